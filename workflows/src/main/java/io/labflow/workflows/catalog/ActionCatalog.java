@@ -1,0 +1,139 @@
+package io.labflow.workflows.catalog;
+
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The set of actions that step files may use.
+ *
+ * <p>The engine knows nothing of AWS: the worker builds the catalog from the step library's
+ * activity interfaces with {@link #fromActivityInterfaces}, and tests build it from their doubles.
+ */
+public final class ActionCatalog {
+
+  private final Map<String, ActionSpec> actions;
+
+  private ActionCatalog(Map<String, ActionSpec> actions) {
+    this.actions = Collections.unmodifiableMap(new TreeMap<>(actions));
+  }
+
+  /** A catalog holding exactly these actions. */
+  public static ActionCatalog of(Collection<ActionSpec> specs) {
+    Map<String, ActionSpec> map = new TreeMap<>();
+    for (ActionSpec spec : specs) {
+      if (map.put(spec.name(), spec) != null) {
+        throw new IllegalArgumentException("action declared twice: " + spec.name());
+      }
+    }
+    return new ActionCatalog(map);
+  }
+
+  /**
+   * Builds a catalog from Temporal activity interfaces.
+   *
+   * <p>Each method must take exactly one record (its input) and return a record (its output) or
+   * nothing. The action's name is the activity type: the {@code @ActivityMethod} name, or the
+   * method name with its first letter capitalised, with the interface's name prefix if one is set.
+   * A record component annotated with an annotation whose simple name is {@code Nullable} is
+   * optional; every other component is required.
+   */
+  public static ActionCatalog fromActivityInterfaces(Class<?>... interfaces) {
+    List<ActionSpec> specs = new ArrayList<>();
+    for (Class<?> iface : interfaces) {
+      ActivityInterface ai = iface.getAnnotation(ActivityInterface.class);
+      if (ai == null) {
+        throw new IllegalArgumentException(iface.getName() + " is not an @ActivityInterface");
+      }
+      for (Method m : iface.getMethods()) {
+        if (m.isDefault() || java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
+          continue;
+        }
+        ActivityMethod am = m.getAnnotation(ActivityMethod.class);
+        String name =
+            am != null && !am.name().isEmpty()
+                ? am.name()
+                : ai.namePrefix()
+                    + Character.toUpperCase(m.getName().charAt(0))
+                    + m.getName().substring(1);
+        if (m.getParameterCount() != 1 || !m.getParameterTypes()[0].isRecord()) {
+          throw new IllegalArgumentException(
+              iface.getName() + "." + m.getName() + " must take exactly one record");
+        }
+        List<FieldSpec> inputs = fields(m.getParameterTypes()[0]);
+        List<FieldSpec> outputs =
+            m.getReturnType().isRecord() ? fields(m.getReturnType()) : List.of();
+        specs.add(new ActionSpec(name, inputs, outputs));
+      }
+    }
+    return of(specs);
+  }
+
+  private static List<FieldSpec> fields(Class<?> record) {
+    List<FieldSpec> out = new ArrayList<>();
+    for (RecordComponent rc : record.getRecordComponents()) {
+      boolean optional = rc.getType().isPrimitive() ? false : isNullable(rc);
+      out.add(new FieldSpec(rc.getName(), typeName(rc.getGenericType()), !optional));
+    }
+    return List.copyOf(out);
+  }
+
+  private static boolean isNullable(RecordComponent rc) {
+    for (Annotation a : rc.getAnnotations()) {
+      if (a.annotationType().getSimpleName().equals("Nullable")) {
+        return true;
+      }
+    }
+    for (Annotation a : rc.getAccessor().getAnnotations()) {
+      if (a.annotationType().getSimpleName().equals("Nullable")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String typeName(Type type) {
+    Class<?> raw =
+        type instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) type;
+    if (raw == String.class || raw.isEnum()) {
+      return "string";
+    }
+    if (raw == int.class || raw == Integer.class || raw == long.class || raw == Long.class) {
+      return "integer";
+    }
+    if (raw == double.class || raw == Double.class || raw == float.class || raw == Float.class) {
+      return "number";
+    }
+    if (raw == boolean.class || raw == Boolean.class) {
+      return "boolean";
+    }
+    if (Collection.class.isAssignableFrom(raw)) {
+      return "list";
+    }
+    if (Map.class.isAssignableFrom(raw)) {
+      return "map";
+    }
+    return "object";
+  }
+
+  /** The action of that name, if the step library declares it. */
+  public Optional<ActionSpec> find(String name) {
+    return Optional.ofNullable(actions.get(name));
+  }
+
+  /** Every action, sorted by name. */
+  public Collection<ActionSpec> all() {
+    return actions.values();
+  }
+}

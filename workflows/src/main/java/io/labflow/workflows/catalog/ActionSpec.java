@@ -1,0 +1,24 @@
+package io.labflow.workflows.catalog;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An action the step library declares: the activity type and its input and output fields.
+ *
+ * @param name the activity type, as written in a step's {@code action}
+ * @param inputs the fields a step's {@code with} may hold
+ * @param outputs the fields later steps may read as {@code ${steps.ID.FIELD}}
+ */
+public record ActionSpec(String name, List<FieldSpec> inputs, List<FieldSpec> outputs) {
+
+  /** The input field of that name, if declared. */
+  public Optional<FieldSpec> input(String field) {
+    return inputs.stream().filter(f -> f.name().equals(field)).findFirst();
+  }
+
+  /** The output field of that name, if declared. */
+  public Optional<FieldSpec> output(String field) {
+    return outputs.stream().filter(f -> f.name().equals(field)).findFirst();
+  }
+}

@@ -1,0 +1,10 @@
+package io.labflow.workflows.catalog;
+
+/**
+ * One input or output field of an action.
+ *
+ * @param name the field name as written in a step's {@code with}
+ * @param type a JSON-ish type name: string, integer, number, boolean, list, map or object
+ * @param required whether a step must give it
+ */
+public record FieldSpec(String name, String type, boolean required) {}

@@ -1,0 +1,136 @@
+package io.labflow.workflows.expr;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code ${root.a.b}} template language of step files.
+ *
+ * <p>A string that is exactly one reference evaluates to the referenced value with its own type (a
+ * list stays a list); a string that mixes text and references evaluates to a string. {@code $$}
+ * writes a literal dollar sign. Evaluation is pure, so it is safe in workflow code.
+ */
+public final class Expressions {
+
+  /** The roots a reference may start with. */
+  public static final List<String> ROOTS = List.of("params", "variant", "lab", "steps");
+
+  private static final Pattern PART = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
+
+  private Expressions() {}
+
+  /**
+   * Every reference in a string.
+   *
+   * @throws ExpressionException when a {@code ${} is not closed, or a reference is empty or has an
+   *     empty or malformed part
+   */
+  public static List<Reference> references(String template) {
+    List<Reference> out = new ArrayList<>();
+    int i = 0;
+    while (i < template.length()) {
+      int dollar = template.indexOf('$', i);
+      if (dollar < 0 || dollar == template.length() - 1) {
+        break;
+      }
+      char next = template.charAt(dollar + 1);
+      if (next == '$') {
+        i = dollar + 2;
+        continue;
+      }
+      if (next != '{') {
+        i = dollar + 1;
+        continue;
+      }
+      int close = template.indexOf('}', dollar + 2);
+      if (close < 0) {
+        throw new ExpressionException("unclosed '${' at offset " + dollar);
+      }
+      String text = template.substring(dollar + 2, close).trim();
+      if (text.isEmpty()) {
+        throw new ExpressionException("empty expression '${}'");
+      }
+      List<String> path = List.of(text.split("\\.", -1));
+      for (String part : path) {
+        if (!PART.matcher(part).matches()) {
+          throw new ExpressionException("malformed expression '${" + text + "}'");
+        }
+      }
+      out.add(new Reference(text, path, dollar));
+      i = close + 1;
+    }
+    return out;
+  }
+
+  /**
+   * Evaluates every string inside a value (strings, lists and maps, recursively).
+   *
+   * @param value a template value from a step's {@code with}
+   * @param scope the roots: {@code params}, {@code variant}, {@code lab} and {@code steps}, each a
+   *     map of maps
+   * @throws ExpressionException when a reference names something the scope lacks
+   */
+  public static Object evaluate(Object value, Map<String, ?> scope) {
+    if (value instanceof String s) {
+      return evaluateString(s, scope);
+    }
+    if (value instanceof List<?> list) {
+      List<Object> out = new ArrayList<>(list.size());
+      for (Object item : list) {
+        out.add(evaluate(item, scope));
+      }
+      return out;
+    }
+    if (value instanceof Map<?, ?> map) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        out.put(String.valueOf(e.getKey()), evaluate(e.getValue(), scope));
+      }
+      return out;
+    }
+    return value;
+  }
+
+  private static Object evaluateString(String template, Map<String, ?> scope) {
+    List<Reference> refs = references(template);
+    if (refs.size() == 1
+        && refs.get(0).offset() == 0
+        && template.trim().equals(template)
+        && template.indexOf('}') == template.length() - 1) {
+      return lookup(refs.get(0), scope);
+    }
+    StringBuilder out = new StringBuilder();
+    int i = 0;
+    while (i < template.length()) {
+      char c = template.charAt(i);
+      if (c == '$' && i + 1 < template.length() && template.charAt(i + 1) == '$') {
+        out.append('$');
+        i += 2;
+      } else if (c == '$' && i + 1 < template.length() && template.charAt(i + 1) == '{') {
+        int close = template.indexOf('}', i + 2);
+        Reference ref = references(template.substring(i, close + 1)).get(0);
+        Object v = lookup(ref, scope);
+        out.append(v == null ? "" : String.valueOf(v));
+        i = close + 1;
+      } else {
+        out.append(c);
+        i++;
+      }
+    }
+    return out.toString();
+  }
+
+  private static Object lookup(Reference ref, Map<String, ?> scope) {
+    Object current = scope;
+    for (String part : ref.path()) {
+      if (!(current instanceof Map<?, ?> map) || !map.containsKey(part)) {
+        throw new ExpressionException("'${" + ref.text() + "}' has no value");
+      }
+      current = map.get(part);
+    }
+    return current;
+  }
+}

@@ -1,0 +1,23 @@
+package io.labflow.workflows.lab;
+
+import java.util.Map;
+
+/**
+ * The one input of {@link LabWorkflow}: a JSON object a person can type into the Temporal Web UI,
+ * for example {@code {"definition":"iam-service-role-lab","variant":"read-only","labId":"lab-042",
+ * "parameters":{}}}.
+ *
+ * @param definition the definition's name in the worker's definitions directory; ignored when
+ *     {@code definitionYaml} is given, except as a label
+ * @param variant the chosen variant; null takes the definition's default
+ * @param labId the lab's id: lowercase letters, digits and dashes; every resource is tagged with it
+ * @param parameters run parameters by name; null means none
+ * @param definitionYaml an inline definition (the command line sends the file it was given); null
+ *     to resolve {@code definition} by name
+ */
+public record LabRequest(
+    String definition,
+    String variant,
+    String labId,
+    Map<String, Object> parameters,
+    String definitionYaml) {}

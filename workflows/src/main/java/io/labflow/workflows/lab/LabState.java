@@ -1,0 +1,21 @@
+package io.labflow.workflows.lab;
+
+/** Where a lab is in its life; also the value of the {@code LabState} search attribute. */
+public enum LabState {
+  RESOLVING,
+  PROVISIONING,
+  PAUSED,
+  /** Every step is done; the lab waits for a variant switch or a teardown. */
+  LIVE,
+  SWITCHING,
+  ROLLING_BACK,
+  TEARING_DOWN,
+  /** The steps are done and the definition keeps nothing alive. */
+  COMPLETED,
+  /** A failure was rolled back; nothing of the lab is left. */
+  ROLLED_BACK,
+  /** Torn down on request or at the end of its keep-alive. */
+  TORN_DOWN,
+  /** Failed, and some compensation failed too: resources may be left; see the status. */
+  FAILED
+}

@@ -1,0 +1,55 @@
+package io.labflow.workflows.lab;
+
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/**
+ * The interpreter: one workflow type that runs any definition.
+ *
+ * <p>It resolves the request through {@link DefinitionActivities}, runs each step as an activity
+ * whose type is the step's action, registers each step's compensation before calling it, and on
+ * failure rolls back or pauses as the definition says. When the definition keeps the lab alive, it
+ * then waits for {@link #switchVariant} or {@link #teardown}.
+ */
+@WorkflowInterface
+public interface LabWorkflow {
+
+  /** The workflow type, as typed in the Web UI. */
+  String TYPE = "LabWorkflow";
+
+  /** Runs the lab to its end and returns its final status. */
+  @WorkflowMethod(name = TYPE)
+  LabResult run(LabRequest request);
+
+  /** Every step's state, outputs and last error. */
+  @QueryMethod
+  LabStatus status();
+
+  /**
+   * Decides what a paused lab does next. Rejected (by the validator) unless the lab is paused.
+   *
+   * @return the status right after the decision is taken
+   */
+  @UpdateMethod
+  LabStatus resume(Decision decision);
+
+  /** The same decision as a signal, for clients that cannot send updates. */
+  @SignalMethod
+  void decide(Decision decision);
+
+  /**
+   * Switches a live lab to another variant by running the definition's {@code onVariantChange}
+   * steps with the new variant. Rejected unless the lab is live and the variant exists.
+   *
+   * @return the status once the switch steps are done
+   */
+  @UpdateMethod
+  LabStatus switchVariant(String variant);
+
+  /** Tears a live or paused lab down: every compensation, in reverse order. */
+  @UpdateMethod
+  LabStatus teardown();
+}

@@ -1,0 +1,36 @@
+package io.labflow.workflows.model;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A validated lab definition: the whole content of one step file.
+ *
+ * <p>Instances are produced only by the definition loader, which has already checked every field,
+ * so code that receives a {@code Definition} may rely on ids being unique, references pointing to
+ * earlier steps, and actions existing in the step library.
+ *
+ * @param name the definition's name, used to find it in the definitions directory
+ * @param description what the lab does, for people
+ * @param version optional free-form version string
+ * @param parameters declared run parameters by name, in file order
+ * @param variants named value sets; a run chooses one and reads it as {@code ${variant.KEY}}
+ * @param defaultVariant the variant used when a run names none; may be null
+ * @param defaults retry policy, timeouts and failure handling that every step inherits
+ * @param steps the steps, in order
+ * @param onVariantChange steps run when an operator switches the variant of a live lab; may be empty
+ * @param keepAlive how long a provisioned lab stays live (waiting for switch or teardown) before it
+ *     tears itself down; null means the run ends as soon as its steps are done
+ */
+public record Definition(
+    String name,
+    String description,
+    String version,
+    Map<String, ParameterDef> parameters,
+    Map<String, Map<String, Object>> variants,
+    String defaultVariant,
+    StepDefaults defaults,
+    List<Step> steps,
+    List<Step> onVariantChange,
+    Duration keepAlive) {}
