@@ -1,0 +1,26 @@
+package io.labflow.worker.cli;
+
+import io.labflow.worker.render.MermaidGraph;
+import io.labflow.workflows.model.Definition;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** Prints a definition as a Mermaid flowchart. */
+@Command(
+    name = "graph",
+    description =
+        "Prints a Mermaid flowchart of the steps, parallel groups and compensations "
+            + "(paste into any Mermaid renderer, or a ```mermaid block on GitHub).")
+final class GraphCommand extends BaseCommand {
+
+  @Parameters(paramLabel = "FILE|NAME", description = "A step file, or a definition name.")
+  String file;
+
+  @Override
+  public Integer call() {
+    DefinitionFiles.Source source = DefinitionFiles.locate(file, root().definitions());
+    Definition definition = DefinitionFiles.validOrThrow(source, err());
+    out().print(MermaidGraph.render(definition));
+    return 0;
+  }
+}

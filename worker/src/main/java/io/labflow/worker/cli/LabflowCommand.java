@@ -1,0 +1,65 @@
+package io.labflow.worker.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import java.nio.file.Path;
+
+/** The root {@code labflow} command; every subcommand inherits its options. */
+@Command(
+    name = "labflow",
+    mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT,
+    version = "labflow 0.1.0",
+    description = "Runs declarative YAML lab definitions durably on Temporal.",
+    footer = {
+      "",
+      "Temporal: standard client configuration (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,",
+      "  TEMPORAL_API_KEY, TEMPORAL_TLS*, TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE).",
+      "AWS: standard configuration (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, ...)."
+    },
+    subcommands = {
+      ValidateCommand.class,
+      PlanCommand.class,
+      GraphCommand.class,
+      RunCommand.class,
+      StatusCommand.class,
+      ResumeCommand.class,
+      SwitchVariantCommand.class,
+      TeardownCommand.class,
+      ListCommand.class,
+      ScheduleCommand.class,
+      WorkerCommand.class,
+      picocli.CommandLine.HelpCommand.class
+    })
+public final class LabflowCommand implements Runnable {
+
+  @Option(
+      names = "--task-queue",
+      scope = ScopeType.INHERIT,
+      defaultValue = "${env:LABFLOW_TASK_QUEUE:-labflow}",
+      description = "Temporal task queue (env LABFLOW_TASK_QUEUE, default: ${DEFAULT-VALUE}).")
+  String taskQueue;
+
+  @Option(
+      names = "--definitions",
+      scope = ScopeType.INHERIT,
+      defaultValue = "${env:LABFLOW_DEFINITIONS_DIR:-./definitions}",
+      description = "Directory of definitions (env LABFLOW_DEFINITIONS_DIR, default: ${DEFAULT-VALUE}).")
+  Path definitions;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  public String taskQueue() {
+    return taskQueue;
+  }
+
+  public Path definitions() {
+    return definitions;
+  }
+}

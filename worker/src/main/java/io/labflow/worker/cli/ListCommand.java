@@ -1,0 +1,48 @@
+package io.labflow.worker.cli;
+
+import io.labflow.worker.client.TemporalConnection;
+import io.labflow.workflows.lab.LabSearchAttributes;
+import io.labflow.workflows.lab.LabWorkflow;
+import io.temporal.client.WorkflowExecutionMetadata;
+import io.temporal.common.SearchAttributes;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Lists lab runs through the visibility store. */
+@Command(name = "list", description = "Lists lab runs (visibility query on WorkflowType='LabWorkflow').")
+final class ListCommand extends BaseCommand {
+
+  @Option(names = "--query", description = "Extra visibility filter, e.g. \"LabState='LIVE'\".")
+  String extra;
+
+  @Option(names = "--limit", defaultValue = "50", description = "At most this many (default ${DEFAULT-VALUE}).")
+  int limit;
+
+  @Override
+  public Integer call() {
+    String query = "WorkflowType='" + LabWorkflow.TYPE + "'" + (extra == null ? "" : " AND (" + extra + ")");
+    try (TemporalConnection conn = connect()) {
+      List<WorkflowExecutionMetadata> runs = conn.client().listExecutions(query).limit(limit).toList();
+      out().printf("%-24s %-11s %-14s %-22s %-12s %s%n", "LAB ID", "RUN", "LAB STATE", "DEFINITION", "VARIANT", "STARTED");
+      for (WorkflowExecutionMetadata m : runs) {
+        SearchAttributes sa = m.getTypedSearchAttributes();
+        out().printf("%-24s %-11s %-14s %-22s %-12s %s%n",
+            m.getExecution().getWorkflowId(),
+            m.getStatus().name().replace("WORKFLOW_EXECUTION_STATUS_", ""),
+            value(sa.get(LabSearchAttributes.STATE)),
+            value(sa.get(LabSearchAttributes.DEFINITION)),
+            value(sa.get(LabSearchAttributes.VARIANT)),
+            m.getStartTime());
+      }
+      if (runs.isEmpty()) {
+        out().println("(no lab runs)");
+      }
+      return 0;
+    }
+  }
+
+  private static String value(String s) {
+    return s == null ? "-" : s;
+  }
+}

@@ -1,0 +1,69 @@
+package io.labflow.worker.cli;
+
+import io.grpc.StatusRuntimeException;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowServiceException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/** Entry point of the {@code labflow} command: the only place that exits the JVM. */
+public final class Main {
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs one command line and returns its exit code; used by tests in-process. */
+  public static int execute(String... args) {
+    return newCommandLine().execute(args);
+  }
+
+  /** The configured picocli command line, for callers that redirect its output. */
+  public static CommandLine newCommandLine() {
+    CommandLine cli = new CommandLine(new LabflowCommand());
+    cli.setExecutionExceptionHandler(Main::handle);
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    return cli;
+  }
+
+  /** Turns an exception into one readable line: people get messages, not stack traces. */
+  private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+    PrintWriter err = cli.getErr();
+    err.println("labflow: " + describe(e));
+    err.flush();
+    if (System.getenv("LABFLOW_DEBUG") != null) {
+      e.printStackTrace(err);
+    }
+    return e instanceof UsageException ? 2 : 1;
+  }
+
+  static String describe(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      if (root instanceof StatusRuntimeException) {
+        break;
+      }
+      root = root.getCause();
+    }
+    if (e instanceof WorkflowNotFoundException || root instanceof WorkflowNotFoundException) {
+      return "no such lab run: " + e.getMessage();
+    }
+    if (root instanceof StatusRuntimeException s) {
+      return switch (s.getStatus().getCode()) {
+        case UNAVAILABLE, DEADLINE_EXCEEDED ->
+            "cannot reach Temporal ("
+                + s.getStatus().getCode()
+                + "); set TEMPORAL_ADDRESS or start the local stack with ./scripts/stack up";
+        case NOT_FOUND -> "not found: " + s.getStatus().getDescription();
+        default -> s.getStatus().getCode() + ": " + s.getStatus().getDescription();
+      };
+    }
+    if (e instanceof WorkflowServiceException && e.getCause() != null) {
+      return describe(e.getCause());
+    }
+    String message = root.getMessage() != null ? root.getMessage() : root.toString();
+    return message;
+  }
+}

@@ -1,0 +1,45 @@
+package io.labflow.worker.cli;
+
+import io.labflow.worker.render.LabPlan;
+import io.labflow.workflows.model.Definition;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Shows what a run would do, offline. */
+@Command(
+    name = "plan",
+    description =
+        "Shows the steps in order, the resources a run would create and the IAM policy "
+            + "document of every variant. Contacts neither Temporal nor AWS.")
+final class PlanCommand extends BaseCommand {
+
+  @Parameters(paramLabel = "FILE|NAME", description = "A step file, or a definition name.")
+  String file;
+
+  @Option(names = "--variant", description = "Variant to plan (default: the definition's).")
+  String variant;
+
+  @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE", description = "Run parameter.")
+  Map<String, String> params = new LinkedHashMap<>();
+
+  @Option(names = "--lab-id", defaultValue = "<lab-id>", description = "Lab id to plan with.")
+  String labId;
+
+  @Override
+  public Integer call() {
+    DefinitionFiles.Source source = DefinitionFiles.locate(file, root().definitions());
+    Definition definition = DefinitionFiles.validOrThrow(source, err());
+    if (variant != null
+        && (definition.variants() == null || !definition.variants().containsKey(variant))) {
+      throw new UsageException(
+          "unknown variant '" + variant + "' (known: "
+              + (definition.variants() == null ? "none" : definition.variants().keySet()) + ")");
+    }
+    Map<String, Object> typed = DefinitionFiles.typedParameters(definition, params);
+    out().print(LabPlan.render(definition, variant, typed, labId));
+    return 0;
+  }
+}

@@ -1,0 +1,55 @@
+package io.labflow.worker.cli;
+
+import io.labflow.worker.client.LabFollower;
+import io.labflow.worker.client.StatusPrinter;
+import io.labflow.worker.client.TemporalConnection;
+import io.labflow.workflows.lab.Decision;
+import io.labflow.workflows.lab.LabStatus;
+import io.labflow.workflows.lab.LabWorkflow;
+import java.time.Duration;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Sends an operator's decision to a paused lab (an update) and follows what it does. */
+@Command(name = "resume", description = "Decides what a paused lab does: retry, skip or rollback.")
+final class ResumeCommand extends BaseCommand {
+
+  @Parameters(paramLabel = "LAB_ID", description = "The lab id.")
+  String labId;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Choice choice;
+
+  static final class Choice {
+    @Option(names = "--retry", description = "Run the failed step again.") boolean retry;
+    @Option(names = "--skip", description = "Treat the failed step as done and go on.") boolean skip;
+    @Option(names = "--rollback", description = "Undo every started step.") boolean rollback;
+
+    Decision decision() {
+      return retry ? Decision.RETRY : skip ? Decision.SKIP : Decision.ROLLBACK;
+    }
+  }
+
+  @Option(names = "--no-follow", description = "Return right after the update is accepted.")
+  boolean noFollow;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    try (TemporalConnection conn = connect()) {
+      LabWorkflow stub = conn.client().newWorkflowStub(LabWorkflow.class, labId);
+      LabStatus after = stub.resume(choice.decision());
+      out().println("Decision " + choice.decision() + " accepted by lab " + labId + ".");
+      if (noFollow) {
+        StatusPrinter.print(after, out());
+        return 0;
+      }
+      LabFollower.Outcome outcome =
+          new LabFollower(conn, out(), Duration.ofMillis(500)).follow(labId, null, Duration.ofHours(2));
+      out().println();
+      outcome.status().ifPresent(s -> StatusPrinter.print(s, out()));
+      return RunCommand.summarize(outcome, labId, conn, out());
+    }
+  }
+}

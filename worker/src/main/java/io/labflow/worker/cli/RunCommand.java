@@ -1,0 +1,150 @@
+package io.labflow.worker.cli;
+
+import io.labflow.worker.client.LabFollower;
+import io.labflow.worker.client.StatusPrinter;
+import io.labflow.worker.client.TemporalConnection;
+import io.labflow.workflows.lab.LabRequest;
+import io.labflow.workflows.lab.LabSearchAttributes;
+import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.LabWorkflow;
+import io.labflow.workflows.model.Definition;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.common.SearchAttributes;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Starts a lab and follows it. */
+@Command(
+    name = "run",
+    description = {
+      "Validates a definition locally, starts a LabWorkflow (workflow id = lab id) with the file",
+      "inline, and follows it step by step until it ends, goes live or pauses.",
+      "Exit code: 0 completed or live, 1 failed or rolled back, 2 usage, 3 paused."
+    })
+final class RunCommand extends BaseCommand {
+
+  private static final Pattern LAB_ID = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,62})");
+
+  @Parameters(paramLabel = "FILE|NAME", description = "A step file, or a definition name.")
+  String file;
+
+  @Option(names = "--lab-id", required = true, description = "The lab id (workflow id).")
+  String labId;
+
+  @Option(names = "--variant", description = "Variant (default: the definition's).")
+  String variant;
+
+  @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE", description = "Run parameter.")
+  Map<String, String> params = new LinkedHashMap<>();
+
+  @Option(names = "--detach", description = "Start and return at once.")
+  boolean detach;
+
+  @Option(names = "--timeout", defaultValue = "PT2H",
+      description = "How long to follow before giving up (ISO-8601, default ${DEFAULT-VALUE}).")
+  Duration timeout;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (!LAB_ID.matcher(labId).matches()) {
+      throw new UsageException(
+          "lab id '" + labId + "' must be lowercase letters, digits and dashes (max 63)");
+    }
+    DefinitionFiles.Source source = DefinitionFiles.locate(file, root().definitions());
+    Definition definition = DefinitionFiles.validOrThrow(source, err());
+    if (variant != null
+        && (definition.variants() == null || !definition.variants().containsKey(variant))) {
+      throw new UsageException("unknown variant '" + variant + "' (known: "
+          + (definition.variants() == null ? "none" : definition.variants().keySet()) + ")");
+    }
+    Map<String, Object> parameters = DefinitionFiles.typedParameters(definition, params);
+    LabRequest request = new LabRequest(definition.name(), variant, labId, parameters, source.text());
+    String chosen = variant != null ? variant : definition.defaultVariant();
+    try (TemporalConnection conn = connect()) {
+      SearchAttributes.Builder attrs = SearchAttributes.newBuilder()
+          .set(LabSearchAttributes.LAB_ID, labId)
+          .set(LabSearchAttributes.DEFINITION, definition.name());
+      if (chosen != null) {
+        attrs.set(LabSearchAttributes.VARIANT, chosen);
+      }
+      WorkflowOptions options = WorkflowOptions.newBuilder()
+          .setWorkflowId(labId)
+          .setTaskQueue(root().taskQueue())
+          .setWorkflowIdReusePolicy(
+              WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+          .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+          .setTypedSearchAttributes(attrs.build())
+          .build();
+      LabWorkflow stub = conn.client().newWorkflowStub(LabWorkflow.class, options);
+      String runId;
+      try {
+        runId = WorkflowClient.start(stub::run, request).getRunId();
+      } catch (WorkflowExecutionAlreadyStarted e) {
+        throw new UsageException("lab " + labId + " is already running; see `labflow status "
+            + labId + "`, or `labflow teardown " + labId + "` first");
+      }
+      out().printf("Started lab %s (definition %s, variant %s, run %s) on task queue %s%n",
+          labId, definition.name(), chosen, runId, root().taskQueue());
+      out().println("Web UI: " + conn.uiAddress(labId));
+      out().flush();
+      if (detach) {
+        return 0;
+      }
+      LabFollower follower = new LabFollower(conn, out(), Duration.ofMillis(500));
+      LabFollower.Outcome outcome = follower.follow(labId, runId, timeout);
+      out().println();
+      outcome.status().ifPresent(s -> StatusPrinter.print(s, out()));
+      return summarize(outcome, labId, conn, out());
+    }
+  }
+
+  static int summarize(LabFollower.Outcome outcome, String labId, TemporalConnection conn) {
+    return summarize(outcome, labId, conn, null);
+  }
+
+  static int summarize(
+      LabFollower.Outcome outcome, String labId, TemporalConnection conn, java.io.PrintWriter out) {
+    LabState state = outcome.state();
+    int code;
+    String line;
+    if (!outcome.closed()) {
+      if (state == LabState.LIVE) {
+        line = "Lab " + labId + " is LIVE. Next: labflow switch-variant " + labId
+            + " VARIANT | labflow teardown " + labId;
+        code = 0;
+      } else if (state == LabState.PAUSED) {
+        line = "Lab " + labId + " is PAUSED. Decide: labflow resume " + labId
+            + " --retry|--skip|--rollback";
+        code = 3;
+      } else {
+        line = "Lab " + labId + " is still " + state + " (stopped following).";
+        code = 0;
+      }
+    } else {
+      line = "Lab " + labId + " run closed: "
+          + outcome.executionStatus().name().replace("WORKFLOW_EXECUTION_STATUS_", "")
+          + (state == null ? "" : " (" + state + ")");
+      code = outcome.executionStatus()
+              == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED
+          && state != LabState.ROLLED_BACK && state != LabState.FAILED ? 0 : 1;
+    }
+    java.io.PrintWriter w = out;
+    if (w != null) {
+      w.println(line);
+      w.println("Web UI: " + conn.uiAddress(labId));
+    } else {
+      System.out.println(line);
+      System.out.println("Web UI: " + conn.uiAddress(labId));
+    }
+    return code;
+  }
+}

@@ -1,0 +1,237 @@
+package io.labflow.worker.cli;
+
+import io.labflow.worker.client.TemporalConnection;
+import io.labflow.worker.reset.LabResetWorkflow;
+import io.labflow.worker.reset.ResetRequest;
+import io.labflow.workflows.model.Definition;
+import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.schedules.Schedule;
+import io.temporal.client.schedules.ScheduleActionStartWorkflow;
+import io.temporal.client.schedules.ScheduleAlreadyRunningException;
+import io.temporal.client.schedules.ScheduleClient;
+import io.temporal.client.schedules.ScheduleDescription;
+import io.temporal.client.schedules.ScheduleHandle;
+import io.temporal.client.schedules.ScheduleListDescription;
+import io.temporal.client.schedules.ScheduleOptions;
+import io.temporal.client.schedules.SchedulePolicy;
+import io.temporal.client.schedules.ScheduleSpec;
+import io.temporal.client.schedules.ScheduleState;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Temporal Schedules that reset labs (run {@code LabResetWorkflow}) on a cron. */
+@Command(name = "schedule",
+    description = "Manages Temporal Schedules that reset a lab on a cron (schedule id reset-<labId>).",
+    subcommands = {
+      ScheduleCommand.Create.class, ScheduleCommand.ListSchedules.class, ScheduleCommand.Describe.class,
+      ScheduleCommand.Pause.class, ScheduleCommand.Unpause.class, ScheduleCommand.Trigger.class,
+      ScheduleCommand.Delete.class
+    })
+final class ScheduleCommand implements Runnable {
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** The schedule id of a lab's reset: accepts a lab id or the schedule id itself. */
+  static String scheduleId(String labOrScheduleId) {
+    return labOrScheduleId.startsWith("reset-") ? labOrScheduleId : "reset-" + labOrScheduleId;
+  }
+
+  @Command(name = "create", description = "Creates the reset schedule of a lab.")
+  static final class Create extends BaseCommand {
+    @Option(names = "--lab-id", required = true, description = "The lab to reset.") String labId;
+
+    @Option(names = "--definition", required = true,
+        description = "Definition name in the worker's definitions directory.")
+    String definition;
+
+    @Option(names = "--variant", description = "Variant of the fresh lab.") String variant;
+
+    @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE", description = "Run parameter.")
+    Map<String, String> params = new LinkedHashMap<>();
+
+    @Option(names = "--cron", required = true, description = "Cron expression, e.g. \"0 3 * * *\".")
+    String cron;
+
+    @Option(names = "--time-zone", defaultValue = "UTC",
+        description = "IANA time zone of the cron (default ${DEFAULT-VALUE}), e.g. Europe/Paris.")
+    String timeZone;
+
+    @Option(names = "--catchup-window", defaultValue = "PT1H",
+        description = "How late a missed reset may still run (default ${DEFAULT-VALUE}).")
+    Duration catchupWindow;
+
+    @Option(names = "--paused", description = "Create the schedule paused.") boolean paused;
+
+    @Override
+    public Integer call() {
+      try {
+        ZoneId.of(timeZone);
+      } catch (RuntimeException e) {
+        throw new UsageException("unknown time zone '" + timeZone + "'");
+      }
+      DefinitionFiles.Source source = DefinitionFiles.locate(definition, root().definitions());
+      Definition def = DefinitionFiles.validOrThrow(source, err());
+      if (variant != null && (def.variants() == null || !def.variants().containsKey(variant))) {
+        throw new UsageException("unknown variant '" + variant + "'");
+      }
+      Map<String, Object> typed = DefinitionFiles.typedParameters(def, params);
+      String id = scheduleId(labId);
+      Schedule schedule = Schedule.newBuilder()
+          .setAction(ScheduleActionStartWorkflow.newBuilder()
+              .setWorkflowType(LabResetWorkflow.TYPE)
+              .setArguments(new ResetRequest(labId, def.name(), variant, typed))
+              .setOptions(WorkflowOptions.newBuilder()
+                  .setWorkflowId(id)
+                  .setTaskQueue(root().taskQueue())
+                  .setWorkflowRunTimeout(Duration.ofHours(3))
+                  .build())
+              .build())
+          .setSpec(ScheduleSpec.newBuilder()
+              .setCronExpressions(List.of(cron))
+              .setTimeZoneName(timeZone)
+              .build())
+          .setPolicy(SchedulePolicy.newBuilder()
+              .setOverlap(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP)
+              .setCatchupWindow(catchupWindow)
+              .build())
+          .setState(ScheduleState.newBuilder().setPaused(paused)
+              .setNote(paused ? "created paused" : "").build())
+          .build();
+      try (TemporalConnection conn = connect()) {
+        try {
+          conn.schedules().createSchedule(id, schedule, ScheduleOptions.newBuilder().build());
+        } catch (ScheduleAlreadyRunningException e) {
+          throw new UsageException("schedule " + id + " already exists (delete it first)");
+        }
+        out().printf("Created schedule %s: reset lab %s (definition %s, variant %s) at \"%s\" %s%s%n",
+            id, labId, def.name(), variant == null ? def.defaultVariant() : variant, cron, timeZone,
+            paused ? " (paused)" : "");
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "list", description = "Lists reset schedules.")
+  static final class ListSchedules extends BaseCommand {
+    @Override
+    public Integer call() {
+      try (TemporalConnection conn = connect()) {
+        List<ScheduleListDescription> all = conn.schedules().listSchedules().toList();
+        int n = 0;
+        for (ScheduleListDescription s : all) {
+          if (!s.getScheduleId().startsWith("reset-")) {
+            continue;
+          }
+          n++;
+          out().printf("%-30s %-8s next: %s%n", s.getScheduleId(),
+              s.getSchedule().getState().isPaused() ? "paused" : "active",
+              s.getInfo().getNextActionTimes().isEmpty() ? "-" : s.getInfo().getNextActionTimes().get(0));
+        }
+        if (n == 0) {
+          out().println("(no reset schedules)");
+        }
+        return 0;
+      }
+    }
+  }
+
+  abstract static class OnOne extends BaseCommand {
+    @Parameters(paramLabel = "LAB_ID|SCHEDULE_ID", description = "A lab id or its schedule id.")
+    String target;
+
+    ScheduleHandle handle(ScheduleClient client) {
+      return client.getHandle(scheduleId(target));
+    }
+  }
+
+  @Command(name = "describe", description = "Shows a reset schedule: spec, policy, recent and next runs.")
+  static final class Describe extends OnOne {
+    @Override
+    public Integer call() {
+      try (TemporalConnection conn = connect()) {
+        ScheduleDescription d = handle(conn.schedules()).describe();
+        Schedule s = d.getSchedule();
+        out().println("Schedule " + d.getId());
+        out().println("  cron:      " + s.getSpec().getCronExpressions() + " "
+            + (s.getSpec().getTimeZoneName() == null ? "" : s.getSpec().getTimeZoneName()));
+        out().println("  calendars: " + s.getSpec().getCalendars());
+        out().println("  overlap:   " + s.getPolicy().getOverlap() + ", catch-up window "
+            + s.getPolicy().getCatchupWindow());
+        out().println("  state:     " + (s.getState().isPaused() ? "paused" : "active")
+            + (s.getState().getNote() == null || s.getState().getNote().isEmpty() ? "" : " (" + s.getState().getNote() + ")"));
+        if (s.getAction() instanceof ScheduleActionStartWorkflow a) {
+          out().println("  action:    start " + a.getWorkflowType() + " id " + a.getOptions().getWorkflowId()
+              + " on " + a.getOptions().getTaskQueue());
+        }
+        out().println("  actions taken: " + d.getInfo().getNumActions()
+            + ", skipped for overlap: " + d.getInfo().getNumActionsSkippedOverlap());
+        d.getInfo().getRecentActions().forEach(r -> out().println("  recent: " + r.getScheduledAt()
+            + " -> " + r.getAction()));
+        d.getInfo().getNextActionTimes().stream().limit(3).forEach(t -> out().println("  next:   " + t));
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "pause", description = "Pauses a reset schedule.")
+  static final class Pause extends OnOne {
+    @Option(names = "--note", defaultValue = "paused with labflow", description = "Why.") String note;
+
+    @Override
+    public Integer call() {
+      try (TemporalConnection conn = connect()) {
+        handle(conn.schedules()).pause(note);
+        out().println("Paused " + scheduleId(target));
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "unpause", description = "Resumes a paused reset schedule.")
+  static final class Unpause extends OnOne {
+    @Override
+    public Integer call() {
+      try (TemporalConnection conn = connect()) {
+        handle(conn.schedules()).unpause("unpaused with labflow");
+        out().println("Unpaused " + scheduleId(target));
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "trigger", description = "Runs a reset now (skipped if one is already running).")
+  static final class Trigger extends OnOne {
+    @Override
+    public Integer call() {
+      try (TemporalConnection conn = connect()) {
+        handle(conn.schedules()).trigger(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP);
+        out().println("Triggered " + scheduleId(target));
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "delete", description = "Deletes a reset schedule (the lab itself is untouched).")
+  static final class Delete extends OnOne {
+    @Override
+    public Integer call() {
+      try (TemporalConnection conn = connect()) {
+        handle(conn.schedules()).delete();
+        out().println("Deleted " + scheduleId(target));
+        return 0;
+      }
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package io.labflow.worker.cli;
+
+import io.labflow.worker.engine.Engine;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** Checks step files offline: no Temporal, no AWS. */
+@Command(
+    name = "validate",
+    description = {
+      "Checks step files without contacting Temporal or AWS.",
+      "Prints every problem as FILE:LINE:COLUMN: path: message.",
+      "Exit code: 0 all valid, 1 any invalid, 2 usage error."
+    })
+final class ValidateCommand extends BaseCommand {
+
+  @Parameters(arity = "1..*", paramLabel = "FILE", description = "Step files to check.")
+  List<Path> files;
+
+  @Override
+  public Integer call() {
+    int invalid = 0;
+    for (Path file : files) {
+      String text;
+      try {
+        text = Files.readString(file, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        out().println(file + ":0:0: $: cannot read the file (" + e.getClass().getSimpleName() + ")");
+        invalid++;
+        continue;
+      }
+      Engine.Validation v = Engine.validate(file.toString(), text);
+      if (v.valid()) {
+        out().println(file + ": valid");
+      } else {
+        v.diagnostics().forEach(out()::println);
+        invalid++;
+      }
+    }
+    if (files.size() > 1) {
+      out().println((files.size() - invalid) + " valid, " + invalid + " invalid");
+    }
+    return invalid == 0 ? 0 : 1;
+  }
+}

@@ -1,0 +1,35 @@
+package io.labflow.worker.cli;
+
+import io.labflow.worker.runtime.LabWorker;
+import java.time.Duration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs the worker process until SIGTERM/SIGINT. */
+@Command(name = "worker",
+    description = {
+      "Runs a worker: the LabWorkflow interpreter, the LabResetWorkflow, the definition resolver",
+      "and every AWS activity, on the task queue. Stops gracefully on SIGTERM/SIGINT, letting",
+      "in-flight tasks finish. Serves Prometheus metrics on --metrics-port at /metrics."
+    })
+final class WorkerCommand extends BaseCommand {
+
+  @Option(names = "--metrics-port",
+      defaultValue = "${env:LABFLOW_METRICS_PORT:-9464}",
+      description = "Prometheus port (env LABFLOW_METRICS_PORT, default ${DEFAULT-VALUE}; -1 disables).")
+  int metricsPort;
+
+  @Option(names = "--drain-timeout", defaultValue = "PT30S",
+      description = "How long a shutdown waits for in-flight tasks (default ${DEFAULT-VALUE}).")
+  Duration drainTimeout;
+
+  @Override
+  public Integer call() throws Exception {
+    LabWorker worker = new LabWorker(new LabWorker.Settings(
+        root().taskQueue(), root().definitions(), metricsPort, drainTimeout));
+    Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "labflow-shutdown"));
+    worker.start();
+    worker.awaitStopped();
+    return 0;
+  }
+}

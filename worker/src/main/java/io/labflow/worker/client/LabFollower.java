@@ -1,0 +1,135 @@
+package io.labflow.worker.client;
+
+import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.LabStatus;
+import io.labflow.workflows.lab.LabWorkflow;
+import io.labflow.workflows.lab.StepStatus;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Follows a lab run step by step: polls the status query for step states and the workflow's
+ * description for pending activities (their attempt numbers and last failures), printing each
+ * change once, until the run closes, goes live or pauses.
+ */
+public final class LabFollower {
+
+  private final TemporalConnection connection;
+  private final PrintWriter out;
+  private final Duration pollInterval;
+
+  public LabFollower(TemporalConnection connection, PrintWriter out, Duration pollInterval) {
+    this.connection = connection;
+    this.out = out;
+    this.pollInterval = pollInterval;
+  }
+
+  /**
+   * The outcome of following a run.
+   *
+   * @param executionStatus the workflow's status when following stopped
+   * @param status the last lab status seen, if any
+   */
+  public record Outcome(WorkflowExecutionStatus executionStatus, Optional<LabStatus> status) {
+    public boolean closed() {
+      return executionStatus != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+    }
+
+    public LabState state() {
+      return status.map(LabStatus::state).orElse(null);
+    }
+  }
+
+  /** Follows the run of {@code labId} (its current run when runId is null). */
+  public Outcome follow(String labId, String runId, Duration timeout) throws InterruptedException {
+    Map<String, StepState> seen = new HashMap<>();
+    Map<String, Integer> attempts = new HashMap<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    LabStatus last = null;
+    LabState lastState = null;
+    while (true) {
+      DescribeWorkflowExecutionResponse d = describe(labId, runId);
+      WorkflowExecutionStatus es = d.getWorkflowExecutionInfo().getStatus();
+      Optional<LabStatus> status = query(labId, runId);
+      if (status.isPresent()) {
+        last = status.get();
+        if (last.state() != lastState) {
+          lastState = last.state();
+          out.println("lab " + labId + ": " + lastState);
+        }
+        if (last.steps() != null) {
+          for (StepStatus st : last.steps()) {
+            StepState prev = seen.put(st.id(), new StepState(st.state(), st.attempt()));
+            if (prev == null || prev.state() != st.state()) {
+              if (prev == null && st.state() == io.labflow.workflows.lab.StepState.PENDING) {
+                continue;
+              }
+              out.printf("  %-12s %s (%s)%s%s%n", st.state(), st.id(), st.action(),
+                  st.attempt() > 1 ? " attempt " + st.attempt() : "",
+                  st.state() == io.labflow.workflows.lab.StepState.DONE
+                      ? " " + StatusPrinter.outputs(st.outputs())
+                      : st.lastError() != null ? " error: " + StatusPrinter.oneLine(st.lastError()) : "");
+            }
+          }
+        }
+      }
+      for (PendingActivityInfo pa : d.getPendingActivitiesList()) {
+        Integer prev = attempts.put(pa.getActivityId(), pa.getAttempt());
+        if (pa.getAttempt() > 1 && (prev == null || prev != pa.getAttempt())) {
+          out.printf("  retrying     %s attempt %d%s%n", pa.getActivityType().getName(),
+              pa.getAttempt(),
+              pa.hasLastFailure() ? " after: " + StatusPrinter.oneLine(pa.getLastFailure().getMessage()) : "");
+        }
+      }
+      out.flush();
+      Outcome outcome = new Outcome(es, Optional.ofNullable(last));
+      if (outcome.closed()) {
+        // One last query: a closed run still answers it while a worker is around.
+        Optional<LabStatus> fin = query(labId, d.getWorkflowExecutionInfo().getExecution().getRunId());
+        return new Outcome(es, fin.isPresent() ? fin : Optional.ofNullable(last));
+      }
+      if (last != null && (last.state() == LabState.LIVE || last.state() == LabState.PAUSED)) {
+        return outcome;
+      }
+      if (System.nanoTime() > deadline) {
+        return outcome;
+      }
+      Thread.sleep(pollInterval.toMillis());
+    }
+  }
+
+  private record StepState(io.labflow.workflows.lab.StepState state, int attempt) {}
+
+  /** The server's description of the run. */
+  public DescribeWorkflowExecutionResponse describe(String labId, String runId) {
+    WorkflowExecution.Builder execution = WorkflowExecution.newBuilder().setWorkflowId(labId);
+    if (runId != null) {
+      execution.setRunId(runId);
+    }
+    return connection.service().blockingStub().describeWorkflowExecution(
+        DescribeWorkflowExecutionRequest.newBuilder()
+            .setNamespace(connection.namespace())
+            .setExecution(execution)
+            .build());
+  }
+
+  /** The lab's status query, empty when the run cannot answer yet (no worker, first task). */
+  public Optional<LabStatus> query(String labId, String runId) {
+    try {
+      LabWorkflow stub = runId == null
+          ? connection.client().newWorkflowStub(LabWorkflow.class, labId)
+          : connection.client().newWorkflowStub(LabWorkflow.class, labId, Optional.of(runId));
+      return Optional.ofNullable(stub.status());
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+}

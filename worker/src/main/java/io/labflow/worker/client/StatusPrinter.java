@@ -1,0 +1,63 @@
+package io.labflow.worker.client;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.labflow.workflows.lab.LabStatus;
+import io.labflow.workflows.lab.StepStatus;
+import io.temporal.common.converter.JacksonJsonPayloadConverter;
+import java.io.PrintWriter;
+import java.util.Map;
+
+/** Prints a lab status for people, or as JSON for scripts. */
+public final class StatusPrinter {
+
+  private static final ObjectMapper JSON =
+      JacksonJsonPayloadConverter.newDefaultObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT);
+
+  private StatusPrinter() {}
+
+  public static void printJson(Object value, PrintWriter out) {
+    try {
+      out.println(JSON.writeValueAsString(value));
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+    }
+  }
+
+  public static void print(LabStatus s, PrintWriter out) {
+    out.printf("Lab %s  definition=%s  variant=%s  state=%s%n",
+        s.labId(), s.definition(), s.variant(), s.state());
+    if (s.steps() != null && !s.steps().isEmpty()) {
+      int width = s.steps().stream().mapToInt(st -> st.id().length()).max().orElse(4);
+      int actionWidth = s.steps().stream()
+          .mapToInt(st -> st.action() == null ? 0 : st.action().length()).max().orElse(6);
+      for (StepStatus st : s.steps()) {
+        out.printf("  %-20s %-" + width + "s  %-" + actionWidth + "s  attempt %d%s%n",
+            st.state(), st.id(), st.action() == null ? "" : st.action(), st.attempt(),
+            st.lastError() == null ? "" : "  error: " + oneLine(st.lastError()));
+      }
+    }
+    if (s.pausedStep() != null) {
+      out.printf("Paused at step %s. Decide with: labflow resume %s --retry|--skip|--rollback%n",
+          s.pausedStep(), s.labId());
+    }
+    if (s.lastError() != null) {
+      out.println("Last error: " + oneLine(s.lastError()));
+    }
+  }
+
+  /** A one-line summary of a step's outputs, for progress lines. */
+  public static String outputs(Map<String, Object> outputs) {
+    if (outputs == null || outputs.isEmpty()) {
+      return "";
+    }
+    String s = outputs.toString();
+    return s.length() > 160 ? s.substring(0, 157) + "..." : s;
+  }
+
+  static String oneLine(String s) {
+    String one = s.replace('\n', ' ');
+    return one.length() > 300 ? one.substring(0, 297) + "..." : one;
+  }
+}

@@ -1,0 +1,98 @@
+package io.labflow.worker.client;
+
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.schedules.ScheduleClient;
+import io.temporal.client.schedules.ScheduleClientOptions;
+import io.temporal.envconfig.ClientConfigProfile;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.function.Consumer;
+
+/**
+ * A connection to Temporal configured the standard way: {@code TEMPORAL_ADDRESS}, {@code
+ * TEMPORAL_NAMESPACE}, {@code TEMPORAL_API_KEY}, {@code TEMPORAL_TLS*} or a profile of the
+ * Temporal configuration file ({@code TEMPORAL_CONFIG_FILE}, {@code TEMPORAL_PROFILE}).
+ */
+public final class TemporalConnection implements AutoCloseable {
+
+  private final ClientConfigProfile profile;
+  private final WorkflowServiceStubs service;
+  private final WorkflowClient client;
+
+  private TemporalConnection(
+      ClientConfigProfile profile, Consumer<WorkflowServiceStubsOptions.Builder> customizer) {
+    this.profile = profile;
+    WorkflowServiceStubsOptions.Builder stubs =
+        WorkflowServiceStubsOptions.newBuilder(profile.toWorkflowServiceStubsOptions());
+    customizer.accept(stubs);
+    this.service = WorkflowServiceStubs.newServiceStubs(stubs.build());
+    WorkflowClientOptions options = profile.toWorkflowClientOptions();
+    this.client = WorkflowClient.newInstance(service, options);
+  }
+
+  /** Connects with the standard client configuration. */
+  public static TemporalConnection open() {
+    return open(b -> {});
+  }
+
+  /** Connects with the standard client configuration, letting the caller adjust the stubs. */
+  public static TemporalConnection open(Consumer<WorkflowServiceStubsOptions.Builder> customizer) {
+    return new TemporalConnection(loadProfile(), customizer);
+  }
+
+  /** The standard client configuration profile. */
+  public static ClientConfigProfile loadProfile() {
+    try {
+      return ClientConfigProfile.load();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the Temporal client configuration", e);
+    }
+  }
+
+  public WorkflowClient client() {
+    return client;
+  }
+
+  public WorkflowServiceStubs service() {
+    return service;
+  }
+
+  public String namespace() {
+    return client.getOptions().getNamespace();
+  }
+
+  /** A schedule client over the same connection and namespace. */
+  public ScheduleClient schedules() {
+    return ScheduleClient.newInstance(
+        service, ScheduleClientOptions.newBuilder().setNamespace(namespace()).build());
+  }
+
+  /** The address of the Web UI page of a workflow, best effort for local and Cloud servers. */
+  public String uiAddress(String workflowId) {
+    String base = System.getenv().getOrDefault("LABFLOW_UI_URL", defaultUi());
+    return base + "/namespaces/" + namespace() + "/workflows/" + workflowId;
+  }
+
+  private String defaultUi() {
+    String address = profile.getAddress() == null ? "localhost:7233" : profile.getAddress();
+    if (address.endsWith(".tmprl.cloud:7233")) {
+      return "https://cloud.temporal.io";
+    }
+    String host = address.contains(":") ? address.substring(0, address.lastIndexOf(':')) : address;
+    int port = 7233;
+    try {
+      port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+    } catch (NumberFormatException ignored) {
+      // Keeps the default port.
+    }
+    return "http://" + host + ":" + (port + 1000);
+  }
+
+  @Override
+  public void close() {
+    service.shutdown();
+  }
+}

@@ -1,0 +1,227 @@
+package io.labflow.worker.render;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.labflow.worker.engine.Engine;
+import io.labflow.workflows.catalog.ActionSpec;
+import io.labflow.workflows.catalog.FieldSpec;
+import io.labflow.workflows.expr.ExpressionException;
+import io.labflow.workflows.expr.Expressions;
+import io.labflow.workflows.model.Definition;
+import io.labflow.workflows.model.ParameterDef;
+import io.labflow.workflows.model.Step;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * What a run would do, computed offline: the steps in order with their evaluated inputs, the
+ * resources they create, and the IAM policy document of every variant. Step outputs that only
+ * exist at run time print as {@code <steps.ID.FIELD>}.
+ */
+public final class LabPlan {
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private LabPlan() {}
+
+  /** Renders the plan of a run of {@code definition} with this variant and these parameters. */
+  public static String render(
+      Definition definition, String variant, Map<String, Object> parameters, String labId) {
+    StringBuilder sb = new StringBuilder();
+    String chosen = variant != null ? variant : definition.defaultVariant();
+    Map<String, Object> params = resolvedParameters(definition, parameters);
+    sb.append("Definition ").append(definition.name());
+    if (definition.version() != null) {
+      sb.append(" (version ").append(definition.version()).append(')');
+    }
+    sb.append('\n');
+    if (definition.description() != null) {
+      sb.append("  ").append(definition.description().strip().replace("\n", "\n  ")).append('\n');
+    }
+    sb.append("Lab id: ").append(labId).append("   variant: ").append(chosen).append('\n');
+    sb.append("Parameters: ").append(params.isEmpty() ? "(none)" : params.toString()).append("\n\n");
+
+    Map<String, Object> scope = scope(definition, chosen, params, labId);
+    sb.append("Steps, in order:\n");
+    List<String> resources = new ArrayList<>();
+    int[] n = {0};
+    for (Step step : definition.steps()) {
+      appendStep(sb, step, scope, n, "", resources);
+    }
+    List<Step> onChange =
+        definition.onVariantChange() == null ? List.of() : definition.onVariantChange();
+    if (!onChange.isEmpty()) {
+      sb.append("\nOn variant change (switch-variant):\n");
+      int[] m = {0};
+      for (Step step : onChange) {
+        appendStep(sb, step, scope, m, "", null);
+      }
+    }
+    sb.append("\nResources the run creates (all tagged labflow:lab=").append(labId).append("):\n");
+    if (resources.isEmpty()) {
+      sb.append("  (none)\n");
+    }
+    resources.forEach(r -> sb.append("  - ").append(r).append('\n'));
+    sb.append('\n');
+    sb.append(
+        definition.keepAlive() == null
+            ? "The run ends when its steps are done.\n"
+            : "The lab stays live for " + definition.keepAlive() + ", then tears itself down.\n");
+
+    Map<String, Map<String, Object>> variants =
+        definition.variants() == null ? Map.of() : definition.variants();
+    for (String v : variants.keySet()) {
+      Map<String, Object> vScope = scope(definition, v, params, labId);
+      List<Step> policySteps = new ArrayList<>();
+      collect(definition.steps(), "CreatePolicy", policySteps);
+      collect(onChange, "CreatePolicyVersion", policySteps);
+      if (policySteps.isEmpty()) {
+        continue;
+      }
+      Step first = policySteps.get(0);
+      sb.append("\nPolicy document of variant ").append(v);
+      sb.append(v.equals(chosen) ? " (chosen)" : "").append(":\n");
+      Map<String, Object> input = evaluateMap(first.with(), vScope);
+      Optional<String> doc = Engine.policyDocument(input);
+      sb.append(indent(doc.orElseGet(() -> "(policy builder unavailable) inputs: " + json(input))));
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+
+  private static void appendStep(
+      StringBuilder sb, Step step, Map<String, Object> scope, int[] n, String indent,
+      List<String> resources) {
+    if (step.isParallel()) {
+      n[0]++;
+      sb.append(indent).append(String.format("%2d. ", n[0])).append(step.id())
+          .append(" (parallel group)\n");
+      for (Step branch : step.parallel()) {
+        appendLeaf(sb, branch, scope, indent + "      | ", resources);
+      }
+      return;
+    }
+    n[0]++;
+    appendLeaf(sb, step, scope, indent + String.format("%2d. ", n[0]), resources);
+  }
+
+  private static void appendLeaf(
+      StringBuilder sb, Step step, Map<String, Object> scope, String lead,
+      List<String> resources) {
+    Map<String, Object> with = evaluateMap(step.with(), scope);
+    with.remove("labId");
+    sb.append(lead).append(step.id()).append(": ").append(step.action()).append(' ')
+        .append(compact(with)).append('\n');
+    if (step.compensate() != null) {
+      sb.append(" ".repeat(lead.length())).append("undo: ").append(step.compensate().action())
+          .append('\n');
+    }
+    if (resources != null && step.action() != null
+        && (step.action().startsWith("Create") || step.action().startsWith("Attach")
+            || step.action().startsWith("Associate"))) {
+      resources.add(step.action().replaceFirst("^(Create|Attach|Associate)", "$1 ") + " "
+          + compact(with) + "  [step " + step.id() + "]");
+    }
+  }
+
+  private static void collect(List<Step> steps, String action, List<Step> into) {
+    for (Step s : steps) {
+      if (s.isParallel()) {
+        collect(s.parallel(), action, into);
+      } else if (action.equals(s.action())) {
+        into.add(s);
+      }
+    }
+  }
+
+  static Map<String, Object> resolvedParameters(Definition d, Map<String, Object> given) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (d.parameters() != null) {
+      for (Map.Entry<String, ParameterDef> e : d.parameters().entrySet()) {
+        Object v = given.containsKey(e.getKey()) ? given.get(e.getKey()) : e.getValue().defaultValue();
+        out.put(e.getKey(), v != null ? v : "<" + e.getKey() + ">");
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, Object> scope(
+      Definition d, String variant, Map<String, Object> params, String labId) {
+    Map<String, Object> steps = new TreeMap<>();
+    addOutputs(d.steps(), steps);
+    if (d.onVariantChange() != null) {
+      addOutputs(d.onVariantChange(), steps);
+    }
+    Map<String, Object> lab = new LinkedHashMap<>();
+    lab.put("labId", labId);
+    lab.put("runId", "<run-id>");
+    lab.put("definition", d.name());
+    lab.put("variant", variant);
+    Map<String, Object> scope = new LinkedHashMap<>();
+    scope.put("params", params);
+    Map<String, Object> vars =
+        d.variants() == null || variant == null ? Map.of() : d.variants().getOrDefault(variant, Map.of());
+    scope.put("variant", vars);
+    scope.put("lab", lab);
+    scope.put("steps", steps);
+    return scope;
+  }
+
+  private static void addOutputs(List<Step> steps, Map<String, Object> into) {
+    for (Step s : steps) {
+      if (s.isParallel()) {
+        addOutputs(s.parallel(), into);
+        continue;
+      }
+      Map<String, Object> outputs = new LinkedHashMap<>();
+      Optional<ActionSpec> spec = Engine.catalog().find(s.action());
+      for (FieldSpec f : spec.map(ActionSpec::outputs).orElse(List.of())) {
+        outputs.put(f.name(), "<steps." + s.id() + "." + f.name() + ">");
+      }
+      into.put(s.id(), outputs);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> evaluateMap(Map<String, Object> with, Map<String, Object> scope) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (with == null) {
+      return out;
+    }
+    for (Map.Entry<String, Object> e : with.entrySet()) {
+      Object v;
+      try {
+        v = Expressions.evaluate(e.getValue(), scope);
+      } catch (ExpressionException ex) {
+        v = e.getValue();
+      }
+      out.put(e.getKey(), v);
+    }
+    return out;
+  }
+
+  private static String compact(Map<String, Object> with) {
+    try {
+      return new ObjectMapper().writeValueAsString(with);
+    } catch (Exception e) {
+      return with.toString();
+    }
+  }
+
+  private static String json(Object o) {
+    try {
+      return JSON.writeValueAsString(o);
+    } catch (Exception e) {
+      return String.valueOf(o);
+    }
+  }
+
+  private static String indent(String s) {
+    return "  " + s.strip().replace("\n", "\n  ");
+  }
+}

@@ -1,0 +1,24 @@
+package io.labflow.worker.reset;
+
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/**
+ * Rebuilds a lab from scratch, typically every night from a Temporal Schedule ({@code
+ * reset-<labId>}, overlap SKIP so two resets of one lab never run together).
+ *
+ * <p>If a run of the lab is open, it is torn down through its own {@code teardown} update, so the
+ * interpreter's compensations do the deleting; otherwise, and whenever that teardown leaves
+ * something behind, the lab's resources are deleted by their {@code labflow:lab} tag. Then a fresh
+ * {@code LabWorkflow} run is started with workflow id = lab id (not a child: the lab outlives the
+ * reset) and awaited until it is live.
+ */
+@WorkflowInterface
+public interface LabResetWorkflow {
+
+  /** The workflow type, as the schedule starts it. */
+  String TYPE = "LabResetWorkflow";
+
+  @WorkflowMethod(name = TYPE)
+  ResetResult reset(ResetRequest request);
+}

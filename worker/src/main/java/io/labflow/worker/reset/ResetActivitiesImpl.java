@@ -1,0 +1,194 @@
+package io.labflow.worker.reset;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.labflow.workflows.lab.LabRequest;
+import io.labflow.workflows.lab.LabResult;
+import io.labflow.workflows.lab.LabSearchAttributes;
+import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.LabStatus;
+import io.labflow.workflows.lab.LabWorkflow;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowException;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowExecutionDescription;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateStage;
+import io.temporal.common.SearchAttributes;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** See {@link ResetActivities}. Uses the worker's own Temporal client. */
+public class ResetActivitiesImpl implements ResetActivities {
+
+  static final String STARTED_BY_MEMO = "labflow.startedBy";
+  private static final Logger log = LoggerFactory.getLogger(ResetActivitiesImpl.class);
+  private static final Duration POLL = Duration.ofSeconds(2);
+
+  private final WorkflowClient client;
+  private final String taskQueue;
+
+  public ResetActivitiesImpl(WorkflowClient client, String taskQueue) {
+    this.client = client;
+    this.taskQueue = taskQueue;
+  }
+
+  @Override
+  public TeardownOutcome tearDownOpenRun(LabRef lab) {
+    ActivityExecutionContext ctx = Activity.getExecutionContext();
+    Optional<WorkflowExecutionDescription> open = openRun(lab.labId());
+    if (open.isEmpty()) {
+      return new TeardownOutcome(null, null);
+    }
+    String runId = open.get().getExecution().getRunId();
+    WorkflowStub run = client.newUntypedWorkflowStub(lab.labId(), Optional.of(runId), Optional.empty());
+    LabState state = query(lab.labId(), runId).map(LabStatus::state).orElse(null);
+    if (state == LabState.LIVE || state == LabState.PAUSED) {
+      log.info("Tearing down run {} of lab {} (state {})", runId, lab.labId(), state);
+      try {
+        run.startUpdate("teardown", WorkflowUpdateStage.ACCEPTED, LabStatus.class);
+      } catch (WorkflowException e) {
+        // The lab moved on between the query and the update (for instance it is already tearing
+        // down); waiting for it to close below is still right.
+        log.info("Teardown update of lab {} not accepted: {}", lab.labId(), e.getMessage());
+      }
+    } else if (state != LabState.TEARING_DOWN && state != LabState.ROLLING_BACK) {
+      // Provisioning or switching: the teardown update is not allowed there, so the run is
+      // cancelled and its compensations undo what it created.
+      log.info("Cancelling run {} of lab {} (state {})", runId, lab.labId(), state);
+      run.cancel("reset");
+    }
+    while (true) {
+      ctx.heartbeat(runId);
+      try {
+        LabResult result = run.getResult(POLL.toSeconds(), TimeUnit.SECONDS, LabResult.class);
+        return new TeardownOutcome(runId, result.state());
+      } catch (TimeoutException e) {
+        // Still tearing down.
+      } catch (WorkflowException e) {
+        // Failed or cancelled: whatever it left behind is swept by tag.
+        return new TeardownOutcome(runId, LabState.FAILED);
+      }
+    }
+  }
+
+  @Override
+  public StartedLab startLab(StartLab start) {
+    SearchAttributes.Builder attrs = SearchAttributes.newBuilder()
+        .set(LabSearchAttributes.LAB_ID, start.labId())
+        .set(LabSearchAttributes.DEFINITION, start.definition());
+    if (start.variant() != null) {
+      attrs.set(LabSearchAttributes.VARIANT, start.variant());
+    }
+    WorkflowOptions options = WorkflowOptions.newBuilder()
+        .setWorkflowId(start.labId())
+        .setTaskQueue(taskQueue)
+        .setRequestId(start.requestId())
+        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+        .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+        .setMemo(Map.of(STARTED_BY_MEMO, start.requestId()))
+        .setTypedSearchAttributes(attrs.build())
+        .build();
+    WorkflowStub stub = client.newUntypedWorkflowStub(LabWorkflow.TYPE, options);
+    LabRequest request =
+        new LabRequest(start.definition(), start.variant(), start.labId(), start.parameters(), null);
+    try {
+      return new StartedLab(start.labId(), stub.start(request).getRunId());
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      WorkflowExecutionDescription d = client.newUntypedWorkflowStub(start.labId()).describe();
+      Object startedBy = d.getMemo(STARTED_BY_MEMO, String.class);
+      if (start.requestId().equals(startedBy)) {
+        return new StartedLab(start.labId(), d.getExecution().getRunId());
+      }
+      throw ApplicationFailure.newNonRetryableFailure(
+          "lab " + start.labId() + " was started by someone else while resetting (run "
+              + d.getExecution().getRunId() + ")",
+          "LabAlreadyRunning");
+    }
+  }
+
+  @Override
+  public LabState awaitLive(StartedLab lab) {
+    ActivityExecutionContext ctx = Activity.getExecutionContext();
+    WorkflowStub run =
+        client.newUntypedWorkflowStub(lab.labId(), Optional.of(lab.runId()), Optional.empty());
+    while (true) {
+      Optional<LabStatus> status = query(lab.labId(), lab.runId());
+      ctx.heartbeat(status.map(s -> s.state().name()).orElse("UNKNOWN"));
+      if (status.isPresent()) {
+        LabState state = status.get().state();
+        if (state == LabState.LIVE) {
+          return state;
+        }
+        if (state == LabState.PAUSED) {
+          throw ApplicationFailure.newNonRetryableFailure(
+              "lab " + lab.labId() + " paused at step " + status.get().pausedStep() + ": "
+                  + status.get().lastError() + " (decide with: labflow resume " + lab.labId() + ")",
+              "LabDidNotComeUp");
+        }
+      }
+      WorkflowExecutionStatus es = run.describe().getStatus();
+      if (es != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+        try {
+          LabResult result = run.getResult(1, TimeUnit.SECONDS, LabResult.class);
+          if (result.state() == LabState.COMPLETED) {
+            return result.state();
+          }
+          throw ApplicationFailure.newNonRetryableFailure(
+              "lab " + lab.labId() + " ended " + result.state(), "LabDidNotComeUp");
+        } catch (TimeoutException | WorkflowException e) {
+          throw ApplicationFailure.newNonRetryableFailure(
+              "lab " + lab.labId() + " ended " + es + ": " + e.getMessage(), "LabDidNotComeUp");
+        }
+      }
+      sleep();
+    }
+  }
+
+  private Optional<WorkflowExecutionDescription> openRun(String labId) {
+    try {
+      WorkflowExecutionDescription d = client.newUntypedWorkflowStub(labId).describe();
+      return d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
+          ? Optional.of(d)
+          : Optional.empty();
+    } catch (WorkflowNotFoundException e) {
+      return Optional.empty();
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  private Optional<LabStatus> query(String labId, String runId) {
+    try {
+      return Optional.ofNullable(
+          client.newWorkflowStub(LabWorkflow.class, labId, Optional.of(runId)).status());
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static void sleep() {
+    try {
+      Thread.sleep(POLL.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}

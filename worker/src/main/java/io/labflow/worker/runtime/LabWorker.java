@@ -1,0 +1,133 @@
+package io.labflow.worker.runtime;
+
+import com.uber.m3.tally.RootScopeBuilder;
+import com.uber.m3.tally.Scope;
+import io.labflow.activities.AwsClients;
+import io.labflow.worker.client.TemporalConnection;
+import io.labflow.worker.engine.Engine;
+import io.labflow.worker.reset.LabResetWorkflowImpl;
+import io.labflow.worker.reset.ResetActivitiesImpl;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.temporal.common.reporter.MicrometerClientStatsReporter;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker process: one Temporal worker on the lab task queue running the lab interpreter, the
+ * reset workflow, the definition resolver and every AWS activity of the step library.
+ */
+public final class LabWorker implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(LabWorker.class);
+
+  /**
+   * How the worker is set up.
+   *
+   * @param taskQueue the task queue to poll
+   * @param definitionsDir where named definitions are read from
+   * @param metricsPort port of the Prometheus endpoint; 0 picks a free one, negative disables it
+   * @param drainTimeout how long a shutdown waits for in-flight tasks
+   */
+  public record Settings(String taskQueue, Path definitionsDir, int metricsPort, Duration drainTimeout) {}
+
+  private final Settings settings;
+  private final PrometheusMeterRegistry registry;
+  private final Scope metricsScope;
+  private final TemporalConnection connection;
+  private final WorkerFactory factory;
+  private final AwsClients aws;
+  private final MetricsServer metrics;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  public LabWorker(Settings settings) throws java.io.IOException {
+    this.settings = settings;
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Metrics.addRegistry(registry);
+    this.metricsScope = new RootScopeBuilder()
+        .reporter(new MicrometerClientStatsReporter(registry))
+        .reportEvery(com.uber.m3.util.Duration.ofSeconds(5));
+    this.connection = TemporalConnection.open(b -> b.setMetricsScope(metricsScope));
+    this.factory = WorkerFactory.newInstance(connection.client(),
+        WorkerFactoryOptions.newBuilder()
+            .setWorkerInterceptors(new MdcWorkerInterceptor())
+            .build());
+    this.aws = Engine.awsClients();
+    Worker worker = factory.newWorker(settings.taskQueue());
+    Engine.registerLabWorkflow(worker);
+    worker.registerWorkflowImplementationTypes(LabResetWorkflowImpl.class);
+    List<Object> activities = new ArrayList<>();
+    activities.add(Engine.definitionActivities(new DirectoryDefinitionSource(settings.definitionsDir())));
+    activities.add(new ResetActivitiesImpl(connection.client(), settings.taskQueue()));
+    activities.addAll(Engine.stepActivities(aws));
+    worker.registerActivitiesImplementations(activities.toArray());
+    this.metrics = settings.metricsPort() >= 0 ? new MetricsServer(registry, settings.metricsPort()) : null;
+  }
+
+  /** Starts polling. */
+  public void start() {
+    factory.start();
+    log.info("labflow worker polling task queue '{}' in namespace '{}'; definitions from {}; metrics {}",
+        settings.taskQueue(), connection.namespace(), settings.definitionsDir().toAbsolutePath(),
+        metrics == null ? "disabled" : "on http://0.0.0.0:" + metrics.port() + "/metrics");
+  }
+
+  /** Blocks until {@link #close} has finished. */
+  public void awaitStopped() throws InterruptedException {
+    stopped.await();
+  }
+
+  public int metricsPort() {
+    return metrics == null ? -1 : metrics.port();
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * Stops polling, lets in-flight workflow and activity tasks finish (up to the drain timeout),
+   * then releases the connection, clients and metrics endpoint.
+   */
+  @Override
+  public void close() {
+    if (stopped.getCount() == 0) {
+      return;
+    }
+    log.info("Shutting down: draining in-flight tasks (up to {})", settings.drainTimeout());
+    factory.shutdown();
+    factory.awaitTermination(settings.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    if (!factory.isTerminated()) {
+      log.warn("Tasks still running after {}; stopping them (Temporal will retry them elsewhere)",
+          settings.drainTimeout());
+      factory.shutdownNow();
+    }
+    connection.close();
+    try {
+      aws.close();
+    } catch (Exception e) {
+      log.warn("Closing AWS clients failed: {}", e.toString());
+    }
+    try {
+      metricsScope.close();
+    } catch (com.uber.m3.tally.ScopeCloseException e) {
+      log.warn("Closing the metrics scope failed: {}", e.toString());
+    }
+    if (metrics != null) {
+      metrics.close();
+    }
+    Metrics.removeRegistry(registry);
+    log.info("labflow worker stopped");
+    stopped.countDown();
+  }
+}
