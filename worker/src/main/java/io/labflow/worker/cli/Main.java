@@ -17,7 +17,13 @@ public final class Main {
 
   /** Runs one command line and returns its exit code; used by tests in-process. */
   public static int execute(String... args) {
-    return newCommandLine().execute(args);
+    CommandLine cli = newCommandLine();
+    try {
+      return cli.execute(args);
+    } finally {
+      cli.getOut().flush();
+      cli.getErr().flush();
+    }
   }
 
   /** The configured picocli command line, for callers that redirect its output. */

@@ -32,7 +32,7 @@ import picocli.CommandLine.Parameters;
     })
 final class RunCommand extends BaseCommand {
 
-  private static final Pattern LAB_ID = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,62})");
+  private static final Pattern LAB_ID = Pattern.compile("[a-z][a-z0-9-]{0,40}");
 
   @Parameters(paramLabel = "FILE|NAME", description = "A step file, or a definition name.")
   String file;
@@ -57,7 +57,7 @@ final class RunCommand extends BaseCommand {
   public Integer call() throws InterruptedException {
     if (!LAB_ID.matcher(labId).matches()) {
       throw new UsageException(
-          "lab id '" + labId + "' must be lowercase letters, digits and dashes (max 63)");
+          "lab id '" + labId + "' must start with a letter and hold only lowercase letters, digits and dashes (max 41)");
     }
     DefinitionFiles.Source source = DefinitionFiles.locate(file, root().definitions());
     Definition definition = DefinitionFiles.validOrThrow(source, err());

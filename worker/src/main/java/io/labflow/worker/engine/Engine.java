@@ -1,7 +1,14 @@
 package io.labflow.worker.engine;
 
 import io.labflow.activities.AwsClients;
+import io.labflow.activities.PolicyDocuments;
 import io.labflow.activities.StepLibrary;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.temporal.failure.ApplicationFailure;
+import java.nio.file.Path;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import io.labflow.workflows.definition.Diagnostic;
+import io.labflow.workflows.definition.LoadResult;
 import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.labflow.workflows.definition.DefinitionLoader;
@@ -32,11 +39,10 @@ public final class Engine {
 
   /** Loads and validates one step file without touching Temporal or AWS. */
   public static Validation validate(String fileName, String text) {
-    DefinitionLoader.Result result = new DefinitionLoader(CATALOG).load(fileName, text);
-    List<String> diagnostics = List.copyOf(result.diagnostics());
+    LoadResult result = new DefinitionLoader(CATALOG).load(fileName, text);
+    List<String> diagnostics = result.errors().stream().map(Diagnostic::toString).toList();
     return new Validation(
-        diagnostics.isEmpty() ? Optional.ofNullable(result.definition()) : Optional.empty(),
-        diagnostics);
+        result.ok() ? Optional.of(result.definitionOrNull()) : Optional.empty(), diagnostics);
   }
 
   /** Registers the lab interpreter workflow on a worker. */
@@ -49,14 +55,20 @@ public final class Engine {
     return new DefinitionActivitiesImpl(source, new DefinitionLoader(CATALOG));
   }
 
-  /** Every AWS activity implementation of the step library, over one set of clients. */
-  public static List<Object> stepActivities(AwsClients clients) {
-    return List.copyOf(StepLibrary.implementations(clients));
+  /**
+   * Every AWS activity implementation of the step library, over one set of clients; CloudFormation
+   * template paths are relative to the definitions directory.
+   */
+  public static List<Object> stepActivities(AwsClients clients, Path definitionsDir) {
+    return List.copyOf(StepLibrary.implementations(clients, definitionsDir));
   }
 
-  /** AWS clients built once from the standard AWS configuration (env, profile, endpoint). */
-  public static AwsClients awsClients() {
-    return AwsClients.fromEnvironment();
+  /**
+   * AWS clients built once from the standard AWS configuration (env, profile, endpoint), with these
+   * execution interceptors (the worker's call counter) on every client.
+   */
+  public static AwsClients awsClients(List<ExecutionInterceptor> interceptors) {
+    return AwsClients.fromEnvironment(AwsClients.Settings.defaults().withInterceptors(interceptors));
   }
 
   /**
@@ -64,8 +76,23 @@ public final class Engine {
    * activity's own code; empty when the step library offers no such builder.
    */
   public static Optional<String> policyDocument(Map<String, Object> createPolicyInput) {
-    return Optional.empty();
+    Object bucket = createPolicyInput.get("bucketName");
+    Object actions = createPolicyInput.get("actions");
+    if (!(bucket instanceof String b) || !(actions instanceof List<?> list)) {
+      return Optional.empty();
+    }
+    boolean wildcard = Boolean.TRUE.equals(createPolicyInput.get("resourceWildcard"));
+    try {
+      String doc = PolicyDocuments.forBucket(b, list.stream().map(String::valueOf).toList(), wildcard);
+      return Optional.of(PRETTY.writerWithDefaultPrettyPrinter().writeValueAsString(PRETTY.readTree(doc)));
+    } catch (ApplicationFailure e) {
+      return Optional.of("(invalid: " + e.getOriginalMessage() + ")");
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
+
+  private static final ObjectMapper PRETTY = new ObjectMapper();
 
   /**
    * The outcome of validating one file.

@@ -1,7 +1,7 @@
 package io.labflow.worker.runtime;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -9,13 +9,17 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /**
  * Counts every AWS API call (each HTTP attempt, retries included) as {@code labflow_aws_calls_total}
- * with the service and operation as tags. The AWS SDK loads it into every client through {@code
- * software/amazon/awssdk/global/handlers/execution.interceptors}, so no client needs wiring; the
- * count lands in Micrometer's global registry, which the worker binds to its Prometheus registry.
+ * with the service and operation as tags. The worker adds it to every client it builds.
  */
 public final class AwsCallCounter implements ExecutionInterceptor {
 
   public static final String METRIC = "labflow.aws.calls";
+
+  private final MeterRegistry registry;
+
+  public AwsCallCounter(MeterRegistry registry) {
+    this.registry = registry;
+  }
 
   @Override
   public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
@@ -23,7 +27,7 @@ public final class AwsCallCounter implements ExecutionInterceptor {
         .description("AWS API calls made by activities, retries included")
         .tag("service", String.valueOf(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME)))
         .tag("operation", String.valueOf(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME)))
-        .register(Metrics.globalRegistry)
+        .register(registry)
         .increment();
   }
 }

@@ -1,7 +1,6 @@
 package io.labflow.worker.runtime;
 
 import io.labflow.workflows.definition.DefinitionSource;
-import io.labflow.workflows.definition.SourceFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +23,7 @@ public final class DirectoryDefinitionSource implements DefinitionSource {
   }
 
   @Override
-  public Optional<SourceFile> find(String name) {
+  public Optional<DefinitionSource.SourceFile> find(String name) {
     if (name == null || !NAME.matcher(name).matches()) {
       return Optional.empty();
     }
@@ -33,7 +32,7 @@ public final class DirectoryDefinitionSource implements DefinitionSource {
       return Optional.empty();
     }
     try {
-      return Optional.of(new SourceFile(name + ".yaml", Files.readString(file, StandardCharsets.UTF_8)));
+      return Optional.of(new DefinitionSource.SourceFile(file.toString(), Files.readString(file, StandardCharsets.UTF_8)));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read definition " + file, e);
     }

@@ -7,7 +7,6 @@ import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.engine.Engine;
 import io.labflow.worker.reset.LabResetWorkflowImpl;
 import io.labflow.worker.reset.ResetActivitiesImpl;
-import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.temporal.common.reporter.MicrometerClientStatsReporter;
@@ -53,7 +52,6 @@ public final class LabWorker implements AutoCloseable {
   public LabWorker(Settings settings) throws java.io.IOException {
     this.settings = settings;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Metrics.addRegistry(registry);
     this.metricsScope = new RootScopeBuilder()
         .reporter(new MicrometerClientStatsReporter(registry))
         .reportEvery(com.uber.m3.util.Duration.ofSeconds(5));
@@ -62,14 +60,14 @@ public final class LabWorker implements AutoCloseable {
         WorkerFactoryOptions.newBuilder()
             .setWorkerInterceptors(new MdcWorkerInterceptor())
             .build());
-    this.aws = Engine.awsClients();
+    this.aws = Engine.awsClients(List.of(new AwsCallCounter(registry)));
     Worker worker = factory.newWorker(settings.taskQueue());
     Engine.registerLabWorkflow(worker);
     worker.registerWorkflowImplementationTypes(LabResetWorkflowImpl.class);
     List<Object> activities = new ArrayList<>();
     activities.add(Engine.definitionActivities(new DirectoryDefinitionSource(settings.definitionsDir())));
     activities.add(new ResetActivitiesImpl(connection.client(), settings.taskQueue()));
-    activities.addAll(Engine.stepActivities(aws));
+    activities.addAll(Engine.stepActivities(aws, settings.definitionsDir()));
     worker.registerActivitiesImplementations(activities.toArray());
     this.metrics = settings.metricsPort() >= 0 ? new MetricsServer(registry, settings.metricsPort()) : null;
   }
@@ -126,7 +124,6 @@ public final class LabWorker implements AutoCloseable {
     if (metrics != null) {
       metrics.close();
     }
-    Metrics.removeRegistry(registry);
     log.info("labflow worker stopped");
     stopped.countDown();
   }

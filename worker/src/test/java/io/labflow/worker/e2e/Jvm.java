@@ -1,0 +1,23 @@
+package io.labflow.worker.e2e;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Command lines that run {@code io.labflow.worker.cli.Main} in a child JVM on the test classpath. */
+public final class Jvm {
+
+  private Jvm() {}
+
+  public static List<String> command(String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-XX:+UseSerialGC");
+    cmd.add("-XX:TieredStopAtLevel=1");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add("io.labflow.worker.cli.Main");
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+}
