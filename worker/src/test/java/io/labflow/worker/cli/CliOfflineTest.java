@@ -1,0 +1,149 @@
+package io.labflow.worker.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labflow.activities.PolicyDocuments;
+import io.labflow.worker.e2e.Labs;
+import io.labflow.worker.e2e.Tools;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The commands that need neither Temporal nor AWS: validate, plan, graph, and usage errors. */
+class CliOfflineTest {
+
+  record Run(int code, String out, String err) {
+    String all() {
+      return out + err;
+    }
+  }
+
+  private static Run run(String... args) {
+    CommandLine cli = Main.newCommandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private static String lab(String name) {
+    return Labs.file(name).toString();
+  }
+
+  private static final String BROKEN =
+      Tools.repoRoot().resolve("worker/src/test/resources/bad/broken.yaml").toString();
+
+  @Test
+  void validateAcceptsGoodFiles() {
+    Run r = run("validate", lab("iam-mini"), lab("pause-lab"));
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains(lab("iam-mini") + ": valid", lab("pause-lab") + ": valid",
+        "2 valid, 0 invalid");
+  }
+
+  @Test
+  void validatePrintsEveryDiagnosticWithFileLineAndColumn() {
+    Run r = run("validate", lab("iam-mini"), BROKEN);
+    assertThat(r.code()).isEqualTo(1);
+    List<String> lines = r.out().lines().filter(l -> l.startsWith(BROKEN + ":")).toList();
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0)).startsWith(BROKEN + ":4:13: steps[0].action: ")
+        .contains("CreateRoll").contains("CreateRole");
+    assertThat(lines.get(1)).startsWith(BROKEN + ":11:").contains("steps[1].with.roleName")
+        .contains("nowhere");
+    assertThat(r.out()).contains("1 valid, 1 invalid").doesNotContain("Exception");
+    assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void validateReportsUnreadableFilesWithoutStackTrace() {
+    Run r = run("validate", "/nonexistent/lab.yaml");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).startsWith("/nonexistent/lab.yaml:0:0: $: cannot read the file");
+    assertThat(r.all()).doesNotContain("\tat ");
+  }
+
+  @Test
+  void usageErrorsExitWithTwo() {
+    assertThat(run("validate").code()).isEqualTo(2);
+    assertThat(run("frobnicate").code()).isEqualTo(2);
+    Run badParam = run("plan", lab("iam-mini"), "-p", "nope=1");
+    assertThat(badParam.code()).isEqualTo(2);
+    assertThat(badParam.err()).contains("unknown parameter 'nope'");
+    Run badVariant = run("plan", lab("iam-mini"), "--variant", "admin");
+    assertThat(badVariant.code()).isEqualTo(2);
+    assertThat(badVariant.err()).contains("unknown variant 'admin'").contains("read-only");
+  }
+
+  @Test
+  void everyCommandHasHelp() {
+    for (String cmd : List.of("validate", "plan", "graph", "run", "status", "resume",
+        "switch-variant", "teardown", "list", "schedule", "worker")) {
+      Run r = run(cmd, "--help");
+      assertThat(r.code()).as(cmd).isZero();
+      assertThat(r.out()).as(cmd).startsWith("Usage: labflow " + cmd);
+    }
+    Run r = run("schedule", "create", "--help");
+    assertThat(r.out()).contains("--cron", "--time-zone", "--catchup-window");
+  }
+
+  @Test
+  void planListsStepsResourcesAndEveryVariantsPolicyBuiltByTheActivityCode() throws Exception {
+    Run r = run("plan", lab("iam-mini"), "--lab-id", "lab-042", "-p", "bucket=my-bucket");
+    assertThat(r.code()).as(r.err()).isZero();
+    String out = r.out();
+    assertThat(out.indexOf(" 1. role: CreateRole")).isPositive();
+    assertThat(out.indexOf(" 2. policy: CreatePolicy")).isGreaterThan(out.indexOf(" 1. role"));
+    assertThat(out.indexOf(" 3. attach: AttachRolePolicy")).isGreaterThan(out.indexOf(" 2. policy"));
+    assertThat(out).contains("\"roleName\":\"lab-042-role\"", "undo: DeleteRole",
+        "\"policyArn\":\"<steps.policy.policyArn>\"", "tagged labflow:lab=lab-042",
+        "1. new-version: CreatePolicyVersion");
+
+    ObjectMapper json = new ObjectMapper();
+    String readOnly = section(out, "Policy document of variant read-only (chosen):");
+    String readWrite = section(out, "Policy document of variant read-write:");
+    assertThat(json.readTree(readOnly)).isEqualTo(json.readTree(PolicyDocuments.forBucket(
+        "my-bucket", List.of("s3:ListBucket", "s3:GetObject"), false)));
+    assertThat(json.readTree(readWrite)).isEqualTo(json.readTree(PolicyDocuments.forBucket(
+        "my-bucket", List.of("s3:ListBucket", "s3:GetObject", "s3:PutObject"), false)));
+    assertThat(readOnly).doesNotContain("s3:PutObject");
+  }
+
+  private static String section(String out, String header) {
+    int start = out.indexOf(header);
+    assertThat(start).as(header).isNotNegative();
+    String rest = out.substring(start + header.length());
+    int end = rest.indexOf("\nPolicy document");
+    return end < 0 ? rest : rest.substring(0, end);
+  }
+
+  @Test
+  void graphIsAMermaidFlowchartWithCompensationsAndTheSwitch() {
+    Run r = run("--definitions", Labs.definitionsDir().toString(), "graph", "iam-mini");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).startsWith("flowchart TD\n");
+    assertThat(r.out()).contains("start --> role\n", "role --> policy\n", "policy --> attach\n",
+        "attach --> live\n", "role -.->|compensate| role_undo\n", "undo: DetachRolePolicy",
+        "live -.->|switch-variant| switch\n", "switch --> vc_new_version\n");
+  }
+
+  @Test
+  void graphOfAnInvalidFilePrintsItsDiagnostics() {
+    Run r = run("graph", BROKEN);
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains(BROKEN + ":4:13:").contains("is invalid (2 problems)");
+  }
+
+  @Test
+  void unknownDefinitionNameIsAUsageError() {
+    Run r = run("--definitions", Path.of("/tmp").toString(), "plan", "no-such-lab");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("no definition named no-such-lab");
+  }
+}
