@@ -50,7 +50,7 @@ public final class LocalStack implements BeforeAllCallback, ParameterResolver {
   }
 
   /** The running servers. */
-  public static final class Stack implements ExtensionContext.Store.CloseableResource {
+  public static final class Stack implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     private final ManagedProcess temporal;
     private final ManagedProcess moto;
     private final int temporalPort;
