@@ -43,6 +43,9 @@ final class ScheduleCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
+  /** The server turns cron strings into calendars; the memo keeps the cron as it was typed. */
+  static final String CRON_MEMO = "cron";
+
   /** The schedule id of a lab's reset: accepts a lab id or the schedule id itself. */
   static String scheduleId(String labOrScheduleId) {
     return labOrScheduleId.startsWith("reset-") ? labOrScheduleId : "reset-" + labOrScheduleId;
@@ -111,7 +114,9 @@ final class ScheduleCommand implements Runnable {
           .build();
       try (TemporalConnection conn = connect()) {
         try {
-          conn.schedules().createSchedule(id, schedule, ScheduleOptions.newBuilder().build());
+          conn.schedules().createSchedule(id, schedule, ScheduleOptions.newBuilder()
+              .setMemo(Map.of(CRON_MEMO, cron, "labId", labId, "definition", def.name()))
+              .build());
         } catch (ScheduleAlreadyRunningException e) {
           throw new UsageException("schedule " + id + " already exists (delete it first)");
         }
@@ -164,9 +169,9 @@ final class ScheduleCommand implements Runnable {
         ScheduleDescription d = handle(conn.schedules()).describe();
         Schedule s = d.getSchedule();
         out().println("Schedule " + d.getId());
-        out().println("  cron:      " + s.getSpec().getCronExpressions() + " "
-            + (s.getSpec().getTimeZoneName() == null ? "" : s.getSpec().getTimeZoneName()));
-        out().println("  calendars: " + s.getSpec().getCalendars());
+        Object cron = d.getMemo(CRON_MEMO, String.class);
+        out().println("  cron:      " + (cron != null ? "\"" + cron + "\"" : s.getSpec().getCronExpressions())
+            + " time zone " + (s.getSpec().getTimeZoneName() == null ? "UTC" : s.getSpec().getTimeZoneName()));
         out().println("  overlap:   " + s.getPolicy().getOverlap() + ", catch-up window "
             + s.getPolicy().getCatchupWindow());
         out().println("  state:     " + (s.getState().isPaused() ? "paused" : "active")

@@ -8,8 +8,8 @@ import io.temporal.workflow.WorkflowMethod;
  * reset-<labId>}, overlap SKIP so two resets of one lab never run together).
  *
  * <p>If a run of the lab is open, it is torn down through its own {@code teardown} update, so the
- * interpreter's compensations do the deleting; otherwise, and whenever that teardown leaves
- * something behind, the lab's resources are deleted by their {@code labflow:lab} tag. Then a fresh
+ * interpreter's compensations do the deleting; then (and when no run was open) whatever still
+ * carries the lab's {@code labflow:lab} tag is deleted by tag. Then a fresh
  * {@code LabWorkflow} run is started with workflow id = lab id (not a child: the lab outlives the
  * reset) and awaited until it is live.
  */

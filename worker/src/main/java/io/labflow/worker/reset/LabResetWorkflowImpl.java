@@ -57,21 +57,43 @@ public class LabResetWorkflowImpl implements LabResetWorkflow {
     String cleanup;
     if (old.runId() == null) {
       log.info("No open run of lab {}: deleting its resources by tag", labId);
-      stepLibrary.execute("DeleteLabResources", Map.class, Map.of("labId", labId));
       cleanup = "DELETED_BY_TAG";
-    } else if (old.finalState() != LabState.TORN_DOWN && old.finalState() != LabState.ROLLED_BACK) {
-      log.warn("Run {} of lab {} ended {}: sweeping by tag", old.runId(), labId, old.finalState());
-      stepLibrary.execute("DeleteLabResources", Map.class, Map.of("labId", labId));
-      cleanup = "TORN_DOWN+DELETED_BY_TAG";
     } else {
-      cleanup = "TORN_DOWN";
+      log.info("Run {} of lab {} ended {}; sweeping what still carries the tag", old.runId(), labId,
+          old.finalState());
+      cleanup = "TORN_DOWN(" + old.finalState() + ")+SWEPT";
     }
+    // The sweep also runs after a clean teardown: anything still tagged with the lab (left by a
+    // lost run, a failed compensation or a person) would otherwise leak or collide with the fresh
+    // lab's names.
+    Map<?, ?> swept = stepLibrary.execute("DeleteLabResources", Map.class, Map.of("labId", labId));
+    Object remaining = swept == null ? null : swept.get("remaining");
+    if (remaining instanceof Map<?, ?> r && !isEmptyInventory(r)) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "lab " + labId + " still has tagged resources after the sweep: " + r, "ResetIncomplete");
+    }
+    Object deleted = swept == null ? null : swept.get("deleted");
     WorkflowInfo info = Workflow.getInfo();
     String requestId = info.getWorkflowId() + "/" + info.getRunId();
     ResetActivities.StartedLab started =
         quick.startLab(new ResetActivities.StartLab(
             labId, request.definition(), request.variant(), request.parameters(), requestId));
     LabState state = waiting.awaitLive(started);
-    return new ResetResult(labId, cleanup, old.runId(), started.runId(), state);
+    return new ResetResult(labId, cleanup, deleted instanceof Map<?, ?> d ? summary(d) : "",
+        old.runId(), started.runId(), state);
+  }
+
+  private static boolean isEmptyInventory(Map<?, ?> inventory) {
+    return inventory.values().stream().allMatch(v -> !(v instanceof java.util.Collection<?> c) || c.isEmpty());
+  }
+
+  private static String summary(Map<?, ?> inventory) {
+    StringBuilder sb = new StringBuilder();
+    inventory.forEach((k, v) -> {
+      if (v instanceof java.util.Collection<?> c && !c.isEmpty()) {
+        sb.append(sb.length() == 0 ? "" : ", ").append(k).append('=').append(c);
+      }
+    });
+    return sb.length() == 0 ? "nothing" : sb.toString();
   }
 }

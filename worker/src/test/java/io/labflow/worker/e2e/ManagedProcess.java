@@ -55,6 +55,25 @@ public final class ManagedProcess implements AutoCloseable {
     }
   }
 
+  /** Waits until the log holds this text (for example a worker's "polling" line). */
+  public ManagedProcess awaitLog(String text, java.time.Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        if (Files.exists(log) && Files.readString(log).contains(text)) {
+          return this;
+        }
+      } catch (IOException e) {
+        // The file is being written; try again.
+      }
+      if (!process.isAlive()) {
+        throw new IllegalStateException(name + " exited:\n" + tail());
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException(name + " never logged '" + text + "':\n" + tail());
+  }
+
   /** SIGKILL, no cleanup: a crash. */
   public void kill9() throws InterruptedException {
     process.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -1,0 +1,113 @@
+package io.labflow.worker.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labflow.worker.reset.LabResetWorkflow;
+import io.labflow.worker.reset.ResetResult;
+import io.labflow.workflows.lab.LabResult;
+import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.LabStatus;
+import io.labflow.workflows.lab.LabWorkflow;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.WorkflowExecutionMetadata;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.iam.model.Tag;
+
+/** A reset schedule created and triggered from the CLI rebuilds the lab from scratch. */
+@ExtendWith(LocalStack.class)
+class ScheduleE2eTest {
+
+  private static final String QUEUE = "e2e-schedule";
+  private static LocalStack.Stack stack;
+  private static ManagedProcess worker;
+  private static Iam iam;
+
+  @BeforeAll
+  static void setUp(LocalStack.Stack s) throws InterruptedException {
+    stack = s;
+    worker = s.startWorker("worker-schedule", QUEUE).awaitLog("polling", Duration.ofSeconds(60));
+    iam = new Iam(s.motoEndpoint());
+  }
+
+  @AfterAll
+  static void tearDown() {
+    worker.close();
+    iam.close();
+  }
+
+  private static ResetResult awaitReset(int expectedCount) throws InterruptedException {
+    String query = "WorkflowType='" + LabResetWorkflow.TYPE + "' AND ExecutionStatus!='Running'";
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (System.nanoTime() < deadline) {
+      List<WorkflowExecutionMetadata> done = stack.client().listExecutions(query).toList();
+      if (done.size() >= expectedCount) {
+        WorkflowExecutionMetadata latest = done.get(0);
+        assertThat(latest.getStatus()).as(worker.tail())
+            .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
+        return stack.client().newUntypedWorkflowStub(latest.getExecution().getWorkflowId(),
+            Optional.of(latest.getExecution().getRunId()), Optional.empty()).getResult(ResetResult.class);
+      }
+      Thread.sleep(300);
+    }
+    throw new AssertionError("no reset finished\n" + worker.tail());
+  }
+
+  @Test
+  void triggeredScheduleTearsTheLiveLabDownAndBuildsAFreshOne() throws Exception {
+    String labId = "e2e-sched";
+    Map<String, String> env = stack.env(QUEUE);
+    Cli.Result run = Cli.run(env, "run", "iam-mini", "--lab-id", labId);
+    assertThat(run.exitCode()).as(run.all()).isZero();
+    String firstRun = stack.client().newUntypedWorkflowStub(labId).describe().getExecution().getRunId();
+
+    Cli.Result created = Cli.run(env, "schedule", "create", "--lab-id", labId, "--definition", "iam-mini",
+        "--variant", "read-write", "--cron", "0 3 * * *", "--time-zone", "Europe/Paris");
+    assertThat(created.exitCode()).as(created.all()).isZero();
+    Cli.Result described = Cli.run(env, "schedule", "describe", labId);
+    assertThat(described.out()).contains("reset-" + labId, "0 3 * * *", "Europe/Paris",
+        "SCHEDULE_OVERLAP_POLICY_SKIP", "catch-up window PT1H", LabResetWorkflow.TYPE);
+    assertThat(Cli.run(env, "schedule", "list").out()).contains("reset-" + labId);
+
+    Cli.Result triggered = Cli.run(env, "schedule", "trigger", labId);
+    assertThat(triggered.exitCode()).as(triggered.all()).isZero();
+    ResetResult first = awaitReset(1);
+    assertThat(first.previousRunId()).isEqualTo(firstRun);
+    assertThat(first.cleanup()).isEqualTo("TORN_DOWN(TORN_DOWN)+SWEPT");
+    assertThat(first.sweptByTag()).isEqualTo("nothing");
+    assertThat(first.newRunId()).isNotEqualTo(firstRun);
+    assertThat(first.state()).isEqualTo(LabState.LIVE);
+    LabResult old = stack.client().newUntypedWorkflowStub(labId, Optional.of(firstRun), Optional.empty())
+        .getResult(LabResult.class);
+    assertThat(old.state()).isEqualTo(LabState.TORN_DOWN);
+    LabStatus fresh = stack.client().newWorkflowStub(LabWorkflow.class, labId).status();
+    assertThat(fresh.state()).isEqualTo(LabState.LIVE);
+    assertThat(fresh.variant()).isEqualTo("read-write");
+    assertThat(iam.defaultDocument(iam.policies(labId).get(0))).contains("s3:PutObject");
+
+    // No open run now, and a stray resource carrying the lab's tag: the next reset deletes it by tag.
+    assertThat(Cli.run(env, "teardown", labId).exitCode()).isZero();
+    iam.client().createRole(b -> b.roleName(labId + "-stray")
+        .assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[]}")
+        .tags(Tag.builder().key("labflow:lab").value(labId).build()));
+    assertThat(Cli.run(env, "schedule", "trigger", labId).exitCode()).isZero();
+    ResetResult second = awaitReset(2);
+    assertThat(second.cleanup()).isEqualTo("DELETED_BY_TAG");
+    assertThat(second.sweptByTag()).contains(labId + "-stray");
+    assertThat(second.state()).isEqualTo(LabState.LIVE);
+    assertThat(iam.roles(labId)).extracting(r -> r.roleName()).containsExactly(labId + "-role");
+
+    Cli.Result paused = Cli.run(env, "schedule", "pause", labId);
+    assertThat(paused.exitCode()).isZero();
+    assertThat(Cli.run(env, "schedule", "describe", labId).out()).contains("state:     paused");
+    assertThat(Cli.run(env, "schedule", "delete", labId).exitCode()).isZero();
+    assertThat(Cli.run(env, "teardown", labId).exitCode()).isZero();
+    assertThat(iam.roles(labId)).isEmpty();
+  }
+}
