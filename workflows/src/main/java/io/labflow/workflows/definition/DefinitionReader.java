@@ -524,7 +524,7 @@ final class DefinitionReader {
     if (m.containsKey("retry")) {
       Node at = m.get("retry").value();
       retry = readRetry(at, path + ".retry");
-      if (retry != null) {
+      if (retry != null && (retry.initialInterval() != null || retry.maximumInterval() != null)) {
         checkIntervals(merge(retry, defaults.retry()), at, path + ".retry");
       }
     }
@@ -592,7 +592,7 @@ final class DefinitionReader {
     if (m.containsKey("retry")) {
       Node at = m.get("retry").value();
       retry = readRetry(at, path + ".retry");
-      if (retry != null) {
+      if (retry != null && (retry.initialInterval() != null || retry.maximumInterval() != null)) {
         checkIntervals(merge(retry, defaults.retry()), at, path + ".retry");
       }
     }
@@ -688,6 +688,9 @@ final class DefinitionReader {
       } catch (ExpressionException e) {
         return; // Reported with its place by the reference check.
       }
+    }
+    if (node instanceof ScalarNode s && isBadTag(s)) {
+      return; // Reported by plain().
     }
     Object value = quietPlain(node);
     if (value == null) {

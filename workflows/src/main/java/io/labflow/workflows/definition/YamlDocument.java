@@ -51,6 +51,15 @@ final class YamlDocument {
         message.append(e.getContext()).append(": ");
       }
       message.append(e.getProblem() == null ? "syntax error" : e.getProblem());
+      Mark context = e.getContextMark();
+      if (context != null && mark != null && context.getLine() != mark.getLine()) {
+        message
+            .append(" (the construct began at line ")
+            .append(context.getLine() + 1)
+            .append(", column ")
+            .append(context.getColumn() + 1)
+            .append(')');
+      }
       return new Parsed(
           null,
           new Problem(
