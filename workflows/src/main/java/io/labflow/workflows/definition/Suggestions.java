@@ -10,7 +10,8 @@ public final class Suggestions {
 
   /**
    * The candidate closest to {@code name}, if it is close enough to be a likely typo: equal
-   * ignoring case, or within an edit distance of about a third of the name's length (at least 2).
+   * ignoring case, or within an edit distance (a swap of neighbours counts as one edit) of about a
+   * third of the name's length (at least 1).
    */
   public static Optional<String> closest(String name, Collection<String> candidates) {
     String best = null;
@@ -25,7 +26,7 @@ public final class Suggestions {
         bestDistance = d;
       }
     }
-    int limit = Math.max(2, name.length() / 3);
+    int limit = Math.max(1, (name.length() + 1) / 3);
     return best != null && bestDistance - 1 <= limit ? Optional.of(best) : Optional.empty();
   }
 
@@ -41,23 +42,27 @@ public final class Suggestions {
     return "; expected one of: " + String.join(", ", candidates);
   }
 
-  /** Levenshtein distance. */
+  /** Levenshtein distance where swapping two neighbouring characters is one edit. */
   static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      d[i][0] = i;
+    }
     for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
+      d[0][j] = j;
     }
     for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
       }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
     }
-    return prev[b.length()];
+    return d[a.length()][b.length()];
   }
 }

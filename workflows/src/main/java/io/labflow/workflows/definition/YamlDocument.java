@@ -79,6 +79,15 @@ final class YamlDocument {
                     + MAX_ALIASES
                     + "); this looks like an alias expansion bomb"));
       }
+      if (message.contains("Nesting Depth")) {
+        Mark mark = tooDeep(text, options);
+        return new Parsed(
+            null,
+            new Problem(
+                mark == null ? 1 : mark.getLine() + 1,
+                mark == null ? 1 : mark.getColumn() + 1,
+                "lists and mappings nest more than " + MAX_NESTING + " levels deep"));
+      }
       return new Parsed(null, new Problem(1, 1, "invalid YAML: " + message));
     } catch (RuntimeException | StackOverflowError e) {
       // The parser must never turn bad input into a stack trace; report what it said instead.
@@ -114,6 +123,28 @@ final class YamlDocument {
         }
       }
     } catch (RuntimeException e) {
+      return null;
+    }
+    return null;
+  }
+
+  /** Where nesting first goes past the limit. */
+  private static Mark tooDeep(String text, LoaderOptions options) {
+    try {
+      LoaderOptions relaxed = new LoaderOptions();
+      relaxed.setCodePointLimit(options.getCodePointLimit());
+      relaxed.setNestingDepthLimit(Integer.MAX_VALUE);
+      Parser parser = new ParserImpl(new StreamReader(text), relaxed);
+      int depth = 0;
+      while (!parser.checkEvent(Event.ID.StreamEnd)) {
+        Event event = parser.getEvent();
+        if (event instanceof CollectionStartEvent && ++depth > MAX_NESTING) {
+          return event.getStartMark();
+        } else if (event instanceof org.yaml.snakeyaml.events.CollectionEndEvent) {
+          depth--;
+        }
+      }
+    } catch (RuntimeException | StackOverflowError e) {
       return null;
     }
     return null;

@@ -171,7 +171,7 @@ class BrokenDefinitionsTest {
             "9:17: steps[0].with.roleName: '${params.regin}': unknown parameter 'regin'; did you mean 'region'?"),
         expect(
             "unknown-retry-key.yaml",
-            "7:7: steps[0].retry.maxAttempts: unknown key 'maxAttempts'; expected one of: initialInterval, backoffCoefficient, maximumInterval, maximumAttempts, nonRetryable"),
+            "7:7: steps[0].retry.maxAttempts: unknown key 'maxAttempts'; did you mean 'maximumAttempts'?"),
         expect(
             "unknown-step-key.yaml",
             "6:5: steps[0].timout: unknown key 'timout'; did you mean 'timeout'?"),
