@@ -91,7 +91,8 @@ final class YamlDocument {
       return new Parsed(null, new Problem(1, 1, "invalid YAML: " + message));
     } catch (RuntimeException | StackOverflowError e) {
       // The parser must never turn bad input into a stack trace; report what it said instead.
-      return new Parsed(null, new Problem(1, 1, "invalid YAML: " + e));
+      return new Parsed(
+          null, new Problem(1, 1, "invalid YAML: " + (e.getMessage() == null ? "cannot be parsed" : e.getMessage())));
     }
   }
 
