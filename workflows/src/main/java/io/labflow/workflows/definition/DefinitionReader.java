@@ -249,7 +249,9 @@ final class DefinitionReader {
       defaultValue = plain(at, path + ".default");
       String problem = ParameterBinder.typeProblem(type, defaultValue);
       if (defaultValue == null) {
-        error(at, path + ".default", "default must not be null; leave it out instead");
+        if (at instanceof ScalarNode s && s.getTag().equals(Tag.NULL)) {
+          error(at, path + ".default", "default must not be null; leave it out instead");
+        }
       } else if (problem != null) {
         error(at, path + ".default", "default " + problem);
       } else if (compiled != null && !compiled.matcher((String) defaultValue).matches()) {
@@ -356,7 +358,8 @@ final class DefinitionReader {
               path + ".backoffCoefficient",
               "backoffCoefficient must be at least 1.0, got " + at(at));
         }
-      } else if (!(at instanceof ScalarNode s && isBadTag(s))) {
+      } else if (!(at instanceof ScalarNode s
+          && (isBadTag(s) || s.getTag().equals(Tag.FLOAT) || s.getTag().equals(Tag.INT)))) {
         error(at, path + ".backoffCoefficient", "backoffCoefficient must be a number, got " + describe(at));
       }
     }

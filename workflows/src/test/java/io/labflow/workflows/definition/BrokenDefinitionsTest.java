@@ -24,6 +24,22 @@ class BrokenDefinitionsTest {
   static Stream<Arguments> cases() {
     return Stream.of(
         expect(
+            "misc-structure.yaml",
+            "2:10: version: version must be a string, got a list",
+            "4:3: parameters.1st: parameter name '1st' must start with a letter or '_' and hold only letters, digits, '_' and '-'",
+            "5:33: parameters.big.default: integer 99999999999999999999 is out of range",
+            "6:34: parameters.empty.default: default must not be null; leave it out instead",
+            "7:11: variants: variants must declare at least one variant",
+            "8:17: defaultVariant: defaultVariant 'blue' names a variant, but no variants are declared",
+            "9:1: onVariantChange: onVariantChange is set, but no variants are declared to switch between",
+            "21:9: steps[0].with: keys must be plain names, got a list",
+            "23:33: steps[0].retry.backoffCoefficient: '.inf' is not a finite number"),
+        expect(
+            "bad-variants.yaml",
+            "3:3: variants.Read_Only: variant name 'Read_Only' must be lowercase letters, digits and dashes, starting with a letter",
+            "4:16: variants.read-write.bad key: variant key 'bad key' must start with a letter or '_' and hold only letters, digits, '_' and '-'",
+            "5:10: variants.plain: expected a mapping, got a string"),
+        expect(
             "alias-bomb.yaml",
             "5:8: too many aliases of lists or maps (the limit is 20); this looks like an alias expansion bomb"),
         expect(
