@@ -131,6 +131,18 @@ class SchemaTest {
     assertThat(validate(Path.of("src/test/resources/definitions/broken", file))).isNotEmpty();
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"500ms", "30s", "5m", "2h", "1m30s", "1h2m3s4ms", "0s", "30", "1.5s", "1d", "5 m",
+        "PT5M", "ms", "1s2m", "5M", "-1s", "1m1m"})
+  void schemaDurationPatternAgreesWithTheLoader(String duration) throws IOException {
+    String yaml =
+        "name: d\nkeepAlive: \"" + duration + "\"\nsteps:\n  - {id: a, action: CreateRole}\n";
+    Object data = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
+    boolean schemaAccepts = schema.validate(JSON.valueToTree(data)).isEmpty();
+    assertThat(schemaAccepts).isEqualTo(Durations.parse(duration).isPresent());
+  }
+
   @Test
   void theSchemaNamesTheOffendingKey() throws IOException {
     Set<ValidationMessage> errors =
