@@ -94,13 +94,22 @@ public final class Expressions {
     return value;
   }
 
-  private static Object evaluateString(String template, Map<String, ?> scope) {
+  /**
+   * Whether the string is exactly one reference and nothing else, so that it evaluates to the
+   * referenced value with its own type rather than to a string.
+   *
+   * @throws ExpressionException when the string holds a malformed expression
+   */
+  public static boolean isSingleReference(String template) {
     List<Reference> refs = references(template);
-    if (refs.size() == 1
+    return refs.size() == 1
         && refs.get(0).offset() == 0
-        && template.trim().equals(template)
-        && template.indexOf('}') == template.length() - 1) {
-      return lookup(refs.get(0), scope);
+        && template.indexOf('}') == template.length() - 1;
+  }
+
+  private static Object evaluateString(String template, Map<String, ?> scope) {
+    if (isSingleReference(template)) {
+      return lookup(references(template).get(0), scope);
     }
     StringBuilder out = new StringBuilder();
     int i = 0;

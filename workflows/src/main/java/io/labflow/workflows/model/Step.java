@@ -1,5 +1,6 @@
 package io.labflow.workflows.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,7 @@ public record Step(
     int line) {
 
   /** Whether this step is a parallel group rather than an action. */
+  @JsonIgnore
   public boolean isParallel() {
     return parallel != null && !parallel.isEmpty();
   }

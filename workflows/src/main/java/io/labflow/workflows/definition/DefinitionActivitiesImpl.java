@@ -1,0 +1,116 @@
+package io.labflow.workflows.definition;
+
+import io.labflow.workflows.lab.DefinitionActivities;
+import io.labflow.workflows.lab.LabRequest;
+import io.labflow.workflows.lab.ResolvedLab;
+import io.labflow.workflows.model.Definition;
+import io.temporal.failure.ApplicationFailure;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Resolves lab requests: checks the lab id, loads and validates the definition (inline or by name)
+ * and binds the variant and parameters. Every problem fails the activity at once, without retries,
+ * so a bad request never creates anything.
+ */
+public final class DefinitionActivitiesImpl implements DefinitionActivities {
+
+  /** Failure type of a step file that does not validate. */
+  public static final String INVALID_DEFINITION = "InvalidDefinition";
+
+  /** Failure type of a request whose lab id, definition name, variant or parameters are wrong. */
+  public static final String INVALID_REQUEST = "InvalidRequest";
+
+  /** What a lab id looks like; it becomes the workflow id and the value of every resource tag. */
+  public static final Pattern LAB_ID = Pattern.compile("^[a-z][a-z0-9-]{0,40}$");
+
+  private static final Pattern NAME = Pattern.compile(DefinitionKeys.ID_PATTERN);
+
+  private final DefinitionSource source;
+  private final DefinitionLoader loader;
+
+  public DefinitionActivitiesImpl(DefinitionSource source, DefinitionLoader loader) {
+    this.source = source;
+    this.loader = loader;
+  }
+
+  @Override
+  public ResolvedLab resolve(LabRequest request) {
+    if (request == null) {
+      throw invalidRequest(List.of("request: the request is empty"));
+    }
+    String labId = request.labId();
+    if (labId == null || labId.isBlank()) {
+      throw invalidRequest(
+          List.of(
+              "request: labId: labId is required: lowercase letters, digits and dashes,"
+                  + " starting with a letter, at most 41 characters (e.g. lab-042)"));
+    }
+    if (!LAB_ID.matcher(labId).matches()) {
+      throw invalidRequest(
+          List.of(
+              "request: labId: labId '"
+                  + labId
+                  + "' must be lowercase letters, digits and dashes, starting with a letter,"
+                  + " at most 41 characters (e.g. lab-042)"));
+    }
+    String fileName;
+    String text;
+    if (request.definitionYaml() != null) {
+      String label =
+          request.definition() == null || request.definition().isBlank()
+              ? "definition"
+              : request.definition();
+      fileName = "inline:" + label;
+      text = request.definitionYaml();
+    } else {
+      String name = request.definition();
+      if (name == null || name.isBlank()) {
+        throw invalidRequest(
+            List.of("request: definition: name a definition, or send its YAML as definitionYaml"));
+      }
+      if (!NAME.matcher(name).matches()) {
+        throw invalidRequest(
+            List.of(
+                "request: definition: definition name '"
+                    + name
+                    + "' must be lowercase letters, digits and dashes, starting with a letter"));
+      }
+      Optional<DefinitionSource.SourceFile> file = source.find(name);
+      if (file.isEmpty()) {
+        throw invalidRequest(
+            List.of("request: definition: no definition named '" + name + "' was found"));
+      }
+      fileName = file.get().fileName();
+      text = file.get().text();
+    }
+    LoadResult loaded = loader.load(fileName, text);
+    if (!loaded.ok()) {
+      throw ApplicationFailure.newNonRetryableFailure(loaded.errorText(), INVALID_DEFINITION);
+    }
+    Definition definition = loaded.definitionOrNull();
+    if (request.definitionYaml() == null && !definition.name().equals(request.definition())) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          fileName
+              + ": name: the file declares name '"
+              + definition.name()
+              + "', but definition '"
+              + request.definition()
+              + "' was requested",
+          INVALID_DEFINITION);
+    }
+    ParameterBinder.BindResult bound =
+        ParameterBinder.bind(definition, request.variant(), request.parameters(), "request");
+    if (!bound.ok()) {
+      throw invalidRequest(bound.errors().stream().map(Diagnostic::toString).toList());
+    }
+    return new ResolvedLab(definition, fileName, bound.variant(), bound.parameters());
+  }
+
+  private static ApplicationFailure invalidRequest(List<String> messages) {
+    return ApplicationFailure.newNonRetryableFailure(
+        messages.stream().collect(Collectors.joining("\n")), INVALID_REQUEST);
+  }
+}

@@ -1,0 +1,77 @@
+package io.labflow.workflows.definition;
+
+import java.util.List;
+
+/**
+ * Every key the step-file language accepts, level by level. The loader rejects any other key, and a
+ * test checks that the JSON Schema declares exactly these.
+ */
+public final class DefinitionKeys {
+
+  /** Keys of the document itself. */
+  public static final List<String> TOP_LEVEL =
+      List.of(
+          "name",
+          "description",
+          "version",
+          "parameters",
+          "variants",
+          "defaultVariant",
+          "defaults",
+          "steps",
+          "onVariantChange",
+          "keepAlive");
+
+  /** Keys of one declared parameter. */
+  public static final List<String> PARAMETER =
+      List.of("type", "required", "default", "pattern", "description");
+
+  /** The parameter types. */
+  public static final List<String> PARAMETER_TYPES = List.of("string", "integer", "boolean", "list");
+
+  /** Keys of {@code defaults}. */
+  public static final List<String> DEFAULTS =
+      List.of("retry", "timeout", "scheduleToClose", "heartbeat", "onFailure", "pauseTimeout");
+
+  /** Keys of an action step (also of every branch of a parallel group). */
+  public static final List<String> ACTION_STEP =
+      List.of(
+          "id",
+          "action",
+          "with",
+          "retry",
+          "timeout",
+          "scheduleToClose",
+          "heartbeat",
+          "compensate",
+          "onFailure");
+
+  /** Keys of a parallel group. */
+  public static final List<String> PARALLEL_STEP = List.of("id", "parallel");
+
+  /** Keys of {@code retry}, in steps, compensations and defaults. */
+  public static final List<String> RETRY =
+      List.of(
+          "initialInterval",
+          "backoffCoefficient",
+          "maximumInterval",
+          "maximumAttempts",
+          "nonRetryable");
+
+  /** Keys of {@code compensate}. */
+  public static final List<String> COMPENSATE = List.of("action", "with", "retry", "timeout");
+
+  /** The values of {@code onFailure}. */
+  public static final List<String> ON_FAILURE = List.of("rollback", "pause");
+
+  /** The fields of {@code ${lab.X}}. */
+  public static final List<String> LAB_FIELDS = List.of("labId", "runId", "definition", "variant");
+
+  /** Names of definitions, steps and variants. */
+  public static final String ID_PATTERN = "^[a-z][a-z0-9-]*$";
+
+  /** Names of parameters and variant keys: what a {@code ${...}} part may be. */
+  public static final String KEY_PATTERN = "^[A-Za-z_][A-Za-z0-9_-]*$";
+
+  private DefinitionKeys() {}
+}

@@ -1,0 +1,209 @@
+package io.labflow.workflows.definition;
+
+import io.labflow.workflows.catalog.ActionCatalog;
+import io.labflow.workflows.catalog.ActionSpec;
+import io.labflow.workflows.catalog.FieldSpec;
+import io.labflow.workflows.model.Definition;
+import io.labflow.workflows.model.OnFailure;
+import io.labflow.workflows.model.RetrySpec;
+import io.labflow.workflows.model.StepDefaults;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Loads and validates step files.
+ *
+ * <p>The loader never throws for bad input: {@link #load} returns every problem it finds at once,
+ * each with its file, line, column and path, or a {@link Definition} that the interpreter may trust.
+ * It is thread-safe and holds no state besides the action catalog.
+ */
+public final class DefinitionLoader {
+
+  /** The largest step file accepted, in bytes (1 MiB). */
+  public static final int MAX_BYTES = 1 << 20;
+
+  /** What every step inherits when the file's {@code defaults} say nothing. */
+  public static final StepDefaults BUILT_IN_DEFAULTS =
+      new StepDefaults(
+          new RetrySpec(Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1), 5, List.of()),
+          Duration.ofMinutes(5),
+          null,
+          null,
+          OnFailure.ROLLBACK,
+          Duration.ofHours(24));
+
+  private final ActionCatalog catalog;
+
+  /** A loader that checks actions against this catalog. */
+  public DefinitionLoader(ActionCatalog catalog) {
+    this.catalog = catalog;
+  }
+
+  /** The catalog actions are checked against. */
+  public ActionCatalog catalog() {
+    return catalog;
+  }
+
+  /**
+   * Loads a step file from its bytes, which must be UTF-8 and at most {@link #MAX_BYTES} long.
+   *
+   * @param fileName the name used in messages, such as {@code lab.yaml}
+   */
+  public LoadResult load(String fileName, byte[] bytes) {
+    if (bytes.length > MAX_BYTES) {
+      return failure(
+          fileName,
+          "the file is "
+              + bytes.length
+              + " bytes; step files may be at most "
+              + MAX_BYTES
+              + " bytes (1 MiB)");
+    }
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length + 1);
+    CoderResult result = decoder.decode(in, out, true);
+    if (!result.isError()) {
+      result = decoder.flush(out);
+    }
+    if (result.isError()) {
+      out.flip();
+      String before = out.toString();
+      int line = 1;
+      int column = 1;
+      for (int i = 0; i < before.length(); i++) {
+        if (before.charAt(i) == '\n') {
+          line++;
+          column = 1;
+        } else {
+          column++;
+        }
+      }
+      return new LoadResult(
+          null,
+          List.of(
+              new Diagnostic(
+                  fileName,
+                  line,
+                  column,
+                  "",
+                  "the file is not valid UTF-8 (bad byte at offset " + in.position() + ")")));
+    }
+    out.flip();
+    String text = out.toString();
+    if (text.startsWith("\uFEFF")) {
+      text = text.substring(1);
+    }
+    return load(fileName, text);
+  }
+
+  /**
+   * Loads a step file from its text.
+   *
+   * @param fileName the name used in messages, such as {@code lab.yaml} or {@code inline:my-lab}
+   * @return the definition, or every problem found
+   */
+  public LoadResult load(String fileName, String text) {
+    if (text.length() > MAX_BYTES) {
+      return failure(
+          fileName,
+          "the file is "
+              + text.length()
+              + " characters; step files may be at most "
+              + MAX_BYTES
+              + " bytes (1 MiB)");
+    }
+    if (text.isBlank()) {
+      return failure(fileName, "the file is empty; a definition needs at least 'name' and 'steps'");
+    }
+    YamlDocument.Parsed parsed = YamlDocument.parse(text, MAX_BYTES + 1);
+    if (parsed.problem() != null) {
+      YamlDocument.Problem p = parsed.problem();
+      return new LoadResult(
+          null, List.of(new Diagnostic(fileName, p.line(), p.column(), "", p.message())));
+    }
+    if (parsed.root() == null) {
+      return failure(fileName, "the file is empty; a definition needs at least 'name' and 'steps'");
+    }
+    DefinitionReader reader = new DefinitionReader(fileName, catalog);
+    Definition definition = reader.read(parsed.root());
+    List<Diagnostic> errors = reader.errors();
+    return new LoadResult(errors.isEmpty() ? definition : null, errors);
+  }
+
+  private static LoadResult failure(String fileName, String message) {
+    return new LoadResult(null, List.of(new Diagnostic(fileName, 1, 1, "", message)));
+  }
+
+  /**
+   * Why a value does not fit an action's field type, or null when it fits. Strings that evaluate to
+   * a typed value (exactly one {@code ${...}}) are not checked here.
+   */
+  static String typeMismatch(FieldSpec field, Object value) {
+    String type = field.type();
+    boolean fits =
+        switch (type) {
+          case "string" -> value instanceof String;
+          case "integer" -> value instanceof Integer || value instanceof Long;
+          case "number" -> value instanceof Number;
+          case "boolean" -> value instanceof Boolean;
+          case "list" -> value instanceof List;
+          case "map", "object" -> value instanceof java.util.Map;
+          default -> true;
+        };
+    return fits ? null : "must be " + article(type) + ", got " + describe(value);
+  }
+
+  static String article(String type) {
+    return switch (type) {
+      case "integer" -> "an integer";
+      case "object", "map" -> "a mapping";
+      default -> "a " + type;
+    };
+  }
+
+  static String describe(Object value) {
+    if (value == null) {
+      return "null";
+    }
+    if (value instanceof String) {
+      return "a string";
+    }
+    if (value instanceof Integer || value instanceof Long) {
+      return "an integer";
+    }
+    if (value instanceof Number) {
+      return "a number";
+    }
+    if (value instanceof Boolean) {
+      return "a boolean";
+    }
+    if (value instanceof List) {
+      return "a list";
+    }
+    if (value instanceof java.util.Map) {
+      return "a mapping";
+    }
+    return value.getClass().getSimpleName();
+  }
+
+  /** The names of the catalog's actions. */
+  List<String> actionNames() {
+    List<String> names = new ArrayList<>();
+    for (ActionSpec spec : catalog.all()) {
+      names.add(spec.name());
+    }
+    return names;
+  }
+}

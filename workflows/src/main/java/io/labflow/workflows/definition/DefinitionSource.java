@@ -1,0 +1,25 @@
+package io.labflow.workflows.definition;
+
+import java.util.Optional;
+
+/**
+ * Finds step files by definition name. The worker provides one backed by its definitions
+ * directory; tests provide maps.
+ */
+@FunctionalInterface
+public interface DefinitionSource {
+
+  /**
+   * The file that defines {@code name}, if there is one. Names reaching this method have already
+   * been checked to be lowercase letters, digits and dashes, so they are safe as file names.
+   */
+  Optional<SourceFile> find(String name);
+
+  /**
+   * A step file's content.
+   *
+   * @param fileName the name used in messages, such as {@code definitions/lab.yaml}
+   * @param text the file's text
+   */
+  record SourceFile(String fileName, String text) {}
+}

@@ -1,0 +1,28 @@
+package io.labflow.workflows.definition;
+
+import io.labflow.workflows.model.Definition;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The outcome of loading a step file.
+ *
+ * @param definitionOrNull the definition, or null when there is any error
+ * @param errors every problem found, in file order; empty when the definition is valid
+ */
+public record LoadResult(Definition definitionOrNull, List<Diagnostic> errors) {
+
+  public LoadResult {
+    errors = List.copyOf(errors);
+  }
+
+  /** Whether the file is a valid definition. */
+  public boolean ok() {
+    return definitionOrNull != null && errors.isEmpty();
+  }
+
+  /** Every error, one per line, as {@code FILE:LINE:COLUMN: PATH: message}. */
+  public String errorText() {
+    return errors.stream().map(Diagnostic::toString).collect(Collectors.joining("\n"));
+  }
+}

@@ -1,0 +1,68 @@
+package io.labflow.workflows.definition;
+
+import java.util.Collection;
+import java.util.Optional;
+
+/** "Did you mean" hints for misspelt names. */
+public final class Suggestions {
+
+  private Suggestions() {}
+
+  /**
+   * The candidate closest to {@code name}, if it is close enough to be a likely typo: equal
+   * ignoring case, or within an edit distance (a swap of neighbours counts as one edit) of about a
+   * third of the name's length (at least 1).
+   */
+  public static Optional<String> closest(String name, Collection<String> candidates) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String candidate : candidates) {
+      int d =
+          candidate.equalsIgnoreCase(name)
+              ? 0
+              : distance(name.toLowerCase(), candidate.toLowerCase()) + 1;
+      if (d < bestDistance) {
+        best = candidate;
+        bestDistance = d;
+      }
+    }
+    int limit = Math.max(1, (name.length() + 1) / 3);
+    return best != null && bestDistance - 1 <= limit ? Optional.of(best) : Optional.empty();
+  }
+
+  /** {@code "; did you mean 'x'?"}, or {@code "; expected one of: a, b"} when nothing is close. */
+  public static String hint(String name, Collection<String> candidates) {
+    Optional<String> closest = closest(name, candidates);
+    if (closest.isPresent()) {
+      return "; did you mean '" + closest.get() + "'?";
+    }
+    if (candidates.isEmpty()) {
+      return "";
+    }
+    return "; expected one of: " + String.join(", ", candidates);
+  }
+
+  /** Levenshtein distance where swapping two neighbouring characters is one edit. */
+  static int distance(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      d[i][0] = i;
+    }
+    for (int j = 0; j <= b.length(); j++) {
+      d[0][j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
+  }
+}

@@ -1,0 +1,174 @@
+package io.labflow.workflows.definition;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.composer.Composer;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.CollectionStartEvent;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.parser.Parser;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
+
+/**
+ * Parses YAML text into SnakeYAML nodes, which keep the line and column of every value, with
+ * limits against hostile input.
+ */
+final class YamlDocument {
+
+  /** Aliases of lists or maps a file may use; a handful is plenty, thousands is a bomb. */
+  static final int MAX_ALIASES = 20;
+
+  /** How deeply lists and maps may nest. */
+  static final int MAX_NESTING = 50;
+
+  /** A failure to parse, with its place (1-based). */
+  record Problem(int line, int column, String message) {}
+
+  /** The root node (null for an empty document), or the problem that stopped parsing. */
+  record Parsed(Node root, Problem problem) {}
+
+  private YamlDocument() {}
+
+  static Parsed parse(String text, int codePointLimit) {
+    LoaderOptions options = options(codePointLimit);
+    try {
+      Composer composer =
+          new Composer(new ParserImpl(new StreamReader(text), options), new CoreResolver(), options);
+      return new Parsed(composer.getSingleNode(), null);
+    } catch (MarkedYAMLException e) {
+      Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+      StringBuilder message = new StringBuilder("invalid YAML: ");
+      if (e.getContext() != null) {
+        message.append(e.getContext()).append(": ");
+      }
+      message.append(e.getProblem() == null ? "syntax error" : e.getProblem());
+      Mark context = e.getContextMark();
+      if (context != null && mark != null && context.getLine() != mark.getLine()) {
+        message
+            .append(" (the construct began at line ")
+            .append(context.getLine() + 1)
+            .append(", column ")
+            .append(context.getColumn() + 1)
+            .append(')');
+      }
+      return new Parsed(
+          null,
+          new Problem(
+              mark == null ? 1 : mark.getLine() + 1,
+              mark == null ? 1 : mark.getColumn() + 1,
+              message.toString().replaceAll("\\s+", " ").trim()));
+    } catch (YAMLException e) {
+      String message = String.valueOf(e.getMessage());
+      if (message.contains("Number of aliases")) {
+        Mark mark = excessAlias(text, options);
+        return new Parsed(
+            null,
+            new Problem(
+                mark == null ? 1 : mark.getLine() + 1,
+                mark == null ? 1 : mark.getColumn() + 1,
+                "too many aliases of lists or maps (the limit is "
+                    + MAX_ALIASES
+                    + "); this looks like an alias expansion bomb"));
+      }
+      if (message.contains("Nesting Depth")) {
+        Mark mark = tooDeep(text, options);
+        return new Parsed(
+            null,
+            new Problem(
+                mark == null ? 1 : mark.getLine() + 1,
+                mark == null ? 1 : mark.getColumn() + 1,
+                "lists and mappings nest more than " + MAX_NESTING + " levels deep"));
+      }
+      return new Parsed(null, new Problem(1, 1, "invalid YAML: " + message));
+    } catch (RuntimeException | StackOverflowError e) {
+      // The parser must never turn bad input into a stack trace; report what it said instead.
+      return new Parsed(
+          null, new Problem(1, 1, "invalid YAML: " + (e.getMessage() == null ? "cannot be parsed" : e.getMessage())));
+    }
+  }
+
+  private static LoaderOptions options(int codePointLimit) {
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(false);
+    options.setMaxAliasesForCollections(MAX_ALIASES);
+    options.setNestingDepthLimit(MAX_NESTING);
+    options.setCodePointLimit(codePointLimit);
+    options.setAllowRecursiveKeys(false);
+    options.setProcessComments(false);
+    return options;
+  }
+
+  /** Where the alias that broke the limit is: the parser's events know, the exception does not. */
+  private static Mark excessAlias(String text, LoaderOptions options) {
+    try {
+      Parser parser = new ParserImpl(new StreamReader(text), options);
+      Set<String> collectionAnchors = new HashSet<>();
+      int count = 0;
+      while (!parser.checkEvent(Event.ID.StreamEnd)) {
+        Event event = parser.getEvent();
+        if (event instanceof CollectionStartEvent start && start.getAnchor() != null) {
+          collectionAnchors.add(start.getAnchor());
+        } else if (event instanceof AliasEvent alias
+            && collectionAnchors.contains(alias.getAnchor())
+            && ++count > MAX_ALIASES) {
+          return alias.getStartMark();
+        }
+      }
+    } catch (RuntimeException e) {
+      return null;
+    }
+    return null;
+  }
+
+  /** Where nesting first goes past the limit. */
+  private static Mark tooDeep(String text, LoaderOptions options) {
+    try {
+      LoaderOptions relaxed = new LoaderOptions();
+      relaxed.setCodePointLimit(options.getCodePointLimit());
+      relaxed.setNestingDepthLimit(Integer.MAX_VALUE);
+      Parser parser = new ParserImpl(new StreamReader(text), relaxed);
+      int depth = 0;
+      while (!parser.checkEvent(Event.ID.StreamEnd)) {
+        Event event = parser.getEvent();
+        if (event instanceof CollectionStartEvent && ++depth > MAX_NESTING) {
+          return event.getStartMark();
+        } else if (event instanceof org.yaml.snakeyaml.events.CollectionEndEvent) {
+          depth--;
+        }
+      }
+    } catch (RuntimeException | StackOverflowError e) {
+      return null;
+    }
+    return null;
+  }
+
+  /**
+   * The YAML 1.2 core schema: only {@code true} and {@code false} are booleans (not {@code yes},
+   * {@code no}, {@code on} or {@code off}), and dates stay strings.
+   */
+  static final class CoreResolver extends Resolver {
+    @Override
+    protected void addImplicitResolvers() {
+      addImplicitResolver(Tag.BOOL, Pattern.compile("^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF");
+      addImplicitResolver(Tag.INT, Pattern.compile("^[-+]?[0-9]+$"), "-+0123456789");
+      addImplicitResolver(
+          Tag.FLOAT,
+          Pattern.compile(
+              "^[-+]?(?:\\.[0-9]+|[0-9]+\\.[0-9]*)(?:[eE][-+]?[0-9]+)?$"
+                  + "|^[-+]?[0-9]+[eE][-+]?[0-9]+$"
+                  + "|^[-+]?\\.(?:inf|Inf|INF)$|^\\.(?:nan|NaN|NAN)$"),
+          "-+0123456789.");
+      addImplicitResolver(Tag.NULL, Pattern.compile("^(?:~|null|Null|NULL|)$"), "~nN\0");
+      addImplicitResolver(Tag.NULL, Pattern.compile("^$"), null);
+    }
+  }
+}

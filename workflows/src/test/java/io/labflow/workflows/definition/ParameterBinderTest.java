@@ -1,0 +1,156 @@
+package io.labflow.workflows.definition;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labflow.workflows.model.Definition;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ParameterBinderTest {
+
+  private Definition full;
+
+  @BeforeEach
+  void load() throws IOException {
+    LoadResult r =
+        new DefinitionLoader(TestCatalog.create())
+            .load("full-lab.yaml", DefinitionLoaderTest.resource("valid/full-lab.yaml"));
+    assertThat(r.errors()).isEmpty();
+    full = r.definitionOrNull();
+  }
+
+  @Test
+  void fillsDefaultsAndTheDefaultVariant() {
+    ParameterBinder.BindResult r =
+        ParameterBinder.bind(full, null, Map.of("owner", "ada"), "request");
+
+    assertThat(r.errors()).isEmpty();
+    assertThat(r.ok()).isTrue();
+    assertThat(r.variant()).isEqualTo("read-only");
+    Map<String, Object> expected = new LinkedHashMap<>();
+    expected.put("region", "us-east-1");
+    expected.put("owner", "ada");
+    expected.put("sessionSeconds", 3600);
+    expected.put("strict", true);
+    expected.put("extraActions", List.of());
+    assertThat(r.parameters()).containsExactlyEntriesOf(expected);
+  }
+
+  @Test
+  void coercesUnambiguousStringsFromTheCommandLine() {
+    ParameterBinder.BindResult r =
+        ParameterBinder.bind(
+            full,
+            "read-write",
+            Map.of("owner", "ada", "sessionSeconds", "900", "strict", "false", "region", "eu-west-1"),
+            "request");
+
+    assertThat(r.errors()).isEmpty();
+    assertThat(r.variant()).isEqualTo("read-write");
+    assertThat(r.parameters().get("sessionSeconds")).isEqualTo(900);
+    assertThat(r.parameters().get("strict")).isEqualTo(false);
+    assertThat(r.parameters().get("region")).isEqualTo("eu-west-1");
+  }
+
+  @Test
+  void keepsTypedValuesAndLeavesOptionalOnesWithoutDefaultNull() {
+    LoadResult loaded =
+        new DefinitionLoader(TestCatalog.create())
+            .load(
+                "opt.yaml",
+                "name: opt\nparameters:\n  note: {type: string}\n  big: {type: integer}\n"
+                    + "steps:\n  - id: a\n    action: CreateRole\n"
+                    + "    with: {labId: x, roleName: y}\n");
+    assertThat(loaded.errors()).isEmpty();
+    ParameterBinder.BindResult r =
+        ParameterBinder.bind(loaded.definitionOrNull(), null, Map.of("big", 5_000_000_000L), "request");
+    assertThat(r.errors()).isEmpty();
+    assertThat(r.variant()).isNull();
+    assertThat(r.parameters()).containsKey("note");
+    assertThat(r.parameters().get("note")).isNull();
+    assertThat(r.parameters().get("big")).isEqualTo(5_000_000_000L);
+  }
+
+  @Test
+  void reportsEveryParameterProblemByName() {
+    Map<String, Object> given = new LinkedHashMap<>();
+    given.put("regin", "eu-west-1");
+    given.put("region", "EU");
+    given.put("sessionSeconds", "an hour");
+    given.put("strict", "yes");
+    given.put("extraActions", "s3:PutObject");
+    ParameterBinder.BindResult r = ParameterBinder.bind(full, "read-only", given, "request");
+
+    assertThat(r.ok()).isFalse();
+    assertThat(r.errors())
+        .extracting(Diagnostic::toString)
+        .containsExactly(
+            "request: parameters.regin: unknown parameter 'regin'; did you mean 'region'?",
+            "request: parameters.region: parameter 'region' value 'EU' does not match pattern"
+                + " '[a-z]{2}-[a-z]+-[0-9]'",
+            "request: parameters.owner: missing required parameter 'owner' (string)",
+            "request: parameters.sessionSeconds: parameter 'sessionSeconds' must be an integer,"
+                + " got a string 'an hour'",
+            "request: parameters.strict: parameter 'strict' must be a boolean, got a string 'yes'",
+            "request: parameters.extraActions: parameter 'extraActions' must be a list, got a"
+                + " string 's3:PutObject'");
+  }
+
+  @Test
+  void rejectsUnknownVariantListingTheAllowedOnes() {
+    ParameterBinder.BindResult r =
+        ParameterBinder.bind(full, "read-onyl", Map.of("owner", "ada"), "request");
+    assertThat(r.errorText())
+        .isEqualTo(
+            "request: variant: unknown variant 'read-onyl'; did you mean 'read-only'? (allowed:"
+                + " read-only, read-write)");
+
+    ParameterBinder.BindResult far = ParameterBinder.bind(full, "admin", Map.of("owner", "ada"), "request");
+    assertThat(far.errorText())
+        .isEqualTo("request: variant: unknown variant 'admin' (allowed: read-only, read-write)");
+  }
+
+  @Test
+  void requiresAVariantWhenThereIsNoDefault() {
+    Definition noDefault =
+        new Definition(
+            full.name(),
+            full.description(),
+            full.version(),
+            full.parameters(),
+            full.variants(),
+            null,
+            full.defaults(),
+            full.steps(),
+            full.onVariantChange(),
+            full.keepAlive());
+    ParameterBinder.BindResult r = ParameterBinder.bind(noDefault, null, Map.of("owner", "a"), "request");
+    assertThat(r.errorText())
+        .isEqualTo(
+            "request: variant: definition 'iam-service-role-lab' has no default variant; choose"
+                + " one of: read-only, read-write");
+  }
+
+  @Test
+  void rejectsVariantsAndParametersForADefinitionWithoutThem() throws IOException {
+    Definition minimal =
+        new DefinitionLoader(TestCatalog.create())
+            .load("minimal.yaml", DefinitionLoaderTest.resource("valid/minimal.yaml"))
+            .definitionOrNull();
+    Map<String, Object> given = new HashMap<>();
+    given.put("x", 1);
+    ParameterBinder.BindResult r = ParameterBinder.bind(minimal, "blue", given, "request");
+    assertThat(r.errors())
+        .extracting(Diagnostic::toString)
+        .containsExactly(
+            "request: variant: unknown variant 'blue'; definition 'minimal' declares no variants",
+            "request: parameters.x: unknown parameter 'x'; definition 'minimal' declares no"
+                + " parameters");
+    assertThat(ParameterBinder.bind(minimal, null, null, "request").ok()).isTrue();
+  }
+}

@@ -1,0 +1,80 @@
+package io.labflow.workflows.definition;
+
+import io.labflow.workflows.catalog.ActionCatalog;
+import io.labflow.workflows.catalog.ActionSpec;
+import io.labflow.workflows.catalog.FieldSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A copy of the AWS step library's action fields (the workflows module cannot see the activities
+ * module), used to check the documented example. Required fields are plain names, optional ones end
+ * with {@code ?}.
+ */
+final class StepLibraryMirror {
+
+  private StepLibraryMirror() {}
+
+  static ActionCatalog create() {
+    return ActionCatalog.of(
+        List.of(
+            action(
+                "CreateStack",
+                "labId stackName templateFile parameters?:map capabilities?:list"
+                    + " timeoutMinutes?:integer",
+                "stackId stackName status bucketName? instanceId? outputs:map adopted:boolean"),
+            action("DeleteStack", "labId stackName", "resource deleted:boolean"),
+            action(
+                "CreateRole",
+                "labId roleName servicePrincipal? trustedPrincipalArn? path? description?",
+                "roleName roleArn adopted:boolean"),
+            action("DeleteRole", "labId roleName", "resource deleted:boolean"),
+            action(
+                "CreatePolicy",
+                "labId policyName bucketName actions:list resourceWildcard?:boolean",
+                "policyArn policyName document defaultVersionId adopted:boolean"),
+            action(
+                "CreatePolicyVersion",
+                "labId policyArn? policyName? bucketName actions:list resourceWildcard?:boolean",
+                "policyArn versionId document created:boolean"),
+            action("DeletePolicy", "labId policyArn? policyName?", "resource deleted:boolean"),
+            action("AttachRolePolicy", "labId roleName policyArn? policyName?", "roleName policyArn attached:boolean changed:boolean"),
+            action("DetachRolePolicy", "labId roleName policyArn? policyName?", "roleName policyArn attached:boolean changed:boolean"),
+            action(
+                "CreateInstanceProfile",
+                "labId instanceProfileName roleName path?",
+                "instanceProfileName instanceProfileArn roleName adopted:boolean"),
+            action("DeleteInstanceProfile", "labId instanceProfileName", "resource deleted:boolean"),
+            action(
+                "AssociateInstanceProfile",
+                "labId instanceId instanceProfileName",
+                "instanceId instanceProfileArn associationId change"),
+            action(
+                "DisassociateInstanceProfile",
+                "labId instanceId instanceProfileName?",
+                "instanceId instanceProfileArn associationId change"),
+            action(
+                "VerifyAccess",
+                "labId roleArn? roleName? bucketName allow:list deny:list method?"
+                    + " budgetSeconds?:integer",
+                "method roleArn bucketName matrix:list attempts:integer matches:boolean")));
+  }
+
+  private static ActionSpec action(String name, String inputs, String outputs) {
+    return new ActionSpec(name, fields(inputs), fields(outputs));
+  }
+
+  private static List<FieldSpec> fields(String spec) {
+    List<FieldSpec> out = new ArrayList<>();
+    for (String word : spec.split(" ")) {
+      String[] nameType = word.split(":");
+      String name = nameType[0];
+      boolean optional = name.endsWith("?");
+      if (optional) {
+        name = name.substring(0, name.length() - 1);
+      }
+      out.add(new FieldSpec(name, nameType.length > 1 ? nameType[1] : "string", !optional));
+    }
+    return out;
+  }
+}
