@@ -82,9 +82,16 @@ public final class Engine {
       return Optional.empty();
     }
     boolean wildcard = Boolean.TRUE.equals(createPolicyInput.get("resourceWildcard"));
+    // A bucket known only at run time (a step output) is built with a stand-in name, then shown as
+    // the placeholder it stands for.
+    boolean placeholder = b.startsWith("<") && b.endsWith(">");
+    String bucketName = placeholder ? PLAN_BUCKET : b;
     try {
-      String doc = PolicyDocuments.forBucket(b, list.stream().map(String::valueOf).toList(), wildcard);
-      return Optional.of(PRETTY.writerWithDefaultPrettyPrinter().writeValueAsString(PRETTY.readTree(doc)));
+      String doc =
+          PolicyDocuments.forBucket(bucketName, list.stream().map(String::valueOf).toList(), wildcard);
+      String pretty =
+          PRETTY.writerWithDefaultPrettyPrinter().writeValueAsString(PRETTY.readTree(doc));
+      return Optional.of(placeholder ? pretty.replace(PLAN_BUCKET, b) : pretty);
     } catch (ApplicationFailure e) {
       return Optional.of("(invalid: " + e.getOriginalMessage() + ")");
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -93,6 +100,7 @@ public final class Engine {
   }
 
   private static final ObjectMapper PRETTY = new ObjectMapper();
+  private static final String PLAN_BUCKET = "labflow-plan-placeholder-bucket";
 
   /**
    * The outcome of validating one file.
