@@ -465,13 +465,12 @@ public final class IamActivitiesImpl implements IamActivities {
         labId);
   }
 
+  /**
+   * Whether the profile carries the lab tag. GetInstanceProfile returns the tags, which saves a
+   * ListInstanceProfileTags call (and that call is missing from moto).
+   */
   boolean profileOwned(String name, String labId) {
-    return Tags.owned(
-        iam.listInstanceProfileTagsPaginator(b -> b.instanceProfileName(name)).tags().stream()
-            .toList(),
-        Tag::key,
-        Tag::value,
-        labId);
+    return profile(name).map(p -> Tags.owned(p.tags(), Tag::key, Tag::value, labId)).orElse(false);
   }
 
   private void requireRoleOwned(String name, String labId) {

@@ -86,6 +86,8 @@ public final class MotoServer implements BeforeAllCallback, BeforeEachCallback {
         (HttpURLConnection) URI.create(endpoint() + path).toURL().openConnection();
     c.setRequestMethod("POST");
     c.setDoOutput(true);
+    // A form content type would make moto's Flask layer swallow the raw body.
+    c.setRequestProperty("Content-Type", "application/octet-stream");
     c.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
     int code = c.getResponseCode();
     c.getInputStream().close();
@@ -182,7 +184,7 @@ public final class MotoServer implements BeforeAllCallback, BeforeEachCallback {
   }
 
   private record Running(Process process, int port, Path log)
-      implements ExtensionContext.Store.CloseableResource {
+      implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     @Override
     public void close() throws InterruptedException {
       process.destroy();
