@@ -213,7 +213,7 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
                 bucket,
                 labId,
                 expected,
-                () -> as.listObjectsV2(b -> b.bucket(bucket).prefix("labflow-probe/").maxKeys(1))));
+                () -> as.listObjectsV2(b -> b.bucket(bucket).maxKeys(1))));
       }
       boolean putAllowed = false;
       if (expected.containsKey("s3:PutObject")) {
@@ -271,7 +271,8 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
       call.run();
       return new AccessCheck(action, resource, expected.get(action), true, "succeeded");
     } catch (S3Exception e) {
-      if (e.statusCode() == 403 || AwsFailures.hasCode(e, "AccessDenied")) {
+      // Only AccessDenied is an answer about permissions; a bad signature or key is a failure.
+      if (AwsFailures.hasCode(e, "AccessDenied")) {
         return new AccessCheck(
             action, resource, expected.get(action), false, AwsFailures.errorCode(e));
       }

@@ -101,21 +101,23 @@ public final class PolicyDocuments {
     return write(doc);
   }
 
-  /** The trust policy letting this service principal, and optionally one AWS principal, assume. */
+  /**
+   * The trust policy letting this service principal, and optionally one AWS principal, assume the
+   * role. Both principals share one statement: that is equivalent for IAM, and it is the only shape
+   * moto can evaluate (it fails on a statement naming only a service when it checks AssumeRole).
+   */
   public static String trustPolicy(String servicePrincipal, String awsPrincipalArn) {
     ObjectNode doc = JSON.createObjectNode();
     doc.put("Version", "2012-10-17");
     ArrayNode statements = doc.putArray("Statement");
-    ObjectNode service = statements.addObject();
-    service.put("Effect", "Allow");
-    service.putObject("Principal").put("Service", servicePrincipal);
-    service.put("Action", "sts:AssumeRole");
-    if (awsPrincipalArn != null) {
-      ObjectNode aws = statements.addObject();
-      aws.put("Effect", "Allow");
-      aws.putObject("Principal").put("AWS", awsPrincipalArn);
-      aws.put("Action", "sts:AssumeRole");
+    ObjectNode st = statements.addObject();
+    st.put("Effect", "Allow");
+    ObjectNode principal = st.putObject("Principal");
+    principal.put("Service", servicePrincipal);
+    if (awsPrincipalArn != null && !awsPrincipalArn.isBlank()) {
+      principal.put("AWS", awsPrincipalArn);
     }
+    st.put("Action", "sts:AssumeRole");
     return write(doc);
   }
 

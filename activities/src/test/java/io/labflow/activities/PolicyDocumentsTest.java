@@ -88,8 +88,11 @@ class PolicyDocumentsTest {
     JsonNode t2 =
         PolicyDocuments.parse(
             PolicyDocuments.trustPolicy("ec2.amazonaws.com", "arn:aws:iam::123456789012:root"));
-    assertThat(t2.get("Statement").get(1).get("Principal").get("AWS").asText())
+    assertThat(t2.get("Statement")).hasSize(1);
+    assertThat(t2.get("Statement").get(0).get("Principal").get("AWS").asText())
         .isEqualTo("arn:aws:iam::123456789012:root");
+    assertThat(t2.get("Statement").get(0).get("Principal").get("Service").asText())
+        .isEqualTo("ec2.amazonaws.com");
   }
 
   private static void assertInvalid(Runnable r) {
