@@ -53,27 +53,31 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
     try {
       requireInstanceOwned(instanceId, labId);
       String profileArn = profileArn(profile);
-      Optional<IamInstanceProfileAssociation> current = association(instanceId);
-      if (current.isPresent() && profileArn.equals(current.get().iamInstanceProfile().arn())) {
-        return new AssociationOutput(
-            instanceId, profileArn, current.get().associationId(), "unchanged");
-      }
       IamInstanceProfileSpecification spec =
           IamInstanceProfileSpecification.builder().name(profile).build();
-      String change = current.isPresent() ? "replaced" : "associated";
+      String[] change = {"unchanged"};
       IamInstanceProfileAssociation result =
           Heartbeats.untilPresent(
               "associating " + profile + " with " + instanceId,
               propagationBudget,
               () -> {
+                // Look again on every attempt: an earlier attempt whose response was lost may
+                // already have done the work.
+                Optional<IamInstanceProfileAssociation> current = association(instanceId);
+                if (current.isPresent()
+                    && profileArn.equals(current.get().iamInstanceProfile().arn())) {
+                  return current.get();
+                }
                 try {
                   if (current.isPresent()) {
+                    change[0] = "replaced";
                     return ec2.replaceIamInstanceProfileAssociation(
                             b ->
                                 b.associationId(current.get().associationId())
                                     .iamInstanceProfile(spec))
                         .iamInstanceProfileAssociation();
                   }
+                  change[0] = "associated";
                   return ec2.associateIamInstanceProfile(
                           b -> b.instanceId(instanceId).iamInstanceProfile(spec))
                       .iamInstanceProfileAssociation();
@@ -91,8 +95,8 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
             "instance profile " + profile + " still not usable by EC2 after " + propagationBudget,
             "InvalidParameterValue");
       }
-      log.info("lab {}: {} {} on {}", labId, change, profile, instanceId);
-      return new AssociationOutput(instanceId, profileArn, result.associationId(), change);
+      log.info("lab {}: {} {} on {}", labId, change[0], profile, instanceId);
+      return new AssociationOutput(instanceId, profileArn, result.associationId(), change[0]);
     } catch (SdkException e) {
       throw AwsFailures.map(e);
     }

@@ -8,8 +8,10 @@ import io.labflow.activities.model.AssociationOutput;
 import io.labflow.activities.model.CreateInstanceProfileInput;
 import io.labflow.activities.model.CreateRoleInput;
 import io.labflow.activities.model.DisassociateInstanceProfileInput;
+import io.labflow.activities.testing.FaultInjector;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -120,6 +122,52 @@ class Ec2ActivitiesTest {
         .isFalse();
     assertThat(associations(id)).isEmpty();
     assertThat(lab.calls.count("Ec2", "DisassociateIamInstanceProfile")).isEqualTo(1);
+  }
+
+  @Test
+  void instanceProfilePropagationErrorIsRetriedWithHeartbeats() {
+    lab.close();
+    lab =
+        new Lab(
+            List.of(
+                new FaultInjector(
+                    "AssociateIamInstanceProfile",
+                    "InvalidParameterValue",
+                    "Value (labflow-lab-ec2-profile) for parameter iamInstanceProfile.name is"
+                        + " invalid. Invalid IAM Instance Profile name",
+                    1)));
+    List<String> beats = lab.recordHeartbeats();
+    String id = instance(LAB);
+    profile("labflow-lab-ec2-profile");
+
+    AssociationOutput out =
+        lab.ec2.associateInstanceProfile(
+            new AssociateInstanceProfileInput(LAB, id, "labflow-lab-ec2-profile"));
+
+    assertThat(out.change()).isEqualTo("associated");
+    assertThat(beats).anyMatch(b -> b.startsWith("associating labflow-lab-ec2-profile"));
+    // The rejected call had in fact reached EC2; the retry saw that and did not call again.
+    assertThat(lab.calls.count("Ec2", "AssociateIamInstanceProfile")).isEqualTo(1);
+    assertThat(lab.calls.count("Ec2", "DescribeIamInstanceProfileAssociations")).isEqualTo(2);
+    assertThat(associations(id)).hasSize(1);
+  }
+
+  @Test
+  void otherInvalidParameterValuesAreNotRetried() {
+    lab.close();
+    lab =
+        new Lab(
+            List.of(
+                new FaultInjector(
+                    "AssociateIamInstanceProfile", "InvalidParameterValue", "Something else", 1)));
+    String id = instance(LAB);
+    profile("labflow-lab-ec2-profile");
+    assertFailure(
+        () ->
+            lab.ec2.associateInstanceProfile(
+                new AssociateInstanceProfileInput(LAB, id, "labflow-lab-ec2-profile")),
+        "InvalidParameterValue");
+    assertThat(lab.calls.count("Ec2", "AssociateIamInstanceProfile")).isEqualTo(1);
   }
 
   @Test

@@ -13,6 +13,7 @@ import io.temporal.testing.TestActivityEnvironment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
 /**
  * A step library wired to moto, called through Temporal's {@link TestActivityEnvironment} so the
@@ -31,8 +32,14 @@ public final class Lab implements AutoCloseable {
 
   /** Clients from the SDK's standard configuration as currently set by {@link MotoServer}. */
   public Lab() {
-    clients =
-        AwsClients.fromEnvironment(AwsClients.Settings.defaults().withInterceptors(List.of(calls)));
+    this(List.of());
+  }
+
+  /** The same, with more interceptors on the clients (fault injection). */
+  public Lab(List<ExecutionInterceptor> extra) {
+    List<ExecutionInterceptor> all = new java.util.ArrayList<>(extra);
+    all.add(calls);
+    clients = AwsClients.fromEnvironment(AwsClients.Settings.defaults().withInterceptors(all));
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(
         StepLibrary.implementations(clients, definitionsDir()).toArray());
@@ -47,6 +54,13 @@ public final class Lab implements AutoCloseable {
     ec2 = env.newActivityStub(Ec2Activities.class, options);
     access = env.newActivityStub(AccessVerificationActivities.class, options);
     inventory = env.newActivityStub(LabInventoryActivities.class, options);
+  }
+
+  /** Collects the details of every heartbeat the activities record. */
+  public List<String> recordHeartbeats() {
+    List<String> beats = new java.util.concurrent.CopyOnWriteArrayList<>();
+    env.setActivityHeartbeatListener(String.class, beats::add);
+    return beats;
   }
 
   public static Path definitionsDir() {
