@@ -36,6 +36,7 @@ import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.cloudformation.model.Tag;
 import software.amazon.awssdk.services.cloudformation.waiters.CloudFormationWaiter;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /** {@link CloudFormationActivities} over the AWS SDK. */
 public final class CloudFormationActivitiesImpl implements CloudFormationActivities {
@@ -53,8 +54,12 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
    * @param definitionsDir the directory that template paths are relative to
    */
   public CloudFormationActivitiesImpl(AwsClients clients, Path definitionsDir) {
-    this.cfn = clients.cloudFormation();
-    this.buckets = new S3Buckets(clients.s3());
+    this(clients.cloudFormation(), clients.s3(), definitionsDir);
+  }
+
+  CloudFormationActivitiesImpl(CloudFormationClient cfn, S3Client s3, Path definitionsDir) {
+    this.cfn = cfn;
+    this.buckets = new S3Buckets(s3);
     this.definitionsDir = definitionsDir.toAbsolutePath().normalize();
   }
 
