@@ -42,22 +42,25 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class CloudFormationActivitiesImpl implements CloudFormationActivities {
 
   private static final Logger log = LoggerFactory.getLogger(CloudFormationActivitiesImpl.class);
-  private static final Duration POLL = Duration.ofSeconds(5);
+  private static final Duration DEFAULT_POLL = Duration.ofSeconds(5);
   private static final Duration DEFAULT_WAIT = Duration.ofMinutes(30);
 
   private final CloudFormationClient cfn;
   private final S3Buckets buckets;
   private final Path definitionsDir;
+  private final Duration poll;
 
   /**
    * @param clients the worker's clients
    * @param definitionsDir the directory that template paths are relative to
    */
   public CloudFormationActivitiesImpl(AwsClients clients, Path definitionsDir) {
-    this(clients.cloudFormation(), clients.s3(), definitionsDir);
+    this(clients.cloudFormation(), clients.s3(), definitionsDir, DEFAULT_POLL);
   }
 
-  CloudFormationActivitiesImpl(CloudFormationClient cfn, S3Client s3, Path definitionsDir) {
+  CloudFormationActivitiesImpl(
+      CloudFormationClient cfn, S3Client s3, Path definitionsDir, Duration poll) {
+    this.poll = poll;
     this.cfn = cfn;
     this.buckets = new S3Buckets(s3);
     this.definitionsDir = definitionsDir.toAbsolutePath().normalize();
@@ -152,7 +155,7 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
     try {
       waiter.waitUntilStackDeleteComplete(
           DescribeStacksRequest.builder().stackName(stack.stackId()).build(),
-          Heartbeats.waiter("deleting stack " + name, POLL, DEFAULT_WAIT));
+          Heartbeats.waiter("deleting stack " + name, poll, DEFAULT_WAIT));
     } catch (SdkClientException e) {
       Stack now = describe(stack.stackId()).orElse(null);
       if (now != null && !isGone(now)) {
@@ -192,7 +195,7 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
       cfn.waiter()
           .waitUntilStackCreateComplete(
               DescribeStacksRequest.builder().stackName(name).build(),
-              Heartbeats.waiter("creating stack " + name, POLL, wait));
+              Heartbeats.waiter("creating stack " + name, poll, wait));
     } catch (SdkClientException e) {
       // The waiter gives up on a failure state or on timeout; the stack's own status says which.
       log.debug("stack {} waiter ended: {}", name, e.getMessage());

@@ -21,8 +21,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.services.iam.IamClient;
-import software.amazon.awssdk.services.iam.model.AccessKey;
 import software.amazon.awssdk.services.s3.model.Tag;
 import software.amazon.awssdk.services.s3.model.Tagging;
 
@@ -43,26 +41,9 @@ class AccessVerificationTest {
   Lab lab;
   String adminArn;
 
-  /**
-   * Lets three unauthenticated requests create an administrator, then turns enforcement on and
-   * points the SDK's standard configuration at the administrator's keys.
-   */
   @BeforeEach
   void enforceIam() throws Exception {
-    MotoServer.enforceIamAfter(3);
-    try (IamClient bootstrap =
-        IamClient.builder().region(software.amazon.awssdk.regions.Region.AWS_GLOBAL).build()) {
-      adminArn = bootstrap.createUser(b -> b.userName("labflow-admin")).user().arn();
-      bootstrap.putUserPolicy(
-          b ->
-              b.userName("labflow-admin")
-                  .policyName("admin")
-                  .policyDocument(
-                      "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
-                          + "\"Action\":\"*\",\"Resource\":\"*\"}]}"));
-      AccessKey key = bootstrap.createAccessKey(b -> b.userName("labflow-admin")).accessKey();
-      MotoServer.useCredentials(key.accessKeyId(), key.secretAccessKey());
-    }
+    adminArn = MotoServer.enforceIamWithAdmin();
     lab = new Lab();
     lab.clients.s3().createBucket(b -> b.bucket(BUCKET));
     lab.clients

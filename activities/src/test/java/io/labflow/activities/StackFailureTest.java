@@ -124,7 +124,7 @@ class StackFailureTest {
   void rolledBackStackFailsNonRetryablyWithTheFirstFailureReasonAfterHeartbeatingPolls() {
     ScriptedCloudFormation cfn = new ScriptedCloudFormation();
     env.registerActivitiesImplementations(
-        new CloudFormationActivitiesImpl(cfn, null, Lab.definitionsDir()));
+        new CloudFormationActivitiesImpl(cfn, null, Lab.definitionsDir(), Duration.ofMillis(50)));
     List<String> beats = new java.util.concurrent.CopyOnWriteArrayList<>();
     env.setActivityHeartbeatListener(String.class, beats::add);
     CloudFormationActivities stub =

@@ -81,6 +81,32 @@ public final class MotoServer implements BeforeAllCallback, BeforeEachCallback {
     post("/moto-api/reset-auth", Integer.toString(freeRequests));
   }
 
+  /**
+   * Turns IAM enforcement on with an administrator: three unauthenticated requests create the user
+   * {@code labflow-admin}, its allow-everything inline policy and an access key; then every
+   * request is authenticated and authorized, and the SDK's standard configuration points at the
+   * administrator's keys. Returns the administrator's ARN.
+   */
+  public static String enforceIamWithAdmin() throws IOException {
+    enforceIamAfter(3);
+    try (software.amazon.awssdk.services.iam.IamClient bootstrap =
+        software.amazon.awssdk.services.iam.IamClient.builder()
+            .region(software.amazon.awssdk.regions.Region.AWS_GLOBAL)
+            .build()) {
+      String arn = bootstrap.createUser(b -> b.userName("labflow-admin")).user().arn();
+      bootstrap.putUserPolicy(
+          b ->
+              b.userName("labflow-admin")
+                  .policyName("admin")
+                  .policyDocument(
+                      "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                          + "\"Action\":\"*\",\"Resource\":\"*\"}]}"));
+      var key = bootstrap.createAccessKey(b -> b.userName("labflow-admin")).accessKey();
+      useCredentials(key.accessKeyId(), key.secretAccessKey());
+      return arn;
+    }
+  }
+
   static void post(String path, String body) throws IOException {
     HttpURLConnection c =
         (HttpURLConnection) URI.create(endpoint() + path).toURL().openConnection();
