@@ -41,8 +41,13 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
   private final S3Buckets buckets;
 
   public AccessVerificationActivitiesImpl(AwsClients clients) {
+    this(clients, clients.iam());
+  }
+
+  /** With another IAM client (tests of {@code simulate}, which moto does not implement). */
+  AccessVerificationActivitiesImpl(AwsClients clients, IamClient iam) {
     this.clients = clients;
-    this.iam = clients.iam();
+    this.iam = iam;
     this.sts = clients.sts();
     this.s3 = clients.s3();
     this.buckets = new S3Buckets(clients.s3());
