@@ -181,7 +181,11 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
   private void requireInstanceOwned(String instanceId, String labId) {
     Optional<Instance> i = instance(instanceId);
     if (i.isEmpty()) {
-      throw AwsFailures.invalidInput("instance " + instanceId + " does not exist");
+      // EC2's read-after-write consistency is eventual, so absence may be momentary; the step's
+      // retry policy bounds how long it is believed.
+      throw io.temporal.failure.ApplicationFailure.newFailure(
+          "instance " + instanceId + " does not exist (or is terminated)",
+          "InvalidInstanceID.NotFound");
     }
     if (!owned(i.get(), labId)) {
       throw AwsFailures.notOwned("instance " + instanceId, labId);
