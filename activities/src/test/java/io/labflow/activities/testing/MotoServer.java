@@ -193,15 +193,18 @@ public final class MotoServer implements BeforeAllCallback, BeforeEachCallback {
             + " (pip install 'moto[server]==5.2.1'), or put it on the PATH");
   }
 
-  /** The repository root: given by the build, else the nearest parent holding {@code .git}. */
+  /**
+   * The repository root: the build's top directory when it holds {@code definitions/}, else the
+   * nearest parent of the working directory that does.
+   */
   public static Path repoRoot() {
     String prop = System.getProperty("labflow.repo.root");
-    if (prop != null && !prop.isBlank()) {
+    if (prop != null && !prop.isBlank() && Files.isDirectory(Path.of(prop, "definitions"))) {
       return Path.of(prop);
     }
     Path p = Path.of("").toAbsolutePath();
     while (p != null) {
-      if (Files.exists(p.resolve(".git"))) {
+      if (Files.isDirectory(p.resolve("definitions")) && Files.exists(p.resolve("pom.xml"))) {
         return p;
       }
       p = p.getParent();
