@@ -84,6 +84,9 @@ class AccessVerificationTest {
             org.assertj.core.groups.Tuple.tuple("s3:ListBucket", true),
             org.assertj.core.groups.Tuple.tuple("s3:GetObject", true),
             org.assertj.core.groups.Tuple.tuple("s3:PutObject", false));
+    // Verifying again gives the same matrix (and leaves the bucket as it was).
+    assertThat(lab.access.verifyAccess(probe(READ, List.of("s3:PutObject"), 10)))
+        .isEqualTo(readOnly);
     assertThat(readOnly.matrix())
         .filteredOn(c -> c.action().equals("s3:PutObject"))
         .singleElement()

@@ -72,6 +72,8 @@ class LabInventoryTest {
     assertThat(found.policies()).singleElement().satisfies(a -> assertThat(a).endsWith(":policy/labflow-lab-a-policy"));
     assertThat(found.instanceProfiles()).containsExactly("labflow-lab-a-profile");
 
+    assertThat(lab.inventory.listLabResources(new LabInput("lab-a"))).isEqualTo(found);
+
     MotoQuirks.releaseRouteTables("labflow-lab-a");
     DeleteLabResourcesOutput out = lab.inventory.deleteLabResources(new LabInput("lab-a"));
     assertThat(out.deleted().stacks()).containsExactly("labflow-lab-a");
