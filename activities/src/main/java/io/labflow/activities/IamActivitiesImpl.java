@@ -177,6 +177,11 @@ public final class IamActivitiesImpl implements IamActivities {
               if (!AwsFailures.hasCode(e, "EntityAlreadyExists")) {
                 throw e;
               }
+              if (policy(arn).isEmpty()) {
+                // Policy names are unique per account whatever the path: someone else's policy
+                // of this name lives under another path.
+                throw AwsFailures.notOwned("a policy named " + name + " (other path)", labId);
+              }
             }
           }
           requirePolicyOwned(arn, labId);
