@@ -191,14 +191,17 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
   }
 
   private Stack waitForCreate(String name, String labId, Duration wait) {
-    try {
-      cfn.waiter()
-          .waitUntilStackCreateComplete(
-              DescribeStacksRequest.builder().stackName(name).build(),
-              Heartbeats.waiter("creating stack " + name, poll, wait));
-    } catch (SdkClientException e) {
-      // The waiter gives up on a failure state or on timeout; the stack's own status says which.
-      log.debug("stack {} waiter ended: {}", name, e.getMessage());
+    StackStatus before = describe(name).map(Stack::stackStatus).orElse(null);
+    if (before == StackStatus.CREATE_IN_PROGRESS) {
+      try {
+        cfn.waiter()
+            .waitUntilStackCreateComplete(
+                DescribeStacksRequest.builder().stackName(name).build(),
+                Heartbeats.waiter("creating stack " + name, poll, wait));
+      } catch (SdkClientException e) {
+        // The waiter gives up on a failure state or on timeout; the stack's own status says which.
+        log.debug("stack {} waiter ended: {}", name, e.getMessage());
+      }
     }
     Stack stack =
         describe(name)
@@ -214,6 +217,12 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
     if (stack.stackStatus() == StackStatus.CREATE_IN_PROGRESS) {
       throw ApplicationFailure.newFailure(
           "stack " + name + " still CREATE_IN_PROGRESS after " + wait, "StackWaitTimeout");
+    }
+    String status = stack.stackStatusAsString();
+    if (status.endsWith("_IN_PROGRESS") && !status.startsWith("ROLLBACK")) {
+      // An adopted stack being updated or deleted by someone else: try again later.
+      throw ApplicationFailure.newFailure(
+          "stack " + name + " of lab " + labId + " is busy (" + status + ")", "StackBusy");
     }
     String reason = firstFailure(stack.stackId()).orElse(String.valueOf(stack.stackStatusReason()));
     throw ApplicationFailure.newNonRetryableFailure(
