@@ -1,0 +1,12 @@
+package io.labflow.activities.model;
+
+import jakarta.annotation.Nullable;
+
+/** Input of CreateRole. {@code trustedPrincipalArn} optionally lets one more AWS principal (for example the labflow worker's own role, needed for probe verification) assume the role. */
+public record CreateRoleInput(
+    String labId,
+    String roleName,
+    @Nullable String servicePrincipal,
+    @Nullable String trustedPrincipalArn,
+    @Nullable String path,
+    @Nullable String description) {}

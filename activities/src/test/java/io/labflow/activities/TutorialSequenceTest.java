@@ -1,0 +1,134 @@
+package io.labflow.activities;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labflow.activities.model.AssociateInstanceProfileInput;
+import io.labflow.activities.model.CreateInstanceProfileInput;
+import io.labflow.activities.model.CreatePolicyInput;
+import io.labflow.activities.model.CreatePolicyVersionInput;
+import io.labflow.activities.model.CreateRoleInput;
+import io.labflow.activities.model.CreateStackOutput;
+import io.labflow.activities.model.DeleteInstanceProfileInput;
+import io.labflow.activities.model.DeletePolicyInput;
+import io.labflow.activities.model.DeleteRoleInput;
+import io.labflow.activities.model.DeleteStackInput;
+import io.labflow.activities.model.DisassociateInstanceProfileInput;
+import io.labflow.activities.model.LabInput;
+import io.labflow.activities.model.LabResources;
+import io.labflow.activities.model.PolicyOutput;
+import io.labflow.activities.model.RolePolicyInput;
+import io.labflow.activities.model.VerifyAccessInput;
+import io.labflow.activities.testing.Lab;
+import io.labflow.activities.testing.MotoQuirks;
+import io.labflow.activities.testing.MotoServer;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The tutorial as {@code definitions/iam-service-role-lab.yaml} runs it, action by action, with
+ * moto enforcing IAM: provision, verify read-only, switch to read-write, verify, then every
+ * compensation in reverse order, after which nothing carries the lab's tag.
+ */
+@ExtendWith(MotoServer.class)
+class TutorialSequenceTest {
+
+  static final String LAB = "lab-042";
+  static final String P = "labflow-" + LAB;
+
+  Lab lab;
+
+  @AfterEach
+  void tearDown() {
+    lab.close();
+  }
+
+  @Test
+  void provisionVerifySwitchVerifyAndRollBackLeavesNothing() throws Exception {
+    String admin = MotoServer.enforceIamWithAdmin();
+    lab = new Lab();
+
+    CreateStackOutput stack =
+        lab.cfn.createStack(CloudFormationActivitiesTest.labStack(LAB, P, "labflow-" + LAB));
+    lab.iam.createRole(
+        new CreateRoleInput(LAB, P + "-role", "ec2.amazonaws.com", admin, null, null));
+    PolicyOutput policy =
+        lab.iam.createPolicy(
+            new CreatePolicyInput(
+                LAB, P + "-s3", stack.bucketName(), List.of("s3:ListBucket", "s3:GetObject"), null));
+    lab.iam.attachRolePolicy(new RolePolicyInput(LAB, P + "-role", policy.policyArn(), null));
+    lab.iam.createInstanceProfile(
+        new CreateInstanceProfileInput(LAB, P + "-profile", P + "-role", null));
+    lab.ec2.associateInstanceProfile(
+        new AssociateInstanceProfileInput(LAB, stack.instanceId(), P + "-profile"));
+    assertThat(
+            lab.access
+                .verifyAccess(
+                    new VerifyAccessInput(
+                        LAB,
+                        null,
+                        P + "-role",
+                        stack.bucketName(),
+                        List.of("s3:ListBucket", "s3:GetObject"),
+                        List.of("s3:PutObject"),
+                        "probe",
+                        10))
+                .matches())
+        .isTrue();
+
+    // onVariantChange: read-write.
+    assertThat(
+            lab.iam
+                .createPolicyVersion(
+                    new CreatePolicyVersionInput(
+                        LAB,
+                        policy.policyArn(),
+                        null,
+                        stack.bucketName(),
+                        List.of("s3:ListBucket", "s3:GetObject", "s3:PutObject"),
+                        null))
+                .created())
+        .isTrue();
+    assertThat(
+            lab.access
+                .verifyAccess(
+                    new VerifyAccessInput(
+                        LAB,
+                        null,
+                        P + "-role",
+                        stack.bucketName(),
+                        List.of("s3:ListBucket", "s3:GetObject", "s3:PutObject"),
+                        List.of(),
+                        "probe",
+                        10))
+                .matches())
+        .isTrue();
+
+    // Rollback: the compensations of the step file, in reverse order, with names only.
+    assertThat(
+            lab.ec2
+                .disassociateInstanceProfile(
+                    new DisassociateInstanceProfileInput(LAB, stack.instanceId(), P + "-profile"))
+                .deleted())
+        .isTrue();
+    assertThat(
+            lab.iam
+                .deleteInstanceProfile(new DeleteInstanceProfileInput(LAB, P + "-profile"))
+                .deleted())
+        .isTrue();
+    assertThat(
+            lab.iam
+                .detachRolePolicy(new RolePolicyInput(LAB, P + "-role", null, P + "-s3"))
+                .changed())
+        .isTrue();
+    assertThat(lab.iam.deletePolicy(new DeletePolicyInput(LAB, null, P + "-s3")).deleted())
+        .isTrue();
+    assertThat(lab.iam.deleteRole(new DeleteRoleInput(LAB, P + "-role")).deleted()).isTrue();
+    MotoQuirks.releaseRouteTables(P);
+    assertThat(lab.cfn.deleteStack(new DeleteStackInput(LAB, P)).deleted()).isTrue();
+
+    LabResources left = lab.inventory.listLabResources(new LabInput(LAB));
+    assertThat(left.noneTagged()).as("left behind: %s", left).isTrue();
+  }
+}

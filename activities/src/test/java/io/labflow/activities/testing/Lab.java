@@ -1,0 +1,75 @@
+package io.labflow.activities.testing;
+
+import io.labflow.activities.AccessVerificationActivities;
+import io.labflow.activities.AwsClients;
+import io.labflow.activities.CloudFormationActivities;
+import io.labflow.activities.Ec2Activities;
+import io.labflow.activities.IamActivities;
+import io.labflow.activities.LabInventoryActivities;
+import io.labflow.activities.StepLibrary;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.testing.TestActivityEnvironment;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+
+/**
+ * A step library wired to moto, called through Temporal's {@link TestActivityEnvironment} so the
+ * inputs and outputs go through the real data converter and heartbeats work.
+ */
+public final class Lab implements AutoCloseable {
+
+  public final CallCounter calls = new CallCounter();
+  public final AwsClients clients;
+  private final TestActivityEnvironment env;
+  public final CloudFormationActivities cfn;
+  public final IamActivities iam;
+  public final Ec2Activities ec2;
+  public final AccessVerificationActivities access;
+  public final LabInventoryActivities inventory;
+
+  /** Clients from the SDK's standard configuration as currently set by {@link MotoServer}. */
+  public Lab() {
+    this(List.of());
+  }
+
+  /** The same, with more interceptors on the clients (fault injection). */
+  public Lab(List<ExecutionInterceptor> extra) {
+    List<ExecutionInterceptor> all = new java.util.ArrayList<>(extra);
+    all.add(calls);
+    clients = AwsClients.fromEnvironment(AwsClients.Settings.defaults().withInterceptors(all));
+    env = TestActivityEnvironment.newInstance();
+    env.registerActivitiesImplementations(
+        StepLibrary.implementations(clients, definitionsDir()).toArray());
+    ActivityOptions options =
+        ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofMinutes(3))
+            .setHeartbeatTimeout(Duration.ofMinutes(1))
+            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+            .build();
+    cfn = env.newActivityStub(CloudFormationActivities.class, options);
+    iam = env.newActivityStub(IamActivities.class, options);
+    ec2 = env.newActivityStub(Ec2Activities.class, options);
+    access = env.newActivityStub(AccessVerificationActivities.class, options);
+    inventory = env.newActivityStub(LabInventoryActivities.class, options);
+  }
+
+  /** Collects the details of every heartbeat the activities record. */
+  public List<String> recordHeartbeats() {
+    List<String> beats = new java.util.concurrent.CopyOnWriteArrayList<>();
+    env.setActivityHeartbeatListener(String.class, beats::add);
+    return beats;
+  }
+
+  public static Path definitionsDir() {
+    return MotoServer.repoRoot().resolve("definitions");
+  }
+
+  @Override
+  public void close() {
+    env.close();
+    clients.close();
+  }
+}
