@@ -1,5 +1,6 @@
 package io.labflow.worker.client;
 
+import io.labflow.worker.engine.Engine;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.schedules.ScheduleClient;
@@ -29,7 +30,10 @@ public final class TemporalConnection implements AutoCloseable {
         WorkflowServiceStubsOptions.newBuilder(profile.toWorkflowServiceStubsOptions());
     customizer.accept(stubs);
     this.service = WorkflowServiceStubs.newServiceStubs(stubs.build());
-    WorkflowClientOptions options = profile.toWorkflowClientOptions();
+    WorkflowClientOptions options =
+        WorkflowClientOptions.newBuilder(profile.toWorkflowClientOptions())
+            .setDataConverter(Engine.dataConverter())
+            .build();
     this.client = WorkflowClient.newInstance(service, options);
   }
 
@@ -67,7 +71,11 @@ public final class TemporalConnection implements AutoCloseable {
   /** A schedule client over the same connection and namespace. */
   public ScheduleClient schedules() {
     return ScheduleClient.newInstance(
-        service, ScheduleClientOptions.newBuilder().setNamespace(namespace()).build());
+        service,
+        ScheduleClientOptions.newBuilder()
+            .setNamespace(namespace())
+            .setDataConverter(Engine.dataConverter())
+            .build());
   }
 
   /** The address of the Web UI page of a workflow, best effort for local and Cloud servers. */

@@ -69,7 +69,8 @@ public final class LocalStack implements BeforeAllCallback, ParameterResolver {
       this.logDir = logDir;
       this.service = service;
       this.client = WorkflowClient.newInstance(service,
-          WorkflowClientOptions.newBuilder().setNamespace("default").build());
+          WorkflowClientOptions.newBuilder().setNamespace("default")
+              .setDataConverter(io.labflow.worker.engine.Engine.dataConverter()).build());
     }
 
     static Stack start() {
