@@ -61,10 +61,6 @@ public final class LabFollower {
       Optional<LabStatus> status = query(labId, runId);
       if (status.isPresent()) {
         last = status.get();
-        if (last.state() != lastState) {
-          lastState = last.state();
-          out.println("lab " + labId + ": " + lastState);
-        }
         if (last.steps() != null) {
           for (StepStatus st : last.steps()) {
             StepState prev = seen.put(st.id(), new StepState(st.state(), st.attempt()));
@@ -80,6 +76,10 @@ public final class LabFollower {
             }
           }
         }
+      }
+      if (last != null && last.state() != lastState) {
+        lastState = last.state();
+        out.println("lab " + labId + ": " + lastState);
       }
       for (PendingActivityInfo pa : d.getPendingActivitiesList()) {
         Integer prev = attempts.put(pa.getActivityId(), pa.getAttempt());
