@@ -588,6 +588,9 @@ public class LabWorkflowImpl implements LabWorkflow {
 
   @Override
   public LabStatus resume(Decision d) {
+    if (state != LabState.PAUSED || decision != null) {
+      throw ApplicationFailure.newFailure("lab " + labId + " is not paused (" + state + ")", "NotPaused");
+    }
     decision = d;
     Workflow.await(() -> decision == null || FINAL.contains(state));
     return status();
@@ -605,7 +608,7 @@ public class LabWorkflowImpl implements LabWorkflow {
   // ---------------------------------------------------------------- validators
 
   /** Rejects a decision unless a step is waiting for one. */
-  @io.temporal.workflow.UpdateValidatorMethod(updateName = "resume")
+  @Override
   public void validateResume(Decision d) {
     if (d == null) {
       throw new IllegalArgumentException("a decision is required: RETRY, SKIP or ROLLBACK");
@@ -616,7 +619,7 @@ public class LabWorkflowImpl implements LabWorkflow {
   }
 
   /** Rejects a switch unless the lab is live and the variant is another existing one. */
-  @io.temporal.workflow.UpdateValidatorMethod(updateName = "switchVariant")
+  @Override
   public void validateSwitchVariant(String newVariant) {
     if (state != LabState.LIVE) {
       throw new IllegalStateException("lab " + labId + " is not live (" + state + ")");
@@ -632,7 +635,7 @@ public class LabWorkflowImpl implements LabWorkflow {
   }
 
   /** Rejects a teardown unless the lab is live or paused. */
-  @io.temporal.workflow.UpdateValidatorMethod(updateName = "teardown")
+  @Override
   public void validateTeardown() {
     if (state != LabState.LIVE && state != LabState.PAUSED) {
       throw new IllegalStateException(

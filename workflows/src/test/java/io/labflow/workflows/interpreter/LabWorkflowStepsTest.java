@@ -33,11 +33,13 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Sequential steps: outputs, rollback at every step, retries, timeouts, failing compensations. */
+@Timeout(90)
 class LabWorkflowStepsTest {
 
   @RegisterExtension static final TestWorkflowExtension ENV = LabTestEnv.extension();
