@@ -8,8 +8,8 @@ import io.temporal.testing.WorkflowReplayer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,15 +21,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(90)
 class LabWorkflowReplayTest {
 
-  private static TestWorkflowEnvironment env;
+  // One environment per history: a replay registers the workflow type on a worker of its own.
+  private TestWorkflowEnvironment env;
 
-  @BeforeAll
-  static void start() {
+  @BeforeEach
+  void start() {
     env = RecordHistories.newEnvironment();
   }
 
-  @AfterAll
-  static void stop() {
+  @AfterEach
+  void stop() {
     env.close();
   }
 
