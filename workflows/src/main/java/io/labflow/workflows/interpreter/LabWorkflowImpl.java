@@ -163,7 +163,7 @@ public class LabWorkflowImpl implements LabWorkflow {
       Throwable root = Failures.root(e);
       String message =
           root instanceof ApplicationFailure af ? af.getOriginalMessage() : Failures.describe(e);
-      String type = root instanceof ApplicationFailure af ? af.getType() : "InvalidDefinition";
+      String type = root instanceof ApplicationFailure af ? af.getType() : "ResolveFailed";
       lastError = message;
       failureSummary = message;
       failureType = type;
