@@ -154,4 +154,26 @@ class LabWorkflowLiveTest {
         .hasMessageContaining("can be torn down only when live or paused (PROVISIONING)");
     labFailure(lab);
   }
+
+  @Test
+  void teardownWithAFailingCompensationUndoesTheRestAndFails(WorkflowClient client, Worker worker) {
+    RESOURCES.failNonRetryable("Delete policy", "DeleteConflict");
+    LabWorkflow lab = start(client, worker, "lab-badteardown", liveLab(Duration.ofDays(1)), null);
+    awaitState(lab, LabState.LIVE);
+
+    assertThatThrownBy(lab::teardown)
+        .isInstanceOf(WorkflowUpdateException.class)
+        .rootCause()
+        .hasMessageContaining("could not tear down: policy (Delete: DeleteConflict");
+    ApplicationFailure failure = labFailure(lab);
+
+    assertThat(failure.getOriginalMessage())
+        .isEqualTo(
+            "teardown of lab lab-badteardown incomplete; torn down: role;"
+                + " could not tear down: policy (Delete: DeleteConflict: deleteconflict on policy)");
+    assertThat(RESOURCES.log())
+        .containsExactly("Create role", "Create policy", "Delete policy", "Delete role");
+    assertThat(stateAttribute(lab)).isEqualTo("FAILED");
+    assertThat(lab.status().steps().get(1).state()).isEqualTo(StepState.COMPENSATION_FAILED);
+  }
 }
