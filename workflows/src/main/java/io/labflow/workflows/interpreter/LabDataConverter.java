@@ -11,8 +11,8 @@ import io.temporal.common.converter.JacksonJsonPayloadConverter;
  * The data converter that the labflow worker and client must share.
  *
  * <p>It is Temporal's default (Jackson with Java time support) with one change: Jackson does not
- * treat {@code isXxx()} methods as properties. Without that, {@code Step.isParallel()} is written as
- * a boolean {@code "parallel"} that hides the record's {@code parallel} list, and no resolved
+ * treat {@code isXxx()} methods as properties. Without that, {@code Step.isParallel()} is written
+ * as a boolean {@code "parallel"} that hides the record's {@code parallel} list, and no resolved
  * definition can be read back. Records are described completely by their components, so nothing is
  * lost.
  */

@@ -300,7 +300,8 @@ public class LabWorkflowImpl implements LabWorkflow {
     for (int i = 0; i < results.size(); i++) {
       if (results.get(i).getFailure() instanceof CanceledFailure) {
         String id = branches.get(i).id();
-        ledger.failed(id, 0, first == null ? "cancelled" : "cancelled: branch '" + first.stepId() + "' failed");
+        String why = first == null ? "" : ": branch '" + first.stepId() + "' failed";
+        ledger.failed(id, 0, "cancelled" + why);
       }
     }
     return first;
@@ -315,7 +316,7 @@ public class LabWorkflowImpl implements LabWorkflow {
     return true;
   }
 
-  /** The failure of the first branch (in file order) that failed on its own, not by cancellation. */
+  /** The failure of the first branch (in file order) that failed on its own. */
   private static StepFailure firstFailure(List<Promise<StepFailure>> results) {
     for (Promise<StepFailure> p : results) {
       if (p.isCompleted() && p.getFailure() == null && p.get() != null) {
@@ -325,7 +326,7 @@ public class LabWorkflowImpl implements LabWorkflow {
     return null;
   }
 
-  /** Rethrows a branch's unexpected exception (a bug), which the workflow method turns into a failure. */
+  /** Rethrows a branch's unexpected exception (a bug); the workflow method reports it. */
   private static void rethrowUnexpected(List<Promise<StepFailure>> results) {
     for (Promise<StepFailure> p : results) {
       RuntimeException failure = p.getFailure();
@@ -337,7 +338,8 @@ public class LabWorkflowImpl implements LabWorkflow {
 
   private static boolean anyUnexpected(List<Promise<StepFailure>> results) {
     for (Promise<StepFailure> p : results) {
-      if (p.isCompleted() && p.getFailure() != null && !(p.getFailure() instanceof CanceledFailure)) {
+      RuntimeException failure = p.isCompleted() ? p.getFailure() : null;
+      if (failure != null && !(failure instanceof CanceledFailure)) {
         return true;
       }
     }
@@ -459,7 +461,8 @@ public class LabWorkflowImpl implements LabWorkflow {
   private static boolean referencesOwnOutputs(Object template, String stepId) {
     if (template instanceof String s) {
       for (Reference ref : Expressions.references(s)) {
-        if (ref.path().size() >= 2 && ref.root().equals("steps") && ref.path().get(1).equals(stepId)) {
+        List<String> path = ref.path();
+        if (path.size() >= 2 && path.get(0).equals("steps") && path.get(1).equals(stepId)) {
           return true;
         }
       }
@@ -512,7 +515,8 @@ public class LabWorkflowImpl implements LabWorkflow {
     } catch (ApplicationFailure ended) {
       // The summary is in failureSummary; the workflow fails with it below.
     } catch (RuntimeException again) {
-      failureSummary = "internal error: " + message + "; rollback failed too: " + again.getMessage();
+      failureSummary =
+          "internal error: " + message + "; rollback failed too: " + again.getMessage();
       state = LabState.FAILED;
     }
   }
@@ -548,7 +552,8 @@ public class LabWorkflowImpl implements LabWorkflow {
       upsert(
           value(LabSearchAttributes.STATE, state.name()),
           value(LabSearchAttributes.VARIANT, variant));
-      List<Step> steps = definition.onVariantChange() == null ? List.of() : definition.onVariantChange();
+      List<Step> steps =
+          definition.onVariantChange() == null ? List.of() : definition.onVariantChange();
       ledger.addPending(steps);
       runSteps(steps, LabState.SWITCHING);
       setState(LabState.LIVE);
@@ -589,7 +594,8 @@ public class LabWorkflowImpl implements LabWorkflow {
   @Override
   public LabStatus resume(Decision d) {
     if (state != LabState.PAUSED || decision != null) {
-      throw ApplicationFailure.newFailure("lab " + labId + " is not paused (" + state + ")", "NotPaused");
+      throw ApplicationFailure.newFailure(
+          "lab " + labId + " is not paused (" + state + ")", "NotPaused");
     }
     decision = d;
     Workflow.await(() -> decision == null || FINAL.contains(state));
@@ -627,7 +633,10 @@ public class LabWorkflowImpl implements LabWorkflow {
     Map<String, Map<String, Object>> variants = definition.variants();
     if (newVariant == null || variants == null || !variants.containsKey(newVariant)) {
       throw new IllegalArgumentException(
-          "unknown variant '" + newVariant + "'; known: " + (variants == null ? "none" : variants.keySet()));
+          "unknown variant '"
+              + newVariant
+              + "'; known: "
+              + (variants == null ? "none" : variants.keySet()));
     }
     if (newVariant.equals(variant)) {
       throw new IllegalArgumentException("lab " + labId + " already runs variant " + newVariant);
@@ -668,8 +677,9 @@ public class LabWorkflowImpl implements LabWorkflow {
     lab.put("definition", definitionName);
     lab.put("variant", variant);
     Map<String, Object> variantValues = new LinkedHashMap<>();
-    if (variant != null && definition.variants() != null && definition.variants().get(variant) != null) {
-      variantValues.putAll(definition.variants().get(variant));
+    Map<String, Map<String, Object>> variants = definition.variants();
+    if (variant != null && variants != null && variants.get(variant) != null) {
+      variantValues.putAll(variants.get(variant));
     }
     Map<String, Object> scope = new LinkedHashMap<>();
     scope.put("params", params);

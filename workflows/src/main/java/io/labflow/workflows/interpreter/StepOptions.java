@@ -22,9 +22,9 @@ import java.util.List;
  * create then makes, leaking it. Activities that may run long must heartbeat so that they learn of
  * the cancellation quickly; one that does not is simply waited for.
  *
- * <p>Each call carries a summary (the step id, or {@code undo <step id>}) that the Web UI shows next
- * to the activity, so people can tell two calls of the same action apart. Stubs are therefore made
- * per call rather than cached per options; a stub is a cheap object.
+ * <p>Each call carries a summary (the step id, or {@code undo <step id>}) that the Web UI shows
+ * next to the activity, so people can tell two calls of the same action apart. Stubs are
+ * therefore made per call rather than cached per options; a stub is a cheap object.
  */
 final class StepOptions {
 
@@ -60,7 +60,10 @@ final class StepOptions {
   static int maximumAttempts(Step step, StepDefaults defaults) {
     RetrySpec own = step.retry();
     RetrySpec dflt = orEmpty(defaults).retry();
-    Integer max = first(own == null ? null : own.maximumAttempts(), dflt == null ? null : dflt.maximumAttempts());
+    Integer max =
+        first(
+            own == null ? null : own.maximumAttempts(),
+            dflt == null ? null : dflt.maximumAttempts());
     return max == null ? 0 : max;
   }
 
