@@ -1,0 +1,90 @@
+package io.labflow.worker.lab;
+
+import io.labflow.activities.model.DeleteStackInput;
+import io.labflow.activities.testing.MotoQuirks;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.common.interceptors.ActivityInboundCallsInterceptor;
+import io.temporal.common.interceptors.ActivityInboundCallsInterceptorBase;
+import io.temporal.common.interceptors.WorkerInterceptorBase;
+import io.temporal.failure.ApplicationFailure;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+
+/**
+ * Test-only worker interceptor around the real activities. It records every activity attempt (by
+ * activity type, in start order); it can fail one step's activity with a non-retryable
+ * {@code InjectedFailure}, before or after the real call; and it applies the documented moto
+ * route-table work-around right before every {@code DeleteStack} (moto cannot delete a template's
+ * route table on its own; real CloudFormation can, so production code never does this).
+ */
+final class StepInterceptor extends WorkerInterceptorBase {
+
+  /** Failure type of the injected failure. */
+  static final String INJECTED = "InjectedFailure";
+
+  /** Fail the first attempt of {@code activityType}; {@code afterRealCall} lets it run first. */
+  record Fault(String activityType, boolean afterRealCall) {}
+
+  private final List<String> attempts = new CopyOnWriteArrayList<>();
+  private final AtomicReference<Fault> fault = new AtomicReference<>();
+
+  /** Arms a fault for the next attempt of its activity type. */
+  void inject(Fault f) {
+    fault.set(f);
+  }
+
+  /** Activity types of every attempt so far, in start order (the resolver's local activity too). */
+  List<String> attempts() {
+    return List.copyOf(attempts);
+  }
+
+  @Override
+  public ActivityInboundCallsInterceptor interceptActivity(ActivityInboundCallsInterceptor next) {
+    return new ActivityInboundCallsInterceptorBase(next) {
+      private String type;
+
+      @Override
+      public void init(ActivityExecutionContext context) {
+        type = context.getInfo().getActivityType();
+        super.init(context);
+      }
+
+      @Override
+      public ActivityOutput execute(ActivityInput input) {
+        attempts.add(type);
+        if ("DeleteStack".equals(type)) {
+          releaseRouteTables(((DeleteStackInput) input.getArguments()[0]).stackName());
+        }
+        Fault f = fault.get();
+        boolean hit = f != null && f.activityType().equals(type) && fault.compareAndSet(f, null);
+        if (hit && !f.afterRealCall()) {
+          throw injected("before");
+        }
+        ActivityOutput out = super.execute(input);
+        if (hit) {
+          throw injected("after");
+        }
+        return out;
+      }
+
+      private ApplicationFailure injected(String when) {
+        return ApplicationFailure.newNonRetryableFailure(
+            "injected " + when + " the real " + type, INJECTED);
+      }
+    };
+  }
+
+  private static void releaseRouteTables(String stackName) {
+    try {
+      MotoQuirks.releaseRouteTables(stackName);
+    } catch (AwsServiceException e) {
+      // A stack that does not exist (a rollback before CreateStack ran) has nothing to release.
+      String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
+      if (!"ValidationError".equals(code)) {
+        throw e;
+      }
+    }
+  }
+}
