@@ -5,6 +5,8 @@ import static io.labflow.worker.lab.LabOnMoto.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.labflow.activities.model.DeleteOutput;
+import io.labflow.activities.model.RolePolicyOutput;
 import io.labflow.activities.testing.MotoServer;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabState;
@@ -118,8 +120,32 @@ class RollbackAtEveryStepOnMotoTest {
     assertThat(attempts.subList(lastForward + 1, attempts.size()))
         .containsExactlyElementsOf(undoActions);
 
+    // Each undo found its resource, except the failing step's when it failed before its call.
+    for (int i = 0; i < started.size(); i++) {
+      LabOnMoto.LabStep s = started.get(i);
+      if (s.undo() == null) {
+        continue;
+      }
+      boolean existed = i < k - 1 || when.equals("after");
+      assertThat(moto.interceptor.results(s.undo()))
+          .as("result of %s (undo of %s)", s.undo(), s.id())
+          .singleElement()
+          .satisfies(r -> assertThat(changedSomething(r)).isEqualTo(existed));
+    }
+
     // Nothing of the lab is left, tagged or not.
     assertThat(EmulatorInventory.take()).as("left in the emulator").isEmpty();
     assertThat(LabOnMoto.tagged(labId).noneTagged()).isTrue();
+  }
+
+  /** Whether an undo action's result says it removed something. */
+  static boolean changedSomething(Object result) {
+    if (result instanceof DeleteOutput d) {
+      return d.deleted();
+    }
+    if (result instanceof RolePolicyOutput r) {
+      return r.changed();
+    }
+    throw new AssertionError("not an undo result: " + result);
   }
 }

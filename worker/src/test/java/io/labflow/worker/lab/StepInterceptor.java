@@ -27,7 +27,11 @@ final class StepInterceptor extends WorkerInterceptorBase {
   /** Fail the first attempt of {@code activityType}; {@code afterRealCall} lets it run first. */
   record Fault(String activityType, boolean afterRealCall) {}
 
+  /** One activity attempt: its type and, once it returned, its result (null if it failed). */
+  record Attempt(String type, Object result) {}
+
   private final List<String> attempts = new CopyOnWriteArrayList<>();
+  private final List<Attempt> returned = new CopyOnWriteArrayList<>();
   private final AtomicReference<Fault> fault = new AtomicReference<>();
 
   /** Arms a fault for the next attempt of its activity type. */
@@ -38,6 +42,11 @@ final class StepInterceptor extends WorkerInterceptorBase {
   /** Activity types of every attempt so far, in start order (the resolver's local activity too). */
   List<String> attempts() {
     return List.copyOf(attempts);
+  }
+
+  /** The results of the attempts of {@code type} that returned, in order. */
+  List<Object> results(String type) {
+    return returned.stream().filter(a -> a.type().equals(type)).map(Attempt::result).toList();
   }
 
   @Override
@@ -63,6 +72,7 @@ final class StepInterceptor extends WorkerInterceptorBase {
           throw injected("before");
         }
         ActivityOutput out = super.execute(input);
+        returned.add(new Attempt(type, out.getResult()));
         if (hit) {
           throw injected("after");
         }
