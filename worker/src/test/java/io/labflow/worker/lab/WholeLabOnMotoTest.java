@@ -3,6 +3,8 @@ package io.labflow.worker.lab;
 import static io.labflow.worker.lab.LabOnMoto.STEPS;
 import static io.labflow.worker.lab.LabOnMoto.step;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.entry;
 
 import io.labflow.activities.testing.MotoServer;
@@ -12,7 +14,10 @@ import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.StepState;
 import io.labflow.workflows.lab.StepStatus;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -144,6 +149,68 @@ class WholeLabOnMotoTest {
 
     assertThat(EmulatorInventory.take()).as("left in the emulator").isEmpty();
     assertThat(LabOnMoto.tagged(LAB).noneTagged()).isTrue();
+  }
+
+  @Test
+  void failedVariantSwitchRollsBackTheWholeLab() throws Exception {
+    moto = LabOnMoto.start();
+    LabWorkflow lab = moto.startLab(LAB, "read-only");
+    LabStatus live =
+        LabOnMoto.awaitStatus(lab, s -> s.state() == LabState.LIVE || isFinal(s.state()));
+    assertThat(live.state()).as("last error: %s", live.lastError()).isEqualTo(LabState.LIVE);
+    // The new version really gets written, then the step fails: DeletePolicy must remove it too.
+    moto.interceptor.inject(new StepInterceptor.Fault("CreatePolicyVersion", true));
+
+    Throwable updateFailure = catchThrowable(() -> lab.switchVariant("read-write"));
+    WorkflowFailedException failed =
+        catchThrowableOfType(
+            WorkflowFailedException.class,
+            () -> WorkflowStub.fromTyped(lab).getResult(LabResult.class));
+
+    String summary =
+        "step 'update-policy' (CreatePolicyVersion) failed: InjectedFailure: injected after the"
+            + " real CreatePolicyVersion; rolled back: associate-profile, create-instance-profile,"
+            + " attach-policy, create-policy, create-role, create-stack; could not roll back: none";
+    assertThat(updateFailure).as("the switch update fails").isNotNull();
+    assertThat(rootApplicationFailure(updateFailure).getOriginalMessage()).isEqualTo(summary);
+    assertThat(failed).as("the lab fails").isNotNull();
+    assertThat(rootApplicationFailure(failed).getType()).isEqualTo("LabFailed");
+    assertThat(rootApplicationFailure(failed).getOriginalMessage()).isEqualTo(summary);
+    LabStatus status = lab.status();
+    assertThat(status.state()).isEqualTo(LabState.ROLLED_BACK);
+    assertThat(step(status, "update-policy").state()).isEqualTo(StepState.FAILED);
+    assertThat(EmulatorInventory.take()).as("left in the emulator").isEmpty();
+    assertThat(LabOnMoto.tagged(LAB).noneTagged()).isTrue();
+  }
+
+  @Test
+  void keepAliveExpiryTearsTheLabDown() throws Exception {
+    moto = LabOnMoto.start();
+    LabWorkflow lab = moto.startLab(LAB, "read-only");
+    LabStatus live =
+        LabOnMoto.awaitStatus(lab, s -> s.state() == LabState.LIVE || isFinal(s.state()));
+    assertThat(live.state()).as("last error: %s", live.lastError()).isEqualTo(LabState.LIVE);
+    long before = moto.env.currentTimeMillis();
+
+    // Waiting for the result lets the test server skip the 24h keep-alive.
+    LabResult result = WorkflowStub.fromTyped(lab).getResult(LabResult.class);
+
+    assertThat(result.state()).isEqualTo(LabState.TORN_DOWN);
+    assertThat(Duration.ofMillis(moto.env.currentTimeMillis() - before))
+        .isGreaterThanOrEqualTo(Duration.ofHours(24));
+    assertThat(EmulatorInventory.take()).as("left in the emulator").isEmpty();
+    assertThat(LabOnMoto.tagged(LAB).noneTagged()).isTrue();
+  }
+
+  private static ApplicationFailure rootApplicationFailure(Throwable t) {
+    ApplicationFailure found = null;
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof ApplicationFailure af) {
+        found = af;
+      }
+    }
+    assertThat(found).as("an ApplicationFailure in %s", t).isNotNull();
+    return found;
   }
 
   private static LabStatus statusOf(LabResult r) {
