@@ -14,7 +14,6 @@ import io.labflow.workflows.interpreter.LabDataConverter;
 import io.labflow.workflows.interpreter.LabWorkflowImpl;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabSearchAttributes;
-import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.StepStatus;
@@ -175,10 +174,6 @@ final class LabOnMoto implements AutoCloseable {
         .describe()
         .getTypedSearchAttributes()
         .get(LabSearchAttributes.STATE);
-  }
-
-  static boolean isState(LabStatus s, LabState state) {
-    return s.state() == state;
   }
 
   /** What still carries the lab's tag, by the step library's own ListLabResources. */
