@@ -8,8 +8,9 @@ import io.temporal.common.interceptors.ActivityInboundCallsInterceptorBase;
 import io.temporal.common.interceptors.WorkerInterceptorBase;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
@@ -24,19 +25,26 @@ final class StepInterceptor extends WorkerInterceptorBase {
   /** Failure type of the injected failure. */
   static final String INJECTED = "InjectedFailure";
 
-  /** Fail the first attempt of {@code activityType}; {@code afterRealCall} lets it run first. */
-  record Fault(String activityType, boolean afterRealCall) {}
+  /**
+   * Fail the next attempt of {@code activityType}; {@code afterRealCall} lets it run first (a
+   * response lost after the work was done); {@code retryable} lets the step's retry policy retry it.
+   */
+  record Fault(String activityType, boolean afterRealCall, boolean retryable) {
+    Fault(String activityType, boolean afterRealCall) {
+      this(activityType, afterRealCall, false);
+    }
+  }
 
   /** One activity attempt: its type and, once it returned, its result (null if it failed). */
   record Attempt(String type, Object result) {}
 
   private final List<String> attempts = new CopyOnWriteArrayList<>();
   private final List<Attempt> returned = new CopyOnWriteArrayList<>();
-  private final AtomicReference<Fault> fault = new AtomicReference<>();
+  private final Map<String, Fault> faults = new ConcurrentHashMap<>();
 
-  /** Arms a fault for the next attempt of its activity type. */
+  /** Arms a fault for the next attempt of its activity type (one per type). */
   void inject(Fault f) {
-    fault.set(f);
+    faults.put(f.activityType(), f);
   }
 
   /** Activity types of every attempt so far, in start order (the resolver's local activity too). */
@@ -66,22 +74,23 @@ final class StepInterceptor extends WorkerInterceptorBase {
         if ("DeleteStack".equals(type)) {
           releaseRouteTables(((DeleteStackInput) input.getArguments()[0]).stackName());
         }
-        Fault f = fault.get();
-        boolean hit = f != null && f.activityType().equals(type) && fault.compareAndSet(f, null);
-        if (hit && !f.afterRealCall()) {
-          throw injected("before");
+        Fault f = faults.remove(type);
+        if (f != null && !f.afterRealCall()) {
+          throw injected(f, "before");
         }
         ActivityOutput out = super.execute(input);
         returned.add(new Attempt(type, out.getResult()));
-        if (hit) {
-          throw injected("after");
+        if (f != null) {
+          throw injected(f, "after");
         }
         return out;
       }
 
-      private ApplicationFailure injected(String when) {
-        return ApplicationFailure.newNonRetryableFailure(
-            "injected " + when + " the real " + type, INJECTED);
+      private ApplicationFailure injected(Fault f, String when) {
+        String message = "injected " + when + " the real " + type;
+        return f.retryable()
+            ? ApplicationFailure.newFailure(message, INJECTED)
+            : ApplicationFailure.newNonRetryableFailure(message, INJECTED);
       }
     };
   }
