@@ -17,6 +17,7 @@ import io.labflow.workflows.lab.StepStatus;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -198,6 +199,37 @@ class WholeLabOnMotoTest {
     assertThat(result.state()).isEqualTo(LabState.TORN_DOWN);
     assertThat(Duration.ofMillis(moto.env.currentTimeMillis() - before))
         .isGreaterThanOrEqualTo(Duration.ofHours(24));
+    assertThat(EmulatorInventory.take()).as("left in the emulator").isEmpty();
+    assertThat(LabOnMoto.tagged(LAB).noneTagged()).isTrue();
+  }
+
+  @Test
+  void cancellingALiveLabRollsItBack() throws Exception {
+    moto = LabOnMoto.start();
+    LabWorkflow lab = moto.startLab(LAB, "read-only");
+    LabStatus live =
+        LabOnMoto.awaitStatus(lab, s -> s.state() == LabState.LIVE || isFinal(s.state()));
+    assertThat(live.state()).as("last error: %s", live.lastError()).isEqualTo(LabState.LIVE);
+    int before = moto.interceptor.attempts().size();
+
+    WorkflowStub.fromTyped(lab).cancel();
+    WorkflowFailedException failed =
+        catchThrowableOfType(
+            WorkflowFailedException.class,
+            () -> WorkflowStub.fromTyped(lab).getResult(LabResult.class));
+
+    assertThat(failed).as("a cancelled lab ends cancelled").isNotNull();
+    assertThat(failed.getCause()).isInstanceOf(CanceledFailure.class);
+    assertThat(lab.status().state()).isEqualTo(LabState.ROLLED_BACK);
+    List<String> ran = moto.interceptor.attempts();
+    assertThat(ran.subList(before, ran.size()))
+        .containsExactly(
+            "DisassociateInstanceProfile",
+            "DeleteInstanceProfile",
+            "DetachRolePolicy",
+            "DeletePolicy",
+            "DeleteRole",
+            "DeleteStack");
     assertThat(EmulatorInventory.take()).as("left in the emulator").isEmpty();
     assertThat(LabOnMoto.tagged(LAB).noneTagged()).isTrue();
   }
