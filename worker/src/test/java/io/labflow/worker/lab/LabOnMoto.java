@@ -119,21 +119,24 @@ final class LabOnMoto implements AutoCloseable {
    * (moto has no policy simulator).
    */
   LabWorkflow startLab(String labId, String variant) {
+    return startLab(
+        labId,
+        variant,
+        Map.of(
+            "verifyMethod", "probe",
+            "trustedPrincipalArn", adminArn,
+            "verifyBudgetSeconds", 20));
+  }
+
+  /** Starts a lab of {@code iam-service-role-lab} with exactly these parameters. */
+  LabWorkflow startLab(String labId, String variant, Map<String, Object> parameters) {
     LabWorkflow lab =
         client.newWorkflowStub(
             LabWorkflow.class,
             WorkflowOptions.newBuilder().setWorkflowId(labId).setTaskQueue(TASK_QUEUE).build());
     WorkflowClient.start(
         lab::run,
-        new LabRequest(
-            DEFINITION,
-            variant,
-            labId,
-            Map.of(
-                "verifyMethod", "probe",
-                "trustedPrincipalArn", adminArn,
-                "verifyBudgetSeconds", 20),
-            null));
+        new LabRequest(DEFINITION, variant, labId, parameters, null));
     return lab;
   }
 
