@@ -79,6 +79,15 @@ class LabDefinitionsTest {
     assertThat(r.errors()).as(r.errorText()).isEmpty();
   }
 
+  @Test
+  void readmeExampleHasNoDiagnosticsAgainstTheRealCatalog() throws IOException {
+    LoadResult r = new DefinitionLoader(REAL).load("README.md", readmeExample());
+
+    assertThat(r.errors()).as(r.errorText()).isEmpty();
+    assertThat(r.definitionOrNull().steps()).hasSize(4);
+    assertThat(r.definitionOrNull().onVariantChange()).hasSize(2);
+  }
+
   /** The example's stack step names a template that exists, relative to the definitions dir. */
   @Test
   void docsExampleStackTemplateExists() throws IOException {
@@ -142,6 +151,16 @@ class LabDefinitionsTest {
       create.setAccessible(true);
       return (ActionCatalog) create.invoke(null);
     }
+  }
+
+  /** The YAML block after "A complete example:" in the README. */
+  static String readmeExample() throws IOException {
+    String doc = Files.readString(root().resolve("README.md"));
+    int section = doc.indexOf("A complete example:");
+    assertThat(section).as("README.md has a complete example").isNotNegative();
+    int start = doc.indexOf("```yaml\n", section) + "```yaml\n".length();
+    int end = doc.indexOf("```\n", start);
+    return doc.substring(start, end);
   }
 
   /** The YAML block after "## Complete example" in docs/language.md. */
