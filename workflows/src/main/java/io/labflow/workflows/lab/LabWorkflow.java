@@ -3,6 +3,7 @@ package io.labflow.workflows.lab;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -52,4 +53,16 @@ public interface LabWorkflow {
   /** Tears a live or paused lab down: every compensation, in reverse order. */
   @UpdateMethod
   LabStatus teardown();
+
+  /** Rejects {@link #resume} unless a step is waiting for an operator's decision. */
+  @UpdateValidatorMethod(updateName = "resume")
+  void validateResume(Decision decision);
+
+  /** Rejects {@link #switchVariant} unless the lab is live and the variant is another known one. */
+  @UpdateValidatorMethod(updateName = "switchVariant")
+  void validateSwitchVariant(String variant);
+
+  /** Rejects {@link #teardown} unless the lab is live or paused. */
+  @UpdateValidatorMethod(updateName = "teardown")
+  void validateTeardown();
 }

@@ -52,12 +52,18 @@ final class StepLibraryMirror {
             action(
                 "DisassociateInstanceProfile",
                 "labId instanceId instanceProfileName?",
-                "instanceId instanceProfileArn associationId change"),
+                "resource deleted:boolean"),
             action(
                 "VerifyAccess",
                 "labId roleArn? roleName? bucketName allow:list deny:list method?"
                     + " budgetSeconds?:integer",
-                "method roleArn bucketName matrix:list attempts:integer matches:boolean")));
+                "method roleArn bucketName matrix:list attempts:integer matches:boolean"),
+            action(
+                "ListLabResources",
+                "labId",
+                "labId stacks:list instances:list vpcs:list buckets:list roles:list"
+                    + " policies:list instanceProfiles:list"),
+            action("DeleteLabResources", "labId", "deleted:object remaining:object")));
   }
 
   private static ActionSpec action(String name, String inputs, String outputs) {

@@ -1,0 +1,194 @@
+package io.labflow.worker.lab;
+
+import io.labflow.activities.AwsClients;
+import io.labflow.activities.StepLibrary;
+import io.labflow.activities.testing.CallCounter;
+import io.labflow.activities.testing.Lab;
+import io.labflow.activities.testing.MotoServer;
+import io.labflow.activities.model.LabInput;
+import io.labflow.activities.model.LabResources;
+import io.labflow.workflows.catalog.ActionCatalog;
+import io.labflow.workflows.definition.DefinitionActivitiesImpl;
+import io.labflow.workflows.definition.DefinitionLoader;
+import io.labflow.workflows.interpreter.LabDataConverter;
+import io.labflow.workflows.interpreter.LabWorkflowImpl;
+import io.labflow.workflows.lab.LabRequest;
+import io.labflow.workflows.lab.LabSearchAttributes;
+import io.labflow.workflows.lab.LabStatus;
+import io.labflow.workflows.lab.LabWorkflow;
+import io.labflow.workflows.lab.StepStatus;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactoryOptions;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The whole lab on moto: a time-skipping Temporal test environment running the real {@link
+ * LabWorkflowImpl}, the real {@link DefinitionActivitiesImpl} resolving {@code
+ * iam-service-role-lab} from the repository's definitions directory, and the real step library
+ * against a moto server enforcing IAM (with an administrator the worker runs as).
+ *
+ * <p>Build one per test, after {@link MotoServer} has reset the emulator: the worker's clients
+ * take the administrator's keys from the SDK's standard configuration when they are built.
+ */
+final class LabOnMoto implements AutoCloseable {
+
+  static final String TASK_QUEUE = "labflow";
+  static final String DEFINITION = "iam-service-role-lab";
+
+  /** One main step of the lab file: its id, its action and the action that undoes it (or null). */
+  record LabStep(String id, String action, String undo) {}
+
+  /** The lab's main steps, in file order. */
+  static final List<LabStep> STEPS =
+      List.of(
+          new LabStep("create-stack", "CreateStack", "DeleteStack"),
+          new LabStep("create-role", "CreateRole", "DeleteRole"),
+          new LabStep("create-policy", "CreatePolicy", "DeletePolicy"),
+          new LabStep("attach-policy", "AttachRolePolicy", "DetachRolePolicy"),
+          new LabStep(
+              "create-instance-profile", "CreateInstanceProfile", "DeleteInstanceProfile"),
+          new LabStep(
+              "associate-profile", "AssociateInstanceProfile", "DisassociateInstanceProfile"),
+          new LabStep("verify-access", "VerifyAccess", null));
+
+  final String adminArn;
+  final CallCounter calls = new CallCounter();
+  final OperationLog operations = new OperationLog();
+  final StepInterceptor interceptor = new StepInterceptor();
+  final AwsClients clients;
+  final TestWorkflowEnvironment env;
+  final WorkflowClient client;
+
+  private LabOnMoto(String adminArn) {
+    this.adminArn = adminArn;
+    Path definitions = Lab.definitionsDir();
+    clients =
+        AwsClients.fromEnvironment(
+            AwsClients.Settings.defaults().withInterceptors(List.of(calls, operations)));
+    env =
+        TestWorkflowEnvironment.newInstance(
+            TestEnvironmentOptions.newBuilder()
+                .setWorkflowClientOptions(
+                    WorkflowClientOptions.newBuilder()
+                        .setDataConverter(LabDataConverter.create())
+                        .build())
+                .setWorkerFactoryOptions(
+                    WorkerFactoryOptions.newBuilder().setWorkerInterceptors(interceptor).build())
+                .build());
+    for (var key :
+        List.of(
+            LabSearchAttributes.LAB_ID,
+            LabSearchAttributes.DEFINITION,
+            LabSearchAttributes.VARIANT,
+            LabSearchAttributes.STATE)) {
+      env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    }
+    Worker worker = env.newWorker(TASK_QUEUE);
+    worker.registerWorkflowImplementationTypes(LabWorkflowImpl.class);
+    ActionCatalog catalog =
+        ActionCatalog.fromActivityInterfaces(
+            StepLibrary.activityInterfaces().toArray(Class[]::new));
+    worker.registerActivitiesImplementations(
+        new DefinitionActivitiesImpl(
+            new DirectoryDefinitionSource(definitions), new DefinitionLoader(catalog)));
+    worker.registerActivitiesImplementations(
+        StepLibrary.implementations(clients, definitions).toArray());
+    env.start();
+    client = env.getWorkflowClient();
+  }
+
+  /** Turns on IAM enforcement with an administrator and starts the worker as that administrator. */
+  static LabOnMoto start() throws IOException {
+    return new LabOnMoto(MotoServer.enforceIamWithAdmin());
+  }
+
+  /**
+   * Starts a lab of {@code iam-service-role-lab} by name, verified by probe as the administrator
+   * (moto has no policy simulator).
+   */
+  LabWorkflow startLab(String labId, String variant) {
+    return startLab(
+        labId,
+        variant,
+        Map.of(
+            "verifyMethod", "probe",
+            "trustedPrincipalArn", adminArn,
+            "verifyBudgetSeconds", 20));
+  }
+
+  /** Starts a lab of {@code iam-service-role-lab} with exactly these parameters. */
+  LabWorkflow startLab(String labId, String variant, Map<String, Object> parameters) {
+    LabWorkflow lab =
+        client.newWorkflowStub(
+            LabWorkflow.class,
+            WorkflowOptions.newBuilder().setWorkflowId(labId).setTaskQueue(TASK_QUEUE).build());
+    WorkflowClient.start(
+        lab::run,
+        new LabRequest(DEFINITION, variant, labId, parameters, null));
+    return lab;
+  }
+
+  /** Polls the status query in real time until it matches (activities take real time on moto). */
+  static LabStatus awaitStatus(LabWorkflow lab, Predicate<LabStatus> condition) {
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    LabStatus last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        last = lab.status();
+        if (condition.test(last)) {
+          return last;
+        }
+      } catch (RuntimeException notYet) {
+        // The first workflow task may not have run yet.
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    throw new AssertionError("status never matched; last: " + last);
+  }
+
+  /** The step's status by id. */
+  static StepStatus step(LabStatus status, String id) {
+    return status.steps().stream()
+        .filter(s -> s.id().equals(id))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no step " + id + " in " + status));
+  }
+
+  /** The LabState search attribute as the server holds it. */
+  static String stateAttribute(LabWorkflow lab) {
+    return WorkflowStub.fromTyped(lab)
+        .describe()
+        .getTypedSearchAttributes()
+        .get(LabSearchAttributes.STATE);
+  }
+
+  /** What still carries the lab's tag, by the step library's own ListLabResources. */
+  static LabResources tagged(String labId) {
+    try (Lab lab = new Lab()) {
+      return lab.inventory.listLabResources(new LabInput(labId));
+    }
+  }
+
+  @Override
+  public void close() {
+    env.close();
+    clients.close();
+  }
+}

@@ -1,0 +1,69 @@
+package io.labflow.workflows.interpreter;
+
+import io.temporal.api.enums.v1.RetryState;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.failure.TimeoutFailure;
+
+/** Turns Temporal failures into the short messages the status and the failure summary show. */
+final class Failures {
+
+  private Failures() {}
+
+  /** The failure an activity call ended with, without Temporal's wrapping. */
+  static Throwable root(Throwable failure) {
+    Throwable current = failure;
+    while (current instanceof ActivityFailure && current.getCause() != null) {
+      current = current.getCause();
+    }
+    return current;
+  }
+
+  /** Whether an activity call ended because its scope was cancelled. */
+  static boolean isCancellation(Throwable failure) {
+    return root(failure) instanceof CanceledFailure;
+  }
+
+  /**
+   * A one-line description such as {@code AccessDenied: User is not authorized}: the failure type
+   * (the error code the activity mapped, or a Java exception's simple name) and its message.
+   */
+  static String describe(Throwable failure) {
+    Throwable root = root(failure);
+    if (root instanceof ApplicationFailure af) {
+      String type = af.getType() == null ? "Error" : af.getType();
+      int dot = type.lastIndexOf('.');
+      String shortType = dot >= 0 ? type.substring(dot + 1) : type;
+      String message = af.getOriginalMessage();
+      return message == null || message.isEmpty() ? shortType : shortType + ": " + message;
+    }
+    if (root instanceof TimeoutFailure tf) {
+      String kind =
+          tf.getTimeoutType().name().replace("TIMEOUT_TYPE_", "").replace('_', '-').toLowerCase();
+      Throwable last = tf.getCause();
+      return "timed out (" + kind + ")" + (last == null ? "" : " after " + describe(last));
+    }
+    if (root instanceof CanceledFailure) {
+      return "cancelled";
+    }
+    if (root instanceof TemporalFailure tf) {
+      return tf.getOriginalMessage();
+    }
+    return root.getClass().getSimpleName() + ": " + root.getMessage();
+  }
+
+  /**
+   * The attempt count a failure proves, or {@code fallback}: when retries ran out because of the
+   * attempt limit, the step ran exactly {@code maximumAttempts} times.
+   */
+  static int attempts(Throwable failure, int maximumAttempts, int fallback) {
+    if (failure instanceof ActivityFailure af
+        && af.getRetryState() == RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED
+        && maximumAttempts > 0) {
+      return maximumAttempts;
+    }
+    return fallback;
+  }
+}

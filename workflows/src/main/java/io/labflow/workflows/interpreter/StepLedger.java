@@ -1,0 +1,127 @@
+package io.labflow.workflows.interpreter;
+
+import io.labflow.workflows.lab.StepState;
+import io.labflow.workflows.lab.StepStatus;
+import io.labflow.workflows.model.Step;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every step's state and outputs, in the order the steps appear (branches of a parallel group in
+ * place of the group). It also holds the {@code steps} scope of expressions.
+ */
+final class StepLedger {
+
+  private static final class Entry {
+    final String id;
+    final String action;
+    StepState state = StepState.PENDING;
+    int attempt;
+    Map<String, Object> outputs = Map.of();
+    String error;
+
+    Entry(String id, String action) {
+      this.id = id;
+      this.action = action;
+    }
+  }
+
+  private final Map<String, Entry> entries = new LinkedHashMap<>();
+  private final Map<String, Object> scope = new LinkedHashMap<>();
+
+  /** Lists steps as PENDING (again, for {@code onVariantChange} steps that ran before). */
+  void addPending(List<Step> steps) {
+    for (Step step : steps) {
+      if (step.isParallel()) {
+        addPending(step.parallel());
+      } else {
+        entries.remove(step.id());
+        entries.put(step.id(), new Entry(step.id(), step.action()));
+        scope.remove(step.id());
+      }
+    }
+  }
+
+  StepState state(String id) {
+    return entry(id).state;
+  }
+
+  void running(String id) {
+    Entry e = entry(id);
+    e.state = StepState.RUNNING;
+    e.attempt = 1;
+    e.error = null;
+  }
+
+  void done(String id, Map<String, Object> outputs) {
+    Entry e = entry(id);
+    e.state = StepState.DONE;
+    e.outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
+    scope.put(id, e.outputs);
+  }
+
+  void failed(String id, int attempt, String error) {
+    Entry e = entry(id);
+    e.state = StepState.FAILED;
+    if (attempt > 0) {
+      e.attempt = attempt;
+    }
+    e.error = error;
+  }
+
+  /** A skipped step reads as an empty output map, so a later reference to a field of it fails. */
+  void skipped(String id) {
+    Entry e = entry(id);
+    e.state = StepState.SKIPPED;
+    e.outputs = Map.of();
+    scope.put(id, e.outputs);
+  }
+
+  void compensating(String id) {
+    entry(id).state = StepState.COMPENSATING;
+  }
+
+  void compensated(String id, String note) {
+    Entry e = entry(id);
+    e.state = StepState.COMPENSATED;
+    if (note != null) {
+      e.error = e.error == null ? note : e.error + " (" + note + ")";
+    }
+  }
+
+  void compensationFailed(String id, String error) {
+    Entry e = entry(id);
+    e.state = StepState.COMPENSATION_FAILED;
+    e.error = e.error == null ? "compensation: " + error : e.error + "; compensation: " + error;
+  }
+
+  /** Whether the step completed with outputs a compensation may read. */
+  boolean hasOutputs(String id) {
+    Entry e = entries.get(id);
+    return e != null && !e.outputs.isEmpty();
+  }
+
+  /** The {@code steps} root of the expression scope: step id to outputs. */
+  Map<String, Object> scope() {
+    return scope;
+  }
+
+  List<StepStatus> snapshot() {
+    List<StepStatus> out = new ArrayList<>(entries.size());
+    for (Entry e : entries.values()) {
+      out.add(new StepStatus(e.id, e.action, e.state, e.attempt, e.outputs, e.error));
+    }
+    return List.copyOf(out);
+  }
+
+  private Entry entry(String id) {
+    Entry e = entries.get(id);
+    if (e == null) {
+      throw new IllegalStateException("unknown step " + id);
+    }
+    return e;
+  }
+}

@@ -1,0 +1,97 @@
+package io.labflow.workflows.interpreter;
+
+import static io.labflow.workflows.interpreter.Defs.create;
+import static io.labflow.workflows.interpreter.Defs.definition;
+import static io.labflow.workflows.interpreter.Defs.parallel;
+import static io.labflow.workflows.interpreter.Defs.use;
+import static io.labflow.workflows.interpreter.LabTestEnv.RESOURCES;
+
+import io.labflow.workflows.lab.Decision;
+import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.LabWorkflow;
+import io.labflow.workflows.model.OnFailure;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowException;
+import io.temporal.client.WorkflowStub;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/**
+ * The runs whose histories are recorded into {@code src/test/resources/histories/} and replayed by
+ * {@link LabWorkflowReplayTest}. Each returns the workflow id of the run, once it has closed.
+ */
+final class HistoryScenarios {
+
+  private HistoryScenarios() {}
+
+  /** Scenario name (also the JSON file name) to scenario. */
+  static Map<String, BiFunction<WorkflowClient, Worker, String>> all() {
+    Map<String, BiFunction<WorkflowClient, Worker, String>> m = new LinkedHashMap<>();
+    m.put("success", HistoryScenarios::success);
+    m.put("rollback", HistoryScenarios::rollback);
+    m.put("pause-retry", HistoryScenarios::pauseRetry);
+    m.put("switch-teardown", HistoryScenarios::switchTeardown);
+    return m;
+  }
+
+  static String success(WorkflowClient client, Worker worker) {
+    var d =
+        definition("success")
+            .steps(
+                create("a"),
+                parallel("group", create("p1"), create("p2")),
+                use("c").input("value", "${steps.a.tags}").input("note", "after ${steps.p1.id}"))
+            .build();
+    LabWorkflow lab = LabTestEnv.start(client, worker, "lab-history-success", d, null);
+    WorkflowStub.fromTyped(lab).getResult(Object.class);
+    return "lab-history-success";
+  }
+
+  static String rollback(WorkflowClient client, Worker worker) {
+    RESOURCES.failNonRetryable("Create s3", "AccessDenied");
+    var d = definition("rollback").steps(Defs.creates(4)).build();
+    LabWorkflow lab = LabTestEnv.start(client, worker, "lab-history-rollback", d, null);
+    awaitClosedWithFailure(lab);
+    return "lab-history-rollback";
+  }
+
+  static String pauseRetry(WorkflowClient client, Worker worker) {
+    RESOURCES.failRetryable("Create b", "Throttling", 1);
+    var d =
+        definition("pause-retry")
+            .steps(create("a"), create("b").maxAttempts(1).onFailure(OnFailure.PAUSE), create("c"))
+            .build();
+    LabWorkflow lab = LabTestEnv.start(client, worker, "lab-history-pause", d, null);
+    LabTestEnv.awaitState(lab, LabState.PAUSED);
+    lab.resume(Decision.RETRY);
+    WorkflowStub.fromTyped(lab).getResult(Object.class);
+    return "lab-history-pause";
+  }
+
+  static String switchTeardown(WorkflowClient client, Worker worker) {
+    LabWorkflow lab =
+        LabTestEnv.start(
+            client,
+            worker,
+            "lab-history-switch",
+            LabWorkflowLiveTest.liveLab(Duration.ofDays(1)),
+            "read-only");
+    LabTestEnv.awaitState(lab, LabState.LIVE);
+    lab.switchVariant("read-write");
+    lab.teardown();
+    WorkflowStub.fromTyped(lab).getResult(Object.class);
+    return "lab-history-switch";
+  }
+
+  private static void awaitClosedWithFailure(LabWorkflow lab) {
+    try {
+      WorkflowStub.fromTyped(lab).getResult(Object.class);
+      throw new IllegalStateException("the lab should have failed");
+    } catch (WorkflowException expected) {
+      // The rollback history is what we want.
+    }
+  }
+}

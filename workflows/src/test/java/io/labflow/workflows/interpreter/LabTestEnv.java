@@ -1,0 +1,125 @@
+package io.labflow.workflows.interpreter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labflow.workflows.lab.LabRequest;
+import io.labflow.workflows.lab.LabSearchAttributes;
+import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.LabStatus;
+import io.labflow.workflows.lab.LabWorkflow;
+import io.labflow.workflows.model.Definition;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/** The shared fixture of the interpreter tests: fakes, the extension and small helpers. */
+final class LabTestEnv {
+
+  static final FakeResources RESOURCES = new FakeResources();
+  static final FakeResolver RESOLVER = new FakeResolver();
+
+  private LabTestEnv() {}
+
+  /** A time-skipping test environment running the interpreter and the fakes. */
+  static TestWorkflowExtension extension() {
+    return TestWorkflowExtension.newBuilder()
+        .setWorkflowClientOptions(
+            WorkflowClientOptions.newBuilder().setDataConverter(LabDataConverter.create()).build())
+        .registerWorkflowImplementationTypes(LabWorkflowImpl.class)
+        .setActivityImplementations(RESOURCES, RESOLVER)
+        .registerSearchAttribute(LabSearchAttributes.LAB_ID.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+        .registerSearchAttribute(LabSearchAttributes.DEFINITION.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+        .registerSearchAttribute(LabSearchAttributes.VARIANT.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+        .registerSearchAttribute(LabSearchAttributes.STATE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+        .build();
+  }
+
+  static void reset() {
+    RESOURCES.reset();
+    RESOLVER.reset();
+  }
+
+  /** Registers the definition and starts a lab of it; returns its typed stub. */
+  static LabWorkflow start(
+      WorkflowClient client, Worker worker, String labId, Definition definition, String variant) {
+    return start(client, worker, labId, definition, variant, Map.of());
+  }
+
+  static LabWorkflow start(
+      WorkflowClient client,
+      Worker worker,
+      String labId,
+      Definition definition,
+      String variant,
+      Map<String, Object> parameters) {
+    RESOLVER.register(definition);
+    LabWorkflow lab =
+        client.newWorkflowStub(
+            LabWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(labId)
+                .setTaskQueue(worker.getTaskQueue())
+                .build());
+    WorkflowClient.start(lab::run, new LabRequest(definition.name(), variant, labId, parameters, null));
+    return lab;
+  }
+
+  /** The message of the ApplicationFailure the lab failed with. */
+  static ApplicationFailure labFailure(LabWorkflow lab) {
+    try {
+      WorkflowStub.fromTyped(lab).getResult(Object.class);
+    } catch (WorkflowFailedException e) {
+      assertThat(e.getCause()).isInstanceOf(ApplicationFailure.class);
+      return (ApplicationFailure) e.getCause();
+    }
+    throw new AssertionError("the lab did not fail");
+  }
+
+  /** Polls the status query (in real time; the workflow clock does not move) until it matches. */
+  static LabStatus awaitStatus(LabWorkflow lab, Predicate<LabStatus> condition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    LabStatus last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        last = lab.status();
+        if (condition.test(last)) {
+          return last;
+        }
+      } catch (RuntimeException e) {
+        // The first workflow task may not have run yet.
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    throw new AssertionError("status never matched; last: " + last);
+  }
+
+  static LabStatus awaitState(LabWorkflow lab, LabState state) {
+    return awaitStatus(lab, s -> s.state() == state);
+  }
+
+  /** The LabState search attribute as the server holds it. */
+  static String stateAttribute(LabWorkflow lab) {
+    return WorkflowStub.fromTyped(lab)
+        .describe()
+        .getTypedSearchAttributes()
+        .get(LabSearchAttributes.STATE);
+  }
+
+  static String attribute(LabWorkflow lab, io.temporal.common.SearchAttributeKey<String> key) {
+    return WorkflowStub.fromTyped(lab).describe().getTypedSearchAttributes().get(key);
+  }
+}

@@ -1,0 +1,43 @@
+package io.labflow.workflows.interpreter;
+
+import static io.labflow.workflows.interpreter.Defs.definition;
+import static io.labflow.workflows.interpreter.LabTestEnv.start;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labflow.workflows.lab.LabResult;
+import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.LabWorkflow;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** A successful run of N sequential steps stays within 6N+12 history events. */
+@Timeout(90)
+class LabWorkflowHistoryTest {
+
+  @RegisterExtension static final TestWorkflowExtension ENV = LabTestEnv.extension();
+
+  @BeforeEach
+  void reset() {
+    LabTestEnv.reset();
+  }
+
+  @ParameterizedTest(name = "N = {0}")
+  @ValueSource(ints = {7, 20})
+  void successfulRunStaysWithinTheBound(int n, WorkflowClient client, Worker worker) {
+    LabWorkflow lab =
+        start(client, worker, "lab-history-" + n, definition("h" + n).steps(Defs.creates(n)).build(), null);
+    LabResult result = WorkflowStub.fromTyped(lab).getResult(LabResult.class);
+    assertThat(result.state()).isEqualTo(LabState.COMPLETED);
+
+    int events = client.fetchHistory("lab-history-" + n).getEvents().size();
+    System.out.printf("history of a successful run of %d steps: %d events (bound %d)%n", n, events, 6 * n + 12);
+    assertThat(events).isLessThanOrEqualTo(6 * n + 12);
+  }
+}

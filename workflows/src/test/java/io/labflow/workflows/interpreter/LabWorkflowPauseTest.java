@@ -1,0 +1,175 @@
+package io.labflow.workflows.interpreter;
+
+import static io.labflow.workflows.interpreter.Defs.create;
+import static io.labflow.workflows.interpreter.Defs.definition;
+import static io.labflow.workflows.interpreter.Defs.use;
+import static io.labflow.workflows.interpreter.LabTestEnv.RESOURCES;
+import static io.labflow.workflows.interpreter.LabTestEnv.awaitState;
+import static io.labflow.workflows.interpreter.LabTestEnv.labFailure;
+import static io.labflow.workflows.interpreter.LabTestEnv.start;
+import static io.labflow.workflows.interpreter.LabTestEnv.stateAttribute;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.labflow.workflows.lab.Decision;
+import io.labflow.workflows.lab.LabResult;
+import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.LabStatus;
+import io.labflow.workflows.lab.LabWorkflow;
+import io.labflow.workflows.lab.StepState;
+import io.labflow.workflows.model.Definition;
+import io.labflow.workflows.model.OnFailure;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** onFailure: pause, and the operator's decisions. */
+@Timeout(90)
+class LabWorkflowPauseTest {
+
+  @RegisterExtension static final TestWorkflowExtension ENV = LabTestEnv.extension();
+
+  @BeforeEach
+  void reset() {
+    LabTestEnv.reset();
+  }
+
+  private static Definition pausing() {
+    return definition("pausing")
+        .pauseTimeout(Duration.ofHours(2))
+        .steps(
+            create("a"),
+            create("b").maxAttempts(1).onFailure(OnFailure.PAUSE),
+            use("c").input("id", "${steps.b.id}"))
+        .build();
+  }
+
+  private static LabStatus pausedAtB(LabWorkflow lab) {
+    LabStatus paused = awaitState(lab, LabState.PAUSED);
+    assertThat(paused.pausedStep()).isEqualTo("b");
+    assertThat(paused.steps().get(1).state()).isEqualTo(StepState.FAILED);
+    assertThat(paused.steps().get(1).lastError()).isEqualTo("Throttling: throttling on b");
+    assertThat(paused.lastError()).startsWith("step 'b' (Create) failed: Throttling");
+    assertThat(stateAttribute(lab)).isEqualTo("PAUSED");
+    return paused;
+  }
+
+  @Test
+  void pauseThenRetryCompletes(WorkflowClient client, Worker worker) {
+    RESOURCES.failRetryable("Create b", "Throttling", 1);
+    LabWorkflow lab = start(client, worker, "lab-pause-retry", pausing(), null);
+    pausedAtB(lab);
+
+    LabStatus afterDecision = lab.resume(Decision.RETRY);
+    assertThat(afterDecision.state()).isEqualTo(LabState.PROVISIONING);
+    assertThat(afterDecision.pausedStep()).isNull();
+
+    LabResult result = WorkflowStub.fromTyped(lab).getResult(LabResult.class);
+    assertThat(result.state()).isEqualTo(LabState.COMPLETED);
+    assertThat(RESOURCES.log()).containsExactly("Create a", "Create b", "Create b", "Use c");
+    assertThat(RESOURCES.input("Use c").id()).isEqualTo("id-b");
+  }
+
+  @Test
+  void pauseThenRollbackRollsBackAndFails(WorkflowClient client, Worker worker) {
+    RESOURCES.failRetryable("Create b", "Throttling", 1);
+    LabWorkflow lab = start(client, worker, "lab-pause-rollback", pausing(), null);
+    pausedAtB(lab);
+
+    lab.resume(Decision.ROLLBACK);
+    ApplicationFailure failure = labFailure(lab);
+
+    assertThat(RESOURCES.log()).containsExactly("Create a", "Create b", "Delete b", "Delete a");
+    assertThat(failure.getOriginalMessage())
+        .isEqualTo(
+            "step 'b' (Create) failed: Throttling: throttling on b; rolled back: b, a;"
+                + " could not roll back: none");
+    assertThat(stateAttribute(lab)).isEqualTo("ROLLED_BACK");
+  }
+
+  @Test
+  void pauseThatTimesOutRollsBack(WorkflowClient client, Worker worker) {
+    RESOURCES.failRetryable("Create b", "Throttling", 1);
+    LabWorkflow lab = start(client, worker, "lab-pause-timeout", pausing(), null);
+    pausedAtB(lab);
+
+    // Waiting for the result lets the test server skip the two hours of the pause.
+    ApplicationFailure failure = labFailure(lab);
+
+    assertThat(failure.getOriginalMessage())
+        .isEqualTo(
+            "step 'b' (Create) failed: Throttling: throttling on b (no decision within the pause"
+                + " timeout of PT2H); rolled back: b, a; could not roll back: none");
+    assertThat(RESOURCES.log()).containsExactly("Create a", "Create b", "Delete b", "Delete a");
+  }
+
+  @Test
+  void skipBySignalMakesLaterReferencesToTheSkippedStepFail(WorkflowClient client, Worker worker) {
+    RESOURCES.failRetryable("Create b", "Throttling", 1);
+    LabWorkflow lab = start(client, worker, "lab-pause-skip", pausing(), null);
+    pausedAtB(lab);
+
+    lab.decide(Decision.SKIP);
+    ApplicationFailure failure = labFailure(lab);
+
+    // c reads ${steps.b.id}, which a skipped step does not have: c fails and the lab rolls back.
+    assertThat(failure.getOriginalMessage())
+        .startsWith("step 'c' (Use) failed: InvalidInput: '${steps.b.id}' has no value");
+    assertThat(RESOURCES.log()).containsExactly("Create a", "Create b", "Delete b", "Delete a");
+  }
+
+  @Test
+  void skipWithoutLaterReferencesCompletes(WorkflowClient client, Worker worker) {
+    RESOURCES.failRetryable("Create b", "Throttling", 1);
+    Definition d =
+        definition("skippable")
+            .steps(create("a"), create("b").maxAttempts(1).onFailure(OnFailure.PAUSE), create("c"))
+            .build();
+    LabWorkflow lab = start(client, worker, "lab-skip", d, null);
+    pausedAtB(lab);
+
+    lab.resume(Decision.SKIP);
+    LabResult result = WorkflowStub.fromTyped(lab).getResult(LabResult.class);
+
+    assertThat(result.state()).isEqualTo(LabState.COMPLETED);
+    assertThat(result.steps().get(1).state()).isEqualTo(StepState.SKIPPED);
+    assertThat(RESOURCES.log()).containsExactly("Create a", "Create b", "Create c");
+  }
+
+  @Test
+  void teardownOfAPausedLabUndoesEverythingAndEndsTornDown(WorkflowClient client, Worker worker) {
+    RESOURCES.failRetryable("Create b", "Throttling", 1);
+    LabWorkflow lab = start(client, worker, "lab-pause-teardown", pausing(), null);
+    pausedAtB(lab);
+
+    LabStatus status = lab.teardown();
+    assertThat(status.state()).isEqualTo(LabState.TORN_DOWN);
+
+    LabResult result = WorkflowStub.fromTyped(lab).getResult(LabResult.class);
+    assertThat(result.state()).isEqualTo(LabState.TORN_DOWN);
+    assertThat(RESOURCES.log()).containsExactly("Create a", "Create b", "Delete b", "Delete a");
+  }
+
+  @Test
+  void resumeIsRejectedUnlessPaused(WorkflowClient client, Worker worker) {
+    Definition d = definition("live").keepAlive(Duration.ofHours(1)).steps(create("a")).build();
+    LabWorkflow lab = start(client, worker, "lab-not-paused", d, null);
+    awaitState(lab, LabState.LIVE);
+
+    assertThatThrownBy(() -> lab.resume(Decision.RETRY))
+        .isInstanceOf(WorkflowUpdateException.class)
+        .rootCause()
+        .hasMessageContaining("lab lab-not-paused is not paused (LIVE)");
+    lab.decide(Decision.RETRY); // ignored, as the lab is not paused
+    assertThat(lab.teardown().state()).isEqualTo(LabState.TORN_DOWN);
+    assertThat(RESOURCES.log()).containsExactly("Create a", "Delete a");
+  }
+}
