@@ -14,6 +14,10 @@ public final class Jvm {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-XX:TieredStopAtLevel=1");
+    // Test jars on the classpath bring their own logback-test.xml; the child runs with the
+    // production logging configuration, as the shipped jar does.
+    cmd.add("-Dlogback.configurationFile="
+        + Tools.repoRoot().resolve("worker/src/main/resources/logback.xml"));
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("io.labflow.worker.cli.Main");

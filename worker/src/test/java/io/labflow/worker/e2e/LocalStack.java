@@ -185,8 +185,13 @@ public final class LocalStack implements BeforeAllCallback, ParameterResolver {
 
     /** Starts a worker in a child JVM on this task queue. */
     public ManagedProcess startWorker(String name, String taskQueue) {
-      ManagedProcess p = ManagedProcess.start(name, Jvm.command("worker", "--metrics-port", "-1"),
-          env(taskQueue), logDir);
+      return startWorker(name, taskQueue, -1);
+    }
+
+    /** Starts a worker in a child JVM on this task queue, serving metrics on this port. */
+    public ManagedProcess startWorker(String name, String taskQueue, int metricsPort) {
+      ManagedProcess p = ManagedProcess.start(name,
+          Jvm.command("worker", "--metrics-port", String.valueOf(metricsPort)), env(taskQueue), logDir);
       owned.add(p);
       return p;
     }

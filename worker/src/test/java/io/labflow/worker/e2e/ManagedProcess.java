@@ -25,7 +25,7 @@ public final class ManagedProcess implements AutoCloseable {
       Files.createDirectories(logDir);
       Path log = logDir.resolve(name + ".log");
       ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+          .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
       pb.environment().putAll(env);
       return new ManagedProcess(name, pb.start(), log);
     } catch (IOException e) {
@@ -79,6 +79,12 @@ public final class ManagedProcess implements AutoCloseable {
     process.descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM (the JVM runs its shutdown hooks); returns the exit code, or -1 if still running. */
+  public int terminate(java.time.Duration timeout) throws InterruptedException {
+    process.destroy();
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
   }
 
   /** SIGTERM, then SIGKILL after a grace period. */
