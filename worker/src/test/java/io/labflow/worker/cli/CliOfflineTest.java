@@ -134,6 +134,20 @@ class CliOfflineTest {
   }
 
   @Test
+  void parallelGroupsAreSubgraphsWhoseBranchesAllFollowAndPrecedeTheirNeighbours() {
+    Run graph = run("graph", lab("parallel-mini"));
+    assertThat(graph.code()).as(graph.err()).isZero();
+    assertThat(graph.out()).contains("subgraph side_by_side [\"parallel: side-by-side\"]\n",
+        "role --> policy\n", "role --> profile\n", "policy --> attach\n", "profile --> attach\n",
+        "profile -.->|compensate| profile_undo\n", "live((done))");
+    Run plan = run("plan", lab("parallel-mini"), "--lab-id", "l1");
+    assertThat(plan.code()).as(plan.err()).isZero();
+    assertThat(plan.out()).contains(" 2. side-by-side (parallel group)\n",
+        "      | policy: CreatePolicy", "      | profile: CreateInstanceProfile",
+        " 3. attach: AttachRolePolicy");
+  }
+
+  @Test
   void graphOfAnInvalidFilePrintsItsDiagnostics() {
     Run r = run("graph", BROKEN);
     assertThat(r.code()).isEqualTo(1);
