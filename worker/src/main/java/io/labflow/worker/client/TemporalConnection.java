@@ -1,6 +1,5 @@
 package io.labflow.worker.client;
 
-import io.labflow.worker.engine.Engine;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.schedules.ScheduleClient;
@@ -31,9 +30,7 @@ public final class TemporalConnection implements AutoCloseable {
     customizer.accept(stubs);
     this.service = WorkflowServiceStubs.newServiceStubs(stubs.build());
     WorkflowClientOptions options =
-        WorkflowClientOptions.newBuilder(profile.toWorkflowClientOptions())
-            .setDataConverter(Engine.dataConverter())
-            .build();
+        WorkflowClientOptions.newBuilder(profile.toWorkflowClientOptions()).build();
     this.client = WorkflowClient.newInstance(service, options);
   }
 
@@ -74,7 +71,6 @@ public final class TemporalConnection implements AutoCloseable {
         service,
         ScheduleClientOptions.newBuilder()
             .setNamespace(namespace())
-            .setDataConverter(Engine.dataConverter())
             .build());
   }
 

@@ -13,9 +13,7 @@ import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.labflow.workflows.definition.DefinitionLoader;
 import io.labflow.workflows.definition.DefinitionSource;
-import io.labflow.workflows.interpreter.LabDataConverter;
 import io.labflow.workflows.interpreter.LabWorkflowImpl;
-import io.temporal.common.converter.DataConverter;
 import io.labflow.workflows.model.Definition;
 import io.temporal.worker.Worker;
 import java.util.List;
@@ -45,14 +43,6 @@ public final class Engine {
     List<String> diagnostics = result.errors().stream().map(Diagnostic::toString).toList();
     return new Validation(
         result.ok() ? Optional.of(result.definitionOrNull()) : Optional.empty(), diagnostics);
-  }
-
-  /**
-   * The data converter every labflow client and worker shares (Temporal's Jackson converter with
-   * the engine's adjustments).
-   */
-  public static DataConverter dataConverter() {
-    return LabDataConverter.create();
   }
 
   /** Registers the lab interpreter workflow on a worker. */

@@ -69,8 +69,7 @@ public final class LocalStack implements BeforeAllCallback, ParameterResolver {
       this.logDir = logDir;
       this.service = service;
       this.client = WorkflowClient.newInstance(service,
-          WorkflowClientOptions.newBuilder().setNamespace("default")
-              .setDataConverter(io.labflow.worker.engine.Engine.dataConverter()).build());
+          WorkflowClientOptions.newBuilder().setNamespace("default").build());
     }
 
     static Stack start() {

@@ -10,7 +10,6 @@ import io.labflow.activities.model.LabResources;
 import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.labflow.workflows.definition.DefinitionLoader;
-import io.labflow.workflows.interpreter.LabDataConverter;
 import io.labflow.workflows.interpreter.LabWorkflowImpl;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabSearchAttributes;
@@ -19,7 +18,6 @@ import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.StepStatus;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestEnvironmentOptions;
@@ -80,10 +78,6 @@ final class LabOnMoto implements AutoCloseable {
     env =
         TestWorkflowEnvironment.newInstance(
             TestEnvironmentOptions.newBuilder()
-                .setWorkflowClientOptions(
-                    WorkflowClientOptions.newBuilder()
-                        .setDataConverter(LabDataConverter.create())
-                        .build())
                 .setWorkerFactoryOptions(
                     WorkerFactoryOptions.newBuilder().setWorkerInterceptors(interceptor).build())
                 .build());

@@ -10,7 +10,6 @@ import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.model.Definition;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -32,8 +31,6 @@ final class LabTestEnv {
   /** A time-skipping test environment running the interpreter and the fakes. */
   static TestWorkflowExtension extension() {
     return TestWorkflowExtension.newBuilder()
-        .setWorkflowClientOptions(
-            WorkflowClientOptions.newBuilder().setDataConverter(LabDataConverter.create()).build())
         .registerWorkflowImplementationTypes(LabWorkflowImpl.class)
         .setActivityImplementations(RESOURCES, RESOLVER)
         .registerSearchAttribute(LabSearchAttributes.LAB_ID.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)

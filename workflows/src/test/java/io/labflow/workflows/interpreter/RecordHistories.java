@@ -3,7 +3,6 @@ package io.labflow.workflows.interpreter;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
@@ -51,9 +50,7 @@ public final class RecordHistories {
   /** A time-skipping environment with labflow's search attributes and data converter. */
   static TestWorkflowEnvironment newEnvironment() {
     TestEnvironmentOptions.Builder options =
-        TestEnvironmentOptions.newBuilder()
-            .setWorkflowClientOptions(
-                WorkflowClientOptions.newBuilder().setDataConverter(LabDataConverter.create()).build());
+        TestEnvironmentOptions.newBuilder();
     for (var key :
         new io.temporal.common.SearchAttributeKey<?>[] {
           LabSearchAttributes.LAB_ID,

@@ -9,12 +9,16 @@ import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.Definition;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.common.converter.DataConverter;
+import io.temporal.common.converter.DefaultDataConverter;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** A resolved definition survives the trip through a payload, parallel groups included. */
-class LabDataConverterTest {
+/**
+ * A resolved definition survives the trip through Temporal's default payload converter, parallel
+ * groups included: the UI, the temporal CLI and every SDK read labflow payloads as plain JSON.
+ */
+class PayloadRoundTripTest {
 
   @Test
   void resolvedLabWithAParallelGroupRoundTrips() {
@@ -25,7 +29,7 @@ class LabDataConverterTest {
             .steps(create("a").timeout(Duration.ofSeconds(90)), parallel("g", create("p1"), create("p2")))
             .build();
     ResolvedLab lab = new ResolvedLab(d, "test", "read-only", Map.of("owner", "ana"));
-    DataConverter converter = LabDataConverter.create();
+    DataConverter converter = DefaultDataConverter.STANDARD_INSTANCE;
 
     Payload payload = converter.toPayload(lab).orElseThrow();
     ResolvedLab back = converter.fromPayload(payload, ResolvedLab.class, ResolvedLab.class);
@@ -33,5 +37,6 @@ class LabDataConverterTest {
     assertThat(back).isEqualTo(lab);
     assertThat(back.definition().steps().get(1).isParallel()).isTrue();
     assertThat(back.definition().steps().get(1).parallel()).hasSize(2);
+    assertThat(payload.getData().toStringUtf8()).doesNotContain("\"parallel\":false");
   }
 }
