@@ -6,6 +6,7 @@ import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.StepStatus;
 import io.temporal.common.converter.JacksonJsonPayloadConverter;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
 
 /** Prints a lab status for people, or as JSON for scripts. */
@@ -36,6 +37,7 @@ public final class StatusPrinter {
         out.printf("  %-20s %-" + width + "s  %-" + actionWidth + "s  attempt %d%s%n",
             st.state(), st.id(), st.action() == null ? "" : st.action(), st.attempt(),
             st.lastError() == null ? "" : "  error: " + oneLine(st.lastError()));
+        printAccessMatrix(st.outputs(), out);
       }
     }
     if (s.pausedStep() != null) {
@@ -44,6 +46,25 @@ public final class StatusPrinter {
     }
     if (s.lastError() != null) {
       out.println("Last error: " + oneLine(s.lastError()));
+    }
+  }
+
+  /**
+   * Prints the access matrix of a VerifyAccess step, one action a line, so a person sees what the
+   * verification proved rather than only that it passed.
+   */
+  static void printAccessMatrix(Map<String, Object> outputs, PrintWriter out) {
+    if (outputs == null || !(outputs.get("matrix") instanceof List<?> matrix)) {
+      return;
+    }
+    for (Object cell : matrix) {
+      if (cell instanceof Map<?, ?> c) {
+        boolean allowed = Boolean.TRUE.equals(c.get("allowed"));
+        boolean expected = Boolean.TRUE.equals(c.get("expectedAllowed"));
+        out.printf("      %-16s %-8s (expected %s)%s  on %s%n",
+            c.get("action"), allowed ? "allowed" : "denied", expected ? "allowed" : "denied",
+            allowed == expected ? "" : "  MISMATCH", c.get("resource"));
+      }
     }
   }
 

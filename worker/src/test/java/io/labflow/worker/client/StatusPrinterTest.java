@@ -1,0 +1,52 @@
+package io.labflow.worker.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.LabStatus;
+import io.labflow.workflows.lab.StepState;
+import io.labflow.workflows.lab.StepStatus;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StatusPrinterTest {
+
+  @Test
+  void verifyStepShowsEveryCellOfItsAccessMatrixAndFlagsMismatches() {
+    Map<String, Object> outputs =
+        Map.of(
+            "method", "probe",
+            "matrix",
+            List.of(
+                cell("s3:ListBucket", "arn:aws:s3:::b", true, true),
+                cell("s3:PutObject", "arn:aws:s3:::b/*", false, false),
+                cell("s3:GetObject", "arn:aws:s3:::b/*", true, false)));
+    LabStatus status =
+        new LabStatus(
+            "lab-1",
+            "iam-service-role-lab",
+            "read-only",
+            LabState.LIVE,
+            List.of(
+                new StepStatus("create-role", "CreateRole", StepState.DONE, 1, Map.of("roleName", "r"), null),
+                new StepStatus("verify", "VerifyAccess", StepState.DONE, 1, outputs, null)),
+            null,
+            null);
+    StringWriter text = new StringWriter();
+
+    StatusPrinter.print(status, new PrintWriter(text, true));
+
+    List<String> lines = text.toString().lines().toList();
+    assertThat(lines).hasSize(6);
+    assertThat(lines.get(3)).contains("s3:ListBucket", "allowed", "(expected allowed)").doesNotContain("MISMATCH");
+    assertThat(lines.get(4)).contains("s3:PutObject", "denied", "(expected denied)", "arn:aws:s3:::b/*");
+    assertThat(lines.get(5)).contains("s3:GetObject", "denied", "(expected allowed)", "MISMATCH");
+  }
+
+  private static Map<String, Object> cell(String action, String resource, boolean expected, boolean allowed) {
+    return Map.of("action", action, "resource", resource, "expectedAllowed", expected, "allowed", allowed);
+  }
+}
