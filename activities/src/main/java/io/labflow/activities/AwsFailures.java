@@ -14,12 +14,17 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * The single place that turns AWS errors into Temporal failures.
+ * The single place that turns AWS errors into Temporal failures, and builds every other failure
+ * of the step library.
  *
- * <p>Decisions are made on the AWS error code only, never on exception classes or messages (except
- * the one documented propagation message of EC2). The failure type is the error code itself, so a
- * step file can name it in {@code nonRetryable}; labflow's own failure types are the constants
- * below.
+ * <p>Decisions are made on the AWS error code and HTTP status, never on exception classes or
+ * messages (except the one documented propagation message of EC2). The failure type is the error
+ * code itself, so a step file can name it in {@code nonRetryable}; labflow's own failure types are
+ * the constants below.
+ *
+ * <p>A failure carries a short message, its type, whether to retry, and an {@link AwsErrorInfo};
+ * never the SDK exception (see {@link #map(SdkException)}), so it stays far below the size
+ * Temporal keeps for a retrying activity's last failure.
  */
 public final class AwsFailures {
 
@@ -208,8 +213,8 @@ public final class AwsFailures {
           prefix
               + "got HTTP "
               + status
-              + " without an AWS error code or request id, so not from an AWS service; the"
-              + " endpoint most likely does not implement this operation (an emulator?). "
+              + " without an AWS error code or request id, so not from an AWS service; most"
+              + " likely an emulator that does not implement this operation (or crashed on it). "
               + bodyExcerpt(e)
               + " (not retried)",
           UNSUPPORTED,
