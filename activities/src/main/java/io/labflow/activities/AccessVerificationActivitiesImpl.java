@@ -3,7 +3,6 @@ package io.labflow.activities;
 import io.labflow.activities.model.AccessCheck;
 import io.labflow.activities.model.VerifyAccessInput;
 import io.labflow.activities.model.VerifyAccessOutput;
-import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -95,8 +94,10 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
                     : null;
               });
       if (matching == null) {
-        String matrix = last.get() == null ? "role could not be assumed" : render(last.get());
-        throw ApplicationFailure.newNonRetryableFailure(
+        // Mismatches first: a long matrix is cut to the failure size bound from the end.
+        String matrix =
+            last.get() == null ? "role could not be assumed" : render(mismatchesFirst(last.get()));
+        throw AwsFailures.nonRetryable(
             "access of "
                 + roleArn
                 + " on bucket "
@@ -288,6 +289,13 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
   private static String sessionName(String labId) {
     String s = ("labflow-" + labId).replaceAll("[^\\w+=,.@-]", "-");
     return s.length() > 64 ? s.substring(0, 64) : s;
+  }
+
+  private static List<AccessCheck> mismatchesFirst(List<AccessCheck> matrix) {
+    List<AccessCheck> out = new ArrayList<>();
+    matrix.stream().filter(c -> c.allowed() != c.expectedAllowed()).forEach(out::add);
+    matrix.stream().filter(c -> c.allowed() == c.expectedAllowed()).forEach(out::add);
+    return out;
   }
 
   static String render(List<AccessCheck> matrix) {

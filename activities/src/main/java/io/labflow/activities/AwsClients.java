@@ -48,6 +48,8 @@ public final class AwsClients implements AutoCloseable {
     }
   }
 
+  private static final AwsOperationNames OPERATION_NAMES = new AwsOperationNames();
+
   private final Settings settings;
   private final SdkHttpClient http;
   private final CloudFormationClient cloudFormation;
@@ -81,7 +83,9 @@ public final class AwsClients implements AutoCloseable {
     ClientOverrideConfiguration.Builder b =
         ClientOverrideConfiguration.builder()
             .apiCallTimeout(settings.apiCallTimeout())
-            .apiCallAttemptTimeout(settings.apiCallAttemptTimeout());
+            .apiCallAttemptTimeout(settings.apiCallAttemptTimeout())
+            // Failure messages name the operation that failed (see AwsFailures).
+            .addExecutionInterceptor(OPERATION_NAMES);
     settings.interceptors().forEach(b::addExecutionInterceptor);
     return b.build();
   }

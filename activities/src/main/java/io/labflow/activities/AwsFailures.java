@@ -1,19 +1,30 @@
 package io.labflow.activities;
 
+import io.labflow.activities.AwsOperationNames.Operation;
+import io.labflow.activities.model.AwsErrorInfo;
 import io.temporal.failure.ApplicationFailure;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * The single place that turns AWS errors into Temporal failures.
+ * The single place that turns AWS errors into Temporal failures, and builds every other failure
+ * of the step library.
  *
- * <p>Decisions are made on the AWS error code only, never on exception classes or messages (except
- * the one documented propagation message of EC2). The failure type is the error code itself, so a
- * step file can name it in {@code nonRetryable}; labflow's own failure types are the constants
- * below.
+ * <p>Decisions are made on the AWS error code and HTTP status, never on exception classes or
+ * messages (except the one documented propagation message of EC2). The failure type is the error
+ * code itself, so a step file can name it in {@code nonRetryable}; labflow's own failure types are
+ * the constants below.
+ *
+ * <p>A failure carries a short message, its type, whether to retry, and an {@link AwsErrorInfo};
+ * never the SDK exception (see {@link #map(SdkException)}), so it stays far below the size
+ * Temporal keeps for a retrying activity's last failure.
  */
 public final class AwsFailures {
 
@@ -31,6 +42,11 @@ public final class AwsFailures {
   public static final String CLIENT_ERROR = "AwsClientError";
   /** An AWS error whose code this table does not know. Retried, since most are transient. */
   public static final String UNKNOWN = "AwsUnknownError";
+  /**
+   * The endpoint does not know or implement the operation (an unknown-operation code, HTTP 501,
+   * or a bare HTTP 500/404/405 that no AWS service sent). Never retried.
+   */
+  public static final String UNSUPPORTED = "Unsupported";
 
   /** Error codes that are transient: throttling, server faults and IAM propagation delays. */
   static final Set<String> RETRYABLE =
@@ -103,47 +119,149 @@ public final class AwsFailures {
           "IncorrectState",
           "IncorrectInstanceState");
 
+  /**
+   * Error codes saying the endpoint does not know or implement the operation (query APIs answer
+   * {@code InvalidAction}, JSON APIs {@code UnknownOperationException}, S3 {@code NotImplemented}).
+   * Retrying cannot help, so they become {@link #UNSUPPORTED}.
+   */
+  static final Set<String> UNSUPPORTED_CODES =
+      Set.of(
+          "InvalidAction",
+          "UnknownOperation",
+          "UnknownOperationException",
+          "NotImplemented",
+          "NotImplementedException");
+
   /** The EC2 message while a new instance profile has not yet propagated to EC2. */
   static final String PROFILE_PROPAGATION_MESSAGE = "invalid iam instance profile";
 
+  /**
+   * Longest failure message, in characters. Temporal keeps the last failure of a retrying activity
+   * only up to {@code limit.mutableStateActivityFailureSize.error} (4 KiB encoded by default) and
+   * otherwise shows "Failure exceeds size limit." instead, so every failure stays well below it.
+   */
+  static final int MAX_MESSAGE = 1500;
+  /** Longest excerpt of an AWS error message (or of a non-AWS error body) in a failure message. */
+  static final int MAX_AWS_MESSAGE = 300;
+  /** Most stack frames kept on a failure (labflow's own frames only). */
+  static final int MAX_FRAMES = 6;
+
+  private static final Logger log = LoggerFactory.getLogger(AwsFailures.class);
+  private static final Pattern SECRETS =
+      Pattern.compile(
+          "(?i)\\b(x-amz-security-token|x-amz-signature|x-amz-credential|signature|credential"
+              + "|authorization|secretaccesskey|sessiontoken|securitytoken)(\"?\\s*[=:]\\s*\"?)"
+              + "[^\\s,;\"&<]+");
+  private static final Pattern ACCESS_KEY_ID = Pattern.compile("\\b(AKIA|ASIA)[A-Z0-9]{16}\\b");
+  private static final Pattern TAG = Pattern.compile("<[^>]*>");
+  private static final Pattern SPACE = Pattern.compile("\\s+");
+
   private AwsFailures() {}
 
-  /** The Temporal failure for any SDK exception. */
+  /**
+   * The Temporal failure for any SDK exception: a short message (service, operation, error code,
+   * HTTP status, request id, the AWS message cut to {@value #MAX_AWS_MESSAGE} characters), the
+   * error code (or a labflow type) as failure type, whether to retry, and an {@link AwsErrorInfo}
+   * as details. The SDK exception is <b>not</b> attached as cause: its stack traces and the
+   * attempts the SDK adds as suppressed exceptions would make the failure larger than Temporal
+   * keeps. It is logged at debug level instead.
+   */
   public static ApplicationFailure map(SdkException e) {
-    if (e instanceof AwsServiceException ase) {
-      return map(ase);
+    log.debug("AWS call failed", e);
+    AwsServiceException service = serviceException(e);
+    if (service != null) {
+      return map(service, operationOf(e));
     }
-    if (e instanceof SdkClientException) {
-      return ApplicationFailure.newFailureWithCause(
-          "AWS client error: " + e.getMessage(), CLIENT_ERROR, e);
-    }
-    return ApplicationFailure.newFailureWithCause(
-        "AWS SDK error: " + e.getMessage(), CLIENT_ERROR, e);
+    Operation op = operationOf(e);
+    String where = where(null, op);
+    return failure(
+        where + "failed on the client side: " + clean(e.getMessage()),
+        CLIENT_ERROR,
+        true,
+        new AwsErrorInfo(
+            op == null ? null : op.service, op == null ? null : op.operation, "", 0, null));
   }
 
   /** The Temporal failure for an AWS service error, typed by its error code. */
   public static ApplicationFailure map(AwsServiceException e) {
+    return map(e, operationOf(e));
+  }
+
+  private static ApplicationFailure map(AwsServiceException e, Operation op) {
     String code = errorCode(e);
     int status = e.statusCode();
-    String message = describe(e);
+    String requestId = blankToNull(e.requestId());
+    AwsErrorInfo info =
+        new AwsErrorInfo(
+            serviceName(e, op), op == null ? null : op.operation, code, status, requestId);
+    String prefix = where(serviceName(e, op), op);
+    if (UNSUPPORTED_CODES.contains(code) || status == 501) {
+      return failure(
+          prefix
+              + "is not supported by the endpoint: "
+              + describe(e, code, requestId)
+              + " (not retried: retrying cannot make an unknown operation known)",
+          UNSUPPORTED,
+          false,
+          info);
+    }
+    if (code.isEmpty() && requestId == null && (status == 500 || status == 404 || status == 405)) {
+      // Every AWS service answers with an error code and a request id. A bare 500/404/405 comes
+      // from something else at the endpoint: typically an emulator without this operation (moto
+      // answers an unimplemented action with an HTML "500 Internal Server Error").
+      return failure(
+          prefix
+              + "got HTTP "
+              + status
+              + " without an AWS error code or request id, so not from an AWS service; most"
+              + " likely an emulator that does not implement this operation (or crashed on it). "
+              + bodyExcerpt(e)
+              + " (not retried)",
+          UNSUPPORTED,
+          false,
+          info);
+    }
+    String message = prefix + "failed: " + describe(e, code, requestId);
     if (isProfilePropagation(e) || RETRYABLE.contains(code)) {
-      return ApplicationFailure.newFailureWithCause(message, code, e);
+      return failure(message, code, true, info);
     }
     if (NON_RETRYABLE.contains(code)) {
-      return ApplicationFailure.newNonRetryableFailureWithCause(message, code, e);
+      return failure(message, code, false, info);
     }
     if (status >= 500 || status == 429) {
-      return ApplicationFailure.newFailureWithCause(
-          message, code.isEmpty() ? "HttpStatus" + status : code, e);
+      return failure(message, code.isEmpty() ? "HttpStatus" + status : code, true, info);
     }
     if (code.isEmpty()) {
-      return ApplicationFailure.newFailureWithCause(message, UNKNOWN, e);
+      return failure(message, UNKNOWN, true, info);
     }
     // An unknown 4xx code is a client mistake far more often than a transient condition.
-    if (status >= 400 && status < 500) {
-      return ApplicationFailure.newNonRetryableFailureWithCause(message, code, e);
-    }
-    return ApplicationFailure.newFailureWithCause(message, code, e);
+    return failure(message, code, !(status >= 400 && status < 500), info);
+  }
+
+  /**
+   * Every failure of the step library is built here: the message is cut to {@value #MAX_MESSAGE}
+   * characters and scrubbed of anything that looks like a credential, and the stack is trimmed to
+   * labflow's own frames, so the failure stays far below Temporal's size limit.
+   */
+  public static ApplicationFailure failure(
+      String message, String type, boolean retryable, Object... details) {
+    String bounded = truncate(redact(message), MAX_MESSAGE);
+    ApplicationFailure f =
+        retryable
+            ? ApplicationFailure.newFailure(bounded, type, details)
+            : ApplicationFailure.newNonRetryableFailure(bounded, type, details);
+    f.setStackTrace(ownFrames(f.getStackTrace()));
+    return f;
+  }
+
+  /** A retryable failure of this type (message bounded, see {@link #failure}). */
+  public static ApplicationFailure retryable(String message, String type) {
+    return failure(message, type, true);
+  }
+
+  /** A non-retryable failure of this type (message bounded, see {@link #failure}). */
+  public static ApplicationFailure nonRetryable(String message, String type) {
+    return failure(message, type, false);
   }
 
   /** Whether EC2 rejected an instance profile only because IAM has not propagated it yet. */
@@ -176,7 +294,7 @@ public final class AwsFailures {
 
   /** A non-retryable failure: the resource is not this lab's. */
   public static ApplicationFailure notOwned(String what, String labId) {
-    return ApplicationFailure.newNonRetryableFailure(
+    return nonRetryable(
         what + " exists but is not tagged " + Tags.LAB_TAG + "=" + labId + "; labflow leaves it"
             + " untouched",
         NOT_OWNED);
@@ -184,18 +302,115 @@ public final class AwsFailures {
 
   /** A non-retryable failure: bad activity input. */
   public static ApplicationFailure invalidInput(String message) {
-    return ApplicationFailure.newNonRetryableFailure(message, INVALID_INPUT);
+    return nonRetryable(message, INVALID_INPUT);
   }
 
-  private static String describe(AwsServiceException e) {
-    String service =
-        e.awsErrorDetails() != null && e.awsErrorDetails().serviceName() != null
-            ? e.awsErrorDetails().serviceName()
-            : "AWS";
+  /** The operation an {@link AwsOperationNames} interceptor recorded on this exception chain. */
+  static Operation operationOf(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      for (Throwable s : t.getSuppressed()) {
+        if (s instanceof Operation op) {
+          return op;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The service error itself, or the one a client-side exception wraps (e.g. from a waiter). */
+  private static AwsServiceException serviceException(SdkException e) {
+    int depth = 0;
+    for (Throwable t = e; t != null && depth < 10; t = t.getCause(), depth++) {
+      if (t instanceof AwsServiceException ase) {
+        return ase;
+      }
+    }
+    return null;
+  }
+
+  private static String serviceName(AwsServiceException e, Operation op) {
+    if (e.awsErrorDetails() != null && e.awsErrorDetails().serviceName() != null) {
+      return e.awsErrorDetails().serviceName();
+    }
+    return op == null ? null : op.service;
+  }
+
+  /** "Iam SimulatePrincipalPolicy " or "Iam " or "AWS ". */
+  private static String where(String service, Operation op) {
+    String s = service != null ? service : op != null && op.service != null ? op.service : "AWS";
+    return op == null ? s + " " : s + " " + op.operation + " ";
+  }
+
+  /** "AccessDenied (HTTP 403, request id abc): message". */
+  private static String describe(AwsServiceException e, String code, String requestId) {
     String msg =
         e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
             ? e.awsErrorDetails().errorMessage()
-            : e.getMessage();
-    return service + " " + errorCode(e) + " (HTTP " + e.statusCode() + "): " + msg;
+            : null;
+    return (code.isEmpty() ? "no AWS error code" : code)
+        + " (HTTP "
+        + e.statusCode()
+        + ", request id "
+        + (requestId == null ? "none" : requestId)
+        + ")"
+        + (msg == null ? "" : ": " + truncate(clean(msg), MAX_AWS_MESSAGE));
+  }
+
+  /** A short, tag-free excerpt of an error body that is not an AWS error. */
+  private static String bodyExcerpt(AwsServiceException e) {
+    if (e.awsErrorDetails() == null || e.awsErrorDetails().rawResponse() == null) {
+      return "Empty body.";
+    }
+    String body;
+    try {
+      body = e.awsErrorDetails().rawResponse().asUtf8String();
+    } catch (RuntimeException notText) {
+      return "Body is not text.";
+    }
+    String type =
+        e.awsErrorDetails().sdkHttpResponse() == null
+            ? null
+            : e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("Content-Type").orElse(null);
+    String text = clean(TAG.matcher(body).replaceAll(" "));
+    return "Body" + (type == null ? "" : " (" + type + ")") + ": \"" + truncate(text, 160) + "\"";
+  }
+
+  /** One line, whitespace collapsed. */
+  private static String clean(String s) {
+    return s == null ? "" : SPACE.matcher(s).replaceAll(" ").trim();
+  }
+
+  /** Masks anything that looks like a signature, credential, token or access key id. */
+  static String redact(String s) {
+    if (s == null) {
+      return "";
+    }
+    String out = SECRETS.matcher(s).replaceAll("$1$2***");
+    return ACCESS_KEY_ID.matcher(out).replaceAll("$1****************");
+  }
+
+  /** At most {@code max} characters, saying how much was cut. */
+  static String truncate(String s, int max) {
+    if (s == null || s.length() <= max) {
+      return s;
+    }
+    int cut = max - 40;
+    if (Character.isHighSurrogate(s.charAt(cut - 1))) {
+      cut--;
+    }
+    return s.substring(0, cut) + " [... " + (s.length() - cut) + " more characters cut]";
+  }
+
+  /** labflow's own frames (not this class's), at most {@value #MAX_FRAMES}. */
+  private static StackTraceElement[] ownFrames(StackTraceElement[] frames) {
+    return Arrays.stream(frames)
+        .filter(f -> f.getClassName().startsWith("io.labflow."))
+        .filter(f -> !f.getClassName().equals(AwsFailures.class.getName()))
+        .limit(MAX_FRAMES)
+        .toArray(StackTraceElement[]::new);
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
   }
 }

@@ -6,7 +6,6 @@ import io.labflow.activities.model.DeleteOutput;
 import io.labflow.activities.model.DeleteStackInput;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityInfo;
-import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -159,7 +158,7 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
     } catch (SdkClientException e) {
       Stack now = describe(stack.stackId()).orElse(null);
       if (now != null && !isGone(now)) {
-        throw ApplicationFailure.newNonRetryableFailure(
+        throw AwsFailures.nonRetryable(
             "stack "
                 + name
                 + " ended in "
@@ -207,7 +206,7 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
         describe(name)
             .orElseThrow(
                 () ->
-                    ApplicationFailure.newNonRetryableFailure(
+                    AwsFailures.nonRetryable(
                         "stack " + name + " disappeared while being created",
                         AwsFailures.STACK_FAILED));
     if (stack.stackStatus() == StackStatus.CREATE_COMPLETE
@@ -215,17 +214,17 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
       return stack;
     }
     if (stack.stackStatus() == StackStatus.CREATE_IN_PROGRESS) {
-      throw ApplicationFailure.newFailure(
+      throw AwsFailures.retryable(
           "stack " + name + " still CREATE_IN_PROGRESS after " + wait, "StackWaitTimeout");
     }
     String status = stack.stackStatusAsString();
     if (status.endsWith("_IN_PROGRESS") && !status.startsWith("ROLLBACK")) {
       // An adopted stack being updated or deleted by someone else: try again later.
-      throw ApplicationFailure.newFailure(
+      throw AwsFailures.retryable(
           "stack " + name + " of lab " + labId + " is busy (" + status + ")", "StackBusy");
     }
     String reason = firstFailure(stack.stackId()).orElse(String.valueOf(stack.stackStatusReason()));
-    throw ApplicationFailure.newNonRetryableFailure(
+    throw AwsFailures.nonRetryable(
         "stack " + name + " of lab " + labId + " is " + stack.stackStatusAsString() + ": " + reason,
         AwsFailures.STACK_FAILED);
   }

@@ -91,7 +91,7 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
               });
       if (result == null) {
         // Still not propagated after the budget: a retryable failure lets Temporal try again.
-        throw io.temporal.failure.ApplicationFailure.newFailure(
+        throw AwsFailures.retryable(
             "instance profile " + profile + " still not usable by EC2 after " + propagationBudget,
             "InvalidParameterValue");
       }
@@ -183,7 +183,7 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
     if (i.isEmpty()) {
       // EC2's read-after-write consistency is eventual, so absence may be momentary; the step's
       // retry policy bounds how long it is believed.
-      throw io.temporal.failure.ApplicationFailure.newFailure(
+      throw AwsFailures.retryable(
           "instance " + instanceId + " does not exist (or is terminated)",
           "InvalidInstanceID.NotFound");
     }
@@ -201,7 +201,7 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
       return iam.getInstanceProfile(b -> b.instanceProfileName(name)).instanceProfile().arn();
     } catch (IamException e) {
       if (AwsFailures.hasCode(e, "NoSuchEntity")) {
-        throw io.temporal.failure.ApplicationFailure.newFailure(
+        throw AwsFailures.retryable(
             "instance profile " + name + " does not exist (yet)", "NoSuchEntity");
       }
       throw e;

@@ -14,7 +14,6 @@ import io.labflow.activities.model.PolicyVersionOutput;
 import io.labflow.activities.model.RoleOutput;
 import io.labflow.activities.model.RolePolicyInput;
 import io.labflow.activities.model.RolePolicyOutput;
-import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -114,7 +113,7 @@ public final class IamActivitiesImpl implements IamActivities {
     for (InstanceProfile p :
         iam.listInstanceProfilesForRolePaginator(b -> b.roleName(name)).instanceProfiles()) {
       if (!profileOwned(p.instanceProfileName(), labId)) {
-        throw ApplicationFailure.newNonRetryableFailure(
+        throw AwsFailures.nonRetryable(
             "role "
                 + name
                 + " is in instance profile "
@@ -202,7 +201,7 @@ public final class IamActivitiesImpl implements IamActivities {
         () -> {
           String arn = resolvePolicyArn(in.policyArn(), in.policyName(), "CreatePolicyVersion");
           if (policy(arn).isEmpty()) {
-            throw ApplicationFailure.newFailure(
+            throw AwsFailures.retryable(
                 "policy " + arn + " does not exist (yet)", "NoSuchEntity");
           }
           requirePolicyOwned(arn, labId);
@@ -288,7 +287,7 @@ public final class IamActivitiesImpl implements IamActivities {
         () -> {
           String arn = resolvePolicyArn(in.policyArn(), in.policyName(), "AttachRolePolicy");
           if (role(role).isEmpty()) {
-            throw ApplicationFailure.newFailure(
+            throw AwsFailures.retryable(
                 "role " + role + " does not exist (yet)", "NoSuchEntity");
           }
           requireRoleOwned(role, labId);
@@ -342,7 +341,7 @@ public final class IamActivitiesImpl implements IamActivities {
     return call(
         () -> {
           if (role(role).isEmpty()) {
-            throw ApplicationFailure.newFailure(
+            throw AwsFailures.retryable(
                 "role " + role + " does not exist (yet)", "NoSuchEntity");
           }
           requireRoleOwned(role, labId);
@@ -364,7 +363,7 @@ public final class IamActivitiesImpl implements IamActivities {
             }
             existing = profile(name);
             if (existing.isEmpty()) {
-              throw ApplicationFailure.newFailure(
+              throw AwsFailures.retryable(
                   "instance profile " + name + " not visible yet", "NoSuchEntity");
             }
           }

@@ -2,6 +2,9 @@ package io.labflow.activities;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labflow.activities.model.AwsErrorInfo;
+import io.temporal.api.failure.v1.Failure;
+import io.temporal.common.converter.GlobalDataConverter;
 import io.temporal.failure.ApplicationFailure;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -118,8 +121,149 @@ class AwsFailuresTest {
     assertThat(AwsFailures.invalidInput("x").getType()).isEqualTo("InvalidInput");
   }
 
+  @ParameterizedTest(name = "{0} (HTTP {1}, request id {2}) -> Unsupported, not retried")
+  @CsvSource({
+    // query APIs (IAM, STS, EC2, CloudFormation) answer an unknown action so
+    "InvalidAction, 400, req-1",
+    // JSON APIs
+    "UnknownOperationException, 400, req-2",
+    "UnknownOperationException, 404, req-3",
+    // S3 and others for a feature the endpoint lacks
+    "NotImplemented, 501, req-4",
+    "NotImplementedException, 400, req-5",
+    // any 501
+    "SomethingElse, 501, req-6",
+    "'', 501, ''",
+    // a bare answer no AWS service gives: no code, no request id (moto's unimplemented actions)
+    "'', 500, ''",
+    "'', 404, ''",
+    "'', 405, ''"
+  })
+  void unknownOperationsAreUnsupportedAndNotRetried(String code, int status, String requestId) {
+    AwsServiceException e =
+        AwsServiceException.builder()
+            .awsErrorDetails(
+                AwsErrorDetails.builder()
+                    .errorCode(code.isEmpty() ? null : code)
+                    .errorMessage(code.isEmpty() ? null : "not here")
+                    .serviceName("Iam")
+                    .build())
+            .statusCode(status)
+            .requestId(requestId.isEmpty() ? null : requestId)
+            .build();
+    ApplicationFailure f = AwsFailures.map(e);
+    assertThat(f.getType()).isEqualTo(AwsFailures.UNSUPPORTED);
+    assertThat(f.isNonRetryable()).isTrue();
+    assertThat(f.getOriginalMessage()).startsWith("Iam ").contains("HTTP " + status);
+    if (!code.isEmpty()) {
+      assertThat(f.getOriginalMessage()).contains(code).contains("request id " + requestId);
+    }
+  }
+
+  @ParameterizedTest(name = "no code, HTTP {0}, request id ''{1}'' -> {2}, retryable")
+  @CsvSource({
+    // a gateway or proxy in the way: transient
+    "502, '', HttpStatus502",
+    "503, '', HttpStatus503",
+    "504, '', HttpStatus504",
+    // an AWS service did answer (it sent a request id), only without a code: transient
+    "500, req-7, HttpStatus500"
+  })
+  void bareGatewayErrorsStayRetryable(int status, String requestId, String type) {
+    AwsServiceException e =
+        AwsServiceException.builder()
+            .statusCode(status)
+            .requestId(requestId.isEmpty() ? null : requestId)
+            .build();
+    ApplicationFailure f = AwsFailures.map(e);
+    assertThat(f.getType()).isEqualTo(type);
+    assertThat(f.isNonRetryable()).isFalse();
+  }
+
+  @Test
+  void aHugeErrorWithADeepCauseChainBecomesASmallFailureWithoutCause() {
+    String html = "<html><body>" + "<p>Internal Server Error</p>".repeat(5_000) + "</body></html>";
+    RuntimeException deep = new RuntimeException("root");
+    for (int i = 0; i < 30; i++) {
+      deep = new RuntimeException("wrapper " + i + " " + "x".repeat(500), deep);
+    }
+    AwsServiceException e =
+        AwsServiceException.builder()
+            .awsErrorDetails(
+                AwsErrorDetails.builder()
+                    .errorCode("ValidationError")
+                    .errorMessage(html)
+                    .serviceName("CloudFormation")
+                    .build())
+            .statusCode(400)
+            .requestId("8f2c-req")
+            .message(html)
+            .cause(deep)
+            .build();
+    for (int i = 0; i < 5; i++) {
+      e.addSuppressed(new RuntimeException("Request attempt " + i + " failure: " + html));
+    }
+
+    ApplicationFailure f = AwsFailures.map(e);
+
+    assertThat(f.getCause()).isNull();
+    assertThat(f.getType()).isEqualTo("ValidationError");
+    assertThat(f.isNonRetryable()).isTrue();
+    assertThat(f.getOriginalMessage())
+        .startsWith("CloudFormation failed: ValidationError (HTTP 400, request id 8f2c-req): ")
+        .contains("more characters cut]")
+        .hasSizeLessThan(AwsFailures.MAX_AWS_MESSAGE + 200);
+    assertThat(f.getStackTrace()).allMatch(frame -> frame.getClassName().startsWith("io.labflow."));
+    assertThat(f.getDetails().get(AwsErrorInfo.class))
+        .isEqualTo(new AwsErrorInfo("CloudFormation", null, "ValidationError", 400, "8f2c-req"));
+    Failure proto = GlobalDataConverter.get().exceptionToFailure(f);
+    assertThat(proto.hasCause()).isFalse();
+    assertThat(proto.getSerializedSize()).isLessThan(FailureSizeTest.WARN_LIMIT);
+  }
+
+  @Test
+  void aWaiterErrorIsMappedByTheServiceErrorItWraps() {
+    SdkClientException waiter =
+        SdkClientException.builder()
+            .message("An exception was thrown and did not match any waiter acceptors")
+            .cause(error("Throttling", 400, "Rate exceeded"))
+            .build();
+    ApplicationFailure f = AwsFailures.map(waiter);
+    assertThat(f.getType()).isEqualTo("Throttling");
+    assertThat(f.isNonRetryable()).isFalse();
+    assertThat(f.getCause()).isNull();
+  }
+
+  @Test
+  void credentialsAndSignaturesNeverReachAFailure() {
+    String echoed =
+        "Authorization: AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261128/us-east-1/iam/"
+            + "aws4_request, SignedHeaders=host;x-amz-date, Signature=fe5f80f77d5fa3beca038a248ff027"
+            + " X-Amz-Security-Token=IQoJb3JpZ2luX2VjEXAMPLETOKEN key ASIAXAMPLEXAMPLE1234";
+    ApplicationFailure f = AwsFailures.map(error("SignatureDoesNotMatch", 403, echoed));
+    assertThat(f.getOriginalMessage())
+        .contains("SignatureDoesNotMatch")
+        .doesNotContain("AKIAIOSFODNN7EXAMPLE")
+        .doesNotContain("fe5f80f77d5fa3beca038a248ff027")
+        .doesNotContain("IQoJb3JpZ2luX2VjEXAMPLETOKEN")
+        .doesNotContain("ASIAXAMPLEXAMPLE1234")
+        .contains("Signature=***");
+    assertThat(AwsFailures.nonRetryable("token sessionToken=abc123", "X").getOriginalMessage())
+        .isEqualTo("token sessionToken=***");
+  }
+
+  @Test
+  void everyMessageIsBounded() {
+    ApplicationFailure f = AwsFailures.invalidInput("x".repeat(100_000));
+    assertThat(f.getOriginalMessage()).hasSizeLessThanOrEqualTo(AwsFailures.MAX_MESSAGE);
+    assertThat(f.getOriginalMessage()).endsWith("more characters cut]");
+  }
+
   @Test
   void noCodeIsBothRetryableAndNonRetryable() {
     assertThat(AwsFailures.RETRYABLE).doesNotContainAnyElementsOf(AwsFailures.NON_RETRYABLE);
+    assertThat(AwsFailures.UNSUPPORTED_CODES)
+        .doesNotContainAnyElementsOf(AwsFailures.RETRYABLE)
+        .doesNotContainAnyElementsOf(AwsFailures.NON_RETRYABLE);
   }
 }

