@@ -54,6 +54,7 @@ public final class HoldingAwsProxy implements AutoCloseable {
   private final CountDownLatch held = new CountDownLatch(1);
   private final CountDownLatch release = new CountDownLatch(1);
   private final Map<String, AtomicInteger> forwarded = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> succeeded = new ConcurrentHashMap<>();
   private volatile int heldStatus;
 
   /**
@@ -93,6 +94,12 @@ public final class HoldingAwsProxy implements AutoCloseable {
     return n == null ? 0 : n.get();
   }
 
+  /** How many requests of this query action moto answered with a 2xx status. */
+  public int succeededCount(String queryAction) {
+    AtomicInteger n = succeeded.get(queryAction);
+    return n == null ? 0 : n.get();
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       byte[] body = exchange.getRequestBody().readAllBytes();
@@ -116,6 +123,9 @@ public final class HoldingAwsProxy implements AutoCloseable {
         Thread.currentThread().interrupt();
         exchange.sendResponseHeaders(502, -1);
         return;
+      }
+      if (response.statusCode() / 100 == 2) {
+        succeeded.computeIfAbsent(queryAction, k -> new AtomicInteger()).incrementAndGet();
       }
 
       if (action.equals(queryAction) && value.equals(form.get(param)) && holdTaken.compareAndSet(false, true)) {
