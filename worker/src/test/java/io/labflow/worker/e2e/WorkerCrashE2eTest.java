@@ -144,6 +144,12 @@ class WorkerCrashE2eTest {
    * done by moto), yet the worker never finished that activity: the crash landed inside it.
    */
   private static void assertKilledInsideCreatePolicy(String labId, ManagedProcess killed) throws java.io.IOException {
+    // Described after the kill, the activity is still in attempt 1 on the killed worker: the kill
+    // landed before Temporal gave up on that attempt, so it landed inside it.
+    PendingActivityInfo after = pendingCreatePolicy(labId).orElseThrow();
+    assertThat(after.getAttempt()).as("attempt when the worker was dead").isEqualTo(1);
+    assertThat(after.getState()).isEqualTo(PendingActivityState.PENDING_ACTIVITY_STATE_STARTED);
+    assertThat(after.getLastWorkerIdentity()).startsWith(killed.pid() + "@");
     assertThat(iam.policies(labId)).extracting(Policy::policyName).containsExactly(labId + "-policy");
     String log = Files.readString(killed.log());
     assertThat(log).contains("created role " + labId + "-role").doesNotContain("created policy");
