@@ -189,8 +189,18 @@ public final class LocalStack implements BeforeAllCallback, ParameterResolver {
 
     /** Starts a worker in a child JVM on this task queue, serving metrics on this port. */
     public ManagedProcess startWorker(String name, String taskQueue, int metricsPort) {
+      return startWorker(name, taskQueue, metricsPort, motoEndpoint());
+    }
+
+    /**
+     * Starts a worker in a child JVM on this task queue whose AWS endpoint is {@code awsEndpoint}
+     * (moto, or a proxy in front of it).
+     */
+    public ManagedProcess startWorker(String name, String taskQueue, int metricsPort, String awsEndpoint) {
+      Map<String, String> env = env(taskQueue);
+      env.put("AWS_ENDPOINT_URL", awsEndpoint);
       ManagedProcess p = ManagedProcess.start(name,
-          Jvm.command("worker", "--metrics-port", String.valueOf(metricsPort)), env(taskQueue), logDir);
+          Jvm.command("worker", "--metrics-port", String.valueOf(metricsPort)), env, logDir);
       owned.add(p);
       return p;
     }
