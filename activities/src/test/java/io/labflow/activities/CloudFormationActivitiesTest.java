@@ -7,7 +7,6 @@ import io.labflow.activities.model.CreateStackInput;
 import io.labflow.activities.model.CreateStackOutput;
 import io.labflow.activities.model.DeleteStackInput;
 import io.labflow.activities.testing.Lab;
-import io.labflow.activities.testing.MotoQuirks;
 import io.labflow.activities.testing.MotoServer;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -85,7 +84,6 @@ class CloudFormationActivitiesTest {
     lab.clients
         .s3()
         .putObject(b -> b.bucket(BUCKET).key("user-data.txt"), RequestBody.fromString("x"));
-    MotoQuirks.releaseRouteTables(STACK);
 
     assertThat(lab.cfn.deleteStack(new DeleteStackInput(LAB, STACK)).deleted()).isTrue();
     assertThat(lab.cfn.deleteStack(new DeleteStackInput(LAB, STACK)).deleted()).isFalse();

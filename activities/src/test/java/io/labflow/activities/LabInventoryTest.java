@@ -12,7 +12,6 @@ import io.labflow.activities.model.LabInput;
 import io.labflow.activities.model.LabResources;
 import io.labflow.activities.model.RolePolicyInput;
 import io.labflow.activities.testing.Lab;
-import io.labflow.activities.testing.MotoQuirks;
 import io.labflow.activities.testing.MotoServer;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -74,7 +73,6 @@ class LabInventoryTest {
 
     assertThat(lab.inventory.listLabResources(new LabInput("lab-a"))).isEqualTo(found);
 
-    MotoQuirks.releaseRouteTables("labflow-lab-a");
     DeleteLabResourcesOutput out = lab.inventory.deleteLabResources(new LabInput("lab-a"));
     assertThat(out.deleted().stacks()).containsExactly("labflow-lab-a");
     assertThat(out.deleted().roles()).containsExactly("labflow-lab-a-role");

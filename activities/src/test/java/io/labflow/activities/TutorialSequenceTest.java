@@ -19,7 +19,6 @@ import io.labflow.activities.model.PolicyOutput;
 import io.labflow.activities.model.RolePolicyInput;
 import io.labflow.activities.model.VerifyAccessInput;
 import io.labflow.activities.testing.Lab;
-import io.labflow.activities.testing.MotoQuirks;
 import io.labflow.activities.testing.MotoServer;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -125,7 +124,6 @@ class TutorialSequenceTest {
     assertThat(lab.iam.deletePolicy(new DeletePolicyInput(LAB, null, P + "-s3")).deleted())
         .isTrue();
     assertThat(lab.iam.deleteRole(new DeleteRoleInput(LAB, P + "-role")).deleted()).isTrue();
-    MotoQuirks.releaseRouteTables(P);
     assertThat(lab.cfn.deleteStack(new DeleteStackInput(LAB, P)).deleted()).isTrue();
 
     LabResources left = lab.inventory.listLabResources(new LabInput(LAB));

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -123,14 +124,13 @@ public final class MotoServer implements BeforeAllCallback, BeforeEachCallback {
   }
 
   private static Running start() throws Exception {
-    Path exe = locate();
     int port;
     try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
     Path log = Files.createTempFile("moto-server-", ".log");
     Process p =
-        new ProcessBuilder(exe.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port))
+        new ProcessBuilder(command(port))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
@@ -164,8 +164,19 @@ public final class MotoServer implements BeforeAllCallback, BeforeEachCallback {
     }
   }
 
-  private static Path locate() {
-    return tool("moto_server");
+  /**
+   * The command that starts moto on a loopback port: {@code scripts/lib/moto_server.py} under the
+   * tools' Python, which is moto_server with its CloudFormation route-table gap closed (see that
+   * script), the same emulator the local stack runs.
+   */
+  public static List<String> command(int port) {
+    Path root = repoRoot();
+    if (root == null) {
+      throw new IllegalStateException("cannot find the repository root (scripts/lib/moto_server.py)");
+    }
+    Path launcher = root.resolve("scripts/lib/moto_server.py");
+    return List.of(
+        tool("python").toString(), launcher.toString(), "-H", "127.0.0.1", "-p", Integer.toString(port));
   }
 
   /**

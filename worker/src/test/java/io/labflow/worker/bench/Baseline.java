@@ -105,10 +105,6 @@ public final class Baseline {
     for (int i = done.size() - 1; i >= 0; i--) {
       Compensation c = done.get(i).compensate();
       if (c != null) {
-        if (c.action().equals("DeleteStack") && System.getenv("AWS_ENDPOINT_URL") != null) {
-          Object stack = steps.get(done.get(i).id()) instanceof Map<?, ?> m ? m.get("stackName") : null;
-          MotoRouteTables.release(String.valueOf(stack));
-        }
         call(c.action(), c.with());
       }
     }

@@ -84,8 +84,7 @@ public final class LocalStack implements BeforeAllCallback, ParameterResolver {
           "--search-attribute", "LabId=Keyword", "--search-attribute", "LabDefinition=Keyword",
           "--search-attribute", "LabVariant=Keyword", "--search-attribute", "LabState=Keyword"),
           Map.of(), logDir);
-      ManagedProcess moto = ManagedProcess.start("moto", List.of(
-          Tools.tool("moto_server").toString(), "-H", "127.0.0.1", "-p", String.valueOf(mPort)),
+      ManagedProcess moto = ManagedProcess.start("moto", io.labflow.activities.testing.MotoServer.command(mPort),
           Map.of(), logDir);
       HttpClient http = HttpClient.newHttpClient();
       await("moto on :" + mPort, Duration.ofSeconds(60), moto, () -> {

@@ -1,7 +1,5 @@
 package io.labflow.worker.lab;
 
-import io.labflow.activities.model.DeleteStackInput;
-import io.labflow.activities.testing.MotoQuirks;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.common.interceptors.ActivityInboundCallsInterceptor;
 import io.temporal.common.interceptors.ActivityInboundCallsInterceptorBase;
@@ -11,14 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * Test-only worker interceptor around the real activities. It records every activity attempt (by
  * activity type, in start order); it can fail one step's activity with a non-retryable
- * {@code InjectedFailure}, before or after the real call; and it applies the documented moto
- * route-table work-around right before every {@code DeleteStack} (moto cannot delete a template's
- * route table on its own; real CloudFormation can, so production code never does this).
+ * {@code InjectedFailure}, before or after the real call.
  */
 final class StepInterceptor extends WorkerInterceptorBase {
 
@@ -71,9 +66,6 @@ final class StepInterceptor extends WorkerInterceptorBase {
       @Override
       public ActivityOutput execute(ActivityInput input) {
         attempts.add(type);
-        if ("DeleteStack".equals(type)) {
-          releaseRouteTables(((DeleteStackInput) input.getArguments()[0]).stackName());
-        }
         Fault f = faults.remove(type);
         if (f != null && !f.afterRealCall()) {
           throw injected(f, "before");
@@ -93,17 +85,5 @@ final class StepInterceptor extends WorkerInterceptorBase {
             : ApplicationFailure.newNonRetryableFailure(message, INJECTED);
       }
     };
-  }
-
-  private static void releaseRouteTables(String stackName) {
-    try {
-      MotoQuirks.releaseRouteTables(stackName);
-    } catch (AwsServiceException e) {
-      // A stack that does not exist (a rollback before CreateStack ran) has nothing to release.
-      String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
-      if (!"ValidationError".equals(code)) {
-        throw e;
-      }
-    }
   }
 }
