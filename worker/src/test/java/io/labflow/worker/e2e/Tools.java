@@ -19,22 +19,8 @@ public final class Tools {
     throw new IllegalStateException("cannot find the repository root above " + dir);
   }
 
-  /** A tool from LABFLOW_TOOLS_BIN, else {@code <repo>/.labflow/venv/bin}, else PATH. */
+  /** A pinned tool: the same lookup as the moto harness (LABFLOW_TOOLS_BIN, .labflow/venv/bin, PATH). */
   public static Path tool(String name) {
-    String env = System.getenv("LABFLOW_TOOLS_BIN");
-    if (env != null && Files.isExecutable(Path.of(env, name))) {
-      return Path.of(env, name);
-    }
-    Path venv = repoRoot().resolve(".labflow/venv/bin").resolve(name);
-    if (Files.isExecutable(venv)) {
-      return venv;
-    }
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
-        return Path.of(dir, name);
-      }
-    }
-    throw new IllegalStateException(
-        name + " not found: run ./scripts/tools (installs it into .labflow/venv)");
+    return io.labflow.activities.testing.MotoServer.tool(name);
   }
 }
