@@ -523,14 +523,7 @@ final class DefinitionReader {
     }
     checkWith(raw.action, raw.with, m.containsKey("with") ? m.get("with").value() : node, raw.withPath);
 
-    RetrySpec retry = null;
-    if (m.containsKey("retry")) {
-      Node at = m.get("retry").value();
-      retry = readRetry(at, path + ".retry");
-      if (retry != null && (retry.initialInterval() != null || retry.maximumInterval() != null)) {
-        checkIntervals(merge(retry, defaults.retry()), at, path + ".retry");
-      }
-    }
+    RetrySpec retry = optionalRetry(m, path, defaults);
     Duration timeout = optionalDuration(m, "timeout", path);
     Duration scheduleToClose = optionalDuration(m, "scheduleToClose", path);
     Duration heartbeat = optionalDuration(m, "heartbeat", path);
@@ -572,6 +565,22 @@ final class DefinitionReader {
     return raw;
   }
 
+  /**
+   * The {@code retry} of a step or compensation, if it has one; its intervals are checked merged
+   * with the definition's default retry, since that is the policy the step will run with.
+   */
+  private RetrySpec optionalRetry(Map<String, Entry> m, String path, StepDefaults defaults) {
+    if (!m.containsKey("retry")) {
+      return null;
+    }
+    Node at = m.get("retry").value();
+    RetrySpec retry = readRetry(at, path + ".retry");
+    if (retry != null && (retry.initialInterval() != null || retry.maximumInterval() != null)) {
+      checkIntervals(merge(retry, defaults.retry()), at, path + ".retry");
+    }
+    return retry;
+  }
+
   private Compensation readCompensation(
       Node node, String path, RawStep raw, StepDefaults defaults) {
     Map<String, Entry> m = mapping(node, path, DefinitionKeys.COMPENSATE);
@@ -591,14 +600,7 @@ final class DefinitionReader {
         raw.compensateWith,
         m.containsKey("with") ? m.get("with").value() : node,
         raw.compensatePath);
-    RetrySpec retry = null;
-    if (m.containsKey("retry")) {
-      Node at = m.get("retry").value();
-      retry = readRetry(at, path + ".retry");
-      if (retry != null && (retry.initialInterval() != null || retry.maximumInterval() != null)) {
-        checkIntervals(merge(retry, defaults.retry()), at, path + ".retry");
-      }
-    }
+    RetrySpec retry = optionalRetry(m, path, defaults);
     Duration timeout = optionalDuration(m, "timeout", path);
     return new Compensation(actionName, with, retry, timeout);
   }
