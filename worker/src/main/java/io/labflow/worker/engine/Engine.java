@@ -14,6 +14,7 @@ import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.labflow.workflows.definition.DefinitionLoader;
 import io.labflow.workflows.definition.DefinitionSource;
 import io.labflow.workflows.interpreter.LabWorkflowImpl;
+import io.labflow.workflows.lab.Preflight;
 import io.labflow.workflows.model.Definition;
 import io.temporal.worker.Worker;
 import java.util.List;
@@ -52,7 +53,15 @@ public final class Engine {
 
   /** The definition-resolving activity, reading definitions from the given source. */
   public static Object definitionActivities(DefinitionSource source) {
-    return new DefinitionActivitiesImpl(source, new DefinitionLoader(CATALOG));
+    return definitionActivities(source, Preflight.NONE);
+  }
+
+  /**
+   * The definition-resolving activity, reading definitions from the given source and running the
+   * preflight checks on every bound request before the lab's first step.
+   */
+  public static Object definitionActivities(DefinitionSource source, Preflight preflight) {
+    return new DefinitionActivitiesImpl(source, new DefinitionLoader(CATALOG), preflight);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.labflow.workflows.definition;
 
 import io.labflow.workflows.lab.DefinitionActivities;
 import io.labflow.workflows.lab.LabRequest;
+import io.labflow.workflows.lab.Preflight;
 import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.Definition;
 import io.temporal.failure.ApplicationFailure;
@@ -30,10 +31,20 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
 
   private final DefinitionSource source;
   private final DefinitionLoader loader;
+  private final Preflight preflight;
 
   public DefinitionActivitiesImpl(DefinitionSource source, DefinitionLoader loader) {
+    this(source, loader, Preflight.NONE);
+  }
+
+  /**
+   * @param preflight run after the request is bound, before the resolved lab is returned
+   */
+  public DefinitionActivitiesImpl(
+      DefinitionSource source, DefinitionLoader loader, Preflight preflight) {
     this.source = source;
     this.loader = loader;
+    this.preflight = preflight;
   }
 
   @Override
@@ -106,7 +117,10 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
     if (!bound.ok()) {
       throw invalidRequest(bound.errors().stream().map(Diagnostic::toString).toList());
     }
-    return new ResolvedLab(definition, fileName, bound.variant(), bound.parameters());
+    ResolvedLab resolved =
+        new ResolvedLab(definition, fileName, bound.variant(), bound.parameters());
+    preflight.check(labId, resolved);
+    return resolved;
   }
 
   private static ApplicationFailure invalidRequest(List<String> messages) {
