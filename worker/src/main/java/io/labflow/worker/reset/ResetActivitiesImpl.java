@@ -151,11 +151,29 @@ public class ResetActivitiesImpl implements ResetActivities {
               "lab " + lab.labId() + " ended " + result.state(), "LabDidNotComeUp");
         } catch (TimeoutException | WorkflowException e) {
           throw ApplicationFailure.newNonRetryableFailure(
-              "lab " + lab.labId() + " ended " + es + ": " + e.getMessage(), "LabDidNotComeUp");
+              "lab " + lab.labId() + " did not come up (" + es.name()
+                  .replace("WORKFLOW_EXECUTION_STATUS_", "").toLowerCase(java.util.Locale.ROOT)
+                  + "): " + labReason(e),
+              "LabDidNotComeUp");
         }
       }
       sleep();
     }
+  }
+
+  /**
+   * The lab's own reason: the message its workflow failed with (for example the rollback summary),
+   * not the client exception's "Workflow execution ... failed. Metadata: ..." wrapper.
+   */
+  static String labReason(Throwable e) {
+    String reason = null;
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof io.temporal.failure.TemporalFailure tf && tf.getOriginalMessage() != null
+          && !tf.getOriginalMessage().isBlank()) {
+        reason = tf.getOriginalMessage();
+      }
+    }
+    return reason != null ? reason : e.getClass().getSimpleName();
   }
 
   private Optional<WorkflowExecutionDescription> openRun(String labId) {

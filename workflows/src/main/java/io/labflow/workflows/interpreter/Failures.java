@@ -21,6 +21,18 @@ final class Failures {
     return current;
   }
 
+  /**
+   * The failure type of a refusal: the step library's {@code AwsFailures.NOT_OWNED}, thrown when a
+   * resource of the requested name exists without the lab's tag. The step library refuses before
+   * it changes anything, so a refused step created nothing.
+   */
+  static final String REFUSAL_TYPE = "NotOwned";
+
+  /** Whether an activity call ended in a refusal ({@link #REFUSAL_TYPE}). */
+  static boolean isRefusal(Throwable failure) {
+    return root(failure) instanceof ApplicationFailure af && REFUSAL_TYPE.equals(af.getType());
+  }
+
   /** Whether an activity call ended because its scope was cancelled. */
   static boolean isCancellation(Throwable failure) {
     return root(failure) instanceof CanceledFailure;

@@ -33,6 +33,7 @@ import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowLock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,11 +109,15 @@ public class LabWorkflowImpl implements LabWorkflow {
   }
 
   /** How a step (or a parallel group, through its first failing branch) failed. */
-  private record StepFailure(String stepId, String action, String message) {
+  private record StepFailure(String stepId, String action, String message, boolean refused) {
     String head() {
-      return "step '" + stepId + "' (" + action + ") failed: " + message;
+      return "step '" + stepId + "' (" + action + ") " + (refused ? "refused" : "failed") + ": "
+          + message;
     }
   }
+
+  /** Steps whose last forward attempt was refused before changing anything (see Failures). */
+  private final Set<String> refused = new HashSet<>();
 
   // ---------------------------------------------------------------- workflow method
 
@@ -227,7 +232,7 @@ public class LabWorkflowImpl implements LabWorkflow {
           skip(step);
           return;
         }
-        case ROLLBACK -> throw endInRollback(failure.head() + note);
+        case ROLLBACK -> throw endInRollback(failure.head() + note, failure.refused());
       }
     }
   }
@@ -240,7 +245,7 @@ public class LabWorkflowImpl implements LabWorkflow {
     } catch (ExpressionException e) {
       String message = "InvalidInput: " + e.getMessage();
       ledger.failed(step.id(), 0, message);
-      return new StepFailure(step.id(), step.action(), message);
+      return new StepFailure(step.id(), step.action(), message, false);
     }
     if (step.compensate() != null && compensations.stream().noneMatch(r -> r.step == step)) {
       compensations.add(new Registered(step));
@@ -253,6 +258,7 @@ public class LabWorkflowImpl implements LabWorkflow {
                   StepOptions.forStep(step, defaults(), step.id()))
               .execute(step.action(), Map.class, input);
       ledger.done(step.id(), outputs == null ? Map.of() : outputs);
+      refused.remove(step.id());
       return null;
     } catch (ActivityFailure e) {
       if (Failures.isCancellation(e)) {
@@ -262,7 +268,13 @@ public class LabWorkflowImpl implements LabWorkflow {
       String message = Failures.describe(e);
       int attempts = Failures.attempts(e, StepOptions.maximumAttempts(step, defaults()), 0);
       ledger.failed(step.id(), attempts, message);
-      return new StepFailure(step.id(), step.action(), message);
+      boolean refusal = Failures.isRefusal(e);
+      if (refusal) {
+        refused.add(step.id());
+      } else {
+        refused.remove(step.id());
+      }
+      return new StepFailure(step.id(), step.action(), message, refusal);
     }
   }
 
@@ -390,11 +402,16 @@ public class LabWorkflowImpl implements LabWorkflow {
    * ROLLED_BACK when every compensation succeeded and FAILED otherwise (TORN_DOWN when an operator
    * asked for a teardown of the paused lab).
    */
-  private ApplicationFailure endInRollback(String head) {
+  private ApplicationFailure endInRollback(String head, boolean refusal) {
     boolean teardown = teardownRequested;
     setState(teardown ? LabState.TEARING_DOWN : LabState.ROLLING_BACK);
     RollbackReport report = rollBack();
-    String summary = head + "; " + report.describe(teardown ? "torn down" : "rolled back");
+    String summary =
+        head
+            + "; "
+            + (refusal && !teardown && report.clean()
+                ? report.describeRefusal()
+                : report.describe(teardown ? "torn down" : "rolled back"));
     lastError = summary;
     if (teardown && report.clean()) {
       setState(LabState.TORN_DOWN);
@@ -452,6 +469,13 @@ public class LabWorkflowImpl implements LabWorkflow {
       undone.add(id);
     } catch (ActivityFailure e) {
       String message = Failures.describe(e);
+      if (refused.contains(id) && ledger.state(id) != StepState.DONE && Failures.isRefusal(e)) {
+        // The step was refused before it changed anything, and its undo refuses the same
+        // resource: it is someone else's, and nothing of the lab's own is there to undo.
+        ledger.compensated(id, "nothing to undo: the step was refused and created nothing");
+        nothing.add(id);
+        return;
+      }
       ledger.compensationFailed(id, message);
       failed.add(id + " (" + c.action() + ": " + message + ")");
       log.warn("lab {}: compensation of {} failed: {}", labId, id, message);
@@ -511,7 +535,7 @@ public class LabWorkflowImpl implements LabWorkflow {
             : e.getClass().getSimpleName() + ": " + e.getMessage();
     log.error("lab {}: unexpected error in the interpreter", labId, e);
     try {
-      throw endInRollback("internal error: " + message);
+      throw endInRollback("internal error: " + message, false);
     } catch (ApplicationFailure ended) {
       // The summary is in failureSummary; the workflow fails with it below.
     } catch (RuntimeException again) {
