@@ -41,25 +41,37 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class CloudFormationActivitiesImpl implements CloudFormationActivities {
 
   private static final Logger log = LoggerFactory.getLogger(CloudFormationActivitiesImpl.class);
-  private static final Duration DEFAULT_POLL = Duration.ofSeconds(5);
   private static final Duration DEFAULT_WAIT = Duration.ofMinutes(30);
 
   private final CloudFormationClient cfn;
   private final S3Buckets buckets;
   private final Path definitionsDir;
   private final Duration poll;
+  private final StackWaits waits;
 
   /**
    * @param clients the worker's clients
    * @param definitionsDir the directory that template paths are relative to
    */
   public CloudFormationActivitiesImpl(AwsClients clients, Path definitionsDir) {
-    this(clients.cloudFormation(), clients.s3(), definitionsDir, DEFAULT_POLL);
+    this(clients, definitionsDir, StackWaits.defaults());
+  }
+
+  /** The same with these waits (tests shorten them). */
+  public CloudFormationActivitiesImpl(AwsClients clients, Path definitionsDir, StackWaits waits) {
+    this(clients.cloudFormation(), clients.s3(), definitionsDir, waits);
   }
 
   CloudFormationActivitiesImpl(
       CloudFormationClient cfn, S3Client s3, Path definitionsDir, Duration poll) {
-    this.poll = poll;
+    this(cfn, s3, definitionsDir,
+        new StackWaits(poll, StackWaits.defaults().settle(), StackWaits.defaults().delete()));
+  }
+
+  private CloudFormationActivitiesImpl(
+      CloudFormationClient cfn, S3Client s3, Path definitionsDir, StackWaits waits) {
+    this.waits = waits;
+    this.poll = waits.poll();
     this.cfn = cfn;
     this.buckets = new S3Buckets(s3);
     this.definitionsDir = definitionsDir.toAbsolutePath().normalize();
@@ -137,7 +149,11 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
     }
   }
 
-  /** Deletes the stack if it exists and carries the lab tag; used by the inventory too. */
+  /**
+   * Deletes the stack if it exists and carries the lab tag, in any state: one still being created
+   * or updated (a lost run's, or one stuck in the emulator) is first waited for, heartbeating, up
+   * to {@link StackWaits#settle}, then deleted anyway. Used by the inventory too.
+   */
   DeleteOutput deleteOwned(String name, String labId) {
     Optional<Stack> existing = describe(name);
     if (existing.isEmpty() || isGone(existing.get())) {
@@ -147,14 +163,24 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
     if (!owned(stack, labId)) {
       throw AwsFailures.notOwned("stack " + name, labId);
     }
+    if (StackStates.isBusy(stack.stackStatusAsString())) {
+      Stack settled = StackStates.settle(this::describe, stack, waits);
+      if (settled == null || isGone(settled)) {
+        return new DeleteOutput("stack/" + name, settled != null);
+      }
+      stack = settled;
+    }
     emptyLabBuckets(stack.stackId(), labId);
-    cfn.deleteStack(b -> b.stackName(stack.stackId()));
-    log.info("lab {}: deleting stack {}", labId, name);
+    String stackId = stack.stackId();
+    if (!"DELETE_IN_PROGRESS".equals(stack.stackStatusAsString())) {
+      cfn.deleteStack(b -> b.stackName(stackId));
+      log.info("lab {}: deleting stack {} ({})", labId, name, stack.stackStatusAsString());
+    }
     CloudFormationWaiter waiter = cfn.waiter();
     try {
       waiter.waitUntilStackDeleteComplete(
           DescribeStacksRequest.builder().stackName(stack.stackId()).build(),
-          Heartbeats.waiter("deleting stack " + name, poll, DEFAULT_WAIT));
+          Heartbeats.waiter("deleting stack " + name, poll, waits.delete()));
     } catch (SdkClientException e) {
       Stack now = describe(stack.stackId()).orElse(null);
       if (now != null && !isGone(now)) {
@@ -173,11 +199,20 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
 
   private void emptyLabBuckets(String stackId, String labId) {
     List<String> names = new ArrayList<>();
-    for (StackResourceSummary r :
-        cfn.listStackResourcesPaginator(b -> b.stackName(stackId)).stackResourceSummaries()) {
-      if ("AWS::S3::Bucket".equals(r.resourceType()) && r.physicalResourceId() != null) {
-        names.add(r.physicalResourceId());
+    try {
+      for (StackResourceSummary r :
+          cfn.listStackResourcesPaginator(b -> b.stackName(stackId)).stackResourceSummaries()) {
+        if ("AWS::S3::Bucket".equals(r.resourceType()) && r.physicalResourceId() != null) {
+          names.add(r.physicalResourceId());
+        }
       }
+    } catch (CloudFormationException e) {
+      // A stack whose creation broke half way may not list its resources (moto answers with the
+      // error that broke it). The delete goes on: a non-empty bucket then fails the stack's
+      // deletion visibly, and the lab sweep empties tagged buckets itself.
+      log.warn("stack {}: cannot list its resources before deleting ({}); buckets not emptied",
+          stackId, AwsFailures.errorCode(e));
+      return;
     }
     for (String bucket : names) {
       if (buckets.ownedBy(bucket, labId)) {

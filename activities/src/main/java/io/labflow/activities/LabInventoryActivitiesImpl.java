@@ -3,183 +3,170 @@ package io.labflow.activities;
 import io.labflow.activities.model.DeleteLabResourcesOutput;
 import io.labflow.activities.model.LabInput;
 import io.labflow.activities.model.LabResources;
+import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
-import software.amazon.awssdk.services.cloudformation.model.Stack;
-import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.Filter;
-import software.amazon.awssdk.services.ec2.model.Instance;
-import software.amazon.awssdk.services.ec2.model.Vpc;
-import software.amazon.awssdk.services.iam.IamClient;
-import software.amazon.awssdk.services.iam.model.InstanceProfile;
-import software.amazon.awssdk.services.iam.model.Policy;
-import software.amazon.awssdk.services.iam.model.PolicyScopeType;
-import software.amazon.awssdk.services.iam.model.Role;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.Bucket;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
-/** {@link LabInventoryActivities} over the AWS SDK, reusing the per-service delete logic. */
+/**
+ * {@link LabInventoryActivities} over the AWS SDK: {@link LabInventory} finds, the per-service
+ * delete logic of the step library and {@link Ec2Sweep} delete.
+ */
 public final class LabInventoryActivitiesImpl implements LabInventoryActivities {
 
   private static final Logger log = LoggerFactory.getLogger(LabInventoryActivitiesImpl.class);
 
-  private final CloudFormationClient cfn;
-  private final Ec2Client ec2;
-  private final IamClient iam;
-  private final S3Client s3;
+  private final LabInventory inventory;
   private final S3Buckets buckets;
   private final IamActivitiesImpl iamActs;
   private final CloudFormationActivitiesImpl cfnActs;
   private final Ec2ActivitiesImpl ec2Acts;
+  private final Ec2Sweep ec2Sweep;
 
   public LabInventoryActivitiesImpl(
       AwsClients clients,
       IamActivitiesImpl iamActs,
       CloudFormationActivitiesImpl cfnActs,
       Ec2ActivitiesImpl ec2Acts) {
-    this.cfn = clients.cloudFormation();
-    this.ec2 = clients.ec2();
-    this.iam = clients.iam();
-    this.s3 = clients.s3();
+    this.inventory = new LabInventory(clients, iamActs);
     this.buckets = new S3Buckets(clients.s3());
     this.iamActs = iamActs;
     this.cfnActs = cfnActs;
     this.ec2Acts = ec2Acts;
+    this.ec2Sweep = new Ec2Sweep(clients.ec2());
   }
 
   @Override
   public LabResources listLabResources(LabInput in) {
     String labId = Inputs.require(in.labId(), "labId", "ListLabResources");
-    try {
-      return inventory(labId);
-    } catch (SdkException e) {
-      throw AwsFailures.map(e);
-    }
+    return inventory.find(labId);
   }
 
   @Override
   public DeleteLabResourcesOutput deleteLabResources(LabInput in) {
     String labId = Inputs.require(in.labId(), "labId", "DeleteLabResources");
-    try {
-      LabResources found = inventory(labId);
-      List<String> instances = new ArrayList<>();
-      for (String id : found.instances()) {
-        Heartbeats.beat("disassociating " + id);
+    LabResources found = inventory.find(labId);
+    Ec2Sweep.Deleted deleted = new Ec2Sweep.Deleted();
+    List<String> blocked = new ArrayList<>();
+    List<ApplicationFailure> failures = new ArrayList<>();
+
+    for (String id : found.instances()) {
+      Heartbeats.beat("disassociating " + id);
+      run("association of " + id, blocked, failures, () -> {
         if (ec2Acts.disassociate(id, null, labId).deleted()) {
-          instances.add(id);
+          // As before: the instances freed of their profile (the stack then terminates them).
+          deleted.instances.add(id);
+          deleted.associations.add(id);
         }
-      }
-      List<String> profiles = new ArrayList<>();
-      for (String name : found.instanceProfiles()) {
-        Heartbeats.beat("deleting instance profile " + name);
+      });
+    }
+    for (String name : found.instanceProfiles()) {
+      Heartbeats.beat("deleting instance profile " + name);
+      run("instance profile " + name, blocked, failures, () -> {
         if (iamActs.deleteOwnedProfile(name, labId).deleted()) {
-          profiles.add(name);
+          deleted.instanceProfiles.add(name);
         }
-      }
-      List<String> roles = new ArrayList<>();
-      for (String name : found.roles()) {
-        Heartbeats.beat("deleting role " + name);
+      });
+    }
+    for (String name : found.roles()) {
+      Heartbeats.beat("deleting role " + name);
+      run("role " + name, blocked, failures, () -> {
         if (iamActs.deleteOwnedRole(name, labId).deleted()) {
-          roles.add(name);
+          deleted.roles.add(name);
         }
-      }
-      List<String> policies = new ArrayList<>();
-      for (String arn : found.policies()) {
-        Heartbeats.beat("deleting policy " + arn);
+      });
+    }
+    for (String arn : found.policies()) {
+      Heartbeats.beat("deleting policy " + arn);
+      run("policy " + arn, blocked, failures, () -> {
         if (iamActs.deleteOwnedPolicy(arn, labId).deleted()) {
-          policies.add(arn);
+          deleted.policies.add(arn);
         }
-      }
-      List<String> stacks = new ArrayList<>();
-      for (String name : found.stacks()) {
-        if (cfnActs.deleteOwned(name, labId).deleted()) {
-          stacks.add(name);
-        }
-      }
-      // Buckets outside any stack (or retained by one) would otherwise leak.
-      List<String> deletedBuckets = new ArrayList<>();
-      for (String bucket : labBuckets(labId)) {
+      });
+    }
+    List<String> stuck = deleteStacks(found.stacks(), labId, deleted, blocked, failures);
+
+    // What no stack took with it (retained, DELETE_FAILED, an emulator gap), found by the tag only.
+    List<String> ec2Blocked = new ArrayList<>();
+    ec2Sweep.delete(labId, inventory.findTaggedEc2(labId), deleted, ec2Blocked);
+    if (!stuck.isEmpty()) {
+      // A stack that failed to delete may have waited on what the EC2 sweep just removed.
+      List<String> again = new ArrayList<>();
+      deleteStacks(stuck, labId, deleted, again, new ArrayList<>());
+      blocked.removeIf(b -> stuck.stream().anyMatch(s -> b.startsWith("stack " + s + ":")));
+      blocked.addAll(again);
+      ec2Blocked.clear();
+      ec2Sweep.delete(labId, inventory.findTaggedEc2(labId), deleted, ec2Blocked);
+    }
+    blocked.addAll(ec2Blocked);
+
+    LabResources remaining;
+    try {
+      remaining = inventory.find(labId);
+      for (String bucket : remaining.buckets()) {
         Heartbeats.beat("deleting bucket " + bucket);
-        if (buckets.delete(bucket)) {
-          deletedBuckets.add(bucket);
-        }
+        run("bucket " + bucket, blocked, failures, () -> {
+          if (buckets.delete(bucket)) {
+            deleted.buckets.add(bucket);
+          }
+        });
       }
-      LabResources deleted =
-          new LabResources(
-              labId, stacks, instances, List.of(), deletedBuckets, roles, policies, profiles);
-      LabResources remaining = inventory(labId);
-      if (!remaining.noneTagged()) {
-        log.warn("lab {}: resources still tagged after teardown: {}", labId, remaining);
+      if (!deleted.buckets.isEmpty()) {
+        remaining = inventory.find(labId);
       }
-      return new DeleteLabResourcesOutput(deleted, remaining);
     } catch (SdkException e) {
       throw AwsFailures.map(e);
     }
+    blocked.addAll(remaining.unreadable());
+    if (!remaining.noneTagged()) {
+      log.warn("lab {}: still there after the sweep: {}; blocked by: {}", labId, remaining.counts(),
+          blocked);
+    }
+    ApplicationFailure transientFailure =
+        failures.stream().filter(f -> !f.isNonRetryable()).findFirst().orElse(null);
+    if (transientFailure != null && !remaining.noneTagged()) {
+      // A throttled or failed call: the whole sweep is idempotent, so Temporal tries it again.
+      throw AwsFailures.retryable(
+          "sweep of lab " + labId + " incomplete (" + remaining.counts() + "); blocked by: "
+              + String.join("; ", blocked),
+          transientFailure.getType());
+    }
+    return new DeleteLabResourcesOutput(deleted.toResources(labId), remaining, blocked);
   }
 
-  private LabResources inventory(String labId) {
-    Heartbeats.beat("listing resources of " + labId);
-    List<String> stacks = new ArrayList<>();
-    for (Stack s : cfn.describeStacksPaginator(b -> {}).stacks()) {
-      if (!CloudFormationActivitiesImpl.isGone(s) && CloudFormationActivitiesImpl.owned(s, labId)) {
-        stacks.add(s.stackName());
-      }
-    }
-    Filter tag = Filter.builder().name("tag:" + Tags.LAB_TAG).values(labId).build();
-    List<String> instances = new ArrayList<>();
-    for (Instance i : ec2.describeInstancesPaginator(b -> b.filters(tag)).reservations().stream()
-        .flatMap(r -> r.instances().stream())
-        .toList()) {
-      String state = i.state().nameAsString();
-      if (!"terminated".equals(state) && !"shutting-down".equals(state)) {
-        instances.add(i.instanceId());
-      }
-    }
-    List<String> vpcs = new ArrayList<>();
-    for (Vpc v : ec2.describeVpcsPaginator(b -> b.filters(tag)).vpcs()) {
-      vpcs.add(v.vpcId());
-    }
-    Heartbeats.beat("listing IAM resources of " + labId);
-    List<String> roles = new ArrayList<>();
-    for (Role r : iam.listRolesPaginator(b -> {}).roles()) {
-      if (iamActs.roleOwned(r.roleName(), labId)) {
-        roles.add(r.roleName());
-      }
-    }
-    List<String> policies = new ArrayList<>();
-    for (Policy p : iam.listPoliciesPaginator(b -> b.scope(PolicyScopeType.LOCAL)).policies()) {
-      if (iamActs.policyOwned(p.arn(), labId)) {
-        policies.add(p.arn());
-      }
-    }
-    List<String> profiles = new ArrayList<>();
-    for (InstanceProfile p : iam.listInstanceProfilesPaginator(b -> {}).instanceProfiles()) {
-      if (iamActs.profileOwned(p.instanceProfileName(), labId)) {
-        profiles.add(p.instanceProfileName());
-      }
-    }
-    return new LabResources(
-        labId, stacks, instances, vpcs, labBuckets(labId), roles, policies, profiles);
-  }
-
-  private List<String> labBuckets(String labId) {
-    List<String> out = new ArrayList<>();
-    for (Bucket b : s3.listBucketsPaginator(r -> {}).buckets()) {
-      try {
-        if (buckets.ownedBy(b.name(), labId)) {
-          out.add(b.name());
+  /** Deletes the stacks; returns those that could not be deleted. */
+  private List<String> deleteStacks(List<String> names, String labId, Ec2Sweep.Deleted deleted,
+      List<String> blocked, List<ApplicationFailure> failures) {
+    List<String> stuck = new ArrayList<>();
+    for (String name : names) {
+      boolean ok = run("stack " + name, blocked, failures, () -> {
+        if (cfnActs.deleteOwned(name, labId).deleted()) {
+          deleted.stacks.add(name);
         }
-      } catch (S3Exception e) {
-        // A bucket in another region or with a restrictive bucket policy cannot be inspected from
-        // here; it is reported and skipped rather than failing the whole inventory.
-        log.warn("lab {}: cannot read tags of bucket {}: {}", labId, b.name(), AwsFailures.errorCode(e));
+      });
+      if (!ok) {
+        stuck.add(name);
       }
     }
-    return out;
+    return stuck;
+  }
+
+  /** Runs one delete; a failure is recorded as blocking and the sweep goes on. */
+  private static boolean run(String what, List<String> blocked, List<ApplicationFailure> failures,
+      Runnable delete) {
+    try {
+      delete.run();
+      return true;
+    } catch (SdkException e) {
+      ApplicationFailure f = AwsFailures.map(e);
+      failures.add(f);
+      blocked.add(what + ": " + f.getOriginalMessage());
+    } catch (ApplicationFailure f) {
+      failures.add(f);
+      blocked.add(what + ": " + f.getType() + ": " + f.getOriginalMessage());
+    }
+    return false;
   }
 }

@@ -31,8 +31,15 @@ public final class StepLibrary {
    * @param definitionsDir the directory CloudFormation template paths are relative to
    */
   public static List<Object> implementations(AwsClients clients, Path definitionsDir) {
+    return implementations(clients, definitionsDir, StackWaits.defaults());
+  }
+
+  /** The same with these CloudFormation waits (tests shorten them). */
+  public static List<Object> implementations(
+      AwsClients clients, Path definitionsDir, StackWaits waits) {
     IamActivitiesImpl iam = new IamActivitiesImpl(clients);
-    CloudFormationActivitiesImpl cfn = new CloudFormationActivitiesImpl(clients, definitionsDir);
+    CloudFormationActivitiesImpl cfn =
+        new CloudFormationActivitiesImpl(clients, definitionsDir, waits);
     Ec2ActivitiesImpl ec2 = new Ec2ActivitiesImpl(clients);
     return List.of(
         cfn,

@@ -70,6 +70,17 @@ class LabInventoryTest {
     assertThat(found.roles()).containsExactly("labflow-lab-a-role");
     assertThat(found.policies()).singleElement().satisfies(a -> assertThat(a).endsWith(":policy/labflow-lab-a-policy"));
     assertThat(found.instanceProfiles()).containsExactly("labflow-lab-a-profile");
+    // What the stack holds besides, found by its resources and by the tag.
+    assertThat(found.internetGateways()).hasSize(1);
+    assertThat(found.subnets()).hasSize(1);
+    assertThat(found.routeTables()).hasSize(1);
+    assertThat(found.securityGroups()).hasSize(1);
+    assertThat(found.networkInterfaces()).hasSize(1);
+    assertThat(found.associations()).singleElement()
+        .satisfies(a -> assertThat(a).startsWith(mine.instanceId() + "/"));
+    assertThat(found.policyVersions()).singleElement().satisfies(v -> assertThat(v).endsWith("#v1"));
+    assertThat(found.unknown()).isEmpty();
+    assertThat(found.unreadable()).isEmpty();
 
     assertThat(lab.inventory.listLabResources(new LabInput("lab-a"))).isEqualTo(found);
 
@@ -78,6 +89,8 @@ class LabInventoryTest {
     assertThat(out.deleted().roles()).containsExactly("labflow-lab-a-role");
     assertThat(out.deleted().instances()).containsExactly(mine.instanceId());
     assertThat(out.remaining().noneTagged()).as("remaining %s", out.remaining()).isTrue();
+    assertThat(out.blocked()).isEmpty();
+    assertThat(out.complete()).isTrue();
 
     // Running it again finds nothing and deletes nothing.
     DeleteLabResourcesOutput again = lab.inventory.deleteLabResources(new LabInput("lab-a"));

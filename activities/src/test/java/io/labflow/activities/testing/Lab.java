@@ -6,6 +6,7 @@ import io.labflow.activities.CloudFormationActivities;
 import io.labflow.activities.Ec2Activities;
 import io.labflow.activities.IamActivities;
 import io.labflow.activities.LabInventoryActivities;
+import io.labflow.activities.StackWaits;
 import io.labflow.activities.StepLibrary;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -37,12 +38,17 @@ public final class Lab implements AutoCloseable {
 
   /** The same, with more interceptors on the clients (fault injection). */
   public Lab(List<ExecutionInterceptor> extra) {
+    this(extra, StackWaits.defaults());
+  }
+
+  /** The same, with these CloudFormation waits. */
+  public Lab(List<ExecutionInterceptor> extra, StackWaits waits) {
     List<ExecutionInterceptor> all = new java.util.ArrayList<>(extra);
     all.add(calls);
     clients = AwsClients.fromEnvironment(AwsClients.Settings.defaults().withInterceptors(all));
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(
-        StepLibrary.implementations(clients, definitionsDir()).toArray());
+        StepLibrary.implementations(clients, definitionsDir(), waits).toArray());
     ActivityOptions options =
         ActivityOptions.newBuilder()
             .setStartToCloseTimeout(Duration.ofMinutes(3))
