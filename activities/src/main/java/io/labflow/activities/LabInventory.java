@@ -204,6 +204,7 @@ final class LabInventory {
       } catch (SdkException e) {
         String why = "stack " + c.getKey() + " (DescribeStacks: " + reason(e) + ")";
         if (c.getValue()) {
+          Found.rethrowIfTransient(e);
           f.unreadable(why);
         } else {
           log.warn("lab {}: cannot read {}; its name holds the lab id but nothing else ties it to"
@@ -346,12 +347,23 @@ final class LabInventory {
       log.warn("lab {}: cannot read {}", labId, what);
     }
 
-    /** Runs a listing; a failure makes the inventory incomplete rather than failing it. */
+    /**
+     * Runs a listing; a lasting failure makes the inventory incomplete rather than failing it, a
+     * transient one (throttling, a 5xx) fails it so that Temporal tries again.
+     */
     void read(String what, Runnable listing) {
       try {
         listing.run();
       } catch (SdkException e) {
+        rethrowIfTransient(e);
         unreadable(what + " (" + reason(e) + ")");
+      }
+    }
+
+    private static void rethrowIfTransient(SdkException e) {
+      io.temporal.failure.ApplicationFailure f = AwsFailures.map(e);
+      if (!f.isNonRetryable()) {
+        throw f;
       }
     }
 
@@ -371,6 +383,7 @@ final class LabInventory {
           return; // Deleted meanwhile (by its own lab): not there, so not ours.
         }
         if (mayBeOurs) {
+          rethrowIfTransient(e);
           unreadable(what + " (" + reason(e) + ")");
         } else {
           log.warn("lab {}: cannot read the tags of {} (not named after the lab; left alone): {}",

@@ -15,6 +15,8 @@ import org.slf4j.Logger;
 public class LabResetWorkflowImpl implements LabResetWorkflow {
 
   private static final Logger log = Workflow.getLogger(LabResetWorkflowImpl.class);
+  /** Version marker: the lab's resources are read before the teardown (added later). */
+  static final String READ_BEFORE_TEARDOWN = "read-before-teardown";
 
   private final ResetActivities quick =
       Workflow.newActivityStub(
@@ -53,6 +55,18 @@ public class LabResetWorkflowImpl implements LabResetWorkflow {
           "a reset needs labId and definition, got " + request, "InvalidRequest");
     }
     String labId = request.labId();
+    if (Workflow.getVersion(READ_BEFORE_TEARDOWN, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      // Read the lab's resources before touching it: if they cannot all be read, the sweep after
+      // the teardown could not finish either, and a healthy lab would be left down.
+      Map<?, ?> before = stepLibrary.execute("ListLabResources", Map.class, Map.of("labId", labId));
+      Object unreadable = before == null ? null : before.get("unreadable");
+      if (unreadable instanceof java.util.Collection<?> u && !u.isEmpty()) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "reset of lab " + labId + " refused before touching the lab, which is untouched (still"
+                + " up if it was): its resources cannot all be read: " + join(u),
+            "ResetRefused");
+      }
+    }
     ResetActivities.TeardownOutcome old = waiting.tearDownOpenRun(new ResetActivities.LabRef(labId));
     String cleanup;
     if (old.runId() == null) {
@@ -68,9 +82,22 @@ public class LabResetWorkflowImpl implements LabResetWorkflow {
     // lab's names.
     Map<?, ?> swept = stepLibrary.execute("DeleteLabResources", Map.class, Map.of("labId", labId));
     Object remaining = swept == null ? null : swept.get("remaining");
-    if (remaining instanceof Map<?, ?> r && !isEmptyInventory(r)) {
+    Object blocked = swept == null ? null : swept.get("blocked");
+    boolean isBlocked = blocked instanceof java.util.Collection<?> b && !b.isEmpty();
+    if ((remaining instanceof Map<?, ?> r && !isEmptyInventory(r)) || isBlocked) {
+      String down =
+          old.runId() == null
+              ? "no run of the lab was open, so it was already down"
+              : "its run " + old.runId() + " was torn down (" + old.finalState()
+                  + "), so the lab is DOWN";
       throw ApplicationFailure.newNonRetryableFailure(
-          "lab " + labId + " still has tagged resources after the sweep: " + r, "ResetIncomplete");
+          "reset of lab " + labId + " stopped: the sweep could not finish and no fresh lab was"
+              + " started; " + down + ". Blocked by: "
+              + (isBlocked ? join((java.util.Collection<?>) blocked) : "nothing reported")
+              + ". Still there: "
+              + (remaining instanceof Map<?, ?> r ? summary(r) : "unknown")
+              + ". Remove or fix these and run the reset again.",
+          "ResetIncomplete");
     }
     Object deleted = swept == null ? null : swept.get("deleted");
     WorkflowInfo info = Workflow.getInfo();
@@ -81,6 +108,10 @@ public class LabResetWorkflowImpl implements LabResetWorkflow {
     LabState state = waiting.awaitLive(started);
     return new ResetResult(labId, cleanup, deleted instanceof Map<?, ?> d ? summary(d) : "",
         old.runId(), started.runId(), state);
+  }
+
+  private static String join(java.util.Collection<?> items) {
+    return items.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining("; "));
   }
 
   private static boolean isEmptyInventory(Map<?, ?> inventory) {

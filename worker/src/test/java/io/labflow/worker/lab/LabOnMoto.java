@@ -29,7 +29,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import io.labflow.worker.reset.LabResetWorkflowImpl;
+import io.labflow.worker.reset.ResetActivitiesImpl;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.cloudformation.model.DescribeStacksRequest;
 
 /**
  * The whole lab on moto: a time-skipping Temporal test environment running the real {@link
@@ -65,6 +72,8 @@ final class LabOnMoto implements AutoCloseable {
   final CallCounter calls = new CallCounter();
   final OperationLog operations = new OperationLog();
   final StepInterceptor interceptor = new StepInterceptor();
+  /** DescribeStacks calls that name no stack (list-all), which a lab must never make. */
+  final AtomicInteger listAllDescribeStacks = new AtomicInteger();
   final AwsClients clients;
   final TestWorkflowEnvironment env;
   final WorkflowClient client;
@@ -74,7 +83,8 @@ final class LabOnMoto implements AutoCloseable {
     Path definitions = Lab.definitionsDir();
     clients =
         AwsClients.fromEnvironment(
-            AwsClients.Settings.defaults().withInterceptors(List.of(calls, operations)));
+            AwsClients.Settings.defaults()
+                .withInterceptors(List.of(calls, operations, countListAll(listAllDescribeStacks))));
     env =
         TestWorkflowEnvironment.newInstance(
             TestEnvironmentOptions.newBuilder()
@@ -90,7 +100,9 @@ final class LabOnMoto implements AutoCloseable {
       env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     }
     Worker worker = env.newWorker(TASK_QUEUE);
-    worker.registerWorkflowImplementationTypes(LabWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(LabWorkflowImpl.class, LabResetWorkflowImpl.class);
+    worker.registerActivitiesImplementations(
+        new ResetActivitiesImpl(env.getWorkflowClient(), TASK_QUEUE));
     ActionCatalog catalog =
         ActionCatalog.fromActivityInterfaces(
             StepLibrary.activityInterfaces().toArray(Class[]::new));
@@ -101,6 +113,17 @@ final class LabOnMoto implements AutoCloseable {
         StepLibrary.implementations(clients, definitions).toArray());
     env.start();
     client = env.getWorkflowClient();
+  }
+
+  private static ExecutionInterceptor countListAll(AtomicInteger count) {
+    return new ExecutionInterceptor() {
+      @Override
+      public void beforeExecution(Context.BeforeExecution c, ExecutionAttributes a) {
+        if (c.request() instanceof DescribeStacksRequest r && r.stackName() == null) {
+          count.incrementAndGet();
+        }
+      }
+    };
   }
 
   /** Turns on IAM enforcement with an administrator and starts the worker as that administrator. */

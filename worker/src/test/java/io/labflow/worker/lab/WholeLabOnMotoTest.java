@@ -65,7 +65,10 @@ class WholeLabOnMotoTest {
     // The inventory sees every kind of resource the lab makes, so its emptiness below means something.
     assertThat(EmulatorInventory.take())
         .containsOnlyKeys(
-            "stacks", "instances", "vpcs", "buckets", "roles", "policies", "instanceProfiles");
+            "stacks", "instances", "vpcs", "buckets", "roles", "policies", "instanceProfiles",
+            "subnets", "internetGateways", "routeTables", "securityGroups", "networkInterfaces",
+            "associations", "policyVersions");
+    System.out.println("emulator inventory while live: " + EmulatorInventory.counts());
     assertThat(moto.operations.since(0, "Create"))
         .containsExactlyInAnyOrder(
             "CloudFormation.CreateStack",
@@ -148,8 +151,10 @@ class WholeLabOnMotoTest {
           .isEqualTo(s.undo() == null ? StepState.DONE : StepState.COMPENSATED);
     }
 
+    System.out.println("emulator inventory after teardown: " + EmulatorInventory.counts());
     assertThat(EmulatorInventory.take()).as("left in the emulator").isEmpty();
     assertThat(LabOnMoto.tagged(LAB).noneTagged()).isTrue();
+    assertThat(moto.listAllDescribeStacks.get()).as("list-all DescribeStacks calls").isZero();
   }
 
   @Test

@@ -1,0 +1,122 @@
+package io.labflow.worker.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.labflow.activities.testing.Lab;
+import io.labflow.activities.testing.MotoServer;
+import io.labflow.worker.reset.LabResetWorkflow;
+import io.labflow.worker.reset.ResetRequest;
+import io.labflow.worker.reset.ResetResult;
+import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.LabStatus;
+import io.labflow.workflows.lab.LabWorkflow;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.failure.ApplicationFailure;
+import java.nio.file.Files;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
+
+/**
+ * The nightly reset of the real lab on moto: a broken stack of another lab does not break it, and
+ * a sweep that cannot finish says what blocks it and that the lab is down.
+ */
+@ExtendWith(MotoServer.class)
+class ResetOnMotoTest {
+
+  LabOnMoto moto;
+
+  @AfterEach
+  void close() {
+    if (moto != null) {
+      moto.close();
+    }
+  }
+
+  private ResetResult reset(String labId) {
+    LabResetWorkflow reset =
+        moto.client.newWorkflowStub(
+            LabResetWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId("reset-" + labId)
+                .setTaskQueue(LabOnMoto.TASK_QUEUE)
+                .build());
+    return reset.reset(
+        new ResetRequest(
+            labId,
+            LabOnMoto.DEFINITION,
+            "read-only",
+            Map.of(
+                "verifyMethod", "probe",
+                "trustedPrincipalArn", moto.adminArn,
+                "verifyBudgetSeconds", 20)));
+  }
+
+  @Test
+  void aStackOfAnotherLabStuckInCreateInProgressDoesNotBreakTheReset() throws Exception {
+    moto = LabOnMoto.start();
+    LabWorkflow live = moto.startLab("lab-live", "read-only");
+    LabStatus up = LabOnMoto.awaitStatus(live, s -> s.state() == LabState.LIVE
+        || s.state() == LabState.FAILED || s.state() == LabState.ROLLED_BACK);
+    assertThat(up.state()).as("last error %s", up.lastError()).isEqualTo(LabState.LIVE);
+    // Another lab's stack that moto leaves CREATE_IN_PROGRESS: its bucket name is taken by an
+    // untagged look-alike (on moto, this used to make every list-all DescribeStacks answer 500).
+    var cfn = moto.clients.cloudFormation();
+    moto.clients.s3().createBucket(b -> b.bucket("labflow-lab-broken"));
+    String body = Files.readString(Lab.definitionsDir().resolve("templates/lab-environment.yaml"));
+    try {
+      cfn.createStack(b -> b.stackName("labflow-lab-broken").templateBody(body)
+          .parameters(p -> p.parameterKey("LabId").parameterValue("lab-broken"),
+              p -> p.parameterKey("BucketName").parameterValue("labflow-lab-broken"))
+          .tags(t -> t.key("labflow:lab").value("lab-broken")));
+    } catch (RuntimeException expected) {
+      // moto refuses the taken name and keeps the stack half made.
+    }
+    assertThat(cfn.describeStacks(b -> b.stackName("labflow-lab-broken")).stacks().get(0)
+        .stackStatusAsString()).isEqualTo("CREATE_IN_PROGRESS");
+    moto.listAllDescribeStacks.set(0);
+
+    ResetResult result = reset("lab-live");
+
+    assertThat(result.state()).isEqualTo(LabState.LIVE);
+    assertThat(result.cleanup()).isEqualTo("TORN_DOWN(TORN_DOWN)+SWEPT");
+    assertThat(result.sweptByTag()).isEqualTo("nothing");
+    assertThat(result.newRunId()).isNotEqualTo(result.previousRunId());
+    assertThat(moto.listAllDescribeStacks.get()).as("list-all DescribeStacks calls").isZero();
+    // The broken stack is its own lab's business: untouched.
+    assertThat(cfn.describeStacks(b -> b.stackName("labflow-lab-broken")).stacks().get(0)
+        .stackStatusAsString()).isEqualTo("CREATE_IN_PROGRESS");
+    assertThat(LabOnMoto.tagged("lab-live").stacks()).containsExactly("labflow-lab-live");
+  }
+
+  @Test
+  void aSweepThatCannotFinishSaysWhatBlocksItAndThatTheLabIsDown() throws Exception {
+    moto = LabOnMoto.start();
+    var ec2 = moto.clients.ec2();
+    // A tagged VPC holding a subnet labflow does not own: the VPC cannot be deleted.
+    String vpc = ec2.createVpc(b -> b.cidrBlock("10.7.0.0/16").tagSpecifications(
+        TagSpecification.builder().resourceType(ResourceType.VPC)
+            .tags(Tag.builder().key("labflow:lab").value("lab-blk").build()).build()))
+        .vpc().vpcId();
+    ec2.createSubnet(b -> b.vpcId(vpc).cidrBlock("10.7.1.0/24"));
+
+    WorkflowFailedException failed =
+        catchThrowableOfType(WorkflowFailedException.class, () -> reset("lab-blk"));
+
+    assertThat(failed).isNotNull();
+    ApplicationFailure cause = (ApplicationFailure) failed.getCause();
+    assertThat(cause.getType()).isEqualTo("ResetIncomplete");
+    assertThat(cause.getOriginalMessage())
+        .contains("no fresh lab was started")
+        .contains("no run of the lab was open, so it was already down")
+        .contains("Blocked by: VPC " + vpc + ": ")
+        .contains("DependencyViolation")
+        .contains("vpcs=[" + vpc + "]");
+  }
+}
