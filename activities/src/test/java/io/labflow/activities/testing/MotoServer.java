@@ -166,7 +166,7 @@ public final class MotoServer implements BeforeAllCallback, BeforeEachCallback {
 
   /**
    * The command that starts moto on a loopback port: {@code scripts/lib/moto_server.py} under the
-   * tools' Python, which is moto_server with its CloudFormation route-table gap closed (see that
+   * tools' Python, which is moto_server with its CloudFormation gaps closed (see that
    * script), the same emulator the local stack runs.
    */
   public static List<String> command(int port) {
