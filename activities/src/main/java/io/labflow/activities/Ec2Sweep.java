@@ -127,13 +127,19 @@ final class Ec2Sweep {
   }
 
   private void awaitTerminated(List<String> ids, List<String> blocked) {
-    Boolean done =
-        Heartbeats.untilPresent("waiting for " + ids + " to terminate", TERMINATION, () -> {
-          boolean all = ec2.describeInstancesPaginator(b -> b.instanceIds(ids)).reservations().stream()
-              .flatMap(r -> r.instances().stream())
-              .allMatch(i -> "terminated".equals(i.state().nameAsString()));
-          return all ? Boolean.TRUE : null;
-        });
+    Boolean done;
+    try {
+      done = Heartbeats.untilPresent("waiting for " + ids + " to terminate", TERMINATION, () -> {
+        boolean all = ec2.describeInstancesPaginator(b -> b.instanceIds(ids)).reservations()
+            .stream()
+            .flatMap(r -> r.instances().stream())
+            .allMatch(i -> "terminated".equals(i.state().nameAsString()));
+        return all ? Boolean.TRUE : null;
+      });
+    } catch (SdkException e) {
+      blocked.add("instances " + ids + ": " + LabInventory.reason(e));
+      return;
+    }
     if (done == null) {
       blocked.add("instances " + ids + ": still not terminated after " + TERMINATION);
     }

@@ -218,7 +218,10 @@ final class LabInventory {
       }
       Stack s = stack.get();
       f.add(ResourceKind.STACKS, s.stackName());
-      f.read("resources of stack " + s.stackName(), () -> {
+      // A stack whose creation broke half way may not list its resources (moto answers with the
+      // error that broke it). It is in the inventory itself, its tagged resources are found by
+      // the tag, and deleting it takes the rest: that is logged, not an unreadable resource.
+      f.readOrLog("resources of stack " + s.stackName(), () -> {
         for (StackResourceSummary r :
             cfn.listStackResourcesPaginator(b -> b.stackName(s.stackId())).stackResourceSummaries()) {
           if ("DELETE_COMPLETE".equals(r.resourceStatusAsString()) || r.physicalResourceId() == null
@@ -357,6 +360,16 @@ final class LabInventory {
       } catch (SdkException e) {
         rethrowIfTransient(e);
         unreadable(what + " (" + reason(e) + ")");
+      }
+    }
+
+    /** Runs a listing whose lasting failure leaves nothing unseen (see its caller). */
+    void readOrLog(String what, Runnable listing) {
+      try {
+        listing.run();
+      } catch (SdkException e) {
+        rethrowIfTransient(e);
+        log.warn("lab {}: cannot list {}: {}", labId, what, reason(e));
       }
     }
 

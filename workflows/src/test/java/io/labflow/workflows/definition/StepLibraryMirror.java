@@ -62,8 +62,12 @@ final class StepLibraryMirror {
                 "ListLabResources",
                 "labId",
                 "labId stacks:list instances:list vpcs:list buckets:list roles:list"
-                    + " policies:list instanceProfiles:list"),
-            action("DeleteLabResources", "labId", "deleted:object remaining:object")));
+                    + " policies:list instanceProfiles:list internetGateways:list subnets:list"
+                    + " routeTables:list securityGroups:list networkInterfaces:list"
+                    + " associations:list policyVersions:list objects:list unknown:list"
+                    + " unreadable:list"),
+            action(
+                "DeleteLabResources", "labId", "deleted:object remaining:object blocked:list")));
   }
 
   private static ActionSpec action(String name, String inputs, String outputs) {
