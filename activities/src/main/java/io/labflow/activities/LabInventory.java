@@ -386,6 +386,8 @@ final class LabInventory {
      */
     void check(String what, boolean mayBeOurs, java.util.function.BooleanSupplier owned,
         Runnable whenOwned) {
+      // One call per resource of the account: beat on each (the SDK throttles what it sends).
+      Heartbeats.beat("reading the tags of " + what);
       try {
         if (owned.getAsBoolean()) {
           whenOwned.run();
