@@ -172,9 +172,22 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
     }
     emptyLabBuckets(stack.stackId(), labId);
     String stackId = stack.stackId();
-    if (!"DELETE_IN_PROGRESS".equals(stack.stackStatusAsString())) {
-      cfn.deleteStack(b -> b.stackName(stackId));
-      log.info("lab {}: deleting stack {} ({})", labId, name, stack.stackStatusAsString());
+    String status = stack.stackStatusAsString();
+    if (!"DELETE_IN_PROGRESS".equals(status)) {
+      try {
+        cfn.deleteStack(b -> b.stackName(stackId));
+      } catch (CloudFormationException e) {
+        if (StackStates.isBusy(status) && AwsFailures.hasCode(e, "ValidationError")) {
+          // CloudFormation refuses to delete some busy stacks (an update in progress): later.
+          throw AwsFailures.retryable(
+              "stack " + name + " of lab " + labId + " is still " + status + " after waiting "
+                  + waits.settle() + " and cannot be deleted yet: "
+                  + e.awsErrorDetails().errorMessage(),
+              "StackBusy");
+        }
+        throw e;
+      }
+      log.info("lab {}: deleting stack {} ({})", labId, name, status);
     }
     CloudFormationWaiter waiter = cfn.waiter();
     try {

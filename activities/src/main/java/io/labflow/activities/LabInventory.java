@@ -1,8 +1,6 @@
 package io.labflow.activities;
 
 import io.labflow.activities.model.LabResources;
-import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -82,7 +80,7 @@ final class LabInventory {
 
   /** Everything of the lab, by kind. */
   LabResources find(String labId) {
-    Found f = new Found(labId);
+    FoundResources f = new FoundResources(labId);
     Heartbeats.beat("listing EC2 resources of " + labId);
     Set<String> stackIds = new LinkedHashSet<>();
     ec2Tagged(f, stackIds);
@@ -97,14 +95,14 @@ final class LabInventory {
 
   /** Only what carries the tag in EC2 (instances, gateways, tables, groups, subnets, VPCs). */
   LabResources findTaggedEc2(String labId) {
-    Found f = new Found(labId);
+    FoundResources f = new FoundResources(labId);
     ec2Tagged(f, new LinkedHashSet<>());
     return f.toResources();
   }
 
   // ---------------------------------------------------------------- EC2
 
-  private void ec2Tagged(Found f, Set<String> stackIds) {
+  private void ec2Tagged(FoundResources f, Set<String> stackIds) {
     Filter tag = Filter.builder().name("tag:" + Tags.LAB_TAG).values(f.labId).build();
     f.read("EC2 instances", () -> {
       for (var r : ec2.describeInstancesPaginator(b -> b.filters(tag)).reservations()) {
@@ -186,7 +184,7 @@ final class LabInventory {
 
   // ---------------------------------------------------------------- CloudFormation
 
-  private void stacks(Found f, Set<String> fromTags) {
+  private void stacks(FoundResources f, Set<String> fromTags) {
     Pattern word = labIdAsWord(f.labId);
     Map<String, Boolean> candidates = new LinkedHashMap<>();
     fromTags.forEach(id -> candidates.put(id, true));
@@ -204,7 +202,7 @@ final class LabInventory {
       } catch (SdkException e) {
         String why = "stack " + c.getKey() + " (DescribeStacks: " + reason(e) + ")";
         if (c.getValue()) {
-          Found.rethrowIfTransient(e);
+          FoundResources.rethrowIfTransient(e);
           f.unreadable(why);
         } else {
           log.warn("lab {}: cannot read {}; its name holds the lab id but nothing else ties it to"
@@ -259,7 +257,7 @@ final class LabInventory {
 
   // ---------------------------------------------------------------- IAM and S3
 
-  private void iamResources(Found f) {
+  private void iamResources(FoundResources f) {
     Pattern word = labIdAsWord(f.labId);
     f.read("roles", () -> {
       for (Role r : iam.listRolesPaginator(b -> {}).roles()) {
@@ -290,7 +288,7 @@ final class LabInventory {
     });
   }
 
-  private void s3Resources(Found f) {
+  private void s3Resources(FoundResources f) {
     Pattern word = labIdAsWord(f.labId);
     Set<String> names = new LinkedHashSet<>(f.get(ResourceKind.BUCKETS));
     f.read("buckets", () -> {
@@ -322,115 +320,5 @@ final class LabInventory {
       return AwsFailures.map(sdk).getOriginalMessage();
     }
     return e.getMessage();
-  }
-
-  /** What one inventory found, and what it could not read. */
-  private static final class Found {
-    final String labId;
-    final Map<ResourceKind, Set<String>> kinds = new EnumMap<>(ResourceKind.class);
-    final List<String> unreadable = new ArrayList<>();
-
-    Found(String labId) {
-      this.labId = labId;
-      for (ResourceKind k : ResourceKind.values()) {
-        kinds.put(k, new LinkedHashSet<>());
-      }
-    }
-
-    void add(ResourceKind kind, String id) {
-      kinds.get(kind).add(id);
-    }
-
-    Set<String> get(ResourceKind kind) {
-      return kinds.get(kind);
-    }
-
-    void unreadable(String what) {
-      unreadable.add(what);
-      log.warn("lab {}: cannot read {}", labId, what);
-    }
-
-    /**
-     * Runs a listing; a lasting failure makes the inventory incomplete rather than failing it, a
-     * transient one (throttling, a 5xx) fails it so that Temporal tries again.
-     */
-    void read(String what, Runnable listing) {
-      try {
-        listing.run();
-      } catch (SdkException e) {
-        rethrowIfTransient(e);
-        unreadable(what + " (" + reason(e) + ")");
-      }
-    }
-
-    /** Runs a listing whose lasting failure leaves nothing unseen (see its caller). */
-    void readOrLog(String what, Runnable listing) {
-      try {
-        listing.run();
-      } catch (SdkException e) {
-        rethrowIfTransient(e);
-        log.warn("lab {}: cannot list {}: {}", labId, what, reason(e));
-      }
-    }
-
-    private static void rethrowIfTransient(SdkException e) {
-      io.temporal.failure.ApplicationFailure f = AwsFailures.map(e);
-      if (!f.isNonRetryable()) {
-        throw f;
-      }
-    }
-
-    /**
-     * Checks one resource's tag; when the check fails, the resource counts as unreadable only if
-     * it may be the lab's ({@code mayBeOurs}), else it is logged and left alone.
-     */
-    void check(String what, boolean mayBeOurs, java.util.function.BooleanSupplier owned,
-        Runnable whenOwned) {
-      // One call per resource of the account: beat on each (the SDK throttles what it sends).
-      Heartbeats.beat("reading the tags of " + what);
-      try {
-        if (owned.getAsBoolean()) {
-          whenOwned.run();
-        }
-      } catch (SdkException e) {
-        if (e instanceof AwsServiceException ase
-            && AwsFailures.hasCode(ase, "NoSuchEntity", "NoSuchBucket")) {
-          return; // Deleted meanwhile (by its own lab): not there, so not ours.
-        }
-        if (mayBeOurs) {
-          rethrowIfTransient(e);
-          unreadable(what + " (" + reason(e) + ")");
-        } else {
-          log.warn("lab {}: cannot read the tags of {} (not named after the lab; left alone): {}",
-              labId, what, reason(e));
-        }
-      }
-    }
-
-    LabResources toResources() {
-      return new LabResources(
-          labId,
-          list(ResourceKind.STACKS),
-          list(ResourceKind.INSTANCES),
-          list(ResourceKind.VPCS),
-          list(ResourceKind.BUCKETS),
-          list(ResourceKind.ROLES),
-          list(ResourceKind.POLICIES),
-          list(ResourceKind.INSTANCE_PROFILES),
-          list(ResourceKind.INTERNET_GATEWAYS),
-          list(ResourceKind.SUBNETS),
-          list(ResourceKind.ROUTE_TABLES),
-          list(ResourceKind.SECURITY_GROUPS),
-          list(ResourceKind.NETWORK_INTERFACES),
-          list(ResourceKind.ASSOCIATIONS),
-          list(ResourceKind.POLICY_VERSIONS),
-          list(ResourceKind.OBJECTS),
-          list(ResourceKind.UNKNOWN),
-          unreadable);
-    }
-
-    private List<String> list(ResourceKind k) {
-      return List.copyOf(kinds.get(k));
-    }
   }
 }
