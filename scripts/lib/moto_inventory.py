@@ -29,7 +29,7 @@ def take():
 
     def pages(client, op, key, **kw):
         for page in client.get_paginator(op).paginate(**kw):
-            yield from page[key]
+            yield from page.get(key, [])
 
     vpcs = list(pages(ec2, "describe_vpcs", "Vpcs"))
     default = {v["VpcId"] for v in vpcs if v.get("IsDefault")}
