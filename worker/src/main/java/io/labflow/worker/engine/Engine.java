@@ -20,6 +20,7 @@ import io.temporal.worker.Worker;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The one place where the worker touches the engine's and the step library's implementation
@@ -106,6 +107,37 @@ public final class Engine {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Which AWS accounts a worker with this process's configuration may act in ({@code
+   * LABFLOW_ALLOWED_ACCOUNTS}, the endpoint), as one line.
+   */
+  public static String allowedAccounts() {
+    return io.labflow.activities.AccountPolicy.fromEnvironment().describe();
+  }
+
+  /** The step action of the nightly reset's sweep, which any lab may get. */
+  public static final String SWEEP_ACTION = io.labflow.activities.WorkerPolicy.SWEEP;
+
+  /**
+   * The IAM policy the worker's principal needs for these step actions (null: the whole step
+   * library) and template resource types, scoped to these names.
+   */
+  public static String workerPolicy(Set<String> stepActions, Set<String> stackTypes,
+      String account, String region, String namePrefix, String bucketPrefix) {
+    return io.labflow.activities.WorkerPolicy.document(stepActions, stackTypes,
+        new io.labflow.activities.PolicyScope.Names(account, region, namePrefix, bucketPrefix));
+  }
+
+  /** The resource types of a CloudFormation template, as the worker policy needs them. */
+  public static Set<String> stackResourceTypes(String template) {
+    return io.labflow.activities.WorkerPolicy.stackResourceTypes(template);
+  }
+
+  /** Every action the worker policy grants on "*", with the reason. */
+  public static Map<String, String> unscopedWorkerActions() {
+    return io.labflow.activities.WorkerPolicy.unscopedActions();
   }
 
   private static final ObjectMapper PRETTY = new ObjectMapper();

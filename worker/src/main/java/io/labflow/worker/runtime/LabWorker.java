@@ -2,11 +2,14 @@ package io.labflow.worker.runtime;
 
 import com.uber.m3.tally.RootScopeBuilder;
 import com.uber.m3.tally.Scope;
+import io.labflow.activities.AccountGuard;
+import io.labflow.activities.AccountPolicy;
 import io.labflow.activities.AwsClients;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.engine.Engine;
 import io.labflow.worker.reset.LabResetWorkflowImpl;
 import io.labflow.worker.reset.ResetActivitiesImpl;
+import io.labflow.workflows.lab.Preflight;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.temporal.common.reporter.MicrometerClientStatsReporter;
@@ -60,12 +63,17 @@ public final class LabWorker implements AutoCloseable {
         WorkerFactoryOptions.newBuilder()
             .setWorkerInterceptors(new MdcWorkerInterceptor(), new BoundedFailureInterceptor())
             .build());
-    this.aws = Engine.awsClients(List.of(new AwsCallCounter(registry)));
+    AccountGuard guard = new AccountGuard(AccountPolicy.fromEnvironment());
+    this.aws = Engine.awsClients(List.of(guard, new AwsCallCounter(registry)));
+    guard.bind(aws.sts(), aws.iam());
+    log.info("{}", guard.policy().describe());
     Worker worker = factory.newWorker(settings.taskQueue());
     Engine.registerLabWorkflow(worker);
     worker.registerWorkflowImplementationTypes(LabResetWorkflowImpl.class);
     List<Object> activities = new ArrayList<>();
-    activities.add(Engine.definitionActivities(new DirectoryDefinitionSource(settings.definitionsDir())));
+    Preflight preflight = Preflight.all(List.of(new AccountPreflight(guard)));
+    activities.add(Engine.definitionActivities(
+        new DirectoryDefinitionSource(settings.definitionsDir()), preflight));
     activities.add(new ResetActivitiesImpl(connection.client(), settings.taskQueue()));
     activities.addAll(Engine.stepActivities(aws, settings.definitionsDir()));
     worker.registerActivitiesImplementations(activities.toArray());
