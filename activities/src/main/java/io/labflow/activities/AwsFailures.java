@@ -28,6 +28,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 public final class AwsFailures {
 
+  /** HTTP 403 without an error code the SDK could read. Never retried. */
+  public static final String ACCESS_DENIED = "AccessDenied";
   /** The resource exists but does not carry this lab's tag. Never retried. */
   public static final String NOT_OWNED = "NotOwned";
   /** The input of an activity is invalid. Never retried. */
@@ -222,6 +224,13 @@ public final class AwsFailures {
           info);
     }
     String message = prefix + "failed: " + describe(e, code, requestId);
+    if (status == 403) {
+      // A refusal of the credentials or their permissions; no retry can change it. Some endpoints
+      // (moto's IAM enforcement, proxies, S3 on a HEAD) answer 403 with a body the SDK cannot
+      // parse, which would otherwise leave an empty code and a retryable unknown error.
+      return failure(
+          message + " (HTTP 403: not retried)", code.isEmpty() ? ACCESS_DENIED : code, false, info);
+    }
     if (isProfilePropagation(e) || RETRYABLE.contains(code)) {
       return failure(message, code, true, info);
     }

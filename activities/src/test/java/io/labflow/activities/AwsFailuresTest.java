@@ -104,6 +104,20 @@ class AwsFailuresTest {
   }
 
   @Test
+  void http403IsAccessDeniedAndNotRetriedWhateverTheBody() {
+    AwsServiceException unparsed =
+        AwsServiceException.builder().statusCode(403).message("<html>forbidden</html>").build();
+    ApplicationFailure f = AwsFailures.map(unparsed);
+    assertThat(f.getType()).isEqualTo("AccessDenied");
+    assertThat(f.isNonRetryable()).isTrue();
+    assertThat(f.getOriginalMessage()).contains("HTTP 403");
+    // An unknown code on a 403 keeps its code as type and is not retried either.
+    ApplicationFailure odd = AwsFailures.map(error("SomethingNew", 403, "no"));
+    assertThat(odd.getType()).isEqualTo("SomethingNew");
+    assertThat(odd.isNonRetryable()).isTrue();
+  }
+
+  @Test
   void clientSideFailuresAreRetryable() {
     ApplicationFailure network =
         AwsFailures.map(SdkClientException.create("Unable to execute HTTP request: refused"));

@@ -1,0 +1,89 @@
+package io.labflow.activities;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.labflow.activities.model.CreateRoleInput;
+import io.labflow.activities.testing.CallCounter;
+import io.labflow.activities.testing.Lab;
+import io.labflow.activities.testing.MotoServer;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestActivityEnvironment;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+
+/**
+ * moto's real HTTP 403 (IAM enforcement, a user without any permission): the SDK cannot read its
+ * body, yet the failure is AccessDenied and neither the SDK nor Temporal tries again.
+ */
+@ExtendWith(MotoServer.class)
+class AccessDeniedOnMotoTest {
+
+  @Test
+  void aUserWithoutPermissionsGetsAccessDeniedOnceAndNoRetry() throws Exception {
+    MotoServer.enforceIamWithAdmin();
+    String[] key;
+    try (AwsClients admin = AwsClients.fromEnvironment()) {
+      admin.iam().createUser(b -> b.userName("nobody"));
+      var k = admin.iam().createAccessKey(b -> b.userName("nobody")).accessKey();
+      key = new String[] {k.accessKeyId(), k.secretAccessKey()};
+    }
+    MotoServer.useCredentials(key[0], key[1]);
+
+    AtomicInteger httpAttempts = new AtomicInteger();
+    ExecutionInterceptor attempts =
+        new ExecutionInterceptor() {
+          @Override
+          public void beforeTransmission(Context.BeforeTransmission c, ExecutionAttributes a) {
+            httpAttempts.incrementAndGet();
+          }
+        };
+    CallCounter calls = new CallCounter();
+    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+    try (AwsClients clients =
+        AwsClients.fromEnvironment(
+            AwsClients.Settings.defaults().withInterceptors(List.of(calls, attempts)))) {
+      env.registerActivitiesImplementations(
+          StepLibrary.implementations(clients, Lab.definitionsDir()).toArray());
+      IamActivities iam =
+          env.newActivityStub(
+              IamActivities.class,
+              ActivityOptions.newBuilder()
+                  .setStartToCloseTimeout(Duration.ofMinutes(1))
+                  .setRetryOptions(
+                      RetryOptions.newBuilder()
+                          .setInitialInterval(Duration.ofMillis(10))
+                          .setMaximumAttempts(5)
+                          .build())
+                  .build());
+
+      ActivityFailure failed =
+          catchThrowableOfType(
+              ActivityFailure.class,
+              () ->
+                  iam.createRole(
+                      new CreateRoleInput("lab-403", "lab-403-role", null, null, null, null)));
+
+      assertThat(failed).isNotNull();
+      ApplicationFailure cause = (ApplicationFailure) failed.getCause();
+      assertThat(cause.getType()).isEqualTo("AccessDenied");
+      assertThat(cause.isNonRetryable()).isTrue();
+      assertThat(cause.getOriginalMessage()).contains("HTTP 403");
+      // The first IAM call of CreateRole (GetRole) is refused: one activity attempt, one request.
+      assertThat(calls.count("Iam", "GetRole")).isEqualTo(1);
+      assertThat(calls.count("Iam", "CreateRole")).isZero();
+      assertThat(httpAttempts.get()).as("HTTP requests sent").isEqualTo(1);
+    } finally {
+      env.close();
+    }
+  }
+}
