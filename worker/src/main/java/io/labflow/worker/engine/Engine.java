@@ -1,5 +1,7 @@
 package io.labflow.worker.engine;
 
+import io.labflow.activities.AccountGuard;
+import io.labflow.activities.AccountPolicy;
 import io.labflow.activities.AwsClients;
 import io.labflow.activities.PolicyDocuments;
 import io.labflow.activities.StepLibrary;
@@ -74,12 +76,32 @@ public final class Engine {
   }
 
   /**
-   * AWS clients built once from the standard AWS configuration (env, profile, endpoint), with these
-   * execution interceptors (the worker's call counter) on every client.
+   * AWS clients built once from the standard AWS configuration (env, profile, endpoint), guarded by
+   * the account guard of this process's configuration, with these execution interceptors (the
+   * worker's call counter) on every client.
    */
   public static AwsClients awsClients(List<ExecutionInterceptor> interceptors) {
-    return AwsClients.fromEnvironment(AwsClients.Settings.defaults().withInterceptors(interceptors));
+    return awsAccess(interceptors).clients();
   }
+
+  /**
+   * The same clients and their account guard, whose {@code verify} the worker runs as its first
+   * preflight. Every client this module builds goes through here, so no AWS call of the worker or
+   * of a CLI command reaches an account that is not allowed.
+   */
+  public static AwsAccess awsAccess(List<ExecutionInterceptor> interceptors) {
+    AccountGuard guard = new AccountGuard(AccountPolicy.fromEnvironment());
+    List<ExecutionInterceptor> all = new java.util.ArrayList<>();
+    all.add(guard);
+    all.addAll(interceptors);
+    AwsClients clients =
+        AwsClients.fromEnvironment(AwsClients.Settings.defaults().withInterceptors(all));
+    guard.bind(clients.sts(), clients.iam());
+    return new AwsAccess(clients, guard);
+  }
+
+  /** A worker's AWS clients and the account guard on them. */
+  public record AwsAccess(AwsClients clients, AccountGuard guard) {}
 
   /**
    * The IAM policy document the CreatePolicy activity would send for these inputs, built by the
@@ -114,7 +136,7 @@ public final class Engine {
    * LABFLOW_ALLOWED_ACCOUNTS}, the endpoint), as one line.
    */
   public static String allowedAccounts() {
-    return io.labflow.activities.AccountPolicy.fromEnvironment().describe();
+    return AccountPolicy.fromEnvironment().describe();
   }
 
   /** The step action of the nightly reset's sweep, which any lab may get. */

@@ -3,7 +3,6 @@ package io.labflow.worker.runtime;
 import com.uber.m3.tally.RootScopeBuilder;
 import com.uber.m3.tally.Scope;
 import io.labflow.activities.AccountGuard;
-import io.labflow.activities.AccountPolicy;
 import io.labflow.activities.AwsClients;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.engine.Engine;
@@ -63,9 +62,9 @@ public final class LabWorker implements AutoCloseable {
         WorkerFactoryOptions.newBuilder()
             .setWorkerInterceptors(new MdcWorkerInterceptor(), new BoundedFailureInterceptor())
             .build());
-    AccountGuard guard = new AccountGuard(AccountPolicy.fromEnvironment());
-    this.aws = Engine.awsClients(List.of(guard, new AwsCallCounter(registry)));
-    guard.bind(aws.sts(), aws.iam());
+    Engine.AwsAccess access = Engine.awsAccess(List.of(new AwsCallCounter(registry)));
+    this.aws = access.clients();
+    AccountGuard guard = access.guard();
     log.info("{}", guard.policy().describe());
     Worker worker = factory.newWorker(settings.taskQueue());
     Engine.registerLabWorkflow(worker);
