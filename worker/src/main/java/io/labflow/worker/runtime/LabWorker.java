@@ -48,6 +48,7 @@ public final class LabWorker implements AutoCloseable {
   private final TemporalConnection connection;
   private final WorkerFactory factory;
   private final AwsClients aws;
+  private final AccountGuard guard;
   private final MetricsServer metrics;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -64,7 +65,7 @@ public final class LabWorker implements AutoCloseable {
             .build());
     Engine.AwsAccess access = Engine.awsAccess(List.of(new AwsCallCounter(registry)));
     this.aws = access.clients();
-    AccountGuard guard = access.guard();
+    this.guard = access.guard();
     log.info("{}", guard.policy().describe());
     Worker worker = factory.newWorker(settings.taskQueue());
     Engine.registerLabWorkflow(worker);
@@ -79,8 +80,17 @@ public final class LabWorker implements AutoCloseable {
     this.metrics = settings.metricsPort() >= 0 ? new MetricsServer(registry, settings.metricsPort()) : null;
   }
 
-  /** Starts polling. */
+  /** Checks the AWS account once (so the first activity finds its clients warm), then polls. */
   public void start() {
+    try {
+      AccountGuard.Identity id = guard.verify();
+      log.info("AWS account {} allowed; acting as {}", id.account(), id.arn());
+    } catch (io.temporal.failure.ApplicationFailure refused) {
+      log.warn("{} Every run will be refused until then.", refused.getOriginalMessage());
+    } catch (RuntimeException notYet) {
+      log.warn("Could not check the AWS account yet ({}); each run checks it before its first step",
+          notYet.toString());
+    }
     factory.start();
     log.info("labflow worker polling task queue '{}' in namespace '{}'; definitions from {}; metrics {}",
         settings.taskQueue(), connection.namespace(), settings.definitionsDir().toAbsolutePath(),

@@ -245,8 +245,13 @@ class LeastPrivilegeE2eTest {
           .tags(Tag.builder().key("labflow:lab").value(labId).build()));
       LabResetWorkflow reset = stack.client().newWorkflowStub(LabResetWorkflow.class,
           WorkflowOptions.newBuilder().setWorkflowId("reset-" + labId).setTaskQueue(queue).build());
-      ResetResult result = reset.reset(new ResetRequest(labId, DEFINITION, "read-only", Map.of(
-          "verifyMethod", "probe", "trustedPrincipalArn", w.arn(), "verifyBudgetSeconds", 20)));
+      ResetResult result;
+      try {
+        result = reset.reset(new ResetRequest(labId, DEFINITION, "read-only", Map.of(
+            "verifyMethod", "probe", "trustedPrincipalArn", w.arn(), "verifyBudgetSeconds", 20)));
+      } finally {
+        forget("reset-" + labId);
+      }
       assertThat(result.cleanup()).isEqualTo("DELETED_BY_TAG");
       assertThat(result.sweptByTag()).contains("labflow-" + labId + "-stray");
       assertThat(result.state()).isEqualTo(LabState.LIVE);
@@ -318,6 +323,24 @@ class LeastPrivilegeE2eTest {
       }
       assertThat(made).as(metrics).containsExactly("GetCallerIdentity=1.0");
       assertThat(leftOver(labId)).isEmpty();
+    }
+  }
+
+  /**
+   * Deletes a finished reset run from the shared dev server, so the schedule test, which counts
+   * every closed LabResetWorkflow, sees only its own.
+   */
+  private static void forget(String workflowId) throws InterruptedException {
+    stack.client().getWorkflowServiceStubs().blockingStub().deleteWorkflowExecution(
+        io.temporal.api.workflowservice.v1.DeleteWorkflowExecutionRequest.newBuilder()
+            .setNamespace("default")
+            .setWorkflowExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder()
+                .setWorkflowId(workflowId))
+            .build());
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (stack.client().listExecutions("WorkflowId='" + workflowId + "'").findAny().isPresent()) {
+      assertThat(System.nanoTime()).as("%s still listed", workflowId).isLessThan(deadline);
+      Thread.sleep(200);
     }
   }
 
