@@ -17,6 +17,7 @@ import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.StepState;
 import io.labflow.workflows.lab.StepStatus;
+import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -70,7 +71,11 @@ class LeastPrivilegeE2eTest {
   static final String DEFINITION = "iam-service-role-lab";
   static final String REMOVED = "iam:AttachRolePolicy";
 
+  /** A namespace of its own: the schedule test counts every closed LabResetWorkflow of "default". */
+  static final String NAMESPACE = "least-privilege";
+
   static LocalStack.Stack stack;
+  static WorkflowClient client;
   static ManagedProcess moto;
   static String endpoint;
   static Path definitions;
@@ -80,6 +85,7 @@ class LeastPrivilegeE2eTest {
   @BeforeAll
   static void setUp(LocalStack.Stack s) throws Exception {
     stack = s;
+    client = namespace(s);
     int port = LocalStack.Stack.freePort();
     moto = ManagedProcess.start("moto-least-privilege", MotoServer.command(port), Map.of(), s.logDir());
     endpoint = "http://127.0.0.1:" + port;
@@ -114,6 +120,45 @@ class LeastPrivilegeE2eTest {
     definitions = Tools.repoRoot().resolve("definitions");
   }
 
+  /** Registers the namespace with the lab search attributes and waits until it answers queries. */
+  static WorkflowClient namespace(LocalStack.Stack s) throws InterruptedException {
+    String temporal = MotoServer.tool("temporal").toString();
+    List<String> base = List.of("--address", s.temporalAddress());
+    Cli.Result created = Cli.exec(concat(List.of(temporal, "operator", "namespace", "create",
+        "--namespace", NAMESPACE, "--retention", "24h"), base), Map.of());
+    assertThat(created.exitCode()).as(created.all()).isZero();
+    for (String name : List.of("LabId", "LabDefinition", "LabVariant", "LabState")) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (true) {
+        Cli.Result attr = Cli.exec(concat(List.of(temporal, "operator", "search-attribute", "create",
+            "--namespace", NAMESPACE, "--name", name, "--type", "Keyword"), base), Map.of());
+        if (attr.exitCode() == 0) {
+          break;
+        }
+        assertThat(System.nanoTime()).as(attr.all()).isLessThan(deadline);
+        Thread.sleep(500);
+      }
+    }
+    WorkflowClient c = WorkflowClient.newInstance(s.client().getWorkflowServiceStubs(),
+        io.temporal.client.WorkflowClientOptions.newBuilder().setNamespace(NAMESPACE).build());
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      try {
+        c.listExecutions("LabState='LIVE'").findFirst();
+        return c;
+      } catch (RuntimeException notYet) {
+        assertThat(System.nanoTime()).as(notYet.toString()).isLessThan(deadline);
+        Thread.sleep(500);
+      }
+    }
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+
   @AfterAll
   static void tearDown() {
     if (admin != null) {
@@ -134,6 +179,7 @@ class LeastPrivilegeE2eTest {
   /** The CLI's and worker's environment: the stack's Temporal, this moto, the shipped definitions. */
   static Map<String, String> env(String queue) {
     Map<String, String> env = stack.env(queue);
+    env.put("TEMPORAL_NAMESPACE", NAMESPACE);
     env.put("AWS_ENDPOINT_URL", endpoint);
     env.put("LABFLOW_DEFINITIONS_DIR", definitions.toString());
     return env;
@@ -243,15 +289,10 @@ class LeastPrivilegeE2eTest {
       admin.createRole(b -> b.roleName("labflow-" + labId + "-stray")
           .assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[]}")
           .tags(Tag.builder().key("labflow:lab").value(labId).build()));
-      LabResetWorkflow reset = stack.client().newWorkflowStub(LabResetWorkflow.class,
+      LabResetWorkflow reset = client.newWorkflowStub(LabResetWorkflow.class,
           WorkflowOptions.newBuilder().setWorkflowId("reset-" + labId).setTaskQueue(queue).build());
-      ResetResult result;
-      try {
-        result = reset.reset(new ResetRequest(labId, DEFINITION, "read-only", Map.of(
-            "verifyMethod", "probe", "trustedPrincipalArn", w.arn(), "verifyBudgetSeconds", 20)));
-      } finally {
-        forget("reset-" + labId);
-      }
+      ResetResult result = reset.reset(new ResetRequest(labId, DEFINITION, "read-only", Map.of(
+          "verifyMethod", "probe", "trustedPrincipalArn", w.arn(), "verifyBudgetSeconds", 20)));
       assertThat(result.cleanup()).isEqualTo("DELETED_BY_TAG");
       assertThat(result.sweptByTag()).contains("labflow-" + labId + "-stray");
       assertThat(result.state()).isEqualTo(LabState.LIVE);
@@ -270,7 +311,7 @@ class LeastPrivilegeE2eTest {
     try (Worker w = workerAs("labflow-minus", forMoto(generatedPolicy(queue), REMOVED), queue, Map.of())) {
       Cli.Result run = Cli.run(env, probe(labId, w.arn()));
       assertThat(run.exitCode()).as(run.all()).isEqualTo(1);
-      LabStatus status = stack.client().newWorkflowStub(LabWorkflow.class, labId).status();
+      LabStatus status = client.newWorkflowStub(LabWorkflow.class, labId).status();
       assertThat(status.state()).isEqualTo(LabState.ROLLED_BACK);
       StepStatus attach = status.steps().stream().filter(s -> s.id().equals("attach-policy"))
           .findFirst().orElseThrow();
@@ -283,7 +324,7 @@ class LeastPrivilegeE2eTest {
             .extracting(StepStatus::state).containsExactly(StepState.COMPENSATED);
       }
       WorkflowFailedException failed = catchThrowableOfType(WorkflowFailedException.class,
-          () -> WorkflowStub.fromTyped(stack.client().newWorkflowStub(LabWorkflow.class, labId))
+          () -> WorkflowStub.fromTyped(client.newWorkflowStub(LabWorkflow.class, labId))
               .getResult(LabResult.class));
       assertThat(root(failed).getOriginalMessage())
           .startsWith("step 'attach-policy' (AttachRolePolicy) failed: ")
@@ -304,7 +345,7 @@ class LeastPrivilegeE2eTest {
       Cli.Result run = Cli.run(env, probe(labId, w.arn()));
       assertThat(run.exitCode()).as(run.all()).isEqualTo(1);
       WorkflowFailedException failed = catchThrowableOfType(WorkflowFailedException.class,
-          () -> WorkflowStub.fromTyped(stack.client().newWorkflowStub(LabWorkflow.class, labId))
+          () -> WorkflowStub.fromTyped(client.newWorkflowStub(LabWorkflow.class, labId))
               .getResult(LabResult.class));
       ApplicationFailure refusal = root(failed);
       assertThat(refusal.getType()).isEqualTo("AccountNotAllowed");
@@ -323,24 +364,6 @@ class LeastPrivilegeE2eTest {
       }
       assertThat(made).as(metrics).containsExactly("GetCallerIdentity=1.0");
       assertThat(leftOver(labId)).isEmpty();
-    }
-  }
-
-  /**
-   * Deletes a finished reset run from the shared dev server, so the schedule test, which counts
-   * every closed LabResetWorkflow, sees only its own.
-   */
-  private static void forget(String workflowId) throws InterruptedException {
-    stack.client().getWorkflowServiceStubs().blockingStub().deleteWorkflowExecution(
-        io.temporal.api.workflowservice.v1.DeleteWorkflowExecutionRequest.newBuilder()
-            .setNamespace("default")
-            .setWorkflowExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder()
-                .setWorkflowId(workflowId))
-            .build());
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (stack.client().listExecutions("WorkflowId='" + workflowId + "'").findAny().isPresent()) {
-      assertThat(System.nanoTime()).as("%s still listed", workflowId).isLessThan(deadline);
-      Thread.sleep(200);
     }
   }
 
