@@ -30,6 +30,7 @@ import java.nio.file.Path;
       ListCommand.class,
       ScheduleCommand.class,
       WorkerCommand.class,
+      WorkerPolicyCommand.class,
       picocli.CommandLine.HelpCommand.class
     })
 public final class LabflowCommand implements Runnable {

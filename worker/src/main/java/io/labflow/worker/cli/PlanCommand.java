@@ -1,5 +1,6 @@
 package io.labflow.worker.cli;
 
+import io.labflow.worker.engine.Engine;
 import io.labflow.worker.render.LabPlan;
 import io.labflow.workflows.model.Definition;
 import java.util.LinkedHashMap;
@@ -40,6 +41,8 @@ final class PlanCommand extends BaseCommand {
     }
     Map<String, Object> typed = DefinitionFiles.typedParameters(definition, params);
     out().print(LabPlan.render(definition, variant, typed, labId));
+    out().println("\nAccount guard: " + Engine.allowedAccounts()
+        + ", as configured in this shell; the worker checks its own before the first step.");
     return 0;
   }
 }

@@ -1,5 +1,7 @@
 package io.labflow.worker.engine;
 
+import io.labflow.activities.AccountGuard;
+import io.labflow.activities.AccountPolicy;
 import io.labflow.activities.AwsClients;
 import io.labflow.activities.PolicyDocuments;
 import io.labflow.activities.StepLibrary;
@@ -20,6 +22,7 @@ import io.temporal.worker.Worker;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The one place where the worker touches the engine's and the step library's implementation
@@ -73,12 +76,32 @@ public final class Engine {
   }
 
   /**
-   * AWS clients built once from the standard AWS configuration (env, profile, endpoint), with these
-   * execution interceptors (the worker's call counter) on every client.
+   * AWS clients built once from the standard AWS configuration (env, profile, endpoint), guarded by
+   * the account guard of this process's configuration, with these execution interceptors (the
+   * worker's call counter) on every client.
    */
   public static AwsClients awsClients(List<ExecutionInterceptor> interceptors) {
-    return AwsClients.fromEnvironment(AwsClients.Settings.defaults().withInterceptors(interceptors));
+    return awsAccess(interceptors).clients();
   }
+
+  /**
+   * The same clients and their account guard, whose {@code verify} the worker runs as its first
+   * preflight. Every client this module builds goes through here, so no AWS call of the worker or
+   * of a CLI command reaches an account that is not allowed.
+   */
+  public static AwsAccess awsAccess(List<ExecutionInterceptor> interceptors) {
+    AccountGuard guard = new AccountGuard(AccountPolicy.fromEnvironment());
+    List<ExecutionInterceptor> all = new java.util.ArrayList<>();
+    all.add(guard);
+    all.addAll(interceptors);
+    AwsClients clients =
+        AwsClients.fromEnvironment(AwsClients.Settings.defaults().withInterceptors(all));
+    guard.bind(clients.sts(), clients.iam());
+    return new AwsAccess(clients, guard);
+  }
+
+  /** A worker's AWS clients and the account guard on them. */
+  public record AwsAccess(AwsClients clients, AccountGuard guard) {}
 
   /**
    * The IAM policy document the CreatePolicy activity would send for these inputs, built by the
@@ -106,6 +129,37 @@ public final class Engine {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Which AWS accounts a worker with this process's configuration may act in ({@code
+   * LABFLOW_ALLOWED_ACCOUNTS}, the endpoint), as one line.
+   */
+  public static String allowedAccounts() {
+    return AccountPolicy.fromEnvironment().describe();
+  }
+
+  /** The step action of the nightly reset's sweep, which any lab may get. */
+  public static final String SWEEP_ACTION = io.labflow.activities.WorkerPolicy.SWEEP;
+
+  /**
+   * The IAM policy the worker's principal needs for these step actions (null: the whole step
+   * library) and template resource types, scoped to these names.
+   */
+  public static String workerPolicy(Set<String> stepActions, Set<String> stackTypes,
+      String account, String region, String namePrefix, String bucketPrefix) {
+    return io.labflow.activities.WorkerPolicy.document(stepActions, stackTypes,
+        new io.labflow.activities.PolicyScope.Names(account, region, namePrefix, bucketPrefix));
+  }
+
+  /** The resource types of a CloudFormation template, as the worker policy needs them. */
+  public static Set<String> stackResourceTypes(String template) {
+    return io.labflow.activities.WorkerPolicy.stackResourceTypes(template);
+  }
+
+  /** Every action the worker policy grants on "*", with the reason. */
+  public static Map<String, String> unscopedWorkerActions() {
+    return io.labflow.activities.WorkerPolicy.unscopedActions();
   }
 
   private static final ObjectMapper PRETTY = new ObjectMapper();

@@ -2,11 +2,13 @@ package io.labflow.worker.runtime;
 
 import com.uber.m3.tally.RootScopeBuilder;
 import com.uber.m3.tally.Scope;
+import io.labflow.activities.AccountGuard;
 import io.labflow.activities.AwsClients;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.engine.Engine;
 import io.labflow.worker.reset.LabResetWorkflowImpl;
 import io.labflow.worker.reset.ResetActivitiesImpl;
+import io.labflow.workflows.lab.Preflight;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.temporal.common.reporter.MicrometerClientStatsReporter;
@@ -46,6 +48,7 @@ public final class LabWorker implements AutoCloseable {
   private final TemporalConnection connection;
   private final WorkerFactory factory;
   private final AwsClients aws;
+  private final AccountGuard guard;
   private final MetricsServer metrics;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -60,20 +63,34 @@ public final class LabWorker implements AutoCloseable {
         WorkerFactoryOptions.newBuilder()
             .setWorkerInterceptors(new MdcWorkerInterceptor(), new BoundedFailureInterceptor())
             .build());
-    this.aws = Engine.awsClients(List.of(new AwsCallCounter(registry)));
+    Engine.AwsAccess access = Engine.awsAccess(List.of(new AwsCallCounter(registry)));
+    this.aws = access.clients();
+    this.guard = access.guard();
+    log.info("{}", guard.policy().describe());
     Worker worker = factory.newWorker(settings.taskQueue());
     Engine.registerLabWorkflow(worker);
     worker.registerWorkflowImplementationTypes(LabResetWorkflowImpl.class);
     List<Object> activities = new ArrayList<>();
-    activities.add(Engine.definitionActivities(new DirectoryDefinitionSource(settings.definitionsDir())));
+    Preflight preflight = Preflight.all(List.of(new AccountPreflight(guard)));
+    activities.add(Engine.definitionActivities(
+        new DirectoryDefinitionSource(settings.definitionsDir()), preflight));
     activities.add(new ResetActivitiesImpl(connection.client(), settings.taskQueue()));
     activities.addAll(Engine.stepActivities(aws, settings.definitionsDir()));
     worker.registerActivitiesImplementations(activities.toArray());
     this.metrics = settings.metricsPort() >= 0 ? new MetricsServer(registry, settings.metricsPort()) : null;
   }
 
-  /** Starts polling. */
+  /** Checks the AWS account once (so the first activity finds its clients warm), then polls. */
   public void start() {
+    try {
+      AccountGuard.Identity id = guard.verify();
+      log.info("AWS account {} allowed; acting as {}", id.account(), id.arn());
+    } catch (io.temporal.failure.ApplicationFailure refused) {
+      log.warn("{} Every run will be refused until then.", refused.getOriginalMessage());
+    } catch (RuntimeException notYet) {
+      log.warn("Could not check the AWS account yet ({}); each run checks it before its first step",
+          notYet.toString());
+    }
     factory.start();
     log.info("labflow worker polling task queue '{}' in namespace '{}'; definitions from {}; metrics {}",
         settings.taskQueue(), connection.namespace(), settings.definitionsDir().toAbsolutePath(),

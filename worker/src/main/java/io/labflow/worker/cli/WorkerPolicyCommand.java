@@ -1,0 +1,99 @@
+package io.labflow.worker.cli;
+
+import io.labflow.worker.engine.Engine;
+import io.labflow.worker.render.WorkerPolicyScope;
+import io.labflow.workflows.model.Definition;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Prints the IAM policy the worker's own principal needs. */
+@Command(
+    name = "worker-policy",
+    description = {
+      "Prints the IAM policy (JSON) the worker's own principal needs: for the whole step library,",
+      "or for one definition's steps and the nightly reset's sweep. Resources are scoped to the",
+      "lab name prefixes and the labflow:lab tag; every \"*\" is listed by --explain. Offline."
+    })
+final class WorkerPolicyCommand extends BaseCommand {
+
+  @Option(names = "--definition", paramLabel = "FILE|NAME",
+      description = "Only what this definition needs (default: the whole step library).")
+  String definition;
+
+  @Option(names = "--account", defaultValue = "*",
+      description = "Account id in the ARNs (default: ${DEFAULT-VALUE}, any).")
+  String account;
+
+  @Option(names = "--region", defaultValue = "*",
+      description = "Region in the ARNs (default: ${DEFAULT-VALUE}, any).")
+  String region;
+
+  @Option(names = "--name-prefix",
+      description = "Prefix of role, policy, instance profile and stack names"
+          + " (default: the definition's, else labflow-).")
+  String namePrefix;
+
+  @Option(names = "--bucket-prefix",
+      description = "Prefix of bucket names (default: the definition's, else labflow-).")
+  String bucketPrefix;
+
+  @Option(names = "--explain",
+      description = "Print, instead of the policy, each action granted on \"*\" and why.")
+  boolean explain;
+
+  @Override
+  public Integer call() throws IOException {
+    if (explain) {
+      Engine.unscopedWorkerActions().forEach((a, why) -> out().println(a + ": " + why));
+      return 0;
+    }
+    Set<String> actions = null;
+    List<Path> templates = new ArrayList<>();
+    String names = namePrefix;
+    String buckets = bucketPrefix;
+    if (definition != null) {
+      DefinitionFiles.Source source = DefinitionFiles.locate(definition, root().definitions());
+      Definition d = DefinitionFiles.validOrThrow(source, err());
+      WorkerPolicyScope scope = WorkerPolicyScope.of(d);
+      actions = new LinkedHashSet<>(scope.stepActions());
+      actions.add(Engine.SWEEP_ACTION);
+      Path base = root().definitions();
+      for (String t : scope.templateFiles()) {
+        templates.add(base.resolve(t));
+      }
+      if (names == null) {
+        names = scope.namePrefix().orElseThrow(() -> new UsageException(source.displayName()
+            + ": its role, policy, profile and stack names share no literal prefix; give"
+            + " --name-prefix"));
+      }
+      if (buckets == null) {
+        buckets = scope.bucketPrefix().orElse("labflow-");
+      }
+    } else {
+      Path dir = root().definitions().resolve("templates");
+      if (Files.isDirectory(dir)) {
+        try (Stream<Path> files = Files.list(dir)) {
+          files.filter(p -> p.toString().matches(".*\\.(ya?ml|json)$")).sorted().forEach(templates::add);
+        }
+      }
+    }
+    Set<String> types = new LinkedHashSet<>();
+    for (Path t : templates) {
+      if (!Files.isRegularFile(t)) {
+        throw new UsageException("cannot read the template " + t);
+      }
+      types.addAll(Engine.stackResourceTypes(Files.readString(t)));
+    }
+    out().print(Engine.workerPolicy(actions, types, account, region,
+        names == null ? "labflow-" : names, buckets == null ? "labflow-" : buckets));
+    return 0;
+  }
+}

@@ -1,0 +1,123 @@
+package io.labflow.worker.render;
+
+import io.labflow.workflows.model.Definition;
+import io.labflow.workflows.model.ParameterDef;
+import io.labflow.workflows.model.Step;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What one definition asks of the worker's policy, read from its steps without running them: the
+ * step actions (steps, compensations, variant-change steps), the CloudFormation templates its
+ * stacks are built from, and the literal prefixes of the names it gives roles, policies, instance
+ * profiles, stacks and buckets.
+ *
+ * @param stepActions every action the definition's steps and compensations name
+ * @param templateFiles the {@code templateFile} of every CreateStack step
+ * @param namePrefix the common literal prefix of every role, policy, profile and stack name
+ * @param bucketPrefix the literal prefix of every bucket name (parameters at their defaults)
+ */
+public record WorkerPolicyScope(
+    Set<String> stepActions, List<String> templateFiles, Optional<String> namePrefix,
+    Optional<String> bucketPrefix) {
+
+  private static final Set<String> NAME_FIELDS =
+      Set.of("roleName", "policyName", "instanceProfileName", "stackName");
+  private static final Pattern PARAM = Pattern.compile("\\$\\{params\\.([A-Za-z0-9_]+)}");
+
+  /** Reads a definition. */
+  public static WorkerPolicyScope of(Definition d) {
+    Set<String> actions = new LinkedHashSet<>();
+    List<String> templates = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    List<String> buckets = new ArrayList<>();
+    List<Step> all = new ArrayList<>(d.steps());
+    if (d.onVariantChange() != null) {
+      all.addAll(d.onVariantChange());
+    }
+    for (Step s : flatten(all)) {
+      actions.add(s.action());
+      read(s.with(), names, buckets, d);
+      if ("CreateStack".equals(s.action()) && s.with() != null
+          && s.with().get("templateFile") instanceof String t) {
+        templates.add(t);
+      }
+      if (s.compensate() != null) {
+        actions.add(s.compensate().action());
+        read(s.compensate().with(), names, buckets, d);
+      }
+    }
+    return new WorkerPolicyScope(actions, templates, common(names), common(buckets));
+  }
+
+  private static List<Step> flatten(List<Step> steps) {
+    List<Step> out = new ArrayList<>();
+    for (Step s : steps) {
+      if (s.isParallel()) {
+        out.addAll(flatten(s.parallel()));
+      } else {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  private static void read(Map<String, Object> with, List<String> names, List<String> buckets,
+      Definition d) {
+    if (with == null) {
+      return;
+    }
+    for (Map.Entry<String, Object> e : with.entrySet()) {
+      if (!(e.getValue() instanceof String v)) {
+        if (e.getValue() instanceof Map<?, ?> nested && e.getKey().equals("parameters")) {
+          Object b = nested.get("BucketName");
+          if (b instanceof String bs) {
+            buckets.add(literalPrefix(bs, d));
+          }
+        }
+        continue;
+      }
+      if (NAME_FIELDS.contains(e.getKey())) {
+        names.add(literalPrefix(v, d));
+      } else if (e.getKey().equals("bucketName") && !v.startsWith("${steps.")) {
+        buckets.add(literalPrefix(v, d));
+      }
+    }
+  }
+
+  /** The text before the first expression, parameters replaced by their defaults. */
+  static String literalPrefix(String value, Definition d) {
+    Matcher m = PARAM.matcher(value);
+    StringBuilder sb = new StringBuilder();
+    while (m.find()) {
+      ParameterDef p = d.parameters() == null ? null : d.parameters().get(m.group(1));
+      Object def = p == null ? null : p.defaultValue();
+      m.appendReplacement(sb, Matcher.quoteReplacement(def == null ? "${unknown}" : def.toString()));
+    }
+    m.appendTail(sb);
+    String s = sb.toString();
+    int i = s.indexOf("${");
+    return i < 0 ? s : s.substring(0, i);
+  }
+
+  private static Optional<String> common(List<String> prefixes) {
+    if (prefixes.isEmpty()) {
+      return Optional.empty();
+    }
+    String c = prefixes.get(0);
+    for (String p : prefixes) {
+      int n = 0;
+      while (n < c.length() && n < p.length() && c.charAt(n) == p.charAt(n)) {
+        n++;
+      }
+      c = c.substring(0, n);
+    }
+    return c.isEmpty() ? Optional.empty() : Optional.of(c);
+  }
+}

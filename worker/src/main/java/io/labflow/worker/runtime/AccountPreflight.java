@@ -1,0 +1,32 @@
+package io.labflow.worker.runtime;
+
+import io.labflow.activities.AccountGuard;
+import io.labflow.activities.AwsFailures;
+import io.labflow.workflows.lab.Preflight;
+import io.labflow.workflows.lab.ResolvedLab;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * The account guard as the first preflight check: a lab whose worker is in an account that is not
+ * allowed fails in the resolve activity, before its first step, having called only
+ * {@code sts:GetCallerIdentity}. The guard on the clients refuses the same account on every later
+ * call too, so nothing can bypass it.
+ */
+final class AccountPreflight implements Preflight {
+
+  private final AccountGuard guard;
+
+  AccountPreflight(AccountGuard guard) {
+    this.guard = guard;
+  }
+
+  @Override
+  public void check(String labId, ResolvedLab lab) {
+    try {
+      guard.verify();
+    } catch (SdkException e) {
+      // STS unreachable or throttled: retried like any AWS failure, by the one mapping table.
+      throw AwsFailures.map(e);
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package io.labflow.worker.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labflow.worker.e2e.Labs;
+import io.labflow.worker.e2e.Tools;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code labflow worker-policy} and the account guard line of {@code labflow plan}, offline. */
+class WorkerPolicyCommandTest {
+
+  record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    CommandLine cli = Main.newCommandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return new Run(cli.execute(args), out.toString(), err.toString());
+  }
+
+  private static final String DEFINITIONS = Tools.repoRoot().resolve("definitions").toString();
+
+  private static Set<String> actions(String policy) throws Exception {
+    Set<String> out = new TreeSet<>();
+    for (JsonNode st : new ObjectMapper().readTree(policy).get("Statement")) {
+      st.get("Action").forEach(a -> out.add(a.asText()));
+    }
+    return out;
+  }
+
+  @Test
+  void theWholeLibraryIsTheShippedFile() throws Exception {
+    Run r = run("--definitions", DEFINITIONS, "worker-policy");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).isEqualTo(
+        Files.readString(Tools.repoRoot().resolve("definitions/worker-policy.json")));
+  }
+
+  @Test
+  void theShippedLabNeedsTheWholeLibraryScopedToItsPrefixes() throws Exception {
+    Run lab = run("--definitions", DEFINITIONS, "worker-policy", "--definition",
+        "iam-service-role-lab", "--account", "111122223333", "--region", "eu-west-1");
+    assertThat(lab.code()).as(lab.err()).isZero();
+    assertThat(lab.out()).contains("arn:aws:iam::111122223333:role/labflow-*",
+        "arn:aws:cloudformation:eu-west-1:111122223333:stack/labflow-*/*", "arn:aws:s3:::labflow-*");
+    String library = run("--definitions", DEFINITIONS, "worker-policy").out();
+    // The lab uses every step action; with the nightly sweep it needs the whole library.
+    assertThat(actions(lab.out())).isEqualTo(actions(library));
+  }
+
+  @Test
+  void anIamOnlyDefinitionGetsNoCloudFormationNorEc2OutsideTheSweep() throws Exception {
+    Run r = run("worker-policy", "--definition", Labs.file("iam-mini").toString(),
+        "--name-prefix", "lab-");
+    assertThat(r.code()).as(r.err()).isZero();
+    Set<String> actions = actions(r.out());
+    assertThat(actions).contains("iam:CreateRole", "iam:CreatePolicyVersion", "iam:AttachRolePolicy")
+        .doesNotContain("cloudformation:CreateStack", "ec2:RunInstances", "sts:AssumeRole",
+            "ec2:AssociateIamInstanceProfile");
+    assertThat(r.out()).contains("arn:aws:iam::*:role/lab-*");
+  }
+
+  @Test
+  void aDefinitionWithoutALiteralNamePrefixAsksForOne() {
+    Run r = run("worker-policy", "--definition", Labs.file("iam-mini").toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("share no literal prefix; give --name-prefix");
+  }
+
+  @Test
+  void explainListsEveryActionOnStarWithItsReason() {
+    Run r = run("--definitions", DEFINITIONS, "worker-policy", "--explain");
+    assertThat(r.code()).isZero();
+    assertThat(r.out().lines()).allSatisfy(l -> assertThat(l).matches("[a-z0-9]+:[A-Za-z]+: .{20,}"));
+    assertThat(r.out()).contains("cloudformation:DescribeStacks: the lab inventory describes every stack",
+        "ec2:RunInstances: CloudFormation creates and deletes");
+  }
+
+  @Test
+  void planShowsWhichAccountsAreAllowed() {
+    Run r = run("plan", Labs.file("iam-mini").toString(), "--lab-id", "lab-042");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("Account guard: AWS accounts allowed: ")
+        .contains("the worker checks its own before the first step.");
+  }
+}

@@ -1,0 +1,222 @@
+package io.labflow.worker.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labflow.activities.AccountGuard;
+import io.labflow.activities.AccountPolicy;
+import io.labflow.activities.AwsClients;
+import io.labflow.activities.IamActivities;
+import io.labflow.activities.LabInventoryActivities;
+import io.labflow.activities.StepLibrary;
+import io.labflow.activities.WorkerPermissions;
+import io.labflow.activities.model.CreateRoleInput;
+import io.labflow.activities.model.DeleteLabResourcesOutput;
+import io.labflow.activities.model.DeleteRoleInput;
+import io.labflow.activities.model.LabInput;
+import io.labflow.activities.testing.Lab;
+import io.labflow.activities.testing.MotoServer;
+import io.labflow.workflows.catalog.ActionCatalog;
+import io.labflow.workflows.definition.DefinitionActivitiesImpl;
+import io.labflow.workflows.definition.DefinitionLoader;
+import io.labflow.workflows.interpreter.LabWorkflowImpl;
+import io.labflow.workflows.lab.LabRequest;
+import io.labflow.workflows.lab.LabResult;
+import io.labflow.workflows.lab.LabSearchAttributes;
+import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.LabStatus;
+import io.labflow.workflows.lab.LabWorkflow;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.RetryOptions;
+import io.temporal.testing.TestActivityEnvironment;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.iam.model.Tag;
+
+/**
+ * The worker policy's table is complete: every AWS operation the worker's credentials really make
+ * during a whole lab on moto (provision, verify, switch, verify, teardown of a lab whose bucket
+ * holds an object, the account guard's preflight, then the nightly reset's sweep of strays that
+ * exercise every delete path, and the adoption of a role whose trust changed) is in {@link
+ * WorkerPermissions}, under the step action that made it; and the table has nothing the run did not
+ * call except the two operations that need what moto cannot give.
+ */
+@ExtendWith(MotoServer.class)
+class WorkerPolicyOnMotoTest {
+
+  static final String LAB = "lab-077";
+  static final String PREFIX = "labflow-" + LAB;
+
+  /** Table operations this run cannot make, and why. */
+  static final Map<String, String> NOT_ON_THIS_RUN = Map.of(
+      "Iam.SimulatePrincipalPolicy", "moto has no policy simulator (SimulateAccessTest scripts it)",
+      "Ec2.ReplaceIamInstanceProfileAssociation",
+      "only when the lab instance already holds another profile (Ec2ActivitiesTest)",
+      "CloudFormation.DescribeStackEvents", "only to explain a failed stack (StackFailureTest)");
+
+  final WorkerCalls calls = new WorkerCalls();
+  AwsClients clients;
+  TestWorkflowEnvironment env;
+  TestActivityEnvironment activities;
+
+  @AfterEach
+  void close() {
+    if (activities != null) {
+      activities.close();
+    }
+    if (env != null) {
+      env.close();
+    }
+    if (clients != null) {
+      clients.close();
+    }
+  }
+
+  @Test
+  void everyOperationTheWorkerMakesIsInThePolicyTableUnderTheActionThatMakesIt() throws Exception {
+    String admin = MotoServer.enforceIamWithAdmin();
+    String workerKey = System.getProperty("aws.accessKeyId");
+    AccountGuard guard = new AccountGuard(AccountPolicy.fromEnvironment());
+    clients = AwsClients.fromEnvironment(
+        AwsClients.Settings.defaults().withInterceptors(List.of(guard, calls)));
+    guard.bind(clients.sts(), clients.iam());
+    WorkflowClient client = startWorker(guard);
+
+    // Provision, verify, switch, verify; an object in the bucket makes the teardown empty it.
+    LabWorkflow lab = client.newWorkflowStub(LabWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(LAB).setTaskQueue("labflow").build());
+    WorkflowClient.start(lab::run, new LabRequest("iam-service-role-lab", "read-only", LAB,
+        Map.of("verifyMethod", "probe", "trustedPrincipalArn", admin, "verifyBudgetSeconds", 20), null));
+    LabStatus live = LabOnMoto.awaitStatus(lab, s -> s.state() == LabState.LIVE
+        || s.state() == LabState.ROLLED_BACK || s.state() == LabState.FAILED);
+    assertThat(live.state()).as("last error: %s", live.lastError()).isEqualTo(LabState.LIVE);
+    assertThat(lab.switchVariant("read-write").state()).isEqualTo(LabState.LIVE);
+    String bucket = (String) LabOnMoto.step(live, "create-stack").outputs().get("bucketName");
+    clients.s3().putObject(b -> b.bucket(bucket).key("left-behind.txt"), RequestBody.fromString("x"));
+    assertThat(lab.teardown().state()).isEqualTo(LabState.TORN_DOWN);
+    assertThat(WorkflowStub.fromTyped(lab).getResult(LabResult.class).state())
+        .isEqualTo(LabState.TORN_DOWN);
+
+    // The nightly reset's sweep over strays that carry the lab tag.
+    strays();
+    DeleteLabResourcesOutput swept = activity(LabInventoryActivities.class)
+        .deleteLabResources(new LabInput(LAB));
+    assertThat(swept.remaining().noneTagged()).as("remaining: %s", swept.remaining()).isTrue();
+    assertThat(swept.deleted().roles()).contains(PREFIX + "-stray");
+    assertThat(swept.deleted().buckets()).contains(PREFIX + "-stray");
+    // Adopting a role whose trust policy differs rewrites it.
+    IamActivities iam = activity(IamActivities.class);
+    iam.createRole(new CreateRoleInput(LAB, PREFIX + "-again", null, null, null, null));
+    assertThat(iam.createRole(new CreateRoleInput(LAB, PREFIX + "-again", null, admin, null, null))
+        .adopted()).isTrue();
+    iam.deleteRole(new DeleteRoleInput(LAB, PREFIX + "-again"));
+
+    List<WorkerCalls.Call> made = calls.signedBy(workerKey);
+    Map<String, Set<String>> byOperation = new TreeMap<>();
+    for (WorkerCalls.Call c : made) {
+      if (!c.activityType().equals("(test)")) {
+        byOperation.computeIfAbsent(c.operation(), k -> new TreeSet<>()).add(c.activityType());
+      }
+    }
+    System.out.printf("worker's own AWS requests on the whole lab and sweep: %d, %d operations%n",
+        made.size(), byOperation.size());
+    for (var e : byOperation.entrySet()) {
+      var row = WorkerPermissions.operation(e.getKey());
+      assertThat(row).as("activities %s called %s with the worker's credentials, but"
+          + " WorkerPermissions.OPERATIONS does not grant it: add it with its IAM actions",
+          e.getValue(), e.getKey()).isPresent();
+      for (String activity : e.getValue()) {
+        assertThat(row.get().usedBy().contains(activity)
+            || row.get().usedBy().contains(WorkerPermissions.EVERY_RUN))
+            .as("%s calls %s, but WorkerPermissions lists it as used by %s only: add %s",
+                activity, e.getKey(), row.get().usedBy(), activity)
+            .isTrue();
+      }
+    }
+    Set<String> uncalled = new TreeSet<>();
+    WorkerPermissions.operations().forEach(o -> uncalled.add(o.name()));
+    uncalled.removeAll(byOperation.keySet());
+    assertThat(uncalled).as("table operations this run never made").isEqualTo(NOT_ON_THIS_RUN.keySet());
+    assertThat(byOperation).containsKeys("Sts.GetCallerIdentity", "Iam.ListAccountAliases",
+        "S3.DeleteObjects", "Iam.DetachUserPolicy", "Iam.DetachGroupPolicy",
+        "Iam.DeletePolicyVersion", "Iam.DeleteRolePolicy", "Iam.UpdateAssumeRolePolicy");
+    // The probe's own requests were signed by the role's temporary key, not the worker's.
+    assertThat(calls.all()).anySatisfy(c -> {
+      assertThat(c.operation()).isEqualTo("S3.ListObjectsV2");
+      assertThat(c.accessKeyId()).isNotEqualTo(workerKey);
+    });
+  }
+
+  /**
+   * A role with an inline policy in a profile, a two-version policy on a user and a group, and a
+   * bucket outside any stack.
+   */
+  private void strays() {
+    clients.s3().createBucket(b -> b.bucket(PREFIX + "-stray"));
+    clients.s3().putBucketTagging(b -> b.bucket(PREFIX + "-stray").tagging(t -> t.tagSet(
+        software.amazon.awssdk.services.s3.model.Tag.builder().key("labflow:lab").value(LAB).build())));
+    var tag = Tag.builder().key("labflow:lab").value(LAB).build();
+    var iam = clients.iam();
+    iam.createRole(b -> b.roleName(PREFIX + "-stray").tags(tag).assumeRolePolicyDocument(
+        "{\"Version\":\"2012-10-17\",\"Statement\":[]}"));
+    iam.putRolePolicy(b -> b.roleName(PREFIX + "-stray").policyName("inline")
+        .policyDocument(doc("s3:GetObject")));
+    iam.createInstanceProfile(b -> b.instanceProfileName(PREFIX + "-stray").tags(tag));
+    iam.addRoleToInstanceProfile(b -> b.instanceProfileName(PREFIX + "-stray").roleName(PREFIX + "-stray"));
+    String arn = iam.createPolicy(b -> b.policyName(PREFIX + "-stray").tags(tag)
+        .policyDocument(doc("s3:GetObject"))).policy().arn();
+    iam.createPolicyVersion(b -> b.policyArn(arn).policyDocument(doc("s3:PutObject")).setAsDefault(true));
+    iam.createUser(b -> b.userName("someone"));
+    iam.attachUserPolicy(b -> b.userName("someone").policyArn(arn));
+    iam.createGroup(b -> b.groupName("some-group"));
+    iam.attachGroupPolicy(b -> b.groupName("some-group").policyArn(arn));
+  }
+
+  private static String doc(String action) {
+    return "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"" + action
+        + "\",\"Resource\":\"*\"}]}";
+  }
+
+  private <T> T activity(Class<T> type) {
+    if (activities == null) {
+      activities = TestActivityEnvironment.newInstance();
+      activities.registerActivitiesImplementations(
+          StepLibrary.implementations(clients, Lab.definitionsDir()).toArray());
+    }
+    return activities.newActivityStub(type, ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(3))
+        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
+  }
+
+  private WorkflowClient startWorker(AccountGuard guard) {
+    env = TestWorkflowEnvironment.newInstance();
+    for (var key : List.of(LabSearchAttributes.LAB_ID, LabSearchAttributes.DEFINITION,
+        LabSearchAttributes.VARIANT, LabSearchAttributes.STATE)) {
+      env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    }
+    Worker worker = env.newWorker("labflow");
+    worker.registerWorkflowImplementationTypes(LabWorkflowImpl.class);
+    ActionCatalog catalog = ActionCatalog.fromActivityInterfaces(
+        StepLibrary.activityInterfaces().toArray(Class[]::new));
+    worker.registerActivitiesImplementations(new DefinitionActivitiesImpl(
+        new DirectoryDefinitionSource(Lab.definitionsDir()), new DefinitionLoader(catalog),
+        (labId, resolved) -> guard.verify()));
+    worker.registerActivitiesImplementations(
+        StepLibrary.implementations(clients, Lab.definitionsDir()).toArray());
+    env.start();
+    return env.getWorkflowClient();
+  }
+}
