@@ -80,6 +80,15 @@ public enum PolicyScope {
       return resourceTag();
     }
   },
+  /**
+   * EC2 resources the sweep deletes outside a stack (leftovers of a half-deleted stack): any id,
+   * but only while it carries the lab tag.
+   */
+  LAB_TAGGED_EC2("DeleteLabTaggedEc2Resources", "arn:aws:ec2:{region}:{account}:*/*") {
+    @Override Map<String, Map<String, Object>> condition(Names n) {
+      return resourceTag();
+    }
+  },
   BUCKET("LabBuckets", "arn:aws:s3:::{bucket}*"),
   OBJECTS("LabBucketObjects", "arn:aws:s3:::{bucket}*/*"),
   /** What CloudFormation creates in a lab bucket with the worker's credentials. */

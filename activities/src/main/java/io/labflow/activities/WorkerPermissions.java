@@ -4,6 +4,7 @@ import static io.labflow.activities.PolicyScope.ANY;
 import static io.labflow.activities.PolicyScope.BUCKET;
 import static io.labflow.activities.PolicyScope.DETACH_LAB_POLICIES;
 import static io.labflow.activities.PolicyScope.LAB_INSTANCE;
+import static io.labflow.activities.PolicyScope.LAB_TAGGED_EC2;
 import static io.labflow.activities.PolicyScope.OBJECTS;
 import static io.labflow.activities.PolicyScope.PASS_ROLE_TO_EC2;
 import static io.labflow.activities.PolicyScope.POLICY;
@@ -135,6 +136,33 @@ public final class WorkerPermissions {
           op("Iam.ListInstanceProfiles", "ListLabResources DeleteLabResources",
               any("iam:ListInstanceProfiles", LIST_ALL)),
           op("Ec2.DescribeVpcs", "ListLabResources DeleteLabResources", any("ec2:DescribeVpcs", DESCRIBE)),
+          op("Ec2.DescribeSubnets", "ListLabResources DeleteLabResources",
+              any("ec2:DescribeSubnets", DESCRIBE)),
+          op("Ec2.DescribeInternetGateways", "ListLabResources DeleteLabResources",
+              any("ec2:DescribeInternetGateways", DESCRIBE)),
+          op("Ec2.DescribeRouteTables", "ListLabResources DeleteLabResources",
+              any("ec2:DescribeRouteTables", DESCRIBE)),
+          op("Ec2.DescribeSecurityGroups", "ListLabResources DeleteLabResources",
+              any("ec2:DescribeSecurityGroups", DESCRIBE)),
+          op("Ec2.DescribeNetworkInterfaces", "ListLabResources DeleteLabResources",
+              any("ec2:DescribeNetworkInterfaces", DESCRIBE)),
+          op("CloudFormation.ListStacks", "ListLabResources DeleteLabResources",
+              any("cloudformation:ListStacks", "ListStacks has no resource type; the inventory reads"
+                  + " the summaries to find the lab's stacks by name, then describes each by name")),
+          // The sweep: a half-deleted stack's tagged EC2 leftovers, in dependency order.
+          op("Ec2.TerminateInstances", "DeleteLabResources", g("ec2:TerminateInstances", LAB_TAGGED_EC2)),
+          op("Ec2.DeleteNetworkInterface", "DeleteLabResources",
+              g("ec2:DeleteNetworkInterface", LAB_TAGGED_EC2)),
+          op("Ec2.DisassociateRouteTable", "DeleteLabResources",
+              g("ec2:DisassociateRouteTable", LAB_TAGGED_EC2)),
+          op("Ec2.DeleteRouteTable", "DeleteLabResources", g("ec2:DeleteRouteTable", LAB_TAGGED_EC2)),
+          op("Ec2.DetachInternetGateway", "DeleteLabResources",
+              g("ec2:DetachInternetGateway", LAB_TAGGED_EC2)),
+          op("Ec2.DeleteInternetGateway", "DeleteLabResources",
+              g("ec2:DeleteInternetGateway", LAB_TAGGED_EC2)),
+          op("Ec2.DeleteSecurityGroup", "DeleteLabResources", g("ec2:DeleteSecurityGroup", LAB_TAGGED_EC2)),
+          op("Ec2.DeleteSubnet", "DeleteLabResources", g("ec2:DeleteSubnet", LAB_TAGGED_EC2)),
+          op("Ec2.DeleteVpc", "DeleteLabResources", g("ec2:DeleteVpc", LAB_TAGGED_EC2)),
           op("S3.ListBuckets", "ListLabResources DeleteLabResources",
               any("s3:ListAllMyBuckets", "ListBuckets (s3:ListAllMyBuckets) has no resource type")),
           // EC2: the instance profile on the lab's instance.

@@ -56,6 +56,9 @@ public final class WorkerPolicy {
     // anyway is not repeated.
     dropGranted(byScope, PolicyScope.STACK_EC2, PolicyScope.ANY);
     dropGranted(byScope, PolicyScope.STACK_BUCKET, PolicyScope.BUCKET);
+    // The stack's EC2 resources carry the stack's lab tag, so CloudFormation's deletes of them are
+    // covered by the sweep's tag-bound statement; only what carries no tag (routes) stays.
+    dropGranted(byScope, PolicyScope.STACK_EC2, PolicyScope.LAB_TAGGED_EC2);
     ObjectNode doc = JSON.createObjectNode();
     doc.put("Version", "2012-10-17");
     ArrayNode statements = doc.putArray("Statement");
@@ -137,8 +140,12 @@ public final class WorkerPolicy {
     for (Operation op : WorkerPermissions.operations()) {
       op.grants().stream().filter(g -> g.scope().unscoped()).forEach(g -> out.put(g.action(), g.reason()));
     }
+    Set<String> tagBound = new TreeSet<>();
+    WorkerPermissions.operations().forEach(op -> op.grants().stream()
+        .filter(g -> g.scope() == PolicyScope.LAB_TAGGED_EC2).forEach(g -> tagBound.add(g.action())));
     WorkerPermissions.STACK_RESOURCES.values().forEach(gs -> gs.stream()
-        .filter(g -> g.scope().unscoped()).forEach(g -> out.putIfAbsent(g.action(), g.reason())));
+        .filter(g -> g.scope().unscoped() && !tagBound.contains(g.action()))
+        .forEach(g -> out.putIfAbsent(g.action(), g.reason())));
     return out;
   }
 }

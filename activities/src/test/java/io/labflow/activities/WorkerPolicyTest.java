@@ -99,7 +99,7 @@ class WorkerPolicyTest {
     assertThat(exceptions).allSatisfy((a, why) -> assertThat(why).isNotBlank());
     assertThat(exceptions.keySet()).allSatisfy(a -> assertThat(a)
         .matches("sts:GetCallerIdentity|iam:List(AccountAliases|Roles|Policies|InstanceProfiles)"
-            + "|s3:ListAllMyBuckets|cloudformation:DescribeStacks|ec2:.*"));
+            + "|s3:ListAllMyBuckets|cloudformation:(DescribeStacks|ListStacks)|ec2:.*"));
   }
 
   @Test
@@ -121,8 +121,11 @@ class WorkerPolicyTest {
             && !a.equals("iam:DetachRolePolicy")) {
           assertThat(condition).as(a).contains("\"aws:ResourceTag/labflow:lab\":\"false\"");
         }
-        if (a.startsWith("ec2:") && !a.contains("IamInstanceProfile") && !a.equals("ec2:DescribeInstances")
-            && !a.equals("ec2:DescribeVpcs") && !a.equals("ec2:DescribeIamInstanceProfileAssociations")) {
+        if (st.get("Sid").asText().equals(PolicyScope.LAB_TAGGED_EC2.sid())) {
+          assertThat(a).as("the sweep's EC2 statement only deletes").matches(
+              "ec2:(Terminate|Delete|Disassociate|Detach)[A-Za-z]+");
+          assertThat(condition).as(a).contains("\"aws:ResourceTag/labflow:lab\":\"false\"");
+        } else if (a.startsWith("ec2:") && !a.contains("IamInstanceProfile") && !a.startsWith("ec2:Describe")) {
           assertThat(condition).as("%s only through CloudFormation", a)
               .contains("\"aws:CalledVia\":\"cloudformation.amazonaws.com\"");
         }
