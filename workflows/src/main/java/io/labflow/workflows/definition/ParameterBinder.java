@@ -127,6 +127,15 @@ public final class ParameterBinder {
                     + "'"));
         continue;
       }
+      if (coerced instanceof String s) {
+        var formatProblem = ParameterFormats.problem(def, s);
+        if (formatProblem.isPresent()) {
+          errors.add(
+              new Diagnostic(
+                  source, 0, 0, path, "parameter '" + name + "' value " + formatProblem.get()));
+          continue;
+        }
+      }
       bound.put(name, coerced);
     }
     return new BindResult(chosen, Collections.unmodifiableMap(bound), errors);
