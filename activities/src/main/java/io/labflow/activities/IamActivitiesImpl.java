@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.sts.StsClient;
 public final class IamActivitiesImpl implements IamActivities {
 
   private static final Logger log = LoggerFactory.getLogger(IamActivitiesImpl.class);
-  static final String DEFAULT_SERVICE_PRINCIPAL = "ec2.amazonaws.com";
+  public static final String DEFAULT_SERVICE_PRINCIPAL = "ec2.amazonaws.com";
   private static final int MAX_POLICY_VERSIONS = 5;
 
   private final IamClient iam;

@@ -5,7 +5,8 @@ import jakarta.annotation.Nullable;
 /** Input of CreateRole. {@code trustedPrincipalArn} optionally lets one more AWS principal (for example the labflow worker's own role, needed for probe verification) assume the role. */
 public record CreateRoleInput(
     String labId,
-    String roleName,
+    @Limit(what = "IAM role name", max = 64, pattern = "[A-Za-z0-9+=,.@_-]+", rule = "letters, digits and +=,.@_-")
+        String roleName,
     @Nullable String servicePrincipal,
     @Nullable String trustedPrincipalArn,
     @Nullable String path,

@@ -65,7 +65,9 @@ public final class LabWorker implements AutoCloseable {
     Engine.registerLabWorkflow(worker);
     worker.registerWorkflowImplementationTypes(LabResetWorkflowImpl.class);
     List<Object> activities = new ArrayList<>();
-    activities.add(Engine.definitionActivities(new DirectoryDefinitionSource(settings.definitionsDir())));
+    activities.add(Engine.definitionActivities(new DirectoryDefinitionSource(settings.definitionsDir()),
+        io.labflow.workflows.lab.Preflight.all(List.of(
+            Engine.principalAccounts(aws)))));
     activities.add(new ResetActivitiesImpl(connection.client(), settings.taskQueue()));
     activities.addAll(Engine.stepActivities(aws, settings.definitionsDir()));
     worker.registerActivitiesImplementations(activities.toArray());

@@ -3,6 +3,7 @@ package io.labflow.workflows.definition;
 import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.catalog.ActionSpec;
 import io.labflow.workflows.catalog.FieldSpec;
+import io.labflow.workflows.catalog.NameLimits;
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.model.Compensation;
@@ -741,7 +742,10 @@ final class DefinitionReader {
               + "' "
               + problem
               + (value instanceof Number && field.type().equals("string") ? "; quote it" : ""));
+      return;
     }
+    NameLimits.literalProblem(field, value)
+        .ifPresent(p -> error(node, path, p + " (action '" + action.name() + "')"));
   }
 
   // ---------------------------------------------------------------- ids and references

@@ -1,0 +1,36 @@
+package io.labflow.workflows.catalog;
+
+import io.labflow.workflows.input.InputLimits;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The limits of a name an action creates, as the step library declares them on its input field.
+ *
+ * @param what what the value is, for messages ("S3 bucket name")
+ * @param min the shortest allowed length
+ * @param max the longest allowed length
+ * @param pattern a regular expression the whole value must match; null for none
+ * @param rule the pattern in words
+ * @param key for a map field, the key the limit applies to; null for the field itself
+ */
+public record FieldLimit(String what, int min, int max, String pattern, String rule, String key) {
+
+  /** Why the value breaks the limit, or empty. */
+  public Optional<String> problem(String value) {
+    if (value.length() < min || value.length() > max) {
+      return Optional.of(
+          what
+              + " "
+              + InputLimits.quote(value)
+              + " is "
+              + value.length()
+              + " characters long; the limit is "
+              + (min > 1 ? min + " to " + max + " characters" : max + " characters"));
+    }
+    if (pattern != null && !Pattern.compile(pattern).matcher(value).matches()) {
+      return Optional.of(what + " " + InputLimits.quote(value) + " must hold only " + rule);
+    }
+    return Optional.empty();
+  }
+}
