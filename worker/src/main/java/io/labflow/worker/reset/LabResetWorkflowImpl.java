@@ -47,11 +47,8 @@ public class LabResetWorkflowImpl implements LabResetWorkflow {
               .build());
 
   @Override
-  public ResetResult reset(ResetRequest request) {
-    if (request == null || request.labId() == null || request.definition() == null) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "a reset needs labId and definition, got " + request, "InvalidRequest");
-    }
+  public ResetResult reset(Object input) {
+    ResetRequest request = ResetRequestParser.parse(input);
     String labId = request.labId();
     ResetActivities.TeardownOutcome old = waiting.tearDownOpenRun(new ResetActivities.LabRef(labId));
     String cleanup;

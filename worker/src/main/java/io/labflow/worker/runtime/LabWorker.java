@@ -58,7 +58,8 @@ public final class LabWorker implements AutoCloseable {
     this.connection = TemporalConnection.open(b -> b.setMetricsScope(metricsScope));
     this.factory = WorkerFactory.newInstance(connection.client(),
         WorkerFactoryOptions.newBuilder()
-            .setWorkerInterceptors(new MdcWorkerInterceptor(), new BoundedFailureInterceptor())
+            .setWorkerInterceptors(new MdcWorkerInterceptor(), new BoundedFailureInterceptor(),
+                new BoundedOutputInterceptor())
             .build());
     this.aws = Engine.awsClients(List.of(new AwsCallCounter(registry)));
     Worker worker = factory.newWorker(settings.taskQueue());
