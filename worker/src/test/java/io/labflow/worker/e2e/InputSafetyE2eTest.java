@@ -55,7 +55,7 @@ class InputSafetyE2eTest {
   private static Iam iam;
 
   @BeforeAll
-  static void startWorker(LocalStack.Stack s) {
+  static void startWorker(LocalStack.Stack s) throws InterruptedException {
     stack = s;
     metricsPort = LocalStack.Stack.freePort();
     worker = s.startWorker("worker-input", QUEUE, metricsPort).awaitLog("polling", Duration.ofSeconds(60));
