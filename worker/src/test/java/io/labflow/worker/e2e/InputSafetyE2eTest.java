@@ -160,6 +160,15 @@ class InputSafetyE2eTest {
     bad.add(new Bad("bad-role-literal", "{\"definition\":\"x\",\"definitionYaml\":\"name: x\\nsteps:\\n  - id: a\\n"
         + "    action: CreateRole\\n    with:\\n      labId: ${lab.labId}\\n      roleName: " + "r".repeat(70) + "\\n\"}",
         "IAM role name 'rrrr"));
+    // The reset workflow's input follows the same rules.
+    bad.add(new Bad("reset-bad-string", "\"lab-1\"", "a reset request must be a JSON object"));
+    bad.add(new Bad("reset-bad-typo", "{\"labID\":\"lab-1\",\"definition\":\"iam-mini\"}",
+        "unknown field 'labID'; did you mean 'labId'?"));
+    bad.add(new Bad("reset-bad-params", "{\"labId\":\"lab-1\",\"definition\":\"iam-mini\",\"parameters\":[]}",
+        "parameters must be a JSON object"));
+    bad.add(new Bad("reset-bad-labid", "{\"labId\":\"Lab 1\",\"definition\":\"iam-mini\"}",
+        "must be lowercase letters, digits and dashes"));
+    bad.add(new Bad("reset-bad-missing", "{}", "request: labId: labId is required"));
     return bad;
   }
 
@@ -183,7 +192,8 @@ class InputSafetyE2eTest {
     WorkflowClient client = stack.client();
     Map<String, WorkflowStub> stubs = new LinkedHashMap<>();
     for (Bad b : inputs) {
-      WorkflowStub stub = client.newUntypedWorkflowStub(LabWorkflow.TYPE,
+      String type = b.workflowId().startsWith("reset-") ? "LabResetWorkflow" : LabWorkflow.TYPE;
+      WorkflowStub stub = client.newUntypedWorkflowStub(type,
           WorkflowOptions.newBuilder().setWorkflowId(b.workflowId()).setTaskQueue(QUEUE).build());
       JsonNode input = JSON.readTree(b.json());
       stub.start(input);

@@ -120,9 +120,9 @@ public final class ParameterBinder {
                 path,
                 "parameter '"
                     + name
-                    + "' value '"
-                    + s
-                    + "' does not match pattern '"
+                    + "' value "
+                    + io.labflow.workflows.input.InputLimits.quote(s)
+                    + " does not match pattern '"
                     + def.pattern()
                     + "'"));
         continue;
