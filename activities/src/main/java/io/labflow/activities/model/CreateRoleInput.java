@@ -8,6 +8,7 @@ public record CreateRoleInput(
     @Limit(what = "IAM role name", max = 64, pattern = "[A-Za-z0-9+=,.@_-]+", rule = "letters, digits and +=,.@_-")
         String roleName,
     @Nullable String servicePrincipal,
-    @Nullable String trustedPrincipalArn,
+    @Nullable @Limit(what = "trusted principal ARN", max = 2048, format = "arn")
+        String trustedPrincipalArn,
     @Nullable String path,
     @Nullable String description) {}

@@ -31,4 +31,7 @@ public @interface Limit {
 
   /** For a map field: the key whose value the limit applies to; empty for the field itself. */
   String key() default "";
+
+  /** {@code arn}: the value must be the ARN of one IAM role or user; empty for no format. */
+  String format() default "";
 }

@@ -73,16 +73,36 @@ class InputSafetyOfflineTest {
   }
 
   @Test
-  void planFlagsAPrincipalBroaderThanTheDefinitionsOwn(@TempDir Path dir) throws IOException {
-    String text =
-        Files.readString(LAB)
-            .replace("trustedPrincipalArn: ${params.trustedPrincipalArn}",
-                "trustedPrincipalArn: \"arn:aws:iam::123456789012:root\"");
+  void planFlagsAPrincipalFromAnUncheckedParameterAndTheRoleFieldStillRefusesWildcards(
+      @TempDir Path dir) throws IOException {
+    String text = Files.readString(LAB).replace("    format: arn\n    arnTypes: [role, user]\n", "");
     Path file = dir.resolve("iam-service-role-lab.yaml");
     Files.writeString(file, text);
     Run r = run("plan", file.toString(), "--lab-id", "lab-1");
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).contains("! BROADER: AWS principal 'arn:aws:iam::123456789012:root' names an account root");
+    assertThat(r.out())
+        .contains("! UNCHECKED: trustedPrincipalArn comes from parameter 'trustedPrincipalArn',"
+            + " which does not declare format: arn");
+    // The action's own field declares format arn: the value is checked even so.
+    Run star = run("plan", file.toString(), "--lab-id", "lab-1", "-p", "trustedPrincipalArn=*");
+    assertThat(star.code()).isEqualTo(1);
+    assertThat(star.err())
+        .contains("step 'create-role' (CreateRole): field 'trustedPrincipalArn': trusted principal ARN '*'"
+            + " contains a wildcard");
+    Run root = run("plan", file.toString(), "--lab-id", "lab-1", "-p",
+        "trustedPrincipalArn=arn:aws:iam::123456789012:root");
+    assertThat(root.err()).contains("names an account root, which this parameter does not allow");
+  }
+
+  @Test
+  void validateRejectsALiteralWildcardPrincipal(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("lab.yaml");
+    Files.writeString(file, Files.readString(LAB).replace(
+        "trustedPrincipalArn: ${params.trustedPrincipalArn}", "trustedPrincipalArn: \"*\""));
+    Run r = run("validate", file.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).contains("steps[1].with.trustedPrincipalArn: field 'trustedPrincipalArn':"
+        + " trusted principal ARN '*' contains a wildcard");
   }
 
   @Test

@@ -301,6 +301,21 @@ class InputSafetyE2eTest {
     assertThat(after.variant()).isEqualTo("read-only");
     assertThat(after.steps()).isEqualTo(live.steps());
 
+    // Wrong update and signal arguments are rejected with a sentence, never a workflow task failure.
+    WorkflowStub untyped = WorkflowStub.fromTyped(dupA);
+    assertThat(updateError(untyped, "switchVariant", List.of("read-write")))
+        .contains("the variant must be a string (a variant's name), got a list");
+    assertThat(updateError(untyped, "switchVariant", "read-wrte"))
+        .contains("unknown variant 'read-wrte'");
+    assertThat(updateError(untyped, "resume", "RETYR"))
+        .contains("unknown decision 'RETYR'; did you mean 'RETRY'?");
+    assertThat(updateError(untyped, "resume", Map.of("decision", "RETRY")))
+        .contains("the decision must be a string");
+    untyped.signal("decide", List.of(1, 2));
+    assertThat(dupA.status().state()).isEqualTo(LabState.LIVE);
+    assertThat(history("dup-a"))
+        .noneMatch(ev -> ev.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED);
+
     // And dup-a still works: its own switch and teardown succeed.
     assertThat(dupA.switchVariant("read-write").state()).isEqualTo(LabState.LIVE);
     assertThat(dupA.teardown().state()).isEqualTo(LabState.TORN_DOWN);
@@ -327,6 +342,20 @@ class InputSafetyE2eTest {
       return String.valueOf(e.getCause() instanceof ApplicationFailure af ? af.getOriginalMessage() : e.getCause());
     }
     throw new AssertionError(workflowId + " completed");
+  }
+
+  /** The message with which the update's validator rejected these arguments. */
+  private static String updateError(WorkflowStub stub, String update, Object argument) {
+    try {
+      stub.update(update, LabStatus.class, argument);
+    } catch (RuntimeException e) {
+      Throwable t = e;
+      while (t.getCause() != null) {
+        t = t.getCause();
+      }
+      return t instanceof ApplicationFailure af ? af.getOriginalMessage() : String.valueOf(t.getMessage());
+    }
+    throw new AssertionError(update + " accepted " + argument);
   }
 
   private static LabStatus awaitState(LabWorkflow lab, LabState state) throws InterruptedException {

@@ -101,10 +101,20 @@ public final class ActionCatalog {
             (Integer) attribute(a, "max"),
             pattern.isEmpty() ? null : pattern,
             (String) attribute(a, "rule"),
-            key.isEmpty() ? null : key);
+            key.isEmpty() ? null : key,
+            format(a));
       }
     }
     return null;
+  }
+
+  private static String format(Annotation a) {
+    try {
+      String f = (String) a.annotationType().getMethod("format").invoke(a);
+      return f.isEmpty() ? null : f;
+    } catch (ReflectiveOperationException noFormat) {
+      return null;
+    }
   }
 
   private static Object attribute(Annotation a, String name) {
