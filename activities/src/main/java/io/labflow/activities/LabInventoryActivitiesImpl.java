@@ -136,13 +136,19 @@ public final class LabInventoryActivitiesImpl implements LabInventoryActivities 
         .flatMap(r -> r.instances().stream())
         .toList()) {
       String state = i.state().nameAsString();
-      if (!"terminated".equals(state) && !"shutting-down".equals(state)) {
+      // The tag filter finds the lab id in every namespace; only this namespace's are the lab's.
+      if (!"terminated".equals(state) && !"shutting-down".equals(state)
+          && Tags.owned(i.tags(), software.amazon.awssdk.services.ec2.model.Tag::key,
+              software.amazon.awssdk.services.ec2.model.Tag::value, labId)) {
         instances.add(i.instanceId());
       }
     }
     List<String> vpcs = new ArrayList<>();
     for (Vpc v : ec2.describeVpcsPaginator(b -> b.filters(tag)).vpcs()) {
-      vpcs.add(v.vpcId());
+      if (Tags.owned(v.tags(), software.amazon.awssdk.services.ec2.model.Tag::key,
+          software.amazon.awssdk.services.ec2.model.Tag::value, labId)) {
+        vpcs.add(v.vpcId());
+      }
     }
     Heartbeats.beat("listing IAM resources of " + labId);
     List<String> roles = new ArrayList<>();
