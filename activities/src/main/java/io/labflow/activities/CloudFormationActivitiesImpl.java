@@ -88,9 +88,7 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
       Optional<Stack> existing = describe(name);
       boolean adopted = false;
       if (existing.isPresent() && !isGone(existing.get())) {
-        if (!owned(existing.get(), labId)) {
-          throw AwsFailures.notOwned("stack " + name, labId);
-        }
+        requireCreatedHere(existing.get(), labId);
         adopted = true;
         log.info("lab {}: adopting stack {} in {}", labId, name, existing.get().stackStatus());
       } else {
@@ -114,7 +112,7 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
                       .templateBody(body)
                       .parameters(params)
                       .capabilities(caps)
-                      .tags(Tag.builder().key(Tags.LAB_TAG).value(labId).build())
+                      .tags(Tags.forCreate(labId, (k, v) -> Tag.builder().key(k).value(v).build()))
                       .clientRequestToken(token(labId, name))
                       .timeoutInMinutes((int) Math.max(1, wait.toMinutes())));
           log.info("lab {}: creating stack {}", labId, name);
@@ -125,9 +123,7 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
             throw e;
           }
           Stack raced = describe(name).orElseThrow(() -> e);
-          if (!owned(raced, labId)) {
-            throw AwsFailures.notOwned("stack " + name, labId);
-          }
+          requireCreatedHere(raced, labId);
           adopted = true;
         }
       }
@@ -325,6 +321,20 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
 
   static boolean owned(Stack s, String labId) {
     return Tags.owned(s.tags(), Tag::key, Tag::value, labId);
+  }
+
+  /** A create adopts only a stack this lab run created; its tags propagate to its resources. */
+  private static void requireCreatedHere(Stack s, String labId) {
+    if (!Tags.createdHere(s.tags(), Tag::key, Tag::value, labId)) {
+      throw AwsFailures.nonRetryable(
+          "stack "
+              + s.stackName()
+              + " exists but was not created by this run of lab "
+              + labId
+              + " (its labflow:lab, labflow:namespace and labflow:run tags say otherwise);"
+              + " labflow does not adopt it",
+          AwsFailures.NOT_OWNED);
+    }
   }
 
   private String readTemplate(String templateFile) {

@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.sts.StsClient;
 public final class IamActivitiesImpl implements IamActivities {
 
   private static final Logger log = LoggerFactory.getLogger(IamActivitiesImpl.class);
-  static final String DEFAULT_SERVICE_PRINCIPAL = "ec2.amazonaws.com";
+  public static final String DEFAULT_SERVICE_PRINCIPAL = "ec2.amazonaws.com";
   private static final int MAX_POLICY_VERSIONS = 5;
 
   private final IamClient iam;
@@ -70,7 +70,7 @@ public final class IamActivitiesImpl implements IamActivities {
                                   .path(Inputs.orDefault(in.path(), "/"))
                                   .description(in.description())
                                   .assumeRolePolicyDocument(trust)
-                                  .tags(labTag(labId)))
+                                  .tags(Tags.forCreate(labId, IamActivitiesImpl::tag)))
                       .role();
               log.info("lab {}: created role {}", labId, name);
               return new RoleOutput(created.roleName(), created.arn(), false);
@@ -85,7 +85,7 @@ public final class IamActivitiesImpl implements IamActivities {
             }
           }
           Role r = existing.get();
-          requireRoleOwned(name, labId);
+          requireCreatedHere(roleTags(name), "role " + name, labId);
           if (r.assumeRolePolicyDocument() == null
               || !PolicyDocuments.sameDocument(r.assumeRolePolicyDocument(), trust)) {
             iam.updateAssumeRolePolicy(b -> b.roleName(name).policyDocument(trust));
@@ -168,7 +168,7 @@ public final class IamActivitiesImpl implements IamActivities {
                               b.policyName(name)
                                   .policyDocument(doc)
                                   .description("labflow lab " + labId)
-                                  .tags(labTag(labId)))
+                                  .tags(Tags.forCreate(labId, IamActivitiesImpl::tag)))
                       .policy();
               log.info("lab {}: created policy {}", labId, name);
               return new PolicyOutput(p.arn(), name, doc, p.defaultVersionId(), false);
@@ -183,7 +183,7 @@ public final class IamActivitiesImpl implements IamActivities {
               }
             }
           }
-          requirePolicyOwned(arn, labId);
+          requireCreatedHere(policyTags(arn), "policy " + arn, labId);
           PolicyVersionOutput v = ensureDefaultDocument(arn, doc, labId);
           return new PolicyOutput(arn, name, doc, v.versionId(), true);
         });
@@ -353,7 +353,7 @@ public final class IamActivitiesImpl implements IamActivities {
                   b ->
                       b.instanceProfileName(name)
                           .path(Inputs.orDefault(in.path(), "/"))
-                          .tags(labTag(labId)));
+                          .tags(Tags.forCreate(labId, IamActivitiesImpl::tag)));
               log.info("lab {}: created instance profile {}", labId, name);
               adopted = false;
             } catch (IamException e) {
@@ -367,8 +367,8 @@ public final class IamActivitiesImpl implements IamActivities {
                   "instance profile " + name + " not visible yet", "NoSuchEntity");
             }
           }
-          if (adopted && !profileOwned(name, labId)) {
-            throw AwsFailures.notOwned("instance profile " + name, labId);
+          if (adopted) {
+            requireCreatedHere(existing.get().tags(), "instance profile " + name, labId);
           }
           InstanceProfile p = existing.get();
           boolean hasRole = false;
@@ -454,19 +454,32 @@ public final class IamActivitiesImpl implements IamActivities {
   }
 
   boolean roleOwned(String name, String labId) {
-    return Tags.owned(
-        iam.listRoleTagsPaginator(b -> b.roleName(name)).tags().stream().toList(),
-        Tag::key,
-        Tag::value,
-        labId);
+    return Tags.owned(roleTags(name), Tag::key, Tag::value, labId);
   }
 
   boolean policyOwned(String arn, String labId) {
-    return Tags.owned(
-        iam.listPolicyTagsPaginator(b -> b.policyArn(arn)).tags().stream().toList(),
-        Tag::key,
-        Tag::value,
-        labId);
+    return Tags.owned(policyTags(arn), Tag::key, Tag::value, labId);
+  }
+
+  private List<Tag> roleTags(String name) {
+    return iam.listRoleTagsPaginator(b -> b.roleName(name)).tags().stream().toList();
+  }
+
+  private List<Tag> policyTags(String arn) {
+    return iam.listPolicyTagsPaginator(b -> b.policyArn(arn)).tags().stream().toList();
+  }
+
+  /** A create adopts only what this lab run created ({@link Ownership#createdBy}). */
+  private static void requireCreatedHere(List<Tag> tags, String what, String labId) {
+    if (!Tags.createdHere(tags, Tag::key, Tag::value, labId)) {
+      throw AwsFailures.nonRetryable(
+          what
+              + " exists but was not created by this run of lab "
+              + labId
+              + " (its labflow:lab, labflow:namespace and labflow:run tags say otherwise);"
+              + " labflow does not adopt it",
+          AwsFailures.NOT_OWNED);
+    }
   }
 
   /**
@@ -516,8 +529,8 @@ public final class IamActivitiesImpl implements IamActivities {
     return p;
   }
 
-  private static Tag labTag(String labId) {
-    return Tag.builder().key(Tags.LAB_TAG).value(labId).build();
+  private static Tag tag(String key, String value) {
+    return Tag.builder().key(key).value(value).build();
   }
 
   /** Runs a mutation; false when IAM says the entity is already gone. */

@@ -102,13 +102,20 @@ final class LabInventory {
 
   // ---------------------------------------------------------------- EC2
 
+  /** The tag filter finds the lab id in every namespace; only this namespace's are the lab's. */
+  private static boolean ours(
+      List<software.amazon.awssdk.services.ec2.model.Tag> tags, FoundResources f) {
+    return Tags.owned(tags, software.amazon.awssdk.services.ec2.model.Tag::key,
+        software.amazon.awssdk.services.ec2.model.Tag::value, f.labId);
+  }
+
   private void ec2Tagged(FoundResources f, Set<String> stackIds) {
     Filter tag = Filter.builder().name("tag:" + Tags.LAB_TAG).values(f.labId).build();
     f.read("EC2 instances", () -> {
       for (var r : ec2.describeInstancesPaginator(b -> b.filters(tag)).reservations()) {
         for (Instance i : r.instances()) {
           String state = i.state().nameAsString();
-          if (!"terminated".equals(state)) {
+          if (!"terminated".equals(state) && ours(i.tags(), f)) {
             f.add(ResourceKind.INSTANCES, i.instanceId());
             stackIds.addAll(stackIds(i.tags()));
           }
@@ -117,12 +124,18 @@ final class LabInventory {
     });
     f.read("internet gateways", () -> {
       for (InternetGateway g : ec2.describeInternetGatewaysPaginator(b -> b.filters(tag)).internetGateways()) {
+        if (!ours(g.tags(), f)) {
+          continue;
+        }
         f.add(ResourceKind.INTERNET_GATEWAYS, g.internetGatewayId());
         stackIds.addAll(stackIds(g.tags()));
       }
     });
     f.read("route tables", () -> {
       for (RouteTable t : ec2.describeRouteTablesPaginator(b -> b.filters(tag)).routeTables()) {
+        if (!ours(t.tags(), f)) {
+          continue;
+        }
         if (t.associations().stream().noneMatch(a -> Boolean.TRUE.equals(a.main()))) {
           f.add(ResourceKind.ROUTE_TABLES, t.routeTableId());
         }
@@ -131,6 +144,9 @@ final class LabInventory {
     });
     f.read("security groups", () -> {
       for (SecurityGroup g : ec2.describeSecurityGroupsPaginator(b -> b.filters(tag)).securityGroups()) {
+        if (!ours(g.tags(), f)) {
+          continue;
+        }
         if (!"default".equals(g.groupName())) {
           f.add(ResourceKind.SECURITY_GROUPS, g.groupId());
         }
@@ -139,19 +155,27 @@ final class LabInventory {
     });
     f.read("subnets", () -> {
       for (Subnet s : ec2.describeSubnetsPaginator(b -> b.filters(tag)).subnets()) {
+        if (!ours(s.tags(), f)) {
+          continue;
+        }
         f.add(ResourceKind.SUBNETS, s.subnetId());
         stackIds.addAll(stackIds(s.tags()));
       }
     });
     f.read("VPCs", () -> {
       for (Vpc v : ec2.describeVpcsPaginator(b -> b.filters(tag)).vpcs()) {
+        if (!ours(v.tags(), f)) {
+          continue;
+        }
         f.add(ResourceKind.VPCS, v.vpcId());
         stackIds.addAll(stackIds(v.tags()));
       }
     });
     f.read("network interfaces", () -> {
       for (NetworkInterface n : ec2.describeNetworkInterfacesPaginator(b -> b.filters(tag)).networkInterfaces()) {
-        f.add(ResourceKind.NETWORK_INTERFACES, n.networkInterfaceId());
+        if (ours(n.tagSet(), f)) {
+          f.add(ResourceKind.NETWORK_INTERFACES, n.networkInterfaceId());
+        }
       }
       List<String> subnets = List.copyOf(f.get(ResourceKind.SUBNETS));
       if (!subnets.isEmpty()) {

@@ -5,8 +5,10 @@ import jakarta.annotation.Nullable;
 /** Input of CreateRole. {@code trustedPrincipalArn} optionally lets one more AWS principal (for example the labflow worker's own role, needed for probe verification) assume the role. */
 public record CreateRoleInput(
     String labId,
-    String roleName,
+    @Limit(what = "IAM role name", max = 64, pattern = "[A-Za-z0-9+=,.@_-]+", rule = "letters, digits and +=,.@_-")
+        String roleName,
     @Nullable String servicePrincipal,
-    @Nullable String trustedPrincipalArn,
+    @Nullable @Limit(what = "trusted principal ARN", max = 2048, format = "arn")
+        String trustedPrincipalArn,
     @Nullable String path,
     @Nullable String description) {}

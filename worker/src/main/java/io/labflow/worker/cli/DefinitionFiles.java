@@ -107,6 +107,18 @@ final class DefinitionFiles {
     return out;
   }
 
+  /**
+   * What the worker's binder would reject in these given parameters (patterns, formats such as
+   * {@code format: arn}); a required parameter not given is not a problem here.
+   */
+  static List<String> parameterProblems(Definition definition, Map<String, Object> typed) {
+    return io.labflow.workflows.definition.ParameterBinder.bind(definition, null, typed, "parameters")
+        .errors().stream()
+        .filter(d -> d.path() != null && typed.containsKey(d.path().replaceFirst("^parameters\\.", "")))
+        .map(d -> d.path() + ": " + d.message())
+        .toList();
+  }
+
   private static Boolean parseBoolean(String value) {
     return switch (value.trim().toLowerCase()) {
       case "true", "yes", "1" -> Boolean.TRUE;

@@ -3,7 +3,9 @@ package io.labflow.worker.cli;
 import io.labflow.worker.engine.Engine;
 import io.labflow.worker.render.LabPlan;
 import io.labflow.workflows.model.Definition;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,6 +42,13 @@ final class PlanCommand extends BaseCommand {
               + (definition.variants() == null ? "none" : definition.variants().keySet()) + ")");
     }
     Map<String, Object> typed = DefinitionFiles.typedParameters(definition, params);
+    List<String> problems = new ArrayList<>(DefinitionFiles.parameterProblems(definition, typed));
+    problems.addAll(LabPlan.problems(definition, variant, typed, labId));
+    if (!problems.isEmpty()) {
+      problems.forEach(err()::println);
+      err().println("A run with these values would fail before creating anything.");
+      return 1;
+    }
     out().print(LabPlan.render(definition, variant, typed, labId));
     out().println("\nAccount guard: " + Engine.allowedAccounts()
         + ", as configured in this shell; the worker checks its own before the first step.");

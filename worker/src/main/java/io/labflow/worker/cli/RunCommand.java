@@ -67,6 +67,12 @@ final class RunCommand extends BaseCommand {
           + (definition.variants() == null ? "none" : definition.variants().keySet()) + ")");
     }
     Map<String, Object> parameters = DefinitionFiles.typedParameters(definition, params);
+    java.util.List<String> problems =
+        new java.util.ArrayList<>(DefinitionFiles.parameterProblems(definition, parameters));
+    problems.addAll(io.labflow.worker.render.LabPlan.problems(definition, variant, parameters, labId));
+    if (!problems.isEmpty()) {
+      throw new UsageException(String.join("\n", problems));
+    }
     LabRequest request = new LabRequest(definition.name(), variant, labId, parameters, source.text());
     String chosen = variant != null ? variant : definition.defaultVariant();
     try (TemporalConnection conn = connect()) {

@@ -68,6 +68,19 @@ public final class Engine {
   }
 
   /**
+   * The check that every {@code format: arn} parameter names a principal of the worker's own
+   * account (sts:GetCallerIdentity, asked once) or of one the definition allows.
+   */
+  public static Preflight principalAccounts(AwsClients clients) {
+    return principalAccounts(() -> clients.sts().getCallerIdentity().account());
+  }
+
+  /** The same check against an account id from elsewhere (tests, a fixed setting). */
+  public static Preflight principalAccounts(java.util.function.Supplier<String> ownAccount) {
+    return new PrincipalAccountPreflight(ownAccount);
+  }
+
+  /**
    * Every AWS activity implementation of the step library, over one set of clients; CloudFormation
    * template paths are relative to the definitions directory.
    */
@@ -160,6 +173,24 @@ public final class Engine {
   /** Every action the worker policy grants on "*", with the reason. */
   public static Map<String, String> unscopedWorkerActions() {
     return io.labflow.activities.WorkerPolicy.unscopedActions();
+  }
+
+  /**
+   * The trust policy the CreateRole activity would send, pretty-printed; the activity's default
+   * service principal when none is given.
+   */
+  public static String trustPolicy(String servicePrincipal, String trustedPrincipalArn) {
+    String doc =
+        PolicyDocuments.trustPolicy(
+            servicePrincipal == null
+                ? io.labflow.activities.IamActivitiesImpl.DEFAULT_SERVICE_PRINCIPAL
+                : servicePrincipal,
+            trustedPrincipalArn);
+    try {
+      return PRETTY.writerWithDefaultPrettyPrinter().writeValueAsString(PRETTY.readTree(doc));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static final ObjectMapper PRETTY = new ObjectMapper();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.labflow.worker.engine.Engine;
 import io.labflow.workflows.catalog.ActionSpec;
 import io.labflow.workflows.catalog.FieldSpec;
+import io.labflow.workflows.catalog.NameLimits;
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.model.Definition;
@@ -19,7 +20,8 @@ import java.util.TreeMap;
 
 /**
  * What a run would do, computed offline: the steps in order with their evaluated inputs, the
- * resources they create, and the IAM policy document of every variant. Step outputs that only
+ * resources they create, the IAM policy document of every variant and the trust policy of every
+ * role, with anything broader than the definition's own principals flagged. Step outputs that only
  * exist at run time print as {@code <steps.ID.FIELD>}.
  */
 public final class LabPlan {
@@ -91,7 +93,19 @@ public final class LabPlan {
       sb.append(indent(doc.orElseGet(() -> "(policy builder unavailable) inputs: " + json(input))));
       sb.append('\n');
     }
+    sb.append(TrustPlan.section(definition, scope));
     return sb.toString();
+  }
+
+  /**
+   * What would stop the run before its first step: derived names over their AWS limits, one
+   * sentence each naming the step, the field and the limit.
+   */
+  public static List<String> problems(
+      Definition definition, String variant, Map<String, Object> parameters, String labId) {
+    String chosen = variant != null ? variant : definition.defaultVariant();
+    Map<String, Object> params = resolvedParameters(definition, parameters);
+    return NameLimits.check(definition, Engine.catalog(), scope(definition, chosen, params, labId));
   }
 
   private static void appendStep(

@@ -19,6 +19,12 @@ public interface LabResetWorkflow {
   /** The workflow type, as the schedule starts it. */
   String TYPE = "LabResetWorkflow";
 
+  /**
+   * Rebuilds the lab.
+   *
+   * @param request a {@link ResetRequest} as JSON, read raw: any other JSON fails the reset at once
+   *     with a non-retryable {@code InvalidRequest} naming the wrong fields
+   */
   @WorkflowMethod(name = TYPE)
-  ResetResult reset(ResetRequest request);
+  ResetResult reset(Object request);
 }

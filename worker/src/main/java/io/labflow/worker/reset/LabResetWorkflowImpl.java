@@ -49,11 +49,8 @@ public class LabResetWorkflowImpl implements LabResetWorkflow {
               .build());
 
   @Override
-  public ResetResult reset(ResetRequest request) {
-    if (request == null || request.labId() == null || request.definition() == null) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "a reset needs labId and definition, got " + request, "InvalidRequest");
-    }
+  public ResetResult reset(Object input) {
+    ResetRequest request = ResetRequestParser.parse(input);
     String labId = request.labId();
     if (Workflow.getVersion(READ_BEFORE_TEARDOWN, Workflow.DEFAULT_VERSION, 1) >= 1) {
       // Read the lab's resources before touching it: if they cannot all be read, the sweep after

@@ -49,6 +49,7 @@ public class ResetActivitiesImpl implements ResetActivities {
   @Override
   public TeardownOutcome tearDownOpenRun(LabRef lab) {
     ActivityExecutionContext ctx = Activity.getExecutionContext();
+    refuseOtherClaims(lab.labId());
     Optional<WorkflowExecutionDescription> open = openRun(lab.labId());
     if (open.isEmpty()) {
       return new TeardownOutcome(null, null);
@@ -174,6 +175,22 @@ public class ResetActivitiesImpl implements ResetActivities {
       }
     }
     return reason != null ? reason : e.getClass().getSimpleName();
+  }
+
+  /**
+   * A lab's run is the one whose workflow id is the lab id. A run of another workflow id that claims
+   * the lab (possible only for runs started before the rule) stops the reset instead of being
+   * missed; labId is checked against the lab id pattern, so it is safe inside the query.
+   */
+  private void refuseOtherClaims(String labId) {
+    String query = "WorkflowType = '" + LabWorkflow.TYPE + "' AND ExecutionStatus = 'Running' AND "
+        + LabSearchAttributes.LAB_ID.getName() + " = '" + labId + "' AND WorkflowId != '" + labId + "'";
+    client.listExecutions(query).findFirst().ifPresent(other -> {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "workflow " + other.getExecution().getWorkflowId() + " also claims lab " + labId
+              + "; a lab's run is the one with workflow id " + labId
+              + ". Terminate that run, then reset again", "LabClaimedTwice");
+    });
   }
 
   private Optional<WorkflowExecutionDescription> openRun(String labId) {

@@ -61,7 +61,8 @@ public final class LabWorker implements AutoCloseable {
     this.connection = TemporalConnection.open(b -> b.setMetricsScope(metricsScope));
     this.factory = WorkerFactory.newInstance(connection.client(),
         WorkerFactoryOptions.newBuilder()
-            .setWorkerInterceptors(new MdcWorkerInterceptor(), new BoundedFailureInterceptor())
+            .setWorkerInterceptors(new MdcWorkerInterceptor(), new BoundedFailureInterceptor(),
+                new BoundedOutputInterceptor())
             .build());
     Engine.AwsAccess access = Engine.awsAccess(List.of(new AwsCallCounter(registry)));
     this.aws = access.clients();
@@ -71,7 +72,8 @@ public final class LabWorker implements AutoCloseable {
     Engine.registerLabWorkflow(worker);
     worker.registerWorkflowImplementationTypes(LabResetWorkflowImpl.class);
     List<Object> activities = new ArrayList<>();
-    Preflight preflight = Preflight.all(List.of(new AccountPreflight(guard)));
+    Preflight preflight = Preflight.all(List.of(
+        new AccountPreflight(guard), Engine.principalAccounts(aws)));
     activities.add(Engine.definitionActivities(
         new DirectoryDefinitionSource(settings.definitionsDir()), preflight));
     activities.add(new ResetActivitiesImpl(connection.client(), settings.taskQueue()));

@@ -84,9 +84,46 @@ public final class ActionCatalog {
     List<FieldSpec> out = new ArrayList<>();
     for (RecordComponent rc : record.getRecordComponents()) {
       boolean optional = rc.getType().isPrimitive() ? false : isNullable(rc);
-      out.add(new FieldSpec(rc.getName(), typeName(rc.getGenericType()), !optional));
+      out.add(new FieldSpec(rc.getName(), typeName(rc.getGenericType()), !optional, limit(rc)));
     }
     return List.copyOf(out);
+  }
+
+  /** The component's annotation named {@code Limit} (see the step library), read reflectively. */
+  private static FieldLimit limit(RecordComponent rc) {
+    for (Annotation a : rc.getAnnotations()) {
+      if (a.annotationType().getSimpleName().equals("Limit")) {
+        String pattern = (String) attribute(a, "pattern");
+        String key = (String) attribute(a, "key");
+        return new FieldLimit(
+            (String) attribute(a, "what"),
+            (Integer) attribute(a, "min"),
+            (Integer) attribute(a, "max"),
+            pattern.isEmpty() ? null : pattern,
+            (String) attribute(a, "rule"),
+            key.isEmpty() ? null : key,
+            format(a));
+      }
+    }
+    return null;
+  }
+
+  private static String format(Annotation a) {
+    try {
+      String f = (String) a.annotationType().getMethod("format").invoke(a);
+      return f.isEmpty() ? null : f;
+    } catch (ReflectiveOperationException noFormat) {
+      return null;
+    }
+  }
+
+  private static Object attribute(Annotation a, String name) {
+    try {
+      return a.annotationType().getMethod(name).invoke(a);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalArgumentException(
+          "annotation " + a.annotationType().getName() + " lacks " + name + "()", e);
+    }
   }
 
   private static boolean isNullable(RecordComponent rc) {

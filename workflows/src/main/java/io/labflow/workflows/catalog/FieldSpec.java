@@ -6,5 +6,12 @@ package io.labflow.workflows.catalog;
  * @param name the field name as written in a step's {@code with}
  * @param type a JSON-ish type name: string, integer, number, boolean, list, map or object
  * @param required whether a step must give it
+ * @param limit the limits of the name this field gives AWS; null when none
  */
-public record FieldSpec(String name, String type, boolean required) {}
+public record FieldSpec(String name, String type, boolean required, FieldLimit limit) {
+
+  /** A field without limits. */
+  public FieldSpec(String name, String type, boolean required) {
+    this(name, type, required, null);
+  }
+}

@@ -119,6 +119,10 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
     }
     ResolvedLab resolved =
         new ResolvedLab(definition, fileName, bound.variant(), bound.parameters());
+    List<String> names = StartChecks.names(loader.catalog(), labId, resolved);
+    if (!names.isEmpty()) {
+      throw invalidRequest(names.stream().map(n -> "request: " + n).toList());
+    }
     preflight.check(labId, resolved);
     return resolved;
   }

@@ -24,7 +24,11 @@ public final class DefinitionKeys {
 
   /** Keys of one declared parameter. */
   public static final List<String> PARAMETER =
-      List.of("type", "required", "default", "pattern", "description");
+      List.of(
+          "type", "required", "default", "pattern", "description", "format", "arnTypes", "accounts");
+
+  /** The values of a parameter's {@code format}. */
+  public static final List<String> PARAMETER_FORMATS = List.of("arn");
 
   /** The parameter types. */
   public static final List<String> PARAMETER_TYPES = List.of("string", "integer", "boolean", "list");

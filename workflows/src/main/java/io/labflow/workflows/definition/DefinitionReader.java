@@ -3,6 +3,7 @@ package io.labflow.workflows.definition;
 import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.catalog.ActionSpec;
 import io.labflow.workflows.catalog.FieldSpec;
+import io.labflow.workflows.catalog.NameLimits;
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.model.Compensation;
@@ -261,7 +262,29 @@ final class DefinitionReader {
             "default '" + defaultValue + "' does not match pattern '" + pattern + "'");
       }
     }
-    return new ParameterDef(type, required, defaultValue, pattern, description);
+    ParameterDef def = new ParameterDef(type, required, defaultValue, pattern, description);
+    return ParameterFormats.read(
+        this, path, def, valueOf(m, "format"), valueOf(m, "arnTypes"), valueOf(m, "accounts"));
+  }
+
+  private static Node valueOf(Map<String, Entry> m, String key) {
+    Entry e = m.get(key);
+    return e == null ? null : e.value();
+  }
+
+  /** For {@link ParameterFormats}: reports a problem at a node. */
+  void report(Node node, String path, String message) {
+    error(node, path, message);
+  }
+
+  /** For {@link ParameterFormats}: a string value, or null after reporting why not. */
+  String readString(Node node, String path) {
+    return string(node, path);
+  }
+
+  /** For {@link ParameterFormats}: a list of strings, or null after reporting why not. */
+  List<String> readStringList(Node node, String path) {
+    return stringList(node, path);
   }
 
   private Map<String, Map<String, Object>> readVariants(Entry entry) {
@@ -719,7 +742,10 @@ final class DefinitionReader {
               + "' "
               + problem
               + (value instanceof Number && field.type().equals("string") ? "; quote it" : ""));
+      return;
     }
+    NameLimits.literalProblem(field, value)
+        .ifPresent(p -> error(node, path, p + " (action '" + action.name() + "')"));
   }
 
   // ---------------------------------------------------------------- ids and references

@@ -120,12 +120,21 @@ public final class ParameterBinder {
                 path,
                 "parameter '"
                     + name
-                    + "' value '"
-                    + s
-                    + "' does not match pattern '"
+                    + "' value "
+                    + io.labflow.workflows.input.InputLimits.quote(s)
+                    + " does not match pattern '"
                     + def.pattern()
                     + "'"));
         continue;
+      }
+      if (coerced instanceof String s) {
+        var formatProblem = ParameterFormats.problem(def, s);
+        if (formatProblem.isPresent()) {
+          errors.add(
+              new Diagnostic(
+                  source, 0, 0, path, "parameter '" + name + "' value " + formatProblem.get()));
+          continue;
+        }
       }
       bound.put(name, coerced);
     }

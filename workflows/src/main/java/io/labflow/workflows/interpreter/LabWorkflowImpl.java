@@ -3,6 +3,7 @@ package io.labflow.workflows.interpreter;
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.Reference;
+import io.labflow.workflows.input.Arguments;
 import io.labflow.workflows.lab.Decision;
 import io.labflow.workflows.lab.DefinitionActivities;
 import io.labflow.workflows.lab.LabRequest;
@@ -122,10 +123,15 @@ public class LabWorkflowImpl implements LabWorkflow {
   // ---------------------------------------------------------------- workflow method
 
   @Override
-  public LabResult run(LabRequest request) {
-    if (request == null || request.labId() == null || request.labId().isBlank()) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "the lab request needs a labId", "InvalidRequest");
+  public LabResult run(Object input) {
+    LabRequest request;
+    try {
+      request = RequestGate.admit(input);
+    } catch (ApplicationFailure invalid) {
+      lastError = invalid.getOriginalMessage();
+      state = LabState.FAILED;
+      upsert(value(LabSearchAttributes.STATE, state.name()));
+      throw invalid;
     }
     labId = request.labId();
     definitionName = request.definition();
@@ -561,7 +567,8 @@ public class LabWorkflowImpl implements LabWorkflow {
   }
 
   @Override
-  public LabStatus switchVariant(String newVariant) {
+  public LabStatus switchVariant(Object requested) {
+    String newVariant = Arguments.variant(requested);
     lock.lock();
     try {
       if (state != LabState.LIVE) {
@@ -616,7 +623,8 @@ public class LabWorkflowImpl implements LabWorkflow {
   // ---------------------------------------------------------------- operator decisions
 
   @Override
-  public LabStatus resume(Decision d) {
+  public LabStatus resume(Object requested) {
+    Decision d = Arguments.decision(requested);
     if (state != LabState.PAUSED || decision != null) {
       throw ApplicationFailure.newFailure(
           "lab " + labId + " is not paused (" + state + ")", "NotPaused");
@@ -627,8 +635,15 @@ public class LabWorkflowImpl implements LabWorkflow {
   }
 
   @Override
-  public void decide(Decision d) {
-    if (d != null && state == LabState.PAUSED && decision == null) {
+  public void decide(Object requested) {
+    Decision d;
+    try {
+      d = Arguments.decision(requested);
+    } catch (IllegalArgumentException wrong) {
+      log.warn("lab {}: decision signal ignored: {}", labId, wrong.getMessage());
+      return;
+    }
+    if (state == LabState.PAUSED && decision == null) {
       decision = d;
     } else {
       log.warn("lab {}: decision {} ignored, the lab is {}", labId, d, state);
@@ -639,10 +654,8 @@ public class LabWorkflowImpl implements LabWorkflow {
 
   /** Rejects a decision unless a step is waiting for one. */
   @Override
-  public void validateResume(Decision d) {
-    if (d == null) {
-      throw new IllegalArgumentException("a decision is required: RETRY, SKIP or ROLLBACK");
-    }
+  public void validateResume(Object requested) {
+    Arguments.decision(requested);
     if (state != LabState.PAUSED || decision != null) {
       throw new IllegalStateException("lab " + labId + " is not paused (" + state + ")");
     }
@@ -650,7 +663,8 @@ public class LabWorkflowImpl implements LabWorkflow {
 
   /** Rejects a switch unless the lab is live and the variant is another existing one. */
   @Override
-  public void validateSwitchVariant(String newVariant) {
+  public void validateSwitchVariant(Object requested) {
+    String newVariant = Arguments.variant(requested);
     if (state != LabState.LIVE) {
       throw new IllegalStateException("lab " + labId + " is not live (" + state + ")");
     }

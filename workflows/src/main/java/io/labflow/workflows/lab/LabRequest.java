@@ -4,20 +4,36 @@ import java.util.Map;
 
 /**
  * The one input of {@link LabWorkflow}: a JSON object a person can type into the Temporal Web UI,
- * for example {@code {"definition":"iam-service-role-lab","variant":"read-only","labId":"lab-042",
- * "parameters":{}}}.
+ * for example {@code {"definition":"iam-service-role-lab","variant":"read-only","parameters":{}}}.
+ * The workflow reads its input as raw JSON and builds this record with {@link
+ * io.labflow.workflows.input.LabRequestParser}, so no input can fail a workflow task.
  *
  * @param definition the definition's name in the worker's definitions directory; ignored when
  *     {@code definitionYaml} is given, except as a label
  * @param variant the chosen variant; null takes the definition's default
- * @param labId the lab's id: lowercase letters, digits and dashes; every resource is tagged with it
+ * @param labId the lab's id: lowercase letters, digits and dashes; every resource is tagged with it.
+ *     It is the workflow id: null takes the workflow id, any other value is rejected
  * @param parameters run parameters by name; null means none
  * @param definitionYaml an inline definition (the command line sends the file it was given); null
  *     to resolve {@code definition} by name
+ * @param onFailure {@code rollback} or {@code pause}: overrides what a failed step does; null keeps
+ *     the definition's choice
  */
 public record LabRequest(
     String definition,
     String variant,
     String labId,
     Map<String, Object> parameters,
-    String definitionYaml) {}
+    String definitionYaml,
+    String onFailure) {
+
+  /** A request without an {@code onFailure} override. */
+  public LabRequest(
+      String definition,
+      String variant,
+      String labId,
+      Map<String, Object> parameters,
+      String definitionYaml) {
+    this(definition, variant, labId, parameters, definitionYaml, null);
+  }
+}

@@ -21,13 +21,24 @@ public interface LabWorkflow {
   /** The workflow type, as typed in the Web UI. */
   String TYPE = "LabWorkflow";
 
-  /** Runs the lab to its end and returns its final status. */
+  /**
+   * Runs the lab to its end and returns its final status.
+   *
+   * @param request a {@link LabRequest} as JSON; any other JSON fails the run at once with a
+   *     non-retryable {@code InvalidRequest} naming the wrong fields (the input is read raw so that
+   *     no input can fail a workflow task)
+   */
   @WorkflowMethod(name = TYPE)
-  LabResult run(LabRequest request);
+  LabResult run(Object request);
 
   /** Every step's state, outputs and last error. */
   @QueryMethod
   LabStatus status();
+
+  /*
+   * Update and signal arguments are read raw (a {@link Decision} name, a variant name) and checked
+   * by the validators, so a wrong value is rejected with a sentence instead of failing a task.
+   */
 
   /**
    * Decides what a paused lab does next. Rejected (by the validator) unless the lab is paused.
@@ -35,11 +46,11 @@ public interface LabWorkflow {
    * @return the status right after the decision is taken
    */
   @UpdateMethod
-  LabStatus resume(Decision decision);
+  LabStatus resume(Object decision);
 
   /** The same decision as a signal, for clients that cannot send updates. */
   @SignalMethod
-  void decide(Decision decision);
+  void decide(Object decision);
 
   /**
    * Switches a live lab to another variant by running the definition's {@code onVariantChange}
@@ -48,7 +59,7 @@ public interface LabWorkflow {
    * @return the status once the switch steps are done
    */
   @UpdateMethod
-  LabStatus switchVariant(String variant);
+  LabStatus switchVariant(Object variant);
 
   /** Tears a live or paused lab down: every compensation, in reverse order. */
   @UpdateMethod
@@ -56,11 +67,11 @@ public interface LabWorkflow {
 
   /** Rejects {@link #resume} unless a step is waiting for an operator's decision. */
   @UpdateValidatorMethod(updateName = "resume")
-  void validateResume(Decision decision);
+  void validateResume(Object decision);
 
   /** Rejects {@link #switchVariant} unless the lab is live and the variant is another known one. */
   @UpdateValidatorMethod(updateName = "switchVariant")
-  void validateSwitchVariant(String variant);
+  void validateSwitchVariant(Object variant);
 
   /** Rejects {@link #teardown} unless the lab is live or paused. */
   @UpdateValidatorMethod(updateName = "teardown")

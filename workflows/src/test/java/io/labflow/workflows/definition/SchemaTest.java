@@ -58,6 +58,10 @@ class SchemaTest {
     assertThat(texts(defs.at("/onFailure/enum"))).isEqualTo(DefinitionKeys.ON_FAILURE);
     assertThat(texts(defs.at("/parameter/properties/type/enum")))
         .isEqualTo(DefinitionKeys.PARAMETER_TYPES);
+    assertThat(texts(defs.at("/parameter/properties/format/enum")))
+        .isEqualTo(DefinitionKeys.PARAMETER_FORMATS);
+    assertThat(texts(defs.at("/parameter/properties/arnTypes/items/enum")))
+        .isEqualTo(PrincipalArns.TYPES);
     assertThat(defs.at("/duration/pattern").asText()).isEqualTo(Durations.PATTERN);
     assertThat(defs.at("/id/pattern").asText()).isEqualTo(DefinitionKeys.ID_PATTERN);
     assertThat(defs.at("/key/pattern").asText()).isEqualTo(DefinitionKeys.KEY_PATTERN);

@@ -2,6 +2,7 @@ package io.labflow.workflows.definition;
 
 import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.catalog.ActionSpec;
+import io.labflow.workflows.catalog.FieldLimit;
 import io.labflow.workflows.catalog.FieldSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,8 +71,36 @@ final class StepLibraryMirror {
                 "DeleteLabResources", "labId", "deleted:object remaining:object blocked:list")));
   }
 
+  private static final String IAM = "[A-Za-z0-9+=,.@_-]+";
+  private static final String IAM_RULE = "letters, digits and +=,.@_-";
+  private static final String BUCKET =
+      "(?!xn--)(?!.*\\.\\.)[a-z0-9][a-z0-9.-]*[a-z0-9](?<!-s3alias)";
+  private static final String BUCKET_RULE =
+      "lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit,"
+          + " without two dots in a row or an xn-- prefix";
+
+  /** The name limits the step library declares (its {@code @Limit}s), by action.field. */
+  private static final java.util.Map<String, FieldLimit> LIMITS =
+      java.util.Map.of(
+          "CreateStack.stackName",
+          new FieldLimit("CloudFormation stack name", 1, 128, "[A-Za-z][A-Za-z0-9-]*",
+              "letters, digits and hyphens, starting with a letter", null),
+          "CreateStack.parameters",
+          new FieldLimit("S3 bucket name", 3, 63, BUCKET, BUCKET_RULE, "BucketName"),
+          "CreateRole.roleName", new FieldLimit("IAM role name", 1, 64, IAM, IAM_RULE, null),
+          "CreateRole.trustedPrincipalArn",
+          new FieldLimit("trusted principal ARN", 1, 2048, null, "", null, "arn"),
+          "CreatePolicy.policyName", new FieldLimit("IAM policy name", 1, 128, IAM, IAM_RULE, null),
+          "CreatePolicy.bucketName", new FieldLimit("S3 bucket name", 3, 63, BUCKET, BUCKET_RULE, null),
+          "CreateInstanceProfile.instanceProfileName",
+          new FieldLimit("instance profile name", 1, 128, IAM, IAM_RULE, null));
+
   private static ActionSpec action(String name, String inputs, String outputs) {
-    return new ActionSpec(name, fields(inputs), fields(outputs));
+    List<FieldSpec> in = new ArrayList<>();
+    for (FieldSpec f : fields(inputs)) {
+      in.add(new FieldSpec(f.name(), f.type(), f.required(), LIMITS.get(name + "." + f.name())));
+    }
+    return new ActionSpec(name, in, fields(outputs));
   }
 
   private static List<FieldSpec> fields(String spec) {

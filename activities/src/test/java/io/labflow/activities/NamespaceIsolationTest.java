@@ -1,0 +1,87 @@
+package io.labflow.activities;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.labflow.activities.model.CreateRoleInput;
+import io.labflow.activities.model.DeleteLabResourcesOutput;
+import io.labflow.activities.model.LabInput;
+import io.labflow.activities.testing.Lab;
+import io.labflow.activities.testing.MotoServer;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestActivityEnvironment;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.iam.model.Tag;
+
+/**
+ * Two namespaces pointed at one AWS account (moto): a lab id used in both is two labs. The tags a
+ * create writes come from the activity's context; the sweep and the creates of one namespace never
+ * touch the other's resources.
+ */
+@ExtendWith(MotoServer.class)
+class NamespaceIsolationTest {
+
+  /** Tells the test which namespace the test environment's activities run in. */
+  @ActivityInterface
+  public interface Probe {
+    String namespace();
+  }
+
+  private final Lab lab = new Lab();
+  private final TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+
+  @AfterEach
+  void close() {
+    env.close();
+    lab.close();
+  }
+
+  @Test
+  void aLabIdInAnotherNamespaceIsAnotherLab() {
+    env.registerActivitiesImplementations(
+        (Probe) () -> Activity.getExecutionContext().getInfo().getNamespace(),
+        new IamActivitiesImpl(lab.clients),
+        StepLibrary.implementations(lab.clients, Lab.definitionsDir()).get(4));
+    ActivityOptions options =
+        ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofMinutes(1))
+            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+            .build();
+    String ours = env.newActivityStub(Probe.class, options).namespace();
+    IamActivities iam = env.newActivityStub(IamActivities.class, options);
+    LabInventoryActivities inventory = env.newActivityStub(LabInventoryActivities.class, options);
+
+    iam.createRole(new CreateRoleInput("lab-n", "lab-n-ours", null, null, null, null));
+    assertThat(tags("lab-n-ours"))
+        .contains(Tag.builder().key("labflow:lab").value("lab-n").build(),
+            Tag.builder().key("labflow:namespace").value(ours).build());
+    // The other namespace's lab of the same id, as its worker would have tagged it.
+    lab.clients.iam().createRole(b -> b.roleName("lab-n-theirs")
+        .assumeRolePolicyDocument(PolicyDocuments.trustPolicy("ec2.amazonaws.com", null))
+        .tags(Tag.builder().key("labflow:lab").value("lab-n").build(),
+            Tag.builder().key("labflow:namespace").value("other-" + ours).build()));
+
+    assertThat(inventory.listLabResources(new LabInput("lab-n")).roles()).containsExactly("lab-n-ours");
+    assertThatThrownBy(() -> iam.createRole(new CreateRoleInput("lab-n", "lab-n-theirs", null, null, null, null)))
+        .isInstanceOf(ActivityFailure.class)
+        .cause()
+        .isInstanceOfSatisfying(ApplicationFailure.class,
+            f -> assertThat(f.getType()).isEqualTo("NotOwned"));
+    DeleteLabResourcesOutput swept = inventory.deleteLabResources(new LabInput("lab-n"));
+    assertThat(swept.deleted().roles()).containsExactly("lab-n-ours");
+    assertThat(tags("lab-n-theirs")).isNotEmpty();
+  }
+
+  private List<Tag> tags(String role) {
+    return lab.clients.iam().listRoleTags(b -> b.roleName(role)).tags();
+  }
+}

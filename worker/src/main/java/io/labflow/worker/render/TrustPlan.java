@@ -1,0 +1,93 @@
+package io.labflow.worker.render;
+
+import io.labflow.worker.engine.Engine;
+import io.labflow.workflows.definition.PrincipalArns;
+import io.labflow.workflows.expr.ExpressionException;
+import io.labflow.workflows.expr.Expressions;
+import io.labflow.workflows.expr.Reference;
+import io.labflow.workflows.model.Definition;
+import io.labflow.workflows.model.ParameterDef;
+import io.labflow.workflows.model.Step;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The plan's view of who may assume each role a run creates: the trust policy as the CreateRole
+ * activity would send it, and a flag on every principal broader than the definition's own (a
+ * wildcard, a whole account, a principal from a parameter without {@code format: arn}).
+ */
+final class TrustPlan {
+
+  private TrustPlan() {}
+
+  /** The trust policy section of the plan; empty when no step creates a role. */
+  static String section(Definition definition, Map<String, Object> scope) {
+    StringBuilder sb = new StringBuilder();
+    for (Step step : roleSteps(definition.steps(), new ArrayList<>())) {
+      Map<String, Object> input = new LinkedHashMap<>();
+      for (Map.Entry<String, Object> e : step.with().entrySet()) {
+        Object v;
+        try {
+          v = Expressions.evaluate(e.getValue(), scope);
+        } catch (ExpressionException ex) {
+          v = e.getValue();
+        }
+        input.put(e.getKey(), v);
+      }
+      Object service = input.get("servicePrincipal");
+      Object principal = input.get("trustedPrincipalArn");
+      sb.append("\nTrust policy of the role of step ").append(step.id())
+          .append(" (who may assume it):\n");
+      sb.append("  ").append(Engine.trustPolicy(
+          service instanceof String s ? s : null,
+          principal instanceof String p && !p.startsWith("<") ? p : null)
+          .strip().replace("\n", "\n  ")).append('\n');
+      for (String flag : flags(definition, step, service, principal)) {
+        sb.append("  ! ").append(flag).append('\n');
+      }
+    }
+    return sb.toString();
+  }
+
+  /** What is broader than the definition's own principals. */
+  static List<String> flags(Definition definition, Step step, Object service, Object principal) {
+    List<String> flags = new ArrayList<>();
+    if (service instanceof String s && (s.contains("*") || !s.endsWith(".amazonaws.com"))) {
+      flags.add("BROADER: service principal '" + s + "' is not one AWS service");
+    }
+    if (principal instanceof String p && !p.isBlank() && !p.startsWith("<")) {
+      PrincipalArns.problem(p, List.of("role", "user"))
+          .ifPresent(problem -> flags.add("BROADER: AWS principal '" + p + "' " + problem));
+    }
+    Object template = step.with().get("trustedPrincipalArn");
+    if (template instanceof String t && !t.isBlank()) {
+      try {
+        for (Reference ref : Expressions.references(t)) {
+          if (ref.path().size() == 2 && ref.path().get(0).equals("params")) {
+            ParameterDef def = definition.parameters().get(ref.path().get(1));
+            if (def != null && !def.isArn()) {
+              flags.add("UNCHECKED: trustedPrincipalArn comes from parameter '" + ref.path().get(1)
+                  + "', which does not declare format: arn");
+            }
+          }
+        }
+      } catch (ExpressionException e) {
+        // The loader reports malformed expressions.
+      }
+    }
+    return flags;
+  }
+
+  private static List<Step> roleSteps(List<Step> steps, List<Step> into) {
+    for (Step s : steps) {
+      if (s.isParallel()) {
+        roleSteps(s.parallel(), into);
+      } else if ("CreateRole".equals(s.action()) && s.with() != null) {
+        into.add(s);
+      }
+    }
+    return into;
+  }
+}

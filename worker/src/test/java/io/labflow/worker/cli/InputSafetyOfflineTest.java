@@ -1,0 +1,202 @@
+package io.labflow.worker.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.labflow.worker.e2e.Tools;
+import io.labflow.worker.engine.Engine;
+import io.labflow.workflows.definition.DefinitionActivitiesImpl;
+import io.labflow.workflows.definition.DefinitionSource;
+import io.labflow.workflows.lab.DefinitionActivities;
+import io.labflow.workflows.lab.LabRequest;
+import io.labflow.workflows.lab.Preflight;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The real lab definition offline: principal ARNs and derived names are checked by validate, plan,
+ * {@code labflow run} and the worker's resolver before anything is created.
+ */
+class InputSafetyOfflineTest {
+
+  private static final Path LAB = Tools.repoRoot().resolve("definitions/iam-service-role-lab.yaml");
+  /** 41 characters: the longest lab id. */
+  private static final String LONG_ID = "a" + "b".repeat(40);
+  /** 31 characters: the longest bucket prefix the lab's pattern allows; with the id, 73. */
+  private static final String LONG_PREFIX = "p".repeat(31);
+
+  record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    CommandLine cli = Main.newCommandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void planRejectsAWildcardPrincipalAndAMalformedArn() {
+    Run star = run("plan", LAB.toString(), "-p", "trustedPrincipalArn=*");
+    assertThat(star.code()).isEqualTo(1);
+    assertThat(star.err())
+        .contains("parameters.trustedPrincipalArn: parameter 'trustedPrincipalArn' value '*' contains a wildcard")
+        .contains("would fail before creating anything");
+    Run bad = run("plan", LAB.toString(), "-p", "trustedPrincipalArn=arn:aws:iam::123:role/x");
+    assertThat(bad.code()).isEqualTo(1);
+    assertThat(bad.err()).contains("is not an IAM principal ARN");
+  }
+
+  @Test
+  void planPrintsTheTrustPolicyWithTheGivenPrincipal() {
+    Run r =
+        run("plan", LAB.toString(), "--lab-id", "lab-1", "-p",
+            "trustedPrincipalArn=arn:aws:iam::123456789012:role/labflow-worker");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("Trust policy of the role of step create-role (who may assume it):")
+        .contains("\"Service\" : \"ec2.amazonaws.com\"")
+        .contains("\"AWS\" : \"arn:aws:iam::123456789012:role/labflow-worker\"")
+        .contains("\"Action\" : \"sts:AssumeRole\"")
+        .doesNotContain("BROADER");
+  }
+
+  @Test
+  void planFlagsAPrincipalFromAnUncheckedParameterAndTheRoleFieldStillRefusesWildcards(
+      @TempDir Path dir) throws IOException {
+    String text = Files.readString(LAB).replace("    format: arn\n    arnTypes: [role, user]\n", "");
+    Path file = dir.resolve("iam-service-role-lab.yaml");
+    Files.writeString(file, text);
+    Run r = run("plan", file.toString(), "--lab-id", "lab-1");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("! UNCHECKED: trustedPrincipalArn comes from parameter 'trustedPrincipalArn',"
+            + " which does not declare format: arn");
+    // The action's own field declares format arn: the value is checked even so.
+    Run star = run("plan", file.toString(), "--lab-id", "lab-1", "-p", "trustedPrincipalArn=*");
+    assertThat(star.code()).isEqualTo(1);
+    assertThat(star.err())
+        .contains("step 'create-role' (CreateRole): field 'trustedPrincipalArn': trusted principal ARN '*'"
+            + " contains a wildcard");
+    Run root = run("plan", file.toString(), "--lab-id", "lab-1", "-p",
+        "trustedPrincipalArn=arn:aws:iam::123456789012:root");
+    assertThat(root.err()).contains("names an account root, which this parameter does not allow");
+  }
+
+  @Test
+  void validateRejectsALiteralWildcardPrincipal(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("lab.yaml");
+    Files.writeString(file, Files.readString(LAB).replace(
+        "trustedPrincipalArn: ${params.trustedPrincipalArn}", "trustedPrincipalArn: \"*\""));
+    Run r = run("validate", file.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).contains("steps[1].with.trustedPrincipalArn: field 'trustedPrincipalArn':"
+        + " trusted principal ARN '*' contains a wildcard");
+  }
+
+  @Test
+  void aSeventyThreeCharacterBucketIsRejectedByPlanRunAndTheResolver() {
+    String bucket = LONG_PREFIX + "-" + LONG_ID;
+    assertThat(bucket).hasSize(73);
+    Run plan = run("plan", LAB.toString(), "--lab-id", LONG_ID, "-p", "bucketPrefix=" + LONG_PREFIX);
+    assertThat(plan.code()).isEqualTo(1);
+    assertThat(plan.err())
+        .contains("step 'create-stack' (CreateStack): field 'parameters.BucketName': S3 bucket name '")
+        .contains("is 73 characters long; the limit is 3 to 63 characters");
+    // labflow run checks before it contacts Temporal (no server is running here).
+    Run cliRun = run("run", LAB.toString(), "--lab-id", LONG_ID, "-p", "bucketPrefix=" + LONG_PREFIX);
+    assertThat(cliRun.code()).isEqualTo(2);
+    assertThat(cliRun.err()).contains("is 73 characters long");
+
+    DefinitionActivities resolver = resolver(Preflight.NONE);
+    assertThatThrownBy(
+            () ->
+                resolver.resolve(
+                    new LabRequest("iam-service-role-lab", null, LONG_ID,
+                        Map.of("bucketPrefix", LONG_PREFIX), null)))
+        .isInstanceOf(ApplicationFailure.class)
+        .hasMessageContaining("request: step 'create-stack' (CreateStack): field 'parameters.BucketName'")
+        .hasMessageContaining("73 characters long")
+        .satisfies(e -> assertThat(((ApplicationFailure) e).isNonRetryable()).isTrue());
+    // The role name of a 41-character lab id (labflow-<id>-role) is 54: within IAM's 64.
+    assertThat(
+            resolver.resolve(new LabRequest("iam-service-role-lab", null, LONG_ID, Map.of(), null))
+                .parameters())
+        .containsEntry("bucketPrefix", "labflow");
+  }
+
+  @Test
+  void validateRejectsALiteralNameOverItsLimit(@TempDir Path dir) throws IOException {
+    String text =
+        Files.readString(LAB)
+            .replace("BucketName: ${params.bucketPrefix}-${lab.labId}", "BucketName: " + "b".repeat(73))
+            .replace("roleName: labflow-${lab.labId}-role\n      servicePrincipal",
+                "roleName: " + "r".repeat(65) + "\n      servicePrincipal")
+            .replace("    default: labflow\n", "    default: labflow\n")
+            .replace("    format: arn\n", "    format: arn\n    default: \"*\"\n");
+    Path file = dir.resolve("lab.yaml");
+    Files.writeString(file, text);
+    Run r = run("validate", file.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out())
+        .contains("steps[0].with.parameters: field 'parameters.BucketName': S3 bucket name 'bbbb")
+        .contains("steps[1].with.roleName: field 'roleName': IAM role name 'rrrr")
+        .contains("65 characters long; the limit is 64 characters (action 'CreateRole')")
+        .contains("parameters.trustedPrincipalArn.default: default '*' contains a wildcard");
+  }
+
+  @Test
+  void theWorkersPreflightRejectsAPrincipalOfAnotherAccount() {
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    DefinitionActivities resolver =
+        resolver(Preflight.all(java.util.List.of(Engine.principalAccounts(() -> {
+          asked.incrementAndGet();
+          return "111122223333";
+        }))));
+    resolver.resolve(new LabRequest("iam-service-role-lab", null, "lab-1", Map.of(), null));
+    assertThat(asked).as("no ARN parameter set: STS is not asked").hasValue(0);
+    assertThatThrownBy(
+            () ->
+                resolver.resolve(
+                    new LabRequest("iam-service-role-lab", null, "lab-1",
+                        Map.of("trustedPrincipalArn", "arn:aws:iam::999999999999:role/x"), null)))
+        .isInstanceOf(ApplicationFailure.class)
+        .extracting(e -> ((ApplicationFailure) e).getOriginalMessage())
+        .isEqualTo(
+            "request: parameters.trustedPrincipalArn: parameter 'trustedPrincipalArn' names a"
+                + " principal of account 999999999999, but the worker runs in account 111122223333"
+                + " and the definition allows no other (list it under accounts)");
+    assertThat(
+            resolver.resolve(
+                    new LabRequest("iam-service-role-lab", null, "lab-1",
+                        Map.of("trustedPrincipalArn", "arn:aws:iam::111122223333:user/ada"), null))
+                .parameters())
+        .containsEntry("trustedPrincipalArn", "arn:aws:iam::111122223333:user/ada");
+    assertThat(asked).as("asked once, then cached").hasValue(1);
+  }
+
+  private static DefinitionActivities resolver(Preflight preflight) {
+    DefinitionSource source =
+        name -> {
+          try {
+            return name.equals("iam-service-role-lab")
+                ? Optional.of(new DefinitionSource.SourceFile(LAB.getFileName().toString(), Files.readString(LAB)))
+                : Optional.empty();
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        };
+    return (DefinitionActivities) Engine.definitionActivities(source, preflight);
+  }
+}

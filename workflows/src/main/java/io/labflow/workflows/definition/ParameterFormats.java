@@ -1,0 +1,89 @@
+package io.labflow.workflows.definition;
+
+import io.labflow.workflows.model.ParameterDef;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * A parameter's {@code format} and its companions ({@code arnTypes}, {@code accounts}): read by the
+ * loader, applied by {@link ParameterBinder} to every value a run gives.
+ */
+final class ParameterFormats {
+
+  private static final Pattern ACCOUNT = Pattern.compile("^[0-9]{12}$");
+
+  private ParameterFormats() {}
+
+  /** The parameter with its format read from these nodes (any of them may be null). */
+  static ParameterDef read(
+      DefinitionReader reader,
+      String path,
+      ParameterDef def,
+      Node formatNode,
+      Node typesNode,
+      Node accountsNode) {
+    String format = null;
+    if (formatNode != null) {
+      format = reader.readString(formatNode, path + ".format");
+      if (format != null && !DefinitionKeys.PARAMETER_FORMATS.contains(format)) {
+        reader.report(
+            formatNode,
+            path + ".format",
+            "unknown format '" + format + "'" + Suggestions.hint(format, DefinitionKeys.PARAMETER_FORMATS));
+        format = null;
+      } else if (format != null && !def.type().equals("string")) {
+        reader.report(formatNode, path + ".format", "format applies only to string parameters");
+        format = null;
+      }
+    }
+    List<String> types = null;
+    if (typesNode != null) {
+      types = reader.readStringList(typesNode, path + ".arnTypes");
+      for (String t : types == null ? List.<String>of() : types) {
+        if (!PrincipalArns.TYPES.contains(t)) {
+          reader.report(
+              typesNode,
+              path + ".arnTypes",
+              "unknown principal type '" + t + "'" + Suggestions.hint(t, PrincipalArns.TYPES));
+        }
+      }
+    }
+    List<String> accounts = null;
+    if (accountsNode != null) {
+      accounts = reader.readStringList(accountsNode, path + ".accounts");
+      for (String a : accounts == null ? List.<String>of() : accounts) {
+        if (!ACCOUNT.matcher(a).matches()) {
+          reader.report(
+              accountsNode,
+              path + ".accounts",
+              "account '" + a + "' must be 12 digits (quote it, so YAML keeps leading zeros)");
+        }
+      }
+    }
+    if ((typesNode != null || accountsNode != null) && !"arn".equals(format)) {
+      reader.report(
+          typesNode != null ? typesNode : accountsNode,
+          path,
+          "arnTypes and accounts apply only to a parameter with format: arn");
+    }
+    ParameterDef out =
+        new ParameterDef(
+            def.type(), def.required(), def.defaultValue(), def.pattern(), def.description(),
+            format, types, accounts);
+    if (out.isArn() && def.defaultValue() instanceof String d) {
+      problem(out, d).ifPresent(p -> reader.report(formatNode, path + ".default", "default " + p));
+    }
+    return out;
+  }
+
+  /** Why a value breaks the parameter's format, or empty. */
+  static Optional<String> problem(ParameterDef def, String value) {
+    if (!def.isArn()) {
+      return Optional.empty();
+    }
+    return PrincipalArns.problem(value, def.arnTypes())
+        .map(p -> io.labflow.workflows.input.InputLimits.quote(value) + " " + p);
+  }
+}

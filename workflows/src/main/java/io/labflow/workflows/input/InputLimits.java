@@ -1,0 +1,92 @@
+package io.labflow.workflows.input;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Size bounds of what enters a lab from outside, well under Temporal's payload limits (a 2 MiB
+ * blob fails a request; 512 KiB warns), and the small helpers every input parser shares.
+ */
+public final class InputLimits {
+
+  /** A whole workflow input (a lab request or a reset request), inline definition included. */
+  public static final int MAX_REQUEST_BYTES = 256 * 1024;
+
+  /** One run parameter's value, as JSON. */
+  public static final int MAX_PARAMETER_BYTES = 4 * 1024;
+
+  /** How many parameters a request may hold. */
+  public static final int MAX_PARAMETERS = 64;
+
+  /** One text field of a request that names something (definition, variant, lab id). */
+  public static final int MAX_NAME_CHARS = 128;
+
+  /** One step's outputs, as JSON. */
+  public static final int MAX_OUTPUT_BYTES = 64 * 1024;
+
+  /** An update's or signal's argument, as JSON. */
+  public static final int MAX_ARGUMENT_BYTES = 1024;
+
+  /** How much of an offending value a message may quote. */
+  public static final int QUOTE_CHARS = 64;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private InputLimits() {}
+
+  /** The size of a value as JSON, in bytes; {@code Long.MAX_VALUE} when it is not JSON. */
+  public static long jsonBytes(Object value) {
+    try {
+      return JSON.writeValueAsBytes(value).length;
+    } catch (JsonProcessingException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /** What kind of JSON value this is, for messages: "a string", "an object", ... */
+  public static String describe(Object value) {
+    if (value == null) {
+      return "null";
+    }
+    if (value instanceof String) {
+      return "a string";
+    }
+    if (value instanceof Integer || value instanceof Long || value instanceof java.math.BigInteger) {
+      return "an integer";
+    }
+    if (value instanceof Number) {
+      return "a number";
+    }
+    if (value instanceof Boolean) {
+      return "a boolean";
+    }
+    if (value instanceof List<?>) {
+      return "a list";
+    }
+    if (value instanceof Map<?, ?>) {
+      return "an object";
+    }
+    return "a " + value.getClass().getSimpleName();
+  }
+
+  /** The text, cut to {@link #QUOTE_CHARS} characters (with the full length) for messages. */
+  public static String quote(String s) {
+    if (s.length() <= QUOTE_CHARS) {
+      return "'" + s + "'";
+    }
+    return "'" + s.substring(0, QUOTE_CHARS) + "...' (" + s.length() + " characters)";
+  }
+
+  /** A size in bytes for people: {@code 1.9 MiB}, {@code 300 KiB}, {@code 12 bytes}. */
+  public static String bytes(long n) {
+    if (n >= 1024 * 1024) {
+      return String.format(java.util.Locale.ROOT, "%.1f MiB", n / (1024.0 * 1024));
+    }
+    if (n >= 1024) {
+      return (n / 1024) + " KiB";
+    }
+    return n + " bytes";
+  }
+}

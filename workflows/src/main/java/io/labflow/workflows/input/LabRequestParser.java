@@ -1,0 +1,235 @@
+package io.labflow.workflows.input;
+
+import io.labflow.workflows.definition.DefinitionActivitiesImpl;
+import io.labflow.workflows.definition.DefinitionKeys;
+import io.labflow.workflows.definition.Suggestions;
+import io.labflow.workflows.lab.LabRequest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns whatever JSON reached {@code LabWorkflow} into a {@link LabRequest}, or into sentences
+ * naming each wrong input field and what is allowed. Pure and deterministic: it runs in workflow
+ * code, so a bad input fails the run (never its workflow task) before any activity runs.
+ */
+public final class LabRequestParser {
+
+  /** The fields of a lab request, as typed in the Web UI. */
+  public static final List<String> FIELDS =
+      List.of("definition", "variant", "labId", "parameters", "definitionYaml", "onFailure");
+
+  /** Names people type for a field that are too far from it for the edit-distance hint. */
+  private static final Map<String, String> ALIASES =
+      Map.of(
+          "params", "parameters",
+          "param", "parameters",
+          "args", "parameters",
+          "id", "labId",
+          "lab", "labId",
+          "name", "definition",
+          "def", "definition",
+          "yaml", "definitionYaml",
+          "on_failure", "onFailure");
+
+  /** What a request looks like, for messages. */
+  public static final String EXAMPLE =
+      "{\"definition\":\"iam-service-role-lab\",\"variant\":\"read-only\",\"parameters\":{}}";
+
+  /**
+   * The outcome of parsing.
+   *
+   * @param request the request, when no field is malformed; its labId is the workflow id, or the
+   *     claimed labId when that is the only problem (for runs started before the identity rule)
+   * @param problems one sentence per wrong field, each starting with {@code request: FIELD:}
+   * @param claimedLabId a labId the input gave that differs from the workflow id, else null
+   */
+  public record Result(LabRequest request, List<String> problems, String claimedLabId) {
+    public Result {
+      problems = List.copyOf(problems);
+    }
+
+    public boolean ok() {
+      return problems.isEmpty();
+    }
+
+    /** Every problem, one per line. */
+    public String message() {
+      return String.join("\n", problems);
+    }
+  }
+
+  private LabRequestParser() {}
+
+  /**
+   * Parses a workflow input.
+   *
+   * @param raw the input as Jackson read it into plain Java values (maps, lists, strings, numbers,
+   *     booleans, null)
+   * @param workflowId the run's workflow id: the lab's identity
+   */
+  public static Result parse(Object raw, String workflowId) {
+    List<String> problems = new ArrayList<>();
+    if (raw == null) {
+      problems.add("request: the lab request is empty; send a JSON object such as " + EXAMPLE);
+      return new Result(null, problems, null);
+    }
+    if (!(raw instanceof Map<?, ?> map)) {
+      problems.add(
+          "request: the lab request must be a JSON object such as "
+              + EXAMPLE
+              + ", got "
+              + InputLimits.describe(raw));
+      return new Result(null, problems, null);
+    }
+    long size = InputLimits.jsonBytes(raw);
+    if (size > InputLimits.MAX_REQUEST_BYTES) {
+      problems.add(
+          "request: the lab request is "
+              + InputLimits.bytes(size)
+              + "; at most "
+              + InputLimits.bytes(InputLimits.MAX_REQUEST_BYTES)
+              + " are allowed (name a definition in the worker's directory instead of sending a"
+              + " large definitionYaml, and keep parameters small)");
+      return new Result(null, problems, null);
+    }
+    for (Object key : map.keySet()) {
+      String k = String.valueOf(key);
+      if (!FIELDS.contains(k)) {
+        problems.add(
+            "request: "
+                + clipKey(k)
+                + ": unknown field "
+                + InputLimits.quote(k)
+                + (ALIASES.containsKey(k.toLowerCase(java.util.Locale.ROOT))
+                    ? "; did you mean '" + ALIASES.get(k.toLowerCase(java.util.Locale.ROOT)) + "'?"
+                    : Suggestions.hint(k, FIELDS)));
+      }
+    }
+    String definition = name(map, "definition", problems);
+    String variant = name(map, "variant", problems);
+    String labId = name(map, "labId", problems);
+    String definitionYaml = text(map, "definitionYaml", problems);
+    String onFailure = text(map, "onFailure", problems);
+    if (onFailure != null && !DefinitionKeys.ON_FAILURE.contains(onFailure)) {
+      problems.add(
+          "request: onFailure: unknown value "
+              + InputLimits.quote(onFailure)
+              + Suggestions.hint(onFailure, DefinitionKeys.ON_FAILURE)
+              + " (allowed: "
+              + String.join(", ", DefinitionKeys.ON_FAILURE)
+              + ")");
+    }
+    Map<String, Object> parameters = parameters(map.get("parameters"), problems);
+    String claimed = null;
+    if (labId != null && !labId.equals(workflowId)) {
+      claimed = labId;
+      problems.add(
+          "request: labId: labId "
+              + InputLimits.quote(labId)
+              + " differs from the workflow id "
+              + InputLimits.quote(workflowId)
+              + ": a lab's id is its workflow id; leave labId out, or start the workflow with"
+              + " workflow id "
+              + InputLimits.quote(labId));
+    } else if (!DefinitionActivitiesImpl.LAB_ID.matcher(workflowId).matches()) {
+      problems.add(
+          "request: labId: the workflow id "
+              + InputLimits.quote(workflowId)
+              + " is the lab id, which must be lowercase letters, digits and dashes, starting with"
+              + " a letter, at most 41 characters (e.g. lab-042)");
+    }
+    boolean onlyIdentity = claimed != null && problems.size() == 1;
+    if (!problems.isEmpty() && !onlyIdentity) {
+      return new Result(null, problems, claimed);
+    }
+    return new Result(
+        new LabRequest(
+            definition, variant, claimed == null ? workflowId : claimed, parameters,
+            definitionYaml, onFailure),
+        problems,
+        claimed);
+  }
+
+  /** A string field that names something: short, or absent. */
+  private static String name(Map<?, ?> map, String field, List<String> problems) {
+    String s = text(map, field, problems);
+    if (s != null && s.length() > InputLimits.MAX_NAME_CHARS) {
+      problems.add(
+          "request: "
+              + field
+              + ": "
+              + field
+              + " is "
+              + s.length()
+              + " characters long; at most "
+              + InputLimits.MAX_NAME_CHARS
+              + " are allowed");
+      return null;
+    }
+    return s;
+  }
+
+  private static String text(Map<?, ?> map, String field, List<String> problems) {
+    Object v = map.get(field);
+    if (v == null || v instanceof String) {
+      return (String) v;
+    }
+    problems.add(
+        "request: "
+            + field
+            + ": "
+            + field
+            + " must be a string"
+            + (field.equals("definition") ? " (the definition's name)" : "")
+            + ", got "
+            + InputLimits.describe(v));
+    return null;
+  }
+
+  private static Map<String, Object> parameters(Object v, List<String> problems) {
+    if (v == null) {
+      return Map.of();
+    }
+    if (!(v instanceof Map<?, ?> given)) {
+      problems.add(
+          "request: parameters: parameters must be a JSON object of name to value, such as"
+              + " {\"bucketPrefix\":\"acme\"}, got "
+              + InputLimits.describe(v));
+      return Map.of();
+    }
+    if (given.size() > InputLimits.MAX_PARAMETERS) {
+      problems.add(
+          "request: parameters: "
+              + given.size()
+              + " parameters given; at most "
+              + InputLimits.MAX_PARAMETERS
+              + " are allowed");
+      return Map.of();
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Map.Entry<?, ?> e : given.entrySet()) {
+      String name = String.valueOf(e.getKey());
+      long size = InputLimits.jsonBytes(e.getValue());
+      if (size > InputLimits.MAX_PARAMETER_BYTES) {
+        problems.add(
+            "request: parameters."
+                + clipKey(name)
+                + ": the value is "
+                + InputLimits.bytes(size)
+                + "; a parameter may hold at most "
+                + InputLimits.bytes(InputLimits.MAX_PARAMETER_BYTES));
+        continue;
+      }
+      out.put(name, e.getValue());
+    }
+    return out;
+  }
+
+  private static String clipKey(String key) {
+    return key.length() <= InputLimits.QUOTE_CHARS
+        ? key
+        : key.substring(0, InputLimits.QUOTE_CHARS) + "...";
+  }
+}

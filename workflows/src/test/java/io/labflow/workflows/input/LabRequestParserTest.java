@@ -1,0 +1,99 @@
+package io.labflow.workflows.input;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labflow.workflows.lab.Decision;
+import io.labflow.workflows.lab.LabRequest;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LabRequestParserTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static LabRequestParser.Result parse(String json, String workflowId) throws Exception {
+    return LabRequestParser.parse(JSON.readValue(json, Object.class), workflowId);
+  }
+
+  @Test
+  void aGoodRequestTakesTheWorkflowIdAsLabId() throws Exception {
+    LabRequestParser.Result r =
+        parse("{\"definition\":\"d\",\"variant\":\"v\",\"parameters\":{\"a\":1},\"onFailure\":\"pause\"}", "lab-1");
+    assertThat(r.ok()).isTrue();
+    assertThat(r.request())
+        .isEqualTo(new LabRequest("d", "v", "lab-1", Map.of("a", 1), null, "pause"));
+    assertThat(parse("{\"definition\":\"d\",\"labId\":\"lab-1\"}", "lab-1").request().labId())
+        .isEqualTo("lab-1");
+  }
+
+  @Test
+  void typosGetDidYouMean() throws Exception {
+    assertThat(parse("{\"definition\":\"d\",\"labID\":\"x\"}", "lab-1").message())
+        .isEqualTo("request: labID: unknown field 'labID'; did you mean 'labId'?");
+    assertThat(parse("{\"definition\":\"d\",\"params\":{}}", "lab-1").message())
+        .contains("unknown field 'params'; did you mean 'parameters'?");
+    assertThat(parse("{\"definition\":\"d\",\"zzzzzzzz\":1}", "lab-1").message())
+        .contains("unknown field 'zzzzzzzz'; expected one of: definition, variant, labId");
+  }
+
+  @Test
+  void wrongShapesNameTheField() throws Exception {
+    assertThat(parse("\"lab\"", "lab-1").message())
+        .startsWith("request: the lab request must be a JSON object such as")
+        .endsWith("got a string");
+    assertThat(parse("[1]", "lab-1").message()).endsWith("got a list");
+    assertThat(parse("42", "lab-1").message()).endsWith("got an integer");
+    assertThat(LabRequestParser.parse(null, "lab-1").message()).contains("the lab request is empty");
+    assertThat(parse("{\"definition\":\"d\",\"parameters\":[1]}", "lab-1").message())
+        .contains("request: parameters: parameters must be a JSON object").endsWith("got a list");
+    assertThat(parse("{\"definition\":\"d\",\"parameters\":\"a=b\"}", "lab-1").message())
+        .endsWith("got a string");
+    assertThat(parse("{\"definition\":{\"name\":\"d\"}}", "lab-1").message())
+        .isEqualTo("request: definition: definition must be a string (the definition's name), got an object");
+    assertThat(parse("{\"definition\":\"d\",\"variant\":[\"a\"]}", "lab-1").message())
+        .isEqualTo("request: variant: variant must be a string, got a list");
+    assertThat(parse("{\"definition\":\"d\",\"onFailure\":\"pasue\"}", "lab-1").message())
+        .contains("unknown value 'pasue'; did you mean 'pause'?");
+  }
+
+  @Test
+  void aDifferentLabIdIsRejected() throws Exception {
+    LabRequestParser.Result r = parse("{\"definition\":\"d\",\"labId\":\"dup-a\"}", "dup-impostor");
+    assertThat(r.ok()).isFalse();
+    assertThat(r.claimedLabId()).isEqualTo("dup-a");
+    assertThat(r.message())
+        .contains("labId 'dup-a' differs from the workflow id 'dup-impostor'");
+    assertThat(parse("{\"definition\":\"d\"}", "Bad_Id").message())
+        .contains("the workflow id 'Bad_Id' is the lab id, which must be lowercase");
+  }
+
+  @Test
+  void sizesAreBoundedAndNeverQuotedInFull() throws Exception {
+    String big = "x".repeat(InputLimits.MAX_PARAMETER_BYTES + 10);
+    LabRequestParser.Result r =
+        LabRequestParser.parse(Map.of("definition", "d", "parameters", Map.of("p", big)), "lab-1");
+    assertThat(r.message()).isEqualTo("request: parameters.p: the value is 4 KiB; a parameter may hold at most 4 KiB");
+    String huge = "y".repeat(2 * 1024 * 1024);
+    LabRequestParser.Result h =
+        LabRequestParser.parse(Map.of("definition", "d", "definitionYaml", huge), "lab-1");
+    assertThat(h.message()).contains("the lab request is 2.0 MiB; at most 256 KiB").hasSizeLessThan(400);
+    String longKey = "k".repeat(5000);
+    assertThat(LabRequestParser.parse(Map.of(longKey, 1), "lab-1").message()).hasSizeLessThan(400);
+  }
+
+  @Test
+  void decisionsAndVariants() {
+    assertThat(Arguments.decision("retry")).isEqualTo(Decision.RETRY);
+    assertThat(Arguments.decision("SKIP")).isEqualTo(Decision.SKIP);
+    assertThatThrownBy(() -> Arguments.decision("RETYR"))
+        .hasMessage("unknown decision 'RETYR'; did you mean 'RETRY'? (allowed: RETRY, SKIP, ROLLBACK)");
+    assertThatThrownBy(() -> Arguments.decision(List.of("RETRY")))
+        .hasMessageEndingWith("got a list");
+    assertThatThrownBy(() -> Arguments.decision(null)).hasMessageContaining("a decision is required");
+    assertThat(Arguments.variant("read-write")).isEqualTo("read-write");
+    assertThatThrownBy(() -> Arguments.variant(Map.of())).hasMessageEndingWith("got an object");
+  }
+}
