@@ -66,8 +66,13 @@ final class StepLibraryMirror {
             action("DeleteLabResources", "labId", "deleted:object remaining:object")));
   }
 
+  /** The actions the step library marks {@code @LongRunning}. */
+  static final List<String> LONG_RUNNING =
+      List.of("CreateStack", "DeleteStack", "AssociateInstanceProfile", "VerifyAccess",
+          "DeleteLabResources");
+
   private static ActionSpec action(String name, String inputs, String outputs) {
-    return new ActionSpec(name, fields(inputs), fields(outputs));
+    return new ActionSpec(name, fields(inputs), fields(outputs), LONG_RUNNING.contains(name));
   }
 
   private static List<FieldSpec> fields(String spec) {
