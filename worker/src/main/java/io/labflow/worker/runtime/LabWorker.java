@@ -7,6 +7,7 @@ import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.engine.Engine;
 import io.labflow.worker.reset.LabResetWorkflowImpl;
 import io.labflow.worker.reset.ResetActivitiesImpl;
+import io.labflow.workflows.interpreter.StepAttempts;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.temporal.common.reporter.MicrometerClientStatsReporter;
@@ -58,7 +59,8 @@ public final class LabWorker implements AutoCloseable {
     this.connection = TemporalConnection.open(b -> b.setMetricsScope(metricsScope));
     this.factory = WorkerFactory.newInstance(connection.client(),
         WorkerFactoryOptions.newBuilder()
-            .setWorkerInterceptors(new MdcWorkerInterceptor(), new BoundedFailureInterceptor())
+            .setWorkerInterceptors(
+                new MdcWorkerInterceptor(), new BoundedFailureInterceptor(), new StepAttempts())
             .build());
     this.aws = Engine.awsClients(List.of(new AwsCallCounter(registry)));
     Worker worker = factory.newWorker(settings.taskQueue());
