@@ -150,6 +150,7 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
     emptyLabBuckets(stack.stackId(), labId);
     cfn.deleteStack(b -> b.stackName(stack.stackId()));
     log.info("lab {}: deleting stack {}", labId, name);
+    Heartbeats.beat("deleting stack " + name);
     CloudFormationWaiter waiter = cfn.waiter();
     try {
       waiter.waitUntilStackDeleteComplete(
@@ -180,6 +181,7 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
       }
     }
     for (String bucket : names) {
+      Heartbeats.beat("emptying bucket " + bucket);
       if (buckets.ownedBy(bucket, labId)) {
         int removed = buckets.empty(bucket);
         if (removed > 0) {
