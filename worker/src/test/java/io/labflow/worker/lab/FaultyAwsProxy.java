@@ -76,6 +76,7 @@ final class FaultyAwsProxy implements AutoCloseable {
   private final Map<String, Long> stacksCreated = new HashMap<>();
   private final Map<String, Long> stacksDeleted = new HashMap<>();
   private final Map<String, String> lastDescribe = new HashMap<>();
+  private final java.util.Set<String> justFaulted = new java.util.HashSet<>();
 
   /** A proxy to moto at {@code target} on a free loopback port. */
   FaultyAwsProxy(String target, Lags lags, double throttle, double unavailable) throws IOException {
@@ -144,7 +145,12 @@ final class FaultyAwsProxy implements AutoCloseable {
     if (service.isEmpty()) {
       return null;
     }
-    double dice = random.nextDouble();
+    // Never two random faults in a row for one action: the SDK's own retry then always gets
+    // through, so a step is not failed by luck (the run stays reproducible in its outcome).
+    double dice = justFaulted.remove(action) ? 1.0 : random.nextDouble();
+    if (dice < throttle + unavailable) {
+      justFaulted.add(action);
+    }
     if (dice < throttle) {
       return fault("throttled", service, service.equals("s3") ? 503 : 400,
           switch (service) { case "s3" -> "SlowDown"; case "ec2" -> "RequestLimitExceeded"; default -> "Throttling"; },
