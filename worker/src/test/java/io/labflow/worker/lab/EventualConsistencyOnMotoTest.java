@@ -94,6 +94,7 @@ class EventualConsistencyOnMotoTest {
         + " torn down in %.1f s; faults injected: %s%n", provisioned, switchTook, tornDown, faults);
 
     // Every kind of fault happened, so the lab really went through each of them.
+    assertThat(faults).containsEntry("answer-lost", 4);
     assertThat(faults).containsKeys("throttled", "unavailable", "profile-not-yet-visible",
         "role-not-yet-assumable", "policy-not-yet-in-effect", "policy-version-not-yet-in-effect",
         "stack-create-in-progress", "stack-delete-in-progress");

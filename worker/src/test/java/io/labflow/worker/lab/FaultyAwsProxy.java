@@ -39,6 +39,10 @@ import java.util.regex.Pattern;
  *       Lags#stackDelete} after a {@code DeleteStack} (moto does both at once).
  * </ul>
  *
+ * <p>The first successful {@code CreateRole}, {@code CreatePolicy}, {@code CreateInstanceProfile}
+ * and {@code CreatePolicyVersion} lose their answer (500 after moto did the work), so the SDK's
+ * and Temporal's retries must adopt what exists instead of creating it again.
+ *
  * <p>Requests reach moto through {@link RawHttp} with their Host header intact, so SigV4
  * signatures still verify when moto enforces IAM. It counts, per query action (or {@code
  * S3.<METHOD>}), the requests moto answered with 2xx, and each injected fault by kind.
@@ -77,6 +81,9 @@ final class FaultyAwsProxy implements AutoCloseable {
   private final Map<String, Long> stacksDeleted = new HashMap<>();
   private final Map<String, String> lastDescribe = new HashMap<>();
   private final java.util.Set<String> justFaulted = new java.util.HashSet<>();
+  private final java.util.Set<String> lost = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final java.util.Set<String> LOSE_ANSWER_OF =
+      java.util.Set.of("CreateRole", "CreatePolicy", "CreatePolicyVersion", "CreateInstanceProfile");
 
   /** A proxy to moto at {@code target} on a free loopback port. */
   FaultyAwsProxy(String target, Lags lags, double throttle, double unavailable) throws IOException {
@@ -122,6 +129,10 @@ final class FaultyAwsProxy implements AutoCloseable {
         answer = RawHttp.exchange(target.getHost(), target.getPort(), ex.getRequestMethod(),
             ex.getRequestURI().toString(), headers, body);
         answer = after(action, form, answer);
+        if (LOSE_ANSWER_OF.contains(action) && answer.status() / 100 == 2 && lost.add(action)) {
+          // AWS did the work, the answer is lost: the first success of each of these actions.
+          answer = fault("answer-lost", service, 500, "InternalFailure", "We encountered an internal error");
+        }
       }
       for (Map.Entry<String, String> h : answer.headers()) {
         ex.getResponseHeaders().add(h.getKey(), h.getValue());
