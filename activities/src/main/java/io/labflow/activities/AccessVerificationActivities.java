@@ -17,6 +17,7 @@ public interface AccessVerificationActivities {
    * {@code AccessMismatch} with the whole matrix in the message. Credentials of the role stay in
    * memory: never returned, logged or put in a heartbeat.
    */
+  @LongRunning
   @ActivityMethod(name = "VerifyAccess")
   VerifyAccessOutput verifyAccess(VerifyAccessInput input);
 }

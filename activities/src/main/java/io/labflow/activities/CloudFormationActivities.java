@@ -17,6 +17,7 @@ public interface CloudFormationActivities {
    * adopted (and waited for); one without the tag fails {@code NotOwned}. A failed or rolled back
    * stack fails {@code StackFailed} with the first failure reason of its events.
    */
+  @LongRunning
   @ActivityMethod(name = "CreateStack")
   CreateStackOutput createStack(CreateStackInput input);
 
@@ -25,6 +26,7 @@ public interface CloudFormationActivities {
    * missing stack is success; an untagged one fails {@code NotOwned} and is left untouched. Lab
    * buckets of the stack are emptied first, since CloudFormation cannot delete a non-empty bucket.
    */
+  @LongRunning
   @ActivityMethod(name = "DeleteStack")
   DeleteOutput deleteStack(DeleteStackInput input);
 }

@@ -184,6 +184,7 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
         throw e;
       }
       log.info("lab {}: deleting stack {} ({})", labId, name, status);
+      Heartbeats.beat("deleting stack " + name);
     }
     CloudFormationWaiter waiter = cfn.waiter();
     try {
@@ -224,6 +225,7 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
       return;
     }
     for (String bucket : names) {
+      Heartbeats.beat("emptying bucket " + bucket);
       if (buckets.ownedBy(bucket, labId)) {
         int removed = buckets.empty(bucket);
         if (removed > 0) {

@@ -16,6 +16,7 @@ public interface Ec2Activities {
    * another profile's association, otherwise associates. The "Invalid IAM Instance Profile" error
    * of a freshly created profile is retried for about two minutes while heartbeating.
    */
+  @LongRunning
   @ActivityMethod(name = "AssociateInstanceProfile")
   AssociationOutput associateInstanceProfile(AssociateInstanceProfileInput input);
 

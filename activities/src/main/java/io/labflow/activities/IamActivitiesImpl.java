@@ -235,7 +235,12 @@ public final class IamActivitiesImpl implements IamActivities {
       log.info("lab {}: deleted oldest version {} of {}", labId, oldest.versionId(), arn);
     }
     PolicyVersion created =
-        iam.createPolicyVersion(b -> b.policyArn(arn).policyDocument(doc).setAsDefault(true))
+        iam.createPolicyVersion(
+                b ->
+                    b.policyArn(arn)
+                        .policyDocument(doc)
+                        .setAsDefault(true)
+                        .overrideConfiguration(o -> o.addPlugin(SingleAttempt.PLUGIN)))
             .policyVersion();
     log.info("lab {}: policy {} has new default version {}", labId, arn, created.versionId());
     return new PolicyVersionOutput(arn, created.versionId(), doc, true);

@@ -19,6 +19,7 @@ public interface LabInventoryActivities {
    * attachments, instance profiles, roles, policies, stacks, then tagged buckets left outside any
    * stack. Idempotent.
    */
+  @LongRunning
   @ActivityMethod(name = "DeleteLabResources")
   DeleteLabResourcesOutput deleteLabResources(LabInput input);
 }

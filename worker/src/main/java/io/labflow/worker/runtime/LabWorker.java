@@ -9,6 +9,7 @@ import io.labflow.worker.engine.Engine;
 import io.labflow.worker.reset.LabResetWorkflowImpl;
 import io.labflow.worker.reset.ResetActivitiesImpl;
 import io.labflow.workflows.lab.Preflight;
+import io.labflow.workflows.interpreter.StepAttempts;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.temporal.common.reporter.MicrometerClientStatsReporter;
@@ -62,7 +63,7 @@ public final class LabWorker implements AutoCloseable {
     this.factory = WorkerFactory.newInstance(connection.client(),
         WorkerFactoryOptions.newBuilder()
             .setWorkerInterceptors(new MdcWorkerInterceptor(), new BoundedFailureInterceptor(),
-                new BoundedOutputInterceptor())
+                new BoundedOutputInterceptor(), new StepAttempts())
             .build());
     Engine.AwsAccess access = Engine.awsAccess(List.of(new AwsCallCounter(registry)));
     this.aws = access.clients();

@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * An HTTP proxy in front of moto that workers use as their {@code AWS_ENDPOINT_URL}. It forwards
@@ -40,8 +41,7 @@ public final class HoldingAwsProxy implements AutoCloseable {
 
   private final URI target;
   private final String action;
-  private final String param;
-  private final String value;
+  private final Predicate<Map<String, String>> match;
   private final HttpServer server;
   private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "aws-proxy");
@@ -63,10 +63,19 @@ public final class HoldingAwsProxy implements AutoCloseable {
    * {@code param} equals {@code value}.
    */
   public HoldingAwsProxy(String target, String action, String param, String value) throws IOException {
+    this(target, action, form -> value.equals(form.get(param)));
+  }
+
+  /**
+   * Starts a proxy to {@code target} that withholds the response to the first query-protocol
+   * request whose {@code Action} is {@code action} and whose parameters match {@code match}
+   * (CloudFormation's {@code DeleteStack}, for example, names the stack by its id, an ARN).
+   */
+  public HoldingAwsProxy(String target, String action, Predicate<Map<String, String>> match)
+      throws IOException {
     this.target = URI.create(target);
     this.action = action;
-    this.param = param;
-    this.value = value;
+    this.match = match;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
     server.setExecutor(threads);
@@ -128,7 +137,7 @@ public final class HoldingAwsProxy implements AutoCloseable {
         succeeded.computeIfAbsent(queryAction, k -> new AtomicInteger()).incrementAndGet();
       }
 
-      if (action.equals(queryAction) && value.equals(form.get(param)) && holdTaken.compareAndSet(false, true)) {
+      if (action.equals(queryAction) && match.test(form) && holdTaken.compareAndSet(false, true)) {
         heldStatus = response.statusCode();
         held.countDown();
         try {

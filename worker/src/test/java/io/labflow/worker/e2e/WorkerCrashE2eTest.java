@@ -77,6 +77,13 @@ class WorkerCrashE2eTest {
       assertThat(live.steps()).extracting(s -> s.id() + ":" + s.state())
           .containsExactly("role:DONE", "policy:DONE", "attach:DONE");
       assertRetriedOnceOn(labId, second);
+      // The query and the CLI show the attempts Temporal really ran: the policy step's second.
+      assertThat(live.steps()).extracting(s -> s.id() + ":" + s.attempt())
+          .containsExactly("role:1", "policy:2", "attach:1");
+      Cli.Result shown = Cli.run(env, "status", labId);
+      assertThat(shown.exitCode()).as(shown.all()).isZero();
+      assertThat(shown.out().lines().filter(l -> l.contains(" policy ")))
+          .singleElement().asString().contains("attempt 2");
       assertNoDuplicates(labId, aws, second);
       teardown(labId, env);
       second.close();

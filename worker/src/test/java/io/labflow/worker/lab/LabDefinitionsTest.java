@@ -123,6 +123,9 @@ class LabDefinitionsTest {
                 soft.assertThat(copy.outputs())
                     .as("outputs of %s", real.name())
                     .containsExactlyElementsOf(real.outputs());
+                soft.assertThat(copy.longRunning())
+                    .as("long-running %s", real.name())
+                    .isEqualTo(real.longRunning());
               });
     }
     soft.assertAll();

@@ -13,6 +13,7 @@ import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.labflow.workflows.definition.DefinitionLoader;
 import io.labflow.workflows.interpreter.LabWorkflowImpl;
+import io.labflow.workflows.interpreter.StepAttempts;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabStatus;
@@ -60,6 +61,7 @@ final class LabOnMoto implements AutoCloseable {
       List.of(
           new LabStep("create-stack", "CreateStack", "DeleteStack"),
           new LabStep("create-role", "CreateRole", "DeleteRole"),
+          new LabStep("verify-no-access", "VerifyAccess", null),
           new LabStep("create-policy", "CreatePolicy", "DeletePolicy"),
           new LabStep("attach-policy", "AttachRolePolicy", "DetachRolePolicy"),
           new LabStep(
@@ -89,7 +91,9 @@ final class LabOnMoto implements AutoCloseable {
         TestWorkflowEnvironment.newInstance(
             TestEnvironmentOptions.newBuilder()
                 .setWorkerFactoryOptions(
-                    WorkerFactoryOptions.newBuilder().setWorkerInterceptors(interceptor).build())
+                    WorkerFactoryOptions.newBuilder()
+                        .setWorkerInterceptors(interceptor, new StepAttempts())
+                        .build())
                 .build());
     for (var key :
         List.of(
@@ -129,6 +133,14 @@ final class LabOnMoto implements AutoCloseable {
   /** Turns on IAM enforcement with an administrator and starts the worker as that administrator. */
   static LabOnMoto start() throws IOException {
     return new LabOnMoto(MotoServer.enforceIamWithAdmin());
+  }
+
+  /**
+   * Starts the worker as the administrator {@code adminArn} of a moto whose IAM enforcement the
+   * caller turned on, reaching AWS wherever the SDK's standard configuration points now (a proxy).
+   */
+  static LabOnMoto startAs(String adminArn) {
+    return new LabOnMoto(adminArn);
   }
 
   /**

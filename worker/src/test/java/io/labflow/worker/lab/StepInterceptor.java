@@ -22,11 +22,17 @@ final class StepInterceptor extends WorkerInterceptorBase {
 
   /**
    * Fail the next attempt of {@code activityType}; {@code afterRealCall} lets it run first (a
-   * response lost after the work was done); {@code retryable} lets the step's retry policy retry it.
+   * response lost after the work was done); {@code retryable} lets the step's retry policy retry it;
+   * {@code skip} lets that many attempts of the type through first (a lab that runs one action in
+   * two steps, such as its two VerifyAccess steps).
    */
-  record Fault(String activityType, boolean afterRealCall, boolean retryable) {
+  record Fault(String activityType, boolean afterRealCall, boolean retryable, int skip) {
+    Fault(String activityType, boolean afterRealCall, boolean retryable) {
+      this(activityType, afterRealCall, retryable, 0);
+    }
+
     Fault(String activityType, boolean afterRealCall) {
-      this(activityType, afterRealCall, false);
+      this(activityType, afterRealCall, false, 0);
     }
   }
 
@@ -36,10 +42,27 @@ final class StepInterceptor extends WorkerInterceptorBase {
   private final List<String> attempts = new CopyOnWriteArrayList<>();
   private final List<Attempt> returned = new CopyOnWriteArrayList<>();
   private final Map<String, Fault> faults = new ConcurrentHashMap<>();
+  private final Map<String, Integer> skips = new ConcurrentHashMap<>();
 
-  /** Arms a fault for the next attempt of its activity type (one per type). */
+  /** Arms a fault for the next attempt of its activity type after its skips (one per type). */
   void inject(Fault f) {
+    skips.put(f.activityType(), f.skip());
     faults.put(f.activityType(), f);
+  }
+
+  /** The armed fault of this attempt, if it is the one to fail. */
+  private Fault take(String type) {
+    synchronized (faults) {
+      if (!faults.containsKey(type)) {
+        return null;
+      }
+      int left = skips.getOrDefault(type, 0);
+      if (left > 0) {
+        skips.put(type, left - 1);
+        return null;
+      }
+      return faults.remove(type);
+    }
   }
 
   /** Activity types of every attempt so far, in start order (the resolver's local activity too). */
@@ -66,7 +89,7 @@ final class StepInterceptor extends WorkerInterceptorBase {
       @Override
       public ActivityOutput execute(ActivityInput input) {
         attempts.add(type);
-        Fault f = faults.remove(type);
+        Fault f = take(type);
         if (f != null && !f.afterRealCall()) {
           throw injected(f, "before");
         }

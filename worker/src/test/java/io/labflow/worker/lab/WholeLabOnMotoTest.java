@@ -79,6 +79,12 @@ class WholeLabOnMotoTest {
     assertThat(moto.calls.count("Iam", "AddRoleToInstanceProfile")).isEqualTo(1);
     assertThat(moto.calls.count("Ec2", "AssociateIamInstanceProfile")).isEqualTo(1);
 
+    // Before the policy is attached the role can do nothing (the tutorial's first check).
+    Map<String, Object> none = step(live, "verify-no-access").outputs();
+    assertThat(none).containsEntry("matches", true).containsEntry("method", "probe");
+    assertThat(allowed(none)).containsOnly(
+        entry("s3:ListBucket", false), entry("s3:GetObject", false), entry("s3:PutObject", false));
+
     // Verification read-only: list and get allowed, put denied.
     Map<String, Object> verify = step(live, "verify-access").outputs();
     assertThat(verify).containsEntry("matches", true).containsEntry("method", "probe");

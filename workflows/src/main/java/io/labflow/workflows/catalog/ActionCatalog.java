@@ -47,7 +47,9 @@ public final class ActionCatalog {
    * nothing. The action's name is the activity type: the {@code @ActivityMethod} name, or the
    * method name with its first letter capitalised, with the interface's name prefix if one is set.
    * A record component annotated with an annotation whose simple name is {@code Nullable} is
-   * optional; every other component is required.
+   * optional; every other component is required. A method annotated with an annotation whose
+   * simple name is {@code LongRunning} declares a {@linkplain ActionSpec#longRunning long-running}
+   * action.
    */
   public static ActionCatalog fromActivityInterfaces(Class<?>... interfaces) {
     List<ActionSpec> specs = new ArrayList<>();
@@ -74,7 +76,7 @@ public final class ActionCatalog {
         List<FieldSpec> inputs = fields(m.getParameterTypes()[0]);
         List<FieldSpec> outputs =
             m.getReturnType().isRecord() ? fields(m.getReturnType()) : List.of();
-        specs.add(new ActionSpec(name, inputs, outputs));
+        specs.add(new ActionSpec(name, inputs, outputs, hasAnnotation(m, "LongRunning")));
       }
     }
     return of(specs);
@@ -124,6 +126,15 @@ public final class ActionCatalog {
       throw new IllegalArgumentException(
           "annotation " + a.annotationType().getName() + " lacks " + name + "()", e);
     }
+  }
+
+  private static boolean hasAnnotation(Method m, String simpleName) {
+    for (Annotation a : m.getAnnotations()) {
+      if (a.annotationType().getSimpleName().equals(simpleName)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isNullable(RecordComponent rc) {

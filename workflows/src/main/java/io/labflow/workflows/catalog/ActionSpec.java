@@ -9,8 +9,18 @@ import java.util.Optional;
  * @param name the activity type, as written in a step's {@code action}
  * @param inputs the fields a step's {@code with} may hold
  * @param outputs the fields later steps may read as {@code ${steps.ID.FIELD}}
+ * @param longRunning whether the action waits (for a stack, for IAM to propagate) and heartbeats
+ *     while it does; such an action gets a heartbeat timeout even where the step file gives none,
+ *     so that a worker lost in the middle of it is noticed in about a minute, not at the end of
+ *     its start-to-close timeout
  */
-public record ActionSpec(String name, List<FieldSpec> inputs, List<FieldSpec> outputs) {
+public record ActionSpec(
+    String name, List<FieldSpec> inputs, List<FieldSpec> outputs, boolean longRunning) {
+
+  /** An action that returns promptly. */
+  public ActionSpec(String name, List<FieldSpec> inputs, List<FieldSpec> outputs) {
+    this(name, inputs, outputs, false);
+  }
 
   /** The input field of that name, if declared. */
   public Optional<FieldSpec> input(String field) {

@@ -63,7 +63,7 @@ public final class DefinitionKeys {
           "nonRetryable");
 
   /** Keys of {@code compensate}. */
-  public static final List<String> COMPENSATE = List.of("action", "with", "retry", "timeout");
+  public static final List<String> COMPENSATE = List.of("action", "with", "retry", "timeout", "heartbeat");
 
   /** The values of {@code onFailure}. */
   public static final List<String> ON_FAILURE = List.of("rollback", "pause");

@@ -30,6 +30,14 @@ public final class DefinitionLoader {
   public static final int MAX_BYTES = 1 << 20;
 
   /** What every step inherits when the file's {@code defaults} say nothing. */
+  /**
+   * Heartbeat timeout of a step or undo of a {@linkplain
+   * io.labflow.workflows.catalog.ActionSpec#longRunning long-running} action when neither it nor
+   * the definition's defaults give one: a worker lost inside it is noticed this long after its
+   * last heartbeat, and the attempt is retried on another worker.
+   */
+  public static final Duration LONG_RUNNING_HEARTBEAT = Duration.ofMinutes(1);
+
   public static final StepDefaults BUILT_IN_DEFAULTS =
       new StepDefaults(
           new RetrySpec(Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1), 5, List.of()),

@@ -549,7 +549,7 @@ final class DefinitionReader {
     RetrySpec retry = optionalRetry(m, path, defaults);
     Duration timeout = optionalDuration(m, "timeout", path);
     Duration scheduleToClose = optionalDuration(m, "scheduleToClose", path);
-    Duration heartbeat = optionalDuration(m, "heartbeat", path);
+    Duration heartbeat = heartbeatOf(m, path, raw.action, defaults);
     Compensation compensate = null;
     if (m.containsKey("compensate")) {
       compensate = readCompensation(m.get("compensate").value(), path + ".compensate", raw, defaults);
@@ -625,7 +625,21 @@ final class DefinitionReader {
         raw.compensatePath);
     RetrySpec retry = optionalRetry(m, path, defaults);
     Duration timeout = optionalDuration(m, "timeout", path);
-    return new Compensation(actionName, with, retry, timeout);
+    Duration heartbeat = heartbeatOf(m, path, raw.compensateAction, defaults);
+    return new Compensation(actionName, with, retry, timeout, heartbeat);
+  }
+
+  /**
+   * The {@code heartbeat} of a step or compensation; for a long-running action that neither it nor
+   * the defaults give one, {@link DefinitionLoader#LONG_RUNNING_HEARTBEAT}.
+   */
+  private Duration heartbeatOf(
+      Map<String, Entry> m, String path, ActionSpec action, StepDefaults defaults) {
+    Duration own = optionalDuration(m, "heartbeat", path);
+    if (own == null && defaults.heartbeat() == null && action != null && action.longRunning()) {
+      return DefinitionLoader.LONG_RUNNING_HEARTBEAT;
+    }
+    return own;
   }
 
   private ActionSpec action(String name, Entry entry, String path) {

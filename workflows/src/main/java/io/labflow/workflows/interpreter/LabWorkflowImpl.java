@@ -263,7 +263,8 @@ public class LabWorkflowImpl implements LabWorkflow {
           Workflow.newUntypedActivityStub(
                   StepOptions.forStep(step, defaults(), step.id()))
               .execute(step.action(), Map.class, input);
-      ledger.done(step.id(), outputs == null ? Map.of() : outputs);
+      StepAttempts.Split result = StepAttempts.split(outputs);
+      ledger.done(step.id(), result.outputs(), result.attempt());
       refused.remove(step.id());
       return null;
     } catch (ActivityFailure e) {

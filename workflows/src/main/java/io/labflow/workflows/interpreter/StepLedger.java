@@ -56,9 +56,10 @@ final class StepLedger {
     e.error = null;
   }
 
-  void done(String id, Map<String, Object> outputs) {
+  void done(String id, Map<String, Object> outputs, int attempt) {
     Entry e = entry(id);
     e.state = StepState.DONE;
+    e.attempt = attempt;
     e.outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
     scope.put(id, e.outputs);
   }

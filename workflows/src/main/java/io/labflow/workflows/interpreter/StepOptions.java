@@ -44,14 +44,18 @@ final class StepOptions {
         summary);
   }
 
-  /** Options of a step's compensation: its own retry and timeout, else the defaults. */
+  /**
+   * Options of a step's compensation: its own retry, timeout and heartbeat, else the defaults. An
+   * undo that waits (a stack delete) heartbeats like a forward step, so a worker lost inside it is
+   * retried elsewhere after the heartbeat timeout rather than after its whole start-to-close.
+   */
   static ActivityOptions forCompensation(
       Compensation compensation, StepDefaults defaults, String summary) {
     StepDefaults d = orEmpty(defaults);
     return build(
         first(compensation.timeout(), d.timeout()),
         d.scheduleToClose(),
-        d.heartbeat(),
+        first(compensation.heartbeat(), d.heartbeat()),
         retry(compensation.retry(), d.retry()),
         summary);
   }

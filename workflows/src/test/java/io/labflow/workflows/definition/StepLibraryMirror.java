@@ -71,6 +71,11 @@ final class StepLibraryMirror {
                 "DeleteLabResources", "labId", "deleted:object remaining:object blocked:list")));
   }
 
+  /** The actions the step library marks {@code @LongRunning}. */
+  static final List<String> LONG_RUNNING =
+      List.of("CreateStack", "DeleteStack", "AssociateInstanceProfile", "VerifyAccess",
+          "DeleteLabResources");
+
   private static final String IAM = "[A-Za-z0-9+=,.@_-]+";
   private static final String IAM_RULE = "letters, digits and +=,.@_-";
   private static final String BUCKET =
@@ -100,7 +105,7 @@ final class StepLibraryMirror {
     for (FieldSpec f : fields(inputs)) {
       in.add(new FieldSpec(f.name(), f.type(), f.required(), LIMITS.get(name + "." + f.name())));
     }
-    return new ActionSpec(name, in, fields(outputs));
+    return new ActionSpec(name, in, fields(outputs), LONG_RUNNING.contains(name));
   }
 
   private static List<FieldSpec> fields(String spec) {

@@ -132,6 +132,10 @@ class LabWorkflowStepsTest {
     assertThat(result.state()).isEqualTo(LabState.COMPLETED);
     assertThat(RESOURCES.calls("Create b")).isEqualTo(3);
     assertThat(result.steps().get(1).outputs()).containsEntry("attempt", 3);
+    // Status shows the attempt Temporal ran the step as; the carrier key is not an output.
+    assertThat(result.steps().get(1).attempt()).isEqualTo(3);
+    assertThat(result.steps().get(0).attempt()).isEqualTo(1);
+    assertThat(result.steps().get(1).outputs()).doesNotContainKey(StepAttempts.KEY);
   }
 
   @Test

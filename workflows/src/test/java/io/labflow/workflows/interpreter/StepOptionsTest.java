@@ -67,6 +67,18 @@ class StepOptionsTest {
   }
 
   @Test
+  void compensationUsesItsOwnHeartbeatElseTheDefaults() {
+    Compensation own =
+        new Compensation("Delete", Map.of(), null, null, Duration.ofSeconds(45));
+    Compensation inherits = new Compensation("Delete", Map.of(), null, null);
+
+    assertThat(StepOptions.forCompensation(own, DEFAULTS, "undo s").getHeartbeatTimeout())
+        .isEqualTo(Duration.ofSeconds(45));
+    assertThat(StepOptions.forCompensation(inherits, DEFAULTS, "undo s").getHeartbeatTimeout())
+        .isEqualTo(DEFAULTS.heartbeat());
+  }
+
+  @Test
   void withoutAnyTimeoutAStepGetsTheFallback() {
     ActivityOptions o = StepOptions.forStep(step(null, null, null, null), null, "s");
 

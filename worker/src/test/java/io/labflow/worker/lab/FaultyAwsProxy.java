@@ -1,0 +1,314 @@
+package io.labflow.worker.lab;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * An HTTP proxy in front of moto that makes it answer like real AWS: throttling and 5xx on some
+ * requests (answered without forwarding, so nothing is done twice), and eventual consistency.
+ *
+ * <ul>
+ *   <li>A new instance profile is refused by {@code AssociateIamInstanceProfile} with EC2's
+ *       "Invalid IAM Instance Profile name" for {@link Lags#profile}.
+ *   <li>A new role cannot be assumed ({@code AssumeRole}: AccessDenied) for {@link Lags#role}.
+ *   <li>A newly attached policy is not in effect for {@link Lags#attach}: S3 requests of the role's
+ *       sessions are denied; a new policy version is not in effect for {@link Lags#version}: S3
+ *       {@code PutObject} of the sessions of roles holding the policy is denied, as the old
+ *       read-only version would answer.
+ *   <li>CloudFormation answers {@code CREATE_IN_PROGRESS} (without outputs) for {@link
+ *       Lags#stackCreate} after a {@code CreateStack}, and {@code DELETE_IN_PROGRESS} for {@link
+ *       Lags#stackDelete} after a {@code DeleteStack} (moto does both at once).
+ * </ul>
+ *
+ * <p>The first successful {@code CreateRole}, {@code CreatePolicy}, {@code CreateInstanceProfile}
+ * and {@code CreatePolicyVersion} lose their answer (500 after moto did the work), so the SDK's
+ * and Temporal's retries must adopt what exists instead of creating it again.
+ *
+ * <p>Requests reach moto through {@link RawHttp} with their Host header intact, so SigV4
+ * signatures still verify when moto enforces IAM. It counts, per query action (or {@code
+ * S3.<METHOD>}), the requests moto answered with 2xx, and each injected fault by kind.
+ */
+final class FaultyAwsProxy implements AutoCloseable {
+
+  /** How long each kind of change takes to propagate. */
+  record Lags(Duration profile, Duration role, Duration attach, Duration version,
+      Duration stackCreate, Duration stackDelete) {}
+
+  private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/]+)/[^/]+/[^/]+/([^/]+)/");
+  private static final Pattern ACCESS_KEY = Pattern.compile("<AccessKeyId>([^<]+)</AccessKeyId>");
+  private static final Pattern STACK_NAME = Pattern.compile("<StackName>([^<]+)</StackName>");
+
+  private final URI target;
+  private final Lags lags;
+  private final double throttle;
+  private final double unavailable;
+  private final Random random = new Random(42);
+  private final HttpServer server;
+  private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "faulty-aws-proxy");
+    t.setDaemon(true);
+    return t;
+  });
+  private final Map<String, Integer> succeeded = new TreeMap<>();
+  private final Map<String, Integer> injected = new TreeMap<>();
+  // Propagation state: when each thing changed (System.nanoTime), by name.
+  private final Map<String, Long> profiles = new HashMap<>();
+  private final Map<String, Long> roles = new HashMap<>();
+  private final Map<String, Long> attached = new HashMap<>();
+  private final Map<String, Long> versions = new HashMap<>();
+  private final Map<String, List<String>> rolesOfPolicy = new HashMap<>();
+  private final Map<String, String> roleOfSession = new HashMap<>();
+  private final Map<String, Long> stacksCreated = new HashMap<>();
+  private final Map<String, Long> stacksDeleted = new HashMap<>();
+  private final Map<String, String> lastDescribe = new HashMap<>();
+  private final java.util.Set<String> justFaulted = new java.util.HashSet<>();
+  private final java.util.Set<String> lost = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final java.util.Set<String> LOSE_ANSWER_OF =
+      java.util.Set.of("CreateRole", "CreatePolicy", "CreatePolicyVersion", "CreateInstanceProfile");
+
+  /** A proxy to moto at {@code target} on a free loopback port. */
+  FaultyAwsProxy(String target, Lags lags, double throttle, double unavailable) throws IOException {
+    this.target = URI.create(target);
+    this.lags = lags;
+    this.throttle = throttle;
+    this.unavailable = unavailable;
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", this::handle);
+    server.setExecutor(threads);
+    server.start();
+  }
+
+  String endpoint() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /** Requests of this query action (or {@code S3.<METHOD>}) that moto answered with 2xx. */
+  synchronized int succeeded(String action) {
+    return succeeded.getOrDefault(action, 0);
+  }
+
+  /** Faults injected, by kind. */
+  synchronized Map<String, Integer> injected() {
+    return new TreeMap<>(injected);
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      byte[] body = ex.getRequestBody().readAllBytes();
+      List<Map.Entry<String, String>> headers = new ArrayList<>();
+      ex.getRequestHeaders().forEach((k, vs) -> vs.forEach(v -> headers.add(Map.entry(k, v))));
+      String auth = String.valueOf(ex.getRequestHeaders().getFirst("Authorization"));
+      Matcher cred = CREDENTIAL.matcher(auth);
+      boolean signed = cred.find();
+      String accessKey = signed ? cred.group(1) : "";
+      String service = signed ? cred.group(2) : "";
+      Map<String, String> form = form(ex, body);
+      String action = service.equals("s3") ? "S3." + ex.getRequestMethod() : form.getOrDefault("Action", "");
+
+      RawHttp.Response answer = before(service, action, form, accessKey, ex);
+      if (answer == null) {
+        answer = RawHttp.exchange(target.getHost(), target.getPort(), ex.getRequestMethod(),
+            ex.getRequestURI().toString(), headers, body);
+        answer = after(action, form, answer);
+        if (LOSE_ANSWER_OF.contains(action) && answer.status() / 100 == 2 && lost.add(action)) {
+          // AWS did the work, the answer is lost: the first success of each of these actions.
+          answer = fault("answer-lost", service, 500, "InternalFailure", "We encountered an internal error");
+        }
+      }
+      for (Map.Entry<String, String> h : answer.headers()) {
+        ex.getResponseHeaders().add(h.getKey(), h.getValue());
+      }
+      byte[] out = answer.body();
+      boolean noBody = out.length == 0 || ex.getRequestMethod().equals("HEAD");
+      ex.sendResponseHeaders(answer.status(), noBody ? -1 : out.length);
+      if (!noBody) {
+        try (OutputStream os = ex.getResponseBody()) {
+          os.write(out);
+        }
+      }
+    } catch (IOException e) {
+      // The client went away: nothing to answer.
+    }
+  }
+
+  /** A fault to answer instead of forwarding, or null to forward. */
+  private synchronized RawHttp.Response before(String service, String action, Map<String, String> form,
+      String accessKey, HttpExchange ex) {
+    if (service.isEmpty()) {
+      return null;
+    }
+    // Never two random faults in a row for one action: the SDK's own retry then always gets
+    // through, so a step is not failed by luck (the run stays reproducible in its outcome).
+    double dice = justFaulted.remove(action) ? 1.0 : random.nextDouble();
+    if (dice < throttle + unavailable) {
+      justFaulted.add(action);
+    }
+    if (dice < throttle) {
+      return fault("throttled", service, service.equals("s3") ? 503 : 400,
+          switch (service) { case "s3" -> "SlowDown"; case "ec2" -> "RequestLimitExceeded"; default -> "Throttling"; },
+          "Rate exceeded");
+    }
+    if (dice < throttle + unavailable) {
+      return fault("unavailable", service, 503, service.equals("ec2") ? "Unavailable" : "ServiceUnavailable",
+          "Service is unavailable, try again");
+    }
+    if ((action.equals("AssociateIamInstanceProfile") || action.equals("ReplaceIamInstanceProfileAssociation"))
+        && within(profiles, form.get("IamInstanceProfile.Name"), lags.profile())) {
+      String name = form.get("IamInstanceProfile.Name");
+      return fault("profile-not-yet-visible", service, 400, "InvalidParameterValue",
+          "Value (" + name + ") for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name");
+    }
+    if (action.equals("AssumeRole")) {
+      String roleName = afterLast(form.getOrDefault("RoleArn", ""), "/");
+      if (within(roles, roleName, lags.role())) {
+        return fault("role-not-yet-assumable", service, 403, "AccessDenied",
+            "User is not authorized to perform: sts:AssumeRole on resource: " + form.get("RoleArn"));
+      }
+    }
+    String sessionRole = roleOfSession.get(accessKey);
+    if (service.equals("s3") && sessionRole != null) {
+      if (within(attached, sessionRole, lags.attach())) {
+        return fault("policy-not-yet-in-effect", service, 403, "AccessDenied", "Access Denied");
+      }
+      boolean put = ex.getRequestMethod().equals("PUT") && ex.getRequestURI().getPath().split("/").length > 2;
+      boolean newVersion = rolesOfPolicy.entrySet().stream()
+          .anyMatch(p -> p.getValue().contains(sessionRole) && within(versions, p.getKey(), lags.version()));
+      if (put && newVersion) {
+        return fault("policy-version-not-yet-in-effect", service, 403, "AccessDenied", "Access Denied");
+      }
+    }
+    if (action.equals("DescribeStacks")) {
+      String name = stackName(form.getOrDefault("StackName", ""));
+      if (within(stacksDeleted, name, lags.stackDelete()) && lastDescribe.containsKey(name)) {
+        count("stack-delete-in-progress");
+        String cached = lastDescribe.get(name).replaceAll("<StackStatus>[A-Z_]+</StackStatus>",
+            "<StackStatus>DELETE_IN_PROGRESS</StackStatus>");
+        return new RawHttp.Response(200, List.of(Map.entry("Content-Type", "text/xml")),
+            cached.getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    return null;
+  }
+
+  /** Records what moto did and rewrites answers that would reveal it at once. */
+  private synchronized RawHttp.Response after(String action, Map<String, String> form, RawHttp.Response r) {
+    if (r.status() / 100 != 2) {
+      return r;
+    }
+    succeeded.merge(action, 1, Integer::sum);
+    long now = System.nanoTime();
+    switch (action) {
+      case "CreateInstanceProfile", "AddRoleToInstanceProfile" -> profiles.put(form.get("InstanceProfileName"), now);
+      case "CreateRole" -> roles.put(form.get("RoleName"), now);
+      case "AttachRolePolicy" -> {
+        attached.put(form.get("RoleName"), now);
+        rolesOfPolicy.computeIfAbsent(form.get("PolicyArn"), k -> new ArrayList<>()).add(form.get("RoleName"));
+      }
+      case "CreatePolicyVersion" -> versions.put(form.get("PolicyArn"), now);
+      case "AssumeRole" -> {
+        Matcher key = ACCESS_KEY.matcher(r.text());
+        if (key.find()) {
+          roleOfSession.put(key.group(1), afterLast(form.getOrDefault("RoleArn", ""), "/"));
+        }
+      }
+      case "CreateStack" -> stacksCreated.put(form.get("StackName"), now);
+      case "DeleteStack" -> stacksDeleted.put(stackName(form.getOrDefault("StackName", "")), now);
+      case "DescribeStacks" -> {
+        Matcher name = STACK_NAME.matcher(r.text());
+        if (name.find()) {
+          lastDescribe.put(name.group(1), r.text());
+          if (within(stacksCreated, name.group(1), lags.stackCreate())
+              && r.text().contains("<StackStatus>CREATE_COMPLETE</StackStatus>")) {
+            count("stack-create-in-progress");
+            return r.withBody(r.text()
+                .replace("<StackStatus>CREATE_COMPLETE</StackStatus>", "<StackStatus>CREATE_IN_PROGRESS</StackStatus>")
+                .replaceAll("(?s)<Outputs>.*?</Outputs>", ""));
+          }
+        }
+      }
+      default -> { }
+    }
+    return r;
+  }
+
+  private RawHttp.Response fault(String kind, String service, int status, String code, String message) {
+    count(kind);
+    String id = UUID.randomUUID().toString();
+    String xml = switch (service) {
+      case "s3" -> "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>"
+          + message + "</Message><RequestId>" + id + "</RequestId></Error>";
+      case "ec2" -> "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>" + code
+          + "</Code><Message>" + message + "</Message></Error></Errors><RequestID>" + id + "</RequestID></Response>";
+      default -> "<ErrorResponse><Error><Type>Sender</Type><Code>" + code + "</Code><Message>" + message
+          + "</Message></Error><RequestId>" + id + "</RequestId></ErrorResponse>";
+    };
+    return new RawHttp.Response(status, List.of(Map.entry("Content-Type", "text/xml")),
+        xml.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void count(String kind) {
+    injected.merge(kind, 1, Integer::sum);
+  }
+
+  private static boolean within(Map<String, Long> changed, String name, Duration lag) {
+    Long at = name == null ? null : changed.get(name);
+    return at != null && System.nanoTime() - at < lag.toNanos();
+  }
+
+  /** The stack name of a name or stack id ({@code arn:...:stack/NAME/uuid}). */
+  private static String stackName(String nameOrId) {
+    int i = nameOrId.indexOf(":stack/");
+    return i < 0 ? nameOrId : nameOrId.substring(i + 7).split("/")[0];
+  }
+
+  private static String afterLast(String s, String sep) {
+    return s.substring(s.lastIndexOf(sep) + 1);
+  }
+
+  private static Map<String, String> form(HttpExchange ex, byte[] body) {
+    Map<String, String> form = new HashMap<>();
+    String type = ex.getRequestHeaders().getFirst("Content-Type");
+    if (type != null && type.startsWith("application/x-www-form-urlencoded")) {
+      parse(new String(body, StandardCharsets.UTF_8), form);
+    }
+    if (ex.getRequestURI().getRawQuery() != null) {
+      parse(ex.getRequestURI().getRawQuery(), form);
+    }
+    return form;
+  }
+
+  private static void parse(String encoded, Map<String, String> into) {
+    for (String pair : encoded.split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0) {
+        into.putIfAbsent(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    threads.shutdownNow();
+  }
+}

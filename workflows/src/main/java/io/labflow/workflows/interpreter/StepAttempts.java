@@ -1,0 +1,78 @@
+package io.labflow.workflows.interpreter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.labflow.workflows.lab.LabWorkflow;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.activity.ActivityInfo;
+import io.temporal.common.converter.JacksonJsonPayloadConverter;
+import io.temporal.common.interceptors.ActivityInboundCallsInterceptor;
+import io.temporal.common.interceptors.ActivityInboundCallsInterceptorBase;
+import io.temporal.common.interceptors.WorkerInterceptorBase;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Lets a lab's status show the attempt Temporal really ran a step as.
+ *
+ * <p>The workflow learns of an activity's result, not of its attempt number, and recording one
+ * event per retry would grow the history. So, on the worker, this interceptor adds the attempt to
+ * the result of a step that succeeded on a retry ({@value #KEY}, only when it is above 1, so first
+ * attempts keep their payloads as they were); the interpreter takes it out again before the
+ * result becomes the step's outputs ({@link #split}). Only results of a {@link LabWorkflow}'s
+ * (non-local) activities that are JSON objects are touched.
+ */
+public final class StepAttempts extends WorkerInterceptorBase {
+
+  /** The result key that carries the attempt. */
+  public static final String KEY = "labflow:attempt";
+
+  private static final ObjectMapper JSON = JacksonJsonPayloadConverter.newDefaultObjectMapper();
+
+  @Override
+  public ActivityInboundCallsInterceptor interceptActivity(ActivityInboundCallsInterceptor next) {
+    return new ActivityInboundCallsInterceptorBase(next) {
+      private ActivityInfo info;
+
+      @Override
+      public void init(ActivityExecutionContext context) {
+        info = context.getInfo();
+        super.init(context);
+      }
+
+      @Override
+      public ActivityOutput execute(ActivityInput input) {
+        ActivityOutput out = super.execute(input);
+        if (info.getAttempt() <= 1
+            || info.isLocal()
+            || !LabWorkflow.TYPE.equals(info.getWorkflowType())
+            || out.getResult() == null) {
+          return out;
+        }
+        JsonNode tree = JSON.valueToTree(out.getResult());
+        if (!(tree instanceof ObjectNode object)) {
+          return out;
+        }
+        object.put(KEY, info.getAttempt());
+        return new ActivityOutput(JSON.convertValue(object, LinkedHashMap.class));
+      }
+    };
+  }
+
+  /** A result split into the step's outputs and the attempt that produced them. */
+  record Split(Map<String, Object> outputs, int attempt) {}
+
+  /** The outputs without {@value #KEY}, and its attempt (1 when the result does not say). */
+  static Split split(Map<String, Object> result) {
+    if (result == null) {
+      return new Split(Map.of(), 1);
+    }
+    if (!(result.get(KEY) instanceof Number n)) {
+      return new Split(result, 1);
+    }
+    Map<String, Object> outputs = new LinkedHashMap<>(result);
+    outputs.remove(KEY);
+    return new Split(outputs, Math.max(1, n.intValue()));
+  }
+}
