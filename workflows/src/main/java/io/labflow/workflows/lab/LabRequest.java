@@ -14,10 +14,25 @@ import java.util.Map;
  * @param parameters run parameters by name; null means none
  * @param definitionYaml an inline definition (the command line sends the file it was given); null
  *     to resolve {@code definition} by name
+ * @param onFailure {@code rollback} or {@code pause}: how this run handles a step that fails after
+ *     its retries, overriding the definition (its defaults and each step's own); null keeps the
+ *     definition's choice
  */
 public record LabRequest(
     String definition,
     String variant,
     String labId,
     Map<String, Object> parameters,
-    String definitionYaml) {}
+    String definitionYaml,
+    String onFailure) {
+
+  /** A request that keeps the definition's failure handling. */
+  public LabRequest(
+      String definition,
+      String variant,
+      String labId,
+      Map<String, Object> parameters,
+      String definitionYaml) {
+    this(definition, variant, labId, parameters, definitionYaml, null);
+  }
+}

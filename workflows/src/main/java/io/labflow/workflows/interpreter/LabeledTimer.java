@@ -1,0 +1,28 @@
+package io.labflow.workflows.interpreter;
+
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.TimerOptions;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * {@link Workflow#await(Duration, Supplier)} with a summary on its timer, so the Web UI shows what
+ * the timer is for instead of an unlabelled id.
+ *
+ * <p>It issues exactly the commands {@code Workflow.await(Duration, Supplier)} issues in SDK 1.38
+ * (one StartTimer, never cancelled when the condition comes first), so histories recorded before
+ * replay unchanged and no event is added.
+ */
+final class LabeledTimer {
+
+  private LabeledTimer() {}
+
+  /** Waits until the condition holds or the duration passes; true when the condition held. */
+  static boolean await(Duration timeout, String summary, Supplier<Boolean> condition) {
+    Promise<Void> timer =
+        Workflow.newTimer(timeout, TimerOptions.newBuilder().setSummary(summary).build());
+    Workflow.await(() -> timer.isCompleted() || condition.get());
+    return !timer.isCompleted();
+  }
+}
