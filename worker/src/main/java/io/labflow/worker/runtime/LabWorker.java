@@ -7,6 +7,8 @@ import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.engine.Engine;
 import io.labflow.worker.reset.LabResetWorkflowImpl;
 import io.labflow.worker.reset.ResetActivitiesImpl;
+import io.labflow.workflows.definition.SiteParameters;
+import io.labflow.workflows.lab.Preflight;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.temporal.common.reporter.MicrometerClientStatsReporter;
@@ -48,6 +50,8 @@ public final class LabWorker implements AutoCloseable {
   private final AwsClients aws;
   private final MetricsServer metrics;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  /** Logged by name only; the values a lab used are in its history. */
+  private final java.util.Set<String> siteNames;
 
   public LabWorker(Settings settings) throws java.io.IOException {
     this.settings = settings;
@@ -60,23 +64,29 @@ public final class LabWorker implements AutoCloseable {
         WorkerFactoryOptions.newBuilder()
             .setWorkerInterceptors(new MdcWorkerInterceptor(), new BoundedFailureInterceptor())
             .build());
+    SiteParameters site = SiteParameterSource.fromEnvironment();
     this.aws = Engine.awsClients(List.of(new AwsCallCounter(registry)));
     Worker worker = factory.newWorker(settings.taskQueue());
     Engine.registerLabWorkflow(worker);
     worker.registerWorkflowImplementationTypes(LabResetWorkflowImpl.class);
     List<Object> activities = new ArrayList<>();
-    activities.add(Engine.definitionActivities(new DirectoryDefinitionSource(settings.definitionsDir())));
+    // Further checks (an account guard, a principal check) go into this list.
+    Preflight preflight = Preflight.all(List.of(Engine.awsPreflight(aws)));
+    activities.add(Engine.definitionActivities(
+        new DirectoryDefinitionSource(settings.definitionsDir()), preflight, site));
     activities.add(new ResetActivitiesImpl(connection.client(), settings.taskQueue()));
     activities.addAll(Engine.stepActivities(aws, settings.definitionsDir()));
     worker.registerActivitiesImplementations(activities.toArray());
+    this.siteNames = site.values().keySet();
     this.metrics = settings.metricsPort() >= 0 ? new MetricsServer(registry, settings.metricsPort()) : null;
   }
 
   /** Starts polling. */
   public void start() {
     factory.start();
-    log.info("labflow worker polling task queue '{}' in namespace '{}'; definitions from {}; metrics {}",
+    log.info("labflow worker polling task queue '{}' in namespace '{}'; definitions from {}; site parameters {}; metrics {}",
         settings.taskQueue(), connection.namespace(), settings.definitionsDir().toAbsolutePath(),
+        siteNames,
         metrics == null ? "disabled" : "on http://0.0.0.0:" + metrics.port() + "/metrics");
   }
 
