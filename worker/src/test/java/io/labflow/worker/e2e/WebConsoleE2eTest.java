@@ -169,9 +169,9 @@ class WebConsoleE2eTest {
     // ... and the current details through the metadata query.
     assertThat(currentDetails(labId))
         .startsWith("**iam-service-role-lab** · variant **read-only** · **LIVE** until ")
-        .contains("| verify-access | VerifyAccess | DONE |",
-            "Last verification: verify-access (probe)",
-            "| s3:PutObject | denied | denied ✓ |",
+        .contains("- verify-access (VerifyAccess): **DONE**",
+            "Last verification: verify-access (probe):",
+            "- s3:PutObject: denied ✓",
             "Update **switchVariant**, input `\"read-write\"`");
     long events = history(labId).size();
     System.out.printf("[figures] %s: %d history events until LIVE (7 steps; 6N+12 = %d)%n", labId, events, 6 * 7 + 12);

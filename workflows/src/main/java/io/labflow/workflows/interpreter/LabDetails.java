@@ -35,11 +35,13 @@ final class LabDetails {
     }
     md.append("\n\n");
     if (s.steps() != null && !s.steps().isEmpty()) {
-      md.append("| step | action | state |\n|---|---|---|\n");
+      // Lists, not tables: the Web UI renders Markdown tables without cell padding.
+      md.append("Steps:\n\n");
       for (StepStatus st : s.steps()) {
-        md.append("| ").append(st.id()).append(" | ").append(st.action() == null ? "" : st.action())
-            .append(" | ").append(st.state())
-            .append(st.attempt() > 1 ? " (attempt " + st.attempt() + ")" : "").append(" |\n");
+        md.append("- ").append(st.id())
+            .append(st.action() == null ? "" : " (" + st.action() + ")").append(": **")
+            .append(st.state()).append("**")
+            .append(st.attempt() > 1 ? " (attempt " + st.attempt() + ")" : "").append('\n');
       }
       md.append('\n');
     }
@@ -62,16 +64,16 @@ final class LabDetails {
           && !cells.isEmpty()) {
         Object method = st.outputs().get("method");
         md.append("Last verification: ").append(st.id())
-            .append(method == null ? "" : " (" + method + ")").append("\n\n")
-            .append("| action | expected | actual |\n|---|---|---|\n");
+            .append(method == null ? "" : " (" + method + ")").append(":\n\n");
         for (Object cell : cells) {
           if (cell instanceof Map<?, ?> c) {
             boolean allowed = Boolean.TRUE.equals(c.get("allowed"));
             boolean expected = Boolean.TRUE.equals(c.get("expectedAllowed"));
-            md.append("| ").append(c.get("action")).append(" | ")
-                .append(expected ? "allowed" : "denied").append(" | ")
-                .append(allowed ? "allowed" : "denied").append(allowed == expected ? " ✓" : " ✗ MISMATCH")
-                .append(" |\n");
+            md.append("- ").append(c.get("action")).append(": ")
+                .append(allowed ? "allowed" : "denied")
+                .append(allowed == expected ? " ✓" : " ✗ MISMATCH, expected "
+                    + (expected ? "allowed" : "denied"))
+                .append('\n');
           }
         }
         md.append('\n');

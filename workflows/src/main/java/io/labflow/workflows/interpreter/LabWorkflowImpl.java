@@ -388,7 +388,7 @@ public class LabWorkflowImpl implements LabWorkflow {
       decided = true;
     } else {
       decided =
-          LabeledTimer.await(
+          LabeledTimer.awaitThenCancel(
               timeout,
               Summaries.pause(stepId, Workflow.currentTimeMillis(), timeout),
               () -> decision != null);

@@ -92,7 +92,7 @@ class LabWorkflowConsoleTest {
     String details = meta.getCurrentDetails();
     assertThat(details)
         .startsWith("**console** · variant **read-only** · **LIVE** until ")
-        .contains("| role | Create | DONE |", "| policy | Create | DONE |")
+        .contains("- role (Create): **DONE**", "- policy (Create): **DONE**")
         .contains("Update **switchVariant**, input `\"read-write\"`", "Update **teardown**");
     Map<String, String> descriptions = new java.util.HashMap<>();
     meta.getDefinition().getQueryDefinitionsList().forEach(q -> descriptions.put(q.getName(), q.getDescription()));
@@ -205,6 +205,10 @@ class LabWorkflowConsoleTest {
     LabStatus resumed = lab.resume(Decision.RETRY);
     assertThat(resumed.state()).isIn(LabState.PROVISIONING, LabState.LIVE);
     awaitState(lab, LabState.LIVE);
+    // The pause's timer is cancelled once decided: the UI shows no pending wait that is over.
+    assertThat(client.fetchHistory("lab-run-pause").getEvents())
+        .filteredOn(e -> e.getEventType() == EventType.EVENT_TYPE_TIMER_CANCELED)
+        .hasSize(1);
     lab.teardown();
   }
 }
