@@ -157,7 +157,7 @@ public final class AwsPreflight {
                         : v.trustedPrincipalParameter())
                     + "="
                     + who.arn())
-            + " (or the site's LABFLOW_SITE_PARAMETERS)";
+            + " (in the run's parameters or the worker's LABFLOW_SITE_PARAMETERS)";
     try {
       clients.iam().simulatePrincipalPolicy(
           b -> b.policySourceArn(principalArn(who.arn()))

@@ -36,7 +36,7 @@ class AwsPreflightTest {
           .startsWith("preflight: verification by simulate is not available at ")
           .endsWith(
               "set parameter verifyMethod=probe and trustedPrincipalArn=" + admin
-                  + " (or the site's LABFLOW_SITE_PARAMETERS)");
+                  + " (in the run's parameters or the worker's LABFLOW_SITE_PARAMETERS)");
     }
   }
 

@@ -203,6 +203,23 @@ class WebConsoleE2eTest {
   }
 
   @Test
+  void labflowRunLabelsTheRunAndAPreflightFailureReadsAsASentence() throws Exception {
+    String labId = "lab-cli-sim";
+    Cli.Result run = Cli.run(workerEnv(SITE_QUEUE), "run",
+        Tools.repoRoot().resolve("definitions/iam-service-role-lab.yaml").toString(),
+        "--lab-id", labId, "-p", "verifyMethod=simulate");
+    assertThat(run.exitCode()).as(run.all()).isEqualTo(1);
+    assertThat(run.all()).contains("preflight: verification by simulate is not available at ")
+        .doesNotContain("at io.", "message='");
+    assertThat(stack.client().newUntypedWorkflowStub(labId).describe().getStaticSummary())
+        .isEqualTo("lab " + labId + ": iam-service-role-lab (read-only), started with labflow run");
+    Cli.Result resume = Cli.run(workerEnv(SITE_QUEUE), "resume", labId, "--retry");
+    assertThat(resume.exitCode()).as(resume.all()).isEqualTo(2);
+    assertThat(resume.err().strip()).startsWith(
+        "labflow: lab " + labId + " already ended in failure (run ");
+  }
+
+  @Test
   void anUnavailableVerifyMethodStopsTheLabBeforeAnythingExists() throws Exception {
     String labId = "lab-nosim";
     Map<String, List<String>> before = moto.inventory();
@@ -218,7 +235,7 @@ class WebConsoleE2eTest {
     assertThat(cause.getOriginalMessage())
         .startsWith("preflight: verification by simulate is not available at " + moto.endpoint())
         .endsWith("; set parameter verifyMethod=probe and trustedPrincipalArn=" + moto.adminArn
-            + " (or the site's LABFLOW_SITE_PARAMETERS)")
+            + " (in the run's parameters or the worker's LABFLOW_SITE_PARAMETERS)")
         .doesNotContain("\n");
     assertThat(stub.describe().getStatus()).isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED);
     // Zero resources: the inventory of moto is what it was, and no step activity was scheduled.

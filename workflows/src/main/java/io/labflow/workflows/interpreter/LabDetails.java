@@ -49,6 +49,9 @@ final class LabDetails {
     if (s.lastError() != null) {
       md.append("**Last error:** ").append(oneLine(s.lastError())).append("\n\n");
     }
+    if (s.notice() != null) {
+      md.append("**Notice:** ").append(oneLine(s.notice())).append("\n\n");
+    }
     md.append("**Next:** ").append(next(s, variants));
     return md.toString();
   }

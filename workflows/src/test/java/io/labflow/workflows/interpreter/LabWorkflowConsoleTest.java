@@ -143,6 +143,11 @@ class LabWorkflowConsoleTest {
             "decision RETRY (signal decide) ignored: lab lab-reject is not paused (LIVE);"
                 + " use the Update resume, which says so at once");
     assertThat(noted.state()).isEqualTo(LabState.LIVE);
+    assertThat(
+            WorkflowStub.fromTyped(lab)
+                .query("__temporal_workflow_metadata", WorkflowMetadata.class)
+                .getCurrentDetails())
+        .contains("**Notice:** decision RETRY (signal decide) ignored");
     lab.teardown();
   }
 
