@@ -16,6 +16,11 @@ final class LabDetails {
 
   private static final int MAX_ERROR = 300;
 
+  private static final java.util.Set<LabState> FAILING =
+      java.util.EnumSet.of(
+          LabState.PAUSED, LabState.ROLLING_BACK, LabState.ROLLED_BACK, LabState.FAILED,
+          LabState.RESOLVING);
+
   private LabDetails() {}
 
   /**
@@ -46,7 +51,9 @@ final class LabDetails {
       md.append('\n');
     }
     matrix(s.steps(), md);
-    if (s.lastError() != null) {
+    // A failure that a retry or skip got past is history (the status keeps it); here it would
+    // read as the lab's present.
+    if (s.lastError() != null && FAILING.contains(s.state())) {
       md.append("**Last error:** ").append(oneLine(s.lastError())).append("\n\n");
     }
     if (s.notice() != null) {
