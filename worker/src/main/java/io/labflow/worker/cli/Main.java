@@ -42,7 +42,20 @@ public final class Main {
     if (System.getenv("LABFLOW_DEBUG") != null) {
       e.printStackTrace(err);
     }
-    return e instanceof UsageException ? 2 : 1;
+    return e instanceof UsageException || isRejection(e) ? 2 : 1;
+  }
+
+  /** Update rejections the lab gives when a request does not apply to it as it is. */
+  private static final java.util.Set<String> REJECTIONS =
+      java.util.Set.of("NotLive", "NotPaused", "InvalidArgument");
+
+  static boolean isRejection(Throwable e) {
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof io.temporal.failure.ApplicationFailure af && REJECTIONS.contains(af.getType())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static String describe(Throwable e) {
@@ -68,6 +81,10 @@ public final class Main {
     }
     if (e instanceof WorkflowServiceException && e.getCause() != null) {
       return describe(e.getCause());
+    }
+    if (root instanceof io.temporal.failure.TemporalFailure tf && tf.getOriginalMessage() != null) {
+      // The sentence itself, not "message='...', type='...', nonRetryable=...".
+      return tf.getOriginalMessage();
     }
     String message = root.getMessage() != null ? root.getMessage() : root.toString();
     return message;

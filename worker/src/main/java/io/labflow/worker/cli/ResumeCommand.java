@@ -39,7 +39,8 @@ final class ResumeCommand extends BaseCommand {
   public Integer call() throws InterruptedException {
     try (TemporalConnection conn = connect()) {
       LabWorkflow stub = conn.client().newWorkflowStub(LabWorkflow.class, labId);
-      LabStatus after = stub.resume(choice.decision());
+      LabStatus after =
+          ClosedLab.guard(conn.client(), labId, () -> stub.resume(choice.decision()));
       out().println("Decision " + choice.decision() + " accepted by lab " + labId + ".");
       if (noFollow) {
         StatusPrinter.print(after, out());

@@ -89,6 +89,9 @@ final class RunCommand extends BaseCommand {
               WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
           .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
           .setTypedSearchAttributes(attrs.build())
+          // The Web UI's Summary of the run (static user metadata; only a starter can set it).
+          .setStaticSummary("lab " + labId + ": " + definition.name()
+              + (chosen == null ? "" : " (" + chosen + ")") + ", started with labflow run")
           .build();
       LabWorkflow stub = conn.client().newWorkflowStub(LabWorkflow.class, options);
       String runId;

@@ -23,7 +23,8 @@ final class SwitchVariantCommand extends BaseCommand {
     try (TemporalConnection conn = connect()) {
       out().println("Switching lab " + labId + " to variant " + variant + "...");
       out().flush();
-      LabStatus status = conn.client().newWorkflowStub(LabWorkflow.class, labId).switchVariant(variant);
+      LabStatus status = ClosedLab.guard(conn.client(), labId,
+          () -> conn.client().newWorkflowStub(LabWorkflow.class, labId).switchVariant(variant));
       StatusPrinter.print(status, out());
       out().println("Web UI: " + conn.uiAddress(labId));
       return status.state() == io.labflow.workflows.lab.LabState.LIVE ? 0 : 1;

@@ -29,7 +29,8 @@ final class TeardownCommand extends BaseCommand {
     try (TemporalConnection conn = connect()) {
       out().println("Tearing lab " + labId + " down...");
       out().flush();
-      LabStatus status = conn.client().newWorkflowStub(LabWorkflow.class, labId).teardown();
+      LabStatus status = ClosedLab.guard(conn.client(), labId,
+          () -> conn.client().newWorkflowStub(LabWorkflow.class, labId).teardown());
       WorkflowStub untyped = conn.client().newUntypedWorkflowStub(labId);
       LabResult result = untyped.getResult(waitMinutes, TimeUnit.MINUTES, LabResult.class);
       LabStatus fin = new LabStatus(result.labId(), status.definition(), status.variant(),

@@ -47,6 +47,9 @@ public final class StatusPrinter {
     if (s.lastError() != null) {
       out.println("Last error: " + oneLine(s.lastError()));
     }
+    if (s.notice() != null) {
+      out.println("Notice: " + oneLine(s.notice()));
+    }
   }
 
   /**

@@ -30,7 +30,9 @@ public final class TemporalConnection implements AutoCloseable {
     customizer.accept(stubs);
     this.service = WorkflowServiceStubs.newServiceStubs(stubs.build());
     WorkflowClientOptions options =
-        WorkflowClientOptions.newBuilder(profile.toWorkflowClientOptions()).build();
+        WorkflowClientOptions.newBuilder(profile.toWorkflowClientOptions())
+            .setDataConverter(io.labflow.worker.engine.Engine.dataConverter())
+            .build();
     this.client = WorkflowClient.newInstance(service, options);
   }
 

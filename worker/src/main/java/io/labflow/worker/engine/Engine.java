@@ -15,7 +15,10 @@ import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.labflow.workflows.definition.DefinitionLoader;
 import io.labflow.workflows.definition.DefinitionSource;
+import io.labflow.workflows.definition.SiteParameters;
 import io.labflow.workflows.interpreter.LabWorkflowImpl;
+import io.labflow.workflows.interpreter.RejectionFailureConverter;
+import io.temporal.common.converter.DataConverter;
 import io.labflow.workflows.lab.Preflight;
 import io.labflow.workflows.model.Definition;
 import io.temporal.worker.Worker;
@@ -78,6 +81,31 @@ public final class Engine {
   /** The same check against an account id from elsewhere (tests, a fixed setting). */
   public static Preflight principalAccounts(java.util.function.Supplier<String> ownAccount) {
     return new PrincipalAccountPreflight(ownAccount);
+  }
+
+  /**
+   * The same, with the site's parameter values between the run's own and the definition's
+   * defaults.
+   */
+  public static Object definitionActivities(
+      DefinitionSource source, Preflight preflight, SiteParameters site) {
+    return new DefinitionActivitiesImpl(source, new DefinitionLoader(CATALOG), preflight, site);
+  }
+
+  /**
+   * The step library's preflight over these clients: credentials, account, region, endpoint and
+   * the lab's verification method.
+   */
+  public static Preflight awsPreflight(AwsClients clients) {
+    return new AwsLabPreflight(clients);
+  }
+
+  /**
+   * The data converter of every worker and client: the default one, with update rejections kept
+   * as the validator's ApplicationFailure (see RejectionFailureConverter).
+   */
+  public static DataConverter dataConverter() {
+    return RejectionFailureConverter.dataConverter();
   }
 
   /**

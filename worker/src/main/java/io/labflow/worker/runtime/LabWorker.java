@@ -8,8 +8,9 @@ import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.engine.Engine;
 import io.labflow.worker.reset.LabResetWorkflowImpl;
 import io.labflow.worker.reset.ResetActivitiesImpl;
-import io.labflow.workflows.lab.Preflight;
+import io.labflow.workflows.definition.SiteParameters;
 import io.labflow.workflows.interpreter.StepAttempts;
+import io.labflow.workflows.lab.Preflight;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.temporal.common.reporter.MicrometerClientStatsReporter;
@@ -52,6 +53,8 @@ public final class LabWorker implements AutoCloseable {
   private final AccountGuard guard;
   private final MetricsServer metrics;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  /** Logged by name only; the values a lab used are in its history. */
+  private final java.util.Set<String> siteNames;
 
   public LabWorker(Settings settings) throws java.io.IOException {
     this.settings = settings;
@@ -69,17 +72,22 @@ public final class LabWorker implements AutoCloseable {
     this.aws = access.clients();
     this.guard = access.guard();
     log.info("{}", guard.policy().describe());
+    SiteParameters site = SiteParameterSource.fromEnvironment();
     Worker worker = factory.newWorker(settings.taskQueue());
     Engine.registerLabWorkflow(worker);
     worker.registerWorkflowImplementationTypes(LabResetWorkflowImpl.class);
     List<Object> activities = new ArrayList<>();
+    // The account guard first: a refused account gets no other call.
     Preflight preflight = Preflight.all(List.of(
-        new AccountPreflight(guard), Engine.principalAccounts(aws)));
+        new AccountPreflight(guard),
+        Engine.principalAccounts(() -> guard.verify().account()),
+        Engine.awsPreflight(aws)));
     activities.add(Engine.definitionActivities(
-        new DirectoryDefinitionSource(settings.definitionsDir()), preflight));
+        new DirectoryDefinitionSource(settings.definitionsDir()), preflight, site));
     activities.add(new ResetActivitiesImpl(connection.client(), settings.taskQueue()));
     activities.addAll(Engine.stepActivities(aws, settings.definitionsDir()));
     worker.registerActivitiesImplementations(activities.toArray());
+    this.siteNames = site.values().keySet();
     this.metrics = settings.metricsPort() >= 0 ? new MetricsServer(registry, settings.metricsPort()) : null;
   }
 
@@ -95,8 +103,9 @@ public final class LabWorker implements AutoCloseable {
           notYet.toString());
     }
     factory.start();
-    log.info("labflow worker polling task queue '{}' in namespace '{}'; definitions from {}; metrics {}",
+    log.info("labflow worker polling task queue '{}' in namespace '{}'; definitions from {}; site parameters {}; metrics {}",
         settings.taskQueue(), connection.namespace(), settings.definitionsDir().toAbsolutePath(),
+        siteNames,
         metrics == null ? "disabled" : "on http://0.0.0.0:" + metrics.port() + "/metrics");
   }
 

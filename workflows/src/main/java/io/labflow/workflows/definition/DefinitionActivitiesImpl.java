@@ -32,6 +32,7 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
   private final DefinitionSource source;
   private final DefinitionLoader loader;
   private final Preflight preflight;
+  private final SiteParameters site;
 
   public DefinitionActivitiesImpl(DefinitionSource source, DefinitionLoader loader) {
     this(source, loader, Preflight.NONE);
@@ -42,9 +43,19 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
    */
   public DefinitionActivitiesImpl(
       DefinitionSource source, DefinitionLoader loader, Preflight preflight) {
+    this(source, loader, preflight, SiteParameters.NONE);
+  }
+
+  /**
+   * @param preflight run after the request is bound, before the resolved lab is returned
+   * @param site parameter values of this worker's site, between the run's and the definition's
+   */
+  public DefinitionActivitiesImpl(
+      DefinitionSource source, DefinitionLoader loader, Preflight preflight, SiteParameters site) {
     this.source = source;
     this.loader = loader;
     this.preflight = preflight;
+    this.site = site;
   }
 
   @Override
@@ -66,6 +77,13 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
                   + labId
                   + "' must be lowercase letters, digits and dashes, starting with a letter,"
                   + " at most 41 characters (e.g. lab-042)"));
+    }
+    if (request.onFailure() != null && !DefinitionKeys.ON_FAILURE.contains(request.onFailure())) {
+      throw invalidRequest(
+          List.of(
+              "request: onFailure: onFailure must be 'rollback' or 'pause', got '"
+                  + request.onFailure()
+                  + "'"));
     }
     String fileName;
     String text;
@@ -112,10 +130,12 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
               + "' was requested",
           INVALID_DEFINITION);
     }
+    SiteParameters.Merged merged = site.merge(definition, request.parameters());
     ParameterBinder.BindResult bound =
-        ParameterBinder.bind(definition, request.variant(), request.parameters(), "request");
+        ParameterBinder.bind(definition, request.variant(), merged.parameters(), "request");
     if (!bound.ok()) {
-      throw invalidRequest(bound.errors().stream().map(Diagnostic::toString).toList());
+      throw invalidRequest(
+          bound.errors().stream().map(merged::relabel).map(Diagnostic::toString).toList());
     }
     ResolvedLab resolved =
         new ResolvedLab(definition, fileName, bound.variant(), bound.parameters());

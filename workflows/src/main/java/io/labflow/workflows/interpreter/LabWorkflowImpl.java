@@ -98,6 +98,12 @@ public class LabWorkflowImpl implements LabWorkflow {
   /** Set when the lab ends in failure: the message the workflow fails with. */
   private String failureSummary;
   private String failureType = LAB_FAILED;
+  /** The run's own failure handling (the request's onFailure), over the definition's; or null. */
+  private OnFailure runOnFailure;
+  /** The last request the lab could not apply, for the status. */
+  private String notice;
+  /** When a live lab's keep-alive runs out, for the details. */
+  private String liveUntil;
 
   /** A compensation registered for a step that started; {@code ran} once rollback tried it. */
   private static final class Registered {
@@ -134,6 +140,7 @@ public class LabWorkflowImpl implements LabWorkflow {
       throw invalid;
     }
     labId = request.labId();
+    ledger.onChange(this::publishDetails);
     definitionName = request.definition();
     variant = request.variant();
     upsert(
@@ -161,7 +168,7 @@ public class LabWorkflowImpl implements LabWorkflow {
     }
     Workflow.await(Workflow::isEveryHandlerFinished);
     if (failureSummary != null) {
-      throw ApplicationFailure.newNonRetryableFailure(failureSummary, failureType);
+      throw Rejections.fail(failureType, failureSummary);
     }
     return new LabResult(labId, state, ledger.snapshot());
   }
@@ -182,6 +189,9 @@ public class LabWorkflowImpl implements LabWorkflow {
       throw ApplicationFailure.newNonRetryableFailure(message, type);
     }
     definition = resolved.definition();
+    if (request.onFailure() != null) {
+      runOnFailure = OnFailure.valueOf(request.onFailure().toUpperCase(java.util.Locale.ROOT));
+    }
     params = resolved.parameters() == null ? Map.of() : resolved.parameters();
     variant = resolved.variant();
     definitionName = definition.name();
@@ -191,8 +201,13 @@ public class LabWorkflowImpl implements LabWorkflow {
   }
 
   private void stayLive() {
+    liveUntil = Summaries.at(Workflow.currentTimeMillis(), definition.keepAlive());
     setState(LabState.LIVE);
-    boolean ended = Workflow.await(definition.keepAlive(), () -> FINAL.contains(state));
+    boolean ended =
+        LabeledTimer.await(
+            definition.keepAlive(),
+            Summaries.keepAlive(Workflow.currentTimeMillis(), definition.keepAlive()),
+            () -> FINAL.contains(state));
     if (!ended) {
       lock.lock();
       try {
@@ -261,7 +276,7 @@ public class LabWorkflowImpl implements LabWorkflow {
       @SuppressWarnings("unchecked")
       Map<String, Object> outputs =
           Workflow.newUntypedActivityStub(
-                  StepOptions.forStep(step, defaults(), step.id()))
+                  StepOptions.forStep(step, defaults(), Summaries.step(step, input)))
               .execute(step.action(), Map.class, input);
       StepAttempts.Split result = StepAttempts.split(outputs);
       ledger.done(step.id(), result.outputs(), result.attempt());
@@ -391,7 +406,11 @@ public class LabWorkflowImpl implements LabWorkflow {
       Workflow.await(() -> decision != null);
       decided = true;
     } else {
-      decided = Workflow.await(timeout, () -> decision != null);
+      decided =
+          LabeledTimer.awaitThenCancel(
+              timeout,
+              Summaries.pause(stepId, Workflow.currentTimeMillis(), timeout),
+              () -> decision != null);
     }
     Decision taken = decided ? decision : null;
     decision = null;
@@ -470,7 +489,7 @@ public class LabWorkflowImpl implements LabWorkflow {
     }
     try {
       Workflow.newUntypedActivityStub(
-              StepOptions.forCompensation(c, defaults(), "undo " + id))
+              StepOptions.forCompensation(c, defaults(), Summaries.undo(step, input)))
           .execute(c.action(), Map.class, input);
       ledger.compensated(id, null);
       undone.add(id);
@@ -569,12 +588,12 @@ public class LabWorkflowImpl implements LabWorkflow {
 
   @Override
   public LabStatus switchVariant(Object requested) {
-    String newVariant = Arguments.variant(requested);
+    String newVariant = argument(() -> Arguments.variant(requested));
     lock.lock();
     try {
       if (state != LabState.LIVE) {
-        throw ApplicationFailure.newFailure(
-            "lab " + labId + " is no longer live (" + state + ")", "NotLive");
+        throw Rejections.reject(
+            Rejections.NOT_LIVE, "lab " + labId + " is no longer live (" + state + ")");
       }
       if (newVariant.equals(variant)) {
         return status();
@@ -611,8 +630,8 @@ public class LabWorkflowImpl implements LabWorkflow {
     lock.lock();
     try {
       if (state != LabState.LIVE) {
-        throw ApplicationFailure.newFailure(
-            "lab " + labId + " is no longer live (" + state + ")", "NotLive");
+        throw Rejections.reject(
+            Rejections.NOT_LIVE, "lab " + labId + " is no longer live (" + state + ")");
       }
       tearDown();
       return status();
@@ -625,10 +644,10 @@ public class LabWorkflowImpl implements LabWorkflow {
 
   @Override
   public LabStatus resume(Object requested) {
-    Decision d = Arguments.decision(requested);
+    Decision d = argument(() -> Arguments.decision(requested));
     if (state != LabState.PAUSED || decision != null) {
-      throw ApplicationFailure.newFailure(
-          "lab " + labId + " is not paused (" + state + ")", "NotPaused");
+      throw Rejections.reject(
+          Rejections.NOT_PAUSED, "lab " + labId + " is not paused (" + state + ")");
     }
     decision = d;
     Workflow.await(() -> decision == null || FINAL.contains(state));
@@ -641,13 +660,27 @@ public class LabWorkflowImpl implements LabWorkflow {
     try {
       d = Arguments.decision(requested);
     } catch (IllegalArgumentException wrong) {
-      log.warn("lab {}: decision signal ignored: {}", labId, wrong.getMessage());
+      notice =
+          "signal decide ignored: "
+              + wrong.getMessage()
+              + "; use the Update resume, which says so at once";
+      log.warn("lab {}: {}", labId, notice);
+      publishDetails();
       return;
     }
     if (state == LabState.PAUSED && decision == null) {
       decision = d;
+      notice = null;
     } else {
-      log.warn("lab {}: decision {} ignored, the lab is {}", labId, d, state);
+      notice =
+          "decision "
+              + d
+              + " (signal decide) ignored: lab "
+              + labId
+              + (d == null ? " needs RETRY, SKIP or ROLLBACK" : " is not paused (" + state + ")")
+              + "; use the Update resume, which says so at once";
+      log.warn("lab {}: {}", labId, notice);
+      publishDetails();
     }
   }
 
@@ -656,29 +689,33 @@ public class LabWorkflowImpl implements LabWorkflow {
   /** Rejects a decision unless a step is waiting for one. */
   @Override
   public void validateResume(Object requested) {
-    Arguments.decision(requested);
+    argument(() -> Arguments.decision(requested));
     if (state != LabState.PAUSED || decision != null) {
-      throw new IllegalStateException("lab " + labId + " is not paused (" + state + ")");
+      throw Rejections.reject(
+          Rejections.NOT_PAUSED, "lab " + labId + " is not paused (" + state + ")");
     }
   }
 
   /** Rejects a switch unless the lab is live and the variant is another existing one. */
   @Override
   public void validateSwitchVariant(Object requested) {
-    String newVariant = Arguments.variant(requested);
+    String newVariant = argument(() -> Arguments.variant(requested));
     if (state != LabState.LIVE) {
-      throw new IllegalStateException("lab " + labId + " is not live (" + state + ")");
+      throw Rejections.reject(
+          Rejections.NOT_LIVE, "lab " + labId + " is not live (" + state + ")");
     }
     Map<String, Map<String, Object>> variants = definition.variants();
     if (newVariant == null || variants == null || !variants.containsKey(newVariant)) {
-      throw new IllegalArgumentException(
+      throw Rejections.reject(
+          Rejections.INVALID_ARGUMENT,
           "unknown variant '"
               + newVariant
               + "'; known: "
               + (variants == null ? "none" : variants.keySet()));
     }
     if (newVariant.equals(variant)) {
-      throw new IllegalArgumentException("lab " + labId + " already runs variant " + newVariant);
+      throw Rejections.reject(
+          Rejections.INVALID_ARGUMENT, "lab " + labId + " already runs variant " + newVariant);
     }
   }
 
@@ -686,7 +723,8 @@ public class LabWorkflowImpl implements LabWorkflow {
   @Override
   public void validateTeardown() {
     if (state != LabState.LIVE && state != LabState.PAUSED) {
-      throw new IllegalStateException(
+      throw Rejections.reject(
+          Rejections.NOT_LIVE,
           "lab " + labId + " can be torn down only when live or paused (" + state + ")");
     }
   }
@@ -694,10 +732,35 @@ public class LabWorkflowImpl implements LabWorkflow {
   @Override
   public LabStatus status() {
     return new LabStatus(
-        labId, definitionName, variant, state, ledger.snapshot(), pausedStep, lastError);
+        labId,
+        definitionName,
+        variant,
+        state,
+        StatusView.of(ledger.snapshot()),
+        pausedStep,
+        lastError,
+        notice);
+  }
+
+  /** Keeps the Web UI's current details in step with the lab (no history event). */
+  private void publishDetails() {
+    List<String> variants =
+        definition == null || definition.variants() == null
+            ? List.of()
+            : List.copyOf(definition.variants().keySet());
+    Workflow.setCurrentDetails(LabDetails.render(status(), liveUntil, variants));
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** Reads an update's argument; a wrong one is rejected with the reader's sentence. */
+  private static <T> T argument(java.util.function.Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (IllegalArgumentException wrong) {
+      throw Rejections.reject(Rejections.INVALID_ARGUMENT, wrong.getMessage());
+    }
+  }
 
   private void failIfCancelled() {
     if (CancellationScope.current().isCancelRequested()) {
@@ -733,6 +796,9 @@ public class LabWorkflowImpl implements LabWorkflow {
   }
 
   private OnFailure onFailure(Step step) {
+    if (runOnFailure != null) {
+      return runOnFailure;
+    }
     if (step.onFailure() != null) {
       return step.onFailure();
     }
@@ -755,6 +821,7 @@ public class LabWorkflowImpl implements LabWorkflow {
       upsert(pendingUpserts.toArray(new SearchAttributeUpdate<?>[0]));
       pendingUpserts.clear();
     }
+    publishDetails();
   }
 
   private static SearchAttributeUpdate<String> value(SearchAttributeKey<String> key, String v) {

@@ -31,6 +31,12 @@ final class StepLedger {
 
   private final Map<String, Entry> entries = new LinkedHashMap<>();
   private final Map<String, Object> scope = new LinkedHashMap<>();
+  private Runnable onChange = () -> {};
+
+  /** Called after every change of a step's state (the interpreter republishes its details). */
+  void onChange(Runnable listener) {
+    this.onChange = listener;
+  }
 
   /** Lists steps as PENDING (again, for {@code onVariantChange} steps that ran before). */
   void addPending(List<Step> steps) {
@@ -43,6 +49,7 @@ final class StepLedger {
         scope.remove(step.id());
       }
     }
+    onChange.run();
   }
 
   StepState state(String id) {
@@ -54,6 +61,7 @@ final class StepLedger {
     e.state = StepState.RUNNING;
     e.attempt = 1;
     e.error = null;
+    onChange.run();
   }
 
   void done(String id, Map<String, Object> outputs, int attempt) {
@@ -62,6 +70,7 @@ final class StepLedger {
     e.attempt = attempt;
     e.outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
     scope.put(id, e.outputs);
+    onChange.run();
   }
 
   void failed(String id, int attempt, String error) {
@@ -71,6 +80,7 @@ final class StepLedger {
       e.attempt = attempt;
     }
     e.error = error;
+    onChange.run();
   }
 
   /** A skipped step reads as an empty output map, so a later reference to a field of it fails. */
@@ -79,10 +89,12 @@ final class StepLedger {
     e.state = StepState.SKIPPED;
     e.outputs = Map.of();
     scope.put(id, e.outputs);
+    onChange.run();
   }
 
   void compensating(String id) {
     entry(id).state = StepState.COMPENSATING;
+    onChange.run();
   }
 
   void compensated(String id, String note) {
@@ -91,12 +103,14 @@ final class StepLedger {
     if (note != null) {
       e.error = e.error == null ? note : e.error + " (" + note + ")";
     }
+    onChange.run();
   }
 
   void compensationFailed(String id, String error) {
     Entry e = entry(id);
     e.state = StepState.COMPENSATION_FAILED;
     e.error = e.error == null ? "compensation: " + error : e.error + "; compensation: " + error;
+    onChange.run();
   }
 
   /** Whether the step completed with outputs a compensation may read. */

@@ -16,8 +16,9 @@ import java.util.Map;
  * @param parameters run parameters by name; null means none
  * @param definitionYaml an inline definition (the command line sends the file it was given); null
  *     to resolve {@code definition} by name
- * @param onFailure {@code rollback} or {@code pause}: overrides what a failed step does; null keeps
- *     the definition's choice
+ * @param onFailure {@code rollback} or {@code pause}: how this run handles a step that fails after
+ *     its retries, overriding the definition (its defaults and each step's own); null keeps the
+ *     definition's choice
  */
 public record LabRequest(
     String definition,
@@ -27,7 +28,7 @@ public record LabRequest(
     String definitionYaml,
     String onFailure) {
 
-  /** A request without an {@code onFailure} override. */
+  /** A request that keeps the definition's failure handling. */
   public LabRequest(
       String definition,
       String variant,

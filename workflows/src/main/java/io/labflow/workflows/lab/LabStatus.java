@@ -12,6 +12,8 @@ import java.util.List;
  * @param steps every step (including {@code onVariantChange} steps once they ran), in order
  * @param pausedStep the id of the step waiting for an operator, or null
  * @param lastError the last failure, or null
+ * @param notice the last request the lab could not apply (a {@code decide} signal while not
+ *     paused), as a sentence; null if none
  */
 public record LabStatus(
     String labId,
@@ -20,4 +22,18 @@ public record LabStatus(
     LabState state,
     List<StepStatus> steps,
     String pausedStep,
-    String lastError) {}
+    String lastError,
+    String notice) {
+
+  /** A status without a notice. */
+  public LabStatus(
+      String labId,
+      String definition,
+      String variant,
+      LabState state,
+      List<StepStatus> steps,
+      String pausedStep,
+      String lastError) {
+    this(labId, definition, variant, state, steps, pausedStep, lastError, null);
+  }
+}

@@ -32,7 +32,10 @@ public interface LabWorkflow {
   LabResult run(Object request);
 
   /** Every step's state, outputs and last error. */
-  @QueryMethod
+  @QueryMethod(
+      description =
+          "Every step's state, attempt, outputs (policy documents as JSON) and last error; the"
+              + " paused step; the last request the lab could not apply. No input.")
   LabStatus status();
 
   /*
@@ -45,11 +48,20 @@ public interface LabWorkflow {
    *
    * @return the status right after the decision is taken
    */
-  @UpdateMethod
+  @UpdateMethod(
+      description =
+          "Decide for a paused lab. Input: \"RETRY\" (run the failed step again), \"SKIP\" or"
+              + " \"ROLLBACK\". Rejected at once, with the reason, unless the lab is paused.")
   LabStatus resume(Object decision);
 
-  /** The same decision as a signal, for clients that cannot send updates. */
-  @SignalMethod
+  /**
+   * The same decision as a signal, for clients that cannot send updates. A signal cannot be
+   * refused: one that does not apply is recorded as the status's {@code notice}.
+   */
+  @SignalMethod(
+      description =
+          "The resume decision as a signal (\"RETRY\", \"SKIP\" or \"ROLLBACK\"). Prefer the"
+              + " Update resume: a signal that cannot apply is only noted in the status.")
   void decide(Object decision);
 
   /**
@@ -58,11 +70,17 @@ public interface LabWorkflow {
    *
    * @return the status once the switch steps are done
    */
-  @UpdateMethod
+  @UpdateMethod(
+      description =
+          "Switch a live lab to another variant and verify it again. Input: the variant's name in"
+              + " quotes, e.g. \"read-write\".")
   LabStatus switchVariant(Object variant);
 
   /** Tears a live or paused lab down: every compensation, in reverse order. */
-  @UpdateMethod
+  @UpdateMethod(
+      description =
+          "Tear a live or paused lab down: every created resource is deleted, newest first. No"
+              + " input.")
   LabStatus teardown();
 
   /** Rejects {@link #resume} unless a step is waiting for an operator's decision. */

@@ -30,7 +30,14 @@ final class LabTestEnv {
 
   /** A time-skipping test environment running the interpreter and the fakes. */
   static TestWorkflowExtension extension() {
+    return extension(io.temporal.common.converter.DefaultDataConverter.STANDARD_INSTANCE);
+  }
+
+  /** The same, with workers and clients using this data converter. */
+  static TestWorkflowExtension extension(io.temporal.common.converter.DataConverter converter) {
     return TestWorkflowExtension.newBuilder()
+        .setWorkflowClientOptions(
+            io.temporal.client.WorkflowClientOptions.newBuilder().setDataConverter(converter).build())
         .registerWorkflowImplementationTypes(LabWorkflowImpl.class)
         .setActivityImplementations(RESOURCES, RESOLVER)
         // As the real worker does, so that status shows the attempt a step succeeded on.

@@ -39,5 +39,13 @@ class LabWorkflowHistoryTest {
     int events = client.fetchHistory("lab-history-" + n).getEvents().size();
     System.out.printf("history of a successful run of %d steps: %d events (bound %d)%n", n, events, 6 * n + 12);
     assertThat(events).isLessThanOrEqualTo(6 * n + 12);
+    // ... with the Web UI's metadata on board: a summary on every activity (and current details,
+    // which live outside history), at no extra event.
+    assertThat(client.fetchHistory("lab-history-" + n).getEvents())
+        .filteredOn(e -> e.getEventType()
+            == io.temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+        .hasSize(n)
+        .allSatisfy(e -> assertThat(LabWorkflowConsoleTest.text(e.getUserMetadata().getSummary()))
+            .matches("s\\d+: s\\d+"));
   }
 }

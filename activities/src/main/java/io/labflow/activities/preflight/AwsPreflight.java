@@ -1,0 +1,220 @@
+package io.labflow.activities.preflight;
+
+import io.labflow.activities.AwsClients;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
+
+/**
+ * What would certainly make a lab fail later on AWS, checked before its first resource: who the
+ * worker is (credentials, account), the region, that the endpoint answers, and that the lab's
+ * verification method is available there. A failure is a non-retryable {@code PreflightFailed}
+ * whose one-line message names the fix.
+ *
+ * <p>It costs one {@code sts:GetCallerIdentity}, plus one {@code iam:SimulatePrincipalPolicy} when
+ * a verification uses the policy simulator.
+ */
+public final class AwsPreflight {
+
+  /** The failure type of a lab that cannot start. */
+  public static final String PREFLIGHT_FAILED = "PreflightFailed";
+
+  private static final Logger log = LoggerFactory.getLogger(AwsPreflight.class);
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+  private static final Set<String> REFUSED_CREDENTIALS =
+      Set.of(
+          "InvalidClientTokenId",
+          "SignatureDoesNotMatch",
+          "ExpiredToken",
+          "ExpiredTokenException",
+          "UnrecognizedClientException",
+          "InvalidAccessKeyId",
+          "AccessDenied",
+          "AuthFailure");
+
+  /**
+   * One verification the lab will run.
+   *
+   * @param method {@code simulate} or {@code probe}
+   * @param methodParameter the run parameter the method comes from, for the fix; null when the
+   *     definition fixes it
+   * @param trustedPrincipalSet whether the role the probe assumes trusts a principal
+   * @param trustedPrincipalParameter the run parameter that sets it, for the fix; null if none
+   */
+  public record Verification(
+      String method,
+      String methodParameter,
+      boolean trustedPrincipalSet,
+      String trustedPrincipalParameter) {}
+
+  /** Who the worker is, as {@code sts:GetCallerIdentity} says. */
+  public record Identity(String account, String arn) {}
+
+  private final AwsClients clients;
+  private final String endpoint;
+
+  public AwsPreflight(AwsClients clients) {
+    this.clients = clients;
+    String configured = System.getenv("AWS_ENDPOINT_URL");
+    if (configured == null || configured.isBlank()) {
+      configured = System.getProperty("aws.endpointUrl");
+    }
+    this.endpoint = configured == null || configured.isBlank() ? "AWS" : configured;
+  }
+
+  /**
+   * Checks the worker's AWS side for one lab.
+   *
+   * @throws ApplicationFailure {@code PreflightFailed}, non-retryable, naming the fix
+   */
+  public Identity check(String labId, List<Verification> verifications) {
+    Region region = clients.sts().serviceClientConfiguration().region();
+    if (region == null || region.id().isBlank()) {
+      throw failed("no AWS region is set for the worker; set AWS_REGION (or a profile's region)");
+    }
+    Identity who = identity();
+    for (Verification v : verifications) {
+      switch (v.method() == null ? "simulate" : v.method()) {
+        case "simulate" -> simulatorAvailable(who, v);
+        case "probe" -> {
+          if (!v.trustedPrincipalSet()) {
+            throw failed(
+                "verification by probe assumes the lab's role, which must trust the worker: set"
+                    + " parameter "
+                    + (v.trustedPrincipalParameter() == null
+                        ? "trustedPrincipalArn"
+                        : v.trustedPrincipalParameter())
+                    + "="
+                    + who.arn());
+          }
+        }
+        default -> {
+          // The definition's own validation reports an unknown method.
+        }
+      }
+    }
+    log.info(
+        "lab {}: preflight passed: account {}, region {}, principal {}, endpoint {}",
+        labId, who.account(), region.id(), who.arn(), endpoint);
+    return who;
+  }
+
+  /** The worker's identity, or a failure naming what to fix in its AWS configuration. */
+  public Identity identity() {
+    GetCallerIdentityResponse r;
+    try {
+      r = clients.sts().getCallerIdentity(b -> b.overrideConfiguration(o -> o.apiCallTimeout(CALL_TIMEOUT)));
+    } catch (AwsServiceException e) {
+      String code = code(e);
+      // GetCallerIdentity needs no permission: a 401/403 can only mean the credentials.
+      if (REFUSED_CREDENTIALS.contains(code) || e.statusCode() == 401 || e.statusCode() == 403) {
+        throw failed(
+            "the worker's AWS credentials were refused by "
+                + endpoint
+                + " ("
+                + (code.isEmpty() ? "HTTP " + e.statusCode() : code)
+                + " on sts:GetCallerIdentity); give the worker valid credentials (AWS_PROFILE, or"
+                + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)");
+      }
+      throw failed(
+          "sts:GetCallerIdentity failed at " + endpoint + " (" + code + ", HTTP "
+              + e.statusCode() + "); check the worker's AWS configuration");
+    } catch (SdkException e) {
+      String message = String.valueOf(e.getMessage());
+      if (message.toLowerCase(Locale.ROOT).contains("unable to load credentials")) {
+        throw failed(
+            "the worker has no AWS credentials; set AWS_PROFILE, or AWS_ACCESS_KEY_ID and"
+                + " AWS_SECRET_ACCESS_KEY, in the worker's environment");
+      }
+      throw failed(
+          "the AWS endpoint "
+              + endpoint
+              + " does not answer ("
+              + firstLine(message)
+              + "); check AWS_ENDPOINT_URL and the network, then start the lab again");
+    }
+    return new Identity(r.account(), r.arn());
+  }
+
+  private void simulatorAvailable(Identity who, Verification v) {
+    String fix =
+        "set parameter "
+            + (v.methodParameter() == null ? "verifyMethod" : v.methodParameter())
+            + "=probe"
+            + (v.trustedPrincipalSet()
+                ? ""
+                : " and "
+                    + (v.trustedPrincipalParameter() == null
+                        ? "trustedPrincipalArn"
+                        : v.trustedPrincipalParameter())
+                    + "="
+                    + who.arn())
+            + " (in the run's parameters or the worker's LABFLOW_SITE_PARAMETERS)";
+    try {
+      clients.iam().simulatePrincipalPolicy(
+          b -> b.policySourceArn(principalArn(who.arn()))
+              .actionNames("s3:ListBucket")
+              .maxItems(1)
+              .overrideConfiguration(o -> o.apiCallTimeout(CALL_TIMEOUT)));
+    } catch (AwsServiceException e) {
+      String code = code(e);
+      if (code.equals("NoSuchEntity") || code.equals("InvalidInput")) {
+        return; // the simulator answered; it only does not know this exact principal
+      }
+      if (code.equals("AccessDenied")) {
+        throw failed(
+            "verification by simulate needs iam:SimulatePrincipalPolicy, which the worker may not"
+                + " call; grant it, or " + fix);
+      }
+      throw failed(
+          "verification by simulate is not available at "
+              + endpoint
+              + ": IAM's policy simulator answered "
+              + (code.isEmpty() ? "" : code + ", ")
+              + "HTTP "
+              + e.statusCode()
+              + "; "
+              + fix);
+    } catch (SdkException e) {
+      throw failed(
+          "verification by simulate is not available at " + endpoint + " ("
+              + firstLine(String.valueOf(e.getMessage())) + "); " + fix);
+    }
+  }
+
+  /** An assumed-role session's ARN as the role's ARN (the simulator takes users and roles). */
+  static String principalArn(String callerArn) {
+    String[] parts = callerArn.split(":", 6);
+    if (parts.length == 6 && parts[2].equals("sts") && parts[5].startsWith("assumed-role/")) {
+      String[] role = parts[5].split("/");
+      return "arn:" + parts[1] + ":iam::" + parts[4] + ":role/" + role[1];
+    }
+    return callerArn;
+  }
+
+  private static String code(AwsServiceException e) {
+    return e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null
+        ? ""
+        : e.awsErrorDetails().errorCode();
+  }
+
+  private static String firstLine(String s) {
+    String one = s.lines().findFirst().orElse("");
+    return one.length() > 200 ? one.substring(0, 197) + "..." : one;
+  }
+
+  private static ApplicationFailure failed(String message) {
+    ApplicationFailure f =
+        ApplicationFailure.newNonRetryableFailure("preflight: " + message, PREFLIGHT_FAILED);
+    f.setStackTrace(new StackTraceElement[0]);
+    return f;
+  }
+}

@@ -1,0 +1,97 @@
+package io.labflow.activities.preflight;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.labflow.activities.AwsClients;
+import io.labflow.activities.preflight.AwsPreflight.Verification;
+import io.labflow.activities.testing.MotoServer;
+import io.temporal.failure.ApplicationFailure;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The AWS preflight against a real moto server (which has no policy simulator). */
+@ExtendWith(MotoServer.class)
+class AwsPreflightTest {
+
+  static final Verification SIMULATE = new Verification("simulate", "verifyMethod", false, "trustedPrincipalArn");
+
+  static ApplicationFailure failure(AwsPreflight preflight, List<Verification> v) {
+    ApplicationFailure f =
+        catchThrowableOfType(() -> preflight.check("lab-pre", v), ApplicationFailure.class);
+    assertThat(f).as("preflight should fail").isNotNull();
+    assertThat(f.getType()).isEqualTo("PreflightFailed");
+    assertThat(f.isNonRetryable()).isTrue();
+    assertThat(f.getOriginalMessage()).doesNotContain("\n");
+    return f;
+  }
+
+  @Test
+  void theSimulatorMotoLacksIsDetectedAndTheFixNamesTheParametersToSet() throws Exception {
+    String admin = MotoServer.enforceIamWithAdmin();
+    try (AwsClients clients = AwsClients.fromEnvironment()) {
+      ApplicationFailure f = failure(new AwsPreflight(clients), List.of(SIMULATE));
+      assertThat(f.getOriginalMessage())
+          .startsWith("preflight: verification by simulate is not available at ")
+          .endsWith(
+              "set parameter verifyMethod=probe and trustedPrincipalArn=" + admin
+                  + " (in the run's parameters or the worker's LABFLOW_SITE_PARAMETERS)");
+    }
+  }
+
+  @Test
+  void probeNeedsATrustedPrincipalAndPassesWithOne() throws Exception {
+    String admin = MotoServer.enforceIamWithAdmin();
+    try (AwsClients clients = AwsClients.fromEnvironment()) {
+      AwsPreflight preflight = new AwsPreflight(clients);
+      ApplicationFailure f =
+          failure(preflight, List.of(new Verification("probe", "verifyMethod", false, "trustedPrincipalArn")));
+      assertThat(f.getOriginalMessage())
+          .isEqualTo(
+              "preflight: verification by probe assumes the lab's role, which must trust the"
+                  + " worker: set parameter trustedPrincipalArn=" + admin);
+
+      AwsPreflight.Identity who =
+          preflight.check("lab-pre", List.of(new Verification("probe", "verifyMethod", true, "trustedPrincipalArn")));
+      assertThat(who.arn()).isEqualTo(admin);
+      assertThat(who.account()).isEqualTo("123456789012");
+    }
+  }
+
+  @Test
+  void refusedCredentialsNameTheFix() throws Exception {
+    MotoServer.enforceIamWithAdmin();
+    MotoServer.useCredentials("AKIAEXAMPLEBADKEY000", "not-a-secret");
+    try (AwsClients clients = AwsClients.fromEnvironment()) {
+      ApplicationFailure f = failure(new AwsPreflight(clients), List.of());
+      assertThat(f.getOriginalMessage())
+          .startsWith("preflight: the worker's AWS credentials were refused by ")
+          .contains("on sts:GetCallerIdentity")
+          .endsWith("(AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)")
+          .doesNotContain("AKIAEXAMPLEBADKEY000", "not-a-secret");
+    }
+  }
+
+  @Test
+  void anEndpointThatDoesNotAnswerNamesTheSetting() {
+    String saved = System.getProperty("aws.endpointUrl");
+    System.setProperty("aws.endpointUrl", "http://127.0.0.1:1");
+    try (AwsClients clients = AwsClients.fromEnvironment()) {
+      ApplicationFailure f = failure(new AwsPreflight(clients), List.of());
+      assertThat(f.getOriginalMessage())
+          .startsWith("preflight: the AWS endpoint http://127.0.0.1:1 does not answer (")
+          .endsWith("); check AWS_ENDPOINT_URL and the network, then start the lab again");
+    } finally {
+      System.setProperty("aws.endpointUrl", saved);
+    }
+  }
+
+  @Test
+  void anAssumedRoleSessionIsSimulatedAsItsRole() {
+    assertThat(AwsPreflight.principalArn("arn:aws:sts::111122223333:assumed-role/labflow-worker/i-0abc"))
+        .isEqualTo("arn:aws:iam::111122223333:role/labflow-worker");
+    assertThat(AwsPreflight.principalArn("arn:aws:iam::111122223333:user/ada"))
+        .isEqualTo("arn:aws:iam::111122223333:user/ada");
+  }
+}

@@ -1,0 +1,73 @@
+// Screenshots of the Temporal Web UI as a person sees it; optional, never run by CI or the tests.
+// Needs Debian's chromium and puppeteer-core installed outside the repository, for example:
+//   apt-get install -y chromium; mkdir -p /tmp/ui-tools && (cd /tmp/ui-tools && npm install puppeteer-core)
+//   NODE_PATH=/tmp/ui-tools/node_modules node scripts/lib/ui_shot.js URL out.png [waitMs] [step...]
+// Steps: click=TEXT (visible element whose text is TEXT), button=TEXT, sel=CSS, type=CSS|TEXT,
+// key=KEY, wait=MS, html=CSS (print matching elements). POST requests and answers are printed, so
+// a run shows exactly what the UI sent (for example an update's name and JSON payload).
+// DUMP=1 also writes the page's text next to the PNG.
+// Example: a rejected update, as in docs/worker.md:
+//   node scripts/lib/ui_shot.js http://127.0.0.1:8233/namespaces/default/workflows/lab-042 reject.png 3000 \
+//     "click=More Actions" "click=Send an Update" "sel=dialog[open] #update-select" "click=resume" \
+//     'type=dialog[open] .cm-content|"RETRY"' "sel=dialog[open] [data-testid=confirm-modal-button]" wait=2500
+const puppeteer = require('puppeteer-core');
+const fs = require('fs');
+(async () => {
+  const [url, out, waitMs = '4000', ...clicks] = process.argv.slice(2);
+  const dir = fs.mkdtempSync('/tmp/chrome-profile-');
+  const browser = await puppeteer.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      `--user-data-dir=${dir}`],
+  });
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1400, height: 1000 });
+  page.on('request', r => { if (r.method() === 'POST') console.log('POST', r.url(), (r.postData() || '').slice(0, 400)); });
+  page.on('response', async r => { if (r.request().method() === 'POST' && !r.url().includes('metadata')) { try { console.log('RESP', r.status(), (await r.text()).slice(0, 600)); } catch (e) {} } });
+  await page.goto(url, { waitUntil: 'networkidle2', timeout: 60000 });
+  await new Promise(r => setTimeout(r, +waitMs));
+  for (const c of clicks) {
+    const i = c.indexOf('='); const kind = c.slice(0, i); const text = c.slice(i + 1);
+    if (kind === 'click') {
+      const handles = await page.$$('button, a, [role=tab], [role=button], [role=menuitem], li, label, span, div');
+      let ok = false;
+      for (const h of handles) {
+        const t = await h.evaluate(e => (e.innerText || '').trim());
+        const visible = await h.evaluate(e => !!(e.offsetWidth || e.offsetHeight));
+        if (t === text && visible) { await h.click(); ok = true; break; }
+      }
+      console.log('click', text, ok);
+      await new Promise(r => setTimeout(r, 1500));
+    } else if (kind === 'type') {
+      const j = text.indexOf('|'); const sel = text.slice(0, j); const value = text.slice(j + 1);
+      await page.click(sel, { clickCount: 3 });
+      await page.keyboard.type(value);
+      await new Promise(r => setTimeout(r, 500));
+    } else if (kind === 'button') {
+      const hs = await page.$$('button');
+      let ok = false;
+      for (const h of hs) {
+        const t = await h.evaluate(e => (e.innerText || '').trim());
+        const vis = await h.evaluate(e => !!(e.offsetWidth || e.offsetHeight));
+        if (t === text && vis) { await h.click(); ok = true; break; }
+      }
+      console.log('button', text, ok);
+      await new Promise(r => setTimeout(r, 1500));
+    } else if (kind === 'sel') {
+      await page.click(text);
+      await new Promise(r => setTimeout(r, 1000));
+    } else if (kind === 'html') {
+      console.log((await page.evaluate((sel) => [...document.querySelectorAll(sel)].map(e => e.tagName + ' id=' + e.id + ' testid=' + e.getAttribute('data-testid') + ' class=' + (e.className || '').toString().slice(0, 60) + ' text=' + (e.innerText || '').slice(0, 40)).join('\n'), text)));
+    } else if (kind === 'key') {
+      await page.keyboard.press(text);
+      await new Promise(r => setTimeout(r, 1500));
+    } else if (kind === 'wait') {
+      await new Promise(r => setTimeout(r, +text));
+    }
+  }
+  await page.screenshot({ path: out, fullPage: true });
+  if (process.env.DUMP) fs.writeFileSync(out + '.txt', await page.evaluate(() => document.body.innerText));
+  await browser.close();
+})().catch(e => { console.error(e); process.exit(1); });

@@ -1,0 +1,61 @@
+package io.labflow.worker.runtime;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labflow.workflows.definition.SiteParameters;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Reads the worker's site parameters from {@code LABFLOW_SITE_PARAMETERS}: a JSON object ({@code
+ * {"verifyMethod":"probe"}}) or the path of a file holding one. Unset or empty means none. A value
+ * that is neither fails the worker's start with a sentence naming the variable.
+ */
+public final class SiteParameterSource {
+
+  public static final String VARIABLE = "LABFLOW_SITE_PARAMETERS";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private SiteParameterSource() {}
+
+  /** The site parameters of this process's environment. */
+  public static SiteParameters fromEnvironment() {
+    return parse(System.getenv(VARIABLE));
+  }
+
+  /** Parses the variable's value. */
+  public static SiteParameters parse(String value) {
+    if (value == null || value.isBlank()) {
+      return SiteParameters.NONE;
+    }
+    String text = value.strip();
+    String label = VARIABLE;
+    if (!text.startsWith("{")) {
+      Path file = Path.of(text);
+      try {
+        text = Files.readString(file);
+      } catch (IOException e) {
+        throw new IllegalArgumentException(
+            VARIABLE + ": '" + value + "' is neither a JSON object nor a readable file ("
+                + e.getClass().getSimpleName() + ")");
+      }
+      label = VARIABLE + " (" + file + ")";
+    }
+    try {
+      Object parsed = JSON.readValue(text, Object.class);
+      if (!(parsed instanceof Map<?, ?> map)) {
+        throw new IllegalArgumentException(label + ": must be a JSON object of parameter values");
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> values = (Map<String, Object>) map;
+      return new SiteParameters(values, label);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          label + ": not valid JSON at line " + e.getLocation().getLineNr() + ", column "
+              + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package io.labflow.worker.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.labflow.workflows.definition.SiteParameters;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SiteParameterSourceTest {
+
+  @Test
+  void unsetMeansNone() {
+    assertThat(SiteParameterSource.parse(null).values()).isEmpty();
+    assertThat(SiteParameterSource.parse("  ").values()).isEmpty();
+  }
+
+  @Test
+  void inlineJson() {
+    SiteParameters site = SiteParameterSource.parse("{\"verifyMethod\":\"probe\",\"verifyBudgetSeconds\":30}");
+    assertThat(site.values()).isEqualTo(Map.of("verifyMethod", "probe", "verifyBudgetSeconds", 30));
+    assertThat(site.label()).isEqualTo("LABFLOW_SITE_PARAMETERS");
+  }
+
+  @Test
+  void aFileNamedByPath(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("site.json");
+    Files.writeString(file, "{\n  \"verifyMethod\": \"probe\"\n}\n");
+    SiteParameters site = SiteParameterSource.parse(file.toString());
+    assertThat(site.values()).containsEntry("verifyMethod", "probe");
+    assertThat(site.label()).isEqualTo("LABFLOW_SITE_PARAMETERS (" + file + ")");
+  }
+
+  @Test
+  void badValuesAreSentences(@TempDir Path dir) throws Exception {
+    assertThatThrownBy(() -> SiteParameterSource.parse(dir.resolve("missing.json").toString()))
+        .hasMessage("LABFLOW_SITE_PARAMETERS: '" + dir.resolve("missing.json")
+            + "' is neither a JSON object nor a readable file (NoSuchFileException)");
+    assertThatThrownBy(() -> SiteParameterSource.parse("{\"verifyMethod\":}"))
+        .hasMessageStartingWith("LABFLOW_SITE_PARAMETERS: not valid JSON at line 1, column ");
+    Path list = dir.resolve("list.json");
+    Files.writeString(list, "[1]");
+    assertThatThrownBy(() -> SiteParameterSource.parse(list.toString()))
+        .hasMessage("LABFLOW_SITE_PARAMETERS (" + list + "): must be a JSON object of parameter values");
+  }
+}

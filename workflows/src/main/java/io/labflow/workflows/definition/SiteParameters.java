@@ -1,0 +1,87 @@
+package io.labflow.workflows.definition;
+
+import io.labflow.workflows.model.Definition;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Parameter values a worker's site supplies to every lab it runs, such as the verification method
+ * an emulator supports or the principal the worker runs as.
+ *
+ * <p>Precedence, per parameter: the run's own value, then the site's, then the definition's
+ * default. A site serves many definitions, so a site value that a definition does not declare is
+ * ignored; a declared one is typed and checked exactly like a run parameter (it is bound together
+ * with the run's values), and a problem with it names the site as its source. Merging happens
+ * inside the resolve activity, so the values a lab ran with are recorded in its history.
+ */
+public final class SiteParameters {
+
+  /** No site values. */
+  public static final SiteParameters NONE = new SiteParameters(Map.of(), "site");
+
+  private final Map<String, Object> values;
+  private final String label;
+
+  /**
+   * @param values parameter values by name
+   * @param label where they come from, used in messages (for example {@code
+   *     LABFLOW_SITE_PARAMETERS})
+   */
+  public SiteParameters(Map<String, ?> values, String label) {
+    this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    this.label = label;
+  }
+
+  /** The values by name. */
+  public Map<String, Object> values() {
+    return values;
+  }
+
+  /** Where the values come from. */
+  public String label() {
+    return label;
+  }
+
+  /**
+   * The run's parameters with this site's values added for every parameter the definition declares
+   * and the run leaves unset.
+   */
+  public Merged merge(Definition definition, Map<String, ?> run) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (run != null) {
+      out.putAll(run);
+    }
+    Set<String> fromSite = new LinkedHashSet<>();
+    for (Map.Entry<String, Object> e : values.entrySet()) {
+      String name = e.getKey();
+      if (definition.parameters().containsKey(name) && out.get(name) == null && e.getValue() != null) {
+        out.put(name, e.getValue());
+        fromSite.add(name);
+      }
+    }
+    return new Merged(Collections.unmodifiableMap(out), Set.copyOf(fromSite), label);
+  }
+
+  /**
+   * The parameters to bind and which of them came from the site.
+   *
+   * @param parameters run values, then site values
+   * @param fromSite names whose value is the site's
+   * @param label the site's label
+   */
+  public record Merged(Map<String, Object> parameters, Set<String> fromSite, String label) {
+
+    /** A binding problem of a site value, named as the site's rather than the request's. */
+    public Diagnostic relabel(Diagnostic d) {
+      String path = d.path();
+      if (path != null && path.startsWith("parameters.")
+          && fromSite.contains(path.substring("parameters.".length()))) {
+        return new Diagnostic(label, d.line(), d.column(), path, d.message());
+      }
+      return d;
+    }
+  }
+}

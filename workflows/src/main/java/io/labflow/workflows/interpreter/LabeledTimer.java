@@ -1,0 +1,57 @@
+package io.labflow.workflows.interpreter;
+
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.TimerOptions;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * {@link Workflow#await(Duration, Supplier)} with a summary on its timer, so the Web UI shows what
+ * the timer is for instead of an unlabelled id.
+ *
+ * <p>It issues exactly the commands {@code Workflow.await(Duration, Supplier)} issues in SDK 1.38
+ * (one StartTimer, never cancelled when the condition comes first), so histories recorded before
+ * replay unchanged and no event is added.
+ */
+final class LabeledTimer {
+
+  private LabeledTimer() {}
+
+  /**
+   * Like {@link #await}, but cancels the timer when the condition comes first, so the Web UI does
+   * not show a wait that is over as pending (one more event, TimerCanceled). Labs that paused before
+   * this existed replay without it (version {@code cancel-pause-timer}).
+   */
+  static boolean awaitThenCancel(Duration timeout, String summary, Supplier<Boolean> condition) {
+    if (Workflow.getVersion("cancel-pause-timer", Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
+      return await(timeout, summary, condition);
+    }
+    List<Promise<Void>> timer = new ArrayList<>(1);
+    CancellationScope scope =
+        Workflow.newCancellationScope(
+            () ->
+                timer.add(
+                    Workflow.newTimer(
+                        timeout, TimerOptions.newBuilder().setSummary(summary).build())));
+    scope.run();
+    Workflow.await(() -> timer.get(0).isCompleted() || condition.get());
+    boolean held = !timer.get(0).isCompleted();
+    if (held) {
+      scope.cancel("the wait is over");
+    }
+    return held;
+  }
+
+  /** Waits until the condition holds or the duration passes; true when the condition held. */
+  static boolean await(Duration timeout, String summary, Supplier<Boolean> condition) {
+    Promise<Void> timer =
+        Workflow.newTimer(timeout, TimerOptions.newBuilder().setSummary(summary).build());
+    Workflow.await(() -> timer.isCompleted() || condition.get());
+    return !timer.isCompleted();
+  }
+}

@@ -1,0 +1,57 @@
+package io.labflow.workflows.interpreter;
+
+import io.temporal.api.failure.v1.Failure;
+import io.temporal.common.converter.DataConverter;
+import io.temporal.common.converter.DefaultDataConverter;
+import io.temporal.common.converter.FailureConverter;
+import io.temporal.failure.DefaultFailureConverter;
+import io.temporal.internal.worker.WorkflowExecutionException;
+import io.temporal.payload.context.SerializationContext;
+
+/**
+ * The default failure converter with one fix: an update validator's {@code ApplicationFailure}
+ * reaches the caller as itself (its type, its one-line message, no stack trace).
+ *
+ * <p>Java SDK 1.38.0 wraps a validator's {@code ApplicationFailure} in a {@code
+ * WorkflowExecutionException} that already holds the converted failure, then converts that wrapper
+ * once more, so the Web UI and clients see the type {@code
+ * io.temporal.internal.worker.WorkflowExecutionException} and the SDK's stack trace
+ * (sdk-java#2875, fixed by sdk-java#3001 after 1.38.0). Here the wrapper gives back the failure it
+ * holds, which is what the fix does. Drop this class when the SDK is upgraded past the fix.
+ */
+public final class RejectionFailureConverter implements FailureConverter {
+
+  private final FailureConverter delegate;
+
+  public RejectionFailureConverter() {
+    this(new DefaultFailureConverter());
+  }
+
+  private RejectionFailureConverter(FailureConverter delegate) {
+    this.delegate = delegate;
+  }
+
+  /** The default data converter with this failure converter: what workers and clients use. */
+  public static DataConverter dataConverter() {
+    return DefaultDataConverter.newDefaultInstance()
+        .withFailureConverter(new RejectionFailureConverter());
+  }
+
+  @Override
+  public Failure exceptionToFailure(Throwable throwable, DataConverter dataConverter) {
+    if (throwable instanceof WorkflowExecutionException wrapped) {
+      return wrapped.getFailure();
+    }
+    return delegate.exceptionToFailure(throwable, dataConverter);
+  }
+
+  @Override
+  public RuntimeException failureToException(Failure failure, DataConverter dataConverter) {
+    return delegate.failureToException(failure, dataConverter);
+  }
+
+  @Override
+  public FailureConverter withContext(SerializationContext context) {
+    return new RejectionFailureConverter(delegate.withContext(context));
+  }
+}

@@ -1,0 +1,79 @@
+package io.labflow.workflows.interpreter;
+
+import io.labflow.workflows.model.Step;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+
+/**
+ * The one-line summaries the Temporal Web UI shows next to each activity and timer of a lab (user
+ * metadata: they ride on the command that schedules the call, so they cost no history event).
+ */
+final class Summaries {
+
+  /** The UI shows a line; longer summaries only clutter it. */
+  static final int MAX = 120;
+
+  private static final DateTimeFormatter MINUTE =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm'Z'").withZone(ZoneOffset.UTC);
+
+  private Summaries() {}
+
+  /** {@code create-role: labflow-lab-042-role}: the step and the resource it works on. */
+  static String step(Step step, Map<String, Object> input) {
+    return cut(withResource(step.id(), input));
+  }
+
+  /** {@code undo create-stack: labflow-lab-042}. */
+  static String undo(Step step, Map<String, Object> input) {
+    return cut(withResource("undo " + step.id(), input));
+  }
+
+  /** {@code live until 2026-12-02T07:20Z, then teardown}. */
+  static String keepAlive(long nowMillis, Duration keepAlive) {
+    return "live until " + at(nowMillis, keepAlive) + ", then teardown";
+  }
+
+  /** {@code paused at attach-policy until 2026-12-02T07:20Z, then rollback}. */
+  static String pause(String stepId, long nowMillis, Duration timeout) {
+    return cut("paused at " + stepId + " until " + at(nowMillis, timeout) + ", then rollback");
+  }
+
+  static String at(long nowMillis, Duration after) {
+    return MINUTE.format(Instant.ofEpochMilli(nowMillis).plus(after));
+  }
+
+  /**
+   * The resource a call works on: the first input whose name ends in {@code Name} (roleName,
+   * stackName, ...), else an ARN or id; the lab id alone names nothing.
+   */
+  static String resource(Map<String, Object> input) {
+    if (input == null) {
+      return null;
+    }
+    for (Map.Entry<String, Object> e : input.entrySet()) {
+      if ((e.getKey().equals("name") || e.getKey().endsWith("Name")) && e.getValue() instanceof String s && !s.isBlank()) {
+        return s;
+      }
+    }
+    for (Map.Entry<String, Object> e : input.entrySet()) {
+      String k = e.getKey();
+      if ((k.endsWith("Arn") || k.endsWith("Id")) && !k.equals("labId")
+          && e.getValue() instanceof String s && !s.isBlank()) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  private static String withResource(String head, Map<String, Object> input) {
+    String r = resource(input);
+    return r == null ? head : head + ": " + r;
+  }
+
+  private static String cut(String s) {
+    return s.length() <= MAX ? s : s.substring(0, MAX - 3) + "...";
+  }
+}

@@ -1,0 +1,92 @@
+package io.labflow.workflows.definition;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.labflow.workflows.lab.LabRequest;
+import io.labflow.workflows.lab.ResolvedLab;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Site parameter defaults and the run's onFailure, applied inside the resolve activity. */
+class SiteParametersTest {
+
+  private String fullText;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    fullText = DefinitionLoaderTest.resource("valid/full-lab.yaml");
+  }
+
+  private DefinitionActivitiesImpl withSite(Map<String, Object> site) {
+    return new DefinitionActivitiesImpl(
+        name -> Optional.of(new DefinitionSource.SourceFile("definitions/" + name + ".yaml", fullText)),
+        new DefinitionLoader(TestCatalog.create()),
+        io.labflow.workflows.lab.Preflight.NONE,
+        new SiteParameters(site, "LABFLOW_SITE_PARAMETERS"));
+  }
+
+  private static LabRequest request(Map<String, Object> params) {
+    return new LabRequest("iam-service-role-lab", null, "lab-042", params, null);
+  }
+
+  @Test
+  void runValuesWinOverSiteValuesWhichWinOverDefinitionDefaults() {
+    ResolvedLab lab =
+        withSite(Map.of("region", "eu-west-3", "owner", "site-owner", "sessionSeconds", "900"))
+            .resolve(request(Map.of("owner", "ada")));
+    assertThat(lab.parameters())
+        .containsEntry("owner", "ada") // the run's
+        .containsEntry("region", "eu-west-3") // the site's, over the default us-east-1
+        .containsEntry("sessionSeconds", 900) // the site's, typed like a run parameter
+        .containsEntry("strict", true); // the definition's default
+  }
+
+  @Test
+  void aSiteValueTheDefinitionDoesNotDeclareIsIgnored() {
+    ResolvedLab lab =
+        withSite(Map.of("verifyMethod", "probe", "owner", "site-owner")).resolve(request(Map.of()));
+    assertThat(lab.parameters()).containsEntry("owner", "site-owner").doesNotContainKey("verifyMethod");
+  }
+
+  @Test
+  void aBadSiteValueIsRejectedNamingTheSite() {
+    ApplicationFailure f =
+        catchThrowableOfType(
+            () -> withSite(Map.of("region", "mars")).resolve(request(Map.of("owner", "ada"))),
+            ApplicationFailure.class);
+    assertThat(f.getType()).isEqualTo("InvalidRequest");
+    assertThat(f.getOriginalMessage())
+        .isEqualTo(
+            "LABFLOW_SITE_PARAMETERS: parameters.region: parameter 'region' value 'mars' does not"
+                + " match pattern '[a-z]{2}-[a-z]+-[0-9]'");
+  }
+
+  @Test
+  void onFailureMustBeRollbackOrPause() {
+    ApplicationFailure f =
+        catchThrowableOfType(
+            () ->
+                withSite(Map.of())
+                    .resolve(
+                        new LabRequest(
+                            "iam-service-role-lab", null, "lab-042", Map.of("owner", "ada"), null,
+                            "retry")),
+            ApplicationFailure.class);
+    assertThat(f.getType()).isEqualTo("InvalidRequest");
+    assertThat(f.getOriginalMessage())
+        .isEqualTo("request: onFailure: onFailure must be 'rollback' or 'pause', got 'retry'");
+    assertThat(
+            withSite(Map.of())
+                .resolve(
+                    new LabRequest(
+                        "iam-service-role-lab", null, "lab-042", Map.of("owner", "ada"), null,
+                        "pause"))
+                .variant())
+        .isEqualTo("read-only");
+  }
+}

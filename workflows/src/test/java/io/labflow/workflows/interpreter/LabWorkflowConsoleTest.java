@@ -1,0 +1,219 @@
+package io.labflow.workflows.interpreter;
+
+import static io.labflow.workflows.interpreter.Defs.create;
+import static io.labflow.workflows.interpreter.Defs.definition;
+import static io.labflow.workflows.interpreter.Defs.map;
+import static io.labflow.workflows.interpreter.LabTestEnv.RESOLVER;
+import static io.labflow.workflows.interpreter.LabTestEnv.RESOURCES;
+import static io.labflow.workflows.interpreter.LabTestEnv.awaitState;
+import static io.labflow.workflows.interpreter.LabTestEnv.awaitStatus;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.labflow.workflows.lab.Decision;
+import io.labflow.workflows.lab.LabRequest;
+import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.LabStatus;
+import io.labflow.workflows.lab.LabWorkflow;
+import io.labflow.workflows.model.Definition;
+import io.temporal.api.common.v1.Payload;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.sdk.v1.WorkflowMetadata;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.common.converter.DefaultDataConverter;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * What the Web UI shows of a lab: activity and timer summaries, the current details, query and
+ * update descriptions, rejections without stack traces, a run's own failure handling.
+ */
+@Timeout(90)
+class LabWorkflowConsoleTest {
+
+  // Workers and clients use the lab's data converter (see RejectionFailureConverter).
+  @RegisterExtension
+  static final TestWorkflowExtension ENV =
+      LabTestEnv.extension(RejectionFailureConverter.dataConverter());
+
+  @BeforeEach
+  void reset() {
+    LabTestEnv.reset();
+  }
+
+  static Definition liveLab() {
+    return definition("console")
+        .variant("read-only", map("actions", "s3:GetObject"))
+        .variant("read-write", map("actions", "s3:GetObject,s3:PutObject"))
+        .keepAlive(Duration.ofHours(24))
+        .steps(create("role").input("name", "labflow-${lab.labId}-role"), create("policy"))
+        .build();
+  }
+
+  static String text(Payload p) {
+    return DefaultDataConverter.STANDARD_INSTANCE.fromPayload(p, String.class, String.class);
+  }
+
+  static List<String> summaries(WorkflowClient client, String id, EventType type) {
+    return client.fetchHistory(id).getEvents().stream()
+        .filter(e -> e.getEventType() == type)
+        .map(HistoryEvent::getUserMetadata)
+        .map(m -> text(m.getSummary()))
+        .toList();
+  }
+
+  @Test
+  void activityAndTimerSummariesCurrentDetailsAndDescriptionsReachTheUi(
+      WorkflowClient client, Worker worker) {
+    LabWorkflow lab = LabTestEnv.start(client, worker, "lab-042", liveLab(), "read-only");
+    awaitState(lab, LabState.LIVE);
+
+    assertThat(summaries(client, "lab-042", EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED))
+        .containsExactly("role: labflow-lab-042-role", "policy: policy");
+    assertThat(summaries(client, "lab-042", EventType.EVENT_TYPE_TIMER_STARTED))
+        .singleElement()
+        .asString()
+        .matches("live until \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\dZ, then teardown");
+
+    WorkflowMetadata meta =
+        WorkflowStub.fromTyped(lab).query("__temporal_workflow_metadata", WorkflowMetadata.class);
+    String details = meta.getCurrentDetails();
+    assertThat(details)
+        .startsWith("**console** · variant **read-only** · **LIVE** until ")
+        .contains("- role (Create): **DONE**", "- policy (Create): **DONE**")
+        .contains("Update **switchVariant**, input `\"read-write\"`", "Update **teardown**");
+    Map<String, String> descriptions = new java.util.HashMap<>();
+    meta.getDefinition().getQueryDefinitionsList().forEach(q -> descriptions.put(q.getName(), q.getDescription()));
+    meta.getDefinition().getUpdateDefinitionsList().forEach(u -> descriptions.put(u.getName(), u.getDescription()));
+    meta.getDefinition().getSignalDefinitionsList().forEach(s -> descriptions.put(s.getName(), s.getDescription()));
+    assertThat(descriptions).containsKeys("status", "resume", "switchVariant", "teardown", "decide");
+    assertThat(descriptions.get("resume")).contains("\"RETRY\"");
+    assertThat(descriptions.get("decide")).contains("Prefer the Update resume");
+
+    LabStatus down = lab.teardown();
+    assertThat(down.state()).isEqualTo(LabState.TORN_DOWN);
+    assertThat(summaries(client, "lab-042", EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED))
+        .containsExactly(
+            "role: labflow-lab-042-role", "policy: policy", "undo policy: policy", "undo role: role");
+  }
+
+  @Test
+  void rejectedUpdatesAreOneSentenceWithATypeAndNoStackTrace(WorkflowClient client, Worker worker) {
+    LabWorkflow lab = LabTestEnv.start(client, worker, "lab-reject", liveLab(), "read-only");
+    awaitState(lab, LabState.LIVE);
+
+    assertThatThrownBy(() -> lab.switchVariant("read-only"))
+        .isInstanceOf(WorkflowUpdateException.class)
+        .cause()
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            f -> {
+              assertThat(f.getType()).isEqualTo("InvalidArgument");
+              assertThat(f.getOriginalMessage()).isEqualTo("lab lab-reject already runs variant read-only");
+              assertThat(f.getStackTrace()).noneMatch(LabWorkflowConsoleTest::workerFrame);
+            });
+    assertThatThrownBy(() -> lab.resume(Decision.RETRY))
+        .isInstanceOf(WorkflowUpdateException.class)
+        .cause()
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            f -> {
+              assertThat(f.getType()).isEqualTo("NotPaused");
+              assertThat(f.getOriginalMessage()).isEqualTo("lab lab-reject is not paused (LIVE)");
+              assertThat(f.getStackTrace()).noneMatch(LabWorkflowConsoleTest::workerFrame);
+            });
+
+    // A signal cannot be refused: the status records that it did not apply.
+    WorkflowStub.fromTyped(lab).signal("decide", Decision.RETRY);
+    LabStatus noted = awaitStatus(lab, s -> s.notice() != null);
+    assertThat(noted.notice())
+        .isEqualTo(
+            "decision RETRY (signal decide) ignored: lab lab-reject is not paused (LIVE);"
+                + " use the Update resume, which says so at once");
+    assertThat(noted.state()).isEqualTo(LabState.LIVE);
+    assertThat(
+            WorkflowStub.fromTyped(lab)
+                .query("__temporal_workflow_metadata", WorkflowMetadata.class)
+                .getCurrentDetails())
+        .contains("**Notice:** decision RETRY (signal decide) ignored");
+    lab.teardown();
+  }
+
+  /** A frame of the worker's side: a failure whose stack trace was sent along shows them. */
+  static boolean workerFrame(StackTraceElement e) {
+    return e.getClassName().startsWith("io.labflow.workflows.interpreter.LabWorkflowImpl")
+        || e.getClassName().startsWith("io.temporal.internal.sync");
+  }
+
+  @Test
+  void aRejectionIsSentWithoutAStackTrace() {
+    io.temporal.api.failure.v1.Failure sent =
+        RejectionFailureConverter.dataConverter()
+            .exceptionToFailure(Rejections.reject("NotPaused", "lab x is not paused (LIVE)"));
+    assertThat(sent.getStackTrace()).isEmpty();
+    assertThat(sent.getMessage()).isEqualTo("lab x is not paused (LIVE)");
+    assertThat(sent.getApplicationFailureInfo().getType()).isEqualTo("NotPaused");
+  }
+
+  @Test
+  void statusShowsPolicyDocumentsAsJsonObjects() {
+    List<io.labflow.workflows.lab.StepStatus> shown =
+        StatusView.of(
+            List.of(
+                new io.labflow.workflows.lab.StepStatus(
+                    "create-policy", "CreatePolicy", io.labflow.workflows.lab.StepState.DONE, 1,
+                    Map.of("document", "{\"Version\":\"2012-10-17\",\"Statement\":[]}",
+                        "policyArn", "arn:aws:iam::1:policy/p"),
+                    null)));
+    assertThat(shown.get(0).outputs().get("document"))
+        .isEqualTo(Map.of("Version", "2012-10-17", "Statement", List.of()));
+    assertThat(shown.get(0).outputs().get("policyArn")).isEqualTo("arn:aws:iam::1:policy/p");
+  }
+
+  @Test
+  void aRunMayPauseOnFailureWhereTheDefinitionRollsBack(WorkflowClient client, Worker worker) {
+    Definition def = liveLab(); // defaults: onFailure rollback
+    RESOLVER.register(def);
+    RESOURCES.failRetryable("Create policy", "Throttling", 3);
+    LabWorkflow lab =
+        client.newWorkflowStub(
+            LabWorkflow.class,
+            WorkflowOptions.newBuilder().setWorkflowId("lab-run-pause")
+                .setTaskQueue(worker.getTaskQueue()).build());
+    WorkflowClient.start(
+        lab::run, new LabRequest("console", "read-only", "lab-run-pause", Map.of(), null, "pause"));
+
+    LabStatus paused = awaitState(lab, LabState.PAUSED);
+    assertThat(paused.pausedStep()).isEqualTo("policy");
+    assertThat(summaries(client, "lab-run-pause", EventType.EVENT_TYPE_TIMER_STARTED))
+        .singleElement()
+        .asString()
+        .matches("paused at policy until \\S+Z, then rollback");
+    String details =
+        WorkflowStub.fromTyped(lab)
+            .query("__temporal_workflow_metadata", WorkflowMetadata.class)
+            .getCurrentDetails();
+    assertThat(details).contains("**PAUSED**", "Update **resume** with input `\"RETRY\"`");
+
+    LabStatus resumed = lab.resume(Decision.RETRY);
+    assertThat(resumed.state()).isIn(LabState.PROVISIONING, LabState.LIVE);
+    awaitState(lab, LabState.LIVE);
+    // The pause's timer is cancelled once decided: the UI shows no pending wait that is over.
+    assertThat(client.fetchHistory("lab-run-pause").getEvents())
+        .filteredOn(e -> e.getEventType() == EventType.EVENT_TYPE_TIMER_CANCELED)
+        .hasSize(1);
+    lab.teardown();
+  }
+}
