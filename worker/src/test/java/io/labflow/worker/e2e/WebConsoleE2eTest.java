@@ -82,10 +82,9 @@ class WebConsoleE2eTest {
     return env;
   }
 
-  /** The README's Web UI input, with the lab id equal to the workflow id. */
+  /** The README's Web UI input: no lab id (it is the workflow id), no parameters. */
   static String shortInput(String labId, String extra) {
-    return "{\"definition\":\"iam-service-role-lab\",\"variant\":\"read-only\",\"labId\":\"" + labId
-        + "\"" + extra + "}";
+    return "{\"definition\":\"iam-service-role-lab\",\"variant\":\"read-only\"" + extra + "}";
   }
 
   /** {@code temporal workflow start}: the same StartWorkflowExecution the Web UI's form sends. */
@@ -141,6 +140,9 @@ class WebConsoleE2eTest {
   @SuppressWarnings("unchecked")
   void theShortInputGoesLiveAndVerifiesAndTheUiShowsWhatTheLabDoes() throws Exception {
     String labId = "lab-ui";
+    assertThat(java.nio.file.Files.readString(Tools.repoRoot().resolve("README.md")))
+        .as("the README shows this very input")
+        .contains("`" + shortInput(labId, "") + "`");
     startLikeTheUi(SITE_QUEUE, labId, shortInput(labId, ""));
 
     LabStatus live = awaitStatus(labId, s -> s.state() == LabState.LIVE || s.state().name().endsWith("ED"));
