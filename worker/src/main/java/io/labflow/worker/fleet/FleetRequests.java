@@ -21,6 +21,8 @@ public final class FleetRequests {
   private static final ObjectMapper JSON = JsonMapper.builder()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      // Fingerprints of requests compare JSON text: map order must not depend on the JVM.
+      .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
       .build();
 
   private FleetRequests() {}

@@ -5,6 +5,8 @@ import com.uber.m3.tally.Scope;
 import io.labflow.activities.AwsClients;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.engine.Engine;
+import io.labflow.worker.fleet.FleetActivitiesImpl;
+import io.labflow.worker.fleet.FleetResetWorkflowImpl;
 import io.labflow.worker.reset.LabResetWorkflowImpl;
 import io.labflow.worker.reset.ResetActivitiesImpl;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -60,13 +62,14 @@ public final class LabWorker implements AutoCloseable {
         WorkerFactoryOptions.newBuilder()
             .setWorkerInterceptors(new MdcWorkerInterceptor(), new BoundedFailureInterceptor())
             .build());
-    this.aws = Engine.awsClients(List.of(new AwsCallCounter(registry)));
+    this.aws = Engine.awsClients(List.of(new AwsCallCounter(registry), AwsConcurrencyLimit.fromEnvironment()));
     Worker worker = factory.newWorker(settings.taskQueue());
     Engine.registerLabWorkflow(worker);
-    worker.registerWorkflowImplementationTypes(LabResetWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(LabResetWorkflowImpl.class, FleetResetWorkflowImpl.class);
     List<Object> activities = new ArrayList<>();
     activities.add(Engine.definitionActivities(new DirectoryDefinitionSource(settings.definitionsDir())));
     activities.add(new ResetActivitiesImpl(connection.client(), settings.taskQueue()));
+    activities.add(new FleetActivitiesImpl(connection.client()));
     activities.addAll(Engine.stepActivities(aws, settings.definitionsDir()));
     worker.registerActivitiesImplementations(activities.toArray());
     this.metrics = settings.metricsPort() >= 0 ? new MetricsServer(registry, settings.metricsPort()) : null;
