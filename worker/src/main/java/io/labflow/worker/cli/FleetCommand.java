@@ -54,11 +54,12 @@ final class FleetCommand implements Runnable {
   static ScheduleDescription describe(TemporalConnection conn, String name) {
     try {
       return conn.schedules().getHandle(Fleet.scheduleId(name)).describe();
-    } catch (io.temporal.client.schedules.ScheduleException e) {
-      throw new NotFound("no fleet '" + name + "' (no schedule " + Fleet.scheduleId(name) + "); create it with labflow fleet apply FILE");
-    } catch (io.grpc.StatusRuntimeException e) {
-      if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
-        throw new NotFound("no fleet '" + name + "' (no schedule " + Fleet.scheduleId(name) + "); create it with labflow fleet apply FILE");
+    } catch (RuntimeException e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof io.grpc.StatusRuntimeException s && s.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
+          throw new NotFound("no fleet '" + name + "' (no schedule " + Fleet.scheduleId(name)
+              + "); create it with labflow fleet apply FILE");
+        }
       }
       throw e;
     }

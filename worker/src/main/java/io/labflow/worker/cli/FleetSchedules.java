@@ -54,8 +54,8 @@ final class FleetSchedules {
                 .setTaskQueue(taskQueue)
                 // A night that has not finished by the next one is skipped over, not doubled.
                 .setWorkflowRunTimeout(Duration.ofHours(20))
+                // No static summary: the 1.38 client cannot describe a schedule whose action has one.
                 .setMemo(Map.of(FLEET_MEMO, name, CRON_MEMO, when.cron(), FINGERPRINT_MEMO, fingerprint))
-                .setStaticSummary("Nightly reset of fleet " + name + " (" + request.labs().size() + " labs)")
                 .build())
             .build())
         .setSpec(ScheduleSpec.newBuilder()
@@ -102,6 +102,9 @@ final class FleetSchedules {
       return null;
     }
     Object v = a.getOptions().getMemo().get(key);
+    if (v instanceof io.temporal.common.converter.EncodedValues values) {
+      return values.get(0, String.class);
+    }
     if (v instanceof Payload p) {
       return DefaultDataConverter.STANDARD_INSTANCE.fromPayload(p, String.class, String.class);
     }
