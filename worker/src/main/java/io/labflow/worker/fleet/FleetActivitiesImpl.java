@@ -17,6 +17,8 @@ public class FleetActivitiesImpl implements FleetActivities {
 
   private static final Logger log = LoggerFactory.getLogger(FleetActivitiesImpl.class);
 
+  private static final java.util.regex.Pattern FIRST_STEP = java.util.regex.Pattern.compile("^step '([^']+)'");
+
   private final WorkflowClient client;
 
   public FleetActivitiesImpl(WorkflowClient client) {
@@ -35,6 +37,19 @@ public class FleetActivitiesImpl implements FleetActivities {
     return running.isEmpty() ? null : running.get(0).getExecution().getWorkflowId();
   }
 
+  /** The failure message of the lab's latest run when it failed, else null. */
+  private String runFailure(String labId) {
+    try {
+      client.newUntypedWorkflowStub(labId).getResult(1, java.util.concurrent.TimeUnit.SECONDS, Object.class);
+      return null;
+    } catch (io.temporal.client.WorkflowFailedException e) {
+      Throwable c = e.getCause();
+      return c instanceof io.temporal.failure.TemporalFailure tf ? tf.getOriginalMessage() : null;
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
   @Override
   public FailedStep failedStep(String labId) {
     try {
@@ -50,7 +65,12 @@ public class FleetActivitiesImpl implements FleetActivities {
           return new FailedStep(s.id(), s.lastError() != null ? s.lastError() : status.lastError());
         }
       }
-      return new FailedStep(null, status.lastError());
+      // A failed step whose rollback failed too shows COMPENSATION_FAILED; the run's own failure
+      // names the step that failed first ("step 'role' (CreateRole) failed: ...").
+      String failure = runFailure(labId);
+      java.util.regex.Matcher m = failure == null ? null : FIRST_STEP.matcher(failure);
+      return new FailedStep(m != null && m.find() ? m.group(1) : null,
+          failure != null ? failure : status.lastError());
     } catch (RuntimeException e) {
       log.info("Cannot read the status of lab {}: {}", labId, e.getMessage());
       return new FailedStep(null, null);

@@ -171,7 +171,8 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
       FleetActivities.FailedStep fs = fleet.failedStep(lab.labId());
       step = fs.step();
       if (fs.error() != null && !fs.error().isBlank()) {
-        message = message + " (" + fs.error() + ")";
+        // The lab's own failure says what went wrong; the reset's only says that it ended.
+        message = fs.error();
       }
     }
     Quarantine.Standing after =

@@ -25,7 +25,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * slot starts, and the position at which the priority-1 activity ran is printed: 0 when the
  * server serves priority, about N when it serves in arrival order.
  *
- * <p>Usage: {@code PriorityProbe ADDRESS [N]}.
+ * <p>Usage: {@code PriorityProbe ADDRESS [N [LEARNER_PRIORITY]]}; a learner priority of 5 is the
+ * control (same priority as the rest: arrival order).
  */
 public final class PriorityProbe {
 
@@ -59,7 +60,8 @@ public final class PriorityProbe {
     for (int i = 0; i < n; i++) {
       start(client, queue, "fleet-" + i, 5);
     }
-    start(client, queue, "learner", 1);
+    int learner = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+    start(client, queue, "learner", learner);
     // Workflows only: every job schedules its activity, and the activities queue up unserved.
     WorkerFactory workflows = WorkerFactory.newInstance(client);
     workflows.newWorker(queue).registerWorkflowImplementationTypes(JobImpl.class);

@@ -158,7 +158,7 @@ class FleetResetWorkflowTest {
     LabReport failed = one.lab("lab-002");
     assertThat(failed.outcome()).isEqualTo(LabReport.Outcome.FAILED);
     assertThat(failed.step()).isEqualTo("role");
-    assertThat(failed.error()).contains("did not come up", "EntityAlreadyExists");
+    assertThat(failed.error()).isEqualTo("EntityAlreadyExists: Role with name lab-002-role already exists");
     assertThat(failed.consecutiveFailures()).isEqualTo(1);
     assertThat(failed.quarantined()).isFalse();
     assertThat(one.lab("lab-001").outcome()).isEqualTo(LabReport.Outcome.OK);
