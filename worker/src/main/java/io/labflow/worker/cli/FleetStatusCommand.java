@@ -6,7 +6,6 @@ import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetDetails;
 import io.labflow.worker.fleet.FleetReport;
 import io.labflow.worker.fleet.FleetRequest;
-import io.labflow.worker.fleet.FleetResetWorkflow;
 import io.labflow.worker.fleet.LabReport;
 import io.labflow.workflows.fleet.FleetSchedule;
 import io.labflow.workflows.lab.LabSearchAttributes;
@@ -189,7 +188,4 @@ final class FleetStatusCommand extends BaseCommand {
     }
     return out;
   }
-
-  @SuppressWarnings("unused")
-  private static final String TYPE = FleetResetWorkflow.TYPE;
 }

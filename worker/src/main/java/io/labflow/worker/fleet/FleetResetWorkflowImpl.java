@@ -65,11 +65,6 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
         continue;
       }
       Workflow.await(() -> running.size() < request.concurrency());
-      String other = fleet.runningReset(lab.labId());
-      if (other != null) {
-        record(skipped(lab, standing, other));
-        continue;
-      }
       start(lab, standing);
     }
     Workflow.await(running::isEmpty);
@@ -139,7 +134,14 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
     running.add(lab.labId());
     ResetRequest reset = new ResetRequest(lab.labId(), request.definition(), lab.variant(), lab.parameters());
     // A workflow thread per reset: it may block, and records its lab's entry when the reset ends.
+    // The check for a reset started elsewhere runs here too, so checks of many labs overlap.
     Async.procedure(() -> {
+      String other = fleet.runningReset(lab.labId());
+      if (other != null) {
+        running.remove(lab.labId());
+        record(skipped(lab, standing, other));
+        return;
+      }
       LabReport report;
       try {
         child.reset(reset);
