@@ -46,7 +46,8 @@ class FleetResetWorkflowTest {
     static final Map<String, String> FAILING = new ConcurrentHashMap<>();
 
     @Override
-    public ResetResult reset(ResetRequest request) {
+    public ResetResult reset(Object raw) {
+      ResetRequest request = request(raw);
       if (!Workflow.isReplaying()) {
         MAX.accumulateAndGet(RUNNING.incrementAndGet(), Math::max);
         RESETS.merge(request.labId(), 1, Integer::sum);
@@ -63,10 +64,17 @@ class FleetResetWorkflowTest {
     }
   }
 
+  /** The reset's raw input (a JSON object) as the stubs need it. */
+  static ResetRequest request(Object raw) {
+    Map<?, ?> m = (Map<?, ?>) raw;
+    return new ResetRequest((String) m.get("labId"), (String) m.get("definition"),
+        (String) m.get("variant"), null);
+  }
+
   /** A reset of one lab that runs for hours, standing for one started by hand. */
   public static class LongReset implements LabResetWorkflow {
     @Override
-    public ResetResult reset(ResetRequest request) {
+    public ResetResult reset(Object raw) {
       Workflow.sleep(Duration.ofHours(5));
       return null;
     }
