@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.labflow.workflows.definition.Suggestions;
 import io.labflow.workflows.fleet.Fleet;
 import io.labflow.workflows.fleet.FleetLab;
 import io.temporal.failure.ApplicationFailure;
@@ -48,6 +51,17 @@ public final class FleetRequests {
     if (input == null || input.isNull() || input.isMissingNode()) {
       throw invalid("the fleet request is missing");
     }
+    if (input.isObject()) {
+      // A typo is named as such before the field it stands for is reported missing.
+      List<String> known = java.util.Arrays.stream(FleetRequest.class.getRecordComponents())
+          .map(java.lang.reflect.RecordComponent::getName).toList();
+      for (java.util.Iterator<String> it = input.fieldNames(); it.hasNext(); ) {
+        String k = it.next();
+        if (!known.contains(k)) {
+          throw invalid("fleet request: " + k + ": unknown field '" + k + "'" + Suggestions.hint(k, known));
+        }
+      }
+    }
     try {
       return JSON.treeToValue(input, FleetRequest.class);
     } catch (JsonMappingException e) {
@@ -88,6 +102,15 @@ public final class FleetRequests {
   }
 
   private static String reason(JsonMappingException e) {
+    if (e instanceof UnrecognizedPropertyException u) {
+      List<String> known = u.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
+      return "unknown field '" + u.getPropertyName() + "'" + Suggestions.hint(u.getPropertyName(), known);
+    }
+    if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+      String what = kind(m.getTargetType());
+      String original = m.getOriginalMessage() == null ? "" : m.getOriginalMessage();
+      return original.startsWith("Cannot map `null`") ? "is required (" + what + ")" : "must be " + what;
+    }
     Throwable c = e.getCause();
     if (c instanceof IllegalArgumentException && c.getMessage() != null) {
       return c.getMessage();
@@ -96,6 +119,22 @@ public final class FleetRequests {
     int cut = m.indexOf('\n');
     m = cut < 0 ? m : m.substring(0, cut);
     return m.replaceAll(" \\(class [^)]*\\)", "").replaceAll("`[a-z.]+\\.([A-Za-z$]+)`", "$1");
+  }
+
+  private static String kind(Class<?> type) {
+    if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+      return "a whole number";
+    }
+    if (type == String.class) {
+      return "a string";
+    }
+    if (List.class.isAssignableFrom(type)) {
+      return "a list";
+    }
+    if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+      return "an object";
+    }
+    return "a " + type.getSimpleName();
   }
 
   private static ApplicationFailure invalid(String message) {

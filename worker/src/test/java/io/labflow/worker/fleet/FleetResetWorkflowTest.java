@@ -241,7 +241,16 @@ class FleetResetWorkflowTest {
       assertThat(h.getEvents()).noneMatch(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED);
     }
     assertThatThrownBy(() -> untyped("bad-field", bad))
-        .rootCause().hasMessageContaining("fleet request: concurrency");
+        .rootCause().satisfies(f -> assertThat(((ApplicationFailure) f).getOriginalMessage())
+            .isEqualTo("fleet request: concurrency: must be a whole number"));
+    assertThatThrownBy(() -> untyped("bad-missing", Map.of("fleet", "x", "definition", "d",
+            "quarantineAfter", 1, "labs", List.of())))
+        .rootCause().satisfies(f -> assertThat(((ApplicationFailure) f).getOriginalMessage())
+            .isEqualTo("fleet request: concurrency: is required (a whole number)"));
+    assertThatThrownBy(() -> untyped("bad-typo", Map.of("fleet", "x", "definition", "d",
+            "concurency", 1, "quarantineAfter", 1, "labs", List.of())))
+        .rootCause().satisfies(f -> assertThat(((ApplicationFailure) f).getOriginalMessage())
+            .startsWith("fleet request: concurency: unknown field 'concurency'; did you mean 'concurrency'?"));
   }
 
   private FleetReport untyped(String id, Object input) {
