@@ -84,6 +84,8 @@ public final class AwsClients implements AutoCloseable {
         ClientOverrideConfiguration.builder()
             .apiCallTimeout(settings.apiCallTimeout())
             .apiCallAttemptTimeout(settings.apiCallAttemptTimeout())
+            // Adaptive retry: throttling slows this client's own request rate instead of piling on.
+            .retryStrategy(software.amazon.awssdk.core.retry.RetryMode.ADAPTIVE_V2)
             // Failure messages name the operation that failed (see AwsFailures).
             .addExecutionInterceptor(OPERATION_NAMES);
     settings.interceptors().forEach(b::addExecutionInterceptor);

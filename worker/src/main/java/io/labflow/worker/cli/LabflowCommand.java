@@ -29,6 +29,7 @@ import java.nio.file.Path;
       TeardownCommand.class,
       ListCommand.class,
       ScheduleCommand.class,
+      FleetCommand.class,
       WorkerCommand.class,
       WorkerPolicyCommand.class,
       picocli.CommandLine.HelpCommand.class

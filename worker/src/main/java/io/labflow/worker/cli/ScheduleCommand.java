@@ -99,6 +99,9 @@ final class ScheduleCommand implements Runnable {
                   .setWorkflowId(id)
                   .setTaskQueue(root().taskQueue())
                   .setWorkflowRunTimeout(Duration.ofHours(3))
+                  // A fleet night finds this reset by the lab's id and does not start another.
+                  .setTypedSearchAttributes(io.temporal.common.SearchAttributes.newBuilder()
+                      .set(io.labflow.workflows.lab.LabSearchAttributes.LAB_ID, labId).build())
                   .build())
               .build())
           .setSpec(ScheduleSpec.newBuilder()

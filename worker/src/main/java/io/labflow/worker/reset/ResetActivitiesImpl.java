@@ -102,6 +102,8 @@ public class ResetActivitiesImpl implements ResetActivities {
         .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
         .setMemo(Map.of(STARTED_BY_MEMO, start.requestId()))
         .setTypedSearchAttributes(attrs.build())
+        // The fresh lab keeps the reset's task priority: a fleet's labs yield to a learner's.
+        .setPriority(Activity.getExecutionContext().getInfo().getPriority())
         .build();
     WorkflowStub stub = client.newUntypedWorkflowStub(LabWorkflow.TYPE, options);
     LabRequest request =

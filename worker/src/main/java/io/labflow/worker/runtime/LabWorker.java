@@ -6,6 +6,8 @@ import io.labflow.activities.AccountGuard;
 import io.labflow.activities.AwsClients;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.engine.Engine;
+import io.labflow.worker.fleet.FleetActivitiesImpl;
+import io.labflow.worker.fleet.FleetResetWorkflowImpl;
 import io.labflow.worker.reset.LabResetWorkflowImpl;
 import io.labflow.worker.reset.ResetActivitiesImpl;
 import io.labflow.workflows.definition.SiteParameters;
@@ -68,14 +70,15 @@ public final class LabWorker implements AutoCloseable {
             .setWorkerInterceptors(new MdcWorkerInterceptor(), new BoundedFailureInterceptor(),
                 new BoundedOutputInterceptor(), new StepAttempts())
             .build());
-    Engine.AwsAccess access = Engine.awsAccess(List.of(new AwsCallCounter(registry)));
+    Engine.AwsAccess access = Engine.awsAccess(
+        List.of(new AwsCallCounter(registry), AwsConcurrencyLimit.fromEnvironment()));
     this.aws = access.clients();
     this.guard = access.guard();
     log.info("{}", guard.policy().describe());
     SiteParameters site = SiteParameterSource.fromEnvironment();
     Worker worker = factory.newWorker(settings.taskQueue());
     Engine.registerLabWorkflow(worker);
-    worker.registerWorkflowImplementationTypes(LabResetWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(LabResetWorkflowImpl.class, FleetResetWorkflowImpl.class);
     List<Object> activities = new ArrayList<>();
     // The account guard first: a refused account gets no other call.
     Preflight preflight = Preflight.all(List.of(
@@ -85,6 +88,7 @@ public final class LabWorker implements AutoCloseable {
     activities.add(Engine.definitionActivities(
         new DirectoryDefinitionSource(settings.definitionsDir()), preflight, site));
     activities.add(new ResetActivitiesImpl(connection.client(), settings.taskQueue()));
+    activities.add(new FleetActivitiesImpl(connection.client()));
     activities.addAll(Engine.stepActivities(aws, settings.definitionsDir()));
     worker.registerActivitiesImplementations(activities.toArray());
     this.siteNames = site.values().keySet();

@@ -22,7 +22,7 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * Parses YAML text into SnakeYAML nodes, which keep the line and column of every value, with
  * limits against hostile input.
  */
-final class YamlDocument {
+public final class YamlDocument {
 
   /** Aliases of lists or maps a file may use; a handful is plenty, thousands is a bomb. */
   static final int MAX_ALIASES = 20;
@@ -31,14 +31,14 @@ final class YamlDocument {
   static final int MAX_NESTING = 50;
 
   /** A failure to parse, with its place (1-based). */
-  record Problem(int line, int column, String message) {}
+  public record Problem(int line, int column, String message) {}
 
   /** The root node (null for an empty document), or the problem that stopped parsing. */
-  record Parsed(Node root, Problem problem) {}
+  public record Parsed(Node root, Problem problem) {}
 
   private YamlDocument() {}
 
-  static Parsed parse(String text, int codePointLimit) {
+  public static Parsed parse(String text, int codePointLimit) {
     LoaderOptions options = options(codePointLimit);
     try {
       Composer composer =

@@ -1,0 +1,308 @@
+package io.labflow.worker.cli;
+
+import io.labflow.worker.client.TemporalConnection;
+import io.labflow.worker.fleet.FleetReport;
+import io.labflow.worker.fleet.FleetRequest;
+import io.labflow.worker.reset.LabResetWorkflow;
+import io.labflow.worker.reset.ResetRequest;
+import io.labflow.workflows.fleet.Fleet;
+import io.labflow.workflows.fleet.FleetSchedule;
+import io.labflow.workflows.lab.LabSearchAttributes;
+import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.schedules.ScheduleAlreadyRunningException;
+import io.temporal.client.schedules.ScheduleDescription;
+import io.temporal.client.schedules.ScheduleHandle;
+import io.temporal.client.schedules.ScheduleListDescription;
+import io.temporal.client.schedules.ScheduleOptions;
+import io.temporal.client.schedules.ScheduleState;
+import io.temporal.client.schedules.ScheduleUpdate;
+import io.temporal.common.SearchAttributes;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Fleets: a class of labs reset every night by one Temporal Schedule ({@code fleet-<name>}). */
+@Command(name = "fleet",
+    description = {
+      "Manages fleets: a class of labs reset every night by one Temporal Schedule (fleet-<name>).",
+      "Exit codes: 0 done, 1 failed (invalid file, not found, refused), 2 usage error."
+    },
+    subcommands = {
+      FleetCommand.Validate.class, FleetCommand.Apply.class, FleetStatusCommand.class,
+      FleetCommand.Reset.class, FleetCommand.Pause.class, FleetCommand.Unpause.class,
+      FleetCommand.Release.class, FleetCommand.Delete.class
+    })
+final class FleetCommand implements Runnable {
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** The schedule of a fleet named on the command line, described; a sentence when it is missing. */
+  static ScheduleDescription describe(TemporalConnection conn, String name) {
+    try {
+      return conn.schedules().getHandle(Fleet.scheduleId(name)).describe();
+    } catch (RuntimeException e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof io.grpc.StatusRuntimeException s && s.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
+          throw new NotFound("no fleet '" + name + "' (no schedule " + Fleet.scheduleId(name)
+              + "); create it with labflow fleet apply FILE");
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** Something asked for does not exist (exit code 1). */
+  static final class NotFound extends RuntimeException {
+    NotFound(String message) {
+      super(message);
+    }
+  }
+
+  @Command(name = "validate", description = {
+      "Checks fleet files, and each against its step file, without contacting Temporal or AWS.",
+      "Prints every problem as FILE:LINE:COLUMN: path: message. Exit code: 0 all valid, 1 any invalid."})
+  static final class Validate extends BaseCommand {
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Fleet files.") List<Path> files;
+
+    @Override
+    public Integer call() {
+      int invalid = 0;
+      for (Path file : files) {
+        FleetFiles.Checked c = FleetFiles.check(file, root().definitions());
+        if (c.ok()) {
+          Fleet f = c.fleetOrNull();
+          out().printf("%s: valid (fleet %s: %d labs of %s, \"%s\" %s, concurrency %d, quarantine after %d)%n",
+              file, f.name(), f.labs().size(), f.definition(), f.schedule().cron(), f.schedule().timeZone(),
+              f.concurrency(), f.quarantineAfter());
+        } else {
+          c.problems().forEach(out()::println);
+          invalid++;
+        }
+      }
+      return invalid == 0 ? 0 : 1;
+    }
+  }
+
+  @Command(name = "apply", description = {
+      "Creates the fleet's schedule, or updates it in place to match the file.",
+      "Applying an unchanged file changes nothing; releases and pause state are kept."})
+  static final class Apply extends BaseCommand {
+    @Parameters(paramLabel = "FILE", description = "The fleet file.") Path file;
+
+    @Option(names = "--paused", description = "Create the schedule paused.") boolean paused;
+
+    @Override
+    public Integer call() {
+      FleetFiles.Checked c = FleetFiles.check(file, root().definitions());
+      if (!c.ok()) {
+        c.problems().forEach(err()::println);
+        return 1;
+      }
+      Fleet fleet = c.fleetOrNull();
+      String id = fleet.scheduleId();
+      try (TemporalConnection conn = connect()) {
+        ScheduleHandle handle = conn.schedules().getHandle(id);
+        try {
+          conn.schedules().createSchedule(id,
+              FleetSchedules.schedule(fleet, Map.of(), root().taskQueue(), ScheduleState.newBuilder()
+                  .setPaused(paused).setNote(paused ? "created paused" : "").build()),
+              ScheduleOptions.newBuilder().setMemo(Map.of(FleetSchedules.FLEET_MEMO, fleet.name())).build());
+          out().printf("Created schedule %s: %d labs of %s at \"%s\" %s, %d at a time%s%n", id,
+              fleet.labs().size(), fleet.definition(), fleet.schedule().cron(), fleet.schedule().timeZone(),
+              fleet.concurrency(), paused ? " (paused)" : "");
+          return 0;
+        } catch (ScheduleAlreadyRunningException e) {
+          // Exists: update in place below.
+        }
+        AtomicReference<String> outcome = new AtomicReference<>("unchanged");
+        handle.update(input -> {
+          ScheduleDescription d = input.getDescription();
+          Map<String, Long> releases = FleetSchedules.request(d).releases();
+          FleetRequest desired = io.labflow.worker.fleet.FleetRequests.of(fleet, releases);
+          String want = FleetSchedules.fingerprint(fleet.schedule(), desired, root().taskQueue());
+          if (want.equals(FleetSchedules.memo(d, FleetSchedules.FINGERPRINT_MEMO))) {
+            return null;
+          }
+          outcome.set("updated");
+          return new ScheduleUpdate(FleetSchedules.schedule(fleet, releases, root().taskQueue(),
+              d.getSchedule().getState()));
+        });
+        out().printf("%s schedule %s: %d labs of %s at \"%s\" %s, %d at a time%n",
+            outcome.get().equals("updated") ? "Updated" : "Unchanged", id, fleet.labs().size(),
+            fleet.definition(), fleet.schedule().cron(), fleet.schedule().timeZone(), fleet.concurrency());
+        return 0;
+      }
+    }
+  }
+
+  abstract static class OnFleet extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "FLEET", description = "The fleet's name.") String name;
+  }
+
+  @Command(name = "reset", description = {
+      "Runs the fleet's night now (skipped if one is running), or with --lab resets one lab of it now."})
+  static final class Reset extends OnFleet {
+    @Option(names = "--lab", paramLabel = "LAB_ID", description = "Reset only this lab.") String lab;
+
+    @Override
+    public Integer call() {
+      try (TemporalConnection conn = connect()) {
+        ScheduleDescription d = describe(conn, name);
+        if (lab == null) {
+          conn.schedules().getHandle(d.getId()).trigger(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP);
+          out().println("Triggered " + d.getId() + " (skipped if a night is already running)");
+          return 0;
+        }
+        FleetRequest request = FleetSchedules.request(d);
+        FleetRequest.Lab l = request.labs().stream().filter(x -> x.labId().equals(lab)).findFirst()
+            .orElseThrow(() -> new UsageException("lab '" + lab + "' is not in fleet " + name));
+        WorkflowOptions options = WorkflowOptions.newBuilder()
+            .setWorkflowId("reset-" + lab)
+            .setTaskQueue(root().taskQueue())
+            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+            .setWorkflowRunTimeout(Duration.ofHours(3))
+            .setTypedSearchAttributes(SearchAttributes.newBuilder()
+                .set(LabSearchAttributes.LAB_ID, lab).set(LabSearchAttributes.DEFINITION, request.definition()).build())
+            .build();
+        LabResetWorkflow reset = conn.client().newWorkflowStub(LabResetWorkflow.class, options);
+        try {
+          WorkflowClient.start(reset::reset, new ResetRequest(lab, request.definition(), l.variant(), l.parameters()));
+        } catch (WorkflowExecutionAlreadyStarted e) {
+          out().println("A reset of lab " + lab + " is already running (reset-" + lab + "); not starting another");
+          return 1;
+        }
+        out().println("Started reset-" + lab + ": lab " + lab + " is torn down and provisioned afresh");
+        out().println("Web UI: " + conn.uiAddress("reset-" + lab));
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "pause", description = "Pauses the fleet's schedule (no nights run until unpause).")
+  static final class Pause extends OnFleet {
+    @Option(names = "--note", defaultValue = "paused with labflow", description = "Why.") String note;
+
+    @Override
+    public Integer call() {
+      try (TemporalConnection conn = connect()) {
+        conn.schedules().getHandle(describe(conn, name).getId()).pause(note);
+        out().println("Paused " + Fleet.scheduleId(name));
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "unpause", description = "Resumes the fleet's paused schedule.")
+  static final class Unpause extends OnFleet {
+    @Override
+    public Integer call() {
+      try (TemporalConnection conn = connect()) {
+        conn.schedules().getHandle(describe(conn, name).getId()).unpause("unpaused with labflow");
+        out().println("Unpaused " + Fleet.scheduleId(name));
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "release", description = {
+      "Releases a quarantined lab: the next night resets it again.",
+      "The release is written into the fleet's schedule, so it survives worker restarts."})
+  static final class Release extends BaseCommand {
+    @Parameters(paramLabel = "LAB_ID", description = "The quarantined lab.") String lab;
+
+    @Option(names = "--fleet", paramLabel = "FLEET", description = "The lab's fleet (found when left out).")
+    String fleetName;
+
+    @Override
+    public Integer call() {
+      try (TemporalConnection conn = connect()) {
+        ScheduleDescription d = fleetName != null ? describe(conn, fleetName) : findFleetOf(conn, lab);
+        FleetRequest request = FleetSchedules.request(d);
+        if (request.labs().stream().noneMatch(l -> l.labId().equals(lab))) {
+          throw new UsageException("lab '" + lab + "' is not in fleet " + request.fleet());
+        }
+        FleetReport last = FleetStatusCommand.lastReport(conn, d).report();
+        if (last == null || last.lab(lab) == null || !last.lab(lab).quarantined()) {
+          out().println("Lab " + lab + " is not quarantined in fleet " + request.fleet() + "; nothing to release");
+          return 1;
+        }
+        long now = System.currentTimeMillis();
+        conn.schedules().getHandle(d.getId()).update(input -> {
+          ScheduleDescription cur = input.getDescription();
+          FleetRequest r = FleetSchedules.request(cur).withRelease(lab, now);
+          FleetSchedule when = FleetSchedules.when(cur);
+          String queue = ((io.temporal.client.schedules.ScheduleActionStartWorkflow) cur.getSchedule().getAction())
+              .getOptions().getTaskQueue();
+          return new ScheduleUpdate(FleetSchedules.schedule(r.fleet(), when, r, queue, cur.getSchedule().getState()));
+        });
+        out().println("Released lab " + lab + " of fleet " + request.fleet()
+            + ": the next night resets it (now: labflow fleet reset " + request.fleet() + " --lab " + lab + ")");
+        return 0;
+      }
+    }
+
+    private static ScheduleDescription findFleetOf(TemporalConnection conn, String lab) {
+      List<ScheduleListDescription> fleets = conn.schedules().listSchedules().toList().stream()
+          .filter(s -> s.getScheduleId().startsWith("fleet-")).toList();
+      List<ScheduleDescription> holding = fleets.stream()
+          .map(s -> conn.schedules().getHandle(s.getScheduleId()).describe())
+          .filter(d -> {
+            try {
+              return FleetSchedules.request(d).labs().stream().anyMatch(l -> l.labId().equals(lab));
+            } catch (UsageException e) {
+              return false;
+            }
+          }).toList();
+      if (holding.isEmpty()) {
+        throw new NotFound("lab '" + lab + "' is in no fleet");
+      }
+      if (holding.size() > 1) {
+        throw new UsageException("lab '" + lab + "' is in several fleets; say which with --fleet");
+      }
+      return holding.get(0);
+    }
+  }
+
+  @Command(name = "delete", description = {
+      "Deletes the fleet's schedule. The labs are left as they are unless --teardown-labs is given."})
+  static final class Delete extends OnFleet {
+    @Option(names = "--teardown-labs", description = "Also tear every lab of the fleet down.") boolean teardown;
+
+    @Override
+    public Integer call() {
+      try (TemporalConnection conn = connect()) {
+        ScheduleDescription d = describe(conn, name);
+        FleetRequest request = FleetSchedules.request(d);
+        conn.schedules().getHandle(d.getId()).delete();
+        out().println("Deleted " + d.getId() + (teardown ? "" : "; its " + request.labs().size() + " labs are left as they are"));
+        int failed = 0;
+        if (teardown) {
+          for (FleetRequest.Lab l : request.labs()) {
+            picocli.CommandLine one = Main.newCommandLine();
+            one.setOut(out());
+            one.setErr(err());
+            int code = one.execute("--task-queue", root().taskQueue(), "--definitions",
+                root().definitions().toString(), "teardown", l.labId());
+            failed += code == 0 ? 0 : 1;
+          }
+          out().println("Tore down " + (request.labs().size() - failed) + " of " + request.labs().size() + " labs");
+        }
+        return failed == 0 ? 0 : 1;
+      }
+    }
+  }
+}

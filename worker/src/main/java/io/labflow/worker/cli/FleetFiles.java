@@ -1,0 +1,86 @@
+package io.labflow.worker.cli;
+
+import io.labflow.worker.engine.Engine;
+import io.labflow.workflows.definition.Diagnostic;
+import io.labflow.workflows.definition.ParameterBinder;
+import io.labflow.workflows.fleet.Fleet;
+import io.labflow.workflows.fleet.FleetLab;
+import io.labflow.workflows.fleet.FleetLoadResult;
+import io.labflow.workflows.fleet.FleetLoader;
+import io.labflow.workflows.model.Definition;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Loads a fleet file and checks it against its step file: the definition exists and is valid, and
+ * every lab's variant and parameters bind. Problems point at the fleet file's lines.
+ */
+final class FleetFiles {
+
+  /** A checked fleet, or every problem found. */
+  record Checked(Fleet fleetOrNull, List<String> problems) {
+    boolean ok() {
+      return fleetOrNull != null && problems.isEmpty();
+    }
+  }
+
+  private FleetFiles() {}
+
+  static Checked check(Path file, Path definitionsDir) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return new Checked(null, List.of(file + ": cannot read the file (" + e.getClass().getSimpleName() + ")"));
+    }
+    String name = file.toString();
+    FleetLoadResult loaded = new FleetLoader().load(name, text);
+    if (!loaded.ok()) {
+      return new Checked(null, loaded.errors().stream().map(Diagnostic::toString).toList());
+    }
+    Fleet fleet = loaded.fleetOrNull();
+    Path defFile = definitionsDir.resolve(fleet.definition() + ".yaml");
+    if (!Files.isRegularFile(defFile)) {
+      return new Checked(null, List.of(loaded.at(name, "definition", "no definition named '"
+          + fleet.definition() + "' in " + definitionsDir + " (looked for " + defFile + ")").toString()));
+    }
+    Engine.Validation v;
+    try {
+      v = Engine.validate(defFile.toString(), Files.readString(defFile, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      return new Checked(null, List.of(loaded.at(name, "definition", "cannot read " + defFile).toString()));
+    }
+    if (!v.valid()) {
+      List<String> out = new ArrayList<>();
+      out.add(loaded.at(name, "definition", "definition '" + fleet.definition() + "' is not valid:").toString());
+      out.addAll(v.diagnostics());
+      return new Checked(null, out);
+    }
+    Definition def = v.definition().orElseThrow();
+    Set<String> problems = new LinkedHashSet<>();
+    for (int i = 0; i < fleet.labs().size(); i++) {
+      FleetLab lab = fleet.labs().get(i);
+      ParameterBinder.BindResult bound = ParameterBinder.bind(def, lab.variant(), lab.parameters(), name);
+      for (Diagnostic d : bound.errors()) {
+        String at = place(loaded, i, d.path());
+        // A problem of what all labs share is reported once, at the shared key.
+        String message = at.startsWith("labs[") ? "lab " + lab.id() + ": " + d.message() : d.message();
+        problems.add(loaded.at(name, at, message).toString());
+      }
+    }
+    return problems.isEmpty() ? new Checked(fleet, List.of()) : new Checked(null, List.copyOf(problems));
+  }
+
+  /** The fleet-file path of a binder problem of lab {@code i}: its own entry, else the shared one. */
+  private static String place(FleetLoadResult loaded, int i, String binderPath) {
+    String p = binderPath == null || binderPath.isEmpty() ? "variant" : binderPath;
+    String own = "labs[" + i + "]." + p;
+    return loaded.places().containsKey(own) ? own : p;
+  }
+}

@@ -1,0 +1,123 @@
+package io.labflow.worker.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.labflow.worker.fleet.FleetRequest;
+import io.labflow.worker.fleet.FleetRequests;
+import io.labflow.worker.fleet.FleetResetWorkflow;
+import io.labflow.workflows.fleet.Fleet;
+import io.labflow.workflows.fleet.FleetSchedule;
+import io.temporal.api.common.v1.Payload;
+import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.schedules.Schedule;
+import io.temporal.client.schedules.ScheduleActionStartWorkflow;
+import io.temporal.client.schedules.ScheduleDescription;
+import io.temporal.client.schedules.SchedulePolicy;
+import io.temporal.client.schedules.ScheduleSpec;
+import io.temporal.client.schedules.ScheduleState;
+import io.temporal.common.converter.DefaultDataConverter;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A fleet's Temporal Schedule: built from the fleet file, and read back. The server turns cron
+ * strings into calendars, so the schedule's action carries the cron as written and a fingerprint
+ * of everything {@code fleet apply} sets in its memo: applying an unchanged file changes nothing.
+ */
+final class FleetSchedules {
+
+  static final String FLEET_MEMO = "labflow.fleet";
+  static final String CRON_MEMO = "labflow.cron";
+  static final String FINGERPRINT_MEMO = "labflow.fingerprint";
+
+  private FleetSchedules() {}
+
+  /** The schedule of a fleet with these releases, in the given state. */
+  static Schedule schedule(Fleet fleet, Map<String, Long> releases, String taskQueue, ScheduleState state) {
+    return schedule(fleet.name(), fleet.schedule(), FleetRequests.of(fleet, releases), taskQueue, state);
+  }
+
+  static Schedule schedule(String name, FleetSchedule when, FleetRequest request, String taskQueue,
+      ScheduleState state) {
+    String fingerprint = fingerprint(when, request, taskQueue);
+    return Schedule.newBuilder()
+        .setAction(ScheduleActionStartWorkflow.newBuilder()
+            .setWorkflowType(FleetResetWorkflow.TYPE)
+            .setArguments(FleetRequests.toJson(request))
+            .setOptions(WorkflowOptions.newBuilder()
+                .setWorkflowId(Fleet.scheduleId(name))
+                .setTaskQueue(taskQueue)
+                // A night that has not finished by the next one is skipped over, not doubled.
+                .setWorkflowRunTimeout(Duration.ofHours(20))
+                // No static summary: the 1.38 client cannot describe a schedule whose action has one.
+                .setMemo(Map.of(FLEET_MEMO, name, CRON_MEMO, when.cron(), FINGERPRINT_MEMO, fingerprint))
+                .build())
+            .build())
+        .setSpec(ScheduleSpec.newBuilder()
+            .setCronExpressions(List.of(when.cron()))
+            .setTimeZoneName(when.timeZone())
+            .setJitter(when.jitter())
+            .build())
+        .setPolicy(SchedulePolicy.newBuilder()
+            .setOverlap(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP)
+            .setCatchupWindow(when.catchupWindow())
+            .build())
+        .setState(state)
+        .build();
+  }
+
+  /** The cron, time zone, catch-up window and jitter as the schedule holds them. */
+  static FleetSchedule when(ScheduleDescription d) {
+    Schedule s = d.getSchedule();
+    String cron = memo(d, CRON_MEMO);
+    return new FleetSchedule(cron == null ? "?" : cron,
+        s.getSpec().getTimeZoneName() == null || s.getSpec().getTimeZoneName().isEmpty()
+            ? "UTC" : s.getSpec().getTimeZoneName(),
+        s.getPolicy().getCatchupWindow(),
+        s.getSpec().getJitter() == null ? Duration.ZERO : s.getSpec().getJitter());
+  }
+
+  /** The fleet request the schedule passes, or a usage error when it is not a fleet schedule. */
+  static FleetRequest request(ScheduleDescription d) {
+    if (!(d.getSchedule().getAction() instanceof ScheduleActionStartWorkflow a)
+        || !FleetResetWorkflow.TYPE.equals(a.getWorkflowType())) {
+      throw new UsageException("schedule " + d.getId() + " is not a fleet schedule");
+    }
+    try {
+      return FleetRequests.parse(a.getArguments().get(0, JsonNode.class));
+    } catch (RuntimeException e) {
+      throw new UsageException("schedule " + d.getId() + " holds a fleet request that cannot be read: "
+          + e.getMessage());
+    }
+  }
+
+  static String memo(ScheduleDescription d, String key) {
+    if (!(d.getSchedule().getAction() instanceof ScheduleActionStartWorkflow a)
+        || a.getOptions().getMemo() == null) {
+      return null;
+    }
+    Object v = a.getOptions().getMemo().get(key);
+    if (v instanceof io.temporal.common.converter.EncodedValues values) {
+      return values.get(0, String.class);
+    }
+    if (v instanceof Payload p) {
+      return DefaultDataConverter.STANDARD_INSTANCE.fromPayload(p, String.class, String.class);
+    }
+    return v == null ? null : v.toString();
+  }
+
+  static String fingerprint(FleetSchedule when, FleetRequest request, String taskQueue) {
+    String text = when + "|" + taskQueue + "|" + FleetRequests.toJson(request);
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 12);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,191 @@
+package io.labflow.worker.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.labflow.worker.client.TemporalConnection;
+import io.labflow.worker.fleet.FleetDetails;
+import io.labflow.worker.fleet.FleetReport;
+import io.labflow.worker.fleet.FleetRequest;
+import io.labflow.worker.fleet.LabReport;
+import io.labflow.workflows.fleet.FleetSchedule;
+import io.labflow.workflows.lab.LabSearchAttributes;
+import io.labflow.workflows.lab.LabWorkflow;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.WorkflowExecutionDescription;
+import io.temporal.client.WorkflowExecutionMetadata;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.schedules.ScheduleActionExecution;
+import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
+import io.temporal.client.schedules.ScheduleActionResult;
+import io.temporal.client.schedules.ScheduleDescription;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code labflow fleet status}: the last night's report and each lab's state now. */
+@Command(name = "status", description = {
+    "Shows a fleet: its schedule, the latest night's report per lab (ok with duration, failed with",
+    "step and error, quarantined, skipped) and totals, and each lab's current state from visibility."})
+final class FleetStatusCommand extends BaseCommand {
+
+  @Parameters(paramLabel = "FLEET", description = "The fleet's name.") String name;
+
+  @Option(names = "--json", description = "Print JSON for scripts.") boolean json;
+
+  /** A night as found: its workflow id, status, report (null while unknown) and failure. */
+  record Night(String workflowId, String status, FleetReport report, String failure) {}
+
+  @Override
+  public Integer call() throws Exception {
+    try (TemporalConnection conn = connect()) {
+      ScheduleDescription d = FleetCommand.describe(conn, name);
+      FleetRequest request = FleetSchedules.request(d);
+      FleetSchedule when = FleetSchedules.when(d);
+      Night latest = latestNight(conn, d);
+      Night completed = latest != null && "COMPLETED".equals(latest.status()) ? latest : lastReport(conn, d);
+      Map<String, String> states = labStates(conn, request);
+      boolean paused = d.getSchedule().getState().isPaused();
+      Instant next = d.getInfo().getNextActionTimes().isEmpty() ? null : d.getInfo().getNextActionTimes().get(0);
+      if (json) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("fleet", request.fleet());
+        out.put("schedule", Map.of("id", d.getId(), "paused", paused, "cron", when.cron(),
+            "timeZone", when.timeZone(), "next", next == null ? "" : next.toString()));
+        out.put("definition", request.definition());
+        out.put("concurrency", request.concurrency());
+        out.put("quarantineAfter", request.quarantineAfter());
+        out.put("latestNight", latest);
+        List<Map<String, Object>> labs = new ArrayList<>();
+        FleetReport shown = latest != null && latest.report() != null ? latest.report() : null;
+        for (FleetRequest.Lab l : request.labs()) {
+          Map<String, Object> row = new LinkedHashMap<>();
+          row.put("labId", l.labId());
+          LabReport r = shown == null ? null : shown.lab(l.labId());
+          LabReport q = completed == null || completed.report() == null ? null : completed.report().lab(l.labId());
+          row.put("lastNight", r);
+          row.put("quarantined", q != null && q.quarantined() && !released(request, q));
+          row.put("state", states.getOrDefault(l.labId(), "NOT_RUNNING"));
+          labs.add(row);
+        }
+        out.put("labs", labs);
+        if (shown != null) {
+          out.put("totals", shown.totals());
+        }
+        out().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+        return 0;
+      }
+      out().printf("Fleet %s: schedule %s, %s; next night %s%n", request.fleet(), d.getId(),
+          paused ? "paused" : "active", next == null ? "-" : next);
+      out().printf("  \"%s\" %s (catch-up %s, jitter %s); %d labs of %s, %d at a time, quarantine after %d%n",
+          when.cron(), when.timeZone(), when.catchupWindow(), when.jitter(), request.labs().size(),
+          request.definition(), request.concurrency(), request.quarantineAfter());
+      if (latest == null) {
+        out().println("No night has run yet (run one now: labflow fleet reset " + request.fleet() + ")");
+      } else {
+        out().printf("Latest night %s: %s%s%n", latest.workflowId(), latest.status(),
+            latest.failure() == null ? "" : ": " + latest.failure());
+        out().println("Web UI: " + conn.uiAddress(latest.workflowId()));
+      }
+      FleetReport shown = latest == null ? null : latest.report();
+      if (shown != null) {
+        out().println("Totals: " + FleetDetails.totals(shown));
+      }
+      out().printf("%-24s %-36s %-9s %-16s %-12s %s%n", "LAB", "LAST NIGHT", "DURATION", "STEP", "STATE", "DETAIL");
+      for (FleetRequest.Lab l : request.labs()) {
+        LabReport r = shown == null ? null : shown.lab(l.labId());
+        out().printf("%-24s %-36s %-9s %-16s %-12s %s%n", l.labId(),
+            r == null ? "-" : FleetDetails.outcome(r),
+            r == null || r.durationMs() == 0 ? "" : FleetDetails.seconds(r.durationMs()),
+            r == null || r.step() == null ? "" : r.step(),
+            states.getOrDefault(l.labId(), "NOT_RUNNING"),
+            r == null || r.error() == null ? "" : r.error());
+      }
+      return 0;
+    }
+  }
+
+  private static boolean released(FleetRequest request, LabReport r) {
+    Long at = request.releases().get(r.labId());
+    return at != null && r.quarantinedAt() != null && at >= r.quarantinedAt();
+  }
+
+  /** The most recent night (running or not), or null when none has run. */
+  static Night latestNight(TemporalConnection conn, ScheduleDescription d) {
+    List<String> ids = nightIds(d);
+    return ids.isEmpty() ? null : night(conn, ids.get(ids.size() - 1));
+  }
+
+  /** The most recent completed night (what the next night reads), or an empty night. */
+  static Night lastReport(TemporalConnection conn, ScheduleDescription d) {
+    List<String> ids = nightIds(d);
+    for (int i = ids.size() - 1; i >= 0; i--) {
+      Night n = night(conn, ids.get(i));
+      if ("COMPLETED".equals(n.status())) {
+        return n;
+      }
+    }
+    return new Night(null, "NONE", null, null);
+  }
+
+  private static List<String> nightIds(ScheduleDescription d) {
+    List<String> ids = new ArrayList<>();
+    for (ScheduleActionResult a : d.getInfo().getRecentActions()) {
+      ScheduleActionExecution e = a.getAction();
+      if (e instanceof ScheduleActionExecutionStartWorkflow w) {
+        ids.add(w.getWorkflowId());
+      }
+    }
+    for (ScheduleActionExecution e : d.getInfo().getRunningActions()) {
+      if (e instanceof ScheduleActionExecutionStartWorkflow w && !ids.contains(w.getWorkflowId())) {
+        ids.add(w.getWorkflowId());
+      }
+    }
+    return ids;
+  }
+
+  private static Night night(TemporalConnection conn, String workflowId) {
+    WorkflowStub stub = conn.client().newUntypedWorkflowStub(workflowId);
+    WorkflowExecutionDescription desc = stub.describe();
+    WorkflowExecutionStatus s = desc.getStatus();
+    String status = s.name().replace("WORKFLOW_EXECUTION_STATUS_", "");
+    try {
+      if (s == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+        return new Night(workflowId, status, stub.query("report", FleetReport.class), null);
+      }
+      if (s == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
+        return new Night(workflowId, status, stub.getResult(FleetReport.class), null);
+      }
+      stub.getResult(FleetReport.class);
+      return new Night(workflowId, status, null, null);
+    } catch (RuntimeException e) {
+      return new Night(workflowId, status, null, Main.describe(e));
+    }
+  }
+
+  /** Each lab's state from visibility: the LabState of its latest run. */
+  private static Map<String, String> labStates(TemporalConnection conn, FleetRequest request) {
+    Map<String, String> out = new HashMap<>();
+    List<String> ids = request.labs().stream().map(FleetRequest.Lab::labId).toList();
+    for (int from = 0; from < ids.size(); from += 50) {
+      List<String> batch = ids.subList(from, Math.min(ids.size(), from + 50));
+      String in = String.join(",", batch.stream().map(i -> "'" + i + "'").toList());
+      String query = "WorkflowType='" + LabWorkflow.TYPE + "' AND LabId IN (" + in + ")";
+      for (WorkflowExecutionMetadata m : conn.client().listExecutions(query).toList()) {
+        String lab = m.getTypedSearchAttributes().get(LabSearchAttributes.LAB_ID);
+        String state = m.getTypedSearchAttributes().get(LabSearchAttributes.STATE);
+        if (lab != null) {
+          // Newest first: the first run seen of a lab is its latest.
+          out.putIfAbsent(lab, state != null ? state
+              : m.getStatus().name().replace("WORKFLOW_EXECUTION_STATUS_", ""));
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,20 @@
+package io.labflow.worker.fleet;
+
+import io.temporal.activity.ActivityInterface;
+
+/** What a fleet night asks Temporal about its labs; short calls, run as local activities. */
+@ActivityInterface(namePrefix = "labflow.Fleet.")
+public interface FleetActivities {
+
+  /** The workflow id of a running reset of this lab started outside the fleet, or null. */
+  String runningReset(String labId);
+
+  /**
+   * The step that failed in the lab's latest run and its error, read from the run's status
+   * query; nulls when the run cannot say.
+   */
+  FailedStep failedStep(String labId);
+
+  /** A failed step and its error. */
+  record FailedStep(String step, String error) {}
+}

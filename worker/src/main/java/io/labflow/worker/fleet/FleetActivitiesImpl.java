@@ -1,0 +1,79 @@
+package io.labflow.worker.fleet;
+
+import io.labflow.worker.reset.LabResetWorkflow;
+import io.labflow.workflows.definition.DefinitionActivitiesImpl;
+import io.labflow.workflows.lab.LabStatus;
+import io.labflow.workflows.lab.LabWorkflow;
+import io.labflow.workflows.lab.StepState;
+import io.labflow.workflows.lab.StepStatus;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionMetadata;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** See {@link FleetActivities}. Uses the worker's own Temporal client. */
+public class FleetActivitiesImpl implements FleetActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(FleetActivitiesImpl.class);
+
+  private static final java.util.regex.Pattern FIRST_STEP = java.util.regex.Pattern.compile("^step '([^']+)'");
+
+  private final WorkflowClient client;
+
+  public FleetActivitiesImpl(WorkflowClient client) {
+    this.client = client;
+  }
+
+  @Override
+  public String runningReset(String labId) {
+    if (!DefinitionActivitiesImpl.LAB_ID.matcher(labId).matches()) {
+      return null;
+    }
+    // Resets carry the LabId search attribute (the fleet's children and the per-lab schedules).
+    String query = "WorkflowType='" + LabResetWorkflow.TYPE + "' AND ExecutionStatus='Running' AND LabId='"
+        + labId + "'";
+    List<WorkflowExecutionMetadata> running = client.listExecutions(query).limit(1).toList();
+    return running.isEmpty() ? null : running.get(0).getExecution().getWorkflowId();
+  }
+
+  /** The failure message of the lab's latest run when it failed, else null. */
+  private String runFailure(String labId) {
+    try {
+      client.newUntypedWorkflowStub(labId).getResult(1, java.util.concurrent.TimeUnit.SECONDS, Object.class);
+      return null;
+    } catch (io.temporal.client.WorkflowFailedException e) {
+      Throwable c = e.getCause();
+      return c instanceof io.temporal.failure.TemporalFailure tf ? tf.getOriginalMessage() : null;
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  @Override
+  public FailedStep failedStep(String labId) {
+    try {
+      LabStatus status = client.newWorkflowStub(LabWorkflow.class, labId).status();
+      if (status == null) {
+        return new FailedStep(null, null);
+      }
+      if (status.pausedStep() != null) {
+        return new FailedStep(status.pausedStep(), status.lastError());
+      }
+      for (StepStatus s : status.steps()) {
+        if (s.state() == StepState.FAILED) {
+          return new FailedStep(s.id(), s.lastError() != null ? s.lastError() : status.lastError());
+        }
+      }
+      // A failed step whose rollback failed too shows COMPENSATION_FAILED; the run's own failure
+      // names the step that failed first ("step 'role' (CreateRole) failed: ...").
+      String failure = runFailure(labId);
+      java.util.regex.Matcher m = failure == null ? null : FIRST_STEP.matcher(failure);
+      return new FailedStep(m != null && m.find() ? m.group(1) : null,
+          failure != null ? failure : status.lastError());
+    } catch (RuntimeException e) {
+      log.info("Cannot read the status of lab {}: {}", labId, e.getMessage());
+      return new FailedStep(null, null);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.labflow.worker.fleet;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The morning report of one night: every lab in fleet order, and the night's totals.
+ *
+ * @param fleet the fleet's name
+ * @param startedAt when the night began (epoch ms)
+ * @param finishedAt when it ended (epoch ms), or 0 while it runs
+ * @param labs one entry per lab
+ */
+public record FleetReport(String fleet, long startedAt, long finishedAt, List<LabReport> labs) {
+
+  public FleetReport {
+    labs = List.copyOf(labs);
+  }
+
+  /** How many labs had each outcome. */
+  public Map<LabReport.Outcome, Integer> totals() {
+    Map<LabReport.Outcome, Integer> t = new EnumMap<>(LabReport.Outcome.class);
+    for (LabReport.Outcome o : LabReport.Outcome.values()) {
+      t.put(o, 0);
+    }
+    labs.forEach(l -> t.merge(l.outcome(), 1, Integer::sum));
+    return t;
+  }
+
+  /** How many labs are in quarantine after this night (newly or still). */
+  public long inQuarantine() {
+    return labs.stream().filter(LabReport::quarantined).count();
+  }
+
+  /** The entry of a lab, or null. */
+  public LabReport lab(String labId) {
+    return labs.stream().filter(l -> l.labId().equals(labId)).findFirst().orElse(null);
+  }
+}

@@ -1,0 +1,92 @@
+package io.labflow.worker.fleet;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.HashSet;
+
+/**
+ * Input of {@link FleetResetWorkflow}, as the fleet's Schedule passes it.
+ *
+ * @param fleet the fleet's name
+ * @param definition the step file every lab runs
+ * @param concurrency how many labs reset at once
+ * @param quarantineAfter consecutive failed nights after which a lab is quarantined
+ * @param labs the labs, in order
+ * @param releases lab id to the time (epoch ms) a person released it; a quarantine older than
+ *     this is lifted
+ * @param progress null when a night starts; set by the workflow when it continues as new
+ */
+public record FleetRequest(
+    String fleet,
+    String definition,
+    int concurrency,
+    int quarantineAfter,
+    List<Lab> labs,
+    Map<String, Long> releases,
+    Progress progress) {
+
+  /** One lab to reset. */
+  public record Lab(String labId, String variant, Map<String, Object> parameters) {
+    public Lab {
+      if (labId == null || labId.isBlank()) {
+        throw new IllegalArgumentException("labId is required");
+      }
+      parameters = parameters == null ? Map.of() : parameters;
+    }
+  }
+
+  /**
+   * Where a night that continued as new stands.
+   *
+   * @param startedAt when the night began
+   * @param next index of the next lab to handle
+   * @param previous the previous night's entries of labs with failures or in quarantine
+   * @param done the entries of the labs handled so far
+   */
+  public record Progress(long startedAt, int next, Map<String, LabReport> previous, List<LabReport> done) {
+    public Progress {
+      previous = previous == null ? Map.of() : previous;
+      done = done == null ? List.of() : List.copyOf(done);
+    }
+  }
+
+  public FleetRequest {
+    if (fleet == null || fleet.isBlank()) {
+      throw new IllegalArgumentException("fleet is required");
+    }
+    if (definition == null || definition.isBlank()) {
+      throw new IllegalArgumentException("definition is required");
+    }
+    if (concurrency < 1) {
+      throw new IllegalArgumentException("concurrency must be at least 1");
+    }
+    if (quarantineAfter < 1) {
+      throw new IllegalArgumentException("quarantineAfter must be at least 1");
+    }
+    if (labs == null || labs.isEmpty()) {
+      throw new IllegalArgumentException("labs must not be empty");
+    }
+    labs = List.copyOf(labs);
+    Set<String> ids = new HashSet<>();
+    for (Lab lab : labs) {
+      if (lab == null || !ids.add(lab.labId())) {
+        throw new IllegalArgumentException("labs must be distinct and not null");
+      }
+    }
+    releases = releases == null ? Map.of() : Map.copyOf(releases);
+    if (progress != null && (progress.next() < 0 || progress.next() > labs.size())) {
+      throw new IllegalArgumentException("progress.next is out of range");
+    }
+  }
+
+  public FleetRequest withProgress(Progress p) {
+    return new FleetRequest(fleet, definition, concurrency, quarantineAfter, labs, releases, p);
+  }
+
+  public FleetRequest withRelease(String labId, long at) {
+    Map<String, Long> r = new java.util.LinkedHashMap<>(releases);
+    r.put(labId, at);
+    return new FleetRequest(fleet, definition, concurrency, quarantineAfter, labs, r, progress);
+  }
+}

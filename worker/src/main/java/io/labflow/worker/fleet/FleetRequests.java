@@ -1,0 +1,153 @@
+package io.labflow.worker.fleet;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.labflow.workflows.definition.Suggestions;
+import io.labflow.workflows.fleet.Fleet;
+import io.labflow.workflows.fleet.FleetLab;
+import io.temporal.failure.ApplicationFailure;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reads and writes {@link FleetRequest}s: strict on input, so bad input fails the night, not a task. */
+public final class FleetRequests {
+
+  /** The failure type of a request the workflow cannot run. */
+  public static final String INVALID = "InvalidFleetRequest";
+
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      // Fingerprints of requests compare JSON text: map order must not depend on the JVM.
+      .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+      .build();
+
+  private FleetRequests() {}
+
+  /** The request a fleet's Schedule passes, keeping the releases it had. */
+  public static FleetRequest of(Fleet fleet, Map<String, Long> releases) {
+    List<FleetRequest.Lab> labs = fleet.labs().stream()
+        .map(FleetRequests::lab)
+        .toList();
+    return new FleetRequest(fleet.name(), fleet.definition(), fleet.concurrency(), fleet.quarantineAfter(),
+        labs, releases, null);
+  }
+
+  private static FleetRequest.Lab lab(FleetLab l) {
+    return new FleetRequest.Lab(l.id(), l.variant(), new LinkedHashMap<>(l.parameters()));
+  }
+
+  /**
+   * The request in this JSON, or a non-retryable {@code InvalidFleetRequest} failure naming the
+   * field that is wrong.
+   */
+  public static FleetRequest parse(JsonNode input) {
+    if (input == null || input.isNull() || input.isMissingNode()) {
+      throw invalid("the fleet request is missing");
+    }
+    if (input.isObject()) {
+      // A typo is named as such before the field it stands for is reported missing.
+      List<String> known = java.util.Arrays.stream(FleetRequest.class.getRecordComponents())
+          .map(java.lang.reflect.RecordComponent::getName).toList();
+      for (java.util.Iterator<String> it = input.fieldNames(); it.hasNext(); ) {
+        String k = it.next();
+        if (!known.contains(k)) {
+          throw invalid("fleet request: " + k + ": unknown field '" + k + "'" + Suggestions.hint(k, known));
+        }
+      }
+    }
+    try {
+      return JSON.treeToValue(input, FleetRequest.class);
+    } catch (JsonMappingException e) {
+      throw invalid(path(e) + ": " + reason(e));
+    } catch (Exception e) {
+      throw invalid(String.valueOf(e.getMessage()));
+    }
+  }
+
+  /** The report in a previous night's result, or null when there is none or it cannot be read. */
+  public static FleetReport previousReport(JsonNode result) {
+    if (result == null || result.isNull() || result.isMissingNode()) {
+      return null;
+    }
+    try {
+      return JSON.copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .treeToValue(result, FleetReport.class);
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  public static JsonNode toJson(Object value) {
+    return JSON.valueToTree(value);
+  }
+
+  private static String path(JsonMappingException e) {
+    StringBuilder sb = new StringBuilder("fleet request");
+    for (JsonMappingException.Reference r : e.getPath()) {
+      if (r.getFieldName() != null) {
+        sb.append(sb.isEmpty() ? "" : ".").append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        sb.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    String p = sb.toString();
+    return p.equals("fleet request") ? p : p.replaceFirst("^fleet request\\.", "fleet request: ");
+  }
+
+  private static String reason(JsonMappingException e) {
+    if (e instanceof UnrecognizedPropertyException u) {
+      List<String> known = u.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
+      return "unknown field '" + u.getPropertyName() + "'" + Suggestions.hint(u.getPropertyName(), known);
+    }
+    if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+      String what = kind(m.getTargetType());
+      String original = m.getOriginalMessage() == null ? "" : m.getOriginalMessage();
+      return original.startsWith("Cannot map `null`") ? "is required (" + what + ")" : "must be " + what;
+    }
+    Throwable c = e.getCause();
+    if (c instanceof IllegalArgumentException && c.getMessage() != null) {
+      return c.getMessage();
+    }
+    String m = e.getOriginalMessage() == null ? "cannot be read" : e.getOriginalMessage();
+    int cut = m.indexOf('\n');
+    m = cut < 0 ? m : m.substring(0, cut);
+    return m.replaceAll(" \\(class [^)]*\\)", "").replaceAll("`[a-z.]+\\.([A-Za-z$]+)`", "$1");
+  }
+
+  private static String kind(Class<?> type) {
+    if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+      return "a whole number";
+    }
+    if (type == String.class) {
+      return "a string";
+    }
+    if (List.class.isAssignableFrom(type)) {
+      return "a list";
+    }
+    if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+      return "an object";
+    }
+    return "a " + type.getSimpleName();
+  }
+
+  private static ApplicationFailure invalid(String message) {
+    return ApplicationFailure.newNonRetryableFailure(message, INVALID);
+  }
+
+  /** The releases already in a request, for apply to keep. */
+  public static Map<String, Long> releasesOf(Object scheduleArgument) {
+    try {
+      JsonNode node = JSON.valueToTree(scheduleArgument);
+      return parse(node).releases();
+    } catch (RuntimeException e) {
+      return Map.of();
+    }
+  }
+}

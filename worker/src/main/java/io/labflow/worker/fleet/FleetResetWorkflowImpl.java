@@ -1,0 +1,213 @@
+package io.labflow.worker.fleet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.labflow.worker.reset.LabResetWorkflow;
+import io.labflow.worker.reset.ResetRequest;
+import io.labflow.workflows.lab.LabSearchAttributes;
+import io.temporal.activity.LocalActivityOptions;
+import io.temporal.api.enums.v1.ParentClosePolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.common.Priority;
+import io.temporal.common.SearchAttributes;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.ChildWorkflowOptions;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+
+/** See {@link FleetResetWorkflow}. */
+public class FleetResetWorkflowImpl implements FleetResetWorkflow {
+
+  /**
+   * Task priority of a fleet's resets (1 is highest, 3 the default): a learner's lab started
+   * from the UI meanwhile is served first. Child workflows and activities inherit it.
+   */
+  static final int PRIORITY = 4;
+
+  private static final Logger log = Workflow.getLogger(FleetResetWorkflowImpl.class);
+
+  private final FleetActivities fleet = Workflow.newLocalActivityStub(FleetActivities.class,
+      LocalActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30)).build());
+
+  private FleetRequest request;
+  private long startedAt;
+  private final Map<String, LabReport> done = new LinkedHashMap<>();
+  private final Set<String> running = new LinkedHashSet<>();
+
+  @Override
+  public FleetReport run(JsonNode input) {
+    request = FleetRequests.parse(input);
+    FleetRequest.Progress progress = request.progress();
+    if (progress == null) {
+      FleetReport last = FleetRequests.previousReport(Workflow.getLastCompletionResult(JsonNode.class));
+      progress = new FleetRequest.Progress(Workflow.currentTimeMillis(), 0, carried(last), List.of());
+    }
+    startedAt = progress.startedAt();
+    progress.done().forEach(r -> done.put(r.labId(), r));
+    int end = Math.min(request.labs().size(), progress.next() + LABS_PER_RUN);
+    for (int i = progress.next(); i < end; i++) {
+      FleetRequest.Lab lab = request.labs().get(i);
+      Quarantine.Standing standing =
+          Quarantine.before(progress.previous().get(lab.labId()), request.releases().get(lab.labId()));
+      if (standing.quarantined()) {
+        record(new LabReport(lab.labId(), LabReport.Outcome.QUARANTINED, 0, null,
+            "quarantined; release with: labflow fleet release " + lab.labId(),
+            standing.consecutiveFailures(), standing.quarantinedAt()));
+        continue;
+      }
+      Workflow.await(() -> running.size() < request.concurrency());
+      start(lab, standing);
+    }
+    Workflow.await(running::isEmpty);
+    if (end < request.labs().size()) {
+      // Every child of this run has finished: the next run starts with an empty history.
+      Workflow.continueAsNew(FleetRequests.toJson(request.withProgress(new FleetRequest.Progress(
+          startedAt, end, progress.previous(), List.copyOf(done.values())))));
+    }
+    FleetReport report = new FleetReport(request.fleet(), startedAt, Workflow.currentTimeMillis(),
+        inFleetOrder());
+    Workflow.setCurrentDetails(FleetDetails.markdown(report, request.labs().size(), Set.of()));
+    log.info("Fleet {} night done: {}", request.fleet(), report.totals());
+    return report;
+  }
+
+  private List<LabReport> inFleetOrder() {
+    List<LabReport> out = new ArrayList<>();
+    for (FleetRequest.Lab lab : request.labs()) {
+      LabReport r = done.get(lab.labId());
+      if (r != null) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public FleetReport report() {
+    if (request == null) {
+      return null;
+    }
+    List<LabReport> labs = inFleetOrder();
+    running.forEach(id -> labs.add(new LabReport(id, LabReport.Outcome.RUNNING, 0, null, null, 0, null)));
+    return new FleetReport(request.fleet(), startedAt, 0, labs);
+  }
+
+  /** What a night needs of the last one: labs with failures in a row or in quarantine. */
+  private static Map<String, LabReport> carried(FleetReport last) {
+    Map<String, LabReport> out = new LinkedHashMap<>();
+    if (last != null && last.labs() != null) {
+      for (LabReport r : last.labs()) {
+        if (r != null && (r.consecutiveFailures() > 0 || r.quarantined())) {
+          out.put(r.labId(), r);
+        }
+      }
+    }
+    return out;
+  }
+
+  private void start(FleetRequest.Lab lab, Quarantine.Standing standing) {
+    LabResetWorkflow child = Workflow.newChildWorkflowStub(LabResetWorkflow.class,
+        ChildWorkflowOptions.newBuilder()
+            // One id per lab: Temporal refuses a second reset of a lab while one runs.
+            .setWorkflowId("reset-" + lab.labId())
+            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+            // A night cancelled or terminated halfway lets the resets it started finish.
+            .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
+            .setWorkflowRunTimeout(Duration.ofHours(3))
+            .setPriority(Priority.newBuilder().setPriorityKey(PRIORITY).build())
+            .setTypedSearchAttributes(SearchAttributes.newBuilder()
+                .set(LabSearchAttributes.LAB_ID, lab.labId())
+                .set(LabSearchAttributes.DEFINITION, request.definition())
+                .build())
+            .setStaticSummary("Reset lab " + lab.labId() + " (fleet " + request.fleet() + ")")
+            .build());
+    long began = Workflow.currentTimeMillis();
+    running.add(lab.labId());
+    ResetRequest reset = new ResetRequest(lab.labId(), request.definition(), lab.variant(), lab.parameters());
+    // A workflow thread per reset: it may block, and records its lab's entry when the reset ends.
+    // The check for a reset started elsewhere runs here too, so checks of many labs overlap.
+    Async.procedure(() -> {
+      String other = fleet.runningReset(lab.labId());
+      if (other != null) {
+        running.remove(lab.labId());
+        record(skipped(lab, standing, other));
+        return;
+      }
+      LabReport report;
+      try {
+        child.reset(reset);
+        report = new LabReport(lab.labId(), LabReport.Outcome.OK, Workflow.currentTimeMillis() - began,
+            null, null, 0, null);
+      } catch (RuntimeException failure) {
+        // TemporalFailures, and anything the SDK throws on a start it refused: never lose a lab.
+        report = failed(lab, standing, failure, Workflow.currentTimeMillis() - began);
+      }
+      running.remove(lab.labId());
+      record(report);
+    });
+    updateDetails();
+  }
+
+  private LabReport failed(FleetRequest.Lab lab, Quarantine.Standing standing, Throwable failure, long ms) {
+    if (alreadyStarted(failure)) {
+      return skipped(lab, standing, "reset-" + lab.labId());
+    }
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String type = root instanceof ApplicationFailure af ? af.getType() : root.getClass().getSimpleName();
+    String message = root instanceof TemporalFailure tf ? tf.getOriginalMessage() : root.getMessage();
+    String step = null;
+    if ("LabDidNotComeUp".equals(type)) {
+      // The fresh run failed: its status says at which step.
+      FleetActivities.FailedStep fs = fleet.failedStep(lab.labId());
+      step = fs.step();
+      if (fs.error() != null && !fs.error().isBlank()) {
+        // The lab's own failure says what went wrong; the reset's only says that it ended.
+        message = fs.error();
+      }
+    }
+    Quarantine.Standing after =
+        Quarantine.afterFailure(standing, type, request.quarantineAfter(), Workflow.currentTimeMillis());
+    if (after.quarantined()) {
+      log.warn("Lab {} quarantined after {} failed nights", lab.labId(), after.consecutiveFailures());
+    }
+    return new LabReport(lab.labId(), LabReport.Outcome.FAILED, ms, step, message,
+        after.consecutiveFailures(), after.quarantinedAt());
+  }
+
+  private static boolean alreadyStarted(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof WorkflowExecutionAlreadyStarted) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static LabReport skipped(FleetRequest.Lab lab, Quarantine.Standing standing, String other) {
+    return new LabReport(lab.labId(), LabReport.Outcome.SKIPPED, 0, null,
+        "a reset of this lab was already running (" + other + "); it was left to finish",
+        standing.consecutiveFailures(), null);
+  }
+
+  private void record(LabReport report) {
+    done.put(report.labId(), report);
+    updateDetails();
+  }
+
+  private void updateDetails() {
+    FleetReport now = new FleetReport(request.fleet(), startedAt, 0, inFleetOrder());
+    Workflow.setCurrentDetails(FleetDetails.markdown(now, request.labs().size(), running));
+  }
+}

@@ -1,0 +1,37 @@
+package io.labflow.worker.fleet;
+
+/**
+ * The quarantine rule, in one place: after {@code quarantineAfter} failed nights in a row (or one
+ * reset that left tagged resources behind) a lab is left alone until a person releases it.
+ */
+final class Quarantine {
+
+  /** The failure type of a reset whose sweep left tagged resources (see LabResetWorkflowImpl). */
+  static final String SWEEP_INCOMPLETE = "ResetIncomplete";
+
+  private Quarantine() {}
+
+  /** Failures so far and quarantine time, after applying a release written after the quarantine. */
+  record Standing(int consecutiveFailures, Long quarantinedAt) {
+    boolean quarantined() {
+      return quarantinedAt != null;
+    }
+  }
+
+  static Standing before(LabReport previous, Long releasedAt) {
+    if (previous == null) {
+      return new Standing(0, null);
+    }
+    if (previous.quarantinedAt() != null && releasedAt != null && releasedAt >= previous.quarantinedAt()) {
+      return new Standing(0, null);
+    }
+    return new Standing(previous.consecutiveFailures(), previous.quarantinedAt());
+  }
+
+  /** The standing after a failed reset at {@code now}. */
+  static Standing afterFailure(Standing before, String failureType, int quarantineAfter, long now) {
+    int failures = before.consecutiveFailures() + 1;
+    boolean quarantine = failures >= quarantineAfter || SWEEP_INCOMPLETE.equals(failureType);
+    return new Standing(failures, quarantine ? Long.valueOf(now) : null);
+  }
+}

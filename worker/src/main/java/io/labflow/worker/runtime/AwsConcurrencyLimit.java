@@ -1,0 +1,89 @@
+package io.labflow.worker.runtime;
+
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+
+/**
+ * Bounds how many AWS API calls one worker makes at once, whatever runs them: a nightly reset of a
+ * hundred labs queues its calls here instead of bursting into AWS throttling. Set with {@code
+ * LABFLOW_MAX_CONCURRENT_AWS_CALLS} (default 16). Activity slots are not the bound: the reset's
+ * waiting activities hold a slot for minutes while making no AWS call.
+ */
+public final class AwsConcurrencyLimit implements ExecutionInterceptor {
+
+  /** The environment variable that sets the bound. */
+  public static final String ENV = "LABFLOW_MAX_CONCURRENT_AWS_CALLS";
+
+  public static final int DEFAULT = 16;
+
+  private static final Logger log = LoggerFactory.getLogger(AwsConcurrencyLimit.class);
+  private static final ExecutionAttribute<Boolean> HELD = new ExecutionAttribute<>("labflow.awsPermit");
+
+  private final Semaphore permits;
+  private final int limit;
+
+  public AwsConcurrencyLimit(int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException(ENV + " must be at least 1, got " + limit);
+    }
+    this.limit = limit;
+    this.permits = new Semaphore(limit, true);
+  }
+
+  /** The bound from {@value #ENV}, or {@value #DEFAULT}. */
+  public static AwsConcurrencyLimit fromEnvironment() {
+    String v = System.getenv(ENV);
+    int n = DEFAULT;
+    if (v != null && !v.isBlank()) {
+      try {
+        n = Integer.parseInt(v.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(ENV + " must be a whole number, got '" + v + "'");
+      }
+    }
+    log.info("At most {} concurrent AWS calls ({})", n, ENV);
+    return new AwsConcurrencyLimit(n);
+  }
+
+  public int limit() {
+    return limit;
+  }
+
+  /** Calls in flight now. */
+  public int inFlight() {
+    return limit - permits.availablePermits();
+  }
+
+  @Override
+  public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+    try {
+      permits.acquire();
+      attributes.putAttribute(HELD, Boolean.TRUE);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for an AWS call slot", e);
+    }
+  }
+
+  @Override
+  public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+    release(attributes);
+  }
+
+  @Override
+  public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+    release(attributes);
+  }
+
+  private void release(ExecutionAttributes attributes) {
+    if (Boolean.TRUE.equals(attributes.getAttribute(HELD))) {
+      attributes.putAttribute(HELD, Boolean.FALSE);
+      permits.release();
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package io.labflow.worker.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labflow.worker.e2e.Labs;
+import io.labflow.worker.e2e.Tools;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code labflow fleet validate} and the fleet commands' help, without Temporal or AWS. */
+class FleetCliOfflineTest {
+
+  record Run(int code, String out, String err) {}
+
+  @TempDir Path dir;
+
+  private static Run run(String... args) {
+    CommandLine cli = Main.newCommandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void theShippedFleetValidatesAgainstTheRealLab() {
+    Path fleet = Tools.repoRoot().resolve("definitions/fleets/iam-class.yaml");
+    Run r = run("--definitions", Tools.repoRoot().resolve("definitions").toString(), "fleet", "validate", fleet.toString());
+    assertThat(r.code()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).contains("valid (fleet iam-class: 30 labs of iam-service-role-lab, \"0 3 * * *\" Europe/Paris, "
+        + "concurrency 5, quarantine after 3)");
+  }
+
+  @Test
+  void variantsAndParametersAreCheckedAgainstTheStepFileAtTheFleetFilesLines() throws Exception {
+    Path f = dir.resolve("f.yaml");
+    Files.writeString(f, """
+        name: f
+        definition: iam-mini
+        variant: read-mostly
+        parameters: {bucket: "Not A Bucket"}
+        labs:
+          - a-1
+          - {id: a-2, parameters: {colour: blue}}
+        schedule: {cron: "0 3 * * *"}
+        """);
+    Run r = run("--definitions", Labs.definitionsDir().toString(), "fleet", "validate", f.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).contains(f + ":3:10: variant: ", "read-mostly")
+        .contains(f + ":4:22: parameters.bucket: ")
+        .contains(f + ":7:36: labs[1].parameters.colour: lab a-2: unknown parameter 'colour'")
+        .doesNotContain("Exception");
+    // A shared problem is reported once, not once per lab.
+    assertThat(r.out().lines().filter(l -> l.contains("variant: ")).count()).isEqualTo(1);
+
+    Files.writeString(f, "name: f\ndefinition: nosuch\nlabs: [a]\nschedule: {cron: '@daily'}\n");
+    r = run("--definitions", Labs.definitionsDir().toString(), "fleet", "validate", f.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.out()).startsWith(f + ":2:13: definition: no definition named 'nosuch'");
+  }
+
+  @Test
+  void applyRefusesAnInvalidFileBeforeContactingTemporal() throws Exception {
+    Path f = dir.resolve("bad.yaml");
+    Files.writeString(f, "name: f\ndefinition: iam-mini\nlabs: [a]\nschedule: {cron: '0 3 * *'}\n");
+    Run r = run("--definitions", Labs.definitionsDir().toString(), "fleet", "apply", f.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).startsWith(f + ":4:18: schedule.cron: cron '0 3 * *' must be five fields");
+  }
+
+  @Test
+  void everySubcommandHasHelp() {
+    for (String sub : new String[] {"validate", "apply", "status", "reset", "pause", "unpause", "release", "delete"}) {
+      Run r = run("fleet", sub, "--help");
+      assertThat(r.code()).as(sub).isZero();
+      assertThat(r.out()).as(sub).contains("Usage: labflow fleet " + sub);
+    }
+    Run usage = run("fleet", "status");
+    assertThat(usage.code()).isEqualTo(2);
+    assertThat(run("fleet").out()).contains("apply", "release", "quarantine".substring(0, 0));
+  }
+}

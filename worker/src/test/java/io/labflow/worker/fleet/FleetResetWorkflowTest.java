@@ -1,0 +1,299 @@
+package io.labflow.worker.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labflow.worker.reset.LabResetWorkflow;
+import io.labflow.worker.reset.ResetRequest;
+import io.labflow.worker.reset.ResetResult;
+import io.labflow.workflows.lab.LabState;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A fleet night against stub lab resets, with time skipping. */
+@org.junit.jupiter.api.Timeout(120)
+class FleetResetWorkflowTest {
+
+  private static final String QUEUE = "fleet-test";
+
+  /** Stub resets: take a minute, fail for labs listed in {@link #FAILING}. */
+  public static class StubReset implements LabResetWorkflow {
+    static final AtomicInteger RUNNING = new AtomicInteger();
+    static final AtomicInteger MAX = new AtomicInteger();
+    static final Map<String, Integer> RESETS = new ConcurrentHashMap<>();
+    static final Map<String, String> FAILING = new ConcurrentHashMap<>();
+
+    @Override
+    public ResetResult reset(Object raw) {
+      ResetRequest request = request(raw);
+      if (!Workflow.isReplaying()) {
+        MAX.accumulateAndGet(RUNNING.incrementAndGet(), Math::max);
+        RESETS.merge(request.labId(), 1, Integer::sum);
+      }
+      Workflow.sleep(Duration.ofMinutes(1));
+      if (!Workflow.isReplaying()) {
+        RUNNING.decrementAndGet();
+      }
+      String type = FAILING.get(request.labId());
+      if (type != null) {
+        throw ApplicationFailure.newNonRetryableFailure("lab " + request.labId() + " did not come up", type);
+      }
+      return new ResetResult(request.labId(), "DELETED_BY_TAG", "nothing", null, "run", LabState.LIVE);
+    }
+  }
+
+  /** The reset's raw input (a JSON object) as the stubs need it. */
+  static ResetRequest request(Object raw) {
+    Map<?, ?> m = (Map<?, ?>) raw;
+    return new ResetRequest((String) m.get("labId"), (String) m.get("definition"),
+        (String) m.get("variant"), null);
+  }
+
+  /** A reset of one lab that runs for hours, standing for one started by hand. */
+  public static class LongReset implements LabResetWorkflow {
+    @Override
+    public ResetResult reset(Object raw) {
+      Workflow.sleep(Duration.ofHours(5));
+      return null;
+    }
+  }
+
+  static class StubActivities implements FleetActivities {
+    final Set<String> busy = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public String runningReset(String labId) {
+      return busy.contains(labId) ? "reset-" + labId + "-2026-12-01T03:00:00Z" : null;
+    }
+
+    @Override
+    public FailedStep failedStep(String labId) {
+      return new FailedStep("role", "EntityAlreadyExists: Role with name " + labId + "-role already exists");
+    }
+  }
+
+  private TestWorkflowEnvironment env;
+  private WorkflowClient client;
+  private StubActivities activities;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @BeforeEach
+  void setUp() {
+    StubReset.RUNNING.set(0);
+    StubReset.MAX.set(0);
+    StubReset.RESETS.clear();
+    StubReset.FAILING.clear();
+    env = TestWorkflowEnvironment.newInstance();
+    env.registerSearchAttribute("LabId", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    env.registerSearchAttribute("LabDefinition", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    Worker worker = env.newWorker(QUEUE);
+    worker.registerWorkflowImplementationTypes(FleetResetWorkflowImpl.class, StubReset.class);
+    activities = new StubActivities();
+    worker.registerActivitiesImplementations(activities);
+    Worker other = env.newWorker("long");
+    other.registerWorkflowImplementationTypes(LongReset.class);
+    env.start();
+    client = env.getWorkflowClient();
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+  }
+
+  private static List<FleetRequest.Lab> labs(int n) {
+    return IntStream.rangeClosed(1, n).mapToObj(i -> new FleetRequest.Lab(String.format("lab-%03d", i), null, Map.of())).toList();
+  }
+
+  private static FleetRequest request(int labs, int concurrency) {
+    return new FleetRequest("class", "iam-mini", concurrency, 2, labs(labs), Map.of(), null);
+  }
+
+  private FleetResetWorkflow stub(String id) {
+    return client.newWorkflowStub(FleetResetWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(QUEUE).build());
+  }
+
+  private FleetReport night(String id, FleetRequest request) {
+    return stub(id).run(FleetRequests.toJson(request));
+  }
+
+  @Test
+  void resetsEveryLabNeverMoreThanConcurrencyAtOnce() {
+    FleetReport report = night("night-1", request(8, 3));
+    assertThat(StubReset.MAX.get()).isEqualTo(3);
+    assertThat(StubReset.RESETS).hasSize(8).allSatisfy((lab, n) -> assertThat(n).isEqualTo(1));
+    assertThat(report.labs()).extracting(LabReport::labId).containsExactlyElementsOf(
+        labs(8).stream().map(FleetRequest.Lab::labId).toList());
+    assertThat(report.labs()).allSatisfy(r -> {
+      assertThat(r.outcome()).isEqualTo(LabReport.Outcome.OK);
+      assertThat(r.durationMs()).isGreaterThanOrEqualTo(60_000);
+    });
+    assertThat(report.totals().get(LabReport.Outcome.OK)).isEqualTo(8);
+    // What the Web UI shows: the SDK's metadata query carries the current details.
+    String details = client.newUntypedWorkflowStub("night-1")
+        .query("__temporal_workflow_metadata", io.temporal.api.sdk.v1.WorkflowMetadata.class)
+        .getCurrentDetails();
+    assertThat(details).contains("**Fleet class**: 8 of 8 labs done", "ok 8, failed 0", "| lab-008 | ok | 6");
+  }
+
+  @Test
+  void aFailingLabIsReportedWithItsStepAndQuarantinedAfterTheLimitThenReleased() {
+    StubReset.FAILING.put("lab-002", "LabDidNotComeUp");
+    FleetReport one = night("n1", request(3, 3));
+    LabReport failed = one.lab("lab-002");
+    assertThat(failed.outcome()).isEqualTo(LabReport.Outcome.FAILED);
+    assertThat(failed.step()).isEqualTo("role");
+    assertThat(failed.error()).isEqualTo("EntityAlreadyExists: Role with name lab-002-role already exists");
+    assertThat(failed.consecutiveFailures()).isEqualTo(1);
+    assertThat(failed.quarantined()).isFalse();
+    assertThat(one.lab("lab-001").outcome()).isEqualTo(LabReport.Outcome.OK);
+
+    FleetReport two = night("n2", next(request(3, 3), one));
+    assertThat(two.lab("lab-002").consecutiveFailures()).isEqualTo(2);
+    assertThat(two.lab("lab-002").quarantined()).isTrue();
+    assertThat(FleetDetails.outcome(two.lab("lab-002"))).isEqualTo("failed (2 nights), now quarantined");
+
+    StubReset.RESETS.clear();
+    FleetReport three = night("n3", next(request(3, 3), two));
+    assertThat(three.lab("lab-002").outcome()).isEqualTo(LabReport.Outcome.QUARANTINED);
+    assertThat(three.lab("lab-002").quarantinedAt()).isEqualTo(two.lab("lab-002").quarantinedAt());
+    assertThat(StubReset.RESETS).containsOnlyKeys("lab-001", "lab-003");
+
+    // A release written after the quarantine lifts it; the lab is reset again and counts afresh.
+    StubReset.FAILING.clear();
+    FleetRequest released = next(request(3, 3), three).withRelease("lab-002", two.lab("lab-002").quarantinedAt() + 1);
+    FleetReport four = night("n4", released);
+    assertThat(four.lab("lab-002").outcome()).isEqualTo(LabReport.Outcome.OK);
+    assertThat(four.lab("lab-002").consecutiveFailures()).isZero();
+    // An old release does not lift a newer quarantine.
+    assertThat(Quarantine.before(two.lab("lab-002"), two.lab("lab-002").quarantinedAt() - 1).quarantined()).isTrue();
+  }
+
+  @Test
+  void aSweepThatLeavesTaggedResourcesQuarantinesAtOnce() {
+    StubReset.FAILING.put("lab-001", Quarantine.SWEEP_INCOMPLETE);
+    FleetReport one = night("n1", request(2, 2));
+    assertThat(one.lab("lab-001").quarantined()).isTrue();
+    assertThat(one.lab("lab-001").consecutiveFailures()).isEqualTo(1);
+    assertThat(one.lab("lab-001").step()).isNull();
+  }
+
+  /** The previous night's report, carried the way continue-as-new carries it. */
+  private static FleetRequest next(FleetRequest base, FleetReport previous) {
+    Map<String, LabReport> prev = new java.util.LinkedHashMap<>();
+    previous.labs().forEach(r -> prev.put(r.labId(), r));
+    return base.withProgress(new FleetRequest.Progress(previous.finishedAt(), 0, prev, List.of()));
+  }
+
+  @Test
+  void aResetAlreadyRunningIsRespectedNotDuplicated() {
+    WorkflowClient.start(client.newWorkflowStub(LabResetWorkflow.class, WorkflowOptions.newBuilder()
+        .setWorkflowId("reset-lab-002").setTaskQueue("long").build())::reset,
+        new ResetRequest("lab-002", "iam-mini", null, null));
+    activities.busy.add("lab-003");
+    FleetReport report = night("n1", request(4, 4));
+    assertThat(report.lab("lab-002").outcome()).isEqualTo(LabReport.Outcome.SKIPPED);
+    assertThat(report.lab("lab-002").error()).contains("reset-lab-002");
+    assertThat(report.lab("lab-003").outcome()).isEqualTo(LabReport.Outcome.SKIPPED);
+    assertThat(report.lab("lab-003").error()).contains("reset-lab-003-2026");
+    assertThat(StubReset.RESETS).containsOnlyKeys("lab-001", "lab-004");
+  }
+
+  @Test
+  void badInputFailsTheNightNamingTheFieldWithoutFailingATask() {
+    Map<String, Object> bad = Map.of("fleet", "x", "definition", "d", "concurrency", "lots",
+        "quarantineAfter", 1, "labs", List.of(Map.of("labId", "a")));
+    assertThatThrownBy(() -> night("bad", JSON.convertValue(bad, FleetRequest.class)))
+        .isInstanceOf(IllegalArgumentException.class);
+    for (Object input : List.<Object>of(bad, Map.of("fleet", "x"), "text",
+        Map.of("fleet", "x", "definition", "d", "concurrency", 1, "quarantineAfter", 1, "labs", List.of(),
+            "extra", 1))) {
+      String id = "bad-" + Math.abs(input.hashCode());
+      assertThatThrownBy(() -> untyped(id, input))
+          .isInstanceOf(WorkflowFailedException.class)
+          .rootCause().isInstanceOf(ApplicationFailure.class)
+          .satisfies(f -> assertThat(((ApplicationFailure) f).getType()).isEqualTo(FleetRequests.INVALID))
+          .hasMessageContaining("fleet request");
+      WorkflowExecutionHistory h = client.fetchHistory(id);
+      assertThat(h.getEvents()).noneMatch(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED);
+    }
+    assertThatThrownBy(() -> untyped("bad-field", bad))
+        .rootCause().satisfies(f -> assertThat(((ApplicationFailure) f).getOriginalMessage())
+            .isEqualTo("fleet request: concurrency: must be a whole number"));
+    assertThatThrownBy(() -> untyped("bad-missing", Map.of("fleet", "x", "definition", "d",
+            "quarantineAfter", 1, "labs", List.of())))
+        .rootCause().satisfies(f -> assertThat(((ApplicationFailure) f).getOriginalMessage())
+            .isEqualTo("fleet request: concurrency: is required (a whole number)"));
+    assertThatThrownBy(() -> untyped("bad-typo", Map.of("fleet", "x", "definition", "d",
+            "concurency", 1, "quarantineAfter", 1, "labs", List.of())))
+        .rootCause().satisfies(f -> assertThat(((ApplicationFailure) f).getOriginalMessage())
+            .startsWith("fleet request: concurency: unknown field 'concurency'; did you mean 'concurrency'?"));
+  }
+
+  private FleetReport untyped(String id, Object input) {
+    io.temporal.client.WorkflowStub stub = client.newUntypedWorkflowStub(FleetResetWorkflow.TYPE,
+        WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(QUEUE).build());
+    stub.start(input);
+    return stub.getResult(FleetReport.class);
+  }
+
+  @Test
+  void historyStaysBoundedFor500Labs() {
+    FleetRequest request = request(500, 50);
+    FleetReport report = night("big", request);
+    assertThat(report.labs()).hasSize(500).allMatch(r -> r.outcome() == LabReport.Outcome.OK);
+    assertThat(StubReset.MAX.get()).isEqualTo(50);
+    List<Integer> sizes = new ArrayList<>();
+    String runId = null;
+    // Walk the chain of runs from the first: each ends by continuing as new, the last completes.
+    List<HistoryEvent> events = client.fetchHistory("big", firstRunId("big")).getEvents();
+    while (true) {
+      sizes.add(events.size());
+      HistoryEvent last = events.get(events.size() - 1);
+      if (last.getEventType() != EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW) {
+        assertThat(last.getEventType()).isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
+        break;
+      }
+      runId = last.getWorkflowExecutionContinuedAsNewEventAttributes().getNewExecutionRunId();
+      events = client.fetchHistory("big", runId).getEvents();
+    }
+    System.out.println("history events per run for 500 labs (100 per run, concurrency 50): " + sizes);
+    assertThat(sizes).hasSize(500 / FleetResetWorkflow.LABS_PER_RUN);
+    assertThat(sizes).allMatch(n -> n < 12 * FleetResetWorkflow.LABS_PER_RUN);
+  }
+
+  private String firstRunId(String workflowId) {
+    String run = client.newUntypedWorkflowStub(workflowId).describe().getExecution().getRunId();
+    HistoryEvent first = client.fetchHistory(workflowId, run).getEvents().get(0);
+    String original = first.getWorkflowExecutionStartedEventAttributes().getFirstExecutionRunId();
+    return original.isEmpty() ? run : original;
+  }
+
+  @SuppressWarnings("unused")
+  private static JsonNode json(Object o) {
+    return JSON.valueToTree(o);
+  }
+}

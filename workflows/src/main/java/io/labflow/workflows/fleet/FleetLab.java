@@ -1,0 +1,26 @@
+package io.labflow.workflows.fleet;
+
+import io.labflow.workflows.definition.DefinitionActivitiesImpl;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One lab of a fleet, with the fleet's shared variant and parameters already applied.
+ *
+ * @param id the lab id (the lab-id rule of {@link DefinitionActivitiesImpl#LAB_ID})
+ * @param variant the variant of the fresh lab; null takes the definition's default
+ * @param parameters run parameters (never null)
+ */
+public record FleetLab(String id, String variant, Map<String, Object> parameters) {
+
+  public FleetLab {
+    if (id == null || !DefinitionActivitiesImpl.LAB_ID.matcher(id).matches()) {
+      throw new IllegalArgumentException("lab id '" + id + "' does not follow the lab-id rule "
+          + DefinitionActivitiesImpl.LAB_ID.pattern());
+    }
+    parameters = parameters == null
+        ? Map.of()
+        : Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+  }
+}
