@@ -217,7 +217,7 @@ class FleetE2eTest {
     LabReport failed = one.lab("q-02");
     assertThat(failed.outcome()).as(worker.tail()).isEqualTo(LabReport.Outcome.FAILED);
     assertThat(failed.step()).isEqualTo("role");
-    assertThat(failed.error()).contains("step 'role' (CreateRole) failed", "not tagged labflow:lab=q-02");
+    assertThat(failed.error()).contains("step 'role' (CreateRole) refused", "was not created by this run of lab q-02");
     assertThat(failed.quarantined()).isFalse();
     assertThat(one.lab("q-01").outcome()).isEqualTo(LabReport.Outcome.OK);
     assertThat(one.lab("q-03").outcome()).isEqualTo(LabReport.Outcome.OK);

@@ -42,8 +42,10 @@ class ScheduleE2eTest {
     iam.close();
   }
 
-  private static ResetResult awaitReset(int expectedCount) throws InterruptedException {
-    String query = "WorkflowType='" + LabResetWorkflow.TYPE + "' AND ExecutionStatus!='Running'";
+  private static ResetResult awaitReset(String labId, int expectedCount) throws InterruptedException {
+    // Only this lab's resets: other tests (fleets) reset their own labs in the same namespace.
+    String query = "WorkflowType='" + LabResetWorkflow.TYPE + "' AND ExecutionStatus!='Running'"
+        + " AND LabId='" + labId + "'";
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     while (System.nanoTime() < deadline) {
       List<WorkflowExecutionMetadata> done = stack.client().listExecutions(query).toList();
@@ -77,7 +79,7 @@ class ScheduleE2eTest {
 
     Cli.Result triggered = Cli.run(env, "schedule", "trigger", labId);
     assertThat(triggered.exitCode()).as(triggered.all()).isZero();
-    ResetResult first = awaitReset(1);
+    ResetResult first = awaitReset(labId, 1);
     assertThat(first.previousRunId()).isEqualTo(firstRun);
     assertThat(first.cleanup()).isEqualTo("TORN_DOWN(TORN_DOWN)+SWEPT");
     assertThat(first.sweptByTag()).isEqualTo("nothing");
@@ -97,7 +99,7 @@ class ScheduleE2eTest {
         .assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[]}")
         .tags(Tag.builder().key("labflow:lab").value(labId).build()));
     assertThat(Cli.run(env, "schedule", "trigger", labId).exitCode()).isZero();
-    ResetResult second = awaitReset(2);
+    ResetResult second = awaitReset(labId, 2);
     assertThat(second.cleanup()).isEqualTo("DELETED_BY_TAG");
     assertThat(second.sweptByTag()).contains(labId + "-stray");
     assertThat(second.state()).isEqualTo(LabState.LIVE);

@@ -47,7 +47,7 @@ class RefusalOnMotoTest {
     String summary = ((ApplicationFailure) failed.getCause()).getOriginalMessage();
     assertThat(summary)
         .startsWith("step 'create-role' (CreateRole) refused: NotOwned: role labflow-lab-ref-role"
-            + " exists but is not tagged labflow:lab=lab-ref")
+            + " exists but was not created by this run of lab lab-ref")
         .endsWith("; everything created was undone (rolled back: create-stack; nothing to undo:"
             + " create-role)")
         .doesNotContain("could not roll back");
