@@ -1,11 +1,7 @@
 package io.labflow.workflows.definition;
 
 import io.labflow.workflows.catalog.ActionCatalog;
-import io.labflow.workflows.catalog.ActionSpec;
-import io.labflow.workflows.catalog.FieldSpec;
 import io.labflow.workflows.model.Definition;
-import io.labflow.workflows.model.OnFailure;
-import io.labflow.workflows.model.RetrySpec;
 import io.labflow.workflows.model.StepDefaults;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -14,7 +10,6 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -29,23 +24,16 @@ public final class DefinitionLoader {
   /** The largest step file accepted, in bytes (1 MiB). */
   public static final int MAX_BYTES = 1 << 20;
 
-  /** What every step inherits when the file's {@code defaults} say nothing. */
   /**
    * Heartbeat timeout of a step or undo of a {@linkplain
    * io.labflow.workflows.catalog.ActionSpec#longRunning long-running} action when neither it nor
    * the definition's defaults give one: a worker lost inside it is noticed this long after its
    * last heartbeat, and the attempt is retried on another worker.
    */
-  public static final Duration LONG_RUNNING_HEARTBEAT = Duration.ofMinutes(1);
+  public static final Duration LONG_RUNNING_HEARTBEAT = OptionsReader.LONG_RUNNING_HEARTBEAT;
 
-  public static final StepDefaults BUILT_IN_DEFAULTS =
-      new StepDefaults(
-          new RetrySpec(Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1), 5, List.of()),
-          Duration.ofMinutes(5),
-          null,
-          null,
-          OnFailure.ROLLBACK,
-          Duration.ofHours(24));
+  /** What every step inherits when the file's {@code defaults} say nothing. */
+  public static final StepDefaults BUILT_IN_DEFAULTS = OptionsReader.BUILT_IN_DEFAULTS;
 
   private final ActionCatalog catalog;
 
@@ -152,66 +140,5 @@ public final class DefinitionLoader {
 
   private static LoadResult failure(String fileName, String message) {
     return new LoadResult(null, List.of(new Diagnostic(fileName, 1, 1, "", message)));
-  }
-
-  /**
-   * Why a value does not fit an action's field type, or null when it fits. Strings that evaluate to
-   * a typed value (exactly one {@code ${...}}) are not checked here.
-   */
-  static String typeMismatch(FieldSpec field, Object value) {
-    String type = field.type();
-    boolean fits =
-        switch (type) {
-          case "string" -> value instanceof String;
-          case "integer" -> value instanceof Integer || value instanceof Long;
-          case "number" -> value instanceof Number;
-          case "boolean" -> value instanceof Boolean;
-          case "list" -> value instanceof List;
-          case "map", "object" -> value instanceof java.util.Map;
-          default -> true;
-        };
-    return fits ? null : "must be " + article(type) + ", got " + describe(value);
-  }
-
-  static String article(String type) {
-    return switch (type) {
-      case "integer" -> "an integer";
-      case "object", "map" -> "a mapping";
-      default -> "a " + type;
-    };
-  }
-
-  static String describe(Object value) {
-    if (value == null) {
-      return "null";
-    }
-    if (value instanceof String) {
-      return "a string";
-    }
-    if (value instanceof Integer || value instanceof Long) {
-      return "an integer";
-    }
-    if (value instanceof Number) {
-      return "a number";
-    }
-    if (value instanceof Boolean) {
-      return "a boolean";
-    }
-    if (value instanceof List) {
-      return "a list";
-    }
-    if (value instanceof java.util.Map) {
-      return "a mapping";
-    }
-    return value.getClass().getSimpleName();
-  }
-
-  /** The names of the catalog's actions. */
-  List<String> actionNames() {
-    List<String> names = new ArrayList<>();
-    for (ActionSpec spec : catalog.all()) {
-      names.add(spec.name());
-    }
-    return names;
   }
 }

@@ -233,7 +233,7 @@ public final class ParameterBinder {
     return "must be "
         + (type.equals("integer") ? "an integer" : "a " + type)
         + ", got "
-        + DefinitionLoader.describe(value)
+        + LiteralTypes.describe(value)
         + (value instanceof String s ? " '" + s + "'" : "");
   }
 }

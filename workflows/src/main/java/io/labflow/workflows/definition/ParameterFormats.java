@@ -18,7 +18,7 @@ final class ParameterFormats {
 
   /** The parameter with its format read from these nodes (any of them may be null). */
   static ParameterDef read(
-      DefinitionReader reader,
+      YamlNodes nodes,
       String path,
       ParameterDef def,
       Node formatNode,
@@ -26,24 +26,24 @@ final class ParameterFormats {
       Node accountsNode) {
     String format = null;
     if (formatNode != null) {
-      format = reader.readString(formatNode, path + ".format");
+      format = nodes.string(formatNode, path + ".format");
       if (format != null && !DefinitionKeys.PARAMETER_FORMATS.contains(format)) {
-        reader.report(
+        nodes.error(
             formatNode,
             path + ".format",
             "unknown format '" + format + "'" + Suggestions.hint(format, DefinitionKeys.PARAMETER_FORMATS));
         format = null;
       } else if (format != null && !def.type().equals("string")) {
-        reader.report(formatNode, path + ".format", "format applies only to string parameters");
+        nodes.error(formatNode, path + ".format", "format applies only to string parameters");
         format = null;
       }
     }
     List<String> types = null;
     if (typesNode != null) {
-      types = reader.readStringList(typesNode, path + ".arnTypes");
+      types = nodes.stringList(typesNode, path + ".arnTypes");
       for (String t : types == null ? List.<String>of() : types) {
         if (!PrincipalArns.TYPES.contains(t)) {
-          reader.report(
+          nodes.error(
               typesNode,
               path + ".arnTypes",
               "unknown principal type '" + t + "'" + Suggestions.hint(t, PrincipalArns.TYPES));
@@ -52,10 +52,10 @@ final class ParameterFormats {
     }
     List<String> accounts = null;
     if (accountsNode != null) {
-      accounts = reader.readStringList(accountsNode, path + ".accounts");
+      accounts = nodes.stringList(accountsNode, path + ".accounts");
       for (String a : accounts == null ? List.<String>of() : accounts) {
         if (!ACCOUNT.matcher(a).matches()) {
-          reader.report(
+          nodes.error(
               accountsNode,
               path + ".accounts",
               "account '" + a + "' must be 12 digits (quote it, so YAML keeps leading zeros)");
@@ -63,7 +63,7 @@ final class ParameterFormats {
       }
     }
     if ((typesNode != null || accountsNode != null) && !"arn".equals(format)) {
-      reader.report(
+      nodes.error(
           typesNode != null ? typesNode : accountsNode,
           path,
           "arnTypes and accounts apply only to a parameter with format: arn");
@@ -73,7 +73,7 @@ final class ParameterFormats {
             def.type(), def.required(), def.defaultValue(), def.pattern(), def.description(),
             format, types, accounts);
     if (out.isArn() && def.defaultValue() instanceof String d) {
-      problem(out, d).ifPresent(p -> reader.report(formatNode, path + ".default", "default " + p));
+      problem(out, d).ifPresent(p -> nodes.error(formatNode, path + ".default", "default " + p));
     }
     return out;
   }

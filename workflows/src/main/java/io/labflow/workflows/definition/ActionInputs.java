@@ -1,0 +1,149 @@
+package io.labflow.workflows.definition;
+
+import io.labflow.workflows.catalog.ActionCatalog;
+import io.labflow.workflows.catalog.ActionSpec;
+import io.labflow.workflows.catalog.FieldSpec;
+import io.labflow.workflows.catalog.NameLimits;
+import io.labflow.workflows.definition.YamlNodes.Entry;
+import io.labflow.workflows.expr.ExpressionException;
+import io.labflow.workflows.expr.Expressions;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * The action of a step or compensation and its {@code with} fields: the action looked up in the
+ * catalog, the fields read, and checked against the action's inputs.
+ */
+final class ActionInputs {
+
+  private final YamlNodes nodes;
+  private final PlainValues values;
+  private final ActionCatalog catalog;
+
+  ActionInputs(YamlNodes nodes, PlainValues values, ActionCatalog catalog) {
+    this.nodes = nodes;
+    this.values = values;
+    this.catalog = catalog;
+  }
+
+  ActionSpec action(String name, Entry entry, String path) {
+    if (name == null) {
+      return null;
+    }
+    Optional<ActionSpec> spec = catalog.find(name);
+    if (spec.isEmpty()) {
+      List<String> names = catalog.all().stream().map(ActionSpec::name).toList();
+      Optional<String> closest = Suggestions.closest(name, names);
+      nodes.error(
+          entry.value(),
+          path,
+          "unknown action '"
+              + name
+              + "'"
+              + closest.map(c -> "; did you mean '" + c + "'?").orElse(""));
+      return null;
+    }
+    return spec.get();
+  }
+
+  Map<String, Entry> withEntries(Node node, String path) {
+    Map<String, Entry> m = nodes.mapping(node, path, null);
+    return m == null ? Map.of() : m;
+  }
+
+  Map<String, Object> withValues(Map<String, Entry> entries, String path) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Entry e : entries.values()) {
+      out.put(e.key(), values.plain(e.value(), path + "." + e.key()));
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  /** Every with key is an input of the action, every required input is present and fits. */
+  void checkWith(ActionSpec action, Map<String, Entry> with, Node at, String path) {
+    if (action == null) {
+      return;
+    }
+    List<String> fields = action.inputs().stream().map(FieldSpec::name).toList();
+    for (Entry e : with.values()) {
+      Optional<FieldSpec> field = action.input(e.key());
+      String fieldPath = path + "." + e.key();
+      if (field.isEmpty()) {
+        nodes.error(
+            e.keyNode(),
+            fieldPath,
+            "unknown field '"
+                + e.key()
+                + "' of action '"
+                + action.name()
+                + "'"
+                + Suggestions.hint(e.key(), fields));
+        continue;
+      }
+      checkFieldValue(action, field.get(), e.value(), fieldPath);
+    }
+    for (FieldSpec f : action.inputs()) {
+      if (f.required() && !with.containsKey(f.name())) {
+        nodes.error(
+            at,
+            path,
+            "missing required field '" + f.name() + "' of action '" + action.name() + "'");
+      }
+    }
+  }
+
+  private void checkFieldValue(ActionSpec action, FieldSpec field, Node node, String path) {
+    if (node instanceof ScalarNode s && s.getTag().equals(Tag.STR) && s.getValue().contains("$")) {
+      try {
+        if (Expressions.isSingleReference(s.getValue())) {
+          return;
+        }
+        if (!Expressions.references(s.getValue()).isEmpty() && !field.type().equals("string")) {
+          fieldError(
+              action,
+              field,
+              node,
+              path,
+              "must be "
+                  + LiteralTypes.article(field.type())
+                  + ", but text around '${...}' always makes a string");
+          return;
+        }
+      } catch (ExpressionException e) {
+        return; // Reported with its place by the reference check.
+      }
+    }
+    if (node instanceof ScalarNode s && YamlNodes.isBadTag(s)) {
+      return; // Reported by plain().
+    }
+    Object value = values.quietPlain(node);
+    if (value == null) {
+      if (field.required()) {
+        fieldError(action, field, node, path, "must not be null");
+      }
+      return;
+    }
+    String problem = LiteralTypes.typeMismatch(field, value);
+    if (problem != null) {
+      fieldError(
+          action,
+          field,
+          node,
+          path,
+          problem + (value instanceof Number && field.type().equals("string") ? "; quote it" : ""));
+      return;
+    }
+    NameLimits.literalProblem(field, value)
+        .ifPresent(p -> nodes.error(node, path, p + " (action '" + action.name() + "')"));
+  }
+
+  private void fieldError(ActionSpec action, FieldSpec field, Node node, String path, String what) {
+    nodes.error(node, path, "field '" + field.name() + "' of action '" + action.name() + "' " + what);
+  }
+}

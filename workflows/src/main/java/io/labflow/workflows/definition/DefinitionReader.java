@@ -1,0 +1,112 @@
+package io.labflow.workflows.definition;
+
+import io.labflow.workflows.catalog.ActionCatalog;
+import io.labflow.workflows.definition.YamlNodes.Entry;
+import io.labflow.workflows.model.Definition;
+import io.labflow.workflows.model.ParameterDef;
+import io.labflow.workflows.model.StepDefaults;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * Reads one parsed step file into the model, collecting every problem. Used once per load; the
+ * sections of the file are read by {@link ParameterReader}, {@link OptionsReader} and {@link
+ * StepReader}, then checked as a whole by {@link ReferenceChecks}.
+ */
+final class DefinitionReader {
+
+  private final YamlNodes nodes;
+  private final ParameterReader parameterReader;
+  private final OptionsReader options;
+  private final StepReader stepReader;
+
+  DefinitionReader(String file, ActionCatalog catalog) {
+    this.nodes = new YamlNodes(file);
+    PlainValues values = new PlainValues(nodes);
+    this.parameterReader = new ParameterReader(nodes, values);
+    this.options = new OptionsReader(nodes, values);
+    this.stepReader = new StepReader(nodes, values, options, catalog);
+  }
+
+  List<Diagnostic> errors() {
+    return nodes.errors();
+  }
+
+  Definition read(Node root) {
+    if (!(root instanceof MappingNode rootMap)) {
+      nodes.error(
+          root,
+          "",
+          "a definition must be a mapping of keys such as name and steps, got "
+              + YamlNodes.describe(root));
+      return null;
+    }
+    Map<String, Entry> top = nodes.entries(rootMap, "", DefinitionKeys.TOP_LEVEL);
+    String name = nodes.requiredString(top, "name", root, "");
+    if (name != null) {
+      NameRules.checkId(nodes, "name", name, top.get("name").value(), "name");
+    }
+    String description = nodes.optionalString(top, "description", "");
+    String version = null;
+    if (top.containsKey("version")) {
+      Node v = top.get("version").value();
+      if (v instanceof ScalarNode s && YamlNodes.isPlainScalar(s)) {
+        version = s.getValue();
+      } else {
+        nodes.error(v, "version", "version must be a string, got " + YamlNodes.describe(v));
+      }
+    }
+    Map<String, ParameterDef> parameters = parameterReader.readParameters(top.get("parameters"));
+    Map<String, Map<String, Object>> variants = parameterReader.readVariants(top.get("variants"));
+    String defaultVariant = parameterReader.readDefaultVariant(top, variants);
+    StepDefaults defaults = options.readDefaults(top.get("defaults"));
+
+    List<RawStep> steps = new ArrayList<>();
+    if (!top.containsKey("steps")) {
+      nodes.error(root, "", "missing required key 'steps'");
+    } else {
+      Node stepsNode = top.get("steps").value();
+      steps = stepReader.readSteps(stepsNode, "steps", defaults);
+      if (steps != null && steps.isEmpty() && stepsNode instanceof SequenceNode) {
+        nodes.error(stepsNode, "steps", "steps must hold at least one step");
+      }
+    }
+    List<RawStep> onChange = new ArrayList<>();
+    if (top.containsKey("onVariantChange")) {
+      onChange =
+          stepReader.readSteps(top.get("onVariantChange").value(), "onVariantChange", defaults);
+      if (onChange != null && !onChange.isEmpty() && variants.isEmpty()) {
+        nodes.error(
+            top.get("onVariantChange").keyNode(),
+            "onVariantChange",
+            "onVariantChange is set, but no variants are declared to switch between");
+      }
+    }
+    steps = steps == null ? List.of() : steps;
+    onChange = onChange == null ? List.of() : onChange;
+    Duration keepAlive = options.optionalDuration(top, "keepAlive", "");
+
+    ReferenceChecks references = new ReferenceChecks(nodes);
+    references.checkUniqueIds(steps, onChange);
+    references.checkReferences(steps, onChange, parameters, variants);
+
+    return new Definition(
+        name,
+        description,
+        version,
+        Collections.unmodifiableMap(parameters),
+        Collections.unmodifiableMap(variants),
+        defaultVariant,
+        defaults,
+        steps.stream().map(s -> s.step).toList(),
+        onChange.stream().map(s -> s.step).toList(),
+        keepAlive);
+  }
+}

@@ -1,0 +1,218 @@
+package io.labflow.workflows.definition;
+
+import io.labflow.workflows.catalog.ActionSpec;
+import io.labflow.workflows.definition.YamlNodes.Entry;
+import io.labflow.workflows.model.OnFailure;
+import io.labflow.workflows.model.RetrySpec;
+import io.labflow.workflows.model.StepDefaults;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Reads what a step runs with besides its action: the definition's {@code defaults}, retry
+ * policies, durations, heartbeats and {@code onFailure}.
+ */
+final class OptionsReader {
+
+  /** See {@link DefinitionLoader#LONG_RUNNING_HEARTBEAT}. */
+  static final Duration LONG_RUNNING_HEARTBEAT = Duration.ofMinutes(1);
+
+  /** See {@link DefinitionLoader#BUILT_IN_DEFAULTS}. */
+  static final StepDefaults BUILT_IN_DEFAULTS =
+      new StepDefaults(
+          new RetrySpec(Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1), 5, List.of()),
+          Duration.ofMinutes(5),
+          null,
+          null,
+          OnFailure.ROLLBACK,
+          Duration.ofHours(24));
+
+  private final YamlNodes nodes;
+  private final PlainValues values;
+
+  OptionsReader(YamlNodes nodes, PlainValues values) {
+    this.nodes = nodes;
+    this.values = values;
+  }
+
+  StepDefaults readDefaults(Entry entry) {
+    StepDefaults builtIn = BUILT_IN_DEFAULTS;
+    if (entry == null) {
+      return builtIn;
+    }
+    Map<String, Entry> m = nodes.mapping(entry.value(), "defaults", DefinitionKeys.DEFAULTS);
+    if (m == null) {
+      return builtIn;
+    }
+    RetrySpec retry = builtIn.retry();
+    if (m.containsKey("retry")) {
+      RetrySpec written = readRetry(m.get("retry").value(), "defaults.retry");
+      if (written != null) {
+        retry = merge(written, builtIn.retry());
+        checkIntervals(retry, m.get("retry").value(), "defaults.retry");
+      }
+    }
+    Duration timeout = optionalDuration(m, "timeout", "defaults");
+    Duration scheduleToClose = optionalDuration(m, "scheduleToClose", "defaults");
+    Duration heartbeat = optionalDuration(m, "heartbeat", "defaults");
+    OnFailure onFailure = optionalOnFailure(m, "defaults");
+    Duration pauseTimeout = optionalDuration(m, "pauseTimeout", "defaults");
+    return new StepDefaults(
+        retry,
+        timeout == null ? builtIn.timeout() : timeout,
+        scheduleToClose,
+        heartbeat,
+        onFailure == null ? builtIn.onFailure() : onFailure,
+        pauseTimeout == null ? builtIn.pauseTimeout() : pauseTimeout);
+  }
+
+  private RetrySpec readRetry(Node node, String path) {
+    Map<String, Entry> m = nodes.mapping(node, path, DefinitionKeys.RETRY);
+    if (m == null) {
+      return null;
+    }
+    Duration initial = optionalDuration(m, "initialInterval", path);
+    Entry backoffEntry = m.get("backoffCoefficient");
+    Double backoff =
+        backoffEntry == null ? null : backoff(backoffEntry.value(), path + ".backoffCoefficient");
+    Duration maximum = optionalDuration(m, "maximumInterval", path);
+    Entry attemptsEntry = m.get("maximumAttempts");
+    Integer attempts =
+        attemptsEntry == null ? null : attempts(attemptsEntry.value(), path + ".maximumAttempts");
+    List<String> nonRetryable = null;
+    if (m.containsKey("nonRetryable")) {
+      nonRetryable = nodes.stringList(m.get("nonRetryable").value(), path + ".nonRetryable");
+    }
+    return new RetrySpec(initial, backoff, maximum, attempts, nonRetryable);
+  }
+
+  private Double backoff(Node at, String path) {
+    Object v = values.scalar(at, path);
+    if (v instanceof Number n) {
+      if (n.doubleValue() < 1.0) {
+        nodes.error(at, path, "backoffCoefficient must be at least 1.0, got " + YamlNodes.at(at));
+      }
+      return n.doubleValue();
+    }
+    if (!(at instanceof ScalarNode s
+        && (YamlNodes.isBadTag(s) || s.getTag().equals(Tag.FLOAT) || s.getTag().equals(Tag.INT)))) {
+      nodes.error(at, path, "backoffCoefficient must be a number, got " + YamlNodes.describe(at));
+    }
+    return null;
+  }
+
+  private Integer attempts(Node at, String path) {
+    Object v = values.scalar(at, path);
+    if (!(v instanceof Integer i)) {
+      nodes.error(at, path, "maximumAttempts must be an integer, got " + YamlNodes.describe(at));
+      return null;
+    }
+    if (i < 0) {
+      nodes.error(at, path, "maximumAttempts must be 0 (unlimited) or more, got " + i);
+    }
+    return i;
+  }
+
+  private static RetrySpec merge(RetrySpec written, RetrySpec base) {
+    return new RetrySpec(
+        written.initialInterval() != null ? written.initialInterval() : base.initialInterval(),
+        written.backoffCoefficient() != null
+            ? written.backoffCoefficient()
+            : base.backoffCoefficient(),
+        written.maximumInterval() != null ? written.maximumInterval() : base.maximumInterval(),
+        written.maximumAttempts() != null ? written.maximumAttempts() : base.maximumAttempts(),
+        written.nonRetryable() != null ? written.nonRetryable() : base.nonRetryable());
+  }
+
+  /** Temporal refuses a maximum interval below the initial one, so catch it before a run starts. */
+  private void checkIntervals(RetrySpec effective, Node at, String path) {
+    if (effective.initialInterval() != null
+        && effective.maximumInterval() != null
+        && effective.maximumInterval().compareTo(effective.initialInterval()) < 0) {
+      nodes.error(
+          at,
+          path,
+          "maximumInterval "
+              + Durations.format(effective.maximumInterval())
+              + " is shorter than initialInterval "
+              + Durations.format(effective.initialInterval()));
+    }
+  }
+
+  /**
+   * The {@code retry} of a step or compensation, if it has one; its intervals are checked merged
+   * with the definition's default retry, since that is the policy the step will run with.
+   */
+  RetrySpec optionalRetry(Map<String, Entry> m, String path, StepDefaults defaults) {
+    if (!m.containsKey("retry")) {
+      return null;
+    }
+    Node at = m.get("retry").value();
+    RetrySpec retry = readRetry(at, path + ".retry");
+    if (retry != null && (retry.initialInterval() != null || retry.maximumInterval() != null)) {
+      checkIntervals(merge(retry, defaults.retry()), at, path + ".retry");
+    }
+    return retry;
+  }
+
+  /**
+   * The {@code heartbeat} of a step or compensation; for a long-running action that neither it nor
+   * the defaults give one, {@link #LONG_RUNNING_HEARTBEAT}.
+   */
+  Duration heartbeatOf(Map<String, Entry> m, String path, ActionSpec action, StepDefaults defaults) {
+    Duration own = optionalDuration(m, "heartbeat", path);
+    if (own == null && defaults.heartbeat() == null && action != null && action.longRunning()) {
+      return LONG_RUNNING_HEARTBEAT;
+    }
+    return own;
+  }
+
+  Duration optionalDuration(Map<String, Entry> m, String key, String path) {
+    Entry e = m.get(key);
+    if (e == null) {
+      return null;
+    }
+    String keyPath = path.isEmpty() ? key : path + "." + key;
+    Node node = e.value();
+    if (!(node instanceof ScalarNode s) || s.getTag().equals(Tag.NULL) || YamlNodes.isBadTag(s)) {
+      nodes.error(node, keyPath, key + " must be a duration, got " + YamlNodes.describe(node) + "; " + Durations.FORMS);
+      return null;
+    }
+    Optional<Duration> d = Durations.parse(s.getValue());
+    if (d.isEmpty()) {
+      nodes.error(node, keyPath, "invalid duration '" + s.getValue() + "'; " + Durations.FORMS);
+      return null;
+    }
+    if (d.get().isZero()) {
+      nodes.error(node, keyPath, key + " must be longer than zero");
+      return null;
+    }
+    return d.get();
+  }
+
+  OnFailure optionalOnFailure(Map<String, Entry> m, String path) {
+    Entry e = m.get("onFailure");
+    if (e == null) {
+      return null;
+    }
+    String keyPath = path.isEmpty() ? "onFailure" : path + ".onFailure";
+    Node node = e.value();
+    if (node instanceof ScalarNode s && s.getTag().equals(Tag.STR)) {
+      if (DefinitionKeys.ON_FAILURE.contains(s.getValue())) {
+        return OnFailure.valueOf(s.getValue().toUpperCase());
+      }
+      nodes.error(
+          node,
+          keyPath,
+          "onFailure must be 'rollback' or 'pause', got '" + s.getValue() + "'");
+      return null;
+    }
+    nodes.error(node, keyPath, "onFailure must be 'rollback' or 'pause', got " + YamlNodes.describe(node));
+    return null;
+  }
+}

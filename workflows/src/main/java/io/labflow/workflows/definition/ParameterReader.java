@@ -1,0 +1,165 @@
+package io.labflow.workflows.definition;
+
+import io.labflow.workflows.definition.YamlNodes.Entry;
+import io.labflow.workflows.model.ParameterDef;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/** Reads a step file's {@code parameters}, {@code variants} and {@code defaultVariant}. */
+final class ParameterReader {
+
+  private final YamlNodes nodes;
+  private final PlainValues values;
+
+  ParameterReader(YamlNodes nodes, PlainValues values) {
+    this.nodes = nodes;
+    this.values = values;
+  }
+
+  Map<String, ParameterDef> readParameters(Entry entry) {
+    Map<String, ParameterDef> out = new LinkedHashMap<>();
+    if (entry == null) {
+      return out;
+    }
+    Map<String, Entry> params = nodes.mapping(entry.value(), "parameters", null);
+    if (params == null) {
+      return out;
+    }
+    for (Entry p : params.values()) {
+      String path = "parameters." + p.key();
+      NameRules.checkKey(nodes, "parameter name", p.key(), p.keyNode(), path);
+      ParameterDef def = readParameter(p.value(), path);
+      if (def != null) {
+        out.put(p.key(), def);
+      }
+    }
+    return out;
+  }
+
+  private ParameterDef readParameter(Node node, String path) {
+    Map<String, Entry> m = nodes.mapping(node, path, DefinitionKeys.PARAMETER);
+    if (m == null) {
+      return null;
+    }
+    String type = "string";
+    if (m.containsKey("type")) {
+      String t = nodes.string(m.get("type").value(), path + ".type");
+      if (t != null && !DefinitionKeys.PARAMETER_TYPES.contains(t)) {
+        nodes.error(
+            m.get("type").value(),
+            path + ".type",
+            "unknown parameter type '" + t + "'" + Suggestions.hint(t, DefinitionKeys.PARAMETER_TYPES));
+      } else if (t != null) {
+        type = t;
+      }
+    }
+    boolean required = Boolean.TRUE.equals(nodes.optionalBoolean(m, "required", path));
+    String description = nodes.optionalString(m, "description", path);
+    String pattern = nodes.optionalString(m, "pattern", path);
+    Pattern compiled = null;
+    if (pattern != null) {
+      Node at = m.get("pattern").value();
+      if (!type.equals("string")) {
+        nodes.error(at, path + ".pattern", "pattern applies only to string parameters, not " + type);
+      } else {
+        try {
+          compiled = Pattern.compile(pattern);
+        } catch (PatternSyntaxException e) {
+          nodes.error(
+              at,
+              path + ".pattern",
+              "invalid pattern '"
+                  + pattern
+                  + "': "
+                  + e.getDescription()
+                  + (e.getIndex() >= 0 ? " near index " + e.getIndex() : ""));
+        }
+      }
+    }
+    Object defaultValue = null;
+    if (m.containsKey("default")) {
+      Node at = m.get("default").value();
+      defaultValue = values.plain(at, path + ".default");
+      String problem = LiteralTypes.parameterMismatch(type, defaultValue);
+      if (defaultValue == null) {
+        if (at instanceof ScalarNode s && s.getTag().equals(Tag.NULL)) {
+          nodes.error(at, path + ".default", "default must not be null; leave it out instead");
+        }
+      } else if (problem != null) {
+        nodes.error(at, path + ".default", "default " + problem);
+      } else if (compiled != null && !compiled.matcher((String) defaultValue).matches()) {
+        nodes.error(
+            at,
+            path + ".default",
+            "default '" + defaultValue + "' does not match pattern '" + pattern + "'");
+      }
+    }
+    ParameterDef def = new ParameterDef(type, required, defaultValue, pattern, description);
+    return ParameterFormats.read(
+        nodes, path, def, valueOf(m, "format"), valueOf(m, "arnTypes"), valueOf(m, "accounts"));
+  }
+
+  private static Node valueOf(Map<String, Entry> m, String key) {
+    Entry e = m.get(key);
+    return e == null ? null : e.value();
+  }
+
+  Map<String, Map<String, Object>> readVariants(Entry entry) {
+    Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+    if (entry == null) {
+      return out;
+    }
+    Map<String, Entry> variants = nodes.mapping(entry.value(), "variants", null);
+    if (variants == null) {
+      return out;
+    }
+    if (variants.isEmpty()) {
+      nodes.error(entry.value(), "variants", "variants must declare at least one variant");
+    }
+    for (Entry v : variants.values()) {
+      String path = "variants." + v.key();
+      NameRules.checkId(nodes, "variant name", v.key(), v.keyNode(), path);
+      Map<String, Entry> entries = nodes.mapping(v.value(), path, null);
+      if (entries == null) {
+        continue;
+      }
+      Map<String, Object> map = new LinkedHashMap<>();
+      for (Entry value : entries.values()) {
+        NameRules.checkKey(
+            nodes, "variant key", value.key(), value.keyNode(), path + "." + value.key());
+        map.put(value.key(), values.plain(value.value(), path + "." + value.key()));
+      }
+      out.put(v.key(), Collections.unmodifiableMap(map));
+    }
+    return out;
+  }
+
+  /** The {@code defaultVariant} of the document, which must name one of its variants. */
+  String readDefaultVariant(Map<String, Entry> top, Map<String, Map<String, Object>> variants) {
+    String defaultVariant = nodes.optionalString(top, "defaultVariant", "");
+    if (defaultVariant != null) {
+      Node at = top.get("defaultVariant").value();
+      if (variants.isEmpty()) {
+        nodes.error(
+            at,
+            "defaultVariant",
+            "defaultVariant '" + defaultVariant + "' names a variant, but no variants are declared");
+      } else if (!variants.containsKey(defaultVariant)) {
+        nodes.error(
+            at,
+            "defaultVariant",
+            "defaultVariant '"
+                + defaultVariant
+                + "' is not a declared variant"
+                + Suggestions.hint(defaultVariant, variants.keySet()));
+      }
+    }
+    return defaultVariant;
+  }
+}

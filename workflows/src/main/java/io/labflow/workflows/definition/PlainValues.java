@@ -1,0 +1,183 @@
+package io.labflow.workflows.definition;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Turns the nodes of a step file into plain Java data (strings, Integer or Long, Double, Boolean,
+ * lists and maps), reporting what cannot be converted. One per document: it counts the values the
+ * document expands to, so aliases cannot blow it up.
+ */
+final class PlainValues {
+
+  /** How many values a document may expand to through aliases before it is refused. */
+  private static final int MAX_VALUES = 100_000;
+
+  private final YamlNodes nodes;
+  private int values;
+  private boolean tooManyValues;
+
+  PlainValues(YamlNodes nodes) {
+    this.nodes = nodes;
+  }
+
+  /** The value of a scalar node (reporting bad tags and numbers), or null. */
+  Object scalar(Node node, String path) {
+    if (node instanceof ScalarNode) {
+      return plain(node, path);
+    }
+    return null;
+  }
+
+  /** The value of a node as plain Java data, reporting what cannot be converted. */
+  Object plain(Node node, String path) {
+    return plain(node, path, 0, Collections.newSetFromMap(new IdentityHashMap<>()), true);
+  }
+
+  /** Like {@link #plain(Node, String)} but silent, for checks whose problems are reported elsewhere. */
+  Object quietPlain(Node node) {
+    return plain(node, "", 0, Collections.newSetFromMap(new IdentityHashMap<>()), false);
+  }
+
+  private Object plain(Node node, String path, int depth, Set<Node> ancestors, boolean report) {
+    if (++values > MAX_VALUES && report) {
+      if (!tooManyValues) {
+        tooManyValues = true;
+        error(node, path, "the document expands to more than " + MAX_VALUES + " values through aliases");
+      }
+      return null;
+    }
+    if (depth > YamlDocument.MAX_NESTING) {
+      if (report) {
+        error(node, path, "values nest more than " + YamlDocument.MAX_NESTING + " levels deep");
+      }
+      return null;
+    }
+    if (node instanceof ScalarNode s) {
+      return scalarValue(s, path, report);
+    }
+    if (!ancestors.add(node)) {
+      if (report) {
+        error(node, path, "an alias may not refer to a list or mapping that contains it");
+      }
+      return null;
+    }
+    try {
+      if (node instanceof SequenceNode seq) {
+        if (!seq.getTag().equals(Tag.SEQ)) {
+          if (report) {
+            error(node, path, "unsupported YAML tag '" + seq.getTag().getValue() + "'");
+          }
+          return null;
+        }
+        List<Object> out = new ArrayList<>();
+        for (int i = 0; i < seq.getValue().size(); i++) {
+          out.add(plain(seq.getValue().get(i), path + "[" + i + "]", depth + 1, ancestors, report));
+        }
+        return Collections.unmodifiableList(out);
+      }
+      MappingNode map = (MappingNode) node;
+      if (!map.getTag().equals(Tag.MAP)) {
+        if (report) {
+          error(node, path, "unsupported YAML tag '" + map.getTag().getValue() + "'");
+        }
+        return null;
+      }
+      Map<String, Object> out = new LinkedHashMap<>();
+      for (NodeTuple t : map.getValue()) {
+        Node k = t.getKeyNode();
+        if (!(k instanceof ScalarNode ks) || YamlNodes.isBadTag(ks) || ks.getTag().equals(Tag.NULL)) {
+          if (report) {
+            error(k, path, "keys must be plain names, got " + YamlNodes.describe(k));
+          }
+          continue;
+        }
+        String key = ks.getValue();
+        String keyPath = path + "." + key;
+        if (out.containsKey(key)) {
+          if (report) {
+            error(k, keyPath, "duplicate key '" + key + "'");
+          }
+          continue;
+        }
+        if (key.equals("<<") && report) {
+          error(k, keyPath, "merge keys ('<<') are not supported; write the keys out");
+          continue;
+        }
+        out.put(key, plain(t.getValueNode(), keyPath, depth + 1, ancestors, report));
+      }
+      return Collections.unmodifiableMap(out);
+    } finally {
+      ancestors.remove(node);
+    }
+  }
+
+  private Object scalarValue(ScalarNode s, String path, boolean report) {
+    Tag tag = s.getTag();
+    String v = s.getValue();
+    if (tag.equals(Tag.STR)) {
+      return v;
+    }
+    if (tag.equals(Tag.NULL)) {
+      return null;
+    }
+    if (tag.equals(Tag.BOOL)) {
+      if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+        return Boolean.parseBoolean(v.toLowerCase());
+      }
+    } else if (tag.equals(Tag.INT)) {
+      BigInteger big = YamlNodes.integer(v);
+      if (big != null) {
+        if (big.bitLength() < 32) {
+          return big.intValue();
+        }
+        if (big.bitLength() < 64) {
+          return big.longValue();
+        }
+        if (report) {
+          error(s, path, "integer " + v + " is out of range");
+        }
+        return null;
+      }
+      // Falls through to the report below.
+    } else if (tag.equals(Tag.FLOAT)) {
+      try {
+        double d = Double.parseDouble(v);
+        if (Double.isFinite(d)) {
+          return d;
+        }
+      } catch (NumberFormatException e) {
+        // Falls through to the report below.
+      }
+      if (report) {
+        error(s, path, "'" + v + "' is not a finite number");
+      }
+      return null;
+    } else {
+      if (report) {
+        error(s, path, "unsupported YAML tag '" + tag.getValue() + "'");
+      }
+      return null;
+    }
+    if (report) {
+      error(s, path, "'" + v + "' is not a valid " + tag.getValue());
+    }
+    return null;
+  }
+
+  private void error(Node node, String path, String message) {
+    nodes.error(node, path, message);
+  }
+}

@@ -1,0 +1,25 @@
+package io.labflow.workflows.definition;
+
+import io.labflow.workflows.catalog.ActionSpec;
+import io.labflow.workflows.definition.YamlNodes.Entry;
+import io.labflow.workflows.model.Step;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.nodes.Node;
+
+/** A step as read, with the nodes later checks (ids, references) point at. */
+final class RawStep {
+  String id;
+  Node idNode;
+  String path;
+  Node node;
+  ActionSpec action;
+  Map<String, Entry> with = Map.of();
+  String withPath;
+  ActionSpec compensateAction;
+  Map<String, Entry> compensateWith = Map.of();
+  String compensatePath;
+  List<RawStep> branches = List.of();
+  boolean parallel;
+  Step step;
+}

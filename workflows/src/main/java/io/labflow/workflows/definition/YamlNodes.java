@@ -1,0 +1,213 @@
+package io.labflow.workflows.definition;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * The nodes of one parsed YAML file and the problems found in them. Every reader of a labflow file
+ * (step files, fleet files) reports through one of these, so each problem reads {@code
+ * FILE:LINE:COLUMN: PATH: message} and all of them come out at once, in file order.
+ */
+public final class YamlNodes {
+
+  /** A key of a mapping with its nodes. */
+  public record Entry(String key, Node keyNode, Node value) {}
+
+  private final String file;
+  private final List<Diagnostic> errors = new ArrayList<>();
+
+  /** Problems will name {@code file}, such as {@code lab.yaml}. */
+  public YamlNodes(String file) {
+    this.file = file;
+  }
+
+  /** Reports a problem at a node; with no node the problem has no place (the whole file). */
+  public void error(Node node, String path, String message) {
+    int line = node == null ? 0 : node.getStartMark().getLine() + 1;
+    int column = node == null ? 0 : node.getStartMark().getColumn() + 1;
+    errors.add(new Diagnostic(file, line, column, path, message));
+  }
+
+  /** Whether any problem was reported. */
+  public boolean hasErrors() {
+    return !errors.isEmpty();
+  }
+
+  /** Every problem reported, in file order (problems at one place in the order found). */
+  public List<Diagnostic> errors() {
+    List<Diagnostic> sorted = new ArrayList<>(errors);
+    sorted.sort(Comparator.comparingInt(Diagnostic::line).thenComparingInt(Diagnostic::column));
+    return sorted;
+  }
+
+  /**
+   * The entries of a mapping, after checking that keys are strings, unique and (when {@code
+   * allowed} is given) known; a key that fails is reported and left out.
+   */
+  public Map<String, Entry> entries(MappingNode map, String path, List<String> allowed) {
+    Map<String, Entry> out = new LinkedHashMap<>();
+    for (NodeTuple t : map.getValue()) {
+      Node k = t.getKeyNode();
+      if (!(k instanceof ScalarNode ks) || isBadTag(ks) || ks.getTag().equals(Tag.NULL)) {
+        error(k, path, "keys must be plain names, got " + describe(k));
+        continue;
+      }
+      String key = ks.getValue();
+      String keyPath = path.isEmpty() ? key : path + "." + key;
+      if (key.equals("<<")) {
+        error(k, keyPath, "merge keys ('<<') are not supported; write the keys out");
+        continue;
+      }
+      Entry previous = out.get(key);
+      if (previous != null) {
+        error(
+            k,
+            keyPath,
+            "duplicate key '"
+                + key
+                + "' (first defined at line "
+                + (previous.keyNode().getStartMark().getLine() + 1)
+                + ")");
+        continue;
+      }
+      if (allowed != null && !allowed.contains(key)) {
+        error(k, keyPath, "unknown key '" + key + "'" + Suggestions.hint(key, allowed));
+        continue;
+      }
+      out.put(key, new Entry(key, k, t.getValueNode()));
+    }
+    return out;
+  }
+
+  /** Like {@link #entries}, or null, with an error, when the node is not a mapping. */
+  Map<String, Entry> mapping(Node node, String path, List<String> allowed) {
+    if (!(node instanceof MappingNode map)) {
+      error(node, path, "expected a mapping, got " + describe(node));
+      return null;
+    }
+    return entries(map, path, allowed);
+  }
+
+  String requiredString(Map<String, Entry> m, String key, Node at, String path) {
+    if (!m.containsKey(key)) {
+      error(at, path, "missing required key '" + key + "'");
+      return null;
+    }
+    return string(m.get(key).value(), path.isEmpty() ? key : path + "." + key);
+  }
+
+  String optionalString(Map<String, Entry> m, String key, String path) {
+    Entry e = m.get(key);
+    return e == null ? null : string(e.value(), path.isEmpty() ? key : path + "." + key);
+  }
+
+  /** A string value, or null after reporting why not. */
+  String string(Node node, String path) {
+    if (node instanceof ScalarNode s && s.getTag().equals(Tag.STR)) {
+      if (s.getValue().isBlank()) {
+        error(node, path, "must not be empty");
+        return null;
+      }
+      return s.getValue();
+    }
+    error(node, path, "expected a string, got " + describe(node));
+    return null;
+  }
+
+  Boolean optionalBoolean(Map<String, Entry> m, String key, String path) {
+    Entry e = m.get(key);
+    if (e == null) {
+      return null;
+    }
+    if (e.value() instanceof ScalarNode s && s.getTag().equals(Tag.BOOL)) {
+      return Boolean.parseBoolean(s.getValue().toLowerCase());
+    }
+    error(e.value(), path + "." + key, "expected true or false, got " + describe(e.value()));
+    return null;
+  }
+
+  /** A list of strings, or null after reporting why not. */
+  List<String> stringList(Node node, String path) {
+    if (!(node instanceof SequenceNode seq)) {
+      error(node, path, "expected a list of strings, got " + describe(node));
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < seq.getValue().size(); i++) {
+      String s = string(seq.getValue().get(i), path + "[" + i + "]");
+      if (s != null) {
+        out.add(s);
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** The integer an {@code !!int} scalar's text spells (an optional sign, then digits), or null. */
+  public static BigInteger integer(String text) {
+    try {
+      return new BigInteger(text.startsWith("+") ? text.substring(1) : text);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** A scalar whose tag is none of the core schema's (str, int, float, bool, null). */
+  static boolean isBadTag(ScalarNode s) {
+    Tag t = s.getTag();
+    return !(t.equals(Tag.STR)
+        || t.equals(Tag.INT)
+        || t.equals(Tag.FLOAT)
+        || t.equals(Tag.BOOL)
+        || t.equals(Tag.NULL));
+  }
+
+  static boolean isPlainScalar(ScalarNode s) {
+    return !isBadTag(s) && !s.getTag().equals(Tag.NULL);
+  }
+
+  /** A scalar's text, or what the node is. */
+  static String at(Node node) {
+    return node instanceof ScalarNode s ? s.getValue() : describe(node);
+  }
+
+  /** What a node is, for messages: {@code a string}, {@code a list}, {@code null}... */
+  public static String describe(Node node) {
+    if (node == null) {
+      return "nothing";
+    }
+    if (node instanceof MappingNode) {
+      return "a mapping";
+    }
+    if (node instanceof SequenceNode) {
+      return "a list";
+    }
+    ScalarNode s = (ScalarNode) node;
+    Tag t = s.getTag();
+    if (t.equals(Tag.STR)) {
+      return "a string";
+    }
+    if (t.equals(Tag.INT)) {
+      return "an integer";
+    }
+    if (t.equals(Tag.FLOAT)) {
+      return "a number";
+    }
+    if (t.equals(Tag.BOOL)) {
+      return "a boolean";
+    }
+    if (t.equals(Tag.NULL)) {
+      return "null";
+    }
+    return "a value tagged '" + t.getValue() + "'";
+  }
+}
