@@ -52,9 +52,11 @@ final class ActionInputs {
     return spec.get();
   }
 
-  Map<String, Entry> withEntries(Node node, String path) {
-    Map<String, Entry> m = nodes.mapping(node, path, null);
-    return m == null ? Map.of() : m;
+  /** The {@code with} of a step or compensation: none when it has none or it is not a mapping. */
+  Map<String, Entry> withEntries(Map<String, Entry> m, String path) {
+    Entry with = m.get("with");
+    Map<String, Entry> entries = with == null ? null : nodes.mapping(with.value(), path, null);
+    return entries == null ? Map.of() : entries;
   }
 
   Map<String, Object> withValues(Map<String, Entry> entries, String path) {

@@ -142,13 +142,8 @@ final class StepReader {
     String actionName = nodes.optionalString(m, "action", path);
     raw.action = inputs.action(actionName, m.get("action"), path + ".action");
     raw.withPath = path + ".with";
-    Map<String, Object> with = Map.of();
-    if (m.containsKey("with")) {
-      raw.with = inputs.withEntries(m.get("with").value(), raw.withPath);
-      with = inputs.withValues(raw.with, raw.withPath);
-    } else if (m.containsKey("action")) {
-      raw.with = Map.of();
-    }
+    raw.with = inputs.withEntries(m, raw.withPath);
+    Map<String, Object> with = inputs.withValues(raw.with, raw.withPath);
     inputs.checkWith(
         raw.action, raw.with, m.containsKey("with") ? m.get("with").value() : node, raw.withPath);
 
@@ -214,11 +209,8 @@ final class StepReader {
     String actionName = nodes.requiredString(m, "action", node, path);
     raw.compensateAction = inputs.action(actionName, m.get("action"), path + ".action");
     raw.compensatePath = path + ".with";
-    Map<String, Object> with = Map.of();
-    if (m.containsKey("with")) {
-      raw.compensateWith = inputs.withEntries(m.get("with").value(), raw.compensatePath);
-      with = inputs.withValues(raw.compensateWith, raw.compensatePath);
-    }
+    raw.compensateWith = inputs.withEntries(m, raw.compensatePath);
+    Map<String, Object> with = inputs.withValues(raw.compensateWith, raw.compensatePath);
     inputs.checkWith(
         raw.compensateAction,
         raw.compensateWith,
