@@ -60,40 +60,37 @@ public final class YamlDocument {
             .append(context.getColumn() + 1)
             .append(')');
       }
-      return new Parsed(
-          null,
-          new Problem(
-              mark == null ? 1 : mark.getLine() + 1,
-              mark == null ? 1 : mark.getColumn() + 1,
-              message.toString().replaceAll("\\s+", " ").trim()));
+      return failed(mark, message.toString().replaceAll("\\s+", " ").trim());
     } catch (YAMLException e) {
       String message = String.valueOf(e.getMessage());
       if (message.contains("Number of aliases")) {
         Mark mark = excessAlias(text, options);
-        return new Parsed(
-            null,
-            new Problem(
-                mark == null ? 1 : mark.getLine() + 1,
-                mark == null ? 1 : mark.getColumn() + 1,
-                "too many aliases of lists or maps (the limit is "
-                    + MAX_ALIASES
-                    + "); this looks like an alias expansion bomb"));
+        return failed(
+            mark,
+            "too many aliases of lists or maps (the limit is "
+                + MAX_ALIASES
+                + "); this looks like an alias expansion bomb");
       }
       if (message.contains("Nesting Depth")) {
         Mark mark = tooDeep(text, options);
-        return new Parsed(
-            null,
-            new Problem(
-                mark == null ? 1 : mark.getLine() + 1,
-                mark == null ? 1 : mark.getColumn() + 1,
-                "lists and mappings nest more than " + MAX_NESTING + " levels deep"));
+        return failed(mark, "lists and mappings nest more than " + MAX_NESTING + " levels deep");
       }
-      return new Parsed(null, new Problem(1, 1, "invalid YAML: " + message));
+      return failed(null, "invalid YAML: " + message);
     } catch (RuntimeException | StackOverflowError e) {
       // The parser must never turn bad input into a stack trace; report what it said instead.
-      return new Parsed(
-          null, new Problem(1, 1, "invalid YAML: " + (e.getMessage() == null ? "cannot be parsed" : e.getMessage())));
+      return failed(
+          null, "invalid YAML: " + (e.getMessage() == null ? "cannot be parsed" : e.getMessage()));
     }
+  }
+
+  /** A failure at a mark, or at the start of the file when the mark is unknown. */
+  private static Parsed failed(Mark mark, String message) {
+    return new Parsed(
+        null,
+        new Problem(
+            mark == null ? 1 : mark.getLine() + 1,
+            mark == null ? 1 : mark.getColumn() + 1,
+            message));
   }
 
   private static LoaderOptions options(int codePointLimit) {
