@@ -345,7 +345,7 @@ final class DefinitionReader {
     if (m.containsKey("retry")) {
       RetrySpec written = readRetry(m.get("retry").value(), "defaults.retry");
       if (written != null) {
-        retry = merge(written, builtIn.retry());
+        retry = written.over(builtIn.retry());
         checkIntervals(retry, m.get("retry").value(), "defaults.retry");
       }
     }
@@ -411,17 +411,6 @@ final class DefinitionReader {
       nonRetryable = stringList(m.get("nonRetryable").value(), path + ".nonRetryable");
     }
     return new RetrySpec(initial, backoff, maximum, attempts, nonRetryable);
-  }
-
-  private static RetrySpec merge(RetrySpec written, RetrySpec base) {
-    return new RetrySpec(
-        written.initialInterval() != null ? written.initialInterval() : base.initialInterval(),
-        written.backoffCoefficient() != null
-            ? written.backoffCoefficient()
-            : base.backoffCoefficient(),
-        written.maximumInterval() != null ? written.maximumInterval() : base.maximumInterval(),
-        written.maximumAttempts() != null ? written.maximumAttempts() : base.maximumAttempts(),
-        written.nonRetryable() != null ? written.nonRetryable() : base.nonRetryable());
   }
 
   /** Temporal refuses a maximum interval below the initial one, so catch it before a run starts. */
@@ -556,7 +545,7 @@ final class DefinitionReader {
     }
     OnFailure onFailure = optionalOnFailure(m, path);
     raw.step =
-        new Step(
+        Step.of(
             raw.id,
             actionName,
             with,
@@ -573,7 +562,7 @@ final class DefinitionReader {
 
   private RawStep finish(RawStep raw, int line) {
     raw.step =
-        new Step(
+        Step.of(
             raw.id,
             null,
             Map.of(),
@@ -599,7 +588,7 @@ final class DefinitionReader {
     Node at = m.get("retry").value();
     RetrySpec retry = readRetry(at, path + ".retry");
     if (retry != null && (retry.initialInterval() != null || retry.maximumInterval() != null)) {
-      checkIntervals(merge(retry, defaults.retry()), at, path + ".retry");
+      checkIntervals(retry.over(defaults.retry()), at, path + ".retry");
     }
     return retry;
   }
