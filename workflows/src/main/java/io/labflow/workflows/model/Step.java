@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -61,6 +62,19 @@ public sealed interface Step permits ActionStep, ParallelGroup {
     }
     return new ActionStep(
         id, action, with, retry, timeout, scheduleToClose, heartbeat, compensate, onFailure, line);
+  }
+
+  /** The action steps of a list in order, the branches of a group in its place; null is none. */
+  static List<ActionStep> actions(List<Step> steps) {
+    List<ActionStep> out = new ArrayList<>();
+    for (Step s : steps == null ? List.<Step>of() : steps) {
+      if (s instanceof ActionStep a) {
+        out.add(a);
+      } else {
+        out.addAll(actions(s.parallel()));
+      }
+    }
+    return out;
   }
 
   /** Resolves every step of a list; null is the empty list. */
