@@ -3,12 +3,14 @@ package io.labflow.workflows.interpreter;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.LabScope;
 import io.labflow.workflows.lab.Decision;
+import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.OnFailure;
 import io.labflow.workflows.model.Step;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.List;
@@ -56,6 +58,19 @@ final class LabRun {
 
   boolean isFinal() {
     return FINAL.contains(state);
+  }
+
+  /** The run's request; input refused before anything started fails the lab at once. */
+  LabRequest admit(Object input) {
+    try {
+      return RequestGate.admit(input);
+    } catch (ApplicationFailure invalid) {
+      lastError = invalid.getOriginalMessage();
+      state = LabState.FAILED;
+      attributes.set(LabSearchAttributes.STATE, state.name());
+      attributes.flush();
+      throw invalid;
+    }
   }
 
   /** Changes the lab state; the search attribute changes with it (one event per change). */

@@ -1,21 +1,17 @@
 package io.labflow.workflows.interpreter;
 
+import static io.labflow.workflows.interpreter.UpdateChecks.argument;
+
 import io.labflow.workflows.input.Arguments;
 import io.labflow.workflows.lab.Decision;
-import io.labflow.workflows.lab.DefinitionActivities;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
-import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.Definition;
-import io.labflow.workflows.model.OnFailure;
 import io.labflow.workflows.model.Step;
-import io.temporal.activity.LocalActivityOptions;
-import io.temporal.common.RetryOptions;
-import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
@@ -23,20 +19,16 @@ import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowLock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
  * The interpreter: runs any {@link Definition} step by step, as a saga, and serves the lab's
  * updates, signal and query.
  *
- * <p>Each step is an activity whose type is the step's action (see {@link StepRunner}), called with
- * the step's {@code with} evaluated over {@code params}, {@code variant}, {@code lab} and {@code
- * steps}. A step's compensation is registered before the step is called, so a step that times out
- * after creating its resource is still undone; {@link Rollback} runs the undos in a detached
- * cancellation scope so that cancelling the lab cannot stop them.
+ * <p>{@link StepLoop} runs the steps in order, {@link StepRunner} runs one step of either kind, a
+ * failed step pauses ({@link Pause}) or rolls back ({@link Rollback}: compensation registered
+ * before the forward call, undone newest first in a detached scope, for a failure, a cancellation
+ * and a teardown alike). {@link LabRun} holds what the run knows about itself.
  */
 public class LabWorkflowImpl implements LabWorkflow {
 
@@ -45,20 +37,7 @@ public class LabWorkflowImpl implements LabWorkflow {
   /** The failure type of a lab that failed (rolled back or not). */
   static final String LAB_FAILED = LabRun.LAB_FAILED;
 
-  private final DefinitionActivities resolver =
-      Workflow.newLocalActivityStub(
-          DefinitionActivities.class,
-          LocalActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofSeconds(30))
-              .setScheduleToCloseTimeout(Duration.ofMinutes(2))
-              .setRetryOptions(
-                  RetryOptions.newBuilder()
-                      .setInitialInterval(Duration.ofSeconds(1))
-                      .setMaximumAttempts(3)
-                      .setDoNotRetry("InvalidDefinition", "InvalidRequest")
-                      .build())
-              .build());
-
+  private final LabResolver resolver = new LabResolver();
   private final LabRun lab = new LabRun();
   private final Rollback rollback = new Rollback(lab);
   private final StepRunner runner = new StepRunner(lab, rollback);
@@ -68,16 +47,7 @@ public class LabWorkflowImpl implements LabWorkflow {
 
   @Override
   public LabResult run(Object input) {
-    LabRequest request;
-    try {
-      request = RequestGate.admit(input);
-    } catch (ApplicationFailure invalid) {
-      lab.lastError = invalid.getOriginalMessage();
-      lab.state = LabState.FAILED;
-      lab.attributes.set(LabSearchAttributes.STATE, lab.state.name());
-      lab.attributes.flush();
-      throw invalid;
-    }
+    LabRequest request = lab.admit(input);
     lab.labId = request.labId();
     lab.ledger.onChange(lab::publishDetails);
     lab.definitionName = request.definition();
@@ -88,7 +58,7 @@ public class LabWorkflowImpl implements LabWorkflow {
     lab.attributes.set(LabSearchAttributes.STATE, lab.state.name());
     lab.attributes.flush();
     try {
-      resolve(request);
+      resolver.resolve(lab, request);
       lab.ledger.addPending(lab.definition.steps());
       lab.setState(LabState.PROVISIONING);
       steps.run(lab.definition.steps(), LabState.PROVISIONING);
@@ -98,11 +68,11 @@ public class LabWorkflowImpl implements LabWorkflow {
         stayLive();
       }
     } catch (CanceledFailure cancelled) {
-      rollBackCancelledLab();
+      rollback.afterCancel(lock, runner::settled);
       throw cancelled;
     } catch (RuntimeException e) {
       if (!lab.isFinal()) {
-        failUnexpectedly(e);
+        rollback.afterBug(e);
       }
     }
     Workflow.await(Workflow::isEveryHandlerFinished);
@@ -112,33 +82,7 @@ public class LabWorkflowImpl implements LabWorkflow {
     return new LabResult(lab.labId, lab.state, lab.ledger.snapshot());
   }
 
-  private void resolve(LabRequest request) {
-    ResolvedLab resolved;
-    try {
-      resolved = resolver.resolve(request);
-    } catch (ActivityFailure e) {
-      Throwable root = Failures.root(e);
-      String message =
-          root instanceof ApplicationFailure af ? af.getOriginalMessage() : Failures.describe(e);
-      String type = root instanceof ApplicationFailure af ? af.getType() : "ResolveFailed";
-      lab.lastError = message;
-      lab.failureSummary = message;
-      lab.failureType = type;
-      lab.setState(LabState.FAILED);
-      throw ApplicationFailure.newNonRetryableFailure(message, type);
-    }
-    lab.definition = resolved.definition();
-    if (request.onFailure() != null) {
-      lab.runOnFailure = OnFailure.valueOf(request.onFailure().toUpperCase(Locale.ROOT));
-    }
-    lab.params = resolved.parameters() == null ? Map.of() : resolved.parameters();
-    lab.variant = resolved.variant();
-    lab.definitionName = lab.definition.name();
-    // Folded into the PROVISIONING state change that follows: no extra history event.
-    lab.attributes.set(LabSearchAttributes.DEFINITION, lab.definitionName);
-    lab.attributes.set(LabSearchAttributes.VARIANT, lab.variant);
-  }
-
+  /** The live wait: until a teardown, or the keep-alive runs out and the lab tears itself down. */
   private void stayLive() {
     Duration keepAlive = lab.definition.keepAlive();
     lab.liveUntil = Summaries.at(Workflow.currentTimeMillis(), keepAlive);
@@ -151,58 +95,11 @@ public class LabWorkflowImpl implements LabWorkflow {
       try {
         if (lab.state == LabState.LIVE) {
           log.info("lab {}: keep-alive of {} is over, tearing down", lab.labId, keepAlive);
-          tearDown();
+          rollback.tearDown();
         }
       } finally {
         lock.unlock();
       }
-    }
-  }
-
-  /** After a cancellation: waits for running branches, then undoes everything started. */
-  private void rollBackCancelledLab() {
-    Workflow.newDetachedCancellationScope(
-            () -> {
-              if (lab.state == LabState.PAUSED) {
-                // A switch paused in an update handler rolls back itself on this decision.
-                lab.decision = Decision.ROLLBACK;
-              }
-              Workflow.await(runner::settled);
-              lock.lock();
-              try {
-                if (!lab.isFinal()) {
-                  lab.pausedStep = null;
-                  rollback.undo(new RollbackCause.Cancelled());
-                }
-              } finally {
-                lock.unlock();
-              }
-              Workflow.await(Workflow::isEveryHandlerFinished);
-            })
-        .run();
-  }
-
-  /** A bug in workflow code: undo what was started and fail with a clear message. */
-  private void failUnexpectedly(RuntimeException e) {
-    String message =
-        e instanceof TemporalFailure tf
-            ? tf.getOriginalMessage()
-            : e.getClass().getSimpleName() + ": " + e.getMessage();
-    log.error("lab {}: unexpected error in the interpreter", lab.labId, e);
-    try {
-      // The summary lands in failureSummary; the workflow fails with it.
-      rollback.undo(new RollbackCause.StepFailed("internal error: " + message, false, lab.teardownRequested));
-    } catch (RuntimeException again) {
-      lab.failureSummary =
-          "internal error: " + message + "; rollback failed too: " + again.getMessage();
-      lab.state = LabState.FAILED;
-    }
-  }
-
-  private void tearDown() {
-    ApplicationFailure incomplete = rollback.undo(new RollbackCause.TornDown());
-    if (incomplete != null) {
-      throw incomplete;
     }
   }
 
@@ -211,10 +108,7 @@ public class LabWorkflowImpl implements LabWorkflow {
     String newVariant = argument(() -> Arguments.variant(requested));
     lock.lock();
     try {
-      if (lab.state != LabState.LIVE) {
-        throw Rejections.reject(
-            Rejections.NOT_LIVE, "lab " + lab.labId + " is no longer live (" + lab.state + ")");
-      }
+      UpdateChecks.live(lab, "no longer live");
       if (newVariant.equals(lab.variant)) {
         return lab.status();
       }
@@ -231,7 +125,7 @@ public class LabWorkflowImpl implements LabWorkflow {
     } catch (TemporalFailure e) {
       throw e;
     } catch (RuntimeException e) {
-      failUnexpectedly(e);
+      rollback.afterBug(e);
       throw ApplicationFailure.newNonRetryableFailure(lab.failureSummary, LAB_FAILED);
     } finally {
       lock.unlock();
@@ -243,16 +137,13 @@ public class LabWorkflowImpl implements LabWorkflow {
     if (lab.state == LabState.PAUSED) {
       lab.teardownRequested = true;
       lab.decision = Decision.ROLLBACK;
-      Workflow.await(() -> lab.isFinal());
+      Workflow.await(lab::isFinal);
       return lab.status();
     }
     lock.lock();
     try {
-      if (lab.state != LabState.LIVE) {
-        throw Rejections.reject(
-            Rejections.NOT_LIVE, "lab " + lab.labId + " is no longer live (" + lab.state + ")");
-      }
-      tearDown();
+      UpdateChecks.live(lab, "no longer live");
+      rollback.tearDown();
       return lab.status();
     } finally {
       lock.unlock();
@@ -262,16 +153,12 @@ public class LabWorkflowImpl implements LabWorkflow {
   @Override
   public LabStatus resume(Object requested) {
     Decision d = argument(() -> Arguments.decision(requested));
-    if (lab.state != LabState.PAUSED || lab.decision != null) {
-      throw Rejections.reject(
-          Rejections.NOT_PAUSED, "lab " + lab.labId + " is not paused (" + lab.state + ")");
-    }
+    UpdateChecks.paused(lab);
     lab.decision = d;
     Workflow.await(() -> lab.decision == null || lab.isFinal());
     return lab.status();
   }
 
-  @Override
   public void decide(Object requested) {
     Decision d;
     try {
@@ -305,56 +192,25 @@ public class LabWorkflowImpl implements LabWorkflow {
   @Override
   public void validateResume(Object requested) {
     argument(() -> Arguments.decision(requested));
-    if (lab.state != LabState.PAUSED || lab.decision != null) {
-      throw Rejections.reject(
-          Rejections.NOT_PAUSED, "lab " + lab.labId + " is not paused (" + lab.state + ")");
-    }
+    UpdateChecks.paused(lab);
   }
 
   /** Rejects a switch unless the lab is live and the variant is another existing one. */
   @Override
   public void validateSwitchVariant(Object requested) {
     String newVariant = argument(() -> Arguments.variant(requested));
-    if (lab.state != LabState.LIVE) {
-      throw Rejections.reject(
-          Rejections.NOT_LIVE, "lab " + lab.labId + " is not live (" + lab.state + ")");
-    }
-    Map<String, Map<String, Object>> variants = lab.definition.variants();
-    if (newVariant == null || variants == null || !variants.containsKey(newVariant)) {
-      throw Rejections.reject(
-          Rejections.INVALID_ARGUMENT,
-          "unknown variant '"
-              + newVariant
-              + "'; known: "
-              + (variants == null ? "none" : variants.keySet()));
-    }
-    if (newVariant.equals(lab.variant)) {
-      throw Rejections.reject(
-          Rejections.INVALID_ARGUMENT, "lab " + lab.labId + " already runs variant " + newVariant);
-    }
+    UpdateChecks.live(lab, "not live");
+    UpdateChecks.otherVariant(lab, newVariant);
   }
 
   /** Rejects a teardown unless the lab is live or paused. */
   @Override
   public void validateTeardown() {
-    if (lab.state != LabState.LIVE && lab.state != LabState.PAUSED) {
-      throw Rejections.reject(
-          Rejections.NOT_LIVE,
-          "lab " + lab.labId + " can be torn down only when live or paused (" + lab.state + ")");
-    }
+    UpdateChecks.liveOrPaused(lab);
   }
 
   @Override
   public LabStatus status() {
     return lab.status();
-  }
-
-  /** Reads an update's argument; a wrong one is rejected with the reader's sentence. */
-  private static <T> T argument(Supplier<T> read) {
-    try {
-      return read.get();
-    } catch (IllegalArgumentException wrong) {
-      throw Rejections.reject(Rejections.INVALID_ARGUMENT, wrong.getMessage());
-    }
   }
 }

@@ -3,18 +3,22 @@ package io.labflow.workflows.interpreter;
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.Reference;
+import io.labflow.workflows.lab.Decision;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.StepState;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Compensation;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowLock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
@@ -80,6 +84,57 @@ final class Rollback {
     LabState done = cause.teardown() ? LabState.TORN_DOWN : LabState.ROLLED_BACK;
     run.setState(report.clean() ? done : LabState.FAILED);
     return failure;
+  }
+
+  /**
+   * After a cancellation, in a detached scope: waits for running branches, then undoes everything
+   * started, unless the lab already ended.
+   */
+  void afterCancel(WorkflowLock lock, Supplier<Boolean> branchesSettled) {
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              if (run.state == LabState.PAUSED) {
+                // A switch paused in an update handler rolls back itself on this decision.
+                run.decision = Decision.ROLLBACK;
+              }
+              Workflow.await(branchesSettled);
+              lock.lock();
+              try {
+                if (!run.isFinal()) {
+                  run.pausedStep = null;
+                  undo(new RollbackCause.Cancelled());
+                }
+              } finally {
+                lock.unlock();
+              }
+              Workflow.await(Workflow::isEveryHandlerFinished);
+            })
+        .run();
+  }
+
+  /** A bug in workflow code: undo what was started; the run fails with a clear message. */
+  void afterBug(RuntimeException e) {
+    String message =
+        e instanceof TemporalFailure tf
+            ? tf.getOriginalMessage()
+            : e.getClass().getSimpleName() + ": " + e.getMessage();
+    log.error("lab {}: unexpected error in the interpreter", run.labId, e);
+    try {
+      // The summary lands in failureSummary; the workflow fails with it.
+      undo(new RollbackCause.StepFailed("internal error: " + message, false, run.teardownRequested));
+    } catch (RuntimeException again) {
+      run.failureSummary =
+          "internal error: " + message + "; rollback failed too: " + again.getMessage();
+      run.state = LabState.FAILED;
+    }
+  }
+
+  /** Tears the live lab down; throws when something could not be undone. */
+  void tearDown() {
+    ApplicationFailure incomplete = undo(new RollbackCause.TornDown());
+    if (incomplete != null) {
+      throw incomplete;
+    }
   }
 
   private RollbackReport compensateAll() {

@@ -6,7 +6,9 @@ import io.temporal.failure.ApplicationFailure;
 sealed interface RollbackCause {
 
   /** Whether the lab is torn down (TEARING_DOWN, then TORN_DOWN) rather than rolled back. */
-  boolean teardown();
+  default boolean teardown() {
+    return false;
+  }
 
   /** The lab's last error once the undo is done; null leaves it as it is. */
   String summary(RollbackReport report, String labId);
@@ -40,11 +42,6 @@ sealed interface RollbackCause {
 
   /** The lab was cancelled: the cancellation is what the run ends with. */
   record Cancelled() implements RollbackCause {
-    @Override
-    public boolean teardown() {
-      return false;
-    }
-
     @Override
     public String summary(RollbackReport report, String labId) {
       return "lab cancelled; " + report.describe("rolled back");
