@@ -120,6 +120,6 @@ final class LabRun {
 
   /** How long a pause waits for an operator; null waits until one decides. */
   Duration pauseTimeout() {
-    return definition.defaults() == null ? null : definition.defaults().pauseTimeout();
+    return definition.defaults().pauseTimeout();
   }
 }

@@ -40,6 +40,7 @@ public record Definition(
     Duration keepAlive) {
 
   public Definition {
+    defaults = StepDefaults.orNone(defaults);
     steps = Step.resolveAll(steps, defaults);
     onVariantChange = Step.resolveAll(onVariantChange, defaults);
   }
