@@ -4,6 +4,7 @@ import io.labflow.activities.AwsClients;
 import io.labflow.activities.preflight.AwsPreflight;
 import io.labflow.workflows.lab.Preflight;
 import io.labflow.workflows.lab.ResolvedLab;
+import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Step;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,14 +33,13 @@ final class AwsLabPreflight implements Preflight {
   }
 
   static List<AwsPreflight.Verification> verifications(ResolvedLab lab) {
-    List<Step> all = new ArrayList<>();
-    flatten(lab.definition().steps(), all);
-    flatten(lab.definition().onVariantChange(), all);
+    List<ActionStep> all = new ArrayList<>(Step.actions(lab.definition().steps()));
+    all.addAll(Step.actions(lab.definition().onVariantChange()));
     Map<String, Object> params = lab.parameters() == null ? Map.of() : lab.parameters();
     boolean trusted = false;
     String trustedParameter = null;
-    for (Step s : all) {
-      if ("CreateRole".equals(s.action()) && s.with() != null) {
+    for (ActionStep s : all) {
+      if ("CreateRole".equals(s.action())) {
         Object t = s.with().get("trustedPrincipalArn");
         String p = parameterOf(t);
         if (p != null) {
@@ -50,9 +50,9 @@ final class AwsLabPreflight implements Preflight {
       }
     }
     List<AwsPreflight.Verification> out = new ArrayList<>();
-    for (Step s : all) {
+    for (ActionStep s : all) {
       if ("VerifyAccess".equals(s.action())) {
-        Object m = s.with() == null ? null : s.with().get("method");
+        Object m = s.with().get("method");
         String p = parameterOf(m);
         Object value = p != null ? params.get(p) : m;
         String method = value instanceof String v && !v.isBlank() ? v : "simulate";
@@ -73,18 +73,5 @@ final class AwsLabPreflight implements Preflight {
       return m.matches() ? m.group(1) : null;
     }
     return null;
-  }
-
-  private static void flatten(List<Step> steps, List<Step> out) {
-    if (steps == null) {
-      return;
-    }
-    for (Step s : steps) {
-      if (s.isParallel()) {
-        flatten(s.parallel(), out);
-      } else {
-        out.add(s);
-      }
-    }
   }
 }

@@ -8,6 +8,8 @@ import io.labflow.workflows.catalog.FieldSpec;
 import io.labflow.workflows.catalog.NameLimits;
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
+import io.labflow.workflows.expr.LabScope;
+import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.ParameterDef;
 import io.labflow.workflows.model.Step;
@@ -79,13 +81,13 @@ public final class LabPlan {
         definition.variants() == null ? Map.of() : definition.variants();
     for (String v : variants.keySet()) {
       Map<String, Object> vScope = scope(definition, v, params, labId);
-      List<Step> policySteps = new ArrayList<>();
+      List<ActionStep> policySteps = new ArrayList<>();
       collect(definition.steps(), "CreatePolicy", policySteps);
       collect(onChange, "CreatePolicyVersion", policySteps);
       if (policySteps.isEmpty()) {
         continue;
       }
-      Step first = policySteps.get(0);
+      ActionStep first = policySteps.get(0);
       sb.append("\nPolicy document of variant ").append(v);
       sb.append(v.equals(chosen) ? " (chosen)" : "").append(":\n");
       Map<String, Object> input = evaluateMap(first.with(), vScope);
@@ -115,17 +117,17 @@ public final class LabPlan {
       n[0]++;
       sb.append(indent).append(String.format("%2d. ", n[0])).append(step.id())
           .append(" (parallel group)\n");
-      for (Step branch : step.parallel()) {
+      for (ActionStep branch : Step.actions(step.parallel())) {
         appendLeaf(sb, branch, scope, indent + "      | ", resources);
       }
       return;
     }
     n[0]++;
-    appendLeaf(sb, step, scope, indent + String.format("%2d. ", n[0]), resources);
+    appendLeaf(sb, (ActionStep) step, scope, indent + String.format("%2d. ", n[0]), resources);
   }
 
   private static void appendLeaf(
-      StringBuilder sb, Step step, Map<String, Object> scope, String lead,
+      StringBuilder sb, ActionStep step, Map<String, Object> scope, String lead,
       List<String> resources) {
     Map<String, Object> with = evaluateMap(step.with(), scope);
     with.remove("labId");
@@ -143,11 +145,9 @@ public final class LabPlan {
     }
   }
 
-  private static void collect(List<Step> steps, String action, List<Step> into) {
-    for (Step s : steps) {
-      if (s.isParallel()) {
-        collect(s.parallel(), action, into);
-      } else if (action.equals(s.action())) {
+  private static void collect(List<Step> steps, String action, List<ActionStep> into) {
+    for (ActionStep s : Step.actions(steps)) {
+      if (action.equals(s.action())) {
         into.add(s);
       }
     }
@@ -171,27 +171,11 @@ public final class LabPlan {
     if (d.onVariantChange() != null) {
       addOutputs(d.onVariantChange(), steps);
     }
-    Map<String, Object> lab = new LinkedHashMap<>();
-    lab.put("labId", labId);
-    lab.put("runId", "<run-id>");
-    lab.put("definition", d.name());
-    lab.put("variant", variant);
-    Map<String, Object> scope = new LinkedHashMap<>();
-    scope.put("params", params);
-    Map<String, Object> vars =
-        d.variants() == null || variant == null ? Map.of() : d.variants().getOrDefault(variant, Map.of());
-    scope.put("variant", vars);
-    scope.put("lab", lab);
-    scope.put("steps", steps);
-    return scope;
+    return LabScope.of(d, labId, "<run-id>", variant, params, steps);
   }
 
   private static void addOutputs(List<Step> steps, Map<String, Object> into) {
-    for (Step s : steps) {
-      if (s.isParallel()) {
-        addOutputs(s.parallel(), into);
-        continue;
-      }
+    for (ActionStep s : Step.actions(steps)) {
       Map<String, Object> outputs = new LinkedHashMap<>();
       Optional<ActionSpec> spec = Engine.catalog().find(s.action());
       for (FieldSpec f : spec.map(ActionSpec::outputs).orElse(List.of())) {

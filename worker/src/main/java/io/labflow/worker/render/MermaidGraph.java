@@ -2,6 +2,7 @@ package io.labflow.worker.render;
 
 import io.labflow.workflows.model.Compensation;
 import io.labflow.workflows.model.Definition;
+import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Step;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,7 @@ public final class MermaidGraph {
       if (step.isParallel()) {
         String group = node(prefix, step.id());
         sb.append("  subgraph ").append(group).append(" [\"parallel: ").append(esc(step.id())).append("\"]\n");
-        for (Step branch : step.parallel()) {
+        for (ActionStep branch : Step.actions(step.parallel())) {
           sb.append("    ").append(declare(prefix, branch)).append('\n');
         }
         sb.append("  end\n");
@@ -53,7 +54,7 @@ public final class MermaidGraph {
           ends.add(node(prefix, branch.id()));
         }
       } else {
-        sb.append("  ").append(declare(prefix, step)).append('\n');
+        sb.append("  ").append(declare(prefix, (ActionStep) step)).append('\n');
         for (String p : previous) {
           sb.append("  ").append(p).append(" --> ").append(node(prefix, step.id())).append('\n');
         }
@@ -65,20 +66,17 @@ public final class MermaidGraph {
   }
 
   private static void compensations(StringBuilder sb, List<Step> steps, String prefix) {
-    for (Step step : steps) {
-      List<Step> leaves = step.isParallel() ? step.parallel() : List.of(step);
-      for (Step leaf : leaves) {
-        Compensation c = leaf.compensate();
-        if (c != null) {
-          String undo = node(prefix, leaf.id()) + "_undo";
-          sb.append("  ").append(undo).append("[/\"undo: ").append(esc(c.action())).append("\"/]\n");
-          sb.append("  ").append(node(prefix, leaf.id())).append(" -.->|compensate| ").append(undo).append('\n');
-        }
+    for (ActionStep leaf : Step.actions(steps)) {
+      Compensation c = leaf.compensate();
+      if (c != null) {
+        String undo = node(prefix, leaf.id()) + "_undo";
+        sb.append("  ").append(undo).append("[/\"undo: ").append(esc(c.action())).append("\"/]\n");
+        sb.append("  ").append(node(prefix, leaf.id())).append(" -.->|compensate| ").append(undo).append('\n');
       }
     }
   }
 
-  private static String declare(String prefix, Step step) {
+  private static String declare(String prefix, ActionStep step) {
     return node(prefix, step.id()) + "[\"" + esc(step.id()) + "<br/><small>" + esc(step.action()) + "</small>\"]";
   }
 

@@ -7,6 +7,7 @@ import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.Reference;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.ParameterDef;
+import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Step;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,7 +26,10 @@ final class TrustPlan {
   /** The trust policy section of the plan; empty when no step creates a role. */
   static String section(Definition definition, Map<String, Object> scope) {
     StringBuilder sb = new StringBuilder();
-    for (Step step : roleSteps(definition.steps(), new ArrayList<>())) {
+    for (ActionStep step : Step.actions(definition.steps())) {
+      if (!"CreateRole".equals(step.action())) {
+        continue;
+      }
       Map<String, Object> input = new LinkedHashMap<>();
       for (Map.Entry<String, Object> e : step.with().entrySet()) {
         Object v;
@@ -52,7 +56,8 @@ final class TrustPlan {
   }
 
   /** What is broader than the definition's own principals. */
-  static List<String> flags(Definition definition, Step step, Object service, Object principal) {
+  static List<String> flags(
+      Definition definition, ActionStep step, Object service, Object principal) {
     List<String> flags = new ArrayList<>();
     if (service instanceof String s && (s.contains("*") || !s.endsWith(".amazonaws.com"))) {
       flags.add("BROADER: service principal '" + s + "' is not one AWS service");
@@ -78,16 +83,5 @@ final class TrustPlan {
       }
     }
     return flags;
-  }
-
-  private static List<Step> roleSteps(List<Step> steps, List<Step> into) {
-    for (Step s : steps) {
-      if (s.isParallel()) {
-        roleSteps(s.parallel(), into);
-      } else if ("CreateRole".equals(s.action()) && s.with() != null) {
-        into.add(s);
-      }
-    }
-    return into;
   }
 }

@@ -2,6 +2,7 @@ package io.labflow.worker.render;
 
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.ParameterDef;
+import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Step;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -37,15 +38,12 @@ public record WorkerPolicyScope(
     List<String> templates = new ArrayList<>();
     List<String> names = new ArrayList<>();
     List<String> buckets = new ArrayList<>();
-    List<Step> all = new ArrayList<>(d.steps());
-    if (d.onVariantChange() != null) {
-      all.addAll(d.onVariantChange());
-    }
-    for (Step s : flatten(all)) {
+    List<ActionStep> all = new ArrayList<>(Step.actions(d.steps()));
+    all.addAll(Step.actions(d.onVariantChange()));
+    for (ActionStep s : all) {
       actions.add(s.action());
       read(s.with(), names, buckets, d);
-      if ("CreateStack".equals(s.action()) && s.with() != null
-          && s.with().get("templateFile") instanceof String t) {
+      if ("CreateStack".equals(s.action()) && s.with().get("templateFile") instanceof String t) {
         templates.add(t);
       }
       if (s.compensate() != null) {
@@ -54,18 +52,6 @@ public record WorkerPolicyScope(
       }
     }
     return new WorkerPolicyScope(actions, templates, common(names), common(buckets));
-  }
-
-  private static List<Step> flatten(List<Step> steps) {
-    List<Step> out = new ArrayList<>();
-    for (Step s : steps) {
-      if (s.isParallel()) {
-        out.addAll(flatten(s.parallel()));
-      } else {
-        out.add(s);
-      }
-    }
-    return out;
   }
 
   private static void read(Map<String, Object> with, List<String> names, List<String> buckets,

@@ -6,6 +6,7 @@ import io.labflow.activities.StepLibrary;
 import io.labflow.worker.engine.Engine;
 import io.labflow.worker.runtime.AwsCallCounter;
 import io.labflow.workflows.expr.Expressions;
+import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Compensation;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.Step;
@@ -43,7 +44,7 @@ public final class Baseline {
   private final Map<String, Action> actions = new HashMap<>();
   private final Map<String, Object> steps = new LinkedHashMap<>();
   private final Map<String, Object> scope = new HashMap<>();
-  private final List<Step> done = new ArrayList<>();
+  private final List<ActionStep> done = new ArrayList<>();
   private final Map<String, Object> overrides = new HashMap<>();
 
   public static void main(String[] args) throws Exception {
@@ -115,15 +116,11 @@ public final class Baseline {
     scope.put("lab", Map.of("labId", labId, "runId", "baseline", "definition", def.name(), "variant", name));
   }
 
-  private void step(Step s) throws Exception {
-    if (s.isParallel()) {
-      for (Step branch : s.parallel()) {
-        step(branch);
-      }
-      return;
+  private void step(Step step) throws Exception {
+    for (ActionStep s : Step.actions(List.of(step))) {
+      steps.put(s.id(), call(s.action(), s.with()));
+      done.add(s);
     }
-    steps.put(s.id(), call(s.action(), s.with()));
-    done.add(s);
   }
 
   @SuppressWarnings("unchecked")

@@ -10,6 +10,8 @@ import io.labflow.workflows.definition.DefinitionLoader;
 import io.labflow.workflows.definition.LoadResult;
 import io.labflow.workflows.definition.ParameterBinder;
 import io.labflow.workflows.expr.Expressions;
+import io.labflow.workflows.expr.LabScope;
+import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.Step;
 import java.io.IOException;
@@ -19,7 +21,6 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -93,13 +94,13 @@ class LabDefinitionsTest {
   void docsExampleStackTemplateExists() throws IOException {
     Definition d = new DefinitionLoader(REAL).load("docs/language.md", docsExample()).definitionOrNull();
     ParameterBinder.BindResult bound = ParameterBinder.bind(d, null, Map.of(), "request");
-    Step stack =
-        d.steps().stream().filter(s -> "CreateStack".equals(s.action())).findFirst().orElseThrow();
-    Map<String, Object> scope = new LinkedHashMap<>();
-    scope.put("params", bound.parameters());
-    scope.put("variant", d.variants().get(bound.variant()));
-    scope.put("lab", Map.of("labId", "lab-1", "runId", "r", "definition", d.name(), "variant", bound.variant()));
-    scope.put("steps", Map.of());
+    ActionStep stack =
+        Step.actions(d.steps()).stream()
+            .filter(s -> "CreateStack".equals(s.action()))
+            .findFirst()
+            .orElseThrow();
+    Map<String, Object> scope =
+        LabScope.of(d, "lab-1", "r", bound.variant(), bound.parameters(), Map.of());
     Object template = Expressions.evaluate(stack.with().get("templateFile"), scope);
 
     assertThat(root().resolve("definitions").resolve((String) template)).isRegularFile();

@@ -3,6 +3,7 @@ package io.labflow.workflows.catalog;
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.model.Definition;
+import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Step;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,13 +55,13 @@ public final class NameLimits {
 
   private static void check(
       List<Step> steps, ActionCatalog catalog, Map<String, Object> scope, List<String> problems) {
-    for (Step step : steps) {
-      if (step.isParallel()) {
-        check(step.parallel(), catalog, scope, problems);
+    for (Step each : steps) {
+      if (!(each instanceof ActionStep step)) {
+        check(each.parallel(), catalog, scope, problems);
         continue;
       }
       Optional<ActionSpec> spec = catalog.find(step.action());
-      if (spec.isEmpty() || step.with() == null) {
+      if (spec.isEmpty()) {
         continue;
       }
       for (FieldSpec field : spec.get().inputs()) {

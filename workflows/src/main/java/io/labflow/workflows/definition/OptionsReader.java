@@ -53,7 +53,7 @@ final class OptionsReader {
     if (m.containsKey("retry")) {
       RetrySpec written = readRetry(m.get("retry").value(), "defaults.retry");
       if (written != null) {
-        retry = merge(written, builtIn.retry());
+        retry = written.over(builtIn.retry());
         checkIntervals(retry, m.get("retry").value(), "defaults.retry");
       }
     }
@@ -118,17 +118,6 @@ final class OptionsReader {
     return i;
   }
 
-  private static RetrySpec merge(RetrySpec written, RetrySpec base) {
-    return new RetrySpec(
-        written.initialInterval() != null ? written.initialInterval() : base.initialInterval(),
-        written.backoffCoefficient() != null
-            ? written.backoffCoefficient()
-            : base.backoffCoefficient(),
-        written.maximumInterval() != null ? written.maximumInterval() : base.maximumInterval(),
-        written.maximumAttempts() != null ? written.maximumAttempts() : base.maximumAttempts(),
-        written.nonRetryable() != null ? written.nonRetryable() : base.nonRetryable());
-  }
-
   /** Temporal refuses a maximum interval below the initial one, so catch it before a run starts. */
   private void checkIntervals(RetrySpec effective, Node at, String path) {
     if (effective.initialInterval() != null
@@ -155,7 +144,7 @@ final class OptionsReader {
     Node at = m.get("retry").value();
     RetrySpec retry = readRetry(at, path + ".retry");
     if (retry != null && (retry.initialInterval() != null || retry.maximumInterval() != null)) {
-      checkIntervals(merge(retry, defaults.retry()), at, path + ".retry");
+      checkIntervals(retry.over(defaults.retry()), at, path + ".retry");
     }
     return retry;
   }

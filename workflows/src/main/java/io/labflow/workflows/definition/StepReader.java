@@ -170,7 +170,7 @@ final class StepReader {
       RawStep raw, String action, Map<String, Object> with, WrittenOptions written, int line) {
     if (written == null) {
       raw.step =
-          new Step(
+          Step.of(
               raw.id,
               null,
               Map.of(),
@@ -184,7 +184,7 @@ final class StepReader {
               line);
     } else {
       raw.step =
-          new Step(
+          Step.of(
               raw.id,
               action,
               with,

@@ -2,6 +2,7 @@ package io.labflow.workflows.interpreter;
 
 import io.labflow.workflows.lab.StepState;
 import io.labflow.workflows.lab.StepStatus;
+import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Step;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -41,12 +42,12 @@ final class StepLedger {
   /** Lists steps as PENDING (again, for {@code onVariantChange} steps that ran before). */
   void addPending(List<Step> steps) {
     for (Step step : steps) {
-      if (step.isParallel()) {
-        addPending(step.parallel());
+      if (step instanceof ActionStep action) {
+        entries.remove(action.id());
+        entries.put(action.id(), new Entry(action.id(), action.action()));
+        scope.remove(action.id());
       } else {
-        entries.remove(step.id());
-        entries.put(step.id(), new Entry(step.id(), step.action()));
-        scope.remove(step.id());
+        addPending(step.parallel());
       }
     }
     onChange.run();

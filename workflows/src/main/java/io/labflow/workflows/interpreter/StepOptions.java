@@ -1,18 +1,16 @@
 package io.labflow.workflows.interpreter;
 
+import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Compensation;
 import io.labflow.workflows.model.RetrySpec;
-import io.labflow.workflows.model.Step;
-import io.labflow.workflows.model.StepDefaults;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import java.time.Duration;
-import java.util.List;
 
 /**
- * Builds activity options from a step and the definition's defaults (a step's own value wins, field
- * by field).
+ * Turns a resolved step's options into activity options; the step already holds every value it
+ * runs with (see {@link ActionStep#resolvedBy}).
  *
  * <p>Every call uses {@link ActivityCancellationType#WAIT_CANCELLATION_COMPLETED}: when a lab is
  * cancelled, or a parallel branch fails and its siblings are cancelled, the interpreter waits until
@@ -28,107 +26,55 @@ import java.util.List;
  */
 final class StepOptions {
 
-  /** Start-to-close timeout used when neither the step nor the defaults give one. */
-  static final Duration FALLBACK_TIMEOUT = Duration.ofMinutes(10);
-
   private StepOptions() {}
 
   /** Options of a step's forward call. */
-  static ActivityOptions forStep(Step step, StepDefaults defaults, String summary) {
-    StepDefaults d = orEmpty(defaults);
-    return build(
-        first(step.timeout(), d.timeout()),
-        first(step.scheduleToClose(), d.scheduleToClose()),
-        first(step.heartbeat(), d.heartbeat()),
-        retry(step.retry(), d.retry()),
-        summary);
+  static ActivityOptions forStep(ActionStep step, String summary) {
+    return build(step.timeout(), step.scheduleToClose(), step.heartbeat(), step.retry(), summary);
   }
 
   /**
-   * Options of a step's compensation: its own retry, timeout and heartbeat, else the defaults. An
-   * undo that waits (a stack delete) heartbeats like a forward step, so a worker lost inside it is
-   * retried elsewhere after the heartbeat timeout rather than after its whole start-to-close.
+   * Options of a step's compensation. An undo that waits (a stack delete) heartbeats like a forward
+   * step, so a worker lost inside it is retried elsewhere after the heartbeat timeout rather than
+   * after its whole start-to-close.
    */
-  static ActivityOptions forCompensation(
-      Compensation compensation, StepDefaults defaults, String summary) {
-    StepDefaults d = orEmpty(defaults);
-    return build(
-        first(compensation.timeout(), d.timeout()),
-        d.scheduleToClose(),
-        first(compensation.heartbeat(), d.heartbeat()),
-        retry(compensation.retry(), d.retry()),
-        summary);
+  static ActivityOptions forCompensation(Compensation c, String summary) {
+    return build(c.timeout(), c.scheduleToClose(), c.heartbeat(), c.retry(), summary);
   }
 
-  /** The attempt limit a step runs with; 0 means unlimited. */
-  static int maximumAttempts(Step step, StepDefaults defaults) {
-    RetrySpec own = step.retry();
-    RetrySpec dflt = orEmpty(defaults).retry();
-    Integer max =
-        first(
-            own == null ? null : own.maximumAttempts(),
-            dflt == null ? null : dflt.maximumAttempts());
-    return max == null ? 0 : max;
-  }
-
+  /** Options exactly as resolved; a null timeout is one Temporal does not set. */
   private static ActivityOptions build(
       Duration startToClose,
       Duration scheduleToClose,
       Duration heartbeat,
-      RetryOptions retry,
+      RetrySpec retry,
       String summary) {
     ActivityOptions.Builder b =
         ActivityOptions.newBuilder()
             .setSummary(summary)
-            .setRetryOptions(retry)
-            .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED);
-    if (startToClose == null && scheduleToClose == null) {
-      startToClose = FALLBACK_TIMEOUT;
-    }
-    if (startToClose != null) {
-      b.setStartToCloseTimeout(startToClose);
-    }
-    if (scheduleToClose != null) {
-      b.setScheduleToCloseTimeout(scheduleToClose);
-    }
-    if (heartbeat != null) {
-      b.setHeartbeatTimeout(heartbeat);
-    }
+            .setRetryOptions(retry(retry))
+            .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+            .setStartToCloseTimeout(startToClose)
+            .setScheduleToCloseTimeout(scheduleToClose)
+            .setHeartbeatTimeout(heartbeat);
     return b.build();
   }
 
-  static RetryOptions retry(RetrySpec own, RetrySpec dflt) {
-    RetrySpec o = own == null ? new RetrySpec(null, null, null, null, null) : own;
-    RetrySpec d = dflt == null ? new RetrySpec(null, null, null, null, null) : dflt;
-    RetryOptions.Builder b = RetryOptions.newBuilder();
-    Duration initial = first(o.initialInterval(), d.initialInterval());
-    if (initial != null) {
-      b.setInitialInterval(initial);
+  private static RetryOptions retry(RetrySpec r) {
+    RetryOptions.Builder b = RetryOptions.newBuilder().setMaximumAttempts(r.maximumAttempts());
+    // Unset here means Temporal's own default, as the server applies it.
+    if (r.initialInterval() != null) {
+      b.setInitialInterval(r.initialInterval());
     }
-    Double backoff = first(o.backoffCoefficient(), d.backoffCoefficient());
-    if (backoff != null) {
-      b.setBackoffCoefficient(backoff);
+    if (r.maximumInterval() != null) {
+      b.setMaximumInterval(r.maximumInterval());
     }
-    Duration maxInterval = first(o.maximumInterval(), d.maximumInterval());
-    if (maxInterval != null) {
-      b.setMaximumInterval(maxInterval);
+    if (r.backoffCoefficient() != null) {
+      b.setBackoffCoefficient(r.backoffCoefficient());
     }
-    Integer maxAttempts = first(o.maximumAttempts(), d.maximumAttempts());
-    if (maxAttempts != null) {
-      b.setMaximumAttempts(maxAttempts);
-    }
-    List<String> doNotRetry = first(o.nonRetryable(), d.nonRetryable());
-    if (doNotRetry != null && !doNotRetry.isEmpty()) {
-      b.setDoNotRetry(doNotRetry.toArray(new String[0]));
+    if (!r.nonRetryable().isEmpty()) {
+      b.setDoNotRetry(r.nonRetryable().toArray(new String[0]));
     }
     return b.build();
-  }
-
-  private static StepDefaults orEmpty(StepDefaults defaults) {
-    return defaults == null ? new StepDefaults(null, null, null, null, null, null) : defaults;
-  }
-
-  private static <T> T first(T a, T b) {
-    return a != null ? a : b;
   }
 }

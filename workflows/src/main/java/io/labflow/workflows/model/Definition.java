@@ -7,6 +7,10 @@ import java.util.Map;
 /**
  * A validated lab definition: the whole content of one step file.
  *
+ * <p>Building a definition resolves its steps against {@code defaults} (see {@link
+ * Step#resolvedBy}), so a definition read back from an older payload, whose steps still inherit,
+ * runs exactly as one fresh from the loader.
+ *
  * <p>Instances are produced only by the definition loader, which has already checked every field,
  * so code that receives a {@code Definition} may rely on ids being unique, references pointing to
  * earlier steps, and actions existing in the step library.
@@ -33,4 +37,11 @@ public record Definition(
     StepDefaults defaults,
     List<Step> steps,
     List<Step> onVariantChange,
-    Duration keepAlive) {}
+    Duration keepAlive) {
+
+  public Definition {
+    defaults = StepDefaults.orNone(defaults);
+    steps = Step.resolveAll(steps, defaults);
+    onVariantChange = Step.resolveAll(onVariantChange, defaults);
+  }
+}

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A retry policy as written in a step file. Null fields inherit from the definition's defaults.
+ * A retry policy. As written in a step file, null fields inherit from the definition's defaults;
+ * in a resolved step, {@code maximumAttempts} and {@code nonRetryable} are set and a null interval
+ * or coefficient means Temporal's own default.
  *
  * @param initialInterval delay before the first retry
  * @param backoffCoefficient growth factor of the delay
@@ -17,4 +19,37 @@ public record RetrySpec(
     Double backoffCoefficient,
     Duration maximumInterval,
     Integer maximumAttempts,
-    List<String> nonRetryable) {}
+    List<String> nonRetryable) {
+
+  private static final RetrySpec NONE = new RetrySpec(null, null, null, null, null);
+
+  /** The given policy, or one that sets nothing. */
+  public static RetrySpec orNone(RetrySpec spec) {
+    return spec == null ? NONE : spec;
+  }
+
+  /**
+   * This policy over {@code base}, field by field (this one's value wins): the one retry merge, used
+   * by the loader for the defaults and by every step and undo.
+   */
+  public RetrySpec over(RetrySpec base) {
+    RetrySpec b = orNone(base);
+    return new RetrySpec(
+        ActionStep.first(initialInterval, b.initialInterval()),
+        ActionStep.first(backoffCoefficient, b.backoffCoefficient()),
+        ActionStep.first(maximumInterval, b.maximumInterval()),
+        ActionStep.first(maximumAttempts, b.maximumAttempts()),
+        ActionStep.first(nonRetryable, b.nonRetryable()));
+  }
+
+  /** This policy as a resolved step runs it: unlimited attempts and no non-retryable types when unset. */
+  RetrySpec resolvedOver(RetrySpec base) {
+    RetrySpec merged = over(base);
+    return new RetrySpec(
+        merged.initialInterval(),
+        merged.backoffCoefficient(),
+        merged.maximumInterval(),
+        merged.maximumAttempts() == null ? 0 : merged.maximumAttempts(),
+        merged.nonRetryable() == null ? List.of() : merged.nonRetryable());
+  }
+}

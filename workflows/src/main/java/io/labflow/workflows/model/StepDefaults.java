@@ -18,4 +18,12 @@ public record StepDefaults(
     Duration scheduleToClose,
     Duration heartbeat,
     OnFailure onFailure,
-    Duration pauseTimeout) {}
+    Duration pauseTimeout) {
+
+  private static final StepDefaults NONE = new StepDefaults(null, null, null, null, null, null);
+
+  /** The given defaults, or ones that set nothing. */
+  public static StepDefaults orNone(StepDefaults defaults) {
+    return defaults == null ? NONE : defaults;
+  }
+}

@@ -2,10 +2,12 @@ package io.labflow.workflows.definition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Compensation;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.OnFailure;
 import io.labflow.workflows.model.ParameterDef;
+import io.labflow.workflows.model.ParallelGroup;
 import io.labflow.workflows.model.RetrySpec;
 import io.labflow.workflows.model.Step;
 import io.labflow.workflows.model.StepDefaults;
@@ -73,10 +75,11 @@ class DefinitionLoaderTest {
     assertThat(d.keepAlive()).isEqualTo(Duration.ofMinutes(90));
 
     assertThat(d.steps()).extracting(Step::id).containsExactly("stack", "iam", "attach", "verify");
-    Step stack = d.steps().get(0);
+    // Resolved by the loader: what the step does not say comes from the defaults.
+    ActionStep stack = (ActionStep) d.steps().get(0);
     assertThat(stack)
         .isEqualTo(
-            new Step(
+            new ActionStep(
                 "stack",
                 "CreateStack",
                 Map.of(
@@ -84,17 +87,20 @@ class DefinitionLoaderTest {
                     "stackName", "labflow-${lab.labId}",
                     "templateName", "iam-lab.yaml",
                     "parameters", Map.of("Owner", "${params.owner}", "Region", "${params.region}")),
-                null,
+                new RetrySpec(
+                    Duration.ofSeconds(2), 2.0, Duration.ofMinutes(1), 8, List.of("AccessDenied")),
                 Duration.ofMinutes(20),
-                null,
+                Duration.ofMinutes(30),
                 Duration.ofMinutes(1),
                 new Compensation(
                     "DeleteStack",
                     Map.of("labId", "${lab.labId}", "stackName", "${steps.stack.stackId}"),
-                    new RetrySpec(null, null, null, 0, null),
+                    new RetrySpec(
+                        Duration.ofSeconds(2), 2.0, Duration.ofMinutes(1), 0, List.of("AccessDenied")),
+                    Duration.ofMinutes(30),
+                    Duration.ofSeconds(30),
                     Duration.ofMinutes(30)),
-                null,
-                List.of(),
+                OnFailure.PAUSE,
                 43));
     assertThat(stack.isParallel()).isFalse();
     assertThat(stack.with().keySet())
@@ -102,10 +108,9 @@ class DefinitionLoaderTest {
 
     Step group = d.steps().get(1);
     assertThat(group.isParallel()).isTrue();
-    assertThat(group.action()).isNull();
-    assertThat(group.with()).isEmpty();
+    assertThat(group).isInstanceOf(ParallelGroup.class);
     assertThat(group.parallel()).extracting(Step::id).containsExactly("role", "policy");
-    Step policy = group.parallel().get(1);
+    ActionStep policy = (ActionStep) group.parallel().get(1);
     assertThat(policy.retry())
         .isEqualTo(
             new RetrySpec(
@@ -117,10 +122,10 @@ class DefinitionLoaderTest {
     assertThat(policy.onFailure()).isEqualTo(OnFailure.ROLLBACK);
     assertThat(policy.with().get("actions")).isEqualTo("${variant.actions}");
 
-    Step verify = d.steps().get(3);
+    ActionStep verify = (ActionStep) d.steps().get(3);
     assertThat(verify.with().get("strict")).isEqualTo(true);
     assertThat(verify.with().get("ratio")).isEqualTo(1);
-    assertThat(d.steps().get(2).scheduleToClose()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(((ActionStep) d.steps().get(2)).scheduleToClose()).isEqualTo(Duration.ofMinutes(5));
 
     assertThat(d.onVariantChange())
         .extracting(Step::id)
@@ -144,17 +149,16 @@ class DefinitionLoaderTest {
     assertThat(d.keepAlive()).isNull();
     assertThat(d.steps())
         .containsExactly(
-            new Step(
+            new ActionStep(
                 "role",
                 "CreateRole",
                 Map.of("labId", "${lab.labId}", "roleName", "fixed-name"),
+                new RetrySpec(Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1), 5, List.of()),
+                Duration.ofMinutes(5),
                 null,
                 null,
                 null,
-                null,
-                null,
-                null,
-                List.of(),
+                OnFailure.ROLLBACK,
                 3));
   }
 
@@ -176,7 +180,7 @@ class DefinitionLoaderTest {
             """);
     assertThat(r.errors()).isEmpty();
     assertThat(r.definitionOrNull().version()).isEqualTo("1.10");
-    assertThat(r.definitionOrNull().steps().get(0).with().get("description"))
+    assertThat(((ActionStep) r.definitionOrNull().steps().get(0)).with().get("description"))
         .isEqualTo("2024-01-01");
 
     LoadResult yes =
@@ -199,7 +203,7 @@ class DefinitionLoaderTest {
             .getBytes(StandardCharsets.UTF_8);
     LoadResult r = loader.load("escapes.yaml", text);
     assertThat(r.errors()).isEmpty();
-    assertThat(r.definitionOrNull().steps().get(0).with().get("roleName"))
+    assertThat(((ActionStep) r.definitionOrNull().steps().get(0)).with().get("roleName"))
         .isEqualTo("cost-$$5-${lab.labId}");
   }
 

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.catalog.ActionSpec;
 import io.labflow.workflows.catalog.FieldSpec;
+import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Definition;
-import io.labflow.workflows.model.Step;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 import java.lang.annotation.Retention;
@@ -66,9 +66,9 @@ class LongRunningHeartbeatTest {
   @Test
   void longRunningActionsWithoutAHeartbeatGetTheBuiltInOneStepsAndUndosAlike() {
     Definition d = load("", STEPS);
-    Step thing = d.steps().get(0);
-    Step quick = d.steps().get(1);
-    Step own = d.steps().get(2);
+    ActionStep thing = (ActionStep) d.steps().get(0);
+    ActionStep quick = (ActionStep) d.steps().get(1);
+    ActionStep own = (ActionStep) d.steps().get(2);
 
     assertThat(thing.heartbeat()).isEqualTo(DefinitionLoader.LONG_RUNNING_HEARTBEAT);
     assertThat(thing.compensate().heartbeat()).isEqualTo(DefinitionLoader.LONG_RUNNING_HEARTBEAT);
@@ -84,10 +84,12 @@ class LongRunningHeartbeatTest {
     Definition d = load("defaults:\n  heartbeat: 15s\n", STEPS);
 
     assertThat(d.defaults().heartbeat()).isEqualTo(Duration.ofSeconds(15));
-    // Left null: the interpreter's options fall back to defaults.heartbeat, field by field.
-    assertThat(d.steps().get(0).heartbeat()).isNull();
-    assertThat(d.steps().get(0).compensate().heartbeat()).isNull();
-    assertThat(d.steps().get(2).compensate().heartbeat()).isEqualTo(Duration.ofSeconds(20));
+    // Resolved by the loader: the defaults' heartbeat, not the built-in one, unless the step has its own.
+    ActionStep thing = (ActionStep) d.steps().get(0);
+    assertThat(thing.heartbeat()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(thing.compensate().heartbeat()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(((ActionStep) d.steps().get(2)).compensate().heartbeat())
+        .isEqualTo(Duration.ofSeconds(20));
   }
 
   @Test

@@ -140,7 +140,7 @@ final class Defs {
     }
 
     Step build() {
-      return new Step(
+      return Step.of(
           id, action, with, retry, timeout, null, heartbeat, compensate, onFailure, parallel, 0);
     }
   }

@@ -4,6 +4,7 @@ import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.lab.DefinitionActivities;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.ResolvedLab;
+import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.Step;
 import io.temporal.failure.ApplicationFailure;
@@ -62,9 +63,9 @@ public final class FakeResolver implements DefinitionActivities {
     if (steps == null) {
       return;
     }
-    for (Step s : steps) {
-      if (s.isParallel()) {
-        checkActions(s.parallel(), problems);
+    for (Step each : steps) {
+      if (!(each instanceof ActionStep s)) {
+        checkActions(each.parallel(), problems);
         continue;
       }
       if (CATALOG.find(s.action()).isEmpty()) {

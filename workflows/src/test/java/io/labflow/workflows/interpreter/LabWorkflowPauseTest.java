@@ -62,11 +62,17 @@ class LabWorkflowPauseTest {
     return paused;
   }
 
+  /** Starts the pausing lab with b failing once, and waits for it to pause at b. */
+  private static LabWorkflow startPausedAtB(WorkflowClient client, Worker worker, String labId) {
+    RESOURCES.failRetryable("Create b", "Throttling", 1);
+    LabWorkflow lab = start(client, worker, labId, pausing(), null);
+    pausedAtB(lab);
+    return lab;
+  }
+
   @Test
   void pauseThenRetryCompletes(WorkflowClient client, Worker worker) {
-    RESOURCES.failRetryable("Create b", "Throttling", 1);
-    LabWorkflow lab = start(client, worker, "lab-pause-retry", pausing(), null);
-    pausedAtB(lab);
+    LabWorkflow lab = startPausedAtB(client, worker, "lab-pause-retry");
 
     LabStatus afterDecision = lab.resume(Decision.RETRY);
     assertThat(afterDecision.state()).isEqualTo(LabState.PROVISIONING);
@@ -80,9 +86,7 @@ class LabWorkflowPauseTest {
 
   @Test
   void pauseThenRollbackRollsBackAndFails(WorkflowClient client, Worker worker) {
-    RESOURCES.failRetryable("Create b", "Throttling", 1);
-    LabWorkflow lab = start(client, worker, "lab-pause-rollback", pausing(), null);
-    pausedAtB(lab);
+    LabWorkflow lab = startPausedAtB(client, worker, "lab-pause-rollback");
 
     lab.resume(Decision.ROLLBACK);
     ApplicationFailure failure = labFailure(lab);
@@ -97,9 +101,7 @@ class LabWorkflowPauseTest {
 
   @Test
   void pauseThatTimesOutRollsBack(WorkflowClient client, Worker worker) {
-    RESOURCES.failRetryable("Create b", "Throttling", 1);
-    LabWorkflow lab = start(client, worker, "lab-pause-timeout", pausing(), null);
-    pausedAtB(lab);
+    LabWorkflow lab = startPausedAtB(client, worker, "lab-pause-timeout");
 
     // Waiting for the result lets the test server skip the two hours of the pause.
     ApplicationFailure failure = labFailure(lab);
@@ -113,9 +115,7 @@ class LabWorkflowPauseTest {
 
   @Test
   void skipBySignalMakesLaterReferencesToTheSkippedStepFail(WorkflowClient client, Worker worker) {
-    RESOURCES.failRetryable("Create b", "Throttling", 1);
-    LabWorkflow lab = start(client, worker, "lab-pause-skip", pausing(), null);
-    pausedAtB(lab);
+    LabWorkflow lab = startPausedAtB(client, worker, "lab-pause-skip");
 
     lab.decide(Decision.SKIP);
     ApplicationFailure failure = labFailure(lab);
@@ -146,9 +146,7 @@ class LabWorkflowPauseTest {
 
   @Test
   void teardownOfAPausedLabUndoesEverythingAndEndsTornDown(WorkflowClient client, Worker worker) {
-    RESOURCES.failRetryable("Create b", "Throttling", 1);
-    LabWorkflow lab = start(client, worker, "lab-pause-teardown", pausing(), null);
-    pausedAtB(lab);
+    LabWorkflow lab = startPausedAtB(client, worker, "lab-pause-teardown");
 
     LabStatus status = lab.teardown();
     assertThat(status.state()).isEqualTo(LabState.TORN_DOWN);

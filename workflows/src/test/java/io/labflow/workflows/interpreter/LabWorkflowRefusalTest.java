@@ -61,9 +61,7 @@ class LabWorkflowRefusalTest {
   void aRefusedFirstStepCreatedNothing(WorkflowClient client, Worker worker) {
     RESOURCES.failNonRetryable("Create a", "NotOwned");
     RESOURCES.failNonRetryable("Delete a", "NotOwned");
-    Definition d = definition("refusal").steps(create("a"), create("b")).build();
-
-    ApplicationFailure failure = labFailure(start(client, worker, "lab-refused-1", d, null));
+    ApplicationFailure failure = labFailure(startAB(client, worker, "lab-refused-1"));
 
     assertThat(failure.getOriginalMessage())
         .isEqualTo("step 'a' (Create) refused: NotOwned: notowned on a; nothing was created");
@@ -75,9 +73,7 @@ class LabWorkflowRefusalTest {
     // The step may have created its resource before failing; a refusing undo is a real problem.
     RESOURCES.failNonRetryable("Create b", "AccessDenied");
     RESOURCES.failNonRetryable("Delete b", "NotOwned");
-    Definition d = definition("refusal").steps(create("a"), create("b")).build();
-
-    LabWorkflow lab = start(client, worker, "lab-refused-2", d, null);
+    LabWorkflow lab = startAB(client, worker, "lab-refused-2");
     ApplicationFailure failure = labFailure(lab);
 
     assertThat(failure.getOriginalMessage())
@@ -92,9 +88,7 @@ class LabWorkflowRefusalTest {
     RESOURCES.failNonRetryable("Create b", "NotOwned");
     RESOURCES.failNonRetryable("Delete a", "AccessDenied");
     RESOURCES.failNonRetryable("Delete b", "NotOwned");
-    Definition d = definition("refusal").steps(create("a"), create("b")).build();
-
-    LabWorkflow lab = start(client, worker, "lab-refused-3", d, null);
+    LabWorkflow lab = startAB(client, worker, "lab-refused-3");
     ApplicationFailure failure = labFailure(lab);
 
     assertThat(failure.getOriginalMessage())
@@ -102,5 +96,11 @@ class LabWorkflowRefusalTest {
             "step 'b' (Create) refused: NotOwned: notowned on b; rolled back: none; nothing to"
                 + " undo: b; could not roll back: a (Delete: AccessDenied: accessdenied on a)");
     assertThat(lab.status().state()).isEqualTo(LabState.FAILED);
+  }
+
+  /** Starts a lab of two steps, a then b. */
+  private static LabWorkflow startAB(WorkflowClient client, Worker worker, String labId) {
+    Definition d = definition("refusal").steps(create("a"), create("b")).build();
+    return start(client, worker, labId, d, null);
   }
 }

@@ -2,10 +2,10 @@ package io.labflow.workflows.interpreter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Compensation;
 import io.labflow.workflows.model.OnFailure;
 import io.labflow.workflows.model.RetrySpec;
-import io.labflow.workflows.model.Step;
 import io.labflow.workflows.model.StepDefaults;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
@@ -14,7 +14,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Activity options: a step's own values win field by field, the defaults fill the rest. */
+/**
+ * Activity options of a resolved step: its own values win field by field, the defaults fill the
+ * rest, and the compensation is resolved the same way.
+ */
 class StepOptionsTest {
 
   private static final StepDefaults DEFAULTS =
@@ -26,17 +29,26 @@ class StepOptionsTest {
           OnFailure.ROLLBACK,
           Duration.ofHours(1));
 
-  private static Step step(RetrySpec retry, Duration timeout, Duration heartbeat, Compensation c) {
-    return new Step("s", "Create", Map.of(), retry, timeout, null, heartbeat, c, null, List.of(), 0);
+  /** A step as written, resolved against these defaults as its definition resolves it. */
+  private static ActionStep step(
+      RetrySpec retry, Duration timeout, Duration heartbeat, Compensation c, StepDefaults d) {
+    return new ActionStep("s", "Create", Map.of(), retry, timeout, null, heartbeat, c, null, 0)
+        .resolvedBy(d);
+  }
+
+  private static ActionStep step(RetrySpec retry, Duration timeout, Duration heartbeat, Compensation c) {
+    return step(retry, timeout, heartbeat, c, DEFAULTS);
+  }
+
+  private static Compensation undo(Compensation c) {
+    return step(null, null, null, c).compensate();
   }
 
   @Test
   void stepInheritsEveryUnsetFieldFromTheDefaults() {
     ActivityOptions o =
         StepOptions.forStep(
-            step(new RetrySpec(null, null, null, 7, null), Duration.ofSeconds(5), null, null),
-            DEFAULTS,
-            "s");
+            step(new RetrySpec(null, null, null, 7, null), Duration.ofSeconds(5), null, null), "s");
 
     assertThat(o.getStartToCloseTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(o.getScheduleToCloseTimeout()).isEqualTo(Duration.ofMinutes(30));
@@ -49,7 +61,7 @@ class StepOptionsTest {
     assertThat(o.getCancellationType())
         .isEqualTo(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED);
     assertThat(o.getSummary()).isEqualTo("s");
-    assertThat(StepOptions.maximumAttempts(step(null, null, null, null), DEFAULTS)).isEqualTo(4);
+    assertThat(step(null, null, null, null).retry().maximumAttempts()).isEqualTo(4);
   }
 
   @Test
@@ -58,7 +70,7 @@ class StepOptionsTest {
         new Compensation(
             "Delete", Map.of(), new RetrySpec(null, null, null, 10, List.of()), Duration.ofMinutes(9));
 
-    ActivityOptions o = StepOptions.forCompensation(c, DEFAULTS, "undo s");
+    ActivityOptions o = StepOptions.forCompensation(undo(c), "undo s");
 
     assertThat(o.getStartToCloseTimeout()).isEqualTo(Duration.ofMinutes(9));
     assertThat(o.getRetryOptions().getMaximumAttempts()).isEqualTo(10);
@@ -72,17 +84,17 @@ class StepOptionsTest {
         new Compensation("Delete", Map.of(), null, null, Duration.ofSeconds(45));
     Compensation inherits = new Compensation("Delete", Map.of(), null, null);
 
-    assertThat(StepOptions.forCompensation(own, DEFAULTS, "undo s").getHeartbeatTimeout())
+    assertThat(StepOptions.forCompensation(undo(own), "undo s").getHeartbeatTimeout())
         .isEqualTo(Duration.ofSeconds(45));
-    assertThat(StepOptions.forCompensation(inherits, DEFAULTS, "undo s").getHeartbeatTimeout())
+    assertThat(StepOptions.forCompensation(undo(inherits), "undo s").getHeartbeatTimeout())
         .isEqualTo(DEFAULTS.heartbeat());
   }
 
   @Test
   void withoutAnyTimeoutAStepGetsTheFallback() {
-    ActivityOptions o = StepOptions.forStep(step(null, null, null, null), null, "s");
+    ActivityOptions o = StepOptions.forStep(step(null, null, null, null, null), "s");
 
-    assertThat(o.getStartToCloseTimeout()).isEqualTo(StepOptions.FALLBACK_TIMEOUT);
+    assertThat(o.getStartToCloseTimeout()).isEqualTo(ActionStep.FALLBACK_TIMEOUT);
     assertThat(o.getRetryOptions().getMaximumAttempts()).isZero();
   }
 }

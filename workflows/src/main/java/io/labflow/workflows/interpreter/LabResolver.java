@@ -1,0 +1,65 @@
+package io.labflow.workflows.interpreter;
+
+import io.labflow.workflows.lab.DefinitionActivities;
+import io.labflow.workflows.lab.LabRequest;
+import io.labflow.workflows.lab.LabSearchAttributes;
+import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.ResolvedLab;
+import io.labflow.workflows.model.OnFailure;
+import io.temporal.activity.LocalActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns the run's request into its definition, parameters and variant through the resolve local
+ * activity (which checks them all before anything is created), and records them on the run.
+ */
+final class LabResolver {
+
+  private final DefinitionActivities resolver =
+      Workflow.newLocalActivityStub(
+          DefinitionActivities.class,
+          LocalActivityOptions.newBuilder()
+              .setStartToCloseTimeout(Duration.ofSeconds(30))
+              .setScheduleToCloseTimeout(Duration.ofMinutes(2))
+              .setRetryOptions(
+                  RetryOptions.newBuilder()
+                      .setInitialInterval(Duration.ofSeconds(1))
+                      .setMaximumAttempts(3)
+                      .setDoNotRetry("InvalidDefinition", "InvalidRequest")
+                      .build())
+              .build());
+
+  /** Resolves the request onto the run; a refusal fails the lab, before any step, and is thrown. */
+  void resolve(LabRun lab, LabRequest request) {
+    ResolvedLab resolved;
+    try {
+      resolved = resolver.resolve(request);
+    } catch (ActivityFailure e) {
+      Throwable root = Failures.root(e);
+      String message =
+          root instanceof ApplicationFailure af ? af.getOriginalMessage() : Failures.describe(e);
+      String type = root instanceof ApplicationFailure af ? af.getType() : "ResolveFailed";
+      lab.lastError = message;
+      lab.failureSummary = message;
+      lab.failureType = type;
+      lab.setState(LabState.FAILED);
+      throw ApplicationFailure.newNonRetryableFailure(message, type);
+    }
+    lab.definition = resolved.definition();
+    if (request.onFailure() != null) {
+      lab.runOnFailure = OnFailure.valueOf(request.onFailure().toUpperCase(Locale.ROOT));
+    }
+    lab.params = resolved.parameters() == null ? Map.of() : resolved.parameters();
+    lab.variant = resolved.variant();
+    lab.definitionName = lab.definition.name();
+    // Folded into the PROVISIONING state change that follows: no extra history event.
+    lab.attributes.set(LabSearchAttributes.DEFINITION, lab.definitionName);
+    lab.attributes.set(LabSearchAttributes.VARIANT, lab.variant);
+  }
+}

@@ -1,0 +1,125 @@
+package io.labflow.workflows.interpreter;
+
+import io.labflow.workflows.expr.Expressions;
+import io.labflow.workflows.expr.LabScope;
+import io.labflow.workflows.lab.Decision;
+import io.labflow.workflows.lab.LabRequest;
+import io.labflow.workflows.lab.LabSearchAttributes;
+import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.LabStatus;
+import io.labflow.workflows.model.Definition;
+import io.labflow.workflows.model.OnFailure;
+import io.labflow.workflows.model.Step;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What one lab run knows about itself: its request, its definition, its state and the operator's
+ * pending decision. The interpreter's parts share it; it changes only on the workflow thread.
+ *
+ * <p>The search attribute {@code LabState} changes only when the lab's state changes, never per
+ * step, which keeps a successful run of N steps within 6N+12 history events.
+ */
+final class LabRun {
+
+  /** Lab states after which nothing more runs. */
+  static final Set<LabState> FINAL =
+      Set.of(LabState.COMPLETED, LabState.ROLLED_BACK, LabState.TORN_DOWN, LabState.FAILED);
+
+  /** The failure type of a lab that failed (rolled back or not). */
+  static final String LAB_FAILED = "LabFailed";
+
+  final StepLedger ledger = new StepLedger();
+  final SearchAttributeBatch attributes = new SearchAttributeBatch();
+
+  String labId;
+  String definitionName;
+  String variant;
+  LabState state = LabState.RESOLVING;
+  Definition definition;
+  Map<String, Object> params = Map.of();
+  String pausedStep;
+  String lastError;
+  Decision decision;
+  boolean teardownRequested;
+  /** Set when the lab ends in failure: the message the workflow fails with. */
+  String failureSummary;
+  String failureType = LAB_FAILED;
+  /** The run's own failure handling (the request's onFailure), over the steps'; or null. */
+  OnFailure runOnFailure;
+  /** The last request the lab could not apply, for the status. */
+  String notice;
+  /** When a live lab's keep-alive runs out, for the details. */
+  String liveUntil;
+
+  boolean isFinal() {
+    return FINAL.contains(state);
+  }
+
+  /** The run's request; input refused before anything started fails the lab at once. */
+  LabRequest admit(Object input) {
+    try {
+      return RequestGate.admit(input);
+    } catch (ApplicationFailure invalid) {
+      lastError = invalid.getOriginalMessage();
+      state = LabState.FAILED;
+      attributes.set(LabSearchAttributes.STATE, state.name());
+      attributes.flush();
+      throw invalid;
+    }
+  }
+
+  /** Changes the lab state; the search attribute changes with it (one event per change). */
+  void setState(LabState next) {
+    if (state != next) {
+      state = next;
+      attributes.set(LabSearchAttributes.STATE, next.name());
+    }
+    attributes.flush();
+    publishDetails();
+  }
+
+  LabStatus status() {
+    return new LabStatus(
+        labId,
+        definitionName,
+        variant,
+        state,
+        StatusView.of(ledger.snapshot()),
+        pausedStep,
+        lastError,
+        notice);
+  }
+
+  /** Keeps the Web UI's current details in step with the lab (no history event). */
+  void publishDetails() {
+    List<String> variants =
+        definition == null || definition.variants() == null
+            ? List.of()
+            : List.copyOf(definition.variants().keySet());
+    Workflow.setCurrentDetails(LabDetails.render(status(), liveUntil, variants));
+  }
+
+  /** A step's {@code with} (or an undo's) evaluated over the lab's scope as it is now. */
+  @SuppressWarnings("unchecked")
+  Map<String, Object> evaluate(Map<String, Object> with) {
+    Map<String, Object> scope =
+        LabScope.of(
+            definition, labId, Workflow.getInfo().getRunId(), variant, params, ledger.scope());
+    return (Map<String, Object>) Expressions.evaluate(with, scope);
+  }
+
+  /** What a failure of this step does: the run's own choice, else the step's. */
+  OnFailure onFailure(Step step) {
+    return runOnFailure != null ? runOnFailure : step.onFailure();
+  }
+
+  /** How long a pause waits for an operator; null waits until one decides. */
+  Duration pauseTimeout() {
+    return definition.defaults().pauseTimeout();
+  }
+}

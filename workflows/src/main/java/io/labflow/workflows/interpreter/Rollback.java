@@ -1,0 +1,217 @@
+package io.labflow.workflows.interpreter;
+
+import io.labflow.workflows.expr.ExpressionException;
+import io.labflow.workflows.expr.Expressions;
+import io.labflow.workflows.expr.Reference;
+import io.labflow.workflows.lab.Decision;
+import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.StepState;
+import io.labflow.workflows.model.ActionStep;
+import io.labflow.workflows.model.Compensation;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowLock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+
+/**
+ * The saga: compensations registered before their forward calls, and the one routine that runs
+ * them, newest first, in a detached cancellation scope, for a failure, a cancellation and a
+ * teardown alike.
+ */
+final class Rollback {
+
+  private static final Logger log = Workflow.getLogger(Rollback.class);
+
+  private final LabRun run;
+  private final List<Registered> compensations = new ArrayList<>();
+  /** Steps whose last forward attempt was refused before changing anything (see Failures). */
+  private final Set<String> refused = new HashSet<>();
+
+  /** A compensation registered for a step that started; {@code ran} once rollback tried it. */
+  private static final class Registered {
+    final ActionStep step;
+    boolean ran;
+
+    Registered(ActionStep step) {
+      this.step = step;
+    }
+  }
+
+  Rollback(LabRun run) {
+    this.run = run;
+  }
+
+  /** Registers the step's undo, once, before its forward call. */
+  void register(ActionStep step) {
+    if (step.compensate() != null && compensations.stream().noneMatch(r -> r.step == step)) {
+      compensations.add(new Registered(step));
+    }
+  }
+
+  /** Records whether the step's last forward attempt was refused before changing anything. */
+  void refused(String stepId, boolean wasRefused) {
+    if (wasRefused) {
+      refused.add(stepId);
+    } else {
+      refused.remove(stepId);
+    }
+  }
+
+  /**
+   * Undoes everything started and not yet undone, and returns the failure the run ends with (null
+   * when it has none). The lab ends ROLLED_BACK (TORN_DOWN for a teardown) when every undo
+   * succeeded, FAILED otherwise.
+   */
+  ApplicationFailure undo(RollbackCause cause) {
+    run.setState(cause.teardown() ? LabState.TEARING_DOWN : LabState.ROLLING_BACK);
+    RollbackReport report = compensateAll();
+    String summary = cause.summary(report, run.labId);
+    if (summary != null) {
+      run.lastError = summary;
+    }
+    ApplicationFailure failure = cause.failure(report, summary);
+    if (failure != null && LabRun.LAB_FAILED.equals(failure.getType())) {
+      run.failureSummary = summary;
+    }
+    LabState done = cause.teardown() ? LabState.TORN_DOWN : LabState.ROLLED_BACK;
+    run.setState(report.clean() ? done : LabState.FAILED);
+    return failure;
+  }
+
+  /**
+   * After a cancellation, in a detached scope: waits for running branches, then undoes everything
+   * started, unless the lab already ended.
+   */
+  void afterCancel(WorkflowLock lock, Supplier<Boolean> branchesSettled) {
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              if (run.state == LabState.PAUSED) {
+                // A switch paused in an update handler rolls back itself on this decision.
+                run.decision = Decision.ROLLBACK;
+              }
+              Workflow.await(branchesSettled);
+              lock.lock();
+              try {
+                if (!run.isFinal()) {
+                  run.pausedStep = null;
+                  undo(new RollbackCause.Cancelled());
+                }
+              } finally {
+                lock.unlock();
+              }
+              Workflow.await(Workflow::isEveryHandlerFinished);
+            })
+        .run();
+  }
+
+  /** A bug in workflow code: undo what was started; the run fails with a clear message. */
+  void afterBug(RuntimeException e) {
+    String message =
+        e instanceof TemporalFailure tf
+            ? tf.getOriginalMessage()
+            : e.getClass().getSimpleName() + ": " + e.getMessage();
+    log.error("lab {}: unexpected error in the interpreter", run.labId, e);
+    try {
+      // The summary lands in failureSummary; the workflow fails with it.
+      undo(new RollbackCause.StepFailed("internal error: " + message, false, run.teardownRequested));
+    } catch (RuntimeException again) {
+      run.failureSummary =
+          "internal error: " + message + "; rollback failed too: " + again.getMessage();
+      run.state = LabState.FAILED;
+    }
+  }
+
+  /** Tears the live lab down; throws when something could not be undone. */
+  void tearDown() {
+    ApplicationFailure incomplete = undo(new RollbackCause.TornDown());
+    if (incomplete != null) {
+      throw incomplete;
+    }
+  }
+
+  private RollbackReport compensateAll() {
+    List<String> undone = new ArrayList<>();
+    List<String> nothing = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              for (int i = compensations.size() - 1; i >= 0; i--) {
+                Registered r = compensations.get(i);
+                if (r.ran) {
+                  continue;
+                }
+                r.ran = true;
+                compensate(r.step, undone, nothing, failed);
+              }
+            })
+        .run();
+    return new RollbackReport(List.copyOf(undone), List.copyOf(nothing), List.copyOf(failed));
+  }
+
+  private void compensate(
+      ActionStep step, List<String> undone, List<String> nothing, List<String> failed) {
+    Compensation c = step.compensate();
+    String id = step.id();
+    StepLedger ledger = run.ledger;
+    ledger.compensating(id);
+    Map<String, Object> input;
+    try {
+      input = run.evaluate(c.with());
+    } catch (ExpressionException e) {
+      if (referencesOwnOutputs(c.with(), id) && !ledger.hasOutputs(id)) {
+        ledger.compensated(id, "nothing to undo: the step produced no outputs");
+        nothing.add(id);
+      } else {
+        ledger.compensationFailed(id, "InvalidInput: " + e.getMessage());
+        failed.add(id + " (" + c.action() + ": InvalidInput: " + e.getMessage() + ")");
+      }
+      return;
+    }
+    try {
+      Workflow.newUntypedActivityStub(
+              StepOptions.forCompensation(c, Summaries.undo(step, input)))
+          .execute(c.action(), Map.class, input);
+      ledger.compensated(id, null);
+      undone.add(id);
+    } catch (ActivityFailure e) {
+      String message = Failures.describe(e);
+      if (refused.contains(id) && ledger.state(id) != StepState.DONE && Failures.isRefusal(e)) {
+        // The step was refused before it changed anything, and its undo refuses the same
+        // resource: it is someone else's, and nothing of the lab's own is there to undo.
+        ledger.compensated(id, "nothing to undo: the step was refused and created nothing");
+        nothing.add(id);
+        return;
+      }
+      ledger.compensationFailed(id, message);
+      failed.add(id + " (" + c.action() + ": " + message + ")");
+      log.warn("lab {}: compensation of {} failed: {}", run.labId, id, message);
+    }
+  }
+
+  private static boolean referencesOwnOutputs(Object template, String stepId) {
+    if (template instanceof String s) {
+      for (Reference ref : Expressions.references(s)) {
+        List<String> path = ref.path();
+        if (path.size() >= 2 && path.get(0).equals("steps") && path.get(1).equals(stepId)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    if (template instanceof Map<?, ?> map) {
+      return map.values().stream().anyMatch(v -> referencesOwnOutputs(v, stepId));
+    }
+    if (template instanceof List<?> list) {
+      return list.stream().anyMatch(v -> referencesOwnOutputs(v, stepId));
+    }
+    return false;
+  }
+}

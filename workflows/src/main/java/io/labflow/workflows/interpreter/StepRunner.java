@@ -1,0 +1,128 @@
+package io.labflow.workflows.interpreter;
+
+import io.labflow.workflows.expr.ExpressionException;
+import io.labflow.workflows.lab.StepState;
+import io.labflow.workflows.model.ActionStep;
+import io.labflow.workflows.model.ParallelGroup;
+import io.labflow.workflows.model.Step;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs one step of either kind once: an action as one activity call (its undo registered first), a
+ * parallel group as its branches at once. Returns how it failed, or null when it succeeded; a
+ * cancellation is thrown.
+ */
+final class StepRunner {
+
+  private final LabRun run;
+  private final Rollback rollback;
+  private final List<Promise<?>> inFlight = new ArrayList<>();
+
+  StepRunner(LabRun run, Rollback rollback) {
+    this.run = run;
+    this.rollback = rollback;
+  }
+
+  StepFailure execute(Step step) {
+    return step instanceof ParallelGroup group ? execute(group) : execute((ActionStep) step);
+  }
+
+  /** Whether no branch of any group is still running (a cancelled lab waits for this). */
+  boolean settled() {
+    return Branches.allCompleted(inFlight);
+  }
+
+  StepFailure execute(ActionStep step) {
+    failIfCancelled();
+    StepLedger ledger = run.ledger;
+    Map<String, Object> input;
+    try {
+      input = run.evaluate(step.with());
+    } catch (ExpressionException e) {
+      String message = "InvalidInput: " + e.getMessage();
+      ledger.failed(step.id(), 0, message);
+      return new StepFailure(step.id(), step.action(), message, false);
+    }
+    rollback.register(step);
+    ledger.running(step.id());
+    try {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> outputs =
+          Workflow.newUntypedActivityStub(StepOptions.forStep(step, Summaries.step(step, input)))
+              .execute(step.action(), Map.class, input);
+      StepAttempts.Split result = StepAttempts.split(outputs);
+      ledger.done(step.id(), result.outputs(), result.attempt());
+      rollback.refused(step.id(), false);
+      return null;
+    } catch (ActivityFailure e) {
+      if (Failures.isCancellation(e)) {
+        ledger.failed(step.id(), 0, "cancelled");
+        throw (CanceledFailure) Failures.root(e);
+      }
+      String message = Failures.describe(e);
+      int attempts = Failures.attempts(e, step.retry().maximumAttempts(), 0);
+      ledger.failed(step.id(), attempts, message);
+      boolean refusal = Failures.isRefusal(e);
+      rollback.refused(step.id(), refusal);
+      return new StepFailure(step.id(), step.action(), message, refusal);
+    }
+  }
+
+  /**
+   * Runs the branches of a group at once inside a cancellation scope; the first branch that fails
+   * cancels the others, and the group waits for every branch to end before it reports.
+   */
+  StepFailure execute(ParallelGroup group) {
+    failIfCancelled();
+    List<ActionStep> branches = new ArrayList<>();
+    for (ActionStep branch : group.branches()) {
+      if (run.ledger.state(branch.id()) != StepState.DONE) {
+        branches.add(branch);
+      }
+    }
+    List<Promise<StepFailure>> results = new ArrayList<>();
+    CancellationScope scope =
+        Workflow.newCancellationScope(
+            () -> {
+              for (ActionStep branch : branches) {
+                results.add(Async.function(() -> execute(branch)));
+              }
+            });
+    scope.run();
+    inFlight.addAll(results);
+    Workflow.await(
+        () ->
+            Branches.allCompleted(results)
+                || Branches.firstFailure(results) != null
+                || Branches.anyUnexpected(results));
+    StepFailure first = Branches.firstFailure(results);
+    if ((first != null || Branches.anyUnexpected(results)) && !Branches.allCompleted(results)) {
+      scope.cancel("branch '" + first.stepId() + "' failed");
+    }
+    Workflow.await(() -> Branches.allCompleted(results));
+    inFlight.removeAll(results);
+    Branches.rethrowUnexpected(results);
+    for (int i = 0; i < results.size(); i++) {
+      if (results.get(i).getFailure() instanceof CanceledFailure) {
+        String id = branches.get(i).id();
+        String why = first == null ? "" : ": branch '" + first.stepId() + "' failed";
+        run.ledger.failed(id, 0, "cancelled" + why);
+      }
+    }
+    return first;
+  }
+
+  private static void failIfCancelled() {
+    if (CancellationScope.current().isCancelRequested()) {
+      throw new CanceledFailure("lab cancelled");
+    }
+  }
+}
