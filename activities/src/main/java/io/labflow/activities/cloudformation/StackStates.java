@@ -1,8 +1,6 @@
 package io.labflow.activities.cloudformation;
 
 import io.labflow.activities.common.Heartbeats;
-import io.temporal.activity.Activity;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Function;
@@ -44,7 +42,7 @@ final class StackStates {
       }
       Heartbeats.beat("waiting for stack " + last.stackName() + " (" + last.stackStatusAsString()
           + ") to settle before deleting it (poll " + ++poll + ")");
-      sleep(waits.poll());
+      Heartbeats.sleep(waits.poll());
       Optional<Stack> now = describe.apply(last.stackId());
       if (now.isEmpty()) {
         return null;
@@ -52,14 +50,5 @@ final class StackStates {
       last = now.get();
     }
     return last;
-  }
-
-  private static void sleep(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw Activity.wrap(e);
-    }
   }
 }

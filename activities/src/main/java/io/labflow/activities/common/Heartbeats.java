@@ -59,7 +59,8 @@ public final class Heartbeats {
     }
   }
 
-  private static void sleep(Duration d) {
+  /** Sleeps in an activity; an interrupt becomes the activity's failure. */
+  public static void sleep(Duration d) {
     try {
       Thread.sleep(d.toMillis());
     } catch (InterruptedException e) {

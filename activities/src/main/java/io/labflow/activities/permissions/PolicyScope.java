@@ -4,6 +4,7 @@ import io.labflow.activities.common.Tags;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Where a permission of the worker applies: the resources, as ARN patterns over the lab name
@@ -13,115 +14,94 @@ import java.util.Map;
  */
 public enum PolicyScope {
   ROLE("LabRoles", "arn:aws:iam::{account}:role/{name}*"),
-  ROLE_CREATE("CreateLabRoles", "arn:aws:iam::{account}:role/{name}*") {
-    @Override Map<String, Map<String, Object>> condition(Names n) {
-      return requestTag();
-    }
-  },
-  ROLE_OWNED("ChangeLabTaggedRoles", "arn:aws:iam::{account}:role/{name}*") {
-    @Override Map<String, Map<String, Object>> condition(Names n) {
-      return resourceTag();
-    }
-  },
-  ROLE_ATTACH("AttachOnlyLabPoliciesToLabRoles", "arn:aws:iam::{account}:role/{name}*") {
-    @Override Map<String, Map<String, Object>> condition(Names n) {
-      Map<String, Map<String, Object>> c = resourceTag();
-      c.put("ArnLike", Map.of("iam:PolicyARN", n.expand("arn:aws:iam::{account}:policy/{name}*")));
-      return c;
-    }
-  },
-  PASS_ROLE_TO_EC2("PassLabRolesToEc2Only", "arn:aws:iam::{account}:role/{name}*") {
-    @Override Map<String, Map<String, Object>> condition(Names n) {
-      return new LinkedHashMap<>(Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com")));
-    }
-  },
+  ROLE_CREATE("CreateLabRoles", PolicyScope::requestTag, "arn:aws:iam::{account}:role/{name}*"),
+  ROLE_OWNED(
+      "ChangeLabTaggedRoles", PolicyScope::resourceTag, "arn:aws:iam::{account}:role/{name}*"),
+  ROLE_ATTACH(
+      "AttachOnlyLabPoliciesToLabRoles",
+      n -> {
+        Map<String, Map<String, Object>> c = resourceTag(n);
+        c.putAll(labPolicyArn(n));
+        return c;
+      },
+      "arn:aws:iam::{account}:role/{name}*"),
+  PASS_ROLE_TO_EC2(
+      "PassLabRolesToEc2Only",
+      n -> new LinkedHashMap<>(
+          Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com"))),
+      "arn:aws:iam::{account}:role/{name}*"),
   POLICY("LabPolicies", "arn:aws:iam::{account}:policy/{name}*"),
-  POLICY_CREATE("CreateLabPolicies", "arn:aws:iam::{account}:policy/{name}*") {
-    @Override Map<String, Map<String, Object>> condition(Names n) {
-      return requestTag();
-    }
-  },
-  POLICY_OWNED("ChangeLabTaggedPolicies", "arn:aws:iam::{account}:policy/{name}*") {
-    @Override Map<String, Map<String, Object>> condition(Names n) {
-      return resourceTag();
-    }
-  },
+  POLICY_CREATE(
+      "CreateLabPolicies", PolicyScope::requestTag, "arn:aws:iam::{account}:policy/{name}*"),
+  POLICY_OWNED(
+      "ChangeLabTaggedPolicies", PolicyScope::resourceTag, "arn:aws:iam::{account}:policy/{name}*"),
   /** A lab policy is detached from whoever holds it before it is deleted. */
-  DETACH_LAB_POLICIES("DetachLabPoliciesFromAnyPrincipal", "arn:aws:iam::{account}:role/*",
-      "arn:aws:iam::{account}:user/*", "arn:aws:iam::{account}:group/*") {
-    @Override Map<String, Map<String, Object>> condition(Names n) {
-      return new LinkedHashMap<>(Map.of("ArnLike",
-          Map.of("iam:PolicyARN", n.expand("arn:aws:iam::{account}:policy/{name}*"))));
-    }
-  },
+  DETACH_LAB_POLICIES(
+      "DetachLabPoliciesFromAnyPrincipal",
+      PolicyScope::labPolicyArn,
+      "arn:aws:iam::{account}:role/*",
+      "arn:aws:iam::{account}:user/*",
+      "arn:aws:iam::{account}:group/*"),
   PROFILE("LabInstanceProfiles", "arn:aws:iam::{account}:instance-profile/{name}*"),
-  PROFILE_CREATE("CreateLabInstanceProfiles", "arn:aws:iam::{account}:instance-profile/{name}*") {
-    @Override Map<String, Map<String, Object>> condition(Names n) {
-      return requestTag();
-    }
-  },
-  PROFILE_OWNED("ChangeLabTaggedInstanceProfiles", "arn:aws:iam::{account}:instance-profile/{name}*") {
-    @Override Map<String, Map<String, Object>> condition(Names n) {
-      return resourceTag();
-    }
-  },
+  PROFILE_CREATE(
+      "CreateLabInstanceProfiles",
+      PolicyScope::requestTag,
+      "arn:aws:iam::{account}:instance-profile/{name}*"),
+  PROFILE_OWNED(
+      "ChangeLabTaggedInstanceProfiles",
+      PolicyScope::resourceTag,
+      "arn:aws:iam::{account}:instance-profile/{name}*"),
   STACK("LabStacks", "arn:aws:cloudformation:{region}:{account}:stack/{name}*/*"),
-  STACK_CREATE("CreateLabStacks", "arn:aws:cloudformation:{region}:{account}:stack/{name}*/*") {
-    @Override Map<String, Map<String, Object>> condition(Names n) {
-      return requestTag();
-    }
-  },
-  STACK_OWNED("DeleteLabTaggedStacks", "arn:aws:cloudformation:{region}:{account}:stack/{name}*/*") {
-    @Override Map<String, Map<String, Object>> condition(Names n) {
-      return resourceTag();
-    }
-  },
-  LAB_INSTANCE("LabTaggedInstances", "arn:aws:ec2:{region}:{account}:instance/*") {
-    @Override Map<String, Map<String, Object>> condition(Names n) {
-      return resourceTag();
-    }
-  },
+  STACK_CREATE(
+      "CreateLabStacks",
+      PolicyScope::requestTag,
+      "arn:aws:cloudformation:{region}:{account}:stack/{name}*/*"),
+  STACK_OWNED(
+      "DeleteLabTaggedStacks",
+      PolicyScope::resourceTag,
+      "arn:aws:cloudformation:{region}:{account}:stack/{name}*/*"),
+  LAB_INSTANCE(
+      "LabTaggedInstances", PolicyScope::resourceTag, "arn:aws:ec2:{region}:{account}:instance/*"),
   /**
    * EC2 resources the sweep deletes outside a stack (leftovers of a half-deleted stack): any id,
    * but only while it carries the lab tag.
    */
-  LAB_TAGGED_EC2("DeleteLabTaggedEc2Resources", "arn:aws:ec2:{region}:{account}:*/*") {
-    @Override Map<String, Map<String, Object>> condition(Names n) {
-      return resourceTag();
-    }
-  },
+  LAB_TAGGED_EC2(
+      "DeleteLabTaggedEc2Resources", PolicyScope::resourceTag, "arn:aws:ec2:{region}:{account}:*/*"),
   BUCKET("LabBuckets", "arn:aws:s3:::{bucket}*"),
   OBJECTS("LabBucketObjects", "arn:aws:s3:::{bucket}*/*"),
   /** What CloudFormation creates in a lab bucket with the worker's credentials. */
-  STACK_BUCKET("LabBucketsThroughCloudFormation", "arn:aws:s3:::{bucket}*") {
-    @Override Map<String, Map<String, Object>> condition(Names n) {
-      return calledViaCloudFormation();
-    }
-  },
+  STACK_BUCKET(
+      "LabBucketsThroughCloudFormation",
+      PolicyScope::calledViaCloudFormation,
+      "arn:aws:s3:::{bucket}*"),
   /** The public Amazon Linux image parameter a template resolves at stack creation. */
-  STACK_AMI_PARAMETER("PublicAmiParameterThroughCloudFormation",
-      "arn:aws:ssm:{region}::parameter/aws/service/ami-amazon-linux-latest/*") {
-    @Override Map<String, Map<String, Object>> condition(Names n) {
-      return calledViaCloudFormation();
-    }
-  },
+  STACK_AMI_PARAMETER(
+      "PublicAmiParameterThroughCloudFormation",
+      PolicyScope::calledViaCloudFormation,
+      "arn:aws:ssm:{region}::parameter/aws/service/ami-amazon-linux-latest/*"),
   /**
    * What CloudFormation does in EC2 with the worker's credentials: the VPC, subnet, gateway, route
    * table, security group and instance of the template, whose ids nobody knows beforehand.
    */
-  STACK_EC2("Ec2ThroughCloudFormationOnly", "*") {
-    @Override Map<String, Map<String, Object>> condition(Names n) {
-      return calledViaCloudFormation();
-    }
-  },
+  STACK_EC2("Ec2ThroughCloudFormationOnly", PolicyScope::calledViaCloudFormation, "*"),
   /** Actions that accept no resource (or are called without one); each grant says why. */
   ANY("NoResourceLevelPermissions", "*");
 
+  /** A statement's condition for these names; empty when none. */
+  private interface Condition extends Function<Names, Map<String, Map<String, Object>>> {}
+
   private final String sid;
+  private final Condition condition;
   private final List<String> resources;
 
   PolicyScope(String sid, String... resources) {
+    this(sid, n -> new LinkedHashMap<>(), resources);
+  }
+
+  PolicyScope(String sid, Condition condition, String... resources) {
     this.sid = sid;
+    this.condition = condition;
     this.resources = List.of(resources);
   }
 
@@ -142,18 +122,24 @@ public enum PolicyScope {
 
   /** The statement's condition; empty when none. */
   Map<String, Map<String, Object>> condition(Names n) {
-    return new LinkedHashMap<>();
+    return condition.apply(n);
   }
 
-  private static Map<String, Map<String, Object>> requestTag() {
+  private static Map<String, Map<String, Object>> requestTag(Names n) {
     return new LinkedHashMap<>(Map.of("Null", Map.of("aws:RequestTag/" + Tags.LAB_TAG, "false")));
   }
 
-  private static Map<String, Map<String, Object>> resourceTag() {
+  private static Map<String, Map<String, Object>> resourceTag(Names n) {
     return new LinkedHashMap<>(Map.of("Null", Map.of("aws:ResourceTag/" + Tags.LAB_TAG, "false")));
   }
 
-  private static Map<String, Map<String, Object>> calledViaCloudFormation() {
+  /** Only for the lab's own managed policies. */
+  private static Map<String, Map<String, Object>> labPolicyArn(Names n) {
+    return new LinkedHashMap<>(
+        Map.of("ArnLike", Map.of("iam:PolicyARN", n.expand("arn:aws:iam::{account}:policy/{name}*"))));
+  }
+
+  private static Map<String, Map<String, Object>> calledViaCloudFormation(Names n) {
     return new LinkedHashMap<>(Map.of("ForAnyValue:StringEquals",
         Map.of("aws:CalledVia", "cloudformation.amazonaws.com")));
   }

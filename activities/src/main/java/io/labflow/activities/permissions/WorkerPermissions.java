@@ -27,6 +27,7 @@ import static io.labflow.activities.permissions.PolicyScope.STACK_OWNED;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -72,137 +73,102 @@ public final class WorkerPermissions {
       "the lab inventory lists every resource of the kind to find those carrying the lab tag;"
           + " the List action has no resource type";
 
+  /** The table, by what the operations are for; an operation's IAM action is its own name. */
   static final List<Operation> OPERATIONS =
-      List.of(
+      table(
           // The account guard, on every run.
-          op("Sts.GetCallerIdentity", "*", any("sts:GetCallerIdentity",
-              "GetCallerIdentity has no resource type (AWS allows it even without permission)")),
-          op("Iam.ListAccountAliases", "*", any("iam:ListAccountAliases",
-              "ListAccountAliases has no resource type")),
+          unscoped(EVERY_RUN, "GetCallerIdentity has no resource type (AWS allows it even without"
+              + " permission)", "Sts.GetCallerIdentity"),
+          unscoped(EVERY_RUN, "ListAccountAliases has no resource type", "Iam.ListAccountAliases"),
           // Roles.
-          op("Iam.GetRole", "CreateRole DeleteRole AttachRolePolicy DetachRolePolicy"
-              + " CreateInstanceProfile VerifyAccess DeleteLabResources", g("iam:GetRole", ROLE)),
-          op("Iam.ListRoleTags", "CreateRole DeleteRole AttachRolePolicy DetachRolePolicy"
-              + " CreateInstanceProfile ListLabResources DeleteLabResources", g("iam:ListRoleTags", ROLE)),
+          same(ROLE, "CreateRole DeleteRole AttachRolePolicy DetachRolePolicy CreateInstanceProfile"
+              + " VerifyAccess DeleteLabResources", "Iam.GetRole"),
+          same(ROLE, "CreateRole DeleteRole AttachRolePolicy DetachRolePolicy CreateInstanceProfile"
+              + " ListLabResources DeleteLabResources", "Iam.ListRoleTags"),
           op("Iam.CreateRole", "CreateRole",
               g("iam:CreateRole", ROLE_CREATE), g("iam:TagRole", ROLE_CREATE)),
-          op("Iam.UpdateAssumeRolePolicy", "CreateRole", g("iam:UpdateAssumeRolePolicy", ROLE_OWNED)),
-          op("Iam.ListInstanceProfilesForRole", "DeleteRole DeleteLabResources",
-              g("iam:ListInstanceProfilesForRole", ROLE)),
-          op("Iam.ListAttachedRolePolicies", "DeleteRole AttachRolePolicy DeleteLabResources",
-              g("iam:ListAttachedRolePolicies", ROLE)),
+          same(ROLE_OWNED, "CreateRole", "Iam.UpdateAssumeRolePolicy"),
+          same(ROLE, "DeleteRole DeleteLabResources",
+              "Iam.ListInstanceProfilesForRole", "Iam.ListRolePolicies"),
+          same(ROLE, "DeleteRole AttachRolePolicy DeleteLabResources", "Iam.ListAttachedRolePolicies"),
           op("Iam.DetachRolePolicy", "DeleteRole DetachRolePolicy DeletePolicy DeleteLabResources",
               g("iam:DetachRolePolicy", ROLE_OWNED), g("iam:DetachRolePolicy", DETACH_LAB_POLICIES)),
-          op("Iam.ListRolePolicies", "DeleteRole DeleteLabResources", g("iam:ListRolePolicies", ROLE)),
-          op("Iam.DeleteRolePolicy", "DeleteRole DeleteLabResources", g("iam:DeleteRolePolicy", ROLE_OWNED)),
-          op("Iam.DeleteRole", "DeleteRole DeleteLabResources", g("iam:DeleteRole", ROLE_OWNED)),
-          op("Iam.AttachRolePolicy", "AttachRolePolicy", g("iam:AttachRolePolicy", ROLE_ATTACH)),
+          same(ROLE_OWNED, "DeleteRole DeleteLabResources", "Iam.DeleteRolePolicy", "Iam.DeleteRole"),
+          same(ROLE_ATTACH, "AttachRolePolicy", "Iam.AttachRolePolicy"),
           // Policies.
-          op("Iam.GetPolicy", "CreatePolicy CreatePolicyVersion DeletePolicy DeleteLabResources",
-              g("iam:GetPolicy", POLICY)),
-          op("Iam.ListPolicyTags", "CreatePolicy CreatePolicyVersion DeletePolicy ListLabResources"
-              + " DeleteLabResources", g("iam:ListPolicyTags", POLICY)),
+          same(POLICY, "CreatePolicy CreatePolicyVersion DeletePolicy DeleteLabResources",
+              "Iam.GetPolicy", "Iam.ListPolicyVersions"),
+          same(POLICY, "CreatePolicy CreatePolicyVersion DeletePolicy ListLabResources"
+              + " DeleteLabResources", "Iam.ListPolicyTags"),
           op("Iam.CreatePolicy", "CreatePolicy",
               g("iam:CreatePolicy", POLICY_CREATE), g("iam:TagPolicy", POLICY_CREATE)),
-          op("Iam.ListPolicyVersions", "CreatePolicy CreatePolicyVersion DeletePolicy DeleteLabResources",
-              g("iam:ListPolicyVersions", POLICY)),
-          op("Iam.GetPolicyVersion", "CreatePolicy CreatePolicyVersion", g("iam:GetPolicyVersion", POLICY)),
-          op("Iam.DeletePolicyVersion", "CreatePolicy CreatePolicyVersion DeletePolicy DeleteLabResources",
-              g("iam:DeletePolicyVersion", POLICY_OWNED)),
-          op("Iam.CreatePolicyVersion", "CreatePolicy CreatePolicyVersion",
-              g("iam:CreatePolicyVersion", POLICY_OWNED)),
-          op("Iam.ListEntitiesForPolicy", "DeletePolicy DeleteLabResources",
-              g("iam:ListEntitiesForPolicy", POLICY)),
-          op("Iam.DetachUserPolicy", "DeletePolicy DeleteLabResources",
-              g("iam:DetachUserPolicy", DETACH_LAB_POLICIES)),
-          op("Iam.DetachGroupPolicy", "DeletePolicy DeleteLabResources",
-              g("iam:DetachGroupPolicy", DETACH_LAB_POLICIES)),
-          op("Iam.DeletePolicy", "DeletePolicy DeleteLabResources", g("iam:DeletePolicy", POLICY_OWNED)),
+          same(POLICY, "CreatePolicy CreatePolicyVersion", "Iam.GetPolicyVersion"),
+          same(POLICY_OWNED, "CreatePolicy CreatePolicyVersion DeletePolicy DeleteLabResources",
+              "Iam.DeletePolicyVersion"),
+          same(POLICY_OWNED, "CreatePolicy CreatePolicyVersion", "Iam.CreatePolicyVersion"),
+          same(POLICY, "DeletePolicy DeleteLabResources", "Iam.ListEntitiesForPolicy"),
+          same(DETACH_LAB_POLICIES, "DeletePolicy DeleteLabResources",
+              "Iam.DetachUserPolicy", "Iam.DetachGroupPolicy"),
+          same(POLICY_OWNED, "DeletePolicy DeleteLabResources", "Iam.DeletePolicy"),
           // Instance profiles.
-          op("Iam.GetInstanceProfile", "CreateInstanceProfile DeleteInstanceProfile DeleteRole"
+          same(PROFILE, "CreateInstanceProfile DeleteInstanceProfile DeleteRole"
               + " AssociateInstanceProfile ListLabResources DeleteLabResources",
-              g("iam:GetInstanceProfile", PROFILE)),
+              "Iam.GetInstanceProfile"),
           op("Iam.CreateInstanceProfile", "CreateInstanceProfile",
               g("iam:CreateInstanceProfile", PROFILE_CREATE), g("iam:TagInstanceProfile", PROFILE_CREATE)),
           op("Iam.AddRoleToInstanceProfile", "CreateInstanceProfile",
               g("iam:AddRoleToInstanceProfile", PROFILE_OWNED), g("iam:PassRole", PASS_ROLE_TO_EC2)),
-          op("Iam.RemoveRoleFromInstanceProfile", "CreateInstanceProfile DeleteInstanceProfile DeleteRole"
-              + " DeleteLabResources", g("iam:RemoveRoleFromInstanceProfile", PROFILE_OWNED)),
-          op("Iam.DeleteInstanceProfile", "DeleteInstanceProfile DeleteLabResources",
-              g("iam:DeleteInstanceProfile", PROFILE_OWNED)),
+          same(PROFILE_OWNED, "CreateInstanceProfile DeleteInstanceProfile DeleteRole"
+              + " DeleteLabResources", "Iam.RemoveRoleFromInstanceProfile"),
+          same(PROFILE_OWNED, "DeleteInstanceProfile DeleteLabResources", "Iam.DeleteInstanceProfile"),
           // The inventory of the sweep.
-          op("Iam.ListRoles", "ListLabResources DeleteLabResources", any("iam:ListRoles", LIST_ALL)),
-          op("Iam.ListPolicies", "ListLabResources DeleteLabResources", any("iam:ListPolicies", LIST_ALL)),
-          op("Iam.ListInstanceProfiles", "ListLabResources DeleteLabResources",
-              any("iam:ListInstanceProfiles", LIST_ALL)),
-          op("Ec2.DescribeVpcs", "ListLabResources DeleteLabResources", any("ec2:DescribeVpcs", DESCRIBE)),
-          op("Ec2.DescribeSubnets", "ListLabResources DeleteLabResources",
-              any("ec2:DescribeSubnets", DESCRIBE)),
-          op("Ec2.DescribeInternetGateways", "ListLabResources DeleteLabResources",
-              any("ec2:DescribeInternetGateways", DESCRIBE)),
-          op("Ec2.DescribeRouteTables", "ListLabResources DeleteLabResources",
-              any("ec2:DescribeRouteTables", DESCRIBE)),
-          op("Ec2.DescribeSecurityGroups", "ListLabResources DeleteLabResources",
-              any("ec2:DescribeSecurityGroups", DESCRIBE)),
-          op("Ec2.DescribeNetworkInterfaces", "ListLabResources DeleteLabResources",
-              any("ec2:DescribeNetworkInterfaces", DESCRIBE)),
-          op("CloudFormation.ListStacks", "ListLabResources DeleteLabResources",
-              any("cloudformation:ListStacks", "ListStacks has no resource type; the inventory reads"
-                  + " the summaries to find the lab's stacks by name, then describes each by name")),
+          unscoped("ListLabResources DeleteLabResources", LIST_ALL,
+              "Iam.ListRoles", "Iam.ListPolicies", "Iam.ListInstanceProfiles"),
+          unscoped("ListLabResources DeleteLabResources", DESCRIBE, "Ec2.DescribeVpcs",
+              "Ec2.DescribeSubnets", "Ec2.DescribeInternetGateways", "Ec2.DescribeRouteTables",
+              "Ec2.DescribeSecurityGroups", "Ec2.DescribeNetworkInterfaces"),
+          unscoped("ListLabResources DeleteLabResources", "ListStacks has no resource type; the"
+              + " inventory reads the summaries to find the lab's stacks by name, then describes"
+              + " each by name", "CloudFormation.ListStacks"),
           // The sweep: a half-deleted stack's tagged EC2 leftovers, in dependency order.
-          op("Ec2.TerminateInstances", "DeleteLabResources", g("ec2:TerminateInstances", LAB_TAGGED_EC2)),
-          op("Ec2.DeleteNetworkInterface", "DeleteLabResources",
-              g("ec2:DeleteNetworkInterface", LAB_TAGGED_EC2)),
-          op("Ec2.DisassociateRouteTable", "DeleteLabResources",
-              g("ec2:DisassociateRouteTable", LAB_TAGGED_EC2)),
-          op("Ec2.DeleteRouteTable", "DeleteLabResources", g("ec2:DeleteRouteTable", LAB_TAGGED_EC2)),
-          op("Ec2.DetachInternetGateway", "DeleteLabResources",
-              g("ec2:DetachInternetGateway", LAB_TAGGED_EC2)),
-          op("Ec2.DeleteInternetGateway", "DeleteLabResources",
-              g("ec2:DeleteInternetGateway", LAB_TAGGED_EC2)),
-          op("Ec2.DeleteSecurityGroup", "DeleteLabResources", g("ec2:DeleteSecurityGroup", LAB_TAGGED_EC2)),
-          op("Ec2.DeleteSubnet", "DeleteLabResources", g("ec2:DeleteSubnet", LAB_TAGGED_EC2)),
-          op("Ec2.DeleteVpc", "DeleteLabResources", g("ec2:DeleteVpc", LAB_TAGGED_EC2)),
+          same(LAB_TAGGED_EC2, "DeleteLabResources", "Ec2.TerminateInstances",
+              "Ec2.DeleteNetworkInterface", "Ec2.DisassociateRouteTable", "Ec2.DeleteRouteTable",
+              "Ec2.DetachInternetGateway", "Ec2.DeleteInternetGateway", "Ec2.DeleteSecurityGroup",
+              "Ec2.DeleteSubnet", "Ec2.DeleteVpc"),
           op("S3.ListBuckets", "ListLabResources DeleteLabResources",
               any("s3:ListAllMyBuckets", "ListBuckets (s3:ListAllMyBuckets) has no resource type")),
           // EC2: the instance profile on the lab's instance.
-          op("Ec2.DescribeInstances", "AssociateInstanceProfile DisassociateInstanceProfile"
-              + " ListLabResources DeleteLabResources", any("ec2:DescribeInstances", DESCRIBE)),
-          op("Ec2.DescribeIamInstanceProfileAssociations", "AssociateInstanceProfile"
-              + " DisassociateInstanceProfile DeleteLabResources",
-              any("ec2:DescribeIamInstanceProfileAssociations", DESCRIBE)),
+          unscoped("AssociateInstanceProfile DisassociateInstanceProfile ListLabResources"
+              + " DeleteLabResources", DESCRIBE, "Ec2.DescribeInstances"),
+          unscoped("AssociateInstanceProfile DisassociateInstanceProfile DeleteLabResources",
+              DESCRIBE, "Ec2.DescribeIamInstanceProfileAssociations"),
           op("Ec2.AssociateIamInstanceProfile", "AssociateInstanceProfile",
               g("ec2:AssociateIamInstanceProfile", LAB_INSTANCE), g("iam:PassRole", PASS_ROLE_TO_EC2)),
           op("Ec2.ReplaceIamInstanceProfileAssociation", "AssociateInstanceProfile",
               g("ec2:ReplaceIamInstanceProfileAssociation", LAB_INSTANCE),
               g("iam:PassRole", PASS_ROLE_TO_EC2)),
-          op("Ec2.DisassociateIamInstanceProfile", "DisassociateInstanceProfile DeleteLabResources",
-              g("ec2:DisassociateIamInstanceProfile", LAB_INSTANCE)),
+          same(LAB_INSTANCE, "DisassociateInstanceProfile DeleteLabResources",
+              "Ec2.DisassociateIamInstanceProfile"),
           // CloudFormation.
-          op("CloudFormation.DescribeStacks", "CreateStack DeleteStack ListLabResources DeleteLabResources",
-              any("cloudformation:DescribeStacks",
-                  "the lab inventory describes every stack (no stack name) to find those carrying the"
-                      + " lab tag, which needs \"*\"; the named calls alone could be scoped")),
+          unscoped("CreateStack DeleteStack ListLabResources DeleteLabResources", "the lab inventory"
+              + " describes every stack (no stack name) to find those carrying the lab tag, which"
+              + " needs \"*\"; the named calls alone could be scoped", "CloudFormation.DescribeStacks"),
           op("CloudFormation.CreateStack", "CreateStack",
               g("cloudformation:CreateStack", STACK_CREATE), g("cloudformation:TagResource", STACK_CREATE)),
-          op("CloudFormation.DescribeStackEvents", "CreateStack DeleteStack DeleteLabResources",
-              g("cloudformation:DescribeStackEvents", STACK)),
-          op("CloudFormation.ListStackResources", "DeleteStack DeleteLabResources",
-              g("cloudformation:ListStackResources", STACK)),
-          op("CloudFormation.DeleteStack", "DeleteStack DeleteLabResources",
-              g("cloudformation:DeleteStack", STACK_OWNED)),
+          same(STACK, "CreateStack DeleteStack DeleteLabResources", "CloudFormation.DescribeStackEvents"),
+          same(STACK, "DeleteStack DeleteLabResources", "CloudFormation.ListStackResources"),
+          same(STACK_OWNED, "DeleteStack DeleteLabResources", "CloudFormation.DeleteStack"),
           // S3: lab buckets and the probe's objects.
-          op("S3.GetBucketTagging", "DeleteStack VerifyAccess ListLabResources DeleteLabResources",
-              g("s3:GetBucketTagging", BUCKET)),
-          op("S3.ListObjectVersions", "DeleteStack DeleteLabResources", g("s3:ListBucketVersions", BUCKET)),
+          same(BUCKET, "DeleteStack VerifyAccess ListLabResources DeleteLabResources",
+              "S3.GetBucketTagging"),
+          op("S3.ListObjectVersions", "DeleteStack DeleteLabResources",
+              g("s3:ListBucketVersions", BUCKET)),
           op("S3.DeleteObjects", "DeleteStack DeleteLabResources",
               g("s3:DeleteObject", OBJECTS), g("s3:DeleteObjectVersion", OBJECTS)),
-          op("S3.DeleteBucket", "DeleteLabResources", g("s3:DeleteBucket", BUCKET)),
-          op("S3.PutObject", "VerifyAccess", g("s3:PutObject", OBJECTS)),
-          op("S3.DeleteObject", "VerifyAccess", g("s3:DeleteObject", OBJECTS)),
+          same(BUCKET, "DeleteLabResources", "S3.DeleteBucket"),
+          same(OBJECTS, "VerifyAccess", "S3.PutObject", "S3.DeleteObject"),
           // Verification.
-          op("Sts.AssumeRole", "VerifyAccess", g("sts:AssumeRole", ROLE)),
-          op("Iam.SimulatePrincipalPolicy", "VerifyAccess", g("iam:SimulatePrincipalPolicy", ROLE)));
+          same(ROLE, "VerifyAccess", "Sts.AssumeRole", "Iam.SimulatePrincipalPolicy"));
 
   /**
    * What CloudFormation calls with the worker's credentials (no service role) to create and
@@ -268,8 +234,32 @@ public final class WorkerPermissions {
     return Arrays.stream(actions).map(a -> new Grant("ec2:" + a, STACK_EC2, THROUGH_STACK)).toList();
   }
 
-  private static Operation op(String name, String usedBy, Grant... grants) {
-    return new Operation(name, List.of(grants), Set.of(usedBy.split(" ")));
+  @SafeVarargs
+  private static List<Operation> table(List<Operation>... parts) {
+    return Arrays.stream(parts).flatMap(List::stream).toList();
+  }
+
+  /** One operation with its own grants. */
+  private static List<Operation> op(String name, String usedBy, Grant... grants) {
+    return List.of(new Operation(name, List.of(grants), Set.of(usedBy.split(" "))));
+  }
+
+  /** Operations whose IAM action is their name, on this scope, used by the same step actions. */
+  private static List<Operation> same(PolicyScope scope, String usedBy, String... names) {
+    return Arrays.stream(names).flatMap(n -> op(n, usedBy, g(action(n), scope)).stream()).toList();
+  }
+
+  /** The same on {@code "*"}, for this reason. */
+  private static List<Operation> unscoped(String usedBy, String reason, String... names) {
+    return Arrays.stream(names)
+        .flatMap(n -> op(n, usedBy, any(action(n), reason)).stream())
+        .toList();
+  }
+
+  /** {@code Iam.CreateRole} is {@code iam:CreateRole}. */
+  private static String action(String operation) {
+    int dot = operation.indexOf('.');
+    return operation.substring(0, dot).toLowerCase(Locale.ROOT) + ":" + operation.substring(dot + 1);
   }
 
   private static Grant g(String action, PolicyScope scope) {

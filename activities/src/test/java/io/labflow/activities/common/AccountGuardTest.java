@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.iam.roles.RoleActivities;
 import io.labflow.activities.iam.roles.RoleActivitiesImpl;
 import io.labflow.activities.model.CreateRoleInput;
@@ -52,7 +53,7 @@ class AccountGuardTest {
     clients = AwsClients.fromEnvironment(
         AwsClients.Settings.defaults().withInterceptors(List.of(guard, sent)));
     guard.bind(clients.sts(), clients.iam());
-    return (RoleActivities) AwsFailureBoundary.around(new RoleActivitiesImpl(clients));
+    return (RoleActivities) AwsFailureBoundary.around(new RoleActivitiesImpl(new IamEntities(clients)));
   }
 
   private static CreateRoleInput role(String name) {

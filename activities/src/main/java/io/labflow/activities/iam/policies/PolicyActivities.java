@@ -12,11 +12,8 @@ import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 
 /**
- * IAM managed policies owned by a lab, their versions, and their attachment to the lab's roles.
- *
- * <p>A create adopts an existing policy tagged with this lab run and fails {@code NotOwned}
- * (touching nothing) when the name is taken by a policy without the tag. A delete is idempotent
- * (missing is success) and refuses policies without the tag.
+ * A lab's managed policies over its bucket: the policy, its default version, and its attachment to
+ * the lab's roles (ownership rules in {@code iam}).
  */
 @ActivityInterface
 public interface PolicyActivities {

@@ -1,6 +1,5 @@
 package io.labflow.activities.iam.policies;
 
-import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Inputs;
@@ -31,10 +30,7 @@ public final class PolicyActivitiesImpl implements PolicyActivities {
   private final IamEntities entities;
   private final PolicyVersions versions;
 
-  public PolicyActivitiesImpl(AwsClients clients) {
-    this(new IamEntities(clients));
-  }
-
+  /** Over the IAM lookups the three IAM step implementations share. */
   public PolicyActivitiesImpl(IamEntities entities) {
     this.iam = entities.client();
     this.entities = entities;

@@ -7,13 +7,7 @@ import io.labflow.activities.model.InstanceProfileOutput;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 
-/**
- * IAM instance profiles owned by a lab, each holding one lab role.
- *
- * <p>A create adopts an existing profile tagged with this lab run and fails {@code NotOwned}
- * (touching nothing) when the name is taken by a profile without the tag. A delete is idempotent
- * (missing is success) and refuses profiles without the tag.
- */
+/** Instance profiles of a lab, each holding one lab role; ownership rules in {@code iam}. */
 @ActivityInterface
 public interface InstanceProfileActivities {
 

@@ -1,6 +1,5 @@
 package io.labflow.activities.iam.profiles;
 
-import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Inputs;
@@ -24,10 +23,7 @@ public final class InstanceProfileActivitiesImpl implements InstanceProfileActiv
   private final IamClient iam;
   private final IamEntities entities;
 
-  public InstanceProfileActivitiesImpl(AwsClients clients) {
-    this(new IamEntities(clients));
-  }
-
+  /** Over the IAM lookups the three IAM step implementations share. */
   public InstanceProfileActivitiesImpl(IamEntities entities) {
     this.iam = entities.client();
     this.entities = entities;

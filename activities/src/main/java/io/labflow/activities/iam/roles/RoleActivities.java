@@ -7,13 +7,7 @@ import io.labflow.activities.model.RoleOutput;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 
-/**
- * IAM roles owned by a lab.
- *
- * <p>A create adopts an existing role tagged with this lab run and fails {@code NotOwned}
- * (touching nothing) when the name is taken by a role without the tag. A delete is idempotent
- * (missing is success) and refuses roles without the tag.
- */
+/** IAM roles of a lab, which a service (EC2) may assume; ownership rules in {@code iam}. */
 @ActivityInterface
 public interface RoleActivities {
 

@@ -1,6 +1,5 @@
 package io.labflow.activities.iam.roles;
 
-import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Inputs;
@@ -30,10 +29,7 @@ public final class RoleActivitiesImpl implements RoleActivities {
   private final IamClient iam;
   private final IamEntities entities;
 
-  public RoleActivitiesImpl(AwsClients clients) {
-    this(new IamEntities(clients));
-  }
-
+  /** Over the IAM lookups the three IAM step implementations share. */
   public RoleActivitiesImpl(IamEntities entities) {
     this.iam = entities.client();
     this.entities = entities;
