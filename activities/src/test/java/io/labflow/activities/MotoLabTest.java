@@ -1,13 +1,14 @@
 package io.labflow.activities;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.labflow.activities.model.CreateStackInput;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,6 +20,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(MotoServer.class)
 public abstract class MotoLabTest {
+
+  /** The read-only and the read-write variant's actions. */
+  protected static final List<String> READ = List.of("s3:ListBucket", "s3:GetObject");
+
+  protected static final List<String> WRITE =
+      List.of("s3:ListBucket", "s3:GetObject", "s3:PutObject");
 
   protected Lab lab;
 
@@ -39,15 +46,17 @@ public abstract class MotoLabTest {
 
   /** The call fails the step non-retryably with this failure type. */
   public static void assertFailure(Runnable call, String type) {
-    assertThatThrownBy(call::run)
-        .isInstanceOf(ActivityFailure.class)
-        .cause()
-        .isInstanceOfSatisfying(
-            ApplicationFailure.class,
-            f -> {
-              assertThat(f.getType()).isEqualTo(type);
-              assertThat(f.isNonRetryable()).isTrue();
-            });
+    assertThat(failureOf(call, type).isNonRetryable()).isTrue();
+  }
+
+  /** The failure of this type the step's call fails with, for more checks. */
+  public static ApplicationFailure failureOf(Runnable call, String type) {
+    Throwable thrown = catchThrowable(call::run);
+    assertThat(thrown).isInstanceOf(ActivityFailure.class);
+    assertThat(thrown.getCause()).isInstanceOf(ApplicationFailure.class);
+    ApplicationFailure f = (ApplicationFailure) thrown.getCause();
+    assertThat(f.getType()).isEqualTo(type);
+    return f;
   }
 
   /** The tutorial's stack for a lab. */

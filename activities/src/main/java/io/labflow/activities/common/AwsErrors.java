@@ -33,12 +33,17 @@ public final class AwsErrors {
 
   /** Runs the call; false when AWS answers with one of these error codes (nothing was done). */
   public static boolean doneUnless(Runnable call, String... codes) {
-    return emptyOn(
+    return doneUnless(call, e -> AwsFailures.hasCode(e, codes));
+  }
+
+  /** Runs the call; false when AWS answers with an error that {@code nothingDone} accepts. */
+  public static boolean doneUnless(Runnable call, Predicate<AwsServiceException> nothingDone) {
+    return emptyWhen(
             () -> {
               call.run();
               return Boolean.TRUE;
             },
-            codes)
+            nothingDone)
         .isPresent();
   }
 

@@ -1,5 +1,6 @@
 package io.labflow.activities.inventory;
 
+import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Heartbeats;
 import io.labflow.activities.common.Tags;
@@ -151,14 +152,7 @@ final class Ec2Sweep {
   /** Runs a delete; true when it deleted, false when the resource was gone or the delete refused. */
   private static boolean attempt(String what, List<String> blocked, Runnable delete) {
     try {
-      delete.run();
-      return true;
-    } catch (AwsServiceException e) {
-      if (isNotFound(e)) {
-        return false;
-      }
-      blocked.add(what + ": " + LabInventory.reason(e));
-      return false;
+      return AwsErrors.doneUnless(delete, Ec2Sweep::isNotFound);
     } catch (SdkException e) {
       blocked.add(what + ": " + LabInventory.reason(e));
       return false;
@@ -166,13 +160,7 @@ final class Ec2Sweep {
   }
 
   private static void ignoreNotFound(Runnable r) {
-    try {
-      r.run();
-    } catch (AwsServiceException e) {
-      if (!isNotFound(e) && !AwsFailures.hasCode(e, "Gateway.NotAttached")) {
-        throw e;
-      }
-    }
+    AwsErrors.doneUnless(r, e -> isNotFound(e) || AwsFailures.hasCode(e, "Gateway.NotAttached"));
   }
 
   static boolean isNotFound(AwsServiceException e) {

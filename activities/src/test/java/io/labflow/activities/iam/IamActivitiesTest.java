@@ -26,8 +26,6 @@ class IamActivitiesTest extends MotoLabTest {
 
   static final String LAB = "lab-iam";
   static final String BUCKET = "labflow-lab-iam-bucket";
-  static final List<String> READ = List.of("s3:ListBucket", "s3:GetObject");
-  static final List<String> WRITE = List.of("s3:ListBucket", "s3:GetObject", "s3:PutObject");
 
   IamClient iam;
 

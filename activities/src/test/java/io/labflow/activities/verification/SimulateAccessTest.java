@@ -1,8 +1,8 @@
 package io.labflow.activities.verification;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.labflow.activities.MotoLabTest;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsFailureBoundary;
 import io.labflow.activities.model.AccessCheck;
@@ -11,7 +11,6 @@ import io.labflow.activities.model.VerifyAccessOutput;
 import io.labflow.activities.testing.MotoServer;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
-import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.time.Duration;
@@ -147,22 +146,17 @@ public class SimulateAccessTest {
             Map.of(
                 "s3:ListBucket", "allowed", "s3:GetObject", "allowed", "s3:PutObject", "allowed"),
             0);
-    assertThatThrownBy(
+    ApplicationFailure mismatch =
+        MotoLabTest.failureOf(
             () ->
                 stub(iam)
                     .verifyAccess(
                         input(
-                            List.of("s3:ListBucket", "s3:GetObject"), List.of("s3:PutObject"), 1)))
-        .isInstanceOf(ActivityFailure.class)
-        .cause()
-        .isInstanceOfSatisfying(
-            ApplicationFailure.class,
-            f -> {
-              assertThat(f.getType()).isEqualTo("AccessMismatch");
-              assertThat(f.getOriginalMessage())
-                  .contains("MISMATCH s3:PutObject")
-                  .contains("expected deny, got allow (allowed)");
-            });
+                            List.of("s3:ListBucket", "s3:GetObject"), List.of("s3:PutObject"), 1)),
+            "AccessMismatch");
+    assertThat(mismatch.getOriginalMessage())
+        .contains("MISMATCH s3:PutObject")
+        .contains("expected deny, got allow (allowed)");
   }
 
   @Test

@@ -34,6 +34,11 @@ public abstract class ActivityExecutionInterceptor extends WorkerInterceptorBase
     };
   }
 
+  /** The activity type, or "?" before Temporal called {@code init}. */
+  protected static String activityType(ActivityInfo info) {
+    return info == null ? "?" : info.getActivityType();
+  }
+
   /**
    * Runs {@code execution} (the activity and the interceptors after this one) and returns its
    * output, or throws instead.

@@ -32,7 +32,7 @@ public final class BoundedFailureInterceptor extends ActivityExecutionIntercepto
     } catch (TemporalFailure | ActivityCompletionException expected) {
       throw expected;
     } catch (RuntimeException e) {
-      String activityType = info.getActivityType();
+      String activityType = activityType(info);
       ApplicationFailure aws = AwsFailureBoundary.mapped(e).orElse(null);
       if (aws != null) {
         log.warn("activity {}: unmapped AWS error", activityType, e);

@@ -21,7 +21,7 @@ public final class BoundedOutputInterceptor extends ActivityExecutionInterceptor
   @Override
   protected ActivityOutput around(ActivityInfo info, Supplier<ActivityOutput> execution) {
     ActivityOutput output = execution.get();
-    String activityType = info.getActivityType();
+    String activityType = activityType(info);
     if (activityType.startsWith("labflow.") || output == null) {
       return output;
     }
