@@ -1,5 +1,23 @@
 package io.labflow.activities;
 
+import io.labflow.activities.cloudformation.CloudFormationActivities;
+import io.labflow.activities.cloudformation.CloudFormationActivitiesImpl;
+import io.labflow.activities.cloudformation.StackWaits;
+import io.labflow.activities.common.AwsClients;
+import io.labflow.activities.common.AwsFailureBoundary;
+import io.labflow.activities.ec2.Ec2Activities;
+import io.labflow.activities.ec2.Ec2ActivitiesImpl;
+import io.labflow.activities.iam.IamEntities;
+import io.labflow.activities.iam.policies.PolicyActivities;
+import io.labflow.activities.iam.policies.PolicyActivitiesImpl;
+import io.labflow.activities.iam.profiles.InstanceProfileActivities;
+import io.labflow.activities.iam.profiles.InstanceProfileActivitiesImpl;
+import io.labflow.activities.iam.roles.RoleActivities;
+import io.labflow.activities.iam.roles.RoleActivitiesImpl;
+import io.labflow.activities.inventory.LabInventoryActivities;
+import io.labflow.activities.inventory.LabInventoryActivitiesImpl;
+import io.labflow.activities.verification.AccessVerificationActivities;
+import io.labflow.activities.verification.AccessVerificationActivitiesImpl;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -18,14 +36,17 @@ public final class StepLibrary {
   public static List<Class<?>> activityInterfaces() {
     return List.of(
         CloudFormationActivities.class,
-        IamActivities.class,
+        RoleActivities.class,
+        PolicyActivities.class,
+        InstanceProfileActivities.class,
         Ec2Activities.class,
         AccessVerificationActivities.class,
         LabInventoryActivities.class);
   }
 
   /**
-   * One implementation of each interface, sharing the clients.
+   * One implementation of each interface, sharing the clients, each behind the {@link
+   * AwsFailureBoundary} that maps the AWS errors it throws.
    *
    * @param clients the worker's clients (built once per worker, closed by the worker)
    * @param definitionsDir the directory CloudFormation template paths are relative to
@@ -37,15 +58,20 @@ public final class StepLibrary {
   /** The same with these CloudFormation waits (tests shorten them). */
   public static List<Object> implementations(
       AwsClients clients, Path definitionsDir, StackWaits waits) {
-    IamActivitiesImpl iam = new IamActivitiesImpl(clients);
+    IamEntities iam = new IamEntities(clients);
+    RoleActivitiesImpl roles = new RoleActivitiesImpl(iam);
+    PolicyActivitiesImpl policies = new PolicyActivitiesImpl(iam);
+    InstanceProfileActivitiesImpl profiles = new InstanceProfileActivitiesImpl(iam);
     CloudFormationActivitiesImpl cfn =
         new CloudFormationActivitiesImpl(clients, definitionsDir, waits);
     Ec2ActivitiesImpl ec2 = new Ec2ActivitiesImpl(clients);
+    LabInventoryActivitiesImpl inventory =
+        new LabInventoryActivitiesImpl(clients, iam, roles, policies, profiles, cfn, ec2);
     return List.of(
-        cfn,
-        iam,
-        ec2,
-        new AccessVerificationActivitiesImpl(clients),
-        new LabInventoryActivitiesImpl(clients, iam, cfn, ec2));
+            cfn, roles, policies, profiles, ec2, new AccessVerificationActivitiesImpl(clients),
+            inventory)
+        .stream()
+        .map(AwsFailureBoundary::around)
+        .toList();
   }
 }

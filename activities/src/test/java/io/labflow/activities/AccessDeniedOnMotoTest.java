@@ -3,6 +3,8 @@ package io.labflow.activities;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.labflow.activities.common.AwsClients;
+import io.labflow.activities.iam.IamActivities;
 import io.labflow.activities.model.CreateRoleInput;
 import io.labflow.activities.testing.CallCounter;
 import io.labflow.activities.testing.Lab;

@@ -2,11 +2,18 @@ package io.labflow.activities;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labflow.activities.common.AwsClients;
+import io.labflow.activities.common.AwsFailureBoundary;
+import io.labflow.activities.common.FailureSizeTest;
+import io.labflow.activities.ec2.Ec2Activities;
+import io.labflow.activities.ec2.Ec2ActivitiesImpl;
 import io.labflow.activities.model.AssociateInstanceProfileInput;
 import io.labflow.activities.model.VerifyAccessInput;
 import io.labflow.activities.testing.FaultInjector;
 import io.labflow.activities.testing.MotoServer;
 import io.labflow.activities.testing.TemporalDevServer;
+import io.labflow.activities.verification.AccessVerificationActivities;
+import io.labflow.activities.verification.AccessVerificationActivitiesImpl;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
@@ -97,7 +104,8 @@ class FailureSizeOnTemporalTest {
     Worker worker = factory.newWorker(QUEUE);
     worker.registerWorkflowImplementationTypes(StepWorkflowImpl.class);
     worker.registerActivitiesImplementations(
-        new AccessVerificationActivitiesImpl(clients), new Ec2ActivitiesImpl(clients));
+        AwsFailureBoundary.around(new AccessVerificationActivitiesImpl(clients)),
+        AwsFailureBoundary.around(new Ec2ActivitiesImpl(clients)));
     factory.start();
   }
 

@@ -2,6 +2,7 @@ package io.labflow.activities;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.testing.MotoServer;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;

@@ -49,7 +49,7 @@ class TutorialSequenceTest {
     lab = new Lab();
 
     CreateStackOutput stack =
-        lab.cfn.createStack(CloudFormationActivitiesTest.labStack(LAB, P, "labflow-" + LAB));
+        lab.cfn.createStack(MotoLabTest.labStack(LAB, P, "labflow-" + LAB));
     lab.iam.createRole(
         new CreateRoleInput(LAB, P + "-role", "ec2.amazonaws.com", admin, null, null));
     PolicyOutput policy =

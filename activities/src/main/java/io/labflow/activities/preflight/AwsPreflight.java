@@ -1,6 +1,6 @@
 package io.labflow.activities.preflight;
 
-import io.labflow.activities.AwsClients;
+import io.labflow.activities.common.AwsClients;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.labflow.activities.preflight;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.labflow.activities.AwsClients;
+import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.preflight.AwsPreflight.Verification;
 import io.labflow.activities.testing.MotoServer;
 import io.temporal.failure.ApplicationFailure;

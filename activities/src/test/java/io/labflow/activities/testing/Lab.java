@@ -1,13 +1,13 @@
 package io.labflow.activities.testing;
 
-import io.labflow.activities.AccessVerificationActivities;
-import io.labflow.activities.AwsClients;
-import io.labflow.activities.CloudFormationActivities;
-import io.labflow.activities.Ec2Activities;
-import io.labflow.activities.IamActivities;
-import io.labflow.activities.LabInventoryActivities;
-import io.labflow.activities.StackWaits;
 import io.labflow.activities.StepLibrary;
+import io.labflow.activities.cloudformation.CloudFormationActivities;
+import io.labflow.activities.cloudformation.StackWaits;
+import io.labflow.activities.common.AwsClients;
+import io.labflow.activities.ec2.Ec2Activities;
+import io.labflow.activities.iam.IamActivities;
+import io.labflow.activities.inventory.LabInventoryActivities;
+import io.labflow.activities.verification.AccessVerificationActivities;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.testing.TestActivityEnvironment;

@@ -1,6 +1,6 @@
 package io.labflow.worker.engine;
 
-import io.labflow.activities.AwsClients;
+import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.preflight.AwsPreflight;
 import io.labflow.workflows.lab.Preflight;
 import io.labflow.workflows.lab.ResolvedLab;

@@ -1,9 +1,9 @@
 package io.labflow.worker.engine;
 
-import io.labflow.activities.AccountGuard;
-import io.labflow.activities.AccountPolicy;
-import io.labflow.activities.AwsClients;
-import io.labflow.activities.PolicyDocuments;
+import io.labflow.activities.common.AccountGuard;
+import io.labflow.activities.common.AccountPolicy;
+import io.labflow.activities.common.AwsClients;
+import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.StepLibrary;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.temporal.failure.ApplicationFailure;
@@ -181,7 +181,7 @@ public final class Engine {
   }
 
   /** The step action of the nightly reset's sweep, which any lab may get. */
-  public static final String SWEEP_ACTION = io.labflow.activities.WorkerPolicy.SWEEP;
+  public static final String SWEEP_ACTION = io.labflow.activities.permissions.WorkerPolicy.SWEEP;
 
   /**
    * The IAM policy the worker's principal needs for these step actions (null: the whole step
@@ -189,18 +189,18 @@ public final class Engine {
    */
   public static String workerPolicy(Set<String> stepActions, Set<String> stackTypes,
       String account, String region, String namePrefix, String bucketPrefix) {
-    return io.labflow.activities.WorkerPolicy.document(stepActions, stackTypes,
-        new io.labflow.activities.PolicyScope.Names(account, region, namePrefix, bucketPrefix));
+    return io.labflow.activities.permissions.WorkerPolicy.document(stepActions, stackTypes,
+        new io.labflow.activities.permissions.PolicyScope.Names(account, region, namePrefix, bucketPrefix));
   }
 
   /** The resource types of a CloudFormation template, as the worker policy needs them. */
   public static Set<String> stackResourceTypes(String template) {
-    return io.labflow.activities.WorkerPolicy.stackResourceTypes(template);
+    return io.labflow.activities.permissions.WorkerPolicy.stackResourceTypes(template);
   }
 
   /** Every action the worker policy grants on "*", with the reason. */
   public static Map<String, String> unscopedWorkerActions() {
-    return io.labflow.activities.WorkerPolicy.unscopedActions();
+    return io.labflow.activities.permissions.WorkerPolicy.unscopedActions();
   }
 
   /**
@@ -211,7 +211,7 @@ public final class Engine {
     String doc =
         PolicyDocuments.trustPolicy(
             servicePrincipal == null
-                ? io.labflow.activities.IamActivitiesImpl.DEFAULT_SERVICE_PRINCIPAL
+                ? io.labflow.activities.iam.roles.RoleActivitiesImpl.DEFAULT_SERVICE_PRINCIPAL
                 : servicePrincipal,
             trustedPrincipalArn);
     try {

@@ -1,7 +1,7 @@
 package io.labflow.worker.runtime;
 
-import io.labflow.activities.AccountGuard;
-import io.labflow.activities.AwsFailures;
+import io.labflow.activities.common.AccountGuard;
+import io.labflow.activities.common.AwsFailures;
 import io.labflow.workflows.lab.Preflight;
 import io.labflow.workflows.lab.ResolvedLab;
 import software.amazon.awssdk.core.exception.SdkException;

@@ -1,11 +1,10 @@
 package io.labflow.worker.runtime;
 
 import io.labflow.workflows.input.InputLimits;
-import io.temporal.activity.ActivityExecutionContext;
-import io.temporal.common.interceptors.ActivityInboundCallsInterceptor;
-import io.temporal.common.interceptors.ActivityInboundCallsInterceptorBase;
-import io.temporal.common.interceptors.WorkerInterceptorBase;
+import io.temporal.activity.ActivityInfo;
+import io.temporal.common.interceptors.ActivityInboundCallsInterceptor.ActivityOutput;
 import io.temporal.failure.ApplicationFailure;
+import java.util.function.Supplier;
 
 /**
  * Keeps every step's outputs under {@link InputLimits#MAX_OUTPUT_BYTES}: a larger result fails the
@@ -14,40 +13,28 @@ import io.temporal.failure.ApplicationFailure;
  * The engine's own activities ({@code labflow.*}: the resolver, the reset's steps) are exempt: their
  * inputs are bounded where they enter.
  */
-public final class BoundedOutputInterceptor extends WorkerInterceptorBase {
+public final class BoundedOutputInterceptor extends ActivityExecutionInterceptor {
 
   /** The failure type of a step whose outputs are too large. */
   public static final String OUTPUT_TOO_LARGE = "OutputTooLarge";
 
   @Override
-  public ActivityInboundCallsInterceptor interceptActivity(ActivityInboundCallsInterceptor next) {
-    return new ActivityInboundCallsInterceptorBase(next) {
-      private String activityType = "?";
-
-      @Override
-      public void init(ActivityExecutionContext context) {
-        activityType = context.getInfo().getActivityType();
-        super.init(context);
-      }
-
-      @Override
-      public ActivityOutput execute(ActivityInput input) {
-        ActivityOutput output = super.execute(input);
-        if (activityType.startsWith("labflow.") || output == null) {
-          return output;
-        }
-        long size = InputLimits.jsonBytes(output.getResult());
-        if (size > InputLimits.MAX_OUTPUT_BYTES) {
-          throw ApplicationFailure.newNonRetryableFailure(
-              activityType
-                  + " returned "
-                  + InputLimits.bytes(size)
-                  + " of outputs; a step's outputs may be at most "
-                  + InputLimits.bytes(InputLimits.MAX_OUTPUT_BYTES),
-              OUTPUT_TOO_LARGE);
-        }
-        return output;
-      }
-    };
+  protected ActivityOutput around(ActivityInfo info, Supplier<ActivityOutput> execution) {
+    ActivityOutput output = execution.get();
+    String activityType = activityType(info);
+    if (activityType.startsWith("labflow.") || output == null) {
+      return output;
+    }
+    long size = InputLimits.jsonBytes(output.getResult());
+    if (size > InputLimits.MAX_OUTPUT_BYTES) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          activityType
+              + " returned "
+              + InputLimits.bytes(size)
+              + " of outputs; a step's outputs may be at most "
+              + InputLimits.bytes(InputLimits.MAX_OUTPUT_BYTES),
+          OUTPUT_TOO_LARGE);
+    }
+    return output;
   }
 }

@@ -2,8 +2,8 @@ package io.labflow.worker.runtime;
 
 import com.uber.m3.tally.RootScopeBuilder;
 import com.uber.m3.tally.Scope;
-import io.labflow.activities.AccountGuard;
-import io.labflow.activities.AwsClients;
+import io.labflow.activities.common.AccountGuard;
+import io.labflow.activities.common.AwsClients;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.engine.Engine;
 import io.labflow.worker.fleet.FleetActivitiesImpl;

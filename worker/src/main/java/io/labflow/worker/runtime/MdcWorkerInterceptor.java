@@ -1,10 +1,8 @@
 package io.labflow.worker.runtime;
 
-import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.activity.ActivityInfo;
-import io.temporal.common.interceptors.ActivityInboundCallsInterceptor;
-import io.temporal.common.interceptors.ActivityInboundCallsInterceptorBase;
-import io.temporal.common.interceptors.WorkerInterceptorBase;
+import io.temporal.common.interceptors.ActivityInboundCallsInterceptor.ActivityOutput;
+import java.util.function.Supplier;
 import org.slf4j.MDC;
 
 /**
@@ -12,35 +10,22 @@ import org.slf4j.MDC;
  * activity writes (including the AWS adapters' own) names its lab. The workflow id of a lab is its
  * lab id; for a reset it is {@code reset-<labId>-...}, hence the separate key.
  */
-public final class MdcWorkerInterceptor extends WorkerInterceptorBase {
+public final class MdcWorkerInterceptor extends ActivityExecutionInterceptor {
 
   public static final String LAB_ID = "LabId";
   public static final String WORKFLOW_ID = "WorkflowId";
 
   @Override
-  public ActivityInboundCallsInterceptor interceptActivity(ActivityInboundCallsInterceptor next) {
-    return new ActivityInboundCallsInterceptorBase(next) {
-      private ActivityInfo info;
-
-      @Override
-      public void init(ActivityExecutionContext context) {
-        info = context.getInfo();
-        super.init(context);
-      }
-
-      @Override
-      public ActivityOutput execute(ActivityInput input) {
-        String workflowId = info.getWorkflowId();
-        MDC.put(WORKFLOW_ID, workflowId);
-        MDC.put(LAB_ID, labIdOf(workflowId));
-        try {
-          return super.execute(input);
-        } finally {
-          MDC.remove(WORKFLOW_ID);
-          MDC.remove(LAB_ID);
-        }
-      }
-    };
+  protected ActivityOutput around(ActivityInfo info, Supplier<ActivityOutput> execution) {
+    String workflowId = info.getWorkflowId();
+    MDC.put(WORKFLOW_ID, workflowId);
+    MDC.put(LAB_ID, labIdOf(workflowId));
+    try {
+      return execution.get();
+    } finally {
+      MDC.remove(WORKFLOW_ID);
+      MDC.remove(LAB_ID);
+    }
   }
 
   /** The lab id a workflow id belongs to: itself, or the lab of a {@code reset-<labId>-...} run. */

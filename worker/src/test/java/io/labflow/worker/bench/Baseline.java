@@ -1,7 +1,7 @@
 package io.labflow.worker.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.labflow.activities.AwsClients;
+import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.StepLibrary;
 import io.labflow.worker.engine.Engine;
 import io.labflow.worker.runtime.AwsCallCounter;

@@ -3,7 +3,7 @@ package io.labflow.worker.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.labflow.activities.PolicyDocuments;
+import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.worker.e2e.Labs;
 import io.labflow.worker.e2e.Tools;
 import java.io.PrintWriter;

@@ -1,6 +1,6 @@
 package io.labflow.worker.lab;
 
-import io.labflow.activities.AwsClients;
+import io.labflow.activities.common.AwsClients;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

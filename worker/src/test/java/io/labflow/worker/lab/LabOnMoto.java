@@ -1,6 +1,6 @@
 package io.labflow.worker.lab;
 
-import io.labflow.activities.AwsClients;
+import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.StepLibrary;
 import io.labflow.activities.testing.CallCounter;
 import io.labflow.activities.testing.Lab;

@@ -2,13 +2,13 @@ package io.labflow.worker.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.labflow.activities.AccountGuard;
-import io.labflow.activities.AccountPolicy;
-import io.labflow.activities.AwsClients;
-import io.labflow.activities.IamActivities;
-import io.labflow.activities.LabInventoryActivities;
+import io.labflow.activities.common.AccountGuard;
+import io.labflow.activities.common.AccountPolicy;
+import io.labflow.activities.common.AwsClients;
+import io.labflow.activities.iam.IamActivities;
+import io.labflow.activities.inventory.LabInventoryActivities;
 import io.labflow.activities.StepLibrary;
-import io.labflow.activities.WorkerPermissions;
+import io.labflow.activities.permissions.WorkerPermissions;
 import io.labflow.activities.model.CreateRoleInput;
 import io.labflow.activities.model.DeleteLabResourcesOutput;
 import io.labflow.activities.model.DeleteRoleInput;

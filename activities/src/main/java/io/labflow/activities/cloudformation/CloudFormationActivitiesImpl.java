@@ -1,0 +1,206 @@
+package io.labflow.activities.cloudformation;
+
+import io.labflow.activities.common.AwsClients;
+import io.labflow.activities.common.AwsErrors;
+import io.labflow.activities.common.AwsFailures;
+import io.labflow.activities.common.Heartbeats;
+import io.labflow.activities.common.Inputs;
+import io.labflow.activities.common.Tags;
+import io.labflow.activities.model.CreateStackInput;
+import io.labflow.activities.model.CreateStackOutput;
+import io.labflow.activities.model.DeleteOutput;
+import io.labflow.activities.model.DeleteStackInput;
+import io.labflow.activities.s3.S3Buckets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.Capability;
+import software.amazon.awssdk.services.cloudformation.model.DescribeStacksRequest;
+import software.amazon.awssdk.services.cloudformation.model.Output;
+import software.amazon.awssdk.services.cloudformation.model.Parameter;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.cloudformation.model.StackStatus;
+import software.amazon.awssdk.services.cloudformation.model.Tag;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** {@link CloudFormationActivities} over the AWS SDK. */
+public final class CloudFormationActivitiesImpl implements CloudFormationActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(CloudFormationActivitiesImpl.class);
+  private static final Duration DEFAULT_WAIT = Duration.ofMinutes(30);
+
+  private final CloudFormationClient cfn;
+  private final Stacks stacks;
+  private final StackTemplates templates;
+  private final StackDeletion deletion;
+  private final Duration poll;
+
+  /**
+   * @param clients the worker's clients
+   * @param definitionsDir the directory that template paths are relative to
+   */
+  public CloudFormationActivitiesImpl(AwsClients clients, Path definitionsDir) {
+    this(clients, definitionsDir, StackWaits.defaults());
+  }
+
+  /** The same with these waits (tests shorten them). */
+  public CloudFormationActivitiesImpl(AwsClients clients, Path definitionsDir, StackWaits waits) {
+    this(clients.cloudFormation(), clients.s3(), definitionsDir, waits);
+  }
+
+  CloudFormationActivitiesImpl(
+      CloudFormationClient cfn, S3Client s3, Path definitionsDir, Duration poll) {
+    this(cfn, s3, definitionsDir,
+        new StackWaits(poll, StackWaits.defaults().settle(), StackWaits.defaults().delete()));
+  }
+
+  private CloudFormationActivitiesImpl(
+      CloudFormationClient cfn, S3Client s3, Path definitionsDir, StackWaits waits) {
+    this.poll = waits.poll();
+    this.cfn = cfn;
+    this.stacks = new Stacks(cfn);
+    this.templates = new StackTemplates(definitionsDir);
+    this.deletion = new StackDeletion(cfn, stacks, new S3Buckets(s3), waits);
+  }
+
+  /** The deletion DeleteStack uses; the lab inventory shares it. */
+  public StackDeletion deletion() {
+    return deletion;
+  }
+
+  @Override
+  public CreateStackOutput createStack(CreateStackInput in) {
+    String labId = Inputs.require(in.labId(), "labId", "CreateStack");
+    String name = Inputs.require(in.stackName(), "stackName", "CreateStack");
+    Inputs.require(in.templateFile(), "templateFile", "CreateStack");
+    Duration wait =
+        in.timeoutMinutes() == null ? DEFAULT_WAIT : Duration.ofMinutes(in.timeoutMinutes());
+    Optional<Stack> existing = stacks.describe(name);
+    boolean adopted = existing.isPresent() && !Stacks.isGone(existing.get());
+    if (adopted) {
+      Stacks.requireCreatedHere(existing.get(), labId);
+      log.info("lab {}: adopting stack {} in {}", labId, name, existing.get().stackStatus());
+    } else {
+      adopted = !create(in, labId, name, wait);
+    }
+    Stack done = waitForCreate(name, labId, wait);
+    return outputs(done, adopted);
+  }
+
+  /**
+   * Asks CloudFormation to create the stack; false when a concurrent attempt won the race
+   * (AlreadyExists after the describe), then adopted if this lab run created it.
+   */
+  private boolean create(CreateStackInput in, String labId, String name, Duration wait) {
+    String body = templates.read(in.templateFile());
+    List<Parameter> params = new ArrayList<>();
+    if (in.parameters() != null) {
+      in.parameters()
+          .forEach(
+              (k, v) -> params.add(Parameter.builder().parameterKey(k).parameterValue(v).build()));
+    }
+    List<Capability> caps = new ArrayList<>();
+    if (in.capabilities() != null) {
+      for (String c : in.capabilities()) {
+        caps.add(Capability.fromValue(c));
+      }
+    }
+    boolean created =
+        AwsErrors.doneUnless(
+            () ->
+                cfn.createStack(
+                    b ->
+                        b.stackName(name)
+                            .templateBody(body)
+                            .parameters(params)
+                            .capabilities(caps)
+                            .tags(Tags.forCreate(labId, (k, v) -> Tag.builder().key(k).value(v).build()))
+                            .clientRequestToken(StackTemplates.token(labId, name))
+                            .timeoutInMinutes((int) Math.max(1, wait.toMinutes()))),
+            "AlreadyExistsException");
+    if (created) {
+      log.info("lab {}: creating stack {}", labId, name);
+      return true;
+    }
+    Stack raced =
+        stacks
+            .describe(name)
+            .orElseThrow(
+                () ->
+                    AwsFailures.nonRetryable(
+                        "stack " + name + " already exists but cannot be described",
+                        "AlreadyExistsException"));
+    Stacks.requireCreatedHere(raced, labId);
+    return false;
+  }
+
+  @Override
+  public DeleteOutput deleteStack(DeleteStackInput in) {
+    String labId = Inputs.require(in.labId(), "labId", "DeleteStack");
+    String name = Inputs.require(in.stackName(), "stackName", "DeleteStack");
+    return deletion.deleteOwned(name, labId);
+  }
+
+  private Stack waitForCreate(String name, String labId, Duration wait) {
+    StackStatus before = stacks.describe(name).map(Stack::stackStatus).orElse(null);
+    if (before == StackStatus.CREATE_IN_PROGRESS) {
+      try {
+        cfn.waiter()
+            .waitUntilStackCreateComplete(
+                DescribeStacksRequest.builder().stackName(name).build(),
+                Heartbeats.waiter("creating stack " + name, poll, wait));
+      } catch (SdkClientException e) {
+        // The waiter gives up on a failure state or on timeout; the stack's own status says which.
+        log.debug("stack {} waiter ended: {}", name, e.getMessage());
+      }
+    }
+    Stack stack =
+        stacks.describe(name)
+            .orElseThrow(
+                () ->
+                    AwsFailures.nonRetryable(
+                        "stack " + name + " disappeared while being created",
+                        AwsFailures.STACK_FAILED));
+    if (stack.stackStatus() == StackStatus.CREATE_COMPLETE
+        || stack.stackStatus() == StackStatus.UPDATE_COMPLETE) {
+      return stack;
+    }
+    if (stack.stackStatus() == StackStatus.CREATE_IN_PROGRESS) {
+      throw AwsFailures.retryable(
+          "stack " + name + " still CREATE_IN_PROGRESS after " + wait, "StackWaitTimeout");
+    }
+    String status = stack.stackStatusAsString();
+    if (status.endsWith("_IN_PROGRESS") && !status.startsWith("ROLLBACK")) {
+      // An adopted stack being updated or deleted by someone else: try again later.
+      throw AwsFailures.retryable(
+          "stack " + name + " of lab " + labId + " is busy (" + status + ")", "StackBusy");
+    }
+    String reason = stacks.firstFailure(stack.stackId()).orElse(String.valueOf(stack.stackStatusReason()));
+    throw AwsFailures.nonRetryable(
+        "stack " + name + " of lab " + labId + " is " + stack.stackStatusAsString() + ": " + reason,
+        AwsFailures.STACK_FAILED);
+  }
+
+  private CreateStackOutput outputs(Stack stack, boolean adopted) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Output o : stack.outputs()) {
+      out.put(o.outputKey(), o.outputValue());
+    }
+    return new CreateStackOutput(
+        stack.stackId(),
+        stack.stackName(),
+        stack.stackStatusAsString(),
+        out.get("BucketName"),
+        out.get("InstanceId"),
+        out,
+        adopted);
+  }
+}

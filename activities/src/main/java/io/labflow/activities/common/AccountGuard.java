@@ -1,0 +1,134 @@
+package io.labflow.activities.common;
+
+import io.temporal.failure.ApplicationFailure;
+import java.util.List;
+import java.util.Set;
+import software.amazon.awssdk.core.exception.SdkServiceException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.sts.StsClient;
+
+/**
+ * Lets the worker act only in the AWS accounts its configuration allows ({@link AccountPolicy}).
+ *
+ * <p>As an execution interceptor on every client of the worker it refuses any AWS call (other than
+ * its own {@code sts:GetCallerIdentity} and {@code iam:ListAccountAliases}) before it is sent,
+ * unless the caller's account has been verified: so no activity, compensation or sweep can
+ * bypass it. The identity is asked of STS once per worker and cached; the verdict is recomputed
+ * from the cached facts, so a refused worker keeps refusing with one STS call in all.
+ *
+ * <p>Like aws-nuke it also refuses an account whose alias contains {@code prod}, unless that exact
+ * alias is named in {@link AccountPolicy#ALLOW_ALIAS_ENV}.
+ */
+public final class AccountGuard implements ExecutionInterceptor {
+
+  /** Failure type of a refused account. Never retried: only a configuration change fixes it. */
+  public static final String ACCOUNT_NOT_ALLOWED = "AccountNotAllowed";
+
+  /** Who the worker is. */
+  public record Identity(String account, String arn) {}
+
+  private static final Set<String> OWN_CALLS = Set.of("GetCallerIdentity", "ListAccountAliases");
+
+  private final AccountPolicy policy;
+  private volatile StsClient sts;
+  private volatile IamClient iam;
+  private volatile Identity identity;
+  private volatile List<String> aliases;
+
+  public AccountGuard(AccountPolicy policy) {
+    this.policy = policy;
+  }
+
+  /** Gives the guard the clients it asks (the worker's own, so its calls are counted). */
+  public AccountGuard bind(StsClient sts, IamClient iam) {
+    this.sts = sts;
+    this.iam = iam;
+    return this;
+  }
+
+  public AccountPolicy policy() {
+    return policy;
+  }
+
+  /**
+   * The caller's verified identity.
+   *
+   * @throws ApplicationFailure non-retryable {@link #ACCOUNT_NOT_ALLOWED}, with the sentence that
+   *     says how to allow the account
+   * @throws software.amazon.awssdk.core.exception.SdkException when STS or IAM cannot be asked
+   */
+  public Identity verify() {
+    Identity id = identity();
+    String refusal = policy.refusal(id.account(), id.arn());
+    if (refusal != null) {
+      throw ApplicationFailure.newNonRetryableFailure(refusal, ACCOUNT_NOT_ALLOWED);
+    }
+    String alias = policy.productionAlias(aliases(id));
+    if (alias != null) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "AWS account " + id.account() + " has the alias '" + alias + "', which looks like"
+              + " production; labflow refuses it. Use a sandbox account, or, if this account is"
+              + " meant for labs, set " + AccountPolicy.ALLOW_ALIAS_ENV + "=" + alias
+              + " in the worker's environment.",
+          ACCOUNT_NOT_ALLOWED);
+    }
+    return id;
+  }
+
+  @Override
+  public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attrs) {
+    String operation = attrs.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+    if (OWN_CALLS.contains(operation)) {
+      return;
+    }
+    verify();
+  }
+
+  private Identity identity() {
+    Identity id = identity;
+    if (id == null) {
+      synchronized (this) {
+        id = identity;
+        if (id == null) {
+          if (sts == null) {
+            throw new IllegalStateException("AccountGuard used before bind()");
+          }
+          var who = sts.getCallerIdentity();
+          id = new Identity(who.account(), who.arn());
+          identity = id;
+        }
+      }
+    }
+    return id;
+  }
+
+  private List<String> aliases(Identity id) {
+    List<String> a = aliases;
+    if (a == null) {
+      synchronized (this) {
+        a = aliases;
+        if (a == null) {
+          try {
+            a = iam.listAccountAliasesPaginator(b -> {}).accountAliases().stream().toList();
+          } catch (SdkServiceException e) {
+            if (e.statusCode() != 403) {
+              throw e;
+            }
+            throw ApplicationFailure.newNonRetryableFailure(
+                "labflow cannot read the aliases of AWS account " + id.account() + " ("
+                    + id.arn() + " may not call iam:ListAccountAliases), so it cannot tell"
+                    + " whether the account is production; grant iam:ListAccountAliases (it is"
+                    + " in `labflow worker-policy`).",
+                ACCOUNT_NOT_ALLOWED);
+          }
+          aliases = a;
+        }
+      }
+    }
+    return a;
+  }
+}

@@ -1,0 +1,136 @@
+package io.labflow.activities.common;
+
+import java.time.Duration;
+import java.util.List;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sts.StsClient;
+
+/**
+ * The AWS clients of one worker, built once and shared by every activity.
+ *
+ * <p>Credentials, region and endpoint come only from the SDK's standard configuration: the default
+ * credential chain, the default region chain ({@code AWS_REGION}, {@code aws.region}, profile) and
+ * {@code AWS_ENDPOINT_URL} / {@code aws.endpointUrl} (which the SDK honours natively, so an
+ * emulator is reached without any labflow-specific flag).
+ */
+public final class AwsClients implements AutoCloseable {
+
+  /**
+   * Client tuning.
+   *
+   * @param apiCallTimeout bound on one API call including the SDK's own retries
+   * @param apiCallAttemptTimeout bound on one HTTP attempt
+   * @param interceptors execution interceptors added to every client (metrics, call counting)
+   */
+  public record Settings(
+      Duration apiCallTimeout,
+      Duration apiCallAttemptTimeout,
+      List<ExecutionInterceptor> interceptors) {
+
+    /** Sixty seconds per call, twenty per attempt, no interceptors. */
+    public static Settings defaults() {
+      return new Settings(Duration.ofSeconds(60), Duration.ofSeconds(20), List.of());
+    }
+
+    /** The same settings with these interceptors added. */
+    public Settings withInterceptors(List<ExecutionInterceptor> more) {
+      List<ExecutionInterceptor> all = new java.util.ArrayList<>(interceptors);
+      all.addAll(more);
+      return new Settings(apiCallTimeout, apiCallAttemptTimeout, List.copyOf(all));
+    }
+  }
+
+  private static final AwsOperationNames OPERATION_NAMES = new AwsOperationNames();
+
+  private final Settings settings;
+  private final SdkHttpClient http;
+  private final CloudFormationClient cloudFormation;
+  private final IamClient iam;
+  private final Ec2Client ec2;
+  private final S3Client s3;
+  private final StsClient sts;
+
+  private AwsClients(Settings settings) {
+    this.settings = settings;
+    this.http = ApacheHttpClient.builder().maxConnections(50).build();
+    this.cloudFormation =
+        CloudFormationClient.builder().httpClient(http).overrideConfiguration(override()).build();
+    this.iam = IamClient.builder().httpClient(http).overrideConfiguration(override()).build();
+    this.ec2 = Ec2Client.builder().httpClient(http).overrideConfiguration(override()).build();
+    this.s3 = S3Client.builder().httpClient(http).overrideConfiguration(override()).build();
+    this.sts = StsClient.builder().httpClient(http).overrideConfiguration(override()).build();
+  }
+
+  /** Clients configured from the standard AWS environment with default settings. */
+  public static AwsClients fromEnvironment() {
+    return new AwsClients(Settings.defaults());
+  }
+
+  /** Clients configured from the standard AWS environment with these settings. */
+  public static AwsClients fromEnvironment(Settings settings) {
+    return new AwsClients(settings);
+  }
+
+  private ClientOverrideConfiguration override() {
+    ClientOverrideConfiguration.Builder b =
+        ClientOverrideConfiguration.builder()
+            .apiCallTimeout(settings.apiCallTimeout())
+            .apiCallAttemptTimeout(settings.apiCallAttemptTimeout())
+            // Adaptive retry: throttling slows this client's own request rate instead of piling on.
+            .retryStrategy(software.amazon.awssdk.core.retry.RetryMode.ADAPTIVE_V2)
+            // Failure messages name the operation that failed (see AwsFailures).
+            .addExecutionInterceptor(OPERATION_NAMES);
+    settings.interceptors().forEach(b::addExecutionInterceptor);
+    return b.build();
+  }
+
+  /**
+   * An S3 client acting with other (temporary) credentials, sharing this holder's HTTP client.
+   * The caller closes it; closing it leaves the shared HTTP client open.
+   */
+  public S3Client s3As(AwsCredentialsProvider credentials) {
+    return S3Client.builder()
+        .httpClient(http)
+        .credentialsProvider(credentials)
+        .overrideConfiguration(override())
+        .build();
+  }
+
+  public CloudFormationClient cloudFormation() {
+    return cloudFormation;
+  }
+
+  public IamClient iam() {
+    return iam;
+  }
+
+  public Ec2Client ec2() {
+    return ec2;
+  }
+
+  public S3Client s3() {
+    return s3;
+  }
+
+  public StsClient sts() {
+    return sts;
+  }
+
+  @Override
+  public void close() {
+    cloudFormation.close();
+    iam.close();
+    ec2.close();
+    s3.close();
+    sts.close();
+    http.close();
+  }
+}

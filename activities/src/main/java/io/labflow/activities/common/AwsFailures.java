@@ -1,0 +1,267 @@
+package io.labflow.activities.common;
+
+import io.labflow.activities.common.AwsOperationNames.Operation;
+import io.labflow.activities.model.AwsErrorInfo;
+import io.temporal.failure.ApplicationFailure;
+import java.util.Arrays;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * The single place that turns AWS errors into Temporal failures, and builds every other failure
+ * of the step library.
+ *
+ * <p>Decisions are made on the AWS error code and HTTP status, never on exception classes or
+ * messages (except the one documented propagation message of EC2). The failure type is the error
+ * code itself, so a step file can name it in {@code nonRetryable}; labflow's own failure types are
+ * the constants below.
+ *
+ * <p>A failure carries a short message, its type, whether to retry, and an {@link AwsErrorInfo};
+ * never the SDK exception (see {@link #map(SdkException)}), so it stays far below the size
+ * Temporal keeps for a retrying activity's last failure.
+ */
+public final class AwsFailures {
+
+  /** HTTP 403 without an error code the SDK could read. Never retried. */
+  public static final String ACCESS_DENIED = "AccessDenied";
+  /** The resource exists but does not carry this lab's tag. Never retried. */
+  public static final String NOT_OWNED = "NotOwned";
+  /** The input of an activity is invalid. Never retried. */
+  public static final String INVALID_INPUT = "InvalidInput";
+  /** A stack ended in a failed or rolled-back state. Never retried. */
+  public static final String STACK_FAILED = "StackFailed";
+  /** Verified access differs from the expectation after the propagation budget. */
+  public static final String ACCESS_MISMATCH = "AccessMismatch";
+  /** A resource still depends on something labflow may not touch. */
+  public static final String DELETE_CONFLICT = "DeleteConflict";
+  /** A network or client-side failure without an AWS error code. Retried. */
+  public static final String CLIENT_ERROR = "AwsClientError";
+  /** An AWS error whose code this table does not know. Retried, since most are transient. */
+  public static final String UNKNOWN = "AwsUnknownError";
+  /**
+   * The endpoint does not know or implement the operation (an unknown-operation code, HTTP 501,
+   * or a bare HTTP 500/404/405 that no AWS service sent). Never retried.
+   */
+  public static final String UNSUPPORTED = "Unsupported";
+
+  /**
+   * Longest failure message, in characters. Temporal keeps the last failure of a retrying activity
+   * only up to {@code limit.mutableStateActivityFailureSize.error} (4 KiB encoded by default) and
+   * otherwise shows "Failure exceeds size limit." instead, so every failure stays well below it.
+   */
+  static final int MAX_MESSAGE = 1500;
+  /** Longest excerpt of an AWS error message (or of a non-AWS error body) in a failure message. */
+  static final int MAX_AWS_MESSAGE = 300;
+  /** Most stack frames kept on a failure (labflow's own frames only). */
+  static final int MAX_FRAMES = 6;
+
+  private static final Logger log = LoggerFactory.getLogger(AwsFailures.class);
+
+  private AwsFailures() {}
+
+  /**
+   * The Temporal failure for any SDK exception: a short message (service, operation, error code,
+   * HTTP status, request id, the AWS message cut to {@value #MAX_AWS_MESSAGE} characters), the
+   * error code (or a labflow type) as failure type, whether to retry, and an {@link AwsErrorInfo}
+   * as details. The SDK exception is <b>not</b> attached as cause: its stack traces and the
+   * attempts the SDK adds as suppressed exceptions would make the failure larger than Temporal
+   * keeps. It is logged at debug level instead.
+   */
+  public static ApplicationFailure map(SdkException e) {
+    log.debug("AWS call failed", e);
+    AwsServiceException service = serviceException(e);
+    if (service != null) {
+      return map(service, operationOf(e));
+    }
+    Operation op = operationOf(e);
+    String where = where(null, op);
+    return failure(
+        where + "failed on the client side: " + FailureText.clean(e.getMessage()),
+        CLIENT_ERROR,
+        true,
+        new AwsErrorInfo(
+            op == null ? null : op.service, op == null ? null : op.operation, "", 0, null));
+  }
+
+  /** The Temporal failure for an AWS service error, typed by its error code. */
+  public static ApplicationFailure map(AwsServiceException e) {
+    return map(e, operationOf(e));
+  }
+
+  private static ApplicationFailure map(AwsServiceException e, Operation op) {
+    String code = errorCode(e);
+    int status = e.statusCode();
+    String requestId = blankToNull(e.requestId());
+    AwsErrorInfo info =
+        new AwsErrorInfo(
+            serviceName(e, op), op == null ? null : op.operation, code, status, requestId);
+    String prefix = where(serviceName(e, op), op);
+    if (AwsErrorCodes.UNSUPPORTED_CODES.contains(code) || status == 501) {
+      return failure(
+          prefix
+              + "is not supported by the endpoint: "
+              + FailureText.describe(e, code, requestId)
+              + " (not retried: retrying cannot make an unknown operation known)",
+          UNSUPPORTED,
+          false,
+          info);
+    }
+    if (code.isEmpty() && requestId == null && (status == 500 || status == 404 || status == 405)) {
+      // Every AWS service answers with an error code and a request id. A bare 500/404/405 comes
+      // from something else at the endpoint: typically an emulator without this operation (moto
+      // answers an unimplemented action with an HTML "500 Internal Server Error").
+      return failure(
+          prefix
+              + "got HTTP "
+              + status
+              + " without an AWS error code or request id, so not from an AWS service; most"
+              + " likely an emulator that does not implement this operation (or crashed on it). "
+              + FailureText.bodyExcerpt(e)
+              + " (not retried)",
+          UNSUPPORTED,
+          false,
+          info);
+    }
+    String message = prefix + "failed: " + FailureText.describe(e, code, requestId);
+    if (status == 403) {
+      // A refusal of the credentials or their permissions; no retry can change it. Some endpoints
+      // (moto's IAM enforcement, proxies, S3 on a HEAD) answer 403 with a body the SDK cannot
+      // parse, which would otherwise leave an empty code and a retryable unknown error.
+      return failure(
+          message + " (HTTP 403: not retried)", code.isEmpty() ? ACCESS_DENIED : code, false, info);
+    }
+    if (isProfilePropagation(e) || AwsErrorCodes.RETRYABLE.contains(code)) {
+      return failure(message, code, true, info);
+    }
+    if (AwsErrorCodes.NON_RETRYABLE.contains(code)) {
+      return failure(message, code, false, info);
+    }
+    if (status >= 500 || status == 429) {
+      return failure(message, code.isEmpty() ? "HttpStatus" + status : code, true, info);
+    }
+    if (code.isEmpty()) {
+      return failure(message, UNKNOWN, true, info);
+    }
+    // An unknown 4xx code is a client mistake far more often than a transient condition.
+    return failure(message, code, !(status >= 400 && status < 500), info);
+  }
+
+  /**
+   * Every failure of the step library is built here: the message is cut to {@value #MAX_MESSAGE}
+   * characters and scrubbed of anything that looks like a credential, and the stack is trimmed to
+   * labflow's own frames, so the failure stays far below Temporal's size limit.
+   */
+  public static ApplicationFailure failure(
+      String message, String type, boolean retryable, Object... details) {
+    String bounded = FailureText.truncate(FailureText.redact(message), MAX_MESSAGE);
+    ApplicationFailure f =
+        retryable
+            ? ApplicationFailure.newFailure(bounded, type, details)
+            : ApplicationFailure.newNonRetryableFailure(bounded, type, details);
+    f.setStackTrace(ownFrames(f.getStackTrace()));
+    return f;
+  }
+
+  /** A retryable failure of this type (message bounded, see {@link #failure}). */
+  public static ApplicationFailure retryable(String message, String type) {
+    return failure(message, type, true);
+  }
+
+  /** A non-retryable failure of this type (message bounded, see {@link #failure}). */
+  public static ApplicationFailure nonRetryable(String message, String type) {
+    return failure(message, type, false);
+  }
+
+  /** Whether EC2 rejected an instance profile only because IAM has not propagated it yet. */
+  public static boolean isProfilePropagation(AwsServiceException e) {
+    String code = errorCode(e);
+    String msg = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
+    return "InvalidParameterValue".equals(code)
+        && msg != null
+        && msg.toLowerCase(Locale.ROOT).contains(AwsErrorCodes.PROFILE_PROPAGATION_MESSAGE);
+  }
+
+  /** The AWS error code, or the empty string when the response had none. */
+  public static String errorCode(AwsServiceException e) {
+    if (e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null) {
+      return "";
+    }
+    return e.awsErrorDetails().errorCode();
+  }
+
+  /** Whether the error has this code. */
+  public static boolean hasCode(AwsServiceException e, String... codes) {
+    String code = errorCode(e);
+    for (String c : codes) {
+      if (c.equals(code)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A non-retryable failure: the resource is not this lab's. */
+  public static ApplicationFailure notOwned(String what, String labId) {
+    return nonRetryable(
+        what + " exists but is not tagged " + Tags.LAB_TAG + "=" + labId + "; labflow leaves it"
+            + " untouched",
+        NOT_OWNED);
+  }
+
+  /** A non-retryable failure: bad activity input. */
+  public static ApplicationFailure invalidInput(String message) {
+    return nonRetryable(message, INVALID_INPUT);
+  }
+
+  /** The operation an {@link AwsOperationNames} interceptor recorded on this exception chain. */
+  static Operation operationOf(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      for (Throwable s : t.getSuppressed()) {
+        if (s instanceof Operation op) {
+          return op;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The service error itself, or the one a client-side exception wraps (e.g. from a waiter). */
+  private static AwsServiceException serviceException(SdkException e) {
+    int depth = 0;
+    for (Throwable t = e; t != null && depth < 10; t = t.getCause(), depth++) {
+      if (t instanceof AwsServiceException ase) {
+        return ase;
+      }
+    }
+    return null;
+  }
+
+  private static String serviceName(AwsServiceException e, Operation op) {
+    if (e.awsErrorDetails() != null && e.awsErrorDetails().serviceName() != null) {
+      return e.awsErrorDetails().serviceName();
+    }
+    return op == null ? null : op.service;
+  }
+
+  /** "Iam SimulatePrincipalPolicy " or "Iam " or "AWS ". */
+  private static String where(String service, Operation op) {
+    String s = service != null ? service : op != null && op.service != null ? op.service : "AWS";
+    return op == null ? s + " " : s + " " + op.operation + " ";
+  }
+
+  /** labflow's own frames (not this class's), at most {@value #MAX_FRAMES}. */
+  private static StackTraceElement[] ownFrames(StackTraceElement[] frames) {
+    return Arrays.stream(frames)
+        .filter(f -> f.getClassName().startsWith("io.labflow."))
+        .filter(f -> !f.getClassName().equals(AwsFailures.class.getName()))
+        .limit(MAX_FRAMES)
+        .toArray(StackTraceElement[]::new);
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+}

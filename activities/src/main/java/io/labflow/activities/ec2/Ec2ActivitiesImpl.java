@@ -1,0 +1,201 @@
+package io.labflow.activities.ec2;
+
+import io.labflow.activities.common.AwsClients;
+import io.labflow.activities.common.AwsErrors;
+import io.labflow.activities.common.AwsFailures;
+import io.labflow.activities.common.Heartbeats;
+import io.labflow.activities.common.Inputs;
+import io.labflow.activities.common.Tags;
+import io.labflow.activities.model.AssociateInstanceProfileInput;
+import io.labflow.activities.model.AssociationOutput;
+import io.labflow.activities.model.DeleteOutput;
+import io.labflow.activities.model.DisassociateInstanceProfileInput;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.IamInstanceProfileAssociation;
+import software.amazon.awssdk.services.ec2.model.IamInstanceProfileSpecification;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.iam.IamClient;
+
+/** {@link Ec2Activities} over the AWS SDK. */
+public final class Ec2ActivitiesImpl implements Ec2Activities {
+
+  private static final Logger log = LoggerFactory.getLogger(Ec2ActivitiesImpl.class);
+
+  private final Ec2Client ec2;
+  private final IamClient iam;
+  private final Duration propagationBudget;
+
+  /** With the standard two-minute budget for instance profile propagation. */
+  public Ec2ActivitiesImpl(AwsClients clients) {
+    this(clients, Duration.ofMinutes(2));
+  }
+
+  /**
+   * @param propagationBudget how long "Invalid IAM Instance Profile" is retried in one attempt
+   */
+  public Ec2ActivitiesImpl(AwsClients clients, Duration propagationBudget) {
+    this.ec2 = clients.ec2();
+    this.iam = clients.iam();
+    this.propagationBudget = propagationBudget;
+  }
+
+  @Override
+  public AssociationOutput associateInstanceProfile(AssociateInstanceProfileInput in) {
+    String labId = Inputs.require(in.labId(), "labId", "AssociateInstanceProfile");
+    String instanceId = Inputs.require(in.instanceId(), "instanceId", "AssociateInstanceProfile");
+    String profile =
+        Inputs.require(
+            in.instanceProfileName(), "instanceProfileName", "AssociateInstanceProfile");
+    requireInstanceOwned(instanceId, labId);
+    String profileArn = profileArn(profile);
+    IamInstanceProfileSpecification spec =
+        IamInstanceProfileSpecification.builder().name(profile).build();
+    String[] change = {"unchanged"};
+    IamInstanceProfileAssociation result =
+        Heartbeats.untilPresent(
+            "associating " + profile + " with " + instanceId,
+            propagationBudget,
+            () -> {
+              // Look again on every attempt: an earlier attempt whose response was lost may
+              // already have done the work.
+              Optional<IamInstanceProfileAssociation> current = association(instanceId);
+              if (current.isPresent()
+                  && profileArn.equals(current.get().iamInstanceProfile().arn())) {
+                return current.get();
+              }
+              change[0] = current.isPresent() ? "replaced" : "associated";
+              Optional<IamInstanceProfileAssociation> done =
+                  AwsErrors.emptyWhen(
+                      () -> associate(instanceId, current, spec),
+                      AwsFailures::isProfilePropagation);
+              if (done.isEmpty()) {
+                log.info("lab {}: profile {} not yet visible to EC2", labId, profile);
+              }
+              return done.orElse(null);
+            });
+    if (result == null) {
+      // Still not propagated after the budget: a retryable failure lets Temporal try again.
+      throw AwsFailures.retryable(
+          "instance profile " + profile + " still not usable by EC2 after " + propagationBudget,
+          "InvalidParameterValue");
+    }
+    log.info("lab {}: {} {} on {}", labId, change[0], profile, instanceId);
+    return new AssociationOutput(instanceId, profileArn, result.associationId(), change[0]);
+  }
+
+  private IamInstanceProfileAssociation associate(
+      String instanceId,
+      Optional<IamInstanceProfileAssociation> current,
+      IamInstanceProfileSpecification spec) {
+    if (current.isPresent()) {
+      return ec2.replaceIamInstanceProfileAssociation(
+              b -> b.associationId(current.get().associationId()).iamInstanceProfile(spec))
+          .iamInstanceProfileAssociation();
+    }
+    return ec2.associateIamInstanceProfile(b -> b.instanceId(instanceId).iamInstanceProfile(spec))
+        .iamInstanceProfileAssociation();
+  }
+
+  @Override
+  public DeleteOutput disassociateInstanceProfile(DisassociateInstanceProfileInput in) {
+    String labId = Inputs.require(in.labId(), "labId", "DisassociateInstanceProfile");
+    String instanceId =
+        Inputs.require(in.instanceId(), "instanceId", "DisassociateInstanceProfile");
+    return disassociate(instanceId, in.instanceProfileName(), labId);
+  }
+
+  /** Removes the instance's association (only that profile's when named); shared with inventory. */
+  public DeleteOutput disassociate(String instanceId, String profileName, String labId) {
+    String resource = "association/" + instanceId;
+    Optional<Instance> instance = instance(instanceId);
+    if (instance.isEmpty()) {
+      return new DeleteOutput(resource, false);
+    }
+    if (!owned(instance.get(), labId)) {
+      throw AwsFailures.notOwned("instance " + instanceId, labId);
+    }
+    Optional<IamInstanceProfileAssociation> current = association(instanceId);
+    if (current.isEmpty()) {
+      return new DeleteOutput(resource, false);
+    }
+    if (profileName != null
+        && !current.get().iamInstanceProfile().arn().endsWith("/" + profileName)) {
+      log.info(
+          "lab {}: {} holds {}, not {}; left as is",
+          labId,
+          instanceId,
+          current.get().iamInstanceProfile().arn(),
+          profileName);
+      return new DeleteOutput(resource, false);
+    }
+    if (!AwsErrors.doneUnless(
+        () ->
+            ec2.disassociateIamInstanceProfile(
+                b -> b.associationId(current.get().associationId())),
+        "InvalidAssociationID.NotFound")) {
+      return new DeleteOutput(resource, false);
+    }
+    log.info("lab {}: disassociated profile from {}", labId, instanceId);
+    return new DeleteOutput(resource, true);
+  }
+
+  private Optional<IamInstanceProfileAssociation> association(String instanceId) {
+    List<IamInstanceProfileAssociation> all =
+        ec2.describeIamInstanceProfileAssociationsPaginator(
+                b -> b.filters(Filter.builder().name("instance-id").values(instanceId).build()))
+            .iamInstanceProfileAssociations()
+            .stream()
+            .filter(
+                a ->
+                    "associated".equals(a.stateAsString())
+                        || "associating".equals(a.stateAsString()))
+            .toList();
+    return all.stream().findFirst();
+  }
+
+  private Optional<Instance> instance(String instanceId) {
+    return AwsErrors.emptyOn(
+        () ->
+            ec2.describeInstances(b -> b.instanceIds(instanceId)).reservations().stream()
+                .flatMap(r -> r.instances().stream())
+                .filter(i -> !"terminated".equals(i.state().nameAsString()))
+                .findFirst()
+                .orElse(null),
+        "InvalidInstanceID.NotFound");
+  }
+
+  private void requireInstanceOwned(String instanceId, String labId) {
+    Optional<Instance> i = instance(instanceId);
+    if (i.isEmpty()) {
+      // EC2's read-after-write consistency is eventual, so absence may be momentary; the step's
+      // retry policy bounds how long it is believed.
+      throw AwsFailures.retryable(
+          "instance " + instanceId + " does not exist (or is terminated)",
+          "InvalidInstanceID.NotFound");
+    }
+    if (!owned(i.get(), labId)) {
+      throw AwsFailures.notOwned("instance " + instanceId, labId);
+    }
+  }
+
+  private static boolean owned(Instance i, String labId) {
+    return Tags.owned(i.tags(), Tag::key, Tag::value, labId);
+  }
+
+  private String profileArn(String name) {
+    return AwsErrors.emptyOn(
+            () -> iam.getInstanceProfile(b -> b.instanceProfileName(name)).instanceProfile().arn(),
+            "NoSuchEntity")
+        .orElseThrow(
+            () ->
+                AwsFailures.retryable(
+                    "instance profile " + name + " does not exist (yet)", "NoSuchEntity"));
+  }
+}

@@ -1,0 +1,111 @@
+package io.labflow.activities.iam.profiles;
+
+import io.labflow.activities.common.AwsErrors;
+import io.labflow.activities.common.AwsFailures;
+import io.labflow.activities.common.Inputs;
+import io.labflow.activities.iam.IamEntities;
+import io.labflow.activities.model.CreateInstanceProfileInput;
+import io.labflow.activities.model.DeleteInstanceProfileInput;
+import io.labflow.activities.model.DeleteOutput;
+import io.labflow.activities.model.InstanceProfileOutput;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.InstanceProfile;
+import software.amazon.awssdk.services.iam.model.Role;
+
+/** {@link InstanceProfileActivities} over the AWS SDK. */
+public final class InstanceProfileActivitiesImpl implements InstanceProfileActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(InstanceProfileActivitiesImpl.class);
+
+  private final IamClient iam;
+  private final IamEntities entities;
+
+  /** Over the IAM lookups the three IAM step implementations share. */
+  public InstanceProfileActivitiesImpl(IamEntities entities) {
+    this.iam = entities.client();
+    this.entities = entities;
+  }
+
+  @Override
+  public InstanceProfileOutput createInstanceProfile(CreateInstanceProfileInput in) {
+    String labId = Inputs.require(in.labId(), "labId", "CreateInstanceProfile");
+    String name =
+        Inputs.require(in.instanceProfileName(), "instanceProfileName", "CreateInstanceProfile");
+    String role = Inputs.require(in.roleName(), "roleName", "CreateInstanceProfile");
+    entities.requireRoleExistsAndOwned(role, labId);
+    boolean adopted = true;
+    Optional<InstanceProfile> existing = entities.profile(name);
+    if (existing.isEmpty()) {
+      adopted =
+          !AwsErrors.doneUnless(
+              () ->
+                  iam.createInstanceProfile(
+                      b ->
+                          b.instanceProfileName(name)
+                              .path(Inputs.orDefault(in.path(), "/"))
+                              .tags(IamEntities.tagsForCreate(labId))),
+              "EntityAlreadyExists");
+      if (!adopted) {
+        log.info("lab {}: created instance profile {}", labId, name);
+      }
+      existing = entities.profile(name);
+      if (existing.isEmpty()) {
+        throw AwsFailures.retryable(
+            "instance profile " + name + " not visible yet", IamEntities.NO_SUCH_ENTITY);
+      }
+    }
+    if (adopted) {
+      IamEntities.requireCreatedHere(existing.get().tags(), "instance profile " + name, labId);
+    }
+    InstanceProfile p = existing.get();
+    boolean hasRole = false;
+    for (Role r : p.roles()) {
+      if (r.roleName().equals(role)) {
+        hasRole = true;
+      } else {
+        // A profile holds one role; an owned profile holding another gets ours instead.
+        removeRole(name, r);
+      }
+    }
+    if (!hasRole) {
+      iam.addRoleToInstanceProfile(b -> b.instanceProfileName(name).roleName(role));
+    }
+    return new InstanceProfileOutput(name, p.arn(), role, adopted);
+  }
+
+  @Override
+  public DeleteOutput deleteInstanceProfile(DeleteInstanceProfileInput in) {
+    String labId = Inputs.require(in.labId(), "labId", "DeleteInstanceProfile");
+    String name =
+        Inputs.require(in.instanceProfileName(), "instanceProfileName", "DeleteInstanceProfile");
+    return deleteOwned(name, labId);
+  }
+
+  /** Deletes an instance profile carrying this lab's tag; shared with the lab inventory. */
+  public DeleteOutput deleteOwned(String name, String labId) {
+    Optional<InstanceProfile> existing = entities.profile(name);
+    if (existing.isEmpty()) {
+      return new DeleteOutput("instance-profile/" + name, false);
+    }
+    if (!entities.profileOwned(name, labId)) {
+      throw AwsFailures.notOwned("instance profile " + name, labId);
+    }
+    for (Role r : existing.get().roles()) {
+      removeRole(name, r);
+    }
+    boolean deleted =
+        IamEntities.unlessMissing(() -> iam.deleteInstanceProfile(b -> b.instanceProfileName(name)));
+    log.info("lab {}: deleted instance profile {}", labId, name);
+    return new DeleteOutput("instance-profile/" + name, deleted);
+  }
+
+  private void removeRole(String profile, Role r) {
+    IamEntities.unlessMissing(
+        () ->
+            iam.removeRoleFromInstanceProfile(
+                b -> b.instanceProfileName(profile).roleName(r.roleName())));
+  }
+}

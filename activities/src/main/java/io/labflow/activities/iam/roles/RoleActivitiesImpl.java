@@ -1,0 +1,132 @@
+package io.labflow.activities.iam.roles;
+
+import io.labflow.activities.common.AwsErrors;
+import io.labflow.activities.common.AwsFailures;
+import io.labflow.activities.common.Inputs;
+import io.labflow.activities.common.Tags;
+import io.labflow.activities.iam.IamEntities;
+import io.labflow.activities.iam.PolicyDocuments;
+import io.labflow.activities.model.CreateRoleInput;
+import io.labflow.activities.model.DeleteOutput;
+import io.labflow.activities.model.DeleteRoleInput;
+import io.labflow.activities.model.RoleOutput;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.AttachedPolicy;
+import software.amazon.awssdk.services.iam.model.InstanceProfile;
+import software.amazon.awssdk.services.iam.model.Role;
+
+/** {@link RoleActivities} over the AWS SDK. */
+public final class RoleActivitiesImpl implements RoleActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(RoleActivitiesImpl.class);
+  public static final String DEFAULT_SERVICE_PRINCIPAL = "ec2.amazonaws.com";
+
+  private final IamClient iam;
+  private final IamEntities entities;
+
+  /** Over the IAM lookups the three IAM step implementations share. */
+  public RoleActivitiesImpl(IamEntities entities) {
+    this.iam = entities.client();
+    this.entities = entities;
+  }
+
+  @Override
+  public RoleOutput createRole(CreateRoleInput in) {
+    String labId = Inputs.require(in.labId(), "labId", "CreateRole");
+    String name = Inputs.require(in.roleName(), "roleName", "CreateRole");
+    String trust =
+        PolicyDocuments.trustPolicy(
+            Inputs.orDefault(in.servicePrincipal(), DEFAULT_SERVICE_PRINCIPAL),
+            in.trustedPrincipalArn());
+    Optional<Role> existing = entities.role(name);
+    if (existing.isEmpty()) {
+      Optional<Role> created =
+          AwsErrors.emptyOn(
+              () ->
+                  iam.createRole(
+                          b ->
+                              b.roleName(name)
+                                  .path(Inputs.orDefault(in.path(), "/"))
+                                  .description(in.description())
+                                  .assumeRolePolicyDocument(trust)
+                                  .tags(IamEntities.tagsForCreate(labId)))
+                      .role(),
+              "EntityAlreadyExists");
+      if (created.isPresent()) {
+        log.info("lab {}: created role {}", labId, name);
+        return new RoleOutput(created.get().roleName(), created.get().arn(), false);
+      }
+      // A concurrent attempt won the race: decide again from the role's tags.
+      existing = entities.role(name);
+      if (existing.isEmpty()) {
+        throw AwsFailures.nonRetryable(
+            "role " + name + " already exists but cannot be read", "EntityAlreadyExists");
+      }
+    }
+    Role r = existing.get();
+    IamEntities.requireCreatedHere(entities.roleTags(name), "role " + name, labId);
+    if (r.assumeRolePolicyDocument() == null
+        || !PolicyDocuments.sameDocument(r.assumeRolePolicyDocument(), trust)) {
+      iam.updateAssumeRolePolicy(b -> b.roleName(name).policyDocument(trust));
+      log.info("lab {}: adopted role {} and updated its trust policy", labId, name);
+    }
+    return new RoleOutput(r.roleName(), r.arn(), true);
+  }
+
+  @Override
+  public DeleteOutput deleteRole(DeleteRoleInput in) {
+    String labId = Inputs.require(in.labId(), "labId", "DeleteRole");
+    String name = Inputs.require(in.roleName(), "roleName", "DeleteRole");
+    return deleteOwned(name, labId);
+  }
+
+  /** Deletes a role carrying this lab's tag; shared with the lab inventory. */
+  public DeleteOutput deleteOwned(String name, String labId) {
+    if (entities.role(name).isEmpty()) {
+      return new DeleteOutput("role/" + name, false);
+    }
+    entities.requireRoleOwned(name, labId);
+    // Check every instance profile before changing anything, so a refusal touches nothing.
+    List<InstanceProfile> profiles = new ArrayList<>();
+    for (InstanceProfile p :
+        iam.listInstanceProfilesForRolePaginator(b -> b.roleName(name)).instanceProfiles()) {
+      if (!entities.profileOwned(p.instanceProfileName(), labId)) {
+        throw AwsFailures.nonRetryable(
+            "role "
+                + name
+                + " is in instance profile "
+                + p.instanceProfileName()
+                + ", which is not tagged "
+                + Tags.LAB_TAG
+                + "="
+                + labId
+                + "; labflow will not change it",
+            AwsFailures.DELETE_CONFLICT);
+      }
+      profiles.add(p);
+    }
+    for (AttachedPolicy p :
+        iam.listAttachedRolePoliciesPaginator(b -> b.roleName(name)).attachedPolicies()) {
+      IamEntities.unlessMissing(
+          () -> iam.detachRolePolicy(b -> b.roleName(name).policyArn(p.policyArn())));
+    }
+    for (String inline : iam.listRolePoliciesPaginator(b -> b.roleName(name)).policyNames()) {
+      IamEntities.unlessMissing(
+          () -> iam.deleteRolePolicy(b -> b.roleName(name).policyName(inline)));
+    }
+    for (InstanceProfile p : profiles) {
+      IamEntities.unlessMissing(
+          () ->
+              iam.removeRoleFromInstanceProfile(
+                  b -> b.roleName(name).instanceProfileName(p.instanceProfileName())));
+    }
+    boolean deleted = IamEntities.unlessMissing(() -> iam.deleteRole(b -> b.roleName(name)));
+    log.info("lab {}: deleted role {}", labId, name);
+    return new DeleteOutput("role/" + name, deleted);
+  }
+}

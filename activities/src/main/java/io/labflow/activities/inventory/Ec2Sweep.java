@@ -1,0 +1,193 @@
+package io.labflow.activities.inventory;
+
+import io.labflow.activities.common.AwsErrors;
+import io.labflow.activities.common.AwsFailures;
+import io.labflow.activities.common.Heartbeats;
+import io.labflow.activities.common.Tags;
+import io.labflow.activities.model.LabResources;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.InternetGateway;
+import software.amazon.awssdk.services.ec2.model.InternetGatewayAttachment;
+import software.amazon.awssdk.services.ec2.model.RouteTable;
+import software.amazon.awssdk.services.ec2.model.RouteTableAssociation;
+
+/**
+ * Deletes the EC2 resources carrying the lab's tag that no stack took with it (a stack deleted
+ * with resources retained, a DELETE_FAILED stack, an emulator gap), in dependency order:
+ * instances (waited for until terminated), tagged detached network interfaces, route tables (after
+ * their subnet associations), internet gateways (after detaching them), security groups, subnets,
+ * VPCs. Every delete treats "not found" as done; any other refusal is recorded as blocking and the
+ * sweep goes on with the rest.
+ */
+final class Ec2Sweep {
+
+  private static final Logger log = LoggerFactory.getLogger(Ec2Sweep.class);
+  private static final Duration TERMINATION = Duration.ofMinutes(10);
+
+  private final Ec2Client ec2;
+
+  Ec2Sweep(Ec2Client ec2) {
+    this.ec2 = ec2;
+  }
+
+  /**
+   * Deletes what {@code tagged} lists (it must come from a tag lookup: only what carries the lab's
+   * tag is deleted). Adds what it deleted to {@code deleted} by kind and every refusal to {@code
+   * blocked}.
+   */
+  void delete(String labId, LabResources tagged, Deleted deleted, List<String> blocked) {
+    List<String> instances = tagged.instances();
+    if (!instances.isEmpty()) {
+      Heartbeats.beat("terminating " + instances);
+      if (attempt("instances " + instances, blocked,
+          () -> ec2.terminateInstances(b -> b.instanceIds(instances)))) {
+        deleted.instances.addAll(instances);
+        awaitTerminated(instances, blocked);
+      }
+    }
+    for (String eni : tagged.networkInterfaces()) {
+      deleteDetachedInterface(labId, eni, deleted, blocked);
+    }
+    for (String id : tagged.routeTables()) {
+      Heartbeats.beat("deleting route table " + id);
+      if (attempt("route table " + id, blocked, () -> deleteRouteTable(id))) {
+        deleted.routeTables.add(id);
+      }
+    }
+    for (String id : tagged.internetGateways()) {
+      Heartbeats.beat("deleting internet gateway " + id);
+      if (attempt("internet gateway " + id, blocked, () -> deleteInternetGateway(id))) {
+        deleted.internetGateways.add(id);
+      }
+    }
+    for (String id : tagged.securityGroups()) {
+      if (attempt("security group " + id, blocked, () -> ec2.deleteSecurityGroup(b -> b.groupId(id)))) {
+        deleted.securityGroups.add(id);
+      }
+    }
+    for (String id : tagged.subnets()) {
+      if (attempt("subnet " + id, blocked, () -> ec2.deleteSubnet(b -> b.subnetId(id)))) {
+        deleted.subnets.add(id);
+      }
+    }
+    for (String id : tagged.vpcs()) {
+      if (attempt("VPC " + id, blocked, () -> ec2.deleteVpc(b -> b.vpcId(id)))) {
+        deleted.vpcs.add(id);
+      }
+    }
+    if (!blocked.isEmpty()) {
+      log.warn("lab {}: EC2 sweep blocked: {}", labId, blocked);
+    }
+  }
+
+  private void deleteDetachedInterface(
+      String labId, String eni, Deleted deleted, List<String> blocked) {
+    // Only a detached interface carrying the tag is deleted here; an attached one goes with its
+    // instance, and an untagged one is not labflow's to delete.
+    boolean[] done = {false};
+    attempt("network interface " + eni, blocked, () -> {
+      var found = ec2.describeNetworkInterfaces(
+          b -> b.filters(
+              Filter.builder().name("network-interface-id").values(eni).build(),
+              Filter.builder().name("tag:" + Tags.LAB_TAG).values(labId).build()))
+          .networkInterfaces();
+      if (!found.isEmpty() && "available".equals(found.get(0).statusAsString())) {
+        ec2.deleteNetworkInterface(b -> b.networkInterfaceId(eni));
+        done[0] = true;
+      }
+    });
+    if (done[0]) {
+      deleted.networkInterfaces.add(eni);
+    }
+  }
+
+  private void deleteRouteTable(String id) {
+    for (RouteTable t : ec2.describeRouteTables(b -> b.routeTableIds(id)).routeTables()) {
+      for (RouteTableAssociation a : t.associations()) {
+        if (!Boolean.TRUE.equals(a.main())) {
+          ignoreNotFound(() -> ec2.disassociateRouteTable(b -> b.associationId(a.routeTableAssociationId())));
+        }
+      }
+    }
+    ec2.deleteRouteTable(b -> b.routeTableId(id));
+  }
+
+  private void deleteInternetGateway(String id) {
+    for (InternetGateway g :
+        ec2.describeInternetGateways(b -> b.internetGatewayIds(id)).internetGateways()) {
+      for (InternetGatewayAttachment a : g.attachments()) {
+        ignoreNotFound(() -> ec2.detachInternetGateway(b -> b.internetGatewayId(id).vpcId(a.vpcId())));
+      }
+    }
+    ec2.deleteInternetGateway(b -> b.internetGatewayId(id));
+  }
+
+  private void awaitTerminated(List<String> ids, List<String> blocked) {
+    Boolean done;
+    try {
+      done = Heartbeats.untilPresent("waiting for " + ids + " to terminate", TERMINATION, () -> {
+        boolean all = ec2.describeInstancesPaginator(b -> b.instanceIds(ids)).reservations()
+            .stream()
+            .flatMap(r -> r.instances().stream())
+            .allMatch(i -> "terminated".equals(i.state().nameAsString()));
+        return all ? Boolean.TRUE : null;
+      });
+    } catch (SdkException e) {
+      blocked.add("instances " + ids + ": " + LabInventory.reason(e));
+      return;
+    }
+    if (done == null) {
+      blocked.add("instances " + ids + ": still not terminated after " + TERMINATION);
+    }
+  }
+
+  /** Runs a delete; true when it deleted, false when the resource was gone or the delete refused. */
+  private static boolean attempt(String what, List<String> blocked, Runnable delete) {
+    try {
+      return AwsErrors.doneUnless(delete, Ec2Sweep::isNotFound);
+    } catch (SdkException e) {
+      blocked.add(what + ": " + LabInventory.reason(e));
+      return false;
+    }
+  }
+
+  private static void ignoreNotFound(Runnable r) {
+    AwsErrors.doneUnless(r, e -> isNotFound(e) || AwsFailures.hasCode(e, "Gateway.NotAttached"));
+  }
+
+  static boolean isNotFound(AwsServiceException e) {
+    String code = AwsFailures.errorCode(e);
+    return code.endsWith(".NotFound") || code.equals("NoSuchBucket") || code.equals("NoSuchEntity");
+  }
+
+  /** What a sweep deleted, by kind. */
+  static final class Deleted {
+    final List<String> stacks = new ArrayList<>();
+    final List<String> instances = new ArrayList<>();
+    final List<String> vpcs = new ArrayList<>();
+    final List<String> buckets = new ArrayList<>();
+    final List<String> roles = new ArrayList<>();
+    final List<String> policies = new ArrayList<>();
+    final List<String> instanceProfiles = new ArrayList<>();
+    final List<String> internetGateways = new ArrayList<>();
+    final List<String> subnets = new ArrayList<>();
+    final List<String> routeTables = new ArrayList<>();
+    final List<String> securityGroups = new ArrayList<>();
+    final List<String> networkInterfaces = new ArrayList<>();
+    final List<String> associations = new ArrayList<>();
+
+    LabResources toResources(String labId) {
+      return new LabResources(labId, stacks, instances, vpcs, buckets, roles, policies,
+          instanceProfiles, internetGateways, subnets, routeTables, securityGroups,
+          networkInterfaces, associations, List.of(), List.of(), List.of(), List.of());
+    }
+  }
+}

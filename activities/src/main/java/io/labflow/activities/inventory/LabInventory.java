@@ -1,0 +1,224 @@
+package io.labflow.activities.inventory;
+
+import io.labflow.activities.cloudformation.Stacks;
+import io.labflow.activities.common.AwsClients;
+import io.labflow.activities.common.AwsFailures;
+import io.labflow.activities.common.Heartbeats;
+import io.labflow.activities.iam.IamEntities;
+import io.labflow.activities.model.LabResources;
+import io.labflow.activities.s3.S3Buckets;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary;
+import software.amazon.awssdk.services.cloudformation.model.StackStatus;
+import software.amazon.awssdk.services.cloudformation.model.StackSummary;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.InstanceProfile;
+import software.amazon.awssdk.services.iam.model.Policy;
+import software.amazon.awssdk.services.iam.model.PolicyScopeType;
+import software.amazon.awssdk.services.iam.model.PolicyVersion;
+import software.amazon.awssdk.services.iam.model.Role;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.Bucket;
+import software.amazon.awssdk.services.s3.model.ObjectVersion;
+
+/**
+ * Finds one lab's resources, from what its stacks really hold (ListStackResources) and from its
+ * tag, reading only the lab's own resources where a direct lookup exists:
+ *
+ * <ul>
+ *   <li>EC2 by the tag filter ({@code tag:labflow:lab}); network interfaces also by the lab's
+ *       subnets, associations by the lab's instances.
+ *   <li>Stacks by the {@code aws:cloudformation:stack-id} tag CloudFormation puts on the lab's
+ *       tagged EC2 resources, and by name (ListStacks summaries whose name holds the lab id as a
+ *       word); each then by DescribeStacks with its id, never a list-all DescribeStacks, so a
+ *       broken stack of another lab cannot fail this one.
+ *   <li>IAM and S3 have no lookup by tag: every role, policy, profile and bucket is checked by its
+ *       tag, each on its own, so one that cannot be read is reported, not fatal.
+ * </ul>
+ *
+ * Whatever cannot be read and may be the lab's is listed in {@code unreadable}; what cannot be
+ * read and is clearly not the lab's (no lab id in its name) is only logged.
+ */
+final class LabInventory {
+
+  private static final Logger log = LoggerFactory.getLogger(LabInventory.class);
+  private static final int OBJECTS_LISTED = 100;
+
+  private final CloudFormationClient cfn;
+  private final Stacks stacks;
+  private final Ec2Inventory ec2Inventory;
+  private final IamClient iam;
+  private final S3Client s3;
+  private final S3Buckets buckets;
+  private final IamEntities entities;
+
+  LabInventory(AwsClients clients, IamEntities entities) {
+    this.cfn = clients.cloudFormation();
+    this.stacks = new Stacks(cfn);
+    this.ec2Inventory = new Ec2Inventory(clients.ec2());
+    this.iam = clients.iam();
+    this.s3 = clients.s3();
+    this.buckets = new S3Buckets(clients.s3());
+    this.entities = entities;
+  }
+
+  /** Everything of the lab, by kind. */
+  LabResources find(String labId) {
+    FoundResources f = new FoundResources(labId);
+    Heartbeats.beat("listing EC2 resources of " + labId);
+    Set<String> stackIds = new LinkedHashSet<>();
+    ec2Inventory.tagged(f, stackIds);
+    Heartbeats.beat("listing stacks of " + labId);
+    stacks(f, stackIds);
+    Heartbeats.beat("listing IAM resources of " + labId);
+    iamResources(f);
+    Heartbeats.beat("listing buckets of " + labId);
+    s3Resources(f);
+    return f.toResources();
+  }
+
+  /** Only what carries the tag in EC2 (instances, gateways, tables, groups, subnets, VPCs). */
+  LabResources findTaggedEc2(String labId) {
+    FoundResources f = new FoundResources(labId);
+    ec2Inventory.tagged(f, new LinkedHashSet<>());
+    return f.toResources();
+  }
+
+  // ---------------------------------------------------------------- CloudFormation
+
+  private void stacks(FoundResources f, Set<String> fromTags) {
+    Pattern word = labIdAsWord(f.labId);
+    Map<String, Boolean> candidates = new LinkedHashMap<>();
+    fromTags.forEach(id -> candidates.put(id, true));
+    f.read("stack summaries", () -> {
+      for (StackSummary s : cfn.listStacksPaginator(b -> {}).stackSummaries()) {
+        if (s.stackStatus() != StackStatus.DELETE_COMPLETE && word.matcher(s.stackName()).find()) {
+          candidates.putIfAbsent(s.stackId(), false);
+        }
+      }
+    });
+    for (Map.Entry<String, Boolean> c : candidates.entrySet()) {
+      Optional<Stack> stack;
+      try {
+        stack = stacks.describe(c.getKey());
+      } catch (SdkException e) {
+        String why = "stack " + c.getKey() + " (DescribeStacks: " + reason(e) + ")";
+        if (c.getValue()) {
+          FoundResources.rethrowIfTransient(e);
+          f.unreadable(why);
+        } else {
+          log.warn("lab {}: cannot read {}; its name holds the lab id but nothing else ties it to"
+              + " the lab, so it is left alone", f.labId, why);
+        }
+        continue;
+      }
+      if (stack.isEmpty() || Stacks.isGone(stack.get())
+          || !Stacks.owned(stack.get(), f.labId)) {
+        continue;
+      }
+      Stack s = stack.get();
+      f.add(ResourceKind.STACKS, s.stackName());
+      // A stack whose creation broke half way may not list its resources (moto answers with the
+      // error that broke it). It is in the inventory itself, its tagged resources are found by
+      // the tag, and deleting it takes the rest: that is logged, not an unreadable resource.
+      f.readOrLog("resources of stack " + s.stackName(), () -> {
+        for (StackResourceSummary r :
+            cfn.listStackResourcesPaginator(b -> b.stackName(s.stackId())).stackResourceSummaries()) {
+          if ("DELETE_COMPLETE".equals(r.resourceStatusAsString()) || r.physicalResourceId() == null
+              || r.physicalResourceId().isBlank()) {
+            continue;
+          }
+          Optional<ResourceKind> kind = ResourceKind.ofTemplateType(r.resourceType());
+          if (kind.isEmpty()) {
+            f.add(ResourceKind.UNKNOWN,
+                r.resourceType() + " " + r.physicalResourceId() + " (" + s.stackName() + ")");
+          } else if (ResourceKind.isOwnResource(r.resourceType())) {
+            f.add(kind.get(), r.physicalResourceId());
+          }
+        }
+      });
+    }
+  }
+
+  /** The lab id as a whole word of a name: lab-1 matches labflow-lab-1 but not labflow-lab-10. */
+  static Pattern labIdAsWord(String labId) {
+    return Pattern.compile("(^|[^A-Za-z0-9])" + Pattern.quote(labId) + "($|[^A-Za-z0-9])");
+  }
+
+  // ---------------------------------------------------------------- IAM and S3
+
+  private void iamResources(FoundResources f) {
+    Pattern word = labIdAsWord(f.labId);
+    f.read("roles", () -> {
+      for (Role r : iam.listRolesPaginator(b -> {}).roles()) {
+        f.check("role " + r.roleName(), word.matcher(r.roleName()).find(),
+            () -> entities.roleOwned(r.roleName(), f.labId),
+            () -> f.add(ResourceKind.ROLES, r.roleName()));
+      }
+    });
+    f.read("policies", () -> {
+      for (Policy p : iam.listPoliciesPaginator(b -> b.scope(PolicyScopeType.LOCAL)).policies()) {
+        f.check("policy " + p.arn(), word.matcher(p.policyName()).find(),
+            () -> entities.policyOwned(p.arn(), f.labId),
+            () -> {
+              f.add(ResourceKind.POLICIES, p.arn());
+              for (PolicyVersion v : iam.listPolicyVersionsPaginator(b -> b.policyArn(p.arn())).versions()) {
+                f.add(ResourceKind.POLICY_VERSIONS, p.arn() + "#" + v.versionId());
+              }
+            });
+      }
+    });
+    f.read("instance profiles", () -> {
+      for (InstanceProfile p : iam.listInstanceProfilesPaginator(b -> {}).instanceProfiles()) {
+        f.check("instance profile " + p.instanceProfileName(),
+            word.matcher(p.instanceProfileName()).find(),
+            () -> entities.profileOwned(p.instanceProfileName(), f.labId),
+            () -> f.add(ResourceKind.INSTANCE_PROFILES, p.instanceProfileName()));
+      }
+    });
+  }
+
+  private void s3Resources(FoundResources f) {
+    Pattern word = labIdAsWord(f.labId);
+    Set<String> names = new LinkedHashSet<>(f.get(ResourceKind.BUCKETS));
+    f.read("buckets", () -> {
+      for (Bucket b : s3.listBucketsPaginator(r -> {}).buckets()) {
+        names.add(b.name());
+      }
+    });
+    Set<String> stackBuckets = Set.copyOf(f.get(ResourceKind.BUCKETS));
+    f.get(ResourceKind.BUCKETS).clear();
+    for (String name : names) {
+      // A bucket of the lab's own stack is the lab's even without the tag; others need the tag.
+      boolean inStack = stackBuckets.contains(name);
+      boolean mayBeOurs = inStack || word.matcher(name).find();
+      f.check("bucket " + name, mayBeOurs, () -> inStack || buckets.ownedBy(name, f.labId), () -> {
+        f.add(ResourceKind.BUCKETS, name);
+        int listed = 0;
+        for (ObjectVersion v : s3.listObjectVersionsPaginator(b -> b.bucket(name)).versions()) {
+          if (listed++ == OBJECTS_LISTED) {
+            break;
+          }
+          f.add(ResourceKind.OBJECTS, name + "/" + v.key() + "#" + v.versionId());
+        }
+      });
+    }
+  }
+
+  static String reason(Throwable e) {
+    if (e instanceof SdkException sdk) {
+      return AwsFailures.map(sdk).getOriginalMessage();
+    }
+    return e.getMessage();
+  }
+}

@@ -1,0 +1,77 @@
+package io.labflow.activities.inventory;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every kind of resource a lab's stack and steps can create, with the CloudFormation types it
+ * covers. A type that only lives inside another resource (a route in its table, an attachment or
+ * association of its gateway or table) maps to that resource's kind: deleting the parent removes
+ * it. {@link #ofTemplateType} is how the inventory files a stack's resources, and a test checks that
+ * every type of every template under {@code definitions/templates} has a kind here, so a new
+ * template resource cannot silently fall outside the inventory.
+ */
+public enum ResourceKind {
+  STACKS("AWS::CloudFormation::Stack"),
+  INSTANCES("AWS::EC2::Instance"),
+  VPCS("AWS::EC2::VPC"),
+  BUCKETS("AWS::S3::Bucket"),
+  ROLES("AWS::IAM::Role"),
+  POLICIES("AWS::IAM::ManagedPolicy"),
+  INSTANCE_PROFILES("AWS::IAM::InstanceProfile"),
+  INTERNET_GATEWAYS("AWS::EC2::InternetGateway"),
+  SUBNETS("AWS::EC2::Subnet"),
+  ROUTE_TABLES("AWS::EC2::RouteTable"),
+  SECURITY_GROUPS("AWS::EC2::SecurityGroup"),
+  NETWORK_INTERFACES("AWS::EC2::NetworkInterface"),
+  ASSOCIATIONS(),
+  POLICY_VERSIONS(),
+  OBJECTS(),
+  /** Resources of a stack whose type no kind knows, as "type id (stack name)". */
+  UNKNOWN();
+
+  /** Types that exist only inside a resource of another kind, with that kind. */
+  private static final List<Object[]> PARTS =
+      List.of(
+          new Object[] {"AWS::EC2::VPCGatewayAttachment", INTERNET_GATEWAYS},
+          new Object[] {"AWS::EC2::Route", ROUTE_TABLES},
+          new Object[] {"AWS::EC2::SubnetRouteTableAssociation", ROUTE_TABLES},
+          new Object[] {"AWS::EC2::SecurityGroupIngress", SECURITY_GROUPS},
+          new Object[] {"AWS::EC2::SecurityGroupEgress", SECURITY_GROUPS},
+          new Object[] {"AWS::IAM::Policy", ROLES},
+          new Object[] {"AWS::S3::BucketPolicy", BUCKETS});
+
+  private final List<String> types;
+
+  ResourceKind(String... types) {
+    this.types = List.of(types);
+  }
+
+  /** The kind a resource of this CloudFormation type belongs to, if any kind knows it. */
+  public static Optional<ResourceKind> ofTemplateType(String type) {
+    for (ResourceKind k : values()) {
+      if (k.types.contains(type)) {
+        return Optional.of(k);
+      }
+    }
+    for (Object[] part : PARTS) {
+      if (part[0].equals(type)) {
+        return Optional.of((ResourceKind) part[1]);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Whether a resource of this type has its own physical id in the kind's list (false for parts,
+   * whose physical ids are their parent's or made up, like {@code rtb-1~0.0.0.0/0}).
+   */
+  public static boolean isOwnResource(String type) {
+    for (ResourceKind k : values()) {
+      if (k.types.contains(type)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,174 @@
+package io.labflow.activities.permissions;
+
+import io.labflow.activities.common.Tags;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Where a permission of the worker applies: the resources, as ARN patterns over the lab name
+ * prefixes, and the condition. {@code "*"} appears only in the scopes that carry a reason: the
+ * actions the service authorization reference gives no resource type to (or that labflow calls
+ * without one), each said why.
+ */
+public enum PolicyScope {
+  ROLE("LabRoles", "arn:aws:iam::{account}:role/{name}*"),
+  ROLE_CREATE("CreateLabRoles", PolicyScope::requestTag, "arn:aws:iam::{account}:role/{name}*"),
+  ROLE_OWNED(
+      "ChangeLabTaggedRoles", PolicyScope::resourceTag, "arn:aws:iam::{account}:role/{name}*"),
+  ROLE_ATTACH(
+      "AttachOnlyLabPoliciesToLabRoles",
+      n -> {
+        Map<String, Map<String, Object>> c = resourceTag(n);
+        c.putAll(labPolicyArn(n));
+        return c;
+      },
+      "arn:aws:iam::{account}:role/{name}*"),
+  PASS_ROLE_TO_EC2(
+      "PassLabRolesToEc2Only",
+      n -> new LinkedHashMap<>(
+          Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com"))),
+      "arn:aws:iam::{account}:role/{name}*"),
+  POLICY("LabPolicies", "arn:aws:iam::{account}:policy/{name}*"),
+  POLICY_CREATE(
+      "CreateLabPolicies", PolicyScope::requestTag, "arn:aws:iam::{account}:policy/{name}*"),
+  POLICY_OWNED(
+      "ChangeLabTaggedPolicies", PolicyScope::resourceTag, "arn:aws:iam::{account}:policy/{name}*"),
+  /** A lab policy is detached from whoever holds it before it is deleted. */
+  DETACH_LAB_POLICIES(
+      "DetachLabPoliciesFromAnyPrincipal",
+      PolicyScope::labPolicyArn,
+      "arn:aws:iam::{account}:role/*",
+      "arn:aws:iam::{account}:user/*",
+      "arn:aws:iam::{account}:group/*"),
+  PROFILE("LabInstanceProfiles", "arn:aws:iam::{account}:instance-profile/{name}*"),
+  PROFILE_CREATE(
+      "CreateLabInstanceProfiles",
+      PolicyScope::requestTag,
+      "arn:aws:iam::{account}:instance-profile/{name}*"),
+  PROFILE_OWNED(
+      "ChangeLabTaggedInstanceProfiles",
+      PolicyScope::resourceTag,
+      "arn:aws:iam::{account}:instance-profile/{name}*"),
+  STACK("LabStacks", "arn:aws:cloudformation:{region}:{account}:stack/{name}*/*"),
+  STACK_CREATE(
+      "CreateLabStacks",
+      PolicyScope::requestTag,
+      "arn:aws:cloudformation:{region}:{account}:stack/{name}*/*"),
+  STACK_OWNED(
+      "DeleteLabTaggedStacks",
+      PolicyScope::resourceTag,
+      "arn:aws:cloudformation:{region}:{account}:stack/{name}*/*"),
+  LAB_INSTANCE(
+      "LabTaggedInstances", PolicyScope::resourceTag, "arn:aws:ec2:{region}:{account}:instance/*"),
+  /**
+   * EC2 resources the sweep deletes outside a stack (leftovers of a half-deleted stack): any id,
+   * but only while it carries the lab tag.
+   */
+  LAB_TAGGED_EC2(
+      "DeleteLabTaggedEc2Resources", PolicyScope::resourceTag, "arn:aws:ec2:{region}:{account}:*/*"),
+  BUCKET("LabBuckets", "arn:aws:s3:::{bucket}*"),
+  OBJECTS("LabBucketObjects", "arn:aws:s3:::{bucket}*/*"),
+  /** What CloudFormation creates in a lab bucket with the worker's credentials. */
+  STACK_BUCKET(
+      "LabBucketsThroughCloudFormation",
+      PolicyScope::calledViaCloudFormation,
+      "arn:aws:s3:::{bucket}*"),
+  /** The public Amazon Linux image parameter a template resolves at stack creation. */
+  STACK_AMI_PARAMETER(
+      "PublicAmiParameterThroughCloudFormation",
+      PolicyScope::calledViaCloudFormation,
+      "arn:aws:ssm:{region}::parameter/aws/service/ami-amazon-linux-latest/*"),
+  /**
+   * What CloudFormation does in EC2 with the worker's credentials: the VPC, subnet, gateway, route
+   * table, security group and instance of the template, whose ids nobody knows beforehand.
+   */
+  STACK_EC2("Ec2ThroughCloudFormationOnly", PolicyScope::calledViaCloudFormation, "*"),
+  /** Actions that accept no resource (or are called without one); each grant says why. */
+  ANY("NoResourceLevelPermissions", "*");
+
+  /** A statement's condition for these names; empty when none. */
+  private interface Condition extends Function<Names, Map<String, Map<String, Object>>> {}
+
+  private final String sid;
+  private final Condition condition;
+  private final List<String> resources;
+
+  PolicyScope(String sid, String... resources) {
+    this(sid, n -> new LinkedHashMap<>(), resources);
+  }
+
+  PolicyScope(String sid, Condition condition, String... resources) {
+    this.sid = sid;
+    this.condition = condition;
+    this.resources = List.of(resources);
+  }
+
+  /** The statement id of this scope's statement. */
+  public String sid() {
+    return sid;
+  }
+
+  /** Whether this scope's resource is {@code "*"}: every grant in it must give a reason. */
+  public boolean unscoped() {
+    return resources.equals(List.of("*"));
+  }
+
+  /** The resource ARNs for these names. */
+  List<String> resources(Names n) {
+    return resources.stream().map(n::expand).toList();
+  }
+
+  /** The statement's condition; empty when none. */
+  Map<String, Map<String, Object>> condition(Names n) {
+    return condition.apply(n);
+  }
+
+  private static Map<String, Map<String, Object>> requestTag(Names n) {
+    return new LinkedHashMap<>(Map.of("Null", Map.of("aws:RequestTag/" + Tags.LAB_TAG, "false")));
+  }
+
+  private static Map<String, Map<String, Object>> resourceTag(Names n) {
+    return new LinkedHashMap<>(Map.of("Null", Map.of("aws:ResourceTag/" + Tags.LAB_TAG, "false")));
+  }
+
+  /** Only for the lab's own managed policies. */
+  private static Map<String, Map<String, Object>> labPolicyArn(Names n) {
+    return new LinkedHashMap<>(
+        Map.of("ArnLike", Map.of("iam:PolicyARN", n.expand("arn:aws:iam::{account}:policy/{name}*"))));
+  }
+
+  private static Map<String, Map<String, Object>> calledViaCloudFormation(Names n) {
+    return new LinkedHashMap<>(Map.of("ForAnyValue:StringEquals",
+        Map.of("aws:CalledVia", "cloudformation.amazonaws.com")));
+  }
+
+  /**
+   * What the ARN patterns are filled with.
+   *
+   * @param account the account id, or {@code *}
+   * @param region the region, or {@code *}
+   * @param name the prefix of every role, policy, instance profile and stack name
+   * @param bucket the prefix of every bucket name
+   */
+  public record Names(String account, String region, String name, String bucket) {
+    public Names {
+      for (String s : List.of(account, region, name, bucket)) {
+        if (s == null || s.isBlank() || s.contains("\"")) {
+          throw new IllegalArgumentException("policy names need an account, region and prefixes: " + s);
+        }
+      }
+    }
+
+    /** The whole step library's names: any account and region, the {@code labflow-} prefix. */
+    public static Names library() {
+      return new Names("*", "*", "labflow-", "labflow-");
+    }
+
+    String expand(String pattern) {
+      return pattern.replace("{account}", account).replace("{region}", region)
+          .replace("{name}", name).replace("{bucket}", bucket);
+    }
+  }
+}

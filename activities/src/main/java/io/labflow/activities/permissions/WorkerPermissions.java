@@ -1,0 +1,272 @@
+package io.labflow.activities.permissions;
+
+import static io.labflow.activities.permissions.PolicyScope.ANY;
+import static io.labflow.activities.permissions.PolicyScope.BUCKET;
+import static io.labflow.activities.permissions.PolicyScope.DETACH_LAB_POLICIES;
+import static io.labflow.activities.permissions.PolicyScope.LAB_INSTANCE;
+import static io.labflow.activities.permissions.PolicyScope.LAB_TAGGED_EC2;
+import static io.labflow.activities.permissions.PolicyScope.OBJECTS;
+import static io.labflow.activities.permissions.PolicyScope.PASS_ROLE_TO_EC2;
+import static io.labflow.activities.permissions.PolicyScope.POLICY;
+import static io.labflow.activities.permissions.PolicyScope.POLICY_CREATE;
+import static io.labflow.activities.permissions.PolicyScope.POLICY_OWNED;
+import static io.labflow.activities.permissions.PolicyScope.PROFILE;
+import static io.labflow.activities.permissions.PolicyScope.PROFILE_CREATE;
+import static io.labflow.activities.permissions.PolicyScope.PROFILE_OWNED;
+import static io.labflow.activities.permissions.PolicyScope.ROLE;
+import static io.labflow.activities.permissions.PolicyScope.ROLE_ATTACH;
+import static io.labflow.activities.permissions.PolicyScope.ROLE_CREATE;
+import static io.labflow.activities.permissions.PolicyScope.ROLE_OWNED;
+import static io.labflow.activities.permissions.PolicyScope.STACK;
+import static io.labflow.activities.permissions.PolicyScope.STACK_AMI_PARAMETER;
+import static io.labflow.activities.permissions.PolicyScope.STACK_BUCKET;
+import static io.labflow.activities.permissions.PolicyScope.STACK_CREATE;
+import static io.labflow.activities.permissions.PolicyScope.STACK_EC2;
+import static io.labflow.activities.permissions.PolicyScope.STACK_OWNED;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The one table of what the worker's credentials are used for: every AWS operation the step
+ * library (and the account guard) calls as the worker, the IAM actions each needs with their scope,
+ * and the step actions that call it; and what CloudFormation does with the same credentials for
+ * each resource type a template may hold. {@link WorkerPolicy} builds the policy from it; tests
+ * prove it complete against the calls the activities really make.
+ *
+ * <p>Calls made with a lab role's temporary credentials ({@code VerifyAccess} by probe) are the
+ * role's, not the worker's, and are not here.
+ */
+public final class WorkerPermissions {
+
+  /** Step actions that every run needs whatever its steps: the account guard's calls. */
+  public static final String EVERY_RUN = "*";
+
+  /**
+   * One IAM action and where it applies.
+   *
+   * @param reason why the scope is {@code "*"} (required then, null otherwise)
+   */
+  public record Grant(String action, PolicyScope scope, String reason) {
+    public Grant {
+      if (scope.unscoped() == (reason == null)) {
+        throw new IllegalArgumentException(action + ": a reason is required exactly for \"*\"");
+      }
+    }
+  }
+
+  /**
+   * One AWS operation as the SDK names it ({@code Iam.CreateRole}).
+   *
+   * @param usedBy the step actions (activity types) that call it, or {@link #EVERY_RUN}
+   */
+  public record Operation(String name, List<Grant> grants, Set<String> usedBy) {}
+
+  private static final String DESCRIBE =
+      "EC2 Describe* actions support no resource-level permissions";
+  private static final String LIST_ALL =
+      "the lab inventory lists every resource of the kind to find those carrying the lab tag;"
+          + " the List action has no resource type";
+
+  /** The table, by what the operations are for; an operation's IAM action is its own name. */
+  static final List<Operation> OPERATIONS =
+      table(
+          // The account guard, on every run.
+          unscoped(EVERY_RUN, "GetCallerIdentity has no resource type (AWS allows it even without"
+              + " permission)", "Sts.GetCallerIdentity"),
+          unscoped(EVERY_RUN, "ListAccountAliases has no resource type", "Iam.ListAccountAliases"),
+          // Roles.
+          same(ROLE, "CreateRole DeleteRole AttachRolePolicy DetachRolePolicy CreateInstanceProfile"
+              + " VerifyAccess DeleteLabResources", "Iam.GetRole"),
+          same(ROLE, "CreateRole DeleteRole AttachRolePolicy DetachRolePolicy CreateInstanceProfile"
+              + " ListLabResources DeleteLabResources", "Iam.ListRoleTags"),
+          op("Iam.CreateRole", "CreateRole",
+              g("iam:CreateRole", ROLE_CREATE), g("iam:TagRole", ROLE_CREATE)),
+          same(ROLE_OWNED, "CreateRole", "Iam.UpdateAssumeRolePolicy"),
+          same(ROLE, "DeleteRole DeleteLabResources",
+              "Iam.ListInstanceProfilesForRole", "Iam.ListRolePolicies"),
+          same(ROLE, "DeleteRole AttachRolePolicy DeleteLabResources", "Iam.ListAttachedRolePolicies"),
+          op("Iam.DetachRolePolicy", "DeleteRole DetachRolePolicy DeletePolicy DeleteLabResources",
+              g("iam:DetachRolePolicy", ROLE_OWNED), g("iam:DetachRolePolicy", DETACH_LAB_POLICIES)),
+          same(ROLE_OWNED, "DeleteRole DeleteLabResources", "Iam.DeleteRolePolicy", "Iam.DeleteRole"),
+          same(ROLE_ATTACH, "AttachRolePolicy", "Iam.AttachRolePolicy"),
+          // Policies.
+          same(POLICY, "CreatePolicy CreatePolicyVersion DeletePolicy DeleteLabResources",
+              "Iam.GetPolicy", "Iam.ListPolicyVersions"),
+          same(POLICY, "CreatePolicy CreatePolicyVersion DeletePolicy ListLabResources"
+              + " DeleteLabResources", "Iam.ListPolicyTags"),
+          op("Iam.CreatePolicy", "CreatePolicy",
+              g("iam:CreatePolicy", POLICY_CREATE), g("iam:TagPolicy", POLICY_CREATE)),
+          same(POLICY, "CreatePolicy CreatePolicyVersion", "Iam.GetPolicyVersion"),
+          same(POLICY_OWNED, "CreatePolicy CreatePolicyVersion DeletePolicy DeleteLabResources",
+              "Iam.DeletePolicyVersion"),
+          same(POLICY_OWNED, "CreatePolicy CreatePolicyVersion", "Iam.CreatePolicyVersion"),
+          same(POLICY, "DeletePolicy DeleteLabResources", "Iam.ListEntitiesForPolicy"),
+          same(DETACH_LAB_POLICIES, "DeletePolicy DeleteLabResources",
+              "Iam.DetachUserPolicy", "Iam.DetachGroupPolicy"),
+          same(POLICY_OWNED, "DeletePolicy DeleteLabResources", "Iam.DeletePolicy"),
+          // Instance profiles.
+          same(PROFILE, "CreateInstanceProfile DeleteInstanceProfile DeleteRole"
+              + " AssociateInstanceProfile ListLabResources DeleteLabResources",
+              "Iam.GetInstanceProfile"),
+          op("Iam.CreateInstanceProfile", "CreateInstanceProfile",
+              g("iam:CreateInstanceProfile", PROFILE_CREATE), g("iam:TagInstanceProfile", PROFILE_CREATE)),
+          op("Iam.AddRoleToInstanceProfile", "CreateInstanceProfile",
+              g("iam:AddRoleToInstanceProfile", PROFILE_OWNED), g("iam:PassRole", PASS_ROLE_TO_EC2)),
+          same(PROFILE_OWNED, "CreateInstanceProfile DeleteInstanceProfile DeleteRole"
+              + " DeleteLabResources", "Iam.RemoveRoleFromInstanceProfile"),
+          same(PROFILE_OWNED, "DeleteInstanceProfile DeleteLabResources", "Iam.DeleteInstanceProfile"),
+          // The inventory of the sweep.
+          unscoped("ListLabResources DeleteLabResources", LIST_ALL,
+              "Iam.ListRoles", "Iam.ListPolicies", "Iam.ListInstanceProfiles"),
+          unscoped("ListLabResources DeleteLabResources", DESCRIBE, "Ec2.DescribeVpcs",
+              "Ec2.DescribeSubnets", "Ec2.DescribeInternetGateways", "Ec2.DescribeRouteTables",
+              "Ec2.DescribeSecurityGroups", "Ec2.DescribeNetworkInterfaces"),
+          unscoped("ListLabResources DeleteLabResources", "ListStacks has no resource type; the"
+              + " inventory reads the summaries to find the lab's stacks by name, then describes"
+              + " each by name", "CloudFormation.ListStacks"),
+          // The sweep: a half-deleted stack's tagged EC2 leftovers, in dependency order.
+          same(LAB_TAGGED_EC2, "DeleteLabResources", "Ec2.TerminateInstances",
+              "Ec2.DeleteNetworkInterface", "Ec2.DisassociateRouteTable", "Ec2.DeleteRouteTable",
+              "Ec2.DetachInternetGateway", "Ec2.DeleteInternetGateway", "Ec2.DeleteSecurityGroup",
+              "Ec2.DeleteSubnet", "Ec2.DeleteVpc"),
+          op("S3.ListBuckets", "ListLabResources DeleteLabResources",
+              any("s3:ListAllMyBuckets", "ListBuckets (s3:ListAllMyBuckets) has no resource type")),
+          // EC2: the instance profile on the lab's instance.
+          unscoped("AssociateInstanceProfile DisassociateInstanceProfile ListLabResources"
+              + " DeleteLabResources", DESCRIBE, "Ec2.DescribeInstances"),
+          unscoped("AssociateInstanceProfile DisassociateInstanceProfile DeleteLabResources",
+              DESCRIBE, "Ec2.DescribeIamInstanceProfileAssociations"),
+          op("Ec2.AssociateIamInstanceProfile", "AssociateInstanceProfile",
+              g("ec2:AssociateIamInstanceProfile", LAB_INSTANCE), g("iam:PassRole", PASS_ROLE_TO_EC2)),
+          op("Ec2.ReplaceIamInstanceProfileAssociation", "AssociateInstanceProfile",
+              g("ec2:ReplaceIamInstanceProfileAssociation", LAB_INSTANCE),
+              g("iam:PassRole", PASS_ROLE_TO_EC2)),
+          same(LAB_INSTANCE, "DisassociateInstanceProfile DeleteLabResources",
+              "Ec2.DisassociateIamInstanceProfile"),
+          // CloudFormation.
+          unscoped("CreateStack DeleteStack ListLabResources DeleteLabResources", "the lab inventory"
+              + " describes every stack (no stack name) to find those carrying the lab tag, which"
+              + " needs \"*\"; the named calls alone could be scoped", "CloudFormation.DescribeStacks"),
+          op("CloudFormation.CreateStack", "CreateStack",
+              g("cloudformation:CreateStack", STACK_CREATE), g("cloudformation:TagResource", STACK_CREATE)),
+          same(STACK, "CreateStack DeleteStack DeleteLabResources", "CloudFormation.DescribeStackEvents"),
+          same(STACK, "DeleteStack DeleteLabResources", "CloudFormation.ListStackResources"),
+          same(STACK_OWNED, "DeleteStack DeleteLabResources", "CloudFormation.DeleteStack"),
+          // S3: lab buckets and the probe's objects.
+          same(BUCKET, "DeleteStack VerifyAccess ListLabResources DeleteLabResources",
+              "S3.GetBucketTagging"),
+          op("S3.ListObjectVersions", "DeleteStack DeleteLabResources",
+              g("s3:ListBucketVersions", BUCKET)),
+          op("S3.DeleteObjects", "DeleteStack DeleteLabResources",
+              g("s3:DeleteObject", OBJECTS), g("s3:DeleteObjectVersion", OBJECTS)),
+          same(BUCKET, "DeleteLabResources", "S3.DeleteBucket"),
+          same(OBJECTS, "VerifyAccess", "S3.PutObject", "S3.DeleteObject"),
+          // Verification.
+          same(ROLE, "VerifyAccess", "Sts.AssumeRole", "Iam.SimulatePrincipalPolicy"));
+
+  /**
+   * What CloudFormation calls with the worker's credentials (no service role) to create and
+   * delete each resource type, after the types' handler permissions in the CloudFormation
+   * registry; granted only through CloudFormation ({@code aws:CalledVia}). A template parameter of
+   * an SSM parameter type is resolved the same way.
+   */
+  static final Map<String, List<Grant>> STACK_RESOURCES = stackResources();
+
+  /** The template parameter type CloudFormation resolves from SSM with the caller's credentials. */
+  static final String SSM_PARAMETER_TYPE = "AWS::SSM::Parameter::Value";
+
+  private WorkerPermissions() {}
+
+  /** Every operation of the table. */
+  public static List<Operation> operations() {
+    return OPERATIONS;
+  }
+
+  /** The table row of an operation ({@code Iam.CreateRole}). */
+  public static Optional<Operation> operation(String name) {
+    return OPERATIONS.stream().filter(o -> o.name().equals(name)).findFirst();
+  }
+
+  /** The CloudFormation resource types (and the SSM parameter type) the table knows. */
+  public static Set<String> stackResourceTypes() {
+    return STACK_RESOURCES.keySet();
+  }
+
+  private static Map<String, List<Grant>> stackResources() {
+    Map<String, List<Grant>> m = new LinkedHashMap<>();
+    m.put("AWS::EC2::VPC", ec2("CreateVpc", "DescribeVpcs", "ModifyVpcAttribute",
+        "DescribeVpcAttribute", "CreateTags", "DeleteVpc"));
+    m.put("AWS::EC2::Subnet", ec2("CreateSubnet", "DescribeSubnets", "ModifySubnetAttribute",
+        "DescribeAvailabilityZones", "CreateTags", "DeleteSubnet"));
+    m.put("AWS::EC2::InternetGateway", ec2("CreateInternetGateway", "DescribeInternetGateways",
+        "CreateTags", "DeleteInternetGateway"));
+    m.put("AWS::EC2::VPCGatewayAttachment", ec2("AttachInternetGateway", "DetachInternetGateway",
+        "DescribeInternetGateways"));
+    m.put("AWS::EC2::RouteTable", ec2("CreateRouteTable", "DescribeRouteTables", "CreateTags",
+        "DeleteRouteTable"));
+    m.put("AWS::EC2::Route", ec2("CreateRoute", "DeleteRoute", "DescribeRouteTables"));
+    m.put("AWS::EC2::SubnetRouteTableAssociation", ec2("AssociateRouteTable",
+        "DisassociateRouteTable", "DescribeRouteTables"));
+    m.put("AWS::EC2::SecurityGroup", ec2("CreateSecurityGroup", "DescribeSecurityGroups",
+        "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupEgress", "CreateTags",
+        "DeleteSecurityGroup"));
+    m.put("AWS::EC2::Instance", ec2("RunInstances", "DescribeInstances", "CreateTags",
+        "TerminateInstances"));
+    m.put("AWS::S3::Bucket", Arrays.stream(new String[] {"CreateBucket", "PutBucketTagging",
+        "PutBucketPublicAccessBlock", "PutEncryptionConfiguration", "DeleteBucket"})
+        .map(a -> g("s3:" + a, STACK_BUCKET)).toList());
+    m.put(SSM_PARAMETER_TYPE, List.of(g("ssm:GetParameters", STACK_AMI_PARAMETER)));
+    return m;
+  }
+
+  private static final String THROUGH_STACK =
+      "CloudFormation creates and deletes the template's EC2 resources with the worker's"
+          + " credentials, under ids nobody knows beforehand; allowed only through CloudFormation"
+          + " (aws:CalledVia)";
+
+  private static List<Grant> ec2(String... actions) {
+    return Arrays.stream(actions).map(a -> new Grant("ec2:" + a, STACK_EC2, THROUGH_STACK)).toList();
+  }
+
+  @SafeVarargs
+  private static List<Operation> table(List<Operation>... parts) {
+    return Arrays.stream(parts).flatMap(List::stream).toList();
+  }
+
+  /** One operation with its own grants. */
+  private static List<Operation> op(String name, String usedBy, Grant... grants) {
+    return List.of(new Operation(name, List.of(grants), Set.of(usedBy.split(" "))));
+  }
+
+  /** Operations whose IAM action is their name, on this scope, used by the same step actions. */
+  private static List<Operation> same(PolicyScope scope, String usedBy, String... names) {
+    return Arrays.stream(names).flatMap(n -> op(n, usedBy, g(action(n), scope)).stream()).toList();
+  }
+
+  /** The same on {@code "*"}, for this reason. */
+  private static List<Operation> unscoped(String usedBy, String reason, String... names) {
+    return Arrays.stream(names)
+        .flatMap(n -> op(n, usedBy, any(action(n), reason)).stream())
+        .toList();
+  }
+
+  /** {@code Iam.CreateRole} is {@code iam:CreateRole}. */
+  private static String action(String operation) {
+    int dot = operation.indexOf('.');
+    return operation.substring(0, dot).toLowerCase(Locale.ROOT) + ":" + operation.substring(dot + 1);
+  }
+
+  private static Grant g(String action, PolicyScope scope) {
+    return new Grant(action, scope, null);
+  }
+
+  private static Grant any(String action, String reason) {
+    return new Grant(action, ANY, reason);
+  }
+}

@@ -1,0 +1,151 @@
+package io.labflow.activities.permissions;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.labflow.activities.permissions.WorkerPermissions.Grant;
+import io.labflow.activities.permissions.WorkerPermissions.Operation;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The IAM policy the worker's own principal needs, built from {@link WorkerPermissions}: for the
+ * whole step library, or for the step actions of one definition (plus the nightly reset's sweep),
+ * with one statement per {@link PolicyScope}.
+ */
+public final class WorkerPolicy {
+
+  /** The step actions after which CloudFormation acts with the worker's credentials. */
+  static final Set<String> STACK_ACTIONS = Set.of("CreateStack", "DeleteStack", "DeleteLabResources");
+
+  /** The nightly reset's sweep, which any lab may get. */
+  public static final String SWEEP = "DeleteLabResources";
+
+  private static final Pattern RESOURCE_TYPE =
+      Pattern.compile("(?m)^\\s+Type:\\s*[\"']?(AWS::[A-Za-z0-9]+::[A-Za-z0-9]+(?:::[A-Za-z0-9]+)?)");
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private WorkerPolicy() {}
+
+  /**
+   * The policy document.
+   *
+   * @param stepActions the step actions to cover; null for the whole step library
+   * @param stackTypes the resource types of the CloudFormation templates the stacks are built from
+   * @param names what the ARN patterns are filled with
+   * @throws IllegalArgumentException for a template resource type the table does not know
+   */
+  public static String document(
+      Set<String> stepActions, Set<String> stackTypes, PolicyScope.Names names) {
+    Map<PolicyScope, Set<String>> byScope = new EnumMap<>(PolicyScope.class);
+    for (Grant g : grants(stepActions, stackTypes)) {
+      byScope.computeIfAbsent(g.scope(), k -> new TreeSet<>()).add(g.action());
+    }
+    // An action CloudFormation needs that the worker holds unconditionally on the same resources
+    // anyway is not repeated.
+    dropGranted(byScope, PolicyScope.STACK_EC2, PolicyScope.ANY);
+    dropGranted(byScope, PolicyScope.STACK_BUCKET, PolicyScope.BUCKET);
+    // The stack's EC2 resources carry the stack's lab tag, so CloudFormation's deletes of them are
+    // covered by the sweep's tag-bound statement; only what carries no tag (routes) stays.
+    dropGranted(byScope, PolicyScope.STACK_EC2, PolicyScope.LAB_TAGGED_EC2);
+    ObjectNode doc = JSON.createObjectNode();
+    doc.put("Version", "2012-10-17");
+    ArrayNode statements = doc.putArray("Statement");
+    byScope.forEach(
+        (scope, actions) -> {
+          ObjectNode st = statements.addObject();
+          st.put("Sid", scope.sid());
+          st.put("Effect", "Allow");
+          ArrayNode a = st.putArray("Action");
+          actions.forEach(a::add);
+          List<String> resources = scope.resources(names);
+          if (resources.size() == 1) {
+            st.put("Resource", resources.get(0));
+          } else {
+            ArrayNode r = st.putArray("Resource");
+            resources.forEach(r::add);
+          }
+          Map<String, Map<String, Object>> condition = scope.condition(names);
+          if (!condition.isEmpty()) {
+            st.set("Condition", JSON.valueToTree(new TreeMap<>(condition)));
+          }
+        });
+    try {
+      return JSON.writeValueAsString(doc) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void dropGranted(
+      Map<PolicyScope, Set<String>> byScope, PolicyScope from, PolicyScope grantedIn) {
+    Set<String> granted = byScope.getOrDefault(grantedIn, Set.of());
+    byScope.computeIfPresent(from, (k, v) -> {
+      v.removeAll(granted);
+      return v.isEmpty() ? null : v;
+    });
+  }
+
+  /** Every grant for these step actions (null: all) and template resource types. */
+  static List<Grant> grants(Set<String> stepActions, Set<String> stackTypes) {
+    List<Grant> out = new ArrayList<>();
+    for (Operation op : WorkerPermissions.operations()) {
+      if (stepActions == null
+          || op.usedBy().contains(WorkerPermissions.EVERY_RUN)
+          || op.usedBy().stream().anyMatch(stepActions::contains)) {
+        out.addAll(op.grants());
+      }
+    }
+    boolean stacks = stepActions == null || stepActions.stream().anyMatch(STACK_ACTIONS::contains);
+    if (stacks) {
+      for (String type : stackTypes) {
+        List<Grant> g = WorkerPermissions.STACK_RESOURCES.get(type);
+        if (g == null) {
+          throw new IllegalArgumentException(
+              "a template uses " + type + ", whose CloudFormation permissions labflow does not"
+                  + " know: add them to WorkerPermissions.STACK_RESOURCES");
+        }
+        out.addAll(g);
+      }
+    }
+    return out;
+  }
+
+  /** The resource types of a CloudFormation template, and the SSM parameter type if it uses one. */
+  public static Set<String> stackResourceTypes(String templateText) {
+    Set<String> types = new LinkedHashSet<>();
+    Matcher m = RESOURCE_TYPE.matcher(templateText);
+    while (m.find()) {
+      String t = m.group(1);
+      types.add(t.startsWith(WorkerPermissions.SSM_PARAMETER_TYPE)
+          ? WorkerPermissions.SSM_PARAMETER_TYPE : t);
+    }
+    return types;
+  }
+
+  /** Every action granted on {@code "*"}, with the reason: the generator's list of exceptions. */
+  public static Map<String, String> unscopedActions() {
+    Map<String, String> out = new TreeMap<>();
+    for (Operation op : WorkerPermissions.operations()) {
+      op.grants().stream().filter(g -> g.scope().unscoped()).forEach(g -> out.put(g.action(), g.reason()));
+    }
+    Set<String> tagBound = new TreeSet<>();
+    WorkerPermissions.operations().forEach(op -> op.grants().stream()
+        .filter(g -> g.scope() == PolicyScope.LAB_TAGGED_EC2).forEach(g -> tagBound.add(g.action())));
+    WorkerPermissions.STACK_RESOURCES.values().forEach(gs -> gs.stream()
+        .filter(g -> g.scope().unscoped() && !tagBound.contains(g.action()))
+        .forEach(g -> out.putIfAbsent(g.action(), g.reason())));
+    return out;
+  }
+}

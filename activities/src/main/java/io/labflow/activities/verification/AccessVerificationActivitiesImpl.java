@@ -1,0 +1,183 @@
+package io.labflow.activities.verification;
+
+import io.labflow.activities.common.AwsClients;
+import io.labflow.activities.common.AwsFailures;
+import io.labflow.activities.common.Heartbeats;
+import io.labflow.activities.common.Inputs;
+import io.labflow.activities.model.AccessCheck;
+import io.labflow.activities.model.VerifyAccessInput;
+import io.labflow.activities.model.VerifyAccessOutput;
+import io.labflow.activities.s3.S3Buckets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.EvaluationResult;
+
+/** {@link AccessVerificationActivities} over the AWS SDK. */
+public final class AccessVerificationActivitiesImpl implements AccessVerificationActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(AccessVerificationActivitiesImpl.class);
+  static final Set<String> PROBE_ACTIONS =
+      Set.of("s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject");
+  private static final Duration DEFAULT_BUDGET = Duration.ofSeconds(120);
+
+  private final IamClient iam;
+  private final S3Buckets buckets;
+  private final AccessProbe probe;
+
+  public AccessVerificationActivitiesImpl(AwsClients clients) {
+    this(clients, clients.iam());
+  }
+
+  /** With another IAM client (tests of {@code simulate}, which moto does not implement). */
+  public AccessVerificationActivitiesImpl(AwsClients clients, IamClient iam) {
+    this.iam = iam;
+    this.buckets = new S3Buckets(clients.s3());
+    this.probe = new AccessProbe(clients);
+  }
+
+  @Override
+  public VerifyAccessOutput verifyAccess(VerifyAccessInput in) {
+    String labId = Inputs.require(in.labId(), "labId", "VerifyAccess");
+    String bucket = Inputs.require(in.bucketName(), "bucketName", "VerifyAccess");
+    Map<String, Boolean> expected = expectations(in);
+    String method = Inputs.orDefault(in.method(), "simulate");
+    if (!method.equals("simulate") && !method.equals("probe")) {
+      throw AwsFailures.invalidInput("VerifyAccess: method must be simulate or probe: " + method);
+    }
+    if (method.equals("probe")) {
+      for (String a : expected.keySet()) {
+        if (!PROBE_ACTIONS.contains(a)) {
+          throw AwsFailures.invalidInput(
+              "VerifyAccess: probe can check only " + PROBE_ACTIONS + ", not " + a);
+        }
+      }
+    }
+    Duration budget =
+        in.budgetSeconds() == null ? DEFAULT_BUDGET : Duration.ofSeconds(in.budgetSeconds());
+    String roleArn = roleArn(in);
+    if (method.equals("probe") && !buckets.ownedBy(bucket, labId)) {
+      throw AwsFailures.notOwned("bucket " + bucket, labId);
+    }
+    AtomicReference<List<AccessCheck>> last = new AtomicReference<>();
+    AtomicInteger attempts = new AtomicInteger();
+    List<AccessCheck> matching =
+        Heartbeats.untilPresent(
+            "verifying access of " + roleArn,
+            budget,
+            () -> {
+              attempts.incrementAndGet();
+              List<AccessCheck> m =
+                  method.equals("simulate")
+                      ? simulate(roleArn, bucket, labId, expected)
+                      : probe.probe(roleArn, bucket, labId, expected);
+              last.set(m);
+              return m != null && m.stream().allMatch(c -> c.allowed() == c.expectedAllowed())
+                  ? m
+                  : null;
+            });
+    if (matching == null) {
+      // Mismatches first: a long matrix is cut to the failure size bound from the end.
+      String matrix =
+          last.get() == null ? "role could not be assumed" : render(mismatchesFirst(last.get()));
+      throw AwsFailures.nonRetryable(
+          "access of "
+              + roleArn
+              + " on bucket "
+              + bucket
+              + " differs from the expectation after "
+              + attempts.get()
+              + " attempts over "
+              + budget
+              + " ("
+              + method
+              + "):\n"
+              + matrix,
+          AwsFailures.ACCESS_MISMATCH);
+    }
+    log.info("lab {}: access of {} verified by {} in {} attempts", labId, roleArn, method, attempts.get());
+    return new VerifyAccessOutput(method, roleArn, bucket, matching, attempts.get(), true);
+  }
+
+  private static Map<String, Boolean> expectations(VerifyAccessInput in) {
+    List<String> allow = Inputs.require(in.allow(), "allow", "VerifyAccess");
+    List<String> deny = Inputs.require(in.deny(), "deny", "VerifyAccess");
+    Map<String, Boolean> out = new LinkedHashMap<>();
+    allow.forEach(a -> out.put(a, true));
+    for (String d : deny) {
+      if (out.put(d, false) != null) {
+        throw AwsFailures.invalidInput("VerifyAccess: " + d + " is both allowed and denied");
+      }
+    }
+    if (out.isEmpty()) {
+      throw AwsFailures.invalidInput("VerifyAccess: nothing to verify (allow and deny are empty)");
+    }
+    return out;
+  }
+
+  private String roleArn(VerifyAccessInput in) {
+    if (in.roleArn() != null && !in.roleArn().isBlank()) {
+      return in.roleArn();
+    }
+    String name = Inputs.require(in.roleName(), "roleName (or roleArn)", "VerifyAccess");
+    return iam.getRole(b -> b.roleName(name)).role().arn();
+  }
+
+  // ---------------------------------------------------------------- simulate
+
+  private List<AccessCheck> simulate(
+      String roleArn, String bucket, String labId, Map<String, Boolean> expected) {
+    List<AccessCheck> out = new ArrayList<>();
+    for (Map.Entry<String, Boolean> e : expected.entrySet()) {
+      String resource = AccessProbe.resourceFor(e.getKey(), bucket, labId);
+      List<EvaluationResult> results =
+          iam.simulatePrincipalPolicyPaginator(
+                  b ->
+                      b.policySourceArn(roleArn)
+                          .actionNames(e.getKey())
+                          .resourceArns(resource))
+              .evaluationResults()
+              .stream()
+              .toList();
+      String decision =
+          results.isEmpty() ? "implicitDeny" : results.get(0).evalDecisionAsString();
+      out.add(
+          new AccessCheck(
+              e.getKey(), resource, e.getValue(), "allowed".equals(decision), decision));
+    }
+    return out;
+  }
+
+  private static List<AccessCheck> mismatchesFirst(List<AccessCheck> matrix) {
+    List<AccessCheck> out = new ArrayList<>();
+    matrix.stream().filter(c -> c.allowed() != c.expectedAllowed()).forEach(out::add);
+    matrix.stream().filter(c -> c.allowed() == c.expectedAllowed()).forEach(out::add);
+    return out;
+  }
+
+  static String render(List<AccessCheck> matrix) {
+    StringBuilder sb = new StringBuilder();
+    for (AccessCheck c : matrix) {
+      sb.append(c.allowed() == c.expectedAllowed() ? "  ok       " : "  MISMATCH ")
+          .append(c.action())
+          .append(" on ")
+          .append(c.resource())
+          .append(": expected ")
+          .append(c.expectedAllowed() ? "allow" : "deny")
+          .append(", got ")
+          .append(c.allowed() ? "allow" : "deny")
+          .append(" (")
+          .append(c.detail())
+          .append(")\n");
+    }
+    return sb.toString();
+  }
+}

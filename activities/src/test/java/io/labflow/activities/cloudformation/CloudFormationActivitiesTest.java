@@ -1,0 +1,110 @@
+package io.labflow.activities.cloudformation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labflow.activities.MotoLabTest;
+import io.labflow.activities.model.CreateStackInput;
+import io.labflow.activities.model.CreateStackOutput;
+import io.labflow.activities.model.DeleteStackInput;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.cloudformation.model.StackStatus;
+import software.amazon.awssdk.services.ec2.model.Filter;
+
+class CloudFormationActivitiesTest extends MotoLabTest {
+
+  static final String LAB = "lab-cfn";
+  static final String STACK = "labflow-lab-cfn";
+  static final String BUCKET = "labflow-lab-cfn-bucket";
+
+
+  @Test
+  void labTemplateReachesCreateCompleteWithOutputsAndIsAdoptedOnRetry() {
+    CreateStackOutput first = lab.cfn.createStack(labStack(LAB, STACK, BUCKET));
+    assertThat(first.status()).isEqualTo("CREATE_COMPLETE");
+    assertThat(first.bucketName()).isEqualTo(BUCKET);
+    assertThat(first.instanceId()).startsWith("i-");
+    assertThat(first.outputs()).containsKeys("BucketName", "InstanceId", "VpcId");
+    assertThat(first.adopted()).isFalse();
+
+    CreateStackOutput second = lab.cfn.createStack(labStack(LAB, STACK, BUCKET));
+    assertThat(second.adopted()).isTrue();
+    assertThat(second.stackId()).isEqualTo(first.stackId());
+    assertThat(second.instanceId()).isEqualTo(first.instanceId());
+    assertThat(lab.calls.count("CloudFormation", "CreateStack")).isEqualTo(1);
+
+    // Everything the template makes carries the lab tag, so the inventory can find it.
+    var tagged =
+        lab.clients
+            .ec2()
+            .describeInstances(
+                b -> b.filters(Filter.builder().name("tag:labflow:lab").values(LAB).build()))
+            .reservations();
+    assertThat(tagged).flatExtracting(r -> r.instances()).extracting(i -> i.instanceId())
+        .containsExactly(first.instanceId());
+    assertThat(
+            lab.clients.s3().getBucketTagging(b -> b.bucket(BUCKET)).tagSet())
+        .anyMatch(t -> t.key().equals("labflow:lab") && t.value().equals(LAB));
+    assertThat(
+            lab.clients.cloudFormation().describeStacks(b -> b.stackName(STACK)).stacks().get(0).tags())
+        .anyMatch(t -> t.key().equals("labflow:lab") && t.value().equals(LAB));
+  }
+
+  @Test
+  void deleteStackEmptiesTheLabBucketRemovesTheStackAndIsIdempotent() {
+    lab.cfn.createStack(labStack(LAB, STACK, BUCKET));
+    lab.clients
+        .s3()
+        .putObject(b -> b.bucket(BUCKET).key("user-data.txt"), RequestBody.fromString("x"));
+    java.util.List<String> beats = lab.recordHeartbeats();
+
+    assertThat(lab.cfn.deleteStack(new DeleteStackInput(LAB, STACK)).deleted()).isTrue();
+    // It heartbeats before emptying the bucket (later beats within the SDK's heartbeat throttle
+    // interval are coalesced; moto deletes at once, so the waiter never polls here).
+    assertThat(beats).first().isEqualTo("emptying bucket " + BUCKET);
+    assertThat(lab.cfn.deleteStack(new DeleteStackInput(LAB, STACK)).deleted()).isFalse();
+    assertThat(lab.calls.count("CloudFormation", "DeleteStack")).isEqualTo(1);
+    assertThat(
+            lab.clients.cloudFormation().listStacks().stackSummaries().stream()
+                .filter(s -> s.stackName().equals(STACK))
+                .map(s -> s.stackStatus()))
+        .containsOnly(StackStatus.DELETE_COMPLETE);
+    assertThat(lab.clients.s3().listBuckets().buckets()).noneMatch(b -> b.name().equals(BUCKET));
+  }
+
+  @Test
+  void stackWithoutTheLabTagIsNeitherAdoptedNorDeleted() {
+    String template =
+        "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: foreign-bucket\n";
+    lab.clients.cloudFormation().createStack(b -> b.stackName(STACK).templateBody(template));
+    assertFailure(() -> lab.cfn.createStack(labStack(LAB, STACK, BUCKET)), "NotOwned");
+    assertFailure(() -> lab.cfn.deleteStack(new DeleteStackInput(LAB, STACK)), "NotOwned");
+    // Another lab's stack is just as foreign.
+    lab.cfn.createStack(labStack("lab-other", "labflow-lab-other", "labflow-lab-other-bucket"));
+    assertFailure(
+        () -> lab.cfn.deleteStack(new DeleteStackInput(LAB, "labflow-lab-other")), "NotOwned");
+    assertThat(lab.calls.count("CloudFormation", "DeleteStack")).isZero();
+    assertThat(
+            lab.clients.cloudFormation().describeStacks(b -> b.stackName(STACK)).stacks().get(0)
+                .stackStatus())
+        .isEqualTo(StackStatus.CREATE_COMPLETE);
+    assertThat(lab.clients.s3().listBuckets().buckets()).extracting(b -> b.name())
+        .contains("foreign-bucket", "labflow-lab-other-bucket");
+  }
+
+  @Test
+  void templateOutsideTheDefinitionsDirectoryIsRefused() {
+    assertFailure(
+        () ->
+            lab.cfn.createStack(
+                new CreateStackInput(LAB, STACK, "../pom.xml", Map.of(), null, null)),
+        "InvalidInput");
+    assertFailure(
+        () ->
+            lab.cfn.createStack(
+                new CreateStackInput(LAB, STACK, "templates/missing.yaml", Map.of(), null, null)),
+        "InvalidInput");
+    assertThat(lab.calls.count("CloudFormation", "CreateStack")).isZero();
+  }
+}

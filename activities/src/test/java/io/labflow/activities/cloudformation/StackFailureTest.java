@@ -1,0 +1,166 @@
+package io.labflow.activities.cloudformation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.labflow.activities.common.AwsFailureBoundary;
+import io.labflow.activities.model.CreateStackInput;
+import io.labflow.activities.testing.Lab;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestActivityEnvironment;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.CreateStackRequest;
+import software.amazon.awssdk.services.cloudformation.model.CreateStackResponse;
+import software.amazon.awssdk.services.cloudformation.model.DescribeStackEventsRequest;
+import software.amazon.awssdk.services.cloudformation.model.DescribeStackEventsResponse;
+import software.amazon.awssdk.services.cloudformation.model.DescribeStacksRequest;
+import software.amazon.awssdk.services.cloudformation.model.DescribeStacksResponse;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.cloudformation.model.StackEvent;
+import software.amazon.awssdk.services.cloudformation.model.StackStatus;
+import software.amazon.awssdk.services.cloudformation.model.Tag;
+
+/**
+ * A stack that rolls back. moto creates stacks synchronously and never rolls one back, so this
+ * test plays CloudFormation with a scripted client: in progress for a few polls, then
+ * ROLLBACK_COMPLETE with two failed resources.
+ */
+class StackFailureTest {
+
+  final TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+
+  @AfterEach
+  void close() {
+    env.close();
+  }
+
+  /** CloudFormation as far as CreateStack's waiting goes. */
+  static final class ScriptedCloudFormation implements CloudFormationClient {
+    final AtomicInteger polls = new AtomicInteger();
+    final AtomicInteger creates = new AtomicInteger();
+    volatile boolean created;
+
+    @Override
+    public CreateStackResponse createStack(CreateStackRequest request) {
+      creates.incrementAndGet();
+      created = true;
+      return CreateStackResponse.builder().stackId("stack-1").build();
+    }
+
+    @Override
+    public DescribeStacksResponse describeStacks(DescribeStacksRequest request) {
+      if (!created) {
+        throw (RuntimeException)
+            software.amazon.awssdk.services.cloudformation.model.CloudFormationException.builder()
+                .awsErrorDetails(
+                    software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                        .errorCode("ValidationError")
+                        .errorMessage("Stack with id s does not exist")
+                        .build())
+                .statusCode(400)
+                .build();
+      }
+      StackStatus status =
+          polls.incrementAndGet() < 3 ? StackStatus.CREATE_IN_PROGRESS : StackStatus.ROLLBACK_COMPLETE;
+      return DescribeStacksResponse.builder()
+          .stacks(
+              Stack.builder()
+                  .stackId("stack-1")
+                  .stackName("s")
+                  .stackStatus(status)
+                  .tags(Tag.builder().key("labflow:lab").value("lab-f").build())
+                  .build())
+          .build();
+    }
+
+    @Override
+    public DescribeStackEventsResponse describeStackEvents(DescribeStackEventsRequest request) {
+      Instant t = Instant.parse("2026-01-01T00:00:00Z");
+      // Newest first, as CloudFormation returns them.
+      return DescribeStackEventsResponse.builder()
+          .stackEvents(
+              event("s", "ROLLBACK_COMPLETE", null, t.plusSeconds(9)),
+              event("Instance", "CREATE_FAILED", "Resource creation cancelled", t.plusSeconds(5)),
+              event("Bucket", "CREATE_FAILED", "labflow-x already exists", t.plusSeconds(3)),
+              event("s", "CREATE_IN_PROGRESS", "User Initiated", t))
+          .build();
+    }
+
+    private static StackEvent event(String id, String status, String reason, Instant at) {
+      return StackEvent.builder()
+          .logicalResourceId(id)
+          .resourceStatus(status)
+          .resourceStatusReason(reason)
+          .timestamp(at)
+          .build();
+    }
+
+    @Override
+    public software.amazon.awssdk.services.cloudformation.waiters.CloudFormationWaiter waiter() {
+      return software.amazon.awssdk.services.cloudformation.waiters.CloudFormationWaiter.builder()
+          .client(this)
+          .build();
+    }
+
+    @Override
+    public String serviceName() {
+      return "cloudformation";
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void rolledBackStackFailsNonRetryablyWithTheFirstFailureReasonAfterHeartbeatingPolls() {
+    ScriptedCloudFormation cfn = new ScriptedCloudFormation();
+    env.registerActivitiesImplementations(
+        AwsFailureBoundary.around(
+            new CloudFormationActivitiesImpl(cfn, null, Lab.definitionsDir(), Duration.ofMillis(50))));
+    List<String> beats = new java.util.concurrent.CopyOnWriteArrayList<>();
+    env.setActivityHeartbeatListener(String.class, beats::add);
+    CloudFormationActivities stub =
+        env.newActivityStub(
+            CloudFormationActivities.class,
+            ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofMinutes(2))
+                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+                .build());
+
+    assertThatThrownBy(
+            () ->
+                stub.createStack(
+                    new CreateStackInput(
+                        "lab-f",
+                        "s",
+                        "templates/lab-environment.yaml",
+                        Map.of("LabId", "lab-f", "BucketName", "labflow-x"),
+                        null,
+                        null)))
+        .isInstanceOf(ActivityFailure.class)
+        .cause()
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            f -> {
+              assertThat(f.getType()).isEqualTo("StackFailed");
+              assertThat(f.isNonRetryable()).isTrue();
+              assertThat(f.getOriginalMessage())
+                  .contains("ROLLBACK_COMPLETE")
+                  .contains("Bucket: labflow-x already exists")
+                  .doesNotContain("Resource creation cancelled");
+            });
+    assertThat(cfn.creates).hasValue(1);
+    // The waiter polled while in progress and heartbeated between polls.
+    assertThat(beats).anyMatch(b -> b.startsWith("creating stack s"));
+  }
+}

@@ -1,0 +1,100 @@
+package io.labflow.activities.inventory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labflow.activities.MotoLabTest;
+import io.labflow.activities.iam.PolicyDocuments;
+import io.labflow.activities.model.AssociateInstanceProfileInput;
+import io.labflow.activities.model.CreateInstanceProfileInput;
+import io.labflow.activities.model.CreatePolicyInput;
+import io.labflow.activities.model.CreateRoleInput;
+import io.labflow.activities.model.CreateStackOutput;
+import io.labflow.activities.model.DeleteLabResourcesOutput;
+import io.labflow.activities.model.LabInput;
+import io.labflow.activities.model.LabResources;
+import io.labflow.activities.model.RolePolicyInput;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LabInventoryTest extends MotoLabTest {
+
+
+  /** The whole tutorial's resources for one lab, made by the activities. */
+  private CreateStackOutput provision(String labId) {
+    String prefix = "labflow-" + labId;
+    CreateStackOutput stack =
+        lab.cfn.createStack(
+            labStack(labId, prefix, prefix + "-bucket"));
+    lab.iam.createRole(new CreateRoleInput(labId, prefix + "-role", null, null, null, null));
+    lab.iam.createPolicy(
+        new CreatePolicyInput(
+            labId, prefix + "-policy", stack.bucketName(), List.of("s3:GetObject"), null));
+    lab.iam.attachRolePolicy(
+        new RolePolicyInput(labId, prefix + "-role", null, prefix + "-policy"));
+    lab.iam.createInstanceProfile(
+        new CreateInstanceProfileInput(labId, prefix + "-profile", prefix + "-role", null));
+    lab.ec2.associateInstanceProfile(
+        new AssociateInstanceProfileInput(labId, stack.instanceId(), prefix + "-profile"));
+    return stack;
+  }
+
+  @Test
+  void listsAndDeletesExactlyTheLabsResources() {
+    CreateStackOutput mine = provision("lab-a");
+    CreateStackOutput theirs = provision("lab-b");
+    lab.clients.iam().createRole(
+        b ->
+            b.roleName("untagged-role")
+                .assumeRolePolicyDocument(PolicyDocuments.trustPolicy("ec2.amazonaws.com", null)));
+
+    LabResources found = lab.inventory.listLabResources(new LabInput("lab-a"));
+    assertThat(found.stacks()).containsExactly("labflow-lab-a");
+    assertThat(found.instances()).containsExactly(mine.instanceId());
+    assertThat(found.vpcs()).containsExactly(mine.outputs().get("VpcId"));
+    assertThat(found.buckets()).containsExactly("labflow-lab-a-bucket");
+    assertThat(found.roles()).containsExactly("labflow-lab-a-role");
+    assertThat(found.policies()).singleElement().satisfies(a -> assertThat(a).endsWith(":policy/labflow-lab-a-policy"));
+    assertThat(found.instanceProfiles()).containsExactly("labflow-lab-a-profile");
+    // What the stack holds besides, found by its resources and by the tag.
+    assertThat(found.internetGateways()).hasSize(1);
+    assertThat(found.subnets()).hasSize(1);
+    assertThat(found.routeTables()).hasSize(1);
+    assertThat(found.securityGroups()).hasSize(1);
+    assertThat(found.networkInterfaces()).hasSize(1);
+    assertThat(found.associations()).singleElement()
+        .satisfies(a -> assertThat(a).startsWith(mine.instanceId() + "/"));
+    assertThat(found.policyVersions()).singleElement().satisfies(v -> assertThat(v).endsWith("#v1"));
+    assertThat(found.unknown()).isEmpty();
+    assertThat(found.unreadable()).isEmpty();
+
+    assertThat(lab.inventory.listLabResources(new LabInput("lab-a"))).isEqualTo(found);
+
+    DeleteLabResourcesOutput out = lab.inventory.deleteLabResources(new LabInput("lab-a"));
+    assertThat(out.deleted().stacks()).containsExactly("labflow-lab-a");
+    assertThat(out.deleted().roles()).containsExactly("labflow-lab-a-role");
+    assertThat(out.deleted().instances()).containsExactly(mine.instanceId());
+    assertThat(out.remaining().noneTagged()).as("remaining %s", out.remaining()).isTrue();
+    assertThat(out.blocked()).isEmpty();
+    assertThat(out.complete()).isTrue();
+
+    // Running it again finds nothing and deletes nothing.
+    DeleteLabResourcesOutput again = lab.inventory.deleteLabResources(new LabInput("lab-a"));
+    assertThat(again.deleted().noneTagged()).isTrue();
+    assertThat(again.remaining().noneTagged()).isTrue();
+
+    // The other lab and the untagged role are intact.
+    LabResources other = lab.inventory.listLabResources(new LabInput("lab-b"));
+    assertThat(other.stacks()).containsExactly("labflow-lab-b");
+    assertThat(other.instances()).containsExactly(theirs.instanceId());
+    assertThat(other.roles()).containsExactly("labflow-lab-b-role");
+    assertThat(other.instanceProfiles()).containsExactly("labflow-lab-b-profile");
+    assertThat(other.policies()).hasSize(1);
+    assertThat(lab.clients.iam().getRole(b -> b.roleName("untagged-role")).role()).isNotNull();
+    assertThat(
+            lab.clients
+                .iam()
+                .listAttachedRolePolicies(b -> b.roleName("labflow-lab-b-role"))
+                .attachedPolicies())
+        .hasSize(1);
+  }
+}

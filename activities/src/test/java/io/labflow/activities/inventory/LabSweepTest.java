@@ -1,0 +1,183 @@
+package io.labflow.activities.inventory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.labflow.activities.MotoLabTest;
+import io.labflow.activities.cloudformation.StackWaits;
+import io.labflow.activities.common.Tags;
+import io.labflow.activities.model.CreateStackOutput;
+import io.labflow.activities.model.DeleteLabResourcesOutput;
+import io.labflow.activities.model.DeleteStackInput;
+import io.labflow.activities.model.LabInput;
+import io.labflow.activities.model.LabResources;
+import io.labflow.activities.testing.Lab;
+import io.labflow.activities.testing.MotoServer;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.cloudformation.model.DescribeStacksRequest;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
+
+/**
+ * The sweep (DeleteLabResources) beyond the happy path: tagged leftovers outside any stack, a
+ * stack stuck in CREATE_IN_PROGRESS, and a broken stack of another lab.
+ */
+@ExtendWith(MotoServer.class)
+class LabSweepTest {
+
+  /** Counts DescribeStacks calls that name no stack (a list-all). */
+  static final class ListAllDescribeStacks implements ExecutionInterceptor {
+    final AtomicInteger count = new AtomicInteger();
+
+    @Override
+    public void beforeExecution(Context.BeforeExecution c, ExecutionAttributes a) {
+      if (c.request() instanceof DescribeStacksRequest r && r.stackName() == null) {
+        count.incrementAndGet();
+      }
+    }
+  }
+
+  static final StackWaits SHORT =
+      new StackWaits(Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMinutes(1));
+
+  final ListAllDescribeStacks listAll = new ListAllDescribeStacks();
+  Lab lab = new Lab(List.of(listAll), SHORT);
+
+  @AfterEach
+  void close() {
+    lab.close();
+  }
+
+  private static TagSpecification tags(ResourceType type, String labId) {
+    return TagSpecification.builder()
+        .resourceType(type)
+        .tags(Tag.builder().key(Tags.LAB_TAG).value(labId).build())
+        .build();
+  }
+
+  @Test
+  void taggedLeftoversOutsideAnyStackAreDeletedInOrderAndLookAlikesStay() {
+    Ec2Client ec2 = lab.clients.ec2();
+    String labId = "lab-left";
+    String vpc = ec2.createVpc(b -> b.cidrBlock("10.9.0.0/16")
+        .tagSpecifications(tags(ResourceType.VPC, labId))).vpc().vpcId();
+    String subnet = ec2.createSubnet(b -> b.vpcId(vpc).cidrBlock("10.9.1.0/24")
+        .tagSpecifications(tags(ResourceType.SUBNET, labId))).subnet().subnetId();
+    String igw = ec2.createInternetGateway(b -> b.tagSpecifications(
+        tags(ResourceType.INTERNET_GATEWAY, labId))).internetGateway().internetGatewayId();
+    ec2.attachInternetGateway(b -> b.internetGatewayId(igw).vpcId(vpc));
+    String rtb = ec2.createRouteTable(b -> b.vpcId(vpc)
+        .tagSpecifications(tags(ResourceType.ROUTE_TABLE, labId))).routeTable().routeTableId();
+    ec2.associateRouteTable(b -> b.routeTableId(rtb).subnetId(subnet));
+    ec2.createRoute(b -> b.routeTableId(rtb).destinationCidrBlock("0.0.0.0/0").gatewayId(igw));
+    String sg = ec2.createSecurityGroup(b -> b.groupName("lab-left-sg").description("x").vpcId(vpc)
+        .tagSpecifications(tags(ResourceType.SECURITY_GROUP, labId))).groupId();
+    String instance = ec2.runInstances(b -> b.imageId("ami-12c6146b").minCount(1).maxCount(1)
+        .subnetId(subnet).securityGroupIds(sg)
+        .tagSpecifications(tags(ResourceType.INSTANCE, labId))).instances().get(0).instanceId();
+    lab.clients.s3().createBucket(b -> b.bucket("lab-left-bucket"));
+    lab.clients.s3().putBucketTagging(b -> b.bucket("lab-left-bucket").tagging(t -> t.tagSet(
+        software.amazon.awssdk.services.s3.model.Tag.builder().key(Tags.LAB_TAG).value(labId)
+            .build())));
+    lab.clients.s3().putObject(b -> b.bucket("lab-left-bucket").key("a.txt"),
+        RequestBody.fromString("a"));
+    // An untagged gateway of the same shape belongs to nobody labflow knows: it stays.
+    String lookAlike = ec2.createInternetGateway(b -> {}).internetGateway().internetGatewayId();
+
+    LabResources found = lab.inventory.listLabResources(new LabInput(labId));
+    assertThat(found.vpcs()).containsExactly(vpc);
+    assertThat(found.subnets()).containsExactly(subnet);
+    assertThat(found.internetGateways()).containsExactly(igw);
+    assertThat(found.routeTables()).containsExactly(rtb);
+    assertThat(found.securityGroups()).containsExactly(sg);
+    assertThat(found.instances()).containsExactly(instance);
+    assertThat(found.networkInterfaces()).hasSize(1);
+    assertThat(found.buckets()).containsExactly("lab-left-bucket");
+    assertThat(found.objects()).singleElement()
+        .satisfies(o -> assertThat(o).startsWith("lab-left-bucket/a.txt#"));
+
+    DeleteLabResourcesOutput out = lab.inventory.deleteLabResources(new LabInput(labId));
+
+    assertThat(out.blocked()).isEmpty();
+    assertThat(out.remaining().noneTagged()).as("remaining %s", out.remaining()).isTrue();
+    assertThat(out.deleted().internetGateways()).containsExactly(igw);
+    assertThat(out.deleted().vpcs()).containsExactly(vpc);
+    assertThat(out.deleted().buckets()).containsExactly("lab-left-bucket");
+    assertThat(ec2.describeInternetGateways().internetGateways())
+        .extracting(g -> g.internetGatewayId()).containsExactly(lookAlike);
+    assertThat(ec2.describeVpcs().vpcs()).extracting(v -> v.vpcId()).doesNotContain(vpc);
+    assertThat(ec2.describeNetworkInterfaces().networkInterfaces()).isEmpty();
+  }
+
+  /** A stack moto leaves CREATE_IN_PROGRESS: its bucket's name is taken by an untagged bucket. */
+  private void stuckStack(String labId) throws Exception {
+    lab.clients.s3().createBucket(b -> b.bucket("labflow-" + labId));
+    String body = Files.readString(Lab.definitionsDir().resolve("templates/lab-environment.yaml"));
+    Throwable refused = catchThrowable(() -> lab.clients.cloudFormation().createStack(b -> b
+        .stackName("labflow-" + labId)
+        .templateBody(body)
+        .parameters(
+            p -> p.parameterKey("LabId").parameterValue(labId),
+            p -> p.parameterKey("BucketName").parameterValue("labflow-" + labId))
+        .tags(t -> t.key(Tags.LAB_TAG).value(labId))));
+    assertThat(refused).as("moto refuses the taken bucket name").isNotNull();
+    assertThat(lab.clients.cloudFormation()
+            .describeStacks(b -> b.stackName("labflow-" + labId)).stacks().get(0)
+            .stackStatusAsString())
+        .isEqualTo("CREATE_IN_PROGRESS");
+  }
+
+  @Test
+  void aStackStuckInCreateInProgressIsWaitedForHeartbeatingAndDeleted() throws Exception {
+    stuckStack("lab-stuck");
+    List<String> beats = lab.recordHeartbeats();
+
+    var out = lab.cfn.deleteStack(new DeleteStackInput("lab-stuck", "labflow-lab-stuck"));
+
+    assertThat(out.deleted()).isTrue();
+    assertThat(beats).anySatisfy(b -> assertThat(b).contains("CREATE_IN_PROGRESS").contains("settle"));
+    LabResources left = lab.inventory.listLabResources(new LabInput("lab-stuck"));
+    assertThat(left.noneTagged()).as("left %s", left).isTrue();
+    // The untagged look-alike bucket is someone else's: still there.
+    assertThat(lab.clients.s3().listBuckets().buckets()).extracting(b -> b.name())
+        .containsExactly("labflow-lab-stuck");
+  }
+
+  @Test
+  void aBrokenStackOfOneLabDoesNotBreakAnotherLabsSweepAndItsOwnSweepDeletesIt()
+      throws Exception {
+    CreateStackOutput healthy =
+        lab.cfn.createStack(
+            MotoLabTest.labStack("lab-ok", "labflow-lab-ok", "labflow-lab-ok"));
+    stuckStack("lab-broken");
+
+    DeleteLabResourcesOutput ok = lab.inventory.deleteLabResources(new LabInput("lab-ok"));
+
+    assertThat(ok.blocked()).isEmpty();
+    assertThat(ok.deleted().stacks()).containsExactly("labflow-lab-ok");
+    assertThat(ok.remaining().noneTagged()).as("remaining %s", ok.remaining()).isTrue();
+    assertThat(healthy.stackId()).isNotBlank();
+    assertThat(listAll.count.get()).as("list-all DescribeStacks calls").isZero();
+
+    // The broken lab's own sweep waits for its stuck stack, deletes it, and leaves the look-alike.
+    DeleteLabResourcesOutput broken = lab.inventory.deleteLabResources(new LabInput("lab-broken"));
+    assertThat(broken.deleted().stacks()).containsExactly("labflow-lab-broken");
+    assertThat(broken.complete()).as("blocked %s, remaining %s", broken.blocked(),
+        broken.remaining()).isTrue();
+    assertThat(lab.clients.s3().listBuckets().buckets()).extracting(b -> b.name())
+        .containsExactly("labflow-lab-broken");
+    assertThat(listAll.count.get()).isZero();
+  }
+}

@@ -1,0 +1,235 @@
+package io.labflow.activities.permissions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labflow.activities.testing.MotoServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The worker's policy as a document (scoping, exceptions, size) and the table it is built from
+ * against the activities' source: every AWS operation the source calls with the worker's clients
+ * is in {@link WorkerPermissions}, and the table has no operation the source never calls.
+ */
+class WorkerPolicyTest {
+
+  static final Path ROOT = MotoServer.repoRoot();
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The whole step library's policy, as shipped in definitions/worker-policy.json. */
+  static String libraryPolicy() throws IOException {
+    Set<String> types = new LinkedHashSet<>();
+    try (Stream<Path> files = Files.list(ROOT.resolve("definitions/templates"))) {
+      for (Path p : files.sorted().toList()) {
+        types.addAll(WorkerPolicy.stackResourceTypes(Files.readString(p)));
+      }
+    }
+    return WorkerPolicy.document(null, types, PolicyScope.Names.library());
+  }
+
+  static List<JsonNode> statements(String doc) throws IOException {
+    List<JsonNode> out = new ArrayList<>();
+    JSON.readTree(doc).get("Statement").forEach(out::add);
+    return out;
+  }
+
+  static List<String> strings(JsonNode n) {
+    List<String> out = new ArrayList<>();
+    if (n.isArray()) {
+      n.forEach(x -> out.add(x.asText()));
+    } else {
+      out.add(n.asText());
+    }
+    return out;
+  }
+
+  @Test
+  void theShippedFileIsTheGeneratedPolicy() throws IOException {
+    assertThat(Files.readString(ROOT.resolve("definitions/worker-policy.json")))
+        .as("definitions/worker-policy.json is stale: regenerate it with"
+            + " ./labflow worker-policy > definitions/worker-policy.json")
+        .isEqualTo(libraryPolicy());
+  }
+
+  @Test
+  void everyStatementIsScopedExceptTheListedExceptions() throws IOException {
+    Map<String, String> exceptions = WorkerPolicy.unscopedActions();
+    Set<String> onStar = new TreeSet<>();
+    for (JsonNode st : statements(libraryPolicy())) {
+      String sid = st.get("Sid").asText();
+      assertThat(st.get("Effect").asText()).isEqualTo("Allow");
+      List<String> actions = strings(st.get("Action"));
+      assertThat(actions).as(sid).isNotEmpty().doesNotContain("*")
+          .allSatisfy(a -> assertThat(a).matches("[a-z0-9]+:[A-Za-z0-9]+"));
+      List<String> resources = strings(st.get("Resource"));
+      if (resources.contains("*")) {
+        assertThat(resources).as(sid).containsExactly("*");
+        onStar.addAll(actions);
+        assertThat(exceptions).as("every action on \"*\" has a reason").containsKeys(actions.toArray(String[]::new));
+        continue;
+      }
+      for (String r : resources) {
+        boolean named = r.contains(":role/labflow-*") || r.contains(":policy/labflow-*")
+            || r.contains(":instance-profile/labflow-*") || r.contains(":stack/labflow-*/*")
+            || r.startsWith("arn:aws:s3:::labflow-*")
+            || r.contains("parameter/aws/service/ami-amazon-linux-latest/*");
+        boolean conditioned = st.has("Condition")
+            && (st.get("Condition").toString().contains("aws:ResourceTag/labflow:lab")
+                || st.get("Condition").toString().contains("\"iam:PolicyARN\":\"arn:aws:iam::*:policy/labflow-*\""));
+        assertThat(named || conditioned)
+            .as("%s: %s is neither a lab name nor bound to the lab tag or a lab policy", sid, r)
+            .isTrue();
+      }
+    }
+    assertThat(onStar).as("the exceptions, exactly").isEqualTo(exceptions.keySet());
+    assertThat(exceptions).allSatisfy((a, why) -> assertThat(why).isNotBlank());
+    assertThat(exceptions.keySet()).allSatisfy(a -> assertThat(a)
+        .matches("sts:GetCallerIdentity|iam:List(AccountAliases|Roles|Policies|InstanceProfiles)"
+            + "|s3:ListAllMyBuckets|cloudformation:(DescribeStacks|ListStacks)|ec2:.*"));
+  }
+
+  @Test
+  void creationsNeedTheLabTagAndChangesNeedItOnTheResource() throws IOException {
+    for (JsonNode st : statements(libraryPolicy())) {
+      List<String> actions = strings(st.get("Action"));
+      String condition = st.has("Condition") ? st.get("Condition").toString() : "";
+      for (String a : actions) {
+        String name = a.substring(a.indexOf(':') + 1);
+        if (a.startsWith("iam:") && (name.startsWith("Create") && !name.equals("CreatePolicyVersion")
+            || name.startsWith("Tag"))) {
+          assertThat(condition).as(a).contains("\"aws:RequestTag/labflow:lab\":\"false\"");
+        }
+        if (a.equals("cloudformation:CreateStack")) {
+          assertThat(condition).as(a).contains("\"aws:RequestTag/labflow:lab\":\"false\"");
+        }
+        if ((a.startsWith("iam:Delete") || a.equals("cloudformation:DeleteStack")
+            || a.matches("ec2:(Associate|Disassociate|Replace)IamInstanceProfile.*"))
+            && !a.equals("iam:DetachRolePolicy")) {
+          assertThat(condition).as(a).contains("\"aws:ResourceTag/labflow:lab\":\"false\"");
+        }
+        if (st.get("Sid").asText().equals(PolicyScope.LAB_TAGGED_EC2.sid())) {
+          assertThat(a).as("the sweep's EC2 statement only deletes").matches(
+              "ec2:(Terminate|Delete|Disassociate|Detach)[A-Za-z]+");
+          assertThat(condition).as(a).contains("\"aws:ResourceTag/labflow:lab\":\"false\"");
+        } else if (a.startsWith("ec2:") && !a.contains("IamInstanceProfile") && !a.startsWith("ec2:Describe")) {
+          assertThat(condition).as("%s only through CloudFormation", a)
+              .contains("\"aws:CalledVia\":\"cloudformation.amazonaws.com\"");
+        }
+      }
+    }
+  }
+
+  @Test
+  void passRoleOnlyForLabRolesAndOnlyToEc2() throws IOException {
+    List<JsonNode> passing = statements(libraryPolicy()).stream()
+        .filter(st -> strings(st.get("Action")).contains("iam:PassRole")).toList();
+    assertThat(passing).hasSize(1);
+    JsonNode st = passing.get(0);
+    assertThat(strings(st.get("Action"))).containsExactly("iam:PassRole");
+    assertThat(strings(st.get("Resource"))).containsExactly("arn:aws:iam::*:role/labflow-*");
+    assertThat(st.get("Condition").toString())
+        .isEqualTo("{\"StringEquals\":{\"iam:PassedToService\":\"ec2.amazonaws.com\"}}");
+  }
+
+  @Test
+  void fitsAManagedPolicy() throws IOException {
+    String doc = libraryPolicy();
+    long chars = doc.chars().filter(c -> !Character.isWhitespace(c)).count();
+    System.out.printf("worker policy: %d statements, %d distinct actions, %d characters without"
+        + " whitespace (managed policy limit 6144)%n", statements(doc).size(),
+        statements(doc).stream().flatMap(s -> strings(s.get("Action")).stream()).distinct().count(), chars);
+    assertThat(chars).as("IAM's limit for a customer managed policy").isLessThanOrEqualTo(6144);
+  }
+
+  @Test
+  void aDefinitionGetsOnlyWhatItsStepsCall() throws IOException {
+    String iamOnly = WorkerPolicy.document(Set.of("CreateRole", "DeleteRole"), Set.of(),
+        new PolicyScope.Names("111122223333", "eu-west-1", "reader-", "data-"));
+    Set<String> actions = new TreeSet<>();
+    statements(iamOnly).forEach(st -> actions.addAll(strings(st.get("Action"))));
+    assertThat(actions).containsExactlyInAnyOrder(
+        "sts:GetCallerIdentity", "iam:ListAccountAliases", "iam:GetRole", "iam:ListRoleTags",
+        "iam:CreateRole", "iam:TagRole", "iam:UpdateAssumeRolePolicy", "iam:ListInstanceProfilesForRole",
+        "iam:ListAttachedRolePolicies", "iam:DetachRolePolicy", "iam:ListRolePolicies",
+        "iam:DeleteRolePolicy", "iam:DeleteRole", "iam:GetInstanceProfile",
+        "iam:RemoveRoleFromInstanceProfile");
+    assertThat(iamOnly).contains("arn:aws:iam::111122223333:role/reader-*").doesNotContain("labflow-");
+  }
+
+  @Test
+  void everyTemplateResourceTypeIsKnown() throws IOException {
+    Set<String> used = new TreeSet<>();
+    try (Stream<Path> files = Files.list(ROOT.resolve("definitions/templates"))) {
+      for (Path p : files.toList()) {
+        used.addAll(WorkerPolicy.stackResourceTypes(Files.readString(p)));
+      }
+    }
+    assertThat(used).as("types in definitions/templates without CloudFormation permissions in"
+        + " WorkerPermissions.STACK_RESOURCES").isSubsetOf(WorkerPermissions.stackResourceTypes());
+    assertThat(WorkerPermissions.stackResourceTypes()).as("types no template uses")
+        .isSubsetOf(used);
+    assertThatThrownBy(() -> WorkerPolicy.grants(null, Set.of("AWS::RDS::DBInstance")))
+        .hasMessageContaining("AWS::RDS::DBInstance");
+  }
+
+  /**
+   * Calls on the worker's SDK clients in the activities' source: {@code iam.createRole(},
+   * {@code cfn.listStackResourcesPaginator(}, ... The role's own S3 client ({@code as}, in the
+   * probe) acts with the role's credentials and is not the worker's.
+   */
+  private static final Pattern CALL = Pattern.compile(
+      "\\b(iam|sts|cfn|ec2|s3)\\s*\\.\\s*([a-z][A-Za-z0-9]*)\\s*\\(");
+  private static final Map<String, String> SERVICE =
+      Map.of("iam", "Iam", "sts", "Sts", "cfn", "CloudFormation", "ec2", "Ec2", "s3", "S3");
+  private static final Set<String> NOT_OPERATIONS = Set.of("waiter", "close", "serviceName");
+
+  static Map<String, String> operationsInSource() throws IOException {
+    Map<String, String> found = new java.util.TreeMap<>();
+    Path src = ROOT.resolve("activities/src/main/java/io/labflow/activities");
+    try (Stream<Path> files = Files.walk(src)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+        Matcher m = CALL.matcher(Files.readString(f));
+        while (m.find()) {
+          String method = m.group(2);
+          if (NOT_OPERATIONS.contains(method)) {
+            continue;
+          }
+          String op = method.replaceFirst("Paginator$", "");
+          found.putIfAbsent(SERVICE.get(m.group(1)) + "." + Character.toUpperCase(op.charAt(0))
+              + op.substring(1), f.getFileName().toString());
+        }
+      }
+    }
+    return found;
+  }
+
+  @Test
+  void theTableHasExactlyTheOperationsTheActivitiesCall() throws IOException {
+    Map<String, String> inSource = operationsInSource();
+    Set<String> inTable = new TreeSet<>();
+    WorkerPermissions.operations().forEach(o -> inTable.add(o.name()));
+    for (var e : inSource.entrySet()) {
+      assertThat(inTable).as("%s calls %s, which WorkerPermissions.OPERATIONS does not grant:"
+          + " add it with its IAM actions", e.getValue(), e.getKey()).contains(e.getKey());
+    }
+    for (String op : inTable) {
+      assertThat(inSource).as("WorkerPermissions grants %s, which no activity calls: remove it", op)
+          .containsKey(op);
+    }
+    assertThat(inSource).hasSizeGreaterThan(40);
+  }
+}
