@@ -3,6 +3,7 @@ package io.labflow.worker.cli;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
+import io.labflow.workflows.definition.ParameterBinder;
 import io.labflow.workflows.model.Definition;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.client.WorkflowOptions;
@@ -86,15 +87,17 @@ final class ScheduleCommand implements Runnable {
       }
       DefinitionFiles.Source source = DefinitionFiles.locate(definition, root().definitions());
       Definition def = DefinitionFiles.validOrThrow(source, err());
-      if (variant != null && (def.variants() == null || !def.variants().containsKey(variant))) {
-        throw new UsageException("unknown variant '" + variant + "'");
+      ParameterBinder.BindResult bound = DefinitionFiles.bind(def, labId, variant, params);
+      List<String> refused = DefinitionFiles.refused(bound);
+      if (!refused.isEmpty()) {
+        throw new UsageException(String.join("\n", refused));
       }
-      Map<String, Object> typed = DefinitionFiles.typedParameters(def, params);
       String id = scheduleId(labId);
       Schedule schedule = Schedule.newBuilder()
           .setAction(ScheduleActionStartWorkflow.newBuilder()
               .setWorkflowType(LabResetWorkflow.TYPE)
-              .setArguments(new ResetRequest(labId, def.name(), variant, typed))
+              // The strings as typed: every night's lab binds them with the same binder.
+              .setArguments(new ResetRequest(labId, def.name(), variant, new LinkedHashMap<>(params)))
               .setOptions(WorkflowOptions.newBuilder()
                   .setWorkflowId(id)
                   .setTaskQueue(root().taskQueue())
@@ -124,7 +127,7 @@ final class ScheduleCommand implements Runnable {
           throw new UsageException("schedule " + id + " already exists (delete it first)");
         }
         out().printf("Created schedule %s: reset lab %s (definition %s, variant %s) at \"%s\" %s%s%n",
-            id, labId, def.name(), variant == null ? def.defaultVariant() : variant, cron, timeZone,
+            id, labId, def.name(), bound.variant(), cron, timeZone,
             paused ? " (paused)" : "");
         return 0;
       }

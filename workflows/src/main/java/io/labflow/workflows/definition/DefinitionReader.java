@@ -248,7 +248,7 @@ final class DefinitionReader {
     if (m.containsKey("default")) {
       Node at = m.get("default").value();
       defaultValue = plain(at, path + ".default");
-      String problem = ParameterBinder.typeProblem(type, defaultValue);
+      String problem = ValueTypes.problemShowingValue(type, defaultValue);
       if (defaultValue == null) {
         if (at instanceof ScalarNode s && s.getTag().equals(Tag.NULL)) {
           error(at, path + ".default", "default must not be null; leave it out instead");
@@ -723,7 +723,7 @@ final class DefinitionReader {
                   + "' of action '"
                   + action.name()
                   + "' must be "
-                  + DefinitionLoader.article(field.type())
+                  + ValueTypes.article(field.type())
                   + ", but text around '${...}' always makes a string");
           return;
         }
@@ -744,7 +744,7 @@ final class DefinitionReader {
       }
       return;
     }
-    String problem = DefinitionLoader.typeMismatch(field, value);
+    String problem = ValueTypes.problem(field.type(), value);
     if (problem != null) {
       error(
           node,

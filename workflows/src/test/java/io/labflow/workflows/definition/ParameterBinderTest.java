@@ -58,6 +58,55 @@ class ParameterBinderTest {
   }
 
   @Test
+  void readsBooleanWordsCommaListsAndIntegersAsAPersonTypesThem() {
+    Map<String, Object> given = new LinkedHashMap<>();
+    given.put("owner", "ada");
+    given.put("sessionSeconds", " +900 ");
+    given.put("strict", "No");
+    given.put("extraActions", "s3:PutObject, s3:DeleteObject");
+    ParameterBinder.BindResult r = ParameterBinder.bind(full, null, given, "request");
+    assertThat(r.errors()).isEmpty();
+    assertThat(r.parameters().get("sessionSeconds")).isEqualTo(900);
+    assertThat(r.parameters().get("strict")).isEqualTo(false);
+    assertThat(r.parameters().get("extraActions")).isEqualTo(List.of("s3:PutObject", "s3:DeleteObject"));
+
+    given.put("strict", "YES");
+    given.put("extraActions", "");
+    given.put("sessionSeconds", 900L);
+    r = ParameterBinder.bind(full, null, given, "request");
+    assertThat(r.errors()).isEmpty();
+    assertThat(r.parameters().get("strict")).isEqualTo(true);
+    assertThat(r.parameters().get("extraActions")).isEqualTo(List.of());
+    assertThat(r.parameters().get("sessionSeconds")).isEqualTo(900).isInstanceOf(Integer.class);
+
+    given.put("strict", "1");
+    given.put("extraActions", "s3:PutObject,,s3:GetObject");
+    given.put("sessionSeconds", 900.5);
+    r = ParameterBinder.bind(full, null, given, "request");
+    assertThat(r.errors())
+        .extracting(Diagnostic::toString)
+        .containsExactly(
+            "request: parameters.sessionSeconds: parameter 'sessionSeconds' must be an integer,"
+                + " got a number",
+            "request: parameters.strict: parameter 'strict' must be a boolean, got a string '1'"
+                + " (true, false, yes or no)",
+            "request: parameters.extraActions: parameter 'extraActions' must be a list of"
+                + " comma-separated items, got 's3:PutObject,,s3:GetObject' with an empty item 2");
+  }
+
+  @Test
+  void checksTheLabIdWithTheOneRule() {
+    ParameterBinder.BindResult r =
+        ParameterBinder.bind(full, "9lab", null, Map.of("owner", "ada"), "request");
+    assertThat(r.errorText())
+        .isEqualTo(
+            "request: labId: labId '9lab' must be lowercase letters, digits and dashes, starting"
+                + " with a letter, at most 41 characters (e.g. lab-042)");
+    assertThat(ParameterBinder.bind(full, "lab-9", null, Map.of("owner", "ada"), "request").ok())
+        .isTrue();
+  }
+
+  @Test
   void keepsTypedValuesAndLeavesOptionalOnesWithoutDefaultNull() {
     LoadResult loaded =
         new DefinitionLoader(TestCatalog.create())
@@ -82,8 +131,8 @@ class ParameterBinderTest {
     given.put("regin", "eu-west-1");
     given.put("region", "EU");
     given.put("sessionSeconds", "an hour");
-    given.put("strict", "yes");
-    given.put("extraActions", "s3:PutObject");
+    given.put("strict", "maybe");
+    given.put("extraActions", 5);
     ParameterBinder.BindResult r = ParameterBinder.bind(full, "read-only", given, "request");
 
     assertThat(r.ok()).isFalse();
@@ -96,9 +145,10 @@ class ParameterBinderTest {
             "request: parameters.owner: missing required parameter 'owner' (string)",
             "request: parameters.sessionSeconds: parameter 'sessionSeconds' must be an integer,"
                 + " got a string 'an hour'",
-            "request: parameters.strict: parameter 'strict' must be a boolean, got a string 'yes'",
-            "request: parameters.extraActions: parameter 'extraActions' must be a list, got a"
-                + " string 's3:PutObject'");
+            "request: parameters.strict: parameter 'strict' must be a boolean, got a string 'maybe'"
+                + " (true, false, yes or no)",
+            "request: parameters.extraActions: parameter 'extraActions' must be a list, got an"
+                + " integer");
   }
 
   @Test
