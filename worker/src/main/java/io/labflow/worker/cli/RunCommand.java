@@ -51,8 +51,15 @@ final class RunCommand extends BaseCommand {
       description = "How long to follow before giving up (ISO-8601, default ${DEFAULT-VALUE}).")
   Duration timeout;
 
-  @Override
-  public Integer call() throws InterruptedException {
+  /** What {@code run} starts: the request and how. */
+  record Start(LabRequest request, LabStarter starter) {}
+
+  /**
+   * The start this command asks for, checked and bound with the worker's binder; contacts nothing.
+   *
+   * @throws UsageException when the run would be refused before creating anything
+   */
+  Start prepare() {
     DefinitionFiles.Source source = DefinitionFiles.locate(file, root().definitions());
     Definition definition = DefinitionFiles.validOrThrow(source, err());
     ParameterBinder.BindResult bound = DefinitionFiles.bind(definition, labId, variant, params);
@@ -61,14 +68,22 @@ final class RunCommand extends BaseCommand {
     if (!problems.isEmpty()) {
       throw new UsageException(String.join("\n", problems));
     }
-    // The parameters go as typed: the worker binds them again with the same binder, between the
-    // worker's site parameters and the definition's defaults.
+    // The -p strings go unchanged: the worker binds them with the same binder, between its site
+    // parameters and the definition's defaults, as it binds a Web UI's or a Schedule's.
     LabRequest request =
         new LabRequest(definition.name(), variant, labId, new LinkedHashMap<>(params), source.text());
-    String chosen = bound.variant();
+    return new Start(request, new LabStarter(
+        labId, definition.name(), bound.variant(), root().taskQueue(), "with labflow run"));
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Start start = prepare();
+    LabRequest request = start.request();
+    String chosen = start.starter().variant();
+    String definitionName = request.definition();
     try (TemporalConnection conn = connect()) {
-      WorkflowOptions options = new LabStarter(
-          labId, definition.name(), chosen, root().taskQueue(), "with labflow run").options();
+      WorkflowOptions options = start.starter().options();
       LabWorkflow stub = conn.client().newWorkflowStub(LabWorkflow.class, options);
       String runId;
       try {
@@ -78,7 +93,7 @@ final class RunCommand extends BaseCommand {
             + labId + "`, or `labflow teardown " + labId + "` first");
       }
       out().printf("Started lab %s (definition %s, variant %s, run %s) on task queue %s%n",
-          labId, definition.name(), chosen, runId, root().taskQueue());
+          labId, definitionName, chosen, runId, root().taskQueue());
       out().println("Web UI: " + conn.uiAddress(labId));
       out().flush();
       if (detach) {

@@ -78,8 +78,16 @@ final class ScheduleCommand implements Runnable {
 
     @Option(names = "--paused", description = "Create the schedule paused.") boolean paused;
 
-    @Override
-    public Integer call() {
+    /** Set by {@link #schedule()}: the bound variant and the definition's name. */
+    private String chosenVariant;
+
+    private String definitionName;
+
+    /**
+     * The schedule this command creates, its request checked and bound with the worker's binder;
+     * contacts nothing.
+     */
+    Schedule schedule() {
       try {
         ZoneId.of(timeZone);
       } catch (RuntimeException e) {
@@ -118,16 +126,25 @@ final class ScheduleCommand implements Runnable {
           .setState(ScheduleState.newBuilder().setPaused(paused)
               .setNote(paused ? "created paused" : "").build())
           .build();
+      chosenVariant = bound.variant();
+      definitionName = def.name();
+      return schedule;
+    }
+
+    @Override
+    public Integer call() {
+      Schedule schedule = schedule();
+      String id = scheduleId(labId);
       try (TemporalConnection conn = connect()) {
         try {
           conn.schedules().createSchedule(id, schedule, ScheduleOptions.newBuilder()
-              .setMemo(Map.of(CRON_MEMO, cron, "labId", labId, "definition", def.name()))
+              .setMemo(Map.of(CRON_MEMO, cron, "labId", labId, "definition", definitionName))
               .build());
         } catch (ScheduleAlreadyRunningException e) {
           throw new UsageException("schedule " + id + " already exists (delete it first)");
         }
         out().printf("Created schedule %s: reset lab %s (definition %s, variant %s) at \"%s\" %s%s%n",
-            id, labId, def.name(), bound.variant(), cron, timeZone,
+            id, labId, definitionName, chosenVariant, cron, timeZone,
             paused ? " (paused)" : "");
         return 0;
       }

@@ -19,8 +19,6 @@ import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.OnFailure;
 import io.labflow.workflows.model.Step;
 import io.labflow.workflows.model.StepDefaults;
-import io.temporal.activity.LocalActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.common.SearchAttributeKey;
 import io.temporal.common.SearchAttributeUpdate;
 import io.temporal.failure.ActivityFailure;
@@ -65,18 +63,7 @@ public class LabWorkflowImpl implements LabWorkflow {
   static final String LAB_FAILED = "LabFailed";
 
   private final DefinitionActivities resolver =
-      Workflow.newLocalActivityStub(
-          DefinitionActivities.class,
-          LocalActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofSeconds(30))
-              .setScheduleToCloseTimeout(Duration.ofMinutes(2))
-              .setRetryOptions(
-                  RetryOptions.newBuilder()
-                      .setInitialInterval(Duration.ofSeconds(1))
-                      .setMaximumAttempts(3)
-                      .setDoNotRetry("InvalidDefinition", "InvalidRequest")
-                      .build())
-              .build());
+      Workflow.newLocalActivityStub(DefinitionActivities.class, DefinitionActivities.OPTIONS);
 
   private final StepLedger ledger = new StepLedger();
   private final List<Registered> compensations = new ArrayList<>();
