@@ -59,39 +59,40 @@ class ParameterBinderTest {
 
   @Test
   void readsBooleanWordsCommaListsAndIntegersAsAPersonTypesThem() {
+    assertThat(bound(" +900 ", "No", "s3:PutObject, s3:DeleteObject"))
+        .isEqualTo(List.of(900, false, List.of("s3:PutObject", "s3:DeleteObject")));
+    assertThat(bound(900L, "YES", "")).isEqualTo(List.of(900, true, List.of()));
+    assertThat(bound(900L, "YES", "").get(0)).isInstanceOf(Integer.class);
+    assertThat(bound(5.0, true, List.of("s3:GetObject")))
+        .isEqualTo(List.of(5, true, List.of("s3:GetObject")));
+
+    Map<String, Object> bad = new LinkedHashMap<>();
+    bad.put("owner", "ada");
+    bad.put("sessionSeconds", 900.5);
+    bad.put("strict", "1");
+    bad.put("extraActions", "s3:PutObject,,s3:GetObject");
+    assertThat(ParameterBinder.bind(full, null, bad, "request").errorText())
+        .isEqualTo(
+            "request: parameters.sessionSeconds: parameter 'sessionSeconds' must be an integer,"
+                + " got a number\n"
+                + "request: parameters.strict: parameter 'strict' must be a boolean, got a string '1'"
+                + " (true, false, yes or no)\n"
+                + "request: parameters.extraActions: parameter 'extraActions' must be a list of"
+                + " comma-separated items, got 's3:PutObject,,s3:GetObject' with an empty item 2");
+  }
+
+  /** sessionSeconds, strict and extraActions as bound from these values. */
+  private List<Object> bound(Object sessionSeconds, Object strict, Object extraActions) {
     Map<String, Object> given = new LinkedHashMap<>();
     given.put("owner", "ada");
-    given.put("sessionSeconds", " +900 ");
-    given.put("strict", "No");
-    given.put("extraActions", "s3:PutObject, s3:DeleteObject");
+    given.put("sessionSeconds", sessionSeconds);
+    given.put("strict", strict);
+    given.put("extraActions", extraActions);
     ParameterBinder.BindResult r = ParameterBinder.bind(full, null, given, "request");
     assertThat(r.errors()).isEmpty();
-    assertThat(r.parameters().get("sessionSeconds")).isEqualTo(900);
-    assertThat(r.parameters().get("strict")).isEqualTo(false);
-    assertThat(r.parameters().get("extraActions")).isEqualTo(List.of("s3:PutObject", "s3:DeleteObject"));
-
-    given.put("strict", "YES");
-    given.put("extraActions", "");
-    given.put("sessionSeconds", 900L);
-    r = ParameterBinder.bind(full, null, given, "request");
-    assertThat(r.errors()).isEmpty();
-    assertThat(r.parameters().get("strict")).isEqualTo(true);
-    assertThat(r.parameters().get("extraActions")).isEqualTo(List.of());
-    assertThat(r.parameters().get("sessionSeconds")).isEqualTo(900).isInstanceOf(Integer.class);
-
-    given.put("strict", "1");
-    given.put("extraActions", "s3:PutObject,,s3:GetObject");
-    given.put("sessionSeconds", 900.5);
-    r = ParameterBinder.bind(full, null, given, "request");
-    assertThat(r.errors())
-        .extracting(Diagnostic::toString)
-        .containsExactly(
-            "request: parameters.sessionSeconds: parameter 'sessionSeconds' must be an integer,"
-                + " got a number",
-            "request: parameters.strict: parameter 'strict' must be a boolean, got a string '1'"
-                + " (true, false, yes or no)",
-            "request: parameters.extraActions: parameter 'extraActions' must be a list of"
-                + " comma-separated items, got 's3:PutObject,,s3:GetObject' with an empty item 2");
+    return java.util.Arrays.asList(
+        r.parameters().get("sessionSeconds"), r.parameters().get("strict"),
+        r.parameters().get("extraActions"));
   }
 
   @Test
