@@ -1,7 +1,7 @@
 package io.labflow.workflows.definition;
 
-import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.lab.LabIds;
+import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.ParameterDef;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  *
  * <p>Strings (a command line and a Schedule give nothing else) are converted by {@link
  * ParameterCoercion}; values that already have the declared type are kept. The rules are in
- * docs/parameters.md.
+ * docs/language.md (How values are read).
  */
 public final class ParameterBinder {
 
@@ -59,12 +59,14 @@ public final class ParameterBinder {
      */
     public List<Diagnostic> malformed() {
       return errorsBesidesMissing().stream()
-          .filter(d -> d.path() == null || !refused.contains(parameterName(d)))
+          .filter(d -> !refused.contains(parameterName(d)))
           .toList();
     }
 
+    /** The parameter a problem is about, or "" when it is about the lab id or the variant. */
     private static String parameterName(Diagnostic d) {
-      return d.path().replaceFirst("^parameters\\.", "");
+      String path = d.path() == null ? "" : d.path();
+      return path.startsWith("parameters.") ? path.substring("parameters.".length()) : "";
     }
 
     /**
@@ -73,7 +75,7 @@ public final class ParameterBinder {
      */
     public List<Diagnostic> errorsBesidesMissing() {
       return errors.stream()
-          .filter(d -> d.path() == null || !missing.contains(parameterName(d)))
+          .filter(d -> !missing.contains(parameterName(d)))
           .toList();
     }
 
