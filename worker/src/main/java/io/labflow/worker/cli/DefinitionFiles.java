@@ -1,23 +1,19 @@
 package io.labflow.worker.cli;
 
 import io.labflow.worker.engine.Engine;
+import io.labflow.worker.runtime.DirectoryDefinitionSource;
+import io.labflow.workflows.definition.Diagnostic;
+import io.labflow.workflows.definition.ParameterBinder;
 import io.labflow.workflows.model.Definition;
-import io.labflow.workflows.model.ParameterDef;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /** Finds, reads and validates the step file a command names. */
 final class DefinitionFiles {
-
-  private static final Pattern NAME = Pattern.compile("[a-z0-9-]+");
 
   private DefinitionFiles() {}
 
@@ -34,8 +30,8 @@ final class DefinitionFiles {
     Path path;
     if (Files.isRegularFile(direct)) {
       path = direct;
-    } else if (NAME.matcher(fileOrName).matches()) {
-      path = definitionsDir.resolve(fileOrName + ".yaml");
+    } else if (DirectoryDefinitionSource.isName(fileOrName)) {
+      path = DirectoryDefinitionSource.pathOf(definitionsDir, fileOrName);
       if (!Files.isRegularFile(path)) {
         throw new UsageException(
             "no file "
@@ -71,60 +67,36 @@ final class DefinitionFiles {
     return v.definition().orElseThrow();
   }
 
-  /** Converts {@code -p key=value} strings to the declared parameter types. */
-  static Map<String, Object> typedParameters(Definition definition, Map<String, String> raw) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    List<String> problems = new ArrayList<>();
-    Map<String, ParameterDef> declared =
-        definition.parameters() == null ? Map.of() : definition.parameters();
-    raw.forEach(
-        (key, value) -> {
-          ParameterDef def = declared.get(key);
-          if (def == null) {
-            problems.add("unknown parameter '" + key + "' (declared: " + declared.keySet() + ")");
-            return;
-          }
-          String type = def.type() == null ? "string" : def.type();
-          try {
-            out.put(
-                key,
-                switch (type) {
-                  case "integer" -> Long.parseLong(value.trim());
-                  case "boolean" -> parseBoolean(value);
-                  case "list" ->
-                      value.isBlank()
-                          ? List.of()
-                          : Arrays.stream(value.split(",")).map(String::trim).toList();
-                  default -> value;
-                });
-          } catch (IllegalArgumentException e) {
-            problems.add("parameter '" + key + "' must be " + type + ", got '" + value + "'");
-          }
-        });
-    if (!problems.isEmpty()) {
-      throw new UsageException(String.join("; ", problems));
-    }
-    return out;
-  }
-
   /**
-   * What the worker's binder would reject in these given parameters (patterns, formats such as
-   * {@code format: arn}); a required parameter not given is not a problem here.
+   * Binds a command's lab id, variant and {@code -p key=value} strings with the binder the worker
+   * uses, so the command line accepts exactly what a run would. A malformed request (bad lab id,
+   * unknown variant or parameter, a value of the wrong type) is a usage error; a missing required
+   * parameter is not, since the worker's site parameters may supply it.
+   *
+   * @param labId the lab id, or null when the command has none
+   * @return the binding; its {@link ParameterBinder.BindResult#errorsBesidesMissing()} are values
+   *     the worker would refuse (patterns, formats such as {@code format: arn})
    */
-  static List<String> parameterProblems(Definition definition, Map<String, Object> typed) {
-    return io.labflow.workflows.definition.ParameterBinder.bind(definition, null, typed, "parameters")
-        .errors().stream()
-        .filter(d -> d.path() != null && typed.containsKey(d.path().replaceFirst("^parameters\\.", "")))
-        .map(d -> d.path() + ": " + d.message())
-        .toList();
+  static ParameterBinder.BindResult bind(
+      Definition definition, String labId, String variant, Map<String, String> params) {
+    ParameterBinder.BindResult bound =
+        labId == null
+            ? ParameterBinder.bind(definition, variant, params, "parameters")
+            : ParameterBinder.bind(definition, labId, variant, params, "parameters");
+    List<String> malformed = sentences(bound.malformed());
+    if (!malformed.isEmpty()) {
+      throw new UsageException(String.join("\n", malformed));
+    }
+    return bound;
   }
 
-  private static Boolean parseBoolean(String value) {
-    return switch (value.trim().toLowerCase()) {
-      case "true", "yes", "1" -> Boolean.TRUE;
-      case "false", "no", "0" -> Boolean.FALSE;
-      default -> throw new IllegalArgumentException(value);
-    };
+  /** The problems a run with this binding would stop at before anything is created. */
+  static List<String> refused(ParameterBinder.BindResult bound) {
+    return sentences(bound.errorsBesidesMissing());
+  }
+
+  private static List<String> sentences(List<Diagnostic> errors) {
+    return errors.stream().map(d -> d.path() + ": " + d.message()).toList();
   }
 
   /** Thrown after an invalid file's diagnostics were printed. */

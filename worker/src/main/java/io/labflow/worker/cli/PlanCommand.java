@@ -2,6 +2,7 @@ package io.labflow.worker.cli;
 
 import io.labflow.worker.engine.Engine;
 import io.labflow.worker.render.LabPlan;
+import io.labflow.workflows.definition.ParameterBinder;
 import io.labflow.workflows.model.Definition;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,21 +29,19 @@ final class PlanCommand extends BaseCommand {
   @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE", description = "Run parameter.")
   Map<String, String> params = new LinkedHashMap<>();
 
-  @Option(names = "--lab-id", defaultValue = "<lab-id>", description = "Lab id to plan with.")
+  private static final String NO_LAB_ID = "<lab-id>";
+
+  @Option(names = "--lab-id", defaultValue = NO_LAB_ID, description = "Lab id to plan with.")
   String labId;
 
   @Override
   public Integer call() {
     DefinitionFiles.Source source = DefinitionFiles.locate(file, root().definitions());
     Definition definition = DefinitionFiles.validOrThrow(source, err());
-    if (variant != null
-        && (definition.variants() == null || !definition.variants().containsKey(variant))) {
-      throw new UsageException(
-          "unknown variant '" + variant + "' (known: "
-              + (definition.variants() == null ? "none" : definition.variants().keySet()) + ")");
-    }
-    Map<String, Object> typed = DefinitionFiles.typedParameters(definition, params);
-    List<String> problems = new ArrayList<>(DefinitionFiles.parameterProblems(definition, typed));
+    ParameterBinder.BindResult bound = DefinitionFiles.bind(
+        definition, labId.equals(NO_LAB_ID) ? null : labId, variant, params);
+    Map<String, Object> typed = bound.parameters();
+    List<String> problems = new ArrayList<>(DefinitionFiles.refused(bound));
     problems.addAll(LabPlan.problems(definition, variant, typed, labId));
     if (!problems.isEmpty()) {
       problems.forEach(err()::println);

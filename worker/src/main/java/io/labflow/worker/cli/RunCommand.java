@@ -1,23 +1,23 @@
 package io.labflow.worker.cli;
 
 import io.labflow.worker.client.LabFollower;
+import io.labflow.worker.client.LabStarter;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
+import io.labflow.worker.render.LabPlan;
+import io.labflow.workflows.definition.ParameterBinder;
 import io.labflow.workflows.lab.LabRequest;
-import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.model.Definition;
-import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.common.SearchAttributes;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,8 +31,6 @@ import picocli.CommandLine.Parameters;
       "Exit code: 0 completed or live, 1 failed or rolled back, 2 usage, 3 paused."
     })
 final class RunCommand extends BaseCommand {
-
-  private static final Pattern LAB_ID = Pattern.compile("[a-z][a-z0-9-]{0,40}");
 
   @Parameters(paramLabel = "FILE|NAME", description = "A step file, or a definition name.")
   String file;
@@ -53,46 +51,39 @@ final class RunCommand extends BaseCommand {
       description = "How long to follow before giving up (ISO-8601, default ${DEFAULT-VALUE}).")
   Duration timeout;
 
-  @Override
-  public Integer call() throws InterruptedException {
-    if (!LAB_ID.matcher(labId).matches()) {
-      throw new UsageException(
-          "lab id '" + labId + "' must start with a letter and hold only lowercase letters, digits and dashes (max 41)");
-    }
+  /** What {@code run} starts: the request and how. */
+  record Start(LabRequest request, LabStarter starter) {}
+
+  /**
+   * The start this command asks for, checked and bound with the worker's binder; contacts nothing.
+   *
+   * @throws UsageException when the run would be refused before creating anything
+   */
+  Start prepare() {
     DefinitionFiles.Source source = DefinitionFiles.locate(file, root().definitions());
     Definition definition = DefinitionFiles.validOrThrow(source, err());
-    if (variant != null
-        && (definition.variants() == null || !definition.variants().containsKey(variant))) {
-      throw new UsageException("unknown variant '" + variant + "' (known: "
-          + (definition.variants() == null ? "none" : definition.variants().keySet()) + ")");
-    }
-    Map<String, Object> parameters = DefinitionFiles.typedParameters(definition, params);
-    java.util.List<String> problems =
-        new java.util.ArrayList<>(DefinitionFiles.parameterProblems(definition, parameters));
-    problems.addAll(io.labflow.worker.render.LabPlan.problems(definition, variant, parameters, labId));
+    ParameterBinder.BindResult bound = DefinitionFiles.bind(definition, labId, variant, params);
+    List<String> problems = new ArrayList<>(DefinitionFiles.refused(bound));
+    problems.addAll(LabPlan.problems(definition, variant, bound.parameters(), labId));
     if (!problems.isEmpty()) {
       throw new UsageException(String.join("\n", problems));
     }
-    LabRequest request = new LabRequest(definition.name(), variant, labId, parameters, source.text());
-    String chosen = variant != null ? variant : definition.defaultVariant();
+    // The -p strings go unchanged: the worker binds them with the same binder, between its site
+    // parameters and the definition's defaults, as it binds a Web UI's or a Schedule's.
+    LabRequest request =
+        new LabRequest(definition.name(), variant, labId, new LinkedHashMap<>(params), source.text());
+    return new Start(request, new LabStarter(
+        labId, definition.name(), bound.variant(), root().taskQueue(), "with labflow run"));
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Start start = prepare();
+    LabRequest request = start.request();
+    String chosen = start.starter().variant();
+    String definitionName = request.definition();
     try (TemporalConnection conn = connect()) {
-      SearchAttributes.Builder attrs = SearchAttributes.newBuilder()
-          .set(LabSearchAttributes.LAB_ID, labId)
-          .set(LabSearchAttributes.DEFINITION, definition.name());
-      if (chosen != null) {
-        attrs.set(LabSearchAttributes.VARIANT, chosen);
-      }
-      WorkflowOptions options = WorkflowOptions.newBuilder()
-          .setWorkflowId(labId)
-          .setTaskQueue(root().taskQueue())
-          .setWorkflowIdReusePolicy(
-              WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-          .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
-          .setTypedSearchAttributes(attrs.build())
-          // The Web UI's Summary of the run (static user metadata; only a starter can set it).
-          .setStaticSummary("lab " + labId + ": " + definition.name()
-              + (chosen == null ? "" : " (" + chosen + ")") + ", started with labflow run")
-          .build();
+      WorkflowOptions options = start.starter().options();
       LabWorkflow stub = conn.client().newWorkflowStub(LabWorkflow.class, options);
       String runId;
       try {
@@ -102,7 +93,7 @@ final class RunCommand extends BaseCommand {
             + labId + "`, or `labflow teardown " + labId + "` first");
       }
       out().printf("Started lab %s (definition %s, variant %s, run %s) on task queue %s%n",
-          labId, definition.name(), chosen, runId, root().taskQueue());
+          labId, definitionName, chosen, runId, root().taskQueue());
       out().println("Web UI: " + conn.uiAddress(labId));
       out().flush();
       if (detach) {

@@ -3,6 +3,7 @@ package io.labflow.worker.cli;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
+import io.labflow.workflows.definition.ParameterBinder;
 import io.labflow.workflows.model.Definition;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.client.WorkflowOptions;
@@ -77,8 +78,16 @@ final class ScheduleCommand implements Runnable {
 
     @Option(names = "--paused", description = "Create the schedule paused.") boolean paused;
 
-    @Override
-    public Integer call() {
+    /** Set by {@link #schedule()}: the bound variant and the definition's name. */
+    private String chosenVariant;
+
+    private String definitionName;
+
+    /**
+     * The schedule this command creates, its request checked and bound with the worker's binder;
+     * contacts nothing.
+     */
+    Schedule schedule() {
       try {
         ZoneId.of(timeZone);
       } catch (RuntimeException e) {
@@ -86,15 +95,17 @@ final class ScheduleCommand implements Runnable {
       }
       DefinitionFiles.Source source = DefinitionFiles.locate(definition, root().definitions());
       Definition def = DefinitionFiles.validOrThrow(source, err());
-      if (variant != null && (def.variants() == null || !def.variants().containsKey(variant))) {
-        throw new UsageException("unknown variant '" + variant + "'");
+      ParameterBinder.BindResult bound = DefinitionFiles.bind(def, labId, variant, params);
+      List<String> refused = DefinitionFiles.refused(bound);
+      if (!refused.isEmpty()) {
+        throw new UsageException(String.join("\n", refused));
       }
-      Map<String, Object> typed = DefinitionFiles.typedParameters(def, params);
       String id = scheduleId(labId);
       Schedule schedule = Schedule.newBuilder()
           .setAction(ScheduleActionStartWorkflow.newBuilder()
               .setWorkflowType(LabResetWorkflow.TYPE)
-              .setArguments(new ResetRequest(labId, def.name(), variant, typed))
+              // The strings as typed: every night's lab binds them with the same binder.
+              .setArguments(new ResetRequest(labId, def.name(), variant, new LinkedHashMap<>(params)))
               .setOptions(WorkflowOptions.newBuilder()
                   .setWorkflowId(id)
                   .setTaskQueue(root().taskQueue())
@@ -115,16 +126,25 @@ final class ScheduleCommand implements Runnable {
           .setState(ScheduleState.newBuilder().setPaused(paused)
               .setNote(paused ? "created paused" : "").build())
           .build();
+      chosenVariant = bound.variant();
+      definitionName = def.name();
+      return schedule;
+    }
+
+    @Override
+    public Integer call() {
+      Schedule schedule = schedule();
+      String id = scheduleId(labId);
       try (TemporalConnection conn = connect()) {
         try {
           conn.schedules().createSchedule(id, schedule, ScheduleOptions.newBuilder()
-              .setMemo(Map.of(CRON_MEMO, cron, "labId", labId, "definition", def.name()))
+              .setMemo(Map.of(CRON_MEMO, cron, "labId", labId, "definition", definitionName))
               .build());
         } catch (ScheduleAlreadyRunningException e) {
           throw new UsageException("schedule " + id + " already exists (delete it first)");
         }
         out().printf("Created schedule %s: reset lab %s (definition %s, variant %s) at \"%s\" %s%s%n",
-            id, labId, def.name(), variant == null ? def.defaultVariant() : variant, cron, timeZone,
+            id, labId, definitionName, chosenVariant, cron, timeZone,
             paused ? " (paused)" : "");
         return 0;
       }

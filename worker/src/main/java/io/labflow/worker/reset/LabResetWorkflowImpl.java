@@ -1,5 +1,7 @@
 package io.labflow.worker.reset;
 
+import io.labflow.workflows.lab.DefinitionActivities;
+import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabState;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -17,6 +19,14 @@ public class LabResetWorkflowImpl implements LabResetWorkflow {
   private static final Logger log = Workflow.getLogger(LabResetWorkflowImpl.class);
   /** Version marker: the lab's resources are read before the teardown (added later). */
   static final String READ_BEFORE_TEARDOWN = "read-before-teardown";
+  /** Version marker: the request is resolved and bound before the lab is touched (added later). */
+  static final String BIND_BEFORE_TEARDOWN = "bind-before-teardown";
+
+  // The resolver every lab start runs, with the lab's own options: a request the fresh lab would
+  // refuse (unknown definition, variant or parameter, a value of the wrong type, a refused account)
+  // stops the reset while the old lab is still up.
+  private final DefinitionActivities resolver =
+      Workflow.newLocalActivityStub(DefinitionActivities.class, DefinitionActivities.OPTIONS);
 
   private final ResetActivities quick =
       Workflow.newActivityStub(
@@ -52,6 +62,10 @@ public class LabResetWorkflowImpl implements LabResetWorkflow {
   public ResetResult reset(Object input) {
     ResetRequest request = ResetRequestParser.parse(input);
     String labId = request.labId();
+    if (Workflow.getVersion(BIND_BEFORE_TEARDOWN, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      resolver.resolve(new LabRequest(
+          request.definition(), request.variant(), labId, request.parameters(), null));
+    }
     if (Workflow.getVersion(READ_BEFORE_TEARDOWN, Workflow.DEFAULT_VERSION, 1) >= 1) {
       // Read the lab's resources before touching it: if they cannot all be read, the sweep after
       // the teardown could not finish either, and a healthy lab would be left down.

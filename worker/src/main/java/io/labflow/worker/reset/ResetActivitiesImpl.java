@@ -2,6 +2,7 @@ package io.labflow.worker.reset;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.labflow.worker.client.LabStarter;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabSearchAttributes;
@@ -11,8 +12,6 @@ import io.labflow.workflows.lab.LabWorkflow;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
@@ -21,10 +20,8 @@ import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateStage;
-import io.temporal.common.SearchAttributes;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -34,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /** See {@link ResetActivities}. Uses the worker's own Temporal client. */
 public class ResetActivitiesImpl implements ResetActivities {
 
-  static final String STARTED_BY_MEMO = "labflow.startedBy";
+  static final String STARTED_BY_MEMO = LabStarter.STARTED_BY_MEMO;
   private static final Logger log = LoggerFactory.getLogger(ResetActivitiesImpl.class);
   private static final Duration POLL = Duration.ofSeconds(2);
 
@@ -88,23 +85,12 @@ public class ResetActivitiesImpl implements ResetActivities {
 
   @Override
   public StartedLab startLab(StartLab start) {
-    SearchAttributes.Builder attrs = SearchAttributes.newBuilder()
-        .set(LabSearchAttributes.LAB_ID, start.labId())
-        .set(LabSearchAttributes.DEFINITION, start.definition());
-    if (start.variant() != null) {
-      attrs.set(LabSearchAttributes.VARIANT, start.variant());
-    }
-    WorkflowOptions options = WorkflowOptions.newBuilder()
-        .setWorkflowId(start.labId())
-        .setTaskQueue(taskQueue)
-        .setRequestId(start.requestId())
-        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-        .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
-        .setMemo(Map.of(STARTED_BY_MEMO, start.requestId()))
-        .setTypedSearchAttributes(attrs.build())
-        // The fresh lab keeps the reset's task priority: a fleet's labs yield to a learner's.
-        .setPriority(Activity.getExecutionContext().getInfo().getPriority())
-        .build();
+    WorkflowOptions options = new LabStarter(
+            start.labId(), start.definition(), start.variant(), taskQueue,
+            "by " + start.requestId(), start.requestId(),
+            // The fresh lab keeps the reset's task priority: a fleet's labs yield to a learner's.
+            Activity.getExecutionContext().getInfo().getPriority())
+        .options();
     WorkflowStub stub = client.newUntypedWorkflowStub(LabWorkflow.TYPE, options);
     LabRequest request =
         new LabRequest(start.definition(), start.variant(), start.labId(), start.parameters(), null);

@@ -1,5 +1,6 @@
 package io.labflow.worker.runtime;
 
+import io.labflow.workflows.definition.DefinitionKeys;
 import io.labflow.workflows.definition.DefinitionSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,24 +11,43 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Definitions stored as {@code <dir>/<name>.yaml}. Names are restricted to {@code [a-z0-9-]+} so a
+ * Definitions stored as {@code <dir>/<name>.yaml}: the one lookup of a definition by name, for the
+ * worker and the command line. Names follow the definition-name rule ({@link
+ * DefinitionKeys#ID_PATTERN}: lowercase letters, digits and dashes, starting with a letter), so a
  * workflow input can never read a file outside the directory.
  */
 public final class DirectoryDefinitionSource implements DefinitionSource {
 
-  private static final Pattern NAME = Pattern.compile("[a-z0-9-]+");
+  private static final Pattern NAME = Pattern.compile(DefinitionKeys.ID_PATTERN);
   private final Path dir;
 
   public DirectoryDefinitionSource(Path dir) {
     this.dir = dir.toAbsolutePath().normalize();
   }
 
+  /** Whether {@code name} may name a definition (and so a file in the directory). */
+  public static boolean isName(String name) {
+    return name != null && NAME.matcher(name).matches();
+  }
+
+  /**
+   * Where the definition {@code name} is stored under {@code dir}.
+   *
+   * @throws IllegalArgumentException when {@code name} is not a definition name
+   */
+  public static Path pathOf(Path dir, String name) {
+    if (!isName(name)) {
+      throw new IllegalArgumentException("not a definition name: '" + name + "'");
+    }
+    return dir.resolve(name + ".yaml");
+  }
+
   @Override
   public Optional<DefinitionSource.SourceFile> find(String name) {
-    if (name == null || !NAME.matcher(name).matches()) {
+    if (!isName(name)) {
       return Optional.empty();
     }
-    Path file = dir.resolve(name + ".yaml");
+    Path file = pathOf(dir, name);
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
     }

@@ -127,7 +127,8 @@ class LeastPrivilegeE2eTest {
     Cli.Result created = Cli.exec(concat(List.of(temporal, "operator", "namespace", "create",
         "--namespace", NAMESPACE, "--retention", "24h"), base), Map.of());
     assertThat(created.exitCode()).as(created.all()).isZero();
-    for (String name : List.of("LabId", "LabDefinition", "LabVariant", "LabState")) {
+    for (var key : io.labflow.workflows.lab.LabSearchAttributes.ALL) {
+      String name = key.getName();
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (true) {
         Cli.Result attr = Cli.exec(concat(List.of(temporal, "operator", "search-attribute", "create",

@@ -76,13 +76,12 @@ public final class LocalStack implements BeforeAllCallback, ParameterResolver {
       Path logDir = Tools.repoRoot().resolve("worker/target/e2e-logs");
       int tPort = freePort();
       int mPort = freePort();
-      ManagedProcess temporal = ManagedProcess.start("temporal", List.of(
+      ManagedProcess temporal = ManagedProcess.start("temporal", java.util.stream.Stream.of(List.of(
           Tools.tool("temporal").toString(), "server", "start-dev", "--headless",
           "--ip", "127.0.0.1", "--port", String.valueOf(tPort),
           "--http-port", String.valueOf(freePort()), "--metrics-port", String.valueOf(freePort()),
-          "--log-level", "warn",
-          "--search-attribute", "LabId=Keyword", "--search-attribute", "LabDefinition=Keyword",
-          "--search-attribute", "LabVariant=Keyword", "--search-attribute", "LabState=Keyword"),
+          "--log-level", "warn"),
+          io.labflow.workflows.lab.LabSearchAttributes.devServerFlags()).flatMap(List::stream).toList(),
           Map.of(), logDir);
       ManagedProcess moto = ManagedProcess.start("moto", io.labflow.activities.testing.MotoServer.command(mPort),
           Map.of(), logDir);

@@ -95,12 +95,7 @@ final class LabOnMoto implements AutoCloseable {
                         .setWorkerInterceptors(interceptor, new StepAttempts())
                         .build())
                 .build());
-    for (var key :
-        List.of(
-            LabSearchAttributes.LAB_ID,
-            LabSearchAttributes.DEFINITION,
-            LabSearchAttributes.VARIANT,
-            LabSearchAttributes.STATE)) {
+    for (var key : LabSearchAttributes.ALL) {
       env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     }
     Worker worker = env.newWorker(TASK_QUEUE);

@@ -214,8 +214,7 @@ class WorkerPolicyOnMotoTest {
 
   private WorkflowClient startWorker(AccountGuard guard) {
     env = TestWorkflowEnvironment.newInstance();
-    for (var key : List.of(LabSearchAttributes.LAB_ID, LabSearchAttributes.DEFINITION,
-        LabSearchAttributes.VARIANT, LabSearchAttributes.STATE)) {
+    for (var key : LabSearchAttributes.ALL) {
       env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     }
     Worker worker = env.newWorker("labflow");

@@ -113,7 +113,7 @@ final class ActionInputs {
               node,
               path,
               "must be "
-                  + LiteralTypes.article(field.type())
+                  + ValueTypes.article(field.type())
                   + ", but text around '${...}' always makes a string");
           return;
         }
@@ -131,7 +131,7 @@ final class ActionInputs {
       }
       return;
     }
-    String problem = LiteralTypes.typeMismatch(field, value);
+    String problem = ValueTypes.problem(field.type(), value);
     if (problem != null) {
       fieldError(
           action,

@@ -1,6 +1,7 @@
 package io.labflow.workflows.definition;
 
 import io.labflow.workflows.lab.DefinitionActivities;
+import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.Preflight;
 import io.labflow.workflows.lab.ResolvedLab;
@@ -24,8 +25,8 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
   /** Failure type of a request whose lab id, definition name, variant or parameters are wrong. */
   public static final String INVALID_REQUEST = "InvalidRequest";
 
-  /** What a lab id looks like; it becomes the workflow id and the value of every resource tag. */
-  public static final Pattern LAB_ID = Pattern.compile("^[a-z][a-z0-9-]{0,40}$");
+  /** The lab-id rule, kept here for callers that knew it here; the rule is {@link LabIds}. */
+  public static final Pattern LAB_ID = LabIds.pattern();
 
   private static final Pattern NAME = Pattern.compile(DefinitionKeys.ID_PATTERN);
 
@@ -64,20 +65,13 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
       throw invalidRequest(List.of("request: the request is empty"));
     }
     String labId = request.labId();
-    if (labId == null || labId.isBlank()) {
-      throw invalidRequest(
-          List.of(
-              "request: labId: labId is required: lowercase letters, digits and dashes,"
-                  + " starting with a letter, at most 41 characters (e.g. lab-042)"));
+    // The lab id first: a bad one is the whole answer, whatever else the request holds.
+    Optional<Diagnostic> badId = ParameterBinder.labIdProblem(labId, "request");
+    if (badId.isPresent()) {
+      throw invalidRequest(List.of(badId.get().toString()));
     }
-    if (!LAB_ID.matcher(labId).matches()) {
-      throw invalidRequest(
-          List.of(
-              "request: labId: labId '"
-                  + labId
-                  + "' must be lowercase letters, digits and dashes, starting with a letter,"
-                  + " at most 41 characters (e.g. lab-042)"));
-    }
+    // LabRequestParser already refused a bad onFailure in every workflow start; this is for a
+    // request built in code, which never passed the parser.
     if (request.onFailure() != null && !DefinitionKeys.ON_FAILURE.contains(request.onFailure())) {
       throw invalidRequest(
           List.of(

@@ -1,20 +1,29 @@
 package io.labflow.workflows.definition;
 
+import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.ParameterDef;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Checks a run's variant and parameters against a definition and fills in defaults.
+ * The one binder of a run request: checks its lab id, variant and parameters against a definition,
+ * converts parameter strings to the declared types and fills in defaults. The command line ({@code
+ * run}, {@code plan}, {@code schedule create}), the resolver activity (every start: Web UI, command
+ * line, Schedule, reset) and the nightly reset all bind here, so a request gives the same answer
+ * wherever it came from.
  *
- * <p>Values given as strings (as a command line gives them) become integers or booleans when the
- * parameter is declared so and the text is unambiguous ({@code "42"}, {@code "true"}).
+ * <p>Strings (a command line and a Schedule give nothing else) are converted by {@link
+ * ParameterCoercion}; values that already have the declared type are kept. The rules are in
+ * docs/language.md (How values are read).
  */
 public final class ParameterBinder {
 
@@ -26,11 +35,48 @@ public final class ParameterBinder {
    * @param parameters every declared parameter by name, in declaration order, defaults filled in;
    *     an optional parameter without value or default maps to null
    * @param errors every problem; empty when the run may start
+   * @param missing the required parameters without a value (each also has an error): a worker's
+   *     site parameters may still supply them
+   * @param refused the parameters whose value has the declared type but is refused by its pattern
+   *     or format (each also has an error)
    */
-  public record BindResult(String variant, Map<String, Object> parameters, List<Diagnostic> errors) {
+  public record BindResult(
+      String variant,
+      Map<String, Object> parameters,
+      List<Diagnostic> errors,
+      Set<String> missing,
+      Set<String> refused) {
 
     public BindResult {
       errors = List.copyOf(errors);
+      missing = Set.copyOf(missing);
+      refused = Set.copyOf(refused);
+    }
+
+    /**
+     * The errors that make the request malformed: a bad lab id, an unknown variant or parameter, a
+     * value of the wrong type; not a missing parameter, nor a well-typed value that is refused.
+     */
+    public List<Diagnostic> malformed() {
+      return errorsBesidesMissing().stream()
+          .filter(d -> !refused.contains(parameterName(d)))
+          .toList();
+    }
+
+    /** The parameter a problem is about, or "" when it is about the lab id or the variant. */
+    private static String parameterName(Diagnostic d) {
+      String path = d.path() == null ? "" : d.path();
+      return path.startsWith("parameters.") ? path.substring("parameters.".length()) : "";
+    }
+
+    /**
+     * The errors besides missing required parameters: what a client that does not know the
+     * worker's site parameters can already tell is wrong.
+     */
+    public List<Diagnostic> errorsBesidesMissing() {
+      return errors.stream()
+          .filter(d -> !missing.contains(parameterName(d)))
+          .toList();
     }
 
     /** Whether the request is valid. */
@@ -47,6 +93,31 @@ public final class ParameterBinder {
   private ParameterBinder() {}
 
   /**
+   * Binds a whole request: its lab id, then its variant and parameters.
+   *
+   * @param labId the lab id asked for
+   * @see #bind(Definition, String, Map, String)
+   */
+  public static BindResult bind(
+      Definition definition, String labId, String variant, Map<String, ?> parameters, String source) {
+    BindResult bound = bind(definition, variant, parameters, source);
+    Optional<Diagnostic> badId = labIdProblem(labId, source);
+    if (badId.isEmpty()) {
+      return bound;
+    }
+    List<Diagnostic> errors = new ArrayList<>();
+    errors.add(badId.get());
+    errors.addAll(bound.errors());
+    return new BindResult(
+        bound.variant(), bound.parameters(), errors, bound.missing(), bound.refused());
+  }
+
+  /** Why a lab id cannot be used, at path {@code labId}; empty when it can. */
+  public static Optional<Diagnostic> labIdProblem(String labId, String source) {
+    return LabIds.problem(labId).map(p -> new Diagnostic(source, 0, 0, "labId", p));
+  }
+
+  /**
    * Binds a run's variant and parameters.
    *
    * @param definition a loaded definition
@@ -57,6 +128,8 @@ public final class ParameterBinder {
   public static BindResult bind(
       Definition definition, String variant, Map<String, ?> parameters, String source) {
     List<Diagnostic> errors = new ArrayList<>();
+    Set<String> missing = new LinkedHashSet<>();
+    Set<String> refused = new LinkedHashSet<>();
     String chosen = chooseVariant(definition, variant, source, errors);
     Map<String, ?> given = parameters == null ? Map.of() : parameters;
     Map<String, ParameterDef> declared = definition.parameters();
@@ -86,6 +159,7 @@ public final class ParameterBinder {
         if (def.defaultValue() != null) {
           bound.put(name, def.defaultValue());
         } else if (def.required()) {
+          missing.add(name);
           errors.add(
               new Diagnostic(
                   source,
@@ -103,14 +177,15 @@ public final class ParameterBinder {
         }
         continue;
       }
-      Object coerced = coerce(def.type(), value);
-      String problem = typeProblem(def.type(), coerced);
-      if (problem != null) {
-        errors.add(new Diagnostic(source, 0, 0, path, "parameter '" + name + "' " + problem));
+      ParameterCoercion.Coerced coerced = ParameterCoercion.coerce(def.type(), value);
+      if (coerced.problem() != null) {
+        errors.add(
+            new Diagnostic(source, 0, 0, path, "parameter '" + name + "' " + coerced.problem()));
         continue;
       }
+      Object typed = coerced.value();
       if (def.pattern() != null
-          && coerced instanceof String s
+          && typed instanceof String s
           && !Pattern.compile(def.pattern()).matcher(s).matches()) {
         errors.add(
             new Diagnostic(
@@ -125,20 +200,22 @@ public final class ParameterBinder {
                     + " does not match pattern '"
                     + def.pattern()
                     + "'"));
+        refused.add(name);
         continue;
       }
-      if (coerced instanceof String s) {
+      if (typed instanceof String s) {
         var formatProblem = ParameterFormats.problem(def, s);
         if (formatProblem.isPresent()) {
           errors.add(
               new Diagnostic(
                   source, 0, 0, path, "parameter '" + name + "' value " + formatProblem.get()));
+          refused.add(name);
           continue;
         }
       }
-      bound.put(name, coerced);
+      bound.put(name, typed);
     }
-    return new BindResult(chosen, Collections.unmodifiableMap(bound), errors);
+    return new BindResult(chosen, Collections.unmodifiableMap(bound), errors, missing, refused);
   }
 
   private static String chooseVariant(
@@ -197,43 +274,5 @@ public final class ParameterBinder {
       return null;
     }
     return variant;
-  }
-
-  /** Strings become integers or booleans where the text says so exactly; nothing else changes. */
-  static Object coerce(String type, Object value) {
-    if (value instanceof String s) {
-      if (type.equals("integer") && s.trim().matches("[-+]?[0-9]{1,18}")) {
-        long l = Long.parseLong(s.trim());
-        return l == (int) l ? (Object) (int) l : (Object) l;
-      }
-      if (type.equals("boolean") && (s.trim().equals("true") || s.trim().equals("false"))) {
-        return Boolean.parseBoolean(s.trim());
-      }
-    }
-    if (type.equals("integer") && value instanceof Double d && d == Math.rint(d) && !d.isInfinite()) {
-      long l = d.longValue();
-      return l == (int) l ? (Object) (int) l : (Object) l;
-    }
-    return value;
-  }
-
-  /** Why a value does not fit a parameter type, or null when it fits. */
-  static String typeProblem(String type, Object value) {
-    boolean fits =
-        switch (type) {
-          case "string" -> value instanceof String;
-          case "integer" -> value instanceof Integer || value instanceof Long;
-          case "boolean" -> value instanceof Boolean;
-          case "list" -> value instanceof List;
-          default -> false;
-        };
-    if (fits || value == null) {
-      return null;
-    }
-    return "must be "
-        + (type.equals("integer") ? "an integer" : "a " + type)
-        + ", got "
-        + LiteralTypes.describe(value)
-        + (value instanceof String s ? " '" + s + "'" : "");
   }
 }

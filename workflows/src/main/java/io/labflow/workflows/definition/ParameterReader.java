@@ -86,7 +86,7 @@ final class ParameterReader {
     if (m.containsKey("default")) {
       Node at = m.get("default").value();
       defaultValue = values.plain(at, path + ".default");
-      String problem = LiteralTypes.parameterMismatch(type, defaultValue);
+      String problem = ValueTypes.problemShowingValue(type, defaultValue);
       if (defaultValue == null) {
         if (at instanceof ScalarNode s && s.getTag().equals(Tag.NULL)) {
           nodes.error(at, path + ".default", "default must not be null; leave it out instead");

@@ -1,11 +1,10 @@
 package io.labflow.workflows.input;
 
-import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.labflow.workflows.definition.DefinitionKeys;
 import io.labflow.workflows.definition.Suggestions;
+import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.lab.LabRequest;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -94,24 +93,12 @@ public final class LabRequestParser {
               + " large definitionYaml, and keep parameters small)");
       return new Result(null, problems, null);
     }
-    for (Object key : map.keySet()) {
-      String k = String.valueOf(key);
-      if (!FIELDS.contains(k)) {
-        problems.add(
-            "request: "
-                + clipKey(k)
-                + ": unknown field "
-                + InputLimits.quote(k)
-                + (ALIASES.containsKey(k.toLowerCase(java.util.Locale.ROOT))
-                    ? "; did you mean '" + ALIASES.get(k.toLowerCase(java.util.Locale.ROOT)) + "'?"
-                    : Suggestions.hint(k, FIELDS)));
-      }
-    }
-    String definition = name(map, "definition", problems);
-    String variant = name(map, "variant", problems);
-    String labId = name(map, "labId", problems);
-    String definitionYaml = text(map, "definitionYaml", problems);
-    String onFailure = text(map, "onFailure", problems);
+    RequestFields.unknown(map, FIELDS, ALIASES, problems);
+    String definition = RequestFields.name(map, "definition", problems);
+    String variant = RequestFields.name(map, "variant", problems);
+    String labId = RequestFields.name(map, "labId", problems);
+    String definitionYaml = RequestFields.text(map, "definitionYaml", problems);
+    String onFailure = RequestFields.text(map, "onFailure", problems);
     if (onFailure != null && !DefinitionKeys.ON_FAILURE.contains(onFailure)) {
       problems.add(
           "request: onFailure: unknown value "
@@ -121,7 +108,7 @@ public final class LabRequestParser {
               + String.join(", ", DefinitionKeys.ON_FAILURE)
               + ")");
     }
-    Map<String, Object> parameters = parameters(map.get("parameters"), problems);
+    Map<String, Object> parameters = RequestFields.parameters(map.get("parameters"), problems);
     String claimed = null;
     if (labId != null && !labId.equals(workflowId)) {
       claimed = labId;
@@ -133,12 +120,12 @@ public final class LabRequestParser {
               + ": a lab's id is its workflow id; leave labId out, or start the workflow with"
               + " workflow id "
               + InputLimits.quote(labId));
-    } else if (!DefinitionActivitiesImpl.LAB_ID.matcher(workflowId).matches()) {
+    } else if (!LabIds.isValid(workflowId)) {
       problems.add(
           "request: labId: the workflow id "
               + InputLimits.quote(workflowId)
-              + " is the lab id, which must be lowercase letters, digits and dashes, starting with"
-              + " a letter, at most 41 characters (e.g. lab-042)");
+              + " is the lab id, which must be "
+              + LabIds.RULE);
     }
     boolean onlyIdentity = claimed != null && problems.size() == 1;
     if (!problems.isEmpty() && !onlyIdentity) {
@@ -150,86 +137,5 @@ public final class LabRequestParser {
             definitionYaml, onFailure),
         problems,
         claimed);
-  }
-
-  /** A string field that names something: short, or absent. */
-  private static String name(Map<?, ?> map, String field, List<String> problems) {
-    String s = text(map, field, problems);
-    if (s != null && s.length() > InputLimits.MAX_NAME_CHARS) {
-      problems.add(
-          "request: "
-              + field
-              + ": "
-              + field
-              + " is "
-              + s.length()
-              + " characters long; at most "
-              + InputLimits.MAX_NAME_CHARS
-              + " are allowed");
-      return null;
-    }
-    return s;
-  }
-
-  private static String text(Map<?, ?> map, String field, List<String> problems) {
-    Object v = map.get(field);
-    if (v == null || v instanceof String) {
-      return (String) v;
-    }
-    problems.add(
-        "request: "
-            + field
-            + ": "
-            + field
-            + " must be a string"
-            + (field.equals("definition") ? " (the definition's name)" : "")
-            + ", got "
-            + InputLimits.describe(v));
-    return null;
-  }
-
-  private static Map<String, Object> parameters(Object v, List<String> problems) {
-    if (v == null) {
-      return Map.of();
-    }
-    if (!(v instanceof Map<?, ?> given)) {
-      problems.add(
-          "request: parameters: parameters must be a JSON object of name to value, such as"
-              + " {\"bucketPrefix\":\"acme\"}, got "
-              + InputLimits.describe(v));
-      return Map.of();
-    }
-    if (given.size() > InputLimits.MAX_PARAMETERS) {
-      problems.add(
-          "request: parameters: "
-              + given.size()
-              + " parameters given; at most "
-              + InputLimits.MAX_PARAMETERS
-              + " are allowed");
-      return Map.of();
-    }
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (Map.Entry<?, ?> e : given.entrySet()) {
-      String name = String.valueOf(e.getKey());
-      long size = InputLimits.jsonBytes(e.getValue());
-      if (size > InputLimits.MAX_PARAMETER_BYTES) {
-        problems.add(
-            "request: parameters."
-                + clipKey(name)
-                + ": the value is "
-                + InputLimits.bytes(size)
-                + "; a parameter may hold at most "
-                + InputLimits.bytes(InputLimits.MAX_PARAMETER_BYTES));
-        continue;
-      }
-      out.put(name, e.getValue());
-    }
-    return out;
-  }
-
-  private static String clipKey(String key) {
-    return key.length() <= InputLimits.QUOTE_CHARS
-        ? key
-        : key.substring(0, InputLimits.QUOTE_CHARS) + "...";
   }
 }

@@ -6,12 +6,9 @@ import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.OnFailure;
-import io.temporal.activity.LocalActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 
@@ -22,18 +19,7 @@ import java.util.Map;
 final class LabResolver {
 
   private final DefinitionActivities resolver =
-      Workflow.newLocalActivityStub(
-          DefinitionActivities.class,
-          LocalActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofSeconds(30))
-              .setScheduleToCloseTimeout(Duration.ofMinutes(2))
-              .setRetryOptions(
-                  RetryOptions.newBuilder()
-                      .setInitialInterval(Duration.ofSeconds(1))
-                      .setMaximumAttempts(3)
-                      .setDoNotRetry("InvalidDefinition", "InvalidRequest")
-                      .build())
-              .build());
+      Workflow.newLocalActivityStub(DefinitionActivities.class, DefinitionActivities.OPTIONS);
 
   /** Resolves the request onto the run; a refusal fails the lab, before any step, and is thrown. */
   void resolve(LabRun lab, LabRequest request) {

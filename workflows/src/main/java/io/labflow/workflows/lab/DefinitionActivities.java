@@ -2,10 +2,29 @@ package io.labflow.workflows.lab;
 
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
+import io.temporal.activity.LocalActivityOptions;
+import io.temporal.common.RetryOptions;
+import java.time.Duration;
 
 /** Resolves a lab request into a validated definition, outside workflow code. */
 @ActivityInterface
 public interface DefinitionActivities {
+
+  /**
+   * How workflows run {@link #resolve}: a local activity (the definition is read where the worker
+   * is), retried briefly for I/O, never for a bad definition or request.
+   */
+  LocalActivityOptions OPTIONS =
+      LocalActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofSeconds(30))
+          .setScheduleToCloseTimeout(Duration.ofMinutes(2))
+          .setRetryOptions(
+              RetryOptions.newBuilder()
+                  .setInitialInterval(Duration.ofSeconds(1))
+                  .setMaximumAttempts(3)
+                  .setDoNotRetry("InvalidDefinition", "InvalidRequest")
+                  .build())
+          .build();
 
   /**
    * Loads the definition named by the request (or its inline YAML), validates it and the request's

@@ -1,6 +1,8 @@
 package io.labflow.workflows.lab;
 
 import io.temporal.common.SearchAttributeKey;
+import java.util.List;
+import java.util.stream.Stream;
 
 /** The custom search attributes that let people find labs in the Temporal UI. All are Keyword. */
 public final class LabSearchAttributes {
@@ -10,6 +12,23 @@ public final class LabSearchAttributes {
   public static final SearchAttributeKey<String> VARIANT =
       SearchAttributeKey.forKeyword("LabVariant");
   public static final SearchAttributeKey<String> STATE = SearchAttributeKey.forKeyword("LabState");
+
+  /**
+   * Every one of them: what a namespace must register (tests, the dev servers of scripts/stack and
+   * the end-to-end tests). A start sets LabId, LabDefinition and LabVariant; the run keeps
+   * LabVariant and LabState up to date.
+   */
+  public static final List<SearchAttributeKey<String>> ALL = List.of(LAB_ID, DEFINITION, VARIANT, STATE);
+
+  /**
+   * The flags that register {@link #ALL} with {@code temporal server start-dev}: {@code
+   * --search-attribute LabId=Keyword} and so on.
+   */
+  public static List<String> devServerFlags() {
+    return ALL.stream()
+        .flatMap(k -> Stream.of("--search-attribute", k.getName() + "=Keyword"))
+        .toList();
+  }
 
   private LabSearchAttributes() {}
 }

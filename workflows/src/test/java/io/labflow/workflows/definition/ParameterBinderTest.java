@@ -58,6 +58,56 @@ class ParameterBinderTest {
   }
 
   @Test
+  void readsBooleanWordsCommaListsAndIntegersAsAPersonTypesThem() {
+    assertThat(bound(" +900 ", "No", "s3:PutObject, s3:DeleteObject"))
+        .isEqualTo(List.of(900, false, List.of("s3:PutObject", "s3:DeleteObject")));
+    assertThat(bound(900L, "YES", "")).isEqualTo(List.of(900, true, List.of()));
+    assertThat(bound(900L, "YES", "").get(0)).isInstanceOf(Integer.class);
+    assertThat(bound(5.0, true, List.of("s3:GetObject")))
+        .isEqualTo(List.of(5, true, List.of("s3:GetObject")));
+
+    Map<String, Object> bad = new LinkedHashMap<>();
+    bad.put("owner", "ada");
+    bad.put("sessionSeconds", 900.5);
+    bad.put("strict", "1");
+    bad.put("extraActions", "s3:PutObject,,s3:GetObject");
+    assertThat(ParameterBinder.bind(full, null, bad, "request").errorText())
+        .isEqualTo(
+            "request: parameters.sessionSeconds: parameter 'sessionSeconds' must be an integer,"
+                + " got a number\n"
+                + "request: parameters.strict: parameter 'strict' must be a boolean, got a string '1'"
+                + " (true, false, yes or no)\n"
+                + "request: parameters.extraActions: parameter 'extraActions' must be a list of"
+                + " comma-separated items, got 's3:PutObject,,s3:GetObject' with an empty item 2");
+  }
+
+  /** sessionSeconds, strict and extraActions as bound from these values. */
+  private List<Object> bound(Object sessionSeconds, Object strict, Object extraActions) {
+    Map<String, Object> given = new LinkedHashMap<>();
+    given.put("owner", "ada");
+    given.put("sessionSeconds", sessionSeconds);
+    given.put("strict", strict);
+    given.put("extraActions", extraActions);
+    ParameterBinder.BindResult r = ParameterBinder.bind(full, null, given, "request");
+    assertThat(r.errors()).isEmpty();
+    return java.util.Arrays.asList(
+        r.parameters().get("sessionSeconds"), r.parameters().get("strict"),
+        r.parameters().get("extraActions"));
+  }
+
+  @Test
+  void checksTheLabIdWithTheOneRule() {
+    ParameterBinder.BindResult r =
+        ParameterBinder.bind(full, "9lab", null, Map.of("owner", "ada"), "request");
+    assertThat(r.errorText())
+        .isEqualTo(
+            "request: labId: labId '9lab' must be lowercase letters, digits and dashes, starting"
+                + " with a letter, at most 41 characters (e.g. lab-042)");
+    assertThat(ParameterBinder.bind(full, "lab-9", null, Map.of("owner", "ada"), "request").ok())
+        .isTrue();
+  }
+
+  @Test
   void keepsTypedValuesAndLeavesOptionalOnesWithoutDefaultNull() {
     LoadResult loaded =
         new DefinitionLoader(TestCatalog.create())
@@ -82,8 +132,8 @@ class ParameterBinderTest {
     given.put("regin", "eu-west-1");
     given.put("region", "EU");
     given.put("sessionSeconds", "an hour");
-    given.put("strict", "yes");
-    given.put("extraActions", "s3:PutObject");
+    given.put("strict", "maybe");
+    given.put("extraActions", 5);
     ParameterBinder.BindResult r = ParameterBinder.bind(full, "read-only", given, "request");
 
     assertThat(r.ok()).isFalse();
@@ -96,9 +146,10 @@ class ParameterBinderTest {
             "request: parameters.owner: missing required parameter 'owner' (string)",
             "request: parameters.sessionSeconds: parameter 'sessionSeconds' must be an integer,"
                 + " got a string 'an hour'",
-            "request: parameters.strict: parameter 'strict' must be a boolean, got a string 'yes'",
-            "request: parameters.extraActions: parameter 'extraActions' must be a list, got a"
-                + " string 's3:PutObject'");
+            "request: parameters.strict: parameter 'strict' must be a boolean, got a string 'maybe'"
+                + " (true, false, yes or no)",
+            "request: parameters.extraActions: parameter 'extraActions' must be a list, got an"
+                + " integer");
   }
 
   @Test

@@ -51,13 +51,7 @@ public final class RecordHistories {
   static TestWorkflowEnvironment newEnvironment() {
     TestEnvironmentOptions.Builder options =
         TestEnvironmentOptions.newBuilder();
-    for (var key :
-        new io.temporal.common.SearchAttributeKey<?>[] {
-          LabSearchAttributes.LAB_ID,
-          LabSearchAttributes.DEFINITION,
-          LabSearchAttributes.VARIANT,
-          LabSearchAttributes.STATE
-        }) {
+    for (var key : LabSearchAttributes.ALL) {
       options.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     }
     return TestWorkflowEnvironment.newInstance(options.build());

@@ -1,0 +1,76 @@
+package io.labflow.worker.client;
+
+import io.labflow.workflows.lab.LabSearchAttributes;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.common.Priority;
+import io.temporal.common.SearchAttributes;
+import java.util.Map;
+
+/**
+ * The options every start of a {@code LabWorkflow} run uses, built in one place for {@code labflow
+ * run} and the reset: workflow id = lab id, a new run allowed after a closed one but never beside
+ * an open one, the lab's search attributes as they are at start, and the Web UI's summary.
+ *
+ * @param labId the lab id: the workflow id
+ * @param definition the definition's name
+ * @param variant the variant the run starts with, or null when it is not known before resolving
+ * @param taskQueue the workers' task queue
+ * @param startedBy who starts it, for the summary, such as {@code labflow run}
+ * @param requestId makes a retried start adopt the run it started (also kept in the memo under
+ *     {@link #STARTED_BY_MEMO}), or null
+ * @param priority the run's task priority, or null for the default
+ */
+public record LabStarter(
+    String labId,
+    String definition,
+    String variant,
+    String taskQueue,
+    String startedBy,
+    String requestId,
+    Priority priority) {
+
+  /** Memo key of the request id that started a run. */
+  public static final String STARTED_BY_MEMO = "labflow.startedBy";
+
+  /** A start by a person, without request id or priority. */
+  public LabStarter(
+      String labId, String definition, String variant, String taskQueue, String startedBy) {
+    this(labId, definition, variant, taskQueue, startedBy, null, null);
+  }
+
+  /** The search attributes a lab's run carries from its start; the run keeps them up to date. */
+  public SearchAttributes searchAttributes() {
+    SearchAttributes.Builder attrs =
+        SearchAttributes.newBuilder()
+            .set(LabSearchAttributes.LAB_ID, labId)
+            .set(LabSearchAttributes.DEFINITION, definition);
+    if (variant != null) {
+      attrs.set(LabSearchAttributes.VARIANT, variant);
+    }
+    return attrs.build();
+  }
+
+  /** The options of the start. */
+  public WorkflowOptions options() {
+    WorkflowOptions.Builder options =
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(labId)
+            .setTaskQueue(taskQueue)
+            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+            .setTypedSearchAttributes(searchAttributes())
+            // The Web UI's Summary of the run (static user metadata; only a starter can set it).
+            .setStaticSummary(
+                "lab " + labId + ": " + definition + (variant == null ? "" : " (" + variant + ")")
+                    + ", started " + startedBy);
+    if (requestId != null) {
+      options.setRequestId(requestId).setMemo(Map.of(STARTED_BY_MEMO, requestId));
+    }
+    if (priority != null) {
+      options.setPriority(priority);
+    }
+    return options.build();
+  }
+}

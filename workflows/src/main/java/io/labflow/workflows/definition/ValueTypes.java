@@ -1,0 +1,92 @@
+package io.labflow.workflows.definition;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The value types of the definition language, checked in one place: a parameter's default and a
+ * run's parameter values (by {@link ParameterBinder}), and the literal values of an action's
+ * {@code with} fields (by the definition reader). Values are plain Java values as YAML or JSON
+ * give them: strings, integers ({@code Integer} or {@code Long}), other numbers, booleans, lists
+ * and maps.
+ */
+public final class ValueTypes {
+
+  private ValueTypes() {}
+
+  /**
+   * Whether a value has a type. A type this class does not know (an action field of a custom Java
+   * type) accepts any value; a null value fits nothing.
+   *
+   * @param type {@code string}, {@code integer}, {@code number}, {@code boolean}, {@code list},
+   *     {@code map} or {@code object}
+   */
+  public static boolean fits(String type, Object value) {
+    return switch (type) {
+      case "string" -> value instanceof String;
+      case "integer" -> value instanceof Integer || value instanceof Long;
+      case "number" -> value instanceof Number;
+      case "boolean" -> value instanceof Boolean;
+      case "list" -> value instanceof List;
+      case "map", "object" -> value instanceof Map;
+      default -> value != null;
+    };
+  }
+
+  /**
+   * Why a value does not have a type, such as {@code must be an integer, got a string}, or null
+   * when it has it (or is null: whether null is allowed is the caller's rule).
+   */
+  public static String problem(String type, Object value) {
+    if (value == null || fits(type, value)) {
+      return null;
+    }
+    return "must be " + article(type) + ", got " + describe(value);
+  }
+
+  /**
+   * As {@link #problem}, with a string value quoted after its kind ({@code got a string 'many'}),
+   * for values a person typed.
+   */
+  public static String problemShowingValue(String type, Object value) {
+    String problem = problem(type, value);
+    return problem != null && value instanceof String s
+        ? problem + " " + io.labflow.workflows.input.InputLimits.quote(s)
+        : problem;
+  }
+
+  /** A type's name with its article, for messages: {@code an integer}, {@code a mapping}. */
+  public static String article(String type) {
+    return switch (type) {
+      case "integer" -> "an integer";
+      case "object", "map" -> "a mapping";
+      default -> "a " + type;
+    };
+  }
+
+  /** What a value is, for messages: {@code a string}, {@code an integer}, {@code null}. */
+  public static String describe(Object value) {
+    if (value == null) {
+      return "null";
+    }
+    if (value instanceof String) {
+      return "a string";
+    }
+    if (value instanceof Integer || value instanceof Long) {
+      return "an integer";
+    }
+    if (value instanceof Number) {
+      return "a number";
+    }
+    if (value instanceof Boolean) {
+      return "a boolean";
+    }
+    if (value instanceof List) {
+      return "a list";
+    }
+    if (value instanceof Map) {
+      return "a mapping";
+    }
+    return value.getClass().getSimpleName();
+  }
+}

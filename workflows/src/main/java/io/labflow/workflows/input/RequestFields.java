@@ -1,0 +1,125 @@
+package io.labflow.workflows.input;
+
+import io.labflow.workflows.definition.Suggestions;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads the fields of a raw JSON request (a lab's, a reset's), adding one sentence per wrong field
+ * to a list of problems, each starting with {@code request: FIELD:}. Pure and deterministic, for
+ * workflow code.
+ */
+public final class RequestFields {
+
+  private RequestFields() {}
+
+  /**
+   * Adds a problem for every key of {@code map} that is not one of {@code fields}, with a hint from
+   * {@code aliases} (names people type for a field, too far from it for the edit-distance hint) or
+   * the closest field.
+   */
+  public static void unknown(
+      Map<?, ?> map, List<String> fields, Map<String, String> aliases, List<String> problems) {
+    for (Object key : map.keySet()) {
+      String k = String.valueOf(key);
+      if (!fields.contains(k)) {
+        String alias = aliases.get(k.toLowerCase(Locale.ROOT));
+        problems.add(
+            "request: "
+                + clipKey(k)
+                + ": unknown field "
+                + InputLimits.quote(k)
+                + (alias != null ? "; did you mean '" + alias + "'?" : Suggestions.hint(k, fields)));
+      }
+    }
+  }
+
+  /** A string field that names something: short, or absent. */
+  public static String name(Map<?, ?> map, String field, List<String> problems) {
+    String s = text(map, field, problems);
+    if (s != null && s.length() > InputLimits.MAX_NAME_CHARS) {
+      problems.add(
+          "request: "
+              + field
+              + ": "
+              + field
+              + " is "
+              + s.length()
+              + " characters long; at most "
+              + InputLimits.MAX_NAME_CHARS
+              + " are allowed");
+      return null;
+    }
+    return s;
+  }
+
+  /** A string field, or absent. */
+  public static String text(Map<?, ?> map, String field, List<String> problems) {
+    Object v = map.get(field);
+    if (v == null || v instanceof String) {
+      return (String) v;
+    }
+    problems.add(
+        "request: "
+            + field
+            + ": "
+            + field
+            + " must be a string"
+            + (field.equals("definition") ? " (the definition's name)" : "")
+            + ", got "
+            + InputLimits.describe(v));
+    return null;
+  }
+
+  /**
+   * The {@code parameters} object: name to value, within the limits of {@link InputLimits}. Values
+   * are kept as given; {@code ParameterBinder} types them.
+   */
+  public static Map<String, Object> parameters(Object v, List<String> problems) {
+    if (v == null) {
+      return Map.of();
+    }
+    if (!(v instanceof Map<?, ?> given)) {
+      problems.add(
+          "request: parameters: parameters must be a JSON object of name to value, such as"
+              + " {\"bucketPrefix\":\"acme\"}, got "
+              + InputLimits.describe(v));
+      return Map.of();
+    }
+    if (given.size() > InputLimits.MAX_PARAMETERS) {
+      problems.add(
+          "request: parameters: "
+              + given.size()
+              + " parameters given; at most "
+              + InputLimits.MAX_PARAMETERS
+              + " are allowed");
+      return Map.of();
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Map.Entry<?, ?> e : given.entrySet()) {
+      String name = String.valueOf(e.getKey());
+      long size = InputLimits.jsonBytes(e.getValue());
+      if (size > InputLimits.MAX_PARAMETER_BYTES) {
+        problems.add(
+            "request: parameters."
+                + clipKey(name)
+                + ": the value is "
+                + InputLimits.bytes(size)
+                + "; a parameter may hold at most "
+                + InputLimits.bytes(InputLimits.MAX_PARAMETER_BYTES));
+        continue;
+      }
+      out.put(name, e.getValue());
+    }
+    return out;
+  }
+
+  /** A field name as it appears at the start of a problem: clipped when long. */
+  public static String clipKey(String key) {
+    return key.length() <= InputLimits.QUOTE_CHARS
+        ? key
+        : key.substring(0, InputLimits.QUOTE_CHARS) + "...";
+  }
+}

@@ -1,0 +1,50 @@
+package io.labflow.workflows.lab;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The one rule for a lab id. A lab id is the workflow id of the lab's run and the value of the
+ * {@code labflow:lab} tag on every resource it creates, so it must be safe in both places (and
+ * inside a visibility query): lowercase letters, digits and dashes, starting with a letter, at most
+ * 41 characters.
+ */
+public final class LabIds {
+
+  /** The rule as a regular expression, for schemas and other languages. */
+  public static final String PATTERN = "^[a-z][a-z0-9-]{0,40}$";
+
+  /** The rule in words, for messages. */
+  public static final String RULE =
+      "lowercase letters, digits and dashes, starting with a letter, at most 41 characters"
+          + " (e.g. lab-042)";
+
+  private static final Pattern COMPILED = Pattern.compile(PATTERN);
+
+  private LabIds() {}
+
+  /** The rule, compiled. */
+  public static Pattern pattern() {
+    return COMPILED;
+  }
+
+  /** Whether {@code labId} is a valid lab id. */
+  public static boolean isValid(String labId) {
+    return labId != null && COMPILED.matcher(labId).matches();
+  }
+
+  /**
+   * Why a lab id is not valid, as the end of a sentence starting with its name ({@code "labId"}),
+   * or empty when it is valid.
+   */
+  public static Optional<String> problem(String labId) {
+    if (labId == null || labId.isBlank()) {
+      return Optional.of("labId is required: " + RULE);
+    }
+    if (!isValid(labId)) {
+      return Optional.of(
+          "labId " + io.labflow.workflows.input.InputLimits.quote(labId) + " must be " + RULE);
+    }
+    return Optional.empty();
+  }
+}
