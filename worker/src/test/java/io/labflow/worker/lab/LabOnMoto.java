@@ -7,6 +7,7 @@ import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
 import io.labflow.activities.model.LabInput;
 import io.labflow.activities.model.LabResources;
+import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.worker.reset.LabResetWorkflowImpl;
 import io.labflow.worker.reset.ResetActivitiesImpl;
 import io.labflow.workflows.catalog.ActionCatalog;
