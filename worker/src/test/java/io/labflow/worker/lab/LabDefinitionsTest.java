@@ -89,12 +89,20 @@ class LabDefinitionsTest {
   }
 
   @Test
-  void readmeExampleHasNoDiagnosticsAgainstTheRealCatalog() throws IOException {
-    LoadResult r = new DefinitionLoader(REAL).load("README.md", readmeExample());
+  void shortExampleHasNoDiagnosticsAgainstTheRealCatalog() throws IOException {
+    LoadResult r = new DefinitionLoader(REAL).load("docs/language.md", shortExample());
 
     assertThat(r.errors()).as(r.errorText()).isEmpty();
     assertThat(r.definitionOrNull().steps()).hasSize(4);
     assertThat(r.definitionOrNull().onVariantChange()).hasSize(2);
+  }
+
+  @Test
+  void readmeStepFileHasNoDiagnosticsAgainstTheRealCatalog() throws IOException {
+    LoadResult r = new DefinitionLoader(REAL).load("README.md", readmeExample());
+
+    assertThat(r.errors()).as(r.errorText()).isEmpty();
+    assertThat(r.definitionOrNull().steps()).hasSize(1);
   }
 
   /** The example's stack step names a template that exists, relative to the definitions dir. */
@@ -160,11 +168,20 @@ class LabDefinitionsTest {
     return out;
   }
 
-  /** The YAML block after "A complete example:" in the README. */
+  /** The YAML block after "A step file in brief" in the README. */
   static String readmeExample() throws IOException {
-    String doc = Files.readString(root().resolve("README.md"));
-    int section = doc.indexOf("A complete example:");
-    assertThat(section).as("README.md has a complete example").isNotNegative();
+    return yamlAfter("README.md", "A step file in brief");
+  }
+
+  /** The YAML block after "## Short example" in docs/language.md. */
+  static String shortExample() throws IOException {
+    return yamlAfter("docs/language.md", "## Short example");
+  }
+
+  private static String yamlAfter(String file, String heading) throws IOException {
+    String doc = Files.readString(root().resolve(file));
+    int section = doc.indexOf(heading);
+    assertThat(section).as("%s has '%s'", file, heading).isNotNegative();
     int start = doc.indexOf("```yaml\n", section) + "```yaml\n".length();
     int end = doc.indexOf("```\n", start);
     return doc.substring(start, end);
@@ -172,11 +189,6 @@ class LabDefinitionsTest {
 
   /** The YAML block after "## Complete example" in docs/language.md. */
   static String docsExample() throws IOException {
-    String doc = Files.readString(root().resolve("docs/language.md"));
-    int section = doc.indexOf("## Complete example");
-    assertThat(section).as("docs/language.md has a complete example").isNotNegative();
-    int start = doc.indexOf("```yaml\n", section) + "```yaml\n".length();
-    int end = doc.indexOf("```\n", start);
-    return doc.substring(start, end);
+    return yamlAfter("docs/language.md", "## Complete example");
   }
 }
