@@ -8,18 +8,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-/** A child process whose output goes to a log file, stopped with its descendants. */
-public final class ManagedProcess implements AutoCloseable {
-
-  private final String name;
-  private final Process process;
-  private final Path log;
-
-  private ManagedProcess(String name, Process process, Path log) {
-    this.name = name;
-    this.process = process;
-    this.log = log;
-  }
+/**
+ * A child process whose output goes to a log file, stopped with its descendants.
+ *
+ * @param name the name in messages and of the log file
+ * @param log {@code <logDir>/<name>.log}
+ */
+public record ManagedProcess(String name, Process process, Path log) implements AutoCloseable {
 
   public static ManagedProcess start(String name, List<String> command, Map<String, String> env, Path logDir) {
     try {
@@ -40,10 +35,6 @@ public final class ManagedProcess implements AutoCloseable {
 
   public long pid() {
     return process.pid();
-  }
-
-  public Path log() {
-    return log;
   }
 
   /** The last lines of the log, for failure messages. */

@@ -15,22 +15,13 @@ import java.util.stream.Collectors;
  * The one launcher of a real {@code temporal server start-dev} (in memory, headless) on free
  * loopback ports, for tests that need what only the server does: its size limits, visibility
  * queries, Schedules, a worker process killed mid-step.
+ *
+ * @param port the frontend's port
+ * @param client a client of the {@code default} namespace
  */
-public final class TemporalDevServer implements AutoCloseable {
-
-  private final ManagedProcess process;
-  private final int port;
-  private final WorkflowServiceStubs service;
-  private final WorkflowClient client;
-
-  private TemporalDevServer(ManagedProcess process, int port, WorkflowServiceStubs service) {
-    this.process = process;
-    this.port = port;
-    this.service = service;
-    this.client =
-        WorkflowClient.newInstance(
-            service, WorkflowClientOptions.newBuilder().setNamespace("default").build());
-  }
+public record TemporalDevServer(
+    ManagedProcess process, int port, WorkflowServiceStubs service, WorkflowClient client)
+    implements AutoCloseable {
 
   /** Starts a server without search attributes, logging to a temporary directory. */
   public static TemporalDevServer start() throws Exception {
@@ -59,7 +50,9 @@ public final class TemporalDevServer implements AutoCloseable {
     WorkflowServiceStubs service =
         WorkflowServiceStubs.newServiceStubs(
             WorkflowServiceStubsOptions.newBuilder().setTarget("127.0.0.1:" + port).build());
-    TemporalDevServer server = new TemporalDevServer(process, port, service);
+    TemporalDevServer server =
+        new TemporalDevServer(process, port, service, WorkflowClient.newInstance(
+            service, WorkflowClientOptions.newBuilder().setNamespace("default").build()));
     try {
       process.awaitReady("Temporal on :" + port, Duration.ofSeconds(90), () -> {
         try {
@@ -90,19 +83,6 @@ public final class TemporalDevServer implements AutoCloseable {
   /** host:port of the frontend. */
   public String address() {
     return "127.0.0.1:" + port;
-  }
-
-  public WorkflowServiceStubs service() {
-    return service;
-  }
-
-  /** A client of the {@code default} namespace. */
-  public WorkflowClient client() {
-    return client;
-  }
-
-  public ManagedProcess process() {
-    return process;
   }
 
   @Override

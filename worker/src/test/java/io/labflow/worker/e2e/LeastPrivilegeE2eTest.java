@@ -1,5 +1,6 @@
 package io.labflow.worker.e2e;
 
+import static io.labflow.workflows.testing.Failures.rootApplicationFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -291,7 +292,7 @@ class LeastPrivilegeE2eTest {
       WorkflowFailedException failed = catchThrowableOfType(WorkflowFailedException.class,
           () -> WorkflowStub.fromTyped(client.newWorkflowStub(LabWorkflow.class, labId))
               .getResult(LabResult.class));
-      assertThat(root(failed).getOriginalMessage())
+      assertThat(rootApplicationFailure(failed).getOriginalMessage())
           .startsWith("step 'attach-policy' (AttachRolePolicy) failed: ")
           .contains("AccessDenied")
           .endsWith("rolled back: attach-policy, create-policy, create-role, create-stack;"
@@ -312,7 +313,7 @@ class LeastPrivilegeE2eTest {
       WorkflowFailedException failed = catchThrowableOfType(WorkflowFailedException.class,
           () -> WorkflowStub.fromTyped(client.newWorkflowStub(LabWorkflow.class, labId))
               .getResult(LabResult.class));
-      ApplicationFailure refusal = root(failed);
+      ApplicationFailure refusal = rootApplicationFailure(failed);
       assertThat(refusal.getType()).isEqualTo("AccountNotAllowed");
       assertThat(refusal.getOriginalMessage()).isEqualTo("labflow refuses to act in AWS account"
           + " 123456789012 (" + w.arn() + " on the endpoint " + endpoint + "): it is not among the"
@@ -330,16 +331,5 @@ class LeastPrivilegeE2eTest {
       assertThat(made).as(metrics).containsExactly("GetCallerIdentity=1.0");
       assertThat(leftOver(labId)).isEmpty();
     }
-  }
-
-  private static ApplicationFailure root(Throwable t) {
-    ApplicationFailure found = null;
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof ApplicationFailure af) {
-        found = af;
-      }
-    }
-    assertThat(found).as("an ApplicationFailure in %s", t).isNotNull();
-    return found;
   }
 }

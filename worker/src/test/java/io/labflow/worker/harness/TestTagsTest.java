@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class TestTagsTest {
 
-  private static final Pattern TAG = Pattern.compile("@Tag\\(\"([a-z0-9-]+)\"\\)");
+  private static final Pattern TAG = Pattern.compile("@(?:org\\.junit\\.jupiter\\.api\\.)?Tag\\(\"([a-z0-9-]+)\"\\)");
   private static final Pattern TEST = Pattern.compile("@(Test|ParameterizedTest|RepeatedTest|TestFactory)\\b");
   private static final List<String> TAGS = List.of("fast", "moto", "e2e");
 
