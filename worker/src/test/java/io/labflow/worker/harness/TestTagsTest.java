@@ -25,6 +25,9 @@ class TestTagsTest {
   private static final Pattern TAG = Pattern.compile("@(?:org\\.junit\\.jupiter\\.api\\.)?Tag\\(\"([a-z0-9-]+)\"\\)");
   private static final Pattern TEST = Pattern.compile("@(Test|ParameterizedTest|RepeatedTest|TestFactory)\\b");
   private static final List<String> TAGS = List.of("fast", "moto", "e2e");
+  /** A string literal or a comment, whichever starts first. */
+  private static final Pattern NOT_CODE =
+      Pattern.compile("\"(?:\\\\.|[^\"\\\\\\n])*\"|/\\*.*?\\*/|//[^\\n]*", Pattern.DOTALL);
 
   @Test
   void everyTestClassCarriesExactlyOneOfTheThreeTags() throws IOException {
@@ -54,8 +57,9 @@ class TestTagsTest {
       if (!TEST.matcher(text).find() || !tag.find()) {
         continue;
       }
-      boolean devServer = text.contains("LocalStack") || text.contains("TemporalDevServer");
-      boolean moto = text.contains("@ExtendWith(MotoServer.class)") || text.contains("EnforcedMoto");
+      String code = NOT_CODE.matcher(text).replaceAll(" ");
+      boolean devServer = code.contains("LocalStack") || code.contains("TemporalDevServer");
+      boolean moto = code.contains("@ExtendWith(MotoServer.class)") || code.contains("EnforcedMoto");
       if ((devServer && !tag.group(1).equals("e2e")) || (moto && tag.group(1).equals("fast"))) {
         wrong.put(Tools.repoRoot().relativize(file).toString(), tag.group(1));
       }
