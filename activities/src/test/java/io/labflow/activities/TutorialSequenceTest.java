@@ -21,7 +21,7 @@ import io.labflow.activities.model.VerifyAccessInput;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -36,12 +36,7 @@ class TutorialSequenceTest {
   static final String LAB = "lab-042";
   static final String P = "labflow-" + LAB;
 
-  Lab lab;
-
-  @AfterEach
-  void tearDown() {
-    lab.close();
-  }
+  @AutoClose Lab lab;
 
   @Test
   void provisionVerifySwitchVerifyAndRollBackLeavesNothing() throws Exception {

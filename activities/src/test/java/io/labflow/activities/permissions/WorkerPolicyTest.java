@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.labflow.activities.testing.MotoServer;
+import io.labflow.activities.testing.Tools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class WorkerPolicyTest {
 
-  static final Path ROOT = MotoServer.repoRoot();
+  static final Path ROOT = Tools.repoRoot();
   static final ObjectMapper JSON = new ObjectMapper();
 
   /** The whole step library's policy, as shipped in definitions/worker-policy.json. */

@@ -70,7 +70,7 @@ public final class Lab implements AutoCloseable {
   }
 
   public static Path definitionsDir() {
-    return MotoServer.repoRoot().resolve("definitions");
+    return Tools.repoRoot().resolve("definitions");
   }
 
   @Override

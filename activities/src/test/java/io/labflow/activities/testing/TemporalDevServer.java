@@ -1,99 +1,94 @@
 package io.labflow.activities.testing;
 
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * A real {@code temporal server start-dev} (in memory, headless) on free loopback ports, for tests
- * that need what only the server does, such as its size limits on stored failures.
+ * The one launcher of a real {@code temporal server start-dev} (in memory, headless) on free
+ * loopback ports, for tests that need what only the server does: its size limits, visibility
+ * queries, Schedules, a worker process killed mid-step.
+ *
+ * @param port the frontend's port
+ * @param client a client of the {@code default} namespace
  */
-public final class TemporalDevServer implements AutoCloseable {
+public record TemporalDevServer(
+    ManagedProcess process, int port, WorkflowServiceStubs service, WorkflowClient client)
+    implements AutoCloseable {
 
-  private final Process process;
-  private final Path log;
-  private final WorkflowServiceStubs service;
-
-  private TemporalDevServer(Process process, Path log, WorkflowServiceStubs service) {
-    this.process = process;
-    this.log = log;
-    this.service = service;
+  /** Starts a server without search attributes, logging to a temporary directory. */
+  public static TemporalDevServer start() throws Exception {
+    return start(java.nio.file.Files.createTempDirectory("temporal-dev-"), List.of());
   }
 
-  /** Starts the server and waits until its frontend answers (at most 90 s). */
-  public static TemporalDevServer start() throws Exception {
-    int port = freePort();
-    Path log = Files.createTempFile("temporal-dev-", ".log");
-    Process p =
-        new ProcessBuilder(
-                List.of(
-                    MotoServer.tool("temporal").toString(),
-                    "server",
-                    "start-dev",
-                    "--headless",
-                    "--ip",
-                    "127.0.0.1",
-                    "--port",
-                    Integer.toString(port),
-                    "--http-port",
-                    Integer.toString(freePort()),
-                    "--metrics-port",
-                    Integer.toString(freePort()),
-                    "--log-level",
-                    "warn"))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+  /**
+   * Starts the server with these Keyword search attributes, logging to {@code logDir/temporal.log},
+   * and waits until its frontend serves (at most 90 s) and the attributes answer queries (the dev
+   * server registers them asynchronously after it starts serving; at most 30 s).
+   */
+  public static TemporalDevServer start(Path logDir, List<String> keywordAttributes) {
+    int port = Tools.freePort();
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Tools.tool("temporal").toString(), "server", "start-dev", "--headless",
+                "--ip", "127.0.0.1", "--port", String.valueOf(port),
+                "--http-port", String.valueOf(Tools.freePort()),
+                "--metrics-port", String.valueOf(Tools.freePort()),
+                "--log-level", "warn"));
+    for (String name : keywordAttributes) {
+      command.addAll(List.of("--search-attribute", name + "=Keyword"));
+    }
+    ManagedProcess process = ManagedProcess.start("temporal", command, Map.of(), logDir);
     WorkflowServiceStubs service =
         WorkflowServiceStubs.newServiceStubs(
             WorkflowServiceStubsOptions.newBuilder().setTarget("127.0.0.1:" + port).build());
-    TemporalDevServer server = new TemporalDevServer(p, log, service);
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-    while (true) {
-      if (!p.isAlive()) {
-        server.close();
-        throw new IllegalStateException("temporal exited: " + Files.readString(log));
-      }
-      try {
-        if (service.healthCheck().getStatus().name().equals("SERVING")) {
-          return server;
+    TemporalDevServer server =
+        new TemporalDevServer(process, port, service, WorkflowClient.newInstance(
+            service, WorkflowClientOptions.newBuilder().setNamespace("default").build()));
+    try {
+      process.awaitReady("Temporal on :" + port, Duration.ofSeconds(90), () -> {
+        try {
+          return service.healthCheck().getStatus().name().equals("SERVING");
+        } catch (RuntimeException notYet) {
+          return false;
         }
-      } catch (RuntimeException notYet) {
-        // The frontend is still starting.
+      });
+      if (!keywordAttributes.isEmpty()) {
+        String query =
+            keywordAttributes.stream().map(a -> a + "='-'").collect(Collectors.joining(" OR "));
+        process.awaitReady("search attributes " + keywordAttributes, Duration.ofSeconds(30), () -> {
+          try {
+            server.client.listExecutions(query).findFirst();
+            return true;
+          } catch (RuntimeException notYet) {
+            return false;
+          }
+        });
       }
-      if (Instant.now().isAfter(deadline)) {
-        server.close();
-        throw new IllegalStateException("temporal did not start within 90s; log: " + log);
-      }
-      Thread.sleep(300);
+      return server;
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
     }
   }
 
-  public WorkflowServiceStubs service() {
-    return service;
+  /** host:port of the frontend. */
+  public String address() {
+    return "127.0.0.1:" + port;
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     service.shutdownNow();
-    // The pip package's launcher may run the server as a child process.
-    List<ProcessHandle> children = process.descendants().toList();
-    process.destroy();
-    children.forEach(ProcessHandle::destroy);
-    if (!process.waitFor(15, TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor();
-    }
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+    // The pip package's launcher may run the server as a child process: close stops both.
+    process.close();
   }
 }

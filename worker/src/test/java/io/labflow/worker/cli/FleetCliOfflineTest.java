@@ -3,7 +3,7 @@ package io.labflow.worker.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.worker.e2e.Labs;
-import io.labflow.worker.e2e.Tools;
+import io.labflow.activities.testing.Tools;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package io.labflow.worker.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.labflow.worker.e2e.Tools;
+import io.labflow.activities.testing.Tools;
 import io.labflow.worker.engine.Engine;
 import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.labflow.workflows.definition.DefinitionSource;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.worker.e2e.Labs;
-import io.labflow.worker.e2e.Tools;
+import io.labflow.activities.testing.Tools;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

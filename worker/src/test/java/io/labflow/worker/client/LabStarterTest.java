@@ -2,7 +2,7 @@ package io.labflow.worker.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.labflow.worker.e2e.Tools;
+import io.labflow.activities.testing.Tools;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;

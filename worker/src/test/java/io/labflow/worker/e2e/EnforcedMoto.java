@@ -1,12 +1,9 @@
 package io.labflow.worker.e2e;
 
-import java.io.IOException;
+import io.labflow.activities.testing.ManagedProcess;
+import io.labflow.activities.testing.MotoProcess;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,74 +25,63 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 final class EnforcedMoto implements AutoCloseable {
 
-  private final ManagedProcess process;
-  private final String endpoint;
+  private final MotoProcess moto;
   final String adminArn;
   private final String keyId;
   private final String secret;
 
+  /** A moto named {@code moto-enforced} whose administrator is {@code labflow-worker}. */
   EnforcedMoto(Path logDir) throws Exception {
-    int port = LocalStack.Stack.freePort();
-    endpoint = "http://127.0.0.1:" + port;
-    process = ManagedProcess.start("moto-enforced",
-        io.labflow.activities.testing.MotoServer.command(port), Map.of(), logDir);
-    HttpClient http = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
-      try {
-        if (http.send(HttpRequest.newBuilder(URI.create(endpoint + "/moto-api/")).build(),
-            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          break;
-        }
-      } catch (IOException e) {
-        // not up yet
-      }
-      if (System.nanoTime() > deadline || !process.alive()) {
-        throw new IllegalStateException("moto did not start\n" + process.tail());
-      }
-      Thread.sleep(200);
-    }
-    // Three unauthenticated requests make the administrator; then every request is checked.
-    http.send(HttpRequest.newBuilder(URI.create(endpoint + "/moto-api/reset-auth"))
-        .POST(HttpRequest.BodyPublishers.ofString("3")).build(), HttpResponse.BodyHandlers.discarding());
-    try (IamClient bootstrap = iam("testing", "testing")) {
-      adminArn = bootstrap.createUser(b -> b.userName("labflow-worker")).user().arn();
-      bootstrap.putUserPolicy(b -> b.userName("labflow-worker").policyName("admin").policyDocument(
-          "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}"));
-      var key = bootstrap.createAccessKey(b -> b.userName("labflow-worker")).accessKey();
-      keyId = key.accessKeyId();
-      secret = key.secretAccessKey();
+    this(logDir, "moto-enforced", "labflow-worker");
+  }
+
+  EnforcedMoto(Path logDir, String name, String adminUser) throws Exception {
+    moto = MotoProcess.start(name, logDir);
+    try {
+      MotoProcess.Admin admin = moto.enforceIamWithAdmin(adminUser);
+      adminArn = admin.arn();
+      keyId = admin.accessKeyId();
+      secret = admin.secretAccessKey();
+    } catch (Exception e) {
+      moto.close();
+      throw e;
     }
   }
 
   String endpoint() {
-    return endpoint;
+    return moto.endpoint();
+  }
+
+  ManagedProcess process() {
+    return moto.process();
   }
 
   /** A worker's environment on this moto, as the administrator (moto-generated, not a secret). */
   Map<String, String> awsEnv() {
-    return Map.of("AWS_ENDPOINT_URL", endpoint, "AWS_REGION", "us-east-1",
-        "AWS_ACCESS_KEY_ID", keyId, "AWS_SECRET_ACCESS_KEY", secret);
-  }
-
-  private IamClient iam(String id, String key) {
-    return IamClient.builder().endpointOverride(URI.create(endpoint)).region(Region.AWS_GLOBAL)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(id, key)))
-        .build();
+    return moto.awsEnv(keyId, secret);
   }
 
   IamClient iam() {
-    return iam(keyId, secret);
+    return moto.iam(keyId, secret);
+  }
+
+  /** A CloudFormation client of this moto, as the administrator. */
+  CloudFormationClient cfn() {
+    return CloudFormationClient.builder().endpointOverride(URI.create(endpoint()))
+        .region(Region.US_EAST_1).credentialsProvider(credentials()).build();
+  }
+
+  private StaticCredentialsProvider credentials() {
+    return StaticCredentialsProvider.create(AwsBasicCredentials.create(keyId, secret));
   }
 
   /** Kind -> names, only kinds with something in them (the administrator user is not counted). */
   Map<String, List<String>> inventory() {
-    var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create(keyId, secret));
-    URI uri = URI.create(endpoint);
+    var creds = credentials();
+    URI uri = URI.create(endpoint());
     Map<String, List<String>> found = new TreeMap<>();
     try (IamClient iam = iam();
-        CloudFormationClient cfn = CloudFormationClient.builder().endpointOverride(uri)
-            .region(Region.US_EAST_1).credentialsProvider(creds).build();
+        CloudFormationClient cfn = cfn();
         Ec2Client ec2 = Ec2Client.builder().endpointOverride(uri).region(Region.US_EAST_1)
             .credentialsProvider(creds).build();
         S3Client s3 = S3Client.builder().endpointOverride(uri).region(Region.US_EAST_1)
@@ -125,6 +111,6 @@ final class EnforcedMoto implements AutoCloseable {
 
   @Override
   public void close() {
-    process.close();
+    moto.close();
   }
 }

@@ -2,6 +2,7 @@ package io.labflow.worker.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labflow.activities.testing.ManagedProcess;
 import io.labflow.worker.fleet.FleetReport;
 import io.labflow.worker.fleet.LabReport;
 import io.labflow.worker.reset.LabResetWorkflow;

@@ -2,6 +2,8 @@ package io.labflow.worker.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labflow.activities.testing.Tools;
+import io.labflow.activities.testing.ManagedProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -57,7 +59,7 @@ class InputSafetyE2eTest {
   @BeforeAll
   static void startWorker(LocalStack.Stack s) throws InterruptedException {
     stack = s;
-    metricsPort = LocalStack.Stack.freePort();
+    metricsPort = Tools.freePort();
     worker = s.startWorker("worker-input", QUEUE, metricsPort).awaitLog("polling", Duration.ofSeconds(60));
     iam = new Iam(s.motoEndpoint());
   }

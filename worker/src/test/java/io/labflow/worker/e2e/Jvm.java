@@ -1,5 +1,6 @@
 package io.labflow.worker.e2e;
 
+import io.labflow.activities.testing.Tools;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,6 +2,8 @@ package io.labflow.worker.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labflow.activities.testing.Tools;
+import io.labflow.activities.testing.ManagedProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.workflows.lab.LabResult;

@@ -1,13 +1,15 @@
 package io.labflow.worker.e2e;
 
+import static io.labflow.workflows.testing.Failures.rootApplicationFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.labflow.activities.testing.Tools;
+import io.labflow.activities.testing.ManagedProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.labflow.activities.testing.MotoServer;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
 import io.labflow.worker.reset.ResetResult;
@@ -39,9 +41,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -76,7 +75,7 @@ class LeastPrivilegeE2eTest {
 
   static LocalStack.Stack stack;
   static WorkflowClient client;
-  static ManagedProcess moto;
+  static EnforcedMoto moto;
   static String endpoint;
   static Path definitions;
   static IamClient admin;
@@ -86,43 +85,16 @@ class LeastPrivilegeE2eTest {
   static void setUp(LocalStack.Stack s) throws Exception {
     stack = s;
     client = namespace(s);
-    int port = LocalStack.Stack.freePort();
-    moto = ManagedProcess.start("moto-least-privilege", MotoServer.command(port), Map.of(), s.logDir());
-    endpoint = "http://127.0.0.1:" + port;
-    HttpClient http = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
-      try {
-        if (http.send(HttpRequest.newBuilder(URI.create(endpoint + "/moto-api/")).build(),
-            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          break;
-        }
-      } catch (IOException notYet) {
-        // starting
-      }
-      assertThat(System.nanoTime()).as(moto.tail()).isLessThan(deadline);
-      Thread.sleep(200);
-    }
-    // Three unauthenticated requests make the test's administrator; then moto enforces IAM.
-    http.send(HttpRequest.newBuilder(URI.create(endpoint + "/moto-api/reset-auth"))
-        .header("Content-Type", "application/octet-stream")
-        .POST(HttpRequest.BodyPublishers.ofString("3")).build(), HttpResponse.BodyHandlers.discarding());
-    IamClient bootstrap = iam("testing", "testing");
-    bootstrap.createUser(b -> b.userName("e2e-admin"));
-    bootstrap.putUserPolicy(b -> b.userName("e2e-admin").policyName("admin").policyDocument(
-        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}"));
-    var key = bootstrap.createAccessKey(b -> b.userName("e2e-admin")).accessKey();
-    bootstrap.close();
-    admin = iam(key.accessKeyId(), key.secretAccessKey());
-    adminCfn = CloudFormationClient.builder().endpointOverride(URI.create(endpoint))
-        .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey()))).build();
+    moto = new EnforcedMoto(s.logDir(), "moto-least-privilege", "e2e-admin");
+    endpoint = moto.endpoint();
+    admin = moto.iam();
+    adminCfn = moto.cfn();
     definitions = Tools.repoRoot().resolve("definitions");
   }
 
   /** Registers the namespace with the lab search attributes and waits until it answers queries. */
   static WorkflowClient namespace(LocalStack.Stack s) throws InterruptedException {
-    String temporal = MotoServer.tool("temporal").toString();
+    String temporal = Tools.tool("temporal").toString();
     List<String> base = List.of("--address", s.temporalAddress());
     Cli.Result created = Cli.exec(concat(List.of(temporal, "operator", "namespace", "create",
         "--namespace", NAMESPACE, "--retention", "24h"), base), Map.of());
@@ -169,12 +141,6 @@ class LeastPrivilegeE2eTest {
     if (moto != null) {
       moto.close();
     }
-  }
-
-  static IamClient iam(String key, String secret) {
-    return IamClient.builder().endpointOverride(URI.create(endpoint)).region(Region.AWS_GLOBAL)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret)))
-        .build();
   }
 
   /** The CLI's and worker's environment: the stack's Temporal, this moto, the shipped definitions. */
@@ -235,7 +201,7 @@ class LeastPrivilegeE2eTest {
     env.put("AWS_ACCESS_KEY_ID", key.accessKeyId());
     env.put("AWS_SECRET_ACCESS_KEY", key.secretAccessKey());
     env.putAll(extraEnv);
-    int port = LocalStack.Stack.freePort();
+    int port = Tools.freePort();
     ManagedProcess p = ManagedProcess.start("worker-" + user,
         Jvm.command("worker", "--metrics-port", String.valueOf(port)), env, stack.logDir());
     p.awaitLog("polling", Duration.ofSeconds(60));
@@ -327,7 +293,7 @@ class LeastPrivilegeE2eTest {
       WorkflowFailedException failed = catchThrowableOfType(WorkflowFailedException.class,
           () -> WorkflowStub.fromTyped(client.newWorkflowStub(LabWorkflow.class, labId))
               .getResult(LabResult.class));
-      assertThat(root(failed).getOriginalMessage())
+      assertThat(rootApplicationFailure(failed).getOriginalMessage())
           .startsWith("step 'attach-policy' (AttachRolePolicy) failed: ")
           .contains("AccessDenied")
           .endsWith("rolled back: attach-policy, create-policy, create-role, create-stack;"
@@ -348,7 +314,7 @@ class LeastPrivilegeE2eTest {
       WorkflowFailedException failed = catchThrowableOfType(WorkflowFailedException.class,
           () -> WorkflowStub.fromTyped(client.newWorkflowStub(LabWorkflow.class, labId))
               .getResult(LabResult.class));
-      ApplicationFailure refusal = root(failed);
+      ApplicationFailure refusal = rootApplicationFailure(failed);
       assertThat(refusal.getType()).isEqualTo("AccountNotAllowed");
       assertThat(refusal.getOriginalMessage()).isEqualTo("labflow refuses to act in AWS account"
           + " 123456789012 (" + w.arn() + " on the endpoint " + endpoint + "): it is not among the"
@@ -366,16 +332,5 @@ class LeastPrivilegeE2eTest {
       assertThat(made).as(metrics).containsExactly("GetCallerIdentity=1.0");
       assertThat(leftOver(labId)).isEmpty();
     }
-  }
-
-  private static ApplicationFailure root(Throwable t) {
-    ApplicationFailure found = null;
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof ApplicationFailure af) {
-        found = af;
-      }
-    }
-    assertThat(found).as("an ApplicationFailure in %s", t).isNotNull();
-    return found;
   }
 }

@@ -2,6 +2,7 @@ package io.labflow.worker.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labflow.activities.testing.ManagedProcess;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetResult;
 import io.labflow.workflows.lab.LabResult;

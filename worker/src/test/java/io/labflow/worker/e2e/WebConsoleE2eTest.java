@@ -2,6 +2,8 @@ package io.labflow.worker.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labflow.activities.testing.Tools;
+import io.labflow.activities.testing.ManagedProcess;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;

@@ -2,6 +2,8 @@ package io.labflow.worker.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labflow.activities.testing.Tools;
+import io.labflow.activities.testing.ManagedProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,7 +24,7 @@ class WorkerRuntimeE2eTest {
   void servesMetricsCountsAwsCallsLogsTheLabAndStopsGracefully(LocalStack.Stack stack) throws Exception {
     String queue = "e2e-runtime";
     String labId = "e2e-metrics";
-    int port = LocalStack.Stack.freePort();
+    int port = Tools.freePort();
     Map<String, String> env = stack.env(queue);
     ManagedProcess worker = stack.startWorker("worker-runtime", queue, port)
         .awaitLog("polling", Duration.ofSeconds(60));

@@ -1,13 +1,8 @@
 package io.labflow.worker.lab;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.labflow.activities.testing.AwsProxy;
+import io.labflow.activities.testing.RawHttp;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,8 +12,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -53,21 +46,14 @@ final class FaultyAwsProxy implements AutoCloseable {
   record Lags(Duration profile, Duration role, Duration attach, Duration version,
       Duration stackCreate, Duration stackDelete) {}
 
-  private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/]+)/[^/]+/[^/]+/([^/]+)/");
   private static final Pattern ACCESS_KEY = Pattern.compile("<AccessKeyId>([^<]+)</AccessKeyId>");
   private static final Pattern STACK_NAME = Pattern.compile("<StackName>([^<]+)</StackName>");
 
-  private final URI target;
   private final Lags lags;
   private final double throttle;
   private final double unavailable;
   private final Random random = new Random(42);
-  private final HttpServer server;
-  private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "faulty-aws-proxy");
-    t.setDaemon(true);
-    return t;
-  });
+  private final AwsProxy proxy;
   private final Map<String, Integer> succeeded = new TreeMap<>();
   private final Map<String, Integer> injected = new TreeMap<>();
   // Propagation state: when each thing changed (System.nanoTime), by name.
@@ -87,18 +73,14 @@ final class FaultyAwsProxy implements AutoCloseable {
 
   /** A proxy to moto at {@code target} on a free loopback port. */
   FaultyAwsProxy(String target, Lags lags, double throttle, double unavailable) throws IOException {
-    this.target = URI.create(target);
     this.lags = lags;
     this.throttle = throttle;
     this.unavailable = unavailable;
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", this::handle);
-    server.setExecutor(threads);
-    server.start();
+    proxy = new AwsProxy(target, "faulty-aws-proxy", this::handle);
   }
 
   String endpoint() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return proxy.endpoint();
   }
 
   /** Requests of this query action (or {@code S3.<METHOD>}) that moto answered with 2xx. */
@@ -111,48 +93,22 @@ final class FaultyAwsProxy implements AutoCloseable {
     return new TreeMap<>(injected);
   }
 
-  private void handle(HttpExchange ex) throws IOException {
-    try (ex) {
-      byte[] body = ex.getRequestBody().readAllBytes();
-      List<Map.Entry<String, String>> headers = new ArrayList<>();
-      ex.getRequestHeaders().forEach((k, vs) -> vs.forEach(v -> headers.add(Map.entry(k, v))));
-      String auth = String.valueOf(ex.getRequestHeaders().getFirst("Authorization"));
-      Matcher cred = CREDENTIAL.matcher(auth);
-      boolean signed = cred.find();
-      String accessKey = signed ? cred.group(1) : "";
-      String service = signed ? cred.group(2) : "";
-      Map<String, String> form = form(ex, body);
-      String action = service.equals("s3") ? "S3." + ex.getRequestMethod() : form.getOrDefault("Action", "");
-
-      RawHttp.Response answer = before(service, action, form, accessKey, ex);
-      if (answer == null) {
-        answer = RawHttp.exchange(target.getHost(), target.getPort(), ex.getRequestMethod(),
-            ex.getRequestURI().toString(), headers, body);
-        answer = after(action, form, answer);
-        if (LOSE_ANSWER_OF.contains(action) && answer.status() / 100 == 2 && lost.add(action)) {
-          // AWS did the work, the answer is lost: the first success of each of these actions.
-          answer = fault("answer-lost", service, 500, "InternalFailure", "We encountered an internal error");
-        }
+  private RawHttp.Response handle(AwsProxy.Request r, AwsProxy.Forwarder moto) throws IOException {
+    String action = r.action();
+    RawHttp.Response answer = before(r.service(), action, r.form(), r.accessKey(), r);
+    if (answer == null) {
+      answer = after(action, r.form(), moto.forward(r));
+      if (LOSE_ANSWER_OF.contains(action) && answer.status() / 100 == 2 && lost.add(action)) {
+        // AWS did the work, the answer is lost: the first success of each of these actions.
+        answer = fault("answer-lost", r.service(), 500, "InternalFailure", "We encountered an internal error");
       }
-      for (Map.Entry<String, String> h : answer.headers()) {
-        ex.getResponseHeaders().add(h.getKey(), h.getValue());
-      }
-      byte[] out = answer.body();
-      boolean noBody = out.length == 0 || ex.getRequestMethod().equals("HEAD");
-      ex.sendResponseHeaders(answer.status(), noBody ? -1 : out.length);
-      if (!noBody) {
-        try (OutputStream os = ex.getResponseBody()) {
-          os.write(out);
-        }
-      }
-    } catch (IOException e) {
-      // The client went away: nothing to answer.
     }
+    return answer;
   }
 
   /** A fault to answer instead of forwarding, or null to forward. */
   private synchronized RawHttp.Response before(String service, String action, Map<String, String> form,
-      String accessKey, HttpExchange ex) {
+      String accessKey, AwsProxy.Request ex) {
     if (service.isEmpty()) {
       return null;
     }
@@ -189,7 +145,7 @@ final class FaultyAwsProxy implements AutoCloseable {
       if (within(attached, sessionRole, lags.attach())) {
         return fault("policy-not-yet-in-effect", service, 403, "AccessDenied", "Access Denied");
       }
-      boolean put = ex.getRequestMethod().equals("PUT") && ex.getRequestURI().getPath().split("/").length > 2;
+      boolean put = ex.method().equals("PUT") && ex.uri().getPath().split("/").length > 2;
       boolean newVersion = rolesOfPolicy.entrySet().stream()
           .anyMatch(p -> p.getValue().contains(sessionRole) && within(versions, p.getKey(), lags.version()));
       if (put && newVersion) {
@@ -284,31 +240,8 @@ final class FaultyAwsProxy implements AutoCloseable {
     return s.substring(s.lastIndexOf(sep) + 1);
   }
 
-  private static Map<String, String> form(HttpExchange ex, byte[] body) {
-    Map<String, String> form = new HashMap<>();
-    String type = ex.getRequestHeaders().getFirst("Content-Type");
-    if (type != null && type.startsWith("application/x-www-form-urlencoded")) {
-      parse(new String(body, StandardCharsets.UTF_8), form);
-    }
-    if (ex.getRequestURI().getRawQuery() != null) {
-      parse(ex.getRequestURI().getRawQuery(), form);
-    }
-    return form;
-  }
-
-  private static void parse(String encoded, Map<String, String> into) {
-    for (String pair : encoded.split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0) {
-        into.putIfAbsent(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-      }
-    }
-  }
-
   @Override
   public void close() {
-    server.stop(0);
-    threads.shutdownNow();
+    proxy.close();
   }
 }

@@ -7,6 +7,7 @@ import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
 import io.labflow.activities.model.LabInput;
 import io.labflow.activities.model.LabResources;
+import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.worker.reset.LabResetWorkflowImpl;
 import io.labflow.worker.reset.ResetActivitiesImpl;
 import io.labflow.workflows.catalog.ActionCatalog;
@@ -19,6 +20,7 @@ import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.StepStatus;
+import io.labflow.workflows.testing.LabPolling;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -166,25 +168,7 @@ final class LabOnMoto implements AutoCloseable {
 
   /** Polls the status query in real time until it matches (activities take real time on moto). */
   static LabStatus awaitStatus(LabWorkflow lab, Predicate<LabStatus> condition) {
-    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-    LabStatus last = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        last = lab.status();
-        if (condition.test(last)) {
-          return last;
-        }
-      } catch (RuntimeException notYet) {
-        // The first workflow task may not have run yet.
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-    throw new AssertionError("status never matched; last: " + last);
+    return LabPolling.awaitStatus(lab, condition, Duration.ofMinutes(3), Duration.ofMillis(100));
   }
 
   /** The step's status by id. */

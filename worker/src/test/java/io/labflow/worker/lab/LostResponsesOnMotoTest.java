@@ -13,7 +13,7 @@ import io.labflow.workflows.lab.StepState;
 import io.temporal.client.WorkflowStub;
 import java.util.Collections;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -28,14 +28,7 @@ class LostResponsesOnMotoTest {
 
   static final String LAB = "lab-lost";
 
-  LabOnMoto moto;
-
-  @AfterEach
-  void close() {
-    if (moto != null) {
-      moto.close();
-    }
-  }
+  @AutoClose LabOnMoto moto;
 
   @Test
   void everyActionIsIdempotentUnderRetryThroughTheInterpreter() throws Exception {

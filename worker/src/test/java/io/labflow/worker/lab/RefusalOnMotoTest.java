@@ -10,7 +10,7 @@ import io.labflow.workflows.lab.LabWorkflow;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -22,14 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(MotoServer.class)
 class RefusalOnMotoTest {
 
-  LabOnMoto moto;
-
-  @AfterEach
-  void close() {
-    if (moto != null) {
-      moto.close();
-    }
-  }
+  @AutoClose LabOnMoto moto;
 
   @Test
   void aLookAlikeRoleIsARefusalWithEverythingUndoneNotAFailedRollback() throws Exception {

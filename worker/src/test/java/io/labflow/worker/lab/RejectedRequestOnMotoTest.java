@@ -11,7 +11,7 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -19,14 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(MotoServer.class)
 class RejectedRequestOnMotoTest {
 
-  LabOnMoto moto;
-
-  @AfterEach
-  void close() {
-    if (moto != null) {
-      moto.close();
-    }
-  }
+  @AutoClose LabOnMoto moto;
 
   @Test
   void badParametersFailBeforeAnythingIsCreated() throws Exception {

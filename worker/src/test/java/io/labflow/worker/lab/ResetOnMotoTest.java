@@ -16,7 +16,7 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Files;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
@@ -30,14 +30,7 @@ import software.amazon.awssdk.services.ec2.model.TagSpecification;
 @ExtendWith(MotoServer.class)
 class ResetOnMotoTest {
 
-  LabOnMoto moto;
-
-  @AfterEach
-  void close() {
-    if (moto != null) {
-      moto.close();
-    }
-  }
+  @AutoClose LabOnMoto moto;
 
   private ResetResult reset(String labId) {
     LabResetWorkflow reset =

@@ -2,6 +2,7 @@ package io.labflow.worker.lab;
 
 import static io.labflow.worker.lab.LabOnMoto.STEPS;
 import static io.labflow.worker.lab.LabOnMoto.step;
+import static io.labflow.workflows.testing.Failures.rootApplicationFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -23,7 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -38,14 +39,7 @@ class WholeLabOnMotoTest {
   static final String LAB = "lab-042";
   static final String PREFIX = "labflow-" + LAB;
 
-  LabOnMoto moto;
-
-  @AfterEach
-  void close() {
-    if (moto != null) {
-      moto.close();
-    }
-  }
+  @AutoClose LabOnMoto moto;
 
   @Test
   void provisionVerifySwitchVariantTearDownLeavesNothing() throws Exception {
@@ -243,17 +237,6 @@ class WholeLabOnMotoTest {
             "DeleteStack");
     assertThat(EmulatorInventory.take()).as("left in the emulator").isEmpty();
     assertThat(LabOnMoto.tagged(LAB).noneTagged()).isTrue();
-  }
-
-  private static ApplicationFailure rootApplicationFailure(Throwable t) {
-    ApplicationFailure found = null;
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof ApplicationFailure af) {
-        found = af;
-      }
-    }
-    assertThat(found).as("an ApplicationFailure in %s", t).isNotNull();
-    return found;
   }
 
   private static LabStatus statusOf(LabResult r) {

@@ -15,6 +15,7 @@ import io.labflow.activities.model.DeleteRoleInput;
 import io.labflow.activities.model.LabInput;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
+import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.labflow.workflows.definition.DefinitionLoader;

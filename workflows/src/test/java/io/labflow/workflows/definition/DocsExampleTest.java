@@ -30,7 +30,7 @@ class DocsExampleTest {
 
   @Test
   void completeExampleLoadsAgainstTheStepLibrary() throws IOException {
-    LoadResult r = new DefinitionLoader(StepLibraryMirror.create()).load("language.md", example());
+    LoadResult r = new DefinitionLoader(StepLibraryCatalog.create()).load("language.md", example());
 
     assertThat(r.errors()).isEmpty();
     Definition d = r.definitionOrNull();

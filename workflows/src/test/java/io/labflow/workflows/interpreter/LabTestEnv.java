@@ -8,6 +8,7 @@ import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.model.Definition;
+import io.labflow.workflows.testing.LabPolling;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
@@ -95,25 +96,7 @@ final class LabTestEnv {
 
   /** Polls the status query (in real time; the workflow clock does not move) until it matches. */
   static LabStatus awaitStatus(LabWorkflow lab, Predicate<LabStatus> condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    LabStatus last = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        last = lab.status();
-        if (condition.test(last)) {
-          return last;
-        }
-      } catch (RuntimeException e) {
-        // The first workflow task may not have run yet.
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-    throw new AssertionError("status never matched; last: " + last);
+    return LabPolling.awaitStatus(lab, condition, Duration.ofSeconds(20), Duration.ofMillis(20));
   }
 
   static LabStatus awaitState(LabWorkflow lab, LabState state) {

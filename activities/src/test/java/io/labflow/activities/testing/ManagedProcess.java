@@ -1,4 +1,4 @@
-package io.labflow.worker.e2e;
+package io.labflow.activities.testing;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -6,19 +6,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
-/** A child process whose output goes to a log file, stopped with its descendants. */
-public final class ManagedProcess implements AutoCloseable {
-
-  private final String name;
-  private final Process process;
-  private final Path log;
-
-  private ManagedProcess(String name, Process process, Path log) {
-    this.name = name;
-    this.process = process;
-    this.log = log;
-  }
+/**
+ * A child process whose output goes to a log file, stopped with its descendants.
+ *
+ * @param name the name in messages and of the log file
+ * @param log {@code <logDir>/<name>.log}
+ */
+public record ManagedProcess(String name, Process process, Path log) implements AutoCloseable {
 
   public static ManagedProcess start(String name, List<String> command, Map<String, String> env, Path logDir) {
     try {
@@ -39,10 +35,6 @@ public final class ManagedProcess implements AutoCloseable {
 
   public long pid() {
     return process.pid();
-  }
-
-  public Path log() {
-    return log;
   }
 
   /** The last lines of the log, for failure messages. */
@@ -72,6 +64,29 @@ public final class ManagedProcess implements AutoCloseable {
       Thread.sleep(100);
     }
     throw new IllegalStateException(name + " never logged '" + text + "':\n" + tail());
+  }
+
+  /**
+   * Polls {@code ready} every 200 ms until it holds; fails with the log's tail if the process
+   * exits first or {@code timeout} passes.
+   */
+  public ManagedProcess awaitReady(String what, java.time.Duration timeout, BooleanSupplier ready) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(what + ": " + name + " exited\n" + tail());
+      }
+      if (ready.getAsBoolean()) {
+        return this;
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new IllegalStateException(what + " not ready after " + timeout + "\n" + tail());
   }
 
   /** SIGKILL, no cleanup: a crash. */

@@ -1,4 +1,4 @@
-package io.labflow.worker.lab;
+package io.labflow.activities.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,15 +18,15 @@ import java.util.Set;
  * included. A signed AWS request must reach moto with the Host it was signed for (moto checks
  * SigV4 signatures when IAM is enforced), which {@code java.net.http} does not allow to set.
  */
-final class RawHttp {
+public final class RawHttp {
 
   /** An HTTP response: status, headers (name, value) in order, body. */
-  record Response(int status, List<Map.Entry<String, String>> headers, byte[] body) {
-    String text() {
+  public record Response(int status, List<Map.Entry<String, String>> headers, byte[] body) {
+    public String text() {
       return new String(body, StandardCharsets.UTF_8);
     }
 
-    Response withBody(String text) {
+    public Response withBody(String text) {
       return new Response(status, headers, text.getBytes(StandardCharsets.UTF_8));
     }
   }
@@ -37,7 +37,7 @@ final class RawHttp {
   private RawHttp() {}
 
   /** Sends the request to {@code host:port} on a fresh connection and reads the whole answer. */
-  static Response exchange(String host, int port, String method, String target,
+  public static Response exchange(String host, int port, String method, String target,
       List<Map.Entry<String, String>> headers, byte[] body) throws IOException {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(host, port), 10_000);

@@ -1,0 +1,157 @@
+package io.labflow.activities.testing;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.iam.IamClient;
+
+/**
+ * The one launcher of a moto server: {@code scripts/lib/moto_server.py} under the tools' Python
+ * (moto_server with its CloudFormation gaps closed, the same emulator the local stack runs) on a
+ * free loopback port, with moto's control API ({@code /moto-api/...}).
+ *
+ * <p>The endpoint is {@code http://127.0.0.1:PORT}: with an IP-address endpoint the SDK's S3
+ * endpoint rules choose path-style addressing on their own, so no S3 flag is needed.
+ */
+public final class MotoProcess implements AutoCloseable {
+
+  /** The keys moto accepts before IAM enforcement is on (not secrets). */
+  public static final String ACCESS_KEY = "testing";
+
+  public static final String SECRET_KEY = "testing";
+  public static final String REGION = "us-east-1";
+
+  /** An IAM user allowed everything, and its access key (moto-generated, not a secret). */
+  public record Admin(String arn, String accessKeyId, String secretAccessKey) {}
+
+  private final ManagedProcess process;
+  private final int port;
+
+  private MotoProcess(ManagedProcess process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  /** Starts moto, logging to {@code logDir/NAME.log}, and waits until it answers (at most 60 s). */
+  public static MotoProcess start(String name, Path logDir) {
+    int port = Tools.freePort();
+    Path launcher = Tools.repoRoot().resolve("scripts/lib/moto_server.py");
+    ManagedProcess process =
+        ManagedProcess.start(
+            name,
+            List.of(Tools.tool("python").toString(), launcher.toString(),
+                "-H", "127.0.0.1", "-p", Integer.toString(port)),
+            Map.of(),
+            logDir);
+    MotoProcess moto = new MotoProcess(process, port);
+    try {
+      process.awaitReady("moto on :" + port, Duration.ofSeconds(60), moto::answers);
+      return moto;
+    } catch (RuntimeException e) {
+      moto.close();
+      throw e;
+    }
+  }
+
+  private boolean answers() {
+    try {
+      HttpURLConnection c =
+          (HttpURLConnection) URI.create(endpoint() + "/moto-api/").toURL().openConnection();
+      c.setConnectTimeout(500);
+      int code = c.getResponseCode();
+      c.getInputStream().close();
+      return code == 200;
+    } catch (IOException notYet) {
+      return false;
+    }
+  }
+
+  public String endpoint() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  public ManagedProcess process() {
+    return process;
+  }
+
+  /** POSTs {@code body} to moto's control API at {@code path}. */
+  public void post(String path, String body) throws IOException {
+    HttpURLConnection c =
+        (HttpURLConnection) URI.create(endpoint() + path).toURL().openConnection();
+    c.setRequestMethod("POST");
+    c.setDoOutput(true);
+    // A form content type would make moto's Flask layer swallow the raw body.
+    c.setRequestProperty("Content-Type", "application/octet-stream");
+    c.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+    int code = c.getResponseCode();
+    c.getInputStream().close();
+    if (code != 200) {
+      throw new IOException("moto " + path + " answered " + code);
+    }
+  }
+
+  /** Forgets every resource and switches IAM enforcement off. */
+  public void reset() throws IOException {
+    post("/moto-api/reset-auth", "inf");
+    post("/moto-api/reset", "");
+  }
+
+  /**
+   * Turns IAM authentication and authorization on after {@code freeRequests} more requests (moto's
+   * {@code /moto-api/reset-auth}).
+   */
+  public void enforceIamAfter(int freeRequests) throws IOException {
+    post("/moto-api/reset-auth", Integer.toString(freeRequests));
+  }
+
+  /**
+   * Turns IAM enforcement on with an administrator: three unauthenticated requests create the user
+   * {@code userName}, its allow-everything inline policy and an access key; then every request is
+   * authenticated and authorized.
+   */
+  public Admin enforceIamWithAdmin(String userName) throws IOException {
+    enforceIamAfter(3);
+    try (IamClient bootstrap = iam(ACCESS_KEY, SECRET_KEY)) {
+      String arn = bootstrap.createUser(b -> b.userName(userName)).user().arn();
+      bootstrap.putUserPolicy(
+          b ->
+              b.userName(userName)
+                  .policyName("admin")
+                  .policyDocument(
+                      "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                          + "\"Action\":\"*\",\"Resource\":\"*\"}]}"));
+      var key = bootstrap.createAccessKey(b -> b.userName(userName)).accessKey();
+      return new Admin(arn, key.accessKeyId(), key.secretAccessKey());
+    }
+  }
+
+  /** An IAM client of this moto with these keys. */
+  public IamClient iam(String accessKeyId, String secretAccessKey) {
+    return IamClient.builder()
+        .endpointOverride(URI.create(endpoint()))
+        .region(Region.AWS_GLOBAL)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
+        .build();
+  }
+
+  /** A process environment reaching this moto with these keys (the standard AWS variables). */
+  public Map<String, String> awsEnv(String accessKeyId, String secretAccessKey) {
+    return Map.of("AWS_ENDPOINT_URL", endpoint(), "AWS_REGION", REGION,
+        "AWS_ACCESS_KEY_ID", accessKeyId, "AWS_SECRET_ACCESS_KEY", secretAccessKey);
+  }
+
+  @Override
+  public void close() {
+    process.close();
+  }
+}

