@@ -17,6 +17,7 @@ import io.temporal.testing.TestActivityEnvironment;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -28,6 +29,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
  * body, yet the failure is AccessDenied and neither the SDK nor Temporal tries again.
  */
 @ExtendWith(MotoServer.class)
+@Tag("moto")
 class AccessDeniedOnMotoTest {
 
   @Test

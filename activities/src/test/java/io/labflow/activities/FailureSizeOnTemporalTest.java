@@ -36,6 +36,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * endpoint does not implement must fail at once.
  */
 @ExtendWith(MotoServer.class)
+@Tag("e2e")
 class FailureSizeOnTemporalTest {
 
   static final String QUEUE = "failure-size";

@@ -33,6 +33,7 @@ import software.amazon.awssdk.services.iam.model.Tag;
  * touch the other's resources.
  */
 @ExtendWith(MotoServer.class)
+@org.junit.jupiter.api.Tag("moto")
 class NamespaceIsolationTest {
 
   /** Tells the test which namespace the test environment's activities run in. */

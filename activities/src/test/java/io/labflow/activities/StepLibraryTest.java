@@ -12,11 +12,13 @@ import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The step library's shape, as the engine's action catalog reads it by reflection. */
 @ExtendWith(MotoServer.class)
+@Tag("moto")
 class StepLibraryTest {
 
   @Test

@@ -22,6 +22,7 @@ import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
 import java.util.List;
 import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * compensation in reverse order, after which nothing carries the lab's tag.
  */
 @ExtendWith(MotoServer.class)
+@Tag("moto")
 class TutorialSequenceTest {
 
   static final String LAB = "lab-042";

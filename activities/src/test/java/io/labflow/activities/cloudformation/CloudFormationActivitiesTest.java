@@ -7,11 +7,13 @@ import io.labflow.activities.model.CreateStackInput;
 import io.labflow.activities.model.CreateStackOutput;
 import io.labflow.activities.model.DeleteStackInput;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.ec2.model.Filter;
 
+@Tag("moto")
 class CloudFormationActivitiesTest extends MotoLabTest {
 
   static final String LAB = "lab-cfn";

@@ -35,6 +35,7 @@ import software.amazon.awssdk.services.cloudformation.model.Tag;
  * test plays CloudFormation with a scripted client: in progress for a few polls, then
  * ROLLBACK_COMPLETE with two failed resources.
  */
+@org.junit.jupiter.api.Tag("fast")
 class StackFailureTest {
 
   final TestActivityEnvironment env = TestActivityEnvironment.newInstance();

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -25,6 +26,7 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /** The account guard on the worker's clients, against moto (account 123456789012). */
 @ExtendWith(MotoServer.class)
+@Tag("moto")
 class AccountGuardTest {
 
   /** Counts what really goes on the wire (after every interceptor's beforeExecution). */

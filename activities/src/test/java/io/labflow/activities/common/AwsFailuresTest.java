@@ -6,6 +6,7 @@ import io.labflow.activities.model.AwsErrorInfo;
 import io.temporal.api.failure.v1.Failure;
 import io.temporal.common.converter.GlobalDataConverter;
 import io.temporal.failure.ApplicationFailure;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -14,6 +15,7 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
+@Tag("fast")
 class AwsFailuresTest {
 
   private static AwsServiceException error(String code, int status, String message) {

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.iam.model.IamException;
@@ -32,6 +33,7 @@ import software.amazon.awssdk.services.iam.model.IamException;
  * moto does not implement {@code iam:SimulatePrincipalPolicy}, which made exactly that happen.
  */
 @ExtendWith(MotoServer.class)
+@Tag("moto")
 public class FailureSizeTest {
 
   /** Temporal's warning size for a stored activity failure; the error limit is twice that. */

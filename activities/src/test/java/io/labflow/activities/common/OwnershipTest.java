@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("fast")
 class OwnershipTest {
 
   private static final Ownership.Owner RUN_1 = new Ownership.Owner("default", "lab-a", "run-1");

@@ -19,9 +19,11 @@ import io.labflow.activities.model.RolePolicyInput;
 import io.labflow.activities.model.RolePolicyOutput;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.iam.IamClient;
 
+@Tag("moto")
 class IamActivitiesTest extends MotoLabTest {
 
   static final String LAB = "lab-iam";

@@ -14,8 +14,10 @@ import io.labflow.activities.model.LabInput;
 import io.labflow.activities.model.LabResources;
 import io.labflow.activities.model.RolePolicyInput;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("moto")
 class LabInventoryTest extends MotoLabTest {
 
 

@@ -35,6 +35,7 @@ import software.amazon.awssdk.services.ec2.model.TagSpecification;
  * stack stuck in CREATE_IN_PROGRESS, and a broken stack of another lab.
  */
 @ExtendWith(MotoServer.class)
+@org.junit.jupiter.api.Tag("moto")
 class LabSweepTest {
 
   /** Counts DescribeStacks calls that name no stack (a list-all). */

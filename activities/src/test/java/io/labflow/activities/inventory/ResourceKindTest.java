@@ -11,9 +11,11 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Every resource type of every template is a kind the lab inventory knows. */
+@Tag("fast")
 class ResourceKindTest {
 
   private static final Pattern TYPE = Pattern.compile("(?m)^\\s+Type:\\s*\"?(AWS::[A-Za-z0-9:]+)");

@@ -18,6 +18,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * against the activities' source: every AWS operation the source calls with the worker's clients
  * is in {@link WorkerPermissions}, and the table has no operation the source never calls.
  */
+@Tag("fast")
 class WorkerPolicyTest {
 
   static final Path ROOT = Tools.repoRoot();

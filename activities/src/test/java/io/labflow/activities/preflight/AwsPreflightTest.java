@@ -8,11 +8,13 @@ import io.labflow.activities.preflight.AwsPreflight.Verification;
 import io.labflow.activities.testing.MotoServer;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The AWS preflight against a real moto server (which has no policy simulator). */
 @ExtendWith(MotoServer.class)
+@Tag("moto")
 class AwsPreflightTest {
 
   /** A made-up key id (built at run time so that secret scanners see no key in the source). */

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -31,6 +32,7 @@ import software.amazon.awssdk.services.iam.model.SimulatePrincipalPolicyResponse
  * labflow sends, and the retry while the simulator still answers with the old policy.
  */
 @ExtendWith(MotoServer.class)
+@Tag("moto")
 public class SimulateAccessTest {
 
   static final String ROLE_ARN = "arn:aws:iam::123456789012:role/labflow-lab-s-role";

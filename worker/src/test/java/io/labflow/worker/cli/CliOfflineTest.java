@@ -10,10 +10,12 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /** The commands that need neither Temporal nor AWS: validate, plan, graph, and usage errors. */
+@Tag("fast")
 class CliOfflineTest {
 
   record Run(int code, String out, String err) {

@@ -8,11 +8,13 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code labflow fleet validate} and the fleet commands' help, without Temporal or AWS. */
+@Tag("fast")
 class FleetCliOfflineTest {
 
   record Run(int code, String out, String err) {}

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -26,6 +27,7 @@ import picocli.CommandLine;
  * The real lab definition offline: principal ARNs and derived names are checked by validate, plan,
  * {@code labflow run} and the worker's resolver before anything is created.
  */
+@Tag("fast")
 class InputSafetyOfflineTest {
 
   private static final Path LAB = Tools.repoRoot().resolve("definitions/iam-service-role-lab.yaml");

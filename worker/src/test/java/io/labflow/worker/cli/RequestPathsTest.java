@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -46,6 +47,7 @@ import picocli.CommandLine;
  * stores), for every parameter type of the definition language. Each path runs for real up to the
  * worker's resolver, whose preflight records what it was given and stops the lab.
  */
+@Tag("fast")
 class RequestPathsTest {
 
   private static final String QUEUE = "request-paths";

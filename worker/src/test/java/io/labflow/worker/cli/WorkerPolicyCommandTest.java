@@ -11,10 +11,12 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /** {@code labflow worker-policy} and the account guard line of {@code labflow plan}, offline. */
+@Tag("fast")
 class WorkerPolicyCommandTest {
 
   record Run(int code, String out, String err) {}

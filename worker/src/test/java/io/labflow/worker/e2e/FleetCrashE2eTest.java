@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +21,7 @@ import software.amazon.awssdk.services.iam.model.Role;
 
 /** Two workers serve a fleet night; one is killed with SIGKILL halfway: the night still completes, once. */
 @ExtendWith(LocalStack.class)
+@Tag("e2e")
 class FleetCrashE2eTest {
 
   private static final String QUEUE = "e2e-fleet-crash";

@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,7 @@ import software.amazon.awssdk.services.iam.model.Role;
 
 /** Fleets on a real Temporal dev server and moto: applied, triggered and inspected from the CLI. */
 @ExtendWith(LocalStack.class)
+@Tag("e2e")
 class FleetE2eTest {
 
   private static final String QUEUE = "e2e-fleet";

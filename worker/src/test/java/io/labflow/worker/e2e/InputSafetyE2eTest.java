@@ -36,6 +36,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.iam.model.Policy;
@@ -47,6 +48,7 @@ import software.amazon.awssdk.services.iam.model.Role;
  * never fails a workflow task; a second workflow cannot take over a live lab.
  */
 @ExtendWith(LocalStack.class)
+@Tag("e2e")
 class InputSafetyE2eTest {
 
   private static final String QUEUE = "e2e-input";

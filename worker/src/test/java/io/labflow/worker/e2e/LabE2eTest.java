@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Web UI's API) and from the labflow CLI, variant switch, teardown, pause and resume.
  */
 @ExtendWith(LocalStack.class)
+@Tag("e2e")
 class LabE2eTest {
 
   private static final String QUEUE = "e2e-lab";

@@ -64,6 +64,7 @@ import software.amazon.awssdk.services.iam.model.Tag;
  * an action fails at once.
  */
 @ExtendWith(LocalStack.class)
+@org.junit.jupiter.api.Tag("e2e")
 class LeastPrivilegeE2eTest {
 
   static final ObjectMapper JSON = new ObjectMapper();

@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.iam.model.Tag;
 
 /** A reset schedule created and triggered from the CLI rebuilds the lab from scratch. */
 @ExtendWith(LocalStack.class)
+@org.junit.jupiter.api.Tag("e2e")
 class ScheduleE2eTest {
 
   private static final String QUEUE = "e2e-schedule";

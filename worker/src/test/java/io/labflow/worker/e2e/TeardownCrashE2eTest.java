@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -44,6 +45,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Without it the undo would wait out its 35-minute start-to-close timeout.
  */
 @ExtendWith(LocalStack.class)
+@Tag("e2e")
 class TeardownCrashE2eTest {
 
   private static final Duration READY = Duration.ofSeconds(60);

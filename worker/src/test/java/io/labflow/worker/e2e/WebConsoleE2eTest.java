@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * current details) is read back from the server.
  */
 @ExtendWith(LocalStack.class)
+@Tag("e2e")
 class WebConsoleE2eTest {
 
   /** A worker with the site defaults scripts/stack sets for moto. */

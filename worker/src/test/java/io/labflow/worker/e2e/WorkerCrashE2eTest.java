@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.iam.model.Policy;
@@ -38,6 +39,7 @@ import software.amazon.awssdk.services.iam.model.Policy;
  * crash.
  */
 @ExtendWith(LocalStack.class)
+@Tag("e2e")
 class WorkerCrashE2eTest {
 
   private static final Duration READY = Duration.ofSeconds(60);

@@ -13,11 +13,13 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The worker process itself: Prometheus metrics, lab-tagged log lines, graceful SIGTERM. */
 @ExtendWith(LocalStack.class)
+@Tag("e2e")
 class WorkerRuntimeE2eTest {
 
   @Test

@@ -30,10 +30,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A fleet night against stub lab resets, with time skipping. */
 @org.junit.jupiter.api.Timeout(120)
+@Tag("fast")
 class FleetResetWorkflowTest {
 
   private static final String QUEUE = "fleet-test";

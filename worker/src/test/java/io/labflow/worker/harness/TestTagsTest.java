@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * {@code scripts/test --fast} ({@code -Dgroups=fast}) runs exactly the fast ones and a plain
  * {@code mvn verify} still runs every one.
  */
+@Tag("fast")
 class TestTagsTest {
 
   private static final Pattern TAG = Pattern.compile("@(?:org\\.junit\\.jupiter\\.api\\.)?Tag\\(\"([a-z0-9-]+)\"\\)");

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * proxy), nothing left, within the lab's propagation budgets.
  */
 @ExtendWith(MotoServer.class)
+@Tag("moto")
 class EventualConsistencyOnMotoTest {
 
   static final String LAB = "lab-ec";

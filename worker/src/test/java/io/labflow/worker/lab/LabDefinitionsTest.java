@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,6 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the generated copy of that catalog the workflows module's tests read ({@code
  * workflows/src/test/resources/catalog/step-library.json}) is up to date.
  */
+@Tag("fast")
 class LabDefinitionsTest {
 
   static final ActionCatalog REAL = Engine.catalog();

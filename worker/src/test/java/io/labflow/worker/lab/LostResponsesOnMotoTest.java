@@ -14,6 +14,7 @@ import io.temporal.client.WorkflowStub;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * with exactly one resource of each kind, verifies, tears down, and leaves nothing.
  */
 @ExtendWith(MotoServer.class)
+@Tag("moto")
 class LostResponsesOnMotoTest {
 
   static final String LAB = "lab-lost";

@@ -11,6 +11,7 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * and ends ROLLED_BACK, and the look-alike is intact.
  */
 @ExtendWith(MotoServer.class)
+@Tag("moto")
 class RefusalOnMotoTest {
 
   @AutoClose LabOnMoto moto;

@@ -12,11 +12,13 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import java.util.Map;
 import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Bad parameters for the real lab are refused with every problem named, before any AWS call. */
 @ExtendWith(MotoServer.class)
+@Tag("moto")
 class RejectedRequestOnMotoTest {
 
   @AutoClose LabOnMoto moto;

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -32,6 +33,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * once newest first, and the emulator holds nothing afterwards.
  */
 @ExtendWith(MotoServer.class)
+@Tag("moto")
 class RollbackAtEveryStepOnMotoTest {
 
   @AutoClose LabOnMoto moto;

@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * (only a new policy version, nothing recreated), verify again, tear down, and nothing is left.
  */
 @ExtendWith(MotoServer.class)
+@Tag("moto")
 class WholeLabOnMotoTest {
 
   static final String LAB = "lab-042";

@@ -56,6 +56,7 @@ import software.amazon.awssdk.services.iam.model.Tag;
  * call except the two operations that need what moto cannot give.
  */
 @ExtendWith(MotoServer.class)
+@org.junit.jupiter.api.Tag("moto")
 class WorkerPolicyOnMotoTest {
 
   static final String LAB = "lab-077";

@@ -7,8 +7,10 @@ import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.RetryState;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.failure.ApplicationFailure;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("fast")
 class ResetActivitiesImplTest {
 
   @Test

@@ -11,10 +11,12 @@ import io.temporal.common.interceptors.ActivityInboundCallsInterceptor.ActivityI
 import io.temporal.common.interceptors.ActivityInboundCallsInterceptor.ActivityOutput;
 import io.temporal.failure.ApplicationFailure;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
+@Tag("fast")
 class BoundedFailureInterceptorTest {
 
   private static ActivityInboundCallsInterceptor throwing(Supplier<RuntimeException> failure) {

@@ -9,8 +9,10 @@ import io.temporal.common.interceptors.ActivityInboundCallsInterceptor;
 import io.temporal.failure.ApplicationFailure;
 import java.lang.reflect.Proxy;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("fast")
 class BoundedOutputInterceptorTest {
 
   private static ActivityInboundCallsInterceptor returning(String type, Object result) {

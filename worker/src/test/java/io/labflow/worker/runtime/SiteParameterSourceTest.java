@@ -7,9 +7,11 @@ import io.labflow.workflows.definition.SiteParameters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("fast")
 class SiteParameterSourceTest {
 
   @Test

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -17,6 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every file under {@code definitions/broken/} with the exact diagnostics it must produce, all of
  * them, in order ({@code LINE:COLUMN: PATH: message} after the file name).
  */
+@Tag("fast")
 class BrokenDefinitionsTest {
 
   private final DefinitionLoader loader = new DefinitionLoader(TestCatalog.create());

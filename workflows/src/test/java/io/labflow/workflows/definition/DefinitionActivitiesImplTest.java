@@ -17,8 +17,10 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("fast")
 class DefinitionActivitiesImplTest {
 
   private DefinitionActivitiesImpl activities;

@@ -18,8 +18,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("fast")
 class DefinitionLoaderTest {
 
   private final DefinitionLoader loader = new DefinitionLoader(TestCatalog.create());

@@ -7,9 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Damaged input must always come back as diagnostics, never as an exception. */
+@Tag("fast")
 class LoaderRobustnessTest {
 
   private final DefinitionLoader loader = new DefinitionLoader(TestCatalog.create());

@@ -13,12 +13,14 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Steps and undo steps of long-running actions get a heartbeat timeout even where the step file
  * gives none, so a worker lost inside one is noticed in about a minute.
  */
+@Tag("fast")
 class LongRunningHeartbeatTest {
 
   private static final List<FieldSpec> IN = List.of(new FieldSpec("name", "string", true));

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.labflow.workflows.model.Definition;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("fast")
 class PrincipalArnsTest {
 
   private static final String DEFINITION =

@@ -10,9 +10,11 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Site parameter defaults and the run's onFailure, applied inside the resolve activity. */
+@Tag("fast")
 class SiteParametersTest {
 
   private String fullText;

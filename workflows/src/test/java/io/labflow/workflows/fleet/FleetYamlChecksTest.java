@@ -2,6 +2,7 @@ package io.labflow.workflows.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
  * written twice, a merge key or a null key is an error at its place, not silently dropped, and a
  * number with an explicit tag that is not a number is a sentence, not a stack trace.
  */
+@Tag("fast")
 class FleetYamlChecksTest {
 
   private static final String SCHEDULE = "schedule: {cron: '@daily'}\n";

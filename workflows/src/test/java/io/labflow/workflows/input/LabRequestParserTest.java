@@ -8,8 +8,10 @@ import io.labflow.workflows.lab.Decision;
 import io.labflow.workflows.lab.LabRequest;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("fast")
 class LabRequestParserTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();

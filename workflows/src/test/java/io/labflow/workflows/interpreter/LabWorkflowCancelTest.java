@@ -24,12 +24,14 @@ import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Cancelling a lab rolls back what it started. */
 @Timeout(90)
+@Tag("fast")
 class LabWorkflowCancelTest {
 
   @RegisterExtension static final TestWorkflowExtension ENV = LabTestEnv.extension();

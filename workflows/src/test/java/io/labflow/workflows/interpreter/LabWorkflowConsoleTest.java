@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * update descriptions, rejections without stack traces, a run's own failure handling.
  */
 @Timeout(90)
+@Tag("fast")
 class LabWorkflowConsoleTest {
 
   // Workers and clients use the lab's data converter (see RejectionFailureConverter).

@@ -12,6 +12,7 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** A successful run of N sequential steps stays within 6N+12 history events. */
 @Timeout(90)
+@Tag("fast")
 class LabWorkflowHistoryTest {
 
   @RegisterExtension static final TestWorkflowExtension ENV = LabTestEnv.extension();

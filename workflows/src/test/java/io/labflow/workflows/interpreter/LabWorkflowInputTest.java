@@ -17,12 +17,14 @@ import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Raw workflow input: any JSON fails the run (not its workflow task) before any activity. */
 @Timeout(60)
+@Tag("fast")
 class LabWorkflowInputTest {
 
   @RegisterExtension static final TestWorkflowExtension ENV = LabTestEnv.extension();

@@ -27,12 +27,14 @@ import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Live labs: variant switches, teardown on request and at the end of the keep-alive. */
 @Timeout(90)
+@Tag("fast")
 class LabWorkflowLiveTest {
 
   @RegisterExtension static final TestWorkflowExtension ENV = LabTestEnv.extension();

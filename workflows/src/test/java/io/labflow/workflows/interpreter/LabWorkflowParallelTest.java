@@ -25,12 +25,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Parallel groups: branches overlap, a failing branch cancels its siblings, rollback covers all. */
 @Timeout(90)
+@Tag("fast")
 class LabWorkflowParallelTest {
 
   @RegisterExtension static final TestWorkflowExtension ENV = LabTestEnv.extension();

@@ -27,12 +27,14 @@ import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** onFailure: pause, and the operator's decisions. */
 @Timeout(90)
+@Tag("fast")
 class LabWorkflowPauseTest {
 
   @RegisterExtension static final TestWorkflowExtension ENV = LabTestEnv.extension();

@@ -17,6 +17,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * failure, so a real leak is never hidden.
  */
 @Timeout(60)
+@Tag("fast")
 class LabWorkflowRefusalTest {
 
   @RegisterExtension static final TestWorkflowExtension ENV = LabTestEnv.extension();

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,6 +41,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Sequential steps: outputs, rollback at every step, retries, timeouts, failing compensations. */
 @Timeout(90)
+@Tag("fast")
 class LabWorkflowStepsTest {
 
   @RegisterExtension static final TestWorkflowExtension ENV = LabTestEnv.extension();

@@ -12,12 +12,14 @@ import io.temporal.common.converter.DataConverter;
 import io.temporal.common.converter.DefaultDataConverter;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * A resolved definition survives the trip through Temporal's default payload converter, parallel
  * groups included: the UI, the temporal CLI and every SDK read labflow payloads as plain JSON.
  */
+@Tag("fast")
 class PayloadRoundTripTest {
 
   @Test

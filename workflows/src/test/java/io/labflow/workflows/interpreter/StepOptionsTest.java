@@ -12,12 +12,14 @@ import io.temporal.activity.ActivityOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Activity options of a resolved step: its own values win field by field, the defaults fill the
  * rest, and the compensation is resolved the same way.
  */
+@Tag("fast")
 class StepOptionsTest {
 
   private static final StepDefaults DEFAULTS =

@@ -19,12 +19,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Steps are resolved once, when their definition is built: a payload written before steps were
  * sealed (no type, options left null to inherit) reads back as the same resolved steps.
  */
+@Tag("fast")
 class StepResolutionTest {
 
   private static final StepDefaults DEFAULTS =
