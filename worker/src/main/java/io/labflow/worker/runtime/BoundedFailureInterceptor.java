@@ -1,5 +1,6 @@
 package io.labflow.worker.runtime;
 
+import io.labflow.workflows.interpreter.ActivityExecutionInterceptor;
 import io.labflow.activities.common.AwsFailureBoundary;
 import io.labflow.activities.common.AwsFailures;
 import io.temporal.activity.ActivityInfo;

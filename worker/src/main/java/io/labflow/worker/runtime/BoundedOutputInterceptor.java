@@ -1,5 +1,6 @@
 package io.labflow.worker.runtime;
 
+import io.labflow.workflows.interpreter.ActivityExecutionInterceptor;
 import io.labflow.workflows.input.InputLimits;
 import io.temporal.activity.ActivityInfo;
 import io.temporal.common.interceptors.ActivityInboundCallsInterceptor.ActivityOutput;

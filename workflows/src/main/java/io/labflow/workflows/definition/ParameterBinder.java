@@ -229,50 +229,41 @@ public final class ParameterBinder {
       if (definition.defaultVariant() != null) {
         return definition.defaultVariant();
       }
-      errors.add(
-          new Diagnostic(
-              source,
-              0,
-              0,
-              "variant",
-              "definition '"
-                  + definition.name()
-                  + "' has no default variant; choose one of: "
-                  + allowed));
-      return null;
+      return refuseVariant(
+          errors,
+          source,
+          "definition '" + definition.name() + "' has no default variant; choose one of: " + allowed);
     }
     if (variants.isEmpty()) {
-      errors.add(
-          new Diagnostic(
-              source,
-              0,
-              0,
-              "variant",
-              "unknown variant '"
-                  + variant
-                  + "'; definition '"
-                  + definition.name()
-                  + "' declares no variants"));
-      return null;
+      return refuseVariant(
+          errors,
+          source,
+          "unknown variant '"
+              + variant
+              + "'; definition '"
+              + definition.name()
+              + "' declares no variants");
     }
     if (!variants.containsKey(variant)) {
-      errors.add(
-          new Diagnostic(
-              source,
-              0,
-              0,
-              "variant",
-              "unknown variant '"
-                  + variant
-                  + "'"
-                  + Suggestions.closest(variant, variants.keySet())
-                      .map(c -> "; did you mean '" + c + "'?")
-                      .orElse("")
-                  + " (allowed: "
-                  + allowed
-                  + ")"));
-      return null;
+      return refuseVariant(
+          errors,
+          source,
+          "unknown variant '"
+              + variant
+              + "'"
+              + Suggestions.closest(variant, variants.keySet())
+                  .map(c -> "; did you mean '" + c + "'?")
+                  .orElse("")
+              + " (allowed: "
+              + allowed
+              + ")");
     }
     return variant;
+  }
+
+  /** Records why the requested variant cannot be used; the variant is then none. */
+  private static String refuseVariant(List<Diagnostic> errors, String source, String message) {
+    errors.add(new Diagnostic(source, 0, 0, "variant", message));
+    return null;
   }
 }

@@ -4,14 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.labflow.workflows.lab.LabWorkflow;
-import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.activity.ActivityInfo;
 import io.temporal.common.converter.JacksonJsonPayloadConverter;
-import io.temporal.common.interceptors.ActivityInboundCallsInterceptor;
-import io.temporal.common.interceptors.ActivityInboundCallsInterceptorBase;
-import io.temporal.common.interceptors.WorkerInterceptorBase;
+import io.temporal.common.interceptors.ActivityInboundCallsInterceptor.ActivityOutput;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Lets a lab's status show the attempt Temporal really ran a step as.
@@ -23,7 +21,7 @@ import java.util.Map;
  * result becomes the step's outputs ({@link #split}). Only results of a {@link LabWorkflow}'s
  * (non-local) activities that are JSON objects are touched.
  */
-public final class StepAttempts extends WorkerInterceptorBase {
+public final class StepAttempts extends ActivityExecutionInterceptor {
 
   /** The result key that carries the attempt. */
   public static final String KEY = "labflow:attempt";
@@ -31,33 +29,20 @@ public final class StepAttempts extends WorkerInterceptorBase {
   private static final ObjectMapper JSON = JacksonJsonPayloadConverter.newDefaultObjectMapper();
 
   @Override
-  public ActivityInboundCallsInterceptor interceptActivity(ActivityInboundCallsInterceptor next) {
-    return new ActivityInboundCallsInterceptorBase(next) {
-      private ActivityInfo info;
-
-      @Override
-      public void init(ActivityExecutionContext context) {
-        info = context.getInfo();
-        super.init(context);
-      }
-
-      @Override
-      public ActivityOutput execute(ActivityInput input) {
-        ActivityOutput out = super.execute(input);
-        if (info.getAttempt() <= 1
-            || info.isLocal()
-            || !LabWorkflow.TYPE.equals(info.getWorkflowType())
-            || out.getResult() == null) {
-          return out;
-        }
-        JsonNode tree = JSON.valueToTree(out.getResult());
-        if (!(tree instanceof ObjectNode object)) {
-          return out;
-        }
-        object.put(KEY, info.getAttempt());
-        return new ActivityOutput(JSON.convertValue(object, LinkedHashMap.class));
-      }
-    };
+  protected ActivityOutput around(ActivityInfo info, Supplier<ActivityOutput> execution) {
+    ActivityOutput out = execution.get();
+    if (info.getAttempt() <= 1
+        || info.isLocal()
+        || !LabWorkflow.TYPE.equals(info.getWorkflowType())
+        || out.getResult() == null) {
+      return out;
+    }
+    JsonNode tree = JSON.valueToTree(out.getResult());
+    if (!(tree instanceof ObjectNode object)) {
+      return out;
+    }
+    object.put(KEY, info.getAttempt());
+    return new ActivityOutput(JSON.convertValue(object, LinkedHashMap.class));
   }
 
   /** A result split into the step's outputs and the attempt that produced them. */

@@ -1,4 +1,4 @@
-package io.labflow.worker.runtime;
+package io.labflow.workflows.interpreter;
 
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.activity.ActivityInfo;
