@@ -1,31 +1,21 @@
 package io.labflow.worker.cli;
 
 import io.labflow.worker.client.TemporalConnection;
-import io.labflow.worker.fleet.FleetReport;
 import io.labflow.worker.fleet.FleetRequest;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
 import io.labflow.workflows.fleet.Fleet;
-import io.labflow.workflows.fleet.FleetSchedule;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.client.schedules.ScheduleAlreadyRunningException;
 import io.temporal.client.schedules.ScheduleDescription;
-import io.temporal.client.schedules.ScheduleHandle;
-import io.temporal.client.schedules.ScheduleListDescription;
-import io.temporal.client.schedules.ScheduleOptions;
-import io.temporal.client.schedules.ScheduleState;
-import io.temporal.client.schedules.ScheduleUpdate;
 import io.temporal.common.SearchAttributes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,9 +27,9 @@ import picocli.CommandLine.Parameters;
       "Exit codes: 0 done, 1 failed (invalid file, not found, refused), 2 usage error."
     },
     subcommands = {
-      FleetCommand.Validate.class, FleetCommand.Apply.class, FleetStatusCommand.class,
+      FleetCommand.Validate.class, FleetApplyCommand.class, FleetStatusCommand.class,
       FleetCommand.Reset.class, FleetCommand.Pause.class, FleetCommand.Unpause.class,
-      FleetCommand.Release.class, FleetCommand.Delete.class
+      FleetReleaseCommand.class, FleetCommand.Delete.class
     })
 final class FleetCommand implements Runnable {
 
@@ -94,58 +84,6 @@ final class FleetCommand implements Runnable {
         }
       }
       return invalid == 0 ? 0 : 1;
-    }
-  }
-
-  @Command(name = "apply", description = {
-      "Creates the fleet's schedule, or updates it in place to match the file.",
-      "Applying an unchanged file changes nothing; releases and pause state are kept."})
-  static final class Apply extends BaseCommand {
-    @Parameters(paramLabel = "FILE", description = "The fleet file.") Path file;
-
-    @Option(names = "--paused", description = "Create the schedule paused.") boolean paused;
-
-    @Override
-    public Integer call() {
-      FleetFiles.Checked c = FleetFiles.check(file, root().definitions());
-      if (!c.ok()) {
-        c.problems().forEach(err()::println);
-        return 1;
-      }
-      Fleet fleet = c.fleetOrNull();
-      String id = fleet.scheduleId();
-      try (TemporalConnection conn = connect()) {
-        ScheduleHandle handle = conn.schedules().getHandle(id);
-        try {
-          conn.schedules().createSchedule(id,
-              FleetSchedules.schedule(fleet, Map.of(), root().taskQueue(), ScheduleState.newBuilder()
-                  .setPaused(paused).setNote(paused ? "created paused" : "").build()),
-              ScheduleOptions.newBuilder().setMemo(Map.of(FleetSchedules.FLEET_MEMO, fleet.name())).build());
-          out().printf("Created schedule %s: %d labs of %s at \"%s\" %s, %d at a time%s%n", id,
-              fleet.labs().size(), fleet.definition(), fleet.schedule().cron(), fleet.schedule().timeZone(),
-              fleet.concurrency(), paused ? " (paused)" : "");
-          return 0;
-        } catch (ScheduleAlreadyRunningException e) {
-          // Exists: update in place below.
-        }
-        AtomicReference<String> outcome = new AtomicReference<>("unchanged");
-        handle.update(input -> {
-          ScheduleDescription d = input.getDescription();
-          Map<String, Long> releases = FleetSchedules.request(d).releases();
-          FleetRequest desired = io.labflow.worker.fleet.FleetRequests.of(fleet, releases);
-          String want = FleetSchedules.fingerprint(fleet.schedule(), desired, root().taskQueue());
-          if (want.equals(FleetSchedules.memo(d, FleetSchedules.FINGERPRINT_MEMO))) {
-            return null;
-          }
-          outcome.set("updated");
-          return new ScheduleUpdate(FleetSchedules.schedule(fleet, releases, root().taskQueue(),
-              d.getSchedule().getState()));
-        });
-        out().printf("%s schedule %s: %d labs of %s at \"%s\" %s, %d at a time%n",
-            outcome.get().equals("updated") ? "Updated" : "Unchanged", id, fleet.labs().size(),
-            fleet.definition(), fleet.schedule().cron(), fleet.schedule().timeZone(), fleet.concurrency());
-        return 0;
-      }
     }
   }
 
@@ -215,65 +153,6 @@ final class FleetCommand implements Runnable {
         out().println("Unpaused " + Fleet.scheduleId(name));
         return 0;
       }
-    }
-  }
-
-  @Command(name = "release", description = {
-      "Releases a quarantined lab: the next night resets it again.",
-      "The release is written into the fleet's schedule, so it survives worker restarts."})
-  static final class Release extends BaseCommand {
-    @Parameters(paramLabel = "LAB_ID", description = "The quarantined lab.") String lab;
-
-    @Option(names = "--fleet", paramLabel = "FLEET", description = "The lab's fleet (found when left out).")
-    String fleetName;
-
-    @Override
-    public Integer call() {
-      try (TemporalConnection conn = connect()) {
-        ScheduleDescription d = fleetName != null ? describe(conn, fleetName) : findFleetOf(conn, lab);
-        FleetRequest request = FleetSchedules.request(d);
-        if (request.labs().stream().noneMatch(l -> l.labId().equals(lab))) {
-          throw new UsageException("lab '" + lab + "' is not in fleet " + request.fleet());
-        }
-        FleetReport last = FleetStatusCommand.lastReport(conn, d).report();
-        if (last == null || last.lab(lab) == null || !last.lab(lab).quarantined()) {
-          out().println("Lab " + lab + " is not quarantined in fleet " + request.fleet() + "; nothing to release");
-          return 1;
-        }
-        long now = System.currentTimeMillis();
-        conn.schedules().getHandle(d.getId()).update(input -> {
-          ScheduleDescription cur = input.getDescription();
-          FleetRequest r = FleetSchedules.request(cur).withRelease(lab, now);
-          FleetSchedule when = FleetSchedules.when(cur);
-          String queue = ((io.temporal.client.schedules.ScheduleActionStartWorkflow) cur.getSchedule().getAction())
-              .getOptions().getTaskQueue();
-          return new ScheduleUpdate(FleetSchedules.schedule(r.fleet(), when, r, queue, cur.getSchedule().getState()));
-        });
-        out().println("Released lab " + lab + " of fleet " + request.fleet()
-            + ": the next night resets it (now: labflow fleet reset " + request.fleet() + " --lab " + lab + ")");
-        return 0;
-      }
-    }
-
-    private static ScheduleDescription findFleetOf(TemporalConnection conn, String lab) {
-      List<ScheduleListDescription> fleets = conn.schedules().listSchedules().toList().stream()
-          .filter(s -> s.getScheduleId().startsWith("fleet-")).toList();
-      List<ScheduleDescription> holding = fleets.stream()
-          .map(s -> conn.schedules().getHandle(s.getScheduleId()).describe())
-          .filter(d -> {
-            try {
-              return FleetSchedules.request(d).labs().stream().anyMatch(l -> l.labId().equals(lab));
-            } catch (UsageException e) {
-              return false;
-            }
-          }).toList();
-      if (holding.isEmpty()) {
-        throw new NotFound("lab '" + lab + "' is in no fleet");
-      }
-      if (holding.size() > 1) {
-        throw new UsageException("lab '" + lab + "' is in several fleets; say which with --fleet");
-      }
-      return holding.get(0);
     }
   }
 

@@ -1,8 +1,8 @@
 package io.labflow.worker.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.StepLibrary;
+import io.labflow.activities.common.AwsClients;
 import io.labflow.worker.engine.Engine;
 import io.labflow.worker.runtime.AwsCallCounter;
 import io.labflow.workflows.expr.Expressions;
@@ -28,106 +28,135 @@ import java.util.Map;
 /**
  * The benchmark's baseline: the same lab (provision, switch variant, tear down) as a plain Java
  * program calling the same activity code, and so the same AWS calls, in a straight line, with no
- * Temporal server, history or retries. Prints its wall time and AWS call count.
+ * Temporal server, history or retries. One instance builds the AWS clients and the activity
+ * environment once, so every {@link #run} after the first is warm.
  *
- * <p>Usage: {@code Baseline FILE LAB_ID FROM_VARIANT TO_VARIANT [KEY=VALUE...]} with the standard
- * AWS environment. On an emulator ({@code AWS_ENDPOINT_URL} set) it first releases the stack's
- * route tables before DeleteStack, as the demo does (a moto gap), with clients that are not
- * counted.
+ * <p>Standalone usage: {@code Baseline FILE LAB_ID FROM_VARIANT TO_VARIANT [KEY=VALUE...]} with the
+ * standard AWS environment; prints its wall time and AWS call count. {@link WarmBench} uses it
+ * in-process.
  */
-public final class Baseline {
+public final class Baseline implements AutoCloseable {
 
   private static final ObjectMapper JSON = JacksonJsonPayloadConverter.newDefaultObjectMapper();
 
   private record Action(Object stub, Method method) {}
 
-  private final Map<String, Action> actions = new HashMap<>();
-  private final Map<String, Object> steps = new LinkedHashMap<>();
-  private final Map<String, Object> scope = new HashMap<>();
-  private final List<ActionStep> done = new ArrayList<>();
-  private final Map<String, Object> overrides = new HashMap<>();
+  /** One straight-line run: its wall time, AWS calls (every HTTP attempt) and activity calls. */
+  public record Result(double seconds, long awsCalls, int activityCalls) {}
 
-  public static void main(String[] args) throws Exception {
-    Path file = Path.of(args[0]);
-    String labId = args[1];
+  private final Map<String, Action> actions = new HashMap<>();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final AwsClients aws;
+  private final TestActivityEnvironment env;
+
+  public Baseline(Path definitionsDir) {
+    this.aws = Engine.awsClients(List.of(new AwsCallCounter(registry)));
+    this.env = TestActivityEnvironment.newInstance();
+    env.registerActivitiesImplementations(Engine.stepActivities(aws, definitionsDir).toArray());
+    for (Class<?> iface : StepLibrary.activityInterfaces()) {
+      Object stub = env.newActivityStub(iface, ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(30)).build());
+      for (Method m : iface.getMethods()) {
+        ActivityMethod am = m.getAnnotation(ActivityMethod.class);
+        actions.put(am != null && !am.name().isEmpty() ? am.name() : m.getName(), new Action(stub, m));
+      }
+    }
+  }
+
+  /** The definition in {@code file}, validated; exits with its diagnostics when it is invalid. */
+  static Definition load(Path file) throws java.io.IOException {
     Engine.Validation v = Engine.validate(file.toString(), Files.readString(file));
     if (!v.valid()) {
       v.diagnostics().forEach(System.err::println);
       System.exit(1);
     }
-    Definition def = v.definition().orElseThrow();
-    SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    try (AwsClients aws = Engine.awsClients(List.of(new AwsCallCounter(registry)))) {
-      TestActivityEnvironment env = TestActivityEnvironment.newInstance();
-      env.registerActivitiesImplementations(
-          Engine.stepActivities(aws, file.toAbsolutePath().getParent()).toArray());
-      Baseline b = new Baseline();
-      for (Class<?> iface : StepLibrary.activityInterfaces()) {
-        Object stub = env.newActivityStub(iface, ActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofMinutes(30)).build());
-        for (Method m : iface.getMethods()) {
-          ActivityMethod am = m.getAnnotation(ActivityMethod.class);
-          b.actions.put(am != null && !am.name().isEmpty() ? am.name() : m.getName(), new Action(stub, m));
-        }
-      }
-      long start = System.nanoTime();
-      for (int i = 4; i < args.length; i++) {
-        String[] kv = args[i].split("=", 2);
-        b.overrides.put(kv[0], kv[1]);
-      }
-      b.run(def, labId, args[2], args[3]);
-      double seconds = (System.nanoTime() - start) / 1e9;
-      double calls = registry.find(AwsCallCounter.METRIC).counters().stream()
-          .mapToDouble(c -> c.count()).sum();
-      System.out.printf("baseline_wall_seconds %.2f%n", seconds);
-      System.out.printf("baseline_aws_calls %d%n", Math.round(calls));
-      env.close();
+    return v.definition().orElseThrow();
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path file = Path.of(args[0]);
+    Definition def = load(file);
+    Map<String, Object> overrides = new HashMap<>();
+    for (int i = 4; i < args.length; i++) {
+      String[] kv = args[i].split("=", 2);
+      overrides.put(kv[0], kv[1]);
+    }
+    try (Baseline b = new Baseline(file.toAbsolutePath().getParent())) {
+      Result r = b.run(def, args[1], args[2], args[3], overrides);
+      System.out.printf("baseline_wall_seconds %.2f%n", r.seconds());
+      System.out.printf("baseline_aws_calls %d%n", r.awsCalls());
     }
     // The in-process activity environment keeps non-daemon threads alive.
     System.exit(0);
   }
 
-  private void run(Definition def, String labId, String from, String to) throws Exception {
+  /** Provisions the lab, switches it from one variant to the other, tears it down, newest first. */
+  public Result run(Definition def, String labId, String from, String to, Map<String, Object> overrides)
+      throws Exception {
+    double callsBefore = calls();
+    long start = System.nanoTime();
+    Lab lab = new Lab();
     Map<String, Object> params = new LinkedHashMap<>();
     if (def.parameters() != null) {
       def.parameters().forEach((k, p) -> params.put(k, p.defaultValue()));
     }
     params.putAll(overrides);
-    scope.put("params", params);
-    scope.put("steps", steps);
-    variant(def, labId, from);
+    lab.scope.put("params", params);
+    lab.scope.put("steps", lab.steps);
+    lab.variant(def, labId, from);
     for (Step s : def.steps()) {
-      step(s);
+      lab.step(s);
     }
-    variant(def, labId, to);
+    lab.variant(def, labId, to);
     for (Step s : def.onVariantChange() == null ? List.<Step>of() : def.onVariantChange()) {
-      step(s);
+      lab.step(s);
     }
-    for (int i = done.size() - 1; i >= 0; i--) {
-      Compensation c = done.get(i).compensate();
+    for (int i = lab.done.size() - 1; i >= 0; i--) {
+      Compensation c = lab.done.get(i).compensate();
       if (c != null) {
-        call(c.action(), c.with());
+        lab.call(c.action(), c.with());
       }
     }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new Result(seconds, Math.round(calls() - callsBefore), lab.calls);
   }
 
-  private void variant(Definition def, String labId, String name) {
-    scope.put("variant", def.variants() == null ? Map.of() : def.variants().getOrDefault(name, Map.of()));
-    scope.put("lab", Map.of("labId", labId, "runId", "baseline", "definition", def.name(), "variant", name));
+  private double calls() {
+    return registry.find(AwsCallCounter.METRIC).counters().stream().mapToDouble(c -> c.count()).sum();
   }
 
-  private void step(Step step) throws Exception {
-    for (ActionStep s : Step.actions(List.of(step))) {
-      steps.put(s.id(), call(s.action(), s.with()));
-      done.add(s);
+  @Override
+  public void close() throws Exception {
+    env.close();
+    aws.close();
+  }
+
+  /** The state of one run: step outputs and the expression scope. */
+  private final class Lab {
+    private final Map<String, Object> steps = new LinkedHashMap<>();
+    private final Map<String, Object> scope = new HashMap<>();
+    private final List<ActionStep> done = new ArrayList<>();
+    private int calls;
+
+    private void variant(Definition def, String labId, String name) {
+      scope.put("variant", def.variants() == null ? Map.of() : def.variants().getOrDefault(name, Map.of()));
+      scope.put("lab", Map.of("labId", labId, "runId", "baseline", "definition", def.name(), "variant", name));
     }
-  }
 
-  @SuppressWarnings("unchecked")
-  private Map<String, Object> call(String action, Map<String, Object> with) throws Exception {
-    Action a = actions.get(action);
-    Object input = JSON.convertValue(Expressions.evaluate(with, scope), a.method().getParameterTypes()[0]);
-    Object out = a.method().invoke(a.stub(), input);
-    return out == null ? Map.of() : JSON.convertValue(out, Map.class);
+    private void step(Step step) throws Exception {
+      for (ActionStep s : Step.actions(List.of(step))) {
+        steps.put(s.id(), call(s.action(), s.with()));
+        done.add(s);
+      }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> call(String action, Map<String, Object> with) throws Exception {
+      Action a = actions.get(action);
+      Object input = JSON.convertValue(Expressions.evaluate(with, scope), a.method().getParameterTypes()[0]);
+      calls++;
+      Object out = a.method().invoke(a.stub(), input);
+      return out == null ? Map.of() : JSON.convertValue(out, Map.class);
+    }
   }
 }

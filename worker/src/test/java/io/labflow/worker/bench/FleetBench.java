@@ -9,74 +9,175 @@ import io.labflow.worker.fleet.LabReport;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
 import io.labflow.workflows.lab.LabSearchAttributes;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.common.Priority;
 import io.temporal.common.SearchAttributes;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The fleet benchmark's driver (prints figures, not a test): resets {@code N} labs once as a fleet
- * night ({@code FleetResetWorkflow}, started through the client as the Schedule starts it) and
- * once "by hand" (N {@code LabResetWorkflow}s started at once through the same client), on a
- * running stack with its worker.
+ * The fleet benchmark's driver (prints figures, not a test), for one fleet size on a running stack
+ * with its worker, in one JVM through one client: a first pass provisions the labs (N resets
+ * started by hand), then the same N labs are reset "by hand" (N {@code LabResetWorkflow}s started
+ * at once through the client, as a person or script would), right after as a fleet night ({@code
+ * FleetResetWorkflow} started through the same client as its Schedule starts it, {@code
+ * CONCURRENCY} at once), and by hand again. Each pass prints one {@code fleet_bench} line:
+ * seconds, resets per minute, the load, the worker's resident memory, how long the starts took to
+ * be issued (for the fleet: until its last child started), and the worker's own figures over the
+ * pass ({@link WorkerMetrics}); then a {@code fleet_ratio} line: the fleet over the mean of the two
+ * hand passes around it.
  *
- * <p>Usage: {@code FleetBench fleet|hand N CONCURRENCY DEFINITION [KEY=VALUE...]} with the
- * standard Temporal environment and {@code LABFLOW_TASK_QUEUE}.
+ * <p>Usage: {@code FleetBench N CONCURRENCY DEFINITION [KEY=VALUE...]} with the standard Temporal
+ * environment, {@code LABFLOW_TASK_QUEUE}, {@code LABFLOW_METRICS_PORT} and {@code
+ * LABFLOW_WORKER_PID} (for the RSS). {@code LABFLOW_BENCH_HAND_PRIORITY} gives the hand-started
+ * resets a task priority key (default: none, as {@code labflow fleet reset --lab} starts them);
+ * {@code LABFLOW_BENCH_ONLY=fleet} runs one fleet night and nothing else.
  */
 public final class FleetBench {
 
+  private record Pass(int ok, double seconds, double startSpread) {}
+
   public static void main(String[] args) throws Exception {
-    String mode = args[0];
-    int n = Integer.parseInt(args[1]);
-    int concurrency = Integer.parseInt(args[2]);
-    String definition = args[3];
+    int n = Integer.parseInt(args[0]);
+    int concurrency = Integer.parseInt(args[1]);
+    String definition = args[2];
     Map<String, Object> params = new LinkedHashMap<>();
-    for (int i = 4; i < args.length; i++) {
+    for (int i = 3; i < args.length; i++) {
       String[] kv = args[i].split("=", 2);
       params.put(kv[0], kv[1]);
     }
     String queue = System.getenv().getOrDefault("LABFLOW_TASK_QUEUE", "labflow");
+    String handPriority = System.getenv("LABFLOW_BENCH_HAND_PRIORITY");
     List<FleetRequest.Lab> labs = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
       labs.add(new FleetRequest.Lab(String.format("bench-%d-%03d", n, i), null, params));
     }
     try (TemporalConnection conn = TemporalConnection.open()) {
       WorkflowClient client = conn.client();
-      long start = System.nanoTime();
-      int ok = 0;
-      if (mode.equals("fleet")) {
-        FleetRequest request = new FleetRequest("bench-" + n, definition, concurrency, 3, labs, Map.of(), null);
-        WorkflowStub night = client.newUntypedWorkflowStub(FleetResetWorkflow.TYPE, WorkflowOptions.newBuilder()
-            .setWorkflowId("bench-fleet-" + n + "-" + System.currentTimeMillis()).setTaskQueue(queue).build());
-        night.start(FleetRequests.toJson(request));
-        FleetReport report = night.getResult(FleetReport.class);
-        ok = (int) report.labs().stream().filter(r -> r.outcome() == LabReport.Outcome.OK).count();
+      Integer priority = handPriority == null || handPriority.isBlank() ? null : Integer.valueOf(handPriority);
+      if ("fleet".equals(System.getenv("LABFLOW_BENCH_ONLY"))) {
+        // One fleet night and nothing else: does a fleet of this size finish, and how fast.
+        measure("fleet", n, concurrency, () -> fleet(client, queue, definition, labs, concurrency));
+        return;
+      }
+      measure("provision", n, n, () -> hand(client, queue, definition, labs, priority));
+      Pass hand = measure("hand", n, n, () -> hand(client, queue, definition, labs, priority));
+      Pass fleet = measure("fleet", n, concurrency, () -> fleet(client, queue, definition, labs, concurrency));
+      Pass handAgain = measure("hand", n, n, () -> hand(client, queue, definition, labs, priority));
+      // Hand, fleet, hand: each pass leaves the emulator more to list (deleted stacks, terminated
+      // instances), so the fleet is compared with the mean of the passes either side of it.
+      double handMean = (hand.seconds() + handAgain.seconds()) / 2;
+      System.out.printf("fleet_ratio labs=%d concurrency=%d fleet_over_hand=%.2f hand_s=%.1f fleet_s=%.1f"
+              + " hand_again_s=%.1f hand_priority=%s load=%s%n",
+          n, concurrency, fleet.seconds() / handMean, hand.seconds(), fleet.seconds(), handAgain.seconds(),
+          priority == null ? "default" : priority, WorkerMetrics.load());
+    }
+  }
+
+  private interface Body {
+    Pass run() throws Exception;
+  }
+
+  private static Pass measure(String mode, int n, int concurrency, Body body) throws Exception {
+    String loadBefore = WorkerMetrics.load();
+    WorkerMetrics before = WorkerMetrics.read();
+    Pass p = body.run();
+    WorkerMetrics after = WorkerMetrics.read();
+    System.out.printf("fleet_bench mode=%s labs=%d concurrency=%d ok=%d seconds=%.2f resets_per_minute=%.1f"
+            + " starts_issued_s=%.2f worker_rss_mb=%s %s load=%s/%s%n",
+        mode, n, concurrency, p.ok(), p.seconds(), p.ok() * 60 / p.seconds(), p.startSpread(), rssMb(),
+        after.summarySince(before), loadBefore, WorkerMetrics.load());
+    System.out.flush();
+    return p;
+  }
+
+  private static Pass hand(WorkflowClient client, String queue, String definition, List<FleetRequest.Lab> labs,
+      Integer priority) {
+    long start = System.nanoTime();
+    List<WorkflowStub> resets = new ArrayList<>();
+    for (FleetRequest.Lab lab : labs) {
+      WorkflowOptions.Builder options = WorkflowOptions.newBuilder()
+          .setWorkflowId("reset-" + lab.labId()).setTaskQueue(queue)
+          .setTypedSearchAttributes(SearchAttributes.newBuilder().set(LabSearchAttributes.LAB_ID, lab.labId()).build());
+      if (priority != null) {
+        options.setPriority(Priority.newBuilder().setPriorityKey(priority).build());
+      }
+      WorkflowStub s = client.newUntypedWorkflowStub(LabResetWorkflow.TYPE, options.build());
+      s.start(new ResetRequest(lab.labId(), definition, null, lab.parameters()));
+      resets.add(s);
+    }
+    double spread = (System.nanoTime() - start) / 1e9;
+    int ok = 0;
+    for (WorkflowStub s : resets) {
+      try {
+        s.getResult(Object.class);
+        ok++;
+      } catch (RuntimeException e) {
+        System.err.println("reset failed: " + e.getMessage());
+      }
+    }
+    return new Pass(ok, (System.nanoTime() - start) / 1e9, spread);
+  }
+
+  private static Pass fleet(WorkflowClient client, String queue, String definition, List<FleetRequest.Lab> labs,
+      int concurrency) {
+    long start = System.nanoTime();
+    long startedAt = System.currentTimeMillis();
+    String id = "bench-fleet-" + labs.size() + "-" + System.currentTimeMillis();
+    FleetRequest request = new FleetRequest("bench-" + labs.size(), definition, concurrency, 3, labs, Map.of(), null);
+    WorkflowStub night = client.newUntypedWorkflowStub(FleetResetWorkflow.TYPE, WorkflowOptions.newBuilder()
+        .setWorkflowId(id).setTaskQueue(queue).build());
+    night.start(FleetRequests.toJson(request));
+    FleetReport report = night.getResult(FleetReport.class);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    int ok = 0;
+    for (LabReport r : report.labs()) {
+      if (r.outcome() == LabReport.Outcome.OK) {
+        ok++;
       } else {
-        List<WorkflowStub> resets = new ArrayList<>();
-        for (FleetRequest.Lab lab : labs) {
-          WorkflowStub s = client.newUntypedWorkflowStub(LabResetWorkflow.TYPE, WorkflowOptions.newBuilder()
-              .setWorkflowId("reset-" + lab.labId()).setTaskQueue(queue)
-              .setTypedSearchAttributes(SearchAttributes.newBuilder().set(LabSearchAttributes.LAB_ID, lab.labId()).build())
-              .build());
-          s.start(new ResetRequest(lab.labId(), definition, null, params));
-          resets.add(s);
-        }
-        for (WorkflowStub s : resets) {
-          try {
-            s.getResult(Object.class);
-            ok++;
-          } catch (RuntimeException e) {
-            System.err.println("reset failed: " + e.getMessage());
-          }
+        System.err.println("fleet lab " + r.labId() + ": " + r.outcome() + " " + r.error());
+      }
+    }
+    return new Pass(ok, seconds, lastChildStarted(client, id, startedAt));
+  }
+
+  /** Seconds from the night's start to its last child's start, over every run of the night. */
+  private static double lastChildStarted(WorkflowClient client, String id, long startedAt) {
+    long last = startedAt;
+    // The night's runs (continue-as-new) share its id.
+    for (var run : client.listExecutions("WorkflowId='" + id + "'").toList()) {
+      for (HistoryEvent e : client.fetchHistory(id, run.getExecution().getRunId()).getEvents()) {
+        if (e.getEventType() == EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED) {
+          long t = e.getEventTime().getSeconds() * 1000 + e.getEventTime().getNanos() / 1_000_000;
+          last = Math.max(last, t);
         }
       }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      System.out.printf("fleet_bench mode=%s labs=%d concurrency=%d ok=%d seconds=%.2f resets_per_minute=%.1f%n",
-          mode, n, concurrency, ok, seconds, ok * 60 / seconds);
     }
+    return (last - startedAt) / 1000.0;
+  }
+
+  private static String rssMb() {
+    String pid = System.getenv("LABFLOW_WORKER_PID");
+    if (pid == null) {
+      return "?";
+    }
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.toString(Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024);
+        }
+      }
+    } catch (java.io.IOException e) {
+      // The worker is gone: no figure.
+    }
+    return "?";
   }
 }

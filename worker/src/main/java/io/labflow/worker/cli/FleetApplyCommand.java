@@ -1,0 +1,70 @@
+package io.labflow.worker.cli;
+
+import io.labflow.worker.client.TemporalConnection;
+import io.labflow.worker.fleet.FleetRequest;
+import io.labflow.workflows.fleet.Fleet;
+import io.temporal.client.schedules.ScheduleAlreadyRunningException;
+import io.temporal.client.schedules.ScheduleDescription;
+import io.temporal.client.schedules.ScheduleHandle;
+import io.temporal.client.schedules.ScheduleOptions;
+import io.temporal.client.schedules.ScheduleState;
+import io.temporal.client.schedules.ScheduleUpdate;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code labflow fleet apply}: creates a fleet's Schedule from its file, or updates it in place. */
+@Command(name = "apply", description = {
+    "Creates the fleet's schedule, or updates it in place to match the file.",
+    "Applying an unchanged file changes nothing; releases and pause state are kept."})
+final class FleetApplyCommand extends BaseCommand {
+  @Parameters(paramLabel = "FILE", description = "The fleet file.") Path file;
+
+  @Option(names = "--paused", description = "Create the schedule paused.") boolean paused;
+
+  @Override
+  public Integer call() {
+    FleetFiles.Checked c = FleetFiles.check(file, root().definitions());
+    if (!c.ok()) {
+      c.problems().forEach(err()::println);
+      return 1;
+    }
+    Fleet fleet = c.fleetOrNull();
+    String id = fleet.scheduleId();
+    try (TemporalConnection conn = connect()) {
+      ScheduleHandle handle = conn.schedules().getHandle(id);
+      try {
+        conn.schedules().createSchedule(id,
+            FleetSchedules.schedule(fleet, Map.of(), root().taskQueue(), ScheduleState.newBuilder()
+                .setPaused(paused).setNote(paused ? "created paused" : "").build()),
+            ScheduleOptions.newBuilder().setMemo(Map.of(FleetSchedules.FLEET_MEMO, fleet.name())).build());
+        out().printf("Created schedule %s: %d labs of %s at \"%s\" %s, %d at a time%s%n", id,
+            fleet.labs().size(), fleet.definition(), fleet.schedule().cron(), fleet.schedule().timeZone(),
+            fleet.concurrency(), paused ? " (paused)" : "");
+        return 0;
+      } catch (ScheduleAlreadyRunningException e) {
+        // Exists: update in place below.
+      }
+      AtomicReference<String> outcome = new AtomicReference<>("unchanged");
+      handle.update(input -> {
+        ScheduleDescription d = input.getDescription();
+        Map<String, Long> releases = FleetSchedules.request(d).releases();
+        FleetRequest desired = io.labflow.worker.fleet.FleetRequests.of(fleet, releases);
+        String want = FleetSchedules.fingerprint(fleet.schedule(), desired, root().taskQueue());
+        if (want.equals(FleetSchedules.memo(d, FleetSchedules.FINGERPRINT_MEMO))) {
+          return null;
+        }
+        outcome.set("updated");
+        return new ScheduleUpdate(FleetSchedules.schedule(fleet, releases, root().taskQueue(),
+            d.getSchedule().getState()));
+      });
+      out().printf("%s schedule %s: %d labs of %s at \"%s\" %s, %d at a time%n",
+          outcome.get().equals("updated") ? "Updated" : "Unchanged", id, fleet.labs().size(),
+          fleet.definition(), fleet.schedule().cron(), fleet.schedule().timeZone(), fleet.concurrency());
+      return 0;
+    }
+  }
+}

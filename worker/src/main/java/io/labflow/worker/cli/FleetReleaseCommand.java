@@ -1,0 +1,73 @@
+package io.labflow.worker.cli;
+
+import io.labflow.worker.client.TemporalConnection;
+import io.labflow.worker.fleet.FleetReport;
+import io.labflow.worker.fleet.FleetRequest;
+import io.labflow.workflows.fleet.FleetSchedule;
+import io.temporal.client.schedules.ScheduleDescription;
+import io.temporal.client.schedules.ScheduleListDescription;
+import io.temporal.client.schedules.ScheduleUpdate;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code labflow fleet release}: lifts a lab's quarantine by writing the release into the Schedule. */
+@Command(name = "release", description = {
+    "Releases a quarantined lab: the next night resets it again.",
+    "The release is written into the fleet's schedule, so it survives worker restarts."})
+final class FleetReleaseCommand extends BaseCommand {
+  @Parameters(paramLabel = "LAB_ID", description = "The quarantined lab.") String lab;
+
+  @Option(names = "--fleet", paramLabel = "FLEET", description = "The lab's fleet (found when left out).")
+  String fleetName;
+
+  @Override
+  public Integer call() {
+    try (TemporalConnection conn = connect()) {
+      ScheduleDescription d = fleetName != null ? FleetCommand.describe(conn, fleetName) : findFleetOf(conn, lab);
+      FleetRequest request = FleetSchedules.request(d);
+      if (request.labs().stream().noneMatch(l -> l.labId().equals(lab))) {
+        throw new UsageException("lab '" + lab + "' is not in fleet " + request.fleet());
+      }
+      FleetReport last = FleetStatusCommand.lastReport(conn, d).report();
+      if (last == null || last.lab(lab) == null || !last.lab(lab).quarantined()) {
+        out().println("Lab " + lab + " is not quarantined in fleet " + request.fleet() + "; nothing to release");
+        return 1;
+      }
+      long now = System.currentTimeMillis();
+      conn.schedules().getHandle(d.getId()).update(input -> {
+        ScheduleDescription cur = input.getDescription();
+        FleetRequest r = FleetSchedules.request(cur).withRelease(lab, now);
+        FleetSchedule when = FleetSchedules.when(cur);
+        String queue = ((io.temporal.client.schedules.ScheduleActionStartWorkflow) cur.getSchedule().getAction())
+            .getOptions().getTaskQueue();
+        return new ScheduleUpdate(FleetSchedules.schedule(r.fleet(), when, r, queue, cur.getSchedule().getState()));
+      });
+      out().println("Released lab " + lab + " of fleet " + request.fleet()
+          + ": the next night resets it (now: labflow fleet reset " + request.fleet() + " --lab " + lab + ")");
+      return 0;
+    }
+  }
+
+  private static ScheduleDescription findFleetOf(TemporalConnection conn, String lab) {
+    List<ScheduleListDescription> fleets = conn.schedules().listSchedules().toList().stream()
+        .filter(s -> s.getScheduleId().startsWith("fleet-")).toList();
+    List<ScheduleDescription> holding = fleets.stream()
+        .map(s -> conn.schedules().getHandle(s.getScheduleId()).describe())
+        .filter(d -> {
+          try {
+            return FleetSchedules.request(d).labs().stream().anyMatch(l -> l.labId().equals(lab));
+          } catch (UsageException e) {
+            return false;
+          }
+        }).toList();
+    if (holding.isEmpty()) {
+      throw new FleetCommand.NotFound("lab '" + lab + "' is in no fleet");
+    }
+    if (holding.size() > 1) {
+      throw new UsageException("lab '" + lab + "' is in several fleets; say which with --fleet");
+    }
+    return holding.get(0);
+  }
+}
