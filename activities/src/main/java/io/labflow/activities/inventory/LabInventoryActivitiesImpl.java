@@ -48,7 +48,20 @@ public final class LabInventoryActivitiesImpl implements LabInventoryActivities 
       InstanceProfileActivitiesImpl profiles,
       CloudFormationActivitiesImpl cfnActs,
       Ec2ActivitiesImpl ec2Acts) {
-    this.inventory = new LabInventory(clients, iam);
+    this(clients, iam, roles, policies, profiles, cfnActs, ec2Acts, new TagCache());
+  }
+
+  /** The same, with this cache of other resources' tags (tests give it a clock). */
+  LabInventoryActivitiesImpl(
+      AwsClients clients,
+      IamEntities iam,
+      RoleActivitiesImpl roles,
+      PolicyActivitiesImpl policies,
+      InstanceProfileActivitiesImpl profiles,
+      CloudFormationActivitiesImpl cfnActs,
+      Ec2ActivitiesImpl ec2Acts,
+      TagCache cache) {
+    this.inventory = new LabInventory(clients, iam, cache);
     this.buckets = new S3Buckets(clients.s3());
     this.roles = roles;
     this.policies = policies;
@@ -123,9 +136,15 @@ public final class LabInventoryActivitiesImpl implements LabInventoryActivities 
     blocked.addAll(ec2Blocked);
 
     LabResources remaining = inventory.find(labId);
+    List<String> labStacks = remaining.stacks();
     for (String bucket : remaining.buckets()) {
       Heartbeats.beat("deleting bucket " + bucket);
       run("bucket " + bucket, blocked, failures, () -> {
+        // Read again right before the delete (the inventory may have read it a while ago): only a
+        // bucket tagged for the lab, or held by the lab's own stack, is emptied and deleted.
+        if (!buckets.ownedBy(bucket, labId) && !inventory.stackHolds(labStacks, bucket)) {
+          throw AwsFailures.notOwned("bucket " + bucket, labId);
+        }
         if (buckets.delete(bucket)) {
           deleted.buckets.add(bucket);
         }

@@ -13,6 +13,7 @@ import io.labflow.activities.model.DeleteLabResourcesOutput;
 import io.labflow.activities.model.LabInput;
 import io.labflow.activities.model.LabResources;
 import io.labflow.activities.model.RolePolicyInput;
+import io.labflow.activities.testing.Lab;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class LabInventoryTest extends MotoLabTest {
 
 
   /** The whole tutorial's resources for one lab, made by the activities. */
-  private CreateStackOutput provision(String labId) {
+  static CreateStackOutput provision(Lab lab, String labId) {
     String prefix = "labflow-" + labId;
     CreateStackOutput stack =
         lab.cfn.createStack(
@@ -42,8 +43,8 @@ class LabInventoryTest extends MotoLabTest {
 
   @Test
   void listsAndDeletesExactlyTheLabsResources() {
-    CreateStackOutput mine = provision("lab-a");
-    CreateStackOutput theirs = provision("lab-b");
+    CreateStackOutput mine = provision(lab, "lab-a");
+    CreateStackOutput theirs = provision(lab, "lab-b");
     lab.clients.iam().createRole(
         b ->
             b.roleName("untagged-role")

@@ -28,6 +28,11 @@ public final class CallCounter implements ExecutionInterceptor {
     return n == null ? 0 : n.get();
   }
 
+  /** Calls of every operation. */
+  public int total() {
+    return calls.values().stream().mapToInt(AtomicInteger::get).sum();
+  }
+
   public void reset() {
     calls.clear();
   }
