@@ -2,14 +2,10 @@ package io.labflow.activities.inventory;
 
 import io.labflow.activities.cloudformation.Stacks;
 import io.labflow.activities.common.AwsClients;
-import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Heartbeats;
-import io.labflow.activities.common.Tags;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.model.LabResources;
-import io.labflow.activities.s3.S3Buckets;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -17,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,15 +22,6 @@ import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.cloudformation.model.StackSummary;
-import software.amazon.awssdk.services.iam.IamClient;
-import software.amazon.awssdk.services.iam.model.InstanceProfile;
-import software.amazon.awssdk.services.iam.model.Policy;
-import software.amazon.awssdk.services.iam.model.PolicyScopeType;
-import software.amazon.awssdk.services.iam.model.PolicyVersion;
-import software.amazon.awssdk.services.iam.model.Role;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.Bucket;
-import software.amazon.awssdk.services.s3.model.ObjectVersion;
 
 /**
  * Finds one lab's resources, from what its stacks really hold (ListStackResources) and from its
@@ -48,10 +34,10 @@ import software.amazon.awssdk.services.s3.model.ObjectVersion;
  *       tagged EC2 resources, and by name (ListStacks summaries whose name holds the lab id as a
  *       word); each then by DescribeStacks with its id, never a list-all DescribeStacks, so a
  *       broken stack of another lab cannot fail this one.
- *   <li>IAM and S3 have no lookup by tag: every role, policy, profile and bucket is checked by its
- *       tag, each on its own, so one that cannot be read is reported, not fatal. The tags read
- *       are kept in a {@link TagCache} by the resource's immutable id, so another lab's resource
- *       is read once per worker, not once per lab.
+ *   <li>IAM and S3 have no lookup by tag: {@link AccountScan} checks every role, policy, profile
+ *       and bucket by its tag, each on its own, so one that cannot be read is reported, not fatal.
+ *       The tags read are kept in a {@link TagCache} by the resource's immutable id, so another
+ *       lab's resource is read once per worker, not once per lab.
  * </ul>
  *
  * Whatever cannot be read and may be the lab's is listed in {@code unreadable}; what cannot be
@@ -60,7 +46,6 @@ import software.amazon.awssdk.services.s3.model.ObjectVersion;
 final class LabInventory {
 
   private static final Logger log = LoggerFactory.getLogger(LabInventory.class);
-  private static final int OBJECTS_LISTED = 100;
 
   /**
    * Every stack status but DELETE_COMPLETE: ListStacks without a filter also returns every stack
@@ -70,33 +55,16 @@ final class LabInventory {
       .filter(s -> s != StackStatus.DELETE_COMPLETE && s != StackStatus.UNKNOWN_TO_SDK_VERSION)
       .toList();
 
-  private static final Function<software.amazon.awssdk.services.iam.model.Tag, String> IAM_KEY =
-      software.amazon.awssdk.services.iam.model.Tag::key;
-  private static final Function<software.amazon.awssdk.services.iam.model.Tag, String> IAM_VALUE =
-      software.amazon.awssdk.services.iam.model.Tag::value;
-  private static final Function<software.amazon.awssdk.services.s3.model.Tag, String> S3_KEY =
-      software.amazon.awssdk.services.s3.model.Tag::key;
-  private static final Function<software.amazon.awssdk.services.s3.model.Tag, String> S3_VALUE =
-      software.amazon.awssdk.services.s3.model.Tag::value;
-
   private final CloudFormationClient cfn;
   private final Stacks stacks;
   private final Ec2Inventory ec2Inventory;
-  private final IamClient iam;
-  private final S3Client s3;
-  private final S3Buckets buckets;
-  private final IamEntities entities;
-  private final TagCache cache;
+  private final AccountScan accountScan;
 
   LabInventory(AwsClients clients, IamEntities entities, TagCache cache) {
     this.cfn = clients.cloudFormation();
     this.stacks = new Stacks(cfn);
     this.ec2Inventory = new Ec2Inventory(clients.ec2());
-    this.iam = clients.iam();
-    this.s3 = clients.s3();
-    this.buckets = new S3Buckets(clients.s3());
-    this.entities = entities;
-    this.cache = cache;
+    this.accountScan = new AccountScan(clients.iam(), clients.s3(), entities, cache);
   }
 
   /** Everything of the lab, by kind. */
@@ -108,9 +76,9 @@ final class LabInventory {
     Heartbeats.beat("listing stacks of " + labId);
     stacks(f, stackIds);
     Heartbeats.beat("listing IAM resources of " + labId);
-    iamResources(f);
+    accountScan.iamResources(f);
     Heartbeats.beat("listing buckets of " + labId);
-    s3Resources(f);
+    accountScan.s3Resources(f);
     return f.toResources();
   }
 
@@ -197,104 +165,6 @@ final class LabInventory {
   /** The lab id as a whole word of a name: lab-1 matches labflow-lab-1 but not labflow-lab-10. */
   static Pattern labIdAsWord(String labId) {
     return Pattern.compile("(^|[^A-Za-z0-9])" + Pattern.quote(labId) + "($|[^A-Za-z0-9])");
-  }
-
-  // ---------------------------------------------------------------- IAM and S3
-
-  private void iamResources(FoundResources f) {
-    Pattern word = labIdAsWord(f.labId);
-    f.read("roles", () -> {
-      for (Role r : iam.listRolesPaginator(b -> {}).roles()) {
-        String key = TagCache.role(r.roleId());
-        if (cache.knownNotOwned(key, f.labId)) {
-          continue;
-        }
-        f.check("role " + r.roleName(), word.matcher(r.roleName()).find(),
-            () -> owned(key, r.createDate(), entities.roleTags(r.roleName()), IAM_KEY, IAM_VALUE,
-                f.labId),
-            () -> f.add(ResourceKind.ROLES, r.roleName()));
-      }
-    });
-    f.read("policies", () -> {
-      for (Policy p : iam.listPoliciesPaginator(b -> b.scope(PolicyScopeType.LOCAL)).policies()) {
-        String key = TagCache.policy(p.policyId());
-        if (cache.knownNotOwned(key, f.labId)) {
-          continue;
-        }
-        f.check("policy " + p.arn(), word.matcher(p.policyName()).find(),
-            () -> owned(key, p.createDate(), entities.policyTags(p.arn()), IAM_KEY, IAM_VALUE,
-                f.labId),
-            () -> {
-              f.add(ResourceKind.POLICIES, p.arn());
-              for (PolicyVersion v : iam.listPolicyVersionsPaginator(b -> b.policyArn(p.arn())).versions()) {
-                f.add(ResourceKind.POLICY_VERSIONS, p.arn() + "#" + v.versionId());
-              }
-            });
-      }
-    });
-    f.read("instance profiles", () -> {
-      for (InstanceProfile p : iam.listInstanceProfilesPaginator(b -> {}).instanceProfiles()) {
-        String key = TagCache.profile(p.instanceProfileId());
-        if (cache.knownNotOwned(key, f.labId)) {
-          continue;
-        }
-        // GetInstanceProfile returns the tags (and moto lacks ListInstanceProfileTags).
-        f.check("instance profile " + p.instanceProfileName(),
-            word.matcher(p.instanceProfileName()).find(),
-            () -> entities.profile(p.instanceProfileName())
-                .map(live -> owned(key, p.createDate(), live.tags(), IAM_KEY, IAM_VALUE, f.labId))
-                .orElse(false),
-            () -> f.add(ResourceKind.INSTANCE_PROFILES, p.instanceProfileName()));
-      }
-    });
-  }
-
-  private void s3Resources(FoundResources f) {
-    Pattern word = labIdAsWord(f.labId);
-    Map<String, Instant> names = new LinkedHashMap<>();
-    f.get(ResourceKind.BUCKETS).forEach(name -> names.put(name, null));
-    f.read("buckets", () -> {
-      for (Bucket b : s3.listBucketsPaginator(r -> {}).buckets()) {
-        names.put(b.name(), b.creationDate());
-      }
-    });
-    Set<String> stackBuckets = Set.copyOf(f.get(ResourceKind.BUCKETS));
-    f.get(ResourceKind.BUCKETS).clear();
-    for (Map.Entry<String, Instant> bucket : names.entrySet()) {
-      String name = bucket.getKey();
-      // A bucket of the lab's own stack is the lab's even without the tag; others need the tag.
-      boolean inStack = stackBuckets.contains(name);
-      String key = TagCache.bucket(name, bucket.getValue());
-      if (!inStack && cache.knownNotOwned(key, f.labId)) {
-        continue;
-      }
-      boolean mayBeOurs = inStack || word.matcher(name).find();
-      f.check("bucket " + name, mayBeOurs,
-          () -> inStack || owned(key, bucket.getValue(), bucketTags(name), S3_KEY, S3_VALUE, f.labId),
-          () -> {
-            f.add(ResourceKind.BUCKETS, name);
-            int listed = 0;
-            for (ObjectVersion v : s3.listObjectVersionsPaginator(b -> b.bucket(name)).versions()) {
-              if (listed++ == OBJECTS_LISTED) {
-                break;
-              }
-              f.add(ResourceKind.OBJECTS, name + "/" + v.key() + "#" + v.versionId());
-            }
-          });
-    }
-  }
-
-  /** The bucket's tags, empty when it has none; NoSuchBucket is the caller's (gone: not ours). */
-  private List<software.amazon.awssdk.services.s3.model.Tag> bucketTags(String name) {
-    return AwsErrors.emptyOn(() -> s3.getBucketTagging(b -> b.bucket(name)).tagSet(), "NoSuchTagSet")
-        .orElse(List.of());
-  }
-
-  /** Whether tags just read give the resource to the lab; remembers them for the other labs. */
-  private <T> boolean owned(String key, Instant created, List<T> tags, Function<T, String> k,
-      Function<T, String> v, String labId) {
-    cache.remember(key, created, tags, k, v);
-    return Tags.owned(tags, k, v, labId);
   }
 
   static String reason(Throwable e) {

@@ -1,0 +1,149 @@
+package io.labflow.activities.inventory;
+
+import io.labflow.activities.common.AwsErrors;
+import io.labflow.activities.common.Tags;
+import io.labflow.activities.iam.IamEntities;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.InstanceProfile;
+import software.amazon.awssdk.services.iam.model.Policy;
+import software.amazon.awssdk.services.iam.model.PolicyScopeType;
+import software.amazon.awssdk.services.iam.model.PolicyVersion;
+import software.amazon.awssdk.services.iam.model.Role;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.Bucket;
+import software.amazon.awssdk.services.s3.model.ObjectVersion;
+
+/**
+ * The IAM and S3 part of a lab's inventory. IAM and S3 have no lookup by tag: every role, policy,
+ * profile and bucket of the account is listed and checked by its tag, each on its own (so one that
+ * cannot be read is reported, not fatal), except those the worker's {@link TagCache} already knows
+ * are not the lab's.
+ */
+final class AccountScan {
+
+  private static final int OBJECTS_LISTED = 100;
+
+  private static final Function<software.amazon.awssdk.services.iam.model.Tag, String> IAM_KEY =
+      software.amazon.awssdk.services.iam.model.Tag::key;
+  private static final Function<software.amazon.awssdk.services.iam.model.Tag, String> IAM_VALUE =
+      software.amazon.awssdk.services.iam.model.Tag::value;
+  private static final Function<software.amazon.awssdk.services.s3.model.Tag, String> S3_KEY =
+      software.amazon.awssdk.services.s3.model.Tag::key;
+  private static final Function<software.amazon.awssdk.services.s3.model.Tag, String> S3_VALUE =
+      software.amazon.awssdk.services.s3.model.Tag::value;
+
+  private final IamClient iam;
+  private final S3Client s3;
+  private final IamEntities entities;
+  private final TagCache cache;
+
+  AccountScan(IamClient iam, S3Client s3, IamEntities entities, TagCache cache) {
+    this.iam = iam;
+    this.s3 = s3;
+    this.entities = entities;
+    this.cache = cache;
+  }
+
+  void iamResources(FoundResources f) {
+    Pattern word = LabInventory.labIdAsWord(f.labId);
+    f.read("roles", () -> {
+      for (Role r : iam.listRolesPaginator(b -> {}).roles()) {
+        String key = TagCache.role(r.roleId());
+        if (cache.knownNotOwned(key, f.labId)) {
+          continue;
+        }
+        f.check("role " + r.roleName(), word.matcher(r.roleName()).find(),
+            () -> owned(key, r.createDate(), entities.roleTags(r.roleName()), IAM_KEY, IAM_VALUE,
+                f.labId),
+            () -> f.add(ResourceKind.ROLES, r.roleName()));
+      }
+    });
+    f.read("policies", () -> {
+      for (Policy p : iam.listPoliciesPaginator(b -> b.scope(PolicyScopeType.LOCAL)).policies()) {
+        String key = TagCache.policy(p.policyId());
+        if (cache.knownNotOwned(key, f.labId)) {
+          continue;
+        }
+        f.check("policy " + p.arn(), word.matcher(p.policyName()).find(),
+            () -> owned(key, p.createDate(), entities.policyTags(p.arn()), IAM_KEY, IAM_VALUE,
+                f.labId),
+            () -> {
+              f.add(ResourceKind.POLICIES, p.arn());
+              for (PolicyVersion v : iam.listPolicyVersionsPaginator(b -> b.policyArn(p.arn())).versions()) {
+                f.add(ResourceKind.POLICY_VERSIONS, p.arn() + "#" + v.versionId());
+              }
+            });
+      }
+    });
+    f.read("instance profiles", () -> {
+      for (InstanceProfile p : iam.listInstanceProfilesPaginator(b -> {}).instanceProfiles()) {
+        String key = TagCache.profile(p.instanceProfileId());
+        if (cache.knownNotOwned(key, f.labId)) {
+          continue;
+        }
+        // GetInstanceProfile returns the tags (and moto lacks ListInstanceProfileTags).
+        f.check("instance profile " + p.instanceProfileName(),
+            word.matcher(p.instanceProfileName()).find(),
+            () -> entities.profile(p.instanceProfileName())
+                .map(live -> owned(key, p.createDate(), live.tags(), IAM_KEY, IAM_VALUE, f.labId))
+                .orElse(false),
+            () -> f.add(ResourceKind.INSTANCE_PROFILES, p.instanceProfileName()));
+      }
+    });
+  }
+
+  void s3Resources(FoundResources f) {
+    Pattern word = LabInventory.labIdAsWord(f.labId);
+    Map<String, Instant> names = new LinkedHashMap<>();
+    f.get(ResourceKind.BUCKETS).forEach(name -> names.put(name, null));
+    f.read("buckets", () -> {
+      for (Bucket b : s3.listBucketsPaginator(r -> {}).buckets()) {
+        names.put(b.name(), b.creationDate());
+      }
+    });
+    Set<String> stackBuckets = Set.copyOf(f.get(ResourceKind.BUCKETS));
+    f.get(ResourceKind.BUCKETS).clear();
+    for (Map.Entry<String, Instant> bucket : names.entrySet()) {
+      String name = bucket.getKey();
+      // A bucket of the lab's own stack is the lab's even without the tag; others need the tag.
+      boolean inStack = stackBuckets.contains(name);
+      String key = TagCache.bucket(name, bucket.getValue());
+      if (!inStack && cache.knownNotOwned(key, f.labId)) {
+        continue;
+      }
+      boolean mayBeOurs = inStack || word.matcher(name).find();
+      f.check("bucket " + name, mayBeOurs,
+          () -> inStack || owned(key, bucket.getValue(), bucketTags(name), S3_KEY, S3_VALUE, f.labId),
+          () -> {
+            f.add(ResourceKind.BUCKETS, name);
+            int listed = 0;
+            for (ObjectVersion v : s3.listObjectVersionsPaginator(b -> b.bucket(name)).versions()) {
+              if (listed++ == OBJECTS_LISTED) {
+                break;
+              }
+              f.add(ResourceKind.OBJECTS, name + "/" + v.key() + "#" + v.versionId());
+            }
+          });
+    }
+  }
+
+  /** The bucket's tags, empty when it has none; NoSuchBucket is the caller's (gone: not ours). */
+  private List<software.amazon.awssdk.services.s3.model.Tag> bucketTags(String name) {
+    return AwsErrors.emptyOn(() -> s3.getBucketTagging(b -> b.bucket(name)).tagSet(), "NoSuchTagSet")
+        .orElse(List.of());
+  }
+
+  /** Whether tags just read give the resource to the lab; remembers them for the other labs. */
+  private <T> boolean owned(String key, Instant created, List<T> tags, Function<T, String> k,
+      Function<T, String> v, String labId) {
+    cache.remember(key, created, tags, k, v);
+    return Tags.owned(tags, k, v, labId);
+  }
+}
