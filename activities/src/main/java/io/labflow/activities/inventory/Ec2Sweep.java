@@ -5,6 +5,7 @@ import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Heartbeats;
 import io.labflow.activities.common.Tags;
 import io.labflow.activities.model.LabResources;
+import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,7 @@ import software.amazon.awssdk.services.ec2.model.RouteTableAssociation;
  * with resources retained, a DELETE_FAILED stack, an emulator gap), in dependency order:
  * instances (waited for until terminated), tagged detached network interfaces, route tables (after
  * their subnet associations), internet gateways (after detaching them), security groups, subnets,
- * VPCs. Every delete treats "not found" as done; any other refusal is recorded as blocking and the
+ * VPCs (each through {@link VpcSweep}, which waits for what still depends on it). Every delete treats "not found" as done; any other refusal is recorded as blocking and the
  * sweep goes on with the rest.
  */
 final class Ec2Sweep {
@@ -32,18 +33,29 @@ final class Ec2Sweep {
   private static final Logger log = LoggerFactory.getLogger(Ec2Sweep.class);
   private static final Duration TERMINATION = Duration.ofMinutes(10);
 
+  /** How long a VPC's own dependants may take to go away before Temporal retries the sweep. */
+  static final Duration VPC_DEPENDANTS = Duration.ofMinutes(2);
+
   private final Ec2Client ec2;
+  private final VpcSweep vpcSweep;
 
   Ec2Sweep(Ec2Client ec2) {
+    this(ec2, VPC_DEPENDANTS);
+  }
+
+  Ec2Sweep(Ec2Client ec2, Duration vpcDependants) {
     this.ec2 = ec2;
+    this.vpcSweep = new VpcSweep(ec2, vpcDependants);
   }
 
   /**
    * Deletes what {@code tagged} lists (it must come from a tag lookup: only what carries the lab's
    * tag is deleted). Adds what it deleted to {@code deleted} by kind and every refusal to {@code
-   * blocked}.
+   * blocked}, and to {@code failures} a retryable failure when the lab's own resources were
+   * still going away (Temporal then tries the sweep again).
    */
-  void delete(String labId, LabResources tagged, Deleted deleted, List<String> blocked) {
+  void delete(String labId, LabResources tagged, Deleted deleted, List<String> blocked,
+      List<ApplicationFailure> failures) {
     List<String> instances = tagged.instances();
     if (!instances.isEmpty()) {
       Heartbeats.beat("terminating " + instances);
@@ -58,13 +70,13 @@ final class Ec2Sweep {
     }
     for (String id : tagged.routeTables()) {
       Heartbeats.beat("deleting route table " + id);
-      if (attempt("route table " + id, blocked, () -> deleteRouteTable(id))) {
+      if (attempt("route table " + id, blocked, () -> deleteRouteTable(ec2, id))) {
         deleted.routeTables.add(id);
       }
     }
     for (String id : tagged.internetGateways()) {
       Heartbeats.beat("deleting internet gateway " + id);
-      if (attempt("internet gateway " + id, blocked, () -> deleteInternetGateway(id))) {
+      if (attempt("internet gateway " + id, blocked, () -> deleteInternetGateway(ec2, id))) {
         deleted.internetGateways.add(id);
       }
     }
@@ -79,9 +91,8 @@ final class Ec2Sweep {
       }
     }
     for (String id : tagged.vpcs()) {
-      if (attempt("VPC " + id, blocked, () -> ec2.deleteVpc(b -> b.vpcId(id)))) {
-        deleted.vpcs.add(id);
-      }
+      Heartbeats.beat("deleting VPC " + id);
+      vpcSweep.delete(labId, id, deleted, blocked, failures);
     }
     if (!blocked.isEmpty()) {
       log.warn("lab {}: EC2 sweep blocked: {}", labId, blocked);
@@ -109,7 +120,7 @@ final class Ec2Sweep {
     }
   }
 
-  private void deleteRouteTable(String id) {
+  static void deleteRouteTable(Ec2Client ec2, String id) {
     for (RouteTable t : ec2.describeRouteTables(b -> b.routeTableIds(id)).routeTables()) {
       for (RouteTableAssociation a : t.associations()) {
         if (!Boolean.TRUE.equals(a.main())) {
@@ -120,7 +131,7 @@ final class Ec2Sweep {
     ec2.deleteRouteTable(b -> b.routeTableId(id));
   }
 
-  private void deleteInternetGateway(String id) {
+  static void deleteInternetGateway(Ec2Client ec2, String id) {
     for (InternetGateway g :
         ec2.describeInternetGateways(b -> b.internetGatewayIds(id)).internetGateways()) {
       for (InternetGatewayAttachment a : g.attachments()) {
