@@ -8,7 +8,9 @@ import io.labflow.activities.model.LabResources;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -80,20 +82,32 @@ final class Ec2Sweep {
         deleted.internetGateways.add(id);
       }
     }
+    // A group or subnet still used by an interface being released is refused for now; the VPC's
+    // delete below waits for it, so its refusal counts only if it is still there afterwards.
+    Map<String, String> refused = new LinkedHashMap<>();
     for (String id : tagged.securityGroups()) {
-      if (attempt("security group " + id, blocked, () -> ec2.deleteSecurityGroup(b -> b.groupId(id)))) {
+      List<String> why = new ArrayList<>();
+      if (attempt("security group " + id, why, () -> ec2.deleteSecurityGroup(b -> b.groupId(id)))) {
         deleted.securityGroups.add(id);
       }
+      why.forEach(w -> refused.put(id, w));
     }
     for (String id : tagged.subnets()) {
-      if (attempt("subnet " + id, blocked, () -> ec2.deleteSubnet(b -> b.subnetId(id)))) {
+      List<String> why = new ArrayList<>();
+      if (attempt("subnet " + id, why, () -> ec2.deleteSubnet(b -> b.subnetId(id)))) {
         deleted.subnets.add(id);
       }
+      why.forEach(w -> refused.put(id, w));
     }
     for (String id : tagged.vpcs()) {
       Heartbeats.beat("deleting VPC " + id);
       vpcSweep.delete(labId, id, deleted, blocked, failures);
     }
+    refused.forEach((id, why) -> {
+      if (!deleted.securityGroups.contains(id) && !deleted.subnets.contains(id) && exists(id)) {
+        blocked.add(why);
+      }
+    });
     if (!blocked.isEmpty()) {
       log.warn("lab {}: EC2 sweep blocked: {}", labId, blocked);
     }
@@ -157,6 +171,19 @@ final class Ec2Sweep {
     }
     if (done == null) {
       blocked.add("instances " + ids + ": still not terminated after " + TERMINATION);
+    }
+  }
+
+  /** Whether the security group or subnet is still there (a failed read counts as there). */
+  private boolean exists(String id) {
+    try {
+      return id.startsWith("sg-")
+          ? !ec2.describeSecurityGroups(b -> b.groupIds(id)).securityGroups().isEmpty()
+          : !ec2.describeSubnets(b -> b.subnetIds(id)).subnets().isEmpty();
+    } catch (AwsServiceException e) {
+      return !isNotFound(e);
+    } catch (SdkException e) {
+      return true;
     }
   }
 
