@@ -5,9 +5,12 @@ import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Heartbeats;
 import io.labflow.activities.common.Tags;
 import io.labflow.activities.model.LabResources;
+import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -24,7 +27,7 @@ import software.amazon.awssdk.services.ec2.model.RouteTableAssociation;
  * with resources retained, a DELETE_FAILED stack, an emulator gap), in dependency order:
  * instances (waited for until terminated), tagged detached network interfaces, route tables (after
  * their subnet associations), internet gateways (after detaching them), security groups, subnets,
- * VPCs. Every delete treats "not found" as done; any other refusal is recorded as blocking and the
+ * VPCs (each through {@link VpcSweep}, which waits for what still depends on it). Every delete treats "not found" as done; any other refusal is recorded as blocking and the
  * sweep goes on with the rest.
  */
 final class Ec2Sweep {
@@ -32,18 +35,29 @@ final class Ec2Sweep {
   private static final Logger log = LoggerFactory.getLogger(Ec2Sweep.class);
   private static final Duration TERMINATION = Duration.ofMinutes(10);
 
+  /** How long a VPC's own dependants may take to go away before Temporal retries the sweep. */
+  static final Duration VPC_DEPENDANTS = Duration.ofMinutes(2);
+
   private final Ec2Client ec2;
+  private final VpcSweep vpcSweep;
 
   Ec2Sweep(Ec2Client ec2) {
+    this(ec2, VPC_DEPENDANTS);
+  }
+
+  Ec2Sweep(Ec2Client ec2, Duration vpcDependants) {
     this.ec2 = ec2;
+    this.vpcSweep = new VpcSweep(ec2, vpcDependants);
   }
 
   /**
    * Deletes what {@code tagged} lists (it must come from a tag lookup: only what carries the lab's
    * tag is deleted). Adds what it deleted to {@code deleted} by kind and every refusal to {@code
-   * blocked}.
+   * blocked}, and to {@code failures} a retryable failure when the lab's own resources were
+   * still going away (Temporal then tries the sweep again).
    */
-  void delete(String labId, LabResources tagged, Deleted deleted, List<String> blocked) {
+  void delete(String labId, LabResources tagged, Deleted deleted, List<String> blocked,
+      List<ApplicationFailure> failures) {
     List<String> instances = tagged.instances();
     if (!instances.isEmpty()) {
       Heartbeats.beat("terminating " + instances);
@@ -58,31 +72,42 @@ final class Ec2Sweep {
     }
     for (String id : tagged.routeTables()) {
       Heartbeats.beat("deleting route table " + id);
-      if (attempt("route table " + id, blocked, () -> deleteRouteTable(id))) {
+      if (attempt("route table " + id, blocked, () -> deleteRouteTable(ec2, id))) {
         deleted.routeTables.add(id);
       }
     }
     for (String id : tagged.internetGateways()) {
       Heartbeats.beat("deleting internet gateway " + id);
-      if (attempt("internet gateway " + id, blocked, () -> deleteInternetGateway(id))) {
+      if (attempt("internet gateway " + id, blocked, () -> deleteInternetGateway(ec2, id))) {
         deleted.internetGateways.add(id);
       }
     }
+    // A group or subnet still used by an interface being released is refused for now; the VPC's
+    // delete below waits for it, so its refusal counts only if it is still there afterwards.
+    Map<String, String> refused = new LinkedHashMap<>();
     for (String id : tagged.securityGroups()) {
-      if (attempt("security group " + id, blocked, () -> ec2.deleteSecurityGroup(b -> b.groupId(id)))) {
+      List<String> why = new ArrayList<>();
+      if (attempt("security group " + id, why, () -> ec2.deleteSecurityGroup(b -> b.groupId(id)))) {
         deleted.securityGroups.add(id);
       }
+      why.forEach(w -> refused.put(id, w));
     }
     for (String id : tagged.subnets()) {
-      if (attempt("subnet " + id, blocked, () -> ec2.deleteSubnet(b -> b.subnetId(id)))) {
+      List<String> why = new ArrayList<>();
+      if (attempt("subnet " + id, why, () -> ec2.deleteSubnet(b -> b.subnetId(id)))) {
         deleted.subnets.add(id);
       }
+      why.forEach(w -> refused.put(id, w));
     }
     for (String id : tagged.vpcs()) {
-      if (attempt("VPC " + id, blocked, () -> ec2.deleteVpc(b -> b.vpcId(id)))) {
-        deleted.vpcs.add(id);
-      }
+      Heartbeats.beat("deleting VPC " + id);
+      vpcSweep.delete(labId, id, deleted, blocked, failures);
     }
+    refused.forEach((id, why) -> {
+      if (!deleted.securityGroups.contains(id) && !deleted.subnets.contains(id) && exists(id)) {
+        blocked.add(why);
+      }
+    });
     if (!blocked.isEmpty()) {
       log.warn("lab {}: EC2 sweep blocked: {}", labId, blocked);
     }
@@ -109,7 +134,7 @@ final class Ec2Sweep {
     }
   }
 
-  private void deleteRouteTable(String id) {
+  static void deleteRouteTable(Ec2Client ec2, String id) {
     for (RouteTable t : ec2.describeRouteTables(b -> b.routeTableIds(id)).routeTables()) {
       for (RouteTableAssociation a : t.associations()) {
         if (!Boolean.TRUE.equals(a.main())) {
@@ -120,7 +145,7 @@ final class Ec2Sweep {
     ec2.deleteRouteTable(b -> b.routeTableId(id));
   }
 
-  private void deleteInternetGateway(String id) {
+  static void deleteInternetGateway(Ec2Client ec2, String id) {
     for (InternetGateway g :
         ec2.describeInternetGateways(b -> b.internetGatewayIds(id)).internetGateways()) {
       for (InternetGatewayAttachment a : g.attachments()) {
@@ -146,6 +171,19 @@ final class Ec2Sweep {
     }
     if (done == null) {
       blocked.add("instances " + ids + ": still not terminated after " + TERMINATION);
+    }
+  }
+
+  /** Whether the security group or subnet is still there (a failed read counts as there). */
+  private boolean exists(String id) {
+    try {
+      return id.startsWith("sg-")
+          ? !ec2.describeSecurityGroups(b -> b.groupIds(id)).securityGroups().isEmpty()
+          : !ec2.describeSubnets(b -> b.subnetIds(id)).subnets().isEmpty();
+    } catch (AwsServiceException e) {
+      return !isNotFound(e);
+    } catch (SdkException e) {
+      return true;
     }
   }
 

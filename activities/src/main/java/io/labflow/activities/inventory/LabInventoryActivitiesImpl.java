@@ -123,7 +123,7 @@ public final class LabInventoryActivitiesImpl implements LabInventoryActivities 
 
     // What no stack took with it (retained, DELETE_FAILED, an emulator gap), found by the tag only.
     List<String> ec2Blocked = new ArrayList<>();
-    ec2Sweep.delete(labId, inventory.findTaggedEc2(labId), deleted, ec2Blocked);
+    ec2Sweep.delete(labId, inventory.findTaggedEc2(labId), deleted, ec2Blocked, failures);
     if (!stuck.isEmpty()) {
       // A stack that failed to delete may have waited on what the EC2 sweep just removed.
       List<String> again = new ArrayList<>();
@@ -131,7 +131,7 @@ public final class LabInventoryActivitiesImpl implements LabInventoryActivities 
       blocked.removeIf(b -> stuck.stream().anyMatch(s -> b.startsWith("stack " + s + ":")));
       blocked.addAll(again);
       ec2Blocked.clear();
-      ec2Sweep.delete(labId, inventory.findTaggedEc2(labId), deleted, ec2Blocked);
+      ec2Sweep.delete(labId, inventory.findTaggedEc2(labId), deleted, ec2Blocked, failures);
     }
     blocked.addAll(ec2Blocked);
 

@@ -77,8 +77,14 @@ public class ResetActivitiesImpl implements ResetActivities {
       } catch (TimeoutException e) {
         // Still tearing down.
       } catch (WorkflowException e) {
-        // Failed or cancelled: whatever it left behind is swept by tag.
-        return new TeardownOutcome(runId, LabState.FAILED);
+        // Not necessarily the run's end (a long poll the service cut short): Temporal says. A run
+        // that failed or was cancelled leaves what it left behind to the sweep by tag.
+        Optional<LabState> end = RunEnd.of(run, () -> query(lab.labId(), runId));
+        if (end.isPresent()) {
+          return new TeardownOutcome(runId, end.get());
+        }
+        log.info("Run {} of lab {} still open after {}; waiting again", runId, lab.labId(),
+            e.getClass().getSimpleName());
       }
     }
   }

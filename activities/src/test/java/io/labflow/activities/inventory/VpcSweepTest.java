@@ -1,0 +1,156 @@
+package io.labflow.activities.inventory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labflow.activities.common.Tags;
+import io.labflow.activities.model.DeleteLabResourcesOutput;
+import io.labflow.activities.model.LabInput;
+import io.labflow.activities.testing.FaultInjector;
+import io.labflow.activities.testing.Lab;
+import io.labflow.activities.testing.MotoServer;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
+
+/**
+ * A lab VPC whose delete meets {@code DependencyViolation}: what still depends on it is read by
+ * VPC, the lab's dependants are deleted and the delete tried again; someone else's stay, and so
+ * does the VPC.
+ */
+@ExtendWith(MotoServer.class)
+@org.junit.jupiter.api.Tag("moto")
+class VpcSweepTest {
+
+  /** Before the first DeleteVpc, runs {@code action} (what a concurrent stack operation does). */
+  static final class BeforeFirstDeleteVpc implements ExecutionInterceptor {
+    final AtomicReference<Runnable> action = new AtomicReference<>();
+
+    @Override
+    public void beforeExecution(Context.BeforeExecution c, ExecutionAttributes a) {
+      if ("DeleteVpc".equals(a.getAttribute(SdkExecutionAttribute.OPERATION_NAME))) {
+        Runnable r = action.getAndSet(null);
+        if (r != null) {
+          r.run();
+        }
+      }
+    }
+  }
+
+  final BeforeFirstDeleteVpc beforeDeleteVpc = new BeforeFirstDeleteVpc();
+  Lab lab;
+
+  @AfterEach
+  void close() {
+    if (lab != null) {
+      lab.close();
+    }
+  }
+
+  private static TagSpecification tags(ResourceType type, String labId) {
+    return TagSpecification.builder()
+        .resourceType(type)
+        .tags(Tag.builder().key(Tags.LAB_TAG).value(labId).build())
+        .build();
+  }
+
+  private String labVpc(String labId) {
+    Ec2Client ec2 = lab.clients.ec2();
+    String vpc = ec2.createVpc(b -> b.cidrBlock("10.7.0.0/16")
+        .tagSpecifications(tags(ResourceType.VPC, labId))).vpc().vpcId();
+    String subnet = ec2.createSubnet(b -> b.vpcId(vpc).cidrBlock("10.7.1.0/24")
+        .tagSpecifications(tags(ResourceType.SUBNET, labId))).subnet().subnetId();
+    ec2.runInstances(b -> b.imageId("ami-12c6146b").minCount(1).maxCount(1).subnetId(subnet)
+        .tagSpecifications(tags(ResourceType.INSTANCE, labId)));
+    return vpc;
+  }
+
+  private List<String> vpcs() {
+    return lab.clients.ec2().describeVpcs().vpcs().stream().map(v -> v.vpcId()).toList();
+  }
+
+  @Test
+  void aLabSubnetThatAppearsAfterTheListingIsDeletedAndTheVpcWithIt() {
+    lab = new Lab(List.of(beforeDeleteVpc));
+    String labId = "lab-late";
+    String vpc = labVpc(labId);
+    String[] late = {null};
+    // The lab's stack, still being deleted (or its resources re-made) after a retried
+    // DeleteStack, puts a tagged subnet in the VPC after the sweep read what to delete.
+    beforeDeleteVpc.action.set(() -> late[0] = lab.clients.ec2().createSubnet(b -> b.vpcId(vpc)
+        .cidrBlock("10.7.2.0/24").tagSpecifications(tags(ResourceType.SUBNET, labId)))
+        .subnet().subnetId());
+
+    DeleteLabResourcesOutput out = lab.inventory.deleteLabResources(new LabInput(labId));
+
+    assertThat(late[0]).as("the late subnet was made").isNotNull();
+    assertThat(out.blocked()).isEmpty();
+    assertThat(out.deleted().vpcs()).containsExactly(vpc);
+    assertThat(out.deleted().subnets()).contains(late[0]);
+    assertThat(out.remaining().noneTagged()).as("remaining %s", out.remaining()).isTrue();
+    assertThat(vpcs()).doesNotContain(vpc);
+    assertThat(lab.calls.count("Ec2", "DeleteVpc")).as("DeleteVpc calls").isEqualTo(2);
+  }
+
+  /**
+   * Sweeps a lab VPC while {@code operation} answers DependencyViolation {@code times} times, as
+   * AWS does while a terminated instance's interfaces are released; the sweep ends complete.
+   */
+  private void sweepsCompleteThrough(String operation, int times, String labId) {
+    lab = new Lab(List.of(new FaultInjector(operation, "DependencyViolation",
+        "The resource has dependencies and cannot be deleted.", times)));
+    String vpc = labVpc(labId);
+
+    DeleteLabResourcesOutput out = lab.inventory.deleteLabResources(new LabInput(labId));
+
+    assertThat(out.blocked()).isEmpty();
+    assertThat(out.complete()).as("remaining %s", out.remaining()).isTrue();
+    assertThat(vpcs()).doesNotContain(vpc);
+  }
+
+  @Test
+  void dependencyViolationWhileTheInstanceIsReleasedIsWaitedFor() {
+    sweepsCompleteThrough("DeleteVpc", 2, "lab-slow");
+    assertThat(lab.calls.count("Ec2", "DeleteVpc")).as("DeleteVpc calls").isEqualTo(3);
+  }
+
+  @Test
+  void aSubnetRefusedWhileInUseAndGoneWithItsVpcIsNotReportedBlocked() {
+    sweepsCompleteThrough("DeleteSubnet", 1, "lab-inuse");
+    assertThat(lab.calls.count("Ec2", "DeleteSubnet")).isEqualTo(1);
+    assertThat(lab.calls.count("Ec2", "DeleteVpc")).isEqualTo(1);
+  }
+
+  @Test
+  void aSubnetNotTaggedForTheLabHoldsTheVpcAndBothStay() {
+    lab = new Lab(List.of(beforeDeleteVpc));
+    String labId = "lab-shared";
+    String vpc = labVpc(labId);
+    String[] foreign = {null};
+    beforeDeleteVpc.action.set(() -> foreign[0] = lab.clients.ec2().createSubnet(b -> b
+        .vpcId(vpc).cidrBlock("10.7.3.0/24")).subnet().subnetId());
+
+    DeleteLabResourcesOutput out = lab.inventory.deleteLabResources(new LabInput(labId));
+
+    assertThat(out.blocked()).singleElement().satisfies(b -> assertThat(b)
+        .startsWith("VPC " + vpc + ": ")
+        .contains("DependencyViolation")
+        .contains("subnet " + foreign[0])
+        .contains("not tagged for lab " + labId));
+    assertThat(out.deleted().vpcs()).isEmpty();
+    assertThat(vpcs()).contains(vpc);
+    assertThat(lab.clients.ec2().describeSubnets(b -> b.subnetIds(foreign[0])).subnets())
+        .hasSize(1);
+    // Someone else's subnet is not waited for: one DeleteVpc, no retries.
+    assertThat(lab.calls.count("Ec2", "DeleteVpc")).isEqualTo(1);
+  }
+}
