@@ -12,12 +12,14 @@ import io.labflow.activities.iam.policies.PolicyActivitiesImpl;
 import io.labflow.activities.iam.profiles.InstanceProfileActivitiesImpl;
 import io.labflow.activities.iam.roles.RoleActivitiesImpl;
 import io.labflow.activities.model.DeleteLabResourcesOutput;
+import io.labflow.activities.model.DeleteOutput;
 import io.labflow.activities.model.LabInput;
 import io.labflow.activities.model.LabResources;
 import io.labflow.activities.s3.S3Buckets;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -95,30 +97,12 @@ public final class LabInventoryActivitiesImpl implements LabInventoryActivities 
         }
       });
     }
-    for (String name : found.instanceProfiles()) {
-      Heartbeats.beat("deleting instance profile " + name);
-      run("instance profile " + name, blocked, failures, () -> {
-        if (profiles.deleteOwned(name, labId).deleted()) {
-          deleted.instanceProfiles.add(name);
-        }
-      });
-    }
-    for (String name : found.roles()) {
-      Heartbeats.beat("deleting role " + name);
-      run("role " + name, blocked, failures, () -> {
-        if (roles.deleteOwned(name, labId).deleted()) {
-          deleted.roles.add(name);
-        }
-      });
-    }
-    for (String arn : found.policies()) {
-      Heartbeats.beat("deleting policy " + arn);
-      run("policy " + arn, blocked, failures, () -> {
-        if (policies.deleteOwned(arn, labId).deleted()) {
-          deleted.policies.add(arn);
-        }
-      });
-    }
+    deleteEach("instance profile", found.instanceProfiles(), deleted.instanceProfiles, blocked,
+        failures, name -> profiles.deleteOwned(name, labId));
+    deleteEach("role", found.roles(), deleted.roles, blocked, failures,
+        name -> roles.deleteOwned(name, labId));
+    deleteEach("policy", found.policies(), deleted.policies, blocked, failures,
+        arn -> policies.deleteOwned(arn, labId));
     List<String> stuck = deleteStacks(found.stacks(), labId, deleted, blocked, failures);
 
     // What no stack took with it (retained, DELETE_FAILED, an emulator gap), found by the tag only.
@@ -185,6 +169,19 @@ public final class LabInventoryActivitiesImpl implements LabInventoryActivities 
       }
     }
     return stuck;
+  }
+
+  /** Deletes each named resource of one kind, heartbeating; what was deleted goes to {@code into}. */
+  private static void deleteEach(String kind, List<String> names, List<String> into,
+      List<String> blocked, List<ApplicationFailure> failures, Function<String, DeleteOutput> delete) {
+    for (String name : names) {
+      Heartbeats.beat("deleting " + kind + " " + name);
+      run(kind + " " + name, blocked, failures, () -> {
+        if (delete.apply(name).deleted()) {
+          into.add(name);
+        }
+      });
+    }
   }
 
   /** Runs one delete; a failure is recorded as blocking and the sweep goes on. */
