@@ -60,8 +60,8 @@ final class AccountScan {
           continue;
         }
         f.check("role " + r.roleName(), word.matcher(r.roleName()).find(),
-            () -> owned(key, r.createDate(), entities.roleTags(r.roleName()), IAM_KEY, IAM_VALUE,
-                f.labId),
+            () -> cache.owned(key, r.createDate(), () -> entities.roleTags(r.roleName()), IAM_KEY,
+                IAM_VALUE, f.labId),
             () -> f.add(ResourceKind.ROLES, r.roleName()));
       }
     });
@@ -72,8 +72,8 @@ final class AccountScan {
           continue;
         }
         f.check("policy " + p.arn(), word.matcher(p.policyName()).find(),
-            () -> owned(key, p.createDate(), entities.policyTags(p.arn()), IAM_KEY, IAM_VALUE,
-                f.labId),
+            () -> cache.owned(key, p.createDate(), () -> entities.policyTags(p.arn()), IAM_KEY,
+                IAM_VALUE, f.labId),
             () -> {
               f.add(ResourceKind.POLICIES, p.arn());
               for (PolicyVersion v : iam.listPolicyVersionsPaginator(b -> b.policyArn(p.arn())).versions()) {
@@ -91,9 +91,9 @@ final class AccountScan {
         // GetInstanceProfile returns the tags (and moto lacks ListInstanceProfileTags).
         f.check("instance profile " + p.instanceProfileName(),
             word.matcher(p.instanceProfileName()).find(),
-            () -> entities.profile(p.instanceProfileName())
-                .map(live -> owned(key, p.createDate(), live.tags(), IAM_KEY, IAM_VALUE, f.labId))
-                .orElse(false),
+            () -> cache.owned(key, p.createDate(),
+                () -> entities.profile(p.instanceProfileName()).map(InstanceProfile::tags).orElse(null),
+                IAM_KEY, IAM_VALUE, f.labId),
             () -> f.add(ResourceKind.INSTANCE_PROFILES, p.instanceProfileName()));
       }
     });
@@ -120,7 +120,8 @@ final class AccountScan {
       }
       boolean mayBeOurs = inStack || word.matcher(name).find();
       f.check("bucket " + name, mayBeOurs,
-          () -> inStack || owned(key, bucket.getValue(), bucketTags(name), S3_KEY, S3_VALUE, f.labId),
+          () -> inStack
+              || cache.owned(key, bucket.getValue(), () -> bucketTags(name), S3_KEY, S3_VALUE, f.labId),
           () -> {
             f.add(ResourceKind.BUCKETS, name);
             int listed = 0;
@@ -138,12 +139,5 @@ final class AccountScan {
   private List<software.amazon.awssdk.services.s3.model.Tag> bucketTags(String name) {
     return AwsErrors.emptyOn(() -> s3.getBucketTagging(b -> b.bucket(name)).tagSet(), "NoSuchTagSet")
         .orElse(List.of());
-  }
-
-  /** Whether tags just read give the resource to the lab; remembers them for the other labs. */
-  private <T> boolean owned(String key, Instant created, List<T> tags, Function<T, String> k,
-      Function<T, String> v, String labId) {
-    cache.remember(key, created, tags, k, v);
-    return Tags.owned(tags, k, v, labId);
   }
 }

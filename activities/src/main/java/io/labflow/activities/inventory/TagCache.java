@@ -8,8 +8,12 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The labflow tags of IAM entities and buckets, read once per worker process, so that one lab's
@@ -27,6 +31,10 @@ import java.util.function.Function;
  * bounded: an untagged resource younger than {@link #SETTLE} is not cached (CloudFormation tags a
  * bucket just after creating it), and an entry is read again after {@link #TTL} (a person who
  * tags an existing resource by hand).
+ *
+ * <p>Reads of one resource's tags that overlap are one read: when a fleet resets a hundred labs at
+ * once, every lab's inventory meets the same new resources of the other labs at the same moment,
+ * and each of them would otherwise read their tags (a hundred labs, a hundred reads each).
  */
 final class TagCache {
 
@@ -43,6 +51,8 @@ final class TagCache {
 
   private final Clock clock;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+  /** Tag reads in flight, by identity: the labflow tags, or null for a resource that is gone. */
+  private final Map<String, CompletableFuture<Map<String, String>>> reading = new ConcurrentHashMap<>();
 
   TagCache() {
     this(Clock.systemUTC());
@@ -68,7 +78,65 @@ final class TagCache {
       entries.remove(identity, e);
       return false;
     }
-    return !Tags.owned(e.tags().entrySet(), Map.Entry::getKey, Map.Entry::getValue, labId);
+    return !ownedBy(e.tags(), labId);
+  }
+
+  /**
+   * Whether the resource's tags give it to the lab, read with {@code read} (null: the resource is
+   * gone) and remembered; a read of the same identity already in flight is waited for instead of
+   * made again. A failed read fails only its own caller: the others read for themselves.
+   */
+  <T> boolean owned(String identity, Instant created, Supplier<List<T>> read,
+      Function<T, String> key, Function<T, String> value, String labId) {
+    CompletableFuture<Map<String, String>> mine = new CompletableFuture<>();
+    CompletableFuture<Map<String, String>> running =
+        identity == null ? null : reading.putIfAbsent(identity, mine);
+    if (running != null) {
+      try {
+        return ownedBy(running.join(), labId);
+      } catch (CompletionException | java.util.concurrent.CancellationException failed) {
+        return ownedBy(readAndRemember(identity, created, read, key, value), labId);
+      }
+    }
+    try {
+      Map<String, String> labflow = readAndRemember(identity, created, read, key, value);
+      mine.complete(labflow);
+      return ownedBy(labflow, labId);
+    } catch (RuntimeException | Error e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      if (identity != null) {
+        reading.remove(identity, mine);
+      }
+    }
+  }
+
+  private <T> Map<String, String> readAndRemember(String identity, Instant created,
+      Supplier<List<T>> read, Function<T, String> key, Function<T, String> value) {
+    List<T> tags = read.get();
+    if (tags == null) {
+      return null;
+    }
+    remember(identity, created, tags, key, value);
+    return labflowTags(tags, key, value);
+  }
+
+  private static boolean ownedBy(Map<String, String> labflow, String labId) {
+    return labflow != null
+        && Tags.owned(labflow.entrySet(), Map.Entry::getKey, Map.Entry::getValue, labId);
+  }
+
+  private static <T> Map<String, String> labflowTags(Collection<T> tags, Function<T, String> key,
+      Function<T, String> value) {
+    Map<String, String> labflow = new LinkedHashMap<>();
+    for (T t : tags) {
+      String k = key.apply(t);
+      if (Ownership.LAB_TAG.equals(k) || Ownership.NAMESPACE_TAG.equals(k)) {
+        labflow.put(k, value.apply(t));
+      }
+    }
+    return labflow;
   }
 
   /**
@@ -82,13 +150,7 @@ final class TagCache {
     if (identity == null) {
       return;
     }
-    Map<String, String> labflow = new LinkedHashMap<>();
-    for (T t : tags) {
-      String k = key.apply(t);
-      if (Ownership.LAB_TAG.equals(k) || Ownership.NAMESPACE_TAG.equals(k)) {
-        labflow.put(k, value.apply(t));
-      }
-    }
+    Map<String, String> labflow = labflowTags(tags, key, value);
     Instant now = clock.instant();
     boolean settled = created != null && created.plus(SETTLE).isBefore(now);
     if (!labflow.containsKey(Ownership.LAB_TAG) && !settled) {

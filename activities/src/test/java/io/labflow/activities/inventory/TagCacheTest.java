@@ -79,4 +79,94 @@ class TagCacheTest {
     assertThat(TagCache.bucket("b", null)).isNull();
     assertThat(c.size()).isZero();
   }
+
+  /** Starts a thread asking whether the resource is lab-a's, recording the answer. */
+  private static Thread ask(TagCache c, java.util.function.Supplier<List<Map.Entry<String, String>>> read,
+      List<Object> answers) {
+    Thread t = new Thread(() -> {
+      try {
+        answers.add(c.owned("role:R1", NOW, read, Map.Entry::getKey, Map.Entry::getValue, "lab-a"));
+      } catch (RuntimeException e) {
+        answers.add(e.getMessage());
+      }
+    });
+    t.start();
+    return t;
+  }
+
+  private static void awaitParked(List<Thread> threads) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (!threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING)) {
+      assertThat(System.nanoTime()).as("threads waiting on the first read").isLessThan(deadline);
+      Thread.sleep(1);
+    }
+  }
+
+  @Test
+  void overlappingReadsOfOneResourceAreOneRead() throws InterruptedException {
+    TagCache c = at(NOW);
+    java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    List<Object> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.function.Supplier<List<Map.Entry<String, String>>> read = () -> {
+      reads.incrementAndGet();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      return OTHER_LAB;
+    };
+    Thread first = ask(c, read, answers);
+    awaitParked(List.of(first));
+    List<Thread> others = new java.util.ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      others.add(ask(c, read, answers));
+    }
+    awaitParked(others);
+    release.countDown();
+    first.join(10_000);
+    for (Thread t : others) {
+      t.join(10_000);
+    }
+    assertThat(reads).hasValue(1);
+    assertThat(answers).hasSize(8).containsOnly(false);
+    assertThat(c.knownNotOwned("role:R1", "lab-a")).as("remembered").isTrue();
+  }
+
+  @Test
+  void aFailedReadFailsOnlyItsCallerAndTheWaitersReadForThemselves() throws InterruptedException {
+    TagCache c = at(NOW);
+    java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    List<Object> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Thread first = ask(c, () -> {
+      reads.incrementAndGet();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      throw new IllegalStateException("throttled");
+    }, answers);
+    awaitParked(List.of(first));
+    Thread second = ask(c, () -> {
+      reads.incrementAndGet();
+      return List.of(Map.entry("labflow:lab", "lab-a"), Map.entry("labflow:namespace", "default"));
+    }, answers);
+    awaitParked(List.of(second));
+    release.countDown();
+    first.join(10_000);
+    second.join(10_000);
+    assertThat(reads).hasValue(2);
+    assertThat(answers).containsExactlyInAnyOrder("throttled", true);
+  }
+
+  @Test
+  void aResourceGoneIsNotOwnedAndNotRemembered() {
+    TagCache c = at(NOW);
+    assertThat(c.<Map.Entry<String, String>>owned("role:R9", NOW, () -> null, Map.Entry::getKey, Map.Entry::getValue, "lab-a"))
+        .isFalse();
+    assertThat(c.size()).isZero();
+  }
 }
