@@ -1,6 +1,6 @@
 package io.labflow.worker.runtime;
 
-import java.util.concurrent.Semaphore;
+import io.temporal.activity.Activity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -13,6 +13,10 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
  * hundred labs queues its calls here instead of bursting into AWS throttling. Set with {@code
  * LABFLOW_MAX_CONCURRENT_AWS_CALLS} (default 16). Activity slots are not the bound: the reset's
  * waiting activities hold a slot for minutes while making no AWS call.
+ *
+ * <p>Calls waiting for a slot are served by their activity's task priority, then in arrival order:
+ * Temporal's priority orders the task queue, and without this a learner's lab (the default
+ * priority) would still wait here behind every call of a fleet's resets (priority key 4).
  */
 public final class AwsConcurrencyLimit implements ExecutionInterceptor {
 
@@ -24,7 +28,7 @@ public final class AwsConcurrencyLimit implements ExecutionInterceptor {
   private static final Logger log = LoggerFactory.getLogger(AwsConcurrencyLimit.class);
   private static final ExecutionAttribute<Boolean> HELD = new ExecutionAttribute<>("labflow.awsPermit");
 
-  private final Semaphore permits;
+  private final PriorityPermits permits;
   private final int limit;
 
   public AwsConcurrencyLimit(int limit) {
@@ -32,7 +36,7 @@ public final class AwsConcurrencyLimit implements ExecutionInterceptor {
       throw new IllegalArgumentException(ENV + " must be at least 1, got " + limit);
     }
     this.limit = limit;
-    this.permits = new Semaphore(limit, true);
+    this.permits = new PriorityPermits(limit);
   }
 
   /** The bound from {@value #ENV}, or {@value #DEFAULT}. */
@@ -56,13 +60,13 @@ public final class AwsConcurrencyLimit implements ExecutionInterceptor {
 
   /** Calls in flight now. */
   public int inFlight() {
-    return limit - permits.availablePermits();
+    return limit - permits.available();
   }
 
   @Override
   public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
     try {
-      permits.acquire();
+      permits.acquire(currentPriority());
       attributes.putAttribute(HELD, Boolean.TRUE);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -78,6 +82,15 @@ public final class AwsConcurrencyLimit implements ExecutionInterceptor {
   @Override
   public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
     release(attributes);
+  }
+
+  /** The priority key of the activity making the call; the default outside an activity. */
+  private static int currentPriority() {
+    try {
+      return Activity.getExecutionContext().getInfo().getPriority().getPriorityKey();
+    } catch (IllegalStateException notInAnActivity) {
+      return PriorityPermits.DEFAULT_PRIORITY;
+    }
   }
 
   private void release(ExecutionAttributes attributes) {
