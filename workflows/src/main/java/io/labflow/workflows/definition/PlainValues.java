@@ -134,8 +134,9 @@ final class PlainValues {
       return null;
     }
     if (tag.equals(Tag.BOOL)) {
-      if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
-        return Boolean.parseBoolean(v.toLowerCase());
+      Boolean b = YamlNodes.bool(s);
+      if (b != null) {
+        return b;
       }
     } else if (tag.equals(Tag.INT)) {
       BigInteger big = YamlNodes.integer(v);

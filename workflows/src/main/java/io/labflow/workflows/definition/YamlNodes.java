@@ -129,11 +129,24 @@ public final class YamlNodes {
     if (e == null) {
       return null;
     }
-    if (e.value() instanceof ScalarNode s && s.getTag().equals(Tag.BOOL)) {
-      return Boolean.parseBoolean(s.getValue().toLowerCase());
+    Boolean b = e.value() instanceof ScalarNode s ? bool(s) : null;
+    if (b != null) {
+      return b;
     }
     error(e.value(), path + "." + key, "expected true or false, got " + describe(e.value()));
     return null;
+  }
+
+  /**
+   * A boolean scalar's value: {@code true} or {@code false} in any case, also under an explicit
+   * {@code !!bool} tag; null for anything else ({@code !!bool x}, a string, a number).
+   */
+  public static Boolean bool(ScalarNode s) {
+    if (!s.getTag().equals(Tag.BOOL)) {
+      return null;
+    }
+    String v = s.getValue();
+    return v.equalsIgnoreCase("true") ? Boolean.TRUE : v.equalsIgnoreCase("false") ? Boolean.FALSE : null;
   }
 
   /** A list of strings, or null after reporting why not. */

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
@@ -41,18 +40,16 @@ final class FleetParameters {
       return Map.of();
     }
     Map<String, Object> out = new LinkedHashMap<>();
-    for (NodeTuple t : map.getValue()) {
-      String key = t.getKeyNode() instanceof ScalarNode s ? s.getValue() : null;
-      if (key == null || !KEY.matcher(key).matches()) {
-        nodes.error(t.getKeyNode(), path, "parameter names are letters, digits, '_' and '-', got "
-            + FleetNodes.describe(t.getKeyNode()));
+    // The shared key checks: a name written twice is an error at the second, as in a step file.
+    for (Entry e : nodes.mapping(map, path, null).values()) {
+      if (!KEY.matcher(e.key()).matches()) {
+        nodes.error(e.keyNode(), path, "parameter names are letters, digits, '_' and '-', got "
+            + FleetNodes.describe(e.keyNode()));
         continue;
       }
-      String p = path + "." + key;
-      nodes.remember(p, t.getValueNode());
-      Object value = value(t.getValueNode(), p);
+      Object value = value(e.value(), path + "." + e.key());
       if (value != null) {
-        out.put(key, value);
+        out.put(e.key(), value);
       }
     }
     return out;
@@ -88,7 +85,11 @@ final class FleetParameters {
   private Object scalar(ScalarNode s, String path) {
     Tag tag = s.getTag();
     if (Tag.BOOL.equals(tag)) {
-      return Boolean.parseBoolean(s.getValue().toLowerCase());
+      Boolean b = YamlNodes.bool(s);
+      if (b == null) {
+        nodes.error(s, path, "expected true or false, got " + FleetNodes.describe(s));
+      }
+      return b;
     }
     BigInteger b = Tag.INT.equals(tag) ? YamlNodes.integer(s.getValue()) : null;
     if (b != null) {

@@ -45,4 +45,19 @@ class FleetYamlChecksTest {
     assertThat(errors("name: n\ndefinition: d\nlabs: [a]\nparameters: {p: !!int x}\n" + SCHEDULE))
         .isEqualTo("f.yaml:4:17: parameters.p: a parameter value must be a string, whole number or boolean, got 'x'");
   }
+
+  @Test
+  void aParameterNamedTwiceIsAnErrorAndABoolTagOnTextIsASentence() {
+    assertThat(errors("name: n\ndefinition: d\nlabs: [a]\nparameters: {p: 1, p: 2}\n" + SCHEDULE))
+        .isEqualTo("f.yaml:4:20: parameters.p: duplicate key 'p' (first defined at line 4)");
+    assertThat(errors("name: n\ndefinition: d\nlabs: [{id: a, parameters: {q: x, q: y}}]\n" + SCHEDULE))
+        .isEqualTo("f.yaml:3:35: labs[0].parameters.q: duplicate key 'q' (first defined at line 3)");
+    assertThat(errors("name: n\ndefinition: d\nlabs: [a]\nparameters: {p: !!bool x}\n" + SCHEDULE))
+        .isEqualTo("f.yaml:4:17: parameters.p: expected true or false, got 'x'");
+    FleetLoadResult ok = new FleetLoader().load("f.yaml",
+        "name: n\ndefinition: d\nlabs: [a]\nparameters: {p: !!bool TRUE, q: false, r: yes}\n" + SCHEDULE);
+    assertThat(ok.errorText()).isEmpty();
+    assertThat(ok.fleetOrNull().labs().get(0).parameters()).containsExactly(
+        java.util.Map.entry("p", true), java.util.Map.entry("q", false), java.util.Map.entry("r", "yes"));
+  }
 }
