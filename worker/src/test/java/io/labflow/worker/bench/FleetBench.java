@@ -1,5 +1,6 @@
 package io.labflow.worker.bench;
 
+import io.labflow.worker.client.LabStarter;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetReport;
 import io.labflow.worker.fleet.FleetRequest;
@@ -8,7 +9,11 @@ import io.labflow.worker.fleet.FleetResetWorkflow;
 import io.labflow.worker.fleet.LabReport;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
+import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabSearchAttributes;
+import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.LabStatus;
+import io.labflow.workflows.lab.LabWorkflow;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
@@ -22,6 +27,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The fleet benchmark's driver (prints figures, not a test), for one fleet size on a running stack
@@ -39,11 +46,17 @@ import java.util.Map;
  * environment, {@code LABFLOW_TASK_QUEUE}, {@code LABFLOW_METRICS_PORT} and {@code
  * LABFLOW_WORKER_PID} (for the RSS). {@code LABFLOW_BENCH_HAND_PRIORITY} gives the hand-started
  * resets a task priority key (default: none, as {@code labflow fleet reset --lab} starts them);
- * {@code LABFLOW_BENCH_ONLY=fleet} runs one fleet night and nothing else.
+ * {@code LABFLOW_BENCH_ONLY=fleet} runs one fleet night and nothing else. {@code
+ * LABFLOW_BENCH_LEARNER=1} also times one lab started at the default priority (as from the Web UI)
+ * until it is LIVE, alone after the provisioning pass and again 10 s into the fleet night, and
+ * prints a {@code fleet_learner} line (that lab's own AWS calls then count in the fleet pass).
  */
 public final class FleetBench {
 
   private record Pass(int ok, double seconds, double startSpread) {}
+
+  /** When the learner's lab starts, counted from the fleet night's start. */
+  private static final long LEARNER_AFTER_MS = 10_000;
 
   public static void main(String[] args) throws Exception {
     int n = Integer.parseInt(args[0]);
@@ -68,9 +81,29 @@ public final class FleetBench {
         measure("fleet", n, concurrency, () -> fleet(client, queue, definition, labs, concurrency));
         return;
       }
+      boolean learner = "1".equals(System.getenv("LABFLOW_BENCH_LEARNER"));
       measure("provision", n, n, () -> hand(client, queue, definition, labs, priority));
+      double alone = learner ? learner(client, queue, definition, "learner-" + n + "-alone", params) : 0;
       Pass hand = measure("hand", n, n, () -> hand(client, queue, definition, labs, priority));
-      Pass fleet = measure("fleet", n, concurrency, () -> fleet(client, queue, definition, labs, concurrency));
+      double[] during = {0};
+      Pass fleet = measure("fleet", n, concurrency, () -> {
+        CompletableFuture<Void> timed = !learner ? CompletableFuture.completedFuture(null)
+            : CompletableFuture.runAsync(() -> {
+              try {
+                Thread.sleep(LEARNER_AFTER_MS);
+                during[0] = learner(client, queue, definition, "learner-" + n + "-during", params);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+        Pass p = fleet(client, queue, definition, labs, concurrency);
+        timed.join();
+        return p;
+      });
+      if (learner) {
+        System.out.printf("fleet_learner labs=%d alone_s=%.2f during_fleet_s=%.2f started_after_s=%d%n",
+            n, alone, during[0], LEARNER_AFTER_MS / 1000);
+      }
       Pass handAgain = measure("hand", n, n, () -> hand(client, queue, definition, labs, priority));
       // Hand, fleet, hand: each pass leaves the emulator more to list (deleted stacks, terminated
       // instances), so the fleet is compared with the mean of the passes either side of it.
@@ -162,6 +195,33 @@ public final class FleetBench {
       }
     }
     return (last - startedAt) / 1000.0;
+  }
+
+  /**
+   * Seconds for one lab started as the Web UI starts it (default priority) to reach LIVE; it is
+   * then torn down.
+   */
+  private static double learner(WorkflowClient client, String queue, String definition, String labId,
+      Map<String, Object> params) throws InterruptedException {
+    WorkflowStub stub = client.newUntypedWorkflowStub(LabWorkflow.TYPE,
+        new LabStarter(labId, definition, null, queue, "bench learner").options());
+    long start = System.nanoTime();
+    String runId = stub.start(new LabRequest(definition, null, labId, params, null)).getRunId();
+    LabWorkflow lab = client.newWorkflowStub(LabWorkflow.class, labId, Optional.of(runId));
+    while (true) {
+      LabStatus s = lab.status();
+      if (s != null && s.state() == LabState.LIVE) {
+        break;
+      }
+      if (s != null && s.state() != LabState.RESOLVING && s.state() != LabState.PROVISIONING) {
+        throw new IllegalStateException("lab " + labId + " did not go live: " + s.state() + " " + s.lastError());
+      }
+      Thread.sleep(100);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    lab.teardown();
+    WorkflowStub.fromTyped(lab).getResult(Object.class);
+    return seconds;
   }
 
   private static String rssMb() {
