@@ -1,7 +1,6 @@
 package io.labflow.activities.inventory;
 
 import io.labflow.activities.common.AwsErrors;
-import io.labflow.activities.common.Tags;
 import io.labflow.activities.iam.IamEntities;
 import java.time.Instant;
 import java.util.LinkedHashMap;

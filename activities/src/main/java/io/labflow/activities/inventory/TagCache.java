@@ -7,8 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -94,7 +95,7 @@ final class TagCache {
     if (running != null) {
       try {
         return ownedBy(running.join(), labId);
-      } catch (CompletionException | java.util.concurrent.CancellationException failed) {
+      } catch (CompletionException | CancellationException failed) {
         return ownedBy(readAndRemember(identity, created, read, key, value), labId);
       }
     }
