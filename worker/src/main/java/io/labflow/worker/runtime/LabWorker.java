@@ -95,8 +95,12 @@ public final class LabWorker implements AutoCloseable {
     this.metrics = settings.metricsPort() >= 0 ? new MetricsServer(registry, settings.metricsPort()) : null;
   }
 
-  /** Checks the AWS account once (so the first activity finds its clients warm), then polls. */
+  /**
+   * Refuses a namespace without the lab search attributes ({@link SearchAttributeCheck}), checks the
+   * AWS account once (so the first activity finds its clients warm), then polls.
+   */
   public void start() {
+    SearchAttributeCheck.require(connection.service(), connection.namespace());
     try {
       AccountGuard.Identity id = guard.verify();
       log.info("AWS account {} allowed; acting as {}", id.account(), id.arn());
@@ -135,13 +139,15 @@ public final class LabWorker implements AutoCloseable {
     if (stopped.getCount() == 0) {
       return;
     }
-    log.info("Shutting down: draining in-flight tasks (up to {})", settings.drainTimeout());
-    factory.shutdown();
-    factory.awaitTermination(settings.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    if (!factory.isTerminated()) {
-      log.warn("Tasks still running after {}; stopping them (Temporal will retry them elsewhere)",
-          settings.drainTimeout());
-      factory.shutdownNow();
+    if (factory.isStarted()) {
+      log.info("Shutting down: draining in-flight tasks (up to {})", settings.drainTimeout());
+      factory.shutdown();
+      factory.awaitTermination(settings.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      if (!factory.isTerminated()) {
+        log.warn("Tasks still running after {}; stopping them (Temporal will retry them elsewhere)",
+            settings.drainTimeout());
+        factory.shutdownNow();
+      }
     }
     connection.close();
     try {
