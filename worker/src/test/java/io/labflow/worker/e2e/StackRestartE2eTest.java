@@ -1,0 +1,123 @@
+package io.labflow.worker.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labflow.activities.testing.Tools;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code scripts/stack up} after moto died and is started again gives moto's worker user a new
+ * key: it restarts the worker on it, and a lab runs. The stack runs on free ports with its state
+ * in {@code worker/target/stack-e2e} and the worker from the test classpath ({@code LABFLOW_CMD});
+ * {@code scripts/stack down} always runs at the end.
+ */
+@Tag("e2e")
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class StackRestartE2eTest {
+
+  private static final Path DIR = Tools.repoRoot().resolve("worker/target/stack-e2e");
+  private static final Path STATE = DIR.resolve("state");
+
+  @Test
+  void stackUpAfterMotoRestartedRestartsTheWorkerOnMotosNewKeyAndALabRuns() throws Exception {
+    Map<String, String> env = stackEnv();
+    try {
+      Cli.Result first = stack(env, "up");
+      assertThat(first.exitCode()).as(first.all()).isZero();
+      long firstWorker = pid("worker");
+      String firstKey = keyId();
+
+      ProcessHandle moto = ProcessHandle.of(pid("moto")).orElseThrow();
+      moto.descendants().forEach(ProcessHandle::destroyForcibly);
+      moto.destroyForcibly();
+      moto.onExit().get(30, TimeUnit.SECONDS);
+
+      Cli.Result again = stack(env, "up");
+      assertThat(again.exitCode()).as(again.all()).isZero();
+      assertThat(again.out()).contains(
+          "worker: moto's credentials changed (moto was started again); restarting the worker");
+      long worker = pid("worker");
+      String key = keyId();
+      assertThat(key).isNotEqualTo(firstKey);
+      assertThat(worker).as(again.all()).isNotEqualTo(firstWorker);
+      assertThat(Files.readString(Path.of("/proc/" + worker + "/environ")).split("\0"))
+          .contains("AWS_ACCESS_KEY_ID=" + key);
+
+      // The worker acts on the new key: a lab goes LIVE (its preflight and every step call moto)
+      // and tears down.
+      Map<String, String> cli = Map.of("TEMPORAL_ADDRESS", "127.0.0.1:" + env.get("TEMPORAL_PORT"),
+          "TEMPORAL_NAMESPACE", "default", "LABFLOW_TASK_QUEUE", "labflow");
+      Cli.Result run = Cli.run(cli, "run", Labs.file("crash-lab").toString(), "--lab-id", "stack-restart");
+      assertThat(run.exitCode()).as(run.all() + workerLog()).isZero();
+      assertThat(run.out()).contains("LIVE");
+      Cli.Result down = Cli.run(cli, "teardown", "stack-restart");
+      assertThat(down.exitCode()).as(down.all() + workerLog()).isZero();
+    } finally {
+      Cli.Result down = stack(env, "down");
+      assertThat(down.exitCode()).as(down.all()).isZero();
+    }
+  }
+
+  /** Free ports, the state directory, the tools, and a launcher that runs the test classpath. */
+  private static Map<String, String> stackEnv() throws IOException {
+    if (Files.exists(DIR)) {
+      try (Stream<Path> old = Files.walk(DIR)) {
+        old.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    Files.createDirectories(DIR);
+    Path launcher = DIR.resolve("labflow");
+    String command = Jvm.command().stream().map(a -> "'" + a.replace("'", "'\\''") + "'")
+        .collect(Collectors.joining(" "));
+    Files.writeString(launcher, "#!/bin/sh\nexec " + command + " \"$@\"\n");
+    assertThat(launcher.toFile().setExecutable(true)).isTrue();
+    Map<String, String> env = new HashMap<>();
+    env.put("TEMPORAL_PORT", String.valueOf(Tools.freePort()));
+    env.put("TEMPORAL_UI_PORT", String.valueOf(Tools.freePort()));
+    env.put("MOTO_PORT", String.valueOf(Tools.freePort()));
+    env.put("LABFLOW_METRICS_PORT", String.valueOf(Tools.freePort()));
+    env.put("LABFLOW_TASK_QUEUE", "labflow");
+    env.put("LABFLOW_STACK_DIR", STATE.toString());
+    env.put("LABFLOW_TOOLS_BIN", Tools.tool("temporal").getParent().toString());
+    env.put("LABFLOW_CMD", launcher.toString());
+    env.put("LABFLOW_DEFINITIONS_DIR", Labs.definitionsDir().toString());
+    return env;
+  }
+
+  private static Cli.Result stack(Map<String, String> env, String command) {
+    return Cli.exec(List.of("bash", Tools.repoRoot().resolve("scripts/stack").toString(), command), env);
+  }
+
+  private static long pid(String service) throws IOException {
+    return Long.parseLong(Files.readString(STATE.resolve(service + ".pid")).trim());
+  }
+
+  /** The access key id moto gave the worker's user (an id on that moto server only). */
+  private static String keyId() throws IOException {
+    return Files.readAllLines(STATE.resolve("moto-auth.env")).stream()
+        .filter(l -> l.startsWith("export AWS_ACCESS_KEY_ID="))
+        .map(l -> l.substring("export AWS_ACCESS_KEY_ID=".length()))
+        .findFirst().orElseThrow();
+  }
+
+  private static String workerLog() {
+    try {
+      List<String> lines = Files.readAllLines(STATE.resolve("logs/worker.log"));
+      return "\nworker log:\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+}
