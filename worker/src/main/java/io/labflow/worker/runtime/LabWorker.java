@@ -15,6 +15,7 @@ import io.labflow.workflows.interpreter.StepAttempts;
 import io.labflow.workflows.lab.Preflight;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.temporal.common.interceptors.WorkerInterceptor;
 import io.temporal.common.reporter.MicrometerClientStatsReporter;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +61,11 @@ public final class LabWorker implements AutoCloseable {
   private final java.util.Set<String> siteNames;
 
   public LabWorker(Settings settings) throws java.io.IOException {
+    this(settings, List.of());
+  }
+
+  /** A worker with more interceptors after labflow's own (tests use it to halt at a chosen point). */
+  public LabWorker(Settings settings, List<WorkerInterceptor> more) throws java.io.IOException {
     this.settings = settings;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.metricsScope = new RootScopeBuilder()
@@ -67,8 +74,10 @@ public final class LabWorker implements AutoCloseable {
     this.connection = TemporalConnection.open(b -> b.setMetricsScope(metricsScope));
     this.factory = WorkerFactory.newInstance(connection.client(),
         WorkerFactoryOptions.newBuilder()
-            .setWorkerInterceptors(new MdcWorkerInterceptor(), new BoundedFailureInterceptor(),
-                new BoundedOutputInterceptor(), new StepAttempts())
+            .setWorkerInterceptors(Stream.concat(
+                Stream.of(new MdcWorkerInterceptor(), new BoundedFailureInterceptor(),
+                    new BoundedOutputInterceptor(), new StepAttempts()),
+                more.stream()).toArray(WorkerInterceptor[]::new))
             .build());
     Engine.AwsAccess access = Engine.awsAccess(
         List.of(new AwsCallCounter(registry), AwsConcurrencyLimit.fromEnvironment()));

@@ -11,6 +11,11 @@ public final class Jvm {
   private Jvm() {}
 
   public static List<String> command(String... args) {
+    return main("io.labflow.worker.cli.Main", args);
+  }
+
+  /** A command line that runs this main class. */
+  public static List<String> main(String mainClass, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-XX:+UseSerialGC");
@@ -21,7 +26,7 @@ public final class Jvm {
         + Tools.repoRoot().resolve("worker/src/main/resources/logback.xml"));
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
-    cmd.add("io.labflow.worker.cli.Main");
+    cmd.add(mainClass);
     cmd.addAll(List.of(args));
     return cmd;
   }
