@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.labflow.activities.MotoLabTest;
 import io.labflow.activities.cloudformation.StackWaits;
+import io.labflow.activities.common.Ownership;
 import io.labflow.activities.common.Tags;
 import io.labflow.activities.model.CreateStackOutput;
 import io.labflow.activities.model.DeleteLabResourcesOutput;
@@ -64,7 +65,8 @@ class LabSweepTest {
   private static TagSpecification tags(ResourceType type, String labId) {
     return TagSpecification.builder()
         .resourceType(type)
-        .tags(Tag.builder().key(Tags.LAB_TAG).value(labId).build())
+        .tags(Tag.builder().key(Tags.LAB_TAG).value(labId).build(),
+            Tag.builder().key(Ownership.NAMESPACE_TAG).value(Lab.NAMESPACE).build())
         .build();
   }
 
@@ -91,7 +93,9 @@ class LabSweepTest {
     lab.clients.s3().createBucket(b -> b.bucket("lab-left-bucket"));
     lab.clients.s3().putBucketTagging(b -> b.bucket("lab-left-bucket").tagging(t -> t.tagSet(
         software.amazon.awssdk.services.s3.model.Tag.builder().key(Tags.LAB_TAG).value(labId)
-            .build())));
+            .build(),
+        software.amazon.awssdk.services.s3.model.Tag.builder().key(Ownership.NAMESPACE_TAG)
+            .value(Lab.NAMESPACE).build())));
     lab.clients.s3().putObject(b -> b.bucket("lab-left-bucket").key("a.txt"),
         RequestBody.fromString("a"));
     // An untagged gateway of the same shape belongs to nobody labflow knows: it stays.
@@ -131,8 +135,11 @@ class LabSweepTest {
         .templateBody(body)
         .parameters(
             p -> p.parameterKey("LabId").parameterValue(labId),
+            p -> p.parameterKey("LabNamespace").parameterValue(Lab.NAMESPACE),
+            p -> p.parameterKey("LabRun").parameterValue(""),
             p -> p.parameterKey("BucketName").parameterValue("labflow-" + labId))
-        .tags(t -> t.key(Tags.LAB_TAG).value(labId))));
+        .tags(t -> t.key(Tags.LAB_TAG).value(labId),
+            t -> t.key(Ownership.NAMESPACE_TAG).value(Lab.NAMESPACE))));
     assertThat(refused).as("moto refuses the taken bucket name").isNotNull();
     assertThat(lab.clients.cloudFormation()
             .describeStacks(b -> b.stackName("labflow-" + labId)).stacks().get(0)
