@@ -126,6 +126,30 @@ class LabSweepTest {
     assertThat(ec2.describeNetworkInterfaces().networkInterfaces()).isEmpty();
   }
 
+  /**
+   * A detached network interface in the lab's subnet, tagged {@code labflow:lab} but in no
+   * namespace, is not the lab's: the sweep lists it (it is in the lab's subnet) but leaves it.
+   */
+  @Test
+  void aDetachedInterfaceTaggedForTheLabInNoNamespaceIsLeft() {
+    Ec2Client ec2 = lab.clients.ec2();
+    String labId = "lab-eni";
+    String vpc = ec2.createVpc(b -> b.cidrBlock("10.8.0.0/16")
+        .tagSpecifications(tags(ResourceType.VPC, labId))).vpc().vpcId();
+    String subnet = ec2.createSubnet(b -> b.vpcId(vpc).cidrBlock("10.8.1.0/24")
+        .tagSpecifications(tags(ResourceType.SUBNET, labId))).subnet().subnetId();
+    String eni = ec2.createNetworkInterface(b -> b.subnetId(subnet).tagSpecifications(
+        TagSpecification.builder().resourceType(ResourceType.NETWORK_INTERFACE)
+            .tags(Tag.builder().key(Tags.LAB_TAG).value(labId).build()).build()))
+        .networkInterface().networkInterfaceId();
+
+    DeleteLabResourcesOutput out = lab.inventory.deleteLabResources(new LabInput(labId));
+
+    assertThat(out.deleted().networkInterfaces()).isEmpty();
+    assertThat(ec2.describeNetworkInterfaces(b -> b.networkInterfaceIds(eni)).networkInterfaces())
+        .extracting(n -> n.networkInterfaceId()).containsExactly(eni);
+  }
+
   /** A stack moto leaves CREATE_IN_PROGRESS: its bucket's name is taken by an untagged bucket. */
   private void stuckStack(String labId) throws Exception {
     lab.clients.s3().createBucket(b -> b.bucket("labflow-" + labId));
