@@ -25,6 +25,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.iam.model.Tag;
 
 /**
@@ -87,6 +88,35 @@ class NamespaceIsolationTest {
     DeleteLabResourcesOutput swept = inventory.deleteLabResources(new LabInput("lab-n"));
     assertThat(swept.deleted().roles()).containsExactly("lab-n-ours");
     assertThat(tags("lab-n-theirs")).isNotEmpty();
+  }
+
+  /**
+   * Issue 17, case 1: moto copies no stack tag to S3, so the live lab's bucket carried {@code
+   * labflow:lab} only, and a reset of the same lab id in another namespace deleted it. A lab tag
+   * without a namespace tag is no namespace's lab: neither listed nor swept, here or anywhere.
+   */
+  @Test
+  void aResourceTaggedForTheLabButInNoNamespaceIsNeitherListedNorSwept() {
+    env.registerActivitiesImplementations(StepLibrary.implementations(lab.clients, Lab.definitionsDir())
+        .stream().filter(i -> i instanceof LabInventoryActivities).toArray());
+    LabInventoryActivities inventory = env.newActivityStub(LabInventoryActivities.class,
+        ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(1))
+            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
+    var s3 = lab.clients.s3();
+    s3.createBucket(b -> b.bucket("labflow-lab-n"));
+    s3.putBucketTagging(b -> b.bucket("labflow-lab-n").tagging(t -> t.tagSet(
+        x -> x.key("labflow:lab").value("lab-n"))));
+    s3.putObject(b -> b.bucket("labflow-lab-n").key("data.txt"), RequestBody.fromString("live"));
+    lab.clients.iam().createRole(b -> b.roleName("labflow-lab-n-role")
+        .assumeRolePolicyDocument(PolicyDocuments.trustPolicy("ec2.amazonaws.com", null))
+        .tags(Tag.builder().key("labflow:lab").value("lab-n").build()));
+
+    assertThat(inventory.listLabResources(new LabInput("lab-n")).noneTagged()).isTrue();
+    DeleteLabResourcesOutput swept = inventory.deleteLabResources(new LabInput("lab-n"));
+    assertThat(swept.deleted().noneTagged()).as("deleted %s", swept.deleted()).isTrue();
+    assertThat(s3.getObjectAsBytes(b -> b.bucket("labflow-lab-n").key("data.txt")).asUtf8String())
+        .isEqualTo("live");
+    assertThat(tags("labflow-lab-n-role")).isNotEmpty();
   }
 
   private List<Tag> tags(String role) {

@@ -5,6 +5,7 @@ import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Heartbeats;
 import io.labflow.activities.common.Inputs;
+import io.labflow.activities.common.Ownership;
 import io.labflow.activities.common.Tags;
 import io.labflow.activities.model.CreateStackInput;
 import io.labflow.activities.model.CreateStackOutput;
@@ -102,11 +103,8 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
   private boolean create(CreateStackInput in, String labId, String name, Duration wait) {
     String body = templates.read(in.templateFile());
     List<Parameter> params = new ArrayList<>();
-    if (in.parameters() != null) {
-      in.parameters()
-          .forEach(
-              (k, v) -> params.add(Parameter.builder().parameterKey(k).parameterValue(v).build()));
-    }
+    OwnershipParameters.with(in.parameters(), Ownership.of(labId))
+        .forEach((k, v) -> params.add(Parameter.builder().parameterKey(k).parameterValue(v).build()));
     List<Capability> caps = new ArrayList<>();
     if (in.capabilities() != null) {
       for (String c : in.capabilities()) {

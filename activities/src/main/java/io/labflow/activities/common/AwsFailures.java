@@ -206,8 +206,8 @@ public final class AwsFailures {
   /** A non-retryable failure: the resource is not this lab's. */
   public static ApplicationFailure notOwned(String what, String labId) {
     return nonRetryable(
-        what + " exists but is not tagged " + Tags.LAB_TAG + "=" + labId + "; labflow leaves it"
-            + " untouched",
+        what + " exists but is not tagged for lab " + labId + " in this namespace ("
+            + Tags.LAB_TAG + " and " + Ownership.NAMESPACE_TAG + "); labflow leaves it untouched",
         NOT_OWNED);
   }
 

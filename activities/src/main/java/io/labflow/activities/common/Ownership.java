@@ -6,6 +6,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Who owns a resource, decided from where the activity runs, never from its input alone.
@@ -22,11 +24,14 @@ import java.util.function.Function;
  *       and run. Retries of the activity (a lost response, a worker crash) run in the same run and
  *       adopt; another lab, a later run, or a copy of the tags made by hand does not.
  *   <li>A resource belongs to the lab (may be used, torn down or swept) when its lab tag is the
- *       lab's and its namespace tag, if any, is the caller's namespace. So the nightly reset (a
- *       {@code LabResetWorkflow} in the same namespace) sweeps the lab's leftovers of any run, and
- *       two namespaces using one AWS account never touch each other's resources. A resource tagged
- *       only {@code labflow:lab} (by a person, or by a template where a stack's tags do not
- *       propagate) belongs to that lab id in every namespace.
+ *       lab's and its namespace tag is the caller's namespace; a missing namespace tag means "not
+ *       ours", never "everyone's". So the nightly reset (a {@code LabResetWorkflow} in the same
+ *       namespace) sweeps the lab's leftovers of any run, and two namespaces using one AWS account
+ *       never touch each other's resources.
+ *   <li>Resources made before the namespace tag existed carry only {@code labflow:lab}. A worker
+ *       whose {@value #CLAIM_ENV} names its own namespace takes them as that namespace's, until
+ *       they are torn down or reset; the operator sets it once, for one namespace, and removes it
+ *       after.
  * </ul>
  *
  * <p>Two task queues in one namespace share lab ids, because a lab id is a workflow id and
@@ -46,6 +51,17 @@ public final class Ownership {
 
   /** The workflow type whose workflow id is the lab id. */
   static final String LAB_WORKFLOW = "LabWorkflow";
+
+  /**
+   * The worker's environment variable naming the one namespace that may take resources tagged
+   * {@code labflow:lab} without {@code labflow:namespace} (made before that tag existed) as its
+   * labs'. Unset: such resources are nobody's.
+   */
+  public static final String CLAIM_ENV = "LABFLOW_CLAIM_UNNAMESPACED";
+
+  private static final Logger log = LoggerFactory.getLogger(Ownership.class);
+
+  private static final String CLAIMING = claiming(System.getenv(CLAIM_ENV));
 
   /**
    * The lab an activity acts for.
@@ -102,12 +118,54 @@ public final class Ownership {
   /** Whether a resource with these tags belongs to the lab (may be used, deleted or swept). */
   public static <T> boolean belongs(
       Collection<T> tags, Function<T, String> key, Function<T, String> value, Owner owner) {
-    Map<String, String> m = asMap(tags, key, value);
-    if (!owner.labId().equals(m.get(LAB_TAG))) {
+    return belongs(asMap(tags, key, value), owner, CLAIMING);
+  }
+
+  /**
+   * The rule itself: the lab tag is the lab's and the namespace tag the caller's namespace, or,
+   * without a namespace tag, the caller's namespace is the one {@code claiming} un-namespaced
+   * resources (null: none). Outside an activity (no namespace) the lab tag alone decides.
+   */
+  static boolean belongs(Map<String, String> tags, Owner owner, String claiming) {
+    if (!owner.labId().equals(tags.get(LAB_TAG))) {
       return false;
     }
-    String ns = m.get(NAMESPACE_TAG);
-    return ns == null || owner.namespace() == null || ns.equals(owner.namespace());
+    String ns = tags.get(NAMESPACE_TAG);
+    if (owner.namespace() == null) {
+      return true;
+    }
+    if (ns != null) {
+      return ns.equals(owner.namespace());
+    }
+    boolean claimed = owner.namespace().equals(claiming);
+    if (claimed) {
+      log.info("lab {}: a resource tagged {} without {} is taken as namespace {}'s ({})",
+          owner.labId(), LAB_TAG, NAMESPACE_TAG, claiming, CLAIM_ENV);
+    }
+    return claimed;
+  }
+
+  /** The value of {@link #CLAIM_ENV}: the namespace named, or null when unset or blank. */
+  static String claiming(String env) {
+    if (env == null || env.isBlank()) {
+      return null;
+    }
+    log.warn("{}={}: resources tagged {} without {} are taken as the labs of namespace {};"
+        + " unset it once the labs made before the namespace tag are torn down or reset",
+        CLAIM_ENV, env.strip(), LAB_TAG, NAMESPACE_TAG, env.strip());
+    return env.strip();
+  }
+
+  /** The labflow tags among these, for a sentence: {@code labflow:lab=a, labflow:run=r}. */
+  static <T> String labflowTags(
+      Collection<T> tags, Function<T, String> key, Function<T, String> value) {
+    StringBuilder out = new StringBuilder();
+    asMap(tags, key, value).forEach((k, v) -> {
+      if (k != null && k.startsWith("labflow:")) {
+        out.append(out.length() == 0 ? "" : ", ").append(k).append('=').append(v);
+      }
+    });
+    return out.toString();
   }
 
   /** Whether a resource with these tags was created by the owner's own run (may be adopted). */

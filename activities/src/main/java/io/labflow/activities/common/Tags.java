@@ -34,12 +34,15 @@ public final class Tags {
       Collection<T> tags, Function<T, String> key, Function<T, String> value, String what,
       String labId) {
     if (!createdHere(tags, key, value, labId)) {
+      String carried = Ownership.labflowTags(tags, key, value);
       throw AwsFailures.nonRetryable(
           what
               + " exists but was not created by this run of lab "
               + labId
-              + " (its labflow:lab, labflow:namespace and labflow:run tags say otherwise);"
-              + " labflow does not adopt it",
+              + (carried.isEmpty()
+                  ? " (it carries no labflow tags)"
+                  : " (its labflow tags are " + carried + ")")
+              + "; labflow does not adopt it",
           AwsFailures.NOT_OWNED);
     }
   }

@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.ec2.model.InternetGateway;
 import software.amazon.awssdk.services.ec2.model.InternetGatewayAttachment;
 import software.amazon.awssdk.services.ec2.model.RouteTable;
 import software.amazon.awssdk.services.ec2.model.RouteTableAssociation;
+import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
  * Deletes the EC2 resources carrying the lab's tag that no stack took with it (a stack deleted
@@ -115,8 +116,8 @@ final class Ec2Sweep {
 
   private void deleteDetachedInterface(
       String labId, String eni, Deleted deleted, List<String> blocked) {
-    // Only a detached interface carrying the tag is deleted here; an attached one goes with its
-    // instance, and an untagged one is not labflow's to delete.
+    // Only a detached interface of the lab (Ownership: lab and namespace tags) is deleted here; an
+    // attached one goes with its instance, and any other is not labflow's to delete.
     boolean[] done = {false};
     attempt("network interface " + eni, blocked, () -> {
       var found = ec2.describeNetworkInterfaces(
@@ -124,7 +125,8 @@ final class Ec2Sweep {
               Filter.builder().name("network-interface-id").values(eni).build(),
               Filter.builder().name("tag:" + Tags.LAB_TAG).values(labId).build()))
           .networkInterfaces();
-      if (!found.isEmpty() && "available".equals(found.get(0).statusAsString())) {
+      if (!found.isEmpty() && "available".equals(found.get(0).statusAsString())
+          && Tags.owned(found.get(0).tagSet(), Tag::key, Tag::value, labId)) {
         ec2.deleteNetworkInterface(b -> b.networkInterfaceId(eni));
         done[0] = true;
       }

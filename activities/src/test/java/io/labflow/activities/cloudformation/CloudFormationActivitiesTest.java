@@ -6,6 +6,7 @@ import io.labflow.activities.MotoLabTest;
 import io.labflow.activities.model.CreateStackInput;
 import io.labflow.activities.model.CreateStackOutput;
 import io.labflow.activities.model.DeleteStackInput;
+import io.labflow.activities.testing.Lab;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -45,9 +46,13 @@ class CloudFormationActivitiesTest extends MotoLabTest {
             .reservations();
     assertThat(tagged).flatExtracting(r -> r.instances()).extracting(i -> i.instanceId())
         .containsExactly(first.instanceId());
-    assertThat(
-            lab.clients.s3().getBucketTagging(b -> b.bucket(BUCKET)).tagSet())
-        .anyMatch(t -> t.key().equals("labflow:lab") && t.value().equals(LAB));
+    // Every ownership tag on the bucket too, though moto copies no stack tag to S3 (issue 17).
+    assertThat(lab.clients.s3().getBucketTagging(b -> b.bucket(BUCKET)).tagSet())
+        .extracting(t -> t.key() + "=" + t.value())
+        .contains("labflow:lab=" + LAB, "labflow:namespace=" + Lab.NAMESPACE, "labflow:run=");
+    assertThat(tagged).flatExtracting(r -> r.instances()).flatExtracting(i -> i.tags())
+        .extracting(t -> t.key() + "=" + t.value())
+        .contains("labflow:lab=" + LAB, "labflow:namespace=" + Lab.NAMESPACE);
     assertThat(
             lab.clients.cloudFormation().describeStacks(b -> b.stackName(STACK)).stacks().get(0).tags())
         .anyMatch(t -> t.key().equals("labflow:lab") && t.value().equals(LAB));
@@ -93,6 +98,21 @@ class CloudFormationActivitiesTest extends MotoLabTest {
         .isEqualTo(StackStatus.CREATE_COMPLETE);
     assertThat(lab.clients.s3().listBuckets().buckets()).extracting(b -> b.name())
         .contains("foreign-bucket", "labflow-lab-other-bucket");
+  }
+
+  @Test
+  void aStepCannotSetTheOwnershipParametersToAnythingElse() {
+    var failure = failureOf(() -> lab.cfn.createStack(new CreateStackInput(LAB, STACK,
+        "templates/lab-environment.yaml",
+        Map.of("LabId", LAB, "LabNamespace", "elsewhere", "BucketName", BUCKET), null, null)),
+        "InvalidInput");
+    assertThat(failure.getOriginalMessage()).isEqualTo("CreateStack: parameters.LabNamespace is"
+        + " 'elsewhere', but labflow sets it itself to '" + Lab.NAMESPACE + "' (the ownership tags"
+        + " come from where the step runs, not from its input)");
+    assertFailure(() -> lab.cfn.createStack(new CreateStackInput(LAB, STACK,
+        "templates/lab-environment.yaml", Map.of("LabId", "lab-other", "BucketName", BUCKET), null,
+        null)), "InvalidInput");
+    assertThat(lab.calls.count("CloudFormation", "CreateStack")).isZero();
   }
 
   @Test

@@ -1,7 +1,9 @@
 package io.labflow.activities.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.temporal.failure.ApplicationFailure;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
@@ -56,10 +58,53 @@ class OwnershipTest {
     assertThat(belongs(earlierRun, reset)).isTrue();
     assertThat(belongs(earlierRun, new Ownership.Owner("staging", "lab-a", null))).isFalse();
     assertThat(belongs(earlierRun, new Ownership.Owner("default", "lab-b", null))).isFalse();
-    assertThat(belongs(tags("labflow:lab", "lab-a"), new Ownership.Owner("staging", "lab-a", null)))
-        .as("tagged by hand for the lab, in no namespace")
-        .isTrue();
     assertThat(belongs(tags(), RUN_1)).isFalse();
+  }
+
+  @Test
+  void aResourceWithoutTheNamespaceTagIsNoNamespacesLab() {
+    // Case 1 of issue 17: moto tagged the stack's bucket labflow:lab only, and a reset in another
+    // namespace took it for its own.
+    var labOnly = tags("labflow:lab", "lab-a");
+    assertThat(belongs(labOnly, new Ownership.Owner("battery2", "lab-a", null))).isFalse();
+    assertThat(belongs(labOnly, new Ownership.Owner("default", "lab-a", null))).isFalse();
+    assertThat(belongs(labOnly, RUN_1)).isFalse();
+    assertThat(created(labOnly, RUN_1)).isFalse();
+  }
+
+  @Test
+  void onlyTheNamespaceNamedToClaimThemTakesUnNamespacedResources() {
+    Map<String, String> labOnly = Map.of("labflow:lab", "lab-a");
+    Ownership.Owner inDefault = new Ownership.Owner("default", "lab-a", null);
+    assertThat(Ownership.belongs(labOnly, inDefault, "default")).isTrue();
+    assertThat(Ownership.belongs(labOnly, new Ownership.Owner("battery2", "lab-a", null), "default"))
+        .isFalse();
+    assertThat(Ownership.belongs(labOnly, new Ownership.Owner("default", "lab-b", null), "default"))
+        .isFalse();
+    // A namespace tag, present, always decides: the claim never takes another namespace's.
+    assertThat(Ownership.belongs(
+        Map.of("labflow:lab", "lab-a", "labflow:namespace", "battery2"), inDefault, "default"))
+        .isFalse();
+    assertThat(Ownership.belongs(labOnly, inDefault, null)).isFalse();
+    assertThat(Ownership.claiming(" default ")).isEqualTo("default");
+    assertThat(Ownership.claiming("")).isNull();
+    assertThat(Ownership.claiming(null)).isNull();
+  }
+
+  @Test
+  void aRefusedAdoptionSaysWhichLabflowTagsTheResourceCarries() {
+    assertThatThrownBy(() -> Tags.requireCreatedHere(
+            tags(), Map.Entry::getKey, Map.Entry::getValue, "role r", "lab-a"))
+        .isInstanceOfSatisfying(ApplicationFailure.class, f -> assertThat(f.getOriginalMessage())
+            .isEqualTo("role r exists but was not created by this run of lab lab-a (it carries no"
+                + " labflow tags); labflow does not adopt it"));
+    assertThatThrownBy(() -> Tags.requireCreatedHere(
+            tags("Name", "x", "labflow:lab", "lab-b", "labflow:namespace", "default"),
+            Map.Entry::getKey, Map.Entry::getValue, "role r", "lab-a"))
+        .isInstanceOfSatisfying(ApplicationFailure.class, f -> assertThat(f.getOriginalMessage())
+            .isEqualTo("role r exists but was not created by this run of lab lab-a (its labflow"
+                + " tags are labflow:lab=lab-b, labflow:namespace=default); labflow does not adopt"
+                + " it"));
   }
 
   @Test

@@ -28,7 +28,8 @@ class Ec2ActivitiesTest extends MotoLabTest {
     TagSpecification tags =
         TagSpecification.builder()
             .resourceType(ResourceType.INSTANCE)
-            .tags(Tag.builder().key("labflow:lab").value(labId).build())
+            .tags(Tag.builder().key("labflow:lab").value(labId).build(),
+                Tag.builder().key("labflow:namespace").value(Lab.NAMESPACE).build())
             .build();
     return lab.clients
         .ec2()

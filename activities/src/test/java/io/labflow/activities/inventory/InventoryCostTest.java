@@ -142,7 +142,7 @@ class InventoryCostTest extends MotoLabTest {
           new CreateInstanceProfileInput(id, prefix + "-profile", prefix + "-role", null));
       lab.clients.s3().createBucket(b -> b.bucket(prefix + "-bucket"));
       lab.clients.s3().putBucketTagging(b -> b.bucket(prefix + "-bucket").tagging(t -> t.tagSet(
-          s -> s.key("labflow:lab").value(id))));
+          s -> s.key("labflow:lab").value(id), s -> s.key("labflow:namespace").value(Lab.NAMESPACE))));
     }
   }
 

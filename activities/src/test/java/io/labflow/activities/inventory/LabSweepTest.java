@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.labflow.activities.MotoLabTest;
 import io.labflow.activities.cloudformation.StackWaits;
+import io.labflow.activities.common.Ownership;
 import io.labflow.activities.common.Tags;
 import io.labflow.activities.model.CreateStackOutput;
 import io.labflow.activities.model.DeleteLabResourcesOutput;
@@ -64,7 +65,8 @@ class LabSweepTest {
   private static TagSpecification tags(ResourceType type, String labId) {
     return TagSpecification.builder()
         .resourceType(type)
-        .tags(Tag.builder().key(Tags.LAB_TAG).value(labId).build())
+        .tags(Tag.builder().key(Tags.LAB_TAG).value(labId).build(),
+            Tag.builder().key(Ownership.NAMESPACE_TAG).value(Lab.NAMESPACE).build())
         .build();
   }
 
@@ -91,7 +93,9 @@ class LabSweepTest {
     lab.clients.s3().createBucket(b -> b.bucket("lab-left-bucket"));
     lab.clients.s3().putBucketTagging(b -> b.bucket("lab-left-bucket").tagging(t -> t.tagSet(
         software.amazon.awssdk.services.s3.model.Tag.builder().key(Tags.LAB_TAG).value(labId)
-            .build())));
+            .build(),
+        software.amazon.awssdk.services.s3.model.Tag.builder().key(Ownership.NAMESPACE_TAG)
+            .value(Lab.NAMESPACE).build())));
     lab.clients.s3().putObject(b -> b.bucket("lab-left-bucket").key("a.txt"),
         RequestBody.fromString("a"));
     // An untagged gateway of the same shape belongs to nobody labflow knows: it stays.
@@ -122,6 +126,30 @@ class LabSweepTest {
     assertThat(ec2.describeNetworkInterfaces().networkInterfaces()).isEmpty();
   }
 
+  /**
+   * A detached network interface in the lab's subnet, tagged {@code labflow:lab} but in no
+   * namespace, is not the lab's: the sweep lists it (it is in the lab's subnet) but leaves it.
+   */
+  @Test
+  void aDetachedInterfaceTaggedForTheLabInNoNamespaceIsLeft() {
+    Ec2Client ec2 = lab.clients.ec2();
+    String labId = "lab-eni";
+    String vpc = ec2.createVpc(b -> b.cidrBlock("10.8.0.0/16")
+        .tagSpecifications(tags(ResourceType.VPC, labId))).vpc().vpcId();
+    String subnet = ec2.createSubnet(b -> b.vpcId(vpc).cidrBlock("10.8.1.0/24")
+        .tagSpecifications(tags(ResourceType.SUBNET, labId))).subnet().subnetId();
+    String eni = ec2.createNetworkInterface(b -> b.subnetId(subnet).tagSpecifications(
+        TagSpecification.builder().resourceType(ResourceType.NETWORK_INTERFACE)
+            .tags(Tag.builder().key(Tags.LAB_TAG).value(labId).build()).build()))
+        .networkInterface().networkInterfaceId();
+
+    DeleteLabResourcesOutput out = lab.inventory.deleteLabResources(new LabInput(labId));
+
+    assertThat(out.deleted().networkInterfaces()).isEmpty();
+    assertThat(ec2.describeNetworkInterfaces(b -> b.networkInterfaceIds(eni)).networkInterfaces())
+        .extracting(n -> n.networkInterfaceId()).containsExactly(eni);
+  }
+
   /** A stack moto leaves CREATE_IN_PROGRESS: its bucket's name is taken by an untagged bucket. */
   private void stuckStack(String labId) throws Exception {
     lab.clients.s3().createBucket(b -> b.bucket("labflow-" + labId));
@@ -131,8 +159,11 @@ class LabSweepTest {
         .templateBody(body)
         .parameters(
             p -> p.parameterKey("LabId").parameterValue(labId),
+            p -> p.parameterKey("LabNamespace").parameterValue(Lab.NAMESPACE),
+            p -> p.parameterKey("LabRun").parameterValue(""),
             p -> p.parameterKey("BucketName").parameterValue("labflow-" + labId))
-        .tags(t -> t.key(Tags.LAB_TAG).value(labId))));
+        .tags(t -> t.key(Tags.LAB_TAG).value(labId),
+            t -> t.key(Ownership.NAMESPACE_TAG).value(Lab.NAMESPACE))));
     assertThat(refused).as("moto refuses the taken bucket name").isNotNull();
     assertThat(lab.clients.cloudFormation()
             .describeStacks(b -> b.stackName("labflow-" + labId)).stacks().get(0)

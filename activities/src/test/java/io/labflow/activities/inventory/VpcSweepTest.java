@@ -2,6 +2,7 @@ package io.labflow.activities.inventory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labflow.activities.common.Ownership;
 import io.labflow.activities.common.Tags;
 import io.labflow.activities.model.DeleteLabResourcesOutput;
 import io.labflow.activities.model.LabInput;
@@ -59,7 +60,8 @@ class VpcSweepTest {
   private static TagSpecification tags(ResourceType type, String labId) {
     return TagSpecification.builder()
         .resourceType(type)
-        .tags(Tag.builder().key(Tags.LAB_TAG).value(labId).build())
+        .tags(Tag.builder().key(Tags.LAB_TAG).value(labId).build(),
+            Tag.builder().key(Ownership.NAMESPACE_TAG).value(Lab.NAMESPACE).build())
         .build();
   }
 

@@ -22,6 +22,12 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
  */
 public final class Lab implements AutoCloseable {
 
+  /**
+   * The namespace {@link TestActivityEnvironment}'s activities run in: their creates tag it, and a
+   * resource made by hand for a lab carries it too, or it is no namespace's lab.
+   */
+  public static final String NAMESPACE = "default";
+
   public final CallCounter calls = new CallCounter();
   public final AwsClients clients;
   private final TestActivityEnvironment env;

@@ -50,7 +50,8 @@ class AccessVerificationTest extends MotoLabTest {
                 b.bucket(BUCKET)
                     .tagging(
                         Tagging.builder()
-                            .tagSet(Tag.builder().key("labflow:lab").value(LAB).build())
+                            .tagSet(Tag.builder().key("labflow:lab").value(LAB).build(),
+                                Tag.builder().key("labflow:namespace").value(Lab.NAMESPACE).build())
                             .build()));
   }
 

@@ -71,6 +71,12 @@ final class EnforcedMoto implements AutoCloseable {
         .region(Region.US_EAST_1).credentialsProvider(credentials()).build();
   }
 
+  /** An S3 client of this moto, as the administrator. */
+  S3Client s3() {
+    return S3Client.builder().endpointOverride(URI.create(endpoint())).region(Region.US_EAST_1)
+        .credentialsProvider(credentials()).forcePathStyle(true).build();
+  }
+
   private StaticCredentialsProvider credentials() {
     return StaticCredentialsProvider.create(AwsBasicCredentials.create(keyId, secret));
   }
@@ -84,8 +90,7 @@ final class EnforcedMoto implements AutoCloseable {
         CloudFormationClient cfn = cfn();
         Ec2Client ec2 = Ec2Client.builder().endpointOverride(uri).region(Region.US_EAST_1)
             .credentialsProvider(creds).build();
-        S3Client s3 = S3Client.builder().endpointOverride(uri).region(Region.US_EAST_1)
-            .credentialsProvider(creds).forcePathStyle(true).build()) {
+        S3Client s3 = s3()) {
       put(found, "stacks", cfn.describeStacksPaginator().stacks().stream()
           .filter(s -> s.stackStatus() != StackStatus.DELETE_COMPLETE).map(s -> s.stackName()).toList());
       put(found, "instances", ec2.describeInstancesPaginator().reservations().stream()

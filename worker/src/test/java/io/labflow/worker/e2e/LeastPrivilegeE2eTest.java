@@ -85,52 +85,12 @@ class LeastPrivilegeE2eTest {
   @BeforeAll
   static void setUp(LocalStack.Stack s) throws Exception {
     stack = s;
-    client = namespace(s);
+    client = s.namespace(NAMESPACE);
     moto = new EnforcedMoto(s.logDir(), "moto-least-privilege", "e2e-admin");
     endpoint = moto.endpoint();
     admin = moto.iam();
     adminCfn = moto.cfn();
     definitions = Tools.repoRoot().resolve("definitions");
-  }
-
-  /** Registers the namespace with the lab search attributes and waits until it answers queries. */
-  static WorkflowClient namespace(LocalStack.Stack s) throws InterruptedException {
-    String temporal = Tools.tool("temporal").toString();
-    List<String> base = List.of("--address", s.temporalAddress());
-    Cli.Result created = Cli.exec(concat(List.of(temporal, "operator", "namespace", "create",
-        "--namespace", NAMESPACE, "--retention", "24h"), base), Map.of());
-    assertThat(created.exitCode()).as(created.all()).isZero();
-    for (var key : io.labflow.workflows.lab.LabSearchAttributes.ALL) {
-      String name = key.getName();
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (true) {
-        Cli.Result attr = Cli.exec(concat(List.of(temporal, "operator", "search-attribute", "create",
-            "--namespace", NAMESPACE, "--name", name, "--type", "Keyword"), base), Map.of());
-        if (attr.exitCode() == 0) {
-          break;
-        }
-        assertThat(System.nanoTime()).as(attr.all()).isLessThan(deadline);
-        Thread.sleep(500);
-      }
-    }
-    WorkflowClient c = WorkflowClient.newInstance(s.client().getWorkflowServiceStubs(),
-        io.temporal.client.WorkflowClientOptions.newBuilder().setNamespace(NAMESPACE).build());
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
-      try {
-        c.listExecutions("LabState='LIVE'").findFirst();
-        return c;
-      } catch (RuntimeException notYet) {
-        assertThat(System.nanoTime()).as(notYet.toString()).isLessThan(deadline);
-        Thread.sleep(500);
-      }
-    }
-  }
-
-  private static List<String> concat(List<String> a, List<String> b) {
-    List<String> out = new ArrayList<>(a);
-    out.addAll(b);
-    return out;
   }
 
   @AfterAll
@@ -256,7 +216,8 @@ class LeastPrivilegeE2eTest {
       // The nightly reset with no open run: the sweep deletes a stray by tag, then a fresh lab.
       admin.createRole(b -> b.roleName("labflow-" + labId + "-stray")
           .assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[]}")
-          .tags(Tag.builder().key("labflow:lab").value(labId).build()));
+          .tags(Tag.builder().key("labflow:lab").value(labId).build(),
+              Tag.builder().key("labflow:namespace").value(NAMESPACE).build()));
       LabResetWorkflow reset = client.newWorkflowStub(LabResetWorkflow.class,
           WorkflowOptions.newBuilder().setWorkflowId("reset-" + labId).setTaskQueue(queue).build());
       ResetResult result = reset.reset(new ResetRequest(labId, DEFINITION, "read-only", Map.of(

@@ -6,6 +6,8 @@ import io.labflow.activities.testing.TemporalDevServer;
 import io.labflow.activities.testing.Tools;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -99,6 +101,57 @@ public final class LocalStack implements BeforeAllCallback, ParameterResolver {
       env.putAll(moto.awsEnv(MotoProcess.ACCESS_KEY, MotoProcess.SECRET_KEY));
       env.put("LABFLOW_DEFINITIONS_DIR", Labs.definitionsDir().toString());
       return env;
+    }
+
+    /**
+     * Creates the namespace, registers the lab search attributes in it, waits until it answers
+     * queries on them, and returns a client of it.
+     */
+    public WorkflowClient namespace(String name) {
+      String temporal = Tools.tool("temporal").toString();
+      List<String> base = List.of("--address", temporalAddress(), "--namespace", name);
+      Cli.Result created = Cli.exec(concat(List.of(temporal, "operator", "namespace", "create",
+          "--retention", "24h"), base), Map.of());
+      if (created.exitCode() != 0) {
+        throw new IllegalStateException("namespace " + name + ": " + created.all());
+      }
+      for (String attribute : SEARCH_ATTRIBUTES) {
+        await("search attribute " + attribute + " in " + name, () -> Cli.exec(concat(List.of(
+            temporal, "operator", "search-attribute", "create", "--name", attribute, "--type",
+            "Keyword"), base), Map.of()).exitCode() == 0);
+      }
+      WorkflowClient c = WorkflowClient.newInstance(client().getWorkflowServiceStubs(),
+          WorkflowClientOptions.newBuilder().setNamespace(name).build());
+      await("namespace " + name + " answers queries on the lab attributes", () -> {
+        try {
+          c.listExecutions("LabState='LIVE'").findFirst();
+          return true;
+        } catch (RuntimeException notYet) {
+          return false;
+        }
+      });
+      return c;
+    }
+
+    private static void await(String what, java.util.function.BooleanSupplier done) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (!done.getAsBoolean()) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("not within 60 s: " + what);
+        }
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+      List<String> out = new ArrayList<>(a);
+      out.addAll(b);
+      return out;
     }
 
     /** Starts a worker in a child JVM on this task queue. */

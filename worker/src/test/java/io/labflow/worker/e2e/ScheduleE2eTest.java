@@ -99,7 +99,8 @@ class ScheduleE2eTest {
     assertThat(Cli.run(env, "teardown", labId).exitCode()).isZero();
     iam.client().createRole(b -> b.roleName(labId + "-stray")
         .assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[]}")
-        .tags(Tag.builder().key("labflow:lab").value(labId).build()));
+        .tags(Tag.builder().key("labflow:lab").value(labId).build(),
+            Tag.builder().key("labflow:namespace").value("default").build()));
     assertThat(Cli.run(env, "schedule", "trigger", labId).exitCode()).isZero();
     ResetResult second = awaitReset(labId, 2);
     assertThat(second.cleanup()).isEqualTo("DELETED_BY_TAG");

@@ -67,8 +67,11 @@ class ResetOnMotoTest {
     try {
       cfn.createStack(b -> b.stackName("labflow-lab-broken").templateBody(body)
           .parameters(p -> p.parameterKey("LabId").parameterValue("lab-broken"),
+              p -> p.parameterKey("LabNamespace").parameterValue(moto.env.getNamespace()),
+              p -> p.parameterKey("LabRun").parameterValue(""),
               p -> p.parameterKey("BucketName").parameterValue("labflow-lab-broken"))
-          .tags(t -> t.key("labflow:lab").value("lab-broken")));
+          .tags(t -> t.key("labflow:lab").value("lab-broken"),
+              t -> t.key("labflow:namespace").value(moto.env.getNamespace())));
     } catch (RuntimeException expected) {
       // moto refuses the taken name and keeps the stack half made.
     }
@@ -96,7 +99,9 @@ class ResetOnMotoTest {
     // A tagged VPC holding a subnet labflow does not own: the VPC cannot be deleted.
     String vpc = ec2.createVpc(b -> b.cidrBlock("10.7.0.0/16").tagSpecifications(
         TagSpecification.builder().resourceType(ResourceType.VPC)
-            .tags(Tag.builder().key("labflow:lab").value("lab-blk").build()).build()))
+            .tags(Tag.builder().key("labflow:lab").value("lab-blk").build(),
+                Tag.builder().key("labflow:namespace").value(moto.env.getNamespace()).build())
+            .build()))
         .vpc().vpcId();
     ec2.createSubnet(b -> b.vpcId(vpc).cidrBlock("10.7.1.0/24"));
 

@@ -180,16 +180,19 @@ class WorkerPolicyOnMotoTest {
   private void strays() {
     clients.s3().createBucket(b -> b.bucket(PREFIX + "-stray"));
     clients.s3().putBucketTagging(b -> b.bucket(PREFIX + "-stray").tagging(t -> t.tagSet(
-        software.amazon.awssdk.services.s3.model.Tag.builder().key("labflow:lab").value(LAB).build())));
+        software.amazon.awssdk.services.s3.model.Tag.builder().key("labflow:lab").value(LAB).build(),
+        software.amazon.awssdk.services.s3.model.Tag.builder().key("labflow:namespace")
+            .value(Lab.NAMESPACE).build())));
     var tag = Tag.builder().key("labflow:lab").value(LAB).build();
+    var ns = Tag.builder().key("labflow:namespace").value(Lab.NAMESPACE).build();
     var iam = clients.iam();
-    iam.createRole(b -> b.roleName(PREFIX + "-stray").tags(tag).assumeRolePolicyDocument(
+    iam.createRole(b -> b.roleName(PREFIX + "-stray").tags(tag, ns).assumeRolePolicyDocument(
         "{\"Version\":\"2012-10-17\",\"Statement\":[]}"));
     iam.putRolePolicy(b -> b.roleName(PREFIX + "-stray").policyName("inline")
         .policyDocument(doc("s3:GetObject")));
-    iam.createInstanceProfile(b -> b.instanceProfileName(PREFIX + "-stray").tags(tag));
+    iam.createInstanceProfile(b -> b.instanceProfileName(PREFIX + "-stray").tags(tag, ns));
     iam.addRoleToInstanceProfile(b -> b.instanceProfileName(PREFIX + "-stray").roleName(PREFIX + "-stray"));
-    String arn = iam.createPolicy(b -> b.policyName(PREFIX + "-stray").tags(tag)
+    String arn = iam.createPolicy(b -> b.policyName(PREFIX + "-stray").tags(tag, ns)
         .policyDocument(doc("s3:GetObject"))).policy().arn();
     iam.createPolicyVersion(b -> b.policyArn(arn).policyDocument(doc("s3:PutObject")).setAsDefault(true));
     iam.createUser(b -> b.userName("someone"));

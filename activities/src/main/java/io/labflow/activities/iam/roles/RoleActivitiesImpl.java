@@ -3,7 +3,6 @@ package io.labflow.activities.iam.roles;
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Inputs;
-import io.labflow.activities.common.Tags;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.model.CreateRoleInput;
@@ -101,11 +100,9 @@ public final class RoleActivitiesImpl implements RoleActivities {
                 + name
                 + " is in instance profile "
                 + p.instanceProfileName()
-                + ", which is not tagged "
-                + Tags.LAB_TAG
-                + "="
+                + ", which is not tagged for lab "
                 + labId
-                + "; labflow will not change it",
+                + " in this namespace; labflow will not change it",
             AwsFailures.DELETE_CONFLICT);
       }
       profiles.add(p);
