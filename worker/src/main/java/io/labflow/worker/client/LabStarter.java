@@ -52,6 +52,27 @@ public record LabStarter(
     return attrs.build();
   }
 
+  /**
+   * The run's one line in the Web UI, as it was at start: {@code lab lab-042:
+   * iam-service-role-lab, started read-only with labflow run} (a switch changes the variant later).
+   */
+  public String summary() {
+    return "lab " + labId + ": " + definition + ", started " + startVariant() + " " + startedBy;
+  }
+
+  /** The run's Details in the Web UI (Markdown): what it is, and where its state is now. */
+  public String details() {
+    return "Lab **" + labId + "** of definition **" + definition + "**, started "
+        + (variant == null ? "with the definition's default variant" : "with variant **" + variant + "**")
+        + " " + startedBy + ".\n\n"
+        + "Its state now: **Current Details** (press R to refresh them) and the search attribute"
+        + " **LabState** (a column of the workflow list).";
+  }
+
+  private String startVariant() {
+    return variant == null ? "with the default variant" : variant;
+  }
+
   /** The options of the start. */
   public WorkflowOptions options() {
     WorkflowOptions.Builder options =
@@ -61,10 +82,9 @@ public record LabStarter(
             .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
             .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
             .setTypedSearchAttributes(searchAttributes())
-            // The Web UI's Summary of the run (static user metadata; only a starter can set it).
-            .setStaticSummary(
-                "lab " + labId + ": " + definition + (variant == null ? "" : " (" + variant + ")")
-                    + ", started " + startedBy);
+            // The Web UI's Summary and Details (static user metadata; only a starter can set them).
+            .setStaticSummary(summary())
+            .setStaticDetails(details());
     if (requestId != null) {
       options.setRequestId(requestId).setMemo(Map.of(STARTED_BY_MEMO, requestId));
     }

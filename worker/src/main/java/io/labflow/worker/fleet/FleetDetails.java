@@ -1,7 +1,9 @@
 package io.labflow.worker.fleet;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /** The Markdown a night shows in the Web UI's current details, and the CLI's table. */
@@ -10,33 +12,66 @@ public final class FleetDetails {
   /** Rows shown in the Web UI; the full report is in the result and in {@code fleet status}. */
   private static final int MAX_ROWS = 200;
 
+  private static final String[] HEADER = {"lab", "result", "duration", "step"};
+
   private FleetDetails() {}
 
+  /**
+   * The night's report: totals, then one row per lab as plain text in a code block, then why the
+   * labs that were not reset were not. The Web UI 2.54 renders a Markdown table without cell
+   * padding (cells run together, lab ids wrap at their hyphens), and a code block as it is: aligned
+   * columns in a fixed-width font. The errors, long and of any width, follow as a list.
+   */
   static String markdown(FleetReport report, int labCount, Collection<String> running) {
+    List<String[]> rows = new ArrayList<>();
+    List<String> why = new ArrayList<>();
+    for (String id : running) {
+      rows.add(new String[] {id, "resetting", "", ""});
+    }
+    for (LabReport r : report.labs()) {
+      rows.add(new String[] {r.labId(), outcome(r),
+          r.durationMs() > 0 ? seconds(r.durationMs()) : "", r.step() == null ? "" : r.step()});
+      if (r.error() != null && rows.size() <= MAX_ROWS) {
+        why.add("- `" + r.labId() + "`: " + oneLine(r.error()));
+      }
+    }
     StringBuilder md = new StringBuilder();
     md.append("**Fleet ").append(report.fleet()).append("**: ")
         .append(report.labs().size()).append(" of ").append(labCount).append(" labs done")
         .append(running.isEmpty() ? "" : ", " + running.size() + " resetting")
-        .append("\n\n").append(totals(report)).append("\n\n")
-        .append("| lab | result | duration | step | detail |\n|---|---|---|---|---|\n");
-    int rows = 0;
-    for (String id : running) {
-      if (rows++ < MAX_ROWS) {
-        md.append("| ").append(id).append(" | resetting | | | |\n");
-      }
+        .append("\n\n").append(totals(report)).append("\n\n");
+    table(rows.subList(0, Math.min(rows.size(), MAX_ROWS)), md);
+    if (rows.size() > MAX_ROWS) {
+      md.append("\n(").append(rows.size() - MAX_ROWS)
+          .append(" more labs in the result and in labflow fleet status)\n");
     }
-    for (LabReport r : report.labs()) {
-      if (rows++ < MAX_ROWS) {
-        md.append("| ").append(r.labId()).append(" | ").append(outcome(r)).append(" | ")
-            .append(r.durationMs() > 0 ? seconds(r.durationMs()) : "").append(" | ")
-            .append(r.step() == null ? "" : r.step()).append(" | ")
-            .append(r.error() == null ? "" : cell(r.error())).append(" |\n");
-      }
-    }
-    if (rows > MAX_ROWS) {
-      md.append("\n(").append(rows - MAX_ROWS).append(" more rows in the result and in labflow fleet status)\n");
+    if (!why.isEmpty()) {
+      md.append("\nWhy:\n\n").append(String.join("\n", why)).append('\n');
     }
     return md.toString();
+  }
+
+  /** The rows as a code block, each column as wide as its widest cell. */
+  private static void table(List<String[]> rows, StringBuilder md) {
+    int[] width = new int[HEADER.length];
+    for (int c = 0; c < HEADER.length; c++) {
+      width[c] = HEADER[c].length();
+      for (String[] row : rows) {
+        width[c] = Math.max(width[c], row[c].length());
+      }
+    }
+    md.append("```\n");
+    line(HEADER, width, md);
+    rows.forEach(row -> line(row, width, md));
+    md.append("```\n");
+  }
+
+  private static void line(String[] cells, int[] width, StringBuilder md) {
+    StringBuilder line = new StringBuilder();
+    for (int c = 0; c < cells.length; c++) {
+      line.append(cells[c]).append(" ".repeat(width[c] - cells[c].length() + 2));
+    }
+    md.append(line.toString().stripTrailing()).append('\n');
   }
 
   /** One line of totals: ok, failed, quarantined, skipped, and how many labs are in quarantine. */
@@ -59,8 +94,8 @@ public final class FleetDetails {
     return String.format("%.1fs", Duration.ofMillis(ms).toMillis() / 1000.0);
   }
 
-  private static String cell(String text) {
-    String t = text.replace('\n', ' ').replace("|", "\\|");
+  private static String oneLine(String text) {
+    String t = text.replace('\n', ' ');
     return t.length() > 300 ? t.substring(0, 300) + "..." : t;
   }
 }

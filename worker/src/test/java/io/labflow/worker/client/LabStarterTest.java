@@ -35,8 +35,13 @@ class LabStarterTest {
         .isEqualTo("iam-service-role-lab");
     assertThat(o.getTypedSearchAttributes().get(LabSearchAttributes.VARIANT)).isEqualTo("read-only");
     assertThat(o.getTypedSearchAttributes().size()).isEqualTo(3);
+    // Static: it names the variant the lab started with, which a switch changes later.
     assertThat(o.getStaticSummary())
-        .isEqualTo("lab lab-042: iam-service-role-lab (read-only), started with labflow run");
+        .isEqualTo("lab lab-042: iam-service-role-lab, started read-only with labflow run");
+    assertThat(o.getStaticDetails())
+        .isEqualTo("Lab **lab-042** of definition **iam-service-role-lab**, started with variant"
+            + " **read-only** with labflow run.\n\nIts state now: **Current Details** (press R to"
+            + " refresh them) and the search attribute **LabState** (a column of the workflow list).");
     assertThat(o.getRequestId()).isNull();
     assertThat(o.getMemo()).isNull();
     assertThat(o.getPriority()).isNull();
@@ -52,7 +57,11 @@ class LabStarterTest {
     assertThat(o.getMemo()).containsEntry(LabStarter.STARTED_BY_MEMO, "reset-lab-7/run-1");
     assertThat(o.getPriority()).isEqualTo(low);
     assertThat(o.getTypedSearchAttributes().containsKey(LabSearchAttributes.VARIANT)).isFalse();
-    assertThat(o.getStaticSummary()).isEqualTo("lab lab-7: iam-mini, started by reset-lab-7/run-1");
+    assertThat(o.getStaticSummary())
+        .isEqualTo("lab lab-7: iam-mini, started with the default variant by reset-lab-7/run-1");
+    assertThat(o.getStaticDetails())
+        .startsWith("Lab **lab-7** of definition **iam-mini**, started with the definition's default"
+            + " variant by reset-lab-7/run-1.");
   }
 
   @Test

@@ -175,7 +175,7 @@ class WebConsoleE2eTest {
         .matches("live until \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\dZ, then teardown");
     // ... and the current details through the metadata query.
     assertThat(currentDetails(labId))
-        .startsWith("**iam-service-role-lab** · variant **read-only** · **LIVE** until ")
+        .startsWith("lab **" + labId + "** · **iam-service-role-lab** · variant **read-only** · **LIVE** until ")
         .contains("- verify-access (VerifyAccess): **DONE**",
             "Last verification: verify-access (probe):",
             "- s3:PutObject: denied ✓",
@@ -219,7 +219,7 @@ class WebConsoleE2eTest {
     assertThat(run.all()).contains("preflight: verification by simulate is not available at ")
         .doesNotContain("at io.", "message='");
     assertThat(stack.client().newUntypedWorkflowStub(labId).describe().getStaticSummary())
-        .isEqualTo("lab " + labId + ": iam-service-role-lab (read-only), started with labflow run");
+        .isEqualTo("lab " + labId + ": iam-service-role-lab, started read-only with labflow run");
     Cli.Result resume = Cli.run(workerEnv(SITE_QUEUE), "resume", labId, "--retry");
     assertThat(resume.exitCode()).as(resume.all()).isEqualTo(2);
     assertThat(resume.err().strip()).startsWith(

@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * The lab's current details as the Temporal Web UI shows them (Markdown, set with {@code
  * Workflow.setCurrentDetails} and read through the {@code __temporal_workflow_metadata} query, so
- * they cost no history event): definition, variant, state, each step's state, the last
+ * they cost no history event): lab id, definition, variant, state, each step's state, the last
  * verification's access matrix and what a person can do next.
  */
 final class LabDetails {
@@ -30,7 +30,11 @@ final class LabDetails {
    */
   static String render(LabStatus s, String liveUntil, List<String> variants) {
     StringBuilder md = new StringBuilder();
-    md.append("**").append(s.definition() == null ? "lab" : s.definition()).append("**");
+    // The lab id first: a run started from the Web UI has no static summary to name it.
+    md.append("lab **").append(s.labId()).append("**");
+    if (s.definition() != null) {
+      md.append(" · **").append(s.definition()).append("**");
+    }
     if (s.variant() != null) {
       md.append(" · variant **").append(s.variant()).append("**");
     }

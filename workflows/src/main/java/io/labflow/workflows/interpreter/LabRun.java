@@ -69,6 +69,7 @@ final class LabRun {
       state = LabState.FAILED;
       attributes.set(LabSearchAttributes.STATE, state.name());
       attributes.flush();
+      publishDetails();
       throw invalid;
     }
   }

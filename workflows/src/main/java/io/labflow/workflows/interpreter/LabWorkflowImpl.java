@@ -47,12 +47,15 @@ public class LabWorkflowImpl implements LabWorkflow {
 
   @Override
   public LabResult run(Object input) {
+    // Queued before the input is read, so that a run whose input is refused is still found by its
+    // lab id (the workflow id); it goes out with the first upsert either way.
+    lab.labId = Workflow.getInfo().getWorkflowId();
+    lab.attributes.set(LabSearchAttributes.LAB_ID, lab.labId);
     LabRequest request = lab.admit(input);
     lab.labId = request.labId();
     lab.ledger.onChange(lab::publishDetails);
     lab.definitionName = request.definition();
     lab.variant = request.variant();
-    lab.attributes.set(LabSearchAttributes.LAB_ID, lab.labId);
     lab.attributes.set(LabSearchAttributes.DEFINITION, lab.definitionName);
     lab.attributes.set(LabSearchAttributes.VARIANT, lab.variant);
     lab.attributes.set(LabSearchAttributes.STATE, lab.state.name());

@@ -1,23 +1,28 @@
 package io.labflow.workflows.interpreter;
 
+import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.temporal.api.failure.v1.Failure;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.common.converter.FailureConverter;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.DefaultFailureConverter;
 import io.temporal.internal.worker.WorkflowExecutionException;
 import io.temporal.payload.context.SerializationContext;
 
 /**
- * The default failure converter with one fix: an update validator's {@code ApplicationFailure}
- * reaches the caller as itself (its type, its one-line message, no stack trace).
+ * The default failure converter with two fixes: an update validator's {@code ApplicationFailure}
+ * reaches the caller as itself (its type, its one-line message, no stack trace), and a rejected
+ * input ({@code InvalidRequest}, wherever it is thrown: a lab's or a reset's input, a resolve or a
+ * preflight) is sent without the Java stack trace of the code that refused it, which the Web UI
+ * would show in the run's Result panel under the sentence.
  *
  * <p>Java SDK 1.38.0 wraps a validator's {@code ApplicationFailure} in a {@code
  * WorkflowExecutionException} that already holds the converted failure, then converts that wrapper
  * once more, so the Web UI and clients see the type {@code
  * io.temporal.internal.worker.WorkflowExecutionException} and the SDK's stack trace
  * (sdk-java#2875, fixed by sdk-java#3001 after 1.38.0). Here the wrapper gives back the failure it
- * holds, which is what the fix does. Drop this class when the SDK is upgraded past the fix.
+ * holds, which is what the fix does; drop that part when the SDK is upgraded past the fix.
  */
 public final class RejectionFailureConverter implements FailureConverter {
 
@@ -42,7 +47,11 @@ public final class RejectionFailureConverter implements FailureConverter {
     if (throwable instanceof WorkflowExecutionException wrapped) {
       return wrapped.getFailure();
     }
-    return delegate.exceptionToFailure(throwable, dataConverter);
+    Failure failure = delegate.exceptionToFailure(throwable, dataConverter);
+    return throwable instanceof ApplicationFailure refused
+            && DefinitionActivitiesImpl.INVALID_REQUEST.equals(refused.getType())
+        ? failure.toBuilder().clearStackTrace().build()
+        : failure;
   }
 
   @Override

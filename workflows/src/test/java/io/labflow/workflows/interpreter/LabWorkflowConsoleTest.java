@@ -93,7 +93,7 @@ class LabWorkflowConsoleTest {
         WorkflowStub.fromTyped(lab).query("__temporal_workflow_metadata", WorkflowMetadata.class);
     String details = meta.getCurrentDetails();
     assertThat(details)
-        .startsWith("**console** · variant **read-only** · **LIVE** until ")
+        .startsWith("lab **lab-042** · **console** · variant **read-only** · **LIVE** until ")
         .contains("- role (Create): **DONE**", "- policy (Create): **DONE**")
         .contains("Update **switchVariant**, input `\"read-write\"`", "Update **teardown**");
     Map<String, String> descriptions = new java.util.HashMap<>();
@@ -151,6 +151,39 @@ class LabWorkflowConsoleTest {
                 .getCurrentDetails())
         .contains("**Notice:** decision RETRY (signal decide) ignored");
     lab.teardown();
+  }
+
+  @Test
+  void aRejectedInputShowsOneSentenceWithoutStackTraceAndKeepsItsLabId(
+      WorkflowClient client, Worker worker) throws Exception {
+    WorkflowStub stub =
+        client.newUntypedWorkflowStub(
+            LabWorkflow.TYPE,
+            WorkflowOptions.newBuilder().setWorkflowId("lab-typo")
+                .setTaskQueue(worker.getTaskQueue()).build());
+    stub.start(new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree("{\"definition\":\"console\",\"labID\":\"lab-typo\"}"));
+    assertThatThrownBy(() -> stub.getResult(Object.class))
+        .isInstanceOf(io.temporal.client.WorkflowFailedException.class);
+
+    // What the Web UI's Result panel shows: the failure as the history holds it.
+    io.temporal.api.failure.v1.Failure shown =
+        client.fetchHistory("lab-typo").getLastEvent()
+            .getWorkflowExecutionFailedEventAttributes().getFailure();
+    assertThat(shown.getMessage())
+        .isEqualTo("request: labID: unknown field 'labID'; did you mean 'labId'?");
+    assertThat(shown.getApplicationFailureInfo().getType()).isEqualTo("InvalidRequest");
+    assertThat(shown.getStackTrace()).isEmpty();
+    assertThat(shown.hasCause()).isFalse();
+    assertThat(stub.describe().getTypedSearchAttributes()
+            .get(io.labflow.workflows.lab.LabSearchAttributes.LAB_ID))
+        .isEqualTo("lab-typo");
+    assertThat(stub.describe().getTypedSearchAttributes()
+            .get(io.labflow.workflows.lab.LabSearchAttributes.STATE))
+        .isEqualTo("FAILED");
+    assertThat(stub.query("__temporal_workflow_metadata", WorkflowMetadata.class).getCurrentDetails())
+        .startsWith("lab **lab-typo** · **FAILED**")
+        .contains("**Last error:** request: labID: unknown field 'labID'");
   }
 
   /** A frame of the worker's side: a failure whose stack trace was sent along shows them. */
