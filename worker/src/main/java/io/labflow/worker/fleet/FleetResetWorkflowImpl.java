@@ -76,7 +76,8 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
     FleetReport report = new FleetReport(request.fleet(), startedAt, Workflow.currentTimeMillis(),
         inFleetOrder());
     Workflow.setCurrentDetails(FleetDetails.markdown(report, request.labs().size(), Set.of()));
-    log.info("Fleet {} night done: {}", request.fleet(), report.totals());
+    log.info(NightSummary.sentence(report, request.labs().size()));
+    NightSummary.record(Workflow.getMetricsScope(), report, request.labs().size());
     return report;
   }
 

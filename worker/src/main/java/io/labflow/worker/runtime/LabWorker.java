@@ -54,6 +54,7 @@ public final class LabWorker implements AutoCloseable {
   private final AwsClients aws;
   private final AccountGuard guard;
   private final MetricsServer metrics;
+  private final LabStateGauges labGauges;
   private final CountDownLatch stopped = new CountDownLatch(1);
   /** Logged by name only; the values a lab used are in its history. */
   private final java.util.Set<String> siteNames;
@@ -61,6 +62,7 @@ public final class LabWorker implements AutoCloseable {
   public LabWorker(Settings settings) throws java.io.IOException {
     this.settings = settings;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().meterFilter(new DurationBuckets());
     this.metricsScope = new RootScopeBuilder()
         .reporter(new MicrometerClientStatsReporter(registry))
         .reportEvery(com.uber.m3.util.Duration.ofSeconds(5));
@@ -93,6 +95,7 @@ public final class LabWorker implements AutoCloseable {
     worker.registerActivitiesImplementations(activities.toArray());
     this.siteNames = site.values().keySet();
     this.metrics = settings.metricsPort() >= 0 ? new MetricsServer(registry, settings.metricsPort()) : null;
+    this.labGauges = new LabStateGauges(connection.client(), registry);
   }
 
   /** Checks the AWS account once (so the first activity finds its clients warm), then polls. */
@@ -107,6 +110,7 @@ public final class LabWorker implements AutoCloseable {
           notYet.toString());
     }
     factory.start();
+    labGauges.start();
     log.info("labflow worker polling task queue '{}' in namespace '{}'; definitions from {}; site parameters {}; metrics {}",
         settings.taskQueue(), connection.namespace(), settings.definitionsDir().toAbsolutePath(),
         siteNames,
@@ -136,6 +140,7 @@ public final class LabWorker implements AutoCloseable {
       return;
     }
     log.info("Shutting down: draining in-flight tasks (up to {})", settings.drainTimeout());
+    labGauges.close();
     factory.shutdown();
     factory.awaitTermination(settings.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
     if (!factory.isTerminated()) {
