@@ -13,9 +13,9 @@ import org.slf4j.Marker;
  * Runs in the thread that logs, before any line is made (logback.xml installs it):
  *
  * <ul>
- *   <li>puts {@code LabId} in the MDC from the {@code WorkflowId} the Temporal SDK put there, so
- *       the SDK's own lines (an activity's failure, logged after the activity returned) name their
- *       lab like labflow's;
+ *   <li>puts {@code LabId} in the MDC from the {@code WorkflowId} the Temporal SDK put there (in
+ *       workflow code, activities, and around them where the SDK reports a task's failure), so
+ *       the SDK's own lines name their lab like labflow's;
  *   <li>writes a failure labflow raised on purpose (an {@link ApplicationFailure} such as {@code
  *       NotOwned}, an invalid request, a rejected update) as one line with its type and message
  *       instead of a Java stack trace. Anything else (a bug) keeps its trace.
@@ -24,6 +24,12 @@ import org.slf4j.Marker;
 public final class LabLogFilter extends TurboFilter {
 
   private static final String FQCN = LabLogFilter.class.getName();
+  /** The MDC key the SDK fills in every thread that runs or reports a workflow or activity task. */
+  static final String WORKFLOW_ID = "WorkflowId";
+  static final String LAB_ID = "LabId";
+  private static final String WORKFLOW_TYPE = "WorkflowType";
+  /** Set by {@link #aboutLab}: the lab a line of a fleet's workflow is about. */
+  private static final String ABOUT_LAB = "AboutLab";
 
   @Override
   public FilterReply decide(
@@ -31,11 +37,16 @@ public final class LabLogFilter extends TurboFilter {
     if (format == null) {
       return FilterReply.NEUTRAL;
     }
-    String workflowId = MDC.get(MdcWorkerInterceptor.WORKFLOW_ID);
-    if (workflowId == null) {
-      MDC.remove(MdcWorkerInterceptor.LAB_ID);
+    String workflowId = MDC.get(WORKFLOW_ID);
+    String lab = MDC.get(ABOUT_LAB);
+    if (lab == null && workflowId != null
+        && !io.labflow.worker.fleet.FleetResetWorkflow.TYPE.equals(MDC.get(WORKFLOW_TYPE))) {
+      lab = labIdOf(workflowId);
+    }
+    if (lab == null) {
+      MDC.remove(LAB_ID);
     } else {
-      MDC.put(MdcWorkerInterceptor.LAB_ID, MdcWorkerInterceptor.labIdOf(workflowId));
+      MDC.put(LAB_ID, lab);
     }
     boolean inParams = t == null && params != null && params.length > 0
         && params[params.length - 1] instanceof Throwable;
@@ -74,5 +85,26 @@ public final class LabLogFilter extends TurboFilter {
       return null;
     }
     return failure.getType() + ": " + failure.getOriginalMessage();
+  }
+
+  /**
+   * Names the lab the lines logged until {@code close} are about, where the workflow is not the
+   * lab's (a fleet's night): {@code try (var about = LabLogFilter.aboutLab(id)) { log... }}.
+   */
+  public static MDC.MDCCloseable aboutLab(String labId) {
+    return MDC.putCloseable(ABOUT_LAB, labId);
+  }
+
+  /**
+   * The lab id of a lab's or a reset's workflow id: itself, or the lab of a {@code
+   * reset-<labId>-...} run. (A fleet's night is about many labs: none.)
+   */
+  static String labIdOf(String workflowId) {
+    if (workflowId.startsWith("reset-")) {
+      String rest = workflowId.substring("reset-".length());
+      // Schedules append "-<ISO timestamp>" to the workflow id of each action.
+      return rest.replaceFirst("-\\d{4}-\\d{2}-\\d{2}T[^/]*$", "");
+    }
+    return workflowId;
   }
 }

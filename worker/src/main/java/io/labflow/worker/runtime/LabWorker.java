@@ -69,7 +69,7 @@ public final class LabWorker implements AutoCloseable {
     this.connection = TemporalConnection.open(b -> b.setMetricsScope(metricsScope));
     this.factory = WorkerFactory.newInstance(connection.client(),
         WorkerFactoryOptions.newBuilder()
-            .setWorkerInterceptors(new MdcWorkerInterceptor(), new BoundedFailureInterceptor(),
+            .setWorkerInterceptors(new BoundedFailureInterceptor(),
                 new BoundedOutputInterceptor(), new StepAttempts())
             .build());
     Engine.AwsAccess access = Engine.awsAccess(

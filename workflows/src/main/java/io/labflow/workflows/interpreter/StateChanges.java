@@ -38,10 +38,10 @@ final class StateChanges {
   private static String cause(LabRun run, LabState from, LabState to) {
     return switch (to) {
       case PROVISIONING -> from == LabState.PAUSED ? "resumed by the operator"
-          : "definition " + run.definitionName + " resolved, variant " + run.variant;
+          : "definition " + run.definitionName + " resolved" + (run.variant == null ? "" : ", variant " + run.variant);
       case LIVE -> from == LabState.SWITCHING ? "switched to variant " + run.variant
           : from == LabState.PAUSED ? "resumed by the operator"
-          : "every step done, variant " + run.variant + (run.liveUntil == null ? "" : ", live until " + run.liveUntil);
+          : "every step done" + (run.variant == null ? "" : ", variant " + run.variant) + (run.liveUntil == null ? "" : ", live until " + run.liveUntil);
       case COMPLETED -> "every step done";
       case SWITCHING -> "switch to variant " + run.variant + " requested";
       case PAUSED -> "step " + run.pausedStep + " failed: " + run.lastError;
