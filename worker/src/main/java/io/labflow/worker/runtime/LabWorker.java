@@ -62,7 +62,7 @@ public final class LabWorker implements AutoCloseable {
   public LabWorker(Settings settings) throws java.io.IOException {
     this.settings = settings;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    registry.config().meterFilter(new DurationBuckets());
+    registry.config().meterFilter(new LabflowMeters());
     this.metricsScope = new RootScopeBuilder()
         .reporter(new MicrometerClientStatsReporter(registry))
         .reportEvery(com.uber.m3.util.Duration.ofSeconds(5));

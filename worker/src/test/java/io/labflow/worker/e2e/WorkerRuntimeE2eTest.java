@@ -105,7 +105,9 @@ class WorkerRuntimeE2eTest {
         "labflow_aws_calls_total{operation=\"AttachRolePolicy\",outcome=\"NoSuchEntity\",service=\"Iam\"} 2.0");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     String scraped = scrape(port);
-    while (!hasAll(scraped, expected) && System.nanoTime() < deadline) {
+    // Two live labs at least: e2e-metrics and the fleet's e2e-fl-01.
+    while (!(hasAll(scraped, expected) && gauge(scraped, "labflow_labs{state=\"LIVE\"}") >= 2)
+        && System.nanoTime() < deadline) {
       Thread.sleep(500);
       scraped = scrape(port);
     }
@@ -119,12 +121,16 @@ class WorkerRuntimeE2eTest {
 
     assertThat(Cli.run(env, "resume", "e2e-paused", "--rollback").exitCode()).isEqualTo(1);
     assertThat(Cli.run(env, "fleet", "delete", "e2e-obs").exitCode()).isZero();
-    assertThat(Cli.run(env, "teardown", "e2e-fl-01").exitCode()).isZero();
     assertThat(Cli.run(env, "teardown", labId).exitCode()).isZero();
+    // SIGTERM with a live lab (e2e-fl-01) in the worker's cache; the next worker tears it down.
     assertThat(worker.terminate(Duration.ofSeconds(40))).isNotEqualTo(-1);
     String log = Files.readString(worker.log());
+    ManagedProcess next = stack.startWorker("worker-runtime-next", queue, -1)
+        .awaitLog("polling", Duration.ofSeconds(60));
+    assertThat(Cli.run(env, "teardown", "e2e-fl-01").exitCode()).isZero();
+    next.close();
     assertThat(log).contains("Shutting down: draining in-flight tasks", "labflow worker stopped");
-    assertThat(log.lines().filter(l -> l.contains("created role")))
+    assertThat(log.lines().filter(l -> l.contains("created role " + labId)))
         .isNotEmpty()
         .allSatisfy(l -> assertThat(l).contains("[lab=" + labId + " wf=" + labId + " act="));
     assertGreppable(log);

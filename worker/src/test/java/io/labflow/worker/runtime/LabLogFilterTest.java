@@ -66,11 +66,11 @@ class LabLogFilterTest {
   void aFleetNightsLineNamesTheLabItIsAboutOrNone() {
     MDC.put("WorkflowId", "fleet-class-a-2026-12-04T03:00:00Z");
     MDC.put("WorkflowType", "FleetResetWorkflow");
-    logger.info("fleet class-a: night done");
+    logger.warn("fleet class-a: night done");
     try (var about = LabLogFilter.aboutLab("class-a-02")) {
       logger.warn("Lab class-a-02 quarantined");
     }
-    logger.info("after");
+    logger.warn("after");
 
     assertThat(lines.list).extracting(e -> e.getMDCPropertyMap().get("LabId"))
         .containsExactly(null, "class-a-02", null);
