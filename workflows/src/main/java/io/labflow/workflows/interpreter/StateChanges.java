@@ -31,11 +31,11 @@ final class StateChanges {
       scope.tagged(Map.of("definition", definition, "state", from.name()))
           .timer(TIME_IN_STATE).record(com.uber.m3.util.Duration.ofMillis(now - run.stateSince));
     }
+    log.info("lab {}: {} -> {} ({})", run.labId, from, to, cause(run, from, to, now));
     run.stateSince = now;
-    log.info("lab {}: {} -> {} ({})", run.labId, from, to, cause(run, from, to));
   }
 
-  private static String cause(LabRun run, LabState from, LabState to) {
+  private static String cause(LabRun run, LabState from, LabState to, long now) {
     return switch (to) {
       case PROVISIONING -> from == LabState.PAUSED ? "resumed by the operator"
           : "definition " + run.definitionName + " resolved" + (run.variant == null ? "" : ", variant " + run.variant);
@@ -45,9 +45,16 @@ final class StateChanges {
       case COMPLETED -> "every step done";
       case SWITCHING -> "switch to variant " + run.variant + " requested";
       case PAUSED -> "step " + run.pausedStep + " failed: " + run.lastError;
-      case TEARING_DOWN -> run.teardownRequested ? "teardown requested" : "keep-alive over";
+      case TEARING_DOWN -> keepAliveOver(run, from, now)
+          ? "keep-alive of " + run.definition.keepAlive() + " over" : "teardown requested";
       case TORN_DOWN -> "every undo done";
       default -> run.lastError == null ? "no error recorded" : run.lastError;
     };
+  }
+
+  /** A live lab's own teardown: its keep-alive ran out (else an operator or a reset asked). */
+  private static boolean keepAliveOver(LabRun run, LabState from, long now) {
+    return from == LabState.LIVE && run.definition != null && run.definition.keepAlive() != null
+        && run.stateSince > 0 && now - run.stateSince >= run.definition.keepAlive().toMillis();
   }
 }
