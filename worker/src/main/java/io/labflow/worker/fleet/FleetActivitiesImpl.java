@@ -72,7 +72,9 @@ public class FleetActivitiesImpl implements FleetActivities {
       return new FailedStep(m != null && m.find() ? m.group(1) : null,
           failure != null ? failure : status.lastError());
     } catch (RuntimeException e) {
-      log.info("Cannot read the status of lab {}: {}", labId, e.getMessage());
+      try (var about = io.labflow.worker.runtime.LabLogFilter.aboutLab(labId)) {
+        log.info("Cannot read the status of lab {}: {}", labId, e.getMessage());
+      }
       return new FailedStep(null, null);
     }
   }

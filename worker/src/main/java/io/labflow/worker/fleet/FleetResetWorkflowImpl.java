@@ -76,7 +76,8 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
     FleetReport report = new FleetReport(request.fleet(), startedAt, Workflow.currentTimeMillis(),
         inFleetOrder());
     Workflow.setCurrentDetails(FleetDetails.markdown(report, request.labs().size(), Set.of()));
-    log.info("Fleet {} night done: {}", request.fleet(), report.totals());
+    log.info(NightSummary.sentence(report, request.labs().size()));
+    NightSummary.record(Workflow.getMetricsScope(), report, request.labs().size());
     return report;
   }
 
@@ -180,7 +181,9 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
     Quarantine.Standing after =
         Quarantine.afterFailure(standing, type, request.quarantineAfter(), Workflow.currentTimeMillis());
     if (after.quarantined()) {
-      log.warn("Lab {} quarantined after {} failed nights", lab.labId(), after.consecutiveFailures());
+      try (var about = io.labflow.worker.runtime.LabLogFilter.aboutLab(lab.labId())) {
+        log.warn("Lab {} quarantined after {} failed nights", lab.labId(), after.consecutiveFailures());
+      }
     }
     return new LabReport(lab.labId(), LabReport.Outcome.FAILED, ms, step, message,
         after.consecutiveFailures(), after.quarantinedAt());

@@ -2,18 +2,22 @@ package io.labflow.worker.runtime;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /**
- * Counts every AWS API call (each HTTP attempt, retries included) as {@code labflow_aws_calls_total}
- * with the service and operation as tags. The worker adds it to every client it builds.
+ * Counts every AWS API call as {@code labflow_aws_calls_total} with the service, the operation and
+ * its outcome: {@code ok}, the AWS error code ({@code NoSuchEntity}, {@code Throttling}), or the
+ * client exception's name when no answer came ({@code SdkClientException}). A call is counted once
+ * it is over, after the SDK's own retries. The worker adds it to every client it builds.
  */
 public final class AwsCallCounter implements ExecutionInterceptor {
 
   public static final String METRIC = "labflow.aws.calls";
+  public static final String OK = "ok";
 
   private final MeterRegistry registry;
 
@@ -22,11 +26,26 @@ public final class AwsCallCounter implements ExecutionInterceptor {
   }
 
   @Override
-  public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+  public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+    count(attributes, OK);
+  }
+
+  @Override
+  public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+    Throwable e = context.exception();
+    String code = e instanceof AwsServiceException aws && aws.awsErrorDetails() != null
+        && aws.awsErrorDetails().errorCode() != null
+        ? aws.awsErrorDetails().errorCode()
+        : e.getClass().getSimpleName();
+    count(attributes, code);
+  }
+
+  private void count(ExecutionAttributes attributes, String outcome) {
     Counter.builder(METRIC)
-        .description("AWS API calls made by activities, retries included")
+        .description("AWS API calls made by activities, by outcome (ok or the AWS error code)")
         .tag("service", String.valueOf(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME)))
         .tag("operation", String.valueOf(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME)))
+        .tag("outcome", outcome)
         .register(registry)
         .increment();
   }

@@ -56,6 +56,7 @@ public final class LabWorker implements AutoCloseable {
   private final AwsClients aws;
   private final AccountGuard guard;
   private final MetricsServer metrics;
+  private final LabStateGauges labGauges;
   private final CountDownLatch stopped = new CountDownLatch(1);
   /** Logged by name only; the values a lab used are in its history. */
   private final java.util.Set<String> siteNames;
@@ -68,6 +69,7 @@ public final class LabWorker implements AutoCloseable {
   public LabWorker(Settings settings, List<WorkerInterceptor> more) throws java.io.IOException {
     this.settings = settings;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().meterFilter(new LabflowMeters());
     this.metricsScope = new RootScopeBuilder()
         .reporter(new MicrometerClientStatsReporter(registry))
         .reportEvery(com.uber.m3.util.Duration.ofSeconds(5));
@@ -75,7 +77,7 @@ public final class LabWorker implements AutoCloseable {
     this.factory = WorkerFactory.newInstance(connection.client(),
         WorkerFactoryOptions.newBuilder()
             .setWorkerInterceptors(Stream.concat(
-                Stream.of(new MdcWorkerInterceptor(), new BoundedFailureInterceptor(),
+                Stream.of(new BoundedFailureInterceptor(),
                     new BoundedOutputInterceptor(), new StepAttempts()),
                 more.stream()).toArray(WorkerInterceptor[]::new))
             .build());
@@ -102,6 +104,7 @@ public final class LabWorker implements AutoCloseable {
     worker.registerActivitiesImplementations(activities.toArray());
     this.siteNames = site.values().keySet();
     this.metrics = settings.metricsPort() >= 0 ? new MetricsServer(registry, settings.metricsPort()) : null;
+    this.labGauges = new LabStateGauges(connection.client(), registry);
   }
 
   /**
@@ -120,6 +123,7 @@ public final class LabWorker implements AutoCloseable {
           notYet.toString());
     }
     factory.start();
+    labGauges.start();
     log.info("labflow worker polling task queue '{}' in namespace '{}'; definitions from {}; site parameters {}; metrics {}",
         settings.taskQueue(), connection.namespace(), settings.definitionsDir().toAbsolutePath(),
         siteNames,
@@ -148,6 +152,7 @@ public final class LabWorker implements AutoCloseable {
     if (stopped.getCount() == 0) {
       return;
     }
+    labGauges.close();
     if (factory.isStarted()) {
       log.info("Shutting down: draining in-flight tasks (up to {})", settings.drainTimeout());
       factory.shutdown();

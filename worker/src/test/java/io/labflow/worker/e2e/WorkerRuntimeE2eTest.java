@@ -2,25 +2,48 @@ package io.labflow.worker.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.labflow.activities.testing.Tools;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.activities.testing.ManagedProcess;
+import io.labflow.activities.testing.Tools;
+import io.labflow.workflows.lab.LabWorkflow;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The worker process itself: Prometheus metrics, lab-tagged log lines, graceful SIGTERM. */
+/**
+ * The worker process itself: Prometheus metrics (AWS calls by outcome, labs by state, paused labs,
+ * transitions, time in state, a fleet night), a log an operator can grep (the lab on every line
+ * about a lab, a line per state change, refusals without stack traces), graceful SIGTERM. The
+ * scrape it takes is kept as {@code worker/target/e2e-logs/worker-runtime.metrics}: the source of
+ * {@code definitions/monitoring/tests/worker-scrape.prom} (docs/worker.md, Metrics and logs).
+ */
 @ExtendWith(LocalStack.class)
 @Tag("e2e")
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
 class WorkerRuntimeE2eTest {
+
+  private static final List<String> LABS =
+      List.of("e2e-metrics", "e2e-paused", "e2e-badinput", "e2e-fl-01", "e2e-fl-02");
+
+  @TempDir
+  Path dir;
 
   @Test
   void servesMetricsCountsAwsCallsLogsTheLabAndStopsGracefully(LocalStack.Stack stack) throws Exception {
@@ -34,26 +57,151 @@ class WorkerRuntimeE2eTest {
     Cli.Result run = Cli.run(env, "run", Labs.file("iam-mini").toString(), "--lab-id", labId);
     assertThat(run.exitCode()).as(run.all()).isZero();
 
-    String metrics = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    String metrics = scrape(port);
     // One CreateRole call (the role did not exist), one CreatePolicy: nothing retried on moto.
-    assertThat(count(metrics, "CreateRole")).isEqualTo(1.0);
-    assertThat(count(metrics, "CreatePolicy")).isEqualTo(1.0);
+    assertThat(count(metrics, "CreateRole", "ok")).isEqualTo(1.0);
+    assertThat(count(metrics, "CreatePolicy", "ok")).isEqualTo(1.0);
     assertThat(metrics).contains("temporal_");
 
+    // A rejected update, a switch, an invalid input, a paused lab, a fleet night with a refusal.
+    Cli.Result refused = Cli.run(env, "switch-variant", labId, "no-such-variant");
+    assertThat(refused.exitCode()).as(refused.all()).isEqualTo(2);
+    assertThat(Cli.run(env, "switch-variant", labId, "read-write").exitCode()).isZero();
+    WorkflowStub bad = stack.client().newUntypedWorkflowStub(LabWorkflow.TYPE,
+        WorkflowOptions.newBuilder().setWorkflowId("e2e-badinput").setTaskQueue(queue).build());
+    bad.start(new ObjectMapper().readTree("{\"definition\":\"iam-mini\",\"labID\":\"e2e-badinput\"}"));
+    try {
+      bad.getResult(60, TimeUnit.SECONDS, Object.class);
+    } catch (WorkflowFailedException expected) {
+      // Refused: unknown field 'labID'.
+    }
+    Cli.Result paused = Cli.run(env, "run", Labs.file("pause-lab").toString(), "--lab-id", "e2e-paused",
+        "-p", "policyName=e2e-paused-never-created");
+    assertThat(paused.exitCode()).as(paused.all()).isEqualTo(3);
+    try (Iam iam = new Iam(stack.motoEndpoint())) {
+      // Not labflow's: the name the fleet's second lab would give its role, without its tag.
+      iam.client().createRole(b -> b.roleName("e2e-fl-02-role")
+          .assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[]}"));
+    }
+    Path fleet = dir.resolve("e2e-obs.yaml");
+    Files.writeString(fleet, "name: e2e-obs\ndefinition: iam-mini\nlabs: [e2e-fl-01, e2e-fl-02]\n"
+        + "schedule:\n  cron: \"0 3 * * *\"\nconcurrency: 2\nquarantineAfter: 1\n");
+    assertThat(Cli.run(env, "fleet", "apply", fleet.toString()).exitCode()).isZero();
+    assertThat(Cli.run(env, "fleet", "reset", "e2e-obs").exitCode()).isZero();
+    worker.awaitLog("night done", Duration.ofSeconds(180));
+
+    // Visibility is read every 15 s and the SDK reports workflow metrics every 5 s: wait for both.
+    List<String> expected = List.of(
+        "labflow_lab_paused{lab=\"e2e-paused\"} 1.0",
+        "labflow_labs{state=\"PAUSED\"} 1.0",
+        "labflow_lab_transitions_total{*definition=\"iam-mini\"*from=\"SWITCHING\"*to=\"LIVE\"*} 1.0",
+        "labflow_lab_transitions_total{*definition=\"pause-lab\"*from=\"PROVISIONING\"*to=\"PAUSED\"*} 1.0",
+        "labflow_lab_state_seconds_count{*definition=\"iam-mini\"*state=\"PROVISIONING\"*} 3",
+        "labflow_fleet_night_labs{*fleet=\"e2e-obs\"*outcome=\"failed\"*} 1.0",
+        "labflow_fleet_night_labs{*fleet=\"e2e-obs\"*outcome=\"ok\"*} 1.0",
+        "labflow_fleet_quarantined_labs{*fleet=\"e2e-obs\"*} 1.0",
+        "labflow_fleet_night_seconds_count{*fleet=\"e2e-obs\"*} 1",
+        // The paused lab's step: two attempts, both refused by IAM.
+        "labflow_aws_calls_total{operation=\"AttachRolePolicy\",outcome=\"NoSuchEntity\",service=\"Iam\"} 2.0");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    String scraped = scrape(port);
+    // Two live labs at least: e2e-metrics and the fleet's e2e-fl-01.
+    while (!(hasAll(scraped, expected) && gauge(scraped, "labflow_labs{state=\"LIVE\"}") >= 2)
+        && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      scraped = scrape(port);
+    }
+    Files.writeString(stack.logDir().resolve("worker-runtime.metrics"), scraped);
+    String last = scraped;
+    assertThat(expected).allSatisfy(e -> assertThat(has(last, e)).as(e + " in\n" + last).isTrue());
+    assertThat(gauge(last, "labflow_labs{state=\"LIVE\"}")).isGreaterThanOrEqualTo(2.0);
+    // Every metric the shipped alert rules read is one the worker serves.
+    assertThat(metricsOf(Files.readString(Tools.repoRoot().resolve("definitions/monitoring/labflow-alerts.yml"))))
+        .isNotEmpty().allSatisfy(name -> assertThat(last).contains(name));
+
+    assertThat(Cli.run(env, "resume", "e2e-paused", "--rollback").exitCode()).isEqualTo(1);
+    assertThat(Cli.run(env, "fleet", "delete", "e2e-obs").exitCode()).isZero();
     assertThat(Cli.run(env, "teardown", labId).exitCode()).isZero();
+    // SIGTERM with a live lab (e2e-fl-01) in the worker's cache; the next worker tears it down.
     assertThat(worker.terminate(Duration.ofSeconds(40))).isNotEqualTo(-1);
     String log = Files.readString(worker.log());
+    ManagedProcess next = stack.startWorker("worker-runtime-next", queue, -1)
+        .awaitLog("polling", Duration.ofSeconds(60));
+    assertThat(Cli.run(env, "teardown", "e2e-fl-01").exitCode()).isZero();
+    next.close();
     assertThat(log).contains("Shutting down: draining in-flight tasks", "labflow worker stopped");
-    assertThat(log.lines().filter(l -> l.contains("created role")))
+    assertThat(log.lines().filter(l -> l.contains("created role " + labId)))
         .isNotEmpty()
         .allSatisfy(l -> assertThat(l).contains("[lab=" + labId + " wf=" + labId + " act="));
+    assertGreppable(log);
   }
 
-  private static double count(String metrics, String operation) {
+  /** The log an operator greps: the lab on every line about it, one line per refusal, no trace. */
+  private static void assertGreppable(String log) {
+    List<String> lines = log.lines().toList();
+    assertThat(lines).as("stack trace lines").noneMatch(l -> l.matches("^\\s+(at |\\.\\.\\. \\d+ more).*")
+        || l.startsWith("Caused by:"));
+    for (String lab : LABS) {
+      assertThat(lines.stream().filter(l -> l.contains(lab)))
+          .as("lines naming " + lab).isNotEmpty()
+          .allSatisfy(l -> assertThat(l).contains("[lab=" + lab + " "));
+    }
+    assertThat(lines).as("lines of a workflow").filteredOn(l -> !l.contains(" wf=- ") && !l.contains(" wf=fleet-") && l.contains(" wf="))
+        .allSatisfy(l -> assertThat(l).doesNotContain("[lab=- "));
+    assertThat(lines).as("state changes").anySatisfy(l -> assertThat(l)
+        .contains("INFO", "[lab=e2e-metrics ", "lab e2e-metrics: PROVISIONING -> LIVE (every step done, variant read-only"));
+    assertThat(log).contains("lab e2e-metrics: LIVE -> SWITCHING (switch to variant read-write requested)",
+        "lab e2e-metrics: SWITCHING -> LIVE (switched to variant read-write)",
+        "lab e2e-metrics: LIVE -> TEARING_DOWN (teardown requested)", "lab e2e-metrics: TEARING_DOWN -> TORN_DOWN",
+        "lab e2e-paused: PROVISIONING -> PAUSED (step attach failed", "lab e2e-paused: ROLLING_BACK -> ROLLED_BACK",
+        "lab e2e-fl-02: ROLLING_BACK -> ROLLED_BACK",
+        "fleet e2e-obs: night done in ");
+    assertThat(lines).as("the NotOwned refusal, one line").anySatisfy(l -> assertThat(l)
+        .contains("[lab=e2e-fl-02 ", "NotOwned: "));
+    assertThat(lines).as("no WARN after SIGTERM")
+        .filteredOn(l -> lines.indexOf(l) > indexOf(lines, "Shutting down")).noneMatch(l -> l.contains(" WARN "));
+  }
+
+  private static int indexOf(List<String> lines, String text) {
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).contains(text)) {
+        return i;
+      }
+    }
+    return lines.size();
+  }
+
+  /** The labflow metric names an alert rules file reads. */
+  static List<String> metricsOf(String rules) {
+    return Pattern.compile("labflow_[a-z_]+").matcher(rules).results().map(m -> m.group())
+        .distinct().toList();
+  }
+
+  private static String scrape(int port) throws Exception {
+    return HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  /** A series line: {@code *} stands for any other labels (or labels' tail), the value ends it. */
+  private static boolean has(String metrics, String pattern) {
+    String regex = "^" + Pattern.quote(pattern).replace("*", "\\E[^}]*\\Q") + "(\\.0)?$";
+    return Pattern.compile(regex, Pattern.MULTILINE).matcher(metrics).find();
+  }
+
+  private static boolean hasAll(String metrics, List<String> patterns) {
+    return patterns.stream().allMatch(p -> has(metrics, p));
+  }
+
+  private static double gauge(String metrics, String series) {
+    Matcher m = Pattern.compile("^" + Pattern.quote(series) + " ([0-9.eE+-]+)$", Pattern.MULTILINE)
+        .matcher(metrics);
+    return m.find() ? Double.parseDouble(m.group(1)) : -1;
+  }
+
+  private static double count(String metrics, String operation, String outcome) {
     Matcher m = Pattern.compile("^labflow_aws_calls_total\\{[^}]*operation=\"" + operation
-        + "\"[^}]*} ([0-9.eE+-]+)$", Pattern.MULTILINE).matcher(metrics);
+        + "\",outcome=\"" + outcome + "\"[^}]*} ([0-9.eE+-]+)$", Pattern.MULTILINE).matcher(metrics);
     double sum = 0;
     while (m.find()) {
       sum += Double.parseDouble(m.group(1));

@@ -55,6 +55,8 @@ final class LabRun {
   String notice;
   /** When a live lab's keep-alive runs out, for the details. */
   String liveUntil;
+  /** When the lab entered its state (workflow time, ms); 0 before the first change. */
+  long stateSince;
 
   boolean isFinal() {
     return FINAL.contains(state);
@@ -77,6 +79,7 @@ final class LabRun {
   /** Changes the lab state; the search attribute changes with it (one event per change). */
   void setState(LabState next) {
     if (state != next) {
+      StateChanges.record(this, state, next);
       state = next;
       attributes.set(LabSearchAttributes.STATE, next.name());
     }

@@ -116,10 +116,8 @@ public class LabWorkflowImpl implements LabWorkflow {
         return lab.status();
       }
       lab.variant = newVariant;
-      lab.state = LabState.SWITCHING;
-      lab.attributes.set(LabSearchAttributes.STATE, lab.state.name());
       lab.attributes.set(LabSearchAttributes.VARIANT, lab.variant);
-      lab.attributes.flush();
+      lab.setState(LabState.SWITCHING);
       List<Step> onChange = lab.definition.onVariantChange();
       lab.ledger.addPending(onChange);
       steps.run(onChange, LabState.SWITCHING);

@@ -10,15 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 @Tag("fast")
-class MdcWorkerInterceptorTest {
-
-  @Test
-  void labIdOfALabRunIsItsWorkflowIdAndOfAScheduledResetIsTheLabInIt() {
-    assertThat(MdcWorkerInterceptor.labIdOf("lab-042")).isEqualTo("lab-042");
-    assertThat(MdcWorkerInterceptor.labIdOf("reset-lab-042-2026-11-28T03:00:00Z")).isEqualTo("lab-042");
-    assertThat(MdcWorkerInterceptor.labIdOf("reset-lab-2026")).isEqualTo("lab-2026");
-    assertThat(MdcWorkerInterceptor.labIdOf("reset-lab-042")).isEqualTo("lab-042");
-  }
+class DirectoryDefinitionSourceTest {
 
   @Test
   void directorySourceReadsOnlyPlainNamesInsideItsDirectory(@TempDir Path dir) throws IOException {

@@ -1,0 +1,110 @@
+package io.labflow.worker.runtime;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.turbo.TurboFilter;
+import ch.qos.logback.core.spi.FilterReply;
+import io.temporal.failure.ApplicationFailure;
+import java.util.Arrays;
+import org.slf4j.MDC;
+import org.slf4j.Marker;
+
+/**
+ * Runs in the thread that logs, before any line is made (logback.xml installs it):
+ *
+ * <ul>
+ *   <li>puts {@code LabId} in the MDC from the {@code WorkflowId} the Temporal SDK put there (in
+ *       workflow code, activities, and around them where the SDK reports a task's failure), so
+ *       the SDK's own lines name their lab like labflow's;
+ *   <li>writes a failure labflow raised on purpose (an {@link ApplicationFailure} such as {@code
+ *       NotOwned}, an invalid request, a rejected update) as one line with its type and message
+ *       instead of a Java stack trace. Anything else (a bug) keeps its trace.
+ * </ul>
+ */
+public final class LabLogFilter extends TurboFilter {
+
+  private static final String FQCN = LabLogFilter.class.getName();
+  /** The MDC key the SDK fills in every thread that runs or reports a workflow or activity task. */
+  static final String WORKFLOW_ID = "WorkflowId";
+  static final String LAB_ID = "LabId";
+  private static final String WORKFLOW_TYPE = "WorkflowType";
+  /** Set by {@link #aboutLab}: the lab a line of a fleet's workflow is about. */
+  private static final String ABOUT_LAB = "AboutLab";
+
+  @Override
+  public FilterReply decide(
+      Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
+    if (format == null) {
+      return FilterReply.NEUTRAL;
+    }
+    String workflowId = MDC.get(WORKFLOW_ID);
+    String lab = MDC.get(ABOUT_LAB);
+    if (lab == null && workflowId != null
+        && !io.labflow.worker.fleet.FleetResetWorkflow.TYPE.equals(MDC.get(WORKFLOW_TYPE))) {
+      lab = labIdOf(workflowId);
+    }
+    if (lab == null) {
+      MDC.remove(LAB_ID);
+    } else {
+      MDC.put(LAB_ID, lab);
+    }
+    boolean inParams = t == null && params != null && params.length > 0
+        && params[params.length - 1] instanceof Throwable;
+    Throwable thrown = inParams ? (Throwable) params[params.length - 1] : t;
+    String refusal = thrown == null ? null : refusal(thrown);
+    if (refusal == null) {
+      return FilterReply.NEUTRAL;
+    }
+    if (logger.isEnabledFor(level)) {
+      Object[] rest = params == null ? new Object[0]
+          : inParams ? Arrays.copyOf(params, params.length - 1) : params;
+      Object[] args = Arrays.copyOf(rest, rest.length + 1);
+      args[rest.length] = refusal;
+      logger.log(marker, FQCN, Level.toLocationAwareLoggerInteger(level), format + ": {}", args, null);
+    }
+    return FilterReply.DENY;
+  }
+
+  /**
+   * {@code Type: message} of a failure labflow raised on purpose, or null for anything else. The
+   * SDK wraps a Java exception an activity threw in an ApplicationFailure typed with the class's
+   * full name; labflow's own types are plain words ({@code NotOwned}), and a chain that ends in a
+   * Java exception is a bug whose trace is wanted.
+   */
+  static String refusal(Throwable thrown) {
+    ApplicationFailure failure = null;
+    for (Throwable c = thrown; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof ApplicationFailure af) {
+        failure = af;
+      } else if (!(c instanceof io.temporal.failure.TemporalFailure)
+          && !(c instanceof io.temporal.client.WorkflowException)) {
+        return null;
+      }
+    }
+    if (failure == null || failure.getType() == null || failure.getType().contains(".")) {
+      return null;
+    }
+    return failure.getType() + ": " + failure.getOriginalMessage();
+  }
+
+  /**
+   * Names the lab the lines logged until {@code close} are about, where the workflow is not the
+   * lab's (a fleet's night): {@code try (var about = LabLogFilter.aboutLab(id)) { log... }}.
+   */
+  public static MDC.MDCCloseable aboutLab(String labId) {
+    return MDC.putCloseable(ABOUT_LAB, labId);
+  }
+
+  /**
+   * The lab id of a lab's or a reset's workflow id: itself, or the lab of a {@code
+   * reset-<labId>-...} run. (A fleet's night is about many labs: none.)
+   */
+  static String labIdOf(String workflowId) {
+    if (workflowId.startsWith("reset-")) {
+      String rest = workflowId.substring("reset-".length());
+      // Schedules append "-<ISO timestamp>" to the workflow id of each action.
+      return rest.replaceFirst("-\\d{4}-\\d{2}-\\d{2}T[^/]*$", "");
+    }
+    return workflowId;
+  }
+}

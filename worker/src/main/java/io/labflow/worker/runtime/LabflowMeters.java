@@ -1,0 +1,52 @@
+package io.labflow.worker.runtime;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.core.instrument.Tags;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * labflow's meters reported by workflow code through the SDK's metrics scope: their help text
+ * (the scope carries none), and for the timers (a lab's time in a state, a fleet night) Prometheus
+ * histogram buckets from one second to a day, instead of the SDK reporter's default percentile
+ * histogram, whose buckets stop at 30 s and number in the dozens.
+ */
+final class LabflowMeters implements MeterFilter {
+
+  private static final Map<String, String> HELP = Map.of(
+      "labflow_lab_transitions", "Lab state changes, counted by the lab's workflow",
+      "labflow_lab_state", "Time a lab spent in a state, recorded when it leaves it",
+      "labflow_fleet_night", "Length of a fleet night, start to report",
+      "labflow_fleet_night_labs", "Labs of the fleet's last night by outcome",
+      "labflow_fleet_quarantined_labs", "Labs of the fleet in quarantine after its last night");
+
+  @Override
+  public Meter.Id map(Meter.Id id) {
+    String help = HELP.get(id.getName());
+    return help == null || id.getDescription() != null
+        ? id
+        : new Meter.Id(id.getName(), Tags.of(id.getTags()), id.getBaseUnit(), help, id.getType());
+  }
+
+  private static final double[] BUCKETS = Stream.of(
+          Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(30),
+          Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10),
+          Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(2), Duration.ofHours(6),
+          Duration.ofHours(24))
+      .mapToDouble(Duration::toNanos).toArray();
+
+  @Override
+  public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+    if (id.getType() != Meter.Type.TIMER || !id.getName().startsWith("labflow")) {
+      return config;
+    }
+    return DistributionStatisticConfig.builder()
+        .percentilesHistogram(false)
+        .serviceLevelObjectives(BUCKETS)
+        .build()
+        .merge(config);
+  }
+}

@@ -1,0 +1,91 @@
+package io.labflow.worker.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.temporal.failure.ApplicationFailure;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The worker's LabLogFilter as the SDK's threads meet it (installed here by hand: the test
+ * classpath's logback-test.xml replaces the worker's logback.xml, which the e2e tests exercise).
+ */
+@Tag("fast")
+class LabLogFilterTest {
+
+  private final Logger logger = (Logger) LoggerFactory.getLogger("io.temporal.internal.activity.Test");
+  private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
+  private final LabLogFilter filter = new LabLogFilter();
+
+  @BeforeEach
+  void attach() {
+    logger.getLoggerContext().addTurboFilter(filter);
+    lines.start();
+    logger.addAppender(lines);
+  }
+
+  @AfterEach
+  void detach() {
+    logger.detachAppender(lines);
+    logger.getLoggerContext().getTurboFilterList().remove(filter);
+    MDC.clear();
+  }
+
+  @Test
+  void labIdOfALabRunIsItsWorkflowIdAndOfAScheduledResetIsTheLabInIt() {
+    assertThat(LabLogFilter.labIdOf("lab-042")).isEqualTo("lab-042");
+    assertThat(LabLogFilter.labIdOf("reset-lab-042-2026-11-28T03:00:00Z")).isEqualTo("lab-042");
+    assertThat(LabLogFilter.labIdOf("reset-lab-2026")).isEqualTo("lab-2026");
+    assertThat(LabLogFilter.labIdOf("reset-lab-042")).isEqualTo("lab-042");
+  }
+
+  @Test
+  void anSdkLineNamesTheLabOfItsWorkflowAndARefusalIsOneLineWithoutATrace() {
+    // What the SDK does after an activity threw: its MDC has the WorkflowId, not labflow's LabId.
+    MDC.put("WorkflowId", "reset-lab-7-2026-12-04T03:00:00Z");
+    ApplicationFailure refused = ApplicationFailure.newNonRetryableFailure(
+        "role lab-7-role was not created by this run of lab lab-7", "NotOwned");
+    logger.warn("{} failure. ActivityId={}, activityType={}, attempt={}", "Activity", "a1", "CreateRole", 1, refused);
+
+    assertThat(lines.list).singleElement().satisfies(e -> {
+      assertThat(e.getMDCPropertyMap()).containsEntry("LabId", "lab-7");
+      assertThat(e.getThrowableProxy()).isNull();
+      assertThat(e.getFormattedMessage()).isEqualTo("Activity failure. ActivityId=a1, activityType=CreateRole,"
+          + " attempt=1: NotOwned: role lab-7-role was not created by this run of lab lab-7");
+    });
+  }
+
+  @Test
+  void aFleetNightsLineNamesTheLabItIsAboutOrNone() {
+    MDC.put("WorkflowId", "fleet-class-a-2026-12-04T03:00:00Z");
+    MDC.put("WorkflowType", "FleetResetWorkflow");
+    logger.warn("fleet class-a: night done");
+    try (var about = LabLogFilter.aboutLab("class-a-02")) {
+      logger.warn("Lab class-a-02 quarantined");
+    }
+    logger.warn("after");
+
+    assertThat(lines.list).extracting(e -> e.getMDCPropertyMap().get("LabId"))
+        .containsExactly(null, "class-a-02", null);
+  }
+
+  @Test
+  void aBugKeepsItsTraceAndALineOfNoWorkflowNamesNoLab() {
+    MDC.put("LabId", "left-over");
+    logger.warn("{} failure", "Activity", new IllegalStateException("bug"));
+    logger.warn("wrapped", ApplicationFailure.newFailureWithCause("x", "java.lang.NullPointerException",
+        new NullPointerException()));
+
+    assertThat(lines.list).hasSize(2).allSatisfy(e -> {
+      assertThat(e.getThrowableProxy()).isNotNull();
+      assertThat(e.getMDCPropertyMap()).doesNotContainKey("LabId");
+    });
+  }
+}
