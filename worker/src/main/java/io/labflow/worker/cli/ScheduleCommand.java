@@ -72,7 +72,7 @@ final class ScheduleCommand implements Runnable {
         description = "IANA time zone of the cron (default ${DEFAULT-VALUE}), e.g. Europe/Paris.")
     String timeZone;
 
-    @Option(names = "--catchup-window", defaultValue = "PT1H",
+    @Option(names = "--catchup-window", defaultValue = "1h",
         description = "How late a missed reset may still run (default ${DEFAULT-VALUE}).")
     Duration catchupWindow;
 

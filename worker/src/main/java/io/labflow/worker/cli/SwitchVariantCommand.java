@@ -9,7 +9,11 @@ import picocli.CommandLine.Parameters;
 
 /** Switches a live lab to another variant (an update that returns when the switch is done). */
 @Command(name = "switch-variant",
-    description = "Switches a live lab to another variant, waits for the switch steps, prints the status.")
+    description = {
+      "Switches a live lab to another variant, waits for the switch steps, prints the status.",
+      "Exit code: 0 live on the new variant, 1 failed or the lab has ended, 2 usage or refused,",
+      "4 no worker polls (nothing sent)."
+    })
 final class SwitchVariantCommand extends BaseCommand {
 
   @Parameters(index = "0", paramLabel = "LAB_ID", description = "The lab id.")
@@ -21,6 +25,7 @@ final class SwitchVariantCommand extends BaseCommand {
   @Override
   public Integer call() {
     try (TemporalConnection conn = connect()) {
+      workerFor(conn, labId, "nothing sent");
       out().println("Switching lab " + labId + " to variant " + variant + "...");
       out().flush();
       LabStatus status = ClosedLab.guard(conn.client(), labId,
