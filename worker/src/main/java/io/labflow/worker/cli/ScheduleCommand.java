@@ -1,5 +1,6 @@
 package io.labflow.worker.cli;
 
+import io.labflow.worker.client.Pollers;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
@@ -244,8 +245,15 @@ final class ScheduleCommand implements Runnable {
     @Override
     public Integer call() {
       try (TemporalConnection conn = connect()) {
-        handle(conn.schedules()).trigger(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP);
+        ScheduleHandle h = handle(conn.schedules());
+        String queue = ((ScheduleActionStartWorkflow) h.describe().getSchedule().getAction())
+            .getOptions().getTaskQueue();
+        boolean polled = Pollers.polled(conn, queue);
+        h.trigger(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP);
         out().println("Triggered " + scheduleId(target));
+        if (!polled) {
+          throw new NoWorker(queue, "the reset is recorded (the Schedule started it) and runs when a worker polls");
+        }
         return 0;
       }
     }
