@@ -7,14 +7,8 @@ import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
-import io.temporal.client.UpdateOptions;
-import io.temporal.client.WorkflowUpdateStage;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -28,9 +22,6 @@ import picocli.CommandLine.Parameters;
       "down within --wait, 2 usage or refused, 4 no worker polls (recorded)."
     })
 final class TeardownCommand extends BaseCommand {
-
-  /** How long a worker that polls has to accept or refuse the teardown. */
-  private static final Duration ACCEPT = Duration.ofSeconds(15);
 
   @Parameters(paramLabel = "LAB_ID", description = "The lab id.")
   String labId;
@@ -57,7 +48,7 @@ final class TeardownCommand extends BaseCommand {
       }
       out().println("Tearing lab " + labId + " down (following up to " + wait + ")...");
       out().flush();
-      if (!accepted(conn)) {
+      if (!accepted(conn, labId, "teardown")) {
         throw recorded(conn, queue);
       }
       LabFollower.Outcome outcome = new LabFollower(conn, out(), Duration.ofMillis(500))
@@ -70,22 +61,6 @@ final class TeardownCommand extends BaseCommand {
       }
       out().println("Web UI: " + conn.uiAddress(labId));
       return outcome.closed() && outcome.state() == LabState.TORN_DOWN ? 0 : 1;
-    }
-  }
-
-  /** Sends the Update and waits for a worker to accept it; refusals are thrown as they come. */
-  private boolean accepted(TemporalConnection conn) throws InterruptedException {
-    CompletableFuture<Object> taken = CompletableFuture.supplyAsync(() -> ClosedLab.guard(
-        conn.client(), labId, () -> conn.client().newUntypedWorkflowStub(labId).startUpdate(
-            UpdateOptions.newBuilder(LabStatus.class).setUpdateName("teardown")
-                .setWaitForStage(WorkflowUpdateStage.ACCEPTED).build())));
-    try {
-      taken.get(ACCEPT.toMillis(), TimeUnit.MILLISECONDS);
-      return true;
-    } catch (TimeoutException e) {
-      return false;
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
     }
   }
 
