@@ -4,6 +4,7 @@ import io.labflow.worker.client.Pollers;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.LabStatus;
 import io.temporal.client.UpdateOptions;
+import io.temporal.client.WorkflowUpdateHandle;
 import io.temporal.client.WorkflowUpdateStage;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -54,12 +55,18 @@ abstract class BaseCommand implements Callable<Integer> {
    */
   static boolean accepted(TemporalConnection conn, String labId, String name, Object... args)
       throws InterruptedException {
-    CompletableFuture<Object> taken = CompletableFuture.supplyAsync(() -> ClosedLab.guard(
-        conn.client(), labId, () -> conn.client().newUntypedWorkflowStub(labId).startUpdate(
-            UpdateOptions.newBuilder(LabStatus.class).setUpdateName(name)
-                .setWaitForStage(WorkflowUpdateStage.ACCEPTED).build(), args)));
+    CompletableFuture<WorkflowUpdateHandle<LabStatus>> taken = CompletableFuture.supplyAsync(
+        () -> ClosedLab.guard(conn.client(), labId,
+            () -> conn.client().newUntypedWorkflowStub(labId).startUpdate(
+                UpdateOptions.newBuilder(LabStatus.class).setUpdateName(name)
+                    .setWaitForStage(WorkflowUpdateStage.ACCEPTED).build(), args)));
     try {
-      taken.get(ACCEPT.toMillis(), TimeUnit.MILLISECONDS);
+      CompletableFuture<LabStatus> result =
+          taken.get(ACCEPT.toMillis(), TimeUnit.MILLISECONDS).getResultAsync();
+      if (result.isCompletedExceptionally()) {
+        // A rejected Update comes back as a handle whose result is the rejection.
+        result.get();
+      }
       return true;
     } catch (TimeoutException e) {
       return false;

@@ -63,6 +63,9 @@ class WebConsoleE2eTest {
         Jvm.command("worker", "--metrics-port", "-1"), site, s.logDir());
     bareWorker = ManagedProcess.start("worker-console-bare",
         Jvm.command("worker", "--metrics-port", "-1"), workerEnv(BARE_QUEUE), s.logDir());
+    // Polling before the first command: `run` refuses at once when no worker polls.
+    siteWorker.awaitLog("polling", java.time.Duration.ofSeconds(60));
+    bareWorker.awaitLog("polling", java.time.Duration.ofSeconds(60));
   }
 
   @AfterAll
