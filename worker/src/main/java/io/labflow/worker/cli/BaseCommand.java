@@ -1,7 +1,17 @@
 package io.labflow.worker.cli;
 
+import io.labflow.worker.client.Pollers;
 import io.labflow.worker.client.TemporalConnection;
+import io.labflow.workflows.lab.LabStatus;
+import io.temporal.client.UpdateOptions;
+import io.temporal.client.WorkflowUpdateHandle;
+import io.temporal.client.WorkflowUpdateStage;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -21,6 +31,48 @@ abstract class BaseCommand implements Callable<Integer> {
 
   PrintWriter err() {
     return spec.commandLine().getErr();
+  }
+
+  /**
+   * The task queue of the lab's open run, once a worker is seen polling it: a lab without an open
+   * run is a {@link ClosedLab.Ended}, a queue no worker polls a {@link NoWorker} saying {@code
+   * unsent}, both within seconds.
+   */
+  static String workerFor(TemporalConnection conn, String labId, String unsent) {
+    String queue = ClosedLab.openRunQueue(conn.client(), labId);
+    if (!Pollers.polled(conn, queue)) {
+      throw new NoWorker(queue, unsent);
+    }
+    return queue;
+  }
+
+  /** How long a worker that polls has to accept or refuse an Update. */
+  static final Duration ACCEPT = Duration.ofSeconds(15);
+
+  /**
+   * Sends the lab's Update {@code name} and waits up to {@link #ACCEPT} for a worker to accept it:
+   * false when none did; a refusal, or a lab whose run has ended, is thrown at once.
+   */
+  static boolean accepted(TemporalConnection conn, String labId, String name, Object... args)
+      throws InterruptedException {
+    CompletableFuture<WorkflowUpdateHandle<LabStatus>> taken = CompletableFuture.supplyAsync(
+        () -> ClosedLab.guard(conn.client(), labId,
+            () -> conn.client().newUntypedWorkflowStub(labId).startUpdate(
+                UpdateOptions.newBuilder(LabStatus.class).setUpdateName(name)
+                    .setWaitForStage(WorkflowUpdateStage.ACCEPTED).build(), args)));
+    try {
+      CompletableFuture<LabStatus> result =
+          taken.get(ACCEPT.toMillis(), TimeUnit.MILLISECONDS).getResultAsync();
+      if (result.isCompletedExceptionally()) {
+        // A rejected Update comes back as a handle whose result is the rejection.
+        result.get();
+      }
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    }
   }
 
   /** Opens a Temporal connection; the caller closes it. */

@@ -13,25 +13,69 @@ import java.util.function.Supplier;
 
 /**
  * A request to a lab whose run has ended (or that never ran), told as a sentence: {@code lab
- * tiers-2 is already torn down (run 01a2...)}, exit code 2.
+ * tiers-2 is already torn down (run 01a2...)}, exit code 1. It is not a usage error: the same
+ * command was right while the lab ran, and cleanup scripts tell the cases apart by {@link
+ * Ended#state()}.
  */
 final class ClosedLab {
 
   private ClosedLab() {}
 
-  /** Runs a call to an open lab; a lab that is not open becomes a {@link UsageException}. */
+  /** The lab's run has ended, or there never was one ({@code state} null). */
+  static final class Ended extends RuntimeException {
+    private final String state;
+
+    Ended(String message, String state) {
+      super(message);
+      this.state = state;
+    }
+
+    /** The lab's last {@code LabState}, or null when unknown or when there is no lab. */
+    String state() {
+      return state;
+    }
+  }
+
+  /** Runs a call to an open lab; a lab that is not open becomes an {@link Ended}. */
   static <T> T guard(WorkflowClient client, String labId, Supplier<T> call) {
     try {
       return call.get();
     } catch (WorkflowNotFoundException e) {
-      throw new UsageException(sentence(client, labId));
+      throw ended(client, labId);
     } catch (WorkflowServiceException e) {
       if (e.getCause() instanceof StatusRuntimeException s
           && s.getStatus().getCode() == Status.Code.NOT_FOUND) {
-        throw new UsageException(sentence(client, labId));
+        throw ended(client, labId);
       }
       throw e;
     }
+  }
+
+  /** The task queue of the lab's open run; a lab without one is an {@link Ended}. */
+  static String openRunQueue(WorkflowClient client, String labId) {
+    WorkflowExecutionDescription d =
+        guard(client, labId, () -> client.newUntypedWorkflowStub(labId).describe());
+    if (d.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      throw ended(client, labId);
+    }
+    return d.getTaskQueue();
+  }
+
+  private static Ended ended(WorkflowClient client, String labId) {
+    String state;
+    try {
+      state = client.newUntypedWorkflowStub(labId).describe().getTypedSearchAttributes()
+          .get(LabSearchAttributes.STATE);
+    } catch (RuntimeException e) {
+      state = null;
+    }
+    return new Ended(sentence(client, labId), state);
+  }
+
+  /** The sentence for a lab id that has no run at all. */
+  static String noLab(WorkflowClient client, String labId) {
+    return "no lab `" + labId + "` in namespace `" + client.getOptions().getNamespace()
+        + "` (no run with that workflow id); start it with `labflow run` or from the Web UI";
   }
 
   /** What became of the lab's last run. */
@@ -40,8 +84,7 @@ final class ClosedLab {
     try {
       d = client.newUntypedWorkflowStub(labId).describe();
     } catch (RuntimeException e) {
-      return "there is no lab " + labId + " (no run with that workflow id); start it with"
-          + " `labflow run` or from the Web UI";
+      return noLab(client, labId);
     }
     String run = " (run " + d.getExecution().getRunId() + ")";
     String state = d.getTypedSearchAttributes().get(LabSearchAttributes.STATE);

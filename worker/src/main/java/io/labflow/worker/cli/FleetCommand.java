@@ -1,5 +1,6 @@
 package io.labflow.worker.cli;
 
+import io.labflow.worker.client.Pollers;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetRequest;
 import io.labflow.worker.reset.LabResetWorkflow;
@@ -11,6 +12,7 @@ import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.schedules.ScheduleActionStartWorkflow;
 import io.temporal.client.schedules.ScheduleDescription;
 import io.temporal.common.SearchAttributes;
 import java.nio.file.Path;
@@ -24,7 +26,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "fleet",
     description = {
       "Manages fleets: a class of labs reset every night by one Temporal Schedule (fleet-<name>).",
-      "Exit codes: 0 done, 1 failed (invalid file, not found, refused), 2 usage error."
+      "Exit codes: 0 done, 1 failed (invalid file, not found, refused), 2 usage error,",
+      "4 no worker polls the task queue (a reset or teardown is recorded and runs when one does)."
     },
     subcommands = {
       FleetCommand.Validate.class, FleetApplyCommand.class, FleetStatusCommand.class,
@@ -100,9 +103,15 @@ final class FleetCommand implements Runnable {
     public Integer call() {
       try (TemporalConnection conn = connect()) {
         ScheduleDescription d = describe(conn, name);
+        String queue = ((ScheduleActionStartWorkflow) d.getSchedule().getAction()).getOptions().getTaskQueue();
+        boolean polled = Pollers.polled(conn, lab == null ? queue : root().taskQueue());
         if (lab == null) {
           conn.schedules().getHandle(d.getId()).trigger(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP);
           out().println("Triggered " + d.getId() + " (skipped if a night is already running)");
+          if (!polled) {
+            // The trigger starts the night's workflow on the server: durable, waiting for a worker.
+            throw new NoWorker(queue, "the night is recorded (the Schedule started it) and runs when a worker polls");
+          }
           return 0;
         }
         FleetRequest request = FleetSchedules.request(d);
@@ -125,6 +134,9 @@ final class FleetCommand implements Runnable {
         }
         out().println("Started reset-" + lab + ": lab " + lab + " is torn down and provisioned afresh");
         out().println("Web UI: " + conn.uiAddress("reset-" + lab));
+        if (!polled) {
+          throw new NoWorker(root().taskQueue(), "the reset is recorded (its workflow is started) and runs when a worker polls");
+        }
         return 0;
       }
     }
@@ -157,7 +169,9 @@ final class FleetCommand implements Runnable {
   }
 
   @Command(name = "delete", description = {
-      "Deletes the fleet's schedule. The labs are left as they are unless --teardown-labs is given."})
+      "Deletes the fleet's schedule. The labs are left as they are unless --teardown-labs is given.",
+      "With --teardown-labs, one line per lab; a lab already torn down or rolled back counts as done.",
+      "Exit code: 0 done, 1 a lab's teardown failed, 4 no worker polls (teardowns recorded)."})
   static final class Delete extends OnFleet {
     @Option(names = "--teardown-labs", description = "Also tear every lab of the fleet down.") boolean teardown;
 
@@ -168,20 +182,40 @@ final class FleetCommand implements Runnable {
         FleetRequest request = FleetSchedules.request(d);
         conn.schedules().getHandle(d.getId()).delete();
         out().println("Deleted " + d.getId() + (teardown ? "" : "; its " + request.labs().size() + " labs are left as they are"));
-        int failed = 0;
-        if (teardown) {
-          for (FleetRequest.Lab l : request.labs()) {
-            picocli.CommandLine one = Main.newCommandLine();
-            one.setOut(out());
-            one.setErr(err());
-            int code = one.execute("--task-queue", root().taskQueue(), "--definitions",
-                root().definitions().toString(), "teardown", l.labId());
-            failed += code == 0 ? 0 : 1;
-          }
-          out().println("Tore down " + (request.labs().size() - failed) + " of " + request.labs().size() + " labs");
+        if (!teardown) {
+          return 0;
         }
-        return failed == 0 ? 0 : 1;
+        int failed = 0;
+        int recorded = 0;
+        for (FleetRequest.Lab l : request.labs()) {
+          java.io.StringWriter said = new java.io.StringWriter();
+          picocli.CommandLine one = Main.newCommandLine();
+          one.setOut(new java.io.PrintWriter(said));
+          one.setErr(new java.io.PrintWriter(said));
+          int code = one.execute("--task-queue", root().taskQueue(), "--definitions",
+              root().definitions().toString(), "teardown", l.labId());
+          one.getOut().flush();
+          one.getErr().flush();
+          failed += code == 0 || code == NoWorker.EXIT_CODE ? 0 : 1;
+          recorded += code == NoWorker.EXIT_CODE ? 1 : 0;
+          out().println("  " + l.labId() + ": " + oneLine(code, said.toString()));
+          out().flush();
+        }
+        out().println("Tore down " + (request.labs().size() - failed - recorded) + " of "
+            + request.labs().size() + " labs" + (recorded == 0 ? "" : "; " + recorded + " recorded"));
+        return failed > 0 ? 1 : recorded > 0 ? NoWorker.EXIT_CODE : 0;
       }
+    }
+
+    /** The one line that says what a lab's teardown did: its last words. */
+    static String oneLine(int code, String said) {
+      java.util.List<String> lines = said.lines().map(String::strip)
+          .filter(x -> !x.isEmpty() && !x.startsWith("Web UI:")).toList();
+      String last = lines.isEmpty() ? "exit code " + code : lines.get(lines.size() - 1);
+      if (code == 0 && !last.contains("already")) {
+        return "torn down";
+      }
+      return last.startsWith("labflow: ") ? last.substring("labflow: ".length()) : last;
     }
   }
 }

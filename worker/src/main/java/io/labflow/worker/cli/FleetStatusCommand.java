@@ -30,8 +30,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code labflow fleet status}: the last night's report and each lab's state now. */
 @Command(name = "status", description = {
-    "Shows a fleet: its schedule, the latest night's report per lab (ok with duration, failed with",
-    "step and error, quarantined, skipped) and totals, and each lab's current state from visibility."})
+    "Shows a fleet: its schedule, the latest night's report and each lab's current state.",
+    "The report gives per lab ok with duration, failed with step and error, quarantined or skipped,",
+    "and totals; the current states come from visibility."})
 final class FleetStatusCommand extends BaseCommand {
 
   @Parameters(paramLabel = "FLEET", description = "The fleet's name.") String name;

@@ -31,6 +31,7 @@ public final class Main {
     CommandLine cli = new CommandLine(new LabflowCommand());
     cli.setExecutionExceptionHandler(Main::handle);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.registerConverter(java.time.Duration.class, new Durations());
     return cli;
   }
 
@@ -41,6 +42,17 @@ public final class Main {
     err.flush();
     if (System.getenv("LABFLOW_DEBUG") != null) {
       e.printStackTrace(err);
+    }
+    return exitCode(e);
+  }
+
+  /**
+   * The exit code of a command that threw: 4 no worker polls, 2 a usage error or a request the
+   * lab refused, 1 anything else (a failure, a lab that has ended, no such lab).
+   */
+  static int exitCode(Exception e) {
+    if (e instanceof NoWorker) {
+      return NoWorker.EXIT_CODE;
     }
     return e instanceof UsageException || isRejection(e) ? 2 : 1;
   }

@@ -13,7 +13,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Sends an operator's decision to a paused lab (an update) and follows what it does. */
-@Command(name = "resume", description = "Decides what a paused lab does: retry, skip or rollback.")
+@Command(name = "resume", description = {
+    "Decides what a paused lab does: retry, skip or rollback.",
+    "Exit code: 0 completed or live, 1 failed, rolled back or the lab has ended, 2 usage or",
+    "refused, 3 paused again, 4 no worker polls (nothing sent)."})
 final class ResumeCommand extends BaseCommand {
 
   @Parameters(paramLabel = "LAB_ID", description = "The lab id.")
@@ -35,9 +38,14 @@ final class ResumeCommand extends BaseCommand {
   @Option(names = "--no-follow", description = "Return right after the update is accepted.")
   boolean noFollow;
 
+  @Option(names = "--timeout", defaultValue = "2h",
+      description = "How long to follow the lab (e.g. 90s, 10m, 2h; default ${DEFAULT-VALUE}).")
+  Duration timeout;
+
   @Override
   public Integer call() throws InterruptedException {
     try (TemporalConnection conn = connect()) {
+      workerFor(conn, labId, "nothing sent");
       LabWorkflow stub = conn.client().newWorkflowStub(LabWorkflow.class, labId);
       LabStatus after =
           ClosedLab.guard(conn.client(), labId, () -> stub.resume(choice.decision()));
@@ -47,7 +55,7 @@ final class ResumeCommand extends BaseCommand {
         return 0;
       }
       LabFollower.Outcome outcome =
-          new LabFollower(conn, out(), Duration.ofMillis(500)).follow(labId, null, Duration.ofHours(2));
+          new LabFollower(conn, out(), Duration.ofMillis(500)).follow(labId, null, timeout);
       out().println();
       outcome.status().ifPresent(s -> StatusPrinter.print(s, out()));
       return RunCommand.summarize(outcome, labId, conn, out());

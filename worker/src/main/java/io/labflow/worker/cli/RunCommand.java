@@ -2,6 +2,7 @@ package io.labflow.worker.cli;
 
 import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.LabStarter;
+import io.labflow.worker.client.Pollers;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.render.LabPlan;
@@ -26,9 +27,10 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "run",
     description = {
-      "Validates a definition locally, starts a LabWorkflow (workflow id = lab id) with the file",
-      "inline, and follows it step by step until it ends, goes live or pauses.",
-      "Exit code: 0 completed or live, 1 failed or rolled back, 2 usage, 3 paused."
+      "Validates a definition locally, starts a lab and follows it step by step.",
+      "The LabWorkflow (workflow id = lab id) gets the file inline; following ends when the lab",
+      "ends, goes live or pauses. Exit code: 0 completed or live, 1 failed or rolled back,",
+      "2 usage, 3 paused, 4 no worker polls the task queue (nothing started)."
     })
 final class RunCommand extends BaseCommand {
 
@@ -47,9 +49,17 @@ final class RunCommand extends BaseCommand {
   @Option(names = "--detach", description = "Start and return at once.")
   boolean detach;
 
-  @Option(names = "--timeout", defaultValue = "PT2H",
-      description = "How long to follow before giving up (ISO-8601, default ${DEFAULT-VALUE}).")
+  @Option(names = "--timeout", defaultValue = "2h",
+      description = "How long to follow before giving up (e.g. 90s, 10m, 2h; default ${DEFAULT-VALUE}).")
   Duration timeout;
+
+  /** How a run handles a step that fails after its retries. */
+  enum OnFailure { rollback, pause }
+
+  @Option(names = "--on-failure", paramLabel = "rollback|pause",
+      description = "What a failing step does: roll the lab back, or pause it for `labflow resume`"
+          + " (default: the definition's).")
+  OnFailure onFailure;
 
   /** What {@code run} starts: the request and how. */
   record Start(LabRequest request, LabStarter starter) {}
@@ -71,7 +81,8 @@ final class RunCommand extends BaseCommand {
     // The -p strings go unchanged: the worker binds them with the same binder, between its site
     // parameters and the definition's defaults, as it binds a Web UI's or a Schedule's.
     LabRequest request =
-        new LabRequest(definition.name(), variant, labId, new LinkedHashMap<>(params), source.text());
+        new LabRequest(definition.name(), variant, labId, new LinkedHashMap<>(params), source.text(),
+            onFailure == null ? null : onFailure.name());
     return new Start(request, new LabStarter(
         labId, definition.name(), bound.variant(), root().taskQueue(), "with labflow run"));
   }
@@ -83,6 +94,9 @@ final class RunCommand extends BaseCommand {
     String chosen = start.starter().variant();
     String definitionName = request.definition();
     try (TemporalConnection conn = connect()) {
+      if (!Pollers.polled(conn, root().taskQueue())) {
+        throw new NoWorker(root().taskQueue(), "lab " + labId + " not started");
+      }
       WorkflowOptions options = start.starter().options();
       LabWorkflow stub = conn.client().newWorkflowStub(LabWorkflow.class, options);
       String runId;

@@ -1,5 +1,6 @@
 package io.labflow.worker.cli;
 
+import io.labflow.worker.client.Pollers;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
@@ -72,7 +73,7 @@ final class ScheduleCommand implements Runnable {
         description = "IANA time zone of the cron (default ${DEFAULT-VALUE}), e.g. Europe/Paris.")
     String timeZone;
 
-    @Option(names = "--catchup-window", defaultValue = "PT1H",
+    @Option(names = "--catchup-window", defaultValue = "1h",
         description = "How late a missed reset may still run (default ${DEFAULT-VALUE}).")
     Duration catchupWindow;
 
@@ -244,8 +245,15 @@ final class ScheduleCommand implements Runnable {
     @Override
     public Integer call() {
       try (TemporalConnection conn = connect()) {
-        handle(conn.schedules()).trigger(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP);
+        ScheduleHandle h = handle(conn.schedules());
+        String queue = ((ScheduleActionStartWorkflow) h.describe().getSchedule().getAction())
+            .getOptions().getTaskQueue();
+        boolean polled = Pollers.polled(conn, queue);
+        h.trigger(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP);
         out().println("Triggered " + scheduleId(target));
+        if (!polled) {
+          throw new NoWorker(queue, "the reset is recorded (the Schedule started it) and runs when a worker polls");
+        }
         return 0;
       }
     }

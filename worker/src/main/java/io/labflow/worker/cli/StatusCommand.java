@@ -1,18 +1,27 @@
 package io.labflow.worker.cli;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.labflow.worker.client.LabFollower;
+import io.labflow.worker.client.Pollers;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
+import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabStatus;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
+import io.temporal.client.WorkflowExecutionDescription;
 import java.time.Duration;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Prints a lab's status. */
-@Command(name = "status", description = "Prints a lab's steps, states, attempts and errors.")
+/** Prints a lab's status: the lab's own answer, or the server's record when no worker polls. */
+@Command(name = "status", description = {
+    "Prints a lab's steps, states, attempts and errors.",
+    "When no worker polls the lab's task queue, prints the server's record instead (workflow",
+    "status, LabState, summary, pending activities) and says so. Exit code: 0 answered,",
+    "1 no such lab, 4 --json with no worker polling."})
 final class StatusCommand extends BaseCommand {
 
   @Parameters(paramLabel = "LAB_ID", description = "The lab id.")
@@ -25,28 +34,54 @@ final class StatusCommand extends BaseCommand {
   public Integer call() {
     try (TemporalConnection conn = connect()) {
       LabFollower follower = new LabFollower(conn, out(), Duration.ofSeconds(1));
-      DescribeWorkflowExecutionResponse d = follower.describe(labId, null);
-      Optional<LabStatus> status = follower.query(labId, null);
-      if (json) {
-        if (status.isEmpty()) {
-          throw new IllegalStateException("lab " + labId + " does not answer its status query"
-              + " (is a worker running on task queue " + root().taskQueue() + "?)");
+      DescribeWorkflowExecutionResponse d;
+      try {
+        d = follower.describe(labId, null);
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+          throw new ClosedLab.Ended(ClosedLab.noLab(conn.client(), labId), null);
         }
-        StatusPrinter.printJson(status.get(), out());
-        return 0;
+        throw e;
+      }
+      String queue = d.getExecutionConfig().getTaskQueue().getName();
+      boolean polled = Pollers.polled(conn, queue);
+      Optional<LabStatus> status = polled ? follower.query(labId, null) : Optional.empty();
+      if (json) {
+        if (status.isPresent()) {
+          StatusPrinter.printJson(status.get(), out());
+          return 0;
+        }
+        if (!polled) {
+          throw new NoWorker(queue, "no status answer (without --json, the server's record is shown)");
+        }
+        throw new IllegalStateException("lab " + labId + " did not answer its status query within "
+            + "seconds; try again, or see the Web UI: " + conn.uiAddress(labId));
       }
       String execution = d.getWorkflowExecutionInfo().getStatus().name()
           .replace("WORKFLOW_EXECUTION_STATUS_", "");
       out().println("Workflow " + labId + " run " + d.getWorkflowExecutionInfo().getExecution().getRunId()
           + ": " + execution);
-      status.ifPresentOrElse(s -> StatusPrinter.print(s, out()),
-          () -> out().println("(no status answer: is a worker running on task queue "
-              + root().taskQueue() + "?)"));
+      status.ifPresentOrElse(s -> StatusPrinter.print(s, out()), () -> printRecord(conn, queue, polled));
       d.getPendingActivitiesList().forEach(pa -> out().printf(
           "  pending activity %s attempt %d%s%n", pa.getActivityType().getName(), pa.getAttempt(),
           pa.hasLastFailure() ? " last failure: " + pa.getLastFailure().getMessage() : ""));
       out().println("Web UI: " + conn.uiAddress(labId));
       return 0;
     }
+  }
+
+  /** What the server holds without a worker: the search attributes and the summary. */
+  private void printRecord(TemporalConnection conn, String queue, boolean polled) {
+    WorkflowExecutionDescription d = conn.client().newUntypedWorkflowStub(labId).describe();
+    var sa = d.getTypedSearchAttributes();
+    out().printf("Lab %s  definition=%s  variant=%s  state=%s (LabState search attribute)%n", labId,
+        sa.get(LabSearchAttributes.DEFINITION), sa.get(LabSearchAttributes.VARIANT),
+        sa.get(LabSearchAttributes.STATE));
+    if (d.getStaticSummary() != null) {
+      out().println("Summary: " + d.getStaticSummary());
+    }
+    out().println(polled
+        ? "(the lab did not answer its status query within seconds: this is the server's record)"
+        : "(" + Pollers.none(queue) + ". This is the server's record; the steps need a worker)");
   }
 }

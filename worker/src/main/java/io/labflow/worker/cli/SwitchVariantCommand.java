@@ -1,15 +1,21 @@
 package io.labflow.worker.cli;
 
+import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
-import io.labflow.workflows.lab.LabStatus;
-import io.labflow.workflows.lab.LabWorkflow;
+import io.labflow.workflows.lab.LabState;
+import java.time.Duration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Switches a live lab to another variant (an update that returns when the switch is done). */
+/** Switches a live lab to another variant (an update) and follows the switch steps. */
 @Command(name = "switch-variant",
-    description = "Switches a live lab to another variant, waits for the switch steps, prints the status.")
+    description = {
+      "Switches a live lab to another variant, follows the switch steps, prints the status.",
+      "Exit code: 0 live on the new variant, 1 failed, not live again within --timeout, or the lab",
+      "has ended, 2 usage or refused, 4 no worker polls (nothing sent)."
+    })
 final class SwitchVariantCommand extends BaseCommand {
 
   @Parameters(index = "0", paramLabel = "LAB_ID", description = "The lab id.")
@@ -18,16 +24,27 @@ final class SwitchVariantCommand extends BaseCommand {
   @Parameters(index = "1", paramLabel = "VARIANT", description = "The new variant.")
   String variant;
 
+  @Option(names = "--timeout", defaultValue = "1h",
+      description = "How long to follow the switch (e.g. 90s, 10m, 1h; default ${DEFAULT-VALUE}).")
+  Duration timeout;
+
   @Override
-  public Integer call() {
+  public Integer call() throws InterruptedException {
     try (TemporalConnection conn = connect()) {
+      String queue = workerFor(conn, labId, "nothing sent");
       out().println("Switching lab " + labId + " to variant " + variant + "...");
       out().flush();
-      LabStatus status = ClosedLab.guard(conn.client(), labId,
-          () -> conn.client().newWorkflowStub(LabWorkflow.class, labId).switchVariant(variant));
-      StatusPrinter.print(status, out());
+      if (!accepted(conn, labId, "switchVariant", variant)) {
+        throw new NoWorker(queue, "no worker took the switch within " + ACCEPT.toSeconds()
+            + " s; the server keeps it for a worker that comes back (labflow status " + labId + ")");
+      }
+      LabFollower.Outcome outcome =
+          new LabFollower(conn, out(), Duration.ofMillis(500)).follow(labId, null, timeout);
+      out().println();
+      outcome.status().ifPresent(s -> StatusPrinter.print(s, out()));
       out().println("Web UI: " + conn.uiAddress(labId));
-      return status.state() == io.labflow.workflows.lab.LabState.LIVE ? 0 : 1;
+      return !outcome.closed() && outcome.state() == LabState.LIVE
+          && outcome.status().map(s -> variant.equals(s.variant())).orElse(false) ? 0 : 1;
     }
   }
 }

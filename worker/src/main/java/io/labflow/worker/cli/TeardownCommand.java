@@ -1,43 +1,77 @@
 package io.labflow.worker.cli;
 
+import io.labflow.worker.client.LabFollower;
+import io.labflow.worker.client.Pollers;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
-import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
-import io.temporal.client.WorkflowStub;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Tears a live or paused lab down and waits for the run to close. */
+/** Tears a live or paused lab down and follows it until the run closes. */
 @Command(name = "teardown",
-    description = "Tears a live or paused lab down (every compensation, in reverse order).")
+    description = {
+      "Tears a live or paused lab down: every compensation, in reverse order.",
+      "With no worker polling, the teardown is recorded (signal requestTeardown) and runs when one",
+      "does. Exit code: 0 torn down (or already torn down or rolled back), 1 failed or not torn",
+      "down within --wait, 2 usage or refused, 4 no worker polls (recorded)."
+    })
 final class TeardownCommand extends BaseCommand {
 
   @Parameters(paramLabel = "LAB_ID", description = "The lab id.")
   String labId;
 
-  @Option(names = "--wait-minutes", defaultValue = "60",
-      description = "How long to wait for the run to close (default ${DEFAULT-VALUE}).")
-  long waitMinutes;
+  @Option(names = "--wait", defaultValue = "1h",
+      description = "How long to follow the teardown (e.g. 90s, 10m, 1h; default ${DEFAULT-VALUE}).")
+  Duration wait;
 
   @Override
-  public Integer call() throws Exception {
+  public Integer call() throws InterruptedException {
     try (TemporalConnection conn = connect()) {
-      out().println("Tearing lab " + labId + " down...");
+      String queue;
+      try {
+        queue = ClosedLab.openRunQueue(conn.client(), labId);
+      } catch (ClosedLab.Ended e) {
+        if (LabState.TORN_DOWN.name().equals(e.state()) || LabState.ROLLED_BACK.name().equals(e.state())) {
+          out().println(e.getMessage() + "; nothing left to tear down");
+          return 0;
+        }
+        throw e;
+      }
+      if (!Pollers.polled(conn, queue)) {
+        throw recorded(conn, queue);
+      }
+      out().println("Tearing lab " + labId + " down (following up to " + wait + ")...");
       out().flush();
-      LabStatus status = ClosedLab.guard(conn.client(), labId,
-          () -> conn.client().newWorkflowStub(LabWorkflow.class, labId).teardown());
-      WorkflowStub untyped = conn.client().newUntypedWorkflowStub(labId);
-      LabResult result = untyped.getResult(waitMinutes, TimeUnit.MINUTES, LabResult.class);
-      LabStatus fin = new LabStatus(result.labId(), status.definition(), status.variant(),
-          result.state(), result.steps(), null, status.lastError());
-      StatusPrinter.print(fin, out());
+      if (!accepted(conn, labId, "teardown")) {
+        throw recorded(conn, queue);
+      }
+      LabFollower.Outcome outcome = new LabFollower(conn, out(), Duration.ofMillis(500))
+          .follow(labId, null, wait, Set.of());
+      out().println();
+      outcome.status().ifPresent(s -> StatusPrinter.print(s, out()));
+      if (!outcome.closed()) {
+        out().println("Lab " + labId + " is still " + outcome.state() + " after " + wait
+            + "; the teardown goes on: labflow status " + labId);
+      }
       out().println("Web UI: " + conn.uiAddress(labId));
-      return result.state() == LabState.TORN_DOWN ? 0 : 1;
+      return outcome.closed() && outcome.state() == LabState.TORN_DOWN ? 0 : 1;
     }
+  }
+
+  /** Records the teardown as a signal the lab acts on once a worker polls. */
+  private NoWorker recorded(TemporalConnection conn, String queue) {
+    ClosedLab.guard(conn.client(), labId,
+        () -> {
+          conn.client().newWorkflowStub(LabWorkflow.class, labId).requestTeardown();
+          return null;
+        });
+    return new NoWorker(queue, "teardown of lab " + labId
+        + " recorded; will run when a worker polls (labflow status " + labId + " shows it)");
   }
 }

@@ -8,9 +8,10 @@ import picocli.CommandLine.Option;
 /** Runs the worker process until SIGTERM/SIGINT. */
 @Command(name = "worker",
     description = {
-      "Runs a worker: the LabWorkflow interpreter, the LabResetWorkflow, the definition resolver",
-      "and every AWS activity, on the task queue. Stops gracefully on SIGTERM/SIGINT, letting",
-      "in-flight tasks finish. Serves Prometheus metrics on --metrics-port at /metrics."
+      "Runs a worker: the lab interpreter, the resets and every AWS activity, on the task queue.",
+      "It hosts the LabWorkflow interpreter, the LabResetWorkflow, the definition resolver and every",
+      "AWS activity. Stops gracefully on SIGTERM/SIGINT, letting in-flight tasks finish. Serves",
+      "Prometheus metrics on --metrics-port at /metrics."
     })
 final class WorkerCommand extends BaseCommand {
 
@@ -19,7 +20,7 @@ final class WorkerCommand extends BaseCommand {
       description = "Prometheus port (env LABFLOW_METRICS_PORT, default ${DEFAULT-VALUE}; -1 disables).")
   int metricsPort;
 
-  @Option(names = "--drain-timeout", defaultValue = "PT30S",
+  @Option(names = "--drain-timeout", defaultValue = "30s",
       description = "How long a shutdown waits for in-flight tasks (default ${DEFAULT-VALUE}).")
   Duration drainTimeout;
 

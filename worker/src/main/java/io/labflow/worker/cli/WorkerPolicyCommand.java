@@ -18,9 +18,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "worker-policy",
     description = {
-      "Prints the IAM policy (JSON) the worker's own principal needs: for the whole step library,",
-      "or for one definition's steps and the nightly reset's sweep. Resources are scoped to the",
-      "lab name prefixes and the labflow:lab tag; every \"*\" is listed by --explain. Offline."
+      "Prints the IAM policy (JSON) the worker's own principal needs.",
+      "For the whole step library, or for one definition's steps and the nightly reset's sweep.",
+      "Resources are scoped to the lab name prefixes and the labflow:lab tag; every \"*\" is",
+      "listed by --explain. Offline."
     })
 final class WorkerPolicyCommand extends BaseCommand {
 

@@ -14,6 +14,13 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Follows a lab run step by step: polls the status query for step states and the workflow's
@@ -48,9 +55,19 @@ public final class LabFollower {
     }
   }
 
-  /** Follows the run of {@code labId} (its current run when runId is null). */
+  /** Follows the run of {@code labId} (its current run when runId is null) until it is live or paused. */
   public Outcome follow(String labId, String runId, Duration timeout) throws InterruptedException {
+    return follow(labId, runId, timeout, Set.of(LabState.LIVE, LabState.PAUSED));
+  }
+
+  /**
+   * Follows the run of {@code labId} until it closes, reaches one of {@code stopAt}, or {@code
+   * timeout} has passed.
+   */
+  public Outcome follow(String labId, String runId, Duration timeout, Set<LabState> stopAt)
+      throws InterruptedException {
     Map<String, StepState> seen = new HashMap<>();
+    boolean toldUnanswered = false;
     Map<String, Integer> attempts = new HashMap<>();
     long deadline = System.nanoTime() + timeout.toNanos();
     LabStatus last = null;
@@ -58,7 +75,14 @@ public final class LabFollower {
     while (true) {
       DescribeWorkflowExecutionResponse d = describe(labId, runId);
       WorkflowExecutionStatus es = d.getWorkflowExecutionInfo().getStatus();
+      long asked = System.nanoTime();
       Optional<LabStatus> status = query(labId, runId);
+      boolean unanswered = System.nanoTime() - asked >= QUERY_TIMEOUT.toNanos();
+      if (status.isEmpty() && unanswered && !toldUnanswered) {
+        toldUnanswered = true;
+        out.println("  waiting for a worker on task queue "
+            + d.getExecutionConfig().getTaskQueue().getName() + " to answer...");
+      }
       if (status.isPresent()) {
         last = status.get();
         if (last.steps() != null) {
@@ -96,7 +120,7 @@ public final class LabFollower {
         Optional<LabStatus> fin = query(labId, d.getWorkflowExecutionInfo().getExecution().getRunId());
         return new Outcome(es, fin.isPresent() ? fin : Optional.ofNullable(last));
       }
-      if (last != null && (last.state() == LabState.LIVE || last.state() == LabState.PAUSED)) {
+      if (last != null && stopAt.contains(last.state())) {
         return outcome;
       }
       if (System.nanoTime() > deadline) {
@@ -121,15 +145,33 @@ public final class LabFollower {
             .build());
   }
 
-  /** The lab's status query, empty when the run cannot answer yet (no worker, first task). */
+  /**
+   * The lab's status query, empty when the run cannot answer within {@link #QUERY_TIMEOUT} (no
+   * worker, first task): a query no worker takes would otherwise wait about a minute.
+   */
   public Optional<LabStatus> query(String labId, String runId) {
+    LabWorkflow stub = runId == null
+        ? connection.client().newWorkflowStub(LabWorkflow.class, labId)
+        : connection.client().newWorkflowStub(LabWorkflow.class, labId, Optional.of(runId));
+    Future<LabStatus> answer = QUERIES.submit(stub::status);
     try {
-      LabWorkflow stub = runId == null
-          ? connection.client().newWorkflowStub(LabWorkflow.class, labId)
-          : connection.client().newWorkflowStub(LabWorkflow.class, labId, Optional.of(runId));
-      return Optional.ofNullable(stub.status());
-    } catch (RuntimeException e) {
+      return Optional.ofNullable(answer.get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (ExecutionException | TimeoutException e) {
+      answer.cancel(true);
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       return Optional.empty();
     }
   }
+
+  /** How long a status query may take before following goes on without its answer. */
+  static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Daemon threads for queries, so that one left unanswered never holds the command's exit. */
+  private static final ExecutorService QUERIES = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "labflow-query");
+    t.setDaemon(true);
+    return t;
+  });
 }

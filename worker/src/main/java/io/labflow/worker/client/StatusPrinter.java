@@ -16,6 +16,8 @@ public final class StatusPrinter {
       JacksonJsonPayloadConverter.newDefaultObjectMapper()
           .enable(SerializationFeature.INDENT_OUTPUT);
 
+  private static final ObjectMapper COMPACT = JacksonJsonPayloadConverter.newDefaultObjectMapper();
+
   private StatusPrinter() {}
 
   public static void printJson(Object value, PrintWriter out) {
@@ -76,8 +78,27 @@ public final class StatusPrinter {
     if (outputs == null || outputs.isEmpty()) {
       return "";
     }
-    String s = outputs.toString();
+    StringBuilder line = new StringBuilder();
+    outputs.forEach((key, value) -> {
+      if (line.length() > 0) {
+        line.append(' ');
+      }
+      line.append(key).append('=').append(scalar(value));
+    });
+    String s = line.toString();
     return s.length() > 160 ? s.substring(0, 157) + "..." : s;
+  }
+
+  /** A value as a person reads it: text as is, anything nested as compact JSON. */
+  private static String scalar(Object value) {
+    if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean) {
+      return String.valueOf(value);
+    }
+    try {
+      return COMPACT.writeValueAsString(value);
+    } catch (Exception e) {
+      return String.valueOf(value);
+    }
   }
 
   static String oneLine(String s) {

@@ -3,6 +3,7 @@ package io.labflow.worker.e2e;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,8 +24,20 @@ public final class Cli {
     return exec(Jvm.command(args), env);
   }
 
+  /**
+   * Runs a command that must have answered within {@code limit} (JVM start included): one still
+   * running then is killed, and the test fails saying so.
+   */
+  public static Result runWithin(Duration limit, Map<String, String> env, String... args) {
+    return exec(Jvm.command(args), env, limit);
+  }
+
   /** Runs any command (for example the Temporal CLI) and captures it. */
   public static Result exec(List<String> command, Map<String, String> env) {
+    return exec(command, env, Duration.ofMinutes(5));
+  }
+
+  private static Result exec(List<String> command, Map<String, String> env, Duration limit) {
     try {
       Path out = Files.createTempFile("labflow-cli", ".out");
       Path err = Files.createTempFile("labflow-cli", ".err");
@@ -32,9 +45,9 @@ public final class Cli {
           .redirectOutput(out.toFile()).redirectError(err.toFile());
       pb.environment().putAll(env);
       Process p = pb.start();
-      if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
-        throw new IllegalStateException("timed out: " + command);
+        throw new IllegalStateException("no answer within " + limit + ": " + command);
       }
       Result r = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
       Files.deleteIfExists(out);

@@ -41,9 +41,10 @@ class LabE2eTest {
   private static Iam iam;
 
   @BeforeAll
-  static void startWorker(LocalStack.Stack s) {
+  static void startWorker(LocalStack.Stack s) throws InterruptedException {
     stack = s;
-    worker = s.startWorker("worker-lab", QUEUE);
+    // Polling before the first command: `run` refuses at once when no worker polls.
+    worker = s.startWorker("worker-lab", QUEUE).awaitLog("polling", Duration.ofSeconds(60));
     iam = new Iam(s.motoEndpoint());
   }
 

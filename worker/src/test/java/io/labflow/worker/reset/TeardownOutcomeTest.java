@@ -70,6 +70,9 @@ class TeardownOutcomeTest {
     public void decide(Object decision) {}
 
     @Override
+    public void requestTeardown() {}
+
+    @Override
     public LabStatus switchVariant(Object variant) {
       throw new UnsupportedOperationException();
     }

@@ -189,6 +189,20 @@ public class LabWorkflowImpl implements LabWorkflow {
     }
   }
 
+  @Override
+  public void requestTeardown() {
+    Workflow.await(
+        () -> lab.state == LabState.LIVE || lab.state == LabState.PAUSED || lab.isFinal());
+    try {
+      teardown();
+    } catch (ApplicationFailure notApplied) {
+      // A signal cannot be refused: the reason goes where a person looks (status, details, log).
+      lab.notice = "teardown (signal requestTeardown): " + notApplied.getOriginalMessage();
+      log.info("lab {}: {}", lab.labId, lab.notice);
+      lab.publishDetails();
+    }
+  }
+
   /** Rejects a decision unless a step is waiting for one. */
   @Override
   public void validateResume(Object requested) {

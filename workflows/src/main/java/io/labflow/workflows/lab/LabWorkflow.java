@@ -83,6 +83,18 @@ public interface LabWorkflow {
               + " input.")
   LabStatus teardown();
 
+  /**
+   * A teardown recorded while no worker could take the Update {@link #teardown}: the command line
+   * sends it when no worker polls the task queue, and the lab acts on it once one does. It waits
+   * until the lab is live, paused or ended, then takes the Update's path; a teardown that cannot
+   * apply is noted in the status and the log, never thrown.
+   */
+  @SignalMethod(
+      description =
+          "A teardown that waits for a worker: once the lab is live or paused it is torn down as by"
+              + " the Update teardown; otherwise it is only noted in the status. No input.")
+  void requestTeardown();
+
   /** Rejects {@link #resume} unless a step is waiting for an operator's decision. */
   @UpdateValidatorMethod(updateName = "resume")
   void validateResume(Object decision);

@@ -105,6 +105,34 @@ class LabWorkflowLiveTest {
   }
 
   @Test
+  void requestTeardownSentBeforeTheLabIsLiveTearsItDownOnceLive(WorkflowClient client, Worker worker) {
+    LabWorkflow lab = start(client, worker, "lab-recorded", liveLab(Duration.ofDays(1)), null);
+
+    lab.requestTeardown();
+
+    LabResult result = WorkflowStub.fromTyped(lab).getResult(LabResult.class);
+    assertThat(result.state()).isEqualTo(LabState.TORN_DOWN);
+    assertThat(RESOURCES.log())
+        .containsExactly("Create role", "Create policy", "Delete policy", "Delete role");
+  }
+
+  @Test
+  void requestTeardownOfALiveLabTearsItDownAndASecondIsOnlyNoted(WorkflowClient client, Worker worker) {
+    LabWorkflow lab = start(client, worker, "lab-recorded-live", liveLab(Duration.ofDays(1)), null);
+    awaitState(lab, LabState.LIVE);
+
+    lab.requestTeardown();
+    lab.requestTeardown();
+
+    LabResult result = WorkflowStub.fromTyped(lab).getResult(LabResult.class);
+    assertThat(result.state()).isEqualTo(LabState.TORN_DOWN);
+    assertThat(RESOURCES.log())
+        .containsExactly("Create role", "Create policy", "Delete policy", "Delete role");
+    assertThat(lab.status().notice())
+        .isEqualTo("teardown (signal requestTeardown): lab lab-recorded-live is no longer live (TORN_DOWN)");
+  }
+
+  @Test
   void keepAliveExpiryTearsDown(WorkflowClient client, Worker worker) {
     LabWorkflow lab = start(client, worker, "lab-expiry", liveLab(Duration.ofHours(8)), null);
 

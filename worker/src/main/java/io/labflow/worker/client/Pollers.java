@@ -1,0 +1,57 @@
+package io.labflow.worker.client;
+
+import io.temporal.api.enums.v1.TaskQueueKind;
+import io.temporal.api.enums.v1.TaskQueueType;
+import io.temporal.api.taskqueue.v1.PollerInfo;
+import io.temporal.api.taskqueue.v1.TaskQueue;
+import io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Whether a worker polls a task queue, as {@code temporal task-queue describe} shows it: the
+ * server's pollers of its workflow and its activity queue. A poller counts while its last poll is
+ * at most {@link #FRESH} old: an idle worker polls again at least once a minute, and the server
+ * keeps a stopped worker's entry for five.
+ */
+public final class Pollers {
+
+  /** How old a poller's last poll may be for it to count as a running worker. */
+  public static final Duration FRESH = Duration.ofSeconds(70);
+
+  /** The bound on each DescribeTaskQueue call, so that the answer comes within seconds. */
+  private static final long DEADLINE_SECONDS = 4;
+
+  private Pollers() {}
+
+  /** True when a worker polls both the workflow and the activity queue of {@code taskQueue}. */
+  public static boolean polled(TemporalConnection conn, String taskQueue) {
+    return fresh(conn, taskQueue, TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW) > 0
+        && fresh(conn, taskQueue, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY) > 0;
+  }
+
+  /** The sentence a command prints when no worker polls: what is missing and what to start. */
+  public static String none(String taskQueue) {
+    return "no worker polls task queue " + taskQueue + " (none in the last " + FRESH.toSeconds()
+        + " s): start one with ./labflow worker, or the local stack with ./scripts/stack up";
+  }
+
+  private static long fresh(TemporalConnection conn, String taskQueue, TaskQueueType type) {
+    Instant since = Instant.now().minus(FRESH);
+    return conn.service().blockingStub().withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+        .describeTaskQueue(DescribeTaskQueueRequest.newBuilder()
+            .setNamespace(conn.namespace())
+            .setTaskQueue(TaskQueue.newBuilder().setName(taskQueue)
+                .setKind(TaskQueueKind.TASK_QUEUE_KIND_NORMAL))
+            .setTaskQueueType(type)
+            .build())
+        .getPollersList().stream()
+        .filter(p -> lastPoll(p).isAfter(since))
+        .count();
+  }
+
+  private static Instant lastPoll(PollerInfo p) {
+    return Instant.ofEpochSecond(p.getLastAccessTime().getSeconds(), p.getLastAccessTime().getNanos());
+  }
+}

@@ -1,0 +1,135 @@
+package io.labflow.worker.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.labflow.worker.e2e.Labs;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * The command line's contract without a server: one duration syntax, the exit codes, whole
+ * sentences in the help, {@code run --on-failure}, readable outputs and one line per lab.
+ */
+@Tag("fast")
+class CliContractOfflineTest {
+
+  private static int run(StringWriter out, String... args) {
+    CommandLine cli = Main.newCommandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(out, true));
+    return cli.execute(args);
+  }
+
+  @Test
+  void everyDurationFlagTakesUnitsAndIso() {
+    assertThat(Durations.parse("90s")).isEqualTo(Duration.ofSeconds(90));
+    assertThat(Durations.parse("10m")).isEqualTo(Duration.ofMinutes(10));
+    assertThat(Durations.parse("2h")).isEqualTo(Duration.ofHours(2));
+    assertThat(Durations.parse("1d")).isEqualTo(Duration.ofDays(1));
+    assertThat(Durations.parse("1h30m")).isEqualTo(Duration.ofMinutes(90));
+    assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(Durations.parse("PT2H")).isEqualTo(Duration.ofHours(2));
+    assertThat(Durations.parse("pt30s")).isEqualTo(Duration.ofSeconds(30));
+    for (String wrong : new String[] {"10", "5x", "", "m", "2h 30m", "PTX", "h2"}) {
+      assertThatThrownBy(() -> Durations.parse(wrong)).as(wrong)
+          .isInstanceOf(CommandLine.TypeConversionException.class)
+          .hasMessage("'" + wrong + "' is not a duration: write e.g. 90s, 10m, 2h, 1h30m or PT2H");
+    }
+  }
+
+  @Test
+  void theDurationFlagsOfEveryCommandUseTheOneSyntax() {
+    CommandLine cli = Main.newCommandLine();
+    cli.parseArgs("teardown", "lab-1", "--wait", "90s");
+    assertThat(((TeardownCommand) cli.getSubcommands().get("teardown").getCommand()).wait)
+        .isEqualTo(Duration.ofSeconds(90));
+    cli = Main.newCommandLine();
+    cli.parseArgs("run", "x.yaml", "--lab-id", "lab-1", "--timeout", "10m");
+    assertThat(((RunCommand) cli.getSubcommands().get("run").getCommand()).timeout)
+        .isEqualTo(Duration.ofMinutes(10));
+    cli = Main.newCommandLine();
+    cli.parseArgs("resume", "lab-1", "--retry", "--timeout", "PT2H");
+    assertThat(((ResumeCommand) cli.getSubcommands().get("resume").getCommand()).timeout)
+        .isEqualTo(Duration.ofHours(2));
+    cli = Main.newCommandLine();
+    cli.parseArgs("worker");
+    assertThat(((WorkerCommand) cli.getSubcommands().get("worker").getCommand()).drainTimeout)
+        .isEqualTo(Duration.ofSeconds(30));
+
+    StringWriter out = new StringWriter();
+    assertThat(run(out, "teardown", "lab-1", "--wait", "soon")).isEqualTo(2);
+    assertThat(out.toString()).contains("'soon' is not a duration: write e.g. 90s, 10m, 2h");
+  }
+
+  @Test
+  void exitCodesTellNoWorkerFromEndedLabsFromUsage() {
+    assertThat(Main.exitCode(new NoWorker("labflow", "nothing sent"))).isEqualTo(4);
+    assertThat(Main.exitCode(new ClosedLab.Ended("lab x is already torn down", "TORN_DOWN"))).isEqualTo(1);
+    assertThat(Main.exitCode(new UsageException("wrong"))).isEqualTo(2);
+    assertThat(new NoWorker("labflow", "lab x not started").getMessage()).isEqualTo(
+        "no worker polls task queue labflow (none in the last 70 s): start one with ./labflow worker,"
+            + " or the local stack with ./scripts/stack up; lab x not started");
+  }
+
+  @Test
+  void everyCommandSummaryIsAWholeSentence() {
+    CommandLine cli = Main.newCommandLine();
+    assertSummaries(cli);
+  }
+
+  private static void assertSummaries(CommandLine cli) {
+    cli.getSubcommands().forEach((name, sub) -> {
+      String[] description = sub.getCommandSpec().usageMessage().description();
+      if (!name.equals("help")) {
+        assertThat(description).as(name).isNotEmpty();
+        assertThat(description[0]).as(name + "'s summary").endsWith(".");
+      }
+      assertSummaries(sub);
+    });
+  }
+
+  @Test
+  void runOnFailurePauseGoesIntoTheRequest() {
+    CommandLine cli = Main.newCommandLine();
+    cli.parseArgs("--definitions", Labs.definitionsDir().toString(),
+        "run", Labs.file("iam-mini").toString(), "--lab-id", "lab-1", "--on-failure", "pause");
+    RunCommand run = (RunCommand) cli.getSubcommands().get("run").getCommand();
+    assertThat(run.prepare().request().onFailure()).isEqualTo("pause");
+
+    StringWriter out = new StringWriter();
+    assertThat(run(out, "run", Labs.file("iam-mini").toString(), "--lab-id", "lab-1",
+        "--on-failure", "later")).isEqualTo(2);
+    assertThat(out.toString()).contains("--on-failure", "rollback", "pause");
+  }
+
+  @Test
+  void progressPrintsOutputsAsKeyValue() {
+    assertThat(io.labflow.worker.client.StatusPrinter.outputs(
+        new java.util.LinkedHashMap<>(Map.of("roleArn", "arn:aws:iam::1:role/r"))))
+        .isEqualTo("roleArn=arn:aws:iam::1:role/r");
+    java.util.Map<String, Object> two = new java.util.LinkedHashMap<>();
+    two.put("adopted", true);
+    two.put("tags", Map.of("labflow:lab", "lab-1"));
+    assertThat(io.labflow.worker.client.StatusPrinter.outputs(two))
+        .isEqualTo("adopted=true tags={\"labflow:lab\":\"lab-1\"}");
+  }
+
+  @Test
+  void fleetDeleteSaysOneLinePerLab() {
+    assertThat(FleetCommand.Delete.oneLine(0, "Tearing lab a down...\n  DONE x\nLab a state=TORN_DOWN\n"
+        + "Web UI: http://x\n")).isEqualTo("torn down");
+    assertThat(FleetCommand.Delete.oneLine(0,
+        "lab b already ended: it was rolled back (run 1); nothing left to tear down\n"))
+        .isEqualTo("lab b already ended: it was rolled back (run 1); nothing left to tear down");
+    assertThat(FleetCommand.Delete.oneLine(4, "labflow: no worker polls task queue q ...; teardown"
+        + " of lab c recorded; will run when a worker polls\n"))
+        .isEqualTo("no worker polls task queue q ...; teardown of lab c recorded; will run when a"
+            + " worker polls");
+  }
+}

@@ -1,0 +1,169 @@
+package io.labflow.worker.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labflow.activities.testing.ManagedProcess;
+import io.labflow.worker.client.Pollers;
+import io.labflow.worker.client.TemporalConnection;
+import io.labflow.workflows.lab.LabResult;
+import io.labflow.workflows.lab.LabSearchAttributes;
+import io.labflow.workflows.lab.LabState;
+import io.temporal.client.WorkflowStub;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * With no worker polling, every command that needs one answers at once with what to start (no
+ * silent wait), and a teardown asked for then is recorded and happens once a worker is back.
+ */
+@ExtendWith(LocalStack.class)
+@Tag("e2e")
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
+class NoWorkerE2eTest {
+
+  private static final Duration READY = Duration.ofSeconds(60);
+  /**
+   * The bound on each command's answer, JVM start included. The commands bound their own calls to
+   * seconds; the bound is wider so that a loaded machine does not fail the test, and far below
+   * the silences it guards against (run: forever, teardown: an hour, status: 63 s).
+   */
+  private static final Duration ANSWER = Duration.ofSeconds(30);
+
+  private static LocalStack.Stack stack;
+  private static Iam iam;
+
+  @BeforeAll
+  static void setUp(LocalStack.Stack s) {
+    stack = s;
+    iam = new Iam(s.motoEndpoint());
+  }
+
+  @AfterAll
+  static void tearDown() {
+    iam.close();
+  }
+
+  @Test
+  void withNoWorkerCommandsAnswerAtOnceAndARecordedTeardownRunsWhenAWorkerIsBack() throws Exception {
+    String queue = "e2e-no-worker";
+    String labId = "e2e-nowork";
+    Map<String, String> env = stack.env(queue);
+    ManagedProcess first = stack.startWorker("noworker-first", queue).awaitLog("polling", READY);
+    Cli.Result live = Cli.run(env, "run", Labs.file("iam-mini").toString(), "--lab-id", labId,
+        "-p", "bucket=e2e-nowork-bucket");
+    assertThat(live.exitCode()).as(live.all()).isZero();
+    assertThat(live.out()).contains("DONE         role (CreateRole) roleName=" + labId + "-role");
+    assertThat(first.terminate(Duration.ofSeconds(30))).isNotEqualTo(-1);
+    awaitNoPoller(queue);
+
+    Cli.Result run = timed(env, "run", Labs.file("iam-mini").toString(), "--lab-id", "e2e-never");
+    assertThat(run.exitCode()).as(run.all()).isEqualTo(4);
+    assertThat(run.err().strip()).isEqualTo("labflow: " + Pollers.none(queue) + "; lab e2e-never not started");
+    assertThat(stack.client().listExecutions("WorkflowId='e2e-never'").count()).isZero();
+
+    Cli.Result status = timed(env, "status", labId);
+    assertThat(status.exitCode()).as(status.all()).isZero();
+    assertThat(status.out()).contains(
+        "Workflow " + labId + " run ", ": RUNNING",
+        "Lab " + labId + "  definition=iam-mini  variant=read-only  state=LIVE (LabState search attribute)",
+        "(" + Pollers.none(queue) + ". This is the server's record; the steps need a worker)");
+
+    Cli.Result teardown = timed(env, "teardown", labId);
+    assertThat(teardown.exitCode()).as(teardown.all()).isEqualTo(4);
+    assertThat(teardown.err().strip()).isEqualTo("labflow: " + Pollers.none(queue) + "; teardown of lab "
+        + labId + " recorded; will run when a worker polls (labflow status " + labId + " shows it)");
+    assertThat(iam.roles(labId)).hasSize(1);
+
+    ManagedProcess second = stack.startWorker("noworker-second", queue).awaitLog("polling", READY);
+    LabResult result = stack.client().newUntypedWorkflowStub(labId)
+        .getResult(120, TimeUnit.SECONDS, LabResult.class);
+    assertThat(result.state()).isEqualTo(LabState.TORN_DOWN);
+    assertThat(iam.roles(labId)).isEmpty();
+    assertThat(iam.policies(labId)).isEmpty();
+
+    // A torn-down lab: its teardown succeeds again, the other requests are errors, not usage.
+    Cli.Result again = Cli.run(env, "teardown", labId);
+    assertThat(again.exitCode()).as(again.all()).isZero();
+    assertThat(again.out()).contains("lab " + labId + " is already torn down (run ", "nothing left to tear down");
+    Cli.Result switched = Cli.run(env, "switch-variant", labId, "read-write");
+    assertThat(switched.exitCode()).as(switched.all()).isEqualTo(1);
+    assertThat(switched.err()).startsWith("labflow: lab " + labId + " is already torn down (run ");
+    Cli.Result resumed = Cli.run(env, "resume", labId, "--retry");
+    assertThat(resumed.exitCode()).as(resumed.all()).isEqualTo(1);
+    assertThat(resumed.err()).startsWith("labflow: lab " + labId + " is already torn down (run ");
+    Cli.Result none = Cli.run(env, "status", "no-such-lab");
+    assertThat(none.exitCode()).as(none.all()).isEqualTo(1);
+    assertThat(none.err().strip()).isEqualTo("labflow: no lab `no-such-lab` in namespace `default` (no run"
+        + " with that workflow id); start it with `labflow run` or from the Web UI");
+    second.close();
+  }
+
+  @Test
+  void fleetDeleteWithARolledBackLabTearsTheRestDownAndSucceedsOneLineALab(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    String queue = "e2e-fleet-delete";
+    Map<String, String> env = stack.env(queue);
+    ManagedProcess worker = stack.startWorker("fleet-delete", queue).awaitLog("polling", READY);
+    Path file = dir.resolve("fd.yaml");
+    Files.writeString(file, "name: fd\ndefinition: iam-mini\nlabs: [fd-01, fd-02]\n"
+        + "schedule:\n  cron: \"0 3 * * *\"\n  timeZone: UTC\n");
+    Cli.Result applied = Cli.run(env, "fleet", "apply", file.toString(), "--paused");
+    assertThat(applied.exitCode()).as(applied.all()).isZero();
+    for (String lab : new String[] {"fd-01", "fd-02"}) {
+      Cli.Result r = Cli.run(env, "run", Labs.file("iam-mini").toString(), "--lab-id", lab,
+          "-p", "bucket=" + lab + "-bucket");
+      assertThat(r.exitCode()).as(r.all()).isZero();
+    }
+    WorkflowStub rolledBack = stack.client().newUntypedWorkflowStub("fd-02");
+    rolledBack.cancel();
+    awaitClosed(rolledBack);
+    assertThat(rolledBack.describe().getTypedSearchAttributes().get(LabSearchAttributes.STATE))
+        .isEqualTo("ROLLED_BACK");
+
+    Cli.Result deleted = Cli.run(env, "fleet", "delete", "fd", "--teardown-labs");
+
+    assertThat(deleted.exitCode()).as(deleted.all() + worker.tail()).isZero();
+    assertThat(deleted.out().lines()).hasSize(4);
+    assertThat(deleted.out().lines().toList().get(1)).isEqualTo("  fd-01: torn down");
+    assertThat(deleted.out().lines().toList().get(2)).startsWith("  fd-02: lab fd-02 already ended: it was"
+        + " rolled back (run ").endsWith("; nothing left to tear down");
+    assertThat(deleted.out()).contains("Tore down 2 of 2 labs");
+    assertThat(iam.roles("fd-01")).isEmpty();
+    worker.close();
+  }
+
+  private static Cli.Result timed(Map<String, String> env, String... args) {
+    long start = System.nanoTime();
+    Cli.Result r = Cli.runWithin(ANSWER, env, args);
+    System.out.printf("labflow %s answered in %d ms with no worker%n", args[0],
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    return r;
+  }
+
+  private static void awaitClosed(WorkflowStub run) throws InterruptedException {
+    while (run.describe().getStatus()
+        == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      Thread.sleep(200);
+    }
+  }
+
+  /** The server keeps a stopped worker's pollers for minutes; waits until they count as gone. */
+  private static void awaitNoPoller(String queue) throws InterruptedException {
+    try (TemporalConnection conn = TemporalConnection.open(
+        b -> b.setTarget(stack.temporalAddress()))) {
+      while (Pollers.polled(conn, queue)) {
+        Thread.sleep(1000);
+      }
+    }
+  }
+}
