@@ -1,5 +1,6 @@
 package io.labflow.worker.cli;
 
+import io.labflow.workflows.input.RawJson;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetRequest;
 import io.labflow.worker.reset.LabResetWorkflow;
@@ -118,7 +119,8 @@ final class FleetCommand implements Runnable {
             .build();
         LabResetWorkflow reset = conn.client().newWorkflowStub(LabResetWorkflow.class, options);
         try {
-          WorkflowClient.start(reset::reset, new ResetRequest(lab, request.definition(), l.variant(), l.parameters()));
+          WorkflowClient.start(reset::reset,
+              RawJson.of(new ResetRequest(lab, request.definition(), l.variant(), l.parameters())));
         } catch (WorkflowExecutionAlreadyStarted e) {
           out().println("A reset of lab " + lab + " is already running (reset-" + lab + "); not starting another");
           return 1;

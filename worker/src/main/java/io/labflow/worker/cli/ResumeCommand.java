@@ -1,5 +1,6 @@
 package io.labflow.worker.cli;
 
+import io.labflow.workflows.input.RawJson;
 import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
@@ -40,7 +41,7 @@ final class ResumeCommand extends BaseCommand {
     try (TemporalConnection conn = connect()) {
       LabWorkflow stub = conn.client().newWorkflowStub(LabWorkflow.class, labId);
       LabStatus after =
-          ClosedLab.guard(conn.client(), labId, () -> stub.resume(choice.decision()));
+          ClosedLab.guard(conn.client(), labId, () -> stub.resume(RawJson.of(choice.decision())));
       out().println("Decision " + choice.decision() + " accepted by lab " + labId + ".");
       if (noFollow) {
         StatusPrinter.print(after, out());

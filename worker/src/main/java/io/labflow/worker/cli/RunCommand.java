@@ -1,5 +1,6 @@
 package io.labflow.worker.cli;
 
+import io.labflow.workflows.input.RawJson;
 import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.LabStarter;
 import io.labflow.worker.client.StatusPrinter;
@@ -70,8 +71,9 @@ final class RunCommand extends BaseCommand {
     }
     // The -p strings go unchanged: the worker binds them with the same binder, between its site
     // parameters and the definition's defaults, as it binds a Web UI's or a Schedule's.
+    // The file's text alone: a request names a definition or sends one, never both.
     LabRequest request =
-        new LabRequest(definition.name(), variant, labId, new LinkedHashMap<>(params), source.text());
+        new LabRequest(null, variant, labId, new LinkedHashMap<>(params), source.text());
     return new Start(request, new LabStarter(
         labId, definition.name(), bound.variant(), root().taskQueue(), "with labflow run"));
   }
@@ -81,13 +83,13 @@ final class RunCommand extends BaseCommand {
     Start start = prepare();
     LabRequest request = start.request();
     String chosen = start.starter().variant();
-    String definitionName = request.definition();
+    String definitionName = start.starter().definition();
     try (TemporalConnection conn = connect()) {
       WorkflowOptions options = start.starter().options();
       LabWorkflow stub = conn.client().newWorkflowStub(LabWorkflow.class, options);
       String runId;
       try {
-        runId = WorkflowClient.start(stub::run, request).getRunId();
+        runId = WorkflowClient.start(stub::run, RawJson.of(request)).getRunId();
       } catch (WorkflowExecutionAlreadyStarted e) {
         throw new UsageException("lab " + labId + " is already running; see `labflow status "
             + labId + "`, or `labflow teardown " + labId + "` first");

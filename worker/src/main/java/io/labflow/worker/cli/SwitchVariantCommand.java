@@ -1,5 +1,6 @@
 package io.labflow.worker.cli;
 
+import io.labflow.workflows.input.RawJson;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.LabStatus;
@@ -24,7 +25,7 @@ final class SwitchVariantCommand extends BaseCommand {
       out().println("Switching lab " + labId + " to variant " + variant + "...");
       out().flush();
       LabStatus status = ClosedLab.guard(conn.client(), labId,
-          () -> conn.client().newWorkflowStub(LabWorkflow.class, labId).switchVariant(variant));
+          () -> conn.client().newWorkflowStub(LabWorkflow.class, labId).switchVariant(RawJson.of(variant)));
       StatusPrinter.print(status, out());
       out().println("Web UI: " + conn.uiAddress(labId));
       return status.state() == io.labflow.workflows.lab.LabState.LIVE ? 0 : 1;

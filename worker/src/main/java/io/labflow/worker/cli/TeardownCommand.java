@@ -30,7 +30,7 @@ final class TeardownCommand extends BaseCommand {
       out().println("Tearing lab " + labId + " down...");
       out().flush();
       LabStatus status = ClosedLab.guard(conn.client(), labId,
-          () -> conn.client().newWorkflowStub(LabWorkflow.class, labId).teardown());
+          () -> conn.client().newWorkflowStub(LabWorkflow.class, labId).teardown(null));
       WorkflowStub untyped = conn.client().newUntypedWorkflowStub(labId);
       LabResult result = untyped.getResult(waitMinutes, TimeUnit.MINUTES, LabResult.class);
       LabStatus fin = new LabStatus(result.labId(), status.definition(), status.variant(),

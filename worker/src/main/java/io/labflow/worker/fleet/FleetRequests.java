@@ -1,5 +1,7 @@
 package io.labflow.worker.fleet;
 
+import io.temporal.common.converter.RawValue;
+import io.labflow.workflows.input.RawJson;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,6 +30,9 @@ public final class FleetRequests {
       .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
       .build();
 
+  /** The most a fleet request may hold: Temporal refuses a larger payload anyway. */
+  static final int MAX_REQUEST_BYTES = 2 * 1024 * 1024;
+
   private FleetRequests() {}
 
   /** The request a fleet's Schedule passes, keeping the releases it had. */
@@ -41,6 +46,21 @@ public final class FleetRequests {
 
   private static FleetRequest.Lab lab(FleetLab l) {
     return new FleetRequest.Lab(l.id(), l.variant(), new LinkedHashMap<>(l.parameters()));
+  }
+
+  /**
+   * The request in this raw payload, read within the input limits (the whole of Temporal's payload
+   * limit: a fleet is as large as it needs), or a non-retryable {@code InvalidFleetRequest}
+   * failure saying what is wrong.
+   */
+  public static FleetRequest parse(RawValue input) {
+    Object json;
+    try {
+      json = RawJson.read(input, "the fleet request", MAX_REQUEST_BYTES);
+    } catch (IllegalArgumentException wrong) {
+      throw invalid(wrong.getMessage());
+    }
+    return parse(json == null ? null : JSON.valueToTree(json));
   }
 
   /**

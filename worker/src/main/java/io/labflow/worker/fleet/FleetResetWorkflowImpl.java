@@ -1,5 +1,7 @@
 package io.labflow.worker.fleet;
 
+import io.temporal.common.converter.RawValue;
+import io.labflow.workflows.input.RawJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
@@ -44,7 +46,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
   private final Set<String> running = new LinkedHashSet<>();
 
   @Override
-  public FleetReport run(JsonNode input) {
+  public FleetReport run(RawValue input) {
     request = FleetRequests.parse(input);
     FleetRequest.Progress progress = request.progress();
     if (progress == null) {
@@ -144,7 +146,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
       }
       LabReport report;
       try {
-        child.reset(reset);
+        child.reset(RawJson.of(reset));
         report = new LabReport(lab.labId(), LabReport.Outcome.OK, Workflow.currentTimeMillis() - began,
             null, null, 0, null);
       } catch (RuntimeException failure) {

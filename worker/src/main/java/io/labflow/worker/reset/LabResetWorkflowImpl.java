@@ -1,5 +1,6 @@
 package io.labflow.worker.reset;
 
+import io.temporal.common.converter.RawValue;
 import io.labflow.workflows.lab.DefinitionActivities;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabState;
@@ -59,7 +60,7 @@ public class LabResetWorkflowImpl implements LabResetWorkflow {
               .build());
 
   @Override
-  public ResetResult reset(Object input) {
+  public ResetResult reset(RawValue input) {
     ResetRequest request = ResetRequestParser.parse(input);
     String labId = request.labId();
     if (Workflow.getVersion(BIND_BEFORE_TEARDOWN, Workflow.DEFAULT_VERSION, 1) >= 1) {

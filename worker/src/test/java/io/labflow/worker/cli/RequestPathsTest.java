@@ -1,5 +1,6 @@
 package io.labflow.worker.cli;
 
+import io.labflow.workflows.input.RawJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -178,7 +179,7 @@ class RequestPathsTest {
       return problem(e.getMessage());
     }
     LabWorkflow lab = client.newWorkflowStub(LabWorkflow.class, start.starter().options());
-    WorkflowClient.start(lab::run, start.request());
+    WorkflowClient.start(lab::run, RawJson.of(start.request()));
     return outcome(labId, WorkflowStub.fromTyped(lab));
   }
 

@@ -1,5 +1,6 @@
 package io.labflow.worker.e2e;
 
+import io.labflow.workflows.input.RawJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.testing.Tools;
@@ -255,7 +256,7 @@ class InputSafetyE2eTest {
         Map.of("bucket", "input-control-bucket"), null));
     awaitState(ok, LabState.LIVE);
     assertThat(awsCalls()).isGreaterThan(before);
-    ok.teardown();
+    ok.teardown(null);
   }
 
   @Test
@@ -323,8 +324,8 @@ class InputSafetyE2eTest {
         .noneMatch(ev -> ev.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED);
 
     // And dup-a still works: its own switch and teardown succeed.
-    assertThat(dupA.switchVariant("read-write").state()).isEqualTo(LabState.LIVE);
-    assertThat(dupA.teardown().state()).isEqualTo(LabState.TORN_DOWN);
+    assertThat(dupA.switchVariant(RawJson.of("read-write")).state()).isEqualTo(LabState.LIVE);
+    assertThat(dupA.teardown(null).state()).isEqualTo(LabState.TORN_DOWN);
     assertThat(iam.roles("dup-a")).isEmpty();
     assertThat(iam.policies("dup-a")).isEmpty();
   }
@@ -332,7 +333,7 @@ class InputSafetyE2eTest {
   private static LabWorkflow start(String workflowId, LabRequest request) {
     LabWorkflow lab = stack.client().newWorkflowStub(LabWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId(workflowId).setTaskQueue(QUEUE).build());
-    WorkflowClient.start(lab::run, request);
+    WorkflowClient.start(lab::run, RawJson.of(request));
     return lab;
   }
 

@@ -1,5 +1,6 @@
 package io.labflow.worker.e2e;
 
+import io.labflow.workflows.input.RawJson;
 import static io.labflow.workflows.testing.Failures.rootApplicationFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -259,8 +260,8 @@ class LeastPrivilegeE2eTest {
           .tags(Tag.builder().key("labflow:lab").value(labId).build()));
       LabResetWorkflow reset = client.newWorkflowStub(LabResetWorkflow.class,
           WorkflowOptions.newBuilder().setWorkflowId("reset-" + labId).setTaskQueue(queue).build());
-      ResetResult result = reset.reset(new ResetRequest(labId, DEFINITION, "read-only", Map.of(
-          "verifyMethod", "probe", "trustedPrincipalArn", w.arn(), "verifyBudgetSeconds", 20)));
+      ResetResult result = reset.reset(RawJson.of(new ResetRequest(labId, DEFINITION, "read-only", Map.of(
+          "verifyMethod", "probe", "trustedPrincipalArn", w.arn(), "verifyBudgetSeconds", 20))));
       assertThat(result.cleanup()).isEqualTo("DELETED_BY_TAG");
       assertThat(result.sweptByTag()).contains("labflow-" + labId + "-stray");
       assertThat(result.state()).isEqualTo(LabState.LIVE);

@@ -1,5 +1,6 @@
 package io.labflow.worker.lab;
 
+import io.labflow.workflows.input.RawJson;
 import static io.labflow.worker.lab.LabOnMoto.STEPS;
 import static io.labflow.worker.lab.LabOnMoto.step;
 import static io.labflow.worker.lab.WholeLabOnMotoTest.allowed;
@@ -78,7 +79,7 @@ class EventualConsistencyOnMotoTest {
         entry("s3:ListBucket", true), entry("s3:GetObject", true), entry("s3:PutObject", false));
 
     long t1 = System.nanoTime();
-    LabStatus switched = lab.switchVariant("read-write");
+    LabStatus switched = lab.switchVariant(RawJson.of("read-write"));
     double switchTook = seconds(t1);
     assertThat(switched.state()).as("last error: %s", switched.lastError()).isEqualTo(LabState.LIVE);
     assertThat(step(switched, "verify-after-switch").state()).isEqualTo(StepState.DONE);
@@ -86,7 +87,7 @@ class EventualConsistencyOnMotoTest {
         entry("s3:ListBucket", true), entry("s3:GetObject", true), entry("s3:PutObject", true));
 
     long t2 = System.nanoTime();
-    lab.teardown();
+    lab.teardown(null);
     LabResult result = WorkflowStub.fromTyped(lab).getResult(LabResult.class);
     double tornDown = seconds(t2);
     assertThat(result.state()).isEqualTo(LabState.TORN_DOWN);

@@ -1,5 +1,6 @@
 package io.labflow.worker.lab;
 
+import io.labflow.workflows.input.RawJson;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.StepLibrary;
 import io.labflow.activities.testing.CallCounter;
@@ -162,7 +163,7 @@ final class LabOnMoto implements AutoCloseable {
             WorkflowOptions.newBuilder().setWorkflowId(labId).setTaskQueue(TASK_QUEUE).build());
     WorkflowClient.start(
         lab::run,
-        new LabRequest(DEFINITION, variant, labId, parameters, null));
+        RawJson.of(new LabRequest(DEFINITION, variant, labId, parameters, null)));
     return lab;
   }
 

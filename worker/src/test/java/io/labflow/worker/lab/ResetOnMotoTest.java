@@ -1,5 +1,6 @@
 package io.labflow.worker.lab;
 
+import io.labflow.workflows.input.RawJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -41,7 +42,7 @@ class ResetOnMotoTest {
                 .setWorkflowId("reset-" + labId)
                 .setTaskQueue(LabOnMoto.TASK_QUEUE)
                 .build());
-    return reset.reset(
+    return reset.reset(RawJson.of(
         new ResetRequest(
             labId,
             LabOnMoto.DEFINITION,
@@ -49,7 +50,7 @@ class ResetOnMotoTest {
             Map.of(
                 "verifyMethod", "probe",
                 "trustedPrincipalArn", moto.adminArn,
-                "verifyBudgetSeconds", 20)));
+                "verifyBudgetSeconds", 20))));
   }
 
   @Test

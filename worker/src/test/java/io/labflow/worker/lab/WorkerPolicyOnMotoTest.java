@@ -1,5 +1,6 @@
 package io.labflow.worker.lab;
 
+import io.labflow.workflows.input.RawJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.common.AccountGuard;
@@ -111,15 +112,15 @@ class WorkerPolicyOnMotoTest {
     // Provision, verify, switch, verify; an object in the bucket makes the teardown empty it.
     LabWorkflow lab = client.newWorkflowStub(LabWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId(LAB).setTaskQueue("labflow").build());
-    WorkflowClient.start(lab::run, new LabRequest("iam-service-role-lab", "read-only", LAB,
-        Map.of("verifyMethod", "probe", "trustedPrincipalArn", admin, "verifyBudgetSeconds", 20), null));
+    WorkflowClient.start(lab::run, RawJson.of(new LabRequest("iam-service-role-lab", "read-only", LAB,
+        Map.of("verifyMethod", "probe", "trustedPrincipalArn", admin, "verifyBudgetSeconds", 20), null)));
     LabStatus live = LabOnMoto.awaitStatus(lab, s -> s.state() == LabState.LIVE
         || s.state() == LabState.ROLLED_BACK || s.state() == LabState.FAILED);
     assertThat(live.state()).as("last error: %s", live.lastError()).isEqualTo(LabState.LIVE);
-    assertThat(lab.switchVariant("read-write").state()).isEqualTo(LabState.LIVE);
+    assertThat(lab.switchVariant(RawJson.of("read-write")).state()).isEqualTo(LabState.LIVE);
     String bucket = (String) LabOnMoto.step(live, "create-stack").outputs().get("bucketName");
     clients.s3().putObject(b -> b.bucket(bucket).key("left-behind.txt"), RequestBody.fromString("x"));
-    assertThat(lab.teardown().state()).isEqualTo(LabState.TORN_DOWN);
+    assertThat(lab.teardown(null).state()).isEqualTo(LabState.TORN_DOWN);
     assertThat(WorkflowStub.fromTyped(lab).getResult(LabResult.class).state())
         .isEqualTo(LabState.TORN_DOWN);
 

@@ -12,6 +12,7 @@ import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.Step;
+import io.temporal.common.converter.RawValue;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
@@ -46,7 +47,7 @@ public class LabWorkflowImpl implements LabWorkflow {
   private final WorkflowLock lock = Workflow.newWorkflowLock();
 
   @Override
-  public LabResult run(Object input) {
+  public LabResult run(RawValue input) {
     LabRequest request = lab.admit(input);
     lab.labId = request.labId();
     lab.ledger.onChange(lab::publishDetails);
@@ -104,7 +105,7 @@ public class LabWorkflowImpl implements LabWorkflow {
   }
 
   @Override
-  public LabStatus switchVariant(Object requested) {
+  public LabStatus switchVariant(RawValue requested) {
     String newVariant = argument(() -> Arguments.variant(requested));
     lock.lock();
     try {
@@ -133,7 +134,7 @@ public class LabWorkflowImpl implements LabWorkflow {
   }
 
   @Override
-  public LabStatus teardown() {
+  public LabStatus teardown(RawValue none) {
     if (lab.state == LabState.PAUSED) {
       lab.teardownRequested = true;
       lab.decision = Decision.ROLLBACK;
@@ -151,7 +152,7 @@ public class LabWorkflowImpl implements LabWorkflow {
   }
 
   @Override
-  public LabStatus resume(Object requested) {
+  public LabStatus resume(RawValue requested) {
     Decision d = argument(() -> Arguments.decision(requested));
     UpdateChecks.paused(lab);
     lab.decision = d;
@@ -159,7 +160,7 @@ public class LabWorkflowImpl implements LabWorkflow {
     return lab.status();
   }
 
-  public void decide(Object requested) {
+  public void decide(RawValue requested) {
     Decision d;
     try {
       d = Arguments.decision(requested);
@@ -190,22 +191,26 @@ public class LabWorkflowImpl implements LabWorkflow {
 
   /** Rejects a decision unless a step is waiting for one. */
   @Override
-  public void validateResume(Object requested) {
+  public void validateResume(RawValue requested) {
     argument(() -> Arguments.decision(requested));
     UpdateChecks.paused(lab);
   }
 
   /** Rejects a switch unless the lab is live and the variant is another existing one. */
   @Override
-  public void validateSwitchVariant(Object requested) {
+  public void validateSwitchVariant(RawValue requested) {
     String newVariant = argument(() -> Arguments.variant(requested));
     UpdateChecks.live(lab, "not live");
     UpdateChecks.otherVariant(lab, newVariant);
   }
 
-  /** Rejects a teardown unless the lab is live or paused. */
+  /** Rejects a teardown with an input, or unless the lab is live or paused. */
   @Override
-  public void validateTeardown() {
+  public void validateTeardown(RawValue none) {
+    argument(() -> {
+      Arguments.none(none, "teardown");
+      return none;
+    });
     UpdateChecks.liveOrPaused(lab);
   }
 

@@ -1,5 +1,6 @@
 package io.labflow.workflows.interpreter;
 
+import io.labflow.workflows.input.RawJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.workflows.lab.LabRequest;
@@ -79,7 +80,7 @@ final class LabTestEnv {
                 .setWorkflowId(labId)
                 .setTaskQueue(worker.getTaskQueue())
                 .build());
-    WorkflowClient.start(lab::run, new LabRequest(definition.name(), variant, labId, parameters, null));
+    WorkflowClient.start(lab::run, RawJson.of(new LabRequest(definition.name(), variant, labId, parameters, null)));
     return lab;
   }
 

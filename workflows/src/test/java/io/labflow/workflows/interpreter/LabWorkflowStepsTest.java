@@ -1,5 +1,6 @@
 package io.labflow.workflows.interpreter;
 
+import io.labflow.workflows.input.RawJson;
 import static io.labflow.workflows.interpreter.Defs.create;
 import static io.labflow.workflows.interpreter.Defs.definition;
 import static io.labflow.workflows.interpreter.Defs.map;
@@ -286,7 +287,7 @@ class LabWorkflowStepsTest {
                 .setWorkflowId("lab-unknown")
                 .setTaskQueue(worker.getTaskQueue())
                 .build());
-    WorkflowClient.start(lab::run, new LabRequest("nowhere", null, "lab-unknown", null, null));
+    WorkflowClient.start(lab::run, RawJson.of(new LabRequest("nowhere", null, "lab-unknown", null, null)));
     ApplicationFailure failure = labFailure(lab);
 
     assertThat(failure.getType()).isEqualTo("InvalidDefinition");
