@@ -6,6 +6,7 @@ import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabState;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.ActivityStub;
 import io.temporal.workflow.Workflow;
@@ -61,6 +62,14 @@ public class LabResetWorkflowImpl implements LabResetWorkflow {
 
   @Override
   public ResetResult reset(RawValue input) {
+    try {
+      return rebuild(input);
+    } catch (ActivityFailure failed) {
+      throw OwnSentence.of(failed);
+    }
+  }
+
+  private ResetResult rebuild(RawValue input) {
     ResetRequest request = ResetRequestParser.parse(input);
     String labId = request.labId();
     if (Workflow.getVersion(BIND_BEFORE_TEARDOWN, Workflow.DEFAULT_VERSION, 1) >= 1) {

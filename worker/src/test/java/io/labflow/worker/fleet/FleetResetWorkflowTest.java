@@ -257,6 +257,17 @@ class FleetResetWorkflowTest {
             .startsWith("fleet request: concurency: unknown field 'concurency'; did you mean 'concurrency'?"));
   }
 
+  @Test
+  void inputOfAnyDepthFailsTheNightWithASentenceWithoutFailingATask() {
+    String deep = "{\"fleet\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
+    assertThatThrownBy(() -> untyped("bad-deep", RawJson.ofText(deep)))
+        .isInstanceOf(WorkflowFailedException.class)
+        .rootCause().satisfies(f -> assertThat(((ApplicationFailure) f).getOriginalMessage())
+            .isEqualTo("the fleet request is nested more than 32 levels deep"));
+    assertThat(client.fetchHistory("bad-deep").getEvents())
+        .noneMatch(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED);
+  }
+
   private FleetReport untyped(String id, Object input) {
     io.temporal.client.WorkflowStub stub = client.newUntypedWorkflowStub(FleetResetWorkflow.TYPE,
         WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(QUEUE).build());

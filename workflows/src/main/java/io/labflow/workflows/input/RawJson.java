@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.common.converter.RawValue;
+import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -37,6 +38,15 @@ public final class RawJson {
   /** A value as a raw payload, for clients calling the workflows through typed stubs. */
   public static RawValue of(Object value) {
     return new RawValue(DefaultDataConverter.STANDARD_INSTANCE.toPayload(value).orElseThrow());
+  }
+
+  /** JSON text as a payload, sent as is (never parsed by a data converter). */
+  public static RawValue ofText(String json) {
+    return new RawValue(
+        Payload.newBuilder()
+            .putMetadata(ENCODING, ByteString.copyFromUtf8("json/plain"))
+            .setData(ByteString.copyFromUtf8(json))
+            .build());
   }
 
   /** Whether nothing was sent (no payload, or JSON {@code null}). */
@@ -96,7 +106,7 @@ public final class RawJson {
   }
 
   private static String encoding(Payload payload) {
-    return payload.getMetadataOrDefault(ENCODING, com.google.protobuf.ByteString.EMPTY)
+    return payload.getMetadataOrDefault(ENCODING, ByteString.EMPTY)
         .toString(StandardCharsets.UTF_8);
   }
 }

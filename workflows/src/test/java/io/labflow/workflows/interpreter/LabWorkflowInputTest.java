@@ -3,9 +3,8 @@ package io.labflow.workflows.interpreter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import com.google.protobuf.ByteString;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.testing.Failures;
-import io.temporal.api.common.v1.Payload;
 import io.temporal.common.converter.RawValue;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
@@ -45,11 +44,7 @@ class LabWorkflowInputTest {
 
   /** JSON text as a payload, sent as is: the client's converter never parses it. */
   static RawValue raw(String json) {
-    return new RawValue(
-        Payload.newBuilder()
-            .putMetadata("encoding", ByteString.copyFromUtf8("json/plain"))
-            .setData(ByteString.copyFromUtf8(json))
-            .build());
+    return RawJson.ofText(json);
   }
 
   static String nested(int depth) {
