@@ -46,6 +46,10 @@ public class LabWorkflowImpl implements LabWorkflow {
   /** Serialises switchVariant, teardown and the keep-alive expiry: one at a time. */
   private final WorkflowLock lock = Workflow.newWorkflowLock();
 
+  public LabWorkflowImpl() {
+    UnknownQueries.register();
+  }
+
   @Override
   public LabResult run(RawValue input) {
     LabRequest request = lab.admit(input);

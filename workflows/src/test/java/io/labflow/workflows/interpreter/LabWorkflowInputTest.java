@@ -138,6 +138,25 @@ class LabWorkflowInputTest {
   }
 
   @Test
+  void anUnknownQueryIsASentenceNamingTheKnownOnesNotAStackTrace(WorkflowClient client, Worker worker) {
+    LabWorkflow lab = LabTestEnv.start(client, worker, "lab-query", LabWorkflowLiveTest.liveLab(java.time.Duration.ofDays(1)), "read-only");
+    LabTestEnv.awaitState(lab, LabState.LIVE);
+    WorkflowStub stub = WorkflowStub.fromTyped(lab);
+    Throwable unknown = catchThrowable(() -> stub.query("stauts", Object.class));
+    Throwable root = unknown;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    assertThat(root.getMessage())
+        .contains("unknown query 'stauts'; lab queries: status")
+        .doesNotContain("Exception")
+        .doesNotContain("\tat ");
+    // The Web UI's own queries still answer.
+    assertThat(stub.query("__stack_trace", String.class)).isNotEmpty();
+    lab.teardown(null);
+  }
+
+  @Test
   void wrongUpdateArgumentsAreRejectedByTheValidators(WorkflowClient client, Worker worker) {
     LabWorkflow lab = LabTestEnv.start(client, worker, "lab-args", LabWorkflowLiveTest.liveLab(java.time.Duration.ofDays(1)), "read-only");
     LabTestEnv.awaitState(lab, LabState.LIVE);
