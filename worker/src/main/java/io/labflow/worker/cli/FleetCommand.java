@@ -1,11 +1,11 @@
 package io.labflow.worker.cli;
 
-import io.labflow.workflows.input.RawJson;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetRequest;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
 import io.labflow.workflows.fleet.Fleet;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;

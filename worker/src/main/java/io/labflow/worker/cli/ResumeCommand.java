@@ -1,9 +1,9 @@
 package io.labflow.worker.cli;
 
-import io.labflow.workflows.input.RawJson;
 import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.Decision;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;

@@ -1,12 +1,12 @@
 package io.labflow.worker.cli;
 
-import io.labflow.workflows.input.RawJson;
 import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.LabStarter;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.render.LabPlan;
 import io.labflow.workflows.definition.ParameterBinder;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabWorkflow;

@@ -1,8 +1,8 @@
 package io.labflow.worker.cli;
 
-import io.labflow.workflows.input.RawJson;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
 import picocli.CommandLine.Command;

@@ -1,7 +1,5 @@
 package io.labflow.worker.fleet;
 
-import io.temporal.common.converter.RawValue;
-import io.labflow.workflows.input.RawJson;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +10,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.labflow.workflows.definition.Suggestions;
 import io.labflow.workflows.fleet.Fleet;
 import io.labflow.workflows.fleet.FleetLab;
+import io.labflow.workflows.input.RawJson;
+import io.temporal.common.converter.RawValue;
 import io.temporal.failure.ApplicationFailure;
 import java.util.LinkedHashMap;
 import java.util.List;

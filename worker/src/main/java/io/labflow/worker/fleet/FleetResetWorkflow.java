@@ -1,7 +1,7 @@
 package io.labflow.worker.fleet;
 
-import io.temporal.common.converter.RawValue;
 import io.labflow.workflows.input.RawJson;
+import io.temporal.common.converter.RawValue;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;

@@ -1,10 +1,9 @@
 package io.labflow.worker.fleet;
 
-import io.temporal.common.converter.RawValue;
-import io.labflow.workflows.input.RawJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.temporal.activity.LocalActivityOptions;
 import io.temporal.api.enums.v1.ParentClosePolicy;
@@ -12,6 +11,7 @@ import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.common.Priority;
 import io.temporal.common.SearchAttributes;
+import io.temporal.common.converter.RawValue;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;

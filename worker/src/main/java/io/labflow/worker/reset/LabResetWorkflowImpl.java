@@ -1,11 +1,11 @@
 package io.labflow.worker.reset;
 
-import io.temporal.common.converter.RawValue;
 import io.labflow.workflows.lab.DefinitionActivities;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabState;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
+import io.temporal.common.converter.RawValue;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.ActivityStub;

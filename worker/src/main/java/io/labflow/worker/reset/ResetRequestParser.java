@@ -1,11 +1,11 @@
 package io.labflow.worker.reset;
 
-import io.temporal.common.converter.RawValue;
-import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.labflow.workflows.input.InputLimits;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.input.RequestFields;
 import io.labflow.workflows.lab.LabIds;
+import io.temporal.common.converter.RawValue;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.List;

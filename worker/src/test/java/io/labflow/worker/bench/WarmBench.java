@@ -1,7 +1,7 @@
 package io.labflow.worker.bench;
 
-import io.labflow.workflows.input.RawJson;
 import io.labflow.worker.client.TemporalConnection;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabState;

@@ -1,6 +1,5 @@
 package io.labflow.worker.cli;
 
-import io.labflow.workflows.input.RawJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -12,6 +11,7 @@ import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.labflow.workflows.definition.DefinitionKeys;
 import io.labflow.workflows.definition.DefinitionLoader;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.Preflight;

@@ -1,19 +1,19 @@
 package io.labflow.worker.e2e;
 
-import io.labflow.workflows.input.RawJson;
 import static io.labflow.workflows.testing.Failures.rootApplicationFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.labflow.activities.testing.Tools;
-import io.labflow.activities.testing.ManagedProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.labflow.activities.testing.ManagedProcess;
+import io.labflow.activities.testing.Tools;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
 import io.labflow.worker.reset.ResetResult;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;

@@ -1,6 +1,5 @@
 package io.labflow.worker.lab;
 
-import io.labflow.workflows.input.RawJson;
 import static io.labflow.worker.lab.LabOnMoto.STEPS;
 import static io.labflow.worker.lab.LabOnMoto.step;
 import static io.labflow.worker.lab.WholeLabOnMotoTest.allowed;
@@ -8,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import io.labflow.activities.testing.MotoServer;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;

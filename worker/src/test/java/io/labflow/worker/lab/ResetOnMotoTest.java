@@ -1,6 +1,5 @@
 package io.labflow.worker.lab;
 
-import io.labflow.workflows.input.RawJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -9,6 +8,7 @@ import io.labflow.activities.testing.MotoServer;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
 import io.labflow.worker.reset.ResetResult;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;

@@ -1,6 +1,5 @@
 package io.labflow.worker.lab;
 
-import io.labflow.workflows.input.RawJson;
 import static io.labflow.worker.lab.LabOnMoto.STEPS;
 import static io.labflow.worker.lab.LabOnMoto.step;
 import static io.labflow.workflows.testing.Failures.rootApplicationFailure;
@@ -10,6 +9,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.entry;
 
 import io.labflow.activities.testing.MotoServer;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;

@@ -1,25 +1,25 @@
 package io.labflow.worker.lab;
 
-import io.labflow.workflows.input.RawJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labflow.activities.StepLibrary;
 import io.labflow.activities.common.AccountGuard;
 import io.labflow.activities.common.AccountPolicy;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.iam.IamActivities;
 import io.labflow.activities.inventory.LabInventoryActivities;
-import io.labflow.activities.StepLibrary;
-import io.labflow.activities.permissions.WorkerPermissions;
 import io.labflow.activities.model.CreateRoleInput;
 import io.labflow.activities.model.DeleteLabResourcesOutput;
 import io.labflow.activities.model.DeleteRoleInput;
 import io.labflow.activities.model.LabInput;
+import io.labflow.activities.permissions.WorkerPermissions;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.labflow.workflows.definition.DefinitionLoader;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.interpreter.LabWorkflowImpl;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabResult;

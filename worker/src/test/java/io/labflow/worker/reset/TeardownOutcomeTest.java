@@ -1,10 +1,9 @@
 package io.labflow.worker.reset;
 
-import io.temporal.common.converter.RawValue;
-import io.labflow.workflows.input.RawJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Status;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
@@ -15,6 +14,7 @@ import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowServiceException;
 import io.temporal.common.RetryOptions;
+import io.temporal.common.converter.RawValue;
 import io.temporal.common.interceptors.WorkflowClientCallsInterceptor;
 import io.temporal.common.interceptors.WorkflowClientCallsInterceptorBase;
 import io.temporal.common.interceptors.WorkflowClientInterceptorBase;

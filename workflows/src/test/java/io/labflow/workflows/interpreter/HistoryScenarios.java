@@ -1,12 +1,12 @@
 package io.labflow.workflows.interpreter;
 
-import io.labflow.workflows.input.RawJson;
 import static io.labflow.workflows.interpreter.Defs.create;
 import static io.labflow.workflows.interpreter.Defs.definition;
 import static io.labflow.workflows.interpreter.Defs.parallel;
 import static io.labflow.workflows.interpreter.Defs.use;
 import static io.labflow.workflows.interpreter.LabTestEnv.RESOURCES;
 
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.Decision;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabWorkflow;

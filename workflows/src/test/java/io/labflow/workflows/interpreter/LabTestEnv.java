@@ -1,8 +1,8 @@
 package io.labflow.workflows.interpreter;
 
-import io.labflow.workflows.input.RawJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabState;

@@ -1,6 +1,5 @@
 package io.labflow.workflows.interpreter;
 
-import io.labflow.workflows.input.RawJson;
 import static io.labflow.workflows.interpreter.Defs.create;
 import static io.labflow.workflows.interpreter.Defs.definition;
 import static io.labflow.workflows.interpreter.Defs.map;
@@ -12,6 +11,7 @@ import static io.labflow.workflows.interpreter.LabTestEnv.stateAttribute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabState;
