@@ -286,7 +286,7 @@ class InputSafetyE2eTest {
 
     // 2. Forged tags: an inline definition writing dup-a's id into every step.
     String yaml = Files.readString(Labs.file("iam-mini")).replace("${lab.labId}", "dup-a");
-    ObjectNode forged = JSON.createObjectNode().put("definition", "iam-mini").put("variant", "read-write")
+    ObjectNode forged = JSON.createObjectNode().put("variant", "read-write")
         .put("definitionYaml", yaml);
     forged.putObject("parameters").put("bucket", "dup-a-bucket");
     assertThat(failure("dup-forger", forged))
@@ -296,7 +296,7 @@ class InputSafetyE2eTest {
     String names = Files.readString(Labs.file("iam-mini"))
         .replace("roleName: ${lab.labId}-role", "roleName: dup-a-role")
         .replace("policyName: ${lab.labId}-policy", "policyName: dup-a-policy");
-    ObjectNode squatter = JSON.createObjectNode().put("definition", "iam-mini").put("variant", "read-write")
+    ObjectNode squatter = JSON.createObjectNode().put("variant", "read-write")
         .put("definitionYaml", names);
     squatter.putObject("parameters").put("bucket", "dup-a-bucket");
     assertThat(failure("dup-squatter", squatter))
