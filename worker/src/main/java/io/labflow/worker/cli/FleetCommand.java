@@ -6,6 +6,7 @@ import io.labflow.worker.fleet.FleetRequest;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
 import io.labflow.workflows.fleet.Fleet;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
@@ -127,7 +128,8 @@ final class FleetCommand implements Runnable {
             .build();
         LabResetWorkflow reset = conn.client().newWorkflowStub(LabResetWorkflow.class, options);
         try {
-          WorkflowClient.start(reset::reset, new ResetRequest(lab, request.definition(), l.variant(), l.parameters()));
+          WorkflowClient.start(reset::reset,
+              RawJson.of(new ResetRequest(lab, request.definition(), l.variant(), l.parameters())));
         } catch (WorkflowExecutionAlreadyStarted e) {
           out().println("A reset of lab " + lab + " is already running (reset-" + lab + "); not starting another");
           return 1;

@@ -3,6 +3,7 @@ package io.labflow.worker.cli;
 import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.Decision;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
@@ -48,7 +49,7 @@ final class ResumeCommand extends BaseCommand {
       workerFor(conn, labId, "nothing sent");
       LabWorkflow stub = conn.client().newWorkflowStub(LabWorkflow.class, labId);
       LabStatus after =
-          ClosedLab.guard(conn.client(), labId, () -> stub.resume(choice.decision()));
+          ClosedLab.guard(conn.client(), labId, () -> stub.resume(RawJson.of(choice.decision())));
       out().println("Decision " + choice.decision() + " accepted by lab " + labId + ".");
       if (noFollow) {
         StatusPrinter.print(after, out());

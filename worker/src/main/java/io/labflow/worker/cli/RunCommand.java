@@ -7,6 +7,7 @@ import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.render.LabPlan;
 import io.labflow.workflows.definition.ParameterBinder;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabWorkflow;
@@ -80,8 +81,9 @@ final class RunCommand extends BaseCommand {
     }
     // The -p strings go unchanged: the worker binds them with the same binder, between its site
     // parameters and the definition's defaults, as it binds a Web UI's or a Schedule's.
+    // The file's text alone: a request names a definition or sends one, never both.
     LabRequest request =
-        new LabRequest(definition.name(), variant, labId, new LinkedHashMap<>(params), source.text(),
+        new LabRequest(null, variant, labId, new LinkedHashMap<>(params), source.text(),
             onFailure == null ? null : onFailure.name());
     return new Start(request, new LabStarter(
         labId, definition.name(), bound.variant(), root().taskQueue(), "with labflow run"));
@@ -92,7 +94,7 @@ final class RunCommand extends BaseCommand {
     Start start = prepare();
     LabRequest request = start.request();
     String chosen = start.starter().variant();
-    String definitionName = request.definition();
+    String definitionName = start.starter().definition();
     try (TemporalConnection conn = connect()) {
       if (!Pollers.polled(conn, root().taskQueue())) {
         throw new NoWorker(root().taskQueue(), "lab " + labId + " not started");
@@ -101,7 +103,7 @@ final class RunCommand extends BaseCommand {
       LabWorkflow stub = conn.client().newWorkflowStub(LabWorkflow.class, options);
       String runId;
       try {
-        runId = WorkflowClient.start(stub::run, request).getRunId();
+        runId = WorkflowClient.start(stub::run, RawJson.of(request)).getRunId();
       } catch (WorkflowExecutionAlreadyStarted e) {
         throw new UsageException("lab " + labId + " is already running; see `labflow status "
             + labId + "`, or `labflow teardown " + labId + "` first");

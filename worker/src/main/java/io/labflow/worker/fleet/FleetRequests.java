@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.labflow.workflows.definition.Suggestions;
 import io.labflow.workflows.fleet.Fleet;
 import io.labflow.workflows.fleet.FleetLab;
+import io.labflow.workflows.input.RawJson;
+import io.temporal.common.converter.RawValue;
 import io.temporal.failure.ApplicationFailure;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +30,9 @@ public final class FleetRequests {
       .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
       .build();
 
+  /** The most a fleet request may hold: Temporal refuses a larger payload anyway. */
+  static final int MAX_REQUEST_BYTES = 2 * 1024 * 1024;
+
   private FleetRequests() {}
 
   /** The request a fleet's Schedule passes, keeping the releases it had. */
@@ -41,6 +46,21 @@ public final class FleetRequests {
 
   private static FleetRequest.Lab lab(FleetLab l) {
     return new FleetRequest.Lab(l.id(), l.variant(), new LinkedHashMap<>(l.parameters()));
+  }
+
+  /**
+   * The request in this raw payload, read within the input limits (the whole of Temporal's payload
+   * limit: a fleet is as large as it needs), or a non-retryable {@code InvalidFleetRequest}
+   * failure saying what is wrong.
+   */
+  public static FleetRequest parse(RawValue input) {
+    Object json;
+    try {
+      json = RawJson.read(input, "the fleet request", MAX_REQUEST_BYTES);
+    } catch (IllegalArgumentException wrong) {
+      throw invalid(wrong.getMessage());
+    }
+    return parse(json == null ? null : JSON.valueToTree(json));
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.labflow.worker.fleet;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.labflow.workflows.input.RawJson;
+import io.temporal.common.converter.RawValue;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
@@ -33,8 +34,14 @@ public interface FleetResetWorkflow {
   /** Labs handled by one run before it continues as new, keeping every history small. */
   int LABS_PER_RUN = 100;
 
+  /**
+   * Runs the night.
+   *
+   * @param request a {@link FleetRequest} as JSON ({@link io.labflow.workflows.input.RawJson#of}
+   *     makes one), read raw within limits by the workflow
+   */
   @WorkflowMethod(name = TYPE)
-  FleetReport run(JsonNode request);
+  FleetReport run(RawValue request);
 
   /** The night so far: labs done, with the ones still running listed as such. */
   @QueryMethod

@@ -3,6 +3,7 @@ package io.labflow.worker.fleet;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.temporal.activity.LocalActivityOptions;
 import io.temporal.api.enums.v1.ParentClosePolicy;
@@ -10,6 +11,7 @@ import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.common.Priority;
 import io.temporal.common.SearchAttributes;
+import io.temporal.common.converter.RawValue;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
@@ -44,7 +46,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
   private final Set<String> running = new LinkedHashSet<>();
 
   @Override
-  public FleetReport run(JsonNode input) {
+  public FleetReport run(RawValue input) {
     request = FleetRequests.parse(input);
     FleetRequest.Progress progress = request.progress();
     if (progress == null) {
@@ -145,7 +147,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
       }
       LabReport report;
       try {
-        child.reset(reset);
+        child.reset(RawJson.of(reset));
         report = new LabReport(lab.labId(), LabReport.Outcome.OK, Workflow.currentTimeMillis() - began,
             null, null, 0, null);
       } catch (RuntimeException failure) {

@@ -1,5 +1,7 @@
 package io.labflow.worker.reset;
 
+import io.labflow.workflows.input.RawJson;
+import io.temporal.common.converter.RawValue;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -22,9 +24,11 @@ public interface LabResetWorkflow {
   /**
    * Rebuilds the lab.
    *
-   * @param request a {@link ResetRequest} as JSON, read raw: any other JSON fails the reset at once
-   *     with a non-retryable {@code InvalidRequest} naming the wrong fields
+   * @param request a {@link ResetRequest} as JSON ({@link
+   *     io.labflow.workflows.input.RawJson#of} makes one), read raw within limits by the workflow:
+   *     any other payload, of any depth or size, fails the reset at once with a non-retryable
+   *     {@code InvalidRequest} naming the wrong fields
    */
   @WorkflowMethod(name = TYPE)
-  ResetResult reset(Object request);
+  ResetResult reset(RawValue request);
 }

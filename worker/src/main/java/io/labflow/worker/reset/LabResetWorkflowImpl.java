@@ -5,6 +5,8 @@ import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabState;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
+import io.temporal.common.converter.RawValue;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.ActivityStub;
 import io.temporal.workflow.Workflow;
@@ -59,7 +61,15 @@ public class LabResetWorkflowImpl implements LabResetWorkflow {
               .build());
 
   @Override
-  public ResetResult reset(Object input) {
+  public ResetResult reset(RawValue input) {
+    try {
+      return rebuild(input);
+    } catch (ActivityFailure failed) {
+      throw OwnSentence.of(failed);
+    }
+  }
+
+  private ResetResult rebuild(RawValue input) {
     ResetRequest request = ResetRequestParser.parse(input);
     String labId = request.labId();
     if (Workflow.getVersion(BIND_BEFORE_TEARDOWN, Workflow.DEFAULT_VERSION, 1) >= 1) {

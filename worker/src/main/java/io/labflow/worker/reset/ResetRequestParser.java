@@ -2,8 +2,10 @@ package io.labflow.worker.reset;
 
 import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.labflow.workflows.input.InputLimits;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.input.RequestFields;
 import io.labflow.workflows.lab.LabIds;
+import io.temporal.common.converter.RawValue;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +29,17 @@ final class ResetRequestParser {
    *
    * @throws ApplicationFailure {@code InvalidRequest}, non-retryable, naming every wrong field
    */
+  static ResetRequest parse(RawValue payload) {
+    Object raw;
+    try {
+      raw = RawJson.read(payload, "the reset request", InputLimits.MAX_REQUEST_BYTES);
+    } catch (IllegalArgumentException wrong) {
+      throw invalid(List.of("request: " + wrong.getMessage()));
+    }
+    return parse(raw);
+  }
+
+  /** The same, from JSON already read. */
   static ResetRequest parse(Object raw) {
     List<String> problems = new ArrayList<>();
     if (!(raw instanceof Map<?, ?> map)) {

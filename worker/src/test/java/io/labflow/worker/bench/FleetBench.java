@@ -219,7 +219,7 @@ public final class FleetBench {
       Thread.sleep(100);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    lab.teardown();
+    lab.teardown(null);
     WorkflowStub.fromTyped(lab).getResult(Object.class);
     return seconds;
   }

@@ -1,6 +1,7 @@
 package io.labflow.worker.bench;
 
 import io.labflow.worker.client.TemporalConnection;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabState;
@@ -97,7 +98,7 @@ public final class WarmBench {
     LabWorkflow lab = client.newWorkflowStub(LabWorkflow.class, options);
     WorkerMetrics before = WorkerMetrics.read();
     long start = System.nanoTime();
-    String runId = WorkflowClient.start(lab::run, new LabRequest(def.name(), from, labId, params, yaml)).getRunId();
+    String runId = WorkflowClient.start(lab::run, RawJson.of(new LabRequest(null, from, labId, params, yaml))).getRunId();
     LabWorkflow running = client.newWorkflowStub(LabWorkflow.class,
         io.temporal.client.WorkflowTargetOptions.newBuilder().setWorkflowId(labId).setRunId(runId).build());
     while (true) {
@@ -110,8 +111,8 @@ public final class WarmBench {
       }
       Thread.sleep(POLL_MS);
     }
-    running.switchVariant(to);
-    running.teardown();
+    running.switchVariant(RawJson.of(to));
+    running.teardown(null);
     WorkflowStub.fromTyped(running).getResult(Object.class);
     double seconds = (System.nanoTime() - start) / 1e9;
     WorkerMetrics after = WorkerMetrics.read();

@@ -11,6 +11,7 @@ import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.labflow.workflows.definition.DefinitionKeys;
 import io.labflow.workflows.definition.DefinitionLoader;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.Preflight;
@@ -178,7 +179,7 @@ class RequestPathsTest {
       return problem(e.getMessage());
     }
     LabWorkflow lab = client.newWorkflowStub(LabWorkflow.class, start.starter().options());
-    WorkflowClient.start(lab::run, start.request());
+    WorkflowClient.start(lab::run, RawJson.of(start.request()));
     return outcome(labId, WorkflowStub.fromTyped(lab));
   }
 

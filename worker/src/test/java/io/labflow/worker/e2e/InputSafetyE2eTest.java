@@ -2,11 +2,12 @@ package io.labflow.worker.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.labflow.activities.testing.Tools;
-import io.labflow.activities.testing.ManagedProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.labflow.activities.testing.ManagedProcess;
+import io.labflow.activities.testing.Tools;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
@@ -114,7 +115,8 @@ class InputSafetyE2eTest {
     bad.add(new Bad("bad-input-json-in-string", "\"{\\\"definition\\\":\\\"iam-mini\\\"}\"", "got a string"));
     bad.add(new Bad("bad-empty-object", "{}", "request: definition: name a definition, or send its YAML"));
     bad.add(new Bad("bad-definition-empty", "{\"definition\":\"\"}", "name a definition"));
-    bad.add(new Bad("bad-definition-null", "{\"definition\":null,\"definitionYaml\":null}", "name a definition"));
+    bad.add(new Bad("bad-definition-null", "{\"definition\":null,\"definitionYaml\":null}",
+        "request: definition: null is not a value"));
     bad.add(new Bad("bad-definition-number", "{\"definition\":7}", "definition must be a string"));
     bad.add(new Bad("bad-definition-unknown", "{\"definition\":\"iam-maxi\"}", "no definition named 'iam-maxi' was found"));
     bad.add(new Bad("bad-definition-path", "{\"definition\":\"../../etc/passwd\"}", "must be lowercase letters, digits and dashes"));
@@ -146,24 +148,31 @@ class InputSafetyE2eTest {
         "request: onFailure: unknown value 'explode'"));
     bad.add(new Bad("bad-onfailure-case", "{\"definition\":\"iam-mini\",\"onFailure\":\"PAUSE\"}", "did you mean 'pause'?"));
     bad.add(new Bad("bad-onfailure-number", "{\"definition\":\"iam-mini\",\"onFailure\":1}", "onFailure must be a string"));
-    bad.add(new Bad("bad-yaml-number", "{\"definition\":\"x\",\"definitionYaml\":12}", "definitionYaml must be a string"));
-    bad.add(new Bad("bad-yaml-syntax", "{\"definition\":\"x\",\"definitionYaml\":\"name: [unclosed\"}", "inline:x:"));
-    bad.add(new Bad("bad-yaml-action", "{\"definition\":\"x\",\"definitionYaml\":\"name: x\\nsteps:\\n  - id: a\\n    action: CreateRoll\\n    with: {}\\n\"}",
+    bad.add(new Bad("bad-yaml-number", "{\"definitionYaml\":12}", "definitionYaml must be a string"));
+    bad.add(new Bad("bad-yaml-syntax", "{\"definitionYaml\":\"name: [unclosed\"}", "inline:definition:"));
+    bad.add(new Bad("bad-yaml-action", "{\"definitionYaml\":\"name: x\\nsteps:\\n  - id: a\\n    action: CreateRoll\\n    with: {}\\n\"}",
         "CreateRoll"));
-    bad.add(new Bad("bad-arn-star", "{\"definition\":\"arn-lab\",\"definitionYaml\":\"" + INLINE_ARN + "\",\"parameters\":{\"principal\":\"*\"}}",
+    bad.add(new Bad("bad-arn-star", "{\"definitionYaml\":\"" + INLINE_ARN + "\",\"parameters\":{\"principal\":\"*\"}}",
         "parameter 'principal' value '*' contains a wildcard"));
-    bad.add(new Bad("bad-arn-malformed", "{\"definition\":\"arn-lab\",\"definitionYaml\":\"" + INLINE_ARN
+    bad.add(new Bad("bad-arn-malformed", "{\"definitionYaml\":\"" + INLINE_ARN
         + "\",\"parameters\":{\"principal\":\"arn:aws:iam::123:role/x\"}}", "is not an IAM principal ARN"));
-    bad.add(new Bad("bad-arn-service", "{\"definition\":\"arn-lab\",\"definitionYaml\":\"" + INLINE_ARN
+    bad.add(new Bad("bad-arn-service", "{\"definitionYaml\":\"" + INLINE_ARN
         + "\",\"parameters\":{\"principal\":\"ec2.amazonaws.com\"}}", "is not an IAM principal ARN"));
-    bad.add(new Bad("bad-bucket-73", "{\"definition\":\"bucket-lab\",\"definitionYaml\":\"" + INLINE_BUCKET
+    bad.add(new Bad("bad-bucket-73", "{\"definitionYaml\":\"" + INLINE_BUCKET
         + "\",\"parameters\":{\"bucket\":\"" + "b".repeat(73) + "\"}}",
         "step 'policy' (CreatePolicy): field 'bucketName': S3 bucket name 'bbbb"));
-    bad.add(new Bad("bad-bucket-chars", "{\"definition\":\"bucket-lab\",\"definitionYaml\":\"" + INLINE_BUCKET
+    bad.add(new Bad("bad-bucket-chars", "{\"definitionYaml\":\"" + INLINE_BUCKET
         + "\",\"parameters\":{\"bucket\":\"My_Bucket\"}}", "must hold only lowercase letters, digits, dots and hyphens"));
-    bad.add(new Bad("bad-role-literal", "{\"definition\":\"x\",\"definitionYaml\":\"name: x\\nsteps:\\n  - id: a\\n"
+    bad.add(new Bad("bad-role-literal", "{\"definitionYaml\":\"name: x\\nsteps:\\n  - id: a\\n"
         + "    action: CreateRole\\n    with:\\n      labId: ${lab.labId}\\n      roleName: " + "r".repeat(70) + "\\n\"}",
         "IAM role name 'rrrr"));
+    // A null is not "absent"; a request names a definition or sends one, not both.
+    bad.add(new Bad("bad-variant-null", "{\"definition\":\"iam-mini\",\"variant\":null}",
+        "request: variant: null is not a value"));
+    bad.add(new Bad("bad-param-null", "{\"definition\":\"iam-mini\",\"parameters\":{\"bucket\":null}}",
+        "request: parameters.bucket: null is not a value"));
+    bad.add(new Bad("bad-definition-both", "{\"definition\":\"iam-mini\",\"definitionYaml\":\"name: x\"}",
+        "give either definition (a definition's name) or definitionYaml (a whole definition), not both"));
     // The reset workflow's input follows the same rules.
     bad.add(new Bad("reset-bad-string", "\"lab-1\"", "a reset request must be a JSON object"));
     bad.add(new Bad("reset-bad-typo", "{\"labID\":\"lab-1\",\"definition\":\"iam-mini\"}",
@@ -255,7 +264,7 @@ class InputSafetyE2eTest {
         Map.of("bucket", "input-control-bucket"), null));
     awaitState(ok, LabState.LIVE);
     assertThat(awsCalls()).isGreaterThan(before);
-    ok.teardown();
+    ok.teardown(null);
   }
 
   @Test
@@ -277,7 +286,7 @@ class InputSafetyE2eTest {
 
     // 2. Forged tags: an inline definition writing dup-a's id into every step.
     String yaml = Files.readString(Labs.file("iam-mini")).replace("${lab.labId}", "dup-a");
-    ObjectNode forged = JSON.createObjectNode().put("definition", "iam-mini").put("variant", "read-write")
+    ObjectNode forged = JSON.createObjectNode().put("variant", "read-write")
         .put("definitionYaml", yaml);
     forged.putObject("parameters").put("bucket", "dup-a-bucket");
     assertThat(failure("dup-forger", forged))
@@ -287,7 +296,7 @@ class InputSafetyE2eTest {
     String names = Files.readString(Labs.file("iam-mini"))
         .replace("roleName: ${lab.labId}-role", "roleName: dup-a-role")
         .replace("policyName: ${lab.labId}-policy", "policyName: dup-a-policy");
-    ObjectNode squatter = JSON.createObjectNode().put("definition", "iam-mini").put("variant", "read-write")
+    ObjectNode squatter = JSON.createObjectNode().put("variant", "read-write")
         .put("definitionYaml", names);
     squatter.putObject("parameters").put("bucket", "dup-a-bucket");
     assertThat(failure("dup-squatter", squatter))
@@ -323,8 +332,8 @@ class InputSafetyE2eTest {
         .noneMatch(ev -> ev.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED);
 
     // And dup-a still works: its own switch and teardown succeed.
-    assertThat(dupA.switchVariant("read-write").state()).isEqualTo(LabState.LIVE);
-    assertThat(dupA.teardown().state()).isEqualTo(LabState.TORN_DOWN);
+    assertThat(dupA.switchVariant(RawJson.of("read-write")).state()).isEqualTo(LabState.LIVE);
+    assertThat(dupA.teardown(null).state()).isEqualTo(LabState.TORN_DOWN);
     assertThat(iam.roles("dup-a")).isEmpty();
     assertThat(iam.policies("dup-a")).isEmpty();
   }
@@ -332,7 +341,7 @@ class InputSafetyE2eTest {
   private static LabWorkflow start(String workflowId, LabRequest request) {
     LabWorkflow lab = stack.client().newWorkflowStub(LabWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId(workflowId).setTaskQueue(QUEUE).build());
-    WorkflowClient.start(lab::run, request);
+    WorkflowClient.start(lab::run, RawJson.of(request));
     return lab;
   }
 

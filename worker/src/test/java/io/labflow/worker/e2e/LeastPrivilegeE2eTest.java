@@ -4,15 +4,16 @@ import static io.labflow.workflows.testing.Failures.rootApplicationFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.labflow.activities.testing.Tools;
-import io.labflow.activities.testing.ManagedProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.labflow.activities.testing.ManagedProcess;
+import io.labflow.activities.testing.Tools;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
 import io.labflow.worker.reset.ResetResult;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
@@ -220,8 +221,8 @@ class LeastPrivilegeE2eTest {
               Tag.builder().key("labflow:namespace").value(NAMESPACE).build()));
       LabResetWorkflow reset = client.newWorkflowStub(LabResetWorkflow.class,
           WorkflowOptions.newBuilder().setWorkflowId("reset-" + labId).setTaskQueue(queue).build());
-      ResetResult result = reset.reset(new ResetRequest(labId, DEFINITION, "read-only", Map.of(
-          "verifyMethod", "probe", "trustedPrincipalArn", w.arn(), "verifyBudgetSeconds", 20)));
+      ResetResult result = reset.reset(RawJson.of(new ResetRequest(labId, DEFINITION, "read-only", Map.of(
+          "verifyMethod", "probe", "trustedPrincipalArn", w.arn(), "verifyBudgetSeconds", 20))));
       assertThat(result.cleanup()).isEqualTo("DELETED_BY_TAG");
       assertThat(result.sweptByTag()).contains("labflow-" + labId + "-stray");
       assertThat(result.state()).isEqualTo(LabState.LIVE);

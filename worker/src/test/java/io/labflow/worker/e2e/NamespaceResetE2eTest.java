@@ -7,6 +7,7 @@ import io.labflow.activities.testing.ManagedProcess;
 import io.labflow.activities.testing.Tools;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
@@ -110,7 +111,7 @@ class NamespaceResetE2eTest {
   void aResetInAnotherNamespaceLeavesTheLiveLabAndItsBucketUntouched() throws Exception {
     LabWorkflow live = stack.client().newWorkflowStub(LabWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId(LAB).setTaskQueue(QUEUE).build());
-    WorkflowClient.start(live::run, new LabRequest(DEFINITION, "read-only", LAB, null, null));
+    WorkflowClient.start(live::run, RawJson.of(new LabRequest(DEFINITION, "read-only", LAB, null, null)));
     LabStatus up = awaitSettled(live);
     assertThat(up.state()).as("last error %s\n%s", up.lastError(), defaultWorker.tail())
         .isEqualTo(LabState.LIVE);
@@ -123,7 +124,7 @@ class NamespaceResetE2eTest {
       LabResetWorkflow reset = other.newWorkflowStub(LabResetWorkflow.class,
           WorkflowOptions.newBuilder().setWorkflowId("reset-" + LAB).setTaskQueue(QUEUE).build());
       WorkflowFailedException failed = catchThrowableOfType(WorkflowFailedException.class,
-          () -> reset.reset(Map.of("labId", LAB, "definition", DEFINITION)));
+          () -> reset.reset(RawJson.of(Map.of("labId", LAB, "definition", DEFINITION))));
 
       // The other namespace's sweep found nothing of its own, and its fresh lab was refused.
       assertThat(failed).as("the other namespace's fresh lab cannot take the live lab's names")
@@ -140,10 +141,10 @@ class NamespaceResetE2eTest {
 
     // The live lab still works: the switch writes a policy version and verifies the bucket.
     assertThat(live.status().state()).isEqualTo(LabState.LIVE);
-    LabStatus switched = live.switchVariant("read-write");
+    LabStatus switched = live.switchVariant(RawJson.of("read-write"));
     assertThat(switched.state()).as("last error %s", switched.lastError()).isEqualTo(LabState.LIVE);
     assertThat(switched.variant()).isEqualTo("read-write");
-    assertThat(live.teardown().state()).isEqualTo(LabState.TORN_DOWN);
+    assertThat(live.teardown(null).state()).isEqualTo(LabState.TORN_DOWN);
     assertThat(moto.inventory()).doesNotContainKeys("stacks", "buckets", "roles", "policies",
         "instanceProfiles", "instances");
   }

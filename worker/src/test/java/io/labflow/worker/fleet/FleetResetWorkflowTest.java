@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
 import io.labflow.worker.reset.ResetResult;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabState;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.IndexedValueType;
@@ -16,6 +17,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.common.converter.RawValue;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
@@ -48,7 +50,7 @@ class FleetResetWorkflowTest {
     static final Map<String, String> FAILING = new ConcurrentHashMap<>();
 
     @Override
-    public ResetResult reset(Object raw) {
+    public ResetResult reset(RawValue raw) {
       ResetRequest request = request(raw);
       if (!Workflow.isReplaying()) {
         MAX.accumulateAndGet(RUNNING.incrementAndGet(), Math::max);
@@ -67,8 +69,8 @@ class FleetResetWorkflowTest {
   }
 
   /** The reset's raw input (a JSON object) as the stubs need it. */
-  static ResetRequest request(Object raw) {
-    Map<?, ?> m = (Map<?, ?>) raw;
+  static ResetRequest request(RawValue raw) {
+    Map<?, ?> m = (Map<?, ?>) RawJson.read(raw, "the reset request", Integer.MAX_VALUE);
     return new ResetRequest((String) m.get("labId"), (String) m.get("definition"),
         (String) m.get("variant"), null);
   }
@@ -76,7 +78,7 @@ class FleetResetWorkflowTest {
   /** A reset of one lab that runs for hours, standing for one started by hand. */
   public static class LongReset implements LabResetWorkflow {
     @Override
-    public ResetResult reset(Object raw) {
+    public ResetResult reset(RawValue raw) {
       Workflow.sleep(Duration.ofHours(5));
       return null;
     }
@@ -139,7 +141,7 @@ class FleetResetWorkflowTest {
   }
 
   private FleetReport night(String id, FleetRequest request) {
-    return stub(id).run(FleetRequests.toJson(request));
+    return stub(id).run(RawJson.of(request));
   }
 
   @Test
@@ -214,7 +216,7 @@ class FleetResetWorkflowTest {
   void aResetAlreadyRunningIsRespectedNotDuplicated() {
     WorkflowClient.start(client.newWorkflowStub(LabResetWorkflow.class, WorkflowOptions.newBuilder()
         .setWorkflowId("reset-lab-002").setTaskQueue("long").build())::reset,
-        new ResetRequest("lab-002", "iam-mini", null, null));
+        RawJson.of(new ResetRequest("lab-002", "iam-mini", null, null)));
     activities.busy.add("lab-003");
     FleetReport report = night("n1", request(4, 4));
     assertThat(report.lab("lab-002").outcome()).isEqualTo(LabReport.Outcome.SKIPPED);
@@ -253,6 +255,17 @@ class FleetResetWorkflowTest {
             "concurency", 1, "quarantineAfter", 1, "labs", List.of())))
         .rootCause().satisfies(f -> assertThat(((ApplicationFailure) f).getOriginalMessage())
             .startsWith("fleet request: concurency: unknown field 'concurency'; did you mean 'concurrency'?"));
+  }
+
+  @Test
+  void inputOfAnyDepthFailsTheNightWithASentenceWithoutFailingATask() {
+    String deep = "{\"fleet\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
+    assertThatThrownBy(() -> untyped("bad-deep", RawJson.ofText(deep)))
+        .isInstanceOf(WorkflowFailedException.class)
+        .rootCause().satisfies(f -> assertThat(((ApplicationFailure) f).getOriginalMessage())
+            .isEqualTo("the fleet request is nested more than 32 levels deep"));
+    assertThat(client.fetchHistory("bad-deep").getEvents())
+        .noneMatch(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED);
   }
 
   private FleetReport untyped(String id, Object input) {

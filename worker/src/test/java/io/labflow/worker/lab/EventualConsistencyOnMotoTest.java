@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import io.labflow.activities.testing.MotoServer;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
@@ -78,7 +79,7 @@ class EventualConsistencyOnMotoTest {
         entry("s3:ListBucket", true), entry("s3:GetObject", true), entry("s3:PutObject", false));
 
     long t1 = System.nanoTime();
-    LabStatus switched = lab.switchVariant("read-write");
+    LabStatus switched = lab.switchVariant(RawJson.of("read-write"));
     double switchTook = seconds(t1);
     assertThat(switched.state()).as("last error: %s", switched.lastError()).isEqualTo(LabState.LIVE);
     assertThat(step(switched, "verify-after-switch").state()).isEqualTo(StepState.DONE);
@@ -86,7 +87,7 @@ class EventualConsistencyOnMotoTest {
         entry("s3:ListBucket", true), entry("s3:GetObject", true), entry("s3:PutObject", true));
 
     long t2 = System.nanoTime();
-    lab.teardown();
+    lab.teardown(null);
     LabResult result = WorkflowStub.fromTyped(lab).getResult(LabResult.class);
     double tornDown = seconds(t2);
     assertThat(result.state()).isEqualTo(LabState.TORN_DOWN);

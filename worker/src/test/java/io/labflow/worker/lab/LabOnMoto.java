@@ -1,18 +1,19 @@
 package io.labflow.worker.lab;
 
-import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.StepLibrary;
+import io.labflow.activities.common.AwsClients;
+import io.labflow.activities.model.LabInput;
+import io.labflow.activities.model.LabResources;
 import io.labflow.activities.testing.CallCounter;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
-import io.labflow.activities.model.LabInput;
-import io.labflow.activities.model.LabResources;
-import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.worker.reset.LabResetWorkflowImpl;
 import io.labflow.worker.reset.ResetActivitiesImpl;
+import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.labflow.workflows.definition.DefinitionLoader;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.interpreter.LabWorkflowImpl;
 import io.labflow.workflows.interpreter.StepAttempts;
 import io.labflow.workflows.lab.LabRequest;
@@ -162,7 +163,7 @@ final class LabOnMoto implements AutoCloseable {
             WorkflowOptions.newBuilder().setWorkflowId(labId).setTaskQueue(TASK_QUEUE).build());
     WorkflowClient.start(
         lab::run,
-        new LabRequest(DEFINITION, variant, labId, parameters, null));
+        RawJson.of(new LabRequest(DEFINITION, variant, labId, parameters, null)));
     return lab;
   }
 

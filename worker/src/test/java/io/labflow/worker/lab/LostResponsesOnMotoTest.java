@@ -84,7 +84,7 @@ class LostResponsesOnMotoTest {
         moto.interceptor.inject(new StepInterceptor.Fault(s.undo(), true, true));
       }
     }
-    LabStatus torn = lab.teardown();
+    LabStatus torn = lab.teardown(null);
     LabResult result = WorkflowStub.fromTyped(lab).getResult(LabResult.class);
 
     assertThat(torn.state()).isEqualTo(LabState.TORN_DOWN);

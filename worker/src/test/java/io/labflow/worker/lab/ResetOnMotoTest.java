@@ -8,6 +8,7 @@ import io.labflow.activities.testing.MotoServer;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
 import io.labflow.worker.reset.ResetResult;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
@@ -41,7 +42,7 @@ class ResetOnMotoTest {
                 .setWorkflowId("reset-" + labId)
                 .setTaskQueue(LabOnMoto.TASK_QUEUE)
                 .build());
-    return reset.reset(
+    return reset.reset(RawJson.of(
         new ResetRequest(
             labId,
             LabOnMoto.DEFINITION,
@@ -49,7 +50,7 @@ class ResetOnMotoTest {
             Map.of(
                 "verifyMethod", "probe",
                 "trustedPrincipalArn", moto.adminArn,
-                "verifyBudgetSeconds", 20)));
+                "verifyBudgetSeconds", 20))));
   }
 
   @Test

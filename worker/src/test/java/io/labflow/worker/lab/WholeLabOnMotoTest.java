@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.entry;
 
 import io.labflow.activities.testing.MotoServer;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
@@ -102,7 +103,7 @@ class WholeLabOnMotoTest {
     // Switch to read-write: one new policy version, and nothing else created.
     int mark = moto.operations.size();
     moto.calls.reset();
-    LabStatus switched = lab.switchVariant("read-write");
+    LabStatus switched = lab.switchVariant(RawJson.of("read-write"));
 
     assertThat(switched.state()).isEqualTo(LabState.LIVE);
     assertThat(switched.variant()).isEqualTo("read-write");
@@ -133,7 +134,7 @@ class WholeLabOnMotoTest {
 
     // Teardown: every compensation once, newest first; the run ends TORN_DOWN.
     int before = moto.interceptor.attempts().size();
-    LabStatus torn = lab.teardown();
+    LabStatus torn = lab.teardown(null);
     LabResult result = WorkflowStub.fromTyped(lab).getResult(LabResult.class);
 
     assertThat(torn.state()).isEqualTo(LabState.TORN_DOWN);
@@ -169,7 +170,7 @@ class WholeLabOnMotoTest {
     // The new version really gets written, then the step fails: DeletePolicy must remove it too.
     moto.interceptor.inject(new StepInterceptor.Fault("CreatePolicyVersion", true));
 
-    Throwable updateFailure = catchThrowable(() -> lab.switchVariant("read-write"));
+    Throwable updateFailure = catchThrowable(() -> lab.switchVariant(RawJson.of("read-write")));
     WorkflowFailedException failed =
         catchThrowableOfType(
             WorkflowFailedException.class,

@@ -2,23 +2,24 @@ package io.labflow.worker.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labflow.activities.StepLibrary;
 import io.labflow.activities.common.AccountGuard;
 import io.labflow.activities.common.AccountPolicy;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.iam.IamActivities;
 import io.labflow.activities.inventory.LabInventoryActivities;
-import io.labflow.activities.StepLibrary;
-import io.labflow.activities.permissions.WorkerPermissions;
 import io.labflow.activities.model.CreateRoleInput;
 import io.labflow.activities.model.DeleteLabResourcesOutput;
 import io.labflow.activities.model.DeleteRoleInput;
 import io.labflow.activities.model.LabInput;
+import io.labflow.activities.permissions.WorkerPermissions;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.labflow.workflows.definition.DefinitionLoader;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.interpreter.LabWorkflowImpl;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabResult;
@@ -111,15 +112,15 @@ class WorkerPolicyOnMotoTest {
     // Provision, verify, switch, verify; an object in the bucket makes the teardown empty it.
     LabWorkflow lab = client.newWorkflowStub(LabWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId(LAB).setTaskQueue("labflow").build());
-    WorkflowClient.start(lab::run, new LabRequest("iam-service-role-lab", "read-only", LAB,
-        Map.of("verifyMethod", "probe", "trustedPrincipalArn", admin, "verifyBudgetSeconds", 20), null));
+    WorkflowClient.start(lab::run, RawJson.of(new LabRequest("iam-service-role-lab", "read-only", LAB,
+        Map.of("verifyMethod", "probe", "trustedPrincipalArn", admin, "verifyBudgetSeconds", 20), null)));
     LabStatus live = LabOnMoto.awaitStatus(lab, s -> s.state() == LabState.LIVE
         || s.state() == LabState.ROLLED_BACK || s.state() == LabState.FAILED);
     assertThat(live.state()).as("last error: %s", live.lastError()).isEqualTo(LabState.LIVE);
-    assertThat(lab.switchVariant("read-write").state()).isEqualTo(LabState.LIVE);
+    assertThat(lab.switchVariant(RawJson.of("read-write")).state()).isEqualTo(LabState.LIVE);
     String bucket = (String) LabOnMoto.step(live, "create-stack").outputs().get("bucketName");
     clients.s3().putObject(b -> b.bucket(bucket).key("left-behind.txt"), RequestBody.fromString("x"));
-    assertThat(lab.teardown().state()).isEqualTo(LabState.TORN_DOWN);
+    assertThat(lab.teardown(null).state()).isEqualTo(LabState.TORN_DOWN);
     assertThat(WorkflowStub.fromTyped(lab).getResult(LabResult.class).state())
         .isEqualTo(LabState.TORN_DOWN);
 

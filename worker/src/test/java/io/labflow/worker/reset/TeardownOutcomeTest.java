@@ -3,6 +3,7 @@ package io.labflow.worker.reset;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Status;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
@@ -13,6 +14,7 @@ import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowServiceException;
 import io.temporal.common.RetryOptions;
+import io.temporal.common.converter.RawValue;
 import io.temporal.common.interceptors.WorkflowClientCallsInterceptor;
 import io.temporal.common.interceptors.WorkflowClientCallsInterceptorBase;
 import io.temporal.common.interceptors.WorkflowClientInterceptorBase;
@@ -42,7 +44,7 @@ class TeardownOutcomeTest {
     private LabState state = LabState.LIVE;
 
     @Override
-    public LabResult run(Object request) {
+    public LabResult run(RawValue request) {
       Workflow.await(() -> state == LabState.TORN_DOWN);
       return new LabResult("lab-1", state, List.of());
     }
@@ -53,35 +55,35 @@ class TeardownOutcomeTest {
     }
 
     @Override
-    public LabStatus teardown() {
+    public LabStatus teardown(RawValue none) {
       state = LabState.TORN_DOWN;
       return status();
     }
 
     @Override
-    public void validateTeardown() {}
+    public void validateTeardown(RawValue none) {}
 
     @Override
-    public LabStatus resume(Object decision) {
+    public LabStatus resume(RawValue decision) {
       throw new UnsupportedOperationException();
     }
 
     @Override
-    public void decide(Object decision) {}
+    public void decide(RawValue decision) {}
 
     @Override
     public void requestTeardown() {}
 
     @Override
-    public LabStatus switchVariant(Object variant) {
+    public LabStatus switchVariant(RawValue variant) {
       throw new UnsupportedOperationException();
     }
 
     @Override
-    public void validateResume(Object decision) {}
+    public void validateResume(RawValue decision) {}
 
     @Override
-    public void validateSwitchVariant(Object variant) {}
+    public void validateSwitchVariant(RawValue variant) {}
   }
 
   /** The first getResult that would have returned the result throws as a lost long poll does. */
@@ -121,7 +123,7 @@ class TeardownOutcomeTest {
     env.start();
     WorkflowClient.start(env.getWorkflowClient().newWorkflowStub(LabWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId("lab-1").setTaskQueue(QUEUE).build())::run,
-        (Object) "{}");
+        RawJson.of("{}"));
     LostResult lost = new LostResult();
     WorkflowClient client = WorkflowClient.newInstance(env.getWorkflowServiceStubs(),
         WorkflowClientOptions.newBuilder(env.getWorkflowClient().getOptions())

@@ -184,9 +184,12 @@ public final class ParameterBinder {
         continue;
       }
       Object typed = coerced.value();
+      // An integer is matched as its decimal text (a pattern such as [1-9][0-9]* refuses zero and
+      // negative numbers where they mean nothing).
       if (def.pattern() != null
-          && typed instanceof String s
-          && !Pattern.compile(def.pattern()).matcher(s).matches()) {
+          && (typed instanceof String || typed instanceof Number)
+          && !Pattern.compile(def.pattern()).matcher(String.valueOf(typed)).matches()) {
+        String s = String.valueOf(typed);
         errors.add(
             new Diagnostic(
                 source,

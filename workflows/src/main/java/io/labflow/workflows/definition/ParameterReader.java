@@ -65,8 +65,11 @@ final class ParameterReader {
     Pattern compiled = null;
     if (pattern != null) {
       Node at = m.get("pattern").value();
-      if (!type.equals("string")) {
-        nodes.error(at, path + ".pattern", "pattern applies only to string parameters, not " + type);
+      if (!type.equals("string") && !type.equals("integer")) {
+        nodes.error(
+            at,
+            path + ".pattern",
+            "pattern applies only to string and integer parameters, not " + type);
       } else {
         try {
           compiled = Pattern.compile(pattern);
@@ -93,7 +96,7 @@ final class ParameterReader {
         }
       } else if (problem != null) {
         nodes.error(at, path + ".default", "default " + problem);
-      } else if (compiled != null && !compiled.matcher((String) defaultValue).matches()) {
+      } else if (compiled != null && !compiled.matcher(String.valueOf(defaultValue)).matches()) {
         nodes.error(
             at,
             path + ".default",

@@ -2,6 +2,7 @@ package io.labflow.workflows.input;
 
 import io.labflow.workflows.definition.Suggestions;
 import io.labflow.workflows.lab.Decision;
+import io.temporal.common.converter.RawValue;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +18,37 @@ public final class Arguments {
       Arrays.stream(Decision.values()).map(Enum::name).toList();
 
   private Arguments() {}
+
+  /** A decision from a raw argument; see {@link #decision(Object)}. */
+  public static Decision decision(RawValue raw) {
+    return decision(RawJson.read(raw, "the decision", InputLimits.MAX_ARGUMENT_BYTES));
+  }
+
+  /** A variant's name from a raw argument; see {@link #variant(Object)}. */
+  public static String variant(RawValue raw) {
+    return variant(RawJson.read(raw, "the variant", InputLimits.MAX_ARGUMENT_BYTES));
+  }
+
+  /**
+   * Nothing: the update or signal {@code name} takes no input (JSON null counts as none).
+   *
+   * @throws IllegalArgumentException when an input was sent
+   */
+  public static void none(RawValue raw, String name) {
+    if (RawJson.isAbsent(raw)) {
+      return;
+    }
+    String got;
+    try {
+      Object value = RawJson.read(raw, "the input", InputLimits.MAX_ARGUMENT_BYTES);
+      got =
+          InputLimits.describe(value) + (value instanceof String s ? " " + InputLimits.quote(s) : "");
+    } catch (IllegalArgumentException unreadable) {
+      got = "an input that cannot be read (" + unreadable.getMessage() + ")";
+    }
+    throw new IllegalArgumentException(
+        name + " takes no input, got " + got + "; send it with no input");
+  }
 
   /**
    * An operator's decision: {@code RETRY}, {@code SKIP} or {@code ROLLBACK}, in any case.

@@ -29,6 +29,12 @@ public final class InputLimits {
   /** An update's or signal's argument, as JSON. */
   public static final int MAX_ARGUMENT_BYTES = 1024;
 
+  /**
+   * How deep a request's JSON may nest (objects and lists). Checked while the raw payload is read,
+   * before anything deeper could fail a parser.
+   */
+  public static final int MAX_DEPTH = 32;
+
   /** How much of an offending value a message may quote. */
   public static final int QUOTE_CHARS = 64;
 
@@ -77,6 +83,11 @@ public final class InputLimits {
       return "'" + s + "'";
     }
     return "'" + s.substring(0, QUOTE_CHARS) + "...' (" + s.length() + " characters)";
+  }
+
+  /** The text cut to {@link #QUOTE_CHARS} characters, without quotes. */
+  public static String clip(String s) {
+    return s.length() <= QUOTE_CHARS ? s : s.substring(0, QUOTE_CHARS) + "...";
   }
 
   /** A size in bytes for people: {@code 1.9 MiB}, {@code 300 KiB}, {@code 12 bytes}. */

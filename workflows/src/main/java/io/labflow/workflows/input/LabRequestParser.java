@@ -4,6 +4,7 @@ import io.labflow.workflows.definition.DefinitionKeys;
 import io.labflow.workflows.definition.Suggestions;
 import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.lab.LabRequest;
+import io.temporal.common.converter.RawValue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,16 @@ public final class LabRequestParser {
           "def", "definition",
           "yaml", "definitionYaml",
           "on_failure", "onFailure");
+
+  /** What leaving each field out means, for the sentence refusing a null. */
+  private static final Map<String, String> ABSENT =
+      Map.of(
+          "definition", "to send definitionYaml instead",
+          "variant", "to take the definition's default variant",
+          "labId", "to take the workflow id",
+          "parameters", "for none",
+          "definitionYaml", "to name a definition instead",
+          "onFailure", "to keep the definition's choice");
 
   /** What a request looks like, for messages. */
   public static final String EXAMPLE =
@@ -61,14 +72,52 @@ public final class LabRequestParser {
 
   private LabRequestParser() {}
 
+  /** A null is not "absent"; one of definition and definitionYaml, not both. */
+  private static void strictRules(Map<?, ?> map, List<String> problems) {
+    for (String field : FIELDS) {
+      if (map.containsKey(field) && map.get(field) == null) {
+        problems.add(
+            "request: " + field + ": null is not a value; leave " + field + " out "
+                + ABSENT.get(field));
+      }
+    }
+    if (map.get("definition") != null && map.get("definitionYaml") != null) {
+      problems.add(
+          "request: definitionYaml: give either definition (a definition's name) or"
+              + " definitionYaml (a whole definition), not both");
+    }
+  }
+
+  /**
+   * Parses a raw workflow input: read with {@link RawJson}'s limits, then checked as {@link
+   * #parse(Object, String, boolean)} does.
+   */
+  public static Result parse(RawValue raw, String workflowId, boolean strict) {
+    Object json;
+    try {
+      json = RawJson.read(raw, "the lab request", InputLimits.MAX_REQUEST_BYTES);
+    } catch (IllegalArgumentException wrong) {
+      return new Result(null, List.of("request: " + wrong.getMessage()), null);
+    }
+    return parse(json, workflowId, strict);
+  }
+
+  /** {@link #parse(Object, String, boolean)} with every rule. */
+  public static Result parse(Object raw, String workflowId) {
+    return parse(raw, workflowId, true);
+  }
+
   /**
    * Parses a workflow input.
    *
    * @param raw the input as Jackson read it into plain Java values (maps, lists, strings, numbers,
    *     booleans, null)
    * @param workflowId the run's workflow id: the lab's identity
+   * @param strict whether a field given as {@code null} and {@code definition} with {@code
+   *     definitionYaml} are refused (rules added later: false reads a request as runs started
+   *     before them did, where a null was absent and definitionYaml won)
    */
-  public static Result parse(Object raw, String workflowId) {
+  public static Result parse(Object raw, String workflowId, boolean strict) {
     List<String> problems = new ArrayList<>();
     if (raw == null) {
       problems.add("request: the lab request is empty; send a JSON object such as " + EXAMPLE);
@@ -94,6 +143,9 @@ public final class LabRequestParser {
       return new Result(null, problems, null);
     }
     RequestFields.unknown(map, FIELDS, ALIASES, problems);
+    if (strict) {
+      strictRules(map, problems);
+    }
     String definition = RequestFields.name(map, "definition", problems);
     String variant = RequestFields.name(map, "variant", problems);
     String labId = RequestFields.name(map, "labId", problems);
@@ -108,7 +160,8 @@ public final class LabRequestParser {
               + String.join(", ", DefinitionKeys.ON_FAILURE)
               + ")");
     }
-    Map<String, Object> parameters = RequestFields.parameters(map.get("parameters"), problems);
+    Map<String, Object> parameters =
+        RequestFields.parameters(map.get("parameters"), strict, problems);
     String claimed = null;
     if (labId != null && !labId.equals(workflowId)) {
       claimed = labId;

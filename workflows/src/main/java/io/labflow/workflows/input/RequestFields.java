@@ -78,6 +78,14 @@ public final class RequestFields {
    * are kept as given; {@code ParameterBinder} types them.
    */
   public static Map<String, Object> parameters(Object v, List<String> problems) {
+    return parameters(v, false, problems);
+  }
+
+  /**
+   * The same; when {@code strict}, a parameter given as {@code null} is refused rather than
+   * passed on for the binder to take as absent.
+   */
+  public static Map<String, Object> parameters(Object v, boolean strict, List<String> problems) {
     if (v == null) {
       return Map.of();
     }
@@ -100,6 +108,13 @@ public final class RequestFields {
     Map<String, Object> out = new LinkedHashMap<>();
     for (Map.Entry<?, ?> e : given.entrySet()) {
       String name = String.valueOf(e.getKey());
+      if (strict && e.getValue() == null) {
+        problems.add(
+            "request: parameters."
+                + clipKey(name)
+                + ": null is not a value; leave the parameter out to take its default");
+        continue;
+      }
       long size = InputLimits.jsonBytes(e.getValue());
       if (size > InputLimits.MAX_PARAMETER_BYTES) {
         problems.add(

@@ -10,6 +10,7 @@ import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.OnFailure;
 import io.labflow.workflows.model.Step;
+import io.temporal.common.converter.RawValue;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -63,7 +64,7 @@ final class LabRun {
   }
 
   /** The run's request; input refused before anything started fails the lab at once. */
-  LabRequest admit(Object input) {
+  LabRequest admit(RawValue input) {
     try {
       return RequestGate.admit(input);
     } catch (ApplicationFailure invalid) {

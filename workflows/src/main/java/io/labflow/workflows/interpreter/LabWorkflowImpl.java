@@ -12,6 +12,7 @@ import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.Step;
+import io.temporal.common.converter.RawValue;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
@@ -45,8 +46,12 @@ public class LabWorkflowImpl implements LabWorkflow {
   /** Serialises switchVariant, teardown and the keep-alive expiry: one at a time. */
   private final WorkflowLock lock = Workflow.newWorkflowLock();
 
+  public LabWorkflowImpl() {
+    UnknownQueries.register();
+  }
+
   @Override
-  public LabResult run(Object input) {
+  public LabResult run(RawValue input) {
     // Queued before the input is read, so that a run whose input is refused is still found by its
     // lab id (the workflow id); it goes out with the first upsert either way.
     lab.labId = Workflow.getInfo().getWorkflowId();
@@ -107,7 +112,7 @@ public class LabWorkflowImpl implements LabWorkflow {
   }
 
   @Override
-  public LabStatus switchVariant(Object requested) {
+  public LabStatus switchVariant(RawValue requested) {
     String newVariant = argument(() -> Arguments.variant(requested));
     lock.lock();
     try {
@@ -134,7 +139,7 @@ public class LabWorkflowImpl implements LabWorkflow {
   }
 
   @Override
-  public LabStatus teardown() {
+  public LabStatus teardown(RawValue none) {
     if (lab.state == LabState.PAUSED) {
       lab.teardownRequested = true;
       lab.decision = Decision.ROLLBACK;
@@ -152,7 +157,7 @@ public class LabWorkflowImpl implements LabWorkflow {
   }
 
   @Override
-  public LabStatus resume(Object requested) {
+  public LabStatus resume(RawValue requested) {
     Decision d = argument(() -> Arguments.decision(requested));
     UpdateChecks.paused(lab);
     lab.decision = d;
@@ -160,7 +165,7 @@ public class LabWorkflowImpl implements LabWorkflow {
     return lab.status();
   }
 
-  public void decide(Object requested) {
+  public void decide(RawValue requested) {
     Decision d;
     try {
       d = Arguments.decision(requested);
@@ -194,7 +199,7 @@ public class LabWorkflowImpl implements LabWorkflow {
     Workflow.await(
         () -> lab.state == LabState.LIVE || lab.state == LabState.PAUSED || lab.isFinal());
     try {
-      teardown();
+      teardown(null);
     } catch (ApplicationFailure notApplied) {
       // A signal cannot be refused: the reason goes where a person looks (status, details, log).
       lab.notice = "teardown (signal requestTeardown): " + notApplied.getOriginalMessage();
@@ -205,22 +210,26 @@ public class LabWorkflowImpl implements LabWorkflow {
 
   /** Rejects a decision unless a step is waiting for one. */
   @Override
-  public void validateResume(Object requested) {
+  public void validateResume(RawValue requested) {
     argument(() -> Arguments.decision(requested));
     UpdateChecks.paused(lab);
   }
 
   /** Rejects a switch unless the lab is live and the variant is another existing one. */
   @Override
-  public void validateSwitchVariant(Object requested) {
+  public void validateSwitchVariant(RawValue requested) {
     String newVariant = argument(() -> Arguments.variant(requested));
     UpdateChecks.live(lab, "not live");
     UpdateChecks.otherVariant(lab, newVariant);
   }
 
-  /** Rejects a teardown unless the lab is live or paused. */
+  /** Rejects a teardown with an input, or unless the lab is live or paused. */
   @Override
-  public void validateTeardown() {
+  public void validateTeardown(RawValue none) {
+    argument(() -> {
+      Arguments.none(none, "teardown");
+      return none;
+    });
     UpdateChecks.liveOrPaused(lab);
   }
 

@@ -3,17 +3,25 @@ package io.labflow.workflows.interpreter;
 import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.labflow.workflows.input.LabRequestParser;
 import io.labflow.workflows.lab.LabRequest;
+import io.temporal.common.converter.RawValue;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 
 /**
- * The door of a lab run: parses the raw workflow input against the run's workflow id and fails
- * the run (never its workflow task) with every problem when the input is wrong.
+ * The door of a lab run: reads the raw workflow input (within its limits) against the run's
+ * workflow id and fails the run (never its workflow task) with every problem when the input is
+ * wrong.
  */
 final class RequestGate {
 
   /** Marks runs that enforce "lab id = workflow id"; older runs replay as they ran. */
   static final String IDENTITY_CHANGE = "lab-id-is-workflow-id";
+
+  /**
+   * Marks runs that refuse a field given as null and definition with definitionYaml; older runs
+   * replay as they ran (a null was absent, definitionYaml won).
+   */
+  static final String STRICT_CHANGE = "null-is-not-absent";
 
   private RequestGate() {}
 
@@ -22,10 +30,22 @@ final class RequestGate {
    *
    * @throws ApplicationFailure of type {@code InvalidRequest}, non-retryable
    */
-  static LabRequest admit(Object raw) {
-    LabRequestParser.Result parsed = LabRequestParser.parse(raw, Workflow.getInfo().getWorkflowId());
+  static LabRequest admit(RawValue raw) {
+    String workflowId = Workflow.getInfo().getWorkflowId();
+    LabRequestParser.Result parsed = LabRequestParser.parse(raw, workflowId, true);
     if (parsed.ok()) {
       return parsed.request();
+    }
+    // The version is asked only when the stricter rules alone refuse the request, so a good
+    // request records no marker.
+    LabRequestParser.Result lenient = LabRequestParser.parse(raw, workflowId, false);
+    if (lenient.problems().size() < parsed.problems().size()
+        && Workflow.getVersion(STRICT_CHANGE, Workflow.DEFAULT_VERSION, 1)
+            == Workflow.DEFAULT_VERSION) {
+      parsed = lenient;
+      if (parsed.ok()) {
+        return parsed.request();
+      }
     }
     // A run started before the identity rule with another labId keeps its labId on replay; only
     // then is the version marker absent.

@@ -186,7 +186,7 @@ final class Rollback {
       if (refused.contains(id) && ledger.state(id) != StepState.DONE && Failures.isRefusal(e)) {
         // The step was refused before it changed anything, and its undo refuses the same
         // resource: it is someone else's, and nothing of the lab's own is there to undo.
-        ledger.compensated(id, "nothing to undo: the step was refused and created nothing");
+        ledger.refused(id, "nothing to undo: the step was refused and created nothing");
         nothing.add(id);
         return;
       }

@@ -99,8 +99,17 @@ final class StepLedger {
   }
 
   void compensated(String id, String note) {
+    ended(id, StepState.COMPENSATED, note);
+  }
+
+  /** The step was refused and created nothing; its undo had nothing to do. */
+  void refused(String id, String note) {
+    ended(id, StepState.REFUSED, note);
+  }
+
+  private void ended(String id, StepState state, String note) {
     Entry e = entry(id);
-    e.state = StepState.COMPENSATED;
+    e.state = state;
     if (note != null) {
       e.error = e.error == null ? note : e.error + " (" + note + ")";
     }

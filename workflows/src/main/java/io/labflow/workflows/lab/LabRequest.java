@@ -1,5 +1,6 @@
 package io.labflow.workflows.lab;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
 
 /**
@@ -8,8 +9,8 @@ import java.util.Map;
  * The workflow reads its input as raw JSON and builds this record with {@link
  * io.labflow.workflows.input.LabRequestParser}, so no input can fail a workflow task.
  *
- * @param definition the definition's name in the worker's definitions directory; ignored when
- *     {@code definitionYaml} is given, except as a label
+ * @param definition the definition's name in the worker's definitions directory; null when
+ *     {@code definitionYaml} is given (a request with both is refused)
  * @param variant the chosen variant; null takes the definition's default
  * @param labId the lab's id: lowercase letters, digits and dashes; every resource is tagged with it.
  *     It is the workflow id: null takes the workflow id, any other value is rejected
@@ -19,7 +20,9 @@ import java.util.Map;
  * @param onFailure {@code rollback} or {@code pause}: how this run handles a step that fails after
  *     its retries, overriding the definition (its defaults and each step's own); null keeps the
  *     definition's choice
+ *     <p>A null field is left out of the JSON: the workflow refuses a field given as null.
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record LabRequest(
     String definition,
     String variant,

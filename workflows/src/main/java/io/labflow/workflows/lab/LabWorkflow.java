@@ -1,5 +1,6 @@
 package io.labflow.workflows.lab;
 
+import io.temporal.common.converter.RawValue;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.UpdateMethod;
@@ -24,12 +25,13 @@ public interface LabWorkflow {
   /**
    * Runs the lab to its end and returns its final status.
    *
-   * @param request a {@link LabRequest} as JSON; any other JSON fails the run at once with a
-   *     non-retryable {@code InvalidRequest} naming the wrong fields (the input is read raw so that
-   *     no input can fail a workflow task)
+   * @param request a {@link LabRequest} as JSON ({@link io.labflow.workflows.input.RawJson#of}
+   *     makes one from a Java value); any other payload fails the run at once with a non-retryable
+   *     {@code InvalidRequest} naming the wrong fields. The payload is read raw, within limits, by
+   *     the workflow, so that no input of any depth or size can fail a workflow task
    */
   @WorkflowMethod(name = TYPE)
-  LabResult run(Object request);
+  LabResult run(RawValue request);
 
   /** Every step's state, outputs and last error. */
   @QueryMethod(
@@ -39,8 +41,10 @@ public interface LabWorkflow {
   LabStatus status();
 
   /*
-   * Update and signal arguments are read raw (a {@link Decision} name, a variant name) and checked
-   * by the validators, so a wrong value is rejected with a sentence instead of failing a task.
+   * Update and signal arguments are read raw (a {@link Decision} name, a variant name; {@link
+   * io.labflow.workflows.input.RawJson#of} makes one) and checked by the validators, so a wrong
+   * value, of any depth or size, is rejected with a sentence instead of failing a task. An update
+   * that takes no input refuses one; Java callers pass null, which is sent as JSON null.
    */
 
   /**
@@ -52,7 +56,7 @@ public interface LabWorkflow {
       description =
           "Decide for a paused lab. Input: \"RETRY\" (run the failed step again), \"SKIP\" or"
               + " \"ROLLBACK\". Rejected at once, with the reason, unless the lab is paused.")
-  LabStatus resume(Object decision);
+  LabStatus resume(RawValue decision);
 
   /**
    * The same decision as a signal, for clients that cannot send updates. A signal cannot be
@@ -62,7 +66,7 @@ public interface LabWorkflow {
       description =
           "The resume decision as a signal (\"RETRY\", \"SKIP\" or \"ROLLBACK\"). Prefer the"
               + " Update resume: a signal that cannot apply is only noted in the status.")
-  void decide(Object decision);
+  void decide(RawValue decision);
 
   /**
    * Switches a live lab to another variant by running the definition's {@code onVariantChange}
@@ -74,14 +78,18 @@ public interface LabWorkflow {
       description =
           "Switch a live lab to another variant and verify it again. Input: the variant's name in"
               + " quotes, e.g. \"read-write\".")
-  LabStatus switchVariant(Object variant);
+  LabStatus switchVariant(RawValue variant);
 
-  /** Tears a live or paused lab down: every compensation, in reverse order. */
+  /**
+   * Tears a live or paused lab down: every compensation, in reverse order.
+   *
+   * @param none no input (null): an input is refused, so that nothing is torn down by mistake
+   */
   @UpdateMethod(
       description =
           "Tear a live or paused lab down: every created resource is deleted, newest first. No"
-              + " input.")
-  LabStatus teardown();
+              + " input (an input is refused).")
+  LabStatus teardown(RawValue none);
 
   /**
    * A teardown recorded while no worker could take the Update {@link #teardown}: the command line
@@ -97,13 +105,13 @@ public interface LabWorkflow {
 
   /** Rejects {@link #resume} unless a step is waiting for an operator's decision. */
   @UpdateValidatorMethod(updateName = "resume")
-  void validateResume(Object decision);
+  void validateResume(RawValue decision);
 
   /** Rejects {@link #switchVariant} unless the lab is live and the variant is another known one. */
   @UpdateValidatorMethod(updateName = "switchVariant")
-  void validateSwitchVariant(Object variant);
+  void validateSwitchVariant(RawValue variant);
 
-  /** Rejects {@link #teardown} unless the lab is live or paused. */
+  /** Rejects {@link #teardown} unless the lab is live or paused and no input was sent. */
   @UpdateValidatorMethod(updateName = "teardown")
-  void validateTeardown();
+  void validateTeardown(RawValue none);
 }

@@ -9,5 +9,10 @@ public enum StepState {
   FAILED,
   COMPENSATING,
   COMPENSATED,
-  COMPENSATION_FAILED
+  COMPENSATION_FAILED,
+  /**
+   * Refused before it changed anything (a resource of its name is someone else's) and its undo
+   * refused the same resource: the step created nothing, so nothing was undone.
+   */
+  REFUSED
 }

@@ -110,6 +110,24 @@ class ParameterBinderTest {
   }
 
   @Test
+  void anIntegerPatternRefusesNegativeAndZeroValuesWhereTheyMeanNothing() {
+    LoadResult loaded =
+        new DefinitionLoader(TestCatalog.create())
+            .load(
+                "budget.yaml",
+                "name: budget\nparameters:\n  seconds: {type: integer, default: 120, pattern: \"[1-9][0-9]*\"}\n"
+                    + "steps:\n  - id: a\n    action: CreateRole\n"
+                    + "    with: {labId: x, roleName: y}\n");
+    assertThat(loaded.errors()).isEmpty();
+    for (Object bad : java.util.List.<Object>of(-5, 0, "-5")) {
+      assertThat(ParameterBinder.bind(loaded.definitionOrNull(), null, Map.of("seconds", bad), "request").errorText())
+          .isEqualTo("request: parameters.seconds: parameter 'seconds' value '" + bad + "' does not match pattern '[1-9][0-9]*'");
+    }
+    assertThat(ParameterBinder.bind(loaded.definitionOrNull(), null, Map.of("seconds", "20"), "request").parameters())
+        .containsEntry("seconds", 20);
+  }
+
+  @Test
   void keepsTypedValuesAndLeavesOptionalOnesWithoutDefaultNull() {
     LoadResult loaded =
         new DefinitionLoader(TestCatalog.create())

@@ -62,6 +62,28 @@ class LabRequestParserTest {
   }
 
   @Test
+  void nullsAndBothDefinitionsAreRefusedButOlderRunsReadThemAsBefore() throws Exception {
+    Object json = JSON.readValue(
+        "{\"definition\":\"d\",\"variant\":null,\"definitionYaml\":\"name: d\"}", Object.class);
+    assertThat(LabRequestParser.parse(json, "lab-1", true).problems())
+        .containsExactly(
+            "request: variant: null is not a value; leave variant out to take the definition's default variant",
+            "request: definitionYaml: give either definition (a definition's name) or definitionYaml"
+                + " (a whole definition), not both");
+    assertThat(LabRequestParser.parse(json, "lab-1", false).ok()).isTrue();
+  }
+
+  @Test
+  void rawPayloadsAreReadWithinTheirLimitsBeforeAnyField() {
+    assertThat(LabRequestParser.parse(RawJson.ofText("[".repeat(100_000)), "lab-1", true).message())
+        .isEqualTo("request: the lab request is nested more than 32 levels deep");
+    assertThat(LabRequestParser.parse(RawJson.of(null), "lab-1", true).message())
+        .contains("the lab request is empty");
+    assertThat(LabRequestParser.parse(RawJson.ofText("{\"definition\":\"d\"}"), "lab-1", true).request())
+        .isEqualTo(new LabRequest("d", null, "lab-1", Map.of(), null, null));
+  }
+
+  @Test
   void aDifferentLabIdIsRejected() throws Exception {
     LabRequestParser.Result r = parse("{\"definition\":\"d\",\"labId\":\"dup-a\"}", "dup-impostor");
     assertThat(r.ok()).isFalse();

@@ -6,6 +6,7 @@ import static io.labflow.workflows.interpreter.Defs.parallel;
 import static io.labflow.workflows.interpreter.Defs.use;
 import static io.labflow.workflows.interpreter.LabTestEnv.RESOURCES;
 
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.Decision;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabWorkflow;
@@ -66,7 +67,7 @@ final class HistoryScenarios {
             .build();
     LabWorkflow lab = LabTestEnv.start(client, worker, "lab-history-pause", d, null);
     LabTestEnv.awaitState(lab, LabState.PAUSED);
-    lab.resume(Decision.RETRY);
+    lab.resume(RawJson.of(Decision.RETRY));
     WorkflowStub.fromTyped(lab).getResult(Object.class);
     return "lab-history-pause";
   }
@@ -80,8 +81,8 @@ final class HistoryScenarios {
             LabWorkflowLiveTest.liveLab(Duration.ofDays(1)),
             "read-only");
     LabTestEnv.awaitState(lab, LabState.LIVE);
-    lab.switchVariant("read-write");
-    lab.teardown();
+    lab.switchVariant(RawJson.of("read-write"));
+    lab.teardown(null);
     WorkflowStub.fromTyped(lab).getResult(Object.class);
     return "lab-history-switch";
   }

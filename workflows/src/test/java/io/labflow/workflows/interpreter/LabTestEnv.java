@@ -2,6 +2,7 @@ package io.labflow.workflows.interpreter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabState;
@@ -79,7 +80,7 @@ final class LabTestEnv {
                 .setWorkflowId(labId)
                 .setTaskQueue(worker.getTaskQueue())
                 .build());
-    WorkflowClient.start(lab::run, new LabRequest(definition.name(), variant, labId, parameters, null));
+    WorkflowClient.start(lab::run, RawJson.of(new LabRequest(definition.name(), variant, labId, parameters, null)));
     return lab;
   }
 

@@ -10,6 +10,7 @@ import static io.labflow.workflows.interpreter.LabTestEnv.awaitStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.Decision;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabState;
@@ -104,7 +105,7 @@ class LabWorkflowConsoleTest {
     assertThat(descriptions.get("resume")).contains("\"RETRY\"");
     assertThat(descriptions.get("decide")).contains("Prefer the Update resume");
 
-    LabStatus down = lab.teardown();
+    LabStatus down = lab.teardown(null);
     assertThat(down.state()).isEqualTo(LabState.TORN_DOWN);
     assertThat(summaries(client, "lab-042", EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED))
         .containsExactly(
@@ -116,7 +117,7 @@ class LabWorkflowConsoleTest {
     LabWorkflow lab = LabTestEnv.start(client, worker, "lab-reject", liveLab(), "read-only");
     awaitState(lab, LabState.LIVE);
 
-    assertThatThrownBy(() -> lab.switchVariant("read-only"))
+    assertThatThrownBy(() -> lab.switchVariant(RawJson.of("read-only")))
         .isInstanceOf(WorkflowUpdateException.class)
         .cause()
         .isInstanceOfSatisfying(
@@ -126,7 +127,7 @@ class LabWorkflowConsoleTest {
               assertThat(f.getOriginalMessage()).isEqualTo("lab lab-reject already runs variant read-only");
               assertThat(f.getStackTrace()).noneMatch(LabWorkflowConsoleTest::workerFrame);
             });
-    assertThatThrownBy(() -> lab.resume(Decision.RETRY))
+    assertThatThrownBy(() -> lab.resume(RawJson.of(Decision.RETRY)))
         .isInstanceOf(WorkflowUpdateException.class)
         .cause()
         .isInstanceOfSatisfying(
@@ -150,7 +151,7 @@ class LabWorkflowConsoleTest {
                 .query("__temporal_workflow_metadata", WorkflowMetadata.class)
                 .getCurrentDetails())
         .contains("**Notice:** decision RETRY (signal decide) ignored");
-    lab.teardown();
+    lab.teardown(null);
   }
 
   @Test
@@ -228,7 +229,8 @@ class LabWorkflowConsoleTest {
             WorkflowOptions.newBuilder().setWorkflowId("lab-run-pause")
                 .setTaskQueue(worker.getTaskQueue()).build());
     WorkflowClient.start(
-        lab::run, new LabRequest("console", "read-only", "lab-run-pause", Map.of(), null, "pause"));
+        lab::run,
+        RawJson.of(new LabRequest("console", "read-only", "lab-run-pause", Map.of(), null, "pause")));
 
     LabStatus paused = awaitState(lab, LabState.PAUSED);
     assertThat(paused.pausedStep()).isEqualTo("policy");
@@ -242,13 +244,13 @@ class LabWorkflowConsoleTest {
             .getCurrentDetails();
     assertThat(details).contains("**PAUSED**", "Update **resume** with input `\"RETRY\"`");
 
-    LabStatus resumed = lab.resume(Decision.RETRY);
+    LabStatus resumed = lab.resume(RawJson.of(Decision.RETRY));
     assertThat(resumed.state()).isIn(LabState.PROVISIONING, LabState.LIVE);
     awaitState(lab, LabState.LIVE);
     // The pause's timer is cancelled once decided: the UI shows no pending wait that is over.
     assertThat(client.fetchHistory("lab-run-pause").getEvents())
         .filteredOn(e -> e.getEventType() == EventType.EVENT_TYPE_TIMER_CANCELED)
         .hasSize(1);
-    lab.teardown();
+    lab.teardown(null);
   }
 }

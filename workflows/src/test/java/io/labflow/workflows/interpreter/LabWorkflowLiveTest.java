@@ -11,6 +11,7 @@ import static io.labflow.workflows.interpreter.LabTestEnv.stateAttribute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabState;
@@ -75,7 +76,7 @@ class LabWorkflowLiveTest {
     assertThat(stateAttribute(lab)).isEqualTo("LIVE");
     assertThat(RESOURCES.input("Create policy").note()).isEqualTo("s3:GetObject");
 
-    LabStatus switched = lab.switchVariant("read-write");
+    LabStatus switched = lab.switchVariant(RawJson.of("read-write"));
 
     assertThat(switched.state()).isEqualTo(LabState.LIVE);
     assertThat(switched.variant()).isEqualTo("read-write");
@@ -85,23 +86,23 @@ class LabWorkflowLiveTest {
         .isEqualTo("s3:GetObject,s3:PutObject (was id-policy)");
     assertThat(LabTestEnv.attribute(lab, LabSearchAttributes.VARIANT)).isEqualTo("read-write");
 
-    assertThatThrownBy(() -> lab.switchVariant("read-write"))
+    assertThatThrownBy(() -> lab.switchVariant(RawJson.of("read-write")))
         .isInstanceOf(WorkflowUpdateException.class)
         .rootCause()
         .hasMessageContaining("already runs variant read-write");
-    assertThatThrownBy(() -> lab.switchVariant("admin"))
+    assertThatThrownBy(() -> lab.switchVariant(RawJson.of("admin")))
         .isInstanceOf(WorkflowUpdateException.class)
         .rootCause()
         .hasMessageContaining("unknown variant 'admin'");
 
-    LabStatus torn = lab.teardown();
+    LabStatus torn = lab.teardown(null);
     assertThat(torn.state()).isEqualTo(LabState.TORN_DOWN);
     LabResult result = WorkflowStub.fromTyped(lab).getResult(LabResult.class);
     assertThat(result.state()).isEqualTo(LabState.TORN_DOWN);
     assertThat(RESOURCES.log())
         .containsExactlyElementsOf(SWITCHED_THEN_UNDONE);
     assertThat(stateAttribute(lab)).isEqualTo("TORN_DOWN");
-    assertThatThrownBy(lab::teardown).isInstanceOf(RuntimeException.class);
+    assertThatThrownBy(() -> lab.teardown(null)).isInstanceOf(RuntimeException.class);
   }
 
   @Test
@@ -150,7 +151,7 @@ class LabWorkflowLiveTest {
     LabWorkflow lab = start(client, worker, "lab-badswitch", liveLab(Duration.ofDays(1)), null);
     awaitState(lab, LabState.LIVE);
 
-    assertThatThrownBy(() -> lab.switchVariant("read-write"))
+    assertThatThrownBy(() -> lab.switchVariant(RawJson.of("read-write")))
         .isInstanceOf(WorkflowUpdateException.class)
         .rootCause()
         .hasMessageContaining("step 'policy-version' (Create) failed: LimitExceeded");
@@ -177,7 +178,7 @@ class LabWorkflowLiveTest {
     LabWorkflow lab = start(client, worker, "lab-slow", d, null);
     LabTestEnv.awaitStatus(lab, s -> s.state() == LabState.PROVISIONING);
 
-    assertThatThrownBy(lab::teardown)
+    assertThatThrownBy(() -> lab.teardown(null))
         .isInstanceOf(WorkflowUpdateException.class)
         .rootCause()
         .hasMessageContaining("can be torn down only when live or paused (PROVISIONING)");
@@ -190,7 +191,7 @@ class LabWorkflowLiveTest {
     LabWorkflow lab = start(client, worker, "lab-badteardown", liveLab(Duration.ofDays(1)), null);
     awaitState(lab, LabState.LIVE);
 
-    assertThatThrownBy(lab::teardown)
+    assertThatThrownBy(() -> lab.teardown(null))
         .isInstanceOf(WorkflowUpdateException.class)
         .rootCause()
         .hasMessageContaining("could not tear down: policy (Delete: DeleteConflict");

@@ -11,6 +11,7 @@ import static io.labflow.workflows.interpreter.LabTestEnv.stateAttribute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.Decision;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabState;
@@ -76,7 +77,7 @@ class LabWorkflowPauseTest {
   void pauseThenRetryCompletes(WorkflowClient client, Worker worker) {
     LabWorkflow lab = startPausedAtB(client, worker, "lab-pause-retry");
 
-    LabStatus afterDecision = lab.resume(Decision.RETRY);
+    LabStatus afterDecision = lab.resume(RawJson.of(Decision.RETRY));
     assertThat(afterDecision.state()).isEqualTo(LabState.PROVISIONING);
     assertThat(afterDecision.pausedStep()).isNull();
 
@@ -90,7 +91,7 @@ class LabWorkflowPauseTest {
   void pauseThenRollbackRollsBackAndFails(WorkflowClient client, Worker worker) {
     LabWorkflow lab = startPausedAtB(client, worker, "lab-pause-rollback");
 
-    lab.resume(Decision.ROLLBACK);
+    lab.resume(RawJson.of(Decision.ROLLBACK));
     ApplicationFailure failure = labFailure(lab);
 
     assertThat(RESOURCES.log()).containsExactly("Create a", "Create b", "Delete b", "Delete a");
@@ -119,7 +120,7 @@ class LabWorkflowPauseTest {
   void skipBySignalMakesLaterReferencesToTheSkippedStepFail(WorkflowClient client, Worker worker) {
     LabWorkflow lab = startPausedAtB(client, worker, "lab-pause-skip");
 
-    lab.decide(Decision.SKIP);
+    lab.decide(RawJson.of(Decision.SKIP));
     ApplicationFailure failure = labFailure(lab);
 
     // c reads ${steps.b.id}, which a skipped step does not have: c fails and the lab rolls back.
@@ -138,7 +139,7 @@ class LabWorkflowPauseTest {
     LabWorkflow lab = start(client, worker, "lab-skip", d, null);
     pausedAtB(lab);
 
-    lab.resume(Decision.SKIP);
+    lab.resume(RawJson.of(Decision.SKIP));
     LabResult result = WorkflowStub.fromTyped(lab).getResult(LabResult.class);
 
     assertThat(result.state()).isEqualTo(LabState.COMPLETED);
@@ -150,7 +151,7 @@ class LabWorkflowPauseTest {
   void teardownOfAPausedLabUndoesEverythingAndEndsTornDown(WorkflowClient client, Worker worker) {
     LabWorkflow lab = startPausedAtB(client, worker, "lab-pause-teardown");
 
-    LabStatus status = lab.teardown();
+    LabStatus status = lab.teardown(null);
     assertThat(status.state()).isEqualTo(LabState.TORN_DOWN);
 
     LabResult result = WorkflowStub.fromTyped(lab).getResult(LabResult.class);
@@ -164,12 +165,12 @@ class LabWorkflowPauseTest {
     LabWorkflow lab = start(client, worker, "lab-not-paused", d, null);
     awaitState(lab, LabState.LIVE);
 
-    assertThatThrownBy(() -> lab.resume(Decision.RETRY))
+    assertThatThrownBy(() -> lab.resume(RawJson.of(Decision.RETRY)))
         .isInstanceOf(WorkflowUpdateException.class)
         .rootCause()
         .hasMessageContaining("lab lab-not-paused is not paused (LIVE)");
-    lab.decide(Decision.RETRY); // ignored, as the lab is not paused
-    assertThat(lab.teardown().state()).isEqualTo(LabState.TORN_DOWN);
+    lab.decide(RawJson.of(Decision.RETRY)); // ignored, as the lab is not paused
+    assertThat(lab.teardown(null).state()).isEqualTo(LabState.TORN_DOWN);
     assertThat(RESOURCES.log()).containsExactly("Create a", "Delete a");
   }
 }

@@ -55,7 +55,7 @@ class LabWorkflowRefusalTest {
     LabStatus status = lab.status();
     assertThat(status.state()).isEqualTo(LabState.ROLLED_BACK);
     assertThat(status.steps().get(0).state()).isEqualTo(StepState.COMPENSATED);
-    assertThat(status.steps().get(1).state()).isEqualTo(StepState.COMPENSATED);
+    assertThat(status.steps().get(1).state()).isEqualTo(StepState.REFUSED);
     assertThat(status.steps().get(1).lastError()).contains("nothing to undo");
   }
 
@@ -63,10 +63,13 @@ class LabWorkflowRefusalTest {
   void aRefusedFirstStepCreatedNothing(WorkflowClient client, Worker worker) {
     RESOURCES.failNonRetryable("Create a", "NotOwned");
     RESOURCES.failNonRetryable("Delete a", "NotOwned");
-    ApplicationFailure failure = labFailure(startAB(client, worker, "lab-refused-1"));
+    LabWorkflow lab = startAB(client, worker, "lab-refused-1");
+    ApplicationFailure failure = labFailure(lab);
 
     assertThat(failure.getOriginalMessage())
         .isEqualTo("step 'a' (Create) refused: NotOwned: notowned on a; nothing was created");
+    // The status says the step created nothing: not COMPENSATED, which would say it was undone.
+    assertThat(lab.status().steps().get(0).state()).isEqualTo(StepState.REFUSED);
   }
 
   @Test

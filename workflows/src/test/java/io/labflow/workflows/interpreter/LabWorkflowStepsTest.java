@@ -10,6 +10,7 @@ import static io.labflow.workflows.interpreter.LabTestEnv.start;
 import static io.labflow.workflows.interpreter.LabTestEnv.stateAttribute;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabSearchAttributes;
@@ -286,7 +287,7 @@ class LabWorkflowStepsTest {
                 .setWorkflowId("lab-unknown")
                 .setTaskQueue(worker.getTaskQueue())
                 .build());
-    WorkflowClient.start(lab::run, new LabRequest("nowhere", null, "lab-unknown", null, null));
+    WorkflowClient.start(lab::run, RawJson.of(new LabRequest("nowhere", null, "lab-unknown", null, null)));
     ApplicationFailure failure = labFailure(lab);
 
     assertThat(failure.getType()).isEqualTo("InvalidDefinition");
