@@ -12,12 +12,14 @@ CloudFormation deletes them in dependency order):
 - AWS::EC2::Instance: the primary network interface EC2 creates at launch is kept after
   termination (on AWS it has DeleteOnTermination=true and goes with the instance).
 
-And a stack whose creation failed half way (a bucket name taken, too long) stays
-CREATE_IN_PROGRESS, and DescribeStacks of it (by name, id or list-all, also once it is deleted)
-answers HTTP 500 because moto evaluates its outputs and so tries to create the failed resource
-again; on AWS outputs are only there once the stack is complete, so they are left out otherwise.
-The stack itself stays CREATE_IN_PROGRESS, as moto has it, so labflow's bounded wait for such a
-stack is exercised.
+And a stack whose creation fails half way (a bucket name taken, too long): moto answers CreateStack
+with the resource's error and leaves the stack CREATE_IN_PROGRESS for good, and DescribeStacks and
+ListStackResources of it answer HTTP 500 because moto evaluates its outputs and resources and so
+tries to create the failed resource again. On AWS, CreateStack succeeds, the resource's event says
+CREATE_FAILED with the reason, and the stack rolls back: ROLLBACK_IN_PROGRESS, the resources it
+created deleted, ROLLBACK_COMPLETE (ROLLBACK_FAILED if a delete fails). The launcher does the same
+(synchronously, as moto creates), and a stack that is not complete has no outputs and lists only
+the resources it holds.
 
 This gives those kinds the delete hook moto's stack deletion calls, so `labflow teardown`, the
 nightly reset and the demo behave on the local stack as they do on AWS.
@@ -42,7 +44,8 @@ import inspect
 import sys
 import threading
 
-from moto.cloudformation.models import Stack
+import moto.cloudformation.parsing as cfn_parsing
+from moto.cloudformation.models import Event, Stack
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.core import TaggedEC2Resource
 from moto.ec2.models.instances import Instance
@@ -115,17 +118,79 @@ def _prep_nics(self, nic_spec, *args, **kwargs):
 
 
 _original_outputs = Stack.outputs.fget
+_original_stack_resources = Stack.stack_resources.fget
+# States in which a stack holds only the resources it created (moto would create the others when
+# asked for outputs or resources).
+_INCOMPLETE = ("CREATE_IN_PROGRESS", "CREATE_FAILED", "ROLLBACK_IN_PROGRESS", "ROLLBACK_FAILED",
+               "ROLLBACK_COMPLETE", "DELETE_COMPLETE")
 
 
 def _outputs(self):
     # Evaluating outputs makes moto create missing resources on the fly: only a stack whose
     # creation finished has outputs (as on AWS), and a failure to evaluate them is no outputs.
-    if self.status in ("CREATE_IN_PROGRESS", "DELETE_COMPLETE", "ROLLBACK_COMPLETE"):
+    if self.status in _INCOMPLETE:
         return None
     try:
         return _original_outputs(self)
     except Exception:  # noqa: BLE001 - moto raises whatever its resource creation raised
         return None
+
+
+def _stack_resources(self):
+    if self.status not in _INCOMPLETE:
+        return _original_stack_resources(self)
+    resource_map = self.resource_map
+    return [r for k, r in list(resource_map._parsed_resources.items())
+            if k in resource_map._resource_json_map and r is not None and not isinstance(r, str)]
+
+
+_original_parse_and_create = cfn_parsing.parse_and_create_resource
+
+
+def _parse_and_create(logical_id, resource_json, *args, **kwargs):
+    try:
+        return _original_parse_and_create(logical_id, resource_json, *args, **kwargs)
+    except Exception as e:
+        if not hasattr(e, "labflow_failed"):  # the innermost resource is the one that failed
+            e.labflow_failed = (logical_id, resource_json.get("Type", ""))
+        raise
+
+
+_original_create_resources = Stack.create_resources
+
+
+def _resource_event(stack, logical_id, physical_id, resource_type, status, reason=None):
+    stack.events.append(Event(stack_id=stack.stack_id, stack_name=stack.name,
+                              logical_resource_id=logical_id, physical_resource_id=physical_id,
+                              resource_type=resource_type, resource_status=status,
+                              resource_status_reason=reason, resource_properties=None))
+
+
+def _create_resources(self):
+    try:
+        _original_create_resources(self)
+    except Exception as e:  # noqa: BLE001 - whatever the failing resource's creation raised
+        logical_id, resource_type = getattr(e, "labflow_failed", ("", ""))
+        message = getattr(e, "message", None) or str(e)
+        code = getattr(e, "code", None) or type(e).__name__
+        _resource_event(self, logical_id, "", resource_type, "CREATE_FAILED",
+                        f'Resource handler returned message: "{message}" (HandlerErrorCode: {code})')
+        self.status = "ROLLBACK_IN_PROGRESS"
+        self._add_stack_event("ROLLBACK_IN_PROGRESS", resource_status_reason=(
+            f"The following resource(s) failed to create: [{logical_id}]. Rollback requested by user."))
+        created = [(k, r) for k, r in list(self.resource_map._parsed_resources.items())
+                   if k in self.resource_map._resource_json_map and r is not None]
+        try:
+            self.resource_map.delete()
+        except Exception as rollback:  # noqa: BLE001
+            self.status = "ROLLBACK_FAILED"
+            self._add_stack_event("ROLLBACK_FAILED", resource_status_reason=str(rollback))
+            return
+        for k, r in reversed(created):
+            _resource_event(self, k, getattr(r, "physical_resource_id", ""),
+                            self.resource_map._resource_json_map[k].get("Type", ""), "DELETE_COMPLETE")
+        self.status = "ROLLBACK_COMPLETE"
+        self._add_stack_event("ROLLBACK_COMPLETE")
 
 
 _original_get_tags = TaggedEC2Resource.get_tags
@@ -169,6 +234,11 @@ _patch(Route, "delete", _delete_route)
 _patch(SubnetRouteTableAssociation, "delete", _delete_subnet_association)
 Instance.prep_nics = _prep_nics
 Stack.outputs = property(_outputs)
+Stack.stack_resources = property(_stack_resources)
+_replace(Stack, "create_resources", _create_resources, "self.resource_map.create(self.template_dict)")
+if "parse_and_create_resource(" not in inspect.getsource(cfn_parsing.ResourceMap.__getitem__):
+    sys.exit("moto changed ResourceMap.__getitem__: review scripts/lib/moto_server.py")
+cfn_parsing.parse_and_create_resource = _parse_and_create
 _replace(TaggedEC2Resource, "get_tags", _own_tags, 'describe_tags(filters={"resource-id": [self.id]})')
 _replace(DomainDispatcherApplication, "__call__", _one_at_a_time, "return backend_app(environ, start_response)")
 
@@ -207,6 +277,8 @@ def _self_check():
                 [{"Key": "labflow:lab", "Value": "lab-7"}, {"Key": "Name", "Value": "n7"}]]:
             failures.append(f"a tag filter found {found['Reservations']}")
 
+    failures += _rollback_check()
+
     global _original_dispatch
     real, state = _original_dispatch, {"inside": 0, "most": 0}
     counter = threading.Lock()
@@ -232,7 +304,52 @@ def _self_check():
     if failures:
         sys.exit("self-check failed: " + "; ".join(failures))
     print(f"self-check: {len(resources)} EC2 resources ({tagged} tagged), tag reads identical;"
-          " 8 concurrent requests ran one at a time")
+          " a stack whose bucket name is taken rolled back; 8 concurrent requests ran one at a time")
+
+
+def _rollback_check():
+    """A stack whose bucket name is taken rolls back as on AWS, leaving the other bucket alone."""
+    import boto3
+    from moto import mock_aws
+
+    template = """
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties: {CidrBlock: 10.7.0.0/16}
+  Bucket:
+    Type: AWS::S3::Bucket
+    DependsOn: Vpc
+    Properties: {BucketName: taken-name}
+Outputs:
+  BucketName: {Value: !Ref Bucket}
+"""
+    failures = []
+    with mock_aws():
+        keys = {"region_name": "us-east-1", "aws_access_key_id": "testing",
+                "aws_secret_access_key": "testing"}
+        s3, cfn, ec2 = (boto3.client(n, **keys) for n in ("s3", "cloudformation", "ec2"))
+        s3.create_bucket(Bucket="taken-name")
+        s3.put_bucket_tagging(Bucket="taken-name", Tagging={"TagSet": [{"Key": "owner", "Value": "else"}]})
+        vpcs = len(ec2.describe_vpcs()["Vpcs"])
+        stack_id = cfn.create_stack(StackName="s", TemplateBody=template)["StackId"]
+        stack = cfn.describe_stacks(StackName="s")["Stacks"][0]
+        events = [(e["LogicalResourceId"], e["ResourceStatus"])
+                  for e in reversed(cfn.describe_stack_events(StackName=stack_id)["StackEvents"])]
+        expected = [("s", "CREATE_IN_PROGRESS"), ("Bucket", "CREATE_FAILED"),
+                    ("s", "ROLLBACK_IN_PROGRESS"), ("Vpc", "DELETE_COMPLETE"), ("s", "ROLLBACK_COMPLETE")]
+        if stack["StackStatus"] != "ROLLBACK_COMPLETE" or stack.get("Outputs") or events != expected:
+            failures.append(f"the failed stack is {stack['StackStatus']} with events {events}")
+        if cfn.list_stack_resources(StackName="s")["StackResourceSummaries"]:
+            failures.append("the rolled back stack still lists resources")
+        if len(ec2.describe_vpcs()["Vpcs"]) != vpcs:
+            failures.append("the rollback left the stack's VPC")
+        cfn.delete_stack(StackName=stack_id)
+        if cfn.describe_stacks(StackName=stack_id)["Stacks"][0]["StackStatus"] != "DELETE_COMPLETE":
+            failures.append("the rolled back stack was not deleted")
+        if s3.get_bucket_tagging(Bucket="taken-name")["TagSet"] != [{"Key": "owner", "Value": "else"}]:
+            failures.append("the taken bucket was changed")
+    return failures
 
 
 if __name__ == "__main__":

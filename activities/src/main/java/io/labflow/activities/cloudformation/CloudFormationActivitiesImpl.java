@@ -3,10 +3,10 @@ package io.labflow.activities.cloudformation;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
-import io.labflow.activities.common.Heartbeats;
 import io.labflow.activities.common.Inputs;
 import io.labflow.activities.common.Ownership;
 import io.labflow.activities.common.Tags;
+import io.labflow.activities.common.Waiting;
 import io.labflow.activities.model.CreateStackInput;
 import io.labflow.activities.model.CreateStackOutput;
 import io.labflow.activities.model.DeleteOutput;
@@ -21,10 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Capability;
-import software.amazon.awssdk.services.cloudformation.model.DescribeStacksRequest;
 import software.amazon.awssdk.services.cloudformation.model.Output;
 import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
@@ -42,6 +40,7 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
   private final Stacks stacks;
   private final StackTemplates templates;
   private final StackDeletion deletion;
+  private final S3Buckets buckets;
   private final Duration poll;
 
   /**
@@ -63,13 +62,14 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
         new StackWaits(poll, StackWaits.defaults().settle(), StackWaits.defaults().delete()));
   }
 
-  private CloudFormationActivitiesImpl(
+  CloudFormationActivitiesImpl(
       CloudFormationClient cfn, S3Client s3, Path definitionsDir, StackWaits waits) {
     this.poll = waits.poll();
     this.cfn = cfn;
     this.stacks = new Stacks(cfn);
     this.templates = new StackTemplates(definitionsDir);
-    this.deletion = new StackDeletion(cfn, stacks, new S3Buckets(s3), waits);
+    this.buckets = new S3Buckets(s3);
+    this.deletion = new StackDeletion(cfn, stacks, buckets, waits);
   }
 
   /** The deletion DeleteStack uses; the lab inventory shares it. */
@@ -105,6 +105,7 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
     List<Parameter> params = new ArrayList<>();
     OwnershipParameters.with(in.parameters(), Ownership.of(labId))
         .forEach((k, v) -> params.add(Parameter.builder().parameterKey(k).parameterValue(v).build()));
+    requireBucketsFree(body, in.parameters() == null ? Map.of() : in.parameters(), labId, name);
     List<Capability> caps = new ArrayList<>();
     if (in.capabilities() != null) {
       for (String c : in.capabilities()) {
@@ -140,6 +141,23 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
     return false;
   }
 
+  /**
+   * A bucket the stack would create whose name is already taken by a bucket that is not the lab's
+   * would fail the stack half way (and, in the emulator, wedge it): refused before the stack.
+   */
+  private void requireBucketsFree(
+      String body, Map<String, String> params, String labId, String name) {
+    for (String bucket : TemplateFacts.bucketNames(body, params)) {
+      if (buckets.takenFrom(bucket, labId)) {
+        throw AwsFailures.nonRetryable(
+            "bucket " + bucket + " already exists and is not labflow's (it is not tagged "
+                + Tags.LAB_TAG + "=" + labId + "), so stack " + name + " cannot create it and was"
+                + " not started; labflow leaves the bucket untouched: choose another bucket name",
+            AwsFailures.NOT_OWNED);
+      }
+    }
+  }
+
   @Override
   public DeleteOutput deleteStack(DeleteStackInput in) {
     String labId = Inputs.require(in.labId(), "labId", "DeleteStack");
@@ -148,20 +166,11 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
   }
 
   private Stack waitForCreate(String name, String labId, Duration wait) {
-    StackStatus before = stacks.describe(name).map(Stack::stackStatus).orElse(null);
-    if (before == StackStatus.CREATE_IN_PROGRESS) {
-      try {
-        cfn.waiter()
-            .waitUntilStackCreateComplete(
-                DescribeStacksRequest.builder().stackName(name).build(),
-                Heartbeats.waiter("creating stack " + name, poll, wait));
-      } catch (SdkClientException e) {
-        // The waiter gives up on a failure state or on timeout; the stack's own status says which.
-        log.debug("stack {} waiter ended: {}", name, e.getMessage());
-      }
-    }
+    Waiting waiting = new Waiting("waiting for stack " + name + " to be created", wait);
     Stack stack =
         stacks.describe(name)
+            .map(s -> StackStates.pollWhile(stacks::describe, s,
+                StackStatus.CREATE_IN_PROGRESS.toString()::equals, waiting, poll))
             .orElseThrow(
                 () ->
                     AwsFailures.nonRetryable(
@@ -172,8 +181,7 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
       return stack;
     }
     if (stack.stackStatus() == StackStatus.CREATE_IN_PROGRESS) {
-      throw AwsFailures.retryable(
-          "stack " + name + " still CREATE_IN_PROGRESS after " + wait, "StackWaitTimeout");
+      throw AwsFailures.retryable(waiting.gaveUp("CREATE_IN_PROGRESS"), "StackWaitTimeout");
     }
     String status = stack.stackStatusAsString();
     if (status.endsWith("_IN_PROGRESS") && !status.startsWith("ROLLBACK")) {

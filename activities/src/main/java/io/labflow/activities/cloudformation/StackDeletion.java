@@ -3,6 +3,7 @@ package io.labflow.activities.cloudformation;
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Heartbeats;
+import io.labflow.activities.common.Waiting;
 import io.labflow.activities.model.DeleteOutput;
 import io.labflow.activities.s3.S3Buckets;
 import java.util.ArrayList;
@@ -11,9 +12,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
-import software.amazon.awssdk.services.cloudformation.model.DescribeStacksRequest;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary;
 
@@ -77,23 +76,20 @@ public final class StackDeletion {
       log.info("lab {}: deleting stack {} ({})", labId, name, status);
       Heartbeats.beat("deleting stack " + name);
     }
-    try {
-      cfn.waiter()
-          .waitUntilStackDeleteComplete(
-              DescribeStacksRequest.builder().stackName(stackId).build(),
-              Heartbeats.waiter("deleting stack " + name, waits.poll(), waits.delete()));
-    } catch (SdkClientException e) {
-      Stack now = stacks.describe(stackId).orElse(null);
-      if (now != null && !Stacks.isGone(now)) {
-        throw AwsFailures.nonRetryable(
-            "stack "
-                + name
-                + " ended in "
-                + now.stackStatusAsString()
-                + ": "
-                + stacks.firstFailure(stackId).orElse(String.valueOf(now.stackStatusReason())),
-            AwsFailures.STACK_FAILED);
-      }
+    Waiting wait = new Waiting("waiting for stack " + name + " to be deleted", waits.delete());
+    Stack now = stacks.describe(stackId)
+        .map(s -> StackStates.pollWhile(stacks::describe, s,
+            st -> !"DELETE_COMPLETE".equals(st) && !"DELETE_FAILED".equals(st),
+            wait, waits.poll()))
+        .orElse(null);
+    if (now != null && "DELETE_FAILED".equals(now.stackStatusAsString())) {
+      throw AwsFailures.nonRetryable(
+          "stack " + name + " ended in DELETE_FAILED: "
+              + stacks.firstFailure(stackId).orElse(String.valueOf(now.stackStatusReason())),
+          AwsFailures.STACK_FAILED);
+    }
+    if (now != null && !Stacks.isGone(now)) {
+      throw AwsFailures.retryable(wait.gaveUp(now.stackStatusAsString()), "StackWaitTimeout");
     }
     return new DeleteOutput("stack/" + name, true);
   }

@@ -1,14 +1,16 @@
 package io.labflow.activities.cloudformation;
 
 import io.labflow.activities.common.Heartbeats;
-import java.time.Instant;
+import io.labflow.activities.common.Waiting;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 
-/** Which stack states a delete must wait out, and the bounded, heartbeating wait for them. */
+/** Which stack states a delete must wait out, and the bounded, heartbeating waits on a stack. */
 final class StackStates {
 
   private static final Logger log = LoggerFactory.getLogger(StackStates.class);
@@ -28,21 +30,33 @@ final class StackStates {
 
   /**
    * Polls the stack (by id) until it is no longer busy or {@link StackWaits#settle} has passed,
-   * heartbeating on every poll. Returns the last state seen, or null when it disappeared.
+   * saying so on every poll. Returns the last state seen, or null when it disappeared.
    */
   static Stack settle(Function<String, Optional<Stack>> describe, Stack stack, StackWaits waits) {
-    Instant deadline = Instant.now().plus(waits.settle());
+    Waiting wait = new Waiting(
+        "waiting for stack " + stack.stackName() + " to settle before deleting it", waits.settle());
+    Stack last = pollWhile(describe, stack, StackStates::isBusy, wait, waits.poll());
+    if (last != null && isBusy(last.stackStatusAsString())) {
+      log.warn("{}; deleting it anyway", wait.gaveUp(last.stackStatusAsString()));
+    }
+    return last;
+  }
+
+  /**
+   * Polls the stack (by id) while {@code busy} holds for its status and the wait's bound allows
+   * another poll, saying where the wait stands before each poll. Returns the last state seen (still
+   * busy when the bound was reached), or null when the stack disappeared.
+   */
+  static Stack pollWhile(
+      Function<String, Optional<Stack>> describe,
+      Stack stack,
+      Predicate<String> busy,
+      Waiting wait,
+      Duration poll) {
     Stack last = stack;
-    int poll = 0;
-    while (isBusy(last.stackStatusAsString())) {
-      if (Instant.now().plus(waits.poll()).isAfter(deadline)) {
-        log.warn("stack {} still {} after {}; deleting it anyway", last.stackName(),
-            last.stackStatusAsString(), waits.settle());
-        return last;
-      }
-      Heartbeats.beat("waiting for stack " + last.stackName() + " (" + last.stackStatusAsString()
-          + ") to settle before deleting it (poll " + ++poll + ")");
-      Heartbeats.sleep(waits.poll());
+    while (busy.test(last.stackStatusAsString()) && !wait.wouldPassBound(poll)) {
+      wait.poll(last.stackStatusAsString());
+      Heartbeats.sleep(poll);
       Optional<Stack> now = describe.apply(last.stackId());
       if (now.isEmpty()) {
         return null;

@@ -6,6 +6,7 @@ import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Heartbeats;
 import io.labflow.activities.common.Inputs;
 import io.labflow.activities.common.Tags;
+import io.labflow.activities.common.Waiting;
 import io.labflow.activities.model.AssociateInstanceProfileInput;
 import io.labflow.activities.model.AssociationOutput;
 import io.labflow.activities.model.DeleteOutput;
@@ -83,7 +84,8 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
     if (result == null) {
       // Still not propagated after the budget: a retryable failure lets Temporal try again.
       throw AwsFailures.retryable(
-          "instance profile " + profile + " still not usable by EC2 after " + propagationBudget,
+          "instance profile " + profile + " still not usable by EC2 on " + instanceId + " after "
+              + Waiting.format(propagationBudget) + " (its bound); Temporal retries the step",
           "InvalidParameterValue");
     }
     log.info("lab {}: {} {} on {}", labId, change[0], profile, instanceId);

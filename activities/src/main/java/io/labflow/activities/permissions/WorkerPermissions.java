@@ -73,6 +73,11 @@ public final class WorkerPermissions {
       "the lab inventory lists every resource of the kind to find those carrying the lab tag;"
           + " the List action has no resource type";
 
+  private static final String TRUSTED_PRINCIPAL =
+      "the preflight reads (never changes) the user or role a lab's role is to trust"
+          + " (trustedPrincipalArn), any in the account, to refuse one that does not exist or is"
+          + " another lab's; GetRole and GetUser apply to roles and users only";
+
   /** The table, by what the operations are for; an operation's IAM action is its own name. */
   static final List<Operation> OPERATIONS =
       table(
@@ -81,8 +86,10 @@ public final class WorkerPermissions {
               + " permission)", "Sts.GetCallerIdentity"),
           unscoped(EVERY_RUN, "ListAccountAliases has no resource type", "Iam.ListAccountAliases"),
           // Roles.
-          same(ROLE, "CreateRole DeleteRole AttachRolePolicy DetachRolePolicy CreateInstanceProfile"
-              + " VerifyAccess DeleteLabResources", "Iam.GetRole"),
+          op("Iam.GetRole", "CreateRole DeleteRole AttachRolePolicy DetachRolePolicy"
+              + " CreateInstanceProfile VerifyAccess DeleteLabResources",
+              g("iam:GetRole", ROLE), any("iam:GetRole", TRUSTED_PRINCIPAL)),
+          unscoped("CreateRole", TRUSTED_PRINCIPAL, "Iam.GetUser"),
           same(ROLE, "CreateRole DeleteRole AttachRolePolicy DetachRolePolicy CreateInstanceProfile"
               + " ListLabResources DeleteLabResources", "Iam.ListRoleTags"),
           op("Iam.CreateRole", "CreateRole",
@@ -149,6 +156,8 @@ public final class WorkerPermissions {
               g("iam:PassRole", PASS_ROLE_TO_EC2)),
           same(LAB_INSTANCE, "DisassociateInstanceProfile DeleteLabResources",
               "Ec2.DisassociateIamInstanceProfile"),
+          // The preflight: the instance types a stack launches are offered in the region.
+          unscoped("CreateStack", DESCRIBE, "Ec2.DescribeInstanceTypeOfferings"),
           // CloudFormation.
           unscoped("CreateStack DeleteStack ListLabResources DeleteLabResources", "the lab inventory"
               + " describes every stack (no stack name) to find those carrying the lab tag, which"
@@ -159,7 +168,7 @@ public final class WorkerPermissions {
           same(STACK, "DeleteStack DeleteLabResources", "CloudFormation.ListStackResources"),
           same(STACK_OWNED, "DeleteStack DeleteLabResources", "CloudFormation.DeleteStack"),
           // S3: lab buckets and the probe's objects.
-          same(BUCKET, "DeleteStack VerifyAccess ListLabResources DeleteLabResources",
+          same(BUCKET, "CreateStack DeleteStack VerifyAccess ListLabResources DeleteLabResources",
               "S3.GetBucketTagging"),
           op("S3.ListObjectVersions", "DeleteStack DeleteLabResources",
               g("s3:ListBucketVersions", BUCKET)),

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -20,7 +21,8 @@ import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
  * whose one-line message names the fix.
  *
  * <p>It costs one {@code sts:GetCallerIdentity}, plus one {@code iam:SimulatePrincipalPolicy} when
- * a verification uses the policy simulator.
+ * a verification uses the policy simulator, and the calls of {@link LabValues} for the lab's
+ * instance types and trusted principals.
  */
 public final class AwsPreflight {
 
@@ -55,6 +57,31 @@ public final class AwsPreflight {
       boolean trustedPrincipalSet,
       String trustedPrincipalParameter) {}
 
+  /**
+   * A value of the lab AWS must accept, and where it comes from for the sentence.
+   *
+   * @param value the value
+   * @param source the run parameter it comes from ({@code instanceType}), or where the definition
+   *     sets it
+   */
+  public record Setting(String value, String source) {}
+
+  /**
+   * The lab's values checked against AWS before anything is created.
+   *
+   * @param instanceTypes the instance types its stacks launch: offered in the worker's region
+   * @param trustedPrincipals the principals its roles trust: existing users or roles of the
+   *     worker's account that belong to no lab
+   * @param labRoleNames how the definition names its labs' roles; a trusted role named so is
+   *     another lab's
+   */
+  public record LabSettings(
+      List<Setting> instanceTypes, List<Setting> trustedPrincipals, List<Pattern> labRoleNames) {
+
+    /** Nothing to check. */
+    public static final LabSettings NONE = new LabSettings(List.of(), List.of(), List.of());
+  }
+
   /** Who the worker is, as {@code sts:GetCallerIdentity} says. */
   public record Identity(String account, String arn) {}
 
@@ -76,6 +103,15 @@ public final class AwsPreflight {
    * @throws ApplicationFailure {@code PreflightFailed}, non-retryable, naming the fix
    */
   public Identity check(String labId, List<Verification> verifications) {
+    return check(labId, verifications, LabSettings.NONE);
+  }
+
+  /**
+   * Checks the worker's AWS side for one lab, and the lab's values AWS must accept.
+   *
+   * @throws ApplicationFailure {@code PreflightFailed}, non-retryable, naming the fix
+   */
+  public Identity check(String labId, List<Verification> verifications, LabSettings settings) {
     Region region = clients.sts().serviceClientConfiguration().region();
     if (region == null || region.id().isBlank()) {
       throw failed("no AWS region is set for the worker; set AWS_REGION (or a profile's region)");
@@ -100,6 +136,13 @@ public final class AwsPreflight {
           // The definition's own validation reports an unknown method.
         }
       }
+    }
+    LabValues values = new LabValues(clients, endpoint, AwsPreflight::failed);
+    for (Setting t : settings.instanceTypes()) {
+      values.instanceTypeOffered(region.id(), t);
+    }
+    for (Setting p : settings.trustedPrincipals()) {
+      values.principalUsable(labId, who, p, settings.labRoleNames());
     }
     log.info(
         "lab {}: preflight passed: account {}, region {}, principal {}, endpoint {}",
@@ -211,7 +254,7 @@ public final class AwsPreflight {
     return one.length() > 200 ? one.substring(0, 197) + "..." : one;
   }
 
-  private static ApplicationFailure failed(String message) {
+  static ApplicationFailure failed(String message) {
     ApplicationFailure f =
         ApplicationFailure.newNonRetryableFailure("preflight: " + message, PREFLIGHT_FAILED);
     f.setStackTrace(new StackTraceElement[0]);

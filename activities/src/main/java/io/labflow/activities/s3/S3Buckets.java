@@ -1,9 +1,11 @@
 package io.labflow.activities.s3;
 
 import io.labflow.activities.common.AwsErrors;
+import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Tags;
 import java.util.ArrayList;
 import java.util.List;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
@@ -28,6 +30,24 @@ public final class S3Buckets {
             () -> s3.getBucketTagging(b -> b.bucket(bucket)).tagSet(), "NoSuchTagSet", NO_SUCH_BUCKET)
         .map(tags -> Tags.owned(tags, Tag::key, Tag::value, labId))
         .orElse(false);
+  }
+
+  /**
+   * Whether the bucket exists without this lab's tag (someone else's, or nobody's labflow knows),
+   * so that a stack of the lab cannot create it; false when it does not exist or is the lab's.
+   */
+  public boolean takenFrom(String bucket, String labId) {
+    try {
+      return !Tags.owned(s3.getBucketTagging(b -> b.bucket(bucket)).tagSet(), Tag::key, Tag::value, labId);
+    } catch (AwsServiceException e) {
+      if (AwsFailures.hasCode(e, NO_SUCH_BUCKET)) {
+        return false;
+      }
+      if (AwsFailures.hasCode(e, "NoSuchTagSet")) {
+        return true;
+      }
+      throw e;
+    }
   }
 
   /** Deletes every object version and delete marker; returns how many were removed. */

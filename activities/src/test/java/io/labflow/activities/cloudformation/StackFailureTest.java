@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CreateStackRequest;
 import software.amazon.awssdk.services.cloudformation.model.CreateStackResponse;
@@ -29,6 +30,10 @@ import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.StackEvent;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.cloudformation.model.Tag;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetBucketTaggingRequest;
+import software.amazon.awssdk.services.s3.model.GetBucketTaggingResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * A stack that rolls back. moto creates stacks synchronously and never rolls one back, so this
@@ -122,12 +127,31 @@ class StackFailureTest {
     public void close() {}
   }
 
+  /** S3 without any bucket: CreateStack first checks that the bucket name is free. */
+  static final S3Client NO_BUCKETS = new S3Client() {
+    @Override
+    public GetBucketTaggingResponse getBucketTagging(GetBucketTaggingRequest request) {
+      throw (RuntimeException) S3Exception.builder()
+          .awsErrorDetails(AwsErrorDetails.builder().errorCode("NoSuchBucket").build())
+          .statusCode(404).build();
+    }
+
+    @Override
+    public String serviceName() {
+      return "s3";
+    }
+
+    @Override
+    public void close() {}
+  };
+
   @Test
   void rolledBackStackFailsNonRetryablyWithTheFirstFailureReasonAfterHeartbeatingPolls() {
     ScriptedCloudFormation cfn = new ScriptedCloudFormation();
     env.registerActivitiesImplementations(
         AwsFailureBoundary.around(
-            new CloudFormationActivitiesImpl(cfn, null, Lab.definitionsDir(), Duration.ofMillis(50))));
+            new CloudFormationActivitiesImpl(
+                cfn, NO_BUCKETS, Lab.definitionsDir(), Duration.ofMillis(50))));
     List<String> beats = new java.util.concurrent.CopyOnWriteArrayList<>();
     env.setActivityHeartbeatListener(String.class, beats::add);
     CloudFormationActivities stub =
@@ -161,7 +185,8 @@ class StackFailureTest {
                   .doesNotContain("Resource creation cancelled");
             });
     assertThat(cfn.creates).hasValue(1);
-    // The waiter polled while in progress and heartbeated between polls.
-    assertThat(beats).anyMatch(b -> b.startsWith("creating stack s"));
+    // The wait polled while in progress and said so, with its bound, between polls.
+    assertThat(beats).anyMatch(b -> b.startsWith(
+        "waiting for stack s to be created (now CREATE_IN_PROGRESS): ") && b.contains(" of at most 30m, poll "));
   }
 }

@@ -101,6 +101,7 @@ class WorkerPolicyTest {
     assertThat(exceptions).allSatisfy((a, why) -> assertThat(why).isNotBlank());
     assertThat(exceptions.keySet()).allSatisfy(a -> assertThat(a)
         .matches("sts:GetCallerIdentity|iam:List(AccountAliases|Roles|Policies|InstanceProfiles)"
+            + "|iam:Get(Role|User)"
             + "|s3:ListAllMyBuckets|cloudformation:(DescribeStacks|ListStacks)|ec2:.*"));
   }
 
@@ -164,7 +165,7 @@ class WorkerPolicyTest {
     Set<String> actions = new TreeSet<>();
     statements(iamOnly).forEach(st -> actions.addAll(strings(st.get("Action"))));
     assertThat(actions).containsExactlyInAnyOrder(
-        "sts:GetCallerIdentity", "iam:ListAccountAliases", "iam:GetRole", "iam:ListRoleTags",
+        "sts:GetCallerIdentity", "iam:ListAccountAliases", "iam:GetRole", "iam:GetUser", "iam:ListRoleTags",
         "iam:CreateRole", "iam:TagRole", "iam:UpdateAssumeRolePolicy", "iam:ListInstanceProfilesForRole",
         "iam:ListAttachedRolePolicies", "iam:DetachRolePolicy", "iam:ListRolePolicies",
         "iam:DeleteRolePolicy", "iam:DeleteRole", "iam:GetInstanceProfile",

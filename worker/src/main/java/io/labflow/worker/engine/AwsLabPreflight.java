@@ -1,11 +1,15 @@
 package io.labflow.worker.engine;
 
+import io.labflow.activities.cloudformation.TemplateFacts;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.preflight.AwsPreflight;
 import io.labflow.workflows.lab.Preflight;
 import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Step;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,27 +18,106 @@ import java.util.regex.Pattern;
 
 /**
  * The step library's {@link AwsPreflight} as the engine's {@link Preflight}: reads from the resolved
- * lab which verification methods its {@code VerifyAccess} steps will use (and from which parameter)
- * and whether its {@code CreateRole} steps trust a principal.
+ * lab which verification methods its {@code VerifyAccess} steps will use (and from which parameter),
+ * whether its {@code CreateRole} steps trust a principal (and which), and the instance types its
+ * {@code CreateStack} steps launch.
  */
 final class AwsLabPreflight implements Preflight {
 
   private static final Pattern PARAM = Pattern.compile("^\\$\\{params\\.([A-Za-z0-9_-]+)}$");
 
-  private final AwsPreflight aws;
+  private static final Pattern EXPRESSION = Pattern.compile("\\$\\{[^}]*}");
 
-  AwsLabPreflight(AwsClients clients) {
+  private final AwsPreflight aws;
+  private final Path definitionsDir;
+
+  /** @param definitionsDir where CreateStack steps' templates are, to find their instance types */
+  AwsLabPreflight(AwsClients clients, Path definitionsDir) {
     this.aws = new AwsPreflight(clients);
+    this.definitionsDir = definitionsDir.toAbsolutePath().normalize();
   }
 
   @Override
   public void check(String labId, ResolvedLab lab) {
-    aws.check(labId, verifications(lab));
+    aws.check(labId, verifications(lab), settings(lab));
+  }
+
+  /**
+   * The instance types of the lab's stacks (from their templates' {@code InstanceType} and the
+   * step's stack parameters), the principals its roles trust, and how its roles are named.
+   */
+  AwsPreflight.LabSettings settings(ResolvedLab lab) {
+    Map<String, Object> params = lab.parameters() == null ? Map.of() : lab.parameters();
+    List<AwsPreflight.Setting> types = new ArrayList<>();
+    List<AwsPreflight.Setting> principals = new ArrayList<>();
+    List<Pattern> roleNames = new ArrayList<>();
+    for (ActionStep s : actions(lab)) {
+      if ("CreateStack".equals(s.action())) {
+        Map<?, ?> stackParams = s.with().get("parameters") instanceof Map<?, ?> m ? m : Map.of();
+        for (TemplateFacts.Value v : TemplateFacts.instanceTypes(template(s))) {
+          Object given = v.parameter() == null ? v.literal() : stackParams.get(v.parameter());
+          setting(given, params, "steps." + s.id() + ".with.parameters." + v.parameter())
+              .ifPresent(types::add);
+        }
+      }
+      if ("CreateRole".equals(s.action())) {
+        setting(s.with().get("trustedPrincipalArn"), params,
+            "steps." + s.id() + ".with.trustedPrincipalArn").ifPresent(principals::add);
+        if (s.with().get("roleName") instanceof String name && name.contains("${lab.labId}")) {
+          roleNames.add(namePattern(name));
+        }
+      }
+    }
+    return new AwsPreflight.LabSettings(types, principals, roleNames);
+  }
+
+  /**
+   * A value a step sets: a whole {@code ${params.X}} is parameter X's value, named by X; another
+   * expression is not known before the run (not checked); a literal is named by where it is set.
+   */
+  private static java.util.Optional<AwsPreflight.Setting> setting(
+      Object value, Map<String, Object> params, String where) {
+    String p = parameterOf(value);
+    Object v = p != null ? params.get(p) : value;
+    if (!(v instanceof String s) || s.isBlank() || (p == null && s.contains("${"))) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(new AwsPreflight.Setting(s, p != null ? p : where));
+  }
+
+  /** A name template as a pattern: {@code labflow-${lab.labId}-role} is {@code labflow-.+-role}. */
+  static Pattern namePattern(String template) {
+    Matcher m = EXPRESSION.matcher(template);
+    StringBuilder re = new StringBuilder();
+    int at = 0;
+    while (m.find()) {
+      re.append(Pattern.quote(template.substring(at, m.start()))).append(".+");
+      at = m.end();
+    }
+    return Pattern.compile(re.append(Pattern.quote(template.substring(at))).toString());
+  }
+
+  /** The step's template text; empty when it cannot be read (the step itself will say why). */
+  private String template(ActionStep s) {
+    if (!(s.with().get("templateFile") instanceof String file)) {
+      return "";
+    }
+    Path p = definitionsDir.resolve(file).normalize();
+    try {
+      return p.startsWith(definitionsDir) ? Files.readString(p) : "";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static List<ActionStep> actions(ResolvedLab lab) {
+    List<ActionStep> all = new ArrayList<>(Step.actions(lab.definition().steps()));
+    all.addAll(Step.actions(lab.definition().onVariantChange()));
+    return all;
   }
 
   static List<AwsPreflight.Verification> verifications(ResolvedLab lab) {
-    List<ActionStep> all = new ArrayList<>(Step.actions(lab.definition().steps()));
-    all.addAll(Step.actions(lab.definition().onVariantChange()));
+    List<ActionStep> all = actions(lab);
     Map<String, Object> params = lab.parameters() == null ? Map.of() : lab.parameters();
     boolean trusted = false;
     String trustedParameter = null;

@@ -94,10 +94,12 @@ public final class Engine {
 
   /**
    * The step library's preflight over these clients: credentials, account, region, endpoint and
-   * the lab's verification method.
+   * the lab's verification method, instance types and trusted principals.
+   *
+   * @param definitionsDir where the definitions' templates are
    */
-  public static Preflight awsPreflight(AwsClients clients) {
-    return new AwsLabPreflight(clients);
+  public static Preflight awsPreflight(AwsClients clients, Path definitionsDir) {
+    return new AwsLabPreflight(clients, definitionsDir);
   }
 
   /**

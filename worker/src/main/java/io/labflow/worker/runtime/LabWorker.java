@@ -95,7 +95,7 @@ public final class LabWorker implements AutoCloseable {
     Preflight preflight = Preflight.all(List.of(
         new AccountPreflight(guard),
         Engine.principalAccounts(() -> guard.verify().account()),
-        Engine.awsPreflight(aws)));
+        Engine.awsPreflight(aws, settings.definitionsDir())));
     activities.add(Engine.definitionActivities(
         new DirectoryDefinitionSource(settings.definitionsDir()), preflight, site));
     activities.add(new ResetActivitiesImpl(connection.client(), settings.taskQueue()));

@@ -7,6 +7,9 @@ import io.labflow.activities.model.LabResources;
 import io.labflow.activities.testing.CallCounter;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
+import io.labflow.activities.model.LabInput;
+import io.labflow.activities.model.LabResources;
+import io.labflow.worker.engine.Engine;
 import io.labflow.worker.reset.LabResetWorkflowImpl;
 import io.labflow.worker.reset.ResetActivitiesImpl;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
@@ -20,6 +23,7 @@ import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
+import io.labflow.workflows.lab.Preflight;
 import io.labflow.workflows.lab.StepStatus;
 import io.labflow.workflows.testing.LabPolling;
 import io.temporal.api.enums.v1.IndexedValueType;
@@ -84,6 +88,10 @@ final class LabOnMoto implements AutoCloseable {
   final WorkflowClient client;
 
   private LabOnMoto(String adminArn) {
+    this(adminArn, false);
+  }
+
+  private LabOnMoto(String adminArn, boolean preflight) {
     this.adminArn = adminArn;
     Path definitions = Lab.definitionsDir();
     clients =
@@ -110,7 +118,8 @@ final class LabOnMoto implements AutoCloseable {
             StepLibrary.activityInterfaces().toArray(Class[]::new));
     worker.registerActivitiesImplementations(
         new DefinitionActivitiesImpl(
-            new DirectoryDefinitionSource(definitions), new DefinitionLoader(catalog)));
+            new DirectoryDefinitionSource(definitions), new DefinitionLoader(catalog),
+            preflight ? Engine.awsPreflight(clients, definitions) : Preflight.NONE));
     worker.registerActivitiesImplementations(
         StepLibrary.implementations(clients, definitions).toArray());
     env.start();
@@ -131,6 +140,11 @@ final class LabOnMoto implements AutoCloseable {
   /** Turns on IAM enforcement with an administrator and starts the worker as that administrator. */
   static LabOnMoto start() throws IOException {
     return new LabOnMoto(MotoServer.enforceIamWithAdmin());
+  }
+
+  /** The same, with the worker's AWS preflight in the resolve activity, as the real worker has. */
+  static LabOnMoto startWithPreflight() throws IOException {
+    return new LabOnMoto(MotoServer.enforceIamWithAdmin(), true);
   }
 
   /**

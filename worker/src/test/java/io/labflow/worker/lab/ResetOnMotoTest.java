@@ -54,30 +54,27 @@ class ResetOnMotoTest {
   }
 
   @Test
-  void aStackOfAnotherLabStuckInCreateInProgressDoesNotBreakTheReset() throws Exception {
+  void aFailedStackOfAnotherLabDoesNotBreakTheReset() throws Exception {
     moto = LabOnMoto.start();
     LabWorkflow live = moto.startLab("lab-live", "read-only");
     LabStatus up = LabOnMoto.awaitStatus(live, s -> s.state() == LabState.LIVE
         || s.state() == LabState.FAILED || s.state() == LabState.ROLLED_BACK);
     assertThat(up.state()).as("last error %s", up.lastError()).isEqualTo(LabState.LIVE);
-    // Another lab's stack that moto leaves CREATE_IN_PROGRESS: its bucket name is taken by an
-    // untagged look-alike (on moto, this used to make every list-all DescribeStacks answer 500).
+    // Another lab's stack whose creation failed: its bucket name is taken by an untagged
+    // look-alike, so it rolled back (on moto, such a stack used to stay CREATE_IN_PROGRESS and
+    // make every list-all DescribeStacks answer 500).
     var cfn = moto.clients.cloudFormation();
     moto.clients.s3().createBucket(b -> b.bucket("labflow-lab-broken"));
     String body = Files.readString(Lab.definitionsDir().resolve("templates/lab-environment.yaml"));
-    try {
-      cfn.createStack(b -> b.stackName("labflow-lab-broken").templateBody(body)
-          .parameters(p -> p.parameterKey("LabId").parameterValue("lab-broken"),
-              p -> p.parameterKey("LabNamespace").parameterValue(moto.env.getNamespace()),
-              p -> p.parameterKey("LabRun").parameterValue(""),
-              p -> p.parameterKey("BucketName").parameterValue("labflow-lab-broken"))
-          .tags(t -> t.key("labflow:lab").value("lab-broken"),
-              t -> t.key("labflow:namespace").value(moto.env.getNamespace())));
-    } catch (RuntimeException expected) {
-      // moto refuses the taken name and keeps the stack half made.
-    }
+    cfn.createStack(b -> b.stackName("labflow-lab-broken").templateBody(body)
+        .parameters(p -> p.parameterKey("LabId").parameterValue("lab-broken"),
+            p -> p.parameterKey("LabNamespace").parameterValue(moto.env.getNamespace()),
+            p -> p.parameterKey("LabRun").parameterValue(""),
+            p -> p.parameterKey("BucketName").parameterValue("labflow-lab-broken"))
+        .tags(t -> t.key("labflow:lab").value("lab-broken"),
+            t -> t.key("labflow:namespace").value(moto.env.getNamespace())));
     assertThat(cfn.describeStacks(b -> b.stackName("labflow-lab-broken")).stacks().get(0)
-        .stackStatusAsString()).isEqualTo("CREATE_IN_PROGRESS");
+        .stackStatusAsString()).isEqualTo("ROLLBACK_COMPLETE");
     moto.listAllDescribeStacks.set(0);
 
     ResetResult result = reset("lab-live");
@@ -89,7 +86,7 @@ class ResetOnMotoTest {
     assertThat(moto.listAllDescribeStacks.get()).as("list-all DescribeStacks calls").isZero();
     // The broken stack is its own lab's business: untouched.
     assertThat(cfn.describeStacks(b -> b.stackName("labflow-lab-broken")).stacks().get(0)
-        .stackStatusAsString()).isEqualTo("CREATE_IN_PROGRESS");
+        .stackStatusAsString()).isEqualTo("ROLLBACK_COMPLETE");
     assertThat(LabOnMoto.tagged("lab-live").stacks()).containsExactly("labflow-lab-live");
   }
 

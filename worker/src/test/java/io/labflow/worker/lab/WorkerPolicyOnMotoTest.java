@@ -68,7 +68,9 @@ class WorkerPolicyOnMotoTest {
       "Iam.SimulatePrincipalPolicy", "moto has no policy simulator (SimulateAccessTest scripts it)",
       "Ec2.ReplaceIamInstanceProfileAssociation",
       "only when the lab instance already holds another profile (Ec2ActivitiesTest)",
-      "CloudFormation.DescribeStackEvents", "only to explain a failed stack (StackFailureTest)"));
+      "CloudFormation.DescribeStackEvents", "only to explain a failed stack (StackFailureTest)",
+      "Ec2.DescribeInstanceTypeOfferings", "only in the worker's preflight (PreflightOnMotoTest)",
+      "Iam.GetUser", "only in the worker's preflight, for a trusted user (PreflightOnMotoTest)"));
 
   /** The sweep's deletes of EC2 leftovers outside a stack: only after a half-deleted stack. */
   private static Map<String, String> leftoverDeletes(Map<String, String> others) {

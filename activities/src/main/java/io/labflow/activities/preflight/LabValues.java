@@ -1,0 +1,113 @@
+package io.labflow.activities.preflight;
+
+import io.labflow.activities.common.AwsFailures;
+import io.labflow.activities.common.Tags;
+import io.labflow.activities.preflight.AwsPreflight.Identity;
+import io.labflow.activities.preflight.AwsPreflight.Setting;
+import io.temporal.failure.ApplicationFailure;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.LocationType;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.Tag;
+
+/**
+ * The preflight's checks of a lab's own values against AWS: an instance type the region does not
+ * offer, and a trusted principal that does not exist or is another lab's, would otherwise be found
+ * only after resources were created.
+ */
+final class LabValues {
+
+  private final Ec2Client ec2;
+  private final IamClient iam;
+  private final String endpoint;
+  private final Function<String, ApplicationFailure> failed;
+
+  LabValues(
+      io.labflow.activities.common.AwsClients clients,
+      String endpoint,
+      Function<String, ApplicationFailure> failed) {
+    this.ec2 = clients.ec2();
+    this.iam = clients.iam();
+    this.endpoint = endpoint;
+    this.failed = failed;
+  }
+
+  /** ec2:DescribeInstanceTypeOfferings in the region names the type. */
+  void instanceTypeOffered(String region, Setting type) {
+    boolean offered;
+    try {
+      offered = !ec2.describeInstanceTypeOfferings(b -> b.locationType(LocationType.REGION)
+              .filters(Filter.builder().name("instance-type").values(type.value()).build()))
+          .instanceTypeOfferings().isEmpty();
+    } catch (AwsServiceException e) {
+      throw failed.apply("cannot check instance type '" + type.value() + "' (" + type.source()
+          + ") at " + endpoint + ": ec2:DescribeInstanceTypeOfferings answered "
+          + AwsFailures.errorCode(e) + "; the worker needs that permission");
+    }
+    if (!offered) {
+      throw failed.apply("parameter " + type.source() + ": instance type '" + type.value()
+          + "' is not offered in region " + region + "; choose one that is (for example t3.micro)");
+    }
+  }
+
+  /**
+   * The principal exists in the worker's account and is no lab's (no {@code labflow:lab} tag, not
+   * named as the definition names its labs' roles). A principal of another account is left to
+   * the account check.
+   */
+  void principalUsable(String labId, Identity who, Setting principal, List<Pattern> labRoleNames) {
+    String[] arn = principal.value().split(":", 6);
+    if (arn.length < 6 || !arn[4].equals(who.account())) {
+      return;
+    }
+    String kind = arn[5].startsWith("role/") ? "role" : arn[5].startsWith("user/") ? "user" : null;
+    if (kind == null) {
+      return; // The binder accepts only users and roles.
+    }
+    String name = arn[5].substring(arn[5].lastIndexOf('/') + 1);
+    if (principal.value().equals(AwsPreflight.principalArn(who.arn()))) {
+      return; // The worker itself, as probe needs it.
+    }
+    String fix = "; set " + principal.source() + " to the worker's own ARN, " + who.arn();
+    Optional<List<Tag>> tags = tags(kind, name, principal);
+    if (tags.isEmpty()) {
+      throw failed.apply("parameter " + principal.source() + " names " + kind + " " + name
+          + ", which does not exist in account " + who.account() + fix);
+    }
+    Optional<String> lab = tags.get().stream()
+        .filter(t -> Tags.LAB_TAG.equals(t.key())).map(Tag::value).findFirst();
+    if (lab.isPresent()) {
+      throw failed.apply("parameter " + principal.source() + " names " + kind + " " + name
+          + ", which belongs to " + (lab.get().equals(labId) ? "this lab" : "lab " + lab.get())
+          + " (tag " + Tags.LAB_TAG + "=" + lab.get() + "); a lab's role trusts no lab's"
+          + " principal" + fix);
+    }
+    if (kind.equals("role") && labRoleNames.stream().anyMatch(p -> p.matcher(name).matches())) {
+      throw failed.apply("parameter " + principal.source() + " names role " + name
+          + ", which is named as this definition names its labs' roles; a lab's role trusts no"
+          + " lab's principal" + fix);
+    }
+  }
+
+  /** The principal's tags; empty when it does not exist. */
+  private Optional<List<Tag>> tags(String kind, String name, Setting principal) {
+    try {
+      return Optional.of(kind.equals("role")
+          ? iam.getRole(b -> b.roleName(name)).role().tags()
+          : iam.getUser(b -> b.userName(name)).user().tags());
+    } catch (AwsServiceException e) {
+      if (AwsFailures.hasCode(e, "NoSuchEntity")) {
+        return Optional.empty();
+      }
+      throw failed.apply("cannot check " + principal.source() + " (" + kind + " " + name + ") at "
+          + endpoint + ": iam:Get" + (kind.equals("role") ? "Role" : "User") + " answered "
+          + AwsFailures.errorCode(e) + "; the worker needs that permission");
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package io.labflow.activities.cloudformation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.labflow.activities.common.AwsFailureBoundary;
+import io.labflow.activities.model.DeleteStackInput;
+import io.labflow.activities.testing.Lab;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestActivityEnvironment;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.DeleteStackRequest;
+import software.amazon.awssdk.services.cloudformation.model.DeleteStackResponse;
+import software.amazon.awssdk.services.cloudformation.model.DescribeStacksRequest;
+import software.amazon.awssdk.services.cloudformation.model.DescribeStacksResponse;
+import software.amazon.awssdk.services.cloudformation.model.ListStackResourcesRequest;
+import software.amazon.awssdk.services.cloudformation.model.ListStackResourcesResponse;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.cloudformation.model.Tag;
+
+/**
+ * The waits of DeleteStack end at their bounds and say what they wait for, how long they have
+ * waited and their bound: a stack that never leaves CREATE_IN_PROGRESS (as moto once left a stack
+ * whose bucket name was taken) is waited for up to the settle bound, deleted anyway, and a
+ * deletion that never ends fails retryably with a sentence at the delete bound.
+ */
+@org.junit.jupiter.api.Tag("fast")
+class StackWaitBoundTest {
+
+  final TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+
+  @AfterEach
+  void close() {
+    env.close();
+  }
+
+  /** A stack of lab-w that stays CREATE_IN_PROGRESS, and DELETE_IN_PROGRESS once deleted. */
+  static final class StuckCloudFormation implements CloudFormationClient {
+    final AtomicInteger deletes = new AtomicInteger();
+
+    @Override
+    public DescribeStacksResponse describeStacks(DescribeStacksRequest request) {
+      return DescribeStacksResponse.builder()
+          .stacks(Stack.builder().stackId("stack-w").stackName("s")
+              .stackStatus(deletes.get() == 0 ? "CREATE_IN_PROGRESS" : "DELETE_IN_PROGRESS")
+              .tags(Tag.builder().key("labflow:lab").value("lab-w").build())
+              .build())
+          .build();
+    }
+
+    @Override
+    public ListStackResourcesResponse listStackResources(ListStackResourcesRequest request) {
+      return ListStackResourcesResponse.builder().build();
+    }
+
+    @Override
+    public DeleteStackResponse deleteStack(DeleteStackRequest request) {
+      deletes.incrementAndGet();
+      return DeleteStackResponse.builder().build();
+    }
+
+    @Override
+    public String serviceName() {
+      return "cloudformation";
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void aStackThatNeverSettlesNorDeletesEndsAtTheBoundsWithASentence() {
+    StuckCloudFormation cfn = new StuckCloudFormation();
+    StackWaits waits =
+        new StackWaits(Duration.ofMillis(20), Duration.ofMillis(300), Duration.ofMillis(400));
+    env.registerActivitiesImplementations(AwsFailureBoundary.around(
+        new CloudFormationActivitiesImpl(cfn, null, Lab.definitionsDir(), waits)));
+    List<String> beats = new CopyOnWriteArrayList<>();
+    env.setActivityHeartbeatListener(String.class, beats::add);
+    CloudFormationActivities stub = env.newActivityStub(CloudFormationActivities.class,
+        ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofMinutes(1))
+            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+            .build());
+
+    assertThatThrownBy(() -> stub.deleteStack(new DeleteStackInput("lab-w", "s")))
+        .isInstanceOf(ActivityFailure.class)
+        .cause()
+        .isInstanceOfSatisfying(ApplicationFailure.class, f -> {
+          assertThat(f.getType()).isEqualTo("StackWaitTimeout");
+          assertThat(f.isNonRetryable()).isFalse();
+          assertThat(f.getOriginalMessage())
+              .startsWith("gave up waiting for stack s to be deleted after ")
+              .endsWith(" (its bound is 400ms); it is still DELETE_IN_PROGRESS");
+        });
+    // The settle wait reached its bound and the stack was deleted anyway, once. (Temporal
+    // throttles heartbeats: the test sees the first.)
+    assertThat(cfn.deletes).hasValue(1);
+    assertThat(beats).anySatisfy(b -> assertThat(b)
+        .startsWith("waiting for stack s to settle before deleting it (now CREATE_IN_PROGRESS): ")
+        .endsWith(" of at most 300ms, poll 1"));
+  }
+}

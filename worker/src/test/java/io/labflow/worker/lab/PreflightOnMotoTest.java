@@ -1,0 +1,117 @@
+package io.labflow.worker.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.labflow.activities.common.Tags;
+import io.labflow.activities.testing.MotoServer;
+import io.labflow.workflows.lab.LabResult;
+import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.LabWorkflow;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The worker's preflight refuses a lab's values AWS would refuse only after resources exist: an
+ * instance type the region does not offer, and a trusted principal that does not exist or is
+ * another lab's. Each ends the run in its resolve activity with one sentence naming the parameter,
+ * before any step: nothing is created.
+ */
+@ExtendWith(MotoServer.class)
+@Tag("moto")
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class PreflightOnMotoTest {
+
+  @AutoClose LabOnMoto moto;
+
+  /** Runs the lab with these parameters changed and returns its failure, checking nothing exists. */
+  private ApplicationFailure refused(String labId, Map<String, Object> changed) {
+    Map<String, List<String>> before = EmulatorInventory.take();
+    int from = moto.operations.size();
+    Map<String, Object> params = new HashMap<>(Map.of(
+        "verifyMethod", "probe", "trustedPrincipalArn", moto.adminArn, "verifyBudgetSeconds", 20));
+    params.putAll(changed);
+    LabWorkflow lab = moto.startLab(labId, "read-only", params);
+    WorkflowFailedException failed = catchThrowableOfType(WorkflowFailedException.class,
+        () -> WorkflowStub.fromTyped(lab).getResult(LabResult.class));
+
+    assertThat(failed).as("the lab failed").isNotNull();
+    assertThat(lab.status().state()).isEqualTo(LabState.FAILED);
+    assertThat(moto.interceptor.attempts()).containsOnly("labflow.ResolveDefinition");
+    assertThat(moto.operations.since(from, "")).as("AWS calls").noneMatch(o -> o.matches(
+        "\\w+\\.(Create|Put|Run|Attach|Associate|Tag|Delete)\\w*"));
+    assertThat(EmulatorInventory.take()).as("what exists in the emulator").isEqualTo(before);
+    ApplicationFailure cause = (ApplicationFailure) failed.getCause();
+    assertThat(cause.getType()).isEqualTo("PreflightFailed");
+    assertThat(cause.getOriginalMessage()).doesNotContain("Exception").doesNotContain("\n");
+    return cause;
+  }
+
+  @Test
+  void anInstanceTypeTheRegionDoesNotOfferIsRefused() throws Exception {
+    moto = LabOnMoto.startWithPreflight();
+
+    ApplicationFailure f = refused("lab-x9", Map.of("instanceType", "x9.nonexistent"));
+
+    assertThat(f.getOriginalMessage()).isEqualTo("preflight: parameter instanceType: instance type"
+        + " 'x9.nonexistent' is not offered in region us-east-1; choose one that is (for example"
+        + " t3.micro)");
+  }
+
+  @Test
+  void aTrustedPrincipalThatDoesNotExistIsRefused() throws Exception {
+    moto = LabOnMoto.startWithPreflight();
+    String account = moto.adminArn.split(":")[4];
+
+    ApplicationFailure f = refused("lab-ghost",
+        Map.of("trustedPrincipalArn", "arn:aws:iam::" + account + ":user/nobody"));
+
+    assertThat(f.getOriginalMessage()).isEqualTo("preflight: parameter trustedPrincipalArn names"
+        + " user nobody, which does not exist in account " + account + "; set trustedPrincipalArn"
+        + " to the worker's own ARN, " + moto.adminArn);
+  }
+
+  @Test
+  void aTrustedPrincipalThatIsAnotherLabsRoleIsRefused() throws Exception {
+    moto = LabOnMoto.startWithPreflight();
+    String other = moto.clients.iam().createRole(b -> b.roleName("labflow-lab-other-role")
+            .assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[]}")
+            .tags(t -> t.key(Tags.LAB_TAG).value("lab-other")))
+        .role().arn();
+    String untagged = moto.clients.iam().createRole(b -> b.roleName("labflow-lab-third-role")
+            .assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[]}"))
+        .role().arn();
+
+    ApplicationFailure tagged = refused("lab-trust", Map.of("trustedPrincipalArn", other));
+    ApplicationFailure named = refused("lab-trust2", Map.of("trustedPrincipalArn", untagged));
+
+    assertThat(tagged.getOriginalMessage()).startsWith("preflight: parameter trustedPrincipalArn"
+        + " names role labflow-lab-other-role, which belongs to lab lab-other (tag"
+        + " labflow:lab=lab-other); a lab's role trusts no lab's principal; set");
+    assertThat(named.getOriginalMessage()).startsWith("preflight: parameter trustedPrincipalArn"
+        + " names role labflow-lab-third-role, which is named as this definition names its labs'"
+        + " roles; a lab's role trusts no lab's principal; set");
+  }
+
+  @Test
+  void theWorkerItselfAndAnOfferedTypePass() throws Exception {
+    moto = LabOnMoto.startWithPreflight();
+
+    LabWorkflow lab = moto.startLab("lab-fine", "read-only", Map.of("verifyMethod", "probe",
+        "trustedPrincipalArn", moto.adminArn, "verifyBudgetSeconds", 20, "instanceType", "t3.micro"));
+    LabOnMoto.awaitStatus(lab, s -> s.state() == LabState.LIVE
+        || s.state() == LabState.FAILED || s.state() == LabState.ROLLED_BACK);
+
+    assertThat(lab.status().state()).isEqualTo(LabState.LIVE);
+  }
+}
