@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.labflow.workflows.definition.Suggestions;
 import io.labflow.workflows.fleet.Fleet;
 import io.labflow.workflows.fleet.FleetLab;
@@ -20,8 +21,11 @@ import java.util.Map;
 /** Reads and writes {@link FleetRequest}s: strict on input, so bad input fails the night, not a task. */
 public final class FleetRequests {
 
-  /** The failure type of a request the workflow cannot run. */
-  public static final String INVALID = "InvalidFleetRequest";
+  /**
+   * The failure type of a request the workflow cannot run: the one type of every refused input, so
+   * the worker's failure converter sends it without a Java stack trace, as it does a lab's.
+   */
+  public static final String INVALID = DefinitionActivitiesImpl.INVALID_REQUEST;
 
   private static final ObjectMapper JSON = JsonMapper.builder()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -2,6 +2,7 @@ package io.labflow.worker.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,9 +10,11 @@ import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
 import io.labflow.worker.reset.ResetResult;
 import io.labflow.workflows.input.RawJson;
+import io.labflow.workflows.interpreter.RejectionFailureConverter;
 import io.labflow.workflows.lab.LabState;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.api.failure.v1.Failure;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
@@ -224,6 +227,17 @@ class FleetResetWorkflowTest {
     assertThat(report.lab("lab-003").outcome()).isEqualTo(LabReport.Outcome.SKIPPED);
     assertThat(report.lab("lab-003").error()).contains("reset-lab-003-2026");
     assertThat(StubReset.RESETS).containsOnlyKeys("lab-001", "lab-004");
+  }
+
+  /** A refused night shows its sentence in the Web UI's Result panel, no Java stack trace. */
+  @Test
+  void aRefusedNightIsSentWithoutAJavaStackTrace() {
+    ApplicationFailure refused = catchThrowableOfType(ApplicationFailure.class,
+        () -> FleetRequests.parse(RawJson.of(Map.of("fleet", "x"))));
+    Failure sent = new RejectionFailureConverter()
+        .exceptionToFailure(refused, RejectionFailureConverter.dataConverter());
+    assertThat(sent.getMessage()).startsWith("fleet request");
+    assertThat(sent.getStackTrace()).isEmpty();
   }
 
   @Test
