@@ -52,7 +52,8 @@ class StackWaitBoundTest {
       return DescribeStacksResponse.builder()
           .stacks(Stack.builder().stackId("stack-w").stackName("s")
               .stackStatus(deletes.get() == 0 ? "CREATE_IN_PROGRESS" : "DELETE_IN_PROGRESS")
-              .tags(Tag.builder().key("labflow:lab").value("lab-w").build())
+              .tags(Tag.builder().key("labflow:lab").value("lab-w").build(),
+                  Tag.builder().key("labflow:namespace").value(Lab.NAMESPACE).build())
               .build())
           .build();
     }
