@@ -28,23 +28,15 @@ final class Branches {
     return null;
   }
 
-  /** Rethrows a branch's unexpected exception (a bug); the workflow method reports it. */
-  static void rethrowUnexpected(List<Promise<StepFailure>> results) {
-    for (Promise<StepFailure> p : results) {
-      RuntimeException failure = p.getFailure();
-      if (failure != null && !(failure instanceof CanceledFailure)) {
-        throw failure;
-      }
-    }
-  }
-
-  static boolean anyUnexpected(List<Promise<StepFailure>> results) {
-    for (Promise<StepFailure> p : results) {
+  /** The index of the first branch (in file order) that threw unexpectedly (a bug), or -1. */
+  static int firstUnexpected(List<Promise<StepFailure>> results) {
+    for (int i = 0; i < results.size(); i++) {
+      Promise<StepFailure> p = results.get(i);
       RuntimeException failure = p.isCompleted() ? p.getFailure() : null;
       if (failure != null && !(failure instanceof CanceledFailure)) {
-        return true;
+        return i;
       }
     }
-    return false;
+    return -1;
   }
 }

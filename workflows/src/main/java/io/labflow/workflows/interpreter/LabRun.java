@@ -34,6 +34,9 @@ final class LabRun {
   /** The failure type of a lab that failed (rolled back or not). */
   static final String LAB_FAILED = "LabFailed";
 
+  /** The version from which a rollback that threw publishes the FAILED state. */
+  static final String PUBLISH_FAILED_ROLLBACK = "publish-state-of-a-failed-rollback";
+
   final StepLedger ledger = new StepLedger();
   final SearchAttributeBatch attributes = new SearchAttributeBatch();
 
@@ -69,10 +72,7 @@ final class LabRun {
       return RequestGate.admit(input);
     } catch (ApplicationFailure invalid) {
       lastError = invalid.getOriginalMessage();
-      state = LabState.FAILED;
-      attributes.set(LabSearchAttributes.STATE, state.name());
-      attributes.flush();
-      publishDetails();
+      setState(LabState.FAILED);
       throw invalid;
     }
   }
@@ -86,6 +86,19 @@ final class LabRun {
     }
     attributes.flush();
     publishDetails();
+  }
+
+  /**
+   * Ends the lab FAILED when its rollback itself threw. Runs from before version 1 set the state
+   * without publishing it (no upsert); they replay so.
+   */
+  void failedRollback() {
+    if (Workflow.getVersion(PUBLISH_FAILED_ROLLBACK, Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
+      state = LabState.FAILED;
+    } else {
+      setState(LabState.FAILED);
+    }
   }
 
   LabStatus status() {

@@ -125,7 +125,8 @@ final class Rollback {
     } catch (RuntimeException again) {
       run.failureSummary =
           "internal error: " + message + "; rollback failed too: " + again.getMessage();
-      run.state = LabState.FAILED;
+      run.lastError = run.failureSummary;
+      run.failedRollback();
     }
   }
 

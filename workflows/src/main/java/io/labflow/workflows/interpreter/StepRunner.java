@@ -22,6 +22,9 @@ import java.util.Map;
  */
 final class StepRunner {
 
+  /** The version from which a branch that threw cancels its siblings before the rollback. */
+  static final String CANCEL_ON_THROW = "cancel-siblings-of-a-branch-that-threw";
+
   private final LabRun run;
   private final Rollback rollback;
   private final List<Promise<?>> inFlight = new ArrayList<>();
@@ -102,22 +105,43 @@ final class StepRunner {
         () ->
             Branches.allCompleted(results)
                 || Branches.firstFailure(results) != null
-                || Branches.anyUnexpected(results));
+                || Branches.firstUnexpected(results) >= 0);
     StepFailure first = Branches.firstFailure(results);
-    if ((first != null || Branches.anyUnexpected(results)) && !Branches.allCompleted(results)) {
-      scope.cancel("branch '" + first.stepId() + "' failed");
+    int threw = Branches.firstUnexpected(results);
+    if (first == null
+        && threw >= 0
+        && !Branches.allCompleted(results)
+        && Workflow.getVersion(CANCEL_ON_THROW, Workflow.DEFAULT_VERSION, 1)
+            == Workflow.DEFAULT_VERSION) {
+      // Runs from before version 1 went to rollback at once, siblings still running; replay so.
+      throwIfBranchThrew(results, branches);
+    }
+    String failed = first != null ? first.stepId() : threw >= 0 ? branches.get(threw).id() : null;
+    if (failed != null && !Branches.allCompleted(results)) {
+      scope.cancel("branch '" + failed + "' failed");
     }
     Workflow.await(() -> Branches.allCompleted(results));
     inFlight.removeAll(results);
-    Branches.rethrowUnexpected(results);
     for (int i = 0; i < results.size(); i++) {
       if (results.get(i).getFailure() instanceof CanceledFailure) {
-        String id = branches.get(i).id();
-        String why = first == null ? "" : ": branch '" + first.stepId() + "' failed";
-        run.ledger.failed(id, 0, "cancelled" + why);
+        String why = failed == null ? "" : ": branch '" + failed + "' failed";
+        run.ledger.failed(branches.get(i).id(), 0, "cancelled" + why);
       }
     }
+    throwIfBranchThrew(results, branches);
     return first;
+  }
+
+  /** A branch that threw (a bug, not a failed step) fails the group with its id; rollback follows. */
+  private void throwIfBranchThrew(List<Promise<StepFailure>> results, List<ActionStep> branches) {
+    int threw = Branches.firstUnexpected(results);
+    if (threw >= 0) {
+      String id = branches.get(threw).id();
+      RuntimeException cause = results.get(threw).getFailure();
+      String message = "branch '" + id + "' threw " + Failures.describe(cause);
+      run.ledger.failed(id, 0, message);
+      throw new IllegalStateException(message, cause);
+    }
   }
 
   private static void failIfCancelled() {

@@ -114,6 +114,11 @@ public final class FakeResources implements ResourceActivities {
     return call("Use", input);
   }
 
+  @Override
+  public List<String> tags(ResourceInput input) {
+    return call("Tags", input).tags();
+  }
+
   private Resource call(String action, ResourceInput input) {
     String key = action + " " + input.name();
     log.add(key);

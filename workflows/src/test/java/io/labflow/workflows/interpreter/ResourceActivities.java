@@ -17,6 +17,9 @@ public interface ResourceActivities {
   /** Activity type {@code Use}: records what it was given. */
   Resource use(ResourceInput input);
 
+  /** Activity type {@code Tags}: returns a JSON array, not the object a step's outputs must be. */
+  List<String> tags(ResourceInput input);
+
   /**
    * The input of every test action.
    *
