@@ -46,6 +46,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * endpoint does not implement must fail at once.
  */
 @ExtendWith(MotoServer.class)
+@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 @Tag("e2e")
 class FailureSizeOnTemporalTest {
 

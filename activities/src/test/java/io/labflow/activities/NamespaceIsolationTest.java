@@ -34,6 +34,7 @@ import software.amazon.awssdk.services.iam.model.Tag;
  * touch the other's resources.
  */
 @ExtendWith(MotoServer.class)
+@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 @org.junit.jupiter.api.Tag("moto")
 class NamespaceIsolationTest {
 

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * compensation in reverse order, after which nothing carries the lab's tag.
  */
 @ExtendWith(MotoServer.class)
+@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 @Tag("moto")
 class TutorialSequenceTest {
 

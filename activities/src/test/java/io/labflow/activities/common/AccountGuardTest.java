@@ -26,6 +26,7 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /** The account guard on the worker's clients, against moto (account 123456789012). */
 @ExtendWith(MotoServer.class)
+@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 @Tag("moto")
 class AccountGuardTest {
 

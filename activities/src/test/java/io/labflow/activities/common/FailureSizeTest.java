@@ -33,6 +33,7 @@ import software.amazon.awssdk.services.iam.model.IamException;
  * moto does not implement {@code iam:SimulatePrincipalPolicy}, which made exactly that happen.
  */
 @ExtendWith(MotoServer.class)
+@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 @Tag("moto")
 public class FailureSizeTest {
 

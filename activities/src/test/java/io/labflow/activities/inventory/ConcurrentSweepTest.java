@@ -23,6 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * is gone, counted over all labs.
  */
 @ExtendWith(MotoServer.class)
+@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 @Tag("moto")
 class ConcurrentSweepTest {
 

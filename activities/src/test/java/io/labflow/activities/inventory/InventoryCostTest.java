@@ -34,6 +34,7 @@ import software.amazon.awssdk.services.cloudformation.model.StackSummary;
  * untagged look-alikes) the account holds, and still finds exactly the lab's own: counted on the
  * wire by the clients' {@link io.labflow.activities.testing.CallCounter}, not timed.
  */
+@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 @Tag("moto")
 class InventoryCostTest extends MotoLabTest {
 

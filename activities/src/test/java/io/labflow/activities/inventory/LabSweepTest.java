@@ -35,6 +35,7 @@ import software.amazon.awssdk.services.ec2.model.TagSpecification;
  * stack rolled back for a taken bucket name, and a broken stack of another lab.
  */
 @ExtendWith(MotoServer.class)
+@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 @org.junit.jupiter.api.Tag("moto")
 class LabSweepTest {
 

@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.ec2.model.TagSpecification;
  * does the VPC.
  */
 @ExtendWith(MotoServer.class)
+@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 @org.junit.jupiter.api.Tag("moto")
 class VpcSweepTest {
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * back as on AWS, leaving the bucket alone. The launcher also refuses to start if moto changed the
  * code a patch replaces.
  */
+@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 @Tag("moto")
 class MotoLauncherTest {
 

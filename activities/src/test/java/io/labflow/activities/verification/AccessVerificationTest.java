@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.s3.model.Tagging;
  * The heart of the lab, with moto enforcing IAM: a role with the read-only policy really gets
  * AccessDenied on PutObject, and after the policy's new version it really can put.
  */
+@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 @org.junit.jupiter.api.Tag("moto")
 class AccessVerificationTest extends MotoLabTest {
 

@@ -32,6 +32,7 @@ import software.amazon.awssdk.services.iam.model.SimulatePrincipalPolicyResponse
  * labflow sends, and the retry while the simulator still answers with the old policy.
  */
 @ExtendWith(MotoServer.class)
+@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 @Tag("moto")
 public class SimulateAccessTest {
 

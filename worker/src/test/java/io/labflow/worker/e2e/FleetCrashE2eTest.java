@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.iam.model.Role;
 
 /** Two workers serve a fleet night; one is killed with SIGKILL halfway: the night still completes, once. */
 @ExtendWith(LocalStack.class)
+@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 @Tag("e2e")
 class FleetCrashE2eTest {
 

@@ -35,6 +35,7 @@ import software.amazon.awssdk.services.iam.model.Role;
 
 /** Fleets on a real Temporal dev server and moto: applied, triggered and inspected from the CLI. */
 @ExtendWith(LocalStack.class)
+@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 @Tag("e2e")
 class FleetE2eTest {
 

@@ -49,6 +49,7 @@ import software.amazon.awssdk.services.iam.model.Role;
  * never fails a workflow task; a second workflow cannot take over a live lab.
  */
 @ExtendWith(LocalStack.class)
+@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 @Tag("e2e")
 class InputSafetyE2eTest {
 

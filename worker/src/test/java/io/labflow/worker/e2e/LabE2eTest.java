@@ -32,6 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Web UI's API) and from the labflow CLI, variant switch, teardown, pause and resume.
  */
 @ExtendWith(LocalStack.class)
+@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 @Tag("e2e")
 class LabE2eTest {
 

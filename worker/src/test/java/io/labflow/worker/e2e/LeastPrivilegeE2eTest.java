@@ -65,6 +65,7 @@ import software.amazon.awssdk.services.iam.model.Tag;
  * an action fails at once.
  */
 @ExtendWith(LocalStack.class)
+@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 @org.junit.jupiter.api.Tag("e2e")
 class LeastPrivilegeE2eTest {
 

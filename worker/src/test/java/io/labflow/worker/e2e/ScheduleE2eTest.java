@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.iam.model.Tag;
 
 /** A reset schedule created and triggered from the CLI rebuilds the lab from scratch. */
 @ExtendWith(LocalStack.class)
+@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 @org.junit.jupiter.api.Tag("e2e")
 class ScheduleE2eTest {
 

@@ -45,6 +45,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Without it the undo would wait out its 35-minute start-to-close timeout.
  */
 @ExtendWith(LocalStack.class)
+@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 @Tag("e2e")
 class TeardownCrashE2eTest {
 

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * current details) is read back from the server.
  */
 @ExtendWith(LocalStack.class)
+@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 @Tag("e2e")
 class WebConsoleE2eTest {
 

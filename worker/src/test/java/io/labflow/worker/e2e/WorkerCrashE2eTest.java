@@ -39,6 +39,7 @@ import software.amazon.awssdk.services.iam.model.Policy;
  * crash.
  */
 @ExtendWith(LocalStack.class)
+@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 @Tag("e2e")
 class WorkerCrashE2eTest {
 

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * proxy), nothing left, within the lab's propagation budgets.
  */
 @ExtendWith(MotoServer.class)
+@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 @Tag("moto")
 class EventualConsistencyOnMotoTest {
 

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * with exactly one resource of each kind, verifies, tears down, and leaves nothing.
  */
 @ExtendWith(MotoServer.class)
+@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 @Tag("moto")
 class LostResponsesOnMotoTest {
 

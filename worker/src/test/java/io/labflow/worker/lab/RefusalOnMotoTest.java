@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * and ends ROLLED_BACK, and the look-alike is intact.
  */
 @ExtendWith(MotoServer.class)
+@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 @Tag("moto")
 class RefusalOnMotoTest {
 

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Bad parameters for the real lab are refused with every problem named, before any AWS call. */
 @ExtendWith(MotoServer.class)
+@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 @Tag("moto")
 class RejectedRequestOnMotoTest {
 

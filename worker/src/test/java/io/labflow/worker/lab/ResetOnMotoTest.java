@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.ec2.model.TagSpecification;
  * a sweep that cannot finish says what blocks it and that the lab is down.
  */
 @ExtendWith(MotoServer.class)
+@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 @org.junit.jupiter.api.Tag("moto")
 class ResetOnMotoTest {
 

@@ -33,6 +33,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * once newest first, and the emulator holds nothing afterwards.
  */
 @ExtendWith(MotoServer.class)
+@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 @Tag("moto")
 class RollbackAtEveryStepOnMotoTest {
 

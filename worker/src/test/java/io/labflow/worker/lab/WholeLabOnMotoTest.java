@@ -36,6 +36,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * (only a new policy version, nothing recreated), verify again, tear down, and nothing is left.
  */
 @ExtendWith(MotoServer.class)
+@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 @Tag("moto")
 class WholeLabOnMotoTest {
 

@@ -57,6 +57,7 @@ import software.amazon.awssdk.services.iam.model.Tag;
  * call except the two operations that need what moto cannot give.
  */
 @ExtendWith(MotoServer.class)
+@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 @org.junit.jupiter.api.Tag("moto")
 class WorkerPolicyOnMotoTest {
 
