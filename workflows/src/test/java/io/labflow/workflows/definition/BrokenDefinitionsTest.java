@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Tag("fast")
 class BrokenDefinitionsTest {
 
-  private final DefinitionLoader loader = new DefinitionLoader(TestCatalog.create());
+  private final DefinitionLoader loader = new DefinitionLoader(StepLibraryCatalog.create());
 
   static Stream<Arguments> cases() {
     return Stream.of(
@@ -75,8 +75,8 @@ class BrokenDefinitionsTest {
         expect(
             "compensate-references.yaml",
             "7:15: steps[0].compensate.action: unknown action 'DeleteRol'; did you mean 'DeleteRole'?",
-            "15:20: steps[1].compensate.with.policyArn: '${steps.policy.arn}': step 'policy' (action 'CreatePolicy') has no output 'arn'; expected one of: policyArn",
-            "16:9: steps[1].compensate.with.extra: unknown field 'extra' of action 'DeletePolicy'; expected one of: labId, policyArn",
+            "15:20: steps[1].compensate.with.policyArn: '${steps.policy.arn}': step 'policy' (action 'CreatePolicy') has no output 'arn'; expected one of: policyArn, policyName, document, defaultVersionId, adopted",
+            "16:9: steps[1].compensate.with.extra: unknown field 'extra' of action 'DeletePolicy'; expected one of: labId, policyArn, policyName",
             "16:16: steps[1].compensate.with.extra: '${steps.later.x}': step 'later' is defined later; a step can only reference earlier steps"),
         expect(
             "default-variant.yaml",
@@ -113,12 +113,11 @@ class BrokenDefinitionsTest {
             "7:5: steps[1].with: missing required field 'roleName' of action 'DeleteRole'"),
         expect(
             "mixed-template-type.yaml",
-            "10:26: steps[0].with.maxSessionSeconds: field 'maxSessionSeconds' of action 'CreateRole' must be an integer, but text around '${...}' always makes a string",
-            "15:19: steps[1].with.instanceId: field 'instanceId' of action 'VerifyAccess' must be a string, got an integer; quote it",
-            "16:19: steps[1].with.bucketName: field 'bucketName' of action 'VerifyAccess' must not be null",
-            "17:22: steps[1].with.expectAllowed: field 'expectAllowed' of action 'VerifyAccess' must be a list, got a mapping",
-            "18:15: steps[1].with.strict: field 'strict' of action 'VerifyAccess' must be a boolean, got a string",
-            "19:14: steps[1].with.ratio: field 'ratio' of action 'VerifyAccess' must be a number, got a string"),
+            "12:25: steps[0].with.resourceWildcard: field 'resourceWildcard' of action 'CreatePolicy' must be a boolean, got a string",
+            "17:17: steps[1].with.roleName: field 'roleName' of action 'VerifyAccess' must be a string, got an integer; quote it",
+            "18:19: steps[1].with.bucketName: field 'bucketName' of action 'VerifyAccess' must not be null",
+            "19:14: steps[1].with.allow: field 'allow' of action 'VerifyAccess' must be a list, got a mapping",
+            "21:22: steps[1].with.budgetSeconds: field 'budgetSeconds' of action 'VerifyAccess' must be an integer, but text around '${...}' always makes a string"),
         expect(
             "multiple-documents.yaml",
             "3:1: invalid YAML: expected a single document in the stream: but found another document (the construct began at line 1, column 1)"),
@@ -213,11 +212,11 @@ class BrokenDefinitionsTest {
             "wrong-types.yaml",
             "1:7: name: expected a string, got an integer",
             "2:14: description: expected a string, got a list",
-            "8:17: steps[0].with.roleName: field 'roleName' of action 'CreateRole' must be a string, got an integer; quote it",
-            "9:26: steps[0].with.maxSessionSeconds: field 'maxSessionSeconds' of action 'CreateRole' must be an integer, got a string",
-            "11:24: steps[0].retry.maximumAttempts: maximumAttempts must be an integer, got a string",
-            "12:27: steps[0].retry.backoffCoefficient: backoffCoefficient must be a number, got a string",
-            "13:21: steps[0].retry.nonRetryable: expected a list of strings, got a string"),
+            "8:18: steps[0].with.stackName: field 'stackName' of action 'CreateStack' must be a string, got an integer; quote it",
+            "10:23: steps[0].with.timeoutMinutes: field 'timeoutMinutes' of action 'CreateStack' must be an integer, got a string",
+            "12:24: steps[0].retry.maximumAttempts: maximumAttempts must be an integer, got a string",
+            "13:27: steps[0].retry.backoffCoefficient: backoffCoefficient must be a number, got a string",
+            "14:21: steps[0].retry.nonRetryable: expected a list of strings, got a string"),
         expect(
             "yaml-syntax.yaml",
             "6:1: invalid YAML: while parsing a flow mapping: expected ',' or '}', but got <stream end> (the construct began at line 5, column 11)"));

@@ -42,7 +42,7 @@ class DefinitionActivitiesImplTest {
     activities =
         new DefinitionActivitiesImpl(
             name -> Optional.ofNullable(files.get(name)),
-            new DefinitionLoader(TestCatalog.create()));
+            new DefinitionLoader(StepLibraryCatalog.create()));
   }
 
   @Test

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 @Tag("fast")
 class DefinitionLoaderTest {
 
-  private final DefinitionLoader loader = new DefinitionLoader(TestCatalog.create());
+  private final DefinitionLoader loader = new DefinitionLoader(StepLibraryCatalog.create());
 
   static String resource(String path) throws IOException {
     try (InputStream in = DefinitionLoaderTest.class.getResourceAsStream("/definitions/" + path)) {
@@ -87,7 +87,7 @@ class DefinitionLoaderTest {
                 Map.of(
                     "labId", "${lab.labId}",
                     "stackName", "labflow-${lab.labId}",
-                    "templateName", "iam-lab.yaml",
+                    "templateFile", "iam-lab.yaml",
                     "parameters", Map.of("Owner", "${params.owner}", "Region", "${params.region}")),
                 new RetrySpec(
                     Duration.ofSeconds(2), 2.0, Duration.ofMinutes(1), 8, List.of("AccessDenied")),
@@ -106,7 +106,7 @@ class DefinitionLoaderTest {
                 43));
     assertThat(stack.isParallel()).isFalse();
     assertThat(stack.with().keySet())
-        .containsExactly("labId", "stackName", "templateName", "parameters");
+        .containsExactly("labId", "stackName", "templateFile", "parameters");
 
     Step group = d.steps().get(1);
     assertThat(group.isParallel()).isTrue();
@@ -123,10 +123,11 @@ class DefinitionLoaderTest {
                 List.of("MalformedPolicyDocument")));
     assertThat(policy.onFailure()).isEqualTo(OnFailure.ROLLBACK);
     assertThat(policy.with().get("actions")).isEqualTo("${variant.actions}");
+    assertThat(policy.with().get("resourceWildcard")).isEqualTo(false);
 
     ActionStep verify = (ActionStep) d.steps().get(3);
-    assertThat(verify.with().get("strict")).isEqualTo(true);
-    assertThat(verify.with().get("ratio")).isEqualTo(1);
+    assertThat(verify.with().get("deny")).isEqualTo(List.of("s3:DeleteObject"));
+    assertThat(verify.with().get("budgetSeconds")).isEqualTo(1);
     assertThat(((ActionStep) d.steps().get(2)).scheduleToClose()).isEqualTo(Duration.ofMinutes(5));
 
     assertThat(d.onVariantChange())
@@ -188,13 +189,13 @@ class DefinitionLoaderTest {
     LoadResult yes =
         loader.load(
             "yes.yaml",
-            "name: yes-lab\nsteps:\n  - id: a\n    action: CreateRole\n"
-                + "    with: {labId: x, roleName: y, maxSessionSeconds: yes}\n");
+            "name: yes-lab\nsteps:\n  - id: a\n    action: CreatePolicy\n"
+                + "    with: {labId: x, policyName: p, bucketName: b-1, actions: [], resourceWildcard: yes}\n");
     assertThat(yes.errors())
         .extracting(Diagnostic::toString)
         .containsExactly(
-            "yes.yaml:5:54: steps[0].with.maxSessionSeconds: field 'maxSessionSeconds' of action"
-                + " 'CreateRole' must be an integer, got a string");
+            "yes.yaml:5:85: steps[0].with.resourceWildcard: field 'resourceWildcard' of action"
+                + " 'CreatePolicy' must be a boolean, got a string");
   }
 
   @Test

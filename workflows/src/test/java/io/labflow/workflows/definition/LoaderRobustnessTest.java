@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 @Tag("fast")
 class LoaderRobustnessTest {
 
-  private final DefinitionLoader loader = new DefinitionLoader(TestCatalog.create());
+  private final DefinitionLoader loader = new DefinitionLoader(StepLibraryCatalog.create());
 
   @Test
   void everyTruncationOfAValidFileIsReportedOrValid() throws IOException {

@@ -20,7 +20,7 @@ class ParameterBinderTest {
   @BeforeEach
   void load() throws IOException {
     LoadResult r =
-        new DefinitionLoader(TestCatalog.create())
+        new DefinitionLoader(StepLibraryCatalog.create())
             .load("full-lab.yaml", DefinitionLoaderTest.resource("valid/full-lab.yaml"));
     assertThat(r.errors()).isEmpty();
     full = r.definitionOrNull();
@@ -112,7 +112,7 @@ class ParameterBinderTest {
   @Test
   void anIntegerPatternRefusesNegativeAndZeroValuesWhereTheyMeanNothing() {
     LoadResult loaded =
-        new DefinitionLoader(TestCatalog.create())
+        new DefinitionLoader(StepLibraryCatalog.create())
             .load(
                 "budget.yaml",
                 "name: budget\nparameters:\n  seconds: {type: integer, default: 120, pattern: \"[1-9][0-9]*\"}\n"
@@ -130,7 +130,7 @@ class ParameterBinderTest {
   @Test
   void keepsTypedValuesAndLeavesOptionalOnesWithoutDefaultNull() {
     LoadResult loaded =
-        new DefinitionLoader(TestCatalog.create())
+        new DefinitionLoader(StepLibraryCatalog.create())
             .load(
                 "opt.yaml",
                 "name: opt\nparameters:\n  note: {type: string}\n  big: {type: integer}\n"
@@ -210,7 +210,7 @@ class ParameterBinderTest {
   @Test
   void rejectsVariantsAndParametersForADefinitionWithoutThem() throws IOException {
     Definition minimal =
-        new DefinitionLoader(TestCatalog.create())
+        new DefinitionLoader(StepLibraryCatalog.create())
             .load("minimal.yaml", DefinitionLoaderTest.resource("valid/minimal.yaml"))
             .definitionOrNull();
     Map<String, Object> given = new HashMap<>();

@@ -62,7 +62,7 @@ class PrincipalArnsTest {
 
   @Test
   void theBinderRejectsABadValueAndTheLoaderABadDefault() {
-    LoadResult loaded = new DefinitionLoader(TestCatalog.create()).load("arn.yaml", DEFINITION);
+    LoadResult loaded = new DefinitionLoader(StepLibraryCatalog.create()).load("arn.yaml", DEFINITION);
     assertThat(loaded.errors()).isEmpty();
     Definition d = loaded.definitionOrNull();
     assertThat(d.parameters().get("principal").isArn()).isTrue();
@@ -79,12 +79,12 @@ class PrincipalArnsTest {
         .isTrue();
 
     LoadResult badDefault =
-        new DefinitionLoader(TestCatalog.create())
+        new DefinitionLoader(StepLibraryCatalog.create())
             .load("arn.yaml", DEFINITION.replace("format: arn", "format: arn\n    default: \"*\""));
     assertThat(badDefault.errorText())
         .contains("parameters.principal.default: default '*' contains a wildcard");
     LoadResult badKeys =
-        new DefinitionLoader(TestCatalog.create())
+        new DefinitionLoader(StepLibraryCatalog.create())
             .load(
                 "arn.yaml",
                 DEFINITION.replace(

@@ -27,7 +27,7 @@ class SiteParametersTest {
   private DefinitionActivitiesImpl withSite(Map<String, Object> site) {
     return new DefinitionActivitiesImpl(
         name -> Optional.of(new DefinitionSource.SourceFile("definitions/" + name + ".yaml", fullText)),
-        new DefinitionLoader(TestCatalog.create()),
+        new DefinitionLoader(StepLibraryCatalog.create()),
         io.labflow.workflows.lab.Preflight.NONE,
         new SiteParameters(site, "LABFLOW_SITE_PARAMETERS"));
   }
