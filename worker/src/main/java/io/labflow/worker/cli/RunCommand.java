@@ -12,6 +12,7 @@ import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.model.Definition;
+import io.labflow.workflows.model.OnFailure;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
@@ -54,9 +55,6 @@ final class RunCommand extends BaseCommand {
       description = "How long to follow before giving up (e.g. 90s, 10m, 2h; default ${DEFAULT-VALUE}).")
   Duration timeout;
 
-  /** How a run handles a step that fails after its retries. */
-  enum OnFailure { rollback, pause }
-
   @Option(names = "--on-failure", paramLabel = "rollback|pause",
       description = "What a failing step does: roll the lab back, or pause it for `labflow resume`"
           + " (default: the definition's).")
@@ -84,7 +82,7 @@ final class RunCommand extends BaseCommand {
     // The file's text alone: a request names a definition or sends one, never both.
     LabRequest request =
         new LabRequest(null, variant, labId, new LinkedHashMap<>(params), source.text(),
-            onFailure == null ? null : onFailure.name());
+            onFailure);
     return new Start(request, new LabStarter(
         labId, definition.name(), bound.variant(), root().taskQueue(), "with labflow run"));
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.labflow.worker.e2e.Labs;
+import io.labflow.workflows.model.OnFailure;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -100,7 +101,7 @@ class CliContractOfflineTest {
     cli.parseArgs("--definitions", Labs.definitionsDir().toString(),
         "run", Labs.file("iam-mini").toString(), "--lab-id", "lab-1", "--on-failure", "pause");
     RunCommand run = (RunCommand) cli.getSubcommands().get("run").getCommand();
-    assertThat(run.prepare().request().onFailure()).isEqualTo("pause");
+    assertThat(run.prepare().request().onFailure()).isEqualTo(OnFailure.PAUSE);
 
     StringWriter out = new StringWriter();
     assertThat(run(out, "run", Labs.file("iam-mini").toString(), "--lab-id", "lab-1",

@@ -70,15 +70,6 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
     if (badId.isPresent()) {
       throw invalidRequest(List.of(badId.get().toString()));
     }
-    // LabRequestParser already refused a bad onFailure in every workflow start; this is for a
-    // request built in code, which never passed the parser.
-    if (request.onFailure() != null && !DefinitionKeys.ON_FAILURE.contains(request.onFailure())) {
-      throw invalidRequest(
-          List.of(
-              "request: onFailure: onFailure must be 'rollback' or 'pause', got '"
-                  + request.onFailure()
-                  + "'"));
-    }
     String fileName;
     String text;
     if (request.definitionYaml() != null) {

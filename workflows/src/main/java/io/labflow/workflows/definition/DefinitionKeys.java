@@ -65,9 +65,6 @@ public final class DefinitionKeys {
   /** Keys of {@code compensate}. */
   public static final List<String> COMPENSATE = List.of("action", "with", "retry", "timeout", "heartbeat");
 
-  /** The values of {@code onFailure}. */
-  public static final List<String> ON_FAILURE = List.of("rollback", "pause");
-
   /** The fields of {@code ${lab.X}}. */
   public static final List<String> LAB_FIELDS = List.of("labId", "runId", "definition", "variant");
 

@@ -191,17 +191,14 @@ final class OptionsReader {
     }
     String keyPath = path.isEmpty() ? "onFailure" : path + ".onFailure";
     Node node = e.value();
-    if (node instanceof ScalarNode s && s.getTag().equals(Tag.STR)) {
-      if (DefinitionKeys.ON_FAILURE.contains(s.getValue())) {
-        return OnFailure.valueOf(s.getValue().toUpperCase());
-      }
+    String written = node instanceof ScalarNode s && s.getTag().equals(Tag.STR) ? s.getValue() : null;
+    Optional<OnFailure> value = OnFailure.of(written);
+    if (value.isEmpty()) {
       nodes.error(
           node,
           keyPath,
-          "onFailure must be 'rollback' or 'pause', got '" + s.getValue() + "'");
-      return null;
+          OnFailure.refusal(written != null ? "'" + written + "'" : YamlNodes.describe(node)));
     }
-    nodes.error(node, keyPath, "onFailure must be 'rollback' or 'pause', got " + YamlNodes.describe(node));
-    return null;
+    return value.orElse(null);
   }
 }

@@ -1,9 +1,8 @@
 package io.labflow.workflows.input;
 
-import io.labflow.workflows.definition.DefinitionKeys;
-import io.labflow.workflows.definition.Suggestions;
 import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.lab.LabRequest;
+import io.labflow.workflows.model.OnFailure;
 import io.temporal.common.converter.RawValue;
 import java.util.ArrayList;
 import java.util.List;
@@ -150,15 +149,13 @@ public final class LabRequestParser {
     String variant = RequestFields.name(map, "variant", problems);
     String labId = RequestFields.name(map, "labId", problems);
     String definitionYaml = RequestFields.text(map, "definitionYaml", problems);
-    String onFailure = RequestFields.text(map, "onFailure", problems);
-    if (onFailure != null && !DefinitionKeys.ON_FAILURE.contains(onFailure)) {
+    Object written = map.get("onFailure");
+    OnFailure onFailure = written instanceof String s ? OnFailure.of(s).orElse(null) : null;
+    if (written != null && onFailure == null) {
       problems.add(
-          "request: onFailure: unknown value "
-              + InputLimits.quote(onFailure)
-              + Suggestions.hint(onFailure, DefinitionKeys.ON_FAILURE)
-              + " (allowed: "
-              + String.join(", ", DefinitionKeys.ON_FAILURE)
-              + ")");
+          "request: onFailure: "
+              + OnFailure.refusal(
+                  written instanceof String s ? InputLimits.quote(s) : InputLimits.describe(written)));
     }
     Map<String, Object> parameters =
         RequestFields.parameters(map.get("parameters"), strict, problems);

@@ -5,11 +5,9 @@ import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.ResolvedLab;
-import io.labflow.workflows.model.OnFailure;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -38,9 +36,7 @@ final class LabResolver {
       throw ApplicationFailure.newNonRetryableFailure(message, type);
     }
     lab.definition = resolved.definition();
-    if (request.onFailure() != null) {
-      lab.runOnFailure = OnFailure.valueOf(request.onFailure().toUpperCase(Locale.ROOT));
-    }
+    lab.runOnFailure = request.onFailure();
     lab.params = resolved.parameters() == null ? Map.of() : resolved.parameters();
     lab.variant = resolved.variant();
     lab.definitionName = lab.definition.name();

@@ -1,6 +1,10 @@
 package io.labflow.workflows.lab;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import io.labflow.workflows.model.OnFailure;
 import java.util.Map;
 
 /**
@@ -17,9 +21,9 @@ import java.util.Map;
  * @param parameters run parameters by name; null means none
  * @param definitionYaml an inline definition (the command line sends the file it was given); null
  *     to resolve {@code definition} by name
- * @param onFailure {@code rollback} or {@code pause}: how this run handles a step that fails after
- *     its retries, overriding the definition (its defaults and each step's own); null keeps the
- *     definition's choice
+ * @param onFailure how this run handles a step that fails after its retries, overriding the
+ *     definition (its defaults and each step's own); null keeps the definition's choice. Its JSON
+ *     is the word a person types in the Web UI ({@code "pause"}), whichever side writes it
  *     <p>A null field is left out of the JSON: the workflow refuses a field given as null.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -29,7 +33,9 @@ public record LabRequest(
     String labId,
     Map<String, Object> parameters,
     String definitionYaml,
-    String onFailure) {
+    @JsonSerialize(using = ToStringSerializer.class)
+        @JsonFormat(with = JsonFormat.Feature.ACCEPT_CASE_INSENSITIVE_VALUES)
+        OnFailure onFailure) {
 
   /** A request that keeps the definition's failure handling. */
   public LabRequest(

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** Site parameter defaults and the run's onFailure, applied inside the resolve activity. */
+/** Site parameter defaults, applied inside the resolve activity. */
 @Tag("fast")
 class SiteParametersTest {
 
@@ -66,29 +66,5 @@ class SiteParametersTest {
         .isEqualTo(
             "LABFLOW_SITE_PARAMETERS: parameters.region: parameter 'region' value 'mars' does not"
                 + " match pattern '[a-z]{2}-[a-z]+-[0-9]'");
-  }
-
-  @Test
-  void onFailureMustBeRollbackOrPause() {
-    ApplicationFailure f =
-        catchThrowableOfType(
-            () ->
-                withSite(Map.of())
-                    .resolve(
-                        new LabRequest(
-                            "iam-service-role-lab", null, "lab-042", Map.of("owner", "ada"), null,
-                            "retry")),
-            ApplicationFailure.class);
-    assertThat(f.getType()).isEqualTo("InvalidRequest");
-    assertThat(f.getOriginalMessage())
-        .isEqualTo("request: onFailure: onFailure must be 'rollback' or 'pause', got 'retry'");
-    assertThat(
-            withSite(Map.of())
-                .resolve(
-                    new LabRequest(
-                        "iam-service-role-lab", null, "lab-042", Map.of("owner", "ada"), null,
-                        "pause"))
-                .variant())
-        .isEqualTo("read-only");
   }
 }

@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.workflows.lab.Decision;
 import io.labflow.workflows.lab.LabRequest;
+import io.labflow.workflows.model.OnFailure;
+import io.temporal.api.common.v1.Payload;
+import io.temporal.common.converter.DataConverter;
+import io.temporal.common.converter.DefaultDataConverter;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
@@ -26,7 +30,7 @@ class LabRequestParserTest {
         parse("{\"definition\":\"d\",\"variant\":\"v\",\"parameters\":{\"a\":1},\"onFailure\":\"pause\"}", "lab-1");
     assertThat(r.ok()).isTrue();
     assertThat(r.request())
-        .isEqualTo(new LabRequest("d", "v", "lab-1", Map.of("a", 1), null, "pause"));
+        .isEqualTo(new LabRequest("d", "v", "lab-1", Map.of("a", 1), null, OnFailure.PAUSE));
     assertThat(parse("{\"definition\":\"d\",\"labId\":\"lab-1\"}", "lab-1").request().labId())
         .isEqualTo("lab-1");
   }
@@ -57,8 +61,31 @@ class LabRequestParserTest {
         .isEqualTo("request: definition: definition must be a string (the definition's name), got an object");
     assertThat(parse("{\"definition\":\"d\",\"variant\":[\"a\"]}", "lab-1").message())
         .isEqualTo("request: variant: variant must be a string, got a list");
+  }
+
+  /** The definition's sentence (BrokenDefinitionsTest's bad-onfailure.yaml), after the request's field. */
+  @Test
+  void aBadOnFailureGetsTheDefinitionsOneSentence() throws Exception {
     assertThat(parse("{\"definition\":\"d\",\"onFailure\":\"pasue\"}", "lab-1").message())
-        .contains("unknown value 'pasue'; did you mean 'pause'?");
+        .isEqualTo("request: onFailure: onFailure must be 'rollback' or 'pause', got 'pasue'");
+    assertThat(parse("{\"definition\":\"d\",\"onFailure\":[\"pause\"]}", "lab-1").message())
+        .isEqualTo("request: onFailure: onFailure must be 'rollback' or 'pause', got a list");
+    assertThat(parse("{\"definition\":\"d\",\"onFailure\":\"PAUSE\"}", "lab-1").message())
+        .isEqualTo("request: onFailure: onFailure must be 'rollback' or 'pause', got 'PAUSE'");
+  }
+
+  /** The request's JSON keeps the word a person types; a definition's keeps the constant's name. */
+  @Test
+  void onFailureIsReadOnceAndKeepsItsJson() throws Exception {
+    LabRequest request = parse("{\"definition\":\"d\",\"onFailure\":\"rollback\"}", "lab-1").request();
+    assertThat(request.onFailure()).isEqualTo(OnFailure.ROLLBACK);
+    DataConverter converter = DefaultDataConverter.STANDARD_INSTANCE;
+    Payload payload = converter.toPayload(request).orElseThrow();
+    assertThat(payload.getData().toStringUtf8())
+        .isEqualTo("{\"definition\":\"d\",\"labId\":\"lab-1\",\"parameters\":{},\"onFailure\":\"rollback\"}");
+    assertThat(converter.fromPayload(payload, LabRequest.class, LabRequest.class)).isEqualTo(request);
+    assertThat(converter.toPayload(OnFailure.PAUSE).orElseThrow().getData().toStringUtf8())
+        .isEqualTo("\"PAUSE\"");
   }
 
   @Test

@@ -17,6 +17,7 @@ import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.model.Definition;
+import io.labflow.workflows.model.OnFailure;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -230,7 +231,7 @@ class LabWorkflowConsoleTest {
                 .setTaskQueue(worker.getTaskQueue()).build());
     WorkflowClient.start(
         lab::run,
-        RawJson.of(new LabRequest("console", "read-only", "lab-run-pause", Map.of(), null, "pause")));
+        RawJson.of(new LabRequest("console", "read-only", "lab-run-pause", Map.of(), null, OnFailure.PAUSE)));
 
     LabStatus paused = awaitState(lab, LabState.PAUSED);
     assertThat(paused.pausedStep()).isEqualTo("policy");
