@@ -7,6 +7,7 @@ import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
 import io.labflow.workflows.fleet.Fleet;
 import io.labflow.workflows.input.RawJson;
+import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
@@ -119,7 +120,7 @@ final class FleetCommand implements Runnable {
         FleetRequest.Lab l = request.labs().stream().filter(x -> x.labId().equals(lab)).findFirst()
             .orElseThrow(() -> new UsageException("lab '" + lab + "' is not in fleet " + name));
         WorkflowOptions options = WorkflowOptions.newBuilder()
-            .setWorkflowId("reset-" + lab)
+            .setWorkflowId(LabIds.resetId(lab))
             .setTaskQueue(root().taskQueue())
             .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
             .setWorkflowRunTimeout(Duration.ofHours(3))
@@ -131,11 +132,12 @@ final class FleetCommand implements Runnable {
           WorkflowClient.start(reset::reset,
               RawJson.of(new ResetRequest(lab, request.definition(), l.variant(), l.parameters())));
         } catch (WorkflowExecutionAlreadyStarted e) {
-          out().println("A reset of lab " + lab + " is already running (reset-" + lab + "); not starting another");
+          out().println("A reset of lab " + lab + " is already running (" + LabIds.resetId(lab)
+              + "); not starting another");
           return 1;
         }
-        out().println("Started reset-" + lab + ": lab " + lab + " is torn down and provisioned afresh");
-        out().println("Web UI: " + conn.uiAddress("reset-" + lab));
+        out().println("Started " + LabIds.resetId(lab) + ": lab " + lab + " is torn down and provisioned afresh");
+        out().println("Web UI: " + conn.uiAddress(LabIds.resetId(lab)));
         if (!polled) {
           throw new NoWorker(root().taskQueue(), "the reset is recorded (its workflow is started) and runs when a worker polls");
         }

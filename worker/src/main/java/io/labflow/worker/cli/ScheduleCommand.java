@@ -5,6 +5,7 @@ import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
 import io.labflow.workflows.definition.ParameterBinder;
+import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.model.Definition;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.client.WorkflowOptions;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Parameters;
 
 /** Temporal Schedules that reset labs (run {@code LabResetWorkflow}) on a cron. */
 @Command(name = "schedule",
-    description = "Manages Temporal Schedules that reset a lab on a cron (schedule id reset-<labId>).",
+    description = "Manages Temporal Schedules that reset a lab on a cron (schedule id "
+        + LabIds.RESET_PREFIX + "<labId>).",
     subcommands = {
       ScheduleCommand.Create.class, ScheduleCommand.ListSchedules.class, ScheduleCommand.Describe.class,
       ScheduleCommand.Pause.class, ScheduleCommand.Unpause.class, ScheduleCommand.Trigger.class,
@@ -50,7 +52,9 @@ final class ScheduleCommand implements Runnable {
 
   /** The schedule id of a lab's reset: accepts a lab id or the schedule id itself. */
   static String scheduleId(String labOrScheduleId) {
-    return labOrScheduleId.startsWith("reset-") ? labOrScheduleId : "reset-" + labOrScheduleId;
+    return labOrScheduleId.startsWith(LabIds.RESET_PREFIX)
+        ? labOrScheduleId
+        : LabIds.resetId(labOrScheduleId);
   }
 
   @Command(name = "create", description = "Creates the reset schedule of a lab.")
@@ -160,7 +164,7 @@ final class ScheduleCommand implements Runnable {
         List<ScheduleListDescription> all = conn.schedules().listSchedules().toList();
         int n = 0;
         for (ScheduleListDescription s : all) {
-          if (!s.getScheduleId().startsWith("reset-")) {
+          if (!s.getScheduleId().startsWith(LabIds.RESET_PREFIX)) {
             continue;
           }
           n++;

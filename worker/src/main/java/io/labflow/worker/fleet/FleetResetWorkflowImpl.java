@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
 import io.labflow.workflows.input.RawJson;
+import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.temporal.activity.LocalActivityOptions;
 import io.temporal.api.enums.v1.ParentClosePolicy;
@@ -121,7 +122,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
     LabResetWorkflow child = Workflow.newChildWorkflowStub(LabResetWorkflow.class,
         ChildWorkflowOptions.newBuilder()
             // One id per lab: Temporal refuses a second reset of a lab while one runs.
-            .setWorkflowId("reset-" + lab.labId())
+            .setWorkflowId(LabIds.resetId(lab.labId()))
             .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
             // A night cancelled or terminated halfway lets the resets it started finish.
             .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
@@ -162,7 +163,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
 
   private LabReport failed(FleetRequest.Lab lab, Quarantine.Standing standing, Throwable failure, long ms) {
     if (alreadyStarted(failure)) {
-      return skipped(lab, standing, "reset-" + lab.labId());
+      return skipped(lab, standing, LabIds.resetId(lab.labId()));
     }
     Throwable root = failure;
     while (root.getCause() != null && root.getCause() != root) {

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
+import io.labflow.workflows.lab.LabIds;
 import io.temporal.failure.ApplicationFailure;
 import java.util.Arrays;
 import org.slf4j.MDC;
@@ -100,8 +101,8 @@ public final class LabLogFilter extends TurboFilter {
    * reset-<labId>-...} run. (A fleet's night is about many labs: none.)
    */
   static String labIdOf(String workflowId) {
-    if (workflowId.startsWith("reset-")) {
-      String rest = workflowId.substring("reset-".length());
+    if (workflowId.startsWith(LabIds.RESET_PREFIX)) {
+      String rest = workflowId.substring(LabIds.RESET_PREFIX.length());
       // Schedules append "-<ISO timestamp>" to the workflow id of each action.
       return rest.replaceFirst("-\\d{4}-\\d{2}-\\d{2}T[^/]*$", "");
     }

@@ -90,7 +90,8 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
             List.of(
                 "request: definition: definition name '"
                     + name
-                    + "' must be lowercase letters, digits and dashes, starting with a letter"));
+                    + "' must be "
+                    + DefinitionKeys.ID_RULE));
       }
       Optional<DefinitionSource.SourceFile> file = source.find(name);
       if (file.isEmpty()) {

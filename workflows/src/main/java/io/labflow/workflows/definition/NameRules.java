@@ -17,8 +17,7 @@ final class NameRules {
 
   /** Reports {@code what 'name'} at {@code at} unless the name is an id. */
   static void checkId(YamlNodes nodes, String what, String name, Node at, String path) {
-    check(ID, "must be lowercase letters, digits and dashes, starting with a letter",
-        nodes, what, name, at, path);
+    check(ID, "must be " + DefinitionKeys.ID_RULE, nodes, what, name, at, path);
   }
 
   /** Reports {@code what 'name'} at {@code at} unless the name is a key. */

@@ -1,8 +1,8 @@
 package io.labflow.workflows.fleet;
 
-import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.labflow.workflows.definition.DefinitionKeys;
 import io.labflow.workflows.definition.YamlNodes.Entry;
+import io.labflow.workflows.lab.LabIds;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -74,9 +74,8 @@ final class FleetLabs {
         continue;
       }
       String idPath = item instanceof ScalarNode ? path : path + ".id";
-      if (!DefinitionActivitiesImpl.LAB_ID.matcher(id).matches()) {
-        nodes.error(item, idPath, "lab id '" + id + "' must be lowercase letters, digits and dashes, starting "
-            + "with a letter, at most 41 characters");
+      if (!LabIds.isValid(id)) {
+        nodes.error(item, idPath, "lab id '" + id + "' must be " + LabIds.RULE);
         continue;
       }
       String first = seen.putIfAbsent(id, path);
@@ -106,10 +105,9 @@ final class FleetLabs {
     }
     int width = Math.max(2, String.valueOf(count).length());
     String last = prefix + String.format("%0" + width + "d", count);
-    if (!DefinitionActivitiesImpl.LAB_ID.matcher(last).matches()) {
+    if (!LabIds.isValid(last)) {
       nodes.error(m.get("prefix").value(), "labs.prefix", "prefix '" + prefix + "' makes lab ids such as '"
-          + last + "', which must be lowercase letters, digits and dashes, starting with a letter, "
-          + "at most 41 characters");
+          + last + "', which must be " + LabIds.RULE);
       return List.of();
     }
     List<FleetLab> labs = new ArrayList<>();

@@ -4,6 +4,7 @@ import io.labflow.workflows.definition.DefinitionKeys;
 import io.labflow.workflows.definition.Diagnostic;
 import io.labflow.workflows.definition.YamlDocument;
 import io.labflow.workflows.definition.YamlNodes.Entry;
+import io.labflow.workflows.lab.LabIds;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -53,11 +54,10 @@ public final class FleetLoader {
       return null;
     }
     FleetParameters parameterReader = new FleetParameters(nodes);
-    String name = nodes.required(top, "name", root, "", NAME,
-        "must be lowercase letters, digits and dashes, starting with a letter, at most 41 characters");
+    String name = nodes.required(top, "name", root, "", NAME, "must be " + LabIds.RULE);
     String description = nodes.optionalString(top, "description", "", null, null);
     String definition = nodes.required(top, "definition", root, "", DEFINITION,
-        "must be a definition name (lowercase letters, digits and dashes)");
+        "must be a definition name (" + DefinitionKeys.ID_RULE + ")");
     String variant = nodes.optionalString(top, "variant", "", FleetLabs.VARIANT, "must be a variant name");
     Map<String, Object> parameters = parameterReader.parameters(top.get("parameters"), "parameters");
     List<FleetLab> labs =

@@ -1,5 +1,6 @@
 package io.labflow.workflows.lab;
 
+import io.labflow.workflows.definition.DefinitionKeys;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -14,10 +15,14 @@ public final class LabIds {
   /** The rule as a regular expression, for schemas and other languages. */
   public static final String PATTERN = "^[a-z][a-z0-9-]{0,40}$";
 
-  /** The rule in words, for messages. */
-  public static final String RULE =
-      "lowercase letters, digits and dashes, starting with a letter, at most 41 characters"
-          + " (e.g. lab-042)";
+  /** The rule in words, for messages: the one sentence about lab ids. */
+  public static final String RULE = DefinitionKeys.ID_RULE + ", at most 41 characters (e.g. lab-042)";
+
+  /**
+   * The prefix of a lab's reset: the workflow id of a reset run (children of a fleet's night, the
+   * CLI's {@code fleet reset --lab}) and the schedule id of {@code labflow schedule}.
+   */
+  public static final String RESET_PREFIX = "reset-";
 
   private static final Pattern COMPILED = Pattern.compile(PATTERN);
 
@@ -26,6 +31,11 @@ public final class LabIds {
   /** The rule, compiled. */
   public static Pattern pattern() {
     return COMPILED;
+  }
+
+  /** The workflow id of a reset of the lab (and the id of its reset schedule). */
+  public static String resetId(String labId) {
+    return RESET_PREFIX + labId;
   }
 
   /** Whether {@code labId} is a valid lab id. */
