@@ -59,7 +59,8 @@ class VocabularyTest {
     Matcher m = STRING_OR_COMMENT.matcher(text);
     StringBuilder code = new StringBuilder();
     while (m.find()) {
-      m.appendReplacement(code, Matcher.quoteReplacement(m.group().startsWith("/") ? " " : m.group()));
+      String kept = m.group().startsWith("/") ? " " : m.group();
+      m.appendReplacement(code, Matcher.quoteReplacement(kept));
     }
     return m.appendTail(code).toString();
   }

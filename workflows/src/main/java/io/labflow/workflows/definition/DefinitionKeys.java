@@ -72,7 +72,8 @@ public final class DefinitionKeys {
   public static final String ID_PATTERN = "^[a-z][a-z0-9-]*$";
 
   /** {@link #ID_PATTERN} in words, for messages (a lab id adds its length: {@code LabIds#RULE}). */
-  public static final String ID_RULE = "lowercase letters, digits and dashes, starting with a letter";
+  public static final String ID_RULE =
+      "lowercase letters, digits and dashes, starting with a letter";
 
   /** Names of parameters and variant keys: what a {@code ${...}} part may be. */
   public static final String KEY_PATTERN = "^[A-Za-z_][A-Za-z0-9_-]*$";

@@ -191,7 +191,8 @@ final class OptionsReader {
     }
     String keyPath = path.isEmpty() ? "onFailure" : path + ".onFailure";
     Node node = e.value();
-    String written = node instanceof ScalarNode s && s.getTag().equals(Tag.STR) ? s.getValue() : null;
+    String written =
+        node instanceof ScalarNode s && s.getTag().equals(Tag.STR) ? s.getValue() : null;
     Optional<OnFailure> value = OnFailure.of(written);
     if (value.isEmpty()) {
       nodes.error(

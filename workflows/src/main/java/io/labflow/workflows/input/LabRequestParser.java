@@ -154,8 +154,9 @@ public final class LabRequestParser {
     if (written != null && onFailure == null) {
       problems.add(
           "request: onFailure: "
-              + OnFailure.refusal(
-                  written instanceof String s ? InputLimits.quote(s) : InputLimits.describe(written)));
+              + OnFailure.refusal(written instanceof String s
+                  ? InputLimits.quote(s)
+                  : InputLimits.describe(written)));
     }
     Map<String, Object> parameters =
         RequestFields.parameters(map.get("parameters"), strict, problems);

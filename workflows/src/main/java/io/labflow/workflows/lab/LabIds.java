@@ -16,12 +16,10 @@ public final class LabIds {
   public static final String PATTERN = "^[a-z][a-z0-9-]{0,40}$";
 
   /** The rule in words, for messages: the one sentence about lab ids. */
-  public static final String RULE = DefinitionKeys.ID_RULE + ", at most 41 characters (e.g. lab-042)";
+  public static final String RULE =
+      DefinitionKeys.ID_RULE + ", at most 41 characters (e.g. lab-042)";
 
-  /**
-   * The prefix of a lab's reset: the workflow id of a reset run (children of a fleet's night, the
-   * CLI's {@code fleet reset --lab}) and the schedule id of {@code labflow schedule}.
-   */
+  /** The prefix of the workflow id of a lab's reset run and of the id of its reset schedule. */
   public static final String RESET_PREFIX = "reset-";
 
   private static final Pattern COMPILED = Pattern.compile(PATTERN);
