@@ -151,9 +151,9 @@ def _guard(quota):
 
 
 def _quota(quota, region, account_id, value):
-    arn_account = account_id if account_id else ""
+    """Service Quotas' answer for one quota; an AWS default's ARN names no account."""
     return {"ServiceCode": quota.service, "ServiceName": SERVICE_NAMES[quota.service],
-            "QuotaArn": f"arn:aws:servicequotas:{region}:{arn_account}:{quota.service}/{quota.code}",
+            "QuotaArn": f"arn:aws:servicequotas:{region}:{account_id or ''}:{quota.service}/{quota.code}",
             "QuotaCode": quota.code, "QuotaName": quota.name, "Value": float(value), "Unit": "None",
             "Adjustable": True, "GlobalQuota": quota.is_global,
             "QuotaAppliedAtLevel": "ACCOUNT"}
