@@ -14,7 +14,6 @@ authorizations AWS makes and with what: `aws:RequestTag/*` and `aws:TagKeys` fro
 | iam policy reads, CreatePolicyVersion, DeletePolicy(Version) | same | PolicyArn | ResourceTag of the policy |
 | iam:CreateInstanceProfile, iam:TagInstanceProfile | same (+ TagInstanceProfile) | profile ARN | RequestTag, TagKeys |
 | iam Get/Delete InstanceProfile, Add/RemoveRoleToInstanceProfile | same | profile ARN | ResourceTag of the profile |
-| iam:AddRoleToInstanceProfile | + iam:PassRole (AWS requires it since 2023) | role ARN | iam:PassedToService=ec2.amazonaws.com |
 | iam:SimulatePrincipalPolicy | same | PolicySourceArn | - |
 | iam:GetUser, ListRoles, ListPolicies, ListInstanceProfiles, ListAccountAliases | same | user ARN or * | - |
 | sts:AssumeRole | same (and the role's trust policy, as moto checks it) | role ARN | - |
@@ -40,7 +39,6 @@ import uuid
 from moto.cloudformation.models import cloudformation_backends
 from moto.ec2.models import ec2_backends
 from moto.iam.models import iam_backends
-from moto.s3.models import s3_backends
 
 import moto_iam_stacks
 
@@ -163,10 +161,7 @@ def _profile(req):
     name = req.param("InstanceProfileName")
     profile = _quietly(lambda: req.iam.get_instance_profile(name))
     arn = profile.arn if profile else req.arn("iam", f"instance-profile/{name}", region=False)
-    requests = [(req.action, arn, resource_tag_context(profile.tags if profile else None))]
-    if req.action == "iam:AddRoleToInstanceProfile":
-        requests.append(_pass_role(req, _role_arn(req, req.param("RoleName"))))
-    return requests
+    return [(req.action, arn, resource_tag_context(profile.tags if profile else None))]
 
 
 def _pass_role(req, role_arn):
