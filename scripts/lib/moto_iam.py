@@ -133,7 +133,7 @@ def check_action_permitted(self, resource):
         return
     partition = get_partition(self._region)
     req = moto_iam_requests.Request(self.account_id, self._region, partition, self._action,
-                                    self._data, self._access_key.arn)
+                                    self._data, self._access_key.arn, self._body)
     policies = policy_documents(self._access_key.collect_policies())
     for action, arn, context in moto_iam_requests.authorizations(req, resource):
         answer = evaluate(self._access_key.arn, self.account_id, policies, action, arn, context)

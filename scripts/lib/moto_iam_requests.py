@@ -26,12 +26,14 @@ authorizations AWS makes and with what: `aws:RequestTag/*` and `aws:TagKeys` fro
 | ec2:DisassociateRouteTable | same | route-table ARN | ResourceTag |
 | s3 (moto names the action; HeadBucket is s3:ListBucket) | same | bucket or object ARN | - |
 | s3:ListAllMyBuckets | same | * | - |
+| s3 DeleteObjects | s3:DeleteObject, or s3:DeleteObjectVersion for a versioned key, per key | object ARN | - |
 | cloudformation:CreateStack | same (+ TagResource when tagged), then each template resource's create actions | stack ARN | RequestTag, TagKeys; aws:CalledVia for the resources |
 | cloudformation:DeleteStack | same, then each stack resource's delete actions | stack ARN | ResourceTag; aws:CalledVia for the resources |
 | cloudformation Describe/List* | same | stack ARN or * | - |
 
 Any other operation is authorized on `*` with no context (moto's own behaviour), logged once.
 """
+import html
 import logging
 import re
 import uuid
@@ -49,9 +51,9 @@ _unknown_logged = set()
 class Request:
     """One request as moto parsed it: the caller's account/region/partition and its parameters."""
 
-    def __init__(self, account, region, partition, action, data, caller_arn):
+    def __init__(self, account, region, partition, action, data, caller_arn, body=b""):
         self.account, self.region, self.partition = account, region, partition
-        self.action, self.data, self.caller_arn = action, data, caller_arn
+        self.action, self.data, self.caller_arn, self.body = action, data, caller_arn, body or b""
 
     def param(self, name, default=None):
         value = self.data.get(name, default)
@@ -242,8 +244,22 @@ def _s3(resource):
         action = _S3_ACTIONS.get(req.action, req.action)
         if action == "s3:ListAllMyBuckets":
             return [(action, "*", {})]
+        if action == "s3:DeleteObject" and "/" not in resource.split(":::", 1)[-1]:
+            return _delete_objects(req, resource)
         return [(action, resource, {})]
     return build
+
+
+def _delete_objects(req, bucket_arn):
+    """DeleteObjects (moto names it s3:DeleteObject on the bucket): each key, as AWS authorizes it."""
+    body = req.body.decode() if isinstance(req.body, bytes) else str(req.body)
+    requests = []
+    for obj in re.findall(r"<Object>(.*?)</Object>", body, re.S):
+        key = re.search(r"<Key>(.*?)</Key>", obj, re.S)
+        action = "s3:DeleteObjectVersion" if "<VersionId>" in obj else "s3:DeleteObject"
+        if key:
+            requests.append((action, f"{bucket_arn}/{html.unescape(key.group(1))}", {}))
+    return requests or [("s3:DeleteObject", f"{bucket_arn}/*", {})]
 
 
 # --- CloudFormation ---------------------------------------------------------------------------
