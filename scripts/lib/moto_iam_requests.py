@@ -208,7 +208,7 @@ def _ec2_ids(*params):
 def _association_instance(req):
     association = req.param("AssociationId")
     for a in list(req.ec2.iam_instance_profile_associations.values()):
-        if a.id == association:
+        if a.association_id == association:
             return a.instance.id
     return None
 
@@ -229,7 +229,7 @@ def _instance_profile(req):
 def _route_table_association(req):
     association = req.param("AssociationId")
     for table in list(req.ec2.route_tables.values()):
-        if association in table.associations:
+        if association in table._associations:
             return [(req.action, ec2_arn(req, table.id), ec2_tags(req.ec2, table.id))]
     return [(req.action, req.arn("ec2", "route-table/*"), {})]
 
