@@ -37,7 +37,9 @@ Two more patches keep the emulator from distorting what runs against it at scale
   per call with 100 instances, and each benchmark pass was slower than the one before. The answer
   is the same.
 
-On request it also behaves as an AWS account does, each part off unless its variable is set:
+Every request moto authorizes is decided by a kept IAM policy evaluator, which also answers
+iam:SimulatePrincipalPolicy (scripts/lib/moto_iam.py, activated below). On request it also behaves
+as an AWS account does, each part off unless its variable is set:
 AWS's default quotas (LABFLOW_AWS_QUOTAS, moto_quotas.py), API rate limits (LABFLOW_AWS_RATES,
 moto_rates.py) and durations (LABFLOW_AWS_TIME_SCALE, moto_time.py); docs/aws.md.
 
@@ -61,6 +63,7 @@ from moto.ec2.utils import EC2_PREFIX_TO_RESOURCE, get_prefix
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.server import main
 
+import moto_iam
 import moto_quotas
 import moto_rates
 import moto_time
@@ -368,4 +371,5 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["--self-check"]:
         _self_check()
         sys.exit(0)
+    moto_iam.activate()
     sys.exit(main(sys.argv[1:]))
