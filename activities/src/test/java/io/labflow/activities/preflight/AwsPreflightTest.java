@@ -6,28 +6,15 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.preflight.AwsPreflight.Verification;
 import io.labflow.activities.testing.MotoServer;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labflow.activities.testing.NoSimulator;
 import io.labflow.activities.testing.Tools;
 import io.temporal.failure.ApplicationFailure;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.SdkHttpResponse;
-import software.amazon.awssdk.services.iam.model.SimulatePrincipalPolicyRequest;
 
 /** The AWS preflight against a real moto server (which has no policy simulator). */
 @ExtendWith(MotoServer.class)
@@ -39,6 +26,9 @@ class AwsPreflightTest {
   private static final String BAD_KEY_ID = "AKIA" + "EXAMPLEBADKEY000";
 
   static final Verification SIMULATE = new Verification("simulate", "verifyMethod", false, "trustedPrincipalArn");
+  /** As the shipped lab's verifications are read: on the lab's own role. */
+  static final Verification LAB_SIMULATE = new Verification("simulate", "verifyMethod", false,
+      "trustedPrincipalArn", "labflow-lab-pre-role");
 
   static ApplicationFailure failure(AwsPreflight preflight, List<Verification> v) {
     ApplicationFailure f =
@@ -51,9 +41,10 @@ class AwsPreflightTest {
   }
 
   @Test
-  void theSimulatorMotoLacksIsDetectedAndTheFixNamesTheParametersToSet() throws Exception {
+  void anEndpointWithoutTheSimulatorIsDetectedAndTheFixNamesTheParametersToSet() throws Exception {
     String admin = MotoServer.enforceIamWithAdmin();
-    try (AwsClients clients = AwsClients.fromEnvironment()) {
+    try (AwsClients clients = AwsClients.fromEnvironment(
+        AwsClients.Settings.defaults().withInterceptors(List.of(new NoSimulator())))) {
       ApplicationFailure f = failure(new AwsPreflight(clients), List.of(SIMULATE));
       assertThat(f.getOriginalMessage())
           .startsWith("preflight: verification by simulate is not available at ")
@@ -63,101 +54,62 @@ class AwsPreflightTest {
     }
   }
 
+  @Test
+  void theSimulatorIsAvailableToAnAdministratorAndAWorkerThatMayNotCallItIsToldTheFix()
+      throws Exception {
+    // The local stack answers iam:SimulatePrincipalPolicy (scripts/lib/moto_iam_simulate.py).
+    String admin = MotoServer.enforceIamWithAdmin();
+    String[] key;
+    try (AwsClients clients = AwsClients.fromEnvironment()) {
+      assertThat(new AwsPreflight(clients).check("lab-pre", List.of(LAB_SIMULATE)).arn())
+          .isEqualTo(admin);
+      clients.iam().createUser(b -> b.userName("no-simulator"));
+      var k = clients.iam().createAccessKey(b -> b.userName("no-simulator")).accessKey();
+      key = new String[] {k.accessKeyId(), k.secretAccessKey()};
+    }
+    MotoServer.useCredentials(key[0], key[1]);
+    try (AwsClients clients = AwsClients.fromEnvironment()) {
+      ApplicationFailure f = failure(new AwsPreflight(clients), List.of(LAB_SIMULATE));
+      assertThat(f.getOriginalMessage())
+          .isEqualTo("preflight: verification by simulate needs iam:SimulatePrincipalPolicy on"
+              + " the lab's role arn:aws:iam::123456789012:role/labflow-lab-pre-role, which the"
+              + " worker may not call; grant it (the shipped worker policy grants it on labflow-*"
+              + " roles), or set parameter verifyMethod=probe and"
+              + " trustedPrincipalArn=arn:aws:iam::123456789012:user/no-simulator (in the run's"
+              + " parameters or the worker's LABFLOW_SITE_PARAMETERS)");
+    }
+  }
+
   /**
-   * IAM's simulator as AWS answers the worker holding the shipped definitions/worker-policy.json:
-   * authorization first, on the ARN the request names ({@code AccessDenied} unless a statement
-   * granting {@code iam:SimulatePrincipalPolicy} covers it), then the lookup ({@code NoSuchEntity}:
-   * the lab's role does not exist before the lab). moto has no simulator; the request still
-   * reaches it, and its answer is replaced.
+   * Issue 18: the worker named as docs/real-aws.md says (outside {@code labflow-*}), holding the
+   * shipped policy's parts, may simulate the lab's role, which is all verification needs; asked
+   * about itself, as before, the evaluator denied it.
    */
-  static final class ShippedPolicySimulator implements ExecutionInterceptor {
-    final List<String> sources = new CopyOnWriteArrayList<>();
-    private final List<Pattern> granted;
-
-    ShippedPolicySimulator() {
-      try {
-        JsonNode policy = new ObjectMapper().readTree(
-            Files.readString(Tools.repoRoot().resolve("definitions/worker-policy.json")));
-        granted = new java.util.ArrayList<>();
-        for (JsonNode st : policy.get("Statement")) {
-          if (st.get("Action").toString().contains("\"iam:SimulatePrincipalPolicy\"")
-              && !st.has("Condition")) {
-            (st.get("Resource").isArray() ? st.get("Resource") : List.of(st.get("Resource")))
-                .forEach(r -> granted.add(Pattern.compile(
-                    Pattern.quote(r.asText()).replace("*", "\\E.*\\Q"))));
-          }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    private Optional<String> source(Context.ModifyHttpResponse c) {
-      return c.request() instanceof SimulatePrincipalPolicyRequest r
-          ? Optional.of(r.policySourceArn()) : Optional.empty();
-    }
-
-    private boolean allowed(String arn) {
-      return granted.stream().anyMatch(p -> p.matcher(arn).matches());
-    }
-
-    @Override
-    public SdkHttpResponse modifyHttpResponse(Context.ModifyHttpResponse c, ExecutionAttributes a) {
-      return source(c).map(arn -> c.httpResponse().toBuilder()
-              .statusCode(allowed(arn) ? 404 : 403).build())
-          .orElse(c.httpResponse());
-    }
-
-    @Override
-    public Optional<InputStream> modifyHttpResponseContent(
-        Context.ModifyHttpResponse c, ExecutionAttributes a) {
-      Optional<String> arn = source(c);
-      if (arn.isEmpty()) {
-        return c.responseBody();
-      }
-      sources.add(arn.get());
-      String error = allowed(arn.get())
-          ? "<Code>NoSuchEntity</Code><Message>The role with name " + arn.get()
-              + " cannot be found.</Message>"
-          : "<Code>AccessDenied</Code><Message>User is not authorized to perform:"
-              + " iam:SimulatePrincipalPolicy on resource: " + arn.get() + "</Message>";
-      String xml = "<ErrorResponse><Error><Type>Sender</Type>" + error
-          + "</Error><RequestId>scripted</RequestId></ErrorResponse>";
-      return Optional.of(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
-    }
-  }
-
   @Test
-  void theSimulatorIsProbedOnTheLabsOwnRoleWhichTheShippedWorkerPolicyCovers() throws Exception {
-    String worker = MotoServer.enforceIamWithAdmin();
-    ShippedPolicySimulator iam = new ShippedPolicySimulator();
-    try (AwsClients clients = AwsClients.fromEnvironment(
-        AwsClients.Settings.defaults().withInterceptors(List.of(iam)))) {
-      AwsPreflight.Identity who = new AwsPreflight(clients).check("lab-pre", List.of(
-          new Verification("simulate", "verifyMethod", false, "trustedPrincipalArn",
-              "labflow-lab-pre-role")));
-      assertThat(who.arn()).isEqualTo(worker);
-      assertThat(iam.sources)
-          .containsExactly("arn:aws:iam::123456789012:role/labflow-lab-pre-role");
-    }
-  }
-
-  @Test
-  void aSimulatorTheWorkerMayNotCallNamesThePermissionOnTheLabsRole() throws Exception {
+  void aWorkerOutsideTheLabPrefixHoldingTheShippedPolicyPassesTheSimulatorCheck() throws Exception {
     MotoServer.enforceIamWithAdmin();
-    ShippedPolicySimulator iam = new ShippedPolicySimulator();
-    try (AwsClients clients = AwsClients.fromEnvironment(
-        AwsClients.Settings.defaults().withInterceptors(List.of(iam)))) {
-      ApplicationFailure f = failure(new AwsPreflight(clients), List.of(
-          new Verification("simulate", "verifyMethod", true, "trustedPrincipalArn",
-              "reader-lab-pre")));
-      assertThat(f.getOriginalMessage()).isEqualTo("preflight: verification by simulate needs"
-          + " iam:SimulatePrincipalPolicy on the lab's role"
-          + " arn:aws:iam::123456789012:role/reader-lab-pre, which the worker may not call;"
-          + " grant it (the shipped worker policy grants it on labflow-* roles), or set"
-          + " parameter verifyMethod=probe (in the run's parameters or the worker's"
-          + " LABFLOW_SITE_PARAMETERS)");
+    String[] key;
+    try (AwsClients clients = AwsClients.fromEnvironment()) {
+      clients.iam().createUser(b -> b.userName("worker-labflow"));
+      for (int n = 1; Files.exists(part(n)); n++) {
+        String doc = Files.readString(part(n));
+        String name = "worker-labflow-" + n;
+        String arn = clients.iam().createPolicy(b -> b.policyName(name)
+            .policyDocument(doc)).policy().arn();
+        clients.iam().attachUserPolicy(b -> b.userName("worker-labflow").policyArn(arn));
+      }
+      var k = clients.iam().createAccessKey(b -> b.userName("worker-labflow")).accessKey();
+      key = new String[] {k.accessKeyId(), k.secretAccessKey()};
     }
+    MotoServer.useCredentials(key[0], key[1]);
+    try (AwsClients clients = AwsClients.fromEnvironment()) {
+      assertThat(new AwsPreflight(clients).check("lab-pre", List.of(LAB_SIMULATE)).arn())
+          .isEqualTo("arn:aws:iam::123456789012:user/worker-labflow");
+    }
+  }
+
+  private static Path part(int n) {
+    return Tools.repoRoot().resolve("definitions/worker-policy-" + n + ".json");
   }
 
   @Test
