@@ -7,7 +7,10 @@ import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.preflight.AwsPreflight.Verification;
 import io.labflow.activities.testing.MotoServer;
 import io.labflow.activities.testing.NoSimulator;
+import io.labflow.activities.testing.Tools;
 import io.temporal.failure.ApplicationFailure;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -23,6 +26,9 @@ class AwsPreflightTest {
   private static final String BAD_KEY_ID = "AKIA" + "EXAMPLEBADKEY000";
 
   static final Verification SIMULATE = new Verification("simulate", "verifyMethod", false, "trustedPrincipalArn");
+  /** As the shipped lab's verifications are read: on the lab's own role. */
+  static final Verification LAB_SIMULATE = new Verification("simulate", "verifyMethod", false,
+      "trustedPrincipalArn", "labflow-lab-pre-role");
 
   static ApplicationFailure failure(AwsPreflight preflight, List<Verification> v) {
     ApplicationFailure f =
@@ -55,7 +61,7 @@ class AwsPreflightTest {
     String admin = MotoServer.enforceIamWithAdmin();
     String[] key;
     try (AwsClients clients = AwsClients.fromEnvironment()) {
-      assertThat(new AwsPreflight(clients).check("lab-pre", List.of(SIMULATE)).arn())
+      assertThat(new AwsPreflight(clients).check("lab-pre", List.of(LAB_SIMULATE)).arn())
           .isEqualTo(admin);
       clients.iam().createUser(b -> b.userName("no-simulator"));
       var k = clients.iam().createAccessKey(b -> b.userName("no-simulator")).accessKey();
@@ -63,13 +69,47 @@ class AwsPreflightTest {
     }
     MotoServer.useCredentials(key[0], key[1]);
     try (AwsClients clients = AwsClients.fromEnvironment()) {
-      ApplicationFailure f = failure(new AwsPreflight(clients), List.of(SIMULATE));
+      ApplicationFailure f = failure(new AwsPreflight(clients), List.of(LAB_SIMULATE));
       assertThat(f.getOriginalMessage())
-          .isEqualTo("preflight: verification by simulate needs iam:SimulatePrincipalPolicy, which"
-              + " the worker may not call; grant it, or set parameter verifyMethod=probe and"
+          .isEqualTo("preflight: verification by simulate needs iam:SimulatePrincipalPolicy on"
+              + " the lab's role arn:aws:iam::123456789012:role/labflow-lab-pre-role, which the"
+              + " worker may not call; grant it (the shipped worker policy grants it on labflow-*"
+              + " roles), or set parameter verifyMethod=probe and"
               + " trustedPrincipalArn=arn:aws:iam::123456789012:user/no-simulator (in the run's"
               + " parameters or the worker's LABFLOW_SITE_PARAMETERS)");
     }
+  }
+
+  /**
+   * Issue 18: the worker named as docs/real-aws.md says (outside {@code labflow-*}), holding the
+   * shipped policy's parts, may simulate the lab's role, which is all verification needs; asked
+   * about itself, as before, the evaluator denied it.
+   */
+  @Test
+  void aWorkerOutsideTheLabPrefixHoldingTheShippedPolicyPassesTheSimulatorCheck() throws Exception {
+    MotoServer.enforceIamWithAdmin();
+    String[] key;
+    try (AwsClients clients = AwsClients.fromEnvironment()) {
+      clients.iam().createUser(b -> b.userName("worker-labflow"));
+      for (int n = 1; Files.exists(part(n)); n++) {
+        String doc = Files.readString(part(n));
+        String name = "worker-labflow-" + n;
+        String arn = clients.iam().createPolicy(b -> b.policyName(name)
+            .policyDocument(doc)).policy().arn();
+        clients.iam().attachUserPolicy(b -> b.userName("worker-labflow").policyArn(arn));
+      }
+      var k = clients.iam().createAccessKey(b -> b.userName("worker-labflow")).accessKey();
+      key = new String[] {k.accessKeyId(), k.secretAccessKey()};
+    }
+    MotoServer.useCredentials(key[0], key[1]);
+    try (AwsClients clients = AwsClients.fromEnvironment()) {
+      assertThat(new AwsPreflight(clients).check("lab-pre", List.of(LAB_SIMULATE)).arn())
+          .isEqualTo("arn:aws:iam::123456789012:user/worker-labflow");
+    }
+  }
+
+  private static Path part(int n) {
+    return Tools.repoRoot().resolve("definitions/worker-policy-" + n + ".json");
   }
 
   @Test
