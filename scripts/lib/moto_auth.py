@@ -73,6 +73,7 @@ def main(endpoint):
         return
     admin_arn, key_id, secret = admin_user(endpoint, "labflow-admin")
     role_arn, creds = shipped_policy_role(endpoint, admin_arn, key_id, secret)
+    print(f"export LABFLOW_MOTO_ADMIN_ARN={admin_arn}")
     print(f"export LABFLOW_MOTO_ADMIN_ACCESS_KEY_ID={key_id}")
     print(f"export LABFLOW_MOTO_ADMIN_SECRET_ACCESS_KEY={secret}")
     print(f"export AWS_ACCESS_KEY_ID={creds['AccessKeyId']}")
