@@ -20,8 +20,8 @@ import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
  * verification method is available there. A failure is a non-retryable {@code PreflightFailed}
  * whose one-line message names the fix.
  *
- * <p>It costs one {@code sts:GetCallerIdentity}, plus one {@code iam:SimulatePrincipalPolicy} when
- * a verification uses the policy simulator, and the calls of {@link LabValues} for the lab's
+ * <p>It costs one {@code sts:GetCallerIdentity}, plus one {@code iam:SimulatePrincipalPolicy} (on
+ * the lab's role, which does not exist yet) when a verification uses the policy simulator, and the calls of {@link LabValues} for the lab's
  * instance types and trusted principals.
  */
 public final class AwsPreflight {
@@ -50,12 +50,23 @@ public final class AwsPreflight {
    *     definition fixes it
    * @param trustedPrincipalSet whether the role the probe assumes trusts a principal
    * @param trustedPrincipalParameter the run parameter that sets it, for the fix; null if none
+   * @param roleName the role the verification asks about, lab id filled in; null when it is known
+   *     only at run time
    */
   public record Verification(
       String method,
       String methodParameter,
       boolean trustedPrincipalSet,
-      String trustedPrincipalParameter) {}
+      String trustedPrincipalParameter,
+      String roleName) {
+
+    /** A verification whose role is known only at run time. */
+    public Verification(
+        String method, String methodParameter, boolean trustedPrincipalSet,
+        String trustedPrincipalParameter) {
+      this(method, methodParameter, trustedPrincipalSet, trustedPrincipalParameter, null);
+    }
+  }
 
   /**
    * A value of the lab AWS must accept, and where it comes from for the sentence.
@@ -201,9 +212,13 @@ public final class AwsPreflight {
                     + "="
                     + who.arn())
             + " (in the run's parameters or the worker's LABFLOW_SITE_PARAMETERS)";
+    // The lab's own role, before it exists: IAM authorizes the request on the role's ARN first,
+    // so NoSuchEntity proves the permission verification will need, on the resource it will need
+    // it on (the shipped worker policy grants it on lab roles only, never on the worker itself).
+    String source = v.roleName() == null ? principalArn(who.arn()) : roleArn(who, v.roleName());
     try {
       clients.iam().simulatePrincipalPolicy(
-          b -> b.policySourceArn(principalArn(who.arn()))
+          b -> b.policySourceArn(source)
               .actionNames("s3:ListBucket")
               .maxItems(1)
               .overrideConfiguration(o -> o.apiCallTimeout(CALL_TIMEOUT)));
@@ -214,8 +229,10 @@ public final class AwsPreflight {
       }
       if (code.equals("AccessDenied")) {
         throw failed(
-            "verification by simulate needs iam:SimulatePrincipalPolicy, which the worker may not"
-                + " call; grant it, or " + fix);
+            "verification by simulate needs iam:SimulatePrincipalPolicy on "
+                + (v.roleName() == null ? "" : "the lab's role ") + source
+                + ", which the worker may not call; grant it (the shipped worker policy grants it"
+                + " on labflow-* roles), or " + fix);
       }
       throw failed(
           "verification by simulate is not available at "
@@ -231,6 +248,13 @@ public final class AwsPreflight {
           "verification by simulate is not available at " + endpoint + " ("
               + firstLine(String.valueOf(e.getMessage())) + "); " + fix);
     }
+  }
+
+  /** The ARN of a role of the worker's account, in the worker's partition. */
+  static String roleArn(Identity who, String roleName) {
+    String[] parts = who.arn().split(":", 6);
+    String partition = parts.length == 6 ? parts[1] : "aws";
+    return "arn:" + partition + ":iam::" + who.account() + ":role/" + roleName;
   }
 
   /** An assumed-role session's ARN as the role's ARN (the simulator takes users and roles). */

@@ -6,11 +6,28 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.preflight.AwsPreflight.Verification;
 import io.labflow.activities.testing.MotoServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labflow.activities.testing.Tools;
 import io.temporal.failure.ApplicationFailure;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpResponse;
+import software.amazon.awssdk.services.iam.model.SimulatePrincipalPolicyRequest;
 
 /** The AWS preflight against a real moto server (which has no policy simulator). */
 @ExtendWith(MotoServer.class)
@@ -43,6 +60,103 @@ class AwsPreflightTest {
           .endsWith(
               "set parameter verifyMethod=probe and trustedPrincipalArn=" + admin
                   + " (in the run's parameters or the worker's LABFLOW_SITE_PARAMETERS)");
+    }
+  }
+
+  /**
+   * IAM's simulator as AWS answers the worker holding the shipped definitions/worker-policy.json:
+   * authorization first, on the ARN the request names ({@code AccessDenied} unless a statement
+   * granting {@code iam:SimulatePrincipalPolicy} covers it), then the lookup ({@code NoSuchEntity}:
+   * the lab's role does not exist before the lab). moto has no simulator; the request still
+   * reaches it, and its answer is replaced.
+   */
+  static final class ShippedPolicySimulator implements ExecutionInterceptor {
+    final List<String> sources = new CopyOnWriteArrayList<>();
+    private final List<Pattern> granted;
+
+    ShippedPolicySimulator() {
+      try {
+        JsonNode policy = new ObjectMapper().readTree(
+            Files.readString(Tools.repoRoot().resolve("definitions/worker-policy.json")));
+        granted = new java.util.ArrayList<>();
+        for (JsonNode st : policy.get("Statement")) {
+          if (st.get("Action").toString().contains("\"iam:SimulatePrincipalPolicy\"")
+              && !st.has("Condition")) {
+            (st.get("Resource").isArray() ? st.get("Resource") : List.of(st.get("Resource")))
+                .forEach(r -> granted.add(Pattern.compile(
+                    Pattern.quote(r.asText()).replace("*", "\\E.*\\Q"))));
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    private Optional<String> source(Context.ModifyHttpResponse c) {
+      return c.request() instanceof SimulatePrincipalPolicyRequest r
+          ? Optional.of(r.policySourceArn()) : Optional.empty();
+    }
+
+    private boolean allowed(String arn) {
+      return granted.stream().anyMatch(p -> p.matcher(arn).matches());
+    }
+
+    @Override
+    public SdkHttpResponse modifyHttpResponse(Context.ModifyHttpResponse c, ExecutionAttributes a) {
+      return source(c).map(arn -> c.httpResponse().toBuilder()
+              .statusCode(allowed(arn) ? 404 : 403).build())
+          .orElse(c.httpResponse());
+    }
+
+    @Override
+    public Optional<InputStream> modifyHttpResponseContent(
+        Context.ModifyHttpResponse c, ExecutionAttributes a) {
+      Optional<String> arn = source(c);
+      if (arn.isEmpty()) {
+        return c.responseBody();
+      }
+      sources.add(arn.get());
+      String error = allowed(arn.get())
+          ? "<Code>NoSuchEntity</Code><Message>The role with name " + arn.get()
+              + " cannot be found.</Message>"
+          : "<Code>AccessDenied</Code><Message>User is not authorized to perform:"
+              + " iam:SimulatePrincipalPolicy on resource: " + arn.get() + "</Message>";
+      String xml = "<ErrorResponse><Error><Type>Sender</Type>" + error
+          + "</Error><RequestId>scripted</RequestId></ErrorResponse>";
+      return Optional.of(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+    }
+  }
+
+  @Test
+  void theSimulatorIsProbedOnTheLabsOwnRoleWhichTheShippedWorkerPolicyCovers() throws Exception {
+    String worker = MotoServer.enforceIamWithAdmin();
+    ShippedPolicySimulator iam = new ShippedPolicySimulator();
+    try (AwsClients clients = AwsClients.fromEnvironment(
+        AwsClients.Settings.defaults().withInterceptors(List.of(iam)))) {
+      AwsPreflight.Identity who = new AwsPreflight(clients).check("lab-pre", List.of(
+          new Verification("simulate", "verifyMethod", false, "trustedPrincipalArn",
+              "labflow-lab-pre-role")));
+      assertThat(who.arn()).isEqualTo(worker);
+      assertThat(iam.sources)
+          .containsExactly("arn:aws:iam::123456789012:role/labflow-lab-pre-role");
+    }
+  }
+
+  @Test
+  void aSimulatorTheWorkerMayNotCallNamesThePermissionOnTheLabsRole() throws Exception {
+    MotoServer.enforceIamWithAdmin();
+    ShippedPolicySimulator iam = new ShippedPolicySimulator();
+    try (AwsClients clients = AwsClients.fromEnvironment(
+        AwsClients.Settings.defaults().withInterceptors(List.of(iam)))) {
+      ApplicationFailure f = failure(new AwsPreflight(clients), List.of(
+          new Verification("simulate", "verifyMethod", true, "trustedPrincipalArn",
+              "reader-lab-pre")));
+      assertThat(f.getOriginalMessage()).isEqualTo("preflight: verification by simulate needs"
+          + " iam:SimulatePrincipalPolicy on the lab's role"
+          + " arn:aws:iam::123456789012:role/reader-lab-pre, which the worker may not call;"
+          + " grant it (the shipped worker policy grants it on labflow-* roles), or set"
+          + " parameter verifyMethod=probe (in the run's parameters or the worker's"
+          + " LABFLOW_SITE_PARAMETERS)");
     }
   }
 

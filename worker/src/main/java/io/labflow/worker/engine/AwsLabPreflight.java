@@ -3,6 +3,9 @@ package io.labflow.worker.engine;
 import io.labflow.activities.cloudformation.TemplateFacts;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.preflight.AwsPreflight;
+import io.labflow.workflows.expr.ExpressionException;
+import io.labflow.workflows.expr.Expressions;
+import io.labflow.workflows.expr.LabScope;
 import io.labflow.workflows.lab.Preflight;
 import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.ActionStep;
@@ -39,7 +42,7 @@ final class AwsLabPreflight implements Preflight {
 
   @Override
   public void check(String labId, ResolvedLab lab) {
-    aws.check(labId, verifications(lab), settings(lab));
+    aws.check(labId, verifications(labId, lab), settings(lab));
   }
 
   /**
@@ -116,7 +119,7 @@ final class AwsLabPreflight implements Preflight {
     return all;
   }
 
-  static List<AwsPreflight.Verification> verifications(ResolvedLab lab) {
+  static List<AwsPreflight.Verification> verifications(String labId, ResolvedLab lab) {
     List<ActionStep> all = actions(lab);
     Map<String, Object> params = lab.parameters() == null ? Map.of() : lab.parameters();
     boolean trusted = false;
@@ -139,14 +142,28 @@ final class AwsLabPreflight implements Preflight {
         String p = parameterOf(m);
         Object value = p != null ? params.get(p) : m;
         String method = value instanceof String v && !v.isBlank() ? v : "simulate";
-        AwsPreflight.Verification v =
-            new AwsPreflight.Verification(method, p, trusted, trustedParameter);
+        AwsPreflight.Verification v = new AwsPreflight.Verification(
+            method, p, trusted, trustedParameter, roleName(s, labId, lab));
         if (!out.contains(v)) {
           out.add(v);
         }
       }
     }
     return out;
+  }
+
+  /** The step's {@code roleName} before the run (lab id and parameters filled in), or null. */
+  private static String roleName(ActionStep s, String labId, ResolvedLab lab) {
+    if (!(s.with().get("roleName") instanceof String template)) {
+      return null;
+    }
+    try {
+      Object name = Expressions.evaluate(template, LabScope.of(lab.definition(), labId, null,
+          lab.variant(), lab.parameters(), Map.of()));
+      return name instanceof String n && !n.isBlank() ? n : null;
+    } catch (ExpressionException e) {
+      return null; // Named from a step's output: known only at run time.
+    }
   }
 
   /** The parameter a whole-value {@code ${params.X}} template reads, or null. */
