@@ -101,10 +101,15 @@ class _Ec2Unauthorized(_RESTError):
 
 
 class _AccessDenied(_RESTError):
+    """The query protocol's error shape (IAM, STS, CloudFormation), which the AWS SDKs parse."""
+
     code = 403
 
     def __init__(self, message):
         super().__init__("AccessDenied", message)
+        self.description = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ErrorResponse><Error><Type>Sender</Type>"
+                            "<Code>AccessDenied</Code><Message>" + _xml(message) + "</Message></Error>"
+                            "<RequestId>labflow-moto-iam</RequestId></ErrorResponse>")
 
 
 def _xml(text):
@@ -130,10 +135,12 @@ def check_action_permitted(self, resource):
         return
     partition = get_partition(self._region)
     req = moto_iam_requests.Request(self.account_id, self._region, partition, self._action,
-                                    self._data, self._access_key.arn)
+                                    self._data, self._access_key.arn, self._body)
     policies = policy_documents(self._access_key.collect_policies())
     for action, arn, context in moto_iam_requests.authorizations(req, resource):
         answer = evaluate(self._access_key.arn, self.account_id, policies, action, arn, context)
+        if answer.get("error"):
+            print(f"moto_iam: the evaluator refused {action} on {arn}: {answer['error']}", file=sys.stderr)
         if answer["decision"] != "Allowed":
             _deny(self, action, arn, answer["decision"])
     # A role's trust policy still decides who may assume it (moto's own check).

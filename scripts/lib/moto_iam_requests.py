@@ -14,7 +14,6 @@ authorizations AWS makes and with what: `aws:RequestTag/*` and `aws:TagKeys` fro
 | iam policy reads, CreatePolicyVersion, DeletePolicy(Version) | same | PolicyArn | ResourceTag of the policy |
 | iam:CreateInstanceProfile, iam:TagInstanceProfile | same (+ TagInstanceProfile) | profile ARN | RequestTag, TagKeys |
 | iam Get/Delete InstanceProfile, Add/RemoveRoleToInstanceProfile | same | profile ARN | ResourceTag of the profile |
-| iam:AddRoleToInstanceProfile | + iam:PassRole (AWS requires it since 2023) | role ARN | iam:PassedToService=ec2.amazonaws.com |
 | iam:SimulatePrincipalPolicy | same | PolicySourceArn | - |
 | iam:GetUser, ListRoles, ListPolicies, ListInstanceProfiles, ListAccountAliases | same | user ARN or * | - |
 | sts:AssumeRole | same (and the role's trust policy, as moto checks it) | role ARN | - |
@@ -27,12 +26,14 @@ authorizations AWS makes and with what: `aws:RequestTag/*` and `aws:TagKeys` fro
 | ec2:DisassociateRouteTable | same | route-table ARN | ResourceTag |
 | s3 (moto names the action; HeadBucket is s3:ListBucket) | same | bucket or object ARN | - |
 | s3:ListAllMyBuckets | same | * | - |
+| s3 DeleteObjects | s3:DeleteObject, or s3:DeleteObjectVersion for a versioned key, per key | object ARN | - |
 | cloudformation:CreateStack | same (+ TagResource when tagged; + iam:PassRole of RoleARN, iam:PassedToService=cloudformation.amazonaws.com), then each template resource's create actions | stack ARN | RequestTag, TagKeys; aws:CalledVia for the resources |
 | cloudformation:DeleteStack | same, then each stack resource's delete actions | stack ARN | ResourceTag; aws:CalledVia for the resources |
 | cloudformation Describe/List* | same | stack ARN or * | - |
 
 Any other operation is authorized on `*` with no context (moto's own behaviour), logged once.
 """
+import html
 import logging
 import re
 import uuid
@@ -40,7 +41,6 @@ import uuid
 from moto.cloudformation.models import cloudformation_backends
 from moto.ec2.models import ec2_backends
 from moto.iam.models import iam_backends
-from moto.s3.models import s3_backends
 
 import moto_iam_stacks
 
@@ -51,9 +51,9 @@ _unknown_logged = set()
 class Request:
     """One request as moto parsed it: the caller's account/region/partition and its parameters."""
 
-    def __init__(self, account, region, partition, action, data, caller_arn):
+    def __init__(self, account, region, partition, action, data, caller_arn, body=b""):
         self.account, self.region, self.partition = account, region, partition
-        self.action, self.data, self.caller_arn = action, data, caller_arn
+        self.action, self.data, self.caller_arn, self.body = action, data, caller_arn, body or b""
 
     def param(self, name, default=None):
         value = self.data.get(name, default)
@@ -163,10 +163,7 @@ def _profile(req):
     name = req.param("InstanceProfileName")
     profile = _quietly(lambda: req.iam.get_instance_profile(name))
     arn = profile.arn if profile else req.arn("iam", f"instance-profile/{name}", region=False)
-    requests = [(req.action, arn, resource_tag_context(profile.tags if profile else None))]
-    if req.action == "iam:AddRoleToInstanceProfile":
-        requests.append(_pass_role(req, _role_arn(req, req.param("RoleName"))))
-    return requests
+    return [(req.action, arn, resource_tag_context(profile.tags if profile else None))]
 
 
 def _pass_role(req, role_arn, service="ec2.amazonaws.com"):
@@ -211,7 +208,7 @@ def _ec2_ids(*params):
 def _association_instance(req):
     association = req.param("AssociationId")
     for a in list(req.ec2.iam_instance_profile_associations.values()):
-        if a.id == association:
+        if a.association_id == association:
             return a.instance.id
     return None
 
@@ -232,7 +229,7 @@ def _instance_profile(req):
 def _route_table_association(req):
     association = req.param("AssociationId")
     for table in list(req.ec2.route_tables.values()):
-        if association in table.associations:
+        if association in table._associations:
             return [(req.action, ec2_arn(req, table.id), ec2_tags(req.ec2, table.id))]
     return [(req.action, req.arn("ec2", "route-table/*"), {})]
 
@@ -247,8 +244,22 @@ def _s3(resource):
         action = _S3_ACTIONS.get(req.action, req.action)
         if action == "s3:ListAllMyBuckets":
             return [(action, "*", {})]
+        if action == "s3:DeleteObject" and "/" not in resource.split(":::", 1)[-1]:
+            return _delete_objects(req, resource)
         return [(action, resource, {})]
     return build
+
+
+def _delete_objects(req, bucket_arn):
+    """DeleteObjects (moto names it s3:DeleteObject on the bucket): each key, as AWS authorizes it."""
+    body = req.body.decode() if isinstance(req.body, bytes) else str(req.body)
+    requests = []
+    for obj in re.findall(r"<Object>(.*?)</Object>", body, re.S):
+        key = re.search(r"<Key>(.*?)</Key>", obj, re.S)
+        action = "s3:DeleteObjectVersion" if "<VersionId>" in obj else "s3:DeleteObject"
+        if key:
+            requests.append((action, f"{bucket_arn}/{html.unescape(key.group(1))}", {}))
+    return requests or [("s3:DeleteObject", f"{bucket_arn}/*", {})]
 
 
 # --- CloudFormation ---------------------------------------------------------------------------

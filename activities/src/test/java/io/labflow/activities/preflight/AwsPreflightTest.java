@@ -9,6 +9,7 @@ import io.labflow.activities.testing.MotoServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.activities.testing.Tools;
+import io.labflow.activities.testing.NoSimulator;
 import io.temporal.failure.ApplicationFailure;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -51,9 +52,10 @@ class AwsPreflightTest {
   }
 
   @Test
-  void theSimulatorMotoLacksIsDetectedAndTheFixNamesTheParametersToSet() throws Exception {
+  void anEndpointWithoutTheSimulatorIsDetectedAndTheFixNamesTheParametersToSet() throws Exception {
     String admin = MotoServer.enforceIamWithAdmin();
-    try (AwsClients clients = AwsClients.fromEnvironment()) {
+    try (AwsClients clients = AwsClients.fromEnvironment(
+        AwsClients.Settings.defaults().withInterceptors(List.of(new NoSimulator())))) {
       ApplicationFailure f = failure(new AwsPreflight(clients), List.of(SIMULATE));
       assertThat(f.getOriginalMessage())
           .startsWith("preflight: verification by simulate is not available at ")
@@ -157,6 +159,30 @@ class AwsPreflightTest {
           + " grant it (the shipped worker policy grants it on labflow-* roles), or set"
           + " parameter verifyMethod=probe (in the run's parameters or the worker's"
           + " LABFLOW_SITE_PARAMETERS)");
+    }
+  }
+
+  @Test
+  void theSimulatorIsAvailableToAnAdministratorAndAWorkerThatMayNotCallItIsToldTheFix()
+      throws Exception {
+    // The local stack answers iam:SimulatePrincipalPolicy (scripts/lib/moto_iam_simulate.py).
+    String admin = MotoServer.enforceIamWithAdmin();
+    String[] key;
+    try (AwsClients clients = AwsClients.fromEnvironment()) {
+      assertThat(new AwsPreflight(clients).check("lab-pre", List.of(SIMULATE)).arn())
+          .isEqualTo(admin);
+      clients.iam().createUser(b -> b.userName("no-simulator"));
+      var k = clients.iam().createAccessKey(b -> b.userName("no-simulator")).accessKey();
+      key = new String[] {k.accessKeyId(), k.secretAccessKey()};
+    }
+    MotoServer.useCredentials(key[0], key[1]);
+    try (AwsClients clients = AwsClients.fromEnvironment()) {
+      ApplicationFailure f = failure(new AwsPreflight(clients), List.of(SIMULATE));
+      assertThat(f.getOriginalMessage())
+          .isEqualTo("preflight: verification by simulate needs iam:SimulatePrincipalPolicy, which"
+              + " the worker may not call; grant it, or set parameter verifyMethod=probe and"
+              + " trustedPrincipalArn=arn:aws:iam::123456789012:user/no-simulator (in the run's"
+              + " parameters or the worker's LABFLOW_SITE_PARAMETERS)");
     }
   }
 
