@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Where a permission of the worker applies: the resources, as ARN patterns over the lab name
@@ -64,10 +65,11 @@ public enum PolicyScope {
       "LabTaggedInstances", PolicyScope::resourceTag, "arn:aws:ec2:{region}:{account}:instance/*"),
   /**
    * EC2 resources the sweep deletes outside a stack (leftovers of a half-deleted stack): any id,
-   * but only while it carries the lab tag.
+   * but only while it carries the lab tag, and only of the resource types IAM authorizes each
+   * action on (one statement per set of types, named after them).
    */
   LAB_TAGGED_EC2(
-      "DeleteLabTaggedEc2Resources", PolicyScope::resourceTag, "arn:aws:ec2:{region}:{account}:*/*"),
+      "DeleteLabTaggedEc2", PolicyScope::resourceTag, "arn:aws:ec2:{region}:{account}:{type}/*"),
   BUCKET("LabBuckets", "arn:aws:s3:::{bucket}*"),
   OBJECTS("LabBucketObjects", "arn:aws:s3:::{bucket}*/*"),
   /** What CloudFormation creates in a lab bucket with the worker's credentials. */
@@ -75,11 +77,14 @@ public enum PolicyScope {
       "LabBucketsThroughCloudFormation",
       PolicyScope::calledViaCloudFormation,
       "arn:aws:s3:::{bucket}*"),
-  /** The public Amazon Linux image parameter a template resolves at stack creation. */
+  /**
+   * The public Amazon Linux image parameter a template resolves at stack creation. Its ARN has no
+   * account; {@code *} matches that (and no account can create a parameter under {@code /aws}).
+   */
   STACK_AMI_PARAMETER(
       "PublicAmiParameterThroughCloudFormation",
       PolicyScope::calledViaCloudFormation,
-      "arn:aws:ssm:{region}::parameter/aws/service/ami-amazon-linux-latest/*"),
+      "arn:aws:ssm:{region}:*:parameter/aws/service/ami-amazon-linux-latest/*"),
   /**
    * What CloudFormation does in EC2 with the worker's credentials: the VPC, subnet, gateway, route
    * table, security group and instance of the template, whose ids nobody knows beforehand.
@@ -110,14 +115,22 @@ public enum PolicyScope {
     return sid;
   }
 
+  /** Whether each grant of this scope names the resource types it applies to. */
+  public boolean typed() {
+    return resources.stream().anyMatch(r -> r.contains("{type}"));
+  }
+
   /** Whether this scope's resource is {@code "*"}: every grant in it must give a reason. */
   public boolean unscoped() {
     return resources.equals(List.of("*"));
   }
 
-  /** The resource ARNs for these names. */
-  List<String> resources(Names n) {
-    return resources.stream().map(n::expand).toList();
+  /** The resource ARNs for these names and, in a {@link #typed()} scope, resource types. */
+  List<String> resources(Names n, List<String> types) {
+    return resources.stream()
+        .flatMap(r -> typed() ? types.stream().map(t -> r.replace("{type}", t)) : Stream.of(r))
+        .map(n::expand)
+        .toList();
   }
 
   /** The statement's condition; empty when none. */

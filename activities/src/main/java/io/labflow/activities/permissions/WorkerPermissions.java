@@ -51,12 +51,23 @@ public final class WorkerPermissions {
    * One IAM action and where it applies.
    *
    * @param reason why the scope is {@code "*"} (required then, null otherwise)
+   * @param resourceTypes the resource types IAM authorizes the action on, exactly in a
+   *     {@link PolicyScope#typed()} scope (empty otherwise)
    */
-  public record Grant(String action, PolicyScope scope, String reason) {
+  public record Grant(String action, PolicyScope scope, String reason, List<String> resourceTypes) {
     public Grant {
       if (scope.unscoped() == (reason == null)) {
         throw new IllegalArgumentException(action + ": a reason is required exactly for \"*\"");
       }
+      resourceTypes = List.copyOf(resourceTypes);
+      if (scope.typed() == resourceTypes.isEmpty()) {
+        throw new IllegalArgumentException(action + ": resource types are required exactly in "
+            + scope.sid());
+      }
+    }
+
+    Grant(String action, PolicyScope scope, String reason) {
+      this(action, scope, reason, List.of());
     }
   }
 
@@ -137,11 +148,17 @@ public final class WorkerPermissions {
           unscoped("ListLabResources DeleteLabResources", "ListStacks has no resource type; the"
               + " inventory reads the summaries to find the lab's stacks by name, then describes"
               + " each by name", "CloudFormation.ListStacks"),
-          // The sweep: a half-deleted stack's tagged EC2 leftovers, in dependency order.
-          same(LAB_TAGGED_EC2, "DeleteLabResources", "Ec2.TerminateInstances",
-              "Ec2.DeleteNetworkInterface", "Ec2.DisassociateRouteTable", "Ec2.DeleteRouteTable",
-              "Ec2.DetachInternetGateway", "Ec2.DeleteInternetGateway", "Ec2.DeleteSecurityGroup",
-              "Ec2.DeleteSubnet", "Ec2.DeleteVpc"),
+          // The sweep: a half-deleted stack's tagged EC2 leftovers, in dependency order, each on
+          // the resource types IAM authorizes it on (the Service Authorization Reference's).
+          tagged("Ec2.TerminateInstances", "instance"),
+          tagged("Ec2.DeleteNetworkInterface", "network-interface"),
+          tagged("Ec2.DisassociateRouteTable", "route-table", "subnet"),
+          tagged("Ec2.DeleteRouteTable", "route-table"),
+          tagged("Ec2.DetachInternetGateway", "internet-gateway", "vpc"),
+          tagged("Ec2.DeleteInternetGateway", "internet-gateway"),
+          tagged("Ec2.DeleteSecurityGroup", "security-group"),
+          tagged("Ec2.DeleteSubnet", "subnet"),
+          tagged("Ec2.DeleteVpc", "vpc"),
           op("S3.ListBuckets", "ListLabResources DeleteLabResources",
               any("s3:ListAllMyBuckets", "ListBuckets (s3:ListAllMyBuckets) has no resource type")),
           // EC2: the instance profile on the lab's instance.
@@ -256,6 +273,12 @@ public final class WorkerPermissions {
   /** Operations whose IAM action is their name, on this scope, used by the same step actions. */
   private static List<Operation> same(PolicyScope scope, String usedBy, String... names) {
     return Arrays.stream(names).flatMap(n -> op(n, usedBy, g(action(n), scope)).stream()).toList();
+  }
+
+  /** A sweep's delete of EC2 resources of these types that carry the lab tag. */
+  private static List<Operation> tagged(String name, String... resourceTypes) {
+    return op(name, WorkerPolicy.SWEEP,
+        new Grant(action(name), LAB_TAGGED_EC2, null, List.of(resourceTypes)));
   }
 
   /** The same on {@code "*"}, for this reason. */

@@ -1,5 +1,7 @@
 package io.labflow.activities.permissions;
 
+import static java.util.stream.Collectors.joining;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -9,6 +11,7 @@ import io.labflow.activities.permissions.WorkerPermissions.Grant;
 import io.labflow.activities.permissions.WorkerPermissions.Operation;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +41,11 @@ public final class WorkerPolicy {
 
   private WorkerPolicy() {}
 
+  /** IAM's limit for a customer managed policy, in characters without whitespace. */
+  public static final int MANAGED_POLICY_LIMIT = 6144;
+
   /**
-   * The policy document.
+   * The policy document, whole.
    *
    * @param stepActions the step actions to cover; null for the whole step library
    * @param stackTypes the resource types of the CloudFormation templates the stacks are built from
@@ -48,39 +54,77 @@ public final class WorkerPolicy {
    */
   public static String document(
       Set<String> stepActions, Set<String> stackTypes, PolicyScope.Names names) {
-    Map<PolicyScope, Set<String>> byScope = new EnumMap<>(PolicyScope.class);
+    return render(statements(stepActions, stackTypes, names));
+  }
+
+  /**
+   * The same policy as managed policies: its statements in order, in as few documents as hold
+   * them within {@link #MANAGED_POLICY_LIMIT} each. Together they grant exactly what {@link
+   * #document} grants.
+   */
+  public static List<String> documents(
+      Set<String> stepActions, Set<String> stackTypes, PolicyScope.Names names) {
+    List<String> out = new ArrayList<>();
+    List<ObjectNode> part = new ArrayList<>();
+    for (ObjectNode st : statements(stepActions, stackTypes, names)) {
+      part.add(st);
+      if (part.size() > 1 && size(render(part)) > MANAGED_POLICY_LIMIT) {
+        part.remove(part.size() - 1);
+        out.add(render(part));
+        part = new ArrayList<>(List.of(st));
+      }
+    }
+    out.add(render(part));
+    return out;
+  }
+
+  /** A document's size as IAM counts it against its limits: whitespace does not count. */
+  public static long size(String document) {
+    return document.chars().filter(c -> !Character.isWhitespace(c)).count();
+  }
+
+  /** One statement per scope and, in a typed scope, per set of resource types. */
+  private static List<ObjectNode> statements(
+      Set<String> stepActions, Set<String> stackTypes, PolicyScope.Names names) {
+    Map<PolicyScope, Map<List<String>, Set<String>>> byScope = new EnumMap<>(PolicyScope.class);
     for (Grant g : grants(stepActions, stackTypes)) {
-      byScope.computeIfAbsent(g.scope(), k -> new TreeSet<>()).add(g.action());
+      byScope.computeIfAbsent(g.scope(), k -> new LinkedHashMap<>())
+          .computeIfAbsent(g.resourceTypes(), k -> new TreeSet<>()).add(g.action());
     }
     // An action CloudFormation needs that the worker holds unconditionally on the same resources
     // anyway is not repeated.
     dropGranted(byScope, PolicyScope.STACK_EC2, PolicyScope.ANY);
     dropGranted(byScope, PolicyScope.STACK_BUCKET, PolicyScope.BUCKET);
     // The stack's EC2 resources carry the stack's lab tag, so CloudFormation's deletes of them are
-    // covered by the sweep's tag-bound statement; only what carries no tag (routes) stays.
+    // covered by the sweep's tag-bound statements; only what carries no tag (routes) stays.
     dropGranted(byScope, PolicyScope.STACK_EC2, PolicyScope.LAB_TAGGED_EC2);
+    List<ObjectNode> statements = new ArrayList<>();
+    byScope.forEach((scope, byTypes) -> byTypes.forEach((types, actions) -> {
+      ObjectNode st = JSON.createObjectNode();
+      st.put("Sid", scope.sid() + types.stream().map(WorkerPolicy::camel).collect(joining()));
+      st.put("Effect", "Allow");
+      ArrayNode a = st.putArray("Action");
+      actions.forEach(a::add);
+      List<String> resources = scope.resources(names, types);
+      if (resources.size() == 1) {
+        st.put("Resource", resources.get(0));
+      } else {
+        ArrayNode r = st.putArray("Resource");
+        resources.forEach(r::add);
+      }
+      Map<String, Map<String, Object>> condition = scope.condition(names);
+      if (!condition.isEmpty()) {
+        st.set("Condition", JSON.valueToTree(new TreeMap<>(condition)));
+      }
+      statements.add(st);
+    }));
+    return statements;
+  }
+
+  private static String render(List<ObjectNode> statements) {
     ObjectNode doc = JSON.createObjectNode();
     doc.put("Version", "2012-10-17");
-    ArrayNode statements = doc.putArray("Statement");
-    byScope.forEach(
-        (scope, actions) -> {
-          ObjectNode st = statements.addObject();
-          st.put("Sid", scope.sid());
-          st.put("Effect", "Allow");
-          ArrayNode a = st.putArray("Action");
-          actions.forEach(a::add);
-          List<String> resources = scope.resources(names);
-          if (resources.size() == 1) {
-            st.put("Resource", resources.get(0));
-          } else {
-            ArrayNode r = st.putArray("Resource");
-            resources.forEach(r::add);
-          }
-          Map<String, Map<String, Object>> condition = scope.condition(names);
-          if (!condition.isEmpty()) {
-            st.set("Condition", JSON.valueToTree(new TreeMap<>(condition)));
-          }
-        });
+    doc.putArray("Statement").addAll(statements);
     try {
       return JSON.writeValueAsString(doc) + "\n";
     } catch (JsonProcessingException e) {
@@ -88,12 +132,23 @@ public final class WorkerPolicy {
     }
   }
 
-  private static void dropGranted(
-      Map<PolicyScope, Set<String>> byScope, PolicyScope from, PolicyScope grantedIn) {
-    Set<String> granted = byScope.getOrDefault(grantedIn, Set.of());
-    byScope.computeIfPresent(from, (k, v) -> {
-      v.removeAll(granted);
-      return v.isEmpty() ? null : v;
+  /** {@code internet-gateway} as {@code InternetGateway}, for a statement id. */
+  private static String camel(String resourceType) {
+    StringBuilder sb = new StringBuilder();
+    for (String w : resourceType.split("-")) {
+      sb.append(Character.toUpperCase(w.charAt(0))).append(w.substring(1));
+    }
+    return sb.toString();
+  }
+
+  private static void dropGranted(Map<PolicyScope, Map<List<String>, Set<String>>> byScope,
+      PolicyScope from, PolicyScope grantedIn) {
+    Set<String> granted = new TreeSet<>();
+    byScope.getOrDefault(grantedIn, Map.of()).values().forEach(granted::addAll);
+    byScope.computeIfPresent(from, (k, byTypes) -> {
+      byTypes.values().forEach(v -> v.removeAll(granted));
+      byTypes.values().removeIf(Set::isEmpty);
+      return byTypes.isEmpty() ? null : byTypes;
     });
   }
 

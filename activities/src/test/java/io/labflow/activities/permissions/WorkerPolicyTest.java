@@ -32,15 +32,25 @@ class WorkerPolicyTest {
   static final Path ROOT = Tools.repoRoot();
   static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The whole step library's policy, as shipped in definitions/worker-policy.json. */
-  static String libraryPolicy() throws IOException {
+  /** The resource types of the shipped templates. */
+  static Set<String> templateTypes() throws IOException {
     Set<String> types = new LinkedHashSet<>();
     try (Stream<Path> files = Files.list(ROOT.resolve("definitions/templates"))) {
       for (Path p : files.sorted().toList()) {
         types.addAll(WorkerPolicy.stackResourceTypes(Files.readString(p)));
       }
     }
-    return WorkerPolicy.document(null, types, PolicyScope.Names.library());
+    return types;
+  }
+
+  /** The whole step library's policy, as shipped in definitions/worker-policy.json. */
+  static String libraryPolicy() throws IOException {
+    return WorkerPolicy.document(null, templateTypes(), PolicyScope.Names.library());
+  }
+
+  /** The same as managed policies, as shipped in definitions/worker-policy-N.json. */
+  static List<String> libraryParts() throws IOException {
+    return WorkerPolicy.documents(null, templateTypes(), PolicyScope.Names.library());
   }
 
   static List<JsonNode> statements(String doc) throws IOException {
@@ -65,6 +75,15 @@ class WorkerPolicyTest {
         .as("definitions/worker-policy.json is stale: regenerate it with"
             + " ./labflow worker-policy > definitions/worker-policy.json")
         .isEqualTo(libraryPolicy());
+    List<String> parts = libraryParts();
+    for (int i = 1; i <= parts.size(); i++) {
+      assertThat(Files.readString(ROOT.resolve("definitions/worker-policy-" + i + ".json")))
+          .as("definitions/worker-policy-%d.json is stale: regenerate it with"
+              + " ./labflow worker-policy --part %d > definitions/worker-policy-%d.json", i, i, i)
+          .isEqualTo(parts.get(i - 1));
+    }
+    assertThat(ROOT.resolve("definitions/worker-policy-" + (parts.size() + 1) + ".json"))
+        .as("a part the policy no longer has").doesNotExist();
   }
 
   @Test
@@ -124,8 +143,8 @@ class WorkerPolicyTest {
             && !a.equals("iam:DetachRolePolicy")) {
           assertThat(condition).as(a).contains("\"aws:ResourceTag/labflow:lab\":\"false\"");
         }
-        if (st.get("Sid").asText().equals(PolicyScope.LAB_TAGGED_EC2.sid())) {
-          assertThat(a).as("the sweep's EC2 statement only deletes").matches(
+        if (st.get("Sid").asText().startsWith(PolicyScope.LAB_TAGGED_EC2.sid())) {
+          assertThat(a).as("the sweep's EC2 statements only delete").matches(
               "ec2:(Terminate|Delete|Disassociate|Detach)[A-Za-z]+");
           assertThat(condition).as(a).contains("\"aws:ResourceTag/labflow:lab\":\"false\"");
         } else if (a.startsWith("ec2:") && !a.contains("IamInstanceProfile") && !a.startsWith("ec2:Describe")) {
@@ -149,13 +168,44 @@ class WorkerPolicyTest {
   }
 
   @Test
-  void fitsAManagedPolicy() throws IOException {
+  void itsPartsFitManagedPoliciesAndHoldExactlyTheWholePolicy() throws IOException {
     String doc = libraryPolicy();
-    long chars = doc.chars().filter(c -> !Character.isWhitespace(c)).count();
+    List<String> parts = libraryParts();
     System.out.printf("worker policy: %d statements, %d distinct actions, %d characters without"
-        + " whitespace (managed policy limit 6144)%n", statements(doc).size(),
-        statements(doc).stream().flatMap(s -> strings(s.get("Action")).stream()).distinct().count(), chars);
-    assertThat(chars).as("IAM's limit for a customer managed policy").isLessThanOrEqualTo(6144);
+        + " whitespace, in %d managed policies of %s characters (limit 6144)%n",
+        statements(doc).size(),
+        statements(doc).stream().flatMap(s -> strings(s.get("Action")).stream()).distinct().count(),
+        WorkerPolicy.size(doc), parts.size(), parts.stream().map(WorkerPolicy::size).toList());
+    List<JsonNode> together = new ArrayList<>();
+    for (String part : parts) {
+      assertThat(WorkerPolicy.size(part)).as("IAM's limit for a customer managed policy")
+          .isLessThanOrEqualTo(6144);
+      together.addAll(statements(part));
+    }
+    assertThat(together).isEqualTo(statements(doc));
+    assertThat(parts).as("no more parts than needed").hasSize(
+        (int) Math.ceil(WorkerPolicy.size(doc) / 6144.0));
+  }
+
+  @Test
+  void theSweepDeletesEachEc2ResourceTypeOnlyWithActionsOfThatType() throws IOException {
+    Map<String, List<String>> resourcesByAction = new java.util.TreeMap<>();
+    for (JsonNode st : statements(libraryPolicy())) {
+      if (st.get("Sid").asText().startsWith(PolicyScope.LAB_TAGGED_EC2.sid())) {
+        strings(st.get("Action")).forEach(a -> resourcesByAction.put(a, strings(st.get("Resource"))));
+      }
+    }
+    String ec2 = "arn:aws:ec2:*:*:";
+    assertThat(resourcesByAction).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "ec2:TerminateInstances", List.of(ec2 + "instance/*"),
+        "ec2:DeleteNetworkInterface", List.of(ec2 + "network-interface/*"),
+        "ec2:DisassociateRouteTable", List.of(ec2 + "route-table/*", ec2 + "subnet/*"),
+        "ec2:DeleteRouteTable", List.of(ec2 + "route-table/*"),
+        "ec2:DetachInternetGateway", List.of(ec2 + "internet-gateway/*", ec2 + "vpc/*"),
+        "ec2:DeleteInternetGateway", List.of(ec2 + "internet-gateway/*"),
+        "ec2:DeleteSecurityGroup", List.of(ec2 + "security-group/*"),
+        "ec2:DeleteSubnet", List.of(ec2 + "subnet/*"),
+        "ec2:DeleteVpc", List.of(ec2 + "vpc/*")));
   }
 
   @Test

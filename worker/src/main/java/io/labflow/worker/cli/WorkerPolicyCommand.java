@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
       "Prints the IAM policy (JSON) the worker's own principal needs.",
       "For the whole step library, or for one definition's steps and the nightly reset's sweep.",
       "Resources are scoped to the lab name prefixes and the labflow:lab tag; every \"*\" is",
-      "listed by --explain. Offline."
+      "listed by --explain. Too large for one managed policy, it comes in parts (--part).",
+      "Offline."
     })
 final class WorkerPolicyCommand extends BaseCommand {
 
@@ -45,6 +46,11 @@ final class WorkerPolicyCommand extends BaseCommand {
   @Option(names = "--bucket-prefix",
       description = "Prefix of bucket names (default: the definition's, else labflow-).")
   String bucketPrefix;
+
+  @Option(names = "--part", paramLabel = "N",
+      description = {"Print only part N of the policy cut into managed policies (IAM allows 6,144",
+          "characters in one); without it, the whole policy, and on stderr how many parts it has."})
+  Integer part;
 
   @Option(names = "--explain",
       description = "Print, instead of the policy, each action granted on \"*\" and why.")
@@ -93,8 +99,23 @@ final class WorkerPolicyCommand extends BaseCommand {
       }
       types.addAll(Engine.stackResourceTypes(Files.readString(t)));
     }
-    out().print(Engine.workerPolicy(actions, types, account, region,
-        names == null ? "labflow-" : names, buckets == null ? "labflow-" : buckets));
+    String n = names == null ? "labflow-" : names;
+    String b = buckets == null ? "labflow-" : buckets;
+    List<String> parts = Engine.workerPolicyParts(actions, types, account, region, n, b);
+    if (part != null) {
+      if (part < 1 || part > parts.size()) {
+        throw new UsageException("--part " + part + ": this policy has " + parts.size()
+            + (parts.size() == 1 ? " part" : " parts"));
+      }
+      out().print(parts.get(part - 1));
+      return 0;
+    }
+    out().print(Engine.workerPolicy(actions, types, account, region, n, b));
+    if (parts.size() > 1) {
+      err().println("This policy exceeds the 6,144 characters of one managed policy: install"
+          + " --part 1 to --part " + parts.size() + " as " + parts.size() + " managed policies"
+          + " (docs/real-aws.md).");
+    }
     return 0;
   }
 }

@@ -195,6 +195,13 @@ public final class Engine {
         new io.labflow.activities.permissions.PolicyScope.Names(account, region, namePrefix, bucketPrefix));
   }
 
+  /** The same policy as managed policies, each within IAM's limit (usually one). */
+  public static List<String> workerPolicyParts(Set<String> stepActions, Set<String> stackTypes,
+      String account, String region, String namePrefix, String bucketPrefix) {
+    return io.labflow.activities.permissions.WorkerPolicy.documents(stepActions, stackTypes,
+        new io.labflow.activities.permissions.PolicyScope.Names(account, region, namePrefix, bucketPrefix));
+  }
+
   /** The resource types of a CloudFormation template, as the worker policy needs them. */
   public static Set<String> stackResourceTypes(String template) {
     return io.labflow.activities.permissions.WorkerPolicy.stackResourceTypes(template);

@@ -49,6 +49,26 @@ class WorkerPolicyCommandTest {
   }
 
   @Test
+  void tooLargeForOneManagedPolicyItComesInTheShippedParts() throws Exception {
+    Run whole = run("--definitions", DEFINITIONS, "worker-policy");
+    assertThat(whole.err()).isEqualTo("This policy exceeds the 6,144 characters of one managed"
+        + " policy: install --part 1 to --part 2 as 2 managed policies (docs/real-aws.md).\n");
+    Set<String> together = new TreeSet<>();
+    for (int i = 1; i <= 2; i++) {
+      Run part = run("--definitions", DEFINITIONS, "worker-policy", "--part", String.valueOf(i));
+      assertThat(part.code()).as(part.err()).isZero();
+      assertThat(part.err()).isEmpty();
+      assertThat(part.out()).isEqualTo(Files.readString(
+          Tools.repoRoot().resolve("definitions/worker-policy-" + i + ".json")));
+      together.addAll(actions(part.out()));
+    }
+    assertThat(together).isEqualTo(actions(whole.out()));
+    Run none = run("--definitions", DEFINITIONS, "worker-policy", "--part", "3");
+    assertThat(none.code()).isEqualTo(2);
+    assertThat(none.err()).contains("--part 3: this policy has 2 parts");
+  }
+
+  @Test
   void theShippedLabNeedsTheWholeLibraryScopedToItsPrefixes() throws Exception {
     Run lab = run("--definitions", DEFINITIONS, "worker-policy", "--definition",
         "iam-service-role-lab", "--account", "111122223333", "--region", "eu-west-1");
