@@ -7,17 +7,19 @@ and authorized. Who the worker is, by LABFLOW_WORKER_AS:
 
 - admin (the default): the administrator itself, the user labflow-worker.
 - policy: the worker as docs/real-aws.md tells operators to set it up, holding exactly what
-  labflow ships: the administrator labflow-admin creates the managed policy worker-labflow from
-  definitions/worker-policy.json (unchanged), the role worker-labflow (outside the lab prefix)
-  that trusts the administrator, attaches the policy and assumes the role. The worker gets the
+  labflow ships: the administrator labflow-admin creates the shipped worker policy as managed
+  policies, unchanged (shipped_policies), the role worker-labflow (outside the lab prefix) that
+  trusts the administrator, attaches them and assumes the role. The worker gets the
   session's keys; labs' roles trust the role's ARN for the probe, as on AWS. The administrator's
   keys are printed too (LABFLOW_MOTO_ADMIN_*), for looking at the emulator (moto_inventory.py).
 
 Prints shell exports: the keys (moto-generated, valid only on this moto server; moto does not
 expire a session) and the ARN the lab's role must trust for the probe.
 """
+import glob
 import json
 import os
+import re
 import sys
 import urllib.request
 
@@ -41,20 +43,32 @@ def admin_user(endpoint, name):
     return arn, key["AccessKeyId"], key["SecretAccessKey"]
 
 
+def shipped_policies():
+    """(name, document) of each managed policy the shipped worker policy is installed as: the parts
+    definitions/worker-policy-N.json as worker-labflow-N when it is split (one managed policy holds
+    6,144 characters), else definitions/worker-policy.json as worker-labflow."""
+    definitions = os.path.join(ROOT, "definitions")
+    parts = sorted(glob.glob(os.path.join(definitions, "worker-policy-[0-9]*.json")))
+    named = [(f"worker-labflow-{re.search(r'-([0-9]+)[.]json$', p).group(1)}", p) for p in parts]
+    result = []
+    for name, path in named or [("worker-labflow", os.path.join(definitions, "worker-policy.json"))]:
+        with open(path) as f:
+            result.append((name, f.read()))
+    return result
+
+
 def shipped_policy_role(endpoint, admin_arn, key_id, secret):
     """The role worker-labflow holding definitions/worker-policy.json, and a session of it."""
     session = boto3.session.Session(aws_access_key_id=key_id, aws_secret_access_key=secret,
                                     region_name="us-east-1")
     iam = session.client("iam", endpoint_url=endpoint)
-    with open(os.path.join(ROOT, "definitions", "worker-policy.json")) as f:
-        document = f.read()
-    policy_arn = iam.create_policy(PolicyName="worker-labflow",
-                                   PolicyDocument=document)["Policy"]["Arn"]
     trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
                                                      "Principal": {"AWS": admin_arn}}]}
     role_arn = iam.create_role(RoleName="worker-labflow", AssumeRolePolicyDocument=json.dumps(trust),
                                MaxSessionDuration=43200)["Role"]["Arn"]
-    iam.attach_role_policy(RoleName="worker-labflow", PolicyArn=policy_arn)
+    for name, document in shipped_policies():
+        policy_arn = iam.create_policy(PolicyName=name, PolicyDocument=document)["Policy"]["Arn"]
+        iam.attach_role_policy(RoleName="worker-labflow", PolicyArn=policy_arn)
     creds = session.client("sts", endpoint_url=endpoint).assume_role(
         RoleArn=role_arn, RoleSessionName="labflow-worker", DurationSeconds=43200)["Credentials"]
     return role_arn, creds

@@ -23,6 +23,12 @@ STACK_MADE = {"users": {"labflow-worker", "labflow-admin"}, "roles": {"worker-la
               "policies": {"worker-labflow"}}
 
 
+def stack_made(kind, name):
+    """moto_auth.py's; a split worker policy is worker-labflow-1, -2, ..."""
+    return any(name == made or name.startswith(made + "-") and name[len(made) + 1:].isdigit()
+               for made in STACK_MADE[kind])
+
+
 def take():
     # boto3 reads AWS_DEFAULT_REGION; the Java SDK (and scripts/stack env) AWS_REGION.
     admin = {}
@@ -68,13 +74,13 @@ def take():
                          if a["State"] != "disassociated"],
         "buckets": [b["Name"] for b in s3.list_buckets()["Buckets"]],
         "roles": [r["RoleName"] for r in pages(iam, "list_roles", "Roles")
-                  if r["RoleName"] not in STACK_MADE["roles"]],
+                  if not stack_made("roles", r["RoleName"])],
         "policies": [p["Arn"] for p in pages(iam, "list_policies", "Policies", Scope="Local")
-                     if p["PolicyName"] not in STACK_MADE["policies"]],
+                     if not stack_made("policies", p["PolicyName"])],
         "instanceProfiles": [p["InstanceProfileName"] for p in
                              pages(iam, "list_instance_profiles", "InstanceProfiles")],
         "users": [u["UserName"] for u in pages(iam, "list_users", "Users")
-                  if u["UserName"] not in STACK_MADE["users"]],
+                  if not stack_made("users", u["UserName"])],
     }
     found["objects"] = [f"{b}/{v['Key']}" for b in found["buckets"]
                         for v in pages(s3, "list_object_versions", "Versions", Bucket=b)]

@@ -38,6 +38,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
@@ -230,13 +231,18 @@ class LeastPrivilegeE2eTest {
     String labId = "lp-full";
     String role = moto.trustedPrincipalArn();
     assertThat(role).isEqualTo("arn:aws:iam::123456789012:role/worker-labflow");
-    assertThat(admin.listAttachedRolePolicies(b -> b.roleName("worker-labflow")).attachedPolicies())
-        .extracting(p -> p.policyName()).containsExactly("worker-labflow");
-    String held = admin.getPolicyVersion(b -> b.policyArn("arn:aws:iam::123456789012:policy/worker-labflow")
-        .versionId("v1")).policyVersion().document();
-    assertThat(JSON.readTree(URLDecoder.decode(held, StandardCharsets.UTF_8)))
-        .as("the worker's policy is the shipped file, unchanged")
-        .isEqualTo(JSON.readTree(definitions.resolve("worker-policy.json").toFile()));
+    // The role holds the shipped policy as it is: every statement of worker-policy.json, in order,
+    // in its managed policies (the parts worker-policy-N.json when it is split).
+    ArrayNode held = JSON.createArrayNode();
+    for (var attached : admin.listAttachedRolePolicies(b -> b.roleName("worker-labflow"))
+        .attachedPolicies().stream().sorted(Comparator.comparing(p -> p.policyName())).toList()) {
+      String document = admin.getPolicyVersion(b -> b.policyArn(attached.policyArn()).versionId("v1"))
+          .policyVersion().document();
+      held.addAll((ArrayNode) JSON.readTree(URLDecoder.decode(document, StandardCharsets.UTF_8))
+          .get("Statement"));
+    }
+    assertThat(held).as("the worker's policies are the shipped file, unchanged")
+        .isEqualTo(JSON.readTree(definitions.resolve("worker-policy.json").toFile()).get("Statement"));
     assertThat(moto.completeInventory()).as("the emulator before the lab").isEmpty();
 
     // Provision and verify by simulate, switch and verify again, tear down.
