@@ -1,15 +1,10 @@
 package io.labflow.activities.testing;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Optional;
+import java.util.List;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.SdkHttpRequest;
 
 /**
  * An IAM endpoint without a policy simulator, as moto was before the local stack answered
@@ -20,26 +15,14 @@ import software.amazon.awssdk.core.sync.RequestBody;
 public final class NoSimulator implements ExecutionInterceptor {
 
   @Override
-  public Optional<RequestBody> modifyHttpContent(
+  public SdkHttpRequest modifyHttpRequest(
       Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
-    Optional<RequestBody> body = context.requestBody();
-    if (body.isEmpty()) {
-      return body;
+    SdkHttpRequest request = context.httpRequest();
+    // The query protocol's parameters are still query parameters here; the SDK moves them into
+    // the form body after the interceptors ran.
+    if (!List.of("SimulatePrincipalPolicy").equals(request.rawQueryParameters().get("Action"))) {
+      return request;
     }
-    String form;
-    try (InputStream in = body.get().contentStreamProvider().newStream()) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      in.transferTo(out);
-      form = out.toString(StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    if (!form.contains("Action=SimulatePrincipalPolicy")) {
-      return body;
-    }
-    // Of the same length, so that the Content-Length already set stays right.
-    return Optional.of(RequestBody.fromString(
-        form.replace("Action=SimulatePrincipalPolicy", "Action=SimulateCustomPolicy&z="),
-        StandardCharsets.UTF_8));
+    return request.toBuilder().putRawQueryParameter("Action", "SimulateCustomPolicy").build();
   }
 }

@@ -78,7 +78,7 @@ final class DefinitionFiles {
    *     the worker would refuse (patterns, formats such as {@code format: arn})
    */
   static ParameterBinder.BindResult bind(
-      Definition definition, String labId, String variant, Map<String, String> params) {
+      Definition definition, String labId, String variant, Map<String, ?> params) {
     ParameterBinder.BindResult bound =
         labId == null
             ? ParameterBinder.bind(definition, variant, params, "parameters")

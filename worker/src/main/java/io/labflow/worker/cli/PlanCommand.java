@@ -2,7 +2,9 @@ package io.labflow.worker.cli;
 
 import io.labflow.worker.engine.Engine;
 import io.labflow.worker.render.LabPlan;
+import io.labflow.worker.runtime.SiteParameterSource;
 import io.labflow.workflows.definition.ParameterBinder;
+import io.labflow.workflows.definition.SiteParameters;
 import io.labflow.workflows.model.Definition;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,12 +36,27 @@ final class PlanCommand extends BaseCommand {
   @Option(names = "--lab-id", defaultValue = NO_LAB_ID, description = "Lab id to plan with.")
   String labId;
 
+  @Option(names = "--site-parameters", paramLabel = "JSON|FILE",
+      description = {"The worker's site parameters, as its LABFLOW_SITE_PARAMETERS gives them",
+          "(default: LABFLOW_SITE_PARAMETERS of this shell, if set)."})
+  String siteParameters;
+
   @Override
   public Integer call() {
     DefinitionFiles.Source source = DefinitionFiles.locate(file, root().definitions());
     Definition definition = DefinitionFiles.validOrThrow(source, err());
+    String siteValue = siteParameters != null ? siteParameters
+        : System.getenv(SiteParameterSource.VARIABLE);
+    SiteParameters site;
+    try {
+      site = SiteParameterSource.parse(siteValue);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(siteParameters == null ? e.getMessage()
+          : e.getMessage().replaceFirst("^" + SiteParameterSource.VARIABLE, "--site-parameters"));
+    }
+    SiteParameters.Merged merged = site.merge(definition, params);
     ParameterBinder.BindResult bound = DefinitionFiles.bind(
-        definition, labId.equals(NO_LAB_ID) ? null : labId, variant, params);
+        definition, labId.equals(NO_LAB_ID) ? null : labId, variant, merged.parameters());
     Map<String, Object> typed = bound.parameters();
     List<String> problems = new ArrayList<>(DefinitionFiles.refused(bound));
     problems.addAll(LabPlan.problems(definition, variant, typed, labId));
@@ -48,7 +65,10 @@ final class PlanCommand extends BaseCommand {
       err().println("A run with these values would fail before creating anything.");
       return 1;
     }
-    out().print(LabPlan.render(definition, variant, typed, labId));
+    String where = site == SiteParameters.NONE ? null
+        : siteParameters != null ? "--site-parameters" : SiteParameterSource.VARIABLE + " in this shell";
+    out().print(LabPlan.render(definition, variant, typed, labId,
+        new LabPlan.Sources(params.keySet(), merged.fromSite(), where)));
     out().println("\nAccount guard: " + Engine.allowedAccounts()
         + ", as configured in this shell; the worker checks its own before the first step.");
     return 0;

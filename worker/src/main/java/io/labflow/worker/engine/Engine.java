@@ -202,6 +202,15 @@ public final class Engine {
         new io.labflow.activities.permissions.PolicyScope.Names(account, region, namePrefix, bucketPrefix));
   }
 
+  /**
+   * The verifications a lab will run, as its preflight reads them: method, the parameter it comes
+   * from, the role it verifies.
+   */
+  public static List<io.labflow.activities.preflight.AwsPreflight.Verification> verifications(
+      String labId, io.labflow.workflows.lab.ResolvedLab lab) {
+    return AwsLabPreflight.verifications(labId, lab);
+  }
+
   /** The resource types of a CloudFormation template, as the worker policy needs them. */
   public static Set<String> stackResourceTypes(String template) {
     return io.labflow.activities.permissions.WorkerPolicy.stackResourceTypes(template);

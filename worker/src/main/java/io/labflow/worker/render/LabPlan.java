@@ -2,6 +2,7 @@ package io.labflow.worker.render;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.labflow.activities.preflight.AwsPreflight.Verification;
 import io.labflow.worker.engine.Engine;
 import io.labflow.workflows.catalog.ActionSpec;
 import io.labflow.workflows.catalog.FieldSpec;
@@ -9,6 +10,7 @@ import io.labflow.workflows.catalog.NameLimits;
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.LabScope;
+import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.ParameterDef;
@@ -18,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -33,9 +36,45 @@ public final class LabPlan {
 
   private LabPlan() {}
 
+  /**
+   * Where the plan's parameter values come from, as the worker would take them: the run's own,
+   * then the site's, then the definition's defaults.
+   *
+   * @param given the parameters the run sets itself
+   * @param fromSite the parameters whose value is a site value known to the command line
+   * @param site where those site values were read (a sentence's end), or null when the command
+   *     line knows none
+   */
+  public record Sources(Set<String> given, Set<String> fromSite, String site) {
+
+    /** Nothing known about the worker's site: every value not given is a default. */
+    public static final Sources NONE = new Sources(Set.of(), Set.of(), null);
+
+    String of(String parameter) {
+      if (given.contains(parameter)) {
+        return "given with -p";
+      }
+      if (fromSite.contains(parameter)) {
+        return "from " + site;
+      }
+      return site == null
+          ? "the definition's default, unless the worker's LABFLOW_SITE_PARAMETERS sets it"
+          : "the definition's default";
+    }
+  }
+
   /** Renders the plan of a run of {@code definition} with this variant and these parameters. */
   public static String render(
       Definition definition, String variant, Map<String, Object> parameters, String labId) {
+    return render(definition, variant, parameters, labId, Sources.NONE);
+  }
+
+  /**
+   * Renders the plan of a run of {@code definition} with this variant and these parameters,
+   * saying where each value comes from and which verification will run.
+   */
+  public static String render(Definition definition, String variant,
+      Map<String, Object> parameters, String labId, Sources sources) {
     StringBuilder sb = new StringBuilder();
     String chosen = variant != null ? variant : definition.defaultVariant();
     Map<String, Object> params = resolvedParameters(definition, parameters);
@@ -48,7 +87,22 @@ public final class LabPlan {
       sb.append("  ").append(definition.description().strip().replace("\n", "\n  ")).append('\n');
     }
     sb.append("Lab id: ").append(labId).append("   variant: ").append(chosen).append('\n');
-    sb.append("Parameters: ").append(params.isEmpty() ? "(none)" : params.toString()).append("\n\n");
+    sb.append("Parameters: ").append(params.isEmpty() ? "(none)" : params.toString()).append('\n');
+    sb.append(sources.site == null
+        ? "  The worker fills in its own site parameters (LABFLOW_SITE_PARAMETERS in its"
+            + " environment; none in this shell) for values not given with -p: they override"
+            + " the defaults shown.\n"
+        : "  From " + sources.site + ": "
+            + (sources.fromSite.isEmpty() ? "none of these" : String.join(", ",
+                new java.util.TreeSet<>(sources.fromSite)))
+            + " (the worker applies the site parameters of its own environment).\n");
+    Map<String, Object> known = new LinkedHashMap<>(params);
+    known.values().removeIf(v -> v instanceof String s && s.startsWith("<") && s.endsWith(">"));
+    for (Verification v : Engine.verifications(labId,
+        new ResolvedLab(definition, "plan", chosen, known))) {
+      sb.append(verification(v, params, sources)).append('\n');
+    }
+    sb.append('\n');
 
     Map<String, Object> scope = scope(definition, chosen, params, labId);
     sb.append("Steps, in order:\n");
@@ -97,6 +151,22 @@ public final class LabPlan {
     }
     sb.append(TrustPlan.section(definition, scope));
     return sb.toString();
+  }
+
+  /** The verification line: the method that will run, on what, and where the method comes from. */
+  private static String verification(Verification v, Map<String, Object> params, Sources sources) {
+    String role = v.roleName() == null ? "the lab's role" : "role " + v.roleName();
+    String how = switch (v.method()) {
+      case "simulate" -> "IAM's policy simulator, iam:SimulatePrincipalPolicy on " + role
+          + "; changes nothing";
+      case "probe" -> "the worker assumes " + role + " and really lists, puts and gets objects in"
+          + " the lab bucket" + (v.trustedPrincipalSet() ? ""
+              : "; no " + v.trustedPrincipalParameter() + " is set, so the preflight will refuse it");
+      default -> "an unknown method";
+    };
+    return "Verification: " + v.method() + " (" + how + ")" + (v.methodParameter() == null ? ""
+        : "; " + v.methodParameter() + "=" + params.get(v.methodParameter()) + " is "
+            + sources.of(v.methodParameter())) + ".";
   }
 
   /**
