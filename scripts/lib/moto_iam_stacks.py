@@ -31,6 +31,7 @@ from moto.cloudformation.models import cloudformation_backends
 from moto.cloudformation.utils import yaml_tag_constructor
 from moto.s3.models import s3_backends
 
+import moto_iam_ec2 as ec2
 import moto_iam_requests as r
 
 VIA = {"aws:CalledVia": ["cloudformation.amazonaws.com"]}
@@ -141,7 +142,7 @@ def deletions(req):
             tags = _bucket_tags(req, physical)
             found.append((kind[2], f"arn:{req.partition}:s3:::{physical}", {**VIA, **tags}))
         elif physical.startswith(("vpc-", "subnet-", "igw-", "rtb-", "sg-", "i-")):
-            found.append((kind[2], r.ec2_arn(req, physical), {**VIA, **r.ec2_tags(req.ec2, physical)}))
+            found.append((kind[2], ec2.ec2_arn(req, physical), {**VIA, **ec2.ec2_tags(req.ec2, physical)}))
     return found
 
 
