@@ -1,27 +1,100 @@
-"""Turns IAM enforcement on in a fresh moto server, with one administrator for the worker.
+"""Turns IAM enforcement on in a fresh moto server and makes the worker's principal.
 
 moto checks no credentials by default, so a lab's access verification by probe (assume the role,
-try S3) would see everything allowed. Three unauthenticated requests create the user
-labflow-worker, its allow-everything inline policy and an access key; from then on moto
-authenticates and authorizes every request. Prints shell exports of the moto-generated key (valid
-only on this moto server) and the user's ARN, which the lab's role must trust for the probe.
+try S3) would see everything allowed. Three unauthenticated requests create an administrator user,
+its allow-everything inline policy and an access key; from then on every request is authenticated
+and authorized. Who the worker is, by LABFLOW_WORKER_AS:
+
+- admin (the default): the administrator itself, the user labflow-worker.
+- policy: the worker as docs/real-aws.md tells operators to set it up, holding exactly what
+  labflow ships: the administrator labflow-admin creates the shipped worker policy as managed
+  policies, unchanged (shipped_policies), the role worker-labflow (outside the lab prefix) that
+  trusts the administrator, attaches them and assumes the role. The worker gets the
+  session's keys; labs' roles trust the role's ARN for the probe, as on AWS. The administrator's
+  keys are printed too (LABFLOW_MOTO_ADMIN_*), for looking at the emulator (moto_inventory.py).
+
+Prints shell exports: the keys (moto-generated, valid only on this moto server; moto does not
+expire a session) and the ARN the lab's role must trust for the probe.
 """
+import glob
 import json
+import os
+import re
 import sys
 import urllib.request
 
 import boto3
 
-endpoint = sys.argv[1]
-req = urllib.request.Request(endpoint + "/moto-api/reset-auth", data=b"3", method="POST",
-                             headers={"Content-Type": "application/octet-stream"})
-urllib.request.urlopen(req).read()
-iam = boto3.client("iam", endpoint_url=endpoint, region_name="us-east-1",
-                   aws_access_key_id="testing", aws_secret_access_key="testing")
-arn = iam.create_user(UserName="labflow-worker")["User"]["Arn"]
-iam.put_user_policy(UserName="labflow-worker", PolicyName="admin", PolicyDocument=json.dumps(
-    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
-key = iam.create_access_key(UserName="labflow-worker")["AccessKey"]
-print(f"export AWS_ACCESS_KEY_ID={key['AccessKeyId']}")
-print(f"export AWS_SECRET_ACCESS_KEY={key['SecretAccessKey']}")
-print(f"export LABFLOW_TRUSTED_PRINCIPAL_ARN={arn}")
+WORKER_AS = ("admin", "policy")
+ADMIN_POLICY = json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def admin_user(endpoint, name):
+    req = urllib.request.Request(endpoint + "/moto-api/reset-auth", data=b"3", method="POST",
+                                 headers={"Content-Type": "application/octet-stream"})
+    urllib.request.urlopen(req).read()
+    iam = boto3.client("iam", endpoint_url=endpoint, region_name="us-east-1",
+                       aws_access_key_id="testing", aws_secret_access_key="testing")
+    arn = iam.create_user(UserName=name)["User"]["Arn"]
+    iam.put_user_policy(UserName=name, PolicyName="admin", PolicyDocument=ADMIN_POLICY)
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    return arn, key["AccessKeyId"], key["SecretAccessKey"]
+
+
+def shipped_policies():
+    """(name, document) of each managed policy the shipped worker policy is installed as: the parts
+    definitions/worker-policy-N.json as worker-labflow-N when it is split (one managed policy holds
+    6,144 characters), else definitions/worker-policy.json as worker-labflow."""
+    definitions = os.path.join(ROOT, "definitions")
+    parts = sorted(glob.glob(os.path.join(definitions, "worker-policy-[0-9]*.json")))
+    named = [(f"worker-labflow-{re.search(r'-([0-9]+)[.]json$', p).group(1)}", p) for p in parts]
+    result = []
+    for name, path in named or [("worker-labflow", os.path.join(definitions, "worker-policy.json"))]:
+        with open(path) as f:
+            result.append((name, f.read()))
+    return result
+
+
+def shipped_policy_role(endpoint, admin_arn, key_id, secret):
+    """The role worker-labflow holding definitions/worker-policy.json, and a session of it."""
+    session = boto3.session.Session(aws_access_key_id=key_id, aws_secret_access_key=secret,
+                                    region_name="us-east-1")
+    iam = session.client("iam", endpoint_url=endpoint)
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                     "Principal": {"AWS": admin_arn}}]}
+    role_arn = iam.create_role(RoleName="worker-labflow", AssumeRolePolicyDocument=json.dumps(trust),
+                               MaxSessionDuration=43200)["Role"]["Arn"]
+    for name, document in shipped_policies():
+        policy_arn = iam.create_policy(PolicyName=name, PolicyDocument=document)["Policy"]["Arn"]
+        iam.attach_role_policy(RoleName="worker-labflow", PolicyArn=policy_arn)
+    creds = session.client("sts", endpoint_url=endpoint).assume_role(
+        RoleArn=role_arn, RoleSessionName="labflow-worker", DurationSeconds=43200)["Credentials"]
+    return role_arn, creds
+
+
+def main(endpoint):
+    worker_as = os.environ.get("LABFLOW_WORKER_AS") or "admin"
+    if worker_as not in WORKER_AS:
+        sys.exit(f"LABFLOW_WORKER_AS must be admin or policy, not {worker_as!r}")
+    print(f"export LABFLOW_WORKER_AS={worker_as}")
+    if worker_as == "admin":
+        arn, key_id, secret = admin_user(endpoint, "labflow-worker")
+        print(f"export AWS_ACCESS_KEY_ID={key_id}")
+        print(f"export AWS_SECRET_ACCESS_KEY={secret}")
+        print(f"export LABFLOW_TRUSTED_PRINCIPAL_ARN={arn}")
+        return
+    admin_arn, key_id, secret = admin_user(endpoint, "labflow-admin")
+    role_arn, creds = shipped_policy_role(endpoint, admin_arn, key_id, secret)
+    print(f"export LABFLOW_MOTO_ADMIN_ARN={admin_arn}")
+    print(f"export LABFLOW_MOTO_ADMIN_ACCESS_KEY_ID={key_id}")
+    print(f"export LABFLOW_MOTO_ADMIN_SECRET_ACCESS_KEY={secret}")
+    print(f"export AWS_ACCESS_KEY_ID={creds['AccessKeyId']}")
+    print(f"export AWS_SECRET_ACCESS_KEY={creds['SecretAccessKey']}")
+    print(f"export AWS_SESSION_TOKEN={creds['SessionToken']}")
+    print(f"export LABFLOW_TRUSTED_PRINCIPAL_ARN={role_arn}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

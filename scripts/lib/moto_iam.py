@@ -23,7 +23,9 @@ import threading
 from pathlib import Path
 
 from moto.core.exceptions import _RESTError
-from moto.iam.access_control import IAMPolicy, IAMRequestBase, S3IAMRequest
+from moto.iam.access_control import (AssumedRoleAccessKey, IAMPolicy, IAMRequestBase, PermissionResult,
+                                     S3IAMRequest)
+from moto.iam.utils import format_incoming_conditional_values
 from moto.s3.exceptions import BucketAccessDeniedError, S3AccessDeniedError
 from moto.utilities.utils import get_partition
 
@@ -142,8 +144,27 @@ def check_action_permitted(self, resource):
         if answer["decision"] != "Allowed":
             _deny(self, action, arn, answer["decision"])
     # A role's trust policy still decides who may assume it (moto's own check).
-    if self._is_assuming_role_operation(resource) and not self._check_role_trust_relationship(resource):
+    if self._is_assuming_role_operation(resource) and not _trusted(self, resource):
         _deny(self, self._action, resource, "ImplicitlyDenied")
+
+
+def _trusted(iam_request, role_arn):
+    """moto's trust check, and, as on AWS, a trust naming a role admits that role's sessions.
+
+    moto compares the caller's ARN with the trust's principal, so the session
+    assumed-role/worker-labflow/... never matched a trust naming role/worker-labflow, and the worker
+    as a role could not probe a lab's role that trusts it.
+    """
+    if iam_request._check_role_trust_relationship(role_arn):
+        return True
+    key = iam_request._access_key
+    if not isinstance(key, AssumedRoleAccessKey):
+        return False
+    own_role = f"arn:{key.partition}:iam::{key.account_id}:role/{key._owner_role_name}"
+    trust = IAMPolicy(iam_request.backend.get_role_by_arn(role_arn).assume_role_policy_document)
+    return trust.is_action_permitted(iam_request._action, role_arn, own_role,
+                                     format_incoming_conditional_values(iam_request._data)) \
+        == PermissionResult.PERMITTED
 
 
 def activate():

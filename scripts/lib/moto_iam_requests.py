@@ -27,7 +27,7 @@ authorizations AWS makes and with what: `aws:RequestTag/*` and `aws:TagKeys` fro
 | s3 (moto names the action; HeadBucket is s3:ListBucket) | same | bucket or object ARN | - |
 | s3:ListAllMyBuckets | same | * | - |
 | s3 DeleteObjects | s3:DeleteObject, or s3:DeleteObjectVersion for a versioned key, per key | object ARN | - |
-| cloudformation:CreateStack | same (+ TagResource when tagged), then each template resource's create actions | stack ARN | RequestTag, TagKeys; aws:CalledVia for the resources |
+| cloudformation:CreateStack | same (+ TagResource when tagged; + iam:PassRole of RoleARN, iam:PassedToService=cloudformation.amazonaws.com), then each template resource's create actions | stack ARN | RequestTag, TagKeys; aws:CalledVia for the resources |
 | cloudformation:DeleteStack | same, then each stack resource's delete actions | stack ARN | ResourceTag; aws:CalledVia for the resources |
 | cloudformation Describe/List* | same | stack ARN or * | - |
 
@@ -167,8 +167,8 @@ def _profile(req):
     return [(req.action, arn, resource_tag_context(profile.tags if profile else None))]
 
 
-def pass_role(req, role_arn):
-    return ("iam:PassRole", role_arn, {"iam:PassedToService": "ec2.amazonaws.com"})
+def pass_role(req, role_arn, service="ec2.amazonaws.com"):
+    return ("iam:PassRole", role_arn, {"iam:PassedToService": service})
 
 
 def _simulate(req):
@@ -234,6 +234,8 @@ def _create_stack(req):
     requests = [(req.action, arn, context)]
     if tags:
         requests.append(("cloudformation:TagResource", arn, context))
+    if req.param("RoleARN"):  # a service role: CloudFormation acts as it, so it is passed
+        requests.append(pass_role(req, req.param("RoleARN"), "cloudformation.amazonaws.com"))
     return requests + moto_iam_stacks.creations(req, tags)
 
 

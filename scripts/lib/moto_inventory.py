@@ -1,13 +1,16 @@
 """Counts, by kind, everything of every EC2, S3, IAM and CloudFormation kind a lab can create on
 the local stack's moto, tagged or not (the demo's "nothing left" check; independent of labflow's
 own inventory). moto's default VPC (with its subnets, main route table and default group) and the
-worker's own IAM user are left out, since moto and scripts/stack make them.
+worker's own principal (scripts/lib/moto_auth.py's users, role and policy) are left out, since moto
+and scripts/stack make them.
 
   python scripts/lib/moto_inventory.py                 # table of kind and count
   python scripts/lib/moto_inventory.py --json          # {"kind": [ids...]} for comparing
   python scripts/lib/moto_inventory.py --diff BEFORE   # what is new since BEFORE (a --json file);
                                                        # exit 1 if anything is
-Uses the standard AWS configuration of the environment (AWS_ENDPOINT_URL, region, keys).
+Uses the standard AWS configuration of the environment (AWS_ENDPOINT_URL, region, keys), but the
+administrator's keys when the stack runs the worker as the shipped policy (LABFLOW_MOTO_ADMIN_*),
+which may not list everything.
 """
 import json
 import os
@@ -15,13 +18,26 @@ import sys
 
 import boto3
 
-WORKER_USER = "labflow-worker"
+# What moto_auth.py makes for the worker, by kind.
+STACK_MADE = {"users": {"labflow-worker", "labflow-admin"}, "roles": {"worker-labflow"},
+              "policies": {"worker-labflow"}}
+
+
+def stack_made(kind, name):
+    """moto_auth.py's; a split worker policy is worker-labflow-1, -2, ..."""
+    return any(name == made or name.startswith(made + "-") and name[len(made) + 1:].isdigit()
+               for made in STACK_MADE[kind])
 
 
 def take():
     # boto3 reads AWS_DEFAULT_REGION; the Java SDK (and scripts/stack env) AWS_REGION.
+    admin = {}
+    if os.environ.get("LABFLOW_MOTO_ADMIN_ACCESS_KEY_ID"):
+        admin = {"aws_access_key_id": os.environ["LABFLOW_MOTO_ADMIN_ACCESS_KEY_ID"],
+                 "aws_secret_access_key": os.environ["LABFLOW_MOTO_ADMIN_SECRET_ACCESS_KEY"],
+                 "aws_session_token": None}
     session = boto3.session.Session(
-        region_name=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"))
+        region_name=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"), **admin)
     cfn = session.client("cloudformation")
     ec2 = session.client("ec2")
     s3 = session.client("s3")
@@ -57,12 +73,14 @@ def take():
                                "IamInstanceProfileAssociations")
                          if a["State"] != "disassociated"],
         "buckets": [b["Name"] for b in s3.list_buckets()["Buckets"]],
-        "roles": [r["RoleName"] for r in pages(iam, "list_roles", "Roles")],
-        "policies": [p["Arn"] for p in pages(iam, "list_policies", "Policies", Scope="Local")],
+        "roles": [r["RoleName"] for r in pages(iam, "list_roles", "Roles")
+                  if not stack_made("roles", r["RoleName"])],
+        "policies": [p["Arn"] for p in pages(iam, "list_policies", "Policies", Scope="Local")
+                     if not stack_made("policies", p["PolicyName"])],
         "instanceProfiles": [p["InstanceProfileName"] for p in
                              pages(iam, "list_instance_profiles", "InstanceProfiles")],
         "users": [u["UserName"] for u in pages(iam, "list_users", "Users")
-                  if u["UserName"] != WORKER_USER],
+                  if not stack_made("users", u["UserName"])],
     }
     found["objects"] = [f"{b}/{v['Key']}" for b in found["buckets"]
                         for v in pages(s3, "list_object_versions", "Versions", Bucket=b)]

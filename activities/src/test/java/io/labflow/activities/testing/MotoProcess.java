@@ -6,8 +6,13 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -31,6 +36,21 @@ public final class MotoProcess implements AutoCloseable {
 
   /** An IAM user allowed everything, and its access key (moto-generated, not a secret). */
   public record Admin(String arn, String accessKeyId, String secretAccessKey) {}
+
+  /** Who the worker is once IAM is enforced: {@code LABFLOW_WORKER_AS} of {@code scripts/stack}. */
+  public enum WorkerAs {
+    /** The administrator user {@code labflow-worker}. */
+    ADMIN,
+    /** The role {@code worker-labflow} holding exactly {@code definitions/worker-policy.json}. */
+    POLICY
+  }
+
+  /**
+   * The worker's keys (with a session token when it is an assumed role), the ARN a lab's role
+   * trusts for the probe, and an administrator to set up and look at the emulator.
+   */
+  public record Principals(Admin admin, String accessKeyId, String secretAccessKey,
+      String sessionToken, String trustedPrincipalArn) {}
 
   private final ManagedProcess process;
   private final int port;
@@ -192,6 +212,60 @@ public final class MotoProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Turns IAM enforcement on and makes the worker's principal as {@code scripts/stack up} does:
+   * runs {@code scripts/lib/moto_auth.py}, the one place that knows how.
+   */
+  public Principals enforceIam(WorkerAs as) throws IOException {
+    Map<String, String> out = new HashMap<>();
+    for (String line : python("scripts/lib/moto_auth.py",
+        Map.of("LABFLOW_WORKER_AS", as.name().toLowerCase(Locale.ROOT)), endpoint())
+        .split("\n")) {
+      if (line.startsWith("export ")) {
+        out.put(line.substring(7, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+      }
+    }
+    String trusted = out.get("LABFLOW_TRUSTED_PRINCIPAL_ARN");
+    Admin admin = as == WorkerAs.ADMIN
+        ? new Admin(trusted, out.get("AWS_ACCESS_KEY_ID"), out.get("AWS_SECRET_ACCESS_KEY"))
+        : new Admin(out.get("LABFLOW_MOTO_ADMIN_ARN"), out.get("LABFLOW_MOTO_ADMIN_ACCESS_KEY_ID"),
+            out.get("LABFLOW_MOTO_ADMIN_SECRET_ACCESS_KEY"));
+    return new Principals(admin, out.get("AWS_ACCESS_KEY_ID"), out.get("AWS_SECRET_ACCESS_KEY"),
+        out.get("AWS_SESSION_TOKEN"), trusted);
+  }
+
+  /**
+   * Runs a script of the repository under the tools' Python with {@code env} added, and returns
+   * its standard output; fails with its output when it exits other than 0 or takes over 2 minutes.
+   */
+  public static String python(String script, Map<String, String> env, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>(List.of(Tools.tool("python").toString(),
+        Tools.repoRoot().resolve(script).toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(false);
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    var stderr = CompletableFuture.supplyAsync(() -> {
+      try {
+        return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        return e.toString();
+      }
+    });
+    String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
+        p.destroyForcibly();
+        throw new IOException(script + " failed: " + stdout + stderr.join());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(script + " interrupted", e);
+    }
+    return stdout;
+  }
+
   /** An IAM client of this moto with these keys. */
   public IamClient iam(String accessKeyId, String secretAccessKey) {
     return IamClient.builder()
@@ -207,6 +281,16 @@ public final class MotoProcess implements AutoCloseable {
   public Map<String, String> awsEnv(String accessKeyId, String secretAccessKey) {
     return Map.of("AWS_ENDPOINT_URL", endpoint(), "AWS_REGION", REGION,
         "AWS_ACCESS_KEY_ID", accessKeyId, "AWS_SECRET_ACCESS_KEY", secretAccessKey);
+  }
+
+  /** A process environment reaching this moto as the worker of {@link #enforceIam}. */
+  public Map<String, String> awsEnv(Principals worker) {
+    Map<String, String> env = new HashMap<>(
+        awsEnv(worker.accessKeyId(), worker.secretAccessKey()));
+    if (worker.sessionToken() != null) {
+      env.put("AWS_SESSION_TOKEN", worker.sessionToken());
+    }
+    return env;
   }
 
   @Override

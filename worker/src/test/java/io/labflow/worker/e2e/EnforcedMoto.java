@@ -1,9 +1,12 @@
 package io.labflow.worker.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.activities.testing.ManagedProcess;
 import io.labflow.activities.testing.MotoProcess;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,7 +24,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * A moto server of its own with IAM enforced and one administrator user, as {@code scripts/stack}
  * runs it (so the probe verification means something), and an inventory of everything a lab could
- * create there.
+ * create there. With {@link MotoProcess.WorkerAs#POLICY} the worker is instead the role {@code
+ * worker-labflow} holding exactly the shipped worker policy ({@code LABFLOW_WORKER_AS=policy}), and
+ * the administrator is only the test's.
  */
 final class EnforcedMoto implements AutoCloseable {
 
@@ -29,6 +34,7 @@ final class EnforcedMoto implements AutoCloseable {
   final String adminArn;
   private final String keyId;
   private final String secret;
+  private final MotoProcess.Principals worker;
 
   /** A moto named {@code moto-enforced} whose administrator is {@code labflow-worker}. */
   EnforcedMoto(Path logDir) throws Exception {
@@ -42,10 +48,51 @@ final class EnforcedMoto implements AutoCloseable {
       adminArn = admin.arn();
       keyId = admin.accessKeyId();
       secret = admin.secretAccessKey();
+      worker = new MotoProcess.Principals(admin, keyId, secret, null, adminArn);
     } catch (Exception e) {
       moto.close();
       throw e;
     }
+  }
+
+  /** A moto named {@code name} whose worker is {@code as}, made as {@code scripts/stack up} does. */
+  EnforcedMoto(Path logDir, String name, MotoProcess.WorkerAs as) throws Exception {
+    moto = MotoProcess.start(name, logDir);
+    try {
+      worker = moto.enforceIam(as);
+      adminArn = worker.admin().arn();
+      keyId = worker.admin().accessKeyId();
+      secret = worker.admin().secretAccessKey();
+    } catch (Exception e) {
+      moto.close();
+      throw e;
+    }
+  }
+
+  /** A worker's environment on this moto, as the worker's principal. */
+  Map<String, String> workerEnv() {
+    return moto.awsEnv(worker);
+  }
+
+  /** The ARN a lab's role trusts so that the worker may probe it. */
+  String trustedPrincipalArn() {
+    return worker.trustedPrincipalArn();
+  }
+
+  /**
+   * Everything of every kind a lab can create, by {@code scripts/lib/moto_inventory.py} (the demo's
+   * complete inventory, independent of labflow), read as the administrator.
+   */
+  Map<String, List<String>> completeInventory() throws Exception {
+    JsonNode all = new ObjectMapper().readTree(
+        MotoProcess.python("scripts/lib/moto_inventory.py", awsEnv(), "--json"));
+    Map<String, List<String>> found = new TreeMap<>();
+    all.fields().forEachRemaining(e -> {
+      List<String> names = new ArrayList<>();
+      e.getValue().forEach(n -> names.add(n.asText()));
+      put(found, e.getKey(), names);
+    });
+    return found;
   }
 
   String endpoint() {

@@ -10,9 +10,11 @@ import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
 import io.temporal.client.schedules.ScheduleClient;
+import io.temporal.client.schedules.ScheduleClientOptions;
 import io.temporal.client.schedules.ScheduleDescription;
 import io.temporal.client.schedules.ScheduleListDescription;
 import java.nio.file.Files;
@@ -89,6 +91,20 @@ class FleetE2eTest {
   /** The report of the fleet's night {@code number}, triggering it first when asked. */
   static FleetReport night(Map<String, String> env, String fleet, int number, ManagedProcess log,
       boolean trigger) throws Exception {
+    return night(stack.client(), schedules, env, fleet, number, log, trigger);
+  }
+
+  /** The same in the namespace of {@code client}. */
+  static FleetReport night(WorkflowClient client, Map<String, String> env, String fleet, int number,
+      ManagedProcess log) throws Exception {
+    return night(client, ScheduleClient.newInstance(client.getWorkflowServiceStubs(),
+        ScheduleClientOptions.newBuilder().setNamespace(client.getOptions().getNamespace()).build()),
+        env, fleet, number, log, true);
+  }
+
+  private static FleetReport night(WorkflowClient client, ScheduleClient schedules,
+      Map<String, String> env, String fleet, int number, ManagedProcess log, boolean trigger)
+      throws Exception {
     if (trigger) {
       Cli.Result r = Cli.run(env, "fleet", "reset", fleet);
       assertThat(r.exitCode()).as(r.all() + "\n" + log.tail()).isZero();
@@ -107,7 +123,7 @@ class FleetE2eTest {
       }
     }
     assertThat(id).as("night " + number + " of " + fleet + " started").isNotNull();
-    return stack.client().newUntypedWorkflowStub(id)
+    return client.newUntypedWorkflowStub(id)
         .getResult(240, TimeUnit.SECONDS, FleetReport.class, FleetReport.class);
   }
 

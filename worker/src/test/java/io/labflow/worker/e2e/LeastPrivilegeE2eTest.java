@@ -4,12 +4,14 @@ import static io.labflow.workflows.testing.Failures.rootApplicationFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.labflow.activities.testing.ManagedProcess;
+import io.labflow.activities.testing.MotoProcess;
 import io.labflow.activities.testing.Tools;
+import io.labflow.worker.fleet.FleetReport;
+import io.labflow.worker.fleet.LabReport;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
 import io.labflow.worker.reset.ResetResult;
@@ -27,21 +29,29 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -49,22 +59,16 @@ import software.amazon.awssdk.services.iam.model.Tag;
 
 /**
  * The real lab ({@code definitions/iam-service-role-lab.yaml}) on the real Temporal dev server, run
- * by a worker process whose AWS user holds only the policy {@code labflow worker-policy
- * --definition} prints, on a moto of its own with IAM enforcement.
+ * by a worker process that holds exactly the shipped {@code definitions/worker-policy.json},
+ * unwidened (every resource and every {@code Condition} as shipped), on a moto of its own whose
+ * requests the local stack's IAM evaluator authorizes ({@code LABFLOW_WORKER_AS=policy}: the role
+ * {@code worker-labflow}, assumed, as docs/real-aws.md tells operators to name it).
  *
- * <p>moto evaluates the actions of every request, but resources only for S3 (and the trust policy
- * of a role being assumed); it checks other calls against {@code "*"}, and it knows none of the
- * request context (tags, {@code aws:CalledVia}) that the policy's conditions read, so it denies a
- * conditioned statement. The worker's user therefore gets the generated statements with their
- * conditions dropped and, outside S3, their resources widened to {@code "*"}; the scoping itself is
- * proven over the document by {@code WorkerPolicyTest}. moto names DeleteObjects {@code
- * s3:DeleteObjects} (AWS authorizes it as {@code s3:DeleteObject}), so that name is added. What
- * CloudFormation does inside a stack is not authorized by moto at all.
- *
- * <p>The lab file is the shipped one, unchanged: AccessDenied is never retried, so the run missing
+ * <p>The lab file is the shipped one, unchanged: AccessDenied is never retried, so a run missing
  * an action fails at once.
  */
 @ExtendWith(LocalStack.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 @org.junit.jupiter.api.Tag("e2e")
 class LeastPrivilegeE2eTest {
@@ -72,10 +76,12 @@ class LeastPrivilegeE2eTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String DEFINITION = "iam-service-role-lab";
   static final String REMOVED = "iam:AttachRolePolicy";
+  static final String QUEUE = "e2e-least-privilege";
 
   /** A namespace of its own: the schedule test counts every closed LabResetWorkflow of "default". */
   static final String NAMESPACE = "least-privilege";
 
+  @TempDir static Path dir;
   static LocalStack.Stack stack;
   static WorkflowClient client;
   static EnforcedMoto moto;
@@ -83,20 +89,29 @@ class LeastPrivilegeE2eTest {
   static Path definitions;
   static IamClient admin;
   static CloudFormationClient adminCfn;
+  /** The worker as the shipped policy. */
+  static ManagedProcess worker;
 
   @BeforeAll
   static void setUp(LocalStack.Stack s) throws Exception {
     stack = s;
     client = s.namespace(NAMESPACE);
-    moto = new EnforcedMoto(s.logDir(), "moto-least-privilege", "e2e-admin");
+    moto = new EnforcedMoto(s.logDir(), "moto-least-privilege", MotoProcess.WorkerAs.POLICY);
     endpoint = moto.endpoint();
     admin = moto.iam();
     adminCfn = moto.cfn();
     definitions = Tools.repoRoot().resolve("definitions");
+    Map<String, String> env = env(QUEUE);
+    env.putAll(moto.workerEnv());
+    worker = ManagedProcess.start("worker-shipped-policy", Jvm.command("worker"), env, s.logDir());
+    worker.awaitLog("polling", Duration.ofSeconds(60));
   }
 
   @AfterAll
   static void tearDown() {
+    if (worker != null) {
+      worker.close();
+    }
     if (admin != null) {
       admin.close();
       adminCfn.close();
@@ -115,32 +130,27 @@ class LeastPrivilegeE2eTest {
     return env;
   }
 
-  /** What the generated policy becomes for moto (see the class comment). */
-  static String forMoto(String generated, String without) throws IOException {
-    ObjectNode doc = (ObjectNode) JSON.readTree(generated);
+  /** What {@code labflow worker-policy --definition} prints for the lab, unwidened. */
+  static String generatedPolicy(String queue) {
+    Cli.Result policy = Cli.run(env(queue), "worker-policy", "--definition", DEFINITION);
+    assertThat(policy.exitCode()).as(policy.all()).isZero();
+    assertThat(policy.out()).contains("\"iam:PassRole\"", "arn:aws:iam::*:role/labflow-*");
+    return policy.out();
+  }
+
+  /** A policy without one action (and without a statement that had only it). */
+  static String without(String policy, String without) throws IOException {
+    ObjectNode doc = (ObjectNode) JSON.readTree(policy);
     ArrayNode statements = (ArrayNode) doc.get("Statement");
     for (int i = statements.size() - 1; i >= 0; i--) {
-      List<String> only = new ArrayList<>();
-      statements.get(i).get("Action").forEach(a -> only.add(a.asText()));
-      if (only.equals(List.of(without == null ? "" : without))) {
+      ArrayNode actions = (ArrayNode) statements.get(i).get("Action");
+      for (int a = actions.size() - 1; a >= 0; a--) {
+        if (actions.get(a).asText().equals(without)) {
+          actions.remove(a);
+        }
+      }
+      if (actions.isEmpty()) {
         statements.remove(i);
-      }
-    }
-    for (JsonNode n : statements) {
-      ObjectNode st = (ObjectNode) n;
-      st.remove("Condition");
-      ArrayNode actions = (ArrayNode) st.get("Action");
-      List<String> kept = new ArrayList<>();
-      actions.forEach(a -> kept.add(a.asText()));
-      kept.remove(without);
-      if (kept.contains("s3:DeleteObject") && !kept.contains("s3:DeleteObjects")) {
-        kept.add("s3:DeleteObjects");
-      }
-      actions.removeAll();
-      kept.forEach(actions::add);
-      boolean s3 = st.get("Resource").toString().contains("arn:aws:s3:::");
-      if (!s3) {
-        st.put("Resource", "*");
       }
     }
     return JSON.writeValueAsString(doc);
@@ -171,12 +181,6 @@ class LeastPrivilegeE2eTest {
     return new Worker(p, arn, port);
   }
 
-  static String generatedPolicy(String queue) {
-    Cli.Result policy = Cli.run(env(queue), "worker-policy", "--definition", DEFINITION);
-    assertThat(policy.exitCode()).as(policy.all()).isZero();
-    return policy.out();
-  }
-
   static String[] probe(String labId, String arn) {
     return new String[] {"run", DEFINITION, "--lab-id", labId, "-p", "verifyMethod=probe",
         "-p", "trustedPrincipalArn=" + arn, "-p", "verifyBudgetSeconds=20"};
@@ -198,39 +202,91 @@ class LeastPrivilegeE2eTest {
     return out;
   }
 
-  @Test
-  void theWholeLabAndTheNightlySweepRunWithOnlyTheGeneratedPolicy() throws Exception {
-    String queue = "e2e-least-privilege";
-    String labId = "lp-full";
-    String generated = generatedPolicy(queue);
-    assertThat(generated).contains("\"iam:PassRole\"", "arn:aws:iam::*:role/labflow-*");
-    Map<String, String> env = env(queue);
-    try (Worker w = workerAs("labflow-least", forMoto(generated, null), queue, Map.of())) {
-      Cli.Result run = Cli.run(env, probe(labId, w.arn()));
-      assertThat(run.exitCode()).as(run.all() + w.process().tail()).isZero();
-      assertThat(run.out()).contains("Lab " + labId + " is LIVE");
-      Cli.Result switched = Cli.run(env, "switch-variant", labId, "read-write");
-      assertThat(switched.exitCode()).as(switched.all()).isZero();
-      Cli.Result torn = Cli.run(env, "teardown", labId);
-      assertThat(torn.exitCode()).as(torn.all()).isZero();
-      assertThat(leftOver(labId)).isEmpty();
-
-      // The nightly reset with no open run: the sweep deletes a stray by tag, then a fresh lab.
-      admin.createRole(b -> b.roleName("labflow-" + labId + "-stray")
-          .assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[]}")
-          .tags(Tag.builder().key("labflow:lab").value(labId).build(),
-              Tag.builder().key("labflow:namespace").value(NAMESPACE).build()));
-      LabResetWorkflow reset = client.newWorkflowStub(LabResetWorkflow.class,
-          WorkflowOptions.newBuilder().setWorkflowId("reset-" + labId).setTaskQueue(queue).build());
-      ResetResult result = reset.reset(RawJson.of(new ResetRequest(labId, DEFINITION, "read-only", Map.of(
-          "verifyMethod", "probe", "trustedPrincipalArn", w.arn(), "verifyBudgetSeconds", 20))));
-      assertThat(result.cleanup()).isEqualTo("DELETED_BY_TAG");
-      assertThat(result.sweptByTag()).contains("labflow-" + labId + "-stray");
-      assertThat(result.state()).isEqualTo(LabState.LIVE);
-      Cli.Result again = Cli.run(env, "teardown", labId);
-      assertThat(again.exitCode()).as(again.all()).isZero();
-      assertThat(leftOver(labId)).isEmpty();
+  /** A step's verification: its method and its matrix as action -> allowed. */
+  @SuppressWarnings("unchecked")
+  static String verification(String labId, String step) {
+    LabStatus status = client.newWorkflowStub(LabWorkflow.class, labId).status();
+    Map<String, Object> outputs = status.steps().stream().filter(s -> s.id().equals(step))
+        .findFirst().orElseThrow().outputs();
+    Map<String, Object> matrix = new TreeMap<>();
+    for (Object cell : (List<Object>) outputs.get("matrix")) {
+      matrix.put((String) ((Map<String, Object>) cell).get("action"), ((Map<String, Object>) cell).get("allowed"));
     }
+    return outputs.get("method") + " " + matrix;
+  }
+
+  static final String READ_ONLY = "{s3:GetObject=true, s3:ListBucket=true, s3:PutObject=false}";
+  static final String READ_WRITE = "{s3:GetObject=true, s3:ListBucket=true, s3:PutObject=true}";
+
+  static Cli.Result cli(String... args) {
+    Cli.Result r = Cli.run(env(QUEUE), args);
+    assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r.all() + worker.tail()).isZero();
+    return r;
+  }
+
+  @Test
+  @Order(1)
+  void theWholeLabItsSweepAndAFleetNightRunAsTheShippedPolicyUnwidenedLeavingNothing()
+      throws Exception {
+    String labId = "lp-full";
+    String role = moto.trustedPrincipalArn();
+    assertThat(role).isEqualTo("arn:aws:iam::123456789012:role/worker-labflow");
+    // The role holds the shipped policy as it is: every statement of worker-policy.json, in order,
+    // in its managed policies (the parts worker-policy-N.json when it is split).
+    ArrayNode held = JSON.createArrayNode();
+    for (var attached : admin.listAttachedRolePolicies(b -> b.roleName("worker-labflow"))
+        .attachedPolicies().stream().sorted(Comparator.comparing(p -> p.policyName())).toList()) {
+      String document = admin.getPolicyVersion(b -> b.policyArn(attached.policyArn()).versionId("v1"))
+          .policyVersion().document();
+      held.addAll((ArrayNode) JSON.readTree(URLDecoder.decode(document, StandardCharsets.UTF_8))
+          .get("Statement"));
+    }
+    assertThat(held).as("the worker's policies are the shipped file, unchanged")
+        .isEqualTo(JSON.readTree(definitions.resolve("worker-policy.json").toFile()).get("Statement"));
+    assertThat(moto.completeInventory()).as("the emulator before the lab").isEmpty();
+
+    // Provision and verify by simulate, switch and verify again, tear down.
+    assertThat(cli("run", DEFINITION, "--lab-id", labId, "-p", "verifyMethod=simulate",
+        "-p", "trustedPrincipalArn=" + role).out()).contains("Lab " + labId + " is LIVE");
+    assertThat(verification(labId, "verify-access")).isEqualTo("simulate " + READ_ONLY);
+    cli("switch-variant", labId, "read-write");
+    assertThat(verification(labId, "verify-after-switch")).isEqualTo("simulate " + READ_WRITE);
+    cli("teardown", labId);
+    assertThat(moto.completeInventory()).as("left after the teardown").isEmpty();
+
+    // The nightly reset with no open run: the sweep deletes a stray by tag, then a fresh lab,
+    // verified by probe (the worker's role assumes the lab's role).
+    admin.createRole(b -> b.roleName("labflow-" + labId + "-stray")
+        .assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[]}")
+        .tags(Tag.builder().key("labflow:lab").value(labId).build(),
+            Tag.builder().key("labflow:namespace").value(NAMESPACE).build()));
+    LabResetWorkflow reset = client.newWorkflowStub(LabResetWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId("reset-" + labId).setTaskQueue(QUEUE).build());
+    ResetResult result = reset.reset(RawJson.of(new ResetRequest(labId, DEFINITION, "read-only", Map.of(
+        "verifyMethod", "probe", "trustedPrincipalArn", role, "verifyBudgetSeconds", 20))));
+    assertThat(result.cleanup()).isEqualTo("DELETED_BY_TAG");
+    assertThat(result.sweptByTag()).contains("labflow-" + labId + "-stray");
+    assertThat(result.state()).isEqualTo(LabState.LIVE);
+    assertThat(verification(labId, "verify-access")).isEqualTo("probe " + READ_ONLY);
+    cli("teardown", labId);
+    assertThat(leftOver(labId)).isEmpty();
+    assertThat(moto.completeInventory()).as("left after the reset's lab was torn down").isEmpty();
+
+    // A fleet night of three labs, each verified by the lab's default (simulate), then torn down.
+    Path fleet = dir.resolve("lp-fleet.yaml");
+    Files.writeString(fleet, "name: lp-fleet\ndefinition: " + DEFINITION + "\n"
+        + "parameters: {trustedPrincipalArn: \"" + role + "\"}\n"
+        + "labs: {prefix: lpf-, count: 3}\nschedule:\n  cron: \"0 3 * * *\"\nconcurrency: 3\n");
+    cli("fleet", "apply", fleet.toString());
+    FleetReport night = FleetE2eTest.night(client, env(QUEUE), "lp-fleet", 1, worker);
+    assertThat(night.labs()).extracting(LabReport::outcome).as(worker.tail())
+        .containsExactly(LabReport.Outcome.OK, LabReport.Outcome.OK, LabReport.Outcome.OK);
+    for (String lab : List.of("lpf-01", "lpf-02", "lpf-03")) {
+      assertThat(verification(lab, "verify-access")).isEqualTo("simulate " + READ_ONLY);
+    }
+    assertThat(cli("fleet", "delete", "lp-fleet", "--teardown-labs").out())
+        .contains("Tore down 3 of 3 labs");
+    assertThat(moto.completeInventory()).as("left after the fleet's labs were torn down").isEmpty();
   }
 
   @Test
@@ -239,7 +295,7 @@ class LeastPrivilegeE2eTest {
     String queue = "e2e-least-privilege-minus";
     String labId = "lp-minus";
     Map<String, String> env = env(queue);
-    try (Worker w = workerAs("labflow-minus", forMoto(generatedPolicy(queue), REMOVED), queue, Map.of())) {
+    try (Worker w = workerAs("worker-minus", without(generatedPolicy(queue), REMOVED), queue, Map.of())) {
       Cli.Result run = Cli.run(env, probe(labId, w.arn()));
       assertThat(run.exitCode()).as(run.all()).isEqualTo(1);
       LabStatus status = client.newWorkflowStub(LabWorkflow.class, labId).status();
@@ -271,7 +327,7 @@ class LeastPrivilegeE2eTest {
     String queue = "e2e-account-refused";
     String labId = "lp-refused";
     Map<String, String> env = env(queue);
-    try (Worker w = workerAs("labflow-refused", forMoto(generatedPolicy(queue), null), queue,
+    try (Worker w = workerAs("worker-refused", generatedPolicy(queue), queue,
         Map.of("LABFLOW_ALLOWED_ACCOUNTS", "111122223333"))) {
       Cli.Result run = Cli.run(env, probe(labId, w.arn()));
       assertThat(run.exitCode()).as(run.all()).isEqualTo(1);

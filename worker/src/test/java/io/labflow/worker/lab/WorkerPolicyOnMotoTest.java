@@ -12,9 +12,11 @@ import io.labflow.activities.model.CreateRoleInput;
 import io.labflow.activities.model.DeleteLabResourcesOutput;
 import io.labflow.activities.model.DeleteRoleInput;
 import io.labflow.activities.model.LabInput;
+import io.labflow.activities.model.VerifyAccessInput;
 import io.labflow.activities.permissions.WorkerPermissions;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
+import io.labflow.activities.verification.AccessVerificationActivities;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.definition.DefinitionActivitiesImpl;
@@ -53,8 +55,9 @@ import software.amazon.awssdk.services.iam.model.Tag;
  * during a whole lab on moto (provision, verify, switch, verify, teardown of a lab whose bucket
  * holds an object, the account guard's preflight, then the nightly reset's sweep of strays that
  * exercise every delete path, and the adoption of a role whose trust changed) is in {@link
- * WorkerPermissions}, under the step action that made it; and the table has nothing the run did not
- * call except the two operations that need what moto cannot give.
+ * WorkerPermissions}, under the step action that made it (the verification by probe in the lab and
+ * once more by simulate); and the table has nothing the run did not call except the operations
+ * listed with why.
  */
 @ExtendWith(MotoServer.class)
 @org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
@@ -66,7 +69,6 @@ class WorkerPolicyOnMotoTest {
 
   /** Table operations this run cannot make, and why. */
   static final Map<String, String> NOT_ON_THIS_RUN = leftoverDeletes(Map.of(
-      "Iam.SimulatePrincipalPolicy", "moto has no policy simulator (SimulateAccessTest scripts it)",
       "Ec2.ReplaceIamInstanceProfileAssociation",
       "only when the lab instance already holds another profile (Ec2ActivitiesTest)",
       "CloudFormation.DescribeStackEvents", "only to explain a failed stack (StackFailureTest)",
@@ -122,6 +124,10 @@ class WorkerPolicyOnMotoTest {
     assertThat(live.state()).as("last error: %s", live.lastError()).isEqualTo(LabState.LIVE);
     assertThat(lab.switchVariant(RawJson.of("read-write")).state()).isEqualTo(LabState.LIVE);
     String bucket = (String) LabOnMoto.step(live, "create-stack").outputs().get("bucketName");
+    // The same access verified by the simulator (the local stack's evaluator answers it).
+    assertThat(activity(AccessVerificationActivities.class).verifyAccess(new VerifyAccessInput(LAB, null,
+        PREFIX + "-role", bucket, List.of("s3:ListBucket", "s3:GetObject", "s3:PutObject"), List.of(),
+        "simulate", 20)).matches()).isTrue();
     clients.s3().putObject(b -> b.bucket(bucket).key("left-behind.txt"), RequestBody.fromString("x"));
     assertThat(lab.teardown(null).state()).isEqualTo(LabState.TORN_DOWN);
     assertThat(WorkflowStub.fromTyped(lab).getResult(LabResult.class).state())
