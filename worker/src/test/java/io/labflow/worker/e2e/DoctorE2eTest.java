@@ -1,0 +1,175 @@
+package io.labflow.worker.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.labflow.activities.testing.Tools;
+import io.labflow.worker.client.Pollers;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.iam.IamClient;
+
+/**
+ * {@code labflow doctor} on the local stack (a Temporal dev server with a worker polling, a moto
+ * of its own with IAM enforced), run as a CLI process with the environment a worker would have:
+ * as an administrator, as a user holding the shipped {@code definitions/worker-policy.json}, and
+ * as one holding it minus {@code iam:AttachRolePolicy}. The site parameters are the ones the local
+ * stack's worker has used (verification by probe, trusting the principal doctor runs as).
+ *
+ * <p>moto alone has no policy simulator: there the permission rows are UNKNOWN and the
+ * minus-one-action case cannot fail; it does once the local stack's evaluator answers
+ * {@code iam:SimulatePrincipalPolicy}.
+ */
+@ExtendWith(LocalStack.class)
+@Tag("e2e")
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class DoctorE2eTest {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final String QUEUE = "e2e-doctor";
+  static final String REMOVED = "iam:AttachRolePolicy";
+  static final Duration ANSWER = Duration.ofMinutes(2);
+
+  static LocalStack.Stack stack;
+  static EnforcedMoto moto;
+  static IamClient admin;
+  static String shipped;
+
+  @BeforeAll
+  static void setUp(LocalStack.Stack s) throws Exception {
+    stack = s;
+    moto = new EnforcedMoto(s.logDir(), "moto-doctor", "doctor-admin");
+    admin = moto.iam();
+    shipped = Files.readString(Tools.repoRoot().resolve("definitions/worker-policy.json"));
+    s.startWorker("doctor-worker", QUEUE).awaitLog("polling", Duration.ofSeconds(60));
+  }
+
+  @AfterAll
+  static void tearDown() {
+    if (admin != null) {
+      admin.close();
+    }
+    if (moto != null) {
+      moto.close();
+    }
+  }
+
+  @Test
+  void asAnAdministratorNoRowFailsAndNoWorkerOnAQueueFailsItsRow() {
+    Map<String, String> env = env(moto.awsEnv(), moto.adminArn);
+    Cli.Result r = Cli.runWithin(ANSWER, env, "doctor");
+    assertThat(r.exitCode()).as(r.all()).isZero();
+    assertThat(r.out()).containsPattern(row("OK", "AWS identity", moto.adminArn + " (account 123456789012)"))
+        .containsPattern(row("OK", "account guard", "account 123456789012 is allowed"))
+        .containsPattern(row("OK", "AWS region and endpoint", "us-east-1 at " + moto.endpoint()))
+        .containsPattern(row("OK", "preflight iam-service-role-lab", "verification by probe will work"))
+        .containsPattern(row("OK", "Temporal", "answers at " + stack.temporalAddress()))
+        .containsPattern(row("OK", "task queue " + QUEUE, "a worker polls it"))
+        .doesNotContain(env.get("AWS_SECRET_ACCESS_KEY"))
+        .doesNotContainPattern("(?m)^FAIL");
+
+    Cli.Result nobody = Cli.runWithin(ANSWER, env, "doctor", "--task-queue", "e2e-doctor-nobody");
+    assertThat(nobody.exitCode()).as(nobody.all()).isEqualTo(1);
+    assertThat(nobody.out()).containsPattern(
+        row("FAIL", "task queue e2e-doctor-nobody", Pollers.none("e2e-doctor-nobody")));
+  }
+
+  @Test
+  void asTheShippedWorkerPolicyNoRowFails() throws Exception {
+    Map<String, String> env = userWith("worker-labflow-doctor", shipped, false);
+    Cli.Result r = Cli.runWithin(ANSWER, env, "doctor");
+    assertThat(r.exitCode()).as(r.all()).isZero();
+    assertThat(r.out())
+        .containsPattern(row("OK", "AWS identity",
+            "arn:aws:iam::123456789012:user/worker-labflow-doctor (account 123456789012)"))
+        .containsPattern(row("OK", "preflight iam-service-role-lab", "verification by probe will work"))
+        .doesNotContain(env.get("AWS_SECRET_ACCESS_KEY"))
+        .doesNotContainPattern("(?m)^FAIL");
+  }
+
+  @Test
+  void withOneActionMissingThePermissionRowNamesItAndTheFix() throws Exception {
+    Map<String, String> env = userWith("worker-labflow-minus", without(shipped, REMOVED), true);
+    Cli.Result r = Cli.runWithin(ANSWER, env, "doctor");
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(1);
+    String user = "arn:aws:iam::123456789012:user/worker-labflow-minus";
+    assertThat(r.out()).containsPattern(Pattern.compile("(?m)^FAIL +permissions"
+        + " iam-service-role-lab +1 of \\d+ IAM actions not granted to " + Pattern.quote(user + ": "
+        + REMOVED + " (")))
+        .contains("fix: grant " + REMOVED + " to " + user + ": attach the policy `labflow"
+            + " worker-policy --definition iam-service-role-lab --account 123456789012 --region"
+            + " us-east-1` prints");
+  }
+
+  /** A line of the table, its detail starting with {@code detail} (literal). */
+  static Pattern row(String verdict, String check, String detail) {
+    return Pattern.compile("(?m)^" + verdict + " +" + Pattern.quote(check) + " +"
+        + Pattern.quote(detail));
+  }
+
+  /** The CLI's environment: the stack's Temporal and worker queue, this moto as these credentials. */
+  static Map<String, String> env(Map<String, String> aws, String principal) {
+    Map<String, String> env = stack.env(QUEUE);
+    env.put("LABFLOW_DEFINITIONS_DIR", Tools.repoRoot().resolve("definitions").toString());
+    env.putAll(aws);
+    env.put("LABFLOW_SITE_PARAMETERS",
+        "{\"verifyMethod\":\"probe\",\"trustedPrincipalArn\":\"" + principal + "\"}");
+    return env;
+  }
+
+  /**
+   * A user holding {@code policy} as a managed policy (as on AWS), and, when {@code simulateSelf},
+   * an inline grant of iam:SimulatePrincipalPolicy on itself; its CLI environment.
+   */
+  static Map<String, String> userWith(String user, String policy, boolean simulateSelf) {
+    String arn = admin.createUser(b -> b.userName(user)).user().arn();
+    String policyArn = admin.createPolicy(b -> b.policyName(user).policyDocument(policy)).policy().arn();
+    admin.attachUserPolicy(b -> b.userName(user).policyArn(policyArn));
+    if (simulateSelf) {
+      admin.putUserPolicy(b -> b.userName(user).policyName("simulate-self").policyDocument(
+          "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":"
+              + "\"iam:SimulatePrincipalPolicy\",\"Resource\":\"" + arn + "\"}]}"));
+    }
+    var key = admin.createAccessKey(b -> b.userName(user)).accessKey();
+    Map<String, String> aws = new java.util.HashMap<>(moto.awsEnv());
+    aws.put("AWS_ACCESS_KEY_ID", key.accessKeyId());
+    aws.put("AWS_SECRET_ACCESS_KEY", key.secretAccessKey());
+    return env(aws, arn);
+  }
+
+  /** The policy without one action (and without its statement if nothing else is left in it). */
+  static String without(String policy, String action) throws Exception {
+    ObjectNode doc = (ObjectNode) JSON.readTree(policy);
+    ArrayNode statements = (ArrayNode) doc.get("Statement");
+    for (int i = statements.size() - 1; i >= 0; i--) {
+      JsonNode actions = statements.get(i).get("Action");
+      if (actions.isTextual() ? actions.asText().equals(action) : removeFrom((ArrayNode) actions, action)) {
+        statements.remove(i);
+      }
+    }
+    assertThat(JSON.writeValueAsString(doc)).doesNotContain("\"" + action + "\"");
+    return JSON.writeValueAsString(doc);
+  }
+
+  /** Removes the action; true when the array is then empty. */
+  private static boolean removeFrom(ArrayNode actions, String action) {
+    for (int i = actions.size() - 1; i >= 0; i--) {
+      if (actions.get(i).asText().equals(action)) {
+        actions.remove(i);
+      }
+    }
+    return actions.isEmpty();
+  }
+}
