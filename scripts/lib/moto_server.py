@@ -37,6 +37,9 @@ Two more patches keep the emulator from distorting what runs against it at scale
   per call with 100 instances, and each benchmark pass was slower than the one before. The answer
   is the same.
 
+And every request moto authorizes is decided by a kept IAM policy evaluator, which also answers
+iam:SimulatePrincipalPolicy (scripts/lib/moto_iam.py, activated below).
+
 It changes nothing else; arguments are moto_server's. Each patch refuses to run once moto has its
 own fix or has changed what it replaces.
 """
@@ -56,6 +59,8 @@ from moto.ec2.models.vpn_gateway import VPCGatewayAttachment
 from moto.ec2.utils import EC2_PREFIX_TO_RESOURCE, get_prefix
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.server import main
+
+import moto_iam
 
 
 def _backend(account_id, region_name):
@@ -356,4 +361,5 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["--self-check"]:
         _self_check()
         sys.exit(0)
+    moto_iam.activate()
     sys.exit(main(sys.argv[1:]))

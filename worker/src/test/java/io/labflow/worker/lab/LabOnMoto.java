@@ -92,8 +92,11 @@ final class LabOnMoto implements AutoCloseable {
   }
 
   private LabOnMoto(String adminArn, boolean preflight) {
+    this(adminArn, preflight, Lab.definitionsDir());
+  }
+
+  private LabOnMoto(String adminArn, boolean preflight, Path definitions) {
     this.adminArn = adminArn;
-    Path definitions = Lab.definitionsDir();
     clients =
         AwsClients.fromEnvironment(
             AwsClients.Settings.defaults()
@@ -145,6 +148,11 @@ final class LabOnMoto implements AutoCloseable {
   /** The same, with the worker's AWS preflight in the resolve activity, as the real worker has. */
   static LabOnMoto startWithPreflight() throws IOException {
     return new LabOnMoto(MotoServer.enforceIamWithAdmin(), true);
+  }
+
+  /** The same, resolving definitions from {@code definitions} (a test's altered copy). */
+  static LabOnMoto startWithDefinitions(Path definitions) throws IOException {
+    return new LabOnMoto(MotoServer.enforceIamWithAdmin(), false, definitions);
   }
 
   /**

@@ -1,0 +1,158 @@
+"""The local stack authorizes like IAM: every request moto authorizes goes to a kept IAM policy evaluator.
+
+moto 5.2.1 under IAM enforcement checks a request's action against the caller's policies but
+ignores Resource scoping and Condition blocks, and has no `iam:SimulatePrincipalPolicy`. `activate()`
+replaces moto's decision (`IAMRequestBase.check_action_permitted`, where moto has already
+authenticated the caller, a user or an assumed role, and can list its policies) with the decision of
+`@cloud-copilot/iam-simulate` (scripts/lib/iam-eval/evaluate.mjs, installed by scripts/tools into
+.labflow/iam-eval; AGPL-3.0, so it runs as its own Node process, one per moto, never linked into
+labflow). moto_iam_requests.py builds each request's action(s), resource ARN(s) and condition
+context; moto_iam_simulate.py answers `iam:SimulatePrincipalPolicy` with the same evaluator.
+
+A denial answers AWS's code and message: `UnauthorizedOperation` for EC2, `AccessDenied` otherwise,
+"User: ARN is not authorized to perform: ACTION on resource: ARN because no identity-based policy
+allows the ACTION action" (or "with an explicit deny in an identity-based policy").
+"""
+import atexit
+import inspect
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from moto.core.exceptions import _RESTError
+from moto.iam.access_control import IAMPolicy, IAMRequestBase, S3IAMRequest
+from moto.s3.exceptions import BucketAccessDeniedError, S3AccessDeniedError
+from moto.utilities.utils import get_partition
+
+import moto_iam_requests
+
+_ROOT = Path(__file__).resolve().parents[2]
+EVAL_DIR = Path(os.environ.get("LABFLOW_IAM_EVAL_DIR", _ROOT / ".labflow" / "iam-eval"))
+SCRIPT = Path(__file__).resolve().parent / "iam-eval" / "evaluate.mjs"
+
+
+class Evaluator:
+    """One long-lived `node evaluate.mjs`: a JSON line in, a JSON line out."""
+
+    def __init__(self):
+        if not (EVAL_DIR / "node_modules" / "@cloud-copilot" / "iam-simulate").is_dir():
+            sys.exit(f"moto_iam: the IAM evaluator is not installed in {EVAL_DIR}: run scripts/tools")
+        self._lock = threading.Lock()
+        self._process = subprocess.Popen(["node", str(SCRIPT), str(EVAL_DIR)], stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, text=True, bufsize=1)
+        atexit.register(self._process.kill)
+
+    def evaluate(self, request):
+        with self._lock:
+            self._process.stdin.write(json.dumps(request) + "\n")
+            self._process.stdin.flush()
+            line = self._process.stdout.readline()
+        if not line:
+            raise RuntimeError("the IAM evaluator (node evaluate.mjs) exited")
+        return json.loads(line)
+
+
+_evaluator = None
+
+
+def evaluator():
+    global _evaluator
+    if _evaluator is None:
+        _evaluator = Evaluator()
+    return _evaluator
+
+
+def policy_documents(policies):
+    """moto's policies of a principal (inline dicts or tuples, managed Policy objects) as documents."""
+    documents = []
+    for i, policy in enumerate(policies):
+        if isinstance(policy, tuple):
+            name, policy = policy
+        else:
+            name = getattr(policy, "name", None) or (policy.get("policy_name") if isinstance(policy, dict) else None)
+        documents.append({"name": name or f"policy-{i + 1}", "document": IAMPolicy(policy)._policy_json})
+    return documents
+
+
+def evaluate(principal, account, policies, action, resource, context):
+    return evaluator().evaluate({"principal": principal, "action": action, "resource": resource,
+                                 "account": account, "policies": policies, "context": context})
+
+
+def denial_message(principal, action, resource, decision):
+    why = ("with an explicit deny in an identity-based policy" if decision == "ExplicitlyDenied"
+           else f"because no identity-based policy allows the {action} action")
+    return f"User: {principal} is not authorized to perform: {action} on resource: {resource} {why}"
+
+
+class _Ec2Unauthorized(_RESTError):
+    code = 403
+
+    def __init__(self, message):
+        super().__init__("UnauthorizedOperation", message)
+        self.description = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error>"
+                            "<Code>UnauthorizedOperation</Code><Message>" + _xml(message)
+                            + "</Message></Error></Errors><RequestID>labflow-moto-iam</RequestID></Response>")
+
+
+class _AccessDenied(_RESTError):
+    """The query protocol's error shape (IAM, STS, CloudFormation), which the AWS SDKs parse."""
+
+    code = 403
+
+    def __init__(self, message):
+        super().__init__("AccessDenied", message)
+        self.description = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ErrorResponse><Error><Type>Sender</Type>"
+                            "<Code>AccessDenied</Code><Message>" + _xml(message) + "</Message></Error>"
+                            "<RequestId>labflow-moto-iam</RequestId></ErrorResponse>")
+
+
+def _xml(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _deny(iam_request, action, resource, decision):
+    message = denial_message(iam_request._access_key.arn, action, resource, decision)
+    if isinstance(iam_request, S3IAMRequest):
+        bucket = iam_request._data.get("BucketName")
+        error = BucketAccessDeniedError(bucket) if bucket else S3AccessDeniedError()
+        error.message = message
+        error.args = (message,)
+        raise error
+    if iam_request._service == "ec2":
+        raise _Ec2Unauthorized("You are not authorized to perform this operation. " + message)
+    raise _AccessDenied(message)
+
+
+def check_action_permitted(self, resource):
+    """Replaces moto's IAMRequestBase.check_action_permitted: the evaluator decides."""
+    if self._action == "sts:GetCallerIdentity":  # never denied, as on AWS
+        return
+    partition = get_partition(self._region)
+    req = moto_iam_requests.Request(self.account_id, self._region, partition, self._action,
+                                    self._data, self._access_key.arn, self._body)
+    policies = policy_documents(self._access_key.collect_policies())
+    for action, arn, context in moto_iam_requests.authorizations(req, resource):
+        answer = evaluate(self._access_key.arn, self.account_id, policies, action, arn, context)
+        if answer.get("error"):
+            print(f"moto_iam: the evaluator refused {action} on {arn}: {answer['error']}", file=sys.stderr)
+        if answer["decision"] != "Allowed":
+            _deny(self, action, arn, answer["decision"])
+    # A role's trust policy still decides who may assume it (moto's own check).
+    if self._is_assuming_role_operation(resource) and not self._check_role_trust_relationship(resource):
+        _deny(self, self._action, resource, "ImplicitlyDenied")
+
+
+def activate():
+    """Routes moto's authorization through the evaluator and adds iam:SimulatePrincipalPolicy."""
+    import moto_iam_simulate
+
+    source = inspect.getsource(IAMRequestBase.check_action_permitted)
+    if "collect_policies()" not in source or "_check_role_trust_relationship" not in source:
+        sys.exit("moto changed IAMRequestBase.check_action_permitted: review scripts/lib/moto_iam.py")
+    IAMRequestBase.check_action_permitted = check_action_permitted
+    moto_iam_simulate.activate()
+    evaluator()
