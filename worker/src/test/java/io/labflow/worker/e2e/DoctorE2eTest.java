@@ -23,14 +23,11 @@ import software.amazon.awssdk.services.iam.IamClient;
 
 /**
  * {@code labflow doctor} on the local stack (a Temporal dev server with a worker polling, a moto
- * of its own with IAM enforced), run as a CLI process with the environment a worker would have:
- * as an administrator, as a user holding the shipped {@code definitions/worker-policy.json}, and
- * as one holding it minus {@code iam:AttachRolePolicy}. The site parameters are the ones the local
- * stack's worker has used (verification by probe, trusting the principal doctor runs as).
- *
- * <p>moto alone has no policy simulator: there the permission rows are UNKNOWN and the
- * minus-one-action case cannot fail; it does once the local stack's evaluator answers
- * {@code iam:SimulatePrincipalPolicy}.
+ * of its own with IAM enforced by the stack's evaluator, which also answers
+ * {@code iam:SimulatePrincipalPolicy}), run as a CLI process with the environment a worker would
+ * have and no site parameters (so labs verify by simulate, their default): as an administrator, as
+ * a user holding the shipped {@code definitions/worker-policy.json} (without, then with, the
+ * simulator on itself), and as one holding it minus {@code iam:AttachRolePolicy}.
  */
 @ExtendWith(LocalStack.class)
 @Tag("e2e")
@@ -67,18 +64,19 @@ class DoctorE2eTest {
   }
 
   @Test
-  void asAnAdministratorNoRowFailsAndNoWorkerOnAQueueFailsItsRow() {
-    Map<String, String> env = env(moto.awsEnv(), moto.adminArn);
+  void asAnAdministratorEveryRowIsOkAndAQueueNoWorkerPollsFailsItsRow() {
+    Map<String, String> env = env(moto.awsEnv());
     Cli.Result r = Cli.runWithin(ANSWER, env, "doctor");
     assertThat(r.exitCode()).as(r.all()).isZero();
     assertThat(r.out()).containsPattern(row("OK", "AWS identity", moto.adminArn + " (account 123456789012)"))
         .containsPattern(row("OK", "account guard", "account 123456789012 is allowed"))
         .containsPattern(row("OK", "AWS region and endpoint", "us-east-1 at " + moto.endpoint()))
-        .containsPattern(row("OK", "preflight iam-service-role-lab", "verification by probe will work"))
+        .containsPattern(row("OK", "permissions iam-service-role-lab", "all "))
+        .containsPattern(row("OK", "preflight iam-service-role-lab", "verification by simulate will work"))
         .containsPattern(row("OK", "Temporal", "answers at " + stack.temporalAddress()))
         .containsPattern(row("OK", "task queue " + QUEUE, "a worker polls it"))
         .doesNotContain(env.get("AWS_SECRET_ACCESS_KEY"))
-        .doesNotContainPattern("(?m)^FAIL");
+        .doesNotContainPattern("(?m)^(FAIL|UNKNOWN)");
 
     Cli.Result nobody = Cli.runWithin(ANSWER, env, "doctor", "--task-queue", "e2e-doctor-nobody");
     assertThat(nobody.exitCode()).as(nobody.all()).isEqualTo(1);
@@ -87,30 +85,44 @@ class DoctorE2eTest {
   }
 
   @Test
-  void asTheShippedWorkerPolicyNoRowFails() throws Exception {
-    Map<String, String> env = userWith("worker-labflow-doctor", shipped, false);
+  void asTheShippedWorkerPolicyNoRowFailsAndWithSimulateOnItselfEveryPermissionIsChecked() {
+    String user = "worker-labflow-doctor";
+    String arn = "arn:aws:iam::123456789012:user/" + user;
+    Map<String, String> env = userWith(user, shipped);
     Cli.Result r = Cli.runWithin(ANSWER, env, "doctor");
     assertThat(r.exitCode()).as(r.all()).isZero();
     assertThat(r.out())
-        .containsPattern(row("OK", "AWS identity",
-            "arn:aws:iam::123456789012:user/worker-labflow-doctor (account 123456789012)"))
-        .containsPattern(row("OK", "preflight iam-service-role-lab", "verification by probe will work"))
+        .containsPattern(row("OK", "AWS identity", arn + " (account 123456789012)"))
+        .containsPattern(row("UNKNOWN", "permissions iam-service-role-lab", arn
+            + " may not call iam:SimulatePrincipalPolicy on itself, so the "))
+        .contains("to have them checked, grant it that action on its own ARN")
+        .containsPattern(row("OK", "preflight iam-service-role-lab", "verification by simulate will work"))
         .doesNotContain(env.get("AWS_SECRET_ACCESS_KEY"))
         .doesNotContainPattern("(?m)^FAIL");
+
+    simulateItself(user, arn);
+    Cli.Result checked = Cli.runWithin(ANSWER, env, "doctor");
+    assertThat(checked.exitCode()).as(checked.all()).isZero();
+    assertThat(checked.out())
+        .containsPattern(row("OK", "permissions iam-service-role-lab", "all "))
+        .doesNotContainPattern("(?m)^(FAIL|UNKNOWN)");
   }
 
   @Test
   void withOneActionMissingThePermissionRowNamesItAndTheFix() throws Exception {
-    Map<String, String> env = userWith("worker-labflow-minus", without(shipped, REMOVED), true);
+    String user = "worker-labflow-minus";
+    String arn = "arn:aws:iam::123456789012:user/" + user;
+    Map<String, String> env = userWith(user, without(shipped, REMOVED));
+    simulateItself(user, arn);
     Cli.Result r = Cli.runWithin(ANSWER, env, "doctor");
     assertThat(r.exitCode()).as(r.all()).isEqualTo(1);
-    String user = "arn:aws:iam::123456789012:user/worker-labflow-minus";
     assertThat(r.out()).containsPattern(Pattern.compile("(?m)^FAIL +permissions"
-        + " iam-service-role-lab +1 of \\d+ IAM actions not granted to " + Pattern.quote(user + ": "
-        + REMOVED + " (")))
-        .contains("fix: grant " + REMOVED + " to " + user + ": attach the policy `labflow"
+        + " iam-service-role-lab +1 of \\d+ IAM actions not granted to " + Pattern.quote(arn + ": "
+        + REMOVED + " (implicitDeny on arn:aws:iam::123456789012:role/labflow-")))
+        .contains("fix: grant " + REMOVED + " to " + arn + ": attach the policy `labflow"
             + " worker-policy --definition iam-service-role-lab --account 123456789012 --region"
-            + " us-east-1` prints");
+            + " us-east-1` prints")
+        .doesNotContainPattern("(?m)^FAIL(?! +permissions iam-service-role-lab)");
   }
 
   /** A line of the table, its detail starting with {@code detail} (literal). */
@@ -120,33 +132,31 @@ class DoctorE2eTest {
   }
 
   /** The CLI's environment: the stack's Temporal and worker queue, this moto as these credentials. */
-  static Map<String, String> env(Map<String, String> aws, String principal) {
+  static Map<String, String> env(Map<String, String> aws) {
     Map<String, String> env = stack.env(QUEUE);
     env.put("LABFLOW_DEFINITIONS_DIR", Tools.repoRoot().resolve("definitions").toString());
+    env.put("LABFLOW_SITE_PARAMETERS", "");
     env.putAll(aws);
-    env.put("LABFLOW_SITE_PARAMETERS",
-        "{\"verifyMethod\":\"probe\",\"trustedPrincipalArn\":\"" + principal + "\"}");
     return env;
   }
 
-  /**
-   * A user holding {@code policy} as a managed policy (as on AWS), and, when {@code simulateSelf},
-   * an inline grant of iam:SimulatePrincipalPolicy on itself; its CLI environment.
-   */
-  static Map<String, String> userWith(String user, String policy, boolean simulateSelf) {
-    String arn = admin.createUser(b -> b.userName(user)).user().arn();
+  /** A user holding {@code policy} as a managed policy (as on AWS); its CLI environment. */
+  static Map<String, String> userWith(String user, String policy) {
+    admin.createUser(b -> b.userName(user));
     String policyArn = admin.createPolicy(b -> b.policyName(user).policyDocument(policy)).policy().arn();
     admin.attachUserPolicy(b -> b.userName(user).policyArn(policyArn));
-    if (simulateSelf) {
-      admin.putUserPolicy(b -> b.userName(user).policyName("simulate-self").policyDocument(
-          "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":"
-              + "\"iam:SimulatePrincipalPolicy\",\"Resource\":\"" + arn + "\"}]}"));
-    }
     var key = admin.createAccessKey(b -> b.userName(user)).accessKey();
     Map<String, String> aws = new java.util.HashMap<>(moto.awsEnv());
     aws.put("AWS_ACCESS_KEY_ID", key.accessKeyId());
     aws.put("AWS_SECRET_ACCESS_KEY", key.secretAccessKey());
-    return env(aws, arn);
+    return env(aws);
+  }
+
+  /** The one grant docs/real-aws.md adds for doctor: the simulator on the worker's own ARN. */
+  static void simulateItself(String user, String arn) {
+    admin.putUserPolicy(b -> b.userName(user).policyName("labflow-doctor").policyDocument(
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":"
+            + "\"iam:SimulatePrincipalPolicy\",\"Resource\":\"" + arn + "\"}]}"));
   }
 
   /** The policy without one action (and without its statement if nothing else is left in it). */
