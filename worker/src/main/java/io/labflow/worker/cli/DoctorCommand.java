@@ -12,12 +12,12 @@ import picocli.CommandLine.Option;
 @Command(
     name = "doctor",
     description = {
-      "Checks that labs can run with this environment's AWS and Temporal configuration (run it",
-      "with the worker's): who labflow acts as, the account guard, region and endpoint, every IAM",
-      "permission the definitions need (IAM's policy simulator on the worker's own principal),",
-      "the lab preflight with its verification method, Temporal and the task queue's worker.",
-      "One table of OK / FAIL / UNKNOWN rows; creates nothing.",
-      "Exit 0 no row fails, 1 a row fails, 2 usage."
+      "Checks that labs can run with this environment's AWS and Temporal configuration.",
+      "Run it with the worker's environment. Rows: who labflow acts as, the account guard,",
+      "region and endpoint; every IAM permission the definitions need (IAM's policy simulator",
+      "on the worker's own principal); the lab preflight with its verification method;",
+      "Temporal and whether a worker polls the task queue. One table of OK / FAIL / UNKNOWN",
+      "rows; creates nothing. Exit 0 no row fails, 1 a row fails, 2 usage."
     })
 final class DoctorCommand extends BaseCommand {
 
