@@ -117,8 +117,8 @@ final class PermissionCheck implements Check {
     return Row.fail(check, missing.size() + " of " + needed.size() + " IAM actions not granted to "
         + principal + ": " + String.join("; ", lines),
         "grant " + String.join(", ", missing.keySet()) + " to " + principal
-            + ": attach the policy `" + command + "` prints (the whole step library's is"
-            + " definitions/worker-policy.json)");
+            + ", as in the policy `" + command + "` prints (docs/real-aws.md installs the"
+            + " shipped one)");
   }
 
   /** One resource at a time (the simulator then names it in each result); none for "*". */

@@ -9,10 +9,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.labflow.activities.testing.Tools;
 import io.labflow.worker.client.Pollers;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -42,14 +46,15 @@ class DoctorE2eTest {
   static LocalStack.Stack stack;
   static EnforcedMoto moto;
   static IamClient admin;
-  static String shipped;
+  /** The shipped worker policy as it is installed: its managed policies. */
+  static List<String> shipped;
 
   @BeforeAll
   static void setUp(LocalStack.Stack s) throws Exception {
     stack = s;
     moto = new EnforcedMoto(s.logDir(), "moto-doctor", "doctor-admin");
     admin = moto.iam();
-    shipped = Files.readString(Tools.repoRoot().resolve("definitions/worker-policy.json"));
+    shipped = shippedPolicies();
     s.startWorker("doctor-worker", QUEUE).awaitLog("polling", Duration.ofSeconds(60));
   }
 
@@ -119,7 +124,7 @@ class DoctorE2eTest {
     assertThat(r.out()).containsPattern(Pattern.compile("(?m)^FAIL +permissions"
         + " iam-service-role-lab +1 of \\d+ IAM actions not granted to " + Pattern.quote(arn + ": "
         + REMOVED + " (implicitDeny on arn:aws:iam::123456789012:role/labflow-")))
-        .contains("fix: grant " + REMOVED + " to " + arn + ": attach the policy `labflow"
+        .contains("fix: grant " + REMOVED + " to " + arn + ", as in the policy `labflow"
             + " worker-policy --definition iam-service-role-lab --account 123456789012 --region"
             + " us-east-1` prints")
         .doesNotContainPattern("(?m)^FAIL(?! +permissions iam-service-role-lab)");
@@ -140,11 +145,34 @@ class DoctorE2eTest {
     return env;
   }
 
-  /** A user holding {@code policy} as a managed policy (as on AWS); its CLI environment. */
-  static Map<String, String> userWith(String user, String policy) {
+  /**
+   * The shipped worker policy's managed policies: {@code definitions/worker-policy-N.json} when it
+   * is cut into parts, else {@code definitions/worker-policy.json}.
+   */
+  static List<String> shippedPolicies() throws Exception {
+    Path dir = Tools.repoRoot().resolve("definitions");
+    List<Path> files;
+    try (Stream<Path> all = Files.list(dir)) {
+      files = all.filter(p -> p.getFileName().toString().matches("worker-policy-\\d+\\.json"))
+          .sorted().toList();
+    }
+    List<String> out = new ArrayList<>();
+    for (Path p : files.isEmpty() ? List.of(dir.resolve("worker-policy.json")) : files) {
+      out.add(Files.readString(p));
+    }
+    return out;
+  }
+
+  /** A user holding {@code policies} as managed policies (as on AWS); its CLI environment. */
+  static Map<String, String> userWith(String user, List<String> policies) {
     admin.createUser(b -> b.userName(user));
-    String policyArn = admin.createPolicy(b -> b.policyName(user).policyDocument(policy)).policy().arn();
-    admin.attachUserPolicy(b -> b.userName(user).policyArn(policyArn));
+    for (int i = 0; i < policies.size(); i++) {
+      String name = user + "-" + (i + 1);
+      String document = policies.get(i);
+      String policyArn = admin.createPolicy(b -> b.policyName(name).policyDocument(document))
+          .policy().arn();
+      admin.attachUserPolicy(b -> b.userName(user).policyArn(policyArn));
+    }
     var key = admin.createAccessKey(b -> b.userName(user)).accessKey();
     Map<String, String> aws = new java.util.HashMap<>(moto.awsEnv());
     aws.put("AWS_ACCESS_KEY_ID", key.accessKeyId());
@@ -157,6 +185,15 @@ class DoctorE2eTest {
     admin.putUserPolicy(b -> b.userName(user).policyName("labflow-doctor").policyDocument(
         "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":"
             + "\"iam:SimulatePrincipalPolicy\",\"Resource\":\"" + arn + "\"}]}"));
+  }
+
+  /** The policies without one action. */
+  static List<String> without(List<String> policies, String action) throws Exception {
+    List<String> out = new ArrayList<>();
+    for (String p : policies) {
+      out.add(without(p, action));
+    }
+    return out;
   }
 
   /** The policy without one action (and without its statement if nothing else is left in it). */
