@@ -58,7 +58,7 @@ final class PreflightCheck implements Check {
       SiteParameters site) {
     try {
       ResolvedLab lab = resolver.resolve(new LabRequest(name, null, LAB_ID, Map.of(), null));
-      List<String> methods = Engine.verificationMethods(lab);
+      List<String> methods = Engine.verificationMethods(LAB_ID, lab);
       return Row.ok(check, (methods.isEmpty() ? "no verification step"
           : "verification by " + String.join(" and ", methods) + " will work")
           + "; the preflight of a lab passed"
