@@ -30,6 +30,10 @@ final class PermissionCheck implements Check {
   public List<Row> rows(Setting s) {
     List<Row> rows = new ArrayList<>();
     String blocked = s.awsBlocked();
+    if (s.definitions.isEmpty()) {
+      rows.add(Row.unknown("permissions", "no definition in " + s.definitionsDir
+          + ", so no lab's needs are known"));
+    }
     for (Map.Entry<String, Definition> e : s.definitions.entrySet()) {
       String check = "permissions " + e.getKey();
       if (e.getValue() == null) {
@@ -98,7 +102,7 @@ final class PermissionCheck implements Check {
       if ("AccessDenied".equals(code)) {
         return Row.unknown(check, principal + " may not call iam:SimulatePrincipalPolicy on"
             + " itself, so " + what + "; to have them checked, grant it that action on its own ARN"
-            + " (docs/real-aws.md, labflow doctor)");
+            + " (docs/real-aws.md, section 7)");
       }
       return Row.unknown(check, "IAM's policy simulator is not available at " + s.endpoint() + " ("
           + (code == null || code.isEmpty() ? "" : code + ", ") + "HTTP " + e.statusCode() + "), so "
