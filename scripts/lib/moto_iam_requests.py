@@ -42,6 +42,7 @@ from moto.cloudformation.models import cloudformation_backends
 from moto.ec2.models import ec2_backends
 from moto.iam.models import iam_backends
 
+import moto_iam_ec2 as ec2
 import moto_iam_stacks
 
 log = logging.getLogger("labflow.moto_iam")
@@ -107,7 +108,7 @@ def resource_tag_context(tags):
     return {f"aws:ResourceTag/{k}": v for k, v in tag_dict(tags).items()}
 
 
-def _quietly(read):
+def quietly(read):
     try:
         return read()
     except Exception:  # noqa: BLE001 - an entity that does not exist has no tags
@@ -117,13 +118,13 @@ def _quietly(read):
 # --- IAM --------------------------------------------------------------------------------------
 
 def _role_arn(req, name):
-    role = _quietly(lambda: req.iam.get_role(name))
+    role = quietly(lambda: req.iam.get_role(name))
     return role.arn if role else req.arn("iam", f"role{req.param('Path', '/')}{name}", region=False)
 
 
 def _role(req):
     name = req.param("RoleName")
-    role = _quietly(lambda: req.iam.get_role(name))
+    role = quietly(lambda: req.iam.get_role(name))
     return [(req.action, _role_arn(req, name), resource_tag_context(role.tags if role else None))]
 
 
@@ -145,7 +146,7 @@ def _attach_detach(req):
                                 ("group", "GroupName", "get_group")):
         name = req.param(param)
         if name:
-            entity = _quietly(lambda: getattr(req.iam, getter)(name))
+            entity = quietly(lambda: getattr(req.iam, getter)(name))
             arn = entity.arn if entity is not None else req.arn("iam", f"{kind}/{name}", region=False)
             context = resource_tag_context(getattr(entity, "tags", None))
             context["iam:PolicyARN"] = req.param("PolicyArn")
@@ -155,18 +156,18 @@ def _attach_detach(req):
 
 def _policy(req):
     arn = req.param("PolicyArn")
-    policy = _quietly(lambda: req.iam.get_policy(arn))
+    policy = quietly(lambda: req.iam.get_policy(arn))
     return [(req.action, arn, resource_tag_context(policy.tags if policy else None))]
 
 
 def _profile(req):
     name = req.param("InstanceProfileName")
-    profile = _quietly(lambda: req.iam.get_instance_profile(name))
+    profile = quietly(lambda: req.iam.get_instance_profile(name))
     arn = profile.arn if profile else req.arn("iam", f"instance-profile/{name}", region=False)
     return [(req.action, arn, resource_tag_context(profile.tags if profile else None))]
 
 
-def _pass_role(req, role_arn):
+def pass_role(req, role_arn):
     return ("iam:PassRole", role_arn, {"iam:PassedToService": "ec2.amazonaws.com"})
 
 
@@ -181,57 +182,6 @@ def _get_user(req):
 
 def _assume_role(req):
     return [(req.action, req.param("RoleArn"), {})]
-
-
-# --- EC2 --------------------------------------------------------------------------------------
-
-_EC2_KINDS = {"i": "instance", "vpc": "vpc", "subnet": "subnet", "sg": "security-group",
-              "rtb": "route-table", "igw": "internet-gateway", "eni": "network-interface"}
-
-
-def ec2_arn(req, resource_id):
-    kind = _EC2_KINDS.get(resource_id.split("-")[0], "")
-    return req.arn("ec2", f"{kind}/{resource_id}")
-
-
-def ec2_tags(ec2, resource_id):
-    return resource_tag_context(ec2.tags.get(resource_id))
-
-
-def _ec2_ids(*params):
-    def build(req):
-        ids = [i for p in params for i in ([req.param(p)] if req.param(p) else req.indexed(p))]
-        return [(req.action, ec2_arn(req, i), ec2_tags(req.ec2, i)) for i in ids] or [(req.action, "*", {})]
-    return build
-
-
-def _association_instance(req):
-    association = req.param("AssociationId")
-    for a in list(req.ec2.iam_instance_profile_associations.values()):
-        if a.id == association:
-            return a.instance.id
-    return None
-
-
-def _instance_profile(req):
-    instance = req.param("InstanceId") or _association_instance(req)
-    requests = [(req.action, ec2_arn(req, instance) if instance else "*",
-                 ec2_tags(req.ec2, instance) if instance else {})]
-    profile_arn, profile_name = req.param("IamInstanceProfile.Arn"), req.param("IamInstanceProfile.Name")
-    if profile_arn or profile_name:
-        profile = _quietly(lambda: req.iam.get_instance_profile_by_arn(profile_arn) if profile_arn
-                           else req.iam.get_instance_profile(profile_name))
-        for role in (profile.roles if profile else []):
-            requests.append(_pass_role(req, role.arn))
-    return requests
-
-
-def _route_table_association(req):
-    association = req.param("AssociationId")
-    for table in list(req.ec2.route_tables.values()):
-        if association in table.associations:
-            return [(req.action, ec2_arn(req, table.id), ec2_tags(req.ec2, table.id))]
-    return [(req.action, req.arn("ec2", "route-table/*"), {})]
 
 
 # --- S3 ---------------------------------------------------------------------------------------
@@ -272,7 +222,7 @@ def _stack(req):
     name = req.param("StackName")
     if not name:
         return [(req.action, "*", {})]
-    stack = _quietly(lambda: cloudformation_backends[req.account][req.region].get_stack(name))
+    stack = quietly(lambda: cloudformation_backends[req.account][req.region].get_stack(name))
     arn = stack.stack_id if stack else (name if name.startswith("arn:") else _stack_arn(req, name))
     return [(req.action, arn, resource_tag_context(stack.tags if stack else None))]
 
@@ -320,18 +270,18 @@ OPERATIONS = {
     "iam:SimulatePrincipalPolicy": _simulate,
     "iam:GetUser": _get_user,
     "sts:AssumeRole": _assume_role,
-    "ec2:TerminateInstances": _ec2_ids("InstanceId"),
-    "ec2:DeleteVpc": _ec2_ids("VpcId"),
-    "ec2:DeleteSubnet": _ec2_ids("SubnetId"),
-    "ec2:DeleteSecurityGroup": _ec2_ids("GroupId"),
-    "ec2:DeleteRouteTable": _ec2_ids("RouteTableId"),
-    "ec2:DeleteInternetGateway": _ec2_ids("InternetGatewayId"),
-    "ec2:DetachInternetGateway": _ec2_ids("InternetGatewayId"),
-    "ec2:DeleteNetworkInterface": _ec2_ids("NetworkInterfaceId"),
-    "ec2:DisassociateRouteTable": _route_table_association,
-    "ec2:AssociateIamInstanceProfile": _instance_profile,
-    "ec2:ReplaceIamInstanceProfileAssociation": _instance_profile,
-    "ec2:DisassociateIamInstanceProfile": _instance_profile,
+    "ec2:TerminateInstances": ec2.ids("InstanceId"),
+    "ec2:DeleteVpc": ec2.ids("VpcId"),
+    "ec2:DeleteSubnet": ec2.ids("SubnetId"),
+    "ec2:DeleteSecurityGroup": ec2.ids("GroupId"),
+    "ec2:DeleteRouteTable": ec2.ids("RouteTableId"),
+    "ec2:DeleteInternetGateway": ec2.ids("InternetGatewayId"),
+    "ec2:DetachInternetGateway": ec2.ids("InternetGatewayId"),
+    "ec2:DeleteNetworkInterface": ec2.ids("NetworkInterfaceId"),
+    "ec2:DisassociateRouteTable": ec2.route_table_association,
+    "ec2:AssociateIamInstanceProfile": ec2.instance_profile,
+    "ec2:ReplaceIamInstanceProfileAssociation": ec2.instance_profile,
+    "ec2:DisassociateIamInstanceProfile": ec2.instance_profile,
     "cloudformation:CreateStack": _create_stack,
     "cloudformation:DeleteStack": _delete_stack,
     "cloudformation:DescribeStacks": _stack,

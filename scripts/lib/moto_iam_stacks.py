@@ -21,8 +21,8 @@ and roll back.
 | AWS::S3::Bucket | s3:CreateBucket, s3:PutBucketTagging, s3:PutBucketPublicAccessBlock, s3:PutEncryptionConfiguration (when set) | s3:DeleteBucket |
 | AWS::SSM::Parameter::Value parameters | ssm:GetParameters | - |
 
-Resources being created have no id yet: their ARN is the type's with `*` as id, as IAM evaluates
-a create whose resource is not known before the call.
+Resources being created have no id yet: an EC2 resource's ARN is its type's with `*` as id; a
+bucket's is its name (a literal or a Ref to a stack parameter), else `*`.
 """
 import json
 
@@ -31,6 +31,7 @@ from moto.cloudformation.models import cloudformation_backends
 from moto.cloudformation.utils import yaml_tag_constructor
 from moto.s3.models import s3_backends
 
+import moto_iam_ec2 as ec2
 import moto_iam_requests as r
 
 VIA = {"aws:CalledVia": ["cloudformation.amazonaws.com"]}
@@ -70,6 +71,22 @@ def _literal_tags(props):
             if isinstance(t, dict) and isinstance(t.get("Key"), str) and isinstance(t.get("Value"), str)}
 
 
+def _value(prop, template, req):
+    """A literal, or a Ref to a parameter (the request's value, else the template's default)."""
+    if isinstance(prop, str):
+        return prop
+    if isinstance(prop, dict) and isinstance(prop.get("Ref"), str):
+        name = prop["Ref"]
+        n = 1
+        while req.param(f"Parameters.member.{n}.ParameterKey"):
+            if req.param(f"Parameters.member.{n}.ParameterKey") == name:
+                return req.param(f"Parameters.member.{n}.ParameterValue")
+            n += 1
+        default = ((template.get("Parameters") or {}).get(name) or {}).get("Default")
+        return default if isinstance(default, str) else None
+    return None
+
+
 def creations(req, stack_tags):
     """Every call CloudFormation makes as the caller to create the template's resources."""
     body = req.param("TemplateBody")
@@ -88,7 +105,10 @@ def creations(req, stack_tags):
         props = resource.get("Properties") or {}
         tags = {**stack_tags, **_literal_tags(props)}
         context = {**VIA, **r.request_tag_context(tags)}
-        arn = req.arn("s3", "*", region=False, account=False) if kind[0] == "s3" else req.arn("ec2", f"{kind[0]}/*")
+        if kind[0] == "s3":
+            arn = f"arn:{req.partition}:s3:::{_value(props.get('BucketName'), template, req) or '*'}"
+        else:
+            arn = req.arn("ec2", f"{kind[0]}/*")
         actions = list(kind[1])
         for prop, extra in _OPTIONAL.items():
             if prop in props:
@@ -122,7 +142,7 @@ def deletions(req):
             tags = _bucket_tags(req, physical)
             found.append((kind[2], f"arn:{req.partition}:s3:::{physical}", {**VIA, **tags}))
         elif physical.startswith(("vpc-", "subnet-", "igw-", "rtb-", "sg-", "i-")):
-            found.append((kind[2], r.ec2_arn(req, physical), {**VIA, **r.ec2_tags(req.ec2, physical)}))
+            found.append((kind[2], ec2.ec2_arn(req, physical), {**VIA, **ec2.ec2_tags(req.ec2, physical)}))
     return found
 
 

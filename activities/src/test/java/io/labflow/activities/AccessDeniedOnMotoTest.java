@@ -25,8 +25,9 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
 /**
- * moto's real HTTP 403 (IAM enforcement, a user without any permission): the SDK cannot read its
- * body, yet the failure is AccessDenied and neither the SDK nor Temporal tries again.
+ * A real HTTP 403 from the local stack (IAM enforcement, a user without any permission; the
+ * answer is the IAM evaluator's AccessDenied): the failure is AccessDenied and neither the SDK nor
+ * Temporal tries again.
  */
 @ExtendWith(MotoServer.class)
 @org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)

@@ -11,6 +11,7 @@ import io.labflow.activities.model.AssociateInstanceProfileInput;
 import io.labflow.activities.model.VerifyAccessInput;
 import io.labflow.activities.testing.FaultInjector;
 import io.labflow.activities.testing.MotoServer;
+import io.labflow.activities.testing.NoSimulator;
 import io.labflow.activities.testing.TemporalDevServer;
 import io.labflow.activities.verification.AccessVerificationActivities;
 import io.labflow.activities.verification.AccessVerificationActivitiesImpl;
@@ -101,7 +102,8 @@ class FailureSizeOnTemporalTest {
         AwsClients.fromEnvironment(
             AwsClients.Settings.defaults()
                 .withInterceptors(
-                    List.of(new FaultInjector("DescribeInstances", "RequestLimitExceeded", HUGE, 1000))));
+                    List.of(new FaultInjector("DescribeInstances", "RequestLimitExceeded", HUGE, 1000),
+                        new NoSimulator())));
     client = WorkflowClient.newInstance(temporal.service());
     factory = WorkerFactory.newInstance(client);
     Worker worker = factory.newWorker(QUEUE);

@@ -7,6 +7,7 @@ import io.labflow.activities.model.AwsErrorInfo;
 import io.labflow.activities.model.VerifyAccessInput;
 import io.labflow.activities.testing.CallCounter;
 import io.labflow.activities.testing.MotoServer;
+import io.labflow.activities.testing.NoSimulator;
 import io.labflow.activities.verification.AccessVerificationActivities;
 import io.labflow.activities.verification.AccessVerificationActivitiesImpl;
 import io.labflow.activities.verification.SimulateAccessTest;
@@ -30,7 +31,8 @@ import software.amazon.awssdk.services.iam.model.IamException;
  * The failure a real AWS error becomes must fit what Temporal keeps. A retrying activity's last
  * failure is stored only up to {@code limit.mutableStateActivityFailureSize.error} (4 KiB encoded,
  * warning at 2 KiB); a larger one is shown as "Failure exceeds size limit." and the error is lost.
- * moto does not implement {@code iam:SimulatePrincipalPolicy}, which made exactly that happen.
+ * An IAM endpoint without a policy simulator made exactly that happen (moto before the local stack
+ * answered it; {@link NoSimulator} makes moto such an endpoint again).
  */
 @ExtendWith(MotoServer.class)
 @org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
@@ -49,7 +51,7 @@ public class FailureSizeTest {
   @BeforeEach
   void setUp() {
     calls = new CallCounter();
-    clients = AwsClients.fromEnvironment(AwsClients.Settings.defaults().withInterceptors(List.of(calls)));
+    clients = AwsClients.fromEnvironment(AwsClients.Settings.defaults().withInterceptors(List.of(calls, new NoSimulator())));
     env = TestActivityEnvironment.newInstance();
   }
 

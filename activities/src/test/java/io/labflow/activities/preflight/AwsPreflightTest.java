@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.preflight.AwsPreflight.Verification;
 import io.labflow.activities.testing.MotoServer;
+import io.labflow.activities.testing.NoSimulator;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
@@ -34,15 +35,40 @@ class AwsPreflightTest {
   }
 
   @Test
-  void theSimulatorMotoLacksIsDetectedAndTheFixNamesTheParametersToSet() throws Exception {
+  void anEndpointWithoutTheSimulatorIsDetectedAndTheFixNamesTheParametersToSet() throws Exception {
     String admin = MotoServer.enforceIamWithAdmin();
-    try (AwsClients clients = AwsClients.fromEnvironment()) {
+    try (AwsClients clients = AwsClients.fromEnvironment(
+        AwsClients.Settings.defaults().withInterceptors(List.of(new NoSimulator())))) {
       ApplicationFailure f = failure(new AwsPreflight(clients), List.of(SIMULATE));
       assertThat(f.getOriginalMessage())
           .startsWith("preflight: verification by simulate is not available at ")
           .endsWith(
               "set parameter verifyMethod=probe and trustedPrincipalArn=" + admin
                   + " (in the run's parameters or the worker's LABFLOW_SITE_PARAMETERS)");
+    }
+  }
+
+  @Test
+  void theSimulatorIsAvailableToAnAdministratorAndAWorkerThatMayNotCallItIsToldTheFix()
+      throws Exception {
+    // The local stack answers iam:SimulatePrincipalPolicy (scripts/lib/moto_iam_simulate.py).
+    String admin = MotoServer.enforceIamWithAdmin();
+    String[] key;
+    try (AwsClients clients = AwsClients.fromEnvironment()) {
+      assertThat(new AwsPreflight(clients).check("lab-pre", List.of(SIMULATE)).arn())
+          .isEqualTo(admin);
+      clients.iam().createUser(b -> b.userName("no-simulator"));
+      var k = clients.iam().createAccessKey(b -> b.userName("no-simulator")).accessKey();
+      key = new String[] {k.accessKeyId(), k.secretAccessKey()};
+    }
+    MotoServer.useCredentials(key[0], key[1]);
+    try (AwsClients clients = AwsClients.fromEnvironment()) {
+      ApplicationFailure f = failure(new AwsPreflight(clients), List.of(SIMULATE));
+      assertThat(f.getOriginalMessage())
+          .isEqualTo("preflight: verification by simulate needs iam:SimulatePrincipalPolicy, which"
+              + " the worker may not call; grant it, or set parameter verifyMethod=probe and"
+              + " trustedPrincipalArn=arn:aws:iam::123456789012:user/no-simulator (in the run's"
+              + " parameters or the worker's LABFLOW_SITE_PARAMETERS)");
     }
   }
 

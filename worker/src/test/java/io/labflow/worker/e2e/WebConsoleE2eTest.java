@@ -219,9 +219,11 @@ class WebConsoleE2eTest {
     String labId = "lab-cli-sim";
     Cli.Result run = Cli.run(workerEnv(SITE_QUEUE), "run",
         Tools.repoRoot().resolve("definitions/iam-service-role-lab.yaml").toString(),
-        "--lab-id", labId, "-p", "verifyMethod=simulate");
+        "--lab-id", labId, "-p", "instanceType=x9.nonexistent");
     assertThat(run.exitCode()).as(run.all()).isEqualTo(1);
-    assertThat(run.all()).contains("preflight: verification by simulate is not available at ")
+    // The local stack now answers the simulator: an instance type no region offers fails instead.
+    assertThat(run.all()).contains("preflight: parameter instanceType: instance type 'x9.nonexistent'"
+            + " is not offered in region us-east-1")
         .doesNotContain("at io.", "message='");
     assertThat(stack.client().newUntypedWorkflowStub(labId).describe().getStaticSummary())
         .isEqualTo("lab " + labId + ": iam-service-role-lab, started read-only with labflow run");
@@ -235,7 +237,9 @@ class WebConsoleE2eTest {
   void anUnavailableVerifyMethodStopsTheLabBeforeAnythingExists() throws Exception {
     String labId = "lab-nosim";
     Map<String, List<String>> before = moto.inventory();
-    startLikeTheUi(BARE_QUEUE, labId, shortInput(labId, ""));
+    // probe with no principal for the role to trust (the bare worker has no site parameters); simulate,
+    // the default, is available on the local stack now.
+    startLikeTheUi(BARE_QUEUE, labId, shortInput(labId, ",\"parameters\":{\"verifyMethod\":\"probe\"}"));
 
     WorkflowStub stub = stack.client().newUntypedWorkflowStub(labId);
     WorkflowFailedException failed = org.assertj.core.api.Assertions.catchThrowableOfType(
@@ -245,10 +249,8 @@ class WebConsoleE2eTest {
     ApplicationFailure cause = (ApplicationFailure) failed.getCause();
     assertThat(cause.getType()).isEqualTo("PreflightFailed");
     assertThat(cause.getOriginalMessage())
-        .startsWith("preflight: verification by simulate is not available at " + moto.endpoint())
-        .endsWith("; set parameter verifyMethod=probe and trustedPrincipalArn=" + moto.adminArn
-            + " (in the run's parameters or the worker's LABFLOW_SITE_PARAMETERS)")
-        .doesNotContain("\n");
+        .isEqualTo("preflight: verification by probe assumes the lab's role, which must trust the"
+            + " worker: set parameter trustedPrincipalArn=" + moto.adminArn);
     assertThat(stub.describe().getStatus()).isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED);
     // Zero resources: the inventory of moto is what it was, and no step activity was scheduled.
     assertThat(moto.inventory()).isEqualTo(before);
