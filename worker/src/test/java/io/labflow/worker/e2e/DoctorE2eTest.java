@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.iam.IamClient;
  * of its own with IAM enforced by the stack's evaluator, which also answers
  * {@code iam:SimulatePrincipalPolicy}), run as a CLI process with the environment a worker would
  * have and no site parameters (so labs verify by simulate, their default): as an administrator, as
- * a user holding the shipped {@code definitions/worker-policy.json} (without, then with, the
+ * a user holding the shipped worker policy (its managed policies; without, then with, the
  * simulator on itself), and as one holding it minus {@code iam:AttachRolePolicy}.
  */
 @ExtendWith(LocalStack.class)
