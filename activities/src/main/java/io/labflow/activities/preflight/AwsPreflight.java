@@ -258,7 +258,7 @@ public final class AwsPreflight {
   }
 
   /** An assumed-role session's ARN as the role's ARN (the simulator takes users and roles). */
-  static String principalArn(String callerArn) {
+  public static String principalArn(String callerArn) {
     String[] parts = callerArn.split(":", 6);
     if (parts.length == 6 && parts[2].equals("sts") && parts[5].startsWith("assumed-role/")) {
       String[] role = parts[5].split("/");

@@ -32,6 +32,7 @@ import java.nio.file.Path;
       FleetCommand.class,
       WorkerCommand.class,
       WorkerPolicyCommand.class,
+      DoctorCommand.class,
       picocli.CommandLine.HelpCommand.class
     })
 public final class LabflowCommand implements Runnable {

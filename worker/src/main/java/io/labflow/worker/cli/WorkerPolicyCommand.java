@@ -70,8 +70,7 @@ final class WorkerPolicyCommand extends BaseCommand {
       DefinitionFiles.Source source = DefinitionFiles.locate(definition, root().definitions());
       Definition d = DefinitionFiles.validOrThrow(source, err());
       WorkerPolicyScope scope = WorkerPolicyScope.of(d);
-      actions = new LinkedHashSet<>(scope.stepActions());
-      actions.add(Engine.SWEEP_ACTION);
+      actions = scope.policyActions();
       Path base = root().definitions();
       for (String t : scope.templateFiles()) {
         templates.add(base.resolve(t));

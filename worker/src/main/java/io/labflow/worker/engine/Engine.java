@@ -102,6 +102,12 @@ public final class Engine {
     return new AwsLabPreflight(clients, definitionsDir);
   }
 
+  /** The verification methods ({@code simulate}, {@code probe}) a resolved lab's steps will use. */
+  public static List<String> verificationMethods(String labId, io.labflow.workflows.lab.ResolvedLab lab) {
+    return AwsLabPreflight.verifications(lab).stream()
+        .map(io.labflow.activities.preflight.AwsPreflight.Verification::method).distinct().toList();
+  }
+
   /**
    * The data converter of every worker and client: the default one, with update rejections kept
    * as the validator's ApplicationFailure (see RejectionFailureConverter).

@@ -1,9 +1,13 @@
 package io.labflow.worker.render;
 
+import io.labflow.worker.engine.Engine;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.ParameterDef;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Step;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -52,6 +56,32 @@ public record WorkerPolicyScope(
       }
     }
     return new WorkerPolicyScope(actions, templates, common(names), common(buckets));
+  }
+
+  /** The step actions the worker's policy must cover for this definition: its own and the sweep. */
+  public Set<String> policyActions() {
+    Set<String> out = new LinkedHashSet<>(stepActions);
+    out.add(Engine.SWEEP_ACTION);
+    return out;
+  }
+
+  /**
+   * The resource types of this definition's CloudFormation templates, read from the definitions
+   * directory.
+   *
+   * @throws IllegalArgumentException naming a template that cannot be read
+   */
+  public Set<String> stackTypes(Path definitionsDir) {
+    Set<String> types = new LinkedHashSet<>();
+    for (String t : templateFiles) {
+      Path file = definitionsDir.resolve(t);
+      try {
+        types.addAll(Engine.stackResourceTypes(Files.readString(file)));
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read the template " + file);
+      }
+    }
+    return types;
   }
 
   private static void read(Map<String, Object> with, List<String> names, List<String> buckets,

@@ -91,11 +91,7 @@ public final class LabWorker implements AutoCloseable {
     Engine.registerLabWorkflow(worker);
     worker.registerWorkflowImplementationTypes(LabResetWorkflowImpl.class, FleetResetWorkflowImpl.class);
     List<Object> activities = new ArrayList<>();
-    // The account guard first: a refused account gets no other call.
-    Preflight preflight = Preflight.all(List.of(
-        new AccountPreflight(guard),
-        Engine.principalAccounts(() -> guard.verify().account()),
-        Engine.awsPreflight(aws, settings.definitionsDir())));
+    Preflight preflight = preflight(access, settings.definitionsDir());
     activities.add(Engine.definitionActivities(
         new DirectoryDefinitionSource(settings.definitionsDir()), preflight, site));
     activities.add(new ResetActivitiesImpl(connection.client(), settings.taskQueue()));
@@ -105,6 +101,18 @@ public final class LabWorker implements AutoCloseable {
     this.siteNames = site.values().keySet();
     this.metrics = settings.metricsPort() >= 0 ? new MetricsServer(registry, settings.metricsPort()) : null;
     this.labGauges = new LabStateGauges(connection.client(), registry);
+  }
+
+  /**
+   * The checks a worker runs on every lab before its first step (and {@code labflow doctor} runs
+   * for each definition): the account guard first, so a refused account gets no other call; the
+   * accounts of principal parameters; the step library's preflight.
+   */
+  public static Preflight preflight(Engine.AwsAccess access, java.nio.file.Path definitionsDir) {
+    return Preflight.all(List.of(
+        new AccountPreflight(access.guard()),
+        Engine.principalAccounts(() -> access.guard().verify().account()),
+        Engine.awsPreflight(access.clients(), definitionsDir)));
   }
 
   /**

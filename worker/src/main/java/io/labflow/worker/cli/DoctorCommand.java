@@ -1,0 +1,42 @@
+package io.labflow.worker.cli;
+
+import io.labflow.worker.doctor.Doctor;
+import io.labflow.worker.doctor.Row;
+import io.labflow.worker.runtime.DirectoryDefinitionSource;
+import java.nio.file.Files;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Checks, before the first class, that labs can run here. */
+@Command(
+    name = "doctor",
+    description = {
+      "Checks that labs can run with this environment's AWS and Temporal configuration.",
+      "Run it with the worker's environment. Rows: who labflow acts as, the account guard,",
+      "region and endpoint; every IAM permission the definitions need (IAM's policy simulator",
+      "on the worker's own principal); the lab preflight with its verification method;",
+      "Temporal and whether a worker polls the task queue. One table of OK / FAIL / UNKNOWN",
+      "rows; creates nothing. Exit 0 no row fails, 1 a row fails, 2 usage."
+    })
+final class DoctorCommand extends BaseCommand {
+
+  @Option(names = "--definition", paramLabel = "NAME",
+      description = "Check only this definition (repeatable; default: every definition in the"
+          + " definitions directory).")
+  List<String> definitions = List.of();
+
+  @Override
+  public Integer call() {
+    for (String d : definitions) {
+      if (!DirectoryDefinitionSource.isName(d)
+          || !Files.isRegularFile(DirectoryDefinitionSource.pathOf(root().definitions(), d))) {
+        throw new UsageException("--definition: no definition named " + d + " in "
+            + root().definitions());
+      }
+    }
+    List<Row> rows = Doctor.run(root().definitions(), root().taskQueue(), definitions);
+    Doctor.print(rows, out());
+    return Doctor.exitCode(rows);
+  }
+}

@@ -1,0 +1,135 @@
+package io.labflow.worker.doctor;
+
+import io.labflow.activities.preflight.AwsPreflight;
+import io.labflow.worker.engine.Engine;
+import io.labflow.worker.render.WorkerPolicyScope;
+import io.labflow.workflows.model.Definition;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.iam.model.EvaluationResult;
+import software.amazon.awssdk.services.iam.model.PolicyEvaluationDecisionType;
+
+/**
+ * Whether the worker's own principal holds every permission a definition's labs need: the policy
+ * {@code labflow worker-policy --definition} generates for it (its steps and the nightly sweep),
+ * pinned to the worker's account and region, asked of IAM's policy simulator
+ * ({@code iam:SimulatePrincipalPolicy} on the worker's user or role) one statement at a time, with
+ * the request context labflow's requests carry. An action counts as granted when the simulator
+ * allows it on one of its statement's resources (a statement groups actions of several resource
+ * types). One row per definition.
+ */
+final class PermissionCheck implements Check {
+
+  @Override
+  public List<Row> rows(Setting s) {
+    List<Row> rows = new ArrayList<>();
+    String blocked = s.awsBlocked();
+    if (s.definitions.isEmpty()) {
+      rows.add(Row.unknown("permissions", "no definition in " + s.definitionsDir
+          + ", so no lab's needs are known"));
+    }
+    for (Map.Entry<String, Definition> e : s.definitions.entrySet()) {
+      String check = "permissions " + e.getKey();
+      if (e.getValue() == null) {
+        rows.add(Row.unknown(check, "the definition does not validate (labflow validate "
+            + e.getKey() + "), so its needs are unknown"));
+      } else if (blocked != null) {
+        rows.add(Row.unknown(check, "not asked: " + blocked));
+      } else {
+        rows.add(check(s, check, e.getKey(), e.getValue()));
+      }
+    }
+    return rows;
+  }
+
+  private static Row check(Setting s, String check, String name, Definition d) {
+    WorkerPolicyScope scope = WorkerPolicyScope.of(d);
+    if (scope.namePrefix().isEmpty()) {
+      return Row.unknown(check, "its role, policy, profile and stack names share no literal"
+          + " prefix, so the resources to ask about are unknown");
+    }
+    String region = s.clients().sts().serviceClientConfiguration().region().id();
+    String command = "labflow worker-policy --definition " + name + " --account "
+        + s.identity.account() + " --region " + region;
+    String document;
+    try {
+      document = Engine.workerPolicy(scope.policyActions(), scope.stackTypes(s.definitionsDir),
+          s.identity.account(), region, scope.namePrefix().get(),
+          scope.bucketPrefix().orElse("labflow-"));
+    } catch (IllegalArgumentException bad) {
+      return Row.unknown(check, bad.getMessage());
+    }
+    List<SimulatorRequests.Request> requests = SimulatorRequests.of(document);
+    Set<String> needed = new LinkedHashSet<>();
+    requests.forEach(r -> needed.addAll(r.actions()));
+    String principal = AwsPreflight.principalArn(s.identity.arn());
+    Map<String, String> missing = new LinkedHashMap<>();
+    try {
+      for (SimulatorRequests.Request r : requests) {
+        Set<String> granted = new LinkedHashSet<>();
+        Map<String, String> denied = new LinkedHashMap<>();
+        for (List<String> resource : perResource(r)) {
+          for (EvaluationResult result : s.clients().iam().simulatePrincipalPolicyPaginator(b -> {
+                b.policySourceArn(principal).actionNames(r.actions()).contextEntries(r.context());
+                if (!resource.isEmpty()) {
+                  b.resourceArns(resource);
+                }
+              }).evaluationResults()) {
+            if (result.evalDecision() == PolicyEvaluationDecisionType.ALLOWED) {
+              granted.add(result.evalActionName());
+            } else {
+              denied.putIfAbsent(result.evalActionName(), result.evalDecisionAsString() + " on "
+                  + (resource.isEmpty() ? "*" : resource.get(0)));
+            }
+          }
+        }
+        for (String action : r.actions()) {
+          if (!granted.contains(action)) {
+            missing.put(action, denied.getOrDefault(action, "not evaluated") + ", statement "
+                + r.sid());
+          }
+        }
+      }
+    } catch (AwsServiceException e) {
+      String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
+      String what = "the " + needed.size() + " IAM actions of `" + command + "` are not checked";
+      if ("AccessDenied".equals(code)) {
+        return Row.unknown(check, principal + " may not call iam:SimulatePrincipalPolicy on"
+            + " itself, so " + what + "; to have them checked, grant it that action on its own ARN"
+            + " (docs/real-aws.md, section 7)");
+      }
+      return Row.unknown(check, "IAM's policy simulator is not available at " + s.endpoint() + " ("
+          + (code == null || code.isEmpty() ? "" : code + ", ") + "HTTP " + e.statusCode() + "), so "
+          + what);
+    } catch (SdkException e) {
+      return Row.unknown(check, "IAM's policy simulator did not answer ("
+          + Setting.firstLine(e.getMessage()) + "), so the needs of `" + command
+          + "` are not checked");
+    }
+    if (missing.isEmpty()) {
+      return Row.ok(check, "all " + needed.size() + " IAM actions granted to " + principal
+          + " (IAM policy simulator, " + requests.size() + " statements of `" + command + "`)");
+    }
+    List<String> lines = new ArrayList<>();
+    missing.forEach((action, why) -> lines.add(action + " (" + why + ")"));
+    return Row.fail(check, missing.size() + " of " + needed.size() + " IAM actions not granted to "
+        + principal + ": " + String.join("; ", lines),
+        "grant " + String.join(", ", missing.keySet()) + " to " + principal
+            + ", as in the policy `" + command + "` prints (docs/real-aws.md installs the"
+            + " shipped one)");
+  }
+
+  /** One resource at a time (the simulator then names it in each result); none for "*". */
+  private static List<List<String>> perResource(SimulatorRequests.Request r) {
+    if (r.resources().isEmpty()) {
+      return List.of(List.of());
+    }
+    return r.resources().stream().map(List::of).toList();
+  }
+}

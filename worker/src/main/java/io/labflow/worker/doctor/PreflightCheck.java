@@ -1,0 +1,82 @@
+package io.labflow.worker.doctor;
+
+import io.labflow.activities.common.AccountGuard;
+import io.labflow.worker.engine.Engine;
+import io.labflow.worker.runtime.DirectoryDefinitionSource;
+import io.labflow.worker.runtime.LabWorker;
+import io.labflow.worker.runtime.SiteParameterSource;
+import io.labflow.workflows.definition.SiteParameters;
+import io.labflow.workflows.lab.DefinitionActivities;
+import io.labflow.workflows.lab.LabRequest;
+import io.labflow.workflows.lab.Preflight;
+import io.labflow.workflows.lab.ResolvedLab;
+import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Whether a lab of each definition would pass the worker's preflight here, its verification
+ * method included: the worker's own resolve (this environment's site parameters, the definition's
+ * defaults) and its own preflight checks, run for a lab that is never started. Nothing is created.
+ */
+final class PreflightCheck implements Check {
+
+  /** The lab id the resolve is asked for; no lab of that id is started. */
+  static final String LAB_ID = "doctor";
+
+  @Override
+  public List<Row> rows(Setting s) {
+    List<Row> rows = new ArrayList<>();
+    SiteParameters site;
+    try {
+      site = SiteParameterSource.fromEnvironment();
+    } catch (IllegalArgumentException bad) {
+      rows.add(Row.fail("site parameters", bad.getMessage(),
+          "correct " + SiteParameterSource.VARIABLE));
+      return rows;
+    }
+    String blocked = s.awsBlocked();
+    DefinitionActivities resolver = (DefinitionActivities) Engine.definitionActivities(
+        new DirectoryDefinitionSource(s.definitionsDir),
+        blocked == null ? LabWorker.preflight(s.aws, s.definitionsDir) : Preflight.NONE, site);
+    for (Map.Entry<String, ?> e : s.definitions.entrySet()) {
+      String check = "preflight " + e.getKey();
+      if (e.getValue() == null) {
+        rows.add(Row.unknown(check, "the definition does not validate (labflow validate "
+            + e.getKey() + ")"));
+      } else if (blocked != null) {
+        rows.add(Row.unknown(check, "not run: " + blocked));
+      } else {
+        rows.add(check(resolver, check, e.getKey(), site));
+      }
+    }
+    return rows;
+  }
+
+  private static Row check(DefinitionActivities resolver, String check, String name,
+      SiteParameters site) {
+    try {
+      ResolvedLab lab = resolver.resolve(new LabRequest(name, null, LAB_ID, Map.of(), null));
+      List<String> methods = Engine.verificationMethods(LAB_ID, lab);
+      return Row.ok(check, (methods.isEmpty() ? "no verification step"
+          : "verification by " + String.join(" and ", methods) + " will work")
+          + "; the preflight of a lab passed"
+          + (lab.variant() == null ? "" : " (variant " + lab.variant() + ")")
+          + (site.values().isEmpty() ? "" : ", site parameters " + site.values().keySet()
+          + " from " + site.label()));
+    } catch (ApplicationFailure f) {
+      if (AccountGuard.ACCOUNT_NOT_ALLOWED.equals(f.getType())) {
+        return Row.unknown(check, "not run: " + f.getOriginalMessage());
+      }
+      if (f.getOriginalMessage().contains("missing required parameter")) {
+        return Row.unknown(check, "a lab of it needs run parameters, so its preflight cannot run"
+            + " here (" + f.getOriginalMessage() + ")");
+      }
+      return new Row(check, Row.Verdict.FAIL, f.getOriginalMessage());
+    } catch (RuntimeException e) {
+      return Row.unknown(check, "the preflight could not finish ("
+          + Setting.firstLine(e.getMessage()) + ")");
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package io.labflow.worker.doctor;
+
+import io.labflow.activities.common.AwsClients;
+import io.labflow.activities.preflight.AwsPreflight;
+import io.labflow.worker.engine.Engine;
+import io.labflow.worker.runtime.DirectoryDefinitionSource;
+import io.labflow.workflows.model.Definition;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * What the checks share, asked once: the AWS clients of this process's configuration (the
+ * worker's, account guard included), who they act as, the guard's verdict, and the definitions
+ * and task queue to check.
+ */
+public final class Setting implements AutoCloseable {
+
+  final Path definitionsDir;
+  final String taskQueue;
+  /** The definitions to check by name; a file that does not validate maps to null. */
+  final Map<String, Definition> definitions;
+  final Engine.AwsAccess aws;
+  /** Why no AWS client could be built (no region); null when {@link #aws} is set. */
+  final String clientProblem;
+  final AwsPreflight.Identity identity;
+  /** Why the identity is unknown (credentials, endpoint); null when {@link #identity} is set. */
+  final String identityProblem;
+  /** The account guard's refusal, or null when it allows the account (or was not asked). */
+  final String refusal;
+
+  private Setting(Path definitionsDir, String taskQueue, Map<String, Definition> definitions,
+      Engine.AwsAccess aws, String clientProblem, AwsPreflight.Identity identity,
+      String identityProblem, String refusal) {
+    this.definitionsDir = definitionsDir;
+    this.taskQueue = taskQueue;
+    this.definitions = definitions;
+    this.aws = aws;
+    this.clientProblem = clientProblem;
+    this.identity = identity;
+    this.identityProblem = identityProblem;
+    this.refusal = refusal;
+  }
+
+  /**
+   * Builds the AWS clients, asks who they act as and whether the account guard allows it.
+   *
+   * @param only the definitions to check; empty for every definition in {@code definitionsDir}
+   */
+  static Setting open(Path definitionsDir, String taskQueue, List<String> only) {
+    Map<String, Definition> definitions = definitions(definitionsDir, only);
+    Engine.AwsAccess aws;
+    try {
+      aws = Engine.awsAccess(List.of());
+    } catch (SdkException e) {
+      return new Setting(definitionsDir, taskQueue, definitions, null, firstLine(e.getMessage()),
+          null, null, null);
+    }
+    AwsPreflight.Identity identity = null;
+    String identityProblem = null;
+    String refusal = null;
+    try {
+      identity = new AwsPreflight(aws.clients()).identity();
+      aws.guard().verify();
+    } catch (ApplicationFailure f) {
+      if (identity == null) {
+        identityProblem = f.getOriginalMessage().replaceFirst("^preflight: ", "");
+      } else {
+        refusal = f.getOriginalMessage();
+      }
+    } catch (SdkException e) {
+      refusal = "the account guard could not ask AWS (" + firstLine(e.getMessage()) + ")";
+    }
+    return new Setting(definitionsDir, taskQueue, definitions, aws, null, identity,
+        identityProblem, refusal);
+  }
+
+  AwsClients clients() {
+    return aws.clients();
+  }
+
+  /** Why the checks that call AWS cannot run; null when they can. */
+  String awsBlocked() {
+    if (aws == null) {
+      return "no AWS client (" + clientProblem + ")";
+    }
+    if (identity == null) {
+      return "the worker's AWS identity is unknown";
+    }
+    if (refusal != null) {
+      return "the account guard refuses account " + identity.account()
+          + ", so labflow sends it nothing else";
+    }
+    return null;
+  }
+
+  /** Where the AWS calls go: the endpoint override, or AWS itself. */
+  String endpoint() {
+    String e = aws == null ? null : aws.guard().policy().endpoint();
+    return e == null ? "AWS (no AWS_ENDPOINT_URL)" : e;
+  }
+
+  private static Map<String, Definition> definitions(Path dir, List<String> only) {
+    List<String> names = only;
+    if (names.isEmpty()) {
+      try (Stream<Path> files = Files.list(dir)) {
+        names = files.map(p -> p.getFileName().toString())
+            .filter(f -> f.endsWith(".yaml"))
+            .map(f -> f.substring(0, f.length() - ".yaml".length()))
+            .filter(DirectoryDefinitionSource::isName).sorted().toList();
+      } catch (IOException e) {
+        names = List.of();
+      }
+    }
+    DirectoryDefinitionSource source = new DirectoryDefinitionSource(dir);
+    Map<String, Definition> out = new LinkedHashMap<>();
+    for (String n : names) {
+      out.put(n, source.find(n)
+          .flatMap(f -> Engine.validate(f.fileName(), f.text()).definition()).orElse(null));
+    }
+    return out;
+  }
+
+  static String firstLine(String s) {
+    String one = s == null ? "" : s.lines().findFirst().orElse("");
+    return one.length() > 200 ? one.substring(0, 197) + "..." : one;
+  }
+
+  @Override
+  public void close() {
+    if (aws != null) {
+      aws.clients().close();
+    }
+  }
+}

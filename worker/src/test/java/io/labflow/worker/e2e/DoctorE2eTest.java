@@ -1,0 +1,222 @@
+package io.labflow.worker.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.labflow.activities.testing.Tools;
+import io.labflow.worker.client.Pollers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.iam.IamClient;
+
+/**
+ * {@code labflow doctor} on the local stack (a Temporal dev server with a worker polling, a moto
+ * of its own with IAM enforced by the stack's evaluator, which also answers
+ * {@code iam:SimulatePrincipalPolicy}), run as a CLI process with the environment a worker would
+ * have and no site parameters (so labs verify by simulate, their default): as an administrator, as
+ * a user holding the shipped worker policy (its managed policies; without, then with, the
+ * simulator on itself), and as one holding it minus {@code iam:AttachRolePolicy}.
+ */
+@ExtendWith(LocalStack.class)
+@Tag("e2e")
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class DoctorE2eTest {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final String QUEUE = "e2e-doctor";
+  static final String REMOVED = "iam:AttachRolePolicy";
+  static final Duration ANSWER = Duration.ofMinutes(2);
+
+  static LocalStack.Stack stack;
+  static EnforcedMoto moto;
+  static IamClient admin;
+  /** The shipped worker policy as it is installed: its managed policies. */
+  static List<String> shipped;
+
+  @BeforeAll
+  static void setUp(LocalStack.Stack s) throws Exception {
+    stack = s;
+    moto = new EnforcedMoto(s.logDir(), "moto-doctor", "doctor-admin");
+    admin = moto.iam();
+    shipped = shippedPolicies();
+    s.startWorker("doctor-worker", QUEUE).awaitLog("polling", Duration.ofSeconds(60));
+  }
+
+  @AfterAll
+  static void tearDown() {
+    if (admin != null) {
+      admin.close();
+    }
+    if (moto != null) {
+      moto.close();
+    }
+  }
+
+  @Test
+  void asAnAdministratorEveryRowIsOkAndAQueueNoWorkerPollsFailsItsRow() {
+    Map<String, String> env = env(moto.awsEnv());
+    Cli.Result r = Cli.runWithin(ANSWER, env, "doctor");
+    assertThat(r.exitCode()).as(r.all()).isZero();
+    assertThat(r.out()).containsPattern(row("OK", "AWS identity", moto.adminArn + " (account 123456789012)"))
+        .containsPattern(row("OK", "account guard", "account 123456789012 is allowed"))
+        .containsPattern(row("OK", "AWS region and endpoint", "us-east-1 at " + moto.endpoint()))
+        .containsPattern(row("OK", "permissions iam-service-role-lab", "all "))
+        .containsPattern(row("OK", "preflight iam-service-role-lab", "verification by simulate will work"))
+        .containsPattern(row("OK", "Temporal", "answers at " + stack.temporalAddress()))
+        .containsPattern(row("OK", "task queue " + QUEUE, "a worker polls it"))
+        .doesNotContain(env.get("AWS_SECRET_ACCESS_KEY"))
+        .doesNotContainPattern("(?m)^(FAIL|UNKNOWN)");
+
+    Cli.Result nobody = Cli.runWithin(ANSWER, env, "doctor", "--task-queue", "e2e-doctor-nobody");
+    assertThat(nobody.exitCode()).as(nobody.all()).isEqualTo(1);
+    assertThat(nobody.out()).containsPattern(
+        row("FAIL", "task queue e2e-doctor-nobody", Pollers.none("e2e-doctor-nobody")));
+  }
+
+  @Test
+  void asTheShippedWorkerPolicyNoRowFailsAndWithSimulateOnItselfEveryPermissionIsChecked() {
+    String user = "worker-labflow-doctor";
+    String arn = "arn:aws:iam::123456789012:user/" + user;
+    Map<String, String> env = userWith(user, shipped);
+    Cli.Result r = Cli.runWithin(ANSWER, env, "doctor");
+    assertThat(r.exitCode()).as(r.all()).isZero();
+    assertThat(r.out())
+        .containsPattern(row("OK", "AWS identity", arn + " (account 123456789012)"))
+        .containsPattern(row("UNKNOWN", "permissions iam-service-role-lab", arn
+            + " may not call iam:SimulatePrincipalPolicy on itself, so the "))
+        .contains("to have them checked, grant it that action on its own ARN")
+        .containsPattern(row("OK", "preflight iam-service-role-lab", "verification by simulate will work"))
+        .doesNotContain(env.get("AWS_SECRET_ACCESS_KEY"))
+        .doesNotContainPattern("(?m)^FAIL");
+
+    simulateItself(user, arn);
+    Cli.Result checked = Cli.runWithin(ANSWER, env, "doctor");
+    assertThat(checked.exitCode()).as(checked.all()).isZero();
+    assertThat(checked.out())
+        .containsPattern(row("OK", "permissions iam-service-role-lab", "all "))
+        .doesNotContainPattern("(?m)^(FAIL|UNKNOWN)");
+  }
+
+  @Test
+  void withOneActionMissingThePermissionRowNamesItAndTheFix() throws Exception {
+    String user = "worker-labflow-minus";
+    String arn = "arn:aws:iam::123456789012:user/" + user;
+    Map<String, String> env = userWith(user, without(shipped, REMOVED));
+    simulateItself(user, arn);
+    Cli.Result r = Cli.runWithin(ANSWER, env, "doctor");
+    assertThat(r.exitCode()).as(r.all()).isEqualTo(1);
+    assertThat(r.out()).containsPattern(Pattern.compile("(?m)^FAIL +permissions"
+        + " iam-service-role-lab +1 of \\d+ IAM actions not granted to " + Pattern.quote(arn + ": "
+        + REMOVED + " (implicitDeny on arn:aws:iam::123456789012:role/labflow-")))
+        .contains("fix: grant " + REMOVED + " to " + arn + ", as in the policy `labflow"
+            + " worker-policy --definition iam-service-role-lab --account 123456789012 --region"
+            + " us-east-1` prints")
+        .doesNotContainPattern("(?m)^FAIL(?! +permissions iam-service-role-lab)");
+  }
+
+  /** A line of the table, its detail starting with {@code detail} (literal). */
+  static Pattern row(String verdict, String check, String detail) {
+    return Pattern.compile("(?m)^" + verdict + " +" + Pattern.quote(check) + " +"
+        + Pattern.quote(detail));
+  }
+
+  /** The CLI's environment: the stack's Temporal and worker queue, this moto as these credentials. */
+  static Map<String, String> env(Map<String, String> aws) {
+    Map<String, String> env = stack.env(QUEUE);
+    env.put("LABFLOW_DEFINITIONS_DIR", Tools.repoRoot().resolve("definitions").toString());
+    env.put("LABFLOW_SITE_PARAMETERS", "");
+    env.putAll(aws);
+    return env;
+  }
+
+  /**
+   * The shipped worker policy's managed policies: {@code definitions/worker-policy-N.json} when it
+   * is cut into parts, else {@code definitions/worker-policy.json}.
+   */
+  static List<String> shippedPolicies() throws Exception {
+    Path dir = Tools.repoRoot().resolve("definitions");
+    List<Path> files;
+    try (Stream<Path> all = Files.list(dir)) {
+      files = all.filter(p -> p.getFileName().toString().matches("worker-policy-\\d+\\.json"))
+          .sorted().toList();
+    }
+    List<String> out = new ArrayList<>();
+    for (Path p : files.isEmpty() ? List.of(dir.resolve("worker-policy.json")) : files) {
+      out.add(Files.readString(p));
+    }
+    return out;
+  }
+
+  /** A user holding {@code policies} as managed policies (as on AWS); its CLI environment. */
+  static Map<String, String> userWith(String user, List<String> policies) {
+    admin.createUser(b -> b.userName(user));
+    for (int i = 0; i < policies.size(); i++) {
+      String name = user + "-" + (i + 1);
+      String document = policies.get(i);
+      String policyArn = admin.createPolicy(b -> b.policyName(name).policyDocument(document))
+          .policy().arn();
+      admin.attachUserPolicy(b -> b.userName(user).policyArn(policyArn));
+    }
+    var key = admin.createAccessKey(b -> b.userName(user)).accessKey();
+    Map<String, String> aws = new java.util.HashMap<>(moto.awsEnv());
+    aws.put("AWS_ACCESS_KEY_ID", key.accessKeyId());
+    aws.put("AWS_SECRET_ACCESS_KEY", key.secretAccessKey());
+    return env(aws);
+  }
+
+  /** The one grant docs/real-aws.md adds for doctor: the simulator on the worker's own ARN. */
+  static void simulateItself(String user, String arn) {
+    admin.putUserPolicy(b -> b.userName(user).policyName("labflow-doctor").policyDocument(
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":"
+            + "\"iam:SimulatePrincipalPolicy\",\"Resource\":\"" + arn + "\"}]}"));
+  }
+
+  /** The policies without one action. */
+  static List<String> without(List<String> policies, String action) throws Exception {
+    List<String> out = new ArrayList<>();
+    for (String p : policies) {
+      out.add(without(p, action));
+    }
+    return out;
+  }
+
+  /** The policy without one action (and without its statement if nothing else is left in it). */
+  static String without(String policy, String action) throws Exception {
+    ObjectNode doc = (ObjectNode) JSON.readTree(policy);
+    ArrayNode statements = (ArrayNode) doc.get("Statement");
+    for (int i = statements.size() - 1; i >= 0; i--) {
+      JsonNode actions = statements.get(i).get("Action");
+      if (actions.isTextual() ? actions.asText().equals(action) : removeFrom((ArrayNode) actions, action)) {
+        statements.remove(i);
+      }
+    }
+    assertThat(JSON.writeValueAsString(doc)).doesNotContain("\"" + action + "\"");
+    return JSON.writeValueAsString(doc);
+  }
+
+  /** Removes the action; true when the array is then empty. */
+  private static boolean removeFrom(ArrayNode actions, String action) {
+    for (int i = actions.size() - 1; i >= 0; i--) {
+      if (actions.get(i).asText().equals(action)) {
+        actions.remove(i);
+      }
+    }
+    return actions.isEmpty();
+  }
+}
