@@ -104,7 +104,7 @@ public final class Engine {
 
   /** The verification methods ({@code simulate}, {@code probe}) a resolved lab's steps will use. */
   public static List<String> verificationMethods(String labId, io.labflow.workflows.lab.ResolvedLab lab) {
-    return AwsLabPreflight.verifications(lab).stream()
+    return AwsLabPreflight.verifications(labId, lab).stream()
         .map(io.labflow.activities.preflight.AwsPreflight.Verification::method).distinct().toList();
   }
 
