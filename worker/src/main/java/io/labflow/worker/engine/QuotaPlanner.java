@@ -1,0 +1,99 @@
+package io.labflow.worker.engine;
+
+import io.labflow.activities.common.AwsClients;
+import io.labflow.activities.preflight.AwsPreflight;
+import io.labflow.activities.quotas.AccountQuotas;
+import io.labflow.activities.quotas.Quota;
+import io.labflow.activities.quotas.QuotaFit;
+import io.labflow.activities.quotas.QuotaReading;
+import io.labflow.workflows.model.Definition;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The AWS account's quotas against what labs of a definition need ({@link LabNeeds}): refuses a
+ * lab that does not fit (the preflight), chooses the labs of a fleet night that fit, and describes
+ * both for {@code plan} and {@code fleet validate}.
+ */
+public final class QuotaPlanner {
+
+  /**
+   * Which labs of a night are left out, and why.
+   *
+   * @param leftOut the labs that do not fit, in fleet order
+   * @param reason one sentence per short quota, naming it, its code and the numbers; null when all fit
+   */
+  public record NightPlan(List<String> leftOut, String reason) {
+    public NightPlan {
+      leftOut = leftOut == null ? List.of() : List.copyOf(leftOut);
+    }
+  }
+
+  private final AccountQuotas account;
+  private final Path definitionsDir;
+
+  QuotaPlanner(AwsClients clients, Path definitionsDir) {
+    this.account = new AccountQuotas(clients, AwsPreflight::failed);
+    this.definitionsDir = definitionsDir;
+  }
+
+  /**
+   * Refuses a lab that would exceed a quota, before anything is created.
+   *
+   * @throws io.temporal.failure.ApplicationFailure {@code PreflightFailed}, naming the quota
+   */
+  void checkLab(String labId, Definition definition) {
+    Map<Quota, Integer> need = LabNeeds.of(definition, definitionsDir);
+    if (need.isEmpty()) {
+      return;
+    }
+    QuotaFit fit = QuotaFit.of(need, account.read(need.keySet()), List.of(labId), false);
+    if (!fit.leftOut().isEmpty()) {
+      throw AwsPreflight.failed(fit.shortfalls().get(0).sentence("this lab", false));
+    }
+  }
+
+  /** The labs of a fleet night that do not fit, in order (the first that fit are kept). */
+  public NightPlan night(String fleet, Definition definition, List<String> labs, boolean allOrNone) {
+    Map<Quota, Integer> need = LabNeeds.of(definition, definitionsDir);
+    if (need.isEmpty() || labs.isEmpty()) {
+      return new NightPlan(List.of(), null);
+    }
+    QuotaFit fit = QuotaFit.of(need, account.read(need.keySet()), labs, allOrNone);
+    if (fit.leftOut().isEmpty()) {
+      return new NightPlan(List.of(), null);
+    }
+    String subject = "the " + labs.size() + " labs of fleet " + fleet + " tonight";
+    return new NightPlan(fit.leftOut(), fit.shortfalls().stream()
+        .map(s -> s.sentence(subject, true)).collect(Collectors.joining(". ")));
+  }
+
+  /** One line per quota: what one lab needs, and for {@code labs} labs. */
+  static List<String> needLines(Map<Quota, Integer> need, int labs) {
+    List<String> out = new ArrayList<>();
+    need.forEach((q, n) -> out.add(q.describe() + ": " + n + " per lab"
+        + (labs > 1 ? ", " + n * labs + " for " + labs + " labs" : "")));
+    return out;
+  }
+
+  /**
+   * Each quota's need against the account: used, need, quota, and whether the labs fit; one line
+   * per quota.
+   */
+  public List<String> describe(Definition definition, List<String> labs) {
+    Map<Quota, Integer> need = LabNeeds.of(definition, definitionsDir);
+    Map<Quota, QuotaReading> readings = account.read(need.keySet());
+    List<String> out = new ArrayList<>();
+    need.forEach((q, n) -> {
+      QuotaReading r = readings.get(q);
+      int more = labs.stream().mapToInt(l -> Math.max(0, n - r.held(l))).sum();
+      boolean fits = r.used() + more <= r.limit();
+      out.add(q.describe() + ": used " + r.used() + ", need " + more + ", " + r.limitText()
+          + (fits ? ": fits" : ": SHORT by " + (r.used() + more - r.limit())));
+    });
+    return out;
+  }
+}
