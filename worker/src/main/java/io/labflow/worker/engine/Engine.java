@@ -102,6 +102,11 @@ public final class Engine {
     return new AwsLabPreflight(clients, definitionsDir);
   }
 
+  /** The account's quotas against what labs need, over these clients. */
+  public static QuotaPlanner quotaPlanner(AwsClients clients, Path definitionsDir) {
+    return new QuotaPlanner(clients, definitionsDir);
+  }
+
   /**
    * The data converter of every worker and client: the default one, with update rejections kept
    * as the validator's ApplicationFailure (see RejectionFailureConverter).

@@ -24,9 +24,10 @@ public final class QuotaPlanner {
    * Which labs of a night are left out, and why.
    *
    * @param leftOut the labs that do not fit, in fleet order
+   * @param quotas the short quotas' codes and names; null when all fit
    * @param reason one sentence per short quota, naming it, its code and the numbers; null when all fit
    */
-  public record NightPlan(List<String> leftOut, String reason) {
+  public record NightPlan(List<String> leftOut, String quotas, String reason) {
     public NightPlan {
       leftOut = leftOut == null ? List.of() : List.copyOf(leftOut);
     }
@@ -56,19 +57,30 @@ public final class QuotaPlanner {
     }
   }
 
-  /** The labs of a fleet night that do not fit, in order (the first that fit are kept). */
-  public NightPlan night(String fleet, Definition definition, List<String> labs, boolean allOrNone) {
+  /**
+   * The labs of a fleet night that do not fit, in order (the first that fit are kept), for the
+   * definition of this name in the definitions directory.
+   */
+  public NightPlan night(String fleet, String definitionName, List<String> labs, boolean allOrNone) {
+    var file = new io.labflow.worker.runtime.DirectoryDefinitionSource(definitionsDir)
+        .find(definitionName)
+        .orElseThrow(() -> new IllegalArgumentException("no definition " + definitionName));
+    Definition definition = Engine.validate(file.fileName(), file.text()).definition()
+        .orElseThrow(() -> new IllegalArgumentException("definition " + definitionName + " is invalid"));
     Map<Quota, Integer> need = LabNeeds.of(definition, definitionsDir);
     if (need.isEmpty() || labs.isEmpty()) {
-      return new NightPlan(List.of(), null);
+      return new NightPlan(List.of(), null, null);
     }
     QuotaFit fit = QuotaFit.of(need, account.read(need.keySet()), labs, allOrNone);
     if (fit.leftOut().isEmpty()) {
-      return new NightPlan(List.of(), null);
+      return new NightPlan(List.of(), null, null);
     }
     String subject = "the " + labs.size() + " labs of fleet " + fleet + " tonight";
-    return new NightPlan(fit.leftOut(), fit.shortfalls().stream()
-        .map(s -> s.sentence(subject, true)).collect(Collectors.joining(". ")));
+    return new NightPlan(fit.leftOut(),
+        fit.shortfalls().stream().map(s -> s.reading().quota().describe())
+            .collect(Collectors.joining(", ")),
+        fit.shortfalls().stream().map(s -> s.sentence(subject, true))
+            .collect(Collectors.joining(". ")));
   }
 
   /** One line per quota: what one lab needs, and for {@code labs} labs. */
