@@ -31,6 +31,14 @@ public class FleetActivitiesImpl implements FleetActivities {
 
     /** The labs of {@code labs} that do not fit; may throw when the quotas cannot be read. */
     QuotaPlan plan(String fleet, String definition, List<String> labs, boolean allOrNone);
+
+    /** The account's quotas as this planner reads them. */
+    static Quotas of(io.labflow.worker.engine.QuotaPlanner planner) {
+      return (fleet, definition, labs, allOrNone) -> {
+        var plan = planner.night(fleet, definition, labs, allOrNone);
+        return new QuotaPlan(plan.leftOut(), plan.quotas(), plan.reason());
+      };
+    }
   }
 
   public FleetActivitiesImpl(WorkflowClient client) {

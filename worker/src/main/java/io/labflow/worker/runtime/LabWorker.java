@@ -6,7 +6,6 @@ import io.labflow.activities.common.AccountGuard;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.engine.Engine;
-import io.labflow.worker.fleet.FleetActivities;
 import io.labflow.worker.fleet.FleetActivitiesImpl;
 import io.labflow.worker.fleet.FleetResetWorkflowImpl;
 import io.labflow.worker.reset.LabResetWorkflowImpl;
@@ -100,11 +99,8 @@ public final class LabWorker implements AutoCloseable {
     activities.add(Engine.definitionActivities(
         new DirectoryDefinitionSource(settings.definitionsDir()), preflight, site));
     activities.add(new ResetActivitiesImpl(connection.client(), settings.taskQueue()));
-    var quotas = Engine.quotaPlanner(aws, settings.definitionsDir());
-    activities.add(new FleetActivitiesImpl(connection.client(), (fleet, definition, labs, allOrNone) -> {
-      var plan = quotas.night(fleet, definition, labs, allOrNone);
-      return new FleetActivities.QuotaPlan(plan.leftOut(), plan.quotas(), plan.reason());
-    }));
+    activities.add(new FleetActivitiesImpl(connection.client(),
+        FleetActivitiesImpl.Quotas.of(Engine.quotaPlanner(aws, settings.definitionsDir()))));
     activities.addAll(Engine.stepActivities(aws, settings.definitionsDir()));
     worker.registerActivitiesImplementations(activities.toArray());
     this.siteNames = site.values().keySet();

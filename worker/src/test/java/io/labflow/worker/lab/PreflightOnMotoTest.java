@@ -23,10 +23,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The worker's preflight refuses a lab's values AWS would refuse only after resources exist: an
- * instance type the region does not offer, a trusted principal that does not exist or is
- * another lab's, and a lab that would exceed an AWS quota. Each ends the run in its resolve
- * activity with one sentence naming the parameter (or the quota), before any step: nothing is
- * created.
+ * instance type the region does not offer, and a trusted principal that does not exist or is
+ * another lab's. Each ends the run in its resolve activity with one sentence naming the parameter,
+ * before any step: nothing is created.
  */
 @ExtendWith(MotoServer.class)
 @Tag("moto")
@@ -102,23 +101,6 @@ class PreflightOnMotoTest {
     assertThat(named.getOriginalMessage()).startsWith("preflight: parameter trustedPrincipalArn"
         + " names role labflow-lab-third-role, which is named as this definition names its labs'"
         + " roles; a lab's role trusts no lab's principal; set");
-  }
-
-  @Test
-  void aLabOverTheVpcQuotaIsRefusedNamingTheQuotaItsNumbersAndTheFix() throws Exception {
-    moto = LabOnMoto.startWithPreflight();
-    // The default VPC and four more: the region's default quota of 5 is used up.
-    for (int i = 0; i < 4; i++) {
-      moto.clients.ec2().createVpc(b -> b.cidrBlock("10.9.0.0/16"));
-    }
-
-    ApplicationFailure f = refused("lab-full", Map.of());
-
-    assertThat(f.getOriginalMessage()).isEqualTo("preflight: quota L-F678F1CE (VPCs per Region) is"
-        + " too small for this lab: used 5, need 1, quota 5; request an increase to at least 6"
-        + " through Service Quotas (aws service-quotas request-service-quota-increase"
-        + " --service-code vpc --quota-code L-F678F1CE --desired-value 6), or end other labs to"
-        + " free 1");
   }
 
   @Test
