@@ -9,18 +9,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.SummaryKeyType;
 import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
 
 /**
- * Reads, for some quotas, the value that applies to the account (Service Quotas {@code
- * GetServiceQuota}, else {@code GetAWSDefaultServiceQuota}, else AWS's documented default with a
- * note) and the current usage ({@code DescribeVpcs}, {@code DescribeInternetGateways}, {@code
- * DescribeAddresses}, {@code iam:GetAccountSummary}), with what each lab holds where AWS's answer
- * carries the resources' tags.
+ * Reads, for some quotas, the value that applies to the account and the current usage, with what
+ * each lab holds where AWS's answer carries the resources' tags.
+ *
+ * <p>The value: Service Quotas' applied value ({@code GetServiceQuota}); when it has none (AWS
+ * keeps applied values only for some quotas) IAM's own figure from {@code iam:GetAccountSummary},
+ * else AWS's documented default, with a note saying which. {@code GetAWSDefaultServiceQuota} would
+ * answer the same documented default and is not called: the worker policy is at IAM's size limit.
+ * The usage: {@code ec2:DescribeVpcs}, {@code ec2:DescribeInternetGateways}, {@code
+ * iam:GetAccountSummary}.
  */
 public final class AccountQuotas {
 
@@ -36,71 +43,58 @@ public final class AccountQuotas {
   /** The value and usage of each of these quotas. */
   public Map<Quota, QuotaReading> read(Set<Quota> quotas) {
     Map<Quota, QuotaReading> out = new EnumMap<>(Quota.class);
-    Map<SummaryKeyType, Integer> summary = null;
+    Ec2Client ec2 = clients.ec2();
+    Map<String, Integer> summary = null;
     for (Quota q : quotas) {
-      Limit limit = limit(q);
       Map<String, Integer> held = new HashMap<>();
-      int used = switch (q) {
-        case VPCS -> ec2Count("ec2:DescribeVpcs", () -> clients.ec2().describeVpcsPaginator()
-            .vpcs().stream().map(v -> v.tags()).toList(), held);
-        case INTERNET_GATEWAYS -> ec2Count("ec2:DescribeInternetGateways",
-            () -> clients.ec2().describeInternetGatewaysPaginator().internetGateways().stream()
+      int used;
+      Integer iamQuota = null;
+      switch (q) {
+        case VPCS -> used = tagged("ec2:DescribeVpcs",
+            () -> ec2.describeVpcsPaginator().vpcs().stream().map(v -> v.tags()).toList(), held);
+        case INTERNET_GATEWAYS -> used = tagged("ec2:DescribeInternetGateways",
+            () -> ec2.describeInternetGatewaysPaginator().internetGateways().stream()
                 .map(g -> g.tags()).toList(), held);
-        case ELASTIC_IPS -> ec2Count("ec2:DescribeAddresses",
-            () -> clients.ec2().describeAddresses().addresses().stream().map(a -> a.tags()).toList(),
-            held);
-        case ROLES, POLICIES, INSTANCE_PROFILES -> {
+        default -> {
           if (summary == null) {
             summary = accountSummary();
           }
-          yield summary.getOrDefault(switch (q) {
-            case ROLES -> SummaryKeyType.ROLES;
-            case POLICIES -> SummaryKeyType.POLICIES;
-            default -> SummaryKeyType.INSTANCE_PROFILES;
-          }, 0);
+          String key = switch (q) {
+            case ROLES -> "Roles";
+            case POLICIES -> "Policies";
+            default -> "InstanceProfiles";
+          };
+          used = summary.getOrDefault(key, 0);
+          iamQuota = summary.get(key + "Quota");
         }
-      };
-      out.put(q, new QuotaReading(q, limit.value(), limit.note(), used, held));
+      }
+      out.put(q, reading(q, used, held, iamQuota));
     }
     return out;
   }
 
-  private record Limit(int value, String note) {}
-
-  /** The applied value, else AWS's default from Service Quotas, else the documented default. */
-  private Limit limit(Quota q) {
+  private QuotaReading reading(Quota q, int used, Map<String, Integer> held, Integer iamQuota) {
     ServiceQuotasClient sq = clients.serviceQuotas();
-    String first;
+    String answer;
     try {
-      return new Limit((int) Math.floor(sq.getServiceQuota(
-          b -> b.serviceCode(q.serviceCode()).quotaCode(q.code())).quota().value()), null);
-    } catch (AwsServiceException | NullPointerException e) {
-      first = answer(e);
+      Double value = sq.getServiceQuota(b -> b.serviceCode(q.serviceCode()).quotaCode(q.code()))
+          .quota().value();
+      if (value != null) {
+        return new QuotaReading(q, (int) Math.floor(value), null, used, held);
+      }
+      answer = "no value";
+    } catch (AwsServiceException e) {
+      answer = AwsFailures.errorCode(e);
     } catch (SdkException e) {
-      first = e.getClass().getSimpleName();
+      answer = e.getClass().getSimpleName();
     }
-    try {
-      return new Limit((int) Math.floor(sq.getAWSDefaultServiceQuota(
-          b -> b.serviceCode(q.serviceCode()).quotaCode(q.code())).quota().value()),
-          "AWS's default from Service Quotas; GetServiceQuota answered " + first);
-    } catch (AwsServiceException | NullPointerException e) {
-      return documented(q, first, answer(e));
-    } catch (SdkException e) {
-      return documented(q, first, e.getClass().getSimpleName());
-    }
+    String why = "Service Quotas answered " + answer;
+    return iamQuota != null
+        ? new QuotaReading(q, iamQuota, "from iam:GetAccountSummary; " + why, used, held)
+        : new QuotaReading(q, q.awsDefault(), "AWS's documented default; " + why, used, held);
   }
 
-  private static Limit documented(Quota q, String first, String second) {
-    return new Limit(q.awsDefault(), "AWS's documented default: Service Quotas answered " + first
-        + (first.equals(second) ? "" : " and " + second));
-  }
-
-  private static String answer(RuntimeException e) {
-    return e instanceof AwsServiceException a ? AwsFailures.errorCode(a) : "no value";
-  }
-
-  private int ec2Count(String action, java.util.function.Supplier<List<List<Tag>>> call,
-      Map<String, Integer> held) {
+  private int tagged(String action, Supplier<List<List<Tag>>> call, Map<String, Integer> held) {
     List<List<Tag>> tags;
     try {
       tags = call.get();
@@ -115,9 +109,10 @@ public final class AccountQuotas {
     return tags.size();
   }
 
-  private Map<SummaryKeyType, Integer> accountSummary() {
+  private Map<String, Integer> accountSummary() {
+    IamClient iam = clients.iam();
     try {
-      return clients.iam().getAccountSummary().summaryMap();
+      return iam.getAccountSummary().summaryMapAsStrings();
     } catch (AwsServiceException e) {
       throw failed.apply("cannot read the quota usage: iam:GetAccountSummary answered "
           + AwsFailures.errorCode(e) + "; the worker needs that permission");

@@ -4,9 +4,9 @@ import java.util.Optional;
 
 /**
  * The AWS quotas a lab's resources count against: each with its Service Quotas codes, AWS's
- * documented default (used when Service Quotas does not answer), and what creates one. Sources:
- * AWS's "Amazon VPC quotas", "Amazon EC2 Elastic IP address quotas" and "IAM and AWS STS quotas"
- * pages.
+ * documented default (used when Service Quotas has no applied value), and what creates one.
+ * Sources: AWS's "Amazon VPC quotas" and "IAM and AWS STS quotas" pages. Elastic IPs (L-0263D0A3)
+ * are not read: no lab resource of labflow's uses one.
  *
  * @param serviceCode the Service Quotas service code
  * @param code the Service Quotas quota code
@@ -19,7 +19,6 @@ public enum Quota {
   VPCS("vpc", "L-F678F1CE", "VPCs per Region", 5, "AWS::EC2::VPC", null),
   INTERNET_GATEWAYS("vpc", "L-A4707A72", "Internet gateways per Region", 5,
       "AWS::EC2::InternetGateway", null),
-  ELASTIC_IPS("ec2", "L-0263D0A3", "EC2-VPC Elastic IPs", 5, "AWS::EC2::EIP", null),
   ROLES("iam", "L-FE177D64", "Roles per account", 1000, "AWS::IAM::Role", "CreateRole"),
   POLICIES("iam", "L-E95E4862", "Customer managed policies per account", 1500,
       "AWS::IAM::ManagedPolicy", "CreatePolicy"),
