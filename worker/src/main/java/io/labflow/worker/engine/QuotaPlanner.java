@@ -36,7 +36,7 @@ public final class QuotaPlanner {
   private final AccountQuotas account;
   private final Path definitionsDir;
 
-  QuotaPlanner(AwsClients clients, Path definitionsDir) {
+  public QuotaPlanner(AwsClients clients, Path definitionsDir) {
     this.account = new AccountQuotas(clients, AwsPreflight::failed);
     this.definitionsDir = definitionsDir;
   }
@@ -83,11 +83,11 @@ public final class QuotaPlanner {
             .collect(Collectors.joining(". ")));
   }
 
-  /** One line per quota: what one lab needs, and for {@code labs} labs. */
-  static List<String> needLines(Map<Quota, Integer> need, int labs) {
+  /** One line per quota the definition counts against: what one lab needs, and {@code labs} labs. */
+  public static List<String> needLines(Definition definition, Path definitionsDir, int labs) {
     List<String> out = new ArrayList<>();
-    need.forEach((q, n) -> out.add(q.describe() + ": " + n + " per lab"
-        + (labs > 1 ? ", " + n * labs + " for " + labs + " labs" : "")));
+    LabNeeds.of(definition, definitionsDir).forEach((q, n) -> out.add(q.describe() + ": "
+        + n + " per lab" + (labs > 1 ? ", " + n * labs + " for " + labs + " labs" : "")));
     return out;
   }
 

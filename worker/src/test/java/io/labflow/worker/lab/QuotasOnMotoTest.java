@@ -222,6 +222,23 @@ class QuotasOnMotoTest {
         .containsOnlyKeys("q-01", "q-02", "q-03", "q-04");
   }
 
+  @Test
+  void planAndFleetValidateShowTheNeedAgainstTheAccountsQuotas() {
+    java.io.StringWriter out = new java.io.StringWriter();
+    picocli.CommandLine cli = io.labflow.worker.cli.Main.newCommandLine();
+    cli.setOut(new java.io.PrintWriter(out, true));
+    String definitions = Lab.definitionsDir().toString();
+
+    int code = cli.execute("--definitions", definitions, "fleet", "validate", "--quotas",
+        Lab.definitionsDir().resolve("fleets/iam-class.yaml").toString());
+
+    assertThat(code).as(out.toString()).isZero();
+    assertThat(out.toString()).contains("AWS quotas (30 labs):\n"
+        + "  L-F678F1CE (VPCs per Region): used 1, need 30, quota 5: SHORT by 26\n"
+        + "  L-A4707A72 (Internet gateways per Region): used 0, need 30, quota 5: SHORT by 25\n"
+        + "  L-FE177D64 (Roles per account): used ");
+  }
+
   private static FleetReport night(WorkflowClient client, String id, FleetRequest request) {
     return client.newWorkflowStub(FleetResetWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue("fleet").build())
