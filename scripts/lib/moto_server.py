@@ -37,6 +37,10 @@ Two more patches keep the emulator from distorting what runs against it at scale
   per call with 100 instances, and each benchmark pass was slower than the one before. The answer
   is the same.
 
+On request it also behaves as an AWS account does, each part off unless its variable is set:
+AWS's default quotas (LABFLOW_AWS_QUOTAS, moto_quotas.py), API rate limits (LABFLOW_AWS_RATES,
+moto_rates.py) and durations (LABFLOW_AWS_TIME_SCALE, moto_time.py); docs/aws.md.
+
 It changes nothing else; arguments are moto_server's. Each patch refuses to run once moto has its
 own fix or has changed what it replaces.
 """
@@ -59,6 +63,7 @@ from moto.server import main
 
 import moto_quotas
 import moto_rates
+import moto_time
 
 
 def _backend(account_id, region_name):
@@ -358,6 +363,7 @@ Outputs:
 if __name__ == "__main__":
     # AWS's limits, each only when its variable switches it on (docs/aws.md).
     moto_quotas.install()
+    moto_time.install(_requests)
     moto_rates.install()
     if sys.argv[1:] == ["--self-check"]:
         _self_check()
