@@ -42,11 +42,21 @@ public final class TemplateFacts {
     return values(body, "AWS::EC2::Instance", "InstanceType");
   }
 
-  /** The values of one top-level property of every resource of one type. */
-  static List<Value> values(String body, String type, String property) {
-    Pattern resource = Pattern.compile(
+  /** How many resources of this type the template declares. */
+  public static int count(String body, String type) {
+    return (int) resource(type).matcher(body).results().count();
+  }
+
+  /** A resource of one type: group 1 its indentation, group 2 its body. */
+  private static Pattern resource(String type) {
+    return Pattern.compile(
         "(?m)^( +)[A-Za-z0-9]+:[ \\t]*\\r?\\n\\1 +Type:[ \\t]*[\"']?" + Pattern.quote(type)
             + "[\"']?[ \\t]*$((?:\\r?\\n(?:\\1 .*|[ \\t]*$))*)");
+  }
+
+  /** The values of one top-level property of every resource of one type. */
+  static List<Value> values(String body, String type, String property) {
+    Pattern resource = resource(type);
     Pattern value = Pattern.compile(
         "(?m)^ +" + Pattern.quote(property)
             + ":[ \\t]*(?:!Ref[ \\t]+([A-Za-z0-9]+)|[\"']?([A-Za-z0-9][A-Za-z0-9.-]*)[\"']?)[ \\t]*\\r?$");

@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
 /**
@@ -57,6 +58,7 @@ public final class AwsClients implements AutoCloseable {
   private final Ec2Client ec2;
   private final S3Client s3;
   private final StsClient sts;
+  private final ServiceQuotasClient serviceQuotas;
 
   private AwsClients(Settings settings) {
     this.settings = settings;
@@ -67,6 +69,8 @@ public final class AwsClients implements AutoCloseable {
     this.ec2 = Ec2Client.builder().httpClient(http).overrideConfiguration(override()).build();
     this.s3 = S3Client.builder().httpClient(http).overrideConfiguration(override()).build();
     this.sts = StsClient.builder().httpClient(http).overrideConfiguration(override()).build();
+    this.serviceQuotas =
+        ServiceQuotasClient.builder().httpClient(http).overrideConfiguration(override()).build();
   }
 
   /** Clients configured from the standard AWS environment with default settings. */
@@ -124,6 +128,10 @@ public final class AwsClients implements AutoCloseable {
     return sts;
   }
 
+  public ServiceQuotasClient serviceQuotas() {
+    return serviceQuotas;
+  }
+
   @Override
   public void close() {
     cloudFormation.close();
@@ -131,6 +139,7 @@ public final class AwsClients implements AutoCloseable {
     ec2.close();
     s3.close();
     sts.close();
+    serviceQuotas.close();
     http.close();
   }
 }

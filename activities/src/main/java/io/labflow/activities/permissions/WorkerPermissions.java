@@ -175,6 +175,12 @@ public final class WorkerPermissions {
               "Ec2.DisassociateIamInstanceProfile"),
           // The preflight: the instance types a stack launches are offered in the region.
           unscoped("CreateStack", DESCRIBE, "Ec2.DescribeInstanceTypeOfferings"),
+          // The preflight and a fleet night: the quotas the lab's resources count against, and their
+          // usage (DescribeVpcs and DescribeInternetGateways are the inventory's, above).
+          unscoped("CreateStack CreateRole CreatePolicy CreateInstanceProfile", "Service Quotas"
+              + " quotas have no resource-level permissions for reading", "ServiceQuotas.GetServiceQuota"),
+          unscoped("CreateRole CreatePolicy CreateInstanceProfile", "GetAccountSummary has no"
+              + " resource type", "Iam.GetAccountSummary"),
           // CloudFormation.
           unscoped("CreateStack DeleteStack ListLabResources DeleteLabResources", "the lab inventory"
               + " describes every stack (no stack name) to find those carrying the lab tag, which"

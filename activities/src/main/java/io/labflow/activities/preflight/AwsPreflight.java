@@ -278,7 +278,8 @@ public final class AwsPreflight {
     return one.length() > 200 ? one.substring(0, 197) + "..." : one;
   }
 
-  static ApplicationFailure failed(String message) {
+  /** A preflight refusal: non-retryable {@code PreflightFailed}, this sentence, no stack trace. */
+  public static ApplicationFailure failed(String message) {
     ApplicationFailure f =
         ApplicationFailure.newNonRetryableFailure("preflight: " + message, PREFLIGHT_FAILED);
     f.setStackTrace(new StackTraceElement[0]);

@@ -121,6 +121,7 @@ class WorkerPolicyTest {
     assertThat(exceptions.keySet()).allSatisfy(a -> assertThat(a)
         .matches("sts:GetCallerIdentity|iam:List(AccountAliases|Roles|Policies|InstanceProfiles)"
             + "|iam:Get(Role|User)"
+            + "|iam:GetAccountSummary|servicequotas:GetServiceQuota"
             + "|s3:ListAllMyBuckets|cloudformation:(DescribeStacks|ListStacks)|ec2:.*"));
   }
 
@@ -219,7 +220,7 @@ class WorkerPolicyTest {
         "iam:CreateRole", "iam:TagRole", "iam:UpdateAssumeRolePolicy", "iam:ListInstanceProfilesForRole",
         "iam:ListAttachedRolePolicies", "iam:DetachRolePolicy", "iam:ListRolePolicies",
         "iam:DeleteRolePolicy", "iam:DeleteRole", "iam:GetInstanceProfile",
-        "iam:RemoveRoleFromInstanceProfile");
+        "iam:RemoveRoleFromInstanceProfile", "iam:GetAccountSummary", "servicequotas:GetServiceQuota");
     assertThat(iamOnly).contains("arn:aws:iam::111122223333:role/reader-*").doesNotContain("labflow-");
   }
 
@@ -245,9 +246,10 @@ class WorkerPolicyTest {
    * probe) acts with the role's credentials and is not the worker's.
    */
   private static final Pattern CALL = Pattern.compile(
-      "\\b(iam|sts|cfn|ec2|s3)\\s*\\.\\s*([a-z][A-Za-z0-9]*)\\s*\\(");
+      "\\b(iam|sts|cfn|ec2|s3|sq)\\s*\\.\\s*([a-z][A-Za-z0-9]*)\\s*\\(");
   private static final Map<String, String> SERVICE =
-      Map.of("iam", "Iam", "sts", "Sts", "cfn", "CloudFormation", "ec2", "Ec2", "s3", "S3");
+      Map.of("iam", "Iam", "sts", "Sts", "cfn", "CloudFormation", "ec2", "Ec2", "s3", "S3",
+          "sq", "ServiceQuotas");
   private static final Set<String> NOT_OPERATIONS = Set.of("waiter", "close", "serviceName");
 
   static Map<String, String> operationsInSource() throws IOException {

@@ -68,10 +68,15 @@ final class FleetCommand implements Runnable {
   }
 
   @Command(name = "validate", description = {
-      "Checks fleet files, and each against its step file, without contacting Temporal or AWS.",
+      "Checks fleet files, and each against its step file, without contacting Temporal or AWS;",
+      "shows what the labs count against AWS quotas (against the account's with --quotas).",
       "Prints every problem as FILE:LINE:COLUMN: path: message. Exit code: 0 all valid, 1 any invalid."})
   static final class Validate extends BaseCommand {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Fleet files.") List<Path> files;
+
+    @Option(names = "--quotas", description = "Read the AWS account's quotas and usage and show"
+        + " the fleet's need against them.")
+    boolean quotas;
 
     @Override
     public Integer call() {
@@ -83,6 +88,8 @@ final class FleetCommand implements Runnable {
           out().printf("%s: valid (fleet %s: %d labs of %s, \"%s\" %s, concurrency %d, quarantine after %d)%n",
               file, f.name(), f.labs().size(), f.definition(), f.schedule().cron(), f.schedule().timeZone(),
               f.concurrency(), f.quarantineAfter());
+          QuotaLines.print(out(), c.definitionOrNull(), root().definitions(),
+              f.labs().stream().map(io.labflow.workflows.fleet.FleetLab::id).toList(), quotas);
         } else {
           c.problems().forEach(out()::println);
           invalid++;

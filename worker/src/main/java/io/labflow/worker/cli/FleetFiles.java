@@ -23,8 +23,12 @@ import java.util.Set;
  */
 final class FleetFiles {
 
-  /** A checked fleet, or every problem found. */
-  record Checked(Fleet fleetOrNull, List<String> problems) {
+  /** A checked fleet and its definition, or every problem found. */
+  record Checked(Fleet fleetOrNull, Definition definitionOrNull, List<String> problems) {
+    Checked(Fleet fleetOrNull, List<String> problems) {
+      this(fleetOrNull, null, problems);
+    }
+
     boolean ok() {
       return fleetOrNull != null && problems.isEmpty();
     }
@@ -74,7 +78,7 @@ final class FleetFiles {
         problems.add(loaded.at(name, at, message).toString());
       }
     }
-    return problems.isEmpty() ? new Checked(fleet, List.of()) : new Checked(null, List.copyOf(problems));
+    return problems.isEmpty() ? new Checked(fleet, def, List.of()) : new Checked(null, List.copyOf(problems));
   }
 
   /** The fleet-file path of a binder problem of lab {@code i}: its own entry, else the shared one. */

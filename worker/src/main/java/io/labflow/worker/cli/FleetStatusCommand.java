@@ -77,6 +77,9 @@ final class FleetStatusCommand extends BaseCommand {
         out.put("labs", labs);
         if (shown != null) {
           out.put("totals", shown.totals());
+          if (shown.quota() != null) {
+            out.put("quota", shown.quota());
+          }
         }
         out().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
         return 0;
@@ -96,6 +99,9 @@ final class FleetStatusCommand extends BaseCommand {
       FleetReport shown = latest == null ? null : latest.report();
       if (shown != null) {
         out().println("Totals: " + FleetDetails.totals(shown));
+        if (shown.quota() != null) {
+          out().println("Quotas: " + shown.quota());
+        }
       }
       out().printf("%-24s %-36s %-9s %-16s %-12s %s%n", "LAB", "LAST NIGHT", "DURATION", "STEP", "STATE", "DETAIL");
       for (FleetRequest.Lab l : request.labs()) {

@@ -18,8 +18,9 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "plan",
     description =
-        "Shows the steps in order, the resources a run would create and the IAM policy "
-            + "document of every variant. Contacts neither Temporal nor AWS.")
+        "Shows the steps in order, the resources a run would create, the IAM policy "
+            + "document of every variant and what a lab counts against AWS quotas. Contacts neither "
+            + "Temporal nor AWS, except AWS with --quotas.")
 final class PlanCommand extends BaseCommand {
 
   @Parameters(paramLabel = "FILE|NAME", description = "A step file, or a definition name.")
@@ -40,6 +41,10 @@ final class PlanCommand extends BaseCommand {
       description = {"The worker's site parameters, as its LABFLOW_SITE_PARAMETERS gives them",
           "(default: LABFLOW_SITE_PARAMETERS of this shell, if set)."})
   String siteParameters;
+
+  @Option(names = "--quotas", description = "Read the AWS account's quotas and usage (Service"
+      + " Quotas, DescribeVpcs, ...) and show the lab's need against them.")
+  boolean quotas;
 
   @Override
   public Integer call() {
@@ -69,6 +74,9 @@ final class PlanCommand extends BaseCommand {
         : siteParameters != null ? "--site-parameters" : SiteParameterSource.VARIABLE + " in this shell";
     out().print(LabPlan.render(definition, variant, typed, labId,
         new LabPlan.Sources(params.keySet(), merged.fromSite(), where)));
+    out().println();
+    QuotaLines.print(out(), definition, root().definitions(),
+        List.of(labId.equals(NO_LAB_ID) ? "lab" : labId), quotas);
     out().println("\nAccount guard: " + Engine.allowedAccounts()
         + ", as configured in this shell; the worker checks its own before the first step.");
     return 0;

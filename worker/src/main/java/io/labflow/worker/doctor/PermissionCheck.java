@@ -102,7 +102,7 @@ final class PermissionCheck implements Check {
       if ("AccessDenied".equals(code)) {
         return Row.unknown(check, principal + " may not call iam:SimulatePrincipalPolicy on"
             + " itself, so " + what + "; to have them checked, grant it that action on its own ARN"
-            + " (docs/real-aws.md, section 7)");
+            + " (docs/real-aws.md, section 8)");
       }
       return Row.unknown(check, "IAM's policy simulator is not available at " + s.endpoint() + " ("
           + (code == null || code.isEmpty() ? "" : code + ", ") + "HTTP " + e.statusCode() + "), so "

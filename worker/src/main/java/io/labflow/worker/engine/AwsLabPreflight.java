@@ -10,8 +10,6 @@ import io.labflow.workflows.lab.Preflight;
 import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Step;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +21,8 @@ import java.util.regex.Pattern;
  * The step library's {@link AwsPreflight} as the engine's {@link Preflight}: reads from the resolved
  * lab which verification methods its {@code VerifyAccess} steps will use (and from which parameter),
  * whether its {@code CreateRole} steps trust a principal (and which), and the instance types its
- * {@code CreateStack} steps launch.
+ * {@code CreateStack} steps launch; then that the lab fits the account's quotas ({@link
+ * QuotaPlanner}).
  */
 final class AwsLabPreflight implements Preflight {
 
@@ -32,17 +31,20 @@ final class AwsLabPreflight implements Preflight {
   private static final Pattern EXPRESSION = Pattern.compile("\\$\\{[^}]*}");
 
   private final AwsPreflight aws;
+  private final QuotaPlanner quotas;
   private final Path definitionsDir;
 
   /** @param definitionsDir where CreateStack steps' templates are, to find their instance types */
   AwsLabPreflight(AwsClients clients, Path definitionsDir) {
     this.aws = new AwsPreflight(clients);
+    this.quotas = new QuotaPlanner(clients, definitionsDir);
     this.definitionsDir = definitionsDir.toAbsolutePath().normalize();
   }
 
   @Override
   public void check(String labId, ResolvedLab lab) {
     aws.check(labId, verifications(labId, lab), settings(lab));
+    quotas.checkLab(labId, lab.definition());
   }
 
   /**
@@ -100,17 +102,8 @@ final class AwsLabPreflight implements Preflight {
     return Pattern.compile(re.append(Pattern.quote(template.substring(at))).toString());
   }
 
-  /** The step's template text; empty when it cannot be read (the step itself will say why). */
   private String template(ActionStep s) {
-    if (!(s.with().get("templateFile") instanceof String file)) {
-      return "";
-    }
-    Path p = definitionsDir.resolve(file).normalize();
-    try {
-      return p.startsWith(definitionsDir) ? Files.readString(p) : "";
-    } catch (IOException e) {
-      return "";
-    }
+    return LabNeeds.template(definitionsDir, s);
   }
 
   private static List<ActionStep> actions(ResolvedLab lab) {

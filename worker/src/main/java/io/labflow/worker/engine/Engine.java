@@ -108,6 +108,11 @@ public final class Engine {
         .map(io.labflow.activities.preflight.AwsPreflight.Verification::method).distinct().toList();
   }
 
+  /** The account's quotas against what labs need, over these clients. */
+  public static QuotaPlanner quotaPlanner(AwsClients clients, Path definitionsDir) {
+    return new QuotaPlanner(clients, definitionsDir);
+  }
+
   /**
    * The data converter of every worker and client: the default one, with update rejections kept
    * as the validator's ApplicationFailure (see RejectionFailureConverter).

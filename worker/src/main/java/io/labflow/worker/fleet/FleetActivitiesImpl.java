@@ -20,9 +20,47 @@ public class FleetActivitiesImpl implements FleetActivities {
   private static final java.util.regex.Pattern FIRST_STEP = java.util.regex.Pattern.compile("^step '([^']+)'");
 
   private final WorkflowClient client;
+  private final Quotas quotas;
+
+  /** What a night's quotas leave out (the worker's is {@code Engine.quotaPlanner}'s night). */
+  @FunctionalInterface
+  public interface Quotas {
+
+    /** Nothing is left out: the quotas are not read. */
+    Quotas UNCHECKED = (fleet, definition, labs, allOrNone) -> new QuotaPlan(List.of(), null, null);
+
+    /** The labs of {@code labs} that do not fit; may throw when the quotas cannot be read. */
+    QuotaPlan plan(String fleet, String definition, List<String> labs, boolean allOrNone);
+
+    /** The account's quotas as this planner reads them. */
+    static Quotas of(io.labflow.worker.engine.QuotaPlanner planner) {
+      return (fleet, definition, labs, allOrNone) -> {
+        var plan = planner.night(fleet, definition, labs, allOrNone);
+        return new QuotaPlan(plan.leftOut(), plan.quotas(), plan.reason());
+      };
+    }
+  }
 
   public FleetActivitiesImpl(WorkflowClient client) {
+    this(client, Quotas.UNCHECKED);
+  }
+
+  public FleetActivitiesImpl(WorkflowClient client, Quotas quotas) {
     this.client = client;
+    this.quotas = quotas;
+  }
+
+  @Override
+  public QuotaPlan quotaPlan(String fleet, String definition, List<String> labIds, boolean allOrNone) {
+    try {
+      return quotas.plan(fleet, definition, labIds, allOrNone);
+    } catch (RuntimeException e) {
+      String why = e instanceof io.temporal.failure.ApplicationFailure af
+          ? af.getOriginalMessage() : e.toString();
+      log.warn("fleet {}: quotas not checked before the night ({}); each lab's preflight checks"
+          + " its own", fleet, why);
+      return new QuotaPlan(List.of(), null, null);
+    }
   }
 
   @Override

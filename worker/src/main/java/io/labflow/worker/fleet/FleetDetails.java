@@ -40,6 +40,9 @@ public final class FleetDetails {
         .append(report.labs().size()).append(" of ").append(labCount).append(" labs done")
         .append(running.isEmpty() ? "" : ", " + running.size() + " resetting")
         .append("\n\n").append(totals(report)).append("\n\n");
+    if (report.quota() != null) {
+      md.append("Quotas: ").append(report.quota()).append("\n\n");
+    }
     table(rows.subList(0, Math.min(rows.size(), MAX_ROWS)), md);
     if (rows.size() > MAX_ROWS) {
       md.append("\n(").append(rows.size() - MAX_ROWS)
@@ -74,17 +77,22 @@ public final class FleetDetails {
     md.append(line.toString().stripTrailing()).append('\n');
   }
 
-  /** One line of totals: ok, failed, quarantined, skipped, and how many labs are in quarantine. */
+  /**
+   * One line of totals: ok, failed, quarantined, skipped, over quota (when any), and how many labs
+   * are in quarantine.
+   */
   public static String totals(FleetReport report) {
     Map<LabReport.Outcome, Integer> t = report.totals();
     return "ok " + t.get(LabReport.Outcome.OK) + ", failed " + t.get(LabReport.Outcome.FAILED)
         + ", quarantined " + t.get(LabReport.Outcome.QUARANTINED) + ", skipped "
-        + t.get(LabReport.Outcome.SKIPPED) + " (in quarantine now: " + report.inQuarantine() + ")";
+        + t.get(LabReport.Outcome.SKIPPED)
+        + (t.get(LabReport.Outcome.OVER_QUOTA) > 0 ? ", over quota " + t.get(LabReport.Outcome.OVER_QUOTA) : "")
+        + " (in quarantine now: " + report.inQuarantine() + ")";
   }
 
   /** The result column: the outcome, and whether the lab is in quarantine after the night. */
   public static String outcome(LabReport r) {
-    String o = r.outcome().name().toLowerCase();
+    String o = r.outcome().name().toLowerCase().replace('_', ' ');
     return r.outcome() == LabReport.Outcome.FAILED && r.quarantined()
         ? o + " (" + r.consecutiveFailures() + " nights), now quarantined"
         : r.outcome() == LabReport.Outcome.FAILED ? o + " (" + r.consecutiveFailures() + " in a row)" : o;

@@ -11,11 +11,24 @@ import java.util.Map;
  * @param startedAt when the night began (epoch ms)
  * @param finishedAt when it ended (epoch ms), or 0 while it runs
  * @param labs one entry per lab
+ * @param quota why labs were left out for the account's quotas: the quota, its code, used, need,
+ *     quota and the fix; null when every lab fitted
  */
-public record FleetReport(String fleet, long startedAt, long finishedAt, List<LabReport> labs) {
+public record FleetReport(
+    String fleet,
+    long startedAt,
+    long finishedAt,
+    List<LabReport> labs,
+    @com.fasterxml.jackson.annotation.JsonInclude(
+        com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String quota) {
 
   public FleetReport {
     labs = List.copyOf(labs);
+  }
+
+  /** A report with every lab within the quotas. */
+  public FleetReport(String fleet, long startedAt, long finishedAt, List<LabReport> labs) {
+    this(fleet, startedAt, finishedAt, labs, null);
   }
 
   /** How many labs had each outcome. */

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.HashSet;
+import io.labflow.workflows.fleet.FleetKeys;
 
 /**
  * Input of {@link FleetResetWorkflow}, as the fleet's Schedule passes it.
@@ -16,6 +17,8 @@ import java.util.HashSet;
  * @param releases lab id to the time (epoch ms) a person released it; a quarantine older than
  *     this is lifted
  * @param progress null when a night starts; set by the workflow when it continues as new
+ * @param quotaShortfall {@code none}: reset no lab when they do not all fit the account's quotas;
+ *     null or {@code as-many-as-fit}: reset the first that fit
  */
 public record FleetRequest(
     String fleet,
@@ -24,7 +27,9 @@ public record FleetRequest(
     int quarantineAfter,
     List<Lab> labs,
     Map<String, Long> releases,
-    Progress progress) {
+    Progress progress,
+    @com.fasterxml.jackson.annotation.JsonInclude(
+        com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String quotaShortfall) {
 
   /** One lab to reset. */
   public record Lab(String labId, String variant, Map<String, Object> parameters) {
@@ -43,11 +48,18 @@ public record FleetRequest(
    * @param next index of the next lab to handle
    * @param previous the previous night's entries of labs with failures or in quarantine
    * @param done the entries of the labs handled so far
+   * @param quota why labs were left out for the account's quotas, or null
    */
-  public record Progress(long startedAt, int next, Map<String, LabReport> previous, List<LabReport> done) {
+  public record Progress(long startedAt, int next, Map<String, LabReport> previous, List<LabReport> done,
+      @com.fasterxml.jackson.annotation.JsonInclude(
+          com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String quota) {
     public Progress {
       previous = previous == null ? Map.of() : previous;
       done = done == null ? List.of() : List.copyOf(done);
+    }
+
+    public Progress(long startedAt, int next, Map<String, LabReport> previous, List<LabReport> done) {
+      this(startedAt, next, previous, done, null);
     }
   }
 
@@ -78,15 +90,31 @@ public record FleetRequest(
     if (progress != null && (progress.next() < 0 || progress.next() > labs.size())) {
       throw new IllegalArgumentException("progress.next is out of range");
     }
+    if (quotaShortfall != null && !FleetKeys.QUOTA_SHORTFALL.contains(quotaShortfall)) {
+      throw new IllegalArgumentException("must be one of " + FleetKeys.QUOTA_SHORTFALL);
+    }
+  }
+
+  /** A request that resets as many labs as fit the account's quotas. */
+  public FleetRequest(String fleet, String definition, int concurrency, int quarantineAfter,
+      List<Lab> labs, Map<String, Long> releases, Progress progress) {
+    this(fleet, definition, concurrency, quarantineAfter, labs, releases, progress, null);
+  }
+
+  /** Whether no lab is reset when they do not all fit the account's quotas. */
+  public boolean allOrNoneWithinQuotas() {
+    return FleetKeys.NONE.equals(quotaShortfall);
   }
 
   public FleetRequest withProgress(Progress p) {
-    return new FleetRequest(fleet, definition, concurrency, quarantineAfter, labs, releases, p);
+    return new FleetRequest(fleet, definition, concurrency, quarantineAfter, labs, releases, p,
+        quotaShortfall);
   }
 
   public FleetRequest withRelease(String labId, long at) {
     Map<String, Long> r = new java.util.LinkedHashMap<>(releases);
     r.put(labId, at);
-    return new FleetRequest(fleet, definition, concurrency, quarantineAfter, labs, r, progress);
+    return new FleetRequest(fleet, definition, concurrency, quarantineAfter, labs, r, progress,
+        quotaShortfall);
   }
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.labflow.workflows.definition.Suggestions;
 import io.labflow.workflows.fleet.Fleet;
+import io.labflow.workflows.fleet.FleetKeys;
 import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.workflows.input.RawJson;
 import io.temporal.common.converter.RawValue;
@@ -44,8 +45,10 @@ public final class FleetRequests {
     List<FleetRequest.Lab> labs = fleet.labs().stream()
         .map(FleetRequests::lab)
         .toList();
+    // The default is left out of the request, so an unchanged fleet file keeps its fingerprint.
+    String shortfall = FleetKeys.AS_MANY_AS_FIT.equals(fleet.quotaShortfall()) ? null : fleet.quotaShortfall();
     return new FleetRequest(fleet.name(), fleet.definition(), fleet.concurrency(), fleet.quarantineAfter(),
-        labs, releases, null);
+        labs, releases, null, shortfall);
   }
 
   private static FleetRequest.Lab lab(FleetLab l) {

@@ -41,8 +41,12 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
   private final FleetActivities fleet = Workflow.newLocalActivityStub(FleetActivities.class,
       LocalActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30)).build());
 
+  /** The version marker of the quota plan at the start of a night. */
+  static final String QUOTA_PLAN = "quota-plan";
+
   private FleetRequest request;
   private long startedAt;
+  private String quotaNote;
   private final Map<String, LabReport> done = new LinkedHashMap<>();
   private final Set<String> running = new LinkedHashSet<>();
 
@@ -56,9 +60,18 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
     }
     startedAt = progress.startedAt();
     progress.done().forEach(r -> done.put(r.labId(), r));
+    quotaNote = progress.quota();
+    if (progress.next() == 0
+        && Workflow.getVersion(QUOTA_PLAN, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      // The night's first run: the labs the quotas leave out are recorded now, carried by progress.
+      leaveOutOverQuota(progress);
+    }
     int end = Math.min(request.labs().size(), progress.next() + LABS_PER_RUN);
     for (int i = progress.next(); i < end; i++) {
       FleetRequest.Lab lab = request.labs().get(i);
+      if (done.containsKey(lab.labId())) {
+        continue;
+      }
       Quarantine.Standing standing =
           Quarantine.before(progress.previous().get(lab.labId()), request.releases().get(lab.labId()));
       if (standing.quarantined()) {
@@ -74,10 +87,10 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
     if (end < request.labs().size()) {
       // Every child of this run has finished: the next run starts with an empty history.
       Workflow.continueAsNew(FleetRequests.toJson(request.withProgress(new FleetRequest.Progress(
-          startedAt, end, progress.previous(), List.copyOf(done.values())))));
+          startedAt, end, progress.previous(), List.copyOf(done.values()), quotaNote))));
     }
     FleetReport report = new FleetReport(request.fleet(), startedAt, Workflow.currentTimeMillis(),
-        inFleetOrder());
+        inFleetOrder(), quotaNote);
     Workflow.setCurrentDetails(FleetDetails.markdown(report, request.labs().size(), Set.of()));
     log.info(NightSummary.sentence(report, request.labs().size()));
     NightSummary.record(Workflow.getMetricsScope(), report, request.labs().size());
@@ -102,7 +115,40 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
     }
     List<LabReport> labs = inFleetOrder();
     running.forEach(id -> labs.add(new LabReport(id, LabReport.Outcome.RUNNING, 0, null, null, 0, null)));
-    return new FleetReport(request.fleet(), startedAt, 0, labs);
+    return new FleetReport(request.fleet(), startedAt, 0, labs, quotaNote);
+  }
+
+  /**
+   * Asks which labs the account's quotas leave out tonight (the quarantined are left alone anyway)
+   * and records them: not reset, not counted toward quarantine.
+   */
+  private void leaveOutOverQuota(FleetRequest.Progress progress) {
+    List<String> asked = new ArrayList<>();
+    Map<String, Quarantine.Standing> standings = new LinkedHashMap<>();
+    for (FleetRequest.Lab lab : request.labs()) {
+      Quarantine.Standing standing =
+          Quarantine.before(progress.previous().get(lab.labId()), request.releases().get(lab.labId()));
+      if (!standing.quarantined()) {
+        asked.add(lab.labId());
+        standings.put(lab.labId(), standing);
+      }
+    }
+    FleetActivities.QuotaPlan plan = fleet.quotaPlan(
+        request.fleet(), request.definition(), asked, request.allOrNoneWithinQuotas());
+    if (plan.leftOut().isEmpty()) {
+      return;
+    }
+    quotaNote = plan.reason();
+    log.warn("fleet {}: {} labs left out for the account's quotas: {}", request.fleet(),
+        plan.leftOut().size(), plan.reason());
+    for (String labId : plan.leftOut()) {
+      Quarantine.Standing standing = standings.get(labId);
+      done.put(labId, new LabReport(labId, LabReport.Outcome.OVER_QUOTA, 0, null,
+          "left out tonight: quota " + plan.quotas() + " is too small for the fleet (see the"
+              + " night's quota note); not reset, not counted toward quarantine",
+          standing == null ? 0 : standing.consecutiveFailures(), null));
+    }
+    updateDetails();
   }
 
   /** What a night needs of the last one: labs with failures in a row or in quarantine. */
@@ -213,7 +259,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
   }
 
   private void updateDetails() {
-    FleetReport now = new FleetReport(request.fleet(), startedAt, 0, inFleetOrder());
+    FleetReport now = new FleetReport(request.fleet(), startedAt, 0, inFleetOrder(), quotaNote);
     Workflow.setCurrentDetails(FleetDetails.markdown(now, request.labs().size(), running));
   }
 }

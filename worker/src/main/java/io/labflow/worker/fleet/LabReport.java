@@ -31,6 +31,11 @@ public record LabReport(
     QUARANTINED,
     /** Left alone: another reset of the lab was already running. */
     SKIPPED,
+    /**
+     * Left alone: the AWS account's quotas do not fit it tonight (the labs before it in the fleet
+     * took what was left). Not a failure: it does not count toward quarantine.
+     */
+    OVER_QUOTA,
     /** Being reset now (only in a running night's report). */
     RUNNING
   }

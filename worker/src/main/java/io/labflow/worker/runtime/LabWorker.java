@@ -95,7 +95,8 @@ public final class LabWorker implements AutoCloseable {
     activities.add(Engine.definitionActivities(
         new DirectoryDefinitionSource(settings.definitionsDir()), preflight, site));
     activities.add(new ResetActivitiesImpl(connection.client(), settings.taskQueue()));
-    activities.add(new FleetActivitiesImpl(connection.client()));
+    activities.add(new FleetActivitiesImpl(connection.client(),
+        FleetActivitiesImpl.Quotas.of(Engine.quotaPlanner(aws, settings.definitionsDir()))));
     activities.addAll(Engine.stepActivities(aws, settings.definitionsDir()));
     worker.registerActivitiesImplementations(activities.toArray());
     this.siteNames = site.values().keySet();

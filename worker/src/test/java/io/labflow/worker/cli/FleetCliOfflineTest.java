@@ -41,6 +41,20 @@ class FleetCliOfflineTest {
   }
 
   @Test
+  void validateShowsWhatTheFleetCountsAgainstAwsQuotasOffline() {
+    Path fleet = Tools.repoRoot().resolve("definitions/fleets/iam-class.yaml");
+    Run r = run("--definitions", Tools.repoRoot().resolve("definitions").toString(), "fleet", "validate", fleet.toString());
+    assertThat(r.code()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).contains("AWS quotas (30 labs):\n"
+        + "  L-F678F1CE (VPCs per Region): 1 per lab, 30 for 30 labs\n"
+        + "  L-A4707A72 (Internet gateways per Region): 1 per lab, 30 for 30 labs\n"
+        + "  L-FE177D64 (Roles per account): 1 per lab, 30 for 30 labs\n"
+        + "  L-E95E4862 (Customer managed policies per account): 1 per lab, 30 for 30 labs\n"
+        + "  L-6E65F664 (Instance profiles per account): 1 per lab, 30 for 30 labs\n"
+        + "  not checked against the AWS account (add --quotas to read its quotas and usage)\n");
+  }
+
+  @Test
   void variantsAndParametersAreCheckedAgainstTheStepFileAtTheFleetFilesLines() throws Exception {
     Path f = dir.resolve("f.yaml");
     Files.writeString(f, """

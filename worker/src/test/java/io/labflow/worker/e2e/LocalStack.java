@@ -100,6 +100,8 @@ public final class LocalStack implements BeforeAllCallback, ParameterResolver {
       env.put("LABFLOW_TASK_QUEUE", taskQueue);
       env.putAll(moto.awsEnv(MotoProcess.ACCESS_KEY, MotoProcess.SECRET_KEY));
       env.put("LABFLOW_DEFINITIONS_DIR", Labs.definitionsDir().toString());
+      // This moto does not enforce AWS's quotas, and many labs share it for the whole run.
+      env.put("LABFLOW_QUOTAS", "off");
       return env;
     }
 

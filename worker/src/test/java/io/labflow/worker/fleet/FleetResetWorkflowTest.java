@@ -99,6 +99,24 @@ class FleetResetWorkflowTest {
     public FailedStep failedStep(String labId) {
       return new FailedStep("role", "EntityAlreadyExists: Role with name " + labId + "-role already exists");
     }
+
+    /** How many labs the stub quotas fit (all by default), and what the night asked. */
+    volatile int fit = Integer.MAX_VALUE;
+    final List<List<String>> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    volatile boolean allOrNone;
+
+    @Override
+    public QuotaPlan quotaPlan(String fleet, String definition, List<String> labIds, boolean allOrNone) {
+      asked.add(labIds);
+      this.allOrNone = allOrNone;
+      if (labIds.size() <= fit) {
+        return new QuotaPlan(List.of(), null, null);
+      }
+      List<String> out = allOrNone ? labIds : labIds.subList(fit, labIds.size());
+      return new QuotaPlan(out, "L-F678F1CE (VPCs per Region)", "quota L-F678F1CE (VPCs per Region)"
+          + " is too small for the " + labIds.size() + " labs of fleet " + fleet + " tonight: used 1,"
+          + " need " + labIds.size() + ", quota 5; request an increase");
+    }
   }
 
   private TestWorkflowEnvironment env;

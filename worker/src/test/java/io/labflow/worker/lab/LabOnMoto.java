@@ -163,6 +163,11 @@ final class LabOnMoto implements AutoCloseable {
     return new LabOnMoto(adminArn);
   }
 
+  /** {@link #startAs} with the worker's AWS preflight. */
+  static LabOnMoto startAsWithPreflight(String adminArn) {
+    return new LabOnMoto(adminArn, true);
+  }
+
   /**
    * Starts a lab of {@code iam-service-role-lab} by name, verified by probe as the administrator
    * (moto has no policy simulator).

@@ -73,7 +73,9 @@ class WorkerPolicyOnMotoTest {
       "only when the lab instance already holds another profile (Ec2ActivitiesTest)",
       "CloudFormation.DescribeStackEvents", "only to explain a failed stack (StackFailureTest)",
       "Ec2.DescribeInstanceTypeOfferings", "only in the worker's preflight (PreflightOnMotoTest)",
-      "Iam.GetUser", "only in the worker's preflight, for a trusted user (PreflightOnMotoTest)"));
+      "Iam.GetUser", "only in the worker's preflight, for a trusted user (PreflightOnMotoTest)",
+      "ServiceQuotas.GetServiceQuota", "only in the preflight's quota check (QuotasOnMotoTest)",
+      "Iam.GetAccountSummary", "only in the preflight's quota check (QuotasOnMotoTest)"));
 
   /** The sweep's deletes of EC2 leftovers outside a stack: only after a half-deleted stack. */
   private static Map<String, String> leftoverDeletes(Map<String, String> others) {

@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
  * @param schedule when the fleet is reset
  * @param concurrency how many labs reset at once
  * @param quarantineAfter consecutive failed resets after which a lab is left alone until released
+ * @param quotaShortfall what a night does when its labs do not all fit the AWS account's quotas:
+ *     {@link FleetKeys#AS_MANY_AS_FIT} (the first labs that fit) or {@link FleetKeys#NONE}
  */
 public record Fleet(
     String name,
@@ -23,7 +25,8 @@ public record Fleet(
     List<FleetLab> labs,
     FleetSchedule schedule,
     int concurrency,
-    int quarantineAfter) {
+    int quarantineAfter,
+    String quotaShortfall) {
 
   private static final Pattern NAME = Pattern.compile(FleetKeys.NAME_PATTERN);
 
@@ -52,6 +55,9 @@ public record Fleet(
     }
     if (quarantineAfter < 1 || quarantineAfter > FleetKeys.MAX_QUARANTINE_AFTER) {
       throw new IllegalArgumentException("quarantineAfter must be 1 to " + FleetKeys.MAX_QUARANTINE_AFTER);
+    }
+    if (!FleetKeys.QUOTA_SHORTFALL.contains(quotaShortfall)) {
+      throw new IllegalArgumentException("quotaShortfall must be one of " + FleetKeys.QUOTA_SHORTFALL);
     }
   }
 

@@ -19,7 +19,8 @@ public final class FleetKeys {
           "labs",
           "schedule",
           "concurrency",
-          "quarantineAfter");
+          "quarantineAfter",
+          "quotaShortfall");
 
   /** Keys of one lab of an explicit list. */
   public static final List<String> LAB = List.of("id", "variant", "parameters");
@@ -40,6 +41,11 @@ public final class FleetKeys {
   public static final int DEFAULT_CONCURRENCY = 5;
   public static final int MAX_QUARANTINE_AFTER = 100;
   public static final int DEFAULT_QUARANTINE_AFTER = 3;
+  /** {@code quotaShortfall}: reset the labs that fit, in file order (the default). */
+  public static final String AS_MANY_AS_FIT = "as-many-as-fit";
+  /** {@code quotaShortfall}: reset no lab when they do not all fit. */
+  public static final String NONE = "none";
+  public static final List<String> QUOTA_SHORTFALL = List.of(AS_MANY_AS_FIT, NONE);
   public static final String DEFAULT_TIME_ZONE = "UTC";
   public static final String DEFAULT_CATCHUP_WINDOW = "1h";
   public static final String DEFAULT_JITTER = "0s";

@@ -23,6 +23,8 @@ public final class FleetLoader {
 
   private static final Pattern NAME = Pattern.compile(FleetKeys.NAME_PATTERN);
   private static final Pattern DEFINITION = Pattern.compile(DefinitionKeys.ID_PATTERN);
+  private static final Pattern QUOTA_SHORTFALL =
+      Pattern.compile(String.join("|", FleetKeys.QUOTA_SHORTFALL));
 
   /** Loads one fleet file. Never throws on bad input. */
   public FleetLoadResult load(String fileName, String text) {
@@ -65,13 +67,16 @@ public final class FleetLoader {
     FleetSchedule schedule = new ScheduleReader(nodes).schedule(top.get("schedule"), root);
     Integer concurrency = nodes.optionalInt(top, "concurrency", 1, FleetKeys.MAX_CONCURRENCY);
     Integer quarantineAfter = nodes.optionalInt(top, "quarantineAfter", 1, FleetKeys.MAX_QUARANTINE_AFTER);
+    String quotaShortfall = nodes.optionalString(top, "quotaShortfall", "", QUOTA_SHORTFALL,
+        "must be " + String.join(" or ", FleetKeys.QUOTA_SHORTFALL));
     if (nodes.hasErrors()) {
       return null;
     }
     try {
       return new Fleet(name, description, definition, labs, schedule,
           concurrency == null ? FleetKeys.DEFAULT_CONCURRENCY : concurrency,
-          quarantineAfter == null ? FleetKeys.DEFAULT_QUARANTINE_AFTER : quarantineAfter);
+          quarantineAfter == null ? FleetKeys.DEFAULT_QUARANTINE_AFTER : quarantineAfter,
+          quotaShortfall == null ? FleetKeys.AS_MANY_AS_FIT : quotaShortfall);
     } catch (IllegalArgumentException e) {
       nodes.error(root, "", e.getMessage());
       return null;

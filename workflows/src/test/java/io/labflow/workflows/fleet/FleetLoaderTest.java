@@ -93,6 +93,22 @@ class FleetLoaderTest {
   }
 
   @Test
+  void quotaShortfallIsAsManyAsFitUnlessTheFileSaysNoneAndABadValueIsNamedAtItsPlace() {
+    String fleet = """
+        name: n
+        definition: d
+        labs: [lab-a, lab-b]
+        schedule: {cron: "0 3 * * *"}
+        """;
+    assertThat(load(fleet).fleetOrNull().quotaShortfall()).isEqualTo("as-many-as-fit");
+    assertThat(load(fleet + "quotaShortfall: none\n").fleetOrNull().quotaShortfall()).isEqualTo("none");
+    FleetLoadResult bad = load(fleet + "quotaShortfall: some\n");
+    assertThat(bad.ok()).isFalse();
+    assertThat(bad.errors()).extracting(Object::toString).containsExactly(
+        "f.yaml:5:17: quotaShortfall: quotaShortfall 'some' must be as-many-as-fit or none");
+  }
+
+  @Test
   void aPrefixThatMakesBadIdsIsRefusedAtThePrefix() {
     FleetLoadResult r = load("""
         name: n

@@ -54,6 +54,8 @@ class FleetSchemaTest {
     assertThat(s.at("/$defs/duration/pattern").asText()).isEqualTo(Durations.PATTERN);
     assertThat(s.at("/properties/concurrency/maximum").asInt()).isEqualTo(FleetKeys.MAX_CONCURRENCY);
     assertThat(s.at("/properties/quarantineAfter/maximum").asInt()).isEqualTo(FleetKeys.MAX_QUARANTINE_AFTER);
+    assertThat(s.at("/properties/quotaShortfall/enum")).extracting(JsonNode::asText)
+        .containsExactlyElementsOf(FleetKeys.QUOTA_SHORTFALL);
     assertThat(s.at("/$defs/numbered/properties/count/maximum").asInt()).isEqualTo(FleetKeys.MAX_LABS);
   }
 

@@ -1,0 +1,121 @@
+package io.labflow.activities.quotas;
+
+import io.labflow.activities.common.AwsClients;
+import io.labflow.activities.common.AwsFailures;
+import io.labflow.activities.common.Tags;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.SummaryKeyType;
+import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
+
+/**
+ * Reads, for some quotas, the value that applies to the account and the current usage, with what
+ * each lab holds where AWS's answer carries the resources' tags.
+ *
+ * <p>The value: Service Quotas' applied value ({@code GetServiceQuota}); when it has none (AWS
+ * keeps applied values only for some quotas) IAM's own figure from {@code iam:GetAccountSummary},
+ * else AWS's documented default, with a note saying which. {@code GetAWSDefaultServiceQuota} would
+ * answer the same documented default and is not called: the worker policy is at IAM's size limit.
+ * The usage: {@code ec2:DescribeVpcs}, {@code ec2:DescribeInternetGateways}, {@code
+ * iam:GetAccountSummary}.
+ */
+public final class AccountQuotas {
+
+  private final AwsClients clients;
+  private final Function<String, RuntimeException> failed;
+
+  /** @param failed turns a sentence into the caller's failure (a usage that cannot be read) */
+  public AccountQuotas(AwsClients clients, Function<String, RuntimeException> failed) {
+    this.clients = clients;
+    this.failed = failed;
+  }
+
+  /** The value and usage of each of these quotas. */
+  public Map<Quota, QuotaReading> read(Set<Quota> quotas) {
+    Map<Quota, QuotaReading> out = new EnumMap<>(Quota.class);
+    Ec2Client ec2 = clients.ec2();
+    Map<String, Integer> summary = null;
+    for (Quota q : quotas) {
+      Map<String, Integer> held = new HashMap<>();
+      int used;
+      Integer iamQuota = null;
+      switch (q) {
+        case VPCS -> used = tagged("ec2:DescribeVpcs",
+            () -> ec2.describeVpcsPaginator().vpcs().stream().map(v -> v.tags()).toList(), held);
+        case INTERNET_GATEWAYS -> used = tagged("ec2:DescribeInternetGateways",
+            () -> ec2.describeInternetGatewaysPaginator().internetGateways().stream()
+                .map(g -> g.tags()).toList(), held);
+        default -> {
+          if (summary == null) {
+            summary = accountSummary();
+          }
+          String key = switch (q) {
+            case ROLES -> "Roles";
+            case POLICIES -> "Policies";
+            default -> "InstanceProfiles";
+          };
+          used = summary.getOrDefault(key, 0);
+          iamQuota = summary.get(key + "Quota");
+        }
+      }
+      out.put(q, reading(q, used, held, iamQuota));
+    }
+    return out;
+  }
+
+  private QuotaReading reading(Quota q, int used, Map<String, Integer> held, Integer iamQuota) {
+    ServiceQuotasClient sq = clients.serviceQuotas();
+    String answer;
+    try {
+      Double value = sq.getServiceQuota(b -> b.serviceCode(q.serviceCode()).quotaCode(q.code()))
+          .quota().value();
+      if (value != null) {
+        return new QuotaReading(q, (int) Math.floor(value), null, used, held);
+      }
+      answer = "no value";
+    } catch (AwsServiceException e) {
+      answer = AwsFailures.errorCode(e);
+    } catch (SdkException e) {
+      answer = e.getClass().getSimpleName();
+    }
+    String why = "Service Quotas answered " + answer;
+    return iamQuota != null
+        ? new QuotaReading(q, iamQuota, "from iam:GetAccountSummary; " + why, used, held)
+        : new QuotaReading(q, q.awsDefault(), "AWS's documented default; " + why, used, held);
+  }
+
+  private int tagged(String action, Supplier<List<List<Tag>>> call, Map<String, Integer> held) {
+    List<List<Tag>> tags;
+    try {
+      tags = call.get();
+    } catch (AwsServiceException e) {
+      throw failed.apply("cannot read the quota usage: " + action + " answered "
+          + AwsFailures.errorCode(e) + "; the worker needs that permission");
+    }
+    for (List<Tag> t : tags) {
+      t.stream().filter(x -> Tags.LAB_TAG.equals(x.key())).findFirst()
+          .ifPresent(x -> held.merge(x.value(), 1, Integer::sum));
+    }
+    return tags.size();
+  }
+
+  private Map<String, Integer> accountSummary() {
+    IamClient iam = clients.iam();
+    try {
+      return iam.getAccountSummary().summaryMapAsStrings();
+    } catch (AwsServiceException e) {
+      throw failed.apply("cannot read the quota usage: iam:GetAccountSummary answered "
+          + AwsFailures.errorCode(e) + "; the worker needs that permission");
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package io.labflow.activities.quotas;
+
+import java.util.Optional;
+
+/**
+ * The AWS quotas a lab's resources count against: each with its Service Quotas codes, AWS's
+ * documented default (used when Service Quotas has no applied value), and what creates one.
+ * Sources: AWS's "Amazon VPC quotas" and "IAM and AWS STS quotas" pages. Elastic IPs (L-0263D0A3)
+ * are not read: no lab resource of labflow's uses one.
+ *
+ * @param serviceCode the Service Quotas service code
+ * @param code the Service Quotas quota code
+ * @param title the quota's name in Service Quotas
+ * @param awsDefault AWS's documented default value
+ * @param stackType the CloudFormation resource type that creates one, or null
+ * @param stepAction the step action that creates one, or null
+ */
+public enum Quota {
+  VPCS("vpc", "L-F678F1CE", "VPCs per Region", 5, "AWS::EC2::VPC", null),
+  INTERNET_GATEWAYS("vpc", "L-A4707A72", "Internet gateways per Region", 5,
+      "AWS::EC2::InternetGateway", null),
+  ROLES("iam", "L-FE177D64", "Roles per account", 1000, "AWS::IAM::Role", "CreateRole"),
+  POLICIES("iam", "L-E95E4862", "Customer managed policies per account", 1500,
+      "AWS::IAM::ManagedPolicy", "CreatePolicy"),
+  INSTANCE_PROFILES("iam", "L-6E65F664", "Instance profiles per account", 1000,
+      "AWS::IAM::InstanceProfile", "CreateInstanceProfile");
+
+  private final String serviceCode;
+  private final String code;
+  private final String title;
+  private final int awsDefault;
+  private final String stackType;
+  private final String stepAction;
+
+  Quota(String serviceCode, String code, String title, int awsDefault, String stackType,
+      String stepAction) {
+    this.serviceCode = serviceCode;
+    this.code = code;
+    this.title = title;
+    this.awsDefault = awsDefault;
+    this.stackType = stackType;
+    this.stepAction = stepAction;
+  }
+
+  public String serviceCode() {
+    return serviceCode;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  public int awsDefault() {
+    return awsDefault;
+  }
+
+  public String stackType() {
+    return stackType;
+  }
+
+  /** The quota a CloudFormation resource type counts against. */
+  public static Optional<Quota> ofStackType(String type) {
+    for (Quota q : values()) {
+      if (q.stackType.equals(type)) {
+        return Optional.of(q);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The quota a step action's resource counts against. */
+  public static Optional<Quota> ofStepAction(String action) {
+    for (Quota q : values()) {
+      if (action.equals(q.stepAction)) {
+        return Optional.of(q);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** {@code L-F678F1CE (VPCs per Region)}. */
+  public String describe() {
+    return code + " (" + title + ")";
+  }
+}

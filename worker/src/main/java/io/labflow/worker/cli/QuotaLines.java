@@ -1,0 +1,46 @@
+package io.labflow.worker.cli;
+
+import io.labflow.worker.engine.Engine;
+import io.labflow.worker.engine.QuotaPlanner;
+import io.labflow.workflows.model.Definition;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What {@code plan} and {@code fleet validate} print about AWS quotas: the need of the labs by
+ * quota, offline; with {@code --quotas}, each against the account's quota and usage, or why they
+ * could not be read.
+ */
+final class QuotaLines {
+
+  private QuotaLines() {}
+
+  static void print(PrintWriter out, Definition definition, Path definitionsDir, List<String> labs,
+      boolean againstAccount) {
+    List<String> need = QuotaPlanner.needLines(definition, definitionsDir, labs.size());
+    if (need.isEmpty()) {
+      out.println("AWS quotas: this definition creates nothing that counts against one labflow checks");
+      return;
+    }
+    out.println("AWS quotas" + (labs.size() > 1 ? " (" + labs.size() + " labs)" : "") + ":");
+    if (!againstAccount) {
+      need.forEach(l -> out.println("  " + l));
+      out.println("  not checked against the AWS account (add --quotas to read its quotas and usage)");
+      return;
+    }
+    try {
+      Engine.AwsAccess aws = Engine.awsAccess(List.of());
+      try (var clients = aws.clients()) {
+        new QuotaPlanner(clients, definitionsDir).describe(definition, labs)
+            .forEach(l -> out.println("  " + l));
+      }
+    } catch (RuntimeException e) {
+      need.forEach(l -> out.println("  " + l));
+      String why = e instanceof io.temporal.failure.ApplicationFailure af
+          ? af.getOriginalMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+      out.println("  not checked against the AWS account: it could not be reached ("
+          + why.lines().findFirst().orElse("") + ")");
+    }
+  }
+}

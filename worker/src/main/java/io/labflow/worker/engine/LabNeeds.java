@@ -1,0 +1,56 @@
+package io.labflow.worker.engine;
+
+import io.labflow.activities.cloudformation.TemplateFacts;
+import io.labflow.activities.quotas.Quota;
+import io.labflow.workflows.model.ActionStep;
+import io.labflow.workflows.model.Definition;
+import io.labflow.workflows.model.Step;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * What one lab of a definition creates that counts against an AWS quota: the resources of its
+ * {@code CreateStack} steps' templates by type (the lab's template: one VPC, one internet gateway)
+ * and the entities of its IAM steps (a role, a policy, an instance profile). The one place that
+ * computes a definition's need; the preflight, {@code plan}, {@code fleet validate} and a fleet
+ * night use it.
+ */
+final class LabNeeds {
+
+  private LabNeeds() {}
+
+  /** By quota, how many one lab creates; quotas it does not touch are absent. */
+  static Map<Quota, Integer> of(Definition definition, Path definitionsDir) {
+    Map<Quota, Integer> need = new EnumMap<>(Quota.class);
+    for (ActionStep s : Step.actions(definition.steps())) {
+      Quota.ofStepAction(s.action()).ifPresent(q -> need.merge(q, 1, Integer::sum));
+      if ("CreateStack".equals(s.action())) {
+        String body = template(definitionsDir, s);
+        for (Quota q : Quota.values()) {
+          int n = body.isEmpty() ? 0 : TemplateFacts.count(body, q.stackType());
+          if (n > 0) {
+            need.merge(q, n, Integer::sum);
+          }
+        }
+      }
+    }
+    return need;
+  }
+
+  /** The step's template text; empty when it cannot be read (the step itself will say why). */
+  static String template(Path definitionsDir, ActionStep s) {
+    if (!(s.with().get("templateFile") instanceof String file)) {
+      return "";
+    }
+    Path dir = definitionsDir.toAbsolutePath().normalize();
+    Path p = dir.resolve(file).normalize();
+    try {
+      return p.startsWith(dir) ? Files.readString(p) : "";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package io.labflow.worker.engine;
+
+import io.labflow.activities.common.AwsClients;
+import io.labflow.activities.preflight.AwsPreflight;
+import io.labflow.activities.quotas.AccountQuotas;
+import io.labflow.activities.quotas.Quota;
+import io.labflow.activities.quotas.QuotaFit;
+import io.labflow.activities.quotas.QuotaReading;
+import io.labflow.workflows.model.Definition;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The AWS account's quotas against what labs of a definition need ({@link LabNeeds}): refuses a
+ * lab that does not fit (the preflight), chooses the labs of a fleet night that fit, and describes
+ * both for {@code plan} and {@code fleet validate}.
+ */
+public final class QuotaPlanner {
+
+  /**
+   * Which labs of a night are left out, and why.
+   *
+   * @param leftOut the labs that do not fit, in fleet order
+   * @param quotas the short quotas' codes and names; null when all fit
+   * @param reason one sentence per short quota, naming it, its code and the numbers; null when all fit
+   */
+  public record NightPlan(List<String> leftOut, String quotas, String reason) {
+    public NightPlan {
+      leftOut = leftOut == null ? List.of() : List.copyOf(leftOut);
+    }
+  }
+
+  /**
+   * {@code LABFLOW_QUOTAS=off}: labs and nights are not checked against quotas. For an emulator
+   * that does not enforce them (the local stack without {@code LABFLOW_AWS_QUOTAS}, whose moto still
+   * answers VPCs per Region 5); {@code check} (the default) everywhere else.
+   */
+  static final String SWITCH = "LABFLOW_QUOTAS";
+
+  private final AccountQuotas account;
+  private final Path definitionsDir;
+  private final boolean checked;
+
+  public QuotaPlanner(AwsClients clients, Path definitionsDir) {
+    this.account = new AccountQuotas(clients, AwsPreflight::failed);
+    this.definitionsDir = definitionsDir;
+    this.checked = !"off".equalsIgnoreCase(System.getenv(SWITCH));
+  }
+
+  /**
+   * Refuses a lab that would exceed a quota, before anything is created.
+   *
+   * @throws io.temporal.failure.ApplicationFailure {@code PreflightFailed}, naming the quota
+   */
+  void checkLab(String labId, Definition definition) {
+    Map<Quota, Integer> need = LabNeeds.of(definition, definitionsDir);
+    if (need.isEmpty() || !checked) {
+      return;
+    }
+    QuotaFit fit = QuotaFit.of(need, account.read(need.keySet()), List.of(labId), false);
+    if (!fit.leftOut().isEmpty()) {
+      throw AwsPreflight.failed(fit.shortfalls().get(0).sentence("this lab", false));
+    }
+  }
+
+  /**
+   * The labs of a fleet night that do not fit, in order (the first that fit are kept), for the
+   * definition of this name in the definitions directory.
+   */
+  public NightPlan night(String fleet, String definitionName, List<String> labs, boolean allOrNone) {
+    if (!checked) {
+      return new NightPlan(List.of(), null, null);
+    }
+    var file = new io.labflow.worker.runtime.DirectoryDefinitionSource(definitionsDir)
+        .find(definitionName)
+        .orElseThrow(() -> new IllegalArgumentException("no definition " + definitionName));
+    Definition definition = Engine.validate(file.fileName(), file.text()).definition()
+        .orElseThrow(() -> new IllegalArgumentException("definition " + definitionName + " is invalid"));
+    Map<Quota, Integer> need = LabNeeds.of(definition, definitionsDir);
+    if (need.isEmpty() || labs.isEmpty()) {
+      return new NightPlan(List.of(), null, null);
+    }
+    QuotaFit fit = QuotaFit.of(need, account.read(need.keySet()), labs, allOrNone);
+    if (fit.leftOut().isEmpty()) {
+      return new NightPlan(List.of(), null, null);
+    }
+    String subject = "the " + labs.size() + " labs of fleet " + fleet + " tonight";
+    return new NightPlan(fit.leftOut(),
+        fit.shortfalls().stream().map(s -> s.reading().quota().describe())
+            .collect(Collectors.joining(", ")),
+        fit.shortfalls().stream().map(s -> s.sentence(subject, true))
+            .collect(Collectors.joining(". ")));
+  }
+
+  /** One line per quota the definition counts against: what one lab needs, and {@code labs} labs. */
+  public static List<String> needLines(Definition definition, Path definitionsDir, int labs) {
+    List<String> out = new ArrayList<>();
+    LabNeeds.of(definition, definitionsDir).forEach((q, n) -> out.add(q.describe() + ": "
+        + n + " per lab" + (labs > 1 ? ", " + n * labs + " for " + labs + " labs" : "")));
+    return out;
+  }
+
+  /**
+   * Each quota's need against the account: used, need, quota, and whether the labs fit; one line
+   * per quota.
+   */
+  public List<String> describe(Definition definition, List<String> labs) {
+    Map<Quota, Integer> need = LabNeeds.of(definition, definitionsDir);
+    Map<Quota, QuotaReading> readings = account.read(need.keySet());
+    List<String> out = new ArrayList<>();
+    need.forEach((q, n) -> {
+      QuotaReading r = readings.get(q);
+      int more = labs.stream().mapToInt(l -> Math.max(0, n - r.held(l))).sum();
+      boolean fits = r.used() + more <= r.limit();
+      out.add(q.describe() + ": used " + r.used() + ", need " + more + ", " + r.limitText()
+          + (fits ? ": fits" : ": SHORT by " + (r.used() + more - r.limit())));
+    });
+    return out;
+  }
+}
