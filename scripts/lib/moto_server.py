@@ -57,6 +57,8 @@ from moto.ec2.utils import EC2_PREFIX_TO_RESOURCE, get_prefix
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.server import main
 
+import moto_quotas
+
 
 def _backend(account_id, region_name):
     return ec2_backends[account_id][region_name]
@@ -353,6 +355,8 @@ Outputs:
 
 
 if __name__ == "__main__":
+    # AWS's limits, each only when its variable switches it on (docs/aws.md).
+    moto_quotas.install()
     if sys.argv[1:] == ["--self-check"]:
         _self_check()
         sys.exit(0)

@@ -40,8 +40,49 @@ public final class MotoProcess implements AutoCloseable {
     this.port = port;
   }
 
+  /**
+   * The AWS limits the launcher enforces, each switched on by its variable ({@code
+   * scripts/lib/moto_quotas.py}, {@code moto_rates.py}, {@code moto_time.py}; docs/aws.md): none by
+   * default. Immutable; every variable is always passed, empty when off, so the test JVM's own
+   * environment never switches a limit on.
+   *
+   * @param quotas {@code LABFLOW_AWS_QUOTAS}, e.g. {@code default} or {@code default,L-F678F1CE=8}
+   * @param rates {@code LABFLOW_AWS_RATES}, e.g. {@code default} or {@code default,ec2.DescribeVpcs=2/1}
+   * @param timeScale {@code LABFLOW_AWS_TIME_SCALE}, e.g. {@code 0.1}: AWS's durations times 0.1
+   * @param stalls {@code LABFLOW_AWS_TIME_STALLS}, e.g. {@code 0.5,seed=7}: how often a delete stalls
+   */
+  public record Limits(String quotas, String rates, String timeScale, String stalls) {
+    public static final Limits NONE = new Limits("", "", "", "");
+
+    public Limits withQuotas(String value) {
+      return new Limits(value, rates, timeScale, stalls);
+    }
+
+    public Limits withRates(String value) {
+      return new Limits(quotas, value, timeScale, stalls);
+    }
+
+    public Limits withTimeScale(String value) {
+      return new Limits(quotas, rates, value, stalls);
+    }
+
+    public Limits withStalls(String value) {
+      return new Limits(quotas, rates, timeScale, value);
+    }
+
+    Map<String, String> env() {
+      return Map.of("LABFLOW_AWS_QUOTAS", quotas, "LABFLOW_AWS_RATES", rates,
+          "LABFLOW_AWS_TIME_SCALE", timeScale, "LABFLOW_AWS_TIME_STALLS", stalls);
+    }
+  }
+
   /** Starts moto, logging to {@code logDir/NAME.log}, and waits until it answers (at most 60 s). */
   public static MotoProcess start(String name, Path logDir) {
+    return start(name, logDir, Limits.NONE);
+  }
+
+  /** {@link #start(String, Path)} with AWS's limits as {@code limits} switches them on. */
+  public static MotoProcess start(String name, Path logDir, Limits limits) {
     int port = Tools.freePort();
     Path launcher = Tools.repoRoot().resolve("scripts/lib/moto_server.py");
     ManagedProcess process =
@@ -49,7 +90,7 @@ public final class MotoProcess implements AutoCloseable {
             name,
             List.of(Tools.tool("python").toString(), launcher.toString(),
                 "-H", "127.0.0.1", "-p", Integer.toString(port)),
-            Map.of(),
+            limits.env(),
             logDir);
     MotoProcess moto = new MotoProcess(process, port);
     try {
