@@ -58,6 +58,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.server import main
 
 import moto_quotas
+import moto_rates
 
 
 def _backend(account_id, region_name):
@@ -357,6 +358,7 @@ Outputs:
 if __name__ == "__main__":
     # AWS's limits, each only when its variable switches it on (docs/aws.md).
     moto_quotas.install()
+    moto_rates.install()
     if sys.argv[1:] == ["--self-check"]:
         _self_check()
         sys.exit(0)

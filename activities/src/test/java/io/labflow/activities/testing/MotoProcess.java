@@ -139,6 +139,24 @@ public final class MotoProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * The requests the launcher's rate limits answered as throttled since moto started or was reset,
+   * by API ({@code ec2.DescribeVpcs}); empty when {@code LABFLOW_AWS_RATES} is off.
+   */
+  public Map<String, Integer> throttled() throws IOException {
+    HttpURLConnection c = (HttpURLConnection)
+        URI.create(endpoint() + "/moto-api/labflow/throttled").toURL().openConnection();
+    if (c.getResponseCode() != 200) {
+      return Map.of();
+    }
+    try (var in = c.getInputStream()) {
+      var byApi = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in).get("byApi");
+      var counts = new java.util.TreeMap<String, Integer>();
+      byApi.fields().forEachRemaining(e -> counts.put(e.getKey(), e.getValue().asInt()));
+      return counts;
+    }
+  }
+
   /** Forgets every resource and switches IAM enforcement off. */
   public void reset() throws IOException {
     post("/moto-api/reset-auth", "inf");

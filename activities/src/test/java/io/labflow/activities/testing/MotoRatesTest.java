@@ -1,0 +1,143 @@
+package io.labflow.activities.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.iam.IamClient;
+
+/**
+ * AWS's API rate limits in the local stack ({@code LABFLOW_AWS_RATES}, scripts/lib/moto_rates.py):
+ * once an API's token bucket is empty, EC2 answers {@code RequestLimitExceeded} (HTTP 503) and IAM
+ * {@code Throttling} (HTTP 400), the SDK's own retry gets through once the bucket refills, and the
+ * control API counts exactly the throttled answers the clients saw.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+@Tag("moto")
+class MotoRatesTest {
+
+  private static MotoProcess moto;
+
+  @BeforeAll
+  static void start() {
+    // One token every 10 s for DescribeVpcs and every 5 s for ListRoles: a bucket emptied by a few
+    // calls stays empty for the next one, however slow the machine.
+    moto = MotoProcess.start("moto-rates", Path.of("target", "test-logs"),
+        MotoProcess.Limits.NONE.withRates("default,ec2.DescribeVpcs=3/0.1,iam.ListRoles=2/0.2"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (moto != null) {
+      moto.close();
+    }
+  }
+
+  @BeforeEach
+  void reset() throws Exception {
+    moto.reset();
+  }
+
+  /** Counts the HTTP attempts and the throttled answers a client saw. */
+  private static final class Attempts implements ExecutionInterceptor {
+    final AtomicInteger sent = new AtomicInteger();
+    final AtomicInteger throttled = new AtomicInteger();
+
+    @Override
+    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+      sent.incrementAndGet();
+    }
+
+    @Override
+    public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+      int status = context.httpResponse().statusCode();
+      if (status == 503 || status == 400) {
+        throttled.incrementAndGet();
+      }
+    }
+  }
+
+  private static <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>, C> C client(
+      B builder, RetryStrategy retry, Attempts attempts) {
+    return builder.endpointOverride(URI.create(moto.endpoint()))
+        .region(Region.of(MotoProcess.REGION))
+        .credentialsProvider(StaticCredentialsProvider.create(
+            AwsBasicCredentials.create(MotoProcess.ACCESS_KEY, MotoProcess.SECRET_KEY)))
+        .overrideConfiguration(ClientOverrideConfiguration.builder()
+            .retryStrategy(retry).addExecutionInterceptor(attempts).build())
+        .build();
+  }
+
+  private static AwsServiceException firstRefusal(Runnable call) {
+    for (int i = 0; i < 50; i++) {
+      try {
+        call.run();
+      } catch (AwsServiceException e) {
+        return e;
+      }
+    }
+    throw new AssertionError("50 calls in a row were never throttled");
+  }
+
+  @Test
+  void anEmptyBucketAnswersAwsThrottlingErrorsAndTheSdkRetryGetsThrough() throws Exception {
+    Attempts ec2Attempts = new Attempts();
+    Attempts iamAttempts = new Attempts();
+    try (Ec2Client ec2 = client(Ec2Client.builder(), AwsRetryStrategy.doNotRetry(), ec2Attempts);
+        IamClient iam = client(IamClient.builder().region(Region.AWS_GLOBAL), AwsRetryStrategy.doNotRetry(),
+            iamAttempts)) {
+      AwsServiceException ec2Refusal = firstRefusal(ec2::describeVpcs);
+      assertThat(ec2Refusal.awsErrorDetails().errorCode()).isEqualTo("RequestLimitExceeded");
+      assertThat(ec2Refusal.awsErrorDetails().errorMessage()).isEqualTo("Request limit exceeded.");
+      assertThat(ec2Refusal.statusCode()).isEqualTo(503);
+      assertThat(ec2Refusal.isThrottlingException()).isTrue();
+      assertThat(ec2Attempts.sent.get()).as("the bucket's 3 tokens were used first").isGreaterThanOrEqualTo(4);
+      // Another API has its own bucket.
+      ec2.describeSubnets();
+
+      AwsServiceException iamRefusal = firstRefusal(iam::listRoles);
+      assertThat(iamRefusal.awsErrorDetails().errorCode()).isEqualTo("Throttling");
+      assertThat(iamRefusal.awsErrorDetails().errorMessage()).isEqualTo("Rate exceeded");
+      assertThat(iamRefusal.statusCode()).isEqualTo(400);
+      assertThat(iamRefusal.isThrottlingException()).isTrue();
+    }
+
+    Attempts retried = new Attempts();
+    RetryStrategy patient = AwsRetryStrategy.standardRetryStrategy().toBuilder()
+        .maxAttempts(30)
+        .throttlingBackoffStrategy(BackoffStrategy.fixedDelay(Duration.ofMillis(500)))
+        .circuitBreakerEnabled(false)
+        .build();
+    try (IamClient iam = client(IamClient.builder().region(Region.AWS_GLOBAL), patient, retried)) {
+      assertThat(iam.listRoles().roles()).isEmpty();
+    }
+    assertThat(retried.sent.get()).as("the SDK retried the throttled call").isGreaterThan(1);
+    assertThat(retried.throttled.get()).isEqualTo(retried.sent.get() - 1);
+
+    assertThat(moto.throttled()).isEqualTo(Map.of(
+        "ec2.DescribeVpcs", ec2Attempts.throttled.get(),
+        "iam.ListRoles", iamAttempts.throttled.get() + retried.throttled.get()));
+  }
+}
