@@ -1,11 +1,15 @@
 package io.labflow.activities.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.sun.net.httpserver.HttpServer;
+import io.labflow.activities.preflight.AwsPreflight;
+import io.temporal.failure.ApplicationFailure;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -16,12 +20,15 @@ import org.junit.jupiter.api.Test;
 /**
  * The worker's clients ride out a burst of throttling inside the SDK: an endpoint in this JVM
  * answers the first three attempts of a call as AWS throttles (EC2 {@code RequestLimitExceeded}
- * with HTTP 503, STS {@code Throttling} with HTTP 400), then the answer.
+ * with HTTP 503, STS {@code Throttling} with HTTP 400), then the answer; and a lab's preflight
+ * that meets nothing but throttling fails retryable, for the resolve's retry, not as a lasting
+ * fault of the worker's configuration.
  */
 @Tag("fast")
 class ThrottledCallsTest {
 
   private static final int THROTTLED = 3;
+  private int throttledAttempts = THROTTLED;
   private static final String[] PROPERTIES =
       {"aws.endpointUrl", "aws.region", "aws.accessKeyId", "aws.secretAccessKey"};
 
@@ -37,7 +44,7 @@ class ThrottledCallsTest {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", exchange -> {
       exchange.getRequestBody().readAllBytes();
-      boolean throttle = requests.incrementAndGet() <= THROTTLED;
+      boolean throttle = requests.incrementAndGet() <= throttledAttempts;
       byte[] body = (throttle ? throttled : answer).getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().add("Content-Type", "text/xml");
       exchange.sendResponseHeaders(throttle ? status : 200, body.length);
@@ -92,5 +99,23 @@ class ThrottledCallsTest {
       assertThat(clients.sts().getCallerIdentity().account()).isEqualTo("123456789012");
     }
     assertThat(requests).hasValue(THROTTLED + 1);
+  }
+
+  @Test
+  void aPreflightThrottledThroughoutFailsRetryableNamingTheThrottling() {
+    throttledAttempts = Integer.MAX_VALUE;
+    status = 400;
+    throttled = "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate"
+        + " exceeded</Message></Error><RequestId>r-1</RequestId></ErrorResponse>";
+    try (AwsClients clients = AwsClients.fromEnvironment()) {
+      ApplicationFailure f = catchThrowableOfType(
+          () -> new AwsPreflight(clients).check("lab-t", List.of()), ApplicationFailure.class);
+      assertThat(f).isNotNull();
+      assertThat(f.isNonRetryable()).as(f.getOriginalMessage()).isFalse();
+      // AWS's own answer once the SDK's attempts are spent, or the call's bound if reached first.
+      assertThat(f.getType()).isIn("Throttling", AwsFailures.CLIENT_ERROR);
+      assertThat(f.getOriginalMessage()).contains("GetCallerIdentity")
+          .doesNotContain("does not answer", "check AWS_ENDPOINT_URL");
+    }
   }
 }
