@@ -59,6 +59,7 @@ from moto.server import main
 
 import moto_quotas
 import moto_rates
+import moto_time
 
 
 def _backend(account_id, region_name):
@@ -358,6 +359,7 @@ Outputs:
 if __name__ == "__main__":
     # AWS's limits, each only when its variable switches it on (docs/aws.md).
     moto_quotas.install()
+    moto_time.install(_requests)
     moto_rates.install()
     if sys.argv[1:] == ["--self-check"]:
         _self_check()

@@ -1,0 +1,150 @@
+package io.labflow.activities.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.sts.StsClient;
+
+/**
+ * AWS's time in the local stack ({@code LABFLOW_AWS_TIME_SCALE}, scripts/lib/moto_time.py), at a
+ * fifth of AWS's durations: a stack stays CREATE_IN_PROGRESS without outputs for 30 s and then
+ * completes, DeleteStack leaves it DELETE_IN_PROGRESS (its VPC still there) for 18 s before it is
+ * gone, an instance is pending before running, and a role just created cannot be assumed yet.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+@Tag("moto")
+class MotoTimeTest {
+
+  private static MotoProcess moto;
+
+  @BeforeAll
+  static void start() {
+    moto = MotoProcess.start("moto-time", Path.of("target", "test-logs"),
+        MotoProcess.Limits.NONE.withTimeScale("0.2").withStalls("0"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (moto != null) {
+      moto.close();
+    }
+  }
+
+  @BeforeEach
+  void reset() throws Exception {
+    moto.reset();
+  }
+
+  private static <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>, C> C client(B builder) {
+    return builder.endpointOverride(URI.create(moto.endpoint()))
+        .region(Region.of(MotoProcess.REGION))
+        .credentialsProvider(StaticCredentialsProvider.create(
+            AwsBasicCredentials.create(MotoProcess.ACCESS_KEY, MotoProcess.SECRET_KEY)))
+        .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
+        .build();
+  }
+
+  /** Polls every 200 ms until {@code value} is not {@code busy} (the class timeout bounds it). */
+  private static <T> T after(Supplier<T> value, java.util.function.Predicate<T> busy) throws InterruptedException {
+    T seen = value.get();
+    while (busy.test(seen)) {
+      Thread.sleep(200);
+      seen = value.get();
+    }
+    return seen;
+  }
+
+  @Test
+  void aStackIsInProgressForTheScaledTimeOfCreatingAndDeletingIt() throws Exception {
+    String template = """
+        Resources:
+          Vpc:
+            Type: AWS::EC2::VPC
+            Properties: {CidrBlock: 10.42.0.0/16}
+        Outputs:
+          VpcId: {Value: !Ref Vpc}
+        """;
+    try (CloudFormationClient cfn = client(CloudFormationClient.builder());
+        Ec2Client ec2 = client(Ec2Client.builder())) {
+      String id = cfn.createStack(b -> b.stackName("slow").templateBody(template)).stackId();
+      Supplier<Stack> stack = () -> cfn.describeStacks(b -> b.stackName("slow")).stacks().get(0);
+
+      Stack creating = stack.get();
+      assertThat(creating.stackStatusAsString()).isEqualTo("CREATE_IN_PROGRESS");
+      assertThat(creating.outputs()).isEmpty();
+      assertThat(cfn.describeStackEvents(b -> b.stackName(id)).stackEvents())
+          .allSatisfy(e -> assertThat(e.resourceStatusAsString()).endsWith("_IN_PROGRESS"));
+      int polls = 0;
+      Stack created = stack.get();
+      while (created.stackStatusAsString().equals("CREATE_IN_PROGRESS")) {
+        polls++;
+        Thread.sleep(200);
+        created = stack.get();
+      }
+      assertThat(created.stackStatusAsString()).isEqualTo("CREATE_COMPLETE");
+      assertThat(created.outputs()).singleElement().satisfies(o -> assertThat(o.outputKey()).isEqualTo("VpcId"));
+      assertThat(polls).as("polls while in progress (30 s at 200 ms)").isGreaterThan(5);
+
+      cfn.deleteStack(b -> b.stackName("slow"));
+      assertThat(stack.get().stackStatusAsString()).isEqualTo("DELETE_IN_PROGRESS");
+      String vpcId = created.outputs().get(0).outputValue();
+      assertThat(ec2.describeVpcs(b -> b.vpcIds(vpcId)).vpcs()).hasSize(1);
+      cfn.deleteStack(b -> b.stackName("slow")); // a second delete changes nothing, as on AWS
+      Stack deleted = after(() -> cfn.describeStacks(b -> b.stackName(id)).stacks().get(0),
+          s -> s.stackStatusAsString().equals("DELETE_IN_PROGRESS"));
+      assertThat(deleted.stackStatusAsString()).isEqualTo("DELETE_COMPLETE");
+      assertThat(ec2.describeVpcs().vpcs()).singleElement().satisfies(v -> assertThat(v.isDefault()).isTrue());
+    }
+  }
+
+  @Test
+  void anInstanceIsPendingAndANewRoleCannotBeAssumedAtFirst() throws Exception {
+    try (Ec2Client ec2 = client(Ec2Client.builder());
+        IamClient iam = client(IamClient.builder().region(Region.AWS_GLOBAL));
+        StsClient sts = client(StsClient.builder())) {
+      String ami = ec2.describeImages().images().get(0).imageId();
+      var launched = ec2.runInstances(b -> b.imageId(ami).minCount(1).maxCount(1)).instances().get(0);
+      assertThat(launched.state().nameAsString()).isEqualTo("pending");
+      String state = after(() -> ec2.describeInstances(b -> b.instanceIds(launched.instanceId()))
+              .reservations().get(0).instances().get(0).state().nameAsString(),
+          s -> s.equals("pending"));
+      assertThat(state).isEqualTo("running");
+
+      String arn = iam.createRole(b -> b.roleName("fresh").assumeRolePolicyDocument(
+          "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+              + "\"Principal\":{\"AWS\":\"*\"},\"Action\":\"sts:AssumeRole\"}]}")).role().arn();
+      AwsServiceException refused = catchThrowableOfType(AwsServiceException.class,
+          () -> sts.assumeRole(b -> b.roleArn(arn).roleSessionName("probe")));
+      assertThat(refused.statusCode()).isEqualTo(403);
+      assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
+      assertThat(refused.awsErrorDetails().errorMessage()).contains("sts:AssumeRole on resource: " + arn);
+      Boolean assumed = after(() -> {
+        try {
+          return sts.assumeRole(b -> b.roleArn(arn).roleSessionName("probe")).credentials() != null;
+        } catch (AwsServiceException notYet) {
+          return false;
+        }
+      }, ok -> !ok);
+      assertThat(assumed).isTrue();
+    }
+  }
+}
