@@ -11,6 +11,7 @@ Value: comma separated items, `default` (AWS's default values below) and `CODE=N
 applied value, e.g. `default,L-F678F1CE=8`), or `@FILE`, a JSON object {"L-F678F1CE": 8}.
 Figures and sources: docs/aws.md, "Quotas, rate limits and time in the local stack".
 """
+import inspect
 import json
 import os
 import sys
@@ -120,30 +121,29 @@ def _refusal(quota, value):
     return EC2ClientError(code, message)
 
 
-def _exists(quota, backend, args, kwargs):
+def _exists(quota, backend, call):
     """A create that moto answers 'already exists' (a retry) is not refused for the quota."""
-    name = args[0] if args else kwargs.get({"create_role": "role_name", "create_policy": "policy_name",
-                                            "create_instance_profile": "name",
-                                            "create_bucket": "bucket_name"}.get(quota.method, ""))
     if quota.method == "create_role":
-        return any(r.name == name for r in list(backend.roles.values()))
+        return any(r.name == call["role_name"] for r in list(backend.roles.values()))
     if quota.method == "create_policy":
-        return any(p.name == name and p.path == kwargs.get("path", "/")
+        return any(p.name == call["policy_name"] and p.path == (call.get("path") or "/")
                    for p in list(backend.managed_policies.values()))
     if quota.method == "create_instance_profile":
-        return name in backend.instance_profiles
+        return call["name"] in backend.instance_profiles
     if quota.method == "create_bucket":
-        return name in backend.buckets
+        return call["bucket_name"] in backend.buckets
     return False
 
 
 def _guard(quota):
     original = quota.cls.__dict__[quota.method]
+    signature = inspect.signature(original)
 
     def guarded(self, *args, **kwargs):
         value = _applied.get(quota.code)
-        if (value is not None and not kwargs.get("is_default")
-                and not _exists(quota, self, args, kwargs) and quota.usage(self) >= value):
+        call = signature.bind(self, *args, **kwargs).arguments
+        if (value is not None and not call.get("is_default")
+                and quota.usage(self) >= value and not _exists(quota, self, call)):
             raise _refusal(quota, value)
         return original(self, *args, **kwargs)
 
@@ -151,9 +151,9 @@ def _guard(quota):
 
 
 def _quota(quota, region, account_id, value):
-    arn_account = account_id if account_id else ""
+    """Service Quotas' answer for one quota; an AWS default's ARN names no account."""
     return {"ServiceCode": quota.service, "ServiceName": SERVICE_NAMES[quota.service],
-            "QuotaArn": f"arn:aws:servicequotas:{region}:{arn_account}:{quota.service}/{quota.code}",
+            "QuotaArn": f"arn:aws:servicequotas:{region}:{account_id or ''}:{quota.service}/{quota.code}",
             "QuotaCode": quota.code, "QuotaName": quota.name, "Value": float(value), "Unit": "None",
             "Adjustable": True, "GlobalQuota": quota.is_global,
             "QuotaAppliedAtLevel": "ACCOUNT"}

@@ -37,6 +37,10 @@ Two more patches keep the emulator from distorting what runs against it at scale
   per call with 100 instances, and each benchmark pass was slower than the one before. The answer
   is the same.
 
+On request it also behaves as an AWS account does, each part off unless its variable is set:
+AWS's default quotas (LABFLOW_AWS_QUOTAS, moto_quotas.py), API rate limits (LABFLOW_AWS_RATES,
+moto_rates.py) and durations (LABFLOW_AWS_TIME_SCALE, moto_time.py); docs/aws.md.
+
 It changes nothing else; arguments are moto_server's. Each patch refuses to run once moto has its
 own fix or has changed what it replaces.
 """

@@ -124,10 +124,10 @@ class MotoTimeTest {
       String ami = ec2.describeImages().images().get(0).imageId();
       var launched = ec2.runInstances(b -> b.imageId(ami).minCount(1).maxCount(1)).instances().get(0);
       assertThat(launched.state().nameAsString()).isEqualTo("pending");
-      String state = after(() -> ec2.describeInstances(b -> b.instanceIds(launched.instanceId()))
-              .reservations().get(0).instances().get(0).state().nameAsString(),
-          s -> s.equals("pending"));
-      assertThat(state).isEqualTo("running");
+      Supplier<String> state = () -> ec2.describeInstances(b -> b.instanceIds(launched.instanceId()))
+          .reservations().get(0).instances().get(0).state().nameAsString();
+      assertThat(state.get()).as("within 3.4 s of the launch").isEqualTo("pending");
+      assertThat(after(state, s -> s.equals("pending"))).isEqualTo("running");
 
       String arn = iam.createRole(b -> b.roleName("fresh").assumeRolePolicyDocument(
           "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
