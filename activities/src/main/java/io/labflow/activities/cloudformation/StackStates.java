@@ -1,6 +1,5 @@
 package io.labflow.activities.cloudformation;
 
-import io.labflow.activities.common.Heartbeats;
 import io.labflow.activities.common.Waiting;
 import java.time.Duration;
 import java.util.Optional;
@@ -54,9 +53,13 @@ final class StackStates {
       Waiting wait,
       Duration poll) {
     Stack last = stack;
-    while (busy.test(last.stackStatusAsString()) && !wait.wouldPassBound(poll)) {
+    while (busy.test(last.stackStatusAsString())) {
+      Duration pause = wait.interval(poll);
+      if (wait.wouldPassBound(pause)) {
+        break;
+      }
       wait.poll(last.stackStatusAsString());
-      Heartbeats.sleep(poll);
+      wait.sleep(pause);
       Optional<Stack> now = describe.apply(last.stackId());
       if (now.isEmpty()) {
         return null;

@@ -3,10 +3,12 @@ package io.labflow.activities.common;
 import java.time.Duration;
 import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -50,6 +52,8 @@ public final class AwsClients implements AutoCloseable {
   }
 
   private static final AwsOperationNames OPERATION_NAMES = new AwsOperationNames();
+  /** Attempts of one AWS call in the SDK, the first included (see {@link #retryStrategy}). */
+  static final int MAX_ATTEMPTS = 6;
 
   private final Settings settings;
   private final SdkHttpClient http;
@@ -88,12 +92,30 @@ public final class AwsClients implements AutoCloseable {
         ClientOverrideConfiguration.builder()
             .apiCallTimeout(settings.apiCallTimeout())
             .apiCallAttemptTimeout(settings.apiCallAttemptTimeout())
-            // Adaptive retry: throttling slows this client's own request rate instead of piling on.
-            .retryStrategy(software.amazon.awssdk.core.retry.RetryMode.ADAPTIVE_V2)
+            .retryStrategy(retryStrategy())
             // Failure messages name the operation that failed (see AwsFailures).
             .addExecutionInterceptor(OPERATION_NAMES);
     settings.interceptors().forEach(b::addExecutionInterceptor);
     return b.build();
+  }
+
+  /**
+   * A fresh retry strategy for one client: the SDK's adaptive mode (ADAPTIVE_V2), with {@value
+   * #MAX_ATTEMPTS} attempts instead of its 3.
+   *
+   * <p>Adaptive rather than standard: all the labs of a worker share its one client per service
+   * and the account's request rate limits, so when AWS throttles, the client measures the rate it
+   * is allowed and sends no faster (a client-side token bucket), where standard mode would let
+   * every lab's call retry on its own and keep the account at its limit. The cost, a call delayed
+   * before its first attempt, is nothing next to a stack's minutes. Throttled attempts back off
+   * exponentially from 1 s up to 20 s with full jitter (the SDK's defaults for throttling).
+   *
+   * <p>Six attempts (about 15 s of backoff on average, 31 s at most, within the call's bound) ride
+   * out a burst of throttling inside the SDK: with three, a burst of 3 s failed the activity
+   * attempt, which restarts a wait from scratch and spends one of the step's retries.
+   */
+  static RetryStrategy retryStrategy() {
+    return AwsRetryStrategy.adaptiveRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build();
   }
 
   /**

@@ -86,6 +86,27 @@ public final class AwsFailures {
             op == null ? null : op.service, op == null ? null : op.operation, "", 0, null));
   }
 
+  /**
+   * Throws the retryable failure of a transient AWS error (throttling, a server fault), also when
+   * the call's time ran out while AWS kept answering with one; returns for anything else, which
+   * the caller then says in its own words. For a caller that would otherwise turn every AWS error
+   * into a lasting one (the preflight, the inventory's listings).
+   */
+  public static void rethrowIfAwsTransient(SdkException e) {
+    AwsServiceException service = serviceException(e);
+    for (Throwable s : e.getSuppressed()) {
+      if (service == null && s instanceof SdkException attempt) {
+        service = serviceException(attempt);
+      }
+    }
+    if (service != null) {
+      ApplicationFailure f = map(service, operationOf(e));
+      if (!f.isNonRetryable() && !UNKNOWN.equals(f.getType())) {
+        throw f;
+      }
+    }
+  }
+
   /** The Temporal failure for an AWS service error, typed by its error code. */
   public static ApplicationFailure map(AwsServiceException e) {
     return map(e, operationOf(e));

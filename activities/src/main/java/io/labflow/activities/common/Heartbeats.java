@@ -18,28 +18,37 @@ public final class Heartbeats {
   /**
    * Calls {@code attempt} until it returns a non-null value or the budget is spent, saying so
    * through a {@link Waiting} (heartbeat and log) and backing off exponentially (1s doubling to
-   * 10s) between attempts. Returns the last value, or null if the budget ran out (then logged).
-   * Cancellation arrives through the heartbeat.
+   * 10s, jittered and spaced by {@link Waiting#interval}) between attempts. Returns the last
+   * value, or null if the budget ran out (then logged). Cancellation arrives through the heartbeat.
    *
    * @param detail what is being done, as a phrase ("associating p with i")
    */
   public static <T> T untilPresent(String detail, Duration budget, Supplier<T> attempt) {
     Waiting wait = new Waiting(detail, budget);
     BackoffStrategy backoff =
-        BackoffStrategy.exponentialDelayHalfJitter(Duration.ofSeconds(1), Duration.ofSeconds(10));
+        BackoffStrategy.exponentialDelayWithoutJitter(Duration.ofSeconds(1), Duration.ofSeconds(10));
     for (int i = 1; ; i++) {
       T value = attempt.get();
       if (value != null) {
         return value;
       }
-      Duration delay = backoff.computeDelay(i);
+      Duration delay = wait.interval(backoff.computeDelay(i));
       if (wait.wouldPassBound(delay)) {
         wait.gaveUp(null);
         return null;
       }
       wait.poll(null);
-      sleep(delay);
+      wait.sleep(delay);
     }
+  }
+
+  /**
+   * The longest pause between two heartbeats of the current activity: half its heartbeat timeout,
+   * or {@code otherwise} when it has none.
+   */
+  static Duration maxPause(Duration otherwise) {
+    Duration timeout = Activity.getExecutionContext().getInfo().getHeartbeatTimeout();
+    return timeout.isZero() ? otherwise : timeout.dividedBy(2);
   }
 
   /** Sleeps in an activity; an interrupt becomes the activity's failure. */

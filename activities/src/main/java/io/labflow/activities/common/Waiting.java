@@ -2,6 +2,8 @@ package io.labflow.activities.common;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,17 +11,33 @@ import org.slf4j.LoggerFactory;
 /**
  * One bounded wait on AWS: what it waits for, how long it has waited and its bound, said in every
  * heartbeat's details and in the worker log (on the first poll, then once a minute), and the
- * sentence for when the bound is reached. Every poll loop of the step library goes through one.
+ * sentence for when the bound is reached. Every poll loop of the step library goes through one,
+ * and so every pause between two polls ({@link #interval}, {@link #sleep}): jittered, and spaced
+ * out when many waits of this worker poll at once, so that a fleet's polling stays about flat
+ * instead of growing with the number of its labs.
  */
 public final class Waiting {
 
   private static final Logger log = LoggerFactory.getLogger(Waiting.class);
   private static final Duration LOG_EVERY = Duration.ofMinutes(1);
+  /**
+   * About how many polls a second this worker's waits make together once there are many of them.
+   * AWS publishes no rate for CloudFormation's DescribeStacks and IAM's reads, and EC2's Describe
+   * bucket refills at 20 a second for the whole account and every caller: a few a second leaves
+   * room for the labs' own calls. Up to {@code POLLS_PER_SECOND x base} waits, each polls at its
+   * own base interval.
+   */
+  static final double POLLS_PER_SECOND = 4;
+  /** The longest pause when the activity has no heartbeat timeout. */
+  static final Duration MAX_PAUSE = Duration.ofMinutes(1);
+  /** The waits of this worker now pausing between two polls. */
+  private static final AtomicInteger PAUSED = new AtomicInteger();
 
   private final String what;
   private final Duration bound;
   private final Instant start = Instant.now();
   private final Consumer<String> heartbeat;
+  private final Duration maxPause;
   private Instant logged;
   private int polls;
 
@@ -29,13 +47,19 @@ public final class Waiting {
    * @param bound how long at most
    */
   public Waiting(String what, Duration bound) {
-    this(what, bound, Heartbeats::beat);
+    this(what, bound, Heartbeats::beat, Heartbeats.maxPause(MAX_PAUSE));
   }
 
   Waiting(String what, Duration bound, Consumer<String> heartbeat) {
+    this(what, bound, heartbeat, MAX_PAUSE);
+  }
+
+  /** @param maxPause the longest pause between two polls (below the heartbeat timeout) */
+  Waiting(String what, Duration bound, Consumer<String> heartbeat, Duration maxPause) {
     this.what = what;
     this.bound = bound;
     this.heartbeat = heartbeat;
+    this.maxPause = maxPause;
   }
 
   /** The bound of this wait. */
@@ -58,6 +82,34 @@ public final class Waiting {
       logged = now;
       log.info("{}", detail);
     }
+  }
+
+  /**
+   * The pause before the next poll: {@code base}, or longer while more than {@code
+   * POLLS_PER_SECOND x base} other waits of this worker are pausing (each then waits about as many
+   * seconds as it takes the worker to poll all of them at {@value #POLLS_PER_SECOND} a second);
+   * jittered by +/-25 %, so that labs started in the same second do not poll in step; and never
+   * above the longest pause the activity's heartbeat timeout allows.
+   */
+  public Duration interval(Duration base) {
+    double spaced = Math.max(base.toMillis(), PAUSED.get() * 1000 / POLLS_PER_SECOND);
+    double jittered = spaced * (0.75 + 0.5 * ThreadLocalRandom.current().nextDouble());
+    return Duration.ofMillis(Math.max(1, Math.round(Math.min(jittered, maxPause.toMillis()))));
+  }
+
+  /** Pauses before the next poll, counted meanwhile among the waits that space each other out. */
+  public void sleep(Duration pause) {
+    PAUSED.incrementAndGet();
+    try {
+      Heartbeats.sleep(pause);
+    } finally {
+      PAUSED.decrementAndGet();
+    }
+  }
+
+  /** How many waits of this worker are pausing now. */
+  static int paused() {
+    return PAUSED.get();
   }
 
   /** Whether waiting {@code next} more would pass the bound. */

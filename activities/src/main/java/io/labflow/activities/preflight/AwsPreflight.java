@@ -1,6 +1,7 @@
 package io.labflow.activities.preflight;
 
 import io.labflow.activities.common.AwsClients;
+import io.labflow.activities.common.AwsFailures;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
@@ -30,7 +32,11 @@ public final class AwsPreflight {
   public static final String PREFLIGHT_FAILED = "PreflightFailed";
 
   private static final Logger log = LoggerFactory.getLogger(AwsPreflight.class);
-  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * Bound on each preflight call, SDK retries included: long enough for the clients' backoff on
+   * throttling (about 15 s), within the resolve's 30 s per attempt.
+   */
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(25);
   private static final Set<String> REFUSED_CREDENTIALS =
       Set.of(
           "InvalidClientTokenId",
@@ -167,6 +173,8 @@ public final class AwsPreflight {
     try {
       r = clients.sts().getCallerIdentity(b -> b.overrideConfiguration(o -> o.apiCallTimeout(CALL_TIMEOUT)));
     } catch (AwsServiceException e) {
+      // Throttled or a server fault: the resolve tries again rather than blaming the setup.
+      AwsFailures.rethrowIfAwsTransient(e);
       String code = code(e);
       // GetCallerIdentity needs no permission: a 401/403 can only mean the credentials.
       if (REFUSED_CREDENTIALS.contains(code) || e.statusCode() == 401 || e.statusCode() == 403) {
@@ -182,6 +190,13 @@ public final class AwsPreflight {
           "sts:GetCallerIdentity failed at " + endpoint + " (" + code + ", HTTP "
               + e.statusCode() + "); check the worker's AWS configuration");
     } catch (SdkException e) {
+      // Throttled or a server fault: the resolve tries again rather than blaming the setup.
+      AwsFailures.rethrowIfAwsTransient(e);
+      if (e instanceof ApiCallTimeoutException) {
+        throw AwsFailures.retryable("preflight: sts:GetCallerIdentity at " + endpoint
+            + " did not complete within " + CALL_TIMEOUT.toSeconds() + " s (AWS throttled it"
+            + " throughout, or the endpoint is slow); tried again", AwsFailures.CLIENT_ERROR);
+      }
       String message = String.valueOf(e.getMessage());
       if (message.toLowerCase(Locale.ROOT).contains("unable to load credentials")) {
         throw failed(
@@ -223,6 +238,8 @@ public final class AwsPreflight {
               .maxItems(1)
               .overrideConfiguration(o -> o.apiCallTimeout(CALL_TIMEOUT)));
     } catch (AwsServiceException e) {
+      // Throttled or a server fault: the resolve tries again rather than blaming the setup.
+      AwsFailures.rethrowIfAwsTransient(e);
       String code = code(e);
       if (code.equals("NoSuchEntity") || code.equals("InvalidInput")) {
         return; // the simulator answered; it only does not know this exact principal
@@ -244,6 +261,8 @@ public final class AwsPreflight {
               + "; "
               + fix);
     } catch (SdkException e) {
+      // Throttled or a server fault: the resolve tries again rather than blaming the setup.
+      AwsFailures.rethrowIfAwsTransient(e);
       throw failed(
           "verification by simulate is not available at " + endpoint + " ("
               + firstLine(String.valueOf(e.getMessage())) + "); " + fix);

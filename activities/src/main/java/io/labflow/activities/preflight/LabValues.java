@@ -46,6 +46,7 @@ final class LabValues {
               .filters(Filter.builder().name("instance-type").values(type.value()).build()))
           .instanceTypeOfferings().isEmpty();
     } catch (AwsServiceException e) {
+      AwsFailures.rethrowIfAwsTransient(e);
       throw failed.apply("cannot check instance type '" + type.value() + "' (" + type.source()
           + ") at " + endpoint + ": ec2:DescribeInstanceTypeOfferings answered "
           + AwsFailures.errorCode(e) + "; the worker needs that permission");
@@ -105,6 +106,7 @@ final class LabValues {
       if (AwsFailures.hasCode(e, "NoSuchEntity")) {
         return Optional.empty();
       }
+      AwsFailures.rethrowIfAwsTransient(e);
       throw failed.apply("cannot check " + principal.source() + " (" + kind + " " + name + ") at "
           + endpoint + ": iam:Get" + (kind.equals("role") ? "Role" : "User") + " answered "
           + AwsFailures.errorCode(e) + "; the worker needs that permission");

@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** What a wait says: what it waits for, how long it has waited, its bound, and when it gives up. */
+/**
+ * What a wait says: what it waits for, how long it has waited, its bound, and when it gives up; and
+ * how long it pauses between two polls.
+ */
 @org.junit.jupiter.api.Tag("fast")
 class WaitingTest {
 
@@ -38,5 +43,52 @@ class WaitingTest {
     assertThat(Waiting.format(Duration.ofMinutes(30))).isEqualTo("30m");
     assertThat(Waiting.format(Duration.ofMinutes(90))).isEqualTo("1h 30m");
     assertThat(Waiting.format(Duration.ofSeconds(60))).isEqualTo("1m");
+  }
+
+  @Test
+  void aLoneWaitPausesAboutItsBaseIntervalJitteredSoLabsStartedTogetherDoNotPollInStep() {
+    Waiting wait = new Waiting("waiting for stack s to be created", Duration.ofHours(1), b -> {});
+    Set<Duration> pauses = new HashSet<>();
+    for (int i = 0; i < 200; i++) {
+      Duration pause = wait.interval(Duration.ofSeconds(5));
+      assertThat(pause).isBetween(Duration.ofMillis(3750), Duration.ofMillis(6250));
+      pauses.add(pause);
+    }
+    assertThat(pauses).hasSizeGreaterThan(50);
+  }
+
+  @Test
+  void manyWaitsPausingAtOnceSpaceOutEachOthersPollsWithinTheHeartbeat() throws Exception {
+    List<Thread> others = new ArrayList<>();
+    for (int i = 0; i < 80; i++) {
+      Waiting other = new Waiting("waiting for stack s" + i + " to be created", Duration.ofHours(1), b -> {});
+      Thread t = new Thread(() -> {
+        try {
+          other.sleep(Duration.ofMinutes(5));
+        } catch (RuntimeException interrupted) {
+          // Ended by the test.
+        }
+      });
+      t.setDaemon(true);
+      t.start();
+      others.add(t);
+    }
+    while (Waiting.paused() < 80) {
+      Thread.onSpinWait();
+    }
+    Waiting wait = new Waiting("waiting for stack s to be created", Duration.ofHours(1), b -> {});
+    // 80 waits pausing: at 4 polls a second the worker polls each every 20 s, +/-25 %.
+    for (int i = 0; i < 50; i++) {
+      assertThat(wait.interval(Duration.ofSeconds(5)))
+          .isBetween(Duration.ofSeconds(15), Duration.ofSeconds(25));
+    }
+    Waiting heartbeating = new Waiting("waiting", Duration.ofHours(1), b -> {}, Duration.ofSeconds(15));
+    assertThat(heartbeating.interval(Duration.ofSeconds(5))).isLessThanOrEqualTo(Duration.ofSeconds(15));
+    others.forEach(Thread::interrupt);
+    for (Thread t : others) {
+      t.join();
+    }
+    assertThat(Waiting.paused()).isZero();
+    assertThat(wait.interval(Duration.ofSeconds(5))).isLessThanOrEqualTo(Duration.ofMillis(6250));
   }
 }

@@ -53,7 +53,8 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class FleetBench {
 
-  private record Pass(int ok, double seconds, double startSpread) {}
+  /** One pass: labs ok, seconds, seconds until its last start, and its slowest lab's seconds. */
+  record Pass(int ok, double seconds, double startSpread, double slowest) {}
 
   /** When the learner's lab starts, counted from the fleet night's start. */
   private static final long LEARNER_AFTER_MS = 10_000;
@@ -115,11 +116,11 @@ public final class FleetBench {
     }
   }
 
-  private interface Body {
+  interface Body {
     Pass run() throws Exception;
   }
 
-  private static Pass measure(String mode, int n, int concurrency, Body body) throws Exception {
+  static Pass measure(String mode, int n, int concurrency, Body body) throws Exception {
     String loadBefore = WorkerMetrics.load();
     WorkerMetrics before = WorkerMetrics.read();
     Pass p = body.run();
@@ -132,7 +133,7 @@ public final class FleetBench {
     return p;
   }
 
-  private static Pass hand(WorkflowClient client, String queue, String definition, List<FleetRequest.Lab> labs,
+  static Pass hand(WorkflowClient client, String queue, String definition, List<FleetRequest.Lab> labs,
       Integer priority) {
     long start = System.nanoTime();
     List<WorkflowStub> resets = new ArrayList<>();
@@ -157,10 +158,11 @@ public final class FleetBench {
         System.err.println("reset failed: " + e.getMessage());
       }
     }
-    return new Pass(ok, (System.nanoTime() - start) / 1e9, spread);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new Pass(ok, seconds, spread, seconds);
   }
 
-  private static Pass fleet(WorkflowClient client, String queue, String definition, List<FleetRequest.Lab> labs,
+  static Pass fleet(WorkflowClient client, String queue, String definition, List<FleetRequest.Lab> labs,
       int concurrency) {
     long start = System.nanoTime();
     long startedAt = System.currentTimeMillis();
@@ -172,14 +174,16 @@ public final class FleetBench {
     FleetReport report = night.getResult(FleetReport.class);
     double seconds = (System.nanoTime() - start) / 1e9;
     int ok = 0;
+    long slowest = 0;
     for (LabReport r : report.labs()) {
+      slowest = Math.max(slowest, r.durationMs());
       if (r.outcome() == LabReport.Outcome.OK) {
         ok++;
       } else {
         System.err.println("fleet lab " + r.labId() + ": " + r.outcome() + " " + r.error());
       }
     }
-    return new Pass(ok, seconds, lastChildStarted(client, id, startedAt));
+    return new Pass(ok, seconds, lastChildStarted(client, id, startedAt), slowest / 1000.0);
   }
 
   /** Seconds from the night's start to its last child's start, over every run of the night. */
@@ -224,7 +228,7 @@ public final class FleetBench {
     return seconds;
   }
 
-  private static String rssMb() {
+  static String rssMb() {
     String pid = System.getenv("LABFLOW_WORKER_PID");
     if (pid == null) {
       return "?";

@@ -14,11 +14,15 @@ import java.util.Map;
  * from {@code LABFLOW_METRICS_PORT}, and the machine's load; the benchmarks print the difference
  * between two snapshots next to their timings, so a figure says where its time went.
  */
-record WorkerMetrics(Map<String, Double> sums) {
+record WorkerMetrics(Map<String, Double> sums, Map<String, Double> okCalls) {
+
+  private static final java.util.regex.Pattern AWS_CALL = java.util.regex.Pattern.compile(
+      "labflow_aws_calls_total\\{.*?operation=\"([^\"]*)\".*?outcome=\"ok\".*?service=\"([^\"]*)\".*");
 
   static WorkerMetrics read() {
     String port = System.getenv().getOrDefault("LABFLOW_METRICS_PORT", "9464");
     Map<String, Double> sums = new HashMap<>();
+    Map<String, Double> okCalls = new HashMap<>();
     try {
       String body = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
@@ -31,11 +35,16 @@ record WorkerMetrics(Map<String, Double> sums) {
         int space = line.lastIndexOf(' ');
         String name = line.substring(0, brace >= 0 ? brace : space);
         sums.merge(name, Double.parseDouble(line.substring(space + 1)), Double::sum);
+        java.util.regex.Matcher call = AWS_CALL.matcher(line);
+        if (call.matches()) {
+          okCalls.merge(call.group(2).toLowerCase(java.util.Locale.ROOT) + "." + call.group(1),
+              Double.parseDouble(line.substring(space + 1)), Double::sum);
+        }
       }
     } catch (Exception e) {
       // Unreadable: every figure derived from it prints as -1.
     }
-    return new WorkerMetrics(sums);
+    return new WorkerMetrics(sums, okCalls);
   }
 
   double get(String name) {
@@ -51,6 +60,13 @@ record WorkerMetrics(Map<String, Double> sums) {
   long meanMs(WorkerMetrics before, String timer) {
     double n = since(before, timer + "_count");
     return n <= 0 ? -1 : Math.round(since(before, timer + "_sum") * 1000 / n);
+  }
+
+  /** The calls AWS answered, by {@code service.Operation} ({@code ec2.DescribeVpcs}), since then. */
+  Map<String, Long> okCallsSince(WorkerMetrics before) {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    okCalls.forEach((k, v) -> out.put(k, Math.round(v - before.okCalls.getOrDefault(k, 0.0))));
+    return out;
   }
 
   long awsCallsSince(WorkerMetrics before) {

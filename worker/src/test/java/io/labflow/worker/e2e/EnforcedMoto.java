@@ -42,7 +42,13 @@ final class EnforcedMoto implements AutoCloseable {
   }
 
   EnforcedMoto(Path logDir, String name, String adminUser) throws Exception {
-    moto = MotoProcess.start(name, logDir);
+    this(logDir, name, adminUser, MotoProcess.Limits.NONE);
+  }
+
+  /** The same, with AWS's limits switched on as {@code limits} says. */
+  EnforcedMoto(Path logDir, String name, String adminUser, MotoProcess.Limits limits)
+      throws Exception {
+    moto = MotoProcess.start(name, logDir, limits);
     try {
       MotoProcess.Admin admin = moto.enforceIamWithAdmin(adminUser);
       adminArn = admin.arn();
@@ -101,6 +107,10 @@ final class EnforcedMoto implements AutoCloseable {
 
   ManagedProcess process() {
     return moto.process();
+  }
+
+  MotoProcess moto() {
+    return moto;
   }
 
   /** A worker's environment on this moto, as the administrator (moto-generated, not a secret). */

@@ -1,0 +1,184 @@
+package io.labflow.worker.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labflow.activities.testing.ManagedProcess;
+import io.labflow.activities.testing.MotoProcess;
+import io.labflow.activities.testing.Tools;
+import io.labflow.worker.fleet.FleetReport;
+import io.labflow.worker.fleet.LabReport;
+import io.labflow.worker.reset.LabResetWorkflow;
+import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.LabWorkflow;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowExecutionMetadata;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A fleet night of the real lab through AWS's limits in the local stack: quotas (raised so that
+ * the six labs fit, with one VPC and one gateway to spare), AWS's API rate limits, and AWS's time
+ * (stacks, instances and IAM taking AWS's durations, scaled down). Two nights: the first creates
+ * the labs, the second resets them (each torn down, swept and created afresh).
+ */
+@ExtendWith(LocalStack.class)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+@Tag("e2e")
+class FleetUnderAwsLimitsE2eTest {
+
+  private static final String QUEUE = "e2e-limits";
+  private static final String FLEET = "e2e-limits";
+  private static final int LABS = 6;
+  private static final int CONCURRENCY = 3;
+  /**
+   * Quotas: 6 labs and the default VPC, plus one to spare, of VPCs and internet gateways. Rates:
+   * AWS's, with IAM's, CloudFormation's and EC2's reads scaled down as the fleet is (6 labs, not
+   * 100), so that this night meets them as a class's night meets AWS's.
+   */
+  static final MotoProcess.Limits LIMITS = MotoProcess.Limits.NONE
+      .withQuotas("default,L-F678F1CE=8,L-A4707A72=8")
+      .withRates("default,iam=5/2,cloudformation=3/1,ec2.non-mutating=10/5,ec2.unfiltered=5/2")
+      .withTimeScale("0.05");
+  /** Kinds whose ids AWS makes anew on every create: after a reset none may be the old one. */
+  private static final Set<String> FRESH_IDS = Set.of("vpcs", "instances", "subnets",
+      "internetGateways", "routeTables", "securityGroups", "networkInterfaces", "volumes",
+      "associations");
+
+  private static LocalStack.Stack stack;
+  private static EnforcedMoto moto;
+  private static ManagedProcess worker;
+  private static Map<String, String> env;
+
+  @TempDir static Path dir;
+
+  @BeforeAll
+  static void setUp(LocalStack.Stack s) throws Exception {
+    stack = s;
+    FleetE2eTest.stackFor(s);
+    moto = new EnforcedMoto(s.logDir(), "moto-limits", "labflow-worker", LIMITS);
+    env = new LinkedHashMap<>(s.env(QUEUE));
+    env.putAll(moto.awsEnv());
+    env.put("LABFLOW_DEFINITIONS_DIR", Tools.repoRoot().resolve("definitions").toString());
+    env.put("LABFLOW_SITE_PARAMETERS", "{\"verifyMethod\":\"probe\",\"trustedPrincipalArn\":\""
+        + moto.adminArn + "\",\"verifyBudgetSeconds\":60}");
+    worker = ManagedProcess.start("worker-limits", Jvm.command("worker", "--metrics-port", "-1"),
+        env, s.logDir()).awaitLog("polling", Duration.ofSeconds(60));
+  }
+
+  @AfterAll
+  static void tearDown() {
+    for (AutoCloseable c : new AutoCloseable[] {worker, moto}) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception ignored) {
+        // Best effort at the end of the class.
+      }
+    }
+  }
+
+  @Test
+  void sixLabsResetThroughQuotasRateLimitsAndAwsTimeAreAllLiveWithoutLeaksWithinTheBound()
+      throws Exception {
+    Path file = dir.resolve(FLEET + ".yaml");
+    Files.writeString(file, "name: " + FLEET + "\ndefinition: iam-service-role-lab\n"
+        + "labs: {prefix: lim-, count: " + LABS + "}\n"
+        + "schedule:\n  cron: \"0 3 * * *\"\n  timeZone: UTC\n"
+        + "concurrency: " + CONCURRENCY + "\nquarantineAfter: 3\n");
+    Cli.Result applied = Cli.run(env, "fleet", "apply", file.toString());
+    assertThat(applied.exitCode()).as(applied.all() + "\n" + worker.tail()).isZero();
+    List<String> labs = FleetE2eTest.ids("lim-", LABS);
+
+    FleetReport first = FleetE2eTest.night(env, FLEET, 1, worker);
+    assertThat(first.labs()).as(worker.tail()).extracting(LabReport::outcome)
+        .containsOnly(LabReport.Outcome.OK);
+    Map<String, List<String>> created = inventory();
+
+    Instant secondStarted = Instant.now();
+    FleetReport second = FleetE2eTest.night(env, FLEET, 2, worker);
+    // Every lab fits, so every lab is reset and LIVE: none failed on a throttled call.
+    assertThat(second.labs()).extracting(LabReport::labId).containsExactlyElementsOf(labs);
+    assertThat(second.labs()).as(worker.tail()).allSatisfy(r ->
+        assertThat(r.outcome()).as(r.labId() + ": " + r.error()).isEqualTo(LabReport.Outcome.OK));
+    for (String lab : labs) {
+      assertThat(stack.client().newWorkflowStub(LabWorkflow.class, lab).status().state())
+          .isEqualTo(LabState.LIVE);
+    }
+    // The rate limits were met: the emulator throttled requests, and the SDK rode them out.
+    long throttled = throttled();
+    System.out.println("fleet of " + LABS + " under AWS's limits: " + throttled + " requests throttled");
+    assertThat(throttled).isPositive();
+
+    // No leak by the complete inventory: one set per lab as after the first night, every
+    // resource of the first night's labs replaced, none left beside the new ones.
+    Map<String, List<String>> reset = inventory();
+    assertThat(reset.keySet()).isEqualTo(created.keySet());
+    for (String kind : created.keySet()) {
+      assertThat(reset.get(kind)).as(kind).hasSameSizeAs(created.get(kind));
+      assertThat(reset.get(kind).size() % LABS).as(kind + ": as many per lab").isZero();
+      if (FRESH_IDS.contains(kind)) {
+        Set<String> kept = new HashSet<>(reset.get(kind));
+        kept.retainAll(created.get(kind));
+        assertThat(kept).as(kind + " of the first night left behind").isEmpty();
+      }
+    }
+    assertThat(reset.get("vpcs")).hasSize(LABS);
+
+    // The fleet's bound held, from the resets' own histories on the server's clock.
+    List<Instant[]> spans = new ArrayList<>();
+    for (WorkflowExecutionMetadata m : stack.client().listExecutions("WorkflowType='"
+        + LabResetWorkflow.TYPE + "' AND WorkflowId STARTS_WITH 'reset-lim-'").toList()) {
+      List<HistoryEvent> events = stack.client()
+          .fetchHistory(m.getExecution().getWorkflowId(), m.getExecution().getRunId()).getEvents();
+      Instant start = instant(events.get(0));
+      if (start.isAfter(secondStarted)) {
+        spans.add(new Instant[] {start, instant(events.get(events.size() - 1))});
+      }
+    }
+    assertThat(spans).hasSize(LABS);
+    int max = FleetE2eTest.maxOverlap(spans);
+    System.out.println("fleet of " + LABS + ", concurrency " + CONCURRENCY + ": at most " + max
+        + " resets at once");
+    assertThat(max).isLessThanOrEqualTo(CONCURRENCY).isGreaterThan(1);
+  }
+
+  private static Instant instant(HistoryEvent e) {
+    return Instant.ofEpochSecond(e.getEventTime().getSeconds(), e.getEventTime().getNanos());
+  }
+
+  /** Kind -> ids: scripts/lib/moto_inventory.py, everything a lab can create, tagged or not. */
+  private static Map<String, List<String>> inventory() throws Exception {
+    Map<String, String> aws = new LinkedHashMap<>(moto.awsEnv());
+    aws.put("AWS_DEFAULT_REGION", MotoProcess.REGION);
+    Cli.Result r = Cli.exec(List.of(Tools.tool("python").toString(),
+        Tools.repoRoot().resolve("scripts/lib/moto_inventory.py").toString(), "--json"), aws);
+    assertThat(r.exitCode()).as(r.all()).isZero();
+    Map<String, List<String>> all = new ObjectMapper().readValue(r.out(), new TypeReference<>() {});
+    all.values().removeIf(List::isEmpty);
+    return all;
+  }
+
+  /** How many requests the emulator's rate limits have answered with a throttling error. */
+  private static long throttled() throws Exception {
+    return moto.moto().throttled().values().stream().mapToLong(Integer::longValue).sum();
+  }
+}
