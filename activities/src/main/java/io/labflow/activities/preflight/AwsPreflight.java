@@ -238,12 +238,12 @@ public final class AwsPreflight {
               .maxItems(1)
               .overrideConfiguration(o -> o.apiCallTimeout(CALL_TIMEOUT)));
     } catch (AwsServiceException e) {
-      // Throttled or a server fault: the resolve tries again rather than blaming the setup.
-      AwsFailures.rethrowIfAwsTransient(e);
       String code = code(e);
       if (code.equals("NoSuchEntity") || code.equals("InvalidInput")) {
         return; // the simulator answered; it only does not know this exact principal
       }
+      // Throttled or a server fault: the resolve tries again rather than blaming the setup.
+      AwsFailures.rethrowIfAwsTransient(e);
       if (code.equals("AccessDenied")) {
         throw failed(
             "verification by simulate needs iam:SimulatePrincipalPolicy on "
