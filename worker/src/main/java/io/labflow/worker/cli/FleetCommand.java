@@ -68,8 +68,8 @@ final class FleetCommand implements Runnable {
   }
 
   @Command(name = "validate", description = {
-      "Checks fleet files, and each against its step file, without contacting Temporal or AWS;",
-      "shows what the labs count against AWS quotas (against the account's with --quotas).",
+      "Checks fleet files, and each against its step file, without contacting Temporal or AWS.",
+      "Shows what the labs count against AWS quotas (against the account's with --quotas).",
       "Prints every problem as FILE:LINE:COLUMN: path: message. Exit code: 0 all valid, 1 any invalid."})
   static final class Validate extends BaseCommand {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Fleet files.") List<Path> files;

@@ -146,9 +146,10 @@ class InputSafetyE2eTest {
     bad.add(new Bad("bad-param-many", "{\"definition\":\"iam-mini\",\"parameters\":" + manyParameters() + "}",
         "100 parameters given; at most 64 are allowed"));
     bad.add(new Bad("bad-onfailure-value", "{\"definition\":\"iam-mini\",\"onFailure\":\"explode\"}",
-        "request: onFailure: unknown value 'explode'"));
-    bad.add(new Bad("bad-onfailure-case", "{\"definition\":\"iam-mini\",\"onFailure\":\"PAUSE\"}", "did you mean 'pause'?"));
-    bad.add(new Bad("bad-onfailure-number", "{\"definition\":\"iam-mini\",\"onFailure\":1}", "onFailure must be a string"));
+        "request: onFailure: onFailure must be 'rollback' or 'pause', got 'explode'"));
+    bad.add(new Bad("bad-onfailure-case", "{\"definition\":\"iam-mini\",\"onFailure\":\"PAUSE\"}", "got 'PAUSE'; did you mean 'pause'?"));
+    bad.add(new Bad("bad-onfailure-number", "{\"definition\":\"iam-mini\",\"onFailure\":1}",
+        "request: onFailure: onFailure must be 'rollback' or 'pause', got an integer"));
     bad.add(new Bad("bad-yaml-number", "{\"definitionYaml\":12}", "definitionYaml must be a string"));
     bad.add(new Bad("bad-yaml-syntax", "{\"definitionYaml\":\"name: [unclosed\"}", "inline:definition:"));
     bad.add(new Bad("bad-yaml-action", "{\"definitionYaml\":\"name: x\\nsteps:\\n  - id: a\\n    action: CreateRoll\\n    with: {}\\n\"}",

@@ -198,7 +198,8 @@ final class OptionsReader {
       nodes.error(
           node,
           keyPath,
-          OnFailure.refusal(written != null ? "'" + written + "'" : YamlNodes.describe(node)));
+          OnFailure.refusal(
+              written != null ? "'" + written + "'" : YamlNodes.describe(node), written));
     }
     return value.orElse(null);
   }

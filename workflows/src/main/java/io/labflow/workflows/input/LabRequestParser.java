@@ -156,7 +156,8 @@ public final class LabRequestParser {
           "request: onFailure: "
               + OnFailure.refusal(written instanceof String s
                   ? InputLimits.quote(s)
-                  : InputLimits.describe(written)));
+                  : InputLimits.describe(written),
+                  written instanceof String s ? s : null));
     }
     Map<String, Object> parameters =
         RequestFields.parameters(map.get("parameters"), strict, problems);

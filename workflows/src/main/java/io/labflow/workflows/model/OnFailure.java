@@ -26,8 +26,15 @@ public enum OnFailure {
     return Arrays.stream(values()).filter(v -> v.toString().equals(word)).findFirst();
   }
 
-  /** The one sentence refusing another value: {@code got} quoted, or its kind ({@code a list}). */
-  public static String refusal(String got) {
-    return "onFailure must be 'rollback' or 'pause', got " + got;
+  /**
+   * The one sentence refusing another value: {@code got} quoted, or its kind ({@code a list});
+   * {@code written} (the text, or null when it was not text) adds the value it differs from only
+   * in case or spaces.
+   */
+  public static String refusal(String got, String written) {
+    String sentence = "onFailure must be 'rollback' or 'pause', got " + got;
+    return written == null ? sentence : Arrays.stream(values())
+        .filter(v -> v.toString().equalsIgnoreCase(written.strip()))
+        .findFirst().map(v -> sentence + "; did you mean '" + v + "'?").orElse(sentence);
   }
 }

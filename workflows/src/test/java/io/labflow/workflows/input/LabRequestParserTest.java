@@ -71,7 +71,7 @@ class LabRequestParserTest {
     assertThat(parse("{\"definition\":\"d\",\"onFailure\":[\"pause\"]}", "lab-1").message())
         .isEqualTo("request: onFailure: onFailure must be 'rollback' or 'pause', got a list");
     assertThat(parse("{\"definition\":\"d\",\"onFailure\":\"PAUSE\"}", "lab-1").message())
-        .isEqualTo("request: onFailure: onFailure must be 'rollback' or 'pause', got 'PAUSE'");
+        .isEqualTo("request: onFailure: onFailure must be 'rollback' or 'pause', got 'PAUSE'; did you mean 'pause'?");
   }
 
   /** The request's JSON keeps the word a person types; a definition's keeps the constant's name. */
