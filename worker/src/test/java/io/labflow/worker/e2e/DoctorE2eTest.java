@@ -33,7 +33,8 @@ import software.amazon.awssdk.services.iam.IamClient;
  * have and no site parameters (so labs verify by simulate, their default): as an administrator, as
  * a user holding the shipped worker policy (its managed policies; without, then with, the
  * simulator on itself), as one holding it minus {@code iam:AttachRolePolicy}, and on an account
- * filled to its VPC quota (the moto enforces AWS's default quotas, {@code LABFLOW_AWS_QUOTAS=default}).
+ * filled to its VPC quota (the moto enforces AWS's default quotas, {@code LABFLOW_AWS_QUOTAS=default})
+ * and as a user that may not read the VPCs.
  */
 @ExtendWith(LocalStack.class)
 @Tag("e2e")
@@ -164,6 +165,17 @@ class DoctorE2eTest {
         vpcs.forEach(v -> ec2.deleteVpc(b -> b.vpcId(v)));
       }
     }
+  }
+
+  @Test
+  void withoutTheQuotaUsagePermissionTheQuotaRowIsUnknownNamingIt() throws Exception {
+    Map<String, String> env = userWith("worker-labflow-novpcs", without(shipped, "ec2:DescribeVpcs"));
+    Cli.Result r = Cli.runWithin(ANSWER, env, "doctor");
+    assertThat(r.out()).as(r.all()).containsPattern(row("UNKNOWN", "quotas iam-service-role-lab",
+            "not read (cannot read the quota usage: ec2:DescribeVpcs answered "))
+        .contains("the worker needs that permission); a lab needs L-F678F1CE (VPCs per Region): 1"
+            + " per lab, L-A4707A72 (Internet gateways per Region): 1 per lab")
+        .doesNotContain("quota L-F678F1CE VPCs");
   }
 
   /** A line of the table, its detail starting with {@code detail} (literal). */
