@@ -32,13 +32,17 @@ public record QuotaFit(List<String> fitting, List<String> leftOut, List<Shortfal
      * it ({@code this lab}, {@code the 10 labs of fleet iam-class}).
      */
     public String sentence(String subject, boolean fleet) {
+      return "quota " + reading.quota().describe() + " is too small for " + subject + ": used "
+          + reading.used() + ", need " + need + ", " + reading.limitText() + "; " + fix(fleet);
+    }
+
+    /** The fix: the increase to request and how, or how many labs fewer. */
+    public String fix(boolean fleet) {
       Quota q = reading.quota();
       int desired = reading.used() + need;
-      return "quota " + q.describe() + " is too small for " + subject + ": used " + reading.used()
-          + ", need " + need + ", " + reading.limitText() + "; request an increase to at least "
-          + desired + " through Service Quotas (aws service-quotas request-service-quota-increase"
-          + " --service-code " + q.serviceCode() + " --quota-code " + q.code()
-          + " --desired-value " + desired + ")"
+      return "request an increase to at least " + desired + " through Service Quotas (aws"
+          + " service-quotas request-service-quota-increase --service-code " + q.serviceCode()
+          + " --quota-code " + q.code() + " --desired-value " + desired + ")"
           + (fleet ? ", or lower the fleet to " + fitting + " labs"
               : ", or end other labs to free " + (desired - reading.limit()));
     }

@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
       "Checks that labs can run with this environment's AWS and Temporal configuration.",
       "Run it with the worker's environment. Rows: who labflow acts as, the account guard,",
       "region and endpoint; every IAM permission the definitions need (IAM's policy simulator",
-      "on the worker's own principal); the lab preflight with its verification method;",
+      "on the worker's own principal); each AWS quota a lab needs against the account's;",
+      "the lab preflight with its verification method;",
       "Temporal and whether a worker polls the task queue. One table of OK / FAIL / UNKNOWN",
       "rows; creates nothing. Exit 0 no row fails, 1 a row fails, 2 usage."
     })

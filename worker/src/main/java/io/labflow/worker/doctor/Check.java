@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * One concern of {@code labflow doctor}: it asks AWS or Temporal what it needs and answers with its
  * rows. A check never throws for what it finds: a failure is a FAIL row naming the fix, a question
- * it cannot answer an UNKNOWN row saying why. A new concern (quotas, say) is one more
- * implementation in {@link Doctor#CHECKS}.
+ * it cannot answer an UNKNOWN row saying why. A new concern is one more implementation in
+ * {@link Doctor#CHECKS}.
  */
 public interface Check {
 

@@ -14,7 +14,8 @@ public final class Doctor {
 
   /** The checks, in the order of the table. */
   static final List<Check> CHECKS = List.of(
-      new AwsIdentityCheck(), new PermissionCheck(), new PreflightCheck(), new TemporalCheck());
+      new AwsIdentityCheck(), new PermissionCheck(), new QuotaCheck(), new PreflightCheck(),
+      new TemporalCheck());
 
   private Doctor() {}
 

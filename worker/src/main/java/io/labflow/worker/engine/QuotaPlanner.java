@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
 /**
  * The AWS account's quotas against what labs of a definition need ({@link LabNeeds}): refuses a
  * lab that does not fit (the preflight), chooses the labs of a fleet night that fit, and describes
- * both for {@code plan} and {@code fleet validate}.
+ * both for {@code plan}, {@code fleet validate} and {@code doctor}.
  */
 public final class QuotaPlanner {
 
@@ -47,7 +47,12 @@ public final class QuotaPlanner {
   public QuotaPlanner(AwsClients clients, Path definitionsDir) {
     this.account = new AccountQuotas(clients, AwsPreflight::failed);
     this.definitionsDir = definitionsDir;
-    this.checked = !"off".equalsIgnoreCase(System.getenv(SWITCH));
+    this.checked = !off();
+  }
+
+  /** Whether {@code LABFLOW_QUOTAS=off} turns the quota check off in this process. */
+  public static boolean off() {
+    return "off".equalsIgnoreCase(System.getenv(SWITCH));
   }
 
   /**
@@ -104,20 +109,47 @@ public final class QuotaPlanner {
   }
 
   /**
+   * One quota's need against the account.
+   *
+   * @param reading the quota as the account stands
+   * @param need how many more the labs need beyond what they already hold
+   */
+  public record Against(QuotaReading reading, int need) {
+
+    public boolean fits() {
+      return reading.used() + need <= reading.limit();
+    }
+
+    /** {@code used 1, need 30, quota 5: SHORT by 26}. */
+    public String numbers() {
+      return "used " + reading.used() + ", need " + need + ", " + reading.limitText()
+          + (fits() ? ": fits" : ": SHORT by " + (reading.used() + need - reading.limit()));
+    }
+
+    /** The preflight's fix for a lab that does not fit. */
+    public String fix() {
+      return new QuotaFit.Shortfall(reading, need, 0).fix(false);
+    }
+  }
+
+  /** Each quota the definition counts against, against the account's quota and usage. */
+  public List<Against> against(Definition definition, List<String> labs) {
+    Map<Quota, Integer> need = LabNeeds.of(definition, definitionsDir);
+    Map<Quota, QuotaReading> readings = account.read(need.keySet());
+    List<Against> out = new ArrayList<>();
+    need.forEach((q, n) -> {
+      QuotaReading r = readings.get(q);
+      out.add(new Against(r, labs.stream().mapToInt(l -> Math.max(0, n - r.held(l))).sum()));
+    });
+    return out;
+  }
+
+  /**
    * Each quota's need against the account: used, need, quota, and whether the labs fit; one line
    * per quota.
    */
   public List<String> describe(Definition definition, List<String> labs) {
-    Map<Quota, Integer> need = LabNeeds.of(definition, definitionsDir);
-    Map<Quota, QuotaReading> readings = account.read(need.keySet());
-    List<String> out = new ArrayList<>();
-    need.forEach((q, n) -> {
-      QuotaReading r = readings.get(q);
-      int more = labs.stream().mapToInt(l -> Math.max(0, n - r.held(l))).sum();
-      boolean fits = r.used() + more <= r.limit();
-      out.add(q.describe() + ": used " + r.used() + ", need " + more + ", " + r.limitText()
-          + (fits ? ": fits" : ": SHORT by " + (r.used() + more - r.limit())));
-    });
-    return out;
+    return against(definition, labs).stream()
+        .map(a -> a.reading().quota().describe() + ": " + a.numbers()).toList();
   }
 }

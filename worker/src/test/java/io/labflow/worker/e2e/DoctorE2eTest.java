@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.labflow.activities.testing.MotoProcess;
 import io.labflow.activities.testing.Tools;
 import io.labflow.worker.client.Pollers;
 import java.nio.file.Files;
@@ -31,7 +32,9 @@ import software.amazon.awssdk.services.iam.IamClient;
  * {@code iam:SimulatePrincipalPolicy}), run as a CLI process with the environment a worker would
  * have and no site parameters (so labs verify by simulate, their default): as an administrator, as
  * a user holding the shipped worker policy (its managed policies; without, then with, the
- * simulator on itself), and as one holding it minus {@code iam:AttachRolePolicy}.
+ * simulator on itself), as one holding it minus {@code iam:AttachRolePolicy}, and on an account
+ * filled to its VPC quota (the moto enforces AWS's default quotas, {@code LABFLOW_AWS_QUOTAS=default})
+ * and as a user that may not read the VPCs.
  */
 @ExtendWith(LocalStack.class)
 @Tag("e2e")
@@ -52,7 +55,8 @@ class DoctorE2eTest {
   @BeforeAll
   static void setUp(LocalStack.Stack s) throws Exception {
     stack = s;
-    moto = new EnforcedMoto(s.logDir(), "moto-doctor", "doctor-admin");
+    moto = new EnforcedMoto(s.logDir(), "moto-doctor", "doctor-admin",
+        MotoProcess.Limits.NONE.withQuotas("default"));
     admin = moto.iam();
     shipped = shippedPolicies();
     s.startWorker("doctor-worker", QUEUE).awaitLog("polling", Duration.ofSeconds(60));
@@ -77,16 +81,22 @@ class DoctorE2eTest {
         .containsPattern(row("OK", "account guard", "account 123456789012 is allowed"))
         .containsPattern(row("OK", "AWS region and endpoint", "us-east-1 at " + moto.endpoint()))
         .containsPattern(row("OK", "permissions iam-service-role-lab", "all "))
+        .containsPattern(row("OK", "quota L-F678F1CE VPCs per Region",
+            "used 1, need 1, quota 5: fits (a lab of iam-service-role-lab)"))
         .containsPattern(row("OK", "preflight iam-service-role-lab", "verification by simulate will work"))
         .containsPattern(row("OK", "Temporal", "answers at " + stack.temporalAddress()))
         .containsPattern(row("OK", "task queue " + QUEUE, "a worker polls it"))
         .doesNotContain(env.get("AWS_SECRET_ACCESS_KEY"))
         .doesNotContainPattern("(?m)^(FAIL|UNKNOWN)");
 
-    Cli.Result nobody = Cli.runWithin(ANSWER, env, "doctor", "--task-queue", "e2e-doctor-nobody");
+    Map<String, String> off = new java.util.HashMap<>(env);
+    off.put("LABFLOW_QUOTAS", "off");
+    Cli.Result nobody = Cli.runWithin(ANSWER, off, "doctor", "--task-queue", "e2e-doctor-nobody");
     assertThat(nobody.exitCode()).as(nobody.all()).isEqualTo(1);
     assertThat(nobody.out()).containsPattern(
-        row("FAIL", "task queue e2e-doctor-nobody", Pollers.none("e2e-doctor-nobody")));
+        row("FAIL", "task queue e2e-doctor-nobody", Pollers.none("e2e-doctor-nobody")))
+        .containsPattern(row("OK", "quotas", "not checked: LABFLOW_QUOTAS=off"))
+        .doesNotContain("L-F678F1CE");
   }
 
   @Test
@@ -130,15 +140,57 @@ class DoctorE2eTest {
         .doesNotContainPattern("(?m)^FAIL(?! +permissions iam-service-role-lab)");
   }
 
+  @Test
+  void onAnAccountFilledToItsVpcQuotaTheQuotaRowFailsWithThePreflightsFix() {
+    List<String> vpcs = new ArrayList<>();
+    try (var ec2 = moto.ec2()) {
+      try {
+        for (int i = 0; i < 4; i++) {
+          vpcs.add(ec2.createVpc(b -> b.cidrBlock("10.9.0.0/16")).vpc().vpcId());
+        }
+        Cli.Result r = Cli.runWithin(ANSWER, env(moto.awsEnv()), "doctor");
+        assertThat(r.exitCode()).as(r.all()).isEqualTo(1);
+        String fix = "request an increase to at least 6 through Service Quotas (aws service-quotas"
+            + " request-service-quota-increase --service-code vpc --quota-code L-F678F1CE"
+            + " --desired-value 6), or end other labs to free 1";
+        assertThat(r.out()).containsPattern(row("FAIL", "quota L-F678F1CE VPCs per Region",
+                "used 5, need 1, quota 5: SHORT by 1 (a lab of iam-service-role-lab); fix: " + fix))
+            .containsPattern(row("OK", "quota L-A4707A72 Internet gateways per Region",
+                "used 0, need 1, quota 5: fits"))
+            .containsPattern(row("FAIL", "preflight iam-service-role-lab",
+                "preflight: quota L-F678F1CE (VPCs per Region) is too small for this lab: used 5,"
+                    + " need 1, quota 5; " + fix))
+            .doesNotContainPattern("(?m)^FAIL(?! +(quota L-F678F1CE|preflight) )");
+      } finally {
+        vpcs.forEach(v -> ec2.deleteVpc(b -> b.vpcId(v)));
+      }
+    }
+  }
+
+  @Test
+  void withoutTheQuotaUsagePermissionTheQuotaRowIsUnknownNamingIt() throws Exception {
+    Map<String, String> env = userWith("worker-labflow-novpcs", without(shipped, "ec2:DescribeVpcs"));
+    Cli.Result r = Cli.runWithin(ANSWER, env, "doctor");
+    assertThat(r.out()).as(r.all()).containsPattern(row("UNKNOWN", "quotas iam-service-role-lab",
+            "not read (cannot read the quota usage: ec2:DescribeVpcs answered "))
+        .contains("the worker needs that permission); a lab needs L-F678F1CE (VPCs per Region): 1"
+            + " per lab, L-A4707A72 (Internet gateways per Region): 1 per lab")
+        .doesNotContain("quota L-F678F1CE VPCs");
+  }
+
   /** A line of the table, its detail starting with {@code detail} (literal). */
   static Pattern row(String verdict, String check, String detail) {
     return Pattern.compile("(?m)^" + verdict + " +" + Pattern.quote(check) + " +"
         + Pattern.quote(detail));
   }
 
-  /** The CLI's environment: the stack's Temporal and worker queue, this moto as these credentials. */
+  /**
+   * The CLI's environment: the stack's Temporal and worker queue, this moto as these credentials,
+   * its quotas checked (this moto enforces them).
+   */
   static Map<String, String> env(Map<String, String> aws) {
     Map<String, String> env = stack.env(QUEUE);
+    env.put("LABFLOW_QUOTAS", "check");
     env.put("LABFLOW_DEFINITIONS_DIR", Tools.repoRoot().resolve("definitions").toString());
     env.put("LABFLOW_SITE_PARAMETERS", "");
     env.putAll(aws);

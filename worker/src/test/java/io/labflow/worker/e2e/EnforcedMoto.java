@@ -134,19 +134,22 @@ final class EnforcedMoto implements AutoCloseable {
         .credentialsProvider(credentials()).forcePathStyle(true).build();
   }
 
+  /** An EC2 client of this moto, as the administrator. */
+  Ec2Client ec2() {
+    return Ec2Client.builder().endpointOverride(URI.create(endpoint())).region(Region.US_EAST_1)
+        .credentialsProvider(credentials()).build();
+  }
+
   private StaticCredentialsProvider credentials() {
     return StaticCredentialsProvider.create(AwsBasicCredentials.create(keyId, secret));
   }
 
   /** Kind -> names, only kinds with something in them (the administrator user is not counted). */
   Map<String, List<String>> inventory() {
-    var creds = credentials();
-    URI uri = URI.create(endpoint());
     Map<String, List<String>> found = new TreeMap<>();
     try (IamClient iam = iam();
         CloudFormationClient cfn = cfn();
-        Ec2Client ec2 = Ec2Client.builder().endpointOverride(uri).region(Region.US_EAST_1)
-            .credentialsProvider(creds).build();
+        Ec2Client ec2 = ec2();
         S3Client s3 = s3()) {
       put(found, "stacks", cfn.describeStacksPaginator().stacks().stream()
           .filter(s -> s.stackStatus() != StackStatus.DELETE_COMPLETE).map(s -> s.stackName()).toList());
