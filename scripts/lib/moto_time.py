@@ -214,7 +214,7 @@ def _default_as_seen(policy):
 def _default_version_later(original):
     def update_default_version(self, new_default_version_id):
         _remember(self, "_labflow_default",
-                  next(v.document for v in self.versions if v.version_id == self.default_version_id))
+                  next((v.document for v in self.versions if v.version_id == self.default_version_id), None))
         return original(self, new_default_version_id)
     return update_default_version
 
