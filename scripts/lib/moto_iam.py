@@ -30,6 +30,7 @@ from moto.s3.exceptions import BucketAccessDeniedError, S3AccessDeniedError
 from moto.utilities.utils import get_partition
 
 import moto_iam_requests
+import moto_time
 
 _ROOT = Path(__file__).resolve().parents[2]
 EVAL_DIR = Path(os.environ.get("LABFLOW_IAM_EVAL_DIR", _ROOT / ".labflow" / "iam-eval"))
@@ -67,10 +68,14 @@ def evaluator():
     return _evaluator
 
 
-def policy_documents(policies):
-    """moto's policies of a principal (inline dicts or tuples, managed Policy objects) as documents."""
+def policy_documents(principal, policies):
+    """moto's policies of a principal (inline dicts or tuples, managed Policy objects) as documents.
+
+    The one place the evaluator reads policies from: with the time model on, as IAM sees them
+    while a change propagates (moto_time.as_propagated); principal is moto's user or role.
+    """
     documents = []
-    for i, policy in enumerate(policies):
+    for i, policy in enumerate(moto_time.as_propagated(principal, policies)):
         if isinstance(policy, tuple):
             name, policy = policy
         else:
@@ -136,7 +141,7 @@ def check_action_permitted(self, resource):
     partition = get_partition(self._region)
     req = moto_iam_requests.Request(self.account_id, self._region, partition, self._action,
                                     self._data, self._access_key.arn, self._body)
-    policies = policy_documents(self._access_key.collect_policies())
+    policies = policy_documents(_principal(self._access_key), self._access_key.collect_policies())
     for action, arn, context in moto_iam_requests.authorizations(req, resource):
         answer = evaluate(self._access_key.arn, self.account_id, policies, action, arn, context)
         if answer.get("error"):
@@ -146,6 +151,13 @@ def check_action_permitted(self, resource):
     # A role's trust policy still decides who may assume it (moto's own check).
     if self._is_assuming_role_operation(resource) and not _trusted(self, resource):
         _deny(self, self._action, resource, "ImplicitlyDenied")
+
+
+def _principal(key):
+    """The caller's user, or its session's role."""
+    if isinstance(key, AssumedRoleAccessKey):
+        return key.backend.get_role(key._owner_role_name)
+    return key.backend.get_user(key._owner_user_name)
 
 
 def _trusted(iam_request, role_arn):

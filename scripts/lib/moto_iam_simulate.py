@@ -46,14 +46,14 @@ def _first(value):
 
 
 def _principal_policies(backend, arn):
-    """The principal's policies as moto's access keys collect them (IAMNotFoundException if none)."""
+    """(moto's user or role, its policies as moto's access keys collect them); NoSuchEntity if none."""
     kind, _, name = arn.split(":", 5)[5].partition("/")
     name = name.rsplit("/", 1)[-1]
     if kind == "role":
         role = backend.get_role(name)  # raises NoSuchEntity
         policies = [(n, doc) for n, doc in (backend.get_role_policy(name, p) for p in backend.list_role_policies(name))]
         attached, _ = backend.list_attached_role_policies(name)
-        return role.arn, policies + list(attached)
+        return role, policies + list(attached)
     if kind == "user":
         user = backend.get_user(name)
         policies = [backend.get_user_policy(name, p) for p in backend.list_user_policies(name)]
@@ -61,7 +61,7 @@ def _principal_policies(backend, arn):
         for group in backend.get_groups_for_user(name):
             policies += [backend.get_group_policy(group.name, p) for p in backend.list_group_policies(group.name)]
             policies += list(backend.list_attached_group_policies(group.name)[0])
-        return user.arn, policies + list(attached)
+        return user, policies + list(attached)
     raise _InvalidInput(f"Cannot simulate for {arn}: only users and roles are supported")
 
 
@@ -71,13 +71,13 @@ def _statements(matched):
         f"<SourcePolicyType>IAM Policy</SourcePolicyType></member>" for m in matched)
 
 
-def simulate(principal_arn, account, policies, actions, resources, context):
-    """(action, resource, EvalDecision, matched statements) for each pair."""
-    documents = moto_iam.policy_documents(policies)
+def simulate(principal, account, policies, actions, resources, context):
+    """(action, resource, EvalDecision, matched statements) for each pair; principal is moto's user or role."""
+    documents = moto_iam.policy_documents(principal, policies)
     out = []
     for action in actions:
         for resource in resources:
-            answer = moto_iam.evaluate(principal_arn, account, documents, action, resource, context)
+            answer = moto_iam.evaluate(principal.arn, account, documents, action, resource, context)
             out.append((action, resource, _DECISIONS[answer["decision"]], answer.get("matched", [])))
     return out
 
@@ -85,11 +85,11 @@ def simulate(principal_arn, account, policies, actions, resources, context):
 def simulate_principal_policy(self):
     params = self.querystring
     source = _first(params.get("PolicySourceArn"))
-    arn, policies = _principal_policies(self.backend, source)
+    principal, policies = _principal_policies(self.backend, source)
     actions = _indexed(params, "ActionNames.member")
     resources = _indexed(params, "ResourceArns.member") or ["*"]
     members = []
-    for action, resource, decision, matched in simulate(arn, self.current_account, policies, actions,
+    for action, resource, decision, matched in simulate(principal, self.current_account, policies, actions,
                                                         resources, _context(params)):
         statements = _statements(matched)
         members.append(

@@ -14,7 +14,10 @@ a tenth of it) every duration below takes F times its AWS figure:
 - an instance is `pending` (code 0) for PENDING_S after its launch, then `running`;
 - a role cannot be assumed for PROPAGATION_S after its creation (AssumeRole answers 403
   AccessDenied), and EC2 does not know an instance profile for PROPAGATION_S after its creation
-  (AssociateIamInstanceProfile answers InvalidParameterValue "Invalid IAM Instance Profile name").
+  (AssociateIamInstanceProfile answers InvalidParameterValue "Invalid IAM Instance Profile name");
+- a policy change (a new default version, an attached or detached managed policy) is not seen by
+  the IAM evaluator (requests, SimulatePrincipalPolicy; moto_iam.policy_documents asks
+  `as_propagated`) for PROPAGATION_S: it decides with the default version and attachments of before.
 
 Figures and sources: docs/aws.md, "Quotas, rate limits and time in the local stack".
 """
@@ -32,7 +35,7 @@ from moto.core.utils import utcnow
 from moto.ec2.exceptions import EC2ClientError
 from moto.ec2.models.iam_instance_profile import IamInstanceProfileAssociationBackend
 from moto.ec2.models.instances import Instance, InstanceState
-from moto.iam.models import iam_backends
+from moto.iam.models import ManagedPolicy, Policy, iam_backends
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.sts.models import STSBackend
 
@@ -175,6 +178,54 @@ def _profile_known(original):
     return associate
 
 
+# Policy changes: the entity keeps, for PROPAGATION_S, what IAM saw before each change.
+def _remember(entity, key, before):
+    if _settings["scale"]:
+        now = time.monotonic()
+        changes = [c for c in entity.__dict__.get(key, ()) if c[0] > now]
+        entity.__dict__[key] = changes + [(now + _seconds(PROPAGATION_S), before)]
+
+
+def _as_seen(entity, key, current):
+    """What IAM sees now: the state before the oldest change still propagating, else the current one."""
+    now = time.monotonic()
+    return next((before for until, before in getattr(entity, "__dict__", {}).get(key, ()) if until > now),
+                current)
+
+
+def as_propagated(principal, policies):
+    """A principal's policies (moto's user or role, its inline and managed ones) as IAM sees them now.
+
+    The managed policies attached to the principal itself are those of PROPAGATION_S ago, and a
+    managed policy whose default version changed since then is (its name, that version's document).
+    """
+    attached = getattr(principal, "managed_policies", {})
+    seen = _as_seen(principal, "_labflow_attached", attached)
+    policies = [p for p in policies if not isinstance(p, Policy) or p.arn not in attached or p.arn in seen]
+    policies += [p for arn, p in seen.items() if arn not in attached]
+    return [_default_as_seen(p) if isinstance(p, Policy) else p for p in policies]
+
+
+def _default_as_seen(policy):
+    document = _as_seen(policy, "_labflow_default", None)
+    return policy if document is None else (policy.name, document)
+
+
+def _default_version_later(original):
+    def update_default_version(self, new_default_version_id):
+        _remember(self, "_labflow_default",
+                  next((v.document for v in self.versions if v.version_id == self.default_version_id), None))
+        return original(self, new_default_version_id)
+    return update_default_version
+
+
+def _attachment_later(original):
+    def change(self, obj):
+        _remember(obj, "_labflow_attached", dict(obj.managed_policies))
+        return original(self, obj)
+    return change
+
+
 def install(lock, scale=None, stalls=None):
     """Runs AWS's time as LABFLOW_AWS_TIME_SCALE asks; does nothing when it is unset or empty.
 
@@ -190,7 +241,9 @@ def install(lock, scale=None, stalls=None):
     for cls, name in ((CloudFormationBackend, "delete_stack"), (CloudFormationBackend, "describe_stack_events"),
                       (STSBackend, "assume_role"),
                       (IamInstanceProfileAssociationBackend, "associate_iam_instance_profile"),
-                      (IamInstanceProfileAssociationBackend, "replace_iam_instance_profile_association")):
+                      (IamInstanceProfileAssociationBackend, "replace_iam_instance_profile_association"),
+                      (Policy, "update_default_version"), (ManagedPolicy, "attach_to"),
+                      (ManagedPolicy, "detach_from")):
         if name not in cls.__dict__:
             sys.exit(f"moto moved {cls.__name__}.{name}: review scripts/lib/moto_time.py")
     if "status" in Stack.__dict__ or "_state" in Instance.__dict__:
@@ -207,6 +260,10 @@ def install(lock, scale=None, stalls=None):
     for name in ("associate_iam_instance_profile", "replace_iam_instance_profile_association"):
         setattr(IamInstanceProfileAssociationBackend, name,
                 _profile_known(IamInstanceProfileAssociationBackend.__dict__[name]))
+
+    Policy.update_default_version = _default_version_later(Policy.update_default_version)
+    for name in ("attach_to", "detach_from"):
+        setattr(ManagedPolicy, name, _attachment_later(ManagedPolicy.__dict__[name]))
 
     dispatch = DomainDispatcherApplication.__call__
 

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -22,13 +24,15 @@ import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.EvaluationResult;
 import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * AWS's time in the local stack ({@code LABFLOW_AWS_TIME_SCALE}, scripts/lib/moto_time.py), at a
  * fifth of AWS's durations: a stack stays CREATE_IN_PROGRESS without outputs for 30 s and then
  * completes, DeleteStack leaves it DELETE_IN_PROGRESS (its VPC still there) for 18 s before it is
- * gone, an instance is pending before running, and a role just created cannot be assumed yet.
+ * gone, an instance is pending before running, a role just created cannot be assumed yet, and a
+ * policy just attached or switched to a new default version is not yet what IAM decides by.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 @Tag("moto")
@@ -55,10 +59,14 @@ class MotoTimeTest {
   }
 
   private static <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>, C> C client(B builder) {
+    return client(builder, AwsBasicCredentials.create(MotoProcess.ACCESS_KEY, MotoProcess.SECRET_KEY));
+  }
+
+  private static <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>, C> C client(
+      B builder, AwsCredentials credentials) {
     return builder.endpointOverride(URI.create(moto.endpoint()))
         .region(Region.of(MotoProcess.REGION))
-        .credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(MotoProcess.ACCESS_KEY, MotoProcess.SECRET_KEY)))
+        .credentialsProvider(StaticCredentialsProvider.create(credentials))
         .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
         .build();
   }
@@ -146,5 +154,61 @@ class MotoTimeTest {
       }, ok -> !ok);
       assertThat(assumed).isTrue();
     }
+  }
+
+  @Test
+  void aPolicyAttachedOrSwitchedToANewDefaultVersionIsSeenAfterItsPropagation() throws Exception {
+    MotoProcess.Admin admin = moto.enforceIamWithAdmin("admin");
+    var adminKeys = AwsBasicCredentials.create(admin.accessKeyId(), admin.secretAccessKey());
+    try (IamClient iam = client(IamClient.builder().region(Region.AWS_GLOBAL), adminKeys);
+        StsClient sts = client(StsClient.builder(), adminKeys)) {
+      String role = iam.createRole(b -> b.roleName("switching").assumeRolePolicyDocument(
+          "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+              + "\"Principal\":{\"AWS\":\"" + admin.arn() + "\"},\"Action\":\"sts:AssumeRole\"}]}"))
+          .role().arn();
+      String policy = iam.createPolicy(b -> b.policyName("switching").policyDocument(allow("ec2:DescribeVpcs")))
+          .policy().arn();
+      iam.attachRolePolicy(b -> b.roleName("switching").policyArn(policy));
+      Supplier<String> vpcs = () -> simulated(iam, role, "ec2:DescribeVpcs");
+      Supplier<String> subnets = () -> simulated(iam, role, "ec2:DescribeSubnets");
+      assertThat(vpcs.get()).as("right after AttachRolePolicy").isEqualTo("implicitDeny");
+      assertThat(after(vpcs, d -> d.equals("implicitDeny"))).isEqualTo("allowed");
+
+      var session = after(() -> {
+        try {
+          return sts.assumeRole(b -> b.roleArn(role).roleSessionName("s")).credentials();
+        } catch (AwsServiceException notYet) {
+          return null;
+        }
+      }, c -> c == null);
+      try (Ec2Client ec2 = client(Ec2Client.builder(), AwsSessionCredentials.create(
+          session.accessKeyId(), session.secretAccessKey(), session.sessionToken()))) {
+        iam.createPolicyVersion(b -> b.policyArn(policy).setAsDefault(true)
+            .policyDocument(allow("ec2:DescribeSubnets")));
+
+        assertThat(subnets.get()).as("right after CreatePolicyVersion").isEqualTo("implicitDeny");
+        assertThat(vpcs.get()).as("right after CreatePolicyVersion").isEqualTo("allowed");
+        AwsServiceException refused = catchThrowableOfType(AwsServiceException.class, ec2::describeSubnets);
+        assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("UnauthorizedOperation");
+        ec2.describeVpcs(); // the previous version still allows it
+
+        assertThat(after(subnets, d -> d.equals("implicitDeny"))).isEqualTo("allowed");
+        assertThat(vpcs.get()).isEqualTo("implicitDeny");
+        assertThat(ec2.describeSubnets().subnets()).isNotEmpty();
+        assertThat(catchThrowableOfType(AwsServiceException.class, ec2::describeVpcs)
+            .awsErrorDetails().errorCode()).isEqualTo("UnauthorizedOperation");
+      }
+    }
+  }
+
+  private static String allow(String action) {
+    return "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\""
+        + action + "\",\"Resource\":\"*\"}]}";
+  }
+
+  private static String simulated(IamClient iam, String role, String action) {
+    EvaluationResult result = iam.simulatePrincipalPolicy(b -> b.policySourceArn(role).actionNames(action))
+        .evaluationResults().get(0);
+    return result.evalDecisionAsString();
   }
 }
