@@ -17,6 +17,7 @@ import os
 import sys
 
 import boto3
+from botocore.config import Config
 
 # What moto_auth.py makes for the worker, by kind.
 STACK_MADE = {"users": {"labflow-worker", "labflow-admin"}, "roles": {"worker-labflow"},
@@ -38,10 +39,13 @@ def take():
                  "aws_session_token": None}
     session = boto3.session.Session(
         region_name=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"), **admin)
-    cfn = session.client("cloudformation")
-    ec2 = session.client("ec2")
-    s3 = session.client("s3")
-    iam = session.client("iam")
+    # Under the local stack's rate limits (LABFLOW_AWS_RATES) the inventory is throttled like any
+    # client: ride it out as labflow's clients do rather than fail the count.
+    patient = Config(retries={"mode": "adaptive", "max_attempts": 12})
+    cfn = session.client("cloudformation", config=patient)
+    ec2 = session.client("ec2", config=patient)
+    s3 = session.client("s3", config=patient)
+    iam = session.client("iam", config=patient)
 
     def pages(client, op, key, **kw):
         for page in client.get_paginator(op).paginate(**kw):
