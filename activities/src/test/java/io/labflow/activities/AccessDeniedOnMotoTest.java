@@ -23,6 +23,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A real HTTP 403 from the local stack (IAM enforcement, a user without any permission; the
@@ -30,7 +32,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
  * Temporal tries again.
  */
 @ExtendWith(MotoServer.class)
-@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 @Tag("moto")
 class AccessDeniedOnMotoTest {
 

@@ -40,6 +40,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The teammate's report on a real {@code temporal server start-dev}: a retrying activity's last
@@ -47,7 +49,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * endpoint does not implement must fail at once.
  */
 @ExtendWith(MotoServer.class)
-@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 @Tag("e2e")
 class FailureSizeOnTemporalTest {
 
@@ -177,7 +179,7 @@ class FailureSizeOnTemporalTest {
   void simulateOnMotoFailsAtOnceAsUnsupported() {
     WorkflowStub stub = start("simulate", "verify");
     try {
-      stub.getResult(90, java.util.concurrent.TimeUnit.SECONDS, String.class);
+      stub.getResult(90, TimeUnit.SECONDS, String.class);
       throw new AssertionError("VerifyAccess by simulate cannot succeed on moto");
     } catch (WorkflowFailedException expected) {
       // Checked on the history below.

@@ -22,6 +22,8 @@ import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.ContextEntry;
 import software.amazon.awssdk.services.iam.model.ContextKeyTypeEnum;
 import software.amazon.awssdk.services.iam.model.EvaluationResult;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The local stack authorizes like IAM (scripts/lib/moto_iam.py): resource scoping and tag
@@ -29,7 +31,7 @@ import software.amazon.awssdk.services.iam.model.EvaluationResult;
  * iam:SimulatePrincipalPolicy answers from the same evaluator.
  */
 @ExtendWith(MotoServer.class)
-@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 @Tag("moto")
 class IamEvaluatorOnMotoTest {
 

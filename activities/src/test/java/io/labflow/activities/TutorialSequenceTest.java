@@ -25,6 +25,8 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The tutorial as {@code definitions/iam-service-role-lab.yaml} runs it, action by action, with
@@ -32,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * compensation in reverse order, after which nothing carries the lab's tag.
  */
 @ExtendWith(MotoServer.class)
-@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 @Tag("moto")
 class TutorialSequenceTest {
 

@@ -13,8 +13,10 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.ec2.model.Filter;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
-@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 @Tag("moto")
 class CloudFormationActivitiesTest extends MotoLabTest {
 

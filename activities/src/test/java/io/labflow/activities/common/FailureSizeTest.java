@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.iam.model.IamException;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The failure a real AWS error becomes must fit what Temporal keeps. A retrying activity's last
@@ -35,7 +37,7 @@ import software.amazon.awssdk.services.iam.model.IamException;
  * answered it; {@link NoSimulator} makes moto such an endpoint again).
  */
 @ExtendWith(MotoServer.class)
-@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 @Tag("moto")
 public class FailureSizeTest {
 

@@ -17,8 +17,10 @@ import software.amazon.awssdk.services.ec2.model.IamInstanceProfileAssociation;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
-@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 @org.junit.jupiter.api.Tag("moto")
 class Ec2ActivitiesTest extends MotoLabTest {
 

@@ -16,6 +16,8 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Many labs reset at once, as a fleet does, on one moto: each lab's sweep runs while the other
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * is gone, counted over all labs.
  */
 @ExtendWith(MotoServer.class)
-@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 @Tag("moto")
 class ConcurrentSweepTest {
 

@@ -28,13 +28,15 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.cloudformation.model.StackSummary;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One lab's inventory costs the same number of AWS calls however many other labs' resources (and
  * untagged look-alikes) the account holds, and still finds exactly the lab's own: counted on the
  * wire by the clients' {@link io.labflow.activities.testing.CallCounter}, not timed.
  */
-@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 @Tag("moto")
 class InventoryCostTest extends MotoLabTest {
 

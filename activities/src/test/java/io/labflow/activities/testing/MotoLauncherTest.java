@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The launcher's two scale patches ({@code scripts/lib/moto_server.py}) check themselves against the
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * back as on AWS, leaving the bucket alone. The launcher also refuses to start if moto changed the
  * code a patch replaces.
  */
-@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 @Tag("moto")
 class MotoLauncherTest {
 

@@ -34,10 +34,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.iam.model.Role;
+import org.junit.jupiter.api.Timeout;
 
 /** Fleets on a real Temporal dev server and moto: applied, triggered and inspected from the CLI. */
 @ExtendWith(LocalStack.class)
-@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 @Tag("e2e")
 class FleetE2eTest {
 

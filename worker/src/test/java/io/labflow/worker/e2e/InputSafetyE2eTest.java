@@ -42,6 +42,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.iam.model.Policy;
 import software.amazon.awssdk.services.iam.model.Role;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Hostile and careless input through the Web UI's API (the Temporal client), on a real dev server
@@ -49,7 +50,7 @@ import software.amazon.awssdk.services.iam.model.Role;
  * never fails a workflow task; a second workflow cannot take over a live lab.
  */
 @ExtendWith(LocalStack.class)
-@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 @Tag("e2e")
 class InputSafetyE2eTest {
 

@@ -26,13 +26,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * End to end, against a real Temporal dev server and moto: labs started from the Temporal CLI (the
  * Web UI's API) and from the labflow CLI, variant switch, teardown, pause and resume.
  */
 @ExtendWith(LocalStack.class)
-@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 @Tag("e2e")
 class LabE2eTest {
 

@@ -56,6 +56,8 @@ import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.Tag;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The real lab ({@code definitions/iam-service-role-lab.yaml}) on the real Temporal dev server, run
@@ -69,7 +71,7 @@ import software.amazon.awssdk.services.iam.model.Tag;
  */
 @ExtendWith(LocalStack.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 @org.junit.jupiter.api.Tag("e2e")
 class LeastPrivilegeE2eTest {
 

@@ -33,6 +33,7 @@ import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.s3.S3Client;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A worker killed with SIGKILL inside the {@code DeleteStack} undo of a teardown: another worker
@@ -45,7 +46,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Without it the undo would wait out its 35-minute start-to-close timeout.
  */
 @ExtendWith(LocalStack.class)
-@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 @Tag("e2e")
 class TeardownCrashE2eTest {
 

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The Temporal Web UI as the lab console, end to end on a real dev server and a moto with IAM
@@ -39,7 +41,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * current details) is read back from the server.
  */
 @ExtendWith(LocalStack.class)
-@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 @Tag("e2e")
 class WebConsoleE2eTest {
 
@@ -203,7 +205,7 @@ class WebConsoleE2eTest {
     Cli.Result down = temporal("workflow", "update", "execute", "--workflow-id", labId, "--name", "teardown");
     assertThat(down.exitCode()).as(down.all()).isZero();
     WorkflowStub stub = stack.client().newUntypedWorkflowStub(labId);
-    stub.getResult(60, java.util.concurrent.TimeUnit.SECONDS, Object.class);
+    stub.getResult(60, TimeUnit.SECONDS, Object.class);
     assertThat(moto.inventory()).isEmpty();
     assertThat(currentDetails(labId)).contains("**TORN_DOWN**", "nothing is left in AWS");
 
@@ -243,7 +245,7 @@ class WebConsoleE2eTest {
 
     WorkflowStub stub = stack.client().newUntypedWorkflowStub(labId);
     WorkflowFailedException failed = org.assertj.core.api.Assertions.catchThrowableOfType(
-        () -> stub.getResult(60, java.util.concurrent.TimeUnit.SECONDS, Object.class),
+        () -> stub.getResult(60, TimeUnit.SECONDS, Object.class),
         WorkflowFailedException.class);
     assertThat(failed).as(bareWorker.tail()).isNotNull();
     ApplicationFailure cause = (ApplicationFailure) failed.getCause();
@@ -285,7 +287,7 @@ class WebConsoleE2eTest {
 
     Cli.Result down = temporal("workflow", "update", "execute", "--workflow-id", labId, "--name", "teardown");
     assertThat(down.exitCode()).as(down.all()).isZero();
-    stack.client().newUntypedWorkflowStub(labId).getResult(60, java.util.concurrent.TimeUnit.SECONDS, Object.class);
+    stack.client().newUntypedWorkflowStub(labId).getResult(60, TimeUnit.SECONDS, Object.class);
     assertThat(moto.inventory()).isEmpty();
   }
 }

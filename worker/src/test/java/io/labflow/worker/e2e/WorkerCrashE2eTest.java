@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.iam.model.Policy;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Workers killed with SIGKILL inside a running activity: the lab still finishes, once.
@@ -39,7 +41,7 @@ import software.amazon.awssdk.services.iam.model.Policy;
  * crash.
  */
 @ExtendWith(LocalStack.class)
-@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 @Tag("e2e")
 class WorkerCrashE2eTest {
 

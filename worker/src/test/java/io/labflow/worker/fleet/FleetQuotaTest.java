@@ -16,13 +16,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A fleet night whose labs do not all fit the AWS account's quotas (stub quota answers, stub
  * resets, time skipping): the labs that fit are reset in fleet order, the rest are reported over
  * quota with the night's quota sentence, untouched and not counted toward quarantine.
  */
-@org.junit.jupiter.api.Timeout(120)
+@Timeout(120)
 @Tag("fast")
 class FleetQuotaTest {
 

@@ -37,9 +37,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** A fleet night against stub lab resets, with time skipping. */
-@org.junit.jupiter.api.Timeout(120)
+@Timeout(120)
 @Tag("fast")
 class FleetResetWorkflowTest {
 

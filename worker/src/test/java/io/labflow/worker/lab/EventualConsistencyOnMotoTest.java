@@ -21,6 +21,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The whole real lab ({@code definitions/iam-service-role-lab.yaml}: provision read-only, verify
@@ -32,7 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * proxy), nothing left, within the lab's propagation budgets.
  */
 @ExtendWith(MotoServer.class)
-@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 @Tag("moto")
 class EventualConsistencyOnMotoTest {
 

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Every step, and then every compensation, loses the response of its first attempt after doing
@@ -25,7 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * with exactly one resource of each kind, verifies, tears down, and leaves nothing.
  */
 @ExtendWith(MotoServer.class)
-@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 @Tag("moto")
 class LostResponsesOnMotoTest {
 

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An untagged look-alike role: CreateRole is refused NotOwned, DeleteRole's undo refuses it too.
@@ -21,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * and ends ROLLED_BACK, and the look-alike is intact.
  */
 @ExtendWith(MotoServer.class)
-@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 @Tag("moto")
 class RefusalOnMotoTest {
 

@@ -23,13 +23,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The nightly reset of the real lab on moto: a broken stack of another lab does not break it, and
  * a sweep that cannot finish says what blocks it and that the lab is down.
  */
 @ExtendWith(MotoServer.class)
-@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 @org.junit.jupiter.api.Tag("moto")
 class ResetOnMotoTest {
 

@@ -22,13 +22,15 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code verifyMethod=simulate}, the lab's default, end to end on moto: the local stack answers
  * iam:SimulatePrincipalPolicy with its IAM policy evaluator (scripts/lib/moto_iam_simulate.py).
  */
 @ExtendWith(MotoServer.class)
-@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 @Tag("moto")
 class SimulateLabOnMotoTest {
 

@@ -29,6 +29,8 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.Timeout;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code definitions/iam-service-role-lab.yaml} end to end through the real interpreter and the
@@ -36,7 +38,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * (only a new policy version, nothing recreated), verify again, tear down, and nothing is left.
  */
 @ExtendWith(MotoServer.class)
-@org.junit.jupiter.api.Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 @Tag("moto")
 class WholeLabOnMotoTest {
 
