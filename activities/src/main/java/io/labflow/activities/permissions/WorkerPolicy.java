@@ -165,11 +165,11 @@ public final class WorkerPolicy {
     boolean stacks = stepActions == null || stepActions.stream().anyMatch(STACK_ACTIONS::contains);
     if (stacks) {
       for (String type : stackTypes) {
-        List<Grant> g = WorkerPermissions.STACK_RESOURCES.get(type);
+        List<Grant> g = StackPermissions.STACK_RESOURCES.get(type);
         if (g == null) {
           throw new IllegalArgumentException(
               "a template uses " + type + ", whose CloudFormation permissions labflow does not"
-                  + " know: add them to WorkerPermissions.STACK_RESOURCES");
+                  + " know: add them to StackPermissions.STACK_RESOURCES");
         }
         out.addAll(g);
       }
@@ -183,8 +183,8 @@ public final class WorkerPolicy {
     Matcher m = RESOURCE_TYPE.matcher(templateText);
     while (m.find()) {
       String t = m.group(1);
-      types.add(t.startsWith(WorkerPermissions.SSM_PARAMETER_TYPE)
-          ? WorkerPermissions.SSM_PARAMETER_TYPE : t);
+      types.add(t.startsWith(StackPermissions.SSM_PARAMETER_TYPE)
+          ? StackPermissions.SSM_PARAMETER_TYPE : t);
     }
     return types;
   }
@@ -198,7 +198,7 @@ public final class WorkerPolicy {
     Set<String> tagBound = new TreeSet<>();
     WorkerPermissions.operations().forEach(op -> op.grants().stream()
         .filter(g -> g.scope() == PolicyScope.LAB_TAGGED_EC2).forEach(g -> tagBound.add(g.action())));
-    WorkerPermissions.STACK_RESOURCES.values().forEach(gs -> gs.stream()
+    StackPermissions.STACK_RESOURCES.values().forEach(gs -> gs.stream()
         .filter(g -> g.scope().unscoped() && !tagBound.contains(g.action()))
         .forEach(g -> out.putIfAbsent(g.action(), g.reason())));
     return out;

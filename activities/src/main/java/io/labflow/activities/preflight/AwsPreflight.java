@@ -36,7 +36,7 @@ public final class AwsPreflight {
    * Bound on each preflight call, SDK retries included: long enough for the clients' backoff on
    * throttling (about 15 s), within the resolve's 30 s per attempt.
    */
-  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(25);
+  static final Duration CALL_TIMEOUT = Duration.ofSeconds(25);
   private static final Set<String> REFUSED_CREDENTIALS =
       Set.of(
           "InvalidClientTokenId",
@@ -134,25 +134,9 @@ public final class AwsPreflight {
       throw failed("no AWS region is set for the worker; set AWS_REGION (or a profile's region)");
     }
     Identity who = identity();
+    VerificationMethods methods = new VerificationMethods(clients, endpoint);
     for (Verification v : verifications) {
-      switch (v.method() == null ? "simulate" : v.method()) {
-        case "simulate" -> simulatorAvailable(who, v);
-        case "probe" -> {
-          if (!v.trustedPrincipalSet()) {
-            throw failed(
-                "verification by probe assumes the lab's role, which must trust the worker: set"
-                    + " parameter "
-                    + (v.trustedPrincipalParameter() == null
-                        ? "trustedPrincipalArn"
-                        : v.trustedPrincipalParameter())
-                    + "="
-                    + who.arn());
-          }
-        }
-        default -> {
-          // The definition's own validation reports an unknown method.
-        }
-      }
+      methods.available(who, v);
     }
     LabValues values = new LabValues(clients, endpoint, AwsPreflight::failed);
     for (Setting t : settings.instanceTypes()) {
@@ -213,69 +197,6 @@ public final class AwsPreflight {
     return new Identity(r.account(), r.arn());
   }
 
-  private void simulatorAvailable(Identity who, Verification v) {
-    String fix =
-        "set parameter "
-            + (v.methodParameter() == null ? "verifyMethod" : v.methodParameter())
-            + "=probe"
-            + (v.trustedPrincipalSet()
-                ? ""
-                : " and "
-                    + (v.trustedPrincipalParameter() == null
-                        ? "trustedPrincipalArn"
-                        : v.trustedPrincipalParameter())
-                    + "="
-                    + who.arn())
-            + " (in the run's parameters or the worker's LABFLOW_SITE_PARAMETERS)";
-    // The lab's own role, before it exists: IAM authorizes the request on the role's ARN first,
-    // so NoSuchEntity proves the permission verification will need, on the resource it will need
-    // it on (the shipped worker policy grants it on lab roles only, never on the worker itself).
-    String source = v.roleName() == null ? principalArn(who.arn()) : roleArn(who, v.roleName());
-    try {
-      clients.iam().simulatePrincipalPolicy(
-          b -> b.policySourceArn(source)
-              .actionNames("s3:ListBucket")
-              .maxItems(1)
-              .overrideConfiguration(o -> o.apiCallTimeout(CALL_TIMEOUT)));
-    } catch (AwsServiceException e) {
-      String code = code(e);
-      if (code.equals("NoSuchEntity") || code.equals("InvalidInput")) {
-        return; // the simulator answered; it only does not know this exact principal
-      }
-      // Throttled or a server fault: the resolve tries again rather than blaming the setup.
-      AwsFailures.rethrowIfAwsTransient(e);
-      if (code.equals("AccessDenied")) {
-        throw failed(
-            "verification by simulate needs iam:SimulatePrincipalPolicy on "
-                + (v.roleName() == null ? "" : "the lab's role ") + source
-                + ", which the worker may not call; grant it (the shipped worker policy grants it"
-                + " on labflow-* roles), or " + fix);
-      }
-      throw failed(
-          "verification by simulate is not available at "
-              + endpoint
-              + ": IAM's policy simulator answered "
-              + (code.isEmpty() ? "" : code + ", ")
-              + "HTTP "
-              + e.statusCode()
-              + "; "
-              + fix);
-    } catch (SdkException e) {
-      // Throttled or a server fault: the resolve tries again rather than blaming the setup.
-      AwsFailures.rethrowIfAwsTransient(e);
-      throw failed(
-          "verification by simulate is not available at " + endpoint + " ("
-              + firstLine(String.valueOf(e.getMessage())) + "); " + fix);
-    }
-  }
-
-  /** The ARN of a role of the worker's account, in the worker's partition. */
-  static String roleArn(Identity who, String roleName) {
-    String[] parts = who.arn().split(":", 6);
-    String partition = parts.length == 6 ? parts[1] : "aws";
-    return "arn:" + partition + ":iam::" + who.account() + ":role/" + roleName;
-  }
-
   /** An assumed-role session's ARN as the role's ARN (the simulator takes users and roles). */
   public static String principalArn(String callerArn) {
     String[] parts = callerArn.split(":", 6);
@@ -286,13 +207,13 @@ public final class AwsPreflight {
     return callerArn;
   }
 
-  private static String code(AwsServiceException e) {
+  static String code(AwsServiceException e) {
     return e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null
         ? ""
         : e.awsErrorDetails().errorCode();
   }
 
-  private static String firstLine(String s) {
+  static String firstLine(String s) {
     String one = s.lines().findFirst().orElse("");
     return one.length() > 200 ? one.substring(0, 197) + "..." : one;
   }

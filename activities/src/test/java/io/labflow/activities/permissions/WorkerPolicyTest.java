@@ -233,7 +233,7 @@ class WorkerPolicyTest {
       }
     }
     assertThat(used).as("types in definitions/templates without CloudFormation permissions in"
-        + " WorkerPermissions.STACK_RESOURCES").isSubsetOf(WorkerPermissions.stackResourceTypes());
+        + " StackPermissions.STACK_RESOURCES").isSubsetOf(WorkerPermissions.stackResourceTypes());
     assertThat(WorkerPermissions.stackResourceTypes()).as("types no template uses")
         .isSubsetOf(used);
     assertThatThrownBy(() -> WorkerPolicy.grants(null, Set.of("AWS::RDS::DBInstance")))
