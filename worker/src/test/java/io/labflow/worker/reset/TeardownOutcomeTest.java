@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Status;
 import io.labflow.workflows.input.RawJson;
+import io.labflow.workflows.lab.CheckAnswer;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
@@ -84,6 +85,38 @@ class TeardownOutcomeTest {
 
     @Override
     public void validateSwitchVariant(RawValue variant) {}
+
+    @Override
+    public CheckAnswer check(RawValue none) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public CheckAnswer solve(RawValue none) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public CheckAnswer skip(RawValue none) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public LabStatus extend(RawValue duration) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void validateCheck(RawValue none) {}
+
+    @Override
+    public void validateSolve(RawValue none) {}
+
+    @Override
+    public void validateSkip(RawValue none) {}
+
+    @Override
+    public void validateExtend(RawValue duration) {}
   }
 
   /** The first getResult that would have returned the result throws as a lost long poll does. */

@@ -3,6 +3,7 @@ package io.labflow.workflows.interpreter;
 import static io.labflow.workflows.interpreter.UpdateChecks.argument;
 
 import io.labflow.workflows.input.Arguments;
+import io.labflow.workflows.lab.CheckAnswer;
 import io.labflow.workflows.lab.Decision;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabResult;
@@ -236,5 +237,51 @@ public class LabWorkflowImpl implements LabWorkflow {
   @Override
   public LabStatus status() {
     return lab.status();
+  }
+
+  // Learner mode (issue 22): the contract; the interpreter's learner phase replaces these.
+  private static ApplicationFailure noTasks(String update) {
+    return ApplicationFailure.newNonRetryableFailure(
+        update + ": this lab has no learner tasks", "InvalidRequest");
+  }
+
+  @Override
+  public CheckAnswer check(RawValue none) {
+    throw noTasks("check");
+  }
+
+  @Override
+  public CheckAnswer solve(RawValue none) {
+    throw noTasks("solve");
+  }
+
+  @Override
+  public CheckAnswer skip(RawValue none) {
+    throw noTasks("skip");
+  }
+
+  @Override
+  public LabStatus extend(RawValue duration) {
+    throw noTasks("extend");
+  }
+
+  @Override
+  public void validateCheck(RawValue none) {
+    throw noTasks("check");
+  }
+
+  @Override
+  public void validateSolve(RawValue none) {
+    throw noTasks("solve");
+  }
+
+  @Override
+  public void validateSkip(RawValue none) {
+    throw noTasks("skip");
+  }
+
+  @Override
+  public void validateExtend(RawValue duration) {
+    throw noTasks("extend");
   }
 }

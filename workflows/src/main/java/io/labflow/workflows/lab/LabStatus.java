@@ -14,6 +14,7 @@ import java.util.List;
  * @param lastError the last failure, or null
  * @param notice the last request the lab could not apply (a {@code decide} signal while not
  *     paused), as a sentence; null if none
+ * @param learner the learner's tasks and score; null for a lab without tasks
  */
 public record LabStatus(
     String labId,
@@ -23,7 +24,21 @@ public record LabStatus(
     List<StepStatus> steps,
     String pausedStep,
     String lastError,
-    String notice) {
+    String notice,
+    LearnerProgress learner) {
+
+  /** A status without learner tasks. */
+  public LabStatus(
+      String labId,
+      String definition,
+      String variant,
+      LabState state,
+      List<StepStatus> steps,
+      String pausedStep,
+      String lastError,
+      String notice) {
+    this(labId, definition, variant, state, steps, pausedStep, lastError, notice, null);
+  }
 
   /** A status without a notice. */
   public LabStatus(
@@ -34,6 +49,6 @@ public record LabStatus(
       List<StepStatus> steps,
       String pausedStep,
       String lastError) {
-    this(labId, definition, variant, state, steps, pausedStep, lastError, null);
+    this(labId, definition, variant, state, steps, pausedStep, lastError, null, null);
   }
 }

@@ -114,4 +114,72 @@ public interface LabWorkflow {
   /** Rejects {@link #teardown} unless the lab is live or paused and no input was sent. */
   @UpdateValidatorMethod(updateName = "teardown")
   void validateTeardown(RawValue none);
+
+  /*
+   * Learner mode: a definition with tasks stays live while its learner works; these Updates check,
+   * solve or skip the current task. They are rejected (by their validators) unless the lab is live
+   * and has an open task.
+   */
+
+  /**
+   * Checks the learner's current task: runs each of its checks (which read, never change, the
+   * learner's resources) and answers with every condition. When all pass, the task is done (its
+   * points earned, what it made adopted by the lab) and the next one is current.
+   *
+   * @param none no input (null)
+   */
+  @UpdateMethod(
+      description =
+          "Check the learner's current task: every condition passed or failed, with its message"
+              + " and hint; the lab advances when all pass. No input.")
+  CheckAnswer check(RawValue none);
+
+  /**
+   * An instructor's solve: runs the current task's {@code solve} steps (their undos registered as
+   * for any step), then checks it; a solved task earns no points.
+   *
+   * @param none no input (null)
+   */
+  @UpdateMethod(
+      description =
+          "Instructor: do the current task with its solve steps, then check it (no points). No"
+              + " input.")
+  CheckAnswer solve(RawValue none);
+
+  /**
+   * An instructor's skip: the current task is marked skipped (no points) and the next is current.
+   *
+   * @param none no input (null)
+   */
+  @UpdateMethod(
+      description = "Instructor: skip the current task (no points); the next becomes current. No input.")
+  CheckAnswer skip(RawValue none);
+
+  /**
+   * Extends a live lab's keep-alive by a duration, within the definition's maximum lifetime.
+   *
+   * @param duration a duration as in step files, in quotes, e.g. {@code "2h"}
+   * @return the status once extended
+   */
+  @UpdateMethod(
+      description =
+          "Keep a live lab longer. Input: a duration in quotes, e.g. \"2h\"; refused past the"
+              + " lab's maximum lifetime.")
+  LabStatus extend(RawValue duration);
+
+  /** Rejects {@link #check} unless the lab is live with an open task and no input was sent. */
+  @UpdateValidatorMethod(updateName = "check")
+  void validateCheck(RawValue none);
+
+  /** Rejects {@link #solve} unless the lab is live with an open task that has solve steps. */
+  @UpdateValidatorMethod(updateName = "solve")
+  void validateSolve(RawValue none);
+
+  /** Rejects {@link #skip} unless the lab is live with an open task. */
+  @UpdateValidatorMethod(updateName = "skip")
+  void validateSkip(RawValue none);
+
+  /** Rejects {@link #extend} unless the lab is live and the duration fits its maximum lifetime. */
+  @UpdateValidatorMethod(updateName = "extend")
+  void validateExtend(RawValue duration);
 }
