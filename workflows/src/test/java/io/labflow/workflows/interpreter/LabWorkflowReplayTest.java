@@ -43,6 +43,12 @@ class LabWorkflowReplayTest {
         "rollback",
         "pause-retry",
         "switch-teardown",
+        "parallel-branch-fails",
+        "cancel-running",
+        "cancel-paused",
+        "pause-skip",
+        "rollback-throws",
+        "branch-throws",
         // Recorded before the versioned fixes of LabWorkflowInternalErrorTest (not re-recordable).
         "rollback-throws-before-v1",
         "branch-throws-before-v1"
