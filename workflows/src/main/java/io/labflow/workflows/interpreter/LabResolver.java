@@ -2,13 +2,10 @@ package io.labflow.workflows.interpreter;
 
 import io.labflow.workflows.lab.DefinitionActivities;
 import io.labflow.workflows.lab.LabRequest;
-import io.labflow.workflows.lab.LabSearchAttributes;
-import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.ResolvedLab;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
-import java.util.Map;
 
 /**
  * Turns the run's request into its definition, parameters and variant through the resolve local
@@ -29,19 +26,8 @@ final class LabResolver {
       String message =
           root instanceof ApplicationFailure af ? af.getOriginalMessage() : Failures.describe(e);
       String type = root instanceof ApplicationFailure af ? af.getType() : "ResolveFailed";
-      lab.lastError = message;
-      lab.failureSummary = message;
-      lab.failureType = type;
-      lab.setState(LabState.FAILED);
-      throw ApplicationFailure.newNonRetryableFailure(message, type);
+      throw lab.fail(type, message, true);
     }
-    lab.definition = resolved.definition();
-    lab.runOnFailure = request.onFailure();
-    lab.params = resolved.parameters() == null ? Map.of() : resolved.parameters();
-    lab.variant = resolved.variant();
-    lab.definitionName = lab.definition.name();
-    // Folded into the PROVISIONING state change that follows: no extra history event.
-    lab.attributes.set(LabSearchAttributes.DEFINITION, lab.definitionName);
-    lab.attributes.set(LabSearchAttributes.VARIANT, lab.variant);
+    lab.resolved(request, resolved);
   }
 }

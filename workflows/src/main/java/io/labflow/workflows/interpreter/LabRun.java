@@ -4,9 +4,11 @@ import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.LabScope;
 import io.labflow.workflows.lab.Decision;
 import io.labflow.workflows.lab.LabRequest;
+import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
+import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.OnFailure;
 import io.labflow.workflows.model.Step;
@@ -20,7 +22,9 @@ import java.util.Set;
 
 /**
  * What one lab run knows about itself: its request, its definition, its state and the operator's
- * pending decision. The interpreter's parts share it; it changes only on the workflow thread.
+ * pending decision. The interpreter's parts share it; it changes only on the workflow thread, and
+ * only through its intent methods (admit, resolved, pause, decide, fail, end, ...), each of which
+ * keeps the search attribute {@code LabState} and the Web UI's details in step.
  *
  * <p>The search attribute {@code LabState} changes only when the lab's state changes, never per
  * step, which keeps a successful run of N steps within 6N+12 history events.
@@ -34,71 +38,224 @@ final class LabRun {
   /** The failure type of a lab that failed (rolled back or not). */
   static final String LAB_FAILED = "LabFailed";
 
-  /** The version from which a rollback that threw publishes the FAILED state. */
-  static final String PUBLISH_FAILED_ROLLBACK = "publish-state-of-a-failed-rollback";
-
   final StepLedger ledger = new StepLedger();
-  final SearchAttributeBatch attributes = new SearchAttributeBatch();
+  private final SearchAttributeBatch attributes = new SearchAttributeBatch();
 
-  String labId;
-  String definitionName;
-  String variant;
-  LabState state = LabState.RESOLVING;
-  Definition definition;
-  Map<String, Object> params = Map.of();
-  String pausedStep;
-  String lastError;
-  Decision decision;
-  boolean teardownRequested;
-  /** Set when the lab ends in failure: the message the workflow fails with. */
-  String failureSummary;
-  String failureType = LAB_FAILED;
+  private String labId;
+  private String definitionName;
+  private String variant;
+  private LabState state = LabState.RESOLVING;
+  private Definition definition;
+  private Map<String, Object> params = Map.of();
+  private String pausedStep;
+  private String lastError;
+  private Decision decision;
+  private boolean teardownRequested;
+  /** Set when the lab ends in failure: what the workflow fails with. */
+  private ApplicationFailure failure;
   /** The run's own failure handling (the request's onFailure), over the steps'; or null. */
-  OnFailure runOnFailure;
+  private OnFailure runOnFailure;
   /** The last request the lab could not apply, for the status. */
-  String notice;
+  private String notice;
   /** When a live lab's keep-alive runs out, for the details. */
-  String liveUntil;
+  private String liveUntil;
   /** When the lab entered its state (workflow time, ms); 0 before the first change. */
-  long stateSince;
+  private long stateSince;
+
+  String labId() {
+    return labId;
+  }
+
+  String variant() {
+    return variant;
+  }
+
+  LabState state() {
+    return state;
+  }
+
+  Definition definition() {
+    return definition;
+  }
+
+  /** The operator's decision on the paused step, not yet taken; or null. */
+  Decision decision() {
+    return decision;
+  }
+
+  boolean teardownRequested() {
+    return teardownRequested;
+  }
+
+  String liveUntil() {
+    return liveUntil;
+  }
 
   boolean isFinal() {
     return FINAL.contains(state);
   }
 
-  /** The run's request; input refused before anything started fails the lab at once. */
+  /**
+   * The run's request, its lab id, definition and variant published (one upsert); input refused
+   * before anything started fails the lab at once.
+   */
   LabRequest admit(RawValue input) {
+    // Queued before the input is read, so that a run whose input is refused is still found by its
+    // lab id (the workflow id); it goes out with the first upsert either way.
+    labId = Workflow.getInfo().getWorkflowId();
+    attributes.set(LabSearchAttributes.LAB_ID, labId);
+    LabRequest request;
     try {
-      return RequestGate.admit(input);
+      request = RequestGate.admit(input);
     } catch (ApplicationFailure invalid) {
       lastError = invalid.getOriginalMessage();
       setState(LabState.FAILED);
       throw invalid;
     }
+    labId = request.labId();
+    ledger.onChange(this::publishDetails);
+    definitionName = request.definition();
+    variant = request.variant();
+    attributes.set(LabSearchAttributes.DEFINITION, definitionName);
+    attributes.set(LabSearchAttributes.VARIANT, variant);
+    attributes.set(LabSearchAttributes.STATE, state.name());
+    attributes.flush();
+    return request;
+  }
+
+  /** Records what the request resolved to; published with the PROVISIONING change that follows. */
+  void resolved(LabRequest request, ResolvedLab resolved) {
+    definition = resolved.definition();
+    runOnFailure = request.onFailure();
+    params = resolved.parameters() == null ? Map.of() : resolved.parameters();
+    variant = resolved.variant();
+    definitionName = definition.name();
+    attributes.set(LabSearchAttributes.DEFINITION, definitionName);
+    attributes.set(LabSearchAttributes.VARIANT, variant);
+  }
+
+  void provisioning() {
+    ledger.addPending(definition.steps());
+    setState(LabState.PROVISIONING);
+  }
+
+  void completed() {
+    setState(LabState.COMPLETED);
+  }
+
+  /** Every step done; the lab stays up for its keep-alive. */
+  void live(Duration keepAlive) {
+    liveUntil = Summaries.at(Workflow.currentTimeMillis(), keepAlive);
+    setState(LabState.LIVE);
+  }
+
+  /** A live lab starts switching to another variant (its steps on change run next). */
+  void switching(String newVariant) {
+    variant = newVariant;
+    attributes.set(LabSearchAttributes.VARIANT, variant);
+    setState(LabState.SWITCHING);
+    ledger.addPending(definition.onVariantChange());
+  }
+
+  void switched() {
+    setState(LabState.LIVE);
+  }
+
+  /** A step failed: its sentence is the lab's last error. */
+  void stepFailed(String error) {
+    lastError = error;
+  }
+
+  void pause(String stepId) {
+    pausedStep = stepId;
+    decision = null;
+    setState(LabState.PAUSED);
+  }
+
+  /** An operator's decision on the paused step. */
+  void decide(Decision d) {
+    decision = d;
+  }
+
+  /**
+   * The pause is over: returns the decision taken (null when none came in time); the lab goes back
+   * to {@code phase} for a retry or a skip.
+   */
+  Decision unpause(boolean decided, LabState phase) {
+    Decision taken = decided ? decision : null;
+    decision = null;
+    pausedStep = null;
+    if (taken == Decision.RETRY || taken == Decision.SKIP) {
+      setState(phase);
+    }
+    return taken;
+  }
+
+  /** An operator asked to tear the paused lab down: it rolls back as a teardown. */
+  void requestTeardown() {
+    teardownRequested = true;
+    decision = Decision.ROLLBACK;
+  }
+
+  /** Something the lab could not apply, for the status and the details. */
+  void notice(String sentence) {
+    notice = sentence;
+    publishDetails();
+  }
+
+  /** The lab starts undoing what it started. */
+  void rollingBack(boolean teardown) {
+    pausedStep = null;
+    setState(teardown ? LabState.TEARING_DOWN : LabState.ROLLING_BACK);
+  }
+
+  /**
+   * The undo is over: the lab ends {@code done} when every undo succeeded, FAILED otherwise, with
+   * the summary (if any) as its last error; a {@link #LAB_FAILED} failure is what the run ends
+   * with.
+   */
+  void undone(LabState done, boolean clean, String summary, ApplicationFailure got) {
+    if (summary != null) {
+      lastError = summary;
+    }
+    if (got != null && LAB_FAILED.equals(got.getType())) {
+      failure = Rejections.fail(LAB_FAILED, summary);
+    }
+    setState(clean ? done : LabState.FAILED);
+  }
+
+  /**
+   * The lab fails without (or after) a rollback; returns the failure the run ends with. Only runs
+   * that must replay as they were recorded (see {@link Rollback#afterBug}) do not publish it.
+   */
+  ApplicationFailure fail(String type, String message, boolean publish) {
+    lastError = message;
+    failure = Rejections.fail(type, message);
+    if (publish) {
+      setState(LabState.FAILED);
+    } else {
+      state = LabState.FAILED;
+    }
+    return failure;
+  }
+
+  /** What the run returns: its result, or the failure it got. */
+  LabResult end() {
+    if (failure != null) {
+      throw failure;
+    }
+    return new LabResult(labId, state, ledger.snapshot());
   }
 
   /** Changes the lab state; the search attribute changes with it (one event per change). */
-  void setState(LabState next) {
+  private void setState(LabState next) {
     if (state != next) {
-      StateChanges.record(this, state, next);
+      stateSince = StateChanges.record(this, stateSince, next);
       state = next;
       attributes.set(LabSearchAttributes.STATE, next.name());
     }
     attributes.flush();
     publishDetails();
-  }
-
-  /**
-   * Ends the lab FAILED when its rollback itself threw. Runs from before version 1 set the state
-   * without publishing it (no upsert); they replay so.
-   */
-  void failedRollback() {
-    if (Workflow.getVersion(PUBLISH_FAILED_ROLLBACK, Workflow.DEFAULT_VERSION, 1)
-        == Workflow.DEFAULT_VERSION) {
-      state = LabState.FAILED;
-    } else {
-      setState(LabState.FAILED);
-    }
   }
 
   LabStatus status() {

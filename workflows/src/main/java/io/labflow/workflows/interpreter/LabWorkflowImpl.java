@@ -7,12 +7,10 @@ import io.labflow.workflows.lab.CheckAnswer;
 import io.labflow.workflows.lab.Decision;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabResult;
-import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.model.Definition;
-import io.labflow.workflows.model.Step;
 import io.temporal.common.converter.RawValue;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -20,7 +18,6 @@ import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowLock;
 import java.time.Duration;
-import java.util.List;
 import org.slf4j.Logger;
 
 /**
@@ -36,9 +33,6 @@ public class LabWorkflowImpl implements LabWorkflow {
 
   private static final Logger log = Workflow.getLogger(LabWorkflowImpl.class);
 
-  /** The failure type of a lab that failed (rolled back or not). */
-  static final String LAB_FAILED = LabRun.LAB_FAILED;
-
   private final LabResolver resolver = new LabResolver();
   private final LabRun lab = new LabRun();
   private final Rollback rollback = new Rollback(lab);
@@ -53,26 +47,13 @@ public class LabWorkflowImpl implements LabWorkflow {
 
   @Override
   public LabResult run(RawValue input) {
-    // Queued before the input is read, so that a run whose input is refused is still found by its
-    // lab id (the workflow id); it goes out with the first upsert either way.
-    lab.labId = Workflow.getInfo().getWorkflowId();
-    lab.attributes.set(LabSearchAttributes.LAB_ID, lab.labId);
     LabRequest request = lab.admit(input);
-    lab.labId = request.labId();
-    lab.ledger.onChange(lab::publishDetails);
-    lab.definitionName = request.definition();
-    lab.variant = request.variant();
-    lab.attributes.set(LabSearchAttributes.DEFINITION, lab.definitionName);
-    lab.attributes.set(LabSearchAttributes.VARIANT, lab.variant);
-    lab.attributes.set(LabSearchAttributes.STATE, lab.state.name());
-    lab.attributes.flush();
     try {
       resolver.resolve(lab, request);
-      lab.ledger.addPending(lab.definition.steps());
-      lab.setState(LabState.PROVISIONING);
-      steps.run(lab.definition.steps(), LabState.PROVISIONING);
-      if (lab.definition.keepAlive() == null) {
-        lab.setState(LabState.COMPLETED);
+      lab.provisioning();
+      steps.run(lab.definition().steps(), LabState.PROVISIONING);
+      if (lab.definition().keepAlive() == null) {
+        lab.completed();
       } else {
         stayLive();
       }
@@ -85,25 +66,21 @@ public class LabWorkflowImpl implements LabWorkflow {
       }
     }
     Workflow.await(Workflow::isEveryHandlerFinished);
-    if (lab.failureSummary != null) {
-      throw Rejections.fail(lab.failureType, lab.failureSummary);
-    }
-    return new LabResult(lab.labId, lab.state, lab.ledger.snapshot());
+    return lab.end();
   }
 
   /** The live wait: until a teardown, or the keep-alive runs out and the lab tears itself down. */
   private void stayLive() {
-    Duration keepAlive = lab.definition.keepAlive();
-    lab.liveUntil = Summaries.at(Workflow.currentTimeMillis(), keepAlive);
-    lab.setState(LabState.LIVE);
+    Duration keepAlive = lab.definition().keepAlive();
+    lab.live(keepAlive);
     boolean ended =
         LabeledTimer.await(
             keepAlive, Summaries.keepAlive(Workflow.currentTimeMillis(), keepAlive), lab::isFinal);
     if (!ended) {
       lock.lock();
       try {
-        if (lab.state == LabState.LIVE) {
-          log.info("lab {}: keep-alive of {} is over, tearing down", lab.labId, keepAlive);
+        if (lab.state() == LabState.LIVE) {
+          log.info("lab {}: keep-alive of {} is over, tearing down", lab.labId(), keepAlive);
           rollback.tearDown();
         }
       } finally {
@@ -118,22 +95,17 @@ public class LabWorkflowImpl implements LabWorkflow {
     lock.lock();
     try {
       UpdateChecks.live(lab, "no longer live");
-      if (newVariant.equals(lab.variant)) {
+      if (newVariant.equals(lab.variant())) {
         return lab.status();
       }
-      lab.variant = newVariant;
-      lab.attributes.set(LabSearchAttributes.VARIANT, lab.variant);
-      lab.setState(LabState.SWITCHING);
-      List<Step> onChange = lab.definition.onVariantChange();
-      lab.ledger.addPending(onChange);
-      steps.run(onChange, LabState.SWITCHING);
-      lab.setState(LabState.LIVE);
+      lab.switching(newVariant);
+      steps.run(lab.definition().onVariantChange(), LabState.SWITCHING);
+      lab.switched();
       return lab.status();
     } catch (TemporalFailure e) {
       throw e;
     } catch (RuntimeException e) {
-      rollback.afterBug(e);
-      throw ApplicationFailure.newNonRetryableFailure(lab.failureSummary, LAB_FAILED);
+      throw rollback.afterBug(e);
     } finally {
       lock.unlock();
     }
@@ -141,9 +113,8 @@ public class LabWorkflowImpl implements LabWorkflow {
 
   @Override
   public LabStatus teardown(RawValue none) {
-    if (lab.state == LabState.PAUSED) {
-      lab.teardownRequested = true;
-      lab.decision = Decision.ROLLBACK;
+    if (lab.state() == LabState.PAUSED) {
+      lab.requestTeardown();
       Workflow.await(lab::isFinal);
       return lab.status();
     }
@@ -161,8 +132,8 @@ public class LabWorkflowImpl implements LabWorkflow {
   public LabStatus resume(RawValue requested) {
     Decision d = argument(() -> Arguments.decision(requested));
     UpdateChecks.paused(lab);
-    lab.decision = d;
-    Workflow.await(() -> lab.decision == null || lab.isFinal());
+    lab.decide(d);
+    Workflow.await(() -> lab.decision() == null || lab.isFinal());
     return lab.status();
   }
 
@@ -171,41 +142,36 @@ public class LabWorkflowImpl implements LabWorkflow {
     try {
       d = Arguments.decision(requested);
     } catch (IllegalArgumentException wrong) {
-      lab.notice =
-          "signal decide ignored: "
-              + wrong.getMessage()
-              + "; use the Update resume, which says so at once";
-      log.warn("lab {}: {}", lab.labId, lab.notice);
-      lab.publishDetails();
+      ignored("signal decide ignored: " + wrong.getMessage());
       return;
     }
-    if (lab.state == LabState.PAUSED && lab.decision == null) {
-      lab.decision = d;
-      lab.notice = null;
+    if (lab.state() == LabState.PAUSED && lab.decision() == null) {
+      lab.decide(d);
+      lab.notice(null);
     } else {
-      lab.notice =
-          "decision "
-              + d
-              + " (signal decide) ignored: lab "
-              + lab.labId
-              + (d == null ? " needs RETRY, SKIP or ROLLBACK" : " is not paused (" + lab.state + ")")
-              + "; use the Update resume, which says so at once";
-      log.warn("lab {}: {}", lab.labId, lab.notice);
-      lab.publishDetails();
+      String why =
+          d == null ? "needs RETRY, SKIP or ROLLBACK" : "is not paused (" + lab.state() + ")";
+      ignored("decision " + d + " (signal decide) ignored: lab " + lab.labId() + " " + why);
     }
+  }
+
+  private void ignored(String why) {
+    String notice = why + "; use the Update resume, which says so at once";
+    log.warn("lab {}: {}", lab.labId(), notice);
+    lab.notice(notice);
   }
 
   @Override
   public void requestTeardown() {
     Workflow.await(
-        () -> lab.state == LabState.LIVE || lab.state == LabState.PAUSED || lab.isFinal());
+        () -> lab.state() == LabState.LIVE || lab.state() == LabState.PAUSED || lab.isFinal());
     try {
       teardown(null);
     } catch (ApplicationFailure notApplied) {
       // A signal cannot be refused: the reason goes where a person looks (status, details, log).
-      lab.notice = "teardown (signal requestTeardown): " + notApplied.getOriginalMessage();
-      log.info("lab {}: {}", lab.labId, lab.notice);
-      lab.publishDetails();
+      String notice = "teardown (signal requestTeardown): " + notApplied.getOriginalMessage();
+      log.info("lab {}: {}", lab.labId(), notice);
+      lab.notice(notice);
     }
   }
 

@@ -12,27 +12,19 @@ final class Pause {
 
   /** Waits for an operator's decision on the step; returns null when the pause timed out. */
   static Decision await(LabRun run, String stepId, LabState phase) {
-    run.pausedStep = stepId;
-    run.decision = null;
-    run.setState(LabState.PAUSED);
+    run.pause(stepId);
     Duration timeout = run.pauseTimeout();
     boolean decided;
     if (timeout == null) {
-      Workflow.await(() -> run.decision != null);
+      Workflow.await(() -> run.decision() != null);
       decided = true;
     } else {
       decided =
           LabeledTimer.awaitThenCancel(
               timeout,
               Summaries.pause(stepId, Workflow.currentTimeMillis(), timeout),
-              () -> run.decision != null);
+              () -> run.decision() != null);
     }
-    Decision taken = decided ? run.decision : null;
-    run.decision = null;
-    run.pausedStep = null;
-    if (taken == Decision.RETRY || taken == Decision.SKIP) {
-      run.setState(phase);
-    }
-    return taken;
+    return run.unpause(decided, phase);
   }
 }

@@ -30,6 +30,9 @@ final class Rollback {
 
   private static final Logger log = Workflow.getLogger(Rollback.class);
 
+  /** The version from which a rollback that threw publishes the FAILED state. */
+  static final String PUBLISH_FAILED_ROLLBACK = "publish-state-of-a-failed-rollback";
+
   private final LabRun run;
   private final List<Registered> compensations = new ArrayList<>();
   /** Steps whose last forward attempt was refused before changing anything (see Failures). */
@@ -71,18 +74,12 @@ final class Rollback {
    * succeeded, FAILED otherwise.
    */
   ApplicationFailure undo(RollbackCause cause) {
-    run.setState(cause.teardown() ? LabState.TEARING_DOWN : LabState.ROLLING_BACK);
+    run.rollingBack(cause.teardown());
     RollbackReport report = compensateAll();
-    String summary = cause.summary(report, run.labId);
-    if (summary != null) {
-      run.lastError = summary;
-    }
+    String summary = cause.summary(report, run.labId());
     ApplicationFailure failure = cause.failure(report, summary);
-    if (failure != null && LabRun.LAB_FAILED.equals(failure.getType())) {
-      run.failureSummary = summary;
-    }
     LabState done = cause.teardown() ? LabState.TORN_DOWN : LabState.ROLLED_BACK;
-    run.setState(report.clean() ? done : LabState.FAILED);
+    run.undone(done, report.clean(), summary, failure);
     return failure;
   }
 
@@ -93,15 +90,14 @@ final class Rollback {
   void afterCancel(WorkflowLock lock, Supplier<Boolean> branchesSettled) {
     Workflow.newDetachedCancellationScope(
             () -> {
-              if (run.state == LabState.PAUSED) {
+              if (run.state() == LabState.PAUSED) {
                 // A switch paused in an update handler rolls back itself on this decision.
-                run.decision = Decision.ROLLBACK;
+                run.decide(Decision.ROLLBACK);
               }
               Workflow.await(branchesSettled);
               lock.lock();
               try {
                 if (!run.isFinal()) {
-                  run.pausedStep = null;
                   undo(new RollbackCause.Cancelled());
                 }
               } finally {
@@ -112,21 +108,26 @@ final class Rollback {
         .run();
   }
 
-  /** A bug in workflow code: undo what was started; the run fails with a clear message. */
-  void afterBug(RuntimeException e) {
+  /**
+   * A bug in workflow code: undoes what was started; returns the failure the run ends with, a
+   * clear message.
+   */
+  ApplicationFailure afterBug(RuntimeException e) {
     String message =
         e instanceof TemporalFailure tf
             ? tf.getOriginalMessage()
             : e.getClass().getSimpleName() + ": " + e.getMessage();
-    log.error("lab {}: unexpected error in the interpreter", run.labId, e);
+    log.error("lab {}: unexpected error in the interpreter", run.labId(), e);
+    String head = "internal error: " + message;
     try {
-      // The summary lands in failureSummary; the workflow fails with it.
-      undo(new RollbackCause.StepFailed("internal error: " + message, false, run.teardownRequested));
+      return undo(new RollbackCause.StepFailed(head, false, run.teardownRequested()));
     } catch (RuntimeException again) {
-      run.failureSummary =
-          "internal error: " + message + "; rollback failed too: " + again.getMessage();
-      run.lastError = run.failureSummary;
-      run.failedRollback();
+      // Runs from before version 1 set FAILED without publishing it (no upsert); they replay so.
+      boolean publish =
+          Workflow.getVersion(PUBLISH_FAILED_ROLLBACK, Workflow.DEFAULT_VERSION, 1)
+              != Workflow.DEFAULT_VERSION;
+      return run.fail(
+          LabRun.LAB_FAILED, head + "; rollback failed too: " + again.getMessage(), publish);
     }
   }
 
@@ -193,7 +194,7 @@ final class Rollback {
       }
       ledger.compensationFailed(id, message);
       failed.add(id + " (" + c.action() + ": " + message + ")");
-      log.warn("lab {}: compensation of {} failed: {}", run.labId, id, message);
+      log.warn("lab {}: compensation of {} failed: {}", run.labId(), id, message);
     }
   }
 

@@ -2,7 +2,9 @@ package io.labflow.workflows.interpreter;
 
 import com.uber.m3.tally.Scope;
 import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.LabStatus;
 import io.temporal.workflow.Workflow;
+import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
 
@@ -21,40 +23,49 @@ final class StateChanges {
 
   private StateChanges() {}
 
-  static void record(LabRun run, LabState from, LabState to) {
+  /**
+   * Records the lab's change from the state it is in (since {@code since}, workflow time in ms; 0
+   * before the first change) to {@code to}; returns the time of the change.
+   */
+  static long record(LabRun run, long since, LabState to) {
     long now = Workflow.currentTimeMillis();
-    String definition = run.definitionName == null ? "-" : run.definitionName;
+    LabStatus lab = run.status();
+    LabState from = lab.state();
+    String definition = lab.definition() == null ? "-" : lab.definition();
     Scope scope = Workflow.getMetricsScope();
     scope.tagged(Map.of("definition", definition, "from", from.name(), "to", to.name()))
         .counter(TRANSITIONS).inc(1);
-    if (run.stateSince > 0) {
+    if (since > 0) {
       scope.tagged(Map.of("definition", definition, "state", from.name()))
-          .timer(TIME_IN_STATE).record(com.uber.m3.util.Duration.ofMillis(now - run.stateSince));
+          .timer(TIME_IN_STATE).record(com.uber.m3.util.Duration.ofMillis(now - since));
     }
-    log.info("lab {}: {} -> {} ({})", run.labId, from, to, cause(run, from, to, now));
-    run.stateSince = now;
+    Duration keepAlive = run.definition() == null ? null : run.definition().keepAlive();
+    boolean keepAliveOver =
+        from == LabState.LIVE && keepAlive != null && since > 0
+            && now - since >= keepAlive.toMillis();
+    log.info("lab {}: {} -> {} ({})", lab.labId(), from, to,
+        cause(lab, to, run.liveUntil(), keepAliveOver ? keepAlive : null));
+    return now;
   }
 
-  private static String cause(LabRun run, LabState from, LabState to, long now) {
+  /** {@code keepAliveOver}: the keep-alive that ran out, a live lab's own teardown; else null. */
+  private static String cause(
+      LabStatus lab, LabState to, String liveUntil, Duration keepAliveOver) {
+    LabState from = lab.state();
+    String variant = lab.variant() == null ? "" : ", variant " + lab.variant();
     return switch (to) {
       case PROVISIONING -> from == LabState.PAUSED ? "resumed by the operator"
-          : "definition " + run.definitionName + " resolved" + (run.variant == null ? "" : ", variant " + run.variant);
-      case LIVE -> from == LabState.SWITCHING ? "switched to variant " + run.variant
+          : "definition " + lab.definition() + " resolved" + variant;
+      case LIVE -> from == LabState.SWITCHING ? "switched to variant " + lab.variant()
           : from == LabState.PAUSED ? "resumed by the operator"
-          : "every step done" + (run.variant == null ? "" : ", variant " + run.variant) + (run.liveUntil == null ? "" : ", live until " + run.liveUntil);
+          : "every step done" + variant + (liveUntil == null ? "" : ", live until " + liveUntil);
       case COMPLETED -> "every step done";
-      case SWITCHING -> "switch to variant " + run.variant + " requested";
-      case PAUSED -> "step " + run.pausedStep + " failed: " + run.lastError;
-      case TEARING_DOWN -> keepAliveOver(run, from, now)
-          ? "keep-alive of " + run.definition.keepAlive() + " over" : "teardown requested";
+      case SWITCHING -> "switch to variant " + lab.variant() + " requested";
+      case PAUSED -> "step " + lab.pausedStep() + " failed: " + lab.lastError();
+      case TEARING_DOWN -> keepAliveOver != null
+          ? "keep-alive of " + keepAliveOver + " over" : "teardown requested";
       case TORN_DOWN -> "every undo done";
-      default -> run.lastError == null ? "no error recorded" : run.lastError;
+      default -> lab.lastError() == null ? "no error recorded" : lab.lastError();
     };
-  }
-
-  /** A live lab's own teardown: its keep-alive ran out (else an operator or a reset asked). */
-  private static boolean keepAliveOver(LabRun run, LabState from, long now) {
-    return from == LabState.LIVE && run.definition != null && run.definition.keepAlive() != null
-        && run.stateSince > 0 && now - run.stateSince >= run.definition.keepAlive().toMillis();
   }
 }

@@ -40,7 +40,7 @@ final class StepLoop {
       if (failure == null) {
         return;
       }
-      run.lastError = failure.head();
+      run.stepFailed(failure.head());
       Decision next = Decision.ROLLBACK;
       String note = "";
       if (run.onFailure(step) == OnFailure.PAUSE) {
@@ -51,14 +51,14 @@ final class StepLoop {
         }
       }
       switch (next) {
-        case RETRY -> log.info("lab {}: retrying step {}", run.labId, step.id());
+        case RETRY -> log.info("lab {}: retrying step {}", run.labId(), step.id());
         case SKIP -> {
           skip(step);
           return;
         }
         case ROLLBACK -> throw rollback.undo(
             new RollbackCause.StepFailed(
-                failure.head() + note, failure.refused(), run.teardownRequested));
+                failure.head() + note, failure.refused(), run.teardownRequested()));
       }
     }
   }
@@ -70,6 +70,6 @@ final class StepLoop {
         run.ledger.skipped(leaf.id());
       }
     }
-    log.info("lab {}: step {} skipped by the operator", run.labId, step.id());
+    log.info("lab {}: step {} skipped by the operator", run.labId(), step.id());
   }
 }

@@ -23,23 +23,23 @@ final class UpdateChecks {
 
   /** A step is paused and waiting for a decision. */
   static void paused(LabRun lab) {
-    if (lab.state != LabState.PAUSED || lab.decision != null) {
+    if (lab.state() != LabState.PAUSED || lab.decision() != null) {
       throw Rejections.reject(
-          Rejections.NOT_PAUSED, "lab " + lab.labId + " is not paused (" + lab.state + ")");
+          Rejections.NOT_PAUSED, "lab " + lab.labId() + " is not paused (" + lab.state() + ")");
     }
   }
 
   /** The lab is live; {@code how} says what it is not ("not live", "no longer live"). */
   static void live(LabRun lab, String how) {
-    if (lab.state != LabState.LIVE) {
+    if (lab.state() != LabState.LIVE) {
       throw Rejections.reject(
-          Rejections.NOT_LIVE, "lab " + lab.labId + " is " + how + " (" + lab.state + ")");
+          Rejections.NOT_LIVE, "lab " + lab.labId() + " is " + how + " (" + lab.state() + ")");
     }
   }
 
   /** The variant exists and is not the one the lab runs. */
   static void otherVariant(LabRun lab, String newVariant) {
-    Map<String, Map<String, Object>> variants = lab.definition.variants();
+    Map<String, Map<String, Object>> variants = lab.definition().variants();
     if (newVariant == null || variants == null || !variants.containsKey(newVariant)) {
       throw Rejections.reject(
           Rejections.INVALID_ARGUMENT,
@@ -48,18 +48,20 @@ final class UpdateChecks {
               + "'; known: "
               + (variants == null ? "none" : variants.keySet()));
     }
-    if (newVariant.equals(lab.variant)) {
+    if (newVariant.equals(lab.variant())) {
       throw Rejections.reject(
-          Rejections.INVALID_ARGUMENT, "lab " + lab.labId + " already runs variant " + newVariant);
+          Rejections.INVALID_ARGUMENT,
+          "lab " + lab.labId() + " already runs variant " + newVariant);
     }
   }
 
   /** The lab can be torn down: it is live or paused. */
   static void liveOrPaused(LabRun lab) {
-    if (lab.state != LabState.LIVE && lab.state != LabState.PAUSED) {
+    if (lab.state() != LabState.LIVE && lab.state() != LabState.PAUSED) {
       throw Rejections.reject(
           Rejections.NOT_LIVE,
-          "lab " + lab.labId + " can be torn down only when live or paused (" + lab.state + ")");
+          "lab " + lab.labId() + " can be torn down only when live or paused ("
+              + lab.state() + ")");
     }
   }
 }
