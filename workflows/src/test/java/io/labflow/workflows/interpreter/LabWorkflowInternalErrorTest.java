@@ -17,7 +17,9 @@ import io.labflow.workflows.lab.StepStatus;
 import io.labflow.workflows.model.Definition;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.sdk.v1.WorkflowMetadata;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowStub;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowExtension;
@@ -67,6 +69,12 @@ class LabWorkflowInternalErrorTest {
     assertThat(RESOURCES.log()).containsExactly("Create a", "Tags b", "Tags a");
     assertThat(lab.status().state()).isEqualTo(LabState.FAILED);
     assertThat(stateAttribute(lab)).isEqualTo(LabState.FAILED.name());
+    assertThat(
+            WorkflowStub.fromTyped(lab)
+                .query("__temporal_workflow_metadata", WorkflowMetadata.class)
+                .getCurrentDetails())
+        .contains("· **FAILED**")
+        .doesNotContain("ROLLING_BACK");
   }
 
   @Test
