@@ -38,7 +38,7 @@ public final class LearnerPrinter {
   static void printProgress(LearnerProgress p, PrintWriter out) {
     out.println("Learner tasks, score " + score(p.score(), p.maxScore()) + ":");
     for (LearnerProgress.Task t : p.tasks()) {
-      out.printf("  %-6s %-20s %3d points  %s%s%n", t.state(), t.id(), t.points(), t.title(),
+      out.printf("  %-7s %-20s %3d points  %s%s%n", t.state(), t.id(), t.points(), t.title(),
           t.id().equals(p.currentTask()) ? "  <- current" : "");
     }
     if (p.currentTask() == null) {
