@@ -48,8 +48,9 @@ final class LearnerCommands {
   }
 
   @Command(name = "check", description = {
-      "Checks the learner's current task: each condition passed or failed, with its message,",
-      "hint and what was found; the score and the next task. The lab advances when all pass.",
+      "Checks the learner's current task; the lab advances when every condition passes.",
+      "Prints each condition passed or failed, with its message, hint and what was found, then",
+      "the score and the next task.",
       "Exit code: 0 passed, 1 not passed or the lab has ended, " + EXIT_CODES})
   static final class Check extends TaskUpdate {
     @Override

@@ -15,10 +15,11 @@ import picocli.CommandLine.Parameters;
 
 /** Tests a definition with learner tasks on the configured stack (see {@link LabTester}). */
 @Command(name = "test", description = {
-    "Tests a definition with learner tasks on the configured stack: starts a lab as `run` does,",
-    "waits until it is LIVE, then for each task in order: its check must not pass, then its",
-    "solve must make it pass. Then it always tears the lab down and counts what is left of it",
-    "(by its tag and by its names; with this shell's AWS configuration), which must be nothing.",
+    "Tests a definition's learner tasks on the configured stack, then tears the lab down.",
+    "Starts a lab as `run` does and waits until it is LIVE; then for each task in order, its",
+    "check must not pass, then its solve must make it pass. Then it always tears the lab down",
+    "and counts what is left of it (by its tag and by its names, with this shell's AWS",
+    "configuration), which must be nothing.",
     "One line per task, then a summary. Exit code: 0 no deviation, 1 any deviation, 2 usage,",
     "4 no worker polls the task queue (nothing started)."})
 final class TestCommand extends BaseCommand {
