@@ -1,6 +1,5 @@
 package io.labflow.worker.cli;
 
-import io.labflow.worker.client.Pollers;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.LabStatus;
 import io.temporal.client.UpdateOptions;
