@@ -1,6 +1,5 @@
 package io.labflow.worker.cli;
 
-import io.labflow.worker.client.Pollers;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.LabStatus;
 import io.temporal.client.UpdateOptions;
@@ -38,9 +37,9 @@ abstract class BaseCommand implements Callable<Integer> {
    * run is a {@link ClosedLab.Ended}, a queue no worker polls a {@link NoWorker} saying {@code
    * unsent}, both within seconds.
    */
-  static String workerFor(TemporalConnection conn, String labId, String unsent) {
+  String workerFor(TemporalConnection conn, String labId, String unsent) {
     String queue = ClosedLab.openRunQueue(conn.client(), labId);
-    if (!Pollers.polled(conn, queue)) {
+    if (!root().polled.test(conn, queue)) {
       throw new NoWorker(queue, unsent);
     }
     return queue;
@@ -55,21 +54,53 @@ abstract class BaseCommand implements Callable<Integer> {
    */
   static boolean accepted(TemporalConnection conn, String labId, String name, Object... args)
       throws InterruptedException {
-    CompletableFuture<WorkflowUpdateHandle<LabStatus>> taken = CompletableFuture.supplyAsync(
+    WorkflowUpdateHandle<LabStatus> handle = taken(conn, labId, name, LabStatus.class, args);
+    if (handle == null) {
+      return false;
+    }
+    CompletableFuture<LabStatus> result = handle.getResultAsync();
+    if (result.isCompletedExceptionally()) {
+      // A rejected Update comes back as a handle whose result is the rejection.
+      join(result);
+    }
+    return true;
+  }
+
+  /**
+   * Sends the lab's Update {@code name} and returns its answer once the lab has given it: a
+   * worker that polls {@code queue} but does not accept it within {@link #ACCEPT} is a {@link
+   * NoWorker}; a refusal, or a lab whose run has ended, is thrown at once.
+   */
+  static <T> T answer(TemporalConnection conn, String queue, String labId, String name,
+      Class<T> type, Object... args) throws InterruptedException {
+    WorkflowUpdateHandle<T> handle = taken(conn, labId, name, type, args);
+    if (handle == null) {
+      throw new NoWorker(queue, "no worker took the " + name + " within " + ACCEPT.toSeconds()
+          + " s; the server keeps it for a worker that comes back (labflow status " + labId + ")");
+    }
+    return join(handle.getResultAsync());
+  }
+
+  /** The Update's handle once a worker accepted it; null when none did within {@link #ACCEPT}. */
+  private static <T> WorkflowUpdateHandle<T> taken(TemporalConnection conn, String labId,
+      String name, Class<T> type, Object... args) throws InterruptedException {
+    CompletableFuture<WorkflowUpdateHandle<T>> taken = CompletableFuture.supplyAsync(
         () -> ClosedLab.guard(conn.client(), labId,
             () -> conn.client().newUntypedWorkflowStub(labId).startUpdate(
-                UpdateOptions.newBuilder(LabStatus.class).setUpdateName(name)
+                UpdateOptions.newBuilder(type).setUpdateName(name)
                     .setWaitForStage(WorkflowUpdateStage.ACCEPTED).build(), args)));
     try {
-      CompletableFuture<LabStatus> result =
-          taken.get(ACCEPT.toMillis(), TimeUnit.MILLISECONDS).getResultAsync();
-      if (result.isCompletedExceptionally()) {
-        // A rejected Update comes back as a handle whose result is the rejection.
-        result.get();
-      }
-      return true;
+      return taken.get(ACCEPT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      return false;
+      return null;
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    }
+  }
+
+  private static <T> T join(CompletableFuture<T> result) throws InterruptedException {
+    try {
+      return result.get();
     } catch (ExecutionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
     }
@@ -77,6 +108,6 @@ abstract class BaseCommand implements Callable<Integer> {
 
   /** Opens a Temporal connection; the caller closes it. */
   TemporalConnection connect() {
-    return TemporalConnection.open();
+    return root().connector.get();
   }
 }

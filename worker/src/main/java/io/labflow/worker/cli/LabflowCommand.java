@@ -3,7 +3,11 @@ package io.labflow.worker.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import io.labflow.worker.client.Pollers;
+import io.labflow.worker.client.TemporalConnection;
 import java.nio.file.Path;
+import java.util.function.BiPredicate;
+import java.util.function.Supplier;
 
 /** The root {@code labflow} command; every subcommand inherits its options. */
 @Command(
@@ -33,6 +37,11 @@ import java.nio.file.Path;
       WorkerCommand.class,
       WorkerPolicyCommand.class,
       DoctorCommand.class,
+      LearnerCommands.Check.class,
+      LearnerCommands.Solve.class,
+      LearnerCommands.Skip.class,
+      LearnerCommands.Extend.class,
+      TestCommand.class,
       picocli.CommandLine.HelpCommand.class
     })
 public final class LabflowCommand implements Runnable {
@@ -50,6 +59,15 @@ public final class LabflowCommand implements Runnable {
       defaultValue = "${env:LABFLOW_DEFINITIONS_DIR:-./definitions}",
       description = "Directory of definitions (env LABFLOW_DEFINITIONS_DIR, default: ${DEFAULT-VALUE}).")
   Path definitions;
+
+  /** How the commands reach Temporal (tests give a connection to their own server). */
+  Supplier<TemporalConnection> connector = TemporalConnection::open;
+
+  /**
+   * Whether a worker polls a task queue (tests on the time-skipping server, which cannot tell,
+   * give their own answer).
+   */
+  BiPredicate<TemporalConnection, String> polled = Pollers::polled;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

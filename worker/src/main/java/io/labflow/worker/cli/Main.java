@@ -28,7 +28,12 @@ public final class Main {
 
   /** The configured picocli command line, for callers that redirect its output. */
   public static CommandLine newCommandLine() {
-    CommandLine cli = new CommandLine(new LabflowCommand());
+    return newCommandLine(new LabflowCommand(), CommandLine.defaultFactory());
+  }
+
+  /** The same over this root command and factory (tests give theirs). */
+  static CommandLine newCommandLine(LabflowCommand root, CommandLine.IFactory factory) {
+    CommandLine cli = new CommandLine(root, factory);
     cli.setExecutionExceptionHandler(Main::handle);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.registerConverter(java.time.Duration.class, new Durations());
@@ -59,7 +64,7 @@ public final class Main {
 
   /** Update rejections the lab gives when a request does not apply to it as it is. */
   private static final java.util.Set<String> REJECTIONS =
-      java.util.Set.of("NotLive", "NotPaused", "InvalidArgument");
+      java.util.Set.of("NotLive", "NotPaused", "InvalidArgument", "InvalidRequest");
 
   static boolean isRejection(Throwable e) {
     for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {

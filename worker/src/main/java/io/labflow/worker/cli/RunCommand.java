@@ -2,7 +2,6 @@ package io.labflow.worker.cli;
 
 import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.LabStarter;
-import io.labflow.worker.client.Pollers;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.render.LabPlan;
@@ -15,7 +14,6 @@ import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.OnFailure;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
-import io.temporal.client.WorkflowOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -69,8 +67,14 @@ final class RunCommand extends BaseCommand {
    * @throws UsageException when the run would be refused before creating anything
    */
   Start prepare() {
-    DefinitionFiles.Source source = DefinitionFiles.locate(file, root().definitions());
-    Definition definition = DefinitionFiles.validOrThrow(source, err());
+    return prepare(root(), file, labId, variant, params, onFailure, err(), "with labflow run");
+  }
+
+  /** The start of a lab from {@code file}, as {@link #prepare()}; {@code startedBy} is for the summary. */
+  static Start prepare(LabflowCommand root, String file, String labId, String variant,
+      Map<String, String> params, OnFailure onFailure, java.io.PrintWriter err, String startedBy) {
+    DefinitionFiles.Source source = DefinitionFiles.locate(file, root.definitions());
+    Definition definition = DefinitionFiles.validOrThrow(source, err);
     ParameterBinder.BindResult bound = DefinitionFiles.bind(definition, labId, variant, params);
     List<String> problems = new ArrayList<>(DefinitionFiles.refused(bound));
     problems.addAll(LabPlan.problems(definition, variant, bound.parameters(), labId));
@@ -84,28 +88,32 @@ final class RunCommand extends BaseCommand {
         new LabRequest(null, variant, labId, new LinkedHashMap<>(params), source.text(),
             onFailure);
     return new Start(request, new LabStarter(
-        labId, definition.name(), bound.variant(), root().taskQueue(), "with labflow run"));
+        labId, definition.name(), bound.variant(), root.taskQueue(), startedBy));
+  }
+
+  /** Starts the lab's run and returns its run id; a lab already running is a usage error. */
+  static String start(TemporalConnection conn, Start start) {
+    LabWorkflow stub =
+        conn.client().newWorkflowStub(LabWorkflow.class, start.starter().options());
+    try {
+      return WorkflowClient.start(stub::run, RawJson.of(start.request())).getRunId();
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      String labId = start.starter().labId();
+      throw new UsageException("lab " + labId + " is already running; see `labflow status "
+          + labId + "`, or `labflow teardown " + labId + "` first");
+    }
   }
 
   @Override
   public Integer call() throws InterruptedException {
     Start start = prepare();
-    LabRequest request = start.request();
     String chosen = start.starter().variant();
     String definitionName = start.starter().definition();
     try (TemporalConnection conn = connect()) {
-      if (!Pollers.polled(conn, root().taskQueue())) {
+      if (!root().polled.test(conn, root().taskQueue())) {
         throw new NoWorker(root().taskQueue(), "lab " + labId + " not started");
       }
-      WorkflowOptions options = start.starter().options();
-      LabWorkflow stub = conn.client().newWorkflowStub(LabWorkflow.class, options);
-      String runId;
-      try {
-        runId = WorkflowClient.start(stub::run, RawJson.of(request)).getRunId();
-      } catch (WorkflowExecutionAlreadyStarted e) {
-        throw new UsageException("lab " + labId + " is already running; see `labflow status "
-            + labId + "`, or `labflow teardown " + labId + "` first");
-      }
+      String runId = start(conn, start);
       out().printf("Started lab %s (definition %s, variant %s, run %s) on task queue %s%n",
           labId, definitionName, chosen, runId, root().taskQueue());
       out().println("Web UI: " + conn.uiAddress(labId));

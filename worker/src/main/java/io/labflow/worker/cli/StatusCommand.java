@@ -44,7 +44,7 @@ final class StatusCommand extends BaseCommand {
         throw e;
       }
       String queue = d.getExecutionConfig().getTaskQueue().getName();
-      boolean polled = Pollers.polled(conn, queue);
+      boolean polled = root().polled.test(conn, queue);
       Optional<LabStatus> status = polled ? follower.query(labId, null) : Optional.empty();
       if (json) {
         if (status.isPresent()) {

@@ -52,6 +52,9 @@ public final class StatusPrinter {
     if (s.notice() != null) {
       out.println("Notice: " + oneLine(s.notice()));
     }
+    if (s.learner() != null) {
+      LearnerPrinter.printProgress(s.learner(), out);
+    }
   }
 
   /**

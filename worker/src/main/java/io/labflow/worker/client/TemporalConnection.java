@@ -21,10 +21,13 @@ public final class TemporalConnection implements AutoCloseable {
   private final ClientConfigProfile profile;
   private final WorkflowServiceStubs service;
   private final WorkflowClient client;
+  /** Whether {@link #close} shuts the service stubs down (not when they are the caller's). */
+  private final boolean owned;
 
   private TemporalConnection(
       ClientConfigProfile profile, Consumer<WorkflowServiceStubsOptions.Builder> customizer) {
     this.profile = profile;
+    this.owned = true;
     WorkflowServiceStubsOptions.Builder stubs =
         WorkflowServiceStubsOptions.newBuilder(profile.toWorkflowServiceStubsOptions());
     customizer.accept(stubs);
@@ -34,6 +37,18 @@ public final class TemporalConnection implements AutoCloseable {
             .setDataConverter(io.labflow.worker.engine.Engine.dataConverter())
             .build();
     this.client = WorkflowClient.newInstance(service, options);
+  }
+
+  private TemporalConnection(WorkflowClient client) {
+    this.profile = ClientConfigProfile.getDefaultInstance();
+    this.service = client.getWorkflowServiceStubs();
+    this.client = client;
+    this.owned = false;
+  }
+
+  /** A connection over a client the caller keeps (and closes): tests' own servers. */
+  public static TemporalConnection of(WorkflowClient client) {
+    return new TemporalConnection(client);
   }
 
   /** Connects with the standard client configuration. */
@@ -99,6 +114,8 @@ public final class TemporalConnection implements AutoCloseable {
 
   @Override
   public void close() {
-    service.shutdown();
+    if (owned) {
+      service.shutdown();
+    }
   }
 }

@@ -1,0 +1,200 @@
+package io.labflow.worker.cli;
+
+import io.labflow.worker.client.LabFollower;
+import io.labflow.worker.client.TemporalConnection;
+import io.labflow.workflows.lab.CheckAnswer;
+import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.LabWorkflow;
+import io.labflow.workflows.lab.LearnerProgress;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * What {@code labflow test} does with a started lab: waits until it is LIVE, then for each task
+ * in order checks that its checks do not pass before its solve and pass after it, then always
+ * tears the lab down and counts what is left of it. Each departure from that is a deviation.
+ */
+final class LabTester {
+
+  private final TemporalConnection conn;
+  private final PrintWriter out;
+  private final Duration liveWithin;
+  private final Duration downWithin;
+  private final Function<String, List<String>> leftovers;
+  private final Duration poll;
+  private final List<String> deviations = new ArrayList<>();
+
+  /**
+   * @param leftovers what is left of a lab, by its tag and by its names, one entry a resource
+   */
+  LabTester(TemporalConnection conn, PrintWriter out, Duration liveWithin, Duration downWithin,
+      Function<String, List<String>> leftovers, Duration poll) {
+    this.conn = conn;
+    this.out = out;
+    this.liveWithin = liveWithin;
+    this.downWithin = downWithin;
+    this.leftovers = leftovers;
+    this.poll = poll;
+  }
+
+  /** Tests the run {@code runId} of {@code labId} on {@code queue}: 0 no deviation, else 1. */
+  int test(String definition, String labId, String runId, String queue)
+      throws InterruptedException {
+    int tasks = 0;
+    int passed = 0;
+    try {
+      LearnerProgress progress = awaitLive(labId, runId);
+      if (progress != null) {
+        tasks = progress.tasks().size();
+        passed = tasks(progress, labId, queue);
+      }
+    } catch (RuntimeException e) {
+      deviation("the test stopped: " + Main.describe(e));
+    } finally {
+      tearDown(labId, runId);
+      countLeftovers(labId);
+    }
+    out.printf("labflow test %s (lab %s): %d tasks, %d pass only after their solve, %d deviation%s:"
+        + " %s%n", definition, labId, tasks, passed, deviations.size(),
+        deviations.size() == 1 ? "" : "s", deviations.isEmpty() ? "PASSED" : "FAILED");
+    deviations.forEach(d -> out.println("  deviation: " + d));
+    out.flush();
+    return deviations.isEmpty() ? 0 : 1;
+  }
+
+  /** The learner's progress once the lab is LIVE; null (a deviation) when it is not. */
+  private LearnerProgress awaitLive(String labId, String runId) throws InterruptedException {
+    out.println("Waiting up to " + liveWithin + " for lab " + labId
+        + " to be LIVE (its provisioning steps)...");
+    out.flush();
+    LabFollower.Outcome o = new LabFollower(conn, out, poll).follow(labId, runId, liveWithin);
+    if (o.closed() || o.state() != LabState.LIVE) {
+      deviation("lab " + labId + " did not become LIVE within " + liveWithin + " ("
+          + (o.closed() ? "its run closed " : "") + o.state() + ")");
+      return null;
+    }
+    LearnerProgress progress = o.status().orElseThrow().learner();
+    if (progress == null || progress.tasks() == null || progress.tasks().isEmpty()) {
+      deviation("lab " + labId + " has no learner tasks to test");
+      return null;
+    }
+    out.println("Lab " + labId + " is LIVE; testing its " + progress.tasks().size() + " tasks.");
+    return progress;
+  }
+
+  /** Tests each task in order; returns how many behaved. After a failed solve the rest is untested. */
+  private int tasks(LearnerProgress progress, String labId, String queue)
+      throws InterruptedException {
+    int ok = 0;
+    String stoppedBy = null;
+    for (LearnerProgress.Task task : progress.tasks()) {
+      if (stoppedBy != null) {
+        line(task, "not tested: task " + stoppedBy + " was not done");
+        continue;
+      }
+      try {
+        CheckAnswer before = BaseCommand.answer(conn, queue, labId, "check", CheckAnswer.class);
+        if (!task.id().equals(before.taskId())) {
+          line(task, deviation("task " + task.id() + " is not the current task (the lab checked "
+              + before.taskId() + ")"));
+          stoppedBy = task.id();
+          continue;
+        }
+        if (before.passed()) {
+          line(task, deviation("task " + task.id() + " passes before its solve"));
+          continue;
+        }
+        CheckAnswer after = BaseCommand.answer(conn, queue, labId, "solve", CheckAnswer.class);
+        if (!after.passed()) {
+          line(task, deviation("task " + task.id() + " does not pass after its solve: "
+              + failed(after)));
+          stoppedBy = task.id();
+          continue;
+        }
+        long failedBefore = before.conditions().stream().filter(c -> !c.passed()).count();
+        line(task, "ok: " + failedBefore + " of " + before.conditions().size()
+            + " conditions fail before its solve, all pass after");
+        ok++;
+      } catch (NoWorker | ClosedLab.Ended e) {
+        throw e;
+      } catch (RuntimeException e) {
+        line(task, deviation("task " + task.id() + ": " + Main.describe(e)));
+        stoppedBy = task.id();
+      }
+    }
+    return ok;
+  }
+
+  /** Always: a teardown (or, when the lab cannot take one now, the recorded one), followed. */
+  private void tearDown(String labId, String runId) throws InterruptedException {
+    try {
+      ClosedLab.openRunQueue(conn.client(), labId);
+    } catch (ClosedLab.Ended ended) {
+      out.println(ended.getMessage() + "; nothing to tear down");
+      return;
+    }
+    out.println("Tearing lab " + labId + " down; waiting up to " + downWithin
+        + " for its run to end TORN_DOWN...");
+    out.flush();
+    boolean sent;
+    try {
+      sent = BaseCommand.accepted(conn, labId, "teardown");
+    } catch (RuntimeException refused) {
+      out.println("  teardown refused now (" + Main.describe(refused)
+          + "); recording it for when the lab can take it");
+      sent = false;
+    }
+    if (!sent) {
+      ClosedLab.guard(conn.client(), labId, () -> {
+        conn.client().newWorkflowStub(LabWorkflow.class, labId).requestTeardown();
+        return null;
+      });
+    }
+    LabFollower.Outcome o =
+        new LabFollower(conn, out, poll).follow(labId, runId, downWithin, Set.of());
+    if (!o.closed() || (o.state() != LabState.TORN_DOWN && o.state() != LabState.ROLLED_BACK)) {
+      deviation("lab " + labId + " did not end TORN_DOWN within " + downWithin + " ("
+          + (o.closed() ? "its run closed " : "still ") + o.state() + ")");
+    } else {
+      out.println("Lab " + labId + " is " + o.state() + ".");
+    }
+  }
+
+  private void countLeftovers(String labId) {
+    out.println("Counting what is left of lab " + labId + " (by its tag and by its names)...");
+    out.flush();
+    try {
+      List<String> left = leftovers.apply(labId);
+      out.println("Left of lab " + labId + ": " + left.size() + " resources"
+          + (left.isEmpty() ? "" : ": " + String.join(", ", left)));
+      if (!left.isEmpty()) {
+        deviation(left.size() + " resources of lab " + labId + " left after its teardown: "
+            + String.join(", ", left));
+      }
+    } catch (RuntimeException e) {
+      deviation("cannot count what is left of lab " + labId + ": " + Main.describe(e));
+    }
+  }
+
+  private static String failed(CheckAnswer a) {
+    return a.conditions().stream().filter(c -> !c.passed())
+        .map(c -> c.id() + " (" + c.message() + (c.detail() == null ? "" : "; found: " + c.detail())
+            + ")")
+        .collect(Collectors.joining(", "));
+  }
+
+  private String deviation(String what) {
+    deviations.add(what);
+    return "DEVIATION: " + what;
+  }
+
+  private void line(LearnerProgress.Task task, String what) {
+    out.printf("task %-20s %s%n", task.id(), what);
+    out.flush();
+  }
+}

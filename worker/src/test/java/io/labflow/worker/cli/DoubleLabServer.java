@@ -1,0 +1,95 @@
+package io.labflow.worker.cli;
+
+import io.labflow.worker.client.TemporalConnection;
+import io.labflow.workflows.lab.LabSearchAttributes;
+import io.labflow.workflows.lab.LabWorkflow;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.labflow.worker.engine.Engine;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+import picocli.CommandLine;
+
+/**
+ * Temporal's time-skipping test server with a worker running {@link LearnerLabDouble}, and the
+ * {@code labflow} command line pointed at it. That server cannot say whether a worker polls, so
+ * the command line is told ({@link #polled}).
+ */
+final class DoubleLabServer implements AutoCloseable {
+
+  static final String QUEUE = "labflow";
+
+  /** What one command line did. */
+  record Result(int code, String out, String err) {
+    String all() {
+      return "exit " + code + "\n" + out + err;
+    }
+  }
+
+  // The worker's data converter, so that a validator's refusal arrives as itself.
+  final TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(
+      TestEnvironmentOptions.newBuilder()
+          .setWorkflowClientOptions(WorkflowClientOptions.newBuilder()
+              .setDataConverter(Engine.dataConverter()).build())
+          .build());
+  final WorkflowClient client;
+  boolean polled = true;
+  Function<String, List<String>> leftovers = labId -> List.of();
+
+  DoubleLabServer() {
+    for (var key : LabSearchAttributes.ALL) {
+      env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    }
+    Worker worker = env.newWorker(QUEUE);
+    worker.registerWorkflowImplementationTypes(LearnerLabDouble.class);
+    env.start();
+    client = env.getWorkflowClient();
+  }
+
+  /** Starts a live double lab. */
+  void startLab(String labId) {
+    LabWorkflow lab = client.newWorkflowStub(LabWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(labId).setTaskQueue(QUEUE).build());
+    WorkflowClient.start(lab::run, null);
+  }
+
+  /** Runs {@code labflow ARGS} against this server. */
+  Result labflow(String... args) {
+    LabflowCommand root = new LabflowCommand();
+    root.connector = () -> TemporalConnection.of(client);
+    root.polled = (conn, queue) -> polled;
+    CommandLine.IFactory factory = new CommandLine.IFactory() {
+      @Override
+      public <K> K create(Class<K> cls) throws Exception {
+        K made = CommandLine.defaultFactory().create(cls);
+        if (made instanceof TestCommand test) {
+          test.leftovers = leftovers;
+          test.poll = Duration.ofMillis(50);
+        }
+        return made;
+      }
+    };
+    CommandLine cli = Main.newCommandLine(root, factory);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int code = cli.execute(args);
+    cli.getOut().flush();
+    cli.getErr().flush();
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @Override
+  public void close() {
+    env.close();
+  }
+}

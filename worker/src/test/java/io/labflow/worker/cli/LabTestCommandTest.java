@@ -1,0 +1,132 @@
+package io.labflow.worker.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labflow.workflows.lab.LabResult;
+import io.labflow.workflows.lab.LabState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code labflow test} on a double lab with two learner tasks: exit 0 on a clean run, 1 when a
+ * task passes before its solve, when a solve does not make its task pass, or when something is
+ * left; the lab torn down in every case.
+ */
+@Tag("fast")
+class LabTestCommandTest {
+
+  /** Any valid definition: the double lab plays the tasks. */
+  private static final String DEFINITION =
+      """
+      name: learner-lab
+      steps:
+        - id: role
+          action: CreateRole
+          with:
+            labId: ${lab.labId}
+            roleName: ${lab.labId}-role
+            servicePrincipal: ec2.amazonaws.com
+      """;
+
+  @TempDir static Path dir;
+  private static Path file;
+  private static DoubleLabServer server;
+
+  @BeforeAll
+  static void start() throws Exception {
+    file = Files.writeString(dir.resolve("learner-lab.yaml"), DEFINITION);
+    server = new DoubleLabServer();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private static DoubleLabServer.Result test(String labId, LearnerLabDouble.Script script) {
+    LearnerLabDouble.SCRIPTS.put(labId, script);
+    return server.labflow("test", file.toString(), "--lab-id", labId);
+  }
+
+  private static LabState endOf(String labId) {
+    return server.client.newUntypedWorkflowStub(labId).getResult(LabResult.class).state();
+  }
+
+  @Test
+  void aCleanRunExits0WithOneLinePerTaskAndTearsDown() {
+    DoubleLabServer.Result r = test("clean-1", LearnerLabDouble.Script.CLEAN);
+
+    assertThat(r.code()).as(r.all()).isZero();
+    assertThat(r.out()).as(r.all()).contains(
+        "Waiting up to PT30M for lab clean-1 to be LIVE (its provisioning steps)...\n",
+        "task create-role          ok: 2 of 2 conditions fail before its solve, all pass after\n",
+        "task create-policy        ok: 1 of 1 conditions fail before its solve, all pass after\n",
+        "Tearing lab clean-1 down; waiting up to PT30M for its run to end TORN_DOWN...\n",
+        "Left of lab clean-1: 0 resources\n",
+        "labflow test learner-lab (lab clean-1): 2 tasks, 2 pass only after their solve,"
+            + " 0 deviations: PASSED\n");
+    assertThat(endOf("clean-1")).isEqualTo(LabState.TORN_DOWN);
+  }
+
+  @Test
+  void aTaskThatPassesBeforeItsSolveIsADeviationExit1AndTheLabIsTornDown() {
+    DoubleLabServer.Result r =
+        test("early-1", new LearnerLabDouble.Script(Set.of("create-role"), Set.of()));
+
+    assertThat(r.code()).as(r.all()).isEqualTo(1);
+    assertThat(r.out()).as(r.all()).contains(
+        "task create-role          DEVIATION: task create-role passes before its solve\n",
+        "task create-policy        ok: 1 of 1 conditions fail before its solve, all pass after\n",
+        ": 2 tasks, 1 pass only after their solve, 1 deviation: FAILED\n",
+        "  deviation: task create-role passes before its solve\n");
+    assertThat(endOf("early-1")).isEqualTo(LabState.TORN_DOWN);
+  }
+
+  @Test
+  void aSolveThatDoesNotMakeItsTaskPassIsADeviationExit1AndTheLabIsTornDown() {
+    DoubleLabServer.Result r =
+        test("broken-1", new LearnerLabDouble.Script(Set.of(), Set.of("create-role")));
+
+    assertThat(r.code()).as(r.all()).isEqualTo(1);
+    assertThat(r.out()).as(r.all()).contains(
+        "task create-role          DEVIATION: task create-role does not pass after its solve:"
+            + " trusts-ec2 (The role must let EC2, and only EC2, assume it.; found: the trust policy"
+            + " lets lambda.amazonaws.com assume labflow-broken-1-role; only ec2.amazonaws.com may),"
+            + " has-boundary (The role must carry the lab's permissions boundary.)\n",
+        "task create-policy        not tested: task create-role was not done\n",
+        ": 2 tasks, 0 pass only after their solve, 1 deviation: FAILED\n");
+    assertThat(endOf("broken-1")).isEqualTo(LabState.TORN_DOWN);
+  }
+
+  @Test
+  void whatIsLeftAfterTheTeardownIsADeviation() {
+    server.leftovers = labId -> List.of("roles labflow-" + labId + "-role");
+    try {
+      DoubleLabServer.Result r = test("left-1", LearnerLabDouble.Script.CLEAN);
+
+      assertThat(r.code()).as(r.all()).isEqualTo(1);
+      assertThat(r.out()).as(r.all()).contains(
+          "Left of lab left-1: 1 resources: roles labflow-left-1-role\n",
+          "  deviation: 1 resources of lab left-1 left after its teardown:"
+              + " roles labflow-left-1-role\n");
+    } finally {
+      server.leftovers = labId -> List.of();
+    }
+    assertThat(endOf("left-1")).isEqualTo(LabState.TORN_DOWN);
+  }
+
+  @Test
+  void aMissingDefinitionIsAUsageErrorAndNothingStarts() {
+    DoubleLabServer.Result r = server.labflow("test", dir.resolve("nowhere.yaml").toString());
+
+    assertThat(r.code()).as(r.all()).isEqualTo(2);
+    assertThat(r.out()).isEmpty();
+  }
+}

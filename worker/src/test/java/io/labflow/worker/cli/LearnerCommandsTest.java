@@ -1,0 +1,162 @@
+package io.labflow.worker.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code labflow check}, {@code solve}, {@code skip}, {@code extend} and {@code status} on a double
+ * lab with learner tasks: what each prints and its exit code, for an answer, a refusal, a lab that
+ * does not exist and no worker polling.
+ */
+@Tag("fast")
+class LearnerCommandsTest {
+
+  private static DoubleLabServer server;
+
+  @BeforeAll
+  static void start() {
+    server = new DoubleLabServer();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  void aCheckThatFailsPrintsEachConditionWithMessageHintAndFindingAndExits1() {
+    server.startLab("check-1");
+
+    DoubleLabServer.Result r = server.labflow("check", "check-1");
+
+    assertThat(r.code()).as(r.all()).isEqualTo(1);
+    assertThat(r.out()).as(r.all()).isEqualTo("""
+        Task create-role: not passed
+          FAILED trusts-ec2: The role must let EC2, and only EC2, assume it.
+                 hint: In the trust policy, Principal is {"Service": "ec2.amazonaws.com"}.
+                 found: the trust policy lets lambda.amazonaws.com assume labflow-check-1-role; only ec2.amazonaws.com may
+          FAILED has-boundary: The role must carry the lab's permissions boundary.
+        Score 0/50 (0%)
+        Next task: create-role
+        """);
+  }
+
+  @Test
+  void aSolveThatPassesExits0AndNamesTheNextTask() {
+    server.startLab("solve-1");
+
+    DoubleLabServer.Result r = server.labflow("solve", "solve-1");
+
+    assertThat(r.code()).as(r.all()).isZero();
+    assertThat(r.out()).as(r.all()).isEqualTo("""
+        Task create-role: passed
+          passed trusts-ec2
+                 found: only ec2.amazonaws.com may assume labflow-solve-1-role
+          passed has-boundary
+        Score 0/50 (0%)
+        Next task: create-policy
+        """);
+  }
+
+  @Test
+  void aCheckThatPassesEarnsThePointsAndExits0() {
+    LearnerLabDouble.SCRIPTS.put("check-2",
+        new LearnerLabDouble.Script(java.util.Set.of("create-role"), java.util.Set.of()));
+    server.startLab("check-2");
+
+    DoubleLabServer.Result r = server.labflow("check", "check-2");
+
+    assertThat(r.code()).as(r.all()).isZero();
+    assertThat(r.out()).as(r.all())
+        .contains("Task create-role: passed", "Score 20/50 (40%)", "Next task: create-policy");
+  }
+
+  @Test
+  void skipExits0AndStatusShowsTheProgressAndTheLastCheck() {
+    server.startLab("skip-1");
+    assertThat(server.labflow("check", "skip-1").code()).isEqualTo(1);
+
+    DoubleLabServer.Result skipped = server.labflow("skip", "skip-1");
+    DoubleLabServer.Result status = server.labflow("status", "skip-1");
+
+    assertThat(skipped.code()).as(skipped.all()).isZero();
+    assertThat(skipped.out()).as(skipped.all())
+        .isEqualTo("Task create-role: not passed\nScore 0/50 (0%)\nNext task: create-policy\n");
+    assertThat(status.code()).as(status.all()).isZero();
+    assertThat(status.out()).as(status.all()).contains("""
+        Learner tasks, score 0/50 (0%):
+          SKIPPED create-role           20 points  Create a role EC2 may assume
+          OPEN    create-policy         30 points  Write a policy scoped to the bucket  <- current
+        Last check of task create-role: not passed
+        """);
+  }
+
+  @Test
+  void aCheckWithNoOpenTaskIsRefusedWithItsSentenceAndExits2() {
+    server.startLab("done-1");
+    assertThat(server.labflow("skip", "done-1").code()).isZero();
+    assertThat(server.labflow("skip", "done-1").code()).isZero();
+
+    DoubleLabServer.Result r = server.labflow("check", "done-1");
+
+    assertThat(r.code()).as(r.all()).isEqualTo(2);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).isEqualTo("labflow: lab done-1 has no open task (LIVE)\n");
+  }
+
+  @Test
+  void aLabWithoutLearnerTasksRefusesThemAsAUsageError() {
+    // The interpreter on main answers every learner Update of a lab without tasks this way.
+    assertThat(Main.exitCode(io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+        "check: this lab has no learner tasks", "InvalidRequest"))).isEqualTo(2);
+  }
+
+  @Test
+  void extendSendsTheDurationAsStepFilesWriteItAndExits0() {
+    server.startLab("extend-1");
+
+    DoubleLabServer.Result r = server.labflow("extend", "extend-1", "PT1H30M");
+
+    assertThat(r.code()).as(r.all()).isZero();
+    assertThat(r.out()).as(r.all())
+        .startsWith("Lab extend-1 extended by 1h30m.\n")
+        .contains("Notice: kept alive 1h30m longer");
+  }
+
+  @Test
+  void aLabThatDoesNotExistExits1WithASentence() {
+    DoubleLabServer.Result r = server.labflow("check", "nowhere-1");
+
+    assertThat(r.code()).as(r.all()).isEqualTo(1);
+    assertThat(r.err()).as(r.all()).startsWith("labflow: no lab `nowhere-1` in namespace `default`");
+  }
+
+  @Test
+  void withNoWorkerPollingNothingIsSentAndItExits4() {
+    server.startLab("idle-1");
+    server.polled = false;
+    try {
+      DoubleLabServer.Result r = server.labflow("check", "idle-1");
+
+      assertThat(r.code()).as(r.all()).isEqualTo(4);
+      assertThat(r.err()).as(r.all())
+          .startsWith("labflow: no worker polls task queue labflow")
+          .endsWith("; nothing sent\n");
+    } finally {
+      server.polled = true;
+    }
+    assertThat(server.labflow("status", "idle-1").out()).contains("Learner tasks, score 0/50 (0%):");
+  }
+
+  @Test
+  void aDurationThatIsNotOneIsAUsageError() {
+    DoubleLabServer.Result r = server.labflow("extend", "extend-2", "soon");
+
+    assertThat(r.code()).as(r.all()).isEqualTo(2);
+    assertThat(r.err()).as(r.all()).contains("'soon' is not a duration");
+  }
+}

@@ -1,0 +1,191 @@
+package io.labflow.worker.cli;
+
+import io.labflow.workflows.lab.CheckAnswer;
+import io.labflow.workflows.lab.LabResult;
+import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.LabStatus;
+import io.labflow.workflows.lab.LabWorkflow;
+import io.labflow.workflows.lab.LearnerProgress;
+import io.temporal.common.converter.DefaultDataConverter;
+import io.temporal.common.converter.RawValue;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Workflow;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A live lab with two learner tasks, as the learner Updates' contract describes it: {@code
+ * create-role} (20 points, two conditions) and {@code create-policy} (30 points, one). What each
+ * lab does is scripted by its lab id in {@link #SCRIPTS}.
+ */
+public class LearnerLabDouble implements LabWorkflow {
+
+  /**
+   * @param passEarly tasks whose checks pass before their solve
+   * @param brokenSolve tasks whose solve does not make them pass
+   */
+  record Script(Set<String> passEarly, Set<String> brokenSolve) {
+    static final Script CLEAN = new Script(Set.of(), Set.of());
+  }
+
+  static final Map<String, Script> SCRIPTS = new ConcurrentHashMap<>();
+
+  private static final List<LearnerProgress.Task> TASKS = List.of(
+      new LearnerProgress.Task("create-role", "Create a role EC2 may assume", 20, null),
+      new LearnerProgress.Task("create-policy", "Write a policy scoped to the bucket", 30, null));
+
+  private final String labId = Workflow.getInfo().getWorkflowId();
+  private final Script script = SCRIPTS.getOrDefault(labId, Script.CLEAN);
+  private final Map<String, LearnerProgress.TaskState> states = new LinkedHashMap<>();
+  private final Set<String> solved = new HashSet<>();
+  private LabState state = LabState.LIVE;
+  private int current;
+  private int score;
+  private CheckAnswer last;
+  private String notice;
+
+  @Override
+  public LabResult run(RawValue request) {
+    Workflow.await(() -> state == LabState.TORN_DOWN);
+    return new LabResult(labId, state, List.of());
+  }
+
+  @Override
+  public LabStatus status() {
+    List<LearnerProgress.Task> tasks = new ArrayList<>();
+    for (LearnerProgress.Task t : TASKS) {
+      tasks.add(new LearnerProgress.Task(t.id(), t.title(), t.points(),
+          states.getOrDefault(t.id(), LearnerProgress.TaskState.OPEN)));
+    }
+    return new LabStatus(labId, "learner-lab", "default", state, List.of(), null, null, notice,
+        new LearnerProgress(tasks, currentTask(), score, 50, last));
+  }
+
+  private String currentTask() {
+    return current < TASKS.size() ? TASKS.get(current).id() : null;
+  }
+
+  @Override
+  public CheckAnswer check(RawValue none) {
+    LearnerProgress.Task task = TASKS.get(current);
+    boolean passes = solved.contains(task.id())
+        ? !script.brokenSolve().contains(task.id())
+        : script.passEarly().contains(task.id());
+    List<CheckAnswer.Condition> conditions = task.id().equals("create-role")
+        ? List.of(
+            passes
+                ? new CheckAnswer.Condition("trusts-ec2", true, null, null,
+                    "only ec2.amazonaws.com may assume labflow-" + labId + "-role")
+                : new CheckAnswer.Condition("trusts-ec2", false,
+                    "The role must let EC2, and only EC2, assume it.",
+                    "In the trust policy, Principal is {\"Service\": \"ec2.amazonaws.com\"}.",
+                    "the trust policy lets lambda.amazonaws.com assume labflow-" + labId
+                        + "-role; only ec2.amazonaws.com may"),
+            new CheckAnswer.Condition("has-boundary", passes, passes ? null
+                : "The role must carry the lab's permissions boundary.", null, null))
+        : List.of(new CheckAnswer.Condition("scoped", passes,
+            passes ? null : "The policy must allow List and Get on the bucket only.", null, null));
+    if (passes) {
+      boolean wasSolved = solved.contains(task.id());
+      states.put(task.id(), wasSolved
+          ? LearnerProgress.TaskState.SOLVED : LearnerProgress.TaskState.PASSED);
+      score += wasSolved ? 0 : task.points();
+      current++;
+    }
+    last = new CheckAnswer(task.id(), passes, conditions, score, 50, currentTask());
+    return last;
+  }
+
+  @Override
+  public CheckAnswer solve(RawValue none) {
+    solved.add(TASKS.get(current).id());
+    return check(none);
+  }
+
+  @Override
+  public CheckAnswer skip(RawValue none) {
+    String task = TASKS.get(current).id();
+    states.put(task, LearnerProgress.TaskState.SKIPPED);
+    current++;
+    last = new CheckAnswer(task, false, List.of(), score, 50, currentTask());
+    return last;
+  }
+
+  @Override
+  public LabStatus extend(RawValue duration) {
+    notice = "kept alive " + DefaultDataConverter.STANDARD_INSTANCE
+        .fromPayload(duration.getPayload(), String.class, String.class) + " longer";
+    return status();
+  }
+
+  private void openTask() {
+    if (state != LabState.LIVE || current >= TASKS.size()) {
+      throw ApplicationFailure.newFailure(
+          "lab " + labId + " has no open task (" + state + ")", "NotLive");
+    }
+  }
+
+  @Override
+  public void validateCheck(RawValue none) {
+    openTask();
+  }
+
+  @Override
+  public void validateSolve(RawValue none) {
+    openTask();
+  }
+
+  @Override
+  public void validateSkip(RawValue none) {
+    openTask();
+  }
+
+  @Override
+  public void validateExtend(RawValue duration) {
+    if (state != LabState.LIVE) {
+      throw ApplicationFailure.newFailure("lab " + labId + " is not live", "NotLive");
+    }
+  }
+
+  @Override
+  public LabStatus teardown(RawValue none) {
+    state = LabState.TORN_DOWN;
+    return status();
+  }
+
+  @Override
+  public void validateTeardown(RawValue none) {
+    if (state != LabState.LIVE) {
+      throw ApplicationFailure.newFailure("lab " + labId + " is not live", "NotLive");
+    }
+  }
+
+  @Override
+  public void requestTeardown() {
+    state = LabState.TORN_DOWN;
+  }
+
+  @Override
+  public LabStatus resume(RawValue decision) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public void decide(RawValue decision) {}
+
+  @Override
+  public LabStatus switchVariant(RawValue variant) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public void validateResume(RawValue decision) {}
+
+  @Override
+  public void validateSwitchVariant(RawValue variant) {}
+}
