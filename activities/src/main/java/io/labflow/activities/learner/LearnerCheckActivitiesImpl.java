@@ -24,13 +24,13 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
 
   private final IamEntities entities;
   private final IamClient iam;
-  private final Ec2ActivitiesImpl ec2;
+  private final Ec2ActivitiesImpl instances;
 
   /** Over the IAM lookups of the IAM steps and the EC2 step's association lookup. */
   public LearnerCheckActivitiesImpl(IamEntities entities, Ec2ActivitiesImpl ec2) {
     this.entities = entities;
     this.iam = entities.client();
-    this.ec2 = ec2;
+    this.instances = ec2;
   }
 
   @Override
@@ -138,7 +138,7 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
     String instance = Inputs.require(in.instanceId(), "instanceId", "CheckProfileOnInstance");
     String name = Inputs.require(
         in.instanceProfileName(), "instanceProfileName", "CheckProfileOnInstance");
-    Optional<IamInstanceProfileAssociation> a = ec2.association(instance);
+    Optional<IamInstanceProfileAssociation> a = instances.association(instance);
     if (a.isEmpty()) {
       return CheckOutput.fail(
           "instance " + instance + " has no instance profile; associate " + name + " with it");
