@@ -169,9 +169,15 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
             + " on " + c.resource() + "; it should be " + decision(c.expectedAllowed()));
       }
     }
-    return CheckOutput.pass("role " + name + " is allowed exactly " + (in.allow().isEmpty()
-        ? "nothing" : String.join(", ", in.allow())) + " of " + String.join(", ", expected.keySet())
-        + " on bucket " + bucket);
+    List<String> said = new ArrayList<>();
+    if (!in.allow().isEmpty()) {
+      said.add("allowed " + String.join(", ", in.allow()));
+    }
+    if (!in.deny().isEmpty()) {
+      said.add("denied " + String.join(", ", in.deny()));
+    }
+    return CheckOutput.pass("role " + name + " is " + String.join(" and ", said) + " on bucket "
+        + bucket + ", as the task expects");
   }
 
   private static String decision(boolean allowed) {

@@ -54,6 +54,14 @@ class CheckRulesTest {
   }
 
   @Test
+  void theServiceToTrustIsOneAwsService() {
+    assertThat(PolicyDocuments.isOneService("ec2.amazonaws.com")).isTrue();
+    for (String broader : List.of("*", "*.amazonaws.com", "ec2.example.com")) {
+      assertThat(PolicyDocuments.isOneService(broader)).as(broader).isFalse();
+    }
+  }
+
+  @Test
   void trustMustAllowAssumeRoleInExactlyOneStatement() {
     assertThat(trust("{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"ec2.amazonaws.com\"},"
         + "\"Action\":\"sts:TagSession\"}")).isEqualTo(CheckOutput.fail(
