@@ -16,6 +16,10 @@ import io.labflow.activities.iam.roles.RoleActivities;
 import io.labflow.activities.iam.roles.RoleActivitiesImpl;
 import io.labflow.activities.inventory.LabInventoryActivities;
 import io.labflow.activities.inventory.LabInventoryActivitiesImpl;
+import io.labflow.activities.learner.AdoptActivities;
+import io.labflow.activities.learner.AdoptActivitiesImpl;
+import io.labflow.activities.learner.LearnerCheckActivities;
+import io.labflow.activities.learner.LearnerCheckActivitiesImpl;
 import io.labflow.activities.verification.AccessVerificationActivities;
 import io.labflow.activities.verification.AccessVerificationActivitiesImpl;
 import java.nio.file.Path;
@@ -41,7 +45,9 @@ public final class StepLibrary {
         InstanceProfileActivities.class,
         Ec2Activities.class,
         AccessVerificationActivities.class,
-        LabInventoryActivities.class);
+        LabInventoryActivities.class,
+        LearnerCheckActivities.class,
+        AdoptActivities.class);
   }
 
   /**
@@ -69,7 +75,7 @@ public final class StepLibrary {
         new LabInventoryActivitiesImpl(clients, iam, roles, policies, profiles, cfn, ec2);
     return List.of(
             cfn, roles, policies, profiles, ec2, new AccessVerificationActivitiesImpl(clients),
-            inventory)
+            inventory, new LearnerCheckActivitiesImpl(iam, ec2), new AdoptActivitiesImpl(iam))
         .stream()
         .map(AwsFailureBoundary::around)
         .toList();

@@ -59,7 +59,17 @@ class StepLibraryTest {
             "DisassociateInstanceProfile",
             "VerifyAccess",
             "ListLabResources",
-            "DeleteLabResources");
+            "DeleteLabResources",
+            "CheckRoleTrust",
+            "CheckRoleBoundary",
+            "CheckPolicyScope",
+            "CheckPolicyAttached",
+            "CheckInstanceProfile",
+            "CheckProfileOnInstance",
+            "CheckAccess",
+            "AdoptRole",
+            "AdoptPolicy",
+            "AdoptInstanceProfile");
   }
 
   @Test

@@ -29,6 +29,8 @@ public final class AwsFailures {
   public static final String ACCESS_DENIED = "AccessDenied";
   /** The resource exists but does not carry this lab's tag. Never retried. */
   public static final String NOT_OWNED = "NotOwned";
+  /** The resource an action must find does not exist. Never retried. */
+  public static final String NOT_FOUND = "NotFound";
   /** The input of an activity is invalid. Never retried. */
   public static final String INVALID_INPUT = "InvalidInput";
   /** A stack ended in a failed or rolled-back state. Never retried. */

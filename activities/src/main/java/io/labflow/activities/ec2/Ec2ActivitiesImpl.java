@@ -148,7 +148,8 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
     return new DeleteOutput(resource, true);
   }
 
-  private Optional<IamInstanceProfileAssociation> association(String instanceId) {
+  /** The instance's current (associated or associating) instance profile association. */
+  public Optional<IamInstanceProfileAssociation> association(String instanceId) {
     List<IamInstanceProfileAssociation> all =
         ec2.describeIamInstanceProfileAssociationsPaginator(
                 b -> b.filters(Filter.builder().name("instance-id").values(instanceId).build()))

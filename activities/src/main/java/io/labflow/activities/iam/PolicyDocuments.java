@@ -122,6 +122,14 @@ public final class PolicyDocuments {
     return write(doc);
   }
 
+  /**
+   * Whether a service principal names one AWS service ({@code ec2.amazonaws.com}): no wildcard,
+   * nothing but a service's name. What {@code plan} flags and the trust check refuses otherwise.
+   */
+  public static boolean isOneService(String servicePrincipal) {
+    return !servicePrincipal.contains("*") && servicePrincipal.endsWith(".amazonaws.com");
+  }
+
   /** Whether two policy documents are the same JSON, either possibly URL-encoded as IAM returns. */
   public static boolean sameDocument(String a, String b) {
     return parse(a).equals(parse(b));

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The one table of what the worker's credentials are used for: every AWS operation the step
@@ -84,7 +85,10 @@ public final class WorkerPermissions {
           + " (trustedPrincipalArn), any in the account, to refuse one that does not exist or is"
           + " another lab's; GetRole and GetUser apply to roles and users only";
 
-  /** The table, by what the operations are for; an operation's IAM action is its own name. */
+  /**
+   * The table, by what the operations are for; an operation's IAM action is its own name. An
+   * operation used for several purposes may have a row in each ({@link #operation} merges them).
+   */
   static final List<Operation> OPERATIONS =
       table(
           // The account guard, on every run.
@@ -195,7 +199,22 @@ public final class WorkerPermissions {
           same(BUCKET, "DeleteLabResources", "S3.DeleteBucket"),
           same(OBJECTS, "VerifyAccess", "S3.PutObject", "S3.DeleteObject"),
           // Verification.
-          same(ROLE, "VerifyAccess", "Sts.AssumeRole", "Iam.SimulatePrincipalPolicy"));
+          same(ROLE, "VerifyAccess", "Sts.AssumeRole", "Iam.SimulatePrincipalPolicy"),
+          // Learner mode: the checks read the learner's resources; adopting one tags it with the
+          // lab's tags, which are in the request as in a create.
+          same(ROLE, "CheckRoleTrust CheckRoleBoundary CheckPolicyAttached CheckAccess AdoptRole",
+              "Iam.GetRole"),
+          same(ROLE, "CheckPolicyAttached", "Iam.ListAttachedRolePolicies"),
+          same(ROLE, "CheckAccess", "Iam.SimulatePrincipalPolicy"),
+          same(ROLE, "AdoptRole", "Iam.ListRoleTags"),
+          same(POLICY, "CheckPolicyScope AdoptPolicy", "Iam.GetPolicy"),
+          same(POLICY, "CheckPolicyScope", "Iam.GetPolicyVersion"),
+          same(POLICY, "AdoptPolicy", "Iam.ListPolicyTags"),
+          same(PROFILE, "CheckInstanceProfile AdoptInstanceProfile", "Iam.GetInstanceProfile"),
+          unscoped("CheckProfileOnInstance", DESCRIBE, "Ec2.DescribeIamInstanceProfileAssociations"),
+          same(ROLE_CREATE, "AdoptRole", "Iam.TagRole"),
+          same(POLICY_CREATE, "AdoptPolicy", "Iam.TagPolicy"),
+          same(PROFILE_CREATE, "AdoptInstanceProfile", "Iam.TagInstanceProfile"));
 
   private WorkerPermissions() {}
 
@@ -204,9 +223,15 @@ public final class WorkerPermissions {
     return OPERATIONS;
   }
 
-  /** The table row of an operation ({@code Iam.CreateRole}). */
+  /** The table row of an operation ({@code Iam.CreateRole}), its rows merged when it has several. */
   public static Optional<Operation> operation(String name) {
-    return OPERATIONS.stream().filter(o -> o.name().equals(name)).findFirst();
+    List<Operation> rows = OPERATIONS.stream().filter(o -> o.name().equals(name)).toList();
+    if (rows.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Operation(name,
+        rows.stream().flatMap(o -> o.grants().stream()).distinct().toList(),
+        rows.stream().flatMap(o -> o.usedBy().stream()).collect(Collectors.toSet())));
   }
 
   /** The CloudFormation resource types (and the SSM parameter type) the table knows. */

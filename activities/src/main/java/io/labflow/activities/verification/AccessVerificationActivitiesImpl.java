@@ -77,7 +77,7 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
               attempts.incrementAndGet();
               List<AccessCheck> m =
                   method.equals("simulate")
-                      ? simulate(roleArn, bucket, labId, expected)
+                      ? simulate(iam, roleArn, bucket, labId, expected)
                       : probe.probe(roleArn, bucket, labId, expected);
               last.set(m);
               return m != null && m.stream().allMatch(c -> c.allowed() == c.expectedAllowed())
@@ -108,17 +108,28 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
   }
 
   private static Map<String, Boolean> expectations(VerifyAccessInput in) {
-    List<String> allow = Inputs.require(in.allow(), "allow", "VerifyAccess");
-    List<String> deny = Inputs.require(in.deny(), "deny", "VerifyAccess");
+    return expectations(in.allow(), in.deny(), "VerifyAccess");
+  }
+
+  /**
+   * Each action to its expected decision (true: allowed), in order: allowed ones first.
+   *
+   * @throws io.temporal.failure.ApplicationFailure {@code InvalidInput} when a list is missing,
+   *     both are empty, or an action is in both
+   */
+  public static Map<String, Boolean> expectations(
+      List<String> allowed, List<String> denied, String action) {
+    List<String> allow = Inputs.require(allowed, "allow", action);
+    List<String> deny = Inputs.require(denied, "deny", action);
     Map<String, Boolean> out = new LinkedHashMap<>();
     allow.forEach(a -> out.put(a, true));
     for (String d : deny) {
       if (out.put(d, false) != null) {
-        throw AwsFailures.invalidInput("VerifyAccess: " + d + " is both allowed and denied");
+        throw AwsFailures.invalidInput(action + ": " + d + " is both allowed and denied");
       }
     }
     if (out.isEmpty()) {
-      throw AwsFailures.invalidInput("VerifyAccess: nothing to verify (allow and deny are empty)");
+      throw AwsFailures.invalidInput(action + ": nothing to verify (allow and deny are empty)");
     }
     return out;
   }
@@ -133,8 +144,12 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
 
   // ---------------------------------------------------------------- simulate
 
-  private List<AccessCheck> simulate(
-      String roleArn, String bucket, String labId, Map<String, Boolean> expected) {
+  /**
+   * One evaluation of the role's access by IAM's policy simulator: each action on its own resource
+   * (the bucket, or an object under the lab's probe prefix), without waiting for propagation.
+   */
+  public static List<AccessCheck> simulate(
+      IamClient iam, String roleArn, String bucket, String labId, Map<String, Boolean> expected) {
     List<AccessCheck> out = new ArrayList<>();
     for (Map.Entry<String, Boolean> e : expected.entrySet()) {
       String resource = AccessProbe.resourceFor(e.getKey(), bucket, labId);

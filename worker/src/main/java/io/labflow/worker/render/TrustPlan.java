@@ -1,5 +1,6 @@
 package io.labflow.worker.render;
 
+import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.worker.engine.Engine;
 import io.labflow.workflows.definition.PrincipalArns;
 import io.labflow.workflows.expr.ExpressionException;
@@ -59,7 +60,7 @@ final class TrustPlan {
   static List<String> flags(
       Definition definition, ActionStep step, Object service, Object principal) {
     List<String> flags = new ArrayList<>();
-    if (service instanceof String s && (s.contains("*") || !s.endsWith(".amazonaws.com"))) {
+    if (service instanceof String s && !PolicyDocuments.isOneService(s)) {
       flags.add("BROADER: service principal '" + s + "' is not one AWS service");
     }
     if (principal instanceof String p && !p.isBlank() && !p.startsWith("<")) {

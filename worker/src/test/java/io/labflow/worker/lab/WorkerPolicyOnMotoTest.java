@@ -8,6 +8,20 @@ import io.labflow.activities.common.AccountPolicy;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.iam.IamActivities;
 import io.labflow.activities.inventory.LabInventoryActivities;
+import io.labflow.activities.learner.AdoptActivities;
+import io.labflow.activities.learner.AdoptInstanceProfileInput;
+import io.labflow.activities.learner.AdoptOutput;
+import io.labflow.activities.learner.AdoptPolicyInput;
+import io.labflow.activities.learner.AdoptRoleInput;
+import io.labflow.activities.learner.CheckAccessInput;
+import io.labflow.activities.learner.CheckInstanceProfileInput;
+import io.labflow.activities.learner.CheckOutput;
+import io.labflow.activities.learner.CheckPolicyAttachedInput;
+import io.labflow.activities.learner.CheckPolicyScopeInput;
+import io.labflow.activities.learner.CheckProfileOnInstanceInput;
+import io.labflow.activities.learner.CheckRoleBoundaryInput;
+import io.labflow.activities.learner.CheckRoleTrustInput;
+import io.labflow.activities.learner.LearnerCheckActivities;
 import io.labflow.activities.model.CreateRoleInput;
 import io.labflow.activities.model.DeleteLabResourcesOutput;
 import io.labflow.activities.model.DeleteRoleInput;
@@ -56,7 +70,8 @@ import java.util.concurrent.TimeUnit;
  * The worker policy's table is complete: every AWS operation the worker's credentials really make
  * during a whole lab on moto (provision, verify, switch, verify, teardown of a lab whose bucket
  * holds an object, the account guard's preflight, then the nightly reset's sweep of strays that
- * exercise every delete path, and the adoption of a role whose trust changed) is in {@link
+ * exercise every delete path, and the adoption of a role whose trust changed; learner mode's checks
+ * of the live lab and adoption of what a learner made by hand) is in {@link
  * WorkerPermissions}, under the step action that made it (the verification by probe in the lab and
  * once more by simulate); and the table has nothing the run did not call except the operations
  * listed with why.
@@ -132,6 +147,8 @@ class WorkerPolicyOnMotoTest {
     assertThat(activity(AccessVerificationActivities.class).verifyAccess(new VerifyAccessInput(LAB, null,
         PREFIX + "-role", bucket, List.of("s3:ListBucket", "s3:GetObject", "s3:PutObject"), List.of(),
         "simulate", 20)).matches()).isTrue();
+    learnerMode(bucket, (String) LabOnMoto.step(live, "create-stack").outputs().get("instanceId"),
+        admin);
     clients.s3().putObject(b -> b.bucket(bucket).key("left-behind.txt"), RequestBody.fromString("x"));
     assertThat(lab.teardown(null).state()).isEqualTo(LabState.TORN_DOWN);
     assertThat(WorkflowStub.fromTyped(lab).getResult(LabResult.class).state())
@@ -142,7 +159,7 @@ class WorkerPolicyOnMotoTest {
     DeleteLabResourcesOutput swept = activity(LabInventoryActivities.class)
         .deleteLabResources(new LabInput(LAB));
     assertThat(swept.remaining().noneTagged()).as("remaining: %s", swept.remaining()).isTrue();
-    assertThat(swept.deleted().roles()).contains(PREFIX + "-stray");
+    assertThat(swept.deleted().roles()).contains(PREFIX + "-stray", PREFIX + "-learned");
     assertThat(swept.deleted().buckets()).contains(PREFIX + "-stray");
     // Adopting a role whose trust policy differs rewrites it.
     IamActivities iam = activity(IamActivities.class);
@@ -185,6 +202,42 @@ class WorkerPolicyOnMotoTest {
       assertThat(c.operation()).isEqualTo("S3.ListObjectsV2");
       assertThat(c.accessKeyId()).isNotEqualTo(workerKey);
     });
+  }
+
+  /**
+   * Learner mode: every check on the lab's own resources, and the adoption of a role, policy and
+   * profile made by hand after the lab started (the sweep below removes them).
+   */
+  private void learnerMode(String bucket, String instanceId, String admin) {
+    LearnerCheckActivities checks = activity(LearnerCheckActivities.class);
+    String role = PREFIX + "-role";
+    // The lab's role also trusts the worker's principal, for probe.
+    assertThat(checks.checkRoleTrust(new CheckRoleTrustInput(LAB, role, "ec2.amazonaws.com"))
+        .detail()).contains(admin);
+    assertThat(checks.checkRoleBoundary(new CheckRoleBoundaryInput(LAB, role, PREFIX + "-boundary"))
+        .passed()).isFalse();
+    List<String> write = List.of("s3:ListBucket", "s3:GetObject", "s3:PutObject");
+    assertThat(List.of(
+        checks.checkPolicyScope(new CheckPolicyScopeInput(LAB, PREFIX + "-s3", bucket, write)),
+        checks.checkPolicyAttached(new CheckPolicyAttachedInput(LAB, role, PREFIX + "-s3")),
+        checks.checkInstanceProfile(new CheckInstanceProfileInput(LAB, PREFIX + "-profile", role)),
+        checks.checkProfileOnInstance(
+            new CheckProfileOnInstanceInput(LAB, instanceId, PREFIX + "-profile")),
+        checks.checkAccess(new CheckAccessInput(LAB, role, bucket, write, List.of()))))
+        .allMatch(CheckOutput::passed);
+    String started = java.time.Instant.now().toString();
+    var iam = clients.iam();
+    iam.createRole(b -> b.roleName(PREFIX + "-learned").assumeRolePolicyDocument(
+        "{\"Version\":\"2012-10-17\",\"Statement\":[]}"));
+    iam.createPolicy(b -> b.policyName(PREFIX + "-learned").policyDocument(doc("s3:GetObject")));
+    iam.createInstanceProfile(b -> b.instanceProfileName(PREFIX + "-learned"));
+    AdoptActivities adopt = activity(AdoptActivities.class);
+    assertThat(List.of(
+        adopt.adoptRole(new AdoptRoleInput(LAB, PREFIX + "-learned", started)),
+        adopt.adoptPolicy(new AdoptPolicyInput(LAB, PREFIX + "-learned", started)),
+        adopt.adoptInstanceProfile(
+            new AdoptInstanceProfileInput(LAB, PREFIX + "-learned", started))))
+        .allMatch(AdoptOutput::tagged);
   }
 
   /**

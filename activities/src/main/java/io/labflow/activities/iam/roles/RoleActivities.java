@@ -11,7 +11,10 @@ import io.temporal.activity.ActivityMethod;
 @ActivityInterface
 public interface RoleActivities {
 
-  /** Creates a role that the service principal (default ec2.amazonaws.com) may assume. */
+  /**
+   * Creates a role that the service principal (default ec2.amazonaws.com) may assume, with the
+   * permissions boundary when one is given.
+   */
   @ActivityMethod(name = "CreateRole")
   RoleOutput createRole(CreateRoleInput input);
 

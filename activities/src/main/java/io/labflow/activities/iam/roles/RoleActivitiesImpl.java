@@ -53,6 +53,8 @@ public final class RoleActivitiesImpl implements RoleActivities {
                                   .path(Inputs.orDefault(in.path(), "/"))
                                   .description(in.description())
                                   .assumeRolePolicyDocument(trust)
+                                  .permissionsBoundary(
+                                      Inputs.orDefault(in.permissionsBoundaryArn(), null))
                                   .tags(IamEntities.tagsForCreate(labId)))
                       .role(),
               "EntityAlreadyExists");

@@ -1,0 +1,196 @@
+package io.labflow.activities.learner;
+
+import io.labflow.activities.common.AwsFailures;
+import io.labflow.activities.common.Inputs;
+import io.labflow.activities.common.Ownership;
+import io.labflow.activities.ec2.Ec2ActivitiesImpl;
+import io.labflow.activities.iam.IamEntities;
+import io.labflow.activities.iam.PolicyDocuments;
+import io.labflow.activities.model.AccessCheck;
+import io.labflow.activities.verification.AccessVerificationActivitiesImpl;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.ec2.model.IamInstanceProfileAssociation;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.AttachedPolicy;
+import software.amazon.awssdk.services.iam.model.InstanceProfile;
+import software.amazon.awssdk.services.iam.model.Policy;
+import software.amazon.awssdk.services.iam.model.Role;
+
+/** {@link LearnerCheckActivities} over the AWS SDK: reads only. */
+public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities {
+
+  private final IamEntities entities;
+  private final IamClient iam;
+  private final Ec2ActivitiesImpl instances;
+
+  /** Over the IAM lookups of the IAM steps and the EC2 step's association lookup. */
+  public LearnerCheckActivitiesImpl(IamEntities entities, Ec2ActivitiesImpl ec2) {
+    this.entities = entities;
+    this.iam = entities.client();
+    this.instances = ec2;
+  }
+
+  @Override
+  public CheckOutput checkRoleTrust(CheckRoleTrustInput in) {
+    lab(in.labId(), "CheckRoleTrust");
+    String name = Inputs.require(in.roleName(), "roleName", "CheckRoleTrust");
+    String service = Inputs.require(in.servicePrincipal(), "servicePrincipal", "CheckRoleTrust");
+    if (!PolicyDocuments.isOneService(service)) {
+      throw AwsFailures.invalidInput("CheckRoleTrust: input field 'servicePrincipal' must name one"
+          + " AWS service, such as ec2.amazonaws.com, not " + service);
+    }
+    Optional<Role> role = entities.role(name);
+    if (role.isEmpty()) {
+      return missingRole(name);
+    }
+    return CheckTrust.read(
+        PolicyDocuments.parse(role.get().assumeRolePolicyDocument()), name, service);
+  }
+
+  @Override
+  public CheckOutput checkRoleBoundary(CheckRoleBoundaryInput in) {
+    lab(in.labId(), "CheckRoleBoundary");
+    String name = Inputs.require(in.roleName(), "roleName", "CheckRoleBoundary");
+    String boundary =
+        Inputs.require(in.boundaryPolicyName(), "boundaryPolicyName", "CheckRoleBoundary");
+    Optional<Role> role = entities.role(name);
+    if (role.isEmpty()) {
+      return missingRole(name);
+    }
+    if (role.get().permissionsBoundary() == null) {
+      return CheckOutput.fail("role " + name + " has no permissions boundary; it must carry "
+          + boundary + " as its boundary");
+    }
+    String arn = role.get().permissionsBoundary().permissionsBoundaryArn();
+    if (!arn.endsWith("/" + boundary)) {
+      return CheckOutput.fail(
+          "the permissions boundary of role " + name + " is " + arn + ", not " + boundary);
+    }
+    return CheckOutput.pass("role " + name + " carries the permissions boundary " + boundary);
+  }
+
+  @Override
+  public CheckOutput checkPolicyScope(CheckPolicyScopeInput in) {
+    lab(in.labId(), "CheckPolicyScope");
+    String name = Inputs.require(in.policyName(), "policyName", "CheckPolicyScope");
+    String bucket = Inputs.require(in.bucketName(), "bucketName", "CheckPolicyScope");
+    List<String> actions = Inputs.require(in.actions(), "actions", "CheckPolicyScope");
+    if (actions.isEmpty()) {
+      throw AwsFailures.invalidInput("CheckPolicyScope: input field 'actions' is empty");
+    }
+    String arn = entities.policyArn(name);
+    Optional<Policy> policy = entities.policy(arn);
+    if (policy.isEmpty()) {
+      return CheckOutput.fail("policy " + name + " does not exist");
+    }
+    String document =
+        iam.getPolicyVersion(b -> b.policyArn(arn).versionId(policy.get().defaultVersionId()))
+            .policyVersion()
+            .document();
+    return CheckScope.read(PolicyDocuments.parse(document), name, bucket, actions);
+  }
+
+  @Override
+  public CheckOutput checkPolicyAttached(CheckPolicyAttachedInput in) {
+    lab(in.labId(), "CheckPolicyAttached");
+    String role = Inputs.require(in.roleName(), "roleName", "CheckPolicyAttached");
+    String policy = Inputs.require(in.policyName(), "policyName", "CheckPolicyAttached");
+    if (entities.role(role).isEmpty()) {
+      return missingRole(role);
+    }
+    for (AttachedPolicy p :
+        iam.listAttachedRolePoliciesPaginator(b -> b.roleName(role)).attachedPolicies()) {
+      if (policy.equals(p.policyName())) {
+        return CheckOutput.pass("policy " + policy + " is attached to role " + role);
+      }
+    }
+    return CheckOutput.fail("policy " + policy + " is not attached to role " + role);
+  }
+
+  @Override
+  public CheckOutput checkInstanceProfile(CheckInstanceProfileInput in) {
+    lab(in.labId(), "CheckInstanceProfile");
+    String name =
+        Inputs.require(in.instanceProfileName(), "instanceProfileName", "CheckInstanceProfile");
+    String role = Inputs.require(in.roleName(), "roleName", "CheckInstanceProfile");
+    Optional<InstanceProfile> profile = entities.profile(name);
+    if (profile.isEmpty()) {
+      return CheckOutput.fail("instance profile " + name + " does not exist");
+    }
+    List<String> roles = new ArrayList<>();
+    profile.get().roles().forEach(r -> roles.add(r.roleName()));
+    if (roles.isEmpty()) {
+      return CheckOutput.fail("instance profile " + name + " holds no role; add role " + role);
+    }
+    if (!roles.contains(role)) {
+      return CheckOutput.fail("instance profile " + name + " holds role "
+          + String.join(", ", roles) + ", not " + role);
+    }
+    return CheckOutput.pass("instance profile " + name + " holds role " + role);
+  }
+
+  @Override
+  public CheckOutput checkProfileOnInstance(CheckProfileOnInstanceInput in) {
+    lab(in.labId(), "CheckProfileOnInstance");
+    String instance = Inputs.require(in.instanceId(), "instanceId", "CheckProfileOnInstance");
+    String name = Inputs.require(
+        in.instanceProfileName(), "instanceProfileName", "CheckProfileOnInstance");
+    Optional<IamInstanceProfileAssociation> a = instances.association(instance);
+    if (a.isEmpty()) {
+      return CheckOutput.fail(
+          "instance " + instance + " has no instance profile; associate " + name + " with it");
+    }
+    String arn = a.get().iamInstanceProfile().arn();
+    if (!arn.endsWith("/" + name)) {
+      return CheckOutput.fail("instance " + instance + " has instance profile "
+          + arn.substring(arn.lastIndexOf('/') + 1) + ", not " + name);
+    }
+    return CheckOutput.pass("instance " + instance + " has instance profile " + name);
+  }
+
+  @Override
+  public CheckOutput checkAccess(CheckAccessInput in) {
+    String labId = lab(in.labId(), "CheckAccess");
+    String name = Inputs.require(in.roleName(), "roleName", "CheckAccess");
+    String bucket = Inputs.require(in.bucketName(), "bucketName", "CheckAccess");
+    Map<String, Boolean> expected =
+        AccessVerificationActivitiesImpl.expectations(in.allow(), in.deny(), "CheckAccess");
+    Optional<Role> role = entities.role(name);
+    if (role.isEmpty()) {
+      return missingRole(name);
+    }
+    for (AccessCheck c :
+        AccessVerificationActivitiesImpl.simulate(iam, role.get().arn(), bucket, labId, expected)) {
+      if (c.allowed() != c.expectedAllowed()) {
+        return CheckOutput.fail("role " + name + " is " + decision(c.allowed()) + " " + c.action()
+            + " on " + c.resource() + "; it should be " + decision(c.expectedAllowed()));
+      }
+    }
+    List<String> said = new ArrayList<>();
+    if (!in.allow().isEmpty()) {
+      said.add("allowed " + String.join(", ", in.allow()));
+    }
+    if (!in.deny().isEmpty()) {
+      said.add("denied " + String.join(", ", in.deny()));
+    }
+    return CheckOutput.pass("role " + name + " is " + String.join(" and ", said) + " on bucket "
+        + bucket + ", as the task expects");
+  }
+
+  private static String decision(boolean allowed) {
+    return allowed ? "allowed" : "denied";
+  }
+
+  private static CheckOutput missingRole(String name) {
+    return CheckOutput.fail("role " + name + " does not exist");
+  }
+
+  /** The lab id, which must be the calling lab's ({@link Ownership#of}). */
+  private static String lab(String labId, String action) {
+    Ownership.of(Inputs.require(labId, "labId", action));
+    return labId;
+  }
+}

@@ -1,0 +1,60 @@
+package io.labflow.activities.learner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labflow.activities.permissions.WorkerPermissions;
+import io.labflow.activities.permissions.WorkerPolicy;
+import io.labflow.activities.permissions.PolicyScope;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The worker policy grants what the check and adopt actions call, and no write but tagging. */
+@Tag("fast")
+class LearnerPermissionsTest {
+
+  /** Each action's AWS calls (GetCallerIdentity, for a policy's ARN, is every run's). */
+  static final Map<String, List<String>> CALLS = Map.of(
+      "CheckRoleTrust", List.of("Iam.GetRole"),
+      "CheckRoleBoundary", List.of("Iam.GetRole"),
+      "CheckPolicyScope", List.of("Iam.GetPolicy", "Iam.GetPolicyVersion"),
+      "CheckPolicyAttached", List.of("Iam.GetRole", "Iam.ListAttachedRolePolicies"),
+      "CheckInstanceProfile", List.of("Iam.GetInstanceProfile"),
+      "CheckProfileOnInstance", List.of("Ec2.DescribeIamInstanceProfileAssociations"),
+      "CheckAccess", List.of("Iam.GetRole", "Iam.SimulatePrincipalPolicy"),
+      "AdoptRole", List.of("Iam.GetRole", "Iam.ListRoleTags", "Iam.TagRole"),
+      "AdoptPolicy", List.of("Iam.GetPolicy", "Iam.ListPolicyTags", "Iam.TagPolicy"),
+      "AdoptInstanceProfile", List.of("Iam.GetInstanceProfile", "Iam.TagInstanceProfile"));
+
+  @Test
+  void eachCallOfTheLearnerActionsIsGrantedToThem() {
+    CALLS.forEach((action, operations) -> {
+      for (String op : operations) {
+        assertThat(WorkerPermissions.operation(op)).as(op).isPresent();
+        assertThat(WorkerPermissions.operation(op).get().usedBy()).as(op).contains(action);
+      }
+      String policy = WorkerPolicy.document(Set.of(action), Set.of(),
+          PolicyScope.Names.library());
+      for (String op : operations) {
+        String iamAction = op.substring(0, op.indexOf('.')).toLowerCase() + ":"
+            + op.substring(op.indexOf('.') + 1);
+        assertThat(policy).as(action).contains("\"" + iamAction + "\"");
+      }
+    });
+    // A row of its own does not hide the operation's other uses.
+    assertThat(WorkerPermissions.operation("Iam.GetRole").get().usedBy())
+        .contains("CreateRole", "VerifyAccess", "CheckRoleTrust");
+  }
+
+  @Test
+  void adoptingTagsOnlyWithTheLabTagInTheRequest() {
+    String policy = WorkerPolicy.document(
+        Set.of("AdoptRole", "AdoptPolicy", "AdoptInstanceProfile"), Set.of(),
+        PolicyScope.Names.library());
+    assertThat(policy).doesNotContain("iam:Create", "iam:Delete", "iam:Put", "iam:Update",
+        "iam:Attach", "iam:Detach");
+    assertThat(policy).contains("\"aws:RequestTag/labflow:lab\" : \"false\"");
+  }
+}
