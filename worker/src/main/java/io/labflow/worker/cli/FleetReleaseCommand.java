@@ -40,9 +40,8 @@ final class FleetReleaseCommand extends BaseCommand {
         ScheduleDescription cur = input.getDescription();
         FleetRequest r = FleetSchedules.request(cur).withRelease(lab, now);
         FleetSchedule when = FleetSchedules.when(cur);
-        String queue = ((io.temporal.client.schedules.ScheduleActionStartWorkflow) cur.getSchedule().getAction())
-            .getOptions().getTaskQueue();
-        return new ScheduleUpdate(FleetSchedules.schedule(r.fleet(), when, r, queue, cur.getSchedule().getState()));
+        return new ScheduleUpdate(FleetSchedules.schedule(r.fleet(), when, r, FleetSchedules.taskQueue(cur),
+            cur.getSchedule().getState()));
       });
       out().println("Released lab " + lab + " of fleet " + request.fleet()
           + ": the next night resets it (now: labflow fleet reset " + request.fleet() + " --lab " + lab + ")");

@@ -28,7 +28,6 @@ import java.nio.file.Path;
       SwitchVariantCommand.class,
       TeardownCommand.class,
       ListCommand.class,
-      ScheduleCommand.class,
       FleetCommand.class,
       WorkerCommand.class,
       WorkerPolicyCommand.class,

@@ -68,7 +68,8 @@ public class FleetActivitiesImpl implements FleetActivities {
     if (!DefinitionActivitiesImpl.LAB_ID.matcher(labId).matches()) {
       return null;
     }
-    // Resets carry the LabId search attribute (the fleet's children and the per-lab schedules).
+    // Resets carry the LabId search attribute: a fleet's children, `fleet reset --lab`, and the
+    // per-lab Schedules the removed `labflow schedule` made (reset-<labId>) while still on a server.
     String query = "WorkflowType='" + LabResetWorkflow.TYPE + "' AND ExecutionStatus='Running' AND LabId='"
         + labId + "'";
     List<WorkflowExecutionMetadata> running = client.listExecutions(query).limit(1).toList();

@@ -182,7 +182,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
             .build());
     long began = Workflow.currentTimeMillis();
     running.add(lab.labId());
-    ResetRequest reset = new ResetRequest(lab.labId(), request.definition(), lab.variant(), lab.parameters());
+    ResetRequest reset = request.resetOf(lab);
     // A workflow thread per reset: it may block, and records its lab's entry when the reset ends.
     // The check for a reset started elsewhere runs here too, so checks of many labs overlap.
     Async.procedure(() -> {
