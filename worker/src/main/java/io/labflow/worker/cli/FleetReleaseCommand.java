@@ -4,6 +4,7 @@ import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetReport;
 import io.labflow.worker.fleet.FleetRequest;
 import io.labflow.workflows.fleet.FleetSchedule;
+import io.labflow.workflows.lab.LabIds;
 import io.temporal.client.schedules.ScheduleDescription;
 import io.temporal.client.schedules.ScheduleListDescription;
 import io.temporal.client.schedules.ScheduleUpdate;
@@ -51,7 +52,7 @@ final class FleetReleaseCommand extends BaseCommand {
 
   private static ScheduleDescription findFleetOf(TemporalConnection conn, String lab) {
     List<ScheduleListDescription> fleets = conn.schedules().listSchedules().toList().stream()
-        .filter(s -> s.getScheduleId().startsWith("fleet-")).toList();
+        .filter(s -> s.getScheduleId().startsWith(LabIds.FLEET_PREFIX)).toList();
     List<ScheduleDescription> holding = fleets.stream()
         .map(s -> conn.schedules().getHandle(s.getScheduleId()).describe())
         .filter(d -> {

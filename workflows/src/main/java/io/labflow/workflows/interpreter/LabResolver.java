@@ -1,6 +1,7 @@
 package io.labflow.workflows.interpreter;
 
 import io.labflow.workflows.lab.DefinitionActivities;
+import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabState;
@@ -28,7 +29,7 @@ final class LabResolver {
       Throwable root = Failures.root(e);
       String message =
           root instanceof ApplicationFailure af ? af.getOriginalMessage() : Failures.describe(e);
-      String type = root instanceof ApplicationFailure af ? af.getType() : "ResolveFailed";
+      String type = root instanceof ApplicationFailure af ? af.getType() : FailureTypes.RESOLVE_FAILED;
       lab.lastError = message;
       lab.failureSummary = message;
       lab.failureType = type;

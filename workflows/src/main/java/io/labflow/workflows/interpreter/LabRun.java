@@ -3,6 +3,7 @@ package io.labflow.workflows.interpreter;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.LabScope;
 import io.labflow.workflows.lab.Decision;
+import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabState;
@@ -31,9 +32,6 @@ final class LabRun {
   static final Set<LabState> FINAL =
       Set.of(LabState.COMPLETED, LabState.ROLLED_BACK, LabState.TORN_DOWN, LabState.FAILED);
 
-  /** The failure type of a lab that failed (rolled back or not). */
-  static final String LAB_FAILED = "LabFailed";
-
   /** The version from which a rollback that threw publishes the FAILED state. */
   static final String PUBLISH_FAILED_ROLLBACK = "publish-state-of-a-failed-rollback";
 
@@ -52,7 +50,7 @@ final class LabRun {
   boolean teardownRequested;
   /** Set when the lab ends in failure: the message the workflow fails with. */
   String failureSummary;
-  String failureType = LAB_FAILED;
+  String failureType = FailureTypes.LAB_FAILED;
   /** The run's own failure handling (the request's onFailure), over the steps'; or null. */
   OnFailure runOnFailure;
   /** The last request the lab could not apply, for the status. */

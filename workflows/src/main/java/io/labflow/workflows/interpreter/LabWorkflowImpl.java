@@ -5,6 +5,7 @@ import static io.labflow.workflows.interpreter.UpdateChecks.argument;
 import io.labflow.workflows.input.Arguments;
 import io.labflow.workflows.lab.CheckAnswer;
 import io.labflow.workflows.lab.Decision;
+import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabSearchAttributes;
@@ -35,9 +36,6 @@ import org.slf4j.Logger;
 public class LabWorkflowImpl implements LabWorkflow {
 
   private static final Logger log = Workflow.getLogger(LabWorkflowImpl.class);
-
-  /** The failure type of a lab that failed (rolled back or not). */
-  static final String LAB_FAILED = LabRun.LAB_FAILED;
 
   private final LabResolver resolver = new LabResolver();
   private final LabRun lab = new LabRun();
@@ -133,7 +131,7 @@ public class LabWorkflowImpl implements LabWorkflow {
       throw e;
     } catch (RuntimeException e) {
       rollback.afterBug(e);
-      throw ApplicationFailure.newNonRetryableFailure(lab.failureSummary, LAB_FAILED);
+      throw ApplicationFailure.newNonRetryableFailure(lab.failureSummary, FailureTypes.LAB_FAILED);
     } finally {
       lock.unlock();
     }
@@ -242,7 +240,7 @@ public class LabWorkflowImpl implements LabWorkflow {
   // Learner mode (issue 22): the contract; the interpreter's learner phase replaces these.
   private static ApplicationFailure noTasks(String update) {
     return ApplicationFailure.newNonRetryableFailure(
-        update + ": this lab has no learner tasks", "InvalidRequest");
+        update + ": this lab has no learner tasks", FailureTypes.INVALID_REQUEST);
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.Reference;
 import io.labflow.workflows.lab.Decision;
+import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.StepState;
 import io.labflow.workflows.model.ActionStep;
@@ -78,7 +79,7 @@ final class Rollback {
       run.lastError = summary;
     }
     ApplicationFailure failure = cause.failure(report, summary);
-    if (failure != null && LabRun.LAB_FAILED.equals(failure.getType())) {
+    if (failure != null && FailureTypes.LAB_FAILED.equals(failure.getType())) {
       run.failureSummary = summary;
     }
     LabState done = cause.teardown() ? LabState.TORN_DOWN : LabState.ROLLED_BACK;

@@ -22,6 +22,15 @@ public final class LabIds {
   /** The prefix of the workflow id of a lab's reset run. */
   public static final String RESET_PREFIX = "reset-";
 
+  /** The prefix of the id of a fleet's Schedule, and of its nights' workflow ids. */
+  public static final String FLEET_PREFIX = "fleet-";
+
+  /**
+   * The prefix of the AWS names labflow gives (the shipped lab's {@code labflow-<labId>-role}, the
+   * template bucket, the probe's session and objects): the worker's IAM policy is scoped to it.
+   */
+  public static final String NAME_PREFIX = "labflow-";
+
   private static final Pattern COMPILED = Pattern.compile(PATTERN);
 
   private LabIds() {}
