@@ -44,16 +44,12 @@ class FleetOfOneE2eTest {
   private static LocalStack.Stack stack;
   private static ManagedProcess worker;
   private static Iam iam;
-  private static ScheduleClient schedules;
-
-  @TempDir static Path dir;
 
   @BeforeAll
   static void setUp(LocalStack.Stack s) throws InterruptedException {
     stack = s;
     worker = s.startWorker("worker-schedule", QUEUE).awaitLog("polling", Duration.ofSeconds(60));
     iam = new Iam(s.motoEndpoint());
-    schedules = ScheduleClient.newInstance(s.client().getWorkflowServiceStubs());
   }
 
   @AfterAll
@@ -83,7 +79,7 @@ class FleetOfOneE2eTest {
   }
 
   @Test
-  void triggeredScheduleTearsTheLiveLabDownAndBuildsAFreshOne() throws Exception {
+  void triggeredScheduleTearsTheLiveLabDownAndBuildsAFreshOne(@TempDir Path dir) throws Exception {
     String labId = "e2e-sched";
     Map<String, String> env = stack.env(QUEUE);
     Cli.Result run = Cli.run(env, "run", "iam-mini", "--lab-id", labId);
@@ -97,7 +93,8 @@ class FleetOfOneE2eTest {
     assertThat(created.exitCode()).as(created.all()).isZero();
     Cli.Result described = Cli.run(env, "fleet", "status", labId);
     assertThat(described.out()).contains("fleet-" + labId, "0 3 * * *", "Europe/Paris", "catch-up PT1H");
-    ScheduleDescription schedule = schedules.getHandle("fleet-" + labId).describe();
+    ScheduleDescription schedule = ScheduleClient.newInstance(stack.client().getWorkflowServiceStubs())
+        .getHandle("fleet-" + labId).describe();
     assertThat(schedule.getSchedule().getPolicy().getOverlap())
         .isEqualTo(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP);
 
