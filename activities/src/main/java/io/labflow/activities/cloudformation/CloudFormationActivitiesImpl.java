@@ -12,6 +12,7 @@ import io.labflow.activities.model.CreateStackOutput;
 import io.labflow.activities.model.DeleteOutput;
 import io.labflow.activities.model.DeleteStackInput;
 import io.labflow.activities.s3.S3Buckets;
+import io.labflow.workflows.lab.FailureTypes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -153,7 +154,7 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
             "bucket " + bucket + " already exists and is not labflow's (it is not tagged "
                 + Tags.LAB_TAG + "=" + labId + "), so stack " + name + " cannot create it and was"
                 + " not started; labflow leaves the bucket untouched: choose another bucket name",
-            AwsFailures.NOT_OWNED);
+            FailureTypes.NOT_OWNED);
       }
     }
   }
@@ -175,24 +176,24 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
                 () ->
                     AwsFailures.nonRetryable(
                         "stack " + name + " disappeared while being created",
-                        AwsFailures.STACK_FAILED));
+                        FailureTypes.STACK_FAILED));
     if (stack.stackStatus() == StackStatus.CREATE_COMPLETE
         || stack.stackStatus() == StackStatus.UPDATE_COMPLETE) {
       return stack;
     }
     if (stack.stackStatus() == StackStatus.CREATE_IN_PROGRESS) {
-      throw AwsFailures.retryable(waiting.gaveUp("CREATE_IN_PROGRESS"), "StackWaitTimeout");
+      throw AwsFailures.retryable(waiting.gaveUp("CREATE_IN_PROGRESS"), FailureTypes.STACK_WAIT_TIMEOUT);
     }
     String status = stack.stackStatusAsString();
     if (status.endsWith("_IN_PROGRESS") && !status.startsWith("ROLLBACK")) {
       // An adopted stack being updated or deleted by someone else: try again later.
       throw AwsFailures.retryable(
-          "stack " + name + " of lab " + labId + " is busy (" + status + ")", "StackBusy");
+          "stack " + name + " of lab " + labId + " is busy (" + status + ")", FailureTypes.STACK_BUSY);
     }
     String reason = stacks.firstFailure(stack.stackId()).orElse(String.valueOf(stack.stackStatusReason()));
     throw AwsFailures.nonRetryable(
         "stack " + name + " of lab " + labId + " is " + stack.stackStatusAsString() + ": " + reason,
-        AwsFailures.STACK_FAILED);
+        FailureTypes.STACK_FAILED);
   }
 
   private CreateStackOutput outputs(Stack stack, boolean adopted) {

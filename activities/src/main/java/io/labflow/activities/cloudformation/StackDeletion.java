@@ -6,6 +6,7 @@ import io.labflow.activities.common.Heartbeats;
 import io.labflow.activities.common.Waiting;
 import io.labflow.activities.model.DeleteOutput;
 import io.labflow.activities.s3.S3Buckets;
+import io.labflow.workflows.lab.FailureTypes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -69,7 +70,7 @@ public final class StackDeletion {
           throw AwsFailures.retryable(
               "stack " + name + " of lab " + labId + " is still " + status + " after waiting "
                   + waits.settle() + " and cannot be deleted yet: " + AwsErrors.message(e),
-              "StackBusy");
+              FailureTypes.STACK_BUSY);
         }
         throw e;
       }
@@ -86,10 +87,10 @@ public final class StackDeletion {
       throw AwsFailures.nonRetryable(
           "stack " + name + " ended in DELETE_FAILED: "
               + stacks.firstFailure(stackId).orElse(String.valueOf(now.stackStatusReason())),
-          AwsFailures.STACK_FAILED);
+          FailureTypes.STACK_FAILED);
     }
     if (now != null && !Stacks.isGone(now)) {
-      throw AwsFailures.retryable(wait.gaveUp(now.stackStatusAsString()), "StackWaitTimeout");
+      throw AwsFailures.retryable(wait.gaveUp(now.stackStatusAsString()), FailureTypes.STACK_WAIT_TIMEOUT);
     }
     return new DeleteOutput("stack/" + name, true);
   }

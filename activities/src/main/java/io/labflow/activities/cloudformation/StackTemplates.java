@@ -1,6 +1,7 @@
 package io.labflow.activities.cloudformation;
 
 import io.labflow.activities.common.AwsFailures;
+import io.labflow.workflows.lab.LabIds;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityInfo;
 import java.io.IOException;
@@ -50,7 +51,7 @@ final class StackTemplates {
       byte[] h =
           MessageDigest.getInstance("SHA-256")
               .digest((labId + "/" + stackName + "/" + scope).getBytes(StandardCharsets.UTF_8));
-      return "labflow-" + HexFormat.of().formatHex(h, 0, 24);
+      return LabIds.NAME_PREFIX + HexFormat.of().formatHex(h, 0, 24);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -1,5 +1,6 @@
 package io.labflow.activities.common;
 
+import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
 import java.util.Set;
@@ -24,9 +25,6 @@ import software.amazon.awssdk.services.sts.StsClient;
  * alias is named in {@link AccountPolicy#ALLOW_ALIAS_ENV}.
  */
 public final class AccountGuard implements ExecutionInterceptor {
-
-  /** Failure type of a refused account. Never retried: only a configuration change fixes it. */
-  public static final String ACCOUNT_NOT_ALLOWED = "AccountNotAllowed";
 
   /** Who the worker is. */
   public record Identity(String account, String arn) {}
@@ -57,7 +55,7 @@ public final class AccountGuard implements ExecutionInterceptor {
   /**
    * The caller's verified identity.
    *
-   * @throws ApplicationFailure non-retryable {@link #ACCOUNT_NOT_ALLOWED}, with the sentence that
+   * @throws ApplicationFailure non-retryable {@link FailureTypes#ACCOUNT_NOT_ALLOWED}, with the sentence that
    *     says how to allow the account
    * @throws software.amazon.awssdk.core.exception.SdkException when STS or IAM cannot be asked
    */
@@ -65,7 +63,7 @@ public final class AccountGuard implements ExecutionInterceptor {
     Identity id = identity();
     String refusal = policy.refusal(id.account(), id.arn());
     if (refusal != null) {
-      throw ApplicationFailure.newNonRetryableFailure(refusal, ACCOUNT_NOT_ALLOWED);
+      throw ApplicationFailure.newNonRetryableFailure(refusal, FailureTypes.ACCOUNT_NOT_ALLOWED);
     }
     String alias = policy.productionAlias(aliases(id));
     if (alias != null) {
@@ -74,7 +72,7 @@ public final class AccountGuard implements ExecutionInterceptor {
               + " production; labflow refuses it. Use a sandbox account, or, if this account is"
               + " meant for labs, set " + AccountPolicy.ALLOW_ALIAS_ENV + "=" + alias
               + " in the worker's environment.",
-          ACCOUNT_NOT_ALLOWED);
+          FailureTypes.ACCOUNT_NOT_ALLOWED);
     }
     return id;
   }
@@ -123,7 +121,7 @@ public final class AccountGuard implements ExecutionInterceptor {
                     + id.arn() + " may not call iam:ListAccountAliases), so it cannot tell"
                     + " whether the account is production; grant iam:ListAccountAliases (it is"
                     + " in `labflow worker-policy`).",
-                ACCOUNT_NOT_ALLOWED);
+                FailureTypes.ACCOUNT_NOT_ALLOWED);
           }
           aliases = a;
         }

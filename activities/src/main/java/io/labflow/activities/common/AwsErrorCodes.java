@@ -1,5 +1,6 @@
 package io.labflow.activities.common;
 
+import io.labflow.workflows.lab.FailureTypes;
 import java.util.Set;
 
 /**
@@ -43,7 +44,7 @@ final class AwsErrorCodes {
   /** Error codes that no retry can fix. */
   static final Set<String> NON_RETRYABLE =
       Set.of(
-          "AccessDenied",
+          FailureTypes.ACCESS_DENIED,
           "AccessDeniedException",
           "UnauthorizedOperation",
           "UnrecognizedClientException",
@@ -60,8 +61,8 @@ final class AwsErrorCodes {
           "LimitExceededException",
           "EntityAlreadyExists",
           "AlreadyExistsException",
-          "DeleteConflict",
-          "InvalidInput",
+          FailureTypes.DELETE_CONFLICT,
+          FailureTypes.INVALID_INPUT,
           "InvalidParameterCombination",
           "InvalidParameterValue",
           "MissingParameter",

@@ -2,6 +2,7 @@ package io.labflow.activities.common;
 
 import io.labflow.activities.common.AwsOperationNames.Operation;
 import io.labflow.activities.model.AwsErrorInfo;
+import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 import java.util.Arrays;
 import java.util.Locale;
@@ -24,30 +25,6 @@ import software.amazon.awssdk.core.exception.SdkException;
  * Temporal keeps for a retrying activity's last failure.
  */
 public final class AwsFailures {
-
-  /** HTTP 403 without an error code the SDK could read. Never retried. */
-  public static final String ACCESS_DENIED = "AccessDenied";
-  /** The resource exists but does not carry this lab's tag. Never retried. */
-  public static final String NOT_OWNED = "NotOwned";
-  /** The resource an action must find does not exist. Never retried. */
-  public static final String NOT_FOUND = "NotFound";
-  /** The input of an activity is invalid. Never retried. */
-  public static final String INVALID_INPUT = "InvalidInput";
-  /** A stack ended in a failed or rolled-back state. Never retried. */
-  public static final String STACK_FAILED = "StackFailed";
-  /** Verified access differs from the expectation after the propagation budget. */
-  public static final String ACCESS_MISMATCH = "AccessMismatch";
-  /** A resource still depends on something labflow may not touch. */
-  public static final String DELETE_CONFLICT = "DeleteConflict";
-  /** A network or client-side failure without an AWS error code. Retried. */
-  public static final String CLIENT_ERROR = "AwsClientError";
-  /** An AWS error whose code this table does not know. Retried, since most are transient. */
-  public static final String UNKNOWN = "AwsUnknownError";
-  /**
-   * The endpoint does not know or implement the operation (an unknown-operation code, HTTP 501,
-   * or a bare HTTP 500/404/405 that no AWS service sent). Never retried.
-   */
-  public static final String UNSUPPORTED = "Unsupported";
 
   /**
    * Longest failure message, in characters. Temporal keeps the last failure of a retrying activity
@@ -82,7 +59,7 @@ public final class AwsFailures {
     String where = where(null, op);
     return failure(
         where + "failed on the client side: " + FailureText.clean(e.getMessage()),
-        CLIENT_ERROR,
+        FailureTypes.AWS_CLIENT_ERROR,
         true,
         new AwsErrorInfo(
             op == null ? null : op.service, op == null ? null : op.operation, "", 0, null));
@@ -103,7 +80,7 @@ public final class AwsFailures {
     }
     if (service != null) {
       ApplicationFailure f = map(service, operationOf(e));
-      if (!f.isNonRetryable() && !UNKNOWN.equals(f.getType())) {
+      if (!f.isNonRetryable() && !FailureTypes.AWS_UNKNOWN.equals(f.getType())) {
         throw f;
       }
     }
@@ -128,7 +105,7 @@ public final class AwsFailures {
               + "is not supported by the endpoint: "
               + FailureText.describe(e, code, requestId)
               + " (not retried: retrying cannot make an unknown operation known)",
-          UNSUPPORTED,
+          FailureTypes.UNSUPPORTED,
           false,
           info);
     }
@@ -144,7 +121,7 @@ public final class AwsFailures {
               + " likely an emulator that does not implement this operation (or crashed on it). "
               + FailureText.bodyExcerpt(e)
               + " (not retried)",
-          UNSUPPORTED,
+          FailureTypes.UNSUPPORTED,
           false,
           info);
     }
@@ -154,7 +131,10 @@ public final class AwsFailures {
       // (moto's IAM enforcement, proxies, S3 on a HEAD) answer 403 with a body the SDK cannot
       // parse, which would otherwise leave an empty code and a retryable unknown error.
       return failure(
-          message + " (HTTP 403: not retried)", code.isEmpty() ? ACCESS_DENIED : code, false, info);
+          message + " (HTTP 403: not retried)",
+          code.isEmpty() ? FailureTypes.ACCESS_DENIED : code,
+          false,
+          info);
     }
     if (isProfilePropagation(e) || AwsErrorCodes.RETRYABLE.contains(code)) {
       return failure(message, code, true, info);
@@ -166,7 +146,7 @@ public final class AwsFailures {
       return failure(message, code.isEmpty() ? "HttpStatus" + status : code, true, info);
     }
     if (code.isEmpty()) {
-      return failure(message, UNKNOWN, true, info);
+      return failure(message, FailureTypes.AWS_UNKNOWN, true, info);
     }
     // An unknown 4xx code is a client mistake far more often than a transient condition.
     return failure(message, code, !(status >= 400 && status < 500), info);
@@ -231,12 +211,12 @@ public final class AwsFailures {
     return nonRetryable(
         what + " exists but is not tagged for lab " + labId + " in this namespace ("
             + Tags.LAB_TAG + " and " + Ownership.NAMESPACE_TAG + "); labflow leaves it untouched",
-        NOT_OWNED);
+        FailureTypes.NOT_OWNED);
   }
 
   /** A non-retryable failure: bad activity input. */
   public static ApplicationFailure invalidInput(String message) {
-    return nonRetryable(message, INVALID_INPUT);
+    return nonRetryable(message, FailureTypes.INVALID_INPUT);
   }
 
   /** The operation an {@link AwsOperationNames} interceptor recorded on this exception chain. */

@@ -1,5 +1,6 @@
 package io.labflow.activities.common;
 
+import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityInfo;
 import java.util.Collection;
@@ -40,9 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Ownership {
 
-  /** The lab's id. */
-  public static final String LAB_TAG = Tags.LAB_TAG;
-
   /** The Temporal namespace of the run that created the resource. */
   public static final String NAMESPACE_TAG = "labflow:namespace";
 
@@ -75,7 +73,7 @@ public final class Ownership {
     /** The tags every resource this owner creates carries, in a stable order. */
     public Map<String, String> tags() {
       Map<String, String> tags = new LinkedHashMap<>();
-      tags.put(LAB_TAG, labId);
+      tags.put(Tags.LAB_TAG, labId);
       if (namespace != null) {
         tags.put(NAMESPACE_TAG, namespace);
       }
@@ -110,7 +108,7 @@ public final class Ownership {
               + "' is not this lab ('"
               + info.getWorkflowId()
               + "'): a lab's steps act only for the lab itself",
-          AwsFailures.NOT_OWNED);
+          FailureTypes.NOT_OWNED);
     }
     return new Owner(info.getNamespace(), labId, labRun ? info.getRunId() : null);
   }
@@ -127,7 +125,7 @@ public final class Ownership {
    * resources (null: none). Outside an activity (no namespace) the lab tag alone decides.
    */
   static boolean belongs(Map<String, String> tags, Owner owner, String claiming) {
-    if (!owner.labId().equals(tags.get(LAB_TAG))) {
+    if (!owner.labId().equals(tags.get(Tags.LAB_TAG))) {
       return false;
     }
     String ns = tags.get(NAMESPACE_TAG);
@@ -140,7 +138,7 @@ public final class Ownership {
     boolean claimed = owner.namespace().equals(claiming);
     if (claimed) {
       log.info("lab {}: a resource tagged {} without {} is taken as namespace {}'s ({})",
-          owner.labId(), LAB_TAG, NAMESPACE_TAG, claiming, CLAIM_ENV);
+          owner.labId(), Tags.LAB_TAG, NAMESPACE_TAG, claiming, CLAIM_ENV);
     }
     return claimed;
   }
@@ -152,7 +150,7 @@ public final class Ownership {
     }
     log.warn("{}={}: resources tagged {} without {} are taken as the labs of namespace {};"
         + " unset it once the labs made before the namespace tag are torn down or reset",
-        CLAIM_ENV, env.strip(), LAB_TAG, NAMESPACE_TAG, env.strip());
+        CLAIM_ENV, env.strip(), Tags.LAB_TAG, NAMESPACE_TAG, env.strip());
     return env.strip();
   }
 
@@ -172,7 +170,7 @@ public final class Ownership {
   public static <T> boolean createdBy(
       Collection<T> tags, Function<T, String> key, Function<T, String> value, Owner owner) {
     Map<String, String> m = asMap(tags, key, value);
-    if (!owner.labId().equals(m.get(LAB_TAG))) {
+    if (!owner.labId().equals(m.get(Tags.LAB_TAG))) {
       return false;
     }
     if (owner.namespace() != null && !owner.namespace().equals(m.get(NAMESPACE_TAG))) {

@@ -1,5 +1,6 @@
 package io.labflow.activities.common;
 
+import io.labflow.workflows.lab.FailureTypes;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -43,7 +44,7 @@ public final class Tags {
                   ? " (it carries no labflow tags)"
                   : " (its labflow tags are " + carried + ")")
               + "; labflow does not adopt it",
-          AwsFailures.NOT_OWNED);
+          FailureTypes.NOT_OWNED);
     }
   }
 

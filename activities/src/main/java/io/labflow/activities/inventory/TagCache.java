@@ -133,7 +133,7 @@ final class TagCache {
     Map<String, String> labflow = new LinkedHashMap<>();
     for (T t : tags) {
       String k = key.apply(t);
-      if (Ownership.LAB_TAG.equals(k) || Ownership.NAMESPACE_TAG.equals(k)) {
+      if (Tags.LAB_TAG.equals(k) || Ownership.NAMESPACE_TAG.equals(k)) {
         labflow.put(k, value.apply(t));
       }
     }
@@ -154,7 +154,7 @@ final class TagCache {
     Map<String, String> labflow = labflowTags(tags, key, value);
     Instant now = clock.instant();
     boolean settled = created != null && created.plus(SETTLE).isBefore(now);
-    if (!labflow.containsKey(Ownership.LAB_TAG) && !settled) {
+    if (!labflow.containsKey(Tags.LAB_TAG) && !settled) {
       return;
     }
     if (entries.size() >= MAX_ENTRIES) {

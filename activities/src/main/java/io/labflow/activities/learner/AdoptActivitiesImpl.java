@@ -4,6 +4,7 @@ import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Inputs;
 import io.labflow.activities.common.Tags;
 import io.labflow.activities.iam.IamEntities;
+import io.labflow.workflows.lab.FailureTypes;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -91,14 +92,14 @@ public final class AdoptActivitiesImpl implements AdoptActivities {
     for (Tag t : tags) {
       if (t.key().startsWith("labflow:")) {
         throw AwsFailures.nonRetryable(what + " carries the tag " + t.key() + "=" + t.value()
-            + " of another lab (or namespace); labflow does not adopt it", AwsFailures.NOT_OWNED);
+            + " of another lab (or namespace); labflow does not adopt it", FailureTypes.NOT_OWNED);
       }
     }
     // IAM gives creation times in whole seconds: a resource made in the lab's first second counts.
     if (created.isBefore(notBefore.truncatedTo(ChronoUnit.SECONDS))) {
       throw AwsFailures.nonRetryable(what + " was created at " + created
           + ", before this lab started (" + notBefore + "); labflow does not adopt it",
-          AwsFailures.NOT_OWNED);
+          FailureTypes.NOT_OWNED);
     }
     return true;
   }
@@ -108,7 +109,7 @@ public final class AdoptActivitiesImpl implements AdoptActivities {
     String prefix = "labflow-" + labId + "-";
     if (!name.startsWith(prefix)) {
       throw AwsFailures.nonRetryable(kind + " " + name + " is not named for lab " + labId + " ("
-          + prefix + "...); labflow does not adopt it", AwsFailures.NOT_OWNED);
+          + prefix + "...); labflow does not adopt it", FailureTypes.NOT_OWNED);
     }
     return kind + " " + name;
   }
@@ -124,6 +125,6 @@ public final class AdoptActivitiesImpl implements AdoptActivities {
   }
 
   private static RuntimeException notFound(String what) {
-    return AwsFailures.nonRetryable(what + " does not exist", AwsFailures.NOT_FOUND);
+    return AwsFailures.nonRetryable(what + " does not exist", FailureTypes.NOT_FOUND);
   }
 }

@@ -1,6 +1,7 @@
 package io.labflow.activities.permissions;
 
 import io.labflow.activities.common.Tags;
+import io.labflow.workflows.lab.LabIds;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -176,7 +177,7 @@ public enum PolicyScope {
 
     /** The whole step library's names: any account and region, the {@code labflow-} prefix. */
     public static Names library() {
-      return new Names("*", "*", "labflow-", "labflow-");
+      return new Names("*", "*", LabIds.NAME_PREFIX, LabIds.NAME_PREFIX);
     }
 
     String expand(String pattern) {

@@ -2,6 +2,7 @@ package io.labflow.activities.preflight;
 
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsFailures;
+import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.List;
@@ -28,9 +29,6 @@ import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
  */
 public final class AwsPreflight {
 
-  /** The failure type of a lab that cannot start. */
-  public static final String PREFLIGHT_FAILED = "PreflightFailed";
-
   private static final Logger log = LoggerFactory.getLogger(AwsPreflight.class);
   /**
    * Bound on each preflight call, SDK retries included: long enough for the clients' backoff on
@@ -45,7 +43,7 @@ public final class AwsPreflight {
           "ExpiredTokenException",
           "UnrecognizedClientException",
           "InvalidAccessKeyId",
-          "AccessDenied",
+          FailureTypes.ACCESS_DENIED,
           "AuthFailure");
 
   /**
@@ -179,7 +177,7 @@ public final class AwsPreflight {
       if (e instanceof ApiCallTimeoutException) {
         throw AwsFailures.retryable("preflight: sts:GetCallerIdentity at " + endpoint
             + " did not complete within " + CALL_TIMEOUT.toSeconds() + " s (AWS throttled it"
-            + " throughout, or the endpoint is slow); tried again", AwsFailures.CLIENT_ERROR);
+            + " throughout, or the endpoint is slow); tried again", FailureTypes.AWS_CLIENT_ERROR);
       }
       String message = String.valueOf(e.getMessage());
       if (message.toLowerCase(Locale.ROOT).contains("unable to load credentials")) {
@@ -221,7 +219,7 @@ public final class AwsPreflight {
   /** A preflight refusal: non-retryable {@code PreflightFailed}, this sentence, no stack trace. */
   public static ApplicationFailure failed(String message) {
     ApplicationFailure f =
-        ApplicationFailure.newNonRetryableFailure("preflight: " + message, PREFLIGHT_FAILED);
+        ApplicationFailure.newNonRetryableFailure("preflight: " + message, FailureTypes.PREFLIGHT_FAILED);
     f.setStackTrace(new StackTraceElement[0]);
     return f;
   }

@@ -10,6 +10,7 @@ import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.preflight.AwsPreflight.Identity;
 import io.labflow.activities.preflight.AwsPreflight.Verification;
+import io.labflow.workflows.lab.FailureTypes;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -72,12 +73,12 @@ final class VerificationMethods {
               .overrideConfiguration(o -> o.apiCallTimeout(CALL_TIMEOUT)));
     } catch (AwsServiceException e) {
       String code = code(e);
-      if (code.equals("NoSuchEntity") || code.equals("InvalidInput")) {
+      if (code.equals("NoSuchEntity") || code.equals(FailureTypes.INVALID_INPUT)) {
         return; // the simulator answered; it only does not know this exact principal
       }
       // Throttled or a server fault: the resolve tries again rather than blaming the setup.
       AwsFailures.rethrowIfAwsTransient(e);
-      if (code.equals("AccessDenied")) {
+      if (code.equals(FailureTypes.ACCESS_DENIED)) {
         throw failed(
             "verification by simulate needs iam:SimulatePrincipalPolicy on "
                 + (v.roleName() == null ? "" : "the lab's role ") + source

@@ -4,6 +4,8 @@ import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.model.AccessCheck;
+import io.labflow.workflows.lab.FailureTypes;
+import io.labflow.workflows.lab.LabIds;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +28,6 @@ final class AccessProbe {
 
   private static final Logger log = LoggerFactory.getLogger(AccessProbe.class);
 
-  private static final String ACCESS_DENIED = "AccessDenied";
-
   private final AwsClients clients;
   private final StsClient sts;
   private final S3Client s3;
@@ -39,11 +39,11 @@ final class AccessProbe {
   }
 
   static String probeKey(String labId) {
-    return "labflow-probe/" + labId + "/probe.txt";
+    return LabIds.NAME_PREFIX + "probe/" + labId + "/probe.txt";
   }
 
   static String seedKey(String labId) {
-    return "labflow-probe/" + labId + "/seed.txt";
+    return LabIds.NAME_PREFIX + "probe/" + labId + "/seed.txt";
   }
 
   /** The ARN an action is checked on: the bucket, or the probe's object in it. */
@@ -65,9 +65,9 @@ final class AccessProbe {
                                 .roleSessionName(sessionName(labId))
                                 .durationSeconds(900))
                     .credentials(),
-            ACCESS_DENIED);
+            FailureTypes.ACCESS_DENIED);
     if (assumed.isEmpty()) {
-      log.info("lab {}: cannot assume {} yet: {}", labId, roleArn, ACCESS_DENIED);
+      log.info("lab {}: cannot assume {} yet: {}", labId, roleArn, FailureTypes.ACCESS_DENIED);
       return null;
     }
     Credentials creds = assumed.get();
@@ -142,13 +142,13 @@ final class AccessProbe {
       String action, String bucket, String labId, Map<String, Boolean> expected, Runnable call) {
     String resource = resourceFor(action, bucket, labId);
     // Only AccessDenied is an answer about permissions; a bad signature or key is a failure.
-    boolean allowed = AwsErrors.doneUnless(call, ACCESS_DENIED);
+    boolean allowed = AwsErrors.doneUnless(call, FailureTypes.ACCESS_DENIED);
     return new AccessCheck(
-        action, resource, expected.get(action), allowed, allowed ? "succeeded" : ACCESS_DENIED);
+        action, resource, expected.get(action), allowed, allowed ? "succeeded" : FailureTypes.ACCESS_DENIED);
   }
 
   private static String sessionName(String labId) {
-    String s = ("labflow-" + labId).replaceAll("[^\\w+=,.@-]", "-");
+    String s = (LabIds.NAME_PREFIX + labId).replaceAll("[^\\w+=,.@-]", "-");
     return s.length() > 64 ? s.substring(0, 64) : s;
   }
 }

@@ -8,6 +8,7 @@ import io.labflow.activities.model.AccessCheck;
 import io.labflow.activities.model.VerifyAccessInput;
 import io.labflow.activities.model.VerifyAccessOutput;
 import io.labflow.activities.s3.S3Buckets;
+import io.labflow.workflows.lab.FailureTypes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -101,7 +102,7 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
               + method
               + "):\n"
               + matrix,
-          AwsFailures.ACCESS_MISMATCH);
+          FailureTypes.ACCESS_MISMATCH);
     }
     log.info("lab {}: access of {} verified by {} in {} attempts", labId, roleArn, method, attempts.get());
     return new VerifyAccessOutput(method, roleArn, bucket, matching, attempts.get(), true);

@@ -9,6 +9,7 @@ import io.labflow.activities.iam.roles.RoleActivities;
 import io.labflow.activities.iam.roles.RoleActivitiesImpl;
 import io.labflow.activities.model.CreateRoleInput;
 import io.labflow.activities.testing.MotoServer;
+import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +77,7 @@ class AccountGuardTest {
         catchThrowableOfType(ApplicationFailure.class, () -> iam.createRole(role("labflow-lab-1-role")));
 
     assertThat(refused).isNotNull();
-    assertThat(refused.getType()).isEqualTo(AccountGuard.ACCOUNT_NOT_ALLOWED);
+    assertThat(refused.getType()).isEqualTo(FailureTypes.ACCOUNT_NOT_ALLOWED);
     assertThat(refused.isNonRetryable()).isTrue();
     assertThat(refused.getOriginalMessage()).isEqualTo(
         "labflow refuses to act in AWS account 123456789012 (arn:aws:sts::123456789012:user/moto"
@@ -117,7 +118,7 @@ class AccountGuardTest {
     RoleActivities iam = guarded(new AccountPolicy(Set.of(), MotoServer.endpoint(), null));
     assertThatThrownBy(() -> iam.createRole(role("labflow-lab-1-role")))
         .isInstanceOfSatisfying(ApplicationFailure.class, f -> {
-          assertThat(f.getType()).isEqualTo(AccountGuard.ACCOUNT_NOT_ALLOWED);
+          assertThat(f.getType()).isEqualTo(FailureTypes.ACCOUNT_NOT_ALLOWED);
           assertThat(f.getOriginalMessage()).isEqualTo(
               "AWS account 123456789012 has the alias 'acme-prod', which looks like production;"
                   + " labflow refuses it. Use a sandbox account, or, if this account is meant for"

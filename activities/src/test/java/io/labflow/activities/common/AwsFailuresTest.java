@@ -3,6 +3,7 @@ package io.labflow.activities.common;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.model.AwsErrorInfo;
+import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.api.failure.v1.Failure;
 import io.temporal.common.converter.GlobalDataConverter;
 import io.temporal.failure.ApplicationFailure;
@@ -124,7 +125,7 @@ class AwsFailuresTest {
     ApplicationFailure network =
         AwsFailures.map(SdkClientException.create("Unable to execute HTTP request: refused"));
     assertThat(network.isNonRetryable()).isFalse();
-    assertThat(network.getType()).isEqualTo(AwsFailures.CLIENT_ERROR);
+    assertThat(network.getType()).isEqualTo(FailureTypes.AWS_CLIENT_ERROR);
 
     ApplicationFailure timeout = AwsFailures.map(ApiCallTimeoutException.create(1000));
     assertThat(timeout.isNonRetryable()).isFalse();
@@ -168,7 +169,7 @@ class AwsFailuresTest {
             .requestId(requestId.isEmpty() ? null : requestId)
             .build();
     ApplicationFailure f = AwsFailures.map(e);
-    assertThat(f.getType()).isEqualTo(AwsFailures.UNSUPPORTED);
+    assertThat(f.getType()).isEqualTo(FailureTypes.UNSUPPORTED);
     assertThat(f.isNonRetryable()).isTrue();
     assertThat(f.getOriginalMessage()).startsWith("Iam ").contains("HTTP " + status);
     if (!code.isEmpty()) {

@@ -11,6 +11,7 @@ import io.labflow.activities.testing.NoSimulator;
 import io.labflow.activities.verification.AccessVerificationActivities;
 import io.labflow.activities.verification.AccessVerificationActivitiesImpl;
 import io.labflow.activities.verification.SimulateAccessTest;
+import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.failure.v1.Failure;
 import io.temporal.common.RetryOptions;
@@ -88,7 +89,7 @@ public class FailureSizeTest {
     assertThat(e.getSuppressed()).isNotEmpty();
 
     ApplicationFailure f = AwsFailures.map(e);
-    assertThat(f.getType()).isEqualTo(AwsFailures.UNSUPPORTED);
+    assertThat(f.getType()).isEqualTo(FailureTypes.UNSUPPORTED);
     assertThat(f.isNonRetryable()).isTrue();
     assertThat(f.getCause()).isNull();
     assertThat(f.getOriginalMessage())
@@ -160,7 +161,7 @@ public class FailureSizeTest {
     ActivityFailure failed = catchThrowableOfType(() -> stub.verifyAccess(in), ActivityFailure.class);
 
     ApplicationFailure f = (ApplicationFailure) failed.getCause();
-    assertThat(f.getType()).isEqualTo(AwsFailures.ACCESS_MISMATCH);
+    assertThat(f.getType()).isEqualTo(FailureTypes.ACCESS_MISMATCH);
     assertThat(f.getOriginalMessage())
         .hasSizeLessThanOrEqualTo(AwsFailures.MAX_MESSAGE)
         .contains("MISMATCH s3:PutObject on arn:aws:s3:::labflow-lab-f/")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.sun.net.httpserver.HttpServer;
 import io.labflow.activities.preflight.AwsPreflight;
+import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -113,7 +114,7 @@ class ThrottledCallsTest {
       assertThat(f).isNotNull();
       assertThat(f.isNonRetryable()).as(f.getOriginalMessage()).isFalse();
       // AWS's own answer once the SDK's attempts are spent, or the call's bound if reached first.
-      assertThat(f.getType()).isIn("Throttling", AwsFailures.CLIENT_ERROR);
+      assertThat(f.getType()).isIn("Throttling", FailureTypes.AWS_CLIENT_ERROR);
       assertThat(f.getOriginalMessage()).contains("GetCallerIdentity")
           .doesNotContain("does not answer", "check AWS_ENDPOINT_URL");
     }

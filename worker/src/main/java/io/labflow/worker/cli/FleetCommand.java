@@ -4,7 +4,6 @@ import io.labflow.worker.client.Pollers;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetRequest;
 import io.labflow.worker.reset.LabResetWorkflow;
-import io.labflow.worker.reset.ResetRequest;
 import io.labflow.workflows.fleet.Fleet;
 import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabIds;
@@ -14,7 +13,6 @@ import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.client.schedules.ScheduleActionStartWorkflow;
 import io.temporal.client.schedules.ScheduleDescription;
 import io.temporal.common.SearchAttributes;
 import java.nio.file.Path;
@@ -112,7 +110,7 @@ final class FleetCommand implements Runnable {
     public Integer call() {
       try (TemporalConnection conn = connect()) {
         ScheduleDescription d = describe(conn, name);
-        String queue = ((ScheduleActionStartWorkflow) d.getSchedule().getAction()).getOptions().getTaskQueue();
+        String queue = FleetSchedules.taskQueue(d);
         boolean polled = Pollers.polled(conn, lab == null ? queue : root().taskQueue());
         if (lab == null) {
           conn.schedules().getHandle(d.getId()).trigger(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP);
@@ -136,8 +134,7 @@ final class FleetCommand implements Runnable {
             .build();
         LabResetWorkflow reset = conn.client().newWorkflowStub(LabResetWorkflow.class, options);
         try {
-          WorkflowClient.start(reset::reset,
-              RawJson.of(new ResetRequest(lab, request.definition(), l.variant(), l.parameters())));
+          WorkflowClient.start(reset::reset, RawJson.of(request.resetOf(l)));
         } catch (WorkflowExecutionAlreadyStarted e) {
           out().println("A reset of lab " + lab + " is already running (" + LabIds.resetId(lab)
               + "); not starting another");

@@ -4,6 +4,7 @@ import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetReport;
 import io.labflow.worker.fleet.FleetRequest;
 import io.labflow.workflows.fleet.FleetSchedule;
+import io.labflow.workflows.lab.LabIds;
 import io.temporal.client.schedules.ScheduleDescription;
 import io.temporal.client.schedules.ScheduleListDescription;
 import io.temporal.client.schedules.ScheduleUpdate;
@@ -40,9 +41,8 @@ final class FleetReleaseCommand extends BaseCommand {
         ScheduleDescription cur = input.getDescription();
         FleetRequest r = FleetSchedules.request(cur).withRelease(lab, now);
         FleetSchedule when = FleetSchedules.when(cur);
-        String queue = ((io.temporal.client.schedules.ScheduleActionStartWorkflow) cur.getSchedule().getAction())
-            .getOptions().getTaskQueue();
-        return new ScheduleUpdate(FleetSchedules.schedule(r.fleet(), when, r, queue, cur.getSchedule().getState()));
+        return new ScheduleUpdate(FleetSchedules.schedule(r.fleet(), when, r, FleetSchedules.taskQueue(cur),
+            cur.getSchedule().getState()));
       });
       out().println("Released lab " + lab + " of fleet " + request.fleet()
           + ": the next night resets it (now: labflow fleet reset " + request.fleet() + " --lab " + lab + ")");
@@ -52,7 +52,7 @@ final class FleetReleaseCommand extends BaseCommand {
 
   private static ScheduleDescription findFleetOf(TemporalConnection conn, String lab) {
     List<ScheduleListDescription> fleets = conn.schedules().listSchedules().toList().stream()
-        .filter(s -> s.getScheduleId().startsWith("fleet-")).toList();
+        .filter(s -> s.getScheduleId().startsWith(LabIds.FLEET_PREFIX)).toList();
     List<ScheduleDescription> holding = fleets.stream()
         .map(s -> conn.schedules().getHandle(s.getScheduleId()).describe())
         .filter(d -> {

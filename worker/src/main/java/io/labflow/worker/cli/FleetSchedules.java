@@ -96,6 +96,11 @@ final class FleetSchedules {
     }
   }
 
+  /** The task queue the schedule starts its nights on. */
+  static String taskQueue(ScheduleDescription d) {
+    return ((ScheduleActionStartWorkflow) d.getSchedule().getAction()).getOptions().getTaskQueue();
+  }
+
   static String memo(ScheduleDescription d, String key) {
     if (!(d.getSchedule().getAction() instanceof ScheduleActionStartWorkflow a)
         || a.getOptions().getMemo() == null) {

@@ -32,7 +32,6 @@ import java.util.function.Supplier;
       SwitchVariantCommand.class,
       TeardownCommand.class,
       ListCommand.class,
-      ScheduleCommand.class,
       FleetCommand.class,
       WorkerCommand.class,
       WorkerPolicyCommand.class,

@@ -1,6 +1,7 @@
 package io.labflow.worker.cli;
 
 import io.grpc.StatusRuntimeException;
+import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowServiceException;
 import java.io.PrintWriter;
@@ -64,7 +65,11 @@ public final class Main {
 
   /** Update rejections the lab gives when a request does not apply to it as it is. */
   private static final java.util.Set<String> REJECTIONS =
-      java.util.Set.of("NotLive", "NotPaused", "InvalidArgument", "InvalidRequest");
+      java.util.Set.of(
+          FailureTypes.NOT_LIVE,
+          FailureTypes.NOT_PAUSED,
+          FailureTypes.INVALID_ARGUMENT,
+          FailureTypes.INVALID_REQUEST);
 
   static boolean isRejection(Throwable e) {
     for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {

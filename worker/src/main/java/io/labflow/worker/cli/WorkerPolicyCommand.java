@@ -2,6 +2,7 @@ package io.labflow.worker.cli;
 
 import io.labflow.worker.engine.Engine;
 import io.labflow.worker.render.WorkerPolicyScope;
+import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.model.Definition;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -81,7 +82,7 @@ final class WorkerPolicyCommand extends BaseCommand {
             + " --name-prefix"));
       }
       if (buckets == null) {
-        buckets = scope.bucketPrefix().orElse("labflow-");
+        buckets = scope.bucketPrefix().orElse(LabIds.NAME_PREFIX);
       }
     } else {
       Path dir = root().definitions().resolve("templates");
@@ -98,8 +99,8 @@ final class WorkerPolicyCommand extends BaseCommand {
       }
       types.addAll(Engine.stackResourceTypes(Files.readString(t)));
     }
-    String n = names == null ? "labflow-" : names;
-    String b = buckets == null ? "labflow-" : buckets;
+    String n = names == null ? LabIds.NAME_PREFIX : names;
+    String b = buckets == null ? LabIds.NAME_PREFIX : buckets;
     List<String> parts = Engine.workerPolicyParts(actions, types, account, region, n, b);
     if (part != null) {
       if (part < 1 || part > parts.size()) {

@@ -3,6 +3,8 @@ package io.labflow.worker.doctor;
 import io.labflow.activities.preflight.AwsPreflight;
 import io.labflow.worker.engine.Engine;
 import io.labflow.worker.render.WorkerPolicyScope;
+import io.labflow.workflows.lab.FailureTypes;
+import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.model.Definition;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,7 +63,7 @@ final class PermissionCheck implements Check {
     try {
       document = Engine.workerPolicy(scope.policyActions(), scope.stackTypes(s.definitionsDir),
           s.identity.account(), region, scope.namePrefix().get(),
-          scope.bucketPrefix().orElse("labflow-"));
+          scope.bucketPrefix().orElse(LabIds.NAME_PREFIX));
     } catch (IllegalArgumentException bad) {
       return Row.unknown(check, bad.getMessage());
     }
@@ -99,7 +101,7 @@ final class PermissionCheck implements Check {
     } catch (AwsServiceException e) {
       String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
       String what = "the " + needed.size() + " IAM actions of `" + command + "` are not checked";
-      if ("AccessDenied".equals(code)) {
+      if (FailureTypes.ACCESS_DENIED.equals(code)) {
         return Row.unknown(check, principal + " may not call iam:SimulatePrincipalPolicy on"
             + " itself, so " + what + "; to have them checked, grant it that action on its own ARN"
             + " (docs/real-aws.md, section 8)");

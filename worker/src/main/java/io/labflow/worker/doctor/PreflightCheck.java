@@ -1,12 +1,12 @@
 package io.labflow.worker.doctor;
 
-import io.labflow.activities.common.AccountGuard;
 import io.labflow.worker.engine.Engine;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.worker.runtime.LabWorker;
 import io.labflow.worker.runtime.SiteParameterSource;
 import io.labflow.workflows.definition.SiteParameters;
 import io.labflow.workflows.lab.DefinitionActivities;
+import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.Preflight;
 import io.labflow.workflows.lab.ResolvedLab;
@@ -66,7 +66,7 @@ final class PreflightCheck implements Check {
           + (site.values().isEmpty() ? "" : ", site parameters " + site.values().keySet()
           + " from " + site.label()));
     } catch (ApplicationFailure f) {
-      if (AccountGuard.ACCOUNT_NOT_ALLOWED.equals(f.getType())) {
+      if (FailureTypes.ACCOUNT_NOT_ALLOWED.equals(f.getType())) {
         return Row.unknown(check, "not run: " + f.getOriginalMessage());
       }
       if (f.getOriginalMessage().contains("missing required parameter")) {

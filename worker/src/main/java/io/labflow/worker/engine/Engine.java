@@ -193,9 +193,6 @@ public final class Engine {
     return AccountPolicy.fromEnvironment().describe();
   }
 
-  /** The step action of the nightly reset's sweep, which any lab may get. */
-  public static final String SWEEP_ACTION = io.labflow.activities.permissions.WorkerPolicy.SWEEP;
-
   /**
    * The IAM policy the worker's principal needs for these step actions (null: the whole step
    * library) and template resource types, scoped to these names.

@@ -1,7 +1,7 @@
 package io.labflow.worker.engine;
 
-import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.labflow.workflows.definition.PrincipalArns;
+import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.Preflight;
 import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.ParameterDef;
@@ -61,7 +61,7 @@ final class PrincipalAccountPreflight implements Preflight {
     }
     if (!problems.isEmpty()) {
       throw ApplicationFailure.newNonRetryableFailure(
-          String.join("\n", problems), DefinitionActivitiesImpl.INVALID_REQUEST);
+          String.join("\n", problems), FailureTypes.INVALID_REQUEST);
     }
   }
 

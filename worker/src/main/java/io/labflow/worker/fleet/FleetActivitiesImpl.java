@@ -1,7 +1,7 @@
 package io.labflow.worker.fleet;
 
 import io.labflow.worker.reset.LabResetWorkflow;
-import io.labflow.workflows.definition.DefinitionActivitiesImpl;
+import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.StepState;
@@ -65,10 +65,11 @@ public class FleetActivitiesImpl implements FleetActivities {
 
   @Override
   public String runningReset(String labId) {
-    if (!DefinitionActivitiesImpl.LAB_ID.matcher(labId).matches()) {
+    if (!LabIds.isValid(labId)) {
       return null;
     }
-    // Resets carry the LabId search attribute (the fleet's children and the per-lab schedules).
+    // Resets carry the LabId search attribute: a fleet's children, `fleet reset --lab`, and the
+    // per-lab Schedules the removed `labflow schedule` made (reset-<labId>) while still on a server.
     String query = "WorkflowType='" + LabResetWorkflow.TYPE + "' AND ExecutionStatus='Running' AND LabId='"
         + labId + "'";
     List<WorkflowExecutionMetadata> running = client.listExecutions(query).limit(1).toList();

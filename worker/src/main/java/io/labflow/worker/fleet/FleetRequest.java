@@ -41,6 +41,11 @@ public record FleetRequest(
     }
   }
 
+  /** The request of the reset this fleet runs for one of its labs. */
+  public io.labflow.worker.reset.ResetRequest resetOf(Lab lab) {
+    return new io.labflow.worker.reset.ResetRequest(lab.labId(), definition, lab.variant(), lab.parameters());
+  }
+
   /**
    * Where a night that continued as new stands.
    *

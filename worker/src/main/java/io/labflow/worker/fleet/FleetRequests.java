@@ -7,12 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.labflow.workflows.definition.Suggestions;
 import io.labflow.workflows.fleet.Fleet;
 import io.labflow.workflows.fleet.FleetKeys;
 import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.workflows.input.RawJson;
+import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.common.converter.RawValue;
 import io.temporal.failure.ApplicationFailure;
 import java.util.LinkedHashMap;
@@ -21,12 +21,6 @@ import java.util.Map;
 
 /** Reads and writes {@link FleetRequest}s: strict on input, so bad input fails the night, not a task. */
 public final class FleetRequests {
-
-  /**
-   * The failure type of a request the workflow cannot run: the one type of every refused input, so
-   * the worker's failure converter sends it without a Java stack trace, as it does a lab's.
-   */
-  public static final String INVALID = DefinitionActivitiesImpl.INVALID_REQUEST;
 
   private static final ObjectMapper JSON = JsonMapper.builder()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -165,7 +159,7 @@ public final class FleetRequests {
   }
 
   private static ApplicationFailure invalid(String message) {
-    return ApplicationFailure.newNonRetryableFailure(message, INVALID);
+    return ApplicationFailure.newNonRetryableFailure(message, FailureTypes.INVALID_REQUEST);
   }
 
   /** The releases already in a request, for apply to keep. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
 import io.labflow.workflows.input.RawJson;
+import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.temporal.activity.LocalActivityOptions;
@@ -182,7 +183,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
             .build());
     long began = Workflow.currentTimeMillis();
     running.add(lab.labId());
-    ResetRequest reset = new ResetRequest(lab.labId(), request.definition(), lab.variant(), lab.parameters());
+    ResetRequest reset = request.resetOf(lab);
     // A workflow thread per reset: it may block, and records its lab's entry when the reset ends.
     // The check for a reset started elsewhere runs here too, so checks of many labs overlap.
     Async.procedure(() -> {
@@ -218,7 +219,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
     String type = root instanceof ApplicationFailure af ? af.getType() : root.getClass().getSimpleName();
     String message = root instanceof TemporalFailure tf ? tf.getOriginalMessage() : root.getMessage();
     String step = null;
-    if ("LabDidNotComeUp".equals(type)) {
+    if (FailureTypes.LAB_DID_NOT_COME_UP.equals(type)) {
       // The fresh run failed: its status says at which step.
       FleetActivities.FailedStep fs = fleet.failedStep(lab.labId());
       step = fs.step();

@@ -1,13 +1,12 @@
 package io.labflow.worker.fleet;
 
+import io.labflow.workflows.lab.FailureTypes;
+
 /**
  * The quarantine rule, in one place: after {@code quarantineAfter} failed nights in a row (or one
  * reset that left tagged resources behind) a lab is left alone until a person releases it.
  */
 final class Quarantine {
-
-  /** The failure type of a reset whose sweep left tagged resources (see LabResetWorkflowImpl). */
-  static final String SWEEP_INCOMPLETE = "ResetIncomplete";
 
   private Quarantine() {}
 
@@ -31,7 +30,7 @@ final class Quarantine {
   /** The standing after a failed reset at {@code now}. */
   static Standing afterFailure(Standing before, String failureType, int quarantineAfter, long now) {
     int failures = before.consecutiveFailures() + 1;
-    boolean quarantine = failures >= quarantineAfter || SWEEP_INCOMPLETE.equals(failureType);
+    boolean quarantine = failures >= quarantineAfter || FailureTypes.RESET_INCOMPLETE.equals(failureType);
     return new Standing(failures, quarantine ? Long.valueOf(now) : null);
   }
 }

@@ -61,7 +61,7 @@ public record WorkerPolicyScope(
   /** The step actions the worker's policy must cover for this definition: its own and the sweep. */
   public Set<String> policyActions() {
     Set<String> out = new LinkedHashSet<>(stepActions);
-    out.add(Engine.SWEEP_ACTION);
+    out.add(io.labflow.activities.permissions.WorkerPolicy.SWEEP);
     return out;
   }
 

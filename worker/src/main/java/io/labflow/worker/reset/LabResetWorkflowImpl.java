@@ -1,6 +1,7 @@
 package io.labflow.worker.reset;
 
 import io.labflow.workflows.lab.DefinitionActivities;
+import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabState;
 import io.temporal.activity.ActivityOptions;
@@ -48,7 +49,7 @@ public class LabResetWorkflowImpl implements LabResetWorkflow {
               .setRetryOptions(
                   RetryOptions.newBuilder()
                       .setMaximumInterval(Duration.ofMinutes(1))
-                      .setDoNotRetry("LabDidNotComeUp")
+                      .setDoNotRetry(FailureTypes.LAB_DID_NOT_COME_UP)
                       .build())
               .build());
 
@@ -85,7 +86,7 @@ public class LabResetWorkflowImpl implements LabResetWorkflow {
         throw ApplicationFailure.newNonRetryableFailure(
             "reset of lab " + labId + " refused before touching the lab, which is untouched (still"
                 + " up if it was): its resources cannot all be read: " + join(u),
-            "ResetRefused");
+            FailureTypes.RESET_REFUSED);
       }
     }
     ResetActivities.TeardownOutcome old = waiting.tearDownOpenRun(new ResetActivities.LabRef(labId));
@@ -118,7 +119,7 @@ public class LabResetWorkflowImpl implements LabResetWorkflow {
               + ". Still there: "
               + (remaining instanceof Map<?, ?> r ? summary(r) : "unknown")
               + ". Remove or fix these and run the reset again.",
-          "ResetIncomplete");
+          FailureTypes.RESET_INCOMPLETE);
     }
     Object deleted = swept == null ? null : swept.get("deleted");
     WorkflowInfo info = Workflow.getInfo();

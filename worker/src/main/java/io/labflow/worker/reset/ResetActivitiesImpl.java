@@ -3,6 +3,7 @@ package io.labflow.worker.reset;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.labflow.worker.client.LabStarter;
+import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabSearchAttributes;
@@ -31,7 +32,6 @@ import org.slf4j.LoggerFactory;
 /** See {@link ResetActivities}. Uses the worker's own Temporal client. */
 public class ResetActivitiesImpl implements ResetActivities {
 
-  static final String STARTED_BY_MEMO = LabStarter.STARTED_BY_MEMO;
   private static final Logger log = LoggerFactory.getLogger(ResetActivitiesImpl.class);
   private static final Duration POLL = Duration.ofSeconds(2);
 
@@ -104,14 +104,14 @@ public class ResetActivitiesImpl implements ResetActivities {
       return new StartedLab(start.labId(), stub.start(request).getRunId());
     } catch (WorkflowExecutionAlreadyStarted e) {
       WorkflowExecutionDescription d = client.newUntypedWorkflowStub(start.labId()).describe();
-      Object startedBy = d.getMemo(STARTED_BY_MEMO, String.class);
+      Object startedBy = d.getMemo(LabStarter.STARTED_BY_MEMO, String.class);
       if (start.requestId().equals(startedBy)) {
         return new StartedLab(start.labId(), d.getExecution().getRunId());
       }
       throw ApplicationFailure.newNonRetryableFailure(
           "lab " + start.labId() + " was started by someone else while resetting (run "
               + d.getExecution().getRunId() + ")",
-          "LabAlreadyRunning");
+          FailureTypes.LAB_ALREADY_RUNNING);
     }
   }
 
@@ -132,7 +132,7 @@ public class ResetActivitiesImpl implements ResetActivities {
           throw ApplicationFailure.newNonRetryableFailure(
               "lab " + lab.labId() + " paused at step " + status.get().pausedStep() + ": "
                   + status.get().lastError() + " (decide with: labflow resume " + lab.labId() + ")",
-              "LabDidNotComeUp");
+              FailureTypes.LAB_DID_NOT_COME_UP);
         }
       }
       WorkflowExecutionStatus es = run.describe().getStatus();
@@ -143,13 +143,13 @@ public class ResetActivitiesImpl implements ResetActivities {
             return result.state();
           }
           throw ApplicationFailure.newNonRetryableFailure(
-              "lab " + lab.labId() + " ended " + result.state(), "LabDidNotComeUp");
+              "lab " + lab.labId() + " ended " + result.state(), FailureTypes.LAB_DID_NOT_COME_UP);
         } catch (TimeoutException | WorkflowException e) {
           throw ApplicationFailure.newNonRetryableFailure(
               "lab " + lab.labId() + " did not come up (" + es.name()
                   .replace("WORKFLOW_EXECUTION_STATUS_", "").toLowerCase(java.util.Locale.ROOT)
                   + "): " + labReason(e),
-              "LabDidNotComeUp");
+              FailureTypes.LAB_DID_NOT_COME_UP);
         }
       }
       sleep();
@@ -202,7 +202,7 @@ public class ResetActivitiesImpl implements ResetActivities {
       throw ApplicationFailure.newNonRetryableFailure(
           "workflow " + page.getExecutions(0).getExecution().getWorkflowId() + " also claims lab "
               + labId + "; a lab's run is the one with workflow id " + labId
-              + ". Terminate that run, then reset again", "LabClaimedTwice");
+              + ". Terminate that run, then reset again", FailureTypes.LAB_CLAIMED_TWICE);
     }
   }
 

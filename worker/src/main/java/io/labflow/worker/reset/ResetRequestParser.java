@@ -1,9 +1,9 @@
 package io.labflow.worker.reset;
 
-import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.labflow.workflows.input.InputLimits;
 import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.input.RequestFields;
+import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabIds;
 import io.temporal.common.converter.RawValue;
 import io.temporal.failure.ApplicationFailure;
@@ -81,6 +81,6 @@ final class ResetRequestParser {
 
   private static ApplicationFailure invalid(List<String> problems) {
     return ApplicationFailure.newNonRetryableFailure(
-        String.join("\n", problems), DefinitionActivitiesImpl.INVALID_REQUEST);
+        String.join("\n", problems), FailureTypes.INVALID_REQUEST);
   }
 }

@@ -2,6 +2,7 @@ package io.labflow.worker.runtime;
 
 import io.labflow.workflows.interpreter.ActivityExecutionInterceptor;
 import io.labflow.workflows.input.InputLimits;
+import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.activity.ActivityInfo;
 import io.temporal.common.interceptors.ActivityInboundCallsInterceptor.ActivityOutput;
 import io.temporal.failure.ApplicationFailure;
@@ -15,9 +16,6 @@ import java.util.function.Supplier;
  * inputs are bounded where they enter.
  */
 public final class BoundedOutputInterceptor extends ActivityExecutionInterceptor {
-
-  /** The failure type of a step whose outputs are too large. */
-  public static final String OUTPUT_TOO_LARGE = "OutputTooLarge";
 
   @Override
   protected ActivityOutput around(ActivityInfo info, Supplier<ActivityOutput> execution) {
@@ -34,7 +32,7 @@ public final class BoundedOutputInterceptor extends ActivityExecutionInterceptor
               + InputLimits.bytes(size)
               + " of outputs; a step's outputs may be at most "
               + InputLimits.bytes(InputLimits.MAX_OUTPUT_BYTES),
-          OUTPUT_TOO_LARGE);
+          FailureTypes.OUTPUT_TOO_LARGE);
     }
     return output;
   }

@@ -86,13 +86,13 @@ class CliOfflineTest {
   @Test
   void everyCommandHasHelp() {
     for (String cmd : List.of("validate", "plan", "graph", "run", "status", "resume",
-        "switch-variant", "teardown", "list", "schedule", "worker")) {
+        "switch-variant", "teardown", "list", "fleet", "worker")) {
       Run r = run(cmd, "--help");
       assertThat(r.code()).as(cmd).isZero();
       assertThat(r.out()).as(cmd).startsWith("Usage: labflow " + cmd);
     }
-    Run r = run("schedule", "create", "--help");
-    assertThat(r.out()).contains("--cron", "--time-zone", "--catchup-window");
+    Run r = run("fleet", "apply", "--help");
+    assertThat(r.out()).contains("FILE", "--paused");
   }
 
   @Test

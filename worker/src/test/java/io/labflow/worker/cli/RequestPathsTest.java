@@ -3,8 +3,12 @@ package io.labflow.worker.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.worker.engine.Engine;
+import io.labflow.worker.fleet.FleetRequest;
+import io.labflow.worker.fleet.FleetRequests;
+import io.labflow.worker.fleet.FleetResetWorkflow;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.LabResetWorkflowImpl;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
@@ -12,6 +16,7 @@ import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.labflow.workflows.definition.DefinitionKeys;
 import io.labflow.workflows.definition.DefinitionLoader;
 import io.labflow.workflows.input.RawJson;
+import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.Preflight;
@@ -22,6 +27,7 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.schedules.ScheduleActionStartWorkflow;
+import io.temporal.client.schedules.ScheduleState;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
@@ -44,8 +50,8 @@ import picocli.CommandLine;
 /**
  * The same parameter strings bind to the same typed values, or fail with the same sentence,
  * whether they come from the command line ({@code labflow run -p k=v}), the Web UI (a raw JSON
- * request to {@code LabWorkflow}) or a Schedule (the reset request {@code labflow schedule create}
- * stores), for every parameter type of the definition language. Each path runs for real up to the
+ * request to {@code LabWorkflow}) or a fleet's Schedule (the reset request of a lab of a fleet file
+ * {@code labflow fleet apply} stores), for every parameter type of the definition language. Each path runs for real up to the
  * worker's resolver, whose preflight records what it was given and stops the lab.
  */
 @Tag("fast")
@@ -157,9 +163,9 @@ class RequestPathsTest {
   private void assertSameEverywhere(Map<String, String> parameters, Object expected) {
     Object cli = cli(parameters);
     Object ui = webUi(json(parameters));
-    Object schedule = schedule(parameters);
-    assertThat(List.of(cli, ui, schedule))
-        .as("CLI, Web UI and Schedule for %s", parameters)
+    Object fleet = fleet(parameters);
+    assertThat(List.of(cli, ui, fleet))
+        .as("CLI, Web UI and fleet for %s", parameters)
         .containsOnly(expected);
   }
 
@@ -196,25 +202,30 @@ class RequestPathsTest {
     }
   }
 
-  /** The reset request {@code labflow schedule create} puts in the schedule's action, started. */
-  private Object schedule(Map<String, String> parameters) {
-    String labId = "sch-" + IDS.incrementAndGet();
-    List<String> args = new ArrayList<>(List.of("--definitions", dir.toString(), "--task-queue", QUEUE,
-        "schedule", "create", "--lab-id", labId, "--definition", "typed-lab", "--cron", "0 3 * * *"));
-    parameters.forEach((k, v) -> args.addAll(List.of("-p", k + "=" + v)));
-    CommandLine.ParseResult parsed = Main.newCommandLine().parseArgs(args.toArray(String[]::new));
-    ScheduleCommand.Create create =
-        (ScheduleCommand.Create) parsed.subcommand().subcommand().commandSpec().userObject();
-    ScheduleActionStartWorkflow action;
+  /**
+   * A fleet file's shared parameters as the fleet's Schedule passes them ({@code labflow fleet
+   * apply}, checked with the same binder), started as the night starts the lab's reset.
+   */
+  private Object fleet(Map<String, String> parameters) {
+    String labId = "fl-" + IDS.incrementAndGet();
+    Path file = dir.resolve(labId + ".fleet.yaml");
     try {
-      action = (ScheduleActionStartWorkflow) create.schedule().getAction();
-    } catch (UsageException e) {
-      return problem(e.getMessage());
+      Files.writeString(file, "name: " + labId + "\ndefinition: typed-lab\nlabs: [" + labId + "]\n"
+          + "schedule: {cron: \"0 3 * * *\"}\nparameters: " + JSON.writeValueAsString(parameters) + "\n");
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
     }
-    assertThat(action.getWorkflowType()).isEqualTo(LabResetWorkflow.TYPE);
+    FleetFiles.Checked checked = FleetFiles.check(file, dir);
+    if (!checked.ok()) {
+      return problem(String.join("\n", checked.problems()));
+    }
+    ScheduleActionStartWorkflow action = (ScheduleActionStartWorkflow) FleetSchedules.schedule(
+        checked.fleetOrNull(), Map.of(), QUEUE, ScheduleState.newBuilder().build()).getAction();
+    assertThat(action.getWorkflowType()).isEqualTo(FleetResetWorkflow.TYPE);
+    FleetRequest request = FleetRequests.parse(action.getArguments().get(0, JsonNode.class));
     WorkflowStub stub = client.newUntypedWorkflowStub(LabResetWorkflow.TYPE,
-        WorkflowOptions.newBuilder().setWorkflowId("reset-" + labId).setTaskQueue(QUEUE).build());
-    stub.start(action.getArguments().get(0, Object.class));
+        WorkflowOptions.newBuilder().setWorkflowId(LabIds.resetId(labId)).setTaskQueue(QUEUE).build());
+    stub.start(RawJson.of(request.resetOf(request.labs().get(0))));
     return outcome(labId, stub);
   }
 

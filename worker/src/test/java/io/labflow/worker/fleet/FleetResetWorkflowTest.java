@@ -11,6 +11,7 @@ import io.labflow.worker.reset.ResetRequest;
 import io.labflow.worker.reset.ResetResult;
 import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.interpreter.RejectionFailureConverter;
+import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabState;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.IndexedValueType;
@@ -220,7 +221,7 @@ class FleetResetWorkflowTest {
 
   @Test
   void aSweepThatLeavesTaggedResourcesQuarantinesAtOnce() {
-    StubReset.FAILING.put("lab-001", Quarantine.SWEEP_INCOMPLETE);
+    StubReset.FAILING.put("lab-001", FailureTypes.RESET_INCOMPLETE);
     FleetReport one = night("n1", request(2, 2));
     assertThat(one.lab("lab-001").quarantined()).isTrue();
     assertThat(one.lab("lab-001").consecutiveFailures()).isEqualTo(1);
@@ -272,7 +273,8 @@ class FleetResetWorkflowTest {
       assertThatThrownBy(() -> untyped(id, input))
           .isInstanceOf(WorkflowFailedException.class)
           .rootCause().isInstanceOf(ApplicationFailure.class)
-          .satisfies(f -> assertThat(((ApplicationFailure) f).getType()).isEqualTo(FleetRequests.INVALID))
+          .satisfies(f -> assertThat(((ApplicationFailure) f).getType())
+              .isEqualTo(FailureTypes.INVALID_REQUEST))
           .hasMessageContaining("fleet request");
       WorkflowExecutionHistory h = client.fetchHistory(id);
       assertThat(h.getEvents()).noneMatch(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED);

@@ -1,7 +1,7 @@
 package io.labflow.workflows.definition;
 
 import io.labflow.workflows.lab.DefinitionActivities;
-import io.labflow.workflows.lab.LabIds;
+import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.Preflight;
 import io.labflow.workflows.lab.ResolvedLab;
@@ -18,15 +18,6 @@ import java.util.stream.Collectors;
  * so a bad request never creates anything.
  */
 public final class DefinitionActivitiesImpl implements DefinitionActivities {
-
-  /** Failure type of a step file that does not validate. */
-  public static final String INVALID_DEFINITION = "InvalidDefinition";
-
-  /** Failure type of a request whose lab id, definition name, variant or parameters are wrong. */
-  public static final String INVALID_REQUEST = "InvalidRequest";
-
-  /** The lab-id rule, kept here for callers that knew it here; the rule is {@link LabIds}. */
-  public static final Pattern LAB_ID = LabIds.pattern();
 
   private static final Pattern NAME = Pattern.compile(DefinitionKeys.ID_PATTERN);
 
@@ -103,7 +94,7 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
     }
     LoadResult loaded = loader.load(fileName, text);
     if (!loaded.ok()) {
-      throw ApplicationFailure.newNonRetryableFailure(loaded.errorText(), INVALID_DEFINITION);
+      throw ApplicationFailure.newNonRetryableFailure(loaded.errorText(), FailureTypes.INVALID_DEFINITION);
     }
     Definition definition = loaded.definitionOrNull();
     if (request.definitionYaml() == null && !definition.name().equals(request.definition())) {
@@ -114,7 +105,7 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
               + "', but definition '"
               + request.definition()
               + "' was requested",
-          INVALID_DEFINITION);
+          FailureTypes.INVALID_DEFINITION);
     }
     SiteParameters.Merged merged = site.merge(definition, request.parameters());
     ParameterBinder.BindResult bound =
@@ -135,6 +126,6 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
 
   private static ApplicationFailure invalidRequest(List<String> messages) {
     return ApplicationFailure.newNonRetryableFailure(
-        messages.stream().collect(Collectors.joining("\n")), INVALID_REQUEST);
+        messages.stream().collect(Collectors.joining("\n")), FailureTypes.INVALID_REQUEST);
   }
 }

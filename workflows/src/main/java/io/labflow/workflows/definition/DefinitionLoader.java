@@ -2,14 +2,12 @@ package io.labflow.workflows.definition;
 
 import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.model.Definition;
-import io.labflow.workflows.model.StepDefaults;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -23,17 +21,6 @@ public final class DefinitionLoader {
 
   /** The largest step file accepted, in bytes (1 MiB). */
   public static final int MAX_BYTES = 1 << 20;
-
-  /**
-   * Heartbeat timeout of a step or undo of a {@linkplain
-   * io.labflow.workflows.catalog.ActionSpec#longRunning long-running} action when neither it nor
-   * the definition's defaults give one: a worker lost inside it is noticed this long after its
-   * last heartbeat, and the attempt is retried on another worker.
-   */
-  public static final Duration LONG_RUNNING_HEARTBEAT = OptionsReader.LONG_RUNNING_HEARTBEAT;
-
-  /** What every step inherits when the file's {@code defaults} say nothing. */
-  public static final StepDefaults BUILT_IN_DEFAULTS = OptionsReader.BUILT_IN_DEFAULTS;
 
   private final ActionCatalog catalog;
 

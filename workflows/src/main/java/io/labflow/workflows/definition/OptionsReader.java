@@ -19,10 +19,15 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 final class OptionsReader {
 
-  /** See {@link DefinitionLoader#LONG_RUNNING_HEARTBEAT}. */
+  /**
+   * Heartbeat timeout of a step or undo of a {@linkplain
+   * io.labflow.workflows.catalog.ActionSpec#longRunning long-running} action when neither it nor
+   * the definition's defaults give one: a worker lost inside it is noticed this long after its
+   * last heartbeat, and the attempt is retried on another worker.
+   */
   static final Duration LONG_RUNNING_HEARTBEAT = Duration.ofMinutes(1);
 
-  /** See {@link DefinitionLoader#BUILT_IN_DEFAULTS}. */
+  /** What every step inherits when the file's {@code defaults} say nothing. */
   static final StepDefaults BUILT_IN_DEFAULTS =
       new StepDefaults(
           new RetrySpec(Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1), 5, List.of()),

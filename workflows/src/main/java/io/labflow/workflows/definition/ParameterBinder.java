@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
 /**
  * The one binder of a run request: checks its lab id, variant and parameters against a definition,
  * converts parameter strings to the declared types and fills in defaults. The command line ({@code
- * run}, {@code plan}, {@code schedule create}), the resolver activity (every start: Web UI, command
+ * run}, {@code plan}, {@code fleet apply}), the resolver activity (every start: Web UI, command
  * line, Schedule, reset) and the nightly reset all bind here, so a request gives the same answer
  * wherever it came from.
  *

@@ -1,5 +1,6 @@
 package io.labflow.workflows.fleet;
 
+import io.labflow.workflows.lab.LabIds;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -68,7 +69,7 @@ public record Fleet(
 
   /** The id of a fleet's Temporal Schedule. */
   public static String scheduleId(String fleetName) {
-    return "fleet-" + fleetName;
+    return LabIds.FLEET_PREFIX + fleetName;
   }
 
   /** The lab of this id, or null. */

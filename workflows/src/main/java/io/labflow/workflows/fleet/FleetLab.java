@@ -1,6 +1,6 @@
 package io.labflow.workflows.fleet;
 
-import io.labflow.workflows.definition.DefinitionActivitiesImpl;
+import io.labflow.workflows.lab.LabIds;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,16 +8,16 @@ import java.util.Map;
 /**
  * One lab of a fleet, with the fleet's shared variant and parameters already applied.
  *
- * @param id the lab id (the lab-id rule of {@link DefinitionActivitiesImpl#LAB_ID})
+ * @param id the lab id (the lab-id rule of {@link LabIds})
  * @param variant the variant of the fresh lab; null takes the definition's default
  * @param parameters run parameters (never null)
  */
 public record FleetLab(String id, String variant, Map<String, Object> parameters) {
 
   public FleetLab {
-    if (id == null || !DefinitionActivitiesImpl.LAB_ID.matcher(id).matches()) {
+    if (id == null || !LabIds.isValid(id)) {
       throw new IllegalArgumentException("lab id '" + id + "' does not follow the lab-id rule "
-          + DefinitionActivitiesImpl.LAB_ID.pattern());
+          + LabIds.PATTERN);
     }
     parameters = parameters == null
         ? Map.of()

@@ -1,5 +1,6 @@
 package io.labflow.workflows.interpreter;
 
+import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.api.enums.v1.RetryState;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
@@ -21,16 +22,9 @@ final class Failures {
     return current;
   }
 
-  /**
-   * The failure type of a refusal: the step library's {@code AwsFailures.NOT_OWNED}, thrown when a
-   * resource of the requested name exists without the lab's tag. The step library refuses before
-   * it changes anything, so a refused step created nothing.
-   */
-  static final String REFUSAL_TYPE = "NotOwned";
-
-  /** Whether an activity call ended in a refusal ({@link #REFUSAL_TYPE}). */
+  /** Whether an activity call ended in a refusal ({@link FailureTypes#NOT_OWNED}). */
   static boolean isRefusal(Throwable failure) {
-    return root(failure) instanceof ApplicationFailure af && REFUSAL_TYPE.equals(af.getType());
+    return root(failure) instanceof ApplicationFailure af && FailureTypes.NOT_OWNED.equals(af.getType());
   }
 
   /** Whether an activity call ended because its scope was cancelled. */

@@ -1,6 +1,7 @@
 package io.labflow.workflows.interpreter;
 
 import io.labflow.workflows.lab.DefinitionActivities;
+import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.ResolvedLab;
 import io.temporal.failure.ActivityFailure;
@@ -25,7 +26,7 @@ final class LabResolver {
       Throwable root = Failures.root(e);
       String message =
           root instanceof ApplicationFailure af ? af.getOriginalMessage() : Failures.describe(e);
-      String type = root instanceof ApplicationFailure af ? af.getType() : "ResolveFailed";
+      String type = root instanceof ApplicationFailure af ? af.getType() : FailureTypes.RESOLVE_FAILED;
       throw lab.fail(type, message, true);
     }
     lab.resolved(request, resolved);

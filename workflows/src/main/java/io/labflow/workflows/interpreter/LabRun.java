@@ -3,6 +3,7 @@ package io.labflow.workflows.interpreter;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.LabScope;
 import io.labflow.workflows.lab.Decision;
+import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabSearchAttributes;
@@ -35,8 +36,6 @@ final class LabRun {
   static final Set<LabState> FINAL =
       Set.of(LabState.COMPLETED, LabState.ROLLED_BACK, LabState.TORN_DOWN, LabState.FAILED);
 
-  /** The failure type of a lab that failed (rolled back or not). */
-  static final String LAB_FAILED = "LabFailed";
 
   final StepLedger ledger = new StepLedger();
   private final SearchAttributeBatch attributes = new SearchAttributeBatch();
@@ -211,15 +210,15 @@ final class LabRun {
 
   /**
    * The undo is over: the lab ends {@code done} when every undo succeeded, FAILED otherwise, with
-   * the summary (if any) as its last error; a {@link #LAB_FAILED} failure is what the run ends
+   * the summary (if any) as its last error; a {@link FailureTypes#LAB_FAILED} failure is what the run ends
    * with.
    */
   void undone(LabState done, boolean clean, String summary, ApplicationFailure got) {
     if (summary != null) {
       lastError = summary;
     }
-    if (got != null && LAB_FAILED.equals(got.getType())) {
-      failure = Rejections.fail(LAB_FAILED, summary);
+    if (got != null && FailureTypes.LAB_FAILED.equals(got.getType())) {
+      failure = Rejections.fail(FailureTypes.LAB_FAILED, summary);
     }
     setState(clean ? done : LabState.FAILED);
   }

@@ -5,6 +5,7 @@ import static io.labflow.workflows.interpreter.UpdateChecks.argument;
 import io.labflow.workflows.input.Arguments;
 import io.labflow.workflows.lab.CheckAnswer;
 import io.labflow.workflows.lab.Decision;
+import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabState;
@@ -208,7 +209,7 @@ public class LabWorkflowImpl implements LabWorkflow {
   // Learner mode (issue 22): the contract; the interpreter's learner phase replaces these.
   private static ApplicationFailure noTasks(String update) {
     return ApplicationFailure.newNonRetryableFailure(
-        update + ": this lab has no learner tasks", "InvalidRequest");
+        update + ": this lab has no learner tasks", FailureTypes.INVALID_REQUEST);
   }
 
   @Override

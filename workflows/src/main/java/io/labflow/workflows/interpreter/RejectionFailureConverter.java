@@ -1,6 +1,6 @@
 package io.labflow.workflows.interpreter;
 
-import io.labflow.workflows.definition.DefinitionActivitiesImpl;
+import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.api.failure.v1.Failure;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.common.converter.DefaultDataConverter;
@@ -49,7 +49,7 @@ public final class RejectionFailureConverter implements FailureConverter {
     }
     Failure failure = delegate.exceptionToFailure(throwable, dataConverter);
     return throwable instanceof ApplicationFailure refused
-            && DefinitionActivitiesImpl.INVALID_REQUEST.equals(refused.getType())
+            && FailureTypes.INVALID_REQUEST.equals(refused.getType())
         ? failure.toBuilder().clearStackTrace().build()
         : failure;
   }

@@ -9,14 +9,6 @@ import io.temporal.failure.ApplicationFailure;
  */
 final class Rejections {
 
-  /** An update that cannot apply to the lab as it is (not paused, not live). */
-  static final String NOT_PAUSED = "NotPaused";
-
-  static final String NOT_LIVE = "NotLive";
-
-  /** An update whose argument is wrong (unknown variant, no decision). */
-  static final String INVALID_ARGUMENT = "InvalidArgument";
-
   private Rejections() {}
 
   /** A rejection an update validator or handler throws. */

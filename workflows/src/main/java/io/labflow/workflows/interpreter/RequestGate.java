@@ -1,7 +1,7 @@
 package io.labflow.workflows.interpreter;
 
-import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.labflow.workflows.input.LabRequestParser;
+import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabRequest;
 import io.temporal.common.converter.RawValue;
 import io.temporal.failure.ApplicationFailure;
@@ -55,6 +55,6 @@ final class RequestGate {
       return parsed.request();
     }
     throw ApplicationFailure.newNonRetryableFailure(
-        parsed.message(), DefinitionActivitiesImpl.INVALID_REQUEST);
+        parsed.message(), FailureTypes.INVALID_REQUEST);
   }
 }

@@ -4,6 +4,7 @@ import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.Reference;
 import io.labflow.workflows.lab.Decision;
+import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.StepState;
 import io.labflow.workflows.model.ActionStep;
@@ -127,7 +128,7 @@ final class Rollback {
           Workflow.getVersion(PUBLISH_FAILED_ROLLBACK, Workflow.DEFAULT_VERSION, 1)
               != Workflow.DEFAULT_VERSION;
       return run.fail(
-          LabRun.LAB_FAILED, head + "; rollback failed too: " + again.getMessage(), publish);
+          FailureTypes.LAB_FAILED, head + "; rollback failed too: " + again.getMessage(), publish);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.labflow.workflows.interpreter;
 
+import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 
 /** Why a lab undoes what it started: a failed step, a cancellation, or a teardown. */
@@ -34,9 +35,9 @@ sealed interface RollbackCause {
     public ApplicationFailure failure(RollbackReport report, String summary) {
       if (teardown && report.clean()) {
         return ApplicationFailure.newNonRetryableFailure(
-            "the lab was torn down while paused: " + summary, "LabTornDown");
+            "the lab was torn down while paused: " + summary, FailureTypes.LAB_TORN_DOWN);
       }
-      return ApplicationFailure.newNonRetryableFailure(summary, LabRun.LAB_FAILED);
+      return ApplicationFailure.newNonRetryableFailure(summary, FailureTypes.LAB_FAILED);
     }
   }
 
@@ -71,7 +72,7 @@ sealed interface RollbackCause {
     public ApplicationFailure failure(RollbackReport report, String summary) {
       return report.clean()
           ? null
-          : ApplicationFailure.newNonRetryableFailure(summary, LabRun.LAB_FAILED);
+          : ApplicationFailure.newNonRetryableFailure(summary, FailureTypes.LAB_FAILED);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.labflow.workflows.interpreter;
 
+import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabState;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -17,7 +18,7 @@ final class UpdateChecks {
     try {
       return read.get();
     } catch (IllegalArgumentException wrong) {
-      throw Rejections.reject(Rejections.INVALID_ARGUMENT, wrong.getMessage());
+      throw Rejections.reject(FailureTypes.INVALID_ARGUMENT, wrong.getMessage());
     }
   }
 
@@ -25,7 +26,7 @@ final class UpdateChecks {
   static void paused(LabRun lab) {
     if (lab.state() != LabState.PAUSED || lab.decision() != null) {
       throw Rejections.reject(
-          Rejections.NOT_PAUSED, "lab " + lab.labId() + " is not paused (" + lab.state() + ")");
+          FailureTypes.NOT_PAUSED, "lab " + lab.labId() + " is not paused (" + lab.state() + ")");
     }
   }
 
@@ -33,7 +34,7 @@ final class UpdateChecks {
   static void live(LabRun lab, String how) {
     if (lab.state() != LabState.LIVE) {
       throw Rejections.reject(
-          Rejections.NOT_LIVE, "lab " + lab.labId() + " is " + how + " (" + lab.state() + ")");
+          FailureTypes.NOT_LIVE, "lab " + lab.labId() + " is " + how + " (" + lab.state() + ")");
     }
   }
 
@@ -42,7 +43,7 @@ final class UpdateChecks {
     Map<String, Map<String, Object>> variants = lab.definition().variants();
     if (newVariant == null || variants == null || !variants.containsKey(newVariant)) {
       throw Rejections.reject(
-          Rejections.INVALID_ARGUMENT,
+          FailureTypes.INVALID_ARGUMENT,
           "unknown variant '"
               + newVariant
               + "'; known: "
@@ -50,7 +51,7 @@ final class UpdateChecks {
     }
     if (newVariant.equals(lab.variant())) {
       throw Rejections.reject(
-          Rejections.INVALID_ARGUMENT,
+          FailureTypes.INVALID_ARGUMENT,
           "lab " + lab.labId() + " already runs variant " + newVariant);
     }
   }
@@ -59,7 +60,7 @@ final class UpdateChecks {
   static void liveOrPaused(LabRun lab) {
     if (lab.state() != LabState.LIVE && lab.state() != LabState.PAUSED) {
       throw Rejections.reject(
-          Rejections.NOT_LIVE,
+          FailureTypes.NOT_LIVE,
           "lab " + lab.labId() + " can be torn down only when live or paused ("
               + lab.state() + ")");
     }

@@ -22,7 +22,7 @@ public interface DefinitionActivities {
               RetryOptions.newBuilder()
                   .setInitialInterval(Duration.ofSeconds(1))
                   .setMaximumAttempts(3)
-                  .setDoNotRetry("InvalidDefinition", "InvalidRequest")
+                  .setDoNotRetry(FailureTypes.INVALID_DEFINITION, FailureTypes.INVALID_REQUEST)
                   .build())
           .build();
 

@@ -19,8 +19,17 @@ public final class LabIds {
   public static final String RULE =
       DefinitionKeys.ID_RULE + ", at most 41 characters (e.g. lab-042)";
 
-  /** The prefix of the workflow id of a lab's reset run and of the id of its reset schedule. */
+  /** The prefix of the workflow id of a lab's reset run. */
   public static final String RESET_PREFIX = "reset-";
+
+  /** The prefix of the id of a fleet's Schedule, and of its nights' workflow ids. */
+  public static final String FLEET_PREFIX = "fleet-";
+
+  /**
+   * The prefix of the AWS names labflow gives (the shipped lab's {@code labflow-<labId>-role}, the
+   * template bucket, the probe's session and objects): the worker's IAM policy is scoped to it.
+   */
+  public static final String NAME_PREFIX = "labflow-";
 
   private static final Pattern COMPILED = Pattern.compile(PATTERN);
 
@@ -31,7 +40,7 @@ public final class LabIds {
     return COMPILED;
   }
 
-  /** The workflow id of a reset of the lab (and the id of its reset schedule). */
+  /** The workflow id of a reset of the lab: one at a time, whoever starts it. */
   public static String resetId(String labId) {
     return RESET_PREFIX + labId;
   }

@@ -139,7 +139,7 @@ class DefinitionLoaderTest {
   void minimalDefinitionGetsBuiltInDefaults() throws IOException {
     Definition d = loadValid("valid/minimal.yaml");
 
-    assertThat(d.defaults()).isEqualTo(DefinitionLoader.BUILT_IN_DEFAULTS);
+    assertThat(d.defaults()).isEqualTo(OptionsReader.BUILT_IN_DEFAULTS);
     assertThat(d.defaults().timeout()).isEqualTo(Duration.ofMinutes(5));
     assertThat(d.defaults().retry())
         .isEqualTo(new RetrySpec(Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1), 5, List.of()));

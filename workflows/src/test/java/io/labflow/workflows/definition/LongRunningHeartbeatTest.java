@@ -72,9 +72,9 @@ class LongRunningHeartbeatTest {
     ActionStep quick = (ActionStep) d.steps().get(1);
     ActionStep own = (ActionStep) d.steps().get(2);
 
-    assertThat(thing.heartbeat()).isEqualTo(DefinitionLoader.LONG_RUNNING_HEARTBEAT);
-    assertThat(thing.compensate().heartbeat()).isEqualTo(DefinitionLoader.LONG_RUNNING_HEARTBEAT);
-    assertThat(DefinitionLoader.LONG_RUNNING_HEARTBEAT).isEqualTo(Duration.ofMinutes(1));
+    assertThat(thing.heartbeat()).isEqualTo(OptionsReader.LONG_RUNNING_HEARTBEAT);
+    assertThat(thing.compensate().heartbeat()).isEqualTo(OptionsReader.LONG_RUNNING_HEARTBEAT);
+    assertThat(OptionsReader.LONG_RUNNING_HEARTBEAT).isEqualTo(Duration.ofMinutes(1));
     assertThat(quick.heartbeat()).isNull();
     assertThat(quick.compensate().heartbeat()).isNull();
     assertThat(own.heartbeat()).isEqualTo(Duration.ofSeconds(10));

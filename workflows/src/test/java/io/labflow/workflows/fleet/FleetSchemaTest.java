@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
-import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.labflow.workflows.definition.Durations;
+import io.labflow.workflows.lab.LabIds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,7 +50,7 @@ class FleetSchemaTest {
   void patternsAndBoundsAreTheLoaders() throws Exception {
     JsonNode s = schemaJson();
     assertThat(s.at("/properties/name/pattern").asText()).isEqualTo(FleetKeys.NAME_PATTERN);
-    assertThat(s.at("/$defs/labId/pattern").asText()).isEqualTo(DefinitionActivitiesImpl.LAB_ID.pattern());
+    assertThat(s.at("/$defs/labId/pattern").asText()).isEqualTo(LabIds.PATTERN);
     assertThat(s.at("/$defs/duration/pattern").asText()).isEqualTo(Durations.PATTERN);
     assertThat(s.at("/properties/concurrency/maximum").asInt()).isEqualTo(FleetKeys.MAX_CONCURRENCY);
     assertThat(s.at("/properties/quarantineAfter/maximum").asInt()).isEqualTo(FleetKeys.MAX_QUARANTINE_AFTER);

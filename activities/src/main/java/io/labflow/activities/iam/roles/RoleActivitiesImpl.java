@@ -9,6 +9,7 @@ import io.labflow.activities.model.CreateRoleInput;
 import io.labflow.activities.model.DeleteOutput;
 import io.labflow.activities.model.DeleteRoleInput;
 import io.labflow.activities.model.RoleOutput;
+import io.labflow.workflows.lab.FailureTypes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -105,7 +106,7 @@ public final class RoleActivitiesImpl implements RoleActivities {
                 + ", which is not tagged for lab "
                 + labId
                 + " in this namespace; labflow will not change it",
-            AwsFailures.DELETE_CONFLICT);
+            FailureTypes.DELETE_CONFLICT);
       }
       profiles.add(p);
     }

@@ -3,14 +3,21 @@ package io.labflow.worker.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.testing.ManagedProcess;
+import io.labflow.worker.fleet.FleetReport;
+import io.labflow.worker.fleet.LabReport;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetResult;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
+import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowExecutionMetadata;
+import io.temporal.client.schedules.ScheduleClient;
+import io.temporal.client.schedules.ScheduleDescription;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,15 +26,19 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.iam.model.Tag;
 import org.junit.jupiter.api.Timeout;
 import java.util.concurrent.TimeUnit;
 
-/** A reset schedule created and triggered from the CLI rebuilds the lab from scratch. */
+/**
+ * One lab's nightly reset is a fleet of one: applied and triggered from the CLI, it rebuilds the
+ * lab from scratch (this was the per-lab {@code labflow schedule}'s test, on the fleet's path).
+ */
 @ExtendWith(LocalStack.class)
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 @org.junit.jupiter.api.Tag("e2e")
-class ScheduleE2eTest {
+class FleetOfOneE2eTest {
 
   private static final String QUEUE = "e2e-schedule";
   private static LocalStack.Stack stack;
@@ -56,6 +67,7 @@ class ScheduleE2eTest {
       List<WorkflowExecutionMetadata> done = stack.client().listExecutions(query).toList();
       if (done.size() >= expectedCount) {
         WorkflowExecutionMetadata latest = done.get(0);
+        assertThat(latest.getExecution().getWorkflowId()).isEqualTo("reset-" + labId);
         assertThat(latest.getStatus()).as(worker.tail())
             .isEqualTo(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
         return stack.client().newUntypedWorkflowStub(latest.getExecution().getWorkflowId(),
@@ -67,23 +79,28 @@ class ScheduleE2eTest {
   }
 
   @Test
-  void triggeredScheduleTearsTheLiveLabDownAndBuildsAFreshOne() throws Exception {
+  void triggeredScheduleTearsTheLiveLabDownAndBuildsAFreshOne(@TempDir Path dir) throws Exception {
     String labId = "e2e-sched";
     Map<String, String> env = stack.env(QUEUE);
     Cli.Result run = Cli.run(env, "run", "iam-mini", "--lab-id", labId);
     assertThat(run.exitCode()).as(run.all()).isZero();
     String firstRun = stack.client().newUntypedWorkflowStub(labId).describe().getExecution().getRunId();
 
-    Cli.Result created = Cli.run(env, "schedule", "create", "--lab-id", labId, "--definition", "iam-mini",
-        "--variant", "read-write", "--cron", "0 3 * * *", "--time-zone", "Europe/Paris");
+    Path file = dir.resolve("one.yaml");
+    Files.writeString(file, "name: " + labId + "\ndefinition: iam-mini\nvariant: read-write\nlabs: ["
+        + labId + "]\nschedule: {cron: \"0 3 * * *\", timeZone: Europe/Paris}\n");
+    Cli.Result created = Cli.run(env, "fleet", "apply", file.toString());
     assertThat(created.exitCode()).as(created.all()).isZero();
-    Cli.Result described = Cli.run(env, "schedule", "describe", labId);
-    assertThat(described.out()).contains("reset-" + labId, "0 3 * * *", "Europe/Paris",
-        "SCHEDULE_OVERLAP_POLICY_SKIP", "catch-up window PT1H", LabResetWorkflow.TYPE);
-    assertThat(Cli.run(env, "schedule", "list").out()).contains("reset-" + labId);
+    Cli.Result described = Cli.run(env, "fleet", "status", labId);
+    assertThat(described.out()).contains("fleet-" + labId, "0 3 * * *", "Europe/Paris", "catch-up PT1H");
+    ScheduleDescription schedule = ScheduleClient.newInstance(stack.client().getWorkflowServiceStubs())
+        .getHandle("fleet-" + labId).describe();
+    assertThat(schedule.getSchedule().getPolicy().getOverlap())
+        .isEqualTo(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP);
 
-    Cli.Result triggered = Cli.run(env, "schedule", "trigger", labId);
-    assertThat(triggered.exitCode()).as(triggered.all()).isZero();
+    FleetReport night = FleetE2eTest.night(stack.client(), env, labId, 1, worker);
+    assertThat(night.labs()).extracting(LabReport::outcome).as(worker.tail())
+        .containsExactly(LabReport.Outcome.OK);
     ResetResult first = awaitReset(labId, 1);
     assertThat(first.previousRunId()).isEqualTo(firstRun);
     assertThat(first.cleanup()).isEqualTo("TORN_DOWN(TORN_DOWN)+SWEPT");
@@ -104,17 +121,17 @@ class ScheduleE2eTest {
         .assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[]}")
         .tags(Tag.builder().key("labflow:lab").value(labId).build(),
             Tag.builder().key("labflow:namespace").value("default").build()));
-    assertThat(Cli.run(env, "schedule", "trigger", labId).exitCode()).isZero();
+    FleetE2eTest.night(stack.client(), env, labId, 2, worker);
     ResetResult second = awaitReset(labId, 2);
     assertThat(second.cleanup()).isEqualTo("DELETED_BY_TAG");
     assertThat(second.sweptByTag()).contains(labId + "-stray");
     assertThat(second.state()).isEqualTo(LabState.LIVE);
     assertThat(iam.roles(labId)).extracting(r -> r.roleName()).containsExactly(labId + "-role");
 
-    Cli.Result paused = Cli.run(env, "schedule", "pause", labId);
+    Cli.Result paused = Cli.run(env, "fleet", "pause", labId);
     assertThat(paused.exitCode()).isZero();
-    assertThat(Cli.run(env, "schedule", "describe", labId).out()).contains("state:     paused");
-    assertThat(Cli.run(env, "schedule", "delete", labId).exitCode()).isZero();
+    assertThat(Cli.run(env, "fleet", "status", labId).out()).contains("fleet-" + labId + ", paused");
+    assertThat(Cli.run(env, "fleet", "delete", labId).exitCode()).isZero();
     assertThat(Cli.run(env, "teardown", labId).exitCode()).isZero();
     assertThat(iam.roles(labId)).isEmpty();
   }
