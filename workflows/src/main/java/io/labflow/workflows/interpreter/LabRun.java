@@ -126,9 +126,15 @@ final class LabRun {
   @SuppressWarnings("unchecked")
   Map<String, Object> evaluate(Map<String, Object> with) {
     Map<String, Object> scope =
-        LabScope.of(
-            definition, labId, Workflow.getInfo().getRunId(), variant, params, ledger.scope());
+        LabScope.of(definition, labId, Workflow.getInfo().getRunId(), startedAt(), variant, params,
+            ledger.scope());
     return (Map<String, Object>) Expressions.evaluate(with, scope);
+  }
+
+  /** The run's start, ISO-8601: {@code ${lab.startedAt}} (recorded in history, so deterministic). */
+  static String startedAt() {
+    return java.time.Instant.ofEpochMilli(Workflow.getInfo().getRunStartedTimestampMillis())
+        .toString();
   }
 
   /** What a failure of this step does: the run's own choice, else the step's. */
