@@ -7,6 +7,7 @@ import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
+import io.labflow.workflows.lab.LearnerProgress;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.OnFailure;
 import io.labflow.workflows.model.Step;
@@ -59,6 +60,14 @@ final class LabRun {
   String notice;
   /** When a live lab's keep-alive runs out, for the details. */
   String liveUntil;
+  /** The learner's tasks and score, for the status; null for a lab without tasks. */
+  LearnerProgress learner;
+  /** The learner's part of the details (tasks, current instructions, last check); or null. */
+  String learnerDetails;
+  /** When a live lab's keep-alive runs out (workflow time, ms); 0 when not known. */
+  long expiresAt;
+  /** Whether the lab warned that its keep-alive runs out soon. */
+  boolean expiryWarned;
   /** When the lab entered its state (workflow time, ms); 0 before the first change. */
   long stateSince;
 
@@ -110,7 +119,8 @@ final class LabRun {
         StatusView.of(ledger.snapshot()),
         pausedStep,
         lastError,
-        notice);
+        notice,
+        learner);
   }
 
   /** Keeps the Web UI's current details in step with the lab (no history event). */
@@ -119,7 +129,12 @@ final class LabRun {
         definition == null || definition.variants() == null
             ? List.of()
             : List.copyOf(definition.variants().keySet());
-    Workflow.setCurrentDetails(LabDetails.render(status(), liveUntil, variants));
+    String learnerPart = learnerDetails == null ? "" : learnerDetails;
+    if (LabLifetime.shows(this)) {
+      learnerPart += LearnerDetails.timeLeft(
+          Duration.ofMillis(expiresAt - Workflow.currentTimeMillis()), liveUntil, expiryWarned);
+    }
+    Workflow.setCurrentDetails(LabDetails.render(status(), liveUntil, variants, learnerPart));
   }
 
   /** A step's {@code with} (or an undo's) evaluated over the lab's scope as it is now. */

@@ -21,6 +21,7 @@ import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowLock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
@@ -44,7 +45,9 @@ public class LabWorkflowImpl implements LabWorkflow {
   private final Rollback rollback = new Rollback(lab);
   private final StepRunner runner = new StepRunner(lab, rollback);
   private final StepLoop steps = new StepLoop(lab, runner, rollback);
-  /** Serialises switchVariant, teardown and the keep-alive expiry: one at a time. */
+  private final LearnerPhase learner = new LearnerPhase(lab, runner);
+  private final LabLifetime lifetime = new LabLifetime(lab);
+  /** Serialises switchVariant, teardown, the learner's Updates and the expiry: one at a time. */
   private final WorkflowLock lock = Workflow.newWorkflowLock();
 
   public LabWorkflowImpl() {
@@ -68,6 +71,8 @@ public class LabWorkflowImpl implements LabWorkflow {
     lab.attributes.flush();
     try {
       resolver.resolve(lab, request);
+      lab.learner = learner.progress();
+      lab.learnerDetails = learner.details();
       lab.ledger.addPending(lab.definition.steps());
       lab.setState(LabState.PROVISIONING);
       steps.run(lab.definition.steps(), LabState.PROVISIONING);
@@ -91,19 +96,28 @@ public class LabWorkflowImpl implements LabWorkflow {
     return new LabResult(lab.labId, lab.state, lab.ledger.snapshot());
   }
 
-  /** The live wait: until a teardown, or the keep-alive runs out and the lab tears itself down. */
+  /**
+   * The live wait: until a teardown, or the keep-alive runs out and the lab tears itself down. Labs
+   * from before {@link LabLifetime#VERSION} wait on one timer, without warning or extension.
+   */
   private void stayLive() {
     Duration keepAlive = lab.definition.keepAlive();
     lab.liveUntil = Summaries.at(Workflow.currentTimeMillis(), keepAlive);
     lab.setState(LabState.LIVE);
     boolean ended =
-        LabeledTimer.await(
-            keepAlive, Summaries.keepAlive(Workflow.currentTimeMillis(), keepAlive), lab::isFinal);
+        Workflow.getVersion(LabLifetime.VERSION, Workflow.DEFAULT_VERSION, 1)
+                == Workflow.DEFAULT_VERSION
+            ? LabeledTimer.await(
+                keepAlive,
+                Summaries.keepAlive(Workflow.currentTimeMillis(), keepAlive),
+                lab::isFinal)
+            : lifetime.await();
     if (!ended) {
       lock.lock();
       try {
         if (lab.state == LabState.LIVE) {
-          log.info("lab {}: keep-alive of {} is over, tearing down", lab.labId, keepAlive);
+          log.info("lab {}: keep-alive is over (live until {}), tearing down", lab.labId,
+              lab.liveUntil);
           rollback.tearDown();
         }
       } finally {
@@ -239,49 +253,79 @@ public class LabWorkflowImpl implements LabWorkflow {
     return lab.status();
   }
 
-  // Learner mode (issue 22): the contract; the interpreter's learner phase replaces these.
-  private static ApplicationFailure noTasks(String update) {
-    return ApplicationFailure.newNonRetryableFailure(
-        update + ": this lab has no learner tasks", "InvalidRequest");
-  }
-
   @Override
   public CheckAnswer check(RawValue none) {
-    throw noTasks("check");
+    return learnerUpdate("check", none, false, learner::check);
   }
 
   @Override
   public CheckAnswer solve(RawValue none) {
-    throw noTasks("solve");
+    return learnerUpdate("solve", none, true, learner::solve);
   }
 
   @Override
   public CheckAnswer skip(RawValue none) {
-    throw noTasks("skip");
+    return learnerUpdate("skip", none, false, learner::skip);
+  }
+
+  /** A learner Update, one at a time with the other Updates; a bug rolls the lab back. */
+  private CheckAnswer learnerUpdate(
+      String name, RawValue none, boolean needsSolve, Supplier<CheckAnswer> update) {
+    noInput(name, none);
+    lock.lock();
+    try {
+      learner.admit(name, needsSolve);
+      return update.get();
+    } catch (TemporalFailure e) {
+      throw e;
+    } catch (RuntimeException e) {
+      rollback.afterBug(e);
+      throw ApplicationFailure.newNonRetryableFailure(lab.failureSummary, LAB_FAILED);
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override
   public LabStatus extend(RawValue duration) {
-    throw noTasks("extend");
+    Duration extra = argument(() -> Arguments.duration(duration));
+    lock.lock();
+    try {
+      lifetime.admit(extra);
+      lifetime.extend(extra);
+      return lab.status();
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override
   public void validateCheck(RawValue none) {
-    throw noTasks("check");
+    noInput("check", none);
+    learner.admit("check", false);
   }
 
   @Override
   public void validateSolve(RawValue none) {
-    throw noTasks("solve");
+    noInput("solve", none);
+    learner.admit("solve", true);
   }
 
   @Override
   public void validateSkip(RawValue none) {
-    throw noTasks("skip");
+    noInput("skip", none);
+    learner.admit("skip", false);
   }
 
   @Override
   public void validateExtend(RawValue duration) {
-    throw noTasks("extend");
+    lifetime.admit(argument(() -> Arguments.duration(duration)));
+  }
+
+  private static void noInput(String update, RawValue none) {
+    argument(() -> {
+      Arguments.none(none, update);
+      return none;
+    });
   }
 }
