@@ -35,6 +35,7 @@ final class HistoryScenarios {
     m.put("rollback", HistoryScenarios::rollback);
     m.put("pause-retry", HistoryScenarios::pauseRetry);
     m.put("switch-teardown", HistoryScenarios::switchTeardown);
+    m.put("learner-tasks", HistoryScenarios::learnerTasks);
     return m;
   }
 
@@ -85,6 +86,22 @@ final class HistoryScenarios {
     lab.teardown(null);
     WorkflowStub.fromTyped(lab).getResult(Object.class);
     return "lab-history-switch";
+  }
+
+  /** A lab with tasks: a check that fails, one that passes (and adopts), a solve, a teardown. */
+  static String learnerTasks(WorkflowClient client, Worker worker) {
+    LabWorkflow lab =
+        LabTestEnv.start(
+            client, worker, "lab-history-learner", LabWorkflowLearnerTest.learnerLab(), null);
+    LabTestEnv.awaitState(lab, LabState.LIVE);
+    LabTestEnv.LEARNER.made.add("role");
+    lab.check(null);
+    LabTestEnv.LEARNER.made.add("boundary");
+    lab.check(null);
+    lab.solve(null);
+    lab.teardown(null);
+    WorkflowStub.fromTyped(lab).getResult(Object.class);
+    return "lab-history-learner";
   }
 
   private static void awaitClosedWithFailure(LabWorkflow lab) {

@@ -43,6 +43,7 @@ class LabWorkflowReplayTest {
         "rollback",
         "pause-retry",
         "switch-teardown",
+        "learner-tasks",
         // Recorded before the versioned fixes of LabWorkflowInternalErrorTest (not re-recordable).
         "rollback-throws-before-v1",
         "branch-throws-before-v1"
