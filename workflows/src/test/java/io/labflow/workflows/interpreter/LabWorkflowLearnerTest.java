@@ -208,8 +208,14 @@ class LabWorkflowLearnerTest {
     lab.teardown(null);
 
     LabWorkflow plain = start(client, worker, "lab-no-tasks",
-        definition("plain").keepAlive(Duration.ofDays(1)).steps(create("a")).build(), null);
+        definition("plain").keepAlive(Duration.ofDays(1))
+            .steps(create("a").input("note", "${lab.startedAt}")).build(), null);
     awaitState(plain, LabState.LIVE);
+    com.google.protobuf.Timestamp started = WorkflowStub.fromTyped(plain).describe()
+        .getRawDescription().getWorkflowExecutionInfo().getStartTime();
+    assertThat(RESOURCES.input("Create a").note())
+        .isEqualTo(java.time.Instant.ofEpochSecond(started.getSeconds(), started.getNanos())
+            .truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
     assertThat(rejection(() -> plain.check(null))).isEqualTo("check: lab lab-no-tasks has no learner tasks");
     assertThat(plain.status().learner()).isNull();
   }
