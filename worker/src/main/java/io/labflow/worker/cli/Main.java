@@ -69,7 +69,8 @@ public final class Main {
           FailureTypes.NOT_LIVE,
           FailureTypes.NOT_PAUSED,
           FailureTypes.INVALID_ARGUMENT,
-          FailureTypes.INVALID_REQUEST);
+          FailureTypes.INVALID_REQUEST,
+          FailureTypes.NO_OPEN_TASK);
 
   static boolean isRejection(Throwable e) {
     for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {

@@ -20,7 +20,10 @@ public final class DefinitionKeys {
           "defaults",
           "steps",
           "onVariantChange",
-          "keepAlive");
+          "keepAlive",
+          "maxLifetime",
+          "expiryWarning",
+          "tasks");
 
   /** Keys of one declared parameter. */
   public static final List<String> PARAMETER =
@@ -65,8 +68,19 @@ public final class DefinitionKeys {
   /** Keys of {@code compensate}. */
   public static final List<String> COMPENSATE = List.of("action", "with", "retry", "timeout", "heartbeat");
 
+  /** Keys of a learner's task. */
+  public static final List<String> TASK =
+      List.of("id", "title", "instructions", "points", "checks", "solve", "adopt");
+
+  /** Keys of one check of a task. */
+  public static final List<String> CHECK = List.of("id", "action", "with", "message", "hint");
+
+  /** The outputs an action needs to be a check. */
+  public static final List<String> CHECK_OUTPUTS = List.of("passed", "detail");
+
   /** The fields of {@code ${lab.X}}. */
-  public static final List<String> LAB_FIELDS = List.of("labId", "runId", "definition", "variant");
+  public static final List<String> LAB_FIELDS =
+      List.of("labId", "runId", "definition", "variant", "startedAt");
 
   /** Names of definitions, steps and variants. */
   public static final String ID_PATTERN = "^[a-z][a-z0-9-]*$";

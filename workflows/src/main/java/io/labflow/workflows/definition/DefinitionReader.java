@@ -26,6 +26,7 @@ final class DefinitionReader {
   private final ParameterReader parameterReader;
   private final OptionsReader options;
   private final StepReader stepReader;
+  private final TaskReader taskReader;
 
   DefinitionReader(String file, ActionCatalog catalog) {
     this.nodes = new YamlNodes(file);
@@ -33,6 +34,7 @@ final class DefinitionReader {
     this.parameterReader = new ParameterReader(nodes, values);
     this.options = new OptionsReader(nodes, values);
     this.stepReader = new StepReader(nodes, values, options, catalog);
+    this.taskReader = new TaskReader(nodes, values, stepReader, catalog);
   }
 
   List<Diagnostic> errors() {
@@ -92,10 +94,19 @@ final class DefinitionReader {
     steps = steps == null ? List.of() : steps;
     onChange = onChange == null ? List.of() : onChange;
     Duration keepAlive = options.optionalDuration(top, "keepAlive", "");
+    Lifetime lifetime = lifetime(top, keepAlive);
+    List<TaskReader.RawTask> tasks =
+        top.containsKey("tasks")
+            ? taskReader.readTasks(top.get("tasks").value(), defaults)
+            : List.of();
+    if (!tasks.isEmpty() && keepAlive == null && !top.containsKey("keepAlive")) {
+      nodes.error(top.get("tasks").keyNode(), "tasks",
+          "tasks need keepAlive: the lab stays live while its learner works, then tears down");
+    }
 
     ReferenceChecks references = new ReferenceChecks(nodes);
-    references.checkUniqueIds(steps, onChange);
-    references.checkReferences(steps, onChange, parameters, variants);
+    references.checkUniqueIds(steps, onChange, tasks);
+    references.checkReferences(steps, onChange, tasks, parameters, variants);
 
     return new Definition(
         name,
@@ -107,6 +118,28 @@ final class DefinitionReader {
         defaults,
         steps.stream().map(s -> s.step).toList(),
         onChange.stream().map(s -> s.step).toList(),
-        keepAlive);
+        keepAlive,
+        tasks.stream().map(t -> t.task).toList(),
+        lifetime.max(),
+        lifetime.warning());
+  }
+
+  private record Lifetime(Duration max, Duration warning) {}
+
+  /** maxLifetime and expiryWarning: they apply to a lab kept alive, maxLifetime not below it. */
+  private Lifetime lifetime(Map<String, Entry> top, Duration keepAlive) {
+    Duration max = options.optionalDuration(top, "maxLifetime", "");
+    Duration warning = options.optionalDuration(top, "expiryWarning", "");
+    for (String key : List.of("maxLifetime", "expiryWarning")) {
+      if (top.containsKey(key) && !top.containsKey("keepAlive")) {
+        nodes.error(top.get(key).keyNode(), key, key + " needs keepAlive: only a live lab expires");
+      }
+    }
+    if (max != null && keepAlive != null && max.compareTo(keepAlive) < 0) {
+      nodes.error(top.get("maxLifetime").value(), "maxLifetime",
+          "maxLifetime " + Durations.format(max) + " is shorter than keepAlive "
+              + Durations.format(keepAlive));
+    }
+    return new Lifetime(max, warning);
   }
 }

@@ -19,6 +19,8 @@ final class RawStep {
   ActionSpec compensateAction;
   Map<String, Entry> compensateWith = Map.of();
   String compensatePath;
+  /** Text a person reads that may hold {@code ${...}}: a task's title, a check's message. */
+  Map<String, Entry> texts = Map.of();
   List<RawStep> branches = List.of();
   boolean parallel;
   Step step;

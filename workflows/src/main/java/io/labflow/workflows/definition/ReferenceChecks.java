@@ -22,7 +22,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * Checks, once every step is read, that step ids are unique and that every {@code ${...}} in a
+ * Checks, once every step and task is read, that ids are unique and that every {@code ${...}} in a
  * {@code with} names something its step may see ({@link ReferenceRules}).
  */
 final class ReferenceChecks {
@@ -33,17 +33,23 @@ final class ReferenceChecks {
     this.nodes = nodes;
   }
 
-  void checkUniqueIds(List<RawStep> steps, List<RawStep> onChange) {
+  /** Step, task and check ids share one namespace: each may be written once. */
+  void checkUniqueIds(List<RawStep> steps, List<RawStep> onChange, List<TaskReader.RawTask> tasks) {
     Map<String, Node> seen = new LinkedHashMap<>();
     List<RawStep> all = new ArrayList<>();
-    for (RawStep s : steps) {
-      all.add(s);
-      all.addAll(s.branches);
+    List<RawStep> named = new ArrayList<>();
+    for (List<RawStep> list : stepLists(steps, onChange, tasks)) {
+      for (RawStep s : list) {
+        all.add(s);
+        all.addAll(s.branches);
+      }
     }
-    for (RawStep s : onChange) {
-      all.add(s);
-      all.addAll(s.branches);
+    for (TaskReader.RawTask t : tasks) {
+      named.add(t.self);
+      named.addAll(t.checks);
     }
+    all.addAll(named);
+    all.sort(java.util.Comparator.comparingInt(s -> s.node.getStartMark().getIndex()));
     for (RawStep s : all) {
       if (s.id == null) {
         continue;
@@ -53,7 +59,9 @@ final class ReferenceChecks {
         nodes.error(
             s.idNode,
             s.path + ".id",
-            "duplicate step id '"
+            "duplicate "
+                + (named.contains(s) ? "id" : "step id")
+                + " '"
                 + s.id
                 + "' (first defined at line "
                 + (first.getStartMark().getLine() + 1)
@@ -62,38 +70,71 @@ final class ReferenceChecks {
     }
   }
 
+  /** The step lists of a file: steps, onVariantChange, then each task's solve and adopt. */
+  private static List<List<RawStep>> stepLists(
+      List<RawStep> steps, List<RawStep> onChange, List<TaskReader.RawTask> tasks) {
+    List<List<RawStep>> lists = new ArrayList<>(List.of(steps, onChange));
+    for (TaskReader.RawTask t : tasks) {
+      lists.add(t.solve);
+      lists.add(t.adopt);
+    }
+    return lists;
+  }
+
+  /**
+   * Every reference names something its site may see: a step, earlier steps of its list; a task's
+   * check, solve or adopt step, every step of {@code steps} and {@code onVariantChange} and the
+   * earlier steps of its own list.
+   */
   void checkReferences(
       List<RawStep> steps,
       List<RawStep> onChange,
+      List<TaskReader.RawTask> tasks,
       Map<String, ParameterDef> parameters,
       Map<String, Map<String, Object>> variants) {
     ReferenceRules rules = new ReferenceRules(parameters, variants);
     Scope scope = rules.scope();
-    for (RawStep s : steps) {
-      collectIds(s, scope.all);
-    }
-    for (RawStep s : onChange) {
-      collectIds(s, scope.all);
-    }
-    for (List<RawStep> list : List.of(steps, onChange)) {
+    for (List<RawStep> list : stepLists(steps, onChange, tasks)) {
       for (RawStep s : list) {
-        if (s.parallel) {
-          for (RawStep b : s.branches) {
-            checkStepReferences(b, s, rules);
+        collectIds(s, scope.all);
+      }
+    }
+    walk(steps, rules);
+    walk(onChange, rules);
+    Map<String, RawStep> provisioned = new LinkedHashMap<>(scope.visible);
+    for (TaskReader.RawTask t : tasks) {
+      checkStepReferences(t.self, null, rules);
+      for (RawStep check : t.checks) {
+        checkStepReferences(check, null, rules);
+      }
+      for (List<RawStep> list : List.of(t.solve, t.adopt)) {
+        walk(list, rules);
+        scope.visible.clear();
+        scope.visible.putAll(provisioned);
+      }
+    }
+  }
+
+  /** Checks a list's steps in order, each seeing the ones before it. */
+  private void walk(List<RawStep> list, ReferenceRules rules) {
+    Scope scope = rules.scope();
+    for (RawStep s : list) {
+      if (s.parallel) {
+        for (RawStep b : s.branches) {
+          checkStepReferences(b, s, rules);
+        }
+        if (s.id != null) {
+          scope.visible.put(s.id, s);
+        }
+        for (RawStep b : s.branches) {
+          if (b.id != null) {
+            scope.visible.putIfAbsent(b.id, b);
           }
-          if (s.id != null) {
-            scope.visible.put(s.id, s);
-          }
-          for (RawStep b : s.branches) {
-            if (b.id != null) {
-              scope.visible.putIfAbsent(b.id, b);
-            }
-          }
-        } else {
-          checkStepReferences(s, null, rules);
-          if (s.id != null) {
-            scope.visible.putIfAbsent(s.id, s);
-          }
+        }
+      } else {
+        checkStepReferences(s, null, rules);
+        if (s.id != null) {
+          scope.visible.putIfAbsent(s.id, s);
         }
       }
     }
@@ -112,6 +153,9 @@ final class ReferenceChecks {
     Site site = new Site(step, group, false);
     for (Entry e : step.with.values()) {
       checkNodeReferences(e.value(), step.withPath + "." + e.key(), site, rules);
+    }
+    for (Entry e : step.texts.values()) {
+      checkNodeReferences(e.value(), step.path + "." + e.key(), site, rules);
     }
     Site undo = new Site(step, group, true);
     for (Entry e : step.compensateWith.values()) {

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * The one expression scope of a lab: {@code params}, {@code variant} (the chosen variant's values),
- * {@code lab} ({@code labId}, {@code runId}, {@code definition}, {@code variant}) and {@code steps}
+ * {@code lab} ({@code labId}, {@code runId}, {@code definition}, {@code variant}, {@code
+ * startedAt}) and {@code steps}
  * (outputs by step id). The interpreter, the start checks and the offline plan all build it here,
  * so a {@code ${...}} means the same thing in each.
  */
@@ -28,10 +29,30 @@ public final class LabScope {
       String variant,
       Map<String, Object> params,
       Map<String, Object> steps) {
+    return of(definition, labId, runId, null, variant, params, steps);
+  }
+
+  /**
+   * The scope of a run that has started.
+   *
+   * @param startedAt the run's start, ISO-8601 ({@code 2026-12-05T02:40:00Z}); null where none is
+   *     known yet, and then {@code ${lab.startedAt}} does not resolve
+   */
+  public static Map<String, Object> of(
+      Definition definition,
+      String labId,
+      String runId,
+      String startedAt,
+      String variant,
+      Map<String, Object> params,
+      Map<String, Object> steps) {
     Map<String, Object> lab = new LinkedHashMap<>();
     lab.put("labId", labId);
     if (runId != null) {
       lab.put("runId", runId);
+    }
+    if (startedAt != null) {
+      lab.put("startedAt", startedAt);
     }
     lab.put("definition", definition.name());
     lab.put("variant", variant);

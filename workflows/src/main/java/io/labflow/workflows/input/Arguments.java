@@ -24,6 +24,26 @@ public final class Arguments {
     return decision(RawJson.read(raw, "the decision", InputLimits.MAX_ARGUMENT_BYTES));
   }
 
+  /**
+   * A duration as step files write it ({@code "2h"}, {@code "30m"}), longer than zero.
+   *
+   * @throws IllegalArgumentException naming the forms allowed
+   */
+  public static java.time.Duration duration(RawValue raw) {
+    Object value = RawJson.read(raw, "the duration", InputLimits.MAX_ARGUMENT_BYTES);
+    java.util.Optional<java.time.Duration> d =
+        value instanceof String s && s.length() <= InputLimits.MAX_NAME_CHARS
+            ? io.labflow.workflows.definition.Durations.parse(s)
+            : java.util.Optional.empty();
+    if (d.isEmpty() || d.get().isZero()) {
+      throw new IllegalArgumentException(
+          "the duration must be a string such as \"30m\" or \"2h\" (longer than zero), got "
+              + InputLimits.describe(value)
+              + (value instanceof String s ? " " + InputLimits.quote(s) : ""));
+    }
+    return d.get();
+  }
+
   /** A variant's name from a raw argument; see {@link #variant(Object)}. */
   public static String variant(RawValue raw) {
     return variant(RawJson.read(raw, "the variant", InputLimits.MAX_ARGUMENT_BYTES));

@@ -27,8 +27,9 @@ final class LabDetails {
    * @param s the lab's status
    * @param liveUntil when a live lab's keep-alive runs out ({@code 2026-12-02T07:20Z}), or null
    * @param variants the variants a live lab may switch to
+   * @param learner the learner's tasks and the time left ({@link LearnerDetails}); empty for none
    */
-  static String render(LabStatus s, String liveUntil, List<String> variants) {
+  static String render(LabStatus s, String liveUntil, List<String> variants, String learner) {
     StringBuilder md = new StringBuilder();
     // The lab id first: a run started from the Web UI has no static summary to name it.
     md.append("lab **").append(s.labId()).append("**");
@@ -63,6 +64,7 @@ final class LabDetails {
     if (s.notice() != null) {
       md.append("**Notice:** ").append(oneLine(s.notice())).append("\n\n");
     }
+    md.append(learner);
     md.append("**Next:** ").append(next(s, variants));
     return md.toString();
   }
@@ -104,8 +106,10 @@ final class LabDetails {
               + " input `\"RETRY\"` (run it again), `\"SKIP\"` or `\"ROLLBACK\"`; or the Update"
               + " **teardown**.";
       case LIVE -> {
+        String learner = s.learner() == null || s.learner().currentTask() == null ? ""
+            : "check your work with the Update **check** (no input); ";
         List<String> others = variants.stream().filter(v -> !v.equals(s.variant())).toList();
-        yield (others.isEmpty() ? "" : "switch with the Update **switchVariant**, input `\""
+        yield learner + (others.isEmpty() ? "" : "switch with the Update **switchVariant**, input `\""
                 + others.get(0) + "\"`; ")
             + "tear down with the Update **teardown** (no input).";
       }

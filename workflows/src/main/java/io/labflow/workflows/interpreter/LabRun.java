@@ -9,6 +9,7 @@ import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
+import io.labflow.workflows.lab.LearnerProgress;
 import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.OnFailure;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * What one lab run knows about itself: its request, its definition, its state and the operator's
@@ -58,6 +60,8 @@ final class LabRun {
   private String notice;
   /** When a live lab's keep-alive runs out, for the details. */
   private String liveUntil;
+  private Supplier<LearnerProgress> learner = () -> null;
+  private Supplier<String> learnerDetails = () -> "";
   /** When the lab entered its state (workflow time, ms); 0 before the first change. */
   private long stateSince;
 
@@ -88,6 +92,20 @@ final class LabRun {
 
   String liveUntil() {
     return liveUntil;
+  }
+
+  /** The keep-alive moved (an extension): when the lab is live until, for the details. */
+  void liveUntil(String at) {
+    liveUntil = at;
+  }
+
+  /**
+   * Where the status and the details read the learner's part from: the tasks and score ({@link
+   * LearnerPhase}) and the lifetime ({@link LabLifetime}), which own that state.
+   */
+  void learnerView(Supplier<LearnerProgress> progress, Supplier<String> details) {
+    learner = progress;
+    learnerDetails = details;
   }
 
   boolean isFinal() {
@@ -266,7 +284,8 @@ final class LabRun {
         StatusView.of(ledger.snapshot()),
         pausedStep,
         lastError,
-        notice);
+        notice,
+        learner.get());
   }
 
   /** Keeps the Web UI's current details in step with the lab (no history event). */
@@ -275,16 +294,23 @@ final class LabRun {
         definition == null || definition.variants() == null
             ? List.of()
             : List.copyOf(definition.variants().keySet());
-    Workflow.setCurrentDetails(LabDetails.render(status(), liveUntil, variants));
+    Workflow.setCurrentDetails(
+        LabDetails.render(status(), liveUntil, variants, learnerDetails.get()));
   }
 
   /** A step's {@code with} (or an undo's) evaluated over the lab's scope as it is now. */
   @SuppressWarnings("unchecked")
   Map<String, Object> evaluate(Map<String, Object> with) {
     Map<String, Object> scope =
-        LabScope.of(
-            definition, labId, Workflow.getInfo().getRunId(), variant, params, ledger.scope());
+        LabScope.of(definition, labId, Workflow.getInfo().getRunId(), startedAt(), variant, params,
+            ledger.scope());
     return (Map<String, Object>) Expressions.evaluate(with, scope);
+  }
+
+  /** The run's start, ISO-8601: {@code ${lab.startedAt}} (recorded in history, so deterministic). */
+  static String startedAt() {
+    return java.time.Instant.ofEpochMilli(Workflow.getInfo().getRunStartedTimestampMillis())
+        .toString();
   }
 
   /** What a failure of this step does: the run's own choice, else the step's. */

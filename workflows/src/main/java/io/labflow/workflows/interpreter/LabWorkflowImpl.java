@@ -19,6 +19,7 @@ import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowLock;
 import java.time.Duration;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
@@ -39,11 +40,14 @@ public class LabWorkflowImpl implements LabWorkflow {
   private final Rollback rollback = new Rollback(lab);
   private final StepRunner runner = new StepRunner(lab, rollback);
   private final StepLoop steps = new StepLoop(lab, runner, rollback);
-  /** Serialises switchVariant, teardown and the keep-alive expiry: one at a time. */
+  private final LearnerPhase learner = new LearnerPhase(lab, runner);
+  private final LabLifetime lifetime = new LabLifetime(lab);
+  /** Serialises switchVariant, teardown, the learner's Updates and the expiry: one at a time. */
   private final WorkflowLock lock = Workflow.newWorkflowLock();
 
   public LabWorkflowImpl() {
     UnknownQueries.register();
+    lab.learnerView(learner::progress, () -> learner.details() + lifetime.details());
   }
 
   @Override
@@ -70,13 +74,21 @@ public class LabWorkflowImpl implements LabWorkflow {
     return lab.end();
   }
 
-  /** The live wait: until a teardown, or the keep-alive runs out and the lab tears itself down. */
+  /**
+   * The live wait: until a teardown, or the keep-alive runs out and the lab tears itself down. Labs
+   * from before {@link LabLifetime#VERSION} wait on one timer, without warning or extension.
+   */
   private void stayLive() {
     Duration keepAlive = lab.definition().keepAlive();
     lab.live(keepAlive);
     boolean ended =
-        LabeledTimer.await(
-            keepAlive, Summaries.keepAlive(Workflow.currentTimeMillis(), keepAlive), lab::isFinal);
+        Workflow.getVersion(LabLifetime.VERSION, Workflow.DEFAULT_VERSION, 1)
+                == Workflow.DEFAULT_VERSION
+            ? LabeledTimer.await(
+                keepAlive,
+                Summaries.keepAlive(Workflow.currentTimeMillis(), keepAlive),
+                lab::isFinal)
+            : lifetime.await();
     if (!ended) {
       lock.lock();
       try {
@@ -206,49 +218,78 @@ public class LabWorkflowImpl implements LabWorkflow {
     return lab.status();
   }
 
-  // Learner mode (issue 22): the contract; the interpreter's learner phase replaces these.
-  private static ApplicationFailure noTasks(String update) {
-    return ApplicationFailure.newNonRetryableFailure(
-        update + ": this lab has no learner tasks", FailureTypes.INVALID_REQUEST);
-  }
-
   @Override
   public CheckAnswer check(RawValue none) {
-    throw noTasks("check");
+    return learnerUpdate("check", none, false, learner::check);
   }
 
   @Override
   public CheckAnswer solve(RawValue none) {
-    throw noTasks("solve");
+    return learnerUpdate("solve", none, true, learner::solve);
   }
 
   @Override
   public CheckAnswer skip(RawValue none) {
-    throw noTasks("skip");
+    return learnerUpdate("skip", none, false, learner::skip);
+  }
+
+  /** A learner Update, one at a time with the other Updates; a bug rolls the lab back. */
+  private CheckAnswer learnerUpdate(
+      String name, RawValue none, boolean needsSolve, Supplier<CheckAnswer> update) {
+    noInput(name, none);
+    lock.lock();
+    try {
+      learner.admit(name, needsSolve);
+      return update.get();
+    } catch (TemporalFailure e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw rollback.afterBug(e);
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override
   public LabStatus extend(RawValue duration) {
-    throw noTasks("extend");
+    Duration extra = argument(() -> Arguments.duration(duration));
+    lock.lock();
+    try {
+      lifetime.admit(extra);
+      lifetime.extend(extra);
+      return lab.status();
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override
   public void validateCheck(RawValue none) {
-    throw noTasks("check");
+    noInput("check", none);
+    learner.admit("check", false);
   }
 
   @Override
   public void validateSolve(RawValue none) {
-    throw noTasks("solve");
+    noInput("solve", none);
+    learner.admit("solve", true);
   }
 
   @Override
   public void validateSkip(RawValue none) {
-    throw noTasks("skip");
+    noInput("skip", none);
+    learner.admit("skip", false);
   }
 
   @Override
   public void validateExtend(RawValue duration) {
-    throw noTasks("extend");
+    lifetime.admit(argument(() -> Arguments.duration(duration)));
+  }
+
+  private static void noInput(String update, RawValue none) {
+    argument(() -> {
+      Arguments.none(none, update);
+      return none;
+    });
   }
 }

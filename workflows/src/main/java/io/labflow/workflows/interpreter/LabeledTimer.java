@@ -31,6 +31,11 @@ final class LabeledTimer {
         == Workflow.DEFAULT_VERSION) {
       return await(timeout, summary, condition);
     }
+    return cancellable(timeout, summary, condition);
+  }
+
+  /** Waits until the condition holds (true, the timer cancelled) or the duration passes (false). */
+  static boolean cancellable(Duration timeout, String summary, Supplier<Boolean> condition) {
     List<Promise<Void>> timer = new ArrayList<>(1);
     CancellationScope scope =
         Workflow.newCancellationScope(

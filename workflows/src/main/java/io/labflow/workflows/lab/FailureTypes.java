@@ -62,6 +62,8 @@ public final class FailureTypes {
   public static final String NOT_LIVE = "NotLive";
   /** An update whose argument is wrong (unknown variant, no decision). */
   public static final String INVALID_ARGUMENT = "InvalidArgument";
+  /** A learner Update that the lab has no open task for (no tasks, every task done, no solve). */
+  public static final String NO_OPEN_TASK = "NoOpenTask";
   /** An activity's result over the worker's bound. */
   public static final String OUTPUT_TOO_LARGE = "OutputTooLarge";
 

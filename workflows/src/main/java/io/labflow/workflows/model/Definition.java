@@ -26,6 +26,11 @@ import java.util.Map;
  * @param onVariantChange steps run when an operator switches the variant of a live lab; may be empty
  * @param keepAlive how long a provisioned lab stays live (waiting for switch or teardown) before it
  *     tears itself down; null means the run ends as soon as its steps are done
+ * @param tasks the learner's tasks, in order; empty for a lab without learner
+ * @param maxLifetime the longest the {@code extend} Update may keep a lab live, counted like {@code
+ *     keepAlive} from when it became live; null means no extension beyond {@code keepAlive}
+ * @param expiryWarning how long before the keep-alive runs out the lab warns; null means {@link
+ *     #DEFAULT_EXPIRY_WARNING}
  */
 public record Definition(
     String name,
@@ -37,11 +42,45 @@ public record Definition(
     StepDefaults defaults,
     List<Step> steps,
     List<Step> onVariantChange,
-    Duration keepAlive) {
+    Duration keepAlive,
+    List<Task> tasks,
+    Duration maxLifetime,
+    Duration expiryWarning) {
+
+  /** The warning before expiry when a definition sets none. */
+  public static final Duration DEFAULT_EXPIRY_WARNING = Duration.ofMinutes(15);
 
   public Definition {
     defaults = StepDefaults.orNone(defaults);
     steps = Step.resolveAll(steps, defaults);
     onVariantChange = Step.resolveAll(onVariantChange, defaults);
+    StepDefaults d = defaults;
+    tasks = tasks == null ? List.of() : tasks.stream().map(t -> t.resolvedBy(d)).toList();
+  }
+
+  /** A definition without learner tasks or lifetime options. */
+  public Definition(
+      String name,
+      String description,
+      String version,
+      Map<String, ParameterDef> parameters,
+      Map<String, Map<String, Object>> variants,
+      String defaultVariant,
+      StepDefaults defaults,
+      List<Step> steps,
+      List<Step> onVariantChange,
+      Duration keepAlive) {
+    this(name, description, version, parameters, variants, defaultVariant, defaults, steps,
+        onVariantChange, keepAlive, List.of(), null, null);
+  }
+
+  /** The longest the lab may stay live: {@code maxLifetime}, else {@code keepAlive}. */
+  public Duration lifetimeLimit() {
+    return maxLifetime != null ? maxLifetime : keepAlive;
+  }
+
+  /** How long before expiry the lab warns. */
+  public Duration warningBeforeExpiry() {
+    return expiryWarning != null ? expiryWarning : DEFAULT_EXPIRY_WARNING;
   }
 }

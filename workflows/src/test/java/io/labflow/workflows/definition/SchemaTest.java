@@ -109,6 +109,11 @@ class SchemaTest {
     return files("valid");
   }
 
+  @Test
+  void theShippedChallengeWithTasksPassesTheSchema() throws IOException {
+    assertThat(validate(Path.of("..", "definitions", "iam-service-role-challenge.yaml"))).isEmpty();
+  }
+
   @ParameterizedTest
   @MethodSource("validFiles")
   void validDefinitionsPassTheSchema(String file) throws IOException {

@@ -1,5 +1,6 @@
 package io.labflow.workflows.interpreter;
 
+import io.labflow.workflows.model.Check;
 import io.labflow.workflows.model.Compensation;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.OnFailure;
@@ -7,6 +8,7 @@ import io.labflow.workflows.model.ParameterDef;
 import io.labflow.workflows.model.RetrySpec;
 import io.labflow.workflows.model.Step;
 import io.labflow.workflows.model.StepDefaults;
+import io.labflow.workflows.model.Task;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,6 +50,19 @@ final class Defs {
   /** A step {@code Use <id>} with no compensation. */
   static StepBuilder use(String id) {
     return new StepBuilder(id, "Use").with(map("labId", "${lab.labId}", "name", id));
+  }
+
+  /** A check {@code CheckExists} of the resource {@code name}. */
+  static Check exists(String id, String name) {
+    return new Check(id, "CheckExists", map("labId", "${lab.labId}", "name", name),
+        "Make " + name + " in ${lab.labId}.", "Hint for " + name + ".", 0);
+  }
+
+  /** An adopt step {@code AdoptThing <name>} undone by {@code Delete <name>}. */
+  static StepBuilder adopt(String id, String name) {
+    return new StepBuilder(id, "AdoptThing")
+        .with(map("labId", "${lab.labId}", "name", name))
+        .compensate("Delete", map("labId", "${lab.labId}", "name", name));
   }
 
   /** A parallel group. */
@@ -154,6 +169,9 @@ final class Defs {
     private Map<String, ParameterDef> parameters = Map.of();
     private StepDefaults defaults = DEFAULTS;
     private Duration keepAlive;
+    private final List<Task> tasks = new ArrayList<>();
+    private Duration maxLifetime;
+    private Duration expiryWarning;
 
     DefinitionBuilder(String name) {
       this.name = name;
@@ -212,6 +230,21 @@ final class Defs {
       return this;
     }
 
+    /** A learner task: its checks, then its solve and adopt steps. */
+    DefinitionBuilder task(
+        String id, int points, List<Check> checks, List<StepBuilder> solve, List<StepBuilder> adopt) {
+      tasks.add(new Task(id, "Title of " + id, "Do **" + id + "**.", points, checks,
+          solve.stream().map(StepBuilder::build).toList(),
+          adopt.stream().map(StepBuilder::build).toList(), 0));
+      return this;
+    }
+
+    DefinitionBuilder lifetime(Duration maxLifetime, Duration expiryWarning) {
+      this.maxLifetime = maxLifetime;
+      this.expiryWarning = expiryWarning;
+      return this;
+    }
+
     Definition build() {
       return new Definition(
           name,
@@ -223,7 +256,10 @@ final class Defs {
           defaults,
           List.copyOf(steps),
           List.copyOf(onVariantChange),
-          keepAlive);
+          keepAlive,
+          List.copyOf(tasks),
+          maxLifetime,
+          expiryWarning);
     }
   }
 }

@@ -43,6 +43,7 @@ final class HistoryScenarios {
     m.put("pause-skip", HistoryScenarios::pauseSkip);
     m.put("rollback-throws", HistoryScenarios::rollbackThrows);
     m.put("branch-throws", HistoryScenarios::branchThrows);
+    m.put("learner-tasks", HistoryScenarios::learnerTasks);
     return m;
   }
 
@@ -182,6 +183,22 @@ final class HistoryScenarios {
   /** A step whose result the interpreter cannot read: an error in workflow code. */
   private static Defs.StepBuilder tags(String id) {
     return new Defs.StepBuilder(id, "Tags").with(map("labId", "${lab.labId}", "name", id));
+  }
+
+  /** A lab with tasks: a check that fails, one that passes (and adopts), a solve, a teardown. */
+  static String learnerTasks(WorkflowClient client, Worker worker) {
+    LabWorkflow lab =
+        LabTestEnv.start(
+            client, worker, "lab-history-learner", LabWorkflowLearnerTest.learnerLab(), null);
+    LabTestEnv.awaitState(lab, LabState.LIVE);
+    LabTestEnv.LEARNER.made.add("role");
+    lab.check(null);
+    LabTestEnv.LEARNER.made.add("boundary");
+    lab.check(null);
+    lab.solve(null);
+    lab.teardown(null);
+    WorkflowStub.fromTyped(lab).getResult(Object.class);
+    return "lab-history-learner";
   }
 
   private static void awaitClosedWithFailure(LabWorkflow lab) {

@@ -27,6 +27,7 @@ final class LabTestEnv {
 
   static final FakeResources RESOURCES = new FakeResources();
   static final FakeResolver RESOLVER = new FakeResolver();
+  static final LearnerActivities.Doubles LEARNER = new LearnerActivities.Doubles();
 
   private LabTestEnv() {}
 
@@ -37,11 +38,16 @@ final class LabTestEnv {
 
   /** The same, with workers and clients using this data converter. */
   static TestWorkflowExtension extension(io.temporal.common.converter.DataConverter converter) {
+    return builder(converter).build();
+  }
+
+  /** The builder of {@link #extension(io.temporal.common.converter.DataConverter)}. */
+  static TestWorkflowExtension.Builder builder(io.temporal.common.converter.DataConverter converter) {
     return TestWorkflowExtension.newBuilder()
         .setWorkflowClientOptions(
             io.temporal.client.WorkflowClientOptions.newBuilder().setDataConverter(converter).build())
         .registerWorkflowImplementationTypes(LabWorkflowImpl.class)
-        .setActivityImplementations(RESOURCES, RESOLVER)
+        .setActivityImplementations(RESOURCES, RESOLVER, LEARNER)
         // As the real worker does, so that status shows the attempt a step succeeded on.
         .setWorkerFactoryOptions(
             io.temporal.worker.WorkerFactoryOptions.newBuilder()
@@ -50,13 +56,13 @@ final class LabTestEnv {
         .registerSearchAttribute(LabSearchAttributes.LAB_ID.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
         .registerSearchAttribute(LabSearchAttributes.DEFINITION.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
         .registerSearchAttribute(LabSearchAttributes.VARIANT.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-        .registerSearchAttribute(LabSearchAttributes.STATE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-        .build();
+        .registerSearchAttribute(LabSearchAttributes.STATE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
   }
 
   static void reset() {
     RESOURCES.reset();
     RESOLVER.reset();
+    LEARNER.reset();
   }
 
   /** Registers the definition and starts a lab of it; returns its typed stub. */

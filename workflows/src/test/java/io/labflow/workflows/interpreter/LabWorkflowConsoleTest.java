@@ -89,7 +89,8 @@ class LabWorkflowConsoleTest {
     assertThat(summaries(client, "lab-042", EventType.EVENT_TYPE_TIMER_STARTED))
         .singleElement()
         .asString()
-        .matches("live until \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\dZ, then teardown");
+        .matches("live until \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\dZ, then teardown;"
+            + " warns at \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\dZ");
 
     WorkflowMetadata meta =
         WorkflowStub.fromTyped(lab).query("__temporal_workflow_metadata", WorkflowMetadata.class);

@@ -49,6 +49,7 @@ class LabWorkflowReplayTest {
         "pause-skip",
         "rollback-throws",
         "branch-throws",
+        "learner-tasks",
         // Recorded before the versioned fixes of LabWorkflowInternalErrorTest (not re-recordable).
         "rollback-throws-before-v1",
         "branch-throws-before-v1"

@@ -17,8 +17,10 @@ import java.nio.file.Path;
  * <pre>
  * mvn -q -B -pl workflows test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * java -cp workflows/target/test-classes:workflows/target/classes:$(cat workflows/target/cp.txt) \
- *     io.labflow.workflows.interpreter.RecordHistories workflows/src/test/resources/histories
+ *     io.labflow.workflows.interpreter.RecordHistories workflows/src/test/resources/histories [NAME]
  * </pre>
+ *
+ * <p>With a NAME, only that scenario is recorded.
  */
 public final class RecordHistories {
 
@@ -31,10 +33,14 @@ public final class RecordHistories {
     try {
       Worker worker = env.newWorker("labflow");
       worker.registerWorkflowImplementationTypes(LabWorkflowImpl.class);
-      worker.registerActivitiesImplementations(LabTestEnv.RESOURCES, LabTestEnv.RESOLVER);
+      worker.registerActivitiesImplementations(
+          LabTestEnv.RESOURCES, LabTestEnv.RESOLVER, LabTestEnv.LEARNER);
       env.start();
       WorkflowClient client = env.getWorkflowClient();
       for (var scenario : HistoryScenarios.all().entrySet()) {
+        if (args.length > 1 && !scenario.getKey().equals(args[1])) {
+          continue; // Only the one named (keeps the others as recorded).
+        }
         LabTestEnv.reset();
         String workflowId = scenario.getValue().apply(client, worker);
         String json = client.fetchHistory(workflowId).toJson(true);

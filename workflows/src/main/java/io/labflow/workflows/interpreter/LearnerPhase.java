@@ -1,0 +1,235 @@
+package io.labflow.workflows.interpreter;
+
+import io.labflow.workflows.expr.ExpressionException;
+import io.labflow.workflows.lab.FailureTypes;
+import io.labflow.workflows.lab.CheckAnswer;
+import io.labflow.workflows.lab.CheckAnswer.Condition;
+import io.labflow.workflows.lab.LearnerProgress;
+import io.labflow.workflows.lab.LearnerProgress.TaskState;
+import io.labflow.workflows.model.ActionStep;
+import io.labflow.workflows.model.Check;
+import io.labflow.workflows.model.Step;
+import io.labflow.workflows.model.Task;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+
+/**
+ * Learner mode: the tasks of a live lab, checked, solved or skipped one at a time. A check runs
+ * every condition of the current task as an activity named by its action (all of them, even when
+ * one fails); when all pass, the task's {@code adopt} steps run through the {@link StepRunner}
+ * (their undos registered first and run by teardown like any step's) and the next task is current.
+ * A failed solve or adopt step leaves the lab live and the answer not passed, saying why.
+ */
+final class LearnerPhase {
+
+  /** A learner Update on a lab without tasks, or whose tasks are all done. */
+
+  private static final Logger log = Workflow.getLogger(LearnerPhase.class);
+
+  private final LabRun run;
+  private final StepRunner runner;
+  private final List<TaskState> states = new ArrayList<>();
+  private int score;
+  private CheckAnswer last;
+
+  LearnerPhase(LabRun run, StepRunner runner) {
+    this.run = run;
+    this.runner = runner;
+  }
+
+  /** Whether the lab's definition has tasks (false before it is resolved). */
+  boolean hasTasks() {
+    return run.definition() != null && !run.definition().tasks().isEmpty();
+  }
+
+  /** Rejects an Update unless the lab is live with an open task (one with solve steps if asked). */
+  void admit(String update, boolean needsSolve) {
+    if (!hasTasks()) {
+      throw Rejections.reject(FailureTypes.NO_OPEN_TASK, update + ": lab " + run.labId() + " has no learner tasks");
+    }
+    UpdateChecks.live(run, "not live");
+    Task task = current();
+    if (task == null) {
+      throw Rejections.reject(FailureTypes.NO_OPEN_TASK, update + ": every task of lab " + run.labId()
+          + " is done; tear it down with the Update teardown");
+    }
+    if (needsSolve && task.solve().isEmpty()) {
+      throw Rejections.reject(FailureTypes.NO_OPEN_TASK,
+          "solve: task '" + task.id() + "' has no solve steps; check or skip it");
+    }
+  }
+
+  /** Checks the current task; when every condition holds, adopts and moves on (points earned). */
+  CheckAnswer check() {
+    return grade(current(), TaskState.PASSED);
+  }
+
+  /** Runs the current task's solve steps, then checks it (no points). */
+  CheckAnswer solve() {
+    Task task = current();
+    String failed = runSteps(task.solve());
+    if (failed != null) {
+      return answer(task, false, List.of(new Condition(task.id(), false, failed, null, null)));
+    }
+    return grade(task, TaskState.SOLVED);
+  }
+
+  /** Marks the current task skipped (no points). */
+  CheckAnswer skip() {
+    Task task = current();
+    states().set(run.definition().tasks().indexOf(task), TaskState.SKIPPED);
+    log.info("lab {}: task {} skipped", run.labId(), task.id());
+    return answer(task, false, List.of());
+  }
+
+  /** Where the learner stands; null for a lab without tasks. */
+  LearnerProgress progress() {
+    if (!hasTasks()) {
+      return null;
+    }
+    List<LearnerProgress.Task> tasks = new ArrayList<>();
+    List<Task> defined = run.definition().tasks();
+    for (int i = 0; i < defined.size(); i++) {
+      Task t = defined.get(i);
+      tasks.add(new LearnerProgress.Task(t.id(), text(t.title()), t.points(), states().get(i)));
+    }
+    Task current = current();
+    return new LearnerProgress(
+        tasks, current == null ? null : current.id(), score, maxScore(), last);
+  }
+
+  /** The task the learner works on; null when every task is done. */
+  Task current() {
+    List<Task> tasks = run.definition().tasks();
+    for (int i = 0; i < tasks.size(); i++) {
+      if (states().get(i) == TaskState.OPEN) {
+        return tasks.get(i);
+      }
+    }
+    return null;
+  }
+
+  /** A task's title or instructions, a check's message or hint, with its {@code ${...}} filled in. */
+  String text(String template) {
+    if (template == null) {
+      return null;
+    }
+    try {
+      return String.valueOf(run.evaluate(Map.of("text", template)).get("text"));
+    } catch (ExpressionException notYet) {
+      return template; // A step's output the lab does not have (yet): the text as written.
+    }
+  }
+
+  private CheckAnswer grade(Task task, TaskState onPass) {
+    List<Condition> conditions = runChecks(task);
+    boolean passed = conditions.stream().allMatch(Condition::passed);
+    if (passed) {
+      String failed = runSteps(task.adopt());
+      if (failed != null) {
+        List<Condition> withAdopt = new ArrayList<>(conditions);
+        withAdopt.add(new Condition(task.id(), false, failed, null, null));
+        return answer(task, false, withAdopt);
+      }
+      states().set(run.definition().tasks().indexOf(task), onPass);
+      if (onPass == TaskState.PASSED) {
+        score += task.points();
+      }
+      log.info("lab {}: task {} {}", run.labId(), task.id(), onPass);
+    }
+    return answer(task, passed, conditions);
+  }
+
+  /** Every check at once, each its own activity; one that cannot run counts as failed. */
+  private List<Condition> runChecks(Task task) {
+    List<Promise<Map>> calls = new ArrayList<>();
+    List<String> unresolved = new ArrayList<>();
+    for (Check check : task.checks()) {
+      ActionStep step = check.asStep(run.definition().defaults());
+      try {
+        Map<String, Object> input = run.evaluate(step.with());
+        calls.add(Workflow.newUntypedActivityStub(
+                StepOptions.forStep(step, Summaries.step(step, input)))
+            .executeAsync(check.action(), Map.class, input));
+        unresolved.add(null);
+      } catch (ExpressionException e) {
+        calls.add(null);
+        unresolved.add(e.getMessage());
+      }
+    }
+    List<Condition> conditions = new ArrayList<>();
+    for (int i = 0; i < calls.size(); i++) {
+      Check check = task.checks().get(i);
+      boolean passed = false;
+      String detail;
+      if (calls.get(i) == null) {
+        detail = "could not check: " + unresolved.get(i);
+      } else {
+        try {
+          Map<?, ?> out = calls.get(i).get();
+          passed = Boolean.TRUE.equals(out.get("passed"));
+          detail = out.get("detail") == null ? null : String.valueOf(out.get("detail"));
+        } catch (ActivityFailure e) {
+          if (Failures.isCancellation(e)) {
+            throw (CanceledFailure) Failures.root(e);
+          }
+          detail = "could not check: " + Failures.describe(e);
+        }
+      }
+      conditions.add(new Condition(check.id(), passed, passed ? null : text(check.message()),
+          passed ? null : text(check.hint()), detail));
+    }
+    return conditions;
+  }
+
+  /** Runs steps in order through the step runner; the first failure's sentence, or null. */
+  private String runSteps(List<Step> steps) {
+    if (steps.isEmpty()) {
+      return null;
+    }
+    run.ledger.addPending(steps);
+    for (Step step : steps) {
+      StepFailure failure = runner.execute(step);
+      if (failure != null) {
+        run.stepFailed(failure.head());
+        return failure.head();
+      }
+    }
+    return null;
+  }
+
+  private CheckAnswer answer(Task task, boolean passed, List<Condition> conditions) {
+    Task next = current();
+    last = new CheckAnswer(task.id(), passed, List.copyOf(conditions), score, maxScore(),
+        next == null ? null : next.id());
+    run.publishDetails();
+    return last;
+  }
+
+  /** The learner's part of the details; empty for a lab without tasks. */
+  String details() {
+    if (!hasTasks()) {
+      return "";
+    }
+    Task current = current();
+    return LearnerDetails.render(progress(), current == null ? null : text(current.title()),
+        current == null ? null : text(current.instructions()));
+  }
+
+  private int maxScore() {
+    return run.definition().tasks().stream().mapToInt(Task::points).sum();
+  }
+
+  private List<TaskState> states() {
+    if (states.isEmpty()) {
+      run.definition().tasks().forEach(t -> states.add(TaskState.OPEN));
+    }
+    return states;
+  }
+}

@@ -1,0 +1,130 @@
+package io.labflow.workflows.definition;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labflow.workflows.model.ActionStep;
+import io.labflow.workflows.model.Check;
+import io.labflow.workflows.model.Definition;
+import io.labflow.workflows.model.Step;
+import io.labflow.workflows.model.Task;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The learner's tasks as the loader reads them, on the real step library's catalog. */
+@Tag("fast")
+class TaskDefinitionsTest {
+
+  private final DefinitionLoader loader = new DefinitionLoader(StepLibraryCatalog.create());
+
+  private Definition load(String file, String text) {
+    LoadResult result = loader.load(file, text);
+    assertThat(result.errors()).isEmpty();
+    return result.definitionOrNull();
+  }
+
+  @Test
+  void theChallengeLoadsWithItsFiveTasks() throws IOException {
+    Path file = Path.of("../definitions/iam-service-role-challenge.yaml");
+    Definition d = load(file.getFileName().toString(), Files.readString(file));
+
+    assertThat(d.steps()).extracting(Step::id).containsExactly("create-stack", "learner-access");
+    assertThat(d.tasks())
+        .extracting(Task::id)
+        .containsExactly(
+            "create-role", "create-policy", "attach-policy", "instance-profile", "add-put");
+    assertThat(d.tasks()).extracting(Task::points).containsExactly(20, 25, 15, 25, 15);
+    assertThat(d.tasks())
+        .extracting(t -> t.checks().stream().map(Check::action).toList())
+        .containsExactly(
+            List.of("CheckRoleTrust", "CheckRoleBoundary"),
+            List.of("CheckPolicyScope"),
+            List.of("CheckPolicyAttached", "CheckAccess"),
+            List.of("CheckInstanceProfile", "CheckProfileOnInstance"),
+            List.of("CheckPolicyScope", "CheckAccess"));
+    assertThat(d.tasks()).allSatisfy(t -> {
+      assertThat(t.solve()).isNotEmpty();
+      assertThat(t.checks()).allSatisfy(c -> assertThat(c.hint()).isNotBlank());
+    });
+    assertThat(d.tasks().get(4).solve())
+        .extracting(s -> ((ActionStep) s).action())
+        .containsExactly("CreatePolicyVersion");
+    // Adopt steps are steps: resolved by the defaults, undone at teardown like any other.
+    ActionStep adoptRole = (ActionStep) d.tasks().get(0).adopt().get(0);
+    assertThat(adoptRole.action()).isEqualTo("AdoptRole");
+    assertThat(adoptRole.with()).containsEntry("notBefore", "${lab.startedAt}");
+    assertThat(adoptRole.compensate().action()).isEqualTo("DeleteRole");
+    assertThat(adoptRole.timeout()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(d.keepAlive()).isEqualTo(Duration.ofHours(24));
+    assertThat(d.maxLifetime()).isEqualTo(Duration.ofHours(168));
+    assertThat(d.expiryWarning()).isEqualTo(Duration.ofMinutes(30));
+  }
+
+  @Test
+  void aTaskKeepsWhatItSays() {
+    Definition d =
+        load(
+            "one-task.yaml",
+            """
+            name: one-task
+            keepAlive: 2h
+            steps:
+              - id: clean
+                action: DeleteLabResources
+                with: {labId: "${lab.labId}"}
+            tasks:
+              - id: make-role
+                title: Make ${lab.labId}-role
+                instructions: "**Do** it."
+                points: 7
+                checks:
+                  - id: trusted
+                    action: CheckRoleTrust
+                    with: {labId: "${lab.labId}", roleName: r, servicePrincipal: ec2.amazonaws.com}
+                    message: Let EC2 assume it.
+            """);
+
+    Task t = d.tasks().get(0);
+    assertThat(t).extracting(Task::title, Task::instructions, Task::points, Task::line)
+        .containsExactly("Make ${lab.labId}-role", "**Do** it.", 7, 8);
+    assertThat(t.checks())
+        .containsExactly(
+            new Check(
+                "trusted",
+                "CheckRoleTrust",
+                Map.of("labId", "${lab.labId}", "roleName", "r", "servicePrincipal", "ec2.amazonaws.com"),
+                "Let EC2 assume it.",
+                null,
+                13));
+    assertThat(t.solve()).isEmpty();
+    assertThat(t.adopt()).isEmpty();
+    assertThat(d.maxLifetime()).isNull();
+    assertThat(d.lifetimeLimit()).isEqualTo(Duration.ofHours(2));
+    assertThat(d.warningBeforeExpiry()).isEqualTo(Definition.DEFAULT_EXPIRY_WARNING);
+  }
+
+  @Test
+  void maxLifetimeShorterThanKeepAliveIsRefused() {
+    LoadResult result =
+        loader.load(
+            "short.yaml",
+            """
+            name: short
+            keepAlive: 2h
+            maxLifetime: 1h
+            steps:
+              - id: clean
+                action: DeleteLabResources
+                with: {labId: "${lab.labId}"}
+            """);
+
+    assertThat(result.errors())
+        .extracting(Diagnostic::toString)
+        .containsExactly("short.yaml:3:14: maxLifetime: maxLifetime 1h is shorter than keepAlive 2h");
+  }
+}
