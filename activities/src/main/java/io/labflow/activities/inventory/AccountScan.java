@@ -2,6 +2,7 @@ package io.labflow.activities.inventory;
 
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.iam.IamEntities;
+import io.labflow.activities.model.ResourceKind;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,7 @@
 package io.labflow.activities.inventory;
 
 import io.labflow.activities.common.Tags;
+import io.labflow.activities.model.ResourceKind;
 import java.util.List;
 import java.util.Set;
 import software.amazon.awssdk.services.ec2.Ec2Client;

@@ -3,12 +3,6 @@ package io.labflow.activities.inventory;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Heartbeats;
 import io.labflow.activities.model.LabResources;
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,31 +10,20 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /** What one inventory found, and what it could not read. */
-final class FoundResources {
+final class FoundResources extends LabResources.Builder {
 
   private static final Logger log = LoggerFactory.getLogger(FoundResources.class);
 
   final String labId;
-  final Map<ResourceKind, Set<String>> kinds = new EnumMap<>(ResourceKind.class);
-  final List<String> unreadable = new ArrayList<>();
 
   FoundResources(String labId) {
+    super(labId);
     this.labId = labId;
-    for (ResourceKind k : ResourceKind.values()) {
-      kinds.put(k, new LinkedHashSet<>());
-    }
   }
 
-  void add(ResourceKind kind, String id) {
-    kinds.get(kind).add(id);
-  }
-
-  Set<String> get(ResourceKind kind) {
-    return kinds.get(kind);
-  }
-
-  void unreadable(String what) {
-    unreadable.add(what);
+  @Override
+  public void unreadable(String what) {
+    super.unreadable(what);
     log.warn("lab {}: cannot read {}", labId, what);
   }
 
@@ -99,31 +82,5 @@ final class FoundResources {
             labId, what, LabInventory.reason(e));
       }
     }
-  }
-
-  LabResources toResources() {
-    return new LabResources(
-        labId,
-        list(ResourceKind.STACKS),
-        list(ResourceKind.INSTANCES),
-        list(ResourceKind.VPCS),
-        list(ResourceKind.BUCKETS),
-        list(ResourceKind.ROLES),
-        list(ResourceKind.POLICIES),
-        list(ResourceKind.INSTANCE_PROFILES),
-        list(ResourceKind.INTERNET_GATEWAYS),
-        list(ResourceKind.SUBNETS),
-        list(ResourceKind.ROUTE_TABLES),
-        list(ResourceKind.SECURITY_GROUPS),
-        list(ResourceKind.NETWORK_INTERFACES),
-        list(ResourceKind.ASSOCIATIONS),
-        list(ResourceKind.POLICY_VERSIONS),
-        list(ResourceKind.OBJECTS),
-        list(ResourceKind.UNKNOWN),
-        unreadable);
-  }
-
-  private List<String> list(ResourceKind k) {
-    return List.copyOf(kinds.get(k));
   }
 }

@@ -1,9 +1,11 @@
-package io.labflow.activities.inventory;
+package io.labflow.activities.sweep;
 
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Heartbeats;
 import io.labflow.activities.common.Tags;
+import io.labflow.activities.model.LabResources;
+import io.labflow.activities.model.ResourceKind;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,7 +56,7 @@ final class VpcSweep {
    * gone; adds to {@code blocked} what holds it, and to {@code failures} a retryable failure when
    * only the lab's own dependants still held it after the budget.
    */
-  boolean delete(String labId, String vpc, Ec2Sweep.Deleted deleted, List<String> blocked,
+  boolean delete(String labId, String vpc, LabResources.Builder deleted, List<String> blocked,
       List<ApplicationFailure> failures) {
     String[] last = {null};
     Contents[] seen = {null};
@@ -67,18 +69,18 @@ final class VpcSweep {
           if (!AwsFailures.hasCode(e, DEPENDENCY_VIOLATION)) {
             throw e;
           }
-          last[0] = LabInventory.reason(e);
+          last[0] = AwsFailures.map(e).getOriginalMessage();
         }
         seen[0] = clear(labId, vpc, deleted);
         // Nothing of the lab's is left to wait for: what holds the VPC is someone else's.
         return seen[0].foreign().isEmpty() ? null : Boolean.FALSE;
       });
     } catch (SdkException e) {
-      blocked.add("VPC " + vpc + ": " + LabInventory.reason(e));
+      blocked.add("VPC " + vpc + ": " + AwsFailures.map(e).getOriginalMessage());
       return false;
     }
     if (Boolean.TRUE.equals(gone)) {
-      deleted.vpcs.add(vpc);
+      deleted.add(ResourceKind.VPCS, vpc);
       return true;
     }
     if (gone == null) {
@@ -96,7 +98,7 @@ final class VpcSweep {
   }
 
   /** Deletes what of the lab's is in the VPC, in dependency order; reports what is left. */
-  private Contents clear(String labId, String vpc, Ec2Sweep.Deleted deleted) {
+  private Contents clear(String labId, String vpc, LabResources.Builder deleted) {
     Filter inVpc = Filter.builder().name("vpc-id").values(vpc).build();
     List<String> foreign = new ArrayList<>();
     List<String> pending = new ArrayList<>();
@@ -121,7 +123,7 @@ final class VpcSweep {
     if (!terminate.isEmpty()) {
       Heartbeats.beat("terminating " + terminate + " in VPC " + vpc);
       if (quietly(() -> ec2.terminateInstances(b -> b.instanceIds(terminate)))) {
-        deleted.instances.addAll(terminate);
+        terminate.forEach(i -> deleted.add(ResourceKind.INSTANCES, i));
       }
     }
     for (NetworkInterface n :
@@ -134,7 +136,7 @@ final class VpcSweep {
         foreign.add("network interface " + id);
       } else if ("available".equals(n.statusAsString())) {
         if (quietly(() -> ec2.deleteNetworkInterface(b -> b.networkInterfaceId(id)))) {
-          deleted.networkInterfaces.add(id);
+          deleted.add(ResourceKind.NETWORK_INTERFACES, id);
         }
       } else {
         pending.add("network interface " + id + " (" + n.statusAsString() + ")");
@@ -147,8 +149,8 @@ final class VpcSweep {
       String id = t.routeTableId();
       if (!ours(t.tags(), labId)) {
         foreign.add("route table " + id);
-      } else if (quietly(() -> Ec2Sweep.deleteRouteTable(ec2, id))) {
-        deleted.routeTables.add(id);
+      } else if (quietly(() -> Ec2Sweep.deleteOne(ec2, ResourceKind.ROUTE_TABLES, id))) {
+        deleted.add(ResourceKind.ROUTE_TABLES, id);
       }
     }
     Filter attached = Filter.builder().name("attachment.vpc-id").values(vpc).build();
@@ -157,8 +159,8 @@ final class VpcSweep {
       String id = g.internetGatewayId();
       if (!ours(g.tags(), labId)) {
         foreign.add("internet gateway " + id);
-      } else if (quietly(() -> Ec2Sweep.deleteInternetGateway(ec2, id))) {
-        deleted.internetGateways.add(id);
+      } else if (quietly(() -> Ec2Sweep.deleteOne(ec2, ResourceKind.INTERNET_GATEWAYS, id))) {
+        deleted.add(ResourceKind.INTERNET_GATEWAYS, id);
       }
     }
     for (SecurityGroup g :
@@ -169,8 +171,8 @@ final class VpcSweep {
       }
       if (!ours(g.tags(), labId)) {
         foreign.add("security group " + id);
-      } else if (quietly(() -> ec2.deleteSecurityGroup(b -> b.groupId(id)))) {
-        deleted.securityGroups.add(id);
+      } else if (quietly(() -> Ec2Sweep.deleteOne(ec2, ResourceKind.SECURITY_GROUPS, id))) {
+        deleted.add(ResourceKind.SECURITY_GROUPS, id);
       } else {
         pending.add("security group " + id);
       }
@@ -179,8 +181,8 @@ final class VpcSweep {
       String id = s.subnetId();
       if (!ours(s.tags(), labId)) {
         foreign.add("subnet " + id);
-      } else if (quietly(() -> ec2.deleteSubnet(b -> b.subnetId(id)))) {
-        deleted.subnets.add(id);
+      } else if (quietly(() -> Ec2Sweep.deleteOne(ec2, ResourceKind.SUBNETS, id))) {
+        deleted.add(ResourceKind.SUBNETS, id);
       } else {
         pending.add("subnet " + id);
       }

@@ -1,4 +1,4 @@
-package io.labflow.activities.inventory;
+package io.labflow.activities.sweep;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,7 @@ import io.labflow.activities.common.Ownership;
 import io.labflow.activities.common.Tags;
 import io.labflow.activities.model.DeleteLabResourcesOutput;
 import io.labflow.activities.model.LabInput;
+import io.labflow.activities.model.ResourceKind;
 import io.labflow.activities.testing.FaultInjector;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
@@ -99,8 +100,8 @@ class VpcSweepTest {
 
     assertThat(late[0]).as("the late subnet was made").isNotNull();
     assertThat(out.blocked()).isEmpty();
-    assertThat(out.deleted().vpcs()).containsExactly(vpc);
-    assertThat(out.deleted().subnets()).contains(late[0]);
+    assertThat(out.deleted().get(ResourceKind.VPCS)).containsExactly(vpc);
+    assertThat(out.deleted().get(ResourceKind.SUBNETS)).contains(late[0]);
     assertThat(out.remaining().noneTagged()).as("remaining %s", out.remaining()).isTrue();
     assertThat(vpcs()).doesNotContain(vpc);
     assertThat(lab.calls.count("Ec2", "DeleteVpc")).as("DeleteVpc calls").isEqualTo(2);
@@ -151,7 +152,7 @@ class VpcSweepTest {
         .contains("DependencyViolation")
         .contains("subnet " + foreign[0])
         .contains("not tagged for lab " + labId));
-    assertThat(out.deleted().vpcs()).isEmpty();
+    assertThat(out.deleted().get(ResourceKind.VPCS)).isEmpty();
     assertThat(vpcs()).contains(vpc);
     assertThat(lab.clients.ec2().describeSubnets(b -> b.subnetIds(foreign[0])).subnets())
         .hasSize(1);
