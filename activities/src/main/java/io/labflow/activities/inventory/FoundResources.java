@@ -14,17 +14,14 @@ final class FoundResources extends LabResources.Builder {
 
   private static final Logger log = LoggerFactory.getLogger(FoundResources.class);
 
-  final String labId;
-
   FoundResources(String labId) {
     super(labId);
-    this.labId = labId;
   }
 
   @Override
   public void unreadable(String what) {
     super.unreadable(what);
-    log.warn("lab {}: cannot read {}", labId, what);
+    log.warn("lab {}: cannot read {}", labId(), what);
   }
 
   /**
@@ -46,7 +43,7 @@ final class FoundResources extends LabResources.Builder {
       listing.run();
     } catch (SdkException e) {
       rethrowIfTransient(e);
-      log.warn("lab {}: cannot list {}: {}", labId, what, LabInventory.reason(e));
+      log.warn("lab {}: cannot list {}: {}", labId(), what, LabInventory.reason(e));
     }
   }
 
@@ -79,7 +76,7 @@ final class FoundResources extends LabResources.Builder {
         unreadable(what + " (" + LabInventory.reason(e) + ")");
       } else {
         log.warn("lab {}: cannot read the tags of {} (not named after the lab; left alone): {}",
-            labId, what, LabInventory.reason(e));
+            labId(), what, LabInventory.reason(e));
       }
     }
   }

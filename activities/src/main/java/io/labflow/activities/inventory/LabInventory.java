@@ -94,7 +94,7 @@ final class LabInventory implements LabSweep.Inventory {
   // ---------------------------------------------------------------- CloudFormation
 
   private void stacks(FoundResources f, Set<String> fromTags) {
-    Pattern word = labIdAsWord(f.labId);
+    Pattern word = labIdAsWord(f.labId());
     Map<String, Boolean> candidates = new LinkedHashMap<>();
     fromTags.forEach(id -> candidates.put(id, true));
     f.read("stack summaries", () -> {
@@ -116,12 +116,12 @@ final class LabInventory implements LabSweep.Inventory {
           f.unreadable(why);
         } else {
           log.warn("lab {}: cannot read {}; its name holds the lab id but nothing else ties it to"
-              + " the lab, so it is left alone", f.labId, why);
+              + " the lab, so it is left alone", f.labId(), why);
         }
         continue;
       }
       if (stack.isEmpty() || Stacks.isGone(stack.get())
-          || !Stacks.owned(stack.get(), f.labId)) {
+          || !Stacks.owned(stack.get(), f.labId())) {
         continue;
       }
       Stack s = stack.get();

@@ -1,5 +1,11 @@
 package io.labflow.activities.sweep;
 
+import static io.labflow.activities.model.ResourceKind.INTERNET_GATEWAYS;
+import static io.labflow.activities.model.ResourceKind.ROUTE_TABLES;
+import static io.labflow.activities.model.ResourceKind.SECURITY_GROUPS;
+import static io.labflow.activities.model.ResourceKind.SUBNETS;
+import static java.lang.Boolean.TRUE;
+
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Heartbeats;
@@ -10,6 +16,8 @@ import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -49,7 +57,29 @@ final class VpcSweep {
   }
 
   /** What one look inside the VPC found: foreign dependants, and the lab's still going away. */
-  private record Contents(List<String> foreign, List<String> pending) {}
+  private record Contents(List<String> foreign, List<String> pending) {
+
+    /**
+     * Deletes the lab's resources of one kind in the VPC (those {@code own}: not a VPC's main route
+     * table or default group), counting the others as foreign and the refused as pending.
+     */
+    <T> void clear(Ec2Client ec2, String labId, LabResources.Builder deleted, ResourceKind kind,
+        Iterable<T> found, Function<T, List<Tag>> tags, Function<T, String> ids, Predicate<T> own) {
+      for (T r : found) {
+        String id = ids.apply(r);
+        if (!own.test(r)) {
+          continue;
+        }
+        if (!ours(tags.apply(r), labId)) {
+          foreign.add(kind.what() + " " + id);
+        } else if (quietly(() -> Ec2Sweep.deleteOne(ec2, kind, id))) {
+          deleted.add(kind, id);
+        } else {
+          pending.add(kind.what() + " " + id);
+        }
+      }
+    }
+  }
 
   /**
    * Deletes the VPC (it carries the lab's tag). Returns true when it deleted it, false when it was
@@ -142,52 +172,20 @@ final class VpcSweep {
         pending.add("network interface " + id + " (" + n.statusAsString() + ")");
       }
     }
-    for (RouteTable t : ec2.describeRouteTablesPaginator(b -> b.filters(inVpc)).routeTables()) {
-      if (t.associations().stream().anyMatch(a -> Boolean.TRUE.equals(a.main()))) {
-        continue;
-      }
-      String id = t.routeTableId();
-      if (!ours(t.tags(), labId)) {
-        foreign.add("route table " + id);
-      } else if (quietly(() -> Ec2Sweep.deleteOne(ec2, ResourceKind.ROUTE_TABLES, id))) {
-        deleted.add(ResourceKind.ROUTE_TABLES, id);
-      }
-    }
+    Contents c = new Contents(foreign, pending);
+    c.clear(ec2, labId, deleted, ROUTE_TABLES,
+        ec2.describeRouteTablesPaginator(b -> b.filters(inVpc)).routeTables(), RouteTable::tags,
+        RouteTable::routeTableId, t -> t.associations().stream().noneMatch(a -> TRUE.equals(a.main())));
     Filter attached = Filter.builder().name("attachment.vpc-id").values(vpc).build();
-    for (InternetGateway g :
-        ec2.describeInternetGatewaysPaginator(b -> b.filters(attached)).internetGateways()) {
-      String id = g.internetGatewayId();
-      if (!ours(g.tags(), labId)) {
-        foreign.add("internet gateway " + id);
-      } else if (quietly(() -> Ec2Sweep.deleteOne(ec2, ResourceKind.INTERNET_GATEWAYS, id))) {
-        deleted.add(ResourceKind.INTERNET_GATEWAYS, id);
-      }
-    }
-    for (SecurityGroup g :
-        ec2.describeSecurityGroupsPaginator(b -> b.filters(inVpc)).securityGroups()) {
-      String id = g.groupId();
-      if ("default".equals(g.groupName())) {
-        continue;
-      }
-      if (!ours(g.tags(), labId)) {
-        foreign.add("security group " + id);
-      } else if (quietly(() -> Ec2Sweep.deleteOne(ec2, ResourceKind.SECURITY_GROUPS, id))) {
-        deleted.add(ResourceKind.SECURITY_GROUPS, id);
-      } else {
-        pending.add("security group " + id);
-      }
-    }
-    for (Subnet s : ec2.describeSubnetsPaginator(b -> b.filters(inVpc)).subnets()) {
-      String id = s.subnetId();
-      if (!ours(s.tags(), labId)) {
-        foreign.add("subnet " + id);
-      } else if (quietly(() -> Ec2Sweep.deleteOne(ec2, ResourceKind.SUBNETS, id))) {
-        deleted.add(ResourceKind.SUBNETS, id);
-      } else {
-        pending.add("subnet " + id);
-      }
-    }
-    return new Contents(foreign, pending);
+    c.clear(ec2, labId, deleted, INTERNET_GATEWAYS,
+        ec2.describeInternetGatewaysPaginator(b -> b.filters(attached)).internetGateways(),
+        InternetGateway::tags, InternetGateway::internetGatewayId, g -> true);
+    c.clear(ec2, labId, deleted, SECURITY_GROUPS,
+        ec2.describeSecurityGroupsPaginator(b -> b.filters(inVpc)).securityGroups(),
+        SecurityGroup::tags, SecurityGroup::groupId, g -> !"default".equals(g.groupName()));
+    c.clear(ec2, labId, deleted, SUBNETS, ec2.describeSubnetsPaginator(b -> b.filters(inVpc)).subnets(),
+        Subnet::tags, Subnet::subnetId, x -> true);
+    return c;
   }
 
   private static boolean ours(List<Tag> tags, String labId) {

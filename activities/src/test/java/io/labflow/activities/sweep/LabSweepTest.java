@@ -65,7 +65,8 @@ class LabSweepTest {
     lab.close();
   }
 
-  private static TagSpecification tags(ResourceType type, String labId) {
+  /** The lab tags of a resource made by hand (also for {@link VpcSweepTest}). */
+  static TagSpecification tags(ResourceType type, String labId) {
     return TagSpecification.builder()
         .resourceType(type)
         .tags(Tag.builder().key(Tags.LAB_TAG).value(labId).build(),
