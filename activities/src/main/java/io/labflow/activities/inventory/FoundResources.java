@@ -29,21 +29,20 @@ final class FoundResources extends LabResources.Builder {
    * transient one (throttling, a 5xx) fails it so that Temporal tries again.
    */
   void read(String what, Runnable listing) {
-    try {
-      listing.run();
-    } catch (SdkException e) {
-      rethrowIfTransient(e);
-      unreadable(what + " (" + LabInventory.reason(e) + ")");
-    }
+    read(what, true, listing);
   }
 
-  /** Runs a listing whose lasting failure leaves nothing unseen (see its caller). */
-  void readOrLog(String what, Runnable listing) {
+  /** The same; a lasting failure of a listing that leaves nothing unseen is only logged. */
+  void read(String what, boolean unseen, Runnable listing) {
     try {
       listing.run();
     } catch (SdkException e) {
       rethrowIfTransient(e);
-      log.warn("lab {}: cannot list {}: {}", labId(), what, LabInventory.reason(e));
+      if (unseen) {
+        unreadable(what + " (" + LabInventory.reason(e) + ")");
+      } else {
+        log.warn("lab {}: cannot list {}: {}", labId(), what, LabInventory.reason(e));
+      }
     }
   }
 

@@ -129,7 +129,7 @@ final class LabInventory implements LabSweep.Inventory {
       // A stack whose creation broke half way may not list its resources (moto answers with the
       // error that broke it). It is in the inventory itself, its tagged resources are found by
       // the tag, and deleting it takes the rest: that is logged, not an unreadable resource.
-      f.readOrLog("resources of stack " + s.stackName(), () -> {
+      f.read("resources of stack " + s.stackName(), false, () -> {
         for (StackResourceSummary r :
             cfn.listStackResourcesPaginator(b -> b.stackName(s.stackId())).stackResourceSummaries()) {
           if ("DELETE_COMPLETE".equals(r.resourceStatusAsString()) || r.physicalResourceId() == null

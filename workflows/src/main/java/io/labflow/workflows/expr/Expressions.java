@@ -112,12 +112,9 @@ public final class Expressions {
    * dashes), else null: not a string, another root, text around the reference, or malformed.
    */
   public static String parameterOf(Object value) {
-    if (!(value instanceof String s)) {
-      return null;
-    }
     try {
-      String t = s.trim();
-      return isSingleReference(t) ? references(t).get(0).parameter() : null;
+      return value instanceof String s && isSingleReference(s.trim())
+          ? references(s.trim()).get(0).parameter() : null;
     } catch (ExpressionException e) {
       return null;
     }
