@@ -20,10 +20,12 @@ import io.labflow.activities.learner.AdoptActivities;
 import io.labflow.activities.learner.AdoptActivitiesImpl;
 import io.labflow.activities.learner.LearnerCheckActivities;
 import io.labflow.activities.learner.LearnerCheckActivitiesImpl;
+import io.labflow.activities.model.ResourceKind;
 import io.labflow.activities.verification.AccessVerificationActivities;
 import io.labflow.activities.verification.AccessVerificationActivitiesImpl;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The step library: the activity interfaces whose activity types are the actions of step files,
@@ -71,8 +73,12 @@ public final class StepLibrary {
     CloudFormationActivitiesImpl cfn =
         new CloudFormationActivitiesImpl(clients, definitionsDir, waits);
     Ec2ActivitiesImpl ec2 = new Ec2ActivitiesImpl(clients);
-    LabInventoryActivitiesImpl inventory =
-        new LabInventoryActivitiesImpl(clients, iam, roles, policies, profiles, cfn, ec2);
+    LabInventoryActivitiesImpl inventory = new LabInventoryActivitiesImpl(clients, iam, Map.of(
+        ResourceKind.ASSOCIATIONS, (instance, labId) -> ec2.disassociate(instance, null, labId),
+        ResourceKind.INSTANCE_PROFILES, profiles::deleteOwned,
+        ResourceKind.ROLES, roles::deleteOwned,
+        ResourceKind.POLICIES, policies::deleteOwned,
+        ResourceKind.STACKS, cfn.deletion()::deleteOwned));
     return List.of(
             cfn, roles, policies, profiles, ec2, new AccessVerificationActivitiesImpl(clients),
             inventory, new LearnerCheckActivitiesImpl(iam, ec2), new AdoptActivitiesImpl(iam))

@@ -10,6 +10,7 @@ import io.labflow.activities.inventory.LabInventoryActivities;
 import io.labflow.activities.model.CreateRoleInput;
 import io.labflow.activities.model.DeleteLabResourcesOutput;
 import io.labflow.activities.model.LabInput;
+import io.labflow.activities.model.ResourceKind;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
 import io.temporal.activity.Activity;
@@ -82,14 +83,14 @@ class NamespaceIsolationTest {
         .tags(Tag.builder().key("labflow:lab").value("lab-n").build(),
             Tag.builder().key("labflow:namespace").value("other-" + ours).build()));
 
-    assertThat(inventory.listLabResources(new LabInput("lab-n")).roles()).containsExactly("lab-n-ours");
+    assertThat(inventory.listLabResources(new LabInput("lab-n")).get(ResourceKind.ROLES)).containsExactly("lab-n-ours");
     assertThatThrownBy(() -> iam.createRole(new CreateRoleInput("lab-n", "lab-n-theirs", null, null, null, null)))
         .isInstanceOf(ActivityFailure.class)
         .cause()
         .isInstanceOfSatisfying(ApplicationFailure.class,
             f -> assertThat(f.getType()).isEqualTo("NotOwned"));
     DeleteLabResourcesOutput swept = inventory.deleteLabResources(new LabInput("lab-n"));
-    assertThat(swept.deleted().roles()).containsExactly("lab-n-ours");
+    assertThat(swept.deleted().get(ResourceKind.ROLES)).containsExactly("lab-n-ours");
     assertThat(tags("lab-n-theirs")).isNotEmpty();
   }
 

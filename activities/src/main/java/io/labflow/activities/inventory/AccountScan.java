@@ -2,6 +2,7 @@ package io.labflow.activities.inventory;
 
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.iam.IamEntities;
+import io.labflow.activities.model.ResourceKind;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,28 +52,28 @@ final class AccountScan {
   }
 
   void iamResources(FoundResources f) {
-    Pattern word = LabInventory.labIdAsWord(f.labId);
+    Pattern word = LabInventory.labIdAsWord(f.labId());
     f.read("roles", () -> {
       for (Role r : iam.listRolesPaginator(b -> {}).roles()) {
         String key = TagCache.role(r.roleId());
-        if (cache.knownNotOwned(key, f.labId)) {
+        if (cache.knownNotOwned(key, f.labId())) {
           continue;
         }
         f.check("role " + r.roleName(), word.matcher(r.roleName()).find(),
             () -> cache.owned(key, r.createDate(), () -> entities.roleTags(r.roleName()), IAM_KEY,
-                IAM_VALUE, f.labId),
+                IAM_VALUE, f.labId()),
             () -> f.add(ResourceKind.ROLES, r.roleName()));
       }
     });
     f.read("policies", () -> {
       for (Policy p : iam.listPoliciesPaginator(b -> b.scope(PolicyScopeType.LOCAL)).policies()) {
         String key = TagCache.policy(p.policyId());
-        if (cache.knownNotOwned(key, f.labId)) {
+        if (cache.knownNotOwned(key, f.labId())) {
           continue;
         }
         f.check("policy " + p.arn(), word.matcher(p.policyName()).find(),
             () -> cache.owned(key, p.createDate(), () -> entities.policyTags(p.arn()), IAM_KEY,
-                IAM_VALUE, f.labId),
+                IAM_VALUE, f.labId()),
             () -> {
               f.add(ResourceKind.POLICIES, p.arn());
               for (PolicyVersion v : iam.listPolicyVersionsPaginator(b -> b.policyArn(p.arn())).versions()) {
@@ -84,7 +85,7 @@ final class AccountScan {
     f.read("instance profiles", () -> {
       for (InstanceProfile p : iam.listInstanceProfilesPaginator(b -> {}).instanceProfiles()) {
         String key = TagCache.profile(p.instanceProfileId());
-        if (cache.knownNotOwned(key, f.labId)) {
+        if (cache.knownNotOwned(key, f.labId())) {
           continue;
         }
         // GetInstanceProfile returns the tags (and moto lacks ListInstanceProfileTags).
@@ -92,14 +93,14 @@ final class AccountScan {
             word.matcher(p.instanceProfileName()).find(),
             () -> cache.owned(key, p.createDate(),
                 () -> entities.profile(p.instanceProfileName()).map(InstanceProfile::tags).orElse(null),
-                IAM_KEY, IAM_VALUE, f.labId),
+                IAM_KEY, IAM_VALUE, f.labId()),
             () -> f.add(ResourceKind.INSTANCE_PROFILES, p.instanceProfileName()));
       }
     });
   }
 
   void s3Resources(FoundResources f) {
-    Pattern word = LabInventory.labIdAsWord(f.labId);
+    Pattern word = LabInventory.labIdAsWord(f.labId());
     Map<String, Instant> names = new LinkedHashMap<>();
     f.get(ResourceKind.BUCKETS).forEach(name -> names.put(name, null));
     f.read("buckets", () -> {
@@ -114,13 +115,13 @@ final class AccountScan {
       // A bucket of the lab's own stack is the lab's even without the tag; others need the tag.
       boolean inStack = stackBuckets.contains(name);
       String key = TagCache.bucket(name, bucket.getValue());
-      if (!inStack && cache.knownNotOwned(key, f.labId)) {
+      if (!inStack && cache.knownNotOwned(key, f.labId())) {
         continue;
       }
       boolean mayBeOurs = inStack || word.matcher(name).find();
       f.check("bucket " + name, mayBeOurs,
           () -> inStack
-              || cache.owned(key, bucket.getValue(), () -> bucketTags(name), S3_KEY, S3_VALUE, f.labId),
+              || cache.owned(key, bucket.getValue(), () -> bucketTags(name), S3_KEY, S3_VALUE, f.labId()),
           () -> {
             f.add(ResourceKind.BUCKETS, name);
             int listed = 0;

@@ -1,8 +1,19 @@
 package io.labflow.activities.inventory;
 
+import static io.labflow.activities.model.ResourceKind.INSTANCES;
+import static io.labflow.activities.model.ResourceKind.INTERNET_GATEWAYS;
+import static io.labflow.activities.model.ResourceKind.ROUTE_TABLES;
+import static io.labflow.activities.model.ResourceKind.SECURITY_GROUPS;
+import static io.labflow.activities.model.ResourceKind.SUBNETS;
+import static io.labflow.activities.model.ResourceKind.VPCS;
+
 import io.labflow.activities.common.Tags;
+import io.labflow.activities.model.ResourceKind;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.IamInstanceProfileAssociation;
@@ -32,7 +43,7 @@ final class Ec2Inventory {
 
   /** The tag filter finds the lab id in every namespace; only this namespace's are the lab's. */
   private static boolean ours(List<Tag> tags, FoundResources f) {
-    return Tags.owned(tags, Tag::key, Tag::value, f.labId);
+    return Tags.owned(tags, Tag::key, Tag::value, f.labId());
   }
 
   /**
@@ -40,67 +51,25 @@ final class Ec2Inventory {
    * CloudFormation says those resources belong to.
    */
   void tagged(FoundResources f, Set<String> stackIds) {
-    Filter tag = Filter.builder().name("tag:" + Tags.LAB_TAG).values(f.labId).build();
-    f.read("EC2 instances", () -> {
-      for (var r : ec2.describeInstancesPaginator(b -> b.filters(tag)).reservations()) {
-        for (Instance i : r.instances()) {
-          String state = i.state().nameAsString();
-          if (!"terminated".equals(state) && ours(i.tags(), f)) {
-            f.add(ResourceKind.INSTANCES, i.instanceId());
-            stackIds.addAll(stackIds(i.tags()));
-          }
-        }
-      }
-    });
-    f.read("internet gateways", () -> {
-      for (InternetGateway g : ec2.describeInternetGatewaysPaginator(b -> b.filters(tag)).internetGateways()) {
-        if (!ours(g.tags(), f)) {
-          continue;
-        }
-        f.add(ResourceKind.INTERNET_GATEWAYS, g.internetGatewayId());
-        stackIds.addAll(stackIds(g.tags()));
-      }
-    });
-    f.read("route tables", () -> {
-      for (RouteTable t : ec2.describeRouteTablesPaginator(b -> b.filters(tag)).routeTables()) {
-        if (!ours(t.tags(), f)) {
-          continue;
-        }
-        if (t.associations().stream().noneMatch(a -> Boolean.TRUE.equals(a.main()))) {
-          f.add(ResourceKind.ROUTE_TABLES, t.routeTableId());
-        }
-        stackIds.addAll(stackIds(t.tags()));
-      }
-    });
-    f.read("security groups", () -> {
-      for (SecurityGroup g : ec2.describeSecurityGroupsPaginator(b -> b.filters(tag)).securityGroups()) {
-        if (!ours(g.tags(), f)) {
-          continue;
-        }
-        if (!"default".equals(g.groupName())) {
-          f.add(ResourceKind.SECURITY_GROUPS, g.groupId());
-        }
-        stackIds.addAll(stackIds(g.tags()));
-      }
-    });
-    f.read("subnets", () -> {
-      for (Subnet s : ec2.describeSubnetsPaginator(b -> b.filters(tag)).subnets()) {
-        if (!ours(s.tags(), f)) {
-          continue;
-        }
-        f.add(ResourceKind.SUBNETS, s.subnetId());
-        stackIds.addAll(stackIds(s.tags()));
-      }
-    });
-    f.read("VPCs", () -> {
-      for (Vpc v : ec2.describeVpcsPaginator(b -> b.filters(tag)).vpcs()) {
-        if (!ours(v.tags(), f)) {
-          continue;
-        }
-        f.add(ResourceKind.VPCS, v.vpcId());
-        stackIds.addAll(stackIds(v.tags()));
-      }
-    });
+    Filter tag = Filter.builder().name("tag:" + Tags.LAB_TAG).values(f.labId()).build();
+    Tagged each = new Tagged(f, stackIds);
+    each.file(INSTANCES, () -> ec2.describeInstancesPaginator(b -> b.filters(tag)).reservations()
+            .stream().flatMap(r -> r.instances().stream())
+            .filter(i -> !"terminated".equals(i.state().nameAsString())).toList(),
+        Instance::tags, Instance::instanceId, i -> true);
+    each.file(INTERNET_GATEWAYS,
+        () -> ec2.describeInternetGatewaysPaginator(b -> b.filters(tag)).internetGateways(),
+        InternetGateway::tags, InternetGateway::internetGatewayId, g -> true);
+    each.file(ROUTE_TABLES, () -> ec2.describeRouteTablesPaginator(b -> b.filters(tag)).routeTables(),
+        RouteTable::tags, RouteTable::routeTableId,
+        t -> t.associations().stream().noneMatch(a -> Boolean.TRUE.equals(a.main())));
+    each.file(SECURITY_GROUPS,
+        () -> ec2.describeSecurityGroupsPaginator(b -> b.filters(tag)).securityGroups(),
+        SecurityGroup::tags, SecurityGroup::groupId, g -> !"default".equals(g.groupName()));
+    each.file(SUBNETS, () -> ec2.describeSubnetsPaginator(b -> b.filters(tag)).subnets(),
+        Subnet::tags, Subnet::subnetId, s -> true);
+    each.file(VPCS, () -> ec2.describeVpcsPaginator(b -> b.filters(tag)).vpcs(),
+        Vpc::tags, Vpc::vpcId, v -> true);
     f.read("network interfaces", () -> {
       for (NetworkInterface n : ec2.describeNetworkInterfacesPaginator(b -> b.filters(tag)).networkInterfaces()) {
         if (ours(n.tagSet(), f)) {
@@ -132,7 +101,25 @@ final class Ec2Inventory {
     }
   }
 
-  private static List<String> stackIds(List<Tag> tags) {
-    return tags.stream().filter(t -> STACK_ID_TAG.equals(t.key())).map(Tag::value).toList();
+  /** Files the resources of one kind that carry the lab's tag, and the stacks they belong to. */
+  private record Tagged(FoundResources f, Set<String> stackIds) {
+    /**
+     * @param filed whether a resource of the lab's is the kind's own (a VPC's main route table and
+     *     default security group are not: they go with the VPC), its stack counted either way
+     */
+    <T> void file(ResourceKind kind, Supplier<Iterable<T>> listing, Function<T, List<Tag>> tags,
+        Function<T, String> id, Predicate<T> filed) {
+      f.read((kind == INSTANCES ? "EC2 " : "") + kind.what() + "s", () -> {
+        for (T r : listing.get()) {
+          if (ours(tags.apply(r), f)) {
+            if (filed.test(r)) {
+              f.add(kind, id.apply(r));
+            }
+            tags.apply(r).stream().filter(t -> STACK_ID_TAG.equals(t.key()))
+                .forEach(t -> stackIds.add(t.value()));
+          }
+        }
+      });
+    }
   }
 }

@@ -3,12 +3,6 @@ package io.labflow.activities.inventory;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Heartbeats;
 import io.labflow.activities.model.LabResources;
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,32 +10,18 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /** What one inventory found, and what it could not read. */
-final class FoundResources {
+final class FoundResources extends LabResources.Builder {
 
   private static final Logger log = LoggerFactory.getLogger(FoundResources.class);
 
-  final String labId;
-  final Map<ResourceKind, Set<String>> kinds = new EnumMap<>(ResourceKind.class);
-  final List<String> unreadable = new ArrayList<>();
-
   FoundResources(String labId) {
-    this.labId = labId;
-    for (ResourceKind k : ResourceKind.values()) {
-      kinds.put(k, new LinkedHashSet<>());
-    }
+    super(labId);
   }
 
-  void add(ResourceKind kind, String id) {
-    kinds.get(kind).add(id);
-  }
-
-  Set<String> get(ResourceKind kind) {
-    return kinds.get(kind);
-  }
-
-  void unreadable(String what) {
-    unreadable.add(what);
-    log.warn("lab {}: cannot read {}", labId, what);
+  @Override
+  public void unreadable(String what) {
+    super.unreadable(what);
+    log.warn("lab {}: cannot read {}", labId(), what);
   }
 
   /**
@@ -49,21 +29,20 @@ final class FoundResources {
    * transient one (throttling, a 5xx) fails it so that Temporal tries again.
    */
   void read(String what, Runnable listing) {
-    try {
-      listing.run();
-    } catch (SdkException e) {
-      rethrowIfTransient(e);
-      unreadable(what + " (" + LabInventory.reason(e) + ")");
-    }
+    read(what, true, listing);
   }
 
-  /** Runs a listing whose lasting failure leaves nothing unseen (see its caller). */
-  void readOrLog(String what, Runnable listing) {
+  /** The same; a lasting failure of a listing that leaves nothing unseen is only logged. */
+  void read(String what, boolean unseen, Runnable listing) {
     try {
       listing.run();
     } catch (SdkException e) {
       rethrowIfTransient(e);
-      log.warn("lab {}: cannot list {}: {}", labId, what, LabInventory.reason(e));
+      if (unseen) {
+        unreadable(what + " (" + LabInventory.reason(e) + ")");
+      } else {
+        log.warn("lab {}: cannot list {}: {}", labId(), what, LabInventory.reason(e));
+      }
     }
   }
 
@@ -96,34 +75,8 @@ final class FoundResources {
         unreadable(what + " (" + LabInventory.reason(e) + ")");
       } else {
         log.warn("lab {}: cannot read the tags of {} (not named after the lab; left alone): {}",
-            labId, what, LabInventory.reason(e));
+            labId(), what, LabInventory.reason(e));
       }
     }
-  }
-
-  LabResources toResources() {
-    return new LabResources(
-        labId,
-        list(ResourceKind.STACKS),
-        list(ResourceKind.INSTANCES),
-        list(ResourceKind.VPCS),
-        list(ResourceKind.BUCKETS),
-        list(ResourceKind.ROLES),
-        list(ResourceKind.POLICIES),
-        list(ResourceKind.INSTANCE_PROFILES),
-        list(ResourceKind.INTERNET_GATEWAYS),
-        list(ResourceKind.SUBNETS),
-        list(ResourceKind.ROUTE_TABLES),
-        list(ResourceKind.SECURITY_GROUPS),
-        list(ResourceKind.NETWORK_INTERFACES),
-        list(ResourceKind.ASSOCIATIONS),
-        list(ResourceKind.POLICY_VERSIONS),
-        list(ResourceKind.OBJECTS),
-        list(ResourceKind.UNKNOWN),
-        unreadable);
-  }
-
-  private List<String> list(ResourceKind k) {
-    return List.copyOf(kinds.get(k));
   }
 }

@@ -6,6 +6,8 @@ import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Heartbeats;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.model.LabResources;
+import io.labflow.activities.model.ResourceKind;
+import io.labflow.activities.sweep.LabSweep;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -43,7 +45,7 @@ import software.amazon.awssdk.services.cloudformation.model.StackSummary;
  * Whatever cannot be read and may be the lab's is listed in {@code unreadable}; what cannot be
  * read and is clearly not the lab's (no lab id in its name) is only logged.
  */
-final class LabInventory {
+final class LabInventory implements LabSweep.Inventory {
 
   private static final Logger log = LoggerFactory.getLogger(LabInventory.class);
 
@@ -67,8 +69,8 @@ final class LabInventory {
     this.accountScan = new AccountScan(clients.iam(), clients.s3(), entities, cache);
   }
 
-  /** Everything of the lab, by kind. */
-  LabResources find(String labId) {
+  @Override
+  public LabResources find(String labId) {
     FoundResources f = new FoundResources(labId);
     Heartbeats.beat("listing EC2 resources of " + labId);
     Set<String> stackIds = new LinkedHashSet<>();
@@ -79,20 +81,20 @@ final class LabInventory {
     accountScan.iamResources(f);
     Heartbeats.beat("listing buckets of " + labId);
     accountScan.s3Resources(f);
-    return f.toResources();
+    return f.build();
   }
 
-  /** Only what carries the tag in EC2 (instances, gateways, tables, groups, subnets, VPCs). */
-  LabResources findTaggedEc2(String labId) {
+  @Override
+  public LabResources findTaggedEc2(String labId) {
     FoundResources f = new FoundResources(labId);
     ec2Inventory.tagged(f, new LinkedHashSet<>());
-    return f.toResources();
+    return f.build();
   }
 
   // ---------------------------------------------------------------- CloudFormation
 
   private void stacks(FoundResources f, Set<String> fromTags) {
-    Pattern word = labIdAsWord(f.labId);
+    Pattern word = labIdAsWord(f.labId());
     Map<String, Boolean> candidates = new LinkedHashMap<>();
     fromTags.forEach(id -> candidates.put(id, true));
     f.read("stack summaries", () -> {
@@ -114,12 +116,12 @@ final class LabInventory {
           f.unreadable(why);
         } else {
           log.warn("lab {}: cannot read {}; its name holds the lab id but nothing else ties it to"
-              + " the lab, so it is left alone", f.labId, why);
+              + " the lab, so it is left alone", f.labId(), why);
         }
         continue;
       }
       if (stack.isEmpty() || Stacks.isGone(stack.get())
-          || !Stacks.owned(stack.get(), f.labId)) {
+          || !Stacks.owned(stack.get(), f.labId())) {
         continue;
       }
       Stack s = stack.get();
@@ -127,7 +129,7 @@ final class LabInventory {
       // A stack whose creation broke half way may not list its resources (moto answers with the
       // error that broke it). It is in the inventory itself, its tagged resources are found by
       // the tag, and deleting it takes the rest: that is logged, not an unreadable resource.
-      f.readOrLog("resources of stack " + s.stackName(), () -> {
+      f.read("resources of stack " + s.stackName(), false, () -> {
         for (StackResourceSummary r :
             cfn.listStackResourcesPaginator(b -> b.stackName(s.stackId())).stackResourceSummaries()) {
           if ("DELETE_COMPLETE".equals(r.resourceStatusAsString()) || r.physicalResourceId() == null
@@ -146,11 +148,8 @@ final class LabInventory {
     }
   }
 
-  /**
-   * Whether one of the lab's stacks holds this resource now: the one way a resource without the
-   * lab's tag is the lab's (moto does not propagate stack tags to every resource).
-   */
-  boolean stackHolds(List<String> stackNames, String physicalId) {
+  @Override
+  public boolean stackHolds(List<String> stackNames, String physicalId) {
     for (String name : stackNames) {
       for (StackResourceSummary r :
           cfn.listStackResourcesPaginator(b -> b.stackName(name)).stackResourceSummaries()) {

@@ -25,7 +25,7 @@ public final class LabLeftovers {
     LabResources tagged =
         new LabInventory(clients, new IamEntities(clients), new TagCache()).find(labId);
     Set<String> left = new LinkedHashSet<>();
-    tagged.byKind().forEach((kind, items) -> items.forEach(item -> left.add(kind + " " + item)));
+    tagged.kinds().forEach((kind, items) -> items.forEach(item -> left.add(kind.key() + " " + item)));
     Pattern word = LabInventory.labIdAsWord(labId);
     clients.cloudFormation()
         .listStacksPaginator(b -> b.stackStatusFilters(LabInventory.LIVE_STATUSES))

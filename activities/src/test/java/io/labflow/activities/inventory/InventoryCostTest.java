@@ -3,19 +3,15 @@ package io.labflow.activities.inventory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.MotoLabTest;
-import io.labflow.activities.cloudformation.CloudFormationActivitiesImpl;
-import io.labflow.activities.ec2.Ec2ActivitiesImpl;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.iam.PolicyDocuments;
-import io.labflow.activities.iam.policies.PolicyActivitiesImpl;
-import io.labflow.activities.iam.profiles.InstanceProfileActivitiesImpl;
-import io.labflow.activities.iam.roles.RoleActivitiesImpl;
 import io.labflow.activities.model.CreateInstanceProfileInput;
 import io.labflow.activities.model.CreatePolicyInput;
 import io.labflow.activities.model.CreateRoleInput;
 import io.labflow.activities.model.DeleteStackInput;
 import io.labflow.activities.model.LabInput;
 import io.labflow.activities.model.LabResources;
+import io.labflow.activities.model.ResourceKind;
 import io.labflow.activities.testing.Lab;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -23,6 +19,7 @@ import io.temporal.testing.TestActivityEnvironment;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -63,21 +60,21 @@ class InventoryCostTest extends MotoLabTest {
     assertThat(warm8).as("calls with 8 other labs against 2").isEqualTo(warm2);
     // The first inventory after six labs came reads each of their 4 resources' tags once.
     assertThat(cold8 - warm8).isEqualTo(6 * 4);
-    assertThat(found.stacks()).containsExactly("labflow-lab-a");
-    assertThat(found.roles()).containsExactly("labflow-lab-a-role");
-    assertThat(found.instanceProfiles()).containsExactly("labflow-lab-a-profile");
-    assertThat(found.buckets()).containsExactly("labflow-lab-a-bucket");
-    assertThat(found.policies()).singleElement()
+    assertThat(found.get(ResourceKind.STACKS)).containsExactly("labflow-lab-a");
+    assertThat(found.get(ResourceKind.ROLES)).containsExactly("labflow-lab-a-role");
+    assertThat(found.get(ResourceKind.INSTANCE_PROFILES)).containsExactly("labflow-lab-a-profile");
+    assertThat(found.get(ResourceKind.BUCKETS)).containsExactly("labflow-lab-a-bucket");
+    assertThat(found.get(ResourceKind.POLICIES)).singleElement()
         .satisfies(a -> assertThat(a).endsWith(":policy/labflow-lab-a-policy"));
     assertThat(found.unreadable()).isEmpty();
 
     // Every other lab still finds its own, from the cache's point of view the other side.
     LabResources other = list("other-7");
-    assertThat(other.roles()).containsExactly("labflow-other-7-role");
-    assertThat(other.instanceProfiles()).containsExactly("labflow-other-7-profile");
-    assertThat(other.buckets()).containsExactly("labflow-other-7-bucket");
-    assertThat(other.policies()).hasSize(1);
-    assertThat(other.stacks()).isEmpty();
+    assertThat(other.get(ResourceKind.ROLES)).containsExactly("labflow-other-7-role");
+    assertThat(other.get(ResourceKind.INSTANCE_PROFILES)).containsExactly("labflow-other-7-profile");
+    assertThat(other.get(ResourceKind.BUCKETS)).containsExactly("labflow-other-7-bucket");
+    assertThat(other.get(ResourceKind.POLICIES)).hasSize(1);
+    assertThat(other.get(ResourceKind.STACKS)).isEmpty();
 
     List<StackSummary> live = lab.clients.cloudFormation()
         .listStacks(b -> b.stackStatusFilters(LabInventory.LIVE_STATUSES)).stackSummaries();
@@ -94,11 +91,9 @@ class InventoryCostTest extends MotoLabTest {
         new TagCache(Clock.offset(Clock.systemUTC(), TagCache.SETTLE.plus(Duration.ofMinutes(1))));
     IamEntities entities = new IamEntities(lab.clients);
     TestActivityEnvironment env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(new LabInventoryActivitiesImpl(lab.clients, entities,
-        new RoleActivitiesImpl(entities), new PolicyActivitiesImpl(entities),
-        new InstanceProfileActivitiesImpl(entities),
-        new CloudFormationActivitiesImpl(lab.clients, Lab.definitionsDir()),
-        new Ec2ActivitiesImpl(lab.clients), cache));
+    // Only listed: the sweep's deletes are not needed.
+    env.registerActivitiesImplementations(
+        new LabInventoryActivitiesImpl(lab.clients, entities, Map.of(), cache));
     LabInventoryActivities settled = env.newActivityStub(LabInventoryActivities.class,
         ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(3))
             .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
@@ -116,9 +111,9 @@ class InventoryCostTest extends MotoLabTest {
 
     // The lab's own role is read again every time: untagged meanwhile, it is no longer the lab's.
     lab.clients.iam().untagRole(b -> b.roleName("labflow-lab-a-role").tagKeys("labflow:lab"));
-    assertThat(inventory.get().roles()).isEmpty();
+    assertThat(inventory.get().get(ResourceKind.ROLES)).isEmpty();
     // And the cache hid nothing of the lab's: the worker's own (fresh) inventory says the same.
-    assertThat(inventory.get().buckets()).containsExactly("labflow-lab-a-bucket");
+    assertThat(inventory.get().get(ResourceKind.BUCKETS)).containsExactly("labflow-lab-a-bucket");
     assertThat(inventory.get()).isEqualTo(list("lab-a"));
     env.close();
   }

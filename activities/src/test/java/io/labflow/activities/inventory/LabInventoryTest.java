@@ -12,6 +12,7 @@ import io.labflow.activities.model.CreateStackOutput;
 import io.labflow.activities.model.DeleteLabResourcesOutput;
 import io.labflow.activities.model.LabInput;
 import io.labflow.activities.model.LabResources;
+import io.labflow.activities.model.ResourceKind;
 import io.labflow.activities.model.RolePolicyInput;
 import io.labflow.activities.testing.Lab;
 import java.util.List;
@@ -54,31 +55,31 @@ class LabInventoryTest extends MotoLabTest {
                 .assumeRolePolicyDocument(PolicyDocuments.trustPolicy("ec2.amazonaws.com", null)));
 
     LabResources found = lab.inventory.listLabResources(new LabInput("lab-a"));
-    assertThat(found.stacks()).containsExactly("labflow-lab-a");
-    assertThat(found.instances()).containsExactly(mine.instanceId());
-    assertThat(found.vpcs()).containsExactly(mine.outputs().get("VpcId"));
-    assertThat(found.buckets()).containsExactly("labflow-lab-a-bucket");
-    assertThat(found.roles()).containsExactly("labflow-lab-a-role");
-    assertThat(found.policies()).singleElement().satisfies(a -> assertThat(a).endsWith(":policy/labflow-lab-a-policy"));
-    assertThat(found.instanceProfiles()).containsExactly("labflow-lab-a-profile");
+    assertThat(found.get(ResourceKind.STACKS)).containsExactly("labflow-lab-a");
+    assertThat(found.get(ResourceKind.INSTANCES)).containsExactly(mine.instanceId());
+    assertThat(found.get(ResourceKind.VPCS)).containsExactly(mine.outputs().get("VpcId"));
+    assertThat(found.get(ResourceKind.BUCKETS)).containsExactly("labflow-lab-a-bucket");
+    assertThat(found.get(ResourceKind.ROLES)).containsExactly("labflow-lab-a-role");
+    assertThat(found.get(ResourceKind.POLICIES)).singleElement().satisfies(a -> assertThat(a).endsWith(":policy/labflow-lab-a-policy"));
+    assertThat(found.get(ResourceKind.INSTANCE_PROFILES)).containsExactly("labflow-lab-a-profile");
     // What the stack holds besides, found by its resources and by the tag.
-    assertThat(found.internetGateways()).hasSize(1);
-    assertThat(found.subnets()).hasSize(1);
-    assertThat(found.routeTables()).hasSize(1);
-    assertThat(found.securityGroups()).hasSize(1);
-    assertThat(found.networkInterfaces()).hasSize(1);
-    assertThat(found.associations()).singleElement()
+    assertThat(found.get(ResourceKind.INTERNET_GATEWAYS)).hasSize(1);
+    assertThat(found.get(ResourceKind.SUBNETS)).hasSize(1);
+    assertThat(found.get(ResourceKind.ROUTE_TABLES)).hasSize(1);
+    assertThat(found.get(ResourceKind.SECURITY_GROUPS)).hasSize(1);
+    assertThat(found.get(ResourceKind.NETWORK_INTERFACES)).hasSize(1);
+    assertThat(found.get(ResourceKind.ASSOCIATIONS)).singleElement()
         .satisfies(a -> assertThat(a).startsWith(mine.instanceId() + "/"));
-    assertThat(found.policyVersions()).singleElement().satisfies(v -> assertThat(v).endsWith("#v1"));
-    assertThat(found.unknown()).isEmpty();
+    assertThat(found.get(ResourceKind.POLICY_VERSIONS)).singleElement().satisfies(v -> assertThat(v).endsWith("#v1"));
+    assertThat(found.get(ResourceKind.UNKNOWN)).isEmpty();
     assertThat(found.unreadable()).isEmpty();
 
     assertThat(lab.inventory.listLabResources(new LabInput("lab-a"))).isEqualTo(found);
 
     DeleteLabResourcesOutput out = lab.inventory.deleteLabResources(new LabInput("lab-a"));
-    assertThat(out.deleted().stacks()).containsExactly("labflow-lab-a");
-    assertThat(out.deleted().roles()).containsExactly("labflow-lab-a-role");
-    assertThat(out.deleted().instances()).containsExactly(mine.instanceId());
+    assertThat(out.deleted().get(ResourceKind.STACKS)).containsExactly("labflow-lab-a");
+    assertThat(out.deleted().get(ResourceKind.ROLES)).containsExactly("labflow-lab-a-role");
+    assertThat(out.deleted().get(ResourceKind.INSTANCES)).containsExactly(mine.instanceId());
     assertThat(out.remaining().noneTagged()).as("remaining %s", out.remaining()).isTrue();
     assertThat(out.blocked()).isEmpty();
     assertThat(out.complete()).isTrue();
@@ -90,11 +91,11 @@ class LabInventoryTest extends MotoLabTest {
 
     // The other lab and the untagged role are intact.
     LabResources other = lab.inventory.listLabResources(new LabInput("lab-b"));
-    assertThat(other.stacks()).containsExactly("labflow-lab-b");
-    assertThat(other.instances()).containsExactly(theirs.instanceId());
-    assertThat(other.roles()).containsExactly("labflow-lab-b-role");
-    assertThat(other.instanceProfiles()).containsExactly("labflow-lab-b-profile");
-    assertThat(other.policies()).hasSize(1);
+    assertThat(other.get(ResourceKind.STACKS)).containsExactly("labflow-lab-b");
+    assertThat(other.get(ResourceKind.INSTANCES)).containsExactly(theirs.instanceId());
+    assertThat(other.get(ResourceKind.ROLES)).containsExactly("labflow-lab-b-role");
+    assertThat(other.get(ResourceKind.INSTANCE_PROFILES)).containsExactly("labflow-lab-b-profile");
+    assertThat(other.get(ResourceKind.POLICIES)).hasSize(1);
     assertThat(lab.clients.iam().getRole(b -> b.roleName("untagged-role")).role()).isNotNull();
     assertThat(
             lab.clients

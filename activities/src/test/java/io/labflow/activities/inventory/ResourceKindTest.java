@@ -2,6 +2,7 @@ package io.labflow.activities.inventory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labflow.activities.model.ResourceKind;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.Tools;
 import java.io.IOException;

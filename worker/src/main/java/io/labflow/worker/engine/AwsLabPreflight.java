@@ -6,6 +6,7 @@ import io.labflow.activities.preflight.AwsPreflight;
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.LabScope;
+import io.labflow.workflows.expr.Reference;
 import io.labflow.workflows.lab.Preflight;
 import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.ActionStep;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -25,10 +25,6 @@ import java.util.regex.Pattern;
  * QuotaPlanner}).
  */
 final class AwsLabPreflight implements Preflight {
-
-  private static final Pattern PARAM = Pattern.compile("^\\$\\{params\\.([A-Za-z0-9_-]+)}$");
-
-  private static final Pattern EXPRESSION = Pattern.compile("\\$\\{[^}]*}");
 
   private final AwsPreflight aws;
   private final QuotaPlanner quotas;
@@ -82,7 +78,7 @@ final class AwsLabPreflight implements Preflight {
    */
   private static java.util.Optional<AwsPreflight.Setting> setting(
       Object value, Map<String, Object> params, String where) {
-    String p = parameterOf(value);
+    String p = Expressions.parameterOf(value);
     Object v = p != null ? params.get(p) : value;
     if (!(v instanceof String s) || s.isBlank() || (p == null && s.contains("${"))) {
       return java.util.Optional.empty();
@@ -92,12 +88,11 @@ final class AwsLabPreflight implements Preflight {
 
   /** A name template as a pattern: {@code labflow-${lab.labId}-role} is {@code labflow-.+-role}. */
   static Pattern namePattern(String template) {
-    Matcher m = EXPRESSION.matcher(template);
     StringBuilder re = new StringBuilder();
     int at = 0;
-    while (m.find()) {
-      re.append(Pattern.quote(template.substring(at, m.start()))).append(".+");
-      at = m.end();
+    for (Reference r : Expressions.references(template)) {
+      re.append(Pattern.quote(template.substring(at, r.offset()))).append(".+");
+      at = r.end(template);
     }
     return Pattern.compile(re.append(Pattern.quote(template.substring(at))).toString());
   }
@@ -120,7 +115,7 @@ final class AwsLabPreflight implements Preflight {
     for (ActionStep s : all) {
       if ("CreateRole".equals(s.action())) {
         Object t = s.with().get("trustedPrincipalArn");
-        String p = parameterOf(t);
+        String p = Expressions.parameterOf(t);
         if (p != null) {
           trustedParameter = p;
         }
@@ -132,7 +127,7 @@ final class AwsLabPreflight implements Preflight {
     for (ActionStep s : all) {
       if ("VerifyAccess".equals(s.action())) {
         Object m = s.with().get("method");
-        String p = parameterOf(m);
+        String p = Expressions.parameterOf(m);
         Object value = p != null ? params.get(p) : m;
         String method = value instanceof String v && !v.isBlank() ? v : "simulate";
         AwsPreflight.Verification v = new AwsPreflight.Verification(
@@ -157,14 +152,5 @@ final class AwsLabPreflight implements Preflight {
     } catch (ExpressionException e) {
       return null; // Named from a step's output: known only at run time.
     }
-  }
-
-  /** The parameter a whole-value {@code ${params.X}} template reads, or null. */
-  private static String parameterOf(Object template) {
-    if (template instanceof String s) {
-      Matcher m = PARAM.matcher(s.trim());
-      return m.matches() ? m.group(1) : null;
-    }
-    return null;
   }
 }

@@ -1,6 +1,8 @@
 package io.labflow.worker.render;
 
 import io.labflow.worker.engine.Engine;
+import io.labflow.workflows.expr.Expressions;
+import io.labflow.workflows.expr.Reference;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.ParameterDef;
 import io.labflow.workflows.model.ActionStep;
@@ -14,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What one definition asks of the worker's policy, read from its steps without running them: the
@@ -34,7 +34,6 @@ public record WorkerPolicyScope(
 
   private static final Set<String> NAME_FIELDS =
       Set.of("roleName", "policyName", "instanceProfileName", "stackName");
-  private static final Pattern PARAM = Pattern.compile("\\$\\{params\\.([A-Za-z0-9_]+)}");
 
   /** Reads a definition. */
   public static WorkerPolicyScope of(Definition d) {
@@ -109,17 +108,19 @@ public record WorkerPolicyScope(
 
   /** The text before the first expression, parameters replaced by their defaults. */
   static String literalPrefix(String value, Definition d) {
-    Matcher m = PARAM.matcher(value);
     StringBuilder sb = new StringBuilder();
-    while (m.find()) {
-      ParameterDef p = d.parameters() == null ? null : d.parameters().get(m.group(1));
-      Object def = p == null ? null : p.defaultValue();
-      m.appendReplacement(sb, Matcher.quoteReplacement(def == null ? "${unknown}" : def.toString()));
+    int at = 0;
+    for (Reference r : Expressions.references(value)) {
+      sb.append(value, at, r.offset());
+      ParameterDef p = d.parameters() == null || r.parameter() == null ? null
+          : d.parameters().get(r.parameter());
+      if (p == null || p.defaultValue() == null) {
+        return sb.toString();
+      }
+      sb.append(p.defaultValue());
+      at = r.end(value);
     }
-    m.appendTail(sb);
-    String s = sb.toString();
-    int i = s.indexOf("${");
-    return i < 0 ? s : s.substring(0, i);
+    return sb.append(value.substring(at)).toString();
   }
 
   private static Optional<String> common(List<String> prefixes) {

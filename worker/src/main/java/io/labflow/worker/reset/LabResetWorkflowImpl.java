@@ -1,5 +1,7 @@
 package io.labflow.worker.reset;
 
+import io.labflow.activities.model.DeleteLabResourcesOutput;
+import io.labflow.activities.model.LabResources;
 import io.labflow.workflows.lab.DefinitionActivities;
 import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabRequest;
@@ -80,12 +82,13 @@ public class LabResetWorkflowImpl implements LabResetWorkflow {
     if (Workflow.getVersion(READ_BEFORE_TEARDOWN, Workflow.DEFAULT_VERSION, 1) >= 1) {
       // Read the lab's resources before touching it: if they cannot all be read, the sweep after
       // the teardown could not finish either, and a healthy lab would be left down.
-      Map<?, ?> before = stepLibrary.execute("ListLabResources", Map.class, Map.of("labId", labId));
-      Object unreadable = before == null ? null : before.get("unreadable");
-      if (unreadable instanceof java.util.Collection<?> u && !u.isEmpty()) {
+      LabResources before =
+          stepLibrary.execute("ListLabResources", LabResources.class, Map.of("labId", labId));
+      if (!before.unreadable().isEmpty()) {
         throw ApplicationFailure.newNonRetryableFailure(
             "reset of lab " + labId + " refused before touching the lab, which is untouched (still"
-                + " up if it was): its resources cannot all be read: " + join(u),
+                + " up if it was): its resources cannot all be read: "
+                + String.join("; ", before.unreadable()),
             FailureTypes.RESET_REFUSED);
       }
     }
@@ -102,11 +105,9 @@ public class LabResetWorkflowImpl implements LabResetWorkflow {
     // The sweep also runs after a clean teardown: anything still tagged with the lab (left by a
     // lost run, a failed compensation or a person) would otherwise leak or collide with the fresh
     // lab's names.
-    Map<?, ?> swept = stepLibrary.execute("DeleteLabResources", Map.class, Map.of("labId", labId));
-    Object remaining = swept == null ? null : swept.get("remaining");
-    Object blocked = swept == null ? null : swept.get("blocked");
-    boolean isBlocked = blocked instanceof java.util.Collection<?> b && !b.isEmpty();
-    if ((remaining instanceof Map<?, ?> r && !isEmptyInventory(r)) || isBlocked) {
+    DeleteLabResourcesOutput swept = stepLibrary.execute(
+        "DeleteLabResources", DeleteLabResourcesOutput.class, Map.of("labId", labId));
+    if (!swept.complete()) {
       String down =
           old.runId() == null
               ? "no run of the lab was open, so it was already down"
@@ -115,38 +116,18 @@ public class LabResetWorkflowImpl implements LabResetWorkflow {
       throw ApplicationFailure.newNonRetryableFailure(
           "reset of lab " + labId + " stopped: the sweep could not finish and no fresh lab was"
               + " started; " + down + ". Blocked by: "
-              + (isBlocked ? join((java.util.Collection<?>) blocked) : "nothing reported")
-              + ". Still there: "
-              + (remaining instanceof Map<?, ?> r ? summary(r) : "unknown")
+              + (swept.blocked().isEmpty() ? "nothing reported" : String.join("; ", swept.blocked()))
+              + ". Still there: " + swept.remaining().listing()
               + ". Remove or fix these and run the reset again.",
           FailureTypes.RESET_INCOMPLETE);
     }
-    Object deleted = swept == null ? null : swept.get("deleted");
     WorkflowInfo info = Workflow.getInfo();
     String requestId = info.getWorkflowId() + "/" + info.getRunId();
     ResetActivities.StartedLab started =
         quick.startLab(new ResetActivities.StartLab(
             labId, request.definition(), request.variant(), request.parameters(), requestId));
     LabState state = waiting.awaitLive(started);
-    return new ResetResult(labId, cleanup, deleted instanceof Map<?, ?> d ? summary(d) : "",
-        old.runId(), started.runId(), state);
-  }
-
-  private static String join(java.util.Collection<?> items) {
-    return items.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining("; "));
-  }
-
-  private static boolean isEmptyInventory(Map<?, ?> inventory) {
-    return inventory.values().stream().allMatch(v -> !(v instanceof java.util.Collection<?> c) || c.isEmpty());
-  }
-
-  private static String summary(Map<?, ?> inventory) {
-    StringBuilder sb = new StringBuilder();
-    inventory.forEach((k, v) -> {
-      if (v instanceof java.util.Collection<?> c && !c.isEmpty()) {
-        sb.append(sb.length() == 0 ? "" : ", ").append(k).append('=').append(c);
-      }
-    });
-    return sb.length() == 0 ? "nothing" : sb.toString();
+    return new ResetResult(labId, cleanup, swept.deleted().listing(), old.runId(),
+        started.runId(), state);
   }
 }

@@ -3,6 +3,7 @@ package io.labflow.worker.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.labflow.activities.model.ResourceKind;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
 import io.labflow.worker.reset.LabResetWorkflow;
@@ -90,7 +91,7 @@ class ResetOnMotoTest {
     // The broken stack is its own lab's business: untouched.
     assertThat(cfn.describeStacks(b -> b.stackName("labflow-lab-broken")).stacks().get(0)
         .stackStatusAsString()).isEqualTo("ROLLBACK_COMPLETE");
-    assertThat(LabOnMoto.tagged("lab-live").stacks()).containsExactly("labflow-lab-live");
+    assertThat(LabOnMoto.tagged("lab-live").get(ResourceKind.STACKS)).containsExactly("labflow-lab-live");
   }
 
   @Test

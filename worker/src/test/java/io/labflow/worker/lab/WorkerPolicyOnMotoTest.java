@@ -26,6 +26,7 @@ import io.labflow.activities.model.CreateRoleInput;
 import io.labflow.activities.model.DeleteLabResourcesOutput;
 import io.labflow.activities.model.DeleteRoleInput;
 import io.labflow.activities.model.LabInput;
+import io.labflow.activities.model.ResourceKind;
 import io.labflow.activities.model.VerifyAccessInput;
 import io.labflow.activities.permissions.WorkerPermissions;
 import io.labflow.activities.testing.Lab;
@@ -159,8 +160,8 @@ class WorkerPolicyOnMotoTest {
     DeleteLabResourcesOutput swept = activity(LabInventoryActivities.class)
         .deleteLabResources(new LabInput(LAB));
     assertThat(swept.remaining().noneTagged()).as("remaining: %s", swept.remaining()).isTrue();
-    assertThat(swept.deleted().roles()).contains(PREFIX + "-stray", PREFIX + "-learned");
-    assertThat(swept.deleted().buckets()).contains(PREFIX + "-stray");
+    assertThat(swept.deleted().get(ResourceKind.ROLES)).contains(PREFIX + "-stray", PREFIX + "-learned");
+    assertThat(swept.deleted().get(ResourceKind.BUCKETS)).contains(PREFIX + "-stray");
     // Adopting a role whose trust policy differs rewrites it.
     IamActivities iam = activity(IamActivities.class);
     iam.createRole(new CreateRoleInput(LAB, PREFIX + "-again", null, null, null, null));

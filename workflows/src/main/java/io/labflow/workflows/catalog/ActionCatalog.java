@@ -49,7 +49,8 @@ public final class ActionCatalog {
    * A record component annotated with an annotation whose simple name is {@code Nullable} is
    * optional; every other component is required. A method annotated with an annotation whose
    * simple name is {@code LongRunning} declares a {@linkplain ActionSpec#longRunning long-running}
-   * action.
+   * action. A component mapping an enum to values stands for one required field per constant,
+   * named by the constant's {@code key()} (how the step library writes resources by kind).
    */
   public static ActionCatalog fromActivityInterfaces(Class<?>... interfaces) {
     List<ActionSpec> specs = new ArrayList<>();
@@ -85,6 +86,13 @@ public final class ActionCatalog {
   private static List<FieldSpec> fields(Class<?> record) {
     List<FieldSpec> out = new ArrayList<>();
     for (RecordComponent rc : record.getRecordComponents()) {
+      if (rc.getGenericType() instanceof ParameterizedType p && p.getRawType() == Map.class
+          && p.getActualTypeArguments()[0] instanceof Class<?> k && k.isEnum()) {
+        for (Object constant : k.getEnumConstants()) {
+          out.add(new FieldSpec(key(constant), typeName(p.getActualTypeArguments()[1]), true, null));
+        }
+        continue;
+      }
       boolean optional = rc.getType().isPrimitive() ? false : isNullable(rc);
       out.add(new FieldSpec(rc.getName(), typeName(rc.getGenericType()), !optional, limit(rc)));
     }
@@ -116,6 +124,15 @@ public final class ActionCatalog {
       return f.isEmpty() ? null : f;
     } catch (ReflectiveOperationException noFormat) {
       return null;
+    }
+  }
+
+  /** An enum constant's {@code key()}: its field name in JSON. */
+  private static String key(Object constant) {
+    try {
+      return (String) constant.getClass().getMethod("key").invoke(constant);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalArgumentException(constant.getClass().getName() + " lacks key()", e);
     }
   }
 

@@ -107,6 +107,19 @@ public final class Expressions {
         && template.indexOf('}') == template.length() - 1;
   }
 
+  /**
+   * The parameter a value reads when it is exactly one {@code ${params.X}} reference (X may hold
+   * dashes), else null: not a string, another root, text around the reference, or malformed.
+   */
+  public static String parameterOf(Object value) {
+    try {
+      return value instanceof String s && isSingleReference(s.trim())
+          ? references(s.trim()).get(0).parameter() : null;
+    } catch (ExpressionException e) {
+      return null;
+    }
+  }
+
   private static Object evaluateString(String template, Map<String, ?> scope) {
     if (isSingleReference(template)) {
       return lookup(references(template).get(0), scope);

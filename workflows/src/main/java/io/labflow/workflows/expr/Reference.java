@@ -16,4 +16,14 @@ public record Reference(String text, List<String> path, int offset) {
   public String root() {
     return path.get(0);
   }
+
+  /** The parameter a {@code ${params.X}} reference reads, else null. */
+  public String parameter() {
+    return path.size() == 2 && root().equals("params") ? path.get(1) : null;
+  }
+
+  /** The position just after the reference's closing brace in {@code template}, which holds it. */
+  public int end(String template) {
+    return template.indexOf('}', offset) + 1;
+  }
 }

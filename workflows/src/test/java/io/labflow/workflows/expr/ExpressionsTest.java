@@ -30,6 +30,17 @@ class ExpressionsTest {
   }
 
   @Test
+  void namesTheParameterOfAWholeValueReference() {
+    assertThat(Expressions.parameterOf("${params.verify-method}")).isEqualTo("verify-method");
+    assertThat(Expressions.parameterOf(" ${ params.name } ")).isEqualTo("name");
+    assertThat(Expressions.parameterOf("x-${params.name}")).isNull();
+    assertThat(Expressions.parameterOf("${lab.labId}")).isNull();
+    assertThat(Expressions.parameterOf("${params.a.b}")).isNull();
+    assertThat(Expressions.parameterOf("${params.name")).isNull();
+    assertThat(Expressions.parameterOf(42)).isNull();
+  }
+
+  @Test
   void rejectsMalformedTemplates() {
     assertThatThrownBy(() -> Expressions.references("x ${lab.labId"))
         .isInstanceOf(ExpressionException.class)

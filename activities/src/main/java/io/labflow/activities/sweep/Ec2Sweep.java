@@ -1,10 +1,17 @@
-package io.labflow.activities.inventory;
+package io.labflow.activities.sweep;
+
+import static io.labflow.activities.model.ResourceKind.INTERNET_GATEWAYS;
+import static io.labflow.activities.model.ResourceKind.ROUTE_TABLES;
+import static io.labflow.activities.model.ResourceKind.SECURITY_GROUPS;
+import static io.labflow.activities.model.ResourceKind.SUBNETS;
+import static io.labflow.activities.model.ResourceKind.VPCS;
 
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Heartbeats;
 import io.labflow.activities.common.Tags;
 import io.labflow.activities.model.LabResources;
+import io.labflow.activities.model.ResourceKind;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,55 +64,47 @@ final class Ec2Sweep {
    * blocked}, and to {@code failures} a retryable failure when the lab's own resources were
    * still going away (Temporal then tries the sweep again).
    */
-  void delete(String labId, LabResources tagged, Deleted deleted, List<String> blocked,
+  void delete(String labId, LabResources tagged, LabResources.Builder deleted, List<String> blocked,
       List<ApplicationFailure> failures) {
-    List<String> instances = tagged.instances();
+    List<String> instances = tagged.get(ResourceKind.INSTANCES);
     if (!instances.isEmpty()) {
       Heartbeats.beat("terminating " + instances);
       if (attempt("instances " + instances, blocked,
           () -> ec2.terminateInstances(b -> b.instanceIds(instances)))) {
-        deleted.instances.addAll(instances);
+        instances.forEach(i -> deleted.add(ResourceKind.INSTANCES, i));
         awaitTerminated(instances, blocked);
       }
     }
-    for (String eni : tagged.networkInterfaces()) {
+    for (String eni : tagged.get(ResourceKind.NETWORK_INTERFACES)) {
       deleteDetachedInterface(labId, eni, deleted, blocked);
     }
-    for (String id : tagged.routeTables()) {
-      Heartbeats.beat("deleting route table " + id);
-      if (attempt("route table " + id, blocked, () -> deleteRouteTable(ec2, id))) {
-        deleted.routeTables.add(id);
-      }
-    }
-    for (String id : tagged.internetGateways()) {
-      Heartbeats.beat("deleting internet gateway " + id);
-      if (attempt("internet gateway " + id, blocked, () -> deleteInternetGateway(ec2, id))) {
-        deleted.internetGateways.add(id);
+    for (ResourceKind kind : List.of(ROUTE_TABLES, INTERNET_GATEWAYS)) {
+      for (String id : tagged.get(kind)) {
+        Heartbeats.beat("deleting " + kind.what() + " " + id);
+        if (attempt(kind.what() + " " + id, blocked, () -> deleteOne(ec2, kind, id))) {
+          deleted.add(kind, id);
+        }
       }
     }
     // A group or subnet still used by an interface being released is refused for now; the VPC's
     // delete below waits for it, so its refusal counts only if it is still there afterwards.
     Map<String, String> refused = new LinkedHashMap<>();
-    for (String id : tagged.securityGroups()) {
-      List<String> why = new ArrayList<>();
-      if (attempt("security group " + id, why, () -> ec2.deleteSecurityGroup(b -> b.groupId(id)))) {
-        deleted.securityGroups.add(id);
+    for (ResourceKind kind : List.of(SECURITY_GROUPS, SUBNETS)) {
+      for (String id : tagged.get(kind)) {
+        List<String> why = new ArrayList<>();
+        if (attempt(kind.what() + " " + id, why, () -> deleteOne(ec2, kind, id))) {
+          deleted.add(kind, id);
+        }
+        why.forEach(w -> refused.put(id, w));
       }
-      why.forEach(w -> refused.put(id, w));
     }
-    for (String id : tagged.subnets()) {
-      List<String> why = new ArrayList<>();
-      if (attempt("subnet " + id, why, () -> ec2.deleteSubnet(b -> b.subnetId(id)))) {
-        deleted.subnets.add(id);
-      }
-      why.forEach(w -> refused.put(id, w));
-    }
-    for (String id : tagged.vpcs()) {
+    for (String id : tagged.get(VPCS)) {
       Heartbeats.beat("deleting VPC " + id);
       vpcSweep.delete(labId, id, deleted, blocked, failures);
     }
     refused.forEach((id, why) -> {
-      if (!deleted.securityGroups.contains(id) && !deleted.subnets.contains(id) && exists(id)) {
+      if (!deleted.get(SECURITY_GROUPS).contains(id) && !deleted.get(SUBNETS).contains(id)
+          && exists(id)) {
         blocked.add(why);
       }
     });
@@ -115,7 +114,7 @@ final class Ec2Sweep {
   }
 
   private void deleteDetachedInterface(
-      String labId, String eni, Deleted deleted, List<String> blocked) {
+      String labId, String eni, LabResources.Builder deleted, List<String> blocked) {
     // Only a detached interface of the lab (Ownership: lab and namespace tags) is deleted here; an
     // attached one goes with its instance, and any other is not labflow's to delete.
     boolean[] done = {false};
@@ -132,29 +131,41 @@ final class Ec2Sweep {
       }
     });
     if (done[0]) {
-      deleted.networkInterfaces.add(eni);
+      deleted.add(ResourceKind.NETWORK_INTERFACES, eni);
     }
   }
 
-  static void deleteRouteTable(Ec2Client ec2, String id) {
-    for (RouteTable t : ec2.describeRouteTables(b -> b.routeTableIds(id)).routeTables()) {
-      for (RouteTableAssociation a : t.associations()) {
-        if (!Boolean.TRUE.equals(a.main())) {
-          ignoreNotFound(() -> ec2.disassociateRouteTable(b -> b.associationId(a.routeTableAssociationId())));
+  /**
+   * Deletes one route table (after its subnet associations), internet gateway (after detaching
+   * it), security group or subnet.
+   */
+  static void deleteOne(Ec2Client ec2, ResourceKind kind, String id) {
+    switch (kind) {
+      case ROUTE_TABLES -> {
+        for (RouteTable t : ec2.describeRouteTables(b -> b.routeTableIds(id)).routeTables()) {
+          for (RouteTableAssociation a : t.associations()) {
+            if (!Boolean.TRUE.equals(a.main())) {
+              ignoreNotFound(() -> ec2.disassociateRouteTable(
+                  b -> b.associationId(a.routeTableAssociationId())));
+            }
+          }
         }
+        ec2.deleteRouteTable(b -> b.routeTableId(id));
       }
-    }
-    ec2.deleteRouteTable(b -> b.routeTableId(id));
-  }
-
-  static void deleteInternetGateway(Ec2Client ec2, String id) {
-    for (InternetGateway g :
-        ec2.describeInternetGateways(b -> b.internetGatewayIds(id)).internetGateways()) {
-      for (InternetGatewayAttachment a : g.attachments()) {
-        ignoreNotFound(() -> ec2.detachInternetGateway(b -> b.internetGatewayId(id).vpcId(a.vpcId())));
+      case INTERNET_GATEWAYS -> {
+        for (InternetGateway g :
+            ec2.describeInternetGateways(b -> b.internetGatewayIds(id)).internetGateways()) {
+          for (InternetGatewayAttachment a : g.attachments()) {
+            ignoreNotFound(
+                () -> ec2.detachInternetGateway(b -> b.internetGatewayId(id).vpcId(a.vpcId())));
+          }
+        }
+        ec2.deleteInternetGateway(b -> b.internetGatewayId(id));
       }
+      case SECURITY_GROUPS -> ec2.deleteSecurityGroup(b -> b.groupId(id));
+      case SUBNETS -> ec2.deleteSubnet(b -> b.subnetId(id));
+      default -> throw new IllegalArgumentException("not an EC2 kind the sweep deletes: " + kind);
     }
-    ec2.deleteInternetGateway(b -> b.internetGatewayId(id));
   }
 
   private void awaitTerminated(List<String> ids, List<String> blocked) {
@@ -168,7 +179,7 @@ final class Ec2Sweep {
         return all ? Boolean.TRUE : null;
       });
     } catch (SdkException e) {
-      blocked.add("instances " + ids + ": " + LabInventory.reason(e));
+      blocked.add("instances " + ids + ": " + AwsFailures.map(e).getOriginalMessage());
       return;
     }
     if (done == null) {
@@ -194,7 +205,7 @@ final class Ec2Sweep {
     try {
       return AwsErrors.doneUnless(delete, Ec2Sweep::isNotFound);
     } catch (SdkException e) {
-      blocked.add(what + ": " + LabInventory.reason(e));
+      blocked.add(what + ": " + AwsFailures.map(e).getOriginalMessage());
       return false;
     }
   }
@@ -206,28 +217,5 @@ final class Ec2Sweep {
   static boolean isNotFound(AwsServiceException e) {
     String code = AwsFailures.errorCode(e);
     return code.endsWith(".NotFound") || code.equals("NoSuchBucket") || code.equals("NoSuchEntity");
-  }
-
-  /** What a sweep deleted, by kind. */
-  static final class Deleted {
-    final List<String> stacks = new ArrayList<>();
-    final List<String> instances = new ArrayList<>();
-    final List<String> vpcs = new ArrayList<>();
-    final List<String> buckets = new ArrayList<>();
-    final List<String> roles = new ArrayList<>();
-    final List<String> policies = new ArrayList<>();
-    final List<String> instanceProfiles = new ArrayList<>();
-    final List<String> internetGateways = new ArrayList<>();
-    final List<String> subnets = new ArrayList<>();
-    final List<String> routeTables = new ArrayList<>();
-    final List<String> securityGroups = new ArrayList<>();
-    final List<String> networkInterfaces = new ArrayList<>();
-    final List<String> associations = new ArrayList<>();
-
-    LabResources toResources(String labId) {
-      return new LabResources(labId, stacks, instances, vpcs, buckets, roles, policies,
-          instanceProfiles, internetGateways, subnets, routeTables, securityGroups,
-          networkInterfaces, associations, List.of(), List.of(), List.of(), List.of());
-    }
   }
 }

@@ -1,4 +1,4 @@
-package io.labflow.activities.inventory;
+package io.labflow.activities.model;
 
 import java.util.List;
 import java.util.Optional;
@@ -12,23 +12,26 @@ import java.util.Optional;
  * template resource cannot silently fall outside the inventory.
  */
 public enum ResourceKind {
-  STACKS("AWS::CloudFormation::Stack"),
-  INSTANCES("AWS::EC2::Instance"),
-  VPCS("AWS::EC2::VPC"),
-  BUCKETS("AWS::S3::Bucket"),
-  ROLES("AWS::IAM::Role"),
-  POLICIES("AWS::IAM::ManagedPolicy"),
-  INSTANCE_PROFILES("AWS::IAM::InstanceProfile"),
-  INTERNET_GATEWAYS("AWS::EC2::InternetGateway"),
-  SUBNETS("AWS::EC2::Subnet"),
-  ROUTE_TABLES("AWS::EC2::RouteTable"),
-  SECURITY_GROUPS("AWS::EC2::SecurityGroup"),
-  NETWORK_INTERFACES("AWS::EC2::NetworkInterface"),
-  ASSOCIATIONS(),
-  POLICY_VERSIONS(),
-  OBJECTS(),
+  STACKS("stack", "AWS::CloudFormation::Stack"),
+  INSTANCES("instance", "AWS::EC2::Instance"),
+  VPCS("VPC", "AWS::EC2::VPC"),
+  BUCKETS("bucket", "AWS::S3::Bucket"),
+  ROLES("role", "AWS::IAM::Role"),
+  POLICIES("policy", "AWS::IAM::ManagedPolicy"),
+  INSTANCE_PROFILES("instance profile", "AWS::IAM::InstanceProfile"),
+  INTERNET_GATEWAYS("internet gateway", "AWS::EC2::InternetGateway"),
+  SUBNETS("subnet", "AWS::EC2::Subnet"),
+  ROUTE_TABLES("route table", "AWS::EC2::RouteTable"),
+  SECURITY_GROUPS("security group", "AWS::EC2::SecurityGroup"),
+  NETWORK_INTERFACES("network interface", "AWS::EC2::NetworkInterface"),
+  /** Instance profile associations of the lab's instances, "instance/association". */
+  ASSOCIATIONS("association"),
+  /** Versions of the lab's policies, "arn#version". */
+  POLICY_VERSIONS("policy version"),
+  /** Object versions in the lab's buckets, "bucket/key#version" (at most 100 per bucket). */
+  OBJECTS("object"),
   /** Resources of a stack whose type no kind knows, as "type id (stack name)". */
-  UNKNOWN();
+  UNKNOWN("resource");
 
   /** Types that exist only inside a resource of another kind, with that kind. */
   private static final List<Object[]> PARTS =
@@ -41,10 +44,26 @@ public enum ResourceKind {
           new Object[] {"AWS::IAM::Policy", ROLES},
           new Object[] {"AWS::S3::BucketPolicy", BUCKETS});
 
+  private final String what;
   private final List<String> types;
 
-  ResourceKind(String... types) {
+  ResourceKind(String what, String... types) {
+    this.what = what;
     this.types = List.of(types);
+  }
+
+  /** One resource of the kind in a sentence, such as {@code instance profile}. */
+  public String what() {
+    return what;
+  }
+
+  /** The kind's name in JSON, such as {@code instanceProfiles}. */
+  public String key() {
+    StringBuilder key = new StringBuilder();
+    for (String word : name().toLowerCase(java.util.Locale.ROOT).split("_")) {
+      key.append(key.length() == 0 ? word : Character.toUpperCase(word.charAt(0)) + word.substring(1));
+    }
+    return key.toString();
   }
 
   /** The kind a resource of this CloudFormation type belongs to, if any kind knows it. */

@@ -1,13 +1,23 @@
-package io.labflow.activities.inventory;
+package io.labflow.activities.sweep;
+
+import static io.labflow.activities.model.ResourceKind.INTERNET_GATEWAYS;
+import static io.labflow.activities.model.ResourceKind.ROUTE_TABLES;
+import static io.labflow.activities.model.ResourceKind.SECURITY_GROUPS;
+import static io.labflow.activities.model.ResourceKind.SUBNETS;
+import static java.lang.Boolean.TRUE;
 
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Heartbeats;
 import io.labflow.activities.common.Tags;
+import io.labflow.activities.model.LabResources;
+import io.labflow.activities.model.ResourceKind;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -47,14 +57,36 @@ final class VpcSweep {
   }
 
   /** What one look inside the VPC found: foreign dependants, and the lab's still going away. */
-  private record Contents(List<String> foreign, List<String> pending) {}
+  private record Contents(List<String> foreign, List<String> pending) {
+
+    /**
+     * Deletes the lab's resources of one kind in the VPC (those {@code own}: not a VPC's main route
+     * table or default group), counting the others as foreign and the refused as pending.
+     */
+    <T> void clear(Ec2Client ec2, String labId, LabResources.Builder deleted, ResourceKind kind,
+        Iterable<T> found, Function<T, List<Tag>> tags, Function<T, String> ids, Predicate<T> own) {
+      for (T r : found) {
+        String id = ids.apply(r);
+        if (!own.test(r)) {
+          continue;
+        }
+        if (!ours(tags.apply(r), labId)) {
+          foreign.add(kind.what() + " " + id);
+        } else if (quietly(() -> Ec2Sweep.deleteOne(ec2, kind, id))) {
+          deleted.add(kind, id);
+        } else {
+          pending.add(kind.what() + " " + id);
+        }
+      }
+    }
+  }
 
   /**
    * Deletes the VPC (it carries the lab's tag). Returns true when it deleted it, false when it was
    * gone; adds to {@code blocked} what holds it, and to {@code failures} a retryable failure when
    * only the lab's own dependants still held it after the budget.
    */
-  boolean delete(String labId, String vpc, Ec2Sweep.Deleted deleted, List<String> blocked,
+  boolean delete(String labId, String vpc, LabResources.Builder deleted, List<String> blocked,
       List<ApplicationFailure> failures) {
     String[] last = {null};
     Contents[] seen = {null};
@@ -67,18 +99,18 @@ final class VpcSweep {
           if (!AwsFailures.hasCode(e, DEPENDENCY_VIOLATION)) {
             throw e;
           }
-          last[0] = LabInventory.reason(e);
+          last[0] = AwsFailures.map(e).getOriginalMessage();
         }
         seen[0] = clear(labId, vpc, deleted);
         // Nothing of the lab's is left to wait for: what holds the VPC is someone else's.
         return seen[0].foreign().isEmpty() ? null : Boolean.FALSE;
       });
     } catch (SdkException e) {
-      blocked.add("VPC " + vpc + ": " + LabInventory.reason(e));
+      blocked.add("VPC " + vpc + ": " + AwsFailures.map(e).getOriginalMessage());
       return false;
     }
     if (Boolean.TRUE.equals(gone)) {
-      deleted.vpcs.add(vpc);
+      deleted.add(ResourceKind.VPCS, vpc);
       return true;
     }
     if (gone == null) {
@@ -96,7 +128,7 @@ final class VpcSweep {
   }
 
   /** Deletes what of the lab's is in the VPC, in dependency order; reports what is left. */
-  private Contents clear(String labId, String vpc, Ec2Sweep.Deleted deleted) {
+  private Contents clear(String labId, String vpc, LabResources.Builder deleted) {
     Filter inVpc = Filter.builder().name("vpc-id").values(vpc).build();
     List<String> foreign = new ArrayList<>();
     List<String> pending = new ArrayList<>();
@@ -121,7 +153,7 @@ final class VpcSweep {
     if (!terminate.isEmpty()) {
       Heartbeats.beat("terminating " + terminate + " in VPC " + vpc);
       if (quietly(() -> ec2.terminateInstances(b -> b.instanceIds(terminate)))) {
-        deleted.instances.addAll(terminate);
+        terminate.forEach(i -> deleted.add(ResourceKind.INSTANCES, i));
       }
     }
     for (NetworkInterface n :
@@ -134,58 +166,26 @@ final class VpcSweep {
         foreign.add("network interface " + id);
       } else if ("available".equals(n.statusAsString())) {
         if (quietly(() -> ec2.deleteNetworkInterface(b -> b.networkInterfaceId(id)))) {
-          deleted.networkInterfaces.add(id);
+          deleted.add(ResourceKind.NETWORK_INTERFACES, id);
         }
       } else {
         pending.add("network interface " + id + " (" + n.statusAsString() + ")");
       }
     }
-    for (RouteTable t : ec2.describeRouteTablesPaginator(b -> b.filters(inVpc)).routeTables()) {
-      if (t.associations().stream().anyMatch(a -> Boolean.TRUE.equals(a.main()))) {
-        continue;
-      }
-      String id = t.routeTableId();
-      if (!ours(t.tags(), labId)) {
-        foreign.add("route table " + id);
-      } else if (quietly(() -> Ec2Sweep.deleteRouteTable(ec2, id))) {
-        deleted.routeTables.add(id);
-      }
-    }
+    Contents c = new Contents(foreign, pending);
+    c.clear(ec2, labId, deleted, ROUTE_TABLES,
+        ec2.describeRouteTablesPaginator(b -> b.filters(inVpc)).routeTables(), RouteTable::tags,
+        RouteTable::routeTableId, t -> t.associations().stream().noneMatch(a -> TRUE.equals(a.main())));
     Filter attached = Filter.builder().name("attachment.vpc-id").values(vpc).build();
-    for (InternetGateway g :
-        ec2.describeInternetGatewaysPaginator(b -> b.filters(attached)).internetGateways()) {
-      String id = g.internetGatewayId();
-      if (!ours(g.tags(), labId)) {
-        foreign.add("internet gateway " + id);
-      } else if (quietly(() -> Ec2Sweep.deleteInternetGateway(ec2, id))) {
-        deleted.internetGateways.add(id);
-      }
-    }
-    for (SecurityGroup g :
-        ec2.describeSecurityGroupsPaginator(b -> b.filters(inVpc)).securityGroups()) {
-      String id = g.groupId();
-      if ("default".equals(g.groupName())) {
-        continue;
-      }
-      if (!ours(g.tags(), labId)) {
-        foreign.add("security group " + id);
-      } else if (quietly(() -> ec2.deleteSecurityGroup(b -> b.groupId(id)))) {
-        deleted.securityGroups.add(id);
-      } else {
-        pending.add("security group " + id);
-      }
-    }
-    for (Subnet s : ec2.describeSubnetsPaginator(b -> b.filters(inVpc)).subnets()) {
-      String id = s.subnetId();
-      if (!ours(s.tags(), labId)) {
-        foreign.add("subnet " + id);
-      } else if (quietly(() -> ec2.deleteSubnet(b -> b.subnetId(id)))) {
-        deleted.subnets.add(id);
-      } else {
-        pending.add("subnet " + id);
-      }
-    }
-    return new Contents(foreign, pending);
+    c.clear(ec2, labId, deleted, INTERNET_GATEWAYS,
+        ec2.describeInternetGatewaysPaginator(b -> b.filters(attached)).internetGateways(),
+        InternetGateway::tags, InternetGateway::internetGatewayId, g -> true);
+    c.clear(ec2, labId, deleted, SECURITY_GROUPS,
+        ec2.describeSecurityGroupsPaginator(b -> b.filters(inVpc)).securityGroups(),
+        SecurityGroup::tags, SecurityGroup::groupId, g -> !"default".equals(g.groupName()));
+    c.clear(ec2, labId, deleted, SUBNETS, ec2.describeSubnetsPaginator(b -> b.filters(inVpc)).subnets(),
+        Subnet::tags, Subnet::subnetId, x -> true);
+    return c;
   }
 
   private static boolean ours(List<Tag> tags, String labId) {

@@ -1,4 +1,4 @@
-package io.labflow.activities.inventory;
+package io.labflow.activities.sweep;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

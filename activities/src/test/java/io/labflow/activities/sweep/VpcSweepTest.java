@@ -1,11 +1,10 @@
-package io.labflow.activities.inventory;
+package io.labflow.activities.sweep;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.labflow.activities.common.Ownership;
-import io.labflow.activities.common.Tags;
 import io.labflow.activities.model.DeleteLabResourcesOutput;
 import io.labflow.activities.model.LabInput;
+import io.labflow.activities.model.ResourceKind;
 import io.labflow.activities.testing.FaultInjector;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
@@ -20,8 +19,6 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
-import software.amazon.awssdk.services.ec2.model.Tag;
-import software.amazon.awssdk.services.ec2.model.TagSpecification;
 import org.junit.jupiter.api.Timeout;
 import java.util.concurrent.TimeUnit;
 
@@ -60,22 +57,14 @@ class VpcSweepTest {
     }
   }
 
-  private static TagSpecification tags(ResourceType type, String labId) {
-    return TagSpecification.builder()
-        .resourceType(type)
-        .tags(Tag.builder().key(Tags.LAB_TAG).value(labId).build(),
-            Tag.builder().key(Ownership.NAMESPACE_TAG).value(Lab.NAMESPACE).build())
-        .build();
-  }
-
   private String labVpc(String labId) {
     Ec2Client ec2 = lab.clients.ec2();
     String vpc = ec2.createVpc(b -> b.cidrBlock("10.7.0.0/16")
-        .tagSpecifications(tags(ResourceType.VPC, labId))).vpc().vpcId();
+        .tagSpecifications(LabSweepTest.tags(ResourceType.VPC, labId))).vpc().vpcId();
     String subnet = ec2.createSubnet(b -> b.vpcId(vpc).cidrBlock("10.7.1.0/24")
-        .tagSpecifications(tags(ResourceType.SUBNET, labId))).subnet().subnetId();
+        .tagSpecifications(LabSweepTest.tags(ResourceType.SUBNET, labId))).subnet().subnetId();
     ec2.runInstances(b -> b.imageId("ami-12c6146b").minCount(1).maxCount(1).subnetId(subnet)
-        .tagSpecifications(tags(ResourceType.INSTANCE, labId)));
+        .tagSpecifications(LabSweepTest.tags(ResourceType.INSTANCE, labId)));
     return vpc;
   }
 
@@ -92,15 +81,15 @@ class VpcSweepTest {
     // The lab's stack, still being deleted (or its resources re-made) after a retried
     // DeleteStack, puts a tagged subnet in the VPC after the sweep read what to delete.
     beforeDeleteVpc.action.set(() -> late[0] = lab.clients.ec2().createSubnet(b -> b.vpcId(vpc)
-        .cidrBlock("10.7.2.0/24").tagSpecifications(tags(ResourceType.SUBNET, labId)))
+        .cidrBlock("10.7.2.0/24").tagSpecifications(LabSweepTest.tags(ResourceType.SUBNET, labId)))
         .subnet().subnetId());
 
     DeleteLabResourcesOutput out = lab.inventory.deleteLabResources(new LabInput(labId));
 
     assertThat(late[0]).as("the late subnet was made").isNotNull();
     assertThat(out.blocked()).isEmpty();
-    assertThat(out.deleted().vpcs()).containsExactly(vpc);
-    assertThat(out.deleted().subnets()).contains(late[0]);
+    assertThat(out.deleted().get(ResourceKind.VPCS)).containsExactly(vpc);
+    assertThat(out.deleted().get(ResourceKind.SUBNETS)).contains(late[0]);
     assertThat(out.remaining().noneTagged()).as("remaining %s", out.remaining()).isTrue();
     assertThat(vpcs()).doesNotContain(vpc);
     assertThat(lab.calls.count("Ec2", "DeleteVpc")).as("DeleteVpc calls").isEqualTo(2);
@@ -151,7 +140,7 @@ class VpcSweepTest {
         .contains("DependencyViolation")
         .contains("subnet " + foreign[0])
         .contains("not tagged for lab " + labId));
-    assertThat(out.deleted().vpcs()).isEmpty();
+    assertThat(out.deleted().get(ResourceKind.VPCS)).isEmpty();
     assertThat(vpcs()).contains(vpc);
     assertThat(lab.clients.ec2().describeSubnets(b -> b.subnetIds(foreign[0])).subnets())
         .hasSize(1);

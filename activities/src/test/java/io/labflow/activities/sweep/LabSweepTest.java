@@ -1,4 +1,4 @@
-package io.labflow.activities.inventory;
+package io.labflow.activities.sweep;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,6 +11,7 @@ import io.labflow.activities.model.DeleteLabResourcesOutput;
 import io.labflow.activities.model.DeleteStackInput;
 import io.labflow.activities.model.LabInput;
 import io.labflow.activities.model.LabResources;
+import io.labflow.activities.model.ResourceKind;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
 import java.nio.file.Files;
@@ -64,7 +65,8 @@ class LabSweepTest {
     lab.close();
   }
 
-  private static TagSpecification tags(ResourceType type, String labId) {
+  /** The lab tags of a resource made by hand (also for {@link VpcSweepTest}). */
+  static TagSpecification tags(ResourceType type, String labId) {
     return TagSpecification.builder()
         .resourceType(type)
         .tags(Tag.builder().key(Tags.LAB_TAG).value(labId).build(),
@@ -104,24 +106,24 @@ class LabSweepTest {
     String lookAlike = ec2.createInternetGateway(b -> {}).internetGateway().internetGatewayId();
 
     LabResources found = lab.inventory.listLabResources(new LabInput(labId));
-    assertThat(found.vpcs()).containsExactly(vpc);
-    assertThat(found.subnets()).containsExactly(subnet);
-    assertThat(found.internetGateways()).containsExactly(igw);
-    assertThat(found.routeTables()).containsExactly(rtb);
-    assertThat(found.securityGroups()).containsExactly(sg);
-    assertThat(found.instances()).containsExactly(instance);
-    assertThat(found.networkInterfaces()).hasSize(1);
-    assertThat(found.buckets()).containsExactly("lab-left-bucket");
-    assertThat(found.objects()).singleElement()
+    assertThat(found.get(ResourceKind.VPCS)).containsExactly(vpc);
+    assertThat(found.get(ResourceKind.SUBNETS)).containsExactly(subnet);
+    assertThat(found.get(ResourceKind.INTERNET_GATEWAYS)).containsExactly(igw);
+    assertThat(found.get(ResourceKind.ROUTE_TABLES)).containsExactly(rtb);
+    assertThat(found.get(ResourceKind.SECURITY_GROUPS)).containsExactly(sg);
+    assertThat(found.get(ResourceKind.INSTANCES)).containsExactly(instance);
+    assertThat(found.get(ResourceKind.NETWORK_INTERFACES)).hasSize(1);
+    assertThat(found.get(ResourceKind.BUCKETS)).containsExactly("lab-left-bucket");
+    assertThat(found.get(ResourceKind.OBJECTS)).singleElement()
         .satisfies(o -> assertThat(o).startsWith("lab-left-bucket/a.txt#"));
 
     DeleteLabResourcesOutput out = lab.inventory.deleteLabResources(new LabInput(labId));
 
     assertThat(out.blocked()).isEmpty();
     assertThat(out.remaining().noneTagged()).as("remaining %s", out.remaining()).isTrue();
-    assertThat(out.deleted().internetGateways()).containsExactly(igw);
-    assertThat(out.deleted().vpcs()).containsExactly(vpc);
-    assertThat(out.deleted().buckets()).containsExactly("lab-left-bucket");
+    assertThat(out.deleted().get(ResourceKind.INTERNET_GATEWAYS)).containsExactly(igw);
+    assertThat(out.deleted().get(ResourceKind.VPCS)).containsExactly(vpc);
+    assertThat(out.deleted().get(ResourceKind.BUCKETS)).containsExactly("lab-left-bucket");
     assertThat(ec2.describeInternetGateways().internetGateways())
         .extracting(g -> g.internetGatewayId()).containsExactly(lookAlike);
     assertThat(ec2.describeVpcs().vpcs()).extracting(v -> v.vpcId()).doesNotContain(vpc);
@@ -147,7 +149,7 @@ class LabSweepTest {
 
     DeleteLabResourcesOutput out = lab.inventory.deleteLabResources(new LabInput(labId));
 
-    assertThat(out.deleted().networkInterfaces()).isEmpty();
+    assertThat(out.deleted().get(ResourceKind.NETWORK_INTERFACES)).isEmpty();
     assertThat(ec2.describeNetworkInterfaces(b -> b.networkInterfaceIds(eni)).networkInterfaces())
         .extracting(n -> n.networkInterfaceId()).containsExactly(eni);
   }
@@ -200,14 +202,14 @@ class LabSweepTest {
     DeleteLabResourcesOutput ok = lab.inventory.deleteLabResources(new LabInput("lab-ok"));
 
     assertThat(ok.blocked()).isEmpty();
-    assertThat(ok.deleted().stacks()).containsExactly("labflow-lab-ok");
+    assertThat(ok.deleted().get(ResourceKind.STACKS)).containsExactly("labflow-lab-ok");
     assertThat(ok.remaining().noneTagged()).as("remaining %s", ok.remaining()).isTrue();
     assertThat(healthy.stackId()).isNotBlank();
     assertThat(listAll.count.get()).as("list-all DescribeStacks calls").isZero();
 
     // The broken lab's own sweep deletes its rolled back stack, and leaves the look-alike.
     DeleteLabResourcesOutput broken = lab.inventory.deleteLabResources(new LabInput("lab-broken"));
-    assertThat(broken.deleted().stacks()).containsExactly("labflow-lab-broken");
+    assertThat(broken.deleted().get(ResourceKind.STACKS)).containsExactly("labflow-lab-broken");
     assertThat(broken.complete()).as("blocked %s, remaining %s", broken.blocked(),
         broken.remaining()).isTrue();
     assertThat(lab.clients.s3().listBuckets().buckets()).extracting(b -> b.name())

@@ -1,0 +1,183 @@
+package io.labflow.activities.sweep;
+
+import static io.labflow.activities.model.ResourceKind.ASSOCIATIONS;
+import static io.labflow.activities.model.ResourceKind.BUCKETS;
+import static io.labflow.activities.model.ResourceKind.INSTANCES;
+import static io.labflow.activities.model.ResourceKind.INSTANCE_PROFILES;
+import static io.labflow.activities.model.ResourceKind.POLICIES;
+import static io.labflow.activities.model.ResourceKind.ROLES;
+import static io.labflow.activities.model.ResourceKind.STACKS;
+
+import io.labflow.activities.common.AwsFailures;
+import io.labflow.activities.common.Heartbeats;
+import io.labflow.activities.model.DeleteLabResourcesOutput;
+import io.labflow.activities.model.DeleteOutput;
+import io.labflow.activities.model.LabResources;
+import io.labflow.activities.model.ResourceKind;
+import io.labflow.activities.s3.S3Buckets;
+import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Deletes everything of a lab (DeleteLabResources) in a safe order: profile associations, instance
+ * profiles, roles, policies, stacks, the EC2 resources no stack took with it ({@link Ec2Sweep}),
+ * then the lab's buckets; then reads the lab again and reports what is left and what blocked it.
+ * Every delete checks ownership right before it; the whole sweep is idempotent.
+ */
+public final class LabSweep {
+
+  /** What the sweep reads: the lab's inventory, again after each round. */
+  public interface Inventory {
+
+    /** Everything of the lab, by kind. */
+    LabResources find(String labId);
+
+    /** Only what carries the lab's tag in EC2 (instances, gateways, tables, groups, subnets, VPCs). */
+    LabResources findTaggedEc2(String labId);
+
+    /**
+     * Whether one of these stacks holds the resource now: the one way a resource without the lab's
+     * tag is the lab's (moto does not propagate stack tags to every resource).
+     */
+    boolean stackHolds(List<String> stackNames, String physicalId);
+  }
+
+  /** Deletes one resource if it carries the lab's tag: the step library's own delete of a kind. */
+  @FunctionalInterface
+  public interface Delete {
+
+    /** Deletes it; {@link DeleteOutput#deleted()} false when it was already gone. */
+    DeleteOutput deleteOwned(String id, String labId);
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(LabSweep.class);
+
+  private final Inventory inventory;
+  private final Map<ResourceKind, Delete> deletes;
+  private final S3Buckets buckets;
+  private final Ec2Sweep ec2Sweep;
+
+  /**
+   * @param deletes the delete of each kind the sweep deletes one by one: {@code ASSOCIATIONS} (by
+   *     instance id), {@code INSTANCE_PROFILES}, {@code ROLES}, {@code POLICIES}, {@code STACKS}
+   */
+  public LabSweep(Ec2Client ec2, S3Client s3, Inventory inventory, Map<ResourceKind, Delete> deletes) {
+    this.inventory = inventory;
+    this.deletes = Map.copyOf(deletes);
+    this.buckets = new S3Buckets(s3);
+    this.ec2Sweep = new Ec2Sweep(ec2);
+  }
+
+  /** Sweeps the lab; a transient failure while some of it is left fails it retryably. */
+  public DeleteLabResourcesOutput delete(String labId) {
+    LabResources found = inventory.find(labId);
+    LabResources.Builder deleted = new LabResources.Builder(labId);
+    List<String> blocked = new ArrayList<>();
+    List<ApplicationFailure> failures = new ArrayList<>();
+
+    for (String id : found.get(INSTANCES)) {
+      Heartbeats.beat("disassociating " + id);
+      run("association of " + id, blocked, failures, () -> {
+        if (deletes.get(ASSOCIATIONS).deleteOwned(id, labId).deleted()) {
+          // As before: the instances freed of their profile (the stack then terminates them).
+          deleted.add(INSTANCES, id);
+          deleted.add(ASSOCIATIONS, id);
+        }
+      });
+    }
+    for (ResourceKind kind : List.of(INSTANCE_PROFILES, ROLES, POLICIES)) {
+      deleteEach(kind, found.get(kind), labId, deleted, blocked, failures);
+    }
+    List<String> stuck = deleteEach(STACKS, found.get(STACKS), labId, deleted, blocked, failures);
+
+    // What no stack took with it (retained, DELETE_FAILED, an emulator gap), found by the tag only.
+    List<String> ec2Blocked = new ArrayList<>();
+    ec2Sweep.delete(labId, inventory.findTaggedEc2(labId), deleted, ec2Blocked, failures);
+    if (!stuck.isEmpty()) {
+      // A stack that failed to delete may have waited on what the EC2 sweep just removed.
+      List<String> again = new ArrayList<>();
+      deleteEach(STACKS, stuck, labId, deleted, again, new ArrayList<>());
+      blocked.removeIf(b -> stuck.stream().anyMatch(s -> b.startsWith("stack " + s + ":")));
+      blocked.addAll(again);
+      ec2Blocked.clear();
+      ec2Sweep.delete(labId, inventory.findTaggedEc2(labId), deleted, ec2Blocked, failures);
+    }
+    blocked.addAll(ec2Blocked);
+
+    LabResources remaining = inventory.find(labId);
+    List<String> labStacks = remaining.get(STACKS);
+    for (String bucket : remaining.get(BUCKETS)) {
+      Heartbeats.beat("deleting bucket " + bucket);
+      run("bucket " + bucket, blocked, failures, () -> {
+        // Read again right before the delete (the inventory may have read it a while ago): only a
+        // bucket tagged for the lab, or held by the lab's own stack, is emptied and deleted.
+        if (!buckets.ownedBy(bucket, labId) && !inventory.stackHolds(labStacks, bucket)) {
+          throw AwsFailures.notOwned("bucket " + bucket, labId);
+        }
+        if (buckets.delete(bucket)) {
+          deleted.add(BUCKETS, bucket);
+        }
+      });
+    }
+    if (!deleted.get(BUCKETS).isEmpty()) {
+      remaining = inventory.find(labId);
+    }
+    blocked.addAll(remaining.unreadable());
+    if (!remaining.noneTagged()) {
+      log.warn("lab {}: still there after the sweep: {}; blocked by: {}", labId, remaining.counts(),
+          blocked);
+    }
+    ApplicationFailure transientFailure =
+        failures.stream().filter(f -> !f.isNonRetryable()).findFirst().orElse(null);
+    if (transientFailure != null && !remaining.noneTagged()) {
+      // A throttled or failed call: the whole sweep is idempotent, so Temporal tries it again.
+      throw AwsFailures.retryable(
+          "sweep of lab " + labId + " incomplete (" + remaining.counts() + "); blocked by: "
+              + String.join("; ", blocked),
+          transientFailure.getType());
+    }
+    return new DeleteLabResourcesOutput(deleted.build(), remaining, blocked);
+  }
+
+  /** Deletes each resource of the kind, heartbeating; returns those that could not be deleted. */
+  private List<String> deleteEach(ResourceKind kind, List<String> ids, String labId,
+      LabResources.Builder deleted, List<String> blocked, List<ApplicationFailure> failures) {
+    List<String> stuck = new ArrayList<>();
+    for (String id : ids) {
+      Heartbeats.beat("deleting " + kind.what() + " " + id);
+      boolean ok = run(kind.what() + " " + id, blocked, failures, () -> {
+        if (deletes.get(kind).deleteOwned(id, labId).deleted()) {
+          deleted.add(kind, id);
+        }
+      });
+      if (!ok) {
+        stuck.add(id);
+      }
+    }
+    return stuck;
+  }
+
+  /** Runs one delete; a failure is recorded as blocking and the sweep goes on. */
+  private static boolean run(String what, List<String> blocked, List<ApplicationFailure> failures,
+      Runnable delete) {
+    try {
+      delete.run();
+      return true;
+    } catch (SdkException e) {
+      ApplicationFailure f = AwsFailures.map(e);
+      failures.add(f);
+      blocked.add(what + ": " + f.getOriginalMessage());
+    } catch (ApplicationFailure f) {
+      failures.add(f);
+      blocked.add(what + ": " + f.getType() + ": " + f.getOriginalMessage());
+    }
+    return false;
+  }
+}

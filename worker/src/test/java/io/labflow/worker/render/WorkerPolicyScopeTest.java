@@ -1,0 +1,41 @@
+package io.labflow.worker.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labflow.worker.engine.Engine;
+import io.labflow.workflows.definition.DefinitionLoader;
+import io.labflow.workflows.model.Definition;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The name prefixes the worker's policy is scoped to, read from a definition's parameters. */
+@Tag("fast")
+class WorkerPolicyScopeTest {
+
+  private static final String LAB = """
+      name: dashed
+      description: A parameter whose name holds a dash.
+      parameters:
+        bucket-prefix:
+          type: string
+          default: labflow-x
+      steps:
+        - id: policy
+          action: CreatePolicy
+          with:
+            labId: ${lab.labId}
+            policyName: team-${lab.labId}-policy
+            bucketName: ${params.bucket-prefix}-${lab.labId}
+            actions: [s3:ListBucket]
+      """;
+
+  @Test
+  void aDashedParameterIsReplacedByItsDefaultInTheBucketPrefix() {
+    Definition d = new DefinitionLoader(Engine.catalog()).load("dashed.yaml", LAB).definitionOrNull();
+
+    WorkerPolicyScope scope = WorkerPolicyScope.of(d);
+
+    assertThat(scope.bucketPrefix()).contains("labflow-x-");
+    assertThat(scope.namePrefix()).contains("team-");
+  }
+}
