@@ -70,7 +70,7 @@ public final class StepLibrary {
     RoleActivitiesImpl roles = new RoleActivitiesImpl(iam);
     PolicyActivitiesImpl policies = new PolicyActivitiesImpl(iam);
     InstanceProfileActivitiesImpl profiles = new InstanceProfileActivitiesImpl(iam);
-    CloudFormationActivitiesImpl cfn =
+    CloudFormationActivitiesImpl stacks =
         new CloudFormationActivitiesImpl(clients, definitionsDir, waits);
     Ec2ActivitiesImpl ec2 = new Ec2ActivitiesImpl(clients);
     LabInventoryActivitiesImpl inventory = new LabInventoryActivitiesImpl(clients, iam, Map.of(
@@ -78,9 +78,9 @@ public final class StepLibrary {
         ResourceKind.INSTANCE_PROFILES, profiles::deleteOwned,
         ResourceKind.ROLES, roles::deleteOwned,
         ResourceKind.POLICIES, policies::deleteOwned,
-        ResourceKind.STACKS, cfn.deletion()::deleteOwned));
+        ResourceKind.STACKS, stacks.deletion()::deleteOwned));
     return List.of(
-            cfn, roles, policies, profiles, ec2, new AccessVerificationActivitiesImpl(clients),
+            stacks, roles, policies, profiles, ec2, new AccessVerificationActivitiesImpl(clients),
             inventory, new LearnerCheckActivitiesImpl(iam, ec2), new AdoptActivitiesImpl(iam))
         .stream()
         .map(AwsFailureBoundary::around)
