@@ -8,7 +8,8 @@ authorizations AWS makes and with what: `aws:RequestTag/*` and `aws:TagKeys` fro
 | operation(s) | action(s) authorized | resource | context |
 |---|---|---|---|
 | iam Get/Delete/UpdateAssumeRolePolicy/ListX/DeleteRolePolicy Role... | same | role ARN | ResourceTag of the role |
-| iam:CreateRole, iam:TagRole | same (+ iam:TagRole when tags are given) | role ARN | RequestTag, TagKeys |
+| iam:CreateRole, iam:TagRole | same (+ iam:TagRole when tags are given) | role ARN | RequestTag, TagKeys; iam:PermissionsBoundary |
+| iam:PutRolePermissionsBoundary, DeleteRolePermissionsBoundary | same | role ARN | ResourceTag; iam:PermissionsBoundary (the new one, for Put) |
 | iam:Attach/DetachRolePolicy (User, Group) | same | role/user/group ARN | iam:PolicyARN, ResourceTag |
 | iam:CreatePolicy, iam:TagPolicy | same (+ iam:TagPolicy) | policy ARN | RequestTag, TagKeys |
 | iam policy reads, CreatePolicyVersion, DeletePolicy(Version) | same | PolicyArn | ResourceTag of the policy |
@@ -128,6 +129,16 @@ def _role(req):
     return [(req.action, _role_arn(req, name), resource_tag_context(role.tags if role else None))]
 
 
+def _with_boundary(build):
+    """The request's PermissionsBoundary as iam:PermissionsBoundary (CreateRole, PutRolePermissionsBoundary)."""
+    def with_boundary(req):
+        boundary = req.param("PermissionsBoundary")
+        requests = build(req)
+        return [(a, r, {**c, "iam:PermissionsBoundary": boundary} if boundary and a == req.action else c)
+                for a, r, c in requests]
+    return with_boundary
+
+
 def _create_tagged(kind, tag_action):
     def build(req):
         tags = req.request_tags()
@@ -245,7 +256,8 @@ def _delete_stack(req):
 
 _ROLE_ACTIONS = ("GetRole", "DeleteRole", "DeleteRolePolicy", "UpdateAssumeRolePolicy",
                  "ListAttachedRolePolicies", "ListInstanceProfilesForRole", "ListRolePolicies",
-                 "ListRoleTags", "PutRolePolicy", "GetRolePolicy", "UntagRole")
+                 "ListRoleTags", "PutRolePolicy", "GetRolePolicy", "UntagRole",
+                 "DeleteRolePermissionsBoundary")
 _POLICY_ACTIONS = ("GetPolicy", "GetPolicyVersion", "ListEntitiesForPolicy", "ListPolicyTags",
                    "ListPolicyVersions", "CreatePolicyVersion", "DeletePolicy", "DeletePolicyVersion",
                    "SetDefaultPolicyVersion", "UntagPolicy")
@@ -259,7 +271,8 @@ OPERATIONS = {
     **{f"iam:{a}": _policy for a in _POLICY_ACTIONS},
     **{f"iam:{a}": _profile for a in _PROFILE_ACTIONS},
     **{a: (lambda req: [(req.action, "*", {})]) for a in _WILDCARD},
-    "iam:CreateRole": _create_tagged("role", "iam:TagRole"),
+    "iam:CreateRole": _with_boundary(_create_tagged("role", "iam:TagRole")),
+    "iam:PutRolePermissionsBoundary": _with_boundary(_role),
     "iam:TagRole": _role,
     "iam:CreatePolicy": _create_tagged("policy", "iam:TagPolicy"),
     "iam:TagPolicy": _policy,

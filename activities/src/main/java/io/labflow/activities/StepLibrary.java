@@ -16,6 +16,8 @@ import io.labflow.activities.iam.roles.RoleActivities;
 import io.labflow.activities.iam.roles.RoleActivitiesImpl;
 import io.labflow.activities.inventory.LabInventoryActivities;
 import io.labflow.activities.inventory.LabInventoryActivitiesImpl;
+import io.labflow.activities.learner.LearnerAccessActivities;
+import io.labflow.activities.learner.LearnerAccessActivitiesImpl;
 import io.labflow.activities.verification.AccessVerificationActivities;
 import io.labflow.activities.verification.AccessVerificationActivitiesImpl;
 import java.nio.file.Path;
@@ -41,7 +43,8 @@ public final class StepLibrary {
         InstanceProfileActivities.class,
         Ec2Activities.class,
         AccessVerificationActivities.class,
-        LabInventoryActivities.class);
+        LabInventoryActivities.class,
+        LearnerAccessActivities.class);
   }
 
   /**
@@ -69,7 +72,7 @@ public final class StepLibrary {
         new LabInventoryActivitiesImpl(clients, iam, roles, policies, profiles, cfn, ec2);
     return List.of(
             cfn, roles, policies, profiles, ec2, new AccessVerificationActivitiesImpl(clients),
-            inventory)
+            inventory, new LearnerAccessActivitiesImpl(iam, roles, policies, profiles, ec2))
         .stream()
         .map(AwsFailureBoundary::around)
         .toList();
