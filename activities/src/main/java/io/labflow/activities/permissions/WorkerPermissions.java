@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The one table of what the worker's credentials are used for: every AWS operation the step
@@ -195,7 +197,40 @@ public final class WorkerPermissions {
           same(BUCKET, "DeleteLabResources", "S3.DeleteBucket"),
           same(OBJECTS, "VerifyAccess", "S3.PutObject", "S3.DeleteObject"),
           // Verification.
-          same(ROLE, "VerifyAccess", "Sts.AssumeRole", "Iam.SimulatePrincipalPolicy"));
+          same(ROLE, "VerifyAccess", "Sts.AssumeRole", "Iam.SimulatePrincipalPolicy"),
+          // Learner access: the boundary through CreatePolicy's code and the learner role; its
+          // compensation deletes the learner role, takes what the learner made under the lab's
+          // names (tags it) and deletes it through the delete steps' code, then the boundary.
+          same(POLICY, "CreateLearnerAccess DeleteLearnerAccess", "Iam.GetPolicy", "Iam.ListPolicyTags",
+              "Iam.ListPolicyVersions"),
+          same(POLICY, "CreateLearnerAccess", "Iam.GetPolicyVersion"),
+          op("Iam.CreatePolicy", "CreateLearnerAccess",
+              g("iam:CreatePolicy", POLICY_CREATE), g("iam:TagPolicy", POLICY_CREATE)),
+          same(POLICY_OWNED, "CreateLearnerAccess", "Iam.CreatePolicyVersion"),
+          same(POLICY_OWNED, "CreateLearnerAccess DeleteLearnerAccess", "Iam.DeletePolicyVersion"),
+          same(ROLE, "CreateLearnerAccess DeleteLearnerAccess", "Iam.GetRole", "Iam.ListRoleTags"),
+          op("Iam.CreateRole", "CreateLearnerAccess",
+              g("iam:CreateRole", ROLE_CREATE), g("iam:TagRole", ROLE_CREATE)),
+          same(ROLE_OWNED, "CreateLearnerAccess", "Iam.UpdateAssumeRolePolicy",
+              "Iam.PutRolePolicy"),
+          same(ROLE_CREATE, "DeleteLearnerAccess", "Iam.TagRole"),
+          same(POLICY_CREATE, "DeleteLearnerAccess", "Iam.TagPolicy"),
+          same(PROFILE_CREATE, "DeleteLearnerAccess", "Iam.TagInstanceProfile"),
+          same(ROLE, "DeleteLearnerAccess", "Iam.ListInstanceProfilesForRole",
+              "Iam.ListRolePolicies", "Iam.ListAttachedRolePolicies"),
+          op("Iam.DetachRolePolicy", "DeleteLearnerAccess",
+              g("iam:DetachRolePolicy", ROLE_OWNED), g("iam:DetachRolePolicy", DETACH_LAB_POLICIES)),
+          same(ROLE_OWNED, "DeleteLearnerAccess", "Iam.DeleteRolePolicy", "Iam.DeleteRole"),
+          same(POLICY, "DeleteLearnerAccess", "Iam.ListEntitiesForPolicy"),
+          same(DETACH_LAB_POLICIES, "DeleteLearnerAccess",
+              "Iam.DetachUserPolicy", "Iam.DetachGroupPolicy"),
+          same(POLICY_OWNED, "DeleteLearnerAccess", "Iam.DeletePolicy"),
+          same(PROFILE, "DeleteLearnerAccess", "Iam.GetInstanceProfile"),
+          same(PROFILE_OWNED, "DeleteLearnerAccess", "Iam.RemoveRoleFromInstanceProfile",
+              "Iam.DeleteInstanceProfile"),
+          unscoped("DeleteLearnerAccess", DESCRIBE, "Ec2.DescribeInstances",
+              "Ec2.DescribeIamInstanceProfileAssociations"),
+          same(LAB_INSTANCE, "DeleteLearnerAccess", "Ec2.DisassociateIamInstanceProfile"));
 
   private WorkerPermissions() {}
 
@@ -206,7 +241,10 @@ public final class WorkerPermissions {
 
   /** The table row of an operation ({@code Iam.CreateRole}). */
   public static Optional<Operation> operation(String name) {
-    return OPERATIONS.stream().filter(o -> o.name().equals(name)).findFirst();
+    // An operation may have several rows (a feature's own block): one row, all of theirs.
+    return OPERATIONS.stream().filter(o -> o.name().equals(name)).reduce((a, b) -> new Operation(
+        name, Stream.concat(a.grants().stream(), b.grants().stream()).distinct().toList(),
+        Stream.concat(a.usedBy().stream(), b.usedBy().stream()).collect(Collectors.toSet())));
   }
 
   /** The CloudFormation resource types (and the SSM parameter type) the table knows. */
