@@ -27,6 +27,7 @@ import java.nio.file.Path;
       ResumeCommand.class,
       SwitchVariantCommand.class,
       TeardownCommand.class,
+      CredentialsCommand.class,
       ListCommand.class,
       ScheduleCommand.class,
       FleetCommand.class,
