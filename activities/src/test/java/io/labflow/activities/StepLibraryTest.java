@@ -59,7 +59,9 @@ class StepLibraryTest {
             "DisassociateInstanceProfile",
             "VerifyAccess",
             "ListLabResources",
-            "DeleteLabResources");
+            "DeleteLabResources",
+            "CreateLearnerAccess",
+            "DeleteLearnerAccess");
   }
 
   @Test

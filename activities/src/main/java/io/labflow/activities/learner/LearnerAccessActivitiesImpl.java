@@ -10,6 +10,7 @@ import io.labflow.activities.iam.policies.PolicyActivitiesImpl;
 import io.labflow.activities.iam.profiles.InstanceProfileActivitiesImpl;
 import io.labflow.activities.iam.roles.RoleActivitiesImpl;
 import io.labflow.activities.model.CreatePolicyInput;
+import io.labflow.activities.model.RolePolicyInput;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -24,23 +25,21 @@ import software.amazon.awssdk.services.iam.model.Role;
 public final class LearnerAccessActivitiesImpl implements LearnerAccessActivities {
 
   private static final Logger log = LoggerFactory.getLogger(LearnerAccessActivitiesImpl.class);
-  static final String INLINE_POLICY = "labflow-learner";
-
   private final IamClient iam;
   private final IamEntities entities;
   private final RoleActivitiesImpl roles;
   private final PolicyActivitiesImpl policies;
   private final InstanceProfileActivitiesImpl profiles;
-  private final Ec2ActivitiesImpl ec2;
+  private final Ec2ActivitiesImpl instances;
 
   public LearnerAccessActivitiesImpl(IamEntities entities, RoleActivitiesImpl roles,
-      PolicyActivitiesImpl policies, InstanceProfileActivitiesImpl profiles, Ec2ActivitiesImpl ec2) {
+      PolicyActivitiesImpl policies, InstanceProfileActivitiesImpl profiles, Ec2ActivitiesImpl instances) {
     this.iam = entities.client();
     this.entities = entities;
     this.roles = roles;
     this.policies = policies;
     this.profiles = profiles;
-    this.ec2 = ec2;
+    this.instances = instances;
   }
 
   @Override
@@ -73,9 +72,8 @@ public final class LearnerAccessActivitiesImpl implements LearnerAccessActivitie
         || !PolicyDocuments.sameDocument(role.assumeRolePolicyDocument(), trust)) {
       iam.updateAssumeRolePolicy(b -> b.roleName(name).policyDocument(trust));
     }
-    // PutRolePolicy replaces the document: a retry writes the same one.
-    iam.putRolePolicy(b -> b.roleName(name).policyName(INLINE_POLICY)
-        .policyDocument(LearnerPolicies.learner(labId, prefix, boundary)));
+    policies.attachRolePolicy(new RolePolicyInput(labId, name,
+        learnerPolicy(labId, name, LearnerPolicies.learner(labId, prefix, boundary)), null));
     log.info("lab {}: learner access {} (boundary {})", labId, role.arn(), boundary);
     return new LearnerAccessOutput(role.arn(), boundary);
   }
@@ -94,6 +92,8 @@ public final class LearnerAccessActivitiesImpl implements LearnerAccessActivitie
     List<String> untouched = new ArrayList<>();
     // First the learner's sessions: nothing the learner does can race the cleanup after this.
     note(roles.deleteOwned(learner, labId).deleted(), "role/" + learner, deleted);
+    String learnerPolicy = entities.policyArn(learner);
+    note(policies.deleteOwned(learnerPolicy, labId).deleted(), learnerPolicy, deleted);
     LearnerMade made = new LearnerMade(labId, notBefore, untouched);
     boolean profile = made.claim("instance-profile/" + profileName,
         entities.profile(profileName).map(p -> p.createDate()),
@@ -106,7 +106,7 @@ public final class LearnerAccessActivitiesImpl implements LearnerAccessActivitie
         entities.policy(policyArn).map(p -> p.createDate()), () -> entities.policyTags(policyArn),
         tags -> iam.tagPolicy(b -> b.policyArn(policyArn).tags(tags)));
     if (profile && in.instanceId() != null && !in.instanceId().isBlank()) {
-      note(ec2.disassociate(in.instanceId(), profileName, labId).deleted(),
+      note(instances.disassociate(in.instanceId(), profileName, labId).deleted(),
           "association/" + in.instanceId(), deleted);
     }
     if (role) {
@@ -123,6 +123,23 @@ public final class LearnerAccessActivitiesImpl implements LearnerAccessActivitie
     note(policies.deleteOwned(boundaryArn, labId).deleted(), boundaryArn, deleted);
     log.info("lab {}: learner access removed; deleted {}, left {}", labId, deleted, untouched);
     return new DeleteLearnerAccessOutput(deleted, untouched);
+  }
+
+  /**
+   * The learner role's permissions as a managed policy of the role's name (not inline: the worker
+   * may attach only lab policies, and needs no iam:PutRolePolicy). A retry of the same run finds
+   * the one it created, with the same document.
+   */
+  private String learnerPolicy(String labId, String name, String document) {
+    String arn = entities.policyArn(name);
+    if (entities.policy(arn).isEmpty()
+        && AwsErrors.doneUnless(() -> iam.createPolicy(b -> b.policyName(name)
+            .policyDocument(document).description("labflow lab " + labId + ": the learner's")
+            .tags(IamEntities.tagsForCreate(labId))), "EntityAlreadyExists")) {
+      return arn;
+    }
+    IamEntities.requireCreatedHere(entities.policyTags(arn), "policy " + arn, labId);
+    return arn;
   }
 
   private static void note(boolean done, String what, List<String> deleted) {

@@ -43,7 +43,7 @@ public final class LearnerPolicies {
   }
 
   /**
-   * The learner role's inline policy.
+   * The learner role's policy.
    *
    * @param iamPrefix {@code arn:aws:iam::ACCOUNT}
    * @param boundaryArn the boundary every role the learner creates must carry

@@ -153,7 +153,7 @@ class LearnerIsolationOnMotoTest {
         a.role(), a.policy(), a.profile(), a.instance()));
 
     assertThat(out.deleted()).containsExactly("role/labflow-lab-a-learner",
-        "association/" + a.instance(), "role/labflow-lab-a-role",
+        IAM + ":policy/labflow-lab-a-learner", "association/" + a.instance(), "role/labflow-lab-a-role",
         "instance-profile/labflow-lab-a-profile", a.policyArn(),
         IAM + ":policy/labflow-lab-a-boundary");
     assertThat(out.untouched()).isEmpty();
@@ -172,7 +172,8 @@ class LearnerIsolationOnMotoTest {
         .containsExactlyInAnyOrder("labflow-lab-b-learner", "labflow-lab-b-role");
     assertThat(clients.iam().listPolicies(p -> p.scope("Local")).policies())
         .extracting(p -> p.policyName())
-        .containsExactlyInAnyOrder("labflow-lab-b-boundary", "labflow-lab-b-s3");
+        .containsExactlyInAnyOrder("labflow-lab-b-learner", "labflow-lab-b-boundary",
+            "labflow-lab-b-s3");
     assertThat(clients.iam().listInstanceProfiles().instanceProfiles())
         .extracting(p -> p.instanceProfileName()).containsExactly("labflow-lab-b-profile");
     assertThat(clients.ec2().describeIamInstanceProfileAssociations().iamInstanceProfileAssociations())
@@ -248,6 +249,9 @@ class LearnerIsolationOnMotoTest {
     denied("AccessDenied", "iam:PutRolePolicy", IAM + ":role/labflow-lab-a-learner",
         () -> a.iam().putRolePolicy(r -> r.roleName("labflow-lab-a-learner").policyName("x")
             .policyDocument(policyFor(a.bucket(), "s3:GetObject"))));
+    denied("AccessDenied", "iam:CreatePolicyVersion", IAM + ":policy/labflow-lab-a-learner",
+        () -> a.iam().createPolicyVersion(r -> r.policyArn(IAM + ":policy/labflow-lab-a-learner")
+            .setAsDefault(true).policyDocument(policyFor(b.bucket(), "s3:GetObject"))));
     assertThat(clients.iam().getRole(r -> r.roleName(a.role())).role().permissionsBoundary()
         .permissionsBoundaryArn()).isEqualTo(a.access().boundaryPolicyArn());
   }
@@ -274,7 +278,7 @@ class LearnerIsolationOnMotoTest {
     DeleteLearnerAccessOutput again = access.deleteLearnerAccess(in);
 
     assertThat(out.deleted()).containsExactly("role/labflow-lab-a-learner",
-        "role/labflow-lab-a-role", IAM + ":policy/labflow-lab-a-boundary");
+        IAM + ":policy/labflow-lab-a-learner", "role/labflow-lab-a-role", IAM + ":policy/labflow-lab-a-boundary");
     assertThat(out.untouched()).containsExactly(
         "instance-profile/labflow-lab-a-profile (tagged as lab lab-b's)",
         a.policyArn() + " (created " + created + ", before the lab started at " + notBefore + ")");

@@ -31,9 +31,10 @@ import software.amazon.awssdk.services.sts.model.Credentials;
  * AWS console sign-in URL built through the federation endpoint.
  */
 @Command(name = "credentials", description = {
-    "Prints a lab's learner credentials as shell exports (eval \"$(labflow credentials LAB)\"),",
-    "their expiry and the AWS console sign-in URL. The caller's own AWS configuration assumes",
-    "the lab's learner role. Exit code: 0 printed, 1 failed, 2 refused (no learner access)."})
+    "Prints a lab's learner credentials, their expiry and the AWS console sign-in URL.",
+    "The exports go to stdout only (eval \"$(labflow credentials LAB)\"); the caller's own AWS",
+    "configuration assumes the lab's learner role. Exit code: 0 printed, 1 failed, 2 refused",
+    "(no learner access, a duration outside 15m..12h)."})
 final class CredentialsCommand extends BaseCommand {
 
   /** The action whose step's outputs hold the learner role. */
