@@ -8,7 +8,8 @@ authorizations AWS makes and with what: `aws:RequestTag/*` and `aws:TagKeys` fro
 | operation(s) | action(s) authorized | resource | context |
 |---|---|---|---|
 | iam Get/Delete/UpdateAssumeRolePolicy/ListX/DeleteRolePolicy Role... | same | role ARN | ResourceTag of the role |
-| iam:CreateRole, iam:TagRole | same (+ iam:TagRole when tags are given) | role ARN | RequestTag, TagKeys; iam:PermissionsBoundary |
+| iam:CreateRole | same (+ iam:TagRole when tags are given) | role ARN | RequestTag, TagKeys; iam:PermissionsBoundary |
+| iam:TagRole, TagPolicy, TagInstanceProfile | same | the entity's ARN | ResourceTag of the entity; RequestTag, TagKeys |
 | iam:PutRolePermissionsBoundary, DeleteRolePermissionsBoundary | same | role ARN | ResourceTag; iam:PermissionsBoundary (the new one, for Put) |
 | iam:Attach/DetachRolePolicy (User, Group) | same | role/user/group ARN | iam:PolicyARN, ResourceTag |
 | iam:CreatePolicy, iam:TagPolicy | same (+ iam:TagPolicy) | policy ARN | RequestTag, TagKeys |
@@ -127,6 +128,14 @@ def _role(req):
     name = req.param("RoleName")
     role = quietly(lambda: req.iam.get_role(name))
     return [(req.action, _role_arn(req, name), resource_tag_context(role.tags if role else None))]
+
+
+def _tagging(build):
+    """TagRole, TagPolicy, TagInstanceProfile: the entity's tags and the request's (aws:RequestTag, TagKeys)."""
+    def tagging(req):
+        context = request_tag_context(req.request_tags())
+        return [(a, r, {**c, **context}) for a, r, c in build(req)]
+    return tagging
 
 
 def _with_boundary(build):
@@ -273,11 +282,11 @@ OPERATIONS = {
     **{a: (lambda req: [(req.action, "*", {})]) for a in _WILDCARD},
     "iam:CreateRole": _with_boundary(_create_tagged("role", "iam:TagRole")),
     "iam:PutRolePermissionsBoundary": _with_boundary(_role),
-    "iam:TagRole": _role,
+    "iam:TagRole": _tagging(_role),
     "iam:CreatePolicy": _create_tagged("policy", "iam:TagPolicy"),
-    "iam:TagPolicy": _policy,
+    "iam:TagPolicy": _tagging(_policy),
     "iam:CreateInstanceProfile": _create_tagged("instance-profile", "iam:TagInstanceProfile"),
-    "iam:TagInstanceProfile": _profile,
+    "iam:TagInstanceProfile": _tagging(_profile),
     "iam:AttachRolePolicy": _attach_detach,
     "iam:DetachRolePolicy": _attach_detach,
     "iam:DetachUserPolicy": _attach_detach,

@@ -27,7 +27,8 @@ import software.amazon.awssdk.services.iam.model.EvaluationResult;
  * The local stack applies permissions boundaries as IAM does (scripts/lib/moto_iam.py): CreateRole
  * and PutRolePermissionsBoundary put {@code iam:PermissionsBoundary} in the request's context, a
  * role with a boundary is allowed only what the boundary allows too (in requests and in the
- * simulator), and a session of a deleted role is refused.
+ * simulator), and a session of a deleted role is refused. And TagRole carries the request's tags
+ * ({@code aws:RequestTag/*}), as the worker policy's tag-to-take-over statement needs.
  */
 @ExtendWith(MotoServer.class)
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -156,6 +157,26 @@ class PermissionsBoundaryOnMotoTest {
           + ":assumed-role/labflow-lab-1-gone/s is not authorized to perform: iam:GetRole on"
           + " resource: " + role + " because no identity-based policy allows the iam:GetRole"
           + " action");
+    }
+  }
+
+  @Test
+  void tagRoleCarriesTheRequestsTags() {
+    admin.iam().createRole(b -> b.roleName("labflow-lab-1-role").assumeRolePolicyDocument(TRUST_EC2));
+    admin.iam().createUser(b -> b.userName("tagger"));
+    admin.iam().putUserPolicy(b -> b.userName("tagger").policyName("p").policyDocument(
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":"
+            + "\"iam:TagRole\",\"Resource\":\"arn:aws:iam::*:role/labflow-*\",\"Condition\":"
+            + "{\"Null\":{\"aws:RequestTag/labflow:lab\":\"false\"}}}]}"));
+    var key = admin.iam().createAccessKey(b -> b.userName("tagger")).accessKey();
+    try (IamClient iam = iamAs(StaticCredentialsProvider.create(
+        AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey())))) {
+
+      denied(() -> iam.tagRole(b -> b.roleName("labflow-lab-1-role").tags(t -> t.key("x").value("y"))));
+      iam.tagRole(b -> b.roleName("labflow-lab-1-role").tags(t -> t.key("labflow:lab").value("lab-1")));
+
+      assertThat(admin.iam().listRoleTags(b -> b.roleName("labflow-lab-1-role")).tags())
+          .extracting(t -> t.key() + "=" + t.value()).containsExactly("labflow:lab=lab-1");
     }
   }
 }

@@ -8,6 +8,8 @@ import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +19,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -24,6 +28,8 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * The isolation of learner mode (issue 22) under IAM enforcement: two labs A and B, each with its
@@ -45,8 +51,33 @@ class LearnerIsolationOnMotoTest {
           + "{\"Service\":\"ec2.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}";
 
   String admin;
+  Admin adm;
   AwsClients clients;
   LearnerAccessActivities access;
+
+  /** The administrator's clients: the test's setup and inspection. */
+  record Admin(IamClient iam, S3Client s3, Ec2Client ec2, StsClient sts) implements AutoCloseable {
+    static Admin of(AwsCredentialsProvider credentials) {
+      URI endpoint = URI.create(MotoServer.endpoint());
+      return new Admin(
+          IamClient.builder().endpointOverride(endpoint).region(Region.AWS_GLOBAL)
+              .credentialsProvider(credentials).build(),
+          S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+              .forcePathStyle(true).credentialsProvider(credentials).build(),
+          Ec2Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+              .credentialsProvider(credentials).build(),
+          StsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+              .credentialsProvider(credentials).build());
+    }
+
+    @Override
+    public void close() {
+      iam.close();
+      s3.close();
+      ec2.close();
+      sts.close();
+    }
+  }
 
   /** One lab: its bucket, its tagged instance, its learner access, the learner's own clients. */
   record LabOf(String id, String bucket, String instance, LearnerAccessOutput access,
@@ -68,29 +99,50 @@ class LearnerIsolationOnMotoTest {
     }
   }
 
+  /**
+   * The activities run as a worker holding exactly the shipped worker policy, so the test also
+   * proves that policy grants what learner access calls.
+   */
   @BeforeEach
   void setUp() throws Exception {
     admin = MotoServer.enforceIamWithAdmin();
+    adm = Admin.of(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+        System.getProperty("aws.accessKeyId"), System.getProperty("aws.secretAccessKey"))));
+    adm.iam().createUser(b -> b.userName("labflow-worker"));
+    for (int part = 1; Files.exists(policyPart(part)); part++) {
+      String document = Files.readString(policyPart(part));
+      String name = "worker-policy-" + part;
+      String arn = adm.iam().createPolicy(b -> b.policyName(name).policyDocument(document))
+          .policy().arn();
+      adm.iam().attachUserPolicy(b -> b.userName("labflow-worker").policyArn(arn));
+    }
+    var key = adm.iam().createAccessKey(b -> b.userName("labflow-worker")).accessKey();
+    MotoServer.useCredentials(key.accessKeyId(), key.secretAccessKey());
     clients = AwsClients.fromEnvironment();
     access = (LearnerAccessActivities) StepLibrary.implementations(clients, Lab.definitionsDir())
         .stream().filter(i -> i instanceof LearnerAccessActivities).findFirst().orElseThrow();
   }
 
+  static Path policyPart(int part) {
+    return Lab.definitionsDir().resolve("worker-policy-" + part + ".json");
+  }
+
   @AfterEach
   void tearDown() {
     clients.close();
+    adm.close();
   }
 
   LabOf lab(String id) {
     Instant notBefore = Instant.now();
     String bucket = "labflow-" + id + "-bucket";
-    clients.s3().createBucket(b -> b.bucket(bucket));
-    String instance = clients.ec2().runInstances(b -> b.imageId("ami-12c6146b").minCount(1)
+    adm.s3().createBucket(b -> b.bucket(bucket));
+    String instance = adm.ec2().runInstances(b -> b.imageId("ami-12c6146b").minCount(1)
         .maxCount(1).tagSpecifications(t -> t.resourceType(ResourceType.INSTANCE)
             .tags(g -> g.key("labflow:lab").value(id)))).instances().get(0).instanceId();
     LearnerAccessOutput out = access.createLearnerAccess(new CreateLearnerAccessInput(
         id, "labflow-" + id + "-learner", "labflow-" + id + "-boundary", admin, bucket, instance));
-    var c = clients.sts().assumeRole(b -> b.roleArn(out.learnerRoleArn()).roleSessionName("learner")
+    var c = adm.sts().assumeRole(b -> b.roleArn(out.learnerRoleArn()).roleSessionName("learner")
         .durationSeconds(3600)).credentials();
     var session = StaticCredentialsProvider.create(
         AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken()));
@@ -168,15 +220,15 @@ class LearnerIsolationOnMotoTest {
     denied("UnauthorizedOperation", "ec2:DescribeInstances", "*",
         () -> a.ec2().describeInstances());
     // A's work is gone; B's is all there, B's learner still works.
-    assertThat(clients.iam().listRoles().roles()).extracting(r -> r.roleName())
+    assertThat(adm.iam().listRoles().roles()).extracting(r -> r.roleName())
         .containsExactlyInAnyOrder("labflow-lab-b-learner", "labflow-lab-b-role");
-    assertThat(clients.iam().listPolicies(p -> p.scope("Local")).policies())
-        .extracting(p -> p.policyName())
+    assertThat(adm.iam().listPolicies(p -> p.scope("Local")).policies())
+        .extracting(p -> p.policyName()).filteredOn(n -> n.startsWith("labflow-"))
         .containsExactlyInAnyOrder("labflow-lab-b-learner", "labflow-lab-b-boundary",
             "labflow-lab-b-s3");
-    assertThat(clients.iam().listInstanceProfiles().instanceProfiles())
+    assertThat(adm.iam().listInstanceProfiles().instanceProfiles())
         .extracting(p -> p.instanceProfileName()).containsExactly("labflow-lab-b-profile");
-    assertThat(clients.ec2().describeIamInstanceProfileAssociations().iamInstanceProfileAssociations())
+    assertThat(adm.ec2().describeIamInstanceProfileAssociations().iamInstanceProfileAssociations())
         .extracting(x -> x.instanceId()).containsExactly(b.instance());
     assertThat(simulatePut(b, b.role())).isEqualTo("allowed");
   }
@@ -252,20 +304,20 @@ class LearnerIsolationOnMotoTest {
     denied("AccessDenied", "iam:CreatePolicyVersion", IAM + ":policy/labflow-lab-a-learner",
         () -> a.iam().createPolicyVersion(r -> r.policyArn(IAM + ":policy/labflow-lab-a-learner")
             .setAsDefault(true).policyDocument(policyFor(b.bucket(), "s3:GetObject"))));
-    assertThat(clients.iam().getRole(r -> r.roleName(a.role())).role().permissionsBoundary()
+    assertThat(adm.iam().getRole(r -> r.roleName(a.role())).role().permissionsBoundary()
         .permissionsBoundaryArn()).isEqualTo(a.access().boundaryPolicyArn());
   }
 
   @Test
   void deleteLearnerAccessLeavesWhatTheLabDidNotMake() {
     // A policy of A's name from before the lab, and a profile of A's name tagged as B's.
-    clients.iam().createPolicy(r -> r.policyName("labflow-lab-a-s3")
+    adm.iam().createPolicy(r -> r.policyName("labflow-lab-a-s3")
         .policyDocument(policyFor("labflow-lab-a-bucket", "s3:GetObject")));
-    Instant created = clients.iam().getPolicy(r -> r.policyArn(IAM + ":policy/labflow-lab-a-s3"))
+    Instant created = adm.iam().getPolicy(r -> r.policyArn(IAM + ":policy/labflow-lab-a-s3"))
         .policy().createDate();
     LabOf a = lab("lab-a");
     Instant notBefore = created.plusMillis(1);
-    clients.iam().createInstanceProfile(r -> r.instanceProfileName("labflow-lab-a-profile")
+    adm.iam().createInstanceProfile(r -> r.instanceProfileName("labflow-lab-a-profile")
         .tags(t -> t.key("labflow:lab").value("lab-b")));
     a.iam().createRole(r -> r.roleName(a.role()).assumeRolePolicyDocument(TRUST_EC2)
         .permissionsBoundary(a.access().boundaryPolicyArn()));
@@ -283,10 +335,10 @@ class LearnerIsolationOnMotoTest {
         "instance-profile/labflow-lab-a-profile (tagged as lab lab-b's)",
         a.policyArn() + " (created " + created + ", before the lab started at " + notBefore + ")");
     assertThat(again.deleted()).isEmpty();
-    assertThat(clients.iam().getPolicy(r -> r.policyArn(a.policyArn())).policy().attachmentCount())
+    assertThat(adm.iam().getPolicy(r -> r.policyArn(a.policyArn())).policy().attachmentCount())
         .isZero();
-    assertThat(clients.iam().getInstanceProfile(r -> r.instanceProfileName(a.profile()))
+    assertThat(adm.iam().getInstanceProfile(r -> r.instanceProfileName(a.profile()))
         .instanceProfile().tags()).extracting(t -> t.value()).containsExactly("lab-b");
-    assertThat(clients.iam().listRoles().roles()).isEmpty();
+    assertThat(adm.iam().listRoles().roles()).isEmpty();
   }
 }
