@@ -2,11 +2,13 @@ package io.labflow.activities.learner;
 
 import io.labflow.activities.model.CreatePolicyInput;
 import io.labflow.activities.model.Limit;
+import jakarta.annotation.Nullable;
 
 /**
  * Input of CreateLearnerAccess: the learner's role {@code learnerRoleName}, which {@code
  * trustedPrincipalArn} (the operator who issues the credentials) may assume, and the permissions
- * boundary {@code boundaryPolicyName} every role the learner creates must carry.
+ * boundary {@code boundaryPolicyName} every role the learner creates must carry; the learner may put
+ * an instance profile only on {@code instanceId} (when given) and only while it carries the lab's tag.
  */
 public record CreateLearnerAccessInput(
     String labId,
@@ -18,4 +20,4 @@ public record CreateLearnerAccessInput(
     @Limit(what = CreatePolicyInput.S3_BUCKET, min = 3, max = 63,
         pattern = CreatePolicyInput.BUCKET_PATTERN, rule = CreatePolicyInput.BUCKET_RULE)
         String bucketName,
-    String instanceId) {}
+    @Nullable String instanceId) {}

@@ -73,7 +73,8 @@ public final class LearnerAccessActivitiesImpl implements LearnerAccessActivitie
       iam.updateAssumeRolePolicy(b -> b.roleName(name).policyDocument(trust));
     }
     policies.attachRolePolicy(new RolePolicyInput(labId, name,
-        learnerPolicy(labId, name, LearnerPolicies.learner(labId, prefix, boundary)), null));
+        learnerPolicy(labId, name, LearnerPolicies.learner(labId, prefix, boundary,
+            Inputs.orDefault(in.instanceId(), null))), null));
     log.info("lab {}: learner access {} (boundary {})", labId, role.arn(), boundary);
     return new LearnerAccessOutput(role.arn(), boundary);
   }

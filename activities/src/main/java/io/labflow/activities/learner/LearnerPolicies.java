@@ -47,8 +47,10 @@ public final class LearnerPolicies {
    *
    * @param iamPrefix {@code arn:aws:iam::ACCOUNT}
    * @param boundaryArn the boundary every role the learner creates must carry
+   * @param instanceId the lab's instance (which must also carry the lab's tag); null: any so tagged
    */
-  public static String learner(String labId, String iamPrefix, String boundaryArn) {
+  public static String learner(
+      String labId, String iamPrefix, String boundaryArn, String instanceId) {
     Names n = Names.of(labId);
     String role = iamPrefix + ":role/" + n.role();
     String policy = iamPrefix + ":policy/" + n.policy();
@@ -75,7 +77,7 @@ public final class LearnerPolicies {
             Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com"))),
         allow("ProfileOnLabInstancesOnly", List.of("ec2:AssociateIamInstanceProfile",
             "ec2:ReplaceIamInstanceProfileAssociation", "ec2:DisassociateIamInstanceProfile"),
-            List.of("arn:aws:ec2:*:*:instance/*"),
+            List.of("arn:aws:ec2:*:*:instance/" + (instanceId == null ? "*" : instanceId)),
             Map.of("StringEquals", Map.of("aws:ResourceTag/" + Tags.LAB_TAG, labId))),
         allow("DescribeEc2", List.of("ec2:Describe*"), List.of("*"), null),
         deny("KeepTheBoundary", List.of("iam:DeleteRolePermissionsBoundary"), null),

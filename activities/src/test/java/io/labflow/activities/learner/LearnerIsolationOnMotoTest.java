@@ -341,4 +341,19 @@ class LearnerIsolationOnMotoTest {
         .instanceProfile().tags()).extracting(t -> t.value()).containsExactly("lab-b");
     assertThat(adm.iam().listRoles().roles()).isEmpty();
   }
+
+  @Test
+  void createLearnerAccessTwiceIsOneAccess() {
+    LabOf a = lab("lab-a");
+    LearnerAccessOutput again = access.createLearnerAccess(new CreateLearnerAccessInput(a.id(),
+        "labflow-lab-a-learner", "labflow-lab-a-boundary", admin, a.bucket(), a.instance()));
+
+    assertThat(again).isEqualTo(a.access());
+    assertThat(adm.iam().listAttachedRolePolicies(r -> r.roleName("labflow-lab-a-learner"))
+        .attachedPolicies()).extracting(p -> p.policyName()).containsExactly("labflow-lab-a-learner");
+    assertThat(adm.iam().listPolicyVersions(r -> r.policyArn(a.access().boundaryPolicyArn()))
+        .versions()).hasSize(1);
+    assertThat(adm.iam().getRole(r -> r.roleName("labflow-lab-a-learner")).role()
+        .maxSessionDuration()).isEqualTo(43200);
+  }
 }
