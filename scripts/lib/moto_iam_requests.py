@@ -11,7 +11,7 @@ authorizations AWS makes and with what: `aws:RequestTag/*` and `aws:TagKeys` fro
 | iam:CreateRole | same (+ iam:TagRole when tags are given) | role ARN | RequestTag, TagKeys; iam:PermissionsBoundary |
 | iam:TagRole, TagPolicy, TagInstanceProfile | same | the entity's ARN | ResourceTag of the entity; RequestTag, TagKeys |
 | iam:PutRolePermissionsBoundary, DeleteRolePermissionsBoundary | same | role ARN | ResourceTag; iam:PermissionsBoundary (the new one, for Put) |
-| iam:Attach/DetachRolePolicy (User, Group) | same | role/user/group ARN | iam:PolicyARN, ResourceTag |
+| iam:Attach/DetachRolePolicy (User, Group) | same | role/user/group ARN | iam:PolicyARN, ResourceTag; iam:PermissionsBoundary of a role that has one |
 | iam:CreatePolicy, iam:TagPolicy | same (+ iam:TagPolicy) | policy ARN | RequestTag, TagKeys |
 | iam policy reads, CreatePolicyVersion, DeletePolicy(Version) | same | PolicyArn | ResourceTag of the policy |
 | iam:CreateInstanceProfile, iam:TagInstanceProfile | same (+ TagInstanceProfile) | profile ARN | RequestTag, TagKeys |
@@ -170,6 +170,8 @@ def _attach_detach(req):
             arn = entity.arn if entity is not None else req.arn("iam", f"{kind}/{name}", region=False)
             context = resource_tag_context(getattr(entity, "tags", None))
             context["iam:PolicyARN"] = req.param("PolicyArn")
+            if getattr(entity, "permissions_boundary_arn", None):  # the entity's boundary, as AWS supplies it
+                context["iam:PermissionsBoundary"] = entity.permissions_boundary_arn
             return [(req.action, arn, context)]
     return [(req.action, "*", {})]
 

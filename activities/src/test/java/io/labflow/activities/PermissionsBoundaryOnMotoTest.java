@@ -179,4 +179,29 @@ class PermissionsBoundaryOnMotoTest {
           .extracting(t -> t.key() + "=" + t.value()).containsExactly("labflow:lab=lab-1");
     }
   }
+
+  @Test
+  void attachRolePolicyCarriesTheRolesBoundary() {
+    admin.iam().createRole(b -> b.roleName("labflow-lab-1-role").assumeRolePolicyDocument(TRUST_EC2)
+        .permissionsBoundary(BOUNDARY));
+    admin.iam().createRole(b -> b.roleName("labflow-lab-1-bare").assumeRolePolicyDocument(TRUST_EC2));
+    admin.iam().createUser(b -> b.userName("attacher"));
+    admin.iam().putUserPolicy(b -> b.userName("attacher").policyName("p").policyDocument(
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":"
+            + "\"iam:AttachRolePolicy\",\"Resource\":\"arn:aws:iam::*:role/labflow-*\",\"Condition\":"
+            + "{\"StringEquals\":{\"iam:PermissionsBoundary\":\"" + BOUNDARY + "\"}}}]}"));
+    var key = admin.iam().createAccessKey(b -> b.userName("attacher")).accessKey();
+    try (IamClient iam = iamAs(StaticCredentialsProvider.create(
+        AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey())))) {
+
+      AwsServiceException bare = denied(() -> iam.attachRolePolicy(
+          b -> b.roleName("labflow-lab-1-bare").policyArn(OTHER)));
+      iam.attachRolePolicy(b -> b.roleName("labflow-lab-1-role").policyArn(OTHER));
+
+      assertThat(bare.awsErrorDetails().errorMessage()).contains("iam:AttachRolePolicy on resource: "
+          + "arn:aws:iam::" + ACCOUNT + ":role/labflow-lab-1-bare ");
+      assertThat(admin.iam().listAttachedRolePolicies(b -> b.roleName("labflow-lab-1-role"))
+          .attachedPolicies()).extracting(p -> p.policyArn()).containsExactly(OTHER);
+    }
+  }
 }

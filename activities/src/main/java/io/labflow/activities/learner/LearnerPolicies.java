@@ -12,6 +12,8 @@ import java.util.Map;
  * names ({@code labflow-L-role}, {@code labflow-L-s3}, {@code labflow-L-profile}); every role it
  * creates must carry the boundary, which allows at most List/Get/Put on the lab's bucket; it may
  * pass only the lab's role, only to EC2, and put a profile only on an instance tagged as the lab's.
+ * The lab's policy is attached only to the lab's role carrying the boundary, so a role of the lab's
+ * name made before the lab (without it) gains nothing.
  */
 public final class LearnerPolicies {
 
@@ -63,7 +65,8 @@ public final class LearnerPolicies {
             "iam:ListRolePolicies", "iam:ListInstanceProfilesForRole",
             "iam:SimulatePrincipalPolicy"), List.of(role), null),
         allow("AttachOnlyLabPolicy", List.of("iam:AttachRolePolicy", "iam:DetachRolePolicy"),
-            List.of(role), Map.of("ArnEquals", Map.of("iam:PolicyARN", policy))),
+            List.of(role), Map.of("ArnEquals", Map.of("iam:PolicyARN", policy),
+                "StringEquals", Map.of("iam:PermissionsBoundary", boundaryArn))),
         allow("LabPolicy", List.of("iam:CreatePolicy", "iam:CreatePolicyVersion",
             "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy",
             "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions",

@@ -322,6 +322,11 @@ class LearnerIsolationOnMotoTest {
     a.iam().createRole(r -> r.roleName(a.role()).assumeRolePolicyDocument(TRUST_EC2)
         .permissionsBoundary(a.access().boundaryPolicyArn()));
     a.iam().attachRolePolicy(r -> r.roleName(a.role()).policyArn(a.policyArn()));
+    // A role of A's name made by someone else without the boundary gains nothing from A's learner.
+    adm.iam().createRole(r -> r.roleName("labflow-lab-a-role-old").assumeRolePolicyDocument(TRUST_EC2));
+    denied("AccessDenied", "iam:AttachRolePolicy", IAM + ":role/labflow-lab-a-role-old",
+        () -> a.iam().attachRolePolicy(r -> r.roleName("labflow-lab-a-role-old")
+            .policyArn(a.policyArn())));
 
     DeleteLearnerAccessInput in = new DeleteLearnerAccessInput(a.id(), "labflow-lab-a-learner",
         "labflow-lab-a-boundary", notBefore.toString(), a.role(), a.policy(), a.profile(),
@@ -339,7 +344,8 @@ class LearnerIsolationOnMotoTest {
         .isZero();
     assertThat(adm.iam().getInstanceProfile(r -> r.instanceProfileName(a.profile()))
         .instanceProfile().tags()).extracting(t -> t.value()).containsExactly("lab-b");
-    assertThat(adm.iam().listRoles().roles()).isEmpty();
+    assertThat(adm.iam().listRoles().roles()).extracting(r -> r.roleName())
+        .containsExactly("labflow-lab-a-role-old");
   }
 
   @Test
