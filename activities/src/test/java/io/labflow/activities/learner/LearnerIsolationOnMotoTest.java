@@ -11,6 +11,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -134,7 +135,7 @@ class LearnerIsolationOnMotoTest {
   }
 
   LabOf lab(String id) {
-    Instant notBefore = Instant.now();
+    Instant notBefore = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     String bucket = "labflow-" + id + "-bucket";
     adm.s3().createBucket(b -> b.bucket(bucket));
     String instance = adm.ec2().runInstances(b -> b.imageId("ami-12c6146b").minCount(1)
