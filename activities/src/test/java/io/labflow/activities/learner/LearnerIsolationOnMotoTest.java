@@ -7,6 +7,7 @@ import io.labflow.activities.StepLibrary;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
+import io.temporal.failure.ApplicationFailure;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -362,5 +363,22 @@ class LearnerIsolationOnMotoTest {
         .versions()).hasSize(1);
     assertThat(adm.iam().getRole(r -> r.roleName("labflow-lab-a-learner")).role()
         .maxSessionDuration()).isEqualTo(43200);
+  }
+
+  @Test
+  void aNotBeforeThatIsNoInstantIsRefusedBeforeAnythingIsDeleted() {
+    LabOf a = lab("lab-a");
+
+    ApplicationFailure e = catchThrowableOfType(ApplicationFailure.class,
+        () -> access.deleteLearnerAccess(new DeleteLearnerAccessInput(a.id(),
+            "labflow-lab-a-learner", "labflow-lab-a-boundary", "yesterday", a.role(), a.policy(),
+            a.profile(), a.instance())));
+
+    assertThat(e.getType()).isEqualTo("InvalidInput");
+    assertThat(e.isNonRetryable()).isTrue();
+    assertThat(e.getOriginalMessage()).isEqualTo("DeleteLearnerAccess: input field 'notBefore' is"
+        + " not an ISO-8601 instant (such as 2026-12-05T02:00:00Z): yesterday");
+    assertThat(adm.iam().getRole(r -> r.roleName("labflow-lab-a-learner")).role().arn())
+        .isEqualTo(a.access().learnerRoleArn());
   }
 }
