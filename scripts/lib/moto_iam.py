@@ -8,6 +8,8 @@ authenticated the caller, a user or an assumed role, and can list its policies) 
 .labflow/iam-eval; AGPL-3.0, so it runs as its own Node process, one per moto, never linked into
 labflow). moto_iam_requests.py builds each request's action(s), resource ARN(s) and condition
 context; moto_iam_simulate.py answers `iam:SimulatePrincipalPolicy` with the same evaluator.
+A principal with a permissions boundary (a role's `PermissionsBoundary`, which moto stores but never
+applies) is evaluated with it, and a session of a role deleted since it was issued is refused.
 
 A denial answers AWS's code and message: `UnauthorizedOperation` for EC2, `AccessDenied` otherwise,
 "User: ARN is not authorized to perform: ACTION on resource: ARN because no identity-based policy
@@ -84,13 +86,45 @@ def policy_documents(principal, policies):
     return documents
 
 
-def evaluate(principal, account, policies, action, resource, context):
-    return evaluator().evaluate({"principal": principal, "action": action, "resource": resource,
-                                 "account": account, "policies": policies, "context": context})
+def boundary_documents(principal):
+    """The principal's permissions boundary as a list of documents ([] without one), as IAM applies it.
+
+    moto keeps a role's boundary ARN but never evaluates it; IAM allows only what both the identity
+    policies and the boundary allow.
+    """
+    arn = getattr(principal, "permissions_boundary_arn", None)
+    if not arn:
+        return []
+    policy = _quietly(lambda: principal_backend(principal).get_policy(arn))
+    if policy is None:  # a boundary that no longer exists allows nothing
+        return [{"name": arn, "document": {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Deny", "Action": "*", "Resource": "*"}]}}]
+    return policy_documents(principal, [policy])
+
+
+def principal_backend(principal):
+    from moto.iam.models import iam_backends
+    return iam_backends[principal.account_id][principal.partition]
+
+
+def _quietly(read):
+    try:
+        return read()
+    except Exception:  # noqa: BLE001 - a missing entity
+        return None
+
+
+def evaluate(principal, account, policies, action, resource, context, boundaries=()):
+    request = {"principal": principal, "action": action, "resource": resource,
+               "account": account, "policies": policies, "context": context}
+    if boundaries:
+        request["boundaries"] = list(boundaries)
+    return evaluator().evaluate(request)
 
 
 def denial_message(principal, action, resource, decision):
     why = ("with an explicit deny in an identity-based policy" if decision == "ExplicitlyDenied"
+           else f"because no permissions boundary allows the {action} action" if decision == "Boundary"
            else f"because no identity-based policy allows the {action} action")
     return f"User: {principal} is not authorized to perform: {action} on resource: {resource} {why}"
 
@@ -141,22 +175,31 @@ def check_action_permitted(self, resource):
     partition = get_partition(self._region)
     req = moto_iam_requests.Request(self.account_id, self._region, partition, self._action,
                                     self._data, self._access_key.arn, self._body)
-    policies = policy_documents(_principal(self._access_key), self._access_key.collect_policies())
-    for action, arn, context in moto_iam_requests.authorizations(req, resource):
-        answer = evaluate(self._access_key.arn, self.account_id, policies, action, arn, context)
+    authorizations = moto_iam_requests.authorizations(req, resource)
+    principal = _principal(self._access_key)
+    if principal is None:  # a session of a role deleted since: AWS refuses it
+        _deny(self, authorizations[0][0], authorizations[0][1], "ImplicitlyDenied")
+    policies = policy_documents(principal, self._access_key.collect_policies())
+    boundaries = boundary_documents(principal)
+    for action, arn, context in authorizations:
+        answer = evaluate(self._access_key.arn, self.account_id, policies, action, arn, context, boundaries)
         if answer.get("error"):
             print(f"moto_iam: the evaluator refused {action} on {arn}: {answer['error']}", file=sys.stderr)
-        if answer["decision"] != "Allowed":
-            _deny(self, action, arn, answer["decision"])
+        decision = answer["decision"]
+        if decision == "ImplicitlyDenied" and boundaries and evaluate(
+                self._access_key.arn, self.account_id, policies, action, arn, context)["decision"] == "Allowed":
+            decision = "Boundary"  # the identity policies allow it; the boundary does not
+        if decision != "Allowed":
+            _deny(self, action, arn, decision)
     # A role's trust policy still decides who may assume it (moto's own check).
     if self._is_assuming_role_operation(resource) and not _trusted(self, resource):
         _deny(self, self._action, resource, "ImplicitlyDenied")
 
 
 def _principal(key):
-    """The caller's user, or its session's role."""
+    """The caller's user, or its session's role; None for a session whose role was deleted."""
     if isinstance(key, AssumedRoleAccessKey):
-        return key.backend.get_role(key._owner_role_name)
+        return _quietly(lambda: key.backend.get_role(key._owner_role_name))
     return key.backend.get_user(key._owner_user_name)
 
 

@@ -8,8 +8,10 @@ authorizations AWS makes and with what: `aws:RequestTag/*` and `aws:TagKeys` fro
 | operation(s) | action(s) authorized | resource | context |
 |---|---|---|---|
 | iam Get/Delete/UpdateAssumeRolePolicy/ListX/DeleteRolePolicy Role... | same | role ARN | ResourceTag of the role |
-| iam:CreateRole, iam:TagRole | same (+ iam:TagRole when tags are given) | role ARN | RequestTag, TagKeys |
-| iam:Attach/DetachRolePolicy (User, Group) | same | role/user/group ARN | iam:PolicyARN, ResourceTag |
+| iam:CreateRole | same (+ iam:TagRole when tags are given) | role ARN | RequestTag, TagKeys; iam:PermissionsBoundary |
+| iam:TagRole, TagPolicy, TagInstanceProfile | same | the entity's ARN | ResourceTag of the entity; RequestTag, TagKeys |
+| iam:PutRolePermissionsBoundary, DeleteRolePermissionsBoundary | same | role ARN | ResourceTag; iam:PermissionsBoundary (the new one, for Put) |
+| iam:Attach/DetachRolePolicy (User, Group) | same | role/user/group ARN | iam:PolicyARN, ResourceTag; iam:PermissionsBoundary of a role that has one |
 | iam:CreatePolicy, iam:TagPolicy | same (+ iam:TagPolicy) | policy ARN | RequestTag, TagKeys |
 | iam policy reads, CreatePolicyVersion, DeletePolicy(Version) | same | PolicyArn | ResourceTag of the policy |
 | iam:CreateInstanceProfile, iam:TagInstanceProfile | same (+ TagInstanceProfile) | profile ARN | RequestTag, TagKeys |
@@ -128,6 +130,24 @@ def _role(req):
     return [(req.action, _role_arn(req, name), resource_tag_context(role.tags if role else None))]
 
 
+def _tagging(build):
+    """TagRole, TagPolicy, TagInstanceProfile: the entity's tags and the request's (aws:RequestTag, TagKeys)."""
+    def tagging(req):
+        context = request_tag_context(req.request_tags())
+        return [(a, r, {**c, **context}) for a, r, c in build(req)]
+    return tagging
+
+
+def _with_boundary(build):
+    """The request's PermissionsBoundary as iam:PermissionsBoundary (CreateRole, PutRolePermissionsBoundary)."""
+    def with_boundary(req):
+        boundary = req.param("PermissionsBoundary")
+        requests = build(req)
+        return [(a, r, {**c, "iam:PermissionsBoundary": boundary} if boundary and a == req.action else c)
+                for a, r, c in requests]
+    return with_boundary
+
+
 def _create_tagged(kind, tag_action):
     def build(req):
         tags = req.request_tags()
@@ -150,6 +170,8 @@ def _attach_detach(req):
             arn = entity.arn if entity is not None else req.arn("iam", f"{kind}/{name}", region=False)
             context = resource_tag_context(getattr(entity, "tags", None))
             context["iam:PolicyARN"] = req.param("PolicyArn")
+            if getattr(entity, "permissions_boundary_arn", None):  # the entity's boundary, as AWS supplies it
+                context["iam:PermissionsBoundary"] = entity.permissions_boundary_arn
             return [(req.action, arn, context)]
     return [(req.action, "*", {})]
 
@@ -245,7 +267,8 @@ def _delete_stack(req):
 
 _ROLE_ACTIONS = ("GetRole", "DeleteRole", "DeleteRolePolicy", "UpdateAssumeRolePolicy",
                  "ListAttachedRolePolicies", "ListInstanceProfilesForRole", "ListRolePolicies",
-                 "ListRoleTags", "PutRolePolicy", "GetRolePolicy", "UntagRole")
+                 "ListRoleTags", "PutRolePolicy", "GetRolePolicy", "UntagRole",
+                 "DeleteRolePermissionsBoundary")
 _POLICY_ACTIONS = ("GetPolicy", "GetPolicyVersion", "ListEntitiesForPolicy", "ListPolicyTags",
                    "ListPolicyVersions", "CreatePolicyVersion", "DeletePolicy", "DeletePolicyVersion",
                    "SetDefaultPolicyVersion", "UntagPolicy")
@@ -259,12 +282,13 @@ OPERATIONS = {
     **{f"iam:{a}": _policy for a in _POLICY_ACTIONS},
     **{f"iam:{a}": _profile for a in _PROFILE_ACTIONS},
     **{a: (lambda req: [(req.action, "*", {})]) for a in _WILDCARD},
-    "iam:CreateRole": _create_tagged("role", "iam:TagRole"),
-    "iam:TagRole": _role,
+    "iam:CreateRole": _with_boundary(_create_tagged("role", "iam:TagRole")),
+    "iam:PutRolePermissionsBoundary": _with_boundary(_role),
+    "iam:TagRole": _tagging(_role),
     "iam:CreatePolicy": _create_tagged("policy", "iam:TagPolicy"),
-    "iam:TagPolicy": _policy,
+    "iam:TagPolicy": _tagging(_policy),
     "iam:CreateInstanceProfile": _create_tagged("instance-profile", "iam:TagInstanceProfile"),
-    "iam:TagInstanceProfile": _profile,
+    "iam:TagInstanceProfile": _tagging(_profile),
     "iam:AttachRolePolicy": _attach_detach,
     "iam:DetachRolePolicy": _attach_detach,
     "iam:DetachUserPolicy": _attach_detach,

@@ -2,7 +2,7 @@
 
 moto 5.2.1 has no such operation (its IAM responses have no `simulate_principal_policy`). This adds
 it: the principal (a user or a role, by PolicySourceArn) with its inline and attached policies (a
-user's groups' too), each of `ActionNames` on each of `ResourceArns` (`*` when none) with
+user's groups' too) and its permissions boundary, each of `ActionNames` on each of `ResourceArns` (`*` when none) with
 `ContextEntries`, answered in AWS's XML (one EvaluationResult per action and resource, EvalDecision
 `allowed` / `implicitDeny` / `explicitDeny`, MatchedStatements, ResourceSpecificResults). moto
 authorizes the call itself (through the evaluator) before this runs, so a caller that may not
@@ -74,10 +74,11 @@ def _statements(matched):
 def simulate(principal, account, policies, actions, resources, context):
     """(action, resource, EvalDecision, matched statements) for each pair; principal is moto's user or role."""
     documents = moto_iam.policy_documents(principal, policies)
+    boundaries = moto_iam.boundary_documents(principal)
     out = []
     for action in actions:
         for resource in resources:
-            answer = moto_iam.evaluate(principal.arn, account, documents, action, resource, context)
+            answer = moto_iam.evaluate(principal.arn, account, documents, action, resource, context, boundaries)
             out.append((action, resource, _DECISIONS[answer["decision"]], answer.get("matched", [])))
     return out
 

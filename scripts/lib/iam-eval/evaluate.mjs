@@ -2,7 +2,8 @@
 // stdout line, in order, for as long as stdin is open (scripts/lib/moto_iam.py keeps one running).
 //
 // Request: {"principal": ARN, "action": "s3:GetObject", "resource": ARN, "account": "123456789012",
-//           "policies": [{"name": ..., "document": {...}}], "context": {"aws:TagKeys": [...], ...}}
+//           "policies": [{"name": ..., "document": {...}}], "context": {"aws:TagKeys": [...], ...},
+//           "boundaries": [{"name": ..., "document": {...}}] (the principal's permissions boundary, if any)}
 // Answer:  {"decision": "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied",
 //           "matched": [{"policy": name, "statement": sid-or-index, "effect": "Allow"|"Deny"}],
 //           "error": message (only when the evaluator refused the request: the caller denies)}
@@ -34,7 +35,8 @@ async function evaluate(req) {
     },
     identityPolicies: (req.policies || []).map((p) => ({ name: p.name, policy: p.document })),
     serviceControlPolicies: [],
-    resourceControlPolicies: []
+    resourceControlPolicies: [],
+    permissionBoundaryPolicies: (req.boundaries || []).map((p) => ({ name: p.name, policy: p.document }))
   }
   const res = await runSimulation(simulation, {})
   if (res.resultType === 'error' && res.errors.message === 'no.resource.types') {

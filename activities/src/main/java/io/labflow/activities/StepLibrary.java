@@ -21,6 +21,8 @@ import io.labflow.activities.learner.AdoptActivitiesImpl;
 import io.labflow.activities.learner.LearnerCheckActivities;
 import io.labflow.activities.learner.LearnerCheckActivitiesImpl;
 import io.labflow.activities.model.ResourceKind;
+import io.labflow.activities.learner.LearnerAccessActivities;
+import io.labflow.activities.learner.LearnerAccessActivitiesImpl;
 import io.labflow.activities.verification.AccessVerificationActivities;
 import io.labflow.activities.verification.AccessVerificationActivitiesImpl;
 import java.nio.file.Path;
@@ -49,7 +51,8 @@ public final class StepLibrary {
         AccessVerificationActivities.class,
         LabInventoryActivities.class,
         LearnerCheckActivities.class,
-        AdoptActivities.class);
+        AdoptActivities.class,
+        LearnerAccessActivities.class);
   }
 
   /**
@@ -72,16 +75,19 @@ public final class StepLibrary {
     InstanceProfileActivitiesImpl profiles = new InstanceProfileActivitiesImpl(iam);
     CloudFormationActivitiesImpl stacks =
         new CloudFormationActivitiesImpl(clients, definitionsDir, waits);
-    Ec2ActivitiesImpl ec2 = new Ec2ActivitiesImpl(clients);
+    Ec2ActivitiesImpl instances = new Ec2ActivitiesImpl(clients);
     LabInventoryActivitiesImpl inventory = new LabInventoryActivitiesImpl(clients, iam, Map.of(
-        ResourceKind.ASSOCIATIONS, (instance, labId) -> ec2.disassociate(instance, null, labId),
+        ResourceKind.ASSOCIATIONS,
+        (instance, labId) -> instances.disassociate(instance, null, labId),
         ResourceKind.INSTANCE_PROFILES, profiles::deleteOwned,
         ResourceKind.ROLES, roles::deleteOwned,
         ResourceKind.POLICIES, policies::deleteOwned,
         ResourceKind.STACKS, stacks.deletion()::deleteOwned));
     return List.of(
-            stacks, roles, policies, profiles, ec2, new AccessVerificationActivitiesImpl(clients),
-            inventory, new LearnerCheckActivitiesImpl(iam, ec2), new AdoptActivitiesImpl(iam))
+            stacks, roles, policies, profiles, instances,
+            new AccessVerificationActivitiesImpl(clients), inventory,
+            new LearnerCheckActivitiesImpl(iam, instances), new AdoptActivitiesImpl(iam),
+            new LearnerAccessActivitiesImpl(iam, roles, policies, profiles, instances))
         .stream()
         .map(AwsFailureBoundary::around)
         .toList();

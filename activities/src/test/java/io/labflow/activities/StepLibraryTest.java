@@ -69,7 +69,10 @@ class StepLibraryTest {
             "CheckAccess",
             "AdoptRole",
             "AdoptPolicy",
-            "AdoptInstanceProfile");
+            "AdoptInstanceProfile",
+
+            "CreateLearnerAccess",
+            "DeleteLearnerAccess");
   }
 
   @Test

@@ -214,7 +214,41 @@ public final class WorkerPermissions {
           unscoped("CheckProfileOnInstance", DESCRIBE, "Ec2.DescribeIamInstanceProfileAssociations"),
           same(ROLE_CREATE, "AdoptRole", "Iam.TagRole"),
           same(POLICY_CREATE, "AdoptPolicy", "Iam.TagPolicy"),
-          same(PROFILE_CREATE, "AdoptInstanceProfile", "Iam.TagInstanceProfile"));
+          same(PROFILE_CREATE, "AdoptInstanceProfile", "Iam.TagInstanceProfile"),
+          // Learner access: the boundary through CreatePolicy's code and the learner role; its
+          // compensation deletes the learner role, takes what the learner made under the lab's
+          // names (tags it) and deletes it through the delete steps' code, then the boundary.
+          same(POLICY, "CreateLearnerAccess DeleteLearnerAccess", "Iam.GetPolicy", "Iam.ListPolicyTags",
+              "Iam.ListPolicyVersions"),
+          same(POLICY, "CreateLearnerAccess", "Iam.GetPolicyVersion"),
+          op("Iam.CreatePolicy", "CreateLearnerAccess",
+              g("iam:CreatePolicy", POLICY_CREATE), g("iam:TagPolicy", POLICY_CREATE)),
+          same(POLICY_OWNED, "CreateLearnerAccess", "Iam.CreatePolicyVersion"),
+          same(POLICY_OWNED, "CreateLearnerAccess DeleteLearnerAccess", "Iam.DeletePolicyVersion"),
+          same(ROLE, "CreateLearnerAccess DeleteLearnerAccess", "Iam.GetRole", "Iam.ListRoleTags"),
+          op("Iam.CreateRole", "CreateLearnerAccess",
+              g("iam:CreateRole", ROLE_CREATE), g("iam:TagRole", ROLE_CREATE)),
+          same(ROLE_OWNED, "CreateLearnerAccess", "Iam.UpdateAssumeRolePolicy"),
+          same(ROLE_ATTACH, "CreateLearnerAccess", "Iam.AttachRolePolicy"),
+          same(ROLE_CREATE, "DeleteLearnerAccess", "Iam.TagRole"),
+          same(POLICY_CREATE, "DeleteLearnerAccess", "Iam.TagPolicy"),
+          same(PROFILE_CREATE, "DeleteLearnerAccess", "Iam.TagInstanceProfile"),
+          same(ROLE, "DeleteLearnerAccess", "Iam.ListInstanceProfilesForRole",
+              "Iam.ListRolePolicies"),
+          same(ROLE, "CreateLearnerAccess DeleteLearnerAccess", "Iam.ListAttachedRolePolicies"),
+          op("Iam.DetachRolePolicy", "DeleteLearnerAccess",
+              g("iam:DetachRolePolicy", ROLE_OWNED), g("iam:DetachRolePolicy", DETACH_LAB_POLICIES)),
+          same(ROLE_OWNED, "DeleteLearnerAccess", "Iam.DeleteRolePolicy", "Iam.DeleteRole"),
+          same(POLICY, "DeleteLearnerAccess", "Iam.ListEntitiesForPolicy"),
+          same(DETACH_LAB_POLICIES, "DeleteLearnerAccess",
+              "Iam.DetachUserPolicy", "Iam.DetachGroupPolicy"),
+          same(POLICY_OWNED, "DeleteLearnerAccess", "Iam.DeletePolicy"),
+          same(PROFILE, "DeleteLearnerAccess", "Iam.GetInstanceProfile"),
+          same(PROFILE_OWNED, "DeleteLearnerAccess", "Iam.RemoveRoleFromInstanceProfile",
+              "Iam.DeleteInstanceProfile"),
+          unscoped("DeleteLearnerAccess", DESCRIBE, "Ec2.DescribeInstances",
+              "Ec2.DescribeIamInstanceProfileAssociations"),
+          same(LAB_INSTANCE, "DeleteLearnerAccess", "Ec2.DisassociateIamInstanceProfile"));
 
   private WorkerPermissions() {}
 

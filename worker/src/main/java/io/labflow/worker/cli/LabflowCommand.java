@@ -31,6 +31,7 @@ import java.util.function.Supplier;
       ResumeCommand.class,
       SwitchVariantCommand.class,
       TeardownCommand.class,
+      CredentialsCommand.class,
       ListCommand.class,
       FleetCommand.class,
       WorkerCommand.class,

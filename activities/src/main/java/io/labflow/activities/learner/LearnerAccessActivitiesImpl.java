@@ -1,0 +1,160 @@
+package io.labflow.activities.learner;
+
+import io.labflow.activities.common.AwsErrors;
+import io.labflow.activities.common.AwsFailures;
+import io.labflow.activities.common.Inputs;
+import io.labflow.activities.ec2.Ec2ActivitiesImpl;
+import io.labflow.activities.iam.IamEntities;
+import io.labflow.activities.iam.PolicyDocuments;
+import io.labflow.activities.iam.policies.PolicyActivitiesImpl;
+import io.labflow.activities.iam.profiles.InstanceProfileActivitiesImpl;
+import io.labflow.activities.iam.roles.RoleActivitiesImpl;
+import io.labflow.activities.model.CreatePolicyInput;
+import io.labflow.activities.model.RolePolicyInput;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.Role;
+
+/** {@link LearnerAccessActivities} over the role, policy, profile and EC2 steps' own code. */
+public final class LearnerAccessActivitiesImpl implements LearnerAccessActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(LearnerAccessActivitiesImpl.class);
+  private final IamClient iam;
+  private final IamEntities entities;
+  private final RoleActivitiesImpl roles;
+  private final PolicyActivitiesImpl policies;
+  private final InstanceProfileActivitiesImpl profiles;
+  private final Ec2ActivitiesImpl instances;
+
+  public LearnerAccessActivitiesImpl(IamEntities entities, RoleActivitiesImpl roles,
+      PolicyActivitiesImpl policies, InstanceProfileActivitiesImpl profiles, Ec2ActivitiesImpl instances) {
+    this.iam = entities.client();
+    this.entities = entities;
+    this.roles = roles;
+    this.policies = policies;
+    this.profiles = profiles;
+    this.instances = instances;
+  }
+
+  @Override
+  public LearnerAccessOutput createLearnerAccess(CreateLearnerAccessInput in) {
+    String action = "CreateLearnerAccess";
+    String labId = Inputs.require(in.labId(), "labId", action);
+    String name = Inputs.require(in.learnerRoleName(), "learnerRoleName", action);
+    String boundaryName = Inputs.require(in.boundaryPolicyName(), "boundaryPolicyName", action);
+    String trusted = Inputs.require(in.trustedPrincipalArn(), "trustedPrincipalArn", action);
+    String bucket = Inputs.require(in.bucketName(), "bucketName", action);
+    String boundary = policies.createPolicy(new CreatePolicyInput(
+        labId, boundaryName, bucket, LearnerPolicies.BOUNDARY_ACTIONS, false)).policyArn();
+    String prefix = boundary.substring(0, boundary.indexOf(":policy/"));
+    String trust = LearnerPolicies.trust(trusted);
+    Optional<Role> existing = entities.role(name);
+    if (existing.isEmpty()) {
+      existing = AwsErrors.emptyOn(() -> iam.createRole(b -> b.roleName(name)
+          .assumeRolePolicyDocument(trust)
+          .maxSessionDuration(LearnerPolicies.MAX_SESSION_SECONDS)
+          .description("labflow lab " + labId + ": the learner's credentials")
+          .tags(IamEntities.tagsForCreate(labId))).role(), "EntityAlreadyExists");
+      if (existing.isEmpty()) {
+        existing = entities.role(name); // a concurrent attempt won: decide from its tags below
+      }
+    }
+    Role role = existing.orElseThrow(() -> AwsFailures.retryable(
+        "role " + name + " already exists but cannot be read (yet)", IamEntities.NO_SUCH_ENTITY));
+    IamEntities.requireCreatedHere(entities.roleTags(name), "role " + name, labId);
+    if (role.assumeRolePolicyDocument() == null
+        || !PolicyDocuments.sameDocument(role.assumeRolePolicyDocument(), trust)) {
+      iam.updateAssumeRolePolicy(b -> b.roleName(name).policyDocument(trust));
+    }
+    policies.attachRolePolicy(new RolePolicyInput(labId, name,
+        learnerPolicy(labId, name, LearnerPolicies.learner(labId, prefix, boundary,
+            Inputs.orDefault(in.instanceId(), null))), null));
+    log.info("lab {}: learner access {} (boundary {})", labId, role.arn(), boundary);
+    return new LearnerAccessOutput(role.arn(), boundary);
+  }
+
+  @Override
+  public DeleteLearnerAccessOutput deleteLearnerAccess(DeleteLearnerAccessInput in) {
+    String action = "DeleteLearnerAccess";
+    String labId = Inputs.require(in.labId(), "labId", action);
+    String learner = Inputs.require(in.learnerRoleName(), "learnerRoleName", action);
+    String boundary = Inputs.require(in.boundaryPolicyName(), "boundaryPolicyName", action);
+    Instant notBefore = instant(Inputs.require(in.notBefore(), "notBefore", action), action);
+    String roleName = Inputs.require(in.roleName(), "roleName", action);
+    String policyArn = entities.policyArn(Inputs.require(in.policyName(), "policyName", action));
+    String profileName = Inputs.require(in.instanceProfileName(), "instanceProfileName", action);
+    List<String> deleted = new ArrayList<>();
+    List<String> untouched = new ArrayList<>();
+    // First the learner's sessions: nothing the learner does can race the cleanup after this.
+    note(roles.deleteOwned(learner, labId).deleted(), "role/" + learner, deleted);
+    String learnerPolicy = entities.policyArn(learner);
+    note(policies.deleteOwned(learnerPolicy, labId).deleted(), learnerPolicy, deleted);
+    LearnerMade made = new LearnerMade(labId, notBefore, untouched);
+    boolean profile = made.claim("instance-profile/" + profileName,
+        entities.profile(profileName).map(p -> p.createDate()),
+        () -> entities.profile(profileName).map(p -> p.tags()).orElse(List.of()),
+        tags -> iam.tagInstanceProfile(b -> b.instanceProfileName(profileName).tags(tags)));
+    boolean role = made.claim("role/" + roleName,
+        entities.role(roleName).map(Role::createDate), () -> entities.roleTags(roleName),
+        tags -> iam.tagRole(b -> b.roleName(roleName).tags(tags)));
+    boolean policy = made.claim(policyArn,
+        entities.policy(policyArn).map(p -> p.createDate()), () -> entities.policyTags(policyArn),
+        tags -> iam.tagPolicy(b -> b.policyArn(policyArn).tags(tags)));
+    if (profile && in.instanceId() != null && !in.instanceId().isBlank()) {
+      note(instances.disassociate(in.instanceId(), profileName, labId).deleted(),
+          "association/" + in.instanceId(), deleted);
+    }
+    if (role) {
+      note(roles.deleteOwned(roleName, labId).deleted(), "role/" + roleName, deleted);
+    }
+    if (profile) {
+      note(profiles.deleteOwned(profileName, labId).deleted(), "instance-profile/" + profileName,
+          deleted);
+    }
+    if (policy) {
+      note(policies.deleteOwned(policyArn, labId).deleted(), policyArn, deleted);
+    }
+    String boundaryArn = entities.policyArn(boundary);
+    note(policies.deleteOwned(boundaryArn, labId).deleted(), boundaryArn, deleted);
+    log.info("lab {}: learner access removed; deleted {}, left {}", labId, deleted, untouched);
+    return new DeleteLearnerAccessOutput(deleted, untouched);
+  }
+
+  /**
+   * The learner role's permissions as a managed policy of the role's name (not inline: the worker
+   * may attach only lab policies, and needs no iam:PutRolePolicy). A retry of the same run finds
+   * the one it created, with the same document.
+   */
+  private String learnerPolicy(String labId, String name, String document) {
+    String arn = entities.policyArn(name);
+    if (entities.policy(arn).isEmpty()
+        && AwsErrors.doneUnless(() -> iam.createPolicy(b -> b.policyName(name)
+            .policyDocument(document).description("labflow lab " + labId + ": the learner's")
+            .tags(IamEntities.tagsForCreate(labId))), "EntityAlreadyExists")) {
+      return arn;
+    }
+    IamEntities.requireCreatedHere(entities.policyTags(arn), "policy " + arn, labId);
+    return arn;
+  }
+
+  private static void note(boolean done, String what, List<String> deleted) {
+    if (done) {
+      deleted.add(what);
+    }
+  }
+
+  private static Instant instant(String value, String action) {
+    try {
+      return Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      throw AwsFailures.invalidInput(action + ": input field 'notBefore' is not an ISO-8601"
+          + " instant (such as 2026-12-05T02:00:00Z): " + value);
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package io.labflow.activities.learner;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labflow.activities.common.Tags;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The learner's policies. The learner role may do the tutorial's IAM actions only on the lab's
+ * names ({@code labflow-L-role}, {@code labflow-L-s3}, {@code labflow-L-profile}); every role it
+ * creates must carry the boundary, which allows at most List/Get/Put on the lab's bucket; it may
+ * pass only the lab's role, only to EC2, and put a profile only on an instance tagged as the lab's.
+ * The lab's policy is attached only to the lab's role carrying the boundary, so a role of the lab's
+ * name made before the lab (without it) gains nothing.
+ */
+public final class LearnerPolicies {
+
+  /** What any role the learner creates may do at most: the tutorial's S3 actions on the bucket. */
+  public static final List<String> BOUNDARY_ACTIONS =
+      List.of("s3:ListBucket", "s3:GetObject", "s3:PutObject");
+
+  /** The longest session of the learner role: a working day. */
+  public static final int MAX_SESSION_SECONDS = 12 * 60 * 60;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private LearnerPolicies() {}
+
+  /** The learner's names of lab {@code labId}: role, managed policy and instance profile. */
+  public record Names(String role, String policy, String profile) {
+    /** {@code labflow-L-role}, {@code labflow-L-s3}, {@code labflow-L-profile}. */
+    public static Names of(String labId) {
+      String p = "labflow-" + labId;
+      return new Names(p + "-role", p + "-s3", p + "-profile");
+    }
+  }
+
+  /** Only this principal (the operator who issues the credentials) may assume the learner role. */
+  public static String trust(String trustedPrincipalArn) {
+    return write(Map.of("Version", "2012-10-17", "Statement", List.of(Map.of(
+        "Effect", "Allow", "Principal", Map.of("AWS", trustedPrincipalArn),
+        "Action", "sts:AssumeRole"))));
+  }
+
+  /**
+   * The learner role's policy.
+   *
+   * @param iamPrefix {@code arn:aws:iam::ACCOUNT}
+   * @param boundaryArn the boundary every role the learner creates must carry
+   * @param instanceId the lab's instance (which must also carry the lab's tag); null: any so tagged
+   */
+  public static String learner(
+      String labId, String iamPrefix, String boundaryArn, String instanceId) {
+    Names n = Names.of(labId);
+    String role = iamPrefix + ":role/" + n.role();
+    String policy = iamPrefix + ":policy/" + n.policy();
+    String profile = iamPrefix + ":instance-profile/" + n.profile();
+    return write(Map.of("Version", "2012-10-17", "Statement", List.of(
+        allow("CreateLabRoleWithBoundary", List.of("iam:CreateRole"), List.of(role),
+            Map.of("StringEquals", Map.of("iam:PermissionsBoundary", boundaryArn))),
+        allow("LabRole", List.of("iam:GetRole", "iam:DeleteRole", "iam:UpdateAssumeRolePolicy",
+            "iam:TagRole", "iam:ListRoleTags", "iam:ListAttachedRolePolicies",
+            "iam:ListRolePolicies", "iam:ListInstanceProfilesForRole",
+            "iam:SimulatePrincipalPolicy"), List.of(role), null),
+        allow("AttachOnlyLabPolicy", List.of("iam:AttachRolePolicy", "iam:DetachRolePolicy"),
+            List.of(role), Map.of("ArnEquals", Map.of("iam:PolicyARN", policy),
+                "StringEquals", Map.of("iam:PermissionsBoundary", boundaryArn))),
+        allow("LabPolicy", List.of("iam:CreatePolicy", "iam:CreatePolicyVersion",
+            "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy",
+            "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions",
+            "iam:ListEntitiesForPolicy", "iam:TagPolicy", "iam:ListPolicyTags"),
+            List.of(policy), null),
+        allow("LabInstanceProfile", List.of("iam:CreateInstanceProfile",
+            "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile",
+            "iam:DeleteInstanceProfile", "iam:GetInstanceProfile", "iam:TagInstanceProfile",
+            "iam:ListInstanceProfileTags"), List.of(profile), null),
+        allow("PassLabRoleToEc2Only", List.of("iam:PassRole"), List.of(role),
+            Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com"))),
+        allow("ProfileOnLabInstancesOnly", List.of("ec2:AssociateIamInstanceProfile",
+            "ec2:ReplaceIamInstanceProfileAssociation", "ec2:DisassociateIamInstanceProfile"),
+            List.of("arn:aws:ec2:*:*:instance/" + (instanceId == null ? "*" : instanceId)),
+            Map.of("StringEquals", Map.of("aws:ResourceTag/" + Tags.LAB_TAG, labId))),
+        allow("DescribeEc2", List.of("ec2:Describe*"), List.of("*"), null),
+        deny("KeepTheBoundary", List.of("iam:DeleteRolePermissionsBoundary"), null),
+        deny("NoOtherBoundary", List.of("iam:PutRolePermissionsBoundary"),
+            Map.of("StringNotEquals", Map.of("iam:PermissionsBoundary", boundaryArn))))));
+  }
+
+  private static Map<String, Object> allow(
+      String sid, List<String> actions, List<String> resources, Map<String, Object> condition) {
+    Map<String, Object> st = new LinkedHashMap<>();
+    st.put("Sid", sid);
+    st.put("Effect", "Allow");
+    st.put("Action", actions);
+    st.put("Resource", resources);
+    if (condition != null) {
+      st.put("Condition", condition);
+    }
+    return st;
+  }
+
+  private static Map<String, Object> deny(
+      String sid, List<String> actions, Map<String, Object> condition) {
+    Map<String, Object> st = allow(sid, actions, List.of("*"), condition);
+    st.put("Effect", "Deny");
+    return st;
+  }
+
+  private static String write(Object doc) {
+    try {
+      return JSON.writeValueAsString(doc);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package io.labflow.worker.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labflow.activities.common.AccountPolicy;
+import io.labflow.worker.client.LabFollower;
+import io.labflow.worker.client.TemporalConnection;
+import io.labflow.workflows.lab.LabStatus;
+import io.labflow.workflows.lab.StepState;
+import io.labflow.workflows.lab.StepStatus;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.model.Credentials;
+
+/**
+ * Issues the learner of a lab temporary credentials: a session of the lab's learner role (the
+ * output of its CreateLearnerAccess step), assumed with the caller's own AWS configuration, printed
+ * on stdout only (never logged, never sent to the lab) as shell exports, with the expiry and the
+ * AWS console sign-in URL built through the federation endpoint.
+ */
+@Command(name = "credentials", description = {
+    "Prints a lab's learner credentials, their expiry and the AWS console sign-in URL.",
+    "The exports go to stdout only (eval \"$(labflow credentials LAB)\"); the caller's own AWS",
+    "configuration assumes the lab's learner role. Exit code: 0 printed, 1 failed, 2 refused",
+    "(no learner access, a duration outside 15m..12h)."})
+final class CredentialsCommand extends BaseCommand {
+
+  /** The action whose step's outputs hold the learner role. */
+  static final String ACTION = "CreateLearnerAccess";
+  static final String FEDERATION = "https://signin.aws.amazon.com/federation";
+  static final String CONSOLE = "https://console.aws.amazon.com/";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Parameters(paramLabel = "LAB_ID", description = "The lab id.")
+  String labId;
+
+  @Option(names = "--duration", defaultValue = "1h", converter = Durations.class,
+      description = "How long the credentials last, 15m to 12h (default: ${DEFAULT-VALUE}).")
+  Duration duration;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    if (duration.compareTo(Duration.ofMinutes(15)) < 0 || duration.compareTo(Duration.ofHours(12)) > 0) {
+      throw new UsageException("--duration must be between 15m and 12h (the learner role's"
+          + " longest session), got " + duration);
+    }
+    String roleArn;
+    try (TemporalConnection conn = connect()) {
+      String unsent = "no credentials issued: the learner role is read from the lab's status";
+      workerFor(conn, labId, unsent);
+      LabStatus status = new LabFollower(conn, out(), Duration.ofSeconds(1)).query(labId, null)
+          .orElseThrow(() -> new IllegalStateException("lab " + labId + " did not answer its status"
+              + " query within seconds; try again"));
+      roleArn = learnerRoleArn(status);
+    }
+    String endpoint = AccountPolicy.fromEnvironment().endpoint();
+    Credentials c;
+    try (StsClient sts = StsClient.create()) {
+      c = sts.assumeRole(b -> b.roleArn(roleArn).roleSessionName(sessionName(labId))
+          .durationSeconds((int) duration.toSeconds())).credentials();
+    }
+    out().println(exports(c, region(), endpoint));
+    out().println("# expires " + c.expiration() + " (" + roleArn + ")");
+    if (endpoint != null) {
+      out().println("# console: none with an endpoint override (" + endpoint + "); the AWS"
+          + " console is AWS's only");
+    } else {
+      out().println("# console: " + loginUrl(signinToken(c)));
+    }
+    return 0;
+  }
+
+  /** The learner role of the lab's completed CreateLearnerAccess step; refused without one. */
+  static String learnerRoleArn(LabStatus status) {
+    for (StepStatus s : status.steps()) {
+      if (ACTION.equals(s.action())) {
+        Object arn = s.outputs() == null ? null : s.outputs().get("learnerRoleArn");
+        if (s.state() != StepState.DONE || arn == null) {
+          throw new UsageException("lab " + status.labId() + " has no learner access yet: its step "
+              + s.id() + " (" + ACTION + ") is " + s.state());
+        }
+        return arn.toString();
+      }
+    }
+    throw new UsageException("lab " + status.labId() + " has no learner access: its definition "
+        + status.definition() + " has no " + ACTION + " step");
+  }
+
+  /** {@code labflow-learner-LAB}, cut to STS's 64 characters. */
+  static String sessionName(String labId) {
+    String name = ("labflow-learner-" + labId).replaceAll("[^\\w+=,.@-]", "-");
+    return name.length() > 64 ? name.substring(0, 64) : name;
+  }
+
+  /** One line of shell exports; region and endpoint only when configured. */
+  static String exports(Credentials c, String region, String endpoint) {
+    StringBuilder line = new StringBuilder("export AWS_ACCESS_KEY_ID=").append(c.accessKeyId())
+        .append(" AWS_SECRET_ACCESS_KEY=").append(c.secretAccessKey())
+        .append(" AWS_SESSION_TOKEN=").append(c.sessionToken());
+    if (region != null) {
+      line.append(" AWS_REGION=").append(region);
+    }
+    if (endpoint != null) {
+      line.append(" AWS_ENDPOINT_URL=").append(endpoint);
+    }
+    return line.toString();
+  }
+
+  /** The federation endpoint's getSigninToken request for these credentials. */
+  static URI signinTokenRequest(Credentials c) {
+    Map<String, String> session = new LinkedHashMap<>();
+    session.put("sessionId", c.accessKeyId());
+    session.put("sessionKey", c.secretAccessKey());
+    session.put("sessionToken", c.sessionToken());
+    try {
+      return URI.create(FEDERATION + "?Action=getSigninToken&Session="
+          + encode(JSON.writeValueAsString(session)));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The console sign-in URL of a sign-in token. */
+  static String loginUrl(String signinToken) {
+    return FEDERATION + "?Action=login&Issuer=labflow&Destination=" + encode(CONSOLE)
+        + "&SigninToken=" + encode(signinToken);
+  }
+
+  private static String signinToken(Credentials c) throws IOException, InterruptedException {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(signinTokenRequest(c)).timeout(Duration.ofSeconds(20)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("the AWS federation endpoint refused a sign-in token (HTTP "
+          + r.statusCode() + "); the exports above still work");
+    }
+    return JSON.readTree(r.body()).path("SigninToken").asText();
+  }
+
+  private static String region() {
+    try {
+      return new DefaultAwsRegionProviderChain().getRegion().id();
+    } catch (RuntimeException none) {
+      return null;
+    }
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}
