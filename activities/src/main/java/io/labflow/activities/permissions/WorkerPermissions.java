@@ -74,7 +74,7 @@ public final class WorkerPermissions {
    */
   public record Operation(String name, List<Grant> grants, Set<String> usedBy) {}
 
-  private static final String DESCRIBE =
+  static final String DESCRIBE =
       "EC2 Describe* actions support no resource-level permissions";
   private static final String LIST_ALL =
       "the lab inventory lists every resource of the kind to find those carrying the lab tag;"
@@ -200,55 +200,7 @@ public final class WorkerPermissions {
           same(OBJECTS, "VerifyAccess", "S3.PutObject", "S3.DeleteObject"),
           // Verification.
           same(ROLE, "VerifyAccess", "Sts.AssumeRole", "Iam.SimulatePrincipalPolicy"),
-          // Learner mode: the checks read the learner's resources; adopting one tags it with the
-          // lab's tags, which are in the request as in a create.
-          same(ROLE, "CheckRoleTrust CheckRoleBoundary CheckPolicyAttached CheckAccess AdoptRole",
-              "Iam.GetRole"),
-          same(ROLE, "CheckPolicyAttached", "Iam.ListAttachedRolePolicies"),
-          same(ROLE, "CheckAccess", "Iam.SimulatePrincipalPolicy"),
-          same(ROLE, "AdoptRole", "Iam.ListRoleTags"),
-          same(POLICY, "CheckPolicyScope AdoptPolicy", "Iam.GetPolicy"),
-          same(POLICY, "CheckPolicyScope", "Iam.GetPolicyVersion"),
-          same(POLICY, "AdoptPolicy", "Iam.ListPolicyTags"),
-          same(PROFILE, "CheckInstanceProfile AdoptInstanceProfile", "Iam.GetInstanceProfile"),
-          unscoped("CheckProfileOnInstance", DESCRIBE, "Ec2.DescribeIamInstanceProfileAssociations"),
-          same(ROLE_CREATE, "AdoptRole", "Iam.TagRole"),
-          same(POLICY_CREATE, "AdoptPolicy", "Iam.TagPolicy"),
-          same(PROFILE_CREATE, "AdoptInstanceProfile", "Iam.TagInstanceProfile"),
-          // Learner access: the boundary through CreatePolicy's code and the learner role; its
-          // compensation deletes the learner role, takes what the learner made under the lab's
-          // names (tags it) and deletes it through the delete steps' code, then the boundary.
-          same(POLICY, "CreateLearnerAccess DeleteLearnerAccess", "Iam.GetPolicy", "Iam.ListPolicyTags",
-              "Iam.ListPolicyVersions"),
-          same(POLICY, "CreateLearnerAccess", "Iam.GetPolicyVersion"),
-          op("Iam.CreatePolicy", "CreateLearnerAccess",
-              g("iam:CreatePolicy", POLICY_CREATE), g("iam:TagPolicy", POLICY_CREATE)),
-          same(POLICY_OWNED, "CreateLearnerAccess", "Iam.CreatePolicyVersion"),
-          same(POLICY_OWNED, "CreateLearnerAccess DeleteLearnerAccess", "Iam.DeletePolicyVersion"),
-          same(ROLE, "CreateLearnerAccess DeleteLearnerAccess", "Iam.GetRole", "Iam.ListRoleTags"),
-          op("Iam.CreateRole", "CreateLearnerAccess",
-              g("iam:CreateRole", ROLE_CREATE), g("iam:TagRole", ROLE_CREATE)),
-          same(ROLE_OWNED, "CreateLearnerAccess", "Iam.UpdateAssumeRolePolicy"),
-          same(ROLE_ATTACH, "CreateLearnerAccess", "Iam.AttachRolePolicy"),
-          same(ROLE_CREATE, "DeleteLearnerAccess", "Iam.TagRole"),
-          same(POLICY_CREATE, "DeleteLearnerAccess", "Iam.TagPolicy"),
-          same(PROFILE_CREATE, "DeleteLearnerAccess", "Iam.TagInstanceProfile"),
-          same(ROLE, "DeleteLearnerAccess", "Iam.ListInstanceProfilesForRole",
-              "Iam.ListRolePolicies"),
-          same(ROLE, "CreateLearnerAccess DeleteLearnerAccess", "Iam.ListAttachedRolePolicies"),
-          op("Iam.DetachRolePolicy", "DeleteLearnerAccess",
-              g("iam:DetachRolePolicy", ROLE_OWNED), g("iam:DetachRolePolicy", DETACH_LAB_POLICIES)),
-          same(ROLE_OWNED, "DeleteLearnerAccess", "Iam.DeleteRolePolicy", "Iam.DeleteRole"),
-          same(POLICY, "DeleteLearnerAccess", "Iam.ListEntitiesForPolicy"),
-          same(DETACH_LAB_POLICIES, "DeleteLearnerAccess",
-              "Iam.DetachUserPolicy", "Iam.DetachGroupPolicy"),
-          same(POLICY_OWNED, "DeleteLearnerAccess", "Iam.DeletePolicy"),
-          same(PROFILE, "DeleteLearnerAccess", "Iam.GetInstanceProfile"),
-          same(PROFILE_OWNED, "DeleteLearnerAccess", "Iam.RemoveRoleFromInstanceProfile",
-              "Iam.DeleteInstanceProfile"),
-          unscoped("DeleteLearnerAccess", DESCRIBE, "Ec2.DescribeInstances",
-              "Ec2.DescribeIamInstanceProfileAssociations"),
-          same(LAB_INSTANCE, "DeleteLearnerAccess", "Ec2.DisassociateIamInstanceProfile"));
+          LearnerPermissions.ROWS);
 
   private WorkerPermissions() {}
 
@@ -274,17 +226,17 @@ public final class WorkerPermissions {
   }
 
   @SafeVarargs
-  private static List<Operation> table(List<Operation>... parts) {
+  static List<Operation> table(List<Operation>... parts) {
     return Arrays.stream(parts).flatMap(List::stream).toList();
   }
 
   /** One operation with its own grants. */
-  private static List<Operation> op(String name, String usedBy, Grant... grants) {
+  static List<Operation> op(String name, String usedBy, Grant... grants) {
     return List.of(new Operation(name, List.of(grants), Set.of(usedBy.split(" "))));
   }
 
   /** Operations whose IAM action is their name, on this scope, used by the same step actions. */
-  private static List<Operation> same(PolicyScope scope, String usedBy, String... names) {
+  static List<Operation> same(PolicyScope scope, String usedBy, String... names) {
     return Arrays.stream(names).flatMap(n -> op(n, usedBy, g(action(n), scope)).stream()).toList();
   }
 
@@ -295,7 +247,7 @@ public final class WorkerPermissions {
   }
 
   /** The same on {@code "*"}, for this reason. */
-  private static List<Operation> unscoped(String usedBy, String reason, String... names) {
+  static List<Operation> unscoped(String usedBy, String reason, String... names) {
     return Arrays.stream(names)
         .flatMap(n -> op(n, usedBy, any(action(n), reason)).stream())
         .toList();
@@ -307,7 +259,7 @@ public final class WorkerPermissions {
     return operation.substring(0, dot).toLowerCase(Locale.ROOT) + ":" + operation.substring(dot + 1);
   }
 
-  private static Grant g(String action, PolicyScope scope) {
+  static Grant g(String action, PolicyScope scope) {
     return new Grant(action, scope, null);
   }
 

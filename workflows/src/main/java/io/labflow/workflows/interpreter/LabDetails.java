@@ -3,6 +3,7 @@ package io.labflow.workflows.interpreter;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.StepStatus;
+import io.labflow.workflows.model.Definition;
 import java.util.List;
 import java.util.Map;
 
@@ -26,10 +27,15 @@ final class LabDetails {
   /**
    * @param s the lab's status
    * @param liveUntil when a live lab's keep-alive runs out ({@code 2026-12-02T07:20Z}), or null
-   * @param variants the variants a live lab may switch to
+   * @param definition the lab's definition (its variants are what a live lab may switch to); null
+   *     before it is resolved
    * @param learner the learner's tasks and the time left ({@link LearnerDetails}); empty for none
    */
-  static String render(LabStatus s, String liveUntil, List<String> variants, String learner) {
+  static String render(LabStatus s, String liveUntil, Definition definition, String learner) {
+    List<String> variants =
+        definition == null || definition.variants() == null
+            ? List.of()
+            : List.copyOf(definition.variants().keySet());
     StringBuilder md = new StringBuilder();
     // The lab id first: a run started from the Web UI has no static summary to name it.
     md.append("lab **").append(s.labId()).append("**");

@@ -18,9 +18,7 @@ import io.temporal.common.converter.RawValue;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -33,11 +31,6 @@ import java.util.function.Supplier;
  * step, which keeps a successful run of N steps within 6N+12 history events.
  */
 final class LabRun {
-
-  /** Lab states after which nothing more runs. */
-  static final Set<LabState> FINAL =
-      Set.of(LabState.COMPLETED, LabState.ROLLED_BACK, LabState.TORN_DOWN, LabState.FAILED);
-
 
   final StepLedger ledger = new StepLedger();
   private final SearchAttributeBatch attributes = new SearchAttributeBatch();
@@ -99,17 +92,14 @@ final class LabRun {
     liveUntil = at;
   }
 
-  /**
-   * Where the status and the details read the learner's part from: the tasks and score ({@link
-   * LearnerPhase}) and the lifetime ({@link LabLifetime}), which own that state.
-   */
+  /** Where the status and details read the learner's tasks and the lifetime from (their owners). */
   void learnerView(Supplier<LearnerProgress> progress, Supplier<String> details) {
     learner = progress;
     learnerDetails = details;
   }
 
   boolean isFinal() {
-    return FINAL.contains(state);
+    return state.isFinal();
   }
 
   /**
@@ -227,9 +217,8 @@ final class LabRun {
   }
 
   /**
-   * The undo is over: the lab ends {@code done} when every undo succeeded, FAILED otherwise, with
-   * the summary (if any) as its last error; a {@link FailureTypes#LAB_FAILED} failure is what the run ends
-   * with.
+   * The undo is over: the lab ends {@code done} when every undo succeeded, else FAILED, with the
+   * summary (if any) as its last error; a {@code LabFailed} failure is what the run ends with.
    */
   void undone(LabState done, boolean clean, String summary, ApplicationFailure got) {
     if (summary != null) {
@@ -290,36 +279,22 @@ final class LabRun {
 
   /** Keeps the Web UI's current details in step with the lab (no history event). */
   void publishDetails() {
-    List<String> variants =
-        definition == null || definition.variants() == null
-            ? List.of()
-            : List.copyOf(definition.variants().keySet());
     Workflow.setCurrentDetails(
-        LabDetails.render(status(), liveUntil, variants, learnerDetails.get()));
+        LabDetails.render(status(), liveUntil, definition, learnerDetails.get()));
   }
 
   /** A step's {@code with} (or an undo's) evaluated over the lab's scope as it is now. */
   @SuppressWarnings("unchecked")
   Map<String, Object> evaluate(Map<String, Object> with) {
     Map<String, Object> scope =
-        LabScope.of(definition, labId, Workflow.getInfo().getRunId(), startedAt(), variant, params,
+        LabScope.of(definition, labId, Workflow.getInfo().getRunId(),
+            Summaries.iso(Workflow.getInfo().getRunStartedTimestampMillis()), variant, params,
             ledger.scope());
     return (Map<String, Object>) Expressions.evaluate(with, scope);
-  }
-
-  /** The run's start, ISO-8601: {@code ${lab.startedAt}} (recorded in history, so deterministic). */
-  static String startedAt() {
-    return java.time.Instant.ofEpochMilli(Workflow.getInfo().getRunStartedTimestampMillis())
-        .toString();
   }
 
   /** What a failure of this step does: the run's own choice, else the step's. */
   OnFailure onFailure(Step step) {
     return runOnFailure != null ? runOnFailure : step.onFailure();
-  }
-
-  /** How long a pause waits for an operator; null waits until one decides. */
-  Duration pauseTimeout() {
-    return definition.defaults().pauseTimeout();
   }
 }

@@ -13,7 +13,7 @@ final class Pause {
   /** Waits for an operator's decision on the step; returns null when the pause timed out. */
   static Decision await(LabRun run, String stepId, LabState phase) {
     run.pause(stepId);
-    Duration timeout = run.pauseTimeout();
+    Duration timeout = run.definition().defaults().pauseTimeout();
     boolean decided;
     if (timeout == null) {
       Workflow.await(() -> run.decision() != null);

@@ -47,7 +47,7 @@ final class StepLoop {
         next = Pause.await(run, step.id(), phase);
         if (next == null) {
           next = Decision.ROLLBACK;
-          note = " (no decision within the pause timeout of " + run.pauseTimeout() + ")";
+          note = " (no decision within the pause timeout of " + run.definition().defaults().pauseTimeout() + ")";
         }
       }
       switch (next) {

@@ -17,5 +17,10 @@ public enum LabState {
   /** Torn down on request or at the end of its keep-alive. */
   TORN_DOWN,
   /** Failed, and some compensation failed too: resources may be left; see the status. */
-  FAILED
+  FAILED;
+
+  /** Whether nothing more runs in this state. */
+  public boolean isFinal() {
+    return this == COMPLETED || this == ROLLED_BACK || this == TORN_DOWN || this == FAILED;
+  }
 }
