@@ -6,6 +6,7 @@
 // key=KEY, wait=MS, html=CSS (print matching elements). POST requests and answers are printed, so
 // a run shows exactly what the UI sent (for example an update's name and JSON payload).
 // DUMP=1 also writes the page's text next to the PNG.
+// HEIGHT=2400 makes the window taller (a long Current Details panel scrolls within the page).
 // Example: a rejected update, as in docs/worker.md:
 //   node scripts/lib/ui_shot.js http://127.0.0.1:8233/namespaces/default/workflows/lab-042 reject.png 3000 \
 //     "click=More Actions" "click=Send an Update" "sel=dialog[open] #update-select" "click=resume" \
@@ -23,7 +24,7 @@ const fs = require('fs');
       `--user-data-dir=${dir}`],
   });
   const page = await browser.newPage();
-  await page.setViewport({ width: 1400, height: 1000 });
+  await page.setViewport({ width: 1400, height: +(process.env.HEIGHT || 1000) });
   page.on('request', r => { if (r.method() === 'POST') console.log('POST', r.url(), (r.postData() || '').slice(0, 400)); });
   page.on('response', async r => { if (r.request().method() === 'POST' && !r.url().includes('metadata')) { try { console.log('RESP', r.status(), (await r.text()).slice(0, 600)); } catch (e) {} } });
   await page.goto(url, { waitUntil: 'networkidle2', timeout: 60000 });

@@ -22,7 +22,7 @@ final class LearnerDetails {
     md.append("Tasks: score **").append(p.score()).append('/').append(p.maxScore())
         .append("**\n\n");
     for (LearnerProgress.Task t : p.tasks()) {
-      md.append("- ").append(t.id()).append(": ").append(t.title()).append(" (")
+      md.append("- ").append(t.id()).append(": ").append(plain(t.title())).append(" (")
           .append(t.points()).append(" points): **").append(t.state()).append("**")
           .append(t.id().equals(p.currentTask()) ? " ← current" : "").append('\n');
     }
@@ -30,7 +30,7 @@ final class LearnerDetails {
     if (title == null) {
       md.append("**Every task is done.**\n\n");
     } else {
-      md.append("**Current task:** ").append(title).append("\n\n");
+      md.append("**Current task:** ").append(plain(title)).append("\n\n");
       if (instructions != null && !instructions.isBlank()) {
         md.append(instructions.strip()).append("\n\n");
       }
@@ -42,13 +42,13 @@ final class LearnerDetails {
       for (CheckAnswer.Condition c : last.conditions()) {
         md.append("- ").append(c.passed() ? "✓ " : "✗ ").append(c.id());
         if (c.message() != null) {
-          md.append(": ").append(c.message());
+          md.append(": ").append(plain(c.message()));
         }
         if (c.hint() != null) {
-          md.append(" *Hint:* ").append(c.hint());
+          md.append(" *Hint:* ").append(plain(c.hint()));
         }
         if (c.detail() != null) {
-          md.append(" (").append(c.detail()).append(')');
+          md.append(" (").append(plain(c.detail())).append(')');
         }
         md.append('\n');
       }
@@ -67,6 +67,14 @@ final class LearnerDetails {
     String line = "**Time left:** " + words(left) + " (until " + liveUntil + ")\n\n";
     return !warned ? line : line + "**Expires soon:** the lab tears itself down at " + liveUntil
         + "; keep it longer with the Update **extend**, input a duration such as `\"1h\"`.\n\n";
+  }
+
+  /**
+   * Text shown as written: a message, hint or finding quotes policy JSON ({@code "*"}, {@code
+   * ["s3:GetObject"]}) that Markdown would otherwise read as emphasis or links.
+   */
+  static String plain(String text) {
+    return text.replaceAll("([\\\\`*_\\[\\]<>#|~])", "\\\\$1");
   }
 
   private static String words(Duration d) {

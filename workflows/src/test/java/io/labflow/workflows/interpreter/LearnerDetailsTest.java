@@ -1,0 +1,44 @@
+package io.labflow.workflows.interpreter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labflow.workflows.lab.CheckAnswer;
+import io.labflow.workflows.lab.LearnerProgress;
+import io.labflow.workflows.lab.LearnerProgress.TaskState;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The learner's details quote policy JSON as written, not as Markdown emphasis or links. */
+@Tag("fast")
+class LearnerDetailsTest {
+
+  @Test
+  void messagesHintsAndFindingsAreShownAsWritten() {
+    CheckAnswer.Condition c =
+        new CheckAnswer.Condition(
+            "scope",
+            false,
+            "Allow s3_ListBucket *only* on the bucket.",
+            "\"Action\": [\"s3:ListBucket\"]",
+            "policy p allows s3:GetObject on every resource (\"*\")");
+    LearnerProgress p =
+        new LearnerProgress(
+            List.of(new LearnerProgress.Task("t", "Write `the` policy", 5, TaskState.OPEN)),
+            "t",
+            0,
+            5,
+            new CheckAnswer("t", false, List.of(c), 0, 5, "t"));
+
+    String md = LearnerDetails.render(p, "Write `the` policy", "Use **JSON**.");
+
+    assertThat(md)
+        .contains("- t: Write \\`the\\` policy (5 points): **OPEN** ← current")
+        .contains("**Current task:** Write \\`the\\` policy")
+        .contains("Use **JSON**.")
+        .contains(
+            "- ✗ scope: Allow s3\\_ListBucket \\*only\\* on the bucket."
+                + " *Hint:* \"Action\": \\[\"s3:ListBucket\"\\]"
+                + " (policy p allows s3:GetObject on every resource (\"\\*\"))");
+  }
+}
