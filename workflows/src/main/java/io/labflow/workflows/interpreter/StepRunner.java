@@ -35,7 +35,10 @@ final class StepRunner {
   }
 
   StepFailure execute(Step step) {
-    return step instanceof ParallelGroup group ? execute(group) : execute((ActionStep) step);
+    if (step instanceof ParallelGroup group) {
+      return execute(group);
+    }
+    return execute((ActionStep) step); // Step is sealed: the other kind.
   }
 
   /** Whether no branch of any group is still running (a cancelled lab waits for this). */
@@ -86,7 +89,7 @@ final class StepRunner {
   StepFailure execute(ParallelGroup group) {
     failIfCancelled();
     List<ActionStep> branches = new ArrayList<>();
-    for (ActionStep branch : group.branches()) {
+    for (ActionStep branch : group.parallel()) {
       if (run.ledger.state(branch.id()) != StepState.DONE) {
         branches.add(branch);
       }
