@@ -35,10 +35,7 @@ final class StepRunner {
   }
 
   StepFailure execute(Step step) {
-    if (step instanceof ParallelGroup group) {
-      return execute(group);
-    }
-    return execute((ActionStep) step); // Step is sealed: the other kind.
+    return step instanceof ParallelGroup group ? execute(group) : execute((ActionStep) step);
   }
 
   /** Whether no branch of any group is still running (a cancelled lab waits for this). */
