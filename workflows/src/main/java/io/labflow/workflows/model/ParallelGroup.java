@@ -13,7 +13,7 @@ import java.util.List;
  * @param line the line of the group in its file, for messages; 0 when unknown
  */
 @JsonDeserialize // its own record fields, not the StepJson it would inherit from Step
-@JsonIgnoreProperties(ignoreUnknown = true) // payloads from before steps were sealed: null action fields
+@JsonIgnoreProperties(ignoreUnknown = true) // old payloads wrote null action fields on groups
 public record ParallelGroup(String id, List<ActionStep> parallel, OnFailure onFailure, int line)
     implements Step {
 
