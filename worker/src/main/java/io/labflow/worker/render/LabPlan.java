@@ -14,6 +14,7 @@ import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.ParameterDef;
+import io.labflow.workflows.model.ParallelGroup;
 import io.labflow.workflows.model.Step;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -183,17 +184,16 @@ public final class LabPlan {
   private static void appendStep(
       StringBuilder sb, Step step, Map<String, Object> scope, int[] n, String indent,
       List<String> resources) {
-    if (step.isParallel()) {
-      n[0]++;
+    n[0]++;
+    if (step instanceof ParallelGroup group) {
       sb.append(indent).append(String.format("%2d. ", n[0])).append(step.id())
           .append(" (parallel group)\n");
-      for (ActionStep branch : Step.actions(step.parallel())) {
+      for (ActionStep branch : group.parallel()) {
         appendLeaf(sb, branch, scope, indent + "      | ", resources);
       }
-      return;
+    } else if (step instanceof ActionStep action) {
+      appendLeaf(sb, action, scope, indent + String.format("%2d. ", n[0]), resources);
     }
-    n[0]++;
-    appendLeaf(sb, (ActionStep) step, scope, indent + String.format("%2d. ", n[0]), resources);
   }
 
   private static void appendLeaf(

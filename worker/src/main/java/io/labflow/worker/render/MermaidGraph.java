@@ -3,6 +3,7 @@ package io.labflow.worker.render;
 import io.labflow.workflows.model.Compensation;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.ActionStep;
+import io.labflow.workflows.model.ParallelGroup;
 import io.labflow.workflows.model.Step;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,21 +41,21 @@ public final class MermaidGraph {
     List<String> previous = List.of(from);
     for (Step step : steps) {
       List<String> ends = new ArrayList<>();
-      if (step.isParallel()) {
+      if (step instanceof ParallelGroup g) {
         String group = node(prefix, step.id());
         sb.append("  subgraph ").append(group).append(" [\"parallel: ").append(esc(step.id())).append("\"]\n");
-        for (ActionStep branch : Step.actions(step.parallel())) {
+        for (ActionStep branch : g.parallel()) {
           sb.append("    ").append(declare(prefix, branch)).append('\n');
         }
         sb.append("  end\n");
-        for (Step branch : step.parallel()) {
+        for (ActionStep branch : g.parallel()) {
           for (String p : previous) {
             sb.append("  ").append(p).append(" --> ").append(node(prefix, branch.id())).append('\n');
           }
           ends.add(node(prefix, branch.id()));
         }
-      } else {
-        sb.append("  ").append(declare(prefix, (ActionStep) step)).append('\n');
+      } else if (step instanceof ActionStep action) {
+        sb.append("  ").append(declare(prefix, action)).append('\n');
         for (String p : previous) {
           sb.append("  ").append(p).append(" --> ").append(node(prefix, step.id())).append('\n');
         }

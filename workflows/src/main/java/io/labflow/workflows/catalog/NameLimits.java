@@ -55,11 +55,7 @@ public final class NameLimits {
 
   private static void check(
       List<Step> steps, ActionCatalog catalog, Map<String, Object> scope, List<String> problems) {
-    for (Step each : steps) {
-      if (!(each instanceof ActionStep step)) {
-        check(each.parallel(), catalog, scope, problems);
-        continue;
-      }
+    for (ActionStep step : Step.actions(steps)) {
       Optional<ActionSpec> spec = catalog.find(step.action());
       if (spec.isEmpty()) {
         continue;

@@ -107,7 +107,9 @@ final class DefinitionReader {
     ReferenceChecks references = new ReferenceChecks(nodes);
     references.checkUniqueIds(steps, onChange, tasks);
     references.checkReferences(steps, onChange, tasks, parameters, variants);
-
+    if (!nodes.errors().isEmpty()) {
+      return null; // A broken group has no step to build.
+    }
     return new Definition(
         name,
         description,

@@ -23,5 +23,6 @@ final class RawStep {
   Map<String, Entry> texts = Map.of();
   List<RawStep> branches = List.of();
   boolean parallel;
+  /** The model step; null when what was read cannot make one (the problem is reported). */
   Step step;
 }

@@ -2,10 +2,11 @@ package io.labflow.workflows.definition;
 
 import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.definition.YamlNodes.Entry;
+import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Compensation;
 import io.labflow.workflows.model.OnFailure;
+import io.labflow.workflows.model.ParallelGroup;
 import io.labflow.workflows.model.RetrySpec;
-import io.labflow.workflows.model.Step;
 import io.labflow.workflows.model.StepDefaults;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,11 +28,6 @@ final class StepReader {
     keys.add("parallel");
     STEP_KEYS = List.copyOf(keys);
   }
-
-  /** The options of an action step as written on it: null where the step says nothing. */
-  private record WrittenOptions(
-      RetrySpec retry, Duration timeout, Duration scheduleToClose, Duration heartbeat,
-      Compensation compensate, OnFailure onFailure) {}
 
   private final YamlNodes nodes;
   private final OptionsReader options;
@@ -92,7 +88,7 @@ final class StepReader {
               + "' of group '"
               + group
               + "' has 'parallel'");
-      return raw.id == null ? null : buildStep(raw, null, Map.of(), null, line);
+      return raw.id == null ? null : raw;
     }
     for (Entry e : m.values()) {
       if (!DefinitionKeys.PARALLEL_STEP.contains(e.key())) {
@@ -127,7 +123,14 @@ final class StepReader {
       }
     }
     raw.branches = branches;
-    return buildStep(raw, null, Map.of(), null, line);
+    List<ActionStep> actions = new ArrayList<>();
+    for (RawStep b : branches) {
+      if (b.step instanceof ActionStep action) {
+        actions.add(action);
+      }
+    }
+    raw.step = actions.isEmpty() ? null : new ParallelGroup(raw.id, actions, null, line);
+    return raw;
   }
 
   private RawStep readAction(
@@ -156,47 +159,10 @@ final class StepReader {
       compensate = readCompensation(m.get("compensate").value(), path + ".compensate", raw, defaults);
     }
     OnFailure onFailure = options.optionalOnFailure(m, path);
-    WrittenOptions written =
-        new WrittenOptions(retry, timeout, scheduleToClose, heartbeat, compensate, onFailure);
-    return buildStep(raw, actionName, with, written, line);
-  }
-
-  /**
-   * The one place a model {@link Step} is built from what was read: an action step when {@code
-   * written} holds its options, else a parallel group of {@code raw}'s branches (none for a group
-   * refused for nesting).
-   */
-  private static RawStep buildStep(
-      RawStep raw, String action, Map<String, Object> with, WrittenOptions written, int line) {
-    if (written == null) {
-      raw.step =
-          Step.of(
-              raw.id,
-              null,
-              Map.of(),
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              raw.branches.stream().map(b -> b.step).toList(),
-              line);
-    } else {
-      raw.step =
-          Step.of(
-              raw.id,
-              action,
-              with,
-              written.retry(),
-              written.timeout(),
-              written.scheduleToClose(),
-              written.heartbeat(),
-              written.compensate(),
-              written.onFailure(),
-              List.of(),
-              line);
-    }
+    raw.step =
+        new ActionStep(
+            raw.id, actionName, with, retry, timeout, scheduleToClose, heartbeat, compensate,
+            onFailure, line);
     return raw;
   }
 

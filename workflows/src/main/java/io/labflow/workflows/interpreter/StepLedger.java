@@ -41,14 +41,10 @@ final class StepLedger {
 
   /** Lists steps as PENDING (again, for {@code onVariantChange} steps that ran before). */
   void addPending(List<Step> steps) {
-    for (Step step : steps) {
-      if (step instanceof ActionStep action) {
-        entries.remove(action.id());
-        entries.put(action.id(), new Entry(action.id(), action.action()));
-        scope.remove(action.id());
-      } else {
-        addPending(step.parallel());
-      }
+    for (ActionStep action : Step.actions(steps)) {
+      entries.remove(action.id());
+      entries.put(action.id(), new Entry(action.id(), action.action()));
+      scope.remove(action.id());
     }
     onChange.run();
   }

@@ -3,6 +3,7 @@ package io.labflow.workflows.interpreter;
 import io.labflow.workflows.lab.Decision;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.StepState;
+import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.OnFailure;
 import io.labflow.workflows.model.Step;
 import io.temporal.workflow.Workflow;
@@ -63,10 +64,10 @@ final class StepLoop {
     }
   }
 
+  /** Skips an action, or the branches of a group that are not done. */
   private void skip(Step step) {
-    List<Step> leaves = step.isParallel() ? step.parallel() : List.of(step);
-    for (Step leaf : leaves) {
-      if (!step.isParallel() || run.ledger.state(leaf.id()) != StepState.DONE) {
+    for (ActionStep leaf : Step.actions(List.of(step))) {
+      if (step instanceof ActionStep || run.ledger.state(leaf.id()) != StepState.DONE) {
         run.ledger.skipped(leaf.id());
       }
     }

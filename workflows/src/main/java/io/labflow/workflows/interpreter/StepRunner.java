@@ -86,7 +86,7 @@ final class StepRunner {
   StepFailure execute(ParallelGroup group) {
     failIfCancelled();
     List<ActionStep> branches = new ArrayList<>();
-    for (ActionStep branch : group.branches()) {
+    for (ActionStep branch : group.parallel()) {
       if (run.ledger.state(branch.id()) != StepState.DONE) {
         branches.add(branch);
       }

@@ -1,5 +1,7 @@
 package io.labflow.workflows.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.time.Duration;
 import java.util.Map;
 
@@ -20,6 +22,8 @@ import java.util.Map;
  * @param onFailure what a failure does
  * @param line the line of the step in its file, for messages; 0 when unknown
  */
+@JsonDeserialize // its own record fields, not the StepJson it would inherit from Step
+@JsonIgnoreProperties("parallel") // written empty on every step before steps were sealed
 public record ActionStep(
     String id,
     String action,

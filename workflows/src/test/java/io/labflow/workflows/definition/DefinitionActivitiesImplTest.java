@@ -71,9 +71,8 @@ class DefinitionActivitiesImplTest {
   }
 
   /**
-   * The resolved lab travels through workflow history. Temporal's default mapper writes {@code
-   * Step.isParallel()} as a boolean "parallel" that hides the branch list, so labflow's data
-   * converter turns is-getters off; this test uses the same setting.
+   * The resolved lab travels through workflow history; this test's mapper also turns is-getters
+   * off, so no derived accessor can hide a field in the payload.
    */
   @Test
   void resolvedLabSurvivesTheDataConverter() {

@@ -104,15 +104,14 @@ class DefinitionLoaderTest {
                     Duration.ofMinutes(30)),
                 OnFailure.PAUSE,
                 43));
-    assertThat(stack.isParallel()).isFalse();
+    assertThat(d.steps().get(0)).isInstanceOf(ActionStep.class);
     assertThat(stack.with().keySet())
         .containsExactly("labId", "stackName", "templateFile", "parameters");
 
-    Step group = d.steps().get(1);
-    assertThat(group.isParallel()).isTrue();
-    assertThat(group).isInstanceOf(ParallelGroup.class);
+    assertThat(d.steps().get(1)).isInstanceOf(ParallelGroup.class);
+    ParallelGroup group = (ParallelGroup) d.steps().get(1);
     assertThat(group.parallel()).extracting(Step::id).containsExactly("role", "policy");
-    ActionStep policy = (ActionStep) group.parallel().get(1);
+    ActionStep policy = group.parallel().get(1);
     assertThat(policy.retry())
         .isEqualTo(
             new RetrySpec(

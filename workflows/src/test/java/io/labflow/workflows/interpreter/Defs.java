@@ -1,9 +1,11 @@
 package io.labflow.workflows.interpreter;
 
+import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Check;
 import io.labflow.workflows.model.Compensation;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.OnFailure;
+import io.labflow.workflows.model.ParallelGroup;
 import io.labflow.workflows.model.ParameterDef;
 import io.labflow.workflows.model.RetrySpec;
 import io.labflow.workflows.model.Step;
@@ -68,7 +70,7 @@ final class Defs {
   /** A parallel group. */
   static StepBuilder parallel(String id, StepBuilder... branches) {
     StepBuilder b = new StepBuilder(id, null);
-    b.parallel = Arrays.stream(branches).map(StepBuilder::build).toList();
+    b.parallel = Arrays.stream(branches).map(StepBuilder::action).toList();
     return b;
   }
 
@@ -94,7 +96,7 @@ final class Defs {
     private Duration heartbeat;
     private Compensation compensate;
     private OnFailure onFailure;
-    private List<Step> parallel = List.of();
+    private List<ActionStep> parallel = List.of();
 
     StepBuilder(String id, String action) {
       this.id = id;
@@ -155,8 +157,12 @@ final class Defs {
     }
 
     Step build() {
-      return Step.of(
-          id, action, with, retry, timeout, null, heartbeat, compensate, onFailure, parallel, 0);
+      return parallel.isEmpty() ? action() : new ParallelGroup(id, parallel, onFailure, 0);
+    }
+
+    ActionStep action() {
+      return new ActionStep(
+          id, action, with, retry, timeout, null, heartbeat, compensate, onFailure, 0);
     }
   }
 

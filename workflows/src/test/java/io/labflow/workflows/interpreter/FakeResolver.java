@@ -60,14 +60,7 @@ public final class FakeResolver implements DefinitionActivities {
   }
 
   private static void checkActions(List<Step> steps, List<String> problems) {
-    if (steps == null) {
-      return;
-    }
-    for (Step each : steps) {
-      if (!(each instanceof ActionStep s)) {
-        checkActions(each.parallel(), problems);
-        continue;
-      }
+    for (ActionStep s : Step.actions(steps)) {
       if (CATALOG.find(s.action()).isEmpty()) {
         problems.add("step " + s.id() + ": unknown action " + s.action());
       }

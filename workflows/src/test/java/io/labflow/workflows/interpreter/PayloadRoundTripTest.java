@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.Definition;
+import io.labflow.workflows.model.ParallelGroup;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.common.converter.DefaultDataConverter;
@@ -37,8 +38,8 @@ class PayloadRoundTripTest {
     ResolvedLab back = converter.fromPayload(payload, ResolvedLab.class, ResolvedLab.class);
 
     assertThat(back).isEqualTo(lab);
-    assertThat(back.definition().steps().get(1).isParallel()).isTrue();
-    assertThat(back.definition().steps().get(1).parallel()).hasSize(2);
+    assertThat(back.definition().steps().get(1)).isInstanceOf(ParallelGroup.class);
+    assertThat(((ParallelGroup) back.definition().steps().get(1)).parallel()).hasSize(2);
     assertThat(payload.getData().toStringUtf8()).doesNotContain("\"parallel\":false");
   }
 }
