@@ -1,6 +1,6 @@
 package io.labflow.worker.cli;
 
-import io.labflow.worker.engine.Engine;
+import io.labflow.activities.common.AccountPolicy;
 import io.labflow.worker.render.LabPlan;
 import io.labflow.worker.runtime.SiteParameterSource;
 import io.labflow.workflows.definition.ParameterBinder;
@@ -77,7 +77,7 @@ final class PlanCommand extends BaseCommand {
     out().println();
     QuotaLines.print(out(), definition, root().definitions(),
         List.of(labId.equals(NO_LAB_ID) ? "lab" : labId), quotas);
-    out().println("\nAccount guard: " + Engine.allowedAccounts()
+    out().println("\nAccount guard: " + AccountPolicy.fromEnvironment().describe()
         + ", as configured in this shell; the worker checks its own before the first step.");
     return 0;
   }

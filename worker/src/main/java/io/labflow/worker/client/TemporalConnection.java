@@ -34,7 +34,7 @@ public final class TemporalConnection implements AutoCloseable {
     this.service = WorkflowServiceStubs.newServiceStubs(stubs.build());
     WorkflowClientOptions options =
         WorkflowClientOptions.newBuilder(profile.toWorkflowClientOptions())
-            .setDataConverter(io.labflow.worker.engine.Engine.dataConverter())
+            .setDataConverter(io.labflow.workflows.interpreter.RejectionFailureConverter.dataConverter())
             .build();
     this.client = WorkflowClient.newInstance(service, options);
   }

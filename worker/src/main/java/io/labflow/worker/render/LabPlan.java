@@ -1,9 +1,10 @@
 package io.labflow.worker.render;
 
+import io.labflow.worker.preflight.AwsLabPreflight;
+import io.labflow.worker.runtime.Composition;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.labflow.activities.preflight.AwsPreflight.Verification;
-import io.labflow.worker.engine.Engine;
 import io.labflow.workflows.catalog.ActionSpec;
 import io.labflow.workflows.catalog.FieldSpec;
 import io.labflow.workflows.catalog.NameLimits;
@@ -98,7 +99,7 @@ public final class LabPlan {
             + " (the worker applies the site parameters of its own environment).\n");
     Map<String, Object> known = new LinkedHashMap<>(params);
     known.values().removeIf(v -> v instanceof String s && s.startsWith("<") && s.endsWith(">"));
-    for (Verification v : Engine.verifications(labId,
+    for (Verification v : AwsLabPreflight.verifications(labId,
         new ResolvedLab(definition, "plan", chosen, known))) {
       sb.append(verification(v, params, sources)).append('\n');
     }
@@ -145,7 +146,7 @@ public final class LabPlan {
       sb.append("\nPolicy document of variant ").append(v);
       sb.append(v.equals(chosen) ? " (chosen)" : "").append(":\n");
       Map<String, Object> input = evaluateMap(first.with(), vScope);
-      Optional<String> doc = Engine.policyDocument(input);
+      Optional<String> doc = PolicyPreview.policyDocument(input);
       sb.append(indent(doc.orElseGet(() -> "(policy builder unavailable) inputs: " + json(input))));
       sb.append('\n');
     }
@@ -177,7 +178,7 @@ public final class LabPlan {
       Definition definition, String variant, Map<String, Object> parameters, String labId) {
     String chosen = variant != null ? variant : definition.defaultVariant();
     Map<String, Object> params = resolvedParameters(definition, parameters);
-    return NameLimits.check(definition, Engine.catalog(), scope(definition, chosen, params, labId));
+    return NameLimits.check(definition, Composition.catalog(), scope(definition, chosen, params, labId));
   }
 
   private static void appendStep(
@@ -247,7 +248,7 @@ public final class LabPlan {
   private static void addOutputs(List<Step> steps, Map<String, Object> into) {
     for (ActionStep s : Step.actions(steps)) {
       Map<String, Object> outputs = new LinkedHashMap<>();
-      Optional<ActionSpec> spec = Engine.catalog().find(s.action());
+      Optional<ActionSpec> spec = Composition.catalog().find(s.action());
       for (FieldSpec f : spec.map(ActionSpec::outputs).orElse(List.of())) {
         outputs.put(f.name(), "<steps." + s.id() + "." + f.name() + ">");
       }

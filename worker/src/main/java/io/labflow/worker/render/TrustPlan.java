@@ -1,7 +1,6 @@
 package io.labflow.worker.render;
 
 import io.labflow.activities.iam.PolicyDocuments;
-import io.labflow.worker.engine.Engine;
 import io.labflow.workflows.definition.PrincipalArns;
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
@@ -45,7 +44,7 @@ final class TrustPlan {
       Object principal = input.get("trustedPrincipalArn");
       sb.append("\nTrust policy of the role of step ").append(step.id())
           .append(" (who may assume it):\n");
-      sb.append("  ").append(Engine.trustPolicy(
+      sb.append("  ").append(PolicyPreview.trustPolicy(
           service instanceof String s ? s : null,
           principal instanceof String p && !p.startsWith("<") ? p : null)
           .strip().replace("\n", "\n  ")).append('\n');

@@ -1,6 +1,6 @@
 package io.labflow.worker.render;
 
-import io.labflow.worker.engine.Engine;
+import io.labflow.activities.permissions.WorkerPolicy;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.Reference;
 import io.labflow.workflows.model.Definition;
@@ -60,7 +60,7 @@ public record WorkerPolicyScope(
   /** The step actions the worker's policy must cover for this definition: its own and the sweep. */
   public Set<String> policyActions() {
     Set<String> out = new LinkedHashSet<>(stepActions);
-    out.add(io.labflow.activities.permissions.WorkerPolicy.SWEEP);
+    out.add(WorkerPolicy.SWEEP);
     return out;
   }
 
@@ -75,7 +75,7 @@ public record WorkerPolicyScope(
     for (String t : templateFiles) {
       Path file = definitionsDir.resolve(t);
       try {
-        types.addAll(Engine.stackResourceTypes(Files.readString(file)));
+        types.addAll(WorkerPolicy.stackResourceTypes(Files.readString(file)));
       } catch (IOException e) {
         throw new IllegalArgumentException("cannot read the template " + file);
       }

@@ -1,5 +1,6 @@
-package io.labflow.worker.engine;
+package io.labflow.worker.preflight;
 
+import io.labflow.worker.runtime.Composition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.preflight.AwsPreflight.Verification;
@@ -18,7 +19,7 @@ class AwsLabPreflightTest {
 
   @Test
   void theSimulatorIsCheckedOnTheLabsOwnRoleAsItsVerificationsNameIt() throws Exception {
-    Definition d = new DefinitionLoader(Engine.catalog()).load("definitions/iam-service-role-lab.yaml",
+    Definition d = new DefinitionLoader(Composition.catalog()).load("definitions/iam-service-role-lab.yaml",
         Files.readString(Tools.repoRoot().resolve("definitions/iam-service-role-lab.yaml")))
         .definitionOrNull();
     ResolvedLab lab = new ResolvedLab(d, "iam-service-role-lab.yaml", "read-only",
