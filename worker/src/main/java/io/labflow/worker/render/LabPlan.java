@@ -8,13 +8,13 @@ import io.labflow.activities.preflight.AwsPreflight.Verification;
 import io.labflow.workflows.catalog.ActionSpec;
 import io.labflow.workflows.catalog.FieldSpec;
 import io.labflow.workflows.catalog.NameLimits;
+import io.labflow.workflows.definition.ParameterBinder;
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.LabScope;
 import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Definition;
-import io.labflow.workflows.model.ParameterDef;
 import io.labflow.workflows.model.Step;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -64,21 +64,15 @@ public final class LabPlan {
     }
   }
 
-  /** Renders the plan of a run of {@code definition} with this variant and these parameters. */
-  public static String render(
-      Definition definition, String variant, Map<String, Object> parameters, String labId) {
-    return render(definition, variant, parameters, labId, Sources.NONE);
-  }
-
   /**
-   * Renders the plan of a run of {@code definition} with this variant and these parameters,
-   * saying where each value comes from and which verification will run.
+   * Renders the plan of a run of {@code definition} with the variant and parameters the binder
+   * gave, saying where each value comes from and which verification will run.
    */
-  public static String render(Definition definition, String variant,
-      Map<String, Object> parameters, String labId, Sources sources) {
+  public static String render(
+      Definition definition, ParameterBinder.BindResult bound, String labId, Sources sources) {
     StringBuilder sb = new StringBuilder();
-    String chosen = variant != null ? variant : definition.defaultVariant();
-    Map<String, Object> params = resolvedParameters(definition, parameters);
+    String chosen = bound.variant();
+    Map<String, Object> params = withPlaceholders(definition, bound);
     sb.append("Definition ").append(definition.name());
     if (definition.version() != null) {
       sb.append(" (version ").append(definition.version()).append(')');
@@ -175,10 +169,9 @@ public final class LabPlan {
    * sentence each naming the step, the field and the limit.
    */
   public static List<String> problems(
-      Definition definition, String variant, Map<String, Object> parameters, String labId) {
-    String chosen = variant != null ? variant : definition.defaultVariant();
-    Map<String, Object> params = resolvedParameters(definition, parameters);
-    return NameLimits.check(definition, Composition.catalog(), scope(definition, chosen, params, labId));
+      Definition definition, ParameterBinder.BindResult bound, String labId) {
+    return NameLimits.check(definition, Composition.catalog(),
+        scope(definition, bound.variant(), withPlaceholders(definition, bound), labId));
   }
 
   private static void appendStep(
@@ -224,13 +217,12 @@ public final class LabPlan {
     }
   }
 
-  static Map<String, Object> resolvedParameters(Definition d, Map<String, Object> given) {
+  /** The bound parameters, a value known only at run time (none bound) as {@code <NAME>}. */
+  private static Map<String, Object> withPlaceholders(Definition d, ParameterBinder.BindResult bound) {
     Map<String, Object> out = new LinkedHashMap<>();
-    if (d.parameters() != null) {
-      for (Map.Entry<String, ParameterDef> e : d.parameters().entrySet()) {
-        Object v = given.containsKey(e.getKey()) ? given.get(e.getKey()) : e.getValue().defaultValue();
-        out.put(e.getKey(), v != null ? v : "<" + e.getKey() + ">");
-      }
+    for (String name : d.parameters().keySet()) {
+      Object v = bound.parameters().get(name);
+      out.put(name, v != null ? v : "<" + name + ">");
     }
     return out;
   }
@@ -257,7 +249,7 @@ public final class LabPlan {
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> evaluateMap(Map<String, Object> with, Map<String, Object> scope) {
+  static Map<String, Object> evaluateMap(Map<String, Object> with, Map<String, Object> scope) {
     Map<String, Object> out = new LinkedHashMap<>();
     if (with == null) {
       return out;

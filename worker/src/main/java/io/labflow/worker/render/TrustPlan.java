@@ -10,7 +10,6 @@ import io.labflow.workflows.model.ParameterDef;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Step;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,16 +29,7 @@ final class TrustPlan {
       if (!"CreateRole".equals(step.action())) {
         continue;
       }
-      Map<String, Object> input = new LinkedHashMap<>();
-      for (Map.Entry<String, Object> e : step.with().entrySet()) {
-        Object v;
-        try {
-          v = Expressions.evaluate(e.getValue(), scope);
-        } catch (ExpressionException ex) {
-          v = e.getValue();
-        }
-        input.put(e.getKey(), v);
-      }
+      Map<String, Object> input = LabPlan.evaluateMap(step.with(), scope);
       Object service = input.get("servicePrincipal");
       Object principal = input.get("trustedPrincipalArn");
       sb.append("\nTrust policy of the role of step ").append(step.id())
