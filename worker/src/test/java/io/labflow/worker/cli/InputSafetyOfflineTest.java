@@ -1,14 +1,14 @@
 package io.labflow.worker.cli;
 
-import io.labflow.worker.preflight.PrincipalAccountPreflight;
-import io.labflow.worker.runtime.Composition;
-import io.labflow.workflows.definition.SiteParameters;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.labflow.activities.testing.Tools;
+import io.labflow.worker.preflight.PrincipalAccountPreflight;
+import io.labflow.worker.runtime.Composition;
 import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.labflow.workflows.definition.DefinitionSource;
+import io.labflow.workflows.definition.SiteParameters;
 import io.labflow.workflows.lab.DefinitionActivities;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.Preflight;

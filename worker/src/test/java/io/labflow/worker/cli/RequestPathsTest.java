@@ -1,6 +1,5 @@
 package io.labflow.worker.cli;
 
-import io.labflow.worker.runtime.Composition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -11,6 +10,7 @@ import io.labflow.worker.fleet.FleetRequests;
 import io.labflow.worker.fleet.FleetResetWorkflow;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.LabResetWorkflowImpl;
+import io.labflow.worker.runtime.Composition;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.labflow.workflows.definition.DefinitionKeys;

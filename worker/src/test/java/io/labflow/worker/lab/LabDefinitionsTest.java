@@ -1,6 +1,5 @@
 package io.labflow.worker.lab;
 
-import io.labflow.worker.runtime.Composition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -8,6 +7,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.labflow.activities.testing.Tools;
+import io.labflow.worker.runtime.Composition;
 import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.catalog.ActionSpec;
 import io.labflow.workflows.definition.DefinitionLoader;

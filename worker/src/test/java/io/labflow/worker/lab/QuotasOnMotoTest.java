@@ -1,6 +1,5 @@
 package io.labflow.worker.lab;
 
-import io.labflow.worker.quotas.QuotaPlanner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -15,6 +14,7 @@ import io.labflow.worker.fleet.FleetRequest;
 import io.labflow.worker.fleet.FleetResetWorkflow;
 import io.labflow.worker.fleet.FleetResetWorkflowImpl;
 import io.labflow.worker.fleet.LabReport;
+import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetResult;
 import io.labflow.workflows.input.RawJson;

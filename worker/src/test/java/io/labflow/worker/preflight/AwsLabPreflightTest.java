@@ -1,10 +1,10 @@
 package io.labflow.worker.preflight;
 
-import io.labflow.worker.runtime.Composition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.preflight.AwsPreflight.Verification;
 import io.labflow.activities.testing.Tools;
+import io.labflow.worker.runtime.Composition;
 import io.labflow.workflows.definition.DefinitionLoader;
 import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.Definition;

@@ -1,8 +1,8 @@
 package io.labflow.worker.render;
 
-import io.labflow.worker.runtime.Composition;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labflow.worker.runtime.Composition;
 import io.labflow.workflows.definition.DefinitionLoader;
 import io.labflow.workflows.model.Definition;
 import org.junit.jupiter.api.Tag;

@@ -1,13 +1,13 @@
 package io.labflow.worker.reset;
 
-import io.labflow.worker.runtime.Composition;
-import io.labflow.workflows.definition.SiteParameters;
-import io.labflow.workflows.lab.Preflight;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.labflow.worker.runtime.Composition;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
+import io.labflow.workflows.definition.SiteParameters;
 import io.labflow.workflows.input.RawJson;
+import io.labflow.workflows.lab.Preflight;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
