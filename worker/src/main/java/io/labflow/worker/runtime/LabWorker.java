@@ -1,6 +1,7 @@
 package io.labflow.worker.runtime;
 
 import io.labflow.activities.StepLibrary;
+import io.labflow.worker.preflight.AccountPreflight;
 import io.labflow.worker.preflight.AwsLabPreflight;
 import io.labflow.worker.preflight.PrincipalAccountPreflight;
 import io.labflow.worker.quotas.QuotaPlanner;
