@@ -56,7 +56,8 @@ final class FleetFiles {
     }
     Composition.Validation v;
     try {
-      v = Composition.validate(defFile.toString(), Files.readString(defFile, StandardCharsets.UTF_8));
+      v = Composition.validate(
+          defFile.toString(), Files.readString(defFile, StandardCharsets.UTF_8));
     } catch (IOException e) {
       return new Checked(null, List.of(loaded.at(name, "definition", "cannot read " + defFile).toString()));
     }

@@ -218,7 +218,8 @@ public final class LabPlan {
   }
 
   /** The bound parameters, a value known only at run time (none bound) as {@code <NAME>}. */
-  private static Map<String, Object> withPlaceholders(Definition d, ParameterBinder.BindResult bound) {
+  private static Map<String, Object> withPlaceholders(
+      Definition d, ParameterBinder.BindResult bound) {
     Map<String, Object> out = new LinkedHashMap<>();
     for (String name : d.parameters().keySet()) {
       Object v = bound.parameters().get(name);

@@ -60,12 +60,11 @@ final class TrustPlan {
     if (template instanceof String t && !t.isBlank()) {
       try {
         for (Reference ref : Expressions.references(t)) {
-          if (ref.path().size() == 2 && ref.path().get(0).equals("params")) {
-            ParameterDef def = definition.parameters().get(ref.path().get(1));
-            if (def != null && !def.isArn()) {
-              flags.add("UNCHECKED: trustedPrincipalArn comes from parameter '" + ref.path().get(1)
-                  + "', which does not declare format: arn");
-            }
+          ParameterDef def =
+              ref.parameter() == null ? null : definition.parameters().get(ref.parameter());
+          if (def != null && !def.isArn()) {
+            flags.add("UNCHECKED: trustedPrincipalArn comes from parameter '" + ref.parameter()
+                + "', which does not declare format: arn");
           }
         }
       } catch (ExpressionException e) {

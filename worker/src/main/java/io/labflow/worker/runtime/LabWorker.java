@@ -113,7 +113,8 @@ public final class LabWorker implements AutoCloseable {
    * for each definition): the account guard first, so a refused account gets no other call; the
    * accounts of principal parameters; the step library's preflight.
    */
-  public static Preflight preflight(Composition.AwsAccess access, java.nio.file.Path definitionsDir) {
+  public static Preflight preflight(
+      Composition.AwsAccess access, java.nio.file.Path definitionsDir) {
     return Preflight.all(List.of(
         new AccountPreflight(access.guard()),
         new PrincipalAccountPreflight(() -> access.guard().verify().account()),

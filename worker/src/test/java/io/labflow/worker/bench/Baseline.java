@@ -52,7 +52,8 @@ public final class Baseline implements AutoCloseable {
   public Baseline(Path definitionsDir) {
     this.aws = Composition.awsAccess(List.of(new AwsCallCounter(registry))).clients();
     this.env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(StepLibrary.implementations(aws, definitionsDir).toArray());
+    env.registerActivitiesImplementations(
+        StepLibrary.implementations(aws, definitionsDir).toArray());
     for (Class<?> iface : StepLibrary.activityInterfaces()) {
       Object stub = env.newActivityStub(iface, ActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofMinutes(30)).build());

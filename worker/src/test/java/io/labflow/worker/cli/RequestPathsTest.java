@@ -101,7 +101,8 @@ class RequestPathsTest {
         };
     worker.registerActivitiesImplementations(
         new DefinitionActivitiesImpl(
-            new DirectoryDefinitionSource(dir), new DefinitionLoader(Composition.catalog()), record));
+            new DirectoryDefinitionSource(dir), new DefinitionLoader(Composition.catalog()),
+            record));
     env.start();
     client = env.getWorkflowClient();
   }

@@ -19,7 +19,8 @@ class AwsLabPreflightTest {
 
   @Test
   void theSimulatorIsCheckedOnTheLabsOwnRoleAsItsVerificationsNameIt() throws Exception {
-    Definition d = new DefinitionLoader(Composition.catalog()).load("definitions/iam-service-role-lab.yaml",
+    Definition d = new DefinitionLoader(Composition.catalog()).load(
+        "definitions/iam-service-role-lab.yaml",
         Files.readString(Tools.repoRoot().resolve("definitions/iam-service-role-lab.yaml")))
         .definitionOrNull();
     ResolvedLab lab = new ResolvedLab(d, "iam-service-role-lab.yaml", "read-only",

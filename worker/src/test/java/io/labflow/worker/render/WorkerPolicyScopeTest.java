@@ -31,7 +31,8 @@ class WorkerPolicyScopeTest {
 
   @Test
   void aDashedParameterIsReplacedByItsDefaultInTheBucketPrefix() {
-    Definition d = new DefinitionLoader(Composition.catalog()).load("dashed.yaml", LAB).definitionOrNull();
+    Definition d =
+        new DefinitionLoader(Composition.catalog()).load("dashed.yaml", LAB).definitionOrNull();
 
     WorkerPolicyScope scope = WorkerPolicyScope.of(d);
 
