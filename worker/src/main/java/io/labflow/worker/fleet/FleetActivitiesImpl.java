@@ -22,7 +22,7 @@ public class FleetActivitiesImpl implements FleetActivities {
   private final WorkflowClient client;
   private final Quotas quotas;
 
-  /** What a night's quotas leave out (the worker's is {@code QuotaPlanner}'s night). */
+  /** What a night's quotas leave out (the worker's is {@link io.labflow.worker.quotas.QuotaPlanner#night}). */
   @FunctionalInterface
   public interface Quotas {
 
