@@ -22,7 +22,10 @@ public class FleetActivitiesImpl implements FleetActivities {
   private final WorkflowClient client;
   private final Quotas quotas;
 
-  /** What a night's quotas leave out (the worker's is {@link io.labflow.worker.quotas.QuotaPlanner#night}). */
+  /**
+   * What a night's quotas leave out (the worker's is {@link
+   * io.labflow.worker.quotas.QuotaPlanner#night}).
+   */
   @FunctionalInterface
   public interface Quotas {
 
