@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * What a run would do, computed offline: the steps in order with their evaluated inputs, the
@@ -126,20 +127,18 @@ public final class LabPlan {
             ? "The run ends when its steps are done.\n"
             : "The lab stays live for " + definition.keepAlive() + ", then tears itself down.\n");
 
-    Map<String, Map<String, Object>> variants =
-        definition.variants() == null ? Map.of() : definition.variants();
-    for (String v : variants.keySet()) {
-      Map<String, Object> vScope = scope(definition, v, params, labId);
-      List<ActionStep> policySteps = new ArrayList<>();
-      collect(definition.steps(), "CreatePolicy", policySteps);
-      collect(onChange, "CreatePolicyVersion", policySteps);
-      if (policySteps.isEmpty()) {
-        continue;
-      }
-      ActionStep first = policySteps.get(0);
+    // Every variant's document from the first CreatePolicy step (else CreatePolicyVersion step).
+    Optional<ActionStep> policy = Stream.concat(
+            Step.actions(definition.steps()).stream().filter(s -> "CreatePolicy".equals(s.action())),
+            Step.actions(onChange).stream().filter(s -> "CreatePolicyVersion".equals(s.action())))
+        .findFirst();
+    Set<String> variants = policy.isEmpty() || definition.variants() == null
+        ? Set.of() : definition.variants().keySet();
+    for (String v : variants) {
       sb.append("\nPolicy document of variant ").append(v);
       sb.append(v.equals(chosen) ? " (chosen)" : "").append(":\n");
-      Map<String, Object> input = evaluateMap(first.with(), vScope);
+      Map<String, Object> input =
+          evaluateMap(policy.get().with(), scope(definition, v, params, labId));
       Optional<String> doc = PolicyPreview.policyDocument(input);
       sb.append(indent(doc.orElseGet(() -> "(policy builder unavailable) inputs: " + json(input))));
       sb.append('\n');
@@ -206,14 +205,6 @@ public final class LabPlan {
             || step.action().startsWith("Associate"))) {
       resources.add(step.action().replaceFirst("^(Create|Attach|Associate)", "$1 ") + " "
           + compact(with) + "  [step " + step.id() + "]");
-    }
-  }
-
-  private static void collect(List<Step> steps, String action, List<ActionStep> into) {
-    for (ActionStep s : Step.actions(steps)) {
-      if (action.equals(s.action())) {
-        into.add(s);
-      }
     }
   }
 
