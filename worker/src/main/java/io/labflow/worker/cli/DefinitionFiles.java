@@ -1,6 +1,6 @@
 package io.labflow.worker.cli;
 
-import io.labflow.worker.engine.Engine;
+import io.labflow.worker.runtime.Composition;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.workflows.definition.Diagnostic;
 import io.labflow.workflows.definition.ParameterBinder;
@@ -59,7 +59,7 @@ final class DefinitionFiles {
    * input never reaches Temporal.
    */
   static Definition validOrThrow(Source source, java.io.PrintWriter err) {
-    Engine.Validation v = Engine.validate(source.displayName(), source.text());
+    Composition.Validation v = Composition.validate(source.displayName(), source.text());
     if (!v.valid()) {
       v.diagnostics().forEach(err::println);
       throw new InvalidDefinitionException(source.displayName(), v.diagnostics().size());

@@ -1,6 +1,6 @@
 package io.labflow.worker.cli;
 
-import io.labflow.worker.engine.Engine;
+import io.labflow.worker.runtime.Composition;
 import io.labflow.workflows.definition.Diagnostic;
 import io.labflow.workflows.definition.ParameterBinder;
 import io.labflow.workflows.fleet.Fleet;
@@ -54,9 +54,10 @@ final class FleetFiles {
       return new Checked(null, List.of(loaded.at(name, "definition", "no definition named '"
           + fleet.definition() + "' in " + definitionsDir + " (looked for " + defFile + ")").toString()));
     }
-    Engine.Validation v;
+    Composition.Validation v;
     try {
-      v = Engine.validate(defFile.toString(), Files.readString(defFile, StandardCharsets.UTF_8));
+      v = Composition.validate(
+          defFile.toString(), Files.readString(defFile, StandardCharsets.UTF_8));
     } catch (IOException e) {
       return new Checked(null, List.of(loaded.at(name, "definition", "cannot read " + defFile).toString()));
     }

@@ -1,6 +1,6 @@
 package io.labflow.worker.cli;
 
-import io.labflow.worker.engine.Engine;
+import io.labflow.activities.common.AccountPolicy;
 import io.labflow.worker.render.LabPlan;
 import io.labflow.worker.runtime.SiteParameterSource;
 import io.labflow.workflows.definition.ParameterBinder;
@@ -62,9 +62,8 @@ final class PlanCommand extends BaseCommand {
     SiteParameters.Merged merged = site.merge(definition, params);
     ParameterBinder.BindResult bound = DefinitionFiles.bind(
         definition, labId.equals(NO_LAB_ID) ? null : labId, variant, merged.parameters());
-    Map<String, Object> typed = bound.parameters();
     List<String> problems = new ArrayList<>(DefinitionFiles.refused(bound));
-    problems.addAll(LabPlan.problems(definition, variant, typed, labId));
+    problems.addAll(LabPlan.problems(definition, bound, labId));
     if (!problems.isEmpty()) {
       problems.forEach(err()::println);
       err().println("A run with these values would fail before creating anything.");
@@ -72,12 +71,12 @@ final class PlanCommand extends BaseCommand {
     }
     String where = site == SiteParameters.NONE ? null
         : siteParameters != null ? "--site-parameters" : SiteParameterSource.VARIABLE + " in this shell";
-    out().print(LabPlan.render(definition, variant, typed, labId,
+    out().print(LabPlan.render(definition, bound, labId,
         new LabPlan.Sources(params.keySet(), merged.fromSite(), where)));
     out().println();
     QuotaLines.print(out(), definition, root().definitions(),
         List.of(labId.equals(NO_LAB_ID) ? "lab" : labId), quotas);
-    out().println("\nAccount guard: " + Engine.allowedAccounts()
+    out().println("\nAccount guard: " + AccountPolicy.fromEnvironment().describe()
         + ", as configured in this shell; the worker checks its own before the first step.");
     return 0;
   }

@@ -1,7 +1,7 @@
 package io.labflow.worker.cli;
 
-import io.labflow.worker.engine.Engine;
-import io.labflow.worker.engine.QuotaPlanner;
+import io.labflow.worker.runtime.Composition;
+import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.workflows.model.Definition;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -30,7 +30,7 @@ final class QuotaLines {
       return;
     }
     try {
-      Engine.AwsAccess aws = Engine.awsAccess(List.of());
+      Composition.AwsAccess aws = Composition.awsAccess(List.of());
       try (var clients = aws.clients()) {
         new QuotaPlanner(clients, definitionsDir).describe(definition, labs)
             .forEach(l -> out.println("  " + l));

@@ -77,7 +77,7 @@ final class RunCommand extends BaseCommand {
     Definition definition = DefinitionFiles.validOrThrow(source, err);
     ParameterBinder.BindResult bound = DefinitionFiles.bind(definition, labId, variant, params);
     List<String> problems = new ArrayList<>(DefinitionFiles.refused(bound));
-    problems.addAll(LabPlan.problems(definition, variant, bound.parameters(), labId));
+    problems.addAll(LabPlan.problems(definition, bound, labId));
     if (!problems.isEmpty()) {
       throw new UsageException(String.join("\n", problems));
     }

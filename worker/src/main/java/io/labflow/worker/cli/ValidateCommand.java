@@ -1,6 +1,6 @@
 package io.labflow.worker.cli;
 
-import io.labflow.worker.engine.Engine;
+import io.labflow.worker.runtime.Composition;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +34,7 @@ final class ValidateCommand extends BaseCommand {
         invalid++;
         continue;
       }
-      Engine.Validation v = Engine.validate(file.toString(), text);
+      Composition.Validation v = Composition.validate(file.toString(), text);
       if (v.valid()) {
         out().println(file + ": valid");
       } else {

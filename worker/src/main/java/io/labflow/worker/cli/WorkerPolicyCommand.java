@@ -1,6 +1,7 @@
 package io.labflow.worker.cli;
 
-import io.labflow.worker.engine.Engine;
+import io.labflow.activities.permissions.WorkerPolicy;
+import io.labflow.activities.permissions.PolicyScope;
 import io.labflow.worker.render.WorkerPolicyScope;
 import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.model.Definition;
@@ -60,7 +61,7 @@ final class WorkerPolicyCommand extends BaseCommand {
   @Override
   public Integer call() throws IOException {
     if (explain) {
-      Engine.unscopedWorkerActions().forEach((a, why) -> out().println(a + ": " + why));
+      WorkerPolicy.unscopedActions().forEach((a, why) -> out().println(a + ": " + why));
       return 0;
     }
     Set<String> actions = null;
@@ -97,11 +98,12 @@ final class WorkerPolicyCommand extends BaseCommand {
       if (!Files.isRegularFile(t)) {
         throw new UsageException("cannot read the template " + t);
       }
-      types.addAll(Engine.stackResourceTypes(Files.readString(t)));
+      types.addAll(WorkerPolicy.stackResourceTypes(Files.readString(t)));
     }
     String n = names == null ? LabIds.NAME_PREFIX : names;
     String b = buckets == null ? LabIds.NAME_PREFIX : buckets;
-    List<String> parts = Engine.workerPolicyParts(actions, types, account, region, n, b);
+    PolicyScope.Names scope = new PolicyScope.Names(account, region, n, b);
+    List<String> parts = WorkerPolicy.documents(actions, types, scope);
     if (part != null) {
       if (part < 1 || part > parts.size()) {
         throw new UsageException("--part " + part + ": this policy has " + parts.size()
@@ -110,7 +112,7 @@ final class WorkerPolicyCommand extends BaseCommand {
       out().print(parts.get(part - 1));
       return 0;
     }
-    out().print(Engine.workerPolicy(actions, types, account, region, n, b));
+    out().print(WorkerPolicy.document(actions, types, scope));
     if (parts.size() > 1) {
       err().println("This policy exceeds the 6,144 characters of one managed policy: install"
           + " --part 1 to --part " + parts.size() + " as " + parts.size() + " managed policies"

@@ -1,5 +1,6 @@
 package io.labflow.worker.client;
 
+import io.labflow.workflows.interpreter.RejectionFailureConverter;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.schedules.ScheduleClient;
@@ -34,7 +35,7 @@ public final class TemporalConnection implements AutoCloseable {
     this.service = WorkflowServiceStubs.newServiceStubs(stubs.build());
     WorkflowClientOptions options =
         WorkflowClientOptions.newBuilder(profile.toWorkflowClientOptions())
-            .setDataConverter(io.labflow.worker.engine.Engine.dataConverter())
+            .setDataConverter(RejectionFailureConverter.dataConverter())
             .build();
     this.client = WorkflowClient.newInstance(service, options);
   }

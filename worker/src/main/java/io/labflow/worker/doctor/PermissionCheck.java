@@ -1,7 +1,8 @@
 package io.labflow.worker.doctor;
 
+import io.labflow.activities.permissions.WorkerPolicy;
+import io.labflow.activities.permissions.PolicyScope;
 import io.labflow.activities.preflight.AwsPreflight;
-import io.labflow.worker.engine.Engine;
 import io.labflow.worker.render.WorkerPolicyScope;
 import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabIds;
@@ -61,9 +62,9 @@ final class PermissionCheck implements Check {
         + s.identity.account() + " --region " + region;
     String document;
     try {
-      document = Engine.workerPolicy(scope.policyActions(), scope.stackTypes(s.definitionsDir),
-          s.identity.account(), region, scope.namePrefix().get(),
-          scope.bucketPrefix().orElse(LabIds.NAME_PREFIX));
+      document = WorkerPolicy.document(scope.policyActions(), scope.stackTypes(s.definitionsDir),
+          new PolicyScope.Names(s.identity.account(), region, scope.namePrefix().get(),
+              scope.bucketPrefix().orElse(LabIds.NAME_PREFIX)));
     } catch (IllegalArgumentException bad) {
       return Row.unknown(check, bad.getMessage());
     }

@@ -1,6 +1,8 @@
 package io.labflow.worker.doctor;
 
-import io.labflow.worker.engine.Engine;
+import io.labflow.activities.preflight.AwsPreflight;
+import io.labflow.worker.preflight.AwsLabPreflight;
+import io.labflow.worker.runtime.Composition;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.worker.runtime.LabWorker;
 import io.labflow.worker.runtime.SiteParameterSource;
@@ -37,7 +39,7 @@ final class PreflightCheck implements Check {
       return rows;
     }
     String blocked = s.awsBlocked();
-    DefinitionActivities resolver = (DefinitionActivities) Engine.definitionActivities(
+    DefinitionActivities resolver = (DefinitionActivities) Composition.definitionActivities(
         new DirectoryDefinitionSource(s.definitionsDir),
         blocked == null ? LabWorker.preflight(s.aws, s.definitionsDir) : Preflight.NONE, site);
     for (Map.Entry<String, ?> e : s.definitions.entrySet()) {
@@ -58,7 +60,8 @@ final class PreflightCheck implements Check {
       SiteParameters site) {
     try {
       ResolvedLab lab = resolver.resolve(new LabRequest(name, null, LAB_ID, Map.of(), null));
-      List<String> methods = Engine.verificationMethods(LAB_ID, lab);
+      List<String> methods = AwsLabPreflight.verifications(LAB_ID, lab).stream()
+          .map(AwsPreflight.Verification::method).distinct().toList();
       return Row.ok(check, (methods.isEmpty() ? "no verification step"
           : "verification by " + String.join(" and ", methods) + " will work")
           + "; the preflight of a lab passed"

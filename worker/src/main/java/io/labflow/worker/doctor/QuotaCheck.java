@@ -1,7 +1,6 @@
 package io.labflow.worker.doctor;
 
-import io.labflow.worker.engine.Engine;
-import io.labflow.worker.engine.QuotaPlanner;
+import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.workflows.model.Definition;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
@@ -41,7 +40,7 @@ final class QuotaCheck implements Check {
       String why = blocked;
       if (why == null) {
         try {
-          for (QuotaPlanner.Against a : Engine.quotaPlanner(s.clients(), s.definitionsDir)
+          for (QuotaPlanner.Against a : new QuotaPlanner(s.clients(), s.definitionsDir)
               .against(d, List.of(PreflightCheck.LAB_ID))) {
             rows.add(row(name, a));
           }

@@ -1,8 +1,8 @@
 package io.labflow.worker.doctor;
 
+import io.labflow.worker.runtime.Composition;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.preflight.AwsPreflight;
-import io.labflow.worker.engine.Engine;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.workflows.model.Definition;
 import io.temporal.failure.ApplicationFailure;
@@ -26,7 +26,7 @@ public final class Setting implements AutoCloseable {
   final String taskQueue;
   /** The definitions to check by name; a file that does not validate maps to null. */
   final Map<String, Definition> definitions;
-  final Engine.AwsAccess aws;
+  final Composition.AwsAccess aws;
   /** Why no AWS client could be built (no region); null when {@link #aws} is set. */
   final String clientProblem;
   final AwsPreflight.Identity identity;
@@ -36,7 +36,7 @@ public final class Setting implements AutoCloseable {
   final String refusal;
 
   private Setting(Path definitionsDir, String taskQueue, Map<String, Definition> definitions,
-      Engine.AwsAccess aws, String clientProblem, AwsPreflight.Identity identity,
+      Composition.AwsAccess aws, String clientProblem, AwsPreflight.Identity identity,
       String identityProblem, String refusal) {
     this.definitionsDir = definitionsDir;
     this.taskQueue = taskQueue;
@@ -55,9 +55,9 @@ public final class Setting implements AutoCloseable {
    */
   static Setting open(Path definitionsDir, String taskQueue, List<String> only) {
     Map<String, Definition> definitions = definitions(definitionsDir, only);
-    Engine.AwsAccess aws;
+    Composition.AwsAccess aws;
     try {
-      aws = Engine.awsAccess(List.of());
+      aws = Composition.awsAccess(List.of());
     } catch (SdkException e) {
       return new Setting(definitionsDir, taskQueue, definitions, null, firstLine(e.getMessage()),
           null, null, null);
@@ -122,7 +122,7 @@ public final class Setting implements AutoCloseable {
     Map<String, Definition> out = new LinkedHashMap<>();
     for (String n : names) {
       out.put(n, source.find(n)
-          .flatMap(f -> Engine.validate(f.fileName(), f.text()).definition()).orElse(null));
+          .flatMap(f -> Composition.validate(f.fileName(), f.text()).definition()).orElse(null));
     }
     return out;
   }

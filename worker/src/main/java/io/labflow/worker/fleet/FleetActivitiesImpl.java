@@ -22,7 +22,10 @@ public class FleetActivitiesImpl implements FleetActivities {
   private final WorkflowClient client;
   private final Quotas quotas;
 
-  /** What a night's quotas leave out (the worker's is {@code Engine.quotaPlanner}'s night). */
+  /**
+   * What a night's quotas leave out (the worker's is {@link
+   * io.labflow.worker.quotas.QuotaPlanner#night}).
+   */
   @FunctionalInterface
   public interface Quotas {
 
@@ -33,7 +36,7 @@ public class FleetActivitiesImpl implements FleetActivities {
     QuotaPlan plan(String fleet, String definition, List<String> labs, boolean allOrNone);
 
     /** The account's quotas as this planner reads them. */
-    static Quotas of(io.labflow.worker.engine.QuotaPlanner planner) {
+    static Quotas of(io.labflow.worker.quotas.QuotaPlanner planner) {
       return (fleet, definition, labs, allOrNone) -> {
         var plan = planner.night(fleet, definition, labs, allOrNone);
         return new QuotaPlan(plan.leftOut(), plan.quotas(), plan.reason());

@@ -1,19 +1,20 @@
 package io.labflow.worker.render;
 
+import io.labflow.worker.preflight.AwsLabPreflight;
+import io.labflow.worker.runtime.Composition;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.labflow.activities.preflight.AwsPreflight.Verification;
-import io.labflow.worker.engine.Engine;
 import io.labflow.workflows.catalog.ActionSpec;
 import io.labflow.workflows.catalog.FieldSpec;
 import io.labflow.workflows.catalog.NameLimits;
+import io.labflow.workflows.definition.ParameterBinder;
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.LabScope;
 import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Definition;
-import io.labflow.workflows.model.ParameterDef;
 import io.labflow.workflows.model.ParallelGroup;
 import io.labflow.workflows.model.Step;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * What a run would do, computed offline: the steps in order with their evaluated inputs, the
@@ -64,21 +66,15 @@ public final class LabPlan {
     }
   }
 
-  /** Renders the plan of a run of {@code definition} with this variant and these parameters. */
-  public static String render(
-      Definition definition, String variant, Map<String, Object> parameters, String labId) {
-    return render(definition, variant, parameters, labId, Sources.NONE);
-  }
-
   /**
-   * Renders the plan of a run of {@code definition} with this variant and these parameters,
-   * saying where each value comes from and which verification will run.
+   * Renders the plan of a run of {@code definition} with the variant and parameters the binder
+   * gave, saying where each value comes from and which verification will run.
    */
-  public static String render(Definition definition, String variant,
-      Map<String, Object> parameters, String labId, Sources sources) {
+  public static String render(
+      Definition definition, ParameterBinder.BindResult bound, String labId, Sources sources) {
     StringBuilder sb = new StringBuilder();
-    String chosen = variant != null ? variant : definition.defaultVariant();
-    Map<String, Object> params = resolvedParameters(definition, parameters);
+    String chosen = bound.variant();
+    Map<String, Object> params = withPlaceholders(definition, bound);
     sb.append("Definition ").append(definition.name());
     if (definition.version() != null) {
       sb.append(" (version ").append(definition.version()).append(')');
@@ -99,7 +95,7 @@ public final class LabPlan {
             + " (the worker applies the site parameters of its own environment).\n");
     Map<String, Object> known = new LinkedHashMap<>(params);
     known.values().removeIf(v -> v instanceof String s && s.startsWith("<") && s.endsWith(">"));
-    for (Verification v : Engine.verifications(labId,
+    for (Verification v : AwsLabPreflight.verifications(labId,
         new ResolvedLab(definition, "plan", chosen, known))) {
       sb.append(verification(v, params, sources)).append('\n');
     }
@@ -132,21 +128,19 @@ public final class LabPlan {
             ? "The run ends when its steps are done.\n"
             : "The lab stays live for " + definition.keepAlive() + ", then tears itself down.\n");
 
-    Map<String, Map<String, Object>> variants =
-        definition.variants() == null ? Map.of() : definition.variants();
-    for (String v : variants.keySet()) {
-      Map<String, Object> vScope = scope(definition, v, params, labId);
-      List<ActionStep> policySteps = new ArrayList<>();
-      collect(definition.steps(), "CreatePolicy", policySteps);
-      collect(onChange, "CreatePolicyVersion", policySteps);
-      if (policySteps.isEmpty()) {
-        continue;
-      }
-      ActionStep first = policySteps.get(0);
+    // Every variant's document from the first CreatePolicy step (else CreatePolicyVersion step).
+    Optional<ActionStep> policy = Stream.concat(
+            Step.actions(definition.steps()).stream().filter(s -> "CreatePolicy".equals(s.action())),
+            Step.actions(onChange).stream().filter(s -> "CreatePolicyVersion".equals(s.action())))
+        .findFirst();
+    Set<String> variants = policy.isEmpty() || definition.variants() == null
+        ? Set.of() : definition.variants().keySet();
+    for (String v : variants) {
       sb.append("\nPolicy document of variant ").append(v);
       sb.append(v.equals(chosen) ? " (chosen)" : "").append(":\n");
-      Map<String, Object> input = evaluateMap(first.with(), vScope);
-      Optional<String> doc = Engine.policyDocument(input);
+      Map<String, Object> input =
+          evaluateMap(policy.get().with(), scope(definition, v, params, labId));
+      Optional<String> doc = PolicyPreview.policyDocument(input);
       sb.append(indent(doc.orElseGet(() -> "(policy builder unavailable) inputs: " + json(input))));
       sb.append('\n');
     }
@@ -175,10 +169,9 @@ public final class LabPlan {
    * sentence each naming the step, the field and the limit.
    */
   public static List<String> problems(
-      Definition definition, String variant, Map<String, Object> parameters, String labId) {
-    String chosen = variant != null ? variant : definition.defaultVariant();
-    Map<String, Object> params = resolvedParameters(definition, parameters);
-    return NameLimits.check(definition, Engine.catalog(), scope(definition, chosen, params, labId));
+      Definition definition, ParameterBinder.BindResult bound, String labId) {
+    return NameLimits.check(definition, Composition.catalog(),
+        scope(definition, bound.variant(), withPlaceholders(definition, bound), labId));
   }
 
   private static void appendStep(
@@ -215,21 +208,13 @@ public final class LabPlan {
     }
   }
 
-  private static void collect(List<Step> steps, String action, List<ActionStep> into) {
-    for (ActionStep s : Step.actions(steps)) {
-      if (action.equals(s.action())) {
-        into.add(s);
-      }
-    }
-  }
-
-  static Map<String, Object> resolvedParameters(Definition d, Map<String, Object> given) {
+  /** The bound parameters, a value known only at run time (none bound) as {@code <NAME>}. */
+  private static Map<String, Object> withPlaceholders(
+      Definition d, ParameterBinder.BindResult bound) {
     Map<String, Object> out = new LinkedHashMap<>();
-    if (d.parameters() != null) {
-      for (Map.Entry<String, ParameterDef> e : d.parameters().entrySet()) {
-        Object v = given.containsKey(e.getKey()) ? given.get(e.getKey()) : e.getValue().defaultValue();
-        out.put(e.getKey(), v != null ? v : "<" + e.getKey() + ">");
-      }
+    for (String name : d.parameters().keySet()) {
+      Object v = bound.parameters().get(name);
+      out.put(name, v != null ? v : "<" + name + ">");
     }
     return out;
   }
@@ -247,7 +232,7 @@ public final class LabPlan {
   private static void addOutputs(List<Step> steps, Map<String, Object> into) {
     for (ActionStep s : Step.actions(steps)) {
       Map<String, Object> outputs = new LinkedHashMap<>();
-      Optional<ActionSpec> spec = Engine.catalog().find(s.action());
+      Optional<ActionSpec> spec = Composition.catalog().find(s.action());
       for (FieldSpec f : spec.map(ActionSpec::outputs).orElse(List.of())) {
         outputs.put(f.name(), "<steps." + s.id() + "." + f.name() + ">");
       }
@@ -256,7 +241,7 @@ public final class LabPlan {
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> evaluateMap(Map<String, Object> with, Map<String, Object> scope) {
+  static Map<String, Object> evaluateMap(Map<String, Object> with, Map<String, Object> scope) {
     Map<String, Object> out = new LinkedHashMap<>();
     if (with == null) {
       return out;

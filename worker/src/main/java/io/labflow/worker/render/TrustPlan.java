@@ -1,7 +1,6 @@
 package io.labflow.worker.render;
 
 import io.labflow.activities.iam.PolicyDocuments;
-import io.labflow.worker.engine.Engine;
 import io.labflow.workflows.definition.PrincipalArns;
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
@@ -11,7 +10,6 @@ import io.labflow.workflows.model.ParameterDef;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Step;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,21 +29,12 @@ final class TrustPlan {
       if (!"CreateRole".equals(step.action())) {
         continue;
       }
-      Map<String, Object> input = new LinkedHashMap<>();
-      for (Map.Entry<String, Object> e : step.with().entrySet()) {
-        Object v;
-        try {
-          v = Expressions.evaluate(e.getValue(), scope);
-        } catch (ExpressionException ex) {
-          v = e.getValue();
-        }
-        input.put(e.getKey(), v);
-      }
+      Map<String, Object> input = LabPlan.evaluateMap(step.with(), scope);
       Object service = input.get("servicePrincipal");
       Object principal = input.get("trustedPrincipalArn");
       sb.append("\nTrust policy of the role of step ").append(step.id())
           .append(" (who may assume it):\n");
-      sb.append("  ").append(Engine.trustPolicy(
+      sb.append("  ").append(PolicyPreview.trustPolicy(
           service instanceof String s ? s : null,
           principal instanceof String p && !p.startsWith("<") ? p : null)
           .strip().replace("\n", "\n  ")).append('\n');
@@ -71,12 +60,11 @@ final class TrustPlan {
     if (template instanceof String t && !t.isBlank()) {
       try {
         for (Reference ref : Expressions.references(t)) {
-          if (ref.path().size() == 2 && ref.path().get(0).equals("params")) {
-            ParameterDef def = definition.parameters().get(ref.path().get(1));
-            if (def != null && !def.isArn()) {
-              flags.add("UNCHECKED: trustedPrincipalArn comes from parameter '" + ref.path().get(1)
-                  + "', which does not declare format: arn");
-            }
+          ParameterDef def =
+              ref.parameter() == null ? null : definition.parameters().get(ref.parameter());
+          if (def != null && !def.isArn()) {
+            flags.add("UNCHECKED: trustedPrincipalArn comes from parameter '" + ref.parameter()
+                + "', which does not declare format: arn");
           }
         }
       } catch (ExpressionException e) {

@@ -1,10 +1,10 @@
 package io.labflow.worker.render;
 
-import io.labflow.worker.engine.Engine;
+import io.labflow.activities.permissions.WorkerPolicy;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.Reference;
 import io.labflow.workflows.model.Definition;
-import io.labflow.workflows.model.ParameterDef;
+import io.labflow.workflows.definition.ParameterBinder;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Step;
 import java.io.IOException;
@@ -41,17 +41,18 @@ public record WorkerPolicyScope(
     List<String> templates = new ArrayList<>();
     List<String> names = new ArrayList<>();
     List<String> buckets = new ArrayList<>();
+    Map<String, Object> defaults = ParameterBinder.bind(d, null, Map.of(), "defaults").parameters();
     List<ActionStep> all = new ArrayList<>(Step.actions(d.steps()));
     all.addAll(Step.actions(d.onVariantChange()));
     for (ActionStep s : all) {
       actions.add(s.action());
-      read(s.with(), names, buckets, d);
-      if ("CreateStack".equals(s.action()) && s.with().get("templateFile") instanceof String t) {
+      read(s.with(), names, buckets, defaults);
+      if (s.with().get("templateFile") instanceof String t) {
         templates.add(t);
       }
       if (s.compensate() != null) {
         actions.add(s.compensate().action());
-        read(s.compensate().with(), names, buckets, d);
+        read(s.compensate().with(), names, buckets, defaults);
       }
     }
     return new WorkerPolicyScope(actions, templates, common(names), common(buckets));
@@ -60,7 +61,7 @@ public record WorkerPolicyScope(
   /** The step actions the worker's policy must cover for this definition: its own and the sweep. */
   public Set<String> policyActions() {
     Set<String> out = new LinkedHashSet<>(stepActions);
-    out.add(io.labflow.activities.permissions.WorkerPolicy.SWEEP);
+    out.add(WorkerPolicy.SWEEP);
     return out;
   }
 
@@ -75,7 +76,7 @@ public record WorkerPolicyScope(
     for (String t : templateFiles) {
       Path file = definitionsDir.resolve(t);
       try {
-        types.addAll(Engine.stackResourceTypes(Files.readString(file)));
+        types.addAll(WorkerPolicy.stackResourceTypes(Files.readString(file)));
       } catch (IOException e) {
         throw new IllegalArgumentException("cannot read the template " + file);
       }
@@ -84,7 +85,7 @@ public record WorkerPolicyScope(
   }
 
   private static void read(Map<String, Object> with, List<String> names, List<String> buckets,
-      Definition d) {
+      Map<String, Object> defaults) {
     if (with == null) {
       return;
     }
@@ -93,31 +94,30 @@ public record WorkerPolicyScope(
         if (e.getValue() instanceof Map<?, ?> nested && e.getKey().equals("parameters")) {
           Object b = nested.get("BucketName");
           if (b instanceof String bs) {
-            buckets.add(literalPrefix(bs, d));
+            buckets.add(literalPrefix(bs, defaults));
           }
         }
         continue;
       }
       if (NAME_FIELDS.contains(e.getKey())) {
-        names.add(literalPrefix(v, d));
+        names.add(literalPrefix(v, defaults));
       } else if (e.getKey().equals("bucketName") && !v.startsWith("${steps.")) {
-        buckets.add(literalPrefix(v, d));
+        buckets.add(literalPrefix(v, defaults));
       }
     }
   }
 
-  /** The text before the first expression, parameters replaced by their defaults. */
-  static String literalPrefix(String value, Definition d) {
+  /** The text before the first expression, parameters replaced by their bound defaults. */
+  static String literalPrefix(String value, Map<String, Object> defaults) {
     StringBuilder sb = new StringBuilder();
     int at = 0;
     for (Reference r : Expressions.references(value)) {
       sb.append(value, at, r.offset());
-      ParameterDef p = d.parameters() == null || r.parameter() == null ? null
-          : d.parameters().get(r.parameter());
-      if (p == null || p.defaultValue() == null) {
+      Object v = r.parameter() == null ? null : defaults.get(r.parameter());
+      if (v == null) {
         return sb.toString();
       }
-      sb.append(p.defaultValue());
+      sb.append(v);
       at = r.end(value);
     }
     return sb.append(value.substring(at)).toString();

@@ -1,11 +1,15 @@
 package io.labflow.worker.runtime;
 
+import io.labflow.activities.StepLibrary;
+import io.labflow.worker.preflight.AccountPreflight;
+import io.labflow.worker.preflight.AwsLabPreflight;
+import io.labflow.worker.preflight.PrincipalAccountPreflight;
+import io.labflow.worker.quotas.QuotaPlanner;
 import com.uber.m3.tally.RootScopeBuilder;
 import com.uber.m3.tally.Scope;
 import io.labflow.activities.common.AccountGuard;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.worker.client.TemporalConnection;
-import io.labflow.worker.engine.Engine;
 import io.labflow.worker.fleet.FleetActivitiesImpl;
 import io.labflow.worker.fleet.FleetResetWorkflowImpl;
 import io.labflow.worker.reset.LabResetWorkflowImpl;
@@ -81,23 +85,23 @@ public final class LabWorker implements AutoCloseable {
                     new BoundedOutputInterceptor(), new StepAttempts()),
                 more.stream()).toArray(WorkerInterceptor[]::new))
             .build());
-    Engine.AwsAccess access = Engine.awsAccess(
+    Composition.AwsAccess access = Composition.awsAccess(
         List.of(new AwsCallCounter(registry), AwsConcurrencyLimit.fromEnvironment()));
     this.aws = access.clients();
     this.guard = access.guard();
     log.info("{}", guard.policy().describe());
     SiteParameters site = SiteParameterSource.fromEnvironment();
     Worker worker = factory.newWorker(settings.taskQueue());
-    Engine.registerLabWorkflow(worker);
+    Composition.registerLabWorkflow(worker);
     worker.registerWorkflowImplementationTypes(LabResetWorkflowImpl.class, FleetResetWorkflowImpl.class);
     List<Object> activities = new ArrayList<>();
     Preflight preflight = preflight(access, settings.definitionsDir());
-    activities.add(Engine.definitionActivities(
+    activities.add(Composition.definitionActivities(
         new DirectoryDefinitionSource(settings.definitionsDir()), preflight, site));
     activities.add(new ResetActivitiesImpl(connection.client(), settings.taskQueue()));
     activities.add(new FleetActivitiesImpl(connection.client(),
-        FleetActivitiesImpl.Quotas.of(Engine.quotaPlanner(aws, settings.definitionsDir()))));
-    activities.addAll(Engine.stepActivities(aws, settings.definitionsDir()));
+        FleetActivitiesImpl.Quotas.of(new QuotaPlanner(aws, settings.definitionsDir()))));
+    activities.addAll(StepLibrary.implementations(aws, settings.definitionsDir()));
     worker.registerActivitiesImplementations(activities.toArray());
     this.siteNames = site.values().keySet();
     this.metrics = settings.metricsPort() >= 0 ? new MetricsServer(registry, settings.metricsPort()) : null;
@@ -109,11 +113,12 @@ public final class LabWorker implements AutoCloseable {
    * for each definition): the account guard first, so a refused account gets no other call; the
    * accounts of principal parameters; the step library's preflight.
    */
-  public static Preflight preflight(Engine.AwsAccess access, java.nio.file.Path definitionsDir) {
+  public static Preflight preflight(
+      Composition.AwsAccess access, java.nio.file.Path definitionsDir) {
     return Preflight.all(List.of(
         new AccountPreflight(access.guard()),
-        Engine.principalAccounts(() -> access.guard().verify().account()),
-        Engine.awsPreflight(access.clients(), definitionsDir)));
+        new PrincipalAccountPreflight(() -> access.guard().verify().account()),
+        new AwsLabPreflight(access.clients(), definitionsDir)));
   }
 
   /**

@@ -1,9 +1,9 @@
 package io.labflow.worker.bench;
 
+import io.labflow.worker.runtime.Composition;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.activities.StepLibrary;
 import io.labflow.activities.common.AwsClients;
-import io.labflow.worker.engine.Engine;
 import io.labflow.worker.runtime.AwsCallCounter;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.model.ActionStep;
@@ -50,9 +50,10 @@ public final class Baseline implements AutoCloseable {
   private final TestActivityEnvironment env;
 
   public Baseline(Path definitionsDir) {
-    this.aws = Engine.awsClients(List.of(new AwsCallCounter(registry)));
+    this.aws = Composition.awsAccess(List.of(new AwsCallCounter(registry))).clients();
     this.env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(Engine.stepActivities(aws, definitionsDir).toArray());
+    env.registerActivitiesImplementations(
+        StepLibrary.implementations(aws, definitionsDir).toArray());
     for (Class<?> iface : StepLibrary.activityInterfaces()) {
       Object stub = env.newActivityStub(iface, ActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofMinutes(30)).build());
@@ -65,7 +66,7 @@ public final class Baseline implements AutoCloseable {
 
   /** The definition in {@code file}, validated; exits with its diagnostics when it is invalid. */
   static Definition load(Path file) throws java.io.IOException {
-    Engine.Validation v = Engine.validate(file.toString(), Files.readString(file));
+    Composition.Validation v = Composition.validate(file.toString(), Files.readString(file));
     if (!v.valid()) {
       v.diagnostics().forEach(System.err::println);
       System.exit(1);

@@ -1,10 +1,10 @@
 package io.labflow.worker.cli;
 
+import io.labflow.workflows.interpreter.RejectionFailureConverter;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.temporal.api.enums.v1.IndexedValueType;
-import io.labflow.worker.engine.Engine;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
@@ -38,7 +38,7 @@ final class DoubleLabServer implements AutoCloseable {
   final TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(
       TestEnvironmentOptions.newBuilder()
           .setWorkflowClientOptions(WorkflowClientOptions.newBuilder()
-              .setDataConverter(Engine.dataConverter()).build())
+              .setDataConverter(RejectionFailureConverter.dataConverter()).build())
           .build());
   final WorkflowClient client;
   boolean polled = true;

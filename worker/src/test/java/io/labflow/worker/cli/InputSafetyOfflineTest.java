@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.labflow.activities.testing.Tools;
-import io.labflow.worker.engine.Engine;
+import io.labflow.worker.preflight.PrincipalAccountPreflight;
+import io.labflow.worker.runtime.Composition;
 import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.labflow.workflows.definition.DefinitionSource;
+import io.labflow.workflows.definition.SiteParameters;
 import io.labflow.workflows.lab.DefinitionActivities;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.Preflight;
@@ -162,7 +164,7 @@ class InputSafetyOfflineTest {
   void theWorkersPreflightRejectsAPrincipalOfAnotherAccount() {
     java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
     DefinitionActivities resolver =
-        resolver(Preflight.all(java.util.List.of(Engine.principalAccounts(() -> {
+        resolver(Preflight.all(java.util.List.of(new PrincipalAccountPreflight(() -> {
           asked.incrementAndGet();
           return "111122223333";
         }))));
@@ -199,6 +201,7 @@ class InputSafetyOfflineTest {
             throw new IllegalStateException(e);
           }
         };
-    return (DefinitionActivities) Engine.definitionActivities(source, preflight);
+    return (DefinitionActivities) Composition.definitionActivities(source, preflight,
+        SiteParameters.NONE);
   }
 }

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.labflow.worker.engine.Engine;
 import io.labflow.worker.fleet.FleetRequest;
 import io.labflow.worker.fleet.FleetRequests;
 import io.labflow.worker.fleet.FleetResetWorkflow;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.LabResetWorkflowImpl;
+import io.labflow.worker.runtime.Composition;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.labflow.workflows.definition.DefinitionKeys;
@@ -92,7 +92,7 @@ class RequestPathsTest {
       env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     }
     Worker worker = env.newWorker(QUEUE);
-    Engine.registerLabWorkflow(worker);
+    Composition.registerLabWorkflow(worker);
     worker.registerWorkflowImplementationTypes(LabResetWorkflowImpl.class);
     Preflight record =
         (labId, lab) -> {
@@ -101,7 +101,8 @@ class RequestPathsTest {
         };
     worker.registerActivitiesImplementations(
         new DefinitionActivitiesImpl(
-            new DirectoryDefinitionSource(dir), new DefinitionLoader(Engine.catalog()), record));
+            new DirectoryDefinitionSource(dir), new DefinitionLoader(Composition.catalog()),
+            record));
     env.start();
     client = env.getWorkflowClient();
   }
@@ -113,7 +114,7 @@ class RequestPathsTest {
 
   @Test
   void theDefinitionHasEveryParameterType() {
-    var definition = Engine.validate("typed-lab.yaml", DEFINITION).definition().orElseThrow();
+    var definition = Composition.validate("typed-lab.yaml", DEFINITION).definition().orElseThrow();
     assertThat(definition.parameters().values().stream().map(ParameterDef::type).toList())
         .containsExactlyInAnyOrderElementsOf(DefinitionKeys.PARAMETER_TYPES);
   }

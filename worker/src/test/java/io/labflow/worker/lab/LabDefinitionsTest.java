@@ -7,7 +7,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.labflow.activities.testing.Tools;
-import io.labflow.worker.engine.Engine;
+import io.labflow.worker.runtime.Composition;
 import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.catalog.ActionSpec;
 import io.labflow.workflows.definition.DefinitionLoader;
@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Tag("fast")
 class LabDefinitionsTest {
 
-  static final ActionCatalog REAL = Engine.catalog();
+  static final ActionCatalog REAL = Composition.catalog();
 
   /** The real catalog, generated for the workflows module's tests (which cannot see it). */
   static final String CATALOG_FILE = "workflows/src/test/resources/catalog/step-library.json";

@@ -1,5 +1,6 @@
 package io.labflow.worker.lab;
 
+import io.labflow.worker.preflight.AwsLabPreflight;
 import io.labflow.activities.StepLibrary;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.model.LabInput;
@@ -9,7 +10,6 @@ import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
 import io.labflow.activities.model.LabInput;
 import io.labflow.activities.model.LabResources;
-import io.labflow.worker.engine.Engine;
 import io.labflow.worker.reset.LabResetWorkflowImpl;
 import io.labflow.worker.reset.ResetActivitiesImpl;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
@@ -122,7 +122,7 @@ final class LabOnMoto implements AutoCloseable {
     worker.registerActivitiesImplementations(
         new DefinitionActivitiesImpl(
             new DirectoryDefinitionSource(definitions), new DefinitionLoader(catalog),
-            preflight ? Engine.awsPreflight(clients, definitions) : Preflight.NONE));
+            preflight ? new AwsLabPreflight(clients, definitions) : Preflight.NONE));
     worker.registerActivitiesImplementations(
         StepLibrary.implementations(clients, definitions).toArray());
     env.start();

@@ -7,7 +7,6 @@ import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.Tags;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoProcess;
-import io.labflow.worker.engine.Engine;
 import io.labflow.worker.fleet.FleetActivities;
 import io.labflow.worker.fleet.FleetActivitiesImpl;
 import io.labflow.worker.fleet.FleetReport;
@@ -15,6 +14,7 @@ import io.labflow.worker.fleet.FleetRequest;
 import io.labflow.worker.fleet.FleetResetWorkflow;
 import io.labflow.worker.fleet.FleetResetWorkflowImpl;
 import io.labflow.worker.fleet.LabReport;
+import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetResult;
 import io.labflow.workflows.input.RawJson;
@@ -193,7 +193,7 @@ class QuotasOnMotoTest {
     AwsClients clients = AwsClients.fromEnvironment();
     worker.registerActivitiesImplementations(new AwsShare(), new Activities(new FleetActivitiesImpl(
         env.getWorkflowClient(), FleetActivitiesImpl.Quotas.of(
-            Engine.quotaPlanner(clients, Lab.definitionsDir())))));
+            new QuotaPlanner(clients, Lab.definitionsDir())))));
     env.start();
     List<FleetRequest.Lab> labs = IntStream.rangeClosed(1, 10)
         .mapToObj(i -> new FleetRequest.Lab(String.format("q-%02d", i), null, Map.of())).toList();

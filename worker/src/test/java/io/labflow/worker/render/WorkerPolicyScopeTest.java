@@ -2,7 +2,7 @@ package io.labflow.worker.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.labflow.worker.engine.Engine;
+import io.labflow.worker.runtime.Composition;
 import io.labflow.workflows.definition.DefinitionLoader;
 import io.labflow.workflows.model.Definition;
 import org.junit.jupiter.api.Tag;
@@ -31,7 +31,8 @@ class WorkerPolicyScopeTest {
 
   @Test
   void aDashedParameterIsReplacedByItsDefaultInTheBucketPrefix() {
-    Definition d = new DefinitionLoader(Engine.catalog()).load("dashed.yaml", LAB).definitionOrNull();
+    Definition d =
+        new DefinitionLoader(Composition.catalog()).load("dashed.yaml", LAB).definitionOrNull();
 
     WorkerPolicyScope scope = WorkerPolicyScope.of(d);
 

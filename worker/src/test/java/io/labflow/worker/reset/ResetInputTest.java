@@ -3,9 +3,11 @@ package io.labflow.worker.reset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.labflow.worker.engine.Engine;
+import io.labflow.worker.runtime.Composition;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
+import io.labflow.workflows.definition.SiteParameters;
 import io.labflow.workflows.input.RawJson;
+import io.labflow.workflows.lab.Preflight;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
@@ -48,7 +50,8 @@ class ResetInputTest {
     Worker worker = env.newWorker(QUEUE);
     worker.registerWorkflowImplementationTypes(LabResetWorkflowImpl.class);
     worker.registerActivitiesImplementations(
-        Engine.definitionActivities(new DirectoryDefinitionSource(dir)));
+        Composition.definitionActivities(new DirectoryDefinitionSource(dir), Preflight.NONE,
+            SiteParameters.NONE));
     env.start();
   }
 

@@ -1,4 +1,4 @@
-package io.labflow.worker.engine;
+package io.labflow.worker.preflight;
 
 import io.labflow.workflows.definition.PrincipalArns;
 import io.labflow.workflows.lab.FailureTypes;
@@ -16,13 +16,13 @@ import java.util.function.Supplier;
  * (asked of STS once, and only when a lab sets such a parameter) or one the definition lists in
  * {@code accounts}. Anything else ends the run before any resource exists.
  */
-final class PrincipalAccountPreflight implements Preflight {
+public final class PrincipalAccountPreflight implements Preflight {
 
   private final Supplier<String> ownAccount;
   private volatile String cached;
 
   /** @param ownAccount the worker's account id (for example from sts:GetCallerIdentity) */
-  PrincipalAccountPreflight(Supplier<String> ownAccount) {
+  public PrincipalAccountPreflight(Supplier<String> ownAccount) {
     this.ownAccount = ownAccount;
   }
 

@@ -1,4 +1,4 @@
-package io.labflow.worker.engine;
+package io.labflow.worker.quotas;
 
 import io.labflow.activities.cloudformation.TemplateFacts;
 import io.labflow.activities.quotas.Quota;
@@ -18,7 +18,7 @@ import java.util.Map;
  * computes a definition's need; the preflight, {@code plan}, {@code fleet validate} and a fleet
  * night use it.
  */
-final class LabNeeds {
+public final class LabNeeds {
 
   private LabNeeds() {}
 
@@ -41,7 +41,7 @@ final class LabNeeds {
   }
 
   /** The step's template text; empty when it cannot be read (the step itself will say why). */
-  static String template(Path definitionsDir, ActionStep s) {
+  public static String template(Path definitionsDir, ActionStep s) {
     if (!(s.with().get("templateFile") instanceof String file)) {
       return "";
     }

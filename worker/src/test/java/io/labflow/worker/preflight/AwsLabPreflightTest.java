@@ -1,9 +1,10 @@
-package io.labflow.worker.engine;
+package io.labflow.worker.preflight;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.preflight.AwsPreflight.Verification;
 import io.labflow.activities.testing.Tools;
+import io.labflow.worker.runtime.Composition;
 import io.labflow.workflows.definition.DefinitionLoader;
 import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.Definition;
@@ -18,7 +19,8 @@ class AwsLabPreflightTest {
 
   @Test
   void theSimulatorIsCheckedOnTheLabsOwnRoleAsItsVerificationsNameIt() throws Exception {
-    Definition d = new DefinitionLoader(Engine.catalog()).load("definitions/iam-service-role-lab.yaml",
+    Definition d = new DefinitionLoader(Composition.catalog()).load(
+        "definitions/iam-service-role-lab.yaml",
         Files.readString(Tools.repoRoot().resolve("definitions/iam-service-role-lab.yaml")))
         .definitionOrNull();
     ResolvedLab lab = new ResolvedLab(d, "iam-service-role-lab.yaml", "read-only",

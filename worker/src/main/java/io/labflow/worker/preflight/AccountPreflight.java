@@ -1,4 +1,4 @@
-package io.labflow.worker.runtime;
+package io.labflow.worker.preflight;
 
 import io.labflow.activities.common.AccountGuard;
 import io.labflow.activities.common.AwsFailures;
@@ -12,11 +12,11 @@ import software.amazon.awssdk.core.exception.SdkException;
  * {@code sts:GetCallerIdentity}. The guard on the clients refuses the same account on every later
  * call too, so nothing can bypass it.
  */
-final class AccountPreflight implements Preflight {
+public final class AccountPreflight implements Preflight {
 
   private final AccountGuard guard;
 
-  AccountPreflight(AccountGuard guard) {
+  public AccountPreflight(AccountGuard guard) {
     this.guard = guard;
   }
 

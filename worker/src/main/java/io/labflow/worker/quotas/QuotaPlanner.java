@@ -1,5 +1,6 @@
-package io.labflow.worker.engine;
+package io.labflow.worker.quotas;
 
+import io.labflow.worker.runtime.Composition;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.preflight.AwsPreflight;
 import io.labflow.activities.quotas.AccountQuotas;
@@ -60,7 +61,7 @@ public final class QuotaPlanner {
    *
    * @throws io.temporal.failure.ApplicationFailure {@code PreflightFailed}, naming the quota
    */
-  void checkLab(String labId, Definition definition) {
+  public void checkLab(String labId, Definition definition) {
     Map<Quota, Integer> need = LabNeeds.of(definition, definitionsDir);
     if (need.isEmpty() || !checked) {
       return;
@@ -82,7 +83,7 @@ public final class QuotaPlanner {
     var file = new io.labflow.worker.runtime.DirectoryDefinitionSource(definitionsDir)
         .find(definitionName)
         .orElseThrow(() -> new IllegalArgumentException("no definition " + definitionName));
-    Definition definition = Engine.validate(file.fileName(), file.text()).definition()
+    Definition definition = Composition.validate(file.fileName(), file.text()).definition()
         .orElseThrow(() -> new IllegalArgumentException("definition " + definitionName + " is invalid"));
     Map<Quota, Integer> need = LabNeeds.of(definition, definitionsDir);
     if (need.isEmpty() || labs.isEmpty()) {

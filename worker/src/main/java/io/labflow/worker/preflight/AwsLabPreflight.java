@@ -1,8 +1,10 @@
-package io.labflow.worker.engine;
+package io.labflow.worker.preflight;
 
 import io.labflow.activities.cloudformation.TemplateFacts;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.preflight.AwsPreflight;
+import io.labflow.worker.quotas.LabNeeds;
+import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.LabScope;
@@ -24,14 +26,14 @@ import java.util.regex.Pattern;
  * {@code CreateStack} steps launch; then that the lab fits the account's quotas ({@link
  * QuotaPlanner}).
  */
-final class AwsLabPreflight implements Preflight {
+public final class AwsLabPreflight implements Preflight {
 
   private final AwsPreflight aws;
   private final QuotaPlanner quotas;
   private final Path definitionsDir;
 
   /** @param definitionsDir where CreateStack steps' templates are, to find their instance types */
-  AwsLabPreflight(AwsClients clients, Path definitionsDir) {
+  public AwsLabPreflight(AwsClients clients, Path definitionsDir) {
     this.aws = new AwsPreflight(clients);
     this.quotas = new QuotaPlanner(clients, definitionsDir);
     this.definitionsDir = definitionsDir.toAbsolutePath().normalize();
@@ -107,7 +109,7 @@ final class AwsLabPreflight implements Preflight {
     return all;
   }
 
-  static List<AwsPreflight.Verification> verifications(String labId, ResolvedLab lab) {
+  public static List<AwsPreflight.Verification> verifications(String labId, ResolvedLab lab) {
     List<ActionStep> all = actions(lab);
     Map<String, Object> params = lab.parameters() == null ? Map.of() : lab.parameters();
     boolean trusted = false;

@@ -1,0 +1,94 @@
+package io.labflow.worker.runtime;
+
+import io.labflow.activities.StepLibrary;
+import io.labflow.activities.common.AccountGuard;
+import io.labflow.activities.common.AccountPolicy;
+import io.labflow.activities.common.AwsClients;
+import io.labflow.workflows.catalog.ActionCatalog;
+import io.labflow.workflows.definition.DefinitionActivitiesImpl;
+import io.labflow.workflows.definition.DefinitionLoader;
+import io.labflow.workflows.definition.DefinitionSource;
+import io.labflow.workflows.definition.Diagnostic;
+import io.labflow.workflows.definition.LoadResult;
+import io.labflow.workflows.definition.SiteParameters;
+import io.labflow.workflows.interpreter.LabWorkflowImpl;
+import io.labflow.workflows.lab.Preflight;
+import io.labflow.workflows.model.Definition;
+import io.temporal.worker.Worker;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+
+/**
+ * The composition root's parts that the worker, the command line and doctor share: the catalog of
+ * the step library, the loader over it, the lab workflow, the definition resolver and the guarded
+ * AWS clients. The worker's own wiring is {@link LabWorker}'s constructor.
+ */
+public final class Composition {
+
+  private static final ActionCatalog CATALOG =
+      ActionCatalog.fromActivityInterfaces(
+          StepLibrary.activityInterfaces().toArray(Class<?>[]::new));
+
+  private Composition() {}
+
+  /** Every action a step file may use, as declared by the step library. */
+  public static ActionCatalog catalog() {
+    return CATALOG;
+  }
+
+  /** Loads and validates one step file without touching Temporal or AWS. */
+  public static Validation validate(String fileName, String text) {
+    LoadResult result = new DefinitionLoader(CATALOG).load(fileName, text);
+    return new Validation(Optional.ofNullable(result.ok() ? result.definitionOrNull() : null),
+        result.errors().stream().map(Diagnostic::toString).toList());
+  }
+
+  /** Registers the lab interpreter workflow on a worker. */
+  public static void registerLabWorkflow(Worker worker) {
+    worker.registerWorkflowImplementationTypes(LabWorkflowImpl.class);
+  }
+
+  /**
+   * The definition-resolving activity: reads definitions from the source, fills in the site's
+   * parameter values between the run's own and the definition's defaults, and runs the preflight
+   * on every bound request before the lab's first step.
+   */
+  public static Object definitionActivities(
+      DefinitionSource source, Preflight preflight, SiteParameters site) {
+    return new DefinitionActivitiesImpl(source, new DefinitionLoader(CATALOG), preflight, site);
+  }
+
+  /**
+   * AWS clients built once from the standard AWS configuration (env, profile, endpoint), guarded by
+   * the account guard of this process's configuration, with these execution interceptors (the
+   * worker's call counter) after it. Every client this module builds goes through here, so no AWS
+   * call of the worker or of a CLI command reaches an account that is not allowed.
+   */
+  public static AwsAccess awsAccess(List<ExecutionInterceptor> interceptors) {
+    AccountGuard guard = new AccountGuard(AccountPolicy.fromEnvironment());
+    List<ExecutionInterceptor> all = new ArrayList<>();
+    all.add(guard);
+    all.addAll(interceptors);
+    AwsClients clients =
+        AwsClients.fromEnvironment(AwsClients.Settings.defaults().withInterceptors(all));
+    guard.bind(clients.sts(), clients.iam());
+    return new AwsAccess(clients, guard);
+  }
+
+  /** A worker's AWS clients and the account guard on them, whose {@code verify} runs first. */
+  public record AwsAccess(AwsClients clients, AccountGuard guard) {}
+
+  /**
+   * The outcome of validating one file.
+   *
+   * @param definition the definition when the file is valid
+   * @param diagnostics every problem as {@code FILE:LINE:COLUMN: path: message}; empty when valid
+   */
+  public record Validation(Optional<Definition> definition, List<String> diagnostics) {
+    public boolean valid() {
+      return diagnostics.isEmpty() && definition.isPresent();
+    }
+  }
+}
