@@ -7,6 +7,7 @@ import io.labflow.workflows.lab.Preflight;
 import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.Definition;
 import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -116,7 +117,8 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
     }
     ResolvedLab resolved =
         new ResolvedLab(definition, fileName, bound.variant(), bound.parameters());
-    List<String> names = StartChecks.names(loader.catalog(), labId, resolved);
+    List<String> names = new ArrayList<>(StartChecks.unsetInputs(loader.catalog(), resolved));
+    names.addAll(StartChecks.names(loader.catalog(), labId, resolved));
     if (!names.isEmpty()) {
       throw invalidRequest(names.stream().map(n -> "request: " + n).toList());
     }

@@ -1,16 +1,25 @@
 package io.labflow.workflows.definition;
 
 import io.labflow.workflows.catalog.ActionCatalog;
+import io.labflow.workflows.catalog.ActionSpec;
+import io.labflow.workflows.catalog.FieldSpec;
 import io.labflow.workflows.catalog.NameLimits;
+import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.LabScope;
 import io.labflow.workflows.lab.ResolvedLab;
+import io.labflow.workflows.model.ActionStep;
+import io.labflow.workflows.model.Definition;
+import io.labflow.workflows.model.Step;
+import io.labflow.workflows.model.Task;
 import io.temporal.activity.Activity;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * What the resolver checks of a bound lab before its first step, beyond the definition and the
- * parameters: the names its steps will give AWS, evaluated with the run's own values.
+ * parameters: the names its steps will give AWS, evaluated with the run's own values, and the
+ * required inputs its parameters must fill.
  */
 final class StartChecks {
 
@@ -27,5 +36,32 @@ final class StartChecks {
     Map<String, Object> scope =
         LabScope.of(lab.definition(), labId, runId, lab.variant(), lab.parameters(), Map.of());
     return NameLimits.check(lab.definition(), catalog, scope);
+  }
+
+  /**
+   * Every required input of a step (tasks' solve and adopt steps included) that is a whole
+   * {@code ${params.X}} whose parameter has no value in this run: refused before anything is
+   * created rather than failing the step mid-way, after the steps before it ran.
+   */
+  static List<String> unsetInputs(ActionCatalog catalog, ResolvedLab lab) {
+    Definition d = lab.definition();
+    List<Step> steps = new ArrayList<>(d.steps());
+    steps.addAll(d.onVariantChange() == null ? List.of() : d.onVariantChange());
+    for (Task t : d.tasks()) {
+      steps.addAll(t.solve());
+      steps.addAll(t.adopt());
+    }
+    Map<String, Object> params = lab.parameters() == null ? Map.of() : lab.parameters();
+    List<String> problems = new ArrayList<>();
+    for (ActionStep step : Step.actions(steps)) {
+      for (FieldSpec field : catalog.find(step.action()).map(ActionSpec::inputs).orElse(List.of())) {
+        String p = field.required() ? Expressions.parameterOf(step.with().get(field.name())) : null;
+        if (p != null && params.get(p) == null) {
+          problems.add("parameters." + p + ": step '" + step.id() + "' (" + step.action()
+              + ") needs its " + field.name() + " from parameter '" + p + "': give it a value");
+        }
+      }
+    }
+    return problems;
   }
 }

@@ -182,4 +182,40 @@ class DefinitionActivitiesImplTest {
     assertThat(f).as("resolve(%s) must fail", request).isNotNull();
     return f;
   }
+
+  @Test
+  void aRequiredInputFedByAnUnsetParameterIsRefusedBeforeAnythingRuns() throws IOException {
+    String challenge =
+        java.nio.file.Files.readString(
+            java.nio.file.Path.of("..", "definitions", "iam-service-role-challenge.yaml"));
+    DefinitionActivitiesImpl resolver =
+        new DefinitionActivitiesImpl(
+            name -> Optional.of(new DefinitionSource.SourceFile("c.yaml", challenge)),
+            new DefinitionLoader(StepLibraryCatalog.create()));
+
+    ApplicationFailure f =
+        catchThrowableOfType(
+            ApplicationFailure.class,
+            () ->
+                resolver.resolve(
+                    new LabRequest("iam-service-role-challenge", null, "lab-1", Map.of(), null)));
+
+    assertThat(f).isNotNull();
+    assertThat(f.getType()).isEqualTo("InvalidRequest");
+    assertThat(f.getOriginalMessage())
+        .isEqualTo(
+            "request: parameters.trustedPrincipalArn: step 'learner-access' (CreateLearnerAccess)"
+                + " needs its trustedPrincipalArn from parameter 'trustedPrincipalArn': give it a"
+                + " value");
+    ResolvedLab given =
+        resolver.resolve(
+            new LabRequest(
+                "iam-service-role-challenge",
+                null,
+                "lab-1",
+                Map.of("trustedPrincipalArn", "arn:aws:iam::123456789012:user/ada"),
+                null));
+    assertThat(given.parameters()).containsEntry(
+        "trustedPrincipalArn", "arn:aws:iam::123456789012:user/ada");
+  }
 }
