@@ -57,8 +57,8 @@ final class StartChecks {
       for (FieldSpec field : catalog.find(step.action()).map(ActionSpec::inputs).orElse(List.of())) {
         String p = field.required() ? Expressions.parameterOf(step.with().get(field.name())) : null;
         if (p != null && params.get(p) == null) {
-          problems.add("parameters." + p + ": step '" + step.id() + "' (" + step.action()
-              + ") needs its " + field.name() + " from parameter '" + p + "': give it a value");
+          problems.add("parameters." + p + ": missing required parameter '" + p + "': step '"
+              + step.id() + "' (" + step.action() + ") needs it for its " + field.name());
         }
       }
     }

@@ -204,9 +204,9 @@ class DefinitionActivitiesImplTest {
     assertThat(f.getType()).isEqualTo("InvalidRequest");
     assertThat(f.getOriginalMessage())
         .isEqualTo(
-            "request: parameters.trustedPrincipalArn: step 'learner-access' (CreateLearnerAccess)"
-                + " needs its trustedPrincipalArn from parameter 'trustedPrincipalArn': give it a"
-                + " value");
+            "request: parameters.trustedPrincipalArn: missing required parameter"
+                + " 'trustedPrincipalArn': step 'learner-access' (CreateLearnerAccess) needs it for"
+                + " its trustedPrincipalArn");
     ResolvedLab given =
         resolver.resolve(
             new LabRequest(
