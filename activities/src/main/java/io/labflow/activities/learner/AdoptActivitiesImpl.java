@@ -5,6 +5,7 @@ import io.labflow.activities.common.Inputs;
 import io.labflow.activities.common.Tags;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.workflows.lab.FailureTypes;
+import io.labflow.workflows.lab.LabIds;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -106,7 +107,7 @@ public final class AdoptActivitiesImpl implements AdoptActivities {
 
   /** {@code what} for messages; {@code NotOwned} unless the name is the lab's. */
   private static String labNamed(String kind, String name, String labId) {
-    String prefix = "labflow-" + labId + "-";
+    String prefix = LabIds.NAME_PREFIX + labId + "-";
     if (!name.startsWith(prefix)) {
       throw AwsFailures.nonRetryable(kind + " " + name + " is not named for lab " + labId + " ("
           + prefix + "...); labflow does not adopt it", FailureTypes.NOT_OWNED);

@@ -3,6 +3,7 @@ package io.labflow.activities.learner;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.activities.common.Tags;
+import io.labflow.workflows.lab.LabIds;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,7 @@ public final class LearnerPolicies {
   public record Names(String role, String policy, String profile) {
     /** {@code labflow-L-role}, {@code labflow-L-s3}, {@code labflow-L-profile}. */
     public static Names of(String labId) {
-      String p = "labflow-" + labId;
+      String p = LabIds.NAME_PREFIX + labId;
       return new Names(p + "-role", p + "-s3", p + "-profile");
     }
   }

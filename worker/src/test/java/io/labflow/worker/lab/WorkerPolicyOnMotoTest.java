@@ -86,8 +86,6 @@ class WorkerPolicyOnMotoTest {
   static final String PREFIX = "labflow-" + LAB;
 
   /** Table operations this run cannot make, and why. */
-  static final String LEARNER_MADE = "only in learner mode's DeleteLearnerAccess, taking what the"
-      + " learner left untagged (LearnerIsolationOnMotoTest)";
   static final Map<String, String> NOT_ON_THIS_RUN = leftoverDeletes(Map.of(
       "Ec2.ReplaceIamInstanceProfileAssociation",
       "only when the lab instance already holds another profile (Ec2ActivitiesTest)",
@@ -95,9 +93,7 @@ class WorkerPolicyOnMotoTest {
       "Ec2.DescribeInstanceTypeOfferings", "only in the worker's preflight (PreflightOnMotoTest)",
       "Iam.GetUser", "only in the worker's preflight, for a trusted user (PreflightOnMotoTest)",
       "ServiceQuotas.GetServiceQuota", "only in the preflight's quota check (QuotasOnMotoTest)",
-      "Iam.GetAccountSummary", "only in the preflight's quota check (QuotasOnMotoTest)",
-      "Iam.TagRole", LEARNER_MADE, "Iam.TagPolicy", LEARNER_MADE,
-      "Iam.TagInstanceProfile", LEARNER_MADE));
+      "Iam.GetAccountSummary", "only in the preflight's quota check (QuotasOnMotoTest)"));
 
   /** The sweep's deletes of EC2 leftovers outside a stack: only after a half-deleted stack. */
   private static Map<String, String> leftoverDeletes(Map<String, String> others) {
