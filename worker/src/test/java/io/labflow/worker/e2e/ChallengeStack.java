@@ -17,7 +17,7 @@ final class ChallengeStack implements AutoCloseable {
   static final Path DEFINITION =
       Tools.repoRoot().resolve("definitions/iam-service-role-challenge.yaml");
 
-  /** The challenge's tasks, in order (learner-contract.md). */
+  /** The challenge's tasks, in order. */
   static final List<String> TASKS =
       List.of("create-role", "create-policy", "attach-policy", "instance-profile", "add-put");
 

@@ -85,6 +85,17 @@ class LabflowTestE2eTest {
     assertThat(r.out()).as(r.all()).contains("Lab lt-ok is TORN_DOWN.", "Left of lab lt-ok: 0 resources",
         ": 5 tasks, 5 pass only after their solve, 0 deviations: PASSED");
     assertThat(stack.moto.completeInventory()).as(r.all()).isEmpty();
+    // CI tests every shipped definition with learner tasks: today, only the challenge has them.
+    try (var files = Files.list(ChallengeStack.DEFINITION.getParent())) {
+      assertThat(files.filter(f -> f.toString().endsWith(".yaml")).filter(f -> {
+        try {
+          return Files.readString(f).contains("\ntasks:");
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }).map(f -> f.getFileName().toString()))
+          .containsExactly(ChallengeStack.DEFINITION.getFileName().toString());
+    }
   }
 
   @Test
