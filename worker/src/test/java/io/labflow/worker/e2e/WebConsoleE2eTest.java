@@ -178,7 +178,8 @@ class WebConsoleE2eTest {
         "associate-profile: labflow-lab-ui-profile",
         "verify-access: labflow-lab-ui-role");
     assertThat(summaries(labId, EventType.EVENT_TYPE_TIMER_STARTED)).singleElement().asString()
-        .matches("live until \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\dZ, then teardown");
+        .matches("live until \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\dZ, then teardown;"
+            + " warns at \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\dZ");
     // ... and the current details through the metadata query.
     assertThat(currentDetails(labId))
         .startsWith("lab **" + labId + "** · **iam-service-role-lab** · variant **read-only** · **LIVE** until ")
