@@ -105,16 +105,25 @@ public class LabWorkflowImpl implements LabWorkflow {
   @Override
   public LabStatus switchVariant(RawValue requested) {
     String newVariant = argument(() -> Arguments.variant(requested));
+    return serially(() -> {
+      UpdateChecks.live(lab, "no longer live");
+      if (!newVariant.equals(lab.variant())) {
+        lab.switching(newVariant);
+        steps.run(lab.definition().onVariantChange(), LabState.SWITCHING);
+        lab.switched();
+      }
+      return lab.status();
+    });
+  }
+
+  /**
+   * Runs an Update's work one at a time with the other Updates and the expiry; a bug (not a
+   * Temporal failure) in it rolls the lab back and fails the Update with the rollback's failure.
+   */
+  private <T> T serially(Supplier<T> work) {
     lock.lock();
     try {
-      UpdateChecks.live(lab, "no longer live");
-      if (newVariant.equals(lab.variant())) {
-        return lab.status();
-      }
-      lab.switching(newVariant);
-      steps.run(lab.definition().onVariantChange(), LabState.SWITCHING);
-      lab.switched();
-      return lab.status();
+      return work.get();
     } catch (TemporalFailure e) {
       throw e;
     } catch (RuntimeException e) {
@@ -237,30 +246,20 @@ public class LabWorkflowImpl implements LabWorkflow {
   private CheckAnswer learnerUpdate(
       String name, RawValue none, boolean needsSolve, Supplier<CheckAnswer> update) {
     noInput(name, none);
-    lock.lock();
-    try {
+    return serially(() -> {
       learner.admit(name, needsSolve);
       return update.get();
-    } catch (TemporalFailure e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw rollback.afterBug(e);
-    } finally {
-      lock.unlock();
-    }
+    });
   }
 
   @Override
   public LabStatus extend(RawValue duration) {
     Duration extra = argument(() -> Arguments.duration(duration));
-    lock.lock();
-    try {
+    return serially(() -> {
       lifetime.admit(extra);
       lifetime.extend(extra);
       return lab.status();
-    } finally {
-      lock.unlock();
-    }
+    });
   }
 
   @Override
