@@ -11,8 +11,6 @@ import io.labflow.activities.iam.profiles.InstanceProfileActivitiesImpl;
 import io.labflow.activities.iam.roles.RoleActivitiesImpl;
 import io.labflow.activities.model.CreatePolicyInput;
 import io.labflow.activities.model.RolePolicyInput;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -85,9 +83,9 @@ public final class LearnerAccessActivitiesImpl implements LearnerAccessActivitie
     String labId = Inputs.require(in.labId(), "labId", action);
     String learner = Inputs.require(in.learnerRoleName(), "learnerRoleName", action);
     String boundary = Inputs.require(in.boundaryPolicyName(), "boundaryPolicyName", action);
-    Instant notBefore = instant(Inputs.require(in.notBefore(), "notBefore", action), action);
+    LearnerMade made = new LearnerMade(entities, labId, in.notBefore(), action);
     String roleName = Inputs.require(in.roleName(), "roleName", action);
-    String policyArn = entities.policyArn(Inputs.require(in.policyName(), "policyName", action));
+    String policyName = Inputs.require(in.policyName(), "policyName", action);
     String profileName = Inputs.require(in.instanceProfileName(), "instanceProfileName", action);
     List<String> deleted = new ArrayList<>();
     List<String> untouched = new ArrayList<>();
@@ -95,17 +93,10 @@ public final class LearnerAccessActivitiesImpl implements LearnerAccessActivitie
     note(roles.deleteOwned(learner, labId).deleted(), "role/" + learner, deleted);
     String learnerPolicy = entities.policyArn(learner);
     note(policies.deleteOwned(learnerPolicy, labId).deleted(), learnerPolicy, deleted);
-    LearnerMade made = new LearnerMade(labId, notBefore, untouched);
-    boolean profile = made.claim("instance-profile/" + profileName,
-        entities.profile(profileName).map(p -> p.createDate()),
-        () -> entities.profile(profileName).map(p -> p.tags()).orElse(List.of()),
-        tags -> iam.tagInstanceProfile(b -> b.instanceProfileName(profileName).tags(tags)));
-    boolean role = made.claim("role/" + roleName,
-        entities.role(roleName).map(Role::createDate), () -> entities.roleTags(roleName),
-        tags -> iam.tagRole(b -> b.roleName(roleName).tags(tags)));
-    boolean policy = made.claim(policyArn,
-        entities.policy(policyArn).map(p -> p.createDate()), () -> entities.policyTags(policyArn),
-        tags -> iam.tagPolicy(b -> b.policyArn(policyArn).tags(tags)));
+    boolean profile = made.take(made.profile(profileName), untouched);
+    boolean role = made.take(made.role(roleName), untouched);
+    String policyArn = entities.policyArn(policyName);
+    boolean policy = made.take(made.policy(policyName), untouched);
     if (profile && in.instanceId() != null && !in.instanceId().isBlank()) {
       note(instances.disassociate(in.instanceId(), profileName, labId).deleted(),
           "association/" + in.instanceId(), deleted);
@@ -146,15 +137,6 @@ public final class LearnerAccessActivitiesImpl implements LearnerAccessActivitie
   private static void note(boolean done, String what, List<String> deleted) {
     if (done) {
       deleted.add(what);
-    }
-  }
-
-  private static Instant instant(String value, String action) {
-    try {
-      return Instant.parse(value);
-    } catch (DateTimeParseException e) {
-      throw AwsFailures.invalidInput(action + ": input field 'notBefore' is not an ISO-8601"
-          + " instant (such as 2026-12-05T02:00:00Z): " + value);
     }
   }
 }

@@ -1,56 +1,142 @@
 package io.labflow.activities.learner;
 
+import io.labflow.activities.common.AwsFailures;
+import io.labflow.activities.common.Inputs;
 import io.labflow.activities.common.Tags;
 import io.labflow.activities.iam.IamEntities;
+import io.labflow.workflows.lab.FailureTypes;
+import io.labflow.workflows.lab.LabIds;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.Tag;
 
 /**
- * Whether a resource under the lab's names is the learner's, so the lab may take it and delete
- * it: it exists, was created at or after the lab's start, and carries no other lab's tag. A
- * resource so taken is tagged as the lab's, then deleted by the lab's own delete code.
+ * The one rule for what the learner made, which the lab may take as its own (tag it, then delete
+ * it as it deletes what it created): a role, policy or instance profile named for the lab ({@code
+ * labflow-<lab id>-...}), carrying no other lab's (or namespace's) {@code labflow:} tag, and
+ * created at or after the lab's start. The adopt actions refuse anything else ({@code NotOwned});
+ * DeleteLearnerAccess leaves it and says why.
  */
 final class LearnerMade {
 
+  private static final Logger log = LoggerFactory.getLogger(LearnerMade.class);
+
+  /** One IAM entity as the rule reads it: {@code what} for failures, {@code id} for notes. */
+  record Entity(String what, String id, String name, String arn, Instant created,
+      Supplier<List<Tag>> tags, Consumer<List<Tag>> tag) {}
+
+  private final IamEntities entities;
+  private final IamClient iam;
   private final String labId;
   private final Instant notBefore;
-  private final List<String> untouched;
 
-  LearnerMade(String labId, Instant notBefore, List<String> untouched) {
+  LearnerMade(IamEntities entities, String labId, String notBefore, String action) {
+    this.entities = entities;
+    this.iam = entities.client();
     this.labId = labId;
-    this.notBefore = notBefore;
-    this.untouched = untouched;
+    String v = Inputs.require(notBefore, "notBefore", action);
+    try {
+      this.notBefore = Instant.parse(v);
+    } catch (DateTimeParseException e) {
+      throw AwsFailures.invalidInput(action + ": input field 'notBefore' is not an ISO-8601"
+          + " instant (such as 2026-12-05T02:00:00Z): " + v);
+    }
+  }
+
+  Optional<Entity> role(String name) {
+    return entities.role(name).map(r -> new Entity("role " + name, "role/" + name, name, r.arn(),
+        r.createDate(), () -> entities.roleTags(name),
+        tags -> iam.tagRole(b -> b.roleName(name).tags(tags))));
+  }
+
+  Optional<Entity> policy(String name) {
+    String arn = entities.policyArn(name);
+    return entities.policy(arn).map(p -> new Entity("policy " + name, arn, name, arn,
+        p.createDate(), () -> entities.policyTags(arn),
+        tags -> iam.tagPolicy(b -> b.policyArn(arn).tags(tags))));
+  }
+
+  // GetInstanceProfile returns the tags (and moto lacks ListInstanceProfileTags).
+  Optional<Entity> profile(String name) {
+    return entities.profile(name).map(p -> new Entity("instance profile " + name,
+        "instance-profile/" + name, name, p.arn(), p.createDate(), p::tags,
+        tags -> iam.tagInstanceProfile(b -> b.instanceProfileName(name).tags(tags))));
   }
 
   /**
-   * True when the resource is the lab's to delete (tagging it as the lab's first when the learner
-   * left it untagged); false when it is missing or not the lab's (then noted as untouched).
+   * Tags the entity as the lab's when it is the learner's and untagged: true when this call tagged
+   * it, false when it already was the lab's; {@code NotOwned} when it is not the learner's.
    */
-  boolean claim(String what, Optional<Instant> created, Supplier<List<Tag>> tags,
-      Consumer<List<Tag>> tag) {
-    if (created.isEmpty()) {
+  boolean adopt(Entity e) {
+    List<Tag> tags = e.tags().get();
+    String why = whyNot(e, tags, false);
+    if (why != null) {
+      throw AwsFailures.nonRetryable(why, FailureTypes.NOT_OWNED);
+    }
+    return tag(e, tags);
+  }
+
+  /**
+   * Whether the entity is the lab's to delete (tagged as the lab's first when the learner left it
+   * untagged); when it is not, {@code untouched} gets why.
+   */
+  boolean take(Optional<Entity> found, List<String> untouched) {
+    if (found.isEmpty()) {
       return false;
     }
-    if (created.get().isBefore(notBefore)) {
-      untouched.add(what + " (created " + created.get() + ", before the lab started at "
-          + notBefore + ")");
+    List<Tag> tags = found.get().tags().get();
+    String why = whyNot(found.get(), tags, true);
+    if (why != null) {
+      untouched.add(why);
       return false;
     }
-    List<Tag> current = tags.get();
-    String lab = current.stream().filter(t -> Tags.LAB_TAG.equals(t.key())).map(Tag::value)
-        .findFirst().orElse(null);
-    if (lab == null) {
-      tag.accept(IamEntities.tagsForCreate(labId));
-      return true;
-    }
-    if (!lab.equals(labId)) {
-      untouched.add(what + " (tagged as lab " + lab + "'s)");
-      return false;
-    }
+    tag(found.get(), tags);
     return true;
+  }
+
+  /** Null when the entity is the learner's or already the lab's; else why not, in two wordings. */
+  private String whyNot(Entity e, List<Tag> tags, boolean note) {
+    if (Tags.owned(tags, Tag::key, Tag::value, labId)) {
+      return null;
+    }
+    if (!e.name().startsWith(prefix())) {
+      return note ? e.id() + " (not named for lab " + labId + ")" : e.what() + " is not named for"
+          + " lab " + labId + " (" + prefix() + "...); labflow does not adopt it";
+    }
+    for (Tag t : tags) {
+      if (t.key().startsWith("labflow:")) {
+        return note ? e.id() + " (tagged as lab " + t.value() + "'s)" : e.what() + " carries the"
+            + " tag " + t.key() + "=" + t.value() + " of another lab (or namespace); labflow does"
+            + " not adopt it";
+      }
+    }
+    // IAM gives creation times in whole seconds: a resource made in the lab's first second counts.
+    if (e.created().isBefore(notBefore.truncatedTo(ChronoUnit.SECONDS))) {
+      return note ? e.id() + " (created " + e.created() + ", before the lab started at " + notBefore
+          + ")" : e.what() + " was created at " + e.created() + ", before this lab started ("
+          + notBefore + "); labflow does not adopt it";
+    }
+    return null;
+  }
+
+  private boolean tag(Entity e, List<Tag> tags) {
+    if (Tags.owned(tags, Tag::key, Tag::value, labId)) {
+      return false;
+    }
+    e.tag().accept(IamEntities.tagsForCreate(labId));
+    log.info("lab {}: adopted {}", labId, e.what());
+    return true;
+  }
+
+  private String prefix() {
+    return LabIds.NAME_PREFIX + labId + "-";
   }
 }

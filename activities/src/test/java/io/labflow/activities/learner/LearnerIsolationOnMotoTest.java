@@ -318,7 +318,8 @@ class LearnerIsolationOnMotoTest {
     Instant created = adm.iam().getPolicy(r -> r.policyArn(IAM + ":policy/labflow-lab-a-s3"))
         .policy().createDate();
     LabOf a = lab("lab-a");
-    Instant notBefore = created.plusMillis(1);
+    // The lab started the second after (IAM's creation times are whole seconds: its own counts).
+    Instant notBefore = created.plusSeconds(1);
     adm.iam().createInstanceProfile(r -> r.instanceProfileName("labflow-lab-a-profile")
         .tags(t -> t.key("labflow:lab").value("lab-b")));
     a.iam().createRole(r -> r.roleName(a.role()).assumeRolePolicyDocument(TRUST_EC2)
@@ -348,6 +349,24 @@ class LearnerIsolationOnMotoTest {
         .instanceProfile().tags()).extracting(t -> t.value()).containsExactly("lab-b");
     assertThat(adm.iam().listRoles().roles()).extracting(r -> r.roleName())
         .containsExactly("labflow-lab-a-role-old");
+  }
+
+  @Test
+  void deleteLearnerAccessTakesWhatTheLearnerMadeInTheLabsFirstSecond() {
+    LabOf a = lab("lab-a");
+    a.iam().createPolicy(r -> r.policyName(a.policy())
+        .policyDocument(policyFor(a.bucket(), "s3:GetObject")));
+    Instant created = adm.iam().getPolicy(r -> r.policyArn(a.policyArn())).policy().createDate();
+    // IAM's creation times are whole seconds: a lab started in that second, before the policy.
+    Instant notBefore = created.truncatedTo(ChronoUnit.SECONDS).plusMillis(500);
+
+    DeleteLearnerAccessOutput out = access.deleteLearnerAccess(new DeleteLearnerAccessInput(
+        a.id(), "labflow-lab-a-learner", "labflow-lab-a-boundary", notBefore.toString(),
+        a.role(), a.policy(), a.profile(), a.instance()));
+
+    assertThat(out.deleted()).containsExactly("role/labflow-lab-a-learner",
+        IAM + ":policy/labflow-lab-a-learner", a.policyArn(), IAM + ":policy/labflow-lab-a-boundary");
+    assertThat(out.untouched()).isEmpty();
   }
 
   @Test
