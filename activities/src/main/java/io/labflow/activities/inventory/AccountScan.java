@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -16,6 +17,7 @@ import software.amazon.awssdk.services.iam.model.Policy;
 import software.amazon.awssdk.services.iam.model.PolicyScopeType;
 import software.amazon.awssdk.services.iam.model.PolicyVersion;
 import software.amazon.awssdk.services.iam.model.Role;
+import software.amazon.awssdk.services.iam.model.Tag;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Bucket;
 import software.amazon.awssdk.services.s3.model.ObjectVersion;
@@ -30,10 +32,6 @@ final class AccountScan {
 
   private static final int OBJECTS_LISTED = 100;
 
-  private static final Function<software.amazon.awssdk.services.iam.model.Tag, String> IAM_KEY =
-      software.amazon.awssdk.services.iam.model.Tag::key;
-  private static final Function<software.amazon.awssdk.services.iam.model.Tag, String> IAM_VALUE =
-      software.amazon.awssdk.services.iam.model.Tag::value;
   private static final Function<software.amazon.awssdk.services.s3.model.Tag, String> S3_KEY =
       software.amazon.awssdk.services.s3.model.Tag::key;
   private static final Function<software.amazon.awssdk.services.s3.model.Tag, String> S3_VALUE =
@@ -52,49 +50,45 @@ final class AccountScan {
   }
 
   void iamResources(FoundResources f) {
+    keepLabs(f, "roles", "role", iam.listRolesPaginator(b -> {}).roles(),
+        r -> TagCache.role(r.roleId()), Role::roleName, Role::roleName, Role::createDate,
+        r -> entities.roleTags(r.roleName()), r -> f.add(ResourceKind.ROLES, r.roleName()));
+    keepLabs(f, "policies", "policy",
+        iam.listPoliciesPaginator(b -> b.scope(PolicyScopeType.LOCAL)).policies(),
+        p -> TagCache.policy(p.policyId()), Policy::arn, Policy::policyName, Policy::createDate,
+        p -> entities.policyTags(p.arn()), p -> {
+          f.add(ResourceKind.POLICIES, p.arn());
+          for (PolicyVersion v : iam.listPolicyVersionsPaginator(b -> b.policyArn(p.arn())).versions()) {
+            f.add(ResourceKind.POLICY_VERSIONS, p.arn() + "#" + v.versionId());
+          }
+        });
+    // GetInstanceProfile returns the tags (and moto lacks ListInstanceProfileTags).
+    keepLabs(f, "instance profiles", "instance profile",
+        iam.listInstanceProfilesPaginator(b -> {}).instanceProfiles(),
+        p -> TagCache.profile(p.instanceProfileId()), InstanceProfile::instanceProfileName,
+        InstanceProfile::instanceProfileName, InstanceProfile::createDate,
+        p -> entities.profile(p.instanceProfileName()).map(InstanceProfile::tags).orElse(null),
+        p -> f.add(ResourceKind.INSTANCE_PROFILES, p.instanceProfileName()));
+  }
+
+  /**
+   * Lists one kind of IAM entity ({@code all}, a paginator's items) and keeps the lab's: those
+   * whose name holds the lab id as a word and whose tags (cached by {@code key}) are the lab's.
+   */
+  private <T> void keepLabs(FoundResources f, String list, String kind, Iterable<T> all,
+      Function<T, String> key, Function<T, String> label, Function<T, String> name,
+      Function<T, Instant> created, Function<T, List<Tag>> tags, Consumer<T> keep) {
     Pattern word = LabInventory.labIdAsWord(f.labId());
-    f.read("roles", () -> {
-      for (Role r : iam.listRolesPaginator(b -> {}).roles()) {
-        String key = TagCache.role(r.roleId());
-        if (cache.knownNotOwned(key, f.labId())) {
+    f.read(list, () -> {
+      for (T e : all) {
+        String k = key.apply(e);
+        if (cache.knownNotOwned(k, f.labId())) {
           continue;
         }
-        f.check("role " + r.roleName(), word.matcher(r.roleName()).find(),
-            () -> cache.owned(key, r.createDate(), () -> entities.roleTags(r.roleName()), IAM_KEY,
-                IAM_VALUE, f.labId()),
-            () -> f.add(ResourceKind.ROLES, r.roleName()));
-      }
-    });
-    f.read("policies", () -> {
-      for (Policy p : iam.listPoliciesPaginator(b -> b.scope(PolicyScopeType.LOCAL)).policies()) {
-        String key = TagCache.policy(p.policyId());
-        if (cache.knownNotOwned(key, f.labId())) {
-          continue;
-        }
-        f.check("policy " + p.arn(), word.matcher(p.policyName()).find(),
-            () -> cache.owned(key, p.createDate(), () -> entities.policyTags(p.arn()), IAM_KEY,
-                IAM_VALUE, f.labId()),
-            () -> {
-              f.add(ResourceKind.POLICIES, p.arn());
-              for (PolicyVersion v : iam.listPolicyVersionsPaginator(b -> b.policyArn(p.arn())).versions()) {
-                f.add(ResourceKind.POLICY_VERSIONS, p.arn() + "#" + v.versionId());
-              }
-            });
-      }
-    });
-    f.read("instance profiles", () -> {
-      for (InstanceProfile p : iam.listInstanceProfilesPaginator(b -> {}).instanceProfiles()) {
-        String key = TagCache.profile(p.instanceProfileId());
-        if (cache.knownNotOwned(key, f.labId())) {
-          continue;
-        }
-        // GetInstanceProfile returns the tags (and moto lacks ListInstanceProfileTags).
-        f.check("instance profile " + p.instanceProfileName(),
-            word.matcher(p.instanceProfileName()).find(),
-            () -> cache.owned(key, p.createDate(),
-                () -> entities.profile(p.instanceProfileName()).map(InstanceProfile::tags).orElse(null),
-                IAM_KEY, IAM_VALUE, f.labId()),
-            () -> f.add(ResourceKind.INSTANCE_PROFILES, p.instanceProfileName()));
+        f.check(kind + " " + label.apply(e), word.matcher(name.apply(e)).find(),
+            () -> cache.owned(k, created.apply(e), () -> tags.apply(e), Tag::key, Tag::value,
+                f.labId()),
+            () -> keep.accept(e));
       }
     });
   }
