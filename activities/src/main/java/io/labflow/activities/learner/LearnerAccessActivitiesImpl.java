@@ -1,29 +1,23 @@
 package io.labflow.activities.learner;
 
-import io.labflow.activities.common.AwsErrors;
-import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Inputs;
 import io.labflow.activities.ec2.Ec2ActivitiesImpl;
 import io.labflow.activities.iam.IamEntities;
-import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.iam.policies.PolicyActivitiesImpl;
 import io.labflow.activities.iam.profiles.InstanceProfileActivitiesImpl;
 import io.labflow.activities.iam.roles.RoleActivitiesImpl;
 import io.labflow.activities.model.CreatePolicyInput;
+import io.labflow.activities.model.RoleOutput;
 import io.labflow.activities.model.RolePolicyInput;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.iam.IamClient;
-import software.amazon.awssdk.services.iam.model.Role;
 
 /** {@link LearnerAccessActivities} over the role, policy, profile and EC2 steps' own code. */
 public final class LearnerAccessActivitiesImpl implements LearnerAccessActivities {
 
   private static final Logger log = LoggerFactory.getLogger(LearnerAccessActivitiesImpl.class);
-  private final IamClient iam;
   private final IamEntities entities;
   private final RoleActivitiesImpl roles;
   private final PolicyActivitiesImpl policies;
@@ -32,7 +26,6 @@ public final class LearnerAccessActivitiesImpl implements LearnerAccessActivitie
 
   public LearnerAccessActivitiesImpl(IamEntities entities, RoleActivitiesImpl roles,
       PolicyActivitiesImpl policies, InstanceProfileActivitiesImpl profiles, Ec2ActivitiesImpl instances) {
-    this.iam = entities.client();
     this.entities = entities;
     this.roles = roles;
     this.policies = policies;
@@ -52,29 +45,17 @@ public final class LearnerAccessActivitiesImpl implements LearnerAccessActivitie
         labId, boundaryName, bucket, LearnerPolicies.BOUNDARY_ACTIONS, false)).policyArn();
     String prefix = boundary.substring(0, boundary.indexOf(":policy/"));
     String trust = LearnerPolicies.trust(trusted);
-    Optional<Role> existing = entities.role(name);
-    if (existing.isEmpty()) {
-      existing = AwsErrors.emptyOn(() -> iam.createRole(b -> b.roleName(name)
-          .assumeRolePolicyDocument(trust)
-          .maxSessionDuration(LearnerPolicies.MAX_SESSION_SECONDS)
-          .description("labflow lab " + labId + ": the learner's credentials")
-          .tags(IamEntities.tagsForCreate(labId))).role(), "EntityAlreadyExists");
-      if (existing.isEmpty()) {
-        existing = entities.role(name); // a concurrent attempt won: decide from its tags below
-      }
-    }
-    Role role = existing.orElseThrow(() -> AwsFailures.retryable(
-        "role " + name + " already exists but cannot be read (yet)", IamEntities.NO_SUCH_ENTITY));
-    IamEntities.requireCreatedHere(entities.roleTags(name), "role " + name, labId);
-    if (role.assumeRolePolicyDocument() == null
-        || !PolicyDocuments.sameDocument(role.assumeRolePolicyDocument(), trust)) {
-      iam.updateAssumeRolePolicy(b -> b.roleName(name).policyDocument(trust));
-    }
-    policies.attachRolePolicy(new RolePolicyInput(labId, name,
-        learnerPolicy(labId, name, LearnerPolicies.learner(labId, prefix, boundary,
-            Inputs.orDefault(in.instanceId(), null))), null));
-    log.info("lab {}: learner access {} (boundary {})", labId, role.arn(), boundary);
-    return new LearnerAccessOutput(role.arn(), boundary);
+    RoleOutput role = roles.ensure(labId, name, trust, b -> b
+        .maxSessionDuration(LearnerPolicies.MAX_SESSION_SECONDS)
+        .description("labflow lab " + labId + ": the learner's credentials"));
+    // The learner role's permissions as a managed policy of the role's name (not inline: the
+    // worker may attach only lab policies, and needs no iam:PutRolePolicy).
+    String policy = policies.ensure(labId, name, LearnerPolicies.learner(labId, prefix, boundary,
+        Inputs.orDefault(in.instanceId(), null)), "labflow lab " + labId + ": the learner's")
+        .policyArn();
+    policies.attachRolePolicy(new RolePolicyInput(labId, name, policy, null));
+    log.info("lab {}: learner access {} (boundary {})", labId, role.roleArn(), boundary);
+    return new LearnerAccessOutput(role.roleArn(), boundary);
   }
 
   @Override
@@ -115,23 +96,6 @@ public final class LearnerAccessActivitiesImpl implements LearnerAccessActivitie
     note(policies.deleteOwned(boundaryArn, labId).deleted(), boundaryArn, deleted);
     log.info("lab {}: learner access removed; deleted {}, left {}", labId, deleted, untouched);
     return new DeleteLearnerAccessOutput(deleted, untouched);
-  }
-
-  /**
-   * The learner role's permissions as a managed policy of the role's name (not inline: the worker
-   * may attach only lab policies, and needs no iam:PutRolePolicy). A retry of the same run finds
-   * the one it created, with the same document.
-   */
-  private String learnerPolicy(String labId, String name, String document) {
-    String arn = entities.policyArn(name);
-    if (entities.policy(arn).isEmpty()
-        && AwsErrors.doneUnless(() -> iam.createPolicy(b -> b.policyName(name)
-            .policyDocument(document).description("labflow lab " + labId + ": the learner's")
-            .tags(IamEntities.tagsForCreate(labId))), "EntityAlreadyExists")) {
-      return arn;
-    }
-    IamEntities.requireCreatedHere(entities.policyTags(arn), "policy " + arn, labId);
-    return arn;
   }
 
   private static void note(boolean done, String what, List<String> deleted) {

@@ -42,19 +42,20 @@ public final class PolicyActivitiesImpl implements PolicyActivities {
     String labId = Inputs.require(in.labId(), "labId", "CreatePolicy");
     String name = Inputs.require(in.policyName(), "policyName", "CreatePolicy");
     String doc = document(in.bucketName(), in.actions(), in.resourceWildcard(), "CreatePolicy");
+    return ensure(labId, name, doc, "labflow lab " + labId);
+  }
+
+  /**
+   * Creates the managed policy, tagged for the lab, with this document; or adopts the one this lab
+   * run created (a retry), making this document its default version. The one create of a managed
+   * policy: CreatePolicy's and CreateLearnerAccess's.
+   */
+  public PolicyOutput ensure(String labId, String name, String doc, String description) {
     String arn = entities.policyArn(name);
     if (entities.policy(arn).isEmpty()) {
-      Optional<Policy> created =
-          AwsErrors.emptyOn(
-              () ->
-                  iam.createPolicy(
-                          b ->
-                              b.policyName(name)
-                                  .policyDocument(doc)
-                                  .description("labflow lab " + labId)
-                                  .tags(IamEntities.tagsForCreate(labId)))
-                      .policy(),
-              "EntityAlreadyExists");
+      Optional<Policy> created = AwsErrors.emptyOn(() -> iam.createPolicy(b -> b.policyName(name)
+          .policyDocument(doc).description(description).tags(IamEntities.tagsForCreate(labId)))
+          .policy(), "EntityAlreadyExists");
       if (created.isPresent()) {
         log.info("lab {}: created policy {}", labId, name);
         return new PolicyOutput(

@@ -13,10 +13,12 @@ import io.labflow.workflows.lab.FailureTypes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AttachedPolicy;
+import software.amazon.awssdk.services.iam.model.CreateRoleRequest;
 import software.amazon.awssdk.services.iam.model.InstanceProfile;
 import software.amazon.awssdk.services.iam.model.Role;
 
@@ -39,38 +41,34 @@ public final class RoleActivitiesImpl implements RoleActivities {
   public RoleOutput createRole(CreateRoleInput in) {
     String labId = Inputs.require(in.labId(), "labId", "CreateRole");
     String name = Inputs.require(in.roleName(), "roleName", "CreateRole");
-    String trust =
-        PolicyDocuments.trustPolicy(
-            Inputs.orDefault(in.servicePrincipal(), DEFAULT_SERVICE_PRINCIPAL),
-            in.trustedPrincipalArn());
+    String trust = PolicyDocuments.trustPolicy(
+        Inputs.orDefault(in.servicePrincipal(), DEFAULT_SERVICE_PRINCIPAL), in.trustedPrincipalArn());
+    return ensure(labId, name, trust, b -> b.path(Inputs.orDefault(in.path(), "/"))
+        .description(in.description())
+        .permissionsBoundary(Inputs.orDefault(in.permissionsBoundaryArn(), null)));
+  }
+
+  /**
+   * Creates the role, tagged for the lab, with this trust policy and {@code settings}; or adopts
+   * the one this lab run created (a retry), setting its trust policy again if it differs. The one
+   * create of a role: CreateRole's and CreateLearnerAccess's.
+   */
+  public RoleOutput ensure(String labId, String name, String trust,
+      Consumer<CreateRoleRequest.Builder> settings) {
     Optional<Role> existing = entities.role(name);
     if (existing.isEmpty()) {
-      Optional<Role> created =
-          AwsErrors.emptyOn(
-              () ->
-                  iam.createRole(
-                          b ->
-                              b.roleName(name)
-                                  .path(Inputs.orDefault(in.path(), "/"))
-                                  .description(in.description())
-                                  .assumeRolePolicyDocument(trust)
-                                  .permissionsBoundary(
-                                      Inputs.orDefault(in.permissionsBoundaryArn(), null))
-                                  .tags(IamEntities.tagsForCreate(labId)))
-                      .role(),
-              "EntityAlreadyExists");
+      Optional<Role> created = AwsErrors.emptyOn(() -> iam.createRole(b -> settings.accept(
+          b.roleName(name).assumeRolePolicyDocument(trust).tags(IamEntities.tagsForCreate(labId))))
+          .role(), "EntityAlreadyExists");
       if (created.isPresent()) {
         log.info("lab {}: created role {}", labId, name);
         return new RoleOutput(created.get().roleName(), created.get().arn(), false);
       }
       // A concurrent attempt won the race: decide again from the role's tags.
       existing = entities.role(name);
-      if (existing.isEmpty()) {
-        throw AwsFailures.nonRetryable(
-            "role " + name + " already exists but cannot be read", "EntityAlreadyExists");
-      }
     }
-    Role r = existing.get();
+    Role r = existing.orElseThrow(() -> AwsFailures.retryable(
+        "role " + name + " already exists but cannot be read (yet)", IamEntities.NO_SUCH_ENTITY));
     IamEntities.requireCreatedHere(entities.roleTags(name), "role " + name, labId);
     if (r.assumeRolePolicyDocument() == null
         || !PolicyDocuments.sameDocument(r.assumeRolePolicyDocument(), trust)) {
