@@ -7,6 +7,7 @@ import io.labflow.activities.iam.policies.PolicyActivitiesImpl;
 import io.labflow.activities.iam.profiles.InstanceProfileActivitiesImpl;
 import io.labflow.activities.iam.roles.RoleActivitiesImpl;
 import io.labflow.activities.model.CreatePolicyInput;
+import io.labflow.activities.model.DeleteOutput;
 import io.labflow.activities.model.RoleOutput;
 import io.labflow.activities.model.RolePolicyInput;
 import java.util.ArrayList;
@@ -71,36 +72,31 @@ public final class LearnerAccessActivitiesImpl implements LearnerAccessActivitie
     List<String> deleted = new ArrayList<>();
     List<String> untouched = new ArrayList<>();
     // First the learner's sessions: nothing the learner does can race the cleanup after this.
-    note(roles.deleteOwned(learner, labId).deleted(), "role/" + learner, deleted);
-    String learnerPolicy = entities.policyArn(learner);
-    note(policies.deleteOwned(learnerPolicy, labId).deleted(), learnerPolicy, deleted);
+    note(roles.deleteOwned(learner, labId), deleted);
+    note(policies.deleteOwned(entities.policyArn(learner), labId), deleted);
     boolean profile = made.take(made.profile(profileName), untouched);
     boolean role = made.take(made.role(roleName), untouched);
-    String policyArn = entities.policyArn(policyName);
     boolean policy = made.take(made.policy(policyName), untouched);
     if (profile && in.instanceId() != null && !in.instanceId().isBlank()) {
-      note(instances.disassociate(in.instanceId(), profileName, labId).deleted(),
-          "association/" + in.instanceId(), deleted);
+      note(instances.disassociate(in.instanceId(), profileName, labId), deleted);
     }
     if (role) {
-      note(roles.deleteOwned(roleName, labId).deleted(), "role/" + roleName, deleted);
+      note(roles.deleteOwned(roleName, labId), deleted);
     }
     if (profile) {
-      note(profiles.deleteOwned(profileName, labId).deleted(), "instance-profile/" + profileName,
-          deleted);
+      note(profiles.deleteOwned(profileName, labId), deleted);
     }
     if (policy) {
-      note(policies.deleteOwned(policyArn, labId).deleted(), policyArn, deleted);
+      note(policies.deleteOwned(entities.policyArn(policyName), labId), deleted);
     }
-    String boundaryArn = entities.policyArn(boundary);
-    note(policies.deleteOwned(boundaryArn, labId).deleted(), boundaryArn, deleted);
+    note(policies.deleteOwned(entities.policyArn(boundary), labId), deleted);
     log.info("lab {}: learner access removed; deleted {}, left {}", labId, deleted, untouched);
     return new DeleteLearnerAccessOutput(deleted, untouched);
   }
 
-  private static void note(boolean done, String what, List<String> deleted) {
-    if (done) {
-      deleted.add(what);
+  private static void note(DeleteOutput out, List<String> deleted) {
+    if (out.deleted()) {
+      deleted.add(out.resource());
     }
   }
 }

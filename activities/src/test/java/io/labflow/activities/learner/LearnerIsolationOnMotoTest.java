@@ -311,15 +311,19 @@ class LearnerIsolationOnMotoTest {
   }
 
   @Test
-  void deleteLearnerAccessLeavesWhatTheLabDidNotMake() {
+  void deleteLearnerAccessLeavesWhatTheLabDidNotMake() throws InterruptedException {
     // A policy of A's name from before the lab, and a profile of A's name tagged as B's.
     adm.iam().createPolicy(r -> r.policyName("labflow-lab-a-s3")
         .policyDocument(policyFor("labflow-lab-a-bucket", "s3:GetObject")));
     Instant created = adm.iam().getPolicy(r -> r.policyArn(IAM + ":policy/labflow-lab-a-s3"))
         .policy().createDate();
     LabOf a = lab("lab-a");
-    // The lab started the second after (IAM's creation times are whole seconds: its own counts).
+    // The lab started the second after (IAM's creation times are whole seconds: its own counts);
+    // what the learner makes below is made from then on.
     Instant notBefore = created.plusSeconds(1);
+    while (Instant.now().isBefore(notBefore)) {
+      Thread.sleep(50);
+    }
     adm.iam().createInstanceProfile(r -> r.instanceProfileName("labflow-lab-a-profile")
         .tags(t -> t.key("labflow:lab").value("lab-b")));
     a.iam().createRole(r -> r.roleName(a.role()).assumeRolePolicyDocument(TRUST_EC2)

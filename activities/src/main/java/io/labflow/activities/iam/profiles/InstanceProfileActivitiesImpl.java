@@ -3,6 +3,7 @@ package io.labflow.activities.iam.profiles;
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Inputs;
+import io.labflow.activities.common.Tags;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.model.CreateInstanceProfileInput;
 import io.labflow.activities.model.DeleteInstanceProfileInput;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.InstanceProfile;
 import software.amazon.awssdk.services.iam.model.Role;
+import software.amazon.awssdk.services.iam.model.Tag;
 
 /** {@link InstanceProfileActivities} over the AWS SDK. */
 public final class InstanceProfileActivitiesImpl implements InstanceProfileActivities {
@@ -39,15 +41,9 @@ public final class InstanceProfileActivitiesImpl implements InstanceProfileActiv
     boolean adopted = true;
     Optional<InstanceProfile> existing = entities.profile(name);
     if (existing.isEmpty()) {
-      adopted =
-          !AwsErrors.doneUnless(
-              () ->
-                  iam.createInstanceProfile(
-                      b ->
-                          b.instanceProfileName(name)
-                              .path(Inputs.orDefault(in.path(), "/"))
-                              .tags(IamEntities.tagsForCreate(labId))),
-              "EntityAlreadyExists");
+      adopted = !AwsErrors.doneUnless(() -> iam.createInstanceProfile(b -> b.instanceProfileName(name)
+          .path(Inputs.orDefault(in.path(), "/")).tags(IamEntities.tagsForCreate(labId))),
+          "EntityAlreadyExists");
       if (!adopted) {
         log.info("lab {}: created instance profile {}", labId, name);
       }
@@ -90,22 +86,21 @@ public final class InstanceProfileActivitiesImpl implements InstanceProfileActiv
     if (existing.isEmpty()) {
       return new DeleteOutput("instance-profile/" + name, false);
     }
-    if (!entities.profileOwned(name, labId)) {
+    // GetInstanceProfile returns the tags (and moto lacks ListInstanceProfileTags).
+    if (!Tags.owned(existing.get().tags(), Tag::key, Tag::value, labId)) {
       throw AwsFailures.notOwned("instance profile " + name, labId);
     }
     for (Role r : existing.get().roles()) {
       removeRole(name, r);
     }
-    boolean deleted =
-        IamEntities.unlessMissing(() -> iam.deleteInstanceProfile(b -> b.instanceProfileName(name)));
+    boolean deleted = IamEntities.unlessMissing(
+        () -> iam.deleteInstanceProfile(b -> b.instanceProfileName(name)));
     log.info("lab {}: deleted instance profile {}", labId, name);
     return new DeleteOutput("instance-profile/" + name, deleted);
   }
 
   private void removeRole(String profile, Role r) {
-    IamEntities.unlessMissing(
-        () ->
-            iam.removeRoleFromInstanceProfile(
-                b -> b.instanceProfileName(profile).roleName(r.roleName())));
+    IamEntities.unlessMissing(() -> iam.removeRoleFromInstanceProfile(
+        b -> b.instanceProfileName(profile).roleName(r.roleName())));
   }
 }

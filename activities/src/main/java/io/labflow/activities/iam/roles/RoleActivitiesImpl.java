@@ -96,15 +96,9 @@ public final class RoleActivitiesImpl implements RoleActivities {
     for (InstanceProfile p :
         iam.listInstanceProfilesForRolePaginator(b -> b.roleName(name)).instanceProfiles()) {
       if (!entities.profileOwned(p.instanceProfileName(), labId)) {
-        throw AwsFailures.nonRetryable(
-            "role "
-                + name
-                + " is in instance profile "
-                + p.instanceProfileName()
-                + ", which is not tagged for lab "
-                + labId
-                + " in this namespace; labflow will not change it",
-            FailureTypes.DELETE_CONFLICT);
+        throw AwsFailures.nonRetryable("role " + name + " is in instance profile "
+            + p.instanceProfileName() + ", which is not tagged for lab " + labId
+            + " in this namespace; labflow will not change it", FailureTypes.DELETE_CONFLICT);
       }
       profiles.add(p);
     }
@@ -118,10 +112,8 @@ public final class RoleActivitiesImpl implements RoleActivities {
           () -> iam.deleteRolePolicy(b -> b.roleName(name).policyName(inline)));
     }
     for (InstanceProfile p : profiles) {
-      IamEntities.unlessMissing(
-          () ->
-              iam.removeRoleFromInstanceProfile(
-                  b -> b.roleName(name).instanceProfileName(p.instanceProfileName())));
+      IamEntities.unlessMissing(() -> iam.removeRoleFromInstanceProfile(
+          b -> b.roleName(name).instanceProfileName(p.instanceProfileName())));
     }
     boolean deleted = IamEntities.unlessMissing(() -> iam.deleteRole(b -> b.roleName(name)));
     log.info("lab {}: deleted role {}", labId, name);
