@@ -160,7 +160,8 @@ public final class PolicyDocuments {
     resources.forEach(r::add);
   }
 
-  private static String write(ObjectNode doc) {
+  /** A policy document (a Jackson tree, or maps and lists) as JSON. */
+  public static String write(Object doc) {
     try {
       return JSON.writeValueAsString(doc);
     } catch (JsonProcessingException e) {

@@ -7,7 +7,7 @@ import io.temporal.activity.ActivityMethod;
  * The checks of a learner's work: each reads the learner's resources (never changes them) and
  * answers whether one condition holds, with one sentence saying what was found. A condition that
  * does not hold is {@code passed=false}, never a failure; only AWS errors fail (transient ones
- * retried as usual) and bad input ({@code InvalidInput}).
+ * retried as usual) and bad input ({@code InvalidInput}). Each input record says its condition.
  */
 @ActivityInterface
 public interface LearnerCheckActivities {
@@ -19,7 +19,6 @@ public interface LearnerCheckActivities {
   @ActivityMethod(name = "CheckRoleTrust")
   CheckOutput checkRoleTrust(CheckRoleTrustInput input);
 
-  /** The role's permissions boundary is that managed policy. */
   @ActivityMethod(name = "CheckRoleBoundary")
   CheckOutput checkRoleBoundary(CheckRoleBoundaryInput input);
 
@@ -31,15 +30,12 @@ public interface LearnerCheckActivities {
   @ActivityMethod(name = "CheckPolicyScope")
   CheckOutput checkPolicyScope(CheckPolicyScopeInput input);
 
-  /** The managed policy is attached to the role. */
   @ActivityMethod(name = "CheckPolicyAttached")
   CheckOutput checkPolicyAttached(CheckPolicyAttachedInput input);
 
-  /** The instance profile exists and holds the role. */
   @ActivityMethod(name = "CheckInstanceProfile")
   CheckOutput checkInstanceProfile(CheckInstanceProfileInput input);
 
-  /** The instance's associated instance profile is that one. */
   @ActivityMethod(name = "CheckProfileOnInstance")
   CheckOutput checkProfileOnInstance(CheckProfileOnInstanceInput input);
 

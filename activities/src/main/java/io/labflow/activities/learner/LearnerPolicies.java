@@ -1,8 +1,7 @@
 package io.labflow.activities.learner;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.activities.common.Tags;
+import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.workflows.lab.LabIds;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,8 +24,6 @@ public final class LearnerPolicies {
   /** The longest session of the learner role: a working day. */
   public static final int MAX_SESSION_SECONDS = 12 * 60 * 60;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private LearnerPolicies() {}
 
   /** The learner's names of lab {@code labId}: role, managed policy and instance profile. */
@@ -40,7 +37,7 @@ public final class LearnerPolicies {
 
   /** Only this principal (the operator who issues the credentials) may assume the learner role. */
   public static String trust(String trustedPrincipalArn) {
-    return write(Map.of("Version", "2012-10-17", "Statement", List.of(Map.of(
+    return PolicyDocuments.write(Map.of("Version", "2012-10-17", "Statement", List.of(Map.of(
         "Effect", "Allow", "Principal", Map.of("AWS", trustedPrincipalArn),
         "Action", "sts:AssumeRole"))));
   }
@@ -58,7 +55,7 @@ public final class LearnerPolicies {
     String role = iamPrefix + ":role/" + n.role();
     String policy = iamPrefix + ":policy/" + n.policy();
     String profile = iamPrefix + ":instance-profile/" + n.profile();
-    return write(Map.of("Version", "2012-10-17", "Statement", List.of(
+    return PolicyDocuments.write(Map.of("Version", "2012-10-17", "Statement", List.of(
         allow("CreateLabRoleWithBoundary", List.of("iam:CreateRole"), List.of(role),
             Map.of("StringEquals", Map.of("iam:PermissionsBoundary", boundaryArn))),
         allow("LabRole", List.of("iam:GetRole", "iam:DeleteRole", "iam:UpdateAssumeRolePolicy",
@@ -107,13 +104,5 @@ public final class LearnerPolicies {
     Map<String, Object> st = allow(sid, actions, List.of("*"), condition);
     st.put("Effect", "Deny");
     return st;
-  }
-
-  private static String write(Object doc) {
-    try {
-      return JSON.writeValueAsString(doc);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
