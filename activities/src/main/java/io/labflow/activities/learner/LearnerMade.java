@@ -76,12 +76,9 @@ final class LearnerMade {
    * it, false when it already was the lab's; {@code NotOwned} when it is not the learner's.
    */
   boolean adopt(Entity e) {
-    List<Tag> tags = e.tags().get();
-    String why = whyNot(e, tags, false);
-    if (why != null) {
+    return claim(e, false, why -> {
       throw AwsFailures.nonRetryable(why, FailureTypes.NOT_OWNED);
-    }
-    return tag(e, tags);
+    });
   }
 
   /**
@@ -89,24 +86,27 @@ final class LearnerMade {
    * untagged); when it is not, {@code untouched} gets why.
    */
   boolean take(Optional<Entity> found, List<String> untouched) {
-    if (found.isEmpty()) {
+    return found.isPresent() && claim(found.get(), true, untouched::add) != null;
+  }
+
+  /** Whether this call tagged the entity; null when it is not the learner's ({@code refused}). */
+  private Boolean claim(Entity e, boolean note, Consumer<String> refused) {
+    List<Tag> tags = e.tags().get();
+    if (Tags.owned(tags, Tag::key, Tag::value, labId)) {
       return false;
     }
-    List<Tag> tags = found.get().tags().get();
-    String why = whyNot(found.get(), tags, true);
+    String why = whyNot(e, tags, note);
     if (why != null) {
-      untouched.add(why);
-      return false;
+      refused.accept(why);
+      return null;
     }
-    tag(found.get(), tags);
+    e.tag().accept(IamEntities.tagsForCreate(labId));
+    log.info("lab {}: adopted {}", labId, e.what());
     return true;
   }
 
-  /** Null when the entity is the learner's or already the lab's; else why not, in two wordings. */
+  /** Null when the entity, not the lab's yet, is the learner's; else why not, in two wordings. */
   private String whyNot(Entity e, List<Tag> tags, boolean note) {
-    if (Tags.owned(tags, Tag::key, Tag::value, labId)) {
-      return null;
-    }
     if (!e.name().startsWith(prefix())) {
       return note ? e.id() + " (not named for lab " + labId + ")" : e.what() + " is not named for"
           + " lab " + labId + " (" + prefix() + "...); labflow does not adopt it";
@@ -125,15 +125,6 @@ final class LearnerMade {
           + notBefore + "); labflow does not adopt it";
     }
     return null;
-  }
-
-  private boolean tag(Entity e, List<Tag> tags) {
-    if (Tags.owned(tags, Tag::key, Tag::value, labId)) {
-      return false;
-    }
-    e.tag().accept(IamEntities.tagsForCreate(labId));
-    log.info("lab {}: adopted {}", labId, e.what());
-    return true;
   }
 
   private String prefix() {
