@@ -7,12 +7,12 @@ import io.labflow.activities.common.Heartbeats;
 import io.labflow.activities.common.Inputs;
 import io.labflow.activities.common.Tags;
 import io.labflow.activities.common.Waiting;
+import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.model.AssociateInstanceProfileInput;
 import io.labflow.activities.model.AssociationOutput;
 import io.labflow.activities.model.DeleteOutput;
 import io.labflow.activities.model.DisassociateInstanceProfileInput;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +22,7 @@ import software.amazon.awssdk.services.ec2.model.IamInstanceProfileAssociation;
 import software.amazon.awssdk.services.ec2.model.IamInstanceProfileSpecification;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.Tag;
-import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.InstanceProfile;
 
 /** {@link Ec2Activities} over the AWS SDK. */
 public final class Ec2ActivitiesImpl implements Ec2Activities {
@@ -30,7 +30,7 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
   private static final Logger log = LoggerFactory.getLogger(Ec2ActivitiesImpl.class);
 
   private final Ec2Client ec2;
-  private final IamClient iam;
+  private final IamEntities entities;
   private final Duration propagationBudget;
 
   /** With the standard two-minute budget for instance profile propagation. */
@@ -43,7 +43,7 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
    */
   public Ec2ActivitiesImpl(AwsClients clients, Duration propagationBudget) {
     this.ec2 = clients.ec2();
-    this.iam = clients.iam();
+    this.entities = new IamEntities(clients);
     this.propagationBudget = propagationBudget;
   }
 
@@ -150,17 +150,12 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
 
   /** The instance's current (associated or associating) instance profile association. */
   public Optional<IamInstanceProfileAssociation> association(String instanceId) {
-    List<IamInstanceProfileAssociation> all =
-        ec2.describeIamInstanceProfileAssociationsPaginator(
-                b -> b.filters(Filter.builder().name("instance-id").values(instanceId).build()))
-            .iamInstanceProfileAssociations()
-            .stream()
-            .filter(
-                a ->
-                    "associated".equals(a.stateAsString())
-                        || "associating".equals(a.stateAsString()))
-            .toList();
-    return all.stream().findFirst();
+    return ec2.describeIamInstanceProfileAssociationsPaginator(
+            b -> b.filters(Filter.builder().name("instance-id").values(instanceId).build()))
+        .iamInstanceProfileAssociations().stream()
+        .filter(a -> "associated".equals(a.stateAsString())
+            || "associating".equals(a.stateAsString()))
+        .findFirst();
   }
 
   private Optional<Instance> instance(String instanceId) {
@@ -193,12 +188,7 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
   }
 
   private String profileArn(String name) {
-    return AwsErrors.emptyOn(
-            () -> iam.getInstanceProfile(b -> b.instanceProfileName(name)).instanceProfile().arn(),
-            "NoSuchEntity")
-        .orElseThrow(
-            () ->
-                AwsFailures.retryable(
-                    "instance profile " + name + " does not exist (yet)", "NoSuchEntity"));
+    return entities.profile(name).map(InstanceProfile::arn).orElseThrow(() -> AwsFailures
+        .retryable("instance profile " + name + " does not exist (yet)", IamEntities.NO_SUCH_ENTITY));
   }
 }
