@@ -47,20 +47,10 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
   /**
    * @param clients the worker's clients
    * @param definitionsDir the directory that template paths are relative to
+   * @param waits how stack waits poll and how long they last (tests shorten them)
    */
-  public CloudFormationActivitiesImpl(AwsClients clients, Path definitionsDir) {
-    this(clients, definitionsDir, StackWaits.defaults());
-  }
-
-  /** The same with these waits (tests shorten them). */
   public CloudFormationActivitiesImpl(AwsClients clients, Path definitionsDir, StackWaits waits) {
     this(clients.cloudFormation(), clients.s3(), definitionsDir, waits);
-  }
-
-  CloudFormationActivitiesImpl(
-      CloudFormationClient cfn, S3Client s3, Path definitionsDir, Duration poll) {
-    this(cfn, s3, definitionsDir,
-        new StackWaits(poll, StackWaits.defaults().settle(), StackWaits.defaults().delete()));
   }
 
   CloudFormationActivitiesImpl(

@@ -150,8 +150,9 @@ class StackFailureTest {
     ScriptedCloudFormation cfn = new ScriptedCloudFormation();
     env.registerActivitiesImplementations(
         AwsFailureBoundary.around(
-            new CloudFormationActivitiesImpl(
-                cfn, NO_BUCKETS, Lab.definitionsDir(), Duration.ofMillis(50))));
+            new CloudFormationActivitiesImpl(cfn, NO_BUCKETS, Lab.definitionsDir(),
+                new StackWaits(Duration.ofMillis(50), StackWaits.defaults().settle(),
+                    StackWaits.defaults().delete()))));
     List<String> beats = new java.util.concurrent.CopyOnWriteArrayList<>();
     env.setActivityHeartbeatListener(String.class, beats::add);
     CloudFormationActivities stub =
