@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -56,80 +57,40 @@ final class AccessProbe {
   /** Acts as the role; null when the role cannot be assumed yet (trust not propagated). */
   List<AccessCheck> probe(
       String roleArn, String bucket, String labId, Map<String, Boolean> expected) {
-    Optional<Credentials> assumed =
-        AwsErrors.emptyOn(
-            () ->
-                sts.assumeRole(
-                        b ->
-                            b.roleArn(roleArn)
-                                .roleSessionName(sessionName(labId))
-                                .durationSeconds(900))
-                    .credentials(),
-            FailureTypes.ACCESS_DENIED);
+    Optional<Credentials> assumed = AwsErrors.emptyOn(() -> sts.assumeRole(b -> b.roleArn(roleArn)
+        .roleSessionName(sessionName(labId)).durationSeconds(900)).credentials(),
+        FailureTypes.ACCESS_DENIED);
     if (assumed.isEmpty()) {
       log.info("lab {}: cannot assume {} yet: {}", labId, roleArn, FailureTypes.ACCESS_DENIED);
       return null;
     }
     Credentials creds = assumed.get();
-    StaticCredentialsProvider provider =
-        StaticCredentialsProvider.create(
-            AwsSessionCredentials.create(
-                creds.accessKeyId(), creds.secretAccessKey(), creds.sessionToken()));
+    StaticCredentialsProvider provider = StaticCredentialsProvider.create(AwsSessionCredentials
+        .create(creds.accessKeyId(), creds.secretAccessKey(), creds.sessionToken()));
     Map<String, AccessCheck> results = new LinkedHashMap<>();
     String probe = probeKey(labId);
     String seed = seedKey(labId);
+    BiConsumer<String, Runnable> attempt = (action, call) -> {
+      if (expected.containsKey(action)) {
+        results.put(action, check(action, bucket, labId, expected, call));
+      }
+    };
     try (S3Client as = clients.s3As(provider)) {
-      if (expected.containsKey("s3:ListBucket")) {
-        results.put(
-            "s3:ListBucket",
-            check(
-                "s3:ListBucket",
-                bucket,
-                labId,
-                expected,
-                () -> as.listObjectsV2(b -> b.bucket(bucket).maxKeys(1))));
-      }
-      boolean putAllowed = false;
-      if (expected.containsKey("s3:PutObject")) {
-        AccessCheck put =
-            check(
-                "s3:PutObject",
-                bucket,
-                labId,
-                expected,
-                () ->
-                    as.putObject(
-                        b -> b.bucket(bucket).key(probe),
-                        RequestBody.fromString("labflow probe " + labId)));
-        putAllowed = put.allowed();
-        results.put("s3:PutObject", put);
-      }
-      if (expected.containsKey("s3:GetObject")) {
+      attempt.accept("s3:ListBucket", () -> as.listObjectsV2(b -> b.bucket(bucket).maxKeys(1)));
+      attempt.accept("s3:PutObject", () -> as.putObject(b -> b.bucket(bucket).key(probe),
+          RequestBody.fromString("labflow probe " + labId)));
+      boolean putAllowed = results.containsKey("s3:PutObject")
+          && results.get("s3:PutObject").allowed();
+      if (expected.containsKey("s3:GetObject") && !putAllowed) {
         // Without the role's own object, read one the worker seeded with its own credentials.
-        String key = putAllowed ? probe : seed;
-        if (!putAllowed) {
-          s3.putObject(b -> b.bucket(bucket).key(seed), RequestBody.fromString("labflow seed"));
-        }
-        results.put(
-            "s3:GetObject",
-            check(
-                "s3:GetObject",
-                bucket,
-                labId,
-                expected,
-                () -> as.getObjectAsBytes(b -> b.bucket(bucket).key(key))));
+        s3.putObject(b -> b.bucket(bucket).key(seed), RequestBody.fromString("labflow seed"));
       }
+      attempt.accept("s3:GetObject",
+          () -> as.getObjectAsBytes(b -> b.bucket(bucket).key(putAllowed ? probe : seed)));
       if (expected.containsKey("s3:DeleteObject")) {
         s3.putObject(b -> b.bucket(bucket).key(seed), RequestBody.fromString("labflow seed"));
-        results.put(
-            "s3:DeleteObject",
-            check(
-                "s3:DeleteObject",
-                bucket,
-                labId,
-                expected,
-                () -> as.deleteObject(b -> b.bucket(bucket).key(seed))));
       }
+      attempt.accept("s3:DeleteObject", () -> as.deleteObject(b -> b.bucket(bucket).key(seed)));
     } finally {
       // The role may lack DeleteObject, so the worker removes whatever the probe wrote.
       s3.deleteObject(b -> b.bucket(bucket).key(probe));
