@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import software.amazon.awssdk.services.ec2.model.IamInstanceProfileAssociation;
 import software.amazon.awssdk.services.iam.IamClient;
-import software.amazon.awssdk.services.iam.model.AttachedPolicy;
 import software.amazon.awssdk.services.iam.model.InstanceProfile;
 import software.amazon.awssdk.services.iam.model.Policy;
 import software.amazon.awssdk.services.iam.model.Role;
@@ -42,12 +42,8 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
       throw AwsFailures.invalidInput("CheckRoleTrust: input field 'servicePrincipal' must name one"
           + " AWS service, such as ec2.amazonaws.com, not " + service);
     }
-    Optional<Role> role = entities.role(name);
-    if (role.isEmpty()) {
-      return missingRole(name);
-    }
-    return CheckTrust.read(
-        PolicyDocuments.parse(role.get().assumeRolePolicyDocument()), name, service);
+    return withRole(name,
+        r -> CheckTrust.read(PolicyDocuments.parse(r.assumeRolePolicyDocument()), name, service));
   }
 
   @Override
@@ -56,20 +52,18 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
     String name = Inputs.require(in.roleName(), "roleName", "CheckRoleBoundary");
     String boundary =
         Inputs.require(in.boundaryPolicyName(), "boundaryPolicyName", "CheckRoleBoundary");
-    Optional<Role> role = entities.role(name);
-    if (role.isEmpty()) {
-      return missingRole(name);
-    }
-    if (role.get().permissionsBoundary() == null) {
-      return CheckOutput.fail("role " + name + " has no permissions boundary; it must carry "
-          + boundary + " as its boundary");
-    }
-    String arn = role.get().permissionsBoundary().permissionsBoundaryArn();
-    if (!arn.endsWith("/" + boundary)) {
-      return CheckOutput.fail(
-          "the permissions boundary of role " + name + " is " + arn + ", not " + boundary);
-    }
-    return CheckOutput.pass("role " + name + " carries the permissions boundary " + boundary);
+    return withRole(name, r -> {
+      if (r.permissionsBoundary() == null) {
+        return CheckOutput.fail("role " + name + " has no permissions boundary; it must carry "
+            + boundary + " as its boundary");
+      }
+      String arn = r.permissionsBoundary().permissionsBoundaryArn();
+      if (!arn.endsWith("/" + boundary)) {
+        return CheckOutput.fail(
+            "the permissions boundary of role " + name + " is " + arn + ", not " + boundary);
+      }
+      return CheckOutput.pass("role " + name + " carries the permissions boundary " + boundary);
+    });
   }
 
   @Override
@@ -98,16 +92,10 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
     lab(in.labId(), "CheckPolicyAttached");
     String role = Inputs.require(in.roleName(), "roleName", "CheckPolicyAttached");
     String policy = Inputs.require(in.policyName(), "policyName", "CheckPolicyAttached");
-    if (entities.role(role).isEmpty()) {
-      return missingRole(role);
-    }
-    for (AttachedPolicy p :
-        iam.listAttachedRolePoliciesPaginator(b -> b.roleName(role)).attachedPolicies()) {
-      if (policy.equals(p.policyName())) {
-        return CheckOutput.pass("policy " + policy + " is attached to role " + role);
-      }
-    }
-    return CheckOutput.fail("policy " + policy + " is not attached to role " + role);
+    return withRole(role, r -> iam.listAttachedRolePoliciesPaginator(b -> b.roleName(role))
+        .attachedPolicies().stream().anyMatch(p -> policy.equals(p.policyName()))
+        ? CheckOutput.pass("policy " + policy + " is attached to role " + role)
+        : CheckOutput.fail("policy " + policy + " is not attached to role " + role));
   }
 
   @Override
@@ -158,34 +146,35 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
     String bucket = Inputs.require(in.bucketName(), "bucketName", "CheckAccess");
     Map<String, Boolean> expected =
         AccessVerificationActivitiesImpl.expectations(in.allow(), in.deny(), "CheckAccess");
-    Optional<Role> role = entities.role(name);
-    if (role.isEmpty()) {
-      return missingRole(name);
-    }
-    for (AccessCheck c :
-        AccessVerificationActivitiesImpl.simulate(iam, role.get().arn(), bucket, labId, expected)) {
-      if (c.allowed() != c.expectedAllowed()) {
-        return CheckOutput.fail("role " + name + " is " + decision(c.allowed()) + " " + c.action()
-            + " on " + c.resource() + "; it should be " + decision(c.expectedAllowed()));
+    return withRole(name, r -> {
+      for (AccessCheck c :
+          AccessVerificationActivitiesImpl.simulate(iam, r.arn(), bucket, labId, expected)) {
+        if (c.allowed() != c.expectedAllowed()) {
+          return CheckOutput.fail("role " + name + " is " + decision(c.allowed()) + " "
+              + c.action() + " on " + c.resource() + "; it should be "
+              + decision(c.expectedAllowed()));
+        }
       }
-    }
-    List<String> said = new ArrayList<>();
-    if (!in.allow().isEmpty()) {
-      said.add("allowed " + String.join(", ", in.allow()));
-    }
-    if (!in.deny().isEmpty()) {
-      said.add("denied " + String.join(", ", in.deny()));
-    }
-    return CheckOutput.pass("role " + name + " is " + String.join(" and ", said) + " on bucket "
-        + bucket + ", as the task expects");
+      List<String> said = new ArrayList<>();
+      if (!in.allow().isEmpty()) {
+        said.add("allowed " + String.join(", ", in.allow()));
+      }
+      if (!in.deny().isEmpty()) {
+        said.add("denied " + String.join(", ", in.deny()));
+      }
+      return CheckOutput.pass("role " + name + " is " + String.join(" and ", said)
+          + " on bucket " + bucket + ", as the task expects");
+    });
   }
 
   private static String decision(boolean allowed) {
     return allowed ? "allowed" : "denied";
   }
 
-  private static CheckOutput missingRole(String name) {
-    return CheckOutput.fail("role " + name + " does not exist");
+  /** The check of an existing role; a missing role fails it. */
+  private CheckOutput withRole(String name, Function<Role, CheckOutput> check) {
+    return entities.role(name).map(check)
+        .orElseGet(() -> CheckOutput.fail("role " + name + " does not exist"));
   }
 
   /** The lab id, which must be the calling lab's ({@link Ownership#of}). */
