@@ -56,7 +56,7 @@ final class PreflightCheck implements Check {
     return rows;
   }
 
-  private static Row check(DefinitionActivities resolver, String check, String name,
+  static Row check(DefinitionActivities resolver, String check, String name,
       SiteParameters site) {
     try {
       ResolvedLab lab = resolver.resolve(new LabRequest(name, null, LAB_ID, Map.of(), null));
@@ -72,7 +72,7 @@ final class PreflightCheck implements Check {
       if (FailureTypes.ACCOUNT_NOT_ALLOWED.equals(f.getType())) {
         return Row.unknown(check, "not run: " + f.getOriginalMessage());
       }
-      if (f.getOriginalMessage().contains("missing required parameter")) {
+      if (FailureTypes.INVALID_REQUEST.equals(f.getType()) && f.getDetails().getSize() > 0) {
         return Row.unknown(check, "a lab of it needs run parameters, so its preflight cannot run"
             + " here (" + f.getOriginalMessage() + ")");
       }
