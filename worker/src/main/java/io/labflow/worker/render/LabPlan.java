@@ -128,11 +128,10 @@ public final class LabPlan {
             ? "The run ends when its steps are done.\n"
             : "The lab stays live for " + definition.keepAlive() + ", then tears itself down.\n");
 
-    // Every variant's document from the first CreatePolicy step (else CreatePolicyVersion step).
+    // Every variant's document from the first step that builds a policy document.
     Optional<ActionStep> policy = Stream.concat(
-            Step.actions(definition.steps()).stream().filter(s -> "CreatePolicy".equals(s.action())),
-            Step.actions(onChange).stream().filter(s -> "CreatePolicyVersion".equals(s.action())))
-        .findFirst();
+            Step.actions(definition.steps()).stream(), Step.actions(onChange).stream())
+        .filter(s -> AwsLabPreflight.takes(s, PolicyPreview.POLICY_INPUTS)).findFirst();
     Set<String> variants = policy.isEmpty() || definition.variants() == null
         ? Set.of() : definition.variants().keySet();
     for (String v : variants) {
