@@ -48,11 +48,6 @@ public record QuotaFit(List<String> fitting, List<String> leftOut, List<Shortfal
     }
   }
 
-  /** Nothing needed, nothing left out. */
-  public static QuotaFit all(List<String> labs) {
-    return new QuotaFit(List.copyOf(labs), List.of(), List.of());
-  }
-
   /**
    * @param perLab what one lab creates, by quota
    * @param readings the account's quotas and usage (every quota of {@code perLab})

@@ -40,9 +40,9 @@ final class PreflightCheck implements Check {
     }
     String blocked = s.awsBlocked();
     DefinitionActivities resolver = (DefinitionActivities) Composition.definitionActivities(
-        new DirectoryDefinitionSource(s.definitionsDir),
-        blocked == null ? LabWorker.preflight(s.aws, s.definitionsDir) : Preflight.NONE, site);
-    for (Map.Entry<String, ?> e : s.definitions.entrySet()) {
+        new DirectoryDefinitionSource(s.definitionsDir()),
+        blocked == null ? LabWorker.preflight(s.aws(), s.definitionsDir()) : Preflight.NONE, site);
+    for (Map.Entry<String, ?> e : s.definitions().entrySet()) {
       String check = "preflight " + e.getKey();
       if (e.getValue() == null) {
         rows.add(Row.unknown(check, "the definition does not validate (labflow validate "
@@ -79,7 +79,7 @@ final class PreflightCheck implements Check {
       return new Row(check, Row.Verdict.FAIL, f.getOriginalMessage());
     } catch (RuntimeException e) {
       return Row.unknown(check, "the preflight could not finish ("
-          + Setting.firstLine(e.getMessage()) + ")");
+          + AwsPreflight.firstLine(e.getMessage()) + ")");
     }
   }
 }

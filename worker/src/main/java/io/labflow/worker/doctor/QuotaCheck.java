@@ -1,5 +1,6 @@
 package io.labflow.worker.doctor;
 
+import io.labflow.activities.preflight.AwsPreflight;
 import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.workflows.model.Definition;
 import io.temporal.failure.ApplicationFailure;
@@ -25,7 +26,7 @@ final class QuotaCheck implements Check {
     }
     List<Row> rows = new ArrayList<>();
     String blocked = s.awsBlocked();
-    for (Map.Entry<String, Definition> e : s.definitions.entrySet()) {
+    for (Map.Entry<String, Definition> e : s.definitions().entrySet()) {
       String name = e.getKey();
       Definition d = e.getValue();
       if (d == null) {
@@ -33,14 +34,14 @@ final class QuotaCheck implements Check {
             + " validate " + name + "), so its needs are unknown"));
         continue;
       }
-      List<String> need = QuotaPlanner.needLines(d, s.definitionsDir, 1);
+      List<String> need = QuotaPlanner.needLines(d, s.definitionsDir(), 1);
       if (need.isEmpty()) {
         continue;
       }
       String why = blocked;
       if (why == null) {
         try {
-          for (QuotaPlanner.Against a : new QuotaPlanner(s.clients(), s.definitionsDir)
+          for (QuotaPlanner.Against a : new QuotaPlanner(s.clients(), s.definitionsDir())
               .against(d, List.of(PreflightCheck.LAB_ID))) {
             rows.add(row(name, a));
           }
@@ -48,7 +49,7 @@ final class QuotaCheck implements Check {
         } catch (ApplicationFailure f) {
           why = f.getOriginalMessage().replaceFirst("^preflight: ", "");
         } catch (SdkException x) {
-          why = Setting.firstLine(x.getMessage());
+          why = AwsPreflight.firstLine(x.getMessage());
         }
       }
       rows.add(Row.unknown("quotas " + name, "not read (" + why + "); a lab needs "

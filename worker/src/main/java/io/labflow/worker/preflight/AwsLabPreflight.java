@@ -65,7 +65,8 @@ public final class AwsLabPreflight implements Preflight {
     List<Pattern> roleNames = new ArrayList<>();
     for (ActionStep s : actions(lab)) {
       Map<?, ?> stackParams = s.with().get("parameters") instanceof Map<?, ?> m ? m : Map.of();
-      for (TemplateFacts.Value v : TemplateFacts.instanceTypes(LabNeeds.template(definitionsDir, s))) {
+      String template = LabNeeds.template(definitionsDir, s);
+      for (TemplateFacts.Value v : TemplateFacts.instanceTypes(template)) {
         Object given = v.parameter() == null ? v.literal() : stackParams.get(v.parameter());
         setting(given, lab, "steps." + s.id() + ".with.parameters." + v.parameter())
             .ifPresent(types::add);
@@ -88,7 +89,8 @@ public final class AwsLabPreflight implements Preflight {
   private static Optional<AwsPreflight.Setting> setting(
       Object value, ResolvedLab lab, String where) {
     String p = Expressions.parameterOf(value);
-    if (!(bound(value, lab) instanceof String s) || s.isBlank() || (p == null && s.contains("${"))) {
+    Object v = bound(value, lab);
+    if (!(v instanceof String s) || s.isBlank() || (p == null && s.contains("${"))) {
       return Optional.empty();
     }
     return Optional.of(new AwsPreflight.Setting(s, p != null ? p : where));

@@ -46,7 +46,7 @@ public final class QuotaPlanner {
   private final boolean checked;
 
   public QuotaPlanner(AwsClients clients, Path definitionsDir) {
-    this.account = new AccountQuotas(clients, AwsPreflight::failed);
+    this.account = new AccountQuotas(clients);
     this.definitionsDir = definitionsDir;
     this.checked = !off();
   }

@@ -50,9 +50,6 @@ public final class LabPlan {
    */
   public record Sources(Set<String> given, Set<String> fromSite, String site) {
 
-    /** Nothing known about the worker's site: every value not given is a default. */
-    public static final Sources NONE = new Sources(Set.of(), Set.of(), null);
-
     String of(String parameter) {
       if (given.contains(parameter)) {
         return "given with -p";
