@@ -1,6 +1,7 @@
 package io.labflow.worker.doctor;
 
 import io.labflow.activities.preflight.AwsPreflight;
+import io.labflow.activities.quotas.QuotaFit;
 import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.workflows.model.Definition;
 import io.temporal.failure.ApplicationFailure;
@@ -41,7 +42,7 @@ final class QuotaCheck implements Check {
       String why = blocked;
       if (why == null) {
         try {
-          for (QuotaPlanner.Against a : new QuotaPlanner(s.clients(), s.definitionsDir())
+          for (QuotaFit.Shortfall a : new QuotaPlanner(s.clients(), s.definitionsDir())
               .against(d, List.of(PreflightCheck.LAB_ID))) {
             rows.add(row(name, a));
           }
@@ -58,9 +59,9 @@ final class QuotaCheck implements Check {
     return rows;
   }
 
-  private static Row row(String definition, QuotaPlanner.Against a) {
+  private static Row row(String definition, QuotaFit.Shortfall a) {
     String check = "quota " + a.reading().quota().code() + " " + a.reading().quota().title();
     String found = a.numbers() + " (a lab of " + definition + ")";
-    return a.fits() ? Row.ok(check, found) : Row.fail(check, found, a.fix());
+    return a.fits() ? Row.ok(check, found) : Row.fail(check, found, a.fix(false));
   }
 }
