@@ -3,7 +3,6 @@ package io.labflow.worker.render;
 import io.labflow.worker.preflight.AwsLabPreflight;
 import io.labflow.worker.runtime.Composition;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.labflow.activities.preflight.AwsPreflight.Verification;
 import io.labflow.workflows.catalog.ActionSpec;
 import io.labflow.workflows.catalog.FieldSpec;
@@ -34,8 +33,7 @@ import java.util.stream.Stream;
  */
 public final class LabPlan {
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private LabPlan() {}
 
@@ -137,7 +135,8 @@ public final class LabPlan {
       Map<String, Object> input =
           evaluateMap(policy.get().with(), scope(definition, v, params, labId));
       Optional<String> doc = PolicyPreview.policyDocument(input);
-      sb.append(indent(doc.orElseGet(() -> "(policy builder unavailable) inputs: " + json(input))));
+      sb.append(indent(doc.orElseGet(
+          () -> "(policy builder unavailable) inputs: " + json(input, true))));
       sb.append('\n');
     }
     sb.append(TrustPlan.section(definition, scope));
@@ -191,7 +190,7 @@ public final class LabPlan {
     Map<String, Object> with = evaluateMap(step.with(), scope);
     with.remove("labId");
     sb.append(lead).append(step.id()).append(": ").append(step.action()).append(' ')
-        .append(compact(with)).append('\n');
+        .append(json(with, false)).append('\n');
     if (step.compensate() != null) {
       sb.append(" ".repeat(lead.length())).append("undo: ").append(step.compensate().action())
           .append('\n');
@@ -200,7 +199,7 @@ public final class LabPlan {
         && (step.action().startsWith("Create") || step.action().startsWith("Attach")
             || step.action().startsWith("Associate"))) {
       resources.add(step.action().replaceFirst("^(Create|Attach|Associate)", "$1 ") + " "
-          + compact(with) + "  [step " + step.id() + "]");
+          + json(with, false) + "  [step " + step.id() + "]");
     }
   }
 
@@ -254,17 +253,9 @@ public final class LabPlan {
     return out;
   }
 
-  private static String compact(Map<String, Object> with) {
+  private static String json(Object o, boolean indent) {
     try {
-      return new ObjectMapper().writeValueAsString(with);
-    } catch (Exception e) {
-      return with.toString();
-    }
-  }
-
-  private static String json(Object o) {
-    try {
-      return JSON.writeValueAsString(o);
+      return (indent ? JSON.writerWithDefaultPrettyPrinter() : JSON.writer()).writeValueAsString(o);
     } catch (Exception e) {
       return String.valueOf(o);
     }
