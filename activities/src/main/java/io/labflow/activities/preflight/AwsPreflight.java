@@ -136,7 +136,7 @@ public final class AwsPreflight {
     for (Verification v : verifications) {
       methods.available(who, v);
     }
-    LabValues values = new LabValues(clients, endpoint, AwsPreflight::failed);
+    LabValues values = new LabValues(clients, endpoint);
     for (Setting t : settings.instanceTypes()) {
       values.instanceTypeOffered(region.id(), t);
     }
@@ -211,8 +211,9 @@ public final class AwsPreflight {
         : e.awsErrorDetails().errorCode();
   }
 
-  static String firstLine(String s) {
-    String one = s.lines().findFirst().orElse("");
+  /** The first line of a message, at most 200 characters, for a one-line answer. */
+  public static String firstLine(String s) {
+    String one = s == null ? "" : s.lines().findFirst().orElse("");
     return one.length() > 200 ? one.substring(0, 197) + "..." : one;
   }
 

@@ -4,10 +4,8 @@ import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Tags;
 import io.labflow.activities.preflight.AwsPreflight.Identity;
 import io.labflow.activities.preflight.AwsPreflight.Setting;
-import io.temporal.failure.ApplicationFailure;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -26,16 +24,11 @@ final class LabValues {
   private final Ec2Client ec2;
   private final IamClient iam;
   private final String endpoint;
-  private final Function<String, ApplicationFailure> failed;
 
-  LabValues(
-      io.labflow.activities.common.AwsClients clients,
-      String endpoint,
-      Function<String, ApplicationFailure> failed) {
+  LabValues(io.labflow.activities.common.AwsClients clients, String endpoint) {
     this.ec2 = clients.ec2();
     this.iam = clients.iam();
     this.endpoint = endpoint;
-    this.failed = failed;
   }
 
   /** ec2:DescribeInstanceTypeOfferings in the region names the type. */
@@ -47,12 +40,12 @@ final class LabValues {
           .instanceTypeOfferings().isEmpty();
     } catch (AwsServiceException e) {
       AwsFailures.rethrowIfAwsTransient(e);
-      throw failed.apply("cannot check instance type '" + type.value() + "' (" + type.source()
+      throw AwsPreflight.failed("cannot check instance type '" + type.value() + "' (" + type.source()
           + ") at " + endpoint + ": ec2:DescribeInstanceTypeOfferings answered "
           + AwsFailures.errorCode(e) + "; the worker needs that permission");
     }
     if (!offered) {
-      throw failed.apply("parameter " + type.source() + ": instance type '" + type.value()
+      throw AwsPreflight.failed("parameter " + type.source() + ": instance type '" + type.value()
           + "' is not offered in region " + region + "; choose one that is (for example t3.micro)");
     }
   }
@@ -78,19 +71,19 @@ final class LabValues {
     String fix = "; set " + principal.source() + " to the worker's own ARN, " + who.arn();
     Optional<List<Tag>> tags = tags(kind, name, principal);
     if (tags.isEmpty()) {
-      throw failed.apply("parameter " + principal.source() + " names " + kind + " " + name
+      throw AwsPreflight.failed("parameter " + principal.source() + " names " + kind + " " + name
           + ", which does not exist in account " + who.account() + fix);
     }
     Optional<String> lab = tags.get().stream()
         .filter(t -> Tags.LAB_TAG.equals(t.key())).map(Tag::value).findFirst();
     if (lab.isPresent()) {
-      throw failed.apply("parameter " + principal.source() + " names " + kind + " " + name
+      throw AwsPreflight.failed("parameter " + principal.source() + " names " + kind + " " + name
           + ", which belongs to " + (lab.get().equals(labId) ? "this lab" : "lab " + lab.get())
           + " (tag " + Tags.LAB_TAG + "=" + lab.get() + "); a lab's role trusts no lab's"
           + " principal" + fix);
     }
     if (kind.equals("role") && labRoleNames.stream().anyMatch(p -> p.matcher(name).matches())) {
-      throw failed.apply("parameter " + principal.source() + " names role " + name
+      throw AwsPreflight.failed("parameter " + principal.source() + " names role " + name
           + ", which is named as this definition names its labs' roles; a lab's role trusts no"
           + " lab's principal" + fix);
     }
@@ -107,7 +100,7 @@ final class LabValues {
         return Optional.empty();
       }
       AwsFailures.rethrowIfAwsTransient(e);
-      throw failed.apply("cannot check " + principal.source() + " (" + kind + " " + name + ") at "
+      throw AwsPreflight.failed("cannot check " + principal.source() + " (" + kind + " " + name + ") at "
           + endpoint + ": iam:Get" + (kind.equals("role") ? "Role" : "User") + " answered "
           + AwsFailures.errorCode(e) + "; the worker needs that permission");
     }

@@ -27,18 +27,14 @@ final class VerificationMethods {
 
   /** Fails {@code PreflightFailed}, naming the fix, when {@code v}'s method cannot run. */
   void available(Identity who, Verification v) {
+    String trust = (v.trustedPrincipalParameter() == null
+        ? "trustedPrincipalArn" : v.trustedPrincipalParameter()) + "=" + who.arn();
     switch (v.method() == null ? "simulate" : v.method()) {
-      case "simulate" -> simulatorAvailable(who, v);
+      case "simulate" -> simulatorAvailable(who, v, trust);
       case "probe" -> {
         if (!v.trustedPrincipalSet()) {
-          throw failed(
-              "verification by probe assumes the lab's role, which must trust the worker: set"
-                  + " parameter "
-                  + (v.trustedPrincipalParameter() == null
-                      ? "trustedPrincipalArn"
-                      : v.trustedPrincipalParameter())
-                  + "="
-                  + who.arn());
+          throw failed("verification by probe assumes the lab's role, which must trust the"
+              + " worker: set parameter " + trust);
         }
       }
       default -> {
@@ -47,20 +43,12 @@ final class VerificationMethods {
     }
   }
 
-  private void simulatorAvailable(Identity who, Verification v) {
-    String fix =
-        "set parameter "
-            + (v.methodParameter() == null ? "verifyMethod" : v.methodParameter())
-            + "=probe"
-            + (v.trustedPrincipalSet()
-                ? ""
-                : " and "
-                    + (v.trustedPrincipalParameter() == null
-                        ? "trustedPrincipalArn"
-                        : v.trustedPrincipalParameter())
-                    + "="
-                    + who.arn())
-            + " (in the run's parameters or the worker's LABFLOW_SITE_PARAMETERS)";
+  /** @param trust the parameter that makes the lab's role trust the worker, set to the worker */
+  private void simulatorAvailable(Identity who, Verification v, String trust) {
+    String fix = "set parameter "
+        + (v.methodParameter() == null ? "verifyMethod" : v.methodParameter()) + "=probe"
+        + (v.trustedPrincipalSet() ? "" : " and " + trust)
+        + " (in the run's parameters or the worker's LABFLOW_SITE_PARAMETERS)";
     // The lab's own role, before it exists: IAM authorizes the request on the role's ARN first,
     // so NoSuchEntity proves the permission verification will need, on the resource it will need
     // it on (the shipped worker policy grants it on lab roles only, never on the worker itself).

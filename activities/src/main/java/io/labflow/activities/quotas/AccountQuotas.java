@@ -3,12 +3,12 @@ package io.labflow.activities.quotas;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Tags;
+import io.labflow.activities.preflight.AwsPreflight;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -27,17 +27,14 @@ import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
  * else AWS's documented default, with a note saying which. {@code GetAWSDefaultServiceQuota} would
  * answer the same documented default and is not called: the worker policy is at IAM's size limit.
  * The usage: {@code ec2:DescribeVpcs}, {@code ec2:DescribeInternetGateways}, {@code
- * iam:GetAccountSummary}.
+ * iam:GetAccountSummary}; a usage that cannot be read fails the preflight.
  */
 public final class AccountQuotas {
 
   private final AwsClients clients;
-  private final Function<String, RuntimeException> failed;
 
-  /** @param failed turns a sentence into the caller's failure (a usage that cannot be read) */
-  public AccountQuotas(AwsClients clients, Function<String, RuntimeException> failed) {
+  public AccountQuotas(AwsClients clients) {
     this.clients = clients;
-    this.failed = failed;
   }
 
   /** The value and usage of each of these quotas. */
@@ -99,8 +96,7 @@ public final class AccountQuotas {
     try {
       tags = call.get();
     } catch (AwsServiceException e) {
-      throw failed.apply("cannot read the quota usage: " + action + " answered "
-          + AwsFailures.errorCode(e) + "; the worker needs that permission");
+      throw unreadable(action, e);
     }
     for (List<Tag> t : tags) {
       t.stream().filter(x -> Tags.LAB_TAG.equals(x.key())).findFirst()
@@ -114,8 +110,12 @@ public final class AccountQuotas {
     try {
       return iam.getAccountSummary().summaryMapAsStrings();
     } catch (AwsServiceException e) {
-      throw failed.apply("cannot read the quota usage: iam:GetAccountSummary answered "
-          + AwsFailures.errorCode(e) + "; the worker needs that permission");
+      throw unreadable("iam:GetAccountSummary", e);
     }
+  }
+
+  private static RuntimeException unreadable(String action, AwsServiceException e) {
+    return AwsPreflight.failed("cannot read the quota usage: " + action + " answered "
+        + AwsFailures.errorCode(e) + "; the worker needs that permission");
   }
 }

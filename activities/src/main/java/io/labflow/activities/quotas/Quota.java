@@ -1,5 +1,6 @@
 package io.labflow.activities.quotas;
 
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -12,34 +13,35 @@ import java.util.Optional;
  * @param code the Service Quotas quota code
  * @param title the quota's name in Service Quotas
  * @param awsDefault AWS's documented default value
- * @param stackType the CloudFormation resource type that creates one, or null
- * @param stepAction the step action that creates one, or null
+ * @param stackType the CloudFormation resource type that creates one
+ * @param nameKind what the step library's {@code @Limit} calls the name of one (its {@code what}):
+ *     a step whose action takes such a name creates one
  */
 public enum Quota {
   VPCS("vpc", "L-F678F1CE", "VPCs per Region", 5, "AWS::EC2::VPC", null),
   INTERNET_GATEWAYS("vpc", "L-A4707A72", "Internet gateways per Region", 5,
       "AWS::EC2::InternetGateway", null),
-  ROLES("iam", "L-FE177D64", "Roles per account", 1000, "AWS::IAM::Role", "CreateRole"),
+  ROLES("iam", "L-FE177D64", "Roles per account", 1000, "AWS::IAM::Role", "IAM role name"),
   POLICIES("iam", "L-E95E4862", "Customer managed policies per account", 1500,
-      "AWS::IAM::ManagedPolicy", "CreatePolicy"),
+      "AWS::IAM::ManagedPolicy", "IAM policy name"),
   INSTANCE_PROFILES("iam", "L-6E65F664", "Instance profiles per account", 1000,
-      "AWS::IAM::InstanceProfile", "CreateInstanceProfile");
+      "AWS::IAM::InstanceProfile", "instance profile name");
 
   private final String serviceCode;
   private final String code;
   private final String title;
   private final int awsDefault;
   private final String stackType;
-  private final String stepAction;
+  private final String nameKind;
 
   Quota(String serviceCode, String code, String title, int awsDefault, String stackType,
-      String stepAction) {
+      String nameKind) {
     this.serviceCode = serviceCode;
     this.code = code;
     this.title = title;
     this.awsDefault = awsDefault;
     this.stackType = stackType;
-    this.stepAction = stepAction;
+    this.nameKind = nameKind;
   }
 
   public String serviceCode() {
@@ -62,24 +64,9 @@ public enum Quota {
     return stackType;
   }
 
-  /** The quota a CloudFormation resource type counts against. */
-  public static Optional<Quota> ofStackType(String type) {
-    for (Quota q : values()) {
-      if (q.stackType.equals(type)) {
-        return Optional.of(q);
-      }
-    }
-    return Optional.empty();
-  }
-
-  /** The quota a step action's resource counts against. */
-  public static Optional<Quota> ofStepAction(String action) {
-    for (Quota q : values()) {
-      if (action.equals(q.stepAction)) {
-        return Optional.of(q);
-      }
-    }
-    return Optional.empty();
+  /** The quota a created name of this kind (a {@code @Limit}'s {@code what}) counts against. */
+  public static Optional<Quota> ofNameKind(String what) {
+    return Arrays.stream(values()).filter(q -> what.equals(q.nameKind)).findFirst();
   }
 
   /** {@code L-F678F1CE (VPCs per Region)}. */

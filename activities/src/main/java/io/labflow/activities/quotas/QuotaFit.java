@@ -19,13 +19,23 @@ import java.util.Map;
 public record QuotaFit(List<String> fitting, List<String> leftOut, List<Shortfall> shortfalls) {
 
   /**
-   * A quota too small for the labs asked for.
+   * One quota against what the labs asked for need (in {@link #shortfalls}, a quota too small).
    *
    * @param reading the quota as the account stands
    * @param need how many more the labs asked for need beyond what they hold
    * @param fitting how many of those labs fit
    */
   public record Shortfall(QuotaReading reading, int need, int fitting) {
+
+    public boolean fits() {
+      return reading.used() + need <= reading.limit();
+    }
+
+    /** {@code used 1, need 30, quota 5: SHORT by 26}. */
+    public String numbers() {
+      return "used " + reading.used() + ", need " + need + ", " + reading.limitText()
+          + (fits() ? ": fits" : ": SHORT by " + (reading.used() + need - reading.limit()));
+    }
 
     /**
      * One sentence: the quota, its code, the numbers and the fix. {@code subject} is what needs
@@ -46,11 +56,6 @@ public record QuotaFit(List<String> fitting, List<String> leftOut, List<Shortfal
           + (fleet ? ", or lower the fleet to " + fitting + " labs"
               : ", or end other labs to free " + (desired - reading.limit()));
     }
-  }
-
-  /** Nothing needed, nothing left out. */
-  public static QuotaFit all(List<String> labs) {
-    return new QuotaFit(List.copyOf(labs), List.of(), List.of());
   }
 
   /**

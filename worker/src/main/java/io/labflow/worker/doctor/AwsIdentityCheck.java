@@ -10,26 +10,26 @@ final class AwsIdentityCheck implements Check {
   @Override
   public List<Row> rows(Setting s) {
     List<Row> rows = new ArrayList<>();
-    if (s.aws == null) {
-      rows.add(Row.fail("AWS region", s.clientProblem,
+    if (s.aws() == null) {
+      rows.add(Row.fail("AWS region", s.clientProblem(),
           "set AWS_REGION (or a profile's region) in the worker's environment"));
       return rows;
     }
     Region region = s.clients().sts().serviceClientConfiguration().region();
     rows.add(Row.ok("AWS region and endpoint", region.id() + " at " + s.endpoint()));
-    if (s.identity == null) {
-      rows.add(Row.fail("AWS identity", s.identityProblem, null));
+    if (s.identity() == null) {
+      rows.add(Row.fail("AWS identity", s.identityProblem(), null));
       rows.add(Row.unknown("account guard", "sts:GetCallerIdentity did not answer, so the account"
-          + " is unknown (" + s.aws.guard().policy().describe() + ")"));
+          + " is unknown (" + s.aws().guard().policy().describe() + ")"));
       return rows;
     }
     rows.add(Row.ok("AWS identity",
-        s.identity.arn() + " (account " + s.identity.account() + ")"));
-    if (s.refusal != null) {
-      rows.add(new Row("account guard", Row.Verdict.FAIL, s.refusal));
+        s.identity().arn() + " (account " + s.identity().account() + ")"));
+    if (s.refusal() != null) {
+      rows.add(new Row("account guard", Row.Verdict.FAIL, s.refusal()));
     } else {
-      rows.add(Row.ok("account guard", "account " + s.identity.account() + " is allowed: "
-          + s.aws.guard().policy().describe()));
+      rows.add(Row.ok("account guard", "account " + s.identity().account() + " is allowed: "
+          + s.aws().guard().policy().describe()));
     }
     return rows;
   }

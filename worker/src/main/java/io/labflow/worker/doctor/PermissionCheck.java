@@ -33,11 +33,11 @@ final class PermissionCheck implements Check {
   public List<Row> rows(Setting s) {
     List<Row> rows = new ArrayList<>();
     String blocked = s.awsBlocked();
-    if (s.definitions.isEmpty()) {
-      rows.add(Row.unknown("permissions", "no definition in " + s.definitionsDir
+    if (s.definitions().isEmpty()) {
+      rows.add(Row.unknown("permissions", "no definition in " + s.definitionsDir()
           + ", so no lab's needs are known"));
     }
-    for (Map.Entry<String, Definition> e : s.definitions.entrySet()) {
+    for (Map.Entry<String, Definition> e : s.definitions().entrySet()) {
       String check = "permissions " + e.getKey();
       if (e.getValue() == null) {
         rows.add(Row.unknown(check, "the definition does not validate (labflow validate "
@@ -59,11 +59,11 @@ final class PermissionCheck implements Check {
     }
     String region = s.clients().sts().serviceClientConfiguration().region().id();
     String command = "labflow worker-policy --definition " + name + " --account "
-        + s.identity.account() + " --region " + region;
+        + s.identity().account() + " --region " + region;
     String document;
     try {
-      document = WorkerPolicy.document(scope.policyActions(), scope.stackTypes(s.definitionsDir),
-          new PolicyScope.Names(s.identity.account(), region, scope.namePrefix().get(),
+      document = WorkerPolicy.document(scope.policyActions(), scope.stackTypes(s.definitionsDir()),
+          new PolicyScope.Names(s.identity().account(), region, scope.namePrefix().get(),
               scope.bucketPrefix().orElse(LabIds.NAME_PREFIX)));
     } catch (IllegalArgumentException bad) {
       return Row.unknown(check, bad.getMessage());
@@ -71,7 +71,7 @@ final class PermissionCheck implements Check {
     List<SimulatorRequests.Request> requests = SimulatorRequests.of(document);
     Set<String> needed = new LinkedHashSet<>();
     requests.forEach(r -> needed.addAll(r.actions()));
-    String principal = AwsPreflight.principalArn(s.identity.arn());
+    String principal = AwsPreflight.principalArn(s.identity().arn());
     Map<String, String> missing = new LinkedHashMap<>();
     try {
       for (SimulatorRequests.Request r : requests) {
@@ -112,7 +112,7 @@ final class PermissionCheck implements Check {
           + what);
     } catch (SdkException e) {
       return Row.unknown(check, "IAM's policy simulator did not answer ("
-          + Setting.firstLine(e.getMessage()) + "), so the needs of `" + command
+          + AwsPreflight.firstLine(e.getMessage()) + "), so the needs of `" + command
           + "` are not checked");
     }
     if (missing.isEmpty()) {

@@ -40,9 +40,9 @@ final class PreflightCheck implements Check {
     }
     String blocked = s.awsBlocked();
     DefinitionActivities resolver = (DefinitionActivities) Composition.definitionActivities(
-        new DirectoryDefinitionSource(s.definitionsDir),
-        blocked == null ? LabWorker.preflight(s.aws, s.definitionsDir) : Preflight.NONE, site);
-    for (Map.Entry<String, ?> e : s.definitions.entrySet()) {
+        new DirectoryDefinitionSource(s.definitionsDir()),
+        blocked == null ? LabWorker.preflight(s.aws(), s.definitionsDir()) : Preflight.NONE, site);
+    for (Map.Entry<String, ?> e : s.definitions().entrySet()) {
       String check = "preflight " + e.getKey();
       if (e.getValue() == null) {
         rows.add(Row.unknown(check, "the definition does not validate (labflow validate "
@@ -56,7 +56,7 @@ final class PreflightCheck implements Check {
     return rows;
   }
 
-  private static Row check(DefinitionActivities resolver, String check, String name,
+  static Row check(DefinitionActivities resolver, String check, String name,
       SiteParameters site) {
     try {
       ResolvedLab lab = resolver.resolve(new LabRequest(name, null, LAB_ID, Map.of(), null));
@@ -72,14 +72,14 @@ final class PreflightCheck implements Check {
       if (FailureTypes.ACCOUNT_NOT_ALLOWED.equals(f.getType())) {
         return Row.unknown(check, "not run: " + f.getOriginalMessage());
       }
-      if (f.getOriginalMessage().contains("missing required parameter")) {
+      if (FailureTypes.INVALID_REQUEST.equals(f.getType()) && f.getDetails().getSize() > 0) {
         return Row.unknown(check, "a lab of it needs run parameters, so its preflight cannot run"
             + " here (" + f.getOriginalMessage() + ")");
       }
       return new Row(check, Row.Verdict.FAIL, f.getOriginalMessage());
     } catch (RuntimeException e) {
       return Row.unknown(check, "the preflight could not finish ("
-          + Setting.firstLine(e.getMessage()) + ")");
+          + AwsPreflight.firstLine(e.getMessage()) + ")");
     }
   }
 }

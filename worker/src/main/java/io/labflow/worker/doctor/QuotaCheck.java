@@ -1,5 +1,7 @@
 package io.labflow.worker.doctor;
 
+import io.labflow.activities.preflight.AwsPreflight;
+import io.labflow.activities.quotas.QuotaFit;
 import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.workflows.model.Definition;
 import io.temporal.failure.ApplicationFailure;
@@ -25,7 +27,7 @@ final class QuotaCheck implements Check {
     }
     List<Row> rows = new ArrayList<>();
     String blocked = s.awsBlocked();
-    for (Map.Entry<String, Definition> e : s.definitions.entrySet()) {
+    for (Map.Entry<String, Definition> e : s.definitions().entrySet()) {
       String name = e.getKey();
       Definition d = e.getValue();
       if (d == null) {
@@ -33,14 +35,14 @@ final class QuotaCheck implements Check {
             + " validate " + name + "), so its needs are unknown"));
         continue;
       }
-      List<String> need = QuotaPlanner.needLines(d, s.definitionsDir, 1);
+      List<String> need = QuotaPlanner.needLines(d, s.definitionsDir(), 1);
       if (need.isEmpty()) {
         continue;
       }
       String why = blocked;
       if (why == null) {
         try {
-          for (QuotaPlanner.Against a : new QuotaPlanner(s.clients(), s.definitionsDir)
+          for (QuotaFit.Shortfall a : new QuotaPlanner(s.clients(), s.definitionsDir())
               .against(d, List.of(PreflightCheck.LAB_ID))) {
             rows.add(row(name, a));
           }
@@ -48,7 +50,7 @@ final class QuotaCheck implements Check {
         } catch (ApplicationFailure f) {
           why = f.getOriginalMessage().replaceFirst("^preflight: ", "");
         } catch (SdkException x) {
-          why = Setting.firstLine(x.getMessage());
+          why = AwsPreflight.firstLine(x.getMessage());
         }
       }
       rows.add(Row.unknown("quotas " + name, "not read (" + why + "); a lab needs "
@@ -57,9 +59,9 @@ final class QuotaCheck implements Check {
     return rows;
   }
 
-  private static Row row(String definition, QuotaPlanner.Against a) {
+  private static Row row(String definition, QuotaFit.Shortfall a) {
     String check = "quota " + a.reading().quota().code() + " " + a.reading().quota().title();
     String found = a.numbers() + " (a lab of " + definition + ")";
-    return a.fits() ? Row.ok(check, found) : Row.fail(check, found, a.fix());
+    return a.fits() ? Row.ok(check, found) : Row.fail(check, found, a.fix(false));
   }
 }

@@ -19,34 +19,17 @@ import software.amazon.awssdk.core.exception.SdkException;
  * What the checks share, asked once: the AWS clients of this process's configuration (the
  * worker's, account guard included), who they act as, the guard's verdict, and the definitions
  * and task queue to check.
+ *
+ * @param definitions the definitions to check by name; a file that does not validate maps to null
+ * @param clientProblem why no AWS client could be built (no region); null when {@code aws} is set
+ * @param identityProblem why the identity is unknown (credentials, endpoint); null when {@code
+ *     identity} is set
+ * @param refusal the account guard's refusal, or null when it allows the account (or was not
+ *     asked)
  */
-public final class Setting implements AutoCloseable {
-
-  final Path definitionsDir;
-  final String taskQueue;
-  /** The definitions to check by name; a file that does not validate maps to null. */
-  final Map<String, Definition> definitions;
-  final Composition.AwsAccess aws;
-  /** Why no AWS client could be built (no region); null when {@link #aws} is set. */
-  final String clientProblem;
-  final AwsPreflight.Identity identity;
-  /** Why the identity is unknown (credentials, endpoint); null when {@link #identity} is set. */
-  final String identityProblem;
-  /** The account guard's refusal, or null when it allows the account (or was not asked). */
-  final String refusal;
-
-  private Setting(Path definitionsDir, String taskQueue, Map<String, Definition> definitions,
-      Composition.AwsAccess aws, String clientProblem, AwsPreflight.Identity identity,
-      String identityProblem, String refusal) {
-    this.definitionsDir = definitionsDir;
-    this.taskQueue = taskQueue;
-    this.definitions = definitions;
-    this.aws = aws;
-    this.clientProblem = clientProblem;
-    this.identity = identity;
-    this.identityProblem = identityProblem;
-    this.refusal = refusal;
-  }
+public record Setting(Path definitionsDir, String taskQueue, Map<String, Definition> definitions,
+    Composition.AwsAccess aws, String clientProblem, AwsPreflight.Identity identity,
+    String identityProblem, String refusal) implements AutoCloseable {
 
   /**
    * Builds the AWS clients, asks who they act as and whether the account guard allows it.
@@ -59,8 +42,8 @@ public final class Setting implements AutoCloseable {
     try {
       aws = Composition.awsAccess(List.of());
     } catch (SdkException e) {
-      return new Setting(definitionsDir, taskQueue, definitions, null, firstLine(e.getMessage()),
-          null, null, null);
+      return new Setting(definitionsDir, taskQueue, definitions, null,
+          AwsPreflight.firstLine(e.getMessage()), null, null, null);
     }
     AwsPreflight.Identity identity = null;
     String identityProblem = null;
@@ -75,7 +58,8 @@ public final class Setting implements AutoCloseable {
         refusal = f.getOriginalMessage();
       }
     } catch (SdkException e) {
-      refusal = "the account guard could not ask AWS (" + firstLine(e.getMessage()) + ")";
+      refusal = "the account guard could not ask AWS ("
+          + AwsPreflight.firstLine(e.getMessage()) + ")";
     }
     return new Setting(definitionsDir, taskQueue, definitions, aws, null, identity,
         identityProblem, refusal);
@@ -125,11 +109,6 @@ public final class Setting implements AutoCloseable {
           .flatMap(f -> Composition.validate(f.fileName(), f.text()).definition()).orElse(null));
     }
     return out;
-  }
-
-  static String firstLine(String s) {
-    String one = s == null ? "" : s.lines().findFirst().orElse("");
-    return one.length() > 200 ? one.substring(0, 197) + "..." : one;
   }
 
   @Override

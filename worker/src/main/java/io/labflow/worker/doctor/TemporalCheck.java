@@ -1,5 +1,6 @@
 package io.labflow.worker.doctor;
 
+import io.labflow.activities.preflight.AwsPreflight;
 import io.grpc.StatusRuntimeException;
 import io.labflow.worker.client.Pollers;
 import io.labflow.worker.client.TemporalConnection;
@@ -19,24 +20,24 @@ final class TemporalCheck implements Check {
       where = (profile.getAddress() == null ? "localhost:7233" : profile.getAddress())
           + ", namespace " + (profile.getNamespace() == null ? "default" : profile.getNamespace());
     } catch (RuntimeException e) {
-      return List.of(Row.fail("Temporal", Setting.firstLine(e.getMessage()),
+      return List.of(Row.fail("Temporal", AwsPreflight.firstLine(e.getMessage()),
           "correct TEMPORAL_CONFIG_FILE / TEMPORAL_PROFILE"));
     }
     try (TemporalConnection conn = TemporalConnection.open()) {
-      boolean polled = Pollers.polled(conn, s.taskQueue);
+      boolean polled = Pollers.polled(conn, s.taskQueue());
       Row server = Row.ok("Temporal", "answers at " + where);
       return List.of(server, polled
-          ? Row.ok("task queue " + s.taskQueue, "a worker polls it (workflow and activity pollers"
+          ? Row.ok("task queue " + s.taskQueue(), "a worker polls it (workflow and activity pollers"
               + " within the last " + Pollers.FRESH.toSeconds() + " s)")
-          : new Row("task queue " + s.taskQueue, Row.Verdict.FAIL, Pollers.none(s.taskQueue)));
+          : new Row("task queue " + s.taskQueue(), Row.Verdict.FAIL, Pollers.none(s.taskQueue())));
     } catch (StatusRuntimeException e) {
       return List.of(
           Row.fail("Temporal", "no answer at " + where + " (" + e.getStatus().getCode()
               + (e.getStatus().getDescription() == null ? "" : ": "
-              + Setting.firstLine(e.getStatus().getDescription())) + ")",
+              + AwsPreflight.firstLine(e.getStatus().getDescription())) + ")",
               "set TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE (or TEMPORAL_PROFILE), or start the"
               + " local stack with ./scripts/stack up"),
-          Row.unknown("task queue " + s.taskQueue, "Temporal did not answer"));
+          Row.unknown("task queue " + s.taskQueue(), "Temporal did not answer"));
     }
   }
 }

@@ -5,6 +5,7 @@ import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.preflight.AwsPreflight;
 import io.labflow.worker.quotas.LabNeeds;
 import io.labflow.worker.quotas.QuotaPlanner;
+import io.labflow.worker.runtime.Composition;
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.LabScope;
@@ -17,22 +18,26 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * The step library's {@link AwsPreflight} as the engine's {@link Preflight}: reads from the resolved
- * lab which verification methods its {@code VerifyAccess} steps will use (and from which parameter),
- * whether its {@code CreateRole} steps trust a principal (and which), and the instance types its
- * {@code CreateStack} steps launch; then that the lab fits the account's quotas ({@link
- * QuotaPlanner}).
+ * lab which verification methods its verifying steps will use (and from which parameter), whether
+ * the roles its steps create trust a principal (and which), and the instance types its stacks
+ * launch; then that the lab fits the account's quotas ({@link QuotaPlanner}). A step's kind is
+ * what its action takes, as the catalog declares it.
  */
 public final class AwsLabPreflight implements Preflight {
+
+  /** The inputs a role's trust policy is built from: a step taking them creates a trusted role. */
+  public static final String[] TRUST = {"servicePrincipal", "trustedPrincipalArn"};
 
   private final AwsPreflight aws;
   private final QuotaPlanner quotas;
   private final Path definitionsDir;
 
-  /** @param definitionsDir where CreateStack steps' templates are, to find their instance types */
+  /** @param definitionsDir where stack steps' templates are, to find their instance types */
   public AwsLabPreflight(AwsClients clients, Path definitionsDir) {
     this.aws = new AwsPreflight(clients);
     this.quotas = new QuotaPlanner(clients, definitionsDir);
@@ -45,26 +50,29 @@ public final class AwsLabPreflight implements Preflight {
     quotas.checkLab(labId, lab.definition());
   }
 
+  /** Whether the step's action takes all these inputs. */
+  public static boolean takes(ActionStep s, String... inputs) {
+    return Composition.catalog().takes(s.action(), inputs);
+  }
+
   /**
    * The instance types of the lab's stacks (from their templates' {@code InstanceType} and the
    * step's stack parameters), the principals its roles trust, and how its roles are named.
    */
   AwsPreflight.LabSettings settings(ResolvedLab lab) {
-    Map<String, Object> params = lab.parameters() == null ? Map.of() : lab.parameters();
     List<AwsPreflight.Setting> types = new ArrayList<>();
     List<AwsPreflight.Setting> principals = new ArrayList<>();
     List<Pattern> roleNames = new ArrayList<>();
     for (ActionStep s : actions(lab)) {
-      if ("CreateStack".equals(s.action())) {
-        Map<?, ?> stackParams = s.with().get("parameters") instanceof Map<?, ?> m ? m : Map.of();
-        for (TemplateFacts.Value v : TemplateFacts.instanceTypes(template(s))) {
-          Object given = v.parameter() == null ? v.literal() : stackParams.get(v.parameter());
-          setting(given, params, "steps." + s.id() + ".with.parameters." + v.parameter())
-              .ifPresent(types::add);
-        }
+      Map<?, ?> stackParams = s.with().get("parameters") instanceof Map<?, ?> m ? m : Map.of();
+      String template = LabNeeds.template(definitionsDir, s);
+      for (TemplateFacts.Value v : TemplateFacts.instanceTypes(template)) {
+        Object given = v.parameter() == null ? v.literal() : stackParams.get(v.parameter());
+        setting(given, lab, "steps." + s.id() + ".with.parameters." + v.parameter())
+            .ifPresent(types::add);
       }
-      if ("CreateRole".equals(s.action())) {
-        setting(s.with().get("trustedPrincipalArn"), params,
+      if (takes(s, TRUST)) {
+        setting(s.with().get("trustedPrincipalArn"), lab,
             "steps." + s.id() + ".with.trustedPrincipalArn").ifPresent(principals::add);
         if (s.with().get("roleName") instanceof String name && name.contains("${lab.labId}")) {
           roleNames.add(namePattern(name));
@@ -78,14 +86,20 @@ public final class AwsLabPreflight implements Preflight {
    * A value a step sets: a whole {@code ${params.X}} is parameter X's value, named by X; another
    * expression is not known before the run (not checked); a literal is named by where it is set.
    */
-  private static java.util.Optional<AwsPreflight.Setting> setting(
-      Object value, Map<String, Object> params, String where) {
+  private static Optional<AwsPreflight.Setting> setting(
+      Object value, ResolvedLab lab, String where) {
     String p = Expressions.parameterOf(value);
-    Object v = p != null ? params.get(p) : value;
+    Object v = bound(value, lab);
     if (!(v instanceof String s) || s.isBlank() || (p == null && s.contains("${"))) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
-    return java.util.Optional.of(new AwsPreflight.Setting(s, p != null ? p : where));
+    return Optional.of(new AwsPreflight.Setting(s, p != null ? p : where));
+  }
+
+  /** A step's input before the run: a whole {@code ${params.X}} is X's bound value. */
+  private static Object bound(Object input, ResolvedLab lab) {
+    String p = Expressions.parameterOf(input);
+    return p == null ? input : lab.parameters() == null ? null : lab.parameters().get(p);
   }
 
   /** A name template as a pattern: {@code labflow-${lab.labId}-role} is {@code labflow-.+-role}. */
@@ -99,41 +113,32 @@ public final class AwsLabPreflight implements Preflight {
     return Pattern.compile(re.append(Pattern.quote(template.substring(at))).toString());
   }
 
-  private String template(ActionStep s) {
-    return LabNeeds.template(definitionsDir, s);
-  }
-
   private static List<ActionStep> actions(ResolvedLab lab) {
     List<ActionStep> all = new ArrayList<>(Step.actions(lab.definition().steps()));
     all.addAll(Step.actions(lab.definition().onVariantChange()));
     return all;
   }
 
+  /** The verifications the lab's steps will run (the steps that take a {@code method}). */
   public static List<AwsPreflight.Verification> verifications(String labId, ResolvedLab lab) {
-    List<ActionStep> all = actions(lab);
-    Map<String, Object> params = lab.parameters() == null ? Map.of() : lab.parameters();
     boolean trusted = false;
     String trustedParameter = null;
-    for (ActionStep s : all) {
-      if ("CreateRole".equals(s.action())) {
+    for (ActionStep s : actions(lab)) {
+      if (takes(s, TRUST)) {
         Object t = s.with().get("trustedPrincipalArn");
-        String p = Expressions.parameterOf(t);
-        if (p != null) {
-          trustedParameter = p;
+        if (Expressions.parameterOf(t) != null) {
+          trustedParameter = Expressions.parameterOf(t);
         }
-        Object value = p != null ? params.get(p) : t;
-        trusted |= value instanceof String v && !v.isBlank();
+        trusted |= bound(t, lab) instanceof String v && !v.isBlank();
       }
     }
     List<AwsPreflight.Verification> out = new ArrayList<>();
-    for (ActionStep s : all) {
-      if ("VerifyAccess".equals(s.action())) {
+    for (ActionStep s : actions(lab)) {
+      if (takes(s, "method")) {
         Object m = s.with().get("method");
-        String p = Expressions.parameterOf(m);
-        Object value = p != null ? params.get(p) : m;
-        String method = value instanceof String v && !v.isBlank() ? v : "simulate";
-        AwsPreflight.Verification v = new AwsPreflight.Verification(
-            method, p, trusted, trustedParameter, roleName(s, labId, lab));
+        String method = bound(m, lab) instanceof String v && !v.isBlank() ? v : "simulate";
+        AwsPreflight.Verification v = new AwsPreflight.Verification(method,
+            Expressions.parameterOf(m), trusted, trustedParameter, roleName(s, labId, lab));
         if (!out.contains(v)) {
           out.add(v);
         }

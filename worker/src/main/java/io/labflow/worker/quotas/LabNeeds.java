@@ -2,21 +2,28 @@ package io.labflow.worker.quotas;
 
 import io.labflow.activities.cloudformation.TemplateFacts;
 import io.labflow.activities.quotas.Quota;
+import io.labflow.worker.runtime.Composition;
+import io.labflow.workflows.catalog.ActionSpec;
+import io.labflow.workflows.catalog.FieldSpec;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.Step;
+import io.labflow.workflows.model.Task;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * What one lab of a definition creates that counts against an AWS quota: the resources of its
- * {@code CreateStack} steps' templates by type (the lab's template: one VPC, one internet gateway)
- * and the entities of its IAM steps (a role, a policy, an instance profile). The one place that
- * computes a definition's need; the preflight, {@code plan}, {@code fleet validate} and a fleet
- * night use it.
+ * steps' stack templates by type (the lab's template: one VPC, one internet gateway) and one
+ * entity for each name a step creates, as its action's catalog entry declares it (a role, a
+ * policy, an instance profile). A learner's tasks count by their {@code solve} steps: they do what
+ * the learner will. The one place that computes a definition's need; the preflight, {@code plan},
+ * {@code fleet validate} and a fleet night use it.
  */
 public final class LabNeeds {
 
@@ -24,23 +31,28 @@ public final class LabNeeds {
 
   /** By quota, how many one lab creates; quotas it does not touch are absent. */
   static Map<Quota, Integer> of(Definition definition, Path definitionsDir) {
+    List<Step> steps = new ArrayList<>(definition.steps());
+    definition.tasks().stream().map(Task::solve).forEach(steps::addAll);
     Map<Quota, Integer> need = new EnumMap<>(Quota.class);
-    for (ActionStep s : Step.actions(definition.steps())) {
-      Quota.ofStepAction(s.action()).ifPresent(q -> need.merge(q, 1, Integer::sum));
-      if ("CreateStack".equals(s.action())) {
-        String body = template(definitionsDir, s);
-        for (Quota q : Quota.values()) {
-          int n = body.isEmpty() ? 0 : TemplateFacts.count(body, q.stackType());
-          if (n > 0) {
-            need.merge(q, n, Integer::sum);
-          }
+    for (ActionStep s : Step.actions(steps)) {
+      for (FieldSpec f : Composition.catalog().find(s.action()).map(ActionSpec::inputs)
+          .orElse(List.of())) {
+        if (f.limit() != null && f.limit().key() == null) {
+          Quota.ofNameKind(f.limit().what()).ifPresent(q -> need.merge(q, 1, Integer::sum));
+        }
+      }
+      String body = template(definitionsDir, s);
+      for (Quota q : Quota.values()) {
+        int n = body.isEmpty() ? 0 : TemplateFacts.count(body, q.stackType());
+        if (n > 0) {
+          need.merge(q, n, Integer::sum);
         }
       }
     }
     return need;
   }
 
-  /** The step's template text; empty when it cannot be read (the step itself will say why). */
+  /** The step's template text; empty when it has none or it cannot be read (the step says why). */
   public static String template(Path definitionsDir, ActionStep s) {
     if (!(s.with().get("templateFile") instanceof String file)) {
       return "";

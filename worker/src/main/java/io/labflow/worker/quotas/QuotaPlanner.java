@@ -46,7 +46,7 @@ public final class QuotaPlanner {
   private final boolean checked;
 
   public QuotaPlanner(AwsClients clients, Path definitionsDir) {
-    this.account = new AccountQuotas(clients, AwsPreflight::failed);
+    this.account = new AccountQuotas(clients);
     this.definitionsDir = definitionsDir;
     this.checked = !off();
   }
@@ -109,38 +109,15 @@ public final class QuotaPlanner {
     return out;
   }
 
-  /**
-   * One quota's need against the account.
-   *
-   * @param reading the quota as the account stands
-   * @param need how many more the labs need beyond what they already hold
-   */
-  public record Against(QuotaReading reading, int need) {
-
-    public boolean fits() {
-      return reading.used() + need <= reading.limit();
-    }
-
-    /** {@code used 1, need 30, quota 5: SHORT by 26}. */
-    public String numbers() {
-      return "used " + reading.used() + ", need " + need + ", " + reading.limitText()
-          + (fits() ? ": fits" : ": SHORT by " + (reading.used() + need - reading.limit()));
-    }
-
-    /** The preflight's fix for a lab that does not fit. */
-    public String fix() {
-      return new QuotaFit.Shortfall(reading, need, 0).fix(false);
-    }
-  }
-
   /** Each quota the definition counts against, against the account's quota and usage. */
-  public List<Against> against(Definition definition, List<String> labs) {
+  public List<QuotaFit.Shortfall> against(Definition definition, List<String> labs) {
     Map<Quota, Integer> need = LabNeeds.of(definition, definitionsDir);
     Map<Quota, QuotaReading> readings = account.read(need.keySet());
-    List<Against> out = new ArrayList<>();
+    List<QuotaFit.Shortfall> out = new ArrayList<>();
     need.forEach((q, n) -> {
       QuotaReading r = readings.get(q);
-      out.add(new Against(r, labs.stream().mapToInt(l -> Math.max(0, n - r.held(l))).sum()));
+      int more = labs.stream().mapToInt(l -> Math.max(0, n - r.held(l))).sum();
+      out.add(new QuotaFit.Shortfall(r, more, 0));
     });
     return out;
   }

@@ -3,7 +3,6 @@ package io.labflow.worker.render;
 import io.labflow.worker.preflight.AwsLabPreflight;
 import io.labflow.worker.runtime.Composition;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.labflow.activities.preflight.AwsPreflight.Verification;
 import io.labflow.workflows.catalog.ActionSpec;
 import io.labflow.workflows.catalog.FieldSpec;
@@ -34,8 +33,7 @@ import java.util.stream.Stream;
  */
 public final class LabPlan {
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private LabPlan() {}
 
@@ -49,9 +47,6 @@ public final class LabPlan {
    *     line knows none
    */
   public record Sources(Set<String> given, Set<String> fromSite, String site) {
-
-    /** Nothing known about the worker's site: every value not given is a default. */
-    public static final Sources NONE = new Sources(Set.of(), Set.of(), null);
 
     String of(String parameter) {
       if (given.contains(parameter)) {
@@ -128,11 +123,10 @@ public final class LabPlan {
             ? "The run ends when its steps are done.\n"
             : "The lab stays live for " + definition.keepAlive() + ", then tears itself down.\n");
 
-    // Every variant's document from the first CreatePolicy step (else CreatePolicyVersion step).
+    // Every variant's document from the first step that builds a policy document.
     Optional<ActionStep> policy = Stream.concat(
-            Step.actions(definition.steps()).stream().filter(s -> "CreatePolicy".equals(s.action())),
-            Step.actions(onChange).stream().filter(s -> "CreatePolicyVersion".equals(s.action())))
-        .findFirst();
+            Step.actions(definition.steps()).stream(), Step.actions(onChange).stream())
+        .filter(s -> AwsLabPreflight.takes(s, PolicyPreview.POLICY_INPUTS)).findFirst();
     Set<String> variants = policy.isEmpty() || definition.variants() == null
         ? Set.of() : definition.variants().keySet();
     for (String v : variants) {
@@ -141,7 +135,8 @@ public final class LabPlan {
       Map<String, Object> input =
           evaluateMap(policy.get().with(), scope(definition, v, params, labId));
       Optional<String> doc = PolicyPreview.policyDocument(input);
-      sb.append(indent(doc.orElseGet(() -> "(policy builder unavailable) inputs: " + json(input))));
+      sb.append(indent(doc.orElseGet(
+          () -> "(policy builder unavailable) inputs: " + json(input, true))));
       sb.append('\n');
     }
     sb.append(TrustPlan.section(definition, scope));
@@ -195,7 +190,7 @@ public final class LabPlan {
     Map<String, Object> with = evaluateMap(step.with(), scope);
     with.remove("labId");
     sb.append(lead).append(step.id()).append(": ").append(step.action()).append(' ')
-        .append(compact(with)).append('\n');
+        .append(json(with, false)).append('\n');
     if (step.compensate() != null) {
       sb.append(" ".repeat(lead.length())).append("undo: ").append(step.compensate().action())
           .append('\n');
@@ -204,7 +199,7 @@ public final class LabPlan {
         && (step.action().startsWith("Create") || step.action().startsWith("Attach")
             || step.action().startsWith("Associate"))) {
       resources.add(step.action().replaceFirst("^(Create|Attach|Associate)", "$1 ") + " "
-          + compact(with) + "  [step " + step.id() + "]");
+          + json(with, false) + "  [step " + step.id() + "]");
     }
   }
 
@@ -258,17 +253,9 @@ public final class LabPlan {
     return out;
   }
 
-  private static String compact(Map<String, Object> with) {
+  private static String json(Object o, boolean indent) {
     try {
-      return new ObjectMapper().writeValueAsString(with);
-    } catch (Exception e) {
-      return with.toString();
-    }
-  }
-
-  private static String json(Object o) {
-    try {
-      return JSON.writeValueAsString(o);
+      return (indent ? JSON.writerWithDefaultPrettyPrinter() : JSON.writer()).writeValueAsString(o);
     } catch (Exception e) {
       return String.valueOf(o);
     }

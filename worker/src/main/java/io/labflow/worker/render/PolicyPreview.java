@@ -12,6 +12,9 @@ import java.util.Optional;
 /** The policy documents a plan shows, built by the activities' own code and pretty-printed. */
 final class PolicyPreview {
 
+  /** The inputs a policy document is built from (CreatePolicy's, CreatePolicyVersion's). */
+  static final String[] POLICY_INPUTS = {"bucketName", "actions", "resourceWildcard"};
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PLAN_BUCKET = "labflow-plan-placeholder-bucket";
 

@@ -1,6 +1,7 @@
 package io.labflow.worker.render;
 
 import io.labflow.activities.iam.PolicyDocuments;
+import io.labflow.worker.preflight.AwsLabPreflight;
 import io.labflow.workflows.definition.PrincipalArns;
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
@@ -14,9 +15,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The plan's view of who may assume each role a run creates: the trust policy as the CreateRole
- * activity would send it, and a flag on every principal broader than the definition's own (a
- * wildcard, a whole account, a principal from a parameter without {@code format: arn}).
+ * The plan's view of who may assume each role a run creates (the steps whose action takes a
+ * trust policy's inputs): the trust policy as the CreateRole activity would send it, and a flag
+ * on every principal broader than the definition's own (a wildcard, a whole account, a principal
+ * from a parameter without {@code format: arn}).
  */
 final class TrustPlan {
 
@@ -26,7 +28,7 @@ final class TrustPlan {
   static String section(Definition definition, Map<String, Object> scope) {
     StringBuilder sb = new StringBuilder();
     for (ActionStep step : Step.actions(definition.steps())) {
-      if (!"CreateRole".equals(step.action())) {
+      if (!AwsLabPreflight.takes(step, AwsLabPreflight.TRUST)) {
         continue;
       }
       Map<String, Object> input = LabPlan.evaluateMap(step.with(), scope);

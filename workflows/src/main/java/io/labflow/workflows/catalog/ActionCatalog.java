@@ -8,6 +8,7 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
@@ -195,6 +196,15 @@ public final class ActionCatalog {
   /** The action of that name, if the step library declares it. */
   public Optional<ActionSpec> find(String name) {
     return Optional.ofNullable(actions.get(name));
+  }
+
+  /**
+   * Whether the action takes every one of these inputs: how a reader of steps (the plan, the
+   * preflight) knows what a step does by what its action declares, not by the action's name.
+   */
+  public boolean takes(String name, String... inputs) {
+    ActionSpec spec = actions.get(name);
+    return spec != null && Arrays.stream(inputs).allMatch(f -> spec.input(f).isPresent());
   }
 
   /** Every action, sorted by name. */

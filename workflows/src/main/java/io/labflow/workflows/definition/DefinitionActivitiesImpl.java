@@ -8,10 +8,10 @@ import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.Definition;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Resolves lab requests: checks the lab id, loads and validates the definition (inline or by name)
@@ -113,21 +113,34 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
         ParameterBinder.bind(definition, request.variant(), merged.parameters(), "request");
     if (!bound.ok()) {
       throw invalidRequest(
-          bound.errors().stream().map(merged::relabel).map(Diagnostic::toString).toList());
+          bound.errors().stream().map(merged::relabel).map(Diagnostic::toString).toList(),
+          bound.missing());
     }
     ResolvedLab resolved =
         new ResolvedLab(definition, fileName, bound.variant(), bound.parameters());
-    List<String> names = new ArrayList<>(StartChecks.unsetInputs(loader.catalog(), resolved));
-    names.addAll(StartChecks.names(loader.catalog(), labId, resolved));
+    List<Diagnostic> unset = StartChecks.unsetInputs(loader.catalog(), resolved);
+    List<String> names = new ArrayList<>(unset.stream().map(Diagnostic::toString).toList());
+    StartChecks.names(loader.catalog(), labId, resolved).forEach(n -> names.add("request: " + n));
     if (!names.isEmpty()) {
-      throw invalidRequest(names.stream().map(n -> "request: " + n).toList());
+      throw invalidRequest(names, unset.stream()
+          .map(d -> d.path().substring("parameters.".length())).distinct().toList());
     }
     preflight.check(labId, resolved);
     return resolved;
   }
 
   private static ApplicationFailure invalidRequest(List<String> messages) {
+    return invalidRequest(messages, List.of());
+  }
+
+  /**
+   * An {@code InvalidRequest} failure whose details are the names of the parameters a run must
+   * give (required, without a value here): a caller that may not set them (doctor) tells such a
+   * request from a wrong one by them, not by the message's words.
+   */
+  private static ApplicationFailure invalidRequest(
+      List<String> messages, Collection<String> missing) {
     return ApplicationFailure.newNonRetryableFailure(
-        messages.stream().collect(Collectors.joining("\n")), FailureTypes.INVALID_REQUEST);
+        String.join("\n", messages), FailureTypes.INVALID_REQUEST, missing.toArray());
   }
 }

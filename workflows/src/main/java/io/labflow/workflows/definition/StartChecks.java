@@ -43,7 +43,7 @@ final class StartChecks {
    * {@code ${params.X}} whose parameter has no value in this run: refused before anything is
    * created rather than failing the step mid-way, after the steps before it ran.
    */
-  static List<String> unsetInputs(ActionCatalog catalog, ResolvedLab lab) {
+  static List<Diagnostic> unsetInputs(ActionCatalog catalog, ResolvedLab lab) {
     Definition d = lab.definition();
     List<Step> steps = new ArrayList<>(d.steps());
     steps.addAll(d.onVariantChange() == null ? List.of() : d.onVariantChange());
@@ -52,13 +52,14 @@ final class StartChecks {
       steps.addAll(t.adopt());
     }
     Map<String, Object> params = lab.parameters() == null ? Map.of() : lab.parameters();
-    List<String> problems = new ArrayList<>();
+    List<Diagnostic> problems = new ArrayList<>();
     for (ActionStep step : Step.actions(steps)) {
       for (FieldSpec field : catalog.find(step.action()).map(ActionSpec::inputs).orElse(List.of())) {
         String p = field.required() ? Expressions.parameterOf(step.with().get(field.name())) : null;
         if (p != null && params.get(p) == null) {
-          problems.add("parameters." + p + ": missing required parameter '" + p + "': step '"
-              + step.id() + "' (" + step.action() + ") needs it for its " + field.name());
+          problems.add(new Diagnostic("request", 0, 0, "parameters." + p, "missing required"
+              + " parameter '" + p + "': step '" + step.id() + "' (" + step.action()
+              + ") needs it for its " + field.name()));
         }
       }
     }

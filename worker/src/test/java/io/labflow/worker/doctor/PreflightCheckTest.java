@@ -1,0 +1,47 @@
+package io.labflow.worker.doctor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labflow.activities.preflight.AwsPreflight;
+import io.labflow.activities.testing.Tools;
+import io.labflow.worker.runtime.Composition;
+import io.labflow.worker.runtime.DirectoryDefinitionSource;
+import io.labflow.workflows.definition.SiteParameters;
+import io.labflow.workflows.lab.DefinitionActivities;
+import io.labflow.workflows.lab.Preflight;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The doctor's preflight row tells a lab that needs run parameters from a failed preflight by the
+ * resolver's structured answer (the missing parameters), not by the words of its message.
+ */
+@Tag("fast")
+class PreflightCheckTest {
+
+  private static Row row(String definition, Preflight preflight) {
+    DefinitionActivities resolver = (DefinitionActivities) Composition.definitionActivities(
+        new DirectoryDefinitionSource(Tools.repoRoot().resolve("definitions")), preflight,
+        SiteParameters.NONE);
+    return PreflightCheck.check(resolver, "preflight " + definition, definition,
+        SiteParameters.NONE);
+  }
+
+  @Test
+  void aLabThatNeedsARunParameterIsUnknown() {
+    Row r = row("iam-service-role-challenge", Preflight.NONE);
+    assertThat(r.verdict()).isEqualTo(Row.Verdict.UNKNOWN);
+    assertThat(r.detail()).startsWith("a lab of it needs run parameters")
+        .contains("parameters.trustedPrincipalArn");
+  }
+
+  @Test
+  void aFailedPreflightWhoseMessageQuotesTheWordsStillFails() {
+    String message = "the role's description says 'missing required parameter'";
+    Row r = row("iam-service-role-lab", (labId, lab) -> {
+      throw AwsPreflight.failed(message);
+    });
+    assertThat(r).isEqualTo(
+        new Row("preflight iam-service-role-lab", Row.Verdict.FAIL, "preflight: " + message));
+  }
+}

@@ -1,0 +1,44 @@
+package io.labflow.worker.quotas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labflow.activities.quotas.Quota;
+import io.labflow.activities.testing.Tools;
+import io.labflow.worker.runtime.Composition;
+import io.labflow.workflows.model.Definition;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** What one lab of each shipped definition counts against the account's quotas. */
+@Tag("fast")
+class LabNeedsTest {
+
+  private static final Path DIR = Tools.repoRoot().resolve("definitions");
+
+  private static Map<Quota, Integer> needOf(String name) throws Exception {
+    Path file = DIR.resolve(name + ".yaml");
+    Definition d = Composition.validate(file.getFileName().toString(), Files.readString(file))
+        .definition().orElseThrow();
+    return LabNeeds.of(d, DIR);
+  }
+
+  @Test
+  void theLabCountsItsStackAndItsIamSteps() throws Exception {
+    assertThat(needOf("iam-service-role-lab")).isEqualTo(Map.of(Quota.VPCS, 1,
+        Quota.INTERNET_GATEWAYS, 1, Quota.ROLES, 1, Quota.POLICIES, 1, Quota.INSTANCE_PROFILES, 1));
+  }
+
+  /**
+   * The challenge: the learner access labflow creates (a role and its boundary policy) and what
+   * the learner makes in the tasks (a role, a policy, an instance profile), as the tasks' solve
+   * steps do it.
+   */
+  @Test
+  void theChallengeCountsTheLearnerAccessAndWhatTheTasksMake() throws Exception {
+    assertThat(needOf("iam-service-role-challenge")).isEqualTo(Map.of(Quota.VPCS, 1,
+        Quota.INTERNET_GATEWAYS, 1, Quota.ROLES, 2, Quota.POLICIES, 2, Quota.INSTANCE_PROFILES, 1));
+  }
+}
