@@ -4,7 +4,6 @@ import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.CheckAnswer;
 import io.labflow.workflows.lab.LabState;
-import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.LearnerProgress;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -72,7 +71,8 @@ final class LabTester {
     out.println("Waiting up to " + liveWithin + " for lab " + labId
         + " to be LIVE (its provisioning steps)...");
     out.flush();
-    LabFollower.Outcome o = new LabFollower(conn, out, poll).follow(labId, runId, liveWithin);
+    LabFollower.Outcome o = new LabFollower(conn, out, poll)
+        .follow(labId, runId, liveWithin, LabFollower.LIVE_OR_PAUSED);
     if (o.closed() || o.state() != LabState.LIVE) {
       deviation("lab " + labId + " did not become LIVE within " + liveWithin + " ("
           + (o.closed() ? "its run closed " : "") + o.state() + ")");
@@ -150,10 +150,7 @@ final class LabTester {
       sent = false;
     }
     if (!sent) {
-      ClosedLab.guard(conn.client(), labId, () -> {
-        conn.client().newWorkflowStub(LabWorkflow.class, labId).requestTeardown();
-        return null;
-      });
+      BaseCommand.recordTeardown(conn, labId);
     }
     LabFollower.Outcome o =
         new LabFollower(conn, out, poll).follow(labId, runId, downWithin, Set.of());

@@ -55,11 +55,7 @@ final class ResumeCommand extends BaseCommand {
         StatusPrinter.print(after, out());
         return 0;
       }
-      LabFollower.Outcome outcome =
-          new LabFollower(conn, out(), Duration.ofMillis(500)).follow(labId, null, timeout);
-      out().println();
-      outcome.status().ifPresent(s -> StatusPrinter.print(s, out()));
-      return RunCommand.summarize(outcome, labId, conn, out());
+      return RunCommand.summarize(follow(conn, labId, null, timeout, LabFollower.LIVE_OR_PAUSED), labId, conn, out());
     }
   }
 }

@@ -1,7 +1,6 @@
 package io.labflow.worker.cli;
 
 import io.labflow.worker.client.LabFollower;
-import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.LabState;
 import java.time.Duration;
@@ -35,14 +34,10 @@ final class SwitchVariantCommand extends BaseCommand {
       out().println("Switching lab " + labId + " to variant " + variant + "...");
       out().flush();
       if (!accepted(conn, labId, "switchVariant", variant)) {
-        throw new NoWorker(queue, "no worker took the switch within " + ACCEPT.toSeconds()
-            + " s; the server keeps it for a worker that comes back (labflow status " + labId + ")");
+        throw notTaken(queue, labId, "switch");
       }
-      LabFollower.Outcome outcome =
-          new LabFollower(conn, out(), Duration.ofMillis(500)).follow(labId, null, timeout);
-      out().println();
-      outcome.status().ifPresent(s -> StatusPrinter.print(s, out()));
-      out().println("Web UI: " + conn.uiAddress(labId));
+      LabFollower.Outcome outcome = follow(conn, labId, null, timeout, LabFollower.LIVE_OR_PAUSED);
+      printWebUi(conn, labId);
       return !outcome.closed() && outcome.state() == LabState.LIVE
           && outcome.status().map(s -> variant.equals(s.variant())).orElse(false) ? 0 : 1;
     }

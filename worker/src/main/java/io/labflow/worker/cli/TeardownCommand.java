@@ -2,11 +2,8 @@ package io.labflow.worker.cli;
 
 import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.Pollers;
-import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.LabState;
-import io.labflow.workflows.lab.LabStatus;
-import io.labflow.workflows.lab.LabWorkflow;
 import java.time.Duration;
 import java.util.Set;
 import picocli.CommandLine.Command;
@@ -51,26 +48,19 @@ final class TeardownCommand extends BaseCommand {
       if (!accepted(conn, labId, "teardown")) {
         throw recorded(conn, queue);
       }
-      LabFollower.Outcome outcome = new LabFollower(conn, out(), Duration.ofMillis(500))
-          .follow(labId, null, wait, Set.of());
-      out().println();
-      outcome.status().ifPresent(s -> StatusPrinter.print(s, out()));
+      LabFollower.Outcome outcome = follow(conn, labId, null, wait, Set.of());
       if (!outcome.closed()) {
         out().println("Lab " + labId + " is still " + outcome.state() + " after " + wait
             + "; the teardown goes on: labflow status " + labId);
       }
-      out().println("Web UI: " + conn.uiAddress(labId));
+      printWebUi(conn, labId);
       return outcome.closed() && outcome.state() == LabState.TORN_DOWN ? 0 : 1;
     }
   }
 
   /** Records the teardown as a signal the lab acts on once a worker polls. */
   private NoWorker recorded(TemporalConnection conn, String queue) {
-    ClosedLab.guard(conn.client(), labId,
-        () -> {
-          conn.client().newWorkflowStub(LabWorkflow.class, labId).requestTeardown();
-          return null;
-        });
+    recordTeardown(conn, labId);
     return new NoWorker(queue, "teardown of lab " + labId
         + " recorded; will run when a worker polls (labflow status " + labId + " shows it)");
   }

@@ -58,13 +58,10 @@ final class TestCommand extends BaseCommand {
         RunCommand.prepare(root(), file, id, variant, params, null, err(), "with labflow test");
     String queue = root().taskQueue();
     try (TemporalConnection conn = connect()) {
-      if (!root().polled.test(conn, queue)) {
-        throw new NoWorker(queue, "lab " + id + " not started");
-      }
-      String runId = RunCommand.start(conn, start);
+      String runId = RunCommand.start(root(), conn, start);
       out().printf("Testing definition %s as lab %s (run %s) on task queue %s%n",
           start.starter().definition(), id, runId, queue);
-      out().println("Web UI: " + conn.uiAddress(id));
+      printWebUi(conn, id);
       return new LabTester(conn, out(), liveWithin, downWithin, leftovers, poll)
           .test(start.starter().definition(), id, runId, queue);
     }
