@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.Credentials;
@@ -35,16 +34,13 @@ import software.amazon.awssdk.services.sts.model.Credentials;
     "The exports go to stdout only (eval \"$(labflow credentials LAB)\"); the caller's own AWS",
     "configuration assumes the lab's learner role. Exit code: 0 printed, 1 failed, 2 refused",
     "(no learner access, a duration outside 15m..12h)."})
-final class CredentialsCommand extends BaseCommand {
+final class CredentialsCommand extends LabCommand {
 
   /** The action whose step's outputs hold the learner role. */
   static final String ACTION = "CreateLearnerAccess";
   static final String FEDERATION = "https://signin.aws.amazon.com/federation";
   static final String CONSOLE = "https://console.aws.amazon.com/";
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  @Parameters(paramLabel = "LAB_ID", description = "The lab id.")
-  String labId;
 
   @Option(names = "--duration", defaultValue = "1h", converter = Durations.class,
       description = "How long the credentials last, 15m to 12h (default: ${DEFAULT-VALUE}).")

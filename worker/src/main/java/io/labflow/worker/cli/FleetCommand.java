@@ -14,10 +14,12 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.schedules.ScheduleDescription;
+import io.temporal.client.schedules.ScheduleHandle;
 import io.temporal.common.SearchAttributes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -99,6 +101,15 @@ final class FleetCommand implements Runnable {
 
   abstract static class OnFleet extends BaseCommand {
     @Parameters(index = "0", paramLabel = "FLEET", description = "The fleet's name.") String name;
+
+    /** Does {@code what} to the fleet's schedule, then says it is {@code done}. */
+    int onSchedule(String done, Consumer<ScheduleHandle> what) {
+      try (TemporalConnection conn = connect()) {
+        what.accept(conn.schedules().getHandle(describe(conn, name).getId()));
+        out().println(done + " " + Fleet.scheduleId(name));
+        return 0;
+      }
+    }
   }
 
   @Command(name = "reset", description = {
@@ -141,7 +152,7 @@ final class FleetCommand implements Runnable {
           return 1;
         }
         out().println("Started " + LabIds.resetId(lab) + ": lab " + lab + " is torn down and provisioned afresh");
-        out().println("Web UI: " + conn.uiAddress(LabIds.resetId(lab)));
+        printWebUi(conn, LabIds.resetId(lab));
         if (!polled) {
           throw new NoWorker(root().taskQueue(), "the reset is recorded (its workflow is started) and runs when a worker polls");
         }
@@ -156,11 +167,7 @@ final class FleetCommand implements Runnable {
 
     @Override
     public Integer call() {
-      try (TemporalConnection conn = connect()) {
-        conn.schedules().getHandle(describe(conn, name).getId()).pause(note);
-        out().println("Paused " + Fleet.scheduleId(name));
-        return 0;
-      }
+      return onSchedule("Paused", schedule -> schedule.pause(note));
     }
   }
 
@@ -168,11 +175,7 @@ final class FleetCommand implements Runnable {
   static final class Unpause extends OnFleet {
     @Override
     public Integer call() {
-      try (TemporalConnection conn = connect()) {
-        conn.schedules().getHandle(describe(conn, name).getId()).unpause("unpaused with labflow");
-        out().println("Unpaused " + Fleet.scheduleId(name));
-        return 0;
-      }
+      return onSchedule("Unpaused", schedule -> schedule.unpause("unpaused with labflow"));
     }
   }
 

@@ -23,10 +23,7 @@ final class LearnerCommands {
       "2 usage or refused (no open task, not live), 4 no worker polls (nothing sent).";
 
   /** Sends the task Update named as the command and prints its answer. */
-  abstract static class TaskUpdate extends BaseCommand {
-
-    @Parameters(paramLabel = "LAB_ID", description = "The lab id.")
-    String labId;
+  abstract static class TaskUpdate extends LabCommand {
 
     @Override
     public Integer call() throws InterruptedException {
@@ -60,10 +57,7 @@ final class LearnerCommands {
       "Keeps a live lab longer, within its maximum lifetime.",
       "Exit code: 0 extended, 1 the lab has ended, 2 usage or refused (not live, past the",
       "maximum lifetime), 4 no worker polls (nothing sent)."})
-  static final class Extend extends BaseCommand {
-
-    @Parameters(index = "0", paramLabel = "LAB_ID", description = "The lab id.")
-    String labId;
+  static final class Extend extends LabCommand {
 
     @Parameters(index = "1", paramLabel = "DURATION",
         description = "How much longer (e.g. 30m, 2h, PT2H).")

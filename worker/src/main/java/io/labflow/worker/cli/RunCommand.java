@@ -3,7 +3,6 @@ package io.labflow.worker.cli;
 import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.LabStarter;
 import io.labflow.worker.client.TemporalConnection;
-import io.labflow.worker.render.LabPlan;
 import io.labflow.workflows.definition.ParameterBinder;
 import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabRequest;
@@ -14,7 +13,6 @@ import io.labflow.workflows.model.OnFailure;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,11 +70,10 @@ final class RunCommand extends BaseCommand {
   /** The start of a lab from {@code file}, as {@link #prepare()}; {@code startedBy} is for the summary. */
   static Start prepare(LabflowCommand root, String file, String labId, String variant,
       Map<String, String> params, OnFailure onFailure, java.io.PrintWriter err, String startedBy) {
-    DefinitionFiles.Source source = DefinitionFiles.locate(file, root.definitions());
-    Definition definition = DefinitionFiles.validOrThrow(source, err);
+    DefinitionFiles.Source source = DefinitionFiles.valid(file, root.definitions(), err);
+    Definition definition = source.definition();
     ParameterBinder.BindResult bound = DefinitionFiles.bind(definition, labId, variant, params);
-    List<String> problems = new ArrayList<>(DefinitionFiles.refused(bound));
-    problems.addAll(LabPlan.problems(definition, bound, labId));
+    List<String> problems = DefinitionFiles.refused(definition, bound, labId);
     if (!problems.isEmpty()) {
       throw new UsageException(String.join("\n", problems));
     }

@@ -15,10 +15,7 @@ import picocli.CommandLine.Parameters;
       "Exit code: 0 live on the new variant, 1 failed, not live again within --timeout, or the lab",
       "has ended, 2 usage or refused, 4 no worker polls (nothing sent)."
     })
-final class SwitchVariantCommand extends BaseCommand {
-
-  @Parameters(index = "0", paramLabel = "LAB_ID", description = "The lab id.")
-  String labId;
+final class SwitchVariantCommand extends LabCommand {
 
   @Parameters(index = "1", paramLabel = "VARIANT", description = "The new variant.")
   String variant;

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** Tears a live or paused lab down and follows it until the run closes. */
 @Command(name = "teardown",
@@ -18,10 +17,7 @@ import picocli.CommandLine.Parameters;
       "does. Exit code: 0 torn down (or already torn down or rolled back), 1 failed or not torn",
       "down within --wait, 2 usage or refused, 4 no worker polls (recorded)."
     })
-final class TeardownCommand extends BaseCommand {
-
-  @Parameters(paramLabel = "LAB_ID", description = "The lab id.")
-  String labId;
+final class TeardownCommand extends LabCommand {
 
   @Option(names = "--wait", defaultValue = "1h",
       description = "How long to follow the teardown (e.g. 90s, 10m, 1h; default ${DEFAULT-VALUE}).")
