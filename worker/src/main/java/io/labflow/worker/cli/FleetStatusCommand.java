@@ -1,8 +1,7 @@
 package io.labflow.worker.cli;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetDetails;
 import io.labflow.worker.fleet.FleetReport;
@@ -77,11 +76,11 @@ final class FleetStatusCommand extends BaseCommand {
             states.getOrDefault(l.labId(), "NOT_RUNNING")));
       }
       if (json) {
-        out().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(
-            new Json(request.fleet(), new When(d.getId(), paused, when.cron(), when.timeZone(),
-                next == null ? "" : next.toString()), request.definition(), request.concurrency(),
-                request.quarantineAfter(), latest, rows, shown == null ? null : shown.totals(),
-                shown == null ? null : shown.quota())));
+        When schedule = new When(d.getId(), paused, when.cron(), when.timeZone(),
+            next == null ? "" : next.toString());
+        StatusPrinter.printJson(new Json(request.fleet(), schedule, request.definition(),
+            request.concurrency(), request.quarantineAfter(), latest, rows,
+            shown == null ? null : shown.totals(), shown == null ? null : shown.quota()), out());
         return 0;
       }
       out().printf("Fleet %s: schedule %s, %s; next night %s%n", request.fleet(), d.getId(),
