@@ -42,7 +42,7 @@ final class CredentialsCommand extends LabCommand {
   static final String CONSOLE = "https://console.aws.amazon.com/";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Option(names = "--duration", defaultValue = "1h", converter = Durations.class,
+  @Option(names = "--duration", defaultValue = "1h",
       description = "How long the credentials last, 15m to 12h (default: ${DEFAULT-VALUE}).")
   Duration duration;
 
