@@ -1,6 +1,5 @@
 package io.labflow.worker.cli;
 
-import io.labflow.worker.client.Pollers;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetRequest;
 import io.labflow.worker.reset.LabResetWorkflow;
@@ -122,7 +121,7 @@ final class FleetCommand implements Runnable {
       try (TemporalConnection conn = connect()) {
         ScheduleDescription d = describe(conn, name);
         String queue = FleetSchedules.taskQueue(d);
-        boolean polled = Pollers.polled(conn, lab == null ? queue : root().taskQueue());
+        boolean polled = root().polled.test(conn, lab == null ? queue : root().taskQueue());
         if (lab == null) {
           conn.schedules().getHandle(d.getId()).trigger(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP);
           out().println("Triggered " + d.getId() + " (skipped if a night is already running)");

@@ -1,7 +1,6 @@
 package io.labflow.worker.cli;
 
 import io.labflow.worker.client.LabFollower;
-import io.labflow.worker.client.Pollers;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.LabState;
 import java.time.Duration;
@@ -36,7 +35,7 @@ final class TeardownCommand extends LabCommand {
         }
         throw e;
       }
-      if (!Pollers.polled(conn, queue)) {
+      if (!root().polled.test(conn, queue)) {
         throw recorded(conn, queue);
       }
       out().println("Tearing lab " + labId + " down (following up to " + wait + ")...");
