@@ -102,16 +102,10 @@ final class CredentialsCommand extends LabCommand {
 
   /** One line of shell exports; region and endpoint only when configured. */
   static String exports(Credentials c, String region, String endpoint) {
-    StringBuilder line = new StringBuilder("export AWS_ACCESS_KEY_ID=").append(c.accessKeyId())
-        .append(" AWS_SECRET_ACCESS_KEY=").append(c.secretAccessKey())
-        .append(" AWS_SESSION_TOKEN=").append(c.sessionToken());
-    if (region != null) {
-      line.append(" AWS_REGION=").append(region);
-    }
-    if (endpoint != null) {
-      line.append(" AWS_ENDPOINT_URL=").append(endpoint);
-    }
-    return line.toString();
+    return "export AWS_ACCESS_KEY_ID=" + c.accessKeyId() + " AWS_SECRET_ACCESS_KEY="
+        + c.secretAccessKey() + " AWS_SESSION_TOKEN=" + c.sessionToken()
+        + (region == null ? "" : " AWS_REGION=" + region)
+        + (endpoint == null ? "" : " AWS_ENDPOINT_URL=" + endpoint);
   }
 
   /** The federation endpoint's getSigninToken request for these credentials. */

@@ -21,11 +21,7 @@ final class DefinitionFiles {
   private DefinitionFiles() {}
 
   /** A valid step file read from disk. */
-  record Source(Path path, String text, Definition definition) {
-    String displayName() {
-      return path.toString();
-    }
-  }
+  record Source(Path path, String text, Definition definition) {}
 
   /**
    * The valid step file a command names: a file path as given, or a definition name looked up in

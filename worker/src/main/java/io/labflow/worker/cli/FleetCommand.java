@@ -35,13 +35,12 @@ import picocli.CommandLine.Parameters;
       FleetCommand.Reset.class, FleetCommand.Pause.class, FleetCommand.Unpause.class,
       FleetReleaseCommand.class, FleetCommand.Delete.class
     })
-final class FleetCommand implements Runnable {
-
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+final class FleetCommand extends BaseCommand {
 
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  public Integer call() {
+    spec.commandLine().usage(out());
+    return 0;
   }
 
   /** The schedule of a fleet named on the command line, described; a sentence when it is missing. */

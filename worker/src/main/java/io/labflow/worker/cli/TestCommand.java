@@ -7,13 +7,13 @@ import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.CheckAnswer;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LearnerProgress;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -68,7 +68,7 @@ final class TestCommand extends BaseCommand {
 
   @Override
   public Integer call() throws InterruptedException {
-    String id = labId != null ? labId : "test-" + randomSuffix();
+    String id = labId != null ? labId : "test-" + UUID.randomUUID().toString().substring(0, 6);
     RunCommand.Start start =
         RunCommand.prepare(root(), file, id, variant, params, null, err(), "with labflow test");
     String queue = root().taskQueue();
@@ -242,13 +242,4 @@ final class TestCommand extends BaseCommand {
     }
   }
 
-  private static String randomSuffix() {
-    String letters = "abcdefghijklmnopqrstuvwxyz0123456789";
-    SecureRandom random = new SecureRandom();
-    StringBuilder s = new StringBuilder();
-    for (int i = 0; i < 6; i++) {
-      s.append(letters.charAt(random.nextInt(letters.length())));
-    }
-    return s.toString();
-  }
 }

@@ -71,12 +71,9 @@ final class WorkerPolicyCommand extends BaseCommand {
       DefinitionFiles.Source source = DefinitionFiles.valid(definition, root().definitions(), err());
       WorkerPolicyScope scope = WorkerPolicyScope.of(source.definition());
       actions = scope.policyActions();
-      Path base = root().definitions();
-      for (String t : scope.templateFiles()) {
-        templates.add(base.resolve(t));
-      }
+      scope.templateFiles().forEach(t -> templates.add(root().definitions().resolve(t)));
       if (names == null) {
-        names = scope.namePrefix().orElseThrow(() -> new UsageException(source.displayName()
+        names = scope.namePrefix().orElseThrow(() -> new UsageException(source.path()
             + ": its role, policy, profile and stack names share no literal prefix; give"
             + " --name-prefix"));
       }
