@@ -1,12 +1,17 @@
 package io.labflow.worker.cli;
 
+import io.labflow.worker.client.LabFollower;
+import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
+import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
+import io.labflow.workflows.lab.LabWorkflow;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowUpdateHandle;
 import io.temporal.client.WorkflowUpdateStage;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -54,16 +59,7 @@ abstract class BaseCommand implements Callable<Integer> {
    */
   static boolean accepted(TemporalConnection conn, String labId, String name, Object... args)
       throws InterruptedException {
-    WorkflowUpdateHandle<LabStatus> handle = taken(conn, labId, name, LabStatus.class, args);
-    if (handle == null) {
-      return false;
-    }
-    CompletableFuture<LabStatus> result = handle.getResultAsync();
-    if (result.isCompletedExceptionally()) {
-      // A rejected Update comes back as a handle whose result is the rejection.
-      join(result);
-    }
-    return true;
+    return taken(conn, labId, name, LabStatus.class, args) != null;
   }
 
   /**
@@ -75,13 +71,21 @@ abstract class BaseCommand implements Callable<Integer> {
       Class<T> type, Object... args) throws InterruptedException {
     WorkflowUpdateHandle<T> handle = taken(conn, labId, name, type, args);
     if (handle == null) {
-      throw new NoWorker(queue, "no worker took the " + name + " within " + ACCEPT.toSeconds()
-          + " s; the server keeps it for a worker that comes back (labflow status " + labId + ")");
+      throw notTaken(queue, labId, name);
     }
     return join(handle.getResultAsync());
   }
 
-  /** The Update's handle once a worker accepted it; null when none did within {@link #ACCEPT}. */
+  /** The lab's worker polls {@code queue} but took none of its Update {@code what}. */
+  static NoWorker notTaken(String queue, String labId, String what) {
+    return new NoWorker(queue, "no worker took the " + what + " within " + ACCEPT.toSeconds()
+        + " s; the server keeps it for a worker that comes back (labflow status " + labId + ")");
+  }
+
+  /**
+   * The Update's handle once a worker accepted it; null when none did within {@link #ACCEPT}. A
+   * refusal is thrown.
+   */
   private static <T> WorkflowUpdateHandle<T> taken(TemporalConnection conn, String labId,
       String name, Class<T> type, Object... args) throws InterruptedException {
     CompletableFuture<WorkflowUpdateHandle<T>> taken = CompletableFuture.supplyAsync(
@@ -89,21 +93,57 @@ abstract class BaseCommand implements Callable<Integer> {
             () -> conn.client().newUntypedWorkflowStub(labId).startUpdate(
                 UpdateOptions.newBuilder(type).setUpdateName(name)
                     .setWaitForStage(WorkflowUpdateStage.ACCEPTED).build(), args)));
+    WorkflowUpdateHandle<T> handle;
     try {
-      return taken.get(ACCEPT.toMillis(), TimeUnit.MILLISECONDS);
+      handle = taken.get(ACCEPT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       return null;
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      throw unwrap(e);
     }
+    if (handle.getResultAsync().isCompletedExceptionally()) {
+      // A rejected Update comes back as a handle whose result is the rejection.
+      join(handle.getResultAsync());
+    }
+    return handle;
   }
 
   private static <T> T join(CompletableFuture<T> result) throws InterruptedException {
     try {
       return result.get();
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      throw unwrap(e);
     }
+  }
+
+  private static RuntimeException unwrap(ExecutionException e) {
+    return e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+  }
+
+  /** Records a teardown as a signal the lab acts on once a worker polls it. */
+  static void recordTeardown(TemporalConnection conn, String labId) {
+    ClosedLab.guard(conn.client(), labId, () -> {
+      conn.client().newWorkflowStub(LabWorkflow.class, labId).requestTeardown();
+      return null;
+    });
+  }
+
+  /**
+   * Follows the lab's run until it closes, reaches one of {@code stopAt} or {@code timeout} has
+   * passed, then prints its status.
+   */
+  LabFollower.Outcome follow(TemporalConnection conn, String labId, String runId,
+      Duration timeout, Set<LabState> stopAt) throws InterruptedException {
+    LabFollower.Outcome outcome = new LabFollower(conn, out(), Duration.ofMillis(500))
+        .follow(labId, runId, timeout, stopAt);
+    out().println();
+    outcome.status().ifPresent(s -> StatusPrinter.print(s, out()));
+    return outcome;
+  }
+
+  /** Prints where the Web UI shows a workflow. */
+  void printWebUi(TemporalConnection conn, String workflowId) {
+    out().println("Web UI: " + conn.uiAddress(workflowId));
   }
 
   /** Opens a Temporal connection; the caller closes it. */

@@ -61,48 +61,35 @@ final class ClosedLab {
     return d.getTaskQueue();
   }
 
+  /** What became of the lab's last run. */
   private static Ended ended(WorkflowClient client, String labId) {
-    String state;
+    WorkflowExecutionDescription d;
     try {
-      state = client.newUntypedWorkflowStub(labId).describe().getTypedSearchAttributes()
-          .get(LabSearchAttributes.STATE);
+      d = client.newUntypedWorkflowStub(labId).describe();
     } catch (RuntimeException e) {
-      state = null;
+      return new Ended(noLab(client, labId), null);
     }
-    return new Ended(sentence(client, labId), state);
+    String run = " (run " + d.getExecution().getRunId() + ")";
+    String state = d.getTypedSearchAttributes().get(LabSearchAttributes.STATE);
+    WorkflowExecutionStatus status = d.getStatus();
+    if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      return new Ended("lab " + labId + " is running but did not take the request" + run, state);
+    }
+    return new Ended(state == null ? "lab " + labId + " already ended (" + closed(status) + ")" + run
+        : switch (state) {
+          case "TORN_DOWN" -> "lab " + labId + " is already torn down" + run;
+          case "ROLLED_BACK" -> "lab " + labId + " already ended: it was rolled back" + run;
+          case "COMPLETED" -> "lab " + labId + " already completed" + run;
+          case "FAILED" ->
+              "lab " + labId + " already ended in failure" + run + "; see `labflow status " + labId + "`";
+          default -> "lab " + labId + " already ended (" + closed(status) + ", last state " + state + ")" + run;
+        }, state);
   }
 
   /** The sentence for a lab id that has no run at all. */
   static String noLab(WorkflowClient client, String labId) {
     return "no lab `" + labId + "` in namespace `" + client.getOptions().getNamespace()
         + "` (no run with that workflow id); start it with `labflow run` or from the Web UI";
-  }
-
-  /** What became of the lab's last run. */
-  static String sentence(WorkflowClient client, String labId) {
-    WorkflowExecutionDescription d;
-    try {
-      d = client.newUntypedWorkflowStub(labId).describe();
-    } catch (RuntimeException e) {
-      return noLab(client, labId);
-    }
-    String run = " (run " + d.getExecution().getRunId() + ")";
-    String state = d.getTypedSearchAttributes().get(LabSearchAttributes.STATE);
-    WorkflowExecutionStatus status = d.getStatus();
-    if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-      return "lab " + labId + " is running but did not take the request" + run;
-    }
-    if (state != null) {
-      return switch (state) {
-        case "TORN_DOWN" -> "lab " + labId + " is already torn down" + run;
-        case "ROLLED_BACK" -> "lab " + labId + " already ended: it was rolled back" + run;
-        case "COMPLETED" -> "lab " + labId + " already completed" + run;
-        case "FAILED" ->
-            "lab " + labId + " already ended in failure" + run + "; see `labflow status " + labId + "`";
-        default -> "lab " + labId + " already ended (" + closed(status) + ", last state " + state + ")" + run;
-      };
-    }
-    return "lab " + labId + " already ended (" + closed(status) + ")" + run;
   }
 
   private static String closed(WorkflowExecutionStatus s) {

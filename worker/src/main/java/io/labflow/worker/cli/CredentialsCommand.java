@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.Credentials;
@@ -35,7 +34,7 @@ import software.amazon.awssdk.services.sts.model.Credentials;
     "The exports go to stdout only (eval \"$(labflow credentials LAB)\"); the caller's own AWS",
     "configuration assumes the lab's learner role. Exit code: 0 printed, 1 failed, 2 refused",
     "(no learner access, a duration outside 15m..12h)."})
-final class CredentialsCommand extends BaseCommand {
+final class CredentialsCommand extends LabCommand {
 
   /** The action whose step's outputs hold the learner role. */
   static final String ACTION = "CreateLearnerAccess";
@@ -43,10 +42,7 @@ final class CredentialsCommand extends BaseCommand {
   static final String CONSOLE = "https://console.aws.amazon.com/";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Parameters(paramLabel = "LAB_ID", description = "The lab id.")
-  String labId;
-
-  @Option(names = "--duration", defaultValue = "1h", converter = Durations.class,
+  @Option(names = "--duration", defaultValue = "1h",
       description = "How long the credentials last, 15m to 12h (default: ${DEFAULT-VALUE}).")
   Duration duration;
 
@@ -106,16 +102,10 @@ final class CredentialsCommand extends BaseCommand {
 
   /** One line of shell exports; region and endpoint only when configured. */
   static String exports(Credentials c, String region, String endpoint) {
-    StringBuilder line = new StringBuilder("export AWS_ACCESS_KEY_ID=").append(c.accessKeyId())
-        .append(" AWS_SECRET_ACCESS_KEY=").append(c.secretAccessKey())
-        .append(" AWS_SESSION_TOKEN=").append(c.sessionToken());
-    if (region != null) {
-      line.append(" AWS_REGION=").append(region);
-    }
-    if (endpoint != null) {
-      line.append(" AWS_ENDPOINT_URL=").append(endpoint);
-    }
-    return line.toString();
+    return "export AWS_ACCESS_KEY_ID=" + c.accessKeyId() + " AWS_SECRET_ACCESS_KEY="
+        + c.secretAccessKey() + " AWS_SESSION_TOKEN=" + c.sessionToken()
+        + (region == null ? "" : " AWS_REGION=" + region)
+        + (endpoint == null ? "" : " AWS_ENDPOINT_URL=" + endpoint);
   }
 
   /** The federation endpoint's getSigninToken request for these credentials. */

@@ -5,10 +5,13 @@ import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.workflows.definition.Diagnostic;
 import io.labflow.workflows.definition.ParameterBinder;
 import io.labflow.workflows.model.Definition;
+import io.labflow.worker.render.LabPlan;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -17,54 +20,38 @@ final class DefinitionFiles {
 
   private DefinitionFiles() {}
 
-  /** A step file read from disk. */
-  record Source(Path path, String text) {
-    String displayName() {
-      return path.toString();
-    }
-  }
+  /** A valid step file read from disk. */
+  record Source(Path path, String text, Definition definition) {}
 
-  /** A file path as given, or a definition name looked up in the definitions directory. */
-  static Source locate(String fileOrName, Path definitionsDir) {
-    Path direct = Path.of(fileOrName);
-    Path path;
-    if (Files.isRegularFile(direct)) {
-      path = direct;
-    } else if (DirectoryDefinitionSource.isName(fileOrName)) {
+  /**
+   * The valid step file a command names: a file path as given, or a definition name looked up in
+   * the definitions directory. An invalid file's diagnostics are printed and thrown, so that bad
+   * input never reaches Temporal.
+   */
+  static Source valid(String fileOrName, Path definitionsDir, PrintWriter err) {
+    Path path = Path.of(fileOrName);
+    if (!Files.isRegularFile(path)) {
+      if (!DirectoryDefinitionSource.isName(fileOrName)) {
+        throw new UsageException("no such file: " + fileOrName);
+      }
       path = DirectoryDefinitionSource.pathOf(definitionsDir, fileOrName);
       if (!Files.isRegularFile(path)) {
-        throw new UsageException(
-            "no file "
-                + fileOrName
-                + " and no definition named "
-                + fileOrName
-                + " in "
-                + definitionsDir
-                + " (looked for "
-                + path
-                + ")");
+        throw new UsageException("no file " + fileOrName + " and no definition named " + fileOrName
+            + " in " + definitionsDir + " (looked for " + path + ")");
       }
-    } else {
-      throw new UsageException("no such file: " + fileOrName);
     }
+    String text;
     try {
-      return new Source(path, Files.readString(path, StandardCharsets.UTF_8));
+      text = Files.readString(path, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UsageException("cannot read " + path + ": " + e.getMessage());
     }
-  }
-
-  /**
-   * Validates a located file; prints its diagnostics and throws when it is invalid, so that bad
-   * input never reaches Temporal.
-   */
-  static Definition validOrThrow(Source source, java.io.PrintWriter err) {
-    Composition.Validation v = Composition.validate(source.displayName(), source.text());
+    Composition.Validation v = Composition.validate(path.toString(), text);
     if (!v.valid()) {
       v.diagnostics().forEach(err::println);
-      throw new InvalidDefinitionException(source.displayName(), v.diagnostics().size());
+      throw new InvalidDefinitionException(path.toString(), v.diagnostics().size());
     }
-    return v.definition().orElseThrow();
+    return new Source(path, text, v.definition().orElseThrow());
   }
 
   /**
@@ -91,8 +78,11 @@ final class DefinitionFiles {
   }
 
   /** The problems a run with this binding would stop at before anything is created. */
-  static List<String> refused(ParameterBinder.BindResult bound) {
-    return sentences(bound.errorsBesidesMissing());
+  static List<String> refused(
+      Definition definition, ParameterBinder.BindResult bound, String labId) {
+    List<String> problems = new ArrayList<>(sentences(bound.errorsBesidesMissing()));
+    problems.addAll(LabPlan.problems(definition, bound, labId));
+    return problems;
   }
 
   private static List<String> sentences(List<Diagnostic> errors) {

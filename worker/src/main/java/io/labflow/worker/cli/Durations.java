@@ -2,7 +2,9 @@ package io.labflow.worker.cli;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
@@ -16,6 +18,9 @@ final class Durations implements ITypeConverter<Duration> {
 
   private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
+  private static final Map<String, ChronoUnit> UNITS = Map.of("ms", ChronoUnit.MILLIS,
+      "s", ChronoUnit.SECONDS, "m", ChronoUnit.MINUTES, "h", ChronoUnit.HOURS, "d", ChronoUnit.DAYS);
+
   @Override
   public Duration convert(String value) {
     return parse(value);
@@ -23,31 +28,21 @@ final class Durations implements ITypeConverter<Duration> {
 
   static Duration parse(String value) {
     String v = value.trim().toLowerCase(Locale.ROOT);
-    if (v.startsWith("p")) {
-      try {
+    try {
+      if (v.startsWith("p")) {
         return Duration.parse(v.toUpperCase(Locale.ROOT));
-      } catch (DateTimeParseException e) {
-        throw wrong(value);
       }
+      if (v.matches("(\\d+(ms|s|m|h|d))+")) {
+        Duration total = Duration.ZERO;
+        for (Matcher m = PART.matcher(v); m.find(); ) {
+          total = total.plus(Long.parseLong(m.group(1)), UNITS.get(m.group(2)));
+        }
+        return total;
+      }
+    } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
+      // Told below, as any other text that is not a duration.
     }
-    Matcher m = PART.matcher(v);
-    Duration total = Duration.ZERO;
-    int end = 0;
-    while (m.find() && m.start() == end) {
-      long n = Long.parseLong(m.group(1));
-      total = total.plus(switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      });
-      end = m.end();
-    }
-    if (end == 0 || end != v.length()) {
-      throw wrong(value);
-    }
-    return total;
+    throw wrong(value);
   }
 
   private static TypeConversionException wrong(String value) {

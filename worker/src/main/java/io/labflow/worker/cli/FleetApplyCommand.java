@@ -11,7 +11,7 @@ import io.temporal.client.schedules.ScheduleState;
 import io.temporal.client.schedules.ScheduleUpdate;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,6 +34,8 @@ final class FleetApplyCommand extends BaseCommand {
     }
     Fleet fleet = c.fleetOrNull();
     String id = fleet.scheduleId();
+    String what = String.format("%d labs of %s at \"%s\" %s, %d at a time", fleet.labs().size(),
+        fleet.definition(), fleet.schedule().cron(), fleet.schedule().timeZone(), fleet.concurrency());
     try (TemporalConnection conn = connect()) {
       ScheduleHandle handle = conn.schedules().getHandle(id);
       try {
@@ -41,14 +43,12 @@ final class FleetApplyCommand extends BaseCommand {
             FleetSchedules.schedule(fleet, Map.of(), root().taskQueue(), ScheduleState.newBuilder()
                 .setPaused(paused).setNote(paused ? "created paused" : "").build()),
             ScheduleOptions.newBuilder().setMemo(Map.of(FleetSchedules.FLEET_MEMO, fleet.name())).build());
-        out().printf("Created schedule %s: %d labs of %s at \"%s\" %s, %d at a time%s%n", id,
-            fleet.labs().size(), fleet.definition(), fleet.schedule().cron(), fleet.schedule().timeZone(),
-            fleet.concurrency(), paused ? " (paused)" : "");
+        out().println("Created schedule " + id + ": " + what + (paused ? " (paused)" : ""));
         return 0;
       } catch (ScheduleAlreadyRunningException e) {
         // Exists: update in place below.
       }
-      AtomicReference<String> outcome = new AtomicReference<>("unchanged");
+      AtomicBoolean updated = new AtomicBoolean();
       handle.update(input -> {
         ScheduleDescription d = input.getDescription();
         Map<String, Long> releases = FleetSchedules.request(d).releases();
@@ -57,13 +57,11 @@ final class FleetApplyCommand extends BaseCommand {
         if (want.equals(FleetSchedules.memo(d, FleetSchedules.FINGERPRINT_MEMO))) {
           return null;
         }
-        outcome.set("updated");
+        updated.set(true);
         return new ScheduleUpdate(FleetSchedules.schedule(fleet, releases, root().taskQueue(),
             d.getSchedule().getState()));
       });
-      out().printf("%s schedule %s: %d labs of %s at \"%s\" %s, %d at a time%n",
-          outcome.get().equals("updated") ? "Updated" : "Unchanged", id, fleet.labs().size(),
-          fleet.definition(), fleet.schedule().cron(), fleet.schedule().timeZone(), fleet.concurrency());
+      out().println((updated.get() ? "Updated" : "Unchanged") + " schedule " + id + ": " + what);
       return 0;
     }
   }

@@ -1,6 +1,5 @@
 package io.labflow.worker.cli;
 
-import io.labflow.worker.client.Pollers;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetRequest;
 import io.labflow.worker.reset.LabResetWorkflow;
@@ -14,10 +13,12 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.schedules.ScheduleDescription;
+import io.temporal.client.schedules.ScheduleHandle;
 import io.temporal.common.SearchAttributes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,13 +35,12 @@ import picocli.CommandLine.Parameters;
       FleetCommand.Reset.class, FleetCommand.Pause.class, FleetCommand.Unpause.class,
       FleetReleaseCommand.class, FleetCommand.Delete.class
     })
-final class FleetCommand implements Runnable {
-
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+final class FleetCommand extends BaseCommand {
 
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  public Integer call() {
+    spec.commandLine().usage(out());
+    return 0;
   }
 
   /** The schedule of a fleet named on the command line, described; a sentence when it is missing. */
@@ -99,6 +99,15 @@ final class FleetCommand implements Runnable {
 
   abstract static class OnFleet extends BaseCommand {
     @Parameters(index = "0", paramLabel = "FLEET", description = "The fleet's name.") String name;
+
+    /** Does {@code what} to the fleet's schedule, then says it is {@code done}. */
+    int onSchedule(String done, Consumer<ScheduleHandle> what) {
+      try (TemporalConnection conn = connect()) {
+        what.accept(conn.schedules().getHandle(describe(conn, name).getId()));
+        out().println(done + " " + Fleet.scheduleId(name));
+        return 0;
+      }
+    }
   }
 
   @Command(name = "reset", description = {
@@ -111,7 +120,7 @@ final class FleetCommand implements Runnable {
       try (TemporalConnection conn = connect()) {
         ScheduleDescription d = describe(conn, name);
         String queue = FleetSchedules.taskQueue(d);
-        boolean polled = Pollers.polled(conn, lab == null ? queue : root().taskQueue());
+        boolean polled = root().polled.test(conn, lab == null ? queue : root().taskQueue());
         if (lab == null) {
           conn.schedules().getHandle(d.getId()).trigger(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP);
           out().println("Triggered " + d.getId() + " (skipped if a night is already running)");
@@ -141,7 +150,7 @@ final class FleetCommand implements Runnable {
           return 1;
         }
         out().println("Started " + LabIds.resetId(lab) + ": lab " + lab + " is torn down and provisioned afresh");
-        out().println("Web UI: " + conn.uiAddress(LabIds.resetId(lab)));
+        printWebUi(conn, LabIds.resetId(lab));
         if (!polled) {
           throw new NoWorker(root().taskQueue(), "the reset is recorded (its workflow is started) and runs when a worker polls");
         }
@@ -156,11 +165,7 @@ final class FleetCommand implements Runnable {
 
     @Override
     public Integer call() {
-      try (TemporalConnection conn = connect()) {
-        conn.schedules().getHandle(describe(conn, name).getId()).pause(note);
-        out().println("Paused " + Fleet.scheduleId(name));
-        return 0;
-      }
+      return onSchedule("Paused", schedule -> schedule.pause(note));
     }
   }
 
@@ -168,11 +173,7 @@ final class FleetCommand implements Runnable {
   static final class Unpause extends OnFleet {
     @Override
     public Integer call() {
-      try (TemporalConnection conn = connect()) {
-        conn.schedules().getHandle(describe(conn, name).getId()).unpause("unpaused with labflow");
-        out().println("Unpaused " + Fleet.scheduleId(name));
-        return 0;
-      }
+      return onSchedule("Unpaused", schedule -> schedule.unpause("unpaused with labflow"));
     }
   }
 

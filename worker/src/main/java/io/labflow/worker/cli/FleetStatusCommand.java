@@ -1,7 +1,7 @@
 package io.labflow.worker.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetDetails;
 import io.labflow.worker.fleet.FleetReport;
@@ -21,7 +21,6 @@ import io.temporal.client.schedules.ScheduleDescription;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -42,6 +41,21 @@ final class FleetStatusCommand extends BaseCommand {
   /** A night as found: its workflow id, status, report (null while unknown) and failure. */
   record Night(String workflowId, String status, FleetReport report, String failure) {}
 
+  /** The schedule as {@code --json} shows it; {@code next} is empty when no night is due. */
+  record When(String id, boolean paused, String cron, String timeZone, String next) {}
+
+  /**
+   * A lab's row: the latest night's entry (null when none), whether it is in quarantine after
+   * the last completed night and not released, and its state now.
+   */
+  record Row(String labId, LabReport lastNight, boolean quarantined, String state) {}
+
+  /** What {@code --json} prints; totals and quota only once a night has a report. */
+  record Json(String fleet, When schedule, String definition, int concurrency, int quarantineAfter,
+      Night latestNight, List<Row> labs,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Map<LabReport.Outcome, Integer> totals,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String quota) {}
+
   @Override
   public Integer call() throws Exception {
     try (TemporalConnection conn = connect()) {
@@ -53,35 +67,20 @@ final class FleetStatusCommand extends BaseCommand {
       Map<String, String> states = labStates(conn, request);
       boolean paused = d.getSchedule().getState().isPaused();
       Instant next = d.getInfo().getNextActionTimes().isEmpty() ? null : d.getInfo().getNextActionTimes().get(0);
+      FleetReport shown = latest == null ? null : latest.report();
+      List<Row> rows = new ArrayList<>();
+      for (FleetRequest.Lab l : request.labs()) {
+        LabReport q = completed.report() == null ? null : completed.report().lab(l.labId());
+        rows.add(new Row(l.labId(), shown == null ? null : shown.lab(l.labId()),
+            q != null && q.quarantined() && !released(request, q),
+            states.getOrDefault(l.labId(), "NOT_RUNNING")));
+      }
       if (json) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("fleet", request.fleet());
-        out.put("schedule", Map.of("id", d.getId(), "paused", paused, "cron", when.cron(),
-            "timeZone", when.timeZone(), "next", next == null ? "" : next.toString()));
-        out.put("definition", request.definition());
-        out.put("concurrency", request.concurrency());
-        out.put("quarantineAfter", request.quarantineAfter());
-        out.put("latestNight", latest);
-        List<Map<String, Object>> labs = new ArrayList<>();
-        FleetReport shown = latest != null && latest.report() != null ? latest.report() : null;
-        for (FleetRequest.Lab l : request.labs()) {
-          Map<String, Object> row = new LinkedHashMap<>();
-          row.put("labId", l.labId());
-          LabReport r = shown == null ? null : shown.lab(l.labId());
-          LabReport q = completed == null || completed.report() == null ? null : completed.report().lab(l.labId());
-          row.put("lastNight", r);
-          row.put("quarantined", q != null && q.quarantined() && !released(request, q));
-          row.put("state", states.getOrDefault(l.labId(), "NOT_RUNNING"));
-          labs.add(row);
-        }
-        out.put("labs", labs);
-        if (shown != null) {
-          out.put("totals", shown.totals());
-          if (shown.quota() != null) {
-            out.put("quota", shown.quota());
-          }
-        }
-        out().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+        When schedule = new When(d.getId(), paused, when.cron(), when.timeZone(),
+            next == null ? "" : next.toString());
+        StatusPrinter.printJson(new Json(request.fleet(), schedule, request.definition(),
+            request.concurrency(), request.quarantineAfter(), latest, rows,
+            shown == null ? null : shown.totals(), shown == null ? null : shown.quota()), out());
         return 0;
       }
       out().printf("Fleet %s: schedule %s, %s; next night %s%n", request.fleet(), d.getId(),
@@ -94,9 +93,8 @@ final class FleetStatusCommand extends BaseCommand {
       } else {
         out().printf("Latest night %s: %s%s%n", latest.workflowId(), latest.status(),
             latest.failure() == null ? "" : ": " + latest.failure());
-        out().println("Web UI: " + conn.uiAddress(latest.workflowId()));
+        printWebUi(conn, latest.workflowId());
       }
-      FleetReport shown = latest == null ? null : latest.report();
       if (shown != null) {
         out().println("Totals: " + FleetDetails.totals(shown));
         if (shown.quota() != null) {
@@ -104,13 +102,12 @@ final class FleetStatusCommand extends BaseCommand {
         }
       }
       out().printf("%-24s %-36s %-9s %-16s %-12s %s%n", "LAB", "LAST NIGHT", "DURATION", "STEP", "STATE", "DETAIL");
-      for (FleetRequest.Lab l : request.labs()) {
-        LabReport r = shown == null ? null : shown.lab(l.labId());
-        out().printf("%-24s %-36s %-9s %-16s %-12s %s%n", l.labId(),
+      for (Row row : rows) {
+        LabReport r = row.lastNight();
+        out().printf("%-24s %-36s %-9s %-16s %-12s %s%n", row.labId(),
             r == null ? "-" : FleetDetails.outcome(r),
             r == null || r.durationMs() == 0 ? "" : FleetDetails.seconds(r.durationMs()),
-            r == null || r.step() == null ? "" : r.step(),
-            states.getOrDefault(l.labId(), "NOT_RUNNING"),
+            r == null || r.step() == null ? "" : r.step(), row.state(),
             r == null || r.error() == null ? "" : r.error());
       }
       return 0;

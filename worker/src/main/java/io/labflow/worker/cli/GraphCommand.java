@@ -18,8 +18,7 @@ final class GraphCommand extends BaseCommand {
 
   @Override
   public Integer call() {
-    DefinitionFiles.Source source = DefinitionFiles.locate(file, root().definitions());
-    Definition definition = DefinitionFiles.validOrThrow(source, err());
+    Definition definition = DefinitionFiles.valid(file, root().definitions(), err()).definition();
     out().print(MermaidGraph.render(definition));
     return 0;
   }

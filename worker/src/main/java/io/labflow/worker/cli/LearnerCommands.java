@@ -22,27 +22,16 @@ final class LearnerCommands {
   private static final String EXIT_CODES =
       "2 usage or refused (no open task, not live), 4 no worker polls (nothing sent).";
 
-  /** Sends one of the task Updates and prints its answer. */
-  abstract static class TaskUpdate extends BaseCommand {
-
-    @Parameters(paramLabel = "LAB_ID", description = "The lab id.")
-    String labId;
-
-    /** The Update's name. */
-    abstract String update();
-
-    /** The exit code of an answer. */
-    int exitCode(CheckAnswer answer) {
-      return answer.passed() ? 0 : 1;
-    }
+  /** Sends the task Update named as the command and prints its answer. */
+  abstract static class TaskUpdate extends LabCommand {
 
     @Override
     public Integer call() throws InterruptedException {
       try (TemporalConnection conn = connect()) {
         String queue = workerFor(conn, labId, "nothing sent");
-        CheckAnswer answer = answer(conn, queue, labId, update(), CheckAnswer.class);
+        CheckAnswer answer = answer(conn, queue, labId, spec.name(), CheckAnswer.class);
         LearnerPrinter.printAnswer(answer, out());
-        return exitCode(answer);
+        return answer.passed() || this instanceof Skip ? 0 : 1;
       }
     }
   }
@@ -52,46 +41,23 @@ final class LearnerCommands {
       "Prints each condition passed or failed, with its message, hint and what was found, then",
       "the score and the next task.",
       "Exit code: 0 passed, 1 not passed or the lab has ended, " + EXIT_CODES})
-  static final class Check extends TaskUpdate {
-    @Override
-    String update() {
-      return "check";
-    }
-  }
+  static final class Check extends TaskUpdate {}
 
   @Command(name = "solve", description = {
       "Instructor: does the current task with its solve steps, then checks it (no points).",
       "Exit code: 0 it passes after the solve, 1 it does not or the lab has ended, " + EXIT_CODES})
-  static final class Solve extends TaskUpdate {
-    @Override
-    String update() {
-      return "solve";
-    }
-  }
+  static final class Solve extends TaskUpdate {}
 
   @Command(name = "skip", description = {
       "Instructor: skips the current task (no points); the next becomes current.",
       "Exit code: 0 skipped, 1 the lab has ended, " + EXIT_CODES})
-  static final class Skip extends TaskUpdate {
-    @Override
-    String update() {
-      return "skip";
-    }
-
-    @Override
-    int exitCode(CheckAnswer answer) {
-      return 0;
-    }
-  }
+  static final class Skip extends TaskUpdate {}
 
   @Command(name = "extend", description = {
       "Keeps a live lab longer, within its maximum lifetime.",
       "Exit code: 0 extended, 1 the lab has ended, 2 usage or refused (not live, past the",
       "maximum lifetime), 4 no worker polls (nothing sent)."})
-  static final class Extend extends BaseCommand {
-
-    @Parameters(index = "0", paramLabel = "LAB_ID", description = "The lab id.")
-    String labId;
+  static final class Extend extends LabCommand {
 
     @Parameters(index = "1", paramLabel = "DURATION",
         description = "How much longer (e.g. 30m, 2h, PT2H).")

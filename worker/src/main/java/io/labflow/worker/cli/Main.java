@@ -109,7 +109,6 @@ public final class Main {
       // The sentence itself, not "message='...', type='...', nonRetryable=...".
       return tf.getOriginalMessage();
     }
-    String message = root.getMessage() != null ? root.getMessage() : root.toString();
-    return message;
+    return root.getMessage() != null ? root.getMessage() : root.toString();
   }
 }

@@ -6,7 +6,6 @@ import io.labflow.worker.runtime.SiteParameterSource;
 import io.labflow.workflows.definition.ParameterBinder;
 import io.labflow.workflows.definition.SiteParameters;
 import io.labflow.workflows.model.Definition;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +47,7 @@ final class PlanCommand extends BaseCommand {
 
   @Override
   public Integer call() {
-    DefinitionFiles.Source source = DefinitionFiles.locate(file, root().definitions());
-    Definition definition = DefinitionFiles.validOrThrow(source, err());
+    Definition definition = DefinitionFiles.valid(file, root().definitions(), err()).definition();
     String siteValue = siteParameters != null ? siteParameters
         : System.getenv(SiteParameterSource.VARIABLE);
     SiteParameters site;
@@ -62,8 +60,7 @@ final class PlanCommand extends BaseCommand {
     SiteParameters.Merged merged = site.merge(definition, params);
     ParameterBinder.BindResult bound = DefinitionFiles.bind(
         definition, labId.equals(NO_LAB_ID) ? null : labId, variant, merged.parameters());
-    List<String> problems = new ArrayList<>(DefinitionFiles.refused(bound));
-    problems.addAll(LabPlan.problems(definition, bound, labId));
+    List<String> problems = DefinitionFiles.refused(definition, bound, labId);
     if (!problems.isEmpty()) {
       problems.forEach(err()::println);
       err().println("A run with these values would fail before creating anything.");

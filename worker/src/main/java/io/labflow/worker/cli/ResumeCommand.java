@@ -11,17 +11,13 @@ import java.time.Duration;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** Sends an operator's decision to a paused lab (an update) and follows what it does. */
 @Command(name = "resume", description = {
     "Decides what a paused lab does: retry, skip or rollback.",
     "Exit code: 0 completed or live, 1 failed, rolled back or the lab has ended, 2 usage or",
     "refused, 3 paused again, 4 no worker polls (nothing sent)."})
-final class ResumeCommand extends BaseCommand {
-
-  @Parameters(paramLabel = "LAB_ID", description = "The lab id.")
-  String labId;
+final class ResumeCommand extends LabCommand {
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Choice choice;
@@ -55,11 +51,7 @@ final class ResumeCommand extends BaseCommand {
         StatusPrinter.print(after, out());
         return 0;
       }
-      LabFollower.Outcome outcome =
-          new LabFollower(conn, out(), Duration.ofMillis(500)).follow(labId, null, timeout);
-      out().println();
-      outcome.status().ifPresent(s -> StatusPrinter.print(s, out()));
-      return RunCommand.summarize(outcome, labId, conn, out());
+      return RunCommand.summarize(follow(conn, labId, null, timeout, LabFollower.LIVE_OR_PAUSED), labId, conn, out());
     }
   }
 }

@@ -2,9 +2,7 @@ package io.labflow.worker.cli;
 
 import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.LabStarter;
-import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
-import io.labflow.worker.render.LabPlan;
 import io.labflow.workflows.definition.ParameterBinder;
 import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabRequest;
@@ -15,7 +13,6 @@ import io.labflow.workflows.model.OnFailure;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,11 +70,10 @@ final class RunCommand extends BaseCommand {
   /** The start of a lab from {@code file}, as {@link #prepare()}; {@code startedBy} is for the summary. */
   static Start prepare(LabflowCommand root, String file, String labId, String variant,
       Map<String, String> params, OnFailure onFailure, java.io.PrintWriter err, String startedBy) {
-    DefinitionFiles.Source source = DefinitionFiles.locate(file, root.definitions());
-    Definition definition = DefinitionFiles.validOrThrow(source, err);
+    DefinitionFiles.Source source = DefinitionFiles.valid(file, root.definitions(), err);
+    Definition definition = source.definition();
     ParameterBinder.BindResult bound = DefinitionFiles.bind(definition, labId, variant, params);
-    List<String> problems = new ArrayList<>(DefinitionFiles.refused(bound));
-    problems.addAll(LabPlan.problems(definition, bound, labId));
+    List<String> problems = DefinitionFiles.refused(definition, bound, labId);
     if (!problems.isEmpty()) {
       throw new UsageException(String.join("\n", problems));
     }
@@ -91,14 +87,20 @@ final class RunCommand extends BaseCommand {
         labId, definition.name(), bound.variant(), root.taskQueue(), startedBy));
   }
 
-  /** Starts the lab's run and returns its run id; a lab already running is a usage error. */
-  static String start(TemporalConnection conn, Start start) {
+  /**
+   * Starts the lab's run once a worker polls its task queue and returns its run id; a lab already
+   * running is a usage error.
+   */
+  static String start(LabflowCommand root, TemporalConnection conn, Start start) {
+    String labId = start.starter().labId();
+    if (!root.polled.test(conn, root.taskQueue())) {
+      throw new NoWorker(root.taskQueue(), "lab " + labId + " not started");
+    }
     LabWorkflow stub =
         conn.client().newWorkflowStub(LabWorkflow.class, start.starter().options());
     try {
       return WorkflowClient.start(stub::run, RawJson.of(start.request())).getRunId();
     } catch (WorkflowExecutionAlreadyStarted e) {
-      String labId = start.starter().labId();
       throw new UsageException("lab " + labId + " is already running; see `labflow status "
           + labId + "`, or `labflow teardown " + labId + "` first");
     }
@@ -107,32 +109,22 @@ final class RunCommand extends BaseCommand {
   @Override
   public Integer call() throws InterruptedException {
     Start start = prepare();
-    String chosen = start.starter().variant();
-    String definitionName = start.starter().definition();
     try (TemporalConnection conn = connect()) {
-      if (!root().polled.test(conn, root().taskQueue())) {
-        throw new NoWorker(root().taskQueue(), "lab " + labId + " not started");
-      }
-      String runId = start(conn, start);
+      String runId = start(root(), conn, start);
       out().printf("Started lab %s (definition %s, variant %s, run %s) on task queue %s%n",
-          labId, definitionName, chosen, runId, root().taskQueue());
-      out().println("Web UI: " + conn.uiAddress(labId));
+          labId, start.starter().definition(), start.starter().variant(), runId, root().taskQueue());
+      printWebUi(conn, labId);
       out().flush();
       if (detach) {
         return 0;
       }
-      LabFollower follower = new LabFollower(conn, out(), Duration.ofMillis(500));
-      LabFollower.Outcome outcome = follower.follow(labId, runId, timeout);
-      out().println();
-      outcome.status().ifPresent(s -> StatusPrinter.print(s, out()));
+      LabFollower.Outcome outcome =
+          follow(conn, labId, runId, timeout, LabFollower.LIVE_OR_PAUSED);
       return summarize(outcome, labId, conn, out());
     }
   }
 
-  static int summarize(LabFollower.Outcome outcome, String labId, TemporalConnection conn) {
-    return summarize(outcome, labId, conn, null);
-  }
-
+  /** Prints where the lab stands and what to do next; returns the command's exit code. */
   static int summarize(
       LabFollower.Outcome outcome, String labId, TemporalConnection conn, java.io.PrintWriter out) {
     LabState state = outcome.state();
@@ -159,14 +151,8 @@ final class RunCommand extends BaseCommand {
               == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED
           && state != LabState.ROLLED_BACK && state != LabState.FAILED ? 0 : 1;
     }
-    java.io.PrintWriter w = out;
-    if (w != null) {
-      w.println(line);
-      w.println("Web UI: " + conn.uiAddress(labId));
-    } else {
-      System.out.println(line);
-      System.out.println("Web UI: " + conn.uiAddress(labId));
-    }
+    out.println(line);
+    out.println("Web UI: " + conn.uiAddress(labId));
     return code;
   }
 }

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** Prints a lab's status: the lab's own answer, or the server's record when no worker polls. */
 @Command(name = "status", description = {
@@ -22,10 +21,7 @@ import picocli.CommandLine.Parameters;
     "When no worker polls the lab's task queue, prints the server's record instead (workflow",
     "status, LabState, summary, pending activities) and says so. Exit code: 0 answered,",
     "1 no such lab, 4 --json with no worker polling."})
-final class StatusCommand extends BaseCommand {
-
-  @Parameters(paramLabel = "LAB_ID", description = "The lab id.")
-  String labId;
+final class StatusCommand extends LabCommand {
 
   @Option(names = "--json", description = "Print the status query's answer as JSON.")
   boolean json;

@@ -1,7 +1,6 @@
 package io.labflow.worker.cli;
 
 import io.labflow.worker.client.LabFollower;
-import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.LabState;
 import java.time.Duration;
@@ -16,10 +15,7 @@ import picocli.CommandLine.Parameters;
       "Exit code: 0 live on the new variant, 1 failed, not live again within --timeout, or the lab",
       "has ended, 2 usage or refused, 4 no worker polls (nothing sent)."
     })
-final class SwitchVariantCommand extends BaseCommand {
-
-  @Parameters(index = "0", paramLabel = "LAB_ID", description = "The lab id.")
-  String labId;
+final class SwitchVariantCommand extends LabCommand {
 
   @Parameters(index = "1", paramLabel = "VARIANT", description = "The new variant.")
   String variant;
@@ -35,14 +31,10 @@ final class SwitchVariantCommand extends BaseCommand {
       out().println("Switching lab " + labId + " to variant " + variant + "...");
       out().flush();
       if (!accepted(conn, labId, "switchVariant", variant)) {
-        throw new NoWorker(queue, "no worker took the switch within " + ACCEPT.toSeconds()
-            + " s; the server keeps it for a worker that comes back (labflow status " + labId + ")");
+        throw notTaken(queue, labId, "switch");
       }
-      LabFollower.Outcome outcome =
-          new LabFollower(conn, out(), Duration.ofMillis(500)).follow(labId, null, timeout);
-      out().println();
-      outcome.status().ifPresent(s -> StatusPrinter.print(s, out()));
-      out().println("Web UI: " + conn.uiAddress(labId));
+      LabFollower.Outcome outcome = follow(conn, labId, null, timeout, LabFollower.LIVE_OR_PAUSED);
+      printWebUi(conn, labId);
       return !outcome.closed() && outcome.state() == LabState.LIVE
           && outcome.status().map(s -> variant.equals(s.variant())).orElse(false) ? 0 : 1;
     }

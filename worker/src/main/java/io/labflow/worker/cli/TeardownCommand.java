@@ -1,17 +1,12 @@
 package io.labflow.worker.cli;
 
 import io.labflow.worker.client.LabFollower;
-import io.labflow.worker.client.Pollers;
-import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.LabState;
-import io.labflow.workflows.lab.LabStatus;
-import io.labflow.workflows.lab.LabWorkflow;
 import java.time.Duration;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** Tears a live or paused lab down and follows it until the run closes. */
 @Command(name = "teardown",
@@ -21,10 +16,7 @@ import picocli.CommandLine.Parameters;
       "does. Exit code: 0 torn down (or already torn down or rolled back), 1 failed or not torn",
       "down within --wait, 2 usage or refused, 4 no worker polls (recorded)."
     })
-final class TeardownCommand extends BaseCommand {
-
-  @Parameters(paramLabel = "LAB_ID", description = "The lab id.")
-  String labId;
+final class TeardownCommand extends LabCommand {
 
   @Option(names = "--wait", defaultValue = "1h",
       description = "How long to follow the teardown (e.g. 90s, 10m, 1h; default ${DEFAULT-VALUE}).")
@@ -43,7 +35,7 @@ final class TeardownCommand extends BaseCommand {
         }
         throw e;
       }
-      if (!Pollers.polled(conn, queue)) {
+      if (!root().polled.test(conn, queue)) {
         throw recorded(conn, queue);
       }
       out().println("Tearing lab " + labId + " down (following up to " + wait + ")...");
@@ -51,26 +43,19 @@ final class TeardownCommand extends BaseCommand {
       if (!accepted(conn, labId, "teardown")) {
         throw recorded(conn, queue);
       }
-      LabFollower.Outcome outcome = new LabFollower(conn, out(), Duration.ofMillis(500))
-          .follow(labId, null, wait, Set.of());
-      out().println();
-      outcome.status().ifPresent(s -> StatusPrinter.print(s, out()));
+      LabFollower.Outcome outcome = follow(conn, labId, null, wait, Set.of());
       if (!outcome.closed()) {
         out().println("Lab " + labId + " is still " + outcome.state() + " after " + wait
             + "; the teardown goes on: labflow status " + labId);
       }
-      out().println("Web UI: " + conn.uiAddress(labId));
+      printWebUi(conn, labId);
       return outcome.closed() && outcome.state() == LabState.TORN_DOWN ? 0 : 1;
     }
   }
 
   /** Records the teardown as a signal the lab acts on once a worker polls. */
   private NoWorker recorded(TemporalConnection conn, String queue) {
-    ClosedLab.guard(conn.client(), labId,
-        () -> {
-          conn.client().newWorkflowStub(LabWorkflow.class, labId).requestTeardown();
-          return null;
-        });
+    recordTeardown(conn, labId);
     return new NoWorker(queue, "teardown of lab " + labId
         + " recorded; will run when a worker polls (labflow status " + labId + " shows it)");
   }

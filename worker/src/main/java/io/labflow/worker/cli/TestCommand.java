@@ -2,18 +2,30 @@ package io.labflow.worker.cli;
 
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.inventory.LabLeftovers;
+import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.TemporalConnection;
-import java.security.SecureRandom;
+import io.labflow.workflows.lab.CheckAnswer;
+import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.LearnerProgress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Tests a definition with learner tasks on the configured stack (see {@link LabTester}). */
+/**
+ * Tests a definition with learner tasks on the configured stack: starts a lab, waits until it is
+ * LIVE, then for each task in order checks that its checks do not pass before its solve and pass
+ * after it, then always tears the lab down and counts what is left of it. Each departure from
+ * that is a deviation.
+ */
 @Command(name = "test", description = {
     "Tests a definition's learner tasks on the configured stack, then tears the lab down.",
     "Starts a lab as `run` does and waits until it is LIVE; then for each task in order, its",
@@ -51,23 +63,177 @@ final class TestCommand extends BaseCommand {
   /** How often the lab is looked at while waiting. */
   Duration poll = Duration.ofMillis(500);
 
+  private TemporalConnection conn;
+  private final List<String> deviations = new ArrayList<>();
+
   @Override
   public Integer call() throws InterruptedException {
-    String id = labId != null ? labId : "test-" + randomSuffix();
+    String id = labId != null ? labId : "test-" + UUID.randomUUID().toString().substring(0, 6);
     RunCommand.Start start =
         RunCommand.prepare(root(), file, id, variant, params, null, err(), "with labflow test");
     String queue = root().taskQueue();
     try (TemporalConnection conn = connect()) {
-      if (!root().polled.test(conn, queue)) {
-        throw new NoWorker(queue, "lab " + id + " not started");
-      }
-      String runId = RunCommand.start(conn, start);
+      String runId = RunCommand.start(root(), conn, start);
       out().printf("Testing definition %s as lab %s (run %s) on task queue %s%n",
           start.starter().definition(), id, runId, queue);
-      out().println("Web UI: " + conn.uiAddress(id));
-      return new LabTester(conn, out(), liveWithin, downWithin, leftovers, poll)
-          .test(start.starter().definition(), id, runId, queue);
+      printWebUi(conn, id);
+      this.conn = conn;
+      return test(start.starter().definition(), id, runId, queue);
     }
+  }
+
+  /** Tests the run {@code runId} of {@code labId} on {@code queue}: 0 no deviation, else 1. */
+  int test(String definition, String labId, String runId, String queue)
+      throws InterruptedException {
+    int tasks = 0;
+    int passed = 0;
+    try {
+      LearnerProgress progress = awaitLive(labId, runId);
+      if (progress != null) {
+        tasks = progress.tasks().size();
+        passed = tasks(progress, labId, queue);
+      }
+    } catch (RuntimeException e) {
+      deviation("the test stopped: " + Main.describe(e));
+    } finally {
+      tearDown(labId, runId);
+      countLeftovers(labId);
+    }
+    out().printf("labflow test %s (lab %s): %d tasks, %d pass only after their solve, %d deviation%s:"
+        + " %s%n", definition, labId, tasks, passed, deviations.size(),
+        deviations.size() == 1 ? "" : "s", deviations.isEmpty() ? "PASSED" : "FAILED");
+    deviations.forEach(d -> out().println("  deviation: " + d));
+    out().flush();
+    return deviations.isEmpty() ? 0 : 1;
+  }
+
+  /** The learner's progress once the lab is LIVE; null (a deviation) when it is not. */
+  private LearnerProgress awaitLive(String labId, String runId) throws InterruptedException {
+    out().println("Waiting up to " + liveWithin + " for lab " + labId
+        + " to be LIVE (its provisioning steps)...");
+    out().flush();
+    LabFollower.Outcome o = new LabFollower(conn, out(), poll)
+        .follow(labId, runId, liveWithin, LabFollower.LIVE_OR_PAUSED);
+    if (o.closed() || o.state() != LabState.LIVE) {
+      deviation("lab " + labId + " did not become LIVE within " + liveWithin + " ("
+          + (o.closed() ? "its run closed " : "") + o.state() + ")");
+      return null;
+    }
+    LearnerProgress progress = o.status().orElseThrow().learner();
+    if (progress == null || progress.tasks() == null || progress.tasks().isEmpty()) {
+      deviation("lab " + labId + " has no learner tasks to test");
+      return null;
+    }
+    out().println("Lab " + labId + " is LIVE; testing its " + progress.tasks().size() + " tasks.");
+    return progress;
+  }
+
+  /** Tests each task in order; returns how many behaved. After a failed solve the rest is untested. */
+  private int tasks(LearnerProgress progress, String labId, String queue)
+      throws InterruptedException {
+    int ok = 0;
+    String stoppedBy = null;
+    for (LearnerProgress.Task task : progress.tasks()) {
+      if (stoppedBy != null) {
+        line(task, "not tested: task " + stoppedBy + " was not done");
+        continue;
+      }
+      try {
+        CheckAnswer before = answer(conn, queue, labId, "check", CheckAnswer.class);
+        if (!task.id().equals(before.taskId())) {
+          line(task, deviation("task " + task.id() + " is not the current task (the lab checked "
+              + before.taskId() + ")"));
+          stoppedBy = task.id();
+          continue;
+        }
+        if (before.passed()) {
+          line(task, deviation("task " + task.id() + " passes before its solve"));
+          continue;
+        }
+        CheckAnswer after = answer(conn, queue, labId, "solve", CheckAnswer.class);
+        if (!after.passed()) {
+          line(task, deviation("task " + task.id() + " does not pass after its solve: "
+              + failed(after)));
+          stoppedBy = task.id();
+          continue;
+        }
+        long failedBefore = before.conditions().stream().filter(c -> !c.passed()).count();
+        line(task, "ok: " + failedBefore + " of " + before.conditions().size()
+            + " conditions fail before its solve, all pass after");
+        ok++;
+      } catch (NoWorker | ClosedLab.Ended e) {
+        throw e;
+      } catch (RuntimeException e) {
+        line(task, deviation("task " + task.id() + ": " + Main.describe(e)));
+        stoppedBy = task.id();
+      }
+    }
+    return ok;
+  }
+
+  /** Always: a teardown (or, when the lab cannot take one now, the recorded one), followed. */
+  private void tearDown(String labId, String runId) throws InterruptedException {
+    try {
+      ClosedLab.openRunQueue(conn.client(), labId);
+    } catch (ClosedLab.Ended ended) {
+      out().println(ended.getMessage() + "; nothing to tear down");
+      return;
+    }
+    out().println("Tearing lab " + labId + " down; waiting up to " + downWithin
+        + " for its run to end TORN_DOWN...");
+    out().flush();
+    boolean sent;
+    try {
+      sent = accepted(conn, labId, "teardown");
+    } catch (RuntimeException refused) {
+      out().println("  teardown refused now (" + Main.describe(refused)
+          + "); recording it for when the lab can take it");
+      sent = false;
+    }
+    if (!sent) {
+      recordTeardown(conn, labId);
+    }
+    LabFollower.Outcome o =
+        new LabFollower(conn, out(), poll).follow(labId, runId, downWithin, Set.of());
+    if (!o.closed() || (o.state() != LabState.TORN_DOWN && o.state() != LabState.ROLLED_BACK)) {
+      deviation("lab " + labId + " did not end TORN_DOWN within " + downWithin + " ("
+          + (o.closed() ? "its run closed " : "still ") + o.state() + ")");
+    } else {
+      out().println("Lab " + labId + " is " + o.state() + ".");
+    }
+  }
+
+  private void countLeftovers(String labId) {
+    out().println("Counting what is left of lab " + labId + " (by its tag and by its names)...");
+    out().flush();
+    try {
+      List<String> left = leftovers.apply(labId);
+      out().println("Left of lab " + labId + ": " + left.size() + " resources"
+          + (left.isEmpty() ? "" : ": " + String.join(", ", left)));
+      if (!left.isEmpty()) {
+        deviation(left.size() + " resources of lab " + labId + " left after its teardown: "
+            + String.join(", ", left));
+      }
+    } catch (RuntimeException e) {
+      deviation("cannot count what is left of lab " + labId + ": " + Main.describe(e));
+    }
+  }
+
+  private static String failed(CheckAnswer a) {
+    return a.conditions().stream().filter(c -> !c.passed())
+        .map(c -> c.id() + " (" + c.message() + (c.detail() == null ? "" : "; found: " + c.detail())
+            + ")")
+        .collect(Collectors.joining(", "));
+  }
+
+  private String deviation(String what) {
+    deviations.add(what);
+    return "DEVIATION: " + what;
+  }
+
+  private void line(LearnerProgress.Task task, String what) {
+    out().printf("task %-20s %s%n", task.id(), what);
+    out().flush();
   }
 
   private static List<String> leftOnAws(String labId) {
@@ -76,13 +242,4 @@ final class TestCommand extends BaseCommand {
     }
   }
 
-  private static String randomSuffix() {
-    String letters = "abcdefghijklmnopqrstuvwxyz0123456789";
-    SecureRandom random = new SecureRandom();
-    StringBuilder s = new StringBuilder();
-    for (int i = 0; i < 6; i++) {
-      s.append(letters.charAt(random.nextInt(letters.length())));
-    }
-    return s.toString();
-  }
 }

@@ -4,7 +4,6 @@ import io.labflow.activities.permissions.WorkerPolicy;
 import io.labflow.activities.permissions.PolicyScope;
 import io.labflow.worker.render.WorkerPolicyScope;
 import io.labflow.workflows.lab.LabIds;
-import io.labflow.workflows.model.Definition;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,16 +68,12 @@ final class WorkerPolicyCommand extends BaseCommand {
     String names = namePrefix;
     String buckets = bucketPrefix;
     if (definition != null) {
-      DefinitionFiles.Source source = DefinitionFiles.locate(definition, root().definitions());
-      Definition d = DefinitionFiles.validOrThrow(source, err());
-      WorkerPolicyScope scope = WorkerPolicyScope.of(d);
+      DefinitionFiles.Source source = DefinitionFiles.valid(definition, root().definitions(), err());
+      WorkerPolicyScope scope = WorkerPolicyScope.of(source.definition());
       actions = scope.policyActions();
-      Path base = root().definitions();
-      for (String t : scope.templateFiles()) {
-        templates.add(base.resolve(t));
-      }
+      scope.templateFiles().forEach(t -> templates.add(root().definitions().resolve(t)));
       if (names == null) {
-        names = scope.namePrefix().orElseThrow(() -> new UsageException(source.displayName()
+        names = scope.namePrefix().orElseThrow(() -> new UsageException(source.path()
             + ": its role, policy, profile and stack names share no literal prefix; give"
             + " --name-prefix"));
       }

@@ -55,14 +55,12 @@ public final class LabFollower {
     }
   }
 
-  /** Follows the run of {@code labId} (its current run when runId is null) until it is live or paused. */
-  public Outcome follow(String labId, String runId, Duration timeout) throws InterruptedException {
-    return follow(labId, runId, timeout, Set.of(LabState.LIVE, LabState.PAUSED));
-  }
+  /** Where following a run that starts or resumes stops: a person's next move is due. */
+  public static final Set<LabState> LIVE_OR_PAUSED = Set.of(LabState.LIVE, LabState.PAUSED);
 
   /**
-   * Follows the run of {@code labId} until it closes, reaches one of {@code stopAt}, or {@code
-   * timeout} has passed.
+   * Follows the run of {@code labId} (its current run when runId is null) until it closes,
+   * reaches one of {@code stopAt}, or {@code timeout} has passed.
    */
   public Outcome follow(String labId, String runId, Duration timeout, Set<LabState> stopAt)
       throws InterruptedException {

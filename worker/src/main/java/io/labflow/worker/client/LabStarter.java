@@ -57,7 +57,8 @@ public record LabStarter(
    * iam-service-role-lab, started read-only with labflow run} (a switch changes the variant later).
    */
   public String summary() {
-    return "lab " + labId + ": " + definition + ", started " + startVariant() + " " + startedBy;
+    return "lab " + labId + ": " + definition + ", started "
+        + (variant == null ? "with the default variant" : variant) + " " + startedBy;
   }
 
   /** The run's Details in the Web UI (Markdown): what it is, and where its state is now. */
@@ -67,10 +68,6 @@ public record LabStarter(
         + " " + startedBy + ".\n\n"
         + "Its state now: **Current Details** (press R to refresh them) and the search attribute"
         + " **LabState** (a column of the workflow list).";
-  }
-
-  private String startVariant() {
-    return variant == null ? "with the default variant" : variant;
   }
 
   /** The options of the start. */

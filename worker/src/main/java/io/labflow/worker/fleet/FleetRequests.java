@@ -161,14 +161,4 @@ public final class FleetRequests {
   private static ApplicationFailure invalid(String message) {
     return ApplicationFailure.newNonRetryableFailure(message, FailureTypes.INVALID_REQUEST);
   }
-
-  /** The releases already in a request, for apply to keep. */
-  public static Map<String, Long> releasesOf(Object scheduleArgument) {
-    try {
-      JsonNode node = JSON.valueToTree(scheduleArgument);
-      return parse(node).releases();
-    } catch (RuntimeException e) {
-      return Map.of();
-    }
-  }
 }

@@ -43,22 +43,13 @@ final class ResetRequestParser {
   static ResetRequest parse(Object raw) {
     List<String> problems = new ArrayList<>();
     if (!(raw instanceof Map<?, ?> map)) {
-      throw invalid(
-          List.of(
-              "request: a reset request must be a JSON object such as "
-                  + EXAMPLE
-                  + ", got "
-                  + InputLimits.describe(raw)));
+      throw invalid(List.of("request: a reset request must be a JSON object such as " + EXAMPLE
+          + ", got " + InputLimits.describe(raw)));
     }
     long size = InputLimits.jsonBytes(raw);
     if (size > InputLimits.MAX_REQUEST_BYTES) {
-      throw invalid(
-          List.of(
-              "request: the reset request is "
-                  + InputLimits.bytes(size)
-                  + "; at most "
-                  + InputLimits.bytes(InputLimits.MAX_REQUEST_BYTES)
-                  + " are allowed"));
+      throw invalid(List.of("request: the reset request is " + InputLimits.bytes(size)
+          + "; at most " + InputLimits.bytes(InputLimits.MAX_REQUEST_BYTES) + " are allowed"));
     }
     RequestFields.unknown(map, FIELDS, Map.of(), problems);
     String labId = RequestFields.name(map, "labId", problems);

@@ -1,38 +1,20 @@
 package io.labflow.worker.cli;
 
+import static io.labflow.worker.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.worker.e2e.Labs;
 import io.labflow.activities.testing.Tools;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** The commands that need neither Temporal nor AWS: validate, plan, graph, and usage errors. */
 @Tag("fast")
 class CliOfflineTest {
-
-  record Run(int code, String out, String err) {
-    String all() {
-      return out + err;
-    }
-  }
-
-  private static Run run(String... args) {
-    CommandLine cli = Main.newCommandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
 
   private static String lab(String name) {
     return Labs.file(name).toString();
@@ -43,7 +25,7 @@ class CliOfflineTest {
 
   @Test
   void validateAcceptsGoodFiles() {
-    Run r = run("validate", lab("iam-mini"), lab("pause-lab"));
+    CliRun r = run("validate", lab("iam-mini"), lab("pause-lab"));
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains(lab("iam-mini") + ": valid", lab("pause-lab") + ": valid",
         "2 valid, 0 invalid");
@@ -51,7 +33,7 @@ class CliOfflineTest {
 
   @Test
   void validatePrintsEveryDiagnosticWithFileLineAndColumn() {
-    Run r = run("validate", lab("iam-mini"), BROKEN);
+    CliRun r = run("validate", lab("iam-mini"), BROKEN);
     assertThat(r.code()).isEqualTo(1);
     List<String> lines = r.out().lines().filter(l -> l.startsWith(BROKEN + ":")).toList();
     assertThat(lines).hasSize(2);
@@ -65,7 +47,7 @@ class CliOfflineTest {
 
   @Test
   void validateReportsUnreadableFilesWithoutStackTrace() {
-    Run r = run("validate", "/nonexistent/lab.yaml");
+    CliRun r = run("validate", "/nonexistent/lab.yaml");
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out()).startsWith("/nonexistent/lab.yaml:0:0: $: cannot read the file");
     assertThat(r.all()).doesNotContain("\tat ");
@@ -75,10 +57,10 @@ class CliOfflineTest {
   void usageErrorsExitWithTwo() {
     assertThat(run("validate").code()).isEqualTo(2);
     assertThat(run("frobnicate").code()).isEqualTo(2);
-    Run badParam = run("plan", lab("iam-mini"), "-p", "nope=1");
+    CliRun badParam = run("plan", lab("iam-mini"), "-p", "nope=1");
     assertThat(badParam.code()).isEqualTo(2);
     assertThat(badParam.err()).contains("unknown parameter 'nope'");
-    Run badVariant = run("plan", lab("iam-mini"), "--variant", "admin");
+    CliRun badVariant = run("plan", lab("iam-mini"), "--variant", "admin");
     assertThat(badVariant.code()).isEqualTo(2);
     assertThat(badVariant.err()).contains("unknown variant 'admin'").contains("read-only");
   }
@@ -87,17 +69,17 @@ class CliOfflineTest {
   void everyCommandHasHelp() {
     for (String cmd : List.of("validate", "plan", "graph", "run", "status", "resume",
         "switch-variant", "teardown", "list", "fleet", "worker")) {
-      Run r = run(cmd, "--help");
+      CliRun r = run(cmd, "--help");
       assertThat(r.code()).as(cmd).isZero();
       assertThat(r.out()).as(cmd).startsWith("Usage: labflow " + cmd);
     }
-    Run r = run("fleet", "apply", "--help");
+    CliRun r = run("fleet", "apply", "--help");
     assertThat(r.out()).contains("FILE", "--paused");
   }
 
   @Test
   void planListsStepsResourcesAndEveryVariantsPolicyBuiltByTheActivityCode() throws Exception {
-    Run r = run("plan", lab("iam-mini"), "--lab-id", "lab-042", "-p", "bucket=my-bucket");
+    CliRun r = run("plan", lab("iam-mini"), "--lab-id", "lab-042", "-p", "bucket=my-bucket");
     assertThat(r.code()).as(r.err()).isZero();
     String out = r.out();
     assertThat(out.indexOf(" 1. role: CreateRole")).isPositive();
@@ -127,7 +109,7 @@ class CliOfflineTest {
 
   @Test
   void graphIsAMermaidFlowchartWithCompensationsAndTheSwitch() {
-    Run r = run("--definitions", Labs.definitionsDir().toString(), "graph", "iam-mini");
+    CliRun r = run("--definitions", Labs.definitionsDir().toString(), "graph", "iam-mini");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).startsWith("flowchart TD\n");
     assertThat(r.out()).contains("start --> role\n", "role --> policy\n", "policy --> attach\n",
@@ -137,12 +119,12 @@ class CliOfflineTest {
 
   @Test
   void parallelGroupsAreSubgraphsWhoseBranchesAllFollowAndPrecedeTheirNeighbours() {
-    Run graph = run("graph", lab("parallel-mini"));
+    CliRun graph = run("graph", lab("parallel-mini"));
     assertThat(graph.code()).as(graph.err()).isZero();
     assertThat(graph.out()).contains("subgraph side_by_side [\"parallel: side-by-side\"]\n",
         "role --> policy\n", "role --> profile\n", "policy --> attach\n", "profile --> attach\n",
         "profile -.->|compensate| profile_undo\n", "live((done))");
-    Run plan = run("plan", lab("parallel-mini"), "--lab-id", "l1");
+    CliRun plan = run("plan", lab("parallel-mini"), "--lab-id", "l1");
     assertThat(plan.code()).as(plan.err()).isZero();
     assertThat(plan.out()).contains(" 2. side-by-side (parallel group)\n",
         "      | policy: CreatePolicy", "      | profile: CreateInstanceProfile",
@@ -151,14 +133,14 @@ class CliOfflineTest {
 
   @Test
   void graphOfAnInvalidFilePrintsItsDiagnostics() {
-    Run r = run("graph", BROKEN);
+    CliRun r = run("graph", BROKEN);
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).contains(BROKEN + ":4:13:").contains("is invalid (2 problems)");
   }
 
   @Test
   void unknownDefinitionNameIsAUsageError() {
-    Run r = run("--definitions", Path.of("/tmp").toString(), "plan", "no-such-lab");
+    CliRun r = run("--definitions", Path.of("/tmp").toString(), "plan", "no-such-lab");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("no definition named no-such-lab");
   }

@@ -1,40 +1,26 @@
 package io.labflow.worker.cli;
 
+import static io.labflow.worker.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.worker.e2e.Labs;
 import io.labflow.activities.testing.Tools;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code labflow fleet validate} and the fleet commands' help, without Temporal or AWS. */
 @Tag("fast")
 class FleetCliOfflineTest {
 
-  record Run(int code, String out, String err) {}
-
   @TempDir Path dir;
-
-  private static Run run(String... args) {
-    CommandLine cli = Main.newCommandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
 
   @Test
   void theShippedFleetValidatesAgainstTheRealLab() {
     Path fleet = Tools.repoRoot().resolve("definitions/fleets/iam-class.yaml");
-    Run r = run("--definitions", Tools.repoRoot().resolve("definitions").toString(), "fleet", "validate", fleet.toString());
+    CliRun r = run("--definitions", Tools.repoRoot().resolve("definitions").toString(), "fleet", "validate", fleet.toString());
     assertThat(r.code()).as(r.out() + r.err()).isZero();
     assertThat(r.out()).contains("valid (fleet iam-class: 30 labs of iam-service-role-lab, \"0 3 * * *\" Europe/Paris, "
         + "concurrency 5, quarantine after 3)");
@@ -43,7 +29,7 @@ class FleetCliOfflineTest {
   @Test
   void validateShowsWhatTheFleetCountsAgainstAwsQuotasOffline() {
     Path fleet = Tools.repoRoot().resolve("definitions/fleets/iam-class.yaml");
-    Run r = run("--definitions", Tools.repoRoot().resolve("definitions").toString(), "fleet", "validate", fleet.toString());
+    CliRun r = run("--definitions", Tools.repoRoot().resolve("definitions").toString(), "fleet", "validate", fleet.toString());
     assertThat(r.code()).as(r.out() + r.err()).isZero();
     assertThat(r.out()).contains("AWS quotas (30 labs):\n"
         + "  L-F678F1CE (VPCs per Region): 1 per lab, 30 for 30 labs\n"
@@ -67,7 +53,7 @@ class FleetCliOfflineTest {
           - {id: a-2, parameters: {colour: blue}}
         schedule: {cron: "0 3 * * *"}
         """);
-    Run r = run("--definitions", Labs.definitionsDir().toString(), "fleet", "validate", f.toString());
+    CliRun r = run("--definitions", Labs.definitionsDir().toString(), "fleet", "validate", f.toString());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out()).contains(f + ":3:10: variant: ", "read-mostly")
         .contains(f + ":4:22: parameters.bucket: ")
@@ -86,7 +72,7 @@ class FleetCliOfflineTest {
   void applyRefusesAnInvalidFileBeforeContactingTemporal() throws Exception {
     Path f = dir.resolve("bad.yaml");
     Files.writeString(f, "name: f\ndefinition: iam-mini\nlabs: [a]\nschedule: {cron: '0 3 * *'}\n");
-    Run r = run("--definitions", Labs.definitionsDir().toString(), "fleet", "apply", f.toString());
+    CliRun r = run("--definitions", Labs.definitionsDir().toString(), "fleet", "apply", f.toString());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).startsWith(f + ":4:18: schedule.cron: cron '0 3 * *' must be five fields");
   }
@@ -94,11 +80,11 @@ class FleetCliOfflineTest {
   @Test
   void everySubcommandHasHelp() {
     for (String sub : new String[] {"validate", "apply", "status", "reset", "pause", "unpause", "release", "delete"}) {
-      Run r = run("fleet", sub, "--help");
+      CliRun r = run("fleet", sub, "--help");
       assertThat(r.code()).as(sub).isZero();
       assertThat(r.out()).as(sub).contains("Usage: labflow fleet " + sub);
     }
-    Run usage = run("fleet", "status");
+    CliRun usage = run("fleet", "status");
     assertThat(usage.code()).isEqualTo(2);
     assertThat(run("fleet").out()).contains("apply", "release", "quarantine".substring(0, 0));
   }

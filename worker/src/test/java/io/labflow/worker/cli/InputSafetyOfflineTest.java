@@ -1,5 +1,6 @@
 package io.labflow.worker.cli;
 
+import static io.labflow.worker.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,8 +15,6 @@ import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.Preflight;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -23,7 +22,6 @@ import java.util.Optional;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The real lab definition offline: principal ARNs and derived names are checked by validate, plan,
@@ -38,33 +36,21 @@ class InputSafetyOfflineTest {
   /** 31 characters: the longest bucket prefix the lab's pattern allows; with the id, 73. */
   private static final String LONG_PREFIX = "p".repeat(31);
 
-  record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    CommandLine cli = Main.newCommandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
   @Test
   void planRejectsAWildcardPrincipalAndAMalformedArn() {
-    Run star = run("plan", LAB.toString(), "-p", "trustedPrincipalArn=*");
+    CliRun star = run("plan", LAB.toString(), "-p", "trustedPrincipalArn=*");
     assertThat(star.code()).isEqualTo(1);
     assertThat(star.err())
         .contains("parameters.trustedPrincipalArn: parameter 'trustedPrincipalArn' value '*' contains a wildcard")
         .contains("would fail before creating anything");
-    Run bad = run("plan", LAB.toString(), "-p", "trustedPrincipalArn=arn:aws:iam::123:role/x");
+    CliRun bad = run("plan", LAB.toString(), "-p", "trustedPrincipalArn=arn:aws:iam::123:role/x");
     assertThat(bad.code()).isEqualTo(1);
     assertThat(bad.err()).contains("is not an IAM principal ARN");
   }
 
   @Test
   void planPrintsTheTrustPolicyWithTheGivenPrincipal() {
-    Run r =
+    CliRun r =
         run("plan", LAB.toString(), "--lab-id", "lab-1", "-p",
             "trustedPrincipalArn=arn:aws:iam::123456789012:role/labflow-worker");
     assertThat(r.code()).as(r.err()).isZero();
@@ -82,18 +68,18 @@ class InputSafetyOfflineTest {
     String text = Files.readString(LAB).replace("    format: arn\n    arnTypes: [role, user]\n", "");
     Path file = dir.resolve("iam-service-role-lab.yaml");
     Files.writeString(file, text);
-    Run r = run("plan", file.toString(), "--lab-id", "lab-1");
+    CliRun r = run("plan", file.toString(), "--lab-id", "lab-1");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out())
         .contains("! UNCHECKED: trustedPrincipalArn comes from parameter 'trustedPrincipalArn',"
             + " which does not declare format: arn");
     // The action's own field declares format arn: the value is checked even so.
-    Run star = run("plan", file.toString(), "--lab-id", "lab-1", "-p", "trustedPrincipalArn=*");
+    CliRun star = run("plan", file.toString(), "--lab-id", "lab-1", "-p", "trustedPrincipalArn=*");
     assertThat(star.code()).isEqualTo(1);
     assertThat(star.err())
         .contains("step 'create-role' (CreateRole): field 'trustedPrincipalArn': trusted principal ARN '*'"
             + " contains a wildcard");
-    Run root = run("plan", file.toString(), "--lab-id", "lab-1", "-p",
+    CliRun root = run("plan", file.toString(), "--lab-id", "lab-1", "-p",
         "trustedPrincipalArn=arn:aws:iam::123456789012:root");
     assertThat(root.err()).contains("names an account root, which this parameter does not allow");
   }
@@ -103,7 +89,7 @@ class InputSafetyOfflineTest {
     Path file = dir.resolve("lab.yaml");
     Files.writeString(file, Files.readString(LAB).replace(
         "trustedPrincipalArn: ${params.trustedPrincipalArn}", "trustedPrincipalArn: \"*\""));
-    Run r = run("validate", file.toString());
+    CliRun r = run("validate", file.toString());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out()).contains("steps[1].with.trustedPrincipalArn: field 'trustedPrincipalArn':"
         + " trusted principal ARN '*' contains a wildcard");
@@ -113,13 +99,13 @@ class InputSafetyOfflineTest {
   void aSeventyThreeCharacterBucketIsRejectedByPlanRunAndTheResolver() {
     String bucket = LONG_PREFIX + "-" + LONG_ID;
     assertThat(bucket).hasSize(73);
-    Run plan = run("plan", LAB.toString(), "--lab-id", LONG_ID, "-p", "bucketPrefix=" + LONG_PREFIX);
+    CliRun plan = run("plan", LAB.toString(), "--lab-id", LONG_ID, "-p", "bucketPrefix=" + LONG_PREFIX);
     assertThat(plan.code()).isEqualTo(1);
     assertThat(plan.err())
         .contains("step 'create-stack' (CreateStack): field 'parameters.BucketName': S3 bucket name '")
         .contains("is 73 characters long; the limit is 3 to 63 characters");
     // labflow run checks before it contacts Temporal (no server is running here).
-    Run cliRun = run("run", LAB.toString(), "--lab-id", LONG_ID, "-p", "bucketPrefix=" + LONG_PREFIX);
+    CliRun cliRun = run("run", LAB.toString(), "--lab-id", LONG_ID, "-p", "bucketPrefix=" + LONG_PREFIX);
     assertThat(cliRun.code()).isEqualTo(2);
     assertThat(cliRun.err()).contains("is 73 characters long");
 
@@ -151,7 +137,7 @@ class InputSafetyOfflineTest {
             .replace("    format: arn\n", "    format: arn\n    default: \"*\"\n");
     Path file = dir.resolve("lab.yaml");
     Files.writeString(file, text);
-    Run r = run("validate", file.toString());
+    CliRun r = run("validate", file.toString());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out())
         .contains("steps[0].with.parameters: field 'parameters.BucketName': S3 bucket name 'bbbb")

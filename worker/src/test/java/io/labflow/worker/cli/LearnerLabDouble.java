@@ -21,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A live lab with two learner tasks, as the learner Updates' contract describes it: {@code
  * create-role} (20 points, two conditions) and {@code create-policy} (30 points, one). What each
- * lab does is scripted by its lab id in {@link #SCRIPTS}.
+ * lab does is scripted by its lab id in {@link #SCRIPTS}. It is also the live lab a reset tears
+ * down ({@code TeardownOutcomeTest}).
  */
 public class LearnerLabDouble implements LabWorkflow {
 

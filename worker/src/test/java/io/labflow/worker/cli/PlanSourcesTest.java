@@ -3,8 +3,6 @@ package io.labflow.worker.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.testing.Tools;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -16,12 +14,10 @@ import org.junit.jupiter.api.Test;
 @Tag("fast")
 class PlanSourcesTest {
 
-  record Run(int code, String out, String err) {}
-
   static final String WORKER = "arn:aws:iam::123456789012:user/labflow-worker";
   static final String SITE = "{\"verifyMethod\":\"probe\",\"trustedPrincipalArn\":\"" + WORKER + "\"}";
 
-  private static Run plan(String... args) {
+  private static CliRun plan(String... args) {
     String[] all = new String[args.length + 5];
     all[0] = "--definitions";
     all[1] = Tools.repoRoot().resolve("definitions").toString();
@@ -29,17 +25,12 @@ class PlanSourcesTest {
     all[3] = "iam-service-role-lab";
     all[4] = "--lab-id=lab-042";
     System.arraycopy(args, 0, all, 5, args.length);
-    var cli = Main.newCommandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return new Run(cli.execute(all), out.toString(), err.toString());
+    return CliRun.run(all);
   }
 
   @Test
   void withoutTheWorkersSiteParametersItSaysTheyMayOverrideTheDefaults() {
-    Run r = plan("--site-parameters=");
+    CliRun r = plan("--site-parameters=");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("verifyMethod=simulate,", "\n  The worker fills in its own site"
         + " parameters (LABFLOW_SITE_PARAMETERS in its environment; none in this shell) for"
@@ -51,7 +42,7 @@ class PlanSourcesTest {
 
   @Test
   void theSiteParametersTheWorkerUsesReplaceTheDefaultsEverywhereInThePlan() {
-    Run r = plan("--site-parameters", SITE);
+    CliRun r = plan("--site-parameters", SITE);
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("verifyMethod=probe, trustedPrincipalArn=" + WORKER + ",",
         "\n  From --site-parameters: trustedPrincipalArn, verifyMethod (the worker applies the"
@@ -65,17 +56,17 @@ class PlanSourcesTest {
 
   @Test
   void aRunValueWinsOverTheSitesAndAProbeWithoutATrustedPrincipalIsFlagged() {
-    Run simulate = plan("--site-parameters", SITE, "-p", "verifyMethod=simulate");
+    CliRun simulate = plan("--site-parameters", SITE, "-p", "verifyMethod=simulate");
     assertThat(simulate.out()).contains("Verification: simulate (", "verifyMethod=simulate is"
         + " given with -p.");
-    Run probe = plan("--site-parameters=", "-p", "verifyMethod=probe");
+    CliRun probe = plan("--site-parameters=", "-p", "verifyMethod=probe");
     assertThat(probe.out()).contains("no trustedPrincipalArn is set, so the preflight will"
         + " refuse it); verifyMethod=probe is given with -p.");
   }
 
   @Test
   void unreadableSiteParametersAreOneSentenceNamingTheOption() {
-    Run r = plan("--site-parameters", "{bad");
+    CliRun r = plan("--site-parameters", "{bad");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).startsWith("labflow: --site-parameters: not valid JSON at line 1, column 2")
         .doesNotContain("\tat ");

@@ -1,34 +1,21 @@
 package io.labflow.worker.cli;
 
+import static io.labflow.worker.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.worker.e2e.Labs;
 import io.labflow.activities.testing.Tools;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** {@code labflow worker-policy} and the account guard line of {@code labflow plan}, offline. */
 @Tag("fast")
 class WorkerPolicyCommandTest {
-
-  record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    CommandLine cli = Main.newCommandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return new Run(cli.execute(args), out.toString(), err.toString());
-  }
 
   private static final String DEFINITIONS = Tools.repoRoot().resolve("definitions").toString();
 
@@ -42,7 +29,7 @@ class WorkerPolicyCommandTest {
 
   @Test
   void theWholeLibraryIsTheShippedFile() throws Exception {
-    Run r = run("--definitions", DEFINITIONS, "worker-policy");
+    CliRun r = run("--definitions", DEFINITIONS, "worker-policy");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).isEqualTo(
         Files.readString(Tools.repoRoot().resolve("definitions/worker-policy.json")));
@@ -50,12 +37,12 @@ class WorkerPolicyCommandTest {
 
   @Test
   void tooLargeForOneManagedPolicyItComesInTheShippedParts() throws Exception {
-    Run whole = run("--definitions", DEFINITIONS, "worker-policy");
+    CliRun whole = run("--definitions", DEFINITIONS, "worker-policy");
     assertThat(whole.err()).isEqualTo("This policy exceeds the 6,144 characters of one managed"
         + " policy: install --part 1 to --part 2 as 2 managed policies (docs/real-aws.md).\n");
     Set<String> together = new TreeSet<>();
     for (int i = 1; i <= 2; i++) {
-      Run part = run("--definitions", DEFINITIONS, "worker-policy", "--part", String.valueOf(i));
+      CliRun part = run("--definitions", DEFINITIONS, "worker-policy", "--part", String.valueOf(i));
       assertThat(part.code()).as(part.err()).isZero();
       assertThat(part.err()).isEmpty();
       assertThat(part.out()).isEqualTo(Files.readString(
@@ -63,14 +50,14 @@ class WorkerPolicyCommandTest {
       together.addAll(actions(part.out()));
     }
     assertThat(together).isEqualTo(actions(whole.out()));
-    Run none = run("--definitions", DEFINITIONS, "worker-policy", "--part", "3");
+    CliRun none = run("--definitions", DEFINITIONS, "worker-policy", "--part", "3");
     assertThat(none.code()).isEqualTo(2);
     assertThat(none.err()).contains("--part 3: this policy has 2 parts");
   }
 
   @Test
   void theShippedLabNeedsTheWholeLibraryScopedToItsPrefixes() throws Exception {
-    Run lab = run("--definitions", DEFINITIONS, "worker-policy", "--definition",
+    CliRun lab = run("--definitions", DEFINITIONS, "worker-policy", "--definition",
         "iam-service-role-lab", "--account", "111122223333", "--region", "eu-west-1");
     assertThat(lab.code()).as(lab.err()).isZero();
     assertThat(lab.out()).contains("arn:aws:iam::111122223333:role/labflow-*",
@@ -82,7 +69,7 @@ class WorkerPolicyCommandTest {
 
   @Test
   void anIamOnlyDefinitionGetsNoCloudFormationNorEc2OutsideTheSweep() throws Exception {
-    Run r = run("worker-policy", "--definition", Labs.file("iam-mini").toString(),
+    CliRun r = run("worker-policy", "--definition", Labs.file("iam-mini").toString(),
         "--name-prefix", "lab-");
     assertThat(r.code()).as(r.err()).isZero();
     Set<String> actions = actions(r.out());
@@ -94,14 +81,14 @@ class WorkerPolicyCommandTest {
 
   @Test
   void aDefinitionWithoutALiteralNamePrefixAsksForOne() {
-    Run r = run("worker-policy", "--definition", Labs.file("iam-mini").toString());
+    CliRun r = run("worker-policy", "--definition", Labs.file("iam-mini").toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("share no literal prefix; give --name-prefix");
   }
 
   @Test
   void explainListsEveryActionOnStarWithItsReason() {
-    Run r = run("--definitions", DEFINITIONS, "worker-policy", "--explain");
+    CliRun r = run("--definitions", DEFINITIONS, "worker-policy", "--explain");
     assertThat(r.code()).isZero();
     assertThat(r.out().lines()).allSatisfy(l -> assertThat(l).matches("[a-z0-9]+:[A-Za-z]+: .{20,}"));
     assertThat(r.out()).contains("cloudformation:DescribeStacks: the lab inventory describes every stack",
@@ -110,7 +97,7 @@ class WorkerPolicyCommandTest {
 
   @Test
   void planShowsWhichAccountsAreAllowed() {
-    Run r = run("plan", Labs.file("iam-mini").toString(), "--lab-id", "lab-042");
+    CliRun r = run("plan", Labs.file("iam-mini").toString(), "--lab-id", "lab-042");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("Account guard: AWS accounts allowed: ")
         .contains("the worker checks its own before the first step.");

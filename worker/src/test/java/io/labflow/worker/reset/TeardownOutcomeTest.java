@@ -3,11 +3,9 @@ package io.labflow.worker.reset;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Status;
+import io.labflow.worker.cli.LearnerLabDouble;
 import io.labflow.workflows.input.RawJson;
-import io.labflow.workflows.lab.CheckAnswer;
-import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabState;
-import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.client.WorkflowClient;
@@ -15,16 +13,13 @@ import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowServiceException;
 import io.temporal.common.RetryOptions;
-import io.temporal.common.converter.RawValue;
 import io.temporal.common.interceptors.WorkflowClientCallsInterceptor;
 import io.temporal.common.interceptors.WorkflowClientCallsInterceptorBase;
 import io.temporal.common.interceptors.WorkflowClientInterceptorBase;
 import io.temporal.testing.TestActivityEnvironment;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
-import io.temporal.workflow.Workflow;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -39,85 +34,6 @@ import org.junit.jupiter.api.Test;
 class TeardownOutcomeTest {
 
   static final String QUEUE = "labs";
-
-  /** A live lab whose teardown ends it TORN_DOWN. */
-  public static class LiveLab implements LabWorkflow {
-    private LabState state = LabState.LIVE;
-
-    @Override
-    public LabResult run(RawValue request) {
-      Workflow.await(() -> state == LabState.TORN_DOWN);
-      return new LabResult("lab-1", state, List.of());
-    }
-
-    @Override
-    public LabStatus status() {
-      return new LabStatus("lab-1", "d", "v", state, List.of(), null, null);
-    }
-
-    @Override
-    public LabStatus teardown(RawValue none) {
-      state = LabState.TORN_DOWN;
-      return status();
-    }
-
-    @Override
-    public void validateTeardown(RawValue none) {}
-
-    @Override
-    public LabStatus resume(RawValue decision) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void decide(RawValue decision) {}
-
-    @Override
-    public void requestTeardown() {}
-
-    @Override
-    public LabStatus switchVariant(RawValue variant) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void validateResume(RawValue decision) {}
-
-    @Override
-    public void validateSwitchVariant(RawValue variant) {}
-
-    @Override
-    public CheckAnswer check(RawValue none) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public CheckAnswer solve(RawValue none) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public CheckAnswer skip(RawValue none) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public LabStatus extend(RawValue duration) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void validateCheck(RawValue none) {}
-
-    @Override
-    public void validateSolve(RawValue none) {}
-
-    @Override
-    public void validateSkip(RawValue none) {}
-
-    @Override
-    public void validateExtend(RawValue duration) {}
-  }
 
   /** The first getResult that would have returned the result throws as a lost long poll does. */
   static final class LostResult extends WorkflowClientInterceptorBase {
@@ -152,7 +68,7 @@ class TeardownOutcomeTest {
   @Test
   void aRunThatCompletedTornDownIsReportedTornDownWhenItsResultWasLost() {
     Worker worker = env.newWorker(QUEUE);
-    worker.registerWorkflowImplementationTypes(LiveLab.class);
+    worker.registerWorkflowImplementationTypes(LearnerLabDouble.class);
     env.start();
     WorkflowClient.start(env.getWorkflowClient().newWorkflowStub(LabWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId("lab-1").setTaskQueue(QUEUE).build())::run,
