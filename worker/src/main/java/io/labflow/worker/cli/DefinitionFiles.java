@@ -2,9 +2,9 @@ package io.labflow.worker.cli;
 
 import io.labflow.worker.runtime.Composition;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
-import io.labflow.workflows.definition.Diagnostic;
-import io.labflow.workflows.definition.ParameterBinder;
+import io.labflow.workflows.binding.ParameterBinder;
 import io.labflow.workflows.model.Definition;
+import io.labflow.workflows.yaml.Diagnostic;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -5,7 +5,7 @@ import io.labflow.worker.client.LabStarter;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.render.LabPlan;
-import io.labflow.workflows.definition.ParameterBinder;
+import io.labflow.workflows.binding.ParameterBinder;
 import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabState;

@@ -2,6 +2,8 @@ package io.labflow.workflows.definition;
 
 import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.model.Definition;
+import io.labflow.workflows.yaml.Diagnostic;
+import io.labflow.workflows.yaml.YamlDocument;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;

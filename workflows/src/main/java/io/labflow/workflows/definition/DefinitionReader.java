@@ -1,10 +1,13 @@
 package io.labflow.workflows.definition;
 
 import io.labflow.workflows.catalog.ActionCatalog;
-import io.labflow.workflows.definition.YamlNodes.Entry;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.ParameterDef;
 import io.labflow.workflows.model.StepDefaults;
+import io.labflow.workflows.yaml.Diagnostic;
+import io.labflow.workflows.yaml.PlainValues;
+import io.labflow.workflows.yaml.YamlNodes.Entry;
+import io.labflow.workflows.yaml.YamlNodes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

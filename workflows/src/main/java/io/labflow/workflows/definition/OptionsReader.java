@@ -1,10 +1,12 @@
 package io.labflow.workflows.definition;
 
 import io.labflow.workflows.catalog.ActionSpec;
-import io.labflow.workflows.definition.YamlNodes.Entry;
 import io.labflow.workflows.model.OnFailure;
 import io.labflow.workflows.model.RetrySpec;
 import io.labflow.workflows.model.StepDefaults;
+import io.labflow.workflows.yaml.PlainValues;
+import io.labflow.workflows.yaml.YamlNodes.Entry;
+import io.labflow.workflows.yaml.YamlNodes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,8 @@
 package io.labflow.workflows.definition;
 
 import io.labflow.workflows.model.ParameterDef;
+import io.labflow.workflows.yaml.Suggestions;
+import io.labflow.workflows.yaml.YamlNodes;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -8,9 +10,9 @@ import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * A parameter's {@code format} and its companions ({@code arnTypes}, {@code accounts}): read by the
- * loader, applied by {@link ParameterBinder} to every value a run gives.
+ * loader, applied by {@code ParameterBinder} to every value a run gives.
  */
-final class ParameterFormats {
+public final class ParameterFormats {
 
   private static final Pattern ACCOUNT = Pattern.compile("^[0-9]{12}$");
 
@@ -79,7 +81,7 @@ final class ParameterFormats {
   }
 
   /** Why a value breaks the parameter's format, or empty. */
-  static Optional<String> problem(ParameterDef def, String value) {
+  public static Optional<String> problem(ParameterDef def, String value) {
     if (!def.isArn()) {
       return Optional.empty();
     }

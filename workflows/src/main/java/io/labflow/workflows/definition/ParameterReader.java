@@ -1,7 +1,10 @@
 package io.labflow.workflows.definition;
 
-import io.labflow.workflows.definition.YamlNodes.Entry;
 import io.labflow.workflows.model.ParameterDef;
+import io.labflow.workflows.yaml.PlainValues;
+import io.labflow.workflows.yaml.Suggestions;
+import io.labflow.workflows.yaml.YamlNodes.Entry;
+import io.labflow.workflows.yaml.YamlNodes;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

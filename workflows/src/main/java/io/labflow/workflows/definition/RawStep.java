@@ -1,8 +1,8 @@
 package io.labflow.workflows.definition;
 
 import io.labflow.workflows.catalog.ActionSpec;
-import io.labflow.workflows.definition.YamlNodes.Entry;
 import io.labflow.workflows.model.Step;
+import io.labflow.workflows.yaml.YamlNodes.Entry;
 import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.nodes.Node;

@@ -2,11 +2,13 @@ package io.labflow.workflows.definition;
 
 import io.labflow.workflows.definition.ReferenceRules.Scope;
 import io.labflow.workflows.definition.ReferenceRules.Site;
-import io.labflow.workflows.definition.YamlNodes.Entry;
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.Reference;
 import io.labflow.workflows.model.ParameterDef;
+import io.labflow.workflows.yaml.YamlDocument;
+import io.labflow.workflows.yaml.YamlNodes.Entry;
+import io.labflow.workflows.yaml.YamlNodes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;

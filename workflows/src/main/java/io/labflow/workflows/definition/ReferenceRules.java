@@ -2,6 +2,7 @@ package io.labflow.workflows.definition;
 
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.model.ParameterDef;
+import io.labflow.workflows.yaml.Suggestions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

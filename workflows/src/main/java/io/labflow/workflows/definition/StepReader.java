@@ -1,13 +1,15 @@
 package io.labflow.workflows.definition;
 
 import io.labflow.workflows.catalog.ActionCatalog;
-import io.labflow.workflows.definition.YamlNodes.Entry;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Compensation;
 import io.labflow.workflows.model.OnFailure;
 import io.labflow.workflows.model.ParallelGroup;
 import io.labflow.workflows.model.RetrySpec;
 import io.labflow.workflows.model.StepDefaults;
+import io.labflow.workflows.yaml.PlainValues;
+import io.labflow.workflows.yaml.YamlNodes.Entry;
+import io.labflow.workflows.yaml.YamlNodes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

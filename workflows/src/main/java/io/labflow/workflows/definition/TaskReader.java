@@ -2,10 +2,12 @@ package io.labflow.workflows.definition;
 
 import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.catalog.ActionSpec;
-import io.labflow.workflows.definition.YamlNodes.Entry;
 import io.labflow.workflows.model.Check;
 import io.labflow.workflows.model.StepDefaults;
 import io.labflow.workflows.model.Task;
+import io.labflow.workflows.yaml.PlainValues;
+import io.labflow.workflows.yaml.YamlNodes.Entry;
+import io.labflow.workflows.yaml.YamlNodes;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * The value types of the definition language, checked in one place: a parameter's default and a
- * run's parameter values (by {@link ParameterBinder}), and the literal values of an action's
+ * run's parameter values (by {@code ParameterBinder}), and the literal values of an action's
  * {@code with} fields (by the definition reader). Values are plain Java values as YAML or JSON
  * give them: strings, integers ({@code Integer} or {@code Long}), other numbers, booleans, lists
  * and maps.

@@ -1,5 +1,6 @@
-package io.labflow.workflows.definition;
+package io.labflow.workflows.binding;
 
+import io.labflow.workflows.definition.ValueTypes;
 import io.labflow.workflows.input.InputLimits;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.labflow.workflows.definition;
+package io.labflow.workflows.yaml;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -90,7 +90,7 @@ public final class YamlNodes {
   }
 
   /** Like {@link #entries}, or null, with an error, when the node is not a mapping. */
-  Map<String, Entry> mapping(Node node, String path, List<String> allowed) {
+  public Map<String, Entry> mapping(Node node, String path, List<String> allowed) {
     if (!(node instanceof MappingNode map)) {
       error(node, path, "expected a mapping, got " + describe(node));
       return null;
@@ -98,7 +98,7 @@ public final class YamlNodes {
     return entries(map, path, allowed);
   }
 
-  String requiredString(Map<String, Entry> m, String key, Node at, String path) {
+  public String requiredString(Map<String, Entry> m, String key, Node at, String path) {
     if (!m.containsKey(key)) {
       error(at, path, "missing required key '" + key + "'");
       return null;
@@ -106,13 +106,13 @@ public final class YamlNodes {
     return string(m.get(key).value(), path.isEmpty() ? key : path + "." + key);
   }
 
-  String optionalString(Map<String, Entry> m, String key, String path) {
+  public String optionalString(Map<String, Entry> m, String key, String path) {
     Entry e = m.get(key);
     return e == null ? null : string(e.value(), path.isEmpty() ? key : path + "." + key);
   }
 
   /** A string value, or null after reporting why not. */
-  String string(Node node, String path) {
+  public String string(Node node, String path) {
     if (node instanceof ScalarNode s && s.getTag().equals(Tag.STR)) {
       if (s.getValue().isBlank()) {
         error(node, path, "must not be empty");
@@ -124,7 +124,7 @@ public final class YamlNodes {
     return null;
   }
 
-  Boolean optionalBoolean(Map<String, Entry> m, String key, String path) {
+  public Boolean optionalBoolean(Map<String, Entry> m, String key, String path) {
     Entry e = m.get(key);
     if (e == null) {
       return null;
@@ -150,7 +150,7 @@ public final class YamlNodes {
   }
 
   /** A list of strings, or null after reporting why not. */
-  List<String> stringList(Node node, String path) {
+  public List<String> stringList(Node node, String path) {
     if (!(node instanceof SequenceNode seq)) {
       error(node, path, "expected a list of strings, got " + describe(node));
       return null;
@@ -175,7 +175,7 @@ public final class YamlNodes {
   }
 
   /** A scalar whose tag is none of the core schema's (str, int, float, bool, null). */
-  static boolean isBadTag(ScalarNode s) {
+  public static boolean isBadTag(ScalarNode s) {
     Tag t = s.getTag();
     return !(t.equals(Tag.STR)
         || t.equals(Tag.INT)
@@ -184,12 +184,12 @@ public final class YamlNodes {
         || t.equals(Tag.NULL));
   }
 
-  static boolean isPlainScalar(ScalarNode s) {
+  public static boolean isPlainScalar(ScalarNode s) {
     return !isBadTag(s) && !s.getTag().equals(Tag.NULL);
   }
 
   /** A scalar's text, or what the node is. */
-  static String at(Node node) {
+  public static String at(Node node) {
     return node instanceof ScalarNode s ? s.getValue() : describe(node);
   }
 

@@ -1,4 +1,4 @@
-package io.labflow.workflows.definition;
+package io.labflow.workflows.binding;
 
 import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.catalog.ActionSpec;

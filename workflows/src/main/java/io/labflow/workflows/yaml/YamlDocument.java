@@ -1,4 +1,4 @@
-package io.labflow.workflows.definition;
+package io.labflow.workflows.yaml;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -25,10 +25,10 @@ import org.yaml.snakeyaml.resolver.Resolver;
 public final class YamlDocument {
 
   /** Aliases of lists or maps a file may use; a handful is plenty, thousands is a bomb. */
-  static final int MAX_ALIASES = 20;
+  public static final int MAX_ALIASES = 20;
 
   /** How deeply lists and maps may nest. */
-  static final int MAX_NESTING = 50;
+  public static final int MAX_NESTING = 50;
 
   /** A failure to parse, with its place (1-based). */
   public record Problem(int line, int column, String message) {}

@@ -1,11 +1,16 @@
-package io.labflow.workflows.definition;
+package io.labflow.workflows.binding;
 
+import io.labflow.workflows.definition.DefinitionKeys;
+import io.labflow.workflows.definition.DefinitionLoader;
+import io.labflow.workflows.definition.DefinitionSource;
+import io.labflow.workflows.definition.LoadResult;
 import io.labflow.workflows.lab.DefinitionActivities;
 import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.Preflight;
 import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.Definition;
+import io.labflow.workflows.yaml.Diagnostic;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.labflow.workflows.definition;
+package io.labflow.workflows.yaml;
 
 import java.util.Collection;
 import java.util.Optional;

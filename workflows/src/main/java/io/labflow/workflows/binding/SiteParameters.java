@@ -1,6 +1,7 @@
-package io.labflow.workflows.definition;
+package io.labflow.workflows.binding;
 
 import io.labflow.workflows.model.Definition;
+import io.labflow.workflows.yaml.Diagnostic;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

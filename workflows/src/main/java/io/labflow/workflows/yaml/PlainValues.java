@@ -1,4 +1,4 @@
-package io.labflow.workflows.definition;
+package io.labflow.workflows.yaml;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -20,7 +20,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * lists and maps), reporting what cannot be converted. One per document: it counts the values the
  * document expands to, so aliases cannot blow it up.
  */
-final class PlainValues {
+public final class PlainValues {
 
   /** How many values a document may expand to through aliases before it is refused. */
   private static final int MAX_VALUES = 100_000;
@@ -29,12 +29,12 @@ final class PlainValues {
   private int values;
   private boolean tooManyValues;
 
-  PlainValues(YamlNodes nodes) {
+  public PlainValues(YamlNodes nodes) {
     this.nodes = nodes;
   }
 
   /** The value of a scalar node (reporting bad tags and numbers), or null. */
-  Object scalar(Node node, String path) {
+  public Object scalar(Node node, String path) {
     if (node instanceof ScalarNode) {
       return plain(node, path);
     }
@@ -42,12 +42,12 @@ final class PlainValues {
   }
 
   /** The value of a node as plain Java data, reporting what cannot be converted. */
-  Object plain(Node node, String path) {
+  public Object plain(Node node, String path) {
     return plain(node, path, 0, Collections.newSetFromMap(new IdentityHashMap<>()), true);
   }
 
   /** Like {@link #plain(Node, String)} but silent, for checks whose problems are reported elsewhere. */
-  Object quietPlain(Node node) {
+  public Object quietPlain(Node node) {
     return plain(node, "", 0, Collections.newSetFromMap(new IdentityHashMap<>()), false);
   }
 

@@ -1,8 +1,11 @@
-package io.labflow.workflows.definition;
+package io.labflow.workflows.binding;
 
+import io.labflow.workflows.definition.ParameterFormats;
 import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.ParameterDef;
+import io.labflow.workflows.yaml.Diagnostic;
+import io.labflow.workflows.yaml.Suggestions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.labflow.workflows.definition;
+package io.labflow.workflows.binding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labflow.workflows.definition.DefinitionLoader;
+import io.labflow.workflows.definition.DefinitionLoaderTest;
+import io.labflow.workflows.definition.DefinitionSource;
+import io.labflow.workflows.definition.StepLibraryCatalog;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.ResolvedLab;
 import io.temporal.api.common.v1.Payloads;
