@@ -35,43 +35,48 @@ final class ActionInputs {
     this.catalog = catalog;
   }
 
-  ActionSpec action(String name, Entry entry, String path) {
+  /**
+   * Reads the action and {@code with} of a step, compensation or check (at {@code path}, the
+   * mapping {@code m}) into {@code raw}, the fields checked against the action's inputs; returns
+   * the fields' values. A check's action must give {@link DefinitionKeys#CHECK_OUTPUTS}.
+   */
+  Map<String, Object> read(
+      RawStep raw, String actionName, Map<String, Entry> m, Node node, String path, boolean check) {
+    raw.action = action(actionName, m.get("action"), path + ".action");
+    if (check
+        && raw.action != null
+        && !DefinitionKeys.CHECK_OUTPUTS.stream().allMatch(f -> raw.action.output(f).isPresent())) {
+      nodes.error(m.get("action").value(), path + ".action",
+          "action '" + actionName + "' is not a check: its output must have 'passed' and 'detail'");
+      raw.action = null;
+    }
+    raw.withPath = path + ".with";
+    Entry with = m.get("with");
+    Map<String, Entry> entries = with == null ? null : nodes.mapping(with.value(), raw.withPath, null);
+    raw.with = entries == null ? Map.of() : entries;
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Entry e : raw.with.values()) {
+      out.put(e.key(), values.plain(e.value(), raw.withPath + "." + e.key()));
+    }
+    checkWith(raw.action, raw.with, with != null ? with.value() : node, raw.withPath);
+    return Collections.unmodifiableMap(out);
+  }
+
+  private ActionSpec action(String name, Entry entry, String path) {
     if (name == null) {
       return null;
     }
     Optional<ActionSpec> spec = catalog.find(name);
     if (spec.isEmpty()) {
       List<String> names = catalog.all().stream().map(ActionSpec::name).toList();
-      Optional<String> closest = Suggestions.closest(name, names);
-      nodes.error(
-          entry.value(),
-          path,
-          "unknown action '"
-              + name
-              + "'"
-              + closest.map(c -> "; did you mean '" + c + "'?").orElse(""));
-      return null;
+      nodes.error(entry.value(), path, "unknown action '" + name + "'"
+          + Suggestions.closest(name, names).map(c -> "; did you mean '" + c + "'?").orElse(""));
     }
-    return spec.get();
-  }
-
-  /** The {@code with} of a step or compensation: none when it has none or it is not a mapping. */
-  Map<String, Entry> withEntries(Map<String, Entry> m, String path) {
-    Entry with = m.get("with");
-    Map<String, Entry> entries = with == null ? null : nodes.mapping(with.value(), path, null);
-    return entries == null ? Map.of() : entries;
-  }
-
-  Map<String, Object> withValues(Map<String, Entry> entries, String path) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (Entry e : entries.values()) {
-      out.put(e.key(), values.plain(e.value(), path + "." + e.key()));
-    }
-    return Collections.unmodifiableMap(out);
+    return spec.orElse(null);
   }
 
   /** Every with key is an input of the action, every required input is present and fits. */
-  void checkWith(ActionSpec action, Map<String, Entry> with, Node at, String path) {
+  private void checkWith(ActionSpec action, Map<String, Entry> with, Node at, String path) {
     if (action == null) {
       return;
     }

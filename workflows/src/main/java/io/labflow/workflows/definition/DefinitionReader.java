@@ -9,7 +9,6 @@ import io.labflow.workflows.yaml.PlainValues;
 import io.labflow.workflows.yaml.YamlNodes.Entry;
 import io.labflow.workflows.yaml.YamlNodes;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +36,7 @@ final class DefinitionReader {
     this.parameterReader = new ParameterReader(nodes, values);
     this.options = new OptionsReader(nodes, values);
     this.stepReader = new StepReader(nodes, values, options, catalog);
-    this.taskReader = new TaskReader(nodes, values, stepReader, catalog);
+    this.taskReader = new TaskReader(nodes, stepReader);
   }
 
   List<Diagnostic> errors() {
@@ -73,29 +72,27 @@ final class DefinitionReader {
     String defaultVariant = parameterReader.readDefaultVariant(top, variants);
     StepDefaults defaults = options.readDefaults(top.get("defaults"));
 
-    List<RawStep> steps = new ArrayList<>();
+    List<RawStep> steps = List.of();
     if (!top.containsKey("steps")) {
       nodes.error(root, "", "missing required key 'steps'");
     } else {
       Node stepsNode = top.get("steps").value();
       steps = stepReader.readSteps(stepsNode, "steps", defaults);
-      if (steps != null && steps.isEmpty() && stepsNode instanceof SequenceNode) {
+      if (steps.isEmpty() && stepsNode instanceof SequenceNode) {
         nodes.error(stepsNode, "steps", "steps must hold at least one step");
       }
     }
-    List<RawStep> onChange = new ArrayList<>();
+    List<RawStep> onChange = List.of();
     if (top.containsKey("onVariantChange")) {
       onChange =
           stepReader.readSteps(top.get("onVariantChange").value(), "onVariantChange", defaults);
-      if (onChange != null && !onChange.isEmpty() && variants.isEmpty()) {
+      if (!onChange.isEmpty() && variants.isEmpty()) {
         nodes.error(
             top.get("onVariantChange").keyNode(),
             "onVariantChange",
             "onVariantChange is set, but no variants are declared to switch between");
       }
     }
-    steps = steps == null ? List.of() : steps;
-    onChange = onChange == null ? List.of() : onChange;
     Duration keepAlive = options.optionalDuration(top, "keepAlive", "");
     Lifetime lifetime = lifetime(top, keepAlive);
     List<TaskReader.RawTask> tasks =

@@ -102,7 +102,7 @@ final class OptionsReader {
     Object v = values.scalar(at, path);
     if (v instanceof Number n) {
       if (n.doubleValue() < 1.0) {
-        nodes.error(at, path, "backoffCoefficient must be at least 1.0, got " + YamlNodes.at(at));
+        nodes.error(at, path, "backoffCoefficient must be at least 1.0, got " + ((ScalarNode) at).getValue());
       }
       return n.doubleValue();
     }
@@ -173,7 +173,7 @@ final class OptionsReader {
     if (e == null) {
       return null;
     }
-    String keyPath = path.isEmpty() ? key : path + "." + key;
+    String keyPath = YamlNodes.join(path, key);
     Node node = e.value();
     if (!(node instanceof ScalarNode s) || s.getTag().equals(Tag.NULL) || YamlNodes.isBadTag(s)) {
       nodes.error(node, keyPath, key + " must be a duration, got " + YamlNodes.describe(node) + "; " + Durations.FORMS);
@@ -196,7 +196,7 @@ final class OptionsReader {
     if (e == null) {
       return null;
     }
-    String keyPath = path.isEmpty() ? "onFailure" : path + ".onFailure";
+    String keyPath = YamlNodes.join(path, "onFailure");
     Node node = e.value();
     String written =
         node instanceof ScalarNode s && s.getTag().equals(Tag.STR) ? s.getValue() : null;

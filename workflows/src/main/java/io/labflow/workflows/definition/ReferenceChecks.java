@@ -160,8 +160,8 @@ final class ReferenceChecks {
       checkNodeReferences(e.value(), step.path + "." + e.key(), site, rules);
     }
     Site undo = new Site(step, group, true);
-    for (Entry e : step.compensateWith.values()) {
-      checkNodeReferences(e.value(), step.compensatePath + "." + e.key(), undo, rules);
+    for (Entry e : step.undo == null ? List.<Entry>of() : step.undo.with.values()) {
+      checkNodeReferences(e.value(), step.undo.withPath + "." + e.key(), undo, rules);
     }
   }
 

@@ -53,67 +53,47 @@ public final class PlainValues {
 
   private Object plain(Node node, String path, int depth, Set<Node> ancestors, boolean report) {
     if (++values > MAX_VALUES && report) {
-      if (!tooManyValues) {
-        tooManyValues = true;
-        error(node, path, "the document expands to more than " + MAX_VALUES + " values through aliases");
+      if (tooManyValues) {
+        return null;
       }
-      return null;
+      tooManyValues = true;
+      return refuse(true, node, path, "the document expands to more than " + MAX_VALUES + " values through aliases");
     }
     if (depth > YamlDocument.MAX_NESTING) {
-      if (report) {
-        error(node, path, "values nest more than " + YamlDocument.MAX_NESTING + " levels deep");
-      }
-      return null;
+      return refuse(report, node, path, "values nest more than " + YamlDocument.MAX_NESTING + " levels deep");
     }
     if (node instanceof ScalarNode s) {
       return scalarValue(s, path, report);
     }
     if (!ancestors.add(node)) {
-      if (report) {
-        error(node, path, "an alias may not refer to a list or mapping that contains it");
-      }
-      return null;
+      return refuse(report, node, path, "an alias may not refer to a list or mapping that contains it");
     }
     try {
+      if (!node.getTag().equals(node instanceof SequenceNode ? Tag.SEQ : Tag.MAP)) {
+        return refuse(report, node, path, "unsupported YAML tag '" + node.getTag().getValue() + "'");
+      }
       if (node instanceof SequenceNode seq) {
-        if (!seq.getTag().equals(Tag.SEQ)) {
-          if (report) {
-            error(node, path, "unsupported YAML tag '" + seq.getTag().getValue() + "'");
-          }
-          return null;
-        }
         List<Object> out = new ArrayList<>();
         for (int i = 0; i < seq.getValue().size(); i++) {
           out.add(plain(seq.getValue().get(i), path + "[" + i + "]", depth + 1, ancestors, report));
         }
         return Collections.unmodifiableList(out);
       }
-      MappingNode map = (MappingNode) node;
-      if (!map.getTag().equals(Tag.MAP)) {
-        if (report) {
-          error(node, path, "unsupported YAML tag '" + map.getTag().getValue() + "'");
-        }
-        return null;
-      }
       Map<String, Object> out = new LinkedHashMap<>();
-      for (NodeTuple t : map.getValue()) {
+      for (NodeTuple t : ((MappingNode) node).getValue()) {
         Node k = t.getKeyNode();
-        if (!(k instanceof ScalarNode ks) || YamlNodes.isBadTag(ks) || ks.getTag().equals(Tag.NULL)) {
-          if (report) {
-            error(k, path, "keys must be plain names, got " + YamlNodes.describe(k));
-          }
+        if (!(k instanceof ScalarNode ks) || !YamlNodes.isPlainScalar(ks)) {
+          refuse(report, k, path, "keys must be plain names, got " + YamlNodes.describe(k));
           continue;
         }
         String key = ks.getValue();
         String keyPath = path + "." + key;
         if (out.containsKey(key)) {
-          if (report) {
-            error(k, keyPath, "duplicate key '" + key + "'");
-          }
+          refuse(report, k, keyPath, "duplicate key '" + key + "'");
           continue;
         }
         if (key.equals("<<") && report) {
-          error(k, keyPath, "merge keys ('<<') are not supported; write the keys out");
+          refuse(true, k, keyPath, "merge keys ('<<') are not supported; write the keys out");
           continue;
         }
         out.put(key, plain(t.getValueNode(), keyPath, depth + 1, ancestors, report));
@@ -140,19 +120,12 @@ public final class PlainValues {
       }
     } else if (tag.equals(Tag.INT)) {
       BigInteger big = YamlNodes.integer(v);
-      if (big != null) {
-        if (big.bitLength() < 32) {
-          return big.intValue();
-        }
-        if (big.bitLength() < 64) {
-          return big.longValue();
-        }
-        if (report) {
-          error(s, path, "integer " + v + " is out of range");
-        }
-        return null;
+      if (big != null && big.bitLength() < 64) {
+        return big.bitLength() < 32 ? (Object) big.intValue() : (Object) big.longValue();
       }
-      // Falls through to the report below.
+      if (big != null) {
+        return refuse(report, s, path, "integer " + v + " is out of range");
+      }
     } else if (tag.equals(Tag.FLOAT)) {
       try {
         double d = Double.parseDouble(v);
@@ -160,25 +133,20 @@ public final class PlainValues {
           return d;
         }
       } catch (NumberFormatException e) {
-        // Falls through to the report below.
+        // Reported below.
       }
-      if (report) {
-        error(s, path, "'" + v + "' is not a finite number");
-      }
-      return null;
+      return refuse(report, s, path, "'" + v + "' is not a finite number");
     } else {
-      if (report) {
-        error(s, path, "unsupported YAML tag '" + tag.getValue() + "'");
-      }
-      return null;
+      return refuse(report, s, path, "unsupported YAML tag '" + tag.getValue() + "'");
     }
-    if (report) {
-      error(s, path, "'" + v + "' is not a valid " + tag.getValue());
-    }
-    return null;
+    return refuse(report, s, path, "'" + v + "' is not a valid " + tag.getValue());
   }
 
-  private void error(Node node, String path, String message) {
-    nodes.error(node, path, message);
+  /** Reports a value that cannot be converted (unless quiet); it converts to null. */
+  private Object refuse(boolean report, Node node, String path, String message) {
+    if (report) {
+      nodes.error(node, path, message);
+    }
+    return null;
   }
 }

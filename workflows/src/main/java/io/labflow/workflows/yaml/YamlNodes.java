@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -22,6 +23,11 @@ public final class YamlNodes {
 
   /** A key of a mapping with its nodes. */
   public record Entry(String key, Node keyNode, Node value) {}
+
+  /** The core schema's scalar tags, as messages name them. */
+  private static final Map<Tag, String> KINDS =
+      Map.of(Tag.STR, "a string", Tag.INT, "an integer", Tag.FLOAT, "a number", Tag.BOOL, "a boolean",
+          Tag.NULL, "null");
 
   private final String file;
   private final List<Diagnostic> errors = new ArrayList<>();
@@ -63,7 +69,7 @@ public final class YamlNodes {
         continue;
       }
       String key = ks.getValue();
-      String keyPath = path.isEmpty() ? key : path + "." + key;
+      String keyPath = join(path, key);
       if (key.equals("<<")) {
         error(k, keyPath, "merge keys ('<<') are not supported; write the keys out");
         continue;
@@ -103,12 +109,12 @@ public final class YamlNodes {
       error(at, path, "missing required key '" + key + "'");
       return null;
     }
-    return string(m.get(key).value(), path.isEmpty() ? key : path + "." + key);
+    return string(m.get(key).value(), join(path, key));
   }
 
   public String optionalString(Map<String, Entry> m, String key, String path) {
     Entry e = m.get(key);
-    return e == null ? null : string(e.value(), path.isEmpty() ? key : path + "." + key);
+    return e == null ? null : string(e.value(), join(path, key));
   }
 
   /** A string value, or null after reporting why not. */
@@ -151,18 +157,32 @@ public final class YamlNodes {
 
   /** A list of strings, or null after reporting why not. */
   public List<String> stringList(Node node, String path) {
+    List<String> out = list(node, path, "expected a list of strings", this::string);
+    return out == null ? null : List.copyOf(out);
+  }
+
+  /**
+   * The items of a list, each read by {@code item} at {@code path[i]} (an item read as null is left
+   * out), or null after reporting {@code notAList, got ...} when the node is not a list.
+   */
+  public <T> List<T> list(Node node, String path, String notAList, BiFunction<Node, String, T> item) {
     if (!(node instanceof SequenceNode seq)) {
-      error(node, path, "expected a list of strings, got " + describe(node));
+      error(node, path, notAList + ", got " + describe(node));
       return null;
     }
-    List<String> out = new ArrayList<>();
+    List<T> out = new ArrayList<>();
     for (int i = 0; i < seq.getValue().size(); i++) {
-      String s = string(seq.getValue().get(i), path + "[" + i + "]");
-      if (s != null) {
-        out.add(s);
+      T t = item.apply(seq.getValue().get(i), path + "[" + i + "]");
+      if (t != null) {
+        out.add(t);
       }
     }
-    return List.copyOf(out);
+    return out;
+  }
+
+  /** The path of a key under {@code path} ("" is the document). */
+  public static String join(String path, String key) {
+    return path.isEmpty() ? key : path + "." + key;
   }
 
   /** The integer an {@code !!int} scalar's text spells (an optional sign, then digits), or null. */
@@ -176,21 +196,11 @@ public final class YamlNodes {
 
   /** A scalar whose tag is none of the core schema's (str, int, float, bool, null). */
   public static boolean isBadTag(ScalarNode s) {
-    Tag t = s.getTag();
-    return !(t.equals(Tag.STR)
-        || t.equals(Tag.INT)
-        || t.equals(Tag.FLOAT)
-        || t.equals(Tag.BOOL)
-        || t.equals(Tag.NULL));
+    return !KINDS.containsKey(s.getTag());
   }
 
   public static boolean isPlainScalar(ScalarNode s) {
     return !isBadTag(s) && !s.getTag().equals(Tag.NULL);
-  }
-
-  /** A scalar's text, or what the node is. */
-  public static String at(Node node) {
-    return node instanceof ScalarNode s ? s.getValue() : describe(node);
   }
 
   /** What a node is, for messages: {@code a string}, {@code a list}, {@code null}... */
@@ -204,23 +214,6 @@ public final class YamlNodes {
     if (node instanceof SequenceNode) {
       return "a list";
     }
-    ScalarNode s = (ScalarNode) node;
-    Tag t = s.getTag();
-    if (t.equals(Tag.STR)) {
-      return "a string";
-    }
-    if (t.equals(Tag.INT)) {
-      return "an integer";
-    }
-    if (t.equals(Tag.FLOAT)) {
-      return "a number";
-    }
-    if (t.equals(Tag.BOOL)) {
-      return "a boolean";
-    }
-    if (t.equals(Tag.NULL)) {
-      return "null";
-    }
-    return "a value tagged '" + t.getValue() + "'";
+    return KINDS.getOrDefault(node.getTag(), "a value tagged '" + node.getTag().getValue() + "'");
   }
 }
