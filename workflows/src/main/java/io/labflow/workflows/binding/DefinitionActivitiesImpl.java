@@ -14,9 +14,7 @@ import io.labflow.workflows.yaml.Diagnostic;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Resolves lab requests: checks the lab id, loads and validates the definition (inline or by name)
@@ -63,49 +61,18 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
     }
     String labId = request.labId();
     // The lab id first: a bad one is the whole answer, whatever else the request holds.
-    Optional<Diagnostic> badId = ParameterBinder.labIdProblem(labId, "request");
-    if (badId.isPresent()) {
-      throw invalidRequest(List.of(badId.get().toString()));
-    }
-    String fileName;
-    String text;
-    if (request.definitionYaml() != null) {
-      String label =
-          request.definition() == null || request.definition().isBlank()
-              ? "definition"
-              : request.definition();
-      fileName = "inline:" + label;
-      text = request.definitionYaml();
-    } else {
-      String name = request.definition();
-      if (name == null || name.isBlank()) {
-        throw invalidRequest(
-            List.of("request: definition: name a definition, or send its YAML as definitionYaml"));
-      }
-      if (!NAME.matcher(name).matches()) {
-        throw invalidRequest(
-            List.of(
-                "request: definition: definition name '"
-                    + name
-                    + "' must be "
-                    + DefinitionKeys.ID_RULE));
-      }
-      Optional<DefinitionSource.SourceFile> file = source.find(name);
-      if (file.isEmpty()) {
-        throw invalidRequest(
-            List.of("request: definition: no definition named '" + name + "' was found"));
-      }
-      fileName = file.get().fileName();
-      text = file.get().text();
-    }
-    LoadResult loaded = loader.load(fileName, text);
+    ParameterBinder.labIdProblem(labId, "request").ifPresent(d -> {
+      throw invalidRequest(List.of(d.toString()));
+    });
+    DefinitionSource.SourceFile file = sourceOf(request);
+    LoadResult loaded = loader.load(file.fileName(), file.text());
     if (!loaded.ok()) {
       throw ApplicationFailure.newNonRetryableFailure(loaded.errorText(), FailureTypes.INVALID_DEFINITION);
     }
     Definition definition = loaded.definitionOrNull();
     if (request.definitionYaml() == null && !definition.name().equals(request.definition())) {
       throw ApplicationFailure.newNonRetryableFailure(
-          fileName
+          file.fileName()
               + ": name: the file declares name '"
               + definition.name()
               + "', but definition '"
@@ -121,7 +88,7 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
           bound.errors().stream().map(merged::relabel).map(Diagnostic::toString).toList());
     }
     ResolvedLab resolved =
-        new ResolvedLab(definition, fileName, bound.variant(), bound.parameters());
+        new ResolvedLab(definition, file.fileName(), bound.variant(), bound.parameters());
     List<String> names = new ArrayList<>(StartChecks.unsetInputs(loader.catalog(), resolved));
     names.addAll(StartChecks.names(loader.catalog(), labId, resolved));
     if (!names.isEmpty()) {
@@ -131,8 +98,27 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
     return resolved;
   }
 
+  /** The step file a request names, or its inline YAML as {@code inline:LABEL}. */
+  private DefinitionSource.SourceFile sourceOf(LabRequest request) {
+    String name = request.definition();
+    if (request.definitionYaml() != null) {
+      String label = name == null || name.isBlank() ? "definition" : name;
+      return new DefinitionSource.SourceFile("inline:" + label, request.definitionYaml());
+    }
+    if (name == null || name.isBlank()) {
+      throw invalidRequest(
+          List.of("request: definition: name a definition, or send its YAML as definitionYaml"));
+    }
+    if (!NAME.matcher(name).matches()) {
+      throw invalidRequest(List.of(
+          "request: definition: definition name '" + name + "' must be " + DefinitionKeys.ID_RULE));
+    }
+    return source.find(name).orElseThrow(() -> invalidRequest(
+        List.of("request: definition: no definition named '" + name + "' was found")));
+  }
+
   private static ApplicationFailure invalidRequest(List<String> messages) {
     return ApplicationFailure.newNonRetryableFailure(
-        messages.stream().collect(Collectors.joining("\n")), FailureTypes.INVALID_REQUEST);
+        String.join("\n", messages), FailureTypes.INVALID_REQUEST);
   }
 }

@@ -62,30 +62,14 @@ public final class DefinitionLoader {
     if (!result.isError()) {
       result = decoder.flush(out);
     }
-    if (result.isError()) {
-      out.flip();
-      String before = out.toString();
-      int line = 1;
-      int column = 1;
-      for (int i = 0; i < before.length(); i++) {
-        if (before.charAt(i) == '\n') {
-          line++;
-          column = 1;
-        } else {
-          column++;
-        }
-      }
-      return new LoadResult(
-          null,
-          List.of(
-              new Diagnostic(
-                  fileName,
-                  line,
-                  column,
-                  "",
-                  "the file is not valid UTF-8 (bad byte at offset " + in.position() + ")")));
-    }
     out.flip();
+    if (result.isError()) {
+      String before = out.toString();
+      int line = (int) before.chars().filter(c -> c == '\n').count() + 1;
+      int column = before.length() - before.lastIndexOf('\n');
+      return failure(fileName, line, column,
+          "the file is not valid UTF-8 (bad byte at offset " + in.position() + ")");
+    }
     String text = out.toString();
     if (text.startsWith("\uFEFF")) {
       text = text.substring(1);
@@ -115,8 +99,7 @@ public final class DefinitionLoader {
     YamlDocument.Parsed parsed = YamlDocument.parse(text, MAX_BYTES + 1);
     if (parsed.problem() != null) {
       YamlDocument.Problem p = parsed.problem();
-      return new LoadResult(
-          null, List.of(new Diagnostic(fileName, p.line(), p.column(), "", p.message())));
+      return failure(fileName, p.line(), p.column(), p.message());
     }
     if (parsed.root() == null) {
       return failure(fileName, "the file is empty; a definition needs at least 'name' and 'steps'");
@@ -128,6 +111,10 @@ public final class DefinitionLoader {
   }
 
   private static LoadResult failure(String fileName, String message) {
-    return new LoadResult(null, List.of(new Diagnostic(fileName, 1, 1, "", message)));
+    return failure(fileName, 1, 1, message);
+  }
+
+  private static LoadResult failure(String fileName, int line, int column, String message) {
+    return new LoadResult(null, List.of(new Diagnostic(fileName, line, column, "", message)));
   }
 }

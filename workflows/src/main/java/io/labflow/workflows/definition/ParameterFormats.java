@@ -2,8 +2,10 @@ package io.labflow.workflows.definition;
 
 import io.labflow.workflows.model.ParameterDef;
 import io.labflow.workflows.yaml.Suggestions;
+import io.labflow.workflows.yaml.YamlNodes.Entry;
 import io.labflow.workflows.yaml.YamlNodes;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.Node;
@@ -18,14 +20,11 @@ public final class ParameterFormats {
 
   private ParameterFormats() {}
 
-  /** The parameter with its format read from these nodes (any of them may be null). */
-  static ParameterDef read(
-      YamlNodes nodes,
-      String path,
-      ParameterDef def,
-      Node formatNode,
-      Node typesNode,
-      Node accountsNode) {
+  /** The parameter with its format read from its keys {@code m}. */
+  static ParameterDef read(YamlNodes nodes, String path, ParameterDef def, Map<String, Entry> m) {
+    Node formatNode = valueOf(m, "format");
+    Node typesNode = valueOf(m, "arnTypes");
+    Node accountsNode = valueOf(m, "accounts");
     String format = null;
     if (formatNode != null) {
       format = nodes.string(formatNode, path + ".format");
@@ -78,6 +77,11 @@ public final class ParameterFormats {
       problem(out, d).ifPresent(p -> nodes.error(formatNode, path + ".default", "default " + p));
     }
     return out;
+  }
+
+  private static Node valueOf(Map<String, Entry> m, String key) {
+    Entry e = m.get(key);
+    return e == null ? null : e.value();
   }
 
   /** Why a value breaks the parameter's format, or empty. */

@@ -107,13 +107,7 @@ final class ParameterReader {
       }
     }
     ParameterDef def = new ParameterDef(type, required, defaultValue, pattern, description);
-    return ParameterFormats.read(
-        nodes, path, def, valueOf(m, "format"), valueOf(m, "arnTypes"), valueOf(m, "accounts"));
-  }
-
-  private static Node valueOf(Map<String, Entry> m, String key) {
-    Entry e = m.get(key);
-    return e == null ? null : e.value();
+    return ParameterFormats.read(nodes, path, def, m);
   }
 
   Map<String, Map<String, Object>> readVariants(Entry entry) {
