@@ -16,27 +16,20 @@ import java.util.Set;
  */
 final class ReferenceRules {
 
-  /** What a reference may see: earlier steps by id, and which are parallel groups. */
-  static final class Scope {
-    final Map<String, RawStep> visible = new LinkedHashMap<>();
-    final Set<String> all = new LinkedHashSet<>();
-  }
-
   /** Where a reference is written: a step (a branch of {@code group} when not null) or its undo. */
   record Site(RawStep step, RawStep group, boolean compensation) {}
 
   private final Map<String, ParameterDef> parameters;
   private final Map<String, Map<String, Object>> variants;
-  private final Scope scope = new Scope();
+  /** The steps a reference may see by id: the checks grow it as they walk the file. */
+  final Map<String, RawStep> visible = new LinkedHashMap<>();
+
+  /** Every step id of the file. */
+  final Set<String> all = new LinkedHashSet<>();
 
   ReferenceRules(Map<String, ParameterDef> parameters, Map<String, Map<String, Object>> variants) {
     this.parameters = parameters;
     this.variants = variants;
-  }
-
-  /** The steps seen so far; the checks grow it as they walk the file. */
-  Scope scope() {
-    return scope;
   }
 
   /** Why a reference with these parts, written at {@code site}, is wrong; null when it is right. */
@@ -127,12 +120,12 @@ final class ReferenceRules {
           + "', so its outputs are not available";
     } else if (group != null && id.equals(group.id)) {
       return "step '" + id + "' is the parallel group this step belongs to";
-    } else if (scope.visible.containsKey(id)) {
-      target = scope.visible.get(id);
-    } else if (scope.all.contains(id)) {
+    } else if (visible.containsKey(id)) {
+      target = visible.get(id);
+    } else if (all.contains(id)) {
       return "step '" + id + "' is defined later; a step can only reference earlier steps";
     } else {
-      return "unknown step '" + id + "'" + Suggestions.hint(id, scope.visible.keySet());
+      return "unknown step '" + id + "'" + Suggestions.hint(id, visible.keySet());
     }
     if (target.parallel) {
       return "step '" + id + "' is a parallel group and has no outputs; reference one of its branches";
