@@ -58,7 +58,7 @@ final class ActionInputs {
     for (Entry e : raw.with.values()) {
       out.put(e.key(), values.plain(e.value(), raw.withPath + "." + e.key()));
     }
-    checkWith(raw.action, raw.with, with != null ? with.value() : node, raw.withPath);
+    checkWith(raw.action, raw.with, out, with != null ? with.value() : node, raw.withPath);
     return Collections.unmodifiableMap(out);
   }
 
@@ -76,7 +76,8 @@ final class ActionInputs {
   }
 
   /** Every with key is an input of the action, every required input is present and fits. */
-  private void checkWith(ActionSpec action, Map<String, Entry> with, Node at, String path) {
+  private void checkWith(
+      ActionSpec action, Map<String, Entry> with, Map<String, Object> read, Node at, String path) {
     if (action == null) {
       return;
     }
@@ -85,18 +86,11 @@ final class ActionInputs {
       Optional<FieldSpec> field = action.input(e.key());
       String fieldPath = path + "." + e.key();
       if (field.isEmpty()) {
-        nodes.error(
-            e.keyNode(),
-            fieldPath,
-            "unknown field '"
-                + e.key()
-                + "' of action '"
-                + action.name()
-                + "'"
-                + Suggestions.hint(e.key(), fields));
+        nodes.error(e.keyNode(), fieldPath, "unknown field '" + e.key() + "' of action '"
+            + action.name() + "'" + Suggestions.hint(e.key(), fields));
         continue;
       }
-      checkFieldValue(action, field.get(), e.value(), fieldPath);
+      checkFieldValue(action, field.get(), e.value(), read.get(e.key()), fieldPath);
     }
     for (FieldSpec f : action.inputs()) {
       if (f.required() && !with.containsKey(f.name())) {
@@ -108,21 +102,16 @@ final class ActionInputs {
     }
   }
 
-  private void checkFieldValue(ActionSpec action, FieldSpec field, Node node, String path) {
+  private void checkFieldValue(
+      ActionSpec action, FieldSpec field, Node node, Object value, String path) {
     if (node instanceof ScalarNode s && s.getTag().equals(Tag.STR) && s.getValue().contains("$")) {
       try {
         if (Expressions.isSingleReference(s.getValue())) {
           return;
         }
         if (!Expressions.references(s.getValue()).isEmpty() && !field.type().equals("string")) {
-          fieldError(
-              action,
-              field,
-              node,
-              path,
-              "must be "
-                  + ValueTypes.article(field.type())
-                  + ", but text around '${...}' always makes a string");
+          fieldError(action, field, node, path, "must be " + ValueTypes.article(field.type())
+              + ", but text around '${...}' always makes a string");
           return;
         }
       } catch (ExpressionException e) {
@@ -132,7 +121,6 @@ final class ActionInputs {
     if (node instanceof ScalarNode s && YamlNodes.isBadTag(s)) {
       return; // Reported by plain().
     }
-    Object value = values.quietPlain(node);
     if (value == null) {
       if (field.required()) {
         fieldError(action, field, node, path, "must not be null");
@@ -141,11 +129,7 @@ final class ActionInputs {
     }
     String problem = ValueTypes.problem(field.type(), value);
     if (problem != null) {
-      fieldError(
-          action,
-          field,
-          node,
-          path,
+      fieldError(action, field, node, path,
           problem + (value instanceof Number && field.type().equals("string") ? "; quote it" : ""));
       return;
     }

@@ -46,11 +46,6 @@ public final class PlainValues {
     return plain(node, path, 0, Collections.newSetFromMap(new IdentityHashMap<>()), true);
   }
 
-  /** Like {@link #plain(Node, String)} but silent, for checks whose problems are reported elsewhere. */
-  public Object quietPlain(Node node) {
-    return plain(node, "", 0, Collections.newSetFromMap(new IdentityHashMap<>()), false);
-  }
-
   private Object plain(Node node, String path, int depth, Set<Node> ancestors, boolean report) {
     if (++values > MAX_VALUES && report) {
       if (tooManyValues) {
