@@ -23,17 +23,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * The action of a step or compensation and its {@code with} fields: the action looked up in the
  * catalog, the fields read, and checked against the action's inputs.
  */
-final class ActionInputs {
-
-  private final YamlNodes nodes;
-  private final PlainValues values;
-  private final ActionCatalog catalog;
-
-  ActionInputs(YamlNodes nodes, PlainValues values, ActionCatalog catalog) {
-    this.nodes = nodes;
-    this.values = values;
-    this.catalog = catalog;
-  }
+record ActionInputs(YamlNodes nodes, PlainValues values, ActionCatalog catalog) {
 
   /**
    * Reads the action and {@code with} of a step, compensation or check (at {@code path}, the

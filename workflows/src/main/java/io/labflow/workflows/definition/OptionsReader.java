@@ -19,7 +19,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * Reads what a step runs with besides its action: the definition's {@code defaults}, retry
  * policies, durations, heartbeats and {@code onFailure}.
  */
-final class OptionsReader {
+record OptionsReader(YamlNodes nodes, PlainValues values) {
 
   /**
    * Heartbeat timeout of a step or undo of a {@linkplain
@@ -39,13 +39,6 @@ final class OptionsReader {
           OnFailure.ROLLBACK,
           Duration.ofHours(24));
 
-  private final YamlNodes nodes;
-  private final PlainValues values;
-
-  OptionsReader(YamlNodes nodes, PlainValues values) {
-    this.nodes = nodes;
-    this.values = values;
-  }
 
   StepDefaults readDefaults(Entry entry) {
     StepDefaults builtIn = BUILT_IN_DEFAULTS;

@@ -8,6 +8,7 @@ import io.labflow.workflows.yaml.YamlNodes;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.yaml.snakeyaml.nodes.Node;
@@ -15,33 +16,18 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /** Reads a step file's {@code parameters}, {@code variants} and {@code defaultVariant}. */
-final class ParameterReader {
-
-  private final YamlNodes nodes;
-  private final PlainValues values;
-
-  ParameterReader(YamlNodes nodes, PlainValues values) {
-    this.nodes = nodes;
-    this.values = values;
-  }
+record ParameterReader(YamlNodes nodes, PlainValues values) {
 
   Map<String, ParameterDef> readParameters(Entry entry) {
-    Map<String, ParameterDef> out = new LinkedHashMap<>();
-    if (entry == null) {
-      return out;
+    Map<String, ParameterDef> out = entry == null ? null : nodes.map(entry.value(), "parameters",
+        (p, path) -> {
+          NameRules.checkKey(nodes, "parameter name", p.key(), p.keyNode(), path);
+          return readParameter(p.value(), path);
+        });
+    if (out == null) {
+      return new LinkedHashMap<>();
     }
-    Map<String, Entry> params = nodes.mapping(entry.value(), "parameters", null);
-    if (params == null) {
-      return out;
-    }
-    for (Entry p : params.values()) {
-      String path = "parameters." + p.key();
-      NameRules.checkKey(nodes, "parameter name", p.key(), p.keyNode(), path);
-      ParameterDef def = readParameter(p.value(), path);
-      if (def != null) {
-        out.put(p.key(), def);
-      }
-    }
+    out.values().removeIf(Objects::isNull);
     return out;
   }
 
@@ -111,32 +97,22 @@ final class ParameterReader {
   }
 
   Map<String, Map<String, Object>> readVariants(Entry entry) {
-    Map<String, Map<String, Object>> out = new LinkedHashMap<>();
-    if (entry == null) {
-      return out;
+    Map<String, Map<String, Object>> out = entry == null ? null : nodes.map(entry.value(), "variants",
+        (v, path) -> {
+          NameRules.checkId(nodes, "variant name", v.key(), v.keyNode(), path);
+          Map<String, Object> keys = nodes.map(v.value(), path, (k, keyPath) -> {
+            NameRules.checkKey(nodes, "variant key", k.key(), k.keyNode(), keyPath);
+            return values.plain(k.value(), keyPath);
+          });
+          return keys == null ? null : Collections.unmodifiableMap(keys);
+        });
+    if (out == null) {
+      return new LinkedHashMap<>();
     }
-    Map<String, Entry> variants = nodes.mapping(entry.value(), "variants", null);
-    if (variants == null) {
-      return out;
-    }
-    if (variants.isEmpty()) {
+    if (out.isEmpty()) {
       nodes.error(entry.value(), "variants", "variants must declare at least one variant");
     }
-    for (Entry v : variants.values()) {
-      String path = "variants." + v.key();
-      NameRules.checkId(nodes, "variant name", v.key(), v.keyNode(), path);
-      Map<String, Entry> entries = nodes.mapping(v.value(), path, null);
-      if (entries == null) {
-        continue;
-      }
-      Map<String, Object> map = new LinkedHashMap<>();
-      for (Entry value : entries.values()) {
-        NameRules.checkKey(
-            nodes, "variant key", value.key(), value.keyNode(), path + "." + value.key());
-        map.put(value.key(), values.plain(value.value(), path + "." + value.key()));
-      }
-      out.put(v.key(), Collections.unmodifiableMap(map));
-    }
+    out.values().removeIf(Objects::isNull);
     return out;
   }
 

@@ -28,13 +28,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * Checks, once every step and task is read, that ids are unique and that every {@code ${...}} in a
  * {@code with} names something its step may see ({@link ReferenceRules}).
  */
-final class ReferenceChecks {
-
-  private final YamlNodes nodes;
-
-  ReferenceChecks(YamlNodes nodes) {
-    this.nodes = nodes;
-  }
+record ReferenceChecks(YamlNodes nodes) {
 
   /** Step, task and check ids share one namespace: each may be written once. */
   void checkUniqueIds(List<RawStep> steps, List<RawStep> onChange, List<TaskReader.RawTask> tasks) {

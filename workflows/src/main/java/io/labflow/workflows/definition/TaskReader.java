@@ -23,7 +23,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * (catalog actions whose output has {@code passed} and {@code detail}), and its {@code solve} and
  * {@code adopt} steps (read as any step).
  */
-final class TaskReader {
+record TaskReader(YamlNodes nodes, StepReader steps) {
 
   /** A task as read: the task, and what the id and reference checks walk. */
   static final class RawTask {
@@ -36,13 +36,6 @@ final class TaskReader {
 
   private static final int MAX_POINTS = 1_000_000;
 
-  private final YamlNodes nodes;
-  private final StepReader steps;
-
-  TaskReader(YamlNodes nodes, StepReader steps) {
-    this.nodes = nodes;
-    this.steps = steps;
-  }
 
   /** The tasks of the list; empty (reported) when it is not a non-empty list. */
   List<RawTask> readTasks(Node node, StepDefaults defaults) {

@@ -180,6 +180,22 @@ public final class YamlNodes {
     return out;
   }
 
+  /**
+   * The values of a mapping by key, each read by {@code value} from its entry at {@code path.KEY}
+   * (a value read as null is kept), or null after reporting why not when the node is not a mapping.
+   */
+  public <T> Map<String, T> map(Node node, String path, BiFunction<Entry, String, T> value) {
+    Map<String, Entry> entries = mapping(node, path, null);
+    if (entries == null) {
+      return null;
+    }
+    Map<String, T> out = new LinkedHashMap<>();
+    for (Entry e : entries.values()) {
+      out.put(e.key(), value.apply(e, join(path, e.key())));
+    }
+    return out;
+  }
+
   /** The path of a key under {@code path} ("" is the document). */
   public static String join(String path, String key) {
     return path.isEmpty() ? key : path + "." + key;
