@@ -72,12 +72,8 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
     Definition definition = loaded.definitionOrNull();
     if (request.definitionYaml() == null && !definition.name().equals(request.definition())) {
       throw ApplicationFailure.newNonRetryableFailure(
-          file.fileName()
-              + ": name: the file declares name '"
-              + definition.name()
-              + "', but definition '"
-              + request.definition()
-              + "' was requested",
+          file.fileName() + ": name: the file declares name '" + definition.name()
+              + "', but definition '" + request.definition() + "' was requested",
           FailureTypes.INVALID_DEFINITION);
     }
     SiteParameters.Merged merged = site.merge(definition, request.parameters());

@@ -202,13 +202,16 @@ public final class ParameterBinder {
       if (definition.defaultVariant() != null) {
         return definition.defaultVariant();
       }
-      problem = "definition '" + definition.name() + "' has no default variant; choose one of: " + allowed;
+      problem = "definition '" + definition.name() + "' has no default variant; choose one of: "
+          + allowed;
     } else if (variants.isEmpty()) {
       problem = "unknown variant '" + variant + "'; definition '" + definition.name()
           + "' declares no variants";
     } else if (!variants.containsKey(variant)) {
       problem = "unknown variant '" + variant + "'"
-          + Suggestions.closest(variant, variants.keySet()).map(c -> "; did you mean '" + c + "'?").orElse("")
+          + Suggestions.closest(variant, variants.keySet())
+              .map(c -> "; did you mean '" + c + "'?")
+              .orElse("")
           + " (allowed: " + allowed + ")";
     } else {
       return variant;

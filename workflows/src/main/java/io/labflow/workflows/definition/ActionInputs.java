@@ -42,7 +42,8 @@ record ActionInputs(YamlNodes nodes, PlainValues values, ActionCatalog catalog) 
     }
     raw.withPath = path + ".with";
     Entry with = m.get("with");
-    Map<String, Entry> entries = with == null ? null : nodes.mapping(with.value(), raw.withPath, null);
+    Map<String, Entry> entries =
+        with == null ? null : nodes.mapping(with.value(), raw.withPath, null);
     raw.with = entries == null ? Map.of() : entries;
     Map<String, Object> out = new LinkedHashMap<>();
     for (Entry e : raw.with.values()) {
@@ -84,9 +85,7 @@ record ActionInputs(YamlNodes nodes, PlainValues values, ActionCatalog catalog) 
     }
     for (FieldSpec f : action.inputs()) {
       if (f.required() && !with.containsKey(f.name())) {
-        nodes.error(
-            at,
-            path,
+        nodes.error(at, path,
             "missing required field '" + f.name() + "' of action '" + action.name() + "'");
       }
     }

@@ -43,13 +43,7 @@ public final class DefinitionLoader {
    */
   public LoadResult load(String fileName, byte[] bytes) {
     if (bytes.length > MAX_BYTES) {
-      return failure(
-          fileName,
-          "the file is "
-              + bytes.length
-              + " bytes; step files may be at most "
-              + MAX_BYTES
-              + " bytes (1 MiB)");
+      return tooLarge(fileName, bytes.length + " bytes");
     }
     CharsetDecoder decoder =
         StandardCharsets.UTF_8
@@ -85,13 +79,7 @@ public final class DefinitionLoader {
    */
   public LoadResult load(String fileName, String text) {
     if (text.length() > MAX_BYTES) {
-      return failure(
-          fileName,
-          "the file is "
-              + text.length()
-              + " characters; step files may be at most "
-              + MAX_BYTES
-              + " bytes (1 MiB)");
+      return tooLarge(fileName, text.length() + " characters");
     }
     if (text.isBlank()) {
       return failure(fileName, "the file is empty; a definition needs at least 'name' and 'steps'");
@@ -108,6 +96,11 @@ public final class DefinitionLoader {
     Definition definition = reader.read(parsed.root());
     List<Diagnostic> errors = reader.errors();
     return new LoadResult(errors.isEmpty() ? definition : null, errors);
+  }
+
+  private static LoadResult tooLarge(String fileName, String size) {
+    return failure(fileName,
+        "the file is " + size + "; step files may be at most " + MAX_BYTES + " bytes (1 MiB)");
   }
 
   private static LoadResult failure(String fileName, String message) {

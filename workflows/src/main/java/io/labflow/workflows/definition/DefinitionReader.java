@@ -45,11 +45,8 @@ final class DefinitionReader {
 
   Definition read(Node root) {
     if (!(root instanceof MappingNode rootMap)) {
-      nodes.error(
-          root,
-          "",
-          "a definition must be a mapping of keys such as name and steps, got "
-              + YamlNodes.describe(root));
+      nodes.error(root, "", "a definition must be a mapping of keys such as name and steps, got "
+          + YamlNodes.describe(root));
       return null;
     }
     Map<String, Entry> top = nodes.entries(rootMap, "", DefinitionKeys.TOP_LEVEL);
@@ -87,9 +84,7 @@ final class DefinitionReader {
       onChange =
           stepReader.readSteps(top.get("onVariantChange").value(), "onVariantChange", defaults);
       if (!onChange.isEmpty() && variants.isEmpty()) {
-        nodes.error(
-            top.get("onVariantChange").keyNode(),
-            "onVariantChange",
+        nodes.error(top.get("onVariantChange").keyNode(), "onVariantChange",
             "onVariantChange is set, but no variants are declared to switch between");
       }
     }

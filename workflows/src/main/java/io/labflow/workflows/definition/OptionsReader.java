@@ -95,7 +95,8 @@ record OptionsReader(YamlNodes nodes, PlainValues values) {
     Object v = values.scalar(at, path);
     if (v instanceof Number n) {
       if (n.doubleValue() < 1.0) {
-        nodes.error(at, path, "backoffCoefficient must be at least 1.0, got " + ((ScalarNode) at).getValue());
+        nodes.error(at, path,
+            "backoffCoefficient must be at least 1.0, got " + ((ScalarNode) at).getValue());
       }
       return n.doubleValue();
     }
@@ -123,13 +124,8 @@ record OptionsReader(YamlNodes nodes, PlainValues values) {
     if (effective.initialInterval() != null
         && effective.maximumInterval() != null
         && effective.maximumInterval().compareTo(effective.initialInterval()) < 0) {
-      nodes.error(
-          at,
-          path,
-          "maximumInterval "
-              + Durations.format(effective.maximumInterval())
-              + " is shorter than initialInterval "
-              + Durations.format(effective.initialInterval()));
+      nodes.error(at, path, "maximumInterval " + Durations.format(effective.maximumInterval())
+          + " is shorter than initialInterval " + Durations.format(effective.initialInterval()));
     }
   }
 

@@ -44,9 +44,7 @@ public final class ParameterFormats {
       types = nodes.stringList(typesNode, path + ".arnTypes");
       for (String t : types == null ? List.<String>of() : types) {
         if (!PrincipalArns.TYPES.contains(t)) {
-          nodes.error(
-              typesNode,
-              path + ".arnTypes",
+          nodes.error(typesNode, path + ".arnTypes",
               "unknown principal type '" + t + "'" + Suggestions.hint(t, PrincipalArns.TYPES));
         }
       }
@@ -56,17 +54,13 @@ public final class ParameterFormats {
       accounts = nodes.stringList(accountsNode, path + ".accounts");
       for (String a : accounts == null ? List.<String>of() : accounts) {
         if (!ACCOUNT.matcher(a).matches()) {
-          nodes.error(
-              accountsNode,
-              path + ".accounts",
+          nodes.error(accountsNode, path + ".accounts",
               "account '" + a + "' must be 12 digits (quote it, so YAML keeps leading zeros)");
         }
       }
     }
     if ((typesNode != null || accountsNode != null) && !"arn".equals(format)) {
-      nodes.error(
-          typesNode != null ? typesNode : accountsNode,
-          path,
+      nodes.error(typesNode != null ? typesNode : accountsNode, path,
           "arnTypes and accounts apply only to a parameter with format: arn");
     }
     ParameterDef out =

@@ -55,22 +55,14 @@ record ParameterReader(YamlNodes nodes, PlainValues values) {
     if (pattern != null) {
       Node at = m.get("pattern").value();
       if (!type.equals("string") && !type.equals("integer")) {
-        nodes.error(
-            at,
-            path + ".pattern",
+        nodes.error(at, path + ".pattern",
             "pattern applies only to string and integer parameters, not " + type);
       } else {
         try {
           compiled = Pattern.compile(pattern);
         } catch (PatternSyntaxException e) {
-          nodes.error(
-              at,
-              path + ".pattern",
-              "invalid pattern '"
-                  + pattern
-                  + "': "
-                  + e.getDescription()
-                  + (e.getIndex() >= 0 ? " near index " + e.getIndex() : ""));
+          nodes.error(at, path + ".pattern", "invalid pattern '" + pattern + "': "
+              + e.getDescription() + (e.getIndex() >= 0 ? " near index " + e.getIndex() : ""));
         }
       }
     }
@@ -86,9 +78,7 @@ record ParameterReader(YamlNodes nodes, PlainValues values) {
       } else if (problem != null) {
         nodes.error(at, path + ".default", "default " + problem);
       } else if (compiled != null && !compiled.matcher(String.valueOf(defaultValue)).matches()) {
-        nodes.error(
-            at,
-            path + ".default",
+        nodes.error(at, path + ".default",
             "default '" + defaultValue + "' does not match pattern '" + pattern + "'");
       }
     }
@@ -97,8 +87,8 @@ record ParameterReader(YamlNodes nodes, PlainValues values) {
   }
 
   Map<String, Map<String, Object>> readVariants(Entry entry) {
-    Map<String, Map<String, Object>> out = entry == null ? null : nodes.map(entry.value(), "variants",
-        (v, path) -> {
+    Map<String, Map<String, Object>> out = entry == null ? null
+        : nodes.map(entry.value(), "variants", (v, path) -> {
           NameRules.checkId(nodes, "variant name", v.key(), v.keyNode(), path);
           Map<String, Object> keys = nodes.map(v.value(), path, (k, keyPath) -> {
             NameRules.checkKey(nodes, "variant key", k.key(), k.keyNode(), keyPath);
@@ -122,18 +112,11 @@ record ParameterReader(YamlNodes nodes, PlainValues values) {
     if (defaultVariant != null) {
       Node at = top.get("defaultVariant").value();
       if (variants.isEmpty()) {
-        nodes.error(
-            at,
-            "defaultVariant",
+        nodes.error(at, "defaultVariant",
             "defaultVariant '" + defaultVariant + "' names a variant, but no variants are declared");
       } else if (!variants.containsKey(defaultVariant)) {
-        nodes.error(
-            at,
-            "defaultVariant",
-            "defaultVariant '"
-                + defaultVariant
-                + "' is not a declared variant"
-                + Suggestions.hint(defaultVariant, variants.keySet()));
+        nodes.error(at, "defaultVariant", "defaultVariant '" + defaultVariant
+            + "' is not a declared variant" + Suggestions.hint(defaultVariant, variants.keySet()));
       }
     }
     return defaultVariant;

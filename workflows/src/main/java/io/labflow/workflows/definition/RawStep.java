@@ -27,7 +27,8 @@ final class RawStep {
   Step step;
 
   /** The read of the mapping {@code m} at {@code path}, starting with its required id. */
-  static RawStep withId(YamlNodes nodes, Map<String, Entry> m, Node node, String path, String what) {
+  static RawStep withId(
+      YamlNodes nodes, Map<String, Entry> m, Node node, String path, String what) {
     RawStep raw = new RawStep();
     raw.path = path;
     raw.node = node;

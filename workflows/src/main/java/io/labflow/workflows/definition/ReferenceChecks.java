@@ -45,7 +45,8 @@ record ReferenceChecks(YamlNodes nodes) {
       Node first = s.id == null ? null : seen.putIfAbsent(s.id, s.idNode);
       if (first != null) {
         nodes.error(s.idNode, s.path + ".id", "duplicate " + (named.contains(s) ? "id" : "step id")
-            + " '" + s.id + "' (first defined at line " + (first.getStartMark().getLine() + 1) + ")");
+            + " '" + s.id + "' (first defined at line " + (first.getStartMark().getLine() + 1)
+            + ")");
       }
     }
   }
@@ -113,7 +114,11 @@ record ReferenceChecks(YamlNodes nodes) {
       if (s.id != null && (s.parallel || !rules.visible.containsKey(s.id))) {
         rules.visible.put(s.id, s);
       }
-      s.branches.stream().filter(b -> b.id != null).forEach(b -> rules.visible.putIfAbsent(b.id, b));
+      for (RawStep b : s.branches) {
+        if (b.id != null) {
+          rules.visible.putIfAbsent(b.id, b);
+        }
+      }
     }
   }
 

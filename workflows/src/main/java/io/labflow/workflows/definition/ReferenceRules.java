@@ -42,12 +42,9 @@ final class ReferenceRules {
         }
         String name = parts.get(1);
         if (!parameters.containsKey(name)) {
-          return "unknown parameter '"
-              + name
-              + "'"
-              + (parameters.isEmpty()
-                  ? "; the definition declares no parameters"
-                  : Suggestions.hint(name, parameters.keySet()));
+          return "unknown parameter '" + name + "'" + (parameters.isEmpty()
+              ? "; the definition declares no parameters"
+              : Suggestions.hint(name, parameters.keySet()));
         }
         return null;
       }
@@ -71,10 +68,8 @@ final class ReferenceRules {
           return "unknown variant key '" + key + "'" + Suggestions.hint(key, allKeys);
         }
         if (!missing.isEmpty()) {
-          return "variant key '"
-              + key
-              + "' is missing from variant"
-              + (missing.size() == 1 ? " '" + missing.get(0) + "'" : "s '" + String.join("', '", missing) + "'")
+          return "variant key '" + key + "' is missing from variant"
+              + (missing.size() == 1 ? " '" : "s '") + String.join("', '", missing) + "'"
               + "; every variant must define it";
         }
         return null;
@@ -82,9 +77,7 @@ final class ReferenceRules {
       case "lab" -> {
         if (parts.size() != 2 || !DefinitionKeys.LAB_FIELDS.contains(parts.get(1))) {
           String name = parts.size() > 1 ? parts.get(1) : "";
-          return "unknown lab field '"
-              + name
-              + "'"
+          return "unknown lab field '" + name + "'"
               + Suggestions.hint(name, DefinitionKeys.LAB_FIELDS);
         }
         return null;
@@ -113,10 +106,7 @@ final class ReferenceRules {
       }
       target = step;
     } else if (group != null && group.branches.stream().anyMatch(b -> id.equals(b.id))) {
-      return "step '"
-          + id
-          + "' runs in parallel with this step in group '"
-          + group.id
+      return "step '" + id + "' runs in parallel with this step in group '" + group.id
           + "', so its outputs are not available";
     } else if (group != null && id.equals(group.id)) {
       return "step '" + id + "' is the parallel group this step belongs to";
@@ -135,14 +125,8 @@ final class ReferenceRules {
     }
     if (target.action.output(field).isEmpty()) {
       List<String> outputs = target.action.outputs().stream().map(f -> f.name()).toList();
-      return "step '"
-          + id
-          + "' (action '"
-          + target.action.name()
-          + "') has no output '"
-          + field
-          + "'"
-          + (outputs.isEmpty()
+      return "step '" + id + "' (action '" + target.action.name() + "') has no output '" + field
+          + "'" + (outputs.isEmpty()
               ? "; the action has no outputs"
               : Suggestions.hint(field, outputs));
     }

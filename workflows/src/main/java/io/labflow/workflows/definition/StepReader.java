@@ -61,23 +61,15 @@ final class StepReader {
       RawStep raw, Map<String, Entry> m, String path, StepDefaults defaults, String group, int line) {
     Entry parallel = m.get("parallel");
     if (group != null) {
-      nodes.error(
-          parallel.keyNode(),
-          path + ".parallel",
-          "parallel groups cannot be nested: branch '"
-              + raw.id
-              + "' of group '"
-              + group
+      nodes.error(parallel.keyNode(), path + ".parallel",
+          "parallel groups cannot be nested: branch '" + raw.id + "' of group '" + group
               + "' has 'parallel'");
       return raw.id == null ? null : raw;
     }
     for (Entry e : m.values()) {
       if (!DefinitionKeys.PARALLEL_STEP.contains(e.key())) {
-        nodes.error(
-            e.keyNode(),
-            path + "." + e.key(),
-            "a parallel group takes only 'id' and 'parallel'; put '"
-                + e.key()
+        nodes.error(e.keyNode(), path + "." + e.key(),
+            "a parallel group takes only 'id' and 'parallel'; put '" + e.key()
                 + "' on its branches");
       }
     }
@@ -102,11 +94,8 @@ final class StepReader {
   private RawStep readAction(
       RawStep raw, Map<String, Entry> m, Node node, String path, StepDefaults defaults, int line) {
     if (!m.containsKey("action")) {
-      nodes.error(
-          node,
-          path,
-          (raw.id == null ? "the step" : "step '" + raw.id + "'")
-              + " needs 'action' (or 'parallel' for a parallel group)");
+      nodes.error(node, path, (raw.id == null ? "the step" : "step '" + raw.id + "'")
+          + " needs 'action' (or 'parallel' for a parallel group)");
     }
     String actionName = nodes.optionalString(m, "action", path);
     Map<String, Object> with = inputs.read(raw, actionName, m, node, path, false);
@@ -117,7 +106,8 @@ final class StepReader {
     Compensation compensate = null;
     if (m.containsKey("compensate")) {
       raw.undo = new RawStep();
-      compensate = readCompensation(m.get("compensate").value(), path + ".compensate", raw.undo, defaults);
+      compensate =
+          readCompensation(m.get("compensate").value(), path + ".compensate", raw.undo, defaults);
     }
     OnFailure onFailure = options.optionalOnFailure(m, path);
     raw.step =
@@ -127,7 +117,8 @@ final class StepReader {
     return raw;
   }
 
-  private Compensation readCompensation(Node node, String path, RawStep undo, StepDefaults defaults) {
+  private Compensation readCompensation(
+      Node node, String path, RawStep undo, StepDefaults defaults) {
     Map<String, Entry> m = nodes.mapping(node, path, DefinitionKeys.COMPENSATE);
     if (m == null) {
       return null;

@@ -43,7 +43,8 @@ record TaskReader(YamlNodes nodes, StepReader steps) {
       nodes.error(node, "tasks", "tasks must hold at least one task (or leave tasks out)");
     }
     List<RawTask> out =
-        nodes.list(node, "tasks", "tasks must be a list of tasks", (n, p) -> readTask(n, p, defaults));
+        nodes.list(
+            node, "tasks", "tasks must be a list of tasks", (n, p) -> readTask(n, p, defaults));
     return out == null ? List.of() : out;
   }
 
@@ -126,6 +127,8 @@ record TaskReader(YamlNodes nodes, StepReader steps) {
   }
 
   private List<RawStep> stepsOf(Map<String, Entry> m, String key, String path, StepDefaults d) {
-    return m.containsKey(key) ? steps.readSteps(m.get(key).value(), path + "." + key, d) : List.of();
+    return m.containsKey(key)
+        ? steps.readSteps(m.get(key).value(), path + "." + key, d)
+        : List.of();
   }
 }

@@ -52,20 +52,24 @@ public final class PlainValues {
         return null;
       }
       tooManyValues = true;
-      return refuse(true, node, path, "the document expands to more than " + MAX_VALUES + " values through aliases");
+      return refuse(true, node, path,
+          "the document expands to more than " + MAX_VALUES + " values through aliases");
     }
     if (depth > YamlDocument.MAX_NESTING) {
-      return refuse(report, node, path, "values nest more than " + YamlDocument.MAX_NESTING + " levels deep");
+      return refuse(report, node, path,
+          "values nest more than " + YamlDocument.MAX_NESTING + " levels deep");
     }
     if (node instanceof ScalarNode s) {
       return scalarValue(s, path, report);
     }
     if (!ancestors.add(node)) {
-      return refuse(report, node, path, "an alias may not refer to a list or mapping that contains it");
+      return refuse(report, node, path,
+          "an alias may not refer to a list or mapping that contains it");
     }
     try {
       if (!node.getTag().equals(node instanceof SequenceNode ? Tag.SEQ : Tag.MAP)) {
-        return refuse(report, node, path, "unsupported YAML tag '" + node.getTag().getValue() + "'");
+        return refuse(
+            report, node, path, "unsupported YAML tag '" + node.getTag().getValue() + "'");
       }
       if (node instanceof SequenceNode seq) {
         List<Object> out = new ArrayList<>();

@@ -26,8 +26,8 @@ public final class YamlNodes {
 
   /** The core schema's scalar tags, as messages name them. */
   private static final Map<Tag, String> KINDS =
-      Map.of(Tag.STR, "a string", Tag.INT, "an integer", Tag.FLOAT, "a number", Tag.BOOL, "a boolean",
-          Tag.NULL, "null");
+      Map.of(Tag.STR, "a string", Tag.INT, "an integer", Tag.FLOAT, "a number",
+          Tag.BOOL, "a boolean", Tag.NULL, "null");
 
   private final String file;
   private final List<Diagnostic> errors = new ArrayList<>();
@@ -76,14 +76,8 @@ public final class YamlNodes {
       }
       Entry previous = out.get(key);
       if (previous != null) {
-        error(
-            k,
-            keyPath,
-            "duplicate key '"
-                + key
-                + "' (first defined at line "
-                + (previous.keyNode().getStartMark().getLine() + 1)
-                + ")");
+        error(k, keyPath, "duplicate key '" + key + "' (first defined at line "
+            + (previous.keyNode().getStartMark().getLine() + 1) + ")");
         continue;
       }
       if (allowed != null && !allowed.contains(key)) {
@@ -165,7 +159,8 @@ public final class YamlNodes {
    * The items of a list, each read by {@code item} at {@code path[i]} (an item read as null is left
    * out), or null after reporting {@code notAList, got ...} when the node is not a list.
    */
-  public <T> List<T> list(Node node, String path, String notAList, BiFunction<Node, String, T> item) {
+  public <T> List<T> list(
+      Node node, String path, String notAList, BiFunction<Node, String, T> item) {
     if (!(node instanceof SequenceNode seq)) {
       error(node, path, notAList + ", got " + describe(node));
       return null;
