@@ -63,10 +63,8 @@ public record SiteParameters(Map<String, Object> values, String label) {
 
     /** A binding problem of a site value, named as the site's rather than the request's. */
     public Diagnostic relabel(Diagnostic d) {
-      String path = d.path();
-      if (path != null && path.startsWith("parameters.")
-          && fromSite.contains(path.substring("parameters.".length()))) {
-        return new Diagnostic(label, d.line(), d.column(), path, d.message());
+      if (fromSite.contains(ParameterBinder.BindResult.parameterName(d))) {
+        return new Diagnostic(label, d.line(), d.column(), d.path(), d.message());
       }
       return d;
     }

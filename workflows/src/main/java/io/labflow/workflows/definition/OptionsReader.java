@@ -39,36 +39,25 @@ record OptionsReader(YamlNodes nodes, PlainValues values) {
           OnFailure.ROLLBACK,
           Duration.ofHours(24));
 
-
   StepDefaults readDefaults(Entry entry) {
-    StepDefaults builtIn = BUILT_IN_DEFAULTS;
-    if (entry == null) {
-      return builtIn;
-    }
-    Map<String, Entry> m = nodes.mapping(entry.value(), "defaults", DefinitionKeys.DEFAULTS);
+    Map<String, Entry> m =
+        entry == null ? null : nodes.mapping(entry.value(), "defaults", DefinitionKeys.DEFAULTS);
     if (m == null) {
-      return builtIn;
+      return BUILT_IN_DEFAULTS;
     }
-    RetrySpec retry = builtIn.retry();
-    if (m.containsKey("retry")) {
-      RetrySpec written = readRetry(m.get("retry").value(), "defaults.retry");
-      if (written != null) {
-        retry = written.over(builtIn.retry());
-        checkIntervals(retry, m.get("retry").value(), "defaults.retry");
-      }
-    }
+    RetrySpec retry = optionalRetry(m, "defaults", BUILT_IN_DEFAULTS);
     Duration timeout = optionalDuration(m, "timeout", "defaults");
     Duration scheduleToClose = optionalDuration(m, "scheduleToClose", "defaults");
     Duration heartbeat = optionalDuration(m, "heartbeat", "defaults");
     OnFailure onFailure = optionalOnFailure(m, "defaults");
     Duration pauseTimeout = optionalDuration(m, "pauseTimeout", "defaults");
     return new StepDefaults(
-        retry,
-        timeout == null ? builtIn.timeout() : timeout,
+        retry == null ? BUILT_IN_DEFAULTS.retry() : retry.over(BUILT_IN_DEFAULTS.retry()),
+        timeout == null ? BUILT_IN_DEFAULTS.timeout() : timeout,
         scheduleToClose,
         heartbeat,
-        onFailure == null ? builtIn.onFailure() : onFailure,
-        pauseTimeout == null ? builtIn.pauseTimeout() : pauseTimeout);
+        onFailure == null ? BUILT_IN_DEFAULTS.onFailure() : onFailure,
+        pauseTimeout == null ? BUILT_IN_DEFAULTS.pauseTimeout() : pauseTimeout);
   }
 
   private RetrySpec readRetry(Node node, String path) {
@@ -77,13 +66,9 @@ record OptionsReader(YamlNodes nodes, PlainValues values) {
       return null;
     }
     Duration initial = optionalDuration(m, "initialInterval", path);
-    Entry backoffEntry = m.get("backoffCoefficient");
-    Double backoff =
-        backoffEntry == null ? null : backoff(backoffEntry.value(), path + ".backoffCoefficient");
+    Double backoff = backoff(m.get("backoffCoefficient"), path + ".backoffCoefficient");
     Duration maximum = optionalDuration(m, "maximumInterval", path);
-    Entry attemptsEntry = m.get("maximumAttempts");
-    Integer attempts =
-        attemptsEntry == null ? null : attempts(attemptsEntry.value(), path + ".maximumAttempts");
+    Integer attempts = attempts(m.get("maximumAttempts"), path + ".maximumAttempts");
     List<String> nonRetryable = null;
     if (m.containsKey("nonRetryable")) {
       nonRetryable = nodes.stringList(m.get("nonRetryable").value(), path + ".nonRetryable");
@@ -91,8 +76,9 @@ record OptionsReader(YamlNodes nodes, PlainValues values) {
     return new RetrySpec(initial, backoff, maximum, attempts, nonRetryable);
   }
 
-  private Double backoff(Node at, String path) {
-    Object v = values.scalar(at, path);
+  private Double backoff(Entry e, String path) {
+    Node at = e == null ? null : e.value();
+    Object v = at instanceof ScalarNode s ? values.plain(s, path) : null;
     if (v instanceof Number n) {
       if (n.doubleValue() < 1.0) {
         nodes.error(at, path,
@@ -100,15 +86,19 @@ record OptionsReader(YamlNodes nodes, PlainValues values) {
       }
       return n.doubleValue();
     }
-    if (!(at instanceof ScalarNode s
+    if (at != null && !(at instanceof ScalarNode s
         && (YamlNodes.isBadTag(s) || s.getTag().equals(Tag.FLOAT) || s.getTag().equals(Tag.INT)))) {
       nodes.error(at, path, "backoffCoefficient must be a number, got " + YamlNodes.describe(at));
     }
     return null;
   }
 
-  private Integer attempts(Node at, String path) {
-    Object v = values.scalar(at, path);
+  private Integer attempts(Entry e, String path) {
+    if (e == null) {
+      return null;
+    }
+    Node at = e.value();
+    Object v = at instanceof ScalarNode s ? values.plain(s, path) : null;
     if (!(v instanceof Integer i)) {
       nodes.error(at, path, "maximumAttempts must be an integer, got " + YamlNodes.describe(at));
       return null;

@@ -33,14 +33,6 @@ public final class PlainValues {
     this.nodes = nodes;
   }
 
-  /** The value of a scalar node (reporting bad tags and numbers), or null. */
-  public Object scalar(Node node, String path) {
-    if (node instanceof ScalarNode) {
-      return plain(node, path);
-    }
-    return null;
-  }
-
   /** The value of a node as plain Java data, reporting what cannot be converted. */
   public Object plain(Node node, String path) {
     return plain(node, path, 0, Collections.newSetFromMap(new IdentityHashMap<>()), true);

@@ -54,12 +54,8 @@ public final class YamlDocument {
       message.append(e.getProblem() == null ? "syntax error" : e.getProblem());
       Mark context = e.getContextMark();
       if (context != null && mark != null && context.getLine() != mark.getLine()) {
-        message
-            .append(" (the construct began at line ")
-            .append(context.getLine() + 1)
-            .append(", column ")
-            .append(context.getColumn() + 1)
-            .append(')');
+        message.append(" (the construct began at line ").append(context.getLine() + 1)
+            .append(", column ").append(context.getColumn() + 1).append(')');
       }
       return failed(mark, message.toString().replaceAll("\\s+", " ").trim());
     } catch (YAMLException e) {
