@@ -34,9 +34,6 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
     this(source, loader, Preflight.NONE);
   }
 
-  /**
-   * @param preflight run after the request is bound, before the resolved lab is returned
-   */
   public DefinitionActivitiesImpl(
       DefinitionSource source, DefinitionLoader loader, Preflight preflight) {
     this(source, loader, preflight, SiteParameters.NONE);

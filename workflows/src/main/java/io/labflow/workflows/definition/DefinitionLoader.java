@@ -19,22 +19,10 @@ import java.util.List;
  * each with its file, line, column and path, or a {@link Definition} that the interpreter may trust.
  * It is thread-safe and holds no state besides the action catalog.
  */
-public final class DefinitionLoader {
+public record DefinitionLoader(ActionCatalog catalog) {
 
   /** The largest step file accepted, in bytes (1 MiB). */
   public static final int MAX_BYTES = 1 << 20;
-
-  private final ActionCatalog catalog;
-
-  /** A loader that checks actions against this catalog. */
-  public DefinitionLoader(ActionCatalog catalog) {
-    this.catalog = catalog;
-  }
-
-  /** The catalog actions are checked against. */
-  public ActionCatalog catalog() {
-    return catalog;
-  }
 
   /**
    * Loads a step file from its bytes, which must be UTF-8 and at most {@link #MAX_BYTES} long.
@@ -92,10 +80,7 @@ public final class DefinitionLoader {
     if (parsed.root() == null) {
       return failure(fileName, "the file is empty; a definition needs at least 'name' and 'steps'");
     }
-    DefinitionReader reader = new DefinitionReader(fileName, catalog);
-    Definition definition = reader.read(parsed.root());
-    List<Diagnostic> errors = reader.errors();
-    return new LoadResult(errors.isEmpty() ? definition : null, errors);
+    return new DefinitionReader(fileName, catalog).read(parsed.root());
   }
 
   private static LoadResult tooLarge(String fileName, String size) {

@@ -4,7 +4,6 @@ import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.ParameterDef;
 import io.labflow.workflows.model.StepDefaults;
-import io.labflow.workflows.yaml.Diagnostic;
 import io.labflow.workflows.yaml.PlainValues;
 import io.labflow.workflows.yaml.YamlNodes.Entry;
 import io.labflow.workflows.yaml.YamlNodes;
@@ -39,15 +38,12 @@ final class DefinitionReader {
     this.taskReader = new TaskReader(nodes, stepReader);
   }
 
-  List<Diagnostic> errors() {
-    return nodes.errors();
-  }
-
-  Definition read(Node root) {
+  /** The definition, or every problem found. */
+  LoadResult read(Node root) {
     if (!(root instanceof MappingNode rootMap)) {
       nodes.error(root, "", "a definition must be a mapping of keys such as name and steps, got "
           + YamlNodes.describe(root));
-      return null;
+      return new LoadResult(null, nodes.errors());
     }
     Map<String, Entry> top = nodes.entries(rootMap, "", DefinitionKeys.TOP_LEVEL);
     String name = nodes.requiredString(top, "name", root, "");
@@ -99,26 +95,17 @@ final class DefinitionReader {
           "tasks need keepAlive: the lab stays live while its learner works, then tears down");
     }
 
-    ReferenceChecks references = new ReferenceChecks(nodes);
-    references.checkUniqueIds(steps, onChange, tasks);
-    references.checkReferences(steps, onChange, tasks, parameters, variants);
-    if (!nodes.errors().isEmpty()) {
-      return null; // A broken group has no step to build.
+    new ReferenceChecks(nodes).check(steps, onChange, tasks, parameters, variants);
+    if (nodes.hasErrors()) {
+      return new LoadResult(null, nodes.errors()); // A broken group has no step to build.
     }
-    return new Definition(
-        name,
-        description,
-        version,
-        Collections.unmodifiableMap(parameters),
-        Collections.unmodifiableMap(variants),
-        defaultVariant,
-        defaults,
-        steps.stream().map(s -> s.step).toList(),
-        onChange.stream().map(s -> s.step).toList(),
-        keepAlive,
-        tasks.stream().map(t -> t.task).toList(),
-        lifetime.max(),
-        lifetime.warning());
+    return new LoadResult(new Definition(
+        name, description, version,
+        Collections.unmodifiableMap(parameters), Collections.unmodifiableMap(variants),
+        defaultVariant, defaults,
+        steps.stream().map(s -> s.step).toList(), onChange.stream().map(s -> s.step).toList(),
+        keepAlive, tasks.stream().map(t -> t.task).toList(), lifetime.max(), lifetime.warning()),
+        List.of());
   }
 
   private record Lifetime(Duration max, Duration warning) {}

@@ -30,8 +30,20 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 record ReferenceChecks(YamlNodes nodes) {
 
+  /** Checks the ids and references of a file's steps, tasks and checks. */
+  void check(
+      List<RawStep> steps,
+      List<RawStep> onChange,
+      List<TaskReader.RawTask> tasks,
+      Map<String, ParameterDef> parameters,
+      Map<String, Map<String, Object>> variants) {
+    checkUniqueIds(steps, onChange, tasks);
+    checkReferences(steps, onChange, tasks, new ReferenceRules(parameters, variants));
+  }
+
   /** Step, task and check ids share one namespace: each may be written once. */
-  void checkUniqueIds(List<RawStep> steps, List<RawStep> onChange, List<TaskReader.RawTask> tasks) {
+  private void checkUniqueIds(
+      List<RawStep> steps, List<RawStep> onChange, List<TaskReader.RawTask> tasks) {
     List<RawStep> named = new ArrayList<>();
     for (TaskReader.RawTask t : tasks) {
       named.add(t.self);
@@ -74,13 +86,8 @@ record ReferenceChecks(YamlNodes nodes) {
    * check, solve or adopt step, every step of {@code steps} and {@code onVariantChange} and the
    * earlier steps of its own list.
    */
-  void checkReferences(
-      List<RawStep> steps,
-      List<RawStep> onChange,
-      List<TaskReader.RawTask> tasks,
-      Map<String, ParameterDef> parameters,
-      Map<String, Map<String, Object>> variants) {
-    ReferenceRules rules = new ReferenceRules(parameters, variants);
+  private void checkReferences(List<RawStep> steps, List<RawStep> onChange,
+      List<TaskReader.RawTask> tasks, ReferenceRules rules) {
     for (RawStep s : everyStep(steps, onChange, tasks)) {
       if (s.id != null) {
         rules.all.add(s.id);

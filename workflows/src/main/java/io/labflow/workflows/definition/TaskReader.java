@@ -1,11 +1,8 @@
 package io.labflow.workflows.definition;
 
-import io.labflow.workflows.catalog.ActionCatalog;
-import io.labflow.workflows.catalog.ActionSpec;
 import io.labflow.workflows.model.Check;
 import io.labflow.workflows.model.StepDefaults;
 import io.labflow.workflows.model.Task;
-import io.labflow.workflows.yaml.PlainValues;
 import io.labflow.workflows.yaml.YamlNodes.Entry;
 import io.labflow.workflows.yaml.YamlNodes;
 import java.math.BigInteger;
@@ -71,16 +68,10 @@ record TaskReader(YamlNodes nodes, StepReader steps) {
     }
     raw.solve = stepsOf(m, "solve", path, defaults);
     raw.adopt = stepsOf(m, "adopt", path, defaults);
-    raw.task =
-        new Task(
-            raw.self.id,
-            title,
-            instructions,
-            points,
-            checks == null ? List.of() : checks,
-            raw.solve.stream().map(s -> s.step).toList(),
-            raw.adopt.stream().map(s -> s.step).toList(),
-            node.getStartMark().getLine() + 1);
+    raw.task = new Task(raw.self.id, title, instructions, points,
+        checks == null ? List.of() : checks,
+        raw.solve.stream().map(s -> s.step).toList(), raw.adopt.stream().map(s -> s.step).toList(),
+        node.getStartMark().getLine() + 1);
     return raw;
   }
 

@@ -69,23 +69,10 @@ public final class ValueTypes {
     if (value == null) {
       return "null";
     }
-    if (value instanceof String) {
-      return "a string";
-    }
-    if (value instanceof Integer || value instanceof Long) {
-      return "an integer";
-    }
-    if (value instanceof Number) {
-      return "a number";
-    }
-    if (value instanceof Boolean) {
-      return "a boolean";
-    }
-    if (value instanceof List) {
-      return "a list";
-    }
-    if (value instanceof Map) {
-      return "a mapping";
+    for (String type : List.of("string", "integer", "number", "boolean", "list", "map")) {
+      if (fits(type, value)) {
+        return article(type);
+      }
     }
     return value.getClass().getSimpleName();
   }
