@@ -105,12 +105,7 @@ public final class ParameterBinder {
   public static BindResult bind(
       Definition definition, String labId, String variant, Map<String, ?> parameters, String source) {
     BindResult bound = bind(definition, variant, parameters, source);
-    Optional<Diagnostic> badId = labIdProblem(labId, source);
-    if (badId.isEmpty()) {
-      return bound;
-    }
-    List<Diagnostic> errors = new ArrayList<>();
-    errors.add(badId.get());
+    List<Diagnostic> errors = new ArrayList<>(labIdProblem(labId, source).stream().toList());
     errors.addAll(bound.errors());
     return new BindResult(
         bound.variant(), bound.parameters(), errors, bound.missing(), bound.refused());
@@ -209,9 +204,7 @@ public final class ParameterBinder {
           + "' declares no variants";
     } else if (!variants.containsKey(variant)) {
       problem = "unknown variant '" + variant + "'"
-          + Suggestions.closest(variant, variants.keySet())
-              .map(c -> "; did you mean '" + c + "'?")
-              .orElse("")
+          + Suggestions.didYouMean(variant, variants.keySet())
           + " (allowed: " + allowed + ")";
     } else {
       return variant;

@@ -60,8 +60,8 @@ record ActionInputs(YamlNodes nodes, PlainValues values, ActionCatalog catalog) 
     Optional<ActionSpec> spec = catalog.find(name);
     if (spec.isEmpty()) {
       List<String> names = catalog.all().stream().map(ActionSpec::name).toList();
-      nodes.error(entry.value(), path, "unknown action '" + name + "'"
-          + Suggestions.closest(name, names).map(c -> "; did you mean '" + c + "'?").orElse(""));
+      nodes.error(entry.value(), path,
+          "unknown action '" + name + "'" + Suggestions.didYouMean(name, names));
     }
     return spec.orElse(null);
   }

@@ -31,12 +31,8 @@ import org.yaml.snakeyaml.nodes.Tag;
 record ReferenceChecks(YamlNodes nodes) {
 
   /** Checks the ids and references of a file's steps, tasks and checks. */
-  void check(
-      List<RawStep> steps,
-      List<RawStep> onChange,
-      List<TaskReader.RawTask> tasks,
-      Map<String, ParameterDef> parameters,
-      Map<String, Map<String, Object>> variants) {
+  void check(List<RawStep> steps, List<RawStep> onChange, List<TaskReader.RawTask> tasks,
+      Map<String, ParameterDef> parameters, Map<String, Map<String, Object>> variants) {
     checkUniqueIds(steps, onChange, tasks);
     checkReferences(steps, onChange, tasks, new ReferenceRules(parameters, variants));
   }

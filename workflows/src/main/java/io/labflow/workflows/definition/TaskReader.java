@@ -91,12 +91,8 @@ record TaskReader(YamlNodes nodes, StepReader steps) {
   }
 
   private static Map<String, Entry> texts(Map<String, Entry> m, String... keys) {
-    Map<String, Entry> out = new LinkedHashMap<>();
-    for (String k : keys) {
-      if (m.containsKey(k)) {
-        out.put(k, m.get(k));
-      }
-    }
+    Map<String, Entry> out = new LinkedHashMap<>(m);
+    out.keySet().retainAll(List.of(keys));
     return out;
   }
 
