@@ -35,59 +35,53 @@ public final class PlainValues {
 
   /** The value of a node as plain Java data, reporting what cannot be converted. */
   public Object plain(Node node, String path) {
-    return plain(node, path, 0, Collections.newSetFromMap(new IdentityHashMap<>()), true);
+    return plain(node, path, 0, Collections.newSetFromMap(new IdentityHashMap<>()));
   }
 
-  private Object plain(Node node, String path, int depth, Set<Node> ancestors, boolean report) {
-    if (++values > MAX_VALUES && report) {
+  private Object plain(Node node, String path, int depth, Set<Node> ancestors) {
+    if (++values > MAX_VALUES) {
       if (tooManyValues) {
         return null;
       }
       tooManyValues = true;
-      return refuse(true, node, path,
+      return refuse(node, path,
           "the document expands to more than " + MAX_VALUES + " values through aliases");
     }
     if (depth > YamlDocument.MAX_NESTING) {
-      return refuse(report, node, path,
-          "values nest more than " + YamlDocument.MAX_NESTING + " levels deep");
+      return refuse(
+          node, path, "values nest more than " + YamlDocument.MAX_NESTING + " levels deep");
     }
     if (node instanceof ScalarNode s) {
-      return scalarValue(s, path, report);
+      return scalarValue(s, path);
     }
     if (!ancestors.add(node)) {
-      return refuse(report, node, path,
-          "an alias may not refer to a list or mapping that contains it");
+      return refuse(node, path, "an alias may not refer to a list or mapping that contains it");
     }
     try {
       if (!node.getTag().equals(node instanceof SequenceNode ? Tag.SEQ : Tag.MAP)) {
-        return refuse(
-            report, node, path, "unsupported YAML tag '" + node.getTag().getValue() + "'");
+        return refuse(node, path, "unsupported YAML tag '" + node.getTag().getValue() + "'");
       }
       if (node instanceof SequenceNode seq) {
         List<Object> out = new ArrayList<>();
         for (int i = 0; i < seq.getValue().size(); i++) {
-          out.add(plain(seq.getValue().get(i), path + "[" + i + "]", depth + 1, ancestors, report));
+          out.add(plain(seq.getValue().get(i), path + "[" + i + "]", depth + 1, ancestors));
         }
         return Collections.unmodifiableList(out);
       }
       Map<String, Object> out = new LinkedHashMap<>();
       for (NodeTuple t : ((MappingNode) node).getValue()) {
         Node k = t.getKeyNode();
-        if (!(k instanceof ScalarNode ks) || !YamlNodes.isPlainScalar(ks)) {
-          refuse(report, k, path, "keys must be plain names, got " + YamlNodes.describe(k));
-          continue;
+        String key =
+            k instanceof ScalarNode ks && YamlNodes.isPlainScalar(ks) ? ks.getValue() : null;
+        if (key == null) {
+          refuse(k, path, "keys must be plain names, got " + YamlNodes.describe(k));
+        } else if (out.containsKey(key)) {
+          refuse(k, path + "." + key, "duplicate key '" + key + "'");
+        } else if (key.equals("<<")) {
+          refuse(k, path + "." + key, "merge keys ('<<') are not supported; write the keys out");
+        } else {
+          out.put(key, plain(t.getValueNode(), path + "." + key, depth + 1, ancestors));
         }
-        String key = ks.getValue();
-        String keyPath = path + "." + key;
-        if (out.containsKey(key)) {
-          refuse(report, k, keyPath, "duplicate key '" + key + "'");
-          continue;
-        }
-        if (key.equals("<<") && report) {
-          refuse(true, k, keyPath, "merge keys ('<<') are not supported; write the keys out");
-          continue;
-        }
-        out.put(key, plain(t.getValueNode(), keyPath, depth + 1, ancestors, report));
       }
       return Collections.unmodifiableMap(out);
     } finally {
@@ -95,7 +89,7 @@ public final class PlainValues {
     }
   }
 
-  private Object scalarValue(ScalarNode s, String path, boolean report) {
+  private Object scalarValue(ScalarNode s, String path) {
     Tag tag = s.getTag();
     String v = s.getValue();
     if (tag.equals(Tag.STR)) {
@@ -115,7 +109,7 @@ public final class PlainValues {
         return big.bitLength() < 32 ? (Object) big.intValue() : (Object) big.longValue();
       }
       if (big != null) {
-        return refuse(report, s, path, "integer " + v + " is out of range");
+        return refuse(s, path, "integer " + v + " is out of range");
       }
     } else if (tag.equals(Tag.FLOAT)) {
       try {
@@ -126,18 +120,16 @@ public final class PlainValues {
       } catch (NumberFormatException e) {
         // Reported below.
       }
-      return refuse(report, s, path, "'" + v + "' is not a finite number");
+      return refuse(s, path, "'" + v + "' is not a finite number");
     } else {
-      return refuse(report, s, path, "unsupported YAML tag '" + tag.getValue() + "'");
+      return refuse(s, path, "unsupported YAML tag '" + tag.getValue() + "'");
     }
-    return refuse(report, s, path, "'" + v + "' is not a valid " + tag.getValue());
+    return refuse(s, path, "'" + v + "' is not a valid " + tag.getValue());
   }
 
-  /** Reports a value that cannot be converted (unless quiet); it converts to null. */
-  private Object refuse(boolean report, Node node, String path, String message) {
-    if (report) {
-      nodes.error(node, path, message);
-    }
+  /** Reports a value that cannot be converted; it converts to null. */
+  private Object refuse(Node node, String path, String message) {
+    nodes.error(node, path, message);
     return null;
   }
 }
