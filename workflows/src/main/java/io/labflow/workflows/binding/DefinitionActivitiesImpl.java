@@ -30,10 +30,6 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
   private final Preflight preflight;
   private final SiteParameters site;
 
-  public DefinitionActivitiesImpl(DefinitionSource source, DefinitionLoader loader) {
-    this(source, loader, Preflight.NONE);
-  }
-
   public DefinitionActivitiesImpl(
       DefinitionSource source, DefinitionLoader loader, Preflight preflight) {
     this(source, loader, preflight, SiteParameters.NONE);

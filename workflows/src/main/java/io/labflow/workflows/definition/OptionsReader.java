@@ -154,7 +154,7 @@ record OptionsReader(YamlNodes nodes, PlainValues values) {
     }
     String keyPath = YamlNodes.join(path, key);
     Node node = e.value();
-    if (!(node instanceof ScalarNode s) || s.getTag().equals(Tag.NULL) || YamlNodes.isBadTag(s)) {
+    if (!(node instanceof ScalarNode s && YamlNodes.isPlainScalar(s))) {
       nodes.error(node, keyPath, key + " must be a duration, got " + YamlNodes.describe(node) + "; " + Durations.FORMS);
       return null;
     }
@@ -175,17 +175,14 @@ record OptionsReader(YamlNodes nodes, PlainValues values) {
     if (e == null) {
       return null;
     }
-    String keyPath = YamlNodes.join(path, "onFailure");
     Node node = e.value();
+    String keyPath = YamlNodes.join(path, "onFailure");
     String written =
         node instanceof ScalarNode s && s.getTag().equals(Tag.STR) ? s.getValue() : null;
     Optional<OnFailure> value = OnFailure.of(written);
     if (value.isEmpty()) {
-      nodes.error(
-          node,
-          keyPath,
-          OnFailure.refusal(
-              written != null ? "'" + written + "'" : YamlNodes.describe(node), written));
+      nodes.error(node, keyPath, OnFailure.refusal(
+          written != null ? "'" + written + "'" : YamlNodes.describe(node), written));
     }
     return value.orElse(null);
   }

@@ -11,7 +11,6 @@ import io.labflow.workflows.yaml.PlainValues;
 import io.labflow.workflows.yaml.YamlNodes.Entry;
 import io.labflow.workflows.yaml.YamlNodes;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -81,12 +80,8 @@ final class StepReader {
     List<RawStep> branches = nodes.list(parallel.value(), path + ".parallel",
         "parallel must be a list of branch steps", (n, p) -> readStep(n, p, defaults, id));
     raw.branches = branches == null ? List.of() : branches;
-    List<ActionStep> actions = new ArrayList<>();
-    for (RawStep b : raw.branches) {
-      if (b.step instanceof ActionStep action) {
-        actions.add(action);
-      }
-    }
+    List<ActionStep> actions = raw.branches.stream().map(b -> b.step)
+        .filter(ActionStep.class::isInstance).map(ActionStep.class::cast).toList();
     raw.step = actions.isEmpty() ? null : new ParallelGroup(raw.id, actions, null, line);
     return raw;
   }

@@ -11,6 +11,7 @@ import io.labflow.workflows.definition.DefinitionLoaderTest;
 import io.labflow.workflows.definition.DefinitionSource;
 import io.labflow.workflows.definition.StepLibraryCatalog;
 import io.labflow.workflows.lab.LabRequest;
+import io.labflow.workflows.lab.Preflight;
 import io.labflow.workflows.lab.ResolvedLab;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.common.converter.DataConverter;
@@ -46,7 +47,8 @@ class DefinitionActivitiesImplTest {
     activities =
         new DefinitionActivitiesImpl(
             name -> Optional.ofNullable(files.get(name)),
-            new DefinitionLoader(StepLibraryCatalog.create()));
+            new DefinitionLoader(StepLibraryCatalog.create()),
+            Preflight.NONE);
   }
 
   @Test
@@ -195,7 +197,8 @@ class DefinitionActivitiesImplTest {
     DefinitionActivitiesImpl resolver =
         new DefinitionActivitiesImpl(
             name -> Optional.of(new DefinitionSource.SourceFile("c.yaml", challenge)),
-            new DefinitionLoader(StepLibraryCatalog.create()));
+            new DefinitionLoader(StepLibraryCatalog.create()),
+            Preflight.NONE);
 
     ApplicationFailure f =
         catchThrowableOfType(
