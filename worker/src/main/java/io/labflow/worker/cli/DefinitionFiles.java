@@ -2,10 +2,10 @@ package io.labflow.worker.cli;
 
 import io.labflow.worker.runtime.Composition;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
-import io.labflow.workflows.definition.Diagnostic;
-import io.labflow.workflows.definition.ParameterBinder;
+import io.labflow.workflows.binding.ParameterBinder;
 import io.labflow.workflows.model.Definition;
 import io.labflow.worker.render.LabPlan;
+import io.labflow.workflows.yaml.Diagnostic;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

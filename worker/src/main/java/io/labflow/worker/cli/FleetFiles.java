@@ -1,13 +1,13 @@
 package io.labflow.worker.cli;
 
 import io.labflow.worker.runtime.Composition;
-import io.labflow.workflows.definition.Diagnostic;
-import io.labflow.workflows.definition.ParameterBinder;
+import io.labflow.workflows.binding.ParameterBinder;
 import io.labflow.workflows.fleet.Fleet;
 import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.workflows.fleet.FleetLoadResult;
 import io.labflow.workflows.fleet.FleetLoader;
 import io.labflow.workflows.model.Definition;
+import io.labflow.workflows.yaml.Diagnostic;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package io.labflow.worker.cli;
 import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.LabStarter;
 import io.labflow.worker.client.TemporalConnection;
-import io.labflow.workflows.definition.ParameterBinder;
+import io.labflow.workflows.binding.ParameterBinder;
 import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabState;

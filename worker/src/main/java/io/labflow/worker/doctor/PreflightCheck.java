@@ -6,7 +6,7 @@ import io.labflow.worker.runtime.Composition;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.worker.runtime.LabWorker;
 import io.labflow.worker.runtime.SiteParameterSource;
-import io.labflow.workflows.definition.SiteParameters;
+import io.labflow.workflows.binding.SiteParameters;
 import io.labflow.workflows.lab.DefinitionActivities;
 import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabRequest;

@@ -1,13 +1,13 @@
 package io.labflow.worker.render;
 
-import io.labflow.worker.preflight.AwsLabPreflight;
-import io.labflow.worker.runtime.Composition;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.activities.preflight.AwsPreflight.Verification;
+import io.labflow.worker.preflight.AwsLabPreflight;
+import io.labflow.worker.runtime.Composition;
+import io.labflow.workflows.binding.ParameterBinder;
 import io.labflow.workflows.catalog.ActionSpec;
 import io.labflow.workflows.catalog.FieldSpec;
 import io.labflow.workflows.catalog.NameLimits;
-import io.labflow.workflows.definition.ParameterBinder;
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.LabScope;

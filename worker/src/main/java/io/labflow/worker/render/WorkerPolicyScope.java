@@ -1,11 +1,11 @@
 package io.labflow.worker.render;
 
 import io.labflow.activities.permissions.WorkerPolicy;
+import io.labflow.workflows.binding.ParameterBinder;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.Reference;
-import io.labflow.workflows.model.Definition;
-import io.labflow.workflows.definition.ParameterBinder;
 import io.labflow.workflows.model.ActionStep;
+import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.Step;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,20 +1,20 @@
 package io.labflow.worker.runtime;
 
-import io.labflow.activities.StepLibrary;
-import io.labflow.worker.preflight.AccountPreflight;
-import io.labflow.worker.preflight.AwsLabPreflight;
-import io.labflow.worker.preflight.PrincipalAccountPreflight;
-import io.labflow.worker.quotas.QuotaPlanner;
 import com.uber.m3.tally.RootScopeBuilder;
 import com.uber.m3.tally.Scope;
+import io.labflow.activities.StepLibrary;
 import io.labflow.activities.common.AccountGuard;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetActivitiesImpl;
 import io.labflow.worker.fleet.FleetResetWorkflowImpl;
+import io.labflow.worker.preflight.AccountPreflight;
+import io.labflow.worker.preflight.AwsLabPreflight;
+import io.labflow.worker.preflight.PrincipalAccountPreflight;
+import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.reset.LabResetWorkflowImpl;
 import io.labflow.worker.reset.ResetActivitiesImpl;
-import io.labflow.workflows.definition.SiteParameters;
+import io.labflow.workflows.binding.SiteParameters;
 import io.labflow.workflows.interpreter.StepAttempts;
 import io.labflow.workflows.lab.Preflight;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

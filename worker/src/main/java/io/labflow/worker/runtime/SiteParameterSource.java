@@ -2,7 +2,7 @@ package io.labflow.worker.runtime;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.labflow.workflows.definition.SiteParameters;
+import io.labflow.workflows.binding.SiteParameters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -12,7 +12,7 @@ import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.LabResetWorkflowImpl;
 import io.labflow.worker.runtime.Composition;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
-import io.labflow.workflows.definition.DefinitionActivitiesImpl;
+import io.labflow.workflows.binding.DefinitionActivitiesImpl;
 import io.labflow.workflows.definition.DefinitionKeys;
 import io.labflow.workflows.definition.DefinitionLoader;
 import io.labflow.workflows.input.RawJson;

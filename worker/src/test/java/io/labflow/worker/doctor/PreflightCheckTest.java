@@ -6,7 +6,7 @@ import io.labflow.activities.preflight.AwsPreflight;
 import io.labflow.activities.testing.Tools;
 import io.labflow.worker.runtime.Composition;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
-import io.labflow.workflows.definition.SiteParameters;
+import io.labflow.workflows.binding.SiteParameters;
 import io.labflow.workflows.lab.DefinitionActivities;
 import io.labflow.workflows.lab.Preflight;
 import org.junit.jupiter.api.Tag;

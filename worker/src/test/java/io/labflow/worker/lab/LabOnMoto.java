@@ -1,6 +1,5 @@
 package io.labflow.worker.lab;
 
-import io.labflow.worker.preflight.AwsLabPreflight;
 import io.labflow.activities.StepLibrary;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.model.LabInput;
@@ -8,13 +7,12 @@ import io.labflow.activities.model.LabResources;
 import io.labflow.activities.testing.CallCounter;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
-import io.labflow.activities.model.LabInput;
-import io.labflow.activities.model.LabResources;
+import io.labflow.worker.preflight.AwsLabPreflight;
 import io.labflow.worker.reset.LabResetWorkflowImpl;
 import io.labflow.worker.reset.ResetActivitiesImpl;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
+import io.labflow.workflows.binding.DefinitionActivitiesImpl;
 import io.labflow.workflows.catalog.ActionCatalog;
-import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.labflow.workflows.definition.DefinitionLoader;
 import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.interpreter.LabWorkflowImpl;

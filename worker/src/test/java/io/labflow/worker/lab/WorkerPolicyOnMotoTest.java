@@ -33,8 +33,8 @@ import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
 import io.labflow.activities.verification.AccessVerificationActivities;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
+import io.labflow.workflows.binding.DefinitionActivitiesImpl;
 import io.labflow.workflows.catalog.ActionCatalog;
-import io.labflow.workflows.definition.DefinitionActivitiesImpl;
 import io.labflow.workflows.definition.DefinitionLoader;
 import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.interpreter.LabWorkflowImpl;
@@ -59,13 +59,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.iam.model.Tag;
-import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The worker policy's table is complete: every AWS operation the worker's credentials really make

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.labflow.worker.runtime.Composition;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
-import io.labflow.workflows.definition.SiteParameters;
+import io.labflow.workflows.binding.SiteParameters;
 import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.Preflight;
 import io.temporal.api.enums.v1.EventType;

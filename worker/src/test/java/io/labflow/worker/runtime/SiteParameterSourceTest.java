@@ -3,7 +3,7 @@ package io.labflow.worker.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.labflow.workflows.definition.SiteParameters;
+import io.labflow.workflows.binding.SiteParameters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -4,9 +4,12 @@ import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.catalog.ActionSpec;
 import io.labflow.workflows.catalog.FieldSpec;
 import io.labflow.workflows.catalog.NameLimits;
-import io.labflow.workflows.definition.YamlNodes.Entry;
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
+import io.labflow.workflows.yaml.PlainValues;
+import io.labflow.workflows.yaml.Suggestions;
+import io.labflow.workflows.yaml.YamlNodes.Entry;
+import io.labflow.workflows.yaml.YamlNodes;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,55 +23,52 @@ import org.yaml.snakeyaml.nodes.Tag;
  * The action of a step or compensation and its {@code with} fields: the action looked up in the
  * catalog, the fields read, and checked against the action's inputs.
  */
-final class ActionInputs {
+record ActionInputs(YamlNodes nodes, PlainValues values, ActionCatalog catalog) {
 
-  private final YamlNodes nodes;
-  private final PlainValues values;
-  private final ActionCatalog catalog;
-
-  ActionInputs(YamlNodes nodes, PlainValues values, ActionCatalog catalog) {
-    this.nodes = nodes;
-    this.values = values;
-    this.catalog = catalog;
+  /**
+   * Reads the action and {@code with} of a step, compensation or check (at {@code path}, the
+   * mapping {@code m}) into {@code raw}, the fields checked against the action's inputs; returns
+   * the fields' values. A check's action must give {@link DefinitionKeys#CHECK_OUTPUTS}.
+   */
+  Map<String, Object> read(
+      RawStep raw, String actionName, Map<String, Entry> m, Node node, String path, boolean check) {
+    raw.action = action(actionName, m.get("action"), path + ".action");
+    if (check
+        && raw.action != null
+        && !DefinitionKeys.CHECK_OUTPUTS.stream().allMatch(f -> raw.action.output(f).isPresent())) {
+      nodes.error(m.get("action").value(), path + ".action",
+          "action '" + actionName + "' is not a check: its output must have 'passed' and 'detail'");
+      raw.action = null;
+    }
+    raw.withPath = path + ".with";
+    Entry with = m.get("with");
+    Map<String, Entry> entries =
+        with == null ? null : nodes.mapping(with.value(), raw.withPath, null);
+    raw.with = entries == null ? Map.of() : entries;
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Entry e : raw.with.values()) {
+      out.put(e.key(), values.plain(e.value(), raw.withPath + "." + e.key()));
+    }
+    checkWith(raw.action, raw.with, out, with != null ? with.value() : node, raw.withPath);
+    return Collections.unmodifiableMap(out);
   }
 
-  ActionSpec action(String name, Entry entry, String path) {
+  private ActionSpec action(String name, Entry entry, String path) {
     if (name == null) {
       return null;
     }
     Optional<ActionSpec> spec = catalog.find(name);
     if (spec.isEmpty()) {
       List<String> names = catalog.all().stream().map(ActionSpec::name).toList();
-      Optional<String> closest = Suggestions.closest(name, names);
-      nodes.error(
-          entry.value(),
-          path,
-          "unknown action '"
-              + name
-              + "'"
-              + closest.map(c -> "; did you mean '" + c + "'?").orElse(""));
-      return null;
+      nodes.error(entry.value(), path,
+          "unknown action '" + name + "'" + Suggestions.didYouMean(name, names));
     }
-    return spec.get();
-  }
-
-  /** The {@code with} of a step or compensation: none when it has none or it is not a mapping. */
-  Map<String, Entry> withEntries(Map<String, Entry> m, String path) {
-    Entry with = m.get("with");
-    Map<String, Entry> entries = with == null ? null : nodes.mapping(with.value(), path, null);
-    return entries == null ? Map.of() : entries;
-  }
-
-  Map<String, Object> withValues(Map<String, Entry> entries, String path) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (Entry e : entries.values()) {
-      out.put(e.key(), values.plain(e.value(), path + "." + e.key()));
-    }
-    return Collections.unmodifiableMap(out);
+    return spec.orElse(null);
   }
 
   /** Every with key is an input of the action, every required input is present and fits. */
-  void checkWith(ActionSpec action, Map<String, Entry> with, Node at, String path) {
+  private void checkWith(
+      ActionSpec action, Map<String, Entry> with, Map<String, Object> read, Node at, String path) {
     if (action == null) {
       return;
     }
@@ -77,44 +77,30 @@ final class ActionInputs {
       Optional<FieldSpec> field = action.input(e.key());
       String fieldPath = path + "." + e.key();
       if (field.isEmpty()) {
-        nodes.error(
-            e.keyNode(),
-            fieldPath,
-            "unknown field '"
-                + e.key()
-                + "' of action '"
-                + action.name()
-                + "'"
-                + Suggestions.hint(e.key(), fields));
+        nodes.error(e.keyNode(), fieldPath, "unknown field '" + e.key() + "' of action '"
+            + action.name() + "'" + Suggestions.hint(e.key(), fields));
         continue;
       }
-      checkFieldValue(action, field.get(), e.value(), fieldPath);
+      checkFieldValue(action, field.get(), e.value(), read.get(e.key()), fieldPath);
     }
     for (FieldSpec f : action.inputs()) {
       if (f.required() && !with.containsKey(f.name())) {
-        nodes.error(
-            at,
-            path,
+        nodes.error(at, path,
             "missing required field '" + f.name() + "' of action '" + action.name() + "'");
       }
     }
   }
 
-  private void checkFieldValue(ActionSpec action, FieldSpec field, Node node, String path) {
+  private void checkFieldValue(
+      ActionSpec action, FieldSpec field, Node node, Object value, String path) {
     if (node instanceof ScalarNode s && s.getTag().equals(Tag.STR) && s.getValue().contains("$")) {
       try {
         if (Expressions.isSingleReference(s.getValue())) {
           return;
         }
         if (!Expressions.references(s.getValue()).isEmpty() && !field.type().equals("string")) {
-          fieldError(
-              action,
-              field,
-              node,
-              path,
-              "must be "
-                  + ValueTypes.article(field.type())
-                  + ", but text around '${...}' always makes a string");
+          fieldError(action, field, node, path, "must be " + ValueTypes.article(field.type())
+              + ", but text around '${...}' always makes a string");
           return;
         }
       } catch (ExpressionException e) {
@@ -124,7 +110,6 @@ final class ActionInputs {
     if (node instanceof ScalarNode s && YamlNodes.isBadTag(s)) {
       return; // Reported by plain().
     }
-    Object value = values.quietPlain(node);
     if (value == null) {
       if (field.required()) {
         fieldError(action, field, node, path, "must not be null");
@@ -133,11 +118,7 @@ final class ActionInputs {
     }
     String problem = ValueTypes.problem(field.type(), value);
     if (problem != null) {
-      fieldError(
-          action,
-          field,
-          node,
-          path,
+      fieldError(action, field, node, path,
           problem + (value instanceof Number && field.type().equals("string") ? "; quote it" : ""));
       return;
     }

@@ -58,11 +58,7 @@ public final class DefinitionKeys {
 
   /** Keys of {@code retry}, in steps, compensations and defaults. */
   public static final List<String> RETRY =
-      List.of(
-          "initialInterval",
-          "backoffCoefficient",
-          "maximumInterval",
-          "maximumAttempts",
+      List.of("initialInterval", "backoffCoefficient", "maximumInterval", "maximumAttempts",
           "nonRetryable");
 
   /** Keys of {@code compensate}. */

@@ -2,6 +2,8 @@ package io.labflow.workflows.definition;
 
 import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.model.Definition;
+import io.labflow.workflows.yaml.Diagnostic;
+import io.labflow.workflows.yaml.YamlDocument;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -17,22 +19,10 @@ import java.util.List;
  * each with its file, line, column and path, or a {@link Definition} that the interpreter may trust.
  * It is thread-safe and holds no state besides the action catalog.
  */
-public final class DefinitionLoader {
+public record DefinitionLoader(ActionCatalog catalog) {
 
   /** The largest step file accepted, in bytes (1 MiB). */
   public static final int MAX_BYTES = 1 << 20;
-
-  private final ActionCatalog catalog;
-
-  /** A loader that checks actions against this catalog. */
-  public DefinitionLoader(ActionCatalog catalog) {
-    this.catalog = catalog;
-  }
-
-  /** The catalog actions are checked against. */
-  public ActionCatalog catalog() {
-    return catalog;
-  }
 
   /**
    * Loads a step file from its bytes, which must be UTF-8 and at most {@link #MAX_BYTES} long.
@@ -41,13 +31,7 @@ public final class DefinitionLoader {
    */
   public LoadResult load(String fileName, byte[] bytes) {
     if (bytes.length > MAX_BYTES) {
-      return failure(
-          fileName,
-          "the file is "
-              + bytes.length
-              + " bytes; step files may be at most "
-              + MAX_BYTES
-              + " bytes (1 MiB)");
+      return tooLarge(fileName, bytes.length + " bytes");
     }
     CharsetDecoder decoder =
         StandardCharsets.UTF_8
@@ -60,30 +44,14 @@ public final class DefinitionLoader {
     if (!result.isError()) {
       result = decoder.flush(out);
     }
-    if (result.isError()) {
-      out.flip();
-      String before = out.toString();
-      int line = 1;
-      int column = 1;
-      for (int i = 0; i < before.length(); i++) {
-        if (before.charAt(i) == '\n') {
-          line++;
-          column = 1;
-        } else {
-          column++;
-        }
-      }
-      return new LoadResult(
-          null,
-          List.of(
-              new Diagnostic(
-                  fileName,
-                  line,
-                  column,
-                  "",
-                  "the file is not valid UTF-8 (bad byte at offset " + in.position() + ")")));
-    }
     out.flip();
+    if (result.isError()) {
+      String before = out.toString();
+      int line = (int) before.chars().filter(c -> c == '\n').count() + 1;
+      int column = before.length() - before.lastIndexOf('\n');
+      return failure(fileName, line, column,
+          "the file is not valid UTF-8 (bad byte at offset " + in.position() + ")");
+    }
     String text = out.toString();
     if (text.startsWith("\uFEFF")) {
       text = text.substring(1);
@@ -99,13 +67,7 @@ public final class DefinitionLoader {
    */
   public LoadResult load(String fileName, String text) {
     if (text.length() > MAX_BYTES) {
-      return failure(
-          fileName,
-          "the file is "
-              + text.length()
-              + " characters; step files may be at most "
-              + MAX_BYTES
-              + " bytes (1 MiB)");
+      return tooLarge(fileName, text.length() + " characters");
     }
     if (text.isBlank()) {
       return failure(fileName, "the file is empty; a definition needs at least 'name' and 'steps'");
@@ -113,19 +75,24 @@ public final class DefinitionLoader {
     YamlDocument.Parsed parsed = YamlDocument.parse(text, MAX_BYTES + 1);
     if (parsed.problem() != null) {
       YamlDocument.Problem p = parsed.problem();
-      return new LoadResult(
-          null, List.of(new Diagnostic(fileName, p.line(), p.column(), "", p.message())));
+      return failure(fileName, p.line(), p.column(), p.message());
     }
     if (parsed.root() == null) {
       return failure(fileName, "the file is empty; a definition needs at least 'name' and 'steps'");
     }
-    DefinitionReader reader = new DefinitionReader(fileName, catalog);
-    Definition definition = reader.read(parsed.root());
-    List<Diagnostic> errors = reader.errors();
-    return new LoadResult(errors.isEmpty() ? definition : null, errors);
+    return new DefinitionReader(fileName, catalog).read(parsed.root());
+  }
+
+  private static LoadResult tooLarge(String fileName, String size) {
+    return failure(fileName,
+        "the file is " + size + "; step files may be at most " + MAX_BYTES + " bytes (1 MiB)");
   }
 
   private static LoadResult failure(String fileName, String message) {
-    return new LoadResult(null, List.of(new Diagnostic(fileName, 1, 1, "", message)));
+    return failure(fileName, 1, 1, message);
+  }
+
+  private static LoadResult failure(String fileName, int line, int column, String message) {
+    return new LoadResult(null, List.of(new Diagnostic(fileName, line, column, "", message)));
   }
 }

@@ -1,12 +1,13 @@
 package io.labflow.workflows.definition;
 
 import io.labflow.workflows.catalog.ActionCatalog;
-import io.labflow.workflows.definition.YamlNodes.Entry;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.ParameterDef;
 import io.labflow.workflows.model.StepDefaults;
+import io.labflow.workflows.yaml.PlainValues;
+import io.labflow.workflows.yaml.YamlNodes.Entry;
+import io.labflow.workflows.yaml.YamlNodes;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -34,21 +35,15 @@ final class DefinitionReader {
     this.parameterReader = new ParameterReader(nodes, values);
     this.options = new OptionsReader(nodes, values);
     this.stepReader = new StepReader(nodes, values, options, catalog);
-    this.taskReader = new TaskReader(nodes, values, stepReader, catalog);
+    this.taskReader = new TaskReader(nodes, stepReader);
   }
 
-  List<Diagnostic> errors() {
-    return nodes.errors();
-  }
-
-  Definition read(Node root) {
+  /** The definition, or every problem found. */
+  LoadResult read(Node root) {
     if (!(root instanceof MappingNode rootMap)) {
-      nodes.error(
-          root,
-          "",
-          "a definition must be a mapping of keys such as name and steps, got "
-              + YamlNodes.describe(root));
-      return null;
+      nodes.error(root, "", "a definition must be a mapping of keys such as name and steps, got "
+          + YamlNodes.describe(root));
+      return new LoadResult(null, nodes.errors());
     }
     Map<String, Entry> top = nodes.entries(rootMap, "", DefinitionKeys.TOP_LEVEL);
     String name = nodes.requiredString(top, "name", root, "");
@@ -70,29 +65,25 @@ final class DefinitionReader {
     String defaultVariant = parameterReader.readDefaultVariant(top, variants);
     StepDefaults defaults = options.readDefaults(top.get("defaults"));
 
-    List<RawStep> steps = new ArrayList<>();
+    List<RawStep> steps = List.of();
     if (!top.containsKey("steps")) {
       nodes.error(root, "", "missing required key 'steps'");
     } else {
       Node stepsNode = top.get("steps").value();
       steps = stepReader.readSteps(stepsNode, "steps", defaults);
-      if (steps != null && steps.isEmpty() && stepsNode instanceof SequenceNode) {
+      if (steps.isEmpty() && stepsNode instanceof SequenceNode) {
         nodes.error(stepsNode, "steps", "steps must hold at least one step");
       }
     }
-    List<RawStep> onChange = new ArrayList<>();
+    List<RawStep> onChange = List.of();
     if (top.containsKey("onVariantChange")) {
       onChange =
           stepReader.readSteps(top.get("onVariantChange").value(), "onVariantChange", defaults);
-      if (onChange != null && !onChange.isEmpty() && variants.isEmpty()) {
-        nodes.error(
-            top.get("onVariantChange").keyNode(),
-            "onVariantChange",
+      if (!onChange.isEmpty() && variants.isEmpty()) {
+        nodes.error(top.get("onVariantChange").keyNode(), "onVariantChange",
             "onVariantChange is set, but no variants are declared to switch between");
       }
     }
-    steps = steps == null ? List.of() : steps;
-    onChange = onChange == null ? List.of() : onChange;
     Duration keepAlive = options.optionalDuration(top, "keepAlive", "");
     Lifetime lifetime = lifetime(top, keepAlive);
     List<TaskReader.RawTask> tasks =
@@ -104,26 +95,17 @@ final class DefinitionReader {
           "tasks need keepAlive: the lab stays live while its learner works, then tears down");
     }
 
-    ReferenceChecks references = new ReferenceChecks(nodes);
-    references.checkUniqueIds(steps, onChange, tasks);
-    references.checkReferences(steps, onChange, tasks, parameters, variants);
-    if (!nodes.errors().isEmpty()) {
-      return null; // A broken group has no step to build.
+    new ReferenceChecks(nodes).check(steps, onChange, tasks, parameters, variants);
+    if (nodes.hasErrors()) {
+      return new LoadResult(null, nodes.errors()); // A broken group has no step to build.
     }
-    return new Definition(
-        name,
-        description,
-        version,
-        Collections.unmodifiableMap(parameters),
-        Collections.unmodifiableMap(variants),
-        defaultVariant,
-        defaults,
-        steps.stream().map(s -> s.step).toList(),
-        onChange.stream().map(s -> s.step).toList(),
-        keepAlive,
-        tasks.stream().map(t -> t.task).toList(),
-        lifetime.max(),
-        lifetime.warning());
+    return new LoadResult(new Definition(
+        name, description, version,
+        Collections.unmodifiableMap(parameters), Collections.unmodifiableMap(variants),
+        defaultVariant, defaults,
+        steps.stream().map(s -> s.step).toList(), onChange.stream().map(s -> s.step).toList(),
+        keepAlive, tasks.stream().map(t -> t.task).toList(), lifetime.max(), lifetime.warning()),
+        List.of());
   }
 
   private record Lifetime(Duration max, Duration warning) {}

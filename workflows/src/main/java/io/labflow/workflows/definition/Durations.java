@@ -1,6 +1,7 @@
 package io.labflow.workflows.definition;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,32 +17,27 @@ public final class Durations {
       "write a whole number followed by ms, s, m or h, such as 500ms, 30s, 5m, 2h or 1m30s";
 
   private static final Pattern FORM =
-      Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m(?!s))?(?:(\\d+)s)?(?:(\\d+)ms)?");
+      Pattern.compile("(?=\\d)(?:(\\d+)h)?(?:(\\d+)m(?!s))?(?:(\\d+)s)?(?:(\\d+)ms)?");
+
+  /** The units of {@link #FORM}'s groups, in order. */
+  private static final ChronoUnit[] UNITS = {
+    ChronoUnit.HOURS, ChronoUnit.MINUTES, ChronoUnit.SECONDS, ChronoUnit.MILLIS
+  };
 
   private Durations() {}
 
   /** The duration, or empty when the text is not one of the accepted forms. */
   public static Optional<Duration> parse(String text) {
-    if (text == null || text.isEmpty() || !Character.isDigit(text.charAt(0))) {
-      return Optional.empty();
-    }
-    Matcher m = FORM.matcher(text);
+    Matcher m = FORM.matcher(text == null ? "" : text);
     if (!m.matches()) {
       return Optional.empty();
     }
     try {
       Duration d = Duration.ZERO;
-      if (m.group(1) != null) {
-        d = d.plusHours(Long.parseLong(m.group(1)));
-      }
-      if (m.group(2) != null) {
-        d = d.plusMinutes(Long.parseLong(m.group(2)));
-      }
-      if (m.group(3) != null) {
-        d = d.plusSeconds(Long.parseLong(m.group(3)));
-      }
-      if (m.group(4) != null) {
-        d = d.plusMillis(Long.parseLong(m.group(4)));
+      for (int i = 0; i < UNITS.length; i++) {
+        if (m.group(i + 1) != null) {
+          d = d.plus(Long.parseLong(m.group(i + 1)), UNITS[i]);
+        }
       }
       return Optional.of(d);
     } catch (NumberFormatException | ArithmeticException e) {

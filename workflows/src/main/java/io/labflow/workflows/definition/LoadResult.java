@@ -1,6 +1,7 @@
 package io.labflow.workflows.definition;
 
 import io.labflow.workflows.model.Definition;
+import io.labflow.workflows.yaml.Diagnostic;
 import java.util.List;
 import java.util.stream.Collectors;
 

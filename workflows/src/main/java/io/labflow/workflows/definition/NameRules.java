@@ -1,5 +1,6 @@
 package io.labflow.workflows.definition;
 
+import io.labflow.workflows.yaml.YamlNodes;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.Node;
 

@@ -1,10 +1,12 @@
 package io.labflow.workflows.definition;
 
 import io.labflow.workflows.catalog.ActionSpec;
-import io.labflow.workflows.definition.YamlNodes.Entry;
 import io.labflow.workflows.model.OnFailure;
 import io.labflow.workflows.model.RetrySpec;
 import io.labflow.workflows.model.StepDefaults;
+import io.labflow.workflows.yaml.PlainValues;
+import io.labflow.workflows.yaml.YamlNodes.Entry;
+import io.labflow.workflows.yaml.YamlNodes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +19,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * Reads what a step runs with besides its action: the definition's {@code defaults}, retry
  * policies, durations, heartbeats and {@code onFailure}.
  */
-final class OptionsReader {
+record OptionsReader(YamlNodes nodes, PlainValues values) {
 
   /**
    * Heartbeat timeout of a step or undo of a {@linkplain
@@ -37,43 +39,25 @@ final class OptionsReader {
           OnFailure.ROLLBACK,
           Duration.ofHours(24));
 
-  private final YamlNodes nodes;
-  private final PlainValues values;
-
-  OptionsReader(YamlNodes nodes, PlainValues values) {
-    this.nodes = nodes;
-    this.values = values;
-  }
-
   StepDefaults readDefaults(Entry entry) {
-    StepDefaults builtIn = BUILT_IN_DEFAULTS;
-    if (entry == null) {
-      return builtIn;
-    }
-    Map<String, Entry> m = nodes.mapping(entry.value(), "defaults", DefinitionKeys.DEFAULTS);
+    Map<String, Entry> m =
+        entry == null ? null : nodes.mapping(entry.value(), "defaults", DefinitionKeys.DEFAULTS);
     if (m == null) {
-      return builtIn;
+      return BUILT_IN_DEFAULTS;
     }
-    RetrySpec retry = builtIn.retry();
-    if (m.containsKey("retry")) {
-      RetrySpec written = readRetry(m.get("retry").value(), "defaults.retry");
-      if (written != null) {
-        retry = written.over(builtIn.retry());
-        checkIntervals(retry, m.get("retry").value(), "defaults.retry");
-      }
-    }
+    RetrySpec retry = optionalRetry(m, "defaults", BUILT_IN_DEFAULTS);
     Duration timeout = optionalDuration(m, "timeout", "defaults");
     Duration scheduleToClose = optionalDuration(m, "scheduleToClose", "defaults");
     Duration heartbeat = optionalDuration(m, "heartbeat", "defaults");
     OnFailure onFailure = optionalOnFailure(m, "defaults");
     Duration pauseTimeout = optionalDuration(m, "pauseTimeout", "defaults");
     return new StepDefaults(
-        retry,
-        timeout == null ? builtIn.timeout() : timeout,
+        retry == null ? BUILT_IN_DEFAULTS.retry() : retry.over(BUILT_IN_DEFAULTS.retry()),
+        timeout == null ? BUILT_IN_DEFAULTS.timeout() : timeout,
         scheduleToClose,
         heartbeat,
-        onFailure == null ? builtIn.onFailure() : onFailure,
-        pauseTimeout == null ? builtIn.pauseTimeout() : pauseTimeout);
+        onFailure == null ? BUILT_IN_DEFAULTS.onFailure() : onFailure,
+        pauseTimeout == null ? BUILT_IN_DEFAULTS.pauseTimeout() : pauseTimeout);
   }
 
   private RetrySpec readRetry(Node node, String path) {
@@ -82,13 +66,9 @@ final class OptionsReader {
       return null;
     }
     Duration initial = optionalDuration(m, "initialInterval", path);
-    Entry backoffEntry = m.get("backoffCoefficient");
-    Double backoff =
-        backoffEntry == null ? null : backoff(backoffEntry.value(), path + ".backoffCoefficient");
+    Double backoff = backoff(m.get("backoffCoefficient"), path + ".backoffCoefficient");
     Duration maximum = optionalDuration(m, "maximumInterval", path);
-    Entry attemptsEntry = m.get("maximumAttempts");
-    Integer attempts =
-        attemptsEntry == null ? null : attempts(attemptsEntry.value(), path + ".maximumAttempts");
+    Integer attempts = attempts(m.get("maximumAttempts"), path + ".maximumAttempts");
     List<String> nonRetryable = null;
     if (m.containsKey("nonRetryable")) {
       nonRetryable = nodes.stringList(m.get("nonRetryable").value(), path + ".nonRetryable");
@@ -96,23 +76,29 @@ final class OptionsReader {
     return new RetrySpec(initial, backoff, maximum, attempts, nonRetryable);
   }
 
-  private Double backoff(Node at, String path) {
-    Object v = values.scalar(at, path);
+  private Double backoff(Entry e, String path) {
+    Node at = e == null ? null : e.value();
+    Object v = at instanceof ScalarNode s ? values.plain(s, path) : null;
     if (v instanceof Number n) {
       if (n.doubleValue() < 1.0) {
-        nodes.error(at, path, "backoffCoefficient must be at least 1.0, got " + YamlNodes.at(at));
+        nodes.error(at, path,
+            "backoffCoefficient must be at least 1.0, got " + ((ScalarNode) at).getValue());
       }
       return n.doubleValue();
     }
-    if (!(at instanceof ScalarNode s
+    if (at != null && !(at instanceof ScalarNode s
         && (YamlNodes.isBadTag(s) || s.getTag().equals(Tag.FLOAT) || s.getTag().equals(Tag.INT)))) {
       nodes.error(at, path, "backoffCoefficient must be a number, got " + YamlNodes.describe(at));
     }
     return null;
   }
 
-  private Integer attempts(Node at, String path) {
-    Object v = values.scalar(at, path);
+  private Integer attempts(Entry e, String path) {
+    if (e == null) {
+      return null;
+    }
+    Node at = e.value();
+    Object v = at instanceof ScalarNode s ? values.plain(s, path) : null;
     if (!(v instanceof Integer i)) {
       nodes.error(at, path, "maximumAttempts must be an integer, got " + YamlNodes.describe(at));
       return null;
@@ -128,13 +114,8 @@ final class OptionsReader {
     if (effective.initialInterval() != null
         && effective.maximumInterval() != null
         && effective.maximumInterval().compareTo(effective.initialInterval()) < 0) {
-      nodes.error(
-          at,
-          path,
-          "maximumInterval "
-              + Durations.format(effective.maximumInterval())
-              + " is shorter than initialInterval "
-              + Durations.format(effective.initialInterval()));
+      nodes.error(at, path, "maximumInterval " + Durations.format(effective.maximumInterval())
+          + " is shorter than initialInterval " + Durations.format(effective.initialInterval()));
     }
   }
 
@@ -171,9 +152,9 @@ final class OptionsReader {
     if (e == null) {
       return null;
     }
-    String keyPath = path.isEmpty() ? key : path + "." + key;
+    String keyPath = YamlNodes.join(path, key);
     Node node = e.value();
-    if (!(node instanceof ScalarNode s) || s.getTag().equals(Tag.NULL) || YamlNodes.isBadTag(s)) {
+    if (!(node instanceof ScalarNode s && YamlNodes.isPlainScalar(s))) {
       nodes.error(node, keyPath, key + " must be a duration, got " + YamlNodes.describe(node) + "; " + Durations.FORMS);
       return null;
     }
@@ -194,17 +175,14 @@ final class OptionsReader {
     if (e == null) {
       return null;
     }
-    String keyPath = path.isEmpty() ? "onFailure" : path + ".onFailure";
     Node node = e.value();
+    String keyPath = YamlNodes.join(path, "onFailure");
     String written =
         node instanceof ScalarNode s && s.getTag().equals(Tag.STR) ? s.getValue() : null;
     Optional<OnFailure> value = OnFailure.of(written);
     if (value.isEmpty()) {
-      nodes.error(
-          node,
-          keyPath,
-          OnFailure.refusal(
-              written != null ? "'" + written + "'" : YamlNodes.describe(node), written));
+      nodes.error(node, keyPath, OnFailure.refusal(
+          written != null ? "'" + written + "'" : YamlNodes.describe(node), written));
     }
     return value.orElse(null);
   }

@@ -1,10 +1,14 @@
 package io.labflow.workflows.definition;
 
-import io.labflow.workflows.definition.YamlNodes.Entry;
 import io.labflow.workflows.model.ParameterDef;
+import io.labflow.workflows.yaml.PlainValues;
+import io.labflow.workflows.yaml.Suggestions;
+import io.labflow.workflows.yaml.YamlNodes.Entry;
+import io.labflow.workflows.yaml.YamlNodes;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.yaml.snakeyaml.nodes.Node;
@@ -12,33 +16,18 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /** Reads a step file's {@code parameters}, {@code variants} and {@code defaultVariant}. */
-final class ParameterReader {
-
-  private final YamlNodes nodes;
-  private final PlainValues values;
-
-  ParameterReader(YamlNodes nodes, PlainValues values) {
-    this.nodes = nodes;
-    this.values = values;
-  }
+record ParameterReader(YamlNodes nodes, PlainValues values) {
 
   Map<String, ParameterDef> readParameters(Entry entry) {
-    Map<String, ParameterDef> out = new LinkedHashMap<>();
-    if (entry == null) {
-      return out;
+    Map<String, ParameterDef> out = entry == null ? null : nodes.map(entry.value(), "parameters",
+        (p, path) -> {
+          NameRules.checkKey(nodes, "parameter name", p.key(), p.keyNode(), path);
+          return readParameter(p.value(), path);
+        });
+    if (out == null) {
+      return new LinkedHashMap<>();
     }
-    Map<String, Entry> params = nodes.mapping(entry.value(), "parameters", null);
-    if (params == null) {
-      return out;
-    }
-    for (Entry p : params.values()) {
-      String path = "parameters." + p.key();
-      NameRules.checkKey(nodes, "parameter name", p.key(), p.keyNode(), path);
-      ParameterDef def = readParameter(p.value(), path);
-      if (def != null) {
-        out.put(p.key(), def);
-      }
-    }
+    out.values().removeIf(Objects::isNull);
     return out;
   }
 
@@ -66,22 +55,14 @@ final class ParameterReader {
     if (pattern != null) {
       Node at = m.get("pattern").value();
       if (!type.equals("string") && !type.equals("integer")) {
-        nodes.error(
-            at,
-            path + ".pattern",
+        nodes.error(at, path + ".pattern",
             "pattern applies only to string and integer parameters, not " + type);
       } else {
         try {
           compiled = Pattern.compile(pattern);
         } catch (PatternSyntaxException e) {
-          nodes.error(
-              at,
-              path + ".pattern",
-              "invalid pattern '"
-                  + pattern
-                  + "': "
-                  + e.getDescription()
-                  + (e.getIndex() >= 0 ? " near index " + e.getIndex() : ""));
+          nodes.error(at, path + ".pattern", "invalid pattern '" + pattern + "': "
+              + e.getDescription() + (e.getIndex() >= 0 ? " near index " + e.getIndex() : ""));
         }
       }
     }
@@ -97,49 +78,31 @@ final class ParameterReader {
       } else if (problem != null) {
         nodes.error(at, path + ".default", "default " + problem);
       } else if (compiled != null && !compiled.matcher(String.valueOf(defaultValue)).matches()) {
-        nodes.error(
-            at,
-            path + ".default",
+        nodes.error(at, path + ".default",
             "default '" + defaultValue + "' does not match pattern '" + pattern + "'");
       }
     }
     ParameterDef def = new ParameterDef(type, required, defaultValue, pattern, description);
-    return ParameterFormats.read(
-        nodes, path, def, valueOf(m, "format"), valueOf(m, "arnTypes"), valueOf(m, "accounts"));
-  }
-
-  private static Node valueOf(Map<String, Entry> m, String key) {
-    Entry e = m.get(key);
-    return e == null ? null : e.value();
+    return ParameterFormats.read(nodes, path, def, m);
   }
 
   Map<String, Map<String, Object>> readVariants(Entry entry) {
-    Map<String, Map<String, Object>> out = new LinkedHashMap<>();
-    if (entry == null) {
-      return out;
+    Map<String, Map<String, Object>> out = entry == null ? null
+        : nodes.map(entry.value(), "variants", (v, path) -> {
+          NameRules.checkId(nodes, "variant name", v.key(), v.keyNode(), path);
+          Map<String, Object> keys = nodes.map(v.value(), path, (k, keyPath) -> {
+            NameRules.checkKey(nodes, "variant key", k.key(), k.keyNode(), keyPath);
+            return values.plain(k.value(), keyPath);
+          });
+          return keys == null ? null : Collections.unmodifiableMap(keys);
+        });
+    if (out == null) {
+      return new LinkedHashMap<>();
     }
-    Map<String, Entry> variants = nodes.mapping(entry.value(), "variants", null);
-    if (variants == null) {
-      return out;
-    }
-    if (variants.isEmpty()) {
+    if (out.isEmpty()) {
       nodes.error(entry.value(), "variants", "variants must declare at least one variant");
     }
-    for (Entry v : variants.values()) {
-      String path = "variants." + v.key();
-      NameRules.checkId(nodes, "variant name", v.key(), v.keyNode(), path);
-      Map<String, Entry> entries = nodes.mapping(v.value(), path, null);
-      if (entries == null) {
-        continue;
-      }
-      Map<String, Object> map = new LinkedHashMap<>();
-      for (Entry value : entries.values()) {
-        NameRules.checkKey(
-            nodes, "variant key", value.key(), value.keyNode(), path + "." + value.key());
-        map.put(value.key(), values.plain(value.value(), path + "." + value.key()));
-      }
-      out.put(v.key(), Collections.unmodifiableMap(map));
-    }
+    out.values().removeIf(Objects::isNull);
     return out;
   }
 
@@ -149,18 +112,11 @@ final class ParameterReader {
     if (defaultVariant != null) {
       Node at = top.get("defaultVariant").value();
       if (variants.isEmpty()) {
-        nodes.error(
-            at,
-            "defaultVariant",
+        nodes.error(at, "defaultVariant",
             "defaultVariant '" + defaultVariant + "' names a variant, but no variants are declared");
       } else if (!variants.containsKey(defaultVariant)) {
-        nodes.error(
-            at,
-            "defaultVariant",
-            "defaultVariant '"
-                + defaultVariant
-                + "' is not a declared variant"
-                + Suggestions.hint(defaultVariant, variants.keySet()));
+        nodes.error(at, "defaultVariant", "defaultVariant '" + defaultVariant
+            + "' is not a declared variant" + Suggestions.hint(defaultVariant, variants.keySet()));
       }
     }
     return defaultVariant;

@@ -1,13 +1,14 @@
 package io.labflow.workflows.definition;
 
 import io.labflow.workflows.catalog.ActionSpec;
-import io.labflow.workflows.definition.YamlNodes.Entry;
 import io.labflow.workflows.model.Step;
+import io.labflow.workflows.yaml.YamlNodes;
+import io.labflow.workflows.yaml.YamlNodes.Entry;
 import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.nodes.Node;
 
-/** A step as read, with the nodes later checks (ids, references) point at. */
+/** A step (or task, or check) as read, with the nodes later checks (ids, references) point at. */
 final class RawStep {
   String id;
   Node idNode;
@@ -16,13 +17,26 @@ final class RawStep {
   ActionSpec action;
   Map<String, Entry> with = Map.of();
   String withPath;
-  ActionSpec compensateAction;
-  Map<String, Entry> compensateWith = Map.of();
-  String compensatePath;
+  /** The compensation's action and {@code with}, when the step has one. */
+  RawStep undo;
   /** Text a person reads that may hold {@code ${...}}: a task's title, a check's message. */
   Map<String, Entry> texts = Map.of();
   List<RawStep> branches = List.of();
   boolean parallel;
   /** The model step; null when what was read cannot make one (the problem is reported). */
   Step step;
+
+  /** The read of the mapping {@code m} at {@code path}, starting with its required id. */
+  static RawStep withId(
+      YamlNodes nodes, Map<String, Entry> m, Node node, String path, String what) {
+    RawStep raw = new RawStep();
+    raw.path = path;
+    raw.node = node;
+    raw.id = nodes.requiredString(m, "id", node, path);
+    if (raw.id != null) {
+      raw.idNode = m.get("id").value();
+      NameRules.checkId(nodes, what, raw.id, raw.idNode, path + ".id");
+    }
+    return raw;
+  }
 }

@@ -1,14 +1,17 @@
 package io.labflow.workflows.definition;
 
-import io.labflow.workflows.definition.ReferenceRules.Scope;
 import io.labflow.workflows.definition.ReferenceRules.Site;
-import io.labflow.workflows.definition.YamlNodes.Entry;
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.Reference;
 import io.labflow.workflows.model.ParameterDef;
+import io.labflow.workflows.yaml.YamlDocument;
+import io.labflow.workflows.yaml.YamlNodes.Entry;
+import io.labflow.workflows.yaml.YamlNodes;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,60 +28,53 @@ import org.yaml.snakeyaml.nodes.Tag;
  * Checks, once every step and task is read, that ids are unique and that every {@code ${...}} in a
  * {@code with} names something its step may see ({@link ReferenceRules}).
  */
-final class ReferenceChecks {
+record ReferenceChecks(YamlNodes nodes) {
 
-  private final YamlNodes nodes;
-
-  ReferenceChecks(YamlNodes nodes) {
-    this.nodes = nodes;
+  /** Checks the ids and references of a file's steps, tasks and checks. */
+  void check(List<RawStep> steps, List<RawStep> onChange, List<TaskReader.RawTask> tasks,
+      Map<String, ParameterDef> parameters, Map<String, Map<String, Object>> variants) {
+    checkUniqueIds(steps, onChange, tasks);
+    checkReferences(steps, onChange, tasks, new ReferenceRules(parameters, variants));
   }
 
   /** Step, task and check ids share one namespace: each may be written once. */
-  void checkUniqueIds(List<RawStep> steps, List<RawStep> onChange, List<TaskReader.RawTask> tasks) {
-    Map<String, Node> seen = new LinkedHashMap<>();
-    List<RawStep> all = new ArrayList<>();
+  private void checkUniqueIds(
+      List<RawStep> steps, List<RawStep> onChange, List<TaskReader.RawTask> tasks) {
     List<RawStep> named = new ArrayList<>();
-    for (List<RawStep> list : stepLists(steps, onChange, tasks)) {
-      for (RawStep s : list) {
-        all.add(s);
-        all.addAll(s.branches);
-      }
-    }
     for (TaskReader.RawTask t : tasks) {
       named.add(t.self);
       named.addAll(t.checks);
     }
+    List<RawStep> all = everyStep(steps, onChange, tasks);
     all.addAll(named);
-    all.sort(java.util.Comparator.comparingInt(s -> s.node.getStartMark().getIndex()));
+    all.sort(Comparator.comparingInt(s -> s.node.getStartMark().getIndex()));
+    Map<String, Node> seen = new HashMap<>();
     for (RawStep s : all) {
-      if (s.id == null) {
-        continue;
-      }
-      Node first = seen.putIfAbsent(s.id, s.idNode);
+      Node first = s.id == null ? null : seen.putIfAbsent(s.id, s.idNode);
       if (first != null) {
-        nodes.error(
-            s.idNode,
-            s.path + ".id",
-            "duplicate "
-                + (named.contains(s) ? "id" : "step id")
-                + " '"
-                + s.id
-                + "' (first defined at line "
-                + (first.getStartMark().getLine() + 1)
-                + ")");
+        nodes.error(s.idNode, s.path + ".id", "duplicate " + (named.contains(s) ? "id" : "step id")
+            + " '" + s.id + "' (first defined at line " + (first.getStartMark().getLine() + 1)
+            + ")");
       }
     }
   }
 
-  /** The step lists of a file: steps, onVariantChange, then each task's solve and adopt. */
-  private static List<List<RawStep>> stepLists(
+  /** Every step, branches after their group: steps, onVariantChange, each task's solve, adopt. */
+  private static List<RawStep> everyStep(
       List<RawStep> steps, List<RawStep> onChange, List<TaskReader.RawTask> tasks) {
     List<List<RawStep>> lists = new ArrayList<>(List.of(steps, onChange));
     for (TaskReader.RawTask t : tasks) {
       lists.add(t.solve);
       lists.add(t.adopt);
     }
-    return lists;
+    List<RawStep> out = new ArrayList<>();
+    for (List<RawStep> list : lists) {
+      for (RawStep s : list) {
+        out.add(s);
+        out.addAll(s.branches);
+      }
+    }
+    return out;
   }
 
   /**
@@ -86,22 +82,16 @@ final class ReferenceChecks {
    * check, solve or adopt step, every step of {@code steps} and {@code onVariantChange} and the
    * earlier steps of its own list.
    */
-  void checkReferences(
-      List<RawStep> steps,
-      List<RawStep> onChange,
-      List<TaskReader.RawTask> tasks,
-      Map<String, ParameterDef> parameters,
-      Map<String, Map<String, Object>> variants) {
-    ReferenceRules rules = new ReferenceRules(parameters, variants);
-    Scope scope = rules.scope();
-    for (List<RawStep> list : stepLists(steps, onChange, tasks)) {
-      for (RawStep s : list) {
-        collectIds(s, scope.all);
+  private void checkReferences(List<RawStep> steps, List<RawStep> onChange,
+      List<TaskReader.RawTask> tasks, ReferenceRules rules) {
+    for (RawStep s : everyStep(steps, onChange, tasks)) {
+      if (s.id != null) {
+        rules.all.add(s.id);
       }
     }
     walk(steps, rules);
     walk(onChange, rules);
-    Map<String, RawStep> provisioned = new LinkedHashMap<>(scope.visible);
+    Map<String, RawStep> provisioned = new LinkedHashMap<>(rules.visible);
     for (TaskReader.RawTask t : tasks) {
       checkStepReferences(t.self, null, rules);
       for (RawStep check : t.checks) {
@@ -109,43 +99,29 @@ final class ReferenceChecks {
       }
       for (List<RawStep> list : List.of(t.solve, t.adopt)) {
         walk(list, rules);
-        scope.visible.clear();
-        scope.visible.putAll(provisioned);
+        rules.visible.clear();
+        rules.visible.putAll(provisioned);
       }
     }
   }
 
   /** Checks a list's steps in order, each seeing the ones before it. */
   private void walk(List<RawStep> list, ReferenceRules rules) {
-    Scope scope = rules.scope();
     for (RawStep s : list) {
-      if (s.parallel) {
-        for (RawStep b : s.branches) {
-          checkStepReferences(b, s, rules);
-        }
-        if (s.id != null) {
-          scope.visible.put(s.id, s);
-        }
-        for (RawStep b : s.branches) {
-          if (b.id != null) {
-            scope.visible.putIfAbsent(b.id, b);
-          }
-        }
-      } else {
+      if (!s.parallel) {
         checkStepReferences(s, null, rules);
-        if (s.id != null) {
-          scope.visible.putIfAbsent(s.id, s);
+      }
+      for (RawStep b : s.branches) {
+        checkStepReferences(b, s, rules);
+      }
+      if (s.id != null && (s.parallel || !rules.visible.containsKey(s.id))) {
+        rules.visible.put(s.id, s);
+      }
+      for (RawStep b : s.branches) {
+        if (b.id != null) {
+          rules.visible.putIfAbsent(b.id, b);
         }
       }
-    }
-  }
-
-  private static void collectIds(RawStep s, Set<String> ids) {
-    if (s.id != null) {
-      ids.add(s.id);
-    }
-    for (RawStep b : s.branches) {
-      collectIds(b, ids);
     }
   }
 
@@ -158,8 +134,8 @@ final class ReferenceChecks {
       checkNodeReferences(e.value(), step.path + "." + e.key(), site, rules);
     }
     Site undo = new Site(step, group, true);
-    for (Entry e : step.compensateWith.values()) {
-      checkNodeReferences(e.value(), step.compensatePath + "." + e.key(), undo, rules);
+    for (Entry e : step.undo == null ? List.<Entry>of() : step.undo.with.values()) {
+      checkNodeReferences(e.value(), step.undo.withPath + "." + e.key(), undo, rules);
     }
   }
 

@@ -2,6 +2,7 @@ package io.labflow.workflows.definition;
 
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.model.ParameterDef;
+import io.labflow.workflows.yaml.Suggestions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -15,27 +16,20 @@ import java.util.Set;
  */
 final class ReferenceRules {
 
-  /** What a reference may see: earlier steps by id, and which are parallel groups. */
-  static final class Scope {
-    final Map<String, RawStep> visible = new LinkedHashMap<>();
-    final Set<String> all = new LinkedHashSet<>();
-  }
-
   /** Where a reference is written: a step (a branch of {@code group} when not null) or its undo. */
   record Site(RawStep step, RawStep group, boolean compensation) {}
 
   private final Map<String, ParameterDef> parameters;
   private final Map<String, Map<String, Object>> variants;
-  private final Scope scope = new Scope();
+  /** The steps a reference may see by id: the checks grow it as they walk the file. */
+  final Map<String, RawStep> visible = new LinkedHashMap<>();
+
+  /** Every step id of the file. */
+  final Set<String> all = new LinkedHashSet<>();
 
   ReferenceRules(Map<String, ParameterDef> parameters, Map<String, Map<String, Object>> variants) {
     this.parameters = parameters;
     this.variants = variants;
-  }
-
-  /** The steps seen so far; the checks grow it as they walk the file. */
-  Scope scope() {
-    return scope;
   }
 
   /** Why a reference with these parts, written at {@code site}, is wrong; null when it is right. */
@@ -48,12 +42,9 @@ final class ReferenceRules {
         }
         String name = parts.get(1);
         if (!parameters.containsKey(name)) {
-          return "unknown parameter '"
-              + name
-              + "'"
-              + (parameters.isEmpty()
-                  ? "; the definition declares no parameters"
-                  : Suggestions.hint(name, parameters.keySet()));
+          return "unknown parameter '" + name + "'" + (parameters.isEmpty()
+              ? "; the definition declares no parameters"
+              : Suggestions.hint(name, parameters.keySet()));
         }
         return null;
       }
@@ -77,10 +68,8 @@ final class ReferenceRules {
           return "unknown variant key '" + key + "'" + Suggestions.hint(key, allKeys);
         }
         if (!missing.isEmpty()) {
-          return "variant key '"
-              + key
-              + "' is missing from variant"
-              + (missing.size() == 1 ? " '" + missing.get(0) + "'" : "s '" + String.join("', '", missing) + "'")
+          return "variant key '" + key + "' is missing from variant"
+              + (missing.size() == 1 ? " '" : "s '") + String.join("', '", missing) + "'"
               + "; every variant must define it";
         }
         return null;
@@ -88,9 +77,7 @@ final class ReferenceRules {
       case "lab" -> {
         if (parts.size() != 2 || !DefinitionKeys.LAB_FIELDS.contains(parts.get(1))) {
           String name = parts.size() > 1 ? parts.get(1) : "";
-          return "unknown lab field '"
-              + name
-              + "'"
+          return "unknown lab field '" + name + "'"
               + Suggestions.hint(name, DefinitionKeys.LAB_FIELDS);
         }
         return null;
@@ -119,19 +106,16 @@ final class ReferenceRules {
       }
       target = step;
     } else if (group != null && group.branches.stream().anyMatch(b -> id.equals(b.id))) {
-      return "step '"
-          + id
-          + "' runs in parallel with this step in group '"
-          + group.id
+      return "step '" + id + "' runs in parallel with this step in group '" + group.id
           + "', so its outputs are not available";
     } else if (group != null && id.equals(group.id)) {
       return "step '" + id + "' is the parallel group this step belongs to";
-    } else if (scope.visible.containsKey(id)) {
-      target = scope.visible.get(id);
-    } else if (scope.all.contains(id)) {
+    } else if (visible.containsKey(id)) {
+      target = visible.get(id);
+    } else if (all.contains(id)) {
       return "step '" + id + "' is defined later; a step can only reference earlier steps";
     } else {
-      return "unknown step '" + id + "'" + Suggestions.hint(id, scope.visible.keySet());
+      return "unknown step '" + id + "'" + Suggestions.hint(id, visible.keySet());
     }
     if (target.parallel) {
       return "step '" + id + "' is a parallel group and has no outputs; reference one of its branches";
@@ -141,14 +125,8 @@ final class ReferenceRules {
     }
     if (target.action.output(field).isEmpty()) {
       List<String> outputs = target.action.outputs().stream().map(f -> f.name()).toList();
-      return "step '"
-          + id
-          + "' (action '"
-          + target.action.name()
-          + "') has no output '"
-          + field
-          + "'"
-          + (outputs.isEmpty()
+      return "step '" + id + "' (action '" + target.action.name() + "') has no output '" + field
+          + "'" + (outputs.isEmpty()
               ? "; the action has no outputs"
               : Suggestions.hint(field, outputs));
     }

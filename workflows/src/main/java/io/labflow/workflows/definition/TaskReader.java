@@ -1,14 +1,14 @@
 package io.labflow.workflows.definition;
 
-import io.labflow.workflows.catalog.ActionCatalog;
-import io.labflow.workflows.catalog.ActionSpec;
-import io.labflow.workflows.definition.YamlNodes.Entry;
 import io.labflow.workflows.model.Check;
 import io.labflow.workflows.model.StepDefaults;
 import io.labflow.workflows.model.Task;
+import io.labflow.workflows.yaml.YamlNodes.Entry;
+import io.labflow.workflows.yaml.YamlNodes;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
@@ -20,7 +20,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * (catalog actions whose output has {@code passed} and {@code detail}), and its {@code solve} and
  * {@code adopt} steps (read as any step).
  */
-final class TaskReader {
+record TaskReader(YamlNodes nodes, StepReader steps) {
 
   /** A task as read: the task, and what the id and reference checks walk. */
   static final class RawTask {
@@ -33,35 +33,16 @@ final class TaskReader {
 
   private static final int MAX_POINTS = 1_000_000;
 
-  private final YamlNodes nodes;
-  private final PlainValues values;
-  private final StepReader steps;
-  private final ActionInputs inputs;
-
-  TaskReader(YamlNodes nodes, PlainValues values, StepReader steps, ActionCatalog catalog) {
-    this.nodes = nodes;
-    this.values = values;
-    this.steps = steps;
-    this.inputs = new ActionInputs(nodes, values, catalog);
-  }
 
   /** The tasks of the list; empty (reported) when it is not a non-empty list. */
   List<RawTask> readTasks(Node node, StepDefaults defaults) {
-    List<RawTask> out = new ArrayList<>();
-    if (!(node instanceof SequenceNode seq)) {
-      nodes.error(node, "tasks", "tasks must be a list of tasks, got " + YamlNodes.describe(node));
-      return out;
-    }
-    if (seq.getValue().isEmpty()) {
+    if (node instanceof SequenceNode seq && seq.getValue().isEmpty()) {
       nodes.error(node, "tasks", "tasks must hold at least one task (or leave tasks out)");
     }
-    for (int i = 0; i < seq.getValue().size(); i++) {
-      RawTask t = readTask(seq.getValue().get(i), "tasks[" + i + "]", defaults);
-      if (t != null) {
-        out.add(t);
-      }
-    }
-    return out;
+    List<RawTask> out =
+        nodes.list(
+            node, "tasks", "tasks must be a list of tasks", (n, p) -> readTask(n, p, defaults));
+    return out == null ? List.of() : out;
   }
 
   private RawTask readTask(Node node, String path, StepDefaults defaults) {
@@ -70,40 +51,27 @@ final class TaskReader {
       return null;
     }
     RawTask raw = new RawTask();
-    raw.self = idOf(m, node, path, "task id");
+    raw.self = RawStep.withId(nodes, m, node, path, "task id");
     String title = nodes.requiredString(m, "title", node, path);
     String instructions = nodes.optionalString(m, "instructions", path);
     raw.self.texts = texts(m, "title", "instructions");
     int points = points(m, node, path);
-    List<Check> checks = new ArrayList<>();
-    if (!m.containsKey("checks")) {
+    List<Check> checks = null;
+    Entry checksEntry = m.get("checks");
+    if (checksEntry == null) {
       nodes.error(node, path, "missing required key 'checks': a task needs at least one check");
-    } else if (!(m.get("checks").value() instanceof SequenceNode seq) || seq.getValue().isEmpty()) {
-      Node checksNode = m.get("checks").value();
-      nodes.error(checksNode, path + ".checks",
-          checksNode instanceof SequenceNode
-              ? "checks must hold at least one check"
-              : "checks must be a list of checks, got " + YamlNodes.describe(checksNode));
+    } else if (checksEntry.value() instanceof SequenceNode seq && seq.getValue().isEmpty()) {
+      nodes.error(seq, path + ".checks", "checks must hold at least one check");
     } else {
-      for (int i = 0; i < seq.getValue().size(); i++) {
-        Check c = readCheck(seq.getValue().get(i), path + ".checks[" + i + "]", raw);
-        if (c != null) {
-          checks.add(c);
-        }
-      }
+      checks = nodes.list(checksEntry.value(), path + ".checks", "checks must be a list of checks",
+          (n, p) -> readCheck(n, p, raw));
     }
     raw.solve = stepsOf(m, "solve", path, defaults);
     raw.adopt = stepsOf(m, "adopt", path, defaults);
-    raw.task =
-        new Task(
-            raw.self.id,
-            title,
-            instructions,
-            points,
-            checks,
-            raw.solve.stream().map(s -> s.step).toList(),
-            raw.adopt.stream().map(s -> s.step).toList(),
-            node.getStartMark().getLine() + 1);
+    raw.task = new Task(raw.self.id, title, instructions, points,
+        checks == null ? List.of() : checks,
+        raw.solve.stream().map(s -> s.step).toList(), raw.adopt.stream().map(s -> s.step).toList(),
+        node.getStartMark().getLine() + 1);
     return raw;
   }
 
@@ -112,47 +80,19 @@ final class TaskReader {
     if (m == null) {
       return null;
     }
-    RawStep raw = idOf(m, node, path, "check id");
+    RawStep raw = RawStep.withId(nodes, m, node, path, "check id");
     task.checks.add(raw);
     String actionName = nodes.requiredString(m, "action", node, path);
-    raw.action = inputs.action(actionName, m.get("action"), path + ".action");
-    if (raw.action != null
-        && !DefinitionKeys.CHECK_OUTPUTS.stream().allMatch(f -> raw.action.output(f).isPresent())) {
-      nodes.error(m.get("action").value(), path + ".action",
-          "action '" + actionName + "' is not a check: its output must have 'passed' and 'detail'");
-      raw.action = null;
-    }
-    raw.withPath = path + ".with";
-    raw.with = inputs.withEntries(m, raw.withPath);
-    Map<String, Object> with = inputs.withValues(raw.with, raw.withPath);
-    inputs.checkWith(
-        raw.action, raw.with, m.containsKey("with") ? m.get("with").value() : node, raw.withPath);
+    Map<String, Object> with = steps.inputs.read(raw, actionName, m, node, path, true);
     String message = nodes.requiredString(m, "message", node, path);
     String hint = nodes.optionalString(m, "hint", path);
     raw.texts = texts(m, "message", "hint");
     return new Check(raw.id, actionName, with, message, hint, node.getStartMark().getLine() + 1);
   }
 
-  /** A task's or check's id, as a step without action for the id and reference checks. */
-  private RawStep idOf(Map<String, Entry> m, Node node, String path, String what) {
-    RawStep raw = new RawStep();
-    raw.path = path;
-    raw.node = node;
-    raw.id = nodes.requiredString(m, "id", node, path);
-    if (raw.id != null) {
-      raw.idNode = m.get("id").value();
-      NameRules.checkId(nodes, what, raw.id, raw.idNode, path + ".id");
-    }
-    return raw;
-  }
-
   private static Map<String, Entry> texts(Map<String, Entry> m, String... keys) {
-    Map<String, Entry> out = new java.util.LinkedHashMap<>();
-    for (String k : keys) {
-      if (m.containsKey(k)) {
-        out.put(k, m.get(k));
-      }
-    }
+    Map<String, Entry> out = new LinkedHashMap<>(m);
+    out.keySet().retainAll(List.of(keys));
     return out;
   }
 
@@ -174,10 +114,8 @@ final class TaskReader {
   }
 
   private List<RawStep> stepsOf(Map<String, Entry> m, String key, String path, StepDefaults d) {
-    if (!m.containsKey(key)) {
-      return List.of();
-    }
-    List<RawStep> read = steps.readSteps(m.get(key).value(), path + "." + key, d);
-    return read == null ? List.of() : read;
+    return m.containsKey(key)
+        ? steps.readSteps(m.get(key).value(), path + "." + key, d)
+        : List.of();
   }
 }

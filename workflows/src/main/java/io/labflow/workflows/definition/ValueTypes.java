@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * The value types of the definition language, checked in one place: a parameter's default and a
- * run's parameter values (by {@link ParameterBinder}), and the literal values of an action's
+ * run's parameter values (by {@code ParameterBinder}), and the literal values of an action's
  * {@code with} fields (by the definition reader). Values are plain Java values as YAML or JSON
  * give them: strings, integers ({@code Integer} or {@code Long}), other numbers, booleans, lists
  * and maps.
@@ -69,23 +69,10 @@ public final class ValueTypes {
     if (value == null) {
       return "null";
     }
-    if (value instanceof String) {
-      return "a string";
-    }
-    if (value instanceof Integer || value instanceof Long) {
-      return "an integer";
-    }
-    if (value instanceof Number) {
-      return "a number";
-    }
-    if (value instanceof Boolean) {
-      return "a boolean";
-    }
-    if (value instanceof List) {
-      return "a list";
-    }
-    if (value instanceof Map) {
-      return "a mapping";
+    for (String type : List.of("string", "integer", "number", "boolean", "list", "map")) {
+      if (fits(type, value)) {
+        return article(type);
+      }
     }
     return value.getClass().getSimpleName();
   }

@@ -1,8 +1,8 @@
 package io.labflow.workflows.fleet;
 
 import io.labflow.workflows.definition.DefinitionKeys;
-import io.labflow.workflows.definition.YamlNodes.Entry;
 import io.labflow.workflows.lab.LabIds;
+import io.labflow.workflows.yaml.YamlNodes.Entry;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

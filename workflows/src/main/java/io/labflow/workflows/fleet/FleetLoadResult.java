@@ -1,6 +1,6 @@
 package io.labflow.workflows.fleet;
 
-import io.labflow.workflows.definition.Diagnostic;
+import io.labflow.workflows.yaml.Diagnostic;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;

@@ -1,10 +1,10 @@
 package io.labflow.workflows.fleet;
 
 import io.labflow.workflows.definition.DefinitionKeys;
-import io.labflow.workflows.definition.Diagnostic;
-import io.labflow.workflows.definition.YamlDocument;
-import io.labflow.workflows.definition.YamlNodes.Entry;
 import io.labflow.workflows.lab.LabIds;
+import io.labflow.workflows.yaml.Diagnostic;
+import io.labflow.workflows.yaml.YamlDocument;
+import io.labflow.workflows.yaml.YamlNodes.Entry;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;

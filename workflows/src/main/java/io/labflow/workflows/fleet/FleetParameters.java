@@ -1,8 +1,8 @@
 package io.labflow.workflows.fleet;
 
 import io.labflow.workflows.definition.DefinitionKeys;
-import io.labflow.workflows.definition.YamlNodes;
-import io.labflow.workflows.definition.YamlNodes.Entry;
+import io.labflow.workflows.yaml.YamlNodes.Entry;
+import io.labflow.workflows.yaml.YamlNodes;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,8 +1,8 @@
 package io.labflow.workflows.fleet;
 
 import io.labflow.workflows.definition.Durations;
-import io.labflow.workflows.definition.Suggestions;
-import io.labflow.workflows.definition.YamlNodes.Entry;
+import io.labflow.workflows.yaml.Suggestions;
+import io.labflow.workflows.yaml.YamlNodes.Entry;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;

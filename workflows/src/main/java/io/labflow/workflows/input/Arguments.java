@@ -1,7 +1,7 @@
 package io.labflow.workflows.input;
 
-import io.labflow.workflows.definition.Suggestions;
 import io.labflow.workflows.lab.Decision;
+import io.labflow.workflows.yaml.Suggestions;
 import io.temporal.common.converter.RawValue;
 import java.util.Arrays;
 import java.util.List;

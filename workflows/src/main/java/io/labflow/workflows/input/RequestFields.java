@@ -1,6 +1,6 @@
 package io.labflow.workflows.input;
 
-import io.labflow.workflows.definition.Suggestions;
+import io.labflow.workflows.yaml.Suggestions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;

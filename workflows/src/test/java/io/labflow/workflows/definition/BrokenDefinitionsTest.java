@@ -2,12 +2,13 @@ package io.labflow.workflows.definition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labflow.workflows.yaml.Diagnostic;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.List;
-import java.util.stream.Stream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -6,11 +6,13 @@ import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Compensation;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.OnFailure;
-import io.labflow.workflows.model.ParameterDef;
 import io.labflow.workflows.model.ParallelGroup;
+import io.labflow.workflows.model.ParameterDef;
 import io.labflow.workflows.model.RetrySpec;
 import io.labflow.workflows.model.Step;
 import io.labflow.workflows.model.StepDefaults;
+import io.labflow.workflows.yaml.Diagnostic;
+import io.labflow.workflows.yaml.Suggestions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,11 +24,11 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 @Tag("fast")
-class DefinitionLoaderTest {
+public class DefinitionLoaderTest {
 
   private final DefinitionLoader loader = new DefinitionLoader(StepLibraryCatalog.create());
 
-  static String resource(String path) throws IOException {
+  public static String resource(String path) throws IOException {
     try (InputStream in = DefinitionLoaderTest.class.getResourceAsStream("/definitions/" + path)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }

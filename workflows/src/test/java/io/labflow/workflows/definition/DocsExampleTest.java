@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
+import io.labflow.workflows.binding.ParameterBinder;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.Step;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package io.labflow.workflows.definition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labflow.workflows.yaml.Diagnostic;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

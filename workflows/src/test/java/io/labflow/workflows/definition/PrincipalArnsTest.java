@@ -2,6 +2,7 @@ package io.labflow.workflows.definition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labflow.workflows.binding.ParameterBinder;
 import io.labflow.workflows.model.Definition;
 import java.util.List;
 import java.util.Map;

@@ -16,14 +16,14 @@ import java.util.List;
  * module's {@code LabDefinitionsTest} (which fails when the file is stale and rewrites it with
  * {@code -Dlabflow.catalog.update=true}).
  */
-final class StepLibraryCatalog {
+public final class StepLibraryCatalog {
 
   /** Where the generated file lives, on the test classpath. */
   static final String RESOURCE = "/catalog/step-library.json";
 
   private StepLibraryCatalog() {}
 
-  static ActionCatalog create() {
+  public static ActionCatalog create() {
     try (InputStream in = StepLibraryCatalog.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException(RESOURCE + " is not on the test classpath");

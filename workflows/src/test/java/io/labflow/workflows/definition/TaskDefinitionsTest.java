@@ -7,6 +7,7 @@ import io.labflow.workflows.model.Check;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.Step;
 import io.labflow.workflows.model.Task;
+import io.labflow.workflows.yaml.Diagnostic;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

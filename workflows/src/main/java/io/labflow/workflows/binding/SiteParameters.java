@@ -1,6 +1,7 @@
-package io.labflow.workflows.definition;
+package io.labflow.workflows.binding;
 
 import io.labflow.workflows.model.Definition;
+import io.labflow.workflows.yaml.Diagnostic;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -17,32 +18,18 @@ import java.util.Set;
  * with the run's values), and a problem with it names the site as its source. Merging happens
  * inside the resolve activity, so the values a lab ran with are recorded in its history.
  */
-public final class SiteParameters {
+public record SiteParameters(Map<String, Object> values, String label) {
 
   /** No site values. */
   public static final SiteParameters NONE = new SiteParameters(Map.of(), "site");
-
-  private final Map<String, Object> values;
-  private final String label;
 
   /**
    * @param values parameter values by name
    * @param label where they come from, used in messages (for example {@code
    *     LABFLOW_SITE_PARAMETERS})
    */
-  public SiteParameters(Map<String, ?> values, String label) {
-    this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
-    this.label = label;
-  }
-
-  /** The values by name. */
-  public Map<String, Object> values() {
-    return values;
-  }
-
-  /** Where the values come from. */
-  public String label() {
-    return label;
+  public SiteParameters {
+    values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
   }
 
   /**
@@ -76,10 +63,8 @@ public final class SiteParameters {
 
     /** A binding problem of a site value, named as the site's rather than the request's. */
     public Diagnostic relabel(Diagnostic d) {
-      String path = d.path();
-      if (path != null && path.startsWith("parameters.")
-          && fromSite.contains(path.substring("parameters.".length()))) {
-        return new Diagnostic(label, d.line(), d.column(), path, d.message());
+      if (fromSite.contains(ParameterBinder.BindResult.parameterName(d))) {
+        return new Diagnostic(label, d.line(), d.column(), d.path(), d.message());
       }
       return d;
     }

@@ -1,4 +1,4 @@
-package io.labflow.workflows.definition;
+package io.labflow.workflows.binding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -6,7 +6,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labflow.workflows.definition.DefinitionLoader;
+import io.labflow.workflows.definition.DefinitionLoaderTest;
+import io.labflow.workflows.definition.DefinitionSource;
+import io.labflow.workflows.definition.StepLibraryCatalog;
 import io.labflow.workflows.lab.LabRequest;
+import io.labflow.workflows.lab.Preflight;
 import io.labflow.workflows.lab.ResolvedLab;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.common.converter.DataConverter;
@@ -42,7 +47,8 @@ class DefinitionActivitiesImplTest {
     activities =
         new DefinitionActivitiesImpl(
             name -> Optional.ofNullable(files.get(name)),
-            new DefinitionLoader(StepLibraryCatalog.create()));
+            new DefinitionLoader(StepLibraryCatalog.create()),
+            Preflight.NONE);
   }
 
   @Test
@@ -191,7 +197,8 @@ class DefinitionActivitiesImplTest {
     DefinitionActivitiesImpl resolver =
         new DefinitionActivitiesImpl(
             name -> Optional.of(new DefinitionSource.SourceFile("c.yaml", challenge)),
-            new DefinitionLoader(StepLibraryCatalog.create()));
+            new DefinitionLoader(StepLibraryCatalog.create()),
+            Preflight.NONE);
 
     ApplicationFailure f =
         catchThrowableOfType(

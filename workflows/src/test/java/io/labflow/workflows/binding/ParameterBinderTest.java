@@ -1,8 +1,13 @@
-package io.labflow.workflows.definition;
+package io.labflow.workflows.binding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labflow.workflows.definition.DefinitionLoader;
+import io.labflow.workflows.definition.DefinitionLoaderTest;
+import io.labflow.workflows.definition.LoadResult;
+import io.labflow.workflows.definition.StepLibraryCatalog;
 import io.labflow.workflows.model.Definition;
+import io.labflow.workflows.yaml.Diagnostic;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -1,16 +1,20 @@
-package io.labflow.workflows.definition;
+package io.labflow.workflows.binding;
 
+import io.labflow.workflows.definition.DefinitionKeys;
+import io.labflow.workflows.definition.DefinitionLoader;
+import io.labflow.workflows.definition.DefinitionSource;
+import io.labflow.workflows.definition.LoadResult;
 import io.labflow.workflows.lab.DefinitionActivities;
 import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.Preflight;
 import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.Definition;
+import io.labflow.workflows.yaml.Diagnostic;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -27,13 +31,6 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
   private final Preflight preflight;
   private final SiteParameters site;
 
-  public DefinitionActivitiesImpl(DefinitionSource source, DefinitionLoader loader) {
-    this(source, loader, Preflight.NONE);
-  }
-
-  /**
-   * @param preflight run after the request is bound, before the resolved lab is returned
-   */
   public DefinitionActivitiesImpl(
       DefinitionSource source, DefinitionLoader loader, Preflight preflight) {
     this(source, loader, preflight, SiteParameters.NONE);
@@ -58,54 +55,19 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
     }
     String labId = request.labId();
     // The lab id first: a bad one is the whole answer, whatever else the request holds.
-    Optional<Diagnostic> badId = ParameterBinder.labIdProblem(labId, "request");
-    if (badId.isPresent()) {
-      throw invalidRequest(List.of(badId.get().toString()));
-    }
-    String fileName;
-    String text;
-    if (request.definitionYaml() != null) {
-      String label =
-          request.definition() == null || request.definition().isBlank()
-              ? "definition"
-              : request.definition();
-      fileName = "inline:" + label;
-      text = request.definitionYaml();
-    } else {
-      String name = request.definition();
-      if (name == null || name.isBlank()) {
-        throw invalidRequest(
-            List.of("request: definition: name a definition, or send its YAML as definitionYaml"));
-      }
-      if (!NAME.matcher(name).matches()) {
-        throw invalidRequest(
-            List.of(
-                "request: definition: definition name '"
-                    + name
-                    + "' must be "
-                    + DefinitionKeys.ID_RULE));
-      }
-      Optional<DefinitionSource.SourceFile> file = source.find(name);
-      if (file.isEmpty()) {
-        throw invalidRequest(
-            List.of("request: definition: no definition named '" + name + "' was found"));
-      }
-      fileName = file.get().fileName();
-      text = file.get().text();
-    }
-    LoadResult loaded = loader.load(fileName, text);
+    ParameterBinder.labIdProblem(labId, "request").ifPresent(d -> {
+      throw invalidRequest(List.of(d.toString()));
+    });
+    DefinitionSource.SourceFile file = sourceOf(request);
+    LoadResult loaded = loader.load(file.fileName(), file.text());
     if (!loaded.ok()) {
       throw ApplicationFailure.newNonRetryableFailure(loaded.errorText(), FailureTypes.INVALID_DEFINITION);
     }
     Definition definition = loaded.definitionOrNull();
     if (request.definitionYaml() == null && !definition.name().equals(request.definition())) {
       throw ApplicationFailure.newNonRetryableFailure(
-          fileName
-              + ": name: the file declares name '"
-              + definition.name()
-              + "', but definition '"
-              + request.definition()
-              + "' was requested",
+          file.fileName() + ": name: the file declares name '" + definition.name()
+              + "', but definition '" + request.definition() + "' was requested",
           FailureTypes.INVALID_DEFINITION);
     }
     SiteParameters.Merged merged = site.merge(definition, request.parameters());
@@ -117,7 +79,7 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
           bound.missing());
     }
     ResolvedLab resolved =
-        new ResolvedLab(definition, fileName, bound.variant(), bound.parameters());
+        new ResolvedLab(definition, file.fileName(), bound.variant(), bound.parameters());
     List<Diagnostic> unset = StartChecks.unsetInputs(loader.catalog(), resolved);
     List<String> names = new ArrayList<>(unset.stream().map(Diagnostic::toString).toList());
     StartChecks.names(loader.catalog(), labId, resolved).forEach(n -> names.add("request: " + n));
@@ -127,6 +89,25 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
     }
     preflight.check(labId, resolved);
     return resolved;
+  }
+
+  /** The step file a request names, or its inline YAML as {@code inline:LABEL}. */
+  private DefinitionSource.SourceFile sourceOf(LabRequest request) {
+    String name = request.definition();
+    if (request.definitionYaml() != null) {
+      String label = name == null || name.isBlank() ? "definition" : name;
+      return new DefinitionSource.SourceFile("inline:" + label, request.definitionYaml());
+    }
+    if (name == null || name.isBlank()) {
+      throw invalidRequest(
+          List.of("request: definition: name a definition, or send its YAML as definitionYaml"));
+    }
+    if (!NAME.matcher(name).matches()) {
+      throw invalidRequest(List.of(
+          "request: definition: definition name '" + name + "' must be " + DefinitionKeys.ID_RULE));
+    }
+    return source.find(name).orElseThrow(() -> invalidRequest(
+        List.of("request: definition: no definition named '" + name + "' was found")));
   }
 
   private static ApplicationFailure invalidRequest(List<String> messages) {

@@ -1,4 +1,4 @@
-package io.labflow.workflows.definition;
+package io.labflow.workflows.yaml;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -22,6 +23,11 @@ public final class YamlNodes {
 
   /** A key of a mapping with its nodes. */
   public record Entry(String key, Node keyNode, Node value) {}
+
+  /** The core schema's scalar tags, as messages name them. */
+  private static final Map<Tag, String> KINDS =
+      Map.of(Tag.STR, "a string", Tag.INT, "an integer", Tag.FLOAT, "a number",
+          Tag.BOOL, "a boolean", Tag.NULL, "null");
 
   private final String file;
   private final List<Diagnostic> errors = new ArrayList<>();
@@ -63,21 +69,15 @@ public final class YamlNodes {
         continue;
       }
       String key = ks.getValue();
-      String keyPath = path.isEmpty() ? key : path + "." + key;
+      String keyPath = join(path, key);
       if (key.equals("<<")) {
         error(k, keyPath, "merge keys ('<<') are not supported; write the keys out");
         continue;
       }
       Entry previous = out.get(key);
       if (previous != null) {
-        error(
-            k,
-            keyPath,
-            "duplicate key '"
-                + key
-                + "' (first defined at line "
-                + (previous.keyNode().getStartMark().getLine() + 1)
-                + ")");
+        error(k, keyPath, "duplicate key '" + key + "' (first defined at line "
+            + (previous.keyNode().getStartMark().getLine() + 1) + ")");
         continue;
       }
       if (allowed != null && !allowed.contains(key)) {
@@ -90,7 +90,7 @@ public final class YamlNodes {
   }
 
   /** Like {@link #entries}, or null, with an error, when the node is not a mapping. */
-  Map<String, Entry> mapping(Node node, String path, List<String> allowed) {
+  public Map<String, Entry> mapping(Node node, String path, List<String> allowed) {
     if (!(node instanceof MappingNode map)) {
       error(node, path, "expected a mapping, got " + describe(node));
       return null;
@@ -98,21 +98,21 @@ public final class YamlNodes {
     return entries(map, path, allowed);
   }
 
-  String requiredString(Map<String, Entry> m, String key, Node at, String path) {
+  public String requiredString(Map<String, Entry> m, String key, Node at, String path) {
     if (!m.containsKey(key)) {
       error(at, path, "missing required key '" + key + "'");
       return null;
     }
-    return string(m.get(key).value(), path.isEmpty() ? key : path + "." + key);
+    return string(m.get(key).value(), join(path, key));
   }
 
-  String optionalString(Map<String, Entry> m, String key, String path) {
+  public String optionalString(Map<String, Entry> m, String key, String path) {
     Entry e = m.get(key);
-    return e == null ? null : string(e.value(), path.isEmpty() ? key : path + "." + key);
+    return e == null ? null : string(e.value(), join(path, key));
   }
 
   /** A string value, or null after reporting why not. */
-  String string(Node node, String path) {
+  public String string(Node node, String path) {
     if (node instanceof ScalarNode s && s.getTag().equals(Tag.STR)) {
       if (s.getValue().isBlank()) {
         error(node, path, "must not be empty");
@@ -124,7 +124,7 @@ public final class YamlNodes {
     return null;
   }
 
-  Boolean optionalBoolean(Map<String, Entry> m, String key, String path) {
+  public Boolean optionalBoolean(Map<String, Entry> m, String key, String path) {
     Entry e = m.get(key);
     if (e == null) {
       return null;
@@ -150,19 +150,50 @@ public final class YamlNodes {
   }
 
   /** A list of strings, or null after reporting why not. */
-  List<String> stringList(Node node, String path) {
+  public List<String> stringList(Node node, String path) {
+    List<String> out = list(node, path, "expected a list of strings", this::string);
+    return out == null ? null : List.copyOf(out);
+  }
+
+  /**
+   * The items of a list, each read by {@code item} at {@code path[i]} (an item read as null is left
+   * out), or null after reporting {@code notAList, got ...} when the node is not a list.
+   */
+  public <T> List<T> list(
+      Node node, String path, String notAList, BiFunction<Node, String, T> item) {
     if (!(node instanceof SequenceNode seq)) {
-      error(node, path, "expected a list of strings, got " + describe(node));
+      error(node, path, notAList + ", got " + describe(node));
       return null;
     }
-    List<String> out = new ArrayList<>();
+    List<T> out = new ArrayList<>();
     for (int i = 0; i < seq.getValue().size(); i++) {
-      String s = string(seq.getValue().get(i), path + "[" + i + "]");
-      if (s != null) {
-        out.add(s);
+      T t = item.apply(seq.getValue().get(i), path + "[" + i + "]");
+      if (t != null) {
+        out.add(t);
       }
     }
-    return List.copyOf(out);
+    return out;
+  }
+
+  /**
+   * The values of a mapping by key, each read by {@code value} from its entry at {@code path.KEY}
+   * (a value read as null is kept), or null after reporting why not when the node is not a mapping.
+   */
+  public <T> Map<String, T> map(Node node, String path, BiFunction<Entry, String, T> value) {
+    Map<String, Entry> entries = mapping(node, path, null);
+    if (entries == null) {
+      return null;
+    }
+    Map<String, T> out = new LinkedHashMap<>();
+    for (Entry e : entries.values()) {
+      out.put(e.key(), value.apply(e, join(path, e.key())));
+    }
+    return out;
+  }
+
+  /** The path of a key under {@code path} ("" is the document). */
+  public static String join(String path, String key) {
+    return path.isEmpty() ? key : path + "." + key;
   }
 
   /** The integer an {@code !!int} scalar's text spells (an optional sign, then digits), or null. */
@@ -175,22 +206,12 @@ public final class YamlNodes {
   }
 
   /** A scalar whose tag is none of the core schema's (str, int, float, bool, null). */
-  static boolean isBadTag(ScalarNode s) {
-    Tag t = s.getTag();
-    return !(t.equals(Tag.STR)
-        || t.equals(Tag.INT)
-        || t.equals(Tag.FLOAT)
-        || t.equals(Tag.BOOL)
-        || t.equals(Tag.NULL));
+  public static boolean isBadTag(ScalarNode s) {
+    return !KINDS.containsKey(s.getTag());
   }
 
-  static boolean isPlainScalar(ScalarNode s) {
+  public static boolean isPlainScalar(ScalarNode s) {
     return !isBadTag(s) && !s.getTag().equals(Tag.NULL);
-  }
-
-  /** A scalar's text, or what the node is. */
-  static String at(Node node) {
-    return node instanceof ScalarNode s ? s.getValue() : describe(node);
   }
 
   /** What a node is, for messages: {@code a string}, {@code a list}, {@code null}... */
@@ -204,23 +225,6 @@ public final class YamlNodes {
     if (node instanceof SequenceNode) {
       return "a list";
     }
-    ScalarNode s = (ScalarNode) node;
-    Tag t = s.getTag();
-    if (t.equals(Tag.STR)) {
-      return "a string";
-    }
-    if (t.equals(Tag.INT)) {
-      return "an integer";
-    }
-    if (t.equals(Tag.FLOAT)) {
-      return "a number";
-    }
-    if (t.equals(Tag.BOOL)) {
-      return "a boolean";
-    }
-    if (t.equals(Tag.NULL)) {
-      return "null";
-    }
-    return "a value tagged '" + t.getValue() + "'";
+    return KINDS.getOrDefault(node.getTag(), "a value tagged '" + node.getTag().getValue() + "'");
   }
 }

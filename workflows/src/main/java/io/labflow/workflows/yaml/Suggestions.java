@@ -1,4 +1,4 @@
-package io.labflow.workflows.definition;
+package io.labflow.workflows.yaml;
 
 import java.util.Collection;
 import java.util.Optional;
@@ -32,14 +32,15 @@ public final class Suggestions {
 
   /** {@code "; did you mean 'x'?"}, or {@code "; expected one of: a, b"} when nothing is close. */
   public static String hint(String name, Collection<String> candidates) {
-    Optional<String> closest = closest(name, candidates);
-    if (closest.isPresent()) {
-      return "; did you mean '" + closest.get() + "'?";
-    }
-    if (candidates.isEmpty()) {
-      return "";
-    }
-    return "; expected one of: " + String.join(", ", candidates);
+    String close = didYouMean(name, candidates);
+    return !close.isEmpty() || candidates.isEmpty()
+        ? close
+        : "; expected one of: " + String.join(", ", candidates);
+  }
+
+  /** {@code "; did you mean 'x'?"}, or "" when nothing is close. */
+  public static String didYouMean(String name, Collection<String> candidates) {
+    return closest(name, candidates).map(c -> "; did you mean '" + c + "'?").orElse("");
   }
 
   /** Levenshtein distance where swapping two neighbouring characters is one edit. */

@@ -1,4 +1,4 @@
-package io.labflow.workflows.definition;
+package io.labflow.workflows.yaml;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -9,6 +9,7 @@ import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.CollectionEndEvent;
 import org.yaml.snakeyaml.events.CollectionStartEvent;
 import org.yaml.snakeyaml.events.Event;
 import org.yaml.snakeyaml.nodes.Node;
@@ -25,10 +26,10 @@ import org.yaml.snakeyaml.resolver.Resolver;
 public final class YamlDocument {
 
   /** Aliases of lists or maps a file may use; a handful is plenty, thousands is a bomb. */
-  static final int MAX_ALIASES = 20;
+  public static final int MAX_ALIASES = 20;
 
   /** How deeply lists and maps may nest. */
-  static final int MAX_NESTING = 50;
+  public static final int MAX_NESTING = 50;
 
   /** A failure to parse, with its place (1-based). */
   public record Problem(int line, int column, String message) {}
@@ -53,18 +54,14 @@ public final class YamlDocument {
       message.append(e.getProblem() == null ? "syntax error" : e.getProblem());
       Mark context = e.getContextMark();
       if (context != null && mark != null && context.getLine() != mark.getLine()) {
-        message
-            .append(" (the construct began at line ")
-            .append(context.getLine() + 1)
-            .append(", column ")
-            .append(context.getColumn() + 1)
-            .append(')');
+        message.append(" (the construct began at line ").append(context.getLine() + 1)
+            .append(", column ").append(context.getColumn() + 1).append(')');
       }
       return failed(mark, message.toString().replaceAll("\\s+", " ").trim());
     } catch (YAMLException e) {
       String message = String.valueOf(e.getMessage());
       if (message.contains("Number of aliases")) {
-        Mark mark = excessAlias(text, options);
+        Mark mark = breach(text, options, true);
         return failed(
             mark,
             "too many aliases of lists or maps (the limit is "
@@ -72,7 +69,7 @@ public final class YamlDocument {
                 + "); this looks like an alias expansion bomb");
       }
       if (message.contains("Nesting Depth")) {
-        Mark mark = tooDeep(text, options);
+        Mark mark = breach(text, options, false);
         return failed(mark, "lists and mappings nest more than " + MAX_NESTING + " levels deep");
       }
       return failed(null, "invalid YAML: " + message);
@@ -104,42 +101,36 @@ public final class YamlDocument {
     return options;
   }
 
-  /** Where the alias that broke the limit is: the parser's events know, the exception does not. */
-  private static Mark excessAlias(String text, LoaderOptions options) {
-    try {
-      Parser parser = new ParserImpl(new StreamReader(text), options);
-      Set<String> collectionAnchors = new HashSet<>();
-      int count = 0;
-      while (!parser.checkEvent(Event.ID.StreamEnd)) {
-        Event event = parser.getEvent();
-        if (event instanceof CollectionStartEvent start && start.getAnchor() != null) {
-          collectionAnchors.add(start.getAnchor());
-        } else if (event instanceof AliasEvent alias
-            && collectionAnchors.contains(alias.getAnchor())
-            && ++count > MAX_ALIASES) {
-          return alias.getStartMark();
-        }
-      }
-    } catch (RuntimeException e) {
-      return null;
-    }
-    return null;
-  }
-
-  /** Where nesting first goes past the limit. */
-  private static Mark tooDeep(String text, LoaderOptions options) {
+  /**
+   * Where a limit was first broken: the alias past {@link #MAX_ALIASES} (when {@code aliases}), or
+   * the list or map nested past {@link #MAX_NESTING}. The parser's events know, the exception does
+   * not.
+   */
+  private static Mark breach(String text, LoaderOptions options, boolean aliases) {
     try {
       LoaderOptions relaxed = new LoaderOptions();
       relaxed.setCodePointLimit(options.getCodePointLimit());
       relaxed.setNestingDepthLimit(Integer.MAX_VALUE);
       Parser parser = new ParserImpl(new StreamReader(text), relaxed);
+      Set<String> collectionAnchors = new HashSet<>();
+      int count = 0;
       int depth = 0;
       while (!parser.checkEvent(Event.ID.StreamEnd)) {
         Event event = parser.getEvent();
-        if (event instanceof CollectionStartEvent && ++depth > MAX_NESTING) {
-          return event.getStartMark();
-        } else if (event instanceof org.yaml.snakeyaml.events.CollectionEndEvent) {
+        if (event instanceof CollectionStartEvent start) {
+          if (start.getAnchor() != null) {
+            collectionAnchors.add(start.getAnchor());
+          }
+          if (!aliases && ++depth > MAX_NESTING) {
+            return event.getStartMark();
+          }
+        } else if (event instanceof CollectionEndEvent) {
           depth--;
+        } else if (aliases
+            && event instanceof AliasEvent alias
+            && collectionAnchors.contains(alias.getAnchor())
+            && ++count > MAX_ALIASES) {
+          return alias.getStartMark();
         }
       }
     } catch (RuntimeException | StackOverflowError e) {

@@ -1,4 +1,4 @@
-package io.labflow.workflows.definition;
+package io.labflow.workflows.binding;
 
 import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.catalog.ActionSpec;
@@ -11,6 +11,7 @@ import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.Step;
 import io.labflow.workflows.model.Task;
+import io.labflow.workflows.yaml.Diagnostic;
 import io.temporal.activity.Activity;
 import java.util.ArrayList;
 import java.util.List;

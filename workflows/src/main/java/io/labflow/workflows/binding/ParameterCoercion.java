@@ -1,5 +1,6 @@
-package io.labflow.workflows.definition;
+package io.labflow.workflows.binding;
 
+import io.labflow.workflows.definition.ValueTypes;
 import io.labflow.workflows.input.InputLimits;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,12 +93,8 @@ final class ParameterCoercion {
     List<String> items = new ArrayList<>();
     for (String item : s.split(",", -1)) {
       if (item.isBlank()) {
-        return new Coerced(
-            null,
-            "must be a list of comma-separated items, got "
-                + InputLimits.quote(s)
-                + " with an empty item "
-                + (items.size() + 1));
+        return new Coerced(null, "must be a list of comma-separated items, got "
+            + InputLimits.quote(s) + " with an empty item " + (items.size() + 1));
       }
       items.add(item.trim());
     }

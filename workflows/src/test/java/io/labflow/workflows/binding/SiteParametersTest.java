@@ -1,8 +1,12 @@
-package io.labflow.workflows.definition;
+package io.labflow.workflows.binding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.labflow.workflows.definition.DefinitionLoader;
+import io.labflow.workflows.definition.DefinitionLoaderTest;
+import io.labflow.workflows.definition.DefinitionSource;
+import io.labflow.workflows.definition.StepLibraryCatalog;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.ResolvedLab;
 import io.temporal.failure.ApplicationFailure;

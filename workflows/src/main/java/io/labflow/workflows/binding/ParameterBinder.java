@@ -1,8 +1,12 @@
-package io.labflow.workflows.definition;
+package io.labflow.workflows.binding;
 
+import io.labflow.workflows.definition.ParameterFormats;
+import io.labflow.workflows.input.InputLimits;
 import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.ParameterDef;
+import io.labflow.workflows.yaml.Diagnostic;
+import io.labflow.workflows.yaml.Suggestions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -64,7 +68,7 @@ public final class ParameterBinder {
     }
 
     /** The parameter a problem is about, or "" when it is about the lab id or the variant. */
-    private static String parameterName(Diagnostic d) {
+    static String parameterName(Diagnostic d) {
       String path = d.path() == null ? "" : d.path();
       return path.startsWith("parameters.") ? path.substring("parameters.".length()) : "";
     }
@@ -101,12 +105,7 @@ public final class ParameterBinder {
   public static BindResult bind(
       Definition definition, String labId, String variant, Map<String, ?> parameters, String source) {
     BindResult bound = bind(definition, variant, parameters, source);
-    Optional<Diagnostic> badId = labIdProblem(labId, source);
-    if (badId.isEmpty()) {
-      return bound;
-    }
-    List<Diagnostic> errors = new ArrayList<>();
-    errors.add(badId.get());
+    List<Diagnostic> errors = new ArrayList<>(labIdProblem(labId, source).stream().toList());
     errors.addAll(bound.errors());
     return new BindResult(
         bound.variant(), bound.parameters(), errors, bound.missing(), bound.refused());
@@ -135,96 +134,62 @@ public final class ParameterBinder {
     Map<String, ParameterDef> declared = definition.parameters();
     for (String name : given.keySet()) {
       if (!declared.containsKey(name)) {
-        errors.add(
-            new Diagnostic(
-                source,
-                0,
-                0,
-                "parameters." + name,
-                "unknown parameter '"
-                    + name
-                    + "'"
-                    + (declared.isEmpty()
-                        ? "; definition '" + definition.name() + "' declares no parameters"
-                        : Suggestions.hint(name, declared.keySet()))));
+        errors.add(at(source, name, "unknown parameter '" + name + "'"
+            + (declared.isEmpty()
+                ? "; definition '" + definition.name() + "' declares no parameters"
+                : Suggestions.hint(name, declared.keySet()))));
       }
     }
     Map<String, Object> bound = new LinkedHashMap<>();
     for (Map.Entry<String, ParameterDef> e : declared.entrySet()) {
       String name = e.getKey();
       ParameterDef def = e.getValue();
-      String path = "parameters." + name;
       Object value = given.get(name);
+      if (value == null && def.defaultValue() == null && def.required()) {
+        missing.add(name);
+        errors.add(at(source, name, "missing required parameter '" + name + "' (" + def.type()
+            + (def.description() == null ? "" : ": " + def.description()) + ")"));
+        continue;
+      }
       if (value == null) {
-        if (def.defaultValue() != null) {
-          bound.put(name, def.defaultValue());
-        } else if (def.required()) {
-          missing.add(name);
-          errors.add(
-              new Diagnostic(
-                  source,
-                  0,
-                  0,
-                  path,
-                  "missing required parameter '"
-                      + name
-                      + "' ("
-                      + def.type()
-                      + (def.description() == null ? "" : ": " + def.description())
-                      + ")"));
-        } else {
-          bound.put(name, null);
-        }
+        bound.put(name, def.defaultValue());
         continue;
       }
       ParameterCoercion.Coerced coerced = ParameterCoercion.coerce(def.type(), value);
       if (coerced.problem() != null) {
-        errors.add(
-            new Diagnostic(source, 0, 0, path, "parameter '" + name + "' " + coerced.problem()));
+        errors.add(at(source, name, "parameter '" + name + "' " + coerced.problem()));
         continue;
       }
       Object typed = coerced.value();
       // An integer is matched as its decimal text (a pattern such as [1-9][0-9]* refuses zero and
       // negative numbers where they mean nothing).
-      if (def.pattern() != null
-          && (typed instanceof String || typed instanceof Number)
-          && !Pattern.compile(def.pattern()).matcher(String.valueOf(typed)).matches()) {
-        String s = String.valueOf(typed);
-        errors.add(
-            new Diagnostic(
-                source,
-                0,
-                0,
-                path,
-                "parameter '"
-                    + name
-                    + "' value "
-                    + io.labflow.workflows.input.InputLimits.quote(s)
-                    + " does not match pattern '"
-                    + def.pattern()
-                    + "'"));
+      Optional<String> problem =
+          def.pattern() != null
+                  && (typed instanceof String || typed instanceof Number)
+                  && !Pattern.compile(def.pattern()).matcher(String.valueOf(typed)).matches()
+              ? Optional.of(InputLimits.quote(String.valueOf(typed))
+                  + " does not match pattern '" + def.pattern() + "'")
+              : typed instanceof String s ? ParameterFormats.problem(def, s) : Optional.empty();
+      if (problem.isPresent()) {
+        errors.add(at(source, name, "parameter '" + name + "' value " + problem.get()));
         refused.add(name);
         continue;
-      }
-      if (typed instanceof String s) {
-        var formatProblem = ParameterFormats.problem(def, s);
-        if (formatProblem.isPresent()) {
-          errors.add(
-              new Diagnostic(
-                  source, 0, 0, path, "parameter '" + name + "' value " + formatProblem.get()));
-          refused.add(name);
-          continue;
-        }
       }
       bound.put(name, typed);
     }
     return new BindResult(chosen, Collections.unmodifiableMap(bound), errors, missing, refused);
   }
 
+  /** A problem of the parameter {@code name}. */
+  private static Diagnostic at(String source, String name, String message) {
+    return new Diagnostic(source, 0, 0, "parameters." + name, message);
+  }
+
   private static String chooseVariant(
       Definition definition, String variant, String source, List<Diagnostic> errors) {
     Map<String, Map<String, Object>> variants = definition.variants();
     String allowed = String.join(", ", variants.keySet());
+    String problem;
     if (variant == null || variant.isEmpty()) {
       if (variants.isEmpty()) {
         return null;
@@ -232,41 +197,19 @@ public final class ParameterBinder {
       if (definition.defaultVariant() != null) {
         return definition.defaultVariant();
       }
-      return refuseVariant(
-          errors,
-          source,
-          "definition '" + definition.name() + "' has no default variant; choose one of: " + allowed);
+      problem = "definition '" + definition.name() + "' has no default variant; choose one of: "
+          + allowed;
+    } else if (variants.isEmpty()) {
+      problem = "unknown variant '" + variant + "'; definition '" + definition.name()
+          + "' declares no variants";
+    } else if (!variants.containsKey(variant)) {
+      problem = "unknown variant '" + variant + "'"
+          + Suggestions.didYouMean(variant, variants.keySet())
+          + " (allowed: " + allowed + ")";
+    } else {
+      return variant;
     }
-    if (variants.isEmpty()) {
-      return refuseVariant(
-          errors,
-          source,
-          "unknown variant '"
-              + variant
-              + "'; definition '"
-              + definition.name()
-              + "' declares no variants");
-    }
-    if (!variants.containsKey(variant)) {
-      return refuseVariant(
-          errors,
-          source,
-          "unknown variant '"
-              + variant
-              + "'"
-              + Suggestions.closest(variant, variants.keySet())
-                  .map(c -> "; did you mean '" + c + "'?")
-                  .orElse("")
-              + " (allowed: "
-              + allowed
-              + ")");
-    }
-    return variant;
-  }
-
-  /** Records why the requested variant cannot be used; the variant is then none. */
-  private static String refuseVariant(List<Diagnostic> errors, String source, String message) {
-    errors.add(new Diagnostic(source, 0, 0, "variant", message));
+    errors.add(new Diagnostic(source, 0, 0, "variant", problem));
     return null;
   }
 }
