@@ -36,6 +36,8 @@ class StatusPrinterTest {
                 new StepStatus("create-role", "CreateRole", StepState.DONE, 1, Map.of("roleName", "r"), null),
                 new StepStatus("verify", "VerifyAccess", StepState.DONE, 1, outputs, null)),
             null,
+            null,
+            null,
             null);
     StringWriter text = new StringWriter();
 

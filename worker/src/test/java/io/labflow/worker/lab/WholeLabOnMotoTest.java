@@ -246,7 +246,7 @@ class WholeLabOnMotoTest {
   }
 
   private static LabStatus statusOf(LabResult r) {
-    return new LabStatus(r.labId(), null, null, r.state(), r.steps(), null, null);
+    return new LabStatus(r.labId(), null, null, r.state(), r.steps(), null, null, null, null);
   }
 
   private static boolean isFinal(LabState s) {

@@ -61,15 +61,15 @@ final class Failures {
   }
 
   /**
-   * The attempt count a failure proves, or {@code fallback}: when retries ran out because of the
-   * attempt limit, the step ran exactly {@code maximumAttempts} times.
+   * The attempt count a failure proves, or 0: when retries ran out because of the attempt limit,
+   * the step ran exactly {@code maximumAttempts} times.
    */
-  static int attempts(Throwable failure, int maximumAttempts, int fallback) {
+  static int attempts(Throwable failure, int maximumAttempts) {
     if (failure instanceof ActivityFailure af
         && af.getRetryState() == RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED
         && maximumAttempts > 0) {
       return maximumAttempts;
     }
-    return fallback;
+    return 0;
   }
 }

@@ -225,7 +225,7 @@ final class LabRun {
       lastError = summary;
     }
     if (got != null && FailureTypes.LAB_FAILED.equals(got.getType())) {
-      failure = Rejections.fail(FailureTypes.LAB_FAILED, summary);
+      failure = got;
     }
     setState(clean ? done : LabState.FAILED);
   }
@@ -236,7 +236,7 @@ final class LabRun {
    */
   ApplicationFailure fail(String type, String message, boolean publish) {
     lastError = message;
-    failure = Rejections.fail(type, message);
+    failure = Rejections.reject(type, message);
     if (publish) {
       setState(LabState.FAILED);
     } else {

@@ -5,7 +5,6 @@ import static io.labflow.workflows.interpreter.UpdateChecks.argument;
 import io.labflow.workflows.input.Arguments;
 import io.labflow.workflows.lab.CheckAnswer;
 import io.labflow.workflows.lab.Decision;
-import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabState;
@@ -215,10 +214,7 @@ public class LabWorkflowImpl implements LabWorkflow {
   /** Rejects a teardown with an input, or unless the lab is live or paused. */
   @Override
   public void validateTeardown(RawValue none) {
-    argument(() -> {
-      Arguments.none(none, "teardown");
-      return none;
-    });
+    noInput("teardown", none);
     UpdateChecks.liveOrPaused(lab);
   }
 

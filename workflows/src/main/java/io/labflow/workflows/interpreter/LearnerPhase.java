@@ -28,8 +28,6 @@ import org.slf4j.Logger;
  */
 final class LearnerPhase {
 
-  /** A learner Update on a lab without tasks, or whose tasks are all done. */
-
   private static final Logger log = Workflow.getLogger(LearnerPhase.class);
 
   private final LabRun run;

@@ -34,10 +34,10 @@ sealed interface RollbackCause {
     @Override
     public ApplicationFailure failure(RollbackReport report, String summary) {
       if (teardown && report.clean()) {
-        return ApplicationFailure.newNonRetryableFailure(
-            "the lab was torn down while paused: " + summary, FailureTypes.LAB_TORN_DOWN);
+        return Rejections.reject(
+            FailureTypes.LAB_TORN_DOWN, "the lab was torn down while paused: " + summary);
       }
-      return ApplicationFailure.newNonRetryableFailure(summary, FailureTypes.LAB_FAILED);
+      return Rejections.reject(FailureTypes.LAB_FAILED, summary);
     }
   }
 
@@ -72,7 +72,7 @@ sealed interface RollbackCause {
     public ApplicationFailure failure(RollbackReport report, String summary) {
       return report.clean()
           ? null
-          : ApplicationFailure.newNonRetryableFailure(summary, FailureTypes.LAB_FAILED);
+          : Rejections.reject(FailureTypes.LAB_FAILED, summary);
     }
   }
 }

@@ -7,6 +7,7 @@ import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.OnFailure;
 import io.labflow.workflows.model.Step;
 import io.temporal.workflow.Workflow;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 
@@ -45,7 +46,7 @@ final class StepLoop {
       Decision next = Decision.ROLLBACK;
       String note = "";
       if (run.onFailure(step) == OnFailure.PAUSE) {
-        next = Pause.await(run, step.id(), phase);
+        next = pause(step.id(), phase);
         if (next == null) {
           next = Decision.ROLLBACK;
           note = " (no decision within the pause timeout of " + run.definition().defaults().pauseTimeout() + ")";
@@ -62,6 +63,26 @@ final class StepLoop {
                 failure.head() + note, failure.refused(), run.teardownRequested()));
       }
     }
+  }
+
+  /**
+   * Waits, durably, for an operator to retry, skip or roll back the failed step; returns null when
+   * the pause timed out.
+   */
+  private Decision pause(String stepId, LabState phase) {
+    run.pause(stepId);
+    Duration timeout = run.definition().defaults().pauseTimeout();
+    boolean decided = true;
+    if (timeout == null) {
+      Workflow.await(() -> run.decision() != null);
+    } else {
+      decided =
+          LabeledTimer.awaitThenCancel(
+              timeout,
+              Summaries.pause(stepId, Workflow.currentTimeMillis(), timeout),
+              () -> run.decision() != null);
+    }
+    return run.unpause(decided, phase);
   }
 
   /** Skips an action, or the branches of a group that are not done. */

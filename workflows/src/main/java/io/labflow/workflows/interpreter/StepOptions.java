@@ -49,15 +49,14 @@ final class StepOptions {
       Duration heartbeat,
       RetrySpec retry,
       String summary) {
-    ActivityOptions.Builder b =
-        ActivityOptions.newBuilder()
-            .setSummary(summary)
-            .setRetryOptions(retry(retry))
-            .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
-            .setStartToCloseTimeout(startToClose)
-            .setScheduleToCloseTimeout(scheduleToClose)
-            .setHeartbeatTimeout(heartbeat);
-    return b.build();
+    return ActivityOptions.newBuilder()
+        .setSummary(summary)
+        .setRetryOptions(retry(retry))
+        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+        .setStartToCloseTimeout(startToClose)
+        .setScheduleToCloseTimeout(scheduleToClose)
+        .setHeartbeatTimeout(heartbeat)
+        .build();
   }
 
   private static RetryOptions retry(RetrySpec r) {

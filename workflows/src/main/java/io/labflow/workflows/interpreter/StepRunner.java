@@ -40,7 +40,7 @@ final class StepRunner {
 
   /** Whether no branch of any group is still running (a cancelled lab waits for this). */
   boolean settled() {
-    return Branches.allCompleted(inFlight);
+    return allCompleted(inFlight);
   }
 
   StepFailure execute(ActionStep step) {
@@ -71,7 +71,7 @@ final class StepRunner {
         throw (CanceledFailure) Failures.root(e);
       }
       String message = Failures.describe(e);
-      int attempts = Failures.attempts(e, step.retry().maximumAttempts(), 0);
+      int attempts = Failures.attempts(e, step.retry().maximumAttempts());
       ledger.failed(step.id(), attempts, message);
       boolean refusal = Failures.isRefusal(e);
       rollback.refused(step.id(), refusal);
@@ -103,24 +103,24 @@ final class StepRunner {
     inFlight.addAll(results);
     Workflow.await(
         () ->
-            Branches.allCompleted(results)
-                || Branches.firstFailure(results) != null
-                || Branches.firstUnexpected(results) >= 0);
-    StepFailure first = Branches.firstFailure(results);
-    int threw = Branches.firstUnexpected(results);
+            allCompleted(results)
+                || firstFailure(results) != null
+                || firstUnexpected(results) >= 0);
+    StepFailure first = firstFailure(results);
+    int threw = firstUnexpected(results);
     if (first == null
         && threw >= 0
-        && !Branches.allCompleted(results)
+        && !allCompleted(results)
         && Workflow.getVersion(CANCEL_ON_THROW, Workflow.DEFAULT_VERSION, 1)
             == Workflow.DEFAULT_VERSION) {
       // Runs from before version 1 went to rollback at once, siblings still running; replay so.
       throwIfBranchThrew(results, branches);
     }
     String failed = first != null ? first.stepId() : threw >= 0 ? branches.get(threw).id() : null;
-    if (failed != null && !Branches.allCompleted(results)) {
+    if (failed != null && !allCompleted(results)) {
       scope.cancel("branch '" + failed + "' failed");
     }
-    Workflow.await(() -> Branches.allCompleted(results));
+    Workflow.await(() -> allCompleted(results));
     inFlight.removeAll(results);
     for (int i = 0; i < results.size(); i++) {
       if (results.get(i).getFailure() instanceof CanceledFailure) {
@@ -134,7 +134,7 @@ final class StepRunner {
 
   /** A branch that threw (a bug, not a failed step) fails the group with its id; rollback follows. */
   private void throwIfBranchThrew(List<Promise<StepFailure>> results, List<ActionStep> branches) {
-    int threw = Branches.firstUnexpected(results);
+    int threw = firstUnexpected(results);
     if (threw >= 0) {
       String id = branches.get(threw).id();
       RuntimeException cause = results.get(threw).getFailure();
@@ -148,5 +148,31 @@ final class StepRunner {
     if (CancellationScope.current().isCancelRequested()) {
       throw new CanceledFailure("lab cancelled");
     }
+  }
+
+  private static boolean allCompleted(List<? extends Promise<?>> promises) {
+    return promises.stream().allMatch(Promise::isCompleted);
+  }
+
+  /** The failure of the first branch (in file order) that failed on its own. */
+  private static StepFailure firstFailure(List<Promise<StepFailure>> results) {
+    for (Promise<StepFailure> p : results) {
+      if (p.isCompleted() && p.getFailure() == null && p.get() != null) {
+        return p.get();
+      }
+    }
+    return null;
+  }
+
+  /** The index of the first branch (in file order) that threw unexpectedly (a bug), or -1. */
+  private static int firstUnexpected(List<Promise<StepFailure>> results) {
+    for (int i = 0; i < results.size(); i++) {
+      Promise<StepFailure> p = results.get(i);
+      RuntimeException failure = p.isCompleted() ? p.getFailure() : null;
+      if (failure != null && !(failure instanceof CanceledFailure)) {
+        return i;
+      }
+    }
+    return -1;
   }
 }

@@ -35,11 +35,6 @@ public final class LabIds {
 
   private LabIds() {}
 
-  /** The rule, compiled. */
-  public static Pattern pattern() {
-    return COMPILED;
-  }
-
   /** The workflow id of a reset of the lab: one at a time, whoever starts it. */
   public static String resetId(String labId) {
     return RESET_PREFIX + labId;

@@ -2,7 +2,6 @@ package io.labflow.workflows.lab;
 
 import io.temporal.common.SearchAttributeKey;
 import java.util.List;
-import java.util.stream.Stream;
 
 /** The custom search attributes that let people find labs in the Temporal UI. All are Keyword. */
 public final class LabSearchAttributes {
@@ -19,16 +18,6 @@ public final class LabSearchAttributes {
    * LabVariant and LabState up to date.
    */
   public static final List<SearchAttributeKey<String>> ALL = List.of(LAB_ID, DEFINITION, VARIANT, STATE);
-
-  /**
-   * The flags that register {@link #ALL} with {@code temporal server start-dev}: {@code
-   * --search-attribute LabId=Keyword} and so on.
-   */
-  public static List<String> devServerFlags() {
-    return ALL.stream()
-        .flatMap(k -> Stream.of("--search-attribute", k.getName() + "=Keyword"))
-        .toList();
-  }
 
   private LabSearchAttributes() {}
 }

@@ -25,30 +25,4 @@ public record LabStatus(
     String pausedStep,
     String lastError,
     String notice,
-    LearnerProgress learner) {
-
-  /** A status without learner tasks. */
-  public LabStatus(
-      String labId,
-      String definition,
-      String variant,
-      LabState state,
-      List<StepStatus> steps,
-      String pausedStep,
-      String lastError,
-      String notice) {
-    this(labId, definition, variant, state, steps, pausedStep, lastError, notice, null);
-  }
-
-  /** A status without a notice. */
-  public LabStatus(
-      String labId,
-      String definition,
-      String variant,
-      LabState state,
-      List<StepStatus> steps,
-      String pausedStep,
-      String lastError) {
-    this(labId, definition, variant, state, steps, pausedStep, lastError, null, null);
-  }
-}
+    LearnerProgress learner) {}

@@ -35,11 +35,6 @@ public record Compensation(
     this(action, with, retry, timeout, heartbeat, null);
   }
 
-  /** An undo without its own heartbeat timeout. */
-  public Compensation(String action, Map<String, Object> with, RetrySpec retry, Duration timeout) {
-    this(action, with, retry, timeout, null, null);
-  }
-
   /** This undo resolved against a definition's defaults (idempotent). */
   Compensation resolvedBy(StepDefaults d) {
     Duration scheduleBound = ActionStep.first(scheduleToClose, d.scheduleToClose());

@@ -58,22 +58,6 @@ public record Definition(
     tasks = tasks == null ? List.of() : tasks.stream().map(t -> t.resolvedBy(d)).toList();
   }
 
-  /** A definition without learner tasks or lifetime options. */
-  public Definition(
-      String name,
-      String description,
-      String version,
-      Map<String, ParameterDef> parameters,
-      Map<String, Map<String, Object>> variants,
-      String defaultVariant,
-      StepDefaults defaults,
-      List<Step> steps,
-      List<Step> onVariantChange,
-      Duration keepAlive) {
-    this(name, description, version, parameters, variants, defaultVariant, defaults, steps,
-        onVariantChange, keepAlive, List.of(), null, null);
-  }
-
   /** The longest the lab may stay live: {@code maxLifetime}, else {@code keepAlive}. */
   public Duration lifetimeLimit() {
     return maxLifetime != null ? maxLifetime : keepAlive;

@@ -204,7 +204,10 @@ class ParameterBinderTest {
             full.defaults(),
             full.steps(),
             full.onVariantChange(),
-            full.keepAlive());
+            full.keepAlive(),
+            List.of(),
+            null,
+            null);
     ParameterBinder.BindResult r = ParameterBinder.bind(noDefault, null, Map.of("owner", "a"), "request");
     assertThat(r.errorText())
         .isEqualTo(

@@ -117,7 +117,7 @@ final class Defs {
     }
 
     StepBuilder compensate(String action, Map<String, Object> with) {
-      this.compensate = new Compensation(action, with, null, null);
+      this.compensate = new Compensation(action, with, null, null, null);
       return this;
     }
 

@@ -70,7 +70,7 @@ class StepOptionsTest {
   void compensationUsesItsOwnRetryAndTimeout() {
     Compensation c =
         new Compensation(
-            "Delete", Map.of(), new RetrySpec(null, null, null, 10, List.of()), Duration.ofMinutes(9));
+            "Delete", Map.of(), new RetrySpec(null, null, null, 10, List.of()), Duration.ofMinutes(9), null);
 
     ActivityOptions o = StepOptions.forCompensation(undo(c), "undo s");
 
@@ -84,7 +84,7 @@ class StepOptionsTest {
   void compensationUsesItsOwnHeartbeatElseTheDefaults() {
     Compensation own =
         new Compensation("Delete", Map.of(), null, null, Duration.ofSeconds(45));
-    Compensation inherits = new Compensation("Delete", Map.of(), null, null);
+    Compensation inherits = new Compensation("Delete", Map.of(), null, null, null);
 
     assertThat(StepOptions.forCompensation(undo(own), "undo s").getHeartbeatTimeout())
         .isEqualTo(Duration.ofSeconds(45));
