@@ -1,9 +1,12 @@
 package io.labflow.workflows.interpreter;
 
+import io.labflow.workflows.lab.CheckAnswer;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
+import io.labflow.workflows.lab.LearnerProgress;
 import io.labflow.workflows.lab.StepStatus;
 import io.labflow.workflows.model.Definition;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -11,7 +14,9 @@ import java.util.Map;
  * The lab's current details as the Temporal Web UI shows them (Markdown, set with {@code
  * Workflow.setCurrentDetails} and read through the {@code __temporal_workflow_metadata} query, so
  * they cost no history event): lab id, definition, variant, state, each step's state, the last
- * verification's access matrix and what a person can do next.
+ * verification's access matrix and what a person can do next; for a learner, every task with its
+ * state, the score, the current task's title and instructions, the last check's conditions with
+ * their messages and hints; and the time a live lab has left.
  */
 final class LabDetails {
 
@@ -29,7 +34,7 @@ final class LabDetails {
    * @param liveUntil when a live lab's keep-alive runs out ({@code 2026-12-02T07:20Z}), or null
    * @param definition the lab's definition (its variants are what a live lab may switch to); null
    *     before it is resolved
-   * @param learner the learner's tasks and the time left ({@link LearnerDetails}); empty for none
+   * @param learner the learner's tasks and the time left ({@link #learner}); empty for none
    */
   static String render(LabStatus s, String liveUntil, Definition definition, String learner) {
     List<String> variants =
@@ -133,5 +138,76 @@ final class LabDetails {
   private static String oneLine(String s) {
     String one = s.replace('\n', ' ').replace('|', '/');
     return one.length() > MAX_ERROR ? one.substring(0, MAX_ERROR - 3) + "..." : one;
+  }
+
+  /**
+   * The learner's part.
+   *
+   * @param title the current task's title, filled in; null when every task is done
+   * @param instructions the current task's instructions, filled in; may be null
+   */
+  static String learner(LearnerProgress p, String title, String instructions) {
+    StringBuilder md = new StringBuilder();
+    md.append("Tasks: score **").append(p.score()).append('/').append(p.maxScore())
+        .append("**\n\n");
+    for (LearnerProgress.Task t : p.tasks()) {
+      md.append("- ").append(t.id()).append(": ").append(plain(t.title())).append(" (")
+          .append(t.points()).append(" points): **").append(t.state()).append("**")
+          .append(t.id().equals(p.currentTask()) ? " ← current" : "").append('\n');
+    }
+    md.append('\n');
+    if (title == null) {
+      md.append("**Every task is done.**\n\n");
+    } else {
+      md.append("**Current task:** ").append(plain(title)).append("\n\n");
+      if (instructions != null && !instructions.isBlank()) {
+        md.append(instructions.strip()).append("\n\n");
+      }
+    }
+    CheckAnswer last = p.lastCheck();
+    if (last != null) {
+      md.append("Last check of ").append(last.taskId()).append(": **")
+          .append(last.passed() ? "passed" : "not passed").append("**\n\n");
+      for (CheckAnswer.Condition c : last.conditions()) {
+        md.append("- ").append(c.passed() ? "✓ " : "✗ ").append(c.id());
+        if (c.message() != null) {
+          md.append(": ").append(plain(c.message()));
+        }
+        if (c.hint() != null) {
+          md.append(" *Hint:* ").append(plain(c.hint()));
+        }
+        if (c.detail() != null) {
+          md.append(" (").append(plain(c.detail())).append(')');
+        }
+        md.append('\n');
+      }
+      md.append('\n');
+    }
+    return md.toString();
+  }
+
+  /**
+   * The time a live lab has left, and the warning once it is close to its end.
+   *
+   * @param left the time until the keep-alive runs out
+   * @param liveUntil when that is ({@code 2026-12-02T07:20Z})
+   */
+  static String timeLeft(Duration left, String liveUntil, boolean warned) {
+    String line = "**Time left:** " + words(left) + " (until " + liveUntil + ")\n\n";
+    return !warned ? line : line + "**Expires soon:** the lab tears itself down at " + liveUntil
+        + "; keep it longer with the Update **extend**, input a duration such as `\"1h\"`.\n\n";
+  }
+
+  /**
+   * Text shown as written: a message, hint or finding quotes policy JSON ({@code "*"}, {@code
+   * ["s3:GetObject"]}) that Markdown would otherwise read as emphasis or links.
+   */
+  private static String plain(String text) {
+    return text.replaceAll("([\\\\`*_\\[\\]<>#|~])", "\\\\$1");
+  }
+
+  private static String words(Duration d) {
+    long minutes = Math.max(0, (d.toSeconds() + 59) / 60);
+    return minutes >= 60 ? minutes / 60 + "h " + minutes % 60 + "m" : minutes + "m";
   }
 }

@@ -106,7 +106,7 @@ final class LabLifetime {
     if (run.state() != LabState.LIVE || deadline == 0) {
       return "";
     }
-    return LearnerDetails.timeLeft(
+    return LabDetails.timeLeft(
         Duration.ofMillis(deadline - Workflow.currentTimeMillis()), run.liveUntil(), warned);
   }
 }

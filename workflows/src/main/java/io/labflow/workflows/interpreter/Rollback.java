@@ -2,7 +2,6 @@ package io.labflow.workflows.interpreter;
 
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
-import io.labflow.workflows.expr.Reference;
 import io.labflow.workflows.lab.Decision;
 import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabState;
@@ -15,6 +14,7 @@ import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowLock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -170,7 +170,8 @@ final class Rollback {
       input = run.evaluate(c.with());
     } catch (ExpressionException e) {
       if (referencesOwnOutputs(c.with(), id) && !ledger.hasOutputs(id)) {
-        ledger.compensated(id, "nothing to undo: the step produced no outputs");
+        ledger.ended(
+            id, StepState.COMPENSATED, "nothing to undo: the step produced no outputs");
         nothing.add(id);
       } else {
         ledger.compensationFailed(id, "InvalidInput: " + e.getMessage());
@@ -182,14 +183,15 @@ final class Rollback {
       Workflow.newUntypedActivityStub(
               StepOptions.forCompensation(c, Summaries.undo(step, input)))
           .execute(c.action(), Map.class, input);
-      ledger.compensated(id, null);
+      ledger.ended(id, StepState.COMPENSATED, null);
       undone.add(id);
     } catch (ActivityFailure e) {
       String message = Failures.describe(e);
       if (refused.contains(id) && ledger.state(id) != StepState.DONE && Failures.isRefusal(e)) {
         // The step was refused before it changed anything, and its undo refuses the same
         // resource: it is someone else's, and nothing of the lab's own is there to undo.
-        ledger.refused(id, "nothing to undo: the step was refused and created nothing");
+        ledger.ended(
+            id, StepState.REFUSED, "nothing to undo: the step was refused and created nothing");
         nothing.add(id);
         return;
       }
@@ -201,20 +203,11 @@ final class Rollback {
 
   private static boolean referencesOwnOutputs(Object template, String stepId) {
     if (template instanceof String s) {
-      for (Reference ref : Expressions.references(s)) {
-        List<String> path = ref.path();
-        if (path.size() >= 2 && path.get(0).equals("steps") && path.get(1).equals(stepId)) {
-          return true;
-        }
-      }
-      return false;
+      return Expressions.references(s).stream().anyMatch(ref -> ref.root().equals("steps")
+          && ref.path().size() >= 2 && ref.path().get(1).equals(stepId));
     }
-    if (template instanceof Map<?, ?> map) {
-      return map.values().stream().anyMatch(v -> referencesOwnOutputs(v, stepId));
-    }
-    if (template instanceof List<?> list) {
-      return list.stream().anyMatch(v -> referencesOwnOutputs(v, stepId));
-    }
-    return false;
+    Collection<?> parts = template instanceof Map<?, ?> map ? map.values()
+        : template instanceof List<?> list ? list : List.of();
+    return parts.stream().anyMatch(v -> referencesOwnOutputs(v, stepId));
   }
 }

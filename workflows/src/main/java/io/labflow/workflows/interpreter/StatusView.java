@@ -3,7 +3,6 @@ package io.labflow.workflows.interpreter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.workflows.lab.StepStatus;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,13 +19,10 @@ final class StatusView {
   private StatusView() {}
 
   static List<StepStatus> of(List<StepStatus> steps) {
-    List<StepStatus> out = new ArrayList<>(steps.size());
-    for (StepStatus s : steps) {
-      out.add(
-          new StepStatus(
-              s.id(), s.action(), s.state(), s.attempt(), outputs(s.outputs()), s.lastError()));
-    }
-    return List.copyOf(out);
+    return steps.stream()
+        .map(s -> new StepStatus(
+            s.id(), s.action(), s.state(), s.attempt(), outputs(s.outputs()), s.lastError()))
+        .toList();
   }
 
   static Map<String, Object> outputs(Map<String, Object> outputs) {

@@ -4,7 +4,6 @@ import io.labflow.workflows.lab.StepState;
 import io.labflow.workflows.lab.StepStatus;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Step;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,16 +93,11 @@ final class StepLedger {
     onChange.run();
   }
 
-  void compensated(String id, String note) {
-    ended(id, StepState.COMPENSATED, note);
-  }
-
-  /** The step was refused and created nothing; its undo had nothing to do. */
-  void refused(String id, String note) {
-    ended(id, StepState.REFUSED, note);
-  }
-
-  private void ended(String id, StepState state, String note) {
+  /**
+   * The step's undo is over: COMPENSATED, or REFUSED when the step was refused and created nothing;
+   * {@code note} (or null) says why there was nothing to undo.
+   */
+  void ended(String id, StepState state, String note) {
     Entry e = entry(id);
     e.state = state;
     if (note != null) {
@@ -131,11 +125,9 @@ final class StepLedger {
   }
 
   List<StepStatus> snapshot() {
-    List<StepStatus> out = new ArrayList<>(entries.size());
-    for (Entry e : entries.values()) {
-      out.add(new StepStatus(e.id, e.action, e.state, e.attempt, e.outputs, e.error));
-    }
-    return List.copyOf(out);
+    return entries.values().stream()
+        .map(e -> new StepStatus(e.id, e.action, e.state, e.attempt, e.outputs, e.error))
+        .toList();
   }
 
   private Entry entry(String id) {

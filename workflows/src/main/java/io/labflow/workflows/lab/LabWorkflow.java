@@ -33,7 +33,6 @@ public interface LabWorkflow {
   @WorkflowMethod(name = TYPE)
   LabResult run(RawValue request);
 
-  /** Every step's state, outputs and last error. */
   @QueryMethod(
       description =
           "Every step's state, attempt, outputs (policy documents as JSON) and last error; the"
@@ -47,11 +46,7 @@ public interface LabWorkflow {
    * that takes no input refuses one; Java callers pass null, which is sent as JSON null.
    */
 
-  /**
-   * Decides what a paused lab does next. Rejected (by the validator) unless the lab is paused.
-   *
-   * @return the status right after the decision is taken
-   */
+  /** Returns the status right after the decision is taken. */
   @UpdateMethod(
       description =
           "Decide for a paused lab. Input: \"RETRY\" (run the failed step again), \"SKIP\" or"
@@ -68,12 +63,7 @@ public interface LabWorkflow {
               + " Update resume: a signal that cannot apply is only noted in the status.")
   void decide(RawValue decision);
 
-  /**
-   * Switches a live lab to another variant by running the definition's {@code onVariantChange}
-   * steps with the new variant. Rejected unless the lab is live and the variant exists.
-   *
-   * @return the status once the switch steps are done
-   */
+  /** Runs the definition's {@code onVariantChange} steps; returns the status once they are done. */
   @UpdateMethod(
       description =
           "Switch a live lab to another variant and verify it again. Input: the variant's name in"
@@ -122,11 +112,8 @@ public interface LabWorkflow {
    */
 
   /**
-   * Checks the learner's current task: runs each of its checks (which read, never change, the
-   * learner's resources) and answers with every condition. When all pass, the task is done (its
-   * points earned, what it made adopted by the lab) and the next one is current.
-   *
-   * @param none no input (null)
+   * Runs each check of the current task (they read, never change, the learner's resources); when
+   * all pass, the task's points are earned and what it made is adopted by the lab.
    */
   @UpdateMethod(
       description =
@@ -134,33 +121,18 @@ public interface LabWorkflow {
               + " and hint; the lab advances when all pass. No input.")
   CheckAnswer check(RawValue none);
 
-  /**
-   * An instructor's solve: runs the current task's {@code solve} steps (their undos registered as
-   * for any step), then checks it; a solved task earns no points.
-   *
-   * @param none no input (null)
-   */
+  /** The solve steps' undos are registered as for any step. */
   @UpdateMethod(
       description =
           "Instructor: do the current task with its solve steps, then check it (no points). No"
               + " input.")
   CheckAnswer solve(RawValue none);
 
-  /**
-   * An instructor's skip: the current task is marked skipped (no points) and the next is current.
-   *
-   * @param none no input (null)
-   */
   @UpdateMethod(
       description = "Instructor: skip the current task (no points); the next becomes current. No input.")
   CheckAnswer skip(RawValue none);
 
-  /**
-   * Extends a live lab's keep-alive by a duration, within the definition's maximum lifetime.
-   *
-   * @param duration a duration as in step files, in quotes, e.g. {@code "2h"}
-   * @return the status once extended
-   */
+  /** Returns the status once extended; the maximum lifetime is the definition's. */
   @UpdateMethod(
       description =
           "Keep a live lab longer. Input: a duration in quotes, e.g. \"2h\"; refused past the"

@@ -30,7 +30,7 @@ class LearnerDetailsTest {
             5,
             new CheckAnswer("t", false, List.of(c), 0, 5, "t"));
 
-    String md = LearnerDetails.render(p, "Write `the` policy", "Use **JSON**.");
+    String md = LabDetails.learner(p, "Write `the` policy", "Use **JSON**.");
 
     assertThat(md)
         .contains("- t: Write \\`the\\` policy (5 points): **OPEN** ← current")
