@@ -147,7 +147,6 @@ final class LearnerPhase {
   /** Every check at once, each its own activity; one that cannot run counts as failed. */
   private List<Condition> runChecks(Task task) {
     List<Promise<Map>> calls = new ArrayList<>();
-    List<String> unresolved = new ArrayList<>();
     for (Check check : task.checks()) {
       ActionStep step = check.asStep(run.definition().defaults());
       try {
@@ -155,10 +154,8 @@ final class LearnerPhase {
         calls.add(Workflow.newUntypedActivityStub(
                 StepOptions.forStep(step, Summaries.step(step, input)))
             .executeAsync(check.action(), Map.class, input));
-        unresolved.add(null);
       } catch (ExpressionException e) {
-        calls.add(null);
-        unresolved.add(e.getMessage());
+        calls.add(Workflow.newFailedPromise(e));
       }
     }
     List<Condition> conditions = new ArrayList<>();
@@ -166,19 +163,17 @@ final class LearnerPhase {
       Check check = task.checks().get(i);
       boolean passed = false;
       String detail;
-      if (calls.get(i) == null) {
-        detail = "could not check: " + unresolved.get(i);
-      } else {
-        try {
-          Map<?, ?> out = calls.get(i).get();
-          passed = Boolean.TRUE.equals(out.get("passed"));
-          detail = out.get("detail") == null ? null : String.valueOf(out.get("detail"));
-        } catch (ActivityFailure e) {
-          if (Failures.isCancellation(e)) {
-            throw (CanceledFailure) Failures.root(e);
-          }
-          detail = "could not check: " + Failures.describe(e);
+      try {
+        Map<?, ?> out = calls.get(i).get();
+        passed = Boolean.TRUE.equals(out.get("passed"));
+        detail = out.get("detail") == null ? null : String.valueOf(out.get("detail"));
+      } catch (ExpressionException e) {
+        detail = "could not check: " + e.getMessage();
+      } catch (ActivityFailure e) {
+        if (Failures.isCancellation(e)) {
+          throw (CanceledFailure) Failures.root(e);
         }
+        detail = "could not check: " + Failures.describe(e);
       }
       conditions.add(new Condition(check.id(), passed, passed ? null : text(check.message()),
           passed ? null : text(check.hint()), detail));
@@ -216,7 +211,7 @@ final class LearnerPhase {
       return "";
     }
     Task current = current();
-    return LearnerDetails.render(progress(), current == null ? null : text(current.title()),
+    return LabDetails.learner(progress(), current == null ? null : text(current.title()),
         current == null ? null : text(current.instructions()));
   }
 
