@@ -26,7 +26,7 @@ import org.slf4j.Logger;
  * updates, signal and query.
  *
  * <p>{@link StepLoop} runs the steps in order, {@link StepRunner} runs one step of either kind, a
- * failed step pauses ({@link Pause}) or rolls back ({@link Rollback}: compensation registered
+ * failed step pauses or rolls back ({@link Rollback}: compensation registered
  * before the forward call, undone newest first in a detached scope, for a failure, a cancellation
  * and a teardown alike). {@link LabRun} holds what the run knows about itself.
  */

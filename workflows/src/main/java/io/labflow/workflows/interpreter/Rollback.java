@@ -70,17 +70,23 @@ final class Rollback {
   }
 
   /**
-   * Undoes everything started and not yet undone, and returns the failure the run ends with (null
-   * when it has none). The lab ends ROLLED_BACK (TORN_DOWN for a teardown) when every undo
-   * succeeded, FAILED otherwise.
+   * A step failed and its policy (or the operator) chose to roll back: undoes everything started
+   * and returns the failure the run ends with. When an operator asked for a teardown of the paused
+   * lab it is torn down (TORN_DOWN and {@code LabTornDown} when every undo succeeded); else the lab
+   * ends ROLLED_BACK; FAILED when an undo failed.
    */
-  ApplicationFailure undo(RollbackCause cause) {
-    run.rollingBack(cause.teardown());
+  ApplicationFailure afterStepFailed(String head, boolean refusal) {
+    boolean teardown = run.teardownRequested();
+    run.rollingBack(teardown);
     RollbackReport report = compensateAll();
-    String summary = cause.summary(report, run.labId());
-    ApplicationFailure failure = cause.failure(report, summary);
-    LabState done = cause.teardown() ? LabState.TORN_DOWN : LabState.ROLLED_BACK;
-    run.undone(done, report.clean(), summary, failure);
+    String summary = head + "; " + (refusal && !teardown && report.clean()
+        ? report.describeRefusal() : report.describe(teardown ? "torn down" : "rolled back"));
+    ApplicationFailure failure = teardown && report.clean()
+        ? Rejections.reject(
+            FailureTypes.LAB_TORN_DOWN, "the lab was torn down while paused: " + summary)
+        : Rejections.reject(FailureTypes.LAB_FAILED, summary);
+    run.undone(teardown ? LabState.TORN_DOWN : LabState.ROLLED_BACK, report.clean(), summary,
+        failure);
     return failure;
   }
 
@@ -99,7 +105,10 @@ final class Rollback {
               lock.lock();
               try {
                 if (!run.isFinal()) {
-                  undo(new RollbackCause.Cancelled());
+                  run.rollingBack(false);
+                  RollbackReport report = compensateAll();
+                  String summary = "lab cancelled; " + report.describe("rolled back");
+                  run.undone(LabState.ROLLED_BACK, report.clean(), summary, null);
                 }
               } finally {
                 lock.unlock();
@@ -121,7 +130,7 @@ final class Rollback {
     log.error("lab {}: unexpected error in the interpreter", run.labId(), e);
     String head = "internal error: " + message;
     try {
-      return undo(new RollbackCause.StepFailed(head, false, run.teardownRequested()));
+      return afterStepFailed(head, false);
     } catch (RuntimeException again) {
       // Runs from before version 1 set FAILED without publishing it (no upsert); they replay so.
       boolean publish =
@@ -132,12 +141,19 @@ final class Rollback {
     }
   }
 
-  /** Tears the live lab down; throws when something could not be undone. */
+  /** Tears the live lab down: TORN_DOWN, or FAILED and thrown when something was not undone. */
   void tearDown() {
-    ApplicationFailure incomplete = undo(new RollbackCause.TornDown());
-    if (incomplete != null) {
-      throw incomplete;
+    run.rollingBack(true);
+    RollbackReport report = compensateAll();
+    if (report.clean()) {
+      run.undone(LabState.TORN_DOWN, true, null, null);
+      return;
     }
+    String summary =
+        "teardown of lab " + run.labId() + " incomplete; " + report.describe("torn down");
+    ApplicationFailure incomplete = Rejections.reject(FailureTypes.LAB_FAILED, summary);
+    run.undone(LabState.TORN_DOWN, false, summary, incomplete);
+    throw incomplete;
   }
 
   private RollbackReport compensateAll() {

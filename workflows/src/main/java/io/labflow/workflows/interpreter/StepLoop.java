@@ -58,9 +58,7 @@ final class StepLoop {
           skip(step);
           return;
         }
-        case ROLLBACK -> throw rollback.undo(
-            new RollbackCause.StepFailed(
-                failure.head() + note, failure.refused(), run.teardownRequested()));
+        case ROLLBACK -> throw rollback.afterStepFailed(failure.head() + note, failure.refused());
       }
     }
   }

@@ -20,6 +20,7 @@ import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.LearnerProgress;
 import io.labflow.workflows.lab.LearnerProgress.TaskState;
+import io.labflow.workflows.model.Check;
 import io.labflow.workflows.model.Definition;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -164,6 +165,29 @@ class LabWorkflowLearnerTest {
             "could not check: AccessDenied: cannot read role"),
         failed("boundary-exists", "boundary", "lab-learn-broken"));
     assertThat(answer.passed()).isFalse();
+    assertThat(lab.status().state()).isEqualTo(LabState.LIVE);
+  }
+
+  @Test
+  void aCheckWhoseInputCannotBeFilledInFailsSayingWhyAndTheOthersStillRun(
+      WorkflowClient client, Worker worker) {
+    Check unresolved = new Check("role-exists", "CheckExists",
+        Defs.map("labId", "${lab.labId}", "name", "${steps.stack.roleName}"), "Make role.", null, 0);
+    Definition def = definition("learner-unresolved")
+        .keepAlive(Duration.ofDays(1))
+        .steps(create("stack"))
+        .task("make-role", 10, List.of(unresolved, exists("boundary-exists", "boundary")),
+            List.of(), List.of())
+        .build();
+    LabWorkflow lab = start(client, worker, "lab-learn-unresolved", def, null);
+    awaitState(lab, LabState.LIVE);
+
+    CheckAnswer answer = lab.check(null);
+
+    assertThat(answer.conditions()).containsExactly(
+        new Condition("role-exists", false, "Make role.", null,
+            "could not check: '${steps.stack.roleName}' has no value"),
+        failed("boundary-exists", "boundary", "lab-learn-unresolved"));
     assertThat(lab.status().state()).isEqualTo(LabState.LIVE);
   }
 
