@@ -29,38 +29,25 @@ public final class AwsConcurrencyLimit implements ExecutionInterceptor {
   private static final ExecutionAttribute<Boolean> HELD = new ExecutionAttribute<>("labflow.awsPermit");
 
   private final PriorityPermits permits;
-  private final int limit;
 
-  public AwsConcurrencyLimit(int limit) {
-    if (limit < 1) {
-      throw new IllegalArgumentException(ENV + " must be at least 1, got " + limit);
-    }
-    this.limit = limit;
+  private AwsConcurrencyLimit(int limit) {
     this.permits = new PriorityPermits(limit);
   }
 
   /** The bound from {@value #ENV}, or {@value #DEFAULT}. */
   public static AwsConcurrencyLimit fromEnvironment() {
     String v = System.getenv(ENV);
-    int n = DEFAULT;
-    if (v != null && !v.isBlank()) {
-      try {
-        n = Integer.parseInt(v.trim());
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(ENV + " must be a whole number, got '" + v + "'");
-      }
+    int n;
+    try {
+      n = v == null || v.isBlank() ? DEFAULT : Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(ENV + " must be a whole number, got '" + v + "'");
+    }
+    if (n < 1) {
+      throw new IllegalArgumentException(ENV + " must be at least 1, got " + n);
     }
     log.info("At most {} concurrent AWS calls ({})", n, ENV);
     return new AwsConcurrencyLimit(n);
-  }
-
-  public int limit() {
-    return limit;
-  }
-
-  /** Calls in flight now. */
-  public int inFlight() {
-    return limit - permits.available();
   }
 
   @Override

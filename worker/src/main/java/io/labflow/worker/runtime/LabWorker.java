@@ -81,8 +81,7 @@ public final class LabWorker implements AutoCloseable {
     this.factory = WorkerFactory.newInstance(connection.client(),
         WorkerFactoryOptions.newBuilder()
             .setWorkerInterceptors(Stream.concat(
-                Stream.of(new BoundedFailureInterceptor(),
-                    new BoundedOutputInterceptor(), new StepAttempts()),
+                Stream.of(new BoundedActivityInterceptor(), new StepAttempts()),
                 more.stream()).toArray(WorkerInterceptor[]::new))
             .build());
     Composition.AwsAccess access = Composition.awsAccess(
@@ -151,10 +150,6 @@ public final class LabWorker implements AutoCloseable {
 
   public int metricsPort() {
     return metrics == null ? -1 : metrics.port();
-  }
-
-  public PrometheusMeterRegistry registry() {
-    return registry;
   }
 
   /**
