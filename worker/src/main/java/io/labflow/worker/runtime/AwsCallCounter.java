@@ -9,15 +9,12 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /**
- * Counts every AWS API call as {@code labflow_aws_calls_total} with the service, the operation and
+ * Counts every AWS API call as {@link LabflowMeters#AWS_CALLS} with the service, the operation and
  * its outcome: {@code ok}, the AWS error code ({@code NoSuchEntity}, {@code Throttling}), or the
  * client exception's name when no answer came ({@code SdkClientException}). A call is counted once
  * it is over, after the SDK's own retries. The worker adds it to every client it builds.
  */
 public final class AwsCallCounter implements ExecutionInterceptor {
-
-  public static final String METRIC = "labflow.aws.calls";
-  public static final String OK = "ok";
 
   private final MeterRegistry registry;
 
@@ -27,7 +24,7 @@ public final class AwsCallCounter implements ExecutionInterceptor {
 
   @Override
   public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
-    count(attributes, OK);
+    count(attributes, "ok");
   }
 
   @Override
@@ -41,8 +38,7 @@ public final class AwsCallCounter implements ExecutionInterceptor {
   }
 
   private void count(ExecutionAttributes attributes, String outcome) {
-    Counter.builder(METRIC)
-        .description("AWS API calls made by activities, by outcome (ok or the AWS error code)")
+    Counter.builder(LabflowMeters.AWS_CALLS)
         .tag("service", String.valueOf(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME)))
         .tag("operation", String.valueOf(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME)))
         .tag("outcome", outcome)

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.activities.StepLibrary;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.worker.runtime.AwsCallCounter;
+import io.labflow.worker.runtime.LabflowMeters;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Compensation;
@@ -123,7 +124,7 @@ public final class Baseline implements AutoCloseable {
   }
 
   private double calls() {
-    return registry.find(AwsCallCounter.METRIC).counters().stream().mapToDouble(c -> c.count()).sum();
+    return registry.find(LabflowMeters.AWS_CALLS).counters().stream().mapToDouble(c -> c.count()).sum();
   }
 
   @Override
