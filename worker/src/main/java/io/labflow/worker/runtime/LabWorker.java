@@ -85,7 +85,7 @@ public final class LabWorker implements AutoCloseable {
                 more.stream()).toArray(WorkerInterceptor[]::new))
             .build());
     Composition.AwsAccess access = Composition.awsAccess(
-        List.of(new AwsCallCounter(registry), AwsConcurrencyLimit.fromEnvironment()));
+        List.of(AwsCalls.fromEnvironment(registry)));
     this.aws = access.clients();
     this.guard = access.guard();
     log.info("{}", guard.policy().describe());

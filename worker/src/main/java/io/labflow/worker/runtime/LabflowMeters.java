@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  */
 public final class LabflowMeters implements MeterFilter {
 
-  /** AWS API calls, {@code labflow_aws_calls_total{service,operation,outcome}} ({@link AwsCallCounter}). */
+  /** AWS API calls, {@code labflow_aws_calls_total{service,operation,outcome}} ({@link AwsCalls}). */
   public static final String AWS_CALLS = "labflow.aws.calls";
   /** Open labs by state, {@code labflow_labs{state}} ({@link LabStateGauges}). */
   static final String LABS = "labflow.labs";

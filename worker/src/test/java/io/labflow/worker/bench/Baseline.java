@@ -4,7 +4,7 @@ import io.labflow.worker.runtime.Composition;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.activities.StepLibrary;
 import io.labflow.activities.common.AwsClients;
-import io.labflow.worker.runtime.AwsCallCounter;
+import io.labflow.worker.runtime.AwsCalls;
 import io.labflow.worker.runtime.LabflowMeters;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.model.ActionStep;
@@ -51,7 +51,7 @@ public final class Baseline implements AutoCloseable {
   private final TestActivityEnvironment env;
 
   public Baseline(Path definitionsDir) {
-    this.aws = Composition.awsAccess(List.of(new AwsCallCounter(registry))).clients();
+    this.aws = Composition.awsAccess(List.of(AwsCalls.fromEnvironment(registry))).clients();
     this.env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(
         StepLibrary.implementations(aws, definitionsDir).toArray());
