@@ -23,18 +23,39 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 @Tag("fast")
 class BoundedActivityInterceptorTest {
 
-  private static ActivityInboundCallsInterceptor throwing(Supplier<RuntimeException> failure) {
-    ActivityInboundCallsInterceptor failing =
+  /** The interceptor around an activity of this type that returns (or throws) what {@code body} does. */
+  private static ActivityInboundCallsInterceptor around(String type, Supplier<Object> body) {
+    ActivityInboundCallsInterceptor inner =
         new ActivityInboundCallsInterceptor() {
           @Override
           public void init(ActivityExecutionContext context) {}
 
           @Override
           public ActivityOutput execute(ActivityInput input) {
-            throw failure.get();
+            return new ActivityOutput(body.get());
           }
         };
-    return new BoundedActivityInterceptor().interceptActivity(failing);
+    ActivityInboundCallsInterceptor i = new BoundedActivityInterceptor().interceptActivity(inner);
+    ActivityInfo info =
+        (ActivityInfo)
+            Proxy.newProxyInstance(
+                ActivityInfo.class.getClassLoader(),
+                new Class<?>[] {ActivityInfo.class},
+                (p, m, a) -> m.getName().equals("getActivityType") ? type : null);
+    ActivityExecutionContext ctx =
+        (ActivityExecutionContext)
+            Proxy.newProxyInstance(
+                ActivityExecutionContext.class.getClassLoader(),
+                new Class<?>[] {ActivityExecutionContext.class},
+                (p, m, a) -> m.getName().equals("getInfo") ? info : null);
+    i.init(ctx);
+    return i;
+  }
+
+  private static ActivityInboundCallsInterceptor throwing(Supplier<RuntimeException> failure) {
+    return around("CreateRole", () -> {
+      throw failure.get();
+    });
   }
 
   private static RuntimeException deep(int depth) {
@@ -88,38 +109,10 @@ class BoundedActivityInterceptorTest {
     assertThat(catchExecute(throwing(() -> cancelled))).isSameAs(cancelled);
   }
 
-  private static ActivityInboundCallsInterceptor returning(String type, Object result) {
-    ActivityInboundCallsInterceptor inner =
-        new ActivityInboundCallsInterceptor() {
-          @Override
-          public void init(ActivityExecutionContext context) {}
-
-          @Override
-          public ActivityOutput execute(ActivityInput input) {
-            return new ActivityOutput(result);
-          }
-        };
-    ActivityInboundCallsInterceptor i = new BoundedActivityInterceptor().interceptActivity(inner);
-    ActivityInfo info =
-        (ActivityInfo)
-            Proxy.newProxyInstance(
-                ActivityInfo.class.getClassLoader(),
-                new Class<?>[] {ActivityInfo.class},
-                (p, m, a) -> m.getName().equals("getActivityType") ? type : null);
-    ActivityExecutionContext ctx =
-        (ActivityExecutionContext)
-            Proxy.newProxyInstance(
-                ActivityExecutionContext.class.getClassLoader(),
-                new Class<?>[] {ActivityExecutionContext.class},
-                (p, m, a) -> m.getName().equals("getInfo") ? info : null);
-    i.init(ctx);
-    return i;
-  }
-
   @Test
   void aStepWhoseOutputsAreTooLargeFailsWithItsSize() {
     Map<String, String> big = Map.of("document", "x".repeat(70 * 1024));
-    assertThatThrownBy(() -> returning("CreatePolicy", big).execute(null))
+    assertThatThrownBy(() -> around("CreatePolicy", () -> big).execute(null))
         .isInstanceOfSatisfying(
             ApplicationFailure.class,
             f -> {
@@ -133,9 +126,9 @@ class BoundedActivityInterceptorTest {
   @Test
   void smallOutputsAndTheEnginesOwnActivitiesPass() {
     Map<String, String> small = Map.of("roleName", "r");
-    assertThat(returning("CreateRole", small).execute(null).getResult()).isEqualTo(small);
+    assertThat(around("CreateRole", () -> small).execute(null).getResult()).isEqualTo(small);
     Map<String, String> big = Map.of("definition", "x".repeat(70 * 1024));
-    assertThat(returning("labflow.ResolveDefinition", big).execute(null).getResult()).isEqualTo(big);
+    assertThat(around("labflow.ResolveDefinition", () -> big).execute(null).getResult()).isEqualTo(big);
   }
 
   private static Throwable catchExecute(ActivityInboundCallsInterceptor interceptor) {
