@@ -79,7 +79,8 @@ class AccessDeniedOnMotoTest {
               ActivityFailure.class,
               () ->
                   iam.createRole(
-                      new CreateRoleInput("lab-403", "lab-403-role", null, null, null, null)));
+                      new CreateRoleInput(
+                          "lab-403", "lab-403-role", null, null, null, null, null)));
 
       assertThat(failed).isNotNull();
       ApplicationFailure cause = (ApplicationFailure) failed.getCause();

@@ -73,7 +73,7 @@ class NamespaceIsolationTest {
     IamActivities iam = env.newActivityStub(IamActivities.class, options);
     LabInventoryActivities inventory = env.newActivityStub(LabInventoryActivities.class, options);
 
-    iam.createRole(new CreateRoleInput("lab-n", "lab-n-ours", null, null, null, null));
+    iam.createRole(new CreateRoleInput("lab-n", "lab-n-ours", null, null, null, null, null));
     assertThat(tags("lab-n-ours"))
         .contains(Tag.builder().key("labflow:lab").value("lab-n").build(),
             Tag.builder().key("labflow:namespace").value(ours).build());
@@ -84,7 +84,7 @@ class NamespaceIsolationTest {
             Tag.builder().key("labflow:namespace").value("other-" + ours).build()));
 
     assertThat(inventory.listLabResources(new LabInput("lab-n")).get(ResourceKind.ROLES)).containsExactly("lab-n-ours");
-    assertThatThrownBy(() -> iam.createRole(new CreateRoleInput("lab-n", "lab-n-theirs", null, null, null, null)))
+    assertThatThrownBy(() -> iam.createRole(new CreateRoleInput("lab-n", "lab-n-theirs", null, null, null, null, null)))
         .isInstanceOf(ActivityFailure.class)
         .cause()
         .isInstanceOfSatisfying(ApplicationFailure.class,

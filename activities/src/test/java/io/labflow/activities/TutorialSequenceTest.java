@@ -51,7 +51,7 @@ class TutorialSequenceTest {
     CreateStackOutput stack =
         lab.cfn.createStack(MotoLabTest.labStack(LAB, P, "labflow-" + LAB));
     lab.iam.createRole(
-        new CreateRoleInput(LAB, P + "-role", "ec2.amazonaws.com", admin, null, null));
+        new CreateRoleInput(LAB, P + "-role", "ec2.amazonaws.com", admin, null, null, null));
     PolicyOutput policy =
         lab.iam.createPolicy(
             new CreatePolicyInput(

@@ -17,16 +17,4 @@ public record CreateRoleInput(
         String trustedPrincipalArn,
     @Nullable String path,
     @Nullable String description,
-    @Nullable String permissionsBoundaryArn) {
-
-  /** Without a permissions boundary. */
-  public CreateRoleInput(
-      String labId,
-      String roleName,
-      String servicePrincipal,
-      String trustedPrincipalArn,
-      String path,
-      String description) {
-    this(labId, roleName, servicePrincipal, trustedPrincipalArn, path, description, null);
-  }
-}
+    @Nullable String permissionsBoundaryArn) {}

@@ -1,6 +1,8 @@
 package io.labflow.activities.model;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -34,15 +36,14 @@ public enum ResourceKind {
   UNKNOWN("resource");
 
   /** Types that exist only inside a resource of another kind, with that kind. */
-  private static final List<Object[]> PARTS =
-      List.of(
-          new Object[] {"AWS::EC2::VPCGatewayAttachment", INTERNET_GATEWAYS},
-          new Object[] {"AWS::EC2::Route", ROUTE_TABLES},
-          new Object[] {"AWS::EC2::SubnetRouteTableAssociation", ROUTE_TABLES},
-          new Object[] {"AWS::EC2::SecurityGroupIngress", SECURITY_GROUPS},
-          new Object[] {"AWS::EC2::SecurityGroupEgress", SECURITY_GROUPS},
-          new Object[] {"AWS::IAM::Policy", ROLES},
-          new Object[] {"AWS::S3::BucketPolicy", BUCKETS});
+  private static final Map<String, ResourceKind> PARTS = Map.of(
+      "AWS::EC2::VPCGatewayAttachment", INTERNET_GATEWAYS,
+      "AWS::EC2::Route", ROUTE_TABLES,
+      "AWS::EC2::SubnetRouteTableAssociation", ROUTE_TABLES,
+      "AWS::EC2::SecurityGroupIngress", SECURITY_GROUPS,
+      "AWS::EC2::SecurityGroupEgress", SECURITY_GROUPS,
+      "AWS::IAM::Policy", ROLES,
+      "AWS::S3::BucketPolicy", BUCKETS);
 
   private final String what;
   private final List<String> types;
@@ -68,17 +69,8 @@ public enum ResourceKind {
 
   /** The kind a resource of this CloudFormation type belongs to, if any kind knows it. */
   public static Optional<ResourceKind> ofTemplateType(String type) {
-    for (ResourceKind k : values()) {
-      if (k.types.contains(type)) {
-        return Optional.of(k);
-      }
-    }
-    for (Object[] part : PARTS) {
-      if (part[0].equals(type)) {
-        return Optional.of((ResourceKind) part[1]);
-      }
-    }
-    return Optional.empty();
+    return Arrays.stream(values()).filter(k -> k.types.contains(type)).findFirst()
+        .or(() -> Optional.ofNullable(PARTS.get(type)));
   }
 
   /**
@@ -86,11 +78,6 @@ public enum ResourceKind {
    * whose physical ids are their parent's or made up, like {@code rtb-1~0.0.0.0/0}).
    */
   public static boolean isOwnResource(String type) {
-    for (ResourceKind k : values()) {
-      if (k.types.contains(type)) {
-        return true;
-      }
-    }
-    return false;
+    return Arrays.stream(values()).anyMatch(k -> k.types.contains(type));
   }
 }

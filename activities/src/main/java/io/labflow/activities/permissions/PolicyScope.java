@@ -15,10 +15,9 @@ import java.util.stream.Stream;
  * without one), each said why.
  */
 public enum PolicyScope {
-  ROLE("LabRoles", "arn:aws:iam::{account}:role/{name}*"),
-  ROLE_CREATE("CreateLabRoles", PolicyScope::requestTag, "arn:aws:iam::{account}:role/{name}*"),
-  ROLE_OWNED(
-      "ChangeLabTaggedRoles", PolicyScope::resourceTag, "arn:aws:iam::{account}:role/{name}*"),
+  ROLE("LabRoles", Arn.ROLE),
+  ROLE_CREATE("CreateLabRoles", PolicyScope::requestTag, Arn.ROLE),
+  ROLE_OWNED("ChangeLabTaggedRoles", PolicyScope::resourceTag, Arn.ROLE),
   ROLE_ATTACH(
       "AttachOnlyLabPoliciesToLabRoles",
       n -> {
@@ -26,17 +25,15 @@ public enum PolicyScope {
         c.putAll(labPolicyArn(n));
         return c;
       },
-      "arn:aws:iam::{account}:role/{name}*"),
+      Arn.ROLE),
   PASS_ROLE_TO_EC2(
       "PassLabRolesToEc2Only",
       n -> new LinkedHashMap<>(
           Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com"))),
-      "arn:aws:iam::{account}:role/{name}*"),
-  POLICY("LabPolicies", "arn:aws:iam::{account}:policy/{name}*"),
-  POLICY_CREATE(
-      "CreateLabPolicies", PolicyScope::requestTag, "arn:aws:iam::{account}:policy/{name}*"),
-  POLICY_OWNED(
-      "ChangeLabTaggedPolicies", PolicyScope::resourceTag, "arn:aws:iam::{account}:policy/{name}*"),
+      Arn.ROLE),
+  POLICY("LabPolicies", Arn.POLICY),
+  POLICY_CREATE("CreateLabPolicies", PolicyScope::requestTag, Arn.POLICY),
+  POLICY_OWNED("ChangeLabTaggedPolicies", PolicyScope::resourceTag, Arn.POLICY),
   /** A lab policy is detached from whoever holds it before it is deleted. */
   DETACH_LAB_POLICIES(
       "DetachLabPoliciesFromAnyPrincipal",
@@ -44,24 +41,12 @@ public enum PolicyScope {
       "arn:aws:iam::{account}:role/*",
       "arn:aws:iam::{account}:user/*",
       "arn:aws:iam::{account}:group/*"),
-  PROFILE("LabInstanceProfiles", "arn:aws:iam::{account}:instance-profile/{name}*"),
-  PROFILE_CREATE(
-      "CreateLabInstanceProfiles",
-      PolicyScope::requestTag,
-      "arn:aws:iam::{account}:instance-profile/{name}*"),
-  PROFILE_OWNED(
-      "ChangeLabTaggedInstanceProfiles",
-      PolicyScope::resourceTag,
-      "arn:aws:iam::{account}:instance-profile/{name}*"),
-  STACK("LabStacks", "arn:aws:cloudformation:{region}:{account}:stack/{name}*/*"),
-  STACK_CREATE(
-      "CreateLabStacks",
-      PolicyScope::requestTag,
-      "arn:aws:cloudformation:{region}:{account}:stack/{name}*/*"),
-  STACK_OWNED(
-      "DeleteLabTaggedStacks",
-      PolicyScope::resourceTag,
-      "arn:aws:cloudformation:{region}:{account}:stack/{name}*/*"),
+  PROFILE("LabInstanceProfiles", Arn.PROFILE),
+  PROFILE_CREATE("CreateLabInstanceProfiles", PolicyScope::requestTag, Arn.PROFILE),
+  PROFILE_OWNED("ChangeLabTaggedInstanceProfiles", PolicyScope::resourceTag, Arn.PROFILE),
+  STACK("LabStacks", Arn.STACK),
+  STACK_CREATE("CreateLabStacks", PolicyScope::requestTag, Arn.STACK),
+  STACK_OWNED("DeleteLabTaggedStacks", PolicyScope::resourceTag, Arn.STACK),
   LAB_INSTANCE(
       "LabTaggedInstances", PolicyScope::resourceTag, "arn:aws:ec2:{region}:{account}:instance/*"),
   /**
@@ -71,13 +56,10 @@ public enum PolicyScope {
    */
   LAB_TAGGED_EC2(
       "DeleteLabTaggedEc2", PolicyScope::resourceTag, "arn:aws:ec2:{region}:{account}:{type}/*"),
-  BUCKET("LabBuckets", "arn:aws:s3:::{bucket}*"),
+  BUCKET("LabBuckets", Arn.BUCKET),
   OBJECTS("LabBucketObjects", "arn:aws:s3:::{bucket}*/*"),
   /** What CloudFormation creates in a lab bucket with the worker's credentials. */
-  STACK_BUCKET(
-      "LabBucketsThroughCloudFormation",
-      PolicyScope::calledViaCloudFormation,
-      "arn:aws:s3:::{bucket}*"),
+  STACK_BUCKET("LabBucketsThroughCloudFormation", PolicyScope::calledViaCloudFormation, Arn.BUCKET),
   /**
    * The public Amazon Linux image parameter a template resolves at stack creation. Its ARN has no
    * account; {@code *} matches that (and no account can create a parameter under {@code /aws}).
@@ -93,6 +75,15 @@ public enum PolicyScope {
   STACK_EC2("Ec2ThroughCloudFormationOnly", PolicyScope::calledViaCloudFormation, "*"),
   /** Actions that accept no resource (or are called without one); each grant says why. */
   ANY("NoResourceLevelPermissions", "*");
+
+  /** The ARN patterns several scopes share (an enum's own constants cannot be named in its constants). */
+  private static final class Arn {
+    static final String ROLE = "arn:aws:iam::{account}:role/{name}*";
+    static final String POLICY = "arn:aws:iam::{account}:policy/{name}*";
+    static final String PROFILE = "arn:aws:iam::{account}:instance-profile/{name}*";
+    static final String STACK = "arn:aws:cloudformation:{region}:{account}:stack/{name}*/*";
+    static final String BUCKET = "arn:aws:s3:::{bucket}*";
+  }
 
   /** A statement's condition for these names; empty when none. */
   private interface Condition extends Function<Names, Map<String, Map<String, Object>>> {}
@@ -150,7 +141,7 @@ public enum PolicyScope {
   /** Only for the lab's own managed policies. */
   private static Map<String, Map<String, Object>> labPolicyArn(Names n) {
     return new LinkedHashMap<>(
-        Map.of("ArnLike", Map.of("iam:PolicyARN", n.expand("arn:aws:iam::{account}:policy/{name}*"))));
+        Map.of("ArnLike", Map.of("iam:PolicyARN", n.expand(Arn.POLICY))));
   }
 
   private static Map<String, Map<String, Object>> calledViaCloudFormation(Names n) {

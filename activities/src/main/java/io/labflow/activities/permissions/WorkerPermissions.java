@@ -74,8 +74,10 @@ public final class WorkerPermissions {
    */
   public record Operation(String name, List<Grant> grants, Set<String> usedBy) {}
 
-  static final String DESCRIBE =
+  private static final String DESCRIBE =
       "EC2 Describe* actions support no resource-level permissions";
+  /** The learner-access actions, which call the create and delete steps' code. */
+  private static final String LEARNER_ACCESS = " CreateLearnerAccess DeleteLearnerAccess";
   private static final String LIST_ALL =
       "the lab inventory lists every resource of the kind to find those carrying the lab tag;"
           + " the List action has no resource type";
@@ -95,49 +97,67 @@ public final class WorkerPermissions {
           unscoped(EVERY_RUN, "GetCallerIdentity has no resource type (AWS allows it even without"
               + " permission)", "Sts.GetCallerIdentity"),
           unscoped(EVERY_RUN, "ListAccountAliases has no resource type", "Iam.ListAccountAliases"),
-          // Roles.
+          // Roles. Learner access goes through the create and delete steps' code: its boundary
+          // through CreatePolicy's, the learner role through CreateRole's; its compensation deletes
+          // the learner role, takes what the learner made under the lab's names (tags it) and
+          // deletes it through the delete steps' code, then the boundary.
           op("Iam.GetRole", "CreateRole DeleteRole AttachRolePolicy DetachRolePolicy"
               + " CreateInstanceProfile VerifyAccess DeleteLabResources",
               g("iam:GetRole", ROLE), any("iam:GetRole", TRUSTED_PRINCIPAL)),
           unscoped("CreateRole", TRUSTED_PRINCIPAL, "Iam.GetUser"),
           same(ROLE, "CreateRole DeleteRole AttachRolePolicy DetachRolePolicy CreateInstanceProfile"
-              + " ListLabResources DeleteLabResources", "Iam.ListRoleTags"),
-          op("Iam.CreateRole", "CreateRole",
+              + " ListLabResources DeleteLabResources AdoptRole" + LEARNER_ACCESS, "Iam.ListRoleTags"),
+          op("Iam.CreateRole", "CreateRole CreateLearnerAccess",
               g("iam:CreateRole", ROLE_CREATE), g("iam:TagRole", ROLE_CREATE)),
-          same(ROLE_OWNED, "CreateRole", "Iam.UpdateAssumeRolePolicy"),
-          same(ROLE, "DeleteRole DeleteLabResources",
+          same(ROLE_OWNED, "CreateRole CreateLearnerAccess", "Iam.UpdateAssumeRolePolicy"),
+          same(ROLE, "DeleteRole DeleteLabResources DeleteLearnerAccess",
               "Iam.ListInstanceProfilesForRole", "Iam.ListRolePolicies"),
-          same(ROLE, "DeleteRole AttachRolePolicy DeleteLabResources", "Iam.ListAttachedRolePolicies"),
-          op("Iam.DetachRolePolicy", "DeleteRole DetachRolePolicy DeletePolicy DeleteLabResources",
+          same(ROLE, "DeleteRole AttachRolePolicy DeleteLabResources CheckPolicyAttached"
+              + LEARNER_ACCESS, "Iam.ListAttachedRolePolicies"),
+          op("Iam.DetachRolePolicy", "DeleteRole DetachRolePolicy DeletePolicy DeleteLabResources"
+              + " DeleteLearnerAccess",
               g("iam:DetachRolePolicy", ROLE_OWNED), g("iam:DetachRolePolicy", DETACH_LAB_POLICIES)),
-          same(ROLE_OWNED, "DeleteRole DeleteLabResources", "Iam.DeleteRolePolicy", "Iam.DeleteRole"),
-          same(ROLE_ATTACH, "AttachRolePolicy", "Iam.AttachRolePolicy"),
+          same(ROLE_OWNED, "DeleteRole DeleteLabResources DeleteLearnerAccess",
+              "Iam.DeleteRolePolicy", "Iam.DeleteRole"),
+          same(ROLE_ATTACH, "AttachRolePolicy CreateLearnerAccess", "Iam.AttachRolePolicy"),
           // Policies.
-          same(POLICY, "CreatePolicy CreatePolicyVersion DeletePolicy DeleteLabResources",
-              "Iam.GetPolicy", "Iam.ListPolicyVersions"),
+          same(POLICY, "CreatePolicy CreatePolicyVersion DeletePolicy DeleteLabResources"
+              + LEARNER_ACCESS, "Iam.GetPolicy", "Iam.ListPolicyVersions"),
           same(POLICY, "CreatePolicy CreatePolicyVersion DeletePolicy ListLabResources"
-              + " DeleteLabResources", "Iam.ListPolicyTags"),
-          op("Iam.CreatePolicy", "CreatePolicy",
+              + " DeleteLabResources AdoptPolicy" + LEARNER_ACCESS, "Iam.ListPolicyTags"),
+          op("Iam.CreatePolicy", "CreatePolicy CreateLearnerAccess",
               g("iam:CreatePolicy", POLICY_CREATE), g("iam:TagPolicy", POLICY_CREATE)),
-          same(POLICY, "CreatePolicy CreatePolicyVersion", "Iam.GetPolicyVersion"),
-          same(POLICY_OWNED, "CreatePolicy CreatePolicyVersion DeletePolicy DeleteLabResources",
-              "Iam.DeletePolicyVersion"),
-          same(POLICY_OWNED, "CreatePolicy CreatePolicyVersion", "Iam.CreatePolicyVersion"),
-          same(POLICY, "DeletePolicy DeleteLabResources", "Iam.ListEntitiesForPolicy"),
-          same(DETACH_LAB_POLICIES, "DeletePolicy DeleteLabResources",
+          same(POLICY, "CreatePolicy CreatePolicyVersion CheckPolicyScope CreateLearnerAccess",
+              "Iam.GetPolicyVersion"),
+          same(POLICY_OWNED, "CreatePolicy CreatePolicyVersion DeletePolicy DeleteLabResources"
+              + LEARNER_ACCESS, "Iam.DeletePolicyVersion"),
+          same(POLICY_OWNED, "CreatePolicy CreatePolicyVersion CreateLearnerAccess",
+              "Iam.CreatePolicyVersion"),
+          same(POLICY, "DeletePolicy DeleteLabResources DeleteLearnerAccess",
+              "Iam.ListEntitiesForPolicy"),
+          same(DETACH_LAB_POLICIES, "DeletePolicy DeleteLabResources DeleteLearnerAccess",
               "Iam.DetachUserPolicy", "Iam.DetachGroupPolicy"),
-          same(POLICY_OWNED, "DeletePolicy DeleteLabResources", "Iam.DeletePolicy"),
+          same(POLICY_OWNED, "DeletePolicy DeleteLabResources DeleteLearnerAccess", "Iam.DeletePolicy"),
           // Instance profiles.
           same(PROFILE, "CreateInstanceProfile DeleteInstanceProfile DeleteRole"
-              + " AssociateInstanceProfile ListLabResources DeleteLabResources",
-              "Iam.GetInstanceProfile"),
+              + " AssociateInstanceProfile ListLabResources DeleteLabResources CheckInstanceProfile"
+              + " AdoptInstanceProfile DeleteLearnerAccess", "Iam.GetInstanceProfile"),
           op("Iam.CreateInstanceProfile", "CreateInstanceProfile",
               g("iam:CreateInstanceProfile", PROFILE_CREATE), g("iam:TagInstanceProfile", PROFILE_CREATE)),
           op("Iam.AddRoleToInstanceProfile", "CreateInstanceProfile",
               g("iam:AddRoleToInstanceProfile", PROFILE_OWNED), g("iam:PassRole", PASS_ROLE_TO_EC2)),
           same(PROFILE_OWNED, "CreateInstanceProfile DeleteInstanceProfile DeleteRole"
-              + " DeleteLabResources", "Iam.RemoveRoleFromInstanceProfile"),
-          same(PROFILE_OWNED, "DeleteInstanceProfile DeleteLabResources", "Iam.DeleteInstanceProfile"),
+              + " DeleteLabResources DeleteLearnerAccess", "Iam.RemoveRoleFromInstanceProfile"),
+          same(PROFILE_OWNED, "DeleteInstanceProfile DeleteLabResources DeleteLearnerAccess",
+              "Iam.DeleteInstanceProfile"),
+          // Learner mode: the checks read the learner's resources; adopting one tags it with the
+          // lab's tags, which are in the request as in a create.
+          same(ROLE, "CheckRoleTrust CheckRoleBoundary CheckPolicyAttached CheckAccess AdoptRole"
+              + LEARNER_ACCESS, "Iam.GetRole"),
+          same(POLICY, "CheckPolicyScope AdoptPolicy", "Iam.GetPolicy"),
+          same(ROLE_CREATE, "AdoptRole DeleteLearnerAccess", "Iam.TagRole"),
+          same(POLICY_CREATE, "AdoptPolicy DeleteLearnerAccess", "Iam.TagPolicy"),
+          same(PROFILE_CREATE, "AdoptInstanceProfile DeleteLearnerAccess", "Iam.TagInstanceProfile"),
           // The inventory of the sweep.
           unscoped("ListLabResources DeleteLabResources", LIST_ALL,
               "Iam.ListRoles", "Iam.ListPolicies", "Iam.ListInstanceProfiles"),
@@ -162,15 +182,16 @@ public final class WorkerPermissions {
               any("s3:ListAllMyBuckets", "ListBuckets (s3:ListAllMyBuckets) has no resource type")),
           // EC2: the instance profile on the lab's instance.
           unscoped("AssociateInstanceProfile DisassociateInstanceProfile ListLabResources"
-              + " DeleteLabResources", DESCRIBE, "Ec2.DescribeInstances"),
-          unscoped("AssociateInstanceProfile DisassociateInstanceProfile DeleteLabResources",
-              DESCRIBE, "Ec2.DescribeIamInstanceProfileAssociations"),
+              + " DeleteLabResources DeleteLearnerAccess", DESCRIBE, "Ec2.DescribeInstances"),
+          unscoped("AssociateInstanceProfile DisassociateInstanceProfile DeleteLabResources"
+              + " CheckProfileOnInstance DeleteLearnerAccess", DESCRIBE,
+              "Ec2.DescribeIamInstanceProfileAssociations"),
           op("Ec2.AssociateIamInstanceProfile", "AssociateInstanceProfile",
               g("ec2:AssociateIamInstanceProfile", LAB_INSTANCE), g("iam:PassRole", PASS_ROLE_TO_EC2)),
           op("Ec2.ReplaceIamInstanceProfileAssociation", "AssociateInstanceProfile",
               g("ec2:ReplaceIamInstanceProfileAssociation", LAB_INSTANCE),
               g("iam:PassRole", PASS_ROLE_TO_EC2)),
-          same(LAB_INSTANCE, "DisassociateInstanceProfile DeleteLabResources",
+          same(LAB_INSTANCE, "DisassociateInstanceProfile DeleteLabResources DeleteLearnerAccess",
               "Ec2.DisassociateIamInstanceProfile"),
           // The preflight: the instance types a stack launches are offered in the region.
           unscoped("CreateStack", DESCRIBE, "Ec2.DescribeInstanceTypeOfferings"),
@@ -199,8 +220,8 @@ public final class WorkerPermissions {
           same(BUCKET, "DeleteLabResources", "S3.DeleteBucket"),
           same(OBJECTS, "VerifyAccess", "S3.PutObject", "S3.DeleteObject"),
           // Verification.
-          same(ROLE, "VerifyAccess", "Sts.AssumeRole", "Iam.SimulatePrincipalPolicy"),
-          LearnerPermissions.ROWS);
+          same(ROLE, "VerifyAccess", "Sts.AssumeRole"),
+          same(ROLE, "VerifyAccess CheckAccess", "Iam.SimulatePrincipalPolicy"));
 
   private WorkerPermissions() {}
 
@@ -226,17 +247,17 @@ public final class WorkerPermissions {
   }
 
   @SafeVarargs
-  static List<Operation> table(List<Operation>... parts) {
+  private static List<Operation> table(List<Operation>... parts) {
     return Arrays.stream(parts).flatMap(List::stream).toList();
   }
 
   /** One operation with its own grants. */
-  static List<Operation> op(String name, String usedBy, Grant... grants) {
+  private static List<Operation> op(String name, String usedBy, Grant... grants) {
     return List.of(new Operation(name, List.of(grants), Set.of(usedBy.split(" "))));
   }
 
   /** Operations whose IAM action is their name, on this scope, used by the same step actions. */
-  static List<Operation> same(PolicyScope scope, String usedBy, String... names) {
+  private static List<Operation> same(PolicyScope scope, String usedBy, String... names) {
     return Arrays.stream(names).flatMap(n -> op(n, usedBy, g(action(n), scope)).stream()).toList();
   }
 
@@ -247,7 +268,7 @@ public final class WorkerPermissions {
   }
 
   /** The same on {@code "*"}, for this reason. */
-  static List<Operation> unscoped(String usedBy, String reason, String... names) {
+  private static List<Operation> unscoped(String usedBy, String reason, String... names) {
     return Arrays.stream(names)
         .flatMap(n -> op(n, usedBy, any(action(n), reason)).stream())
         .toList();
@@ -259,7 +280,7 @@ public final class WorkerPermissions {
     return operation.substring(0, dot).toLowerCase(Locale.ROOT) + ":" + operation.substring(dot + 1);
   }
 
-  static Grant g(String action, PolicyScope scope) {
+  private static Grant g(String action, PolicyScope scope) {
     return new Grant(action, scope, null);
   }
 

@@ -63,7 +63,7 @@ class AccountGuardTest {
   }
 
   private static CreateRoleInput role(String name) {
-    return new CreateRoleInput("lab-1", name, null, null, null, null);
+    return new CreateRoleInput("lab-1", name, null, null, null, null, null);
   }
 
   @Test

@@ -49,7 +49,7 @@ class Ec2ActivitiesTest extends MotoLabTest {
   }
 
   private void profile(String name) {
-    lab.iam.createRole(new CreateRoleInput(LAB, name + "-role", null, null, null, null));
+    lab.iam.createRole(new CreateRoleInput(LAB, name + "-role", null, null, null, null, null));
     lab.iam.createInstanceProfile(new CreateInstanceProfileInput(LAB, name, name + "-role", null));
   }
 

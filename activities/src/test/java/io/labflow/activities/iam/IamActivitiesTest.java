@@ -40,7 +40,7 @@ class IamActivitiesTest extends MotoLabTest {
   }
 
   private RoleOutput createRole(String name) {
-    return lab.iam.createRole(new CreateRoleInput(LAB, name, null, null, null, "lab role"));
+    return lab.iam.createRole(new CreateRoleInput(LAB, name, null, null, null, "lab role", null));
   }
 
   @Test
@@ -76,7 +76,7 @@ class IamActivitiesTest extends MotoLabTest {
     assertFailure(
         () -> lab.iam.deleteRole(new DeleteRoleInput(LAB, "someone-elses-role")), "NotOwned");
     // A role of another lab is just as foreign.
-    lab.iam.createRole(new CreateRoleInput("lab-other", "other-lab-role", null, null, null, null));
+    lab.iam.createRole(new CreateRoleInput("lab-other", "other-lab-role", null, null, null, null, null));
     assertFailure(() -> lab.iam.deleteRole(new DeleteRoleInput(LAB, "other-lab-role")), "NotOwned");
     assertThat(iam.getRole(b -> b.roleName("someone-elses-role")).role()).isNotNull();
     assertThat(iam.listAttachedRolePolicies(b -> b.roleName("someone-elses-role")).attachedPolicies())
@@ -299,7 +299,7 @@ class IamActivitiesTest extends MotoLabTest {
   @Test
   void missingInputIsANonRetryableInvalidInput() {
     assertFailure(
-        () -> lab.iam.createRole(new CreateRoleInput(LAB, null, null, null, null, null)),
+        () -> lab.iam.createRole(new CreateRoleInput(LAB, null, null, null, null, null, null)),
         "InvalidInput");
     assertFailure(
         () ->

@@ -133,7 +133,7 @@ class InventoryCostTest extends MotoLabTest {
     for (int i = from; i < to; i++) {
       String id = "other-" + i;
       String prefix = "labflow-" + id;
-      lab.iam.createRole(new CreateRoleInput(id, prefix + "-role", null, null, null, null));
+      lab.iam.createRole(new CreateRoleInput(id, prefix + "-role", null, null, null, null, null));
       lab.iam.createPolicy(new CreatePolicyInput(
           id, prefix + "-policy", prefix + "-bucket", List.of("s3:GetObject"), null));
       lab.iam.createInstanceProfile(

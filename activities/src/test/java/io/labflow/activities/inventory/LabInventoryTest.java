@@ -32,7 +32,7 @@ class LabInventoryTest extends MotoLabTest {
     CreateStackOutput stack =
         lab.cfn.createStack(
             labStack(labId, prefix, prefix + "-bucket"));
-    lab.iam.createRole(new CreateRoleInput(labId, prefix + "-role", null, null, null, null));
+    lab.iam.createRole(new CreateRoleInput(labId, prefix + "-role", null, null, null, null, null));
     lab.iam.createPolicy(
         new CreatePolicyInput(
             labId, prefix + "-policy", stack.bucketName(), List.of("s3:GetObject"), null));

@@ -21,7 +21,7 @@ class LabLeftoversTest extends MotoLabTest {
 
   @Test
   void findsTheLabsTaggedResourcesAndWhatCarriesItsNameUntagged() {
-    lab.iam.createRole(new CreateRoleInput("lab-a", "labflow-lab-a-role", null, null, null, null));
+    lab.iam.createRole(new CreateRoleInput("lab-a", "labflow-lab-a-role", null, null, null, null, null));
     var iam = lab.clients.iam();
     String trust = PolicyDocuments.trustPolicy("ec2.amazonaws.com", null);
     iam.createRole(b -> b.roleName("labflow-lab-a-learner").assumeRolePolicyDocument(trust));

@@ -66,7 +66,7 @@ class AccessVerificationTest extends MotoLabTest {
   void readOnlyIsDeniedPutUntilThePolicyGetsANewVersion() {
     // Probing acts as the role, so the worker's principal must be trusted besides EC2.
     RoleOutput role =
-        lab.iam.createRole(new CreateRoleInput(LAB, ROLE, null, adminArn, null, null));
+        lab.iam.createRole(new CreateRoleInput(LAB, ROLE, null, adminArn, null, null, null));
     lab.iam.createPolicy(new CreatePolicyInput(LAB, POLICY, BUCKET, READ, null));
     lab.iam.attachRolePolicy(new RolePolicyInput(LAB, ROLE, null, POLICY));
 
@@ -108,7 +108,7 @@ class AccessVerificationTest extends MotoLabTest {
 
   @Test
   void probeRefusesABucketOfAnotherOwner() {
-    lab.iam.createRole(new CreateRoleInput(LAB, ROLE, null, adminArn, null, null));
+    lab.iam.createRole(new CreateRoleInput(LAB, ROLE, null, adminArn, null, null, null));
     lab.clients.s3().createBucket(b -> b.bucket("foreign-bucket"));
     assertFailure(
         () ->

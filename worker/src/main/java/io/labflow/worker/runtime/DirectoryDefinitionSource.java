@@ -57,8 +57,4 @@ public final class DirectoryDefinitionSource implements DefinitionSource {
       throw new UncheckedIOException("cannot read definition " + file, e);
     }
   }
-
-  public Path dir() {
-    return dir;
-  }
 }

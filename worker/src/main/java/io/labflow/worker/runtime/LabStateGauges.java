@@ -44,10 +44,8 @@ final class LabStateGauges implements AutoCloseable {
 
   LabStateGauges(WorkflowClient client, MeterRegistry registry) {
     this.client = client;
-    this.byState = MultiGauge.builder("labflow.labs")
-        .description("Open labs by LabState, from Temporal visibility").register(registry);
-    this.paused = MultiGauge.builder("labflow.lab.paused")
-        .description("1 for each paused lab, from Temporal visibility").register(registry);
+    this.byState = MultiGauge.builder(LabflowMeters.LABS).register(registry);
+    this.paused = MultiGauge.builder(LabflowMeters.LAB_PAUSED).register(registry);
   }
 
   void start() {

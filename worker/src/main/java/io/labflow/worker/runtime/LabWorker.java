@@ -81,12 +81,11 @@ public final class LabWorker implements AutoCloseable {
     this.factory = WorkerFactory.newInstance(connection.client(),
         WorkerFactoryOptions.newBuilder()
             .setWorkerInterceptors(Stream.concat(
-                Stream.of(new BoundedFailureInterceptor(),
-                    new BoundedOutputInterceptor(), new StepAttempts()),
+                Stream.of(new BoundedActivityInterceptor(), new StepAttempts()),
                 more.stream()).toArray(WorkerInterceptor[]::new))
             .build());
     Composition.AwsAccess access = Composition.awsAccess(
-        List.of(new AwsCallCounter(registry), AwsConcurrencyLimit.fromEnvironment()));
+        List.of(AwsCalls.fromEnvironment(registry)));
     this.aws = access.clients();
     this.guard = access.guard();
     log.info("{}", guard.policy().describe());
@@ -151,10 +150,6 @@ public final class LabWorker implements AutoCloseable {
 
   public int metricsPort() {
     return metrics == null ? -1 : metrics.port();
-  }
-
-  public PrometheusMeterRegistry registry() {
-    return registry;
   }
 
   /**

@@ -9,14 +9,25 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * labflow's meters reported by workflow code through the SDK's metrics scope: their help text
- * (the scope carries none), and for the timers (a lab's time in a state, a fleet night) Prometheus
- * histogram buckets from one second to a day, instead of the SDK reporter's default percentile
- * histogram, whose buckets stop at 30 s and number in the dozens.
+ * labflow's meter names and their help text, for the meters the worker registers itself and for
+ * those workflow code reports through the SDK's metrics scope (which carries no help text); and
+ * for the timers (a lab's time in a state, a fleet night) Prometheus histogram buckets from one
+ * second to a day, instead of the SDK reporter's default percentile histogram, whose buckets stop
+ * at 30 s and number in the dozens.
  */
-final class LabflowMeters implements MeterFilter {
+public final class LabflowMeters implements MeterFilter {
+
+  /** AWS API calls, {@code labflow_aws_calls_total{service,operation,outcome}} ({@link AwsCalls}). */
+  public static final String AWS_CALLS = "labflow.aws.calls";
+  /** Open labs by state, {@code labflow_labs{state}} ({@link LabStateGauges}). */
+  static final String LABS = "labflow.labs";
+  /** 1 for each paused lab, {@code labflow_lab_paused{lab}} ({@link LabStateGauges}). */
+  static final String LAB_PAUSED = "labflow.lab.paused";
 
   private static final Map<String, String> HELP = Map.of(
+      AWS_CALLS, "AWS API calls made by activities, by outcome (ok or the AWS error code)",
+      LABS, "Open labs by LabState, from Temporal visibility",
+      LAB_PAUSED, "1 for each paused lab, from Temporal visibility",
       "labflow_lab_transitions", "Lab state changes, counted by the lab's workflow",
       "labflow_lab_state", "Time a lab spent in a state, recorded when it leaves it",
       "labflow_fleet_night", "Length of a fleet night, start to report",

@@ -1,5 +1,6 @@
 package io.labflow.worker.runtime;
 
+import java.util.Comparator;
 import java.util.PriorityQueue;
 
 /**
@@ -12,14 +13,10 @@ final class PriorityPermits {
   /** Temporal's default priority key, which an unset key (0) means. */
   static final int DEFAULT_PRIORITY = 3;
 
-  private record Waiter(int priority, long arrival) implements Comparable<Waiter> {
-    @Override
-    public int compareTo(Waiter o) {
-      return priority != o.priority ? Integer.compare(priority, o.priority) : Long.compare(arrival, o.arrival);
-    }
-  }
+  private record Waiter(int priority, long arrival) {}
 
-  private final PriorityQueue<Waiter> waiting = new PriorityQueue<>();
+  private final PriorityQueue<Waiter> waiting = new PriorityQueue<>(
+      Comparator.comparingInt(Waiter::priority).thenComparingLong(Waiter::arrival));
   private int available;
   private long arrivals;
 

@@ -47,7 +47,7 @@ final class SearchAttributeCheck {
       }
       log.warn("Could not check the search attributes of namespace '{}' ({}); labs fail their first"
           + " workflow task if {} are not registered there", namespace, e.getStatus().getCode(),
-          names(LabSearchAttributes.ALL.stream().map(k -> k.getName()).toList()));
+          LabSearchAttributes.ALL.stream().map(k -> k.getName()).collect(Collectors.joining(", ")));
       return;
     } finally {
       operator.shutdown();
@@ -59,15 +59,11 @@ final class SearchAttributeCheck {
     if (!missing.isEmpty()) {
       throw new IllegalStateException("Temporal namespace '" + namespace + "' at " + address
           + " lacks labflow's Keyword search attribute" + (missing.size() > 1 ? "s " : " ")
-          + names(missing) + ", so every lab there would fail its first workflow task; add them with: "
+          + String.join(", ", missing) + ", so every lab there would fail its first workflow task; add them with: "
           + "temporal operator search-attribute create --address " + address + " --namespace "
           + namespace
           // The CLI pairs each --name with a --type.
           + missing.stream().map(n -> " --name " + n + " --type Keyword").collect(Collectors.joining()));
     }
-  }
-
-  private static String names(List<String> names) {
-    return String.join(", ", names);
   }
 }

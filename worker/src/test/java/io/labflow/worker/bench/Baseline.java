@@ -4,7 +4,8 @@ import io.labflow.worker.runtime.Composition;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.activities.StepLibrary;
 import io.labflow.activities.common.AwsClients;
-import io.labflow.worker.runtime.AwsCallCounter;
+import io.labflow.worker.runtime.AwsCalls;
+import io.labflow.worker.runtime.LabflowMeters;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Compensation;
@@ -50,7 +51,7 @@ public final class Baseline implements AutoCloseable {
   private final TestActivityEnvironment env;
 
   public Baseline(Path definitionsDir) {
-    this.aws = Composition.awsAccess(List.of(new AwsCallCounter(registry))).clients();
+    this.aws = Composition.awsAccess(List.of(AwsCalls.fromEnvironment(registry))).clients();
     this.env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(
         StepLibrary.implementations(aws, definitionsDir).toArray());
@@ -123,7 +124,7 @@ public final class Baseline implements AutoCloseable {
   }
 
   private double calls() {
-    return registry.find(AwsCallCounter.METRIC).counters().stream().mapToDouble(c -> c.count()).sum();
+    return registry.find(LabflowMeters.AWS_CALLS).counters().stream().mapToDouble(c -> c.count()).sum();
   }
 
   @Override

@@ -164,8 +164,8 @@ class WorkerPolicyOnMotoTest {
     assertThat(swept.deleted().get(ResourceKind.BUCKETS)).contains(PREFIX + "-stray");
     // Adopting a role whose trust policy differs rewrites it.
     IamActivities iam = activity(IamActivities.class);
-    iam.createRole(new CreateRoleInput(LAB, PREFIX + "-again", null, null, null, null));
-    assertThat(iam.createRole(new CreateRoleInput(LAB, PREFIX + "-again", null, admin, null, null))
+    iam.createRole(new CreateRoleInput(LAB, PREFIX + "-again", null, null, null, null, null));
+    assertThat(iam.createRole(new CreateRoleInput(LAB, PREFIX + "-again", null, admin, null, null, null))
         .adopted()).isTrue();
     iam.deleteRole(new DeleteRoleInput(LAB, PREFIX + "-again"));
 

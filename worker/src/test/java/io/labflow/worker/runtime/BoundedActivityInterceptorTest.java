@@ -3,6 +3,8 @@ package io.labflow.worker.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.activity.ActivityInfo;
 import io.temporal.api.failure.v1.Failure;
 import io.temporal.client.ActivityCanceledException;
 import io.temporal.common.converter.DefaultDataConverter;
@@ -10,6 +12,8 @@ import io.temporal.common.interceptors.ActivityInboundCallsInterceptor;
 import io.temporal.common.interceptors.ActivityInboundCallsInterceptor.ActivityInput;
 import io.temporal.common.interceptors.ActivityInboundCallsInterceptor.ActivityOutput;
 import io.temporal.failure.ApplicationFailure;
+import java.lang.reflect.Proxy;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -17,20 +21,41 @@ import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 @Tag("fast")
-class BoundedFailureInterceptorTest {
+class BoundedActivityInterceptorTest {
 
-  private static ActivityInboundCallsInterceptor throwing(Supplier<RuntimeException> failure) {
-    ActivityInboundCallsInterceptor failing =
+  /** The interceptor around an activity of this type that returns (or throws) what {@code body} does. */
+  private static ActivityInboundCallsInterceptor around(String type, Supplier<Object> body) {
+    ActivityInboundCallsInterceptor inner =
         new ActivityInboundCallsInterceptor() {
           @Override
-          public void init(io.temporal.activity.ActivityExecutionContext context) {}
+          public void init(ActivityExecutionContext context) {}
 
           @Override
           public ActivityOutput execute(ActivityInput input) {
-            throw failure.get();
+            return new ActivityOutput(body.get());
           }
         };
-    return new BoundedFailureInterceptor().interceptActivity(failing);
+    ActivityInboundCallsInterceptor i = new BoundedActivityInterceptor().interceptActivity(inner);
+    ActivityInfo info =
+        (ActivityInfo)
+            Proxy.newProxyInstance(
+                ActivityInfo.class.getClassLoader(),
+                new Class<?>[] {ActivityInfo.class},
+                (p, m, a) -> m.getName().equals("getActivityType") ? type : null);
+    ActivityExecutionContext ctx =
+        (ActivityExecutionContext)
+            Proxy.newProxyInstance(
+                ActivityExecutionContext.class.getClassLoader(),
+                new Class<?>[] {ActivityExecutionContext.class},
+                (p, m, a) -> m.getName().equals("getInfo") ? info : null);
+    i.init(ctx);
+    return i;
+  }
+
+  private static ActivityInboundCallsInterceptor throwing(Supplier<RuntimeException> failure) {
+    return around("CreateRole", () -> {
+      throw failure.get();
+    });
   }
 
   private static RuntimeException deep(int depth) {
@@ -82,6 +107,28 @@ class BoundedFailureInterceptorTest {
 
     assertThat(catchExecute(throwing(() -> own))).isSameAs(own);
     assertThat(catchExecute(throwing(() -> cancelled))).isSameAs(cancelled);
+  }
+
+  @Test
+  void aStepWhoseOutputsAreTooLargeFailsWithItsSize() {
+    Map<String, String> big = Map.of("document", "x".repeat(70 * 1024));
+    assertThatThrownBy(() -> around("CreatePolicy", () -> big).execute(null))
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            f -> {
+              assertThat(f.isNonRetryable()).isTrue();
+              assertThat(f.getType()).isEqualTo("OutputTooLarge");
+              assertThat(f.getOriginalMessage())
+                  .isEqualTo("CreatePolicy returned 70 KiB of outputs; a step's outputs may be at most 64 KiB");
+            });
+  }
+
+  @Test
+  void smallOutputsAndTheEnginesOwnActivitiesPass() {
+    Map<String, String> small = Map.of("roleName", "r");
+    assertThat(around("CreateRole", () -> small).execute(null).getResult()).isEqualTo(small);
+    Map<String, String> big = Map.of("definition", "x".repeat(70 * 1024));
+    assertThat(around("labflow.ResolveDefinition", () -> big).execute(null).getResult()).isEqualTo(big);
   }
 
   private static Throwable catchExecute(ActivityInboundCallsInterceptor interceptor) {

@@ -3,6 +3,8 @@ package io.labflow.worker.runtime;
 import io.labflow.workflows.interpreter.ActivityExecutionInterceptor;
 import io.labflow.activities.common.AwsFailureBoundary;
 import io.labflow.activities.common.AwsFailures;
+import io.labflow.workflows.input.InputLimits;
+import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.activity.ActivityInfo;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.common.interceptors.ActivityInboundCallsInterceptor.ActivityOutput;
@@ -13,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps every activity failure small and free of secrets.
+ * Keeps every activity's failure and every step's outputs small enough for Temporal.
  *
  * <p>The step library's AWS errors are mapped at its boundary ({@link AwsFailureBoundary}). Anything
  * else that escapes an activity (an AWS SDK error of another activity, a bug) would reach Temporal
@@ -21,19 +23,26 @@ import org.slf4j.LoggerFactory;
  * Web UI then shows only "Failure exceeds size limit.") and may echo request details. Such an
  * exception is logged here in full, on the worker, and replaced by the same boundary's failure, or
  * a bounded failure of the same type and retryability as Temporal's own conversion would give it.
+ *
+ * <p>A step's outputs larger than {@link InputLimits#MAX_OUTPUT_BYTES} fail the step non-retryably
+ * with their size, instead of reaching Temporal (whose 2 MiB payload limit would otherwise fail the
+ * completion and leave the step to time out) and every later history event. The engine's own
+ * activities ({@code labflow.*}: the resolver, the reset's steps) are exempt: their inputs are
+ * bounded where they enter.
  */
-public final class BoundedFailureInterceptor extends ActivityExecutionInterceptor {
+public final class BoundedActivityInterceptor extends ActivityExecutionInterceptor {
 
-  private static final Logger log = LoggerFactory.getLogger(BoundedFailureInterceptor.class);
+  private static final Logger log = LoggerFactory.getLogger(BoundedActivityInterceptor.class);
 
   @Override
   protected ActivityOutput around(ActivityInfo info, Supplier<ActivityOutput> execution) {
+    String activityType = activityType(info);
+    ActivityOutput output;
     try {
-      return execution.get();
+      output = execution.get();
     } catch (TemporalFailure | ActivityCompletionException expected) {
       throw expected;
     } catch (RuntimeException e) {
-      String activityType = activityType(info);
       ApplicationFailure aws = AwsFailureBoundary.mapped(e).orElse(null);
       if (aws != null) {
         log.warn("activity {}: unmapped AWS error", activityType, e);
@@ -42,5 +51,13 @@ public final class BoundedFailureInterceptor extends ActivityExecutionIntercepto
       log.warn("activity {} failed unexpectedly", activityType, e);
       throw AwsFailures.failure(activityType + " failed: " + e, e.getClass().getName(), true);
     }
+    long size = activityType.startsWith("labflow.") || output == null
+        ? 0 : InputLimits.jsonBytes(output.getResult());
+    if (size > InputLimits.MAX_OUTPUT_BYTES) {
+      throw ApplicationFailure.newNonRetryableFailure(activityType + " returned "
+          + InputLimits.bytes(size) + " of outputs; a step's outputs may be at most "
+          + InputLimits.bytes(InputLimits.MAX_OUTPUT_BYTES), FailureTypes.OUTPUT_TOO_LARGE);
+    }
+    return output;
   }
 }
