@@ -53,9 +53,7 @@ class WholeLabOnMotoTest {
     LabWorkflow lab = moto.startLab(LAB, "read-only");
 
     // Provisioning: every step DONE, the lab LIVE, exactly one create of each resource.
-    LabStatus live =
-        LabOnMoto.awaitStatus(lab, s -> s.state() == LabState.LIVE || isFinal(s.state()));
-    assertThat(live.state()).as("lab state; last error: %s", live.lastError()).isEqualTo(LabState.LIVE);
+    LabStatus live = LabOnMoto.awaitLive(lab);
     assertThat(live.variant()).isEqualTo("read-only");
     assertThat(live.steps())
         .extracting(StepStatus::id)
@@ -167,9 +165,7 @@ class WholeLabOnMotoTest {
   void failedVariantSwitchRollsBackTheWholeLab() throws Exception {
     moto = LabOnMoto.start();
     LabWorkflow lab = moto.startLab(LAB, "read-only");
-    LabStatus live =
-        LabOnMoto.awaitStatus(lab, s -> s.state() == LabState.LIVE || isFinal(s.state()));
-    assertThat(live.state()).as("last error: %s", live.lastError()).isEqualTo(LabState.LIVE);
+    LabOnMoto.awaitLive(lab);
     // The new version really gets written, then the step fails: DeletePolicy must remove it too.
     moto.interceptor.inject(new StepInterceptor.Fault("CreatePolicyVersion", true));
 
@@ -199,9 +195,7 @@ class WholeLabOnMotoTest {
   void keepAliveExpiryTearsTheLabDown() throws Exception {
     moto = LabOnMoto.start();
     LabWorkflow lab = moto.startLab(LAB, "read-only");
-    LabStatus live =
-        LabOnMoto.awaitStatus(lab, s -> s.state() == LabState.LIVE || isFinal(s.state()));
-    assertThat(live.state()).as("last error: %s", live.lastError()).isEqualTo(LabState.LIVE);
+    LabOnMoto.awaitLive(lab);
     long before = moto.env.currentTimeMillis();
 
     // Waiting for the result lets the test server skip the 24h keep-alive.
@@ -218,9 +212,7 @@ class WholeLabOnMotoTest {
   void cancellingALiveLabRollsItBack() throws Exception {
     moto = LabOnMoto.start();
     LabWorkflow lab = moto.startLab(LAB, "read-only");
-    LabStatus live =
-        LabOnMoto.awaitStatus(lab, s -> s.state() == LabState.LIVE || isFinal(s.state()));
-    assertThat(live.state()).as("last error: %s", live.lastError()).isEqualTo(LabState.LIVE);
+    LabOnMoto.awaitLive(lab);
     int before = moto.interceptor.attempts().size();
 
     WorkflowStub.fromTyped(lab).cancel();
@@ -247,11 +239,6 @@ class WholeLabOnMotoTest {
 
   private static LabStatus statusOf(LabResult r) {
     return new LabStatus(r.labId(), null, null, r.state(), r.steps(), null, null);
-  }
-
-  private static boolean isFinal(LabState s) {
-    return s == LabState.ROLLED_BACK || s == LabState.FAILED || s == LabState.PAUSED
-        || s == LabState.COMPLETED || s == LabState.TORN_DOWN;
   }
 
   private String defaultVersion(String policyArn) {
