@@ -3,7 +3,6 @@ package io.labflow.worker.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.testing.ManagedProcess;
-import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.StepState;
@@ -19,12 +18,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.iam.model.Policy;
 import org.junit.jupiter.api.Timeout;
 import java.util.concurrent.TimeUnit;
@@ -40,27 +35,11 @@ import java.util.concurrent.TimeUnit;
  * steps create a role before and an attachment after, so resources exist on both sides of the
  * crash.
  */
-@ExtendWith(LocalStack.class)
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 @Tag("e2e")
-class WorkerCrashE2eTest {
+class WorkerCrashE2eTest extends OnLocalStack {
 
-  private static final Duration READY = Duration.ofSeconds(60);
   private static final String LAB = "crash-lab";
-  private static LocalStack.Stack stack;
-  private static Iam iam;
-
-  @BeforeAll
-  static void setUp(LocalStack.Stack s) {
-    stack = s;
-    iam = new Iam(s.motoEndpoint());
-  }
-
-  @AfterAll
-  static void tearDown() {
-    iam.close();
-  }
-
   @Test
   void workerKilledInsideAnActivityAndRestartedFinishesTheLabWithoutDuplicates() throws Exception {
     String queue = "e2e-crash-restart";
@@ -79,7 +58,7 @@ class WorkerCrashE2eTest {
 
       ManagedProcess second = stack.startWorker("crash-second", queue, -1, aws.endpoint())
           .awaitLog("polling", READY);
-      LabStatus live = await(labId, s -> s.state() == LabState.LIVE, Duration.ofSeconds(90), second);
+      LabStatus live = awaitLive(labId, Duration.ofSeconds(90), second);
       assertThat(live.steps()).extracting(s -> s.id() + ":" + s.state())
           .containsExactly("role:DONE", "policy:DONE", "attach:DONE");
       assertRetriedOnceOn(labId, second);
@@ -118,7 +97,7 @@ class WorkerCrashE2eTest {
       assertThat(victim.alive()).isFalse();
       assertKilledInsideCreatePolicy(labId, victim);
 
-      LabStatus live = await(labId, s -> s.state() == LabState.LIVE, Duration.ofSeconds(90), survivor);
+      LabStatus live = awaitLive(labId, Duration.ofSeconds(90), survivor);
       assertThat(live.steps()).extracting(s -> s.state()).containsOnly(StepState.DONE);
       assertThat(survivor.alive()).isTrue();
       assertRetriedOnceOn(labId, survivor);
@@ -222,27 +201,5 @@ class WorkerCrashE2eTest {
         .getPendingActivitiesList().stream()
         .filter(p -> p.getActivityType().getName().equals("CreatePolicy"))
         .findFirst();
-  }
-
-  private static Optional<LabStatus> status(String labId) {
-    try {
-      return Optional.ofNullable(stack.client().newWorkflowStub(LabWorkflow.class, labId).status());
-    } catch (RuntimeException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static LabStatus await(String labId, Predicate<LabStatus> p, Duration timeout, ManagedProcess w)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Optional<LabStatus> last = Optional.empty();
-    while (System.nanoTime() < deadline) {
-      last = status(labId);
-      if (last.isPresent() && p.test(last.get())) {
-        return last.get();
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError(labId + " never matched; last " + last + "\n" + w.tail());
   }
 }
