@@ -40,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 class WorkerCrashE2eTest extends OnLocalStack {
 
   private static final String LAB = "crash-lab";
+
   @Test
   void workerKilledInsideAnActivityAndRestartedFinishesTheLabWithoutDuplicates() throws Exception {
     String queue = "e2e-crash-restart";
