@@ -78,6 +78,10 @@ final class LabOnMoto implements AutoCloseable {
               "associate-profile", "AssociateInstanceProfile", "DisassociateInstanceProfile"),
           new LabStep("verify-access", "VerifyAccess", null));
 
+  /** The creates of one provisioning of the lab: one of each resource. */
+  static final List<String> CREATES = List.of(
+      "CloudFormation.CreateStack", "Iam.CreateRole", "Iam.CreatePolicy", "Iam.CreateInstanceProfile");
+
   final String adminArn;
   final CallCounter calls = new CallCounter();
   final OperationLog operations = new OperationLog();

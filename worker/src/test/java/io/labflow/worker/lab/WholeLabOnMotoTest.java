@@ -18,7 +18,6 @@ import io.labflow.workflows.lab.StepState;
 import io.labflow.workflows.lab.StepStatus;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,12 +66,7 @@ class WholeLabOnMotoTest {
             "subnets", "internetGateways", "routeTables", "securityGroups", "networkInterfaces",
             "associations", "policyVersions");
     System.out.println("emulator inventory while live: " + EmulatorInventory.counts());
-    assertThat(moto.operations.since(0, "Create"))
-        .containsExactlyInAnyOrder(
-            "CloudFormation.CreateStack",
-            "Iam.CreateRole",
-            "Iam.CreatePolicy",
-            "Iam.CreateInstanceProfile");
+    assertThat(moto.operations.since(0, "Create")).containsExactlyInAnyOrderElementsOf(LabOnMoto.CREATES);
     assertThat(moto.calls.count("Iam", "AttachRolePolicy")).isEqualTo(1);
     assertThat(moto.calls.count("Iam", "AddRoleToInstanceProfile")).isEqualTo(1);
     assertThat(moto.calls.count("Ec2", "AssociateIamInstanceProfile")).isEqualTo(1);
@@ -163,9 +157,7 @@ class WholeLabOnMotoTest {
 
   @Test
   void failedVariantSwitchRollsBackTheWholeLab() throws Exception {
-    moto = LabOnMoto.start();
-    LabWorkflow lab = moto.startLab(LAB, "read-only");
-    LabOnMoto.awaitLive(lab);
+    LabWorkflow lab = liveLab();
     // The new version really gets written, then the step fails: DeletePolicy must remove it too.
     moto.interceptor.inject(new StepInterceptor.Fault("CreatePolicyVersion", true));
 
@@ -193,9 +185,7 @@ class WholeLabOnMotoTest {
 
   @Test
   void keepAliveExpiryTearsTheLabDown() throws Exception {
-    moto = LabOnMoto.start();
-    LabWorkflow lab = moto.startLab(LAB, "read-only");
-    LabOnMoto.awaitLive(lab);
+    LabWorkflow lab = liveLab();
     long before = moto.env.currentTimeMillis();
 
     // Waiting for the result lets the test server skip the 24h keep-alive.
@@ -210,9 +200,7 @@ class WholeLabOnMotoTest {
 
   @Test
   void cancellingALiveLabRollsItBack() throws Exception {
-    moto = LabOnMoto.start();
-    LabWorkflow lab = moto.startLab(LAB, "read-only");
-    LabOnMoto.awaitLive(lab);
+    LabWorkflow lab = liveLab();
     int before = moto.interceptor.attempts().size();
 
     WorkflowStub.fromTyped(lab).cancel();
@@ -235,6 +223,14 @@ class WholeLabOnMotoTest {
             "DeleteStack");
     assertThat(EmulatorInventory.take()).as("left in the emulator").isEmpty();
     assertThat(LabOnMoto.tagged(LAB).noneTagged()).isTrue();
+  }
+
+  /** The lab started read-only on a fresh moto and LIVE. */
+  private LabWorkflow liveLab() throws Exception {
+    moto = LabOnMoto.start();
+    LabWorkflow lab = moto.startLab(LAB, "read-only");
+    LabOnMoto.awaitLive(lab);
+    return lab;
   }
 
   private static LabStatus statusOf(LabResult r) {
