@@ -13,6 +13,7 @@ import io.temporal.api.history.v1.ActivityTaskStartedEventAttributes;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -46,8 +47,7 @@ class WorkerCrashE2eTest extends OnLocalStack {
     String queue = "e2e-crash-restart";
     String labId = "e2e-restart";
     Map<String, String> env = stack.env(queue);
-    try (HoldingAwsProxy aws = new HoldingAwsProxy(stack.motoEndpoint(), "CreatePolicy", "PolicyName",
-        labId + "-policy")) {
+    try (HoldingAwsProxy aws = holdingCreatePolicy(labId)) {
       ManagedProcess first = stack.startWorker("crash-first", queue, -1, aws.endpoint()).awaitLog("polling", READY);
       start(labId, env);
 
@@ -81,8 +81,7 @@ class WorkerCrashE2eTest extends OnLocalStack {
     String queue = "e2e-crash-pair";
     String labId = "e2e-pair";
     Map<String, String> env = stack.env(queue);
-    try (HoldingAwsProxy aws = new HoldingAwsProxy(stack.motoEndpoint(), "CreatePolicy", "PolicyName",
-        labId + "-policy")) {
+    try (HoldingAwsProxy aws = holdingCreatePolicy(labId)) {
       ManagedProcess a = stack.startWorker("pair-a", queue, -1, aws.endpoint()).awaitLog("polling", READY);
       ManagedProcess b = stack.startWorker("pair-b", queue, -1, aws.endpoint()).awaitLog("polling", READY);
       start(labId, env);
@@ -113,6 +112,11 @@ class WorkerCrashE2eTest extends OnLocalStack {
     assertThat(started.exitCode()).as(started.all()).isZero();
   }
 
+  /** A proxy in front of moto that withholds its answer to the lab's CreatePolicy. */
+  private static HoldingAwsProxy holdingCreatePolicy(String labId) throws IOException {
+    return new HoldingAwsProxy(stack.motoEndpoint(), "CreatePolicy", "PolicyName", labId + "-policy");
+  }
+
   /**
    * Waits until moto has answered the lab's CreatePolicy call and the proxy holds the answer back,
    * and returns the activity as Temporal sees it then: attempt 1, started on some worker, while the
@@ -136,7 +140,7 @@ class WorkerCrashE2eTest extends OnLocalStack {
    * The killed worker created the role, and the policy exists in AWS (its CreatePolicy call was
    * done by moto), yet the worker never finished that activity: the crash landed inside it.
    */
-  private static void assertKilledInsideCreatePolicy(String labId, ManagedProcess killed) throws java.io.IOException {
+  private static void assertKilledInsideCreatePolicy(String labId, ManagedProcess killed) throws IOException {
     // Described after the kill, the activity is still in attempt 1 on the killed worker: the kill
     // landed before Temporal gave up on that attempt, so it landed inside it.
     PendingActivityInfo after = pendingCreatePolicy(labId).orElseThrow();
