@@ -21,10 +21,8 @@ import io.labflow.activities.model.VerifyAccessInput;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
 import java.util.List;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Timeout;
 import java.util.concurrent.TimeUnit;
 
@@ -33,20 +31,23 @@ import java.util.concurrent.TimeUnit;
  * moto enforcing IAM: provision, verify read-only, switch to read-write, verify, then every
  * compensation in reverse order, after which nothing carries the lab's tag.
  */
-@ExtendWith(MotoServer.class)
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 @Tag("moto")
-class TutorialSequenceTest {
+class TutorialSequenceTest extends MotoLabTest {
 
   static final String LAB = "lab-042";
   static final String P = "labflow-" + LAB;
 
-  @AutoClose Lab lab;
+  String admin;
+
+  @Override
+  protected Lab newLab() throws Exception {
+    admin = MotoServer.enforceIamWithAdmin();
+    return new Lab();
+  }
 
   @Test
   void provisionVerifySwitchVerifyAndRollBackLeavesNothing() throws Exception {
-    String admin = MotoServer.enforceIamWithAdmin();
-    lab = new Lab();
 
     CreateStackOutput stack =
         lab.cfn.createStack(MotoLabTest.labStack(LAB, P, "labflow-" + LAB));
@@ -61,20 +62,7 @@ class TutorialSequenceTest {
         new CreateInstanceProfileInput(LAB, P + "-profile", P + "-role", null));
     lab.ec2.associateInstanceProfile(
         new AssociateInstanceProfileInput(LAB, stack.instanceId(), P + "-profile"));
-    assertThat(
-            lab.access
-                .verifyAccess(
-                    new VerifyAccessInput(
-                        LAB,
-                        null,
-                        P + "-role",
-                        stack.bucketName(),
-                        List.of("s3:ListBucket", "s3:GetObject"),
-                        List.of("s3:PutObject"),
-                        "probe",
-                        10))
-                .matches())
-        .isTrue();
+    assertThat(verify(stack, READ, List.of("s3:PutObject"))).isTrue();
 
     // onVariantChange: read-write.
     assertThat(
@@ -89,20 +77,7 @@ class TutorialSequenceTest {
                         null))
                 .created())
         .isTrue();
-    assertThat(
-            lab.access
-                .verifyAccess(
-                    new VerifyAccessInput(
-                        LAB,
-                        null,
-                        P + "-role",
-                        stack.bucketName(),
-                        List.of("s3:ListBucket", "s3:GetObject", "s3:PutObject"),
-                        List.of(),
-                        "probe",
-                        10))
-                .matches())
-        .isTrue();
+    assertThat(verify(stack, WRITE, List.of())).isTrue();
 
     // Rollback: the compensations of the step file, in reverse order, with names only.
     assertThat(
@@ -128,5 +103,12 @@ class TutorialSequenceTest {
 
     LabResources left = lab.inventory.listLabResources(new LabInput(LAB));
     assertThat(left.noneTagged()).as("left behind: %s", left).isTrue();
+  }
+
+  /** Whether the lab's role may do exactly {@code allowed} on the lab's bucket and none of {@code denied}. */
+  private boolean verify(CreateStackOutput stack, List<String> allowed, List<String> denied) {
+    return lab.access.verifyAccess(
+        new VerifyAccessInput(LAB, null, P + "-role", stack.bucketName(), allowed, denied, "probe", 10))
+        .matches();
   }
 }

@@ -2,8 +2,6 @@ package io.labflow.activities.learner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.labflow.activities.MotoLabTest;
-import io.labflow.activities.StepLibrary;
 import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.model.DeleteInstanceProfileInput;
 import io.labflow.activities.model.DeletePolicyInput;
@@ -11,18 +9,14 @@ import io.labflow.activities.model.DeleteRoleInput;
 import io.labflow.activities.model.DisassociateInstanceProfileInput;
 import io.labflow.activities.model.RolePolicyInput;
 import io.labflow.activities.testing.Lab;
-import io.labflow.activities.testing.MotoServer;
-import io.temporal.testing.TestActivityEnvironment;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import software.amazon.awssdk.services.iam.IamClient;
 
 /**
  * The adopt actions on moto with IAM enforced: what a learner made under the lab's names after the
@@ -31,7 +25,7 @@ import software.amazon.awssdk.services.iam.IamClient;
  */
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 @Tag("moto")
-class AdoptOnMotoTest extends MotoLabTest {
+class AdoptOnMotoTest extends LearnerActionsOnMoto {
 
   static final String LAB = "lab-adopt";
   static final String ROLE = "labflow-lab-adopt-role";
@@ -39,28 +33,11 @@ class AdoptOnMotoTest extends MotoLabTest {
   static final String PROFILE = "labflow-lab-adopt-profile";
   static final String BUCKET = "labflow-lab-adopt-bucket";
 
-  TestActivityEnvironment env;
   AdoptActivities adopt;
-  IamClient iam;
-
-  @Override
-  protected Lab newLab() throws Exception {
-    MotoServer.enforceIamWithAdmin();
-    return new Lab();
-  }
 
   @BeforeEach
-  void stubs() {
-    env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(
-        StepLibrary.implementations(lab.clients, Lab.definitionsDir()).toArray());
-    adopt = env.newActivityStub(AdoptActivities.class, LearnerChecksOnMotoTest.options());
-    iam = lab.clients.iam();
-  }
-
-  @AfterEach
-  void closeStubs() {
-    env.close();
+  void stub() {
+    adopt = lab.stub(AdoptActivities.class);
   }
 
   void role(String name) {

@@ -2,24 +2,15 @@ package io.labflow.activities.learner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.labflow.activities.MotoLabTest;
-import io.labflow.activities.StepLibrary;
 import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.model.CreateRoleInput;
 import io.labflow.activities.testing.Lab;
-import io.labflow.activities.testing.MotoServer;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
-import io.temporal.testing.TestActivityEnvironment;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import software.amazon.awssdk.services.iam.IamClient;
 
 /**
  * The check actions on moto with IAM enforced: each mistake a learner makes by hand (here with
@@ -27,7 +18,7 @@ import software.amazon.awssdk.services.iam.IamClient;
  */
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 @Tag("moto")
-class LearnerChecksOnMotoTest extends MotoLabTest {
+class LearnerChecksOnMotoTest extends LearnerActionsOnMoto {
 
   static final String LAB = "lab-learn";
   static final String ROLE = "labflow-lab-learn-role";
@@ -37,35 +28,11 @@ class LearnerChecksOnMotoTest extends MotoLabTest {
   static final String BUCKET = "labflow-lab-learn-bucket";
   static final String EC2 = "ec2.amazonaws.com";
 
-  TestActivityEnvironment env;
   LearnerCheckActivities checks;
-  IamClient iam;
-
-  @Override
-  protected Lab newLab() throws Exception {
-    MotoServer.enforceIamWithAdmin();
-    return new Lab();
-  }
 
   @BeforeEach
-  void stubs() {
-    env = TestActivityEnvironment.newInstance();
-    env.registerActivitiesImplementations(
-        StepLibrary.implementations(lab.clients, Lab.definitionsDir()).toArray());
-    checks = env.newActivityStub(LearnerCheckActivities.class, options());
-    iam = lab.clients.iam();
-  }
-
-  @AfterEach
-  void closeStubs() {
-    env.close();
-  }
-
-  static ActivityOptions options() {
-    return ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(Duration.ofMinutes(1))
-        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-        .build();
+  void stub() {
+    checks = lab.stub(LearnerCheckActivities.class);
   }
 
   CheckOutput trust() {

@@ -31,6 +31,7 @@ public final class Lab implements AutoCloseable {
   public final CallCounter calls = new CallCounter();
   public final AwsClients clients;
   private final TestActivityEnvironment env;
+  private final ActivityOptions options;
   public final CloudFormationActivities cfn;
   public final IamActivities iam;
   public final Ec2Activities ec2;
@@ -55,17 +56,22 @@ public final class Lab implements AutoCloseable {
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(
         StepLibrary.implementations(clients, definitionsDir(), waits).toArray());
-    ActivityOptions options =
+    options =
         ActivityOptions.newBuilder()
             .setStartToCloseTimeout(Duration.ofMinutes(3))
             .setHeartbeatTimeout(Duration.ofMinutes(1))
             .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
             .build();
-    cfn = env.newActivityStub(CloudFormationActivities.class, options);
-    iam = env.newActivityStub(IamActivities.class, options);
-    ec2 = env.newActivityStub(Ec2Activities.class, options);
-    access = env.newActivityStub(AccessVerificationActivities.class, options);
-    inventory = env.newActivityStub(LabInventoryActivities.class, options);
+    cfn = stub(CloudFormationActivities.class);
+    iam = stub(IamActivities.class);
+    ec2 = stub(Ec2Activities.class);
+    access = stub(AccessVerificationActivities.class);
+    inventory = stub(LabInventoryActivities.class);
+  }
+
+  /** A stub of any other actions of the step library, called like the ones above. */
+  public <T> T stub(Class<T> actions) {
+    return env.newActivityStub(actions, options);
   }
 
   /** Collects the details of every heartbeat the activities record. */

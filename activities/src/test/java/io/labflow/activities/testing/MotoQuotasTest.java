@@ -3,18 +3,12 @@ package io.labflow.activities.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import java.net.URI;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.StackEvent;
@@ -36,37 +30,13 @@ import software.amazon.awssdk.services.servicequotas.model.ServiceQuota;
 @Tag("moto")
 class MotoQuotasTest {
 
-  private static MotoProcess moto;
-
-  @BeforeAll
-  static void start() {
-    moto = MotoProcess.start("moto-quotas", Path.of("target", "test-logs"),
-        MotoProcess.Limits.NONE.withQuotas("default,L-A4707A72=2,L-FE177D64=2"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (moto != null) {
-      moto.close();
-    }
-  }
-
-  @BeforeEach
-  void reset() throws Exception {
-    moto.reset();
-  }
-
-  private static <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>, C> C client(B builder) {
-    return builder.endpointOverride(URI.create(moto.endpoint()))
-        .region(Region.of(MotoProcess.REGION))
-        .credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(MotoProcess.ACCESS_KEY, MotoProcess.SECRET_KEY)))
-        .build();
-  }
+  @RegisterExtension
+  static final MotoWithLimits moto = new MotoWithLimits("moto-quotas",
+      MotoProcess.Limits.NONE.withQuotas("default,L-A4707A72=2,L-FE177D64=2"));
 
   @Test
   void theFifthVpcBesideTheDefaultOneIsRefusedAsAwsDoes() {
-    try (Ec2Client ec2 = client(Ec2Client.builder())) {
+    try (Ec2Client ec2 = moto.client(Ec2Client.builder())) {
       assertThat(ec2.describeVpcs().vpcs()).singleElement().satisfies(v -> assertThat(v.isDefault()).isTrue());
       for (int i = 0; i < 4; i++) {
         ec2.createVpc(b -> b.cidrBlock("10.1.0.0/16"));
@@ -83,7 +53,7 @@ class MotoQuotasTest {
       assertThat(catchThrowableOfType(Ec2Exception.class, ec2::createInternetGateway)
           .awsErrorDetails().errorCode()).isEqualTo("InternetGatewayLimitExceeded");
     }
-    try (IamClient iam = client(IamClient.builder().region(Region.AWS_GLOBAL))) {
+    try (IamClient iam = moto.client(IamClient.builder().region(Region.AWS_GLOBAL))) {
       String trust = "{\"Version\":\"2012-10-17\",\"Statement\":[]}";
       iam.createRole(b -> b.roleName("r1").assumeRolePolicyDocument(trust));
       iam.createRole(b -> b.roleName("r2").assumeRolePolicyDocument(trust));
@@ -100,7 +70,7 @@ class MotoQuotasTest {
 
   @Test
   void serviceQuotasAnswersTheAppliedAndTheDefaultValues() {
-    try (ServiceQuotasClient quotas = client(ServiceQuotasClient.builder())) {
+    try (ServiceQuotasClient quotas = moto.client(ServiceQuotasClient.builder())) {
       ServiceQuota vpcs = quotas.getServiceQuota(b -> b.serviceCode("vpc").quotaCode("L-F678F1CE")).quota();
       assertThat(vpcs.quotaName()).isEqualTo("VPCs per Region");
       assertThat(vpcs.value()).isEqualTo(5.0);
@@ -139,9 +109,9 @@ class MotoQuotasTest {
             DependsOn: Gateway
             Properties: {CidrBlock: 10.42.0.0/16}
         """;
-    try (Ec2Client ec2 = client(Ec2Client.builder());
-        CloudFormationClient cfn = client(CloudFormationClient.builder());
-        S3Client s3 = client(S3Client.builder())) {
+    try (Ec2Client ec2 = moto.client(Ec2Client.builder());
+        CloudFormationClient cfn = moto.client(CloudFormationClient.builder());
+        S3Client s3 = moto.client(S3Client.builder())) {
       for (int i = 0; i < 4; i++) {
         ec2.createVpc(b -> b.cidrBlock("10.1.0.0/16"));
       }

@@ -2,23 +2,17 @@ package io.labflow.activities.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -38,27 +32,11 @@ import software.amazon.awssdk.services.iam.IamClient;
 @Tag("moto")
 class MotoRatesTest {
 
-  private static MotoProcess moto;
-
-  @BeforeAll
-  static void start() {
-    // One token every 10 s for DescribeVpcs and every 5 s for ListRoles: a bucket emptied by a few
-    // calls stays empty for the next one, however slow the machine.
-    moto = MotoProcess.start("moto-rates", Path.of("target", "test-logs"),
-        MotoProcess.Limits.NONE.withRates("default,ec2.DescribeVpcs=3/0.1,iam.ListRoles=2/0.2"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (moto != null) {
-      moto.close();
-    }
-  }
-
-  @BeforeEach
-  void reset() throws Exception {
-    moto.reset();
-  }
+  // One token every 10 s for DescribeVpcs and every 5 s for ListRoles: a bucket emptied by a few
+  // calls stays empty for the next one, however slow the machine.
+  @RegisterExtension
+  static final MotoWithLimits moto = new MotoWithLimits("moto-rates",
+      MotoProcess.Limits.NONE.withRates("default,ec2.DescribeVpcs=3/0.1,iam.ListRoles=2/0.2"));
 
   /** Counts the HTTP attempts and the throttled answers a client saw. */
   private static final class Attempts implements ExecutionInterceptor {
@@ -79,15 +57,8 @@ class MotoRatesTest {
     }
   }
 
-  private static <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>, C> C client(
-      B builder, RetryStrategy retry, Attempts attempts) {
-    return builder.endpointOverride(URI.create(moto.endpoint()))
-        .region(Region.of(MotoProcess.REGION))
-        .credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(MotoProcess.ACCESS_KEY, MotoProcess.SECRET_KEY)))
-        .overrideConfiguration(ClientOverrideConfiguration.builder()
-            .retryStrategy(retry).addExecutionInterceptor(attempts).build())
-        .build();
+  private static <B extends AwsClientBuilder<B, C>, C> C client(B builder, RetryStrategy retry, Attempts attempts) {
+    return moto.client(builder, MotoWithLimits.KEYS, c -> c.retryStrategy(retry).addExecutionInterceptor(attempts));
   }
 
   private static AwsServiceException firstRefusal(Runnable call) {
@@ -136,7 +107,7 @@ class MotoRatesTest {
     assertThat(retried.sent.get()).as("the SDK retried the throttled call").isGreaterThan(1);
     assertThat(retried.throttled.get()).isEqualTo(retried.sent.get() - 1);
 
-    assertThat(moto.throttled()).isEqualTo(Map.of(
+    assertThat(moto.process().throttled()).isEqualTo(Map.of(
         "ec2.DescribeVpcs", ec2Attempts.throttled.get(),
         "iam.ListRoles", iamAttempts.throttled.get() + retried.throttled.get()));
   }

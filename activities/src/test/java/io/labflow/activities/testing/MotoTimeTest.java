@@ -3,20 +3,16 @@ package io.labflow.activities.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import java.net.URI;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
@@ -38,37 +34,16 @@ import software.amazon.awssdk.services.sts.StsClient;
 @Tag("moto")
 class MotoTimeTest {
 
-  private static MotoProcess moto;
+  @RegisterExtension
+  static final MotoWithLimits moto = new MotoWithLimits("moto-time",
+      MotoProcess.Limits.NONE.withTimeScale("0.2").withStalls("0"));
 
-  @BeforeAll
-  static void start() {
-    moto = MotoProcess.start("moto-time", Path.of("target", "test-logs"),
-        MotoProcess.Limits.NONE.withTimeScale("0.2").withStalls("0"));
+  private static <B extends AwsClientBuilder<B, C>, C> C client(B builder) {
+    return client(builder, MotoWithLimits.KEYS);
   }
 
-  @AfterAll
-  static void stop() {
-    if (moto != null) {
-      moto.close();
-    }
-  }
-
-  @BeforeEach
-  void reset() throws Exception {
-    moto.reset();
-  }
-
-  private static <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>, C> C client(B builder) {
-    return client(builder, AwsBasicCredentials.create(MotoProcess.ACCESS_KEY, MotoProcess.SECRET_KEY));
-  }
-
-  private static <B extends software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, C>, C> C client(
-      B builder, AwsCredentials credentials) {
-    return builder.endpointOverride(URI.create(moto.endpoint()))
-        .region(Region.of(MotoProcess.REGION))
-        .credentialsProvider(StaticCredentialsProvider.create(credentials))
-        .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
-        .build();
+  private static <B extends AwsClientBuilder<B, C>, C> C client(B builder, AwsCredentials credentials) {
+    return moto.client(builder, credentials, c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
   }
 
   /** Polls every 200 ms until {@code value} is not {@code busy} (the class timeout bounds it). */
@@ -158,7 +133,7 @@ class MotoTimeTest {
 
   @Test
   void aPolicyAttachedOrSwitchedToANewDefaultVersionIsSeenAfterItsPropagation() throws Exception {
-    MotoProcess.Admin admin = moto.enforceIamWithAdmin("admin");
+    MotoProcess.Admin admin = moto.process().enforceIamWithAdmin("admin");
     var adminKeys = AwsBasicCredentials.create(admin.accessKeyId(), admin.secretAccessKey());
     try (IamClient iam = client(IamClient.builder().region(Region.AWS_GLOBAL), adminKeys);
         StsClient sts = client(StsClient.builder(), adminKeys)) {

@@ -63,17 +63,10 @@ public final class FleetBench {
     int n = Integer.parseInt(args[0]);
     int concurrency = Integer.parseInt(args[1]);
     String definition = args[2];
-    Map<String, Object> params = new LinkedHashMap<>();
-    for (int i = 3; i < args.length; i++) {
-      String[] kv = args[i].split("=", 2);
-      params.put(kv[0], kv[1]);
-    }
+    Map<String, Object> params = params(args);
     String queue = System.getenv().getOrDefault("LABFLOW_TASK_QUEUE", "labflow");
     String handPriority = System.getenv("LABFLOW_BENCH_HAND_PRIORITY");
-    List<FleetRequest.Lab> labs = new ArrayList<>();
-    for (int i = 1; i <= n; i++) {
-      labs.add(new FleetRequest.Lab(String.format("bench-%d-%03d", n, i), null, params));
-    }
+    List<FleetRequest.Lab> labs = labs("bench", n, params);
     try (TemporalConnection conn = TemporalConnection.open()) {
       WorkflowClient client = conn.client();
       Integer priority = handPriority == null || handPriority.isBlank() ? null : Integer.valueOf(handPriority);
@@ -131,6 +124,25 @@ public final class FleetBench {
         after.summarySince(before), loadBefore, WorkerMetrics.load());
     System.out.flush();
     return p;
+  }
+
+  /** The usage's {@code KEY=VALUE} arguments, after N, CONCURRENCY and DEFINITION. */
+  static Map<String, Object> params(String[] args) {
+    Map<String, Object> params = new LinkedHashMap<>();
+    for (int i = 3; i < args.length; i++) {
+      String[] kv = args[i].split("=", 2);
+      params.put(kv[0], kv[1]);
+    }
+    return params;
+  }
+
+  /** N labs named {@code PREFIX-N-i}, all with these parameters. */
+  static List<FleetRequest.Lab> labs(String prefix, int n, Map<String, Object> params) {
+    List<FleetRequest.Lab> labs = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      labs.add(new FleetRequest.Lab(String.format("%s-%d-%03d", prefix, n, i), null, params));
+    }
+    return labs;
   }
 
   static Pass hand(WorkflowClient client, String queue, String definition, List<FleetRequest.Lab> labs,

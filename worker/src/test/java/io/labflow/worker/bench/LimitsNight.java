@@ -6,8 +6,6 @@ import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetRequest;
 import io.temporal.client.WorkflowClient;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,16 +29,8 @@ public final class LimitsNight {
     int n = Integer.parseInt(args[0]);
     int concurrency = Integer.parseInt(args[1]);
     String definition = args[2];
-    Map<String, Object> params = new LinkedHashMap<>();
-    for (int i = 3; i < args.length; i++) {
-      String[] kv = args[i].split("=", 2);
-      params.put(kv[0], kv[1]);
-    }
     String queue = System.getenv().getOrDefault("LABFLOW_TASK_QUEUE", "labflow");
-    List<FleetRequest.Lab> labs = new ArrayList<>();
-    for (int i = 1; i <= n; i++) {
-      labs.add(new FleetRequest.Lab(String.format("limits-%d-%03d", n, i), null, params));
-    }
+    List<FleetRequest.Lab> labs = FleetBench.labs("limits", n, FleetBench.params(args));
     try (TemporalConnection conn = TemporalConnection.open()) {
       WorkflowClient client = conn.client();
       FleetBench.measure("provision", n, concurrency,

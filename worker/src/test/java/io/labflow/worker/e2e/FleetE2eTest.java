@@ -19,7 +19,6 @@ import io.temporal.client.schedules.ScheduleDescription;
 import io.temporal.client.schedules.ScheduleListDescription;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,41 +26,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.iam.model.Role;
 import org.junit.jupiter.api.Timeout;
 
 /** Fleets on a real Temporal dev server and moto: applied, triggered and inspected from the CLI. */
-@ExtendWith(LocalStack.class)
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 @Tag("e2e")
-class FleetE2eTest {
+class FleetE2eTest extends OnLocalStack {
 
   private static final String QUEUE = "e2e-fleet";
-  private static LocalStack.Stack stack;
   private static ManagedProcess worker;
-  private static Iam iam;
   private static ScheduleClient schedules;
 
   @TempDir static Path dir;
 
   @BeforeAll
-  static void setUp(LocalStack.Stack s) throws InterruptedException {
-    stack = s;
-    worker = s.startWorker("worker-fleet", QUEUE).awaitLog("polling", Duration.ofSeconds(60));
-    iam = new Iam(s.motoEndpoint());
-    schedules = ScheduleClient.newInstance(s.client().getWorkflowServiceStubs());
-  }
-
-  @AfterAll
-  static void tearDown() {
-    worker.close();
-    iam.close();
+  static void setUp() throws InterruptedException {
+    worker = classWorker("worker-fleet", QUEUE, -1);
+    schedules = ScheduleClient.newInstance(stack.client().getWorkflowServiceStubs());
   }
 
   static Path fleetFile(String name, String labs, int concurrency, int quarantineAfter) throws Exception {

@@ -22,10 +22,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.iam.model.Tag;
 import org.junit.jupiter.api.Timeout;
@@ -35,27 +33,16 @@ import java.util.concurrent.TimeUnit;
  * One lab's nightly reset is a fleet of one: applied and triggered from the CLI, it rebuilds the
  * lab from scratch (this was the per-lab {@code labflow schedule}'s test, on the fleet's path).
  */
-@ExtendWith(LocalStack.class)
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 @org.junit.jupiter.api.Tag("e2e")
-class FleetOfOneE2eTest {
+class FleetOfOneE2eTest extends OnLocalStack {
 
   private static final String QUEUE = "e2e-schedule";
-  private static LocalStack.Stack stack;
   private static ManagedProcess worker;
-  private static Iam iam;
 
   @BeforeAll
-  static void setUp(LocalStack.Stack s) throws InterruptedException {
-    stack = s;
-    worker = s.startWorker("worker-schedule", QUEUE).awaitLog("polling", Duration.ofSeconds(60));
-    iam = new Iam(s.motoEndpoint());
-  }
-
-  @AfterAll
-  static void tearDown() {
-    worker.close();
-    iam.close();
+  static void startWorker() throws InterruptedException {
+    worker = classWorker("worker-schedule", QUEUE, -1);
   }
 
   private static ResetResult awaitReset(String labId, int expectedCount) throws InterruptedException {

@@ -35,11 +35,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.iam.model.Policy;
 import software.amazon.awssdk.services.iam.model.Role;
 import org.junit.jupiter.api.Timeout;
@@ -49,30 +47,19 @@ import org.junit.jupiter.api.Timeout;
  * with the worker running: every malformed input fails fast with a sentence and zero AWS calls and
  * never fails a workflow task; a second workflow cannot take over a live lab.
  */
-@ExtendWith(LocalStack.class)
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 @Tag("e2e")
-class InputSafetyE2eTest {
+class InputSafetyE2eTest extends OnLocalStack {
 
   private static final String QUEUE = "e2e-input";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static LocalStack.Stack stack;
   private static ManagedProcess worker;
   private static int metricsPort;
-  private static Iam iam;
 
   @BeforeAll
-  static void startWorker(LocalStack.Stack s) throws InterruptedException {
-    stack = s;
+  static void startWorker() throws InterruptedException {
     metricsPort = Tools.freePort();
-    worker = s.startWorker("worker-input", QUEUE, metricsPort).awaitLog("polling", Duration.ofSeconds(60));
-    iam = new Iam(s.motoEndpoint());
-  }
-
-  @AfterAll
-  static void stopWorker() {
-    worker.close();
-    iam.close();
+    worker = classWorker("worker-input", QUEUE, metricsPort);
   }
 
   /** One malformed input: its workflow id, its JSON, and a fragment its failure message holds. */

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Timestamp;
 import io.labflow.activities.testing.ManagedProcess;
-import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
-import io.labflow.workflows.lab.LabWorkflow;
 import io.temporal.api.history.v1.HistoryEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,14 +12,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.iam.model.Policy;
 
 /**
@@ -31,25 +25,9 @@ import software.amazon.awssdk.services.iam.model.Policy;
  * history and schedules the next step, and the lab goes LIVE with exactly one of each resource.
  * The test prints the recovery it measured from the server's event times.
  */
-@ExtendWith(LocalStack.class)
 @Tag("e2e")
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class KillBetweenStepsE2eTest {
-
-  private static final Duration READY = Duration.ofSeconds(60);
-  private static LocalStack.Stack stack;
-  private static Iam iam;
-
-  @BeforeAll
-  static void setUp(LocalStack.Stack s) {
-    stack = s;
-    iam = new Iam(s.motoEndpoint());
-  }
-
-  @AfterAll
-  static void tearDown() {
-    iam.close();
-  }
+class KillBetweenStepsE2eTest extends OnLocalStack {
 
   @Test
   void workerKilledAfterOneStepCompletedAndBeforeTheNextWasScheduledIsReplacedAndTheLabFinishesOnce()
@@ -85,7 +63,7 @@ class KillBetweenStepsE2eTest {
       assertThat(halted.getWorkflowTaskStartedEventAttributes().getIdentity()).startsWith(first.pid() + "@");
 
       second.awaitLog("polling", READY);
-      LabStatus live = awaitLive(labId, second);
+      LabStatus live = awaitLive(labId, Duration.ofSeconds(120), second);
       assertThat(live.steps()).extracting(s -> s.id() + ":" + s.state() + ":" + s.attempt())
           .containsExactly("role:DONE:1", "policy:DONE:1", "attach:DONE:1");
 
@@ -127,22 +105,5 @@ class KillBetweenStepsE2eTest {
     Timestamp a = from.getEventTime();
     Timestamp b = to.getEventTime();
     return (b.getSeconds() - a.getSeconds()) + (b.getNanos() - a.getNanos()) / 1e9;
-  }
-
-  private static LabStatus awaitLive(String labId, ManagedProcess worker) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    Optional<LabStatus> last = Optional.empty();
-    while (System.nanoTime() < deadline) {
-      try {
-        last = Optional.ofNullable(stack.client().newWorkflowStub(LabWorkflow.class, labId).status());
-      } catch (RuntimeException notYet) {
-        last = Optional.empty();
-      }
-      if (last.isPresent() && last.get().state() == LabState.LIVE) {
-        return last.get();
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError(labId + " never LIVE; last " + last + "\n" + worker.tail());
   }
 }

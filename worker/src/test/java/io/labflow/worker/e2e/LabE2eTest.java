@@ -19,13 +19,9 @@ import io.temporal.client.WorkflowStub;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Timeout;
 import java.util.concurrent.TimeUnit;
 
@@ -33,55 +29,21 @@ import java.util.concurrent.TimeUnit;
  * End to end, against a real Temporal dev server and moto: labs started from the Temporal CLI (the
  * Web UI's API) and from the labflow CLI, variant switch, teardown, pause and resume.
  */
-@ExtendWith(LocalStack.class)
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 @Tag("e2e")
-class LabE2eTest {
+class LabE2eTest extends OnLocalStack {
 
   private static final String QUEUE = "e2e-lab";
-  private static LocalStack.Stack stack;
   private static ManagedProcess worker;
-  private static Iam iam;
 
   @BeforeAll
-  static void startWorker(LocalStack.Stack s) throws InterruptedException {
-    stack = s;
+  static void startWorker() throws InterruptedException {
     // Polling before the first command: `run` refuses at once when no worker polls.
-    worker = s.startWorker("worker-lab", QUEUE).awaitLog("polling", Duration.ofSeconds(60));
-    iam = new Iam(s.motoEndpoint());
-  }
-
-  @AfterAll
-  static void stopWorker() {
-    worker.close();
-    iam.close();
+    worker = classWorker("worker-lab", QUEUE, -1);
   }
 
   static Map<String, String> env() {
     return stack.env(QUEUE);
-  }
-
-  static Optional<LabStatus> status(String labId) {
-    try {
-      return Optional.ofNullable(stack.client().newWorkflowStub(LabWorkflow.class, labId).status());
-    } catch (RuntimeException e) {
-      return Optional.empty();
-    }
-  }
-
-  static LabStatus awaitStatus(String labId, Predicate<LabStatus> done, Duration timeout)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Optional<LabStatus> last = Optional.empty();
-    while (System.nanoTime() < deadline) {
-      last = status(labId);
-      if (last.isPresent() && done.test(last.get())) {
-        return last.get();
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("lab " + labId + " did not get there in " + timeout + "; last " + last
-        + "\nworker log:\n" + worker.tail());
   }
 
   static long historyLength(String workflowId) {
@@ -103,7 +65,7 @@ class LabE2eTest {
         "--input", input), Map.of());
     assertThat(started.exitCode()).as(started.all()).isZero();
 
-    LabStatus live = awaitStatus(labId, s -> s.state() == LabState.LIVE, Duration.ofSeconds(90));
+    LabStatus live = awaitLive(labId, Duration.ofSeconds(90), worker);
     assertThat(live.steps()).extracting(s -> s.id() + ":" + s.state())
         .containsExactly("role:DONE", "policy:DONE", "attach:DONE");
     assertThat(iam.roles(labId)).hasSize(1);

@@ -55,6 +55,7 @@ public final class LocalStack implements BeforeAllCallback, ParameterResolver {
     private final MotoProcess moto;
     private final Path logDir;
     private final List<AutoCloseable> owned = new ArrayList<>();
+    private Iam iam;
 
     private Stack(TemporalDevServer temporal, MotoProcess moto, Path logDir) {
       this.temporal = temporal;
@@ -87,6 +88,15 @@ public final class LocalStack implements BeforeAllCallback, ParameterResolver {
 
     public Path logDir() {
       return logDir;
+    }
+
+    /** The tests' own view of this moto's IAM, one for the run. */
+    public synchronized Iam iam() {
+      if (iam == null) {
+        iam = new Iam(motoEndpoint());
+        owned.add(iam);
+      }
+      return iam;
     }
 
     /**

@@ -9,49 +9,29 @@ import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabState;
 import io.temporal.client.WorkflowStub;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * With no worker polling, every command that needs one answers at once with what to start (no
  * silent wait), and a teardown asked for then is recorded and happens once a worker is back.
  */
-@ExtendWith(LocalStack.class)
 @Tag("e2e")
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
-class NoWorkerE2eTest {
+class NoWorkerE2eTest extends OnLocalStack {
 
-  private static final Duration READY = Duration.ofSeconds(60);
   /**
    * The bound on each command's answer, JVM start included. The commands bound their own calls to
    * seconds; the bound is wider so that a loaded machine does not fail the test, and far below
    * the silences it guards against (run: forever, teardown: an hour, status: 63 s).
    */
   private static final Duration ANSWER = Duration.ofSeconds(30);
-
-  private static LocalStack.Stack stack;
-  private static Iam iam;
-
-  @BeforeAll
-  static void setUp(LocalStack.Stack s) {
-    stack = s;
-    iam = new Iam(s.motoEndpoint());
-  }
-
-  @AfterAll
-  static void tearDown() {
-    iam.close();
-  }
 
   @Test
   void withNoWorkerCommandsAnswerAtOnceAndARecordedTeardownRunsWhenAWorkerIsBack() throws Exception {

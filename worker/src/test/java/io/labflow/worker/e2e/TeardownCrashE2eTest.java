@@ -3,9 +3,6 @@ package io.labflow.worker.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.testing.ManagedProcess;
-import io.labflow.workflows.lab.LabState;
-import io.labflow.workflows.lab.LabStatus;
-import io.labflow.workflows.lab.LabWorkflow;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.enums.v1.TimeoutType;
@@ -25,7 +22,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -45,23 +41,17 @@ import org.junit.jupiter.api.Timeout;
  * timeout; the loader gives the long-running {@code DeleteStack} its default of one minute.
  * Without it the undo would wait out its 35-minute start-to-close timeout.
  */
-@ExtendWith(LocalStack.class)
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 @Tag("e2e")
-class TeardownCrashE2eTest {
+class TeardownCrashE2eTest extends OnLocalStack {
 
-  private static final Duration READY = Duration.ofSeconds(60);
   private static final Duration BUDGET = Duration.ofMinutes(2);
   private static final String LAB = "stack-crash-lab";
-  private static LocalStack.Stack stack;
-  private static Iam iam;
   private static CloudFormationClient cfn;
   private static S3Client s3;
 
   @BeforeAll
   static void setUp(LocalStack.Stack s) {
-    stack = s;
-    iam = new Iam(s.motoEndpoint());
     // moto accepts any credentials; these dummy values never reach a real account.
     var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
     cfn = CloudFormationClient.builder().endpointOverride(URI.create(s.motoEndpoint()))
@@ -72,7 +62,6 @@ class TeardownCrashE2eTest {
 
   @AfterAll
   static void tearDown() {
-    iam.close();
     cfn.close();
     s3.close();
   }
@@ -91,7 +80,7 @@ class TeardownCrashE2eTest {
           .awaitLog("polling", READY);
       Cli.Result started = Cli.run(env, "run", Labs.file(LAB).toString(), "--lab-id", labId, "--detach");
       assertThat(started.exitCode()).as(started.all()).isZero();
-      awaitState(labId, LabState.LIVE, Duration.ofSeconds(90), first);
+      awaitLive(labId, Duration.ofSeconds(90), first);
       assertThat(stackStatus(stackName)).contains(StackStatus.CREATE_COMPLETE);
       assertThat(bucketExists(stackName)).isTrue();
 
@@ -181,24 +170,6 @@ class TeardownCrashE2eTest {
         .getPendingActivitiesList().stream()
         .filter(p -> p.getActivityType().getName().equals("DeleteStack"))
         .findFirst();
-  }
-
-  private static void awaitState(String labId, LabState state, Duration timeout, ManagedProcess w)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Optional<LabStatus> last = Optional.empty();
-    while (System.nanoTime() < deadline) {
-      try {
-        last = Optional.ofNullable(stack.client().newWorkflowStub(LabWorkflow.class, labId).status());
-      } catch (RuntimeException notYet) {
-        last = Optional.empty();
-      }
-      if (last.isPresent() && last.get().state() == state) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError(labId + " never " + state + "; last " + last + "\n" + w.tail());
   }
 
   private static double seconds(long since) {

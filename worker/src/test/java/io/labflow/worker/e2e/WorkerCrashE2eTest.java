@@ -3,7 +3,6 @@ package io.labflow.worker.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.testing.ManagedProcess;
-import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.StepState;
@@ -14,17 +13,14 @@ import io.temporal.api.history.v1.ActivityTaskStartedEventAttributes;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.iam.model.Policy;
 import org.junit.jupiter.api.Timeout;
 import java.util.concurrent.TimeUnit;
@@ -40,34 +36,18 @@ import java.util.concurrent.TimeUnit;
  * steps create a role before and an attachment after, so resources exist on both sides of the
  * crash.
  */
-@ExtendWith(LocalStack.class)
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 @Tag("e2e")
-class WorkerCrashE2eTest {
+class WorkerCrashE2eTest extends OnLocalStack {
 
-  private static final Duration READY = Duration.ofSeconds(60);
   private static final String LAB = "crash-lab";
-  private static LocalStack.Stack stack;
-  private static Iam iam;
-
-  @BeforeAll
-  static void setUp(LocalStack.Stack s) {
-    stack = s;
-    iam = new Iam(s.motoEndpoint());
-  }
-
-  @AfterAll
-  static void tearDown() {
-    iam.close();
-  }
 
   @Test
   void workerKilledInsideAnActivityAndRestartedFinishesTheLabWithoutDuplicates() throws Exception {
     String queue = "e2e-crash-restart";
     String labId = "e2e-restart";
     Map<String, String> env = stack.env(queue);
-    try (HoldingAwsProxy aws = new HoldingAwsProxy(stack.motoEndpoint(), "CreatePolicy", "PolicyName",
-        labId + "-policy")) {
+    try (HoldingAwsProxy aws = holdingCreatePolicy(labId)) {
       ManagedProcess first = stack.startWorker("crash-first", queue, -1, aws.endpoint()).awaitLog("polling", READY);
       start(labId, env);
 
@@ -79,7 +59,7 @@ class WorkerCrashE2eTest {
 
       ManagedProcess second = stack.startWorker("crash-second", queue, -1, aws.endpoint())
           .awaitLog("polling", READY);
-      LabStatus live = await(labId, s -> s.state() == LabState.LIVE, Duration.ofSeconds(90), second);
+      LabStatus live = awaitLive(labId, Duration.ofSeconds(90), second);
       assertThat(live.steps()).extracting(s -> s.id() + ":" + s.state())
           .containsExactly("role:DONE", "policy:DONE", "attach:DONE");
       assertRetriedOnceOn(labId, second);
@@ -101,8 +81,7 @@ class WorkerCrashE2eTest {
     String queue = "e2e-crash-pair";
     String labId = "e2e-pair";
     Map<String, String> env = stack.env(queue);
-    try (HoldingAwsProxy aws = new HoldingAwsProxy(stack.motoEndpoint(), "CreatePolicy", "PolicyName",
-        labId + "-policy")) {
+    try (HoldingAwsProxy aws = holdingCreatePolicy(labId)) {
       ManagedProcess a = stack.startWorker("pair-a", queue, -1, aws.endpoint()).awaitLog("polling", READY);
       ManagedProcess b = stack.startWorker("pair-b", queue, -1, aws.endpoint()).awaitLog("polling", READY);
       start(labId, env);
@@ -118,7 +97,7 @@ class WorkerCrashE2eTest {
       assertThat(victim.alive()).isFalse();
       assertKilledInsideCreatePolicy(labId, victim);
 
-      LabStatus live = await(labId, s -> s.state() == LabState.LIVE, Duration.ofSeconds(90), survivor);
+      LabStatus live = awaitLive(labId, Duration.ofSeconds(90), survivor);
       assertThat(live.steps()).extracting(s -> s.state()).containsOnly(StepState.DONE);
       assertThat(survivor.alive()).isTrue();
       assertRetriedOnceOn(labId, survivor);
@@ -131,6 +110,11 @@ class WorkerCrashE2eTest {
   private static void start(String labId, Map<String, String> env) {
     Cli.Result started = Cli.run(env, "run", Labs.file(LAB).toString(), "--lab-id", labId, "--detach");
     assertThat(started.exitCode()).as(started.all()).isZero();
+  }
+
+  /** A proxy in front of moto that withholds its answer to the lab's CreatePolicy. */
+  private static HoldingAwsProxy holdingCreatePolicy(String labId) throws IOException {
+    return new HoldingAwsProxy(stack.motoEndpoint(), "CreatePolicy", "PolicyName", labId + "-policy");
   }
 
   /**
@@ -156,7 +140,7 @@ class WorkerCrashE2eTest {
    * The killed worker created the role, and the policy exists in AWS (its CreatePolicy call was
    * done by moto), yet the worker never finished that activity: the crash landed inside it.
    */
-  private static void assertKilledInsideCreatePolicy(String labId, ManagedProcess killed) throws java.io.IOException {
+  private static void assertKilledInsideCreatePolicy(String labId, ManagedProcess killed) throws IOException {
     // Described after the kill, the activity is still in attempt 1 on the killed worker: the kill
     // landed before Temporal gave up on that attempt, so it landed inside it.
     PendingActivityInfo after = pendingCreatePolicy(labId).orElseThrow();
@@ -222,27 +206,5 @@ class WorkerCrashE2eTest {
         .getPendingActivitiesList().stream()
         .filter(p -> p.getActivityType().getName().equals("CreatePolicy"))
         .findFirst();
-  }
-
-  private static Optional<LabStatus> status(String labId) {
-    try {
-      return Optional.ofNullable(stack.client().newWorkflowStub(LabWorkflow.class, labId).status());
-    } catch (RuntimeException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static LabStatus await(String labId, Predicate<LabStatus> p, Duration timeout, ManagedProcess w)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Optional<LabStatus> last = Optional.empty();
-    while (System.nanoTime() < deadline) {
-      last = status(labId);
-      if (last.isPresent() && p.test(last.get())) {
-        return last.get();
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError(labId + " never matched; last " + last + "\n" + w.tail());
   }
 }

@@ -1,5 +1,7 @@
 package io.labflow.worker.lab;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.labflow.activities.StepLibrary;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.model.LabInput;
@@ -19,6 +21,7 @@ import io.labflow.workflows.interpreter.LabWorkflowImpl;
 import io.labflow.workflows.interpreter.StepAttempts;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabSearchAttributes;
+import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.Preflight;
@@ -74,6 +77,10 @@ final class LabOnMoto implements AutoCloseable {
           new LabStep(
               "associate-profile", "AssociateInstanceProfile", "DisassociateInstanceProfile"),
           new LabStep("verify-access", "VerifyAccess", null));
+
+  /** The creates of one provisioning of the lab: one of each resource. */
+  static final List<String> CREATES = List.of(
+      "CloudFormation.CreateStack", "Iam.CreateRole", "Iam.CreatePolicy", "Iam.CreateInstanceProfile");
 
   final String adminArn;
   final CallCounter calls = new CallCounter();
@@ -195,6 +202,14 @@ final class LabOnMoto implements AutoCloseable {
   /** Polls the status query in real time until it matches (activities take real time on moto). */
   static LabStatus awaitStatus(LabWorkflow lab, Predicate<LabStatus> condition) {
     return LabPolling.awaitStatus(lab, condition, Duration.ofMinutes(3), Duration.ofMillis(100));
+  }
+
+  /** Waits until the lab is LIVE; fails with its last error if it ends in another state first. */
+  static LabStatus awaitLive(LabWorkflow lab) {
+    LabStatus live = awaitStatus(lab,
+        s -> s.state() == LabState.LIVE || s.state() == LabState.PAUSED || s.state().isFinal());
+    assertThat(live.state()).as("last error: %s", live.lastError()).isEqualTo(LabState.LIVE);
+    return live;
   }
 
   /** The step's status by id. */

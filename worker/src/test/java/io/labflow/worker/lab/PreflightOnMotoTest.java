@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,6 +34,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PreflightOnMotoTest {
 
   @AutoClose LabOnMoto moto;
+
+  @BeforeEach
+  void start() throws Exception {
+    moto = LabOnMoto.startWithPreflight();
+  }
 
   /** Runs the lab with these parameters changed and returns its failure, checking nothing exists. */
   private ApplicationFailure refused(String labId, Map<String, Object> changed) {
@@ -59,7 +65,6 @@ class PreflightOnMotoTest {
 
   @Test
   void anInstanceTypeTheRegionDoesNotOfferIsRefused() throws Exception {
-    moto = LabOnMoto.startWithPreflight();
 
     ApplicationFailure f = refused("lab-x9", Map.of("instanceType", "x9.nonexistent"));
 
@@ -70,7 +75,6 @@ class PreflightOnMotoTest {
 
   @Test
   void aTrustedPrincipalThatDoesNotExistIsRefused() throws Exception {
-    moto = LabOnMoto.startWithPreflight();
     String account = moto.adminArn.split(":")[4];
 
     ApplicationFailure f = refused("lab-ghost",
@@ -83,7 +87,6 @@ class PreflightOnMotoTest {
 
   @Test
   void aTrustedPrincipalThatIsAnotherLabsRoleIsRefused() throws Exception {
-    moto = LabOnMoto.startWithPreflight();
     String other = moto.clients.iam().createRole(b -> b.roleName("labflow-lab-other-role")
             .assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[]}")
             .tags(t -> t.key(Tags.LAB_TAG).value("lab-other")))
@@ -105,13 +108,9 @@ class PreflightOnMotoTest {
 
   @Test
   void theWorkerItselfAndAnOfferedTypePass() throws Exception {
-    moto = LabOnMoto.startWithPreflight();
 
     LabWorkflow lab = moto.startLab("lab-fine", "read-only", Map.of("verifyMethod", "probe",
         "trustedPrincipalArn", moto.adminArn, "verifyBudgetSeconds", 20, "instanceType", "t3.micro"));
-    LabOnMoto.awaitStatus(lab, s -> s.state() == LabState.LIVE
-        || s.state() == LabState.FAILED || s.state() == LabState.ROLLED_BACK);
-
-    assertThat(lab.status().state()).isEqualTo(LabState.LIVE);
+    LabOnMoto.awaitLive(lab);
   }
 }

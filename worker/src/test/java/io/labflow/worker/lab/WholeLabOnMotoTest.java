@@ -18,7 +18,6 @@ import io.labflow.workflows.lab.StepState;
 import io.labflow.workflows.lab.StepStatus;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,9 +52,7 @@ class WholeLabOnMotoTest {
     LabWorkflow lab = moto.startLab(LAB, "read-only");
 
     // Provisioning: every step DONE, the lab LIVE, exactly one create of each resource.
-    LabStatus live =
-        LabOnMoto.awaitStatus(lab, s -> s.state() == LabState.LIVE || isFinal(s.state()));
-    assertThat(live.state()).as("lab state; last error: %s", live.lastError()).isEqualTo(LabState.LIVE);
+    LabStatus live = LabOnMoto.awaitLive(lab);
     assertThat(live.variant()).isEqualTo("read-only");
     assertThat(live.steps())
         .extracting(StepStatus::id)
@@ -69,12 +66,7 @@ class WholeLabOnMotoTest {
             "subnets", "internetGateways", "routeTables", "securityGroups", "networkInterfaces",
             "associations", "policyVersions");
     System.out.println("emulator inventory while live: " + EmulatorInventory.counts());
-    assertThat(moto.operations.since(0, "Create"))
-        .containsExactlyInAnyOrder(
-            "CloudFormation.CreateStack",
-            "Iam.CreateRole",
-            "Iam.CreatePolicy",
-            "Iam.CreateInstanceProfile");
+    assertThat(moto.operations.since(0, "Create")).containsExactlyInAnyOrderElementsOf(LabOnMoto.CREATES);
     assertThat(moto.calls.count("Iam", "AttachRolePolicy")).isEqualTo(1);
     assertThat(moto.calls.count("Iam", "AddRoleToInstanceProfile")).isEqualTo(1);
     assertThat(moto.calls.count("Ec2", "AssociateIamInstanceProfile")).isEqualTo(1);
@@ -165,11 +157,7 @@ class WholeLabOnMotoTest {
 
   @Test
   void failedVariantSwitchRollsBackTheWholeLab() throws Exception {
-    moto = LabOnMoto.start();
-    LabWorkflow lab = moto.startLab(LAB, "read-only");
-    LabStatus live =
-        LabOnMoto.awaitStatus(lab, s -> s.state() == LabState.LIVE || isFinal(s.state()));
-    assertThat(live.state()).as("last error: %s", live.lastError()).isEqualTo(LabState.LIVE);
+    LabWorkflow lab = liveLab();
     // The new version really gets written, then the step fails: DeletePolicy must remove it too.
     moto.interceptor.inject(new StepInterceptor.Fault("CreatePolicyVersion", true));
 
@@ -197,11 +185,7 @@ class WholeLabOnMotoTest {
 
   @Test
   void keepAliveExpiryTearsTheLabDown() throws Exception {
-    moto = LabOnMoto.start();
-    LabWorkflow lab = moto.startLab(LAB, "read-only");
-    LabStatus live =
-        LabOnMoto.awaitStatus(lab, s -> s.state() == LabState.LIVE || isFinal(s.state()));
-    assertThat(live.state()).as("last error: %s", live.lastError()).isEqualTo(LabState.LIVE);
+    LabWorkflow lab = liveLab();
     long before = moto.env.currentTimeMillis();
 
     // Waiting for the result lets the test server skip the 24h keep-alive.
@@ -216,11 +200,7 @@ class WholeLabOnMotoTest {
 
   @Test
   void cancellingALiveLabRollsItBack() throws Exception {
-    moto = LabOnMoto.start();
-    LabWorkflow lab = moto.startLab(LAB, "read-only");
-    LabStatus live =
-        LabOnMoto.awaitStatus(lab, s -> s.state() == LabState.LIVE || isFinal(s.state()));
-    assertThat(live.state()).as("last error: %s", live.lastError()).isEqualTo(LabState.LIVE);
+    LabWorkflow lab = liveLab();
     int before = moto.interceptor.attempts().size();
 
     WorkflowStub.fromTyped(lab).cancel();
@@ -245,13 +225,16 @@ class WholeLabOnMotoTest {
     assertThat(LabOnMoto.tagged(LAB).noneTagged()).isTrue();
   }
 
-  private static LabStatus statusOf(LabResult r) {
-    return new LabStatus(r.labId(), null, null, r.state(), r.steps(), null, null, null, null);
+  /** The lab started read-only on a fresh moto and LIVE. */
+  private LabWorkflow liveLab() throws Exception {
+    moto = LabOnMoto.start();
+    LabWorkflow lab = moto.startLab(LAB, "read-only");
+    LabOnMoto.awaitLive(lab);
+    return lab;
   }
 
-  private static boolean isFinal(LabState s) {
-    return s == LabState.ROLLED_BACK || s == LabState.FAILED || s == LabState.PAUSED
-        || s == LabState.COMPLETED || s == LabState.TORN_DOWN;
+  private static LabStatus statusOf(LabResult r) {
+    return new LabStatus(r.labId(), null, null, r.state(), r.steps(), null, null, null, null);
   }
 
   private String defaultVersion(String policyArn) {
