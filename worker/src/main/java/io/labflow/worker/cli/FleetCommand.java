@@ -3,20 +3,17 @@ package io.labflow.worker.cli;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetRequest;
 import io.labflow.worker.reset.LabResetWorkflow;
+import io.labflow.worker.reset.ResetRequest;
 import io.labflow.workflows.fleet.Fleet;
 import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabIds;
-import io.labflow.workflows.lab.LabSearchAttributes;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
-import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.schedules.ScheduleDescription;
 import io.temporal.client.schedules.ScheduleHandle;
-import io.temporal.common.SearchAttributes;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
@@ -130,20 +127,14 @@ final class FleetCommand extends BaseCommand {
           }
           return 0;
         }
-        FleetRequest request = FleetSchedules.request(d);
-        FleetRequest.Lab l = request.labs().stream().filter(x -> x.labId().equals(lab)).findFirst()
+        FleetRequest fleet = FleetSchedules.request(d);
+        FleetRequest.Lab l = fleet.labs().stream().filter(x -> x.labId().equals(lab)).findFirst()
             .orElseThrow(() -> new UsageException("lab '" + lab + "' is not in fleet " + name));
-        WorkflowOptions options = WorkflowOptions.newBuilder()
-            .setWorkflowId(LabIds.resetId(lab))
-            .setTaskQueue(root().taskQueue())
-            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
-            .setWorkflowRunTimeout(Duration.ofHours(3))
-            .setTypedSearchAttributes(SearchAttributes.newBuilder()
-                .set(LabSearchAttributes.LAB_ID, lab).set(LabSearchAttributes.DEFINITION, request.definition()).build())
-            .build();
+        ResetRequest request = fleet.resetOf(l);
+        WorkflowOptions options = request.options(root().taskQueue(), "labflow fleet reset --lab");
         LabResetWorkflow reset = conn.client().newWorkflowStub(LabResetWorkflow.class, options);
         try {
-          WorkflowClient.start(reset::reset, RawJson.of(request.resetOf(l)));
+          WorkflowClient.start(reset::reset, RawJson.of(request));
         } catch (WorkflowExecutionAlreadyStarted e) {
           out().println("A reset of lab " + lab + " is already running (" + LabIds.resetId(lab)
               + "); not starting another");

@@ -6,18 +6,12 @@ import io.labflow.worker.reset.ResetRequest;
 import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabIds;
-import io.labflow.workflows.lab.LabSearchAttributes;
 import io.temporal.activity.LocalActivityOptions;
-import io.temporal.api.enums.v1.ParentClosePolicy;
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
-import io.temporal.common.Priority;
-import io.temporal.common.SearchAttributes;
 import io.temporal.common.converter.RawValue;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
-import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,12 +24,6 @@ import org.slf4j.Logger;
 
 /** See {@link FleetResetWorkflow}. */
 public class FleetResetWorkflowImpl implements FleetResetWorkflow {
-
-  /**
-   * Task priority of a fleet's resets (1 is highest, 3 the default): a learner's lab started
-   * from the UI meanwhile is served first. Child workflows and activities inherit it.
-   */
-  static final int PRIORITY = 4;
 
   private static final Logger log = Workflow.getLogger(FleetResetWorkflowImpl.class);
 
@@ -166,24 +154,11 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
   }
 
   private void start(FleetRequest.Lab lab, Quarantine.Standing standing) {
-    LabResetWorkflow child = Workflow.newChildWorkflowStub(LabResetWorkflow.class,
-        ChildWorkflowOptions.newBuilder()
-            // One id per lab: Temporal refuses a second reset of a lab while one runs.
-            .setWorkflowId(LabIds.resetId(lab.labId()))
-            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-            // A night cancelled or terminated halfway lets the resets it started finish.
-            .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
-            .setWorkflowRunTimeout(Duration.ofHours(3))
-            .setPriority(Priority.newBuilder().setPriorityKey(PRIORITY).build())
-            .setTypedSearchAttributes(SearchAttributes.newBuilder()
-                .set(LabSearchAttributes.LAB_ID, lab.labId())
-                .set(LabSearchAttributes.DEFINITION, request.definition())
-                .build())
-            .setStaticSummary("Reset lab " + lab.labId() + " (fleet " + request.fleet() + ")")
-            .build());
+    ResetRequest reset = request.resetOf(lab);
+    LabResetWorkflow child =
+        Workflow.newChildWorkflowStub(LabResetWorkflow.class, reset.childOptions(request.fleet()));
     long began = Workflow.currentTimeMillis();
     running.add(lab.labId());
-    ResetRequest reset = request.resetOf(lab);
     // A workflow thread per reset: it may block, and records its lab's entry when the reset ends.
     // The check for a reset started elsewhere runs here too, so checks of many labs overlap.
     Async.procedure(() -> {
