@@ -1,6 +1,7 @@
 package io.labflow.worker.fleet;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
 import io.labflow.workflows.input.RawJson;
@@ -122,7 +123,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
         standings.put(lab.labId(), standing);
       }
     }
-    FleetActivities.QuotaPlan plan = fleet.quotaPlan(
+    QuotaPlanner.NightPlan plan = fleet.quotaPlan(
         request.fleet(), request.definition(), asked, request.allOrNoneWithinQuotas());
     if (plan.leftOut().isEmpty()) {
       return;
