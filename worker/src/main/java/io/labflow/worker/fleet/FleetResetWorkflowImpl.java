@@ -79,12 +79,15 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
       Workflow.continueAsNew(FleetRequests.toJson(request.withProgress(new FleetRequest.Progress(
           startedAt, end, progress.previous(), List.copyOf(done.values()), quotaNote))));
     }
-    FleetReport report = new FleetReport(request.fleet(), startedAt, Workflow.currentTimeMillis(),
-        inFleetOrder(), quotaNote);
+    FleetReport report = report(Workflow.currentTimeMillis(), inFleetOrder());
     Workflow.setCurrentDetails(FleetDetails.markdown(report, request.labs().size(), Set.of()));
     log.info(NightSummary.sentence(report, request.labs().size()));
     NightSummary.record(Workflow.getMetricsScope(), report, request.labs().size());
     return report;
+  }
+
+  private FleetReport report(long finishedAt, List<LabReport> labs) {
+    return new FleetReport(request.fleet(), startedAt, finishedAt, labs, quotaNote);
   }
 
   private List<LabReport> inFleetOrder() {
@@ -105,7 +108,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
     }
     List<LabReport> labs = inFleetOrder();
     running.forEach(id -> labs.add(new LabReport(id, LabReport.Outcome.RUNNING, 0, null, null, 0, null)));
-    return new FleetReport(request.fleet(), startedAt, 0, labs, quotaNote);
+    return report(0, labs);
   }
 
   /**
@@ -236,7 +239,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
   }
 
   private void updateDetails() {
-    FleetReport now = new FleetReport(request.fleet(), startedAt, 0, inFleetOrder(), quotaNote);
+    FleetReport now = report(0, inFleetOrder());
     Workflow.setCurrentDetails(FleetDetails.markdown(now, request.labs().size(), running));
   }
 }
