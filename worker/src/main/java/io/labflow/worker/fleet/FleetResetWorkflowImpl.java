@@ -81,8 +81,8 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
     }
     FleetReport report = report(Workflow.currentTimeMillis(), inFleetOrder());
     Workflow.setCurrentDetails(FleetDetails.markdown(report, request.labs().size(), Set.of()));
-    log.info(NightSummary.sentence(report, request.labs().size()));
-    NightSummary.record(Workflow.getMetricsScope(), report, request.labs().size());
+    log.info(FleetDetails.sentence(report, request.labs().size()));
+    FleetDetails.recordNight(Workflow.getMetricsScope(), report, request.labs().size());
     return report;
   }
 
