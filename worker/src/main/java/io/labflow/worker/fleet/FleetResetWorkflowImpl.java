@@ -46,7 +46,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
     FleetRequest.Progress progress = request.progress();
     if (progress == null) {
       FleetReport last = FleetRequests.previousReport(Workflow.getLastCompletionResult(JsonNode.class));
-      progress = new FleetRequest.Progress(Workflow.currentTimeMillis(), 0, carried(last), List.of());
+      progress = new FleetRequest.Progress(Workflow.currentTimeMillis(), 0, carried(last), List.of(), null);
     }
     startedAt = progress.startedAt();
     progress.done().forEach(r -> done.put(r.labId(), r));

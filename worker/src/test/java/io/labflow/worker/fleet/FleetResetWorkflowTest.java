@@ -156,7 +156,7 @@ class FleetResetWorkflowTest {
   }
 
   private static FleetRequest request(int labs, int concurrency) {
-    return new FleetRequest("class", "iam-mini", concurrency, 2, labs(labs), Map.of(), null);
+    return new FleetRequest("class", "iam-mini", concurrency, 2, labs(labs), Map.of(), null, null);
   }
 
   private FleetResetWorkflow stub(String id) {
@@ -233,7 +233,7 @@ class FleetResetWorkflowTest {
   private static FleetRequest next(FleetRequest base, FleetReport previous) {
     Map<String, LabReport> prev = new java.util.LinkedHashMap<>();
     previous.labs().forEach(r -> prev.put(r.labId(), r));
-    return base.withProgress(new FleetRequest.Progress(previous.finishedAt(), 0, prev, List.of()));
+    return base.withProgress(new FleetRequest.Progress(previous.finishedAt(), 0, prev, List.of(), null));
   }
 
   @Test

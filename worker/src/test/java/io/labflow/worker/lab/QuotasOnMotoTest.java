@@ -198,7 +198,7 @@ class QuotasOnMotoTest {
     env.start();
     List<FleetRequest.Lab> labs = IntStream.rangeClosed(1, 10)
         .mapToObj(i -> new FleetRequest.Lab(String.format("q-%02d", i), null, Map.of())).toList();
-    FleetRequest request = new FleetRequest("quota", "iam-service-role-lab", 3, 1, labs, Map.of(), null);
+    FleetRequest request = new FleetRequest("quota", "iam-service-role-lab", 3, 1, labs, Map.of(), null, null);
 
     FleetReport first = night(env.getWorkflowClient(), "night-1", request);
     FleetReport second = night(env.getWorkflowClient(), "night-2", request);

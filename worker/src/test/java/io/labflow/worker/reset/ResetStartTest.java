@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class ResetStartTest {
 
   private final FleetRequest fleet = new FleetRequest("night", "iam-mini", 2, 3,
-      List.of(new FleetRequest.Lab("lab-7", "read-only", Map.of("n", 1L))), Map.of(), null);
+      List.of(new FleetRequest.Lab("lab-7", "read-only", Map.of("n", 1L))), Map.of(), null, null);
   private final ResetRequest reset = fleet.resetOf(fleet.labs().get(0));
 
   @Test
