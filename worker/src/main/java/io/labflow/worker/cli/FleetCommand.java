@@ -6,7 +6,6 @@ import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
 import io.labflow.workflows.fleet.Fleet;
 import io.labflow.workflows.input.RawJson;
-import io.labflow.workflows.lab.LabIds;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
@@ -132,16 +131,16 @@ final class FleetCommand extends BaseCommand {
             .orElseThrow(() -> new UsageException("lab '" + lab + "' is not in fleet " + name));
         ResetRequest request = fleet.resetOf(l);
         WorkflowOptions options = request.options(root().taskQueue(), "labflow fleet reset --lab");
-        LabResetWorkflow reset = conn.client().newWorkflowStub(LabResetWorkflow.class, options);
+        String id = options.getWorkflowId();
         try {
-          WorkflowClient.start(reset::reset, RawJson.of(request));
+          WorkflowClient.start(conn.client().newWorkflowStub(LabResetWorkflow.class, options)::reset,
+              RawJson.of(request));
         } catch (WorkflowExecutionAlreadyStarted e) {
-          out().println("A reset of lab " + lab + " is already running (" + LabIds.resetId(lab)
-              + "); not starting another");
+          out().println("A reset of lab " + lab + " is already running (" + id + "); not starting another");
           return 1;
         }
-        out().println("Started " + LabIds.resetId(lab) + ": lab " + lab + " is torn down and provisioned afresh");
-        printWebUi(conn, LabIds.resetId(lab));
+        out().println("Started " + id + ": lab " + lab + " is torn down and provisioned afresh");
+        printWebUi(conn, id);
         if (!polled) {
           throw new NoWorker(root().taskQueue(), "the reset is recorded (its workflow is started) and runs when a worker polls");
         }
