@@ -35,7 +35,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
   static final String QUOTA_PLAN = "quota-plan";
 
   private FleetRequest request;
-  private long startedAt;
+  private FleetRequest.Progress progress;
   private String quotaNote;
   private final Map<String, LabReport> done = new LinkedHashMap<>();
   private final Set<String> running = new LinkedHashSet<>();
@@ -43,18 +43,17 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
   @Override
   public FleetReport run(RawValue input) {
     request = FleetRequests.parse(input);
-    FleetRequest.Progress progress = request.progress();
+    progress = request.progress();
     if (progress == null) {
       FleetReport last = FleetRequests.previousReport(Workflow.getLastCompletionResult(JsonNode.class));
       progress = new FleetRequest.Progress(Workflow.currentTimeMillis(), 0, carried(last), List.of(), null);
     }
-    startedAt = progress.startedAt();
     progress.done().forEach(r -> done.put(r.labId(), r));
     quotaNote = progress.quota();
     if (progress.next() == 0
         && Workflow.getVersion(QUOTA_PLAN, Workflow.DEFAULT_VERSION, 1) >= 1) {
       // The night's first run: the labs the quotas leave out are recorded now, carried by progress.
-      leaveOutOverQuota(progress);
+      leaveOutOverQuota();
     }
     int end = Math.min(request.labs().size(), progress.next() + LABS_PER_RUN);
     for (int i = progress.next(); i < end; i++) {
@@ -62,8 +61,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
       if (done.containsKey(lab.labId())) {
         continue;
       }
-      Quarantine.Standing standing =
-          Quarantine.before(progress.previous().get(lab.labId()), request.releases().get(lab.labId()));
+      Quarantine.Standing standing = standing(lab.labId());
       if (standing.quarantined()) {
         record(new LabReport(lab.labId(), LabReport.Outcome.QUARANTINED, 0, null,
             "quarantined; release with: labflow fleet release " + lab.labId(),
@@ -77,7 +75,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
     if (end < request.labs().size()) {
       // Every child of this run has finished: the next run starts with an empty history.
       Workflow.continueAsNew(FleetRequests.toJson(request.withProgress(new FleetRequest.Progress(
-          startedAt, end, progress.previous(), List.copyOf(done.values()), quotaNote))));
+          progress.startedAt(), end, progress.previous(), List.copyOf(done.values()), quotaNote))));
     }
     FleetReport report = report(Workflow.currentTimeMillis(), inFleetOrder());
     Workflow.setCurrentDetails(FleetDetails.markdown(report, request.labs().size(), Set.of()));
@@ -87,7 +85,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
   }
 
   private FleetReport report(long finishedAt, List<LabReport> labs) {
-    return new FleetReport(request.fleet(), startedAt, finishedAt, labs, quotaNote);
+    return new FleetReport(request.fleet(), progress.startedAt(), finishedAt, labs, quotaNote);
   }
 
   private List<LabReport> inFleetOrder() {
@@ -115,15 +113,11 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
    * Asks which labs the account's quotas leave out tonight (the quarantined are left alone anyway)
    * and records them: not reset, not counted toward quarantine.
    */
-  private void leaveOutOverQuota(FleetRequest.Progress progress) {
+  private void leaveOutOverQuota() {
     List<String> asked = new ArrayList<>();
-    Map<String, Quarantine.Standing> standings = new LinkedHashMap<>();
     for (FleetRequest.Lab lab : request.labs()) {
-      Quarantine.Standing standing =
-          Quarantine.before(progress.previous().get(lab.labId()), request.releases().get(lab.labId()));
-      if (!standing.quarantined()) {
+      if (!standing(lab.labId()).quarantined()) {
         asked.add(lab.labId());
-        standings.put(lab.labId(), standing);
       }
     }
     QuotaPlanner.NightPlan plan = fleet.quotaPlan(
@@ -135,13 +129,17 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
     log.warn("fleet {}: {} labs left out for the account's quotas: {}", request.fleet(),
         plan.leftOut().size(), plan.reason());
     for (String labId : plan.leftOut()) {
-      Quarantine.Standing standing = standings.get(labId);
       done.put(labId, new LabReport(labId, LabReport.Outcome.OVER_QUOTA, 0, null,
           "left out tonight: quota " + plan.quotas() + " is too small for the fleet (see the"
               + " night's quota note); not reset, not counted toward quarantine",
-          standing == null ? 0 : standing.consecutiveFailures(), null));
+          standing(labId).consecutiveFailures(), null));
     }
     updateDetails();
+  }
+
+  /** A lab's failures in a row and quarantine before tonight, its release applied. */
+  private Quarantine.Standing standing(String labId) {
+    return Quarantine.before(progress.previous().get(labId), request.releases().get(labId));
   }
 
   /** What a night needs of the last one: labs with failures in a row or in quarantine. */
