@@ -3,20 +3,16 @@ package io.labflow.worker.cli;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetRequest;
 import io.labflow.worker.reset.LabResetWorkflow;
+import io.labflow.worker.reset.ResetRequest;
 import io.labflow.workflows.fleet.Fleet;
 import io.labflow.workflows.input.RawJson;
-import io.labflow.workflows.lab.LabIds;
-import io.labflow.workflows.lab.LabSearchAttributes;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
-import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.schedules.ScheduleDescription;
 import io.temporal.client.schedules.ScheduleHandle;
-import io.temporal.common.SearchAttributes;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
@@ -130,27 +126,21 @@ final class FleetCommand extends BaseCommand {
           }
           return 0;
         }
-        FleetRequest request = FleetSchedules.request(d);
-        FleetRequest.Lab l = request.labs().stream().filter(x -> x.labId().equals(lab)).findFirst()
+        FleetRequest fleet = FleetSchedules.request(d);
+        FleetRequest.Lab l = fleet.labs().stream().filter(x -> x.labId().equals(lab)).findFirst()
             .orElseThrow(() -> new UsageException("lab '" + lab + "' is not in fleet " + name));
-        WorkflowOptions options = WorkflowOptions.newBuilder()
-            .setWorkflowId(LabIds.resetId(lab))
-            .setTaskQueue(root().taskQueue())
-            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
-            .setWorkflowRunTimeout(Duration.ofHours(3))
-            .setTypedSearchAttributes(SearchAttributes.newBuilder()
-                .set(LabSearchAttributes.LAB_ID, lab).set(LabSearchAttributes.DEFINITION, request.definition()).build())
-            .build();
-        LabResetWorkflow reset = conn.client().newWorkflowStub(LabResetWorkflow.class, options);
+        ResetRequest request = fleet.resetOf(l);
+        WorkflowOptions options = request.options(root().taskQueue(), "labflow fleet reset --lab");
+        String id = options.getWorkflowId();
         try {
-          WorkflowClient.start(reset::reset, RawJson.of(request.resetOf(l)));
+          WorkflowClient.start(conn.client().newWorkflowStub(LabResetWorkflow.class, options)::reset,
+              RawJson.of(request));
         } catch (WorkflowExecutionAlreadyStarted e) {
-          out().println("A reset of lab " + lab + " is already running (" + LabIds.resetId(lab)
-              + "); not starting another");
+          out().println("A reset of lab " + lab + " is already running (" + id + "); not starting another");
           return 1;
         }
-        out().println("Started " + LabIds.resetId(lab) + ": lab " + lab + " is torn down and provisioned afresh");
-        printWebUi(conn, LabIds.resetId(lab));
+        out().println("Started " + id + ": lab " + lab + " is torn down and provisioned afresh");
+        printWebUi(conn, id);
         if (!polled) {
           throw new NoWorker(root().taskQueue(), "the reset is recorded (its workflow is started) and runs when a worker polls");
         }

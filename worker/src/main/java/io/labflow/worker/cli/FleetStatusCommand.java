@@ -7,6 +7,7 @@ import io.labflow.worker.fleet.FleetDetails;
 import io.labflow.worker.fleet.FleetReport;
 import io.labflow.worker.fleet.FleetRequest;
 import io.labflow.worker.fleet.LabReport;
+import io.labflow.worker.fleet.Quarantine;
 import io.labflow.workflows.fleet.FleetSchedule;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabWorkflow;
@@ -72,7 +73,7 @@ final class FleetStatusCommand extends BaseCommand {
       for (FleetRequest.Lab l : request.labs()) {
         LabReport q = completed.report() == null ? null : completed.report().lab(l.labId());
         rows.add(new Row(l.labId(), shown == null ? null : shown.lab(l.labId()),
-            q != null && q.quarantined() && !released(request, q),
+            Quarantine.before(q, request.releases().get(l.labId())).quarantined(),
             states.getOrDefault(l.labId(), "NOT_RUNNING")));
       }
       if (json) {
@@ -112,11 +113,6 @@ final class FleetStatusCommand extends BaseCommand {
       }
       return 0;
     }
-  }
-
-  private static boolean released(FleetRequest request, LabReport r) {
-    Long at = request.releases().get(r.labId());
-    return at != null && r.quarantinedAt() != null && at >= r.quarantinedAt();
   }
 
   /** The most recent night (running or not), or null when none has run. */

@@ -40,8 +40,11 @@ public record LabStarter(
     this(labId, definition, variant, taskQueue, startedBy, null, null);
   }
 
-  /** The search attributes a lab's run carries from its start; the run keeps them up to date. */
-  public SearchAttributes searchAttributes() {
+  /**
+   * The search attributes a lab's run carries from its start (the run keeps them up to date), and
+   * its resets (they start with no variant).
+   */
+  public static SearchAttributes searchAttributes(String labId, String definition, String variant) {
     SearchAttributes.Builder attrs =
         SearchAttributes.newBuilder()
             .set(LabSearchAttributes.LAB_ID, labId)
@@ -78,7 +81,7 @@ public record LabStarter(
             .setTaskQueue(taskQueue)
             .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
             .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
-            .setTypedSearchAttributes(searchAttributes())
+            .setTypedSearchAttributes(searchAttributes(labId, definition, variant))
             // The Web UI's Summary and Details (static user metadata; only a starter can set them).
             .setStaticSummary(summary())
             .setStaticDetails(details());

@@ -1,5 +1,7 @@
 package io.labflow.worker.fleet;
 
+import io.labflow.worker.quotas.QuotaPlanner;
+import io.labflow.worker.quotas.QuotaPlanner.NightPlan;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.lab.LabStatus;
@@ -20,49 +22,31 @@ public class FleetActivitiesImpl implements FleetActivities {
   private static final java.util.regex.Pattern FIRST_STEP = java.util.regex.Pattern.compile("^step '([^']+)'");
 
   private final WorkflowClient client;
-  private final Quotas quotas;
-
-  /**
-   * What a night's quotas leave out (the worker's is {@link
-   * io.labflow.worker.quotas.QuotaPlanner#night}).
-   */
-  @FunctionalInterface
-  public interface Quotas {
-
-    /** Nothing is left out: the quotas are not read. */
-    Quotas UNCHECKED = (fleet, definition, labs, allOrNone) -> new QuotaPlan(List.of(), null, null);
-
-    /** The labs of {@code labs} that do not fit; may throw when the quotas cannot be read. */
-    QuotaPlan plan(String fleet, String definition, List<String> labs, boolean allOrNone);
-
-    /** The account's quotas as this planner reads them. */
-    static Quotas of(io.labflow.worker.quotas.QuotaPlanner planner) {
-      return (fleet, definition, labs, allOrNone) -> {
-        var plan = planner.night(fleet, definition, labs, allOrNone);
-        return new QuotaPlan(plan.leftOut(), plan.quotas(), plan.reason());
-      };
-    }
-  }
+  private final QuotaPlanner quotas;
 
   public FleetActivitiesImpl(WorkflowClient client) {
-    this(client, Quotas.UNCHECKED);
+    this(client, null);
   }
 
-  public FleetActivitiesImpl(WorkflowClient client, Quotas quotas) {
+  /** With a null planner the quotas are not read: nothing is left out. */
+  public FleetActivitiesImpl(WorkflowClient client, QuotaPlanner quotas) {
     this.client = client;
     this.quotas = quotas;
   }
 
   @Override
-  public QuotaPlan quotaPlan(String fleet, String definition, List<String> labIds, boolean allOrNone) {
+  public NightPlan quotaPlan(String fleet, String definition, List<String> labIds, boolean allOrNone) {
+    if (quotas == null) {
+      return new NightPlan(List.of(), null, null);
+    }
     try {
-      return quotas.plan(fleet, definition, labIds, allOrNone);
+      return quotas.night(fleet, definition, labIds, allOrNone);
     } catch (RuntimeException e) {
       String why = e instanceof io.temporal.failure.ApplicationFailure af
           ? af.getOriginalMessage() : e.toString();
       log.warn("fleet {}: quotas not checked before the night ({}); each lab's preflight checks"
           + " its own", fleet, why);
-      return new QuotaPlan(List.of(), null, null);
+      return new NightPlan(List.of(), null, null);
     }
   }
 

@@ -1,12 +1,16 @@
 package io.labflow.worker.fleet;
 
+import com.uber.m3.tally.Scope;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
-/** The Markdown a night shows in the Web UI's current details, and the CLI's table. */
+/**
+ * How a night reads: the Markdown it shows in the Web UI's current details, the CLI's columns, and
+ * the log line and metrics at its end.
+ */
 public final class FleetDetails {
 
   /** Rows shown in the Web UI; the full report is in the result and in {@code fleet status}. */
@@ -100,6 +104,35 @@ public final class FleetDetails {
 
   public static String seconds(long ms) {
     return String.format("%.1fs", Duration.ofMillis(ms).toMillis() / 1000.0);
+  }
+
+  /**
+   * The end of a night for the operator: one readable sentence for the log, and its figures as
+   * metrics through the workflow's metrics scope (silent during replay): the night's length, {@code
+   * labflow_fleet_night_seconds{fleet}}, and the last night's labs by outcome, {@code
+   * labflow_fleet_night_labs{fleet,outcome}} (ok, failed, quarantined, skipped, left_out: in the
+   * fleet but in no report row) and {@code labflow_fleet_quarantined_labs{fleet}}.
+   */
+  static String sentence(FleetReport report, int labCount) {
+    int leftOut = labCount - report.labs().size();
+    return "fleet " + report.fleet() + ": night done in "
+        + seconds(report.finishedAt() - report.startedAt()) + ", " + labCount + " labs: "
+        + totals(report) + (leftOut > 0 ? ", left out " + leftOut : "");
+  }
+
+  static void recordNight(Scope workflowScope, FleetReport report, int labCount) {
+    Scope scope = workflowScope.tagged(Map.of("fleet", report.fleet()));
+    scope.timer("labflow_fleet_night")
+        .record(com.uber.m3.util.Duration.ofMillis(report.finishedAt() - report.startedAt()));
+    report.totals().forEach((outcome, n) -> {
+      if (outcome != LabReport.Outcome.RUNNING) {
+        scope.tagged(Map.of("outcome", outcome.name().toLowerCase()))
+            .gauge("labflow_fleet_night_labs").update(n);
+      }
+    });
+    scope.tagged(Map.of("outcome", "left_out"))
+        .gauge("labflow_fleet_night_labs").update(labCount - report.labs().size());
+    scope.gauge("labflow_fleet_quarantined_labs").update(report.inQuarantine());
   }
 
   private static String oneLine(String text) {

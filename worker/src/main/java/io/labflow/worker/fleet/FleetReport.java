@@ -26,11 +26,6 @@ public record FleetReport(
     labs = List.copyOf(labs);
   }
 
-  /** A report with every lab within the quotas. */
-  public FleetReport(String fleet, long startedAt, long finishedAt, List<LabReport> labs) {
-    this(fleet, startedAt, finishedAt, labs, null);
-  }
-
   /** How many labs had each outcome. */
   public Map<LabReport.Outcome, Integer> totals() {
     Map<LabReport.Outcome, Integer> t = new EnumMap<>(LabReport.Outcome.class);

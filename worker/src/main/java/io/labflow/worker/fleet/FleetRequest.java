@@ -62,10 +62,6 @@ public record FleetRequest(
       previous = previous == null ? Map.of() : previous;
       done = done == null ? List.of() : List.copyOf(done);
     }
-
-    public Progress(long startedAt, int next, Map<String, LabReport> previous, List<LabReport> done) {
-      this(startedAt, next, previous, done, null);
-    }
   }
 
   public FleetRequest {
@@ -98,12 +94,6 @@ public record FleetRequest(
     if (quotaShortfall != null && !FleetKeys.QUOTA_SHORTFALL.contains(quotaShortfall)) {
       throw new IllegalArgumentException("must be one of " + FleetKeys.QUOTA_SHORTFALL);
     }
-  }
-
-  /** A request that resets as many labs as fit the account's quotas. */
-  public FleetRequest(String fleet, String definition, int concurrency, int quarantineAfter,
-      List<Lab> labs, Map<String, Long> releases, Progress progress) {
-    this(fleet, definition, concurrency, quarantineAfter, labs, releases, progress, null);
   }
 
   /** Whether no lab is reset when they do not all fit the account's quotas. */

@@ -1,23 +1,18 @@
 package io.labflow.worker.fleet;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
 import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabIds;
-import io.labflow.workflows.lab.LabSearchAttributes;
 import io.temporal.activity.LocalActivityOptions;
-import io.temporal.api.enums.v1.ParentClosePolicy;
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
-import io.temporal.common.Priority;
-import io.temporal.common.SearchAttributes;
 import io.temporal.common.converter.RawValue;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
-import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,12 +26,6 @@ import org.slf4j.Logger;
 /** See {@link FleetResetWorkflow}. */
 public class FleetResetWorkflowImpl implements FleetResetWorkflow {
 
-  /**
-   * Task priority of a fleet's resets (1 is highest, 3 the default): a learner's lab started
-   * from the UI meanwhile is served first. Child workflows and activities inherit it.
-   */
-  static final int PRIORITY = 4;
-
   private static final Logger log = Workflow.getLogger(FleetResetWorkflowImpl.class);
 
   private final FleetActivities fleet = Workflow.newLocalActivityStub(FleetActivities.class,
@@ -46,7 +35,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
   static final String QUOTA_PLAN = "quota-plan";
 
   private FleetRequest request;
-  private long startedAt;
+  private FleetRequest.Progress progress;
   private String quotaNote;
   private final Map<String, LabReport> done = new LinkedHashMap<>();
   private final Set<String> running = new LinkedHashSet<>();
@@ -54,18 +43,17 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
   @Override
   public FleetReport run(RawValue input) {
     request = FleetRequests.parse(input);
-    FleetRequest.Progress progress = request.progress();
+    progress = request.progress();
     if (progress == null) {
       FleetReport last = FleetRequests.previousReport(Workflow.getLastCompletionResult(JsonNode.class));
-      progress = new FleetRequest.Progress(Workflow.currentTimeMillis(), 0, carried(last), List.of());
+      progress = new FleetRequest.Progress(Workflow.currentTimeMillis(), 0, carried(last), List.of(), null);
     }
-    startedAt = progress.startedAt();
     progress.done().forEach(r -> done.put(r.labId(), r));
     quotaNote = progress.quota();
     if (progress.next() == 0
         && Workflow.getVersion(QUOTA_PLAN, Workflow.DEFAULT_VERSION, 1) >= 1) {
       // The night's first run: the labs the quotas leave out are recorded now, carried by progress.
-      leaveOutOverQuota(progress);
+      leaveOutOverQuota();
     }
     int end = Math.min(request.labs().size(), progress.next() + LABS_PER_RUN);
     for (int i = progress.next(); i < end; i++) {
@@ -73,8 +61,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
       if (done.containsKey(lab.labId())) {
         continue;
       }
-      Quarantine.Standing standing =
-          Quarantine.before(progress.previous().get(lab.labId()), request.releases().get(lab.labId()));
+      Quarantine.Standing standing = standing(lab.labId());
       if (standing.quarantined()) {
         record(new LabReport(lab.labId(), LabReport.Outcome.QUARANTINED, 0, null,
             "quarantined; release with: labflow fleet release " + lab.labId(),
@@ -88,14 +75,17 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
     if (end < request.labs().size()) {
       // Every child of this run has finished: the next run starts with an empty history.
       Workflow.continueAsNew(FleetRequests.toJson(request.withProgress(new FleetRequest.Progress(
-          startedAt, end, progress.previous(), List.copyOf(done.values()), quotaNote))));
+          progress.startedAt(), end, progress.previous(), List.copyOf(done.values()), quotaNote))));
     }
-    FleetReport report = new FleetReport(request.fleet(), startedAt, Workflow.currentTimeMillis(),
-        inFleetOrder(), quotaNote);
+    FleetReport report = report(Workflow.currentTimeMillis(), inFleetOrder());
     Workflow.setCurrentDetails(FleetDetails.markdown(report, request.labs().size(), Set.of()));
-    log.info(NightSummary.sentence(report, request.labs().size()));
-    NightSummary.record(Workflow.getMetricsScope(), report, request.labs().size());
+    log.info(FleetDetails.sentence(report, request.labs().size()));
+    FleetDetails.recordNight(Workflow.getMetricsScope(), report, request.labs().size());
     return report;
+  }
+
+  private FleetReport report(long finishedAt, List<LabReport> labs) {
+    return new FleetReport(request.fleet(), progress.startedAt(), finishedAt, labs, quotaNote);
   }
 
   private List<LabReport> inFleetOrder() {
@@ -116,25 +106,21 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
     }
     List<LabReport> labs = inFleetOrder();
     running.forEach(id -> labs.add(new LabReport(id, LabReport.Outcome.RUNNING, 0, null, null, 0, null)));
-    return new FleetReport(request.fleet(), startedAt, 0, labs, quotaNote);
+    return report(0, labs);
   }
 
   /**
    * Asks which labs the account's quotas leave out tonight (the quarantined are left alone anyway)
    * and records them: not reset, not counted toward quarantine.
    */
-  private void leaveOutOverQuota(FleetRequest.Progress progress) {
+  private void leaveOutOverQuota() {
     List<String> asked = new ArrayList<>();
-    Map<String, Quarantine.Standing> standings = new LinkedHashMap<>();
     for (FleetRequest.Lab lab : request.labs()) {
-      Quarantine.Standing standing =
-          Quarantine.before(progress.previous().get(lab.labId()), request.releases().get(lab.labId()));
-      if (!standing.quarantined()) {
+      if (!standing(lab.labId()).quarantined()) {
         asked.add(lab.labId());
-        standings.put(lab.labId(), standing);
       }
     }
-    FleetActivities.QuotaPlan plan = fleet.quotaPlan(
+    QuotaPlanner.NightPlan plan = fleet.quotaPlan(
         request.fleet(), request.definition(), asked, request.allOrNoneWithinQuotas());
     if (plan.leftOut().isEmpty()) {
       return;
@@ -143,13 +129,17 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
     log.warn("fleet {}: {} labs left out for the account's quotas: {}", request.fleet(),
         plan.leftOut().size(), plan.reason());
     for (String labId : plan.leftOut()) {
-      Quarantine.Standing standing = standings.get(labId);
       done.put(labId, new LabReport(labId, LabReport.Outcome.OVER_QUOTA, 0, null,
           "left out tonight: quota " + plan.quotas() + " is too small for the fleet (see the"
               + " night's quota note); not reset, not counted toward quarantine",
-          standing == null ? 0 : standing.consecutiveFailures(), null));
+          standing(labId).consecutiveFailures(), null));
     }
     updateDetails();
+  }
+
+  /** A lab's failures in a row and quarantine before tonight, its release applied. */
+  private Quarantine.Standing standing(String labId) {
+    return Quarantine.before(progress.previous().get(labId), request.releases().get(labId));
   }
 
   /** What a night needs of the last one: labs with failures in a row or in quarantine. */
@@ -166,24 +156,11 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
   }
 
   private void start(FleetRequest.Lab lab, Quarantine.Standing standing) {
-    LabResetWorkflow child = Workflow.newChildWorkflowStub(LabResetWorkflow.class,
-        ChildWorkflowOptions.newBuilder()
-            // One id per lab: Temporal refuses a second reset of a lab while one runs.
-            .setWorkflowId(LabIds.resetId(lab.labId()))
-            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-            // A night cancelled or terminated halfway lets the resets it started finish.
-            .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
-            .setWorkflowRunTimeout(Duration.ofHours(3))
-            .setPriority(Priority.newBuilder().setPriorityKey(PRIORITY).build())
-            .setTypedSearchAttributes(SearchAttributes.newBuilder()
-                .set(LabSearchAttributes.LAB_ID, lab.labId())
-                .set(LabSearchAttributes.DEFINITION, request.definition())
-                .build())
-            .setStaticSummary("Reset lab " + lab.labId() + " (fleet " + request.fleet() + ")")
-            .build());
+    ResetRequest reset = request.resetOf(lab);
+    LabResetWorkflow child =
+        Workflow.newChildWorkflowStub(LabResetWorkflow.class, reset.childOptions(request.fleet()));
     long began = Workflow.currentTimeMillis();
     running.add(lab.labId());
-    ResetRequest reset = request.resetOf(lab);
     // A workflow thread per reset: it may block, and records its lab's entry when the reset ends.
     // The check for a reset started elsewhere runs here too, so checks of many labs overlap.
     Async.procedure(() -> {
@@ -260,7 +237,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
   }
 
   private void updateDetails() {
-    FleetReport now = new FleetReport(request.fleet(), startedAt, 0, inFleetOrder(), quotaNote);
+    FleetReport now = report(0, inFleetOrder());
     Workflow.setCurrentDetails(FleetDetails.markdown(now, request.labs().size(), running));
   }
 }

@@ -6,18 +6,19 @@ import io.labflow.workflows.lab.FailureTypes;
  * The quarantine rule, in one place: after {@code quarantineAfter} failed nights in a row (or one
  * reset that left tagged resources behind) a lab is left alone until a person releases it.
  */
-final class Quarantine {
+public final class Quarantine {
 
   private Quarantine() {}
 
   /** Failures so far and quarantine time, after applying a release written after the quarantine. */
-  record Standing(int consecutiveFailures, Long quarantinedAt) {
-    boolean quarantined() {
+  public record Standing(int consecutiveFailures, Long quarantinedAt) {
+    public boolean quarantined() {
       return quarantinedAt != null;
     }
   }
 
-  static Standing before(LabReport previous, Long releasedAt) {
+  /** The standing of a lab after the night {@code previous} and a release at {@code releasedAt}. */
+  public static Standing before(LabReport previous, Long releasedAt) {
     if (previous == null) {
       return new Standing(0, null);
     }

@@ -6,8 +6,8 @@ import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
 /**
- * Rebuilds a lab from scratch, typically every night from a Temporal Schedule ({@code
- * reset-<labId>}, overlap SKIP so two resets of one lab never run together).
+ * Rebuilds a lab from scratch, typically every night in a fleet's night; started as {@link
+ * ResetRequest} says, with workflow id {@code reset-<labId>}, so two resets of a lab never overlap.
  *
  * <p>If a run of the lab is open, it is torn down through its own {@code teardown} update, so the
  * interpreter's compensations do the deleting; then (and when no run was open) whatever still

@@ -1,9 +1,19 @@
 package io.labflow.worker.reset;
 
+import io.labflow.worker.client.LabStarter;
+import io.labflow.workflows.lab.LabIds;
+import io.temporal.api.enums.v1.ParentClosePolicy;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.common.Priority;
+import io.temporal.workflow.ChildWorkflowOptions;
+import java.time.Duration;
 import java.util.Map;
 
 /**
- * Input of {@link LabResetWorkflow}: which lab to rebuild and how.
+ * Input of {@link LabResetWorkflow}: which lab to rebuild and how; and the one place that says how
+ * a reset starts, whoever starts it (a fleet's night, {@code labflow fleet reset --lab}).
  *
  * @param labId the lab's id (the workflow id of its live run)
  * @param definition the definition's name in the worker's definitions directory
@@ -11,4 +21,44 @@ import java.util.Map;
  * @param parameters run parameters; null means none
  */
 public record ResetRequest(
-    String labId, String definition, String variant, Map<String, Object> parameters) {}
+    String labId, String definition, String variant, Map<String, Object> parameters) {
+
+  /**
+   * Task priority of a fleet's resets (1 is highest, 3 the default): a learner's lab started
+   * from the UI meanwhile is served first. Child workflows and activities inherit it.
+   */
+  public static final int FLEET_PRIORITY = 4;
+
+  private static final Duration RUN_TIMEOUT = Duration.ofHours(3);
+
+  /** The start by a person, on the workers' task queue; refused while a reset of the lab runs. */
+  public WorkflowOptions options(String taskQueue, String startedBy) {
+    return WorkflowOptions.newBuilder()
+        .setWorkflowId(LabIds.resetId(labId))
+        .setTaskQueue(taskQueue)
+        .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+        .setWorkflowRunTimeout(RUN_TIMEOUT)
+        .setTypedSearchAttributes(LabStarter.searchAttributes(labId, definition, null))
+        .setStaticSummary(summary(startedBy))
+        .build();
+  }
+
+  /** The start as a child of a fleet's night. */
+  public ChildWorkflowOptions childOptions(String fleet) {
+    return ChildWorkflowOptions.newBuilder()
+        // One id per lab: Temporal refuses a second reset of a lab while one runs.
+        .setWorkflowId(LabIds.resetId(labId))
+        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+        // A night cancelled or terminated halfway lets the resets it started finish.
+        .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
+        .setWorkflowRunTimeout(RUN_TIMEOUT)
+        .setPriority(Priority.newBuilder().setPriorityKey(FLEET_PRIORITY).build())
+        .setTypedSearchAttributes(LabStarter.searchAttributes(labId, definition, null))
+        .setStaticSummary(summary("fleet " + fleet))
+        .build();
+  }
+
+  private String summary(String by) {
+    return "Reset lab " + labId + " (" + by + ")";
+  }
+}

@@ -99,7 +99,7 @@ public final class LabWorker implements AutoCloseable {
         new DirectoryDefinitionSource(settings.definitionsDir()), preflight, site));
     activities.add(new ResetActivitiesImpl(connection.client(), settings.taskQueue()));
     activities.add(new FleetActivitiesImpl(connection.client(),
-        FleetActivitiesImpl.Quotas.of(new QuotaPlanner(aws, settings.definitionsDir()))));
+        new QuotaPlanner(aws, settings.definitionsDir())));
     activities.addAll(StepLibrary.implementations(aws, settings.definitionsDir()));
     worker.registerActivitiesImplementations(activities.toArray());
     this.siteNames = site.values().keySet();

@@ -179,7 +179,7 @@ public final class FleetBench {
     long start = System.nanoTime();
     long startedAt = System.currentTimeMillis();
     String id = "bench-fleet-" + labs.size() + "-" + System.currentTimeMillis();
-    FleetRequest request = new FleetRequest("bench-" + labs.size(), definition, concurrency, 3, labs, Map.of(), null);
+    FleetRequest request = new FleetRequest("bench-" + labs.size(), definition, concurrency, 3, labs, Map.of(), null, null);
     WorkflowStub night = client.newUntypedWorkflowStub(FleetResetWorkflow.TYPE, WorkflowOptions.newBuilder()
         .setWorkflowId(id).setTaskQueue(queue).build());
     night.start(FleetRequests.toJson(request));

@@ -20,7 +20,7 @@ class FleetDetailsTest {
         new LabReport("iam-class-01", LabReport.Outcome.OK, 3_400, null, null, 0, null),
         new LabReport("iam-class-02", LabReport.Outcome.FAILED, 12_100, "create-role",
             "role labflow-iam-class-02-role exists\nand is not labflow's", 1, null),
-        new LabReport("iam-class-03", LabReport.Outcome.QUARANTINED, 0, null, null, 3, 5L)));
+        new LabReport("iam-class-03", LabReport.Outcome.QUARANTINED, 0, null, null, 3, 5L)), null);
 
     assertThat(FleetDetails.markdown(report, 4, List.of("iam-class-04"))).isEqualTo("""
         **Fleet iam-class**: 3 of 4 labs done, 1 resetting

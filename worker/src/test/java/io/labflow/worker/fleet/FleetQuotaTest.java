@@ -70,7 +70,7 @@ class FleetQuotaTest {
     activities.fit = 4;
 
     FleetReport report = night("n1",
-        new FleetRequest("class", "iam-mini", 3, 2, labs(10), Map.of(), null));
+        new FleetRequest("class", "iam-mini", 3, 2, labs(10), Map.of(), null, null));
 
     assertThat(FleetResetWorkflowTest.StubReset.RESETS)
         .containsOnlyKeys("lab-01", "lab-02", "lab-03", "lab-04");
@@ -101,7 +101,7 @@ class FleetQuotaTest {
     previous.put("lab-03", new LabReport("lab-03", LabReport.Outcome.FAILED, 5, null, "x", 1, null));
 
     FleetReport report = night("n1", new FleetRequest("class", "iam-mini", 3, 2, labs(3), Map.of(),
-        new FleetRequest.Progress(0, 0, previous, List.of())));
+        new FleetRequest.Progress(0, 0, previous, List.of(), null), null));
 
     assertThat(activities.asked).containsExactly(List.of("lab-02", "lab-03"));
     assertThat(report.lab("lab-01").outcome()).isEqualTo(LabReport.Outcome.QUARANTINED);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labflow.worker.quotas.QuotaPlanner.NightPlan;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
 import io.labflow.worker.reset.ResetResult;
@@ -108,14 +109,14 @@ class FleetResetWorkflowTest {
     volatile boolean allOrNone;
 
     @Override
-    public QuotaPlan quotaPlan(String fleet, String definition, List<String> labIds, boolean allOrNone) {
+    public NightPlan quotaPlan(String fleet, String definition, List<String> labIds, boolean allOrNone) {
       asked.add(labIds);
       this.allOrNone = allOrNone;
       if (labIds.size() <= fit) {
-        return new QuotaPlan(List.of(), null, null);
+        return new NightPlan(List.of(), null, null);
       }
       List<String> out = allOrNone ? labIds : labIds.subList(fit, labIds.size());
-      return new QuotaPlan(out, "L-F678F1CE (VPCs per Region)", "quota L-F678F1CE (VPCs per Region)"
+      return new NightPlan(out, "L-F678F1CE (VPCs per Region)", "quota L-F678F1CE (VPCs per Region)"
           + " is too small for the " + labIds.size() + " labs of fleet " + fleet + " tonight: used 1,"
           + " need " + labIds.size() + ", quota 5; request an increase");
     }
@@ -155,7 +156,7 @@ class FleetResetWorkflowTest {
   }
 
   private static FleetRequest request(int labs, int concurrency) {
-    return new FleetRequest("class", "iam-mini", concurrency, 2, labs(labs), Map.of(), null);
+    return new FleetRequest("class", "iam-mini", concurrency, 2, labs(labs), Map.of(), null, null);
   }
 
   private FleetResetWorkflow stub(String id) {
@@ -232,7 +233,7 @@ class FleetResetWorkflowTest {
   private static FleetRequest next(FleetRequest base, FleetReport previous) {
     Map<String, LabReport> prev = new java.util.LinkedHashMap<>();
     previous.labs().forEach(r -> prev.put(r.labId(), r));
-    return base.withProgress(new FleetRequest.Progress(previous.finishedAt(), 0, prev, List.of()));
+    return base.withProgress(new FleetRequest.Progress(previous.finishedAt(), 0, prev, List.of(), null));
   }
 
   @Test

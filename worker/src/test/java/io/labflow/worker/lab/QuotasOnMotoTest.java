@@ -15,6 +15,7 @@ import io.labflow.worker.fleet.FleetResetWorkflow;
 import io.labflow.worker.fleet.FleetResetWorkflowImpl;
 import io.labflow.worker.fleet.LabReport;
 import io.labflow.worker.quotas.QuotaPlanner;
+import io.labflow.worker.quotas.QuotaPlanner.NightPlan;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetResult;
 import io.labflow.workflows.input.RawJson;
@@ -178,7 +179,7 @@ class QuotasOnMotoTest {
     }
 
     @Override
-    public QuotaPlan quotaPlan(String fleet, String definition, List<String> labIds, boolean allOrNone) {
+    public NightPlan quotaPlan(String fleet, String definition, List<String> labIds, boolean allOrNone) {
       return real.quotaPlan(fleet, definition, labIds, allOrNone);
     }
   }
@@ -192,12 +193,12 @@ class QuotasOnMotoTest {
     worker.registerWorkflowImplementationTypes(FleetResetWorkflowImpl.class, ShareReset.class);
     AwsClients clients = AwsClients.fromEnvironment();
     worker.registerActivitiesImplementations(new AwsShare(), new Activities(new FleetActivitiesImpl(
-        env.getWorkflowClient(), FleetActivitiesImpl.Quotas.of(
-            new QuotaPlanner(clients, Lab.definitionsDir())))));
+        env.getWorkflowClient(), 
+            new QuotaPlanner(clients, Lab.definitionsDir()))));
     env.start();
     List<FleetRequest.Lab> labs = IntStream.rangeClosed(1, 10)
         .mapToObj(i -> new FleetRequest.Lab(String.format("q-%02d", i), null, Map.of())).toList();
-    FleetRequest request = new FleetRequest("quota", "iam-service-role-lab", 3, 1, labs, Map.of(), null);
+    FleetRequest request = new FleetRequest("quota", "iam-service-role-lab", 3, 1, labs, Map.of(), null, null);
 
     FleetReport first = night(env.getWorkflowClient(), "night-1", request);
     FleetReport second = night(env.getWorkflowClient(), "night-2", request);

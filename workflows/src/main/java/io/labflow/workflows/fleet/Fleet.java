@@ -1,13 +1,11 @@
 package io.labflow.workflows.fleet;
 
 import io.labflow.workflows.lab.LabIds;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
- * A class of labs reset together every night by one Temporal Schedule ({@code fleet-<name>}).
+ * A class of labs reset together every night by one Temporal Schedule ({@code fleet-<name>}), as
+ * {@link FleetLoader} read it: every rule below is checked there, with the file's line.
  *
  * @param name the fleet's name
  * @param description free text, may be null
@@ -29,37 +27,8 @@ public record Fleet(
     int quarantineAfter,
     String quotaShortfall) {
 
-  private static final Pattern NAME = Pattern.compile(FleetKeys.NAME_PATTERN);
-
   public Fleet {
-    if (name == null || !NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("fleet name '" + name + "' must match " + FleetKeys.NAME_PATTERN);
-    }
-    if (definition == null || definition.isBlank()) {
-      throw new IllegalArgumentException("definition is required");
-    }
     labs = List.copyOf(labs);
-    if (labs.isEmpty() || labs.size() > FleetKeys.MAX_LABS) {
-      throw new IllegalArgumentException("a fleet has 1 to " + FleetKeys.MAX_LABS + " labs");
-    }
-    Set<String> ids = new HashSet<>();
-    for (FleetLab lab : labs) {
-      if (!ids.add(lab.id())) {
-        throw new IllegalArgumentException("lab '" + lab.id() + "' is listed twice");
-      }
-    }
-    if (schedule == null) {
-      throw new IllegalArgumentException("schedule is required");
-    }
-    if (concurrency < 1 || concurrency > FleetKeys.MAX_CONCURRENCY) {
-      throw new IllegalArgumentException("concurrency must be 1 to " + FleetKeys.MAX_CONCURRENCY);
-    }
-    if (quarantineAfter < 1 || quarantineAfter > FleetKeys.MAX_QUARANTINE_AFTER) {
-      throw new IllegalArgumentException("quarantineAfter must be 1 to " + FleetKeys.MAX_QUARANTINE_AFTER);
-    }
-    if (!FleetKeys.QUOTA_SHORTFALL.contains(quotaShortfall)) {
-      throw new IllegalArgumentException("quotaShortfall must be one of " + FleetKeys.QUOTA_SHORTFALL);
-    }
   }
 
   /** The id of the fleet's Temporal Schedule. */
@@ -70,10 +39,5 @@ public record Fleet(
   /** The id of a fleet's Temporal Schedule. */
   public static String scheduleId(String fleetName) {
     return LabIds.FLEET_PREFIX + fleetName;
-  }
-
-  /** The lab of this id, or null. */
-  public FleetLab lab(String id) {
-    return labs.stream().filter(l -> l.id().equals(id)).findFirst().orElse(null);
   }
 }

@@ -15,10 +15,6 @@ import java.util.Map;
 public record FleetLab(String id, String variant, Map<String, Object> parameters) {
 
   public FleetLab {
-    if (id == null || !LabIds.isValid(id)) {
-      throw new IllegalArgumentException("lab id '" + id + "' does not follow the lab-id rule "
-          + LabIds.PATTERN);
-    }
     parameters = parameters == null
         ? Map.of()
         : Collections.unmodifiableMap(new LinkedHashMap<>(parameters));

@@ -72,14 +72,9 @@ public final class FleetLoader {
     if (nodes.hasErrors()) {
       return null;
     }
-    try {
-      return new Fleet(name, description, definition, labs, schedule,
-          concurrency == null ? FleetKeys.DEFAULT_CONCURRENCY : concurrency,
-          quarantineAfter == null ? FleetKeys.DEFAULT_QUARANTINE_AFTER : quarantineAfter,
-          quotaShortfall == null ? FleetKeys.AS_MANY_AS_FIT : quotaShortfall);
-    } catch (IllegalArgumentException e) {
-      nodes.error(root, "", e.getMessage());
-      return null;
-    }
+    return new Fleet(name, description, definition, labs, schedule,
+        concurrency == null ? FleetKeys.DEFAULT_CONCURRENCY : concurrency,
+        quarantineAfter == null ? FleetKeys.DEFAULT_QUARANTINE_AFTER : quarantineAfter,
+        quotaShortfall == null ? FleetKeys.AS_MANY_AS_FIT : quotaShortfall);
   }
 }

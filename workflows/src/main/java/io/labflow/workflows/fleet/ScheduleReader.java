@@ -45,9 +45,9 @@ final class ScheduleReader {
         ZoneId.of(zone);
       } catch (DateTimeException e) {
         List<String> zones = ZoneId.getAvailableZoneIds().stream().sorted().toList();
-        java.util.Optional<String> close = Suggestions.closest(zone, zones);
+        String hint = Suggestions.didYouMean(zone, zones);
         nodes.error(m.get("timeZone").value(), "schedule.timeZone", "unknown time zone '" + zone + "'"
-            + close.map(c -> "; did you mean '" + c + "'?").orElse("; use an IANA name such as Europe/Paris"));
+            + (hint.isEmpty() ? "; use an IANA name such as Europe/Paris" : hint));
         zone = null;
       }
     }
