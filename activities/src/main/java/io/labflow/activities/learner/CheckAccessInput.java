@@ -1,7 +1,16 @@
 package io.labflow.activities.learner;
 
+import jakarta.annotation.Nullable;
 import java.util.List;
 
-/** Input of CheckAccess: the role is allowed exactly {@code allow} and denied {@code deny}. */
+/**
+ * Input of CheckAccess: the role is allowed exactly {@code allow} and denied {@code deny};
+ * {@code budgetSeconds} bounds the wait for IAM to propagate a change (default 15).
+ */
 public record CheckAccessInput(
-    String labId, String roleName, String bucketName, List<String> allow, List<String> deny) {}
+    String labId,
+    String roleName,
+    String bucketName,
+    List<String> allow,
+    List<String> deny,
+    @Nullable Integer budgetSeconds) {}

@@ -1,6 +1,7 @@
 package io.labflow.activities.learner;
 
 import io.temporal.activity.ActivityInterface;
+import io.labflow.activities.LongRunning;
 import io.temporal.activity.ActivityMethod;
 
 /**
@@ -41,8 +42,11 @@ public interface LearnerCheckActivities {
 
   /**
    * IAM's policy simulator says the role is allowed exactly {@code allow} and denied {@code deny}
-   * on the bucket: VerifyAccess's simulate, evaluated once (no wait for propagation).
+   * on the bucket: VerifyAccess's simulate, asked again while it differs, for at most {@code
+   * budgetSeconds}: a policy the learner has just attached or changed takes seconds to be in effect
+   * on AWS, and a check right after it must not fail for that.
    */
+  @LongRunning
   @ActivityMethod(name = "CheckAccess")
   CheckOutput checkAccess(CheckAccessInput input);
 }

@@ -1,6 +1,7 @@
 package io.labflow.activities.learner;
 
 import io.labflow.activities.common.AwsFailures;
+import io.labflow.activities.common.Heartbeats;
 import io.labflow.activities.common.Inputs;
 import io.labflow.activities.common.Ownership;
 import io.labflow.activities.ec2.Ec2ActivitiesImpl;
@@ -8,10 +9,12 @@ import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.model.AccessCheck;
 import io.labflow.activities.verification.AccessVerificationActivitiesImpl;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import software.amazon.awssdk.services.ec2.model.IamInstanceProfileAssociation;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -21,6 +24,9 @@ import software.amazon.awssdk.services.iam.model.Role;
 
 /** {@link LearnerCheckActivities} over the AWS SDK: reads only. */
 public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities {
+
+  /** About AWS's usual propagation of an IAM change (seconds), with room. */
+  static final int ACCESS_BUDGET_SECONDS = 15;
 
   private final IamEntities entities;
   private final IamClient iam;
@@ -146,14 +152,23 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
     String bucket = Inputs.require(in.bucketName(), "bucketName", "CheckAccess");
     Map<String, Boolean> expected =
         AccessVerificationActivitiesImpl.expectations(in.allow(), in.deny(), "CheckAccess");
+    Duration budget = Duration.ofSeconds(
+        in.budgetSeconds() == null ? ACCESS_BUDGET_SECONDS : Math.max(0, in.budgetSeconds()));
     return withRole(name, r -> {
-      for (AccessCheck c :
-          AccessVerificationActivitiesImpl.simulate(iam, r.arn(), bucket, labId, expected)) {
-        if (c.allowed() != c.expectedAllowed()) {
-          return CheckOutput.fail("role " + name + " is " + decision(c.allowed()) + " "
-              + c.action() + " on " + c.resource() + "; it should be "
-              + decision(c.expectedAllowed()));
-        }
+      AtomicReference<AccessCheck> wrong = new AtomicReference<>();
+      List<AccessCheck> matching = Heartbeats.untilPresent(
+          "checking the access of role " + name + " while IAM propagates a change", budget, () -> {
+            List<AccessCheck> m =
+                AccessVerificationActivitiesImpl.simulate(iam, r.arn(), bucket, labId, expected);
+            wrong.set(m.stream().filter(c -> c.allowed() != c.expectedAllowed()).findFirst()
+                .orElse(null));
+            return wrong.get() == null ? m : null;
+          });
+      if (matching == null) {
+        AccessCheck c = wrong.get();
+        return CheckOutput.fail("role " + name + " is " + decision(c.allowed()) + " "
+            + c.action() + " on " + c.resource() + "; it should be "
+            + decision(c.expectedAllowed()));
       }
       List<String> said = new ArrayList<>();
       if (!in.allow().isEmpty()) {

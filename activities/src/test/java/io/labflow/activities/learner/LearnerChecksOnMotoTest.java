@@ -188,8 +188,9 @@ class LearnerChecksOnMotoTest extends LearnerActionsOnMoto {
 
   @Test
   void theAccessMatrixNamesTheFirstActionThatDiffers() {
+    // No wait for propagation: moto's IAM is in effect at once (CheckAccessPropagationOnMotoTest).
     CheckAccessInput readOnly = new CheckAccessInput(
-        LAB, ROLE, BUCKET, READ, List.of("s3:PutObject"));
+        LAB, ROLE, BUCKET, READ, List.of("s3:PutObject"), 0);
     assertThat(checks.checkAccess(readOnly))
         .isEqualTo(CheckOutput.fail("role " + ROLE + " does not exist"));
     iam.createRole(b -> b.roleName(ROLE)
@@ -206,6 +207,6 @@ class LearnerChecksOnMotoTest extends LearnerActionsOnMoto {
         + " is allowed s3:ListBucket, s3:GetObject and denied s3:PutObject on bucket " + BUCKET
         + ", as the task expects"));
     assertFailure(() -> checks.checkAccess(
-        new CheckAccessInput(LAB, ROLE, BUCKET, READ, READ)), "InvalidInput");
+        new CheckAccessInput(LAB, ROLE, BUCKET, READ, READ, null)), "InvalidInput");
   }
 }

@@ -44,11 +44,14 @@ class EventualConsistencyOnMotoTest {
           Duration.ofSeconds(6), // instance profile -> AssociateIamInstanceProfile
           Duration.ofSeconds(8), // role -> AssumeRole
           Duration.ofSeconds(15), // attached policy -> S3 as the role
-          // As long as the attached policy's lag: the time from CreatePolicyVersion to the first
-          // probe (old version deleted, a workflow task, AssumeRole, List, Get) reached 8 s on CI.
+          // As long as the attached policy's: the time from CreatePolicyVersion to the first probe
+          // (its lost answer retried, the old version deleted, a workflow task, AssumeRole, List,
+          // Get) reached 8 s on CI, so a shorter lag was sometimes over before the lab looked.
           Duration.ofSeconds(15), // new policy version -> S3 PutObject as the role
           Duration.ofSeconds(12), // CreateStack -> CREATE_IN_PROGRESS
           Duration.ofSeconds(8)); // DeleteStack -> DELETE_IN_PROGRESS
+
+  static final int VERIFY_BUDGET_SECONDS = 40;
 
   LabOnMoto moto;
   FaultyAwsProxy proxy;
@@ -71,7 +74,10 @@ class EventualConsistencyOnMotoTest {
     moto = LabOnMoto.startAs(admin);
 
     long t0 = System.nanoTime();
-    LabWorkflow lab = moto.startLab(LAB, "read-only");
+    // A budget the lags fit in with room: the last attempt starts up to one backoff (10 s) and one
+    // attempt (a few seconds under throttling) before the budget ends.
+    LabWorkflow lab = moto.startLab(LAB, "read-only", Map.of("verifyMethod", "probe",
+        "trustedPrincipalArn", admin, "verifyBudgetSeconds", VERIFY_BUDGET_SECONDS));
     LabStatus live = LabOnMoto.awaitLive(lab);
     double provisioned = seconds(t0);
     assertThat(live.steps()).extracting(s -> s.id() + ":" + s.state())
@@ -112,7 +118,7 @@ class EventualConsistencyOnMotoTest {
       assertThat(proxy.succeeded(create)).as("%s answered 2xx", create).isEqualTo(1);
     }
     // Propagation budgets: each verification and the association finished within its own budget
-    // (20 s verification, 2 min association) rather than by a Temporal retry of the step.
+    // (40 s verification, 2 min association) rather than by a Temporal retry of the step.
     for (String id : List.of("verify-no-access", "verify-access", "associate-profile")) {
       assertThat(step(live, id).attempt()).as("attempt of %s", id).isEqualTo(1);
     }

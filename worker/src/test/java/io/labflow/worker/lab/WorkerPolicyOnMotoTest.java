@@ -222,7 +222,7 @@ class WorkerPolicyOnMotoTest {
         checks.checkInstanceProfile(new CheckInstanceProfileInput(LAB, PREFIX + "-profile", role)),
         checks.checkProfileOnInstance(
             new CheckProfileOnInstanceInput(LAB, instanceId, PREFIX + "-profile")),
-        checks.checkAccess(new CheckAccessInput(LAB, role, bucket, write, List.of()))))
+        checks.checkAccess(new CheckAccessInput(LAB, role, bucket, write, List.of(), null))))
         .allMatch(CheckOutput::passed);
     String started = java.time.Instant.now().toString();
     var iam = clients.iam();
