@@ -15,6 +15,7 @@ import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -80,12 +81,11 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
     }
     ResolvedLab resolved =
         new ResolvedLab(definition, file.fileName(), bound.variant(), bound.parameters());
-    List<Diagnostic> unset = StartChecks.unsetInputs(loader.catalog(), resolved);
-    List<String> names = new ArrayList<>(unset.stream().map(Diagnostic::toString).toList());
-    StartChecks.names(loader.catalog(), labId, resolved).forEach(n -> names.add("request: " + n));
-    if (!names.isEmpty()) {
-      throw invalidRequest(names, unset.stream()
-          .map(d -> d.path().substring("parameters.".length())).distinct().toList());
+    List<String> problems = new ArrayList<>();
+    Set<String> unset = StartChecks.unsetInputs(loader.catalog(), resolved, problems);
+    StartChecks.names(loader.catalog(), labId, resolved).forEach(n -> problems.add("request: " + n));
+    if (!problems.isEmpty()) {
+      throw invalidRequest(problems, unset);
     }
     preflight.check(labId, resolved);
     return resolved;

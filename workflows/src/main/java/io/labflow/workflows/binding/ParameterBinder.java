@@ -1,6 +1,6 @@
 package io.labflow.workflows.binding;
 
-import io.labflow.workflows.definition.ParameterFormats;
+import io.labflow.workflows.definition.PrincipalArns;
 import io.labflow.workflows.input.InputLimits;
 import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.model.Definition;
@@ -169,7 +169,7 @@ public final class ParameterBinder {
                   && !Pattern.compile(def.pattern()).matcher(String.valueOf(typed)).matches()
               ? Optional.of(InputLimits.quote(String.valueOf(typed))
                   + " does not match pattern '" + def.pattern() + "'")
-              : typed instanceof String s ? ParameterFormats.problem(def, s) : Optional.empty();
+              : typed instanceof String s ? PrincipalArns.problem(def, s) : Optional.empty();
       if (problem.isPresent()) {
         errors.add(at(source, name, "parameter '" + name + "' value " + problem.get()));
         refused.add(name);

@@ -14,8 +14,10 @@ import io.labflow.workflows.model.Task;
 import io.labflow.workflows.yaml.Diagnostic;
 import io.temporal.activity.Activity;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the resolver checks of a bound lab before its first step, beyond the definition and the
@@ -40,30 +42,32 @@ final class StartChecks {
   }
 
   /**
-   * Every required input of a step (tasks' solve and adopt steps included) that is a whole
-   * {@code ${params.X}} whose parameter has no value in this run: refused before anything is
-   * created rather than failing the step mid-way, after the steps before it ran.
+   * Adds a problem for every required input of a step (tasks' solve and adopt steps included)
+   * that is a whole {@code ${params.X}} whose parameter has no value in this run: refused before
+   * anything is created rather than failing the step mid-way, after the steps before it ran.
+   *
+   * @return the names of those parameters
    */
-  static List<Diagnostic> unsetInputs(ActionCatalog catalog, ResolvedLab lab) {
+  static Set<String> unsetInputs(ActionCatalog catalog, ResolvedLab lab, List<String> problems) {
     Definition d = lab.definition();
     List<Step> steps = new ArrayList<>(d.steps());
-    steps.addAll(d.onVariantChange() == null ? List.of() : d.onVariantChange());
+    steps.addAll(d.onVariantChange());
     for (Task t : d.tasks()) {
       steps.addAll(t.solve());
       steps.addAll(t.adopt());
     }
-    Map<String, Object> params = lab.parameters() == null ? Map.of() : lab.parameters();
-    List<Diagnostic> problems = new ArrayList<>();
+    Set<String> unset = new LinkedHashSet<>();
     for (ActionStep step : Step.actions(steps)) {
       for (FieldSpec field : catalog.find(step.action()).map(ActionSpec::inputs).orElse(List.of())) {
         String p = field.required() ? Expressions.parameterOf(step.with().get(field.name())) : null;
-        if (p != null && params.get(p) == null) {
+        if (p != null && lab.parameters().get(p) == null) {
+          unset.add(p);
           problems.add(new Diagnostic("request", 0, 0, "parameters." + p, "missing required"
               + " parameter '" + p + "': step '" + step.id() + "' (" + step.action()
-              + ") needs it for its " + field.name()));
+              + ") needs it for its " + field.name()).toString());
         }
       }
     }
-    return problems;
+    return unset;
   }
 }

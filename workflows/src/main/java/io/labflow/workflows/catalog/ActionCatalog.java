@@ -3,6 +3,7 @@ package io.labflow.workflows.catalog;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 import java.lang.annotation.Annotation;
+import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
@@ -78,7 +79,7 @@ public final class ActionCatalog {
         List<FieldSpec> inputs = fields(m.getParameterTypes()[0]);
         List<FieldSpec> outputs =
             m.getReturnType().isRecord() ? fields(m.getReturnType()) : List.of();
-        specs.add(new ActionSpec(name, inputs, outputs, hasAnnotation(m, "LongRunning")));
+        specs.add(new ActionSpec(name, inputs, outputs, annotation(m, "LongRunning").isPresent()));
       }
     }
     return of(specs);
@@ -102,30 +103,20 @@ public final class ActionCatalog {
 
   /** The component's annotation named {@code Limit} (see the step library), read reflectively. */
   private static FieldLimit limit(RecordComponent rc) {
-    for (Annotation a : rc.getAnnotations()) {
-      if (a.annotationType().getSimpleName().equals("Limit")) {
-        String pattern = (String) attribute(a, "pattern");
-        String key = (String) attribute(a, "key");
-        return new FieldLimit(
+    return annotation(rc, "Limit")
+        .map(a -> new FieldLimit(
             (String) attribute(a, "what"),
             (Integer) attribute(a, "min"),
             (Integer) attribute(a, "max"),
-            pattern.isEmpty() ? null : pattern,
+            emptyAsNull(attribute(a, "pattern")),
             (String) attribute(a, "rule"),
-            key.isEmpty() ? null : key,
-            format(a));
-      }
-    }
-    return null;
+            emptyAsNull(attribute(a, "key")),
+            emptyAsNull(attribute(a, "format"))))
+        .orElse(null);
   }
 
-  private static String format(Annotation a) {
-    try {
-      String f = (String) a.annotationType().getMethod("format").invoke(a);
-      return f.isEmpty() ? null : f;
-    } catch (ReflectiveOperationException noFormat) {
-      return null;
-    }
+  private static String emptyAsNull(Object text) {
+    return "".equals(text) ? null : (String) text;
   }
 
   /** An enum constant's {@code key()}: its field name in JSON. */
@@ -146,27 +137,15 @@ public final class ActionCatalog {
     }
   }
 
-  private static boolean hasAnnotation(Method m, String simpleName) {
-    for (Annotation a : m.getAnnotations()) {
-      if (a.annotationType().getSimpleName().equals(simpleName)) {
-        return true;
-      }
-    }
-    return false;
+  /** The annotation of that simple name: the engine does not depend on the step library. */
+  private static Optional<Annotation> annotation(AnnotatedElement element, String simpleName) {
+    return Arrays.stream(element.getAnnotations())
+        .filter(a -> a.annotationType().getSimpleName().equals(simpleName))
+        .findFirst();
   }
 
   private static boolean isNullable(RecordComponent rc) {
-    for (Annotation a : rc.getAnnotations()) {
-      if (a.annotationType().getSimpleName().equals("Nullable")) {
-        return true;
-      }
-    }
-    for (Annotation a : rc.getAccessor().getAnnotations()) {
-      if (a.annotationType().getSimpleName().equals("Nullable")) {
-        return true;
-      }
-    }
-    return false;
+    return annotation(rc, "Nullable").or(() -> annotation(rc.getAccessor(), "Nullable")).isPresent();
   }
 
   private static String typeName(Type type) {

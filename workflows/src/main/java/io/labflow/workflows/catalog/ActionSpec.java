@@ -17,11 +17,6 @@ import java.util.Optional;
 public record ActionSpec(
     String name, List<FieldSpec> inputs, List<FieldSpec> outputs, boolean longRunning) {
 
-  /** An action that returns promptly. */
-  public ActionSpec(String name, List<FieldSpec> inputs, List<FieldSpec> outputs) {
-    this(name, inputs, outputs, false);
-  }
-
   /** The input field of that name, if declared. */
   public Optional<FieldSpec> input(String field) {
     return inputs.stream().filter(f -> f.name().equals(field)).findFirst();

@@ -19,11 +19,6 @@ import java.util.regex.Pattern;
 public record FieldLimit(
     String what, int min, int max, String pattern, String rule, String key, String format) {
 
-  /** A limit without a format. */
-  public FieldLimit(String what, int min, int max, String pattern, String rule, String key) {
-    this(what, min, max, pattern, rule, key, null);
-  }
-
   /** Why the value breaks the limit, or empty. */
   public Optional<String> problem(String value) {
     if (value.length() < min || value.length() > max) {

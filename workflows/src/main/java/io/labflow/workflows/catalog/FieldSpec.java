@@ -8,10 +8,4 @@ package io.labflow.workflows.catalog;
  * @param required whether a step must give it
  * @param limit the limits of the name this field gives AWS; null when none
  */
-public record FieldSpec(String name, String type, boolean required, FieldLimit limit) {
-
-  /** A field without limits. */
-  public FieldSpec(String name, String type, boolean required) {
-    this(name, type, required, null);
-  }
-}
+public record FieldSpec(String name, String type, boolean required, FieldLimit limit) {}

@@ -25,78 +25,47 @@ public final class NameLimits {
    *
    * @param scope the expression scope: {@code params}, {@code variant}, {@code lab}, {@code steps}
    */
-  public static List<String> check(Definition definition, ActionCatalog catalog, Map<String, Object> scope) {
+  public static List<String> check(
+      Definition definition, ActionCatalog catalog, Map<String, Object> scope) {
     List<String> problems = new ArrayList<>();
-    check(definition.steps(), catalog, scope, problems);
-    if (definition.onVariantChange() != null) {
-      check(definition.onVariantChange(), catalog, scope, problems);
+    List<Step> steps = new ArrayList<>(definition.steps());
+    steps.addAll(definition.onVariantChange());
+    for (ActionStep step : Step.actions(steps)) {
+      for (FieldSpec field : catalog.find(step.action()).map(ActionSpec::inputs).orElse(List.of())) {
+        Object template = limited(field, step.with().get(field.name()));
+        Object value;
+        try {
+          value = template == null ? null : Expressions.evaluate(template, scope);
+        } catch (ExpressionException notYetKnown) {
+          continue;
+        }
+        if (value instanceof String s && !(s.contains("<") && s.contains(">"))) {
+          field.limit().problem(s).ifPresent(p -> problems.add("step '" + step.id() + "' ("
+              + step.action() + "): field '" + limitedName(field) + "': " + p));
+        }
+      }
     }
     return problems;
   }
 
   /** Why a literal value (no expression) of a field breaks the field's limit, or empty. */
   public static Optional<String> literalProblem(FieldSpec field, Object value) {
-    FieldLimit limit = field.limit();
-    if (limit == null) {
-      return Optional.empty();
-    }
-    Object v = value;
-    String name = field.name();
-    if (limit.key() != null) {
-      v = value instanceof Map<?, ?> m ? m.get(limit.key()) : null;
-      name = name + "." + limit.key();
-    }
-    if (!(v instanceof String s) || s.contains("${")) {
-      return Optional.empty();
-    }
-    String fieldName = name;
-    return limit.problem(s).map(p -> "field '" + fieldName + "': " + p);
+    return limited(field, value) instanceof String s && !s.contains("${")
+        ? field.limit().problem(s).map(p -> "field '" + limitedName(field) + "': " + p)
+        : Optional.empty();
   }
 
-  private static void check(
-      List<Step> steps, ActionCatalog catalog, Map<String, Object> scope, List<String> problems) {
-    for (ActionStep step : Step.actions(steps)) {
-      Optional<ActionSpec> spec = catalog.find(step.action());
-      if (spec.isEmpty()) {
-        continue;
-      }
-      for (FieldSpec field : spec.get().inputs()) {
-        FieldLimit limit = field.limit();
-        Object template = step.with().get(field.name());
-        if (limit == null || template == null) {
-          continue;
-        }
-        String name = field.name();
-        if (limit.key() != null) {
-          template = template instanceof Map<?, ?> m ? m.get(limit.key()) : null;
-          name = name + "." + limit.key();
-          if (template == null) {
-            continue;
-          }
-        }
-        Object value;
-        try {
-          value = Expressions.evaluate(template, scope);
-        } catch (ExpressionException notYetKnown) {
-          continue;
-        }
-        if (value instanceof String s && !(s.contains("<") && s.contains(">"))) {
-          String fieldName = name;
-          limit
-              .problem(s)
-              .ifPresent(
-                  p ->
-                      problems.add(
-                          "step '"
-                              + step.id()
-                              + "' ("
-                              + step.action()
-                              + "): field '"
-                              + fieldName
-                              + "': "
-                              + p));
-        }
-      }
+  /** The part of a value its field's limit applies to (a map field's key); null for none. */
+  private static Object limited(FieldSpec field, Object value) {
+    FieldLimit limit = field.limit();
+    if (limit == null || limit.key() == null) {
+      return limit == null ? null : value;
     }
+    return value instanceof Map<?, ?> m ? m.get(limit.key()) : null;
+  }
+
+  private static String limitedName(FieldSpec field) {
+    String key = field.limit().key();
+    return key == null ? field.name() : field.name() + "." + key;
   }
 }

@@ -7,16 +7,24 @@ import io.labflow.workflows.yaml.YamlNodes.Entry;
 import io.labflow.workflows.yaml.YamlNodes;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
-/** Reads a step file's {@code parameters}, {@code variants} and {@code defaultVariant}. */
+/**
+ * Reads a step file's {@code parameters} (with their {@code format}, {@code arnTypes} and {@code
+ * accounts}), {@code variants} and {@code defaultVariant}.
+ */
 record ParameterReader(YamlNodes nodes, PlainValues values) {
+
+  private static final Pattern ACCOUNT = Pattern.compile("^[0-9]{12}$");
 
   Map<String, ParameterDef> readParameters(Entry entry) {
     Map<String, ParameterDef> out = entry == null ? null : nodes.map(entry.value(), "parameters",
@@ -82,8 +90,57 @@ record ParameterReader(YamlNodes nodes, PlainValues values) {
             "default '" + defaultValue + "' does not match pattern '" + pattern + "'");
       }
     }
-    ParameterDef def = new ParameterDef(type, required, defaultValue, pattern, description);
-    return ParameterFormats.read(nodes, path, def, m);
+    String format = format(m.get("format"), path + ".format", type);
+    Node typesNode = valueOf(m, "arnTypes");
+    Node accountsNode = valueOf(m, "accounts");
+    List<String> types = list(typesNode, path + ".arnTypes", PrincipalArns.TYPES::contains,
+        t -> "unknown principal type '" + t + "'" + Suggestions.hint(t, PrincipalArns.TYPES));
+    List<String> accounts = list(accountsNode, path + ".accounts",
+        a -> ACCOUNT.matcher(a).matches(),
+        a -> "account '" + a + "' must be 12 digits (quote it, so YAML keeps leading zeros)");
+    if ((typesNode != null || accountsNode != null) && !"arn".equals(format)) {
+      nodes.error(typesNode != null ? typesNode : accountsNode, path,
+          "arnTypes and accounts apply only to a parameter with format: arn");
+    }
+    ParameterDef def = new ParameterDef(
+        type, required, defaultValue, pattern, description, format, types, accounts);
+    if (defaultValue instanceof String d) {
+      PrincipalArns.problem(def, d).ifPresent(
+          p -> nodes.error(valueOf(m, "format"), path + ".default", "default " + p));
+    }
+    return def;
+  }
+
+  /** A parameter's {@code format}: one of {@link DefinitionKeys#PARAMETER_FORMATS}, on a string. */
+  private String format(Entry entry, String path, String type) {
+    String format = entry == null ? null : nodes.string(entry.value(), path);
+    if (format != null && !DefinitionKeys.PARAMETER_FORMATS.contains(format)) {
+      nodes.error(entry.value(), path, "unknown format '" + format + "'"
+          + Suggestions.hint(format, DefinitionKeys.PARAMETER_FORMATS));
+      return null;
+    }
+    if (format != null && !type.equals("string")) {
+      nodes.error(entry.value(), path, "format applies only to string parameters");
+      return null;
+    }
+    return format;
+  }
+
+  /** The strings of a list (null when there is none), each that {@code ok} refuses reported. */
+  private List<String> list(
+      Node node, String path, Predicate<String> ok, Function<String, String> refusal) {
+    List<String> items = node == null ? null : nodes.stringList(node, path);
+    for (String item : items == null ? List.<String>of() : items) {
+      if (!ok.test(item)) {
+        nodes.error(node, path, refusal.apply(item));
+      }
+    }
+    return items;
+  }
+
+  private static Node valueOf(Map<String, Entry> m, String key) {
+    Entry e = m.get(key);
+    return e == null ? null : e.value();
   }
 
   Map<String, Map<String, Object>> readVariants(Entry entry) {

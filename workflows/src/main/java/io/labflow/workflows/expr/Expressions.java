@@ -125,24 +125,14 @@ public final class Expressions {
       return lookup(references(template).get(0), scope);
     }
     StringBuilder out = new StringBuilder();
-    int i = 0;
-    while (i < template.length()) {
-      char c = template.charAt(i);
-      if (c == '$' && i + 1 < template.length() && template.charAt(i + 1) == '$') {
-        out.append('$');
-        i += 2;
-      } else if (c == '$' && i + 1 < template.length() && template.charAt(i + 1) == '{') {
-        int close = template.indexOf('}', i + 2);
-        Reference ref = references(template.substring(i, close + 1)).get(0);
-        Object v = lookup(ref, scope);
-        out.append(v == null ? "" : String.valueOf(v));
-        i = close + 1;
-      } else {
-        out.append(c);
-        i++;
-      }
+    int at = 0;
+    for (Reference ref : references(template)) {
+      out.append(template.substring(at, ref.offset()).replace("$$", "$"));
+      Object v = lookup(ref, scope);
+      out.append(v == null ? "" : String.valueOf(v));
+      at = ref.end(template);
     }
-    return out.toString();
+    return out.append(template.substring(at).replace("$$", "$")).toString();
   }
 
   private static Object lookup(Reference ref, Map<String, ?> scope) {

@@ -2,7 +2,8 @@ package io.labflow.workflows.input;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.List;
+import io.labflow.workflows.definition.ValueTypes;
+import java.math.BigInteger;
 import java.util.Map;
 
 /**
@@ -53,28 +54,9 @@ public final class InputLimits {
 
   /** What kind of JSON value this is, for messages: "a string", "an object", ... */
   public static String describe(Object value) {
-    if (value == null) {
-      return "null";
-    }
-    if (value instanceof String) {
-      return "a string";
-    }
-    if (value instanceof Integer || value instanceof Long || value instanceof java.math.BigInteger) {
-      return "an integer";
-    }
-    if (value instanceof Number) {
-      return "a number";
-    }
-    if (value instanceof Boolean) {
-      return "a boolean";
-    }
-    if (value instanceof List<?>) {
-      return "a list";
-    }
-    if (value instanceof Map<?, ?>) {
-      return "an object";
-    }
-    return "a " + value.getClass().getSimpleName();
+    return value instanceof Map<?, ?> ? "an object"
+        : value instanceof BigInteger ? "an integer"
+        : ValueTypes.describe(value);
   }
 
   /** The text, cut to {@link #QUOTE_CHARS} characters (with the full length) for messages. */

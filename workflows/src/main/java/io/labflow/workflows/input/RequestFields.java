@@ -133,8 +133,6 @@ public final class RequestFields {
 
   /** A field name as it appears at the start of a problem: clipped when long. */
   public static String clipKey(String key) {
-    return key.length() <= InputLimits.QUOTE_CHARS
-        ? key
-        : key.substring(0, InputLimits.QUOTE_CHARS) + "...";
+    return InputLimits.clip(key);
   }
 }

@@ -214,6 +214,8 @@ class DefinitionActivitiesImplTest {
             "request: parameters.trustedPrincipalArn: missing required parameter"
                 + " 'trustedPrincipalArn': step 'learner-access' (CreateLearnerAccess) needs it for"
                 + " its trustedPrincipalArn");
+    assertThat(f.getDetails().getSize()).isEqualTo(1);
+    assertThat(f.getDetails().get(0, String.class)).isEqualTo("trustedPrincipalArn");
     ResolvedLab given =
         resolver.resolve(
             new LabRequest(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.labflow.workflows.yaml.Diagnostic;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -250,13 +251,13 @@ class BrokenDefinitionsTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void reportsExactlyTheseErrors(String file, List<String> expected) throws IOException {
-    byte[] bytes;
+    String text;
     try (InputStream in = getClass().getResourceAsStream("/definitions/broken/" + file)) {
       assertThat(in).as("test file %s", file).isNotNull();
-      bytes = in.readAllBytes();
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
 
-    LoadResult result = loader.load(file, bytes);
+    LoadResult result = loader.load(file, text);
 
     assertThat(result.definitionOrNull()).isNull();
     assertThat(result.ok()).isFalse();

@@ -59,7 +59,7 @@ class LoaderRobustnessTest {
                 ? (byte) random.nextInt(256)
                 : (byte) alphabet.charAt(random.nextInt(alphabet.length()));
       }
-      LoadResult r = loader.load("damaged.yaml", damaged);
+      LoadResult r = loader.load("damaged.yaml", new String(damaged, StandardCharsets.UTF_8));
       assertValidShape(r);
     }
   }

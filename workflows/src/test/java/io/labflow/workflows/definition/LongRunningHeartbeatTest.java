@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 @Tag("fast")
 class LongRunningHeartbeatTest {
 
-  private static final List<FieldSpec> IN = List.of(new FieldSpec("name", "string", true));
+  private static final List<FieldSpec> IN = List.of(new FieldSpec("name", "string", true, null));
 
   private final DefinitionLoader loader =
       new DefinitionLoader(
@@ -31,8 +31,8 @@ class LongRunningHeartbeatTest {
               List.of(
                   new ActionSpec("CreateThing", IN, List.of(), true),
                   new ActionSpec("DeleteThing", IN, List.of(), true),
-                  new ActionSpec("CreateQuick", IN, List.of()),
-                  new ActionSpec("DeleteQuick", IN, List.of()))));
+                  new ActionSpec("CreateQuick", IN, List.of(), false),
+                  new ActionSpec("DeleteQuick", IN, List.of(), false))));
 
   private Definition load(String defaults, String steps) {
     String text = "name: hb\n" + defaults + "steps:\n" + steps;
