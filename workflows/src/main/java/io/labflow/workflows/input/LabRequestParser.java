@@ -87,6 +87,10 @@ public final class LabRequestParser {
     }
   }
 
+  private static Result refused(String problem) {
+    return new Result(null, List.of("request: " + problem), null);
+  }
+
   /**
    * Parses a raw workflow input: read with {@link RawJson}'s limits, then checked as {@link
    * #parse(Object, String, boolean)} does.
@@ -96,14 +100,9 @@ public final class LabRequestParser {
     try {
       json = RawJson.read(raw, "the lab request", InputLimits.MAX_REQUEST_BYTES);
     } catch (IllegalArgumentException wrong) {
-      return new Result(null, List.of("request: " + wrong.getMessage()), null);
+      return refused(wrong.getMessage());
     }
     return parse(json, workflowId, strict);
-  }
-
-  /** {@link #parse(Object, String, boolean)} with every rule. */
-  public static Result parse(Object raw, String workflowId) {
-    return parse(raw, workflowId, true);
   }
 
   /**
@@ -117,30 +116,21 @@ public final class LabRequestParser {
    *     before them did, where a null was absent and definitionYaml won)
    */
   public static Result parse(Object raw, String workflowId, boolean strict) {
-    List<String> problems = new ArrayList<>();
     if (raw == null) {
-      problems.add("request: the lab request is empty; send a JSON object such as " + EXAMPLE);
-      return new Result(null, problems, null);
+      return refused("the lab request is empty; send a JSON object such as " + EXAMPLE);
     }
     if (!(raw instanceof Map<?, ?> map)) {
-      problems.add(
-          "request: the lab request must be a JSON object such as "
-              + EXAMPLE
-              + ", got "
-              + InputLimits.describe(raw));
-      return new Result(null, problems, null);
+      return refused("the lab request must be a JSON object such as " + EXAMPLE + ", got "
+          + InputLimits.describe(raw));
     }
     long size = InputLimits.jsonBytes(raw);
     if (size > InputLimits.MAX_REQUEST_BYTES) {
-      problems.add(
-          "request: the lab request is "
-              + InputLimits.bytes(size)
-              + "; at most "
-              + InputLimits.bytes(InputLimits.MAX_REQUEST_BYTES)
-              + " are allowed (name a definition in the worker's directory instead of sending a"
-              + " large definitionYaml, and keep parameters small)");
-      return new Result(null, problems, null);
+      return refused("the lab request is " + InputLimits.bytes(size) + "; at most "
+          + InputLimits.bytes(InputLimits.MAX_REQUEST_BYTES)
+          + " are allowed (name a definition in the worker's directory instead of sending a"
+          + " large definitionYaml, and keep parameters small)");
     }
+    List<String> problems = new ArrayList<>();
     RequestFields.unknown(map, FIELDS, ALIASES, problems);
     if (strict) {
       strictRules(map, problems);
@@ -150,14 +140,11 @@ public final class LabRequestParser {
     String labId = RequestFields.name(map, "labId", problems);
     String definitionYaml = RequestFields.text(map, "definitionYaml", problems);
     Object written = map.get("onFailure");
-    OnFailure onFailure = written instanceof String s ? OnFailure.of(s).orElse(null) : null;
+    String text = written instanceof String s ? s : null;
+    OnFailure onFailure = text == null ? null : OnFailure.of(text).orElse(null);
     if (written != null && onFailure == null) {
-      problems.add(
-          "request: onFailure: "
-              + OnFailure.refusal(written instanceof String s
-                  ? InputLimits.quote(s)
-                  : InputLimits.describe(written),
-                  written instanceof String s ? s : null));
+      problems.add("request: onFailure: " + OnFailure.refusal(
+          text != null ? InputLimits.quote(text) : InputLimits.describe(written), text));
     }
     Map<String, Object> parameters =
         RequestFields.parameters(map.get("parameters"), strict, problems);

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
@@ -69,19 +68,8 @@ public final class PlainValues {
         return Collections.unmodifiableList(out);
       }
       Map<String, Object> out = new LinkedHashMap<>();
-      for (NodeTuple t : ((MappingNode) node).getValue()) {
-        Node k = t.getKeyNode();
-        String key =
-            k instanceof ScalarNode ks && YamlNodes.isPlainScalar(ks) ? ks.getValue() : null;
-        if (key == null) {
-          refuse(k, path, "keys must be plain names, got " + YamlNodes.describe(k));
-        } else if (out.containsKey(key)) {
-          refuse(k, path + "." + key, "duplicate key '" + key + "'");
-        } else if (key.equals("<<")) {
-          refuse(k, path + "." + key, "merge keys ('<<') are not supported; write the keys out");
-        } else {
-          out.put(key, plain(t.getValueNode(), path + "." + key, depth + 1, ancestors));
-        }
+      for (YamlNodes.Entry e : nodes.entries((MappingNode) node, path, null).values()) {
+        out.put(e.key(), plain(e.value(), path + "." + e.key(), depth + 1, ancestors));
       }
       return Collections.unmodifiableMap(out);
     } finally {

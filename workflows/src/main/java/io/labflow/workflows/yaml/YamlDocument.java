@@ -7,7 +7,6 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.events.AliasEvent;
 import org.yaml.snakeyaml.events.CollectionEndEvent;
 import org.yaml.snakeyaml.events.CollectionStartEvent;
@@ -40,11 +39,18 @@ public final class YamlDocument {
   private YamlDocument() {}
 
   public static Parsed parse(String text, int codePointLimit) {
-    LoaderOptions options = options(codePointLimit);
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(false);
+    options.setMaxAliasesForCollections(Integer.MAX_VALUE); // Counted by Limits, which knows where.
+    options.setNestingDepthLimit(Integer.MAX_VALUE);
+    options.setCodePointLimit(codePointLimit);
+    options.setAllowRecursiveKeys(false);
+    options.setProcessComments(false);
     try {
-      Composer composer =
-          new Composer(new ParserImpl(new StreamReader(text), options), new CoreResolver(), options);
-      return new Parsed(composer.getSingleNode(), null);
+      Parser parser = new Limits(new ParserImpl(new StreamReader(text), options));
+      return new Parsed(new Composer(parser, new CoreResolver(), options).getSingleNode(), null);
+    } catch (Breach e) {
+      return failed(e.mark, e.getMessage());
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       StringBuilder message = new StringBuilder("invalid YAML: ");
@@ -58,21 +64,6 @@ public final class YamlDocument {
             .append(", column ").append(context.getColumn() + 1).append(')');
       }
       return failed(mark, message.toString().replaceAll("\\s+", " ").trim());
-    } catch (YAMLException e) {
-      String message = String.valueOf(e.getMessage());
-      if (message.contains("Number of aliases")) {
-        Mark mark = breach(text, options, true);
-        return failed(
-            mark,
-            "too many aliases of lists or maps (the limit is "
-                + MAX_ALIASES
-                + "); this looks like an alias expansion bomb");
-      }
-      if (message.contains("Nesting Depth")) {
-        Mark mark = breach(text, options, false);
-        return failed(mark, "lists and mappings nest more than " + MAX_NESTING + " levels deep");
-      }
-      return failed(null, "invalid YAML: " + message);
     } catch (RuntimeException | StackOverflowError e) {
       // The parser must never turn bad input into a stack trace; report what it said instead.
       return failed(
@@ -90,53 +81,62 @@ public final class YamlDocument {
             message));
   }
 
-  private static LoaderOptions options(int codePointLimit) {
-    LoaderOptions options = new LoaderOptions();
-    options.setAllowDuplicateKeys(false);
-    options.setMaxAliasesForCollections(MAX_ALIASES);
-    options.setNestingDepthLimit(MAX_NESTING);
-    options.setCodePointLimit(codePointLimit);
-    options.setAllowRecursiveKeys(false);
-    options.setProcessComments(false);
-    return options;
+  /** A limit broken at a place. */
+  private static final class Breach extends RuntimeException {
+    private final transient Mark mark;
+
+    Breach(Mark mark, String message) {
+      super(message);
+      this.mark = mark;
+    }
   }
 
   /**
-   * Where a limit was first broken: the alias past {@link #MAX_ALIASES} (when {@code aliases}), or
-   * the list or map nested past {@link #MAX_NESTING}. The parser's events know, the exception does
-   * not.
+   * The events the composer reads, stopped at the first alias of a list or map past {@link
+   * #MAX_ALIASES} or the first list or map nested past {@link #MAX_NESTING}, with its place (the
+   * composer's own limits do not say where).
    */
-  private static Mark breach(String text, LoaderOptions options, boolean aliases) {
-    try {
-      LoaderOptions relaxed = new LoaderOptions();
-      relaxed.setCodePointLimit(options.getCodePointLimit());
-      relaxed.setNestingDepthLimit(Integer.MAX_VALUE);
-      Parser parser = new ParserImpl(new StreamReader(text), relaxed);
-      Set<String> collectionAnchors = new HashSet<>();
-      int count = 0;
-      int depth = 0;
-      while (!parser.checkEvent(Event.ID.StreamEnd)) {
-        Event event = parser.getEvent();
-        if (event instanceof CollectionStartEvent start) {
-          if (start.getAnchor() != null) {
-            collectionAnchors.add(start.getAnchor());
-          }
-          if (!aliases && ++depth > MAX_NESTING) {
-            return event.getStartMark();
-          }
-        } else if (event instanceof CollectionEndEvent) {
-          depth--;
-        } else if (aliases
-            && event instanceof AliasEvent alias
-            && collectionAnchors.contains(alias.getAnchor())
-            && ++count > MAX_ALIASES) {
-          return alias.getStartMark();
-        }
-      }
-    } catch (RuntimeException | StackOverflowError e) {
-      return null;
+  private static final class Limits implements Parser {
+    private final Parser parser;
+    private final Set<String> collectionAnchors = new HashSet<>();
+    private int aliases;
+    private int depth;
+
+    Limits(Parser parser) {
+      this.parser = parser;
     }
-    return null;
+
+    @Override
+    public boolean checkEvent(Event.ID choice) {
+      return parser.checkEvent(choice);
+    }
+
+    @Override
+    public Event peekEvent() {
+      return parser.peekEvent();
+    }
+
+    @Override
+    public Event getEvent() {
+      Event event = parser.getEvent();
+      if (event instanceof CollectionStartEvent start) {
+        if (start.getAnchor() != null) {
+          collectionAnchors.add(start.getAnchor());
+        }
+        if (++depth > MAX_NESTING) {
+          throw new Breach(event.getStartMark(),
+              "lists and mappings nest more than " + MAX_NESTING + " levels deep");
+        }
+      } else if (event instanceof CollectionEndEvent) {
+        depth--;
+      } else if (event instanceof AliasEvent alias
+          && collectionAnchors.contains(alias.getAnchor())
+          && ++aliases > MAX_ALIASES) {
+        throw new Breach(alias.getStartMark(), "too many aliases of lists or maps (the limit is "
+            + MAX_ALIASES + "); this looks like an alias expansion bomb");
+      }
+      return event;
+    }
   }
 
   /**

@@ -21,7 +21,7 @@ class LabRequestParserTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static LabRequestParser.Result parse(String json, String workflowId) throws Exception {
-    return LabRequestParser.parse(JSON.readValue(json, Object.class), workflowId);
+    return LabRequestParser.parse(JSON.readValue(json, Object.class), workflowId, true);
   }
 
   @Test
@@ -52,7 +52,7 @@ class LabRequestParserTest {
         .endsWith("got a string");
     assertThat(parse("[1]", "lab-1").message()).endsWith("got a list");
     assertThat(parse("42", "lab-1").message()).endsWith("got an integer");
-    assertThat(LabRequestParser.parse(null, "lab-1").message()).contains("the lab request is empty");
+    assertThat(LabRequestParser.parse((Object) null, "lab-1", true).message()).contains("the lab request is empty");
     assertThat(parse("{\"definition\":\"d\",\"parameters\":[1]}", "lab-1").message())
         .contains("request: parameters: parameters must be a JSON object").endsWith("got a list");
     assertThat(parse("{\"definition\":\"d\",\"parameters\":\"a=b\"}", "lab-1").message())
@@ -125,14 +125,14 @@ class LabRequestParserTest {
   void sizesAreBoundedAndNeverQuotedInFull() throws Exception {
     String big = "x".repeat(InputLimits.MAX_PARAMETER_BYTES + 10);
     LabRequestParser.Result r =
-        LabRequestParser.parse(Map.of("definition", "d", "parameters", Map.of("p", big)), "lab-1");
+        LabRequestParser.parse(Map.of("definition", "d", "parameters", Map.of("p", big)), "lab-1", true);
     assertThat(r.message()).isEqualTo("request: parameters.p: the value is 4 KiB; a parameter may hold at most 4 KiB");
     String huge = "y".repeat(2 * 1024 * 1024);
     LabRequestParser.Result h =
-        LabRequestParser.parse(Map.of("definition", "d", "definitionYaml", huge), "lab-1");
+        LabRequestParser.parse(Map.of("definition", "d", "definitionYaml", huge), "lab-1", true);
     assertThat(h.message()).contains("the lab request is 2.0 MiB; at most 256 KiB").hasSizeLessThan(400);
     String longKey = "k".repeat(5000);
-    assertThat(LabRequestParser.parse(Map.of(longKey, 1), "lab-1").message()).hasSizeLessThan(400);
+    assertThat(LabRequestParser.parse(Map.of(longKey, 1), "lab-1", true).message()).hasSizeLessThan(400);
   }
 
   @Test
