@@ -83,7 +83,9 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
         new ResolvedLab(definition, file.fileName(), bound.variant(), bound.parameters());
     List<String> problems = new ArrayList<>();
     Set<String> unset = StartChecks.unsetInputs(loader.catalog(), resolved, problems);
-    StartChecks.names(loader.catalog(), labId, resolved).forEach(n -> problems.add("request: " + n));
+    for (String name : StartChecks.names(loader.catalog(), labId, resolved)) {
+      problems.add("request: " + name);
+    }
     if (!problems.isEmpty()) {
       throw invalidRequest(problems, unset);
     }

@@ -83,7 +83,6 @@ public final class ParameterBinder {
           .toList();
     }
 
-    /** Whether the request is valid. */
     public boolean ok() {
       return errors.isEmpty();
     }

@@ -20,7 +20,6 @@ import java.util.Set;
  */
 public record SiteParameters(Map<String, Object> values, String label) {
 
-  /** No site values. */
   public static final SiteParameters NONE = new SiteParameters(Map.of(), "site");
 
   /**

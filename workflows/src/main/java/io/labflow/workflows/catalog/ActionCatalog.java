@@ -31,7 +31,6 @@ public final class ActionCatalog {
     this.actions = Collections.unmodifiableMap(new TreeMap<>(actions));
   }
 
-  /** A catalog holding exactly these actions. */
   public static ActionCatalog of(Collection<ActionSpec> specs) {
     Map<String, ActionSpec> map = new TreeMap<>();
     for (ActionSpec spec : specs) {
@@ -145,7 +144,8 @@ public final class ActionCatalog {
   }
 
   private static boolean isNullable(RecordComponent rc) {
-    return annotation(rc, "Nullable").or(() -> annotation(rc.getAccessor(), "Nullable")).isPresent();
+    return annotation(rc, "Nullable").isPresent()
+        || annotation(rc.getAccessor(), "Nullable").isPresent();
   }
 
   private static String typeName(Type type) {

@@ -17,12 +17,10 @@ import java.util.Optional;
 public record ActionSpec(
     String name, List<FieldSpec> inputs, List<FieldSpec> outputs, boolean longRunning) {
 
-  /** The input field of that name, if declared. */
   public Optional<FieldSpec> input(String field) {
     return inputs.stream().filter(f -> f.name().equals(field)).findFirst();
   }
 
-  /** The output field of that name, if declared. */
   public Optional<FieldSpec> output(String field) {
     return outputs.stream().filter(f -> f.name().equals(field)).findFirst();
   }

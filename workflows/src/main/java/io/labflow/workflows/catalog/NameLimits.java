@@ -31,7 +31,8 @@ public final class NameLimits {
     List<Step> steps = new ArrayList<>(definition.steps());
     steps.addAll(definition.onVariantChange());
     for (ActionStep step : Step.actions(steps)) {
-      for (FieldSpec field : catalog.find(step.action()).map(ActionSpec::inputs).orElse(List.of())) {
+      List<FieldSpec> fields = catalog.find(step.action()).map(ActionSpec::inputs).orElse(List.of());
+      for (FieldSpec field : fields) {
         Object template = limited(field, step.with().get(field.name()));
         Object value;
         try {

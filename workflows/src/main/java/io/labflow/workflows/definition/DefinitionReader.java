@@ -95,7 +95,7 @@ final class DefinitionReader {
           "tasks need keepAlive: the lab stays live while its learner works, then tears down");
     }
 
-    new ReferenceChecks(nodes).check(steps, onChange, tasks, parameters, variants);
+    new ReferenceChecks(nodes, parameters, variants).check(steps, onChange, tasks);
     if (nodes.hasErrors()) {
       return new LoadResult(null, nodes.errors()); // A broken group has no step to build.
     }

@@ -17,7 +17,6 @@ public record LoadResult(Definition definitionOrNull, List<Diagnostic> errors) {
     errors = List.copyOf(errors);
   }
 
-  /** Whether the file is a valid definition. */
   public boolean ok() {
     return definitionOrNull != null && errors.isEmpty();
   }

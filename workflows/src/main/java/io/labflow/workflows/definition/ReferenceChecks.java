@@ -1,10 +1,10 @@
 package io.labflow.workflows.definition;
 
-import io.labflow.workflows.definition.ReferenceRules.Site;
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.Reference;
 import io.labflow.workflows.model.ParameterDef;
+import io.labflow.workflows.yaml.Suggestions;
 import io.labflow.workflows.yaml.YamlDocument;
 import io.labflow.workflows.yaml.YamlNodes.Entry;
 import io.labflow.workflows.yaml.YamlNodes;
@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,15 +27,33 @@ import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Checks, once every step and task is read, that ids are unique and that every {@code ${...}} in a
- * {@code with} names something its step may see ({@link ReferenceRules}).
+ * {@code with} names something its step may see: parameters, variant keys, lab fields, outputs of
+ * earlier steps.
  */
-record ReferenceChecks(YamlNodes nodes) {
+final class ReferenceChecks {
+
+  /** Where a reference is written: a step (a branch of {@code group} when not null) or its undo. */
+  private record Site(RawStep step, RawStep group, boolean compensation) {}
+
+  private final YamlNodes nodes;
+  private final Map<String, ParameterDef> parameters;
+  private final Map<String, Map<String, Object>> variants;
+  /** The steps a reference may see by id: the checks grow it as they walk the file. */
+  private final Map<String, RawStep> visible = new LinkedHashMap<>();
+  /** Every step id of the file. */
+  private final Set<String> all = new LinkedHashSet<>();
+
+  ReferenceChecks(YamlNodes nodes, Map<String, ParameterDef> parameters,
+      Map<String, Map<String, Object>> variants) {
+    this.nodes = nodes;
+    this.parameters = parameters;
+    this.variants = variants;
+  }
 
   /** Checks the ids and references of a file's steps, tasks and checks. */
-  void check(List<RawStep> steps, List<RawStep> onChange, List<TaskReader.RawTask> tasks,
-      Map<String, ParameterDef> parameters, Map<String, Map<String, Object>> variants) {
+  void check(List<RawStep> steps, List<RawStep> onChange, List<TaskReader.RawTask> tasks) {
     checkUniqueIds(steps, onChange, tasks);
-    checkReferences(steps, onChange, tasks, new ReferenceRules(parameters, variants));
+    checkReferences(steps, onChange, tasks);
   }
 
   /** Step, task and check ids share one namespace: each may be written once. */
@@ -45,11 +64,11 @@ record ReferenceChecks(YamlNodes nodes) {
       named.add(t.self);
       named.addAll(t.checks);
     }
-    List<RawStep> all = everyStep(steps, onChange, tasks);
-    all.addAll(named);
-    all.sort(Comparator.comparingInt(s -> s.node.getStartMark().getIndex()));
+    List<RawStep> every = everyStep(steps, onChange, tasks);
+    every.addAll(named);
+    every.sort(Comparator.comparingInt(s -> s.node.getStartMark().getIndex()));
     Map<String, Node> seen = new HashMap<>();
-    for (RawStep s : all) {
+    for (RawStep s : every) {
       Node first = s.id == null ? null : seen.putIfAbsent(s.id, s.idNode);
       if (first != null) {
         nodes.error(s.idNode, s.path + ".id", "duplicate " + (named.contains(s) ? "id" : "step id")
@@ -82,88 +101,86 @@ record ReferenceChecks(YamlNodes nodes) {
    * check, solve or adopt step, every step of {@code steps} and {@code onVariantChange} and the
    * earlier steps of its own list.
    */
-  private void checkReferences(List<RawStep> steps, List<RawStep> onChange,
-      List<TaskReader.RawTask> tasks, ReferenceRules rules) {
+  private void checkReferences(
+      List<RawStep> steps, List<RawStep> onChange, List<TaskReader.RawTask> tasks) {
     for (RawStep s : everyStep(steps, onChange, tasks)) {
       if (s.id != null) {
-        rules.all.add(s.id);
+        all.add(s.id);
       }
     }
-    walk(steps, rules);
-    walk(onChange, rules);
-    Map<String, RawStep> provisioned = new LinkedHashMap<>(rules.visible);
+    walk(steps);
+    walk(onChange);
+    Map<String, RawStep> provisioned = new LinkedHashMap<>(visible);
     for (TaskReader.RawTask t : tasks) {
-      checkStepReferences(t.self, null, rules);
+      checkStepReferences(t.self, null);
       for (RawStep check : t.checks) {
-        checkStepReferences(check, null, rules);
+        checkStepReferences(check, null);
       }
       for (List<RawStep> list : List.of(t.solve, t.adopt)) {
-        walk(list, rules);
-        rules.visible.clear();
-        rules.visible.putAll(provisioned);
+        walk(list);
+        visible.clear();
+        visible.putAll(provisioned);
       }
     }
   }
 
   /** Checks a list's steps in order, each seeing the ones before it. */
-  private void walk(List<RawStep> list, ReferenceRules rules) {
+  private void walk(List<RawStep> list) {
     for (RawStep s : list) {
       if (!s.parallel) {
-        checkStepReferences(s, null, rules);
+        checkStepReferences(s, null);
       }
       for (RawStep b : s.branches) {
-        checkStepReferences(b, s, rules);
+        checkStepReferences(b, s);
       }
-      if (s.id != null && (s.parallel || !rules.visible.containsKey(s.id))) {
-        rules.visible.put(s.id, s);
+      if (s.id != null && (s.parallel || !visible.containsKey(s.id))) {
+        visible.put(s.id, s);
       }
       for (RawStep b : s.branches) {
         if (b.id != null) {
-          rules.visible.putIfAbsent(b.id, b);
+          visible.putIfAbsent(b.id, b);
         }
       }
     }
   }
 
-  private void checkStepReferences(RawStep step, RawStep group, ReferenceRules rules) {
+  private void checkStepReferences(RawStep step, RawStep group) {
     Site site = new Site(step, group, false);
     for (Entry e : step.with.values()) {
-      checkNodeReferences(e.value(), step.withPath + "." + e.key(), site, rules);
+      checkNodeReferences(e.value(), step.withPath + "." + e.key(), site);
     }
     for (Entry e : step.texts.values()) {
-      checkNodeReferences(e.value(), step.path + "." + e.key(), site, rules);
+      checkNodeReferences(e.value(), step.path + "." + e.key(), site);
     }
     Site undo = new Site(step, group, true);
     for (Entry e : step.undo == null ? List.<Entry>of() : step.undo.with.values()) {
-      checkNodeReferences(e.value(), step.undo.withPath + "." + e.key(), undo, rules);
+      checkNodeReferences(e.value(), step.undo.withPath + "." + e.key(), undo);
     }
   }
 
-  private void checkNodeReferences(Node node, String path, Site site, ReferenceRules rules) {
-    checkNodeReferences(
-        node, path, site, rules, 0, Collections.newSetFromMap(new IdentityHashMap<>()));
+  private void checkNodeReferences(Node node, String path, Site site) {
+    checkNodeReferences(node, path, site, 0, Collections.newSetFromMap(new IdentityHashMap<>()));
   }
 
   private void checkNodeReferences(
-      Node node, String path, Site site, ReferenceRules rules, int depth, Set<Node> ancestors) {
+      Node node, String path, Site site, int depth, Set<Node> ancestors) {
     if (depth > YamlDocument.MAX_NESTING || !ancestors.add(node)) {
       return; // Reported by plain().
     }
     try {
       if (node instanceof ScalarNode s) {
         if (s.getTag().equals(Tag.STR)) {
-          checkString(s, path, site, rules);
+          checkString(s, path, site);
         }
       } else if (node instanceof SequenceNode seq) {
         for (int i = 0; i < seq.getValue().size(); i++) {
           checkNodeReferences(
-              seq.getValue().get(i), path + "[" + i + "]", site, rules, depth + 1, ancestors);
+              seq.getValue().get(i), path + "[" + i + "]", site, depth + 1, ancestors);
         }
       } else if (node instanceof MappingNode map) {
         for (NodeTuple t : map.getValue()) {
           String key = t.getKeyNode() instanceof ScalarNode k ? k.getValue() : "?";
-          checkNodeReferences(
-              t.getValueNode(), path + "." + key, site, rules, depth + 1, ancestors);
+          checkNodeReferences(t.getValueNode(), path + "." + key, site, depth + 1, ancestors);
         }
       }
     } finally {
@@ -171,7 +188,7 @@ record ReferenceChecks(YamlNodes nodes) {
     }
   }
 
-  private void checkString(ScalarNode node, String path, Site site, ReferenceRules rules) {
+  private void checkString(ScalarNode node, String path, Site site) {
     List<Reference> refs;
     try {
       refs = Expressions.references(node.getValue());
@@ -180,10 +197,111 @@ record ReferenceChecks(YamlNodes nodes) {
       return;
     }
     for (Reference ref : refs) {
-      String problem = rules.problem(ref.path(), site);
+      String problem = problem(ref.path(), site);
       if (problem != null) {
         nodes.error(node, path, "'${" + ref.text() + "}': " + problem);
       }
     }
+  }
+
+  /** Why a reference with these parts, written at {@code site}, is wrong; null when it is right. */
+  private String problem(List<String> parts, Site site) {
+    String root = parts.get(0);
+    switch (root) {
+      case "params" -> {
+        if (parts.size() != 2) {
+          return "write '${params.NAME}' with exactly one name";
+        }
+        String name = parts.get(1);
+        if (!parameters.containsKey(name)) {
+          return "unknown parameter '" + name + "'" + (parameters.isEmpty()
+              ? "; the definition declares no parameters"
+              : Suggestions.hint(name, parameters.keySet()));
+        }
+        return null;
+      }
+      case "variant" -> {
+        if (parts.size() < 2) {
+          return "write '${variant.KEY}'";
+        }
+        String key = parts.get(1);
+        if (variants.isEmpty()) {
+          return "variant key '" + key + "' is used, but no variants are declared";
+        }
+        List<String> missing = new ArrayList<>();
+        Set<String> allKeys = new LinkedHashSet<>();
+        for (Map.Entry<String, Map<String, Object>> v : variants.entrySet()) {
+          allKeys.addAll(v.getValue().keySet());
+          if (!v.getValue().containsKey(key)) {
+            missing.add(v.getKey());
+          }
+        }
+        if (missing.size() == variants.size()) {
+          return "unknown variant key '" + key + "'" + Suggestions.hint(key, allKeys);
+        }
+        if (!missing.isEmpty()) {
+          return "variant key '" + key + "' is missing from variant"
+              + (missing.size() == 1 ? " '" : "s '") + String.join("', '", missing) + "'"
+              + "; every variant must define it";
+        }
+        return null;
+      }
+      case "lab" -> {
+        if (parts.size() != 2 || !DefinitionKeys.LAB_FIELDS.contains(parts.get(1))) {
+          String name = parts.size() > 1 ? parts.get(1) : "";
+          return "unknown lab field '" + name + "'"
+              + Suggestions.hint(name, DefinitionKeys.LAB_FIELDS);
+        }
+        return null;
+      }
+      case "steps" -> {
+        return stepProblem(parts, site);
+      }
+      default -> {
+        return "unknown root '" + root + "'" + Suggestions.hint(root, Expressions.ROOTS);
+      }
+    }
+  }
+
+  private String stepProblem(List<String> parts, Site site) {
+    RawStep step = site.step();
+    RawStep group = site.group();
+    if (parts.size() < 3) {
+      return "write '${steps.ID.FIELD}'";
+    }
+    String id = parts.get(1);
+    String field = parts.get(2);
+    RawStep target;
+    if (id.equals(step.id)) {
+      if (!site.compensation()) {
+        return "step '" + id + "' cannot reference its own outputs (only its compensate can)";
+      }
+      target = step;
+    } else if (group != null && group.branches.stream().anyMatch(b -> id.equals(b.id))) {
+      return "step '" + id + "' runs in parallel with this step in group '" + group.id
+          + "', so its outputs are not available";
+    } else if (group != null && id.equals(group.id)) {
+      return "step '" + id + "' is the parallel group this step belongs to";
+    } else if (visible.containsKey(id)) {
+      target = visible.get(id);
+    } else if (all.contains(id)) {
+      return "step '" + id + "' is defined later; a step can only reference earlier steps";
+    } else {
+      return "unknown step '" + id + "'" + Suggestions.hint(id, visible.keySet());
+    }
+    if (target.parallel) {
+      return "step '" + id + "' is a parallel group and has no outputs; reference one of its branches";
+    }
+    if (target.action == null) {
+      return null; // Its unknown action is reported already.
+    }
+    if (target.action.output(field).isEmpty()) {
+      List<String> outputs = target.action.outputs().stream().map(f -> f.name()).toList();
+      return "step '" + id + "' (action '" + target.action.name() + "') has no output '" + field
+          + "'" + (outputs.isEmpty()
+              ? "; the action has no outputs"
+              : Suggestions.hint(field, outputs));
+    }
+    return null;
   }
 }

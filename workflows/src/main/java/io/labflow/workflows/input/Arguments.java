@@ -19,11 +19,6 @@ public final class Arguments {
 
   private Arguments() {}
 
-  /** A decision from a raw argument; see {@link #decision(Object)}. */
-  public static Decision decision(RawValue raw) {
-    return decision(RawJson.read(raw, "the decision", InputLimits.MAX_ARGUMENT_BYTES));
-  }
-
   /**
    * A duration as step files write it ({@code "2h"}, {@code "30m"}), longer than zero.
    *
@@ -42,11 +37,6 @@ public final class Arguments {
               + (value instanceof String s ? " " + InputLimits.quote(s) : ""));
     }
     return d.get();
-  }
-
-  /** A variant's name from a raw argument; see {@link #variant(Object)}. */
-  public static String variant(RawValue raw) {
-    return variant(RawJson.read(raw, "the variant", InputLimits.MAX_ARGUMENT_BYTES));
   }
 
   /**
@@ -75,7 +65,8 @@ public final class Arguments {
    *
    * @throws IllegalArgumentException naming what is allowed
    */
-  public static Decision decision(Object raw) {
+  public static Decision decision(RawValue argument) {
+    Object raw = RawJson.read(argument, "the decision", InputLimits.MAX_ARGUMENT_BYTES);
     if (raw == null) {
       throw new IllegalArgumentException(
           "a decision is required: " + String.join(", ", DECISIONS));
@@ -105,7 +96,8 @@ public final class Arguments {
    *
    * @throws IllegalArgumentException when it is not a short string
    */
-  public static String variant(Object raw) {
+  public static String variant(RawValue argument) {
+    Object raw = RawJson.read(argument, "the variant", InputLimits.MAX_ARGUMENT_BYTES);
     if (!(raw instanceof String s)) {
       throw new IllegalArgumentException(
           "the variant must be a string (a variant's name), got " + InputLimits.describe(raw));

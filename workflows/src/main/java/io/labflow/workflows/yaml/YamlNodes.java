@@ -44,7 +44,6 @@ public final class YamlNodes {
     errors.add(new Diagnostic(file, line, column, path, message));
   }
 
-  /** Whether any problem was reported. */
   public boolean hasErrors() {
     return !errors.isEmpty();
   }

@@ -137,14 +137,14 @@ class LabRequestParserTest {
 
   @Test
   void decisionsAndVariants() {
-    assertThat(Arguments.decision("retry")).isEqualTo(Decision.RETRY);
-    assertThat(Arguments.decision("SKIP")).isEqualTo(Decision.SKIP);
-    assertThatThrownBy(() -> Arguments.decision("RETYR"))
+    assertThat(Arguments.decision(RawJson.of("retry"))).isEqualTo(Decision.RETRY);
+    assertThat(Arguments.decision(RawJson.of("SKIP"))).isEqualTo(Decision.SKIP);
+    assertThatThrownBy(() -> Arguments.decision(RawJson.of("RETYR")))
         .hasMessage("unknown decision 'RETYR'; did you mean 'RETRY'? (allowed: RETRY, SKIP, ROLLBACK)");
-    assertThatThrownBy(() -> Arguments.decision(List.of("RETRY")))
+    assertThatThrownBy(() -> Arguments.decision(RawJson.of(List.of("RETRY"))))
         .hasMessageEndingWith("got a list");
     assertThatThrownBy(() -> Arguments.decision(null)).hasMessageContaining("a decision is required");
-    assertThat(Arguments.variant("read-write")).isEqualTo("read-write");
-    assertThatThrownBy(() -> Arguments.variant(Map.of())).hasMessageEndingWith("got an object");
+    assertThat(Arguments.variant(RawJson.of("read-write"))).isEqualTo("read-write");
+    assertThatThrownBy(() -> Arguments.variant(RawJson.of(Map.of()))).hasMessageEndingWith("got an object");
   }
 }
