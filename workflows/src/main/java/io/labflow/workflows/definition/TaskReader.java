@@ -33,7 +33,6 @@ record TaskReader(YamlNodes nodes, StepReader steps) {
 
   private static final int MAX_POINTS = 1_000_000;
 
-
   /** The tasks of the list; empty (reported) when it is not a non-empty list. */
   List<RawTask> readTasks(Node node, StepDefaults defaults) {
     if (node instanceof SequenceNode seq && seq.getValue().isEmpty()) {

@@ -61,10 +61,9 @@ public final class InputLimits {
 
   /** The text, cut to {@link #QUOTE_CHARS} characters (with the full length) for messages. */
   public static String quote(String s) {
-    if (s.length() <= QUOTE_CHARS) {
-      return "'" + s + "'";
-    }
-    return "'" + s.substring(0, QUOTE_CHARS) + "...' (" + s.length() + " characters)";
+    return s.length() <= QUOTE_CHARS
+        ? "'" + s + "'"
+        : "'" + clip(s) + "' (" + s.length() + " characters)";
   }
 
   /** The text cut to {@link #QUOTE_CHARS} characters, without quotes. */
