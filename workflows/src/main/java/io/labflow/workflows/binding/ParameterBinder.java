@@ -1,7 +1,6 @@
 package io.labflow.workflows.binding;
 
-import io.labflow.workflows.definition.PrincipalArns;
-import io.labflow.workflows.input.InputLimits;
+import io.labflow.workflows.definition.ValueTypes;
 import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.ParameterDef;
@@ -15,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -160,15 +158,7 @@ public final class ParameterBinder {
         continue;
       }
       Object typed = coerced.value();
-      // An integer is matched as its decimal text (a pattern such as [1-9][0-9]* refuses zero and
-      // negative numbers where they mean nothing).
-      Optional<String> problem =
-          def.pattern() != null
-                  && (typed instanceof String || typed instanceof Number)
-                  && !Pattern.compile(def.pattern()).matcher(String.valueOf(typed)).matches()
-              ? Optional.of(InputLimits.quote(String.valueOf(typed))
-                  + " does not match pattern '" + def.pattern() + "'")
-              : typed instanceof String s ? PrincipalArns.problem(def, s) : Optional.empty();
+      Optional<String> problem = ValueTypes.refusal(def, typed);
       if (problem.isPresent()) {
         errors.add(at(source, name, "parameter '" + name + "' value " + problem.get()));
         refused.add(name);

@@ -85,9 +85,6 @@ record ParameterReader(YamlNodes nodes, PlainValues values) {
         }
       } else if (problem != null) {
         nodes.error(at, path + ".default", "default " + problem);
-      } else if (compiled != null && !compiled.matcher(String.valueOf(defaultValue)).matches()) {
-        nodes.error(at, path + ".default",
-            "default '" + defaultValue + "' does not match pattern '" + pattern + "'");
       }
     }
     String format = format(m.get("format"), path + ".format", type);
@@ -104,9 +101,9 @@ record ParameterReader(YamlNodes nodes, PlainValues values) {
     }
     ParameterDef def = new ParameterDef(
         type, required, defaultValue, pattern, description, format, types, accounts);
-    if (defaultValue instanceof String d) {
-      PrincipalArns.problem(def, d).ifPresent(
-          p -> nodes.error(valueOf(m, "format"), path + ".default", "default " + p));
+    if (ValueTypes.fits(type, defaultValue) && (pattern == null || compiled != null)) {
+      ValueTypes.refusal(def, defaultValue).ifPresent(
+          p -> nodes.error(valueOf(m, "default"), path + ".default", "default " + p));
     }
     return def;
   }

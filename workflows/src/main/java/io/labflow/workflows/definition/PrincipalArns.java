@@ -1,7 +1,5 @@
 package io.labflow.workflows.definition;
 
-import io.labflow.workflows.input.InputLimits;
-import io.labflow.workflows.model.ParameterDef;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -59,13 +57,6 @@ public final class PrincipalArns {
       return Optional.of("names " + article(type) + ", which this parameter does not allow; " + expected);
     }
     return Optional.empty();
-  }
-
-  /** Why a value breaks a parameter's {@code format}, quoting it; empty when it has none. */
-  public static Optional<String> problem(ParameterDef def, String value) {
-    return def.isArn()
-        ? problem(value, def.arnTypes()).map(p -> InputLimits.quote(value) + " " + p)
-        : Optional.empty();
   }
 
   /** The 12-digit account of a well-formed principal ARN. */

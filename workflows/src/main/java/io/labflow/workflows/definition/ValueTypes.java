@@ -1,7 +1,11 @@
 package io.labflow.workflows.definition;
 
+import io.labflow.workflows.input.InputLimits;
+import io.labflow.workflows.model.ParameterDef;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The value types of the definition language, checked in one place: a parameter's default and a
@@ -51,8 +55,25 @@ public final class ValueTypes {
   public static String problemShowingValue(String type, Object value) {
     String problem = problem(type, value);
     return problem != null && value instanceof String s
-        ? problem + " " + io.labflow.workflows.input.InputLimits.quote(s)
+        ? problem + " " + InputLimits.quote(s)
         : problem;
+  }
+
+  /**
+   * Why a value of a parameter's type (a run's, or its default) is refused by the parameter's
+   * {@code pattern} or {@code format}, the value quoted; empty when it is not. An integer is matched
+   * as its decimal text (a pattern such as [1-9][0-9]* refuses zero and negative numbers).
+   */
+  public static Optional<String> refusal(ParameterDef def, Object value) {
+    String text = String.valueOf(value);
+    if (def.pattern() != null
+        && (value instanceof String || value instanceof Number)
+        && !Pattern.compile(def.pattern()).matcher(text).matches()) {
+      return Optional.of(InputLimits.quote(text) + " does not match pattern '" + def.pattern() + "'");
+    }
+    return value instanceof String s && def.isArn()
+        ? PrincipalArns.problem(s, def.arnTypes()).map(p -> InputLimits.quote(s) + " " + p)
+        : Optional.empty();
   }
 
   /** A type's name with its article, for messages: {@code an integer}, {@code a mapping}. */
