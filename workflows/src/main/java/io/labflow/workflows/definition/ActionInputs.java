@@ -47,7 +47,8 @@ record ActionInputs(YamlNodes nodes, PlainValues values, ActionCatalog catalog) 
     raw.with = entries == null ? Map.of() : entries;
     Map<String, Object> out = new LinkedHashMap<>();
     for (Entry e : raw.with.values()) {
-      out.put(e.key(), values.plain(e.value(), raw.withPath + "." + e.key()));
+      String at = raw.withPath + "." + e.key();
+      out.put(e.key(), values.plain(e.value(), at, (s, p) -> raw.strings.put(p, s)));
     }
     checkWith(raw.action, raw.with, out, with != null ? with.value() : node, raw.withPath);
     return Collections.unmodifiableMap(out);

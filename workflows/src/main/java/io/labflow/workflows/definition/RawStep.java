@@ -4,9 +4,11 @@ import io.labflow.workflows.catalog.ActionSpec;
 import io.labflow.workflows.model.Step;
 import io.labflow.workflows.yaml.YamlNodes;
 import io.labflow.workflows.yaml.YamlNodes.Entry;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /** A step (or task, or check) as read, with the nodes later checks (ids, references) point at. */
 final class RawStep {
@@ -16,6 +18,8 @@ final class RawStep {
   Node node;
   ActionSpec action;
   Map<String, Entry> with = Map.of();
+  /** The strings of {@code with}, at any depth, by path: what may hold {@code ${...}}. */
+  final Map<String, ScalarNode> strings = new LinkedHashMap<>();
   String withPath;
   /** The compensation's action and {@code with}, when the step has one. */
   RawStep undo;

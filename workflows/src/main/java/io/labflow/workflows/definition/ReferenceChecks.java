@@ -5,24 +5,18 @@ import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.Reference;
 import io.labflow.workflows.model.ParameterDef;
 import io.labflow.workflows.yaml.Suggestions;
-import io.labflow.workflows.yaml.YamlDocument;
 import io.labflow.workflows.yaml.YamlNodes.Entry;
 import io.labflow.workflows.yaml.YamlNodes;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
@@ -146,45 +140,15 @@ final class ReferenceChecks {
 
   private void checkStepReferences(RawStep step, RawStep group) {
     Site site = new Site(step, group, false);
-    for (Entry e : step.with.values()) {
-      checkNodeReferences(e.value(), step.withPath + "." + e.key(), site);
-    }
+    step.strings.forEach((path, node) -> checkString(node, path, site));
     for (Entry e : step.texts.values()) {
-      checkNodeReferences(e.value(), step.path + "." + e.key(), site);
-    }
-    Site undo = new Site(step, group, true);
-    for (Entry e : step.undo == null ? List.<Entry>of() : step.undo.with.values()) {
-      checkNodeReferences(e.value(), step.undo.withPath + "." + e.key(), undo);
-    }
-  }
-
-  private void checkNodeReferences(Node node, String path, Site site) {
-    checkNodeReferences(node, path, site, 0, Collections.newSetFromMap(new IdentityHashMap<>()));
-  }
-
-  private void checkNodeReferences(
-      Node node, String path, Site site, int depth, Set<Node> ancestors) {
-    if (depth > YamlDocument.MAX_NESTING || !ancestors.add(node)) {
-      return; // Reported by plain().
-    }
-    try {
-      if (node instanceof ScalarNode s) {
-        if (s.getTag().equals(Tag.STR)) {
-          checkString(s, path, site);
-        }
-      } else if (node instanceof SequenceNode seq) {
-        for (int i = 0; i < seq.getValue().size(); i++) {
-          checkNodeReferences(
-              seq.getValue().get(i), path + "[" + i + "]", site, depth + 1, ancestors);
-        }
-      } else if (node instanceof MappingNode map) {
-        for (NodeTuple t : map.getValue()) {
-          String key = t.getKeyNode() instanceof ScalarNode k ? k.getValue() : "?";
-          checkNodeReferences(t.getValueNode(), path + "." + key, site, depth + 1, ancestors);
-        }
+      if (e.value() instanceof ScalarNode s && s.getTag().equals(Tag.STR)) {
+        checkString(s, step.path + "." + e.key(), site);
       }
-    } finally {
-      ancestors.remove(node);
+    }
+    if (step.undo != null) {
+      Site undo = new Site(step, group, true);
+      step.undo.strings.forEach((path, node) -> checkString(node, path, undo));
     }
   }
 

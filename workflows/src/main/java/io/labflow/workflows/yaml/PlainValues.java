@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
@@ -34,10 +35,16 @@ public final class PlainValues {
 
   /** The value of a node as plain Java data, reporting what cannot be converted. */
   public Object plain(Node node, String path) {
-    return plain(node, path, 0, Collections.newSetFromMap(new IdentityHashMap<>()));
+    return plain(node, path, (s, p) -> {});
   }
 
-  private Object plain(Node node, String path, int depth, Set<Node> ancestors) {
+  /** The same, handing each string it holds, with its path, to {@code strings}. */
+  public Object plain(Node node, String path, BiConsumer<ScalarNode, String> strings) {
+    return plain(node, path, 0, Collections.newSetFromMap(new IdentityHashMap<>()), strings);
+  }
+
+  private Object plain(Node node, String path, int depth, Set<Node> ancestors,
+      BiConsumer<ScalarNode, String> strings) {
     if (++values > MAX_VALUES) {
       if (tooManyValues) {
         return null;
@@ -51,6 +58,9 @@ public final class PlainValues {
           node, path, "values nest more than " + YamlDocument.MAX_NESTING + " levels deep");
     }
     if (node instanceof ScalarNode s) {
+      if (s.getTag().equals(Tag.STR)) {
+        strings.accept(s, path);
+      }
       return scalarValue(s, path);
     }
     if (!ancestors.add(node)) {
@@ -63,13 +73,14 @@ public final class PlainValues {
       if (node instanceof SequenceNode seq) {
         List<Object> out = new ArrayList<>();
         for (int i = 0; i < seq.getValue().size(); i++) {
-          out.add(plain(seq.getValue().get(i), path + "[" + i + "]", depth + 1, ancestors));
+          Node item = seq.getValue().get(i);
+          out.add(plain(item, path + "[" + i + "]", depth + 1, ancestors, strings));
         }
         return Collections.unmodifiableList(out);
       }
       Map<String, Object> out = new LinkedHashMap<>();
       for (YamlNodes.Entry e : nodes.entries((MappingNode) node, path, null).values()) {
-        out.put(e.key(), plain(e.value(), path + "." + e.key(), depth + 1, ancestors));
+        out.put(e.key(), plain(e.value(), path + "." + e.key(), depth + 1, ancestors, strings));
       }
       return Collections.unmodifiableMap(out);
     } finally {
