@@ -18,19 +18,16 @@ final class NameRules {
 
   /** Reports {@code what 'name'} at {@code at} unless the name is an id. */
   static void checkId(YamlNodes nodes, String what, String name, Node at, String path) {
-    check(ID, "must be " + DefinitionKeys.ID_RULE, nodes, what, name, at, path);
+    if (!ID.matcher(name).matches()) {
+      nodes.error(at, path, what + " '" + name + "' must be " + DefinitionKeys.ID_RULE);
+    }
   }
 
   /** Reports {@code what 'name'} at {@code at} unless the name is a key. */
   static void checkKey(YamlNodes nodes, String what, String name, Node at, String path) {
-    check(KEY, "must start with a letter or '_' and hold only letters, digits, '_' and '-'",
-        nodes, what, name, at, path);
-  }
-
-  private static void check(
-      Pattern rule, String says, YamlNodes nodes, String what, String name, Node at, String path) {
-    if (!rule.matcher(name).matches()) {
-      nodes.error(at, path, what + " '" + name + "' " + says);
+    if (!KEY.matcher(name).matches()) {
+      nodes.error(at, path, what + " '" + name
+          + "' must start with a letter or '_' and hold only letters, digits, '_' and '-'");
     }
   }
 }

@@ -46,19 +46,20 @@ final class ReferenceChecks {
 
   /** Checks the ids and references of a file's steps, tasks and checks. */
   void check(List<RawStep> steps, List<RawStep> onChange, List<TaskReader.RawTask> tasks) {
-    checkUniqueIds(steps, onChange, tasks);
+    List<RawStep> every = everyStep(steps, onChange, tasks);
+    every.stream().filter(s -> s.id != null).forEach(s -> all.add(s.id));
+    checkUniqueIds(every, tasks);
     checkReferences(steps, onChange, tasks);
   }
 
   /** Step, task and check ids share one namespace: each may be written once. */
-  private void checkUniqueIds(
-      List<RawStep> steps, List<RawStep> onChange, List<TaskReader.RawTask> tasks) {
+  private void checkUniqueIds(List<RawStep> everyStep, List<TaskReader.RawTask> tasks) {
     List<RawStep> named = new ArrayList<>();
     for (TaskReader.RawTask t : tasks) {
       named.add(t.self);
       named.addAll(t.checks);
     }
-    List<RawStep> every = everyStep(steps, onChange, tasks);
+    List<RawStep> every = new ArrayList<>(everyStep);
     every.addAll(named);
     every.sort(Comparator.comparingInt(s -> s.node.getStartMark().getIndex()));
     Map<String, Node> seen = new HashMap<>();
@@ -97,11 +98,6 @@ final class ReferenceChecks {
    */
   private void checkReferences(
       List<RawStep> steps, List<RawStep> onChange, List<TaskReader.RawTask> tasks) {
-    for (RawStep s : everyStep(steps, onChange, tasks)) {
-      if (s.id != null) {
-        all.add(s.id);
-      }
-    }
     walk(steps);
     walk(onChange);
     Map<String, RawStep> provisioned = new LinkedHashMap<>(visible);
