@@ -51,9 +51,6 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
 
   @Override
   public ResolvedLab resolve(LabRequest request) {
-    if (request == null) {
-      throw invalidRequest(List.of("request: the request is empty"));
-    }
     String labId = request.labId();
     // The lab id first: a bad one is the whole answer, whatever else the request holds.
     ParameterBinder.labIdProblem(labId, "request").ifPresent(d -> {
