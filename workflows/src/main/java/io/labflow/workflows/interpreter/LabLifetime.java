@@ -71,13 +71,13 @@ final class LabLifetime {
   void admit(Duration extra) {
     UpdateChecks.live(run, "not live");
     if (deadline == 0) {
-      throw Rejections.reject(FailureTypes.NOT_LIVE,
+      throw Failures.reject(FailureTypes.NOT_LIVE,
           "extend: lab " + run.labId() + " started before labs could be extended");
     }
     Duration limit = run.definition().lifetimeLimit();
     long latest = liveSince + limit.toMillis();
     if (deadline + extra.toMillis() > latest) {
-      throw Rejections.reject(FailureTypes.INVALID_ARGUMENT,
+      throw Failures.reject(FailureTypes.INVALID_ARGUMENT,
           "extend: lab " + run.labId() + " may stay live at most " + Durations.format(limit)
               + (run.definition().maxLifetime() == null ? " (its keepAlive; set maxLifetime to allow more)" : " (its maxLifetime)")
               + ", until " + Summaries.at(latest, Duration.ZERO) + "; it is live until "

@@ -3,6 +3,7 @@ package io.labflow.workflows.interpreter;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.LabScope;
 import io.labflow.workflows.lab.Decision;
+import io.labflow.workflows.lab.DefinitionActivities;
 import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabResult;
@@ -15,6 +16,7 @@ import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.OnFailure;
 import io.labflow.workflows.model.Step;
 import io.temporal.common.converter.RawValue;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -130,8 +132,22 @@ final class LabRun {
     return request;
   }
 
-  /** Records what the request resolved to; published with the PROVISIONING change that follows. */
-  void resolved(LabRequest request, ResolvedLab resolved) {
+  /**
+   * Resolves the request through the resolve local activity, which checks it all before anything
+   * is created; a refusal fails the lab and is thrown. What it resolved to is published with the
+   * PROVISIONING change that follows.
+   */
+  void resolve(LabRequest request) {
+    ResolvedLab resolved;
+    try {
+      resolved =
+          Workflow.newLocalActivityStub(DefinitionActivities.class, DefinitionActivities.OPTIONS)
+              .resolve(request);
+    } catch (ActivityFailure e) {
+      throw Failures.root(e) instanceof ApplicationFailure af
+          ? fail(af.getType(), af.getOriginalMessage(), true)
+          : fail(FailureTypes.RESOLVE_FAILED, Failures.describe(e), true);
+    }
     definition = resolved.definition();
     runOnFailure = request.onFailure();
     params = resolved.parameters() == null ? Map.of() : resolved.parameters();
@@ -236,7 +252,7 @@ final class LabRun {
    */
   ApplicationFailure fail(String type, String message, boolean publish) {
     lastError = message;
-    failure = Rejections.reject(type, message);
+    failure = Failures.reject(type, message);
     if (publish) {
       setState(LabState.FAILED);
     } else {
@@ -250,7 +266,7 @@ final class LabRun {
     if (failure != null) {
       throw failure;
     }
-    return new LabResult(labId, state, ledger.snapshot());
+    return new LabResult(labId, state, ledger.snapshot(false));
   }
 
   /** Changes the lab state; the search attribute changes with it (one event per change). */
@@ -270,7 +286,7 @@ final class LabRun {
         definitionName,
         variant,
         state,
-        StatusView.of(ledger.snapshot()),
+        ledger.snapshot(true),
         pausedStep,
         lastError,
         notice,

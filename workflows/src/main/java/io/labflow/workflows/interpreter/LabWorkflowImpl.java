@@ -34,7 +34,6 @@ public class LabWorkflowImpl implements LabWorkflow {
 
   private static final Logger log = Workflow.getLogger(LabWorkflowImpl.class);
 
-  private final LabResolver resolver = new LabResolver();
   private final LabRun lab = new LabRun();
   private final Rollback rollback = new Rollback(lab);
   private final StepRunner runner = new StepRunner(lab, rollback);
@@ -53,7 +52,7 @@ public class LabWorkflowImpl implements LabWorkflow {
   public LabResult run(RawValue input) {
     LabRequest request = lab.admit(input);
     try {
-      resolver.resolve(lab, request);
+      lab.resolve(request);
       lab.provisioning();
       steps.run(lab.definition().steps(), LabState.PROVISIONING);
       if (lab.definition().keepAlive() == null) {

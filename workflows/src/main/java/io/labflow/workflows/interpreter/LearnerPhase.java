@@ -49,16 +49,16 @@ final class LearnerPhase {
   /** Rejects an Update unless the lab is live with an open task (one with solve steps if asked). */
   void admit(String update, boolean needsSolve) {
     if (!hasTasks()) {
-      throw Rejections.reject(FailureTypes.NO_OPEN_TASK, update + ": lab " + run.labId() + " has no learner tasks");
+      throw Failures.reject(FailureTypes.NO_OPEN_TASK, update + ": lab " + run.labId() + " has no learner tasks");
     }
     UpdateChecks.live(run, "not live");
     Task task = current();
     if (task == null) {
-      throw Rejections.reject(FailureTypes.NO_OPEN_TASK, update + ": every task of lab " + run.labId()
+      throw Failures.reject(FailureTypes.NO_OPEN_TASK, update + ": every task of lab " + run.labId()
           + " is done; tear it down with the Update teardown");
     }
     if (needsSolve && task.solve().isEmpty()) {
-      throw Rejections.reject(FailureTypes.NO_OPEN_TASK,
+      throw Failures.reject(FailureTypes.NO_OPEN_TASK,
           "solve: task '" + task.id() + "' has no solve steps; check or skip it");
     }
   }

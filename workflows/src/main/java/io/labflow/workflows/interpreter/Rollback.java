@@ -82,9 +82,9 @@ final class Rollback {
     String summary = head + "; " + (refusal && !teardown && report.clean()
         ? report.describeRefusal() : report.describe(teardown ? "torn down" : "rolled back"));
     ApplicationFailure failure = teardown && report.clean()
-        ? Rejections.reject(
+        ? Failures.reject(
             FailureTypes.LAB_TORN_DOWN, "the lab was torn down while paused: " + summary)
-        : Rejections.reject(FailureTypes.LAB_FAILED, summary);
+        : Failures.reject(FailureTypes.LAB_FAILED, summary);
     run.undone(teardown ? LabState.TORN_DOWN : LabState.ROLLED_BACK, report.clean(), summary,
         failure);
     return failure;
@@ -151,7 +151,7 @@ final class Rollback {
     }
     String summary =
         "teardown of lab " + run.labId() + " incomplete; " + report.describe("torn down");
-    ApplicationFailure incomplete = Rejections.reject(FailureTypes.LAB_FAILED, summary);
+    ApplicationFailure incomplete = Failures.reject(FailureTypes.LAB_FAILED, summary);
     run.undone(LabState.TORN_DOWN, false, summary, incomplete);
     throw incomplete;
   }

@@ -18,14 +18,14 @@ final class UpdateChecks {
     try {
       return read.get();
     } catch (IllegalArgumentException wrong) {
-      throw Rejections.reject(FailureTypes.INVALID_ARGUMENT, wrong.getMessage());
+      throw Failures.reject(FailureTypes.INVALID_ARGUMENT, wrong.getMessage());
     }
   }
 
   /** A step is paused and waiting for a decision. */
   static void paused(LabRun lab) {
     if (lab.state() != LabState.PAUSED || lab.decision() != null) {
-      throw Rejections.reject(
+      throw Failures.reject(
           FailureTypes.NOT_PAUSED, "lab " + lab.labId() + " is not paused (" + lab.state() + ")");
     }
   }
@@ -33,7 +33,7 @@ final class UpdateChecks {
   /** The lab is live; {@code how} says what it is not ("not live", "no longer live"). */
   static void live(LabRun lab, String how) {
     if (lab.state() != LabState.LIVE) {
-      throw Rejections.reject(
+      throw Failures.reject(
           FailureTypes.NOT_LIVE, "lab " + lab.labId() + " is " + how + " (" + lab.state() + ")");
     }
   }
@@ -42,7 +42,7 @@ final class UpdateChecks {
   static void otherVariant(LabRun lab, String newVariant) {
     Map<String, Map<String, Object>> variants = lab.definition().variants();
     if (newVariant == null || variants == null || !variants.containsKey(newVariant)) {
-      throw Rejections.reject(
+      throw Failures.reject(
           FailureTypes.INVALID_ARGUMENT,
           "unknown variant '"
               + newVariant
@@ -50,7 +50,7 @@ final class UpdateChecks {
               + (variants == null ? "none" : variants.keySet()));
     }
     if (newVariant.equals(lab.variant())) {
-      throw Rejections.reject(
+      throw Failures.reject(
           FailureTypes.INVALID_ARGUMENT,
           "lab " + lab.labId() + " already runs variant " + newVariant);
     }
@@ -59,7 +59,7 @@ final class UpdateChecks {
   /** The lab can be torn down: it is live or paused. */
   static void liveOrPaused(LabRun lab) {
     if (lab.state() != LabState.LIVE && lab.state() != LabState.PAUSED) {
-      throw Rejections.reject(
+      throw Failures.reject(
           FailureTypes.NOT_LIVE,
           "lab " + lab.labId() + " can be torn down only when live or paused ("
               + lab.state() + ")");
