@@ -15,11 +15,15 @@ import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.OnFailure;
 import io.labflow.workflows.model.Step;
+import io.temporal.common.SearchAttributeKey;
+import io.temporal.common.SearchAttributeUpdate;
 import io.temporal.common.converter.RawValue;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -35,7 +39,11 @@ import java.util.function.Supplier;
 final class LabRun {
 
   final StepLedger ledger = new StepLedger();
-  private final SearchAttributeBatch attributes = new SearchAttributeBatch();
+  /**
+   * Search-attribute changes not sent yet: every upsert is a history event, so values that change
+   * together (a state change and the definition's name) go out together.
+   */
+  private final List<SearchAttributeUpdate<?>> attributes = new ArrayList<>();
 
   private String labId;
   private String definitionName;
@@ -112,7 +120,7 @@ final class LabRun {
     // Queued before the input is read, so that a run whose input is refused is still found by its
     // lab id (the workflow id); it goes out with the first upsert either way.
     labId = Workflow.getInfo().getWorkflowId();
-    attributes.set(LabSearchAttributes.LAB_ID, labId);
+    set(LabSearchAttributes.LAB_ID, labId);
     LabRequest request;
     try {
       request = RequestGate.admit(input);
@@ -125,17 +133,17 @@ final class LabRun {
     ledger.onChange(this::publishDetails);
     definitionName = request.definition();
     variant = request.variant();
-    attributes.set(LabSearchAttributes.DEFINITION, definitionName);
-    attributes.set(LabSearchAttributes.VARIANT, variant);
-    attributes.set(LabSearchAttributes.STATE, state.name());
-    attributes.flush();
+    set(LabSearchAttributes.DEFINITION, definitionName);
+    set(LabSearchAttributes.VARIANT, variant);
+    set(LabSearchAttributes.STATE, state.name());
+    flush();
     return request;
   }
 
   /**
    * Resolves the request through the resolve local activity, which checks it all before anything
-   * is created; a refusal fails the lab and is thrown. What it resolved to is published with the
-   * PROVISIONING change that follows.
+   * is created, and starts provisioning (what it resolved to is published with that change); a
+   * refusal fails the lab and is thrown.
    */
   void resolve(LabRequest request) {
     ResolvedLab resolved;
@@ -153,11 +161,8 @@ final class LabRun {
     params = resolved.parameters() == null ? Map.of() : resolved.parameters();
     variant = resolved.variant();
     definitionName = definition.name();
-    attributes.set(LabSearchAttributes.DEFINITION, definitionName);
-    attributes.set(LabSearchAttributes.VARIANT, variant);
-  }
-
-  void provisioning() {
+    set(LabSearchAttributes.DEFINITION, definitionName);
+    set(LabSearchAttributes.VARIANT, variant);
     ledger.addPending(definition.steps());
     setState(LabState.PROVISIONING);
   }
@@ -175,7 +180,7 @@ final class LabRun {
   /** A live lab starts switching to another variant (its steps on change run next). */
   void switching(String newVariant) {
     variant = newVariant;
-    attributes.set(LabSearchAttributes.VARIANT, variant);
+    set(LabSearchAttributes.VARIANT, variant);
     setState(LabState.SWITCHING);
     ledger.addPending(definition.onVariantChange());
   }
@@ -269,14 +274,27 @@ final class LabRun {
     return new LabResult(labId, state, ledger.snapshot(false));
   }
 
+  /** Queues a search attribute for the next upsert; null unsets it. */
+  private void set(SearchAttributeKey<String> key, String value) {
+    attributes.add(value == null ? key.valueUnset() : key.valueSet(value));
+  }
+
+  /** Sends the queued search attributes in one upsert, in the order queued; none, nothing. */
+  private void flush() {
+    if (!attributes.isEmpty()) {
+      Workflow.upsertTypedSearchAttributes(attributes.toArray(new SearchAttributeUpdate<?>[0]));
+      attributes.clear();
+    }
+  }
+
   /** Changes the lab state; the search attribute changes with it (one event per change). */
   private void setState(LabState next) {
     if (state != next) {
       stateSince = StateChanges.record(this, stateSince, next);
       state = next;
-      attributes.set(LabSearchAttributes.STATE, next.name());
+      set(LabSearchAttributes.STATE, next.name());
     }
-    attributes.flush();
+    flush();
     publishDetails();
   }
 

@@ -53,7 +53,6 @@ public class LabWorkflowImpl implements LabWorkflow {
     LabRequest request = lab.admit(input);
     try {
       lab.resolve(request);
-      lab.provisioning();
       steps.run(lab.definition().steps(), LabState.PROVISIONING);
       if (lab.definition().keepAlive() == null) {
         lab.completed();
@@ -213,7 +212,7 @@ public class LabWorkflowImpl implements LabWorkflow {
   /** Rejects a teardown with an input, or unless the lab is live or paused. */
   @Override
   public void validateTeardown(RawValue none) {
-    noInput("teardown", none);
+    UpdateChecks.noInput("teardown", none);
     UpdateChecks.liveOrPaused(lab);
   }
 
@@ -240,9 +239,8 @@ public class LabWorkflowImpl implements LabWorkflow {
   /** A learner Update, one at a time with the other Updates; a bug rolls the lab back. */
   private CheckAnswer learnerUpdate(
       String name, RawValue none, boolean needsSolve, Supplier<CheckAnswer> update) {
-    noInput(name, none);
     return serially(() -> {
-      learner.admit(name, needsSolve);
+      learner.admit(name, none, needsSolve);
       return update.get();
     });
   }
@@ -259,31 +257,21 @@ public class LabWorkflowImpl implements LabWorkflow {
 
   @Override
   public void validateCheck(RawValue none) {
-    noInput("check", none);
-    learner.admit("check", false);
+    learner.admit("check", none, false);
   }
 
   @Override
   public void validateSolve(RawValue none) {
-    noInput("solve", none);
-    learner.admit("solve", true);
+    learner.admit("solve", none, true);
   }
 
   @Override
   public void validateSkip(RawValue none) {
-    noInput("skip", none);
-    learner.admit("skip", false);
+    learner.admit("skip", none, false);
   }
 
   @Override
   public void validateExtend(RawValue duration) {
     lifetime.admit(argument(() -> Arguments.duration(duration)));
-  }
-
-  private static void noInput(String update, RawValue none) {
-    argument(() -> {
-      Arguments.none(none, update);
-      return none;
-    });
   }
 }

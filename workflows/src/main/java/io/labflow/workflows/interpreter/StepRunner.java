@@ -59,7 +59,8 @@ final class StepRunner {
     try {
       @SuppressWarnings("unchecked")
       Map<String, Object> outputs =
-          Workflow.newUntypedActivityStub(StepOptions.forStep(step, Summaries.step(step, input)))
+          Workflow.newUntypedActivityStub(
+                  StepOptions.forStep(step, Summaries.call(step.id(), input)))
               .execute(step.action(), Map.class, input);
       StepAttempts.Split result = StepAttempts.split(outputs);
       ledger.done(step.id(), result.outputs(), result.attempt());

@@ -1,7 +1,9 @@
 package io.labflow.workflows.interpreter;
 
+import io.labflow.workflows.input.Arguments;
 import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabState;
+import io.temporal.common.converter.RawValue;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -22,20 +24,29 @@ final class UpdateChecks {
     }
   }
 
+  /** The update takes no input and got none. */
+  static void noInput(String update, RawValue none) {
+    argument(() -> {
+      Arguments.none(none, update);
+      return none;
+    });
+  }
+
   /** A step is paused and waiting for a decision. */
   static void paused(LabRun lab) {
-    if (lab.state() != LabState.PAUSED || lab.decision() != null) {
-      throw Failures.reject(
-          FailureTypes.NOT_PAUSED, "lab " + lab.labId() + " is not paused (" + lab.state() + ")");
-    }
+    require(lab.state() == LabState.PAUSED && lab.decision() == null, lab,
+        FailureTypes.NOT_PAUSED, "is not paused");
   }
 
   /** The lab is live; {@code how} says what it is not ("not live", "no longer live"). */
   static void live(LabRun lab, String how) {
-    if (lab.state() != LabState.LIVE) {
-      throw Failures.reject(
-          FailureTypes.NOT_LIVE, "lab " + lab.labId() + " is " + how + " (" + lab.state() + ")");
-    }
+    require(lab.state() == LabState.LIVE, lab, FailureTypes.NOT_LIVE, "is " + how);
+  }
+
+  /** The lab can be torn down: it is live or paused. */
+  static void liveOrPaused(LabRun lab) {
+    require(lab.state() == LabState.LIVE || lab.state() == LabState.PAUSED, lab,
+        FailureTypes.NOT_LIVE, "can be torn down only when live or paused");
   }
 
   /** The variant exists and is not the one the lab runs. */
@@ -56,13 +67,10 @@ final class UpdateChecks {
     }
   }
 
-  /** The lab can be torn down: it is live or paused. */
-  static void liveOrPaused(LabRun lab) {
-    if (lab.state() != LabState.LIVE && lab.state() != LabState.PAUSED) {
-      throw Failures.reject(
-          FailureTypes.NOT_LIVE,
-          "lab " + lab.labId() + " can be torn down only when live or paused ("
-              + lab.state() + ")");
+  /** Rejects with {@code type} and "lab ID {@code what} (STATE)" unless {@code holds}. */
+  private static void require(boolean holds, LabRun lab, String type, String what) {
+    if (!holds) {
+      throw Failures.reject(type, "lab " + lab.labId() + " " + what + " (" + lab.state() + ")");
     }
   }
 }
