@@ -43,7 +43,7 @@ final class LabLifetime {
     long warning = d.warningBeforeExpiry().toMillis();
     while (true) {
       long now = Workflow.currentTimeMillis();
-      if (run.isFinal()) {
+      if (run.state().isFinal()) {
         return true;
       }
       if (now >= deadline) {
@@ -63,7 +63,7 @@ final class LabLifetime {
       String summary = Summaries.keepAlive(now, Duration.ofMillis(deadline - now))
           + (warned ? "" : "; warns at " + Summaries.at(until, Duration.ZERO));
       LabeledTimer.cancellable(
-          Duration.ofMillis(until - now), summary, () -> run.isFinal() || deadline != seen);
+          Duration.ofMillis(until - now), summary, () -> run.state().isFinal() || deadline != seen);
     }
   }
 

@@ -3,7 +3,6 @@ package io.labflow.workflows.interpreter;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.LabScope;
 import io.labflow.workflows.lab.Decision;
-import io.labflow.workflows.lab.DefinitionActivities;
 import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabResult;
@@ -18,7 +17,6 @@ import io.labflow.workflows.model.Step;
 import io.temporal.common.SearchAttributeKey;
 import io.temporal.common.SearchAttributeUpdate;
 import io.temporal.common.converter.RawValue;
-import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -39,10 +37,7 @@ import java.util.function.Supplier;
 final class LabRun {
 
   final StepLedger ledger = new StepLedger();
-  /**
-   * Search-attribute changes not sent yet: every upsert is a history event, so values that change
-   * together (a state change and the definition's name) go out together.
-   */
+  /** Search-attribute changes not sent yet: every upsert is a history event. */
   private final List<SearchAttributeUpdate<?>> attributes = new ArrayList<>();
 
   private String labId;
@@ -108,10 +103,6 @@ final class LabRun {
     learnerDetails = details;
   }
 
-  boolean isFinal() {
-    return state.isFinal();
-  }
-
   /**
    * The run's request, its lab id, definition and variant published (one upsert); input refused
    * before anything started fails the lab at once.
@@ -136,26 +127,12 @@ final class LabRun {
     set(LabSearchAttributes.DEFINITION, definitionName);
     set(LabSearchAttributes.VARIANT, variant);
     set(LabSearchAttributes.STATE, state.name());
-    flush();
+    setState(state);
     return request;
   }
 
-  /**
-   * Resolves the request through the resolve local activity, which checks it all before anything
-   * is created, and starts provisioning (what it resolved to is published with that change); a
-   * refusal fails the lab and is thrown.
-   */
-  void resolve(LabRequest request) {
-    ResolvedLab resolved;
-    try {
-      resolved =
-          Workflow.newLocalActivityStub(DefinitionActivities.class, DefinitionActivities.OPTIONS)
-              .resolve(request);
-    } catch (ActivityFailure e) {
-      throw Failures.root(e) instanceof ApplicationFailure af
-          ? fail(af.getType(), af.getOriginalMessage(), true)
-          : fail(FailureTypes.RESOLVE_FAILED, Failures.describe(e), true);
-    }
+  /** What the request resolved to, published with the start of provisioning. */
+  void resolved(LabRequest request, ResolvedLab resolved) {
     definition = resolved.definition();
     runOnFailure = request.onFailure();
     params = resolved.parameters() == null ? Map.of() : resolved.parameters();
@@ -279,36 +256,23 @@ final class LabRun {
     attributes.add(value == null ? key.valueUnset() : key.valueSet(value));
   }
 
-  /** Sends the queued search attributes in one upsert, in the order queued; none, nothing. */
-  private void flush() {
-    if (!attributes.isEmpty()) {
-      Workflow.upsertTypedSearchAttributes(attributes.toArray(new SearchAttributeUpdate<?>[0]));
-      attributes.clear();
-    }
-  }
-
-  /** Changes the lab state; the search attribute changes with it (one event per change). */
+  /** Changes the state; the queued search attributes, its own if it changed, go in one upsert. */
   private void setState(LabState next) {
     if (state != next) {
       stateSince = StateChanges.record(this, stateSince, next);
       state = next;
       set(LabSearchAttributes.STATE, next.name());
     }
-    flush();
+    if (!attributes.isEmpty()) {
+      Workflow.upsertTypedSearchAttributes(attributes.toArray(new SearchAttributeUpdate<?>[0]));
+      attributes.clear();
+    }
     publishDetails();
   }
 
   LabStatus status() {
-    return new LabStatus(
-        labId,
-        definitionName,
-        variant,
-        state,
-        ledger.snapshot(true),
-        pausedStep,
-        lastError,
-        notice,
-        learner.get());
+    return new LabStatus(labId, definitionName, variant, state, ledger.snapshot(true), pausedStep,
+        lastError, notice, learner.get());
   }
 
   /** Keeps the Web UI's current details in step with the lab (no history event). */

@@ -5,13 +5,17 @@ import static io.labflow.workflows.interpreter.UpdateChecks.argument;
 import io.labflow.workflows.input.Arguments;
 import io.labflow.workflows.lab.CheckAnswer;
 import io.labflow.workflows.lab.Decision;
+import io.labflow.workflows.lab.DefinitionActivities;
+import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
+import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.Definition;
 import io.temporal.common.converter.RawValue;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
@@ -52,7 +56,7 @@ public class LabWorkflowImpl implements LabWorkflow {
   public LabResult run(RawValue input) {
     LabRequest request = lab.admit(input);
     try {
-      lab.resolve(request);
+      lab.resolved(request, resolve(request));
       steps.run(lab.definition().steps(), LabState.PROVISIONING);
       if (lab.definition().keepAlive() == null) {
         lab.completed();
@@ -63,12 +67,27 @@ public class LabWorkflowImpl implements LabWorkflow {
       rollback.afterCancel(lock, runner::settled);
       throw cancelled;
     } catch (RuntimeException e) {
-      if (!lab.isFinal()) {
+      if (!lab.state().isFinal()) {
         rollback.afterBug(e);
       }
     }
     Workflow.await(Workflow::isEveryHandlerFinished);
     return lab.end();
+  }
+
+  /**
+   * The request resolved by the resolve local activity, which checks it all before anything is
+   * created; a refusal fails the lab and is thrown.
+   */
+  private ResolvedLab resolve(LabRequest request) {
+    try {
+      return Workflow.newLocalActivityStub(DefinitionActivities.class, DefinitionActivities.OPTIONS)
+          .resolve(request);
+    } catch (ActivityFailure e) {
+      throw Failures.root(e) instanceof ApplicationFailure af
+          ? lab.fail(af.getType(), af.getOriginalMessage(), true)
+          : lab.fail(FailureTypes.RESOLVE_FAILED, Failures.describe(e), true);
+    }
   }
 
   /**
@@ -84,7 +103,7 @@ public class LabWorkflowImpl implements LabWorkflow {
             ? LabeledTimer.await(
                 keepAlive,
                 Summaries.keepAlive(Workflow.currentTimeMillis(), keepAlive),
-                lab::isFinal)
+                () -> lab.state().isFinal())
             : lifetime.await();
     if (!ended) {
       lock.lock();
@@ -134,7 +153,7 @@ public class LabWorkflowImpl implements LabWorkflow {
   public LabStatus teardown(RawValue none) {
     if (lab.state() == LabState.PAUSED) {
       lab.requestTeardown();
-      Workflow.await(lab::isFinal);
+      Workflow.await(() -> lab.state().isFinal());
       return lab.status();
     }
     lock.lock();
@@ -152,7 +171,7 @@ public class LabWorkflowImpl implements LabWorkflow {
     Decision d = argument(() -> Arguments.decision(requested));
     UpdateChecks.paused(lab);
     lab.decide(d);
-    Workflow.await(() -> lab.decision() == null || lab.isFinal());
+    Workflow.await(() -> lab.decision() == null || lab.state().isFinal());
     return lab.status();
   }
 
@@ -182,8 +201,8 @@ public class LabWorkflowImpl implements LabWorkflow {
 
   @Override
   public void requestTeardown() {
-    Workflow.await(
-        () -> lab.state() == LabState.LIVE || lab.state() == LabState.PAUSED || lab.isFinal());
+    Workflow.await(() -> lab.state() == LabState.LIVE || lab.state() == LabState.PAUSED
+        || lab.state().isFinal());
     try {
       teardown(null);
     } catch (ApplicationFailure notApplied) {

@@ -95,7 +95,7 @@ final class Rollback {
               Workflow.await(branchesSettled);
               lock.lock();
               try {
-                if (!run.isFinal()) {
+                if (!run.state().isFinal()) {
                   run.rollingBack(false);
                   RollbackReport report = compensateAll();
                   String summary = "lab cancelled; " + report.describe("rolled back");
