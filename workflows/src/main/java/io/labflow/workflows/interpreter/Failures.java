@@ -1,7 +1,6 @@
 package io.labflow.workflows.interpreter;
 
 import io.labflow.workflows.lab.FailureTypes;
-import io.temporal.api.enums.v1.RetryState;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -72,18 +71,5 @@ final class Failures {
       return tf.getOriginalMessage();
     }
     return root.getClass().getSimpleName() + ": " + root.getMessage();
-  }
-
-  /**
-   * The attempt count a failure proves, or 0: when retries ran out because of the attempt limit,
-   * the step ran exactly {@code maximumAttempts} times.
-   */
-  static int attempts(Throwable failure, int maximumAttempts) {
-    if (failure instanceof ActivityFailure af
-        && af.getRetryState() == RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED
-        && maximumAttempts > 0) {
-      return maximumAttempts;
-    }
-    return 0;
   }
 }

@@ -20,6 +20,7 @@ import io.temporal.common.converter.RawValue;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,14 +31,10 @@ import java.util.function.Supplier;
  * pending decision. The interpreter's parts share it; it changes only on the workflow thread, and
  * only through its intent methods (admit, resolved, pause, decide, fail, end, ...), each of which
  * keeps the search attribute {@code LabState} and the Web UI's details in step.
- *
- * <p>The search attribute {@code LabState} changes only when the lab's state changes, never per
- * step, which keeps a successful run of N steps within 6N+12 history events.
  */
 final class LabRun {
 
   final StepLedger ledger = new StepLedger();
-  /** Search-attribute changes not sent yet: every upsert is a history event. */
   private final List<SearchAttributeUpdate<?>> attributes = new ArrayList<>();
 
   private String labId;
@@ -127,7 +124,7 @@ final class LabRun {
     set(LabSearchAttributes.DEFINITION, definitionName);
     set(LabSearchAttributes.VARIANT, variant);
     set(LabSearchAttributes.STATE, state.name());
-    setState(state);
+    flush();
     return request;
   }
 
@@ -173,11 +170,9 @@ final class LabRun {
 
   void pause(String stepId) {
     pausedStep = stepId;
-    decision = null;
     setState(LabState.PAUSED);
   }
 
-  /** An operator's decision on the paused step. */
   void decide(Decision d) {
     decision = d;
   }
@@ -256,17 +251,25 @@ final class LabRun {
     attributes.add(value == null ? key.valueUnset() : key.valueSet(value));
   }
 
-  /** Changes the state; the queued search attributes, its own if it changed, go in one upsert. */
+  /**
+   * Sends the queued search attributes in one upsert: every upsert is a history event, and {@code
+   * LabState} changes only with the state, never per step (N steps stay within 6N+12 events).
+   */
+  private void flush() {
+    if (!attributes.isEmpty()) {
+      Workflow.upsertTypedSearchAttributes(attributes.toArray(new SearchAttributeUpdate<?>[0]));
+      attributes.clear();
+    }
+  }
+
+  /** Changes the lab state; the search attribute changes with it (one event per change). */
   private void setState(LabState next) {
     if (state != next) {
       stateSince = StateChanges.record(this, stateSince, next);
       state = next;
       set(LabSearchAttributes.STATE, next.name());
     }
-    if (!attributes.isEmpty()) {
-      Workflow.upsertTypedSearchAttributes(attributes.toArray(new SearchAttributeUpdate<?>[0]));
-      attributes.clear();
-    }
+    flush();
     publishDetails();
   }
 
@@ -284,10 +287,9 @@ final class LabRun {
   /** A step's {@code with} (or an undo's) evaluated over the lab's scope as it is now. */
   @SuppressWarnings("unchecked")
   Map<String, Object> evaluate(Map<String, Object> with) {
-    Map<String, Object> scope =
-        LabScope.of(definition, labId, Workflow.getInfo().getRunId(),
-            Summaries.iso(Workflow.getInfo().getRunStartedTimestampMillis()), variant, params,
-            ledger.scope());
+    Map<String, Object> scope = LabScope.of(definition, labId, Workflow.getInfo().getRunId(),
+        Instant.ofEpochMilli(Workflow.getInfo().getRunStartedTimestampMillis()).toString(),
+        variant, params, ledger.scope());
     return (Map<String, Object>) Expressions.evaluate(with, scope);
   }
 

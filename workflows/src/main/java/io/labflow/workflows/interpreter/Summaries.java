@@ -67,9 +67,4 @@ final class Summaries {
   private static String cut(String s) {
     return s.length() <= MAX ? s : s.substring(0, MAX - 3) + "...";
   }
-
-  /** An instant of workflow time (ms) as ISO-8601, e.g. {@code ${lab.startedAt}}. */
-  static String iso(long millis) {
-    return Instant.ofEpochMilli(millis).toString();
-  }
 }
