@@ -1,17 +1,30 @@
 package io.labflow.workflows.interpreter;
 
 import io.labflow.workflows.lab.FailureTypes;
-import io.temporal.api.enums.v1.RetryState;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.failure.TimeoutFailure;
 
-/** Turns Temporal failures into the short messages the status and the failure summary show. */
+/**
+ * Turns Temporal failures into the short messages the status and the failure summary show, and
+ * makes the failures a person reads.
+ */
 final class Failures {
 
   private Failures() {}
+
+  /**
+   * A failure a person reads in the Web UI or the command line (an update's rejection, the failure
+   * a lab's run ends with): a type and one sentence, with no Java stack trace (the failure
+   * converter sends a throwable's stack trace along; an empty one shows as nothing).
+   */
+  static ApplicationFailure reject(String type, String sentence) {
+    ApplicationFailure f = ApplicationFailure.newNonRetryableFailure(sentence, type);
+    f.setStackTrace(new StackTraceElement[0]);
+    return f;
+  }
 
   /** The failure an activity call ended with, without Temporal's wrapping. */
   static Throwable root(Throwable failure) {
@@ -58,18 +71,5 @@ final class Failures {
       return tf.getOriginalMessage();
     }
     return root.getClass().getSimpleName() + ": " + root.getMessage();
-  }
-
-  /**
-   * The attempt count a failure proves, or 0: when retries ran out because of the attempt limit,
-   * the step ran exactly {@code maximumAttempts} times.
-   */
-  static int attempts(Throwable failure, int maximumAttempts) {
-    if (failure instanceof ActivityFailure af
-        && af.getRetryState() == RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED
-        && maximumAttempts > 0) {
-      return maximumAttempts;
-    }
-    return 0;
   }
 }

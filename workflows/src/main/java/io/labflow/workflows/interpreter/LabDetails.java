@@ -7,8 +7,10 @@ import io.labflow.workflows.lab.LearnerProgress;
 import io.labflow.workflows.lab.StepStatus;
 import io.labflow.workflows.model.Definition;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The lab's current details as the Temporal Web UI shows them (Markdown, set with {@code
@@ -22,8 +24,8 @@ final class LabDetails {
 
   private static final int MAX_ERROR = 300;
 
-  private static final java.util.Set<LabState> FAILING =
-      java.util.EnumSet.of(
+  private static final Set<LabState> FAILING =
+      EnumSet.of(
           LabState.PAUSED, LabState.ROLLING_BACK, LabState.ROLLED_BACK, LabState.FAILED,
           LabState.RESOLVING);
 
@@ -55,12 +57,11 @@ final class LabDetails {
       md.append(" until ").append(liveUntil);
     }
     md.append("\n\n");
-    if (s.steps() != null && !s.steps().isEmpty()) {
+    if (!s.steps().isEmpty()) {
       // Lists, not tables: the Web UI renders Markdown tables without cell padding.
       md.append("Steps:\n\n");
       for (StepStatus st : s.steps()) {
-        md.append("- ").append(st.id())
-            .append(st.action() == null ? "" : " (" + st.action() + ")").append(": **")
+        md.append("- ").append(st.id()).append(" (").append(st.action()).append("): **")
             .append(st.state()).append("**")
             .append(st.attempt() > 1 ? " (attempt " + st.attempt() + ")" : "").append('\n');
       }
@@ -82,13 +83,9 @@ final class LabDetails {
 
   /** The access matrix of the last step that returned one (a verification). */
   private static void matrix(List<StepStatus> steps, StringBuilder md) {
-    if (steps == null) {
-      return;
-    }
     for (int i = steps.size() - 1; i >= 0; i--) {
       StepStatus st = steps.get(i);
-      if (st.outputs() != null && st.outputs().get("matrix") instanceof List<?> cells
-          && !cells.isEmpty()) {
+      if (st.outputs().get("matrix") instanceof List<?> cells && !cells.isEmpty()) {
         Object method = st.outputs().get("method");
         md.append("Last verification: ").append(st.id())
             .append(method == null ? "" : " (" + method + ")").append(":\n\n");
@@ -129,7 +126,7 @@ final class LabDetails {
       case COMPLETED -> "nothing: every step is done.";
       case ROLLED_BACK -> "nothing is left in AWS; fix the cause above and start the lab again.";
       case TORN_DOWN -> "nothing is left in AWS; start the lab again to get a new one.";
-      case FAILED -> s.steps() == null || s.steps().isEmpty()
+      case FAILED -> s.steps().isEmpty()
           ? "nothing was created; fix the cause above and start the lab again."
           : "some resources could not be deleted: see the steps above and the status query.";
     };

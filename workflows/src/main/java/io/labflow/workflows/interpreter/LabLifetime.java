@@ -43,7 +43,7 @@ final class LabLifetime {
     long warning = d.warningBeforeExpiry().toMillis();
     while (true) {
       long now = Workflow.currentTimeMillis();
-      if (run.isFinal()) {
+      if (run.state().isFinal()) {
         return true;
       }
       if (now >= deadline) {
@@ -63,7 +63,7 @@ final class LabLifetime {
       String summary = Summaries.keepAlive(now, Duration.ofMillis(deadline - now))
           + (warned ? "" : "; warns at " + Summaries.at(until, Duration.ZERO));
       LabeledTimer.cancellable(
-          Duration.ofMillis(until - now), summary, () -> run.isFinal() || deadline != seen);
+          Duration.ofMillis(until - now), summary, () -> run.state().isFinal() || deadline != seen);
     }
   }
 
@@ -71,13 +71,13 @@ final class LabLifetime {
   void admit(Duration extra) {
     UpdateChecks.live(run, "not live");
     if (deadline == 0) {
-      throw Rejections.reject(FailureTypes.NOT_LIVE,
+      throw Failures.reject(FailureTypes.NOT_LIVE,
           "extend: lab " + run.labId() + " started before labs could be extended");
     }
     Duration limit = run.definition().lifetimeLimit();
     long latest = liveSince + limit.toMillis();
     if (deadline + extra.toMillis() > latest) {
-      throw Rejections.reject(FailureTypes.INVALID_ARGUMENT,
+      throw Failures.reject(FailureTypes.INVALID_ARGUMENT,
           "extend: lab " + run.labId() + " may stay live at most " + Durations.format(limit)
               + (run.definition().maxLifetime() == null ? " (its keepAlive; set maxLifetime to allow more)" : " (its maxLifetime)")
               + ", until " + Summaries.at(latest, Duration.ZERO) + "; it is live until "

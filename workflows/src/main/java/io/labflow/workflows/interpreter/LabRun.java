@@ -14,10 +14,15 @@ import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.OnFailure;
 import io.labflow.workflows.model.Step;
+import io.temporal.common.SearchAttributeKey;
+import io.temporal.common.SearchAttributeUpdate;
 import io.temporal.common.converter.RawValue;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -26,14 +31,11 @@ import java.util.function.Supplier;
  * pending decision. The interpreter's parts share it; it changes only on the workflow thread, and
  * only through its intent methods (admit, resolved, pause, decide, fail, end, ...), each of which
  * keeps the search attribute {@code LabState} and the Web UI's details in step.
- *
- * <p>The search attribute {@code LabState} changes only when the lab's state changes, never per
- * step, which keeps a successful run of N steps within 6N+12 history events.
  */
 final class LabRun {
 
   final StepLedger ledger = new StepLedger();
-  private final SearchAttributeBatch attributes = new SearchAttributeBatch();
+  private final List<SearchAttributeUpdate<?>> attributes = new ArrayList<>();
 
   private String labId;
   private String definitionName;
@@ -98,10 +100,6 @@ final class LabRun {
     learnerDetails = details;
   }
 
-  boolean isFinal() {
-    return state.isFinal();
-  }
-
   /**
    * The run's request, its lab id, definition and variant published (one upsert); input refused
    * before anything started fails the lab at once.
@@ -110,7 +108,7 @@ final class LabRun {
     // Queued before the input is read, so that a run whose input is refused is still found by its
     // lab id (the workflow id); it goes out with the first upsert either way.
     labId = Workflow.getInfo().getWorkflowId();
-    attributes.set(LabSearchAttributes.LAB_ID, labId);
+    set(LabSearchAttributes.LAB_ID, labId);
     LabRequest request;
     try {
       request = RequestGate.admit(input);
@@ -123,25 +121,22 @@ final class LabRun {
     ledger.onChange(this::publishDetails);
     definitionName = request.definition();
     variant = request.variant();
-    attributes.set(LabSearchAttributes.DEFINITION, definitionName);
-    attributes.set(LabSearchAttributes.VARIANT, variant);
-    attributes.set(LabSearchAttributes.STATE, state.name());
-    attributes.flush();
+    set(LabSearchAttributes.DEFINITION, definitionName);
+    set(LabSearchAttributes.VARIANT, variant);
+    set(LabSearchAttributes.STATE, state.name());
+    flush();
     return request;
   }
 
-  /** Records what the request resolved to; published with the PROVISIONING change that follows. */
+  /** What the request resolved to, published with the start of provisioning. */
   void resolved(LabRequest request, ResolvedLab resolved) {
     definition = resolved.definition();
     runOnFailure = request.onFailure();
     params = resolved.parameters() == null ? Map.of() : resolved.parameters();
     variant = resolved.variant();
     definitionName = definition.name();
-    attributes.set(LabSearchAttributes.DEFINITION, definitionName);
-    attributes.set(LabSearchAttributes.VARIANT, variant);
-  }
-
-  void provisioning() {
+    set(LabSearchAttributes.DEFINITION, definitionName);
+    set(LabSearchAttributes.VARIANT, variant);
     ledger.addPending(definition.steps());
     setState(LabState.PROVISIONING);
   }
@@ -159,7 +154,7 @@ final class LabRun {
   /** A live lab starts switching to another variant (its steps on change run next). */
   void switching(String newVariant) {
     variant = newVariant;
-    attributes.set(LabSearchAttributes.VARIANT, variant);
+    set(LabSearchAttributes.VARIANT, variant);
     setState(LabState.SWITCHING);
     ledger.addPending(definition.onVariantChange());
   }
@@ -175,11 +170,9 @@ final class LabRun {
 
   void pause(String stepId) {
     pausedStep = stepId;
-    decision = null;
     setState(LabState.PAUSED);
   }
 
-  /** An operator's decision on the paused step. */
   void decide(Decision d) {
     decision = d;
   }
@@ -236,7 +229,7 @@ final class LabRun {
    */
   ApplicationFailure fail(String type, String message, boolean publish) {
     lastError = message;
-    failure = Rejections.reject(type, message);
+    failure = Failures.reject(type, message);
     if (publish) {
       setState(LabState.FAILED);
     } else {
@@ -250,7 +243,23 @@ final class LabRun {
     if (failure != null) {
       throw failure;
     }
-    return new LabResult(labId, state, ledger.snapshot());
+    return new LabResult(labId, state, ledger.snapshot(false));
+  }
+
+  /** Queues a search attribute for the next upsert; null unsets it. */
+  private void set(SearchAttributeKey<String> key, String value) {
+    attributes.add(value == null ? key.valueUnset() : key.valueSet(value));
+  }
+
+  /**
+   * Sends the queued search attributes in one upsert: every upsert is a history event, and {@code
+   * LabState} changes only with the state, never per step (N steps stay within 6N+12 events).
+   */
+  private void flush() {
+    if (!attributes.isEmpty()) {
+      Workflow.upsertTypedSearchAttributes(attributes.toArray(new SearchAttributeUpdate<?>[0]));
+      attributes.clear();
+    }
   }
 
   /** Changes the lab state; the search attribute changes with it (one event per change). */
@@ -258,23 +267,15 @@ final class LabRun {
     if (state != next) {
       stateSince = StateChanges.record(this, stateSince, next);
       state = next;
-      attributes.set(LabSearchAttributes.STATE, next.name());
+      set(LabSearchAttributes.STATE, next.name());
     }
-    attributes.flush();
+    flush();
     publishDetails();
   }
 
   LabStatus status() {
-    return new LabStatus(
-        labId,
-        definitionName,
-        variant,
-        state,
-        StatusView.of(ledger.snapshot()),
-        pausedStep,
-        lastError,
-        notice,
-        learner.get());
+    return new LabStatus(labId, definitionName, variant, state, ledger.snapshot(true), pausedStep,
+        lastError, notice, learner.get());
   }
 
   /** Keeps the Web UI's current details in step with the lab (no history event). */
@@ -286,10 +287,9 @@ final class LabRun {
   /** A step's {@code with} (or an undo's) evaluated over the lab's scope as it is now. */
   @SuppressWarnings("unchecked")
   Map<String, Object> evaluate(Map<String, Object> with) {
-    Map<String, Object> scope =
-        LabScope.of(definition, labId, Workflow.getInfo().getRunId(),
-            Summaries.iso(Workflow.getInfo().getRunStartedTimestampMillis()), variant, params,
-            ledger.scope());
+    Map<String, Object> scope = LabScope.of(definition, labId, Workflow.getInfo().getRunId(),
+        Instant.ofEpochMilli(Workflow.getInfo().getRunStartedTimestampMillis()).toString(),
+        variant, params, ledger.scope());
     return (Map<String, Object>) Expressions.evaluate(with, scope);
   }
 

@@ -5,13 +5,17 @@ import static io.labflow.workflows.interpreter.UpdateChecks.argument;
 import io.labflow.workflows.input.Arguments;
 import io.labflow.workflows.lab.CheckAnswer;
 import io.labflow.workflows.lab.Decision;
+import io.labflow.workflows.lab.DefinitionActivities;
+import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
+import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.Definition;
 import io.temporal.common.converter.RawValue;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
@@ -34,7 +38,6 @@ public class LabWorkflowImpl implements LabWorkflow {
 
   private static final Logger log = Workflow.getLogger(LabWorkflowImpl.class);
 
-  private final LabResolver resolver = new LabResolver();
   private final LabRun lab = new LabRun();
   private final Rollback rollback = new Rollback(lab);
   private final StepRunner runner = new StepRunner(lab, rollback);
@@ -53,8 +56,7 @@ public class LabWorkflowImpl implements LabWorkflow {
   public LabResult run(RawValue input) {
     LabRequest request = lab.admit(input);
     try {
-      resolver.resolve(lab, request);
-      lab.provisioning();
+      lab.resolved(request, resolve(request));
       steps.run(lab.definition().steps(), LabState.PROVISIONING);
       if (lab.definition().keepAlive() == null) {
         lab.completed();
@@ -65,12 +67,27 @@ public class LabWorkflowImpl implements LabWorkflow {
       rollback.afterCancel(lock, runner::settled);
       throw cancelled;
     } catch (RuntimeException e) {
-      if (!lab.isFinal()) {
+      if (!lab.state().isFinal()) {
         rollback.afterBug(e);
       }
     }
     Workflow.await(Workflow::isEveryHandlerFinished);
     return lab.end();
+  }
+
+  /**
+   * The request resolved by the resolve local activity, which checks it all before anything is
+   * created; a refusal fails the lab and is thrown.
+   */
+  private ResolvedLab resolve(LabRequest request) {
+    try {
+      return Workflow.newLocalActivityStub(DefinitionActivities.class, DefinitionActivities.OPTIONS)
+          .resolve(request);
+    } catch (ActivityFailure e) {
+      throw Failures.root(e) instanceof ApplicationFailure af
+          ? lab.fail(af.getType(), af.getOriginalMessage(), true)
+          : lab.fail(FailureTypes.RESOLVE_FAILED, Failures.describe(e), true);
+    }
   }
 
   /**
@@ -86,7 +103,7 @@ public class LabWorkflowImpl implements LabWorkflow {
             ? LabeledTimer.await(
                 keepAlive,
                 Summaries.keepAlive(Workflow.currentTimeMillis(), keepAlive),
-                lab::isFinal)
+                () -> lab.state().isFinal())
             : lifetime.await();
     if (!ended) {
       lock.lock();
@@ -136,7 +153,7 @@ public class LabWorkflowImpl implements LabWorkflow {
   public LabStatus teardown(RawValue none) {
     if (lab.state() == LabState.PAUSED) {
       lab.requestTeardown();
-      Workflow.await(lab::isFinal);
+      Workflow.await(() -> lab.state().isFinal());
       return lab.status();
     }
     lock.lock();
@@ -154,7 +171,7 @@ public class LabWorkflowImpl implements LabWorkflow {
     Decision d = argument(() -> Arguments.decision(requested));
     UpdateChecks.paused(lab);
     lab.decide(d);
-    Workflow.await(() -> lab.decision() == null || lab.isFinal());
+    Workflow.await(() -> lab.decision() == null || lab.state().isFinal());
     return lab.status();
   }
 
@@ -184,8 +201,8 @@ public class LabWorkflowImpl implements LabWorkflow {
 
   @Override
   public void requestTeardown() {
-    Workflow.await(
-        () -> lab.state() == LabState.LIVE || lab.state() == LabState.PAUSED || lab.isFinal());
+    Workflow.await(() -> lab.state() == LabState.LIVE || lab.state() == LabState.PAUSED
+        || lab.state().isFinal());
     try {
       teardown(null);
     } catch (ApplicationFailure notApplied) {
@@ -214,7 +231,7 @@ public class LabWorkflowImpl implements LabWorkflow {
   /** Rejects a teardown with an input, or unless the lab is live or paused. */
   @Override
   public void validateTeardown(RawValue none) {
-    noInput("teardown", none);
+    UpdateChecks.noInput("teardown", none);
     UpdateChecks.liveOrPaused(lab);
   }
 
@@ -241,9 +258,8 @@ public class LabWorkflowImpl implements LabWorkflow {
   /** A learner Update, one at a time with the other Updates; a bug rolls the lab back. */
   private CheckAnswer learnerUpdate(
       String name, RawValue none, boolean needsSolve, Supplier<CheckAnswer> update) {
-    noInput(name, none);
     return serially(() -> {
-      learner.admit(name, needsSolve);
+      learner.admit(name, none, needsSolve);
       return update.get();
     });
   }
@@ -260,31 +276,21 @@ public class LabWorkflowImpl implements LabWorkflow {
 
   @Override
   public void validateCheck(RawValue none) {
-    noInput("check", none);
-    learner.admit("check", false);
+    learner.admit("check", none, false);
   }
 
   @Override
   public void validateSolve(RawValue none) {
-    noInput("solve", none);
-    learner.admit("solve", true);
+    learner.admit("solve", none, true);
   }
 
   @Override
   public void validateSkip(RawValue none) {
-    noInput("skip", none);
-    learner.admit("skip", false);
+    learner.admit("skip", none, false);
   }
 
   @Override
   public void validateExtend(RawValue duration) {
     lifetime.admit(argument(() -> Arguments.duration(duration)));
-  }
-
-  private static void noInput(String update, RawValue none) {
-    argument(() -> {
-      Arguments.none(none, update);
-      return none;
-    });
   }
 }

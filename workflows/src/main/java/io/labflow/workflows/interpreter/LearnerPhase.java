@@ -10,6 +10,7 @@ import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Check;
 import io.labflow.workflows.model.Step;
 import io.labflow.workflows.model.Task;
+import io.temporal.common.converter.RawValue;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Promise;
@@ -46,19 +47,23 @@ final class LearnerPhase {
     return run.definition() != null && !run.definition().tasks().isEmpty();
   }
 
-  /** Rejects an Update unless the lab is live with an open task (one with solve steps if asked). */
-  void admit(String update, boolean needsSolve) {
+  /**
+   * Rejects an Update with an input, or unless the lab is live with an open task (one with solve
+   * steps if asked).
+   */
+  void admit(String update, RawValue none, boolean needsSolve) {
+    UpdateChecks.noInput(update, none);
     if (!hasTasks()) {
-      throw Rejections.reject(FailureTypes.NO_OPEN_TASK, update + ": lab " + run.labId() + " has no learner tasks");
+      throw Failures.reject(FailureTypes.NO_OPEN_TASK, update + ": lab " + run.labId() + " has no learner tasks");
     }
     UpdateChecks.live(run, "not live");
     Task task = current();
     if (task == null) {
-      throw Rejections.reject(FailureTypes.NO_OPEN_TASK, update + ": every task of lab " + run.labId()
+      throw Failures.reject(FailureTypes.NO_OPEN_TASK, update + ": every task of lab " + run.labId()
           + " is done; tear it down with the Update teardown");
     }
     if (needsSolve && task.solve().isEmpty()) {
-      throw Rejections.reject(FailureTypes.NO_OPEN_TASK,
+      throw Failures.reject(FailureTypes.NO_OPEN_TASK,
           "solve: task '" + task.id() + "' has no solve steps; check or skip it");
     }
   }
@@ -152,7 +157,7 @@ final class LearnerPhase {
       try {
         Map<String, Object> input = run.evaluate(step.with());
         calls.add(Workflow.newUntypedActivityStub(
-                StepOptions.forStep(step, Summaries.step(step, input)))
+                StepOptions.forStep(step, Summaries.call(step.id(), input)))
             .executeAsync(check.action(), Map.class, input));
       } catch (ExpressionException e) {
         calls.add(Workflow.newFailedPromise(e));

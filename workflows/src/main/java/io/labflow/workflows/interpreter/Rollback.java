@@ -35,19 +35,10 @@ final class Rollback {
   static final String PUBLISH_FAILED_ROLLBACK = "publish-state-of-a-failed-rollback";
 
   private final LabRun run;
-  private final List<Registered> compensations = new ArrayList<>();
+  /** The steps whose undo is registered and has not run yet, oldest first. */
+  private final List<ActionStep> compensations = new ArrayList<>();
   /** Steps whose last forward attempt was refused before changing anything (see Failures). */
   private final Set<String> refused = new HashSet<>();
-
-  /** A compensation registered for a step that started; {@code ran} once rollback tried it. */
-  private static final class Registered {
-    final ActionStep step;
-    boolean ran;
-
-    Registered(ActionStep step) {
-      this.step = step;
-    }
-  }
 
   Rollback(LabRun run) {
     this.run = run;
@@ -55,8 +46,8 @@ final class Rollback {
 
   /** Registers the step's undo, once, before its forward call. */
   void register(ActionStep step) {
-    if (step.compensate() != null && compensations.stream().noneMatch(r -> r.step == step)) {
-      compensations.add(new Registered(step));
+    if (step.compensate() != null && !compensations.contains(step)) {
+      compensations.add(step);
     }
   }
 
@@ -82,9 +73,9 @@ final class Rollback {
     String summary = head + "; " + (refusal && !teardown && report.clean()
         ? report.describeRefusal() : report.describe(teardown ? "torn down" : "rolled back"));
     ApplicationFailure failure = teardown && report.clean()
-        ? Rejections.reject(
+        ? Failures.reject(
             FailureTypes.LAB_TORN_DOWN, "the lab was torn down while paused: " + summary)
-        : Rejections.reject(FailureTypes.LAB_FAILED, summary);
+        : Failures.reject(FailureTypes.LAB_FAILED, summary);
     run.undone(teardown ? LabState.TORN_DOWN : LabState.ROLLED_BACK, report.clean(), summary,
         failure);
     return failure;
@@ -104,7 +95,7 @@ final class Rollback {
               Workflow.await(branchesSettled);
               lock.lock();
               try {
-                if (!run.isFinal()) {
+                if (!run.state().isFinal()) {
                   run.rollingBack(false);
                   RollbackReport report = compensateAll();
                   String summary = "lab cancelled; " + report.describe("rolled back");
@@ -151,7 +142,7 @@ final class Rollback {
     }
     String summary =
         "teardown of lab " + run.labId() + " incomplete; " + report.describe("torn down");
-    ApplicationFailure incomplete = Rejections.reject(FailureTypes.LAB_FAILED, summary);
+    ApplicationFailure incomplete = Failures.reject(FailureTypes.LAB_FAILED, summary);
     run.undone(LabState.TORN_DOWN, false, summary, incomplete);
     throw incomplete;
   }
@@ -162,13 +153,8 @@ final class Rollback {
     List<String> failed = new ArrayList<>();
     Workflow.newDetachedCancellationScope(
             () -> {
-              for (int i = compensations.size() - 1; i >= 0; i--) {
-                Registered r = compensations.get(i);
-                if (r.ran) {
-                  continue;
-                }
-                r.ran = true;
-                compensate(r.step, undone, nothing, failed);
+              while (!compensations.isEmpty()) {
+                compensate(compensations.remove(compensations.size() - 1), undone, nothing, failed);
               }
             })
         .run();
@@ -197,7 +183,7 @@ final class Rollback {
     }
     try {
       Workflow.newUntypedActivityStub(
-              StepOptions.forCompensation(c, Summaries.undo(step, input)))
+              StepOptions.forCompensation(c, Summaries.call("undo " + step.id(), input)))
           .execute(c.action(), Map.class, input);
       ledger.ended(id, StepState.COMPENSATED, null);
       undone.add(id);
@@ -225,5 +211,45 @@ final class Rollback {
     Collection<?> parts = template instanceof Map<?, ?> map ? map.values()
         : template instanceof List<?> list ? list : List.of();
     return parts.stream().anyMatch(v -> referencesOwnOutputs(v, stepId));
+  }
+
+  /**
+   * What a rollback or teardown did.
+   *
+   * @param undone steps whose compensation succeeded, in the order they ran
+   * @param nothingToUndo steps whose compensation had nothing to undo: it needed outputs the step
+   *     never produced, or the step was refused (someone else's resource) and its undo refused too
+   * @param failed steps whose compensation still failed, each with its error
+   */
+  private record RollbackReport(
+      List<String> undone, List<String> nothingToUndo, List<String> failed) {
+
+    boolean clean() {
+      return failed.isEmpty();
+    }
+
+    /**
+     * After a refusal whose rollback was clean: {@code nothing was created} when no undo had work,
+     * else {@code everything created was undone (rolled back: b, a; nothing to undo: c)}.
+     */
+    String describeRefusal() {
+      return undone.isEmpty()
+          ? "nothing was created"
+          : "everything created was undone (" + done("rolled back") + ")";
+    }
+
+    /** For example {@code rolled back: b, a; could not roll back: none}. */
+    String describe(String verb) {
+      return done(verb) + "; could not "
+          + verb.replace("rolled back", "roll back").replace("torn down", "tear down") + ": "
+          + (failed.isEmpty() ? "none" : String.join(", ", failed));
+    }
+
+    /** For example {@code rolled back: b, a; nothing to undo: c}. */
+    private String done(String verb) {
+      return verb + ": " + (undone.isEmpty() ? "none" : String.join(", ", undone))
+          + (nothingToUndo.isEmpty()
+              ? "" : "; nothing to undo: " + String.join(", ", nothingToUndo));
+    }
   }
 }

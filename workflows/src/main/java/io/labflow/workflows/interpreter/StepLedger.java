@@ -1,5 +1,7 @@
 package io.labflow.workflows.interpreter;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.workflows.lab.StepState;
 import io.labflow.workflows.lab.StepStatus;
 import io.labflow.workflows.model.ActionStep;
@@ -28,6 +30,8 @@ final class StepLedger {
       this.action = action;
     }
   }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Map<String, Entry> entries = new LinkedHashMap<>();
   private final Map<String, Object> scope = new LinkedHashMap<>();
@@ -124,10 +128,35 @@ final class StepLedger {
     return scope;
   }
 
-  List<StepStatus> snapshot() {
+  /** Every step; {@code shown}: with its outputs as the {@code status} query shows them. */
+  List<StepStatus> snapshot(boolean shown) {
     return entries.values().stream()
-        .map(e -> new StepStatus(e.id, e.action, e.state, e.attempt, e.outputs, e.error))
+        .map(e -> new StepStatus(
+            e.id, e.action, e.state, e.attempt, shown ? shown(e.outputs) : e.outputs, e.error))
         .toList();
+  }
+
+  /**
+   * Outputs as the {@code status} query shows them: one that holds a JSON document (a policy's
+   * {@code document}, any {@code ...Document}) as the JSON object it is, not as an escaped string.
+   * Expressions keep seeing the string the activity returned.
+   */
+  static Map<String, Object> shown(Map<String, Object> outputs) {
+    Map<String, Object> out = new LinkedHashMap<>(outputs);
+    out.replaceAll((key, value) ->
+        (key.equals("document") || key.endsWith("Document")) && value instanceof String s
+                && s.stripLeading().startsWith("{")
+            ? parsed(s)
+            : value);
+    return out;
+  }
+
+  private static Object parsed(String json) {
+    try {
+      return JSON.readValue(json, Map.class);
+    } catch (JsonProcessingException e) {
+      return json;
+    }
   }
 
   private Entry entry(String id) {

@@ -5,6 +5,7 @@ import io.labflow.workflows.lab.StepState;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.ParallelGroup;
 import io.labflow.workflows.model.Step;
+import io.temporal.api.enums.v1.RetryState;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Async;
@@ -59,7 +60,8 @@ final class StepRunner {
     try {
       @SuppressWarnings("unchecked")
       Map<String, Object> outputs =
-          Workflow.newUntypedActivityStub(StepOptions.forStep(step, Summaries.step(step, input)))
+          Workflow.newUntypedActivityStub(
+                  StepOptions.forStep(step, Summaries.call(step.id(), input)))
               .execute(step.action(), Map.class, input);
       StepAttempts.Split result = StepAttempts.split(outputs);
       ledger.done(step.id(), result.outputs(), result.attempt());
@@ -71,8 +73,10 @@ final class StepRunner {
         throw (CanceledFailure) Failures.root(e);
       }
       String message = Failures.describe(e);
-      int attempts = Failures.attempts(e, step.retry().maximumAttempts());
-      ledger.failed(step.id(), attempts, message);
+      // Retries that ran out at the attempt limit prove how often the step ran; else unknown (0).
+      boolean limitReached =
+          e.getRetryState() == RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED;
+      ledger.failed(step.id(), limitReached ? step.retry().maximumAttempts() : 0, message);
       boolean refusal = Failures.isRefusal(e);
       rollback.refused(step.id(), refusal);
       return new StepFailure(step.id(), step.action(), message, refusal);

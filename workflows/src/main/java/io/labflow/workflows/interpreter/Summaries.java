@@ -1,6 +1,5 @@
 package io.labflow.workflows.interpreter;
 
-import io.labflow.workflows.model.Step;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -21,14 +20,13 @@ final class Summaries {
 
   private Summaries() {}
 
-  /** {@code create-role: labflow-lab-042-role}: the step and the resource it works on. */
-  static String step(Step step, Map<String, Object> input) {
-    return cut(withResource(step.id(), input));
-  }
-
-  /** {@code undo create-stack: labflow-lab-042}. */
-  static String undo(Step step, Map<String, Object> input) {
-    return cut(withResource("undo " + step.id(), input));
+  /**
+   * {@code create-role: labflow-lab-042-role}, {@code undo create-stack: labflow-lab-042}: the call
+   * and the resource it works on.
+   */
+  static String call(String head, Map<String, Object> input) {
+    String r = resource(input);
+    return cut(r == null ? head : head + ": " + r);
   }
 
   /** {@code live until 2026-12-02T07:20Z, then teardown}. */
@@ -49,12 +47,10 @@ final class Summaries {
    * The resource a call works on: the first input whose name ends in {@code Name} (roleName,
    * stackName, ...), else an ARN or id; the lab id alone names nothing.
    */
-  static String resource(Map<String, Object> input) {
-    if (input == null) {
-      return null;
-    }
+  private static String resource(Map<String, Object> input) {
     for (Map.Entry<String, Object> e : input.entrySet()) {
-      if ((e.getKey().equals("name") || e.getKey().endsWith("Name")) && e.getValue() instanceof String s && !s.isBlank()) {
+      if ((e.getKey().equals("name") || e.getKey().endsWith("Name"))
+          && e.getValue() instanceof String s && !s.isBlank()) {
         return s;
       }
     }
@@ -68,17 +64,7 @@ final class Summaries {
     return null;
   }
 
-  private static String withResource(String head, Map<String, Object> input) {
-    String r = resource(input);
-    return r == null ? head : head + ": " + r;
-  }
-
   private static String cut(String s) {
     return s.length() <= MAX ? s : s.substring(0, MAX - 3) + "...";
-  }
-
-  /** An instant of workflow time (ms) as ISO-8601, e.g. {@code ${lab.startedAt}}. */
-  static String iso(long millis) {
-    return java.time.Instant.ofEpochMilli(millis).toString();
   }
 }

@@ -1,7 +1,9 @@
 package io.labflow.workflows.interpreter;
 
+import io.labflow.workflows.input.Arguments;
 import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabState;
+import io.temporal.common.converter.RawValue;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -18,31 +20,40 @@ final class UpdateChecks {
     try {
       return read.get();
     } catch (IllegalArgumentException wrong) {
-      throw Rejections.reject(FailureTypes.INVALID_ARGUMENT, wrong.getMessage());
+      throw Failures.reject(FailureTypes.INVALID_ARGUMENT, wrong.getMessage());
     }
+  }
+
+  /** The update takes no input and got none. */
+  static void noInput(String update, RawValue none) {
+    argument(() -> {
+      Arguments.none(none, update);
+      return none;
+    });
   }
 
   /** A step is paused and waiting for a decision. */
   static void paused(LabRun lab) {
-    if (lab.state() != LabState.PAUSED || lab.decision() != null) {
-      throw Rejections.reject(
-          FailureTypes.NOT_PAUSED, "lab " + lab.labId() + " is not paused (" + lab.state() + ")");
-    }
+    require(lab.state() == LabState.PAUSED && lab.decision() == null, lab,
+        FailureTypes.NOT_PAUSED, "is not paused");
   }
 
   /** The lab is live; {@code how} says what it is not ("not live", "no longer live"). */
   static void live(LabRun lab, String how) {
-    if (lab.state() != LabState.LIVE) {
-      throw Rejections.reject(
-          FailureTypes.NOT_LIVE, "lab " + lab.labId() + " is " + how + " (" + lab.state() + ")");
-    }
+    require(lab.state() == LabState.LIVE, lab, FailureTypes.NOT_LIVE, "is " + how);
+  }
+
+  /** The lab can be torn down: it is live or paused. */
+  static void liveOrPaused(LabRun lab) {
+    require(lab.state() == LabState.LIVE || lab.state() == LabState.PAUSED, lab,
+        FailureTypes.NOT_LIVE, "can be torn down only when live or paused");
   }
 
   /** The variant exists and is not the one the lab runs. */
   static void otherVariant(LabRun lab, String newVariant) {
     Map<String, Map<String, Object>> variants = lab.definition().variants();
     if (newVariant == null || variants == null || !variants.containsKey(newVariant)) {
-      throw Rejections.reject(
+      throw Failures.reject(
           FailureTypes.INVALID_ARGUMENT,
           "unknown variant '"
               + newVariant
@@ -50,19 +61,16 @@ final class UpdateChecks {
               + (variants == null ? "none" : variants.keySet()));
     }
     if (newVariant.equals(lab.variant())) {
-      throw Rejections.reject(
+      throw Failures.reject(
           FailureTypes.INVALID_ARGUMENT,
           "lab " + lab.labId() + " already runs variant " + newVariant);
     }
   }
 
-  /** The lab can be torn down: it is live or paused. */
-  static void liveOrPaused(LabRun lab) {
-    if (lab.state() != LabState.LIVE && lab.state() != LabState.PAUSED) {
-      throw Rejections.reject(
-          FailureTypes.NOT_LIVE,
-          "lab " + lab.labId() + " can be torn down only when live or paused ("
-              + lab.state() + ")");
+  /** Rejects with {@code type} and "lab ID {@code what} (STATE)" unless {@code holds}. */
+  private static void require(boolean holds, LabRun lab, String type, String what) {
+    if (!holds) {
+      throw Failures.reject(type, "lab " + lab.labId() + " " + what + " (" + lab.state() + ")");
     }
   }
 }

@@ -5,10 +5,6 @@ import java.util.List;
 /**
  * The answer of the status query.
  *
- * @param labId the lab id
- * @param definition the definition's name
- * @param variant the current variant
- * @param state the lab's state
  * @param steps every step (including {@code onVariantChange} steps once they ran), in order
  * @param pausedStep the id of the step waiting for an operator, or null
  * @param lastError the last failure, or null

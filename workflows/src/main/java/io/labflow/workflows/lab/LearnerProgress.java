@@ -25,13 +25,6 @@ public record LearnerProgress(
     SKIPPED
   }
 
-  /**
-   * One task.
-   *
-   * @param id the task's id
-   * @param title its title
-   * @param points what it is worth
-   * @param state how it ended, or OPEN
-   */
+  /** One task: what it is worth and how it ended, or OPEN. */
   public record Task(String id, String title, int points, TaskState state) {}
 }

@@ -5,9 +5,7 @@ import java.util.Map;
 /**
  * One step's state, as the status query reports it.
  *
- * @param id the step id
  * @param action its activity type
- * @param state where it is
  * @param attempt the attempt number last seen (1 for the first); 0 before it starts
  * @param outputs its outputs once done; empty before
  * @param lastError the last failure message of the step or its compensation; null if none

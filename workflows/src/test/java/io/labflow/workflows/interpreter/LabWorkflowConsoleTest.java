@@ -199,7 +199,7 @@ class LabWorkflowConsoleTest {
   void aRejectionIsSentWithoutAStackTrace() {
     io.temporal.api.failure.v1.Failure sent =
         RejectionFailureConverter.dataConverter()
-            .exceptionToFailure(Rejections.reject("NotPaused", "lab x is not paused (LIVE)"));
+            .exceptionToFailure(Failures.reject("NotPaused", "lab x is not paused (LIVE)"));
     assertThat(sent.getStackTrace()).isEmpty();
     assertThat(sent.getMessage()).isEqualTo("lab x is not paused (LIVE)");
     assertThat(sent.getApplicationFailureInfo().getType()).isEqualTo("NotPaused");
@@ -207,17 +207,13 @@ class LabWorkflowConsoleTest {
 
   @Test
   void statusShowsPolicyDocumentsAsJsonObjects() {
-    List<io.labflow.workflows.lab.StepStatus> shown =
-        StatusView.of(
-            List.of(
-                new io.labflow.workflows.lab.StepStatus(
-                    "create-policy", "CreatePolicy", io.labflow.workflows.lab.StepState.DONE, 1,
-                    Map.of("document", "{\"Version\":\"2012-10-17\",\"Statement\":[]}",
-                        "policyArn", "arn:aws:iam::1:policy/p"),
-                    null)));
-    assertThat(shown.get(0).outputs().get("document"))
+    Map<String, Object> shown =
+        StepLedger.shown(
+            Map.of("document", "{\"Version\":\"2012-10-17\",\"Statement\":[]}",
+                "policyArn", "arn:aws:iam::1:policy/p"));
+    assertThat(shown.get("document"))
         .isEqualTo(Map.of("Version", "2012-10-17", "Statement", List.of()));
-    assertThat(shown.get(0).outputs().get("policyArn")).isEqualTo("arn:aws:iam::1:policy/p");
+    assertThat(shown.get("policyArn")).isEqualTo("arn:aws:iam::1:policy/p");
   }
 
   @Test
