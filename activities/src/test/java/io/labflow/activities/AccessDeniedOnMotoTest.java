@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.iam.IamActivities;
-import io.labflow.activities.model.CreateRoleInput;
+import io.labflow.activities.iam.roles.RoleActivities.CreateRoleInput;
 import io.labflow.activities.testing.CallCounter;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;

@@ -7,7 +7,7 @@ import io.labflow.activities.common.AwsFailureBoundary;
 import io.labflow.activities.common.FailureSizeTest;
 import io.labflow.activities.ec2.Ec2Activities;
 import io.labflow.activities.ec2.Ec2ActivitiesImpl;
-import io.labflow.activities.model.AssociateInstanceProfileInput;
+import io.labflow.activities.ec2.Ec2Activities.AssociateInstanceProfileInput;
 import io.labflow.activities.model.VerifyAccessInput;
 import io.labflow.activities.testing.FaultInjector;
 import io.labflow.activities.testing.MotoServer;

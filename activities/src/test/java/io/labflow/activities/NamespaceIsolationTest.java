@@ -7,7 +7,7 @@ import io.labflow.activities.iam.IamActivities;
 import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.iam.roles.RoleActivities;
 import io.labflow.activities.inventory.LabInventoryActivities;
-import io.labflow.activities.model.CreateRoleInput;
+import io.labflow.activities.iam.roles.RoleActivities.CreateRoleInput;
 import io.labflow.activities.model.DeleteLabResourcesOutput;
 import io.labflow.activities.model.LabInput;
 import io.labflow.activities.model.ResourceKind;

@@ -3,9 +3,9 @@ package io.labflow.activities.cloudformation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.MotoLabTest;
-import io.labflow.activities.model.CreateStackInput;
-import io.labflow.activities.model.CreateStackOutput;
-import io.labflow.activities.model.DeleteStackInput;
+import io.labflow.activities.cloudformation.CloudFormationActivities.CreateStackInput;
+import io.labflow.activities.cloudformation.CloudFormationActivities.CreateStackOutput;
+import io.labflow.activities.cloudformation.CloudFormationActivities.DeleteStackInput;
 import io.labflow.activities.testing.Lab;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;

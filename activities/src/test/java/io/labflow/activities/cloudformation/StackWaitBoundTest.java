@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.labflow.activities.common.AwsFailureBoundary;
-import io.labflow.activities.model.DeleteStackInput;
+import io.labflow.activities.cloudformation.CloudFormationActivities.DeleteStackInput;
 import io.labflow.activities.testing.Lab;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;

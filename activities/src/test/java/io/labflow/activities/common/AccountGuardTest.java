@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.iam.roles.RoleActivities;
 import io.labflow.activities.iam.roles.RoleActivitiesImpl;
-import io.labflow.activities.model.CreateRoleInput;
+import io.labflow.activities.iam.roles.RoleActivities.CreateRoleInput;
 import io.labflow.activities.testing.MotoServer;
 import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
@@ -95,7 +95,7 @@ class AccountGuardTest {
     RoleActivities iam = guarded(new AccountPolicy(Set.of(), MotoServer.endpoint(), null));
 
     assertThat(iam.createRole(role("labflow-lab-1-role")).roleName()).isEqualTo("labflow-lab-1-role");
-    assertThat(iam.deleteRole(new io.labflow.activities.model.DeleteRoleInput("lab-1", "labflow-lab-1-role"))
+    assertThat(iam.deleteRole(new io.labflow.activities.iam.roles.RoleActivities.DeleteRoleInput("lab-1", "labflow-lab-1-role"))
         .deleted()).isTrue();
     assertThat(sent.calls.get("GetCallerIdentity").get())
         .as("asked once, then cached; IamActivities asks once more for its ARN prefix").isLessThanOrEqualTo(2);

@@ -3,11 +3,11 @@ package io.labflow.activities.ec2;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.MotoLabTest;
-import io.labflow.activities.model.AssociateInstanceProfileInput;
-import io.labflow.activities.model.AssociationOutput;
-import io.labflow.activities.model.CreateInstanceProfileInput;
-import io.labflow.activities.model.CreateRoleInput;
-import io.labflow.activities.model.DisassociateInstanceProfileInput;
+import io.labflow.activities.ec2.Ec2Activities.AssociateInstanceProfileInput;
+import io.labflow.activities.ec2.Ec2Activities.AssociationOutput;
+import io.labflow.activities.iam.profiles.InstanceProfileActivities.CreateInstanceProfileInput;
+import io.labflow.activities.iam.roles.RoleActivities.CreateRoleInput;
+import io.labflow.activities.ec2.Ec2Activities.DisassociateInstanceProfileInput;
 import io.labflow.activities.testing.FaultInjector;
 import io.labflow.activities.testing.Lab;
 import java.util.List;

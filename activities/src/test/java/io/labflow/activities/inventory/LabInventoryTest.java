@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.MotoLabTest;
 import io.labflow.activities.iam.PolicyDocuments;
-import io.labflow.activities.model.AssociateInstanceProfileInput;
-import io.labflow.activities.model.CreateInstanceProfileInput;
+import io.labflow.activities.ec2.Ec2Activities.AssociateInstanceProfileInput;
+import io.labflow.activities.iam.profiles.InstanceProfileActivities.CreateInstanceProfileInput;
 import io.labflow.activities.model.CreatePolicyInput;
-import io.labflow.activities.model.CreateRoleInput;
-import io.labflow.activities.model.CreateStackOutput;
+import io.labflow.activities.iam.roles.RoleActivities.CreateRoleInput;
+import io.labflow.activities.cloudformation.CloudFormationActivities.CreateStackOutput;
 import io.labflow.activities.model.DeleteLabResourcesOutput;
 import io.labflow.activities.model.LabInput;
 import io.labflow.activities.model.LabResources;

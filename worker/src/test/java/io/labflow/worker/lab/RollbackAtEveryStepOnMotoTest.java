@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.labflow.activities.model.DeleteOutput;
-import io.labflow.activities.model.RolePolicyOutput;
+import io.labflow.activities.iam.policies.PolicyActivities.RolePolicyOutput;
 import io.labflow.activities.testing.MotoServer;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabState;

@@ -3,7 +3,7 @@ package io.labflow.activities.iam.policies;
 import io.labflow.activities.common.SingleAttempt;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.iam.PolicyDocuments;
-import io.labflow.activities.model.PolicyVersionOutput;
+import io.labflow.activities.iam.policies.PolicyActivities.PolicyVersionOutput;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
