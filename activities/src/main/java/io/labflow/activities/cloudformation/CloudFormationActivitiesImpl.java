@@ -4,7 +4,6 @@ import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Inputs;
-import io.labflow.activities.common.Ownership;
 import io.labflow.activities.common.Tags;
 import io.labflow.activities.common.Waiting;
 import io.labflow.activities.model.DeleteOutput;
@@ -91,7 +90,7 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
   private boolean create(CreateStackInput in, String labId, String name, Duration wait) {
     String body = templates.read(in.templateFile());
     List<Parameter> params = new ArrayList<>();
-    OwnershipParameters.with(in.parameters(), Ownership.of(labId))
+    StackTemplates.parameters(in.parameters(), Tags.owner(labId))
         .forEach((k, v) -> params.add(Parameter.builder().parameterKey(k).parameterValue(v).build()));
     requireBucketsFree(body, in.parameters() == null ? Map.of() : in.parameters(), labId, name);
     List<Capability> caps = new ArrayList<>();
@@ -157,7 +156,7 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
     Waiting waiting = new Waiting("waiting for stack " + name + " to be created", wait);
     Stack stack =
         stacks.describe(name)
-            .map(s -> StackStates.pollWhile(stacks::describe, s,
+            .map(s -> stacks.pollWhile(s,
                 StackStatus.CREATE_IN_PROGRESS.toString()::equals, waiting, poll))
             .orElseThrow(
                 () ->

@@ -51,8 +51,8 @@ public final class StackDeletion {
     if (!Stacks.owned(stack, labId)) {
       throw AwsFailures.notOwned("stack " + name, labId);
     }
-    if (StackStates.isBusy(stack.stackStatusAsString())) {
-      Stack settled = StackStates.settle(stacks::describe, stack, waits);
+    if (Stacks.isBusy(stack.stackStatusAsString())) {
+      Stack settled = stacks.settle(stack, waits);
       if (settled == null || Stacks.isGone(settled)) {
         return new DeleteOutput("stack/" + name, settled != null);
       }
@@ -65,7 +65,7 @@ public final class StackDeletion {
       try {
         cfn.deleteStack(b -> b.stackName(stackId));
       } catch (AwsServiceException e) {
-        if (StackStates.isBusy(status) && AwsFailures.hasCode(e, "ValidationError")) {
+        if (Stacks.isBusy(status) && AwsFailures.hasCode(e, "ValidationError")) {
           // CloudFormation refuses to delete some busy stacks (an update in progress): later.
           throw AwsFailures.retryable(
               "stack " + name + " of lab " + labId + " is still " + status + " after waiting "
@@ -79,7 +79,7 @@ public final class StackDeletion {
     }
     Waiting wait = new Waiting("waiting for stack " + name + " to be deleted", waits.delete());
     Stack now = stacks.describe(stackId)
-        .map(s -> StackStates.pollWhile(stacks::describe, s,
+        .map(s -> stacks.pollWhile(s,
             st -> !"DELETE_COMPLETE".equals(st) && !"DELETE_FAILED".equals(st),
             wait, waits.poll()))
         .orElse(null);

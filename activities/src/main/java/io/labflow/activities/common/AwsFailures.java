@@ -210,7 +210,7 @@ public final class AwsFailures {
   public static ApplicationFailure notOwned(String what, String labId) {
     return nonRetryable(
         what + " exists but is not tagged for lab " + labId + " in this namespace ("
-            + Tags.LAB_TAG + " and " + Ownership.NAMESPACE_TAG + "); labflow leaves it untouched",
+            + Tags.LAB_TAG + " and " + Tags.NAMESPACE_TAG + "); labflow leaves it untouched",
         FailureTypes.NOT_OWNED);
   }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.MotoLabTest;
 import io.labflow.activities.cloudformation.StackWaits;
-import io.labflow.activities.common.Ownership;
 import io.labflow.activities.common.Tags;
 import io.labflow.activities.cloudformation.CloudFormationActivities.CreateStackOutput;
 import io.labflow.activities.model.DeleteLabResourcesOutput;
@@ -70,7 +69,7 @@ class LabSweepTest {
     return TagSpecification.builder()
         .resourceType(type)
         .tags(Tag.builder().key(Tags.LAB_TAG).value(labId).build(),
-            Tag.builder().key(Ownership.NAMESPACE_TAG).value(Lab.NAMESPACE).build())
+            Tag.builder().key(Tags.NAMESPACE_TAG).value(Lab.NAMESPACE).build())
         .build();
   }
 
@@ -98,7 +97,7 @@ class LabSweepTest {
     lab.clients.s3().putBucketTagging(b -> b.bucket("lab-left-bucket").tagging(t -> t.tagSet(
         software.amazon.awssdk.services.s3.model.Tag.builder().key(Tags.LAB_TAG).value(labId)
             .build(),
-        software.amazon.awssdk.services.s3.model.Tag.builder().key(Ownership.NAMESPACE_TAG)
+        software.amazon.awssdk.services.s3.model.Tag.builder().key(Tags.NAMESPACE_TAG)
             .value(Lab.NAMESPACE).build())));
     lab.clients.s3().putObject(b -> b.bucket("lab-left-bucket").key("a.txt"),
         RequestBody.fromString("a"));
@@ -170,7 +169,7 @@ class LabSweepTest {
             p -> p.parameterKey("LabRun").parameterValue(""),
             p -> p.parameterKey("BucketName").parameterValue("labflow-" + labId))
         .tags(t -> t.key(Tags.LAB_TAG).value(labId),
-            t -> t.key(Ownership.NAMESPACE_TAG).value(Lab.NAMESPACE)));
+            t -> t.key(Tags.NAMESPACE_TAG).value(Lab.NAMESPACE)));
     assertThat(lab.clients.cloudFormation()
             .describeStacks(b -> b.stackName("labflow-" + labId)).stacks().get(0)
             .stackStatusAsString())
