@@ -1,7 +1,7 @@
 package io.labflow.activities.cloudformation;
 
 import io.labflow.activities.LongRunning;
-import io.labflow.activities.model.CreatePolicyInput;
+import io.labflow.activities.iam.policies.PolicyActivities.CreatePolicyInput;
 import io.labflow.activities.model.DeleteOutput;
 import io.labflow.activities.model.Limit;
 import io.temporal.activity.ActivityInterface;

@@ -2,8 +2,11 @@ package io.labflow.activities.common;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.builder.SdkClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -45,9 +48,8 @@ public final class AwsClients implements AutoCloseable {
 
     /** The same settings with these interceptors added. */
     public Settings withInterceptors(List<ExecutionInterceptor> more) {
-      List<ExecutionInterceptor> all = new java.util.ArrayList<>(interceptors);
-      all.addAll(more);
-      return new Settings(apiCallTimeout, apiCallAttemptTimeout, List.copyOf(all));
+      return new Settings(apiCallTimeout, apiCallAttemptTimeout,
+          Stream.concat(interceptors.stream(), more.stream()).toList());
     }
   }
 
@@ -67,14 +69,16 @@ public final class AwsClients implements AutoCloseable {
   private AwsClients(Settings settings) {
     this.settings = settings;
     this.http = ApacheHttpClient.builder().maxConnections(50).build();
-    this.cloudFormation =
-        CloudFormationClient.builder().httpClient(http).overrideConfiguration(override()).build();
-    this.iam = IamClient.builder().httpClient(http).overrideConfiguration(override()).build();
-    this.ec2 = Ec2Client.builder().httpClient(http).overrideConfiguration(override()).build();
-    this.s3 = S3Client.builder().httpClient(http).overrideConfiguration(override()).build();
-    this.sts = StsClient.builder().httpClient(http).overrideConfiguration(override()).build();
-    this.serviceQuotas =
-        ServiceQuotasClient.builder().httpClient(http).overrideConfiguration(override()).build();
+    this.cloudFormation = client(CloudFormationClient.builder());
+    this.iam = client(IamClient.builder());
+    this.ec2 = client(Ec2Client.builder());
+    this.s3 = client(S3Client.builder());
+    this.sts = client(StsClient.builder());
+    this.serviceQuotas = client(ServiceQuotasClient.builder());
+  }
+
+  private <B extends AwsSyncClientBuilder<B, C> & SdkClientBuilder<B, C>, C> C client(B builder) {
+    return builder.httpClient(http).overrideConfiguration(override()).build();
   }
 
   /** Clients configured from the standard AWS environment with default settings. */
@@ -123,11 +127,7 @@ public final class AwsClients implements AutoCloseable {
    * The caller closes it; closing it leaves the shared HTTP client open.
    */
   public S3Client s3As(AwsCredentialsProvider credentials) {
-    return S3Client.builder()
-        .httpClient(http)
-        .credentialsProvider(credentials)
-        .overrideConfiguration(override())
-        .build();
+    return client(S3Client.builder().credentialsProvider(credentials));
   }
 
   public CloudFormationClient cloudFormation() {

@@ -4,8 +4,11 @@ import io.labflow.activities.common.AwsOperationNames.Operation;
 import io.labflow.activities.model.AwsErrorInfo;
 import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -23,6 +26,11 @@ import software.amazon.awssdk.core.exception.SdkException;
  * <p>A failure carries a short message, its type, whether to retry, and an {@link AwsErrorInfo};
  * never the SDK exception (see {@link #map(SdkException)}), so it stays far below the size
  * Temporal keeps for a retrying activity's last failure.
+ *
+ * <p>The step library's implementations are registered behind {@link #around} ({@code
+ * StepLibrary.implementations}, wherever they are registered: the worker, tests, benchmarks), and
+ * the worker's failure interceptor asks {@link #mapped} for what escapes any other activity. So
+ * the activities themselves catch an AWS error only to decide on its code ({@link AwsErrors}).
  */
 public final class AwsFailures {
 
@@ -86,9 +94,24 @@ public final class AwsFailures {
     }
   }
 
-  /** The Temporal failure for an AWS service error, typed by its error code. */
-  public static ApplicationFailure map(AwsServiceException e) {
-    return map(e, operationOf(e));
+  /** The implementation behind its activity interfaces, every SDK exception it throws mapped. */
+  public static Object around(Object implementation) {
+    Class<?> type = implementation.getClass();
+    return Proxy.newProxyInstance(
+        type.getClassLoader(),
+        type.getInterfaces(),
+        (proxy, method, args) -> {
+          try {
+            return method.invoke(implementation, args);
+          } catch (InvocationTargetException e) {
+            throw mapped(e.getCause()).map(Throwable.class::cast).orElse(e.getCause());
+          }
+        });
+  }
+
+  /** The Temporal failure of an SDK exception; empty for anything else. */
+  public static Optional<ApplicationFailure> mapped(Throwable thrown) {
+    return thrown instanceof SdkException sdk ? Optional.of(map(sdk)) : Optional.empty();
   }
 
   private static ApplicationFailure map(AwsServiceException e, Operation op) {

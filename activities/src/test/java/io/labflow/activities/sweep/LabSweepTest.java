@@ -3,11 +3,11 @@ package io.labflow.activities.sweep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.MotoLabTest;
+import io.labflow.activities.cloudformation.CloudFormationActivities.CreateStackOutput;
+import io.labflow.activities.cloudformation.CloudFormationActivities.DeleteStackInput;
 import io.labflow.activities.cloudformation.StackWaits;
 import io.labflow.activities.common.Tags;
-import io.labflow.activities.cloudformation.CloudFormationActivities.CreateStackOutput;
 import io.labflow.activities.model.DeleteLabResourcesOutput;
-import io.labflow.activities.cloudformation.CloudFormationActivities.DeleteStackInput;
 import io.labflow.activities.model.LabInput;
 import io.labflow.activities.model.LabResources;
 import io.labflow.activities.model.ResourceKind;
@@ -16,9 +16,11 @@ import io.labflow.activities.testing.MotoServer;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -29,8 +31,6 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
-import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The sweep (DeleteLabResources) beyond the happy path: tagged leftovers outside any stack, a

@@ -1,8 +1,7 @@
 package io.labflow.activities.iam.policies;
 
-import io.labflow.activities.model.CreatePolicyInput;
 import io.labflow.activities.model.DeleteOutput;
-import io.labflow.activities.model.RolePolicyInput;
+import io.labflow.activities.model.Limit;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 import jakarta.annotation.Nullable;
@@ -74,4 +73,28 @@ public interface PolicyActivities {
    * this call changed it.
    */
   record RolePolicyOutput(String roleName, String policyArn, boolean attached, boolean changed) {}
+
+  /** Input of CreatePolicy: a managed policy allowing {@code actions} on one bucket. */
+  record CreatePolicyInput(
+      String labId,
+      @Limit(what = "IAM policy name", max = 128, pattern = "[A-Za-z0-9+=,.@_-]+", rule = "letters, digits and +=,.@_-")
+          String policyName,
+      @Limit(what = S3_BUCKET, min = 3, max = 63, pattern = BUCKET_PATTERN, rule = BUCKET_RULE)
+          String bucketName,
+      List<String> actions,
+      @Nullable Boolean resourceWildcard) {
+
+    /** S3's bucket naming rules (the lab template passes the name on as BucketName). */
+    public static final String S3_BUCKET = "S3 bucket name";
+
+    public static final String BUCKET_PATTERN = "(?!xn--)(?!.*\\.\\.)[a-z0-9][a-z0-9.-]*[a-z0-9](?<!-s3alias)";
+
+    public static final String BUCKET_RULE =
+        "lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit,"
+            + " without two dots in a row or an xn-- prefix";
+  }
+
+  /** Input of AttachRolePolicy and DetachRolePolicy; the policy is named by ARN or by name (a customer managed policy of this account). */
+  record RolePolicyInput(
+      String labId, String roleName, @Nullable String policyArn, @Nullable String policyName) {}
 }

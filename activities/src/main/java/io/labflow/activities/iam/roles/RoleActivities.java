@@ -2,7 +2,6 @@ package io.labflow.activities.iam.roles;
 
 import io.labflow.activities.model.DeleteOutput;
 import io.labflow.activities.model.Limit;
-import io.labflow.activities.model.RoleOutput;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 import jakarta.annotation.Nullable;
@@ -45,4 +44,7 @@ public interface RoleActivities {
 
   /** Input of DeleteRole. */
   record DeleteRoleInput(String labId, String roleName) {}
+
+  /** Result of CreateRole. */
+  record RoleOutput(String roleName, String roleArn, boolean adopted) {}
 }

@@ -6,7 +6,6 @@ import io.labflow.activities.common.Inputs;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.model.DeleteOutput;
-import io.labflow.activities.model.RoleOutput;
 import io.labflow.workflows.lab.FailureTypes;
 import java.util.ArrayList;
 import java.util.List;
