@@ -117,7 +117,7 @@ public final class AwsFailures {
   private static ApplicationFailure map(AwsServiceException e, Operation op) {
     String code = errorCode(e);
     int status = e.statusCode();
-    String requestId = blankToNull(e.requestId());
+    String requestId = e.requestId() == null || e.requestId().isBlank() ? null : e.requestId();
     AwsErrorInfo info =
         new AwsErrorInfo(
             serviceName(e, op), op == null ? null : op.operation, code, status, requestId);
@@ -203,9 +203,8 @@ public final class AwsFailures {
 
   /** Whether EC2 rejected an instance profile only because IAM has not propagated it yet. */
   public static boolean isProfilePropagation(AwsServiceException e) {
-    String code = errorCode(e);
-    String msg = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
-    return "InvalidParameterValue".equals(code)
+    String msg = AwsErrors.message(e);
+    return hasCode(e, "InvalidParameterValue")
         && msg != null
         && msg.toLowerCase(Locale.ROOT).contains(AwsErrorCodes.PROFILE_PROPAGATION_MESSAGE);
   }
@@ -218,15 +217,9 @@ public final class AwsFailures {
     return e.awsErrorDetails().errorCode();
   }
 
-  /** Whether the error has this code. */
+  /** Whether the error has one of these codes. */
   public static boolean hasCode(AwsServiceException e, String... codes) {
-    String code = errorCode(e);
-    for (String c : codes) {
-      if (c.equals(code)) {
-        return true;
-      }
-    }
-    return false;
+    return Arrays.asList(codes).contains(errorCode(e));
   }
 
   /** A non-retryable failure: the resource is not this lab's. */
@@ -285,9 +278,5 @@ public final class AwsFailures {
         .filter(f -> !f.getClassName().equals(AwsFailures.class.getName()))
         .limit(MAX_FRAMES)
         .toArray(StackTraceElement[]::new);
-  }
-
-  private static String blankToNull(String s) {
-    return s == null || s.isBlank() ? null : s;
   }
 }
