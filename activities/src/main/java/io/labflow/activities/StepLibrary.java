@@ -40,7 +40,6 @@ public final class StepLibrary {
 
   private StepLibrary() {}
 
-  /** Every activity interface of the step library. */
   public static List<Class<?>> activityInterfaces() {
     return List.of(
         CloudFormationActivities.class,

@@ -20,14 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Capability;
-import software.amazon.awssdk.services.cloudformation.model.Output;
 import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.cloudformation.model.Tag;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** {@link CloudFormationActivities} over the AWS SDK. */
 public final class CloudFormationActivitiesImpl implements CloudFormationActivities {
 
   private static final Logger log = LoggerFactory.getLogger(CloudFormationActivitiesImpl.class);
@@ -93,12 +91,10 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
     StackTemplates.parameters(in.parameters(), Tags.owner(labId))
         .forEach((k, v) -> params.add(Parameter.builder().parameterKey(k).parameterValue(v).build()));
     requireBucketsFree(body, in.parameters() == null ? Map.of() : in.parameters(), labId, name);
-    List<Capability> caps = new ArrayList<>();
-    if (in.capabilities() != null) {
-      for (String c : in.capabilities()) {
-        caps.add(Capability.fromValue(c));
-      }
-    }
+    List<Capability> caps =
+        in.capabilities() == null
+            ? List.of()
+            : in.capabilities().stream().map(Capability::fromValue).toList();
     boolean created =
         AwsErrors.doneUnless(
             () ->
@@ -184,9 +180,7 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
 
   private CreateStackOutput outputs(Stack stack, boolean adopted) {
     Map<String, String> out = new LinkedHashMap<>();
-    for (Output o : stack.outputs()) {
-      out.put(o.outputKey(), o.outputValue());
-    }
+    stack.outputs().forEach(o -> out.put(o.outputKey(), o.outputValue()));
     return new CreateStackOutput(
         stack.stackId(),
         stack.stackName(),

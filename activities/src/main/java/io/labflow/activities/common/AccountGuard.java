@@ -26,7 +26,6 @@ import software.amazon.awssdk.services.sts.StsClient;
  */
 public final class AccountGuard implements ExecutionInterceptor {
 
-  /** Who the worker is. */
   public record Identity(String account, String arn) {}
 
   private static final Set<String> OWN_CALLS = Set.of("GetCallerIdentity", "ListAccountAliases");

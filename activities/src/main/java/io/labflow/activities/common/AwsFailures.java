@@ -222,7 +222,6 @@ public final class AwsFailures {
     return Arrays.asList(codes).contains(errorCode(e));
   }
 
-  /** A non-retryable failure: the resource is not this lab's. */
   public static ApplicationFailure notOwned(String what, String labId) {
     return nonRetryable(
         what + " exists but is not tagged for lab " + labId + " in this namespace ("
@@ -230,7 +229,6 @@ public final class AwsFailures {
         FailureTypes.NOT_OWNED);
   }
 
-  /** A non-retryable failure: bad activity input. */
   public static ApplicationFailure invalidInput(String message) {
     return nonRetryable(message, FailureTypes.INVALID_INPUT);
   }

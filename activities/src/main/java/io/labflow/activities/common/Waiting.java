@@ -50,10 +50,6 @@ public final class Waiting {
     this(what, bound, Heartbeats::beat, Heartbeats.maxPause(MAX_PAUSE));
   }
 
-  Waiting(String what, Duration bound, Consumer<String> heartbeat) {
-    this(what, bound, heartbeat, MAX_PAUSE);
-  }
-
   /** @param maxPause the longest pause between two polls (below the heartbeat timeout) */
   Waiting(String what, Duration bound, Consumer<String> heartbeat, Duration maxPause) {
     this.what = what;
@@ -62,7 +58,6 @@ public final class Waiting {
     this.maxPause = maxPause;
   }
 
-  /** The bound of this wait. */
   public Duration bound() {
     return bound;
   }
@@ -107,7 +102,6 @@ public final class Waiting {
     }
   }
 
-  /** How many waits of this worker are pausing now. */
   static int paused() {
     return PAUSED.get();
   }

@@ -21,7 +21,6 @@ import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.iam.model.InstanceProfile;
 
-/** {@link Ec2Activities} over the AWS SDK. */
 public final class Ec2ActivitiesImpl implements Ec2Activities {
 
   private static final Logger log = LoggerFactory.getLogger(Ec2ActivitiesImpl.class);

@@ -19,7 +19,6 @@ import software.amazon.awssdk.services.sts.StsClient;
  */
 public final class IamEntities {
 
-  /** The IAM error code of a missing entity. */
   public static final String NO_SUCH_ENTITY = "NoSuchEntity";
 
   private final IamClient iam;

@@ -14,7 +14,6 @@ import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AttachedPolicy;
 import software.amazon.awssdk.services.iam.model.Policy;
 
-/** {@link PolicyActivities} over the AWS SDK. */
 public final class PolicyActivitiesImpl implements PolicyActivities {
 
   private static final Logger log = LoggerFactory.getLogger(PolicyActivitiesImpl.class);
@@ -23,7 +22,6 @@ public final class PolicyActivitiesImpl implements PolicyActivities {
   private final IamEntities entities;
   private final PolicyVersions versions;
 
-  /** Over the IAM lookups the three IAM step implementations share. */
   public PolicyActivitiesImpl(IamEntities entities) {
     this.iam = entities.client();
     this.entities = entities;

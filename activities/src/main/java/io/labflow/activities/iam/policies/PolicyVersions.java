@@ -1,6 +1,5 @@
 package io.labflow.activities.iam.policies;
 
-import io.labflow.activities.common.SingleAttempt;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.iam.policies.PolicyActivities.PolicyVersionOutput;
@@ -9,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.PolicyVersion;
 
@@ -48,13 +48,17 @@ final class PolicyVersions {
       delete(arn, oldest);
       log.info("lab {}: deleted oldest version {} of {}", labId, oldest.versionId(), arn);
     }
+    // CreatePolicyVersion is not idempotent and has no client token: if AWS did the work and its
+    // answer was lost (a 500, a dropped connection), an SDK retry would do it a second time. So the
+    // SDK does not retry it; Temporal's retry of the activity first looks at what exists.
     PolicyVersion created =
         iam.createPolicyVersion(
                 b ->
                     b.policyArn(arn)
                         .policyDocument(doc)
                         .setAsDefault(true)
-                        .overrideConfiguration(o -> o.addPlugin(SingleAttempt.PLUGIN)))
+                        .overrideConfiguration(o -> o.addPlugin(c -> c.overrideConfiguration(
+                            oc -> oc.retryStrategy(AwsRetryStrategy.doNotRetry())))))
             .policyVersion();
     log.info("lab {}: policy {} has new default version {}", labId, arn, created.versionId());
     return new PolicyVersionOutput(arn, created.versionId(), doc, true);

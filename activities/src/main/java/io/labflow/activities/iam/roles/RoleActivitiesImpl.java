@@ -19,7 +19,6 @@ import software.amazon.awssdk.services.iam.model.CreateRoleRequest;
 import software.amazon.awssdk.services.iam.model.InstanceProfile;
 import software.amazon.awssdk.services.iam.model.Role;
 
-/** {@link RoleActivities} over the AWS SDK. */
 public final class RoleActivitiesImpl implements RoleActivities {
 
   private static final Logger log = LoggerFactory.getLogger(RoleActivitiesImpl.class);
@@ -28,7 +27,6 @@ public final class RoleActivitiesImpl implements RoleActivities {
   private final IamClient iam;
   private final IamEntities entities;
 
-  /** Over the IAM lookups the three IAM step implementations share. */
   public RoleActivitiesImpl(IamEntities entities) {
     this.iam = entities.client();
     this.entities = entities;
