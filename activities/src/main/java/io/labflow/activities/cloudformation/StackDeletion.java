@@ -7,7 +7,6 @@ import io.labflow.activities.common.Waiting;
 import io.labflow.activities.model.DeleteOutput;
 import io.labflow.activities.s3.S3Buckets;
 import io.labflow.workflows.lab.FailureTypes;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -96,14 +95,14 @@ public final class StackDeletion {
   }
 
   private void emptyLabBuckets(String stackId, String labId) {
-    List<String> names = new ArrayList<>();
+    List<String> names;
     try {
-      for (StackResourceSummary r :
-          cfn.listStackResourcesPaginator(b -> b.stackName(stackId)).stackResourceSummaries()) {
-        if ("AWS::S3::Bucket".equals(r.resourceType()) && r.physicalResourceId() != null) {
-          names.add(r.physicalResourceId());
-        }
-      }
+      names = cfn.listStackResourcesPaginator(b -> b.stackName(stackId)).stackResourceSummaries()
+          .stream()
+          .filter(r -> "AWS::S3::Bucket".equals(r.resourceType()))
+          .map(StackResourceSummary::physicalResourceId)
+          .filter(id -> id != null)
+          .toList();
     } catch (AwsServiceException e) {
       // A stack whose creation broke half way may not list its resources (moto answers with the
       // error that broke it). The delete goes on: a non-empty bucket then fails the stack's

@@ -27,14 +27,10 @@ public final class TemplateFacts {
 
   /** The names of the template's buckets that set {@code BucketName}, with these parameters. */
   static List<String> bucketNames(String body, Map<String, String> parameters) {
-    List<String> names = new ArrayList<>();
-    for (Value v : values(body, "AWS::S3::Bucket", "BucketName")) {
-      String name = v.resolve(parameters);
-      if (name != null && !name.isBlank()) {
-        names.add(name);
-      }
-    }
-    return names;
+    return values(body, "AWS::S3::Bucket", "BucketName").stream()
+        .map(v -> v.resolve(parameters))
+        .filter(name -> name != null && !name.isBlank())
+        .toList();
   }
 
   /** The {@code InstanceType} of every {@code AWS::EC2::Instance} of the template. */

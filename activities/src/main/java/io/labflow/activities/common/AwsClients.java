@@ -27,7 +27,16 @@ import software.amazon.awssdk.services.sts.StsClient;
  * {@code AWS_ENDPOINT_URL} / {@code aws.endpointUrl} (which the SDK honours natively, so an
  * emulator is reached without any labflow-specific flag).
  */
-public final class AwsClients implements AutoCloseable {
+public record AwsClients(
+    Settings settings,
+    SdkHttpClient http,
+    CloudFormationClient cloudFormation,
+    IamClient iam,
+    Ec2Client ec2,
+    S3Client s3,
+    StsClient sts,
+    ServiceQuotasClient serviceQuotas)
+    implements AutoCloseable {
 
   /**
    * Client tuning.
@@ -57,41 +66,31 @@ public final class AwsClients implements AutoCloseable {
   /** Attempts of one AWS call in the SDK, the first included (see {@link #retryStrategy}). */
   static final int MAX_ATTEMPTS = 6;
 
-  private final Settings settings;
-  private final SdkHttpClient http;
-  private final CloudFormationClient cloudFormation;
-  private final IamClient iam;
-  private final Ec2Client ec2;
-  private final S3Client s3;
-  private final StsClient sts;
-  private final ServiceQuotasClient serviceQuotas;
-
-  private AwsClients(Settings settings) {
-    this.settings = settings;
-    this.http = ApacheHttpClient.builder().maxConnections(50).build();
-    this.cloudFormation = client(CloudFormationClient.builder());
-    this.iam = client(IamClient.builder());
-    this.ec2 = client(Ec2Client.builder());
-    this.s3 = client(S3Client.builder());
-    this.sts = client(StsClient.builder());
-    this.serviceQuotas = client(ServiceQuotasClient.builder());
-  }
-
-  private <B extends AwsSyncClientBuilder<B, C> & SdkClientBuilder<B, C>, C> C client(B builder) {
-    return builder.httpClient(http).overrideConfiguration(override()).build();
-  }
-
   /** Clients configured from the standard AWS environment with default settings. */
   public static AwsClients fromEnvironment() {
-    return new AwsClients(Settings.defaults());
+    return fromEnvironment(Settings.defaults());
   }
 
   /** Clients configured from the standard AWS environment with these settings. */
   public static AwsClients fromEnvironment(Settings settings) {
-    return new AwsClients(settings);
+    SdkHttpClient http = ApacheHttpClient.builder().maxConnections(50).build();
+    return new AwsClients(
+        settings,
+        http,
+        client(CloudFormationClient.builder(), http, settings),
+        client(IamClient.builder(), http, settings),
+        client(Ec2Client.builder(), http, settings),
+        client(S3Client.builder(), http, settings),
+        client(StsClient.builder(), http, settings),
+        client(ServiceQuotasClient.builder(), http, settings));
   }
 
-  private ClientOverrideConfiguration override() {
+  private static <B extends AwsSyncClientBuilder<B, C> & SdkClientBuilder<B, C>, C> C client(
+      B builder, SdkHttpClient http, Settings settings) {
+    return builder.httpClient(http).overrideConfiguration(override(settings)).build();
+  }
+
+  private static ClientOverrideConfiguration override(Settings settings) {
     ClientOverrideConfiguration.Builder b =
         ClientOverrideConfiguration.builder()
             .apiCallTimeout(settings.apiCallTimeout())
@@ -127,31 +126,7 @@ public final class AwsClients implements AutoCloseable {
    * The caller closes it; closing it leaves the shared HTTP client open.
    */
   public S3Client s3As(AwsCredentialsProvider credentials) {
-    return client(S3Client.builder().credentialsProvider(credentials));
-  }
-
-  public CloudFormationClient cloudFormation() {
-    return cloudFormation;
-  }
-
-  public IamClient iam() {
-    return iam;
-  }
-
-  public Ec2Client ec2() {
-    return ec2;
-  }
-
-  public S3Client s3() {
-    return s3;
-  }
-
-  public StsClient sts() {
-    return sts;
-  }
-
-  public ServiceQuotasClient serviceQuotas() {
-    return serviceQuotas;
+    return client(S3Client.builder().credentialsProvider(credentials), http, settings);
   }
 
   @Override

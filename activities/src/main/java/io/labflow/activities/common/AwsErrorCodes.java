@@ -94,7 +94,4 @@ final class AwsErrorCodes {
           "UnknownOperationException",
           "NotImplemented",
           "NotImplementedException");
-
-  /** The EC2 message while a new instance profile has not yet propagated to EC2. */
-  static final String PROFILE_PROPAGATION_MESSAGE = "invalid iam instance profile";
 }

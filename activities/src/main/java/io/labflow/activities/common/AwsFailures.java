@@ -206,7 +206,7 @@ public final class AwsFailures {
     String msg = AwsErrors.message(e);
     return hasCode(e, "InvalidParameterValue")
         && msg != null
-        && msg.toLowerCase(Locale.ROOT).contains(AwsErrorCodes.PROFILE_PROPAGATION_MESSAGE);
+        && msg.toLowerCase(Locale.ROOT).contains("invalid iam instance profile");
   }
 
   /** The AWS error code, or the empty string when the response had none. */

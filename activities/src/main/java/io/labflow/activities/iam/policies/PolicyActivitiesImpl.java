@@ -11,7 +11,6 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.iam.IamClient;
-import software.amazon.awssdk.services.iam.model.AttachedPolicy;
 import software.amazon.awssdk.services.iam.model.Policy;
 
 public final class PolicyActivitiesImpl implements PolicyActivities {
@@ -150,12 +149,7 @@ public final class PolicyActivitiesImpl implements PolicyActivities {
   }
 
   private boolean attached(String role, String arn) {
-    for (AttachedPolicy p :
-        iam.listAttachedRolePoliciesPaginator(b -> b.roleName(role)).attachedPolicies()) {
-      if (arn.equals(p.policyArn())) {
-        return true;
-      }
-    }
-    return false;
+    return iam.listAttachedRolePoliciesPaginator(b -> b.roleName(role)).attachedPolicies().stream()
+        .anyMatch(p -> arn.equals(p.policyArn()));
   }
 }

@@ -3,7 +3,6 @@ package io.labflow.activities.iam.policies;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.iam.policies.PolicyActivities.PolicyVersionOutput;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.slf4j.Logger;
@@ -26,8 +25,8 @@ final class PolicyVersions {
 
   /** Makes {@code doc} the default version unless it already is. */
   PolicyVersionOutput ensureDefaultDocument(String arn, String doc, String labId) {
-    List<PolicyVersion> versions = new ArrayList<>();
-    iam.listPolicyVersionsPaginator(b -> b.policyArn(arn)).versions().forEach(versions::add);
+    List<PolicyVersion> versions =
+        iam.listPolicyVersionsPaginator(b -> b.policyArn(arn)).versions().stream().toList();
     PolicyVersion current =
         versions.stream().filter(PolicyVersion::isDefaultVersion).findFirst().orElse(null);
     if (current != null) {
