@@ -38,11 +38,7 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
   private final S3Buckets buckets;
   private final Duration poll;
 
-  /**
-   * @param clients the worker's clients
-   * @param definitionsDir the directory that template paths are relative to
-   * @param waits how stack waits poll and how long they last (tests shorten them)
-   */
+  /** Template paths are relative to {@code definitionsDir}; tests shorten the {@code waits}. */
   public CloudFormationActivitiesImpl(AwsClients clients, Path definitionsDir, StackWaits waits) {
     this(clients.cloudFormation(), clients.s3(), definitionsDir, waits);
   }

@@ -1,9 +1,9 @@
 package io.labflow.activities.common;
 
 import io.labflow.activities.common.AwsOperationNames.Operation;
-import io.labflow.activities.model.AwsErrorInfo;
 import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
+import jakarta.annotation.Nullable;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.Arrays;
@@ -46,6 +46,23 @@ public final class AwsFailures {
   static final int MAX_FRAMES = 6;
 
   private static final Logger log = LoggerFactory.getLogger(AwsFailures.class);
+
+  /**
+   * The details of a failure mapped from an AWS error (the first detail of the {@code
+   * ApplicationFailure}): what failed, without the SDK exception, its stack or any credentials.
+   *
+   * @param service the SDK's service name, e.g. {@code Iam}
+   * @param operation the API operation, e.g. {@code SimulatePrincipalPolicy}, when known
+   * @param errorCode the AWS error code, empty when the answer had none
+   * @param statusCode the HTTP status, 0 for a client-side failure
+   * @param requestId the AWS request id, when the answer had one
+   */
+  public record AwsErrorInfo(
+      @Nullable String service,
+      @Nullable String operation,
+      String errorCode,
+      int statusCode,
+      @Nullable String requestId) {}
 
   private AwsFailures() {}
 

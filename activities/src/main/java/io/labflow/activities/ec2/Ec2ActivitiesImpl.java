@@ -34,9 +34,7 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
     this(clients, Duration.ofMinutes(2));
   }
 
-  /**
-   * @param propagationBudget how long "Invalid IAM Instance Profile" is retried in one attempt
-   */
+  /** @param propagationBudget how long "Invalid IAM Instance Profile" is retried in one attempt */
   public Ec2ActivitiesImpl(AwsClients clients, Duration propagationBudget) {
     this.ec2 = clients.ec2();
     this.entities = new IamEntities(clients);

@@ -3,7 +3,7 @@ package io.labflow.activities.common;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.labflow.activities.model.AwsErrorInfo;
+import io.labflow.activities.common.AwsFailures.AwsErrorInfo;
 import io.labflow.activities.model.VerifyAccessInput;
 import io.labflow.activities.testing.CallCounter;
 import io.labflow.activities.testing.MotoServer;
