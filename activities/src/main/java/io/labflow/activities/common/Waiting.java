@@ -1,5 +1,6 @@
 package io.labflow.activities.common;
 
+import io.temporal.activity.Activity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
@@ -58,10 +59,6 @@ public final class Waiting {
     this.maxPause = maxPause;
   }
 
-  public Duration bound() {
-    return bound;
-  }
-
   /**
    * Says where the wait stands before the next poll: heartbeats it, and logs it on the first poll
    * and then once a minute.
@@ -96,7 +93,10 @@ public final class Waiting {
   public void sleep(Duration pause) {
     PAUSED.incrementAndGet();
     try {
-      Heartbeats.sleep(pause);
+      Thread.sleep(pause.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Activity.wrap(e);
     } finally {
       PAUSED.decrementAndGet();
     }
