@@ -12,7 +12,6 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
-import software.amazon.awssdk.services.cloudformation.model.StackEvent;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.cloudformation.model.Tag;
 
@@ -45,15 +44,13 @@ public final class Stacks {
 
   /** The reason of the earliest failed resource event, which is the cause of a rollback. */
   Optional<String> firstFailure(String stackId) {
-    String first = null;
-    for (StackEvent ev : cfn.describeStackEventsPaginator(b -> b.stackName(stackId)).stackEvents()) {
-      String status = ev.resourceStatusAsString();
-      if (status != null && status.endsWith("_FAILED") && ev.resourceStatusReason() != null) {
-        // Events come newest first, so the last match is the earliest failure.
-        first = ev.logicalResourceId() + ": " + ev.resourceStatusReason();
-      }
-    }
-    return Optional.ofNullable(first);
+    // Events come newest first, so the last match is the earliest failure.
+    return cfn.describeStackEventsPaginator(b -> b.stackName(stackId)).stackEvents().stream()
+        .filter(ev -> ev.resourceStatusAsString() != null
+            && ev.resourceStatusAsString().endsWith("_FAILED")
+            && ev.resourceStatusReason() != null)
+        .reduce((newer, older) -> older)
+        .map(ev -> ev.logicalResourceId() + ": " + ev.resourceStatusReason());
   }
 
   public static boolean isGone(Stack s) {

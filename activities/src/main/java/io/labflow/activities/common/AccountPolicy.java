@@ -111,15 +111,13 @@ public record AccountPolicy(Set<String> allowed, String endpoint, String allowed
     if (effective().contains(account)) {
       return null;
     }
-    String where = endpoint == null ? "AWS" : "the endpoint " + endpoint;
-    if (allowed.isEmpty()) {
-      return "labflow refuses to act in AWS account " + account + " (" + arn + " on " + where
-          + "): no account is allowed yet; if this account is meant for labs, set " + ENV + "="
-          + account + " in the worker's environment.";
-    }
-    return "labflow refuses to act in AWS account " + account + " (" + arn + " on " + where
-        + "): it is not among the allowed accounts " + String.join(",", sorted(allowed))
-        + "; if it is meant for labs, add it to " + ENV + " in the worker's environment.";
+    String refused = "labflow refuses to act in AWS account " + account + " (" + arn + " on "
+        + (endpoint == null ? "AWS" : "the endpoint " + endpoint) + "): ";
+    return refused + (allowed.isEmpty()
+        ? "no account is allowed yet; if this account is meant for labs, set " + ENV + "="
+            + account + " in the worker's environment."
+        : "it is not among the allowed accounts " + String.join(",", sorted(allowed))
+            + "; if it is meant for labs, add it to " + ENV + " in the worker's environment.");
   }
 
   /** The first alias that looks like production and is not explicitly allowed, or null. */

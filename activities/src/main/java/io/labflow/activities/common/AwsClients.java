@@ -8,7 +8,10 @@ import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.builder.SdkClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.retries.api.RetryStrategy;
@@ -62,7 +65,39 @@ public record AwsClients(
     }
   }
 
-  private static final AwsOperationNames OPERATION_NAMES = new AwsOperationNames();
+  /**
+   * Names the failed AWS operation on its exception, since SDK exceptions do not say which call
+   * failed; {@link AwsFailures} reads it back to put it in the failure message.
+   */
+  private static final ExecutionInterceptor OPERATION_NAMES =
+      new ExecutionInterceptor() {
+        @Override
+        public Throwable modifyException(
+            Context.FailedExecution context, ExecutionAttributes attrs) {
+          Throwable t = context.exception();
+          String operation = attrs.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+          if (operation != null && AwsFailures.operationOf(t) == null) {
+            t.addSuppressed(
+                new Operation(attrs.getAttribute(SdkExecutionAttribute.SERVICE_NAME), operation));
+          }
+          return t;
+        }
+      };
+
+  /**
+   * Marker of the failed operation, attached as a suppressed exception: no stack trace, never
+   * thrown.
+   */
+  static final class Operation extends RuntimeException {
+    final String service;
+    final String operation;
+
+    Operation(String service, String operation) {
+      super("AWS operation " + service + "." + operation, null, false, false);
+      this.service = service;
+      this.operation = operation;
+    }
+  }
   /** Attempts of one AWS call in the SDK, the first included (see {@link #retryStrategy}). */
   static final int MAX_ATTEMPTS = 6;
 
@@ -96,7 +131,6 @@ public record AwsClients(
             .apiCallTimeout(settings.apiCallTimeout())
             .apiCallAttemptTimeout(settings.apiCallAttemptTimeout())
             .retryStrategy(retryStrategy())
-            // Failure messages name the operation that failed (see AwsFailures).
             .addExecutionInterceptor(OPERATION_NAMES);
     settings.interceptors().forEach(b::addExecutionInterceptor);
     return b.build();

@@ -1,6 +1,6 @@
 package io.labflow.activities.common;
 
-import io.labflow.activities.common.AwsOperationNames.Operation;
+import io.labflow.activities.common.AwsClients.Operation;
 import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 import jakarta.annotation.Nullable;
@@ -250,7 +250,7 @@ public final class AwsFailures {
     return nonRetryable(message, FailureTypes.INVALID_INPUT);
   }
 
-  /** The operation an {@link AwsOperationNames} interceptor recorded on this exception chain. */
+  /** The operation {@link AwsClients}' interceptor recorded on this exception chain. */
   static Operation operationOf(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       for (Throwable s : t.getSuppressed()) {

@@ -174,12 +174,10 @@ public final class Tags {
       String labId) {
     Map<String, String> m = asMap(tags, key, value);
     if (!createdBy(m, owner(labId))) {
-      List<String> carried = new ArrayList<>();
-      m.forEach((k, v) -> {
-        if (k != null && k.startsWith("labflow:")) {
-          carried.add(k + "=" + v);
-        }
-      });
+      List<String> carried = m.entrySet().stream()
+          .filter(t -> t.getKey() != null && t.getKey().startsWith("labflow:"))
+          .map(t -> t.getKey() + "=" + t.getValue())
+          .toList();
       throw AwsFailures.nonRetryable(
           what
               + " exists but was not created by this run of lab "
