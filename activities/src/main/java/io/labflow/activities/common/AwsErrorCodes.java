@@ -85,7 +85,7 @@ final class AwsErrorCodes {
   /**
    * Error codes saying the endpoint does not know or implement the operation (query APIs answer
    * {@code InvalidAction}, JSON APIs {@code UnknownOperationException}, S3 {@code NotImplemented}).
-   * Retrying cannot help, so they become {@link #UNSUPPORTED}.
+   * Retrying cannot help, so they become {@code Unsupported}.
    */
   static final Set<String> UNSUPPORTED_CODES =
       Set.of(
