@@ -1,6 +1,5 @@
 package io.labflow.activities.cloudformation;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -52,18 +51,13 @@ public final class TemplateFacts {
 
   /** The values of one top-level property of every resource of one type. */
   static List<Value> values(String body, String type, String property) {
-    Pattern resource = resource(type);
     Pattern value = Pattern.compile(
         "(?m)^ +" + Pattern.quote(property)
             + ":[ \\t]*(?:!Ref[ \\t]+([A-Za-z0-9]+)|[\"']?([A-Za-z0-9][A-Za-z0-9.-]*)[\"']?)[ \\t]*\\r?$");
-    List<Value> out = new ArrayList<>();
-    Matcher r = resource.matcher(body);
-    while (r.find()) {
-      Matcher v = value.matcher(r.group(2));
-      if (v.find()) {
-        out.add(new Value(v.group(1), v.group(2)));
-      }
-    }
-    return out;
+    return resource(type).matcher(body).results()
+        .map(r -> value.matcher(r.group(2)))
+        .filter(Matcher::find)
+        .map(v -> new Value(v.group(1), v.group(2)))
+        .toList();
   }
 }

@@ -77,17 +77,12 @@ public record AccountPolicy(Set<String> allowed, String endpoint, String allowed
     }
     try {
       String host = URI.create(endpoint).getHost();
-      if (host == null) {
-        return false;
-      }
-      if (host.equals("localhost")) {
-        return true;
-      }
       // Only literal addresses: resolving a name could reach the network.
-      if (!host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+]?")) {
-        return false;
-      }
-      return InetAddress.getByName(host.replace("[", "").replace("]", "")).isLoopbackAddress();
+      return "localhost".equals(host)
+          || host != null
+              && host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+]?")
+              && InetAddress.getByName(host.replace("[", "").replace("]", ""))
+                  .isLoopbackAddress();
     } catch (IllegalArgumentException | UnknownHostException e) {
       return false;
     }
