@@ -94,7 +94,10 @@ public interface PolicyActivities {
             + " without two dots in a row or an xn-- prefix";
   }
 
-  /** Input of AttachRolePolicy and DetachRolePolicy; the policy is named by ARN or by name (a customer managed policy of this account). */
+  /**
+   * Input of AttachRolePolicy and DetachRolePolicy; the policy is named by ARN or by name (a
+   * customer managed policy of this account).
+   */
   record RolePolicyInput(
       String labId, String roleName, @Nullable String policyArn, @Nullable String policyName) {}
 }
