@@ -4,7 +4,7 @@ import io.labflow.activities.cloudformation.CloudFormationActivities;
 import io.labflow.activities.cloudformation.CloudFormationActivitiesImpl;
 import io.labflow.activities.cloudformation.StackWaits;
 import io.labflow.activities.common.AwsClients;
-import io.labflow.activities.common.AwsFailureBoundary;
+import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.ec2.Ec2Activities;
 import io.labflow.activities.ec2.Ec2ActivitiesImpl;
 import io.labflow.activities.iam.IamEntities;
@@ -18,11 +18,11 @@ import io.labflow.activities.inventory.LabInventoryActivities;
 import io.labflow.activities.inventory.LabInventoryActivitiesImpl;
 import io.labflow.activities.learner.AdoptActivities;
 import io.labflow.activities.learner.AdoptActivitiesImpl;
+import io.labflow.activities.learner.LearnerAccessActivities;
+import io.labflow.activities.learner.LearnerAccessActivitiesImpl;
 import io.labflow.activities.learner.LearnerCheckActivities;
 import io.labflow.activities.learner.LearnerCheckActivitiesImpl;
 import io.labflow.activities.model.ResourceKind;
-import io.labflow.activities.learner.LearnerAccessActivities;
-import io.labflow.activities.learner.LearnerAccessActivitiesImpl;
 import io.labflow.activities.verification.AccessVerificationActivities;
 import io.labflow.activities.verification.AccessVerificationActivitiesImpl;
 import java.nio.file.Path;
@@ -40,7 +40,6 @@ public final class StepLibrary {
 
   private StepLibrary() {}
 
-  /** Every activity interface of the step library. */
   public static List<Class<?>> activityInterfaces() {
     return List.of(
         CloudFormationActivities.class,
@@ -57,7 +56,7 @@ public final class StepLibrary {
 
   /**
    * One implementation of each interface, sharing the clients, each behind the {@link
-   * AwsFailureBoundary} that maps the AWS errors it throws.
+   * AwsFailures#around boundary} that maps the AWS errors it throws.
    *
    * @param clients the worker's clients (built once per worker, closed by the worker)
    * @param definitionsDir the directory CloudFormation template paths are relative to
@@ -89,7 +88,7 @@ public final class StepLibrary {
             new LearnerCheckActivitiesImpl(iam, instances), new AdoptActivitiesImpl(iam),
             new LearnerAccessActivitiesImpl(iam, roles, policies, profiles, instances))
         .stream()
-        .map(AwsFailureBoundary::around)
+        .map(AwsFailures::around)
         .toList();
   }
 }

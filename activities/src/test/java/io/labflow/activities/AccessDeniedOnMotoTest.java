@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.iam.IamActivities;
-import io.labflow.activities.model.CreateRoleInput;
+import io.labflow.activities.iam.roles.RoleActivities.CreateRoleInput;
 import io.labflow.activities.testing.CallCounter;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
@@ -16,15 +16,15 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real HTTP 403 from the local stack (IAM enforcement, a user without any permission; the

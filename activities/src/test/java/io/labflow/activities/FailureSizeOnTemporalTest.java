@@ -3,11 +3,11 @@ package io.labflow.activities;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.common.AwsClients;
-import io.labflow.activities.common.AwsFailureBoundary;
+import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.FailureSizeTest;
+import io.labflow.activities.ec2.Ec2Activities.AssociateInstanceProfileInput;
 import io.labflow.activities.ec2.Ec2Activities;
 import io.labflow.activities.ec2.Ec2ActivitiesImpl;
-import io.labflow.activities.model.AssociateInstanceProfileInput;
 import io.labflow.activities.model.VerifyAccessInput;
 import io.labflow.activities.testing.FaultInjector;
 import io.labflow.activities.testing.MotoServer;
@@ -35,13 +35,13 @@ import io.temporal.workflow.WorkflowMethod;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The teammate's report on a real {@code temporal server start-dev}: a retrying activity's last
@@ -111,8 +111,8 @@ class FailureSizeOnTemporalTest {
     Worker worker = factory.newWorker(QUEUE);
     worker.registerWorkflowImplementationTypes(StepWorkflowImpl.class);
     worker.registerActivitiesImplementations(
-        AwsFailureBoundary.around(new AccessVerificationActivitiesImpl(clients)),
-        AwsFailureBoundary.around(new Ec2ActivitiesImpl(clients)));
+        AwsFailures.around(new AccessVerificationActivitiesImpl(clients)),
+        AwsFailures.around(new Ec2ActivitiesImpl(clients)));
     factory.start();
   }
 

@@ -3,7 +3,7 @@ package io.labflow.activities;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.labflow.activities.model.CreateStackInput;
+import io.labflow.activities.cloudformation.CloudFormationActivities.CreateStackInput;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
 import io.temporal.failure.ActivityFailure;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.labflow.activities.iam.IamActivities;
 import io.labflow.activities.iam.PolicyDocuments;
+import io.labflow.activities.iam.roles.RoleActivities.CreateRoleInput;
 import io.labflow.activities.iam.roles.RoleActivities;
 import io.labflow.activities.inventory.LabInventoryActivities;
-import io.labflow.activities.model.CreateRoleInput;
 import io.labflow.activities.model.DeleteLabResourcesOutput;
 import io.labflow.activities.model.LabInput;
 import io.labflow.activities.model.ResourceKind;
@@ -23,13 +23,13 @@ import io.temporal.testing.TestActivityEnvironment;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.iam.model.Tag;
-import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Two namespaces pointed at one AWS account (moto): a lab id used in both is two labs. The tags a

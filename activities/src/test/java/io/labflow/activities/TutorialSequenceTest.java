@@ -2,29 +2,29 @@ package io.labflow.activities;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.labflow.activities.model.AssociateInstanceProfileInput;
-import io.labflow.activities.model.CreateInstanceProfileInput;
-import io.labflow.activities.model.CreatePolicyInput;
-import io.labflow.activities.model.CreatePolicyVersionInput;
-import io.labflow.activities.model.CreateRoleInput;
-import io.labflow.activities.model.CreateStackOutput;
-import io.labflow.activities.model.DeleteInstanceProfileInput;
-import io.labflow.activities.model.DeletePolicyInput;
-import io.labflow.activities.model.DeleteRoleInput;
-import io.labflow.activities.model.DeleteStackInput;
-import io.labflow.activities.model.DisassociateInstanceProfileInput;
+import io.labflow.activities.cloudformation.CloudFormationActivities.CreateStackOutput;
+import io.labflow.activities.cloudformation.CloudFormationActivities.DeleteStackInput;
+import io.labflow.activities.ec2.Ec2Activities.AssociateInstanceProfileInput;
+import io.labflow.activities.ec2.Ec2Activities.DisassociateInstanceProfileInput;
+import io.labflow.activities.iam.policies.PolicyActivities.CreatePolicyInput;
+import io.labflow.activities.iam.policies.PolicyActivities.CreatePolicyVersionInput;
+import io.labflow.activities.iam.policies.PolicyActivities.DeletePolicyInput;
+import io.labflow.activities.iam.policies.PolicyActivities.PolicyOutput;
+import io.labflow.activities.iam.policies.PolicyActivities.RolePolicyInput;
+import io.labflow.activities.iam.profiles.InstanceProfileActivities.CreateInstanceProfileInput;
+import io.labflow.activities.iam.profiles.InstanceProfileActivities.DeleteInstanceProfileInput;
+import io.labflow.activities.iam.roles.RoleActivities.CreateRoleInput;
+import io.labflow.activities.iam.roles.RoleActivities.DeleteRoleInput;
 import io.labflow.activities.model.LabInput;
 import io.labflow.activities.model.LabResources;
-import io.labflow.activities.model.PolicyOutput;
-import io.labflow.activities.model.RolePolicyInput;
 import io.labflow.activities.model.VerifyAccessInput;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The tutorial as {@code definitions/iam-service-role-lab.yaml} runs it, action by action, with

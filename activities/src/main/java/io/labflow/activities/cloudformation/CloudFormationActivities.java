@@ -1,12 +1,14 @@
 package io.labflow.activities.cloudformation;
 
 import io.labflow.activities.LongRunning;
-import io.labflow.activities.model.CreateStackInput;
-import io.labflow.activities.model.CreateStackOutput;
+import io.labflow.activities.iam.policies.PolicyActivities.CreatePolicyInput;
 import io.labflow.activities.model.DeleteOutput;
-import io.labflow.activities.model.DeleteStackInput;
+import io.labflow.activities.model.Limit;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
+import jakarta.annotation.Nullable;
+import java.util.List;
+import java.util.Map;
 
 /** CloudFormation stacks owned by a lab. */
 @ActivityInterface
@@ -30,4 +32,42 @@ public interface CloudFormationActivities {
   @LongRunning
   @ActivityMethod(name = "DeleteStack")
   DeleteOutput deleteStack(DeleteStackInput input);
+
+  /** Input of CreateStack. The template path is relative to the worker's definitions directory. */
+  record CreateStackInput(
+      String labId,
+      @Limit(
+              what = "CloudFormation stack name",
+              max = 128,
+              pattern = "[A-Za-z][A-Za-z0-9-]*",
+              rule = "letters, digits and hyphens, starting with a letter")
+          String stackName,
+      String templateFile,
+      @Nullable
+          @Limit(
+              key = "BucketName",
+              what = CreatePolicyInput.S3_BUCKET,
+              min = 3,
+              max = 63,
+              pattern = CreatePolicyInput.BUCKET_PATTERN,
+              rule = CreatePolicyInput.BUCKET_RULE)
+          Map<String, String> parameters,
+      @Nullable List<String> capabilities,
+      @Nullable Integer timeoutMinutes) {}
+
+  /**
+   * Result of CreateStack: the stack and its outputs (bucketName and instanceId when the template
+   * declares BucketName and InstanceId).
+   */
+  record CreateStackOutput(
+      String stackId,
+      String stackName,
+      String status,
+      @Nullable String bucketName,
+      @Nullable String instanceId,
+      Map<String, String> outputs,
+      boolean adopted) {}
+
+  /** Input of DeleteStack. */
+  record DeleteStackInput(String labId, String stackName) {}
 }

@@ -4,13 +4,9 @@ import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Inputs;
-import io.labflow.activities.common.Ownership;
 import io.labflow.activities.common.Tags;
 import io.labflow.activities.common.Waiting;
-import io.labflow.activities.model.CreateStackInput;
-import io.labflow.activities.model.CreateStackOutput;
 import io.labflow.activities.model.DeleteOutput;
-import io.labflow.activities.model.DeleteStackInput;
 import io.labflow.activities.s3.S3Buckets;
 import io.labflow.workflows.lab.FailureTypes;
 import java.nio.file.Path;
@@ -24,14 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Capability;
-import software.amazon.awssdk.services.cloudformation.model.Output;
 import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.cloudformation.model.Tag;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** {@link CloudFormationActivities} over the AWS SDK. */
 public final class CloudFormationActivitiesImpl implements CloudFormationActivities {
 
   private static final Logger log = LoggerFactory.getLogger(CloudFormationActivitiesImpl.class);
@@ -44,11 +38,7 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
   private final S3Buckets buckets;
   private final Duration poll;
 
-  /**
-   * @param clients the worker's clients
-   * @param definitionsDir the directory that template paths are relative to
-   * @param waits how stack waits poll and how long they last (tests shorten them)
-   */
+  /** Template paths are relative to {@code definitionsDir}; tests shorten the {@code waits}. */
   public CloudFormationActivitiesImpl(AwsClients clients, Path definitionsDir, StackWaits waits) {
     this(clients.cloudFormation(), clients.s3(), definitionsDir, waits);
   }
@@ -94,15 +84,13 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
   private boolean create(CreateStackInput in, String labId, String name, Duration wait) {
     String body = templates.read(in.templateFile());
     List<Parameter> params = new ArrayList<>();
-    OwnershipParameters.with(in.parameters(), Ownership.of(labId))
+    StackTemplates.parameters(in.parameters(), Tags.owner(labId))
         .forEach((k, v) -> params.add(Parameter.builder().parameterKey(k).parameterValue(v).build()));
     requireBucketsFree(body, in.parameters() == null ? Map.of() : in.parameters(), labId, name);
-    List<Capability> caps = new ArrayList<>();
-    if (in.capabilities() != null) {
-      for (String c : in.capabilities()) {
-        caps.add(Capability.fromValue(c));
-      }
-    }
+    List<Capability> caps =
+        in.capabilities() == null
+            ? List.of()
+            : in.capabilities().stream().map(Capability::fromValue).toList();
     boolean created =
         AwsErrors.doneUnless(
             () ->
@@ -160,7 +148,7 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
     Waiting waiting = new Waiting("waiting for stack " + name + " to be created", wait);
     Stack stack =
         stacks.describe(name)
-            .map(s -> StackStates.pollWhile(stacks::describe, s,
+            .map(s -> stacks.pollWhile(s,
                 StackStatus.CREATE_IN_PROGRESS.toString()::equals, waiting, poll))
             .orElseThrow(
                 () ->
@@ -188,9 +176,7 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
 
   private CreateStackOutput outputs(Stack stack, boolean adopted) {
     Map<String, String> out = new LinkedHashMap<>();
-    for (Output o : stack.outputs()) {
-      out.put(o.outputKey(), o.outputValue());
-    }
+    stack.outputs().forEach(o -> out.put(o.outputKey(), o.outputValue()));
     return new CreateStackOutput(
         stack.stackId(),
         stack.stackName(),

@@ -7,7 +7,6 @@ import io.labflow.activities.common.Waiting;
 import io.labflow.activities.model.DeleteOutput;
 import io.labflow.activities.s3.S3Buckets;
 import io.labflow.workflows.lab.FailureTypes;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -51,8 +50,8 @@ public final class StackDeletion {
     if (!Stacks.owned(stack, labId)) {
       throw AwsFailures.notOwned("stack " + name, labId);
     }
-    if (StackStates.isBusy(stack.stackStatusAsString())) {
-      Stack settled = StackStates.settle(stacks::describe, stack, waits);
+    if (Stacks.isBusy(stack.stackStatusAsString())) {
+      Stack settled = stacks.settle(stack, waits);
       if (settled == null || Stacks.isGone(settled)) {
         return new DeleteOutput("stack/" + name, settled != null);
       }
@@ -65,7 +64,7 @@ public final class StackDeletion {
       try {
         cfn.deleteStack(b -> b.stackName(stackId));
       } catch (AwsServiceException e) {
-        if (StackStates.isBusy(status) && AwsFailures.hasCode(e, "ValidationError")) {
+        if (Stacks.isBusy(status) && AwsFailures.hasCode(e, "ValidationError")) {
           // CloudFormation refuses to delete some busy stacks (an update in progress): later.
           throw AwsFailures.retryable(
               "stack " + name + " of lab " + labId + " is still " + status + " after waiting "
@@ -79,7 +78,7 @@ public final class StackDeletion {
     }
     Waiting wait = new Waiting("waiting for stack " + name + " to be deleted", waits.delete());
     Stack now = stacks.describe(stackId)
-        .map(s -> StackStates.pollWhile(stacks::describe, s,
+        .map(s -> stacks.pollWhile(s,
             st -> !"DELETE_COMPLETE".equals(st) && !"DELETE_FAILED".equals(st),
             wait, waits.poll()))
         .orElse(null);
@@ -96,14 +95,14 @@ public final class StackDeletion {
   }
 
   private void emptyLabBuckets(String stackId, String labId) {
-    List<String> names = new ArrayList<>();
+    List<String> names;
     try {
-      for (StackResourceSummary r :
-          cfn.listStackResourcesPaginator(b -> b.stackName(stackId)).stackResourceSummaries()) {
-        if ("AWS::S3::Bucket".equals(r.resourceType()) && r.physicalResourceId() != null) {
-          names.add(r.physicalResourceId());
-        }
-      }
+      names = cfn.listStackResourcesPaginator(b -> b.stackName(stackId)).stackResourceSummaries()
+          .stream()
+          .filter(r -> "AWS::S3::Bucket".equals(r.resourceType()))
+          .map(StackResourceSummary::physicalResourceId)
+          .filter(id -> id != null)
+          .toList();
     } catch (AwsServiceException e) {
       // A stack whose creation broke half way may not list its resources (moto answers with the
       // error that broke it). The delete goes on: a non-empty bucket then fails the stack's

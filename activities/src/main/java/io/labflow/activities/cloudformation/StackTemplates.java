@@ -1,6 +1,7 @@
 package io.labflow.activities.cloudformation;
 
 import io.labflow.activities.common.AwsFailures;
+import io.labflow.activities.common.Tags;
 import io.labflow.workflows.lab.LabIds;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityInfo;
@@ -11,8 +12,13 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** The template body of a new stack, read from the definitions directory, and its request token. */
+/**
+ * The template body of a new stack, read from the definitions directory, its request token, and
+ * the template parameters labflow sets itself.
+ */
 final class StackTemplates {
 
   private final Path definitionsDir;
@@ -55,5 +61,32 @@ final class StackTemplates {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The step's parameters with those of the ownership tags added ({@code LabId}, {@code
+   * LabNamespace}, {@code LabRun}; empty outside Temporal or when not called by the lab's own run),
+   * so that a template tags every resource with every ownership tag whether or not the stack's own
+   * tags propagate to it (on moto they reach no S3 bucket). Every template labflow creates a stack
+   * from declares them.
+   *
+   * @throws io.temporal.failure.ApplicationFailure {@code InvalidInput} when the step sets one of
+   *     them to another value than labflow's
+   */
+  static Map<String, String> parameters(Map<String, String> step, Tags.Owner owner) {
+    Map<String, String> own = new LinkedHashMap<>();
+    own.put("LabId", owner.labId());
+    own.put("LabNamespace", owner.namespace() == null ? "" : owner.namespace());
+    own.put("LabRun", owner.runId() == null ? "" : owner.runId());
+    Map<String, String> out = new LinkedHashMap<>(step == null ? Map.of() : step);
+    own.forEach((k, v) -> {
+      String given = out.put(k, v);
+      if (given != null && !given.equals(v)) {
+        throw AwsFailures.invalidInput("CreateStack: parameters." + k + " is '" + given
+            + "', but labflow sets it itself to '" + v + "' (the ownership tags come from where"
+            + " the step runs, not from its input)");
+      }
+    });
+    return out;
   }
 }

@@ -3,16 +3,25 @@ package io.labflow.activities.cloudformation;
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Tags;
+import io.labflow.activities.common.Waiting;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
-import software.amazon.awssdk.services.cloudformation.model.StackEvent;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.cloudformation.model.Tag;
 
-/** Reading one stack: whether it exists, whether it is the lab's, why it failed. */
+/**
+ * Reading one stack: whether it exists, whether it is the lab's, why it failed, and the bounded,
+ * heartbeating waits on it.
+ */
 public final class Stacks {
+
+  private static final Logger log = LoggerFactory.getLogger(Stacks.class);
 
   private final CloudFormationClient cfn;
 
@@ -35,15 +44,13 @@ public final class Stacks {
 
   /** The reason of the earliest failed resource event, which is the cause of a rollback. */
   Optional<String> firstFailure(String stackId) {
-    String first = null;
-    for (StackEvent ev : cfn.describeStackEventsPaginator(b -> b.stackName(stackId)).stackEvents()) {
-      String status = ev.resourceStatusAsString();
-      if (status != null && status.endsWith("_FAILED") && ev.resourceStatusReason() != null) {
-        // Events come newest first, so the last match is the earliest failure.
-        first = ev.logicalResourceId() + ": " + ev.resourceStatusReason();
-      }
-    }
-    return Optional.ofNullable(first);
+    // Events come newest first, so the last match is the earliest failure.
+    return cfn.describeStackEventsPaginator(b -> b.stackName(stackId)).stackEvents().stream()
+        .filter(ev -> ev.resourceStatusAsString() != null
+            && ev.resourceStatusAsString().endsWith("_FAILED")
+            && ev.resourceStatusReason() != null)
+        .reduce((newer, older) -> older)
+        .map(ev -> ev.logicalResourceId() + ": " + ev.resourceStatusReason());
   }
 
   public static boolean isGone(Stack s) {
@@ -57,5 +64,53 @@ public final class Stacks {
   /** A create adopts only a stack this lab run created; its tags propagate to its resources. */
   static void requireCreatedHere(Stack s, String labId) {
     Tags.requireCreatedHere(s.tags(), Tag::key, Tag::value, "stack " + s.stackName(), labId);
+  }
+
+  /**
+   * Whether the stack is busy with something other than its deletion (being created, updated or
+   * rolled back). REVIEW_IN_PROGRESS (a change set never executed) holds no resources and is not.
+   */
+  static boolean isBusy(String status) {
+    return status != null
+        && status.endsWith("_IN_PROGRESS")
+        && !status.equals("DELETE_IN_PROGRESS")
+        && !status.equals("REVIEW_IN_PROGRESS");
+  }
+
+  /**
+   * Polls the stack (by id) until it is no longer busy or {@link StackWaits#settle} has passed,
+   * saying so on every poll. Returns the last state seen, or null when it disappeared.
+   */
+  Stack settle(Stack stack, StackWaits waits) {
+    Waiting wait = new Waiting(
+        "waiting for stack " + stack.stackName() + " to settle before deleting it", waits.settle());
+    Stack last = pollWhile(stack, Stacks::isBusy, wait, waits.poll());
+    if (last != null && isBusy(last.stackStatusAsString())) {
+      log.warn("{}; deleting it anyway", wait.gaveUp(last.stackStatusAsString()));
+    }
+    return last;
+  }
+
+  /**
+   * Polls the stack (by id) while {@code busy} holds for its status and the wait's bound allows
+   * another poll, saying where the wait stands before each poll. Returns the last state seen (still
+   * busy when the bound was reached), or null when the stack disappeared.
+   */
+  Stack pollWhile(Stack stack, Predicate<String> busy, Waiting wait, Duration poll) {
+    Stack last = stack;
+    while (busy.test(last.stackStatusAsString())) {
+      Duration pause = wait.interval(poll);
+      if (wait.wouldPassBound(pause)) {
+        break;
+      }
+      wait.poll(last.stackStatusAsString());
+      wait.sleep(pause);
+      Optional<Stack> now = describe(last.stackId());
+      if (now.isEmpty()) {
+        return null;
+      }
+      last = now.get();
+    }
+    return last;
   }
 }

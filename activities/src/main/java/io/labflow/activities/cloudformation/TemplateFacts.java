@@ -1,6 +1,5 @@
 package io.labflow.activities.cloudformation;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -27,14 +26,10 @@ public final class TemplateFacts {
 
   /** The names of the template's buckets that set {@code BucketName}, with these parameters. */
   static List<String> bucketNames(String body, Map<String, String> parameters) {
-    List<String> names = new ArrayList<>();
-    for (Value v : values(body, "AWS::S3::Bucket", "BucketName")) {
-      String name = v.resolve(parameters);
-      if (name != null && !name.isBlank()) {
-        names.add(name);
-      }
-    }
-    return names;
+    return values(body, "AWS::S3::Bucket", "BucketName").stream()
+        .map(v -> v.resolve(parameters))
+        .filter(name -> name != null && !name.isBlank())
+        .toList();
   }
 
   /** The {@code InstanceType} of every {@code AWS::EC2::Instance} of the template. */
@@ -56,18 +51,13 @@ public final class TemplateFacts {
 
   /** The values of one top-level property of every resource of one type. */
   static List<Value> values(String body, String type, String property) {
-    Pattern resource = resource(type);
     Pattern value = Pattern.compile(
         "(?m)^ +" + Pattern.quote(property)
             + ":[ \\t]*(?:!Ref[ \\t]+([A-Za-z0-9]+)|[\"']?([A-Za-z0-9][A-Za-z0-9.-]*)[\"']?)[ \\t]*\\r?$");
-    List<Value> out = new ArrayList<>();
-    Matcher r = resource.matcher(body);
-    while (r.find()) {
-      Matcher v = value.matcher(r.group(2));
-      if (v.find()) {
-        out.add(new Value(v.group(1), v.group(2)));
-      }
-    }
-    return out;
+    return resource(type).matcher(body).results()
+        .map(r -> value.matcher(r.group(2)))
+        .filter(Matcher::find)
+        .map(v -> new Value(v.group(1), v.group(2)))
+        .toList();
   }
 }

@@ -26,7 +26,6 @@ import software.amazon.awssdk.services.sts.StsClient;
  */
 public final class AccountGuard implements ExecutionInterceptor {
 
-  /** Who the worker is. */
   public record Identity(String account, String arn) {}
 
   private static final Set<String> OWN_CALLS = Set.of("GetCallerIdentity", "ListAccountAliases");
@@ -34,8 +33,8 @@ public final class AccountGuard implements ExecutionInterceptor {
   private final AccountPolicy policy;
   private volatile StsClient sts;
   private volatile IamClient iam;
-  private volatile Identity identity;
-  private volatile List<String> aliases;
+  private Identity identity;
+  private List<String> aliases;
 
   public AccountGuard(AccountPolicy policy) {
     this.policy = policy;
@@ -86,47 +85,33 @@ public final class AccountGuard implements ExecutionInterceptor {
     verify();
   }
 
-  private Identity identity() {
-    Identity id = identity;
-    if (id == null) {
-      synchronized (this) {
-        id = identity;
-        if (id == null) {
-          if (sts == null) {
-            throw new IllegalStateException("AccountGuard used before bind()");
-          }
-          var who = sts.getCallerIdentity();
-          id = new Identity(who.account(), who.arn());
-          identity = id;
-        }
+  private synchronized Identity identity() {
+    if (identity == null) {
+      if (sts == null) {
+        throw new IllegalStateException("AccountGuard used before bind()");
       }
+      var who = sts.getCallerIdentity();
+      identity = new Identity(who.account(), who.arn());
     }
-    return id;
+    return identity;
   }
 
-  private List<String> aliases(Identity id) {
-    List<String> a = aliases;
-    if (a == null) {
-      synchronized (this) {
-        a = aliases;
-        if (a == null) {
-          try {
-            a = iam.listAccountAliasesPaginator(b -> {}).accountAliases().stream().toList();
-          } catch (SdkServiceException e) {
-            if (e.statusCode() != 403) {
-              throw e;
-            }
-            throw ApplicationFailure.newNonRetryableFailure(
-                "labflow cannot read the aliases of AWS account " + id.account() + " ("
-                    + id.arn() + " may not call iam:ListAccountAliases), so it cannot tell"
-                    + " whether the account is production; grant iam:ListAccountAliases (it is"
-                    + " in `labflow worker-policy`).",
-                FailureTypes.ACCOUNT_NOT_ALLOWED);
-          }
-          aliases = a;
+  private synchronized List<String> aliases(Identity id) {
+    if (aliases == null) {
+      try {
+        aliases = iam.listAccountAliasesPaginator(b -> {}).accountAliases().stream().toList();
+      } catch (SdkServiceException e) {
+        if (e.statusCode() != 403) {
+          throw e;
         }
+        throw ApplicationFailure.newNonRetryableFailure(
+            "labflow cannot read the aliases of AWS account " + id.account() + " ("
+                + id.arn() + " may not call iam:ListAccountAliases), so it cannot tell"
+                + " whether the account is production; grant iam:ListAccountAliases (it is"
+                + " in `labflow worker-policy`).",
+            FailureTypes.ACCOUNT_NOT_ALLOWED);
       }
     }
-    return a;
+    return aliases;
   }
 }

@@ -77,17 +77,12 @@ public record AccountPolicy(Set<String> allowed, String endpoint, String allowed
     }
     try {
       String host = URI.create(endpoint).getHost();
-      if (host == null) {
-        return false;
-      }
-      if (host.equals("localhost")) {
-        return true;
-      }
       // Only literal addresses: resolving a name could reach the network.
-      if (!host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+]?")) {
-        return false;
-      }
-      return InetAddress.getByName(host.replace("[", "").replace("]", "")).isLoopbackAddress();
+      return "localhost".equals(host)
+          || host != null
+              && host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+]?")
+              && InetAddress.getByName(host.replace("[", "").replace("]", ""))
+                  .isLoopbackAddress();
     } catch (IllegalArgumentException | UnknownHostException e) {
       return false;
     }
@@ -111,15 +106,13 @@ public record AccountPolicy(Set<String> allowed, String endpoint, String allowed
     if (effective().contains(account)) {
       return null;
     }
-    String where = endpoint == null ? "AWS" : "the endpoint " + endpoint;
-    if (allowed.isEmpty()) {
-      return "labflow refuses to act in AWS account " + account + " (" + arn + " on " + where
-          + "): no account is allowed yet; if this account is meant for labs, set " + ENV + "="
-          + account + " in the worker's environment.";
-    }
-    return "labflow refuses to act in AWS account " + account + " (" + arn + " on " + where
-        + "): it is not among the allowed accounts " + String.join(",", sorted(allowed))
-        + "; if it is meant for labs, add it to " + ENV + " in the worker's environment.";
+    String refused = "labflow refuses to act in AWS account " + account + " (" + arn + " on "
+        + (endpoint == null ? "AWS" : "the endpoint " + endpoint) + "): ";
+    return refused + (allowed.isEmpty()
+        ? "no account is allowed yet; if this account is meant for labs, set " + ENV + "="
+            + account + " in the worker's environment."
+        : "it is not among the allowed accounts " + String.join(",", sorted(allowed))
+            + "; if it is meant for labs, add it to " + ENV + " in the worker's environment.");
   }
 
   /** The first alias that looks like production and is not explicitly allowed, or null. */

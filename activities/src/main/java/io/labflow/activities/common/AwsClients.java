@@ -2,10 +2,16 @@ package io.labflow.activities.common;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.builder.SdkClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.retries.api.RetryStrategy;
@@ -24,7 +30,16 @@ import software.amazon.awssdk.services.sts.StsClient;
  * {@code AWS_ENDPOINT_URL} / {@code aws.endpointUrl} (which the SDK honours natively, so an
  * emulator is reached without any labflow-specific flag).
  */
-public final class AwsClients implements AutoCloseable {
+public record AwsClients(
+    Settings settings,
+    SdkHttpClient http,
+    CloudFormationClient cloudFormation,
+    IamClient iam,
+    Ec2Client ec2,
+    S3Client s3,
+    StsClient sts,
+    ServiceQuotasClient serviceQuotas)
+    implements AutoCloseable {
 
   /**
    * Client tuning.
@@ -45,55 +60,77 @@ public final class AwsClients implements AutoCloseable {
 
     /** The same settings with these interceptors added. */
     public Settings withInterceptors(List<ExecutionInterceptor> more) {
-      List<ExecutionInterceptor> all = new java.util.ArrayList<>(interceptors);
-      all.addAll(more);
-      return new Settings(apiCallTimeout, apiCallAttemptTimeout, List.copyOf(all));
+      return new Settings(apiCallTimeout, apiCallAttemptTimeout,
+          Stream.concat(interceptors.stream(), more.stream()).toList());
     }
   }
 
-  private static final AwsOperationNames OPERATION_NAMES = new AwsOperationNames();
+  /**
+   * Names the failed AWS operation on its exception, since SDK exceptions do not say which call
+   * failed; {@link AwsFailures} reads it back to put it in the failure message.
+   */
+  private static final ExecutionInterceptor OPERATION_NAMES =
+      new ExecutionInterceptor() {
+        @Override
+        public Throwable modifyException(
+            Context.FailedExecution context, ExecutionAttributes attrs) {
+          Throwable t = context.exception();
+          String operation = attrs.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+          if (operation != null && AwsFailures.operationOf(t) == null) {
+            t.addSuppressed(
+                new Operation(attrs.getAttribute(SdkExecutionAttribute.SERVICE_NAME), operation));
+          }
+          return t;
+        }
+      };
+
+  /**
+   * Marker of the failed operation, attached as a suppressed exception: no stack trace, never
+   * thrown.
+   */
+  static final class Operation extends RuntimeException {
+    final String service;
+    final String operation;
+
+    Operation(String service, String operation) {
+      super("AWS operation " + service + "." + operation, null, false, false);
+      this.service = service;
+      this.operation = operation;
+    }
+  }
   /** Attempts of one AWS call in the SDK, the first included (see {@link #retryStrategy}). */
   static final int MAX_ATTEMPTS = 6;
 
-  private final Settings settings;
-  private final SdkHttpClient http;
-  private final CloudFormationClient cloudFormation;
-  private final IamClient iam;
-  private final Ec2Client ec2;
-  private final S3Client s3;
-  private final StsClient sts;
-  private final ServiceQuotasClient serviceQuotas;
-
-  private AwsClients(Settings settings) {
-    this.settings = settings;
-    this.http = ApacheHttpClient.builder().maxConnections(50).build();
-    this.cloudFormation =
-        CloudFormationClient.builder().httpClient(http).overrideConfiguration(override()).build();
-    this.iam = IamClient.builder().httpClient(http).overrideConfiguration(override()).build();
-    this.ec2 = Ec2Client.builder().httpClient(http).overrideConfiguration(override()).build();
-    this.s3 = S3Client.builder().httpClient(http).overrideConfiguration(override()).build();
-    this.sts = StsClient.builder().httpClient(http).overrideConfiguration(override()).build();
-    this.serviceQuotas =
-        ServiceQuotasClient.builder().httpClient(http).overrideConfiguration(override()).build();
-  }
-
   /** Clients configured from the standard AWS environment with default settings. */
   public static AwsClients fromEnvironment() {
-    return new AwsClients(Settings.defaults());
+    return fromEnvironment(Settings.defaults());
   }
 
   /** Clients configured from the standard AWS environment with these settings. */
   public static AwsClients fromEnvironment(Settings settings) {
-    return new AwsClients(settings);
+    SdkHttpClient http = ApacheHttpClient.builder().maxConnections(50).build();
+    return new AwsClients(
+        settings,
+        http,
+        client(CloudFormationClient.builder(), http, settings),
+        client(IamClient.builder(), http, settings),
+        client(Ec2Client.builder(), http, settings),
+        client(S3Client.builder(), http, settings),
+        client(StsClient.builder(), http, settings),
+        client(ServiceQuotasClient.builder(), http, settings));
   }
 
-  private ClientOverrideConfiguration override() {
+  private static <B extends AwsSyncClientBuilder<B, C> & SdkClientBuilder<B, C>, C> C client(
+      B builder, SdkHttpClient http, Settings settings) {
+    return builder.httpClient(http).overrideConfiguration(override(settings)).build();
+  }
+
+  private static ClientOverrideConfiguration override(Settings settings) {
     ClientOverrideConfiguration.Builder b =
         ClientOverrideConfiguration.builder()
             .apiCallTimeout(settings.apiCallTimeout())
             .apiCallAttemptTimeout(settings.apiCallAttemptTimeout())
             .retryStrategy(retryStrategy())
-            // Failure messages name the operation that failed (see AwsFailures).
             .addExecutionInterceptor(OPERATION_NAMES);
     settings.interceptors().forEach(b::addExecutionInterceptor);
     return b.build();
@@ -123,35 +160,7 @@ public final class AwsClients implements AutoCloseable {
    * The caller closes it; closing it leaves the shared HTTP client open.
    */
   public S3Client s3As(AwsCredentialsProvider credentials) {
-    return S3Client.builder()
-        .httpClient(http)
-        .credentialsProvider(credentials)
-        .overrideConfiguration(override())
-        .build();
-  }
-
-  public CloudFormationClient cloudFormation() {
-    return cloudFormation;
-  }
-
-  public IamClient iam() {
-    return iam;
-  }
-
-  public Ec2Client ec2() {
-    return ec2;
-  }
-
-  public S3Client s3() {
-    return s3;
-  }
-
-  public StsClient sts() {
-    return sts;
-  }
-
-  public ServiceQuotasClient serviceQuotas() {
-    return serviceQuotas;
+    return client(S3Client.builder().credentialsProvider(credentials), http, settings);
   }
 
   @Override

@@ -85,7 +85,7 @@ final class AwsErrorCodes {
   /**
    * Error codes saying the endpoint does not know or implement the operation (query APIs answer
    * {@code InvalidAction}, JSON APIs {@code UnknownOperationException}, S3 {@code NotImplemented}).
-   * Retrying cannot help, so they become {@link #UNSUPPORTED}.
+   * Retrying cannot help, so they become {@code Unsupported}.
    */
   static final Set<String> UNSUPPORTED_CODES =
       Set.of(
@@ -94,7 +94,4 @@ final class AwsErrorCodes {
           "UnknownOperationException",
           "NotImplemented",
           "NotImplementedException");
-
-  /** The EC2 message while a new instance profile has not yet propagated to EC2. */
-  static final String PROFILE_PROPAGATION_MESSAGE = "invalid iam instance profile";
 }

@@ -8,7 +8,7 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 /**
  * The decisions a call site makes on an AWS error code (absent is empty, already gone is done,
  * already there is adopted). Every other AWS error goes on unchanged to {@link
- * AwsFailureBoundary}, the one place that maps it to a Temporal failure.
+ * AwsFailures#around}, the one place that maps it to a Temporal failure.
  */
 public final class AwsErrors {
 

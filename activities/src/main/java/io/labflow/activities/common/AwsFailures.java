@@ -1,11 +1,14 @@
 package io.labflow.activities.common;
 
-import io.labflow.activities.common.AwsOperationNames.Operation;
-import io.labflow.activities.model.AwsErrorInfo;
+import io.labflow.activities.common.AwsClients.Operation;
 import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
+import jakarta.annotation.Nullable;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -23,6 +26,11 @@ import software.amazon.awssdk.core.exception.SdkException;
  * <p>A failure carries a short message, its type, whether to retry, and an {@link AwsErrorInfo};
  * never the SDK exception (see {@link #map(SdkException)}), so it stays far below the size
  * Temporal keeps for a retrying activity's last failure.
+ *
+ * <p>The step library's implementations are registered behind {@link #around} ({@code
+ * StepLibrary.implementations}, wherever they are registered: the worker, tests, benchmarks), and
+ * the worker's failure interceptor asks {@link #mapped} for what escapes any other activity. So
+ * the activities themselves catch an AWS error only to decide on its code ({@link AwsErrors}).
  */
 public final class AwsFailures {
 
@@ -38,6 +46,23 @@ public final class AwsFailures {
   static final int MAX_FRAMES = 6;
 
   private static final Logger log = LoggerFactory.getLogger(AwsFailures.class);
+
+  /**
+   * The details of a failure mapped from an AWS error (the first detail of the {@code
+   * ApplicationFailure}): what failed, without the SDK exception, its stack or any credentials.
+   *
+   * @param service the SDK's service name, e.g. {@code Iam}
+   * @param operation the API operation, e.g. {@code SimulatePrincipalPolicy}, when known
+   * @param errorCode the AWS error code, empty when the answer had none
+   * @param statusCode the HTTP status, 0 for a client-side failure
+   * @param requestId the AWS request id, when the answer had one
+   */
+  public record AwsErrorInfo(
+      @Nullable String service,
+      @Nullable String operation,
+      String errorCode,
+      int statusCode,
+      @Nullable String requestId) {}
 
   private AwsFailures() {}
 
@@ -86,15 +111,30 @@ public final class AwsFailures {
     }
   }
 
-  /** The Temporal failure for an AWS service error, typed by its error code. */
-  public static ApplicationFailure map(AwsServiceException e) {
-    return map(e, operationOf(e));
+  /** The implementation behind its activity interfaces, every SDK exception it throws mapped. */
+  public static Object around(Object implementation) {
+    Class<?> type = implementation.getClass();
+    return Proxy.newProxyInstance(
+        type.getClassLoader(),
+        type.getInterfaces(),
+        (proxy, method, args) -> {
+          try {
+            return method.invoke(implementation, args);
+          } catch (InvocationTargetException e) {
+            throw mapped(e.getCause()).map(Throwable.class::cast).orElse(e.getCause());
+          }
+        });
+  }
+
+  /** The Temporal failure of an SDK exception; empty for anything else. */
+  public static Optional<ApplicationFailure> mapped(Throwable thrown) {
+    return thrown instanceof SdkException sdk ? Optional.of(map(sdk)) : Optional.empty();
   }
 
   private static ApplicationFailure map(AwsServiceException e, Operation op) {
     String code = errorCode(e);
     int status = e.statusCode();
-    String requestId = blankToNull(e.requestId());
+    String requestId = e.requestId() == null || e.requestId().isBlank() ? null : e.requestId();
     AwsErrorInfo info =
         new AwsErrorInfo(
             serviceName(e, op), op == null ? null : op.operation, code, status, requestId);
@@ -180,11 +220,10 @@ public final class AwsFailures {
 
   /** Whether EC2 rejected an instance profile only because IAM has not propagated it yet. */
   public static boolean isProfilePropagation(AwsServiceException e) {
-    String code = errorCode(e);
-    String msg = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
-    return "InvalidParameterValue".equals(code)
+    String msg = AwsErrors.message(e);
+    return hasCode(e, "InvalidParameterValue")
         && msg != null
-        && msg.toLowerCase(Locale.ROOT).contains(AwsErrorCodes.PROFILE_PROPAGATION_MESSAGE);
+        && msg.toLowerCase(Locale.ROOT).contains("invalid iam instance profile");
   }
 
   /** The AWS error code, or the empty string when the response had none. */
@@ -195,31 +234,23 @@ public final class AwsFailures {
     return e.awsErrorDetails().errorCode();
   }
 
-  /** Whether the error has this code. */
+  /** Whether the error has one of these codes. */
   public static boolean hasCode(AwsServiceException e, String... codes) {
-    String code = errorCode(e);
-    for (String c : codes) {
-      if (c.equals(code)) {
-        return true;
-      }
-    }
-    return false;
+    return Arrays.asList(codes).contains(errorCode(e));
   }
 
-  /** A non-retryable failure: the resource is not this lab's. */
   public static ApplicationFailure notOwned(String what, String labId) {
     return nonRetryable(
         what + " exists but is not tagged for lab " + labId + " in this namespace ("
-            + Tags.LAB_TAG + " and " + Ownership.NAMESPACE_TAG + "); labflow leaves it untouched",
+            + Tags.LAB_TAG + " and " + Tags.NAMESPACE_TAG + "); labflow leaves it untouched",
         FailureTypes.NOT_OWNED);
   }
 
-  /** A non-retryable failure: bad activity input. */
   public static ApplicationFailure invalidInput(String message) {
     return nonRetryable(message, FailureTypes.INVALID_INPUT);
   }
 
-  /** The operation an {@link AwsOperationNames} interceptor recorded on this exception chain. */
+  /** The operation {@link AwsClients}' interceptor recorded on this exception chain. */
   static Operation operationOf(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       for (Throwable s : t.getSuppressed()) {
@@ -262,9 +293,5 @@ public final class AwsFailures {
         .filter(f -> !f.getClassName().equals(AwsFailures.class.getName()))
         .limit(MAX_FRAMES)
         .toArray(StackTraceElement[]::new);
-  }
-
-  private static String blankToNull(String s) {
-    return s == null || s.isBlank() ? null : s;
   }
 }

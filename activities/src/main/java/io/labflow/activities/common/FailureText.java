@@ -20,10 +20,7 @@ final class FailureText {
 
   /** "AccessDenied (HTTP 403, request id abc): message". */
   static String describe(AwsServiceException e, String code, String requestId) {
-    String msg =
-        e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
-            ? e.awsErrorDetails().errorMessage()
-            : null;
+    String msg = AwsErrors.message(e);
     return (code.isEmpty() ? "no AWS error code" : code)
         + " (HTTP "
         + e.statusCode()
@@ -51,7 +48,6 @@ final class FailureText {
     String text = clean(TAG.matcher(body).replaceAll(" "));
     return "Body" + (type == null ? "" : " (" + type + ")") + ": \"" + truncate(text, 160) + "\"";
   }
-
 
   /** One line, whitespace collapsed. */
   static String clean(String s) {

@@ -1,18 +1,19 @@
 package io.labflow.activities.common;
 
 import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
 import java.time.Duration;
 import java.util.function.Supplier;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 
-/** Heartbeating helpers for long activities: heartbeats, bounded retries, sleeps. */
+/** Heartbeating helpers for long activities: heartbeats and bounded retries. */
 public final class Heartbeats {
 
   private Heartbeats() {}
 
   /** Records a heartbeat with this detail on the current activity; outside an activity, nothing. */
   public static void beat(String detail) {
-    io.temporal.activity.ActivityExecutionContext context;
+    ActivityExecutionContext context;
     try {
       context = Activity.getExecutionContext();
     } catch (IllegalStateException outsideActivity) {
@@ -56,15 +57,5 @@ public final class Heartbeats {
   static Duration maxPause(Duration otherwise) {
     Duration timeout = Activity.getExecutionContext().getInfo().getHeartbeatTimeout();
     return timeout.isZero() ? otherwise : timeout.dividedBy(2);
-  }
-
-  /** Sleeps in an activity; an interrupt becomes the activity's failure. */
-  public static void sleep(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw Activity.wrap(e);
-    }
   }
 }

@@ -1,48 +1,190 @@
 package io.labflow.activities.common;
 
 import io.labflow.workflows.lab.FailureTypes;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityInfo;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The lab tags every labflow resource carries; the rules themselves are {@link Ownership}'s. */
+/**
+ * The lab tags every labflow resource carries, and who owns a resource: decided from where the
+ * activity runs, never from its input alone.
+ *
+ * <p>Every resource a lab creates carries three tags: {@code labflow:lab=<lab id>}, {@code
+ * labflow:namespace=<Temporal namespace>} and {@code labflow:run=<run id>}, all taken from the
+ * activity's execution context. The rules, here and nowhere else:
+ *
+ * <ul>
+ *   <li>A lab acts only for itself: called from a {@code LabWorkflow}, an activity's {@code labId}
+ *       must be the workflow id (the lab's identity), so an inline definition that writes another
+ *       lab's id into a step is refused before any AWS call.
+ *   <li>A create adopts an existing resource only if its own run created it: same lab, namespace
+ *       and run. Retries of the activity (a lost response, a worker crash) run in the same run and
+ *       adopt; another lab, a later run, or a copy of the tags made by hand does not.
+ *   <li>A resource belongs to the lab (may be used, torn down or swept) when its lab tag is the
+ *       lab's and its namespace tag is the caller's namespace; a missing namespace tag means "not
+ *       ours", never "everyone's". So the nightly reset (a {@code LabResetWorkflow} in the same
+ *       namespace) sweeps the lab's leftovers of any run, and two namespaces using one AWS account
+ *       never touch each other's resources.
+ *   <li>Resources made before the namespace tag existed carry only {@code labflow:lab}. A worker
+ *       whose {@value #CLAIM_ENV} names its own namespace takes them as that namespace's, until
+ *       they are torn down or reset; the operator sets it once, for one namespace, and removes it
+ *       after.
+ * </ul>
+ *
+ * <p>Two task queues in one namespace share lab ids, because a lab id is a workflow id and
+ * Temporal keeps one open run per workflow id in a namespace; the run tag keeps their creates
+ * apart. Outside an activity (unit tests, tools) the lab tag alone decides.
+ */
 public final class Tags {
 
   /** Key of the tag naming the lab that owns a resource. */
   public static final String LAB_TAG = "labflow:lab";
 
-  private Tags() {}
+  /** The Temporal namespace of the run that created the resource. */
+  public static final String NAMESPACE_TAG = "labflow:namespace";
 
-  /** Whether the resource belongs to the lab, for this activity call ({@link Ownership#belongs}). */
-  public static <T> boolean owned(
-      Collection<T> tags, Function<T, String> key, Function<T, String> value, String labId) {
-    return Ownership.belongs(tags, key, value, Ownership.of(labId));
+  /** The run id of the lab run that created the resource. */
+  public static final String RUN_TAG = "labflow:run";
+
+  /**
+   * The worker's environment variable naming the one namespace that may take resources tagged
+   * {@code labflow:lab} without {@code labflow:namespace} (made before that tag existed) as its
+   * labs'. Unset: such resources are nobody's.
+   */
+  public static final String CLAIM_ENV = "LABFLOW_CLAIM_UNNAMESPACED";
+
+  private static final Logger log = LoggerFactory.getLogger(Tags.class);
+
+  private static final String CLAIMING = claiming(System.getenv(CLAIM_ENV));
+
+  /**
+   * The lab an activity acts for.
+   *
+   * @param namespace the caller's namespace; null outside Temporal
+   * @param labId the lab id
+   * @param runId the caller's run id when the caller is the lab's own run; null otherwise
+   */
+  public record Owner(String namespace, String labId, String runId) {
+
+    /** The tags every resource this owner creates carries, in a stable order. */
+    public Map<String, String> tags() {
+      Map<String, String> tags = new LinkedHashMap<>();
+      tags.put(LAB_TAG, labId);
+      if (namespace != null) {
+        tags.put(NAMESPACE_TAG, namespace);
+      }
+      if (runId != null) {
+        tags.put(RUN_TAG, runId);
+      }
+      return tags;
+    }
   }
 
-  /** Whether this lab run created the resource, so a create may adopt it. */
-  public static <T> boolean createdHere(
+  private Tags() {}
+
+  /**
+   * The owner for this activity call.
+   *
+   * @throws io.temporal.failure.ApplicationFailure {@code NotOwned}, non-retryable, when a lab run
+   *     names another lab
+   */
+  public static Owner owner(String labId) {
+    ActivityInfo info;
+    try {
+      info = Activity.getExecutionContext().getInfo();
+    } catch (IllegalStateException outsideAnActivity) {
+      return new Owner(null, labId, null);
+    }
+    boolean labRun = "LabWorkflow".equals(info.getWorkflowType());
+    if (labRun && !labId.equals(info.getWorkflowId())) {
+      throw AwsFailures.nonRetryable(
+          info.getActivityType()
+              + ": labId '"
+              + labId
+              + "' is not this lab ('"
+              + info.getWorkflowId()
+              + "'): a lab's steps act only for the lab itself",
+          FailureTypes.NOT_OWNED);
+    }
+    return new Owner(info.getNamespace(), labId, labRun ? info.getRunId() : null);
+  }
+
+  /** Whether a resource with these tags belongs to the lab, for this activity call. */
+  public static <T> boolean owned(
       Collection<T> tags, Function<T, String> key, Function<T, String> value, String labId) {
-    return Ownership.createdBy(tags, key, value, Ownership.of(labId));
+    return belongs(asMap(tags, key, value), owner(labId), CLAIMING);
+  }
+
+  /**
+   * The rule itself: the lab tag is the lab's and the namespace tag the caller's namespace, or,
+   * without a namespace tag, the caller's namespace is the one {@code claiming} un-namespaced
+   * resources (null: none). Outside an activity (no namespace) the lab tag alone decides.
+   */
+  static boolean belongs(Map<String, String> tags, Owner owner, String claiming) {
+    if (!owner.labId().equals(tags.get(LAB_TAG))) {
+      return false;
+    }
+    String ns = tags.get(NAMESPACE_TAG);
+    if (owner.namespace() == null) {
+      return true;
+    }
+    if (ns != null) {
+      return ns.equals(owner.namespace());
+    }
+    boolean claimed = owner.namespace().equals(claiming);
+    if (claimed) {
+      log.info("lab {}: a resource tagged {} without {} is taken as namespace {}'s ({})",
+          owner.labId(), LAB_TAG, NAMESPACE_TAG, claiming, CLAIM_ENV);
+    }
+    return claimed;
+  }
+
+  /** The value of {@link #CLAIM_ENV}: the namespace named, or null when unset or blank. */
+  static String claiming(String env) {
+    if (env == null || env.isBlank()) {
+      return null;
+    }
+    log.warn("{}={}: resources tagged {} without {} are taken as the labs of namespace {};"
+        + " unset it once the labs made before the namespace tag are torn down or reset",
+        CLAIM_ENV, env.strip(), LAB_TAG, NAMESPACE_TAG, env.strip());
+    return env.strip();
+  }
+
+  /** Whether a resource with these tags was created by the owner's own run (may be adopted). */
+  static boolean createdBy(Map<String, String> tags, Owner owner) {
+    return owner.labId().equals(tags.get(LAB_TAG))
+        && (owner.namespace() == null || owner.namespace().equals(tags.get(NAMESPACE_TAG)))
+        && (owner.runId() == null || owner.runId().equals(tags.get(RUN_TAG)));
   }
 
   /**
    * Fails {@code NotOwned} unless this lab run created the resource: a create adopts only what its
-   * own run made ({@link Ownership#createdBy}).
+   * own run made.
    */
   public static <T> void requireCreatedHere(
       Collection<T> tags, Function<T, String> key, Function<T, String> value, String what,
       String labId) {
-    if (!createdHere(tags, key, value, labId)) {
-      String carried = Ownership.labflowTags(tags, key, value);
+    Map<String, String> m = asMap(tags, key, value);
+    if (!createdBy(m, owner(labId))) {
+      List<String> carried = m.entrySet().stream()
+          .filter(t -> t.getKey() != null && t.getKey().startsWith("labflow:"))
+          .map(t -> t.getKey() + "=" + t.getValue())
+          .toList();
       throw AwsFailures.nonRetryable(
           what
               + " exists but was not created by this run of lab "
               + labId
               + (carried.isEmpty()
                   ? " (it carries no labflow tags)"
-                  : " (its labflow tags are " + carried + ")")
+                  : " (its labflow tags are " + String.join(", ", carried) + ")")
               + "; labflow does not adopt it",
           FailureTypes.NOT_OWNED);
     }
@@ -51,7 +193,18 @@ public final class Tags {
   /** The tags a resource created now for this lab carries, built by {@code tag(key, value)}. */
   public static <T> List<T> forCreate(String labId, BiFunction<String, String, T> tag) {
     List<T> out = new ArrayList<>();
-    Ownership.of(labId).tags().forEach((k, v) -> out.add(tag.apply(k, v)));
+    owner(labId).tags().forEach((k, v) -> out.add(tag.apply(k, v)));
     return out;
+  }
+
+  static <T> Map<String, String> asMap(
+      Collection<T> tags, Function<T, String> key, Function<T, String> value) {
+    Map<String, String> m = new LinkedHashMap<>();
+    if (tags != null) {
+      for (T t : tags) {
+        m.put(key.apply(t), value.apply(t));
+      }
+    }
+    return m;
   }
 }

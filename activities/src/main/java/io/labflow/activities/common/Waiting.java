@@ -1,5 +1,6 @@
 package io.labflow.activities.common;
 
+import io.temporal.activity.Activity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
@@ -50,21 +51,12 @@ public final class Waiting {
     this(what, bound, Heartbeats::beat, Heartbeats.maxPause(MAX_PAUSE));
   }
 
-  Waiting(String what, Duration bound, Consumer<String> heartbeat) {
-    this(what, bound, heartbeat, MAX_PAUSE);
-  }
-
   /** @param maxPause the longest pause between two polls (below the heartbeat timeout) */
   Waiting(String what, Duration bound, Consumer<String> heartbeat, Duration maxPause) {
     this.what = what;
     this.bound = bound;
     this.heartbeat = heartbeat;
     this.maxPause = maxPause;
-  }
-
-  /** The bound of this wait. */
-  public Duration bound() {
-    return bound;
   }
 
   /**
@@ -101,13 +93,15 @@ public final class Waiting {
   public void sleep(Duration pause) {
     PAUSED.incrementAndGet();
     try {
-      Heartbeats.sleep(pause);
+      Thread.sleep(pause.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Activity.wrap(e);
     } finally {
       PAUSED.decrementAndGet();
     }
   }
 
-  /** How many waits of this worker are pausing now. */
   static int paused() {
     return PAUSED.get();
   }

@@ -1,12 +1,10 @@
 package io.labflow.activities.ec2;
 
 import io.labflow.activities.LongRunning;
-import io.labflow.activities.model.AssociateInstanceProfileInput;
-import io.labflow.activities.model.AssociationOutput;
 import io.labflow.activities.model.DeleteOutput;
-import io.labflow.activities.model.DisassociateInstanceProfileInput;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
+import jakarta.annotation.Nullable;
 
 /** Instance profile associations of a lab's EC2 instances. */
 @ActivityInterface
@@ -24,4 +22,19 @@ public interface Ec2Activities {
   /** Removes the instance's profile association; nothing associated (or no instance) is success. */
   @ActivityMethod(name = "DisassociateInstanceProfile")
   DeleteOutput disassociateInstanceProfile(DisassociateInstanceProfileInput input);
+
+  /** Input of AssociateInstanceProfile. */
+  record AssociateInstanceProfileInput(
+      String labId, String instanceId, String instanceProfileName) {}
+
+  /** Result of AssociateInstanceProfile; {@code change} is unchanged, associated or replaced. */
+  record AssociationOutput(
+      String instanceId, String instanceProfileArn, String associationId, String change) {}
+
+  /**
+   * Input of DisassociateInstanceProfile. With a profile name only that profile's association is
+   * removed.
+   */
+  record DisassociateInstanceProfileInput(
+      String labId, String instanceId, @Nullable String instanceProfileName) {}
 }

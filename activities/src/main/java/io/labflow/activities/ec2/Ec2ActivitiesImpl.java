@@ -8,10 +8,7 @@ import io.labflow.activities.common.Inputs;
 import io.labflow.activities.common.Tags;
 import io.labflow.activities.common.Waiting;
 import io.labflow.activities.iam.IamEntities;
-import io.labflow.activities.model.AssociateInstanceProfileInput;
-import io.labflow.activities.model.AssociationOutput;
 import io.labflow.activities.model.DeleteOutput;
-import io.labflow.activities.model.DisassociateInstanceProfileInput;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -24,7 +21,6 @@ import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.iam.model.InstanceProfile;
 
-/** {@link Ec2Activities} over the AWS SDK. */
 public final class Ec2ActivitiesImpl implements Ec2Activities {
 
   private static final Logger log = LoggerFactory.getLogger(Ec2ActivitiesImpl.class);
@@ -38,9 +34,7 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
     this(clients, Duration.ofMinutes(2));
   }
 
-  /**
-   * @param propagationBudget how long "Invalid IAM Instance Profile" is retried in one attempt
-   */
+  /** @param propagationBudget how long "Invalid IAM Instance Profile" is retried in one attempt */
   public Ec2ActivitiesImpl(AwsClients clients, Duration propagationBudget) {
     this.ec2 = clients.ec2();
     this.entities = new IamEntities(clients);
@@ -52,9 +46,14 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
     String labId = Inputs.require(in.labId(), "labId", "AssociateInstanceProfile");
     String instanceId = Inputs.require(in.instanceId(), "instanceId", "AssociateInstanceProfile");
     String profile =
-        Inputs.require(
-            in.instanceProfileName(), "instanceProfileName", "AssociateInstanceProfile");
-    requireInstanceOwned(instanceId, labId);
+        Inputs.require(in.instanceProfileName(), "instanceProfileName", "AssociateInstanceProfile");
+    if (ownedInstance(instanceId, labId).isEmpty()) {
+      // EC2's read-after-write consistency is eventual, so absence may be momentary; the step's
+      // retry policy bounds how long it is believed.
+      throw AwsFailures.retryable(
+          "instance " + instanceId + " does not exist (or is terminated)",
+          "InvalidInstanceID.NotFound");
+    }
     String profileArn = profileArn(profile);
     IamInstanceProfileSpecification spec =
         IamInstanceProfileSpecification.builder().name(profile).build();
@@ -116,25 +115,15 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
   /** Removes the instance's association (only that profile's when named); shared with inventory. */
   public DeleteOutput disassociate(String instanceId, String profileName, String labId) {
     String resource = "association/" + instanceId;
-    Optional<Instance> instance = instance(instanceId);
-    if (instance.isEmpty()) {
-      return new DeleteOutput(resource, false);
-    }
-    if (!owned(instance.get(), labId)) {
-      throw AwsFailures.notOwned("instance " + instanceId, labId);
-    }
-    Optional<IamInstanceProfileAssociation> current = association(instanceId);
+    Optional<IamInstanceProfileAssociation> current =
+        ownedInstance(instanceId, labId).flatMap(i -> association(instanceId));
     if (current.isEmpty()) {
       return new DeleteOutput(resource, false);
     }
     if (profileName != null
         && !current.get().iamInstanceProfile().arn().endsWith("/" + profileName)) {
-      log.info(
-          "lab {}: {} holds {}, not {}; left as is",
-          labId,
-          instanceId,
-          current.get().iamInstanceProfile().arn(),
-          profileName);
+      log.info("lab {}: {} holds {}, not {}; left as is",
+          labId, instanceId, current.get().iamInstanceProfile().arn(), profileName);
       return new DeleteOutput(resource, false);
     }
     if (!AwsErrors.doneUnless(
@@ -158,8 +147,13 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
         .findFirst();
   }
 
-  private Optional<Instance> instance(String instanceId) {
-    return AwsErrors.emptyOn(
+  /**
+   * The instance unless it does not exist or is terminated.
+   *
+   * @throws io.temporal.failure.ApplicationFailure {@code NotOwned} when it is not the lab's
+   */
+  private Optional<Instance> ownedInstance(String instanceId, String labId) {
+    Optional<Instance> found = AwsErrors.emptyOn(
         () ->
             ec2.describeInstances(b -> b.instanceIds(instanceId)).reservations().stream()
                 .flatMap(r -> r.instances().stream())
@@ -167,24 +161,10 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
                 .findFirst()
                 .orElse(null),
         "InvalidInstanceID.NotFound");
-  }
-
-  private void requireInstanceOwned(String instanceId, String labId) {
-    Optional<Instance> i = instance(instanceId);
-    if (i.isEmpty()) {
-      // EC2's read-after-write consistency is eventual, so absence may be momentary; the step's
-      // retry policy bounds how long it is believed.
-      throw AwsFailures.retryable(
-          "instance " + instanceId + " does not exist (or is terminated)",
-          "InvalidInstanceID.NotFound");
-    }
-    if (!owned(i.get(), labId)) {
+    if (found.isPresent() && !Tags.owned(found.get().tags(), Tag::key, Tag::value, labId)) {
       throw AwsFailures.notOwned("instance " + instanceId, labId);
     }
-  }
-
-  private static boolean owned(Instance i, String labId) {
-    return Tags.owned(i.tags(), Tag::key, Tag::value, labId);
+    return found;
   }
 
   private String profileArn(String name) {

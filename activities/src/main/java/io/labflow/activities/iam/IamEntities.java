@@ -19,7 +19,6 @@ import software.amazon.awssdk.services.sts.StsClient;
  */
 public final class IamEntities {
 
-  /** The IAM error code of a missing entity. */
   public static final String NO_SUCH_ENTITY = "NoSuchEntity";
 
   private final IamClient iam;
@@ -31,7 +30,6 @@ public final class IamEntities {
     this.sts = clients.sts();
   }
 
-  /** The client these lookups use. */
   public IamClient client() {
     return iam;
   }
@@ -48,14 +46,6 @@ public final class IamEntities {
     return AwsErrors.emptyOn(
         () -> iam.getInstanceProfile(b -> b.instanceProfileName(name)).instanceProfile(),
         NO_SUCH_ENTITY);
-  }
-
-  public boolean roleOwned(String name, String labId) {
-    return Tags.owned(roleTags(name), Tag::key, Tag::value, labId);
-  }
-
-  public boolean policyOwned(String arn, String labId) {
-    return Tags.owned(policyTags(arn), Tag::key, Tag::value, labId);
   }
 
   /**
@@ -86,13 +76,13 @@ public final class IamEntities {
   }
 
   public void requireRoleOwned(String name, String labId) {
-    if (!roleOwned(name, labId)) {
+    if (!Tags.owned(roleTags(name), Tag::key, Tag::value, labId)) {
       throw AwsFailures.notOwned("role " + name, labId);
     }
   }
 
   public void requirePolicyOwned(String arn, String labId) {
-    if (!policyOwned(arn, labId)) {
+    if (!Tags.owned(policyTags(arn), Tag::key, Tag::value, labId)) {
       throw AwsFailures.notOwned("policy " + arn, labId);
     }
   }
@@ -115,22 +105,17 @@ public final class IamEntities {
 
   /** {@code arn:<partition>:iam::<account>}, asked of STS once. */
   private String accountPrefix() {
-    String p = accountPrefix;
-    if (p == null) {
+    if (accountPrefix == null) {
       var id = sts.getCallerIdentity();
-      String partition = id.arn().split(":")[1];
-      p = "arn:" + partition + ":iam::" + id.account();
-      accountPrefix = p;
+      accountPrefix = "arn:" + id.arn().split(":")[1] + ":iam::" + id.account();
     }
-    return p;
+    return accountPrefix;
   }
 
-  /** The lab's tags for a new IAM entity. */
   public static List<Tag> tagsForCreate(String labId) {
     return Tags.forCreate(labId, (k, v) -> Tag.builder().key(k).value(v).build());
   }
 
-  /** A lab-created-here check over IAM tags ({@link Tags#requireCreatedHere}). */
   public static void requireCreatedHere(List<Tag> tags, String what, String labId) {
     Tags.requireCreatedHere(tags, Tag::key, Tag::value, what, labId);
   }

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.labflow.activities.common.AwsFailures;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -35,17 +34,14 @@ public final class PolicyDocuments {
 
   private PolicyDocuments() {}
 
-  /** The ARN of the bucket. */
   public static String bucketArn(String bucket) {
     return "arn:aws:s3:::" + bucket;
   }
 
-  /** The ARN matching every object of the bucket. */
   public static String objectsArn(String bucket) {
     return "arn:aws:s3:::" + bucket + "/*";
   }
 
-  /** Whether an action applies to the bucket rather than to objects. */
   public static boolean isBucketAction(String action) {
     return BUCKET_ACTIONS.contains(action);
   }
@@ -77,28 +73,16 @@ public final class PolicyDocuments {
     doc.put("Version", "2012-10-17");
     ArrayNode statements = doc.putArray("Statement");
     if (resourceWildcard) {
-      statement(statements, "LabflowAll", new ArrayList<>(unique), List.of("*"));
+      statement(statements, "LabflowAll", List.copyOf(unique), "*");
       return write(doc);
     }
-    List<String> onBucket = new ArrayList<>();
-    List<String> onObjects = new ArrayList<>();
-    for (String a : unique) {
-      if (a.contains("*")) {
-        // A wildcard action may match both kinds, so it gets both resources.
-        onBucket.add(a);
-        onObjects.add(a);
-      } else if (isBucketAction(a)) {
-        onBucket.add(a);
-      } else {
-        onObjects.add(a);
-      }
-    }
-    if (!onBucket.isEmpty()) {
-      statement(statements, "LabflowBucket", onBucket, List.of(bucketArn(bucket)));
-    }
-    if (!onObjects.isEmpty()) {
-      statement(statements, "LabflowObjects", onObjects, List.of(objectsArn(bucket)));
-    }
+    // A wildcard action may match both kinds, so it gets both resources.
+    statement(statements, "LabflowBucket",
+        unique.stream().filter(a -> a.contains("*") || isBucketAction(a)).toList(),
+        bucketArn(bucket));
+    statement(statements, "LabflowObjects",
+        unique.stream().filter(a -> a.contains("*") || !isBucketAction(a)).toList(),
+        objectsArn(bucket));
     return write(doc);
   }
 
@@ -137,7 +121,10 @@ public final class PolicyDocuments {
 
   /** Parses a document, URL-decoding it first when IAM returned it encoded. */
   public static JsonNode parse(String document) {
-    String text = document.trim().startsWith("{") ? document : decode(document);
+    String text =
+        document.trim().startsWith("{")
+            ? document
+            : URLDecoder.decode(document, StandardCharsets.UTF_8);
     try {
       return JSON.readTree(text);
     } catch (JsonProcessingException e) {
@@ -145,19 +132,18 @@ public final class PolicyDocuments {
     }
   }
 
-  private static String decode(String s) {
-    return URLDecoder.decode(s, StandardCharsets.UTF_8);
-  }
-
+  /** A statement allowing these actions (none: no statement) on the resource. */
   private static void statement(
-      ArrayNode statements, String sid, List<String> actions, List<String> resources) {
+      ArrayNode statements, String sid, List<String> actions, String resource) {
+    if (actions.isEmpty()) {
+      return;
+    }
     ObjectNode st = statements.addObject();
     st.put("Sid", sid);
     st.put("Effect", "Allow");
     ArrayNode a = st.putArray("Action");
     actions.forEach(a::add);
-    ArrayNode r = st.putArray("Resource");
-    resources.forEach(r::add);
+    st.putArray("Resource").add(resource);
   }
 
   /** A policy document (a Jackson tree, or maps and lists) as JSON. */

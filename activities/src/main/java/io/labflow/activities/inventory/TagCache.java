@@ -1,6 +1,5 @@
 package io.labflow.activities.inventory;
 
-import io.labflow.activities.common.Ownership;
 import io.labflow.activities.common.Tags;
 import java.time.Clock;
 import java.time.Duration;
@@ -133,7 +132,7 @@ final class TagCache {
     Map<String, String> labflow = new LinkedHashMap<>();
     for (T t : tags) {
       String k = key.apply(t);
-      if (Tags.LAB_TAG.equals(k) || Ownership.NAMESPACE_TAG.equals(k)) {
+      if (Tags.LAB_TAG.equals(k) || Tags.NAMESPACE_TAG.equals(k)) {
         labflow.put(k, value.apply(t));
       }
     }

@@ -1,6 +1,6 @@
 package io.labflow.activities.learner;
 
-import io.labflow.activities.model.CreatePolicyInput;
+import io.labflow.activities.iam.policies.PolicyActivities.CreatePolicyInput;
 import io.labflow.activities.model.Limit;
 import jakarta.annotation.Nullable;
 

@@ -3,7 +3,7 @@ package io.labflow.activities.learner;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Heartbeats;
 import io.labflow.activities.common.Inputs;
-import io.labflow.activities.common.Ownership;
+import io.labflow.activities.common.Tags;
 import io.labflow.activities.ec2.Ec2ActivitiesImpl;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.iam.PolicyDocuments;
@@ -192,9 +192,9 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
         .orElseGet(() -> CheckOutput.fail("role " + name + " does not exist"));
   }
 
-  /** The lab id, which must be the calling lab's ({@link Ownership#of}). */
+  /** The lab id, which must be the calling lab's ({@link Tags#owner}). */
   private static String lab(String labId, String action) {
-    Ownership.of(Inputs.require(labId, "labId", action));
+    Tags.owner(Inputs.require(labId, "labId", action));
     return labId;
   }
 }

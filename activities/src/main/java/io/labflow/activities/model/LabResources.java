@@ -38,7 +38,6 @@ public record LabResources(
     unreadable = unreadable == null ? List.of() : List.copyOf(unreadable);
   }
 
-  /** The resources of one kind. */
   public List<String> get(ResourceKind kind) {
     return kinds.get(kind);
   }

@@ -15,7 +15,6 @@ import software.amazon.awssdk.services.s3.model.Tag;
 /** Bucket helpers: the ownership test and emptying a bucket before its deletion. */
 public final class S3Buckets {
 
-  /** The S3 error code of a missing bucket. */
   public static final String NO_SUCH_BUCKET = "NoSuchBucket";
 
   private final S3Client s3;

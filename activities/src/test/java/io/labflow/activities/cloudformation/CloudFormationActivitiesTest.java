@@ -3,18 +3,18 @@ package io.labflow.activities.cloudformation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.MotoLabTest;
-import io.labflow.activities.model.CreateStackInput;
-import io.labflow.activities.model.CreateStackOutput;
-import io.labflow.activities.model.DeleteStackInput;
+import io.labflow.activities.cloudformation.CloudFormationActivities.CreateStackInput;
+import io.labflow.activities.cloudformation.CloudFormationActivities.CreateStackOutput;
+import io.labflow.activities.cloudformation.CloudFormationActivities.DeleteStackInput;
 import io.labflow.activities.testing.Lab;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.ec2.model.Filter;
-import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
 
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 @Tag("moto")

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.labflow.activities.MotoLabTest;
+import io.labflow.activities.cloudformation.CloudFormationActivities.DeleteStackInput;
 import io.labflow.activities.model.DeleteOutput;
-import io.labflow.activities.model.DeleteStackInput;
 import io.labflow.activities.model.LabInput;
 import io.temporal.failure.ApplicationFailure;
 import java.util.concurrent.TimeUnit;

@@ -3,8 +3,8 @@ package io.labflow.activities.cloudformation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.labflow.activities.common.AwsFailureBoundary;
-import io.labflow.activities.model.CreateStackInput;
+import io.labflow.activities.cloudformation.CloudFormationActivities.CreateStackInput;
+import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.testing.Lab;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -149,7 +149,7 @@ class StackFailureTest {
   void rolledBackStackFailsNonRetryablyWithTheFirstFailureReasonAfterHeartbeatingPolls() {
     ScriptedCloudFormation cfn = new ScriptedCloudFormation();
     env.registerActivitiesImplementations(
-        AwsFailureBoundary.around(
+        AwsFailures.around(
             new CloudFormationActivitiesImpl(cfn, NO_BUCKETS, Lab.definitionsDir(),
                 new StackWaits(Duration.ofMillis(50), StackWaits.defaults().settle(),
                     StackWaits.defaults().delete()))));

@@ -3,8 +3,8 @@ package io.labflow.activities.cloudformation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.labflow.activities.common.AwsFailureBoundary;
-import io.labflow.activities.model.DeleteStackInput;
+import io.labflow.activities.cloudformation.CloudFormationActivities.DeleteStackInput;
+import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.testing.Lab;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -83,7 +83,7 @@ class StackWaitBoundTest {
     StuckCloudFormation cfn = new StuckCloudFormation();
     StackWaits waits =
         new StackWaits(Duration.ofMillis(20), Duration.ofMillis(300), Duration.ofMillis(400));
-    env.registerActivitiesImplementations(AwsFailureBoundary.around(
+    env.registerActivitiesImplementations(AwsFailures.around(
         new CloudFormationActivitiesImpl(cfn, null, Lab.definitionsDir(), waits)));
     List<String> beats = new CopyOnWriteArrayList<>();
     env.setActivityHeartbeatListener(String.class, beats::add);

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.labflow.activities.iam.IamEntities;
+import io.labflow.activities.iam.roles.RoleActivities.CreateRoleInput;
 import io.labflow.activities.iam.roles.RoleActivities;
 import io.labflow.activities.iam.roles.RoleActivitiesImpl;
-import io.labflow.activities.model.CreateRoleInput;
 import io.labflow.activities.testing.MotoServer;
 import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
@@ -15,17 +15,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
-import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
 
 /** The account guard on the worker's clients, against moto (account 123456789012). */
 @ExtendWith(MotoServer.class)
@@ -59,7 +59,7 @@ class AccountGuardTest {
     clients = AwsClients.fromEnvironment(
         AwsClients.Settings.defaults().withInterceptors(List.of(guard, sent)));
     guard.bind(clients.sts(), clients.iam());
-    return (RoleActivities) AwsFailureBoundary.around(new RoleActivitiesImpl(new IamEntities(clients)));
+    return (RoleActivities) AwsFailures.around(new RoleActivitiesImpl(new IamEntities(clients)));
   }
 
   private static CreateRoleInput role(String name) {
@@ -95,7 +95,7 @@ class AccountGuardTest {
     RoleActivities iam = guarded(new AccountPolicy(Set.of(), MotoServer.endpoint(), null));
 
     assertThat(iam.createRole(role("labflow-lab-1-role")).roleName()).isEqualTo("labflow-lab-1-role");
-    assertThat(iam.deleteRole(new io.labflow.activities.model.DeleteRoleInput("lab-1", "labflow-lab-1-role"))
+    assertThat(iam.deleteRole(new io.labflow.activities.iam.roles.RoleActivities.DeleteRoleInput("lab-1", "labflow-lab-1-role"))
         .deleted()).isTrue();
     assertThat(sent.calls.get("GetCallerIdentity").get())
         .as("asked once, then cached; IamActivities asks once more for its ARN prefix").isLessThanOrEqualTo(2);

@@ -2,7 +2,7 @@ package io.labflow.activities.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.labflow.activities.model.AwsErrorInfo;
+import io.labflow.activities.common.AwsFailures.AwsErrorInfo;
 import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.api.failure.v1.Failure;
 import io.temporal.common.converter.GlobalDataConverter;

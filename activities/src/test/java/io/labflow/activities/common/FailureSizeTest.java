@@ -3,7 +3,7 @@ package io.labflow.activities.common;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.labflow.activities.model.AwsErrorInfo;
+import io.labflow.activities.common.AwsFailures.AwsErrorInfo;
 import io.labflow.activities.model.VerifyAccessInput;
 import io.labflow.activities.testing.CallCounter;
 import io.labflow.activities.testing.MotoServer;
@@ -21,14 +21,14 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.iam.model.IamException;
-import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The failure a real AWS error becomes must fit what Temporal keeps. A retrying activity's last
@@ -104,7 +104,7 @@ public class FailureSizeTest {
   @Test
   void verifyAccessBySimulateOnMotoFailsOnceWithASmallUnsupportedFailure() {
     env.registerActivitiesImplementations(
-        AwsFailureBoundary.around(new AccessVerificationActivitiesImpl(clients)));
+        AwsFailures.around(new AccessVerificationActivitiesImpl(clients)));
     AccessVerificationActivities stub =
         env.newActivityStub(
             AccessVerificationActivities.class,
@@ -145,7 +145,7 @@ public class FailureSizeTest {
     }
     decisions.put("s3:PutObject", "allowed");
     env.registerActivitiesImplementations(
-        AwsFailureBoundary.around(new AccessVerificationActivitiesImpl(
+        AwsFailures.around(new AccessVerificationActivitiesImpl(
             clients, new SimulateAccessTest.ScriptedSimulator(decisions, 0))));
     AccessVerificationActivities stub =
         env.newActivityStub(

@@ -19,7 +19,8 @@ class WaitingTest {
   @Test
   void everyPollSaysWhatHowLongAndTheBoundAndTheEndIsASentence() {
     List<String> beats = new ArrayList<>();
-    Waiting wait = new Waiting("waiting for stack s to be created", Duration.ofMinutes(30), beats::add);
+    Waiting wait = new Waiting(
+        "waiting for stack s to be created", Duration.ofMinutes(30), beats::add, Waiting.MAX_PAUSE);
 
     wait.poll("CREATE_IN_PROGRESS");
     wait.poll(null);
@@ -47,7 +48,8 @@ class WaitingTest {
 
   @Test
   void aLoneWaitPausesAboutItsBaseIntervalJitteredSoLabsStartedTogetherDoNotPollInStep() {
-    Waiting wait = new Waiting("waiting for stack s to be created", Duration.ofHours(1), b -> {});
+    Waiting wait = new Waiting(
+        "waiting for stack s to be created", Duration.ofHours(1), b -> {}, Waiting.MAX_PAUSE);
     Set<Duration> pauses = new HashSet<>();
     for (int i = 0; i < 200; i++) {
       Duration pause = wait.interval(Duration.ofSeconds(5));
@@ -61,7 +63,8 @@ class WaitingTest {
   void manyWaitsPausingAtOnceSpaceOutEachOthersPollsWithinTheHeartbeat() throws Exception {
     List<Thread> others = new ArrayList<>();
     for (int i = 0; i < 80; i++) {
-      Waiting other = new Waiting("waiting for stack s" + i + " to be created", Duration.ofHours(1), b -> {});
+      Waiting other = new Waiting(
+          "waiting for stack s" + i + " to be created", Duration.ofHours(1), b -> {}, Waiting.MAX_PAUSE);
       Thread t = new Thread(() -> {
         try {
           other.sleep(Duration.ofMinutes(5));
@@ -76,7 +79,8 @@ class WaitingTest {
     while (Waiting.paused() < 80) {
       Thread.onSpinWait();
     }
-    Waiting wait = new Waiting("waiting for stack s to be created", Duration.ofHours(1), b -> {});
+    Waiting wait = new Waiting(
+        "waiting for stack s to be created", Duration.ofHours(1), b -> {}, Waiting.MAX_PAUSE);
     // 80 waits pausing: at 4 polls a second the worker polls each every 20 s, +/-25 %.
     for (int i = 0; i < 50; i++) {
       assertThat(wait.interval(Duration.ofSeconds(5)))

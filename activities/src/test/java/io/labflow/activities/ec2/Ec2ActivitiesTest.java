@@ -3,22 +3,22 @@ package io.labflow.activities.ec2;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.MotoLabTest;
-import io.labflow.activities.model.AssociateInstanceProfileInput;
-import io.labflow.activities.model.AssociationOutput;
-import io.labflow.activities.model.CreateInstanceProfileInput;
-import io.labflow.activities.model.CreateRoleInput;
-import io.labflow.activities.model.DisassociateInstanceProfileInput;
+import io.labflow.activities.ec2.Ec2Activities.AssociateInstanceProfileInput;
+import io.labflow.activities.ec2.Ec2Activities.AssociationOutput;
+import io.labflow.activities.ec2.Ec2Activities.DisassociateInstanceProfileInput;
+import io.labflow.activities.iam.profiles.InstanceProfileActivities.CreateInstanceProfileInput;
+import io.labflow.activities.iam.roles.RoleActivities.CreateRoleInput;
 import io.labflow.activities.testing.FaultInjector;
 import io.labflow.activities.testing.Lab;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.IamInstanceProfileAssociation;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
-import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
 
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 @org.junit.jupiter.api.Tag("moto")

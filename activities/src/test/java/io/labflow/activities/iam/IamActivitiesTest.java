@@ -3,27 +3,27 @@ package io.labflow.activities.iam;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.MotoLabTest;
-import io.labflow.activities.model.CreateInstanceProfileInput;
-import io.labflow.activities.model.CreatePolicyInput;
-import io.labflow.activities.model.CreatePolicyVersionInput;
-import io.labflow.activities.model.CreateRoleInput;
-import io.labflow.activities.model.DeleteInstanceProfileInput;
+import io.labflow.activities.iam.policies.PolicyActivities.CreatePolicyInput;
+import io.labflow.activities.iam.policies.PolicyActivities.CreatePolicyVersionInput;
+import io.labflow.activities.iam.policies.PolicyActivities.DeletePolicyInput;
+import io.labflow.activities.iam.policies.PolicyActivities.PolicyOutput;
+import io.labflow.activities.iam.policies.PolicyActivities.PolicyVersionOutput;
+import io.labflow.activities.iam.policies.PolicyActivities.RolePolicyInput;
+import io.labflow.activities.iam.policies.PolicyActivities.RolePolicyOutput;
+import io.labflow.activities.iam.profiles.InstanceProfileActivities.CreateInstanceProfileInput;
+import io.labflow.activities.iam.profiles.InstanceProfileActivities.DeleteInstanceProfileInput;
+import io.labflow.activities.iam.profiles.InstanceProfileActivities.InstanceProfileOutput;
+import io.labflow.activities.iam.roles.RoleActivities.CreateRoleInput;
+import io.labflow.activities.iam.roles.RoleActivities.DeleteRoleInput;
+import io.labflow.activities.iam.roles.RoleActivities.RoleOutput;
 import io.labflow.activities.model.DeleteOutput;
-import io.labflow.activities.model.DeletePolicyInput;
-import io.labflow.activities.model.DeleteRoleInput;
-import io.labflow.activities.model.InstanceProfileOutput;
-import io.labflow.activities.model.PolicyOutput;
-import io.labflow.activities.model.PolicyVersionOutput;
-import io.labflow.activities.model.RoleOutput;
-import io.labflow.activities.model.RolePolicyInput;
-import io.labflow.activities.model.RolePolicyOutput;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.iam.IamClient;
 import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.services.iam.IamClient;
 
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 @Tag("moto")

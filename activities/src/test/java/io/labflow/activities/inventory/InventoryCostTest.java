@@ -3,12 +3,12 @@ package io.labflow.activities.inventory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.MotoLabTest;
+import io.labflow.activities.cloudformation.CloudFormationActivities.DeleteStackInput;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.iam.PolicyDocuments;
-import io.labflow.activities.model.CreateInstanceProfileInput;
-import io.labflow.activities.model.CreatePolicyInput;
-import io.labflow.activities.model.CreateRoleInput;
-import io.labflow.activities.model.DeleteStackInput;
+import io.labflow.activities.iam.policies.PolicyActivities.CreatePolicyInput;
+import io.labflow.activities.iam.profiles.InstanceProfileActivities.CreateInstanceProfileInput;
+import io.labflow.activities.iam.roles.RoleActivities.CreateRoleInput;
 import io.labflow.activities.model.LabInput;
 import io.labflow.activities.model.LabResources;
 import io.labflow.activities.model.ResourceKind;
@@ -20,13 +20,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.cloudformation.model.StackSummary;
-import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One lab's inventory costs the same number of AWS calls however many other labs' resources (and

@@ -3,23 +3,23 @@ package io.labflow.activities.inventory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.MotoLabTest;
+import io.labflow.activities.cloudformation.CloudFormationActivities.CreateStackOutput;
+import io.labflow.activities.ec2.Ec2Activities.AssociateInstanceProfileInput;
 import io.labflow.activities.iam.PolicyDocuments;
-import io.labflow.activities.model.AssociateInstanceProfileInput;
-import io.labflow.activities.model.CreateInstanceProfileInput;
-import io.labflow.activities.model.CreatePolicyInput;
-import io.labflow.activities.model.CreateRoleInput;
-import io.labflow.activities.model.CreateStackOutput;
+import io.labflow.activities.iam.policies.PolicyActivities.CreatePolicyInput;
+import io.labflow.activities.iam.policies.PolicyActivities.RolePolicyInput;
+import io.labflow.activities.iam.profiles.InstanceProfileActivities.CreateInstanceProfileInput;
+import io.labflow.activities.iam.roles.RoleActivities.CreateRoleInput;
 import io.labflow.activities.model.DeleteLabResourcesOutput;
 import io.labflow.activities.model.LabInput;
 import io.labflow.activities.model.LabResources;
 import io.labflow.activities.model.ResourceKind;
-import io.labflow.activities.model.RolePolicyInput;
 import io.labflow.activities.testing.Lab;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
 
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
 @Tag("moto")

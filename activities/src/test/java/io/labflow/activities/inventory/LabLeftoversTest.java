@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.MotoLabTest;
 import io.labflow.activities.iam.PolicyDocuments;
-import io.labflow.activities.model.CreateRoleInput;
+import io.labflow.activities.iam.roles.RoleActivities.CreateRoleInput;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -2,12 +2,12 @@ package io.labflow.activities.learner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labflow.activities.ec2.Ec2Activities.DisassociateInstanceProfileInput;
 import io.labflow.activities.iam.PolicyDocuments;
-import io.labflow.activities.model.DeleteInstanceProfileInput;
-import io.labflow.activities.model.DeletePolicyInput;
-import io.labflow.activities.model.DeleteRoleInput;
-import io.labflow.activities.model.DisassociateInstanceProfileInput;
-import io.labflow.activities.model.RolePolicyInput;
+import io.labflow.activities.iam.policies.PolicyActivities.DeletePolicyInput;
+import io.labflow.activities.iam.policies.PolicyActivities.RolePolicyInput;
+import io.labflow.activities.iam.profiles.InstanceProfileActivities.DeleteInstanceProfileInput;
+import io.labflow.activities.iam.roles.RoleActivities.DeleteRoleInput;
 import io.labflow.activities.testing.Lab;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

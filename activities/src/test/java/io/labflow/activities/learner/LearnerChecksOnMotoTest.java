@@ -3,7 +3,7 @@ package io.labflow.activities.learner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.iam.PolicyDocuments;
-import io.labflow.activities.model.CreateRoleInput;
+import io.labflow.activities.iam.roles.RoleActivities.CreateRoleInput;
 import io.labflow.activities.testing.Lab;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

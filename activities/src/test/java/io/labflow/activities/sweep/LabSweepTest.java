@@ -3,12 +3,11 @@ package io.labflow.activities.sweep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.MotoLabTest;
+import io.labflow.activities.cloudformation.CloudFormationActivities.CreateStackOutput;
+import io.labflow.activities.cloudformation.CloudFormationActivities.DeleteStackInput;
 import io.labflow.activities.cloudformation.StackWaits;
-import io.labflow.activities.common.Ownership;
 import io.labflow.activities.common.Tags;
-import io.labflow.activities.model.CreateStackOutput;
 import io.labflow.activities.model.DeleteLabResourcesOutput;
-import io.labflow.activities.model.DeleteStackInput;
 import io.labflow.activities.model.LabInput;
 import io.labflow.activities.model.LabResources;
 import io.labflow.activities.model.ResourceKind;
@@ -17,9 +16,11 @@ import io.labflow.activities.testing.MotoServer;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -30,8 +31,6 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
-import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The sweep (DeleteLabResources) beyond the happy path: tagged leftovers outside any stack, a
@@ -70,7 +69,7 @@ class LabSweepTest {
     return TagSpecification.builder()
         .resourceType(type)
         .tags(Tag.builder().key(Tags.LAB_TAG).value(labId).build(),
-            Tag.builder().key(Ownership.NAMESPACE_TAG).value(Lab.NAMESPACE).build())
+            Tag.builder().key(Tags.NAMESPACE_TAG).value(Lab.NAMESPACE).build())
         .build();
   }
 
@@ -98,7 +97,7 @@ class LabSweepTest {
     lab.clients.s3().putBucketTagging(b -> b.bucket("lab-left-bucket").tagging(t -> t.tagSet(
         software.amazon.awssdk.services.s3.model.Tag.builder().key(Tags.LAB_TAG).value(labId)
             .build(),
-        software.amazon.awssdk.services.s3.model.Tag.builder().key(Ownership.NAMESPACE_TAG)
+        software.amazon.awssdk.services.s3.model.Tag.builder().key(Tags.NAMESPACE_TAG)
             .value(Lab.NAMESPACE).build())));
     lab.clients.s3().putObject(b -> b.bucket("lab-left-bucket").key("a.txt"),
         RequestBody.fromString("a"));
@@ -170,7 +169,7 @@ class LabSweepTest {
             p -> p.parameterKey("LabRun").parameterValue(""),
             p -> p.parameterKey("BucketName").parameterValue("labflow-" + labId))
         .tags(t -> t.key(Tags.LAB_TAG).value(labId),
-            t -> t.key(Ownership.NAMESPACE_TAG).value(Lab.NAMESPACE)));
+            t -> t.key(Tags.NAMESPACE_TAG).value(Lab.NAMESPACE)));
     assertThat(lab.clients.cloudFormation()
             .describeStacks(b -> b.stackName("labflow-" + labId)).stacks().get(0)
             .stackStatusAsString())

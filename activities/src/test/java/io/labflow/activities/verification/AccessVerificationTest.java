@@ -3,24 +3,24 @@ package io.labflow.activities.verification;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.MotoLabTest;
+import io.labflow.activities.iam.policies.PolicyActivities.CreatePolicyInput;
+import io.labflow.activities.iam.policies.PolicyActivities.CreatePolicyVersionInput;
+import io.labflow.activities.iam.policies.PolicyActivities.RolePolicyInput;
+import io.labflow.activities.iam.roles.RoleActivities.CreateRoleInput;
+import io.labflow.activities.iam.roles.RoleActivities.RoleOutput;
 import io.labflow.activities.model.AccessCheck;
-import io.labflow.activities.model.CreatePolicyInput;
-import io.labflow.activities.model.CreatePolicyVersionInput;
-import io.labflow.activities.model.CreateRoleInput;
-import io.labflow.activities.model.RoleOutput;
-import io.labflow.activities.model.RolePolicyInput;
 import io.labflow.activities.model.VerifyAccessInput;
 import io.labflow.activities.model.VerifyAccessOutput;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.s3.model.Tag;
 import software.amazon.awssdk.services.s3.model.Tagging;
-import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The heart of the lab, with moto enforcing IAM: a role with the read-only policy really gets

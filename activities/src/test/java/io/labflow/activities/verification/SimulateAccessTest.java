@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.MotoLabTest;
 import io.labflow.activities.common.AwsClients;
-import io.labflow.activities.common.AwsFailureBoundary;
+import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.model.AccessCheck;
 import io.labflow.activities.model.VerifyAccessInput;
 import io.labflow.activities.model.VerifyAccessOutput;
@@ -17,17 +17,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.EvaluationResult;
 import software.amazon.awssdk.services.iam.model.SimulatePrincipalPolicyRequest;
 import software.amazon.awssdk.services.iam.model.SimulatePrincipalPolicyResponse;
-import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code simulate} against a scripted IAM policy simulator, since moto has none: the requests
@@ -97,7 +97,7 @@ public class SimulateAccessTest {
 
   private AccessVerificationActivities stub(IamClient iam) {
     env.registerActivitiesImplementations(
-        AwsFailureBoundary.around(new AccessVerificationActivitiesImpl(clients, iam)));
+        AwsFailures.around(new AccessVerificationActivitiesImpl(clients, iam)));
     return env.newActivityStub(
         AccessVerificationActivities.class,
         ActivityOptions.newBuilder()

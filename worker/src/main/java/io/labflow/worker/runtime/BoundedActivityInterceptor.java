@@ -1,9 +1,8 @@
 package io.labflow.worker.runtime;
 
-import io.labflow.workflows.interpreter.ActivityExecutionInterceptor;
-import io.labflow.activities.common.AwsFailureBoundary;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.workflows.input.InputLimits;
+import io.labflow.workflows.interpreter.ActivityExecutionInterceptor;
 import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.activity.ActivityInfo;
 import io.temporal.client.ActivityCompletionException;
@@ -17,9 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps every activity's failure and every step's outputs small enough for Temporal.
  *
- * <p>The step library's AWS errors are mapped at its boundary ({@link AwsFailureBoundary}). Anything
- * else that escapes an activity (an AWS SDK error of another activity, a bug) would reach Temporal
- * with its whole stack trace and cause chain, which can exceed the server's failure size limit (the
+ * <p>The step library's AWS errors are mapped at its boundary ({@link AwsFailures#around}). What
+ * else escapes an activity (an AWS SDK error of another activity, a bug) would reach Temporal with
+ * its whole stack trace and cause chain, which can exceed the server's failure size limit (the
  * Web UI then shows only "Failure exceeds size limit.") and may echo request details. Such an
  * exception is logged here in full, on the worker, and replaced by the same boundary's failure, or
  * a bounded failure of the same type and retryability as Temporal's own conversion would give it.
@@ -43,7 +42,7 @@ public final class BoundedActivityInterceptor extends ActivityExecutionIntercept
     } catch (TemporalFailure | ActivityCompletionException expected) {
       throw expected;
     } catch (RuntimeException e) {
-      ApplicationFailure aws = AwsFailureBoundary.mapped(e).orElse(null);
+      ApplicationFailure aws = AwsFailures.mapped(e).orElse(null);
       if (aws != null) {
         log.warn("activity {}: unmapped AWS error", activityType, e);
         throw aws;

@@ -39,7 +39,7 @@ import software.amazon.awssdk.services.sts.StsClient;
  *
  * <p>What IAM cannot tell apart, labflow's own ownership check does: a lab role of this site
  * ({@code labflow-*}, tagged) of another lab is the policy's to change; the code refuses it
- * ({@code NotOwned}, OwnershipTest).
+ * ({@code NotOwned}, TagsTest).
  */
 @Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 @Tag("moto")

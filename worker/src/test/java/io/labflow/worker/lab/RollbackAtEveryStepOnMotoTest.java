@@ -5,8 +5,8 @@ import static io.labflow.worker.lab.LabOnMoto.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.labflow.activities.iam.policies.PolicyActivities.RolePolicyOutput;
 import io.labflow.activities.model.DeleteOutput;
-import io.labflow.activities.model.RolePolicyOutput;
 import io.labflow.activities.testing.MotoServer;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabState;
@@ -19,14 +19,14 @@ import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Timeout;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A failure at each step of {@code iam-service-role-lab} in turn, injected around the real

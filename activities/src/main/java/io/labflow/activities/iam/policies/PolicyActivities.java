@@ -1,15 +1,11 @@
 package io.labflow.activities.iam.policies;
 
-import io.labflow.activities.model.CreatePolicyInput;
-import io.labflow.activities.model.CreatePolicyVersionInput;
 import io.labflow.activities.model.DeleteOutput;
-import io.labflow.activities.model.DeletePolicyInput;
-import io.labflow.activities.model.PolicyOutput;
-import io.labflow.activities.model.PolicyVersionOutput;
-import io.labflow.activities.model.RolePolicyInput;
-import io.labflow.activities.model.RolePolicyOutput;
+import io.labflow.activities.model.Limit;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
+import jakarta.annotation.Nullable;
+import java.util.List;
 
 /**
  * A lab's managed policies over its bucket: the policy, its default version, and its attachment to
@@ -44,4 +40,64 @@ public interface PolicyActivities {
   /** Detaches a managed policy from an owned role; detaching a non-attached policy is success. */
   @ActivityMethod(name = "DetachRolePolicy")
   RolePolicyOutput detachRolePolicy(RolePolicyInput input);
+
+  /** Input of CreatePolicyVersion; the policy is named by ARN or by name. */
+  record CreatePolicyVersionInput(
+      String labId,
+      @Nullable String policyArn,
+      @Nullable String policyName,
+      String bucketName,
+      List<String> actions,
+      @Nullable Boolean resourceWildcard) {}
+
+  /** Input of DeletePolicy; the policy is named by ARN or by name. */
+  record DeletePolicyInput(String labId, @Nullable String policyArn, @Nullable String policyName) {}
+
+  /** Result of CreatePolicy; {@code document} is the default version's JSON. */
+  record PolicyOutput(
+      String policyArn,
+      String policyName,
+      String document,
+      String defaultVersionId,
+      boolean adopted) {}
+
+  /**
+   * Result of CreatePolicyVersion: {@code created} is false when the default version already had
+   * this document.
+   */
+  record PolicyVersionOutput(
+      String policyArn, String versionId, String document, boolean created) {}
+
+  /**
+   * Result of AttachRolePolicy / DetachRolePolicy: whether the policy is attached now and whether
+   * this call changed it.
+   */
+  record RolePolicyOutput(String roleName, String policyArn, boolean attached, boolean changed) {}
+
+  /** Input of CreatePolicy: a managed policy allowing {@code actions} on one bucket. */
+  record CreatePolicyInput(
+      String labId,
+      @Limit(what = "IAM policy name", max = 128, pattern = "[A-Za-z0-9+=,.@_-]+", rule = "letters, digits and +=,.@_-")
+          String policyName,
+      @Limit(what = S3_BUCKET, min = 3, max = 63, pattern = BUCKET_PATTERN, rule = BUCKET_RULE)
+          String bucketName,
+      List<String> actions,
+      @Nullable Boolean resourceWildcard) {
+
+    /** S3's bucket naming rules (the lab template passes the name on as BucketName). */
+    public static final String S3_BUCKET = "S3 bucket name";
+
+    public static final String BUCKET_PATTERN = "(?!xn--)(?!.*\\.\\.)[a-z0-9][a-z0-9.-]*[a-z0-9](?<!-s3alias)";
+
+    public static final String BUCKET_RULE =
+        "lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit,"
+            + " without two dots in a row or an xn-- prefix";
+  }
+
+  /**
+   * Input of AttachRolePolicy and DetachRolePolicy; the policy is named by ARN or by name (a
+   * customer managed policy of this account).
+   */
+  record RolePolicyInput(
+      String labId, String roleName, @Nullable String policyArn, @Nullable String policyName) {}
 }

@@ -5,23 +5,14 @@ import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Inputs;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.iam.PolicyDocuments;
-import io.labflow.activities.model.CreatePolicyInput;
-import io.labflow.activities.model.CreatePolicyVersionInput;
 import io.labflow.activities.model.DeleteOutput;
-import io.labflow.activities.model.DeletePolicyInput;
-import io.labflow.activities.model.PolicyOutput;
-import io.labflow.activities.model.PolicyVersionOutput;
-import io.labflow.activities.model.RolePolicyInput;
-import io.labflow.activities.model.RolePolicyOutput;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.iam.IamClient;
-import software.amazon.awssdk.services.iam.model.AttachedPolicy;
 import software.amazon.awssdk.services.iam.model.Policy;
 
-/** {@link PolicyActivities} over the AWS SDK. */
 public final class PolicyActivitiesImpl implements PolicyActivities {
 
   private static final Logger log = LoggerFactory.getLogger(PolicyActivitiesImpl.class);
@@ -30,7 +21,6 @@ public final class PolicyActivitiesImpl implements PolicyActivities {
   private final IamEntities entities;
   private final PolicyVersions versions;
 
-  /** Over the IAM lookups the three IAM step implementations share. */
   public PolicyActivitiesImpl(IamEntities entities) {
     this.iam = entities.client();
     this.entities = entities;
@@ -159,12 +149,7 @@ public final class PolicyActivitiesImpl implements PolicyActivities {
   }
 
   private boolean attached(String role, String arn) {
-    for (AttachedPolicy p :
-        iam.listAttachedRolePoliciesPaginator(b -> b.roleName(role)).attachedPolicies()) {
-      if (arn.equals(p.policyArn())) {
-        return true;
-      }
-    }
-    return false;
+    return iam.listAttachedRolePoliciesPaginator(b -> b.roleName(role)).attachedPolicies().stream()
+        .anyMatch(p -> arn.equals(p.policyArn()));
   }
 }

@@ -1,14 +1,13 @@
 package io.labflow.activities.iam.policies;
 
-import io.labflow.activities.common.SingleAttempt;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.iam.PolicyDocuments;
-import io.labflow.activities.model.PolicyVersionOutput;
-import java.util.ArrayList;
+import io.labflow.activities.iam.policies.PolicyActivities.PolicyVersionOutput;
 import java.util.Comparator;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.PolicyVersion;
 
@@ -26,8 +25,8 @@ final class PolicyVersions {
 
   /** Makes {@code doc} the default version unless it already is. */
   PolicyVersionOutput ensureDefaultDocument(String arn, String doc, String labId) {
-    List<PolicyVersion> versions = new ArrayList<>();
-    iam.listPolicyVersionsPaginator(b -> b.policyArn(arn)).versions().forEach(versions::add);
+    List<PolicyVersion> versions =
+        iam.listPolicyVersionsPaginator(b -> b.policyArn(arn)).versions().stream().toList();
     PolicyVersion current =
         versions.stream().filter(PolicyVersion::isDefaultVersion).findFirst().orElse(null);
     if (current != null) {
@@ -48,13 +47,17 @@ final class PolicyVersions {
       delete(arn, oldest);
       log.info("lab {}: deleted oldest version {} of {}", labId, oldest.versionId(), arn);
     }
+    // CreatePolicyVersion is not idempotent and has no client token: if AWS did the work and its
+    // answer was lost (a 500, a dropped connection), an SDK retry would do it a second time. So the
+    // SDK does not retry it; Temporal's retry of the activity first looks at what exists.
     PolicyVersion created =
         iam.createPolicyVersion(
                 b ->
                     b.policyArn(arn)
                         .policyDocument(doc)
                         .setAsDefault(true)
-                        .overrideConfiguration(o -> o.addPlugin(SingleAttempt.PLUGIN)))
+                        .overrideConfiguration(o -> o.addPlugin(c -> c.overrideConfiguration(
+                            oc -> oc.retryStrategy(AwsRetryStrategy.doNotRetry())))))
             .policyVersion();
     log.info("lab {}: policy {} has new default version {}", labId, arn, created.versionId());
     return new PolicyVersionOutput(arn, created.versionId(), doc, true);

@@ -1,11 +1,10 @@
 package io.labflow.activities.iam.profiles;
 
-import io.labflow.activities.model.CreateInstanceProfileInput;
-import io.labflow.activities.model.DeleteInstanceProfileInput;
 import io.labflow.activities.model.DeleteOutput;
-import io.labflow.activities.model.InstanceProfileOutput;
+import io.labflow.activities.model.Limit;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
+import jakarta.annotation.Nullable;
 
 /** Instance profiles of a lab, each holding one lab role; ownership rules in {@code iam}. */
 @ActivityInterface
@@ -18,4 +17,19 @@ public interface InstanceProfileActivities {
   /** Deletes an owned instance profile after removing its roles. */
   @ActivityMethod(name = "DeleteInstanceProfile")
   DeleteOutput deleteInstanceProfile(DeleteInstanceProfileInput input);
+
+  /** Input of CreateInstanceProfile. */
+  record CreateInstanceProfileInput(
+      String labId,
+      @Limit(what = "instance profile name", max = 128, pattern = "[A-Za-z0-9+=,.@_-]+", rule = "letters, digits and +=,.@_-")
+          String instanceProfileName,
+      String roleName,
+      @Nullable String path) {}
+
+  /** Input of DeleteInstanceProfile. */
+  record DeleteInstanceProfileInput(String labId, String instanceProfileName) {}
+
+  /** Result of CreateInstanceProfile. */
+  record InstanceProfileOutput(
+      String instanceProfileName, String instanceProfileArn, String roleName, boolean adopted) {}
 }

@@ -5,10 +5,7 @@ import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Inputs;
 import io.labflow.activities.common.Tags;
 import io.labflow.activities.iam.IamEntities;
-import io.labflow.activities.model.CreateInstanceProfileInput;
-import io.labflow.activities.model.DeleteInstanceProfileInput;
 import io.labflow.activities.model.DeleteOutput;
-import io.labflow.activities.model.InstanceProfileOutput;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +14,6 @@ import software.amazon.awssdk.services.iam.model.InstanceProfile;
 import software.amazon.awssdk.services.iam.model.Role;
 import software.amazon.awssdk.services.iam.model.Tag;
 
-/** {@link InstanceProfileActivities} over the AWS SDK. */
 public final class InstanceProfileActivitiesImpl implements InstanceProfileActivities {
 
   private static final Logger log = LoggerFactory.getLogger(InstanceProfileActivitiesImpl.class);
@@ -25,7 +21,6 @@ public final class InstanceProfileActivitiesImpl implements InstanceProfileActiv
   private final IamClient iam;
   private final IamEntities entities;
 
-  /** Over the IAM lookups the three IAM step implementations share. */
   public InstanceProfileActivitiesImpl(IamEntities entities) {
     this.iam = entities.client();
     this.entities = entities;

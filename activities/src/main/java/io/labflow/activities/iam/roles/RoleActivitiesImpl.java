@@ -5,10 +5,7 @@ import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Inputs;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.iam.PolicyDocuments;
-import io.labflow.activities.model.CreateRoleInput;
 import io.labflow.activities.model.DeleteOutput;
-import io.labflow.activities.model.DeleteRoleInput;
-import io.labflow.activities.model.RoleOutput;
 import io.labflow.workflows.lab.FailureTypes;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +19,6 @@ import software.amazon.awssdk.services.iam.model.CreateRoleRequest;
 import software.amazon.awssdk.services.iam.model.InstanceProfile;
 import software.amazon.awssdk.services.iam.model.Role;
 
-/** {@link RoleActivities} over the AWS SDK. */
 public final class RoleActivitiesImpl implements RoleActivities {
 
   private static final Logger log = LoggerFactory.getLogger(RoleActivitiesImpl.class);
@@ -31,7 +27,6 @@ public final class RoleActivitiesImpl implements RoleActivities {
   private final IamClient iam;
   private final IamEntities entities;
 
-  /** Over the IAM lookups the three IAM step implementations share. */
   public RoleActivitiesImpl(IamEntities entities) {
     this.iam = entities.client();
     this.entities = entities;

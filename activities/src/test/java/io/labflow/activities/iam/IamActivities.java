@@ -6,8 +6,8 @@ import io.labflow.activities.iam.roles.RoleActivities;
 import io.temporal.activity.ActivityInterface;
 
 /**
- * Every IAM step in one interface, for a caller that wants one stub for all of them (tests, a
- * client). The worker registers the three parts ({@link RoleActivities}, {@link
+ * Every IAM step in one interface, for a test that wants one stub for all of them (not a
+ * main type). The worker registers the three parts ({@link RoleActivities}, {@link
  * PolicyActivities}, {@link InstanceProfileActivities}); their activity types are the same.
  */
 @ActivityInterface

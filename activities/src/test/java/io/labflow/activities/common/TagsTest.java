@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 @Tag("fast")
-class OwnershipTest {
+class TagsTest {
 
-  private static final Ownership.Owner RUN_1 = new Ownership.Owner("default", "lab-a", "run-1");
+  private static final Tags.Owner RUN_1 = new Tags.Owner("default", "lab-a", "run-1");
 
   private static List<Map.Entry<String, String>> tags(String... kv) {
     List<Map.Entry<String, String>> out = new java.util.ArrayList<>();
@@ -22,12 +22,12 @@ class OwnershipTest {
     return out;
   }
 
-  private static boolean belongs(List<Map.Entry<String, String>> t, Ownership.Owner o) {
-    return Ownership.belongs(t, Map.Entry::getKey, Map.Entry::getValue, o);
+  private static boolean belongs(List<Map.Entry<String, String>> t, Tags.Owner o) {
+    return Tags.belongs(Tags.asMap(t, Map.Entry::getKey, Map.Entry::getValue), o, null);
   }
 
-  private static boolean created(List<Map.Entry<String, String>> t, Ownership.Owner o) {
-    return Ownership.createdBy(t, Map.Entry::getKey, Map.Entry::getValue, o);
+  private static boolean created(List<Map.Entry<String, String>> t, Tags.Owner o) {
+    return Tags.createdBy(Tags.asMap(t, Map.Entry::getKey, Map.Entry::getValue), o);
   }
 
   @Test
@@ -43,9 +43,9 @@ class OwnershipTest {
   void onlyTheSameRunAdopts() {
     var mine = tags("labflow:lab", "lab-a", "labflow:namespace", "default", "labflow:run", "run-1");
     assertThat(created(mine, RUN_1)).isTrue();
-    assertThat(created(mine, new Ownership.Owner("default", "lab-a", "run-2"))).isFalse();
-    assertThat(created(mine, new Ownership.Owner("other-ns", "lab-a", "run-1"))).isFalse();
-    assertThat(created(mine, new Ownership.Owner("default", "lab-b", "run-1"))).isFalse();
+    assertThat(created(mine, new Tags.Owner("default", "lab-a", "run-2"))).isFalse();
+    assertThat(created(mine, new Tags.Owner("other-ns", "lab-a", "run-1"))).isFalse();
+    assertThat(created(mine, new Tags.Owner("default", "lab-b", "run-1"))).isFalse();
     // Forged by hand: only the lab tag.
     assertThat(created(tags("labflow:lab", "lab-a"), RUN_1)).isFalse();
   }
@@ -53,11 +53,11 @@ class OwnershipTest {
   @Test
   void theLabsNamespaceMayUseAndSweepAnyRunsResourcesButNoOtherNamespacesOnes() {
     var earlierRun = tags("labflow:lab", "lab-a", "labflow:namespace", "default", "labflow:run", "run-0");
-    Ownership.Owner reset = new Ownership.Owner("default", "lab-a", null);
+    Tags.Owner reset = new Tags.Owner("default", "lab-a", null);
     assertThat(belongs(earlierRun, RUN_1)).isTrue();
     assertThat(belongs(earlierRun, reset)).isTrue();
-    assertThat(belongs(earlierRun, new Ownership.Owner("staging", "lab-a", null))).isFalse();
-    assertThat(belongs(earlierRun, new Ownership.Owner("default", "lab-b", null))).isFalse();
+    assertThat(belongs(earlierRun, new Tags.Owner("staging", "lab-a", null))).isFalse();
+    assertThat(belongs(earlierRun, new Tags.Owner("default", "lab-b", null))).isFalse();
     assertThat(belongs(tags(), RUN_1)).isFalse();
   }
 
@@ -66,8 +66,8 @@ class OwnershipTest {
     // Case 1 of issue 17: moto tagged the stack's bucket labflow:lab only, and a reset in another
     // namespace took it for its own.
     var labOnly = tags("labflow:lab", "lab-a");
-    assertThat(belongs(labOnly, new Ownership.Owner("battery2", "lab-a", null))).isFalse();
-    assertThat(belongs(labOnly, new Ownership.Owner("default", "lab-a", null))).isFalse();
+    assertThat(belongs(labOnly, new Tags.Owner("battery2", "lab-a", null))).isFalse();
+    assertThat(belongs(labOnly, new Tags.Owner("default", "lab-a", null))).isFalse();
     assertThat(belongs(labOnly, RUN_1)).isFalse();
     assertThat(created(labOnly, RUN_1)).isFalse();
   }
@@ -75,20 +75,20 @@ class OwnershipTest {
   @Test
   void onlyTheNamespaceNamedToClaimThemTakesUnNamespacedResources() {
     Map<String, String> labOnly = Map.of("labflow:lab", "lab-a");
-    Ownership.Owner inDefault = new Ownership.Owner("default", "lab-a", null);
-    assertThat(Ownership.belongs(labOnly, inDefault, "default")).isTrue();
-    assertThat(Ownership.belongs(labOnly, new Ownership.Owner("battery2", "lab-a", null), "default"))
+    Tags.Owner inDefault = new Tags.Owner("default", "lab-a", null);
+    assertThat(Tags.belongs(labOnly, inDefault, "default")).isTrue();
+    assertThat(Tags.belongs(labOnly, new Tags.Owner("battery2", "lab-a", null), "default"))
         .isFalse();
-    assertThat(Ownership.belongs(labOnly, new Ownership.Owner("default", "lab-b", null), "default"))
+    assertThat(Tags.belongs(labOnly, new Tags.Owner("default", "lab-b", null), "default"))
         .isFalse();
     // A namespace tag, present, always decides: the claim never takes another namespace's.
-    assertThat(Ownership.belongs(
+    assertThat(Tags.belongs(
         Map.of("labflow:lab", "lab-a", "labflow:namespace", "battery2"), inDefault, "default"))
         .isFalse();
-    assertThat(Ownership.belongs(labOnly, inDefault, null)).isFalse();
-    assertThat(Ownership.claiming(" default ")).isEqualTo("default");
-    assertThat(Ownership.claiming("")).isNull();
-    assertThat(Ownership.claiming(null)).isNull();
+    assertThat(Tags.belongs(labOnly, inDefault, null)).isFalse();
+    assertThat(Tags.claiming(" default ")).isEqualTo("default");
+    assertThat(Tags.claiming("")).isNull();
+    assertThat(Tags.claiming(null)).isNull();
   }
 
   @Test
@@ -109,6 +109,6 @@ class OwnershipTest {
 
   @Test
   void outsideAnActivityTheLabTagDecides() {
-    assertThat(Ownership.of("lab-a")).isEqualTo(new Ownership.Owner(null, "lab-a", null));
+    assertThat(Tags.owner("lab-a")).isEqualTo(new Tags.Owner(null, "lab-a", null));
   }
 }
