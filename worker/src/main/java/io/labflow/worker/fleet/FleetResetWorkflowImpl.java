@@ -145,11 +145,9 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
   /** What a night needs of the last one: labs with failures in a row or in quarantine. */
   private static Map<String, LabReport> carried(FleetReport last) {
     Map<String, LabReport> out = new LinkedHashMap<>();
-    if (last != null && last.labs() != null) {
-      for (LabReport r : last.labs()) {
-        if (r != null && (r.consecutiveFailures() > 0 || r.quarantined())) {
-          out.put(r.labId(), r);
-        }
+    for (LabReport r : last == null ? List.<LabReport>of() : last.labs()) {
+      if (r.consecutiveFailures() > 0 || r.quarantined()) {
+        out.put(r.labId(), r);
       }
     }
     return out;
