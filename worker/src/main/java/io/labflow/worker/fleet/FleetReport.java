@@ -1,5 +1,6 @@
 package io.labflow.worker.fleet;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +20,7 @@ public record FleetReport(
     long startedAt,
     long finishedAt,
     List<LabReport> labs,
-    @com.fasterxml.jackson.annotation.JsonInclude(
-        com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String quota) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) String quota) {
 
   public FleetReport {
     labs = List.copyOf(labs);
