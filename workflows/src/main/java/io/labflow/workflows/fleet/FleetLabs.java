@@ -52,11 +52,8 @@ final class FleetLabs {
       nodes.error(node, "labs", "a fleet has at most " + FleetKeys.MAX_LABS + " labs, got " + seq.getValue().size());
       return List.of();
     }
-    List<FleetLab> labs = new ArrayList<>();
     Map<String, String> seen = new HashMap<>();
-    for (int i = 0; i < seq.getValue().size(); i++) {
-      Node item = seq.getValue().get(i);
-      String path = "labs[" + i + "]";
+    return nodes.yaml.list(seq, "labs", "", (item, path) -> {
       nodes.remember(path, item);
       String id;
       String labVariant = variant;
@@ -66,7 +63,7 @@ final class FleetLabs {
       } else {
         Map<String, Entry> m = nodes.mapping(item, path, FleetKeys.LAB);
         if (m == null) {
-          continue;
+          return null;
         }
         id = nodes.required(m, "id", item, path, null, null);
         String v = nodes.optionalString(m, "variant", path, VARIANT, "must be a variant name");
@@ -74,21 +71,20 @@ final class FleetLabs {
         params.putAll(parameters(m.get("parameters"), path + ".parameters"));
       }
       if (id == null) {
-        continue;
+        return null;
       }
       String idPath = item instanceof ScalarNode ? path : path + ".id";
       if (!LabIds.isValid(id)) {
         nodes.error(item, idPath, "lab id '" + id + "' must be " + LabIds.RULE);
-        continue;
+        return null;
       }
       String first = seen.putIfAbsent(id, path);
       if (first != null) {
         nodes.error(item, idPath, "lab '" + id + "' is already listed at " + first);
-        continue;
+        return null;
       }
-      labs.add(new FleetLab(id, labVariant, params));
-    }
-    return labs;
+      return new FleetLab(id, labVariant, params);
+    });
   }
 
   private List<FleetLab> numbered(Node node, String variant, Map<String, Object> shared) {
