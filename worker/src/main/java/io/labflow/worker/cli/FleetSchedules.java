@@ -97,7 +97,6 @@ final class FleetSchedules {
     }
   }
 
-  /** The task queue the schedule starts its nights on. */
   static String taskQueue(ScheduleDescription d) {
     return ((ScheduleActionStartWorkflow) d.getSchedule().getAction()).getOptions().getTaskQueue();
   }

@@ -26,7 +26,6 @@ public record FleetReport(
     labs = List.copyOf(labs);
   }
 
-  /** How many labs had each outcome. */
   public Map<LabReport.Outcome, Integer> totals() {
     Map<LabReport.Outcome, Integer> t = new EnumMap<>(LabReport.Outcome.class);
     for (LabReport.Outcome o : LabReport.Outcome.values()) {
@@ -41,7 +40,6 @@ public record FleetReport(
     return labs.stream().filter(LabReport::quarantined).count();
   }
 
-  /** The entry of a lab, or null. */
   public LabReport lab(String labId) {
     return labs.stream().filter(l -> l.labId().equals(labId)).findFirst().orElse(null);
   }

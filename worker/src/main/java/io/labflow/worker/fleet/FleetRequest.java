@@ -33,7 +33,6 @@ public record FleetRequest(
     Progress progress,
     @JsonInclude(JsonInclude.Include.NON_NULL) String quotaShortfall) {
 
-  /** One lab to reset. */
   public record Lab(String labId, String variant, Map<String, Object> parameters) {
     public Lab {
       if (labId == null || labId.isBlank()) {
