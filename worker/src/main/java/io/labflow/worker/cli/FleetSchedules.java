@@ -5,6 +5,7 @@ import io.labflow.worker.fleet.FleetRequest;
 import io.labflow.worker.fleet.FleetRequests;
 import io.labflow.worker.fleet.FleetResetWorkflow;
 import io.labflow.workflows.fleet.Fleet;
+import io.labflow.workflows.fleet.FleetKeys;
 import io.labflow.workflows.fleet.FleetSchedule;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
@@ -77,7 +78,7 @@ final class FleetSchedules {
     String cron = memo(d, CRON_MEMO);
     return new FleetSchedule(cron == null ? "?" : cron,
         s.getSpec().getTimeZoneName() == null || s.getSpec().getTimeZoneName().isEmpty()
-            ? "UTC" : s.getSpec().getTimeZoneName(),
+            ? FleetKeys.DEFAULT_TIME_ZONE : s.getSpec().getTimeZoneName(),
         s.getPolicy().getCatchupWindow(),
         s.getSpec().getJitter() == null ? Duration.ZERO : s.getSpec().getJitter());
   }
@@ -96,7 +97,6 @@ final class FleetSchedules {
     }
   }
 
-  /** The task queue the schedule starts its nights on. */
   static String taskQueue(ScheduleDescription d) {
     return ((ScheduleActionStartWorkflow) d.getSchedule().getAction()).getOptions().getTaskQueue();
   }

@@ -155,14 +155,11 @@ final class FleetStatusCommand extends BaseCommand {
     WorkflowExecutionStatus s = desc.getStatus();
     String status = s.name().replace("WORKFLOW_EXECUTION_STATUS_", "");
     try {
-      if (s == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-        return new Night(workflowId, status, stub.query("report", FleetReport.class), null);
-      }
-      if (s == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
-        return new Night(workflowId, status, stub.getResult(FleetReport.class), null);
-      }
-      stub.getResult(FleetReport.class);
-      return new Night(workflowId, status, null, null);
+      // A night that did not complete has no result: waiting for it throws its failure.
+      FleetReport report = s == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
+          ? stub.query("report", FleetReport.class)
+          : stub.getResult(FleetReport.class);
+      return new Night(workflowId, status, report, null);
     } catch (RuntimeException e) {
       return new Night(workflowId, status, null, Main.describe(e));
     }

@@ -24,11 +24,6 @@ public class FleetActivitiesImpl implements FleetActivities {
   private final WorkflowClient client;
   private final QuotaPlanner quotas;
 
-  public FleetActivitiesImpl(WorkflowClient client) {
-    this(client, null);
-  }
-
-  /** With a null planner the quotas are not read: nothing is left out. */
   public FleetActivitiesImpl(WorkflowClient client, QuotaPlanner quotas) {
     this.client = client;
     this.quotas = quotas;
@@ -36,9 +31,6 @@ public class FleetActivitiesImpl implements FleetActivities {
 
   @Override
   public NightPlan quotaPlan(String fleet, String definition, List<String> labIds, boolean allOrNone) {
-    if (quotas == null) {
-      return new NightPlan(List.of(), null, null);
-    }
     try {
       return quotas.night(fleet, definition, labIds, allOrNone);
     } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.labflow.worker.fleet;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -19,14 +20,12 @@ public record FleetReport(
     long startedAt,
     long finishedAt,
     List<LabReport> labs,
-    @com.fasterxml.jackson.annotation.JsonInclude(
-        com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String quota) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) String quota) {
 
   public FleetReport {
     labs = List.copyOf(labs);
   }
 
-  /** How many labs had each outcome. */
   public Map<LabReport.Outcome, Integer> totals() {
     Map<LabReport.Outcome, Integer> t = new EnumMap<>(LabReport.Outcome.class);
     for (LabReport.Outcome o : LabReport.Outcome.values()) {
@@ -41,7 +40,6 @@ public record FleetReport(
     return labs.stream().filter(LabReport::quarantined).count();
   }
 
-  /** The entry of a lab, or null. */
   public LabReport lab(String labId) {
     return labs.stream().filter(l -> l.labId().equals(labId)).findFirst().orElse(null);
   }

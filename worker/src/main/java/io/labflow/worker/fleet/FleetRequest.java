@@ -1,10 +1,13 @@
 package io.labflow.worker.fleet;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.labflow.worker.reset.ResetRequest;
+import io.labflow.workflows.fleet.FleetKeys;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.HashSet;
-import io.labflow.workflows.fleet.FleetKeys;
 
 /**
  * Input of {@link FleetResetWorkflow}, as the fleet's Schedule passes it.
@@ -28,10 +31,8 @@ public record FleetRequest(
     List<Lab> labs,
     Map<String, Long> releases,
     Progress progress,
-    @com.fasterxml.jackson.annotation.JsonInclude(
-        com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String quotaShortfall) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) String quotaShortfall) {
 
-  /** One lab to reset. */
   public record Lab(String labId, String variant, Map<String, Object> parameters) {
     public Lab {
       if (labId == null || labId.isBlank()) {
@@ -42,8 +43,8 @@ public record FleetRequest(
   }
 
   /** The request of the reset this fleet runs for one of its labs. */
-  public io.labflow.worker.reset.ResetRequest resetOf(Lab lab) {
-    return new io.labflow.worker.reset.ResetRequest(lab.labId(), definition, lab.variant(), lab.parameters());
+  public ResetRequest resetOf(Lab lab) {
+    return new ResetRequest(lab.labId(), definition, lab.variant(), lab.parameters());
   }
 
   /**
@@ -56,8 +57,7 @@ public record FleetRequest(
    * @param quota why labs were left out for the account's quotas, or null
    */
   public record Progress(long startedAt, int next, Map<String, LabReport> previous, List<LabReport> done,
-      @com.fasterxml.jackson.annotation.JsonInclude(
-          com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String quota) {
+      @JsonInclude(JsonInclude.Include.NON_NULL) String quota) {
     public Progress {
       previous = previous == null ? Map.of() : previous;
       done = done == null ? List.of() : List.copyOf(done);
@@ -107,7 +107,7 @@ public record FleetRequest(
   }
 
   public FleetRequest withRelease(String labId, long at) {
-    Map<String, Long> r = new java.util.LinkedHashMap<>(releases);
+    Map<String, Long> r = new LinkedHashMap<>(releases);
     r.put(labId, at);
     return new FleetRequest(fleet, definition, concurrency, quarantineAfter, labs, r, progress,
         quotaShortfall);

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.labflow.workflows.fleet.Fleet;
 import io.labflow.workflows.fleet.FleetKeys;
-import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.yaml.Suggestions;
@@ -37,16 +36,12 @@ public final class FleetRequests {
   /** The request a fleet's Schedule passes, keeping the releases it had. */
   public static FleetRequest of(Fleet fleet, Map<String, Long> releases) {
     List<FleetRequest.Lab> labs = fleet.labs().stream()
-        .map(FleetRequests::lab)
+        .map(l -> new FleetRequest.Lab(l.id(), l.variant(), new LinkedHashMap<>(l.parameters())))
         .toList();
     // The default is left out of the request, so an unchanged fleet file keeps its fingerprint.
     String shortfall = FleetKeys.AS_MANY_AS_FIT.equals(fleet.quotaShortfall()) ? null : fleet.quotaShortfall();
     return new FleetRequest(fleet.name(), fleet.definition(), fleet.concurrency(), fleet.quarantineAfter(),
         labs, releases, null, shortfall);
-  }
-
-  private static FleetRequest.Lab lab(FleetLab l) {
-    return new FleetRequest.Lab(l.id(), l.variant(), new LinkedHashMap<>(l.parameters()));
   }
 
   /**
@@ -110,7 +105,7 @@ public final class FleetRequests {
   }
 
   private static String path(JsonMappingException e) {
-    StringBuilder sb = new StringBuilder("fleet request");
+    StringBuilder sb = new StringBuilder();
     for (JsonMappingException.Reference r : e.getPath()) {
       if (r.getFieldName() != null) {
         sb.append(sb.isEmpty() ? "" : ".").append(r.getFieldName());
@@ -118,8 +113,7 @@ public final class FleetRequests {
         sb.append('[').append(r.getIndex()).append(']');
       }
     }
-    String p = sb.toString();
-    return p.equals("fleet request") ? p : p.replaceFirst("^fleet request\\.", "fleet request: ");
+    return sb.isEmpty() ? "fleet request" : "fleet request: " + sb;
   }
 
   private static String reason(JsonMappingException e) {

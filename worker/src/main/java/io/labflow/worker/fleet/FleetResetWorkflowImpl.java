@@ -145,11 +145,9 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
   /** What a night needs of the last one: labs with failures in a row or in quarantine. */
   private static Map<String, LabReport> carried(FleetReport last) {
     Map<String, LabReport> out = new LinkedHashMap<>();
-    if (last != null && last.labs() != null) {
-      for (LabReport r : last.labs()) {
-        if (r != null && (r.consecutiveFailures() > 0 || r.quarantined())) {
-          out.put(r.labId(), r);
-        }
+    for (LabReport r : last == null ? List.<LabReport>of() : last.labs()) {
+      if (r.consecutiveFailures() > 0 || r.quarantined()) {
+        out.put(r.labId(), r);
       }
     }
     return out;
@@ -186,12 +184,12 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
   }
 
   private LabReport failed(FleetRequest.Lab lab, Quarantine.Standing standing, Throwable failure, long ms) {
-    if (alreadyStarted(failure)) {
-      return skipped(lab, standing, LabIds.resetId(lab.labId()));
-    }
     Throwable root = failure;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof WorkflowExecutionAlreadyStarted) {
+        return skipped(lab, standing, LabIds.resetId(lab.labId()));
+      }
+      root = t;
     }
     String type = root instanceof ApplicationFailure af ? af.getType() : root.getClass().getSimpleName();
     String message = root instanceof TemporalFailure tf ? tf.getOriginalMessage() : root.getMessage();
@@ -214,15 +212,6 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
     }
     return new LabReport(lab.labId(), LabReport.Outcome.FAILED, ms, step, message,
         after.consecutiveFailures(), after.quarantinedAt());
-  }
-
-  private static boolean alreadyStarted(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof WorkflowExecutionAlreadyStarted) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static LabReport skipped(FleetRequest.Lab lab, Quarantine.Standing standing, String other) {

@@ -11,6 +11,7 @@ import io.temporal.common.RetryOptions;
 import io.temporal.common.converter.RawValue;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.ActivityStub;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInfo;
@@ -68,12 +69,28 @@ public class LabResetWorkflowImpl implements LabResetWorkflow {
     try {
       return rebuild(input);
     } catch (ActivityFailure failed) {
-      throw OwnSentence.of(failed);
+      throw ownSentence(failed);
     }
   }
 
+  /**
+   * The failure a reset ends with when one of its activities failed: the innermost application
+   * failure's own sentence and type at the top (not Temporal's "Activity task failed"),
+   * non-retryable, with the activity failure kept as the cause for its details.
+   */
+  private static TemporalFailure ownSentence(ActivityFailure failure) {
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root instanceof ApplicationFailure own
+        ? ApplicationFailure.newNonRetryableFailureWithCause(
+            own.getOriginalMessage(), own.getType(), failure)
+        : failure;
+  }
+
   private ResetResult rebuild(RawValue input) {
-    ResetRequest request = ResetRequestParser.parse(input);
+    ResetRequest request = ResetRequest.parse(input);
     String labId = request.labId();
     if (Workflow.getVersion(BIND_BEFORE_TEARDOWN, Workflow.DEFAULT_VERSION, 1) >= 1) {
       resolver.resolve(new LabRequest(

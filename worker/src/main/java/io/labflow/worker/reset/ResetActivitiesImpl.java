@@ -79,7 +79,7 @@ public class ResetActivitiesImpl implements ResetActivities {
       } catch (WorkflowException e) {
         // Not necessarily the run's end (a long poll the service cut short): Temporal says. A run
         // that failed or was cancelled leaves what it left behind to the sweep by tag.
-        Optional<LabState> end = RunEnd.of(run, () -> query(lab.labId(), runId));
+        Optional<LabState> end = end(run, lab.labId(), runId);
         if (end.isPresent()) {
           return new TeardownOutcome(runId, end.get());
         }
@@ -153,6 +153,37 @@ public class ResetActivitiesImpl implements ResetActivities {
         }
       }
       sleep();
+    }
+  }
+
+  /**
+   * How a lab's run really ended, or empty while it is still open (keep waiting). A {@link
+   * WorkflowException} from {@code getResult} is not the run's outcome: a long poll cut short by
+   * the service (frequent when many labs reset at once) comes while the run is still open or after
+   * it completed. So the run's execution status decides, and a closed run's own state is read from
+   * its result or its status query.
+   */
+  private Optional<LabState> end(WorkflowStub run, String labId, String runId) {
+    return switch (run.describe().getStatus()) {
+      case WORKFLOW_EXECUTION_STATUS_RUNNING, WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW ->
+          Optional.empty();
+      case WORKFLOW_EXECUTION_STATUS_COMPLETED -> Optional.of(result(run)
+          .or(() -> query(labId, runId).map(LabStatus::state))
+          // Completed, but neither the query nor the result can be read now: ask again later.
+          .orElseThrow(() -> new IllegalStateException(
+              "run " + runId + " completed but its state cannot be read yet")));
+      // Cancelled by the reset while provisioning: its compensations ran; its state says how far.
+      case WORKFLOW_EXECUTION_STATUS_CANCELED ->
+          Optional.of(query(labId, runId).map(LabStatus::state).orElse(LabState.FAILED));
+      default -> Optional.of(LabState.FAILED);
+    };
+  }
+
+  private static Optional<LabState> result(WorkflowStub run) {
+    try {
+      return Optional.of(run.getResult(1, TimeUnit.SECONDS, LabResult.class).state());
+    } catch (TimeoutException | WorkflowException e) {
+      return Optional.empty();
     }
   }
 

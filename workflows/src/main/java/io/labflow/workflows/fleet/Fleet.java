@@ -31,12 +31,10 @@ public record Fleet(
     labs = List.copyOf(labs);
   }
 
-  /** The id of the fleet's Temporal Schedule. */
   public String scheduleId() {
     return scheduleId(name);
   }
 
-  /** The id of a fleet's Temporal Schedule. */
   public static String scheduleId(String fleetName) {
     return LabIds.FLEET_PREFIX + fleetName;
   }

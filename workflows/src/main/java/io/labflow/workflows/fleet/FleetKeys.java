@@ -8,7 +8,6 @@ import java.util.List;
  */
 public final class FleetKeys {
 
-  /** Keys of the document. */
   public static final List<String> TOP_LEVEL =
       List.of(
           "name",
@@ -28,7 +27,6 @@ public final class FleetKeys {
   /** Keys of {@code labs} when the labs are numbered: {@code prefix} then 01, 02, ... */
   public static final List<String> NUMBERED = List.of("prefix", "count");
 
-  /** Keys of {@code schedule}. */
   public static final List<String> SCHEDULE = List.of("cron", "timeZone", "catchupWindow", "jitter");
 
   /** A fleet's name: it becomes the schedule id {@code fleet-<name>}. */

@@ -3,6 +3,8 @@ package io.labflow.workflows.fleet;
 import io.labflow.workflows.definition.DefinitionKeys;
 import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.yaml.YamlNodes.Entry;
+import io.labflow.workflows.yaml.YamlNodes;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -13,21 +15,22 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * The {@code labs} of a fleet file: a list of lab ids (each may have its own variant and
- * parameters), or a prefix and a count that number them.
+ * parameters), or a prefix and a count that number them; and the {@code parameters} of the fleet
+ * or of a lab, as written: whether they bind is checked later, against the step file.
  */
 final class FleetLabs {
 
   static final Pattern VARIANT = Pattern.compile(DefinitionKeys.ID_PATTERN);
+  private static final Pattern KEY = Pattern.compile(DefinitionKeys.KEY_PATTERN);
 
   private final FleetNodes nodes;
-  private final FleetParameters parameters;
 
-  FleetLabs(FleetNodes nodes, FleetParameters parameters) {
+  FleetLabs(FleetNodes nodes) {
     this.nodes = nodes;
-    this.parameters = parameters;
   }
 
   List<FleetLab> labs(Entry entry, Node root, String variant, Map<String, Object> shared) {
@@ -49,11 +52,8 @@ final class FleetLabs {
       nodes.error(node, "labs", "a fleet has at most " + FleetKeys.MAX_LABS + " labs, got " + seq.getValue().size());
       return List.of();
     }
-    List<FleetLab> labs = new ArrayList<>();
     Map<String, String> seen = new HashMap<>();
-    for (int i = 0; i < seq.getValue().size(); i++) {
-      Node item = seq.getValue().get(i);
-      String path = "labs[" + i + "]";
+    return nodes.yaml.list(seq, "labs", "", (item, path) -> {
       nodes.remember(path, item);
       String id;
       String labVariant = variant;
@@ -63,29 +63,28 @@ final class FleetLabs {
       } else {
         Map<String, Entry> m = nodes.mapping(item, path, FleetKeys.LAB);
         if (m == null) {
-          continue;
+          return null;
         }
         id = nodes.required(m, "id", item, path, null, null);
         String v = nodes.optionalString(m, "variant", path, VARIANT, "must be a variant name");
         labVariant = v != null ? v : variant;
-        params.putAll(parameters.parameters(m.get("parameters"), path + ".parameters"));
+        params.putAll(parameters(m.get("parameters"), path + ".parameters"));
       }
       if (id == null) {
-        continue;
+        return null;
       }
       String idPath = item instanceof ScalarNode ? path : path + ".id";
       if (!LabIds.isValid(id)) {
         nodes.error(item, idPath, "lab id '" + id + "' must be " + LabIds.RULE);
-        continue;
+        return null;
       }
       String first = seen.putIfAbsent(id, path);
       if (first != null) {
         nodes.error(item, idPath, "lab '" + id + "' is already listed at " + first);
-        continue;
+        return null;
       }
-      labs.add(new FleetLab(id, labVariant, params));
-    }
-    return labs;
+      return new FleetLab(id, labVariant, params);
+    });
   }
 
   private List<FleetLab> numbered(Node node, String variant, Map<String, Object> shared) {
@@ -115,5 +114,80 @@ final class FleetLabs {
       labs.add(new FleetLab(prefix + String.format("%0" + width + "d", i), variant, shared));
     }
     return labs;
+  }
+
+  Map<String, Object> parameters(Entry entry, String path) {
+    if (entry == null) {
+      return Map.of();
+    }
+    nodes.remember(path, entry.value());
+    if (!(entry.value() instanceof MappingNode map)) {
+      nodes.error(entry.value(), path, "parameters must be a mapping of name to value, got "
+          + FleetNodes.describe(entry.value()));
+      return Map.of();
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    // The shared key checks: a name written twice is an error at the second, as in a step file.
+    for (Entry e : nodes.mapping(map, path, null).values()) {
+      if (!KEY.matcher(e.key()).matches()) {
+        nodes.error(e.keyNode(), path, "parameter names are letters, digits, '_' and '-', got "
+            + FleetNodes.describe(e.keyNode()));
+        continue;
+      }
+      Object value = value(e.value(), path + "." + e.key());
+      if (value != null) {
+        out.put(e.key(), value);
+      }
+    }
+    return out;
+  }
+
+  /** A parameter value: a scalar, or a list of scalars. */
+  private Object value(Node node, String path) {
+    if (node instanceof ScalarNode s) {
+      return scalar(s, path);
+    }
+    if (node instanceof SequenceNode) {
+      // A bad item leaves the fleet unloaded; the rest are still read, for their own problems.
+      return nodes.yaml.list(node, path, "", (item, at) -> {
+        if (item instanceof ScalarNode s) {
+          return scalar(s, at);
+        }
+        nodes.error(item, at, "list items must be plain values, got " + FleetNodes.describe(item));
+        return null;
+      });
+    }
+    nodes.error(node, path, "a parameter value must be a string, number, boolean or list, got "
+        + FleetNodes.describe(node));
+    return null;
+  }
+
+  private Object scalar(ScalarNode s, String path) {
+    Tag tag = s.getTag();
+    if (Tag.BOOL.equals(tag)) {
+      Boolean b = YamlNodes.bool(s);
+      if (b == null) {
+        nodes.error(s, path, "expected true or false, got " + FleetNodes.describe(s));
+      }
+      return b;
+    }
+    BigInteger b = Tag.INT.equals(tag) ? YamlNodes.integer(s.getValue()) : null;
+    if (b != null) {
+      if (b.bitLength() > 63) {
+        nodes.error(s, path, "the number " + s.getValue() + " is too large");
+        return null;
+      }
+      return b.longValue();
+    }
+    if (Tag.STR.equals(tag)) {
+      return s.getValue();
+    }
+    if (Tag.NULL.equals(tag)) {
+      nodes.error(s, path, "a parameter needs a value (leave it out to take the definition's default)");
+      return null;
+    }
+    nodes.error(s, path, "a parameter value must be a string, whole number or boolean, got "
+        + FleetNodes.describe(s));
+    return null;
   }
 }

@@ -1,12 +1,18 @@
 package io.labflow.workflows.fleet;
 
 import io.labflow.workflows.definition.DefinitionKeys;
+import io.labflow.workflows.definition.Durations;
 import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.yaml.Diagnostic;
+import io.labflow.workflows.yaml.Suggestions;
 import io.labflow.workflows.yaml.YamlDocument;
 import io.labflow.workflows.yaml.YamlNodes.Entry;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.Node;
 
@@ -25,6 +31,9 @@ public final class FleetLoader {
   private static final Pattern DEFINITION = Pattern.compile(DefinitionKeys.ID_PATTERN);
   private static final Pattern QUOTA_SHORTFALL =
       Pattern.compile(String.join("|", FleetKeys.QUOTA_SHORTFALL));
+  private static final Pattern CRON_MACRO =
+      Pattern.compile("^@(yearly|annually|monthly|weekly|daily|midnight|hourly|every \\S+)$");
+  private static final Pattern CRON = Pattern.compile("^[0-9A-Za-z*/,?#LW-]+(\\s+[0-9A-Za-z*/,?#LW-]+){4}$");
 
   /** Loads one fleet file. Never throws on bad input. */
   public FleetLoadResult load(String fileName, String text) {
@@ -46,8 +55,8 @@ public final class FleetLoader {
   }
 
   private static FleetLoadResult result(FleetNodes nodes, Fleet fleet) {
-    List<Diagnostic> sorted = nodes.errors();
-    return new FleetLoadResult(sorted.isEmpty() ? fleet : null, sorted, nodes.places());
+    List<Diagnostic> sorted = nodes.yaml.errors();
+    return new FleetLoadResult(sorted.isEmpty() ? fleet : null, sorted, nodes.places);
   }
 
   private static Fleet read(Node root, FleetNodes nodes) {
@@ -55,26 +64,79 @@ public final class FleetLoader {
     if (top == null) {
       return null;
     }
-    FleetParameters parameterReader = new FleetParameters(nodes);
     String name = nodes.required(top, "name", root, "", NAME, "must be " + LabIds.RULE);
     String description = nodes.optionalString(top, "description", "", null, null);
     String definition = nodes.required(top, "definition", root, "", DEFINITION,
         "must be a definition name (" + DefinitionKeys.ID_RULE + ")");
     String variant = nodes.optionalString(top, "variant", "", FleetLabs.VARIANT, "must be a variant name");
-    Map<String, Object> parameters = parameterReader.parameters(top.get("parameters"), "parameters");
-    List<FleetLab> labs =
-        new FleetLabs(nodes, parameterReader).labs(top.get("labs"), root, variant, parameters);
-    FleetSchedule schedule = new ScheduleReader(nodes).schedule(top.get("schedule"), root);
+    FleetLabs reader = new FleetLabs(nodes);
+    Map<String, Object> parameters = reader.parameters(top.get("parameters"), "parameters");
+    List<FleetLab> labs = reader.labs(top.get("labs"), root, variant, parameters);
+    FleetSchedule schedule = schedule(top.get("schedule"), root, nodes);
     Integer concurrency = nodes.optionalInt(top, "concurrency", 1, FleetKeys.MAX_CONCURRENCY);
     Integer quarantineAfter = nodes.optionalInt(top, "quarantineAfter", 1, FleetKeys.MAX_QUARANTINE_AFTER);
     String quotaShortfall = nodes.optionalString(top, "quotaShortfall", "", QUOTA_SHORTFALL,
         "must be " + String.join(" or ", FleetKeys.QUOTA_SHORTFALL));
-    if (nodes.hasErrors()) {
+    if (nodes.yaml.hasErrors()) {
       return null;
     }
     return new Fleet(name, description, definition, labs, schedule,
         concurrency == null ? FleetKeys.DEFAULT_CONCURRENCY : concurrency,
         quarantineAfter == null ? FleetKeys.DEFAULT_QUARANTINE_AFTER : quarantineAfter,
         quotaShortfall == null ? FleetKeys.AS_MANY_AS_FIT : quotaShortfall);
+  }
+
+  /** The {@code schedule}: a cron, its time zone, catch-up window and jitter. */
+  private static FleetSchedule schedule(Entry entry, Node root, FleetNodes nodes) {
+    if (entry == null) {
+      nodes.error(root, "", "missing required key 'schedule' (at least a cron)");
+      return null;
+    }
+    Map<String, Entry> m = nodes.mapping(entry.value(), "schedule", FleetKeys.SCHEDULE);
+    if (m == null) {
+      return null;
+    }
+    String cron = nodes.required(m, "cron", entry.value(), "schedule", null, null);
+    if (cron != null && !CRON_MACRO.matcher(cron.trim()).matches()
+        && !CRON.matcher(cron.trim()).matches()) {
+      nodes.error(m.get("cron").value(), "schedule.cron", "cron '" + cron + "' must be five fields "
+          + "(minute hour day-of-month month day-of-week, e.g. \"0 3 * * *\") or a macro such as @daily");
+      cron = null;
+    }
+    String zone = nodes.optionalString(m, "timeZone", "schedule", null, null);
+    if (zone != null) {
+      try {
+        ZoneId.of(zone);
+      } catch (DateTimeException e) {
+        List<String> zones = ZoneId.getAvailableZoneIds().stream().sorted().toList();
+        String hint = Suggestions.didYouMean(zone, zones);
+        nodes.error(m.get("timeZone").value(), "schedule.timeZone", "unknown time zone '" + zone + "'"
+            + (hint.isEmpty() ? "; use an IANA name such as Europe/Paris" : hint));
+        zone = null;
+      }
+    }
+    Duration catchup = duration(m, "catchupWindow", FleetKeys.DEFAULT_CATCHUP_WINDOW, nodes);
+    if (catchup != null && catchup.compareTo(Duration.ofSeconds(10)) < 0) {
+      nodes.error(m.get("catchupWindow").value(), "schedule.catchupWindow", "catchupWindow must be at least 10s");
+      catchup = null;
+    }
+    Duration jitter = duration(m, "jitter", FleetKeys.DEFAULT_JITTER, nodes);
+    if (cron == null || catchup == null || jitter == null || (m.containsKey("timeZone") && zone == null)) {
+      return null;
+    }
+    return new FleetSchedule(cron, zone == null ? FleetKeys.DEFAULT_TIME_ZONE : zone, catchup, jitter);
+  }
+
+  private static Duration duration(Map<String, Entry> m, String key, String fallback, FleetNodes nodes) {
+    String text = nodes.optionalString(m, key, "schedule", null, null);
+    if (text == null) {
+      return m.containsKey(key) ? null : Durations.parse(fallback).orElseThrow();
+    }
+    Optional<Duration> d = Durations.parse(text);
+    if (d.isEmpty()) {
+      nodes.error(m.get(key).value(), "schedule." + key, key + " '" + text + "' is not a duration: " + Durations.FORMS);
+      return null;
+    }
+    return d.get();
   }
 }

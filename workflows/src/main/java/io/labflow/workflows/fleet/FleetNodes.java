@@ -1,6 +1,5 @@
 package io.labflow.workflows.fleet;
 
-import io.labflow.workflows.yaml.Diagnostic;
 import io.labflow.workflows.yaml.YamlNodes.Entry;
 import io.labflow.workflows.yaml.YamlNodes;
 import java.math.BigInteger;
@@ -20,29 +19,17 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 final class FleetNodes {
 
-  private final YamlNodes nodes;
-  private final Map<String, FleetLoadResult.Place> places = new HashMap<>();
-
-  FleetNodes(String file) {
-    this.nodes = new YamlNodes(file);
-  }
-
-  /** Every problem reported, in file order. */
-  List<Diagnostic> errors() {
-    return nodes.errors();
-  }
-
-  boolean hasErrors() {
-    return nodes.hasErrors();
-  }
+  final YamlNodes yaml;
 
   /** Where the values were written, by path. */
-  Map<String, FleetLoadResult.Place> places() {
-    return places;
+  final Map<String, FleetLoadResult.Place> places = new HashMap<>();
+
+  FleetNodes(String file) {
+    this.yaml = new YamlNodes(file);
   }
 
   void error(Node node, String path, String message) {
-    nodes.error(node, path, message);
+    yaml.error(node, path, message);
   }
 
   Map<String, Entry> mapping(Node node, String path, List<String> allowed) {
@@ -50,9 +37,9 @@ final class FleetNodes {
       error(node, path, (path.isEmpty() ? "a fleet file" : path) + " must be a mapping, got " + describe(node));
       return null;
     }
-    Map<String, Entry> out = nodes.entries(map, path, allowed);
+    Map<String, Entry> out = yaml.entries(map, path, allowed);
     for (Entry e : out.values()) {
-      remember(path.isEmpty() ? e.key() : path + "." + e.key(), e.value());
+      remember(YamlNodes.join(path, e.key()), e.value());
     }
     return out;
   }
@@ -70,7 +57,7 @@ final class FleetNodes {
     if (e == null) {
       return null;
     }
-    String at = path.isEmpty() ? key : path + "." + key;
+    String at = YamlNodes.join(path, key);
     String s = string(e.value(), at);
     if (s != null && form != null && !form.matcher(s).matches()) {
       error(e.value(), at, key + " '" + s + "' " + rule);
