@@ -3,6 +3,7 @@ package io.labflow.worker.render;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.activities.preflight.AwsPreflight.Verification;
 import io.labflow.worker.preflight.AwsLabPreflight;
+import io.labflow.worker.quotas.LabNeeds;
 import io.labflow.worker.runtime.Composition;
 import io.labflow.workflows.binding.ParameterBinder;
 import io.labflow.workflows.catalog.ActionSpec;
@@ -195,11 +196,8 @@ public final class LabPlan {
       sb.append(" ".repeat(lead.length())).append("undo: ").append(step.compensate().action())
           .append('\n');
     }
-    if (resources != null && step.action() != null
-        && (step.action().startsWith("Create") || step.action().startsWith("Attach")
-            || step.action().startsWith("Associate"))) {
-      resources.add(step.action().replaceFirst("^(Create|Attach|Associate)", "$1 ") + " "
-          + json(with, false) + "  [step " + step.id() + "]");
+    if (resources != null && !LabNeeds.names(step).isEmpty()) {
+      resources.add(step.action() + " " + json(with, false) + "  [step " + step.id() + "]");
     }
   }
 
