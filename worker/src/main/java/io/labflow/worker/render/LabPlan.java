@@ -104,8 +104,7 @@ public final class LabPlan {
     for (Step step : definition.steps()) {
       appendStep(sb, step, scope, n, "", resources);
     }
-    List<Step> onChange =
-        definition.onVariantChange() == null ? List.of() : definition.onVariantChange();
+    List<Step> onChange = definition.onVariantChange();
     if (!onChange.isEmpty()) {
       sb.append("\nOn variant change (switch-variant):\n");
       int[] m = {0};
@@ -127,7 +126,8 @@ public final class LabPlan {
     // Every variant's document from the first step that builds a policy document.
     Optional<ActionStep> policy = Stream.concat(
             Step.actions(definition.steps()).stream(), Step.actions(onChange).stream())
-        .filter(s -> AwsLabPreflight.takes(s, PolicyPreview.POLICY_INPUTS)).findFirst();
+        .filter(s -> Composition.catalog().takes(s.action(), PolicyPreview.POLICY_INPUTS))
+        .findFirst();
     Set<String> variants = policy.isEmpty() || definition.variants() == null
         ? Set.of() : definition.variants().keySet();
     for (String v : variants) {
@@ -140,7 +140,7 @@ public final class LabPlan {
           () -> "(policy builder unavailable) inputs: " + json(input, true))));
       sb.append('\n');
     }
-    sb.append(TrustPlan.section(definition, scope));
+    sb.append(PolicyPreview.trustSection(definition, scope));
     return sb.toString();
   }
 
@@ -216,9 +216,7 @@ public final class LabPlan {
       Definition d, String variant, Map<String, Object> params, String labId) {
     Map<String, Object> steps = new TreeMap<>();
     addOutputs(d.steps(), steps);
-    if (d.onVariantChange() != null) {
-      addOutputs(d.onVariantChange(), steps);
-    }
+    addOutputs(d.onVariantChange(), steps);
     return LabScope.of(d, labId, "<run-id>", variant, params, steps);
   }
 
