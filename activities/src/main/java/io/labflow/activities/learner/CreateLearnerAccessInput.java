@@ -2,6 +2,7 @@ package io.labflow.activities.learner;
 
 import io.labflow.activities.iam.policies.PolicyActivities.CreatePolicyInput;
 import io.labflow.activities.model.Limit;
+import io.labflow.activities.quotas.Quota;
 import jakarta.annotation.Nullable;
 
 /**
@@ -12,7 +13,7 @@ import jakarta.annotation.Nullable;
  */
 public record CreateLearnerAccessInput(
     String labId,
-    @Limit(what = "IAM role name", max = 64, pattern = "[A-Za-z0-9+=,.@_-]+", rule = "letters, digits and +=,.@_-")
+    @Limit(what = Quota.ROLE_AND_POLICY_NAME, max = 64, pattern = "[A-Za-z0-9+=,.@_-]+", rule = "letters, digits and +=,.@_-")
         String learnerRoleName,
     @Limit(what = "IAM policy name", max = 128, pattern = "[A-Za-z0-9+=,.@_-]+", rule = "letters, digits and +=,.@_-")
         String boundaryPolicyName,

@@ -62,15 +62,7 @@ public final class AwsPreflight {
       String methodParameter,
       boolean trustedPrincipalSet,
       String trustedPrincipalParameter,
-      String roleName) {
-
-    /** A verification whose role is known only at run time. */
-    public Verification(
-        String method, String methodParameter, boolean trustedPrincipalSet,
-        String trustedPrincipalParameter) {
-      this(method, methodParameter, trustedPrincipalSet, trustedPrincipalParameter, null);
-    }
-  }
+      String roleName) {}
 
   /**
    * A value of the lab AWS must accept, and where it comes from for the sentence.
@@ -110,15 +102,6 @@ public final class AwsPreflight {
       configured = System.getProperty("aws.endpointUrl");
     }
     this.endpoint = configured == null || configured.isBlank() ? "AWS" : configured;
-  }
-
-  /**
-   * Checks the worker's AWS side for one lab.
-   *
-   * @throws ApplicationFailure {@code PreflightFailed}, non-retryable, naming the fix
-   */
-  public Identity check(String labId, List<Verification> verifications) {
-    return check(labId, verifications, LabSettings.NONE);
   }
 
   /**

@@ -1,7 +1,8 @@
 package io.labflow.activities.quotas;
 
 import java.util.Arrays;
-import java.util.Optional;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The AWS quotas a lab's resources count against: each with its Service Quotas codes, AWS's
@@ -14,34 +15,38 @@ import java.util.Optional;
  * @param title the quota's name in Service Quotas
  * @param awsDefault AWS's documented default value
  * @param stackType the CloudFormation resource type that creates one
- * @param nameKind what the step library's {@code @Limit} calls the name of one (its {@code what}):
- *     a step whose action takes such a name creates one
+ * @param nameKinds what the step library's {@code @Limit}s call the name of one (their {@code
+ *     what}): a step whose action takes such a name creates one
  */
 public enum Quota {
-  VPCS("vpc", "L-F678F1CE", "VPCs per Region", 5, "AWS::EC2::VPC", null),
+  VPCS("vpc", "L-F678F1CE", "VPCs per Region", 5, "AWS::EC2::VPC"),
   INTERNET_GATEWAYS("vpc", "L-A4707A72", "Internet gateways per Region", 5,
-      "AWS::EC2::InternetGateway", null),
-  ROLES("iam", "L-FE177D64", "Roles per account", 1000, "AWS::IAM::Role", "IAM role name"),
+      "AWS::EC2::InternetGateway"),
+  ROLES("iam", "L-FE177D64", "Roles per account", 1000, "AWS::IAM::Role", "IAM role name",
+      Quota.ROLE_AND_POLICY_NAME),
   POLICIES("iam", "L-E95E4862", "Customer managed policies per account", 1500,
-      "AWS::IAM::ManagedPolicy", "IAM policy name"),
+      "AWS::IAM::ManagedPolicy", "IAM policy name", Quota.ROLE_AND_POLICY_NAME),
   INSTANCE_PROFILES("iam", "L-6E65F664", "Instance profiles per account", 1000,
       "AWS::IAM::InstanceProfile", "instance profile name");
+
+  /** The name of a role that gets a managed policy of the same name (the learner's role). */
+  public static final String ROLE_AND_POLICY_NAME = "IAM role and policy name";
 
   private final String serviceCode;
   private final String code;
   private final String title;
   private final int awsDefault;
   private final String stackType;
-  private final String nameKind;
+  private final List<String> nameKinds;
 
   Quota(String serviceCode, String code, String title, int awsDefault, String stackType,
-      String nameKind) {
+      String... nameKinds) {
     this.serviceCode = serviceCode;
     this.code = code;
     this.title = title;
     this.awsDefault = awsDefault;
     this.stackType = stackType;
-    this.nameKind = nameKind;
+    this.nameKinds = List.of(nameKinds);
   }
 
   public String serviceCode() {
@@ -64,9 +69,9 @@ public enum Quota {
     return stackType;
   }
 
-  /** The quota a created name of this kind (a {@code @Limit}'s {@code what}) counts against. */
-  public static Optional<Quota> ofNameKind(String what) {
-    return Arrays.stream(values()).filter(q -> what.equals(q.nameKind)).findFirst();
+  /** The quotas a created name of this kind (a {@code @Limit}'s {@code what}) counts against. */
+  public static Stream<Quota> ofNameKind(String what) {
+    return Arrays.stream(values()).filter(q -> q.nameKinds.contains(what));
   }
 
   /** {@code L-F678F1CE (VPCs per Region)}. */

@@ -110,7 +110,8 @@ class ThrottledCallsTest {
         + " exceeded</Message></Error><RequestId>r-1</RequestId></ErrorResponse>";
     try (AwsClients clients = AwsClients.fromEnvironment()) {
       ApplicationFailure f = catchThrowableOfType(
-          () -> new AwsPreflight(clients).check("lab-t", List.of()), ApplicationFailure.class);
+          () -> new AwsPreflight(clients).check("lab-t", List.of(), AwsPreflight.LabSettings.NONE),
+          ApplicationFailure.class);
       assertThat(f).isNotNull();
       assertThat(f.isNonRetryable()).as(f.getOriginalMessage()).isFalse();
       // AWS's own answer once the SDK's attempts are spent, or the call's bound if reached first.

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.labflow.activities.common.AwsClients;
+import io.labflow.activities.preflight.AwsPreflight.LabSettings;
 import io.labflow.activities.preflight.AwsPreflight.Verification;
 import io.labflow.activities.testing.MotoServer;
 import io.labflow.activities.testing.NoSimulator;
@@ -27,14 +28,14 @@ class AwsPreflightTest {
   /** A made-up key id (built at run time so that secret scanners see no key in the source). */
   private static final String BAD_KEY_ID = "AKIA" + "EXAMPLEBADKEY000";
 
-  static final Verification SIMULATE = new Verification("simulate", "verifyMethod", false, "trustedPrincipalArn");
+  static final Verification SIMULATE = new Verification("simulate", "verifyMethod", false, "trustedPrincipalArn", null);
   /** As the shipped lab's verifications are read: on the lab's own role. */
   static final Verification LAB_SIMULATE = new Verification("simulate", "verifyMethod", false,
       "trustedPrincipalArn", "labflow-lab-pre-role");
 
   static ApplicationFailure failure(AwsPreflight preflight, List<Verification> v) {
     ApplicationFailure f =
-        catchThrowableOfType(() -> preflight.check("lab-pre", v), ApplicationFailure.class);
+        catchThrowableOfType(() -> preflight.check("lab-pre", v, LabSettings.NONE), ApplicationFailure.class);
     assertThat(f).as("preflight should fail").isNotNull();
     assertThat(f.getType()).isEqualTo("PreflightFailed");
     assertThat(f.isNonRetryable()).isTrue();
@@ -63,7 +64,7 @@ class AwsPreflightTest {
     String admin = MotoServer.enforceIamWithAdmin();
     String[] key;
     try (AwsClients clients = AwsClients.fromEnvironment()) {
-      assertThat(new AwsPreflight(clients).check("lab-pre", List.of(LAB_SIMULATE)).arn())
+      assertThat(new AwsPreflight(clients).check("lab-pre", List.of(LAB_SIMULATE), LabSettings.NONE).arn())
           .isEqualTo(admin);
       clients.iam().createUser(b -> b.userName("no-simulator"));
       var k = clients.iam().createAccessKey(b -> b.userName("no-simulator")).accessKey();
@@ -105,7 +106,7 @@ class AwsPreflightTest {
     }
     MotoServer.useCredentials(key[0], key[1]);
     try (AwsClients clients = AwsClients.fromEnvironment()) {
-      assertThat(new AwsPreflight(clients).check("lab-pre", List.of(LAB_SIMULATE)).arn())
+      assertThat(new AwsPreflight(clients).check("lab-pre", List.of(LAB_SIMULATE), LabSettings.NONE).arn())
           .isEqualTo("arn:aws:iam::123456789012:user/worker-labflow");
     }
   }
@@ -120,14 +121,14 @@ class AwsPreflightTest {
     try (AwsClients clients = AwsClients.fromEnvironment()) {
       AwsPreflight preflight = new AwsPreflight(clients);
       ApplicationFailure f =
-          failure(preflight, List.of(new Verification("probe", "verifyMethod", false, "trustedPrincipalArn")));
+          failure(preflight, List.of(new Verification("probe", "verifyMethod", false, "trustedPrincipalArn", null)));
       assertThat(f.getOriginalMessage())
           .isEqualTo(
               "preflight: verification by probe assumes the lab's role, which must trust the"
                   + " worker: set parameter trustedPrincipalArn=" + admin);
 
       AwsPreflight.Identity who =
-          preflight.check("lab-pre", List.of(new Verification("probe", "verifyMethod", true, "trustedPrincipalArn")));
+          preflight.check("lab-pre", List.of(new Verification("probe", "verifyMethod", true, "trustedPrincipalArn", null)), LabSettings.NONE);
       assertThat(who.arn()).isEqualTo(admin);
       assertThat(who.account()).isEqualTo("123456789012");
     }

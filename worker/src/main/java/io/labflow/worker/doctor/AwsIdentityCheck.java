@@ -26,7 +26,7 @@ final class AwsIdentityCheck implements Check {
     rows.add(Row.ok("AWS identity",
         s.identity().arn() + " (account " + s.identity().account() + ")"));
     if (s.refusal() != null) {
-      rows.add(new Row("account guard", Row.Verdict.FAIL, s.refusal()));
+      rows.add(Row.fail("account guard", s.refusal(), null));
     } else {
       rows.add(Row.ok("account guard", "account " + s.identity().account() + " is allowed: "
           + s.aws().guard().policy().describe()));

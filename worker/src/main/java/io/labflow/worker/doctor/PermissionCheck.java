@@ -31,24 +31,12 @@ final class PermissionCheck implements Check {
 
   @Override
   public List<Row> rows(Setting s) {
-    List<Row> rows = new ArrayList<>();
-    String blocked = s.awsBlocked();
     if (s.definitions().isEmpty()) {
-      rows.add(Row.unknown("permissions", "no definition in " + s.definitionsDir()
+      return List.of(Row.unknown("permissions", "no definition in " + s.definitionsDir()
           + ", so no lab's needs are known"));
     }
-    for (Map.Entry<String, Definition> e : s.definitions().entrySet()) {
-      String check = "permissions " + e.getKey();
-      if (e.getValue() == null) {
-        rows.add(Row.unknown(check, "the definition does not validate (labflow validate "
-            + e.getKey() + "), so its needs are unknown"));
-      } else if (blocked != null) {
-        rows.add(Row.unknown(check, "not asked: " + blocked));
-      } else {
-        rows.add(check(s, check, e.getKey(), e.getValue()));
-      }
-    }
-    return rows;
+    return s.eachDefinition("permissions",
+        (name, d) -> List.of(check(s, "permissions " + name, name, d)));
   }
 
   private static Row check(Setting s, String check, String name, Definition d) {

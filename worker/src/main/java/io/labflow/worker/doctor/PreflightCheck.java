@@ -13,7 +13,6 @@ import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.Preflight;
 import io.labflow.workflows.lab.ResolvedLab;
 import io.temporal.failure.ApplicationFailure;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -29,31 +28,19 @@ final class PreflightCheck implements Check {
 
   @Override
   public List<Row> rows(Setting s) {
-    List<Row> rows = new ArrayList<>();
     SiteParameters site;
     try {
       site = SiteParameterSource.fromEnvironment();
     } catch (IllegalArgumentException bad) {
-      rows.add(Row.fail("site parameters", bad.getMessage(),
+      return List.of(Row.fail("site parameters", bad.getMessage(),
           "correct " + SiteParameterSource.VARIABLE));
-      return rows;
     }
-    String blocked = s.awsBlocked();
     DefinitionActivities resolver = (DefinitionActivities) Composition.definitionActivities(
         new DirectoryDefinitionSource(s.definitionsDir()),
-        blocked == null ? LabWorker.preflight(s.aws(), s.definitionsDir()) : Preflight.NONE, site);
-    for (Map.Entry<String, ?> e : s.definitions().entrySet()) {
-      String check = "preflight " + e.getKey();
-      if (e.getValue() == null) {
-        rows.add(Row.unknown(check, "the definition does not validate (labflow validate "
-            + e.getKey() + ")"));
-      } else if (blocked != null) {
-        rows.add(Row.unknown(check, "not run: " + blocked));
-      } else {
-        rows.add(check(resolver, check, e.getKey(), site));
-      }
-    }
-    return rows;
+        s.awsBlocked() == null ? LabWorker.preflight(s.aws(), s.definitionsDir()) : Preflight.NONE,
+        site);
+    return s.eachDefinition("preflight",
+        (name, d) -> List.of(check(resolver, "preflight " + name, name, site)));
   }
 
   static Row check(DefinitionActivities resolver, String check, String name,
@@ -76,7 +63,7 @@ final class PreflightCheck implements Check {
         return Row.unknown(check, "a lab of it needs run parameters, so its preflight cannot run"
             + " here (" + f.getOriginalMessage() + ")");
       }
-      return new Row(check, Row.Verdict.FAIL, f.getOriginalMessage());
+      return Row.fail(check, f.getOriginalMessage(), null);
     } catch (RuntimeException e) {
       return Row.unknown(check, "the preflight could not finish ("
           + AwsPreflight.firstLine(e.getMessage()) + ")");

@@ -3,11 +3,8 @@ package io.labflow.worker.doctor;
 import io.labflow.activities.preflight.AwsPreflight;
 import io.labflow.activities.quotas.QuotaFit;
 import io.labflow.worker.quotas.QuotaPlanner;
-import io.labflow.workflows.model.Definition;
 import io.temporal.failure.ApplicationFailure;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -25,38 +22,23 @@ final class QuotaCheck implements Check {
           + " lab or fleet night against AWS quotas (for an emulator that enforces none; unset"
           + " it on AWS, docs/real-aws.md section 5)"));
     }
-    List<Row> rows = new ArrayList<>();
-    String blocked = s.awsBlocked();
-    for (Map.Entry<String, Definition> e : s.definitions().entrySet()) {
-      String name = e.getKey();
-      Definition d = e.getValue();
-      if (d == null) {
-        rows.add(Row.unknown("quotas " + name, "the definition does not validate (labflow"
-            + " validate " + name + "), so its needs are unknown"));
-        continue;
-      }
+    return s.eachDefinition("quotas", (name, d) -> {
       List<String> need = QuotaPlanner.needLines(d, s.definitionsDir(), 1);
       if (need.isEmpty()) {
-        continue;
+        return List.of();
       }
-      String why = blocked;
-      if (why == null) {
-        try {
-          for (QuotaFit.Shortfall a : new QuotaPlanner(s.clients(), s.definitionsDir())
-              .against(d, List.of(PreflightCheck.LAB_ID))) {
-            rows.add(row(name, a));
-          }
-          continue;
-        } catch (ApplicationFailure f) {
-          why = f.getOriginalMessage().replaceFirst("^preflight: ", "");
-        } catch (SdkException x) {
-          why = AwsPreflight.firstLine(x.getMessage());
-        }
+      String why;
+      try {
+        return new QuotaPlanner(s.clients(), s.definitionsDir())
+            .against(d, List.of(PreflightCheck.LAB_ID)).stream().map(a -> row(name, a)).toList();
+      } catch (ApplicationFailure f) {
+        why = f.getOriginalMessage().replaceFirst("^preflight: ", "");
+      } catch (SdkException x) {
+        why = AwsPreflight.firstLine(x.getMessage());
       }
-      rows.add(Row.unknown("quotas " + name, "not read (" + why + "); a lab needs "
+      return List.of(Row.unknown("quotas " + name, "not read (" + why + "); a lab needs "
           + String.join(", ", need)));
-    }
-    return rows;
+    });
   }
 
   private static Row row(String definition, QuotaFit.Shortfall a) {

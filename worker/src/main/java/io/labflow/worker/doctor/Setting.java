@@ -9,9 +9,11 @@ import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -82,6 +84,26 @@ public record Setting(Path definitionsDir, String taskQueue, Map<String, Definit
           + ", so labflow sends it nothing else";
     }
     return null;
+  }
+
+  /**
+   * The one loop of the checks that ask about each definition: an UNKNOWN row {@code CHECK NAME}
+   * for a definition that does not validate or when AWS cannot be asked, else the check's rows.
+   */
+  List<Row> eachDefinition(String check, BiFunction<String, Definition, List<Row>> rows) {
+    List<Row> out = new ArrayList<>();
+    String blocked = awsBlocked();
+    definitions.forEach((name, d) -> {
+      if (d == null) {
+        out.add(Row.unknown(check + " " + name, "the definition does not validate (labflow"
+            + " validate " + name + "), so its needs are unknown"));
+      } else if (blocked != null) {
+        out.add(Row.unknown(check + " " + name, "not asked: " + blocked));
+      } else {
+        out.addAll(rows.apply(name, d));
+      }
+    });
+    return out;
   }
 
   /** Where the AWS calls go: the endpoint override, or AWS itself. */

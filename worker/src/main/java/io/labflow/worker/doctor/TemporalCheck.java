@@ -29,7 +29,7 @@ final class TemporalCheck implements Check {
       return List.of(server, polled
           ? Row.ok("task queue " + s.taskQueue(), "a worker polls it (workflow and activity pollers"
               + " within the last " + Pollers.FRESH.toSeconds() + " s)")
-          : new Row("task queue " + s.taskQueue(), Row.Verdict.FAIL, Pollers.none(s.taskQueue())));
+          : Row.fail("task queue " + s.taskQueue(), Pollers.none(s.taskQueue()), null));
     } catch (StatusRuntimeException e) {
       return List.of(
           Row.fail("Temporal", "no answer at " + where + " (" + e.getStatus().getCode()

@@ -1,6 +1,7 @@
 package io.labflow.worker.fleet;
 
 import com.uber.m3.tally.Scope;
+import io.labflow.workflows.lab.LabMeters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -122,17 +123,17 @@ public final class FleetDetails {
 
   static void recordNight(Scope workflowScope, FleetReport report, int labCount) {
     Scope scope = workflowScope.tagged(Map.of("fleet", report.fleet()));
-    scope.timer("labflow_fleet_night")
+    scope.timer(LabMeters.FLEET_NIGHT)
         .record(com.uber.m3.util.Duration.ofMillis(report.finishedAt() - report.startedAt()));
     report.totals().forEach((outcome, n) -> {
       if (outcome != LabReport.Outcome.RUNNING) {
         scope.tagged(Map.of("outcome", outcome.name().toLowerCase()))
-            .gauge("labflow_fleet_night_labs").update(n);
+            .gauge(LabMeters.FLEET_NIGHT_LABS).update(n);
       }
     });
     scope.tagged(Map.of("outcome", "left_out"))
-        .gauge("labflow_fleet_night_labs").update(labCount - report.labs().size());
-    scope.gauge("labflow_fleet_quarantined_labs").update(report.inQuarantine());
+        .gauge(LabMeters.FLEET_NIGHT_LABS).update(labCount - report.labs().size());
+    scope.gauge(LabMeters.FLEET_QUARANTINED).update(report.inQuarantine());
   }
 
   private static String oneLine(String text) {

@@ -50,11 +50,6 @@ public final class AwsLabPreflight implements Preflight {
     quotas.checkLab(labId, lab.definition());
   }
 
-  /** Whether the step's action takes all these inputs. */
-  public static boolean takes(ActionStep s, String... inputs) {
-    return Composition.catalog().takes(s.action(), inputs);
-  }
-
   /**
    * The instance types of the lab's stacks (from their templates' {@code InstanceType} and the
    * step's stack parameters), the principals its roles trust, and how its roles are named.
@@ -117,6 +112,11 @@ public final class AwsLabPreflight implements Preflight {
     List<ActionStep> all = new ArrayList<>(Step.actions(lab.definition().steps()));
     all.addAll(Step.actions(lab.definition().onVariantChange()));
     return all;
+  }
+
+  /** Whether the step's action takes all these inputs, as the catalog declares it. */
+  private static boolean takes(ActionStep s, String... inputs) {
+    return Composition.catalog().takes(s.action(), inputs);
   }
 
   /** The verifications the lab's steps will run (the steps that take a {@code method}). */

@@ -45,18 +45,11 @@ public final class PrincipalAccountPreflight implements Preflight {
       }
       String own = own();
       if (!account.equals(own)) {
-        problems.add(
-            "request: parameters."
-                + e.getKey()
-                + ": parameter '"
-                + e.getKey()
-                + "' names a principal of account "
-                + account
-                + ", but the worker runs in account "
-                + own
-                + (others.isEmpty()
-                    ? " and the definition allows no other (list it under accounts)"
-                    : " and the definition allows only " + String.join(", ", others)));
+        problems.add("request: parameters." + e.getKey() + ": parameter '" + e.getKey()
+            + "' names a principal of account " + account + ", but the worker runs in account "
+            + own + (others.isEmpty()
+                ? " and the definition allows no other (list it under accounts)"
+                : " and the definition allows only " + String.join(", ", others)));
       }
     }
     if (!problems.isEmpty()) {

@@ -4,6 +4,7 @@ import io.labflow.activities.cloudformation.TemplateFacts;
 import io.labflow.activities.quotas.Quota;
 import io.labflow.worker.runtime.Composition;
 import io.labflow.workflows.catalog.ActionSpec;
+import io.labflow.workflows.catalog.FieldLimit;
 import io.labflow.workflows.catalog.FieldSpec;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Definition;
@@ -35,11 +36,8 @@ public final class LabNeeds {
     definition.tasks().stream().map(Task::solve).forEach(steps::addAll);
     Map<Quota, Integer> need = new EnumMap<>(Quota.class);
     for (ActionStep s : Step.actions(steps)) {
-      for (FieldSpec f : Composition.catalog().find(s.action()).map(ActionSpec::inputs)
-          .orElse(List.of())) {
-        if (f.limit() != null && f.limit().key() == null) {
-          Quota.ofNameKind(f.limit().what()).ifPresent(q -> need.merge(q, 1, Integer::sum));
-        }
+      for (Name n : names(s)) {
+        Quota.ofNameKind(n.what()).forEach(q -> need.merge(q, 1, Integer::sum));
       }
       String body = template(definitionsDir, s);
       for (Quota q : Quota.values()) {
@@ -50,6 +48,33 @@ public final class LabNeeds {
       }
     }
     return need;
+  }
+
+  /**
+   * A name a step gives AWS.
+   *
+   * @param what what it names, as the action's {@code @Limit} says ("IAM role name")
+   * @param value the step's value for it, before the run; null when the step gives none
+   */
+  public record Name(String what, Object value) {}
+
+  /**
+   * The names a step gives AWS, as its action's catalog entry declares them: every input with a
+   * limit that is no ARN (a map's value at the limit's key). The one reading of what a step
+   * creates, for the quotas, the plan and the worker's policy.
+   */
+  public static List<Name> names(ActionStep s) {
+    List<Name> out = new ArrayList<>();
+    for (FieldSpec f : Composition.catalog().find(s.action()).map(ActionSpec::inputs)
+        .orElse(List.of())) {
+      FieldLimit l = f.limit();
+      if (l != null && l.format() == null) {
+        Object v = s.with().get(f.name());
+        out.add(new Name(l.what(), l.key() == null ? v : v instanceof Map<?, ?> m ? m.get(l.key())
+            : null));
+      }
+    }
+    return out;
   }
 
   /** The step's template text; empty when it has none or it cannot be read (the step says why). */

@@ -1,6 +1,7 @@
 package io.labflow.worker.quotas;
 
 import io.labflow.worker.runtime.Composition;
+import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.preflight.AwsPreflight;
 import io.labflow.activities.quotas.AccountQuotas;
@@ -43,12 +44,10 @@ public final class QuotaPlanner {
 
   private final AccountQuotas account;
   private final Path definitionsDir;
-  private final boolean checked;
 
   public QuotaPlanner(AwsClients clients, Path definitionsDir) {
     this.account = new AccountQuotas(clients);
     this.definitionsDir = definitionsDir;
-    this.checked = !off();
   }
 
   /** Whether {@code LABFLOW_QUOTAS=off} turns the quota check off in this process. */
@@ -63,7 +62,7 @@ public final class QuotaPlanner {
    */
   public void checkLab(String labId, Definition definition) {
     Map<Quota, Integer> need = LabNeeds.of(definition, definitionsDir);
-    if (need.isEmpty() || !checked) {
+    if (need.isEmpty() || off()) {
       return;
     }
     QuotaFit fit = QuotaFit.of(need, account.read(need.keySet()), List.of(labId), false);
@@ -77,14 +76,13 @@ public final class QuotaPlanner {
    * definition of this name in the definitions directory.
    */
   public NightPlan night(String fleet, String definitionName, List<String> labs, boolean allOrNone) {
-    if (!checked) {
+    if (off()) {
       return new NightPlan(List.of(), null, null);
     }
-    var file = new io.labflow.worker.runtime.DirectoryDefinitionSource(definitionsDir)
-        .find(definitionName)
-        .orElseThrow(() -> new IllegalArgumentException("no definition " + definitionName));
-    Definition definition = Composition.validate(file.fileName(), file.text()).definition()
-        .orElseThrow(() -> new IllegalArgumentException("definition " + definitionName + " is invalid"));
+    Definition definition = new DirectoryDefinitionSource(definitionsDir).find(definitionName)
+        .flatMap(f -> Composition.validate(f.fileName(), f.text()).definition())
+        .orElseThrow(() -> new IllegalArgumentException("definition " + definitionName
+            + " is missing or invalid"));
     Map<Quota, Integer> need = LabNeeds.of(definition, definitionsDir);
     if (need.isEmpty() || labs.isEmpty()) {
       return new NightPlan(List.of(), null, null);

@@ -3,6 +3,7 @@ package io.labflow.worker.render;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.activities.preflight.AwsPreflight.Verification;
 import io.labflow.worker.preflight.AwsLabPreflight;
+import io.labflow.worker.quotas.LabNeeds;
 import io.labflow.worker.runtime.Composition;
 import io.labflow.workflows.binding.ParameterBinder;
 import io.labflow.workflows.catalog.ActionSpec;
@@ -103,8 +104,7 @@ public final class LabPlan {
     for (Step step : definition.steps()) {
       appendStep(sb, step, scope, n, "", resources);
     }
-    List<Step> onChange =
-        definition.onVariantChange() == null ? List.of() : definition.onVariantChange();
+    List<Step> onChange = definition.onVariantChange();
     if (!onChange.isEmpty()) {
       sb.append("\nOn variant change (switch-variant):\n");
       int[] m = {0};
@@ -126,7 +126,8 @@ public final class LabPlan {
     // Every variant's document from the first step that builds a policy document.
     Optional<ActionStep> policy = Stream.concat(
             Step.actions(definition.steps()).stream(), Step.actions(onChange).stream())
-        .filter(s -> AwsLabPreflight.takes(s, PolicyPreview.POLICY_INPUTS)).findFirst();
+        .filter(s -> Composition.catalog().takes(s.action(), PolicyPreview.POLICY_INPUTS))
+        .findFirst();
     Set<String> variants = policy.isEmpty() || definition.variants() == null
         ? Set.of() : definition.variants().keySet();
     for (String v : variants) {
@@ -139,7 +140,7 @@ public final class LabPlan {
           () -> "(policy builder unavailable) inputs: " + json(input, true))));
       sb.append('\n');
     }
-    sb.append(TrustPlan.section(definition, scope));
+    sb.append(PolicyPreview.trustSection(definition, scope));
     return sb.toString();
   }
 
@@ -195,11 +196,8 @@ public final class LabPlan {
       sb.append(" ".repeat(lead.length())).append("undo: ").append(step.compensate().action())
           .append('\n');
     }
-    if (resources != null && step.action() != null
-        && (step.action().startsWith("Create") || step.action().startsWith("Attach")
-            || step.action().startsWith("Associate"))) {
-      resources.add(step.action().replaceFirst("^(Create|Attach|Associate)", "$1 ") + " "
-          + json(with, false) + "  [step " + step.id() + "]");
+    if (resources != null && !LabNeeds.names(step).isEmpty()) {
+      resources.add(step.action() + " " + json(with, false) + "  [step " + step.id() + "]");
     }
   }
 
@@ -218,9 +216,7 @@ public final class LabPlan {
       Definition d, String variant, Map<String, Object> params, String labId) {
     Map<String, Object> steps = new TreeMap<>();
     addOutputs(d.steps(), steps);
-    if (d.onVariantChange() != null) {
-      addOutputs(d.onVariantChange(), steps);
-    }
+    addOutputs(d.onVariantChange(), steps);
     return LabScope.of(d, labId, "<run-id>", variant, params, steps);
   }
 

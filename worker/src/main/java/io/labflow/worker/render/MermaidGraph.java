@@ -22,7 +22,7 @@ public final class MermaidGraph {
     for (String id : last) {
       sb.append("  ").append(id).append(" --> live\n");
     }
-    List<Step> onChange = definition.onVariantChange() == null ? List.of() : definition.onVariantChange();
+    List<Step> onChange = definition.onVariantChange();
     if (!onChange.isEmpty()) {
       sb.append("  subgraph onVariantChange [on variant change]\n");
       sb.append("    direction TB\n");

@@ -1,6 +1,8 @@
 package io.labflow.worker.render;
 
+import io.labflow.activities.model.CreatePolicyInput;
 import io.labflow.activities.permissions.WorkerPolicy;
+import io.labflow.worker.quotas.LabNeeds;
 import io.labflow.workflows.binding.ParameterBinder;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.Reference;
@@ -20,8 +22,8 @@ import java.util.Set;
 /**
  * What one definition asks of the worker's policy, read from its steps without running them: the
  * step actions (steps, compensations, variant-change steps), the CloudFormation templates its
- * stacks are built from, and the literal prefixes of the names it gives roles, policies, instance
- * profiles, stacks and buckets.
+ * stacks are built from, and the literal prefixes of the names its steps give AWS ({@link
+ * LabNeeds#names}): the buckets' apart.
  *
  * @param stepActions every action the definition's steps and compensations name
  * @param templateFiles the {@code templateFile} of every CreateStack step
@@ -31,9 +33,6 @@ import java.util.Set;
 public record WorkerPolicyScope(
     Set<String> stepActions, List<String> templateFiles, Optional<String> namePrefix,
     Optional<String> bucketPrefix) {
-
-  private static final Set<String> NAME_FIELDS =
-      Set.of("roleName", "policyName", "instanceProfileName", "stackName");
 
   /** Reads a definition. */
   public static WorkerPolicyScope of(Definition d) {
@@ -46,13 +45,21 @@ public record WorkerPolicyScope(
     all.addAll(Step.actions(d.onVariantChange()));
     for (ActionStep s : all) {
       actions.add(s.action());
-      read(s.with(), names, buckets, defaults);
+      if (s.compensate() != null) {
+        actions.add(s.compensate().action());
+      }
       if (s.with().get("templateFile") instanceof String t) {
         templates.add(t);
       }
-      if (s.compensate() != null) {
-        actions.add(s.compensate().action());
-        read(s.compensate().with(), names, buckets, defaults);
+      for (LabNeeds.Name n : LabNeeds.names(s)) {
+        if (!(n.value() instanceof String v)) {
+          continue;
+        }
+        if (!n.what().equals(CreatePolicyInput.S3_BUCKET)) {
+          names.add(literalPrefix(v, defaults));
+        } else if (!v.startsWith("${steps.")) {
+          buckets.add(literalPrefix(v, defaults));
+        }
       }
     }
     return new WorkerPolicyScope(actions, templates, common(names), common(buckets));
@@ -82,29 +89,6 @@ public record WorkerPolicyScope(
       }
     }
     return types;
-  }
-
-  private static void read(Map<String, Object> with, List<String> names, List<String> buckets,
-      Map<String, Object> defaults) {
-    if (with == null) {
-      return;
-    }
-    for (Map.Entry<String, Object> e : with.entrySet()) {
-      if (!(e.getValue() instanceof String v)) {
-        if (e.getValue() instanceof Map<?, ?> nested && e.getKey().equals("parameters")) {
-          Object b = nested.get("BucketName");
-          if (b instanceof String bs) {
-            buckets.add(literalPrefix(bs, defaults));
-          }
-        }
-        continue;
-      }
-      if (NAME_FIELDS.contains(e.getKey())) {
-        names.add(literalPrefix(v, defaults));
-      } else if (e.getKey().equals("bucketName") && !v.startsWith("${steps.")) {
-        buckets.add(literalPrefix(v, defaults));
-      }
-    }
   }
 
   /** The text before the first expression, parameters replaced by their bound defaults. */

@@ -1,14 +1,15 @@
 package io.labflow.worker.runtime;
 
+import com.sun.net.httpserver.HttpServer;
 import com.uber.m3.tally.RootScopeBuilder;
 import com.uber.m3.tally.Scope;
 import io.labflow.activities.StepLibrary;
 import io.labflow.activities.common.AccountGuard;
 import io.labflow.activities.common.AwsClients;
+import io.labflow.activities.common.AwsFailures;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetActivitiesImpl;
 import io.labflow.worker.fleet.FleetResetWorkflowImpl;
-import io.labflow.worker.preflight.AccountPreflight;
 import io.labflow.worker.preflight.AwsLabPreflight;
 import io.labflow.worker.preflight.PrincipalAccountPreflight;
 import io.labflow.worker.quotas.QuotaPlanner;
@@ -24,6 +25,10 @@ import io.temporal.common.reporter.MicrometerClientStatsReporter;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The worker process: one Temporal worker on the lab task queue running the lab interpreter, the
@@ -59,18 +65,18 @@ public final class LabWorker implements AutoCloseable {
   private final WorkerFactory factory;
   private final AwsClients aws;
   private final AccountGuard guard;
-  private final MetricsServer metrics;
+  private final HttpServer metrics;
   private final LabStateGauges labGauges;
   private final CountDownLatch stopped = new CountDownLatch(1);
   /** Logged by name only; the values a lab used are in its history. */
   private final java.util.Set<String> siteNames;
 
-  public LabWorker(Settings settings) throws java.io.IOException {
+  public LabWorker(Settings settings) throws IOException {
     this(settings, List.of());
   }
 
   /** A worker with more interceptors after labflow's own (tests use it to halt at a chosen point). */
-  public LabWorker(Settings settings, List<WorkerInterceptor> more) throws java.io.IOException {
+  public LabWorker(Settings settings, List<WorkerInterceptor> more) throws IOException {
     this.settings = settings;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().meterFilter(new LabflowMeters());
@@ -103,21 +109,44 @@ public final class LabWorker implements AutoCloseable {
     activities.addAll(StepLibrary.implementations(aws, settings.definitionsDir()));
     worker.registerActivitiesImplementations(activities.toArray());
     this.siteNames = site.values().keySet();
-    this.metrics = settings.metricsPort() >= 0 ? new MetricsServer(registry, settings.metricsPort()) : null;
+    this.metrics = settings.metricsPort() >= 0 ? metricsServer(settings.metricsPort()) : null;
     this.labGauges = new LabStateGauges(connection.client(), registry);
   }
 
   /**
    * The checks a worker runs on every lab before its first step (and {@code labflow doctor} runs
-   * for each definition): the account guard first, so a refused account gets no other call; the
-   * accounts of principal parameters; the step library's preflight.
+   * for each definition): the account guard first, so that a lab in an account that is not allowed
+   * fails in the resolve, having called only {@code sts:GetCallerIdentity} (the guard on the
+   * clients refuses it on every later call too); the accounts of principal parameters; the step
+   * library's preflight.
    */
-  public static Preflight preflight(
-      Composition.AwsAccess access, java.nio.file.Path definitionsDir) {
+  public static Preflight preflight(Composition.AwsAccess access, Path definitionsDir) {
     return Preflight.all(List.of(
-        new AccountPreflight(access.guard()),
+        (labId, lab) -> {
+          try {
+            access.guard().verify();
+          } catch (SdkException e) {
+            // STS unreachable or throttled: retried like any AWS failure, by the one mapping table.
+            throw AwsFailures.map(e);
+          }
+        },
         new PrincipalAccountPreflight(() -> access.guard().verify().account()),
         new AwsLabPreflight(access.clients(), definitionsDir)));
+  }
+
+  /** Serves the registry's scrape at {@code /metrics} with the JDK's HTTP server. */
+  private HttpServer metricsServer(int port) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+    server.createContext("/metrics", exchange -> {
+      byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream os = exchange.getResponseBody()) {
+        os.write(body);
+      }
+    });
+    server.start();
+    return server;
   }
 
   /**
@@ -140,7 +169,7 @@ public final class LabWorker implements AutoCloseable {
     log.info("labflow worker polling task queue '{}' in namespace '{}'; definitions from {}; site parameters {}; metrics {}",
         settings.taskQueue(), connection.namespace(), settings.definitionsDir().toAbsolutePath(),
         siteNames,
-        metrics == null ? "disabled" : "on http://0.0.0.0:" + metrics.port() + "/metrics");
+        metrics == null ? "disabled" : "on http://0.0.0.0:" + metricsPort() + "/metrics");
   }
 
   /** Blocks until {@link #close} has finished. */
@@ -149,7 +178,7 @@ public final class LabWorker implements AutoCloseable {
   }
 
   public int metricsPort() {
-    return metrics == null ? -1 : metrics.port();
+    return metrics == null ? -1 : metrics.getAddress().getPort();
   }
 
   /**
@@ -184,7 +213,7 @@ public final class LabWorker implements AutoCloseable {
       log.warn("Closing the metrics scope failed: {}", e.toString());
     }
     if (metrics != null) {
-      metrics.close();
+      metrics.stop(0);
     }
     log.info("labflow worker stopped");
     stopped.countDown();

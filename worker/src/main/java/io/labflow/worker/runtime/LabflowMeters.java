@@ -1,5 +1,6 @@
 package io.labflow.worker.runtime;
 
+import io.labflow.workflows.lab.LabMeters;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
@@ -28,11 +29,12 @@ public final class LabflowMeters implements MeterFilter {
       AWS_CALLS, "AWS API calls made by activities, by outcome (ok or the AWS error code)",
       LABS, "Open labs by LabState, from Temporal visibility",
       LAB_PAUSED, "1 for each paused lab, from Temporal visibility",
-      "labflow_lab_transitions", "Lab state changes, counted by the lab's workflow",
-      "labflow_lab_state", "Time a lab spent in a state, recorded when it leaves it",
-      "labflow_fleet_night", "Length of a fleet night, start to report",
-      "labflow_fleet_night_labs", "Labs of the fleet's last night by outcome",
-      "labflow_fleet_quarantined_labs", "Labs of the fleet in quarantine after its last night");
+      LabMeters.TRANSITIONS, "Lab state changes, counted by the lab's workflow",
+      LabMeters.TIME_IN_STATE, "Time a lab spent in a state, recorded when it leaves it",
+      LabMeters.EXPIRY_WARNINGS, "Live labs that warned that their keep-alive runs out",
+      LabMeters.FLEET_NIGHT, "Length of a fleet night, start to report",
+      LabMeters.FLEET_NIGHT_LABS, "Labs of the fleet's last night by outcome",
+      LabMeters.FLEET_QUARANTINED, "Labs of the fleet in quarantine after its last night");
 
   @Override
   public Meter.Id map(Meter.Id id) {

@@ -32,13 +32,14 @@ class LabNeedsTest {
   }
 
   /**
-   * The challenge: the learner access labflow creates (a role and its boundary policy) and what
+   * The challenge: the learner access labflow creates (a role, its boundary policy and the role's
+   * own managed policy, named after the role) and what
    * the learner makes in the tasks (a role, a policy, an instance profile), as the tasks' solve
    * steps do it.
    */
   @Test
   void theChallengeCountsTheLearnerAccessAndWhatTheTasksMake() throws Exception {
     assertThat(needOf("iam-service-role-challenge")).isEqualTo(Map.of(Quota.VPCS, 1,
-        Quota.INTERNET_GATEWAYS, 1, Quota.ROLES, 2, Quota.POLICIES, 2, Quota.INSTANCE_PROFILES, 1));
+        Quota.INTERNET_GATEWAYS, 1, Quota.ROLES, 2, Quota.POLICIES, 3, Quota.INSTANCE_PROFILES, 1));
   }
 }

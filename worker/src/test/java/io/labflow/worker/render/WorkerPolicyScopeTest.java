@@ -39,4 +39,42 @@ class WorkerPolicyScopeTest {
     assertThat(scope.bucketPrefix()).contains("labflow-x-");
     assertThat(scope.namePrefix()).contains("team-");
   }
+
+  private static final String LEARNER = """
+      name: learner
+      description: Only the learner's access names a role and policies.
+      parameters:
+        trusted:
+          type: string
+          format: arn
+      steps:
+        - id: access
+          action: CreateLearnerAccess
+          with:
+            labId: ${lab.labId}
+            learnerRoleName: team-${lab.labId}-learner
+            boundaryPolicyName: team-${lab.labId}-boundary
+            trustedPrincipalArn: ${params.trusted}
+            bucketName: team-bucket-${lab.labId}
+        - id: check
+          action: VerifyAccess
+          with:
+            labId: ${lab.labId}
+            roleName: other-${lab.labId}-role
+            bucketName: team-bucket-${lab.labId}
+            allow: []
+            deny: [s3:ListBucket]
+      """;
+
+  /** The names are the ones the catalog says the actions create, not fields named like names. */
+  @Test
+  void theNamePrefixIsOfTheNamesTheStepsCreate() {
+    Definition d = new DefinitionLoader(Composition.catalog()).load("learner.yaml", LEARNER)
+        .definitionOrNull();
+
+    WorkerPolicyScope scope = WorkerPolicyScope.of(d);
+
+    assertThat(scope.namePrefix()).contains("team-");
+    assertThat(scope.bucketPrefix()).contains("team-bucket-");
+  }
 }

@@ -2,6 +2,7 @@ package io.labflow.workflows.interpreter;
 
 import io.labflow.workflows.definition.Durations;
 import io.labflow.workflows.lab.FailureTypes;
+import io.labflow.workflows.lab.LabMeters;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.model.Definition;
 import io.temporal.workflow.Workflow;
@@ -17,8 +18,6 @@ final class LabLifetime {
 
   /** The version from which a live lab warns before expiry and can be extended. */
   static final String VERSION = "live-lifetime-with-warning";
-
-  static final String EXPIRY_WARNINGS = "labflow_lab_expiry_warnings";
 
   private final LabRun run;
   private long liveSince;
@@ -52,7 +51,7 @@ final class LabLifetime {
       if (!warned && now >= deadline - warning) {
         warned = true;
         Workflow.getMetricsScope().tagged(Map.of("definition", run.definition().name()))
-            .counter(EXPIRY_WARNINGS).inc(1);
+            .counter(LabMeters.EXPIRY_WARNINGS).inc(1);
         Workflow.getLogger(LabLifetime.class).info("lab {}: expires at {}", run.labId(),
             run.liveUntil());
         run.publishDetails();

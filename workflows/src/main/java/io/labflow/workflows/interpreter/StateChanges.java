@@ -1,6 +1,7 @@
 package io.labflow.workflows.interpreter;
 
 import com.uber.m3.tally.Scope;
+import io.labflow.workflows.lab.LabMeters;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.temporal.workflow.Workflow;
@@ -15,9 +16,6 @@ import org.slf4j.Logger;
  * pause, a teardown). Workflow code's logger and metrics scope stay silent during replay.
  */
 final class StateChanges {
-
-  static final String TRANSITIONS = "labflow_lab_transitions";
-  static final String TIME_IN_STATE = "labflow_lab_state";
 
   private static final Logger log = Workflow.getLogger(StateChanges.class);
 
@@ -34,10 +32,10 @@ final class StateChanges {
     String definition = lab.definition() == null ? "-" : lab.definition();
     Scope scope = Workflow.getMetricsScope();
     scope.tagged(Map.of("definition", definition, "from", from.name(), "to", to.name()))
-        .counter(TRANSITIONS).inc(1);
+        .counter(LabMeters.TRANSITIONS).inc(1);
     if (since > 0) {
       scope.tagged(Map.of("definition", definition, "state", from.name()))
-          .timer(TIME_IN_STATE).record(com.uber.m3.util.Duration.ofMillis(now - since));
+          .timer(LabMeters.TIME_IN_STATE).record(com.uber.m3.util.Duration.ofMillis(now - since));
     }
     Duration keepAlive = run.definition() == null ? null : run.definition().keepAlive();
     boolean keepAliveOver =
