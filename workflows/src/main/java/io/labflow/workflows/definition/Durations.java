@@ -1,12 +1,18 @@
 package io.labflow.workflows.definition;
 
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as written in step files: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1m30s}. */
+/**
+ * The one duration notation: as step files write it ({@code 500ms}, {@code 30s}, {@code 5m},
+ * {@code 2h}, {@code 1m30s}), and the looser form of command-line flags.
+ */
 public final class Durations {
 
   /** The accepted form, also used by the JSON Schema. */
@@ -16,30 +22,43 @@ public final class Durations {
   public static final String FORMS =
       "write a whole number followed by ms, s, m or h, such as 500ms, 30s, 5m, 2h or 1m30s";
 
-  private static final Pattern FORM =
-      Pattern.compile("(?=\\d)(?:(\\d+)h)?(?:(\\d+)m(?!s))?(?:(\\d+)s)?(?:(\\d+)ms)?");
+  private static final Pattern STEP_FILE = Pattern.compile(PATTERN);
 
-  /** The units of {@link #FORM}'s groups, in order. */
-  private static final ChronoUnit[] UNITS = {
-    ChronoUnit.HOURS, ChronoUnit.MINUTES, ChronoUnit.SECONDS, ChronoUnit.MILLIS
-  };
+  private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+
+  private static final Map<String, ChronoUnit> UNITS = Map.of("ms", ChronoUnit.MILLIS,
+      "s", ChronoUnit.SECONDS, "m", ChronoUnit.MINUTES, "h", ChronoUnit.HOURS, "d", ChronoUnit.DAYS);
 
   private Durations() {}
 
-  /** The duration, or empty when the text is not one of the accepted forms. */
+  /** The duration, or empty when the text is not one of the step files' forms. */
   public static Optional<Duration> parse(String text) {
-    Matcher m = FORM.matcher(text == null ? "" : text);
-    if (!m.matches()) {
-      return Optional.empty();
-    }
-    try {
-      Duration d = Duration.ZERO;
-      for (int i = 0; i < UNITS.length; i++) {
-        if (m.group(i + 1) != null) {
-          d = d.plus(Long.parseLong(m.group(i + 1)), UNITS[i]);
-        }
+    return text != null && STEP_FILE.matcher(text).matches() ? sum(text) : Optional.empty();
+  }
+
+  /**
+   * A command-line flag's duration, or empty: the step files' forms and also days ({@code 1d}),
+   * units in any order and case, spaces around, and ISO-8601 ({@code PT2H}).
+   */
+  public static Optional<Duration> parseFlag(String text) {
+    String v = text.trim().toLowerCase(Locale.ROOT);
+    if (v.startsWith("p")) {
+      try {
+        return Optional.of(Duration.parse(v.toUpperCase(Locale.ROOT)));
+      } catch (DateTimeParseException e) {
+        return Optional.empty();
       }
-      return Optional.of(d);
+    }
+    return v.matches("(\\d+(ms|s|m|h|d))+") ? sum(v) : Optional.empty();
+  }
+
+  private static Optional<Duration> sum(String parts) {
+    try {
+      Duration total = Duration.ZERO;
+      for (Matcher m = PART.matcher(parts); m.find(); ) {
+        total = total.plus(Long.parseLong(m.group(1)), UNITS.get(m.group(2)));
+      }
+      return Optional.of(total);
     } catch (NumberFormatException | ArithmeticException e) {
       return Optional.empty();
     }
