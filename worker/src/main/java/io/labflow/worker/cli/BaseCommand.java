@@ -133,7 +133,6 @@ abstract class BaseCommand implements Callable<Integer> {
     out().println("Web UI: " + conn.uiAddress(workflowId));
   }
 
-  /** Opens a Temporal connection; the caller closes it. */
   TemporalConnection connect() {
     return root().connector.get();
   }

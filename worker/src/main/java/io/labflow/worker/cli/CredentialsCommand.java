@@ -113,7 +113,6 @@ final class CredentialsCommand extends LabCommand {
     return URI.create(FEDERATION + "?Action=getSigninToken&Session=" + encode(session));
   }
 
-  /** The console sign-in URL of a sign-in token. */
   static String loginUrl(String signinToken) {
     return FEDERATION + "?Action=login&Issuer=labflow&Destination=" + encode(CONSOLE)
         + "&SigninToken=" + encode(signinToken);

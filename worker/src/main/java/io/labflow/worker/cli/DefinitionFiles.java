@@ -20,7 +20,6 @@ final class DefinitionFiles {
 
   private DefinitionFiles() {}
 
-  /** A valid step file read from disk. */
   record Source(Path path, String text, Definition definition) {}
 
   /**

@@ -35,7 +35,6 @@ public final class TemporalConnection implements AutoCloseable {
     return new TemporalConnection(ClientConfigProfile.getDefaultInstance(), client, false);
   }
 
-  /** Connects with the standard client configuration. */
   public static TemporalConnection open() {
     return open(b -> {});
   }
@@ -55,7 +54,6 @@ public final class TemporalConnection implements AutoCloseable {
         true);
   }
 
-  /** The standard client configuration profile. */
   public static ClientConfigProfile loadProfile() {
     try {
       return ClientConfigProfile.load();
@@ -76,7 +74,6 @@ public final class TemporalConnection implements AutoCloseable {
     return client.getOptions().getNamespace();
   }
 
-  /** A schedule client over the same connection and namespace. */
   public ScheduleClient schedules() {
     return ScheduleClient.newInstance(
         service(), ScheduleClientOptions.newBuilder().setNamespace(namespace()).build());
