@@ -5,11 +5,9 @@ import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.StepState;
 import io.labflow.workflows.lab.StepStatus;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
+import io.temporal.client.WorkflowExecutionDescription;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.HashMap;
@@ -72,15 +70,15 @@ public final class LabFollower {
     LabStatus last = null;
     LabState lastState = null;
     while (true) {
-      DescribeWorkflowExecutionResponse d = describe(labId, runId);
-      WorkflowExecutionStatus es = d.getWorkflowExecutionInfo().getStatus();
+      WorkflowExecutionDescription d = connection.client()
+          .newUntypedWorkflowStub(labId, Optional.ofNullable(runId), Optional.empty()).describe();
+      WorkflowExecutionStatus es = d.getStatus();
       long asked = System.nanoTime();
       Optional<LabStatus> status = query(connection, labId, runId);
       boolean unanswered = System.nanoTime() - asked >= QUERY_TIMEOUT.toNanos();
       if (status.isEmpty() && unanswered && !toldUnanswered) {
         toldUnanswered = true;
-        out.println("  waiting for a worker on task queue "
-            + d.getExecutionConfig().getTaskQueue().getName() + " to answer...");
+        out.println("  waiting for a worker on task queue " + d.getTaskQueue() + " to answer...");
       }
       if (status.isPresent()) {
         last = status.get();
@@ -104,7 +102,7 @@ public final class LabFollower {
         lastState = last.state();
         out.println("lab " + labId + ": " + lastState);
       }
-      for (PendingActivityInfo pa : d.getPendingActivitiesList()) {
+      for (PendingActivityInfo pa : d.getRawDescription().getPendingActivitiesList()) {
         Integer prev = attempts.put(pa.getActivityId(), pa.getAttempt());
         if (pa.getAttempt() > 1 && (prev == null || prev != pa.getAttempt())) {
           out.printf("  retrying     %s attempt %d%s%n", pa.getActivityType().getName(),
@@ -116,8 +114,7 @@ public final class LabFollower {
       Outcome outcome = new Outcome(es, Optional.ofNullable(last));
       if (outcome.closed()) {
         // One last query: a closed run still answers it while a worker is around.
-        Optional<LabStatus> fin =
-            query(connection, labId, d.getWorkflowExecutionInfo().getExecution().getRunId());
+        Optional<LabStatus> fin = query(connection, labId, d.getExecution().getRunId());
         return new Outcome(es, fin.isPresent() ? fin : Optional.ofNullable(last));
       }
       if (last != null && stopAt.contains(last.state())) {
@@ -128,18 +125,6 @@ public final class LabFollower {
       }
       Thread.sleep(pollInterval.toMillis());
     }
-  }
-
-  private DescribeWorkflowExecutionResponse describe(String labId, String runId) {
-    WorkflowExecution.Builder execution = WorkflowExecution.newBuilder().setWorkflowId(labId);
-    if (runId != null) {
-      execution.setRunId(runId);
-    }
-    return connection.service().blockingStub().describeWorkflowExecution(
-        DescribeWorkflowExecutionRequest.newBuilder()
-            .setNamespace(connection.namespace())
-            .setExecution(execution)
-            .build());
   }
 
   /**
