@@ -27,7 +27,8 @@ public final class Durations {
   private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
   private static final Map<String, ChronoUnit> UNITS = Map.of("ms", ChronoUnit.MILLIS,
-      "s", ChronoUnit.SECONDS, "m", ChronoUnit.MINUTES, "h", ChronoUnit.HOURS, "d", ChronoUnit.DAYS);
+      "s", ChronoUnit.SECONDS, "m", ChronoUnit.MINUTES, "h", ChronoUnit.HOURS,
+      "d", ChronoUnit.DAYS);
 
   private Durations() {}
 
