@@ -73,7 +73,7 @@ abstract class BaseCommand implements Callable<Integer> {
     if (handle == null) {
       throw notTaken(queue, labId, name);
     }
-    return join(handle.getResultAsync());
+    return handle.getResult();
   }
 
   /** The lab's worker polls {@code queue} but took none of its Update {@code what}. */
@@ -99,25 +99,13 @@ abstract class BaseCommand implements Callable<Integer> {
     } catch (TimeoutException e) {
       return null;
     } catch (ExecutionException e) {
-      throw unwrap(e);
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
     }
     if (handle.getResultAsync().isCompletedExceptionally()) {
       // A rejected Update comes back as a handle whose result is the rejection.
-      join(handle.getResultAsync());
+      handle.getResult();
     }
     return handle;
-  }
-
-  private static <T> T join(CompletableFuture<T> result) throws InterruptedException {
-    try {
-      return result.get();
-    } catch (ExecutionException e) {
-      throw unwrap(e);
-    }
-  }
-
-  private static RuntimeException unwrap(ExecutionException e) {
-    return e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
   }
 
   /** Records a teardown as a signal the lab acts on once a worker polls it. */
@@ -141,12 +129,10 @@ abstract class BaseCommand implements Callable<Integer> {
     return outcome;
   }
 
-  /** Prints where the Web UI shows a workflow. */
   void printWebUi(TemporalConnection conn, String workflowId) {
     out().println("Web UI: " + conn.uiAddress(workflowId));
   }
 
-  /** Opens a Temporal connection; the caller closes it. */
   TemporalConnection connect() {
     return root().connector.get();
   }

@@ -15,8 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
@@ -56,9 +54,9 @@ final class CredentialsCommand extends LabCommand {
     try (TemporalConnection conn = connect()) {
       String unsent = "no credentials issued: the learner role is read from the lab's status";
       workerFor(conn, labId, unsent);
-      LabStatus status = new LabFollower(conn, out(), Duration.ofSeconds(1)).query(labId, null)
-          .orElseThrow(() -> new IllegalStateException("lab " + labId + " did not answer its status"
-              + " query within seconds; try again"));
+      LabStatus status = LabFollower.query(conn, labId, null).orElseThrow(() ->
+          new IllegalStateException("lab " + labId + " did not answer its status query within"
+              + " seconds; try again"));
       roleArn = learnerRoleArn(status);
     }
     String endpoint = AccountPolicy.fromEnvironment().endpoint();
@@ -110,19 +108,11 @@ final class CredentialsCommand extends LabCommand {
 
   /** The federation endpoint's getSigninToken request for these credentials. */
   static URI signinTokenRequest(Credentials c) {
-    Map<String, String> session = new LinkedHashMap<>();
-    session.put("sessionId", c.accessKeyId());
-    session.put("sessionKey", c.secretAccessKey());
-    session.put("sessionToken", c.sessionToken());
-    try {
-      return URI.create(FEDERATION + "?Action=getSigninToken&Session="
-          + encode(JSON.writeValueAsString(session)));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    String session = JSON.createObjectNode().put("sessionId", c.accessKeyId())
+        .put("sessionKey", c.secretAccessKey()).put("sessionToken", c.sessionToken()).toString();
+    return URI.create(FEDERATION + "?Action=getSigninToken&Session=" + encode(session));
   }
 
-  /** The console sign-in URL of a sign-in token. */
   static String loginUrl(String signinToken) {
     return FEDERATION + "?Action=login&Issuer=labflow&Destination=" + encode(CONSOLE)
         + "&SigninToken=" + encode(signinToken);

@@ -20,7 +20,6 @@ final class DefinitionFiles {
 
   private DefinitionFiles() {}
 
-  /** A valid step file read from disk. */
   record Source(Path path, String text, Definition definition) {}
 
   /**
@@ -49,7 +48,10 @@ final class DefinitionFiles {
     Composition.Validation v = Composition.validate(path.toString(), text);
     if (!v.valid()) {
       v.diagnostics().forEach(err::println);
-      throw new InvalidDefinitionException(path.toString(), v.diagnostics().size());
+      int n = v.diagnostics().size();
+      // Not a usage error: the file is wrong, not the command line (exit code 1, as validate's).
+      throw new IllegalArgumentException(
+          path + " is invalid (" + n + (n == 1 ? " problem)" : " problems)"));
     }
     return new Source(path, text, v.definition().orElseThrow());
   }
@@ -87,12 +89,5 @@ final class DefinitionFiles {
 
   private static List<String> sentences(List<Diagnostic> errors) {
     return errors.stream().map(d -> d.path() + ": " + d.message()).toList();
-  }
-
-  /** Thrown after an invalid file's diagnostics were printed. */
-  static final class InvalidDefinitionException extends RuntimeException {
-    InvalidDefinitionException(String file, int count) {
-      super(file + " is invalid (" + count + (count == 1 ? " problem)" : " problems)"));
-    }
   }
 }

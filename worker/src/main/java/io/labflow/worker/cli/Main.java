@@ -1,11 +1,14 @@
 package io.labflow.worker.cli;
 
 import io.grpc.StatusRuntimeException;
+import io.labflow.workflows.definition.Durations;
 import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowServiceException;
 import java.io.PrintWriter;
+import java.time.Duration;
 import picocli.CommandLine;
+import picocli.CommandLine.TypeConversionException;
 
 /** Entry point of the {@code labflow} command: the only place that exits the JVM. */
 public final class Main {
@@ -37,8 +40,14 @@ public final class Main {
     CommandLine cli = new CommandLine(root, factory);
     cli.setExecutionExceptionHandler(Main::handle);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
-    cli.registerConverter(java.time.Duration.class, new Durations());
+    cli.registerConverter(Duration.class, Main::duration);
     return cli;
+  }
+
+  /** The one duration syntax of every flag: the step files' with days and ISO-8601 besides. */
+  static Duration duration(String value) {
+    return Durations.parseFlag(value).orElseThrow(() -> new TypeConversionException(
+        "'" + value + "' is not a duration: write e.g. 90s, 10m, 2h, 1h30m or PT2H"));
   }
 
   /** Turns an exception into one readable line: people get messages, not stack traces. */

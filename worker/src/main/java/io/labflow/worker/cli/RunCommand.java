@@ -55,7 +55,6 @@ final class RunCommand extends BaseCommand {
           + " (default: the definition's).")
   OnFailure onFailure;
 
-  /** What {@code run} starts: the request and how. */
   record Start(LabRequest request, LabStarter starter) {}
 
   /**

@@ -1,16 +1,12 @@
 package io.labflow.worker.cli;
 
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.Pollers;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabStatus;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowExecutionDescription;
-import java.time.Duration;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,19 +25,12 @@ final class StatusCommand extends LabCommand {
   @Override
   public Integer call() {
     try (TemporalConnection conn = connect()) {
-      LabFollower follower = new LabFollower(conn, out(), Duration.ofSeconds(1));
-      DescribeWorkflowExecutionResponse d;
-      try {
-        d = follower.describe(labId, null);
-      } catch (StatusRuntimeException e) {
-        if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-          throw new ClosedLab.Ended(ClosedLab.noLab(conn.client(), labId), null);
-        }
-        throw e;
-      }
-      String queue = d.getExecutionConfig().getTaskQueue().getName();
+      WorkflowExecutionDescription d = ClosedLab.guard(conn.client(), labId,
+          () -> conn.client().newUntypedWorkflowStub(labId).describe());
+      String queue = d.getTaskQueue();
       boolean polled = root().polled.test(conn, queue);
-      Optional<LabStatus> status = polled ? follower.query(labId, null) : Optional.empty();
+      Optional<LabStatus> status =
+          polled ? LabFollower.query(conn, labId, null) : Optional.empty();
       if (json) {
         if (status.isPresent()) {
           StatusPrinter.printJson(status.get(), out());
@@ -53,22 +42,19 @@ final class StatusCommand extends LabCommand {
         throw new IllegalStateException("lab " + labId + " did not answer its status query within "
             + "seconds; try again, or see the Web UI: " + conn.uiAddress(labId));
       }
-      String execution = d.getWorkflowExecutionInfo().getStatus().name()
-          .replace("WORKFLOW_EXECUTION_STATUS_", "");
-      out().println("Workflow " + labId + " run " + d.getWorkflowExecutionInfo().getExecution().getRunId()
-          + ": " + execution);
-      status.ifPresentOrElse(s -> StatusPrinter.print(s, out()), () -> printRecord(conn, queue, polled));
-      d.getPendingActivitiesList().forEach(pa -> out().printf(
+      out().println("Workflow " + labId + " run " + d.getExecution().getRunId() + ": "
+          + d.getStatus().name().replace("WORKFLOW_EXECUTION_STATUS_", ""));
+      status.ifPresentOrElse(s -> StatusPrinter.print(s, out()), () -> printRecord(d, polled));
+      d.getRawDescription().getPendingActivitiesList().forEach(pa -> out().printf(
           "  pending activity %s attempt %d%s%n", pa.getActivityType().getName(), pa.getAttempt(),
           pa.hasLastFailure() ? " last failure: " + pa.getLastFailure().getMessage() : ""));
-      out().println("Web UI: " + conn.uiAddress(labId));
+      printWebUi(conn, labId);
       return 0;
     }
   }
 
   /** What the server holds without a worker: the search attributes and the summary. */
-  private void printRecord(TemporalConnection conn, String queue, boolean polled) {
-    WorkflowExecutionDescription d = conn.client().newUntypedWorkflowStub(labId).describe();
+  private void printRecord(WorkflowExecutionDescription d, boolean polled) {
     var sa = d.getTypedSearchAttributes();
     out().printf("Lab %s  definition=%s  variant=%s  state=%s (LabState search attribute)%n", labId,
         sa.get(LabSearchAttributes.DEFINITION), sa.get(LabSearchAttributes.VARIANT),
@@ -78,6 +64,7 @@ final class StatusCommand extends LabCommand {
     }
     out().println(polled
         ? "(the lab did not answer its status query within seconds: this is the server's record)"
-        : "(" + Pollers.none(queue) + ". This is the server's record; the steps need a worker)");
+        : "(" + Pollers.none(d.getTaskQueue())
+            + ". This is the server's record; the steps need a worker)");
   }
 }

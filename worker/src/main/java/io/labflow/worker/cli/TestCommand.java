@@ -60,7 +60,6 @@ final class TestCommand extends BaseCommand {
   /** What is left of a lab (tests count their own). */
   Function<String, List<String>> leftovers = TestCommand::leftOnAws;
 
-  /** How often the lab is looked at while waiting. */
   Duration poll = Duration.ofMillis(500);
 
   private TemporalConnection conn;

@@ -77,9 +77,7 @@ final class WorkerPolicyCommand extends BaseCommand {
             + ": its role, policy, profile and stack names share no literal prefix; give"
             + " --name-prefix"));
       }
-      if (buckets == null) {
-        buckets = scope.bucketPrefix().orElse(LabIds.NAME_PREFIX);
-      }
+      buckets = buckets != null ? buckets : scope.bucketPrefix().orElse(null);
     } else {
       Path dir = root().definitions().resolve("templates");
       if (Files.isDirectory(dir)) {
@@ -95,9 +93,8 @@ final class WorkerPolicyCommand extends BaseCommand {
       }
       types.addAll(WorkerPolicy.stackResourceTypes(Files.readString(t)));
     }
-    String n = names == null ? LabIds.NAME_PREFIX : names;
-    String b = buckets == null ? LabIds.NAME_PREFIX : buckets;
-    PolicyScope.Names scope = new PolicyScope.Names(account, region, n, b);
+    PolicyScope.Names scope = new PolicyScope.Names(account, region,
+        names == null ? LabIds.NAME_PREFIX : names, buckets == null ? LabIds.NAME_PREFIX : buckets);
     List<String> parts = WorkerPolicy.documents(actions, types, scope);
     if (part != null) {
       if (part < 1 || part > parts.size()) {

@@ -3,12 +3,11 @@ package io.labflow.worker.client;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
+import io.labflow.workflows.lab.StepState;
 import io.labflow.workflows.lab.StepStatus;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
+import io.temporal.client.WorkflowExecutionDescription;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.HashMap;
@@ -71,28 +70,28 @@ public final class LabFollower {
     LabStatus last = null;
     LabState lastState = null;
     while (true) {
-      DescribeWorkflowExecutionResponse d = describe(labId, runId);
-      WorkflowExecutionStatus es = d.getWorkflowExecutionInfo().getStatus();
+      WorkflowExecutionDescription d = connection.client()
+          .newUntypedWorkflowStub(labId, Optional.ofNullable(runId), Optional.empty()).describe();
+      WorkflowExecutionStatus es = d.getStatus();
       long asked = System.nanoTime();
-      Optional<LabStatus> status = query(labId, runId);
+      Optional<LabStatus> status = query(connection, labId, runId);
       boolean unanswered = System.nanoTime() - asked >= QUERY_TIMEOUT.toNanos();
       if (status.isEmpty() && unanswered && !toldUnanswered) {
         toldUnanswered = true;
-        out.println("  waiting for a worker on task queue "
-            + d.getExecutionConfig().getTaskQueue().getName() + " to answer...");
+        out.println("  waiting for a worker on task queue " + d.getTaskQueue() + " to answer...");
       }
       if (status.isPresent()) {
         last = status.get();
         if (last.steps() != null) {
           for (StepStatus st : last.steps()) {
-            StepState prev = seen.put(st.id(), new StepState(st.state(), st.attempt()));
-            if (prev == null || prev.state() != st.state()) {
-              if (prev == null && st.state() == io.labflow.workflows.lab.StepState.PENDING) {
+            StepState prev = seen.put(st.id(), st.state());
+            if (prev != st.state()) {
+              if (prev == null && st.state() == StepState.PENDING) {
                 continue;
               }
               out.printf("  %-12s %s (%s)%s%s%n", st.state(), st.id(), st.action(),
                   st.attempt() > 1 ? " attempt " + st.attempt() : "",
-                  st.state() == io.labflow.workflows.lab.StepState.DONE
+                  st.state() == StepState.DONE
                       ? " " + StatusPrinter.outputs(st.outputs())
                       : st.lastError() != null ? " error: " + StatusPrinter.oneLine(st.lastError()) : "");
             }
@@ -103,7 +102,7 @@ public final class LabFollower {
         lastState = last.state();
         out.println("lab " + labId + ": " + lastState);
       }
-      for (PendingActivityInfo pa : d.getPendingActivitiesList()) {
+      for (PendingActivityInfo pa : d.getRawDescription().getPendingActivitiesList()) {
         Integer prev = attempts.put(pa.getActivityId(), pa.getAttempt());
         if (pa.getAttempt() > 1 && (prev == null || prev != pa.getAttempt())) {
           out.printf("  retrying     %s attempt %d%s%n", pa.getActivityType().getName(),
@@ -115,7 +114,7 @@ public final class LabFollower {
       Outcome outcome = new Outcome(es, Optional.ofNullable(last));
       if (outcome.closed()) {
         // One last query: a closed run still answers it while a worker is around.
-        Optional<LabStatus> fin = query(labId, d.getWorkflowExecutionInfo().getExecution().getRunId());
+        Optional<LabStatus> fin = query(connection, labId, d.getExecution().getRunId());
         return new Outcome(es, fin.isPresent() ? fin : Optional.ofNullable(last));
       }
       if (last != null && stopAt.contains(last.state())) {
@@ -128,29 +127,13 @@ public final class LabFollower {
     }
   }
 
-  private record StepState(io.labflow.workflows.lab.StepState state, int attempt) {}
-
-  /** The server's description of the run. */
-  public DescribeWorkflowExecutionResponse describe(String labId, String runId) {
-    WorkflowExecution.Builder execution = WorkflowExecution.newBuilder().setWorkflowId(labId);
-    if (runId != null) {
-      execution.setRunId(runId);
-    }
-    return connection.service().blockingStub().describeWorkflowExecution(
-        DescribeWorkflowExecutionRequest.newBuilder()
-            .setNamespace(connection.namespace())
-            .setExecution(execution)
-            .build());
-  }
-
   /**
    * The lab's status query, empty when the run cannot answer within {@link #QUERY_TIMEOUT} (no
    * worker, first task): a query no worker takes would otherwise wait about a minute.
    */
-  public Optional<LabStatus> query(String labId, String runId) {
-    LabWorkflow stub = runId == null
-        ? connection.client().newWorkflowStub(LabWorkflow.class, labId)
-        : connection.client().newWorkflowStub(LabWorkflow.class, labId, Optional.of(runId));
+  public static Optional<LabStatus> query(TemporalConnection conn, String labId, String runId) {
+    LabWorkflow stub =
+        conn.client().newWorkflowStub(LabWorkflow.class, labId, Optional.ofNullable(runId));
     Future<LabStatus> answer = QUERIES.submit(stub::status);
     try {
       return Optional.ofNullable(answer.get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));

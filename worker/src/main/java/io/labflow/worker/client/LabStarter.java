@@ -73,7 +73,6 @@ public record LabStarter(
         + " **LabState** (a column of the workflow list).";
   }
 
-  /** The options of the start. */
   public WorkflowOptions options() {
     WorkflowOptions.Builder options =
         WorkflowOptions.newBuilder()

@@ -2,7 +2,6 @@ package io.labflow.worker.client;
 
 import io.temporal.api.enums.v1.TaskQueueKind;
 import io.temporal.api.enums.v1.TaskQueueType;
-import io.temporal.api.taskqueue.v1.PollerInfo;
 import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest;
 import java.time.Duration;
@@ -27,8 +26,8 @@ public final class Pollers {
 
   /** True when a worker polls both the workflow and the activity queue of {@code taskQueue}. */
   public static boolean polled(TemporalConnection conn, String taskQueue) {
-    return fresh(conn, taskQueue, TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW) > 0
-        && fresh(conn, taskQueue, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY) > 0;
+    return fresh(conn, taskQueue, TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)
+        && fresh(conn, taskQueue, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY);
   }
 
   /** The sentence a command prints when no worker polls: what is missing and what to start. */
@@ -37,7 +36,7 @@ public final class Pollers {
         + " s): start one with ./labflow worker, or the local stack with ./scripts/stack up";
   }
 
-  private static long fresh(TemporalConnection conn, String taskQueue, TaskQueueType type) {
+  private static boolean fresh(TemporalConnection conn, String taskQueue, TaskQueueType type) {
     Instant since = Instant.now().minus(FRESH);
     return conn.service().blockingStub().withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
         .describeTaskQueue(DescribeTaskQueueRequest.newBuilder()
@@ -47,11 +46,7 @@ public final class Pollers {
             .setTaskQueueType(type)
             .build())
         .getPollersList().stream()
-        .filter(p -> lastPoll(p).isAfter(since))
-        .count();
-  }
-
-  private static Instant lastPoll(PollerInfo p) {
-    return Instant.ofEpochSecond(p.getLastAccessTime().getSeconds(), p.getLastAccessTime().getNanos());
+        .anyMatch(p -> Instant.ofEpochSecond(p.getLastAccessTime().getSeconds(),
+            p.getLastAccessTime().getNanos()).isAfter(since));
   }
 }

@@ -8,6 +8,7 @@ import io.temporal.common.converter.JacksonJsonPayloadConverter;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** Prints a lab status for people, or as JSON for scripts. */
 public final class StatusPrinter {
@@ -81,14 +82,8 @@ public final class StatusPrinter {
     if (outputs == null || outputs.isEmpty()) {
       return "";
     }
-    StringBuilder line = new StringBuilder();
-    outputs.forEach((key, value) -> {
-      if (line.length() > 0) {
-        line.append(' ');
-      }
-      line.append(key).append('=').append(scalar(value));
-    });
-    String s = line.toString();
+    String s = outputs.entrySet().stream().map(e -> e.getKey() + "=" + scalar(e.getValue()))
+        .collect(Collectors.joining(" "));
     return s.length() > 160 ? s.substring(0, 157) + "..." : s;
   }
 

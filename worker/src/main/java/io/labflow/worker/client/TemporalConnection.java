@@ -20,49 +20,40 @@ import java.util.function.Consumer;
 public final class TemporalConnection implements AutoCloseable {
 
   private final ClientConfigProfile profile;
-  private final WorkflowServiceStubs service;
   private final WorkflowClient client;
   /** Whether {@link #close} shuts the service stubs down (not when they are the caller's). */
   private final boolean owned;
 
-  private TemporalConnection(
-      ClientConfigProfile profile, Consumer<WorkflowServiceStubsOptions.Builder> customizer) {
+  private TemporalConnection(ClientConfigProfile profile, WorkflowClient client, boolean owned) {
     this.profile = profile;
-    this.owned = true;
-    WorkflowServiceStubsOptions.Builder stubs =
-        WorkflowServiceStubsOptions.newBuilder(profile.toWorkflowServiceStubsOptions());
-    customizer.accept(stubs);
-    this.service = WorkflowServiceStubs.newServiceStubs(stubs.build());
-    WorkflowClientOptions options =
-        WorkflowClientOptions.newBuilder(profile.toWorkflowClientOptions())
-            .setDataConverter(RejectionFailureConverter.dataConverter())
-            .build();
-    this.client = WorkflowClient.newInstance(service, options);
-  }
-
-  private TemporalConnection(WorkflowClient client) {
-    this.profile = ClientConfigProfile.getDefaultInstance();
-    this.service = client.getWorkflowServiceStubs();
     this.client = client;
-    this.owned = false;
+    this.owned = owned;
   }
 
   /** A connection over a client the caller keeps (and closes): tests' own servers. */
   public static TemporalConnection of(WorkflowClient client) {
-    return new TemporalConnection(client);
+    return new TemporalConnection(ClientConfigProfile.getDefaultInstance(), client, false);
   }
 
-  /** Connects with the standard client configuration. */
   public static TemporalConnection open() {
     return open(b -> {});
   }
 
   /** Connects with the standard client configuration, letting the caller adjust the stubs. */
   public static TemporalConnection open(Consumer<WorkflowServiceStubsOptions.Builder> customizer) {
-    return new TemporalConnection(loadProfile(), customizer);
+    ClientConfigProfile profile = loadProfile();
+    WorkflowServiceStubsOptions.Builder stubs =
+        WorkflowServiceStubsOptions.newBuilder(profile.toWorkflowServiceStubsOptions());
+    customizer.accept(stubs);
+    WorkflowClientOptions options =
+        WorkflowClientOptions.newBuilder(profile.toWorkflowClientOptions())
+            .setDataConverter(RejectionFailureConverter.dataConverter())
+            .build();
+    return new TemporalConnection(profile,
+        WorkflowClient.newInstance(WorkflowServiceStubs.newServiceStubs(stubs.build()), options),
+        true);
   }
 
-  /** The standard client configuration profile. */
   public static ClientConfigProfile loadProfile() {
     try {
       return ClientConfigProfile.load();
@@ -76,20 +67,16 @@ public final class TemporalConnection implements AutoCloseable {
   }
 
   public WorkflowServiceStubs service() {
-    return service;
+    return client.getWorkflowServiceStubs();
   }
 
   public String namespace() {
     return client.getOptions().getNamespace();
   }
 
-  /** A schedule client over the same connection and namespace. */
   public ScheduleClient schedules() {
     return ScheduleClient.newInstance(
-        service,
-        ScheduleClientOptions.newBuilder()
-            .setNamespace(namespace())
-            .build());
+        service(), ScheduleClientOptions.newBuilder().setNamespace(namespace()).build());
   }
 
   /** The address of the Web UI page of a workflow, best effort for local and Cloud servers. */
@@ -116,7 +103,7 @@ public final class TemporalConnection implements AutoCloseable {
   @Override
   public void close() {
     if (owned) {
-      service.shutdown();
+      service().shutdown();
     }
   }
 }

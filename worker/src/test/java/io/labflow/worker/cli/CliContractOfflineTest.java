@@ -29,16 +29,16 @@ class CliContractOfflineTest {
 
   @Test
   void everyDurationFlagTakesUnitsAndIso() {
-    assertThat(Durations.parse("90s")).isEqualTo(Duration.ofSeconds(90));
-    assertThat(Durations.parse("10m")).isEqualTo(Duration.ofMinutes(10));
-    assertThat(Durations.parse("2h")).isEqualTo(Duration.ofHours(2));
-    assertThat(Durations.parse("1d")).isEqualTo(Duration.ofDays(1));
-    assertThat(Durations.parse("1h30m")).isEqualTo(Duration.ofMinutes(90));
-    assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
-    assertThat(Durations.parse("PT2H")).isEqualTo(Duration.ofHours(2));
-    assertThat(Durations.parse("pt30s")).isEqualTo(Duration.ofSeconds(30));
+    assertThat(Main.duration("90s")).isEqualTo(Duration.ofSeconds(90));
+    assertThat(Main.duration("10m")).isEqualTo(Duration.ofMinutes(10));
+    assertThat(Main.duration("2h")).isEqualTo(Duration.ofHours(2));
+    assertThat(Main.duration("1d")).isEqualTo(Duration.ofDays(1));
+    assertThat(Main.duration("1h30m")).isEqualTo(Duration.ofMinutes(90));
+    assertThat(Main.duration("500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(Main.duration("PT2H")).isEqualTo(Duration.ofHours(2));
+    assertThat(Main.duration("pt30s")).isEqualTo(Duration.ofSeconds(30));
     for (String wrong : new String[] {"10", "5x", "", "m", "2h 30m", "PTX", "h2"}) {
-      assertThatThrownBy(() -> Durations.parse(wrong)).as(wrong)
+      assertThatThrownBy(() -> Main.duration(wrong)).as(wrong)
           .isInstanceOf(CommandLine.TypeConversionException.class)
           .hasMessage("'" + wrong + "' is not a duration: write e.g. 90s, 10m, 2h, 1h30m or PT2H");
     }
