@@ -1,5 +1,6 @@
 package io.labflow.activities.learner;
 
+import io.labflow.activities.model.Limit;
 import jakarta.annotation.Nullable;
 import java.util.List;
 
@@ -13,4 +14,4 @@ public record CheckAccessInput(
     String bucketName,
     List<String> allow,
     List<String> deny,
-    @Nullable Integer budgetSeconds) {}
+    @Nullable @Limit(what = Limit.BUDGET, min = 0, max = Limit.MAX_BUDGET) Integer budgetSeconds) {}

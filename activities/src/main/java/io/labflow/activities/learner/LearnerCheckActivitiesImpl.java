@@ -153,7 +153,7 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
     Map<String, Boolean> expected =
         AccessVerificationActivitiesImpl.expectations(in.allow(), in.deny(), "CheckAccess");
     Duration budget = Duration.ofSeconds(
-        in.budgetSeconds() == null ? ACCESS_BUDGET_SECONDS : Math.max(0, in.budgetSeconds()));
+        in.budgetSeconds() == null ? ACCESS_BUDGET_SECONDS : in.budgetSeconds());
     return withRole(name, r -> {
       AtomicReference<AccessCheck> wrong = new AtomicReference<>();
       List<AccessCheck> matching = Heartbeats.untilPresent(

@@ -46,10 +46,13 @@ public final class NameLimits {
       v = value instanceof Map<?, ?> m ? m.get(limit.key()) : null;
       name = name + "." + limit.key();
     }
+    String fieldName = name;
+    if (v instanceof Number n) {
+      return limit.problem(n).map(p -> "field '" + fieldName + "': " + p);
+    }
     if (!(v instanceof String s) || s.contains("${")) {
       return Optional.empty();
     }
-    String fieldName = name;
     return limit.problem(s).map(p -> "field '" + fieldName + "': " + p);
   }
 
@@ -80,22 +83,13 @@ public final class NameLimits {
         } catch (ExpressionException notYetKnown) {
           continue;
         }
-        if (value instanceof String s && !(s.contains("<") && s.contains(">"))) {
-          String fieldName = name;
-          limit
-              .problem(s)
-              .ifPresent(
-                  p ->
-                      problems.add(
-                          "step '"
-                              + step.id()
-                              + "' ("
-                              + step.action()
-                              + "): field '"
-                              + fieldName
-                              + "': "
-                              + p));
-        }
+        Optional<String> problem = value instanceof Number n ? limit.problem(n)
+            : value instanceof String s && !(s.contains("<") && s.contains(">"))
+                ? limit.problem(s)
+                : Optional.empty();
+        String fieldName = name;
+        problem.ifPresent(p -> problems.add(
+            "step '" + step.id() + "' (" + step.action() + "): field '" + fieldName + "': " + p));
       }
     }
   }
