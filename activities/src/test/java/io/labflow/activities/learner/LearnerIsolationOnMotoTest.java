@@ -356,6 +356,20 @@ class LearnerIsolationOnMotoTest {
   }
 
   @Test
+  void deleteLearnerAccessSaysWhichNamespaceTagKeptAResource() {
+    LabOf a = lab("lab-a");
+    adm.iam().createInstanceProfile(r -> r.instanceProfileName(a.profile())
+        .tags(t -> t.key("labflow:namespace").value("blue")));
+
+    DeleteLearnerAccessOutput out = access.deleteLearnerAccess(new DeleteLearnerAccessInput(
+        a.id(), "labflow-lab-a-learner", "labflow-lab-a-boundary", Instant.EPOCH.toString(),
+        a.role(), a.policy(), a.profile(), a.instance()));
+
+    assertThat(out.untouched())
+        .containsExactly("instance-profile/labflow-lab-a-profile (tagged labflow:namespace=blue)");
+  }
+
+  @Test
   void deleteLearnerAccessTakesWhatTheLearnerMadeInTheLabsFirstSecond() {
     LabOf a = lab("lab-a");
     a.iam().createPolicy(r -> r.policyName(a.policy())
