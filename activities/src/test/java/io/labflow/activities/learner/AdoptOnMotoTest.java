@@ -3,6 +3,10 @@ package io.labflow.activities.learner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.iam.PolicyDocuments;
+import io.labflow.activities.learner.AdoptActivities.AdoptInstanceProfileInput;
+import io.labflow.activities.learner.AdoptActivities.AdoptOutput;
+import io.labflow.activities.learner.AdoptActivities.AdoptPolicyInput;
+import io.labflow.activities.learner.AdoptActivities.AdoptRoleInput;
 import io.labflow.activities.model.DeleteInstanceProfileInput;
 import io.labflow.activities.model.DeletePolicyInput;
 import io.labflow.activities.model.DeleteRoleInput;

@@ -3,6 +3,8 @@ package io.labflow.activities.learner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.iam.PolicyDocuments;
+import io.labflow.activities.learner.LearnerCheckActivities.CheckAccessInput;
+import io.labflow.activities.learner.LearnerCheckActivities.CheckOutput;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoProcess;
 import io.labflow.activities.testing.MotoWithLimits;

@@ -3,6 +3,14 @@ package io.labflow.activities.learner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.iam.PolicyDocuments;
+import io.labflow.activities.learner.LearnerCheckActivities.CheckAccessInput;
+import io.labflow.activities.learner.LearnerCheckActivities.CheckInstanceProfileInput;
+import io.labflow.activities.learner.LearnerCheckActivities.CheckOutput;
+import io.labflow.activities.learner.LearnerCheckActivities.CheckPolicyAttachedInput;
+import io.labflow.activities.learner.LearnerCheckActivities.CheckPolicyScopeInput;
+import io.labflow.activities.learner.LearnerCheckActivities.CheckProfileOnInstanceInput;
+import io.labflow.activities.learner.LearnerCheckActivities.CheckRoleBoundaryInput;
+import io.labflow.activities.learner.LearnerCheckActivities.CheckRoleTrustInput;
 import io.labflow.activities.model.CreateRoleInput;
 import io.labflow.activities.testing.Lab;
 import java.util.List;

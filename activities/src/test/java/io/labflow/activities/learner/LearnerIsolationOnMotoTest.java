@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.labflow.activities.StepLibrary;
 import io.labflow.activities.common.AwsClients;
+import io.labflow.activities.learner.LearnerAccessActivities.CreateLearnerAccessInput;
+import io.labflow.activities.learner.LearnerAccessActivities.DeleteLearnerAccessInput;
+import io.labflow.activities.learner.LearnerAccessActivities.DeleteLearnerAccessOutput;
+import io.labflow.activities.learner.LearnerAccessActivities.LearnerAccessOutput;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
 import io.temporal.failure.ApplicationFailure;
