@@ -23,4 +23,17 @@ public interface AdoptActivities {
 
   @ActivityMethod(name = "AdoptInstanceProfile")
   AdoptOutput adoptInstanceProfile(AdoptInstanceProfileInput input);
+
+  /** Input of AdoptRole; {@code notBefore} is an ISO-8601 instant (the lab's start). */
+  record AdoptRoleInput(String labId, String roleName, String notBefore) {}
+
+  /** Input of AdoptPolicy; {@code notBefore} is an ISO-8601 instant (the lab's start). */
+  record AdoptPolicyInput(String labId, String policyName, String notBefore) {}
+
+  /** Input of AdoptInstanceProfile; {@code notBefore} is an ISO-8601 instant (the lab's start). */
+  record AdoptInstanceProfileInput(
+      String labId, String instanceProfileName, String notBefore) {}
+
+  /** The resource adopted, and whether this call tagged it (false: it was already the lab's). */
+  record AdoptOutput(String arn, boolean tagged) {}
 }

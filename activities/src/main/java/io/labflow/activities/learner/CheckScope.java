@@ -2,6 +2,7 @@ package io.labflow.activities.learner;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.labflow.activities.iam.PolicyDocuments;
+import io.labflow.activities.learner.LearnerCheckActivities.CheckOutput;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,6 +1,7 @@
 package io.labflow.activities.learner;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.labflow.activities.learner.LearnerCheckActivities.CheckOutput;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

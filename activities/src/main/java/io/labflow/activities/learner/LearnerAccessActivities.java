@@ -1,7 +1,12 @@
 package io.labflow.activities.learner;
 
+import io.labflow.activities.iam.policies.PolicyActivities.CreatePolicyInput;
+import io.labflow.activities.model.Limit;
+import io.labflow.activities.quotas.Quota;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
+import jakarta.annotation.Nullable;
+import java.util.List;
 
 /**
  * The learner's scoped credentials (learner mode): a role whose sessions may do the tutorial's IAM
@@ -27,4 +32,51 @@ public interface LearnerAccessActivities {
    */
   @ActivityMethod(name = "DeleteLearnerAccess")
   DeleteLearnerAccessOutput deleteLearnerAccess(DeleteLearnerAccessInput input);
+
+  /**
+   * Input of CreateLearnerAccess: the learner's role {@code learnerRoleName}, which {@code
+   * trustedPrincipalArn} (the operator who issues the credentials) may assume, and the permissions
+   * boundary {@code boundaryPolicyName} every role the learner creates must carry; the learner may
+   * put an instance profile only on {@code instanceId} (when given) and only while it carries the
+   * lab's tag.
+   */
+  record CreateLearnerAccessInput(
+      String labId,
+      @Limit(what = Quota.ROLE_AND_POLICY_NAME, max = 64, pattern = "[A-Za-z0-9+=,.@_-]+",
+          rule = "letters, digits and +=,.@_-")
+          String learnerRoleName,
+      @Limit(what = "IAM policy name", max = 128, pattern = "[A-Za-z0-9+=,.@_-]+",
+          rule = "letters, digits and +=,.@_-")
+          String boundaryPolicyName,
+      @Limit(what = "trusted principal ARN", max = 2048, format = "arn") String trustedPrincipalArn,
+      @Limit(what = CreatePolicyInput.S3_BUCKET, min = 3, max = 63,
+          pattern = CreatePolicyInput.BUCKET_PATTERN, rule = CreatePolicyInput.BUCKET_RULE)
+          String bucketName,
+      @Nullable String instanceId) {}
+
+  /**
+   * Input of DeleteLearnerAccess: the learner access to remove, and the names under which the
+   * learner worked ({@code roleName}, {@code policyName}, {@code instanceProfileName}, the
+   * profile's association with {@code instanceId}). {@code notBefore} (ISO-8601 instant, the lab's
+   * start): what was created earlier is never touched.
+   */
+  record DeleteLearnerAccessInput(
+      String labId,
+      String learnerRoleName,
+      String boundaryPolicyName,
+      String notBefore,
+      String roleName,
+      String policyName,
+      String instanceProfileName,
+      @Nullable String instanceId) {}
+
+  /**
+   * Result of DeleteLearnerAccess: what was deleted ({@code role/...}, {@code policy/...}, {@code
+   * instance-profile/...}, {@code association/...}) and what was left because it is not the lab's
+   * (created before the lab, or another lab's), each with why.
+   */
+  record DeleteLearnerAccessOutput(List<String> deleted, List<String> untouched) {}
+
+  /** Result of CreateLearnerAccess: the role whose sessions are the learner's credentials. */
+  record LearnerAccessOutput(String learnerRoleArn, String boundaryPolicyArn) {}
 }

@@ -1,8 +1,11 @@
 package io.labflow.activities.learner;
 
-import io.temporal.activity.ActivityInterface;
 import io.labflow.activities.LongRunning;
+import io.labflow.activities.model.Limit;
+import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
+import jakarta.annotation.Nullable;
+import java.util.List;
 
 /**
  * The checks of a learner's work: each reads the learner's resources (never changes them) and
@@ -49,4 +52,53 @@ public interface LearnerCheckActivities {
   @LongRunning
   @ActivityMethod(name = "CheckAccess")
   CheckOutput checkAccess(CheckAccessInput input);
+
+  /** Input of CheckRoleTrust: only {@code servicePrincipal} (ec2.amazonaws.com) may assume it. */
+  record CheckRoleTrustInput(String labId, String roleName, String servicePrincipal) {}
+
+  /** Input of CheckRoleBoundary: the role's permissions boundary is this managed policy. */
+  record CheckRoleBoundaryInput(String labId, String roleName, String boundaryPolicyName) {}
+
+  /** Input of CheckPolicyScope: the policy allows exactly {@code actions}, only on the bucket. */
+  record CheckPolicyScopeInput(
+      String labId, String policyName, String bucketName, List<String> actions) {}
+
+  /** Input of CheckPolicyAttached: the managed policy is attached to the role. */
+  record CheckPolicyAttachedInput(String labId, String roleName, String policyName) {}
+
+  /** Input of CheckInstanceProfile: the instance profile exists and holds the role. */
+  record CheckInstanceProfileInput(
+      String labId, String instanceProfileName, String roleName) {}
+
+  /** Input of CheckProfileOnInstance: the instance's associated instance profile is this one. */
+  record CheckProfileOnInstanceInput(
+      String labId, String instanceId, String instanceProfileName) {}
+
+  /**
+   * Input of CheckAccess: the role is allowed exactly {@code allow} and denied {@code deny};
+   * {@code budgetSeconds} bounds the wait for IAM to propagate a change (default 15).
+   */
+  record CheckAccessInput(
+      String labId,
+      String roleName,
+      String bucketName,
+      List<String> allow,
+      List<String> deny,
+      @Nullable @Limit(what = Limit.BUDGET, min = 0, max = Limit.MAX_BUDGET)
+          Integer budgetSeconds) {}
+
+  /**
+   * The answer of a check action: whether the condition holds, and one sentence for the learner
+   * saying what was found (never a secret).
+   */
+  record CheckOutput(boolean passed, String detail) {
+
+    static CheckOutput pass(String detail) {
+      return new CheckOutput(true, detail);
+    }
+
+    static CheckOutput fail(String detail) {
+      return new CheckOutput(false, detail);
+    }
+  }
 }

@@ -113,7 +113,9 @@ final class LearnerMade {
     }
     for (Tag t : tags) {
       if (t.key().startsWith("labflow:")) {
-        return note ? e.id() + " (tagged as lab " + t.value() + "'s)" : e.what() + " carries the"
+        String whose = t.key().equals(Tags.LAB_TAG) ? "as lab " + t.value() + "'s"
+            : t.key() + "=" + t.value();
+        return note ? e.id() + " (tagged " + whose + ")" : e.what() + " carries the"
             + " tag " + t.key() + "=" + t.value() + " of another lab (or namespace); labflow does"
             + " not adopt it";
       }

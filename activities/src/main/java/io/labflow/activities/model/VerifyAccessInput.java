@@ -12,4 +12,4 @@ public record VerifyAccessInput(
     List<String> allow,
     List<String> deny,
     @Nullable String method,
-    @Nullable Integer budgetSeconds) {}
+    @Nullable @Limit(what = Limit.BUDGET, min = 0, max = Limit.MAX_BUDGET) Integer budgetSeconds) {}

@@ -43,19 +43,12 @@ final class Ec2Sweep {
   private static final Logger log = LoggerFactory.getLogger(Ec2Sweep.class);
   private static final Duration TERMINATION = Duration.ofMinutes(10);
 
-  /** How long a VPC's own dependants may take to go away before Temporal retries the sweep. */
-  static final Duration VPC_DEPENDANTS = Duration.ofMinutes(2);
-
   private final Ec2Client ec2;
   private final VpcSweep vpcSweep;
 
   Ec2Sweep(Ec2Client ec2) {
-    this(ec2, VPC_DEPENDANTS);
-  }
-
-  Ec2Sweep(Ec2Client ec2, Duration vpcDependants) {
     this.ec2 = ec2;
-    this.vpcSweep = new VpcSweep(ec2, vpcDependants);
+    this.vpcSweep = new VpcSweep(ec2);
   }
 
   /**

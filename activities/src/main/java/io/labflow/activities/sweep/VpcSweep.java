@@ -48,12 +48,13 @@ final class VpcSweep {
   /** The error code EC2 answers while a resource is still in use. */
   static final String DEPENDENCY_VIOLATION = "DependencyViolation";
 
-  private final Ec2Client ec2;
-  private final Duration budget;
+  /** How long a VPC's own dependants may take to go away before Temporal retries the sweep. */
+  private static final Duration BUDGET = Duration.ofMinutes(2);
 
-  VpcSweep(Ec2Client ec2, Duration budget) {
+  private final Ec2Client ec2;
+
+  VpcSweep(Ec2Client ec2) {
     this.ec2 = ec2;
-    this.budget = budget;
   }
 
   /** What one look inside the VPC found: foreign dependants, and the lab's still going away. */
@@ -82,17 +83,17 @@ final class VpcSweep {
   }
 
   /**
-   * Deletes the VPC (it carries the lab's tag). Returns true when it deleted it, false when it was
-   * gone; adds to {@code blocked} what holds it, and to {@code failures} a retryable failure when
-   * only the lab's own dependants still held it after the budget.
+   * Deletes the VPC (it carries the lab's tag); adds to {@code blocked} what holds it, and to
+   * {@code failures} a retryable failure when only the lab's own dependants still held it after
+   * the budget.
    */
-  boolean delete(String labId, String vpc, LabResources.Builder deleted, List<String> blocked,
+  void delete(String labId, String vpc, LabResources.Builder deleted, List<String> blocked,
       List<ApplicationFailure> failures) {
     String[] last = {null};
     Contents[] seen = {null};
     Boolean gone;
     try {
-      gone = Heartbeats.untilPresent("waiting for the dependants of VPC " + vpc, budget, () -> {
+      gone = Heartbeats.untilPresent("waiting for the dependants of VPC " + vpc, BUDGET, () -> {
         try {
           return AwsErrors.doneUnless(() -> ec2.deleteVpc(b -> b.vpcId(vpc)), Ec2Sweep::isNotFound);
         } catch (AwsServiceException e) {
@@ -107,24 +108,19 @@ final class VpcSweep {
       });
     } catch (SdkException e) {
       blocked.add("VPC " + vpc + ": " + AwsFailures.map(e).getOriginalMessage());
-      return false;
+      return;
     }
     if (Boolean.TRUE.equals(gone)) {
       deleted.add(ResourceKind.VPCS, vpc);
-      return true;
-    }
-    if (gone == null) {
-      String why = "VPC " + vpc + ": " + last[0] + "; still in it after " + budget + ": "
+    } else if (gone == null) {
+      String why = "VPC " + vpc + ": " + last[0] + "; still in it after " + BUDGET + ": "
           + (seen[0] == null ? List.of() : seen[0].pending());
       blocked.add(why);
       failures.add(AwsFailures.retryable(why, DEPENDENCY_VIOLATION));
-      return false;
-    }
-    if (seen[0] != null && !seen[0].foreign().isEmpty()) {
+    } else if (seen[0] != null && !seen[0].foreign().isEmpty()) {
       blocked.add("VPC " + vpc + ": " + last[0] + "; it holds " + seen[0].foreign()
           + ", not tagged for lab " + labId + ", left as they are");
     }
-    return false;
   }
 
   /** Deletes what of the lab's is in the VPC, in dependency order; reports what is left. */

@@ -11,6 +11,7 @@ import io.labflow.activities.s3.S3Buckets;
 import io.labflow.workflows.lab.FailureTypes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +50,7 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
   public VerifyAccessOutput verifyAccess(VerifyAccessInput in) {
     String labId = Inputs.require(in.labId(), "labId", "VerifyAccess");
     String bucket = Inputs.require(in.bucketName(), "bucketName", "VerifyAccess");
-    Map<String, Boolean> expected = expectations(in);
+    Map<String, Boolean> expected = expectations(in.allow(), in.deny(), "VerifyAccess");
     String method = Inputs.orDefault(in.method(), "simulate");
     if (!method.equals("simulate") && !method.equals("probe")) {
       throw AwsFailures.invalidInput("VerifyAccess: method must be simulate or probe: " + method);
@@ -70,46 +71,28 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
     }
     AtomicReference<List<AccessCheck>> last = new AtomicReference<>();
     AtomicInteger attempts = new AtomicInteger();
-    List<AccessCheck> matching =
-        Heartbeats.untilPresent(
-            "verifying access of " + roleArn,
-            budget,
-            () -> {
-              attempts.incrementAndGet();
-              List<AccessCheck> m =
-                  method.equals("simulate")
-                      ? simulate(iam, roleArn, bucket, labId, expected)
-                      : probe.probe(roleArn, bucket, labId, expected);
-              last.set(m);
-              return m != null && m.stream().allMatch(c -> c.allowed() == c.expectedAllowed())
-                  ? m
-                  : null;
-            });
+    List<AccessCheck> matching = Heartbeats.untilPresent(
+        "verifying access of " + roleArn, budget, () -> {
+          attempts.incrementAndGet();
+          List<AccessCheck> m = method.equals("simulate")
+              ? simulate(iam, roleArn, bucket, labId, expected)
+              : probe.probe(roleArn, bucket, labId, expected);
+          last.set(m);
+          return m != null && m.stream().allMatch(c -> c.allowed() == c.expectedAllowed())
+              ? m : null;
+        });
     if (matching == null) {
       // Mismatches first: a long matrix is cut to the failure size bound from the end.
       String matrix =
           last.get() == null ? "role could not be assumed" : render(mismatchesFirst(last.get()));
-      throw AwsFailures.nonRetryable(
-          "access of "
-              + roleArn
-              + " on bucket "
-              + bucket
-              + " differs from the expectation after "
-              + attempts.get()
-              + " attempts over "
-              + budget
-              + " ("
-              + method
-              + "):\n"
-              + matrix,
+      throw AwsFailures.nonRetryable(String.format(
+              "access of %s on bucket %s differs from the expectation after %d attempts over %s"
+                  + " (%s):\n%s",
+              roleArn, bucket, attempts.get(), budget, method, matrix),
           FailureTypes.ACCESS_MISMATCH);
     }
     log.info("lab {}: access of {} verified by {} in {} attempts", labId, roleArn, method, attempts.get());
     return new VerifyAccessOutput(method, roleArn, bucket, matching, attempts.get(), true);
-  }
-
-  private static Map<String, Boolean> expectations(VerifyAccessInput in) {
-    return expectations(in.allow(), in.deny(), "VerifyAccess");
   }
 
   /**
@@ -154,45 +137,28 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
     List<AccessCheck> out = new ArrayList<>();
     for (Map.Entry<String, Boolean> e : expected.entrySet()) {
       String resource = AccessProbe.resourceFor(e.getKey(), bucket, labId);
-      List<EvaluationResult> results =
-          iam.simulatePrincipalPolicyPaginator(
-                  b ->
-                      b.policySourceArn(roleArn)
-                          .actionNames(e.getKey())
-                          .resourceArns(resource))
-              .evaluationResults()
-              .stream()
-              .toList();
-      String decision =
-          results.isEmpty() ? "implicitDeny" : results.get(0).evalDecisionAsString();
-      out.add(
-          new AccessCheck(
-              e.getKey(), resource, e.getValue(), "allowed".equals(decision), decision));
+      String decision = iam.simulatePrincipalPolicyPaginator(b -> b.policySourceArn(roleArn)
+              .actionNames(e.getKey()).resourceArns(resource))
+          .evaluationResults().stream().findFirst()
+          .map(EvaluationResult::evalDecisionAsString).orElse("implicitDeny");
+      out.add(new AccessCheck(
+          e.getKey(), resource, e.getValue(), "allowed".equals(decision), decision));
     }
     return out;
   }
 
   private static List<AccessCheck> mismatchesFirst(List<AccessCheck> matrix) {
-    List<AccessCheck> out = new ArrayList<>();
-    matrix.stream().filter(c -> c.allowed() != c.expectedAllowed()).forEach(out::add);
-    matrix.stream().filter(c -> c.allowed() == c.expectedAllowed()).forEach(out::add);
-    return out;
+    return matrix.stream()
+        .sorted(Comparator.comparing(c -> c.allowed() == c.expectedAllowed()))
+        .toList();
   }
 
   static String render(List<AccessCheck> matrix) {
     StringBuilder sb = new StringBuilder();
     for (AccessCheck c : matrix) {
-      sb.append(c.allowed() == c.expectedAllowed() ? "  ok       " : "  MISMATCH ")
-          .append(c.action())
-          .append(" on ")
-          .append(c.resource())
-          .append(": expected ")
-          .append(c.expectedAllowed() ? "allow" : "deny")
-          .append(", got ")
-          .append(c.allowed() ? "allow" : "deny")
-          .append(" (")
-          .append(c.detail())
-          .append(")\n");
+      sb.append(String.format("  %-9s%s on %s: expected %s, got %s (%s)\n",
+          c.allowed() == c.expectedAllowed() ? "ok" : "MISMATCH", c.action(), c.resource(),
+          c.expectedAllowed() ? "allow" : "deny", c.allowed() ? "allow" : "deny", c.detail()));
     }
     return sb.toString();
   }

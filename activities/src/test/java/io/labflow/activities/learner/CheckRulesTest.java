@@ -3,6 +3,7 @@ package io.labflow.activities.learner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.iam.PolicyDocuments;
+import io.labflow.activities.learner.LearnerCheckActivities.CheckOutput;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

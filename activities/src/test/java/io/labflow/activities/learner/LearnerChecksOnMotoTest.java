@@ -4,6 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.iam.roles.RoleActivities.CreateRoleInput;
+import io.labflow.activities.learner.LearnerCheckActivities.CheckAccessInput;
+import io.labflow.activities.learner.LearnerCheckActivities.CheckInstanceProfileInput;
+import io.labflow.activities.learner.LearnerCheckActivities.CheckOutput;
+import io.labflow.activities.learner.LearnerCheckActivities.CheckPolicyAttachedInput;
+import io.labflow.activities.learner.LearnerCheckActivities.CheckPolicyScopeInput;
+import io.labflow.activities.learner.LearnerCheckActivities.CheckProfileOnInstanceInput;
+import io.labflow.activities.learner.LearnerCheckActivities.CheckRoleBoundaryInput;
+import io.labflow.activities.learner.LearnerCheckActivities.CheckRoleTrustInput;
 import io.labflow.activities.testing.Lab;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

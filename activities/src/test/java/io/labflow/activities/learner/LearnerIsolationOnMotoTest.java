@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.labflow.activities.StepLibrary;
 import io.labflow.activities.common.AwsClients;
+import io.labflow.activities.learner.LearnerAccessActivities.CreateLearnerAccessInput;
+import io.labflow.activities.learner.LearnerAccessActivities.DeleteLearnerAccessInput;
+import io.labflow.activities.learner.LearnerAccessActivities.DeleteLearnerAccessOutput;
+import io.labflow.activities.learner.LearnerAccessActivities.LearnerAccessOutput;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
 import io.temporal.failure.ApplicationFailure;
@@ -353,6 +357,20 @@ class LearnerIsolationOnMotoTest {
         .instanceProfile().tags()).extracting(t -> t.value()).containsExactly("lab-b");
     assertThat(adm.iam().listRoles().roles()).extracting(r -> r.roleName())
         .containsExactly("labflow-lab-a-role-old");
+  }
+
+  @Test
+  void deleteLearnerAccessSaysWhichNamespaceTagKeptAResource() {
+    LabOf a = lab("lab-a");
+    adm.iam().createInstanceProfile(r -> r.instanceProfileName(a.profile())
+        .tags(t -> t.key("labflow:namespace").value("blue")));
+
+    DeleteLearnerAccessOutput out = access.deleteLearnerAccess(new DeleteLearnerAccessInput(
+        a.id(), "labflow-lab-a-learner", "labflow-lab-a-boundary", Instant.EPOCH.toString(),
+        a.role(), a.policy(), a.profile(), a.instance()));
+
+    assertThat(out.untouched())
+        .containsExactly("instance-profile/labflow-lab-a-profile (tagged labflow:namespace=blue)");
   }
 
   @Test

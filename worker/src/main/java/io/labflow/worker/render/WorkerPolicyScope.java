@@ -1,6 +1,6 @@
 package io.labflow.worker.render;
 
-import io.labflow.activities.model.CreatePolicyInput;
+import io.labflow.activities.iam.policies.PolicyActivities.CreatePolicyInput;
 import io.labflow.activities.permissions.WorkerPolicy;
 import io.labflow.worker.quotas.LabNeeds;
 import io.labflow.workflows.binding.ParameterBinder;

@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
  * The limits of a name an action creates, as the step library declares them on its input field.
  *
  * @param what what the value is, for messages ("S3 bucket name")
- * @param min the shortest allowed length
- * @param max the longest allowed length
+ * @param min the shortest allowed length; for a number, the smallest allowed value
+ * @param max the longest allowed length; for a number, the largest allowed value
  * @param pattern a regular expression the whole value must match; null for none
  * @param rule the pattern in words
  * @param key for a map field, the key the limit applies to; null for the field itself
@@ -18,6 +18,13 @@ import java.util.regex.Pattern;
  */
 public record FieldLimit(
     String what, int min, int max, String pattern, String rule, String key, String format) {
+
+  /** Why the number is out of the limit's range, or empty. */
+  public Optional<String> problem(Number value) {
+    return value.longValue() < min || value.longValue() > max
+        ? Optional.of(what + " must be " + min + " to " + max + ", not " + value)
+        : Optional.empty();
+  }
 
   /** Why the value breaks the limit, or empty. */
   public Optional<String> problem(String value) {

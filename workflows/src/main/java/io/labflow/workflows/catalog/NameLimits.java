@@ -40,10 +40,12 @@ public final class NameLimits {
         } catch (ExpressionException notYetKnown) {
           continue;
         }
-        if (value instanceof String s && !(s.contains("<") && s.contains(">"))) {
-          field.limit().problem(s).ifPresent(p -> problems.add("step '" + step.id() + "' ("
-              + step.action() + "): field '" + limitedName(field) + "': " + p));
-        }
+        Optional<String> problem = value instanceof Number n ? field.limit().problem(n)
+            : value instanceof String s && !(s.contains("<") && s.contains(">"))
+                ? field.limit().problem(s)
+                : Optional.empty();
+        problem.ifPresent(p -> problems.add("step '" + step.id() + "' ("
+            + step.action() + "): field '" + limitedName(field) + "': " + p));
       }
     }
     return problems;
@@ -51,9 +53,11 @@ public final class NameLimits {
 
   /** Why a literal value (no expression) of a field breaks the field's limit, or empty. */
   public static Optional<String> literalProblem(FieldSpec field, Object value) {
-    return limited(field, value) instanceof String s && !s.contains("${")
-        ? field.limit().problem(s).map(p -> "field '" + limitedName(field) + "': " + p)
-        : Optional.empty();
+    Object v = limited(field, value);
+    Optional<String> problem = v instanceof Number n ? field.limit().problem(n)
+        : v instanceof String s && !s.contains("${") ? field.limit().problem(s)
+            : Optional.empty();
+    return problem.map(p -> "field '" + limitedName(field) + "': " + p);
   }
 
   /** The part of a value its field's limit applies to (a map field's key); null for none. */
