@@ -60,15 +60,16 @@ public final class LabNeeds {
 
   /**
    * The names a step gives AWS, as its action's catalog entry declares them: every input with a
-   * limit that is no ARN (a map's value at the limit's key). The one reading of what a step
-   * creates, for the quotas, the plan and the worker's policy.
+   * limit that is no ARN and no number (a budget's limit is a range, not a name; a map's value at
+   * the limit's key). The one reading of what a step creates, for the quotas, the plan and the
+   * worker's policy.
    */
   public static List<Name> names(ActionStep s) {
     List<Name> out = new ArrayList<>();
     for (FieldSpec f : Composition.catalog().find(s.action()).map(ActionSpec::inputs)
         .orElse(List.of())) {
       FieldLimit l = f.limit();
-      if (l != null && l.format() == null) {
+      if (l != null && l.format() == null && !List.of("integer", "number").contains(f.type())) {
         Object v = s.with().get(f.name());
         out.add(new Name(l.what(), l.key() == null ? v : v instanceof Map<?, ?> m ? m.get(l.key())
             : null));
