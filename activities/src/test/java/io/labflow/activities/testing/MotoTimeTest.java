@@ -16,8 +16,6 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
-import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.EvaluationResult;
@@ -25,10 +23,9 @@ import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * AWS's time in the local stack ({@code LABFLOW_AWS_TIME_SCALE}, scripts/lib/moto_time.py), at a
- * fifth of AWS's durations: a stack stays CREATE_IN_PROGRESS without outputs for 30 s and then
- * completes, DeleteStack leaves it DELETE_IN_PROGRESS (its VPC still there) for 18 s before it is
- * gone, an instance is pending before running, a role just created cannot be assumed yet, and a
- * policy just attached or switched to a new default version is not yet what IAM decides by.
+ * fifth of AWS's durations: an instance is pending before running, a role just created cannot be
+ * assumed yet, and a policy just attached or switched to a new default version is not yet what IAM
+ * decides by. Stacks: {@link MotoStackTimeTest}.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 @Tag("moto")
@@ -47,56 +44,13 @@ class MotoTimeTest {
   }
 
   /** Polls every 200 ms until {@code value} is not {@code busy} (the class timeout bounds it). */
-  private static <T> T after(Supplier<T> value, java.util.function.Predicate<T> busy) throws InterruptedException {
+  static <T> T after(Supplier<T> value, java.util.function.Predicate<T> busy) throws InterruptedException {
     T seen = value.get();
     while (busy.test(seen)) {
       Thread.sleep(200);
       seen = value.get();
     }
     return seen;
-  }
-
-  @Test
-  void aStackIsInProgressForTheScaledTimeOfCreatingAndDeletingIt() throws Exception {
-    String template = """
-        Resources:
-          Vpc:
-            Type: AWS::EC2::VPC
-            Properties: {CidrBlock: 10.42.0.0/16}
-        Outputs:
-          VpcId: {Value: !Ref Vpc}
-        """;
-    try (CloudFormationClient cfn = client(CloudFormationClient.builder());
-        Ec2Client ec2 = client(Ec2Client.builder())) {
-      String id = cfn.createStack(b -> b.stackName("slow").templateBody(template)).stackId();
-      Supplier<Stack> stack = () -> cfn.describeStacks(b -> b.stackName("slow")).stacks().get(0);
-
-      Stack creating = stack.get();
-      assertThat(creating.stackStatusAsString()).isEqualTo("CREATE_IN_PROGRESS");
-      assertThat(creating.outputs()).isEmpty();
-      assertThat(cfn.describeStackEvents(b -> b.stackName(id)).stackEvents())
-          .allSatisfy(e -> assertThat(e.resourceStatusAsString()).endsWith("_IN_PROGRESS"));
-      int polls = 0;
-      Stack created = stack.get();
-      while (created.stackStatusAsString().equals("CREATE_IN_PROGRESS")) {
-        polls++;
-        Thread.sleep(200);
-        created = stack.get();
-      }
-      assertThat(created.stackStatusAsString()).isEqualTo("CREATE_COMPLETE");
-      assertThat(created.outputs()).singleElement().satisfies(o -> assertThat(o.outputKey()).isEqualTo("VpcId"));
-      assertThat(polls).as("polls while in progress (30 s at 200 ms)").isGreaterThan(5);
-
-      cfn.deleteStack(b -> b.stackName("slow"));
-      assertThat(stack.get().stackStatusAsString()).isEqualTo("DELETE_IN_PROGRESS");
-      String vpcId = created.outputs().get(0).outputValue();
-      assertThat(ec2.describeVpcs(b -> b.vpcIds(vpcId)).vpcs()).hasSize(1);
-      cfn.deleteStack(b -> b.stackName("slow")); // a second delete changes nothing, as on AWS
-      Stack deleted = after(() -> cfn.describeStacks(b -> b.stackName(id)).stacks().get(0),
-          s -> s.stackStatusAsString().equals("DELETE_IN_PROGRESS"));
-      assertThat(deleted.stackStatusAsString()).isEqualTo("DELETE_COMPLETE");
-      assertThat(ec2.describeVpcs().vpcs()).singleElement().satisfies(v -> assertThat(v.isDefault()).isTrue());
-    }
   }
 
   @Test

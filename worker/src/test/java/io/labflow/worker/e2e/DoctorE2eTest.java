@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.labflow.activities.testing.ManagedProcess;
 import io.labflow.activities.testing.MotoProcess;
 import io.labflow.activities.testing.Tools;
 import io.labflow.worker.client.Pollers;
@@ -55,11 +56,13 @@ class DoctorE2eTest {
   @BeforeAll
   static void setUp(LocalStack.Stack s) throws Exception {
     stack = s;
+    // The worker is on the run's moto, not on this class's: it starts while that moto does.
+    ManagedProcess worker = s.startWorker("doctor-worker", QUEUE);
     moto = new EnforcedMoto(s.logDir(), "moto-doctor", "doctor-admin",
         MotoProcess.Limits.NONE.withQuotas("default"));
     admin = moto.iam();
     shipped = shippedPolicies();
-    s.startWorker("doctor-worker", QUEUE).awaitLog("polling", Duration.ofSeconds(60));
+    worker.awaitLog("polling", Duration.ofSeconds(60));
   }
 
   @AfterAll

@@ -33,8 +33,11 @@ class FleetCrashE2eTest {
 
   @Test
   void aNightSurvivesTheLossOfOneOfTwoWorkersWithoutDuplicates(LocalStack.Stack stack) throws Exception {
-    ManagedProcess first = stack.startWorker("fleet-crash-a", QUEUE).awaitLog("polling", Duration.ofSeconds(60));
-    ManagedProcess second = stack.startWorker("fleet-crash-b", QUEUE).awaitLog("polling", Duration.ofSeconds(60));
+    // Both JVMs start at once; the night is triggered once both poll.
+    ManagedProcess first = stack.startWorker("fleet-crash-a", QUEUE);
+    ManagedProcess second = stack.startWorker("fleet-crash-b", QUEUE);
+    first.awaitLog("polling", Duration.ofSeconds(60));
+    second.awaitLog("polling", Duration.ofSeconds(60));
     try (Iam iam = new Iam(stack.motoEndpoint())) {
       Map<String, String> env = stack.env(QUEUE);
       Path file = dir.resolve("crash.yaml");

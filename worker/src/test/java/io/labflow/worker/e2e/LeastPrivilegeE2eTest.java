@@ -42,6 +42,7 @@ import java.util.Comparator;
 import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -97,8 +98,10 @@ class LeastPrivilegeE2eTest {
   @BeforeAll
   static void setUp(LocalStack.Stack s) throws Exception {
     stack = s;
-    client = s.namespace(NAMESPACE);
+    // The namespace is made while the moto starts.
+    CompletableFuture<WorkflowClient> namespace = CompletableFuture.supplyAsync(() -> s.namespace(NAMESPACE));
     moto = new EnforcedMoto(s.logDir(), "moto-least-privilege", MotoProcess.WorkerAs.POLICY);
+    client = namespace.join();
     endpoint = moto.endpoint();
     admin = moto.iam();
     adminCfn = moto.cfn();

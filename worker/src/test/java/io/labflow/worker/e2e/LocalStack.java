@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -65,11 +66,24 @@ public final class LocalStack implements BeforeAllCallback, ParameterResolver {
 
     static Stack start() {
       Path logDir = Tools.repoRoot().resolve("worker/target/e2e-logs");
-      MotoProcess moto = MotoProcess.start("moto", logDir);
+      // Neither server needs the other: moto starts while Temporal does.
+      CompletableFuture<MotoProcess> moto =
+          CompletableFuture.supplyAsync(() -> MotoProcess.start("moto", logDir));
+      TemporalDevServer temporal;
       try {
-        return new Stack(TemporalDevServer.start(logDir, SEARCH_ATTRIBUTES), moto, logDir);
+        temporal = TemporalDevServer.start(logDir, SEARCH_ATTRIBUTES);
       } catch (RuntimeException e) {
-        moto.close();
+        try {
+          moto.join().close();
+        } catch (RuntimeException alsoFailed) {
+          e.addSuppressed(alsoFailed);
+        }
+        throw e;
+      }
+      try {
+        return new Stack(temporal, moto.join(), logDir);
+      } catch (RuntimeException e) {
+        temporal.close();
         throw e;
       }
     }

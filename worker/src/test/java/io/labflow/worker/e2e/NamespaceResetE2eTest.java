@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,10 +57,14 @@ class NamespaceResetE2eTest {
   @BeforeAll
   static void start(LocalStack.Stack s) throws Exception {
     stack = s;
+    // The namespace is made while the moto starts, and both workers start at once.
+    CompletableFuture<WorkflowClient> namespace = CompletableFuture.supplyAsync(() -> s.namespace(OTHER));
     moto = new EnforcedMoto(s.logDir(), "moto-namespace-reset", "labflow-worker");
-    other = s.namespace(OTHER);
+    other = namespace.join();
     defaultWorker = worker("worker-ns-default", "default");
     otherWorker = worker("worker-ns-" + OTHER, OTHER);
+    defaultWorker.awaitLog("polling", Duration.ofSeconds(60));
+    otherWorker.awaitLog("polling", Duration.ofSeconds(60));
   }
 
   @AfterAll
@@ -75,7 +80,8 @@ class NamespaceResetE2eTest {
     }
   }
 
-  static ManagedProcess worker(String name, String namespace) throws InterruptedException {
+  /** A worker of this moto in {@code namespace}, started (not yet awaited). */
+  static ManagedProcess worker(String name, String namespace) {
     Map<String, String> env = new LinkedHashMap<>(stack.env(QUEUE));
     env.putAll(moto.awsEnv());
     env.put("TEMPORAL_NAMESPACE", namespace);
@@ -84,7 +90,7 @@ class NamespaceResetE2eTest {
     env.put("LABFLOW_SITE_PARAMETERS", "{\"verifyMethod\":\"probe\",\"trustedPrincipalArn\":\""
         + moto.adminArn + "\",\"verifyBudgetSeconds\":20}");
     return ManagedProcess.start(name, Jvm.command("worker", "--metrics-port", "-1"), env,
-        stack.logDir()).awaitLog("polling", Duration.ofSeconds(60));
+        stack.logDir());
   }
 
   static final java.util.Set<LabState> SETTLED = java.util.EnumSet.of(LabState.LIVE,

@@ -82,8 +82,11 @@ class WorkerCrashE2eTest extends OnLocalStack {
     String labId = "e2e-pair";
     Map<String, String> env = stack.env(queue);
     try (HoldingAwsProxy aws = holdingCreatePolicy(labId)) {
-      ManagedProcess a = stack.startWorker("pair-a", queue, -1, aws.endpoint()).awaitLog("polling", READY);
-      ManagedProcess b = stack.startWorker("pair-b", queue, -1, aws.endpoint()).awaitLog("polling", READY);
+      // Both JVMs start at once; the lab is started once both poll.
+      ManagedProcess a = stack.startWorker("pair-a", queue, -1, aws.endpoint());
+      ManagedProcess b = stack.startWorker("pair-b", queue, -1, aws.endpoint());
+      a.awaitLog("polling", READY);
+      b.awaitLog("polling", READY);
       start(labId, env);
 
       // Either worker may pick the activity up; the one that runs it is the one killed.
