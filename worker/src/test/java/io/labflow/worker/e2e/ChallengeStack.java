@@ -32,7 +32,10 @@ final class ChallengeStack implements AutoCloseable {
     env.put("LABFLOW_DEFINITIONS_DIR", Tools.repoRoot().resolve("definitions").toString());
     ManagedProcess started;
     try {
-      started = ManagedProcess.start("worker-" + name, Jvm.command("worker"), env, stack.logDir());
+      // No metrics endpoint: the default port may be taken on the machine (the other e2e workers
+      // give a port or -1 too).
+      started = ManagedProcess.start(
+          "worker-" + name, Jvm.command("worker", "--metrics-port", "-1"), env, stack.logDir());
       started.awaitLog("polling", Duration.ofSeconds(60));
     } catch (Exception e) {
       moto.close();
