@@ -32,7 +32,10 @@ final class ChallengeStack implements AutoCloseable {
     env.put("LABFLOW_DEFINITIONS_DIR", Tools.repoRoot().resolve("definitions").toString());
     ManagedProcess started;
     try {
-      started = ManagedProcess.start("worker-" + name, Jvm.command("worker"), env, stack.logDir());
+      // No metrics endpoint: the default port may be taken on the machine (the other e2e workers
+      // give a port or -1 too).
+      started = ManagedProcess.start(
+          "worker-" + name, Jvm.command("worker", "--metrics-port", "-1"), env, stack.logDir());
       started.awaitLog("polling", Duration.ofSeconds(60));
     } catch (Exception e) {
       moto.close();
@@ -48,10 +51,13 @@ final class ChallengeStack implements AutoCloseable {
 
   /**
    * The run parameters of the challenge: the worker's principal is the one that issues the
-   * learner's credentials (the learner role trusts it).
+   * learner's credentials (the learner role trusts it). The access checks ask again for 2 s, not
+   * 15: this moto has no time model, a policy is in effect at once, so a wrong answer would only
+   * wait out the budget (the wait itself is CheckAccessPropagationOnMotoTest's).
    */
   List<String> params() {
-    return List.of("-p", "trustedPrincipalArn=" + moto.trustedPrincipalArn());
+    return List.of("-p", "trustedPrincipalArn=" + moto.trustedPrincipalArn(),
+        "-p", "checkBudgetSeconds=2");
   }
 
   /** Runs {@code labflow ARGS} (a lab with a stack takes minutes on moto). */
