@@ -51,11 +51,11 @@ final class AccountScan {
 
   void iamResources(FoundResources f) {
     keepLabs(f, "roles", "role", iam.listRolesPaginator(b -> {}).roles(),
-        r -> TagCache.role(r.roleId()), Role::roleName, Role::roleName, Role::createDate,
+        r -> "role:" + r.roleId(), Role::roleName, Role::roleName, Role::createDate,
         r -> entities.roleTags(r.roleName()), r -> f.add(ResourceKind.ROLES, r.roleName()));
     keepLabs(f, "policies", "policy",
         iam.listPoliciesPaginator(b -> b.scope(PolicyScopeType.LOCAL)).policies(),
-        p -> TagCache.policy(p.policyId()), Policy::arn, Policy::policyName, Policy::createDate,
+        p -> "policy:" + p.policyId(), Policy::arn, Policy::policyName, Policy::createDate,
         p -> entities.policyTags(p.arn()), p -> {
           f.add(ResourceKind.POLICIES, p.arn());
           for (PolicyVersion v : iam.listPolicyVersionsPaginator(b -> b.policyArn(p.arn())).versions()) {
@@ -65,7 +65,7 @@ final class AccountScan {
     // GetInstanceProfile returns the tags (and moto lacks ListInstanceProfileTags).
     keepLabs(f, "instance profiles", "instance profile",
         iam.listInstanceProfilesPaginator(b -> {}).instanceProfiles(),
-        p -> TagCache.profile(p.instanceProfileId()), InstanceProfile::instanceProfileName,
+        p -> "profile:" + p.instanceProfileId(), InstanceProfile::instanceProfileName,
         InstanceProfile::instanceProfileName, InstanceProfile::createDate,
         p -> entities.profile(p.instanceProfileName()).map(InstanceProfile::tags).orElse(null),
         p -> f.add(ResourceKind.INSTANCE_PROFILES, p.instanceProfileName()));
