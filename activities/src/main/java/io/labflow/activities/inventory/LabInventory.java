@@ -71,6 +71,11 @@ final class LabInventory implements LabSweep.Inventory {
 
   @Override
   public LabResources find(String labId) {
+    return walk(labId).build();
+  }
+
+  /** The lab's resources and what is named after it. */
+  FoundResources walk(String labId) {
     FoundResources f = new FoundResources(labId);
     Heartbeats.beat("listing EC2 resources of " + labId);
     Set<String> stackIds = new LinkedHashSet<>();
@@ -81,7 +86,7 @@ final class LabInventory implements LabSweep.Inventory {
     accountScan.iamResources(f);
     Heartbeats.beat("listing buckets of " + labId);
     accountScan.s3Resources(f);
-    return f.build();
+    return f;
   }
 
   // ---------------------------------------------------------------- CloudFormation
@@ -95,6 +100,7 @@ final class LabInventory implements LabSweep.Inventory {
           cfn.listStacksPaginator(b -> b.stackStatusFilters(LIVE_STATUSES)).stackSummaries()) {
         if (s.stackStatus() != StackStatus.DELETE_COMPLETE && word.matcher(s.stackName()).find()) {
           candidates.putIfAbsent(s.stackId(), false);
+          f.named.add("stacks " + s.stackName());
         }
       }
     });
@@ -159,10 +165,7 @@ final class LabInventory implements LabSweep.Inventory {
     return Pattern.compile("(^|[^A-Za-z0-9])" + Pattern.quote(labId) + "($|[^A-Za-z0-9])");
   }
 
-  static String reason(Throwable e) {
-    if (e instanceof SdkException sdk) {
-      return AwsFailures.map(sdk).getOriginalMessage();
-    }
-    return e.getMessage();
+  static String reason(SdkException e) {
+    return AwsFailures.map(e).getOriginalMessage();
   }
 }
