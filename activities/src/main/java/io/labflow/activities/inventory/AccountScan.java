@@ -50,12 +50,12 @@ final class AccountScan {
   }
 
   void iamResources(FoundResources f) {
-    keepLabs(f, "roles", "role", iam.listRolesPaginator(b -> {}).roles(),
-        r -> TagCache.role(r.roleId()), Role::roleName, Role::roleName, Role::createDate,
+    keepLabs(f, "roles", ResourceKind.ROLES, iam.listRolesPaginator(b -> {}).roles(),
+        r -> "role:" + r.roleId(), Role::roleName, Role::roleName, Role::createDate,
         r -> entities.roleTags(r.roleName()), r -> f.add(ResourceKind.ROLES, r.roleName()));
-    keepLabs(f, "policies", "policy",
+    keepLabs(f, "policies", ResourceKind.POLICIES,
         iam.listPoliciesPaginator(b -> b.scope(PolicyScopeType.LOCAL)).policies(),
-        p -> TagCache.policy(p.policyId()), Policy::arn, Policy::policyName, Policy::createDate,
+        p -> "policy:" + p.policyId(), Policy::arn, Policy::policyName, Policy::createDate,
         p -> entities.policyTags(p.arn()), p -> {
           f.add(ResourceKind.POLICIES, p.arn());
           for (PolicyVersion v : iam.listPolicyVersionsPaginator(b -> b.policyArn(p.arn())).versions()) {
@@ -63,9 +63,9 @@ final class AccountScan {
           }
         });
     // GetInstanceProfile returns the tags (and moto lacks ListInstanceProfileTags).
-    keepLabs(f, "instance profiles", "instance profile",
+    keepLabs(f, "instance profiles", ResourceKind.INSTANCE_PROFILES,
         iam.listInstanceProfilesPaginator(b -> {}).instanceProfiles(),
-        p -> TagCache.profile(p.instanceProfileId()), InstanceProfile::instanceProfileName,
+        p -> "profile:" + p.instanceProfileId(), InstanceProfile::instanceProfileName,
         InstanceProfile::instanceProfileName, InstanceProfile::createDate,
         p -> entities.profile(p.instanceProfileName()).map(InstanceProfile::tags).orElse(null),
         p -> f.add(ResourceKind.INSTANCE_PROFILES, p.instanceProfileName()));
@@ -74,18 +74,23 @@ final class AccountScan {
   /**
    * Lists one kind of IAM entity ({@code all}, a paginator's items) and keeps the lab's: those
    * whose name holds the lab id as a word and whose tags (cached by {@code key}) are the lab's.
+   * Each named after the lab, tagged or not, is also in {@link FoundResources#named}.
    */
-  private <T> void keepLabs(FoundResources f, String list, String kind, Iterable<T> all,
+  private <T> void keepLabs(FoundResources f, String list, ResourceKind kind, Iterable<T> all,
       Function<T, String> key, Function<T, String> label, Function<T, String> name,
       Function<T, Instant> created, Function<T, List<Tag>> tags, Consumer<T> keep) {
     Pattern word = LabInventory.labIdAsWord(f.labId());
     f.read(list, () -> {
       for (T e : all) {
         String k = key.apply(e);
+        boolean named = word.matcher(name.apply(e)).find();
+        if (named) {
+          f.named.add(kind.key() + " " + label.apply(e));
+        }
         if (cache.knownNotOwned(k, f.labId())) {
           continue;
         }
-        f.check(kind + " " + label.apply(e), word.matcher(name.apply(e)).find(),
+        f.check(kind.what() + " " + label.apply(e), named,
             () -> cache.owned(k, created.apply(e), () -> tags.apply(e), Tag::key, Tag::value,
                 f.labId()),
             () -> keep.accept(e));
@@ -109,11 +114,14 @@ final class AccountScan {
       // A bucket of the lab's own stack is the lab's even without the tag; others need the tag.
       boolean inStack = stackBuckets.contains(name);
       String key = TagCache.bucket(name, bucket.getValue());
+      boolean named = word.matcher(name).find();
+      if (named) {
+        f.named.add("buckets " + name);
+      }
       if (!inStack && cache.knownNotOwned(key, f.labId())) {
         continue;
       }
-      boolean mayBeOurs = inStack || word.matcher(name).find();
-      f.check("bucket " + name, mayBeOurs,
+      f.check("bucket " + name, inStack || named,
           () -> inStack
               || cache.owned(key, bucket.getValue(), () -> bucketTags(name), S3_KEY, S3_VALUE, f.labId()),
           () -> {

@@ -3,6 +3,8 @@ package io.labflow.activities.inventory;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Heartbeats;
 import io.labflow.activities.model.LabResources;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +15,12 @@ import software.amazon.awssdk.core.exception.SdkException;
 final class FoundResources extends LabResources.Builder {
 
   private static final Logger log = LoggerFactory.getLogger(FoundResources.class);
+
+  /**
+   * Every stack, role, customer managed policy, instance profile and bucket whose name holds the
+   * lab id as a word, tagged or not, as {@code kind name} (for {@link LabLeftovers}).
+   */
+  final Set<String> named = new LinkedHashSet<>();
 
   FoundResources(String labId) {
     super(labId);

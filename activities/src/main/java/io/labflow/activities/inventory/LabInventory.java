@@ -30,8 +30,8 @@ import software.amazon.awssdk.services.cloudformation.model.StackSummary;
  * tag, reading only the lab's own resources where a direct lookup exists:
  *
  * <ul>
- *   <li>EC2 by the tag filter ({@code tag:labflow:lab}); network interfaces also by the lab's
- *       subnets, associations by the lab's instances.
+ *   <li>EC2 by {@link Ec2Walk}: the tag filter; network interfaces also by the lab's subnets,
+ *       associations by the lab's instances.
  *   <li>Stacks by the {@code aws:cloudformation:stack-id} tag CloudFormation puts on the lab's
  *       tagged EC2 resources, and by name (ListStacks summaries whose name holds the lab id as a
  *       word); each then by DescribeStacks with its id, never a list-all DescribeStacks, so a
@@ -59,36 +59,34 @@ final class LabInventory implements LabSweep.Inventory {
 
   private final CloudFormationClient cfn;
   private final Stacks stacks;
-  private final Ec2Inventory ec2Inventory;
+  private final Ec2Walk ec2Walk;
   private final AccountScan accountScan;
 
   LabInventory(AwsClients clients, IamEntities entities, TagCache cache) {
     this.cfn = clients.cloudFormation();
     this.stacks = new Stacks(cfn);
-    this.ec2Inventory = new Ec2Inventory(clients.ec2());
+    this.ec2Walk = new Ec2Walk(clients.ec2());
     this.accountScan = new AccountScan(clients.iam(), clients.s3(), entities, cache);
   }
 
   @Override
   public LabResources find(String labId) {
+    return walk(labId).build();
+  }
+
+  /** The lab's resources and what is named after it. */
+  FoundResources walk(String labId) {
     FoundResources f = new FoundResources(labId);
     Heartbeats.beat("listing EC2 resources of " + labId);
     Set<String> stackIds = new LinkedHashSet<>();
-    ec2Inventory.tagged(f, stackIds);
+    ec2Walk.tagged(f, stackIds);
     Heartbeats.beat("listing stacks of " + labId);
     stacks(f, stackIds);
     Heartbeats.beat("listing IAM resources of " + labId);
     accountScan.iamResources(f);
     Heartbeats.beat("listing buckets of " + labId);
     accountScan.s3Resources(f);
-    return f.build();
-  }
-
-  @Override
-  public LabResources findTaggedEc2(String labId) {
-    FoundResources f = new FoundResources(labId);
-    ec2Inventory.tagged(f, new LinkedHashSet<>());
-    return f.build();
+    return f;
   }
 
   // ---------------------------------------------------------------- CloudFormation
@@ -102,6 +100,7 @@ final class LabInventory implements LabSweep.Inventory {
           cfn.listStacksPaginator(b -> b.stackStatusFilters(LIVE_STATUSES)).stackSummaries()) {
         if (s.stackStatus() != StackStatus.DELETE_COMPLETE && word.matcher(s.stackName()).find()) {
           candidates.putIfAbsent(s.stackId(), false);
+          f.named.add("stacks " + s.stackName());
         }
       }
     });
@@ -166,10 +165,7 @@ final class LabInventory implements LabSweep.Inventory {
     return Pattern.compile("(^|[^A-Za-z0-9])" + Pattern.quote(labId) + "($|[^A-Za-z0-9])");
   }
 
-  static String reason(Throwable e) {
-    if (e instanceof SdkException sdk) {
-      return AwsFailures.map(sdk).getOriginalMessage();
-    }
-    return e.getMessage();
+  static String reason(SdkException e) {
+    return AwsFailures.map(e).getOriginalMessage();
   }
 }

@@ -167,19 +167,6 @@ final class TagCache {
     return entries.size();
   }
 
-  /** Lookup keys of the kinds it holds. */
-  static String role(String roleId) {
-    return "role:" + roleId;
-  }
-
-  static String policy(String policyId) {
-    return "policy:" + policyId;
-  }
-
-  static String profile(String profileId) {
-    return "profile:" + profileId;
-  }
-
   /** A bucket's name is reused after its deletion: with its creation date, or null if unknown. */
   static String bucket(String name, Instant created) {
     return created == null ? null : "bucket:" + name + "@" + created;

@@ -1,6 +1,8 @@
 package io.labflow.activities.sweep;
 
+import static io.labflow.activities.model.ResourceKind.INSTANCES;
 import static io.labflow.activities.model.ResourceKind.INTERNET_GATEWAYS;
+import static io.labflow.activities.model.ResourceKind.NETWORK_INTERFACES;
 import static io.labflow.activities.model.ResourceKind.ROUTE_TABLES;
 import static io.labflow.activities.model.ResourceKind.SECURITY_GROUPS;
 import static io.labflow.activities.model.ResourceKind.SUBNETS;
@@ -9,7 +11,7 @@ import static io.labflow.activities.model.ResourceKind.VPCS;
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Heartbeats;
-import io.labflow.activities.common.Tags;
+import io.labflow.activities.inventory.Ec2Walk;
 import io.labflow.activities.model.LabResources;
 import io.labflow.activities.model.ResourceKind;
 import io.temporal.failure.ApplicationFailure;
@@ -23,20 +25,18 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.InternetGateway;
 import software.amazon.awssdk.services.ec2.model.InternetGatewayAttachment;
 import software.amazon.awssdk.services.ec2.model.RouteTable;
 import software.amazon.awssdk.services.ec2.model.RouteTableAssociation;
-import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
  * Deletes the EC2 resources carrying the lab's tag that no stack took with it (a stack deleted
  * with resources retained, a DELETE_FAILED stack, an emulator gap), in dependency order:
  * instances (waited for until terminated), tagged detached network interfaces, route tables (after
  * their subnet associations), internet gateways (after detaching them), security groups, subnets,
- * VPCs (each through {@link VpcSweep}, which waits for what still depends on it). Every delete treats "not found" as done; any other refusal is recorded as blocking and the
- * sweep goes on with the rest.
+ * VPCs (each through {@link VpcSweep}, which waits for what still depends on it). Every delete
+ * treats "not found" as done; any other refusal is recorded as blocking and the sweep goes on.
  */
 final class Ec2Sweep {
 
@@ -44,31 +44,33 @@ final class Ec2Sweep {
   private static final Duration TERMINATION = Duration.ofMinutes(10);
 
   private final Ec2Client ec2;
+  private final Ec2Walk walk;
   private final VpcSweep vpcSweep;
 
   Ec2Sweep(Ec2Client ec2) {
     this.ec2 = ec2;
-    this.vpcSweep = new VpcSweep(ec2);
+    this.walk = new Ec2Walk(ec2);
+    this.vpcSweep = new VpcSweep(ec2, walk);
   }
 
   /**
-   * Deletes what {@code tagged} lists (it must come from a tag lookup: only what carries the lab's
-   * tag is deleted). Adds what it deleted to {@code deleted} by kind and every refusal to {@code
-   * blocked}, and to {@code failures} a retryable failure when the lab's own resources were
-   * still going away (Temporal then tries the sweep again).
+   * Deletes what carries the lab's tag in EC2. Adds what it deleted to {@code deleted} by kind and
+   * every refusal to {@code blocked}, and to {@code failures} a retryable failure when the lab's
+   * own resources were still going away (Temporal then tries the sweep again).
    */
-  void delete(String labId, LabResources tagged, LabResources.Builder deleted, List<String> blocked,
+  void delete(String labId, LabResources.Builder deleted, List<String> blocked,
       List<ApplicationFailure> failures) {
-    List<String> instances = tagged.get(ResourceKind.INSTANCES);
+    LabResources tagged = walk.tagged(labId);
+    List<String> instances = tagged.get(INSTANCES);
     if (!instances.isEmpty()) {
       Heartbeats.beat("terminating " + instances);
       if (attempt("instances " + instances, blocked,
           () -> ec2.terminateInstances(b -> b.instanceIds(instances)))) {
-        instances.forEach(i -> deleted.add(ResourceKind.INSTANCES, i));
+        instances.forEach(i -> deleted.add(INSTANCES, i));
         awaitTerminated(instances, blocked);
       }
     }
-    for (String eni : tagged.get(ResourceKind.NETWORK_INTERFACES)) {
+    for (String eni : tagged.get(NETWORK_INTERFACES)) {
       deleteDetachedInterface(labId, eni, deleted, blocked);
     }
     for (ResourceKind kind : List.of(ROUTE_TABLES, INTERNET_GATEWAYS)) {
@@ -108,29 +110,25 @@ final class Ec2Sweep {
 
   private void deleteDetachedInterface(
       String labId, String eni, LabResources.Builder deleted, List<String> blocked) {
-    // Only a detached interface of the lab (Ownership: lab and namespace tags) is deleted here; an
-    // attached one goes with its instance, and any other is not labflow's to delete.
+    // Read again right before the delete: only a detached interface of the lab's is deleted here;
+    // an attached one goes with its instance, and any other is not labflow's to delete.
     boolean[] done = {false};
     attempt("network interface " + eni, blocked, () -> {
-      var found = ec2.describeNetworkInterfaces(
-          b -> b.filters(
-              Filter.builder().name("network-interface-id").values(eni).build(),
-              Filter.builder().name("tag:" + Tags.LAB_TAG).values(labId).build()))
-          .networkInterfaces();
-      if (!found.isEmpty() && "available".equals(found.get(0).statusAsString())
-          && Tags.owned(found.get(0).tagSet(), Tag::key, Tag::value, labId)) {
-        ec2.deleteNetworkInterface(b -> b.networkInterfaceId(eni));
+      if (walk.list(NETWORK_INTERFACES, Ec2Walk.filter("network-interface-id", eni),
+              Ec2Walk.labTag(labId)).stream()
+          .anyMatch(n -> "available".equals(n.state()) && n.ours(labId))) {
+        deleteOne(ec2, NETWORK_INTERFACES, eni);
         done[0] = true;
       }
     });
     if (done[0]) {
-      deleted.add(ResourceKind.NETWORK_INTERFACES, eni);
+      deleted.add(NETWORK_INTERFACES, eni);
     }
   }
 
   /**
    * Deletes one route table (after its subnet associations), internet gateway (after detaching
-   * it), security group or subnet.
+   * it), security group, subnet or network interface.
    */
   static void deleteOne(Ec2Client ec2, ResourceKind kind, String id) {
     switch (kind) {
@@ -157,6 +155,7 @@ final class Ec2Sweep {
       }
       case SECURITY_GROUPS -> ec2.deleteSecurityGroup(b -> b.groupId(id));
       case SUBNETS -> ec2.deleteSubnet(b -> b.subnetId(id));
+      case NETWORK_INTERFACES -> ec2.deleteNetworkInterface(b -> b.networkInterfaceId(id));
       default -> throw new IllegalArgumentException("not an EC2 kind the sweep deletes: " + kind);
     }
   }
@@ -164,13 +163,9 @@ final class Ec2Sweep {
   private void awaitTerminated(List<String> ids, List<String> blocked) {
     Boolean done;
     try {
-      done = Heartbeats.untilPresent("waiting for " + ids + " to terminate", TERMINATION, () -> {
-        boolean all = ec2.describeInstancesPaginator(b -> b.instanceIds(ids)).reservations()
-            .stream()
-            .flatMap(r -> r.instances().stream())
-            .allMatch(i -> "terminated".equals(i.state().nameAsString()));
-        return all ? Boolean.TRUE : null;
-      });
+      done = Heartbeats.untilPresent("waiting for " + ids + " to terminate", TERMINATION,
+          () -> walk.list(INSTANCES, Ec2Walk.filter("instance-id", ids.toArray(String[]::new)))
+              .isEmpty() ? Boolean.TRUE : null);
     } catch (SdkException e) {
       blocked.add("instances " + ids + ": " + AwsFailures.map(e).getOriginalMessage());
       return;
@@ -182,12 +177,10 @@ final class Ec2Sweep {
 
   /** Whether the security group or subnet is still there (a failed read counts as there). */
   private boolean exists(String id) {
+    boolean group = id.startsWith("sg-");
     try {
-      return id.startsWith("sg-")
-          ? !ec2.describeSecurityGroups(b -> b.groupIds(id)).securityGroups().isEmpty()
-          : !ec2.describeSubnets(b -> b.subnetIds(id)).subnets().isEmpty();
-    } catch (AwsServiceException e) {
-      return !isNotFound(e);
+      return !walk.list(group ? SECURITY_GROUPS : SUBNETS,
+          Ec2Walk.filter(group ? "group-id" : "subnet-id", id)).isEmpty();
     } catch (SdkException e) {
       return true;
     }

@@ -39,9 +39,6 @@ public final class LabSweep {
     /** Everything of the lab, by kind. */
     LabResources find(String labId);
 
-    /** Only what carries the lab's tag in EC2 (instances, gateways, tables, groups, subnets, VPCs). */
-    LabResources findTaggedEc2(String labId);
-
     /**
      * Whether one of these stacks holds the resource now: the one way a resource without the lab's
      * tag is the lab's (moto does not propagate stack tags to every resource).
@@ -99,7 +96,7 @@ public final class LabSweep {
 
     // What no stack took with it (retained, DELETE_FAILED, an emulator gap), found by the tag only.
     List<String> ec2Blocked = new ArrayList<>();
-    ec2Sweep.delete(labId, inventory.findTaggedEc2(labId), deleted, ec2Blocked, failures);
+    ec2Sweep.delete(labId, deleted, ec2Blocked, failures);
     if (!stuck.isEmpty()) {
       // A stack that failed to delete may have waited on what the EC2 sweep just removed.
       List<String> again = new ArrayList<>();
@@ -107,7 +104,7 @@ public final class LabSweep {
       blocked.removeIf(b -> stuck.stream().anyMatch(s -> b.startsWith("stack " + s + ":")));
       blocked.addAll(again);
       ec2Blocked.clear();
-      ec2Sweep.delete(labId, inventory.findTaggedEc2(labId), deleted, ec2Blocked, failures);
+      ec2Sweep.delete(labId, deleted, ec2Blocked, failures);
     }
     blocked.addAll(ec2Blocked);
 

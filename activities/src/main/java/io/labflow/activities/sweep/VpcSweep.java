@@ -1,34 +1,25 @@
 package io.labflow.activities.sweep;
 
+import static io.labflow.activities.model.ResourceKind.INSTANCES;
 import static io.labflow.activities.model.ResourceKind.INTERNET_GATEWAYS;
+import static io.labflow.activities.model.ResourceKind.NETWORK_INTERFACES;
 import static io.labflow.activities.model.ResourceKind.ROUTE_TABLES;
 import static io.labflow.activities.model.ResourceKind.SECURITY_GROUPS;
 import static io.labflow.activities.model.ResourceKind.SUBNETS;
-import static java.lang.Boolean.TRUE;
 
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Heartbeats;
-import io.labflow.activities.common.Tags;
+import io.labflow.activities.inventory.Ec2Walk;
 import io.labflow.activities.model.LabResources;
 import io.labflow.activities.model.ResourceKind;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
-import java.util.function.Predicate;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.Filter;
-import software.amazon.awssdk.services.ec2.model.Instance;
-import software.amazon.awssdk.services.ec2.model.InternetGateway;
-import software.amazon.awssdk.services.ec2.model.NetworkInterface;
-import software.amazon.awssdk.services.ec2.model.RouteTable;
-import software.amazon.awssdk.services.ec2.model.SecurityGroup;
-import software.amazon.awssdk.services.ec2.model.Subnet;
-import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
  * Deletes one lab VPC, waiting for what still depends on it. {@code DeleteVpc} answers
@@ -52,35 +43,15 @@ final class VpcSweep {
   private static final Duration BUDGET = Duration.ofMinutes(2);
 
   private final Ec2Client ec2;
+  private final Ec2Walk walk;
 
-  VpcSweep(Ec2Client ec2) {
+  VpcSweep(Ec2Client ec2, Ec2Walk walk) {
     this.ec2 = ec2;
+    this.walk = walk;
   }
 
   /** What one look inside the VPC found: foreign dependants, and the lab's still going away. */
-  private record Contents(List<String> foreign, List<String> pending) {
-
-    /**
-     * Deletes the lab's resources of one kind in the VPC (those {@code own}: not a VPC's main route
-     * table or default group), counting the others as foreign and the refused as pending.
-     */
-    <T> void clear(Ec2Client ec2, String labId, LabResources.Builder deleted, ResourceKind kind,
-        Iterable<T> found, Function<T, List<Tag>> tags, Function<T, String> ids, Predicate<T> own) {
-      for (T r : found) {
-        String id = ids.apply(r);
-        if (!own.test(r)) {
-          continue;
-        }
-        if (!ours(tags.apply(r), labId)) {
-          foreign.add(kind.what() + " " + id);
-        } else if (quietly(() -> Ec2Sweep.deleteOne(ec2, kind, id))) {
-          deleted.add(kind, id);
-        } else {
-          pending.add(kind.what() + " " + id);
-        }
-      }
-    }
-  }
+  private record Contents(List<String> foreign, List<String> pending) {}
 
   /**
    * Deletes the VPC (it carries the lab's tag); adds to {@code blocked} what holds it, and to
@@ -125,67 +96,42 @@ final class VpcSweep {
 
   /** Deletes what of the lab's is in the VPC, in dependency order; reports what is left. */
   private Contents clear(String labId, String vpc, LabResources.Builder deleted) {
-    Filter inVpc = Filter.builder().name("vpc-id").values(vpc).build();
-    List<String> foreign = new ArrayList<>();
-    List<String> pending = new ArrayList<>();
-
+    Contents c = new Contents(new ArrayList<>(), new ArrayList<>());
     List<String> terminate = new ArrayList<>();
-    for (var r : ec2.describeInstancesPaginator(b -> b.filters(inVpc)).reservations()) {
-      for (Instance i : r.instances()) {
-        String state = i.state().nameAsString();
-        if ("terminated".equals(state)) {
-          continue;
+    for (ResourceKind kind : List.of(INSTANCES, NETWORK_INTERFACES, ROUTE_TABLES,
+        INTERNET_GATEWAYS, SECURITY_GROUPS, SUBNETS)) {
+      String name = kind == INTERNET_GATEWAYS ? "attachment.vpc-id" : "vpc-id";
+      for (Ec2Walk.Found r : walk.list(kind, Ec2Walk.filter(name, vpc))) {
+        String what = kind.what() + " " + r.id();
+        if (!r.own()) {
+          // A main route table or default group goes with the VPC; an attached interface with
+          // its instance (listed above) or once detached.
+          if (kind == NETWORK_INTERFACES) {
+            c.pending().add(what + " (" + r.state() + ")");
+          }
+        } else if (!r.ours(labId)) {
+          c.foreign().add(what);
+        } else if (kind == INSTANCES) {
+          c.pending().add(what + " (" + r.state() + ")");
+          if (!"shutting-down".equals(r.state())) {
+            terminate.add(r.id());
+          }
+        } else if (kind == NETWORK_INTERFACES && !"available".equals(r.state())) {
+          c.pending().add(what + " (" + r.state() + ")");
+        } else if (quietly(() -> Ec2Sweep.deleteOne(ec2, kind, r.id()))) {
+          deleted.add(kind, r.id());
+        } else {
+          c.pending().add(what);
         }
-        if (!ours(i.tags(), labId)) {
-          foreign.add("instance " + i.instanceId());
-          continue;
-        }
-        pending.add("instance " + i.instanceId() + " (" + state + ")");
-        if (!"shutting-down".equals(state)) {
-          terminate.add(i.instanceId());
+      }
+      if (kind == INSTANCES && !terminate.isEmpty()) {
+        Heartbeats.beat("terminating " + terminate + " in VPC " + vpc);
+        if (quietly(() -> ec2.terminateInstances(b -> b.instanceIds(terminate)))) {
+          terminate.forEach(i -> deleted.add(INSTANCES, i));
         }
       }
     }
-    if (!terminate.isEmpty()) {
-      Heartbeats.beat("terminating " + terminate + " in VPC " + vpc);
-      if (quietly(() -> ec2.terminateInstances(b -> b.instanceIds(terminate)))) {
-        terminate.forEach(i -> deleted.add(ResourceKind.INSTANCES, i));
-      }
-    }
-    for (NetworkInterface n :
-        ec2.describeNetworkInterfacesPaginator(b -> b.filters(inVpc)).networkInterfaces()) {
-      String id = n.networkInterfaceId();
-      if (n.attachment() != null && n.attachment().instanceId() != null) {
-        // In use by an instance: it goes with the instance (listed above) or is detached first.
-        pending.add("network interface " + id + " (" + n.statusAsString() + ")");
-      } else if (!ours(n.tagSet(), labId)) {
-        foreign.add("network interface " + id);
-      } else if ("available".equals(n.statusAsString())) {
-        if (quietly(() -> ec2.deleteNetworkInterface(b -> b.networkInterfaceId(id)))) {
-          deleted.add(ResourceKind.NETWORK_INTERFACES, id);
-        }
-      } else {
-        pending.add("network interface " + id + " (" + n.statusAsString() + ")");
-      }
-    }
-    Contents c = new Contents(foreign, pending);
-    c.clear(ec2, labId, deleted, ROUTE_TABLES,
-        ec2.describeRouteTablesPaginator(b -> b.filters(inVpc)).routeTables(), RouteTable::tags,
-        RouteTable::routeTableId, t -> t.associations().stream().noneMatch(a -> TRUE.equals(a.main())));
-    Filter attached = Filter.builder().name("attachment.vpc-id").values(vpc).build();
-    c.clear(ec2, labId, deleted, INTERNET_GATEWAYS,
-        ec2.describeInternetGatewaysPaginator(b -> b.filters(attached)).internetGateways(),
-        InternetGateway::tags, InternetGateway::internetGatewayId, g -> true);
-    c.clear(ec2, labId, deleted, SECURITY_GROUPS,
-        ec2.describeSecurityGroupsPaginator(b -> b.filters(inVpc)).securityGroups(),
-        SecurityGroup::tags, SecurityGroup::groupId, g -> !"default".equals(g.groupName()));
-    c.clear(ec2, labId, deleted, SUBNETS, ec2.describeSubnetsPaginator(b -> b.filters(inVpc)).subnets(),
-        Subnet::tags, Subnet::subnetId, x -> true);
     return c;
-  }
-
-  private static boolean ours(List<Tag> tags, String labId) {
-    return Tags.owned(tags, Tag::key, Tag::value, labId);
   }
 
   /**

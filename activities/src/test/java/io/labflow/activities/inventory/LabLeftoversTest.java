@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.labflow.activities.MotoLabTest;
 import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.iam.roles.RoleActivities.CreateRoleInput;
+import io.labflow.activities.testing.FaultInjector;
+import io.labflow.activities.testing.Lab;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -38,5 +41,15 @@ class LabLeftoversTest extends MotoLabTest {
         "policies " + policy,
         "instanceProfiles labflow-lab-a-profile");
     assertThat(LabLeftovers.of(lab.clients, "lab-c")).isEmpty();
+  }
+
+  /** What the inventory cannot read is said, never taken for "nothing left". */
+  @Test
+  void whatCannotBeReadIsSaidNotTakenForNothingLeft() {
+    try (Lab denied = new Lab(List.of(
+        new FaultInjector("DescribeVpcs", "UnauthorizedOperation", "not allowed", 1)))) {
+      assertThat(LabLeftovers.of(denied.clients, "lab-a")).singleElement().satisfies(
+          left -> assertThat(left).startsWith("unreadable VPCs (").contains("not allowed"));
+    }
   }
 }
