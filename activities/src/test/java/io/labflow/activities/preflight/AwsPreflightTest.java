@@ -3,6 +3,7 @@ package io.labflow.activities.preflight;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.labflow.activities.common.AccountGuard;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.preflight.AwsPreflight.LabSettings;
 import io.labflow.activities.preflight.AwsPreflight.Verification;
@@ -127,7 +128,7 @@ class AwsPreflightTest {
               "preflight: verification by probe assumes the lab's role, which must trust the"
                   + " worker: set parameter trustedPrincipalArn=" + admin);
 
-      AwsPreflight.Identity who =
+      AccountGuard.Identity who =
           preflight.check("lab-pre", List.of(new Verification("probe", "verifyMethod", true, "trustedPrincipalArn", null)), LabSettings.NONE);
       assertThat(who.arn()).isEqualTo(admin);
       assertThat(who.account()).isEqualTo("123456789012");
