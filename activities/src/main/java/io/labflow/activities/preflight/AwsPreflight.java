@@ -190,11 +190,8 @@ public final class AwsPreflight {
     return one.length() > 200 ? one.substring(0, 197) + "..." : one;
   }
 
-  /** A preflight refusal: non-retryable {@code PreflightFailed}, this sentence, no stack trace. */
+  /** A preflight refusal: non-retryable {@code PreflightFailed}, this sentence. */
   public static ApplicationFailure failed(String message) {
-    ApplicationFailure f =
-        ApplicationFailure.newNonRetryableFailure("preflight: " + message, FailureTypes.PREFLIGHT_FAILED);
-    f.setStackTrace(new StackTraceElement[0]);
-    return f;
+    return AwsFailures.nonRetryable("preflight: " + message, FailureTypes.PREFLIGHT_FAILED);
   }
 }
