@@ -97,7 +97,11 @@ public final class Stacks {
    * busy when the bound was reached), or null when the stack disappeared.
    */
   Stack pollWhile(Stack stack, Predicate<String> busy, Waiting wait, Duration poll) {
-    return wait.until(stack, () -> describe(stack.stackId()).orElse(null),
-        s -> s == null || !busy.test(s.stackStatusAsString()), Stack::stackStatusAsString, n -> poll);
+    return wait.until(
+        stack,
+        () -> describe(stack.stackId()).orElse(null),
+        s -> s == null || !busy.test(s.stackStatusAsString()),
+        Stack::stackStatusAsString,
+        n -> poll);
   }
 }

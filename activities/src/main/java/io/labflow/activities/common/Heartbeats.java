@@ -36,7 +36,8 @@ public final class Heartbeats {
     Waiting wait = new Waiting(detail, budget);
     BackoffStrategy backoff =
         BackoffStrategy.exponentialDelayWithoutJitter(Duration.ofSeconds(1), Duration.ofSeconds(10));
-    T value = wait.until(attempt.get(), attempt, Objects::nonNull, v -> null, backoff::computeDelay);
+    T value =
+        wait.until(attempt.get(), attempt, Objects::nonNull, v -> null, backoff::computeDelay);
     if (value == null) {
       wait.gaveUp(null);
     }

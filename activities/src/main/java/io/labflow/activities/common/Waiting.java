@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
  * One bounded wait on AWS: what it waits for, how long it has waited and its bound, said in every
  * heartbeat's details and in the worker log (on the first poll, then once a minute), and the
  * sentence for when the bound is reached. Every poll loop of the step library is its {@link
- * #until}, and so every pause between two polls ({@link #interval}, {@link #sleep}): jittered, and spaced
- * out when many waits of this worker poll at once, so that a fleet's polling stays about flat
- * instead of growing with the number of its labs.
+ * #until}, and so is every pause between two polls ({@link #interval}, {@link #sleep}): jittered,
+ * and spaced out when many waits of this worker poll at once, so that a fleet's polling stays
+ * about flat instead of growing with the number of its labs.
  */
 public final class Waiting {
 
