@@ -164,6 +164,17 @@ class AwsPreflightTest {
   }
 
   @Test
+  void aRefusalIsBoundedAndScrubbedLikeEveryFailureOfTheStepLibrary() {
+    ApplicationFailure f = AwsPreflight.failed(
+        "key " + BAD_KEY_ID + " was refused: " + "x".repeat(3000));
+    assertThat(f.getType()).isEqualTo("PreflightFailed");
+    assertThat(f.isNonRetryable()).isTrue();
+    assertThat(f.getOriginalMessage()).startsWith("preflight: key AKIA")
+        .hasSizeLessThanOrEqualTo(1500) // AwsFailures.MAX_MESSAGE
+        .doesNotContain(BAD_KEY_ID);
+  }
+
+  @Test
   void anAssumedRoleSessionIsSimulatedAsItsRole() {
     assertThat(AwsPreflight.principalArn("arn:aws:sts::111122223333:assumed-role/labflow-worker/i-0abc"))
         .isEqualTo("arn:aws:iam::111122223333:role/labflow-worker");
