@@ -97,20 +97,11 @@ public final class Stacks {
    * busy when the bound was reached), or null when the stack disappeared.
    */
   Stack pollWhile(Stack stack, Predicate<String> busy, Waiting wait, Duration poll) {
-    Stack last = stack;
-    while (busy.test(last.stackStatusAsString())) {
-      Duration pause = wait.interval(poll);
-      if (wait.wouldPassBound(pause)) {
-        break;
-      }
-      wait.poll(last.stackStatusAsString());
-      wait.sleep(pause);
-      Optional<Stack> now = describe(last.stackId());
-      if (now.isEmpty()) {
-        return null;
-      }
-      last = now.get();
-    }
-    return last;
+    return wait.until(
+        stack,
+        () -> describe(stack.stackId()).orElse(null),
+        s -> s == null || !busy.test(s.stackStatusAsString()),
+        Stack::stackStatusAsString,
+        n -> poll);
   }
 }

@@ -65,7 +65,8 @@ public record AccountPolicy(Set<String> allowed, String endpoint, String allowed
         ids, setting("aws.endpointUrl", "AWS_ENDPOINT_URL"), setting("labflow.allowProductionAlias", ALLOW_ALIAS_ENV));
   }
 
-  private static String setting(String property, String env) {
+  /** A setting of the worker: the system property, else the environment variable. */
+  public static String setting(String property, String env) {
     String p = System.getProperty(property);
     return p != null && !p.isBlank() ? p : System.getenv(env);
   }

@@ -3,6 +3,7 @@ package io.labflow.activities.common;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.function.Supplier;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 
@@ -35,19 +36,12 @@ public final class Heartbeats {
     Waiting wait = new Waiting(detail, budget);
     BackoffStrategy backoff =
         BackoffStrategy.exponentialDelayWithoutJitter(Duration.ofSeconds(1), Duration.ofSeconds(10));
-    for (int i = 1; ; i++) {
-      T value = attempt.get();
-      if (value != null) {
-        return value;
-      }
-      Duration delay = wait.interval(backoff.computeDelay(i));
-      if (wait.wouldPassBound(delay)) {
-        wait.gaveUp(null);
-        return null;
-      }
-      wait.poll(null);
-      wait.sleep(delay);
+    T value =
+        wait.until(attempt.get(), attempt, Objects::nonNull, v -> null, backoff::computeDelay);
+    if (value == null) {
+      wait.gaveUp(null);
     }
+    return value;
   }
 
   /**

@@ -6,16 +6,20 @@ import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One bounded wait on AWS: what it waits for, how long it has waited and its bound, said in every
  * heartbeat's details and in the worker log (on the first poll, then once a minute), and the
- * sentence for when the bound is reached. Every poll loop of the step library goes through one,
- * and so every pause between two polls ({@link #interval}, {@link #sleep}): jittered, and spaced
- * out when many waits of this worker poll at once, so that a fleet's polling stays about flat
- * instead of growing with the number of its labs.
+ * sentence for when the bound is reached. Every poll loop of the step library is its {@link
+ * #until}, and so is every pause between two polls ({@link #interval}, {@link #sleep}): jittered,
+ * and spaced out when many waits of this worker poll at once, so that a fleet's polling stays
+ * about flat instead of growing with the number of its labs.
  */
 public final class Waiting {
 
@@ -60,12 +64,35 @@ public final class Waiting {
   }
 
   /**
+   * Reads again until {@code done} holds for the last value read or another pause would pass the
+   * bound, saying before each pause where the wait stands. Returns the last value read.
+   *
+   * @param first the value read before the wait
+   * @param state what a value says of the wait (a stack status), or null
+   * @param base the base of the n-th pause (see {@link #interval})
+   */
+  public <T> T until(T first, Supplier<T> read, Predicate<T> done, Function<T, String> state,
+      IntFunction<Duration> base) {
+    T last = first;
+    for (int n = 1; !done.test(last); n++) {
+      Duration pause = interval(base.apply(n));
+      if (wouldPassBound(pause)) {
+        break;
+      }
+      poll(state.apply(last));
+      sleep(pause);
+      last = read.get();
+    }
+    return last;
+  }
+
+  /**
    * Says where the wait stands before the next poll: heartbeats it, and logs it on the first poll
    * and then once a minute.
    *
    * @param state what the last poll saw (a stack status), or null
    */
-  public void poll(String state) {
+  void poll(String state) {
     polls++;
     String detail = detail(state);
     heartbeat.accept(detail);
@@ -83,14 +110,14 @@ public final class Waiting {
    * jittered by +/-25 %, so that labs started in the same second do not poll in step; and never
    * above the longest pause the activity's heartbeat timeout allows.
    */
-  public Duration interval(Duration base) {
+  Duration interval(Duration base) {
     double spaced = Math.max(base.toMillis(), PAUSED.get() * 1000 / POLLS_PER_SECOND);
     double jittered = spaced * (0.75 + 0.5 * ThreadLocalRandom.current().nextDouble());
     return Duration.ofMillis(Math.max(1, Math.round(Math.min(jittered, maxPause.toMillis()))));
   }
 
   /** Pauses before the next poll, counted meanwhile among the waits that space each other out. */
-  public void sleep(Duration pause) {
+  void sleep(Duration pause) {
     PAUSED.incrementAndGet();
     try {
       Thread.sleep(pause.toMillis());
@@ -107,7 +134,7 @@ public final class Waiting {
   }
 
   /** Whether waiting {@code next} more would pass the bound. */
-  public boolean wouldPassBound(Duration next) {
+  boolean wouldPassBound(Duration next) {
     return Instant.now().plus(next).isAfter(start.plus(bound));
   }
 

@@ -1,5 +1,7 @@
 package io.labflow.activities.preflight;
 
+import io.labflow.activities.common.AccountGuard.Identity;
+import io.labflow.activities.common.AccountPolicy;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.workflows.lab.FailureTypes;
@@ -89,18 +91,12 @@ public final class AwsPreflight {
     public static final LabSettings NONE = new LabSettings(List.of(), List.of(), List.of());
   }
 
-  /** Who the worker is, as {@code sts:GetCallerIdentity} says. */
-  public record Identity(String account, String arn) {}
-
   private final AwsClients clients;
   private final String endpoint;
 
   public AwsPreflight(AwsClients clients) {
     this.clients = clients;
-    String configured = System.getenv("AWS_ENDPOINT_URL");
-    if (configured == null || configured.isBlank()) {
-      configured = System.getProperty("aws.endpointUrl");
-    }
+    String configured = AccountPolicy.setting("aws.endpointUrl", "AWS_ENDPOINT_URL");
     this.endpoint = configured == null || configured.isBlank() ? "AWS" : configured;
   }
 
@@ -140,7 +136,7 @@ public final class AwsPreflight {
     } catch (AwsServiceException e) {
       // Throttled or a server fault: the resolve tries again rather than blaming the setup.
       AwsFailures.rethrowIfAwsTransient(e);
-      String code = code(e);
+      String code = AwsFailures.errorCode(e);
       // GetCallerIdentity needs no permission: a 401/403 can only mean the credentials.
       if (REFUSED_CREDENTIALS.contains(code) || e.statusCode() == 401 || e.statusCode() == 403) {
         throw failed(
@@ -188,23 +184,14 @@ public final class AwsPreflight {
     return callerArn;
   }
 
-  static String code(AwsServiceException e) {
-    return e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null
-        ? ""
-        : e.awsErrorDetails().errorCode();
-  }
-
   /** The first line of a message, at most 200 characters, for a one-line answer. */
   public static String firstLine(String s) {
     String one = s == null ? "" : s.lines().findFirst().orElse("");
     return one.length() > 200 ? one.substring(0, 197) + "..." : one;
   }
 
-  /** A preflight refusal: non-retryable {@code PreflightFailed}, this sentence, no stack trace. */
+  /** A preflight refusal: non-retryable {@code PreflightFailed}, this sentence. */
   public static ApplicationFailure failed(String message) {
-    ApplicationFailure f =
-        ApplicationFailure.newNonRetryableFailure("preflight: " + message, FailureTypes.PREFLIGHT_FAILED);
-    f.setStackTrace(new StackTraceElement[0]);
-    return f;
+    return AwsFailures.nonRetryable("preflight: " + message, FailureTypes.PREFLIGHT_FAILED);
   }
 }

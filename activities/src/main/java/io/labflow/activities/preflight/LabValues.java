@@ -1,8 +1,9 @@
 package io.labflow.activities.preflight;
 
+import io.labflow.activities.common.AccountGuard.Identity;
+import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Tags;
-import io.labflow.activities.preflight.AwsPreflight.Identity;
 import io.labflow.activities.preflight.AwsPreflight.Setting;
 import java.util.List;
 import java.util.Optional;
@@ -25,7 +26,7 @@ final class LabValues {
   private final IamClient iam;
   private final String endpoint;
 
-  LabValues(io.labflow.activities.common.AwsClients clients, String endpoint) {
+  LabValues(AwsClients clients, String endpoint) {
     this.ec2 = clients.ec2();
     this.iam = clients.iam();
     this.endpoint = endpoint;

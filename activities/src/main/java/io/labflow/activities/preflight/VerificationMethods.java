@@ -1,14 +1,13 @@
 package io.labflow.activities.preflight;
 
 import static io.labflow.activities.preflight.AwsPreflight.CALL_TIMEOUT;
-import static io.labflow.activities.preflight.AwsPreflight.code;
 import static io.labflow.activities.preflight.AwsPreflight.failed;
 import static io.labflow.activities.preflight.AwsPreflight.firstLine;
 import static io.labflow.activities.preflight.AwsPreflight.principalArn;
 
+import io.labflow.activities.common.AccountGuard.Identity;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsFailures;
-import io.labflow.activities.preflight.AwsPreflight.Identity;
 import io.labflow.activities.preflight.AwsPreflight.Verification;
 import io.labflow.workflows.lab.FailureTypes;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -60,7 +59,7 @@ final class VerificationMethods {
               .maxItems(1)
               .overrideConfiguration(o -> o.apiCallTimeout(CALL_TIMEOUT)));
     } catch (AwsServiceException e) {
-      String code = code(e);
+      String code = AwsFailures.errorCode(e);
       if (code.equals("NoSuchEntity") || code.equals(FailureTypes.INVALID_INPUT)) {
         return; // the simulator answered; it only does not know this exact principal
       }

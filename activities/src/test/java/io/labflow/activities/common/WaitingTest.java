@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,30 @@ class WaitingTest {
     assertThat(wait.gaveUp("CREATE_IN_PROGRESS")).matches(
         "gave up waiting for stack s to be created after [0-9hms ]+ \\(its bound is 30m\\);"
             + " it is still CREATE_IN_PROGRESS");
+  }
+
+  @Test
+  void untilReadsAgainUntilDoneSayingTheLastStateBeforeEachPause() {
+    List<String> beats = new ArrayList<>();
+    Waiting wait = new Waiting("waiting for x", Duration.ofHours(1), beats::add, Duration.ofMillis(5));
+    Iterator<String> reads = List.of("B", "C", "DONE").iterator();
+
+    assertThat(wait.until("A", reads::next, "DONE"::equals, s -> s, n -> Duration.ofMillis(1)))
+        .isEqualTo("DONE");
+    assertThat(beats).hasSize(3);
+    assertThat(beats.get(0)).startsWith("waiting for x (now A): ").endsWith(", poll 1");
+    assertThat(beats.get(2)).startsWith("waiting for x (now C): ").endsWith(", poll 3");
+    assertThat(reads.hasNext()).isFalse();
+  }
+
+  @Test
+  void untilStopsBeforeAPauseThatWouldPassTheBoundWithTheLastValue() {
+    List<String> beats = new ArrayList<>();
+    Waiting wait = new Waiting("waiting for x", Duration.ZERO, beats::add, Duration.ofMillis(5));
+
+    assertThat(wait.until("A", () -> "never read", s -> false, s -> s, n -> Duration.ofMillis(1)))
+        .isEqualTo("A");
+    assertThat(beats).isEmpty();
   }
 
   @Test

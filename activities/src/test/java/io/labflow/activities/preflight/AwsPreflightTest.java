@@ -3,6 +3,7 @@ package io.labflow.activities.preflight;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.labflow.activities.common.AccountGuard;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.preflight.AwsPreflight.LabSettings;
 import io.labflow.activities.preflight.AwsPreflight.Verification;
@@ -127,7 +128,7 @@ class AwsPreflightTest {
               "preflight: verification by probe assumes the lab's role, which must trust the"
                   + " worker: set parameter trustedPrincipalArn=" + admin);
 
-      AwsPreflight.Identity who =
+      AccountGuard.Identity who =
           preflight.check("lab-pre", List.of(new Verification("probe", "verifyMethod", true, "trustedPrincipalArn", null)), LabSettings.NONE);
       assertThat(who.arn()).isEqualTo(admin);
       assertThat(who.account()).isEqualTo("123456789012");
@@ -160,6 +161,17 @@ class AwsPreflightTest {
     } finally {
       System.setProperty("aws.endpointUrl", saved);
     }
+  }
+
+  @Test
+  void aRefusalIsBoundedAndScrubbedLikeEveryFailureOfTheStepLibrary() {
+    ApplicationFailure f = AwsPreflight.failed(
+        "key " + BAD_KEY_ID + " was refused: " + "x".repeat(3000));
+    assertThat(f.getType()).isEqualTo("PreflightFailed");
+    assertThat(f.isNonRetryable()).isTrue();
+    assertThat(f.getOriginalMessage()).startsWith("preflight: key AKIA")
+        .hasSizeLessThanOrEqualTo(1500) // AwsFailures.MAX_MESSAGE
+        .doesNotContain(BAD_KEY_ID);
   }
 
   @Test

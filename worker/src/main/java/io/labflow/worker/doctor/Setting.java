@@ -1,6 +1,7 @@
 package io.labflow.worker.doctor;
 
 import io.labflow.worker.runtime.Composition;
+import io.labflow.activities.common.AccountGuard;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.preflight.AwsPreflight;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
@@ -30,7 +31,7 @@ import software.amazon.awssdk.core.exception.SdkException;
  *     asked)
  */
 public record Setting(Path definitionsDir, String taskQueue, Map<String, Definition> definitions,
-    Composition.AwsAccess aws, String clientProblem, AwsPreflight.Identity identity,
+    Composition.AwsAccess aws, String clientProblem, AccountGuard.Identity identity,
     String identityProblem, String refusal) implements AutoCloseable {
 
   /**
@@ -47,7 +48,7 @@ public record Setting(Path definitionsDir, String taskQueue, Map<String, Definit
       return new Setting(definitionsDir, taskQueue, definitions, null,
           AwsPreflight.firstLine(e.getMessage()), null, null, null);
     }
-    AwsPreflight.Identity identity = null;
+    AccountGuard.Identity identity = null;
     String identityProblem = null;
     String refusal = null;
     try {

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -121,17 +122,11 @@ public final class AwsLabPreflight implements Preflight {
 
   /** The verifications the lab's steps will run (the steps that take a {@code method}). */
   public static List<AwsPreflight.Verification> verifications(String labId, ResolvedLab lab) {
-    boolean trusted = false;
-    String trustedParameter = null;
-    for (ActionStep s : actions(lab)) {
-      if (takes(s, TRUST)) {
-        Object t = s.with().get("trustedPrincipalArn");
-        if (Expressions.parameterOf(t) != null) {
-          trustedParameter = Expressions.parameterOf(t);
-        }
-        trusted |= bound(t, lab) instanceof String v && !v.isBlank();
-      }
-    }
+    List<Object> trust = actions(lab).stream().filter(s -> takes(s, TRUST))
+        .map(s -> s.with().get("trustedPrincipalArn")).toList();
+    boolean trusted = trust.stream().anyMatch(t -> bound(t, lab) instanceof String v && !v.isBlank());
+    String trustedParameter = trust.stream().map(Expressions::parameterOf)
+        .filter(Objects::nonNull).reduce((first, last) -> last).orElse(null);
     List<AwsPreflight.Verification> out = new ArrayList<>();
     for (ActionStep s : actions(lab)) {
       if (takes(s, "method")) {
