@@ -45,7 +45,7 @@ final class PermissionCheck implements Check {
       return Row.unknown(check, "its role, policy, profile and stack names share no literal"
           + " prefix, so the resources to ask about are unknown");
     }
-    String region = s.clients().sts().serviceClientConfiguration().region().id();
+    String region = s.aws().clients().sts().serviceClientConfiguration().region().id();
     String command = "labflow worker-policy --definition " + name + " --account "
         + s.identity().account() + " --region " + region;
     String document;
@@ -66,7 +66,8 @@ final class PermissionCheck implements Check {
         Set<String> granted = new LinkedHashSet<>();
         Map<String, String> denied = new LinkedHashMap<>();
         for (List<String> resource : perResource(r)) {
-          for (EvaluationResult result : s.clients().iam().simulatePrincipalPolicyPaginator(b -> {
+          for (EvaluationResult result : s.aws().clients().iam()
+              .simulatePrincipalPolicyPaginator(b -> {
                 b.policySourceArn(principal).actionNames(r.actions()).contextEntries(r.context());
                 if (!resource.isEmpty()) {
                   b.resourceArns(resource);

@@ -1,7 +1,6 @@
 package io.labflow.worker.doctor;
 
 import io.labflow.worker.runtime.Composition;
-import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.preflight.AwsPreflight;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.workflows.model.Definition;
@@ -65,10 +64,6 @@ public record Setting(Path definitionsDir, String taskQueue, Map<String, Definit
     }
     return new Setting(definitionsDir, taskQueue, definitions, aws, null, identity,
         identityProblem, refusal);
-  }
-
-  AwsClients clients() {
-    return aws.clients();
   }
 
   /** Why the checks that call AWS cannot run; null when they can. */

@@ -16,6 +16,7 @@ import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.reset.LabResetWorkflowImpl;
 import io.labflow.worker.reset.ResetActivitiesImpl;
 import io.labflow.workflows.binding.SiteParameters;
+import io.labflow.workflows.interpreter.LabWorkflowImpl;
 import io.labflow.workflows.interpreter.StepAttempts;
 import io.labflow.workflows.lab.Preflight;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -97,8 +98,8 @@ public final class LabWorker implements AutoCloseable {
     log.info("{}", guard.policy().describe());
     SiteParameters site = SiteParameterSource.fromEnvironment();
     Worker worker = factory.newWorker(settings.taskQueue());
-    Composition.registerLabWorkflow(worker);
-    worker.registerWorkflowImplementationTypes(LabResetWorkflowImpl.class, FleetResetWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(
+        LabWorkflowImpl.class, LabResetWorkflowImpl.class, FleetResetWorkflowImpl.class);
     List<Object> activities = new ArrayList<>();
     Preflight preflight = preflight(access, settings.definitionsDir());
     activities.add(Composition.definitionActivities(
