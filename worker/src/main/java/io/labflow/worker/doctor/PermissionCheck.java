@@ -65,7 +65,9 @@ final class PermissionCheck implements Check {
       for (SimulatorRequests.Request r : requests) {
         Set<String> granted = new LinkedHashSet<>();
         Map<String, String> denied = new LinkedHashMap<>();
-        for (List<String> resource : perResource(r)) {
+        // One resource at a time (the simulator then names it in each result); none for "*".
+        for (List<String> resource : r.resources().isEmpty() ? List.of(List.<String>of())
+            : r.resources().stream().map(List::of).toList()) {
           for (EvaluationResult result : s.aws().clients().iam()
               .simulatePrincipalPolicyPaginator(b -> {
                 b.policySourceArn(principal).actionNames(r.actions()).contextEntries(r.context());
@@ -115,13 +117,5 @@ final class PermissionCheck implements Check {
         "grant " + String.join(", ", missing.keySet()) + " to " + principal
             + ", as in the policy `" + command + "` prints (docs/real-aws.md installs the"
             + " shipped one)");
-  }
-
-  /** One resource at a time (the simulator then names it in each result); none for "*". */
-  private static List<List<String>> perResource(SimulatorRequests.Request r) {
-    if (r.resources().isEmpty()) {
-      return List.of(List.of());
-    }
-    return r.resources().stream().map(List::of).toList();
   }
 }
