@@ -77,7 +77,7 @@ public final class LabPlan {
     }
     sb.append('\n');
     if (definition.description() != null) {
-      sb.append("  ").append(definition.description().strip().replace("\n", "\n  ")).append('\n');
+      sb.append(indent(definition.description())).append('\n');
     }
     sb.append("Lab id: ").append(labId).append("   variant: ").append(chosen).append('\n');
     sb.append("Parameters: ").append(params.isEmpty() ? "(none)" : params.toString()).append('\n');
@@ -252,7 +252,7 @@ public final class LabPlan {
     }
   }
 
-  private static String indent(String s) {
+  static String indent(String s) {
     return "  " + s.strip().replace("\n", "\n  ");
   }
 }

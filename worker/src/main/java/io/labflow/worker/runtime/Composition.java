@@ -21,8 +21,8 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
 /**
  * The composition root's parts that the worker, the command line and doctor share: the catalog of
- * the step library, the loader over it, the lab workflow, the definition resolver and the guarded
- * AWS clients. The worker's own wiring is {@link LabWorker}'s constructor.
+ * the step library, the loader over it, the definition resolver and the guarded AWS clients. The
+ * worker's own wiring is {@link LabWorker}'s constructor.
  */
 public final class Composition {
 
