@@ -2,6 +2,7 @@ package io.labflow.worker.cli;
 
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetRequest;
+import io.labflow.worker.fleet.FleetRequests;
 import io.labflow.workflows.fleet.Fleet;
 import io.temporal.client.schedules.ScheduleAlreadyRunningException;
 import io.temporal.client.schedules.ScheduleDescription;
@@ -40,7 +41,8 @@ final class FleetApplyCommand extends BaseCommand {
       ScheduleHandle handle = conn.schedules().getHandle(id);
       try {
         conn.schedules().createSchedule(id,
-            FleetSchedules.schedule(fleet, Map.of(), root().taskQueue(), ScheduleState.newBuilder()
+            FleetSchedules.schedule(fleet.schedule(), FleetRequests.of(fleet, Map.of()),
+                root().taskQueue(), ScheduleState.newBuilder()
                 .setPaused(paused).setNote(paused ? "created paused" : "").build()),
             ScheduleOptions.newBuilder().setMemo(Map.of(FleetSchedules.FLEET_MEMO, fleet.name())).build());
         out().println("Created schedule " + id + ": " + what + (paused ? " (paused)" : ""));
@@ -52,14 +54,14 @@ final class FleetApplyCommand extends BaseCommand {
       handle.update(input -> {
         ScheduleDescription d = input.getDescription();
         Map<String, Long> releases = FleetSchedules.request(d).releases();
-        FleetRequest desired = io.labflow.worker.fleet.FleetRequests.of(fleet, releases);
+        FleetRequest desired = FleetRequests.of(fleet, releases);
         String want = FleetSchedules.fingerprint(fleet.schedule(), desired, root().taskQueue());
         if (want.equals(FleetSchedules.memo(d, FleetSchedules.FINGERPRINT_MEMO))) {
           return null;
         }
         updated.set(true);
-        return new ScheduleUpdate(FleetSchedules.schedule(fleet, releases, root().taskQueue(),
-            d.getSchedule().getState()));
+        return new ScheduleUpdate(FleetSchedules.schedule(fleet.schedule(), desired,
+            root().taskQueue(), d.getSchedule().getState()));
       });
       out().println((updated.get() ? "Updated" : "Unchanged") + " schedule " + id + ": " + what);
       return 0;

@@ -46,18 +46,11 @@ final class FleetCommand extends BaseCommand {
     } catch (RuntimeException e) {
       for (Throwable t = e; t != null; t = t.getCause()) {
         if (t instanceof io.grpc.StatusRuntimeException s && s.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
-          throw new NotFound("no fleet '" + name + "' (no schedule " + Fleet.scheduleId(name)
+          throw new IllegalArgumentException("no fleet '" + name + "' (no schedule " + Fleet.scheduleId(name)
               + "); create it with labflow fleet apply FILE");
         }
       }
       throw e;
-    }
-  }
-
-  /** Something asked for does not exist (exit code 1). */
-  static final class NotFound extends RuntimeException {
-    NotFound(String message) {
-      super(message);
     }
   }
 

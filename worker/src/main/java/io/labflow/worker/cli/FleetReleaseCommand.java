@@ -41,7 +41,7 @@ final class FleetReleaseCommand extends BaseCommand {
         ScheduleDescription cur = input.getDescription();
         FleetRequest r = FleetSchedules.request(cur).withRelease(lab, now);
         FleetSchedule when = FleetSchedules.when(cur);
-        return new ScheduleUpdate(FleetSchedules.schedule(r.fleet(), when, r, FleetSchedules.taskQueue(cur),
+        return new ScheduleUpdate(FleetSchedules.schedule(when, r, FleetSchedules.taskQueue(cur),
             cur.getSchedule().getState()));
       });
       out().println("Released lab " + lab + " of fleet " + request.fleet()
@@ -63,7 +63,7 @@ final class FleetReleaseCommand extends BaseCommand {
           }
         }).toList();
     if (holding.isEmpty()) {
-      throw new FleetCommand.NotFound("lab '" + lab + "' is in no fleet");
+      throw new IllegalArgumentException("lab '" + lab + "' is in no fleet");
     }
     if (holding.size() > 1) {
       throw new UsageException("lab '" + lab + "' is in several fleets; say which with --fleet");

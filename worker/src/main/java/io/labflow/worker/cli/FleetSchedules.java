@@ -38,12 +38,8 @@ final class FleetSchedules {
 
   private FleetSchedules() {}
 
-  /** The schedule of a fleet with these releases, in the given state. */
-  static Schedule schedule(Fleet fleet, Map<String, Long> releases, String taskQueue, ScheduleState state) {
-    return schedule(fleet.name(), fleet.schedule(), FleetRequests.of(fleet, releases), taskQueue, state);
-  }
-
-  static Schedule schedule(String name, FleetSchedule when, FleetRequest request, String taskQueue,
+  /** The schedule of a fleet that passes this request, in the given state. */
+  static Schedule schedule(FleetSchedule when, FleetRequest request, String taskQueue,
       ScheduleState state) {
     String fingerprint = fingerprint(when, request, taskQueue);
     return Schedule.newBuilder()
@@ -51,12 +47,12 @@ final class FleetSchedules {
             .setWorkflowType(FleetResetWorkflow.TYPE)
             .setArguments(FleetRequests.toJson(request))
             .setOptions(WorkflowOptions.newBuilder()
-                .setWorkflowId(Fleet.scheduleId(name))
+                .setWorkflowId(Fleet.scheduleId(request.fleet()))
                 .setTaskQueue(taskQueue)
                 // A night that has not finished by the next one is skipped over, not doubled.
                 .setWorkflowRunTimeout(Duration.ofHours(20))
                 // No static summary: the 1.38 client cannot describe a schedule whose action has one.
-                .setMemo(Map.of(FLEET_MEMO, name, CRON_MEMO, when.cron(), FINGERPRINT_MEMO, fingerprint))
+                .setMemo(Map.of(FLEET_MEMO, request.fleet(), CRON_MEMO, when.cron(), FINGERPRINT_MEMO, fingerprint))
                 .build())
             .build())
         .setSpec(ScheduleSpec.newBuilder()

@@ -63,7 +63,8 @@ final class FleetStatusCommand extends BaseCommand {
       ScheduleDescription d = FleetCommand.describe(conn, name);
       FleetRequest request = FleetSchedules.request(d);
       FleetSchedule when = FleetSchedules.when(d);
-      Night latest = latestNight(conn, d);
+      List<String> nights = nightIds(d);
+      Night latest = nights.isEmpty() ? null : night(conn, nights.get(nights.size() - 1));
       Night completed = latest != null && "COMPLETED".equals(latest.status()) ? latest : lastReport(conn, d);
       Map<String, String> states = labStates(conn, request);
       boolean paused = d.getSchedule().getState().isPaused();
@@ -113,12 +114,6 @@ final class FleetStatusCommand extends BaseCommand {
       }
       return 0;
     }
-  }
-
-  /** The most recent night (running or not), or null when none has run. */
-  static Night latestNight(TemporalConnection conn, ScheduleDescription d) {
-    List<String> ids = nightIds(d);
-    return ids.isEmpty() ? null : night(conn, ids.get(ids.size() - 1));
   }
 
   /** The most recent completed night (what the next night reads), or an empty night. */

@@ -15,7 +15,7 @@ final class AwsIdentityCheck implements Check {
           "set AWS_REGION (or a profile's region) in the worker's environment"));
       return rows;
     }
-    Region region = s.clients().sts().serviceClientConfiguration().region();
+    Region region = s.aws().clients().sts().serviceClientConfiguration().region();
     rows.add(Row.ok("AWS region and endpoint", region.id() + " at " + s.endpoint()));
     if (s.identity() == null) {
       rows.add(Row.fail("AWS identity", s.identityProblem(), null));

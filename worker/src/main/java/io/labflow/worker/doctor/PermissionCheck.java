@@ -45,7 +45,7 @@ final class PermissionCheck implements Check {
       return Row.unknown(check, "its role, policy, profile and stack names share no literal"
           + " prefix, so the resources to ask about are unknown");
     }
-    String region = s.clients().sts().serviceClientConfiguration().region().id();
+    String region = s.aws().clients().sts().serviceClientConfiguration().region().id();
     String command = "labflow worker-policy --definition " + name + " --account "
         + s.identity().account() + " --region " + region;
     String document;
@@ -65,8 +65,11 @@ final class PermissionCheck implements Check {
       for (SimulatorRequests.Request r : requests) {
         Set<String> granted = new LinkedHashSet<>();
         Map<String, String> denied = new LinkedHashMap<>();
-        for (List<String> resource : perResource(r)) {
-          for (EvaluationResult result : s.clients().iam().simulatePrincipalPolicyPaginator(b -> {
+        // One resource at a time (the simulator then names it in each result); none for "*".
+        for (List<String> resource : r.resources().isEmpty() ? List.of(List.<String>of())
+            : r.resources().stream().map(List::of).toList()) {
+          for (EvaluationResult result : s.aws().clients().iam()
+              .simulatePrincipalPolicyPaginator(b -> {
                 b.policySourceArn(principal).actionNames(r.actions()).contextEntries(r.context());
                 if (!resource.isEmpty()) {
                   b.resourceArns(resource);
@@ -114,13 +117,5 @@ final class PermissionCheck implements Check {
         "grant " + String.join(", ", missing.keySet()) + " to " + principal
             + ", as in the policy `" + command + "` prints (docs/real-aws.md installs the"
             + " shipped one)");
-  }
-
-  /** One resource at a time (the simulator then names it in each result); none for "*". */
-  private static List<List<String>> perResource(SimulatorRequests.Request r) {
-    if (r.resources().isEmpty()) {
-      return List.of(List.of());
-    }
-    return r.resources().stream().map(List::of).toList();
   }
 }

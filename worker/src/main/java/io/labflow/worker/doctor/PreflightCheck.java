@@ -35,7 +35,7 @@ final class PreflightCheck implements Check {
       return List.of(Row.fail("site parameters", bad.getMessage(),
           "correct " + SiteParameterSource.VARIABLE));
     }
-    DefinitionActivities resolver = (DefinitionActivities) Composition.definitionActivities(
+    DefinitionActivities resolver = Composition.definitionActivities(
         new DirectoryDefinitionSource(s.definitionsDir()),
         s.awsBlocked() == null ? LabWorker.preflight(s.aws(), s.definitionsDir()) : Preflight.NONE,
         site);

@@ -29,7 +29,7 @@ final class QuotaCheck implements Check {
       }
       String why;
       try {
-        return new QuotaPlanner(s.clients(), s.definitionsDir())
+        return new QuotaPlanner(s.aws().clients(), s.definitionsDir())
             .against(d, List.of(PreflightCheck.LAB_ID)).stream().map(a -> row(name, a)).toList();
       } catch (ApplicationFailure f) {
         why = f.getOriginalMessage().replaceFirst("^preflight: ", "");

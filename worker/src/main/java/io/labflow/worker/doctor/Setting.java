@@ -2,7 +2,6 @@ package io.labflow.worker.doctor;
 
 import io.labflow.worker.runtime.Composition;
 import io.labflow.activities.common.AccountGuard;
-import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.preflight.AwsPreflight;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.workflows.model.Definition;
@@ -66,10 +65,6 @@ public record Setting(Path definitionsDir, String taskQueue, Map<String, Definit
     }
     return new Setting(definitionsDir, taskQueue, definitions, aws, null, identity,
         identityProblem, refusal);
-  }
-
-  AwsClients clients() {
-    return aws.clients();
   }
 
   /** Why the checks that call AWS cannot run; null when they can. */

@@ -77,7 +77,7 @@ public final class LabPlan {
     }
     sb.append('\n');
     if (definition.description() != null) {
-      sb.append("  ").append(definition.description().strip().replace("\n", "\n  ")).append('\n');
+      sb.append(indent(definition.description())).append('\n');
     }
     sb.append("Lab id: ").append(labId).append("   variant: ").append(chosen).append('\n');
     sb.append("Parameters: ").append(params.isEmpty() ? "(none)" : params.toString()).append('\n');
@@ -100,16 +100,14 @@ public final class LabPlan {
     Map<String, Object> scope = scope(definition, chosen, params, labId);
     sb.append("Steps, in order:\n");
     List<String> resources = new ArrayList<>();
-    int[] n = {0};
-    for (Step step : definition.steps()) {
-      appendStep(sb, step, scope, n, "", resources);
+    for (int i = 0; i < definition.steps().size(); i++) {
+      appendStep(sb, definition.steps().get(i), scope, i + 1, resources);
     }
     List<Step> onChange = definition.onVariantChange();
     if (!onChange.isEmpty()) {
       sb.append("\nOn variant change (switch-variant):\n");
-      int[] m = {0};
-      for (Step step : onChange) {
-        appendStep(sb, step, scope, m, "", null);
+      for (int i = 0; i < onChange.size(); i++) {
+        appendStep(sb, onChange.get(i), scope, i + 1, null);
       }
     }
     sb.append("\nResources the run creates (all tagged labflow:lab=").append(labId).append("):\n");
@@ -171,17 +169,14 @@ public final class LabPlan {
   }
 
   private static void appendStep(
-      StringBuilder sb, Step step, Map<String, Object> scope, int[] n, String indent,
-      List<String> resources) {
-    n[0]++;
+      StringBuilder sb, Step step, Map<String, Object> scope, int n, List<String> resources) {
     if (step instanceof ParallelGroup group) {
-      sb.append(indent).append(String.format("%2d. ", n[0])).append(step.id())
-          .append(" (parallel group)\n");
+      sb.append(String.format("%2d. ", n)).append(step.id()).append(" (parallel group)\n");
       for (ActionStep branch : group.parallel()) {
-        appendLeaf(sb, branch, scope, indent + "      | ", resources);
+        appendLeaf(sb, branch, scope, "      | ", resources);
       }
     } else if (step instanceof ActionStep action) {
-      appendLeaf(sb, action, scope, indent + String.format("%2d. ", n[0]), resources);
+      appendLeaf(sb, action, scope, String.format("%2d. ", n), resources);
     }
   }
 
@@ -257,7 +252,7 @@ public final class LabPlan {
     }
   }
 
-  private static String indent(String s) {
+  static String indent(String s) {
     return "  " + s.strip().replace("\n", "\n  ");
   }
 }

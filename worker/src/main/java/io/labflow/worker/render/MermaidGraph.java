@@ -40,26 +40,24 @@ public final class MermaidGraph {
   private static List<String> chain(StringBuilder sb, String from, List<Step> steps, String prefix) {
     List<String> previous = List.of(from);
     for (Step step : steps) {
-      List<String> ends = new ArrayList<>();
-      if (step instanceof ParallelGroup g) {
-        String group = node(prefix, step.id());
-        sb.append("  subgraph ").append(group).append(" [\"parallel: ").append(esc(step.id())).append("\"]\n");
-        for (ActionStep branch : g.parallel()) {
-          sb.append("    ").append(declare(prefix, branch)).append('\n');
-        }
+      List<ActionStep> branches = Step.actions(List.of(step));
+      boolean group = step instanceof ParallelGroup;
+      if (group) {
+        sb.append("  subgraph ").append(node(prefix, step.id())).append(" [\"parallel: ")
+            .append(esc(step.id())).append("\"]\n");
+      }
+      for (ActionStep branch : branches) {
+        sb.append(group ? "    " : "  ").append(declare(prefix, branch)).append('\n');
+      }
+      if (group) {
         sb.append("  end\n");
-        for (ActionStep branch : g.parallel()) {
-          for (String p : previous) {
-            sb.append("  ").append(p).append(" --> ").append(node(prefix, branch.id())).append('\n');
-          }
-          ends.add(node(prefix, branch.id()));
-        }
-      } else if (step instanceof ActionStep action) {
-        sb.append("  ").append(declare(prefix, action)).append('\n');
+      }
+      List<String> ends = new ArrayList<>();
+      for (ActionStep branch : branches) {
         for (String p : previous) {
-          sb.append("  ").append(p).append(" --> ").append(node(prefix, step.id())).append('\n');
+          sb.append("  ").append(p).append(" --> ").append(node(prefix, branch.id())).append('\n');
         }
-        ends.add(node(prefix, step.id()));
+        ends.add(node(prefix, branch.id()));
       }
       previous = ends;
     }

@@ -60,15 +60,6 @@ final class PolicyPreview {
     }
   }
 
-  /**
-   * The trust policy the CreateRole activity would send; the activity's default service principal
-   * when none is given.
-   */
-  private static String trustPolicy(String servicePrincipal, String trustedPrincipalArn) {
-    return pretty(PolicyDocuments.trustPolicy(servicePrincipal == null
-        ? RoleActivitiesImpl.DEFAULT_SERVICE_PRINCIPAL : servicePrincipal, trustedPrincipalArn));
-  }
-
   /** The trust policy section of the plan; empty when no step creates a role. */
   static String trustSection(Definition definition, Map<String, Object> scope) {
     StringBuilder sb = new StringBuilder();
@@ -81,10 +72,10 @@ final class PolicyPreview {
       Object principal = input.get("trustedPrincipalArn");
       sb.append("\nTrust policy of the role of step ").append(step.id())
           .append(" (who may assume it):\n");
-      sb.append("  ").append(trustPolicy(
-          service instanceof String s ? s : null,
-          principal instanceof String p && !p.startsWith("<") ? p : null)
-          .strip().replace("\n", "\n  ")).append('\n');
+      // As the CreateRole activity would send it: its default service principal when none is given.
+      sb.append(LabPlan.indent(pretty(PolicyDocuments.trustPolicy(
+          service instanceof String s ? s : RoleActivitiesImpl.DEFAULT_SERVICE_PRINCIPAL,
+          principal instanceof String p && !p.startsWith("<") ? p : null)))).append('\n');
       for (String flag : flags(definition, step, service, principal)) {
         sb.append("  ! ").append(flag).append('\n');
       }

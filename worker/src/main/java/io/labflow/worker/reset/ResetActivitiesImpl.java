@@ -244,12 +244,8 @@ public class ResetActivitiesImpl implements ResetActivities {
           ? Optional.of(d)
           : Optional.empty();
     } catch (WorkflowNotFoundException e) {
+      // The SDK's describe reports NOT_FOUND so, and wraps any other gRPC status.
       return Optional.empty();
-    } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-        return Optional.empty();
-      }
-      throw e;
     }
   }
 

@@ -91,11 +91,6 @@ public record ResetRequest(
       throw invalid(List.of("request: a reset request must be a JSON object such as " + EXAMPLE
           + ", got " + InputLimits.describe(raw)));
     }
-    long size = InputLimits.jsonBytes(raw);
-    if (size > InputLimits.MAX_REQUEST_BYTES) {
-      throw invalid(List.of("request: the reset request is " + InputLimits.bytes(size)
-          + "; at most " + InputLimits.bytes(InputLimits.MAX_REQUEST_BYTES) + " are allowed"));
-    }
     List<String> problems = new ArrayList<>();
     RequestFields.unknown(map, FIELDS, Map.of(), problems);
     String labId = RequestFields.name(map, "labId", problems);

@@ -10,11 +10,10 @@ import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.definition.DefinitionLoader;
 import io.labflow.workflows.definition.DefinitionSource;
 import io.labflow.workflows.definition.LoadResult;
-import io.labflow.workflows.interpreter.LabWorkflowImpl;
+import io.labflow.workflows.lab.DefinitionActivities;
 import io.labflow.workflows.lab.Preflight;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.yaml.Diagnostic;
-import io.temporal.worker.Worker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,8 +21,8 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
 /**
  * The composition root's parts that the worker, the command line and doctor share: the catalog of
- * the step library, the loader over it, the lab workflow, the definition resolver and the guarded
- * AWS clients. The worker's own wiring is {@link LabWorker}'s constructor.
+ * the step library, the loader over it, the definition resolver and the guarded AWS clients. The
+ * worker's own wiring is {@link LabWorker}'s constructor.
  */
 public final class Composition {
 
@@ -45,17 +44,12 @@ public final class Composition {
         result.errors().stream().map(Diagnostic::toString).toList());
   }
 
-  /** Registers the lab interpreter workflow on a worker. */
-  public static void registerLabWorkflow(Worker worker) {
-    worker.registerWorkflowImplementationTypes(LabWorkflowImpl.class);
-  }
-
   /**
    * The definition-resolving activity: reads definitions from the source, fills in the site's
    * parameter values between the run's own and the definition's defaults, and runs the preflight
    * on every bound request before the lab's first step.
    */
-  public static Object definitionActivities(
+  public static DefinitionActivities definitionActivities(
       DefinitionSource source, Preflight preflight, SiteParameters site) {
     return new DefinitionActivitiesImpl(source, new DefinitionLoader(CATALOG), preflight, site);
   }

@@ -44,11 +44,8 @@ public final class DirectoryDefinitionSource implements DefinitionSource {
 
   @Override
   public Optional<DefinitionSource.SourceFile> find(String name) {
-    if (!isName(name)) {
-      return Optional.empty();
-    }
-    Path file = pathOf(dir, name);
-    if (!Files.isRegularFile(file)) {
+    Path file = isName(name) ? pathOf(dir, name) : null;
+    if (file == null || !Files.isRegularFile(file)) {
       return Optional.empty();
     }
     try {

@@ -5,7 +5,6 @@ import com.uber.m3.tally.RootScopeBuilder;
 import com.uber.m3.tally.Scope;
 import io.labflow.activities.StepLibrary;
 import io.labflow.activities.common.AccountGuard;
-import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetActivitiesImpl;
@@ -16,6 +15,7 @@ import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.reset.LabResetWorkflowImpl;
 import io.labflow.worker.reset.ResetActivitiesImpl;
 import io.labflow.workflows.binding.SiteParameters;
+import io.labflow.workflows.interpreter.LabWorkflowImpl;
 import io.labflow.workflows.interpreter.StepAttempts;
 import io.labflow.workflows.lab.Preflight;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -31,7 +31,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -63,8 +62,7 @@ public final class LabWorker implements AutoCloseable {
   private final Scope metricsScope;
   private final TemporalConnection connection;
   private final WorkerFactory factory;
-  private final AwsClients aws;
-  private final AccountGuard guard;
+  private final Composition.AwsAccess access;
   private final HttpServer metrics;
   private final LabStateGauges labGauges;
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -90,24 +88,20 @@ public final class LabWorker implements AutoCloseable {
                 Stream.of(new BoundedActivityInterceptor(), new StepAttempts()),
                 more.stream()).toArray(WorkerInterceptor[]::new))
             .build());
-    Composition.AwsAccess access = Composition.awsAccess(
-        List.of(AwsCalls.fromEnvironment(registry)));
-    this.aws = access.clients();
-    this.guard = access.guard();
-    log.info("{}", guard.policy().describe());
+    this.access = Composition.awsAccess(List.of(AwsCalls.fromEnvironment(registry)));
+    log.info("{}", access.guard().policy().describe());
     SiteParameters site = SiteParameterSource.fromEnvironment();
     Worker worker = factory.newWorker(settings.taskQueue());
-    Composition.registerLabWorkflow(worker);
-    worker.registerWorkflowImplementationTypes(LabResetWorkflowImpl.class, FleetResetWorkflowImpl.class);
-    List<Object> activities = new ArrayList<>();
-    Preflight preflight = preflight(access, settings.definitionsDir());
-    activities.add(Composition.definitionActivities(
-        new DirectoryDefinitionSource(settings.definitionsDir()), preflight, site));
-    activities.add(new ResetActivitiesImpl(connection.client(), settings.taskQueue()));
-    activities.add(new FleetActivitiesImpl(connection.client(),
-        new QuotaPlanner(aws, settings.definitionsDir())));
-    activities.addAll(StepLibrary.implementations(aws, settings.definitionsDir()));
-    worker.registerActivitiesImplementations(activities.toArray());
+    worker.registerWorkflowImplementationTypes(
+        LabWorkflowImpl.class, LabResetWorkflowImpl.class, FleetResetWorkflowImpl.class);
+    Path dir = settings.definitionsDir();
+    worker.registerActivitiesImplementations(
+        Composition.definitionActivities(
+            new DirectoryDefinitionSource(dir), preflight(access, dir), site),
+        new ResetActivitiesImpl(connection.client(), settings.taskQueue()),
+        new FleetActivitiesImpl(connection.client(), new QuotaPlanner(access.clients(), dir)));
+    worker.registerActivitiesImplementations(
+        StepLibrary.implementations(access.clients(), dir).toArray());
     this.siteNames = site.values().keySet();
     this.metrics = settings.metricsPort() >= 0 ? metricsServer(settings.metricsPort()) : null;
     this.labGauges = new LabStateGauges(connection.client(), registry);
@@ -156,7 +150,7 @@ public final class LabWorker implements AutoCloseable {
   public void start() {
     SearchAttributeCheck.require(connection.service(), connection.namespace());
     try {
-      AccountGuard.Identity id = guard.verify();
+      AccountGuard.Identity id = access.guard().verify();
       log.info("AWS account {} allowed; acting as {}", id.account(), id.arn());
     } catch (io.temporal.failure.ApplicationFailure refused) {
       log.warn("{} Every run will be refused until then.", refused.getOriginalMessage());
@@ -203,7 +197,7 @@ public final class LabWorker implements AutoCloseable {
     }
     connection.close();
     try {
-      aws.close();
+      access.clients().close();
     } catch (Exception e) {
       log.warn("Closing AWS clients failed: {}", e.toString());
     }

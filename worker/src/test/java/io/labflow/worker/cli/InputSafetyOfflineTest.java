@@ -187,7 +187,7 @@ class InputSafetyOfflineTest {
             throw new IllegalStateException(e);
           }
         };
-    return (DefinitionActivities) Composition.definitionActivities(source, preflight,
+    return Composition.definitionActivities(source, preflight,
         SiteParameters.NONE);
   }
 }

@@ -16,6 +16,7 @@ import io.labflow.workflows.binding.DefinitionActivitiesImpl;
 import io.labflow.workflows.definition.DefinitionKeys;
 import io.labflow.workflows.definition.DefinitionLoader;
 import io.labflow.workflows.input.RawJson;
+import io.labflow.workflows.interpreter.LabWorkflowImpl;
 import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabWorkflow;
@@ -92,8 +93,7 @@ class RequestPathsTest {
       env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     }
     Worker worker = env.newWorker(QUEUE);
-    Composition.registerLabWorkflow(worker);
-    worker.registerWorkflowImplementationTypes(LabResetWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(LabWorkflowImpl.class, LabResetWorkflowImpl.class);
     Preflight record =
         (labId, lab) -> {
           RECORDED.put(labId, new LinkedHashMap<>(lab.parameters()));
@@ -221,7 +221,8 @@ class RequestPathsTest {
       return problem(String.join("\n", checked.problems()));
     }
     ScheduleActionStartWorkflow action = (ScheduleActionStartWorkflow) FleetSchedules.schedule(
-        checked.fleetOrNull(), Map.of(), QUEUE, ScheduleState.newBuilder().build()).getAction();
+        checked.fleetOrNull().schedule(), FleetRequests.of(checked.fleetOrNull(), Map.of()), QUEUE,
+        ScheduleState.newBuilder().build()).getAction();
     assertThat(action.getWorkflowType()).isEqualTo(FleetResetWorkflow.TYPE);
     FleetRequest request = FleetRequests.parse(action.getArguments().get(0, JsonNode.class));
     WorkflowStub stub = client.newUntypedWorkflowStub(LabResetWorkflow.TYPE,

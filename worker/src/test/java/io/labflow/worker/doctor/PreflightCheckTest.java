@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class PreflightCheckTest {
 
   private static Row row(String definition, Preflight preflight) {
-    DefinitionActivities resolver = (DefinitionActivities) Composition.definitionActivities(
+    DefinitionActivities resolver = Composition.definitionActivities(
         new DirectoryDefinitionSource(Tools.repoRoot().resolve("definitions")), preflight,
         SiteParameters.NONE);
     return PreflightCheck.check(resolver, "preflight " + definition, definition,
