@@ -35,8 +35,7 @@ class BudgetLimitOfflineTest {
     Path challenge = dir.resolve("challenge.yaml");
     Files.writeString(challenge,
         Files.readString(DEFINITIONS.resolve("iam-service-role-challenge.yaml"))
-            .replace("    deny: [s3:PutObject]\n        message:",
-                "    deny: [s3:PutObject]\n          budgetSeconds: -1\n        message:"));
+            .replace("budgetSeconds: ${params.checkBudgetSeconds}", "budgetSeconds: -1"));
     CliRun check = run("validate", challenge.toString());
     assertThat(check.code()).isEqualTo(1);
     assertThat(check.out()).contains("with.budgetSeconds: " + REFUSED + " (action 'CheckAccess')");
