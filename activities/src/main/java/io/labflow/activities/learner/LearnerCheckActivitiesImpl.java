@@ -1,6 +1,5 @@
 package io.labflow.activities.learner;
 
-import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Heartbeats;
 import io.labflow.activities.common.Inputs;
@@ -10,16 +9,13 @@ import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.model.AccessCheck;
 import io.labflow.activities.verification.AccessVerificationActivitiesImpl;
-import io.labflow.workflows.lab.FailureTypes;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import software.amazon.awssdk.services.ec2.model.IamInstanceProfileAssociation;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.InstanceProfile;
@@ -31,9 +27,6 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
 
   /** About AWS's usual propagation of an IAM change (seconds), with room. */
   static final int ACCESS_BUDGET_SECONDS = 15;
-
-  /** How long after a change of a role's policies a differing answer may be propagation. */
-  static final Duration PROPAGATION = Duration.ofSeconds(60);
 
   private final IamEntities entities;
   private final IamClient iam;
@@ -163,19 +156,15 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
         in.budgetSeconds() == null ? ACCESS_BUDGET_SECONDS : in.budgetSeconds());
     return withRole(name, r -> {
       AtomicReference<AccessCheck> wrong = new AtomicReference<>();
-      Supplier<List<AccessCheck>> ask = () -> {
-        List<AccessCheck> m =
-            AccessVerificationActivitiesImpl.simulate(iam, r.arn(), bucket, labId, expected);
-        wrong.set(m.stream().filter(c -> c.allowed() != c.expectedAllowed()).findFirst()
-            .orElse(null));
-        return wrong.get() == null ? m : null;
-      };
-      // Only a recent change can be still propagating: any other wrong answer is the answer.
-      if (ask.get() == null && changedRecently(r)) {
-        Heartbeats.untilPresent(
-            "checking the access of role " + name + " while IAM propagates a change", budget, ask);
-      }
-      if (wrong.get() != null) {
+      List<AccessCheck> matching = Heartbeats.untilPresent(
+          "checking the access of role " + name + " while IAM propagates a change", budget, () -> {
+            List<AccessCheck> m =
+                AccessVerificationActivitiesImpl.simulate(iam, r.arn(), bucket, labId, expected);
+            wrong.set(m.stream().filter(c -> c.allowed() != c.expectedAllowed()).findFirst()
+                .orElse(null));
+            return wrong.get() == null ? m : null;
+          });
+      if (matching == null) {
         AccessCheck c = wrong.get();
         return CheckOutput.fail("role " + name + " is " + decision(c.allowed()) + " "
             + c.action() + " on " + c.resource() + "; it should be "
@@ -191,27 +180,6 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
       return CheckOutput.pass("role " + name + " is " + String.join(" and ", said)
           + " on bucket " + bucket + ", as the task expects");
     });
-  }
-
-  /**
-   * Whether the role, or the default version of a managed policy attached to it, changed within
-   * {@link #PROPAGATION}. IAM dates neither an attachment nor an inline policy, so those are not
-   * seen here.
-   */
-  private boolean changedRecently(Role r) {
-    Instant since = Instant.now().minus(PROPAGATION);
-    return r.createDate().isAfter(since)
-        || iam.listAttachedRolePoliciesPaginator(b -> b.roleName(r.roleName()))
-            .attachedPolicies().stream()
-            // A policy the worker may not read (not a lab's) may have changed: wait as for one.
-            .anyMatch(a -> AwsErrors.emptyOn(() -> changedSince(a.policyArn(), since),
-                FailureTypes.ACCESS_DENIED).orElse(true));
-  }
-
-  private boolean changedSince(String arn, Instant since) {
-    return entities.policy(arn).map(p -> p.updateDate().isAfter(since)
-        || iam.getPolicyVersion(b -> b.policyArn(arn).versionId(p.defaultVersionId()))
-            .policyVersion().createDate().isAfter(since)).orElse(false);
   }
 
   private static String decision(boolean allowed) {

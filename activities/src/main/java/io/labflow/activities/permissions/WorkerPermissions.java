@@ -113,7 +113,7 @@ public final class WorkerPermissions {
           same(ROLE, "DeleteRole DeleteLabResources DeleteLearnerAccess",
               "Iam.ListInstanceProfilesForRole", "Iam.ListRolePolicies"),
           same(ROLE, "DeleteRole AttachRolePolicy DeleteLabResources CheckPolicyAttached"
-              + " CheckAccess" + LEARNER_ACCESS, "Iam.ListAttachedRolePolicies"),
+              + LEARNER_ACCESS, "Iam.ListAttachedRolePolicies"),
           op("Iam.DetachRolePolicy", "DeleteRole DetachRolePolicy DeletePolicy DeleteLabResources"
               + " DeleteLearnerAccess",
               g("iam:DetachRolePolicy", ROLE_OWNED), g("iam:DetachRolePolicy", DETACH_LAB_POLICIES)),
@@ -127,8 +127,7 @@ public final class WorkerPermissions {
               + " DeleteLabResources AdoptPolicy" + LEARNER_ACCESS, "Iam.ListPolicyTags"),
           op("Iam.CreatePolicy", "CreatePolicy CreateLearnerAccess",
               g("iam:CreatePolicy", POLICY_CREATE), g("iam:TagPolicy", POLICY_CREATE)),
-          same(POLICY, "CreatePolicy CreatePolicyVersion CheckPolicyScope CheckAccess"
-              + " CreateLearnerAccess",
+          same(POLICY, "CreatePolicy CreatePolicyVersion CheckPolicyScope CreateLearnerAccess",
               "Iam.GetPolicyVersion"),
           same(POLICY_OWNED, "CreatePolicy CreatePolicyVersion DeletePolicy DeleteLabResources"
               + LEARNER_ACCESS, "Iam.DeletePolicyVersion"),
@@ -155,7 +154,7 @@ public final class WorkerPermissions {
           // lab's tags, which are in the request as in a create.
           same(ROLE, "CheckRoleTrust CheckRoleBoundary CheckPolicyAttached CheckAccess AdoptRole"
               + LEARNER_ACCESS, "Iam.GetRole"),
-          same(POLICY, "CheckPolicyScope CheckAccess AdoptPolicy", "Iam.GetPolicy"),
+          same(POLICY, "CheckPolicyScope AdoptPolicy", "Iam.GetPolicy"),
           same(ROLE_CREATE, "AdoptRole DeleteLearnerAccess", "Iam.TagRole"),
           same(POLICY_CREATE, "AdoptPolicy DeleteLearnerAccess", "Iam.TagPolicy"),
           same(PROFILE_CREATE, "AdoptInstanceProfile DeleteLearnerAccess", "Iam.TagInstanceProfile"),
