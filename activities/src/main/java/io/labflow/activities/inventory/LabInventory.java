@@ -1,9 +1,18 @@
 package io.labflow.activities.inventory;
 
+import static io.labflow.activities.model.ResourceKind.INSTANCES;
+import static io.labflow.activities.model.ResourceKind.INTERNET_GATEWAYS;
+import static io.labflow.activities.model.ResourceKind.NETWORK_INTERFACES;
+import static io.labflow.activities.model.ResourceKind.ROUTE_TABLES;
+import static io.labflow.activities.model.ResourceKind.SECURITY_GROUPS;
+import static io.labflow.activities.model.ResourceKind.SUBNETS;
+import static io.labflow.activities.model.ResourceKind.VPCS;
+
 import io.labflow.activities.cloudformation.Stacks;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Heartbeats;
+import io.labflow.activities.ec2.Ec2Walk;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.model.LabResources;
 import io.labflow.activities.model.ResourceKind;
@@ -24,6 +33,9 @@ import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.cloudformation.model.StackSummary;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.IamInstanceProfileAssociation;
 
 /**
  * Finds one lab's resources, from what its stacks really hold (ListStackResources) and from its
@@ -57,15 +69,20 @@ final class LabInventory implements LabSweep.Inventory {
       .filter(s -> s != StackStatus.DELETE_COMPLETE && s != StackStatus.UNKNOWN_TO_SDK_VERSION)
       .toList();
 
+  /** The tag CloudFormation puts on the resources of a stack. */
+  private static final String STACK_ID_TAG = "aws:cloudformation:stack-id";
+
   private final CloudFormationClient cfn;
   private final Stacks stacks;
+  private final Ec2Client ec2;
   private final Ec2Walk ec2Walk;
   private final AccountScan accountScan;
 
   LabInventory(AwsClients clients, IamEntities entities, TagCache cache) {
     this.cfn = clients.cloudFormation();
     this.stacks = new Stacks(cfn);
-    this.ec2Walk = new Ec2Walk(clients.ec2());
+    this.ec2 = clients.ec2();
+    this.ec2Walk = new Ec2Walk(ec2);
     this.accountScan = new AccountScan(clients.iam(), clients.s3(), entities, cache);
   }
 
@@ -79,7 +96,7 @@ final class LabInventory implements LabSweep.Inventory {
     FoundResources f = new FoundResources(labId);
     Heartbeats.beat("listing EC2 resources of " + labId);
     Set<String> stackIds = new LinkedHashSet<>();
-    ec2Walk.tagged(f, stackIds);
+    ec2(f, stackIds);
     Heartbeats.beat("listing stacks of " + labId);
     stacks(f, stackIds);
     Heartbeats.beat("listing IAM resources of " + labId);
@@ -89,7 +106,54 @@ final class LabInventory implements LabSweep.Inventory {
     return f;
   }
 
-  // ---------------------------------------------------------------- CloudFormation
+  /**
+   * Adds what carries the lab tag in EC2 to {@code f}, and to {@code stackIds} the stacks that
+   * CloudFormation says those resources belong to.
+   */
+  private void ec2(FoundResources f, Set<String> stackIds) {
+    Filter tag = Ec2Walk.labTag(f.labId());
+    for (ResourceKind kind :
+        List.of(INSTANCES, INTERNET_GATEWAYS, ROUTE_TABLES, SECURITY_GROUPS, SUBNETS, VPCS)) {
+      f.read((kind == INSTANCES ? "EC2 " : "") + kind.what() + "s", () -> {
+        for (Ec2Walk.Found r : ec2Walk.list(kind, tag)) {
+          // The filter finds the lab id in every namespace; only this namespace's are the lab's.
+          // A VPC's main route table and default group are not filed (they go with the VPC), but
+          // their stack counts.
+          if (r.ours(f.labId())) {
+            if (r.own()) {
+              f.add(kind, r.id());
+            }
+            r.tags().stream().filter(t -> STACK_ID_TAG.equals(t.key()))
+                .forEach(t -> stackIds.add(t.value()));
+          }
+        }
+      });
+    }
+    f.read("network interfaces", () -> {
+      ec2Walk.list(NETWORK_INTERFACES, tag).stream().filter(n -> n.ours(f.labId()))
+          .forEach(n -> f.add(NETWORK_INTERFACES, n.id()));
+      List<String> subnets = List.copyOf(f.get(SUBNETS));
+      if (!subnets.isEmpty()) {
+        ec2Walk.list(NETWORK_INTERFACES, Ec2Walk.filter("subnet-id", subnets.toArray(String[]::new)))
+            .forEach(n -> f.add(NETWORK_INTERFACES, n.id()));
+      }
+    });
+    List<String> instances = List.copyOf(f.get(INSTANCES));
+    if (!instances.isEmpty()) {
+      f.read("instance profile associations", () -> {
+        Filter ofInstances = Ec2Walk.filter("instance-id", instances.toArray(String[]::new));
+        for (IamInstanceProfileAssociation a :
+            ec2.describeIamInstanceProfileAssociationsPaginator(b -> b.filters(ofInstances))
+                .iamInstanceProfileAssociations()) {
+          String state = a.stateAsString();
+          if ("associated".equals(state) || "associating".equals(state)) {
+            f.add(ResourceKind.ASSOCIATIONS, a.instanceId() + "/" + a.associationId());
+          }
+        }
+      });
+    }
+  }
+
 
   private void stacks(FoundResources f, Set<String> fromTags) {
     Pattern word = labIdAsWord(f.labId());

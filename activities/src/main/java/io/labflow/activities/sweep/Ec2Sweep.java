@@ -11,118 +11,192 @@ import static io.labflow.activities.model.ResourceKind.VPCS;
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Heartbeats;
-import io.labflow.activities.inventory.Ec2Walk;
-import io.labflow.activities.model.LabResources;
+import io.labflow.activities.ec2.Ec2Walk;
 import io.labflow.activities.model.ResourceKind;
-import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.Function;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.InternetGateway;
 import software.amazon.awssdk.services.ec2.model.InternetGatewayAttachment;
 import software.amazon.awssdk.services.ec2.model.RouteTable;
 import software.amazon.awssdk.services.ec2.model.RouteTableAssociation;
 
 /**
- * Deletes the EC2 resources carrying the lab's tag that no stack took with it (a stack deleted
- * with resources retained, a DELETE_FAILED stack, an emulator gap), in dependency order:
- * instances (waited for until terminated), tagged detached network interfaces, route tables (after
- * their subnet associations), internet gateways (after detaching them), security groups, subnets,
- * VPCs (each through {@link VpcSweep}, which waits for what still depends on it). Every delete
- * treats "not found" as done; any other refusal is recorded as blocking and the sweep goes on.
+ * Deletes the lab's EC2 resources that no stack took with it (a stack deleted with resources
+ * retained, a DELETE_FAILED stack, an emulator gap). One pass ({@link #clear}) lists each kind
+ * with a filter and deletes what is the lab's in dependency order: instances (terminated and
+ * waited for), detached network interfaces, route tables (after their subnet associations),
+ * internet gateways (after detaching them), security groups, subnets. It runs over what carries
+ * the lab's tag, then the lab's VPCs are deleted.
+ *
+ * <p>{@code DeleteVpc} answers {@code DependencyViolation} while anything is left in the VPC: on
+ * AWS an instance still shutting down and its network interfaces being released, and a security
+ * group or subnet those interfaces still use; and, when resets run at once, what the lab's stack
+ * deletion (still running after a retried {@code DeleteStack}) left or made after the first pass.
+ * So on that answer the pass runs again over the VPC's contents (by {@code vpc-id}) and the delete
+ * is tried again, heartbeating, within a budget. A resource that is not the lab's is never
+ * touched: the VPC is then left and the sweep reports what holds it. When only the lab's own
+ * dependants are still going away after the budget, the failure is retryable, so Temporal tries
+ * the (idempotent) sweep again.
  */
 final class Ec2Sweep {
 
-  private static final Logger log = LoggerFactory.getLogger(Ec2Sweep.class);
+  private static final String DEPENDENCY_VIOLATION = "DependencyViolation";
   private static final Duration TERMINATION = Duration.ofMinutes(10);
+  /** How long a VPC's own dependants may take to go away before Temporal retries the sweep. */
+  private static final Duration VPC_BUDGET = Duration.ofMinutes(2);
+  private static final List<ResourceKind> ORDER = List.of(
+      INSTANCES, NETWORK_INTERFACES, ROUTE_TABLES, INTERNET_GATEWAYS, SECURITY_GROUPS, SUBNETS);
+
+  /** What a pass left: what is not the lab's, and the lab's still in use, by id with why. */
+  private record Left(List<String> foreign, Map<String, String> pending) {}
 
   private final Ec2Client ec2;
   private final Ec2Walk walk;
-  private final VpcSweep vpcSweep;
 
   Ec2Sweep(Ec2Client ec2) {
     this.ec2 = ec2;
     this.walk = new Ec2Walk(ec2);
-    this.vpcSweep = new VpcSweep(ec2, walk);
   }
 
   /**
-   * Deletes what carries the lab's tag in EC2. Adds what it deleted to {@code deleted} by kind and
-   * every refusal to {@code blocked}, and to {@code failures} a retryable failure when the lab's
-   * own resources were still going away (Temporal then tries the sweep again).
+   * Deletes what carries the lab's tag in EC2. Returns what of the lab's was still in use, by id
+   * with why: it blocks the sweep only if it is still there afterwards (a VPC's delete may have
+   * waited for it and taken it).
    */
-  void delete(String labId, LabResources.Builder deleted, List<String> blocked,
-      List<ApplicationFailure> failures) {
-    LabResources tagged = walk.tagged(labId);
-    List<String> instances = tagged.get(INSTANCES);
-    if (!instances.isEmpty()) {
-      Heartbeats.beat("terminating " + instances);
-      if (attempt("instances " + instances, blocked,
-          () -> ec2.terminateInstances(b -> b.instanceIds(instances)))) {
-        instances.forEach(i -> deleted.add(INSTANCES, i));
-        awaitTerminated(instances, blocked);
-      }
-    }
-    for (String eni : tagged.get(NETWORK_INTERFACES)) {
-      deleteDetachedInterface(labId, eni, deleted, blocked);
-    }
-    for (ResourceKind kind : List.of(ROUTE_TABLES, INTERNET_GATEWAYS)) {
-      for (String id : tagged.get(kind)) {
-        Heartbeats.beat("deleting " + kind.what() + " " + id);
-        if (attempt(kind.what() + " " + id, blocked, () -> deleteOne(ec2, kind, id))) {
-          deleted.add(kind, id);
+  Map<String, String> delete(String labId, Swept swept) {
+    Filter tag = Ec2Walk.labTag(labId);
+    Left left = clear(labId, kind -> tag, swept);
+    try {
+      for (Ec2Walk.Found vpc : walk.list(VPCS, tag)) {
+        if (vpc.ours(labId)) {
+          Heartbeats.beat("deleting VPC " + vpc.id());
+          deleteVpc(labId, vpc.id(), swept);
         }
       }
+    } catch (SdkException e) {
+      swept.refused("VPCs", e);
     }
-    // A group or subnet still used by an interface being released is refused for now; the VPC's
-    // delete below waits for it, so its refusal counts only if it is still there afterwards.
-    Map<String, String> refused = new LinkedHashMap<>();
-    for (ResourceKind kind : List.of(SECURITY_GROUPS, SUBNETS)) {
-      for (String id : tagged.get(kind)) {
-        List<String> why = new ArrayList<>();
-        if (attempt(kind.what() + " " + id, why, () -> deleteOne(ec2, kind, id))) {
-          deleted.add(kind, id);
-        }
-        why.forEach(w -> refused.put(id, w));
-      }
-    }
-    for (String id : tagged.get(VPCS)) {
-      Heartbeats.beat("deleting VPC " + id);
-      vpcSweep.delete(labId, id, deleted, blocked, failures);
-    }
-    refused.forEach((id, why) -> {
-      if (!deleted.get(SECURITY_GROUPS).contains(id) && !deleted.get(SUBNETS).contains(id)
-          && exists(id)) {
-        blocked.add(why);
-      }
-    });
-    if (!blocked.isEmpty()) {
-      log.warn("lab {}: EC2 sweep blocked: {}", labId, blocked);
-    }
+    return left.pending();
   }
 
-  private void deleteDetachedInterface(
-      String labId, String eni, LabResources.Builder deleted, List<String> blocked) {
-    // Read again right before the delete: only a detached interface of the lab's is deleted here;
-    // an attached one goes with its instance, and any other is not labflow's to delete.
-    boolean[] done = {false};
-    attempt("network interface " + eni, blocked, () -> {
-      if (walk.list(NETWORK_INTERFACES, Ec2Walk.filter("network-interface-id", eni),
-              Ec2Walk.labTag(labId)).stream()
-          .anyMatch(n -> "available".equals(n.state()) && n.ours(labId))) {
-        deleteOne(ec2, NETWORK_INTERFACES, eni);
-        done[0] = true;
+  /**
+   * One pass over what {@code by} lists of each kind, in dependency order: deletes the lab's,
+   * leaves the rest.
+   */
+  private Left clear(String labId, Function<ResourceKind, Filter> by, Swept swept) {
+    Left left = new Left(new ArrayList<>(), new LinkedHashMap<>());
+    for (ResourceKind kind : ORDER) {
+      List<Ec2Walk.Found> found;
+      try {
+        found = walk.list(kind, by.apply(kind));
+      } catch (SdkException e) {
+        swept.refused(kind.what() + "s", e);
+        continue;
+      }
+      List<String> instances = new ArrayList<>();
+      for (Ec2Walk.Found r : found) {
+        String what = kind.what() + " " + r.id();
+        if (!r.own()) {
+          // A main route table or default group goes with its VPC; an attached interface with
+          // its instance, or once detached.
+          if (kind == NETWORK_INTERFACES) {
+            left.pending().put(r.id(), what + " (" + r.state() + ")");
+          }
+        } else if (!r.ours(labId)) {
+          left.foreign().add(what);
+        } else if (kind == INSTANCES) {
+          instances.add(r.id());
+        } else if (kind == NETWORK_INTERFACES && !"available".equals(r.state())) {
+          left.pending().put(r.id(), what + " (" + r.state() + ")");
+        } else {
+          Heartbeats.beat("deleting " + what);
+          try {
+            if (AwsErrors.doneUnless(() -> deleteOne(kind, r.id()), Ec2Sweep::isNotFound)) {
+              swept.deleted.add(kind, r.id());
+            }
+          } catch (SdkException e) {
+            if (e instanceof AwsServiceException a && AwsFailures.hasCode(a, DEPENDENCY_VIOLATION)) {
+              left.pending().put(r.id(), what + ": " + AwsFailures.map(e).getOriginalMessage());
+            } else {
+              swept.refused(what, e);
+            }
+          }
+        }
+      }
+      if (!instances.isEmpty()) {
+        terminate(instances, left, swept);
+      }
+    }
+    return left;
+  }
+
+  /** Terminates the lab's instances and waits until they are gone. */
+  private void terminate(List<String> ids, Left left, Swept swept) {
+    Heartbeats.beat("terminating " + ids);
+    Filter those = Ec2Walk.filter("instance-id", ids.toArray(String[]::new));
+    swept.run("instances " + ids, () -> {
+      if (AwsErrors.doneUnless(
+          () -> ec2.terminateInstances(b -> b.instanceIds(ids)), Ec2Sweep::isNotFound)) {
+        ids.forEach(i -> swept.deleted.add(INSTANCES, i));
+        if (Heartbeats.untilPresent("waiting for " + ids + " to terminate", TERMINATION,
+            () -> walk.list(INSTANCES, those).isEmpty() ? Boolean.TRUE : null) == null) {
+          ids.forEach(i -> left.pending().put(i,
+              "instance " + i + ": still not terminated after " + TERMINATION));
+        }
       }
     });
-    if (done[0]) {
-      deleted.add(NETWORK_INTERFACES, eni);
+  }
+
+  /** Deletes a lab VPC, clearing what of the lab's still holds it; records what holds it. */
+  private void deleteVpc(String labId, String vpc, Swept swept) {
+    Function<ResourceKind, Filter> inVpc = kind ->
+        Ec2Walk.filter(kind == INTERNET_GATEWAYS ? "attachment.vpc-id" : "vpc-id", vpc);
+    int refusals = swept.blocked.size();
+    String[] last = {null};
+    String[] held = {null};
+    Left[] seen = {null};
+    Boolean gone;
+    try {
+      gone = Heartbeats.untilPresent("waiting for the dependants of VPC " + vpc, VPC_BUDGET, () -> {
+        try {
+          return AwsErrors.doneUnless(() -> ec2.deleteVpc(b -> b.vpcId(vpc)), Ec2Sweep::isNotFound);
+        } catch (AwsServiceException e) {
+          if (!AwsFailures.hasCode(e, DEPENDENCY_VIOLATION)) {
+            throw e;
+          }
+          last[0] = AwsFailures.map(e).getOriginalMessage();
+        }
+        seen[0] = clear(labId, inVpc, swept);
+        // Only the lab's own are waited for: what is someone else's, or refused, stays.
+        if (!seen[0].foreign().isEmpty()) {
+          held[0] = "; it holds " + seen[0].foreign() + ", not tagged for lab " + labId
+              + ", left as they are";
+        } else if (swept.blocked.size() > refusals) {
+          held[0] = "";
+        }
+        return held[0] == null ? null : Boolean.FALSE;
+      });
+    } catch (SdkException e) {
+      swept.refused("VPC " + vpc, e);
+      return;
+    }
+    if (Boolean.TRUE.equals(gone)) {
+      swept.deleted.add(VPCS, vpc);
+    } else if (gone == null) {
+      String why = "VPC " + vpc + ": " + last[0] + "; still in it after " + VPC_BUDGET + ": "
+          + (seen[0] == null ? List.of() : seen[0].pending().values());
+      swept.blocked.add(why);
+      swept.failures.add(AwsFailures.retryable(why, DEPENDENCY_VIOLATION));
+    } else if (held[0] != null) {
+      swept.blocked.add("VPC " + vpc + ": " + last[0] + held[0]);
     }
   }
 
@@ -130,7 +204,7 @@ final class Ec2Sweep {
    * Deletes one route table (after its subnet associations), internet gateway (after detaching
    * it), security group, subnet or network interface.
    */
-  static void deleteOne(Ec2Client ec2, ResourceKind kind, String id) {
+  private void deleteOne(ResourceKind kind, String id) {
     switch (kind) {
       case ROUTE_TABLES -> {
         for (RouteTable t : ec2.describeRouteTables(b -> b.routeTableIds(id)).routeTables()) {
@@ -160,48 +234,11 @@ final class Ec2Sweep {
     }
   }
 
-  private void awaitTerminated(List<String> ids, List<String> blocked) {
-    Boolean done;
-    try {
-      done = Heartbeats.untilPresent("waiting for " + ids + " to terminate", TERMINATION,
-          () -> walk.list(INSTANCES, Ec2Walk.filter("instance-id", ids.toArray(String[]::new)))
-              .isEmpty() ? Boolean.TRUE : null);
-    } catch (SdkException e) {
-      blocked.add("instances " + ids + ": " + AwsFailures.map(e).getOriginalMessage());
-      return;
-    }
-    if (done == null) {
-      blocked.add("instances " + ids + ": still not terminated after " + TERMINATION);
-    }
-  }
-
-  /** Whether the security group or subnet is still there (a failed read counts as there). */
-  private boolean exists(String id) {
-    boolean group = id.startsWith("sg-");
-    try {
-      return !walk.list(group ? SECURITY_GROUPS : SUBNETS,
-          Ec2Walk.filter(group ? "group-id" : "subnet-id", id)).isEmpty();
-    } catch (SdkException e) {
-      return true;
-    }
-  }
-
-  /** Runs a delete; true when it deleted, false when the resource was gone or the delete refused. */
-  private static boolean attempt(String what, List<String> blocked, Runnable delete) {
-    try {
-      return AwsErrors.doneUnless(delete, Ec2Sweep::isNotFound);
-    } catch (SdkException e) {
-      blocked.add(what + ": " + AwsFailures.map(e).getOriginalMessage());
-      return false;
-    }
-  }
-
   private static void ignoreNotFound(Runnable r) {
     AwsErrors.doneUnless(r, e -> isNotFound(e) || AwsFailures.hasCode(e, "Gateway.NotAttached"));
   }
 
-  static boolean isNotFound(AwsServiceException e) {
-    String code = AwsFailures.errorCode(e);
-    return code.endsWith(".NotFound") || code.equals("NoSuchBucket") || code.equals("NoSuchEntity");
+  private static boolean isNotFound(AwsServiceException e) {
+    return AwsFailures.errorCode(e).endsWith(".NotFound");
   }
 }

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -75,64 +74,64 @@ public final class LabSweep {
   /** Sweeps the lab; a transient failure while some of it is left fails it retryably. */
   public DeleteLabResourcesOutput delete(String labId) {
     LabResources found = inventory.find(labId);
-    LabResources.Builder deleted = new LabResources.Builder(labId);
-    List<String> blocked = new ArrayList<>();
-    List<ApplicationFailure> failures = new ArrayList<>();
-
+    Swept swept = new Swept(labId);
     for (String id : found.get(INSTANCES)) {
       Heartbeats.beat("disassociating " + id);
-      run("association of " + id, blocked, failures, () -> {
+      swept.run("association of " + id, () -> {
         if (deletes.get(ASSOCIATIONS).deleteOwned(id, labId).deleted()) {
           // As before: the instances freed of their profile (the stack then terminates them).
-          deleted.add(INSTANCES, id);
-          deleted.add(ASSOCIATIONS, id);
+          swept.deleted.add(INSTANCES, id);
+          swept.deleted.add(ASSOCIATIONS, id);
         }
       });
     }
     for (ResourceKind kind : List.of(INSTANCE_PROFILES, ROLES, POLICIES)) {
-      deleteEach(kind, found.get(kind), labId, deleted, blocked, failures);
+      deleteEach(kind, found.get(kind), labId, swept);
     }
-    List<String> stuck = deleteEach(STACKS, found.get(STACKS), labId, deleted, blocked, failures);
+    List<String> stuck = deleteEach(STACKS, found.get(STACKS), labId, swept);
 
     // What no stack took with it (retained, DELETE_FAILED, an emulator gap), found by the tag only.
-    List<String> ec2Blocked = new ArrayList<>();
-    ec2Sweep.delete(labId, deleted, ec2Blocked, failures);
+    int beforeEc2 = swept.blocked.size();
+    Map<String, String> inUse = ec2Sweep.delete(labId, swept);
     if (!stuck.isEmpty()) {
       // A stack that failed to delete may have waited on what the EC2 sweep just removed.
-      List<String> again = new ArrayList<>();
-      deleteEach(STACKS, stuck, labId, deleted, again, new ArrayList<>());
-      blocked.removeIf(b -> stuck.stream().anyMatch(s -> b.startsWith("stack " + s + ":")));
-      blocked.addAll(again);
-      ec2Blocked.clear();
-      ec2Sweep.delete(labId, deleted, ec2Blocked, failures);
+      swept.blocked.subList(beforeEc2, swept.blocked.size()).clear();
+      swept.blocked.removeIf(b -> stuck.stream().anyMatch(s -> b.startsWith("stack " + s + ":")));
+      deleteEach(STACKS, stuck, labId, swept);
+      inUse = ec2Sweep.delete(labId, swept);
     }
-    blocked.addAll(ec2Blocked);
 
     LabResources remaining = inventory.find(labId);
+    for (Map.Entry<String, String> e : inUse.entrySet()) {
+      if (remaining.kinds().values().stream().anyMatch(ids -> ids.contains(e.getKey()))) {
+        swept.blocked.add(e.getValue());
+      }
+    }
     List<String> labStacks = remaining.get(STACKS);
     for (String bucket : remaining.get(BUCKETS)) {
       Heartbeats.beat("deleting bucket " + bucket);
-      run("bucket " + bucket, blocked, failures, () -> {
+      swept.run("bucket " + bucket, () -> {
         // Read again right before the delete (the inventory may have read it a while ago): only a
         // bucket tagged for the lab, or held by the lab's own stack, is emptied and deleted.
         if (!buckets.ownedBy(bucket, labId) && !inventory.stackHolds(labStacks, bucket)) {
           throw AwsFailures.notOwned("bucket " + bucket, labId);
         }
         if (buckets.delete(bucket)) {
-          deleted.add(BUCKETS, bucket);
+          swept.deleted.add(BUCKETS, bucket);
         }
       });
     }
-    if (!deleted.get(BUCKETS).isEmpty()) {
+    if (!swept.deleted.get(BUCKETS).isEmpty()) {
       remaining = inventory.find(labId);
     }
+    List<String> blocked = swept.blocked;
     blocked.addAll(remaining.unreadable());
     if (!remaining.noneTagged()) {
       log.warn("lab {}: still there after the sweep: {}; blocked by: {}", labId, remaining.counts(),
           blocked);
     }
     ApplicationFailure transientFailure =
-        failures.stream().filter(f -> !f.isNonRetryable()).findFirst().orElse(null);
+        swept.failures.stream().filter(f -> !f.isNonRetryable()).findFirst().orElse(null);
     if (transientFailure != null && !remaining.noneTagged()) {
       // A throttled or failed call: the whole sweep is idempotent, so Temporal tries it again.
       throw AwsFailures.retryable(
@@ -140,41 +139,23 @@ public final class LabSweep {
               + String.join("; ", blocked),
           transientFailure.getType());
     }
-    return new DeleteLabResourcesOutput(deleted.build(), remaining, blocked);
+    return new DeleteLabResourcesOutput(swept.deleted.build(), remaining, blocked);
   }
 
   /** Deletes each resource of the kind, heartbeating; returns those that could not be deleted. */
-  private List<String> deleteEach(ResourceKind kind, List<String> ids, String labId,
-      LabResources.Builder deleted, List<String> blocked, List<ApplicationFailure> failures) {
+  private List<String> deleteEach(
+      ResourceKind kind, List<String> ids, String labId, Swept swept) {
     List<String> stuck = new ArrayList<>();
     for (String id : ids) {
       Heartbeats.beat("deleting " + kind.what() + " " + id);
-      boolean ok = run(kind.what() + " " + id, blocked, failures, () -> {
+      if (!swept.run(kind.what() + " " + id, () -> {
         if (deletes.get(kind).deleteOwned(id, labId).deleted()) {
-          deleted.add(kind, id);
+          swept.deleted.add(kind, id);
         }
-      });
-      if (!ok) {
+      })) {
         stuck.add(id);
       }
     }
     return stuck;
-  }
-
-  /** Runs one delete; a failure is recorded as blocking and the sweep goes on. */
-  private static boolean run(String what, List<String> blocked, List<ApplicationFailure> failures,
-      Runnable delete) {
-    try {
-      delete.run();
-      return true;
-    } catch (SdkException e) {
-      ApplicationFailure f = AwsFailures.map(e);
-      failures.add(f);
-      blocked.add(what + ": " + f.getOriginalMessage());
-    } catch (ApplicationFailure f) {
-      failures.add(f);
-      blocked.add(what + ": " + f.getType() + ": " + f.getOriginalMessage());
-    }
-    return false;
   }
 }

@@ -1,36 +1,20 @@
-package io.labflow.activities.inventory;
-
-import static io.labflow.activities.model.ResourceKind.INSTANCES;
-import static io.labflow.activities.model.ResourceKind.INTERNET_GATEWAYS;
-import static io.labflow.activities.model.ResourceKind.NETWORK_INTERFACES;
-import static io.labflow.activities.model.ResourceKind.ROUTE_TABLES;
-import static io.labflow.activities.model.ResourceKind.SECURITY_GROUPS;
-import static io.labflow.activities.model.ResourceKind.SUBNETS;
-import static io.labflow.activities.model.ResourceKind.VPCS;
+package io.labflow.activities.ec2;
 
 import io.labflow.activities.common.Tags;
-import io.labflow.activities.model.LabResources;
 import io.labflow.activities.model.ResourceKind;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
-import software.amazon.awssdk.services.ec2.model.IamInstanceProfileAssociation;
 import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
  * The one walk of EC2 resources by kind: the inventory and the sweep list the lab's by its tag
- * ({@code tag:labflow:lab}; network interfaces also by the lab's subnets, associations by the
- * lab's instances), the sweep a VPC's contents by {@code vpc-id} and a resource again right before
- * it deletes it. Each comes with its tags, so {@link Found#ours} decides ownership by {@link
- * Tags#owned}.
+ * ({@code tag:labflow:lab}; the inventory network interfaces also by the lab's subnets), the sweep
+ * a VPC's contents by {@code vpc-id} and instances by id until they are terminated. Each comes
+ * with its tags, so {@link Found#ours} decides ownership by {@link Tags#owned}.
  */
 public final class Ec2Walk {
-
-  /** The tag CloudFormation puts on the resources of a stack. */
-  static final String STACK_ID_TAG = "aws:cloudformation:stack-id";
 
   /**
    * One EC2 resource.
@@ -93,60 +77,5 @@ public final class Ec2Walk {
       default -> throw new IllegalArgumentException("not an EC2 kind: " + kind);
     };
     return found.toList();
-  }
-
-  /** What carries the lab's tag in EC2. */
-  public LabResources tagged(String labId) {
-    FoundResources f = new FoundResources(labId);
-    tagged(f, new LinkedHashSet<>());
-    return f.build();
-  }
-
-  /**
-   * Adds what carries the lab tag in EC2 to {@code f}, and to {@code stackIds} the stacks that
-   * CloudFormation says those resources belong to.
-   */
-  void tagged(FoundResources f, Set<String> stackIds) {
-    Filter tag = labTag(f.labId());
-    for (ResourceKind kind :
-        List.of(INSTANCES, INTERNET_GATEWAYS, ROUTE_TABLES, SECURITY_GROUPS, SUBNETS, VPCS)) {
-      f.read((kind == INSTANCES ? "EC2 " : "") + kind.what() + "s", () -> {
-        for (Found r : list(kind, tag)) {
-          // The filter finds the lab id in every namespace; only this namespace's are the lab's.
-          // A VPC's main route table and default group are not filed (they go with the VPC), but
-          // their stack counts.
-          if (r.ours(f.labId())) {
-            if (r.own()) {
-              f.add(kind, r.id());
-            }
-            r.tags().stream().filter(t -> STACK_ID_TAG.equals(t.key()))
-                .forEach(t -> stackIds.add(t.value()));
-          }
-        }
-      });
-    }
-    f.read("network interfaces", () -> {
-      list(NETWORK_INTERFACES, tag).stream().filter(n -> n.ours(f.labId()))
-          .forEach(n -> f.add(NETWORK_INTERFACES, n.id()));
-      List<String> subnets = List.copyOf(f.get(SUBNETS));
-      if (!subnets.isEmpty()) {
-        list(NETWORK_INTERFACES, filter("subnet-id", subnets.toArray(String[]::new)))
-            .forEach(n -> f.add(NETWORK_INTERFACES, n.id()));
-      }
-    });
-    List<String> instances = List.copyOf(f.get(INSTANCES));
-    if (!instances.isEmpty()) {
-      f.read("instance profile associations", () -> {
-        Filter ofInstances = filter("instance-id", instances.toArray(String[]::new));
-        for (IamInstanceProfileAssociation a :
-            ec2.describeIamInstanceProfileAssociationsPaginator(b -> b.filters(ofInstances))
-                .iamInstanceProfileAssociations()) {
-          String state = a.stateAsString();
-          if ("associated".equals(state) || "associating".equals(state)) {
-            f.add(ResourceKind.ASSOCIATIONS, a.instanceId() + "/" + a.associationId());
-          }
-        }
-      });
-    }
   }
 }

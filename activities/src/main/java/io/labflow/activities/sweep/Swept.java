@@ -1,0 +1,41 @@
+package io.labflow.activities.sweep;
+
+import io.labflow.activities.common.AwsFailures;
+import io.labflow.activities.model.LabResources;
+import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/** What one sweep has done so far: what it deleted, what blocked it, and the failures behind. */
+final class Swept {
+
+  final LabResources.Builder deleted;
+  final List<String> blocked = new ArrayList<>();
+  final List<ApplicationFailure> failures = new ArrayList<>();
+
+  Swept(String labId) {
+    this.deleted = new LabResources.Builder(labId);
+  }
+
+  /** Runs one delete; a failure is recorded as blocking and the sweep goes on. */
+  boolean run(String what, Runnable delete) {
+    try {
+      delete.run();
+      return true;
+    } catch (SdkException e) {
+      refused(what, e);
+    } catch (ApplicationFailure f) {
+      failures.add(f);
+      blocked.add(what + ": " + f.getType() + ": " + f.getOriginalMessage());
+    }
+    return false;
+  }
+
+  /** Records that AWS refused (or failed) a call about {@code what}. */
+  void refused(String what, SdkException e) {
+    ApplicationFailure f = AwsFailures.map(e);
+    failures.add(f);
+    blocked.add(what + ": " + f.getOriginalMessage());
+  }
+}
