@@ -8,8 +8,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -29,10 +27,6 @@ class MotoStackTimeTest {
   static final MotoWithLimits moto = new MotoWithLimits("moto-stack-time",
       MotoProcess.Limits.NONE.withTimeScale("0.1").withStalls("0"));
 
-  private static <B extends AwsClientBuilder<B, C>, C> C client(B builder) {
-    return moto.client(builder, MotoWithLimits.KEYS, c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
-  }
-
   @Test
   void aStackIsInProgressForTheScaledTimeOfCreatingAndDeletingIt() throws Exception {
     String template = """
@@ -43,8 +37,8 @@ class MotoStackTimeTest {
         Outputs:
           VpcId: {Value: !Ref Vpc}
         """;
-    try (CloudFormationClient cfn = client(CloudFormationClient.builder());
-        Ec2Client ec2 = client(Ec2Client.builder())) {
+    try (CloudFormationClient cfn = moto.noRetry(CloudFormationClient.builder());
+        Ec2Client ec2 = moto.noRetry(Ec2Client.builder())) {
       String id = cfn.createStack(b -> b.stackName("slow").templateBody(template)).stackId();
       Supplier<Stack> stack = () -> cfn.describeStacks(b -> b.stackName("slow")).stacks().get(0);
 
@@ -69,7 +63,7 @@ class MotoStackTimeTest {
       String vpcId = created.outputs().get(0).outputValue();
       assertThat(ec2.describeVpcs(b -> b.vpcIds(vpcId)).vpcs()).hasSize(1);
       cfn.deleteStack(b -> b.stackName("slow")); // a second delete changes nothing, as on AWS
-      Stack deleted = MotoTimeTest.after(() -> cfn.describeStacks(b -> b.stackName(id)).stacks().get(0),
+      Stack deleted = MotoWithLimits.after(() -> cfn.describeStacks(b -> b.stackName(id)).stacks().get(0),
           s -> s.stackStatusAsString().equals("DELETE_IN_PROGRESS"));
       assertThat(deleted.stackStatusAsString()).isEqualTo("DELETE_COMPLETE");
       assertThat(ec2.describeVpcs().vpcs()).singleElement().satisfies(v -> assertThat(v.isDefault()).isTrue());

@@ -10,11 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -35,36 +32,18 @@ class MotoTimeTest {
   static final MotoWithLimits moto = new MotoWithLimits("moto-time",
       MotoProcess.Limits.NONE.withTimeScale("0.2").withStalls("0"));
 
-  private static <B extends AwsClientBuilder<B, C>, C> C client(B builder) {
-    return client(builder, MotoWithLimits.KEYS);
-  }
-
-  private static <B extends AwsClientBuilder<B, C>, C> C client(B builder, AwsCredentials credentials) {
-    return moto.client(builder, credentials, c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
-  }
-
-  /** Polls every 200 ms until {@code value} is not {@code busy} (the class timeout bounds it). */
-  static <T> T after(Supplier<T> value, java.util.function.Predicate<T> busy) throws InterruptedException {
-    T seen = value.get();
-    while (busy.test(seen)) {
-      Thread.sleep(200);
-      seen = value.get();
-    }
-    return seen;
-  }
-
   @Test
   void anInstanceIsPendingAndANewRoleCannotBeAssumedAtFirst() throws Exception {
-    try (Ec2Client ec2 = client(Ec2Client.builder());
-        IamClient iam = client(IamClient.builder().region(Region.AWS_GLOBAL));
-        StsClient sts = client(StsClient.builder())) {
+    try (Ec2Client ec2 = moto.noRetry(Ec2Client.builder());
+        IamClient iam = moto.noRetry(IamClient.builder().region(Region.AWS_GLOBAL));
+        StsClient sts = moto.noRetry(StsClient.builder())) {
       String ami = ec2.describeImages().images().get(0).imageId();
       var launched = ec2.runInstances(b -> b.imageId(ami).minCount(1).maxCount(1)).instances().get(0);
       assertThat(launched.state().nameAsString()).isEqualTo("pending");
       Supplier<String> state = () -> ec2.describeInstances(b -> b.instanceIds(launched.instanceId()))
           .reservations().get(0).instances().get(0).state().nameAsString();
       assertThat(state.get()).as("within 3.4 s of the launch").isEqualTo("pending");
-      assertThat(after(state, s -> s.equals("pending"))).isEqualTo("running");
+      assertThat(MotoWithLimits.after(state, s -> s.equals("pending"))).isEqualTo("running");
 
       String arn = iam.createRole(b -> b.roleName("fresh").assumeRolePolicyDocument(
           "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
@@ -74,7 +53,7 @@ class MotoTimeTest {
       assertThat(refused.statusCode()).isEqualTo(403);
       assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
       assertThat(refused.awsErrorDetails().errorMessage()).contains("sts:AssumeRole on resource: " + arn);
-      Boolean assumed = after(() -> {
+      Boolean assumed = MotoWithLimits.after(() -> {
         try {
           return sts.assumeRole(b -> b.roleArn(arn).roleSessionName("probe")).credentials() != null;
         } catch (AwsServiceException notYet) {
@@ -89,8 +68,8 @@ class MotoTimeTest {
   void aPolicyAttachedOrSwitchedToANewDefaultVersionIsSeenAfterItsPropagation() throws Exception {
     MotoProcess.Admin admin = moto.process().enforceIamWithAdmin("admin");
     var adminKeys = AwsBasicCredentials.create(admin.accessKeyId(), admin.secretAccessKey());
-    try (IamClient iam = client(IamClient.builder().region(Region.AWS_GLOBAL), adminKeys);
-        StsClient sts = client(StsClient.builder(), adminKeys)) {
+    try (IamClient iam = moto.noRetry(IamClient.builder().region(Region.AWS_GLOBAL), adminKeys);
+        StsClient sts = moto.noRetry(StsClient.builder(), adminKeys)) {
       String role = iam.createRole(b -> b.roleName("switching").assumeRolePolicyDocument(
           "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
               + "\"Principal\":{\"AWS\":\"" + admin.arn() + "\"},\"Action\":\"sts:AssumeRole\"}]}"))
@@ -101,16 +80,16 @@ class MotoTimeTest {
       Supplier<String> vpcs = () -> simulated(iam, role, "ec2:DescribeVpcs");
       Supplier<String> subnets = () -> simulated(iam, role, "ec2:DescribeSubnets");
       assertThat(vpcs.get()).as("right after AttachRolePolicy").isEqualTo("implicitDeny");
-      assertThat(after(vpcs, d -> d.equals("implicitDeny"))).isEqualTo("allowed");
+      assertThat(MotoWithLimits.after(vpcs, d -> d.equals("implicitDeny"))).isEqualTo("allowed");
 
-      var session = after(() -> {
+      var session = MotoWithLimits.after(() -> {
         try {
           return sts.assumeRole(b -> b.roleArn(role).roleSessionName("s")).credentials();
         } catch (AwsServiceException notYet) {
           return null;
         }
       }, c -> c == null);
-      try (Ec2Client ec2 = client(Ec2Client.builder(), AwsSessionCredentials.create(
+      try (Ec2Client ec2 = moto.noRetry(Ec2Client.builder(), AwsSessionCredentials.create(
           session.accessKeyId(), session.secretAccessKey(), session.sessionToken()))) {
         iam.createPolicyVersion(b -> b.policyArn(policy).setAsDefault(true)
             .policyDocument(allow("ec2:DescribeSubnets")));
@@ -121,7 +100,7 @@ class MotoTimeTest {
         assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("UnauthorizedOperation");
         ec2.describeVpcs(); // the previous version still allows it
 
-        assertThat(after(subnets, d -> d.equals("implicitDeny"))).isEqualTo("allowed");
+        assertThat(MotoWithLimits.after(subnets, d -> d.equals("implicitDeny"))).isEqualTo("allowed");
         assertThat(vpcs.get()).isEqualTo("implicitDeny");
         assertThat(ec2.describeSubnets().subnets()).isNotEmpty();
         assertThat(catchThrowableOfType(AwsServiceException.class, ec2::describeVpcs)

@@ -3,6 +3,8 @@ package io.labflow.activities.testing;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -11,6 +13,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.regions.Region;
 
@@ -69,5 +72,25 @@ public final class MotoWithLimits implements BeforeAllCallback, AfterAllCallback
         .credentialsProvider(StaticCredentialsProvider.create(credentials))
         .overrideConfiguration(config)
         .build();
+  }
+
+  /** A client with the default test credentials that never retries (a test sees every answer). */
+  public <B extends AwsClientBuilder<B, C>, C> C noRetry(B builder) {
+    return noRetry(builder, KEYS);
+  }
+
+  /** The same with these credentials. */
+  public <B extends AwsClientBuilder<B, C>, C> C noRetry(B builder, AwsCredentials credentials) {
+    return client(builder, credentials, c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
+  }
+
+  /** Polls every 200 ms until {@code value} is not {@code busy} (the class timeout bounds it). */
+  public static <T> T after(Supplier<T> value, Predicate<T> busy) throws InterruptedException {
+    T seen = value.get();
+    while (busy.test(seen)) {
+      Thread.sleep(200);
+      seen = value.get();
+    }
+    return seen;
   }
 }
