@@ -1,24 +1,23 @@
 package io.labflow.activities.ec2;
 
+import static io.labflow.activities.model.ResourceKind.INSTANCES;
+
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Heartbeats;
 import io.labflow.activities.common.Inputs;
-import io.labflow.activities.common.Tags;
 import io.labflow.activities.common.Waiting;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.model.DeleteOutput;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.IamInstanceProfileAssociation;
 import software.amazon.awssdk.services.ec2.model.IamInstanceProfileSpecification;
-import software.amazon.awssdk.services.ec2.model.Instance;
-import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.iam.model.InstanceProfile;
 
 public final class Ec2ActivitiesImpl implements Ec2Activities {
@@ -26,6 +25,7 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
   private static final Logger log = LoggerFactory.getLogger(Ec2ActivitiesImpl.class);
 
   private final Ec2Client ec2;
+  private final Ec2Walk walk;
   private final IamEntities entities;
   private final Duration propagationBudget;
 
@@ -37,6 +37,7 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
   /** @param propagationBudget how long "Invalid IAM Instance Profile" is retried in one attempt */
   public Ec2ActivitiesImpl(AwsClients clients, Duration propagationBudget) {
     this.ec2 = clients.ec2();
+    this.walk = new Ec2Walk(ec2);
     this.entities = new IamEntities(clients);
     this.propagationBudget = propagationBudget;
   }
@@ -47,7 +48,7 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
     String instanceId = Inputs.require(in.instanceId(), "instanceId", "AssociateInstanceProfile");
     String profile =
         Inputs.require(in.instanceProfileName(), "instanceProfileName", "AssociateInstanceProfile");
-    if (ownedInstance(instanceId, labId).isEmpty()) {
+    if (!ownedInstance(instanceId, labId)) {
       // EC2's read-after-write consistency is eventual, so absence may be momentary; the step's
       // retry policy bounds how long it is believed.
       throw AwsFailures.retryable(
@@ -116,7 +117,7 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
   public DeleteOutput disassociate(String instanceId, String profileName, String labId) {
     String resource = "association/" + instanceId;
     Optional<IamInstanceProfileAssociation> current =
-        ownedInstance(instanceId, labId).flatMap(i -> association(instanceId));
+        ownedInstance(instanceId, labId) ? association(instanceId) : Optional.empty();
     if (current.isEmpty()) {
       return new DeleteOutput(resource, false);
     }
@@ -140,7 +141,7 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
   /** The instance's current (associated or associating) instance profile association. */
   public Optional<IamInstanceProfileAssociation> association(String instanceId) {
     return ec2.describeIamInstanceProfileAssociationsPaginator(
-            b -> b.filters(Filter.builder().name("instance-id").values(instanceId).build()))
+            b -> b.filters(Ec2Walk.filter("instance-id", instanceId)))
         .iamInstanceProfileAssociations().stream()
         .filter(a -> "associated".equals(a.stateAsString())
             || "associating".equals(a.stateAsString()))
@@ -148,23 +149,16 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
   }
 
   /**
-   * The instance unless it does not exist or is terminated.
+   * Whether the instance exists and is not terminated.
    *
    * @throws io.temporal.failure.ApplicationFailure {@code NotOwned} when it is not the lab's
    */
-  private Optional<Instance> ownedInstance(String instanceId, String labId) {
-    Optional<Instance> found = AwsErrors.emptyOn(
-        () ->
-            ec2.describeInstances(b -> b.instanceIds(instanceId)).reservations().stream()
-                .flatMap(r -> r.instances().stream())
-                .filter(i -> !"terminated".equals(i.state().nameAsString()))
-                .findFirst()
-                .orElse(null),
-        "InvalidInstanceID.NotFound");
-    if (found.isPresent() && !Tags.owned(found.get().tags(), Tag::key, Tag::value, labId)) {
+  private boolean ownedInstance(String instanceId, String labId) {
+    List<Ec2Walk.Found> found = walk.list(INSTANCES, Ec2Walk.filter("instance-id", instanceId));
+    if (!found.isEmpty() && !found.get(0).ours(labId)) {
       throw AwsFailures.notOwned("instance " + instanceId, labId);
     }
-    return found;
+    return !found.isEmpty();
   }
 
   private String profileArn(String name) {

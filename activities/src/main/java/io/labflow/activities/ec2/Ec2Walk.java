@@ -23,7 +23,7 @@ public final class Ec2Walk {
    *     security group go with the VPC, an interface attached to an instance with the instance
    * @param state an instance's state or an interface's status; null for the other kinds
    */
-  public record Found(ResourceKind kind, String id, List<Tag> tags, boolean own, String state) {
+  public record Found(String id, List<Tag> tags, boolean own, String state) {
 
     public boolean ours(String labId) {
       return Tags.owned(tags, Tag::key, Tag::value, labId);
@@ -55,25 +55,25 @@ public final class Ec2Walk {
       case INSTANCES -> ec2.describeInstancesPaginator(b -> b.filters(filters)).reservations()
           .stream().flatMap(r -> r.instances().stream())
           .filter(i -> !"terminated".equals(i.state().nameAsString()))
-          .map(i -> new Found(kind, i.instanceId(), i.tags(), true, i.state().nameAsString()));
+          .map(i -> new Found(i.instanceId(), i.tags(), true, i.state().nameAsString()));
       case NETWORK_INTERFACES -> ec2.describeNetworkInterfacesPaginator(b -> b.filters(filters))
           .networkInterfaces().stream()
-          .map(n -> new Found(kind, n.networkInterfaceId(), n.tagSet(),
+          .map(n -> new Found(n.networkInterfaceId(), n.tagSet(),
               n.attachment() == null || n.attachment().instanceId() == null, n.statusAsString()));
       case ROUTE_TABLES -> ec2.describeRouteTablesPaginator(b -> b.filters(filters))
           .routeTables().stream()
-          .map(t -> new Found(kind, t.routeTableId(), t.tags(),
+          .map(t -> new Found(t.routeTableId(), t.tags(),
               t.associations().stream().noneMatch(a -> Boolean.TRUE.equals(a.main())), null));
       case INTERNET_GATEWAYS -> ec2.describeInternetGatewaysPaginator(b -> b.filters(filters))
           .internetGateways().stream()
-          .map(g -> new Found(kind, g.internetGatewayId(), g.tags(), true, null));
+          .map(g -> new Found(g.internetGatewayId(), g.tags(), true, null));
       case SECURITY_GROUPS -> ec2.describeSecurityGroupsPaginator(b -> b.filters(filters))
           .securityGroups().stream()
-          .map(g -> new Found(kind, g.groupId(), g.tags(), !"default".equals(g.groupName()), null));
+          .map(g -> new Found(g.groupId(), g.tags(), !"default".equals(g.groupName()), null));
       case SUBNETS -> ec2.describeSubnetsPaginator(b -> b.filters(filters)).subnets().stream()
-          .map(s -> new Found(kind, s.subnetId(), s.tags(), true, null));
+          .map(s -> new Found(s.subnetId(), s.tags(), true, null));
       case VPCS -> ec2.describeVpcsPaginator(b -> b.filters(filters)).vpcs().stream()
-          .map(v -> new Found(kind, v.vpcId(), v.tags(), true, null));
+          .map(v -> new Found(v.vpcId(), v.tags(), true, null));
       default -> throw new IllegalArgumentException("not an EC2 kind: " + kind);
     };
     return found.toList();

@@ -1,8 +1,8 @@
 package io.labflow.activities.inventory;
 
-import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.model.ResourceKind;
+import io.labflow.activities.s3.S3Buckets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,12 +39,14 @@ final class AccountScan {
 
   private final IamClient iam;
   private final S3Client s3;
+  private final S3Buckets buckets;
   private final IamEntities entities;
   private final TagCache cache;
 
   AccountScan(IamClient iam, S3Client s3, IamEntities entities, TagCache cache) {
     this.iam = iam;
     this.s3 = s3;
+    this.buckets = new S3Buckets(s3);
     this.entities = entities;
     this.cache = cache;
   }
@@ -79,7 +81,7 @@ final class AccountScan {
   private <T> void keepLabs(FoundResources f, String list, ResourceKind kind, Iterable<T> all,
       Function<T, String> key, Function<T, String> label, Function<T, String> name,
       Function<T, Instant> created, Function<T, List<Tag>> tags, Consumer<T> keep) {
-    Pattern word = LabInventory.labIdAsWord(f.labId());
+    Pattern word = FoundResources.labIdAsWord(f.labId());
     f.read(list, () -> {
       for (T e : all) {
         String k = key.apply(e);
@@ -99,7 +101,7 @@ final class AccountScan {
   }
 
   void s3Resources(FoundResources f) {
-    Pattern word = LabInventory.labIdAsWord(f.labId());
+    Pattern word = FoundResources.labIdAsWord(f.labId());
     Map<String, Instant> names = new LinkedHashMap<>();
     f.get(ResourceKind.BUCKETS).forEach(name -> names.put(name, null));
     f.read("buckets", () -> {
@@ -122,8 +124,8 @@ final class AccountScan {
         continue;
       }
       f.check("bucket " + name, inStack || named,
-          () -> inStack
-              || cache.owned(key, bucket.getValue(), () -> bucketTags(name), S3_KEY, S3_VALUE, f.labId()),
+          () -> inStack || cache.owned(
+              key, bucket.getValue(), () -> buckets.tags(name), S3_KEY, S3_VALUE, f.labId()),
           () -> {
             f.add(ResourceKind.BUCKETS, name);
             int listed = 0;
@@ -135,11 +137,5 @@ final class AccountScan {
             }
           });
     }
-  }
-
-  /** The bucket's tags, empty when it has none; NoSuchBucket is the caller's (gone: not ours). */
-  private List<software.amazon.awssdk.services.s3.model.Tag> bucketTags(String name) {
-    return AwsErrors.emptyOn(() -> s3.getBucketTagging(b -> b.bucket(name)).tagSet(), "NoSuchTagSet")
-        .orElse(List.of());
   }
 }

@@ -6,6 +6,7 @@ import io.labflow.activities.model.LabResources;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -47,9 +48,9 @@ final class FoundResources extends LabResources.Builder {
     } catch (SdkException e) {
       rethrowIfTransient(e);
       if (unseen) {
-        unreadable(what + " (" + LabInventory.reason(e) + ")");
+        unreadable(what + " (" + reason(e) + ")");
       } else {
-        log.warn("lab {}: cannot list {}: {}", labId(), what, LabInventory.reason(e));
+        log.warn("lab {}: cannot list {}: {}", labId(), what, reason(e));
       }
     }
   }
@@ -80,11 +81,20 @@ final class FoundResources extends LabResources.Builder {
       }
       if (mayBeOurs) {
         rethrowIfTransient(e);
-        unreadable(what + " (" + LabInventory.reason(e) + ")");
+        unreadable(what + " (" + reason(e) + ")");
       } else {
         log.warn("lab {}: cannot read the tags of {} (not named after the lab; left alone): {}",
-            labId(), what, LabInventory.reason(e));
+            labId(), what, reason(e));
       }
     }
+  }
+
+  /** The lab id as a whole word of a name: lab-1 matches labflow-lab-1 but not labflow-lab-10. */
+  static Pattern labIdAsWord(String labId) {
+    return Pattern.compile("(^|[^A-Za-z0-9])" + Pattern.quote(labId) + "($|[^A-Za-z0-9])");
+  }
+
+  static String reason(SdkException e) {
+    return AwsFailures.map(e).getOriginalMessage();
   }
 }

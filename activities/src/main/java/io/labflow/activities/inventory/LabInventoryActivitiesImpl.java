@@ -1,22 +1,87 @@
 package io.labflow.activities.inventory;
 
+import static io.labflow.activities.model.ResourceKind.INSTANCES;
+import static io.labflow.activities.model.ResourceKind.INTERNET_GATEWAYS;
+import static io.labflow.activities.model.ResourceKind.NETWORK_INTERFACES;
+import static io.labflow.activities.model.ResourceKind.ROUTE_TABLES;
+import static io.labflow.activities.model.ResourceKind.SECURITY_GROUPS;
+import static io.labflow.activities.model.ResourceKind.SUBNETS;
+import static io.labflow.activities.model.ResourceKind.VPCS;
+
+import io.labflow.activities.cloudformation.Stacks;
 import io.labflow.activities.common.AwsClients;
+import io.labflow.activities.common.AwsFailures;
+import io.labflow.activities.common.Heartbeats;
 import io.labflow.activities.common.Inputs;
+import io.labflow.activities.ec2.Ec2Walk;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.model.DeleteLabResourcesOutput;
 import io.labflow.activities.model.LabInput;
 import io.labflow.activities.model.LabResources;
 import io.labflow.activities.model.ResourceKind;
 import io.labflow.activities.sweep.LabSweep;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary;
+import software.amazon.awssdk.services.cloudformation.model.StackStatus;
+import software.amazon.awssdk.services.cloudformation.model.StackSummary;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.IamInstanceProfileAssociation;
 
 /**
- * {@link LabInventoryActivities} over the AWS SDK: {@link LabInventory} finds, {@link LabSweep}
- * deletes.
+ * {@link LabInventoryActivities} over the AWS SDK: {@link LabSweep} deletes, and this finds one
+ * lab's resources, from what its stacks really hold (ListStackResources) and from its
+ * tag, reading only the lab's own resources where a direct lookup exists:
+ *
+ * <ul>
+ *   <li>EC2 by {@link Ec2Walk}: the tag filter; network interfaces also by the lab's subnets,
+ *       associations by the lab's instances.
+ *   <li>Stacks by the {@code aws:cloudformation:stack-id} tag CloudFormation puts on the lab's
+ *       tagged EC2 resources, and by name (ListStacks summaries whose name holds the lab id as a
+ *       word); each then by DescribeStacks with its id, never a list-all DescribeStacks, so a
+ *       broken stack of another lab cannot fail this one.
+ *   <li>IAM and S3 have no lookup by tag: {@link AccountScan} checks every role, policy, profile
+ *       and bucket by its tag, each on its own, so one that cannot be read is reported, not fatal.
+ *       The tags read are kept in a {@link TagCache} by the resource's immutable id, so another
+ *       lab's resource is read once per worker, not once per lab.
+ * </ul>
+ *
+ * Whatever cannot be read and may be the lab's is listed in {@code unreadable}; what cannot be
+ * read and is clearly not the lab's (no lab id in its name) is only logged.
  */
-public final class LabInventoryActivitiesImpl implements LabInventoryActivities {
+public final class LabInventoryActivitiesImpl
+    implements LabInventoryActivities, LabSweep.Inventory {
 
-  private final LabInventory inventory;
+  private static final Logger log = LoggerFactory.getLogger(LabInventoryActivitiesImpl.class);
+
+  /**
+   * Every stack status but DELETE_COMPLETE: ListStacks without a filter also returns every stack
+   * deleted in the last 90 days, so its pages would grow with the account's history.
+   */
+  static final List<StackStatus> LIVE_STATUSES = Arrays.stream(StackStatus.values())
+      .filter(s -> s != StackStatus.DELETE_COMPLETE && s != StackStatus.UNKNOWN_TO_SDK_VERSION)
+      .toList();
+
+  /** The tag CloudFormation puts on the resources of a stack. */
+  private static final String STACK_ID_TAG = "aws:cloudformation:stack-id";
+
+  private final CloudFormationClient cfn;
+  private final Stacks stacks;
+  private final Ec2Client ec2;
+  private final Ec2Walk ec2Walk;
+  private final AccountScan accountScan;
   private final LabSweep sweep;
 
   /**
@@ -29,19 +94,162 @@ public final class LabInventoryActivitiesImpl implements LabInventoryActivities 
   }
 
   /** The same, with this cache of other resources' tags (tests give it a clock). */
-  LabInventoryActivitiesImpl(AwsClients clients, IamEntities iam,
+  LabInventoryActivitiesImpl(AwsClients clients, IamEntities entities,
       Map<ResourceKind, LabSweep.Delete> deletes, TagCache cache) {
-    this.inventory = new LabInventory(clients, iam, cache);
-    this.sweep = new LabSweep(clients.ec2(), clients.s3(), inventory, deletes);
+    this.cfn = clients.cloudFormation();
+    this.stacks = new Stacks(cfn);
+    this.ec2 = clients.ec2();
+    this.ec2Walk = new Ec2Walk(ec2);
+    this.accountScan = new AccountScan(clients.iam(), clients.s3(), entities, cache);
+    this.sweep = new LabSweep(ec2, clients.s3(), this, deletes);
   }
 
   @Override
   public LabResources listLabResources(LabInput in) {
-    return inventory.find(Inputs.require(in.labId(), "labId", "ListLabResources"));
+    return find(Inputs.require(in.labId(), "labId", "ListLabResources"));
   }
 
   @Override
   public DeleteLabResourcesOutput deleteLabResources(LabInput in) {
     return sweep.delete(Inputs.require(in.labId(), "labId", "DeleteLabResources"));
+  }
+
+  @Override
+  public LabResources find(String labId) {
+    return walk(labId).build();
+  }
+
+  /** The lab's resources and what is named after it. */
+  FoundResources walk(String labId) {
+    FoundResources f = new FoundResources(labId);
+    Heartbeats.beat("listing EC2 resources of " + labId);
+    Set<String> stackIds = new LinkedHashSet<>();
+    ec2(f, stackIds);
+    Heartbeats.beat("listing stacks of " + labId);
+    stacks(f, stackIds);
+    Heartbeats.beat("listing IAM resources of " + labId);
+    accountScan.iamResources(f);
+    Heartbeats.beat("listing buckets of " + labId);
+    accountScan.s3Resources(f);
+    return f;
+  }
+
+  /**
+   * Adds what carries the lab tag in EC2 to {@code f}, and to {@code stackIds} the stacks that
+   * CloudFormation says those resources belong to.
+   */
+  private void ec2(FoundResources f, Set<String> stackIds) {
+    Filter tag = Ec2Walk.labTag(f.labId());
+    for (ResourceKind kind :
+        List.of(INSTANCES, INTERNET_GATEWAYS, ROUTE_TABLES, SECURITY_GROUPS, SUBNETS, VPCS)) {
+      f.read((kind == INSTANCES ? "EC2 " : "") + kind.what() + "s", () -> {
+        for (Ec2Walk.Found r : ec2Walk.list(kind, tag)) {
+          // The filter finds the lab id in every namespace; only this namespace's are the lab's.
+          // A VPC's main route table and default group are not filed (they go with the VPC), but
+          // their stack counts.
+          if (r.ours(f.labId())) {
+            if (r.own()) {
+              f.add(kind, r.id());
+            }
+            r.tags().stream().filter(t -> STACK_ID_TAG.equals(t.key()))
+                .forEach(t -> stackIds.add(t.value()));
+          }
+        }
+      });
+    }
+    f.read("network interfaces", () -> {
+      ec2Walk.list(NETWORK_INTERFACES, tag).stream().filter(n -> n.ours(f.labId()))
+          .forEach(n -> f.add(NETWORK_INTERFACES, n.id()));
+      List<String> subnets = List.copyOf(f.get(SUBNETS));
+      if (!subnets.isEmpty()) {
+        Filter inSubnets = Ec2Walk.filter("subnet-id", subnets.toArray(String[]::new));
+        ec2Walk.list(NETWORK_INTERFACES, inSubnets)
+            .forEach(n -> f.add(NETWORK_INTERFACES, n.id()));
+      }
+    });
+    List<String> instances = List.copyOf(f.get(INSTANCES));
+    if (!instances.isEmpty()) {
+      f.read("instance profile associations", () -> {
+        Filter ofInstances = Ec2Walk.filter("instance-id", instances.toArray(String[]::new));
+        for (IamInstanceProfileAssociation a :
+            ec2.describeIamInstanceProfileAssociationsPaginator(b -> b.filters(ofInstances))
+                .iamInstanceProfileAssociations()) {
+          String state = a.stateAsString();
+          if ("associated".equals(state) || "associating".equals(state)) {
+            f.add(ResourceKind.ASSOCIATIONS, a.instanceId() + "/" + a.associationId());
+          }
+        }
+      });
+    }
+  }
+
+
+  private void stacks(FoundResources f, Set<String> fromTags) {
+    Pattern word = FoundResources.labIdAsWord(f.labId());
+    Map<String, Boolean> candidates = new LinkedHashMap<>();
+    fromTags.forEach(id -> candidates.put(id, true));
+    f.read("stack summaries", () -> {
+      for (StackSummary s :
+          cfn.listStacksPaginator(b -> b.stackStatusFilters(LIVE_STATUSES)).stackSummaries()) {
+        if (s.stackStatus() != StackStatus.DELETE_COMPLETE && word.matcher(s.stackName()).find()) {
+          candidates.putIfAbsent(s.stackId(), false);
+          f.named.add("stacks " + s.stackName());
+        }
+      }
+    });
+    for (Map.Entry<String, Boolean> c : candidates.entrySet()) {
+      Optional<Stack> stack;
+      try {
+        stack = stacks.describe(c.getKey());
+      } catch (SdkException e) {
+        String why = "stack " + c.getKey() + " (DescribeStacks: " + FoundResources.reason(e) + ")";
+        if (c.getValue()) {
+          FoundResources.rethrowIfTransient(e);
+          f.unreadable(why);
+        } else {
+          log.warn("lab {}: cannot read {}; its name holds the lab id but nothing else ties it to"
+              + " the lab, so it is left alone", f.labId(), why);
+        }
+        continue;
+      }
+      if (stack.isEmpty() || Stacks.isGone(stack.get())
+          || !Stacks.owned(stack.get(), f.labId())) {
+        continue;
+      }
+      Stack s = stack.get();
+      f.add(ResourceKind.STACKS, s.stackName());
+      // A stack whose creation broke half way may not list its resources (moto answers with the
+      // error that broke it). It is in the inventory itself, its tagged resources are found by
+      // the tag, and deleting it takes the rest: that is logged, not an unreadable resource.
+      f.read("resources of stack " + s.stackName(), false, () -> {
+        for (StackResourceSummary r :
+            cfn.listStackResourcesPaginator(b -> b.stackName(s.stackId())).stackResourceSummaries()) {
+          if ("DELETE_COMPLETE".equals(r.resourceStatusAsString()) || r.physicalResourceId() == null
+              || r.physicalResourceId().isBlank()) {
+            continue;
+          }
+          Optional<ResourceKind> kind = ResourceKind.ofTemplateType(r.resourceType());
+          if (kind.isEmpty()) {
+            f.add(ResourceKind.UNKNOWN,
+                r.resourceType() + " " + r.physicalResourceId() + " (" + s.stackName() + ")");
+          } else if (ResourceKind.isOwnResource(r.resourceType())) {
+            f.add(kind.get(), r.physicalResourceId());
+          }
+        }
+      });
+    }
+  }
+
+  @Override
+  public boolean stackHolds(List<String> stackNames, String physicalId) {
+    for (String name : stackNames) {
+      for (StackResourceSummary r :
+          cfn.listStackResourcesPaginator(b -> b.stackName(name)).stackResourceSummaries()) {
+        if (physicalId.equals(r.physicalResourceId())) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 }

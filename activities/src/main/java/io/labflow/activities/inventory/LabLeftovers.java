@@ -4,6 +4,7 @@ import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.iam.IamEntities;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -18,8 +19,8 @@ public final class LabLeftovers {
 
   /** Each resource left as {@code kind name}, each once; empty when nothing is left. */
   public static List<String> of(AwsClients clients, String labId) {
-    FoundResources found =
-        new LabInventory(clients, new IamEntities(clients), new TagCache()).walk(labId);
+    FoundResources found = new LabInventoryActivitiesImpl(
+        clients, new IamEntities(clients), Map.of(), new TagCache()).walk(labId);
     Set<String> left = new LinkedHashSet<>();
     found.build().kinds()
         .forEach((kind, items) -> items.forEach(item -> left.add(kind.key() + " " + item)));

@@ -7,12 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
-import software.amazon.awssdk.services.s3.model.ObjectVersion;
 import software.amazon.awssdk.services.s3.model.Tag;
 
-/** Bucket helpers: the ownership test and emptying a bucket before its deletion. */
+/** Bucket helpers: a bucket's tags, whose it is, and emptying it before its deletion. */
 public final class S3Buckets {
 
   public static final String NO_SUCH_BUCKET = "NoSuchBucket";
@@ -23,50 +22,52 @@ public final class S3Buckets {
     this.s3 = s3;
   }
 
-  /** Whether the bucket carries this lab's tag; a bucket without tags or gone is not owned. */
-  public boolean ownedBy(String bucket, String labId) {
-    return AwsErrors.emptyOn(
-            () -> s3.getBucketTagging(b -> b.bucket(bucket)).tagSet(), "NoSuchTagSet", NO_SUCH_BUCKET)
-        .map(tags -> Tags.owned(tags, Tag::key, Tag::value, labId))
-        .orElse(false);
-  }
-
-  /**
-   * Whether the bucket exists without this lab's tag (someone else's, or nobody's labflow knows),
-   * so that a stack of the lab cannot create it; false when it does not exist or is the lab's.
-   */
-  public boolean takenFrom(String bucket, String labId) {
+  /** The bucket's tags, empty when it has none; null when the bucket does not exist. */
+  public List<Tag> tags(String bucket) {
     try {
-      return !Tags.owned(s3.getBucketTagging(b -> b.bucket(bucket)).tagSet(), Tag::key, Tag::value, labId);
+      return s3.getBucketTagging(b -> b.bucket(bucket)).tagSet();
     } catch (AwsServiceException e) {
-      if (AwsFailures.hasCode(e, NO_SUCH_BUCKET)) {
-        return false;
-      }
       if (AwsFailures.hasCode(e, "NoSuchTagSet")) {
-        return true;
+        return List.of();
+      }
+      if (AwsFailures.hasCode(e, NO_SUCH_BUCKET)) {
+        return null;
       }
       throw e;
     }
   }
 
-  /** Deletes every object version and delete marker; returns how many were removed. */
+  /** Whether the bucket exists and carries this lab's tag. */
+  public boolean ownedBy(String bucket, String labId) {
+    List<Tag> tags = tags(bucket);
+    return tags != null && Tags.owned(tags, Tag::key, Tag::value, labId);
+  }
+
+  /**
+   * Whether the bucket exists without this lab's tag (someone else's, or nobody's labflow knows),
+   * so that a stack of the lab cannot create it.
+   */
+  public boolean takenFrom(String bucket, String labId) {
+    List<Tag> tags = tags(bucket);
+    return tags != null && !Tags.owned(tags, Tag::key, Tag::value, labId);
+  }
+
+  /** Deletes every object version and delete marker; returns how many there were. */
   public int empty(String bucket) {
-    int[] removed = {0};
-    List<ObjectIdentifier> batch = new ArrayList<>();
-    AwsErrors.doneUnless(
-        () -> {
-          for (ObjectVersion v : s3.listObjectVersionsPaginator(b -> b.bucket(bucket)).versions()) {
-            batch.add(ObjectIdentifier.builder().key(v.key()).versionId(v.versionId()).build());
-            removed[0] += flushIfFull(bucket, batch);
-          }
-          for (var m : s3.listObjectVersionsPaginator(b -> b.bucket(bucket)).deleteMarkers()) {
-            batch.add(ObjectIdentifier.builder().key(m.key()).versionId(m.versionId()).build());
-            removed[0] += flushIfFull(bucket, batch);
-          }
-          removed[0] += flush(bucket, batch);
-        },
-        NO_SUCH_BUCKET);
-    return removed[0];
+    List<ObjectIdentifier> all = new ArrayList<>();
+    AwsErrors.doneUnless(() -> {
+      for (ListObjectVersionsResponse page :
+          s3.listObjectVersionsPaginator(b -> b.bucket(bucket))) {
+        page.versions().forEach(v -> all.add(id(v.key(), v.versionId())));
+        page.deleteMarkers().forEach(m -> all.add(id(m.key(), m.versionId())));
+      }
+      // DeleteObjects takes at most 1,000 keys a call.
+      for (int i = 0; i < all.size(); i += 1000) {
+        List<ObjectIdentifier> batch = all.subList(i, Math.min(i + 1000, all.size()));
+        s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(batch).quiet(true)));
+      }
+    }, NO_SUCH_BUCKET);
+    return all.size();
   }
 
   /** Empties and deletes the bucket; false when it was already gone. */
@@ -75,18 +76,7 @@ public final class S3Buckets {
     return AwsErrors.doneUnless(() -> s3.deleteBucket(b -> b.bucket(bucket)), NO_SUCH_BUCKET);
   }
 
-  private int flushIfFull(String bucket, List<ObjectIdentifier> batch) {
-    return batch.size() >= 1000 ? flush(bucket, batch) : 0;
-  }
-
-  private int flush(String bucket, List<ObjectIdentifier> batch) {
-    if (batch.isEmpty()) {
-      return 0;
-    }
-    int n = batch.size();
-    List<ObjectIdentifier> copy = List.copyOf(batch);
-    s3.deleteObjects(b -> b.bucket(bucket).delete(Delete.builder().objects(copy).quiet(true).build()));
-    batch.clear();
-    return n;
+  private static ObjectIdentifier id(String key, String versionId) {
+    return ObjectIdentifier.builder().key(key).versionId(versionId).build();
   }
 }

@@ -123,7 +123,8 @@ final class Ec2Sweep {
               swept.deleted.add(kind, r.id());
             }
           } catch (SdkException e) {
-            if (e instanceof AwsServiceException a && AwsFailures.hasCode(a, DEPENDENCY_VIOLATION)) {
+            if (e instanceof AwsServiceException a
+                && AwsFailures.hasCode(a, DEPENDENCY_VIOLATION)) {
               left.pending().put(r.id(), what + ": " + AwsFailures.map(e).getOriginalMessage());
             } else {
               swept.refused(what, e);

@@ -77,7 +77,7 @@ class InventoryCostTest extends MotoLabTest {
     assertThat(other.get(ResourceKind.STACKS)).isEmpty();
 
     List<StackSummary> live = lab.clients.cloudFormation()
-        .listStacks(b -> b.stackStatusFilters(LabInventory.LIVE_STATUSES)).stackSummaries();
+        .listStacks(b -> b.stackStatusFilters(LabInventoryActivitiesImpl.LIVE_STATUSES)).stackSummaries();
     assertThat(live).extracting(StackSummary::stackName).containsExactly("labflow-lab-a");
     assertThat(lab.clients.cloudFormation().listStacks().stackSummaries())
         .anyMatch(s -> s.stackStatus() == StackStatus.DELETE_COMPLETE);

@@ -92,7 +92,7 @@ class ResourceKindTest {
 
   @Test
   void theLabIdIsMatchedAsAWholeWord() {
-    Pattern p = LabInventory.labIdAsWord("lab-1");
+    Pattern p = FoundResources.labIdAsWord("lab-1");
     assertThat(p.matcher("labflow-lab-1").find()).isTrue();
     assertThat(p.matcher("labflow-lab-1-role").find()).isTrue();
     assertThat(p.matcher("labflow-lab-10").find()).isFalse();
