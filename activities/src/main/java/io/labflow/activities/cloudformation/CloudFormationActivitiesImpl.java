@@ -11,7 +11,6 @@ import io.labflow.activities.s3.S3Buckets;
 import io.labflow.workflows.lab.FailureTypes;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,6 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
-import software.amazon.awssdk.services.cloudformation.model.Capability;
 import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
@@ -83,39 +81,24 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
    */
   private boolean create(CreateStackInput in, String labId, String name, Duration wait) {
     String body = templates.read(in.templateFile());
-    List<Parameter> params = new ArrayList<>();
-    StackTemplates.parameters(in.parameters(), Tags.owner(labId))
-        .forEach((k, v) -> params.add(Parameter.builder().parameterKey(k).parameterValue(v).build()));
+    List<Parameter> params = StackTemplates.parameters(in.parameters(), Tags.owner(labId))
+        .entrySet().stream()
+        .map(p -> Parameter.builder().parameterKey(p.getKey()).parameterValue(p.getValue()).build())
+        .toList();
     requireBucketsFree(body, in.parameters() == null ? Map.of() : in.parameters(), labId, name);
-    List<Capability> caps =
-        in.capabilities() == null
-            ? List.of()
-            : in.capabilities().stream().map(Capability::fromValue).toList();
-    boolean created =
-        AwsErrors.doneUnless(
-            () ->
-                cfn.createStack(
-                    b ->
-                        b.stackName(name)
-                            .templateBody(body)
-                            .parameters(params)
-                            .capabilities(caps)
-                            .tags(Tags.forCreate(labId, (k, v) -> Tag.builder().key(k).value(v).build()))
-                            .clientRequestToken(StackTemplates.token(labId, name))
-                            .timeoutInMinutes((int) Math.max(1, wait.toMinutes()))),
-            "AlreadyExistsException");
+    boolean created = AwsErrors.doneUnless(() -> cfn.createStack(b -> b.stackName(name)
+        .templateBody(body)
+        .parameters(params)
+        .capabilitiesWithStrings(in.capabilities())
+        .tags(Tags.forCreate(labId, (k, v) -> Tag.builder().key(k).value(v).build()))
+        .clientRequestToken(StackTemplates.token(labId, name))
+        .timeoutInMinutes((int) Math.max(1, wait.toMinutes()))), "AlreadyExistsException");
     if (created) {
       log.info("lab {}: creating stack {}", labId, name);
       return true;
     }
-    Stack raced =
-        stacks
-            .describe(name)
-            .orElseThrow(
-                () ->
-                    AwsFailures.nonRetryable(
-                        "stack " + name + " already exists but cannot be described",
-                        "AlreadyExistsException"));
+    Stack raced = stacks.describe(name).orElseThrow(() -> AwsFailures.nonRetryable(
+        "stack " + name + " already exists but cannot be described", "AlreadyExistsException"));
     Stacks.requireCreatedHere(raced, labId);
     return false;
   }
@@ -146,44 +129,32 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
 
   private Stack waitForCreate(String name, String labId, Duration wait) {
     Waiting waiting = new Waiting("waiting for stack " + name + " to be created", wait);
-    Stack stack =
-        stacks.describe(name)
-            .map(s -> stacks.pollWhile(s,
-                StackStatus.CREATE_IN_PROGRESS.toString()::equals, waiting, poll))
-            .orElseThrow(
-                () ->
-                    AwsFailures.nonRetryable(
-                        "stack " + name + " disappeared while being created",
-                        FailureTypes.STACK_FAILED));
+    Stack stack = stacks.describe(name)
+        .map(s -> stacks.pollWhile(s, "CREATE_IN_PROGRESS"::equals, waiting, poll))
+        .orElseThrow(() -> AwsFailures.nonRetryable(
+            "stack " + name + " disappeared while being created", FailureTypes.STACK_FAILED));
     if (stack.stackStatus() == StackStatus.CREATE_COMPLETE
         || stack.stackStatus() == StackStatus.UPDATE_COMPLETE) {
       return stack;
     }
     if (stack.stackStatus() == StackStatus.CREATE_IN_PROGRESS) {
-      throw AwsFailures.retryable(waiting.gaveUp("CREATE_IN_PROGRESS"), FailureTypes.STACK_WAIT_TIMEOUT);
+      throw AwsFailures.retryable(
+          waiting.gaveUp("CREATE_IN_PROGRESS"), FailureTypes.STACK_WAIT_TIMEOUT);
     }
     String status = stack.stackStatusAsString();
     if (status.endsWith("_IN_PROGRESS") && !status.startsWith("ROLLBACK")) {
       // An adopted stack being updated or deleted by someone else: try again later.
-      throw AwsFailures.retryable(
-          "stack " + name + " of lab " + labId + " is busy (" + status + ")", FailureTypes.STACK_BUSY);
+      throw AwsFailures.retryable("stack " + name + " of lab " + labId + " is busy (" + status
+          + ")", FailureTypes.STACK_BUSY);
     }
-    String reason = stacks.firstFailure(stack.stackId()).orElse(String.valueOf(stack.stackStatusReason()));
-    throw AwsFailures.nonRetryable(
-        "stack " + name + " of lab " + labId + " is " + stack.stackStatusAsString() + ": " + reason,
-        FailureTypes.STACK_FAILED);
+    throw AwsFailures.nonRetryable("stack " + name + " of lab " + labId + " is " + status + ": "
+        + stacks.failure(stack), FailureTypes.STACK_FAILED);
   }
 
   private CreateStackOutput outputs(Stack stack, boolean adopted) {
     Map<String, String> out = new LinkedHashMap<>();
     stack.outputs().forEach(o -> out.put(o.outputKey(), o.outputValue()));
-    return new CreateStackOutput(
-        stack.stackId(),
-        stack.stackName(),
-        stack.stackStatusAsString(),
-        out.get("BucketName"),
-        out.get("InstanceId"),
-        out,
-        adopted);
+    return new CreateStackOutput(stack.stackId(), stack.stackName(), stack.stackStatusAsString(),
+        out.get("BucketName"), out.get("InstanceId"), out, adopted);
   }
 }

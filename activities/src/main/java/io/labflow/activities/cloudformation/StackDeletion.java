@@ -51,9 +51,14 @@ public final class StackDeletion {
       throw AwsFailures.notOwned("stack " + name, labId);
     }
     if (Stacks.isBusy(stack.stackStatusAsString())) {
-      Stack settled = stacks.settle(stack, waits);
+      Waiting settle = new Waiting(
+          "waiting for stack " + name + " to settle before deleting it", waits.settle());
+      Stack settled = stacks.pollWhile(stack, Stacks::isBusy, settle, waits.poll());
       if (settled == null || Stacks.isGone(settled)) {
         return new DeleteOutput("stack/" + name, settled != null);
+      }
+      if (Stacks.isBusy(settled.stackStatusAsString())) {
+        log.warn("{}; deleting it anyway", settle.gaveUp(settled.stackStatusAsString()));
       }
       stack = settled;
     }
@@ -84,8 +89,7 @@ public final class StackDeletion {
         .orElse(null);
     if (now != null && "DELETE_FAILED".equals(now.stackStatusAsString())) {
       throw AwsFailures.nonRetryable(
-          "stack " + name + " ended in DELETE_FAILED: "
-              + stacks.firstFailure(stackId).orElse(String.valueOf(now.stackStatusReason())),
+          "stack " + name + " ended in DELETE_FAILED: " + stacks.failure(now),
           FailureTypes.STACK_FAILED);
     }
     if (now != null && !Stacks.isGone(now)) {
@@ -99,9 +103,8 @@ public final class StackDeletion {
     try {
       names = cfn.listStackResourcesPaginator(b -> b.stackName(stackId)).stackResourceSummaries()
           .stream()
-          .filter(r -> "AWS::S3::Bucket".equals(r.resourceType()))
+          .filter(r -> "AWS::S3::Bucket".equals(r.resourceType()) && r.physicalResourceId() != null)
           .map(StackResourceSummary::physicalResourceId)
-          .filter(id -> id != null)
           .toList();
     } catch (AwsServiceException e) {
       // A stack whose creation broke half way may not list its resources (moto answers with the

@@ -12,12 +12,6 @@ import java.time.Duration;
  */
 public record StackWaits(Duration poll, Duration settle, Duration delete) {
 
-  public StackWaits {
-    if (poll == null || settle == null || delete == null || poll.isNegative() || poll.isZero()) {
-      throw new IllegalArgumentException("poll, settle and delete are positive durations");
-    }
-  }
-
   /** Five-second polls, ten minutes to settle, thirty to delete. */
   public static StackWaits defaults() {
     return new StackWaits(Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofMinutes(30));

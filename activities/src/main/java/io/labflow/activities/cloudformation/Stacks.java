@@ -7,8 +7,6 @@ import io.labflow.activities.common.Waiting;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Predicate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
@@ -20,8 +18,6 @@ import software.amazon.awssdk.services.cloudformation.model.Tag;
  * heartbeating waits on it.
  */
 public final class Stacks {
-
-  private static final Logger log = LoggerFactory.getLogger(Stacks.class);
 
   private final CloudFormationClient cfn;
 
@@ -42,15 +38,19 @@ public final class Stacks {
     return AwsFailures.hasCode(e, "ValidationError") && msg != null && msg.contains("does not exist");
   }
 
-  /** The reason of the earliest failed resource event, which is the cause of a rollback. */
-  Optional<String> firstFailure(String stackId) {
+  /**
+   * Why the stack failed: the reason of the earliest failed resource event (the cause of a
+   * rollback), else the stack's own status reason.
+   */
+  String failure(Stack s) {
     // Events come newest first, so the last match is the earliest failure.
-    return cfn.describeStackEventsPaginator(b -> b.stackName(stackId)).stackEvents().stream()
+    return cfn.describeStackEventsPaginator(b -> b.stackName(s.stackId())).stackEvents().stream()
         .filter(ev -> ev.resourceStatusAsString() != null
             && ev.resourceStatusAsString().endsWith("_FAILED")
             && ev.resourceStatusReason() != null)
         .reduce((newer, older) -> older)
-        .map(ev -> ev.logicalResourceId() + ": " + ev.resourceStatusReason());
+        .map(ev -> ev.logicalResourceId() + ": " + ev.resourceStatusReason())
+        .orElse(String.valueOf(s.stackStatusReason()));
   }
 
   public static boolean isGone(Stack s) {
@@ -75,20 +75,6 @@ public final class Stacks {
         && status.endsWith("_IN_PROGRESS")
         && !status.equals("DELETE_IN_PROGRESS")
         && !status.equals("REVIEW_IN_PROGRESS");
-  }
-
-  /**
-   * Polls the stack (by id) until it is no longer busy or {@link StackWaits#settle} has passed,
-   * saying so on every poll. Returns the last state seen, or null when it disappeared.
-   */
-  Stack settle(Stack stack, StackWaits waits) {
-    Waiting wait = new Waiting(
-        "waiting for stack " + stack.stackName() + " to settle before deleting it", waits.settle());
-    Stack last = pollWhile(stack, Stacks::isBusy, wait, waits.poll());
-    if (last != null && isBusy(last.stackStatusAsString())) {
-      log.warn("{}; deleting it anyway", wait.gaveUp(last.stackStatusAsString()));
-    }
-    return last;
   }
 
   /**
