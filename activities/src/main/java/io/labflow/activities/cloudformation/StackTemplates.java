@@ -9,11 +9,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The template body of a new stack, read from the definitions directory, its request token, and
@@ -53,14 +51,8 @@ final class StackTemplates {
     } catch (IllegalStateException e) {
       scope = "";
     }
-    try {
-      byte[] h =
-          MessageDigest.getInstance("SHA-256")
-              .digest((labId + "/" + stackName + "/" + scope).getBytes(StandardCharsets.UTF_8));
-      return LabIds.NAME_PREFIX + HexFormat.of().formatHex(h, 0, 24);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    byte[] text = (labId + "/" + stackName + "/" + scope).getBytes(StandardCharsets.UTF_8);
+    return LabIds.NAME_PREFIX + UUID.nameUUIDFromBytes(text).toString().replace("-", "");
   }
 
   /**

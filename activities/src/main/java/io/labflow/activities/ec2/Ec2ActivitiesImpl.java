@@ -17,7 +17,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.IamInstanceProfileAssociation;
-import software.amazon.awssdk.services.ec2.model.IamInstanceProfileSpecification;
 import software.amazon.awssdk.services.iam.model.InstanceProfile;
 
 public final class Ec2ActivitiesImpl implements Ec2Activities {
@@ -55,32 +54,26 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
           "instance " + instanceId + " does not exist (or is terminated)",
           "InvalidInstanceID.NotFound");
     }
-    String profileArn = profileArn(profile);
-    IamInstanceProfileSpecification spec =
-        IamInstanceProfileSpecification.builder().name(profile).build();
+    String profileArn = entities.profile(profile).map(InstanceProfile::arn).orElseThrow(() ->
+        AwsFailures.retryable("instance profile " + profile + " does not exist (yet)",
+            IamEntities.NO_SUCH_ENTITY));
     String[] change = {"unchanged"};
-    IamInstanceProfileAssociation result =
-        Heartbeats.untilPresent(
-            "associating " + profile + " with " + instanceId,
-            propagationBudget,
-            () -> {
-              // Look again on every attempt: an earlier attempt whose response was lost may
-              // already have done the work.
-              Optional<IamInstanceProfileAssociation> current = association(instanceId);
-              if (current.isPresent()
-                  && profileArn.equals(current.get().iamInstanceProfile().arn())) {
-                return current.get();
-              }
-              change[0] = current.isPresent() ? "replaced" : "associated";
-              Optional<IamInstanceProfileAssociation> done =
-                  AwsErrors.emptyWhen(
-                      () -> associate(instanceId, current, spec),
-                      AwsFailures::isProfilePropagation);
-              if (done.isEmpty()) {
-                log.info("lab {}: profile {} not yet visible to EC2", labId, profile);
-              }
-              return done.orElse(null);
-            });
+    IamInstanceProfileAssociation result = Heartbeats.untilPresent(
+        "associating " + profile + " with " + instanceId, propagationBudget, () -> {
+          // Look again on every attempt: an earlier attempt whose response was lost may already
+          // have done the work.
+          Optional<IamInstanceProfileAssociation> current = association(instanceId);
+          if (current.isPresent() && profileArn.equals(current.get().iamInstanceProfile().arn())) {
+            return current.get();
+          }
+          change[0] = current.isPresent() ? "replaced" : "associated";
+          Optional<IamInstanceProfileAssociation> done = AwsErrors.emptyWhen(
+              () -> associate(instanceId, current, profile), AwsFailures::isProfilePropagation);
+          if (done.isEmpty()) {
+            log.info("lab {}: profile {} not yet visible to EC2", labId, profile);
+          }
+          return done.orElse(null);
+        });
     if (result == null) {
       // Still not propagated after the budget: a retryable failure lets Temporal try again.
       throw AwsFailures.retryable(
@@ -93,16 +86,13 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
   }
 
   private IamInstanceProfileAssociation associate(
-      String instanceId,
-      Optional<IamInstanceProfileAssociation> current,
-      IamInstanceProfileSpecification spec) {
-    if (current.isPresent()) {
-      return ec2.replaceIamInstanceProfileAssociation(
-              b -> b.associationId(current.get().associationId()).iamInstanceProfile(spec))
-          .iamInstanceProfileAssociation();
-    }
-    return ec2.associateIamInstanceProfile(b -> b.instanceId(instanceId).iamInstanceProfile(spec))
-        .iamInstanceProfileAssociation();
+      String instanceId, Optional<IamInstanceProfileAssociation> current, String profile) {
+    return current.isPresent()
+        ? ec2.replaceIamInstanceProfileAssociation(b -> b.associationId(
+            current.get().associationId()).iamInstanceProfile(p -> p.name(profile)))
+            .iamInstanceProfileAssociation()
+        : ec2.associateIamInstanceProfile(b -> b.instanceId(instanceId)
+            .iamInstanceProfile(p -> p.name(profile))).iamInstanceProfileAssociation();
   }
 
   @Override
@@ -127,11 +117,8 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
           labId, instanceId, current.get().iamInstanceProfile().arn(), profileName);
       return new DeleteOutput(resource, false);
     }
-    if (!AwsErrors.doneUnless(
-        () ->
-            ec2.disassociateIamInstanceProfile(
-                b -> b.associationId(current.get().associationId())),
-        "InvalidAssociationID.NotFound")) {
+    if (!AwsErrors.doneUnless(() -> ec2.disassociateIamInstanceProfile(
+        b -> b.associationId(current.get().associationId())), "InvalidAssociationID.NotFound")) {
       return new DeleteOutput(resource, false);
     }
     log.info("lab {}: disassociated profile from {}", labId, instanceId);
@@ -140,12 +127,7 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
 
   /** The instance's current (associated or associating) instance profile association. */
   public Optional<IamInstanceProfileAssociation> association(String instanceId) {
-    return ec2.describeIamInstanceProfileAssociationsPaginator(
-            b -> b.filters(Ec2Walk.filter("instance-id", instanceId)))
-        .iamInstanceProfileAssociations().stream()
-        .filter(a -> "associated".equals(a.stateAsString())
-            || "associating".equals(a.stateAsString()))
-        .findFirst();
+    return walk.associations(Ec2Walk.filter("instance-id", instanceId)).stream().findFirst();
   }
 
   /**
@@ -159,10 +141,5 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
       throw AwsFailures.notOwned("instance " + instanceId, labId);
     }
     return !found.isEmpty();
-  }
-
-  private String profileArn(String name) {
-    return entities.profile(name).map(InstanceProfile::arn).orElseThrow(() -> AwsFailures
-        .retryable("instance profile " + name + " does not exist (yet)", IamEntities.NO_SUCH_ENTITY));
   }
 }

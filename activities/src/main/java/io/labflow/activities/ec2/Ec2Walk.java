@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.IamInstanceProfileAssociation;
 import software.amazon.awssdk.services.ec2.model.Tag;
 
 /**
@@ -77,5 +78,13 @@ public final class Ec2Walk {
       default -> throw new IllegalArgumentException("not an EC2 kind: " + kind);
     };
     return found.toList();
+  }
+
+  /** The current (associated or associating) instance profile associations that match. */
+  public List<IamInstanceProfileAssociation> associations(Filter... filters) {
+    return ec2.describeIamInstanceProfileAssociationsPaginator(b -> b.filters(filters))
+        .iamInstanceProfileAssociations().stream()
+        .filter(a -> List.of("associated", "associating").contains(a.stateAsString()))
+        .toList();
   }
 }

@@ -20,7 +20,6 @@ import software.amazon.awssdk.services.iam.model.Role;
 import software.amazon.awssdk.services.iam.model.Tag;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Bucket;
-import software.amazon.awssdk.services.s3.model.ObjectVersion;
 
 /**
  * The IAM and S3 part of a lab's inventory. IAM and S3 have no lookup by tag: every role, policy,
@@ -128,13 +127,10 @@ final class AccountScan {
               key, bucket.getValue(), () -> buckets.tags(name), S3_KEY, S3_VALUE, f.labId()),
           () -> {
             f.add(ResourceKind.BUCKETS, name);
-            int listed = 0;
-            for (ObjectVersion v : s3.listObjectVersionsPaginator(b -> b.bucket(name)).versions()) {
-              if (listed++ == OBJECTS_LISTED) {
-                break;
-              }
-              f.add(ResourceKind.OBJECTS, name + "/" + v.key() + "#" + v.versionId());
-            }
+            s3.listObjectVersionsPaginator(b -> b.bucket(name)).versions().stream()
+                .limit(OBJECTS_LISTED)
+                .forEach(v -> f.add(
+                    ResourceKind.OBJECTS, name + "/" + v.key() + "#" + v.versionId()));
           });
     }
   }

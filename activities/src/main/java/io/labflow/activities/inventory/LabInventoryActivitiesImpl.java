@@ -28,17 +28,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.cloudformation.model.StackSummary;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
-import software.amazon.awssdk.services.ec2.model.IamInstanceProfileAssociation;
 
 /**
  * {@link LabInventoryActivities} over the AWS SDK: {@link LabSweep} deletes, and this finds one
@@ -64,8 +59,6 @@ import software.amazon.awssdk.services.ec2.model.IamInstanceProfileAssociation;
 public final class LabInventoryActivitiesImpl
     implements LabInventoryActivities, LabSweep.Inventory {
 
-  private static final Logger log = LoggerFactory.getLogger(LabInventoryActivitiesImpl.class);
-
   /**
    * Every stack status but DELETE_COMPLETE: ListStacks without a filter also returns every stack
    * deleted in the last 90 days, so its pages would grow with the account's history.
@@ -79,7 +72,6 @@ public final class LabInventoryActivitiesImpl
 
   private final CloudFormationClient cfn;
   private final Stacks stacks;
-  private final Ec2Client ec2;
   private final Ec2Walk ec2Walk;
   private final AccountScan accountScan;
   private final LabSweep sweep;
@@ -98,10 +90,9 @@ public final class LabInventoryActivitiesImpl
       Map<ResourceKind, LabSweep.Delete> deletes, TagCache cache) {
     this.cfn = clients.cloudFormation();
     this.stacks = new Stacks(cfn);
-    this.ec2 = clients.ec2();
-    this.ec2Walk = new Ec2Walk(ec2);
+    this.ec2Walk = new Ec2Walk(clients.ec2());
     this.accountScan = new AccountScan(clients.iam(), clients.s3(), entities, cache);
-    this.sweep = new LabSweep(ec2, clients.s3(), this, deletes);
+    this.sweep = new LabSweep(clients.ec2(), clients.s3(), this, deletes);
   }
 
   @Override
@@ -169,17 +160,9 @@ public final class LabInventoryActivitiesImpl
     });
     List<String> instances = List.copyOf(f.get(INSTANCES));
     if (!instances.isEmpty()) {
-      f.read("instance profile associations", () -> {
-        Filter ofInstances = Ec2Walk.filter("instance-id", instances.toArray(String[]::new));
-        for (IamInstanceProfileAssociation a :
-            ec2.describeIamInstanceProfileAssociationsPaginator(b -> b.filters(ofInstances))
-                .iamInstanceProfileAssociations()) {
-          String state = a.stateAsString();
-          if ("associated".equals(state) || "associating".equals(state)) {
-            f.add(ResourceKind.ASSOCIATIONS, a.instanceId() + "/" + a.associationId());
-          }
-        }
-      });
+      Filter ofInstances = Ec2Walk.filter("instance-id", instances.toArray(String[]::new));
+      f.read("instance profile associations", () -> ec2Walk.associations(ofInstances).forEach(
+          a -> f.add(ResourceKind.ASSOCIATIONS, a.instanceId() + "/" + a.associationId())));
     }
   }
 
@@ -198,58 +181,44 @@ public final class LabInventoryActivitiesImpl
       }
     });
     for (Map.Entry<String, Boolean> c : candidates.entrySet()) {
-      Optional<Stack> stack;
-      try {
-        stack = stacks.describe(c.getKey());
-      } catch (SdkException e) {
-        String why = "stack " + c.getKey() + " (DescribeStacks: " + FoundResources.reason(e) + ")";
-        if (c.getValue()) {
-          FoundResources.rethrowIfTransient(e);
-          f.unreadable(why);
-        } else {
-          log.warn("lab {}: cannot read {}; its name holds the lab id but nothing else ties it to"
-              + " the lab, so it is left alone", f.labId(), why);
-        }
-        continue;
-      }
-      if (stack.isEmpty() || Stacks.isGone(stack.get())
-          || !Stacks.owned(stack.get(), f.labId())) {
-        continue;
-      }
-      Stack s = stack.get();
-      f.add(ResourceKind.STACKS, s.stackName());
-      // A stack whose creation broke half way may not list its resources (moto answers with the
-      // error that broke it). It is in the inventory itself, its tagged resources are found by
-      // the tag, and deleting it takes the rest: that is logged, not an unreadable resource.
-      f.read("resources of stack " + s.stackName(), false, () -> {
-        for (StackResourceSummary r :
-            cfn.listStackResourcesPaginator(b -> b.stackName(s.stackId())).stackResourceSummaries()) {
-          if ("DELETE_COMPLETE".equals(r.resourceStatusAsString()) || r.physicalResourceId() == null
-              || r.physicalResourceId().isBlank()) {
-            continue;
-          }
-          Optional<ResourceKind> kind = ResourceKind.ofTemplateType(r.resourceType());
-          if (kind.isEmpty()) {
-            f.add(ResourceKind.UNKNOWN,
-                r.resourceType() + " " + r.physicalResourceId() + " (" + s.stackName() + ")");
-          } else if (ResourceKind.isOwnResource(r.resourceType())) {
-            f.add(kind.get(), r.physicalResourceId());
-          }
-        }
-      });
+      // One tied to the lab by a tag that cannot be read is unreadable; one only named after it
+      // is left alone.
+      Stack[] stack = {null};
+      f.check("stack " + c.getKey(), c.getValue(), () -> {
+        stack[0] = stacks.describe(c.getKey()).orElse(null);
+        return stack[0] != null && !Stacks.isGone(stack[0]) && Stacks.owned(stack[0], f.labId());
+      }, () -> resources(f, stack[0]));
     }
+  }
+
+  /** Files the resources of one of the lab's stacks by kind. */
+  private void resources(FoundResources f, Stack s) {
+    f.add(ResourceKind.STACKS, s.stackName());
+    // A stack whose creation broke half way may not list its resources (moto answers with the
+    // error that broke it). It is in the inventory itself, its tagged resources are found by
+    // the tag, and deleting it takes the rest: that is logged, not an unreadable resource.
+    f.read("resources of stack " + s.stackName(), false, () -> {
+      for (StackResourceSummary r :
+          cfn.listStackResourcesPaginator(b -> b.stackName(s.stackId())).stackResourceSummaries()) {
+        if ("DELETE_COMPLETE".equals(r.resourceStatusAsString()) || r.physicalResourceId() == null
+            || r.physicalResourceId().isBlank()) {
+          continue;
+        }
+        Optional<ResourceKind> kind = ResourceKind.ofTemplateType(r.resourceType());
+        if (kind.isEmpty()) {
+          f.add(ResourceKind.UNKNOWN,
+              r.resourceType() + " " + r.physicalResourceId() + " (" + s.stackName() + ")");
+        } else if (ResourceKind.isOwnResource(r.resourceType())) {
+          f.add(kind.get(), r.physicalResourceId());
+        }
+      }
+    });
   }
 
   @Override
   public boolean stackHolds(List<String> stackNames, String physicalId) {
-    for (String name : stackNames) {
-      for (StackResourceSummary r :
-          cfn.listStackResourcesPaginator(b -> b.stackName(name)).stackResourceSummaries()) {
-        if (physicalId.equals(r.physicalResourceId())) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return stackNames.stream().anyMatch(name -> cfn.listStackResourcesPaginator(
+        b -> b.stackName(name)).stackResourceSummaries().stream()
+        .anyMatch(r -> physicalId.equals(r.physicalResourceId())));
   }
 }

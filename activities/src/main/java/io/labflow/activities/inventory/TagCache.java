@@ -67,10 +67,7 @@ final class TagCache {
    * true only for a fresh entry whose tags do not give the resource to the lab.
    */
   boolean knownNotOwned(String identity, String labId) {
-    if (identity == null) {
-      return false;
-    }
-    Entry e = entries.get(identity);
+    Entry e = identity == null ? null : entries.get(identity);
     if (e == null) {
       return false;
     }

@@ -52,8 +52,11 @@ final class Ec2Sweep {
   private static final Duration TERMINATION = Duration.ofMinutes(10);
   /** How long a VPC's own dependants may take to go away before Temporal retries the sweep. */
   private static final Duration VPC_BUDGET = Duration.ofMinutes(2);
-  private static final List<ResourceKind> ORDER = List.of(
+  /** What a VPC holds, in dependency order. */
+  private static final List<ResourceKind> IN_VPC = List.of(
       INSTANCES, NETWORK_INTERFACES, ROUTE_TABLES, INTERNET_GATEWAYS, SECURITY_GROUPS, SUBNETS);
+  private static final List<ResourceKind> ALL = List.of(INSTANCES, NETWORK_INTERFACES,
+      ROUTE_TABLES, INTERNET_GATEWAYS, SECURITY_GROUPS, SUBNETS, VPCS);
 
   /** What a pass left: what is not the lab's, and the lab's still in use, by id with why. */
   private record Left(List<String> foreign, Map<String, String> pending) {}
@@ -73,27 +76,17 @@ final class Ec2Sweep {
    */
   Map<String, String> delete(String labId, Swept swept) {
     Filter tag = Ec2Walk.labTag(labId);
-    Left left = clear(labId, kind -> tag, swept);
-    try {
-      for (Ec2Walk.Found vpc : walk.list(VPCS, tag)) {
-        if (vpc.ours(labId)) {
-          Heartbeats.beat("deleting VPC " + vpc.id());
-          deleteVpc(labId, vpc.id(), swept);
-        }
-      }
-    } catch (SdkException e) {
-      swept.refused("VPCs", e);
-    }
-    return left.pending();
+    return clear(labId, ALL, kind -> tag, swept).pending();
   }
 
   /**
-   * One pass over what {@code by} lists of each kind, in dependency order: deletes the lab's,
-   * leaves the rest.
+   * One pass over what {@code by} lists of each kind, in this order: deletes the lab's, leaves
+   * the rest.
    */
-  private Left clear(String labId, Function<ResourceKind, Filter> by, Swept swept) {
+  private Left clear(
+      String labId, List<ResourceKind> kinds, Function<ResourceKind, Filter> by, Swept swept) {
     Left left = new Left(new ArrayList<>(), new LinkedHashMap<>());
-    for (ResourceKind kind : ORDER) {
+    for (ResourceKind kind : kinds) {
       List<Ec2Walk.Found> found;
       try {
         found = walk.list(kind, by.apply(kind));
@@ -116,6 +109,9 @@ final class Ec2Sweep {
           instances.add(r.id());
         } else if (kind == NETWORK_INTERFACES && !"available".equals(r.state())) {
           left.pending().put(r.id(), what + " (" + r.state() + ")");
+        } else if (kind == VPCS) {
+          Heartbeats.beat("deleting " + what);
+          deleteVpc(labId, r.id(), swept);
         } else {
           Heartbeats.beat("deleting " + what);
           try {
@@ -162,7 +158,6 @@ final class Ec2Sweep {
         Ec2Walk.filter(kind == INTERNET_GATEWAYS ? "attachment.vpc-id" : "vpc-id", vpc);
     int refusals = swept.blocked.size();
     String[] last = {null};
-    String[] held = {null};
     Left[] seen = {null};
     Boolean gone;
     try {
@@ -175,15 +170,10 @@ final class Ec2Sweep {
           }
           last[0] = AwsFailures.map(e).getOriginalMessage();
         }
-        seen[0] = clear(labId, inVpc, swept);
-        // Only the lab's own are waited for: what is someone else's, or refused, stays.
-        if (!seen[0].foreign().isEmpty()) {
-          held[0] = "; it holds " + seen[0].foreign() + ", not tagged for lab " + labId
-              + ", left as they are";
-        } else if (swept.blocked.size() > refusals) {
-          held[0] = "";
-        }
-        return held[0] == null ? null : Boolean.FALSE;
+        seen[0] = clear(labId, IN_VPC, inVpc, swept);
+        // Only the lab's own are waited for: what is someone else's, or was refused, stays.
+        return seen[0].foreign().isEmpty() && swept.blocked.size() == refusals
+            ? null : Boolean.FALSE;
       });
     } catch (SdkException e) {
       swept.refused("VPC " + vpc, e);
@@ -196,8 +186,11 @@ final class Ec2Sweep {
           + (seen[0] == null ? List.of() : seen[0].pending().values());
       swept.blocked.add(why);
       swept.failures.add(AwsFailures.retryable(why, DEPENDENCY_VIOLATION));
-    } else if (held[0] != null) {
-      swept.blocked.add("VPC " + vpc + ": " + last[0] + held[0]);
+    } else if (seen[0] != null && !seen[0].foreign().isEmpty()) {
+      swept.blocked.add("VPC " + vpc + ": " + last[0] + "; it holds " + seen[0].foreign()
+          + ", not tagged for lab " + labId + ", left as they are");
+    } else if (swept.blocked.size() > refusals) {
+      swept.blocked.add("VPC " + vpc + ": " + last[0]);
     }
   }
 

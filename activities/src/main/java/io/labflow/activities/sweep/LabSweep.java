@@ -75,16 +75,9 @@ public final class LabSweep {
   public DeleteLabResourcesOutput delete(String labId) {
     LabResources found = inventory.find(labId);
     Swept swept = new Swept(labId);
-    for (String id : found.get(INSTANCES)) {
-      Heartbeats.beat("disassociating " + id);
-      swept.run("association of " + id, () -> {
-        if (deletes.get(ASSOCIATIONS).deleteOwned(id, labId).deleted()) {
-          // As before: the instances freed of their profile (the stack then terminates them).
-          swept.deleted.add(INSTANCES, id);
-          swept.deleted.add(ASSOCIATIONS, id);
-        }
-      });
-    }
+    deleteEach(ASSOCIATIONS, found.get(INSTANCES), labId, swept);
+    // As before: the instances freed of their profile (the stack then terminates them).
+    List.copyOf(swept.deleted.get(ASSOCIATIONS)).forEach(i -> swept.deleted.add(INSTANCES, i));
     for (ResourceKind kind : List.of(INSTANCE_PROFILES, ROLES, POLICIES)) {
       deleteEach(kind, found.get(kind), labId, swept);
     }
