@@ -10,11 +10,11 @@ import io.labflow.activities.iam.IamActivities;
 import io.labflow.activities.iam.roles.RoleActivities.CreateRoleInput;
 import io.labflow.activities.iam.roles.RoleActivities.DeleteRoleInput;
 import io.labflow.activities.inventory.LabInventoryActivities;
-import io.labflow.activities.learner.AdoptActivities;
-import io.labflow.activities.learner.AdoptActivities.AdoptInstanceProfileInput;
-import io.labflow.activities.learner.AdoptActivities.AdoptOutput;
-import io.labflow.activities.learner.AdoptActivities.AdoptPolicyInput;
-import io.labflow.activities.learner.AdoptActivities.AdoptRoleInput;
+import io.labflow.activities.learner.LearnerAccessActivities;
+import io.labflow.activities.learner.LearnerAccessActivities.AdoptInstanceProfileInput;
+import io.labflow.activities.learner.LearnerAccessActivities.AdoptOutput;
+import io.labflow.activities.learner.LearnerAccessActivities.AdoptPolicyInput;
+import io.labflow.activities.learner.LearnerAccessActivities.AdoptRoleInput;
 import io.labflow.activities.learner.LearnerCheckActivities;
 import io.labflow.activities.learner.LearnerCheckActivities.CheckAccessInput;
 import io.labflow.activities.learner.LearnerCheckActivities.CheckInstanceProfileInput;
@@ -230,7 +230,7 @@ class WorkerPolicyOnMotoTest {
         "{\"Version\":\"2012-10-17\",\"Statement\":[]}"));
     iam.createPolicy(b -> b.policyName(PREFIX + "-learned").policyDocument(doc("s3:GetObject")));
     iam.createInstanceProfile(b -> b.instanceProfileName(PREFIX + "-learned"));
-    AdoptActivities adopt = activity(AdoptActivities.class);
+    LearnerAccessActivities adopt = activity(LearnerAccessActivities.class);
     assertThat(List.of(
         adopt.adoptRole(new AdoptRoleInput(LAB, PREFIX + "-learned", started)),
         adopt.adoptPolicy(new AdoptPolicyInput(LAB, PREFIX + "-learned", started)),
