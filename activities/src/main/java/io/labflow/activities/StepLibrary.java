@@ -16,8 +16,6 @@ import io.labflow.activities.iam.roles.RoleActivities;
 import io.labflow.activities.iam.roles.RoleActivitiesImpl;
 import io.labflow.activities.inventory.LabInventoryActivities;
 import io.labflow.activities.inventory.LabInventoryActivitiesImpl;
-import io.labflow.activities.learner.AdoptActivities;
-import io.labflow.activities.learner.AdoptActivitiesImpl;
 import io.labflow.activities.learner.LearnerAccessActivities;
 import io.labflow.activities.learner.LearnerAccessActivitiesImpl;
 import io.labflow.activities.learner.LearnerCheckActivities;
@@ -50,7 +48,6 @@ public final class StepLibrary {
         AccessVerificationActivities.class,
         LabInventoryActivities.class,
         LearnerCheckActivities.class,
-        AdoptActivities.class,
         LearnerAccessActivities.class);
   }
 
@@ -85,7 +82,7 @@ public final class StepLibrary {
     return List.of(
             stacks, roles, policies, profiles, instances,
             new AccessVerificationActivitiesImpl(clients), inventory,
-            new LearnerCheckActivitiesImpl(iam, instances), new AdoptActivitiesImpl(iam),
+            new LearnerCheckActivitiesImpl(iam, instances),
             new LearnerAccessActivitiesImpl(iam, roles, policies, profiles, instances))
         .stream()
         .map(AwsFailures::around)

@@ -3,7 +3,6 @@ package io.labflow.activities.iam;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.labflow.activities.common.AwsFailures;
 import java.net.URLDecoder;
@@ -12,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** Builds and compares IAM policy documents scoped to one bucket. */
 public final class PolicyDocuments {
@@ -69,41 +69,37 @@ public final class PolicyDocuments {
       }
       unique.add(a);
     }
-    ObjectNode doc = JSON.createObjectNode();
-    doc.put("Version", "2012-10-17");
-    ArrayNode statements = doc.putArray("Statement");
     if (resourceWildcard) {
-      statement(statements, "LabflowAll", List.copyOf(unique), "*");
-      return write(doc);
+      return document(List.of(statement("LabflowAll", "Allow", List.copyOf(unique), List.of("*"),
+          null)));
     }
-    // A wildcard action may match both kinds, so it gets both resources.
-    statement(statements, "LabflowBucket",
-        unique.stream().filter(a -> a.contains("*") || isBucketAction(a)).toList(),
-        bucketArn(bucket));
-    statement(statements, "LabflowObjects",
-        unique.stream().filter(a -> a.contains("*") || !isBucketAction(a)).toList(),
-        objectsArn(bucket));
-    return write(doc);
+    // A wildcard action may match both kinds, so it gets both resources; no action, no statement.
+    return document(Stream.of(
+            statement("LabflowBucket", "Allow", unique.stream()
+                .filter(a -> a.contains("*") || isBucketAction(a)).toList(),
+                List.of(bucketArn(bucket)), null),
+            statement("LabflowObjects", "Allow", unique.stream()
+                .filter(a -> a.contains("*") || !isBucketAction(a)).toList(),
+                List.of(objectsArn(bucket)), null))
+        .filter(st -> !st.get("Action").isEmpty()).toList());
   }
 
   /**
-   * The trust policy letting this service principal, and optionally one AWS principal, assume the
-   * role. Both principals share one statement: that is equivalent for IAM, and it is the only shape
-   * moto can evaluate (it fails on a statement naming only a service when it checks AssumeRole).
+   * The trust policy letting this service principal and this AWS principal (either optional)
+   * assume the role. Both principals share one statement: that is equivalent for IAM, and it is the
+   * only shape moto can evaluate (it fails on a statement naming only a service when it checks AssumeRole).
    */
   public static String trustPolicy(String servicePrincipal, String awsPrincipalArn) {
-    ObjectNode doc = JSON.createObjectNode();
-    doc.put("Version", "2012-10-17");
-    ArrayNode statements = doc.putArray("Statement");
-    ObjectNode st = statements.addObject();
-    st.put("Effect", "Allow");
+    ObjectNode st = JSON.createObjectNode().put("Effect", "Allow");
     ObjectNode principal = st.putObject("Principal");
-    principal.put("Service", servicePrincipal);
+    if (servicePrincipal != null) {
+      principal.put("Service", servicePrincipal);
+    }
     if (awsPrincipalArn != null && !awsPrincipalArn.isBlank()) {
       principal.put("AWS", awsPrincipalArn);
     }
     st.put("Action", "sts:AssumeRole");
-    return write(doc);
+    return document(List.of(st));
   }
 
   /**
@@ -132,22 +128,25 @@ public final class PolicyDocuments {
     }
   }
 
-  /** A statement allowing these actions (none: no statement) on the resource. */
-  private static void statement(
-      ArrayNode statements, String sid, List<String> actions, String resource) {
-    if (actions.isEmpty()) {
-      return;
-    }
-    ObjectNode st = statements.addObject();
+  /** A statement of these actions on these resources, under the condition (null: none). */
+  public static ObjectNode statement(String sid, String effect, List<String> actions,
+      List<String> resources, Object condition) {
+    ObjectNode st = JSON.createObjectNode();
     st.put("Sid", sid);
-    st.put("Effect", "Allow");
-    ArrayNode a = st.putArray("Action");
-    actions.forEach(a::add);
-    st.putArray("Resource").add(resource);
+    st.put("Effect", effect);
+    st.set("Action", JSON.valueToTree(actions));
+    st.set("Resource", JSON.valueToTree(resources));
+    if (condition != null) {
+      st.set("Condition", JSON.valueToTree(condition));
+    }
+    return st;
   }
 
-  /** A policy document (a Jackson tree, or maps and lists) as JSON. */
-  public static String write(Object doc) {
+  /** A policy document of these statements, as JSON. */
+  public static String document(List<ObjectNode> statements) {
+    ObjectNode doc = JSON.createObjectNode();
+    doc.put("Version", "2012-10-17");
+    doc.putArray("Statement").addAll(statements);
     try {
       return JSON.writeValueAsString(doc);
     } catch (JsonProcessingException e) {

@@ -2,11 +2,11 @@ package io.labflow.activities.learner;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.labflow.activities.learner.LearnerCheckActivities.CheckOutput;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
 
 /** Reads a role's trust policy: does it let exactly one service assume the role? */
 final class CheckTrust {
@@ -66,34 +66,20 @@ final class CheckTrust {
   }
 
   private static boolean allowsAssumeRole(JsonNode st) {
-    for (String a : strings(st.path("Action"))) {
-      if (a.equals("*") || a.equalsIgnoreCase("sts:*") || a.equalsIgnoreCase("sts:AssumeRole")) {
-        return true;
-      }
-    }
-    return false;
+    return strings(st.path("Action")).stream().anyMatch(a -> a.equals("*")
+        || a.equalsIgnoreCase("sts:*") || a.equalsIgnoreCase("sts:AssumeRole"));
   }
 
   /** A policy's statements: {@code Statement} is one object or an array of them. */
   static List<JsonNode> statements(JsonNode policy) {
     JsonNode s = policy.path("Statement");
-    List<JsonNode> out = new ArrayList<>();
-    if (s.isArray()) {
-      s.forEach(out::add);
-    } else if (s.isObject()) {
-      out.add(s);
-    }
-    return out;
+    return s.isArray() ? StreamSupport.stream(s.spliterator(), false).toList()
+        : s.isObject() ? List.of(s) : List.of();
   }
 
   /** A policy element that is one string or an array of strings. */
   static List<String> strings(JsonNode n) {
-    List<String> out = new ArrayList<>();
-    if (n.isArray()) {
-      n.forEach(v -> out.add(v.asText()));
-    } else if (n.isTextual()) {
-      out.add(n.asText());
-    }
-    return out;
+    return n.isArray() ? StreamSupport.stream(n.spliterator(), false).map(JsonNode::asText).toList()
+        : n.isTextual() ? List.of(n.asText()) : List.of();
   }
 }

@@ -1,21 +1,30 @@
 package io.labflow.activities.learner;
 
+import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Inputs;
 import io.labflow.activities.ec2.Ec2ActivitiesImpl;
 import io.labflow.activities.iam.IamEntities;
+import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.iam.policies.PolicyActivities.CreatePolicyInput;
 import io.labflow.activities.iam.policies.PolicyActivities.RolePolicyInput;
 import io.labflow.activities.iam.policies.PolicyActivitiesImpl;
 import io.labflow.activities.iam.profiles.InstanceProfileActivitiesImpl;
 import io.labflow.activities.iam.roles.RoleActivities.RoleOutput;
 import io.labflow.activities.iam.roles.RoleActivitiesImpl;
+import io.labflow.activities.learner.LearnerMade.Entity;
 import io.labflow.activities.model.DeleteOutput;
+import io.labflow.workflows.lab.FailureTypes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@link LearnerAccessActivities} over the role, policy, profile and EC2 steps' own code. */
+/**
+ * {@link LearnerAccessActivities} over the role, policy, profile and EC2 steps' own code, and
+ * {@link LearnerMade}'s rule.
+ */
 public final class LearnerAccessActivitiesImpl implements LearnerAccessActivities {
 
   private static final Logger log = LoggerFactory.getLogger(LearnerAccessActivitiesImpl.class);
@@ -45,7 +54,8 @@ public final class LearnerAccessActivitiesImpl implements LearnerAccessActivitie
     String boundary = policies.createPolicy(new CreatePolicyInput(
         labId, boundaryName, bucket, LearnerPolicies.BOUNDARY_ACTIONS, false)).policyArn();
     String prefix = boundary.substring(0, boundary.indexOf(":policy/"));
-    String trust = LearnerPolicies.trust(trusted);
+    // Only the operator who issues the credentials may assume the learner role.
+    String trust = PolicyDocuments.trustPolicy(null, trusted);
     RoleOutput role = roles.ensure(labId, name, trust, b -> b
         .maxSessionDuration(LearnerPolicies.MAX_SESSION_SECONDS)
         .description("labflow lab " + labId + ": the learner's credentials"));
@@ -92,6 +102,34 @@ public final class LearnerAccessActivitiesImpl implements LearnerAccessActivitie
     note(policies.deleteOwned(entities.policyArn(boundary), labId), deleted);
     log.info("lab {}: learner access removed; deleted {}, left {}", labId, deleted, untouched);
     return new DeleteLearnerAccessOutput(deleted, untouched);
+  }
+
+  @Override
+  public AdoptOutput adoptRole(AdoptRoleInput in) {
+    return adopt("AdoptRole", in.labId(), "role", "roleName", in.roleName(), in.notBefore(),
+        LearnerMade::role);
+  }
+
+  @Override
+  public AdoptOutput adoptPolicy(AdoptPolicyInput in) {
+    return adopt("AdoptPolicy", in.labId(), "policy", "policyName", in.policyName(),
+        in.notBefore(), LearnerMade::policy);
+  }
+
+  @Override
+  public AdoptOutput adoptInstanceProfile(AdoptInstanceProfileInput in) {
+    return adopt("AdoptInstanceProfile", in.labId(), "instance profile", "instanceProfileName",
+        in.instanceProfileName(), in.notBefore(), LearnerMade::profile);
+  }
+
+  private AdoptOutput adopt(String action, String labId, String kind, String field, String name,
+      String notBefore, BiFunction<LearnerMade, String, Optional<Entity>> find) {
+    String lab = Inputs.require(labId, "labId", action);
+    String n = Inputs.require(name, field, action);
+    LearnerMade made = new LearnerMade(entities, lab, notBefore, action);
+    Entity e = find.apply(made, n).orElseThrow(() -> AwsFailures.nonRetryable(
+        kind + " " + n + " does not exist", FailureTypes.NOT_FOUND));
+    return new AdoptOutput(e.arn(), made.adopt(e));
   }
 
   private static void note(DeleteOutput out, List<String> deleted) {

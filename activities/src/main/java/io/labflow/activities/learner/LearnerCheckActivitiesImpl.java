@@ -1,20 +1,18 @@
 package io.labflow.activities.learner;
 
 import io.labflow.activities.common.AwsFailures;
-import io.labflow.activities.common.Heartbeats;
 import io.labflow.activities.common.Inputs;
 import io.labflow.activities.common.Tags;
 import io.labflow.activities.ec2.Ec2ActivitiesImpl;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.iam.PolicyDocuments;
-import io.labflow.activities.model.AccessCheck;
+import io.labflow.activities.verification.AccessVerificationActivities.AccessCheck;
 import io.labflow.activities.verification.AccessVerificationActivitiesImpl;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import software.amazon.awssdk.services.ec2.model.IamInstanceProfileAssociation;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -114,8 +112,7 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
     if (profile.isEmpty()) {
       return CheckOutput.fail("instance profile " + name + " does not exist");
     }
-    List<String> roles = new ArrayList<>();
-    profile.get().roles().forEach(r -> roles.add(r.roleName()));
+    List<String> roles = profile.get().roles().stream().map(Role::roleName).toList();
     if (roles.isEmpty()) {
       return CheckOutput.fail("instance profile " + name + " holds no role; add role " + role);
     }
@@ -155,16 +152,11 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
     Duration budget = Duration.ofSeconds(
         in.budgetSeconds() == null ? ACCESS_BUDGET_SECONDS : in.budgetSeconds());
     return withRole(name, r -> {
-      AtomicReference<AccessCheck> wrong = new AtomicReference<>();
-      List<AccessCheck> matching = Heartbeats.untilPresent(
-          "checking the access of role " + name + " while IAM propagates a change", budget, () -> {
-            List<AccessCheck> m =
-                AccessVerificationActivitiesImpl.simulate(iam, r.arn(), bucket, labId, expected);
-            wrong.set(m.stream().filter(c -> c.allowed() != c.expectedAllowed()).findFirst()
-                .orElse(null));
-            return wrong.get() == null ? m : null;
-          });
-      if (matching == null) {
+      Optional<AccessCheck> wrong = AccessVerificationActivitiesImpl.untilMatching(
+          "checking the access of role " + name + " while IAM propagates a change", budget,
+          () -> AccessVerificationActivitiesImpl.simulate(iam, r.arn(), bucket, labId, expected))
+          .mismatch();
+      if (wrong.isPresent()) {
         AccessCheck c = wrong.get();
         return CheckOutput.fail("role " + name + " is " + decision(c.allowed()) + " "
             + c.action() + " on " + c.resource() + "; it should be "

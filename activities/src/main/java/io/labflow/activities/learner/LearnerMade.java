@@ -29,8 +29,8 @@ final class LearnerMade {
 
   private static final Logger log = LoggerFactory.getLogger(LearnerMade.class);
 
-  /** One IAM entity as the rule reads it: {@code what} for failures, {@code id} for notes. */
-  record Entity(String what, String id, String name, String arn, Instant created,
+  /** One IAM entity as the rule reads it: {@code what} names it in sentences. */
+  record Entity(String what, String name, String arn, Instant created,
       Supplier<List<Tag>> tags, Consumer<List<Tag>> tag) {}
 
   private final IamEntities entities;
@@ -52,22 +52,22 @@ final class LearnerMade {
   }
 
   Optional<Entity> role(String name) {
-    return entities.role(name).map(r -> new Entity("role " + name, "role/" + name, name, r.arn(),
+    return entities.role(name).map(r -> new Entity("role " + name, name, r.arn(),
         r.createDate(), () -> entities.roleTags(name),
         tags -> iam.tagRole(b -> b.roleName(name).tags(tags))));
   }
 
   Optional<Entity> policy(String name) {
     String arn = entities.policyArn(name);
-    return entities.policy(arn).map(p -> new Entity("policy " + name, arn, name, arn,
+    return entities.policy(arn).map(p -> new Entity("policy " + name, name, arn,
         p.createDate(), () -> entities.policyTags(arn),
         tags -> iam.tagPolicy(b -> b.policyArn(arn).tags(tags))));
   }
 
   // GetInstanceProfile returns the tags (and moto lacks ListInstanceProfileTags).
   Optional<Entity> profile(String name) {
-    return entities.profile(name).map(p -> new Entity("instance profile " + name,
-        "instance-profile/" + name, name, p.arn(), p.createDate(), p::tags,
+    return entities.profile(name).map(p -> new Entity("instance profile " + name, name,
+        p.arn(), p.createDate(), p::tags,
         tags -> iam.tagInstanceProfile(b -> b.instanceProfileName(name).tags(tags))));
   }
 
@@ -76,8 +76,8 @@ final class LearnerMade {
    * it, false when it already was the lab's; {@code NotOwned} when it is not the learner's.
    */
   boolean adopt(Entity e) {
-    return claim(e, false, why -> {
-      throw AwsFailures.nonRetryable(why, FailureTypes.NOT_OWNED);
+    return claim(e, why -> {
+      throw AwsFailures.nonRetryable(why + "; labflow does not adopt it", FailureTypes.NOT_OWNED);
     });
   }
 
@@ -86,18 +86,18 @@ final class LearnerMade {
    * untagged); when it is not, {@code untouched} gets why.
    */
   boolean take(Optional<Entity> found, List<String> untouched) {
-    return found.isPresent() && claim(found.get(), true, untouched::add) != null;
+    return found.isPresent() && claim(found.get(), untouched::add) != null;
   }
 
   /** Whether this call tagged the entity; null when it is not the learner's ({@code refused}). */
-  private Boolean claim(Entity e, boolean note, Consumer<String> refused) {
+  private Boolean claim(Entity e, Consumer<String> refused) {
     List<Tag> tags = e.tags().get();
     if (Tags.owned(tags, Tag::key, Tag::value, labId)) {
       return false;
     }
-    String why = whyNot(e, tags, note);
+    String why = whyNot(tags, e.name(), e.created());
     if (why != null) {
-      refused.accept(why);
+      refused.accept(e.what() + " " + why);
       return null;
     }
     e.tag().accept(IamEntities.tagsForCreate(labId));
@@ -105,31 +105,21 @@ final class LearnerMade {
     return true;
   }
 
-  /** Null when the entity, not the lab's yet, is the learner's; else why not, in two wordings. */
-  private String whyNot(Entity e, List<Tag> tags, boolean note) {
-    if (!e.name().startsWith(prefix())) {
-      return note ? e.id() + " (not named for lab " + labId + ")" : e.what() + " is not named for"
-          + " lab " + labId + " (" + prefix() + "...); labflow does not adopt it";
+  /** Null when the entity, not the lab's yet, is the learner's; else why not. */
+  private String whyNot(List<Tag> tags, String name, Instant created) {
+    String prefix = LabIds.NAME_PREFIX + labId + "-";
+    if (!name.startsWith(prefix)) {
+      return "is not named for lab " + labId + " (" + prefix + "...)";
     }
     for (Tag t : tags) {
       if (t.key().startsWith("labflow:")) {
-        String whose = t.key().equals(Tags.LAB_TAG) ? "as lab " + t.value() + "'s"
-            : t.key() + "=" + t.value();
-        return note ? e.id() + " (tagged " + whose + ")" : e.what() + " carries the"
-            + " tag " + t.key() + "=" + t.value() + " of another lab (or namespace); labflow does"
-            + " not adopt it";
+        return "carries the tag " + t.key() + "=" + t.value() + " of another lab (or namespace)";
       }
     }
     // IAM gives creation times in whole seconds: a resource made in the lab's first second counts.
-    if (e.created().isBefore(notBefore.truncatedTo(ChronoUnit.SECONDS))) {
-      return note ? e.id() + " (created " + e.created() + ", before the lab started at " + notBefore
-          + ")" : e.what() + " was created at " + e.created() + ", before this lab started ("
-          + notBefore + "); labflow does not adopt it";
+    if (created.isBefore(notBefore.truncatedTo(ChronoUnit.SECONDS))) {
+      return "was created at " + created + ", before this lab started (" + notBefore + ")";
     }
     return null;
-  }
-
-  private String prefix() {
-    return LabIds.NAME_PREFIX + labId + "-";
   }
 }

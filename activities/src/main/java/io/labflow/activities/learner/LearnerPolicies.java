@@ -1,9 +1,9 @@
 package io.labflow.activities.learner;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.labflow.activities.common.Tags;
 import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.workflows.lab.LabIds;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,13 +35,6 @@ public final class LearnerPolicies {
     }
   }
 
-  /** Only this principal (the operator who issues the credentials) may assume the learner role. */
-  public static String trust(String trustedPrincipalArn) {
-    return PolicyDocuments.write(Map.of("Version", "2012-10-17", "Statement", List.of(Map.of(
-        "Effect", "Allow", "Principal", Map.of("AWS", trustedPrincipalArn),
-        "Action", "sts:AssumeRole"))));
-  }
-
   /**
    * The learner role's policy.
    *
@@ -55,7 +48,7 @@ public final class LearnerPolicies {
     String role = iamPrefix + ":role/" + n.role();
     String policy = iamPrefix + ":policy/" + n.policy();
     String profile = iamPrefix + ":instance-profile/" + n.profile();
-    return PolicyDocuments.write(Map.of("Version", "2012-10-17", "Statement", List.of(
+    return PolicyDocuments.document(List.of(
         allow("CreateLabRoleWithBoundary", List.of("iam:CreateRole"), List.of(role),
             Map.of("StringEquals", Map.of("iam:PermissionsBoundary", boundaryArn))),
         allow("LabRole", List.of("iam:GetRole", "iam:DeleteRole", "iam:UpdateAssumeRolePolicy",
@@ -83,26 +76,15 @@ public final class LearnerPolicies {
         allow("DescribeEc2", List.of("ec2:Describe*"), List.of("*"), null),
         deny("KeepTheBoundary", List.of("iam:DeleteRolePermissionsBoundary"), null),
         deny("NoOtherBoundary", List.of("iam:PutRolePermissionsBoundary"),
-            Map.of("StringNotEquals", Map.of("iam:PermissionsBoundary", boundaryArn))))));
+            Map.of("StringNotEquals", Map.of("iam:PermissionsBoundary", boundaryArn)))));
   }
 
-  private static Map<String, Object> allow(
+  private static ObjectNode allow(
       String sid, List<String> actions, List<String> resources, Map<String, Object> condition) {
-    Map<String, Object> st = new LinkedHashMap<>();
-    st.put("Sid", sid);
-    st.put("Effect", "Allow");
-    st.put("Action", actions);
-    st.put("Resource", resources);
-    if (condition != null) {
-      st.put("Condition", condition);
-    }
-    return st;
+    return PolicyDocuments.statement(sid, "Allow", actions, resources, condition);
   }
 
-  private static Map<String, Object> deny(
-      String sid, List<String> actions, Map<String, Object> condition) {
-    Map<String, Object> st = allow(sid, actions, List.of("*"), condition);
-    st.put("Effect", "Deny");
-    return st;
+  private static ObjectNode deny(String sid, List<String> actions, Map<String, Object> condition) {
+    return PolicyDocuments.statement(sid, "Deny", actions, List.of("*"), condition);
   }
 }

@@ -2,10 +2,9 @@ package io.labflow.activities.permissions;
 
 import io.labflow.activities.common.Tags;
 import io.labflow.workflows.lab.LabIds;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -16,63 +15,53 @@ import java.util.stream.Stream;
  */
 public enum PolicyScope {
   ROLE("LabRoles", Arn.ROLE),
-  ROLE_CREATE("CreateLabRoles", PolicyScope::requestTag, Arn.ROLE),
-  ROLE_OWNED("ChangeLabTaggedRoles", PolicyScope::resourceTag, Arn.ROLE),
-  ROLE_ATTACH(
-      "AttachOnlyLabPoliciesToLabRoles",
-      n -> {
-        Map<String, Map<String, Object>> c = resourceTag(n);
-        c.putAll(labPolicyArn(n));
-        return c;
-      },
-      Arn.ROLE),
-  PASS_ROLE_TO_EC2(
-      "PassLabRolesToEc2Only",
-      n -> new LinkedHashMap<>(
-          Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com"))),
-      Arn.ROLE),
+  ROLE_CREATE("CreateLabRoles", When.REQUEST_TAG, Arn.ROLE),
+  ROLE_OWNED("ChangeLabTaggedRoles", When.RESOURCE_TAG, Arn.ROLE),
+  ROLE_ATTACH("AttachOnlyLabPoliciesToLabRoles", When.RESOURCE_TAG_AND_LAB_POLICY, Arn.ROLE),
+  PASS_ROLE_TO_EC2("PassLabRolesToEc2Only",
+      Map.of("StringEquals", Map.of("iam:PassedToService", "ec2.amazonaws.com")), Arn.ROLE),
   POLICY("LabPolicies", Arn.POLICY),
-  POLICY_CREATE("CreateLabPolicies", PolicyScope::requestTag, Arn.POLICY),
-  POLICY_OWNED("ChangeLabTaggedPolicies", PolicyScope::resourceTag, Arn.POLICY),
+  POLICY_CREATE("CreateLabPolicies", When.REQUEST_TAG, Arn.POLICY),
+  POLICY_OWNED("ChangeLabTaggedPolicies", When.RESOURCE_TAG, Arn.POLICY),
   /** A lab policy is detached from whoever holds it before it is deleted. */
   DETACH_LAB_POLICIES(
       "DetachLabPoliciesFromAnyPrincipal",
-      PolicyScope::labPolicyArn,
+      When.LAB_POLICY,
       "arn:aws:iam::{account}:role/*",
       "arn:aws:iam::{account}:user/*",
       "arn:aws:iam::{account}:group/*"),
   PROFILE("LabInstanceProfiles", Arn.PROFILE),
-  PROFILE_CREATE("CreateLabInstanceProfiles", PolicyScope::requestTag, Arn.PROFILE),
-  PROFILE_OWNED("ChangeLabTaggedInstanceProfiles", PolicyScope::resourceTag, Arn.PROFILE),
+  PROFILE_CREATE("CreateLabInstanceProfiles", When.REQUEST_TAG, Arn.PROFILE),
+  PROFILE_OWNED("ChangeLabTaggedInstanceProfiles", When.RESOURCE_TAG, Arn.PROFILE),
   STACK("LabStacks", Arn.STACK),
-  STACK_CREATE("CreateLabStacks", PolicyScope::requestTag, Arn.STACK),
-  STACK_OWNED("DeleteLabTaggedStacks", PolicyScope::resourceTag, Arn.STACK),
+  STACK_CREATE("CreateLabStacks", When.REQUEST_TAG, Arn.STACK),
+  STACK_OWNED("DeleteLabTaggedStacks", When.RESOURCE_TAG, Arn.STACK),
   LAB_INSTANCE(
-      "LabTaggedInstances", PolicyScope::resourceTag, "arn:aws:ec2:{region}:{account}:instance/*"),
+      "LabTaggedInstances", When.RESOURCE_TAG, "arn:aws:ec2:{region}:{account}:instance/*"),
   /**
    * EC2 resources the sweep deletes outside a stack (leftovers of a half-deleted stack): any id,
    * but only while it carries the lab tag, and only of the resource types IAM authorizes each
    * action on (one statement per set of types, named after them).
    */
   LAB_TAGGED_EC2(
-      "DeleteLabTaggedEc2", PolicyScope::resourceTag, "arn:aws:ec2:{region}:{account}:{type}/*"),
+      "DeleteLabTaggedEc2", When.RESOURCE_TAG, "arn:aws:ec2:{region}:{account}:{type}/*"),
   BUCKET("LabBuckets", Arn.BUCKET),
   OBJECTS("LabBucketObjects", "arn:aws:s3:::{bucket}*/*"),
   /** What CloudFormation creates in a lab bucket with the worker's credentials. */
-  STACK_BUCKET("LabBucketsThroughCloudFormation", PolicyScope::calledViaCloudFormation, Arn.BUCKET),
+  STACK_BUCKET("LabBucketsThroughCloudFormation", When.THROUGH_CLOUDFORMATION, Arn.BUCKET),
   /**
    * The public Amazon Linux image parameter a template resolves at stack creation. Its ARN has no
    * account; {@code *} matches that (and no account can create a parameter under {@code /aws}).
    */
   STACK_AMI_PARAMETER(
       "PublicAmiParameterThroughCloudFormation",
-      PolicyScope::calledViaCloudFormation,
+      When.THROUGH_CLOUDFORMATION,
       "arn:aws:ssm:{region}:*:parameter/aws/service/ami-amazon-linux-latest/*"),
   /**
    * What CloudFormation does in EC2 with the worker's credentials: the VPC, subnet, gateway, route
    * table, security group and instance of the template, whose ids nobody knows beforehand.
    */
-  STACK_EC2("Ec2ThroughCloudFormationOnly", PolicyScope::calledViaCloudFormation, "*"),
+  STACK_EC2("Ec2ThroughCloudFormationOnly", When.THROUGH_CLOUDFORMATION, "*"),
   /** Actions that accept no resource (or are called without one); each grant says why. */
   ANY("NoResourceLevelPermissions", "*");
 
@@ -85,24 +74,34 @@ public enum PolicyScope {
     static final String BUCKET = "arn:aws:s3:::{bucket}*";
   }
 
-  /** A statement's condition for these names; empty when none. */
-  private interface Condition extends Function<Names, Map<String, Map<String, Object>>> {}
+  /** The conditions of the scopes; a value may be an ARN pattern ({@code LAB_POLICY}). */
+  private static final class When {
+    static final Map<String, Map<String, String>> REQUEST_TAG =
+        Map.of("Null", Map.of("aws:RequestTag/" + Tags.LAB_TAG, "false"));
+    static final Map<String, Map<String, String>> RESOURCE_TAG =
+        Map.of("Null", Map.of("aws:ResourceTag/" + Tags.LAB_TAG, "false"));
+    static final Map<String, Map<String, String>> LAB_POLICY =
+        Map.of("ArnLike", Map.of("iam:PolicyARN", Arn.POLICY));
+    static final Map<String, Map<String, String>> RESOURCE_TAG_AND_LAB_POLICY =
+        Map.of("Null", RESOURCE_TAG.get("Null"), "ArnLike", LAB_POLICY.get("ArnLike"));
+    static final Map<String, Map<String, String>> THROUGH_CLOUDFORMATION =
+        Map.of("ForAnyValue:StringEquals", Map.of("aws:CalledVia", "cloudformation.amazonaws.com"));
+  }
 
   private final String sid;
-  private final Condition condition;
+  private final Map<String, Map<String, String>> condition;
   private final List<String> resources;
 
   PolicyScope(String sid, String... resources) {
-    this(sid, n -> new LinkedHashMap<>(), resources);
+    this(sid, Map.of(), resources);
   }
 
-  PolicyScope(String sid, Condition condition, String... resources) {
+  PolicyScope(String sid, Map<String, Map<String, String>> condition, String... resources) {
     this.sid = sid;
     this.condition = condition;
     this.resources = List.of(resources);
   }
 
-  /** The statement id of this scope's statement. */
   public String sid() {
     return sid;
   }
@@ -125,28 +124,12 @@ public enum PolicyScope {
         .toList();
   }
 
-  /** The statement's condition; empty when none. */
-  Map<String, Map<String, Object>> condition(Names n) {
-    return condition.apply(n);
-  }
-
-  private static Map<String, Map<String, Object>> requestTag(Names n) {
-    return new LinkedHashMap<>(Map.of("Null", Map.of("aws:RequestTag/" + Tags.LAB_TAG, "false")));
-  }
-
-  private static Map<String, Map<String, Object>> resourceTag(Names n) {
-    return new LinkedHashMap<>(Map.of("Null", Map.of("aws:ResourceTag/" + Tags.LAB_TAG, "false")));
-  }
-
-  /** Only for the lab's own managed policies. */
-  private static Map<String, Map<String, Object>> labPolicyArn(Names n) {
-    return new LinkedHashMap<>(
-        Map.of("ArnLike", Map.of("iam:PolicyARN", n.expand(Arn.POLICY))));
-  }
-
-  private static Map<String, Map<String, Object>> calledViaCloudFormation(Names n) {
-    return new LinkedHashMap<>(Map.of("ForAnyValue:StringEquals",
-        Map.of("aws:CalledVia", "cloudformation.amazonaws.com")));
+  /** The statement's condition for these names, in order; empty when none. */
+  Map<String, Map<String, String>> condition(Names n) {
+    Map<String, Map<String, String>> out = new TreeMap<>();
+    condition.forEach((op, test) -> test.forEach((key, value) ->
+        out.computeIfAbsent(op, k -> new TreeMap<>()).put(key, n.expand(value))));
+    return out;
   }
 
   /**

@@ -225,7 +225,6 @@ public final class WorkerPermissions {
 
   private WorkerPermissions() {}
 
-  /** Every operation of the table. */
   public static List<Operation> operations() {
     return OPERATIONS;
   }

@@ -5,8 +5,8 @@ import static java.util.stream.Collectors.joining;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.permissions.WorkerPermissions.Grant;
 import io.labflow.activities.permissions.WorkerPermissions.Operation;
 import java.util.ArrayList;
@@ -100,21 +100,13 @@ public final class WorkerPolicy {
     dropGranted(byScope, PolicyScope.STACK_EC2, PolicyScope.LAB_TAGGED_EC2);
     List<ObjectNode> statements = new ArrayList<>();
     byScope.forEach((scope, byTypes) -> byTypes.forEach((types, actions) -> {
-      ObjectNode st = JSON.createObjectNode();
-      st.put("Sid", scope.sid() + types.stream().map(WorkerPolicy::camel).collect(joining()));
-      st.put("Effect", "Allow");
-      ArrayNode a = st.putArray("Action");
-      actions.forEach(a::add);
       List<String> resources = scope.resources(names, types);
+      Map<String, Map<String, String>> condition = scope.condition(names);
+      ObjectNode st = PolicyDocuments.statement(
+          scope.sid() + types.stream().map(WorkerPolicy::camel).collect(joining()), "Allow",
+          List.copyOf(actions), resources, condition.isEmpty() ? null : condition);
       if (resources.size() == 1) {
         st.put("Resource", resources.get(0));
-      } else {
-        ArrayNode r = st.putArray("Resource");
-        resources.forEach(r::add);
-      }
-      Map<String, Map<String, Object>> condition = scope.condition(names);
-      if (!condition.isEmpty()) {
-        st.set("Condition", JSON.valueToTree(new TreeMap<>(condition)));
       }
       statements.add(st);
     }));

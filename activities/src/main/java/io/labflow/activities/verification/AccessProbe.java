@@ -3,7 +3,7 @@ package io.labflow.activities.verification;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.iam.PolicyDocuments;
-import io.labflow.activities.model.AccessCheck;
+import io.labflow.activities.verification.AccessVerificationActivities.AccessCheck;
 import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabIds;
 import java.util.LinkedHashMap;
@@ -39,19 +39,16 @@ final class AccessProbe {
     this.s3 = clients.s3();
   }
 
-  static String probeKey(String labId) {
-    return LabIds.NAME_PREFIX + "probe/" + labId + "/probe.txt";
-  }
-
-  static String seedKey(String labId) {
-    return LabIds.NAME_PREFIX + "probe/" + labId + "/seed.txt";
+  /** A probe's object: {@code probe.txt} written as the role, {@code seed.txt} by the worker. */
+  private static String key(String labId, String file) {
+    return LabIds.NAME_PREFIX + "probe/" + labId + "/" + file;
   }
 
   /** The ARN an action is checked on: the bucket, or the probe's object in it. */
   static String resourceFor(String action, String bucket, String labId) {
     return PolicyDocuments.isBucketAction(action)
         ? PolicyDocuments.bucketArn(bucket)
-        : PolicyDocuments.bucketArn(bucket) + "/" + probeKey(labId);
+        : PolicyDocuments.bucketArn(bucket) + "/" + key(labId, "probe.txt");
   }
 
   /** Acts as the role; null when the role cannot be assumed yet (trust not propagated). */
@@ -68,8 +65,8 @@ final class AccessProbe {
     StaticCredentialsProvider provider = StaticCredentialsProvider.create(AwsSessionCredentials
         .create(creds.accessKeyId(), creds.secretAccessKey(), creds.sessionToken()));
     Map<String, AccessCheck> results = new LinkedHashMap<>();
-    String probe = probeKey(labId);
-    String seed = seedKey(labId);
+    String probe = key(labId, "probe.txt");
+    String seed = key(labId, "seed.txt");
     BiConsumer<String, Runnable> attempt = (action, call) -> {
       if (expected.containsKey(action)) {
         results.put(action, check(action, bucket, labId, expected, call));

@@ -1,10 +1,11 @@
 package io.labflow.activities.verification;
 
 import io.labflow.activities.LongRunning;
-import io.labflow.activities.model.VerifyAccessInput;
-import io.labflow.activities.model.VerifyAccessOutput;
+import io.labflow.activities.model.Limit;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
+import jakarta.annotation.Nullable;
+import java.util.List;
 
 /** Checks that a role can do exactly what a lab variant promises on its bucket. */
 @ActivityInterface
@@ -21,4 +22,27 @@ public interface AccessVerificationActivities {
   @LongRunning
   @ActivityMethod(name = "VerifyAccess")
   VerifyAccessOutput verifyAccess(VerifyAccessInput input);
+
+  /**
+   * Input of VerifyAccess. The role is named by ARN or name; {@code method} is simulate (default)
+   * or probe; {@code budgetSeconds} bounds the wait for IAM propagation (default 120).
+   */
+  record VerifyAccessInput(
+      String labId,
+      @Nullable String roleArn,
+      @Nullable String roleName,
+      String bucketName,
+      List<String> allow,
+      List<String> deny,
+      @Nullable String method,
+      @Nullable @Limit(what = Limit.BUDGET, min = 0, max = Limit.MAX_BUDGET)
+          Integer budgetSeconds) {}
+
+  /** Result of VerifyAccess: the matrix of the last attempt. */
+  record VerifyAccessOutput(String method, String roleArn, String bucketName,
+      List<AccessCheck> matrix, int attempts, boolean matches) {}
+
+  /** One cell of the access matrix. */
+  record AccessCheck(String action, String resource, boolean expectedAllowed, boolean allowed,
+      @Nullable String detail) {}
 }

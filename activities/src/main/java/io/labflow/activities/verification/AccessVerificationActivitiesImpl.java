@@ -4,9 +4,6 @@ import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Heartbeats;
 import io.labflow.activities.common.Inputs;
-import io.labflow.activities.model.AccessCheck;
-import io.labflow.activities.model.VerifyAccessInput;
-import io.labflow.activities.model.VerifyAccessOutput;
 import io.labflow.activities.s3.S3Buckets;
 import io.labflow.workflows.lab.FailureTypes;
 import java.time.Duration;
@@ -15,9 +12,10 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -55,12 +53,10 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
     if (!method.equals("simulate") && !method.equals("probe")) {
       throw AwsFailures.invalidInput("VerifyAccess: method must be simulate or probe: " + method);
     }
-    if (method.equals("probe")) {
-      for (String a : expected.keySet()) {
-        if (!PROBE_ACTIONS.contains(a)) {
-          throw AwsFailures.invalidInput(
-              "VerifyAccess: probe can check only " + PROBE_ACTIONS + ", not " + a);
-        }
+    for (String a : expected.keySet()) {
+      if (method.equals("probe") && !PROBE_ACTIONS.contains(a)) {
+        throw AwsFailures.invalidInput(
+            "VerifyAccess: probe can check only " + PROBE_ACTIONS + ", not " + a);
       }
     }
     Duration budget =
@@ -69,30 +65,51 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
     if (method.equals("probe") && !buckets.ownedBy(bucket, labId)) {
       throw AwsFailures.notOwned("bucket " + bucket, labId);
     }
-    AtomicReference<List<AccessCheck>> last = new AtomicReference<>();
-    AtomicInteger attempts = new AtomicInteger();
-    List<AccessCheck> matching = Heartbeats.untilPresent(
-        "verifying access of " + roleArn, budget, () -> {
-          attempts.incrementAndGet();
-          List<AccessCheck> m = method.equals("simulate")
-              ? simulate(iam, roleArn, bucket, labId, expected)
-              : probe.probe(roleArn, bucket, labId, expected);
-          last.set(m);
-          return m != null && m.stream().allMatch(c -> c.allowed() == c.expectedAllowed())
-              ? m : null;
-        });
-    if (matching == null) {
+    Matrix m = untilMatching("verifying access of " + roleArn, budget,
+        () -> method.equals("simulate")
+        ? simulate(iam, roleArn, bucket, labId, expected)
+        : probe.probe(roleArn, bucket, labId, expected));
+    if (!m.matches()) {
       // Mismatches first: a long matrix is cut to the failure size bound from the end.
-      String matrix =
-          last.get() == null ? "role could not be assumed" : render(mismatchesFirst(last.get()));
+      String matrix = m.cells() == null ? "role could not be assumed" : render(m.cells().stream()
+          .sorted(Comparator.comparing(c -> c.allowed() == c.expectedAllowed())).toList());
       throw AwsFailures.nonRetryable(String.format(
               "access of %s on bucket %s differs from the expectation after %d attempts over %s"
                   + " (%s):\n%s",
-              roleArn, bucket, attempts.get(), budget, method, matrix),
+              roleArn, bucket, m.attempts(), budget, method, matrix),
           FailureTypes.ACCESS_MISMATCH);
     }
-    log.info("lab {}: access of {} verified by {} in {} attempts", labId, roleArn, method, attempts.get());
-    return new VerifyAccessOutput(method, roleArn, bucket, matching, attempts.get(), true);
+    log.info("lab {}: access of {} verified by {} in {} attempts", labId, roleArn, method, m.attempts());
+    return new VerifyAccessOutput(method, roleArn, bucket, m.cells(), m.attempts(), true);
+  }
+
+  /**
+   * The last matrix of the attempts (null: the role could not be assumed) and how many there were.
+   */
+  public record Matrix(List<AccessCheck> cells, int attempts) {
+    /** The first cell that differs from the expectation. */
+    public Optional<AccessCheck> mismatch() {
+      return cells == null ? Optional.empty()
+          : cells.stream().filter(c -> c.allowed() != c.expectedAllowed()).findFirst();
+    }
+
+    boolean matches() {
+      return cells != null && mismatch().isEmpty();
+    }
+  }
+
+  /**
+   * Asks for the matrix again while it differs from the expectation (IAM propagating a change), for
+   * at most {@code budget}: VerifyAccess's loop and CheckAccess's.
+   */
+  public static Matrix untilMatching(String what, Duration budget, Supplier<List<AccessCheck>> ask) {
+    AtomicReference<Matrix> last = new AtomicReference<>(new Matrix(null, 0));
+    Heartbeats.untilPresent(what, budget, () -> {
+      Matrix m = new Matrix(ask.get(), last.get().attempts() + 1);
+      last.set(m);
+      return m.matches() ? m : null;
+    });
+    return last.get();
   }
 
   /**
@@ -145,12 +162,6 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
           e.getKey(), resource, e.getValue(), "allowed".equals(decision), decision));
     }
     return out;
-  }
-
-  private static List<AccessCheck> mismatchesFirst(List<AccessCheck> matrix) {
-    return matrix.stream()
-        .sorted(Comparator.comparing(c -> c.allowed() == c.expectedAllowed()))
-        .toList();
   }
 
   static String render(List<AccessCheck> matrix) {

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.labflow.activities.common.AwsFailures.AwsErrorInfo;
-import io.labflow.activities.model.VerifyAccessInput;
 import io.labflow.activities.testing.CallCounter;
 import io.labflow.activities.testing.MotoServer;
 import io.labflow.activities.testing.NoSimulator;
+import io.labflow.activities.verification.AccessVerificationActivities.VerifyAccessInput;
 import io.labflow.activities.verification.AccessVerificationActivities;
 import io.labflow.activities.verification.AccessVerificationActivitiesImpl;
 import io.labflow.activities.verification.SimulateAccessTest;

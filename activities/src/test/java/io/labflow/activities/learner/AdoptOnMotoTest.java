@@ -8,10 +8,10 @@ import io.labflow.activities.iam.policies.PolicyActivities.DeletePolicyInput;
 import io.labflow.activities.iam.policies.PolicyActivities.RolePolicyInput;
 import io.labflow.activities.iam.profiles.InstanceProfileActivities.DeleteInstanceProfileInput;
 import io.labflow.activities.iam.roles.RoleActivities.DeleteRoleInput;
-import io.labflow.activities.learner.AdoptActivities.AdoptInstanceProfileInput;
-import io.labflow.activities.learner.AdoptActivities.AdoptOutput;
-import io.labflow.activities.learner.AdoptActivities.AdoptPolicyInput;
-import io.labflow.activities.learner.AdoptActivities.AdoptRoleInput;
+import io.labflow.activities.learner.LearnerAccessActivities.AdoptInstanceProfileInput;
+import io.labflow.activities.learner.LearnerAccessActivities.AdoptOutput;
+import io.labflow.activities.learner.LearnerAccessActivities.AdoptPolicyInput;
+import io.labflow.activities.learner.LearnerAccessActivities.AdoptRoleInput;
 import io.labflow.activities.testing.Lab;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -37,11 +37,11 @@ class AdoptOnMotoTest extends LearnerActionsOnMoto {
   static final String PROFILE = "labflow-lab-adopt-profile";
   static final String BUCKET = "labflow-lab-adopt-bucket";
 
-  AdoptActivities adopt;
+  LearnerAccessActivities adopt;
 
   @BeforeEach
   void stub() {
-    adopt = lab.stub(AdoptActivities.class);
+    adopt = lab.stub(LearnerAccessActivities.class);
   }
 
   void role(String name) {

@@ -348,8 +348,10 @@ class LearnerIsolationOnMotoTest {
     assertThat(out.deleted()).containsExactly("role/labflow-lab-a-learner",
         IAM + ":policy/labflow-lab-a-learner", "role/labflow-lab-a-role", IAM + ":policy/labflow-lab-a-boundary");
     assertThat(out.untouched()).containsExactly(
-        "instance-profile/labflow-lab-a-profile (tagged as lab lab-b's)",
-        a.policyArn() + " (created " + created + ", before the lab started at " + notBefore + ")");
+        "instance profile labflow-lab-a-profile carries the tag labflow:lab=lab-b of another lab"
+            + " (or namespace)",
+        "policy " + a.policy() + " was created at " + created + ", before this lab started ("
+            + notBefore + ")");
     assertThat(again.deleted()).isEmpty();
     assertThat(adm.iam().getPolicy(r -> r.policyArn(a.policyArn())).policy().attachmentCount())
         .isZero();
@@ -370,7 +372,8 @@ class LearnerIsolationOnMotoTest {
         a.role(), a.policy(), a.profile(), a.instance()));
 
     assertThat(out.untouched())
-        .containsExactly("instance-profile/labflow-lab-a-profile (tagged labflow:namespace=blue)");
+        .containsExactly("instance profile labflow-lab-a-profile carries the tag"
+            + " labflow:namespace=blue of another lab (or namespace)");
   }
 
   @Test

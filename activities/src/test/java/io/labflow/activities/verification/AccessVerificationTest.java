@@ -8,11 +8,11 @@ import io.labflow.activities.iam.policies.PolicyActivities.CreatePolicyVersionIn
 import io.labflow.activities.iam.policies.PolicyActivities.RolePolicyInput;
 import io.labflow.activities.iam.roles.RoleActivities.CreateRoleInput;
 import io.labflow.activities.iam.roles.RoleActivities.RoleOutput;
-import io.labflow.activities.model.AccessCheck;
-import io.labflow.activities.model.VerifyAccessInput;
-import io.labflow.activities.model.VerifyAccessOutput;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
+import io.labflow.activities.verification.AccessVerificationActivities.AccessCheck;
+import io.labflow.activities.verification.AccessVerificationActivities.VerifyAccessInput;
+import io.labflow.activities.verification.AccessVerificationActivities.VerifyAccessOutput;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -10,12 +10,11 @@ import io.labflow.activities.iam.IamActivities;
 import io.labflow.activities.iam.roles.RoleActivities.CreateRoleInput;
 import io.labflow.activities.iam.roles.RoleActivities.DeleteRoleInput;
 import io.labflow.activities.inventory.LabInventoryActivities;
-import io.labflow.activities.learner.AdoptActivities;
-import io.labflow.activities.learner.AdoptActivities.AdoptInstanceProfileInput;
-import io.labflow.activities.learner.AdoptActivities.AdoptOutput;
-import io.labflow.activities.learner.AdoptActivities.AdoptPolicyInput;
-import io.labflow.activities.learner.AdoptActivities.AdoptRoleInput;
-import io.labflow.activities.learner.LearnerCheckActivities;
+import io.labflow.activities.learner.LearnerAccessActivities.AdoptInstanceProfileInput;
+import io.labflow.activities.learner.LearnerAccessActivities.AdoptOutput;
+import io.labflow.activities.learner.LearnerAccessActivities.AdoptPolicyInput;
+import io.labflow.activities.learner.LearnerAccessActivities.AdoptRoleInput;
+import io.labflow.activities.learner.LearnerAccessActivities;
 import io.labflow.activities.learner.LearnerCheckActivities.CheckAccessInput;
 import io.labflow.activities.learner.LearnerCheckActivities.CheckInstanceProfileInput;
 import io.labflow.activities.learner.LearnerCheckActivities.CheckOutput;
@@ -24,13 +23,14 @@ import io.labflow.activities.learner.LearnerCheckActivities.CheckPolicyScopeInpu
 import io.labflow.activities.learner.LearnerCheckActivities.CheckProfileOnInstanceInput;
 import io.labflow.activities.learner.LearnerCheckActivities.CheckRoleBoundaryInput;
 import io.labflow.activities.learner.LearnerCheckActivities.CheckRoleTrustInput;
+import io.labflow.activities.learner.LearnerCheckActivities;
 import io.labflow.activities.model.DeleteLabResourcesOutput;
 import io.labflow.activities.model.LabInput;
 import io.labflow.activities.model.ResourceKind;
-import io.labflow.activities.model.VerifyAccessInput;
 import io.labflow.activities.permissions.WorkerPermissions;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
+import io.labflow.activities.verification.AccessVerificationActivities.VerifyAccessInput;
 import io.labflow.activities.verification.AccessVerificationActivities;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.workflows.binding.DefinitionActivitiesImpl;
@@ -230,7 +230,7 @@ class WorkerPolicyOnMotoTest {
         "{\"Version\":\"2012-10-17\",\"Statement\":[]}"));
     iam.createPolicy(b -> b.policyName(PREFIX + "-learned").policyDocument(doc("s3:GetObject")));
     iam.createInstanceProfile(b -> b.instanceProfileName(PREFIX + "-learned"));
-    AdoptActivities adopt = activity(AdoptActivities.class);
+    LearnerAccessActivities adopt = activity(LearnerAccessActivities.class);
     assertThat(List.of(
         adopt.adoptRole(new AdoptRoleInput(LAB, PREFIX + "-learned", started)),
         adopt.adoptPolicy(new AdoptPolicyInput(LAB, PREFIX + "-learned", started)),

@@ -18,7 +18,6 @@ public interface InstanceProfileActivities {
   @ActivityMethod(name = "DeleteInstanceProfile")
   DeleteOutput deleteInstanceProfile(DeleteInstanceProfileInput input);
 
-  /** Input of CreateInstanceProfile. */
   record CreateInstanceProfileInput(
       String labId,
       @Limit(what = "instance profile name", max = 128, pattern = "[A-Za-z0-9+=,.@_-]+", rule = "letters, digits and +=,.@_-")
@@ -26,10 +25,8 @@ public interface InstanceProfileActivities {
       String roleName,
       @Nullable String path) {}
 
-  /** Input of DeleteInstanceProfile. */
   record DeleteInstanceProfileInput(String labId, String instanceProfileName) {}
 
-  /** Result of CreateInstanceProfile. */
   record InstanceProfileOutput(
       String instanceProfileName, String instanceProfileArn, String roleName, boolean adopted) {}
 }

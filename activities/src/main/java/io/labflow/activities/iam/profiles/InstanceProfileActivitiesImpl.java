@@ -33,25 +33,19 @@ public final class InstanceProfileActivitiesImpl implements InstanceProfileActiv
         Inputs.require(in.instanceProfileName(), "instanceProfileName", "CreateInstanceProfile");
     String role = Inputs.require(in.roleName(), "roleName", "CreateInstanceProfile");
     entities.requireRoleExistsAndOwned(role, labId);
-    boolean adopted = true;
-    Optional<InstanceProfile> existing = entities.profile(name);
-    if (existing.isEmpty()) {
-      adopted = !AwsErrors.doneUnless(() -> iam.createInstanceProfile(b -> b.instanceProfileName(name)
-          .path(Inputs.orDefault(in.path(), "/")).tags(IamEntities.tagsForCreate(labId))),
-          "EntityAlreadyExists");
-      if (!adopted) {
-        log.info("lab {}: created instance profile {}", labId, name);
-      }
-      existing = entities.profile(name);
-      if (existing.isEmpty()) {
-        throw AwsFailures.retryable(
-            "instance profile " + name + " not visible yet", IamEntities.NO_SUCH_ENTITY);
-      }
+    Optional<InstanceProfile> found = entities.profile(name);
+    boolean created = found.isEmpty()
+        && AwsErrors.doneUnless(() -> iam.createInstanceProfile(b -> b.instanceProfileName(name)
+            .path(Inputs.orDefault(in.path(), "/")).tags(IamEntities.tagsForCreate(labId))),
+            "EntityAlreadyExists");
+    InstanceProfile p = (found.isPresent() ? found : entities.profile(name)).orElseThrow(() ->
+        AwsFailures.retryable("instance profile " + name + " not visible yet",
+            IamEntities.NO_SUCH_ENTITY));
+    if (created) {
+      log.info("lab {}: created instance profile {}", labId, name);
+    } else {
+      IamEntities.requireCreatedHere(p.tags(), "instance profile " + name, labId);
     }
-    if (adopted) {
-      IamEntities.requireCreatedHere(existing.get().tags(), "instance profile " + name, labId);
-    }
-    InstanceProfile p = existing.get();
     boolean hasRole = false;
     for (Role r : p.roles()) {
       if (r.roleName().equals(role)) {
@@ -64,7 +58,7 @@ public final class InstanceProfileActivitiesImpl implements InstanceProfileActiv
     if (!hasRole) {
       iam.addRoleToInstanceProfile(b -> b.instanceProfileName(name).roleName(role));
     }
-    return new InstanceProfileOutput(name, p.arn(), role, adopted);
+    return new InstanceProfileOutput(name, p.arn(), role, !created);
   }
 
   @Override

@@ -42,9 +42,7 @@ public interface RoleActivities {
       @Nullable String description,
       @Nullable String permissionsBoundaryArn) {}
 
-  /** Input of DeleteRole. */
   record DeleteRoleInput(String labId, String roleName) {}
 
-  /** Result of CreateRole. */
   record RoleOutput(String roleName, String roleArn, boolean adopted) {}
 }
