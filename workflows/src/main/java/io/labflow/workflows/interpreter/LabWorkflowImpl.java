@@ -29,10 +29,10 @@ import org.slf4j.Logger;
  * The interpreter: runs any {@link Definition} step by step, as a saga, and serves the lab's
  * updates, signal and query.
  *
- * <p>{@link StepLoop} runs the steps in order, {@link StepRunner} runs one step of either kind, a
- * failed step pauses or rolls back ({@link Rollback}: compensation registered
- * before the forward call, undone newest first in a detached scope, for a failure, a cancellation
- * and a teardown alike). {@link LabRun} holds what the run knows about itself.
+ * <p>{@link StepRunner} runs the steps in order, each of either kind; a failed step pauses or rolls
+ * back ({@link Rollback}: compensation registered before the forward call, undone newest first in
+ * a detached scope, for a failure, a cancellation and a teardown alike). {@link LabRun} holds what
+ * the run knows about itself.
  */
 public class LabWorkflowImpl implements LabWorkflow {
 
@@ -41,7 +41,6 @@ public class LabWorkflowImpl implements LabWorkflow {
   private final LabRun lab = new LabRun();
   private final Rollback rollback = new Rollback(lab);
   private final StepRunner runner = new StepRunner(lab, rollback);
-  private final StepLoop steps = new StepLoop(lab, runner, rollback);
   private final LearnerPhase learner = new LearnerPhase(lab, runner);
   private final LabLifetime lifetime = new LabLifetime(lab);
   /** Serialises switchVariant, teardown, the learner's Updates and the expiry: one at a time. */
@@ -57,7 +56,7 @@ public class LabWorkflowImpl implements LabWorkflow {
     LabRequest request = lab.admit(input);
     try {
       lab.resolved(request, resolve(request));
-      steps.run(lab.definition().steps(), LabState.PROVISIONING);
+      runner.run(lab.definition().steps(), LabState.PROVISIONING);
       if (lab.definition().keepAlive() == null) {
         lab.completed();
       } else {
@@ -125,7 +124,7 @@ public class LabWorkflowImpl implements LabWorkflow {
       UpdateChecks.live(lab, "no longer live");
       if (!newVariant.equals(lab.variant())) {
         lab.switching(newVariant);
-        steps.run(lab.definition().onVariantChange(), LabState.SWITCHING);
+        runner.run(lab.definition().onVariantChange(), LabState.SWITCHING);
         lab.switched();
       }
       return lab.status();

@@ -1,8 +1,11 @@
 package io.labflow.workflows.interpreter;
 
 import io.labflow.workflows.expr.ExpressionException;
+import io.labflow.workflows.lab.Decision;
+import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.StepState;
 import io.labflow.workflows.model.ActionStep;
+import io.labflow.workflows.model.OnFailure;
 import io.labflow.workflows.model.ParallelGroup;
 import io.labflow.workflows.model.Step;
 import io.temporal.api.enums.v1.RetryState;
@@ -12,16 +15,21 @@ import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
 
 /**
- * Runs one step of either kind once: an action as one activity call (its undo registered first), a
- * parallel group as its branches at once. Returns how it failed, or null when it succeeded; a
- * cancellation is thrown.
+ * Runs steps. A list runs in order, and a step that fails rolls the lab back, or pauses for an
+ * operator, as its failure policy says (a rollback ends in a thrown failure). One step of either
+ * kind runs once: an action as one activity call (its undo registered first), a parallel group as
+ * its branches at once; it returns how it failed, or null. A cancellation is thrown.
  */
 final class StepRunner {
+
+  private static final Logger log = Workflow.getLogger(StepRunner.class);
 
   /** The version from which a branch that threw cancels its siblings before the rollback. */
   static final String CANCEL_ON_THROW = "cancel-siblings-of-a-branch-that-threw";
@@ -33,6 +41,71 @@ final class StepRunner {
   StepRunner(LabRun run, Rollback rollback) {
     this.run = run;
     this.rollback = rollback;
+  }
+
+  void run(List<Step> steps, LabState phase) {
+    for (Step step : steps) {
+      runUntilDone(step, phase);
+    }
+  }
+
+  /** Runs a step or a group until it is done or skipped. */
+  private void runUntilDone(Step step, LabState phase) {
+    while (true) {
+      StepFailure failure = execute(step);
+      if (failure == null) {
+        return;
+      }
+      run.stepFailed(failure.head());
+      Decision next = Decision.ROLLBACK;
+      String note = "";
+      if (run.onFailure(step) == OnFailure.PAUSE) {
+        next = pause(step.id(), phase);
+        if (next == null) {
+          next = Decision.ROLLBACK;
+          note = " (no decision within the pause timeout of "
+              + run.definition().defaults().pauseTimeout() + ")";
+        }
+      }
+      switch (next) {
+        case RETRY -> log.info("lab {}: retrying step {}", run.labId(), step.id());
+        case SKIP -> {
+          skip(step);
+          return;
+        }
+        case ROLLBACK -> throw rollback.afterStepFailed(failure.head() + note, failure.refused());
+      }
+    }
+  }
+
+  /**
+   * Waits, durably, for an operator to retry, skip or roll back the failed step; returns null when
+   * the pause timed out.
+   */
+  private Decision pause(String stepId, LabState phase) {
+    run.pause(stepId);
+    Duration timeout = run.definition().defaults().pauseTimeout();
+    boolean decided = true;
+    if (timeout == null) {
+      Workflow.await(() -> run.decision() != null);
+    } else {
+      decided =
+          LabeledTimer.awaitThenCancel(
+              timeout,
+              Summaries.pause(stepId, Workflow.currentTimeMillis(), timeout),
+              () -> run.decision() != null);
+    }
+    return run.unpause(decided, phase);
+  }
+
+  /** Skips an action, or the branches of a group that are not done. */
+  private void skip(Step step) {
+    for (ActionStep leaf : Step.actions(List.of(step))) {
+      if (step instanceof ActionStep || run.ledger.state(leaf.id()) != StepState.DONE) {
+        run.ledger.skipped(leaf.id());
+      }
+    }
+    log.info("lab {}: step {} skipped by the operator", run.labId(), step.id());
   }
 
   StepFailure execute(Step step) {
@@ -63,8 +136,8 @@ final class StepRunner {
           Workflow.newUntypedActivityStub(
                   StepOptions.forStep(step, Summaries.call(step.id(), input)))
               .execute(step.action(), Map.class, input);
-      StepAttempts.Split result = StepAttempts.split(outputs);
-      ledger.done(step.id(), result.outputs(), result.attempt());
+      int attempt = StepAttempts.takeAttempt(outputs);
+      ledger.done(step.id(), outputs == null ? Map.of() : outputs, attempt);
       rollback.refused(step.id(), false);
       return null;
     } catch (ActivityFailure e) {
