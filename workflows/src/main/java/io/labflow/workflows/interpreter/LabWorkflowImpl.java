@@ -105,15 +105,13 @@ public class LabWorkflowImpl implements LabWorkflow {
                 () -> lab.state().isFinal())
             : lifetime.await();
     if (!ended) {
-      lock.lock();
-      try {
+      serially(() -> {
         if (lab.state() == LabState.LIVE) {
           log.info("lab {}: keep-alive of {} is over, tearing down", lab.labId(), keepAlive);
           rollback.tearDown();
         }
-      } finally {
-        lock.unlock();
-      }
+        return null;
+      });
     }
   }
 
@@ -132,8 +130,8 @@ public class LabWorkflowImpl implements LabWorkflow {
   }
 
   /**
-   * Runs an Update's work one at a time with the other Updates and the expiry; a bug (not a
-   * Temporal failure) in it rolls the lab back and fails the Update with the rollback's failure.
+   * Runs an Update's work (or the expiry) one at a time with the others; a bug (not a Temporal
+   * failure) in it rolls the lab back and fails the Update with the rollback's failure.
    */
   private <T> T serially(Supplier<T> work) {
     lock.lock();
@@ -155,14 +153,11 @@ public class LabWorkflowImpl implements LabWorkflow {
       Workflow.await(() -> lab.state().isFinal());
       return lab.status();
     }
-    lock.lock();
-    try {
+    return serially(() -> {
       UpdateChecks.live(lab, "no longer live");
       rollback.tearDown();
       return lab.status();
-    } finally {
-      lock.unlock();
-    }
+    });
   }
 
   @Override
@@ -186,9 +181,8 @@ public class LabWorkflowImpl implements LabWorkflow {
       lab.decide(d);
       lab.notice(null);
     } else {
-      String why =
-          d == null ? "needs RETRY, SKIP or ROLLBACK" : "is not paused (" + lab.state() + ")";
-      ignored("decision " + d + " (signal decide) ignored: lab " + lab.labId() + " " + why);
+      ignored("decision " + d + " (signal decide) ignored: lab " + lab.labId() + " is not paused ("
+          + lab.state() + ")");
     }
   }
 
@@ -212,14 +206,12 @@ public class LabWorkflowImpl implements LabWorkflow {
     }
   }
 
-  /** Rejects a decision unless a step is waiting for one. */
   @Override
   public void validateResume(RawValue requested) {
     argument(() -> Arguments.decision(requested));
     UpdateChecks.paused(lab);
   }
 
-  /** Rejects a switch unless the lab is live and the variant is another existing one. */
   @Override
   public void validateSwitchVariant(RawValue requested) {
     String newVariant = argument(() -> Arguments.variant(requested));
@@ -227,7 +219,6 @@ public class LabWorkflowImpl implements LabWorkflow {
     UpdateChecks.otherVariant(lab, newVariant);
   }
 
-  /** Rejects a teardown with an input, or unless the lab is live or paused. */
   @Override
   public void validateTeardown(RawValue none) {
     UpdateChecks.noInput("teardown", none);

@@ -52,17 +52,12 @@ final class UpdateChecks {
   /** The variant exists and is not the one the lab runs. */
   static void otherVariant(LabRun lab, String newVariant) {
     Map<String, Map<String, Object>> variants = lab.definition().variants();
-    if (newVariant == null || variants == null || !variants.containsKey(newVariant)) {
-      throw Failures.reject(
-          FailureTypes.INVALID_ARGUMENT,
-          "unknown variant '"
-              + newVariant
-              + "'; known: "
-              + (variants == null ? "none" : variants.keySet()));
+    if (variants == null || !variants.containsKey(newVariant)) {
+      throw Failures.reject(FailureTypes.INVALID_ARGUMENT, "unknown variant '" + newVariant
+          + "'; known: " + (variants == null ? "none" : variants.keySet()));
     }
     if (newVariant.equals(lab.variant())) {
-      throw Failures.reject(
-          FailureTypes.INVALID_ARGUMENT,
+      throw Failures.reject(FailureTypes.INVALID_ARGUMENT,
           "lab " + lab.labId() + " already runs variant " + newVariant);
     }
   }
