@@ -113,9 +113,7 @@ final class LabRun {
     try {
       request = RequestGate.admit(input);
     } catch (ApplicationFailure invalid) {
-      lastError = invalid.getOriginalMessage();
-      setState(LabState.FAILED);
-      throw invalid;
+      throw fail(invalid.getType(), invalid.getOriginalMessage(), true);
     }
     labId = request.labId();
     ledger.onChange(this::publishDetails);

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 
 /**
@@ -162,32 +163,19 @@ final class StepRunner {
    */
   StepFailure execute(ParallelGroup group) {
     failIfCancelled();
-    List<ActionStep> branches = new ArrayList<>();
-    for (ActionStep branch : group.parallel()) {
-      if (run.ledger.state(branch.id()) != StepState.DONE) {
-        branches.add(branch);
-      }
-    }
+    List<ActionStep> branches = group.parallel().stream()
+        .filter(branch -> run.ledger.state(branch.id()) != StepState.DONE)
+        .toList();
     List<Promise<StepFailure>> results = new ArrayList<>();
-    CancellationScope scope =
-        Workflow.newCancellationScope(
-            () -> {
-              for (ActionStep branch : branches) {
-                results.add(Async.function(() -> execute(branch)));
-              }
-            });
+    CancellationScope scope = Workflow.newCancellationScope(
+        () -> branches.forEach(branch -> results.add(Async.function(() -> execute(branch)))));
     scope.run();
     inFlight.addAll(results);
-    Workflow.await(
-        () ->
-            allCompleted(results)
-                || firstFailure(results) != null
-                || firstUnexpected(results) >= 0);
+    Workflow.await(() -> allCompleted(results) || firstFailure(results) != null
+        || firstUnexpected(results) >= 0);
     StepFailure first = firstFailure(results);
     int threw = firstUnexpected(results);
-    if (first == null
-        && threw >= 0
-        && !allCompleted(results)
+    if (first == null && threw >= 0 && !allCompleted(results)
         && Workflow.getVersion(CANCEL_ON_THROW, Workflow.DEFAULT_VERSION, 1)
             == Workflow.DEFAULT_VERSION) {
       // Runs from before version 1 went to rollback at once, siblings still running; replay so.
@@ -233,23 +221,19 @@ final class StepRunner {
 
   /** The failure of the first branch (in file order) that failed on its own. */
   private static StepFailure firstFailure(List<Promise<StepFailure>> results) {
-    for (Promise<StepFailure> p : results) {
-      if (p.isCompleted() && p.getFailure() == null && p.get() != null) {
-        return p.get();
-      }
-    }
-    return null;
+    return results.stream()
+        .filter(p -> p.isCompleted() && p.getFailure() == null && p.get() != null)
+        .map(Promise::get)
+        .findFirst()
+        .orElse(null);
   }
 
   /** The index of the first branch (in file order) that threw unexpectedly (a bug), or -1. */
   private static int firstUnexpected(List<Promise<StepFailure>> results) {
-    for (int i = 0; i < results.size(); i++) {
-      Promise<StepFailure> p = results.get(i);
-      RuntimeException failure = p.isCompleted() ? p.getFailure() : null;
-      if (failure != null && !(failure instanceof CanceledFailure)) {
-        return i;
-      }
-    }
-    return -1;
+    return IntStream.range(0, results.size())
+        .filter(i -> results.get(i).isCompleted() && results.get(i).getFailure() != null
+            && !(results.get(i).getFailure() instanceof CanceledFailure))
+        .findFirst()
+        .orElse(-1);
   }
 }
