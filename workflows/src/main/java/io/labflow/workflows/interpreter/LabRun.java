@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
 
 /**
  * What one lab run knows about itself: its request, its definition, its state and the operator's
@@ -34,7 +35,9 @@ import java.util.function.Supplier;
  */
 final class LabRun {
 
-  final StepLedger ledger = new StepLedger();
+  private static final Logger log = Workflow.getLogger(LabRun.class);
+
+  final StepLedger ledger = new StepLedger(this::publishDetails);
   private final List<SearchAttributeUpdate<?>> attributes = new ArrayList<>();
 
   private String labId;
@@ -116,7 +119,6 @@ final class LabRun {
       throw fail(invalid.getType(), invalid.getOriginalMessage(), true);
     }
     labId = request.labId();
-    ledger.onChange(this::publishDetails);
     definitionName = request.definition();
     variant = request.variant();
     set(LabSearchAttributes.DEFINITION, definitionName);
@@ -195,8 +197,11 @@ final class LabRun {
     decision = Decision.ROLLBACK;
   }
 
-  /** Something the lab could not apply, for the status and the details. */
+  /** Something the lab could not apply, for the status, the details and the log; null clears it. */
   void notice(String sentence) {
+    if (sentence != null) {
+      log.warn("lab {}: {}", labId, sentence);
+    }
     notice = sentence;
     publishDetails();
   }

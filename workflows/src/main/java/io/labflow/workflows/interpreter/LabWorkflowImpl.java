@@ -37,6 +37,7 @@ import org.slf4j.Logger;
 public class LabWorkflowImpl implements LabWorkflow {
 
   private static final Logger log = Workflow.getLogger(LabWorkflowImpl.class);
+  private static final String RESUME = "; use the Update resume, which says so at once";
 
   private final LabRun lab = new LabRun();
   private final Rollback rollback = new Rollback(lab);
@@ -174,22 +175,16 @@ public class LabWorkflowImpl implements LabWorkflow {
     try {
       d = Arguments.decision(requested);
     } catch (IllegalArgumentException wrong) {
-      ignored("signal decide ignored: " + wrong.getMessage());
+      lab.notice("signal decide ignored: " + wrong.getMessage() + RESUME);
       return;
     }
     if (lab.state() == LabState.PAUSED && lab.decision() == null) {
       lab.decide(d);
       lab.notice(null);
     } else {
-      ignored("decision " + d + " (signal decide) ignored: lab " + lab.labId() + " is not paused ("
-          + lab.state() + ")");
+      lab.notice("decision " + d + " (signal decide) ignored: lab " + lab.labId()
+          + " is not paused (" + lab.state() + ")" + RESUME);
     }
-  }
-
-  private void ignored(String why) {
-    String notice = why + "; use the Update resume, which says so at once";
-    log.warn("lab {}: {}", lab.labId(), notice);
-    lab.notice(notice);
   }
 
   @Override
@@ -200,9 +195,7 @@ public class LabWorkflowImpl implements LabWorkflow {
       teardown(null);
     } catch (ApplicationFailure notApplied) {
       // A signal cannot be refused: the reason goes where a person looks (status, details, log).
-      String notice = "teardown (signal requestTeardown): " + notApplied.getOriginalMessage();
-      log.info("lab {}: {}", lab.labId(), notice);
-      lab.notice(notice);
+      lab.notice("teardown (signal requestTeardown): " + notApplied.getOriginalMessage());
     }
   }
 

@@ -8,7 +8,6 @@ import io.labflow.workflows.lab.LearnerProgress;
 import io.labflow.workflows.lab.LearnerProgress.TaskState;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Check;
-import io.labflow.workflows.model.Step;
 import io.labflow.workflows.model.Task;
 import io.temporal.common.converter.RawValue;
 import io.temporal.failure.ActivityFailure;
@@ -78,7 +77,7 @@ final class LearnerPhase {
   /** Runs the current task's solve steps, then checks it (no points). */
   CheckAnswer solve() {
     Task task = current();
-    String failed = runSteps(task.solve());
+    String failed = runner.runOnce(task.solve());
     if (failed != null) {
       return answer(task, false, List.of(new Condition(task.id(), false, failed, null, null)));
     }
@@ -134,7 +133,7 @@ final class LearnerPhase {
     List<Condition> conditions = runChecks(task);
     boolean passed = conditions.stream().allMatch(Condition::passed);
     if (passed) {
-      String failed = runSteps(task.adopt());
+      String failed = runner.runOnce(task.adopt());
       if (failed != null) {
         List<Condition> withAdopt = new ArrayList<>(conditions);
         withAdopt.add(new Condition(task.id(), false, failed, null, null));
@@ -184,22 +183,6 @@ final class LearnerPhase {
           passed ? null : text(check.hint()), detail));
     }
     return conditions;
-  }
-
-  /** Runs steps in order through the step runner; the first failure's sentence, or null. */
-  private String runSteps(List<Step> steps) {
-    if (steps.isEmpty()) {
-      return null;
-    }
-    run.ledger.addPending(steps);
-    for (Step step : steps) {
-      StepFailure failure = runner.execute(step);
-      if (failure != null) {
-        run.stepFailed(failure.head());
-        return failure.head();
-      }
-    }
-    return null;
   }
 
   private CheckAnswer answer(Task task, boolean passed, List<Condition> conditions) {

@@ -23,7 +23,6 @@ import java.util.function.Supplier;
  */
 public final class StepAttempts extends ActivityExecutionInterceptor {
 
-  /** The result key that carries the attempt. */
   public static final String KEY = "labflow:attempt";
 
   private static final ObjectMapper JSON = JacksonJsonPayloadConverter.newDefaultObjectMapper();

@@ -50,6 +50,22 @@ final class StepRunner {
     }
   }
 
+  /**
+   * Runs steps in order once, with no pause or rollback (a learner task's solve or adopt steps);
+   * returns the first failure's sentence, or null.
+   */
+  String runOnce(List<Step> steps) {
+    run.ledger.addPending(steps);
+    for (Step step : steps) {
+      StepFailure failure = execute(step);
+      if (failure != null) {
+        run.stepFailed(failure.head());
+        return failure.head();
+      }
+    }
+    return null;
+  }
+
   /** Runs a step or a group until it is done or skipped. */
   private void runUntilDone(Step step, LabState phase) {
     while (true) {
@@ -109,7 +125,7 @@ final class StepRunner {
     log.info("lab {}: step {} skipped by the operator", run.labId(), step.id());
   }
 
-  StepFailure execute(Step step) {
+  private StepFailure execute(Step step) {
     return step instanceof ParallelGroup group ? execute(group) : execute((ActionStep) step);
   }
 
@@ -118,7 +134,7 @@ final class StepRunner {
     return allCompleted(inFlight);
   }
 
-  StepFailure execute(ActionStep step) {
+  private StepFailure execute(ActionStep step) {
     failIfCancelled();
     StepLedger ledger = run.ledger;
     Map<String, Object> input;
@@ -161,7 +177,7 @@ final class StepRunner {
    * Runs the branches of a group at once inside a cancellation scope; the first branch that fails
    * cancels the others, and the group waits for every branch to end before it reports.
    */
-  StepFailure execute(ParallelGroup group) {
+  private StepFailure execute(ParallelGroup group) {
     failIfCancelled();
     List<ActionStep> branches = group.parallel().stream()
         .filter(branch -> run.ledger.state(branch.id()) != StepState.DONE)
@@ -235,5 +251,14 @@ final class StepRunner {
             && !(results.get(i).getFailure() instanceof CanceledFailure))
         .findFirst()
         .orElse(-1);
+  }
+
+  /** How a step (or a parallel group, through its first failing branch) failed. */
+  private record StepFailure(String stepId, String action, String message, boolean refused) {
+
+    String head() {
+      return "step '" + stepId + "' (" + action + ") " + (refused ? "refused" : "failed") + ": "
+          + message;
+    }
   }
 }
