@@ -13,12 +13,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The lab's current details as the Temporal Web UI shows them (Markdown, set with {@code
+ * The lab's current details as the Temporal Web UI shows them: Markdown, set with {@code
  * Workflow.setCurrentDetails} and read through the {@code __temporal_workflow_metadata} query, so
- * they cost no history event): lab id, definition, variant, state, each step's state, the last
- * verification's access matrix and what a person can do next; for a learner, every task with its
- * state, the score, the current task's title and instructions, the last check's conditions with
- * their messages and hints; and the time a live lab has left.
+ * they cost no history event.
  */
 final class LabDetails {
 

@@ -55,7 +55,8 @@ final class LearnerPhase {
   void admit(String update, RawValue none, boolean needsSolve) {
     UpdateChecks.noInput(update, none);
     if (!hasTasks()) {
-      throw Failures.reject(FailureTypes.NO_OPEN_TASK, update + ": lab " + run.labId() + " has no learner tasks");
+      throw Failures.reject(
+          FailureTypes.NO_OPEN_TASK, update + ": lab " + run.labId() + " has no learner tasks");
     }
     UpdateChecks.live(run, "not live");
     Task task = current();
@@ -135,9 +136,8 @@ final class LearnerPhase {
     if (passed) {
       String failed = runner.runOnce(task.adopt());
       if (failed != null) {
-        List<Condition> withAdopt = new ArrayList<>(conditions);
-        withAdopt.add(new Condition(task.id(), false, failed, null, null));
-        return answer(task, false, withAdopt);
+        conditions.add(new Condition(task.id(), false, failed, null, null));
+        return answer(task, false, conditions);
       }
       states.put(task.id(), onPass);
       if (onPass == TaskState.PASSED) {
