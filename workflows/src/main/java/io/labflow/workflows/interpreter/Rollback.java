@@ -208,12 +208,9 @@ final class Rollback {
   }
 
   /**
-   * What a rollback or teardown did.
-   *
-   * @param undone steps whose compensation succeeded, in the order they ran
-   * @param nothingToUndo steps whose compensation had nothing to undo: it needed outputs the step
-   *     never produced, or the step was refused (someone else's resource) and its undo refused too
-   * @param failed steps whose compensation still failed, each with its error
+   * What a rollback or teardown did: the steps undone in the order they ran, those with nothing to
+   * undo (the undo needed outputs the step never produced, or the step and its undo were refused:
+   * someone else's resource), and those whose undo still failed, each with its error.
    */
   private record RollbackReport(
       List<String> undone, List<String> nothingToUndo, List<String> failed) {

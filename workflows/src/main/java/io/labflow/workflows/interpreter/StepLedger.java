@@ -119,8 +119,7 @@ final class StepLedger {
 
   /** Whether the step completed with outputs a compensation may read. */
   boolean hasOutputs(String id) {
-    Entry e = entries.get(id);
-    return e != null && !e.outputs.isEmpty();
+    return !entry(id).outputs.isEmpty();
   }
 
   /** The {@code steps} root of the expression scope: step id to outputs. */
