@@ -35,10 +35,16 @@ final class LabLifetime {
 
   /**
    * Waits while the lab is live: until it ends (true) or its deadline passes (false), warning once
-   * before, again after an extension moved the deadline past the warning.
+   * before, again after an extension moved the deadline past the warning. Labs from before {@link
+   * #VERSION} wait on one timer, without warning or extension.
    */
   boolean await() {
     Definition d = run.definition();
+    if (Workflow.getVersion(VERSION, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      long now = Workflow.currentTimeMillis();
+      return LabeledTimer.await(d.keepAlive(), Summaries.keepAlive(now, d.keepAlive()),
+          () -> run.state().isFinal());
+    }
     liveSince = Workflow.currentTimeMillis();
     moveDeadline(liveSince + d.keepAlive().toMillis());
     run.publishDetails();

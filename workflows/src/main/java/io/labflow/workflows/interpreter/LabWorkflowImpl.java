@@ -90,22 +90,11 @@ public class LabWorkflowImpl implements LabWorkflow {
     }
   }
 
-  /**
-   * The live wait: until a teardown, or the keep-alive runs out and the lab tears itself down. Labs
-   * from before {@link LabLifetime#VERSION} wait on one timer, without warning or extension.
-   */
+  /** The live wait: until a teardown, or the keep-alive runs out and the lab tears itself down. */
   private void stayLive() {
     Duration keepAlive = lab.definition().keepAlive();
     lab.live(keepAlive);
-    boolean ended =
-        Workflow.getVersion(LabLifetime.VERSION, Workflow.DEFAULT_VERSION, 1)
-                == Workflow.DEFAULT_VERSION
-            ? LabeledTimer.await(
-                keepAlive,
-                Summaries.keepAlive(Workflow.currentTimeMillis(), keepAlive),
-                () -> lab.state().isFinal())
-            : lifetime.await();
-    if (!ended) {
+    if (!lifetime.await()) {
       serially(() -> {
         if (lab.state() == LabState.LIVE) {
           log.info("lab {}: keep-alive of {} is over, tearing down", lab.labId(), keepAlive);
