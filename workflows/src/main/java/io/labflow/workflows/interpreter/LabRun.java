@@ -119,6 +119,7 @@ final class LabRun {
       throw fail(invalid.getType(), invalid.getOriginalMessage(), true);
     }
     labId = request.labId();
+    runOnFailure = request.onFailure();
     definitionName = request.definition();
     variant = request.variant();
     set(LabSearchAttributes.DEFINITION, definitionName);
@@ -129,9 +130,8 @@ final class LabRun {
   }
 
   /** What the request resolved to, published with the start of provisioning. */
-  void resolved(LabRequest request, ResolvedLab resolved) {
+  void resolved(ResolvedLab resolved) {
     definition = resolved.definition();
-    runOnFailure = request.onFailure();
     params = resolved.parameters() == null ? Map.of() : resolved.parameters();
     variant = resolved.variant();
     definitionName = definition.name();

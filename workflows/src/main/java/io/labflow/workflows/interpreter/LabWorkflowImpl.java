@@ -56,7 +56,7 @@ public class LabWorkflowImpl implements LabWorkflow {
   public LabResult run(RawValue input) {
     LabRequest request = lab.admit(input);
     try {
-      lab.resolved(request, resolve(request));
+      lab.resolved(resolve(request));
       runner.run(lab.definition().steps(), LabState.PROVISIONING);
       if (lab.definition().keepAlive() == null) {
         lab.completed();
