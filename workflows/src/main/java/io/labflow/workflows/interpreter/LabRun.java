@@ -56,7 +56,6 @@ final class LabRun {
   private OnFailure runOnFailure;
   /** The last request the lab could not apply, for the status. */
   private String notice;
-  /** When a live lab's keep-alive runs out, for the details. */
   private String liveUntil;
   private Supplier<LearnerProgress> learner = () -> null;
   private Supplier<String> learnerDetails = () -> "";
@@ -163,7 +162,6 @@ final class LabRun {
     setState(LabState.LIVE);
   }
 
-  /** A step failed: its sentence is the lab's last error. */
   void stepFailed(String error) {
     lastError = error;
   }
@@ -206,7 +204,6 @@ final class LabRun {
     publishDetails();
   }
 
-  /** The lab starts undoing what it started. */
   void rollingBack(boolean teardown) {
     pausedStep = null;
     setState(teardown ? LabState.TEARING_DOWN : LabState.ROLLING_BACK);
@@ -241,7 +238,6 @@ final class LabRun {
     return failure;
   }
 
-  /** What the run returns: its result, or the failure it got. */
   LabResult end() {
     if (failure != null) {
       throw failure;
