@@ -37,10 +37,10 @@ final class Failures {
 
   /** Whether an activity call ended in a refusal ({@link FailureTypes#NOT_OWNED}). */
   static boolean isRefusal(Throwable failure) {
-    return root(failure) instanceof ApplicationFailure af && FailureTypes.NOT_OWNED.equals(af.getType());
+    return root(failure) instanceof ApplicationFailure af
+        && FailureTypes.NOT_OWNED.equals(af.getType());
   }
 
-  /** Whether an activity call ended because its scope was cancelled. */
   static boolean isCancellation(Throwable failure) {
     return root(failure) instanceof CanceledFailure;
   }

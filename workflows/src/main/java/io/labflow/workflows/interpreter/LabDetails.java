@@ -13,12 +13,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The lab's current details as the Temporal Web UI shows them (Markdown, set with {@code
+ * The lab's current details as the Temporal Web UI shows them: Markdown, set with {@code
  * Workflow.setCurrentDetails} and read through the {@code __temporal_workflow_metadata} query, so
- * they cost no history event): lab id, definition, variant, state, each step's state, the last
- * verification's access matrix and what a person can do next; for a learner, every task with its
- * state, the score, the current task's title and instructions, the last check's conditions with
- * their messages and hints; and the time a live lab has left.
+ * they cost no history event.
  */
 final class LabDetails {
 
@@ -39,31 +36,25 @@ final class LabDetails {
    * @param learner the learner's tasks and the time left ({@link #learner}); empty for none
    */
   static String render(LabStatus s, String liveUntil, Definition definition, String learner) {
-    List<String> variants =
-        definition == null || definition.variants() == null
-            ? List.of()
-            : List.copyOf(definition.variants().keySet());
-    StringBuilder md = new StringBuilder();
     // The lab id first: a run started from the Web UI has no static summary to name it.
-    md.append("lab **").append(s.labId()).append("**");
+    StringBuilder md = new StringBuilder("lab **" + s.labId() + "**");
     if (s.definition() != null) {
-      md.append(" · **").append(s.definition()).append("**");
+      md.append(" · **" + s.definition() + "**");
     }
     if (s.variant() != null) {
-      md.append(" · variant **").append(s.variant()).append("**");
+      md.append(" · variant **" + s.variant() + "**");
     }
-    md.append(" · **").append(s.state()).append("**");
+    md.append(" · **" + s.state() + "**");
     if (s.state() == LabState.LIVE && liveUntil != null) {
-      md.append(" until ").append(liveUntil);
+      md.append(" until " + liveUntil);
     }
     md.append("\n\n");
     if (!s.steps().isEmpty()) {
       // Lists, not tables: the Web UI renders Markdown tables without cell padding.
       md.append("Steps:\n\n");
       for (StepStatus st : s.steps()) {
-        md.append("- ").append(st.id()).append(" (").append(st.action()).append("): **")
-            .append(st.state()).append("**")
-            .append(st.attempt() > 1 ? " (attempt " + st.attempt() + ")" : "").append('\n');
+        md.append("- " + st.id() + " (" + st.action() + "): **" + st.state() + "**"
+            + (st.attempt() > 1 ? " (attempt " + st.attempt() + ")" : "") + "\n");
       }
       md.append('\n');
     }
@@ -76,9 +67,7 @@ final class LabDetails {
     if (s.notice() != null) {
       md.append("**Notice:** ").append(oneLine(s.notice())).append("\n\n");
     }
-    md.append(learner);
-    md.append("**Next:** ").append(next(s, variants));
-    return md.toString();
+    return md.append(learner).append("**Next:** ").append(next(s, definition)).toString();
   }
 
   /** The access matrix of the last step that returned one (a verification). */
@@ -87,17 +76,15 @@ final class LabDetails {
       StepStatus st = steps.get(i);
       if (st.outputs().get("matrix") instanceof List<?> cells && !cells.isEmpty()) {
         Object method = st.outputs().get("method");
-        md.append("Last verification: ").append(st.id())
-            .append(method == null ? "" : " (" + method + ")").append(":\n\n");
+        md.append("Last verification: " + st.id() + (method == null ? "" : " (" + method + ")")
+            + ":\n\n");
         for (Object cell : cells) {
           if (cell instanceof Map<?, ?> c) {
             boolean allowed = Boolean.TRUE.equals(c.get("allowed"));
             boolean expected = Boolean.TRUE.equals(c.get("expectedAllowed"));
-            md.append("- ").append(c.get("action")).append(": ")
-                .append(allowed ? "allowed" : "denied")
-                .append(allowed == expected ? " ✓" : " ✗ MISMATCH, expected "
-                    + (expected ? "allowed" : "denied"))
-                .append('\n');
+            md.append("- " + c.get("action") + ": " + (allowed ? "allowed" : "denied")
+                + (allowed == expected ? " ✓" : " ✗ MISMATCH, expected "
+                    + (expected ? "allowed" : "denied")) + "\n");
           }
         }
         md.append('\n');
@@ -106,7 +93,7 @@ final class LabDetails {
     }
   }
 
-  private static String next(LabStatus s, List<String> variants) {
+  private static String next(LabStatus s, Definition definition) {
     return switch (s.state()) {
       case RESOLVING, PROVISIONING -> "wait: the lab is being built.";
       case PAUSED ->
@@ -116,7 +103,8 @@ final class LabDetails {
       case LIVE -> {
         String learner = s.learner() == null || s.learner().currentTask() == null ? ""
             : "check your work with the Update **check** (no input); ";
-        List<String> others = variants.stream().filter(v -> !v.equals(s.variant())).toList();
+        List<String> others = definition.variants() == null ? List.of()
+            : definition.variants().keySet().stream().filter(v -> !v.equals(s.variant())).toList();
         yield learner + (others.isEmpty() ? "" : "switch with the Update **switchVariant**, input `\""
                 + others.get(0) + "\"`; ")
             + "tear down with the Update **teardown** (no input).";
@@ -144,13 +132,11 @@ final class LabDetails {
    * @param instructions the current task's instructions, filled in; may be null
    */
   static String learner(LearnerProgress p, String title, String instructions) {
-    StringBuilder md = new StringBuilder();
-    md.append("Tasks: score **").append(p.score()).append('/').append(p.maxScore())
-        .append("**\n\n");
+    StringBuilder md = new StringBuilder("Tasks: score **" + p.score() + "/" + p.maxScore()
+        + "**\n\n");
     for (LearnerProgress.Task t : p.tasks()) {
-      md.append("- ").append(t.id()).append(": ").append(plain(t.title())).append(" (")
-          .append(t.points()).append(" points): **").append(t.state()).append("**")
-          .append(t.id().equals(p.currentTask()) ? " ← current" : "").append('\n');
+      md.append("- " + t.id() + ": " + plain(t.title()) + " (" + t.points() + " points): **"
+          + t.state() + "**" + (t.id().equals(p.currentTask()) ? " ← current" : "") + "\n");
     }
     md.append('\n');
     if (title == null) {
@@ -163,10 +149,10 @@ final class LabDetails {
     }
     CheckAnswer last = p.lastCheck();
     if (last != null) {
-      md.append("Last check of ").append(last.taskId()).append(": **")
-          .append(last.passed() ? "passed" : "not passed").append("**\n\n");
+      md.append("Last check of " + last.taskId() + ": **"
+          + (last.passed() ? "passed" : "not passed") + "**\n\n");
       for (CheckAnswer.Condition c : last.conditions()) {
-        md.append("- ").append(c.passed() ? "✓ " : "✗ ").append(c.id());
+        md.append("- " + (c.passed() ? "✓ " : "✗ ") + c.id());
         if (c.message() != null) {
           md.append(": ").append(plain(c.message()));
         }

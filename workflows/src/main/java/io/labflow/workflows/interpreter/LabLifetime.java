@@ -8,6 +8,7 @@ import io.labflow.workflows.model.Definition;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.Map;
+import org.slf4j.Logger;
 
 /**
  * A live lab's lifetime: the keep-alive deadline, the {@code extend} Update that moves it (never
@@ -15,6 +16,8 @@ import java.util.Map;
  * as the counter {@code labflow_lab_expiry_warnings_total{definition}}.
  */
 final class LabLifetime {
+
+  private static final Logger log = Workflow.getLogger(LabLifetime.class);
 
   /** The version from which a live lab warns before expiry and can be extended. */
   static final String VERSION = "live-lifetime-with-warning";
@@ -32,10 +35,16 @@ final class LabLifetime {
 
   /**
    * Waits while the lab is live: until it ends (true) or its deadline passes (false), warning once
-   * before, again after an extension moved the deadline past the warning.
+   * before, again after an extension moved the deadline past the warning. Labs from before {@link
+   * #VERSION} wait on one timer, without warning or extension.
    */
   boolean await() {
     Definition d = run.definition();
+    if (Workflow.getVersion(VERSION, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      long now = Workflow.currentTimeMillis();
+      return LabeledTimer.await(d.keepAlive(), Summaries.keepAlive(now, d.keepAlive()),
+          () -> run.state().isFinal());
+    }
     liveSince = Workflow.currentTimeMillis();
     moveDeadline(liveSince + d.keepAlive().toMillis());
     run.publishDetails();
@@ -52,8 +61,7 @@ final class LabLifetime {
         warned = true;
         Workflow.getMetricsScope().tagged(Map.of("definition", run.definition().name()))
             .counter(LabMeters.EXPIRY_WARNINGS).inc(1);
-        Workflow.getLogger(LabLifetime.class).info("lab {}: expires at {}", run.labId(),
-            run.liveUntil());
+        log.info("lab {}: expires at {}", run.labId(), run.liveUntil());
         run.publishDetails();
         continue;
       }
@@ -76,22 +84,20 @@ final class LabLifetime {
     Duration limit = run.definition().lifetimeLimit();
     long latest = liveSince + limit.toMillis();
     if (deadline + extra.toMillis() > latest) {
-      throw Failures.reject(FailureTypes.INVALID_ARGUMENT,
-          "extend: lab " + run.labId() + " may stay live at most " + Durations.format(limit)
-              + (run.definition().maxLifetime() == null ? " (its keepAlive; set maxLifetime to allow more)" : " (its maxLifetime)")
-              + ", until " + Summaries.at(latest, Duration.ZERO) + "; it is live until "
-              + run.liveUntil());
+      String which = run.definition().maxLifetime() == null
+          ? "its keepAlive; set maxLifetime to allow more" : "its maxLifetime";
+      throw Failures.reject(FailureTypes.INVALID_ARGUMENT, "extend: lab " + run.labId()
+          + " may stay live at most " + Durations.format(limit) + " (" + which + "), until "
+          + Summaries.at(latest, Duration.ZERO) + "; it is live until " + run.liveUntil());
     }
   }
 
   /** Moves the deadline later; the warning comes again when it is no longer close. */
   void extend(Duration extra) {
     moveDeadline(deadline + extra.toMillis());
-    if (Workflow.currentTimeMillis() < deadline - run.definition().warningBeforeExpiry().toMillis()) {
-      warned = false;
-    }
-    Workflow.getLogger(LabLifetime.class).info("lab {}: extended by {}, live until {}", run.labId(),
-        extra, run.liveUntil());
+    long warning = run.definition().warningBeforeExpiry().toMillis();
+    warned &= Workflow.currentTimeMillis() >= deadline - warning;
+    log.info("lab {}: extended by {}, live until {}", run.labId(), extra, run.liveUntil());
     run.publishDetails();
   }
 

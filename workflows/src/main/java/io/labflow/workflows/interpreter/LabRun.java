@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
 
 /**
  * What one lab run knows about itself: its request, its definition, its state and the operator's
@@ -34,7 +35,9 @@ import java.util.function.Supplier;
  */
 final class LabRun {
 
-  final StepLedger ledger = new StepLedger();
+  private static final Logger log = Workflow.getLogger(LabRun.class);
+
+  final StepLedger ledger = new StepLedger(this::publishDetails);
   private final List<SearchAttributeUpdate<?>> attributes = new ArrayList<>();
 
   private String labId;
@@ -53,7 +56,6 @@ final class LabRun {
   private OnFailure runOnFailure;
   /** The last request the lab could not apply, for the status. */
   private String notice;
-  /** When a live lab's keep-alive runs out, for the details. */
   private String liveUntil;
   private Supplier<LearnerProgress> learner = () -> null;
   private Supplier<String> learnerDetails = () -> "";
@@ -113,12 +115,10 @@ final class LabRun {
     try {
       request = RequestGate.admit(input);
     } catch (ApplicationFailure invalid) {
-      lastError = invalid.getOriginalMessage();
-      setState(LabState.FAILED);
-      throw invalid;
+      throw fail(invalid.getType(), invalid.getOriginalMessage(), true);
     }
     labId = request.labId();
-    ledger.onChange(this::publishDetails);
+    runOnFailure = request.onFailure();
     definitionName = request.definition();
     variant = request.variant();
     set(LabSearchAttributes.DEFINITION, definitionName);
@@ -129,9 +129,8 @@ final class LabRun {
   }
 
   /** What the request resolved to, published with the start of provisioning. */
-  void resolved(LabRequest request, ResolvedLab resolved) {
+  void resolved(ResolvedLab resolved) {
     definition = resolved.definition();
-    runOnFailure = request.onFailure();
     params = resolved.parameters() == null ? Map.of() : resolved.parameters();
     variant = resolved.variant();
     definitionName = definition.name();
@@ -163,7 +162,6 @@ final class LabRun {
     setState(LabState.LIVE);
   }
 
-  /** A step failed: its sentence is the lab's last error. */
   void stepFailed(String error) {
     lastError = error;
   }
@@ -197,13 +195,15 @@ final class LabRun {
     decision = Decision.ROLLBACK;
   }
 
-  /** Something the lab could not apply, for the status and the details. */
+  /** Something the lab could not apply, for the status, the details and the log; null clears it. */
   void notice(String sentence) {
+    if (sentence != null) {
+      log.warn("lab {}: {}", labId, sentence);
+    }
     notice = sentence;
     publishDetails();
   }
 
-  /** The lab starts undoing what it started. */
   void rollingBack(boolean teardown) {
     pausedStep = null;
     setState(teardown ? LabState.TEARING_DOWN : LabState.ROLLING_BACK);
@@ -238,7 +238,6 @@ final class LabRun {
     return failure;
   }
 
-  /** What the run returns: its result, or the failure it got. */
   LabResult end() {
     if (failure != null) {
       throw failure;

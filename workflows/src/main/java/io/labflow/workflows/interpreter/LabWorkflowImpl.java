@@ -29,19 +29,19 @@ import org.slf4j.Logger;
  * The interpreter: runs any {@link Definition} step by step, as a saga, and serves the lab's
  * updates, signal and query.
  *
- * <p>{@link StepLoop} runs the steps in order, {@link StepRunner} runs one step of either kind, a
- * failed step pauses or rolls back ({@link Rollback}: compensation registered
- * before the forward call, undone newest first in a detached scope, for a failure, a cancellation
- * and a teardown alike). {@link LabRun} holds what the run knows about itself.
+ * <p>{@link StepRunner} runs the steps in order, each of either kind; a failed step pauses or rolls
+ * back ({@link Rollback}: compensation registered before the forward call, undone newest first in
+ * a detached scope, for a failure, a cancellation and a teardown alike). {@link LabRun} holds what
+ * the run knows about itself.
  */
 public class LabWorkflowImpl implements LabWorkflow {
 
   private static final Logger log = Workflow.getLogger(LabWorkflowImpl.class);
+  private static final String RESUME = "; use the Update resume, which says so at once";
 
   private final LabRun lab = new LabRun();
   private final Rollback rollback = new Rollback(lab);
   private final StepRunner runner = new StepRunner(lab, rollback);
-  private final StepLoop steps = new StepLoop(lab, runner, rollback);
   private final LearnerPhase learner = new LearnerPhase(lab, runner);
   private final LabLifetime lifetime = new LabLifetime(lab);
   /** Serialises switchVariant, teardown, the learner's Updates and the expiry: one at a time. */
@@ -56,8 +56,8 @@ public class LabWorkflowImpl implements LabWorkflow {
   public LabResult run(RawValue input) {
     LabRequest request = lab.admit(input);
     try {
-      lab.resolved(request, resolve(request));
-      steps.run(lab.definition().steps(), LabState.PROVISIONING);
+      lab.resolved(resolve(request));
+      runner.run(lab.definition().steps(), LabState.PROVISIONING);
       if (lab.definition().keepAlive() == null) {
         lab.completed();
       } else {
@@ -90,31 +90,18 @@ public class LabWorkflowImpl implements LabWorkflow {
     }
   }
 
-  /**
-   * The live wait: until a teardown, or the keep-alive runs out and the lab tears itself down. Labs
-   * from before {@link LabLifetime#VERSION} wait on one timer, without warning or extension.
-   */
+  /** The live wait: until a teardown, or the keep-alive runs out and the lab tears itself down. */
   private void stayLive() {
     Duration keepAlive = lab.definition().keepAlive();
     lab.live(keepAlive);
-    boolean ended =
-        Workflow.getVersion(LabLifetime.VERSION, Workflow.DEFAULT_VERSION, 1)
-                == Workflow.DEFAULT_VERSION
-            ? LabeledTimer.await(
-                keepAlive,
-                Summaries.keepAlive(Workflow.currentTimeMillis(), keepAlive),
-                () -> lab.state().isFinal())
-            : lifetime.await();
-    if (!ended) {
-      lock.lock();
-      try {
+    if (!lifetime.await()) {
+      serially(() -> {
         if (lab.state() == LabState.LIVE) {
           log.info("lab {}: keep-alive of {} is over, tearing down", lab.labId(), keepAlive);
           rollback.tearDown();
         }
-      } finally {
-        lock.unlock();
-      }
+        return null;
+      });
     }
   }
 
@@ -125,7 +112,7 @@ public class LabWorkflowImpl implements LabWorkflow {
       UpdateChecks.live(lab, "no longer live");
       if (!newVariant.equals(lab.variant())) {
         lab.switching(newVariant);
-        steps.run(lab.definition().onVariantChange(), LabState.SWITCHING);
+        runner.run(lab.definition().onVariantChange(), LabState.SWITCHING);
         lab.switched();
       }
       return lab.status();
@@ -133,8 +120,8 @@ public class LabWorkflowImpl implements LabWorkflow {
   }
 
   /**
-   * Runs an Update's work one at a time with the other Updates and the expiry; a bug (not a
-   * Temporal failure) in it rolls the lab back and fails the Update with the rollback's failure.
+   * Runs an Update's work (or the expiry) one at a time with the others; a bug (not a Temporal
+   * failure) in it rolls the lab back and fails the Update with the rollback's failure.
    */
   private <T> T serially(Supplier<T> work) {
     lock.lock();
@@ -156,14 +143,11 @@ public class LabWorkflowImpl implements LabWorkflow {
       Workflow.await(() -> lab.state().isFinal());
       return lab.status();
     }
-    lock.lock();
-    try {
+    return serially(() -> {
       UpdateChecks.live(lab, "no longer live");
       rollback.tearDown();
       return lab.status();
-    } finally {
-      lock.unlock();
-    }
+    });
   }
 
   @Override
@@ -180,23 +164,16 @@ public class LabWorkflowImpl implements LabWorkflow {
     try {
       d = Arguments.decision(requested);
     } catch (IllegalArgumentException wrong) {
-      ignored("signal decide ignored: " + wrong.getMessage());
+      lab.notice("signal decide ignored: " + wrong.getMessage() + RESUME);
       return;
     }
     if (lab.state() == LabState.PAUSED && lab.decision() == null) {
       lab.decide(d);
       lab.notice(null);
     } else {
-      String why =
-          d == null ? "needs RETRY, SKIP or ROLLBACK" : "is not paused (" + lab.state() + ")";
-      ignored("decision " + d + " (signal decide) ignored: lab " + lab.labId() + " " + why);
+      lab.notice("decision " + d + " (signal decide) ignored: lab " + lab.labId()
+          + " is not paused (" + lab.state() + ")" + RESUME);
     }
-  }
-
-  private void ignored(String why) {
-    String notice = why + "; use the Update resume, which says so at once";
-    log.warn("lab {}: {}", lab.labId(), notice);
-    lab.notice(notice);
   }
 
   @Override
@@ -207,20 +184,16 @@ public class LabWorkflowImpl implements LabWorkflow {
       teardown(null);
     } catch (ApplicationFailure notApplied) {
       // A signal cannot be refused: the reason goes where a person looks (status, details, log).
-      String notice = "teardown (signal requestTeardown): " + notApplied.getOriginalMessage();
-      log.info("lab {}: {}", lab.labId(), notice);
-      lab.notice(notice);
+      lab.notice("teardown (signal requestTeardown): " + notApplied.getOriginalMessage());
     }
   }
 
-  /** Rejects a decision unless a step is waiting for one. */
   @Override
   public void validateResume(RawValue requested) {
     argument(() -> Arguments.decision(requested));
     UpdateChecks.paused(lab);
   }
 
-  /** Rejects a switch unless the lab is live and the variant is another existing one. */
   @Override
   public void validateSwitchVariant(RawValue requested) {
     String newVariant = argument(() -> Arguments.variant(requested));
@@ -228,7 +201,6 @@ public class LabWorkflowImpl implements LabWorkflow {
     UpdateChecks.otherVariant(lab, newVariant);
   }
 
-  /** Rejects a teardown with an input, or unless the lab is live or paused. */
   @Override
   public void validateTeardown(RawValue none) {
     UpdateChecks.noInput("teardown", none);

@@ -27,11 +27,10 @@ final class LabeledTimer {
    * this existed replay without it (version {@code cancel-pause-timer}).
    */
   static boolean awaitThenCancel(Duration timeout, String summary, Supplier<Boolean> condition) {
-    if (Workflow.getVersion("cancel-pause-timer", Workflow.DEFAULT_VERSION, 1)
-        == Workflow.DEFAULT_VERSION) {
-      return await(timeout, summary, condition);
-    }
-    return cancellable(timeout, summary, condition);
+    return Workflow.getVersion("cancel-pause-timer", Workflow.DEFAULT_VERSION, 1)
+            == Workflow.DEFAULT_VERSION
+        ? await(timeout, summary, condition)
+        : cancellable(timeout, summary, condition);
   }
 
   /** Waits until the condition holds (true, the timer cancelled) or the duration passes (false). */

@@ -8,7 +8,6 @@ import io.labflow.workflows.lab.LearnerProgress;
 import io.labflow.workflows.lab.LearnerProgress.TaskState;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Check;
-import io.labflow.workflows.model.Step;
 import io.labflow.workflows.model.Task;
 import io.temporal.common.converter.RawValue;
 import io.temporal.failure.ActivityFailure;
@@ -16,6 +15,7 @@ import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -33,7 +33,8 @@ final class LearnerPhase {
 
   private final LabRun run;
   private final StepRunner runner;
-  private final List<TaskState> states = new ArrayList<>();
+  /** How each task ended, by id; a task not in it is open. */
+  private final Map<String, TaskState> states = new HashMap<>();
   private int score;
   private CheckAnswer last;
 
@@ -54,7 +55,8 @@ final class LearnerPhase {
   void admit(String update, RawValue none, boolean needsSolve) {
     UpdateChecks.noInput(update, none);
     if (!hasTasks()) {
-      throw Failures.reject(FailureTypes.NO_OPEN_TASK, update + ": lab " + run.labId() + " has no learner tasks");
+      throw Failures.reject(
+          FailureTypes.NO_OPEN_TASK, update + ": lab " + run.labId() + " has no learner tasks");
     }
     UpdateChecks.live(run, "not live");
     Task task = current();
@@ -76,7 +78,7 @@ final class LearnerPhase {
   /** Runs the current task's solve steps, then checks it (no points). */
   CheckAnswer solve() {
     Task task = current();
-    String failed = runSteps(task.solve());
+    String failed = runner.runOnce(task.solve());
     if (failed != null) {
       return answer(task, false, List.of(new Condition(task.id(), false, failed, null, null)));
     }
@@ -86,7 +88,7 @@ final class LearnerPhase {
   /** Marks the current task skipped (no points). */
   CheckAnswer skip() {
     Task task = current();
-    states().set(run.definition().tasks().indexOf(task), TaskState.SKIPPED);
+    states.put(task.id(), TaskState.SKIPPED);
     log.info("lab {}: task {} skipped", run.labId(), task.id());
     return answer(task, false, List.of());
   }
@@ -96,12 +98,9 @@ final class LearnerPhase {
     if (!hasTasks()) {
       return null;
     }
-    List<LearnerProgress.Task> tasks = new ArrayList<>();
-    List<Task> defined = run.definition().tasks();
-    for (int i = 0; i < defined.size(); i++) {
-      Task t = defined.get(i);
-      tasks.add(new LearnerProgress.Task(t.id(), text(t.title()), t.points(), states().get(i)));
-    }
+    List<LearnerProgress.Task> tasks = run.definition().tasks().stream()
+        .map(t -> new LearnerProgress.Task(t.id(), text(t.title()), t.points(), state(t)))
+        .toList();
     Task current = current();
     return new LearnerProgress(
         tasks, current == null ? null : current.id(), score, maxScore(), last);
@@ -109,13 +108,14 @@ final class LearnerPhase {
 
   /** The task the learner works on; null when every task is done. */
   Task current() {
-    List<Task> tasks = run.definition().tasks();
-    for (int i = 0; i < tasks.size(); i++) {
-      if (states().get(i) == TaskState.OPEN) {
-        return tasks.get(i);
-      }
-    }
-    return null;
+    return run.definition().tasks().stream()
+        .filter(t -> state(t) == TaskState.OPEN)
+        .findFirst()
+        .orElse(null);
+  }
+
+  private TaskState state(Task task) {
+    return states.getOrDefault(task.id(), TaskState.OPEN);
   }
 
   /** A task's title or instructions, a check's message or hint, with its {@code ${...}} filled in. */
@@ -134,13 +134,12 @@ final class LearnerPhase {
     List<Condition> conditions = runChecks(task);
     boolean passed = conditions.stream().allMatch(Condition::passed);
     if (passed) {
-      String failed = runSteps(task.adopt());
+      String failed = runner.runOnce(task.adopt());
       if (failed != null) {
-        List<Condition> withAdopt = new ArrayList<>(conditions);
-        withAdopt.add(new Condition(task.id(), false, failed, null, null));
-        return answer(task, false, withAdopt);
+        conditions.add(new Condition(task.id(), false, failed, null, null));
+        return answer(task, false, conditions);
       }
-      states().set(run.definition().tasks().indexOf(task), onPass);
+      states.put(task.id(), onPass);
       if (onPass == TaskState.PASSED) {
         score += task.points();
       }
@@ -186,22 +185,6 @@ final class LearnerPhase {
     return conditions;
   }
 
-  /** Runs steps in order through the step runner; the first failure's sentence, or null. */
-  private String runSteps(List<Step> steps) {
-    if (steps.isEmpty()) {
-      return null;
-    }
-    run.ledger.addPending(steps);
-    for (Step step : steps) {
-      StepFailure failure = runner.execute(step);
-      if (failure != null) {
-        run.stepFailed(failure.head());
-        return failure.head();
-      }
-    }
-    return null;
-  }
-
   private CheckAnswer answer(Task task, boolean passed, List<Condition> conditions) {
     Task next = current();
     last = new CheckAnswer(task.id(), passed, List.copyOf(conditions), score, maxScore(),
@@ -222,12 +205,5 @@ final class LearnerPhase {
 
   private int maxScore() {
     return run.definition().tasks().stream().mapToInt(Task::points).sum();
-  }
-
-  private List<TaskState> states() {
-    if (states.isEmpty()) {
-      run.definition().tasks().forEach(t -> states.add(TaskState.OPEN));
-    }
-    return states;
   }
 }

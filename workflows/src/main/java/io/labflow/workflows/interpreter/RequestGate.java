@@ -9,8 +9,8 @@ import io.temporal.workflow.Workflow;
 
 /**
  * The door of a lab run: reads the raw workflow input (within its limits) against the run's
- * workflow id and fails the run (never its workflow task) with every problem when the input is
- * wrong.
+ * workflow id, or throws a non-retryable {@code InvalidRequest} naming every problem, so that a
+ * wrong input fails the run, never its workflow task.
  */
 final class RequestGate {
 
@@ -25,11 +25,6 @@ final class RequestGate {
 
   private RequestGate() {}
 
-  /**
-   * The run's request.
-   *
-   * @throws ApplicationFailure of type {@code InvalidRequest}, non-retryable
-   */
   static LabRequest admit(RawValue raw) {
     String workflowId = Workflow.getInfo().getWorkflowId();
     LabRequestParser.Result parsed = LabRequestParser.parse(raw, workflowId, true);

@@ -148,59 +148,53 @@ final class Rollback {
   }
 
   private RollbackReport compensateAll() {
-    List<String> undone = new ArrayList<>();
-    List<String> nothing = new ArrayList<>();
-    List<String> failed = new ArrayList<>();
+    RollbackReport report =
+        new RollbackReport(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     Workflow.newDetachedCancellationScope(
             () -> {
               while (!compensations.isEmpty()) {
-                compensate(compensations.remove(compensations.size() - 1), undone, nothing, failed);
+                compensate(compensations.remove(compensations.size() - 1), report);
               }
             })
         .run();
-    return new RollbackReport(List.copyOf(undone), List.copyOf(nothing), List.copyOf(failed));
+    return report;
   }
 
-  private void compensate(
-      ActionStep step, List<String> undone, List<String> nothing, List<String> failed) {
+  private void compensate(ActionStep step, RollbackReport report) {
     Compensation c = step.compensate();
     String id = step.id();
     StepLedger ledger = run.ledger;
     ledger.compensating(id);
-    Map<String, Object> input;
+    String error;
     try {
-      input = run.evaluate(c.with());
-    } catch (ExpressionException e) {
-      if (referencesOwnOutputs(c.with(), id) && !ledger.hasOutputs(id)) {
-        ledger.ended(
-            id, StepState.COMPENSATED, "nothing to undo: the step produced no outputs");
-        nothing.add(id);
-      } else {
-        ledger.compensationFailed(id, "InvalidInput: " + e.getMessage());
-        failed.add(id + " (" + c.action() + ": InvalidInput: " + e.getMessage() + ")");
-      }
-      return;
-    }
-    try {
+      Map<String, Object> input = run.evaluate(c.with());
       Workflow.newUntypedActivityStub(
-              StepOptions.forCompensation(c, Summaries.call("undo " + step.id(), input)))
+              StepOptions.forCompensation(c, Summaries.call("undo " + id, input)))
           .execute(c.action(), Map.class, input);
       ledger.ended(id, StepState.COMPENSATED, null);
-      undone.add(id);
+      report.undone().add(id);
+      return;
+    } catch (ExpressionException e) {
+      if (referencesOwnOutputs(c.with(), id) && !ledger.hasOutputs(id)) {
+        ledger.ended(id, StepState.COMPENSATED, "nothing to undo: the step produced no outputs");
+        report.nothingToUndo().add(id);
+        return;
+      }
+      error = "InvalidInput: " + e.getMessage();
     } catch (ActivityFailure e) {
-      String message = Failures.describe(e);
-      if (refused.contains(id) && ledger.state(id) != StepState.DONE && Failures.isRefusal(e)) {
+      if (refused.contains(id) && Failures.isRefusal(e)) {
         // The step was refused before it changed anything, and its undo refuses the same
         // resource: it is someone else's, and nothing of the lab's own is there to undo.
         ledger.ended(
             id, StepState.REFUSED, "nothing to undo: the step was refused and created nothing");
-        nothing.add(id);
+        report.nothingToUndo().add(id);
         return;
       }
-      ledger.compensationFailed(id, message);
-      failed.add(id + " (" + c.action() + ": " + message + ")");
-      log.warn("lab {}: compensation of {} failed: {}", run.labId(), id, message);
+      error = Failures.describe(e);
+      log.warn("lab {}: compensation of {} failed: {}", run.labId(), id, error);
     }
+    ledger.compensationFailed(id, error);
+    report.failed().add(id + " (" + c.action() + ": " + error + ")");
   }
 
   private static boolean referencesOwnOutputs(Object template, String stepId) {
@@ -214,12 +208,9 @@ final class Rollback {
   }
 
   /**
-   * What a rollback or teardown did.
-   *
-   * @param undone steps whose compensation succeeded, in the order they ran
-   * @param nothingToUndo steps whose compensation had nothing to undo: it needed outputs the step
-   *     never produced, or the step was refused (someone else's resource) and its undo refused too
-   * @param failed steps whose compensation still failed, each with its error
+   * What a rollback or teardown did: the steps undone in the order they ran, those with nothing to
+   * undo (the undo needed outputs the step never produced, or the step and its undo were refused:
+   * someone else's resource), and those whose undo still failed, each with its error.
    */
   private record RollbackReport(
       List<String> undone, List<String> nothingToUndo, List<String> failed) {

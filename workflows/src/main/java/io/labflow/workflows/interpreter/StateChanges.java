@@ -37,18 +37,15 @@ final class StateChanges {
       scope.tagged(Map.of("definition", definition, "state", from.name()))
           .timer(LabMeters.TIME_IN_STATE).record(com.uber.m3.util.Duration.ofMillis(now - since));
     }
-    Duration keepAlive = run.definition() == null ? null : run.definition().keepAlive();
-    boolean keepAliveOver =
-        from == LabState.LIVE && keepAlive != null && since > 0
-            && now - since >= keepAlive.toMillis();
-    log.info("lab {}: {} -> {} ({})", lab.labId(), from, to,
-        cause(lab, to, run.liveUntil(), keepAliveOver ? keepAlive : null));
+    // Only a live lab has a keep-alive (and it is never the first state).
+    Duration keepAlive = from == LabState.LIVE ? run.definition().keepAlive() : null;
+    Duration over = keepAlive != null && now - since >= keepAlive.toMillis() ? keepAlive : null;
+    log.info("lab {}: {} -> {} ({})", lab.labId(), from, to, cause(lab, to, run.liveUntil(), over));
     return now;
   }
 
   /** {@code keepAliveOver}: the keep-alive that ran out, a live lab's own teardown; else null. */
-  private static String cause(
-      LabStatus lab, LabState to, String liveUntil, Duration keepAliveOver) {
+  private static String cause(LabStatus lab, LabState to, String liveUntil, Duration keepAliveOver) {
     LabState from = lab.state();
     String variant = lab.variant() == null ? "" : ", variant " + lab.variant();
     return switch (to) {

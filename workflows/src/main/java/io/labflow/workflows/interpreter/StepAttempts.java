@@ -18,12 +18,11 @@ import java.util.function.Supplier;
  * event per retry would grow the history. So, on the worker, this interceptor adds the attempt to
  * the result of a step that succeeded on a retry ({@value #KEY}, only when it is above 1, so first
  * attempts keep their payloads as they were); the interpreter takes it out again before the
- * result becomes the step's outputs ({@link #split}). Only results of a {@link LabWorkflow}'s
+ * result becomes the step's outputs ({@link #takeAttempt}). Only results of a {@link LabWorkflow}'s
  * (non-local) activities that are JSON objects are touched.
  */
 public final class StepAttempts extends ActivityExecutionInterceptor {
 
-  /** The result key that carries the attempt. */
   public static final String KEY = "labflow:attempt";
 
   private static final ObjectMapper JSON = JacksonJsonPayloadConverter.newDefaultObjectMapper();
@@ -45,19 +44,8 @@ public final class StepAttempts extends ActivityExecutionInterceptor {
     return new ActivityOutput(JSON.convertValue(object, LinkedHashMap.class));
   }
 
-  /** A result split into the step's outputs and the attempt that produced them. */
-  record Split(Map<String, Object> outputs, int attempt) {}
-
-  /** The outputs without {@value #KEY}, and its attempt (1 when the result does not say). */
-  static Split split(Map<String, Object> result) {
-    if (result == null) {
-      return new Split(Map.of(), 1);
-    }
-    if (!(result.get(KEY) instanceof Number n)) {
-      return new Split(result, 1);
-    }
-    Map<String, Object> outputs = new LinkedHashMap<>(result);
-    outputs.remove(KEY);
-    return new Split(outputs, Math.max(1, n.intValue()));
+  /** Takes {@value #KEY} out of a step's result; returns the attempt it names (1 when none). */
+  static int takeAttempt(Map<String, Object> result) {
+    return result != null && result.remove(KEY) instanceof Number n ? Math.max(1, n.intValue()) : 1;
   }
 }

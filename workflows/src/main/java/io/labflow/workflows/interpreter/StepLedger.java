@@ -35,11 +35,11 @@ final class StepLedger {
 
   private final Map<String, Entry> entries = new LinkedHashMap<>();
   private final Map<String, Object> scope = new LinkedHashMap<>();
-  private Runnable onChange = () -> {};
+  /** Called after every change of a step's state (the run republishes its details). */
+  private final Runnable onChange;
 
-  /** Called after every change of a step's state (the interpreter republishes its details). */
-  void onChange(Runnable listener) {
-    this.onChange = listener;
+  StepLedger(Runnable onChange) {
+    this.onChange = onChange;
   }
 
   /** Lists steps as PENDING (again, for {@code onVariantChange} steps that ran before). */
@@ -119,8 +119,7 @@ final class StepLedger {
 
   /** Whether the step completed with outputs a compensation may read. */
   boolean hasOutputs(String id) {
-    Entry e = entries.get(id);
-    return e != null && !e.outputs.isEmpty();
+    return !entry(id).outputs.isEmpty();
   }
 
   /** The {@code steps} root of the expression scope: step id to outputs. */

@@ -28,7 +28,6 @@ final class StepOptions {
 
   private StepOptions() {}
 
-  /** Options of a step's forward call. */
   static ActivityOptions forStep(ActionStep step, String summary) {
     return build(step.timeout(), step.scheduleToClose(), step.heartbeat(), step.retry(), summary);
   }
@@ -43,12 +42,8 @@ final class StepOptions {
   }
 
   /** Options exactly as resolved; a null timeout is one Temporal does not set. */
-  private static ActivityOptions build(
-      Duration startToClose,
-      Duration scheduleToClose,
-      Duration heartbeat,
-      RetrySpec retry,
-      String summary) {
+  private static ActivityOptions build(Duration startToClose, Duration scheduleToClose,
+      Duration heartbeat, RetrySpec retry, String summary) {
     return ActivityOptions.newBuilder()
         .setSummary(summary)
         .setRetryOptions(retry(retry))

@@ -1,8 +1,11 @@
 package io.labflow.workflows.interpreter;
 
 import io.labflow.workflows.expr.ExpressionException;
+import io.labflow.workflows.lab.Decision;
+import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.StepState;
 import io.labflow.workflows.model.ActionStep;
+import io.labflow.workflows.model.OnFailure;
 import io.labflow.workflows.model.ParallelGroup;
 import io.labflow.workflows.model.Step;
 import io.temporal.api.enums.v1.RetryState;
@@ -12,16 +15,22 @@ import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
+import org.slf4j.Logger;
 
 /**
- * Runs one step of either kind once: an action as one activity call (its undo registered first), a
- * parallel group as its branches at once. Returns how it failed, or null when it succeeded; a
- * cancellation is thrown.
+ * Runs steps. A list runs in order, and a step that fails rolls the lab back, or pauses for an
+ * operator, as its failure policy says (a rollback ends in a thrown failure). One step of either
+ * kind runs once: an action as one activity call (its undo registered first), a parallel group as
+ * its branches at once; it returns how it failed, or null. A cancellation is thrown.
  */
 final class StepRunner {
+
+  private static final Logger log = Workflow.getLogger(StepRunner.class);
 
   /** The version from which a branch that threw cancels its siblings before the rollback. */
   static final String CANCEL_ON_THROW = "cancel-siblings-of-a-branch-that-threw";
@@ -35,7 +44,88 @@ final class StepRunner {
     this.rollback = rollback;
   }
 
-  StepFailure execute(Step step) {
+  void run(List<Step> steps, LabState phase) {
+    for (Step step : steps) {
+      runUntilDone(step, phase);
+    }
+  }
+
+  /**
+   * Runs steps in order once, with no pause or rollback (a learner task's solve or adopt steps);
+   * returns the first failure's sentence, or null.
+   */
+  String runOnce(List<Step> steps) {
+    run.ledger.addPending(steps);
+    for (Step step : steps) {
+      StepFailure failure = execute(step);
+      if (failure != null) {
+        run.stepFailed(failure.head());
+        return failure.head();
+      }
+    }
+    return null;
+  }
+
+  /** Runs a step or a group until it is done or skipped. */
+  private void runUntilDone(Step step, LabState phase) {
+    while (true) {
+      StepFailure failure = execute(step);
+      if (failure == null) {
+        return;
+      }
+      run.stepFailed(failure.head());
+      Decision next = Decision.ROLLBACK;
+      String note = "";
+      if (run.onFailure(step) == OnFailure.PAUSE) {
+        next = pause(step.id(), phase);
+        if (next == null) {
+          next = Decision.ROLLBACK;
+          note = " (no decision within the pause timeout of "
+              + run.definition().defaults().pauseTimeout() + ")";
+        }
+      }
+      switch (next) {
+        case RETRY -> log.info("lab {}: retrying step {}", run.labId(), step.id());
+        case SKIP -> {
+          skip(step);
+          return;
+        }
+        case ROLLBACK -> throw rollback.afterStepFailed(failure.head() + note, failure.refused());
+      }
+    }
+  }
+
+  /**
+   * Waits, durably, for an operator to retry, skip or roll back the failed step; returns null when
+   * the pause timed out.
+   */
+  private Decision pause(String stepId, LabState phase) {
+    run.pause(stepId);
+    Duration timeout = run.definition().defaults().pauseTimeout();
+    boolean decided = true;
+    if (timeout == null) {
+      Workflow.await(() -> run.decision() != null);
+    } else {
+      decided =
+          LabeledTimer.awaitThenCancel(
+              timeout,
+              Summaries.pause(stepId, Workflow.currentTimeMillis(), timeout),
+              () -> run.decision() != null);
+    }
+    return run.unpause(decided, phase);
+  }
+
+  /** Skips an action, or the branches of a group that are not done. */
+  private void skip(Step step) {
+    for (ActionStep leaf : Step.actions(List.of(step))) {
+      if (step instanceof ActionStep || run.ledger.state(leaf.id()) != StepState.DONE) {
+        run.ledger.skipped(leaf.id());
+      }
+    }
+    log.info("lab {}: step {} skipped by the operator", run.labId(), step.id());
+  }
+
+  private StepFailure execute(Step step) {
     return step instanceof ParallelGroup group ? execute(group) : execute((ActionStep) step);
   }
 
@@ -44,7 +134,7 @@ final class StepRunner {
     return allCompleted(inFlight);
   }
 
-  StepFailure execute(ActionStep step) {
+  private StepFailure execute(ActionStep step) {
     failIfCancelled();
     StepLedger ledger = run.ledger;
     Map<String, Object> input;
@@ -63,8 +153,8 @@ final class StepRunner {
           Workflow.newUntypedActivityStub(
                   StepOptions.forStep(step, Summaries.call(step.id(), input)))
               .execute(step.action(), Map.class, input);
-      StepAttempts.Split result = StepAttempts.split(outputs);
-      ledger.done(step.id(), result.outputs(), result.attempt());
+      int attempt = StepAttempts.takeAttempt(outputs);
+      ledger.done(step.id(), outputs == null ? Map.of() : outputs, attempt);
       rollback.refused(step.id(), false);
       return null;
     } catch (ActivityFailure e) {
@@ -87,34 +177,21 @@ final class StepRunner {
    * Runs the branches of a group at once inside a cancellation scope; the first branch that fails
    * cancels the others, and the group waits for every branch to end before it reports.
    */
-  StepFailure execute(ParallelGroup group) {
+  private StepFailure execute(ParallelGroup group) {
     failIfCancelled();
-    List<ActionStep> branches = new ArrayList<>();
-    for (ActionStep branch : group.parallel()) {
-      if (run.ledger.state(branch.id()) != StepState.DONE) {
-        branches.add(branch);
-      }
-    }
+    List<ActionStep> branches = group.parallel().stream()
+        .filter(branch -> run.ledger.state(branch.id()) != StepState.DONE)
+        .toList();
     List<Promise<StepFailure>> results = new ArrayList<>();
-    CancellationScope scope =
-        Workflow.newCancellationScope(
-            () -> {
-              for (ActionStep branch : branches) {
-                results.add(Async.function(() -> execute(branch)));
-              }
-            });
+    CancellationScope scope = Workflow.newCancellationScope(
+        () -> branches.forEach(branch -> results.add(Async.function(() -> execute(branch)))));
     scope.run();
     inFlight.addAll(results);
-    Workflow.await(
-        () ->
-            allCompleted(results)
-                || firstFailure(results) != null
-                || firstUnexpected(results) >= 0);
+    Workflow.await(() -> allCompleted(results) || firstFailure(results) != null
+        || firstUnexpected(results) >= 0);
     StepFailure first = firstFailure(results);
     int threw = firstUnexpected(results);
-    if (first == null
-        && threw >= 0
-        && !allCompleted(results)
+    if (first == null && threw >= 0 && !allCompleted(results)
         && Workflow.getVersion(CANCEL_ON_THROW, Workflow.DEFAULT_VERSION, 1)
             == Workflow.DEFAULT_VERSION) {
       // Runs from before version 1 went to rollback at once, siblings still running; replay so.
@@ -160,23 +237,28 @@ final class StepRunner {
 
   /** The failure of the first branch (in file order) that failed on its own. */
   private static StepFailure firstFailure(List<Promise<StepFailure>> results) {
-    for (Promise<StepFailure> p : results) {
-      if (p.isCompleted() && p.getFailure() == null && p.get() != null) {
-        return p.get();
-      }
-    }
-    return null;
+    return results.stream()
+        .filter(p -> p.isCompleted() && p.getFailure() == null && p.get() != null)
+        .map(Promise::get)
+        .findFirst()
+        .orElse(null);
   }
 
   /** The index of the first branch (in file order) that threw unexpectedly (a bug), or -1. */
   private static int firstUnexpected(List<Promise<StepFailure>> results) {
-    for (int i = 0; i < results.size(); i++) {
-      Promise<StepFailure> p = results.get(i);
-      RuntimeException failure = p.isCompleted() ? p.getFailure() : null;
-      if (failure != null && !(failure instanceof CanceledFailure)) {
-        return i;
-      }
+    return IntStream.range(0, results.size())
+        .filter(i -> results.get(i).isCompleted() && results.get(i).getFailure() != null
+            && !(results.get(i).getFailure() instanceof CanceledFailure))
+        .findFirst()
+        .orElse(-1);
+  }
+
+  /** How a step (or a parallel group, through its first failing branch) failed. */
+  private record StepFailure(String stepId, String action, String message, boolean refused) {
+
+    String head() {
+      return "step '" + stepId + "' (" + action + ") " + (refused ? "refused" : "failed") + ": "
+          + message;
     }
-    return -1;
   }
 }

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The one-line summaries the Temporal Web UI shows next to each activity and timer of a lab (user
@@ -48,20 +50,16 @@ final class Summaries {
    * stackName, ...), else an ARN or id; the lab id alone names nothing.
    */
   private static String resource(Map<String, Object> input) {
-    for (Map.Entry<String, Object> e : input.entrySet()) {
-      if ((e.getKey().equals("name") || e.getKey().endsWith("Name"))
-          && e.getValue() instanceof String s && !s.isBlank()) {
-        return s;
-      }
-    }
-    for (Map.Entry<String, Object> e : input.entrySet()) {
-      String k = e.getKey();
-      if ((k.endsWith("Arn") || k.endsWith("Id")) && !k.equals("labId")
-          && e.getValue() instanceof String s && !s.isBlank()) {
-        return s;
-      }
-    }
-    return null;
+    return first(input, k -> k.equals("name") || k.endsWith("Name"))
+        .or(() -> first(input, k -> (k.endsWith("Arn") || k.endsWith("Id")) && !k.equals("labId")))
+        .orElse(null);
+  }
+
+  private static Optional<String> first(Map<String, Object> input, Predicate<String> key) {
+    return input.entrySet().stream()
+        .filter(e -> key.test(e.getKey()) && e.getValue() instanceof String s && !s.isBlank())
+        .map(e -> (String) e.getValue())
+        .findFirst();
   }
 
   private static String cut(String s) {

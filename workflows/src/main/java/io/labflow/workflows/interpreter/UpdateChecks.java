@@ -24,7 +24,6 @@ final class UpdateChecks {
     }
   }
 
-  /** The update takes no input and got none. */
   static void noInput(String update, RawValue none) {
     argument(() -> {
       Arguments.none(none, update);
@@ -32,7 +31,6 @@ final class UpdateChecks {
     });
   }
 
-  /** A step is paused and waiting for a decision. */
   static void paused(LabRun lab) {
     require(lab.state() == LabState.PAUSED && lab.decision() == null, lab,
         FailureTypes.NOT_PAUSED, "is not paused");
@@ -43,7 +41,6 @@ final class UpdateChecks {
     require(lab.state() == LabState.LIVE, lab, FailureTypes.NOT_LIVE, "is " + how);
   }
 
-  /** The lab can be torn down: it is live or paused. */
   static void liveOrPaused(LabRun lab) {
     require(lab.state() == LabState.LIVE || lab.state() == LabState.PAUSED, lab,
         FailureTypes.NOT_LIVE, "can be torn down only when live or paused");
@@ -52,17 +49,12 @@ final class UpdateChecks {
   /** The variant exists and is not the one the lab runs. */
   static void otherVariant(LabRun lab, String newVariant) {
     Map<String, Map<String, Object>> variants = lab.definition().variants();
-    if (newVariant == null || variants == null || !variants.containsKey(newVariant)) {
-      throw Failures.reject(
-          FailureTypes.INVALID_ARGUMENT,
-          "unknown variant '"
-              + newVariant
-              + "'; known: "
-              + (variants == null ? "none" : variants.keySet()));
+    if (variants == null || !variants.containsKey(newVariant)) {
+      throw Failures.reject(FailureTypes.INVALID_ARGUMENT, "unknown variant '" + newVariant
+          + "'; known: " + (variants == null ? "none" : variants.keySet()));
     }
     if (newVariant.equals(lab.variant())) {
-      throw Failures.reject(
-          FailureTypes.INVALID_ARGUMENT,
+      throw Failures.reject(FailureTypes.INVALID_ARGUMENT,
           "lab " + lab.labId() + " already runs variant " + newVariant);
     }
   }

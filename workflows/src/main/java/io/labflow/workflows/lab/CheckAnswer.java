@@ -3,15 +3,9 @@ package io.labflow.workflows.lab;
 import java.util.List;
 
 /**
- * The answer of the learner Updates {@code check}, {@code solve} and {@code skip}: the task that
- * was checked, each of its conditions, and where the learner stands.
- *
- * @param taskId the task that was checked (solved, skipped)
- * @param passed whether every condition passed (the task is then done and the next is current)
- * @param conditions each condition of the task, in the definition's order
- * @param score the points earned so far
- * @param maxScore the points all tasks are worth
- * @param nextTask the task now current; null when every task is done
+ * The answer of the learner Updates {@code check}, {@code solve} and {@code skip}: the task, each
+ * of its conditions in the definition's order, whether all passed (the task is then done), the
+ * score and the task now current ({@code nextTask}: null when every task is done).
  */
 public record CheckAnswer(
     String taskId,
@@ -22,13 +16,8 @@ public record CheckAnswer(
     String nextTask) {
 
   /**
-   * One condition of a task as last checked.
-   *
-   * @param id the check's id in the definition
-   * @param passed whether it holds
-   * @param message the definition's message when it failed; null when it passed
-   * @param hint the definition's hint when it failed and one is written; else null
-   * @param detail what the check found, in one sentence (never a secret); may be null
+   * One condition as last checked: the definition's message and hint (if written) when it failed,
+   * else null; {@code detail}: what the check found, in one sentence (never a secret), or null.
    */
   public record Condition(
       String id, boolean passed, String message, String hint, String detail) {}

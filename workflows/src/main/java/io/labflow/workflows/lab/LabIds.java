@@ -1,6 +1,7 @@
 package io.labflow.workflows.lab;
 
 import io.labflow.workflows.definition.DefinitionKeys;
+import io.labflow.workflows.input.InputLimits;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -40,7 +41,6 @@ public final class LabIds {
     return RESET_PREFIX + labId;
   }
 
-  /** Whether {@code labId} is a valid lab id. */
   public static boolean isValid(String labId) {
     return labId != null && COMPILED.matcher(labId).matches();
   }
@@ -53,10 +53,8 @@ public final class LabIds {
     if (labId == null || labId.isBlank()) {
       return Optional.of("labId is required: " + RULE);
     }
-    if (!isValid(labId)) {
-      return Optional.of(
-          "labId " + io.labflow.workflows.input.InputLimits.quote(labId) + " must be " + RULE);
-    }
-    return Optional.empty();
+    return isValid(labId)
+        ? Optional.empty()
+        : Optional.of("labId " + InputLimits.quote(labId) + " must be " + RULE);
   }
 }

@@ -29,11 +29,6 @@ public interface Preflight {
 
   /** Runs the checks in order; the first that fails ends the preflight. */
   static Preflight all(List<Preflight> checks) {
-    List<Preflight> copy = List.copyOf(checks);
-    return (labId, lab) -> {
-      for (Preflight p : copy) {
-        p.check(labId, lab);
-      }
-    };
+    return (labId, lab) -> checks.forEach(p -> p.check(labId, lab));
   }
 }

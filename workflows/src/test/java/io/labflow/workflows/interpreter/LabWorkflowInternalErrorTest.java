@@ -5,10 +5,12 @@ import static io.labflow.workflows.interpreter.Defs.definition;
 import static io.labflow.workflows.interpreter.Defs.map;
 import static io.labflow.workflows.interpreter.Defs.parallel;
 import static io.labflow.workflows.interpreter.LabTestEnv.RESOURCES;
+import static io.labflow.workflows.interpreter.LabTestEnv.awaitState;
 import static io.labflow.workflows.interpreter.LabTestEnv.labFailure;
 import static io.labflow.workflows.interpreter.LabTestEnv.start;
 import static io.labflow.workflows.interpreter.LabTestEnv.stateAttribute;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
@@ -20,6 +22,7 @@ import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.sdk.v1.WorkflowMetadata;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowExtension;
@@ -111,5 +114,38 @@ class LabWorkflowInternalErrorTest {
     assertThat(history.getEvents()).extracting(HistoryEvent::getEventType)
         .doesNotContain(EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED);
     assertThat(history.toJson(false)).doesNotContain("NullPointerException");
+  }
+
+  /**
+   * An undo that throws during a teardown Update is a bug like any other: the Update fails with the
+   * rollback's sentence and the rest is undone, instead of the workflow task failing over and over.
+   */
+  @Test
+  @Timeout(30)
+  void undoThatThrowsDuringATeardownRollsTheRestBackAndFailsTheUpdate(
+      WorkflowClient client, Worker worker) {
+    Definition d =
+        definition("teardownthrows")
+            .keepAlive(Duration.ofDays(1))
+            .steps(
+                create("a"),
+                create("b").compensate("Tags", map("labId", "${lab.labId}", "name", "b")))
+            .build();
+    LabWorkflow lab = start(client, worker, "lab-teardownthrows", d, null);
+    awaitState(lab, LabState.LIVE);
+
+    assertThatThrownBy(() -> lab.teardown(null))
+        .isInstanceOf(WorkflowUpdateException.class)
+        .rootCause()
+        .hasMessageContaining("message='internal error: DataConverterException: ")
+        .hasMessageContaining("type='LabFailed'");
+    assertThat(labFailure(lab).getOriginalMessage())
+        .startsWith("internal error: DataConverterException: ")
+        .endsWith("; rolled back: a; could not roll back: none");
+    assertThat(RESOURCES.log()).containsExactly("Create a", "Create b", "Tags b", "Delete a");
+    assertThat(stateAttribute(lab)).isEqualTo(LabState.ROLLED_BACK.name());
+    assertThat(client.fetchHistory("lab-teardownthrows").getEvents())
+        .extracting(HistoryEvent::getEventType)
+        .doesNotContain(EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED);
   }
 }
