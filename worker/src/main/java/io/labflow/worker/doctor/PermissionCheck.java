@@ -27,10 +27,11 @@ import software.amazon.awssdk.services.iam.model.PolicyEvaluationDecisionType;
  * allows it on one of its statement's resources (a statement groups actions of several resource
  * types). One row per definition.
  */
-final class PermissionCheck implements Check {
+final class PermissionCheck {
 
-  @Override
-  public List<Row> rows(Setting s) {
+  private PermissionCheck() {}
+
+  static List<Row> rows(Setting s) {
     if (s.definitions().isEmpty()) {
       return List.of(Row.unknown("permissions", "no definition in " + s.definitionsDir()
           + ", so no lab's needs are known"));
@@ -98,7 +99,7 @@ final class PermissionCheck implements Check {
             + " itself, so " + what + "; to have them checked, grant it that action on its own ARN"
             + " (docs/real-aws.md, section 8)");
       }
-      return Row.unknown(check, "IAM's policy simulator is not available at " + s.endpoint() + " ("
+      return Row.unknown(check, "IAM's policy simulator is not available at " + Setting.endpoint(s.aws()) + " ("
           + (code == null || code.isEmpty() ? "" : code + ", ") + "HTTP " + e.statusCode() + "), so "
           + what);
     } catch (SdkException e) {

@@ -10,10 +10,11 @@ import java.util.List;
  * The Temporal side: whether the server of the standard client configuration answers, and whether
  * a worker polls the task queue ({@link Pollers}, as every command that needs a worker asks).
  */
-final class TemporalCheck implements Check {
+final class TemporalCheck {
 
-  @Override
-  public List<Row> rows(Setting s) {
+  private TemporalCheck() {}
+
+  static List<Row> rows(Setting s) {
     String where;
     try {
       var profile = TemporalConnection.loadProfile();
