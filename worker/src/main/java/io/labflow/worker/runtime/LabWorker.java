@@ -54,8 +54,11 @@ public final class LabWorker implements AutoCloseable {
    * @param definitionsDir where named definitions are read from
    * @param metricsPort port of the Prometheus endpoint; 0 picks a free one, negative disables it
    * @param drainTimeout how long a shutdown waits for in-flight tasks
+   * @param maxAwsCalls how many AWS calls may run at once ({@link AwsCalls})
+   * @param site the site parameters filled in between a run's own and the definition's defaults
    */
-  public record Settings(String taskQueue, Path definitionsDir, int metricsPort, Duration drainTimeout) {}
+  public record Settings(String taskQueue, Path definitionsDir, int metricsPort,
+      Duration drainTimeout, int maxAwsCalls, SiteParameters site) {}
 
   private final Settings settings;
   private final PrometheusMeterRegistry registry;
@@ -66,8 +69,6 @@ public final class LabWorker implements AutoCloseable {
   private final HttpServer metrics;
   private final LabStateGauges labGauges;
   private final CountDownLatch stopped = new CountDownLatch(1);
-  /** Logged by name only; the values a lab used are in its history. */
-  private final java.util.Set<String> siteNames;
 
   public LabWorker(Settings settings) throws IOException {
     this(settings, List.of());
@@ -88,21 +89,19 @@ public final class LabWorker implements AutoCloseable {
                 Stream.of(new BoundedActivityInterceptor(), new StepAttempts()),
                 more.stream()).toArray(WorkerInterceptor[]::new))
             .build());
-    this.access = Composition.awsAccess(List.of(AwsCalls.fromEnvironment(registry)));
+    this.access = Composition.awsAccess(List.of(new AwsCalls(registry, settings.maxAwsCalls())));
     log.info("{}", access.guard().policy().describe());
-    SiteParameters site = SiteParameterSource.fromEnvironment();
     Worker worker = factory.newWorker(settings.taskQueue());
     worker.registerWorkflowImplementationTypes(
         LabWorkflowImpl.class, LabResetWorkflowImpl.class, FleetResetWorkflowImpl.class);
     Path dir = settings.definitionsDir();
     worker.registerActivitiesImplementations(
         Composition.definitionActivities(
-            new DirectoryDefinitionSource(dir), preflight(access, dir), site),
+            new DirectoryDefinitionSource(dir), preflight(access, dir), settings.site()),
         new ResetActivitiesImpl(connection.client(), settings.taskQueue()),
         new FleetActivitiesImpl(connection.client(), new QuotaPlanner(access.clients(), dir)));
     worker.registerActivitiesImplementations(
         StepLibrary.implementations(access.clients(), dir).toArray());
-    this.siteNames = site.values().keySet();
     this.metrics = settings.metricsPort() >= 0 ? metricsServer(settings.metricsPort()) : null;
     this.labGauges = new LabStateGauges(connection.client(), registry);
   }
@@ -160,9 +159,11 @@ public final class LabWorker implements AutoCloseable {
     }
     factory.start();
     labGauges.start();
-    log.info("labflow worker polling task queue '{}' in namespace '{}'; definitions from {}; site parameters {}; metrics {}",
+    // Site parameters by name only; the values a lab used are in its history.
+    log.info("labflow worker polling task queue '{}' in namespace '{}'; definitions from {}; site"
+            + " parameters {}; at most {} concurrent AWS calls; metrics {}",
         settings.taskQueue(), connection.namespace(), settings.definitionsDir().toAbsolutePath(),
-        siteNames,
+        settings.site().values().keySet(), settings.maxAwsCalls(),
         metrics == null ? "disabled" : "on http://0.0.0.0:" + metricsPort() + "/metrics");
   }
 
