@@ -3,6 +3,7 @@ package io.labflow.worker.cli;
 import io.labflow.worker.runtime.LabWorker;
 import io.labflow.worker.runtime.SiteParameterSource;
 import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -45,7 +46,7 @@ final class WorkerCommand extends BaseCommand {
     }
     LabWorker worker = new LabWorker(new LabWorker.Settings(root().taskQueue(),
         root().definitions(), metricsPort, drainTimeout, maxAwsCalls,
-        SiteParameterSource.parse(siteParameters)));
+        SiteParameterSource.parse(siteParameters)), List.of());
     Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "labflow-shutdown"));
     worker.start();
     worker.awaitStopped();

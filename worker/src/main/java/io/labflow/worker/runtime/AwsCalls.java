@@ -33,7 +33,6 @@ public final class AwsCalls implements ExecutionInterceptor {
   private final MeterRegistry registry;
   private final PriorityPermits permits;
 
-  /** Counting into {@code registry}, at most {@code limit} calls at once. */
   public AwsCalls(MeterRegistry registry, int limit) {
     this.registry = registry;
     this.permits = new PriorityPermits(limit);

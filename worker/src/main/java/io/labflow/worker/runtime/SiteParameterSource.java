@@ -21,7 +21,6 @@ public final class SiteParameterSource {
 
   private SiteParameterSource() {}
 
-  /** The parameters of the variable's value. */
   public static SiteParameters parse(String value) {
     if (value == null || value.isBlank()) {
       return SiteParameters.NONE;
