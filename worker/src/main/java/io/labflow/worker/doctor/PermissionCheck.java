@@ -1,5 +1,6 @@
 package io.labflow.worker.doctor;
 
+import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.permissions.WorkerPolicy;
 import io.labflow.activities.permissions.PolicyScope;
 import io.labflow.activities.preflight.AwsPreflight;
@@ -92,7 +93,7 @@ final class PermissionCheck {
         }
       }
     } catch (AwsServiceException e) {
-      String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
+      String code = AwsFailures.errorCode(e);
       String what = "the " + needed.size() + " IAM actions of `" + command + "` are not checked";
       if (FailureTypes.ACCESS_DENIED.equals(code)) {
         return Row.unknown(check, principal + " may not call iam:SimulatePrincipalPolicy on"
@@ -100,7 +101,7 @@ final class PermissionCheck {
             + " (docs/real-aws.md, section 8)");
       }
       return Row.unknown(check, "IAM's policy simulator is not available at " + Setting.endpoint(s.aws()) + " ("
-          + (code == null || code.isEmpty() ? "" : code + ", ") + "HTTP " + e.statusCode() + "), so "
+          + (code.isEmpty() ? "" : code + ", ") + "HTTP " + e.statusCode() + "), so "
           + what);
     } catch (SdkException e) {
       return Row.unknown(check, "IAM's policy simulator did not answer ("

@@ -26,8 +26,7 @@ final class TemporalCheck {
     }
     try (TemporalConnection conn = TemporalConnection.open()) {
       boolean polled = Pollers.polled(conn, s.taskQueue());
-      Row server = Row.ok("Temporal", "answers at " + where);
-      return List.of(server, polled
+      return List.of(Row.ok("Temporal", "answers at " + where), polled
           ? Row.ok("task queue " + s.taskQueue(), "a worker polls it (workflow and activity pollers"
               + " within the last " + Pollers.FRESH.toSeconds() + " s)")
           : Row.fail("task queue " + s.taskQueue(), Pollers.none(s.taskQueue()), null));

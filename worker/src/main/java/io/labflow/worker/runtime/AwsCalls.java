@@ -1,5 +1,6 @@
 package io.labflow.worker.runtime;
 
+import io.labflow.activities.common.AwsFailures;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.activity.Activity;
@@ -57,10 +58,8 @@ public final class AwsCalls implements ExecutionInterceptor {
   @Override
   public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
     Throwable e = context.exception();
-    end(attributes, e instanceof AwsServiceException aws && aws.awsErrorDetails() != null
-        && aws.awsErrorDetails().errorCode() != null
-        ? aws.awsErrorDetails().errorCode()
-        : e.getClass().getSimpleName());
+    String code = e instanceof AwsServiceException aws ? AwsFailures.errorCode(aws) : "";
+    end(attributes, code.isEmpty() ? e.getClass().getSimpleName() : code);
   }
 
   /** The priority key of the activity making the call; the default outside an activity. */
