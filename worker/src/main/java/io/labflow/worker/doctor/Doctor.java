@@ -2,7 +2,6 @@ package io.labflow.worker.doctor;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -25,13 +24,9 @@ public final class Doctor {
 
   /** Runs every check with this process's AWS and Temporal configuration. */
   public static List<Row> run(Path definitionsDir, String taskQueue, List<String> definitions) {
-    List<Row> rows = new ArrayList<>();
     try (Setting s = Setting.open(definitionsDir, taskQueue, definitions)) {
-      for (Function<Setting, List<Row>> c : CHECKS) {
-        rows.addAll(c.apply(s));
-      }
+      return CHECKS.stream().flatMap(c -> c.apply(s).stream()).toList();
     }
-    return rows;
   }
 
   /** The table, one row a line: the verdict, the check, what was found. */

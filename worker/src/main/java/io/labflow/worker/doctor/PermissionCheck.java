@@ -8,12 +8,12 @@ import io.labflow.worker.render.WorkerPolicyScope;
 import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.model.Definition;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.iam.model.EvaluationResult;
@@ -112,10 +112,9 @@ final class PermissionCheck {
       return Row.ok(check, "all " + needed.size() + " IAM actions granted to " + principal
           + " (IAM policy simulator, " + requests.size() + " statements of `" + command + "`)");
     }
-    List<String> lines = new ArrayList<>();
-    missing.forEach((action, why) -> lines.add(action + " (" + why + ")"));
     return Row.fail(check, missing.size() + " of " + needed.size() + " IAM actions not granted to "
-        + principal + ": " + String.join("; ", lines),
+        + principal + ": " + missing.entrySet().stream()
+            .map(m -> m.getKey() + " (" + m.getValue() + ")").collect(Collectors.joining("; ")),
         "grant " + String.join(", ", missing.keySet()) + " to " + principal
             + ", as in the policy `" + command + "` prints (docs/real-aws.md installs the"
             + " shipped one)");
