@@ -100,9 +100,9 @@ final class PermissionCheck {
             + " itself, so " + what + "; to have them checked, grant it that action on its own ARN"
             + " (docs/real-aws.md, section 8)");
       }
-      return Row.unknown(check, "IAM's policy simulator is not available at " + Setting.endpoint(s.aws()) + " ("
-          + (code.isEmpty() ? "" : code + ", ") + "HTTP " + e.statusCode() + "), so "
-          + what);
+      return Row.unknown(check, "IAM's policy simulator is not available at "
+          + Setting.endpoint(s.aws()) + " (" + (code.isEmpty() ? "" : code + ", ") + "HTTP "
+          + e.statusCode() + "), so " + what);
     } catch (SdkException e) {
       return Row.unknown(check, "IAM's policy simulator did not answer ("
           + AwsPreflight.firstLine(e.getMessage()) + "), so the needs of `" + command
