@@ -1,7 +1,9 @@
 package io.labflow.worker.cli;
 
 import io.labflow.worker.runtime.LabWorker;
+import io.labflow.worker.runtime.SiteParameterSource;
 import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,10 +26,27 @@ final class WorkerCommand extends BaseCommand {
       description = "How long a shutdown waits for in-flight tasks (default ${DEFAULT-VALUE}).")
   Duration drainTimeout;
 
+  @Option(names = "--max-concurrent-aws-calls", paramLabel = "N",
+      defaultValue = "${env:LABFLOW_MAX_CONCURRENT_AWS_CALLS:-16}",
+      description = "At most N AWS calls at once, served by task priority (env"
+          + " LABFLOW_MAX_CONCURRENT_AWS_CALLS, default ${DEFAULT-VALUE}).")
+  int maxAwsCalls;
+
+  @Option(names = "--site-parameters", paramLabel = "JSON|FILE",
+      defaultValue = "${env:" + SiteParameterSource.VARIABLE + "}",
+      description = "Site parameter values for every lab: a JSON object or a file holding one"
+          + " (env " + SiteParameterSource.VARIABLE + ").")
+  String siteParameters;
+
   @Override
   public Integer call() throws Exception {
-    LabWorker worker = new LabWorker(new LabWorker.Settings(
-        root().taskQueue(), root().definitions(), metricsPort, drainTimeout));
+    if (maxAwsCalls < 1) {
+      throw new UsageException("--max-concurrent-aws-calls (env LABFLOW_MAX_CONCURRENT_AWS_CALLS)"
+          + " must be at least 1, got " + maxAwsCalls);
+    }
+    LabWorker worker = new LabWorker(new LabWorker.Settings(root().taskQueue(),
+        root().definitions(), metricsPort, drainTimeout, maxAwsCalls,
+        SiteParameterSource.parse(siteParameters)), List.of());
     Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "labflow-shutdown"));
     worker.start();
     worker.awaitStopped();

@@ -2,8 +2,8 @@ package io.labflow.worker.doctor;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * {@code labflow doctor}: what an operator checks before the first class on a new account, as one
@@ -12,22 +12,21 @@ import java.util.List;
  */
 public final class Doctor {
 
-  /** The checks, in the order of the table. */
-  static final List<Check> CHECKS = List.of(
-      new AwsIdentityCheck(), new PermissionCheck(), new QuotaCheck(), new PreflightCheck(),
-      new TemporalCheck());
+  /**
+   * The checks, in the order of the table. A check never throws for what it finds: a failure is a
+   * FAIL row naming the fix, a question it cannot answer an UNKNOWN row saying why.
+   */
+  private static final List<Function<Setting, List<Row>>> CHECKS = List.of(
+      Setting::identityRows, PermissionCheck::rows, QuotaCheck::rows, PreflightCheck::rows,
+      TemporalCheck::rows);
 
   private Doctor() {}
 
   /** Runs every check with this process's AWS and Temporal configuration. */
   public static List<Row> run(Path definitionsDir, String taskQueue, List<String> definitions) {
-    List<Row> rows = new ArrayList<>();
     try (Setting s = Setting.open(definitionsDir, taskQueue, definitions)) {
-      for (Check c : CHECKS) {
-        rows.addAll(c.rows(s));
-      }
+      return CHECKS.stream().flatMap(c -> c.apply(s).stream()).toList();
     }
-    return rows;
   }
 
   /** The table, one row a line: the verdict, the check, what was found. */

@@ -1,5 +1,6 @@
 package io.labflow.worker.doctor;
 
+import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.permissions.WorkerPolicy;
 import io.labflow.activities.permissions.PolicyScope;
 import io.labflow.activities.preflight.AwsPreflight;
@@ -7,12 +8,12 @@ import io.labflow.worker.render.WorkerPolicyScope;
 import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.model.Definition;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.iam.model.EvaluationResult;
@@ -27,10 +28,11 @@ import software.amazon.awssdk.services.iam.model.PolicyEvaluationDecisionType;
  * allows it on one of its statement's resources (a statement groups actions of several resource
  * types). One row per definition.
  */
-final class PermissionCheck implements Check {
+final class PermissionCheck {
 
-  @Override
-  public List<Row> rows(Setting s) {
+  private PermissionCheck() {}
+
+  static List<Row> rows(Setting s) {
     if (s.definitions().isEmpty()) {
       return List.of(Row.unknown("permissions", "no definition in " + s.definitionsDir()
           + ", so no lab's needs are known"));
@@ -91,16 +93,16 @@ final class PermissionCheck implements Check {
         }
       }
     } catch (AwsServiceException e) {
-      String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
+      String code = AwsFailures.errorCode(e);
       String what = "the " + needed.size() + " IAM actions of `" + command + "` are not checked";
       if (FailureTypes.ACCESS_DENIED.equals(code)) {
         return Row.unknown(check, principal + " may not call iam:SimulatePrincipalPolicy on"
             + " itself, so " + what + "; to have them checked, grant it that action on its own ARN"
             + " (docs/real-aws.md, section 8)");
       }
-      return Row.unknown(check, "IAM's policy simulator is not available at " + s.endpoint() + " ("
-          + (code == null || code.isEmpty() ? "" : code + ", ") + "HTTP " + e.statusCode() + "), so "
-          + what);
+      return Row.unknown(check, "IAM's policy simulator is not available at "
+          + Setting.endpoint(s.aws()) + " (" + (code.isEmpty() ? "" : code + ", ") + "HTTP "
+          + e.statusCode() + "), so " + what);
     } catch (SdkException e) {
       return Row.unknown(check, "IAM's policy simulator did not answer ("
           + AwsPreflight.firstLine(e.getMessage()) + "), so the needs of `" + command
@@ -110,10 +112,9 @@ final class PermissionCheck implements Check {
       return Row.ok(check, "all " + needed.size() + " IAM actions granted to " + principal
           + " (IAM policy simulator, " + requests.size() + " statements of `" + command + "`)");
     }
-    List<String> lines = new ArrayList<>();
-    missing.forEach((action, why) -> lines.add(action + " (" + why + ")"));
     return Row.fail(check, missing.size() + " of " + needed.size() + " IAM actions not granted to "
-        + principal + ": " + String.join("; ", lines),
+        + principal + ": " + missing.entrySet().stream()
+            .map(m -> m.getKey() + " (" + m.getValue() + ")").collect(Collectors.joining("; ")),
         "grant " + String.join(", ", missing.keySet()) + " to " + principal
             + ", as in the policy `" + command + "` prints (docs/real-aws.md installs the"
             + " shipped one)");

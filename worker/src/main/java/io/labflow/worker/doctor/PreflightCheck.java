@@ -21,16 +21,17 @@ import java.util.Map;
  * method included: the worker's own resolve (this environment's site parameters, the definition's
  * defaults) and its own preflight checks, run for a lab that is never started. Nothing is created.
  */
-final class PreflightCheck implements Check {
+final class PreflightCheck {
 
   /** The lab id the resolve is asked for; no lab of that id is started. */
   static final String LAB_ID = "doctor";
 
-  @Override
-  public List<Row> rows(Setting s) {
+  private PreflightCheck() {}
+
+  static List<Row> rows(Setting s) {
     SiteParameters site;
     try {
-      site = SiteParameterSource.fromEnvironment();
+      site = SiteParameterSource.parse(System.getenv(SiteParameterSource.VARIABLE));
     } catch (IllegalArgumentException bad) {
       return List.of(Row.fail("site parameters", bad.getMessage(),
           "correct " + SiteParameterSource.VARIABLE));

@@ -13,10 +13,11 @@ import software.amazon.awssdk.core.exception.SdkException;
  * it ({@link QuotaPlanner#against}), a FAIL naming the preflight's fix. With {@code
  * LABFLOW_QUOTAS=off} one OK row says the worker checks no quota.
  */
-final class QuotaCheck implements Check {
+final class QuotaCheck {
 
-  @Override
-  public List<Row> rows(Setting s) {
+  private QuotaCheck() {}
+
+  static List<Row> rows(Setting s) {
     if (QuotaPlanner.off()) {
       return List.of(Row.ok("quotas", "not checked: LABFLOW_QUOTAS=off, so the worker checks no"
           + " lab or fleet night against AWS quotas (for an emulator that enforces none; unset"

@@ -9,7 +9,6 @@ package io.labflow.worker.doctor;
  */
 public record Row(String check, Verdict verdict, String detail) {
 
-  /** The answer of one row. */
   public enum Verdict { OK, FAIL, UNKNOWN }
 
   public static Row ok(String check, String detail) {

@@ -1,8 +1,8 @@
 package io.labflow.worker.doctor;
 
-import io.labflow.worker.runtime.Composition;
 import io.labflow.activities.common.AccountGuard;
 import io.labflow.activities.preflight.AwsPreflight;
+import io.labflow.worker.runtime.Composition;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.workflows.model.Definition;
 import io.temporal.failure.ApplicationFailure;
@@ -19,19 +19,18 @@ import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * What the checks share, asked once: the AWS clients of this process's configuration (the
- * worker's, account guard included), who they act as, the guard's verdict, and the definitions
- * and task queue to check.
+ * worker's, account guard included), who they act as and the guard's verdict, as the table's first
+ * rows, and the definitions and task queue to check.
  *
  * @param definitions the definitions to check by name; a file that does not validate maps to null
- * @param clientProblem why no AWS client could be built (no region); null when {@code aws} is set
- * @param identityProblem why the identity is unknown (credentials, endpoint); null when {@code
- *     identity} is set
- * @param refusal the account guard's refusal, or null when it allows the account (or was not
- *     asked)
+ * @param aws the clients; null when none could be built (no region)
+ * @param identity who the clients act as; null when unknown
+ * @param identityRows the rows of the AWS identity: region and endpoint, identity, account guard
+ * @param awsBlocked why the checks that call AWS cannot run; null when they can
  */
 public record Setting(Path definitionsDir, String taskQueue, Map<String, Definition> definitions,
-    Composition.AwsAccess aws, String clientProblem, AccountGuard.Identity identity,
-    String identityProblem, String refusal) implements AutoCloseable {
+    Composition.AwsAccess aws, AccountGuard.Identity identity, List<Row> identityRows,
+    String awsBlocked) implements AutoCloseable {
 
   /**
    * Builds the AWS clients, asks who they act as and whether the account guard allows it.
@@ -44,42 +43,43 @@ public record Setting(Path definitionsDir, String taskQueue, Map<String, Definit
     try {
       aws = Composition.awsAccess(List.of());
     } catch (SdkException e) {
-      return new Setting(definitionsDir, taskQueue, definitions, null,
-          AwsPreflight.firstLine(e.getMessage()), null, null, null);
+      String problem = AwsPreflight.firstLine(e.getMessage());
+      return new Setting(definitionsDir, taskQueue, definitions, null, null,
+          List.of(Row.fail("AWS region", problem,
+              "set AWS_REGION (or a profile's region) in the worker's environment")),
+          "no AWS client (" + problem + ")");
     }
-    AccountGuard.Identity identity = null;
-    String identityProblem = null;
-    String refusal = null;
+    List<Row> rows = new ArrayList<>();
+    rows.add(Row.ok("AWS region and endpoint", aws.clients().sts().serviceClientConfiguration()
+        .region().id() + " at " + endpoint(aws)));
+    String guard = aws.guard().policy().describe();
+    AccountGuard.Identity identity;
     try {
       identity = new AwsPreflight(aws.clients()).identity();
+    } catch (ApplicationFailure f) {
+      rows.add(Row.fail("AWS identity",
+          f.getOriginalMessage().replaceFirst("^preflight: ", ""), null));
+      rows.add(Row.unknown("account guard", "sts:GetCallerIdentity did not answer, so the account"
+          + " is unknown (" + guard + ")"));
+      return new Setting(definitionsDir, taskQueue, definitions, aws, null, rows,
+          "the worker's AWS identity is unknown");
+    }
+    rows.add(Row.ok("AWS identity", identity.arn() + " (account " + identity.account() + ")"));
+    String refusal = null;
+    try {
       aws.guard().verify();
     } catch (ApplicationFailure f) {
-      if (identity == null) {
-        identityProblem = f.getOriginalMessage().replaceFirst("^preflight: ", "");
-      } else {
-        refusal = f.getOriginalMessage();
-      }
+      refusal = f.getOriginalMessage();
     } catch (SdkException e) {
       refusal = "the account guard could not ask AWS ("
           + AwsPreflight.firstLine(e.getMessage()) + ")";
     }
-    return new Setting(definitionsDir, taskQueue, definitions, aws, null, identity,
-        identityProblem, refusal);
-  }
-
-  /** Why the checks that call AWS cannot run; null when they can. */
-  String awsBlocked() {
-    if (aws == null) {
-      return "no AWS client (" + clientProblem + ")";
-    }
-    if (identity == null) {
-      return "the worker's AWS identity is unknown";
-    }
-    if (refusal != null) {
-      return "the account guard refuses account " + identity.account()
-          + ", so labflow sends it nothing else";
-    }
-    return null;
+    rows.add(refusal == null
+        ? Row.ok("account guard", "account " + identity.account() + " is allowed: " + guard)
+        : Row.fail("account guard", refusal, null));
+    return new Setting(definitionsDir, taskQueue, definitions, aws, identity, rows,
+        refusal == null ? null : "the account guard refuses account " + identity.account()
+            + ", so labflow sends it nothing else");
   }
 
   /**
@@ -88,13 +88,12 @@ public record Setting(Path definitionsDir, String taskQueue, Map<String, Definit
    */
   List<Row> eachDefinition(String check, BiFunction<String, Definition, List<Row>> rows) {
     List<Row> out = new ArrayList<>();
-    String blocked = awsBlocked();
     definitions.forEach((name, d) -> {
       if (d == null) {
         out.add(Row.unknown(check + " " + name, "the definition does not validate (labflow"
             + " validate " + name + "), so its needs are unknown"));
-      } else if (blocked != null) {
-        out.add(Row.unknown(check + " " + name, "not asked: " + blocked));
+      } else if (awsBlocked != null) {
+        out.add(Row.unknown(check + " " + name, "not asked: " + awsBlocked));
       } else {
         out.addAll(rows.apply(name, d));
       }
@@ -103,8 +102,8 @@ public record Setting(Path definitionsDir, String taskQueue, Map<String, Definit
   }
 
   /** Where the AWS calls go: the endpoint override, or AWS itself. */
-  String endpoint() {
-    String e = aws == null ? null : aws.guard().policy().endpoint();
+  static String endpoint(Composition.AwsAccess aws) {
+    String e = aws.guard().policy().endpoint();
     return e == null ? "AWS (no AWS_ENDPOINT_URL)" : e;
   }
 

@@ -37,7 +37,6 @@ final class SimulatorRequests {
 
   private SimulatorRequests() {}
 
-  /** The requests of a policy document. */
   static List<Request> of(String policyDocument) {
     JsonNode doc;
     try {

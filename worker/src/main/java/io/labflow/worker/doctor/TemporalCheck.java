@@ -10,10 +10,11 @@ import java.util.List;
  * The Temporal side: whether the server of the standard client configuration answers, and whether
  * a worker polls the task queue ({@link Pollers}, as every command that needs a worker asks).
  */
-final class TemporalCheck implements Check {
+final class TemporalCheck {
 
-  @Override
-  public List<Row> rows(Setting s) {
+  private TemporalCheck() {}
+
+  static List<Row> rows(Setting s) {
     String where;
     try {
       var profile = TemporalConnection.loadProfile();
@@ -25,8 +26,7 @@ final class TemporalCheck implements Check {
     }
     try (TemporalConnection conn = TemporalConnection.open()) {
       boolean polled = Pollers.polled(conn, s.taskQueue());
-      Row server = Row.ok("Temporal", "answers at " + where);
-      return List.of(server, polled
+      return List.of(Row.ok("Temporal", "answers at " + where), polled
           ? Row.ok("task queue " + s.taskQueue(), "a worker polls it (workflow and activity pollers"
               + " within the last " + Pollers.FRESH.toSeconds() + " s)")
           : Row.fail("task queue " + s.taskQueue(), Pollers.none(s.taskQueue()), null));

@@ -122,8 +122,7 @@ public final class LabPlan {
             : "The lab stays live for " + definition.keepAlive() + ", then tears itself down.\n");
 
     // Every variant's document from the first step that builds a policy document.
-    Optional<ActionStep> policy = Stream.concat(
-            Step.actions(definition.steps()).stream(), Step.actions(onChange).stream())
+    Optional<ActionStep> policy = allActions(definition).stream()
         .filter(s -> Composition.catalog().takes(s.action(), PolicyPreview.POLICY_INPUTS))
         .findFirst();
     Set<String> variants = policy.isEmpty() || definition.variants() == null
@@ -210,37 +209,31 @@ public final class LabPlan {
   private static Map<String, Object> scope(
       Definition d, String variant, Map<String, Object> params, String labId) {
     Map<String, Object> steps = new TreeMap<>();
-    addOutputs(d.steps(), steps);
-    addOutputs(d.onVariantChange(), steps);
+    for (ActionStep s : allActions(d)) {
+      Map<String, Object> outputs = new LinkedHashMap<>();
+      for (FieldSpec f : Composition.catalog().find(s.action()).map(ActionSpec::outputs)
+          .orElse(List.of())) {
+        outputs.put(f.name(), "<steps." + s.id() + "." + f.name() + ">");
+      }
+      steps.put(s.id(), outputs);
+    }
     return LabScope.of(d, labId, "<run-id>", variant, params, steps);
   }
 
-  private static void addOutputs(List<Step> steps, Map<String, Object> into) {
-    for (ActionStep s : Step.actions(steps)) {
-      Map<String, Object> outputs = new LinkedHashMap<>();
-      Optional<ActionSpec> spec = Composition.catalog().find(s.action());
-      for (FieldSpec f : spec.map(ActionSpec::outputs).orElse(List.of())) {
-        outputs.put(f.name(), "<steps." + s.id() + "." + f.name() + ">");
-      }
-      into.put(s.id(), outputs);
-    }
+  private static List<ActionStep> allActions(Definition d) {
+    return Step.actions(Stream.concat(d.steps().stream(), d.onVariantChange().stream()).toList());
   }
 
-  @SuppressWarnings("unchecked")
+  /** A step's inputs evaluated; an input that reads what the scope lacks stays as written. */
   static Map<String, Object> evaluateMap(Map<String, Object> with, Map<String, Object> scope) {
     Map<String, Object> out = new LinkedHashMap<>();
-    if (with == null) {
-      return out;
-    }
-    for (Map.Entry<String, Object> e : with.entrySet()) {
-      Object v;
+    with.forEach((k, v) -> {
       try {
-        v = Expressions.evaluate(e.getValue(), scope);
-      } catch (ExpressionException ex) {
-        v = e.getValue();
+        out.put(k, Expressions.evaluate(v, scope));
+      } catch (ExpressionException notKnownBeforeTheRun) {
+        out.put(k, v);
       }
-      out.put(e.getKey(), v);
-    }
+    });
     return out;
   }
 

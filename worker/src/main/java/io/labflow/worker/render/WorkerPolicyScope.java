@@ -25,16 +25,16 @@ import java.util.Set;
  * stacks are built from, and the literal prefixes of the names its steps give AWS ({@link
  * LabNeeds#names}): the buckets' apart.
  *
- * @param stepActions every action the definition's steps and compensations name
+ * @param policyActions the step actions the worker's policy must cover: every action the
+ *     definition's steps and compensations name, and the sweep
  * @param templateFiles the {@code templateFile} of every CreateStack step
  * @param namePrefix the common literal prefix of every role, policy, profile and stack name
  * @param bucketPrefix the literal prefix of every bucket name (parameters at their defaults)
  */
 public record WorkerPolicyScope(
-    Set<String> stepActions, List<String> templateFiles, Optional<String> namePrefix,
+    Set<String> policyActions, List<String> templateFiles, Optional<String> namePrefix,
     Optional<String> bucketPrefix) {
 
-  /** Reads a definition. */
   public static WorkerPolicyScope of(Definition d) {
     Set<String> actions = new LinkedHashSet<>();
     List<String> templates = new ArrayList<>();
@@ -62,14 +62,8 @@ public record WorkerPolicyScope(
         }
       }
     }
+    actions.add(WorkerPolicy.SWEEP);
     return new WorkerPolicyScope(actions, templates, common(names), common(buckets));
-  }
-
-  /** The step actions the worker's policy must cover for this definition: its own and the sweep. */
-  public Set<String> policyActions() {
-    Set<String> out = new LinkedHashSet<>(stepActions);
-    out.add(WorkerPolicy.SWEEP);
-    return out;
   }
 
   /**

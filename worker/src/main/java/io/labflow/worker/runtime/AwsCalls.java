@@ -1,10 +1,9 @@
 package io.labflow.worker.runtime;
 
+import io.labflow.activities.common.AwsFailures;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.activity.Activity;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
@@ -15,7 +14,7 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 /**
  * Bounds and counts the worker's AWS API calls, on every client it builds.
  *
- * <p>At most {@code LABFLOW_MAX_CONCURRENT_AWS_CALLS} (default 16) calls run at once, whatever runs
+ * <p>At most {@code labflow worker --max-concurrent-aws-calls} calls run at once, whatever runs
  * them: a nightly reset of a hundred labs queues its calls here instead of bursting into AWS
  * throttling. Activity slots are not the bound: the reset's waiting activities hold a slot for
  * minutes while making no AWS call. Calls waiting for a slot are served by their activity's task
@@ -30,36 +29,14 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  */
 public final class AwsCalls implements ExecutionInterceptor {
 
-  /** The environment variable that sets the bound. */
-  public static final String ENV = "LABFLOW_MAX_CONCURRENT_AWS_CALLS";
-
-  public static final int DEFAULT = 16;
-
-  private static final Logger log = LoggerFactory.getLogger(AwsCalls.class);
   private static final ExecutionAttribute<Boolean> HELD = new ExecutionAttribute<>("labflow.awsPermit");
 
   private final MeterRegistry registry;
   private final PriorityPermits permits;
 
-  private AwsCalls(MeterRegistry registry, int limit) {
+  public AwsCalls(MeterRegistry registry, int limit) {
     this.registry = registry;
     this.permits = new PriorityPermits(limit);
-  }
-
-  /** Counting into {@code registry}, with the bound from {@value #ENV}, or {@value #DEFAULT}. */
-  public static AwsCalls fromEnvironment(MeterRegistry registry) {
-    String v = System.getenv(ENV);
-    int n;
-    try {
-      n = v == null || v.isBlank() ? DEFAULT : Integer.parseInt(v.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(ENV + " must be a whole number, got '" + v + "'");
-    }
-    if (n < 1) {
-      throw new IllegalArgumentException(ENV + " must be at least 1, got " + n);
-    }
-    log.info("At most {} concurrent AWS calls ({})", n, ENV);
-    return new AwsCalls(registry, n);
   }
 
   @Override
@@ -81,10 +58,8 @@ public final class AwsCalls implements ExecutionInterceptor {
   @Override
   public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
     Throwable e = context.exception();
-    end(attributes, e instanceof AwsServiceException aws && aws.awsErrorDetails() != null
-        && aws.awsErrorDetails().errorCode() != null
-        ? aws.awsErrorDetails().errorCode()
-        : e.getClass().getSimpleName());
+    String code = e instanceof AwsServiceException aws ? AwsFailures.errorCode(aws) : "";
+    end(attributes, code.isEmpty() ? e.getClass().getSimpleName() : code);
   }
 
   /** The priority key of the activity making the call; the default outside an activity. */

@@ -9,6 +9,7 @@ import io.temporal.client.ActivityCompletionException;
 import io.temporal.common.interceptors.ActivityInboundCallsInterceptor.ActivityOutput;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,13 +43,11 @@ public final class BoundedActivityInterceptor extends ActivityExecutionIntercept
     } catch (TemporalFailure | ActivityCompletionException expected) {
       throw expected;
     } catch (RuntimeException e) {
-      ApplicationFailure aws = AwsFailures.mapped(e).orElse(null);
-      if (aws != null) {
-        log.warn("activity {}: unmapped AWS error", activityType, e);
-        throw aws;
-      }
-      log.warn("activity {} failed unexpectedly", activityType, e);
-      throw AwsFailures.failure(activityType + " failed: " + e, e.getClass().getName(), true);
+      Optional<ApplicationFailure> aws = AwsFailures.mapped(e);
+      log.warn(aws.isPresent() ? "activity {}: unmapped AWS error"
+          : "activity {} failed unexpectedly", activityType, e);
+      throw aws.orElseGet(() ->
+          AwsFailures.failure(activityType + " failed: " + e, e.getClass().getName(), true));
     }
     long size = activityType.startsWith("labflow.") || output == null
         ? 0 : InputLimits.jsonBytes(output.getResult());

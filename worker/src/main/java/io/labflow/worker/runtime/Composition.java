@@ -14,9 +14,9 @@ import io.labflow.workflows.lab.DefinitionActivities;
 import io.labflow.workflows.lab.Preflight;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.yaml.Diagnostic;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
 /**
@@ -62,11 +62,8 @@ public final class Composition {
    */
   public static AwsAccess awsAccess(List<ExecutionInterceptor> interceptors) {
     AccountGuard guard = new AccountGuard(AccountPolicy.fromEnvironment());
-    List<ExecutionInterceptor> all = new ArrayList<>();
-    all.add(guard);
-    all.addAll(interceptors);
-    AwsClients clients =
-        AwsClients.fromEnvironment(AwsClients.Settings.defaults().withInterceptors(all));
+    AwsClients clients = AwsClients.fromEnvironment(AwsClients.Settings.defaults()
+        .withInterceptors(Stream.concat(Stream.of(guard), interceptors.stream()).toList()));
     guard.bind(clients.sts(), clients.iam());
     return new AwsAccess(clients, guard);
   }

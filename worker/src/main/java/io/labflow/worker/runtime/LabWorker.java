@@ -3,6 +3,8 @@ package io.labflow.worker.runtime;
 import com.sun.net.httpserver.HttpServer;
 import com.uber.m3.tally.RootScopeBuilder;
 import com.uber.m3.tally.Scope;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.labflow.activities.StepLibrary;
 import io.labflow.activities.common.AccountGuard;
 import io.labflow.activities.common.AwsFailures;
@@ -17,11 +19,18 @@ import io.labflow.worker.reset.ResetActivitiesImpl;
 import io.labflow.workflows.binding.SiteParameters;
 import io.labflow.workflows.interpreter.LabWorkflowImpl;
 import io.labflow.workflows.interpreter.StepAttempts;
+import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.Preflight;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
+import io.temporal.api.operatorservice.v1.ListSearchAttributesResponse;
 import io.temporal.common.interceptors.WorkerInterceptor;
 import io.temporal.common.reporter.MicrometerClientStatsReporter;
+import io.temporal.serviceclient.OperatorServiceStubs;
+import io.temporal.serviceclient.OperatorServiceStubsOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
@@ -34,6 +43,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,8 +64,11 @@ public final class LabWorker implements AutoCloseable {
    * @param definitionsDir where named definitions are read from
    * @param metricsPort port of the Prometheus endpoint; 0 picks a free one, negative disables it
    * @param drainTimeout how long a shutdown waits for in-flight tasks
+   * @param maxAwsCalls how many AWS calls may run at once ({@link AwsCalls})
+   * @param site the site parameters filled in between a run's own and the definition's defaults
    */
-  public record Settings(String taskQueue, Path definitionsDir, int metricsPort, Duration drainTimeout) {}
+  public record Settings(String taskQueue, Path definitionsDir, int metricsPort,
+      Duration drainTimeout, int maxAwsCalls, SiteParameters site) {}
 
   private final Settings settings;
   private final PrometheusMeterRegistry registry;
@@ -66,12 +79,6 @@ public final class LabWorker implements AutoCloseable {
   private final HttpServer metrics;
   private final LabStateGauges labGauges;
   private final CountDownLatch stopped = new CountDownLatch(1);
-  /** Logged by name only; the values a lab used are in its history. */
-  private final java.util.Set<String> siteNames;
-
-  public LabWorker(Settings settings) throws IOException {
-    this(settings, List.of());
-  }
 
   /** A worker with more interceptors after labflow's own (tests use it to halt at a chosen point). */
   public LabWorker(Settings settings, List<WorkerInterceptor> more) throws IOException {
@@ -88,21 +95,19 @@ public final class LabWorker implements AutoCloseable {
                 Stream.of(new BoundedActivityInterceptor(), new StepAttempts()),
                 more.stream()).toArray(WorkerInterceptor[]::new))
             .build());
-    this.access = Composition.awsAccess(List.of(AwsCalls.fromEnvironment(registry)));
+    this.access = Composition.awsAccess(List.of(new AwsCalls(registry, settings.maxAwsCalls())));
     log.info("{}", access.guard().policy().describe());
-    SiteParameters site = SiteParameterSource.fromEnvironment();
     Worker worker = factory.newWorker(settings.taskQueue());
     worker.registerWorkflowImplementationTypes(
         LabWorkflowImpl.class, LabResetWorkflowImpl.class, FleetResetWorkflowImpl.class);
     Path dir = settings.definitionsDir();
     worker.registerActivitiesImplementations(
         Composition.definitionActivities(
-            new DirectoryDefinitionSource(dir), preflight(access, dir), site),
+            new DirectoryDefinitionSource(dir), preflight(access, dir), settings.site()),
         new ResetActivitiesImpl(connection.client(), settings.taskQueue()),
         new FleetActivitiesImpl(connection.client(), new QuotaPlanner(access.clients(), dir)));
     worker.registerActivitiesImplementations(
         StepLibrary.implementations(access.clients(), dir).toArray());
-    this.siteNames = site.values().keySet();
     this.metrics = settings.metricsPort() >= 0 ? metricsServer(settings.metricsPort()) : null;
     this.labGauges = new LabStateGauges(connection.client(), registry);
   }
@@ -144,11 +149,11 @@ public final class LabWorker implements AutoCloseable {
   }
 
   /**
-   * Refuses a namespace without the lab search attributes ({@link SearchAttributeCheck}), checks the
-   * AWS account once (so the first activity finds its clients warm), then polls.
+   * Refuses a namespace without the lab search attributes, checks the AWS account once (so the
+   * first activity finds its clients warm), then polls.
    */
   public void start() {
-    SearchAttributeCheck.require(connection.service(), connection.namespace());
+    requireSearchAttributes(connection.service(), connection.namespace());
     try {
       AccountGuard.Identity id = access.guard().verify();
       log.info("AWS account {} allowed; acting as {}", id.account(), id.arn());
@@ -160,10 +165,56 @@ public final class LabWorker implements AutoCloseable {
     }
     factory.start();
     labGauges.start();
-    log.info("labflow worker polling task queue '{}' in namespace '{}'; definitions from {}; site parameters {}; metrics {}",
+    // Site parameters by name only; the values a lab used are in its history.
+    log.info("labflow worker polling task queue '{}' in namespace '{}'; definitions from {}; site"
+            + " parameters {}; at most {} concurrent AWS calls; metrics {}",
         settings.taskQueue(), connection.namespace(), settings.definitionsDir().toAbsolutePath(),
-        siteNames,
+        settings.site().values().keySet(), settings.maxAwsCalls(),
         metrics == null ? "disabled" : "on http://0.0.0.0:" + metricsPort() + "/metrics");
+  }
+
+  /**
+   * Refuses a namespace without every search attribute of {@link LabSearchAttributes#ALL}: without
+   * them each lab's first workflow task fails {@code BadSearchAttributes} and is retried forever.
+   * Asks the OperatorService which attributes the namespace has; throws {@link
+   * IllegalStateException} with one sentence (the missing ones and the command that adds them) when
+   * some are missing or the namespace does not exist. A server that does not let the worker ask
+   * (for example a Cloud API key without operator rights) only gets a warning.
+   */
+  private static void requireSearchAttributes(WorkflowServiceStubs service, String namespace) {
+    String address = service.getOptions().getTarget();
+    List<String> names = LabSearchAttributes.ALL.stream().map(k -> k.getName()).toList();
+    ListSearchAttributesResponse listed;
+    OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(
+        OperatorServiceStubsOptions.newBuilder(service.getOptions()).build());
+    try {
+      listed = operator.blockingStub().listSearchAttributes(
+          ListSearchAttributesRequest.newBuilder().setNamespace(namespace).build());
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        throw new IllegalStateException("Temporal namespace '" + namespace + "' does not exist at "
+            + address + "; create it (temporal operator namespace create --address " + address
+            + " --namespace " + namespace + ") or set TEMPORAL_NAMESPACE");
+      }
+      log.warn("Could not check the search attributes of namespace '{}' ({}); labs fail their first"
+          + " workflow task if {} are not registered there", namespace, e.getStatus().getCode(),
+          String.join(", ", names));
+      return;
+    } finally {
+      operator.shutdown();
+    }
+    List<String> missing = names.stream().filter(name -> listed.getCustomAttributesMap()
+        .get(name) != IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD).toList();
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException("Temporal namespace '" + namespace + "' at " + address
+          + " lacks labflow's Keyword search attribute" + (missing.size() > 1 ? "s " : " ")
+          + String.join(", ", missing) + ", so every lab there would fail its first workflow task;"
+          + " add them with: temporal operator search-attribute create --address " + address
+          + " --namespace " + namespace
+          // The CLI pairs each --name with a --type.
+          + missing.stream().map(n -> " --name " + n + " --type Keyword")
+              .collect(Collectors.joining()));
+    }
   }
 
   /** Blocks until {@link #close} has finished. */

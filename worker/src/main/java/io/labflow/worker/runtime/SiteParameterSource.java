@@ -21,12 +21,6 @@ public final class SiteParameterSource {
 
   private SiteParameterSource() {}
 
-  /** The site parameters of this process's environment. */
-  public static SiteParameters fromEnvironment() {
-    return parse(System.getenv(VARIABLE));
-  }
-
-  /** Parses the variable's value. */
   public static SiteParameters parse(String value) {
     if (value == null || value.isBlank()) {
       return SiteParameters.NONE;

@@ -51,7 +51,9 @@ public final class Baseline implements AutoCloseable {
   private final TestActivityEnvironment env;
 
   public Baseline(Path definitionsDir) {
-    this.aws = Composition.awsAccess(List.of(AwsCalls.fromEnvironment(registry))).clients();
+    int limit = Integer.parseInt(
+        System.getenv().getOrDefault("LABFLOW_MAX_CONCURRENT_AWS_CALLS", "16"));
+    this.aws = Composition.awsAccess(List.of(new AwsCalls(registry, limit))).clients();
     this.env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(
         StepLibrary.implementations(aws, definitionsDir).toArray());

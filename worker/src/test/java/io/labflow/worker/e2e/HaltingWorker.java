@@ -1,6 +1,7 @@
 package io.labflow.worker.e2e;
 
 import io.labflow.worker.runtime.LabWorker;
+import io.labflow.worker.runtime.SiteParameterSource;
 import io.temporal.common.interceptors.WorkerInterceptorBase;
 import io.temporal.common.interceptors.WorkflowInboundCallsInterceptor;
 import io.temporal.common.interceptors.WorkflowInboundCallsInterceptorBase;
@@ -29,7 +30,8 @@ public final class HaltingWorker {
     String startWhen = System.getenv("LABFLOW_TEST_START_WHEN");
     LabWorker worker = new LabWorker(
         new LabWorker.Settings(System.getenv("LABFLOW_TASK_QUEUE"),
-            Path.of(System.getenv("LABFLOW_DEFINITIONS_DIR")), -1, Duration.ofSeconds(30)),
+            Path.of(System.getenv("LABFLOW_DEFINITIONS_DIR")), -1, Duration.ofSeconds(30), 16,
+            SiteParameterSource.parse(System.getenv(SiteParameterSource.VARIABLE))),
         haltBefore == null ? List.of() : List.of(new HaltBefore(haltBefore)));
     Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "labflow-shutdown"));
     while (startWhen != null && !Files.exists(Path.of(startWhen))) {
