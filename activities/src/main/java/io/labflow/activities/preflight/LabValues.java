@@ -4,7 +4,11 @@ import io.labflow.activities.common.AccountGuard.Identity;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Tags;
+import io.labflow.activities.preflight.AwsPreflight.Principal;
 import io.labflow.activities.preflight.AwsPreflight.Setting;
+import io.labflow.workflows.definition.PrincipalArns;
+import io.labflow.workflows.lab.FailureTypes;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -17,8 +21,8 @@ import software.amazon.awssdk.services.iam.model.Tag;
 
 /**
  * The preflight's checks of a lab's own values against AWS: an instance type the region does not
- * offer, and a trusted principal that does not exist or is another lab's, would otherwise be found
- * only after resources were created.
+ * offer, and a trusted principal of an unknown account, that does not exist or is another lab's,
+ * would otherwise be found only after resources were created.
  */
 final class LabValues {
 
@@ -52,12 +56,35 @@ final class LabValues {
   }
 
   /**
-   * The principal exists in the worker's account and is no lab's (no {@code labflow:lab} tag, not
-   * named as the definition names its labs' roles). A principal of another account is left to
-   * the account check.
+   * Each principal is of the worker's account or one the definition lists for its parameter, and
+   * in the worker's account exists and is no lab's (no {@code labflow:lab} tag, not named as the
+   * definition names its labs' roles). The one rule of which principal a lab's role may trust.
    */
-  void principalUsable(String labId, Identity who, Setting principal, List<Pattern> labRoleNames) {
-    String[] arn = principal.value().split(":", 6);
+  void principalsUsable(
+      String labId, Identity who, List<Principal> principals, List<Pattern> labRoleNames) {
+    List<String> problems = new ArrayList<>();
+    for (Principal p : principals) {
+      String account = PrincipalArns.account(p.arn()).orElse(who.account());
+      if (p.accounts() != null && !account.equals(who.account())
+          && !p.accounts().contains(account)) {
+        problems.add("request: parameters." + p.source() + ": parameter '" + p.source()
+            + "' names a principal of account " + account + ", but the worker runs in account "
+            + who.account() + (p.accounts().isEmpty()
+                ? " and the definition allows no other (list it under accounts)"
+                : " and the definition allows only " + String.join(", ", p.accounts())));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw AwsFailures.nonRetryable(String.join("\n", problems), FailureTypes.INVALID_REQUEST);
+    }
+    for (Principal p : principals) {
+      principalUsable(labId, who, p, labRoleNames);
+    }
+  }
+
+  private void principalUsable(
+      String labId, Identity who, Principal principal, List<Pattern> labRoleNames) {
+    String[] arn = principal.arn().split(":", 6);
     if (arn.length < 6 || !arn[4].equals(who.account())) {
       return;
     }
@@ -66,7 +93,7 @@ final class LabValues {
       return; // The binder accepts only users and roles.
     }
     String name = arn[5].substring(arn[5].lastIndexOf('/') + 1);
-    if (principal.value().equals(AwsPreflight.principalArn(who.arn()))) {
+    if (principal.arn().equals(AwsPreflight.principalArn(who.arn()))) {
       return; // The worker itself, as probe needs it.
     }
     String fix = "; set " + principal.source() + " to the worker's own ARN, " + who.arn();
@@ -91,7 +118,7 @@ final class LabValues {
   }
 
   /** The principal's tags; empty when it does not exist. */
-  private Optional<List<Tag>> tags(String kind, String name, Setting principal) {
+  private Optional<List<Tag>> tags(String kind, String name, Principal principal) {
     try {
       return Optional.of(kind.equals("role")
           ? iam.getRole(b -> b.roleName(name)).role().tags()

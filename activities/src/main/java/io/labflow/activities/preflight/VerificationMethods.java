@@ -1,6 +1,6 @@
 package io.labflow.activities.preflight;
 
-import static io.labflow.activities.preflight.AwsPreflight.CALL_TIMEOUT;
+import static io.labflow.activities.common.AccountGuard.CALL_TIMEOUT;
 import static io.labflow.activities.preflight.AwsPreflight.failed;
 import static io.labflow.activities.preflight.AwsPreflight.firstLine;
 import static io.labflow.activities.preflight.AwsPreflight.principalArn;

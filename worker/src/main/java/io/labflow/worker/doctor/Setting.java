@@ -51,7 +51,7 @@ public record Setting(Path definitionsDir, String taskQueue, Map<String, Definit
     String identityProblem = null;
     String refusal = null;
     try {
-      identity = new AwsPreflight(aws.clients()).identity();
+      identity = new AwsPreflight(aws.clients(), aws.guard()).identity();
       aws.guard().verify();
     } catch (ApplicationFailure f) {
       if (identity == null) {
