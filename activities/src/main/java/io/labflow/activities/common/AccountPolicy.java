@@ -65,7 +65,10 @@ public record AccountPolicy(Set<String> allowed, String endpoint, String allowed
         ids, setting("aws.endpointUrl", "AWS_ENDPOINT_URL"), setting("labflow.allowProductionAlias", ALLOW_ALIAS_ENV));
   }
 
-  /** A setting of the worker: the system property, else the environment variable. */
+  /**
+   * A setting of the worker: the system property, else the environment variable, as the AWS SDK
+   * reads its own. The one reader of labflow's settings in the step library and the worker.
+   */
   public static String setting(String property, String env) {
     String p = System.getProperty(property);
     return p != null && !p.isBlank() ? p : System.getenv(env);

@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
 import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
  * The AWS clients of one worker, built once and shared by every activity.
@@ -30,16 +31,9 @@ import software.amazon.awssdk.services.sts.StsClient;
  * {@code AWS_ENDPOINT_URL} / {@code aws.endpointUrl} (which the SDK honours natively, so an
  * emulator is reached without any labflow-specific flag).
  */
-public record AwsClients(
-    Settings settings,
-    SdkHttpClient http,
-    CloudFormationClient cloudFormation,
-    IamClient iam,
-    Ec2Client ec2,
-    S3Client s3,
-    StsClient sts,
-    ServiceQuotasClient serviceQuotas)
-    implements AutoCloseable {
+public record AwsClients(Settings settings, SdkHttpClient http,
+    CloudFormationClient cloudFormation, IamClient iam, Ec2Client ec2, S3Client s3, StsClient sts,
+    ServiceQuotasClient serviceQuotas) implements AutoCloseable {
 
   /**
    * Client tuning.
@@ -48,9 +42,7 @@ public record AwsClients(
    * @param apiCallAttemptTimeout bound on one HTTP attempt
    * @param interceptors execution interceptors added to every client (metrics, call counting)
    */
-  public record Settings(
-      Duration apiCallTimeout,
-      Duration apiCallAttemptTimeout,
+  public record Settings(Duration apiCallTimeout, Duration apiCallAttemptTimeout,
       List<ExecutionInterceptor> interceptors) {
 
     /** Sixty seconds per call, twenty per attempt, no interceptors. */
@@ -69,20 +61,18 @@ public record AwsClients(
    * Names the failed AWS operation on its exception, since SDK exceptions do not say which call
    * failed; {@link AwsFailures} reads it back to put it in the failure message.
    */
-  private static final ExecutionInterceptor OPERATION_NAMES =
-      new ExecutionInterceptor() {
-        @Override
-        public Throwable modifyException(
-            Context.FailedExecution context, ExecutionAttributes attrs) {
-          Throwable t = context.exception();
-          String operation = attrs.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-          if (operation != null && AwsFailures.operationOf(t) == null) {
-            t.addSuppressed(
-                new Operation(attrs.getAttribute(SdkExecutionAttribute.SERVICE_NAME), operation));
-          }
-          return t;
-        }
-      };
+  private static final ExecutionInterceptor OPERATION_NAMES = new ExecutionInterceptor() {
+    @Override
+    public Throwable modifyException(Context.FailedExecution context, ExecutionAttributes attrs) {
+      Throwable t = context.exception();
+      String operation = attrs.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+      if (operation != null && AwsFailures.operationOf(t) == null) {
+        t.addSuppressed(
+            new Operation(attrs.getAttribute(SdkExecutionAttribute.SERVICE_NAME), operation));
+      }
+      return t;
+    }
+  };
 
   /**
    * Marker of the failed operation, attached as a suppressed exception: no stack trace, never
@@ -109,14 +99,10 @@ public record AwsClients(
   /** Clients configured from the standard AWS environment with these settings. */
   public static AwsClients fromEnvironment(Settings settings) {
     SdkHttpClient http = ApacheHttpClient.builder().maxConnections(50).build();
-    return new AwsClients(
-        settings,
-        http,
+    return new AwsClients(settings, http,
         client(CloudFormationClient.builder(), http, settings),
-        client(IamClient.builder(), http, settings),
-        client(Ec2Client.builder(), http, settings),
-        client(S3Client.builder(), http, settings),
-        client(StsClient.builder(), http, settings),
+        client(IamClient.builder(), http, settings), client(Ec2Client.builder(), http, settings),
+        client(S3Client.builder(), http, settings), client(StsClient.builder(), http, settings),
         client(ServiceQuotasClient.builder(), http, settings));
   }
 
@@ -165,12 +151,7 @@ public record AwsClients(
 
   @Override
   public void close() {
-    cloudFormation.close();
-    iam.close();
-    ec2.close();
-    s3.close();
-    sts.close();
-    serviceQuotas.close();
-    http.close();
+    Stream.of(cloudFormation, iam, ec2, s3, sts, serviceQuotas, http)
+        .forEach(SdkAutoCloseable::close);
   }
 }

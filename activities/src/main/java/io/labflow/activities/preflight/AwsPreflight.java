@@ -33,16 +33,10 @@ import software.amazon.awssdk.regions.Region;
 public final class AwsPreflight {
 
   private static final Logger log = LoggerFactory.getLogger(AwsPreflight.class);
-  private static final Set<String> REFUSED_CREDENTIALS =
-      Set.of(
-          "InvalidClientTokenId",
-          "SignatureDoesNotMatch",
-          "ExpiredToken",
-          "ExpiredTokenException",
-          "UnrecognizedClientException",
-          "InvalidAccessKeyId",
-          FailureTypes.ACCESS_DENIED,
-          "AuthFailure");
+  /** The codes of refused credentials that may come without HTTP 401 or 403. */
+  private static final Set<String> REFUSED_CREDENTIALS = Set.of("InvalidClientTokenId",
+      "SignatureDoesNotMatch", "ExpiredToken", "ExpiredTokenException",
+      "UnrecognizedClientException");
 
   /**
    * One verification the lab will run.
@@ -55,12 +49,8 @@ public final class AwsPreflight {
    * @param roleName the role the verification asks about, lab id filled in; null when it is known
    *     only at run time
    */
-  public record Verification(
-      String method,
-      String methodParameter,
-      boolean trustedPrincipalSet,
-      String trustedPrincipalParameter,
-      String roleName) {}
+  public record Verification(String method, String methodParameter, boolean trustedPrincipalSet,
+      String trustedPrincipalParameter, String roleName) {}
 
   /**
    * A value of the lab AWS must accept, and where it comes from for the sentence.
@@ -128,8 +118,7 @@ public final class AwsPreflight {
     for (Setting t : settings.instanceTypes()) {
       values.instanceTypeOffered(region.id(), t);
     }
-    log.info(
-        "lab {}: preflight passed: account {}, region {}, principal {}, endpoint {}",
+    log.info("lab {}: preflight passed: account {}, region {}, principal {}, endpoint {}",
         labId, who.account(), region.id(), who.arn(), endpoint);
     return who;
   }
@@ -144,13 +133,10 @@ public final class AwsPreflight {
       String code = AwsFailures.errorCode(e);
       // GetCallerIdentity needs no permission: a 401/403 can only mean the credentials.
       if (REFUSED_CREDENTIALS.contains(code) || e.statusCode() == 401 || e.statusCode() == 403) {
-        throw failed(
-            "the worker's AWS credentials were refused by "
-                + endpoint
-                + " ("
-                + (code.isEmpty() ? "HTTP " + e.statusCode() : code)
-                + " on sts:GetCallerIdentity); give the worker valid credentials (AWS_PROFILE, or"
-                + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)");
+        throw failed("the worker's AWS credentials were refused by " + endpoint + " ("
+            + (code.isEmpty() ? "HTTP " + e.statusCode() : code) + " on sts:GetCallerIdentity);"
+            + " give the worker valid credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID and"
+            + " AWS_SECRET_ACCESS_KEY)");
       }
       throw failed(
           "sts:GetCallerIdentity failed at " + endpoint + " (" + code + ", HTTP "
@@ -165,16 +151,11 @@ public final class AwsPreflight {
       }
       String message = String.valueOf(e.getMessage());
       if (message.toLowerCase(Locale.ROOT).contains("unable to load credentials")) {
-        throw failed(
-            "the worker has no AWS credentials; set AWS_PROFILE, or AWS_ACCESS_KEY_ID and"
-                + " AWS_SECRET_ACCESS_KEY, in the worker's environment");
+        throw failed("the worker has no AWS credentials; set AWS_PROFILE, or AWS_ACCESS_KEY_ID and"
+            + " AWS_SECRET_ACCESS_KEY, in the worker's environment");
       }
-      throw failed(
-          "the AWS endpoint "
-              + endpoint
-              + " does not answer ("
-              + firstLine(message)
-              + "); check AWS_ENDPOINT_URL and the network, then start the lab again");
+      throw failed("the AWS endpoint " + endpoint + " does not answer (" + firstLine(message)
+          + "); check AWS_ENDPOINT_URL and the network, then start the lab again");
     }
   }
 

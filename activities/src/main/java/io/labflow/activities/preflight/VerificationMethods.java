@@ -66,27 +66,19 @@ final class VerificationMethods {
       // Throttled or a server fault: the resolve tries again rather than blaming the setup.
       AwsFailures.rethrowIfAwsTransient(e);
       if (code.equals(FailureTypes.ACCESS_DENIED)) {
-        throw failed(
-            "verification by simulate needs iam:SimulatePrincipalPolicy on "
-                + (v.roleName() == null ? "" : "the lab's role ") + source
-                + ", which the worker may not call; grant it (the shipped worker policy grants it"
-                + " on labflow-* roles), or " + fix);
+        throw failed("verification by simulate needs iam:SimulatePrincipalPolicy on "
+            + (v.roleName() == null ? "" : "the lab's role ") + source + ", which the worker may"
+            + " not call; grant it (the shipped worker policy grants it on labflow-* roles), or "
+            + fix);
       }
-      throw failed(
-          "verification by simulate is not available at "
-              + endpoint
-              + ": IAM's policy simulator answered "
-              + (code.isEmpty() ? "" : code + ", ")
-              + "HTTP "
-              + e.statusCode()
-              + "; "
-              + fix);
+      throw failed("verification by simulate is not available at " + endpoint
+          + ": IAM's policy simulator answered " + (code.isEmpty() ? "" : code + ", ") + "HTTP "
+          + e.statusCode() + "; " + fix);
     } catch (SdkException e) {
       // Throttled or a server fault: the resolve tries again rather than blaming the setup.
       AwsFailures.rethrowIfAwsTransient(e);
-      throw failed(
-          "verification by simulate is not available at " + endpoint + " ("
-              + firstLine(String.valueOf(e.getMessage())) + "); " + fix);
+      throw failed("verification by simulate is not available at " + endpoint + " ("
+          + firstLine(String.valueOf(e.getMessage())) + "); " + fix);
     }
   }
 

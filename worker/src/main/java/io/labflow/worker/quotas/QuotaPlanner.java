@@ -2,6 +2,7 @@ package io.labflow.worker.quotas;
 
 import io.labflow.worker.runtime.Composition;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
+import io.labflow.activities.common.AccountPolicy;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.preflight.AwsPreflight;
 import io.labflow.activities.quotas.AccountQuotas;
@@ -52,7 +53,7 @@ public final class QuotaPlanner {
 
   /** Whether {@code LABFLOW_QUOTAS=off} turns the quota check off in this process. */
   public static boolean off() {
-    return "off".equalsIgnoreCase(System.getenv(SWITCH));
+    return "off".equalsIgnoreCase(AccountPolicy.setting("labflow.quotas", SWITCH));
   }
 
   /**
