@@ -63,24 +63,18 @@ public final class AccountGuard implements ExecutionInterceptor {
   /**
    * The caller's verified identity.
    *
-   * @throws ApplicationFailure non-retryable {@link FailureTypes#ACCOUNT_NOT_ALLOWED}, with the sentence that
-   *     says how to allow the account
+   * @throws ApplicationFailure non-retryable {@link FailureTypes#ACCOUNT_NOT_ALLOWED}, with the
+   *     sentence that says how to allow the account
    * @throws software.amazon.awssdk.core.exception.SdkException when STS or IAM cannot be asked
    */
   public Identity verify() {
     Identity id = identity();
     String refusal = policy.refusal(id.account(), id.arn());
-    if (refusal != null) {
-      throw ApplicationFailure.newNonRetryableFailure(refusal, FailureTypes.ACCOUNT_NOT_ALLOWED);
+    if (refusal == null) {
+      refusal = policy.aliasRefusal(id.account(), aliases(id));
     }
-    String alias = policy.productionAlias(aliases(id));
-    if (alias != null) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "AWS account " + id.account() + " has the alias '" + alias + "', which looks like"
-              + " production; labflow refuses it. Use a sandbox account, or, if this account is"
-              + " meant for labs, set " + AccountPolicy.ALLOW_ALIAS_ENV + "=" + alias
-              + " in the worker's environment.",
-          FailureTypes.ACCOUNT_NOT_ALLOWED);
+    if (refusal != null) {
+      throw AwsFailures.nonRetryable(refusal, FailureTypes.ACCOUNT_NOT_ALLOWED);
     }
     return id;
   }
@@ -116,12 +110,10 @@ public final class AccountGuard implements ExecutionInterceptor {
         if (e.statusCode() != 403) {
           throw e;
         }
-        throw ApplicationFailure.newNonRetryableFailure(
-            "labflow cannot read the aliases of AWS account " + id.account() + " ("
-                + id.arn() + " may not call iam:ListAccountAliases), so it cannot tell"
-                + " whether the account is production; grant iam:ListAccountAliases (it is"
-                + " in `labflow worker-policy`).",
-            FailureTypes.ACCOUNT_NOT_ALLOWED);
+        throw AwsFailures.nonRetryable("labflow cannot read the aliases of AWS account "
+            + id.account() + " (" + id.arn() + " may not call iam:ListAccountAliases), so it"
+            + " cannot tell whether the account is production; grant iam:ListAccountAliases (it"
+            + " is in `labflow worker-policy`).", FailureTypes.ACCOUNT_NOT_ALLOWED);
       }
     }
     return aliases;

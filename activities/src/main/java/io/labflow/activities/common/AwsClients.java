@@ -91,12 +91,10 @@ public record AwsClients(Settings settings, SdkHttpClient http,
   /** Attempts of one AWS call in the SDK, the first included (see {@link #retryStrategy}). */
   static final int MAX_ATTEMPTS = 6;
 
-  /** Clients configured from the standard AWS environment with default settings. */
   public static AwsClients fromEnvironment() {
     return fromEnvironment(Settings.defaults());
   }
 
-  /** Clients configured from the standard AWS environment with these settings. */
   public static AwsClients fromEnvironment(Settings settings) {
     SdkHttpClient http = ApacheHttpClient.builder().maxConnections(50).build();
     return new AwsClients(settings, http,

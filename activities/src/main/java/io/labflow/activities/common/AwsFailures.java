@@ -210,7 +210,6 @@ public final class AwsFailures {
     return e.awsErrorDetails().errorCode();
   }
 
-  /** Whether the error has one of these codes. */
   public static boolean hasCode(AwsServiceException e, String... codes) {
     return Arrays.asList(codes).contains(errorCode(e));
   }

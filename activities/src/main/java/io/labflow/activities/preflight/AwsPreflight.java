@@ -111,9 +111,8 @@ public final class AwsPreflight {
     Identity who = identity();
     LabValues values = new LabValues(clients, endpoint);
     values.principalsUsable(labId, who, settings.trustedPrincipals(), settings.labRoleNames());
-    VerificationMethods methods = new VerificationMethods(clients, endpoint);
     for (Verification v : verifications) {
-      methods.available(who, v);
+      values.available(who, v);
     }
     for (Setting t : settings.instanceTypes()) {
       values.instanceTypeOffered(region.id(), t);

@@ -37,7 +37,6 @@ public final class AccountQuotas {
     this.clients = clients;
   }
 
-  /** The value and usage of each of these quotas. */
   public Map<Quota, QuotaReading> read(Set<Quota> quotas) {
     Map<Quota, QuotaReading> out = new EnumMap<>(Quota.class);
     Ec2Client ec2 = clients.ec2();
