@@ -55,7 +55,7 @@ class AwsPreflightTest {
   void anEndpointWithoutTheSimulatorIsDetectedAndTheFixNamesTheParametersToSet() throws Exception {
     String admin = MotoServer.enforceIamWithAdmin();
     try (AwsClients clients = AwsClients.fromEnvironment(
-        AwsClients.Settings.defaults().withInterceptors(List.of(new NoSimulator())))) {
+        List.of(new NoSimulator()))) {
       ApplicationFailure f = failure(preflight(clients), List.of(SIMULATE));
       assertThat(f.getOriginalMessage())
           .startsWith("preflight: verification by simulate is not available at ")

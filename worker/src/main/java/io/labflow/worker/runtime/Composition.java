@@ -66,7 +66,7 @@ public final class Composition {
     all.add(guard);
     all.addAll(interceptors);
     AwsClients clients =
-        AwsClients.fromEnvironment(AwsClients.Settings.defaults().withInterceptors(all));
+        AwsClients.fromEnvironment(all);
     guard.bind(clients.sts(), clients.iam());
     return new AwsAccess(clients, guard);
   }

@@ -107,8 +107,7 @@ final class LabOnMoto implements AutoCloseable {
     this.adminArn = adminArn;
     clients =
         AwsClients.fromEnvironment(
-            AwsClients.Settings.defaults()
-                .withInterceptors(List.of(calls, operations, countListAll(listAllDescribeStacks))));
+            List.of(calls, operations, countListAll(listAllDescribeStacks)));
     env =
         TestWorkflowEnvironment.newInstance(
             TestEnvironmentOptions.newBuilder()
