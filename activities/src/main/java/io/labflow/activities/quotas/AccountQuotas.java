@@ -73,7 +73,7 @@ public final class AccountQuotas {
     ServiceQuotasClient sq = clients.serviceQuotas();
     String answer;
     try {
-      Double value = sq.getServiceQuota(b -> b.serviceCode(q.serviceCode()).quotaCode(q.code()))
+      Double value = sq.getServiceQuota(b -> b.serviceCode(q.serviceCode).quotaCode(q.code))
           .quota().value();
       if (value != null) {
         return new QuotaReading(q, (int) Math.floor(value), null, used, held);
@@ -87,7 +87,7 @@ public final class AccountQuotas {
     String why = "Service Quotas answered " + answer;
     return iamQuota != null
         ? new QuotaReading(q, iamQuota, "from iam:GetAccountSummary; " + why, used, held)
-        : new QuotaReading(q, q.awsDefault(), "AWS's documented default; " + why, used, held);
+        : new QuotaReading(q, q.awsDefault, "AWS's documented default; " + why, used, held);
   }
 
   private int tagged(String action, Supplier<List<List<Tag>>> call, Map<String, Integer> held) {
