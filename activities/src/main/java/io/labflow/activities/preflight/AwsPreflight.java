@@ -174,6 +174,12 @@ public final class AwsPreflight {
     return one.length() > 200 ? one.substring(0, 197) + "..." : one;
   }
 
+  /** The refusal when the worker may not make a call the preflight needs: {@code what} failed. */
+  public static ApplicationFailure needs(String what, String action, AwsServiceException e) {
+    return failed(what + ": " + action + " answered " + AwsFailures.errorCode(e)
+        + "; the worker needs that permission");
+  }
+
   /** A preflight refusal: non-retryable {@code PreflightFailed}, this sentence. */
   public static ApplicationFailure failed(String message) {
     return AwsFailures.nonRetryable("preflight: " + message, FailureTypes.PREFLIGHT_FAILED);

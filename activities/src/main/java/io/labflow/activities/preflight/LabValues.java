@@ -3,6 +3,7 @@ package io.labflow.activities.preflight;
 import static io.labflow.activities.common.AccountGuard.CALL_TIMEOUT;
 import static io.labflow.activities.preflight.AwsPreflight.failed;
 import static io.labflow.activities.preflight.AwsPreflight.firstLine;
+import static io.labflow.activities.preflight.AwsPreflight.needs;
 import static io.labflow.activities.preflight.AwsPreflight.principalArn;
 
 import io.labflow.activities.common.AccountGuard.Identity;
@@ -53,9 +54,8 @@ final class LabValues {
           .instanceTypeOfferings().isEmpty();
     } catch (AwsServiceException e) {
       AwsFailures.rethrowIfAwsTransient(e);
-      throw failed("cannot check instance type '" + type.value() + "' (" + type.source()
-          + ") at " + endpoint + ": ec2:DescribeInstanceTypeOfferings answered "
-          + AwsFailures.errorCode(e) + "; the worker needs that permission");
+      throw needs("cannot check instance type '" + type.value() + "' (" + type.source()
+          + ") at " + endpoint, "ec2:DescribeInstanceTypeOfferings", e);
     }
     if (!offered) {
       throw failed("parameter " + type.source() + ": instance type '" + type.value()
@@ -136,9 +136,8 @@ final class LabValues {
         return Optional.empty();
       }
       AwsFailures.rethrowIfAwsTransient(e);
-      throw failed("cannot check " + principal.source() + " (" + kind + " " + name + ") at "
-          + endpoint + ": iam:Get" + (kind.equals("role") ? "Role" : "User") + " answered "
-          + AwsFailures.errorCode(e) + "; the worker needs that permission");
+      throw needs("cannot check " + principal.source() + " (" + kind + " " + name + ") at "
+          + endpoint, "iam:Get" + (kind.equals("role") ? "Role" : "User"), e);
     }
   }
 

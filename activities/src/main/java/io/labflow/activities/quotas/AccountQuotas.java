@@ -95,7 +95,7 @@ public final class AccountQuotas {
     try {
       tags = call.get();
     } catch (AwsServiceException e) {
-      throw unreadable(action, e);
+      throw AwsPreflight.needs("cannot read the quota usage", action, e);
     }
     for (List<Tag> t : tags) {
       t.stream().filter(x -> Tags.LAB_TAG.equals(x.key())).findFirst()
@@ -109,12 +109,7 @@ public final class AccountQuotas {
     try {
       return iam.getAccountSummary().summaryMapAsStrings();
     } catch (AwsServiceException e) {
-      throw unreadable("iam:GetAccountSummary", e);
+      throw AwsPreflight.needs("cannot read the quota usage", "iam:GetAccountSummary", e);
     }
-  }
-
-  private static RuntimeException unreadable(String action, AwsServiceException e) {
-    return AwsPreflight.failed("cannot read the quota usage: " + action + " answered "
-        + AwsFailures.errorCode(e) + "; the worker needs that permission");
   }
 }
