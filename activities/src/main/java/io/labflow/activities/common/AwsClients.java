@@ -79,7 +79,7 @@ public record AwsClients(List<ExecutionInterceptor> interceptors, SdkHttpClient 
     return fromEnvironment(List.of());
   }
 
-  /** @param interceptors added to every client, after the one naming operations (metrics, counts) */
+  /** @param interceptors added to every client after the one naming operations (metrics, counts) */
   public static AwsClients fromEnvironment(List<ExecutionInterceptor> interceptors) {
     SdkHttpClient http = ApacheHttpClient.builder().maxConnections(50).build();
     return new AwsClients(interceptors, http,
