@@ -59,7 +59,7 @@ class AccessDeniedOnMotoTest {
     TestActivityEnvironment env = TestActivityEnvironment.newInstance();
     try (AwsClients clients =
         AwsClients.fromEnvironment(
-            AwsClients.Settings.defaults().withInterceptors(List.of(calls, attempts)))) {
+            List.of(calls, attempts))) {
       env.registerActivitiesImplementations(
           StepLibrary.implementations(clients, Lab.definitionsDir()).toArray());
       IamActivities iam =

@@ -102,10 +102,8 @@ class FailureSizeOnTemporalTest {
     temporal = TemporalDevServer.start();
     clients =
         AwsClients.fromEnvironment(
-            AwsClients.Settings.defaults()
-                .withInterceptors(
-                    List.of(new FaultInjector("DescribeInstances", "RequestLimitExceeded", HUGE, 1000),
-                        new NoSimulator())));
+            List.of(new FaultInjector("DescribeInstances", "RequestLimitExceeded", HUGE, 1000),
+                new NoSimulator()));
     client = WorkflowClient.newInstance(temporal.service());
     factory = WorkerFactory.newInstance(client);
     Worker worker = factory.newWorker(QUEUE);

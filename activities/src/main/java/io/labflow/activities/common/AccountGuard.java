@@ -2,6 +2,7 @@ package io.labflow.activities.common;
 
 import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import software.amazon.awssdk.core.exception.SdkServiceException;
@@ -18,8 +19,9 @@ import software.amazon.awssdk.services.sts.StsClient;
  * <p>As an execution interceptor on every client of the worker it refuses any AWS call (other than
  * its own {@code sts:GetCallerIdentity} and {@code iam:ListAccountAliases}) before it is sent,
  * unless the caller's account has been verified: so no activity, compensation or sweep can
- * bypass it. The identity is asked of STS once per worker and cached; the verdict is recomputed
- * from the cached facts, so a refused worker keeps refusing with one STS call in all.
+ * bypass it. The identity is asked of STS once per worker and cached, the one read of it the
+ * worker makes (the preflight asks {@link #identity}); the verdict is recomputed from the cached
+ * facts, so a refused worker keeps refusing with one STS call in all.
  *
  * <p>Like aws-nuke it also refuses an account whose alias contains {@code prod}, unless that exact
  * alias is named in {@link AccountPolicy#ALLOW_ALIAS_ENV}.
@@ -27,6 +29,13 @@ import software.amazon.awssdk.services.sts.StsClient;
 public final class AccountGuard implements ExecutionInterceptor {
 
   public record Identity(String account, String arn) {}
+
+  /**
+   * Bound on each call before a lab's first step (the identity, the preflight's), SDK retries
+   * included: long enough for the clients' backoff on throttling (about 15 s), within the
+   * resolve's 30 s per attempt.
+   */
+  public static final Duration CALL_TIMEOUT = Duration.ofSeconds(25);
 
   private static final Set<String> OWN_CALLS = Set.of("GetCallerIdentity", "ListAccountAliases");
 
@@ -54,24 +63,18 @@ public final class AccountGuard implements ExecutionInterceptor {
   /**
    * The caller's verified identity.
    *
-   * @throws ApplicationFailure non-retryable {@link FailureTypes#ACCOUNT_NOT_ALLOWED}, with the sentence that
-   *     says how to allow the account
+   * @throws ApplicationFailure non-retryable {@link FailureTypes#ACCOUNT_NOT_ALLOWED}, with the
+   *     sentence that says how to allow the account
    * @throws software.amazon.awssdk.core.exception.SdkException when STS or IAM cannot be asked
    */
   public Identity verify() {
     Identity id = identity();
     String refusal = policy.refusal(id.account(), id.arn());
-    if (refusal != null) {
-      throw ApplicationFailure.newNonRetryableFailure(refusal, FailureTypes.ACCOUNT_NOT_ALLOWED);
+    if (refusal == null) {
+      refusal = policy.aliasRefusal(id.account(), aliases(id));
     }
-    String alias = policy.productionAlias(aliases(id));
-    if (alias != null) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "AWS account " + id.account() + " has the alias '" + alias + "', which looks like"
-              + " production; labflow refuses it. Use a sandbox account, or, if this account is"
-              + " meant for labs, set " + AccountPolicy.ALLOW_ALIAS_ENV + "=" + alias
-              + " in the worker's environment.",
-          FailureTypes.ACCOUNT_NOT_ALLOWED);
+    if (refusal != null) {
+      throw AwsFailures.nonRetryable(refusal, FailureTypes.ACCOUNT_NOT_ALLOWED);
     }
     return id;
   }
@@ -85,12 +88,15 @@ public final class AccountGuard implements ExecutionInterceptor {
     verify();
   }
 
-  private synchronized Identity identity() {
+  /**
+   * Who the worker is, asked of STS on first use and cached.
+   *
+   * @throws software.amazon.awssdk.core.exception.SdkException when STS cannot be asked
+   */
+  public synchronized Identity identity() {
     if (identity == null) {
-      if (sts == null) {
-        throw new IllegalStateException("AccountGuard used before bind()");
-      }
-      var who = sts.getCallerIdentity();
+      var who = sts.getCallerIdentity(
+          b -> b.overrideConfiguration(o -> o.apiCallTimeout(CALL_TIMEOUT)));
       identity = new Identity(who.account(), who.arn());
     }
     return identity;
@@ -104,12 +110,10 @@ public final class AccountGuard implements ExecutionInterceptor {
         if (e.statusCode() != 403) {
           throw e;
         }
-        throw ApplicationFailure.newNonRetryableFailure(
-            "labflow cannot read the aliases of AWS account " + id.account() + " ("
-                + id.arn() + " may not call iam:ListAccountAliases), so it cannot tell"
-                + " whether the account is production; grant iam:ListAccountAliases (it is"
-                + " in `labflow worker-policy`).",
-            FailureTypes.ACCOUNT_NOT_ALLOWED);
+        throw AwsFailures.nonRetryable("labflow cannot read the aliases of AWS account "
+            + id.account() + " (" + id.arn() + " may not call iam:ListAccountAliases), so it"
+            + " cannot tell whether the account is production; grant iam:ListAccountAliases (it"
+            + " is in `labflow worker-policy`).", FailureTypes.ACCOUNT_NOT_ALLOWED);
       }
     }
     return aliases;

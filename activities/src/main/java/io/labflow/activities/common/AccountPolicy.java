@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -61,11 +62,14 @@ public record AccountPolicy(Set<String> allowed, String endpoint, String allowed
     if (list != null) {
       Arrays.stream(list.split("[,\\s]+")).filter(s -> !s.isBlank()).forEach(ids::add);
     }
-    return new AccountPolicy(
-        ids, setting("aws.endpointUrl", "AWS_ENDPOINT_URL"), setting("labflow.allowProductionAlias", ALLOW_ALIAS_ENV));
+    return new AccountPolicy(ids, setting("aws.endpointUrl", "AWS_ENDPOINT_URL"),
+        setting("labflow.allowProductionAlias", ALLOW_ALIAS_ENV));
   }
 
-  /** A setting of the worker: the system property, else the environment variable. */
+  /**
+   * A setting of the worker: the system property, else the environment variable, as the AWS SDK
+   * reads its own. The one reader of labflow's settings in the step library and the worker.
+   */
   public static String setting(String property, String env) {
     String p = System.getProperty(property);
     return p != null && !p.isBlank() ? p : System.getenv(env);
@@ -107,20 +111,24 @@ public record AccountPolicy(Set<String> allowed, String endpoint, String allowed
     if (effective().contains(account)) {
       return null;
     }
-    String refused = "labflow refuses to act in AWS account " + account + " (" + arn + " on "
-        + (endpoint == null ? "AWS" : "the endpoint " + endpoint) + "): ";
-    return refused + (allowed.isEmpty()
+    return "labflow refuses to act in AWS account " + account + " (" + arn + " on "
+        + (endpoint == null ? "AWS" : "the endpoint " + endpoint) + "): " + (allowed.isEmpty()
         ? "no account is allowed yet; if this account is meant for labs, set " + ENV + "="
             + account + " in the worker's environment."
         : "it is not among the allowed accounts " + String.join(",", sorted(allowed))
             + "; if it is meant for labs, add it to " + ENV + " in the worker's environment.");
   }
 
-  /** The first alias that looks like production and is not explicitly allowed, or null. */
-  public String productionAlias(Iterable<String> aliases) {
+  /**
+   * Why an account with these aliases is refused (the first that looks like production and is not
+   * explicitly allowed), as a sentence that says how to allow it; null when none is.
+   */
+  public String aliasRefusal(String account, Iterable<String> aliases) {
     for (String a : aliases) {
       if (a.toLowerCase(Locale.ROOT).contains("prod") && !a.equals(allowedAlias)) {
-        return a;
+        return "AWS account " + account + " has the alias '" + a + "', which looks like"
+            + " production; labflow refuses it. Use a sandbox account, or, if this account is"
+            + " meant for labs, set " + ALLOW_ALIAS_ENV + "=" + a + " in the worker's environment.";
       }
     }
     return null;
@@ -140,7 +148,7 @@ public record AccountPolicy(Set<String> allowed, String endpoint, String allowed
         + " anything";
   }
 
-  private static java.util.List<String> sorted(Set<String> s) {
+  private static List<String> sorted(Set<String> s) {
     return s.stream().sorted().toList();
   }
 }

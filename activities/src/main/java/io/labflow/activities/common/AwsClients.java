@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
 import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
  * The AWS clients of one worker, built once and shared by every activity.
@@ -30,59 +31,31 @@ import software.amazon.awssdk.services.sts.StsClient;
  * {@code AWS_ENDPOINT_URL} / {@code aws.endpointUrl} (which the SDK honours natively, so an
  * emulator is reached without any labflow-specific flag).
  */
-public record AwsClients(
-    Settings settings,
-    SdkHttpClient http,
-    CloudFormationClient cloudFormation,
-    IamClient iam,
-    Ec2Client ec2,
-    S3Client s3,
-    StsClient sts,
-    ServiceQuotasClient serviceQuotas)
-    implements AutoCloseable {
+public record AwsClients(List<ExecutionInterceptor> interceptors, SdkHttpClient http,
+    CloudFormationClient cloudFormation, IamClient iam, Ec2Client ec2, S3Client s3, StsClient sts,
+    ServiceQuotasClient serviceQuotas) implements AutoCloseable {
 
-  /**
-   * Client tuning.
-   *
-   * @param apiCallTimeout bound on one API call including the SDK's own retries
-   * @param apiCallAttemptTimeout bound on one HTTP attempt
-   * @param interceptors execution interceptors added to every client (metrics, call counting)
-   */
-  public record Settings(
-      Duration apiCallTimeout,
-      Duration apiCallAttemptTimeout,
-      List<ExecutionInterceptor> interceptors) {
-
-    /** Sixty seconds per call, twenty per attempt, no interceptors. */
-    public static Settings defaults() {
-      return new Settings(Duration.ofSeconds(60), Duration.ofSeconds(20), List.of());
-    }
-
-    /** The same settings with these interceptors added. */
-    public Settings withInterceptors(List<ExecutionInterceptor> more) {
-      return new Settings(apiCallTimeout, apiCallAttemptTimeout,
-          Stream.concat(interceptors.stream(), more.stream()).toList());
-    }
-  }
+  /** Bound on one API call, the SDK's own retries included. */
+  static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(60);
+  /** Bound on one HTTP attempt. */
+  static final Duration API_CALL_ATTEMPT_TIMEOUT = Duration.ofSeconds(20);
 
   /**
    * Names the failed AWS operation on its exception, since SDK exceptions do not say which call
    * failed; {@link AwsFailures} reads it back to put it in the failure message.
    */
-  private static final ExecutionInterceptor OPERATION_NAMES =
-      new ExecutionInterceptor() {
-        @Override
-        public Throwable modifyException(
-            Context.FailedExecution context, ExecutionAttributes attrs) {
-          Throwable t = context.exception();
-          String operation = attrs.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-          if (operation != null && AwsFailures.operationOf(t) == null) {
-            t.addSuppressed(
-                new Operation(attrs.getAttribute(SdkExecutionAttribute.SERVICE_NAME), operation));
-          }
-          return t;
-        }
-      };
+  private static final ExecutionInterceptor OPERATION_NAMES = new ExecutionInterceptor() {
+    @Override
+    public Throwable modifyException(Context.FailedExecution context, ExecutionAttributes attrs) {
+      Throwable t = context.exception();
+      String operation = attrs.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+      if (operation != null && AwsFailures.operationOf(t) == null) {
+        t.addSuppressed(
+            new Operation(attrs.getAttribute(SdkExecutionAttribute.SERVICE_NAME), operation));
+      }
+      return t;
+    }
+  };
 
   /**
    * Marker of the failed operation, attached as a suppressed exception: no stack trace, never
@@ -98,42 +71,33 @@ public record AwsClients(
       this.operation = operation;
     }
   }
+
   /** Attempts of one AWS call in the SDK, the first included (see {@link #retryStrategy}). */
   static final int MAX_ATTEMPTS = 6;
 
-  /** Clients configured from the standard AWS environment with default settings. */
   public static AwsClients fromEnvironment() {
-    return fromEnvironment(Settings.defaults());
+    return fromEnvironment(List.of());
   }
 
-  /** Clients configured from the standard AWS environment with these settings. */
-  public static AwsClients fromEnvironment(Settings settings) {
+  /** @param interceptors added to every client after the one naming operations (metrics, counts) */
+  public static AwsClients fromEnvironment(List<ExecutionInterceptor> interceptors) {
     SdkHttpClient http = ApacheHttpClient.builder().maxConnections(50).build();
-    return new AwsClients(
-        settings,
-        http,
-        client(CloudFormationClient.builder(), http, settings),
-        client(IamClient.builder(), http, settings),
-        client(Ec2Client.builder(), http, settings),
-        client(S3Client.builder(), http, settings),
-        client(StsClient.builder(), http, settings),
-        client(ServiceQuotasClient.builder(), http, settings));
+    return new AwsClients(interceptors, http,
+        client(CloudFormationClient.builder(), http, interceptors),
+        client(IamClient.builder(), http, interceptors),
+        client(Ec2Client.builder(), http, interceptors),
+        client(S3Client.builder(), http, interceptors),
+        client(StsClient.builder(), http, interceptors),
+        client(ServiceQuotasClient.builder(), http, interceptors));
   }
 
   private static <B extends AwsSyncClientBuilder<B, C> & SdkClientBuilder<B, C>, C> C client(
-      B builder, SdkHttpClient http, Settings settings) {
-    return builder.httpClient(http).overrideConfiguration(override(settings)).build();
-  }
-
-  private static ClientOverrideConfiguration override(Settings settings) {
-    ClientOverrideConfiguration.Builder b =
-        ClientOverrideConfiguration.builder()
-            .apiCallTimeout(settings.apiCallTimeout())
-            .apiCallAttemptTimeout(settings.apiCallAttemptTimeout())
-            .retryStrategy(retryStrategy())
-            .addExecutionInterceptor(OPERATION_NAMES);
-    settings.interceptors().forEach(b::addExecutionInterceptor);
-    return b.build();
+      B builder, SdkHttpClient http, List<ExecutionInterceptor> interceptors) {
+    ClientOverrideConfiguration.Builder o = ClientOverrideConfiguration.builder()
+        .apiCallTimeout(API_CALL_TIMEOUT).apiCallAttemptTimeout(API_CALL_ATTEMPT_TIMEOUT)
+        .retryStrategy(retryStrategy()).addExecutionInterceptor(OPERATION_NAMES);
+    interceptors.forEach(o::addExecutionInterceptor);
+    return builder.httpClient(http).overrideConfiguration(o.build()).build();
   }
 
   /**
@@ -160,17 +124,12 @@ public record AwsClients(
    * The caller closes it; closing it leaves the shared HTTP client open.
    */
   public S3Client s3As(AwsCredentialsProvider credentials) {
-    return client(S3Client.builder().credentialsProvider(credentials), http, settings);
+    return client(S3Client.builder().credentialsProvider(credentials), http, interceptors);
   }
 
   @Override
   public void close() {
-    cloudFormation.close();
-    iam.close();
-    ec2.close();
-    s3.close();
-    sts.close();
-    serviceQuotas.close();
-    http.close();
+    Stream.of(cloudFormation, iam, ec2, s3, sts, serviceQuotas, http)
+        .forEach(SdkAutoCloseable::close);
   }
 }

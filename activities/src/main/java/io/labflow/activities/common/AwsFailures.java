@@ -57,12 +57,8 @@ public final class AwsFailures {
    * @param statusCode the HTTP status, 0 for a client-side failure
    * @param requestId the AWS request id, when the answer had one
    */
-  public record AwsErrorInfo(
-      @Nullable String service,
-      @Nullable String operation,
-      String errorCode,
-      int statusCode,
-      @Nullable String requestId) {}
+  public record AwsErrorInfo(@Nullable String service, @Nullable String operation,
+      String errorCode, int statusCode, @Nullable String requestId) {}
 
   private AwsFailures() {}
 
@@ -81,13 +77,10 @@ public final class AwsFailures {
       return map(service, operationOf(e));
     }
     Operation op = operationOf(e);
-    String where = where(null, op);
-    return failure(
-        where + "failed on the client side: " + FailureText.clean(e.getMessage()),
-        FailureTypes.AWS_CLIENT_ERROR,
-        true,
-        new AwsErrorInfo(
-            op == null ? null : op.service, op == null ? null : op.operation, "", 0, null));
+    return failure(where(null, op) + "failed on the client side: "
+        + FailureText.clean(e.getMessage()), FailureTypes.AWS_CLIENT_ERROR, true,
+        new AwsErrorInfo(op == null ? null : op.service, op == null ? null : op.operation, "", 0,
+            null));
   }
 
   /**
@@ -135,46 +128,31 @@ public final class AwsFailures {
     String code = errorCode(e);
     int status = e.statusCode();
     String requestId = e.requestId() == null || e.requestId().isBlank() ? null : e.requestId();
-    AwsErrorInfo info =
-        new AwsErrorInfo(
-            serviceName(e, op), op == null ? null : op.operation, code, status, requestId);
+    AwsErrorInfo info = new AwsErrorInfo(
+        serviceName(e, op), op == null ? null : op.operation, code, status, requestId);
     String prefix = where(serviceName(e, op), op);
     if (AwsErrorCodes.UNSUPPORTED_CODES.contains(code) || status == 501) {
-      return failure(
-          prefix
-              + "is not supported by the endpoint: "
-              + FailureText.describe(e, code, requestId)
-              + " (not retried: retrying cannot make an unknown operation known)",
-          FailureTypes.UNSUPPORTED,
-          false,
-          info);
+      return failure(prefix + "is not supported by the endpoint: "
+          + FailureText.describe(e, code, requestId)
+          + " (not retried: retrying cannot make an unknown operation known)",
+          FailureTypes.UNSUPPORTED, false, info);
     }
     if (code.isEmpty() && requestId == null && (status == 500 || status == 404 || status == 405)) {
       // Every AWS service answers with an error code and a request id. A bare 500/404/405 comes
       // from something else at the endpoint: typically an emulator without this operation (moto
       // answers an unimplemented action with an HTML "500 Internal Server Error").
-      return failure(
-          prefix
-              + "got HTTP "
-              + status
-              + " without an AWS error code or request id, so not from an AWS service; most"
-              + " likely an emulator that does not implement this operation (or crashed on it). "
-              + FailureText.bodyExcerpt(e)
-              + " (not retried)",
-          FailureTypes.UNSUPPORTED,
-          false,
-          info);
+      return failure(prefix + "got HTTP " + status + " without an AWS error code or request id,"
+          + " so not from an AWS service; most likely an emulator that does not implement this"
+          + " operation (or crashed on it). " + FailureText.bodyExcerpt(e) + " (not retried)",
+          FailureTypes.UNSUPPORTED, false, info);
     }
     String message = prefix + "failed: " + FailureText.describe(e, code, requestId);
     if (status == 403) {
       // A refusal of the credentials or their permissions; no retry can change it. Some endpoints
       // (moto's IAM enforcement, proxies, S3 on a HEAD) answer 403 with a body the SDK cannot
       // parse, which would otherwise leave an empty code and a retryable unknown error.
-      return failure(
-          message + " (HTTP 403: not retried)",
-          code.isEmpty() ? FailureTypes.ACCESS_DENIED : code,
-          false,
-          info);
+      return failure(message + " (HTTP 403: not retried)",
+          code.isEmpty() ? FailureTypes.ACCESS_DENIED : code, false, info);
     }
     if (isProfilePropagation(e) || AwsErrorCodes.RETRYABLE.contains(code)) {
       return failure(message, code, true, info);
@@ -200,10 +178,9 @@ public final class AwsFailures {
   public static ApplicationFailure failure(
       String message, String type, boolean retryable, Object... details) {
     String bounded = FailureText.truncate(FailureText.redact(message), MAX_MESSAGE);
-    ApplicationFailure f =
-        retryable
-            ? ApplicationFailure.newFailure(bounded, type, details)
-            : ApplicationFailure.newNonRetryableFailure(bounded, type, details);
+    ApplicationFailure f = retryable
+        ? ApplicationFailure.newFailure(bounded, type, details)
+        : ApplicationFailure.newNonRetryableFailure(bounded, type, details);
     f.setStackTrace(ownFrames(f.getStackTrace()));
     return f;
   }
@@ -221,8 +198,7 @@ public final class AwsFailures {
   /** Whether EC2 rejected an instance profile only because IAM has not propagated it yet. */
   public static boolean isProfilePropagation(AwsServiceException e) {
     String msg = AwsErrors.message(e);
-    return hasCode(e, "InvalidParameterValue")
-        && msg != null
+    return hasCode(e, "InvalidParameterValue") && msg != null
         && msg.toLowerCase(Locale.ROOT).contains("invalid iam instance profile");
   }
 
@@ -234,7 +210,6 @@ public final class AwsFailures {
     return e.awsErrorDetails().errorCode();
   }
 
-  /** Whether the error has one of these codes. */
   public static boolean hasCode(AwsServiceException e, String... codes) {
     return Arrays.asList(codes).contains(errorCode(e));
   }
@@ -288,10 +263,8 @@ public final class AwsFailures {
 
   /** labflow's own frames (not this class's), at most {@value #MAX_FRAMES}. */
   private static StackTraceElement[] ownFrames(StackTraceElement[] frames) {
-    return Arrays.stream(frames)
-        .filter(f -> f.getClassName().startsWith("io.labflow."))
-        .filter(f -> !f.getClassName().equals(AwsFailures.class.getName()))
-        .limit(MAX_FRAMES)
-        .toArray(StackTraceElement[]::new);
+    return Arrays.stream(frames).filter(f -> f.getClassName().startsWith("io.labflow.")
+            && !f.getClassName().equals(AwsFailures.class.getName()))
+        .limit(MAX_FRAMES).toArray(StackTraceElement[]::new);
   }
 }

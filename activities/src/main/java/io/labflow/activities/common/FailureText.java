@@ -6,11 +6,10 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 /** The text of a failure: one line, no credentials, bounded in length. */
 final class FailureText {
 
-  private static final Pattern SECRETS =
-      Pattern.compile(
-          "(?i)\\b(x-amz-security-token|x-amz-signature|x-amz-credential|signature|credential"
-              + "|authorization|secretaccesskey|sessiontoken|securitytoken)(\"?\\s*[=:]\\s*\"?)"
-              + "[^\\s,;\"&<]+");
+  private static final Pattern SECRETS = Pattern.compile(
+      "(?i)\\b(x-amz-security-token|x-amz-signature|x-amz-credential|signature|credential"
+          + "|authorization|secretaccesskey|sessiontoken|securitytoken)(\"?\\s*[=:]\\s*\"?)"
+          + "[^\\s,;\"&<]+");
   private static final Pattern ACCESS_KEY_ID = Pattern.compile("\\b(AKIA|ASIA)[A-Z0-9]{16}\\b");
   private static final Pattern SPACE = Pattern.compile("\\s+");
 
@@ -21,12 +20,8 @@ final class FailureText {
   /** "AccessDenied (HTTP 403, request id abc): message". */
   static String describe(AwsServiceException e, String code, String requestId) {
     String msg = AwsErrors.message(e);
-    return (code.isEmpty() ? "no AWS error code" : code)
-        + " (HTTP "
-        + e.statusCode()
-        + ", request id "
-        + (requestId == null ? "none" : requestId)
-        + ")"
+    return (code.isEmpty() ? "no AWS error code" : code) + " (HTTP " + e.statusCode()
+        + ", request id " + (requestId == null ? "none" : requestId) + ")"
         + (msg == null ? "" : ": " + truncate(clean(msg), AwsFailures.MAX_AWS_MESSAGE));
   }
 

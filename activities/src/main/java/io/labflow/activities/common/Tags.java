@@ -63,7 +63,8 @@ public final class Tags {
 
   private static final Logger log = LoggerFactory.getLogger(Tags.class);
 
-  private static final String CLAIMING = claiming(System.getenv(CLAIM_ENV));
+  private static final String CLAIMING =
+      claiming(AccountPolicy.setting("labflow.claimUnnamespaced", CLAIM_ENV));
 
   /**
    * The lab an activity acts for.
@@ -105,14 +106,9 @@ public final class Tags {
     }
     boolean labRun = "LabWorkflow".equals(info.getWorkflowType());
     if (labRun && !labId.equals(info.getWorkflowId())) {
-      throw AwsFailures.nonRetryable(
-          info.getActivityType()
-              + ": labId '"
-              + labId
-              + "' is not this lab ('"
-              + info.getWorkflowId()
-              + "'): a lab's steps act only for the lab itself",
-          FailureTypes.NOT_OWNED);
+      throw AwsFailures.nonRetryable(info.getActivityType() + ": labId '" + labId
+          + "' is not this lab ('" + info.getWorkflowId()
+          + "'): a lab's steps act only for the lab itself", FailureTypes.NOT_OWNED);
     }
     return new Owner(info.getNamespace(), labId, labRun ? info.getRunId() : null);
   }
@@ -169,24 +165,18 @@ public final class Tags {
    * Fails {@code NotOwned} unless this lab run created the resource: a create adopts only what its
    * own run made.
    */
-  public static <T> void requireCreatedHere(
-      Collection<T> tags, Function<T, String> key, Function<T, String> value, String what,
-      String labId) {
+  public static <T> void requireCreatedHere(Collection<T> tags, Function<T, String> key,
+      Function<T, String> value, String what, String labId) {
     Map<String, String> m = asMap(tags, key, value);
     if (!createdBy(m, owner(labId))) {
       List<String> carried = m.entrySet().stream()
           .filter(t -> t.getKey() != null && t.getKey().startsWith("labflow:"))
           .map(t -> t.getKey() + "=" + t.getValue())
           .toList();
-      throw AwsFailures.nonRetryable(
-          what
-              + " exists but was not created by this run of lab "
-              + labId
-              + (carried.isEmpty()
-                  ? " (it carries no labflow tags)"
-                  : " (its labflow tags are " + String.join(", ", carried) + ")")
-              + "; labflow does not adopt it",
-          FailureTypes.NOT_OWNED);
+      throw AwsFailures.nonRetryable(what + " exists but was not created by this run of lab "
+          + labId + (carried.isEmpty() ? " (it carries no labflow tags)"
+              : " (its labflow tags are " + String.join(", ", carried) + ")")
+          + "; labflow does not adopt it", FailureTypes.NOT_OWNED);
     }
   }
 

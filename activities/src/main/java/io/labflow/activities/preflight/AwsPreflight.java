@@ -1,12 +1,13 @@
 package io.labflow.activities.preflight;
 
+import static io.labflow.activities.common.AccountGuard.CALL_TIMEOUT;
+
+import io.labflow.activities.common.AccountGuard;
 import io.labflow.activities.common.AccountGuard.Identity;
-import io.labflow.activities.common.AccountPolicy;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -17,7 +18,6 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
 
 /**
  * What would certainly make a lab fail later on AWS, checked before its first resource: who the
@@ -25,28 +25,18 @@ import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
  * verification method is available there. A failure is a non-retryable {@code PreflightFailed}
  * whose one-line message names the fix.
  *
- * <p>It costs one {@code sts:GetCallerIdentity}, plus one {@code iam:SimulatePrincipalPolicy} (on
- * the lab's role, which does not exist yet) when a verification uses the policy simulator, and the calls of {@link LabValues} for the lab's
- * instance types and trusted principals.
+ * <p>Who the worker is comes from the account guard ({@link AccountGuard#identity}, one {@code
+ * sts:GetCallerIdentity} per worker). It costs one {@code iam:SimulatePrincipalPolicy} (on the
+ * lab's role, which does not exist yet) when a verification uses the policy simulator, and the
+ * calls of {@link LabValues} for the lab's instance types and trusted principals.
  */
 public final class AwsPreflight {
 
   private static final Logger log = LoggerFactory.getLogger(AwsPreflight.class);
-  /**
-   * Bound on each preflight call, SDK retries included: long enough for the clients' backoff on
-   * throttling (about 15 s), within the resolve's 30 s per attempt.
-   */
-  static final Duration CALL_TIMEOUT = Duration.ofSeconds(25);
-  private static final Set<String> REFUSED_CREDENTIALS =
-      Set.of(
-          "InvalidClientTokenId",
-          "SignatureDoesNotMatch",
-          "ExpiredToken",
-          "ExpiredTokenException",
-          "UnrecognizedClientException",
-          "InvalidAccessKeyId",
-          FailureTypes.ACCESS_DENIED,
-          "AuthFailure");
+  /** The codes of refused credentials that may come without HTTP 401 or 403. */
+  private static final Set<String> REFUSED_CREDENTIALS = Set.of("InvalidClientTokenId",
+      "SignatureDoesNotMatch", "ExpiredToken", "ExpiredTokenException",
+      "UnrecognizedClientException");
 
   /**
    * One verification the lab will run.
@@ -59,12 +49,8 @@ public final class AwsPreflight {
    * @param roleName the role the verification asks about, lab id filled in; null when it is known
    *     only at run time
    */
-  public record Verification(
-      String method,
-      String methodParameter,
-      boolean trustedPrincipalSet,
-      String trustedPrincipalParameter,
-      String roleName) {}
+  public record Verification(String method, String methodParameter, boolean trustedPrincipalSet,
+      String trustedPrincipalParameter, String roleName) {}
 
   /**
    * A value of the lab AWS must accept, and where it comes from for the sentence.
@@ -76,28 +62,40 @@ public final class AwsPreflight {
   public record Setting(String value, String source) {}
 
   /**
+   * A principal the lab names, to be trusted by its roles.
+   *
+   * @param arn its ARN
+   * @param source the run parameter it comes from, or where the definition sets it
+   * @param accounts for a {@code format: arn} parameter, the accounts it may be in besides the
+   *     worker's own; null when the value is no such parameter (its account is left to AWS)
+   */
+  public record Principal(String arn, String source, List<String> accounts) {}
+
+  /**
    * The lab's values checked against AWS before anything is created.
    *
    * @param instanceTypes the instance types its stacks launch: offered in the worker's region
-   * @param trustedPrincipals the principals its roles trust: existing users or roles of the
-   *     worker's account that belong to no lab
+   * @param trustedPrincipals the principals it names: in the worker's account or one the
+   *     definition lists; there, existing users or roles that belong to no lab
    * @param labRoleNames how the definition names its labs' roles; a trusted role named so is
    *     another lab's
    */
   public record LabSettings(
-      List<Setting> instanceTypes, List<Setting> trustedPrincipals, List<Pattern> labRoleNames) {
+      List<Setting> instanceTypes, List<Principal> trustedPrincipals, List<Pattern> labRoleNames) {
 
     /** Nothing to check. */
     public static final LabSettings NONE = new LabSettings(List.of(), List.of(), List.of());
   }
 
   private final AwsClients clients;
+  private final AccountGuard guard;
   private final String endpoint;
 
-  public AwsPreflight(AwsClients clients) {
+  /** @param guard the account guard on {@code clients}, whose identity the preflight reads */
+  public AwsPreflight(AwsClients clients, AccountGuard guard) {
     this.clients = clients;
-    String configured = AccountPolicy.setting("aws.endpointUrl", "AWS_ENDPOINT_URL");
-    this.endpoint = configured == null || configured.isBlank() ? "AWS" : configured;
+    this.guard = guard;
+    this.endpoint = guard.policy().endpoint() == null ? "AWS" : guard.policy().endpoint();
   }
 
   /**
@@ -111,41 +109,33 @@ public final class AwsPreflight {
       throw failed("no AWS region is set for the worker; set AWS_REGION (or a profile's region)");
     }
     Identity who = identity();
-    VerificationMethods methods = new VerificationMethods(clients, endpoint);
-    for (Verification v : verifications) {
-      methods.available(who, v);
-    }
     LabValues values = new LabValues(clients, endpoint);
+    values.principalsUsable(labId, who, settings.trustedPrincipals(), settings.labRoleNames());
+    for (Verification v : verifications) {
+      values.available(who, v);
+    }
     for (Setting t : settings.instanceTypes()) {
       values.instanceTypeOffered(region.id(), t);
     }
-    for (Setting p : settings.trustedPrincipals()) {
-      values.principalUsable(labId, who, p, settings.labRoleNames());
-    }
-    log.info(
-        "lab {}: preflight passed: account {}, region {}, principal {}, endpoint {}",
+    log.info("lab {}: preflight passed: account {}, region {}, principal {}, endpoint {}",
         labId, who.account(), region.id(), who.arn(), endpoint);
     return who;
   }
 
-  /** The worker's identity, or a failure naming what to fix in its AWS configuration. */
+  /** The worker's identity (the guard's), or a failure naming what to fix in its configuration. */
   public Identity identity() {
-    GetCallerIdentityResponse r;
     try {
-      r = clients.sts().getCallerIdentity(b -> b.overrideConfiguration(o -> o.apiCallTimeout(CALL_TIMEOUT)));
+      return guard.identity();
     } catch (AwsServiceException e) {
       // Throttled or a server fault: the resolve tries again rather than blaming the setup.
       AwsFailures.rethrowIfAwsTransient(e);
       String code = AwsFailures.errorCode(e);
       // GetCallerIdentity needs no permission: a 401/403 can only mean the credentials.
       if (REFUSED_CREDENTIALS.contains(code) || e.statusCode() == 401 || e.statusCode() == 403) {
-        throw failed(
-            "the worker's AWS credentials were refused by "
-                + endpoint
-                + " ("
-                + (code.isEmpty() ? "HTTP " + e.statusCode() : code)
-                + " on sts:GetCallerIdentity); give the worker valid credentials (AWS_PROFILE, or"
-                + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)");
+        throw failed("the worker's AWS credentials were refused by " + endpoint + " ("
+            + (code.isEmpty() ? "HTTP " + e.statusCode() : code) + " on sts:GetCallerIdentity);"
+            + " give the worker valid credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID and"
+            + " AWS_SECRET_ACCESS_KEY)");
       }
       throw failed(
           "sts:GetCallerIdentity failed at " + endpoint + " (" + code + ", HTTP "
@@ -160,18 +150,12 @@ public final class AwsPreflight {
       }
       String message = String.valueOf(e.getMessage());
       if (message.toLowerCase(Locale.ROOT).contains("unable to load credentials")) {
-        throw failed(
-            "the worker has no AWS credentials; set AWS_PROFILE, or AWS_ACCESS_KEY_ID and"
-                + " AWS_SECRET_ACCESS_KEY, in the worker's environment");
+        throw failed("the worker has no AWS credentials; set AWS_PROFILE, or AWS_ACCESS_KEY_ID and"
+            + " AWS_SECRET_ACCESS_KEY, in the worker's environment");
       }
-      throw failed(
-          "the AWS endpoint "
-              + endpoint
-              + " does not answer ("
-              + firstLine(message)
-              + "); check AWS_ENDPOINT_URL and the network, then start the lab again");
+      throw failed("the AWS endpoint " + endpoint + " does not answer (" + firstLine(message)
+          + "); check AWS_ENDPOINT_URL and the network, then start the lab again");
     }
-    return new Identity(r.account(), r.arn());
   }
 
   /** An assumed-role session's ARN as the role's ARN (the simulator takes users and roles). */
@@ -188,6 +172,12 @@ public final class AwsPreflight {
   public static String firstLine(String s) {
     String one = s == null ? "" : s.lines().findFirst().orElse("");
     return one.length() > 200 ? one.substring(0, 197) + "..." : one;
+  }
+
+  /** The refusal when the worker may not make a call the preflight needs: {@code what} failed. */
+  public static ApplicationFailure needs(String what, String action, AwsServiceException e) {
+    return failed(what + ": " + action + " answered " + AwsFailures.errorCode(e)
+        + "; the worker needs that permission");
   }
 
   /** A preflight refusal: non-retryable {@code PreflightFailed}, this sentence. */

@@ -1,14 +1,26 @@
 package io.labflow.activities.preflight;
 
+import static io.labflow.activities.common.AccountGuard.CALL_TIMEOUT;
+import static io.labflow.activities.preflight.AwsPreflight.failed;
+import static io.labflow.activities.preflight.AwsPreflight.firstLine;
+import static io.labflow.activities.preflight.AwsPreflight.needs;
+import static io.labflow.activities.preflight.AwsPreflight.principalArn;
+
 import io.labflow.activities.common.AccountGuard.Identity;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Tags;
+import io.labflow.activities.preflight.AwsPreflight.Principal;
 import io.labflow.activities.preflight.AwsPreflight.Setting;
+import io.labflow.activities.preflight.AwsPreflight.Verification;
+import io.labflow.workflows.definition.PrincipalArns;
+import io.labflow.workflows.lab.FailureTypes;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.LocationType;
@@ -17,8 +29,9 @@ import software.amazon.awssdk.services.iam.model.Tag;
 
 /**
  * The preflight's checks of a lab's own values against AWS: an instance type the region does not
- * offer, and a trusted principal that does not exist or is another lab's, would otherwise be found
- * only after resources were created.
+ * offer, a trusted principal of an unknown account, that does not exist or is another lab's, and
+ * a verification method that cannot run there would otherwise be found only after resources were
+ * created.
  */
 final class LabValues {
 
@@ -41,23 +54,45 @@ final class LabValues {
           .instanceTypeOfferings().isEmpty();
     } catch (AwsServiceException e) {
       AwsFailures.rethrowIfAwsTransient(e);
-      throw AwsPreflight.failed("cannot check instance type '" + type.value() + "' (" + type.source()
-          + ") at " + endpoint + ": ec2:DescribeInstanceTypeOfferings answered "
-          + AwsFailures.errorCode(e) + "; the worker needs that permission");
+      throw needs("cannot check instance type '" + type.value() + "' (" + type.source()
+          + ") at " + endpoint, "ec2:DescribeInstanceTypeOfferings", e);
     }
     if (!offered) {
-      throw AwsPreflight.failed("parameter " + type.source() + ": instance type '" + type.value()
+      throw failed("parameter " + type.source() + ": instance type '" + type.value()
           + "' is not offered in region " + region + "; choose one that is (for example t3.micro)");
     }
   }
 
   /**
-   * The principal exists in the worker's account and is no lab's (no {@code labflow:lab} tag, not
-   * named as the definition names its labs' roles). A principal of another account is left to
-   * the account check.
+   * Each principal is of the worker's account or one the definition lists for its parameter, and
+   * in the worker's account exists and is no lab's (no {@code labflow:lab} tag, not named as the
+   * definition names its labs' roles). The one rule of which principal a lab's role may trust.
    */
-  void principalUsable(String labId, Identity who, Setting principal, List<Pattern> labRoleNames) {
-    String[] arn = principal.value().split(":", 6);
+  void principalsUsable(
+      String labId, Identity who, List<Principal> principals, List<Pattern> labRoleNames) {
+    List<String> problems = new ArrayList<>();
+    for (Principal p : principals) {
+      String account = PrincipalArns.account(p.arn()).orElse(who.account());
+      if (p.accounts() != null && !account.equals(who.account())
+          && !p.accounts().contains(account)) {
+        problems.add("request: parameters." + p.source() + ": parameter '" + p.source()
+            + "' names a principal of account " + account + ", but the worker runs in account "
+            + who.account() + (p.accounts().isEmpty()
+                ? " and the definition allows no other (list it under accounts)"
+                : " and the definition allows only " + String.join(", ", p.accounts())));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw AwsFailures.nonRetryable(String.join("\n", problems), FailureTypes.INVALID_REQUEST);
+    }
+    for (Principal p : principals) {
+      principalUsable(labId, who, p, labRoleNames);
+    }
+  }
+
+  private void principalUsable(
+      String labId, Identity who, Principal principal, List<Pattern> labRoleNames) {
+    String[] arn = principal.arn().split(":", 6);
     if (arn.length < 6 || !arn[4].equals(who.account())) {
       return;
     }
@@ -66,32 +101,32 @@ final class LabValues {
       return; // The binder accepts only users and roles.
     }
     String name = arn[5].substring(arn[5].lastIndexOf('/') + 1);
-    if (principal.value().equals(AwsPreflight.principalArn(who.arn()))) {
+    if (principal.arn().equals(principalArn(who.arn()))) {
       return; // The worker itself, as probe needs it.
     }
     String fix = "; set " + principal.source() + " to the worker's own ARN, " + who.arn();
     Optional<List<Tag>> tags = tags(kind, name, principal);
     if (tags.isEmpty()) {
-      throw AwsPreflight.failed("parameter " + principal.source() + " names " + kind + " " + name
+      throw failed("parameter " + principal.source() + " names " + kind + " " + name
           + ", which does not exist in account " + who.account() + fix);
     }
     Optional<String> lab = tags.get().stream()
         .filter(t -> Tags.LAB_TAG.equals(t.key())).map(Tag::value).findFirst();
     if (lab.isPresent()) {
-      throw AwsPreflight.failed("parameter " + principal.source() + " names " + kind + " " + name
+      throw failed("parameter " + principal.source() + " names " + kind + " " + name
           + ", which belongs to " + (lab.get().equals(labId) ? "this lab" : "lab " + lab.get())
           + " (tag " + Tags.LAB_TAG + "=" + lab.get() + "); a lab's role trusts no lab's"
           + " principal" + fix);
     }
     if (kind.equals("role") && labRoleNames.stream().anyMatch(p -> p.matcher(name).matches())) {
-      throw AwsPreflight.failed("parameter " + principal.source() + " names role " + name
+      throw failed("parameter " + principal.source() + " names role " + name
           + ", which is named as this definition names its labs' roles; a lab's role trusts no"
           + " lab's principal" + fix);
     }
   }
 
   /** The principal's tags; empty when it does not exist. */
-  private Optional<List<Tag>> tags(String kind, String name, Setting principal) {
+  private Optional<List<Tag>> tags(String kind, String name, Principal principal) {
     try {
       return Optional.of(kind.equals("role")
           ? iam.getRole(b -> b.roleName(name)).role().tags()
@@ -101,9 +136,73 @@ final class LabValues {
         return Optional.empty();
       }
       AwsFailures.rethrowIfAwsTransient(e);
-      throw AwsPreflight.failed("cannot check " + principal.source() + " (" + kind + " " + name + ") at "
-          + endpoint + ": iam:Get" + (kind.equals("role") ? "Role" : "User") + " answered "
-          + AwsFailures.errorCode(e) + "; the worker needs that permission");
+      throw needs("cannot check " + principal.source() + " (" + kind + " " + name + ") at "
+          + endpoint, "iam:Get" + (kind.equals("role") ? "Role" : "User"), e);
     }
+  }
+
+  /** Fails {@code PreflightFailed}, naming the fix, when {@code v}'s method cannot run. */
+  void available(Identity who, Verification v) {
+    String trust = (v.trustedPrincipalParameter() == null
+        ? "trustedPrincipalArn" : v.trustedPrincipalParameter()) + "=" + who.arn();
+    switch (v.method() == null ? "simulate" : v.method()) {
+      case "simulate" -> simulatorAvailable(who, v, trust);
+      case "probe" -> {
+        if (!v.trustedPrincipalSet()) {
+          throw failed("verification by probe assumes the lab's role, which must trust the"
+              + " worker: set parameter " + trust);
+        }
+      }
+      default -> {
+        // The definition's own validation reports an unknown method.
+      }
+    }
+  }
+
+  /** @param trust the parameter that makes the lab's role trust the worker, set to the worker */
+  private void simulatorAvailable(Identity who, Verification v, String trust) {
+    String fix = "set parameter "
+        + (v.methodParameter() == null ? "verifyMethod" : v.methodParameter()) + "=probe"
+        + (v.trustedPrincipalSet() ? "" : " and " + trust)
+        + " (in the run's parameters or the worker's LABFLOW_SITE_PARAMETERS)";
+    // The lab's own role, before it exists: IAM authorizes the request on the role's ARN first,
+    // so NoSuchEntity proves the permission verification will need, on the resource it will need
+    // it on (the shipped worker policy grants it on lab roles only, never on the worker itself).
+    String source = v.roleName() == null ? principalArn(who.arn()) : roleArn(who, v.roleName());
+    try {
+      iam.simulatePrincipalPolicy(
+          b -> b.policySourceArn(source)
+              .actionNames("s3:ListBucket")
+              .maxItems(1)
+              .overrideConfiguration(o -> o.apiCallTimeout(CALL_TIMEOUT)));
+    } catch (AwsServiceException e) {
+      String code = AwsFailures.errorCode(e);
+      if (code.equals("NoSuchEntity") || code.equals(FailureTypes.INVALID_INPUT)) {
+        return; // the simulator answered; it only does not know this exact principal
+      }
+      // Throttled or a server fault: the resolve tries again rather than blaming the setup.
+      AwsFailures.rethrowIfAwsTransient(e);
+      if (code.equals(FailureTypes.ACCESS_DENIED)) {
+        throw failed("verification by simulate needs iam:SimulatePrincipalPolicy on "
+            + (v.roleName() == null ? "" : "the lab's role ") + source + ", which the worker may"
+            + " not call; grant it (the shipped worker policy grants it on labflow-* roles), or "
+            + fix);
+      }
+      throw failed("verification by simulate is not available at " + endpoint
+          + ": IAM's policy simulator answered " + (code.isEmpty() ? "" : code + ", ") + "HTTP "
+          + e.statusCode() + "; " + fix);
+    } catch (SdkException e) {
+      // Throttled or a server fault: the resolve tries again rather than blaming the setup.
+      AwsFailures.rethrowIfAwsTransient(e);
+      throw failed("verification by simulate is not available at " + endpoint + " ("
+          + firstLine(String.valueOf(e.getMessage())) + "); " + fix);
+    }
+  }
+
+  /** The ARN of a role of the worker's account, in the worker's partition. */
+  static String roleArn(Identity who, String roleName) {
+    String[] parts = who.arn().split(":", 6);
+    String partition = parts.length == 6 ? parts[1] : "aws";
+    return "arn:" + partition + ":iam::" + who.account() + ":role/" + roleName;
   }
 }

@@ -37,7 +37,6 @@ public final class AccountQuotas {
     this.clients = clients;
   }
 
-  /** The value and usage of each of these quotas. */
   public Map<Quota, QuotaReading> read(Set<Quota> quotas) {
     Map<Quota, QuotaReading> out = new EnumMap<>(Quota.class);
     Ec2Client ec2 = clients.ec2();
@@ -74,7 +73,7 @@ public final class AccountQuotas {
     ServiceQuotasClient sq = clients.serviceQuotas();
     String answer;
     try {
-      Double value = sq.getServiceQuota(b -> b.serviceCode(q.serviceCode()).quotaCode(q.code()))
+      Double value = sq.getServiceQuota(b -> b.serviceCode(q.serviceCode).quotaCode(q.code))
           .quota().value();
       if (value != null) {
         return new QuotaReading(q, (int) Math.floor(value), null, used, held);
@@ -88,7 +87,7 @@ public final class AccountQuotas {
     String why = "Service Quotas answered " + answer;
     return iamQuota != null
         ? new QuotaReading(q, iamQuota, "from iam:GetAccountSummary; " + why, used, held)
-        : new QuotaReading(q, q.awsDefault(), "AWS's documented default; " + why, used, held);
+        : new QuotaReading(q, q.awsDefault, "AWS's documented default; " + why, used, held);
   }
 
   private int tagged(String action, Supplier<List<List<Tag>>> call, Map<String, Integer> held) {
@@ -96,7 +95,7 @@ public final class AccountQuotas {
     try {
       tags = call.get();
     } catch (AwsServiceException e) {
-      throw unreadable(action, e);
+      throw AwsPreflight.needs("cannot read the quota usage", action, e);
     }
     for (List<Tag> t : tags) {
       t.stream().filter(x -> Tags.LAB_TAG.equals(x.key())).findFirst()
@@ -110,12 +109,7 @@ public final class AccountQuotas {
     try {
       return iam.getAccountSummary().summaryMapAsStrings();
     } catch (AwsServiceException e) {
-      throw unreadable("iam:GetAccountSummary", e);
+      throw AwsPreflight.needs("cannot read the quota usage", "iam:GetAccountSummary", e);
     }
-  }
-
-  private static RuntimeException unreadable(String action, AwsServiceException e) {
-    return AwsPreflight.failed("cannot read the quota usage: " + action + " answered "
-        + AwsFailures.errorCode(e) + "; the worker needs that permission");
   }
 }

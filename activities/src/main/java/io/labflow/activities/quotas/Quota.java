@@ -32,11 +32,11 @@ public enum Quota {
   /** The name of a role that gets a managed policy of the same name (the learner's role). */
   public static final String ROLE_AND_POLICY_NAME = "IAM role and policy name";
 
-  private final String serviceCode;
-  private final String code;
-  private final String title;
-  private final int awsDefault;
-  private final String stackType;
+  public final String serviceCode;
+  public final String code;
+  public final String title;
+  public final int awsDefault;
+  public final String stackType;
   private final List<String> nameKinds;
 
   Quota(String serviceCode, String code, String title, int awsDefault, String stackType,
@@ -47,26 +47,6 @@ public enum Quota {
     this.awsDefault = awsDefault;
     this.stackType = stackType;
     this.nameKinds = List.of(nameKinds);
-  }
-
-  public String serviceCode() {
-    return serviceCode;
-  }
-
-  public String code() {
-    return code;
-  }
-
-  public String title() {
-    return title;
-  }
-
-  public int awsDefault() {
-    return awsDefault;
-  }
-
-  public String stackType() {
-    return stackType;
   }
 
   /** The quotas a created name of this kind (a {@code @Limit}'s {@code what}) counts against. */

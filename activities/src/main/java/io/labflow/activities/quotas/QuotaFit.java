@@ -51,8 +51,8 @@ public record QuotaFit(List<String> fitting, List<String> leftOut, List<Shortfal
       Quota q = reading.quota();
       int desired = reading.used() + need;
       return "request an increase to at least " + desired + " through Service Quotas (aws"
-          + " service-quotas request-service-quota-increase --service-code " + q.serviceCode()
-          + " --quota-code " + q.code() + " --desired-value " + desired + ")"
+          + " service-quotas request-service-quota-increase --service-code " + q.serviceCode
+          + " --quota-code " + q.code + " --desired-value " + desired + ")"
           + (fleet ? ", or lower the fleet to " + fitting + " labs"
               : ", or end other labs to free " + (desired - reading.limit()));
     }

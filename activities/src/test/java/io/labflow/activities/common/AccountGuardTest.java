@@ -57,7 +57,7 @@ class AccountGuardTest {
   private RoleActivities guarded(AccountPolicy policy) {
     AccountGuard guard = new AccountGuard(policy);
     clients = AwsClients.fromEnvironment(
-        AwsClients.Settings.defaults().withInterceptors(List.of(guard, sent)));
+        List.of(guard, sent));
     guard.bind(clients.sts(), clients.iam());
     return (RoleActivities) AwsFailures.around(new RoleActivitiesImpl(new IamEntities(clients)));
   }

@@ -54,7 +54,7 @@ public class FailureSizeTest {
   @BeforeEach
   void setUp() {
     calls = new CallCounter();
-    clients = AwsClients.fromEnvironment(AwsClients.Settings.defaults().withInterceptors(List.of(calls, new NoSimulator())));
+    clients = AwsClients.fromEnvironment(List.of(calls, new NoSimulator()));
     env = TestActivityEnvironment.newInstance();
   }
 

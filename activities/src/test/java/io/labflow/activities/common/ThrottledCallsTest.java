@@ -110,7 +110,8 @@ class ThrottledCallsTest {
         + " exceeded</Message></Error><RequestId>r-1</RequestId></ErrorResponse>";
     try (AwsClients clients = AwsClients.fromEnvironment()) {
       ApplicationFailure f = catchThrowableOfType(
-          () -> new AwsPreflight(clients).check("lab-t", List.of(), AwsPreflight.LabSettings.NONE),
+          () -> new AwsPreflight(clients, new AccountGuard(AccountPolicy.fromEnvironment())
+              .bind(clients.sts(), clients.iam())).check("lab-t", List.of(), AwsPreflight.LabSettings.NONE),
           ApplicationFailure.class);
       assertThat(f).isNotNull();
       assertThat(f.isNonRetryable()).as(f.getOriginalMessage()).isFalse();

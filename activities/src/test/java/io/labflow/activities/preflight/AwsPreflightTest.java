@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.labflow.activities.common.AccountGuard;
+import io.labflow.activities.common.AccountPolicy;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.preflight.AwsPreflight.LabSettings;
 import io.labflow.activities.preflight.AwsPreflight.Verification;
@@ -34,6 +35,12 @@ class AwsPreflightTest {
   static final Verification LAB_SIMULATE = new Verification("simulate", "verifyMethod", false,
       "trustedPrincipalArn", "labflow-lab-pre-role");
 
+  /** The preflight with the account guard of this process's configuration on its clients. */
+  static AwsPreflight preflight(AwsClients clients) {
+    return new AwsPreflight(clients,
+        new AccountGuard(AccountPolicy.fromEnvironment()).bind(clients.sts(), clients.iam()));
+  }
+
   static ApplicationFailure failure(AwsPreflight preflight, List<Verification> v) {
     ApplicationFailure f =
         catchThrowableOfType(() -> preflight.check("lab-pre", v, LabSettings.NONE), ApplicationFailure.class);
@@ -48,8 +55,8 @@ class AwsPreflightTest {
   void anEndpointWithoutTheSimulatorIsDetectedAndTheFixNamesTheParametersToSet() throws Exception {
     String admin = MotoServer.enforceIamWithAdmin();
     try (AwsClients clients = AwsClients.fromEnvironment(
-        AwsClients.Settings.defaults().withInterceptors(List.of(new NoSimulator())))) {
-      ApplicationFailure f = failure(new AwsPreflight(clients), List.of(SIMULATE));
+        List.of(new NoSimulator()))) {
+      ApplicationFailure f = failure(preflight(clients), List.of(SIMULATE));
       assertThat(f.getOriginalMessage())
           .startsWith("preflight: verification by simulate is not available at ")
           .endsWith(
@@ -65,7 +72,7 @@ class AwsPreflightTest {
     String admin = MotoServer.enforceIamWithAdmin();
     String[] key;
     try (AwsClients clients = AwsClients.fromEnvironment()) {
-      assertThat(new AwsPreflight(clients).check("lab-pre", List.of(LAB_SIMULATE), LabSettings.NONE).arn())
+      assertThat(preflight(clients).check("lab-pre", List.of(LAB_SIMULATE), LabSettings.NONE).arn())
           .isEqualTo(admin);
       clients.iam().createUser(b -> b.userName("no-simulator"));
       var k = clients.iam().createAccessKey(b -> b.userName("no-simulator")).accessKey();
@@ -73,7 +80,7 @@ class AwsPreflightTest {
     }
     MotoServer.useCredentials(key[0], key[1]);
     try (AwsClients clients = AwsClients.fromEnvironment()) {
-      ApplicationFailure f = failure(new AwsPreflight(clients), List.of(LAB_SIMULATE));
+      ApplicationFailure f = failure(preflight(clients), List.of(LAB_SIMULATE));
       assertThat(f.getOriginalMessage())
           .isEqualTo("preflight: verification by simulate needs iam:SimulatePrincipalPolicy on"
               + " the lab's role arn:aws:iam::123456789012:role/labflow-lab-pre-role, which the"
@@ -107,7 +114,7 @@ class AwsPreflightTest {
     }
     MotoServer.useCredentials(key[0], key[1]);
     try (AwsClients clients = AwsClients.fromEnvironment()) {
-      assertThat(new AwsPreflight(clients).check("lab-pre", List.of(LAB_SIMULATE), LabSettings.NONE).arn())
+      assertThat(preflight(clients).check("lab-pre", List.of(LAB_SIMULATE), LabSettings.NONE).arn())
           .isEqualTo("arn:aws:iam::123456789012:user/worker-labflow");
     }
   }
@@ -120,7 +127,7 @@ class AwsPreflightTest {
   void probeNeedsATrustedPrincipalAndPassesWithOne() throws Exception {
     String admin = MotoServer.enforceIamWithAdmin();
     try (AwsClients clients = AwsClients.fromEnvironment()) {
-      AwsPreflight preflight = new AwsPreflight(clients);
+      AwsPreflight preflight = preflight(clients);
       ApplicationFailure f =
           failure(preflight, List.of(new Verification("probe", "verifyMethod", false, "trustedPrincipalArn", null)));
       assertThat(f.getOriginalMessage())
@@ -140,7 +147,7 @@ class AwsPreflightTest {
     MotoServer.enforceIamWithAdmin();
     MotoServer.useCredentials(BAD_KEY_ID, "not-a-secret");
     try (AwsClients clients = AwsClients.fromEnvironment()) {
-      ApplicationFailure f = failure(new AwsPreflight(clients), List.of());
+      ApplicationFailure f = failure(preflight(clients), List.of());
       assertThat(f.getOriginalMessage())
           .startsWith("preflight: the worker's AWS credentials were refused by ")
           .contains("on sts:GetCallerIdentity")
@@ -154,7 +161,7 @@ class AwsPreflightTest {
     String saved = System.getProperty("aws.endpointUrl");
     System.setProperty("aws.endpointUrl", "http://127.0.0.1:1");
     try (AwsClients clients = AwsClients.fromEnvironment()) {
-      ApplicationFailure f = failure(new AwsPreflight(clients), List.of());
+      ApplicationFailure f = failure(preflight(clients), List.of());
       assertThat(f.getOriginalMessage())
           .startsWith("preflight: the AWS endpoint http://127.0.0.1:1 does not answer (")
           .endsWith("); check AWS_ENDPOINT_URL and the network, then start the lab again");

@@ -52,7 +52,7 @@ public final class Lab implements AutoCloseable {
   public Lab(List<ExecutionInterceptor> extra, StackWaits waits) {
     List<ExecutionInterceptor> all = new java.util.ArrayList<>(extra);
     all.add(calls);
-    clients = AwsClients.fromEnvironment(AwsClients.Settings.defaults().withInterceptors(all));
+    clients = AwsClients.fromEnvironment(all);
     env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(
         StepLibrary.implementations(clients, definitionsDir(), waits).toArray());

@@ -43,7 +43,7 @@ final class QuotaCheck {
   }
 
   private static Row row(String definition, QuotaFit.Shortfall a) {
-    String check = "quota " + a.reading().quota().code() + " " + a.reading().quota().title();
+    String check = "quota " + a.reading().quota().code + " " + a.reading().quota().title;
     String found = a.numbers() + " (a lab of " + definition + ")";
     return a.fits() ? Row.ok(check, found) : Row.fail(check, found, a.fix(false));
   }

@@ -55,7 +55,7 @@ public record Setting(Path definitionsDir, String taskQueue, Map<String, Definit
     String guard = aws.guard().policy().describe();
     AccountGuard.Identity identity;
     try {
-      identity = new AwsPreflight(aws.clients()).identity();
+      identity = new AwsPreflight(aws.clients(), aws.guard()).identity();
     } catch (ApplicationFailure f) {
       rows.add(Row.fail("AWS identity",
           f.getOriginalMessage().replaceFirst("^preflight: ", ""), null));

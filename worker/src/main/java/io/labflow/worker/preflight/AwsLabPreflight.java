@@ -1,7 +1,6 @@
 package io.labflow.worker.preflight;
 
 import io.labflow.activities.cloudformation.TemplateFacts;
-import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.preflight.AwsPreflight;
 import io.labflow.worker.quotas.LabNeeds;
 import io.labflow.worker.quotas.QuotaPlanner;
@@ -16,6 +15,7 @@ import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Step;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,10 +24,10 @@ import java.util.regex.Pattern;
 
 /**
  * The step library's {@link AwsPreflight} as the engine's {@link Preflight}: reads from the resolved
- * lab which verification methods its verifying steps will use (and from which parameter), whether
- * the roles its steps create trust a principal (and which), and the instance types its stacks
- * launch; then that the lab fits the account's quotas ({@link QuotaPlanner}). A step's kind is
- * what its action takes, as the catalog declares it.
+ * lab which verification methods its verifying steps will use (and from which parameter), the
+ * principals it names (its {@code format: arn} parameters, and what the roles its steps create
+ * trust), and the instance types its stacks launch; then that the lab fits the account's quotas
+ * ({@link QuotaPlanner}). A step's kind is what its action takes, as the catalog declares it.
  */
 public final class AwsLabPreflight implements Preflight {
 
@@ -39,9 +39,9 @@ public final class AwsLabPreflight implements Preflight {
   private final Path definitionsDir;
 
   /** @param definitionsDir where stack steps' templates are, to find their instance types */
-  public AwsLabPreflight(AwsClients clients, Path definitionsDir) {
-    this.aws = new AwsPreflight(clients);
-    this.quotas = new QuotaPlanner(clients, definitionsDir);
+  public AwsLabPreflight(Composition.AwsAccess access, Path definitionsDir) {
+    this.aws = new AwsPreflight(access.clients(), access.guard());
+    this.quotas = new QuotaPlanner(access.clients(), definitionsDir);
     this.definitionsDir = definitionsDir.toAbsolutePath().normalize();
   }
 
@@ -53,11 +53,17 @@ public final class AwsLabPreflight implements Preflight {
 
   /**
    * The instance types of the lab's stacks (from their templates' {@code InstanceType} and the
-   * step's stack parameters), the principals its roles trust, and how its roles are named.
+   * step's stack parameters), the principals it names, and how its roles are named.
    */
   AwsPreflight.LabSettings settings(ResolvedLab lab) {
     List<AwsPreflight.Setting> types = new ArrayList<>();
-    List<AwsPreflight.Setting> principals = new ArrayList<>();
+    Map<String, AwsPreflight.Principal> principals = new LinkedHashMap<>();
+    lab.definition().parameters().forEach((name, def) -> {
+      if (def.isArn() && parameter(lab, name) instanceof String arn) {
+        principals.put(name, new AwsPreflight.Principal(arn, name,
+            def.accounts() == null ? List.of() : def.accounts()));
+      }
+    });
     List<Pattern> roleNames = new ArrayList<>();
     for (ActionStep s : actions(lab)) {
       Map<?, ?> stackParams = s.with().get("parameters") instanceof Map<?, ?> m ? m : Map.of();
@@ -69,13 +75,14 @@ public final class AwsLabPreflight implements Preflight {
       }
       if (takes(s, TRUST)) {
         setting(s.with().get("trustedPrincipalArn"), lab,
-            "steps." + s.id() + ".with.trustedPrincipalArn").ifPresent(principals::add);
+            "steps." + s.id() + ".with.trustedPrincipalArn").ifPresent(p -> principals.putIfAbsent(
+                p.source(), new AwsPreflight.Principal(p.value(), p.source(), null)));
         if (s.with().get("roleName") instanceof String name && name.contains("${lab.labId}")) {
           roleNames.add(namePattern(name));
         }
       }
     }
-    return new AwsPreflight.LabSettings(types, principals, roleNames);
+    return new AwsPreflight.LabSettings(types, List.copyOf(principals.values()), roleNames);
   }
 
   /**
@@ -95,7 +102,11 @@ public final class AwsLabPreflight implements Preflight {
   /** A step's input before the run: a whole {@code ${params.X}} is X's bound value. */
   private static Object bound(Object input, ResolvedLab lab) {
     String p = Expressions.parameterOf(input);
-    return p == null ? input : lab.parameters() == null ? null : lab.parameters().get(p);
+    return p == null ? input : parameter(lab, p);
+  }
+
+  private static Object parameter(ResolvedLab lab, String name) {
+    return lab.parameters() == null ? null : lab.parameters().get(name);
   }
 
   /** A name template as a pattern: {@code labflow-${lab.labId}-role} is {@code labflow-.+-role}. */

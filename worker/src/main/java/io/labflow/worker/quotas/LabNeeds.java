@@ -41,7 +41,7 @@ public final class LabNeeds {
       }
       String body = template(definitionsDir, s);
       for (Quota q : Quota.values()) {
-        int n = body.isEmpty() ? 0 : TemplateFacts.count(body, q.stackType());
+        int n = body.isEmpty() ? 0 : TemplateFacts.count(body, q.stackType);
         if (n > 0) {
           need.merge(q, n, Integer::sum);
         }

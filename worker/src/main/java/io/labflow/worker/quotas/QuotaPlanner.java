@@ -2,6 +2,7 @@ package io.labflow.worker.quotas;
 
 import io.labflow.worker.runtime.Composition;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
+import io.labflow.activities.common.AccountPolicy;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.preflight.AwsPreflight;
 import io.labflow.activities.quotas.AccountQuotas;
@@ -52,7 +53,7 @@ public final class QuotaPlanner {
 
   /** Whether {@code LABFLOW_QUOTAS=off} turns the quota check off in this process. */
   public static boolean off() {
-    return "off".equalsIgnoreCase(System.getenv(SWITCH));
+    return "off".equalsIgnoreCase(AccountPolicy.setting("labflow.quotas", SWITCH));
   }
 
   /**
@@ -61,12 +62,8 @@ public final class QuotaPlanner {
    * @throws io.temporal.failure.ApplicationFailure {@code PreflightFailed}, naming the quota
    */
   public void checkLab(String labId, Definition definition) {
-    Map<Quota, Integer> need = LabNeeds.of(definition, definitionsDir);
-    if (need.isEmpty() || off()) {
-      return;
-    }
-    QuotaFit fit = QuotaFit.of(need, account.read(need.keySet()), List.of(labId), false);
-    if (!fit.leftOut().isEmpty()) {
+    QuotaFit fit = fit(definition, List.of(labId), false);
+    if (fit != null && !fit.leftOut().isEmpty()) {
       throw AwsPreflight.failed(fit.shortfalls().get(0).sentence("this lab", false));
     }
   }
@@ -76,19 +73,13 @@ public final class QuotaPlanner {
    * definition of this name in the definitions directory.
    */
   public NightPlan night(String fleet, String definitionName, List<String> labs, boolean allOrNone) {
-    if (off()) {
-      return new NightPlan(List.of(), null, null);
-    }
-    Definition definition = new DirectoryDefinitionSource(definitionsDir).find(definitionName)
-        .flatMap(f -> Composition.validate(f.fileName(), f.text()).definition())
-        .orElseThrow(() -> new IllegalArgumentException("definition " + definitionName
-            + " is missing or invalid"));
-    Map<Quota, Integer> need = LabNeeds.of(definition, definitionsDir);
-    if (need.isEmpty() || labs.isEmpty()) {
-      return new NightPlan(List.of(), null, null);
-    }
-    QuotaFit fit = QuotaFit.of(need, account.read(need.keySet()), labs, allOrNone);
-    if (fit.leftOut().isEmpty()) {
+    QuotaFit fit = off() ? null : fit(new DirectoryDefinitionSource(definitionsDir)
+            .find(definitionName)
+            .flatMap(f -> Composition.validate(f.fileName(), f.text()).definition())
+            .orElseThrow(() -> new IllegalArgumentException(
+                "definition " + definitionName + " is missing or invalid")),
+        labs, allOrNone);
+    if (fit == null || fit.leftOut().isEmpty()) {
       return new NightPlan(List.of(), null, null);
     }
     String subject = "the " + labs.size() + " labs of fleet " + fleet + " tonight";
@@ -97,6 +88,13 @@ public final class QuotaPlanner {
             .collect(Collectors.joining(", ")),
         fit.shortfalls().stream().map(s -> s.sentence(subject, true))
             .collect(Collectors.joining(". ")));
+  }
+
+  /** How the labs fit the account's quotas; null when none is checked (off, no need, no lab). */
+  private QuotaFit fit(Definition definition, List<String> labs, boolean allOrNone) {
+    Map<Quota, Integer> need = LabNeeds.of(definition, definitionsDir);
+    return off() || need.isEmpty() || labs.isEmpty() ? null
+        : QuotaFit.of(need, account.read(need.keySet()), labs, allOrNone);
   }
 
   /** One line per quota the definition counts against: what one lab needs, and {@code labs} labs. */

@@ -62,8 +62,8 @@ public final class Composition {
    */
   public static AwsAccess awsAccess(List<ExecutionInterceptor> interceptors) {
     AccountGuard guard = new AccountGuard(AccountPolicy.fromEnvironment());
-    AwsClients clients = AwsClients.fromEnvironment(AwsClients.Settings.defaults()
-        .withInterceptors(Stream.concat(Stream.of(guard), interceptors.stream()).toList()));
+    AwsClients clients = AwsClients.fromEnvironment(
+        Stream.concat(Stream.of(guard), interceptors.stream()).toList());
     guard.bind(clients.sts(), clients.iam());
     return new AwsAccess(clients, guard);
   }

@@ -12,7 +12,6 @@ import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetActivitiesImpl;
 import io.labflow.worker.fleet.FleetResetWorkflowImpl;
 import io.labflow.worker.preflight.AwsLabPreflight;
-import io.labflow.worker.preflight.PrincipalAccountPreflight;
 import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.reset.LabResetWorkflowImpl;
 import io.labflow.worker.reset.ResetActivitiesImpl;
@@ -116,8 +115,7 @@ public final class LabWorker implements AutoCloseable {
    * The checks a worker runs on every lab before its first step (and {@code labflow doctor} runs
    * for each definition): the account guard first, so that a lab in an account that is not allowed
    * fails in the resolve, having called only {@code sts:GetCallerIdentity} (the guard on the
-   * clients refuses it on every later call too); the accounts of principal parameters; the step
-   * library's preflight.
+   * clients refuses it on every later call too); then the step library's preflight.
    */
   public static Preflight preflight(Composition.AwsAccess access, Path definitionsDir) {
     return Preflight.all(List.of(
@@ -129,8 +127,7 @@ public final class LabWorker implements AutoCloseable {
             throw AwsFailures.map(e);
           }
         },
-        new PrincipalAccountPreflight(() -> access.guard().verify().account()),
-        new AwsLabPreflight(access.clients(), definitionsDir)));
+        new AwsLabPreflight(access, definitionsDir)));
   }
 
   /** Serves the registry's scrape at {@code /metrics} with the JDK's HTTP server. */

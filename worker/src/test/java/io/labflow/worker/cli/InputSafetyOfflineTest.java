@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.labflow.activities.testing.Tools;
-import io.labflow.worker.preflight.PrincipalAccountPreflight;
 import io.labflow.worker.runtime.Composition;
 import io.labflow.workflows.binding.DefinitionActivitiesImpl;
 import io.labflow.workflows.binding.SiteParameters;
@@ -144,36 +143,6 @@ class InputSafetyOfflineTest {
         .contains("steps[1].with.roleName: field 'roleName': IAM role name 'rrrr")
         .contains("65 characters long; the limit is 64 characters (action 'CreateRole')")
         .contains("parameters.trustedPrincipalArn.default: default '*' contains a wildcard");
-  }
-
-  @Test
-  void theWorkersPreflightRejectsAPrincipalOfAnotherAccount() {
-    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
-    DefinitionActivities resolver =
-        resolver(Preflight.all(java.util.List.of(new PrincipalAccountPreflight(() -> {
-          asked.incrementAndGet();
-          return "111122223333";
-        }))));
-    resolver.resolve(new LabRequest("iam-service-role-lab", null, "lab-1", Map.of(), null));
-    assertThat(asked).as("no ARN parameter set: STS is not asked").hasValue(0);
-    assertThatThrownBy(
-            () ->
-                resolver.resolve(
-                    new LabRequest("iam-service-role-lab", null, "lab-1",
-                        Map.of("trustedPrincipalArn", "arn:aws:iam::999999999999:role/x"), null)))
-        .isInstanceOf(ApplicationFailure.class)
-        .extracting(e -> ((ApplicationFailure) e).getOriginalMessage())
-        .isEqualTo(
-            "request: parameters.trustedPrincipalArn: parameter 'trustedPrincipalArn' names a"
-                + " principal of account 999999999999, but the worker runs in account 111122223333"
-                + " and the definition allows no other (list it under accounts)");
-    assertThat(
-            resolver.resolve(
-                    new LabRequest("iam-service-role-lab", null, "lab-1",
-                        Map.of("trustedPrincipalArn", "arn:aws:iam::111122223333:user/ada"), null))
-                .parameters())
-        .containsEntry("trustedPrincipalArn", "arn:aws:iam::111122223333:user/ada");
-    assertThat(asked).as("asked once, then cached").hasValue(1);
   }
 
   private static DefinitionActivities resolver(Preflight preflight) {

@@ -3,6 +3,8 @@ package io.labflow.worker.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.StepLibrary;
+import io.labflow.activities.common.AccountGuard;
+import io.labflow.activities.common.AccountPolicy;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.model.LabInput;
 import io.labflow.activities.model.LabResources;
@@ -12,6 +14,7 @@ import io.labflow.activities.testing.MotoServer;
 import io.labflow.worker.preflight.AwsLabPreflight;
 import io.labflow.worker.reset.LabResetWorkflowImpl;
 import io.labflow.worker.reset.ResetActivitiesImpl;
+import io.labflow.worker.runtime.Composition;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.workflows.binding.DefinitionActivitiesImpl;
 import io.labflow.workflows.catalog.ActionCatalog;
@@ -104,8 +107,7 @@ final class LabOnMoto implements AutoCloseable {
     this.adminArn = adminArn;
     clients =
         AwsClients.fromEnvironment(
-            AwsClients.Settings.defaults()
-                .withInterceptors(List.of(calls, operations, countListAll(listAllDescribeStacks))));
+            List.of(calls, operations, countListAll(listAllDescribeStacks)));
     env =
         TestWorkflowEnvironment.newInstance(
             TestEnvironmentOptions.newBuilder()
@@ -127,7 +129,9 @@ final class LabOnMoto implements AutoCloseable {
     worker.registerActivitiesImplementations(
         new DefinitionActivitiesImpl(
             new DirectoryDefinitionSource(definitions), new DefinitionLoader(catalog),
-            preflight ? new AwsLabPreflight(clients, definitions) : Preflight.NONE));
+            preflight ? new AwsLabPreflight(new Composition.AwsAccess(clients,
+                new AccountGuard(AccountPolicy.fromEnvironment()).bind(clients.sts(), clients.iam())),
+                definitions) : Preflight.NONE));
     worker.registerActivitiesImplementations(
         StepLibrary.implementations(clients, definitions).toArray());
     env.start();

@@ -130,7 +130,7 @@ class WorkerPolicyOnMotoTest {
     String workerKey = System.getProperty("aws.accessKeyId");
     AccountGuard guard = new AccountGuard(AccountPolicy.fromEnvironment());
     clients = AwsClients.fromEnvironment(
-        AwsClients.Settings.defaults().withInterceptors(List.of(guard, calls)));
+        List.of(guard, calls));
     guard.bind(clients.sts(), clients.iam());
     WorkflowClient client = startWorker(guard);
 
