@@ -3,14 +3,13 @@ package io.labflow.worker.fleet;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.labflow.worker.reset.ResetRequest;
 import io.labflow.workflows.fleet.FleetKeys;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * Input of {@link FleetResetWorkflow}, as the fleet's Schedule passes it.
+ * Input of {@link FleetResetWorkflow}, as the fleet's Schedule passes it; read and checked by
+ * {@link FleetRequests#parse}.
  *
  * @param fleet the fleet's name
  * @param definition the step file every lab runs
@@ -33,14 +32,8 @@ public record FleetRequest(
     Progress progress,
     @JsonInclude(JsonInclude.Include.NON_NULL) String quotaShortfall) {
 
-  public record Lab(String labId, String variant, Map<String, Object> parameters) {
-    public Lab {
-      if (labId == null || labId.isBlank()) {
-        throw new IllegalArgumentException("labId is required");
-      }
-      parameters = parameters == null ? Map.of() : parameters;
-    }
-  }
+  /** One lab of the fleet, as its reset takes it. */
+  public record Lab(String labId, String variant, Map<String, Object> parameters) {}
 
   /** The request of the reset this fleet runs for one of its labs. */
   public ResetRequest resetOf(Lab lab) {
@@ -60,39 +53,7 @@ public record FleetRequest(
       @JsonInclude(JsonInclude.Include.NON_NULL) String quota) {
     public Progress {
       previous = previous == null ? Map.of() : previous;
-      done = done == null ? List.of() : List.copyOf(done);
-    }
-  }
-
-  public FleetRequest {
-    if (fleet == null || fleet.isBlank()) {
-      throw new IllegalArgumentException("fleet is required");
-    }
-    if (definition == null || definition.isBlank()) {
-      throw new IllegalArgumentException("definition is required");
-    }
-    if (concurrency < 1) {
-      throw new IllegalArgumentException("concurrency must be at least 1");
-    }
-    if (quarantineAfter < 1) {
-      throw new IllegalArgumentException("quarantineAfter must be at least 1");
-    }
-    if (labs == null || labs.isEmpty()) {
-      throw new IllegalArgumentException("labs must not be empty");
-    }
-    labs = List.copyOf(labs);
-    Set<String> ids = new HashSet<>();
-    for (Lab lab : labs) {
-      if (lab == null || !ids.add(lab.labId())) {
-        throw new IllegalArgumentException("labs must be distinct and not null");
-      }
-    }
-    releases = releases == null ? Map.of() : Map.copyOf(releases);
-    if (progress != null && (progress.next() < 0 || progress.next() > labs.size())) {
-      throw new IllegalArgumentException("progress.next is out of range");
-    }
-    if (quotaShortfall != null && !FleetKeys.QUOTA_SHORTFALL.contains(quotaShortfall)) {
-      throw new IllegalArgumentException("must be one of " + FleetKeys.QUOTA_SHORTFALL);
+      done = done == null ? List.of() : done;
     }
   }
 

@@ -1,42 +1,53 @@
 package io.labflow.worker.fleet;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.labflow.worker.reset.ResetRequest;
 import io.labflow.workflows.fleet.Fleet;
 import io.labflow.workflows.fleet.FleetKeys;
-import io.labflow.workflows.input.RawJson;
-import io.labflow.workflows.lab.FailureTypes;
-import io.labflow.workflows.yaml.Suggestions;
+import io.labflow.workflows.input.InputLimits;
+import io.labflow.workflows.input.RequestFields;
 import io.temporal.common.converter.RawValue;
-import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** Reads and writes {@link FleetRequest}s: strict on input, so bad input fails the night, not a task. */
+/**
+ * Reads and writes {@link FleetRequest}s. A request is read as a reset's is ({@link
+ * ResetRequest#lab}, {@link RequestFields}): every wrong field named at once, as {@code request:
+ * FIELD: ...}, failing the night, never a workflow task.
+ */
 public final class FleetRequests {
 
   private static final ObjectMapper JSON = JsonMapper.builder()
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       // Fingerprints of requests compare JSON text: map order must not depend on the JVM.
-      .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .build();
 
   /** The most a fleet request may hold: Temporal refuses a larger payload anyway. */
   static final int MAX_REQUEST_BYTES = 2 * 1024 * 1024;
+
+  private static final List<String> FIELDS = List.of("fleet", "definition", "concurrency",
+      "quarantineAfter", "labs", "releases", "progress", "quotaShortfall");
+
+  private static final List<String> LAB_FIELDS = List.of("labId", "variant", "parameters");
+
+  private static final String EXAMPLE = "{\"fleet\":\"iam-class\",\"definition\":\"iam-mini\","
+      + "\"concurrency\":5,\"quarantineAfter\":3,\"labs\":[{\"labId\":\"lab-01\"}]}";
 
   private FleetRequests() {}
 
   /** The request a fleet's Schedule passes, keeping the releases it had. */
   public static FleetRequest of(Fleet fleet, Map<String, Long> releases) {
     List<FleetRequest.Lab> labs = fleet.labs().stream()
-        .map(l -> new FleetRequest.Lab(l.id(), l.variant(), new LinkedHashMap<>(l.parameters())))
+        .map(l -> new FleetRequest.Lab(l.id(), l.variant(), l.parameters()))
         .toList();
     // The default is left out of the request, so an unchanged fleet file keeps its fingerprint.
     String shortfall = FleetKeys.AS_MANY_AS_FIT.equals(fleet.quotaShortfall()) ? null : fleet.quotaShortfall();
@@ -46,45 +57,112 @@ public final class FleetRequests {
 
   /**
    * The request in this raw payload, read within the input limits (the whole of Temporal's payload
-   * limit: a fleet is as large as it needs), or a non-retryable {@code InvalidFleetRequest}
-   * failure saying what is wrong.
+   * limit: a fleet is as large as it needs), or a non-retryable {@code InvalidRequest} failure
+   * naming every wrong field.
    */
   public static FleetRequest parse(RawValue input) {
-    Object json;
-    try {
-      json = RawJson.read(input, "the fleet request", MAX_REQUEST_BYTES);
-    } catch (IllegalArgumentException wrong) {
-      throw invalid(wrong.getMessage());
-    }
-    return parse(json == null ? null : JSON.valueToTree(json));
+    return parse(ResetRequest.object(input, "the fleet request", MAX_REQUEST_BYTES, EXAMPLE));
   }
 
-  /**
-   * The request in this JSON, or a non-retryable {@code InvalidFleetRequest} failure naming the
-   * field that is wrong.
-   */
-  public static FleetRequest parse(JsonNode input) {
-    if (input == null || input.isNull() || input.isMissingNode()) {
-      throw invalid("the fleet request is missing");
-    }
-    if (input.isObject()) {
-      // A typo is named as such before the field it stands for is reported missing.
-      List<String> known = java.util.Arrays.stream(FleetRequest.class.getRecordComponents())
-          .map(java.lang.reflect.RecordComponent::getName).toList();
-      for (java.util.Iterator<String> it = input.fieldNames(); it.hasNext(); ) {
-        String k = it.next();
-        if (!known.contains(k)) {
-          throw invalid("fleet request: " + k + ": unknown field '" + k + "'" + Suggestions.hint(k, known));
-        }
+  /** The request a fleet's Schedule holds, or the same failure. */
+  public static FleetRequest parse(JsonNode json) {
+    return parse(JSON.convertValue(json, Map.class));
+  }
+
+  private static FleetRequest parse(Map<?, ?> map) {
+    List<String> problems = new ArrayList<>();
+    RequestFields.unknown(map, FIELDS, Map.of(), problems);
+    String fleet = required(map, "fleet", problems);
+    String definition = required(map, "definition", problems);
+    int concurrency = whole(map, "concurrency", FleetKeys.MAX_CONCURRENCY, problems);
+    int quarantineAfter = whole(map, "quarantineAfter", FleetKeys.MAX_QUARANTINE_AFTER, problems);
+    List<FleetRequest.Lab> labs = labs(map.get("labs"), problems);
+    Map<String, Long> releases = releases(map.get("releases"), problems);
+    FleetRequest.Progress progress = null;
+    if (map.get("progress") != null) {
+      try {
+        progress = JSON.convertValue(map.get("progress"), FleetRequest.Progress.class);
+      } catch (IllegalArgumentException e) {
+        problems.add("request: progress: progress is not what a night carries on");
+      }
+      if (progress != null && (progress.next() < 0 || progress.next() > labs.size())) {
+        problems.add("request: progress: progress.next is out of range");
       }
     }
-    try {
-      return JSON.treeToValue(input, FleetRequest.class);
-    } catch (JsonMappingException e) {
-      throw invalid(path(e) + ": " + reason(e));
-    } catch (Exception e) {
-      throw invalid(String.valueOf(e.getMessage()));
+    String shortfall = RequestFields.name(map, "quotaShortfall", problems);
+    if (shortfall != null && !FleetKeys.QUOTA_SHORTFALL.contains(shortfall)) {
+      problems.add("request: quotaShortfall: quotaShortfall " + InputLimits.quote(shortfall)
+          + " must be " + String.join(" or ", FleetKeys.QUOTA_SHORTFALL));
     }
+    if (!problems.isEmpty()) {
+      throw ResetRequest.invalid(problems);
+    }
+    return new FleetRequest(fleet, definition, concurrency, quarantineAfter, labs, releases,
+        progress, shortfall);
+  }
+
+  private static String required(Map<?, ?> map, String field, List<String> problems) {
+    String s = RequestFields.name(map, field, problems);
+    if (map.get(field) == null) {
+      problems.add("request: " + field + ": " + field + " is required");
+    }
+    return s;
+  }
+
+  private static int whole(Map<?, ?> map, String field, int max, List<String> problems) {
+    Object v = map.get(field);
+    if ((v instanceof Integer || v instanceof Long) && ((Number) v).longValue() >= 1
+        && ((Number) v).longValue() <= max) {
+      return ((Number) v).intValue();
+    }
+    problems.add("request: " + field + ": " + field + (v == null ? " is required (" : " must be ")
+        + "a whole number from 1 to " + max + (v == null ? ")" : ", got " + InputLimits.describe(v)));
+    return 0;
+  }
+
+  private static List<FleetRequest.Lab> labs(Object v, List<String> problems) {
+    if (!(v instanceof List<?> items) || items.isEmpty()) {
+      problems.add("request: labs: labs must be a non-empty list of labs such as [{\"labId\":\"lab-01\"}], got "
+          + (v == null ? "nothing" : InputLimits.describe(v)));
+      return List.of();
+    }
+    List<FleetRequest.Lab> labs = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < items.size(); i++) {
+      String at = "request: labs[" + i + "]";
+      if (!(items.get(i) instanceof Map<?, ?> item)) {
+        problems.add(at + ": a lab must be a JSON object such as {\"labId\":\"lab-01\"}, got "
+            + InputLimits.describe(items.get(i)));
+        continue;
+      }
+      List<String> own = new ArrayList<>();
+      RequestFields.unknown(item, LAB_FIELDS, Map.of(), own);
+      ResetRequest lab = ResetRequest.lab(item, null, own);
+      own.forEach(p -> problems.add(p.replaceFirst("^request: ", at + ".")));
+      if (own.isEmpty() && !ids.add(lab.labId())) {
+        problems.add(at + ".labId: lab " + InputLimits.quote(lab.labId()) + " is listed twice");
+      }
+      labs.add(new FleetRequest.Lab(lab.labId(), lab.variant(), lab.parameters()));
+    }
+    return labs;
+  }
+
+  private static Map<String, Long> releases(Object v, List<String> problems) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    if (v != null && !(v instanceof Map<?, ?>)) {
+      problems.add("request: releases: releases must be a JSON object of lab id to time (epoch ms), got "
+          + InputLimits.describe(v));
+    } else if (v instanceof Map<?, ?> given) {
+      given.forEach((lab, at) -> {
+        if (at instanceof Integer || at instanceof Long) {
+          out.put(String.valueOf(lab), ((Number) at).longValue());
+        } else {
+          problems.add("request: releases." + RequestFields.clipKey(String.valueOf(lab))
+              + ": a release is a time (epoch ms), got " + InputLimits.describe(at));
+        }
+      });
+    }
+    return out;
   }
 
   /** The report in a previous night's result, or null when there is none or it cannot be read. */
@@ -93,8 +171,7 @@ public final class FleetRequests {
       return null;
     }
     try {
-      return JSON.copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .treeToValue(result, FleetReport.class);
+      return JSON.treeToValue(result, FleetReport.class);
     } catch (Exception e) {
       return null;
     }
@@ -102,57 +179,5 @@ public final class FleetRequests {
 
   public static JsonNode toJson(Object value) {
     return JSON.valueToTree(value);
-  }
-
-  private static String path(JsonMappingException e) {
-    StringBuilder sb = new StringBuilder();
-    for (JsonMappingException.Reference r : e.getPath()) {
-      if (r.getFieldName() != null) {
-        sb.append(sb.isEmpty() ? "" : ".").append(r.getFieldName());
-      } else if (r.getIndex() >= 0) {
-        sb.append('[').append(r.getIndex()).append(']');
-      }
-    }
-    return sb.isEmpty() ? "fleet request" : "fleet request: " + sb;
-  }
-
-  private static String reason(JsonMappingException e) {
-    if (e instanceof UnrecognizedPropertyException u) {
-      List<String> known = u.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
-      return "unknown field '" + u.getPropertyName() + "'" + Suggestions.hint(u.getPropertyName(), known);
-    }
-    if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
-      String what = kind(m.getTargetType());
-      String original = m.getOriginalMessage() == null ? "" : m.getOriginalMessage();
-      return original.startsWith("Cannot map `null`") ? "is required (" + what + ")" : "must be " + what;
-    }
-    Throwable c = e.getCause();
-    if (c instanceof IllegalArgumentException && c.getMessage() != null) {
-      return c.getMessage();
-    }
-    String m = e.getOriginalMessage() == null ? "cannot be read" : e.getOriginalMessage();
-    int cut = m.indexOf('\n');
-    m = cut < 0 ? m : m.substring(0, cut);
-    return m.replaceAll(" \\(class [^)]*\\)", "").replaceAll("`[a-z.]+\\.([A-Za-z$]+)`", "$1");
-  }
-
-  private static String kind(Class<?> type) {
-    if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
-      return "a whole number";
-    }
-    if (type == String.class) {
-      return "a string";
-    }
-    if (List.class.isAssignableFrom(type)) {
-      return "a list";
-    }
-    if (Map.class.isAssignableFrom(type) || type.isRecord()) {
-      return "an object";
-    }
-    return "a " + type.getSimpleName();
-  }
-
-  private static ApplicationFailure invalid(String message) {
-    return ApplicationFailure.newNonRetryableFailure(message, FailureTypes.INVALID_REQUEST);
   }
 }

@@ -23,7 +23,7 @@ import io.temporal.workflow.WorkflowMethod;
  * ({@code labflow fleet release} writes it into the Schedule's action).
  *
  * <p>The input is read as JSON and checked by {@link FleetRequests#parse}, so no input can fail a
- * workflow task: a bad one fails the night at once, naming the field.
+ * workflow task: a bad one fails the night at once, naming every wrong field.
  */
 @WorkflowInterface
 public interface FleetResetWorkflow {
