@@ -255,7 +255,7 @@ class FleetResetWorkflowTest {
   @Test
   void aRefusedNightIsSentWithoutAJavaStackTrace() {
     ApplicationFailure refused = catchThrowableOfType(ApplicationFailure.class,
-        () -> FleetRequests.parse(RawJson.of(Map.of("fleet", "x"))));
+        () -> FleetRequest.parse(RawJson.of(Map.of("fleet", "x"))));
     Failure sent = new RejectionFailureConverter()
         .exceptionToFailure(refused, RejectionFailureConverter.dataConverter());
     assertThat(sent.getMessage()).startsWith("request: definition: definition is required");
