@@ -133,15 +133,16 @@ public record FleetRequest(
         && ((Number) v).longValue() <= max) {
       return ((Number) v).intValue();
     }
-    problems.add("request: " + field + ": " + field + (v == null ? " is required (" : " must be ")
-        + "a whole number from 1 to " + max + (v == null ? ")" : ", got " + InputLimits.describe(v)));
+    String range = "a whole number from 1 to " + max;
+    problems.add("request: " + field + ": " + field + (v == null ? " is required (" + range + ")"
+        : " must be " + range + ", got " + InputLimits.describe(v)));
     return 0;
   }
 
   private static List<Lab> labs(Object v, List<String> problems) {
     if (!(v instanceof List<?> items) || items.isEmpty()) {
-      problems.add("request: labs: labs must be a non-empty list of labs such as [{\"labId\":\"lab-01\"}], got "
-          + (v == null ? "nothing" : InputLimits.describe(v)));
+      problems.add("request: labs: labs must be a non-empty list of labs such as"
+          + " [{\"labId\":\"lab-01\"}], got " + (v == null ? "nothing" : InputLimits.describe(v)));
       return List.of();
     }
     List<Lab> labs = new ArrayList<>();
@@ -168,8 +169,8 @@ public record FleetRequest(
   private static Map<String, Long> releases(Object v, List<String> problems) {
     Map<String, Long> out = new LinkedHashMap<>();
     if (v != null && !(v instanceof Map<?, ?>)) {
-      problems.add("request: releases: releases must be a JSON object of lab id to time (epoch ms), got "
-          + InputLimits.describe(v));
+      problems.add("request: releases: releases must be a JSON object of lab id to time"
+          + " (epoch ms), got " + InputLimits.describe(v));
     } else if (v instanceof Map<?, ?> given) {
       given.forEach((lab, at) -> {
         if (at instanceof Integer || at instanceof Long) {

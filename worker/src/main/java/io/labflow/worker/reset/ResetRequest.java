@@ -123,8 +123,8 @@ public record ResetRequest(
       throw invalid(List.of("request: " + wrong.getMessage()));
     }
     if (!(raw instanceof Map<?, ?> map)) {
-      throw invalid(List.of("request: " + what.replaceFirst("^the ", "a ") + " must be a JSON object such as "
-          + example + ", got " + InputLimits.describe(raw)));
+      throw invalid(List.of("request: " + what.replaceFirst("^the ", "a ")
+          + " must be a JSON object such as " + example + ", got " + InputLimits.describe(raw)));
     }
     return map;
   }

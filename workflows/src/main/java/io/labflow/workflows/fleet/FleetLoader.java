@@ -73,12 +73,10 @@ public final class FleetLoader {
     Map<String, Object> parameters = reader.parameters(top.get("parameters"), "parameters");
     List<FleetLab> labs = reader.labs(top.get("labs"), root, variant, parameters);
     FleetSchedule schedule = schedule(top.get("schedule"), root, nodes);
-    Integer concurrency = top.containsKey("concurrency")
-        ? nodes.integer(top.get("concurrency").value(), "concurrency", 1, FleetKeys.MAX_CONCURRENCY)
-        : Integer.valueOf(FleetKeys.DEFAULT_CONCURRENCY);
-    Integer quarantineAfter = top.containsKey("quarantineAfter")
-        ? nodes.integer(top.get("quarantineAfter").value(), "quarantineAfter", 1, FleetKeys.MAX_QUARANTINE_AFTER)
-        : Integer.valueOf(FleetKeys.DEFAULT_QUARANTINE_AFTER);
+    Integer concurrency = nodes.integer(top, "concurrency", FleetKeys.MAX_CONCURRENCY,
+        FleetKeys.DEFAULT_CONCURRENCY);
+    Integer quarantineAfter = nodes.integer(top, "quarantineAfter",
+        FleetKeys.MAX_QUARANTINE_AFTER, FleetKeys.DEFAULT_QUARANTINE_AFTER);
     String quotaShortfall = nodes.string(top, "quotaShortfall", "", QUOTA_SHORTFALL,
         "must be " + String.join(" or ", FleetKeys.QUOTA_SHORTFALL));
     if (nodes.yaml.hasErrors()) {

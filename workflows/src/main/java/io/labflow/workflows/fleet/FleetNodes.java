@@ -47,7 +47,7 @@ final class FleetNodes {
     return string(m, key, path, form, rule);
   }
 
-  /** The string at {@code key}, or null (absent, or reported); with a {@code form}, it must match. */
+  /** The string at {@code key}, or null (absent, or reported); it must match {@code form} if any. */
   String string(Map<String, Entry> m, String key, String path, Pattern form, String rule) {
     String s = yaml.optionalString(m, key, path);
     if (s != null && form != null && !form.matcher(s).matches()) {
@@ -55,6 +55,11 @@ final class FleetNodes {
       return null;
     }
     return s;
+  }
+
+  /** The whole number at {@code key}, from 1 to {@code max}; {@code fallback} when absent. */
+  Integer integer(Map<String, Entry> m, String key, int max, int fallback) {
+    return m.containsKey(key) ? integer(m.get(key).value(), key, 1, max) : (Integer) fallback;
   }
 
   Integer integer(Node node, String path, int min, int max) {
