@@ -2,7 +2,6 @@ package io.labflow.worker.cli;
 
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetRequest;
-import io.labflow.worker.fleet.FleetRequests;
 import io.labflow.workflows.fleet.Fleet;
 import io.temporal.client.schedules.ScheduleAlreadyRunningException;
 import io.temporal.client.schedules.ScheduleDescription;
@@ -41,7 +40,7 @@ final class FleetApplyCommand extends BaseCommand {
       ScheduleHandle handle = conn.schedules().getHandle(id);
       try {
         conn.schedules().createSchedule(id,
-            FleetSchedules.schedule(fleet.schedule(), FleetRequests.of(fleet, Map.of()),
+            FleetSchedules.schedule(fleet.schedule(), FleetRequest.of(fleet, Map.of()),
                 root().taskQueue(), ScheduleState.newBuilder()
                 .setPaused(paused).setNote(paused ? "created paused" : "").build()),
             ScheduleOptions.newBuilder().setMemo(Map.of(FleetSchedules.FLEET_MEMO, fleet.name())).build());
@@ -54,7 +53,7 @@ final class FleetApplyCommand extends BaseCommand {
       handle.update(input -> {
         ScheduleDescription d = input.getDescription();
         Map<String, Long> releases = FleetSchedules.request(d).releases();
-        FleetRequest desired = FleetRequests.of(fleet, releases);
+        FleetRequest desired = FleetRequest.of(fleet, releases);
         String want = FleetSchedules.fingerprint(fleet.schedule(), desired, root().taskQueue());
         if (want.equals(FleetSchedules.memo(d, FleetSchedules.FINGERPRINT_MEMO))) {
           return null;

@@ -2,7 +2,6 @@ package io.labflow.worker.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.labflow.worker.fleet.FleetRequest;
-import io.labflow.worker.fleet.FleetRequests;
 import io.labflow.worker.fleet.FleetResetWorkflow;
 import io.labflow.workflows.fleet.Fleet;
 import io.labflow.workflows.fleet.FleetKeys;
@@ -45,7 +44,7 @@ final class FleetSchedules {
     return Schedule.newBuilder()
         .setAction(ScheduleActionStartWorkflow.newBuilder()
             .setWorkflowType(FleetResetWorkflow.TYPE)
-            .setArguments(FleetRequests.toJson(request))
+            .setArguments(FleetRequest.toJson(request))
             .setOptions(WorkflowOptions.newBuilder()
                 .setWorkflowId(Fleet.scheduleId(request.fleet()))
                 .setTaskQueue(taskQueue)
@@ -86,7 +85,7 @@ final class FleetSchedules {
       throw new UsageException("schedule " + d.getId() + " is not a fleet schedule");
     }
     try {
-      return FleetRequests.parse(a.getArguments().get(0, JsonNode.class));
+      return FleetRequest.parse(a.getArguments().get(0, JsonNode.class));
     } catch (RuntimeException e) {
       throw new UsageException("schedule " + d.getId() + " holds a fleet request that cannot be read: "
           + e.getMessage());
@@ -113,7 +112,7 @@ final class FleetSchedules {
   }
 
   static String fingerprint(FleetSchedule when, FleetRequest request, String taskQueue) {
-    String text = when + "|" + taskQueue + "|" + FleetRequests.toJson(request);
+    String text = when + "|" + taskQueue + "|" + FleetRequest.toJson(request);
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 12);

@@ -22,10 +22,6 @@ public record FleetReport(
     List<LabReport> labs,
     @JsonInclude(JsonInclude.Include.NON_NULL) String quota) {
 
-  public FleetReport {
-    labs = List.copyOf(labs);
-  }
-
   public Map<LabReport.Outcome, Integer> totals() {
     Map<LabReport.Outcome, Integer> t = new EnumMap<>(LabReport.Outcome.class);
     for (LabReport.Outcome o : LabReport.Outcome.values()) {

@@ -1,8 +1,18 @@
 package io.labflow.worker.fleet;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.labflow.worker.reset.ResetRequest;
+import io.labflow.workflows.fleet.Fleet;
 import io.labflow.workflows.fleet.FleetKeys;
+import io.labflow.workflows.input.InputLimits;
+import io.labflow.workflows.input.RequestFields;
+import io.temporal.common.converter.RawValue;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +20,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Input of {@link FleetResetWorkflow}, as the fleet's Schedule passes it.
+ * Input of {@link FleetResetWorkflow}, as the fleet's Schedule passes it. It is read as a reset's
+ * request is ({@link ResetRequest#lab}, {@link RequestFields}): every wrong field named at once, as
+ * {@code request: FIELD: ...}, failing the night, never a workflow task.
  *
  * @param fleet the fleet's name
  * @param definition the step file every lab runs
@@ -33,14 +45,163 @@ public record FleetRequest(
     Progress progress,
     @JsonInclude(JsonInclude.Include.NON_NULL) String quotaShortfall) {
 
-  public record Lab(String labId, String variant, Map<String, Object> parameters) {
-    public Lab {
-      if (labId == null || labId.isBlank()) {
-        throw new IllegalArgumentException("labId is required");
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      // Fingerprints of requests compare JSON text: map order must not depend on the JVM.
+      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .build();
+
+  /** The most a fleet request may hold: Temporal refuses a larger payload anyway. */
+  static final int MAX_REQUEST_BYTES = 2 * 1024 * 1024;
+
+  private static final List<String> FIELDS = List.of("fleet", "definition", "concurrency",
+      "quarantineAfter", "labs", "releases", "progress", "quotaShortfall");
+
+  private static final List<String> LAB_FIELDS = List.of("labId", "variant", "parameters");
+
+  private static final String EXAMPLE = "{\"fleet\":\"iam-class\",\"definition\":\"iam-mini\","
+      + "\"concurrency\":5,\"quarantineAfter\":3,\"labs\":[{\"labId\":\"lab-01\"}]}";
+
+  /** The request a fleet's Schedule passes, keeping the releases it had. */
+  public static FleetRequest of(Fleet fleet, Map<String, Long> releases) {
+    List<Lab> labs = fleet.labs().stream()
+        .map(l -> new Lab(l.id(), l.variant(), l.parameters()))
+        .toList();
+    // The default is left out of the request, so an unchanged fleet file keeps its fingerprint.
+    String shortfall = FleetKeys.AS_MANY_AS_FIT.equals(fleet.quotaShortfall()) ? null : fleet.quotaShortfall();
+    return new FleetRequest(fleet.name(), fleet.definition(), fleet.concurrency(), fleet.quarantineAfter(),
+        labs, releases, null, shortfall);
+  }
+
+  /**
+   * The request in this raw payload, read within the input limits (the whole of Temporal's payload
+   * limit: a fleet is as large as it needs), or a non-retryable {@code InvalidRequest} failure
+   * naming every wrong field.
+   */
+  public static FleetRequest parse(RawValue input) {
+    return parse(ResetRequest.object(input, "the fleet request", MAX_REQUEST_BYTES, EXAMPLE));
+  }
+
+  /** The request a fleet's Schedule holds, or the same failure. */
+  public static FleetRequest parse(JsonNode json) {
+    return parse(JSON.convertValue(json, Map.class));
+  }
+
+  private static FleetRequest parse(Map<?, ?> map) {
+    List<String> problems = new ArrayList<>();
+    RequestFields.unknown(map, FIELDS, Map.of(), problems);
+    String fleet = required(map, "fleet", problems);
+    String definition = required(map, "definition", problems);
+    int concurrency = whole(map, "concurrency", FleetKeys.MAX_CONCURRENCY, problems);
+    int quarantineAfter = whole(map, "quarantineAfter", FleetKeys.MAX_QUARANTINE_AFTER, problems);
+    List<Lab> labs = labs(map.get("labs"), problems);
+    Map<String, Long> releases = releases(map.get("releases"), problems);
+    Progress progress = null;
+    if (map.get("progress") != null) {
+      try {
+        progress = JSON.convertValue(map.get("progress"), Progress.class);
+      } catch (IllegalArgumentException e) {
+        problems.add("request: progress: progress is not what a night carries on");
       }
-      parameters = parameters == null ? Map.of() : parameters;
+      if (progress != null && (progress.next() < 0 || progress.next() > labs.size())) {
+        problems.add("request: progress: progress.next is out of range");
+      }
+    }
+    String shortfall = RequestFields.name(map, "quotaShortfall", problems);
+    if (shortfall != null && !FleetKeys.QUOTA_SHORTFALL.contains(shortfall)) {
+      problems.add("request: quotaShortfall: quotaShortfall " + InputLimits.quote(shortfall)
+          + " must be " + String.join(" or ", FleetKeys.QUOTA_SHORTFALL));
+    }
+    if (!problems.isEmpty()) {
+      throw ResetRequest.invalid(problems);
+    }
+    return new FleetRequest(fleet, definition, concurrency, quarantineAfter, labs, releases,
+        progress, shortfall);
+  }
+
+  private static String required(Map<?, ?> map, String field, List<String> problems) {
+    String s = RequestFields.name(map, field, problems);
+    if (map.get(field) == null) {
+      problems.add("request: " + field + ": " + field + " is required");
+    }
+    return s;
+  }
+
+  private static int whole(Map<?, ?> map, String field, int max, List<String> problems) {
+    Object v = map.get(field);
+    if ((v instanceof Integer || v instanceof Long) && ((Number) v).longValue() >= 1
+        && ((Number) v).longValue() <= max) {
+      return ((Number) v).intValue();
+    }
+    String range = "a whole number from 1 to " + max;
+    problems.add("request: " + field + ": " + field + (v == null ? " is required (" + range + ")"
+        : " must be " + range + ", got " + InputLimits.describe(v)));
+    return 0;
+  }
+
+  private static List<Lab> labs(Object v, List<String> problems) {
+    if (!(v instanceof List<?> items) || items.isEmpty()) {
+      problems.add("request: labs: labs must be a non-empty list of labs such as"
+          + " [{\"labId\":\"lab-01\"}], got " + (v == null ? "nothing" : InputLimits.describe(v)));
+      return List.of();
+    }
+    List<Lab> labs = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < items.size(); i++) {
+      String at = "request: labs[" + i + "]";
+      if (!(items.get(i) instanceof Map<?, ?> item)) {
+        problems.add(at + ": a lab must be a JSON object such as {\"labId\":\"lab-01\"}, got "
+            + InputLimits.describe(items.get(i)));
+        continue;
+      }
+      List<String> own = new ArrayList<>();
+      RequestFields.unknown(item, LAB_FIELDS, Map.of(), own);
+      ResetRequest lab = ResetRequest.lab(item, null, own);
+      own.forEach(p -> problems.add(p.replaceFirst("^request: ", at + ".")));
+      if (own.isEmpty() && !ids.add(lab.labId())) {
+        problems.add(at + ".labId: lab " + InputLimits.quote(lab.labId()) + " is listed twice");
+      }
+      labs.add(new Lab(lab.labId(), lab.variant(), lab.parameters()));
+    }
+    return labs;
+  }
+
+  private static Map<String, Long> releases(Object v, List<String> problems) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    if (v != null && !(v instanceof Map<?, ?>)) {
+      problems.add("request: releases: releases must be a JSON object of lab id to time"
+          + " (epoch ms), got " + InputLimits.describe(v));
+    } else if (v instanceof Map<?, ?> given) {
+      given.forEach((lab, at) -> {
+        if (at instanceof Integer || at instanceof Long) {
+          out.put(String.valueOf(lab), ((Number) at).longValue());
+        } else {
+          problems.add("request: releases." + RequestFields.clipKey(String.valueOf(lab))
+              + ": a release is a time (epoch ms), got " + InputLimits.describe(at));
+        }
+      });
+    }
+    return out;
+  }
+
+  /** The report in a previous night's result, or null when there is none or it cannot be read. */
+  public static FleetReport previousReport(JsonNode result) {
+    if (result == null || result.isNull() || result.isMissingNode()) {
+      return null;
+    }
+    try {
+      return JSON.treeToValue(result, FleetReport.class);
+    } catch (Exception e) {
+      return null;
     }
   }
+
+  public static JsonNode toJson(Object value) {
+    return JSON.valueToTree(value);
+  }
+
+  /** One lab of the fleet, as its reset takes it. */
+  public record Lab(String labId, String variant, Map<String, Object> parameters) {}
 
   /** The request of the reset this fleet runs for one of its labs. */
   public ResetRequest resetOf(Lab lab) {
@@ -60,39 +221,7 @@ public record FleetRequest(
       @JsonInclude(JsonInclude.Include.NON_NULL) String quota) {
     public Progress {
       previous = previous == null ? Map.of() : previous;
-      done = done == null ? List.of() : List.copyOf(done);
-    }
-  }
-
-  public FleetRequest {
-    if (fleet == null || fleet.isBlank()) {
-      throw new IllegalArgumentException("fleet is required");
-    }
-    if (definition == null || definition.isBlank()) {
-      throw new IllegalArgumentException("definition is required");
-    }
-    if (concurrency < 1) {
-      throw new IllegalArgumentException("concurrency must be at least 1");
-    }
-    if (quarantineAfter < 1) {
-      throw new IllegalArgumentException("quarantineAfter must be at least 1");
-    }
-    if (labs == null || labs.isEmpty()) {
-      throw new IllegalArgumentException("labs must not be empty");
-    }
-    labs = List.copyOf(labs);
-    Set<String> ids = new HashSet<>();
-    for (Lab lab : labs) {
-      if (lab == null || !ids.add(lab.labId())) {
-        throw new IllegalArgumentException("labs must be distinct and not null");
-      }
-    }
-    releases = releases == null ? Map.of() : Map.copyOf(releases);
-    if (progress != null && (progress.next() < 0 || progress.next() > labs.size())) {
-      throw new IllegalArgumentException("progress.next is out of range");
-    }
-    if (quotaShortfall != null && !FleetKeys.QUOTA_SHORTFALL.contains(quotaShortfall)) {
-      throw new IllegalArgumentException("must be one of " + FleetKeys.QUOTA_SHORTFALL);
+      done = done == null ? List.of() : done;
     }
   }
 

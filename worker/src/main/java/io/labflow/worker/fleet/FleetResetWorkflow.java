@@ -22,8 +22,8 @@ import io.temporal.workflow.WorkflowMethod;
  * is not touched until the request's {@code releases} names it with a time after its quarantine
  * ({@code labflow fleet release} writes it into the Schedule's action).
  *
- * <p>The input is read as JSON and checked by {@link FleetRequests#parse}, so no input can fail a
- * workflow task: a bad one fails the night at once, naming the field.
+ * <p>The input is read as JSON and checked by {@link FleetRequest#parse}, so no input can fail a
+ * workflow task: a bad one fails the night at once, naming every wrong field.
  */
 @WorkflowInterface
 public interface FleetResetWorkflow {

@@ -42,10 +42,10 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
 
   @Override
   public FleetReport run(RawValue input) {
-    request = FleetRequests.parse(input);
+    request = FleetRequest.parse(input);
     progress = request.progress();
     if (progress == null) {
-      FleetReport last = FleetRequests.previousReport(Workflow.getLastCompletionResult(JsonNode.class));
+      FleetReport last = FleetRequest.previousReport(Workflow.getLastCompletionResult(JsonNode.class));
       progress = new FleetRequest.Progress(Workflow.currentTimeMillis(), 0, carried(last), List.of(), null);
     }
     progress.done().forEach(r -> done.put(r.labId(), r));
@@ -74,7 +74,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
     Workflow.await(running::isEmpty);
     if (end < request.labs().size()) {
       // Every child of this run has finished: the next run starts with an empty history.
-      Workflow.continueAsNew(FleetRequests.toJson(request.withProgress(new FleetRequest.Progress(
+      Workflow.continueAsNew(FleetRequest.toJson(request.withProgress(new FleetRequest.Progress(
           progress.startedAt(), end, progress.previous(), List.copyOf(done.values()), quotaNote))));
     }
     FleetReport report = report(Workflow.currentTimeMillis(), inFleetOrder());

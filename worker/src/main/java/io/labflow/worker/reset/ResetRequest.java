@@ -81,37 +81,56 @@ public record ResetRequest(
    * workflow task.
    */
   static ResetRequest parse(RawValue payload) {
-    Object raw;
-    try {
-      raw = RawJson.read(payload, "the reset request", InputLimits.MAX_REQUEST_BYTES);
-    } catch (IllegalArgumentException wrong) {
-      throw invalid(List.of("request: " + wrong.getMessage()));
-    }
-    if (!(raw instanceof Map<?, ?> map)) {
-      throw invalid(List.of("request: a reset request must be a JSON object such as " + EXAMPLE
-          + ", got " + InputLimits.describe(raw)));
-    }
+    Map<?, ?> map = object(payload, "the reset request", InputLimits.MAX_REQUEST_BYTES, EXAMPLE);
     List<String> problems = new ArrayList<>();
     RequestFields.unknown(map, FIELDS, Map.of(), problems);
-    String labId = RequestFields.name(map, "labId", problems);
     String definition = RequestFields.name(map, "definition", problems);
+    if (map.get("definition") == null) {
+      problems.add("request: definition: definition is required (a definition's name)");
+    }
+    ResetRequest request = lab(map, definition, problems);
+    if (!problems.isEmpty()) {
+      throw invalid(problems);
+    }
+    return request;
+  }
+
+  /**
+   * The lab of a reset request (or of a fleet request's {@code labs}): {@code labId}, {@code
+   * variant} and {@code parameters}, each wrong field added to {@code problems}.
+   */
+  public static ResetRequest lab(Map<?, ?> map, String definition, List<String> problems) {
+    String labId = RequestFields.name(map, "labId", problems);
     String variant = RequestFields.name(map, "variant", problems);
     if (map.get("labId") == null) {
       problems.add("request: labId: labId is required (the lab to rebuild)");
     } else if (labId != null && !LabIds.isValid(labId)) {
       problems.add("request: labId: labId " + InputLimits.quote(labId) + " must be " + LabIds.RULE);
     }
-    if (map.get("definition") == null) {
-      problems.add("request: definition: definition is required (a definition's name)");
-    }
     Map<String, Object> parameters = RequestFields.parameters(map.get("parameters"), problems);
-    if (!problems.isEmpty()) {
-      throw invalid(problems);
-    }
     return new ResetRequest(labId, definition, variant, parameters);
   }
 
-  private static ApplicationFailure invalid(List<String> problems) {
+  /**
+   * The JSON object in a workflow's raw input (a reset's, a fleet night's), or a non-retryable
+   * {@code InvalidRequest} failure saying why not.
+   */
+  public static Map<?, ?> object(RawValue payload, String what, int maxBytes, String example) {
+    Object raw;
+    try {
+      raw = RawJson.read(payload, what, maxBytes);
+    } catch (IllegalArgumentException wrong) {
+      throw invalid(List.of("request: " + wrong.getMessage()));
+    }
+    if (!(raw instanceof Map<?, ?> map)) {
+      throw invalid(List.of("request: " + what.replaceFirst("^the ", "a ")
+          + " must be a JSON object such as " + example + ", got " + InputLimits.describe(raw)));
+    }
+    return map;
+  }
+
+  /** The failure of a refused request: one sentence per problem. */
+  public static ApplicationFailure invalid(List<String> problems) {
     return ApplicationFailure.newNonRetryableFailure(
         String.join("\n", problems), FailureTypes.INVALID_REQUEST);
   }

@@ -4,7 +4,6 @@ import io.labflow.worker.client.LabStarter;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetReport;
 import io.labflow.worker.fleet.FleetRequest;
-import io.labflow.worker.fleet.FleetRequests;
 import io.labflow.worker.fleet.FleetResetWorkflow;
 import io.labflow.worker.fleet.LabReport;
 import io.labflow.worker.reset.LabResetWorkflow;
@@ -182,7 +181,7 @@ public final class FleetBench {
     FleetRequest request = new FleetRequest("bench-" + labs.size(), definition, concurrency, 3, labs, Map.of(), null, null);
     WorkflowStub night = client.newUntypedWorkflowStub(FleetResetWorkflow.TYPE, WorkflowOptions.newBuilder()
         .setWorkflowId(id).setTaskQueue(queue).build());
-    night.start(FleetRequests.toJson(request));
+    night.start(FleetRequest.toJson(request));
     FleetReport report = night.getResult(FleetReport.class);
     double seconds = (System.nanoTime() - start) / 1e9;
     int ok = 0;

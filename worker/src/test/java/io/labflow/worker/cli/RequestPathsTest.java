@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.worker.fleet.FleetRequest;
-import io.labflow.worker.fleet.FleetRequests;
 import io.labflow.worker.fleet.FleetResetWorkflow;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.LabResetWorkflowImpl;
@@ -221,10 +220,10 @@ class RequestPathsTest {
       return problem(String.join("\n", checked.problems()));
     }
     ScheduleActionStartWorkflow action = (ScheduleActionStartWorkflow) FleetSchedules.schedule(
-        checked.fleetOrNull().schedule(), FleetRequests.of(checked.fleetOrNull(), Map.of()), QUEUE,
+        checked.fleetOrNull().schedule(), FleetRequest.of(checked.fleetOrNull(), Map.of()), QUEUE,
         ScheduleState.newBuilder().build()).getAction();
     assertThat(action.getWorkflowType()).isEqualTo(FleetResetWorkflow.TYPE);
-    FleetRequest request = FleetRequests.parse(action.getArguments().get(0, JsonNode.class));
+    FleetRequest request = FleetRequest.parse(action.getArguments().get(0, JsonNode.class));
     WorkflowStub stub = client.newUntypedWorkflowStub(LabResetWorkflow.TYPE,
         WorkflowOptions.newBuilder().setWorkflowId(LabIds.resetId(labId)).setTaskQueue(QUEUE).build());
     stub.start(RawJson.of(request.resetOf(request.labs().get(0))));

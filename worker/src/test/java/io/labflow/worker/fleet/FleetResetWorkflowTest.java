@@ -13,6 +13,7 @@ import io.labflow.worker.reset.ResetResult;
 import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.interpreter.RejectionFailureConverter;
 import io.labflow.workflows.lab.FailureTypes;
+import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.lab.LabState;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.IndexedValueType;
@@ -254,10 +255,10 @@ class FleetResetWorkflowTest {
   @Test
   void aRefusedNightIsSentWithoutAJavaStackTrace() {
     ApplicationFailure refused = catchThrowableOfType(ApplicationFailure.class,
-        () -> FleetRequests.parse(RawJson.of(Map.of("fleet", "x"))));
+        () -> FleetRequest.parse(RawJson.of(Map.of("fleet", "x"))));
     Failure sent = new RejectionFailureConverter()
         .exceptionToFailure(refused, RejectionFailureConverter.dataConverter());
-    assertThat(sent.getMessage()).startsWith("fleet request");
+    assertThat(sent.getMessage()).startsWith("request: definition: definition is required");
     assertThat(sent.getStackTrace()).isEmpty();
   }
 
@@ -276,21 +277,28 @@ class FleetResetWorkflowTest {
           .rootCause().isInstanceOf(ApplicationFailure.class)
           .satisfies(f -> assertThat(((ApplicationFailure) f).getType())
               .isEqualTo(FailureTypes.INVALID_REQUEST))
-          .hasMessageContaining("fleet request");
+          .hasMessageContaining("request: ");
       WorkflowExecutionHistory h = client.fetchHistory(id);
       assertThat(h.getEvents()).noneMatch(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED);
     }
     assertThatThrownBy(() -> untyped("bad-field", bad))
         .rootCause().satisfies(f -> assertThat(((ApplicationFailure) f).getOriginalMessage())
-            .isEqualTo("fleet request: concurrency: must be a whole number"));
+            .isEqualTo("request: concurrency: concurrency must be a whole number from 1 to 200, got a string"));
     assertThatThrownBy(() -> untyped("bad-missing", Map.of("fleet", "x", "definition", "d",
             "quarantineAfter", 1, "labs", List.of())))
         .rootCause().satisfies(f -> assertThat(((ApplicationFailure) f).getOriginalMessage())
-            .isEqualTo("fleet request: concurrency: is required (a whole number)"));
+            .isEqualTo("request: concurrency: concurrency is required (a whole number from 1 to 200)\n"
+                + "request: labs: labs must be a non-empty list of labs such as [{\"labId\":\"lab-01\"}], got a list"));
     assertThatThrownBy(() -> untyped("bad-typo", Map.of("fleet", "x", "definition", "d",
             "concurency", 1, "quarantineAfter", 1, "labs", List.of())))
         .rootCause().satisfies(f -> assertThat(((ApplicationFailure) f).getOriginalMessage())
-            .startsWith("fleet request: concurency: unknown field 'concurency'; did you mean 'concurrency'?"));
+            .startsWith("request: concurency: unknown field 'concurency'; did you mean 'concurrency'?"));
+    assertThatThrownBy(() -> untyped("bad-labs", Map.of("fleet", "x", "definition", "d",
+            "concurrency", 1, "quarantineAfter", 1, "labs",
+            List.of(Map.of("labId", "a"), Map.of("labId", "Lab 1"), Map.of("labId", "a")))))
+        .rootCause().satisfies(f -> assertThat(((ApplicationFailure) f).getOriginalMessage())
+            .isEqualTo("request: labs[1].labId: labId 'Lab 1' must be " + LabIds.RULE + "\n"
+                + "request: labs[2].labId: lab 'a' is listed twice"));
   }
 
   @Test
@@ -299,7 +307,7 @@ class FleetResetWorkflowTest {
     assertThatThrownBy(() -> untyped("bad-deep", RawJson.ofText(deep)))
         .isInstanceOf(WorkflowFailedException.class)
         .rootCause().satisfies(f -> assertThat(((ApplicationFailure) f).getOriginalMessage())
-            .isEqualTo("the fleet request is nested more than 32 levels deep"));
+            .isEqualTo("request: the fleet request is nested more than 32 levels deep"));
     assertThat(client.fetchHistory("bad-deep").getEvents())
         .noneMatch(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED);
   }

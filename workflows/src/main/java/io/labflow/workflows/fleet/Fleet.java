@@ -27,10 +27,6 @@ public record Fleet(
     int quarantineAfter,
     String quotaShortfall) {
 
-  public Fleet {
-    labs = List.copyOf(labs);
-  }
-
   public String scheduleId() {
     return scheduleId(name);
   }

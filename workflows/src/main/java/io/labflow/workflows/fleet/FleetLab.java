@@ -1,8 +1,6 @@
 package io.labflow.workflows.fleet;
 
 import io.labflow.workflows.lab.LabIds;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -10,13 +8,6 @@ import java.util.Map;
  *
  * @param id the lab id (the lab-id rule of {@link LabIds})
  * @param variant the variant of the fresh lab; null takes the definition's default
- * @param parameters run parameters (never null)
+ * @param parameters run parameters
  */
-public record FleetLab(String id, String variant, Map<String, Object> parameters) {
-
-  public FleetLab {
-    parameters = parameters == null
-        ? Map.of()
-        : Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
-  }
-}
+public record FleetLab(String id, String variant, Map<String, Object> parameters) {}

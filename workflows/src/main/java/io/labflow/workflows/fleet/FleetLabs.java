@@ -45,7 +45,7 @@ final class FleetLabs {
     }
     if (!(node instanceof SequenceNode seq) || seq.getValue().isEmpty()) {
       nodes.error(node, "labs", "labs must be a non-empty list of labs, or a mapping of prefix and count, got "
-          + FleetNodes.describe(node));
+          + YamlNodes.describe(node));
       return List.of();
     }
     if (seq.getValue().size() > FleetKeys.MAX_LABS) {
@@ -59,14 +59,14 @@ final class FleetLabs {
       String labVariant = variant;
       Map<String, Object> params = new LinkedHashMap<>(shared);
       if (item instanceof ScalarNode) {
-        id = nodes.string(item, path);
+        id = nodes.yaml.string(item, path);
       } else {
         Map<String, Entry> m = nodes.mapping(item, path, FleetKeys.LAB);
         if (m == null) {
           return null;
         }
-        id = nodes.required(m, "id", item, path, null, null);
-        String v = nodes.optionalString(m, "variant", path, VARIANT, "must be a variant name");
+        id = nodes.yaml.requiredString(m, "id", item, path);
+        String v = nodes.string(m, "variant", path, VARIANT, "must be a variant name");
         labVariant = v != null ? v : variant;
         params.putAll(parameters(m.get("parameters"), path + ".parameters"));
       }
@@ -92,7 +92,7 @@ final class FleetLabs {
     if (m == null) {
       return List.of();
     }
-    String prefix = nodes.required(m, "prefix", node, "labs", null, null);
+    String prefix = nodes.yaml.requiredString(m, "prefix", node, "labs");
     Integer count = null;
     if (!m.containsKey("count")) {
       nodes.error(node, "labs", "missing required key 'count'");
@@ -123,7 +123,7 @@ final class FleetLabs {
     nodes.remember(path, entry.value());
     if (!(entry.value() instanceof MappingNode map)) {
       nodes.error(entry.value(), path, "parameters must be a mapping of name to value, got "
-          + FleetNodes.describe(entry.value()));
+          + YamlNodes.describe(entry.value()));
       return Map.of();
     }
     Map<String, Object> out = new LinkedHashMap<>();
@@ -131,7 +131,7 @@ final class FleetLabs {
     for (Entry e : nodes.mapping(map, path, null).values()) {
       if (!KEY.matcher(e.key()).matches()) {
         nodes.error(e.keyNode(), path, "parameter names are letters, digits, '_' and '-', got "
-            + FleetNodes.describe(e.keyNode()));
+            + "'" + e.key() + "'");
         continue;
       }
       Object value = value(e.value(), path + "." + e.key());
@@ -153,12 +153,12 @@ final class FleetLabs {
         if (item instanceof ScalarNode s) {
           return scalar(s, at);
         }
-        nodes.error(item, at, "list items must be plain values, got " + FleetNodes.describe(item));
+        nodes.error(item, at, "list items must be plain values, got " + YamlNodes.describe(item));
         return null;
       });
     }
     nodes.error(node, path, "a parameter value must be a string, number, boolean or list, got "
-        + FleetNodes.describe(node));
+        + YamlNodes.describe(node));
     return null;
   }
 
@@ -167,7 +167,7 @@ final class FleetLabs {
     if (Tag.BOOL.equals(tag)) {
       Boolean b = YamlNodes.bool(s);
       if (b == null) {
-        nodes.error(s, path, "expected true or false, got " + FleetNodes.describe(s));
+        nodes.error(s, path, "expected true or false, got '" + s.getValue() + "'");
       }
       return b;
     }
@@ -186,8 +186,8 @@ final class FleetLabs {
       nodes.error(s, path, "a parameter needs a value (leave it out to take the definition's default)");
       return null;
     }
-    nodes.error(s, path, "a parameter value must be a string, whole number or boolean, got "
-        + FleetNodes.describe(s));
+    nodes.error(s, path, "a parameter value must be a string, whole number or boolean, got '"
+        + s.getValue() + "'");
     return null;
   }
 }

@@ -18,11 +18,6 @@ public record FleetLoadResult(Fleet fleetOrNull, List<Diagnostic> errors, Map<St
   /** A line and column, 1-based. */
   public record Place(int line, int column) {}
 
-  public FleetLoadResult {
-    errors = List.copyOf(errors);
-    places = Map.copyOf(places);
-  }
-
   public boolean ok() {
     return fleetOrNull != null && errors.isEmpty();
   }

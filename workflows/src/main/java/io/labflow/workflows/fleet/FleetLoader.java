@@ -65,24 +65,24 @@ public final class FleetLoader {
       return null;
     }
     String name = nodes.required(top, "name", root, "", NAME, "must be " + LabIds.RULE);
-    String description = nodes.optionalString(top, "description", "", null, null);
+    String description = nodes.yaml.optionalString(top, "description", "");
     String definition = nodes.required(top, "definition", root, "", DEFINITION,
         "must be a definition name (" + DefinitionKeys.ID_RULE + ")");
-    String variant = nodes.optionalString(top, "variant", "", FleetLabs.VARIANT, "must be a variant name");
+    String variant = nodes.string(top, "variant", "", FleetLabs.VARIANT, "must be a variant name");
     FleetLabs reader = new FleetLabs(nodes);
     Map<String, Object> parameters = reader.parameters(top.get("parameters"), "parameters");
     List<FleetLab> labs = reader.labs(top.get("labs"), root, variant, parameters);
     FleetSchedule schedule = schedule(top.get("schedule"), root, nodes);
-    Integer concurrency = nodes.optionalInt(top, "concurrency", 1, FleetKeys.MAX_CONCURRENCY);
-    Integer quarantineAfter = nodes.optionalInt(top, "quarantineAfter", 1, FleetKeys.MAX_QUARANTINE_AFTER);
-    String quotaShortfall = nodes.optionalString(top, "quotaShortfall", "", QUOTA_SHORTFALL,
+    Integer concurrency = nodes.integer(top, "concurrency", FleetKeys.MAX_CONCURRENCY,
+        FleetKeys.DEFAULT_CONCURRENCY);
+    Integer quarantineAfter = nodes.integer(top, "quarantineAfter",
+        FleetKeys.MAX_QUARANTINE_AFTER, FleetKeys.DEFAULT_QUARANTINE_AFTER);
+    String quotaShortfall = nodes.string(top, "quotaShortfall", "", QUOTA_SHORTFALL,
         "must be " + String.join(" or ", FleetKeys.QUOTA_SHORTFALL));
     if (nodes.yaml.hasErrors()) {
       return null;
     }
-    return new Fleet(name, description, definition, labs, schedule,
-        concurrency == null ? FleetKeys.DEFAULT_CONCURRENCY : concurrency,
-        quarantineAfter == null ? FleetKeys.DEFAULT_QUARANTINE_AFTER : quarantineAfter,
+    return new Fleet(name, description, definition, labs, schedule, concurrency, quarantineAfter,
         quotaShortfall == null ? FleetKeys.AS_MANY_AS_FIT : quotaShortfall);
   }
 
@@ -96,14 +96,14 @@ public final class FleetLoader {
     if (m == null) {
       return null;
     }
-    String cron = nodes.required(m, "cron", entry.value(), "schedule", null, null);
+    String cron = nodes.yaml.requiredString(m, "cron", entry.value(), "schedule");
     if (cron != null && !CRON_MACRO.matcher(cron.trim()).matches()
         && !CRON.matcher(cron.trim()).matches()) {
       nodes.error(m.get("cron").value(), "schedule.cron", "cron '" + cron + "' must be five fields "
           + "(minute hour day-of-month month day-of-week, e.g. \"0 3 * * *\") or a macro such as @daily");
       cron = null;
     }
-    String zone = nodes.optionalString(m, "timeZone", "schedule", null, null);
+    String zone = nodes.yaml.optionalString(m, "timeZone", "schedule");
     if (zone != null) {
       try {
         ZoneId.of(zone);
@@ -128,7 +128,7 @@ public final class FleetLoader {
   }
 
   private static Duration duration(Map<String, Entry> m, String key, String fallback, FleetNodes nodes) {
-    String text = nodes.optionalString(m, key, "schedule", null, null);
+    String text = nodes.yaml.optionalString(m, key, "schedule");
     if (text == null) {
       return m.containsKey(key) ? null : Durations.parse(fallback).orElseThrow();
     }

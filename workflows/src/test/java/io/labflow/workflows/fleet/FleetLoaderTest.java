@@ -124,10 +124,13 @@ class FleetLoaderTest {
   void brokenYamlEmptyFilesAndWrongShapesAreSentencesNotExceptions() {
     assertThat(load("name: [").errorText()).startsWith("f.yaml:1:").contains("invalid YAML");
     assertThat(load("").errorText()).isEqualTo("f.yaml: the file is empty; a fleet needs name, definition, labs and schedule");
-    assertThat(load("- a\n").errorText()).isEqualTo("f.yaml:1:1: a fleet file must be a mapping, got a list");
+    assertThat(load("- a\n").errorText()).isEqualTo("f.yaml:1:1: expected a mapping, got a list");
     assertThat(load("name: n\ndefinition: d\nlabs: []\nschedule: x\n").errorText()).isEqualTo(
         "f.yaml:3:7: labs: labs must be a non-empty list of labs, or a mapping of prefix and count, got a list\n"
-            + "f.yaml:4:11: schedule: schedule must be a mapping, got 'x'");
+            + "f.yaml:4:11: schedule: expected a mapping, got a string");
+    assertThat(load("name: 5\ndefinition: ''\nlabs: [a]\nschedule: {cron: '@daily'}\n").errorText())
+        .isEqualTo("f.yaml:1:7: name: expected a string, got an integer\n"
+            + "f.yaml:2:13: definition: must not be empty");
     assertThat(load("name: n\ndefinition: d\nlabs: {prefix: a-, count: 10001}\nschedule: {cron: '@daily'}\n"
         + "parameters: {x: {y: 1}}\n").errorText()).isEqualTo(
         "f.yaml:3:27: labs.count: expected a whole number from 1 to 10000, got '10001'\n"
