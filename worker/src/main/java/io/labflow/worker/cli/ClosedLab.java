@@ -93,6 +93,6 @@ final class ClosedLab {
   }
 
   private static String closed(WorkflowExecutionStatus s) {
-    return s.name().replace("WORKFLOW_EXECUTION_STATUS_", "").toLowerCase(Locale.ROOT).replace('_', ' ');
+    return BaseCommand.name(s).toLowerCase(Locale.ROOT).replace('_', ' ');
   }
 }

@@ -1,13 +1,15 @@
 package io.labflow.worker.cli;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ScopeType;
 import io.labflow.worker.client.Pollers;
 import io.labflow.worker.client.TemporalConnection;
 import java.nio.file.Path;
 import java.util.function.BiPredicate;
 import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /** The root {@code labflow} command; every subcommand inherits its options. */
 @Command(
@@ -60,6 +62,14 @@ public final class LabflowCommand implements Runnable {
       description = "Directory of definitions (env LABFLOW_DEFINITIONS_DIR, default: ${DEFAULT-VALUE}).")
   Path definitions;
 
+  /** Set, by LABFLOW_DEBUG, when an error's stack trace is to follow its sentence. */
+  @Option(names = "--debug", hidden = true, defaultValue = "${env:LABFLOW_DEBUG}")
+  String debug;
+
+  /** The Web UI's address (LABFLOW_UI_URL, as scripts/stack env sets it); null: next to Temporal. */
+  @Option(names = "--ui-url", hidden = true, defaultValue = "${env:LABFLOW_UI_URL}")
+  String uiUrl;
+
   /** How the commands reach Temporal (tests give a connection to their own server). */
   Supplier<TemporalConnection> connector = TemporalConnection::open;
 
@@ -69,7 +79,7 @@ public final class LabflowCommand implements Runnable {
    */
   BiPredicate<TemporalConnection, String> polled = Pollers::polled;
 
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public void run() {

@@ -51,7 +51,7 @@ final class ResumeCommand extends LabCommand {
         StatusPrinter.print(after, out());
         return 0;
       }
-      return RunCommand.summarize(follow(conn, labId, null, timeout, LabFollower.LIVE_OR_PAUSED), labId, conn, out());
+      return summarize(follow(conn, labId, null, timeout, LabFollower.LIVE_OR_PAUSED), conn, labId);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.labflow.worker.cli;
 import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.LabStatus;
 import java.time.Duration;
 import java.util.Set;
 import picocli.CommandLine.Command;
@@ -40,7 +41,7 @@ final class TeardownCommand extends LabCommand {
       }
       out().println("Tearing lab " + labId + " down (following up to " + wait + ")...");
       out().flush();
-      if (!accepted(conn, labId, "teardown")) {
+      if (sent(conn, labId, "teardown", LabStatus.class) == null) {
         throw recorded(conn, queue);
       }
       LabFollower.Outcome outcome = follow(conn, labId, null, wait, Set.of());

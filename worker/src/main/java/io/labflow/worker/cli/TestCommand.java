@@ -6,6 +6,7 @@ import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.CheckAnswer;
 import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LearnerProgress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,7 +59,11 @@ final class TestCommand extends BaseCommand {
   Duration downWithin;
 
   /** What is left of a lab (tests count their own). */
-  Function<String, List<String>> leftovers = TestCommand::leftOnAws;
+  Function<String, List<String>> leftovers = labId -> {
+    try (AwsClients aws = AwsClients.fromEnvironment()) {
+      return LabLeftovers.of(aws, labId);
+    }
+  };
 
   Duration poll = Duration.ofMillis(500);
 
@@ -119,7 +124,7 @@ final class TestCommand extends BaseCommand {
       return null;
     }
     LearnerProgress progress = o.status().orElseThrow().learner();
-    if (progress == null || progress.tasks() == null || progress.tasks().isEmpty()) {
+    if (progress == null || progress.tasks().isEmpty()) {
       deviation("lab " + labId + " has no learner tasks to test");
       return null;
     }
@@ -181,15 +186,14 @@ final class TestCommand extends BaseCommand {
     out().println("Tearing lab " + labId + " down; waiting up to " + downWithin
         + " for its run to end TORN_DOWN...");
     out().flush();
-    boolean sent;
+    boolean taken = false;
     try {
-      sent = accepted(conn, labId, "teardown");
+      taken = sent(conn, labId, "teardown", LabStatus.class) != null;
     } catch (RuntimeException refused) {
       out().println("  teardown refused now (" + Main.describe(refused)
           + "); recording it for when the lab can take it");
-      sent = false;
     }
-    if (!sent) {
+    if (!taken) {
       recordTeardown(conn, labId);
     }
     LabFollower.Outcome o =
@@ -234,11 +238,4 @@ final class TestCommand extends BaseCommand {
     out().printf("task %-20s %s%n", task.id(), what);
     out().flush();
   }
-
-  private static List<String> leftOnAws(String labId) {
-    try (AwsClients aws = AwsClients.fromEnvironment()) {
-      return LabLeftovers.of(aws, labId);
-    }
-  }
-
 }
