@@ -46,7 +46,7 @@ abstract class BaseCommand implements Callable<Integer> {
 
   /**
    * The task queue of the lab's open run, once a worker is seen polling it: a lab without an open
-   * run is a {@link ClosedLab.Ended}, a queue no worker polls a {@link NoWorker} saying {@code
+   * run is a {@link ClosedLab}, a queue no worker polls a {@link NoWorker} saying {@code
    * unsent}, both within seconds.
    */
   String workerFor(TemporalConnection conn, String labId, String unsent) {

@@ -9,7 +9,6 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Lists lab runs through the visibility store. */
 @Command(name = "list", description = "Lists lab runs (visibility query on WorkflowType='LabWorkflow').")
 final class ListCommand extends BaseCommand {
 

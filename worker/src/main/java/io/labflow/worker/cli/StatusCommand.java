@@ -11,7 +11,6 @@ import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Prints a lab's status: the lab's own answer, or the server's record when no worker polls. */
 @Command(name = "status", description = {
     "Prints a lab's steps, states, attempts and errors.",
     "When no worker polls the lab's task queue, prints the server's record instead (workflow",

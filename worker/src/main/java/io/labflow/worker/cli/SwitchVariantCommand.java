@@ -9,7 +9,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Switches a live lab to another variant (an update) and follows the switch steps. */
 @Command(name = "switch-variant",
     description = {
       "Switches a live lab to another variant, follows the switch steps, prints the status.",

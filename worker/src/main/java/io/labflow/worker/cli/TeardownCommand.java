@@ -9,7 +9,6 @@ import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Tears a live or paused lab down and follows it until the run closes. */
 @Command(name = "teardown",
     description = {
       "Tears a live or paused lab down: every compensation, in reverse order.",
@@ -29,7 +28,7 @@ final class TeardownCommand extends LabCommand {
       String queue;
       try {
         queue = ClosedLab.openRunQueue(conn.client(), labId);
-      } catch (ClosedLab.Ended e) {
+      } catch (ClosedLab e) {
         if (LabState.TORN_DOWN.name().equals(e.state()) || LabState.ROLLED_BACK.name().equals(e.state())) {
           out().println(e.getMessage() + "; nothing left to tear down");
           return 0;

@@ -71,7 +71,7 @@ class CliContractOfflineTest {
   @Test
   void exitCodesTellNoWorkerFromEndedLabsFromUsage() {
     assertThat(Main.exitCode(new NoWorker("labflow", "nothing sent"))).isEqualTo(4);
-    assertThat(Main.exitCode(new ClosedLab.Ended("lab x is already torn down", "TORN_DOWN"))).isEqualTo(1);
+    assertThat(Main.exitCode(new ClosedLab("lab x is already torn down", "TORN_DOWN"))).isEqualTo(1);
     assertThat(Main.exitCode(new UsageException("wrong"))).isEqualTo(2);
     assertThat(new NoWorker("labflow", "lab x not started").getMessage()).isEqualTo(
         "no worker polls task queue labflow (none in the last 70 s): start one with ./labflow worker,"
