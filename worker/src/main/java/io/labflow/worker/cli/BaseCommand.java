@@ -138,11 +138,11 @@ abstract class BaseCommand implements Callable<Integer> {
       out().println("Lab " + labId + " is still " + state + " (stopped following).");
     }
     printWebUi(conn, labId);
-    if (outcome.closed()) {
-      return outcome.executionStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED
-          && state != LabState.ROLLED_BACK && state != LabState.FAILED ? 0 : 1;
+    if (!outcome.closed()) {
+      return state == LabState.PAUSED ? 3 : 0;
     }
-    return state == LabState.PAUSED ? 3 : 0;
+    return outcome.executionStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED
+        && state != LabState.ROLLED_BACK && state != LabState.FAILED ? 0 : 1;
   }
 
   void printWebUi(TemporalConnection conn, String workflowId) {

@@ -70,7 +70,8 @@ final class ClosedLab extends RuntimeException {
     String state = d.getTypedSearchAttributes().get(LabSearchAttributes.STATE);
     String closed = BaseCommand.name(d.getStatus()).toLowerCase(Locale.ROOT).replace('_', ' ');
     if (d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-      return new ClosedLab("lab " + labId + " is running but did not take the request" + run, state);
+      return new ClosedLab(
+          "lab " + labId + " is running but did not take the request" + run, state);
     }
     return new ClosedLab(state == null ? "lab " + labId + " already ended (" + closed + ")" + run
         : switch (state) {

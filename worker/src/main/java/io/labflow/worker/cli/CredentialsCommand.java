@@ -52,7 +52,8 @@ final class CredentialsCommand extends LabCommand {
     }
     String roleArn;
     try (TemporalConnection conn = connect()) {
-      workerFor(conn, labId, "no credentials issued: the learner role is read from the lab's status");
+      workerFor(conn, labId,
+          "no credentials issued: the learner role is read from the lab's status");
       roleArn = learnerRoleArn(LabFollower.query(conn, labId, null).orElseThrow(() ->
           new IllegalStateException("lab " + labId + " did not answer its status query within"
               + " seconds; try again")));

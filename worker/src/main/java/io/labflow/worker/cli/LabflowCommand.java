@@ -6,10 +6,8 @@ import java.nio.file.Path;
 import java.util.function.BiPredicate;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
-import picocli.CommandLine.Spec;
 
 /** The root {@code labflow} command; every subcommand inherits its options. */
 @Command(
@@ -46,7 +44,7 @@ import picocli.CommandLine.Spec;
       TestCommand.class,
       picocli.CommandLine.HelpCommand.class
     })
-public final class LabflowCommand implements Runnable {
+public final class LabflowCommand extends BaseCommand {
 
   @Option(
       names = "--task-queue",
@@ -66,7 +64,7 @@ public final class LabflowCommand implements Runnable {
   @Option(names = "--debug", hidden = true, defaultValue = "${env:LABFLOW_DEBUG}")
   String debug;
 
-  /** The Web UI's address (LABFLOW_UI_URL, as scripts/stack env sets it); null: next to Temporal. */
+  /** The Web UI's address (LABFLOW_UI_URL, as scripts/stack env sets it); null: Temporal's. */
   @Option(names = "--ui-url", hidden = true, defaultValue = "${env:LABFLOW_UI_URL}")
   String uiUrl;
 
@@ -79,11 +77,10 @@ public final class LabflowCommand implements Runnable {
    */
   BiPredicate<TemporalConnection, String> polled = Pollers::polled;
 
-  @Spec CommandSpec spec;
-
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  public Integer call() {
+    spec.commandLine().usage(out());
+    return 0;
   }
 
   public String taskQueue() {

@@ -29,7 +29,8 @@ final class TeardownCommand extends LabCommand {
       try {
         queue = ClosedLab.openRunQueue(conn.client(), labId);
       } catch (ClosedLab e) {
-        if (LabState.TORN_DOWN.name().equals(e.state()) || LabState.ROLLED_BACK.name().equals(e.state())) {
+        String state = e.state();
+        if (LabState.TORN_DOWN.name().equals(state) || LabState.ROLLED_BACK.name().equals(state)) {
           out().println(e.getMessage() + "; nothing left to tear down");
           return 0;
         }

@@ -85,7 +85,8 @@ public final class LabFollower {
       }
       LabState before = last == null ? null : last.state();
       last = status.orElse(last);
-      status.ifPresent(s -> s.steps().forEach(st -> printChange(st, steps.put(st.id(), st.state()))));
+      status.ifPresent(
+          s -> s.steps().forEach(st -> printChange(st, steps.put(st.id(), st.state()))));
       if (last != null && last.state() != before) {
         out.println("lab " + labId + ": " + last.state());
       }

@@ -30,14 +30,15 @@ public final class StatusPrinter {
 
   /** The first line of a lab's status, from its status query or from the server's record. */
   public static String header(String labId, String definition, String variant, Object state) {
-    return "Lab " + labId + "  definition=" + definition + "  variant=" + variant + "  state=" + state;
+    return "Lab " + labId + "  definition=" + definition + "  variant=" + variant
+        + "  state=" + state;
   }
 
   public static void print(LabStatus s, PrintWriter out) {
     out.println(header(s.labId(), s.definition(), s.variant(), s.state()));
     int width = s.steps().stream().mapToInt(st -> st.id().length()).max().orElse(4);
-    int actionWidth =
-        s.steps().stream().mapToInt(st -> Objects.toString(st.action(), "").length()).max().orElse(6);
+    int actionWidth = s.steps().stream()
+        .mapToInt(st -> Objects.toString(st.action(), "").length()).max().orElse(6);
     for (StepStatus st : s.steps()) {
       out.printf("  %-20s %-" + width + "s  %-" + actionWidth + "s  attempt %d%s%n",
           st.state(), st.id(), Objects.toString(st.action(), ""), st.attempt(),
@@ -78,7 +79,7 @@ public final class StatusPrinter {
     }
   }
 
-  /** The task, each condition with its message, hint and what was found, the score and what is next. */
+  /** The task, each condition with its message, hint and finding, the score and what is next. */
   public static void printAnswer(CheckAnswer a, PrintWriter out) {
     out.printf("Task %s: %s%n", a.taskId(), a.passed() ? "passed" : "not passed");
     printConditions(a, out);
@@ -86,7 +87,7 @@ public final class StatusPrinter {
     out.println(a.nextTask() == null ? "Every task is done." : "Next task: " + a.nextTask());
   }
 
-  /** Each condition on its line; under a failed one its message and hint; under each what was found. */
+  /** Each condition on its line; under a failed one its message and hint; under each its finding. */
   private static void printConditions(CheckAnswer a, PrintWriter out) {
     for (CheckAnswer.Condition c : a.conditions()) {
       out.printf("  %-6s %s%s%n", c.passed() ? "passed" : "FAILED", c.id(),

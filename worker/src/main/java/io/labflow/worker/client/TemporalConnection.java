@@ -84,7 +84,8 @@ public final class TemporalConnection implements AutoCloseable {
    * next to this server (best effort for local and Cloud servers).
    */
   public String uiAddress(String ui, String workflowId) {
-    return (ui != null ? ui : defaultUi()) + "/namespaces/" + namespace() + "/workflows/" + workflowId;
+    return (ui != null ? ui : defaultUi()) + "/namespaces/" + namespace() + "/workflows/"
+        + workflowId;
   }
 
   private String defaultUi() {
