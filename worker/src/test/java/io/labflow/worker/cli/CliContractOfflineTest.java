@@ -79,6 +79,19 @@ class CliContractOfflineTest {
   }
 
   @Test
+  void anErrorIsOneSentenceAndLabflowDebugAddsItsStackTrace() {
+    CliRun plain = CliRun.run("run", "nowhere.yaml", "--lab-id", "lab-1");
+    assertThat(plain.code()).isEqualTo(2);
+    assertThat(plain.err()).isEqualTo("labflow: no such file: nowhere.yaml\n");
+
+    // --debug is how LABFLOW_DEBUG reaches the command (picocli's ${env:...} default).
+    CliRun debug = CliRun.run("--debug=1", "run", "nowhere.yaml", "--lab-id", "lab-1");
+    assertThat(debug.code()).isEqualTo(2);
+    assertThat(debug.err()).startsWith("labflow: no such file: nowhere.yaml\n")
+        .contains("UsageException: no such file: nowhere.yaml", "\tat io.labflow.worker.cli.");
+  }
+
+  @Test
   void everyCommandSummaryIsAWholeSentence() {
     CommandLine cli = Main.newCommandLine();
     assertSummaries(cli);
