@@ -4,24 +4,27 @@ import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.LabState;
-import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowUpdateHandle;
 import io.temporal.client.WorkflowUpdateStage;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** Shared plumbing of the subcommands: output streams, root options, Temporal connection. */
 abstract class BaseCommand implements Callable<Integer> {
+
+  /** How long a worker that polls has to accept or refuse an Update. */
+  static final Duration ACCEPT = Duration.ofSeconds(15);
 
   @Spec CommandSpec spec;
 
@@ -37,9 +40,13 @@ abstract class BaseCommand implements Callable<Integer> {
     return spec.commandLine().getErr();
   }
 
+  TemporalConnection connect() {
+    return root().connector.get();
+  }
+
   /**
    * The task queue of the lab's open run, once a worker is seen polling it: a lab without an open
-   * run is a {@link ClosedLab.Ended}, a queue no worker polls a {@link NoWorker} saying {@code
+   * run is a {@link ClosedLab}, a queue no worker polls a {@link NoWorker} saying {@code
    * unsent}, both within seconds.
    */
   String workerFor(TemporalConnection conn, String labId, String unsent) {
@@ -50,18 +57,6 @@ abstract class BaseCommand implements Callable<Integer> {
     return queue;
   }
 
-  /** How long a worker that polls has to accept or refuse an Update. */
-  static final Duration ACCEPT = Duration.ofSeconds(15);
-
-  /**
-   * Sends the lab's Update {@code name} and waits up to {@link #ACCEPT} for a worker to accept it:
-   * false when none did; a refusal, or a lab whose run has ended, is thrown at once.
-   */
-  static boolean accepted(TemporalConnection conn, String labId, String name, Object... args)
-      throws InterruptedException {
-    return taken(conn, labId, name, LabStatus.class, args) != null;
-  }
-
   /**
    * Sends the lab's Update {@code name} and returns its answer once the lab has given it: a
    * worker that polls {@code queue} but does not accept it within {@link #ACCEPT} is a {@link
@@ -69,25 +64,20 @@ abstract class BaseCommand implements Callable<Integer> {
    */
   static <T> T answer(TemporalConnection conn, String queue, String labId, String name,
       Class<T> type, Object... args) throws InterruptedException {
-    WorkflowUpdateHandle<T> handle = taken(conn, labId, name, type, args);
+    WorkflowUpdateHandle<T> handle = sent(conn, labId, name, type, args);
     if (handle == null) {
-      throw notTaken(queue, labId, name);
+      throw new NoWorker(queue, "no worker took the " + name + " within " + ACCEPT.toSeconds()
+          + " s; the server keeps it for a worker that comes back (labflow status " + labId + ")");
     }
     return handle.getResult();
   }
 
-  /** The lab's worker polls {@code queue} but took none of its Update {@code what}. */
-  static NoWorker notTaken(String queue, String labId, String what) {
-    return new NoWorker(queue, "no worker took the " + what + " within " + ACCEPT.toSeconds()
-        + " s; the server keeps it for a worker that comes back (labflow status " + labId + ")");
-  }
-
   /**
-   * The Update's handle once a worker accepted it; null when none did within {@link #ACCEPT}. A
-   * refusal is thrown.
+   * Sends the lab's Update {@code name}: its handle once a worker accepted it, null when none did
+   * within {@link #ACCEPT}. A refusal, or a lab whose run has ended, is thrown at once.
    */
-  private static <T> WorkflowUpdateHandle<T> taken(TemporalConnection conn, String labId,
-      String name, Class<T> type, Object... args) throws InterruptedException {
+  static <T> WorkflowUpdateHandle<T> sent(TemporalConnection conn, String labId, String name,
+      Class<T> type, Object... args) throws InterruptedException {
     CompletableFuture<WorkflowUpdateHandle<T>> taken = CompletableFuture.supplyAsync(
         () -> ClosedLab.guard(conn.client(), labId,
             () -> conn.client().newUntypedWorkflowStub(labId).startUpdate(
@@ -129,11 +119,38 @@ abstract class BaseCommand implements Callable<Integer> {
     return outcome;
   }
 
-  void printWebUi(TemporalConnection conn, String workflowId) {
-    out().println("Web UI: " + conn.uiAddress(workflowId));
+  /**
+   * Prints where a followed lab stands and what to do next, and returns the exit code of a command
+   * that started or resumed it: 0 live or completed, 3 paused, 1 failed or rolled back.
+   */
+  int summarize(LabFollower.Outcome outcome, TemporalConnection conn, String labId) {
+    LabState state = outcome.state();
+    if (outcome.closed()) {
+      out().println("Lab " + labId + " run closed: " + name(outcome.executionStatus())
+          + (state == null ? "" : " (" + state + ")"));
+    } else if (state == LabState.LIVE) {
+      out().println("Lab " + labId + " is LIVE. Next: labflow switch-variant " + labId
+          + " VARIANT | labflow teardown " + labId);
+    } else if (state == LabState.PAUSED) {
+      out().println("Lab " + labId + " is PAUSED. Decide: labflow resume " + labId
+          + " --retry|--skip|--rollback");
+    } else {
+      out().println("Lab " + labId + " is still " + state + " (stopped following).");
+    }
+    printWebUi(conn, labId);
+    if (!outcome.closed()) {
+      return state == LabState.PAUSED ? 3 : 0;
+    }
+    return outcome.executionStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED
+        && state != LabState.ROLLED_BACK && state != LabState.FAILED ? 0 : 1;
   }
 
-  TemporalConnection connect() {
-    return root().connector.get();
+  void printWebUi(TemporalConnection conn, String workflowId) {
+    out().println("Web UI: " + conn.uiAddress(root().uiUrl, workflowId));
+  }
+
+  /** A run's status as people read it: {@code COMPLETED}, {@code TIMED_OUT}. */
+  static String name(WorkflowExecutionStatus status) {
+    return status.name().replace("WORKFLOW_EXECUTION_STATUS_", "");
   }
 }

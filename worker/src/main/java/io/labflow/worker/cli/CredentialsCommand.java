@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.sts.model.Credentials;
 final class CredentialsCommand extends LabCommand {
 
   /** The action whose step's outputs hold the learner role. */
-  static final String ACTION = "CreateLearnerAccess";
+  private static final String ACTION = "CreateLearnerAccess";
   static final String FEDERATION = "https://signin.aws.amazon.com/federation";
   static final String CONSOLE = "https://console.aws.amazon.com/";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,12 +52,11 @@ final class CredentialsCommand extends LabCommand {
     }
     String roleArn;
     try (TemporalConnection conn = connect()) {
-      String unsent = "no credentials issued: the learner role is read from the lab's status";
-      workerFor(conn, labId, unsent);
-      LabStatus status = LabFollower.query(conn, labId, null).orElseThrow(() ->
+      workerFor(conn, labId,
+          "no credentials issued: the learner role is read from the lab's status");
+      roleArn = learnerRoleArn(LabFollower.query(conn, labId, null).orElseThrow(() ->
           new IllegalStateException("lab " + labId + " did not answer its status query within"
-              + " seconds; try again"));
-      roleArn = learnerRoleArn(status);
+              + " seconds; try again")));
     }
     String endpoint = AccountPolicy.fromEnvironment().endpoint();
     Credentials c;
@@ -65,7 +64,13 @@ final class CredentialsCommand extends LabCommand {
       c = sts.assumeRole(b -> b.roleArn(roleArn).roleSessionName(sessionName(labId))
           .durationSeconds((int) duration.toSeconds())).credentials();
     }
-    out().println(exports(c, region(), endpoint));
+    String region;
+    try {
+      region = new DefaultAwsRegionProviderChain().getRegion().id();
+    } catch (RuntimeException none) {
+      region = null;
+    }
+    out().println(exports(c, region, endpoint));
     out().println("# expires " + c.expiration() + " (" + roleArn + ")");
     if (endpoint != null) {
       out().println("# console: none with an endpoint override (" + endpoint + "); the AWS"
@@ -127,14 +132,6 @@ final class CredentialsCommand extends LabCommand {
           + r.statusCode() + "); the exports above still work");
     }
     return JSON.readTree(r.body()).path("SigninToken").asText();
-  }
-
-  private static String region() {
-    try {
-      return new DefaultAwsRegionProviderChain().getRegion().id();
-    } catch (RuntimeException none) {
-      return null;
-    }
   }
 
   private static String encode(String s) {

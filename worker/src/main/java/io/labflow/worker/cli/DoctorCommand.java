@@ -8,7 +8,6 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Checks, before the first class, that labs can run here. */
 @Command(
     name = "doctor",
     description = {

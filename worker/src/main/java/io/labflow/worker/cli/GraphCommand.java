@@ -5,7 +5,6 @@ import io.labflow.workflows.model.Definition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** Prints a definition as a Mermaid flowchart. */
 @Command(
     name = "graph",
     description =

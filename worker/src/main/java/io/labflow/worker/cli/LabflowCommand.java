@@ -1,13 +1,13 @@
 package io.labflow.worker.cli;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ScopeType;
 import io.labflow.worker.client.Pollers;
 import io.labflow.worker.client.TemporalConnection;
 import java.nio.file.Path;
 import java.util.function.BiPredicate;
 import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** The root {@code labflow} command; every subcommand inherits its options. */
 @Command(
@@ -44,7 +44,7 @@ import java.util.function.Supplier;
       TestCommand.class,
       picocli.CommandLine.HelpCommand.class
     })
-public final class LabflowCommand implements Runnable {
+public final class LabflowCommand extends BaseCommand {
 
   @Option(
       names = "--task-queue",
@@ -60,6 +60,14 @@ public final class LabflowCommand implements Runnable {
       description = "Directory of definitions (env LABFLOW_DEFINITIONS_DIR, default: ${DEFAULT-VALUE}).")
   Path definitions;
 
+  /** Set, by LABFLOW_DEBUG, when an error's stack trace is to follow its sentence. */
+  @Option(names = "--debug", hidden = true, defaultValue = "${env:LABFLOW_DEBUG}")
+  String debug;
+
+  /** The Web UI's address (LABFLOW_UI_URL, as scripts/stack env sets it); null: Temporal's. */
+  @Option(names = "--ui-url", hidden = true, defaultValue = "${env:LABFLOW_UI_URL}")
+  String uiUrl;
+
   /** How the commands reach Temporal (tests give a connection to their own server). */
   Supplier<TemporalConnection> connector = TemporalConnection::open;
 
@@ -69,11 +77,10 @@ public final class LabflowCommand implements Runnable {
    */
   BiPredicate<TemporalConnection, String> polled = Pollers::polled;
 
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
-
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  public Integer call() {
+    spec.commandLine().usage(out());
+    return 0;
   }
 
   public String taskQueue() {

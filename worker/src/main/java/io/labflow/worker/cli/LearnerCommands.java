@@ -1,6 +1,5 @@
 package io.labflow.worker.cli;
 
-import io.labflow.worker.client.LearnerPrinter;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.CheckAnswer;
@@ -30,7 +29,7 @@ final class LearnerCommands {
       try (TemporalConnection conn = connect()) {
         String queue = workerFor(conn, labId, "nothing sent");
         CheckAnswer answer = answer(conn, queue, labId, spec.name(), CheckAnswer.class);
-        LearnerPrinter.printAnswer(answer, out());
+        StatusPrinter.printAnswer(answer, out());
         return answer.passed() || this instanceof Skip ? 0 : 1;
       }
     }

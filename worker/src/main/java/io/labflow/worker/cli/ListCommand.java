@@ -9,7 +9,6 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Lists lab runs through the visibility store. */
 @Command(name = "list", description = "Lists lab runs (visibility query on WorkflowType='LabWorkflow').")
 final class ListCommand extends BaseCommand {
 
@@ -29,7 +28,7 @@ final class ListCommand extends BaseCommand {
         SearchAttributes sa = m.getTypedSearchAttributes();
         out().printf("%-24s %-11s %-14s %-22s %-12s %s%n",
             m.getExecution().getWorkflowId(),
-            m.getStatus().name().replace("WORKFLOW_EXECUTION_STATUS_", ""),
+            name(m.getStatus()),
             value(sa.get(LabSearchAttributes.STATE)),
             value(sa.get(LabSearchAttributes.DEFINITION)),
             value(sa.get(LabSearchAttributes.VARIANT)),

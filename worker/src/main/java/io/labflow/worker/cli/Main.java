@@ -5,29 +5,31 @@ import io.labflow.workflows.definition.Durations;
 import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowServiceException;
-import java.io.PrintWriter;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TemporalFailure;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.TypeConversionException;
 
 /** Entry point of the {@code labflow} command: the only place that exits the JVM. */
 public final class Main {
 
+  /** Update rejections the lab gives when a request does not apply to it as it is. */
+  private static final Set<String> REJECTIONS = Set.of(FailureTypes.NOT_LIVE,
+      FailureTypes.NOT_PAUSED, FailureTypes.INVALID_ARGUMENT, FailureTypes.INVALID_REQUEST,
+      FailureTypes.NO_OPEN_TASK);
+
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(execute(args));
-  }
-
-  /** Runs one command line and returns its exit code; used by tests in-process. */
-  public static int execute(String... args) {
     CommandLine cli = newCommandLine();
-    try {
-      return cli.execute(args);
-    } finally {
-      cli.getOut().flush();
-      cli.getErr().flush();
-    }
+    int code = cli.execute(args);
+    cli.getOut().flush();
+    cli.getErr().flush();
+    System.exit(code);
   }
 
   /** The configured picocli command line, for callers that redirect its output. */
@@ -52,12 +54,11 @@ public final class Main {
 
   /** Turns an exception into one readable line: people get messages, not stack traces. */
   private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
-    PrintWriter err = cli.getErr();
-    err.println("labflow: " + describe(e));
-    err.flush();
-    if (System.getenv("LABFLOW_DEBUG") != null) {
-      e.printStackTrace(err);
+    cli.getErr().println("labflow: " + describe(e));
+    if (((LabflowCommand) cli.getCommandSpec().root().userObject()).debug != null) {
+      e.printStackTrace(cli.getErr());
     }
+    cli.getErr().flush();
     return exitCode(e);
   }
 
@@ -69,33 +70,14 @@ public final class Main {
     if (e instanceof NoWorker) {
       return NoWorker.EXIT_CODE;
     }
-    return e instanceof UsageException || isRejection(e) ? 2 : 1;
-  }
-
-  /** Update rejections the lab gives when a request does not apply to it as it is. */
-  private static final java.util.Set<String> REJECTIONS =
-      java.util.Set.of(
-          FailureTypes.NOT_LIVE,
-          FailureTypes.NOT_PAUSED,
-          FailureTypes.INVALID_ARGUMENT,
-          FailureTypes.INVALID_REQUEST,
-          FailureTypes.NO_OPEN_TASK);
-
-  static boolean isRejection(Throwable e) {
-    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
-      if (t instanceof io.temporal.failure.ApplicationFailure af && REJECTIONS.contains(af.getType())) {
-        return true;
-      }
-    }
-    return false;
+    boolean refused = Stream.iterate((Throwable) e, Objects::nonNull, Throwable::getCause)
+        .anyMatch(t -> t instanceof ApplicationFailure af && REJECTIONS.contains(af.getType()));
+    return e instanceof UsageException || refused ? 2 : 1;
   }
 
   static String describe(Throwable e) {
     Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      if (root instanceof StatusRuntimeException) {
-        break;
-      }
+    while (root.getCause() != null && !(root instanceof StatusRuntimeException)) {
       root = root.getCause();
     }
     if (e instanceof WorkflowNotFoundException || root instanceof WorkflowNotFoundException) {
@@ -103,10 +85,8 @@ public final class Main {
     }
     if (root instanceof StatusRuntimeException s) {
       return switch (s.getStatus().getCode()) {
-        case UNAVAILABLE, DEADLINE_EXCEEDED ->
-            "cannot reach Temporal ("
-                + s.getStatus().getCode()
-                + "); set TEMPORAL_ADDRESS or start the local stack with ./scripts/stack up";
+        case UNAVAILABLE, DEADLINE_EXCEEDED -> "cannot reach Temporal (" + s.getStatus().getCode()
+            + "); set TEMPORAL_ADDRESS or start the local stack with ./scripts/stack up";
         case NOT_FOUND -> "not found: " + s.getStatus().getDescription();
         default -> s.getStatus().getCode() + ": " + s.getStatus().getDescription();
       };
@@ -114,7 +94,7 @@ public final class Main {
     if (e instanceof WorkflowServiceException && e.getCause() != null) {
       return describe(e.getCause());
     }
-    if (root instanceof io.temporal.failure.TemporalFailure tf && tf.getOriginalMessage() != null) {
+    if (root instanceof TemporalFailure tf && tf.getOriginalMessage() != null) {
       // The sentence itself, not "message='...', type='...', nonRetryable=...".
       return tf.getOriginalMessage();
     }

@@ -13,7 +13,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Shows what a run would do, offline. */
 @Command(
     name = "plan",
     description =
@@ -37,6 +36,7 @@ final class PlanCommand extends BaseCommand {
   String labId;
 
   @Option(names = "--site-parameters", paramLabel = "JSON|FILE",
+      defaultValue = "${env:" + SiteParameterSource.VARIABLE + "}",
       description = {"The worker's site parameters, as its LABFLOW_SITE_PARAMETERS gives them",
           "(default: LABFLOW_SITE_PARAMETERS of this shell, if set)."})
   String siteParameters;
@@ -48,13 +48,12 @@ final class PlanCommand extends BaseCommand {
   @Override
   public Integer call() {
     Definition definition = DefinitionFiles.valid(file, root().definitions(), err()).definition();
-    String siteValue = siteParameters != null ? siteParameters
-        : System.getenv(SiteParameterSource.VARIABLE);
+    boolean given = spec.commandLine().getParseResult().hasMatchedOption("--site-parameters");
     SiteParameters site;
     try {
-      site = SiteParameterSource.parse(siteValue);
+      site = SiteParameterSource.parse(siteParameters);
     } catch (IllegalArgumentException e) {
-      throw new UsageException(siteParameters == null ? e.getMessage()
+      throw new UsageException(!given ? e.getMessage()
           : e.getMessage().replaceFirst("^" + SiteParameterSource.VARIABLE, "--site-parameters"));
     }
     SiteParameters.Merged merged = site.merge(definition, params);
@@ -67,7 +66,7 @@ final class PlanCommand extends BaseCommand {
       return 1;
     }
     String where = site == SiteParameters.NONE ? null
-        : siteParameters != null ? "--site-parameters" : SiteParameterSource.VARIABLE + " in this shell";
+        : given ? "--site-parameters" : SiteParameterSource.VARIABLE + " in this shell";
     out().print(LabPlan.render(definition, bound, labId,
         new LabPlan.Sources(params.keySet(), merged.fromSite(), where)));
     out().println();

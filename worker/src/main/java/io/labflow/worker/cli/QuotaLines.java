@@ -30,8 +30,7 @@ final class QuotaLines {
       return;
     }
     try {
-      Composition.AwsAccess aws = Composition.awsAccess(List.of());
-      try (var clients = aws.clients()) {
+      try (var clients = Composition.awsAccess(List.of()).clients()) {
         new QuotaPlanner(clients, definitionsDir).describe(definition, labs)
             .forEach(l -> out.println("  " + l));
       }

@@ -12,7 +12,6 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Sends an operator's decision to a paused lab (an update) and follows what it does. */
 @Command(name = "resume", description = {
     "Decides what a paused lab does: retry, skip or rollback.",
     "Exit code: 0 completed or live, 1 failed, rolled back or the lab has ended, 2 usage or",
@@ -51,7 +50,7 @@ final class ResumeCommand extends LabCommand {
         StatusPrinter.print(after, out());
         return 0;
       }
-      return RunCommand.summarize(follow(conn, labId, null, timeout, LabFollower.LIVE_OR_PAUSED), labId, conn, out());
+      return summarize(follow(conn, labId, null, timeout, LabFollower.LIVE_OR_PAUSED), conn, labId);
     }
   }
 }

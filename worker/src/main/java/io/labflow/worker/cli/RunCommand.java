@@ -6,12 +6,12 @@ import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.binding.ParameterBinder;
 import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabRequest;
-import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.OnFailure;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +20,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Starts a lab and follows it. */
 @Command(
     name = "run",
     description = {
@@ -68,7 +67,7 @@ final class RunCommand extends BaseCommand {
 
   /** The start of a lab from {@code file}, as {@link #prepare()}; {@code startedBy} is for the summary. */
   static Start prepare(LabflowCommand root, String file, String labId, String variant,
-      Map<String, String> params, OnFailure onFailure, java.io.PrintWriter err, String startedBy) {
+      Map<String, String> params, OnFailure onFailure, PrintWriter err, String startedBy) {
     DefinitionFiles.Source source = DefinitionFiles.valid(file, root.definitions(), err);
     Definition definition = source.definition();
     ParameterBinder.BindResult bound = DefinitionFiles.bind(definition, labId, variant, params);
@@ -117,41 +116,7 @@ final class RunCommand extends BaseCommand {
       if (detach) {
         return 0;
       }
-      LabFollower.Outcome outcome =
-          follow(conn, labId, runId, timeout, LabFollower.LIVE_OR_PAUSED);
-      return summarize(outcome, labId, conn, out());
+      return summarize(follow(conn, labId, runId, timeout, LabFollower.LIVE_OR_PAUSED), conn, labId);
     }
-  }
-
-  /** Prints where the lab stands and what to do next; returns the command's exit code. */
-  static int summarize(
-      LabFollower.Outcome outcome, String labId, TemporalConnection conn, java.io.PrintWriter out) {
-    LabState state = outcome.state();
-    int code;
-    String line;
-    if (!outcome.closed()) {
-      if (state == LabState.LIVE) {
-        line = "Lab " + labId + " is LIVE. Next: labflow switch-variant " + labId
-            + " VARIANT | labflow teardown " + labId;
-        code = 0;
-      } else if (state == LabState.PAUSED) {
-        line = "Lab " + labId + " is PAUSED. Decide: labflow resume " + labId
-            + " --retry|--skip|--rollback";
-        code = 3;
-      } else {
-        line = "Lab " + labId + " is still " + state + " (stopped following).";
-        code = 0;
-      }
-    } else {
-      line = "Lab " + labId + " run closed: "
-          + outcome.executionStatus().name().replace("WORKFLOW_EXECUTION_STATUS_", "")
-          + (state == null ? "" : " (" + state + ")");
-      code = outcome.executionStatus()
-              == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED
-          && state != LabState.ROLLED_BACK && state != LabState.FAILED ? 0 : 1;
-    }
-    out.println(line);
-    out.println("Web UI: " + conn.uiAddress(labId));
-    return code;
   }
 }

@@ -11,7 +11,6 @@ import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Prints a lab's status: the lab's own answer, or the server's record when no worker polls. */
 @Command(name = "status", description = {
     "Prints a lab's steps, states, attempts and errors.",
     "When no worker polls the lab's task queue, prints the server's record instead (workflow",
@@ -40,10 +39,10 @@ final class StatusCommand extends LabCommand {
           throw new NoWorker(queue, "no status answer (without --json, the server's record is shown)");
         }
         throw new IllegalStateException("lab " + labId + " did not answer its status query within "
-            + "seconds; try again, or see the Web UI: " + conn.uiAddress(labId));
+            + "seconds; try again, or see the Web UI: " + conn.uiAddress(root().uiUrl, labId));
       }
       out().println("Workflow " + labId + " run " + d.getExecution().getRunId() + ": "
-          + d.getStatus().name().replace("WORKFLOW_EXECUTION_STATUS_", ""));
+          + name(d.getStatus()));
       status.ifPresentOrElse(s -> StatusPrinter.print(s, out()), () -> printRecord(d, polled));
       d.getRawDescription().getPendingActivitiesList().forEach(pa -> out().printf(
           "  pending activity %s attempt %d%s%n", pa.getActivityType().getName(), pa.getAttempt(),
@@ -56,9 +55,9 @@ final class StatusCommand extends LabCommand {
   /** What the server holds without a worker: the search attributes and the summary. */
   private void printRecord(WorkflowExecutionDescription d, boolean polled) {
     var sa = d.getTypedSearchAttributes();
-    out().printf("Lab %s  definition=%s  variant=%s  state=%s (LabState search attribute)%n", labId,
-        sa.get(LabSearchAttributes.DEFINITION), sa.get(LabSearchAttributes.VARIANT),
-        sa.get(LabSearchAttributes.STATE));
+    out().println(StatusPrinter.header(labId, sa.get(LabSearchAttributes.DEFINITION),
+        sa.get(LabSearchAttributes.VARIANT), sa.get(LabSearchAttributes.STATE))
+        + " (LabState search attribute)");
     if (d.getStaticSummary() != null) {
       out().println("Summary: " + d.getStaticSummary());
     }

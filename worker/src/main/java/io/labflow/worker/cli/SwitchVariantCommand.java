@@ -3,12 +3,12 @@ package io.labflow.worker.cli;
 import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.LabStatus;
 import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Switches a live lab to another variant (an update) and follows the switch steps. */
 @Command(name = "switch-variant",
     description = {
       "Switches a live lab to another variant, follows the switch steps, prints the status.",
@@ -30,9 +30,7 @@ final class SwitchVariantCommand extends LabCommand {
       String queue = workerFor(conn, labId, "nothing sent");
       out().println("Switching lab " + labId + " to variant " + variant + "...");
       out().flush();
-      if (!accepted(conn, labId, "switchVariant", variant)) {
-        throw notTaken(queue, labId, "switch");
-      }
+      answer(conn, queue, labId, "switchVariant", LabStatus.class, variant);
       LabFollower.Outcome outcome = follow(conn, labId, null, timeout, LabFollower.LIVE_OR_PAUSED);
       printWebUi(conn, labId);
       return !outcome.closed() && outcome.state() == LabState.LIVE

@@ -3,12 +3,12 @@ package io.labflow.worker.cli;
 import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.LabStatus;
 import java.time.Duration;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Tears a live or paused lab down and follows it until the run closes. */
 @Command(name = "teardown",
     description = {
       "Tears a live or paused lab down: every compensation, in reverse order.",
@@ -28,8 +28,9 @@ final class TeardownCommand extends LabCommand {
       String queue;
       try {
         queue = ClosedLab.openRunQueue(conn.client(), labId);
-      } catch (ClosedLab.Ended e) {
-        if (LabState.TORN_DOWN.name().equals(e.state()) || LabState.ROLLED_BACK.name().equals(e.state())) {
+      } catch (ClosedLab e) {
+        String state = e.state();
+        if (LabState.TORN_DOWN.name().equals(state) || LabState.ROLLED_BACK.name().equals(state)) {
           out().println(e.getMessage() + "; nothing left to tear down");
           return 0;
         }
@@ -40,7 +41,7 @@ final class TeardownCommand extends LabCommand {
       }
       out().println("Tearing lab " + labId + " down (following up to " + wait + ")...");
       out().flush();
-      if (!accepted(conn, labId, "teardown")) {
+      if (sent(conn, labId, "teardown", LabStatus.class) == null) {
         throw recorded(conn, queue);
       }
       LabFollower.Outcome outcome = follow(conn, labId, null, wait, Set.of());

@@ -6,6 +6,7 @@ import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.CheckAnswer;
 import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LearnerProgress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,12 +21,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/**
- * Tests a definition with learner tasks on the configured stack: starts a lab, waits until it is
- * LIVE, then for each task in order checks that its checks do not pass before its solve and pass
- * after it, then always tears the lab down and counts what is left of it. Each departure from
- * that is a deviation.
- */
 @Command(name = "test", description = {
     "Tests a definition's learner tasks on the configured stack, then tears the lab down.",
     "Starts a lab as `run` does and waits until it is LIVE; then for each task in order, its",
@@ -58,56 +53,58 @@ final class TestCommand extends BaseCommand {
   Duration downWithin;
 
   /** What is left of a lab (tests count their own). */
-  Function<String, List<String>> leftovers = TestCommand::leftOnAws;
+  Function<String, List<String>> leftovers = labId -> {
+    try (AwsClients aws = AwsClients.fromEnvironment()) {
+      return LabLeftovers.of(aws, labId);
+    }
+  };
 
   Duration poll = Duration.ofMillis(500);
 
   private TemporalConnection conn;
+  private String runId;
   private final List<String> deviations = new ArrayList<>();
 
+  /** Tests the definition on a lab of its own: 0 no deviation, else 1. */
   @Override
   public Integer call() throws InterruptedException {
-    String id = labId != null ? labId : "test-" + UUID.randomUUID().toString().substring(0, 6);
+    if (labId == null) {
+      labId = "test-" + UUID.randomUUID().toString().substring(0, 6);
+    }
     RunCommand.Start start =
-        RunCommand.prepare(root(), file, id, variant, params, null, err(), "with labflow test");
-    String queue = root().taskQueue();
+        RunCommand.prepare(root(), file, labId, variant, params, null, err(), "with labflow test");
+    String definition = start.starter().definition();
     try (TemporalConnection conn = connect()) {
-      String runId = RunCommand.start(root(), conn, start);
-      out().printf("Testing definition %s as lab %s (run %s) on task queue %s%n",
-          start.starter().definition(), id, runId, queue);
-      printWebUi(conn, id);
       this.conn = conn;
-      return test(start.starter().definition(), id, runId, queue);
-    }
-  }
-
-  /** Tests the run {@code runId} of {@code labId} on {@code queue}: 0 no deviation, else 1. */
-  int test(String definition, String labId, String runId, String queue)
-      throws InterruptedException {
-    int tasks = 0;
-    int passed = 0;
-    try {
-      LearnerProgress progress = awaitLive(labId, runId);
-      if (progress != null) {
-        tasks = progress.tasks().size();
-        passed = tasks(progress, labId, queue);
+      runId = RunCommand.start(root(), conn, start);
+      out().printf("Testing definition %s as lab %s (run %s) on task queue %s%n",
+          definition, labId, runId, root().taskQueue());
+      printWebUi(conn, labId);
+      int tasks = 0;
+      int passed = 0;
+      try {
+        LearnerProgress progress = awaitLive();
+        if (progress != null) {
+          tasks = progress.tasks().size();
+          passed = tasks(progress);
+        }
+      } catch (RuntimeException e) {
+        deviation("the test stopped: " + Main.describe(e));
+      } finally {
+        tearDown();
+        countLeftovers();
       }
-    } catch (RuntimeException e) {
-      deviation("the test stopped: " + Main.describe(e));
-    } finally {
-      tearDown(labId, runId);
-      countLeftovers(labId);
+      out().printf("labflow test %s (lab %s): %d tasks, %d pass only after their solve,"
+          + " %d deviation%s: %s%n", definition, labId, tasks, passed, deviations.size(),
+          deviations.size() == 1 ? "" : "s", deviations.isEmpty() ? "PASSED" : "FAILED");
+      deviations.forEach(d -> out().println("  deviation: " + d));
+      out().flush();
+      return deviations.isEmpty() ? 0 : 1;
     }
-    out().printf("labflow test %s (lab %s): %d tasks, %d pass only after their solve, %d deviation%s:"
-        + " %s%n", definition, labId, tasks, passed, deviations.size(),
-        deviations.size() == 1 ? "" : "s", deviations.isEmpty() ? "PASSED" : "FAILED");
-    deviations.forEach(d -> out().println("  deviation: " + d));
-    out().flush();
-    return deviations.isEmpty() ? 0 : 1;
   }
 
   /** The learner's progress once the lab is LIVE; null (a deviation) when it is not. */
-  private LearnerProgress awaitLive(String labId, String runId) throws InterruptedException {
+  private LearnerProgress awaitLive() throws InterruptedException {
     out().println("Waiting up to " + liveWithin + " for lab " + labId
         + " to be LIVE (its provisioning steps)...");
     out().flush();
@@ -119,7 +116,7 @@ final class TestCommand extends BaseCommand {
       return null;
     }
     LearnerProgress progress = o.status().orElseThrow().learner();
-    if (progress == null || progress.tasks() == null || progress.tasks().isEmpty()) {
+    if (progress == null || progress.tasks().isEmpty()) {
       deviation("lab " + labId + " has no learner tasks to test");
       return null;
     }
@@ -128,8 +125,7 @@ final class TestCommand extends BaseCommand {
   }
 
   /** Tests each task in order; returns how many behaved. After a failed solve the rest is untested. */
-  private int tasks(LearnerProgress progress, String labId, String queue)
-      throws InterruptedException {
+  private int tasks(LearnerProgress progress) throws InterruptedException {
     int ok = 0;
     String stoppedBy = null;
     for (LearnerProgress.Task task : progress.tasks()) {
@@ -138,7 +134,7 @@ final class TestCommand extends BaseCommand {
         continue;
       }
       try {
-        CheckAnswer before = answer(conn, queue, labId, "check", CheckAnswer.class);
+        CheckAnswer before = answer(conn, root().taskQueue(), labId, "check", CheckAnswer.class);
         if (!task.id().equals(before.taskId())) {
           line(task, deviation("task " + task.id() + " is not the current task (the lab checked "
               + before.taskId() + ")"));
@@ -149,7 +145,7 @@ final class TestCommand extends BaseCommand {
           line(task, deviation("task " + task.id() + " passes before its solve"));
           continue;
         }
-        CheckAnswer after = answer(conn, queue, labId, "solve", CheckAnswer.class);
+        CheckAnswer after = answer(conn, root().taskQueue(), labId, "solve", CheckAnswer.class);
         if (!after.passed()) {
           line(task, deviation("task " + task.id() + " does not pass after its solve: "
               + failed(after)));
@@ -160,7 +156,7 @@ final class TestCommand extends BaseCommand {
         line(task, "ok: " + failedBefore + " of " + before.conditions().size()
             + " conditions fail before its solve, all pass after");
         ok++;
-      } catch (NoWorker | ClosedLab.Ended e) {
+      } catch (NoWorker | ClosedLab e) {
         throw e;
       } catch (RuntimeException e) {
         line(task, deviation("task " + task.id() + ": " + Main.describe(e)));
@@ -171,25 +167,24 @@ final class TestCommand extends BaseCommand {
   }
 
   /** Always: a teardown (or, when the lab cannot take one now, the recorded one), followed. */
-  private void tearDown(String labId, String runId) throws InterruptedException {
+  private void tearDown() throws InterruptedException {
     try {
       ClosedLab.openRunQueue(conn.client(), labId);
-    } catch (ClosedLab.Ended ended) {
+    } catch (ClosedLab ended) {
       out().println(ended.getMessage() + "; nothing to tear down");
       return;
     }
     out().println("Tearing lab " + labId + " down; waiting up to " + downWithin
         + " for its run to end TORN_DOWN...");
     out().flush();
-    boolean sent;
+    boolean taken = false;
     try {
-      sent = accepted(conn, labId, "teardown");
+      taken = sent(conn, labId, "teardown", LabStatus.class) != null;
     } catch (RuntimeException refused) {
       out().println("  teardown refused now (" + Main.describe(refused)
           + "); recording it for when the lab can take it");
-      sent = false;
     }
-    if (!sent) {
+    if (!taken) {
       recordTeardown(conn, labId);
     }
     LabFollower.Outcome o =
@@ -202,7 +197,7 @@ final class TestCommand extends BaseCommand {
     }
   }
 
-  private void countLeftovers(String labId) {
+  private void countLeftovers() {
     out().println("Counting what is left of lab " + labId + " (by its tag and by its names)...");
     out().flush();
     try {
@@ -234,11 +229,4 @@ final class TestCommand extends BaseCommand {
     out().printf("task %-20s %s%n", task.id(), what);
     out().flush();
   }
-
-  private static List<String> leftOnAws(String labId) {
-    try (AwsClients aws = AwsClients.fromEnvironment()) {
-      return LabLeftovers.of(aws, labId);
-    }
-  }
-
 }

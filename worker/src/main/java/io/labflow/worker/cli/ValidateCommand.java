@@ -9,7 +9,6 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** Checks step files offline: no Temporal, no AWS. */
 @Command(
     name = "validate",
     description = {

@@ -1,5 +1,7 @@
 package io.labflow.worker.cli;
 
+import static java.util.Objects.requireNonNullElse;
+
 import io.labflow.activities.permissions.WorkerPolicy;
 import io.labflow.activities.permissions.PolicyScope;
 import io.labflow.worker.render.WorkerPolicyScope;
@@ -15,7 +17,6 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Prints the IAM policy the worker's own principal needs. */
 @Command(
     name = "worker-policy",
     description = {
@@ -65,19 +66,17 @@ final class WorkerPolicyCommand extends BaseCommand {
     }
     Set<String> actions = null;
     List<Path> templates = new ArrayList<>();
-    String names = namePrefix;
-    String buckets = bucketPrefix;
     if (definition != null) {
       DefinitionFiles.Source source = DefinitionFiles.valid(definition, root().definitions(), err());
       WorkerPolicyScope scope = WorkerPolicyScope.of(source.definition());
       actions = scope.policyActions();
       scope.templateFiles().forEach(t -> templates.add(root().definitions().resolve(t)));
-      if (names == null) {
-        names = scope.namePrefix().orElseThrow(() -> new UsageException(source.path()
+      if (namePrefix == null) {
+        namePrefix = scope.namePrefix().orElseThrow(() -> new UsageException(source.path()
             + ": its role, policy, profile and stack names share no literal prefix; give"
             + " --name-prefix"));
       }
-      buckets = buckets != null ? buckets : scope.bucketPrefix().orElse(null);
+      bucketPrefix = bucketPrefix != null ? bucketPrefix : scope.bucketPrefix().orElse(null);
     } else {
       Path dir = root().definitions().resolve("templates");
       if (Files.isDirectory(dir)) {
@@ -94,7 +93,8 @@ final class WorkerPolicyCommand extends BaseCommand {
       types.addAll(WorkerPolicy.stackResourceTypes(Files.readString(t)));
     }
     PolicyScope.Names scope = new PolicyScope.Names(account, region,
-        names == null ? LabIds.NAME_PREFIX : names, buckets == null ? LabIds.NAME_PREFIX : buckets);
+        requireNonNullElse(namePrefix, LabIds.NAME_PREFIX),
+        requireNonNullElse(bucketPrefix, LabIds.NAME_PREFIX));
     List<String> parts = WorkerPolicy.documents(actions, types, scope);
     if (part != null) {
       if (part < 1 || part > parts.size()) {

@@ -28,6 +28,19 @@ import java.util.concurrent.TimeoutException;
  */
 public final class LabFollower {
 
+  /** Where following a run that starts or resumes stops: a person's next move is due. */
+  public static final Set<LabState> LIVE_OR_PAUSED = Set.of(LabState.LIVE, LabState.PAUSED);
+
+  /** How long a status query may take before following goes on without its answer. */
+  static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Daemon threads for queries, so that one left unanswered never holds the command's exit. */
+  private static final ExecutorService QUERIES = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "labflow-query");
+    t.setDaemon(true);
+    return t;
+  });
+
   private final TemporalConnection connection;
   private final PrintWriter out;
   private final Duration pollInterval;
@@ -38,12 +51,7 @@ public final class LabFollower {
     this.pollInterval = pollInterval;
   }
 
-  /**
-   * The outcome of following a run.
-   *
-   * @param executionStatus the workflow's status when following stopped
-   * @param status the last lab status seen, if any
-   */
+  /** The workflow's status when following stopped, and the last lab status seen. */
   public record Outcome(WorkflowExecutionStatus executionStatus, Optional<LabStatus> status) {
     public boolean closed() {
       return executionStatus != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
@@ -54,76 +62,62 @@ public final class LabFollower {
     }
   }
 
-  /** Where following a run that starts or resumes stops: a person's next move is due. */
-  public static final Set<LabState> LIVE_OR_PAUSED = Set.of(LabState.LIVE, LabState.PAUSED);
-
   /**
    * Follows the run of {@code labId} (its current run when runId is null) until it closes,
    * reaches one of {@code stopAt}, or {@code timeout} has passed.
    */
   public Outcome follow(String labId, String runId, Duration timeout, Set<LabState> stopAt)
       throws InterruptedException {
-    Map<String, StepState> seen = new HashMap<>();
-    boolean toldUnanswered = false;
+    Map<String, StepState> steps = new HashMap<>();
     Map<String, Integer> attempts = new HashMap<>();
+    boolean toldUnanswered = false;
     long deadline = System.nanoTime() + timeout.toNanos();
     LabStatus last = null;
-    LabState lastState = null;
     while (true) {
       WorkflowExecutionDescription d = connection.client()
           .newUntypedWorkflowStub(labId, Optional.ofNullable(runId), Optional.empty()).describe();
-      WorkflowExecutionStatus es = d.getStatus();
       long asked = System.nanoTime();
       Optional<LabStatus> status = query(connection, labId, runId);
-      boolean unanswered = System.nanoTime() - asked >= QUERY_TIMEOUT.toNanos();
-      if (status.isEmpty() && unanswered && !toldUnanswered) {
+      if (status.isEmpty() && !toldUnanswered
+          && System.nanoTime() - asked >= QUERY_TIMEOUT.toNanos()) {
         toldUnanswered = true;
         out.println("  waiting for a worker on task queue " + d.getTaskQueue() + " to answer...");
       }
-      if (status.isPresent()) {
-        last = status.get();
-        if (last.steps() != null) {
-          for (StepStatus st : last.steps()) {
-            StepState prev = seen.put(st.id(), st.state());
-            if (prev != st.state()) {
-              if (prev == null && st.state() == StepState.PENDING) {
-                continue;
-              }
-              out.printf("  %-12s %s (%s)%s%s%n", st.state(), st.id(), st.action(),
-                  st.attempt() > 1 ? " attempt " + st.attempt() : "",
-                  st.state() == StepState.DONE
-                      ? " " + StatusPrinter.outputs(st.outputs())
-                      : st.lastError() != null ? " error: " + StatusPrinter.oneLine(st.lastError()) : "");
-            }
-          }
-        }
-      }
-      if (last != null && last.state() != lastState) {
-        lastState = last.state();
-        out.println("lab " + labId + ": " + lastState);
+      LabState before = last == null ? null : last.state();
+      last = status.orElse(last);
+      status.ifPresent(
+          s -> s.steps().forEach(st -> printChange(st, steps.put(st.id(), st.state()))));
+      if (last != null && last.state() != before) {
+        out.println("lab " + labId + ": " + last.state());
       }
       for (PendingActivityInfo pa : d.getRawDescription().getPendingActivitiesList()) {
         Integer prev = attempts.put(pa.getActivityId(), pa.getAttempt());
         if (pa.getAttempt() > 1 && (prev == null || prev != pa.getAttempt())) {
           out.printf("  retrying     %s attempt %d%s%n", pa.getActivityType().getName(),
-              pa.getAttempt(),
-              pa.hasLastFailure() ? " after: " + StatusPrinter.oneLine(pa.getLastFailure().getMessage()) : "");
+              pa.getAttempt(), pa.hasLastFailure()
+                  ? " after: " + StatusPrinter.oneLine(pa.getLastFailure().getMessage()) : "");
         }
       }
       out.flush();
-      Outcome outcome = new Outcome(es, Optional.ofNullable(last));
-      if (outcome.closed()) {
+      if (d.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
         // One last query: a closed run still answers it while a worker is around.
         Optional<LabStatus> fin = query(connection, labId, d.getExecution().getRunId());
-        return new Outcome(es, fin.isPresent() ? fin : Optional.ofNullable(last));
+        return new Outcome(d.getStatus(), fin.isPresent() ? fin : Optional.ofNullable(last));
       }
-      if (last != null && stopAt.contains(last.state())) {
-        return outcome;
-      }
-      if (System.nanoTime() > deadline) {
-        return outcome;
+      if (last != null && stopAt.contains(last.state()) || System.nanoTime() > deadline) {
+        return new Outcome(d.getStatus(), Optional.ofNullable(last));
       }
       Thread.sleep(pollInterval.toMillis());
+    }
+  }
+
+  /** A step's new state with its outputs or error; a step first seen pending is not news. */
+  private void printChange(StepStatus st, StepState prev) {
+    if (prev != st.state() && (prev != null || st.state() != StepState.PENDING)) {
+      out.printf("  %-12s %s (%s)%s%s%n", st.state(), st.id(), st.action(),
+          st.attempt() > 1 ? " attempt " + st.attempt() : "",
+          st.state() == StepState.DONE ? " " + StatusPrinter.outputs(st.outputs())
+              : st.lastError() != null ? " error: " + StatusPrinter.oneLine(st.lastError()) : "");
     }
   }
 
@@ -145,14 +139,4 @@ public final class LabFollower {
       return Optional.empty();
     }
   }
-
-  /** How long a status query may take before following goes on without its answer. */
-  static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
-
-  /** Daemon threads for queries, so that one left unanswered never holds the command's exit. */
-  private static final ExecutorService QUERIES = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "labflow-query");
-    t.setDaemon(true);
-    return t;
-  });
 }

@@ -1,47 +1,49 @@
 package io.labflow.worker.client;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.labflow.workflows.lab.CheckAnswer;
 import io.labflow.workflows.lab.LabStatus;
+import io.labflow.workflows.lab.LearnerProgress;
 import io.labflow.workflows.lab.StepStatus;
 import io.temporal.common.converter.JacksonJsonPayloadConverter;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
-/** Prints a lab status for people, or as JSON for scripts. */
+/** Prints a lab's status and a learner's answers for people, or any answer as JSON for scripts. */
 public final class StatusPrinter {
 
-  private static final ObjectMapper JSON =
-      JacksonJsonPayloadConverter.newDefaultObjectMapper()
-          .enable(SerializationFeature.INDENT_OUTPUT);
-
-  private static final ObjectMapper COMPACT = JacksonJsonPayloadConverter.newDefaultObjectMapper();
+  private static final ObjectMapper JSON = JacksonJsonPayloadConverter.newDefaultObjectMapper();
 
   private StatusPrinter() {}
 
   public static void printJson(Object value, PrintWriter out) {
     try {
-      out.println(JSON.writeValueAsString(value));
-    } catch (Exception e) {
+      out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(value));
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
     }
   }
 
+  /** The first line of a lab's status, from its status query or from the server's record. */
+  public static String header(String labId, String definition, String variant, Object state) {
+    return "Lab " + labId + "  definition=" + definition + "  variant=" + variant
+        + "  state=" + state;
+  }
+
   public static void print(LabStatus s, PrintWriter out) {
-    out.printf("Lab %s  definition=%s  variant=%s  state=%s%n",
-        s.labId(), s.definition(), s.variant(), s.state());
-    if (s.steps() != null && !s.steps().isEmpty()) {
-      int width = s.steps().stream().mapToInt(st -> st.id().length()).max().orElse(4);
-      int actionWidth = s.steps().stream()
-          .mapToInt(st -> st.action() == null ? 0 : st.action().length()).max().orElse(6);
-      for (StepStatus st : s.steps()) {
-        out.printf("  %-20s %-" + width + "s  %-" + actionWidth + "s  attempt %d%s%n",
-            st.state(), st.id(), st.action() == null ? "" : st.action(), st.attempt(),
-            st.lastError() == null ? "" : "  error: " + oneLine(st.lastError()));
-        printAccessMatrix(st.outputs(), out);
-      }
+    out.println(header(s.labId(), s.definition(), s.variant(), s.state()));
+    int width = s.steps().stream().mapToInt(st -> st.id().length()).max().orElse(4);
+    int actionWidth = s.steps().stream()
+        .mapToInt(st -> Objects.toString(st.action(), "").length()).max().orElse(6);
+    for (StepStatus st : s.steps()) {
+      out.printf("  %-20s %-" + width + "s  %-" + actionWidth + "s  attempt %d%s%n",
+          st.state(), st.id(), Objects.toString(st.action(), ""), st.attempt(),
+          st.lastError() == null ? "" : "  error: " + oneLine(st.lastError()));
+      printAccessMatrix(st.outputs(), out);
     }
     if (s.pausedStep() != null) {
       out.printf("Paused at step %s. Decide with: labflow resume %s --retry|--skip|--rollback%n",
@@ -54,7 +56,7 @@ public final class StatusPrinter {
       out.println("Notice: " + oneLine(s.notice()));
     }
     if (s.learner() != null) {
-      LearnerPrinter.printProgress(s.learner(), out);
+      printProgress(s.learner(), out);
     }
   }
 
@@ -62,7 +64,7 @@ public final class StatusPrinter {
    * Prints the access matrix of a VerifyAccess step, one action a line, so a person sees what the
    * verification proved rather than only that it passed.
    */
-  static void printAccessMatrix(Map<String, Object> outputs, PrintWriter out) {
+  private static void printAccessMatrix(Map<String, Object> outputs, PrintWriter out) {
     if (outputs == null || !(outputs.get("matrix") instanceof List<?> matrix)) {
       return;
     }
@@ -77,24 +79,62 @@ public final class StatusPrinter {
     }
   }
 
-  /** A one-line summary of a step's outputs, for progress lines. */
-  public static String outputs(Map<String, Object> outputs) {
-    if (outputs == null || outputs.isEmpty()) {
-      return "";
+  /** The task, each condition with its message, hint and finding, the score and what is next. */
+  public static void printAnswer(CheckAnswer a, PrintWriter out) {
+    out.printf("Task %s: %s%n", a.taskId(), a.passed() ? "passed" : "not passed");
+    printConditions(a, out);
+    out.println("Score " + score(a.score(), a.maxScore()));
+    out.println(a.nextTask() == null ? "Every task is done." : "Next task: " + a.nextTask());
+  }
+
+  /** Each condition on its line; under a failed one its message and hint; under each its finding. */
+  private static void printConditions(CheckAnswer a, PrintWriter out) {
+    for (CheckAnswer.Condition c : a.conditions()) {
+      out.printf("  %-6s %s%s%n", c.passed() ? "passed" : "FAILED", c.id(),
+          c.passed() || c.message() == null ? "" : ": " + oneLine(c.message()));
+      if (!c.passed() && c.hint() != null) {
+        out.println("         hint: " + oneLine(c.hint()));
+      }
+      if (c.detail() != null) {
+        out.println("         found: " + oneLine(c.detail()));
+      }
     }
-    String s = outputs.entrySet().stream().map(e -> e.getKey() + "=" + scalar(e.getValue()))
+  }
+
+  private static void printProgress(LearnerProgress p, PrintWriter out) {
+    out.println("Learner tasks, score " + score(p.score(), p.maxScore()) + ":");
+    for (LearnerProgress.Task t : p.tasks()) {
+      out.printf("  %-7s %-20s %3d points  %s%s%n", t.state(), t.id(), t.points(), t.title(),
+          t.id().equals(p.currentTask()) ? "  <- current" : "");
+    }
+    if (p.currentTask() == null) {
+      out.println("Every task is done.");
+    }
+    if (p.lastCheck() != null) {
+      out.println("Last check of task " + p.lastCheck().taskId() + ": "
+          + (p.lastCheck().passed() ? "passed" : "not passed"));
+      printConditions(p.lastCheck(), out);
+    }
+  }
+
+  /** {@code 40/100 (40%)}. */
+  private static String score(int score, int max) {
+    return score + "/" + max + (max > 0 ? " (" + (score * 100 / max) + "%)" : "");
+  }
+
+  /** A one-line summary of a step's outputs, for progress lines: text as is, the rest as JSON. */
+  public static String outputs(Map<String, Object> outputs) {
+    String s = outputs.entrySet().stream()
+        .map(e -> e.getKey() + "=" + (e.getValue() instanceof Map || e.getValue() instanceof List
+            ? compact(e.getValue()) : e.getValue()))
         .collect(Collectors.joining(" "));
     return s.length() > 160 ? s.substring(0, 157) + "..." : s;
   }
 
-  /** A value as a person reads it: text as is, anything nested as compact JSON. */
-  private static String scalar(Object value) {
-    if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean) {
-      return String.valueOf(value);
-    }
+  private static String compact(Object value) {
     try {
-      return COMPACT.writeValueAsString(value);
-    } catch (Exception e) {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
       return String.valueOf(value);
     }
   }

@@ -79,10 +79,13 @@ public final class TemporalConnection implements AutoCloseable {
         service(), ScheduleClientOptions.newBuilder().setNamespace(namespace()).build());
   }
 
-  /** The address of the Web UI page of a workflow, best effort for local and Cloud servers. */
-  public String uiAddress(String workflowId) {
-    String base = System.getenv().getOrDefault("LABFLOW_UI_URL", defaultUi());
-    return base + "/namespaces/" + namespace() + "/workflows/" + workflowId;
+  /**
+   * The address of the Web UI page of a workflow under {@code ui}, or, when null, under the Web UI
+   * next to this server (best effort for local and Cloud servers).
+   */
+  public String uiAddress(String ui, String workflowId) {
+    return (ui != null ? ui : defaultUi()) + "/namespaces/" + namespace() + "/workflows/"
+        + workflowId;
   }
 
   private String defaultUi() {
@@ -90,14 +93,10 @@ public final class TemporalConnection implements AutoCloseable {
     if (address.endsWith(".tmprl.cloud:7233")) {
       return "https://cloud.temporal.io";
     }
-    String host = address.contains(":") ? address.substring(0, address.lastIndexOf(':')) : address;
-    int port = 7233;
-    try {
-      port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
-    } catch (NumberFormatException ignored) {
-      // Keeps the default port.
-    }
-    return "http://" + host + ":" + (port + 1000);
+    int colon = address.lastIndexOf(':');
+    String port = address.substring(colon + 1);
+    return "http://" + (colon < 0 ? address : address.substring(0, colon)) + ":"
+        + (colon >= 0 && port.matches("\\d{1,5}") ? Integer.parseInt(port) + 1000 : 8233);
   }
 
   @Override

@@ -71,11 +71,24 @@ class CliContractOfflineTest {
   @Test
   void exitCodesTellNoWorkerFromEndedLabsFromUsage() {
     assertThat(Main.exitCode(new NoWorker("labflow", "nothing sent"))).isEqualTo(4);
-    assertThat(Main.exitCode(new ClosedLab.Ended("lab x is already torn down", "TORN_DOWN"))).isEqualTo(1);
+    assertThat(Main.exitCode(new ClosedLab("lab x is already torn down", "TORN_DOWN"))).isEqualTo(1);
     assertThat(Main.exitCode(new UsageException("wrong"))).isEqualTo(2);
     assertThat(new NoWorker("labflow", "lab x not started").getMessage()).isEqualTo(
         "no worker polls task queue labflow (none in the last 70 s): start one with ./labflow worker,"
             + " or the local stack with ./scripts/stack up; lab x not started");
+  }
+
+  @Test
+  void anErrorIsOneSentenceAndLabflowDebugAddsItsStackTrace() {
+    CliRun plain = CliRun.run("run", "nowhere.yaml", "--lab-id", "lab-1");
+    assertThat(plain.code()).isEqualTo(2);
+    assertThat(plain.err()).isEqualTo("labflow: no such file: nowhere.yaml\n");
+
+    // --debug is how LABFLOW_DEBUG reaches the command (picocli's ${env:...} default).
+    CliRun debug = CliRun.run("--debug=1", "run", "nowhere.yaml", "--lab-id", "lab-1");
+    assertThat(debug.code()).isEqualTo(2);
+    assertThat(debug.err()).startsWith("labflow: no such file: nowhere.yaml\n")
+        .contains("UsageException: no such file: nowhere.yaml", "\tat io.labflow.worker.cli.");
   }
 
   @Test

@@ -153,6 +153,15 @@ class LearnerCommandsTest {
   }
 
   @Test
+  void theWebUiAddressIsTheOneLabflowUiUrlGives() {
+    server.startLab("ui-1");
+
+    // --ui-url is how LABFLOW_UI_URL reaches the command (picocli's ${env:...} default).
+    assertThat(server.labflow("--ui-url=http://ui.example:8080", "status", "ui-1").out())
+        .endsWith("Web UI: http://ui.example:8080/namespaces/default/workflows/ui-1\n");
+  }
+
+  @Test
   void aDurationThatIsNotOneIsAUsageError() {
     DoubleLabServer.Result r = server.labflow("extend", "extend-2", "soon");
 
