@@ -2,13 +2,21 @@ package io.labflow.worker.runtime;
 
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.workflows.input.InputLimits;
-import io.labflow.workflows.interpreter.ActivityExecutionInterceptor;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.labflow.workflows.lab.FailureTypes;
+import io.labflow.workflows.lab.LabWorkflow;
+import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.activity.ActivityInfo;
 import io.temporal.client.ActivityCompletionException;
+import io.temporal.common.converter.JacksonJsonPayloadConverter;
+import io.temporal.common.interceptors.ActivityInboundCallsInterceptor;
 import io.temporal.common.interceptors.ActivityInboundCallsInterceptor.ActivityOutput;
+import io.temporal.common.interceptors.ActivityInboundCallsInterceptorBase;
+import io.temporal.common.interceptors.WorkerInterceptorBase;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
+import java.util.LinkedHashMap;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -29,14 +37,34 @@ import org.slf4j.LoggerFactory;
  * completion and leave the step to time out) and every later history event. The engine's own
  * activities ({@code labflow.*}: the resolver, the reset's steps) are exempt: their inputs are
  * bounded where they enter.
+ *
+ * <p>A {@link LabWorkflow} activity's JSON object result from a retry gets {@link
+ * LabWorkflow#ATTEMPT_KEY}, so that the lab's status shows the attempt that succeeded.
  */
-public final class BoundedActivityInterceptor extends ActivityExecutionInterceptor {
+public final class BoundedActivityInterceptor extends WorkerInterceptorBase {
 
   private static final Logger log = LoggerFactory.getLogger(BoundedActivityInterceptor.class);
+  private static final ObjectMapper JSON = JacksonJsonPayloadConverter.newDefaultObjectMapper();
 
   @Override
-  protected ActivityOutput around(ActivityInfo info, Supplier<ActivityOutput> execution) {
-    String activityType = activityType(info);
+  public ActivityInboundCallsInterceptor interceptActivity(ActivityInboundCallsInterceptor next) {
+    return new ActivityInboundCallsInterceptorBase(next) {
+      private ActivityInfo info;
+
+      @Override
+      public void init(ActivityExecutionContext context) {
+        info = context.getInfo();
+        super.init(context);
+      }
+
+      @Override
+      public ActivityOutput execute(ActivityInput input) {
+        return withAttempt(info, bounded(info.getActivityType(), () -> super.execute(input)));
+      }
+    };
+  }
+
+  private static ActivityOutput bounded(String activityType, Supplier<ActivityOutput> execution) {
     ActivityOutput output;
     try {
       output = execution.get();
@@ -57,5 +85,17 @@ public final class BoundedActivityInterceptor extends ActivityExecutionIntercept
           + InputLimits.bytes(InputLimits.MAX_OUTPUT_BYTES), FailureTypes.OUTPUT_TOO_LARGE);
     }
     return output;
+  }
+
+  private static ActivityOutput withAttempt(ActivityInfo info, ActivityOutput out) {
+    if (info.getAttempt() <= 1
+        || info.isLocal()
+        || !LabWorkflow.TYPE.equals(info.getWorkflowType())
+        || out == null
+        || !(JSON.valueToTree(out.getResult()) instanceof ObjectNode result)) {
+      return out;
+    }
+    result.put(LabWorkflow.ATTEMPT_KEY, info.getAttempt());
+    return new ActivityOutput(JSON.convertValue(result, LinkedHashMap.class));
   }
 }

@@ -17,7 +17,6 @@ import io.labflow.worker.reset.LabResetWorkflowImpl;
 import io.labflow.worker.reset.ResetActivitiesImpl;
 import io.labflow.workflows.binding.SiteParameters;
 import io.labflow.workflows.interpreter.LabWorkflowImpl;
-import io.labflow.workflows.interpreter.StepAttempts;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.Preflight;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -91,7 +90,7 @@ public final class LabWorker implements AutoCloseable {
     this.factory = WorkerFactory.newInstance(connection.client(),
         WorkerFactoryOptions.newBuilder()
             .setWorkerInterceptors(Stream.concat(
-                Stream.of(new BoundedActivityInterceptor(), new StepAttempts()),
+                Stream.of(new BoundedActivityInterceptor()),
                 more.stream()).toArray(WorkerInterceptor[]::new))
             .build());
     this.access = Composition.awsAccess(List.of(new AwsCalls(registry, settings.maxAwsCalls())));

@@ -14,6 +14,7 @@ import io.labflow.activities.testing.MotoServer;
 import io.labflow.worker.preflight.AwsLabPreflight;
 import io.labflow.worker.reset.LabResetWorkflowImpl;
 import io.labflow.worker.reset.ResetActivitiesImpl;
+import io.labflow.worker.runtime.BoundedActivityInterceptor;
 import io.labflow.worker.runtime.Composition;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.workflows.binding.DefinitionActivitiesImpl;
@@ -21,7 +22,6 @@ import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.definition.DefinitionLoader;
 import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.interpreter.LabWorkflowImpl;
-import io.labflow.workflows.interpreter.StepAttempts;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabState;
@@ -113,7 +113,7 @@ final class LabOnMoto implements AutoCloseable {
             TestEnvironmentOptions.newBuilder()
                 .setWorkerFactoryOptions(
                     WorkerFactoryOptions.newBuilder()
-                        .setWorkerInterceptors(interceptor, new StepAttempts())
+                        .setWorkerInterceptors(interceptor, new BoundedActivityInterceptor())
                         .build())
                 .build());
     for (var key : LabSearchAttributes.ALL) {

@@ -3,6 +3,7 @@ package io.labflow.worker.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.labflow.workflows.lab.LabWorkflow;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.activity.ActivityInfo;
 import io.temporal.api.failure.v1.Failure;
@@ -25,6 +26,12 @@ class BoundedActivityInterceptorTest {
 
   /** The interceptor around an activity of this type that returns (or throws) what {@code body} does. */
   private static ActivityInboundCallsInterceptor around(String type, Supplier<Object> body) {
+    return around(type, 1, body);
+  }
+
+  /** As {@link #around(String, Supplier)}, as this attempt of a {@code LabWorkflow} activity. */
+  private static ActivityInboundCallsInterceptor around(
+      String type, int attempt, Supplier<Object> body) {
     ActivityInboundCallsInterceptor inner =
         new ActivityInboundCallsInterceptor() {
           @Override
@@ -41,7 +48,14 @@ class BoundedActivityInterceptorTest {
             Proxy.newProxyInstance(
                 ActivityInfo.class.getClassLoader(),
                 new Class<?>[] {ActivityInfo.class},
-                (p, m, a) -> m.getName().equals("getActivityType") ? type : null);
+                (p, m, a) ->
+                    switch (m.getName()) {
+                      case "getActivityType" -> type;
+                      case "getAttempt" -> attempt;
+                      case "getWorkflowType" -> LabWorkflow.TYPE;
+                      case "isLocal" -> false;
+                      default -> null;
+                    });
     ActivityExecutionContext ctx =
         (ActivityExecutionContext)
             Proxy.newProxyInstance(
@@ -129,6 +143,15 @@ class BoundedActivityInterceptorTest {
     assertThat(around("CreateRole", () -> small).execute(null).getResult()).isEqualTo(small);
     Map<String, String> big = Map.of("definition", "x".repeat(70 * 1024));
     assertThat(around("labflow.ResolveDefinition", () -> big).execute(null).getResult()).isEqualTo(big);
+  }
+
+  @Test
+  void aRetryThatSucceedsCarriesItsAttemptOnlyAboveTheFirst() {
+    Map<String, String> out = Map.of("roleName", "r");
+    assertThat(around("CreateRole", 3, () -> out).execute(null).getResult())
+        .isEqualTo(Map.of("roleName", "r", LabWorkflow.ATTEMPT_KEY, 3));
+    assertThat(around("CreateRole", 1, () -> out).execute(null).getResult()).isSameAs(out);
+    assertThat(around("CreateRole", 2, () -> "text").execute(null).getResult()).isEqualTo("text");
   }
 
   private static Throwable catchExecute(ActivityInboundCallsInterceptor interceptor) {

@@ -3,6 +3,7 @@ package io.labflow.workflows.interpreter;
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.lab.Decision;
 import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.StepState;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.OnFailure;
@@ -153,7 +154,10 @@ final class StepRunner {
           Workflow.newUntypedActivityStub(
                   StepOptions.forStep(step, Summaries.call(step.id(), input)))
               .execute(step.action(), Map.class, input);
-      int attempt = StepAttempts.takeAttempt(outputs);
+      int attempt =
+          outputs != null && outputs.remove(LabWorkflow.ATTEMPT_KEY) instanceof Number n
+              ? Math.max(1, n.intValue())
+              : 1;
       ledger.done(step.id(), outputs == null ? Map.of() : outputs, attempt);
       rollback.refused(step.id(), false);
       return null;

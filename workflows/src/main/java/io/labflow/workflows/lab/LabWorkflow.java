@@ -23,6 +23,13 @@ public interface LabWorkflow {
   String TYPE = "LabWorkflow";
 
   /**
+   * The key under which the worker adds the attempt that succeeded to a step's result, when it is
+   * above 1: the workflow learns of a result, not of its attempt, and an event per retry would grow
+   * the history. The interpreter takes it out before the result becomes the step's outputs.
+   */
+  String ATTEMPT_KEY = "labflow:attempt";
+
+  /**
    * Runs the lab to its end and returns its final status.
    *
    * @param request a {@link LabRequest} as JSON ({@link io.labflow.workflows.input.RawJson#of}

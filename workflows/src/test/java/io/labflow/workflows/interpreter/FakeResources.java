@@ -135,7 +135,8 @@ public final class FakeResources implements ResourceActivities {
       }
     }
     int attempt = Activity.getExecutionContext().getInfo().getAttempt();
-    return new Resource("id-" + input.name(), input.name(), List.of(input.name(), "x"), attempt);
+    return new Resource("id-" + input.name(), input.name(), List.of(input.name(), "x"), attempt,
+        attempt > 1 ? attempt : null);
   }
 
   private void hangUntilCancelled(String key) throws InterruptedException {

@@ -48,11 +48,6 @@ final class LabTestEnv {
             io.temporal.client.WorkflowClientOptions.newBuilder().setDataConverter(converter).build())
         .registerWorkflowImplementationTypes(LabWorkflowImpl.class)
         .setActivityImplementations(RESOURCES, RESOLVER, LEARNER)
-        // As the real worker does, so that status shows the attempt a step succeeded on.
-        .setWorkerFactoryOptions(
-            io.temporal.worker.WorkerFactoryOptions.newBuilder()
-                .setWorkerInterceptors(new StepAttempts())
-                .build())
         .registerSearchAttribute(LabSearchAttributes.LAB_ID.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
         .registerSearchAttribute(LabSearchAttributes.DEFINITION.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
         .registerSearchAttribute(LabSearchAttributes.VARIANT.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)

@@ -138,7 +138,7 @@ class LabWorkflowStepsTest {
     // Status shows the attempt Temporal ran the step as; the carrier key is not an output.
     assertThat(result.steps().get(1).attempt()).isEqualTo(3);
     assertThat(result.steps().get(0).attempt()).isEqualTo(1);
-    assertThat(result.steps().get(1).outputs()).doesNotContainKey(StepAttempts.KEY);
+    assertThat(result.steps().get(1).outputs()).doesNotContainKey(LabWorkflow.ATTEMPT_KEY);
   }
 
   @Test

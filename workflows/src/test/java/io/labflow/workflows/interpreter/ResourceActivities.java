@@ -1,5 +1,8 @@
 package io.labflow.workflows.interpreter;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.labflow.workflows.lab.LabWorkflow;
 import io.temporal.activity.ActivityInterface;
 import jakarta.annotation.Nullable;
 import java.util.List;
@@ -43,6 +46,13 @@ public interface ResourceActivities {
    * @param name the resource name
    * @param tags a list, to check that lists flow through expressions
    * @param attempt the attempt that produced this result
+   * @param stamped the attempt above 1, as the worker's interceptor adds it to a step's result
    */
-  record Resource(String id, String name, List<String> tags, int attempt) {}
+  record Resource(
+      String id,
+      String name,
+      List<String> tags,
+      int attempt,
+      @JsonProperty(LabWorkflow.ATTEMPT_KEY) @JsonInclude(JsonInclude.Include.NON_NULL)
+          Integer stamped) {}
 }
