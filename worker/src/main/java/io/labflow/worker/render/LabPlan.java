@@ -212,7 +212,7 @@ public final class LabPlan {
     Map<String, Object> steps = new TreeMap<>();
     addOutputs(d.steps(), steps);
     addOutputs(d.onVariantChange(), steps);
-    return LabScope.of(d, labId, "<run-id>", variant, params, steps);
+    return LabScope.of(d, labId, "<run-id>", null, variant, params, steps);
   }
 
   private static void addOutputs(List<Step> steps, Map<String, Object> into) {

@@ -104,7 +104,8 @@ public record ResetRequest(
     if (map.get("definition") == null) {
       problems.add("request: definition: definition is required (a definition's name)");
     }
-    Map<String, Object> parameters = RequestFields.parameters(map.get("parameters"), problems);
+    Map<String, Object> parameters =
+        RequestFields.parameters(map.get("parameters"), false, problems);
     if (!problems.isEmpty()) {
       throw invalid(problems);
     }

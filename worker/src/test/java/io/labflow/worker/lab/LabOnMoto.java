@@ -14,6 +14,7 @@ import io.labflow.worker.reset.LabResetWorkflowImpl;
 import io.labflow.worker.reset.ResetActivitiesImpl;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.workflows.binding.DefinitionActivitiesImpl;
+import io.labflow.workflows.binding.SiteParameters;
 import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.definition.DefinitionLoader;
 import io.labflow.workflows.input.RawJson;
@@ -127,7 +128,8 @@ final class LabOnMoto implements AutoCloseable {
     worker.registerActivitiesImplementations(
         new DefinitionActivitiesImpl(
             new DirectoryDefinitionSource(definitions), new DefinitionLoader(catalog),
-            preflight ? new AwsLabPreflight(clients, definitions) : Preflight.NONE));
+            preflight ? new AwsLabPreflight(clients, definitions) : Preflight.NONE,
+            SiteParameters.NONE));
     worker.registerActivitiesImplementations(
         StepLibrary.implementations(clients, definitions).toArray());
     env.start();

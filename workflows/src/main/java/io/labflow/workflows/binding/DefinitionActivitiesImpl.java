@@ -16,38 +16,17 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Resolves lab requests: checks the lab id, loads and validates the definition (inline or by name)
  * and binds the variant and parameters. Every problem fails the activity at once, without retries,
- * so a bad request never creates anything.
+ * so a bad request never creates anything. The preflight runs after the request is bound, before
+ * the resolved lab is returned; the site's parameter values come between the run's and the
+ * definition's.
  */
-public final class DefinitionActivitiesImpl implements DefinitionActivities {
-
-  private static final Pattern NAME = Pattern.compile(DefinitionKeys.ID_PATTERN);
-
-  private final DefinitionSource source;
-  private final DefinitionLoader loader;
-  private final Preflight preflight;
-  private final SiteParameters site;
-
-  public DefinitionActivitiesImpl(
-      DefinitionSource source, DefinitionLoader loader, Preflight preflight) {
-    this(source, loader, preflight, SiteParameters.NONE);
-  }
-
-  /**
-   * @param preflight run after the request is bound, before the resolved lab is returned
-   * @param site parameter values of this worker's site, between the run's and the definition's
-   */
-  public DefinitionActivitiesImpl(
-      DefinitionSource source, DefinitionLoader loader, Preflight preflight, SiteParameters site) {
-    this.source = source;
-    this.loader = loader;
-    this.preflight = preflight;
-    this.site = site;
-  }
+public record DefinitionActivitiesImpl(
+    DefinitionSource source, DefinitionLoader loader, Preflight preflight, SiteParameters site)
+    implements DefinitionActivities {
 
   @Override
   public ResolvedLab resolve(LabRequest request) {
@@ -101,7 +80,7 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
       throw invalidRequest(
           List.of("request: definition: name a definition, or send its YAML as definitionYaml"));
     }
-    if (!NAME.matcher(name).matches()) {
+    if (!DefinitionKeys.ID.matcher(name).matches()) {
       throw invalidRequest(List.of(
           "request: definition: definition name '" + name + "' must be " + DefinitionKeys.ID_RULE));
     }

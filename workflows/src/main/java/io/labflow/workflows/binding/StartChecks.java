@@ -37,7 +37,7 @@ final class StartChecks {
       // Offline (tests, tools): names built from the run id are not checked.
     }
     Map<String, Object> scope =
-        LabScope.of(lab.definition(), labId, runId, lab.variant(), lab.parameters(), Map.of());
+        LabScope.of(lab.definition(), labId, runId, null, lab.variant(), lab.parameters(), Map.of());
     return NameLimits.check(lab.definition(), catalog, scope);
   }
 

@@ -48,7 +48,7 @@ final class DefinitionReader {
     Map<String, Entry> top = nodes.entries(rootMap, "", DefinitionKeys.TOP_LEVEL);
     String name = nodes.requiredString(top, "name", root, "");
     if (name != null) {
-      NameRules.checkId(nodes, "name", name, top.get("name").value(), "name");
+      DefinitionKeys.checkId(nodes, "name", name, top.get("name").value(), "name");
     }
     String description = nodes.optionalString(top, "description", "");
     String version = null;
@@ -85,7 +85,9 @@ final class DefinitionReader {
       }
     }
     Duration keepAlive = options.optionalDuration(top, "keepAlive", "");
-    Lifetime lifetime = lifetime(top, keepAlive);
+    Duration maxLifetime = options.optionalDuration(top, "maxLifetime", "");
+    Duration expiryWarning = options.optionalDuration(top, "expiryWarning", "");
+    checkLifetime(top, keepAlive, maxLifetime);
     List<TaskReader.RawTask> tasks =
         top.containsKey("tasks")
             ? taskReader.readTasks(top.get("tasks").value(), defaults)
@@ -104,16 +106,12 @@ final class DefinitionReader {
         Collections.unmodifiableMap(parameters), Collections.unmodifiableMap(variants),
         defaultVariant, defaults,
         steps.stream().map(s -> s.step).toList(), onChange.stream().map(s -> s.step).toList(),
-        keepAlive, tasks.stream().map(t -> t.task).toList(), lifetime.max(), lifetime.warning()),
+        keepAlive, tasks.stream().map(t -> t.task).toList(), maxLifetime, expiryWarning),
         List.of());
   }
 
-  private record Lifetime(Duration max, Duration warning) {}
-
-  /** maxLifetime and expiryWarning: they apply to a lab kept alive, maxLifetime not below it. */
-  private Lifetime lifetime(Map<String, Entry> top, Duration keepAlive) {
-    Duration max = options.optionalDuration(top, "maxLifetime", "");
-    Duration warning = options.optionalDuration(top, "expiryWarning", "");
+  /** maxLifetime and expiryWarning apply to a lab kept alive, maxLifetime not below it. */
+  private void checkLifetime(Map<String, Entry> top, Duration keepAlive, Duration max) {
     for (String key : List.of("maxLifetime", "expiryWarning")) {
       if (top.containsKey(key) && !top.containsKey("keepAlive")) {
         nodes.error(top.get(key).keyNode(), key, key + " needs keepAlive: only a live lab expires");
@@ -124,6 +122,5 @@ final class DefinitionReader {
           "maxLifetime " + Durations.format(max) + " is shorter than keepAlive "
               + Durations.format(keepAlive));
     }
-    return new Lifetime(max, warning);
   }
 }

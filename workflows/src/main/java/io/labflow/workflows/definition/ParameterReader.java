@@ -29,7 +29,7 @@ record ParameterReader(YamlNodes nodes, PlainValues values) {
   Map<String, ParameterDef> readParameters(Entry entry) {
     Map<String, ParameterDef> out = entry == null ? null : nodes.map(entry.value(), "parameters",
         (p, path) -> {
-          NameRules.checkKey(nodes, "parameter name", p.key(), p.keyNode(), path);
+          DefinitionKeys.checkKey(nodes, "parameter name", p.key(), p.keyNode(), path);
           return readParameter(p.value(), path);
         });
     if (out == null) {
@@ -143,9 +143,9 @@ record ParameterReader(YamlNodes nodes, PlainValues values) {
   Map<String, Map<String, Object>> readVariants(Entry entry) {
     Map<String, Map<String, Object>> out = entry == null ? null
         : nodes.map(entry.value(), "variants", (v, path) -> {
-          NameRules.checkId(nodes, "variant name", v.key(), v.keyNode(), path);
+          DefinitionKeys.checkId(nodes, "variant name", v.key(), v.keyNode(), path);
           Map<String, Object> keys = nodes.map(v.value(), path, (k, keyPath) -> {
-            NameRules.checkKey(nodes, "variant key", k.key(), k.keyNode(), keyPath);
+            DefinitionKeys.checkKey(nodes, "variant key", k.key(), k.keyNode(), keyPath);
             return values.plain(k.value(), keyPath);
           });
           return keys == null ? null : Collections.unmodifiableMap(keys);

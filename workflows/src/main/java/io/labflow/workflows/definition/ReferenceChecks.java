@@ -5,7 +5,6 @@ import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.Reference;
 import io.labflow.workflows.model.ParameterDef;
 import io.labflow.workflows.yaml.Suggestions;
-import io.labflow.workflows.yaml.YamlNodes.Entry;
 import io.labflow.workflows.yaml.YamlNodes;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Checks, once every step and task is read, that ids are unique and that every {@code ${...}} in a
@@ -137,11 +135,6 @@ final class ReferenceChecks {
   private void checkStepReferences(RawStep step, RawStep group) {
     Site site = new Site(step, group, false);
     step.strings.forEach((path, node) -> checkString(node, path, site));
-    for (Entry e : step.texts.values()) {
-      if (e.value() instanceof ScalarNode s && s.getTag().equals(Tag.STR)) {
-        checkString(s, step.path + "." + e.key(), site);
-      }
-    }
     if (step.undo != null) {
       Site undo = new Site(step, group, true);
       step.undo.strings.forEach((path, node) -> checkString(node, path, undo));

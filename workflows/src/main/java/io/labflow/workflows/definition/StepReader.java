@@ -123,6 +123,6 @@ final class StepReader {
     RetrySpec retry = options.optionalRetry(m, path, defaults);
     Duration timeout = options.optionalDuration(m, "timeout", path);
     Duration heartbeat = options.heartbeatOf(m, path, undo.action, defaults);
-    return new Compensation(actionName, with, retry, timeout, heartbeat);
+    return new Compensation(actionName, with, retry, timeout, heartbeat, null);
   }
 }

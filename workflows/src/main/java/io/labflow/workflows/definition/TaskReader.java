@@ -8,7 +8,6 @@ import io.labflow.workflows.yaml.YamlNodes;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
@@ -53,7 +52,7 @@ record TaskReader(YamlNodes nodes, StepReader steps) {
     raw.self = RawStep.withId(nodes, m, node, path, "task id");
     String title = nodes.requiredString(m, "title", node, path);
     String instructions = nodes.optionalString(m, "instructions", path);
-    raw.self.texts = texts(m, "title", "instructions");
+    texts(raw.self, m, path, "title", "instructions");
     int points = points(m, node, path);
     List<Check> checks = null;
     Entry checksEntry = m.get("checks");
@@ -85,14 +84,18 @@ record TaskReader(YamlNodes nodes, StepReader steps) {
     Map<String, Object> with = steps.inputs.read(raw, actionName, m, node, path, true);
     String message = nodes.requiredString(m, "message", node, path);
     String hint = nodes.optionalString(m, "hint", path);
-    raw.texts = texts(m, "message", "hint");
+    texts(raw, m, path, "message", "hint");
     return new Check(raw.id, actionName, with, message, hint, node.getStartMark().getLine() + 1);
   }
 
-  private static Map<String, Entry> texts(Map<String, Entry> m, String... keys) {
-    Map<String, Entry> out = new LinkedHashMap<>(m);
-    out.keySet().retainAll(List.of(keys));
-    return out;
+  /** Text a person reads may hold {@code ${...}} too: checked as the strings of a with are. */
+  private static void texts(RawStep raw, Map<String, Entry> m, String path, String... keys) {
+    for (String key : keys) {
+      if (m.containsKey(key) && m.get(key).value() instanceof ScalarNode s
+          && s.getTag().equals(Tag.STR)) {
+        raw.strings.put(path + "." + key, s);
+      }
+    }
   }
 
   private int points(Map<String, Entry> m, Node node, String path) {

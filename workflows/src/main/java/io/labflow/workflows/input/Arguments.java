@@ -83,7 +83,7 @@ public final class Arguments {
       throw new IllegalArgumentException(
           "unknown decision "
               + InputLimits.quote(s)
-              + Suggestions.closest(upper, DECISIONS).map(c -> "; did you mean '" + c + "'?").orElse("")
+              + Suggestions.didYouMean(upper, DECISIONS)
               + " (allowed: "
               + String.join(", ", DECISIONS)
               + ")");

@@ -28,7 +28,7 @@ public final class RequestFields {
         String alias = aliases.get(k.toLowerCase(Locale.ROOT));
         problems.add(
             "request: "
-                + clipKey(k)
+                + InputLimits.clip(k)
                 + ": unknown field "
                 + InputLimits.quote(k)
                 + (alias != null ? "; did you mean '" + alias + "'?" : Suggestions.hint(k, fields)));
@@ -75,15 +75,8 @@ public final class RequestFields {
 
   /**
    * The {@code parameters} object: name to value, within the limits of {@link InputLimits}. Values
-   * are kept as given; {@code ParameterBinder} types them.
-   */
-  public static Map<String, Object> parameters(Object v, List<String> problems) {
-    return parameters(v, false, problems);
-  }
-
-  /**
-   * The same; when {@code strict}, a parameter given as {@code null} is refused rather than
-   * passed on for the binder to take as absent.
+   * are kept as given; {@code ParameterBinder} types them. When {@code strict}, a parameter given
+   * as {@code null} is refused rather than passed on for the binder to take as absent.
    */
   public static Map<String, Object> parameters(Object v, boolean strict, List<String> problems) {
     if (v == null) {
@@ -111,7 +104,7 @@ public final class RequestFields {
       if (strict && e.getValue() == null) {
         problems.add(
             "request: parameters."
-                + clipKey(name)
+                + InputLimits.clip(name)
                 + ": null is not a value; leave the parameter out to take its default");
         continue;
       }
@@ -119,7 +112,7 @@ public final class RequestFields {
       if (size > InputLimits.MAX_PARAMETER_BYTES) {
         problems.add(
             "request: parameters."
-                + clipKey(name)
+                + InputLimits.clip(name)
                 + ": the value is "
                 + InputLimits.bytes(size)
                 + "; a parameter may hold at most "
@@ -129,10 +122,5 @@ public final class RequestFields {
       out.put(name, e.getValue());
     }
     return out;
-  }
-
-  /** A field name as it appears at the start of a problem: clipped when long. */
-  public static String clipKey(String key) {
-    return InputLimits.clip(key);
   }
 }

@@ -6,13 +6,7 @@ import java.util.List;
 /**
  * A retry policy. As written in a step file, null fields inherit from the definition's defaults;
  * in a resolved step, {@code maximumAttempts} and {@code nonRetryable} are set and a null interval
- * or coefficient means Temporal's own default.
- *
- * @param initialInterval delay before the first retry
- * @param backoffCoefficient growth factor of the delay
- * @param maximumInterval upper bound of the delay
- * @param maximumAttempts total attempts including the first; 0 means unlimited
- * @param nonRetryable failure types that stop retrying at once
+ * or coefficient means Temporal's own default, and 0 attempts means unlimited.
  */
 public record RetrySpec(
     Duration initialInterval,
@@ -23,7 +17,6 @@ public record RetrySpec(
 
   private static final RetrySpec NONE = new RetrySpec(null, null, null, null, null);
 
-  /** The given policy, or one that sets nothing. */
   public static RetrySpec orNone(RetrySpec spec) {
     return spec == null ? NONE : spec;
   }
