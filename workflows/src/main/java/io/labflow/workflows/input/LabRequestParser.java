@@ -75,15 +75,13 @@ public final class LabRequestParser {
   private static void strictRules(Map<?, ?> map, List<String> problems) {
     for (String field : FIELDS) {
       if (map.containsKey(field) && map.get(field) == null) {
-        problems.add(
-            "request: " + field + ": null is not a value; leave " + field + " out "
-                + ABSENT.get(field));
+        RequestFields.problem(problems, field,
+            "null is not a value; leave " + field + " out " + ABSENT.get(field));
       }
     }
     if (map.get("definition") != null && map.get("definitionYaml") != null) {
-      problems.add(
-          "request: definitionYaml: give either definition (a definition's name) or"
-              + " definitionYaml (a whole definition), not both");
+      RequestFields.problem(problems, "definitionYaml", "give either definition (a definition's"
+          + " name) or definitionYaml (a whole definition), not both");
     }
   }
 
@@ -143,7 +141,7 @@ public final class LabRequestParser {
     String text = written instanceof String s ? s : null;
     OnFailure onFailure = text == null ? null : OnFailure.of(text).orElse(null);
     if (written != null && onFailure == null) {
-      problems.add("request: onFailure: " + OnFailure.refusal(
+      RequestFields.problem(problems, "onFailure", OnFailure.refusal(
           text != null ? InputLimits.quote(text) : InputLimits.describe(written), text));
     }
     Map<String, Object> parameters =
@@ -151,20 +149,13 @@ public final class LabRequestParser {
     String claimed = null;
     if (labId != null && !labId.equals(workflowId)) {
       claimed = labId;
-      problems.add(
-          "request: labId: labId "
-              + InputLimits.quote(labId)
-              + " differs from the workflow id "
-              + InputLimits.quote(workflowId)
-              + ": a lab's id is its workflow id; leave labId out, or start the workflow with"
-              + " workflow id "
-              + InputLimits.quote(labId));
+      RequestFields.problem(problems, "labId", "labId " + InputLimits.quote(labId)
+          + " differs from the workflow id " + InputLimits.quote(workflowId) + ": a lab's id is its"
+          + " workflow id; leave labId out, or start the workflow with workflow id "
+          + InputLimits.quote(labId));
     } else if (!LabIds.isValid(workflowId)) {
-      problems.add(
-          "request: labId: the workflow id "
-              + InputLimits.quote(workflowId)
-              + " is the lab id, which must be "
-              + LabIds.RULE);
+      RequestFields.problem(problems, "labId", "the workflow id " + InputLimits.quote(workflowId)
+          + " is the lab id, which must be " + LabIds.RULE);
     }
     boolean onlyIdentity = claimed != null && problems.size() == 1;
     if (!problems.isEmpty() && !onlyIdentity) {

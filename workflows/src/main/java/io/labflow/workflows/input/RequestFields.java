@@ -15,6 +15,11 @@ public final class RequestFields {
 
   private RequestFields() {}
 
+  /** Adds {@code request: FIELD: message}. */
+  public static void problem(List<String> problems, String field, String message) {
+    problems.add("request: " + field + ": " + message);
+  }
+
   /**
    * Adds a problem for every key of {@code map} that is not one of {@code fields}, with a hint from
    * {@code aliases} (names people type for a field, too far from it for the edit-distance hint) or
@@ -26,12 +31,8 @@ public final class RequestFields {
       String k = String.valueOf(key);
       if (!fields.contains(k)) {
         String alias = aliases.get(k.toLowerCase(Locale.ROOT));
-        problems.add(
-            "request: "
-                + InputLimits.clip(k)
-                + ": unknown field "
-                + InputLimits.quote(k)
-                + (alias != null ? "; did you mean '" + alias + "'?" : Suggestions.hint(k, fields)));
+        problem(problems, InputLimits.clip(k), "unknown field " + InputLimits.quote(k)
+            + (alias != null ? "; did you mean '" + alias + "'?" : Suggestions.hint(k, fields)));
       }
     }
   }
@@ -40,16 +41,8 @@ public final class RequestFields {
   public static String name(Map<?, ?> map, String field, List<String> problems) {
     String s = text(map, field, problems);
     if (s != null && s.length() > InputLimits.MAX_NAME_CHARS) {
-      problems.add(
-          "request: "
-              + field
-              + ": "
-              + field
-              + " is "
-              + s.length()
-              + " characters long; at most "
-              + InputLimits.MAX_NAME_CHARS
-              + " are allowed");
+      problem(problems, field, field + " is " + s.length() + " characters long; at most "
+          + InputLimits.MAX_NAME_CHARS + " are allowed");
       return null;
     }
     return s;
@@ -61,15 +54,9 @@ public final class RequestFields {
     if (v == null || v instanceof String) {
       return (String) v;
     }
-    problems.add(
-        "request: "
-            + field
-            + ": "
-            + field
-            + " must be a string"
-            + (field.equals("definition") ? " (the definition's name)" : "")
-            + ", got "
-            + InputLimits.describe(v));
+    problem(problems, field, field + " must be a string"
+        + (field.equals("definition") ? " (the definition's name)" : "")
+        + ", got " + InputLimits.describe(v));
     return null;
   }
 
@@ -83,43 +70,28 @@ public final class RequestFields {
       return Map.of();
     }
     if (!(v instanceof Map<?, ?> given)) {
-      problems.add(
-          "request: parameters: parameters must be a JSON object of name to value, such as"
-              + " {\"bucketPrefix\":\"acme\"}, got "
-              + InputLimits.describe(v));
+      problem(problems, "parameters", "parameters must be a JSON object of name to value, such as"
+          + " {\"bucketPrefix\":\"acme\"}, got " + InputLimits.describe(v));
       return Map.of();
     }
     if (given.size() > InputLimits.MAX_PARAMETERS) {
-      problems.add(
-          "request: parameters: "
-              + given.size()
-              + " parameters given; at most "
-              + InputLimits.MAX_PARAMETERS
-              + " are allowed");
+      problem(problems, "parameters", given.size() + " parameters given; at most "
+          + InputLimits.MAX_PARAMETERS + " are allowed");
       return Map.of();
     }
     Map<String, Object> out = new LinkedHashMap<>();
     for (Map.Entry<?, ?> e : given.entrySet()) {
       String name = String.valueOf(e.getKey());
-      if (strict && e.getValue() == null) {
-        problems.add(
-            "request: parameters."
-                + InputLimits.clip(name)
-                + ": null is not a value; leave the parameter out to take its default");
-        continue;
-      }
+      String at = "parameters." + InputLimits.clip(name);
       long size = InputLimits.jsonBytes(e.getValue());
-      if (size > InputLimits.MAX_PARAMETER_BYTES) {
-        problems.add(
-            "request: parameters."
-                + InputLimits.clip(name)
-                + ": the value is "
-                + InputLimits.bytes(size)
-                + "; a parameter may hold at most "
-                + InputLimits.bytes(InputLimits.MAX_PARAMETER_BYTES));
-        continue;
+      if (strict && e.getValue() == null) {
+        problem(problems, at, "null is not a value; leave the parameter out to take its default");
+      } else if (size > InputLimits.MAX_PARAMETER_BYTES) {
+        problem(problems, at, "the value is " + InputLimits.bytes(size) + "; a parameter may hold"
+            + " at most " + InputLimits.bytes(InputLimits.MAX_PARAMETER_BYTES));
+      } else {
+        out.put(name, e.getValue());
       }
-      out.put(name, e.getValue());
     }
     return out;
   }
