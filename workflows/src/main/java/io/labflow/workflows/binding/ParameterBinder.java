@@ -97,12 +97,7 @@ public final class ParameterBinder {
 
   private ParameterBinder() {}
 
-  /**
-   * Binds a whole request: its lab id, then its variant and parameters.
-   *
-   * @param labId the lab id asked for
-   * @see #bind(Definition, String, Map, String)
-   */
+  /** Binds a whole request: its lab id, then its variant and parameters. */
   public static BindResult bind(
       Definition definition, String labId, String variant, Map<String, ?> parameters, String source) {
     BindResult bound = bind(definition, variant, parameters, source);
@@ -118,12 +113,8 @@ public final class ParameterBinder {
   }
 
   /**
-   * Binds a run's variant and parameters.
-   *
-   * @param definition a loaded definition
-   * @param variant the variant asked for, or null for the definition's default
-   * @param parameters the run's parameters by name; null means none
-   * @param source the name used in messages, such as {@code request}
+   * Binds a run's variant (null for the definition's default) and parameters (null for none);
+   * {@code source} names them in messages, such as {@code request}.
    */
   public static BindResult bind(
       Definition definition, String variant, Map<String, ?> parameters, String source) {

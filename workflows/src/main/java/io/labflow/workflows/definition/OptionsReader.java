@@ -45,19 +45,25 @@ record OptionsReader(YamlNodes nodes, PlainValues values) {
     if (m == null) {
       return BUILT_IN_DEFAULTS;
     }
-    RetrySpec retry = optionalRetry(m, "defaults", BUILT_IN_DEFAULTS);
-    Duration timeout = optionalDuration(m, "timeout", "defaults");
-    Duration scheduleToClose = optionalDuration(m, "scheduleToClose", "defaults");
-    Duration heartbeat = optionalDuration(m, "heartbeat", "defaults");
-    OnFailure onFailure = optionalOnFailure(m, "defaults");
-    Duration pauseTimeout = optionalDuration(m, "pauseTimeout", "defaults");
+    StepDefaults own = read(m, "defaults", BUILT_IN_DEFAULTS, null);
     return new StepDefaults(
-        retry == null ? BUILT_IN_DEFAULTS.retry() : retry.over(BUILT_IN_DEFAULTS.retry()),
-        timeout == null ? BUILT_IN_DEFAULTS.timeout() : timeout,
-        scheduleToClose,
-        heartbeat,
-        onFailure == null ? BUILT_IN_DEFAULTS.onFailure() : onFailure,
-        pauseTimeout == null ? BUILT_IN_DEFAULTS.pauseTimeout() : pauseTimeout);
+        RetrySpec.orNone(own.retry()).over(BUILT_IN_DEFAULTS.retry()),
+        own.timeout() == null ? BUILT_IN_DEFAULTS.timeout() : own.timeout(),
+        own.scheduleToClose(),
+        own.heartbeat(),
+        own.onFailure() == null ? BUILT_IN_DEFAULTS.onFailure() : own.onFailure(),
+        own.pauseTimeout() == null ? BUILT_IN_DEFAULTS.pauseTimeout() : own.pauseTimeout());
+  }
+
+  /**
+   * The options a step, an undo or the defaults give themselves, as written (null where they give
+   * none; a key the mapping may not hold was refused when it was read): the retry checked merged
+   * with {@code base}'s, the heartbeat of a long-running {@code action} filled in.
+   */
+  StepDefaults read(Map<String, Entry> m, String path, StepDefaults base, ActionSpec action) {
+    return new StepDefaults(optionalRetry(m, path, base), optionalDuration(m, "timeout", path),
+        optionalDuration(m, "scheduleToClose", path), heartbeatOf(m, path, action, base),
+        optionalOnFailure(m, path), optionalDuration(m, "pauseTimeout", path));
   }
 
   private RetrySpec readRetry(Node node, String path) {
@@ -123,7 +129,7 @@ record OptionsReader(YamlNodes nodes, PlainValues values) {
    * The {@code retry} of a step or compensation, if it has one; its intervals are checked merged
    * with the definition's default retry, since that is the policy the step will run with.
    */
-  RetrySpec optionalRetry(Map<String, Entry> m, String path, StepDefaults defaults) {
+  private RetrySpec optionalRetry(Map<String, Entry> m, String path, StepDefaults defaults) {
     if (!m.containsKey("retry")) {
       return null;
     }
@@ -139,7 +145,8 @@ record OptionsReader(YamlNodes nodes, PlainValues values) {
    * The {@code heartbeat} of a step or compensation; for a long-running action that neither it nor
    * the defaults give one, {@link #LONG_RUNNING_HEARTBEAT}.
    */
-  Duration heartbeatOf(Map<String, Entry> m, String path, ActionSpec action, StepDefaults defaults) {
+  private Duration heartbeatOf(
+      Map<String, Entry> m, String path, ActionSpec action, StepDefaults defaults) {
     Duration own = optionalDuration(m, "heartbeat", path);
     if (own == null && defaults.heartbeat() == null && action != null && action.longRunning()) {
       return LONG_RUNNING_HEARTBEAT;
@@ -170,7 +177,7 @@ record OptionsReader(YamlNodes nodes, PlainValues values) {
     return d.get();
   }
 
-  OnFailure optionalOnFailure(Map<String, Entry> m, String path) {
+  private OnFailure optionalOnFailure(Map<String, Entry> m, String path) {
     Entry e = m.get("onFailure");
     if (e == null) {
       return null;

@@ -3,14 +3,11 @@ package io.labflow.workflows.definition;
 import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Compensation;
-import io.labflow.workflows.model.OnFailure;
 import io.labflow.workflows.model.ParallelGroup;
-import io.labflow.workflows.model.RetrySpec;
 import io.labflow.workflows.model.StepDefaults;
 import io.labflow.workflows.yaml.PlainValues;
 import io.labflow.workflows.yaml.YamlNodes.Entry;
 import io.labflow.workflows.yaml.YamlNodes;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -94,21 +91,15 @@ final class StepReader {
     }
     String actionName = nodes.optionalString(m, "action", path);
     Map<String, Object> with = inputs.read(raw, actionName, m, node, path, false);
-    RetrySpec retry = options.optionalRetry(m, path, defaults);
-    Duration timeout = options.optionalDuration(m, "timeout", path);
-    Duration scheduleToClose = options.optionalDuration(m, "scheduleToClose", path);
-    Duration heartbeat = options.heartbeatOf(m, path, raw.action, defaults);
+    StepDefaults own = options.read(m, path, defaults, raw.action);
     Compensation compensate = null;
     if (m.containsKey("compensate")) {
       raw.undo = new RawStep();
       compensate =
           readCompensation(m.get("compensate").value(), path + ".compensate", raw.undo, defaults);
     }
-    OnFailure onFailure = options.optionalOnFailure(m, path);
-    raw.step =
-        new ActionStep(
-            raw.id, actionName, with, retry, timeout, scheduleToClose, heartbeat, compensate,
-            onFailure, line);
+    raw.step = new ActionStep(raw.id, actionName, with, own.retry(), own.timeout(),
+        own.scheduleToClose(), own.heartbeat(), compensate, own.onFailure(), line);
     return raw;
   }
 
@@ -120,9 +111,7 @@ final class StepReader {
     }
     String actionName = nodes.requiredString(m, "action", node, path);
     Map<String, Object> with = inputs.read(undo, actionName, m, node, path, false);
-    RetrySpec retry = options.optionalRetry(m, path, defaults);
-    Duration timeout = options.optionalDuration(m, "timeout", path);
-    Duration heartbeat = options.heartbeatOf(m, path, undo.action, defaults);
-    return new Compensation(actionName, with, retry, timeout, heartbeat, null);
+    StepDefaults own = options.read(m, path, defaults, undo.action);
+    return new Compensation(actionName, with, own.retry(), own.timeout(), own.heartbeat(), null);
   }
 }

@@ -104,10 +104,8 @@ public final class LabRequestParser {
   }
 
   /**
-   * Parses a workflow input.
+   * Parses a workflow input as Jackson read it into plain Java values.
    *
-   * @param raw the input as Jackson read it into plain Java values (maps, lists, strings, numbers,
-   *     booleans, null)
    * @param workflowId the run's workflow id: the lab's identity
    * @param strict whether a field given as {@code null} and {@code definition} with {@code
    *     definitionYaml} are refused (rules added later: false reads a request as runs started
