@@ -45,7 +45,7 @@ public record DefinitionActivitiesImpl(
     String labId = request.labId();
     // The lab id first: a bad one is the whole answer, whatever else the request holds.
     ParameterBinder.labIdProblem(labId, "request").ifPresent(d -> {
-      throw invalidRequest(List.of(d.toString()));
+      throw invalidRequest(List.of(d.toString()), List.of());
     });
     DefinitionSource.SourceFile file = sourceOf(request);
     LoadResult loaded = loader.load(file.fileName(), file.text());
@@ -131,19 +131,16 @@ public record DefinitionActivitiesImpl(
       return new DefinitionSource.SourceFile("inline:" + label, request.definitionYaml());
     }
     if (name == null || name.isBlank()) {
-      throw invalidRequest(
-          List.of("request: definition: name a definition, or send its YAML as definitionYaml"));
+      throw invalidRequest(List.of(
+          "request: definition: name a definition, or send its YAML as definitionYaml"), List.of());
     }
     if (!DefinitionKeys.ID.matcher(name).matches()) {
       throw invalidRequest(List.of(
-          "request: definition: definition name '" + name + "' must be " + DefinitionKeys.ID_RULE));
+          "request: definition: definition name '" + name + "' must be " + DefinitionKeys.ID_RULE),
+          List.of());
     }
     return source.find(name).orElseThrow(() -> invalidRequest(
-        List.of("request: definition: no definition named '" + name + "' was found")));
-  }
-
-  private static ApplicationFailure invalidRequest(List<String> messages) {
-    return invalidRequest(messages, List.of());
+        List.of("request: definition: no definition named '" + name + "' was found"), List.of()));
   }
 
   /**

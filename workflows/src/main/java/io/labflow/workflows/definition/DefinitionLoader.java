@@ -18,12 +18,7 @@ public record DefinitionLoader(ActionCatalog catalog) {
   /** The largest step file accepted, in bytes (1 MiB). */
   public static final int MAX_BYTES = 1 << 20;
 
-  /**
-   * Loads a step file from its text.
-   *
-   * @param fileName the name used in messages, such as {@code lab.yaml} or {@code inline:my-lab}
-   * @return the definition, or every problem found
-   */
+  /** Loads a step file's text, named in messages by {@code fileName} ({@code inline:my-lab}). */
   public LoadResult load(String fileName, String text) {
     if (text.length() > MAX_BYTES) {
       return failure(fileName, 1, 1, "the file is " + text.length()

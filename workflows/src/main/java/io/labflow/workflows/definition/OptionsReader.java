@@ -55,11 +55,7 @@ record OptionsReader(YamlNodes nodes, PlainValues values) {
         own.pauseTimeout() == null ? BUILT_IN_DEFAULTS.pauseTimeout() : own.pauseTimeout());
   }
 
-  /**
-   * The options a step, an undo or the defaults give themselves, as written (null where they give
-   * none; a key the mapping may not hold was refused when it was read): the retry checked merged
-   * with {@code base}'s, the heartbeat of a long-running {@code action} filled in.
-   */
+  /** The options a step, an undo or the defaults give themselves (null where they give none). */
   StepDefaults read(Map<String, Entry> m, String path, StepDefaults base, ActionSpec action) {
     return new StepDefaults(optionalRetry(m, path, base), optionalDuration(m, "timeout", path),
         optionalDuration(m, "scheduleToClose", path), heartbeatOf(m, path, action, base),

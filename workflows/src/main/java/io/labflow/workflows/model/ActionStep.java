@@ -36,9 +36,6 @@ public record ActionStep(
 
   public ActionStep {
     with = with == null ? Map.of() : with;
-    if (line < 0) {
-      throw new IllegalArgumentException("line must be 0 or more, got " + line);
-    }
   }
 
   @Override

@@ -14,7 +14,6 @@ public record ParallelGroup(String id, List<ActionStep> parallel, OnFailure onFa
     if (parallel == null || parallel.isEmpty()) {
       throw new IllegalArgumentException("parallel group '" + id + "' needs branches");
     }
-    parallel = List.copyOf(parallel);
   }
 
   @Override
