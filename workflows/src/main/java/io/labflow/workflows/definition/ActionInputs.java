@@ -40,17 +40,16 @@ record ActionInputs(YamlNodes nodes, PlainValues values, ActionCatalog catalog) 
           "action '" + actionName + "' is not a check: its output must have 'passed' and 'detail'");
       raw.action = null;
     }
-    raw.withPath = path + ".with";
+    String withPath = path + ".with";
     Entry with = m.get("with");
-    Map<String, Entry> entries =
-        with == null ? null : nodes.mapping(with.value(), raw.withPath, null);
-    raw.with = entries == null ? Map.of() : entries;
+    Map<String, Entry> entries = with == null ? null : nodes.mapping(with.value(), withPath, null);
+    entries = entries == null ? Map.of() : entries;
     Map<String, Object> out = new LinkedHashMap<>();
-    for (Entry e : raw.with.values()) {
-      String at = raw.withPath + "." + e.key();
+    for (Entry e : entries.values()) {
+      String at = withPath + "." + e.key();
       out.put(e.key(), values.plain(e.value(), at, (s, p) -> raw.strings.put(p, s)));
     }
-    checkWith(raw.action, raw.with, out, with != null ? with.value() : node, raw.withPath);
+    checkWith(raw.action, entries, out, with != null ? with.value() : node, withPath);
     return Collections.unmodifiableMap(out);
   }
 

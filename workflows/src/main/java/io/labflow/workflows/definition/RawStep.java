@@ -17,13 +17,11 @@ final class RawStep {
   String path;
   Node node;
   ActionSpec action;
-  Map<String, Entry> with = Map.of();
   /**
    * What may hold {@code ${...}}, by path: the strings of {@code with} at any depth, a task's title
    * and instructions, a check's message and hint.
    */
   final Map<String, ScalarNode> strings = new LinkedHashMap<>();
-  String withPath;
   /** The compensation's action and {@code with}, when the step has one. */
   RawStep undo;
   List<RawStep> branches = List.of();
