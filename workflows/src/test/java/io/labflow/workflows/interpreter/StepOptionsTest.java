@@ -70,8 +70,8 @@ class StepOptionsTest {
   void compensationUsesItsOwnRetryAndTimeout() {
     Compensation c =
         new Compensation(
-            "Delete", Map.of(), new RetrySpec(null, null, null, 10, List.of()), Duration.ofMinutes(9),
-            null, null);
+            "Delete", Map.of(), new RetrySpec(null, null, null, 10, List.of()),
+            Duration.ofMinutes(9), null, null);
 
     ActivityOptions o = StepOptions.forCompensation(undo(c), "undo s");
 
