@@ -4,7 +4,6 @@ import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.ParameterDef;
 import io.labflow.workflows.model.StepDefaults;
-import io.labflow.workflows.yaml.PlainValues;
 import io.labflow.workflows.yaml.YamlNodes.Entry;
 import io.labflow.workflows.yaml.YamlNodes;
 import java.time.Duration;
@@ -31,10 +30,9 @@ final class DefinitionReader {
 
   DefinitionReader(String file, ActionCatalog catalog) {
     this.nodes = new YamlNodes(file);
-    PlainValues values = new PlainValues(nodes);
-    this.parameterReader = new ParameterReader(nodes, values);
-    this.options = new OptionsReader(nodes, values);
-    this.stepReader = new StepReader(nodes, values, options, catalog);
+    this.parameterReader = new ParameterReader(nodes);
+    this.options = new OptionsReader(nodes);
+    this.stepReader = new StepReader(nodes, options, catalog);
     this.taskReader = new TaskReader(nodes, stepReader);
   }
 

@@ -4,7 +4,6 @@ import io.labflow.workflows.catalog.ActionSpec;
 import io.labflow.workflows.model.OnFailure;
 import io.labflow.workflows.model.RetrySpec;
 import io.labflow.workflows.model.StepDefaults;
-import io.labflow.workflows.yaml.PlainValues;
 import io.labflow.workflows.yaml.YamlNodes.Entry;
 import io.labflow.workflows.yaml.YamlNodes;
 import java.time.Duration;
@@ -19,7 +18,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * Reads what a step runs with besides its action: the definition's {@code defaults}, retry
  * policies, durations, heartbeats and {@code onFailure}.
  */
-record OptionsReader(YamlNodes nodes, PlainValues values) {
+record OptionsReader(YamlNodes nodes) {
 
   /**
    * Heartbeat timeout of a step or undo of a {@linkplain
@@ -80,7 +79,7 @@ record OptionsReader(YamlNodes nodes, PlainValues values) {
 
   private Double backoff(Entry e, String path) {
     Node at = e == null ? null : e.value();
-    Object v = at instanceof ScalarNode s ? values.plain(s, path) : null;
+    Object v = at instanceof ScalarNode s ? nodes.plain(s, path) : null;
     if (v instanceof Number n) {
       if (n.doubleValue() < 1.0) {
         nodes.error(at, path,
@@ -100,7 +99,7 @@ record OptionsReader(YamlNodes nodes, PlainValues values) {
       return null;
     }
     Node at = e.value();
-    Object v = at instanceof ScalarNode s ? values.plain(s, path) : null;
+    Object v = at instanceof ScalarNode s ? nodes.plain(s, path) : null;
     if (!(v instanceof Integer i)) {
       nodes.error(at, path, "maximumAttempts must be an integer, got " + YamlNodes.describe(at));
       return null;

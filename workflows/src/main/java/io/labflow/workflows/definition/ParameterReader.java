@@ -1,7 +1,6 @@
 package io.labflow.workflows.definition;
 
 import io.labflow.workflows.model.ParameterDef;
-import io.labflow.workflows.yaml.PlainValues;
 import io.labflow.workflows.yaml.Suggestions;
 import io.labflow.workflows.yaml.YamlNodes.Entry;
 import io.labflow.workflows.yaml.YamlNodes;
@@ -22,7 +21,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * Reads a step file's {@code parameters} (with their {@code format}, {@code arnTypes} and {@code
  * accounts}), {@code variants} and {@code defaultVariant}.
  */
-record ParameterReader(YamlNodes nodes, PlainValues values) {
+record ParameterReader(YamlNodes nodes) {
 
   private static final Pattern ACCOUNT = Pattern.compile("^[0-9]{12}$");
 
@@ -77,7 +76,7 @@ record ParameterReader(YamlNodes nodes, PlainValues values) {
     Object defaultValue = null;
     if (m.containsKey("default")) {
       Node at = m.get("default").value();
-      defaultValue = values.plain(at, path + ".default");
+      defaultValue = nodes.plain(at, path + ".default");
       String problem = ValueTypes.problemShowingValue(type, defaultValue);
       if (defaultValue == null) {
         if (at instanceof ScalarNode s && s.getTag().equals(Tag.NULL)) {
@@ -146,7 +145,7 @@ record ParameterReader(YamlNodes nodes, PlainValues values) {
           DefinitionKeys.checkId(nodes, "variant name", v.key(), v.keyNode(), path);
           Map<String, Object> keys = nodes.map(v.value(), path, (k, keyPath) -> {
             DefinitionKeys.checkKey(nodes, "variant key", k.key(), k.keyNode(), keyPath);
-            return values.plain(k.value(), keyPath);
+            return nodes.plain(k.value(), keyPath);
           });
           return keys == null ? null : Collections.unmodifiableMap(keys);
         });

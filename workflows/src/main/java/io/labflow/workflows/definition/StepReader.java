@@ -5,7 +5,6 @@ import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Compensation;
 import io.labflow.workflows.model.ParallelGroup;
 import io.labflow.workflows.model.StepDefaults;
-import io.labflow.workflows.yaml.PlainValues;
 import io.labflow.workflows.yaml.YamlNodes.Entry;
 import io.labflow.workflows.yaml.YamlNodes;
 import java.util.List;
@@ -27,10 +26,10 @@ final class StepReader {
   private final OptionsReader options;
   final ActionInputs inputs;
 
-  StepReader(YamlNodes nodes, PlainValues values, OptionsReader options, ActionCatalog catalog) {
+  StepReader(YamlNodes nodes, OptionsReader options, ActionCatalog catalog) {
     this.nodes = nodes;
     this.options = options;
-    this.inputs = new ActionInputs(nodes, values, catalog);
+    this.inputs = new ActionInputs(nodes, catalog);
   }
 
   /** The steps of a list; none (reported) when the node is not a list. */
