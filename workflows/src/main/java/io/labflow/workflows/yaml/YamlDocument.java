@@ -13,7 +13,6 @@ import org.yaml.snakeyaml.events.CollectionStartEvent;
 import org.yaml.snakeyaml.events.Event;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.parser.Parser;
 import org.yaml.snakeyaml.parser.ParserImpl;
 import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.resolver.Resolver;
@@ -47,8 +46,8 @@ public final class YamlDocument {
     options.setAllowRecursiveKeys(false);
     options.setProcessComments(false);
     try {
-      Parser parser = new Limits(new ParserImpl(new StreamReader(text), options));
-      return new Parsed(new Composer(parser, new CoreResolver(), options).getSingleNode(), null);
+      Composer composer = new Composer(new Limits(text, options), new CoreResolver(), options);
+      return new Parsed(composer.getSingleNode(), null);
     } catch (Breach e) {
       return failed(e.mark, e.getMessage());
     } catch (MarkedYAMLException e) {
@@ -96,29 +95,18 @@ public final class YamlDocument {
    * #MAX_ALIASES} or the first list or map nested past {@link #MAX_NESTING}, with its place (the
    * composer's own limits do not say where).
    */
-  private static final class Limits implements Parser {
-    private final Parser parser;
+  private static final class Limits extends ParserImpl {
     private final Set<String> collectionAnchors = new HashSet<>();
     private int aliases;
     private int depth;
 
-    Limits(Parser parser) {
-      this.parser = parser;
-    }
-
-    @Override
-    public boolean checkEvent(Event.ID choice) {
-      return parser.checkEvent(choice);
-    }
-
-    @Override
-    public Event peekEvent() {
-      return parser.peekEvent();
+    Limits(String text, LoaderOptions options) {
+      super(new StreamReader(text), options);
     }
 
     @Override
     public Event getEvent() {
-      Event event = parser.getEvent();
+      Event event = super.getEvent();
       if (event instanceof CollectionStartEvent start) {
         if (start.getAnchor() != null) {
           collectionAnchors.add(start.getAnchor());
