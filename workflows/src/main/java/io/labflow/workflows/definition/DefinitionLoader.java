@@ -123,7 +123,7 @@ public record DefinitionLoader(ActionCatalog catalog) {
         Collections.unmodifiableMap(parameters), Collections.unmodifiableMap(variants),
         defaultVariant, defaults,
         steps.stream().map(s -> s.step).toList(), onChange.stream().map(s -> s.step).toList(),
-        keepAlive, tasks.stream().map(t -> t.task).toList(), maxLifetime, expiryWarning),
+        keepAlive, tasks.stream().map(TaskReader.RawTask::task).toList(), maxLifetime, expiryWarning),
         List.of());
   }
 

@@ -54,8 +54,8 @@ final class ReferenceChecks {
   private void checkUniqueIds(List<RawStep> everyStep, List<TaskReader.RawTask> tasks) {
     List<RawStep> named = new ArrayList<>();
     for (TaskReader.RawTask t : tasks) {
-      named.add(t.self);
-      named.addAll(t.checks);
+      named.add(t.self());
+      named.addAll(t.checks());
     }
     List<RawStep> every = new ArrayList<>(everyStep);
     every.addAll(named);
@@ -76,8 +76,8 @@ final class ReferenceChecks {
       List<RawStep> steps, List<RawStep> onChange, List<TaskReader.RawTask> tasks) {
     List<List<RawStep>> lists = new ArrayList<>(List.of(steps, onChange));
     for (TaskReader.RawTask t : tasks) {
-      lists.add(t.solve);
-      lists.add(t.adopt);
+      lists.add(t.solve());
+      lists.add(t.adopt());
     }
     List<RawStep> out = new ArrayList<>();
     for (List<RawStep> list : lists) {
@@ -100,11 +100,11 @@ final class ReferenceChecks {
     walk(onChange);
     Map<String, RawStep> provisioned = new LinkedHashMap<>(visible);
     for (TaskReader.RawTask t : tasks) {
-      checkStepReferences(t.self, null);
-      for (RawStep check : t.checks) {
+      checkStepReferences(t.self(), null);
+      for (RawStep check : t.checks()) {
         checkStepReferences(check, null);
       }
-      for (List<RawStep> list : List.of(t.solve, t.adopt)) {
+      for (List<RawStep> list : List.of(t.solve(), t.adopt())) {
         walk(list);
         visible.clear();
         visible.putAll(provisioned);

@@ -22,13 +22,8 @@ import org.yaml.snakeyaml.nodes.Tag;
 record TaskReader(YamlNodes nodes, StepReader steps) {
 
   /** A task as read: the task, and what the id and reference checks walk. */
-  static final class RawTask {
-    RawStep self;
-    final List<RawStep> checks = new ArrayList<>();
-    List<RawStep> solve = List.of();
-    List<RawStep> adopt = List.of();
-    Task task;
-  }
+  record RawTask(
+      RawStep self, List<RawStep> checks, List<RawStep> solve, List<RawStep> adopt, Task task) {}
 
   private static final int MAX_POINTS = 1_000_000;
 
@@ -48,13 +43,13 @@ record TaskReader(YamlNodes nodes, StepReader steps) {
     if (m == null) {
       return null;
     }
-    RawTask raw = new RawTask();
-    raw.self = RawStep.withId(nodes, m, node, path, "task id");
+    RawStep self = RawStep.withId(nodes, m, node, path, "task id");
     String title = nodes.requiredString(m, "title", node, path);
     String instructions = nodes.optionalString(m, "instructions", path);
-    texts(raw.self, m, path, "title", "instructions");
+    texts(self, m, path, "title", "instructions");
     int points = points(m, node, path);
     List<Check> checks = null;
+    List<RawStep> rawChecks = new ArrayList<>();
     Entry checksEntry = m.get("checks");
     if (checksEntry == null) {
       nodes.error(node, path, "missing required key 'checks': a task needs at least one check");
@@ -62,24 +57,22 @@ record TaskReader(YamlNodes nodes, StepReader steps) {
       nodes.error(seq, path + ".checks", "checks must hold at least one check");
     } else {
       checks = nodes.list(checksEntry.value(), path + ".checks", "checks must be a list of checks",
-          (n, p) -> readCheck(n, p, raw));
+          (n, p) -> readCheck(n, p, rawChecks));
     }
-    raw.solve = stepsOf(m, "solve", path, defaults);
-    raw.adopt = stepsOf(m, "adopt", path, defaults);
-    raw.task = new Task(raw.self.id, title, instructions, points,
-        checks == null ? List.of() : checks,
-        raw.solve.stream().map(s -> s.step).toList(), raw.adopt.stream().map(s -> s.step).toList(),
-        node.getStartMark().getLine() + 1);
-    return raw;
+    List<RawStep> solve = stepsOf(m, "solve", path, defaults);
+    List<RawStep> adopt = stepsOf(m, "adopt", path, defaults);
+    return new RawTask(self, rawChecks, solve, adopt, new Task(self.id, title, instructions,
+        points, checks == null ? List.of() : checks, solve.stream().map(s -> s.step).toList(),
+        adopt.stream().map(s -> s.step).toList(), node.getStartMark().getLine() + 1));
   }
 
-  private Check readCheck(Node node, String path, RawTask task) {
+  private Check readCheck(Node node, String path, List<RawStep> rawChecks) {
     Map<String, Entry> m = nodes.mapping(node, path, DefinitionKeys.CHECK);
     if (m == null) {
       return null;
     }
     RawStep raw = RawStep.withId(nodes, m, node, path, "check id");
-    task.checks.add(raw);
+    rawChecks.add(raw);
     String actionName = nodes.requiredString(m, "action", node, path);
     Map<String, Object> with = steps.inputs.read(raw, actionName, m, node, path, true);
     String message = nodes.requiredString(m, "message", node, path);
