@@ -8,10 +8,6 @@ import java.util.stream.Collectors;
 /** The outcome of loading a step file: the definition, or every problem found in file order. */
 public record LoadResult(Definition definitionOrNull, List<Diagnostic> errors) {
 
-  public LoadResult {
-    errors = List.copyOf(errors);
-  }
-
   public boolean ok() {
     return definitionOrNull != null && errors.isEmpty();
   }

@@ -55,9 +55,6 @@ public final class LabRequestParser {
    * @param claimedLabId a labId the input gave that differs from the workflow id, else null
    */
   public record Result(LabRequest request, List<String> problems, String claimedLabId) {
-    public Result {
-      problems = List.copyOf(problems);
-    }
 
     public boolean ok() {
       return problems.isEmpty();

@@ -42,22 +42,18 @@ public record ActionStep(
   public ActionStep resolvedBy(StepDefaults defaults) {
     StepDefaults d = StepDefaults.orNone(defaults);
     Duration scheduleBound = first(scheduleToClose, d.scheduleToClose());
+    Duration attempt = first(timeout, d.timeout());
     return new ActionStep(
         id,
         action,
         with,
         RetrySpec.orNone(retry).resolvedOver(d.retry()),
-        attemptBound(first(timeout, d.timeout()), scheduleBound),
+        attempt == null && scheduleBound == null ? FALLBACK_TIMEOUT : attempt,
         scheduleBound,
         first(heartbeat, d.heartbeat()),
         compensate == null ? null : compensate.resolvedBy(d),
         first(onFailure, first(d.onFailure(), OnFailure.ROLLBACK)),
         line);
-  }
-
-  /** The start-to-close timeout: the given one, else the fallback when nothing bounds a call. */
-  static Duration attemptBound(Duration startToClose, Duration scheduleToClose) {
-    return startToClose == null && scheduleToClose == null ? FALLBACK_TIMEOUT : startToClose;
   }
 
   static <T> T first(T a, T b) {

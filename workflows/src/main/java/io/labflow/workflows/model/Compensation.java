@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The action that undoes a step. Resolved by its {@link Definition} like a step: the whole retry
+ * The action that undoes a step. Resolved by its {@link Definition} as a step is: the whole retry
  * policy, and the defaults' timeouts and heartbeat where the undo gives none.
  *
  * @param with its input; may reference the step's own outputs when the step completed
@@ -26,13 +26,8 @@ public record Compensation(
 
   /** This undo resolved against a definition's defaults (idempotent). */
   Compensation resolvedBy(StepDefaults d) {
-    Duration scheduleBound = ActionStep.first(scheduleToClose, d.scheduleToClose());
-    return new Compensation(
-        action,
-        with,
-        RetrySpec.orNone(retry).resolvedOver(d.retry()),
-        ActionStep.attemptBound(ActionStep.first(timeout, d.timeout()), scheduleBound),
-        ActionStep.first(heartbeat, d.heartbeat()),
-        scheduleBound);
+    ActionStep s = new ActionStep(null, action, with, retry, timeout, scheduleToClose, heartbeat,
+        null, null, 0).resolvedBy(d);
+    return new Compensation(action, with, s.retry(), s.timeout(), s.heartbeat(), s.scheduleToClose());
   }
 }
