@@ -110,16 +110,6 @@ record OptionsReader(YamlNodes nodes) {
     return i;
   }
 
-  /** Temporal refuses a maximum interval below the initial one, so catch it before a run starts. */
-  private void checkIntervals(RetrySpec effective, Node at, String path) {
-    if (effective.initialInterval() != null
-        && effective.maximumInterval() != null
-        && effective.maximumInterval().compareTo(effective.initialInterval()) < 0) {
-      nodes.error(at, path, "maximumInterval " + Durations.format(effective.maximumInterval())
-          + " is shorter than initialInterval " + Durations.format(effective.initialInterval()));
-    }
-  }
-
   /**
    * The {@code retry} of a step or compensation, if it has one; its intervals are checked merged
    * with the definition's default retry, since that is the policy the step will run with.
@@ -130,8 +120,14 @@ record OptionsReader(YamlNodes nodes) {
     }
     Node at = m.get("retry").value();
     RetrySpec retry = readRetry(at, path + ".retry");
-    if (retry != null && (retry.initialInterval() != null || retry.maximumInterval() != null)) {
-      checkIntervals(retry.over(defaults.retry()), at, path + ".retry");
+    RetrySpec effective = retry == null ? null : retry.over(defaults.retry());
+    // Temporal refuses a maximum interval below the initial one, so catch it before a run starts.
+    if (effective != null && (retry.initialInterval() != null || retry.maximumInterval() != null)
+        && effective.initialInterval() != null && effective.maximumInterval() != null
+        && effective.maximumInterval().compareTo(effective.initialInterval()) < 0) {
+      nodes.error(at, path + ".retry", "maximumInterval "
+          + Durations.format(effective.maximumInterval()) + " is shorter than initialInterval "
+          + Durations.format(effective.initialInterval()));
     }
     return retry;
   }

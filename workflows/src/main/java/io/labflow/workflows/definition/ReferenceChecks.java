@@ -42,22 +42,24 @@ final class ReferenceChecks {
     this.variants = variants;
   }
 
-  /** Checks the ids and references of a file's steps, tasks and checks. */
+  /**
+   * Checks the ids and references of a file's steps, tasks and checks. Step, task and check ids
+   * share one namespace: each may be written once.
+   */
   void check(List<RawStep> steps, List<RawStep> onChange, List<TaskReader.RawTask> tasks) {
-    List<RawStep> every = everyStep(steps, onChange, tasks);
-    every.stream().filter(s -> s.id != null).forEach(s -> all.add(s.id));
-    checkUniqueIds(every, tasks);
-    checkReferences(steps, onChange, tasks);
-  }
-
-  /** Step, task and check ids share one namespace: each may be written once. */
-  private void checkUniqueIds(List<RawStep> everyStep, List<TaskReader.RawTask> tasks) {
+    List<List<RawStep>> lists = new ArrayList<>(List.of(steps, onChange));
     List<RawStep> named = new ArrayList<>();
     for (TaskReader.RawTask t : tasks) {
+      lists.addAll(List.of(t.solve(), t.adopt()));
       named.add(t.self());
       named.addAll(t.checks());
     }
-    List<RawStep> every = new ArrayList<>(everyStep);
+    List<RawStep> every = new ArrayList<>();
+    for (RawStep s : lists.stream().flatMap(List::stream).toList()) {
+      every.add(s);
+      every.addAll(s.branches);
+    }
+    every.stream().filter(s -> s.id != null).forEach(s -> all.add(s.id));
     every.addAll(named);
     every.sort(Comparator.comparingInt(s -> s.node.getStartMark().getIndex()));
     Map<String, Node> seen = new HashMap<>();
@@ -69,24 +71,7 @@ final class ReferenceChecks {
             + ")");
       }
     }
-  }
-
-  /** Every step, branches after their group: steps, onVariantChange, each task's solve, adopt. */
-  private static List<RawStep> everyStep(
-      List<RawStep> steps, List<RawStep> onChange, List<TaskReader.RawTask> tasks) {
-    List<List<RawStep>> lists = new ArrayList<>(List.of(steps, onChange));
-    for (TaskReader.RawTask t : tasks) {
-      lists.add(t.solve());
-      lists.add(t.adopt());
-    }
-    List<RawStep> out = new ArrayList<>();
-    for (List<RawStep> list : lists) {
-      for (RawStep s : list) {
-        out.add(s);
-        out.addAll(s.branches);
-      }
-    }
-    return out;
+    checkReferences(steps, onChange, tasks);
   }
 
   /**
