@@ -78,10 +78,8 @@ record ParameterReader(YamlNodes nodes) {
       Node at = m.get("default").value();
       defaultValue = nodes.plain(at, path + ".default");
       String problem = ValueTypes.problemShowingValue(type, defaultValue);
-      if (defaultValue == null) {
-        if (at instanceof ScalarNode s && s.getTag().equals(Tag.NULL)) {
-          nodes.error(at, path + ".default", "default must not be null; leave it out instead");
-        }
+      if (defaultValue == null && at instanceof ScalarNode s && s.getTag().equals(Tag.NULL)) {
+        nodes.error(at, path + ".default", "default must not be null; leave it out instead");
       } else if (problem != null) {
         nodes.error(at, path + ".default", "default " + problem);
       }

@@ -139,11 +139,10 @@ public final class YamlNodes {
       return null;
     }
     Boolean b = e.value() instanceof ScalarNode s ? bool(s) : null;
-    if (b != null) {
-      return b;
+    if (b == null) {
+      error(e.value(), path + "." + key, "expected true or false, got " + describe(e.value()));
     }
-    error(e.value(), path + "." + key, "expected true or false, got " + describe(e.value()));
-    return null;
+    return b;
   }
 
   /**
@@ -322,15 +321,9 @@ public final class YamlNodes {
 
   /** What a node is, for messages: {@code a string}, {@code a list}, {@code null}... */
   public static String describe(Node node) {
-    if (node == null) {
-      return "nothing";
-    }
-    if (node instanceof MappingNode) {
-      return "a mapping";
-    }
-    if (node instanceof SequenceNode) {
-      return "a list";
-    }
-    return KINDS.getOrDefault(node.getTag(), "a value tagged '" + node.getTag().getValue() + "'");
+    return node == null ? "nothing"
+        : node instanceof MappingNode ? "a mapping"
+        : node instanceof SequenceNode ? "a list"
+        : KINDS.getOrDefault(node.getTag(), "a value tagged '" + node.getTag().getValue() + "'");
   }
 }
