@@ -52,17 +52,14 @@ public final class YamlDocument {
       return failed(e.mark, e.getMessage());
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-      StringBuilder message = new StringBuilder("invalid YAML: ");
-      if (e.getContext() != null) {
-        message.append(e.getContext()).append(": ");
-      }
-      message.append(e.getProblem() == null ? "syntax error" : e.getProblem());
       Mark context = e.getContextMark();
-      if (context != null && mark != null && context.getLine() != mark.getLine()) {
-        message.append(" (the construct began at line ").append(context.getLine() + 1)
-            .append(", column ").append(context.getColumn() + 1).append(')');
-      }
-      return failed(mark, message.toString().replaceAll("\\s+", " ").trim());
+      String message = "invalid YAML: " + (e.getContext() == null ? "" : e.getContext() + ": ")
+          + (e.getProblem() == null ? "syntax error" : e.getProblem())
+          + (context != null && mark != null && context.getLine() != mark.getLine()
+              ? " (the construct began at line " + (context.getLine() + 1) + ", column "
+                  + (context.getColumn() + 1) + ")"
+              : "");
+      return failed(mark, message.replaceAll("\\s+", " ").trim());
     } catch (RuntimeException | StackOverflowError e) {
       // The parser must never turn bad input into a stack trace; report what it said instead.
       return failed(
