@@ -91,7 +91,8 @@ public final class ActionCatalog {
         }
         continue;
       }
-      boolean optional = rc.getType().isPrimitive() ? false : isNullable(rc);
+      boolean optional = !rc.getType().isPrimitive() && (annotation(rc, "Nullable").isPresent()
+          || annotation(rc.getAccessor(), "Nullable").isPresent());
       out.add(new FieldSpec(rc.getName(), typeName(rc.getGenericType()), !optional, limit(rc)));
     }
     return List.copyOf(out);
@@ -138,11 +139,6 @@ public final class ActionCatalog {
     return Arrays.stream(element.getAnnotations())
         .filter(a -> a.annotationType().getSimpleName().equals(simpleName))
         .findFirst();
-  }
-
-  private static boolean isNullable(RecordComponent rc) {
-    return annotation(rc, "Nullable").isPresent()
-        || annotation(rc.getAccessor(), "Nullable").isPresent();
   }
 
   private static String typeName(Type type) {

@@ -132,10 +132,6 @@ record OptionsReader(YamlNodes nodes) {
     return retry;
   }
 
-  /**
-   * The {@code heartbeat} of a step or compensation; for a long-running action that neither it nor
-   * the defaults give one, {@link #LONG_RUNNING_HEARTBEAT}.
-   */
   private Duration heartbeatOf(
       Map<String, Entry> m, String path, ActionSpec action, StepDefaults defaults) {
     Duration own = optionalDuration(m, "heartbeat", path);
