@@ -43,18 +43,8 @@ record ParameterReader(YamlNodes nodes) {
     if (m == null) {
       return null;
     }
-    String type = "string";
-    if (m.containsKey("type")) {
-      String t = nodes.string(m.get("type").value(), path + ".type");
-      if (t != null && !DefinitionKeys.PARAMETER_TYPES.contains(t)) {
-        nodes.error(
-            m.get("type").value(),
-            path + ".type",
-            "unknown parameter type '" + t + "'" + Suggestions.hint(t, DefinitionKeys.PARAMETER_TYPES));
-      } else if (t != null) {
-        type = t;
-      }
-    }
+    String given = oneOf(m, "type", path, "parameter type", DefinitionKeys.PARAMETER_TYPES);
+    String type = given == null ? "string" : given;
     boolean required = Boolean.TRUE.equals(nodes.optionalBoolean(m, "required", path));
     String description = nodes.optionalString(m, "description", path);
     String pattern = nodes.optionalString(m, "pattern", path);
@@ -84,7 +74,11 @@ record ParameterReader(YamlNodes nodes) {
         nodes.error(at, path + ".default", "default " + problem);
       }
     }
-    String format = format(m.get("format"), path + ".format", type);
+    String format = oneOf(m, "format", path, "format", DefinitionKeys.PARAMETER_FORMATS);
+    if (format != null && !type.equals("string")) {
+      nodes.error(valueOf(m, "format"), path + ".format", "format applies only to string parameters");
+      format = null;
+    }
     Node typesNode = valueOf(m, "arnTypes");
     Node accountsNode = valueOf(m, "accounts");
     List<String> types = list(typesNode, path + ".arnTypes", PrincipalArns.TYPES::contains,
@@ -105,19 +99,16 @@ record ParameterReader(YamlNodes nodes) {
     return def;
   }
 
-  /** A parameter's {@code format}: one of {@link DefinitionKeys#PARAMETER_FORMATS}, on a string. */
-  private String format(Entry entry, String path, String type) {
-    String format = entry == null ? null : nodes.string(entry.value(), path);
-    if (format != null && !DefinitionKeys.PARAMETER_FORMATS.contains(format)) {
-      nodes.error(entry.value(), path, "unknown format '" + format + "'"
-          + Suggestions.hint(format, DefinitionKeys.PARAMETER_FORMATS));
+  /** The string at {@code key}, if given and one of {@code allowed}; else null (reported). */
+  private String oneOf(
+      Map<String, Entry> m, String key, String path, String what, List<String> allowed) {
+    String v = nodes.optionalString(m, key, path);
+    if (v != null && !allowed.contains(v)) {
+      nodes.error(valueOf(m, key), path + "." + key,
+          "unknown " + what + " '" + v + "'" + Suggestions.hint(v, allowed));
       return null;
     }
-    if (format != null && !type.equals("string")) {
-      nodes.error(entry.value(), path, "format applies only to string parameters");
-      return null;
-    }
-    return format;
+    return v;
   }
 
   /** The strings of a list (null when there is none), each that {@code ok} refuses reported. */
