@@ -37,12 +37,6 @@ public record RetrySpec(
 
   /** This policy as a resolved step runs it: unlimited attempts and no non-retryable types when unset. */
   RetrySpec resolvedOver(RetrySpec base) {
-    RetrySpec merged = over(base);
-    return new RetrySpec(
-        merged.initialInterval(),
-        merged.backoffCoefficient(),
-        merged.maximumInterval(),
-        merged.maximumAttempts() == null ? 0 : merged.maximumAttempts(),
-        merged.nonRetryable() == null ? List.of() : merged.nonRetryable());
+    return over(base).over(new RetrySpec(null, null, null, 0, List.of()));
   }
 }
