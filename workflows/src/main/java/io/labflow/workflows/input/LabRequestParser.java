@@ -68,20 +68,6 @@ public final class LabRequestParser {
 
   private LabRequestParser() {}
 
-  /** A null is not "absent"; one of definition and definitionYaml, not both. */
-  private static void strictRules(Map<?, ?> map, List<String> problems) {
-    for (String field : FIELDS) {
-      if (map.containsKey(field) && map.get(field) == null) {
-        RequestFields.problem(problems, field,
-            "null is not a value; leave " + field + " out " + ABSENT.get(field));
-      }
-    }
-    if (map.get("definition") != null && map.get("definitionYaml") != null) {
-      RequestFields.problem(problems, "definitionYaml", "give either definition (a definition's"
-          + " name) or definitionYaml (a whole definition), not both");
-    }
-  }
-
   private static Result refused(String problem) {
     return new Result(null, List.of("request: " + problem), null);
   }
@@ -125,8 +111,17 @@ public final class LabRequestParser {
     }
     List<String> problems = new ArrayList<>();
     RequestFields.unknown(map, FIELDS, ALIASES, problems);
-    if (strict) {
-      strictRules(map, problems);
+    if (strict) { // A null is not "absent"; one of definition and definitionYaml, not both.
+      for (String field : FIELDS) {
+        if (map.containsKey(field) && map.get(field) == null) {
+          RequestFields.problem(problems, field,
+              "null is not a value; leave " + field + " out " + ABSENT.get(field));
+        }
+      }
+      if (map.get("definition") != null && map.get("definitionYaml") != null) {
+        RequestFields.problem(problems, "definitionYaml", "give either definition (a definition's"
+            + " name) or definitionYaml (a whole definition), not both");
+      }
     }
     String definition = RequestFields.name(map, "definition", problems);
     String variant = RequestFields.name(map, "variant", problems);
