@@ -48,10 +48,9 @@ public record SiteParameters(Map<String, Object> values, String label) {
 
     /** A binding problem of a site value, named as the site's rather than the request's. */
     public Diagnostic relabel(Diagnostic d) {
-      if (fromSite.contains(ParameterBinder.BindResult.parameterName(d))) {
-        return new Diagnostic(label, d.line(), d.column(), d.path(), d.message());
-      }
-      return d;
+      return fromSite.contains(ParameterBinder.BindResult.parameterName(d))
+          ? new Diagnostic(label, d.line(), d.column(), d.path(), d.message())
+          : d;
     }
   }
 }

@@ -69,12 +69,8 @@ public final class YamlDocument {
 
   /** A failure at a mark, or at the start of the file when the mark is unknown. */
   private static Parsed failed(Mark mark, String message) {
-    return new Parsed(
-        null,
-        new Problem(
-            mark == null ? 1 : mark.getLine() + 1,
-            mark == null ? 1 : mark.getColumn() + 1,
-            message));
+    return new Parsed(null, mark == null ? new Problem(1, 1, message)
+        : new Problem(mark.getLine() + 1, mark.getColumn() + 1, message));
   }
 
   /** A limit broken at a place. */
