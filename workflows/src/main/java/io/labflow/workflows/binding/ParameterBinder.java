@@ -181,8 +181,10 @@ public final class ParameterBinder {
         return items(s);
       }
     }
+    double d = value instanceof Number n ? n.doubleValue() : Double.NaN;
     if (type.equals("integer") && (value instanceof Integer || value instanceof Long
-        || (value instanceof Double || value instanceof Float) && isWhole((Number) value))) {
+        || (value instanceof Double || value instanceof Float)
+            && d == Math.rint(d) && Math.abs(d) < 1e18)) {
       return narrow(((Number) value).longValue());
     }
     String problem = ValueTypes.problemShowingValue(type, value);
@@ -190,10 +192,6 @@ public final class ParameterBinder {
       throw new IllegalArgumentException(problem);
     }
     return value;
-  }
-
-  private static boolean isWhole(Number n) {
-    return n.doubleValue() == Math.rint(n.doubleValue()) && Math.abs(n.doubleValue()) < 1e18;
   }
 
   private static Object narrow(long l) {

@@ -1,6 +1,5 @@
 package io.labflow.workflows.definition;
 
-import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Compensation;
 import io.labflow.workflows.model.ParallelGroup;
@@ -17,20 +16,10 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * Reads the {@code steps} (and {@code onVariantChange}) of a step file: action steps with their
  * {@code with} and {@code compensate}, and parallel groups of them.
  */
-final class StepReader {
+record StepReader(YamlNodes nodes, OptionsReader options, ActionInputs inputs) {
 
   private static final List<String> STEP_KEYS =
       Stream.concat(DefinitionKeys.ACTION_STEP.stream(), Stream.of("parallel")).toList();
-
-  private final YamlNodes nodes;
-  private final OptionsReader options;
-  final ActionInputs inputs;
-
-  StepReader(YamlNodes nodes, OptionsReader options, ActionCatalog catalog) {
-    this.nodes = nodes;
-    this.options = options;
-    this.inputs = new ActionInputs(nodes, catalog);
-  }
 
   /** The steps of a list; none (reported) when the node is not a list. */
   List<RawStep> readSteps(Node node, String path, StepDefaults defaults) {
