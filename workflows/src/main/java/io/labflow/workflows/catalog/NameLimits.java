@@ -61,10 +61,9 @@ public final class NameLimits {
   /** The part of a value its field's limit applies to (a map field's key); null for none. */
   private static Object limited(FieldSpec field, Object value) {
     FieldLimit limit = field.limit();
-    if (limit == null || limit.key() == null) {
-      return limit == null ? null : value;
-    }
-    return value instanceof Map<?, ?> m ? m.get(limit.key()) : null;
+    return limit == null ? null
+        : limit.key() == null ? value
+        : value instanceof Map<?, ?> m ? m.get(limit.key()) : null;
   }
 
   private static String limitedName(FieldSpec field) {

@@ -238,7 +238,8 @@ public final class YamlNodes {
       if (node instanceof SequenceNode seq) {
         List<Object> out = new ArrayList<>();
         for (int i = 0; i < seq.getValue().size(); i++) {
-          out.add(plain(seq.getValue().get(i), path + "[" + i + "]", depth + 1, ancestors, strings));
+          Node item = seq.getValue().get(i);
+          out.add(plain(item, path + "[" + i + "]", depth + 1, ancestors, strings));
         }
         return Collections.unmodifiableList(out);
       }
