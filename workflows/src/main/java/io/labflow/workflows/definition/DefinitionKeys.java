@@ -37,10 +37,8 @@ public final class DefinitionKeys {
   /** The values of a parameter's {@code format}. */
   public static final List<String> PARAMETER_FORMATS = List.of("arn");
 
-  /** The parameter types. */
   public static final List<String> PARAMETER_TYPES = List.of("string", "integer", "boolean", "list");
 
-  /** Keys of {@code defaults}. */
   public static final List<String> DEFAULTS =
       List.of("retry", "timeout", "scheduleToClose", "heartbeat", "onFailure", "pauseTimeout");
 
@@ -65,7 +63,6 @@ public final class DefinitionKeys {
       List.of("initialInterval", "backoffCoefficient", "maximumInterval", "maximumAttempts",
           "nonRetryable");
 
-  /** Keys of {@code compensate}. */
   public static final List<String> COMPENSATE = List.of("action", "with", "retry", "timeout", "heartbeat");
 
   /** Keys of a learner's task. */
@@ -92,7 +89,6 @@ public final class DefinitionKeys {
   /** Names of parameters and variant keys: what a {@code ${...}} part may be. */
   public static final String KEY_PATTERN = "^[A-Za-z_][A-Za-z0-9_-]*$";
 
-  /** {@link #ID_PATTERN}, compiled. */
   public static final Pattern ID = Pattern.compile(ID_PATTERN);
 
   private static final Pattern KEY = Pattern.compile(KEY_PATTERN);
