@@ -176,7 +176,7 @@ public record FleetRequest(
         if (at instanceof Integer || at instanceof Long) {
           out.put(String.valueOf(lab), ((Number) at).longValue());
         } else {
-          problems.add("request: releases." + RequestFields.clipKey(String.valueOf(lab))
+          problems.add("request: releases." + InputLimits.clip(String.valueOf(lab))
               + ": a release is a time (epoch ms), got " + InputLimits.describe(at));
         }
       });

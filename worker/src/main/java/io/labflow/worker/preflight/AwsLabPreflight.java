@@ -159,7 +159,7 @@ public final class AwsLabPreflight implements Preflight {
       return null;
     }
     try {
-      Object name = Expressions.evaluate(template, LabScope.of(lab.definition(), labId, null,
+      Object name = Expressions.evaluate(template, LabScope.of(lab.definition(), labId, null, null,
           lab.variant(), lab.parameters(), Map.of()));
       return name instanceof String n && !n.isBlank() ? n : null;
     } catch (ExpressionException e) {

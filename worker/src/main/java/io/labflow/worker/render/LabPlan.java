@@ -217,7 +217,7 @@ public final class LabPlan {
       }
       steps.put(s.id(), outputs);
     }
-    return LabScope.of(d, labId, "<run-id>", variant, params, steps);
+    return LabScope.of(d, labId, "<run-id>", null, variant, params, steps);
   }
 
   private static List<ActionStep> allActions(Definition d) {

@@ -107,7 +107,8 @@ public record ResetRequest(
     } else if (labId != null && !LabIds.isValid(labId)) {
       problems.add("request: labId: labId " + InputLimits.quote(labId) + " must be " + LabIds.RULE);
     }
-    Map<String, Object> parameters = RequestFields.parameters(map.get("parameters"), problems);
+    Map<String, Object> parameters =
+        RequestFields.parameters(map.get("parameters"), false, problems);
     return new ResetRequest(labId, definition, variant, parameters);
   }
 

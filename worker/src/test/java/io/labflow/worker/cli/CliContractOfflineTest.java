@@ -27,21 +27,14 @@ class CliContractOfflineTest {
     return cli.execute(args);
   }
 
+  /** The forms themselves are DurationsTest's; here, that the flags' converter is that parser. */
   @Test
-  void everyDurationFlagTakesUnitsAndIso() {
-    assertThat(Main.duration("90s")).isEqualTo(Duration.ofSeconds(90));
-    assertThat(Main.duration("10m")).isEqualTo(Duration.ofMinutes(10));
-    assertThat(Main.duration("2h")).isEqualTo(Duration.ofHours(2));
-    assertThat(Main.duration("1d")).isEqualTo(Duration.ofDays(1));
+  void theDurationConverterIsTheOneParserWithAUsageMessage() {
     assertThat(Main.duration("1h30m")).isEqualTo(Duration.ofMinutes(90));
-    assertThat(Main.duration("500ms")).isEqualTo(Duration.ofMillis(500));
-    assertThat(Main.duration("PT2H")).isEqualTo(Duration.ofHours(2));
     assertThat(Main.duration("pt30s")).isEqualTo(Duration.ofSeconds(30));
-    for (String wrong : new String[] {"10", "5x", "", "m", "2h 30m", "PTX", "h2"}) {
-      assertThatThrownBy(() -> Main.duration(wrong)).as(wrong)
-          .isInstanceOf(CommandLine.TypeConversionException.class)
-          .hasMessage("'" + wrong + "' is not a duration: write e.g. 90s, 10m, 2h, 1h30m or PT2H");
-    }
+    assertThatThrownBy(() -> Main.duration("5x"))
+        .isInstanceOf(CommandLine.TypeConversionException.class)
+        .hasMessage("'5x' is not a duration: write e.g. 90s, 10m, 2h, 1h30m or PT2H");
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.labflow.worker.reset.LabResetWorkflowImpl;
 import io.labflow.worker.runtime.Composition;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.workflows.binding.DefinitionActivitiesImpl;
+import io.labflow.workflows.binding.SiteParameters;
 import io.labflow.workflows.definition.DefinitionKeys;
 import io.labflow.workflows.definition.DefinitionLoader;
 import io.labflow.workflows.input.RawJson;
@@ -101,7 +102,7 @@ class RequestPathsTest {
     worker.registerActivitiesImplementations(
         new DefinitionActivitiesImpl(
             new DirectoryDefinitionSource(dir), new DefinitionLoader(Composition.catalog()),
-            record));
+            record, SiteParameters.NONE));
     env.start();
     client = env.getWorkflowClient();
   }

@@ -119,7 +119,7 @@ class LabDefinitionsTest {
             .findFirst()
             .orElseThrow();
     Map<String, Object> scope =
-        LabScope.of(d, "lab-1", "r", bound.variant(), bound.parameters(), Map.of());
+        LabScope.of(d, "lab-1", "r", null, bound.variant(), bound.parameters(), Map.of());
     Object template = Expressions.evaluate(stack.with().get("templateFile"), scope);
 
     assertThat(root().resolve("definitions").resolve((String) template)).isRegularFile();

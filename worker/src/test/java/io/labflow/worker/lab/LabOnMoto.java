@@ -18,6 +18,7 @@ import io.labflow.worker.runtime.BoundedActivityInterceptor;
 import io.labflow.worker.runtime.Composition;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.workflows.binding.DefinitionActivitiesImpl;
+import io.labflow.workflows.binding.SiteParameters;
 import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.definition.DefinitionLoader;
 import io.labflow.workflows.input.RawJson;
@@ -131,7 +132,8 @@ final class LabOnMoto implements AutoCloseable {
             new DirectoryDefinitionSource(definitions), new DefinitionLoader(catalog),
             preflight ? new AwsLabPreflight(new Composition.AwsAccess(clients,
                 new AccountGuard(AccountPolicy.fromEnvironment()).bind(clients.sts(), clients.iam())),
-                definitions) : Preflight.NONE));
+                definitions) : Preflight.NONE,
+            SiteParameters.NONE));
     worker.registerActivitiesImplementations(
         StepLibrary.implementations(clients, definitions).toArray());
     env.start();

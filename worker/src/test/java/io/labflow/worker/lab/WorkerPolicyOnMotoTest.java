@@ -34,6 +34,7 @@ import io.labflow.activities.verification.AccessVerificationActivities.VerifyAcc
 import io.labflow.activities.verification.AccessVerificationActivities;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.workflows.binding.DefinitionActivitiesImpl;
+import io.labflow.workflows.binding.SiteParameters;
 import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.definition.DefinitionLoader;
 import io.labflow.workflows.input.RawJson;
@@ -294,7 +295,7 @@ class WorkerPolicyOnMotoTest {
         StepLibrary.activityInterfaces().toArray(Class[]::new));
     worker.registerActivitiesImplementations(new DefinitionActivitiesImpl(
         new DirectoryDefinitionSource(Lab.definitionsDir()), new DefinitionLoader(catalog),
-        (labId, resolved) -> guard.verify()));
+        (labId, resolved) -> guard.verify(), SiteParameters.NONE));
     worker.registerActivitiesImplementations(
         StepLibrary.implementations(clients, Lab.definitionsDir()).toArray());
     env.start();

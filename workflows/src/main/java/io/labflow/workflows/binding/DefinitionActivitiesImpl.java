@@ -1,60 +1,51 @@
 package io.labflow.workflows.binding;
 
+import io.labflow.workflows.catalog.ActionSpec;
+import io.labflow.workflows.catalog.FieldSpec;
+import io.labflow.workflows.catalog.NameLimits;
 import io.labflow.workflows.definition.DefinitionKeys;
 import io.labflow.workflows.definition.DefinitionLoader;
 import io.labflow.workflows.definition.DefinitionSource;
 import io.labflow.workflows.definition.LoadResult;
+import io.labflow.workflows.expr.Expressions;
+import io.labflow.workflows.expr.LabScope;
 import io.labflow.workflows.lab.DefinitionActivities;
 import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.Preflight;
 import io.labflow.workflows.lab.ResolvedLab;
+import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Definition;
+import io.labflow.workflows.model.Step;
+import io.labflow.workflows.model.Task;
 import io.labflow.workflows.yaml.Diagnostic;
+import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Resolves lab requests: checks the lab id, loads and validates the definition (inline or by name)
  * and binds the variant and parameters. Every problem fails the activity at once, without retries,
- * so a bad request never creates anything.
+ * so a bad request never creates anything. The site's parameter values come between the run's and
+ * the definition's. Before the preflight, the bound lab is checked beyond its definition and
+ * parameters: the names its steps will give AWS, evaluated with the run's own values, and the
+ * required inputs its parameters must fill.
  */
-public final class DefinitionActivitiesImpl implements DefinitionActivities {
-
-  private static final Pattern NAME = Pattern.compile(DefinitionKeys.ID_PATTERN);
-
-  private final DefinitionSource source;
-  private final DefinitionLoader loader;
-  private final Preflight preflight;
-  private final SiteParameters site;
-
-  public DefinitionActivitiesImpl(
-      DefinitionSource source, DefinitionLoader loader, Preflight preflight) {
-    this(source, loader, preflight, SiteParameters.NONE);
-  }
-
-  /**
-   * @param preflight run after the request is bound, before the resolved lab is returned
-   * @param site parameter values of this worker's site, between the run's and the definition's
-   */
-  public DefinitionActivitiesImpl(
-      DefinitionSource source, DefinitionLoader loader, Preflight preflight, SiteParameters site) {
-    this.source = source;
-    this.loader = loader;
-    this.preflight = preflight;
-    this.site = site;
-  }
+public record DefinitionActivitiesImpl(
+    DefinitionSource source, DefinitionLoader loader, Preflight preflight, SiteParameters site)
+    implements DefinitionActivities {
 
   @Override
   public ResolvedLab resolve(LabRequest request) {
     String labId = request.labId();
     // The lab id first: a bad one is the whole answer, whatever else the request holds.
     ParameterBinder.labIdProblem(labId, "request").ifPresent(d -> {
-      throw invalidRequest(List.of(d.toString()));
+      throw invalidRequest(List.of(d.toString()), List.of());
     });
     DefinitionSource.SourceFile file = sourceOf(request);
     LoadResult loaded = loader.load(file.fileName(), file.text());
@@ -79,8 +70,10 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
     ResolvedLab resolved =
         new ResolvedLab(definition, file.fileName(), bound.variant(), bound.parameters());
     List<String> problems = new ArrayList<>();
-    Set<String> unset = StartChecks.unsetInputs(loader.catalog(), resolved, problems);
-    for (String name : StartChecks.names(loader.catalog(), labId, resolved)) {
+    Set<String> unset = unsetInputs(resolved, problems);
+    Map<String, Object> scope = LabScope.of(
+        definition, labId, runId(), null, bound.variant(), bound.parameters(), Map.of());
+    for (String name : NameLimits.check(definition, loader.catalog(), scope)) {
       problems.add("request: " + name);
     }
     if (!problems.isEmpty()) {
@@ -88,6 +81,46 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
     }
     preflight.check(labId, resolved);
     return resolved;
+  }
+
+  /** The run's id; null offline (tests, tools), where names built from it are not checked. */
+  private static String runId() {
+    try {
+      return Activity.getExecutionContext().getInfo().getRunId();
+    } catch (IllegalStateException outsideAnActivity) {
+      return null;
+    }
+  }
+
+  /**
+   * Adds a problem for every required input of a step (tasks' solve and adopt steps included)
+   * that is a whole {@code ${params.X}} whose parameter has no value in this run: refused before
+   * anything is created rather than failing the step mid-way, after the steps before it ran.
+   *
+   * @return the names of those parameters
+   */
+  private Set<String> unsetInputs(ResolvedLab lab, List<String> problems) {
+    Definition d = lab.definition();
+    List<Step> steps = new ArrayList<>(d.steps());
+    steps.addAll(d.onVariantChange());
+    for (Task t : d.tasks()) {
+      steps.addAll(t.solve());
+      steps.addAll(t.adopt());
+    }
+    Set<String> unset = new LinkedHashSet<>();
+    for (ActionStep step : Step.actions(steps)) {
+      for (FieldSpec field :
+          loader.catalog().find(step.action()).map(ActionSpec::inputs).orElse(List.of())) {
+        String p = field.required() ? Expressions.parameterOf(step.with().get(field.name())) : null;
+        if (p != null && lab.parameters().get(p) == null) {
+          unset.add(p);
+          problems.add(new Diagnostic("request", 0, 0, "parameters." + p, "missing required"
+              + " parameter '" + p + "': step '" + step.id() + "' (" + step.action()
+              + ") needs it for its " + field.name()).toString());
+        }
+      }
+    }
+    return unset;
   }
 
   /** The step file a request names, or its inline YAML as {@code inline:LABEL}. */
@@ -98,19 +131,16 @@ public final class DefinitionActivitiesImpl implements DefinitionActivities {
       return new DefinitionSource.SourceFile("inline:" + label, request.definitionYaml());
     }
     if (name == null || name.isBlank()) {
-      throw invalidRequest(
-          List.of("request: definition: name a definition, or send its YAML as definitionYaml"));
-    }
-    if (!NAME.matcher(name).matches()) {
       throw invalidRequest(List.of(
-          "request: definition: definition name '" + name + "' must be " + DefinitionKeys.ID_RULE));
+          "request: definition: name a definition, or send its YAML as definitionYaml"), List.of());
+    }
+    if (!DefinitionKeys.ID.matcher(name).matches()) {
+      throw invalidRequest(List.of(
+          "request: definition: definition name '" + name + "' must be " + DefinitionKeys.ID_RULE),
+          List.of());
     }
     return source.find(name).orElseThrow(() -> invalidRequest(
-        List.of("request: definition: no definition named '" + name + "' was found")));
-  }
-
-  private static ApplicationFailure invalidRequest(List<String> messages) {
-    return invalidRequest(messages, List.of());
+        List.of("request: definition: no definition named '" + name + "' was found"), List.of()));
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.labflow.workflows.binding;
 
 import io.labflow.workflows.definition.ValueTypes;
+import io.labflow.workflows.input.InputLimits;
 import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.ParameterDef;
@@ -11,6 +12,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -23,9 +25,8 @@ import java.util.stream.Collectors;
  * line, Schedule, reset) and the nightly reset all bind here, so a request gives the same answer
  * wherever it came from.
  *
- * <p>Strings (a command line and a Schedule give nothing else) are converted by {@link
- * ParameterCoercion}; values that already have the declared type are kept. The rules are in
- * docs/language.md (How values are read).
+ * <p>Strings (a command line and a Schedule give nothing else) are converted to the declared type
+ * by the rules of docs/language.md (How values are read); values that already have it are kept.
  */
 public final class ParameterBinder {
 
@@ -91,14 +92,12 @@ public final class ParameterBinder {
     }
   }
 
+  private static final List<String> TRUE = List.of("true", "yes");
+  private static final List<String> FALSE = List.of("false", "no");
+
   private ParameterBinder() {}
 
-  /**
-   * Binds a whole request: its lab id, then its variant and parameters.
-   *
-   * @param labId the lab id asked for
-   * @see #bind(Definition, String, Map, String)
-   */
+  /** Binds a whole request: its lab id, then its variant and parameters. */
   public static BindResult bind(
       Definition definition, String labId, String variant, Map<String, ?> parameters, String source) {
     BindResult bound = bind(definition, variant, parameters, source);
@@ -114,12 +113,8 @@ public final class ParameterBinder {
   }
 
   /**
-   * Binds a run's variant and parameters.
-   *
-   * @param definition a loaded definition
-   * @param variant the variant asked for, or null for the definition's default
-   * @param parameters the run's parameters by name; null means none
-   * @param source the name used in messages, such as {@code request}
+   * Binds a run's variant (null for the definition's default) and parameters (null for none);
+   * {@code source} names them in messages, such as {@code request}.
    */
   public static BindResult bind(
       Definition definition, String variant, Map<String, ?> parameters, String source) {
@@ -152,12 +147,13 @@ public final class ParameterBinder {
         bound.put(name, def.defaultValue());
         continue;
       }
-      ParameterCoercion.Coerced coerced = ParameterCoercion.coerce(def.type(), value);
-      if (coerced.problem() != null) {
-        errors.add(at(source, name, "parameter '" + name + "' " + coerced.problem()));
+      Object typed;
+      try {
+        typed = coerce(def.type(), value);
+      } catch (IllegalArgumentException wrongType) {
+        errors.add(at(source, name, "parameter '" + name + "' " + wrongType.getMessage()));
         continue;
       }
-      Object typed = coerced.value();
       Optional<String> problem = ValueTypes.refusal(def, typed);
       if (problem.isPresent()) {
         errors.add(at(source, name, "parameter '" + name + "' value " + problem.get()));
@@ -167,6 +163,52 @@ public final class ParameterBinder {
       bound.put(name, typed);
     }
     return new BindResult(chosen, Collections.unmodifiableMap(bound), errors, missing, refused);
+  }
+
+  /** A run's value as the type; an IllegalArgumentException says why it is not one. */
+  private static Object coerce(String type, Object value) {
+    if (value instanceof String s && !type.equals("string")) {
+      String word = s.trim().toLowerCase(Locale.ROOT);
+      if (type.equals("integer") && word.matches("[-+]?[0-9]{1,18}")) {
+        return narrow(Long.parseLong(word));
+      } else if (type.equals("boolean")) {
+        if (TRUE.contains(word) || FALSE.contains(word)) {
+          return TRUE.contains(word);
+        }
+        throw new IllegalArgumentException(
+            ValueTypes.problemShowingValue("boolean", value) + " (true, false, yes or no)");
+      } else if (type.equals("list")) {
+        return items(s);
+      }
+    }
+    double d = value instanceof Number n ? n.doubleValue() : Double.NaN;
+    if (type.equals("integer") && (value instanceof Integer || value instanceof Long
+        || (value instanceof Double || value instanceof Float)
+            && d == Math.rint(d) && Math.abs(d) < 1e18)) {
+      return narrow(((Number) value).longValue());
+    }
+    String problem = ValueTypes.problemShowingValue(type, value);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+    return value;
+  }
+
+  private static Object narrow(long l) {
+    return l == (int) l ? (Object) (int) l : (Object) l;
+  }
+
+  /** The items of a comma-separated list, each trimmed; an empty string is the empty list. */
+  private static List<String> items(String s) {
+    List<String> items = new ArrayList<>();
+    for (String item : s.isBlank() ? new String[0] : s.split(",", -1)) {
+      if (item.isBlank()) {
+        throw new IllegalArgumentException("must be a list of comma-separated items, got "
+            + InputLimits.quote(s) + " with an empty item " + (items.size() + 1));
+      }
+      items.add(item.trim());
+    }
+    return List.copyOf(items);
   }
 
   /** A problem of the parameter {@code name}. */

@@ -15,21 +15,13 @@ import java.util.Set;
  * <p>Precedence, per parameter: the run's own value, then the site's, then the definition's
  * default. A site serves many definitions, so a site value that a definition does not declare is
  * ignored; a declared one is typed and checked exactly like a run parameter (it is bound together
- * with the run's values), and a problem with it names the site as its source. Merging happens
- * inside the resolve activity, so the values a lab ran with are recorded in its history.
+ * with the run's values), and a problem with it names the site, by its {@code label} (such as
+ * {@code LABFLOW_SITE_PARAMETERS}), as its source. Merging happens inside the resolve activity, so
+ * the values a lab ran with are recorded in its history.
  */
 public record SiteParameters(Map<String, Object> values, String label) {
 
   public static final SiteParameters NONE = new SiteParameters(Map.of(), "site");
-
-  /**
-   * @param values parameter values by name
-   * @param label where they come from, used in messages (for example {@code
-   *     LABFLOW_SITE_PARAMETERS})
-   */
-  public SiteParameters {
-    values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
-  }
 
   /**
    * The run's parameters with this site's values added for every parameter the definition declares
@@ -51,21 +43,14 @@ public record SiteParameters(Map<String, Object> values, String label) {
     return new Merged(Collections.unmodifiableMap(out), Set.copyOf(fromSite), label);
   }
 
-  /**
-   * The parameters to bind and which of them came from the site.
-   *
-   * @param parameters run values, then site values
-   * @param fromSite names whose value is the site's
-   * @param label the site's label
-   */
+  /** The parameters to bind (run values, then site values) and which of them are the site's. */
   public record Merged(Map<String, Object> parameters, Set<String> fromSite, String label) {
 
     /** A binding problem of a site value, named as the site's rather than the request's. */
     public Diagnostic relabel(Diagnostic d) {
-      if (fromSite.contains(ParameterBinder.BindResult.parameterName(d))) {
-        return new Diagnostic(label, d.line(), d.column(), d.path(), d.message());
-      }
-      return d;
+      return fromSite.contains(ParameterBinder.BindResult.parameterName(d))
+          ? new Diagnostic(label, d.line(), d.column(), d.path(), d.message())
+          : d;
     }
   }
 }

@@ -11,7 +11,6 @@ import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,20 +24,18 @@ import java.util.TreeMap;
  */
 public final class ActionCatalog {
 
-  private final Map<String, ActionSpec> actions;
+  private final Map<String, ActionSpec> actions = new TreeMap<>();
 
-  private ActionCatalog(Map<String, ActionSpec> actions) {
-    this.actions = Collections.unmodifiableMap(new TreeMap<>(actions));
-  }
+  private ActionCatalog() {}
 
   public static ActionCatalog of(Collection<ActionSpec> specs) {
-    Map<String, ActionSpec> map = new TreeMap<>();
+    ActionCatalog catalog = new ActionCatalog();
     for (ActionSpec spec : specs) {
-      if (map.put(spec.name(), spec) != null) {
+      if (catalog.actions.put(spec.name(), spec) != null) {
         throw new IllegalArgumentException("action declared twice: " + spec.name());
       }
     }
-    return new ActionCatalog(map);
+    return catalog;
   }
 
   /**
@@ -94,7 +91,8 @@ public final class ActionCatalog {
         }
         continue;
       }
-      boolean optional = rc.getType().isPrimitive() ? false : isNullable(rc);
+      boolean optional = !rc.getType().isPrimitive() && (annotation(rc, "Nullable").isPresent()
+          || annotation(rc.getAccessor(), "Nullable").isPresent());
       out.add(new FieldSpec(rc.getName(), typeName(rc.getGenericType()), !optional, limit(rc)));
     }
     return List.copyOf(out);
@@ -120,19 +118,19 @@ public final class ActionCatalog {
 
   /** An enum constant's {@code key()}: its field name in JSON. */
   private static String key(Object constant) {
-    try {
-      return (String) constant.getClass().getMethod("key").invoke(constant);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalArgumentException(constant.getClass().getName() + " lacks key()", e);
-    }
+    return (String) call(constant.getClass(), constant, "key");
   }
 
   private static Object attribute(Annotation a, String name) {
+    return call(a.annotationType(), a, name);
+  }
+
+  /** The step library's types are read by name: the engine does not depend on it. */
+  private static Object call(Class<?> type, Object target, String method) {
     try {
-      return a.annotationType().getMethod(name).invoke(a);
+      return type.getMethod(method).invoke(target);
     } catch (ReflectiveOperationException e) {
-      throw new IllegalArgumentException(
-          "annotation " + a.annotationType().getName() + " lacks " + name + "()", e);
+      throw new IllegalArgumentException(type.getName() + " lacks " + method + "()", e);
     }
   }
 
@@ -141,11 +139,6 @@ public final class ActionCatalog {
     return Arrays.stream(element.getAnnotations())
         .filter(a -> a.annotationType().getSimpleName().equals(simpleName))
         .findFirst();
-  }
-
-  private static boolean isNullable(RecordComponent rc) {
-    return annotation(rc, "Nullable").isPresent()
-        || annotation(rc.getAccessor(), "Nullable").isPresent();
   }
 
   private static String typeName(Type type) {
@@ -188,6 +181,6 @@ public final class ActionCatalog {
 
   /** Every action, sorted by name. */
   public Collection<ActionSpec> all() {
-    return actions.values();
+    return List.copyOf(actions.values());
   }
 }

@@ -22,8 +22,6 @@ public final class NameLimits {
    * Every name of every step (and {@code onVariantChange} step) that breaks its limit, one
    * sentence each naming the step, the field and the limit. A value that cannot be evaluated yet
    * (it reads a step's output) or still holds a plan placeholder ({@code <...>}) is not checked.
-   *
-   * @param scope the expression scope: {@code params}, {@code variant}, {@code lab}, {@code steps}
    */
   public static List<String> check(
       Definition definition, ActionCatalog catalog, Map<String, Object> scope) {
@@ -63,10 +61,9 @@ public final class NameLimits {
   /** The part of a value its field's limit applies to (a map field's key); null for none. */
   private static Object limited(FieldSpec field, Object value) {
     FieldLimit limit = field.limit();
-    if (limit == null || limit.key() == null) {
-      return limit == null ? null : value;
-    }
-    return value instanceof Map<?, ?> m ? m.get(limit.key()) : null;
+    return limit == null ? null
+        : limit.key() == null ? value
+        : value instanceof Map<?, ?> m ? m.get(limit.key()) : null;
   }
 
   private static String limitedName(FieldSpec field) {

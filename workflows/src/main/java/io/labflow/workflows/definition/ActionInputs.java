@@ -6,7 +6,6 @@ import io.labflow.workflows.catalog.FieldSpec;
 import io.labflow.workflows.catalog.NameLimits;
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
-import io.labflow.workflows.yaml.PlainValues;
 import io.labflow.workflows.yaml.Suggestions;
 import io.labflow.workflows.yaml.YamlNodes.Entry;
 import io.labflow.workflows.yaml.YamlNodes;
@@ -23,7 +22,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * The action of a step or compensation and its {@code with} fields: the action looked up in the
  * catalog, the fields read, and checked against the action's inputs.
  */
-record ActionInputs(YamlNodes nodes, PlainValues values, ActionCatalog catalog) {
+record ActionInputs(YamlNodes nodes, ActionCatalog catalog) {
 
   /**
    * Reads the action and {@code with} of a step, compensation or check (at {@code path}, the
@@ -40,17 +39,16 @@ record ActionInputs(YamlNodes nodes, PlainValues values, ActionCatalog catalog) 
           "action '" + actionName + "' is not a check: its output must have 'passed' and 'detail'");
       raw.action = null;
     }
-    raw.withPath = path + ".with";
+    String withPath = path + ".with";
     Entry with = m.get("with");
-    Map<String, Entry> entries =
-        with == null ? null : nodes.mapping(with.value(), raw.withPath, null);
-    raw.with = entries == null ? Map.of() : entries;
+    Map<String, Entry> entries = with == null ? null : nodes.mapping(with.value(), withPath, null);
+    entries = entries == null ? Map.of() : entries;
     Map<String, Object> out = new LinkedHashMap<>();
-    for (Entry e : raw.with.values()) {
-      String at = raw.withPath + "." + e.key();
-      out.put(e.key(), values.plain(e.value(), at, (s, p) -> raw.strings.put(p, s)));
+    for (Entry e : entries.values()) {
+      String at = withPath + "." + e.key();
+      out.put(e.key(), nodes.plain(e.value(), at, (s, p) -> raw.strings.put(p, s)));
     }
-    checkWith(raw.action, raw.with, out, with != null ? with.value() : node, raw.withPath);
+    checkWith(raw.action, entries, out, with != null ? with.value() : node, withPath);
     return Collections.unmodifiableMap(out);
   }
 

@@ -1,10 +1,14 @@
 package io.labflow.workflows.definition;
 
+import io.labflow.workflows.yaml.YamlNodes;
 import java.util.List;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.nodes.Node;
 
 /**
- * Every key the step-file language accepts, level by level. The loader rejects any other key, and a
- * test checks that the JSON Schema declares exactly these.
+ * Every key the step-file language accepts, level by level, and its two name rules, each checked
+ * and worded here. The loader rejects any other key, and a test checks that the JSON Schema
+ * declares exactly these.
  */
 public final class DefinitionKeys {
 
@@ -33,10 +37,8 @@ public final class DefinitionKeys {
   /** The values of a parameter's {@code format}. */
   public static final List<String> PARAMETER_FORMATS = List.of("arn");
 
-  /** The parameter types. */
   public static final List<String> PARAMETER_TYPES = List.of("string", "integer", "boolean", "list");
 
-  /** Keys of {@code defaults}. */
   public static final List<String> DEFAULTS =
       List.of("retry", "timeout", "scheduleToClose", "heartbeat", "onFailure", "pauseTimeout");
 
@@ -61,7 +63,6 @@ public final class DefinitionKeys {
       List.of("initialInterval", "backoffCoefficient", "maximumInterval", "maximumAttempts",
           "nonRetryable");
 
-  /** Keys of {@code compensate}. */
   public static final List<String> COMPENSATE = List.of("action", "with", "retry", "timeout", "heartbeat");
 
   /** Keys of a learner's task. */
@@ -88,5 +89,24 @@ public final class DefinitionKeys {
   /** Names of parameters and variant keys: what a {@code ${...}} part may be. */
   public static final String KEY_PATTERN = "^[A-Za-z_][A-Za-z0-9_-]*$";
 
+  public static final Pattern ID = Pattern.compile(ID_PATTERN);
+
+  private static final Pattern KEY = Pattern.compile(KEY_PATTERN);
+
   private DefinitionKeys() {}
+
+  /** Reports {@code what 'name'} at {@code at} unless the name is an id. */
+  static void checkId(YamlNodes nodes, String what, String name, Node at, String path) {
+    if (!ID.matcher(name).matches()) {
+      nodes.error(at, path, what + " '" + name + "' must be " + ID_RULE);
+    }
+  }
+
+  /** Reports {@code what 'name'} at {@code at} unless the name is a key. */
+  static void checkKey(YamlNodes nodes, String what, String name, Node at, String path) {
+    if (!KEY.matcher(name).matches()) {
+      nodes.error(at, path, what + " '" + name
+          + "' must start with a letter or '_' and hold only letters, digits, '_' and '-'");
+    }
+  }
 }

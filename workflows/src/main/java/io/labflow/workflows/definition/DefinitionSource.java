@@ -15,11 +15,6 @@ public interface DefinitionSource {
    */
   Optional<SourceFile> find(String name);
 
-  /**
-   * A step file's content.
-   *
-   * @param fileName the name used in messages, such as {@code definitions/lab.yaml}
-   * @param text the file's text
-   */
+  /** A step file's text, named in messages by {@code fileName} ({@code definitions/lab.yaml}). */
   record SourceFile(String fileName, String text) {}
 }

@@ -67,23 +67,9 @@ public final class Durations {
 
   /** The shortest form of a duration in this notation, for messages. */
   public static String format(Duration d) {
-    StringBuilder out = new StringBuilder();
-    long h = d.toHours();
-    long m = d.toMinutesPart();
-    long s = d.toSecondsPart();
-    long ms = d.toMillisPart();
-    if (h > 0) {
-      out.append(h).append('h');
-    }
-    if (m > 0) {
-      out.append(m).append('m');
-    }
-    if (s > 0) {
-      out.append(s).append('s');
-    }
-    if (ms > 0 || out.length() == 0) {
-      out.append(ms).append("ms");
-    }
-    return out.toString();
+    String out = (d.toHours() > 0 ? d.toHours() + "h" : "")
+        + (d.toMinutesPart() > 0 ? d.toMinutesPart() + "m" : "")
+        + (d.toSecondsPart() > 0 ? d.toSecondsPart() + "s" : "");
+    return d.toMillisPart() > 0 || out.isEmpty() ? out + d.toMillisPart() + "ms" : out;
   }
 }

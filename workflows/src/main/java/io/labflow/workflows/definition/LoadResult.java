@@ -5,17 +5,8 @@ import io.labflow.workflows.yaml.Diagnostic;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/**
- * The outcome of loading a step file.
- *
- * @param definitionOrNull the definition, or null when there is any error
- * @param errors every problem found, in file order; empty when the definition is valid
- */
+/** The outcome of loading a step file: the definition, or every problem found in file order. */
 public record LoadResult(Definition definitionOrNull, List<Diagnostic> errors) {
-
-  public LoadResult {
-    errors = List.copyOf(errors);
-  }
 
   public boolean ok() {
     return definitionOrNull != null && errors.isEmpty();

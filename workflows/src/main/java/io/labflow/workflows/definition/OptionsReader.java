@@ -4,7 +4,6 @@ import io.labflow.workflows.catalog.ActionSpec;
 import io.labflow.workflows.model.OnFailure;
 import io.labflow.workflows.model.RetrySpec;
 import io.labflow.workflows.model.StepDefaults;
-import io.labflow.workflows.yaml.PlainValues;
 import io.labflow.workflows.yaml.YamlNodes.Entry;
 import io.labflow.workflows.yaml.YamlNodes;
 import java.time.Duration;
@@ -19,7 +18,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  * Reads what a step runs with besides its action: the definition's {@code defaults}, retry
  * policies, durations, heartbeats and {@code onFailure}.
  */
-record OptionsReader(YamlNodes nodes, PlainValues values) {
+record OptionsReader(YamlNodes nodes) {
 
   /**
    * Heartbeat timeout of a step or undo of a {@linkplain
@@ -45,19 +44,21 @@ record OptionsReader(YamlNodes nodes, PlainValues values) {
     if (m == null) {
       return BUILT_IN_DEFAULTS;
     }
-    RetrySpec retry = optionalRetry(m, "defaults", BUILT_IN_DEFAULTS);
-    Duration timeout = optionalDuration(m, "timeout", "defaults");
-    Duration scheduleToClose = optionalDuration(m, "scheduleToClose", "defaults");
-    Duration heartbeat = optionalDuration(m, "heartbeat", "defaults");
-    OnFailure onFailure = optionalOnFailure(m, "defaults");
-    Duration pauseTimeout = optionalDuration(m, "pauseTimeout", "defaults");
+    StepDefaults own = read(m, "defaults", BUILT_IN_DEFAULTS, null);
     return new StepDefaults(
-        retry == null ? BUILT_IN_DEFAULTS.retry() : retry.over(BUILT_IN_DEFAULTS.retry()),
-        timeout == null ? BUILT_IN_DEFAULTS.timeout() : timeout,
-        scheduleToClose,
-        heartbeat,
-        onFailure == null ? BUILT_IN_DEFAULTS.onFailure() : onFailure,
-        pauseTimeout == null ? BUILT_IN_DEFAULTS.pauseTimeout() : pauseTimeout);
+        RetrySpec.orNone(own.retry()).over(BUILT_IN_DEFAULTS.retry()),
+        own.timeout() == null ? BUILT_IN_DEFAULTS.timeout() : own.timeout(),
+        own.scheduleToClose(),
+        own.heartbeat(),
+        own.onFailure() == null ? BUILT_IN_DEFAULTS.onFailure() : own.onFailure(),
+        own.pauseTimeout() == null ? BUILT_IN_DEFAULTS.pauseTimeout() : own.pauseTimeout());
+  }
+
+  /** The options a step, an undo or the defaults give themselves (null where they give none). */
+  StepDefaults read(Map<String, Entry> m, String path, StepDefaults base, ActionSpec action) {
+    return new StepDefaults(optionalRetry(m, path, base), optionalDuration(m, "timeout", path),
+        optionalDuration(m, "scheduleToClose", path), heartbeatOf(m, path, action, base),
+        optionalOnFailure(m, path), optionalDuration(m, "pauseTimeout", path));
   }
 
   private RetrySpec readRetry(Node node, String path) {
@@ -78,7 +79,7 @@ record OptionsReader(YamlNodes nodes, PlainValues values) {
 
   private Double backoff(Entry e, String path) {
     Node at = e == null ? null : e.value();
-    Object v = at instanceof ScalarNode s ? values.plain(s, path) : null;
+    Object v = at instanceof ScalarNode s ? nodes.plain(s, path) : null;
     if (v instanceof Number n) {
       if (n.doubleValue() < 1.0) {
         nodes.error(at, path,
@@ -98,7 +99,7 @@ record OptionsReader(YamlNodes nodes, PlainValues values) {
       return null;
     }
     Node at = e.value();
-    Object v = at instanceof ScalarNode s ? values.plain(s, path) : null;
+    Object v = at instanceof ScalarNode s ? nodes.plain(s, path) : null;
     if (!(v instanceof Integer i)) {
       nodes.error(at, path, "maximumAttempts must be an integer, got " + YamlNodes.describe(at));
       return null;
@@ -109,37 +110,30 @@ record OptionsReader(YamlNodes nodes, PlainValues values) {
     return i;
   }
 
-  /** Temporal refuses a maximum interval below the initial one, so catch it before a run starts. */
-  private void checkIntervals(RetrySpec effective, Node at, String path) {
-    if (effective.initialInterval() != null
-        && effective.maximumInterval() != null
-        && effective.maximumInterval().compareTo(effective.initialInterval()) < 0) {
-      nodes.error(at, path, "maximumInterval " + Durations.format(effective.maximumInterval())
-          + " is shorter than initialInterval " + Durations.format(effective.initialInterval()));
-    }
-  }
-
   /**
    * The {@code retry} of a step or compensation, if it has one; its intervals are checked merged
    * with the definition's default retry, since that is the policy the step will run with.
    */
-  RetrySpec optionalRetry(Map<String, Entry> m, String path, StepDefaults defaults) {
+  private RetrySpec optionalRetry(Map<String, Entry> m, String path, StepDefaults defaults) {
     if (!m.containsKey("retry")) {
       return null;
     }
     Node at = m.get("retry").value();
     RetrySpec retry = readRetry(at, path + ".retry");
-    if (retry != null && (retry.initialInterval() != null || retry.maximumInterval() != null)) {
-      checkIntervals(retry.over(defaults.retry()), at, path + ".retry");
+    RetrySpec effective = retry == null ? null : retry.over(defaults.retry());
+    // Temporal refuses a maximum interval below the initial one, so catch it before a run starts.
+    if (effective != null && (retry.initialInterval() != null || retry.maximumInterval() != null)
+        && effective.initialInterval() != null && effective.maximumInterval() != null
+        && effective.maximumInterval().compareTo(effective.initialInterval()) < 0) {
+      nodes.error(at, path + ".retry", "maximumInterval "
+          + Durations.format(effective.maximumInterval()) + " is shorter than initialInterval "
+          + Durations.format(effective.initialInterval()));
     }
     return retry;
   }
 
-  /**
-   * The {@code heartbeat} of a step or compensation; for a long-running action that neither it nor
-   * the defaults give one, {@link #LONG_RUNNING_HEARTBEAT}.
-   */
-  Duration heartbeatOf(Map<String, Entry> m, String path, ActionSpec action, StepDefaults defaults) {
+  private Duration heartbeatOf(
+      Map<String, Entry> m, String path, ActionSpec action, StepDefaults defaults) {
     Duration own = optionalDuration(m, "heartbeat", path);
     if (own == null && defaults.heartbeat() == null && action != null && action.longRunning()) {
       return LONG_RUNNING_HEARTBEAT;
@@ -170,7 +164,7 @@ record OptionsReader(YamlNodes nodes, PlainValues values) {
     return d.get();
   }
 
-  OnFailure optionalOnFailure(Map<String, Entry> m, String path) {
+  private OnFailure optionalOnFailure(Map<String, Entry> m, String path) {
     Entry e = m.get("onFailure");
     if (e == null) {
       return null;

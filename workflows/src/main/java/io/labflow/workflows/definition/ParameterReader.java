@@ -1,7 +1,6 @@
 package io.labflow.workflows.definition;
 
 import io.labflow.workflows.model.ParameterDef;
-import io.labflow.workflows.yaml.PlainValues;
 import io.labflow.workflows.yaml.Suggestions;
 import io.labflow.workflows.yaml.YamlNodes.Entry;
 import io.labflow.workflows.yaml.YamlNodes;
@@ -22,14 +21,14 @@ import org.yaml.snakeyaml.nodes.Tag;
  * Reads a step file's {@code parameters} (with their {@code format}, {@code arnTypes} and {@code
  * accounts}), {@code variants} and {@code defaultVariant}.
  */
-record ParameterReader(YamlNodes nodes, PlainValues values) {
+record ParameterReader(YamlNodes nodes) {
 
   private static final Pattern ACCOUNT = Pattern.compile("^[0-9]{12}$");
 
   Map<String, ParameterDef> readParameters(Entry entry) {
     Map<String, ParameterDef> out = entry == null ? null : nodes.map(entry.value(), "parameters",
         (p, path) -> {
-          NameRules.checkKey(nodes, "parameter name", p.key(), p.keyNode(), path);
+          DefinitionKeys.checkKey(nodes, "parameter name", p.key(), p.keyNode(), path);
           return readParameter(p.value(), path);
         });
     if (out == null) {
@@ -44,18 +43,8 @@ record ParameterReader(YamlNodes nodes, PlainValues values) {
     if (m == null) {
       return null;
     }
-    String type = "string";
-    if (m.containsKey("type")) {
-      String t = nodes.string(m.get("type").value(), path + ".type");
-      if (t != null && !DefinitionKeys.PARAMETER_TYPES.contains(t)) {
-        nodes.error(
-            m.get("type").value(),
-            path + ".type",
-            "unknown parameter type '" + t + "'" + Suggestions.hint(t, DefinitionKeys.PARAMETER_TYPES));
-      } else if (t != null) {
-        type = t;
-      }
-    }
+    String given = oneOf(m, "type", path, "parameter type", DefinitionKeys.PARAMETER_TYPES);
+    String type = given == null ? "string" : given;
     boolean required = Boolean.TRUE.equals(nodes.optionalBoolean(m, "required", path));
     String description = nodes.optionalString(m, "description", path);
     String pattern = nodes.optionalString(m, "pattern", path);
@@ -77,17 +66,19 @@ record ParameterReader(YamlNodes nodes, PlainValues values) {
     Object defaultValue = null;
     if (m.containsKey("default")) {
       Node at = m.get("default").value();
-      defaultValue = values.plain(at, path + ".default");
+      defaultValue = nodes.plain(at, path + ".default");
       String problem = ValueTypes.problemShowingValue(type, defaultValue);
-      if (defaultValue == null) {
-        if (at instanceof ScalarNode s && s.getTag().equals(Tag.NULL)) {
-          nodes.error(at, path + ".default", "default must not be null; leave it out instead");
-        }
+      if (defaultValue == null && at instanceof ScalarNode s && s.getTag().equals(Tag.NULL)) {
+        nodes.error(at, path + ".default", "default must not be null; leave it out instead");
       } else if (problem != null) {
         nodes.error(at, path + ".default", "default " + problem);
       }
     }
-    String format = format(m.get("format"), path + ".format", type);
+    String format = oneOf(m, "format", path, "format", DefinitionKeys.PARAMETER_FORMATS);
+    if (format != null && !type.equals("string")) {
+      nodes.error(valueOf(m, "format"), path + ".format", "format applies only to string parameters");
+      format = null;
+    }
     Node typesNode = valueOf(m, "arnTypes");
     Node accountsNode = valueOf(m, "accounts");
     List<String> types = list(typesNode, path + ".arnTypes", PrincipalArns.TYPES::contains,
@@ -108,19 +99,16 @@ record ParameterReader(YamlNodes nodes, PlainValues values) {
     return def;
   }
 
-  /** A parameter's {@code format}: one of {@link DefinitionKeys#PARAMETER_FORMATS}, on a string. */
-  private String format(Entry entry, String path, String type) {
-    String format = entry == null ? null : nodes.string(entry.value(), path);
-    if (format != null && !DefinitionKeys.PARAMETER_FORMATS.contains(format)) {
-      nodes.error(entry.value(), path, "unknown format '" + format + "'"
-          + Suggestions.hint(format, DefinitionKeys.PARAMETER_FORMATS));
+  /** The string at {@code key}, if given and one of {@code allowed}; else null (reported). */
+  private String oneOf(
+      Map<String, Entry> m, String key, String path, String what, List<String> allowed) {
+    String v = nodes.optionalString(m, key, path);
+    if (v != null && !allowed.contains(v)) {
+      nodes.error(valueOf(m, key), path + "." + key,
+          "unknown " + what + " '" + v + "'" + Suggestions.hint(v, allowed));
       return null;
     }
-    if (format != null && !type.equals("string")) {
-      nodes.error(entry.value(), path, "format applies only to string parameters");
-      return null;
-    }
-    return format;
+    return v;
   }
 
   /** The strings of a list (null when there is none), each that {@code ok} refuses reported. */
@@ -143,10 +131,10 @@ record ParameterReader(YamlNodes nodes, PlainValues values) {
   Map<String, Map<String, Object>> readVariants(Entry entry) {
     Map<String, Map<String, Object>> out = entry == null ? null
         : nodes.map(entry.value(), "variants", (v, path) -> {
-          NameRules.checkId(nodes, "variant name", v.key(), v.keyNode(), path);
+          DefinitionKeys.checkId(nodes, "variant name", v.key(), v.keyNode(), path);
           Map<String, Object> keys = nodes.map(v.value(), path, (k, keyPath) -> {
-            NameRules.checkKey(nodes, "variant key", k.key(), k.keyNode(), keyPath);
-            return values.plain(k.value(), keyPath);
+            DefinitionKeys.checkKey(nodes, "variant key", k.key(), k.keyNode(), keyPath);
+            return nodes.plain(k.value(), keyPath);
           });
           return keys == null ? null : Collections.unmodifiableMap(keys);
         });

@@ -54,7 +54,8 @@ public final class PrincipalArns {
       return Optional.of("is not a well-formed role, user or root ARN; " + expected);
     }
     if (!allowed.contains(type)) {
-      return Optional.of("names " + article(type) + ", which this parameter does not allow; " + expected);
+      return Optional.of("names " + (type.equals("root") ? "an account root" : "a " + type)
+          + ", which this parameter does not allow; " + expected);
     }
     return Optional.empty();
   }
@@ -63,9 +64,5 @@ public final class PrincipalArns {
   public static Optional<String> account(String arn) {
     Matcher m = ARN.matcher(arn);
     return m.matches() ? Optional.of(m.group(2)) : Optional.empty();
-  }
-
-  private static String article(String type) {
-    return type.equals("root") ? "an account root" : "a " + type;
   }
 }

@@ -17,14 +17,13 @@ final class RawStep {
   String path;
   Node node;
   ActionSpec action;
-  Map<String, Entry> with = Map.of();
-  /** The strings of {@code with}, at any depth, by path: what may hold {@code ${...}}. */
+  /**
+   * What may hold {@code ${...}}, by path: the strings of {@code with} at any depth, a task's title
+   * and instructions, a check's message and hint.
+   */
   final Map<String, ScalarNode> strings = new LinkedHashMap<>();
-  String withPath;
   /** The compensation's action and {@code with}, when the step has one. */
   RawStep undo;
-  /** Text a person reads that may hold {@code ${...}}: a task's title, a check's message. */
-  Map<String, Entry> texts = Map.of();
   List<RawStep> branches = List.of();
   boolean parallel;
   /** The model step; null when what was read cannot make one (the problem is reported). */
@@ -39,7 +38,7 @@ final class RawStep {
     raw.id = nodes.requiredString(m, "id", node, path);
     if (raw.id != null) {
       raw.idNode = m.get("id").value();
-      NameRules.checkId(nodes, what, raw.id, raw.idNode, path + ".id");
+      DefinitionKeys.checkId(nodes, what, raw.id, raw.idNode, path + ".id");
     }
     return raw;
   }

@@ -5,7 +5,6 @@ import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.Reference;
 import io.labflow.workflows.model.ParameterDef;
 import io.labflow.workflows.yaml.Suggestions;
-import io.labflow.workflows.yaml.YamlNodes.Entry;
 import io.labflow.workflows.yaml.YamlNodes;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Checks, once every step and task is read, that ids are unique and that every {@code ${...}} in a
@@ -44,22 +42,24 @@ final class ReferenceChecks {
     this.variants = variants;
   }
 
-  /** Checks the ids and references of a file's steps, tasks and checks. */
+  /**
+   * Checks the ids and references of a file's steps, tasks and checks. Step, task and check ids
+   * share one namespace: each may be written once.
+   */
   void check(List<RawStep> steps, List<RawStep> onChange, List<TaskReader.RawTask> tasks) {
-    List<RawStep> every = everyStep(steps, onChange, tasks);
-    every.stream().filter(s -> s.id != null).forEach(s -> all.add(s.id));
-    checkUniqueIds(every, tasks);
-    checkReferences(steps, onChange, tasks);
-  }
-
-  /** Step, task and check ids share one namespace: each may be written once. */
-  private void checkUniqueIds(List<RawStep> everyStep, List<TaskReader.RawTask> tasks) {
+    List<List<RawStep>> lists = new ArrayList<>(List.of(steps, onChange));
     List<RawStep> named = new ArrayList<>();
     for (TaskReader.RawTask t : tasks) {
-      named.add(t.self);
-      named.addAll(t.checks);
+      lists.addAll(List.of(t.solve(), t.adopt()));
+      named.add(t.self());
+      named.addAll(t.checks());
     }
-    List<RawStep> every = new ArrayList<>(everyStep);
+    List<RawStep> every = new ArrayList<>();
+    for (RawStep s : lists.stream().flatMap(List::stream).toList()) {
+      every.add(s);
+      every.addAll(s.branches);
+    }
+    every.stream().filter(s -> s.id != null).forEach(s -> all.add(s.id));
     every.addAll(named);
     every.sort(Comparator.comparingInt(s -> s.node.getStartMark().getIndex()));
     Map<String, Node> seen = new HashMap<>();
@@ -71,24 +71,7 @@ final class ReferenceChecks {
             + ")");
       }
     }
-  }
-
-  /** Every step, branches after their group: steps, onVariantChange, each task's solve, adopt. */
-  private static List<RawStep> everyStep(
-      List<RawStep> steps, List<RawStep> onChange, List<TaskReader.RawTask> tasks) {
-    List<List<RawStep>> lists = new ArrayList<>(List.of(steps, onChange));
-    for (TaskReader.RawTask t : tasks) {
-      lists.add(t.solve);
-      lists.add(t.adopt);
-    }
-    List<RawStep> out = new ArrayList<>();
-    for (List<RawStep> list : lists) {
-      for (RawStep s : list) {
-        out.add(s);
-        out.addAll(s.branches);
-      }
-    }
-    return out;
+    checkReferences(steps, onChange, tasks);
   }
 
   /**
@@ -102,11 +85,11 @@ final class ReferenceChecks {
     walk(onChange);
     Map<String, RawStep> provisioned = new LinkedHashMap<>(visible);
     for (TaskReader.RawTask t : tasks) {
-      checkStepReferences(t.self, null);
-      for (RawStep check : t.checks) {
+      checkStepReferences(t.self(), null);
+      for (RawStep check : t.checks()) {
         checkStepReferences(check, null);
       }
-      for (List<RawStep> list : List.of(t.solve, t.adopt)) {
+      for (List<RawStep> list : List.of(t.solve(), t.adopt())) {
         walk(list);
         visible.clear();
         visible.putAll(provisioned);
@@ -137,11 +120,6 @@ final class ReferenceChecks {
   private void checkStepReferences(RawStep step, RawStep group) {
     Site site = new Site(step, group, false);
     step.strings.forEach((path, node) -> checkString(node, path, site));
-    for (Entry e : step.texts.values()) {
-      if (e.value() instanceof ScalarNode s && s.getTag().equals(Tag.STR)) {
-        checkString(s, step.path + "." + e.key(), site);
-      }
-    }
     if (step.undo != null) {
       Site undo = new Site(step, group, true);
       step.undo.strings.forEach((path, node) -> checkString(node, path, undo));

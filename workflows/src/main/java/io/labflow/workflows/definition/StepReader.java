@@ -1,16 +1,11 @@
 package io.labflow.workflows.definition;
 
-import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Compensation;
-import io.labflow.workflows.model.OnFailure;
 import io.labflow.workflows.model.ParallelGroup;
-import io.labflow.workflows.model.RetrySpec;
 import io.labflow.workflows.model.StepDefaults;
-import io.labflow.workflows.yaml.PlainValues;
 import io.labflow.workflows.yaml.YamlNodes.Entry;
 import io.labflow.workflows.yaml.YamlNodes;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -21,20 +16,10 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * Reads the {@code steps} (and {@code onVariantChange}) of a step file: action steps with their
  * {@code with} and {@code compensate}, and parallel groups of them.
  */
-final class StepReader {
+record StepReader(YamlNodes nodes, OptionsReader options, ActionInputs inputs) {
 
   private static final List<String> STEP_KEYS =
       Stream.concat(DefinitionKeys.ACTION_STEP.stream(), Stream.of("parallel")).toList();
-
-  private final YamlNodes nodes;
-  private final OptionsReader options;
-  final ActionInputs inputs;
-
-  StepReader(YamlNodes nodes, PlainValues values, OptionsReader options, ActionCatalog catalog) {
-    this.nodes = nodes;
-    this.options = options;
-    this.inputs = new ActionInputs(nodes, values, catalog);
-  }
 
   /** The steps of a list; none (reported) when the node is not a list. */
   List<RawStep> readSteps(Node node, String path, StepDefaults defaults) {
@@ -94,21 +79,15 @@ final class StepReader {
     }
     String actionName = nodes.optionalString(m, "action", path);
     Map<String, Object> with = inputs.read(raw, actionName, m, node, path, false);
-    RetrySpec retry = options.optionalRetry(m, path, defaults);
-    Duration timeout = options.optionalDuration(m, "timeout", path);
-    Duration scheduleToClose = options.optionalDuration(m, "scheduleToClose", path);
-    Duration heartbeat = options.heartbeatOf(m, path, raw.action, defaults);
+    StepDefaults own = options.read(m, path, defaults, raw.action);
     Compensation compensate = null;
     if (m.containsKey("compensate")) {
       raw.undo = new RawStep();
       compensate =
           readCompensation(m.get("compensate").value(), path + ".compensate", raw.undo, defaults);
     }
-    OnFailure onFailure = options.optionalOnFailure(m, path);
-    raw.step =
-        new ActionStep(
-            raw.id, actionName, with, retry, timeout, scheduleToClose, heartbeat, compensate,
-            onFailure, line);
+    raw.step = new ActionStep(raw.id, actionName, with, own.retry(), own.timeout(),
+        own.scheduleToClose(), own.heartbeat(), compensate, own.onFailure(), line);
     return raw;
   }
 
@@ -120,9 +99,7 @@ final class StepReader {
     }
     String actionName = nodes.requiredString(m, "action", node, path);
     Map<String, Object> with = inputs.read(undo, actionName, m, node, path, false);
-    RetrySpec retry = options.optionalRetry(m, path, defaults);
-    Duration timeout = options.optionalDuration(m, "timeout", path);
-    Duration heartbeat = options.heartbeatOf(m, path, undo.action, defaults);
-    return new Compensation(actionName, with, retry, timeout, heartbeat);
+    StepDefaults own = options.read(m, path, defaults, undo.action);
+    return new Compensation(actionName, with, own.retry(), own.timeout(), own.heartbeat(), null);
   }
 }

@@ -8,7 +8,6 @@ import io.labflow.workflows.yaml.YamlNodes;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
@@ -23,13 +22,8 @@ import org.yaml.snakeyaml.nodes.Tag;
 record TaskReader(YamlNodes nodes, StepReader steps) {
 
   /** A task as read: the task, and what the id and reference checks walk. */
-  static final class RawTask {
-    RawStep self;
-    final List<RawStep> checks = new ArrayList<>();
-    List<RawStep> solve = List.of();
-    List<RawStep> adopt = List.of();
-    Task task;
-  }
+  record RawTask(
+      RawStep self, List<RawStep> checks, List<RawStep> solve, List<RawStep> adopt, Task task) {}
 
   private static final int MAX_POINTS = 1_000_000;
 
@@ -49,13 +43,13 @@ record TaskReader(YamlNodes nodes, StepReader steps) {
     if (m == null) {
       return null;
     }
-    RawTask raw = new RawTask();
-    raw.self = RawStep.withId(nodes, m, node, path, "task id");
+    RawStep self = RawStep.withId(nodes, m, node, path, "task id");
     String title = nodes.requiredString(m, "title", node, path);
     String instructions = nodes.optionalString(m, "instructions", path);
-    raw.self.texts = texts(m, "title", "instructions");
+    texts(self, m, path, "title", "instructions");
     int points = points(m, node, path);
     List<Check> checks = null;
+    List<RawStep> rawChecks = new ArrayList<>();
     Entry checksEntry = m.get("checks");
     if (checksEntry == null) {
       nodes.error(node, path, "missing required key 'checks': a task needs at least one check");
@@ -63,36 +57,38 @@ record TaskReader(YamlNodes nodes, StepReader steps) {
       nodes.error(seq, path + ".checks", "checks must hold at least one check");
     } else {
       checks = nodes.list(checksEntry.value(), path + ".checks", "checks must be a list of checks",
-          (n, p) -> readCheck(n, p, raw));
+          (n, p) -> readCheck(n, p, rawChecks));
     }
-    raw.solve = stepsOf(m, "solve", path, defaults);
-    raw.adopt = stepsOf(m, "adopt", path, defaults);
-    raw.task = new Task(raw.self.id, title, instructions, points,
-        checks == null ? List.of() : checks,
-        raw.solve.stream().map(s -> s.step).toList(), raw.adopt.stream().map(s -> s.step).toList(),
-        node.getStartMark().getLine() + 1);
-    return raw;
+    List<RawStep> solve = stepsOf(m, "solve", path, defaults);
+    List<RawStep> adopt = stepsOf(m, "adopt", path, defaults);
+    return new RawTask(self, rawChecks, solve, adopt, new Task(self.id, title, instructions,
+        points, checks == null ? List.of() : checks, solve.stream().map(s -> s.step).toList(),
+        adopt.stream().map(s -> s.step).toList(), node.getStartMark().getLine() + 1));
   }
 
-  private Check readCheck(Node node, String path, RawTask task) {
+  private Check readCheck(Node node, String path, List<RawStep> rawChecks) {
     Map<String, Entry> m = nodes.mapping(node, path, DefinitionKeys.CHECK);
     if (m == null) {
       return null;
     }
     RawStep raw = RawStep.withId(nodes, m, node, path, "check id");
-    task.checks.add(raw);
+    rawChecks.add(raw);
     String actionName = nodes.requiredString(m, "action", node, path);
-    Map<String, Object> with = steps.inputs.read(raw, actionName, m, node, path, true);
+    Map<String, Object> with = steps.inputs().read(raw, actionName, m, node, path, true);
     String message = nodes.requiredString(m, "message", node, path);
     String hint = nodes.optionalString(m, "hint", path);
-    raw.texts = texts(m, "message", "hint");
+    texts(raw, m, path, "message", "hint");
     return new Check(raw.id, actionName, with, message, hint, node.getStartMark().getLine() + 1);
   }
 
-  private static Map<String, Entry> texts(Map<String, Entry> m, String... keys) {
-    Map<String, Entry> out = new LinkedHashMap<>(m);
-    out.keySet().retainAll(List.of(keys));
-    return out;
+  /** Text a person reads may hold {@code ${...}} too: checked as the strings of a with are. */
+  private static void texts(RawStep raw, Map<String, Entry> m, String path, String... keys) {
+    for (String key : keys) {
+      if (m.containsKey(key) && m.get(key).value() instanceof ScalarNode s
+          && s.getTag().equals(Tag.STR)) {
+        raw.strings.put(path + "." + key, s);
+      }
+    }
   }
 
   private int points(Map<String, Entry> m, Node node, String path) {

@@ -66,11 +66,9 @@ public final class Expressions {
   }
 
   /**
-   * Evaluates every string inside a value (strings, lists and maps, recursively).
+   * Evaluates every string inside a value (strings, lists and maps, recursively) in a scope of
+   * {@link LabScope}.
    *
-   * @param value a template value from a step's {@code with}
-   * @param scope the roots: {@code params}, {@code variant}, {@code lab} and {@code steps}, each a
-   *     map of maps
    * @throws ExpressionException when a reference names something the scope lacks
    */
   public static Object evaluate(Object value, Map<String, ?> scope) {

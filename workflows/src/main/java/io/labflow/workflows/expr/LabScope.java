@@ -20,23 +20,9 @@ public final class LabScope {
    *
    * @param runId the run's id; null where none is known yet, and then {@code ${lab.runId}} does not
    *     resolve
-   * @param params the run's parameters; null for none
-   */
-  public static Map<String, Object> of(
-      Definition definition,
-      String labId,
-      String runId,
-      String variant,
-      Map<String, Object> params,
-      Map<String, Object> steps) {
-    return of(definition, labId, runId, null, variant, params, steps);
-  }
-
-  /**
-   * The scope of a run that has started.
-   *
    * @param startedAt the run's start, ISO-8601 ({@code 2026-12-05T02:40:00Z}); null where none is
    *     known yet, and then {@code ${lab.startedAt}} does not resolve
+   * @param params the run's parameters; null for none
    */
   public static Map<String, Object> of(
       Definition definition,

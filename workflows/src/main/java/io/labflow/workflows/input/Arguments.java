@@ -9,8 +9,8 @@ import java.util.Locale;
 
 /**
  * Reads the arguments of the lab's updates and signals from raw JSON values, so that a wrong
- * argument is rejected by the update's validator (or ignored by the signal) with a sentence, and
- * never fails a workflow task.
+ * argument is rejected by the update's validator (or ignored by the signal) with a sentence (an
+ * IllegalArgumentException), and never fails a workflow task.
  */
 public final class Arguments {
 
@@ -19,11 +19,7 @@ public final class Arguments {
 
   private Arguments() {}
 
-  /**
-   * A duration as step files write it ({@code "2h"}, {@code "30m"}), longer than zero.
-   *
-   * @throws IllegalArgumentException naming the forms allowed
-   */
+  /** A duration as step files write it ({@code "2h"}, {@code "30m"}), longer than zero. */
   public static java.time.Duration duration(RawValue raw) {
     Object value = RawJson.read(raw, "the duration", InputLimits.MAX_ARGUMENT_BYTES);
     java.util.Optional<java.time.Duration> d =
@@ -39,11 +35,7 @@ public final class Arguments {
     return d.get();
   }
 
-  /**
-   * Nothing: the update or signal {@code name} takes no input (JSON null counts as none).
-   *
-   * @throws IllegalArgumentException when an input was sent
-   */
+  /** Nothing: the update or signal {@code name} takes no input (JSON null counts as none). */
   public static void none(RawValue raw, String name) {
     if (RawJson.isAbsent(raw)) {
       return;
@@ -60,11 +52,7 @@ public final class Arguments {
         name + " takes no input, got " + got + "; send it with no input");
   }
 
-  /**
-   * An operator's decision: {@code RETRY}, {@code SKIP} or {@code ROLLBACK}, in any case.
-   *
-   * @throws IllegalArgumentException naming what is allowed
-   */
+  /** An operator's decision: {@code RETRY}, {@code SKIP} or {@code ROLLBACK}, in any case. */
   public static Decision decision(RawValue argument) {
     Object raw = RawJson.read(argument, "the decision", InputLimits.MAX_ARGUMENT_BYTES);
     if (raw == null) {
@@ -83,7 +71,7 @@ public final class Arguments {
       throw new IllegalArgumentException(
           "unknown decision "
               + InputLimits.quote(s)
-              + Suggestions.closest(upper, DECISIONS).map(c -> "; did you mean '" + c + "'?").orElse("")
+              + Suggestions.didYouMean(upper, DECISIONS)
               + " (allowed: "
               + String.join(", ", DECISIONS)
               + ")");
@@ -91,11 +79,6 @@ public final class Arguments {
     return Decision.valueOf(upper);
   }
 
-  /**
-   * A variant's name.
-   *
-   * @throws IllegalArgumentException when it is not a short string
-   */
   public static String variant(RawValue argument) {
     Object raw = RawJson.read(argument, "the variant", InputLimits.MAX_ARGUMENT_BYTES);
     if (!(raw instanceof String s)) {

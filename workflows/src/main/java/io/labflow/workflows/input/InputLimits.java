@@ -73,12 +73,8 @@ public final class InputLimits {
 
   /** A size in bytes for people: {@code 1.9 MiB}, {@code 300 KiB}, {@code 12 bytes}. */
   public static String bytes(long n) {
-    if (n >= 1024 * 1024) {
-      return String.format(java.util.Locale.ROOT, "%.1f MiB", n / (1024.0 * 1024));
-    }
-    if (n >= 1024) {
-      return (n / 1024) + " KiB";
-    }
-    return n + " bytes";
+    return n >= 1024 * 1024 ? String.format(java.util.Locale.ROOT, "%.1f MiB", n / (1024.0 * 1024))
+        : n >= 1024 ? (n / 1024) + " KiB"
+        : n + " bytes";
   }
 }

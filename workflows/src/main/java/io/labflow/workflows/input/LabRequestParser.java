@@ -55,9 +55,6 @@ public final class LabRequestParser {
    * @param claimedLabId a labId the input gave that differs from the workflow id, else null
    */
   public record Result(LabRequest request, List<String> problems, String claimedLabId) {
-    public Result {
-      problems = List.copyOf(problems);
-    }
 
     public boolean ok() {
       return problems.isEmpty();
@@ -70,22 +67,6 @@ public final class LabRequestParser {
   }
 
   private LabRequestParser() {}
-
-  /** A null is not "absent"; one of definition and definitionYaml, not both. */
-  private static void strictRules(Map<?, ?> map, List<String> problems) {
-    for (String field : FIELDS) {
-      if (map.containsKey(field) && map.get(field) == null) {
-        problems.add(
-            "request: " + field + ": null is not a value; leave " + field + " out "
-                + ABSENT.get(field));
-      }
-    }
-    if (map.get("definition") != null && map.get("definitionYaml") != null) {
-      problems.add(
-          "request: definitionYaml: give either definition (a definition's name) or"
-              + " definitionYaml (a whole definition), not both");
-    }
-  }
 
   private static Result refused(String problem) {
     return new Result(null, List.of("request: " + problem), null);
@@ -106,10 +87,8 @@ public final class LabRequestParser {
   }
 
   /**
-   * Parses a workflow input.
+   * Parses a workflow input as Jackson read it into plain Java values.
    *
-   * @param raw the input as Jackson read it into plain Java values (maps, lists, strings, numbers,
-   *     booleans, null)
    * @param workflowId the run's workflow id: the lab's identity
    * @param strict whether a field given as {@code null} and {@code definition} with {@code
    *     definitionYaml} are refused (rules added later: false reads a request as runs started
@@ -132,8 +111,17 @@ public final class LabRequestParser {
     }
     List<String> problems = new ArrayList<>();
     RequestFields.unknown(map, FIELDS, ALIASES, problems);
-    if (strict) {
-      strictRules(map, problems);
+    if (strict) { // A null is not "absent"; one of definition and definitionYaml, not both.
+      for (String field : FIELDS) {
+        if (map.containsKey(field) && map.get(field) == null) {
+          RequestFields.problem(problems, field,
+              "null is not a value; leave " + field + " out " + ABSENT.get(field));
+        }
+      }
+      if (map.get("definition") != null && map.get("definitionYaml") != null) {
+        RequestFields.problem(problems, "definitionYaml", "give either definition (a definition's"
+            + " name) or definitionYaml (a whole definition), not both");
+      }
     }
     String definition = RequestFields.name(map, "definition", problems);
     String variant = RequestFields.name(map, "variant", problems);
@@ -143,7 +131,7 @@ public final class LabRequestParser {
     String text = written instanceof String s ? s : null;
     OnFailure onFailure = text == null ? null : OnFailure.of(text).orElse(null);
     if (written != null && onFailure == null) {
-      problems.add("request: onFailure: " + OnFailure.refusal(
+      RequestFields.problem(problems, "onFailure", OnFailure.refusal(
           text != null ? InputLimits.quote(text) : InputLimits.describe(written), text));
     }
     Map<String, Object> parameters =
@@ -151,20 +139,13 @@ public final class LabRequestParser {
     String claimed = null;
     if (labId != null && !labId.equals(workflowId)) {
       claimed = labId;
-      problems.add(
-          "request: labId: labId "
-              + InputLimits.quote(labId)
-              + " differs from the workflow id "
-              + InputLimits.quote(workflowId)
-              + ": a lab's id is its workflow id; leave labId out, or start the workflow with"
-              + " workflow id "
-              + InputLimits.quote(labId));
+      RequestFields.problem(problems, "labId", "labId " + InputLimits.quote(labId)
+          + " differs from the workflow id " + InputLimits.quote(workflowId) + ": a lab's id is its"
+          + " workflow id; leave labId out, or start the workflow with workflow id "
+          + InputLimits.quote(labId));
     } else if (!LabIds.isValid(workflowId)) {
-      problems.add(
-          "request: labId: the workflow id "
-              + InputLimits.quote(workflowId)
-              + " is the lab id, which must be "
-              + LabIds.RULE);
+      RequestFields.problem(problems, "labId", "the workflow id " + InputLimits.quote(workflowId)
+          + " is the lab id, which must be " + LabIds.RULE);
     }
     boolean onlyIdentity = claimed != null && problems.size() == 1;
     if (!problems.isEmpty() && !onlyIdentity) {

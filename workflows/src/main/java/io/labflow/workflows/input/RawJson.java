@@ -62,11 +62,8 @@ public final class RawJson {
   }
 
   /**
-   * The payload as maps, lists, strings, numbers, booleans or null.
-   *
-   * @param what the value in messages, e.g. {@code "the lab request"}
-   * @param maxBytes the most bytes the payload may hold
-   * @throws IllegalArgumentException with one sentence saying what is wrong
+   * The payload as maps, lists, strings, numbers, booleans or null; an IllegalArgumentException
+   * says what is wrong, naming the value by {@code what} (such as {@code "the lab request"}).
    */
   public static Object read(RawValue raw, String what, int maxBytes) {
     if (isAbsent(raw)) {

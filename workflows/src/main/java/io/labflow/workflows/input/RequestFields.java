@@ -15,6 +15,11 @@ public final class RequestFields {
 
   private RequestFields() {}
 
+  /** Adds {@code request: FIELD: message}. */
+  public static void problem(List<String> problems, String field, String message) {
+    problems.add("request: " + field + ": " + message);
+  }
+
   /**
    * Adds a problem for every key of {@code map} that is not one of {@code fields}, with a hint from
    * {@code aliases} (names people type for a field, too far from it for the edit-distance hint) or
@@ -26,12 +31,8 @@ public final class RequestFields {
       String k = String.valueOf(key);
       if (!fields.contains(k)) {
         String alias = aliases.get(k.toLowerCase(Locale.ROOT));
-        problems.add(
-            "request: "
-                + clipKey(k)
-                + ": unknown field "
-                + InputLimits.quote(k)
-                + (alias != null ? "; did you mean '" + alias + "'?" : Suggestions.hint(k, fields)));
+        problem(problems, InputLimits.clip(k), "unknown field " + InputLimits.quote(k)
+            + (alias != null ? "; did you mean '" + alias + "'?" : Suggestions.hint(k, fields)));
       }
     }
   }
@@ -40,16 +41,8 @@ public final class RequestFields {
   public static String name(Map<?, ?> map, String field, List<String> problems) {
     String s = text(map, field, problems);
     if (s != null && s.length() > InputLimits.MAX_NAME_CHARS) {
-      problems.add(
-          "request: "
-              + field
-              + ": "
-              + field
-              + " is "
-              + s.length()
-              + " characters long; at most "
-              + InputLimits.MAX_NAME_CHARS
-              + " are allowed");
+      problem(problems, field, field + " is " + s.length() + " characters long; at most "
+          + InputLimits.MAX_NAME_CHARS + " are allowed");
       return null;
     }
     return s;
@@ -61,78 +54,45 @@ public final class RequestFields {
     if (v == null || v instanceof String) {
       return (String) v;
     }
-    problems.add(
-        "request: "
-            + field
-            + ": "
-            + field
-            + " must be a string"
-            + (field.equals("definition") ? " (the definition's name)" : "")
-            + ", got "
-            + InputLimits.describe(v));
+    problem(problems, field, field + " must be a string"
+        + (field.equals("definition") ? " (the definition's name)" : "")
+        + ", got " + InputLimits.describe(v));
     return null;
   }
 
   /**
    * The {@code parameters} object: name to value, within the limits of {@link InputLimits}. Values
-   * are kept as given; {@code ParameterBinder} types them.
-   */
-  public static Map<String, Object> parameters(Object v, List<String> problems) {
-    return parameters(v, false, problems);
-  }
-
-  /**
-   * The same; when {@code strict}, a parameter given as {@code null} is refused rather than
-   * passed on for the binder to take as absent.
+   * are kept as given; {@code ParameterBinder} types them. When {@code strict}, a parameter given
+   * as {@code null} is refused rather than passed on for the binder to take as absent.
    */
   public static Map<String, Object> parameters(Object v, boolean strict, List<String> problems) {
     if (v == null) {
       return Map.of();
     }
     if (!(v instanceof Map<?, ?> given)) {
-      problems.add(
-          "request: parameters: parameters must be a JSON object of name to value, such as"
-              + " {\"bucketPrefix\":\"acme\"}, got "
-              + InputLimits.describe(v));
+      problem(problems, "parameters", "parameters must be a JSON object of name to value, such as"
+          + " {\"bucketPrefix\":\"acme\"}, got " + InputLimits.describe(v));
       return Map.of();
     }
     if (given.size() > InputLimits.MAX_PARAMETERS) {
-      problems.add(
-          "request: parameters: "
-              + given.size()
-              + " parameters given; at most "
-              + InputLimits.MAX_PARAMETERS
-              + " are allowed");
+      problem(problems, "parameters", given.size() + " parameters given; at most "
+          + InputLimits.MAX_PARAMETERS + " are allowed");
       return Map.of();
     }
     Map<String, Object> out = new LinkedHashMap<>();
     for (Map.Entry<?, ?> e : given.entrySet()) {
       String name = String.valueOf(e.getKey());
-      if (strict && e.getValue() == null) {
-        problems.add(
-            "request: parameters."
-                + clipKey(name)
-                + ": null is not a value; leave the parameter out to take its default");
-        continue;
-      }
+      String at = "parameters." + InputLimits.clip(name);
       long size = InputLimits.jsonBytes(e.getValue());
-      if (size > InputLimits.MAX_PARAMETER_BYTES) {
-        problems.add(
-            "request: parameters."
-                + clipKey(name)
-                + ": the value is "
-                + InputLimits.bytes(size)
-                + "; a parameter may hold at most "
-                + InputLimits.bytes(InputLimits.MAX_PARAMETER_BYTES));
-        continue;
+      if (strict && e.getValue() == null) {
+        problem(problems, at, "null is not a value; leave the parameter out to take its default");
+      } else if (size > InputLimits.MAX_PARAMETER_BYTES) {
+        problem(problems, at, "the value is " + InputLimits.bytes(size) + "; a parameter may hold"
+            + " at most " + InputLimits.bytes(InputLimits.MAX_PARAMETER_BYTES));
+      } else {
+        out.put(name, e.getValue());
       }
-      out.put(name, e.getValue());
     }
     return out;
-  }
-
-  /** A field name as it appears at the start of a problem: clipped when long. */
-  public static String clipKey(String key) {
-    return InputLimits.clip(key);
   }
 }

@@ -9,18 +9,12 @@ import java.util.Map;
  * A step that calls one activity. Once resolved by its {@link Definition}, {@code retry} is the
  * whole policy, {@code onFailure} is set, and at least one of {@code timeout} and {@code
  * scheduleToClose} is set; a null {@code scheduleToClose} or {@code heartbeat} means Temporal sets
- * none.
+ * none. Before resolution a null field inherits the defaults.
  *
- * @param id unique id, lowercase letters, digits and dashes
- * @param action activity type to run
  * @param with the input of the action; strings may hold {@code ${...}} expressions
- * @param retry retry policy; null (before resolution) inherits the defaults
  * @param timeout start-to-close timeout of one attempt
  * @param scheduleToClose bound on all attempts
- * @param heartbeat heartbeat timeout
  * @param compensate how to undo the step; null when nothing undoes it
- * @param onFailure what a failure does
- * @param line the line of the step in its file, for messages; 0 when unknown
  */
 @JsonDeserialize // its own record fields, not the StepJson it would inherit from Step
 @JsonIgnoreProperties("parallel") // written empty on every step before steps were sealed
@@ -42,31 +36,24 @@ public record ActionStep(
 
   public ActionStep {
     with = with == null ? Map.of() : with;
-    if (line < 0) {
-      throw new IllegalArgumentException("line must be 0 or more, got " + line);
-    }
   }
 
   @Override
   public ActionStep resolvedBy(StepDefaults defaults) {
     StepDefaults d = StepDefaults.orNone(defaults);
     Duration scheduleBound = first(scheduleToClose, d.scheduleToClose());
+    Duration attempt = first(timeout, d.timeout());
     return new ActionStep(
         id,
         action,
         with,
         RetrySpec.orNone(retry).resolvedOver(d.retry()),
-        attemptBound(first(timeout, d.timeout()), scheduleBound),
+        attempt == null && scheduleBound == null ? FALLBACK_TIMEOUT : attempt,
         scheduleBound,
         first(heartbeat, d.heartbeat()),
         compensate == null ? null : compensate.resolvedBy(d),
         first(onFailure, first(d.onFailure(), OnFailure.ROLLBACK)),
         line);
-  }
-
-  /** The start-to-close timeout: the given one, else the fallback when nothing bounds a call. */
-  static Duration attemptBound(Duration startToClose, Duration scheduleToClose) {
-    return startToClose == null && scheduleToClose == null ? FALLBACK_TIMEOUT : startToClose;
   }
 
   static <T> T first(T a, T b) {

@@ -6,12 +6,8 @@ import java.util.Map;
  * One condition of a learner's task: an action that reads (never changes) the learner's resources
  * and returns {@code passed} and {@code detail}.
  *
- * @param id unique id within the definition
- * @param action the check action (its output has {@code passed} and {@code detail})
- * @param with the action's input; strings may hold {@code ${...}} expressions
  * @param message what the learner reads when the condition does not hold
  * @param hint how to fix it; null when none is written
- * @param line the line of the check in its file, for messages; 0 when unknown
  */
 public record Check(
     String id, String action, Map<String, Object> with, String message, String hint, int line) {

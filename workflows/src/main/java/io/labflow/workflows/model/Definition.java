@@ -13,24 +13,8 @@ import java.util.Map;
  *
  * <p>Instances are produced only by the definition loader, which has already checked every field,
  * so code that receives a {@code Definition} may rely on ids being unique, references pointing to
- * earlier steps, and actions existing in the step library.
- *
- * @param name the definition's name, used to find it in the definitions directory
- * @param description what the lab does, for people
- * @param version optional free-form version string
- * @param parameters declared run parameters by name, in file order
- * @param variants named value sets; a run chooses one and reads it as {@code ${variant.KEY}}
- * @param defaultVariant the variant used when a run names none; may be null
- * @param defaults retry policy, timeouts and failure handling that every step inherits
- * @param steps the steps, in order
- * @param onVariantChange steps run when an operator switches the variant of a live lab; may be empty
- * @param keepAlive how long a provisioned lab stays live (waiting for switch or teardown) before it
- *     tears itself down; null means the run ends as soon as its steps are done
- * @param tasks the learner's tasks, in order; empty for a lab without learner
- * @param maxLifetime the longest the {@code extend} Update may keep a lab live, counted like {@code
- *     keepAlive} from when it became live; null means no extension beyond {@code keepAlive}
- * @param expiryWarning how long before the keep-alive runs out the lab warns; null means {@link
- *     #DEFAULT_EXPIRY_WARNING}
+ * earlier steps, and actions existing in the step library. The fields are the step file's keys
+ * (docs/language.md); a null {@code keepAlive} means the run ends as soon as its steps are done.
  */
 public record Definition(
     String name,
@@ -63,7 +47,6 @@ public record Definition(
     return maxLifetime != null ? maxLifetime : keepAlive;
   }
 
-  /** How long before expiry the lab warns. */
   public Duration warningBeforeExpiry() {
     return expiryWarning != null ? expiryWarning : DEFAULT_EXPIRY_WARNING;
   }

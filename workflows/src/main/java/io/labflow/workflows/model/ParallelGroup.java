@@ -4,14 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.util.List;
 
-/**
- * A group of action steps that run at once; the first branch that fails cancels the others.
- *
- * @param id unique id, lowercase letters, digits and dashes
- * @param parallel the branches; never empty
- * @param onFailure what a failure of a branch does to the group
- * @param line the line of the group in its file, for messages; 0 when unknown
- */
+/** A group of action steps that run at once; the first branch that fails cancels the others. */
 @JsonDeserialize // its own record fields, not the StepJson it would inherit from Step
 @JsonIgnoreProperties(ignoreUnknown = true) // old payloads wrote null action fields on groups
 public record ParallelGroup(String id, List<ActionStep> parallel, OnFailure onFailure, int line)
@@ -21,7 +14,6 @@ public record ParallelGroup(String id, List<ActionStep> parallel, OnFailure onFa
     if (parallel == null || parallel.isEmpty()) {
       throw new IllegalArgumentException("parallel group '" + id + "' needs branches");
     }
-    parallel = List.copyOf(parallel);
   }
 
   @Override

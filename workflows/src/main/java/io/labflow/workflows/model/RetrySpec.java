@@ -6,13 +6,7 @@ import java.util.List;
 /**
  * A retry policy. As written in a step file, null fields inherit from the definition's defaults;
  * in a resolved step, {@code maximumAttempts} and {@code nonRetryable} are set and a null interval
- * or coefficient means Temporal's own default.
- *
- * @param initialInterval delay before the first retry
- * @param backoffCoefficient growth factor of the delay
- * @param maximumInterval upper bound of the delay
- * @param maximumAttempts total attempts including the first; 0 means unlimited
- * @param nonRetryable failure types that stop retrying at once
+ * or coefficient means Temporal's own default, and 0 attempts means unlimited.
  */
 public record RetrySpec(
     Duration initialInterval,
@@ -23,7 +17,6 @@ public record RetrySpec(
 
   private static final RetrySpec NONE = new RetrySpec(null, null, null, null, null);
 
-  /** The given policy, or one that sets nothing. */
   public static RetrySpec orNone(RetrySpec spec) {
     return spec == null ? NONE : spec;
   }
@@ -44,12 +37,6 @@ public record RetrySpec(
 
   /** This policy as a resolved step runs it: unlimited attempts and no non-retryable types when unset. */
   RetrySpec resolvedOver(RetrySpec base) {
-    RetrySpec merged = over(base);
-    return new RetrySpec(
-        merged.initialInterval(),
-        merged.backoffCoefficient(),
-        merged.maximumInterval(),
-        merged.maximumAttempts() == null ? 0 : merged.maximumAttempts(),
-        merged.nonRetryable() == null ? List.of() : merged.nonRetryable());
+    return over(base).over(new RetrySpec(null, null, null, 0, List.of()));
   }
 }

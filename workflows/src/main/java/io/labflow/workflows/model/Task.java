@@ -7,14 +7,7 @@ import java.util.List;
  * is done, the steps that do it for an instructor ({@code solve}) and the steps that make what the
  * learner created the lab's own once it passed ({@code adopt}, their undos run at teardown).
  *
- * @param id unique id, lowercase letters, digits and dashes
- * @param title one line
  * @param instructions Markdown; may be null
- * @param points what passing it earns (at least 1)
- * @param checks the conditions, in order; never empty
- * @param solve steps that do the task; may be empty
- * @param adopt steps run once every check passed; may be empty
- * @param line the line of the task in its file, for messages; 0 when unknown
  */
 public record Task(
     String id,
@@ -32,7 +25,6 @@ public record Task(
     adopt = adopt == null ? List.of() : adopt;
   }
 
-  /** This task with its solve and adopt steps resolved against a definition's defaults. */
   Task resolvedBy(StepDefaults defaults) {
     return new Task(
         id,

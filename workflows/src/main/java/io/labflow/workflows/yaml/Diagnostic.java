@@ -16,14 +16,7 @@ public record Diagnostic(String file, int line, int column, String path, String 
   /** {@code FILE:LINE:COLUMN: PATH: message}; parts that are unknown are left out. */
   @Override
   public String toString() {
-    StringBuilder out = new StringBuilder(file);
-    if (line > 0) {
-      out.append(':').append(line).append(':').append(column);
-    }
-    out.append(": ");
-    if (path != null && !path.isEmpty()) {
-      out.append(path).append(": ");
-    }
-    return out.append(message).toString();
+    return file + (line > 0 ? ":" + line + ":" + column : "") + ": "
+        + (path == null || path.isEmpty() ? "" : path + ": ") + message;
   }
 }

@@ -13,7 +13,6 @@ import org.yaml.snakeyaml.events.CollectionStartEvent;
 import org.yaml.snakeyaml.events.Event;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.parser.Parser;
 import org.yaml.snakeyaml.parser.ParserImpl;
 import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.resolver.Resolver;
@@ -47,23 +46,20 @@ public final class YamlDocument {
     options.setAllowRecursiveKeys(false);
     options.setProcessComments(false);
     try {
-      Parser parser = new Limits(new ParserImpl(new StreamReader(text), options));
-      return new Parsed(new Composer(parser, new CoreResolver(), options).getSingleNode(), null);
+      Composer composer = new Composer(new Limits(text, options), new CoreResolver(), options);
+      return new Parsed(composer.getSingleNode(), null);
     } catch (Breach e) {
       return failed(e.mark, e.getMessage());
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-      StringBuilder message = new StringBuilder("invalid YAML: ");
-      if (e.getContext() != null) {
-        message.append(e.getContext()).append(": ");
-      }
-      message.append(e.getProblem() == null ? "syntax error" : e.getProblem());
       Mark context = e.getContextMark();
-      if (context != null && mark != null && context.getLine() != mark.getLine()) {
-        message.append(" (the construct began at line ").append(context.getLine() + 1)
-            .append(", column ").append(context.getColumn() + 1).append(')');
-      }
-      return failed(mark, message.toString().replaceAll("\\s+", " ").trim());
+      String message = "invalid YAML: " + (e.getContext() == null ? "" : e.getContext() + ": ")
+          + (e.getProblem() == null ? "syntax error" : e.getProblem())
+          + (context != null && mark != null && context.getLine() != mark.getLine()
+              ? " (the construct began at line " + (context.getLine() + 1) + ", column "
+                  + (context.getColumn() + 1) + ")"
+              : "");
+      return failed(mark, message.replaceAll("\\s+", " ").trim());
     } catch (RuntimeException | StackOverflowError e) {
       // The parser must never turn bad input into a stack trace; report what it said instead.
       return failed(
@@ -73,12 +69,8 @@ public final class YamlDocument {
 
   /** A failure at a mark, or at the start of the file when the mark is unknown. */
   private static Parsed failed(Mark mark, String message) {
-    return new Parsed(
-        null,
-        new Problem(
-            mark == null ? 1 : mark.getLine() + 1,
-            mark == null ? 1 : mark.getColumn() + 1,
-            message));
+    return new Parsed(null, mark == null ? new Problem(1, 1, message)
+        : new Problem(mark.getLine() + 1, mark.getColumn() + 1, message));
   }
 
   /** A limit broken at a place. */
@@ -96,29 +88,18 @@ public final class YamlDocument {
    * #MAX_ALIASES} or the first list or map nested past {@link #MAX_NESTING}, with its place (the
    * composer's own limits do not say where).
    */
-  private static final class Limits implements Parser {
-    private final Parser parser;
+  private static final class Limits extends ParserImpl {
     private final Set<String> collectionAnchors = new HashSet<>();
     private int aliases;
     private int depth;
 
-    Limits(Parser parser) {
-      this.parser = parser;
-    }
-
-    @Override
-    public boolean checkEvent(Event.ID choice) {
-      return parser.checkEvent(choice);
-    }
-
-    @Override
-    public Event peekEvent() {
-      return parser.peekEvent();
+    Limits(String text, LoaderOptions options) {
+      super(new StreamReader(text), options);
     }
 
     @Override
     public Event getEvent() {
-      Event event = parser.getEvent();
+      Event event = super.getEvent();
       if (event instanceof CollectionStartEvent start) {
         if (start.getAnchor() != null) {
           collectionAnchors.add(start.getAnchor());

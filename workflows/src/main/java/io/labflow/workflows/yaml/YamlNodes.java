@@ -2,10 +2,14 @@ package io.labflow.workflows.yaml;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -15,9 +19,10 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * The nodes of one parsed YAML file and the problems found in them. Every reader of a labflow file
- * (step files, fleet files) reports through one of these, so each problem reads {@code
- * FILE:LINE:COLUMN: PATH: message} and all of them come out at once, in file order.
+ * The nodes of one parsed YAML file, read as typed or plain Java values, and the problems found in
+ * them. Every reader of a labflow file (step files, fleet files) reports through one of these, so
+ * each problem reads {@code FILE:LINE:COLUMN: PATH: message} and all of them come out at once, in
+ * file order.
  */
 public final class YamlNodes {
 
@@ -29,8 +34,13 @@ public final class YamlNodes {
       Map.of(Tag.STR, "a string", Tag.INT, "an integer", Tag.FLOAT, "a number",
           Tag.BOOL, "a boolean", Tag.NULL, "null");
 
+  /** How many values a document may expand to through aliases before it is refused. */
+  private static final int MAX_VALUES = 100_000;
+
   private final String file;
   private final List<Diagnostic> errors = new ArrayList<>();
+  /** Values read so far through {@link #plain}: counted so that aliases cannot blow a file up. */
+  private int values;
 
   /** Problems will name {@code file}, such as {@code lab.yaml}. */
   public YamlNodes(String file) {
@@ -129,11 +139,10 @@ public final class YamlNodes {
       return null;
     }
     Boolean b = e.value() instanceof ScalarNode s ? bool(s) : null;
-    if (b != null) {
-      return b;
+    if (b == null) {
+      error(e.value(), path + "." + key, "expected true or false, got " + describe(e.value()));
     }
-    error(e.value(), path + "." + key, "expected true or false, got " + describe(e.value()));
-    return null;
+    return b;
   }
 
   /**
@@ -190,6 +199,104 @@ public final class YamlNodes {
     return out;
   }
 
+  /**
+   * The value of a node as plain Java data (strings, Integer or Long, Double, Boolean, lists and
+   * maps), reporting what cannot be converted.
+   */
+  public Object plain(Node node, String path) {
+    return plain(node, path, (s, p) -> {});
+  }
+
+  /** The same, handing each string it holds, with its path, to {@code strings}. */
+  public Object plain(Node node, String path, BiConsumer<ScalarNode, String> strings) {
+    return plain(node, path, 0, Collections.newSetFromMap(new IdentityHashMap<>()), strings);
+  }
+
+  private Object plain(Node node, String path, int depth, Set<Node> ancestors,
+      BiConsumer<ScalarNode, String> strings) {
+    if (++values > MAX_VALUES) {
+      return values > MAX_VALUES + 1 ? null : refuse(node, path,
+          "the document expands to more than " + MAX_VALUES + " values through aliases");
+    }
+    if (depth > YamlDocument.MAX_NESTING) {
+      return refuse(
+          node, path, "values nest more than " + YamlDocument.MAX_NESTING + " levels deep");
+    }
+    if (node instanceof ScalarNode s) {
+      if (s.getTag().equals(Tag.STR)) {
+        strings.accept(s, path);
+      }
+      return scalarValue(s, path);
+    }
+    if (!ancestors.add(node)) {
+      return refuse(node, path, "an alias may not refer to a list or mapping that contains it");
+    }
+    try {
+      if (!node.getTag().equals(node instanceof SequenceNode ? Tag.SEQ : Tag.MAP)) {
+        return refuse(node, path, "unsupported YAML tag '" + node.getTag().getValue() + "'");
+      }
+      if (node instanceof SequenceNode seq) {
+        List<Object> out = new ArrayList<>();
+        for (int i = 0; i < seq.getValue().size(); i++) {
+          Node item = seq.getValue().get(i);
+          out.add(plain(item, path + "[" + i + "]", depth + 1, ancestors, strings));
+        }
+        return Collections.unmodifiableList(out);
+      }
+      Map<String, Object> out = new LinkedHashMap<>();
+      for (Entry e : entries((MappingNode) node, path, null).values()) {
+        out.put(e.key(), plain(e.value(), path + "." + e.key(), depth + 1, ancestors, strings));
+      }
+      return Collections.unmodifiableMap(out);
+    } finally {
+      ancestors.remove(node);
+    }
+  }
+
+  private Object scalarValue(ScalarNode s, String path) {
+    Tag tag = s.getTag();
+    String v = s.getValue();
+    if (tag.equals(Tag.STR)) {
+      return v;
+    }
+    if (tag.equals(Tag.NULL)) {
+      return null;
+    }
+    if (tag.equals(Tag.BOOL)) {
+      Boolean b = bool(s);
+      if (b != null) {
+        return b;
+      }
+    } else if (tag.equals(Tag.INT)) {
+      BigInteger big = integer(v);
+      if (big != null && big.bitLength() < 64) {
+        return big.bitLength() < 32 ? (Object) big.intValue() : (Object) big.longValue();
+      }
+      if (big != null) {
+        return refuse(s, path, "integer " + v + " is out of range");
+      }
+    } else if (tag.equals(Tag.FLOAT)) {
+      try {
+        double d = Double.parseDouble(v);
+        if (Double.isFinite(d)) {
+          return d;
+        }
+      } catch (NumberFormatException e) {
+        // Reported below.
+      }
+      return refuse(s, path, "'" + v + "' is not a finite number");
+    } else {
+      return refuse(s, path, "unsupported YAML tag '" + tag.getValue() + "'");
+    }
+    return refuse(s, path, "'" + v + "' is not a valid " + tag.getValue());
+  }
+
+  /** Reports a value that cannot be converted; it converts to null. */
+  private Object refuse(Node node, String path, String message) {
+    error(node, path, message);
+    return null;
+  }
+
   /** The path of a key under {@code path} ("" is the document). */
   public static String join(String path, String key) {
     return path.isEmpty() ? key : path + "." + key;
@@ -215,15 +322,9 @@ public final class YamlNodes {
 
   /** What a node is, for messages: {@code a string}, {@code a list}, {@code null}... */
   public static String describe(Node node) {
-    if (node == null) {
-      return "nothing";
-    }
-    if (node instanceof MappingNode) {
-      return "a mapping";
-    }
-    if (node instanceof SequenceNode) {
-      return "a list";
-    }
-    return KINDS.getOrDefault(node.getTag(), "a value tagged '" + node.getTag().getValue() + "'");
+    return node == null ? "nothing"
+        : node instanceof MappingNode ? "a mapping"
+        : node instanceof SequenceNode ? "a list"
+        : KINDS.getOrDefault(node.getTag(), "a value tagged '" + node.getTag().getValue() + "'");
   }
 }

@@ -48,7 +48,8 @@ class DefinitionActivitiesImplTest {
         new DefinitionActivitiesImpl(
             name -> Optional.ofNullable(files.get(name)),
             new DefinitionLoader(StepLibraryCatalog.create()),
-            Preflight.NONE);
+            Preflight.NONE,
+            SiteParameters.NONE);
   }
 
   @Test
@@ -198,7 +199,8 @@ class DefinitionActivitiesImplTest {
         new DefinitionActivitiesImpl(
             name -> Optional.of(new DefinitionSource.SourceFile("c.yaml", challenge)),
             new DefinitionLoader(StepLibraryCatalog.create()),
-            Preflight.NONE);
+            Preflight.NONE,
+            SiteParameters.NONE);
 
     ApplicationFailure f =
         catchThrowableOfType(

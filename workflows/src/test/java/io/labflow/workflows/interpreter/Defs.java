@@ -117,7 +117,7 @@ final class Defs {
     }
 
     StepBuilder compensate(String action, Map<String, Object> with) {
-      this.compensate = new Compensation(action, with, null, null, null);
+      this.compensate = new Compensation(action, with, null, null, null, null);
       return this;
     }
 
@@ -214,7 +214,7 @@ final class Defs {
 
     DefinitionBuilder parameter(String name, Object defaultValue) {
       Map<String, ParameterDef> m = new LinkedHashMap<>(parameters);
-      m.put(name, new ParameterDef("string", false, defaultValue, null, null));
+      m.put(name, new ParameterDef("string", false, defaultValue, null, null, null, null, null));
       parameters = m;
       return this;
     }

@@ -70,7 +70,8 @@ class StepOptionsTest {
   void compensationUsesItsOwnRetryAndTimeout() {
     Compensation c =
         new Compensation(
-            "Delete", Map.of(), new RetrySpec(null, null, null, 10, List.of()), Duration.ofMinutes(9), null);
+            "Delete", Map.of(), new RetrySpec(null, null, null, 10, List.of()),
+            Duration.ofMinutes(9), null, null);
 
     ActivityOptions o = StepOptions.forCompensation(undo(c), "undo s");
 
@@ -83,8 +84,8 @@ class StepOptionsTest {
   @Test
   void compensationUsesItsOwnHeartbeatElseTheDefaults() {
     Compensation own =
-        new Compensation("Delete", Map.of(), null, null, Duration.ofSeconds(45));
-    Compensation inherits = new Compensation("Delete", Map.of(), null, null, null);
+        new Compensation("Delete", Map.of(), null, null, Duration.ofSeconds(45), null);
+    Compensation inherits = new Compensation("Delete", Map.of(), null, null, null, null);
 
     assertThat(StepOptions.forCompensation(undo(own), "undo s").getHeartbeatTimeout())
         .isEqualTo(Duration.ofSeconds(45));

@@ -128,7 +128,7 @@ class StepResolutionTest {
             null,
             Duration.ofMinutes(3),
             null,
-            new Compensation("Delete", Map.of(), null, null, null),
+            new Compensation("Delete", Map.of(), null, null, null, null),
             null,
             4);
 
@@ -143,7 +143,7 @@ class StepResolutionTest {
 
   @Test
   void withNothingToBoundACallTheFallbackTimeoutIsSetOnceForStepAndUndo() {
-    Compensation undo = new Compensation("Delete", null, null, null, null);
+    Compensation undo = new Compensation("Delete", null, null, null, null, null);
     ActionStep bare = new ActionStep("s", "Create", null, null, null, null, null, undo, null, 0);
 
     ActionStep resolved = bare.resolvedBy(null);
