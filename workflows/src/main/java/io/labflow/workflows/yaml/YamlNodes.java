@@ -8,7 +8,6 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -33,9 +32,6 @@ public final class YamlNodes {
   private static final Map<Tag, String> KINDS =
       Map.of(Tag.STR, "a string", Tag.INT, "an integer", Tag.FLOAT, "a number",
           Tag.BOOL, "a boolean", Tag.NULL, "null");
-
-  /** How many values a document may expand to through aliases before it is refused. */
-  private static final int MAX_VALUES = 100_000;
 
   private final String file;
   private final List<Diagnostic> errors = new ArrayList<>();
@@ -154,7 +150,8 @@ public final class YamlNodes {
       return null;
     }
     String v = s.getValue();
-    return v.equalsIgnoreCase("true") ? Boolean.TRUE : v.equalsIgnoreCase("false") ? Boolean.FALSE : null;
+    return v.equalsIgnoreCase("true") ? Boolean.TRUE
+        : v.equalsIgnoreCase("false") ? Boolean.FALSE : null;
   }
 
   /** A list of strings, or null after reporting why not. */
@@ -209,92 +206,13 @@ public final class YamlNodes {
 
   /** The same, handing each string it holds, with its path, to {@code strings}. */
   public Object plain(Node node, String path, BiConsumer<ScalarNode, String> strings) {
-    return plain(node, path, 0, Collections.newSetFromMap(new IdentityHashMap<>()), strings);
+    return new PlainValues(this, strings)
+        .plain(node, path, 0, Collections.newSetFromMap(new IdentityHashMap<>()));
   }
 
-  private Object plain(Node node, String path, int depth, Set<Node> ancestors,
-      BiConsumer<ScalarNode, String> strings) {
-    if (++values > MAX_VALUES) {
-      return values > MAX_VALUES + 1 ? null : refuse(node, path,
-          "the document expands to more than " + MAX_VALUES + " values through aliases");
-    }
-    if (depth > YamlDocument.MAX_NESTING) {
-      return refuse(
-          node, path, "values nest more than " + YamlDocument.MAX_NESTING + " levels deep");
-    }
-    if (node instanceof ScalarNode s) {
-      if (s.getTag().equals(Tag.STR)) {
-        strings.accept(s, path);
-      }
-      return scalarValue(s, path);
-    }
-    if (!ancestors.add(node)) {
-      return refuse(node, path, "an alias may not refer to a list or mapping that contains it");
-    }
-    try {
-      if (!node.getTag().equals(node instanceof SequenceNode ? Tag.SEQ : Tag.MAP)) {
-        return refuse(node, path, "unsupported YAML tag '" + node.getTag().getValue() + "'");
-      }
-      if (node instanceof SequenceNode seq) {
-        List<Object> out = new ArrayList<>();
-        for (int i = 0; i < seq.getValue().size(); i++) {
-          Node item = seq.getValue().get(i);
-          out.add(plain(item, path + "[" + i + "]", depth + 1, ancestors, strings));
-        }
-        return Collections.unmodifiableList(out);
-      }
-      Map<String, Object> out = new LinkedHashMap<>();
-      for (Entry e : entries((MappingNode) node, path, null).values()) {
-        out.put(e.key(), plain(e.value(), path + "." + e.key(), depth + 1, ancestors, strings));
-      }
-      return Collections.unmodifiableMap(out);
-    } finally {
-      ancestors.remove(node);
-    }
-  }
-
-  private Object scalarValue(ScalarNode s, String path) {
-    Tag tag = s.getTag();
-    String v = s.getValue();
-    if (tag.equals(Tag.STR)) {
-      return v;
-    }
-    if (tag.equals(Tag.NULL)) {
-      return null;
-    }
-    if (tag.equals(Tag.BOOL)) {
-      Boolean b = bool(s);
-      if (b != null) {
-        return b;
-      }
-    } else if (tag.equals(Tag.INT)) {
-      BigInteger big = integer(v);
-      if (big != null && big.bitLength() < 64) {
-        return big.bitLength() < 32 ? (Object) big.intValue() : (Object) big.longValue();
-      }
-      if (big != null) {
-        return refuse(s, path, "integer " + v + " is out of range");
-      }
-    } else if (tag.equals(Tag.FLOAT)) {
-      try {
-        double d = Double.parseDouble(v);
-        if (Double.isFinite(d)) {
-          return d;
-        }
-      } catch (NumberFormatException e) {
-        // Reported below.
-      }
-      return refuse(s, path, "'" + v + "' is not a finite number");
-    } else {
-      return refuse(s, path, "unsupported YAML tag '" + tag.getValue() + "'");
-    }
-    return refuse(s, path, "'" + v + "' is not a valid " + tag.getValue());
-  }
-
-  /** Reports a value that cannot be converted; it converts to null. */
-  private Object refuse(Node node, String path, String message) {
-    error(node, path, message);
-    return null;
+  /** Counts one more value read through {@link #plain}; returns the count so far. */
+  int countValue() {
+    return ++values;
   }
 
   /** The path of a key under {@code path} ("" is the document). */
