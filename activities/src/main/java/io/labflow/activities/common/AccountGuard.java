@@ -56,6 +56,16 @@ public final class AccountGuard implements ExecutionInterceptor {
     return this;
   }
 
+  /**
+   * The guard on these clients, whose identity is the worker's one read of it; on clients built
+   * without one (tests), a guard that only reads their identity.
+   */
+  public static AccountGuard of(AwsClients clients) {
+    return clients.interceptors().stream().filter(AccountGuard.class::isInstance)
+        .map(AccountGuard.class::cast).findFirst()
+        .orElseGet(() -> new AccountGuard(null).bind(clients.sts(), clients.iam()));
+  }
+
   public AccountPolicy policy() {
     return policy;
   }

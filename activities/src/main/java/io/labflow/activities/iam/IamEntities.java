@@ -1,5 +1,6 @@
 package io.labflow.activities.iam;
 
+import io.labflow.activities.common.AccountGuard;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
@@ -11,7 +12,6 @@ import software.amazon.awssdk.services.iam.model.InstanceProfile;
 import software.amazon.awssdk.services.iam.model.Policy;
 import software.amazon.awssdk.services.iam.model.Role;
 import software.amazon.awssdk.services.iam.model.Tag;
-import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * Looking up a lab's IAM roles, managed policies and instance profiles and testing their lab tag:
@@ -22,12 +22,11 @@ public final class IamEntities {
   public static final String NO_SUCH_ENTITY = "NoSuchEntity";
 
   private final IamClient iam;
-  private final StsClient sts;
-  private volatile String accountPrefix;
+  private final AccountGuard guard;
 
   public IamEntities(AwsClients clients) {
     this.iam = clients.iam();
-    this.sts = clients.sts();
+    this.guard = AccountGuard.of(clients);
   }
 
   public IamClient client() {
@@ -89,7 +88,8 @@ public final class IamEntities {
 
   /** The ARN of a customer managed policy of this account with the default path. */
   public String policyArn(String name) {
-    return accountPrefix() + ":policy/" + name;
+    AccountGuard.Identity id = guard.identity();
+    return "arn:" + id.arn().split(":")[1] + ":iam::" + id.account() + ":policy/" + name;
   }
 
   /** The ARN given, or the one of the policy name given. */
@@ -101,15 +101,6 @@ public final class IamEntities {
       throw AwsFailures.invalidInput(action + ": give policyArn or policyName");
     }
     return policyArn(name);
-  }
-
-  /** {@code arn:<partition>:iam::<account>}, asked of STS once. */
-  private String accountPrefix() {
-    if (accountPrefix == null) {
-      var id = sts.getCallerIdentity();
-      accountPrefix = "arn:" + id.arn().split(":")[1] + ":iam::" + id.account();
-    }
-    return accountPrefix;
   }
 
   public static List<Tag> tagsForCreate(String labId) {

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -65,32 +64,29 @@ final class WorkerPolicyCommand extends BaseCommand {
       return 0;
     }
     Set<String> actions = null;
-    List<Path> templates = new ArrayList<>();
+    List<String> templates = new ArrayList<>();
     if (definition != null) {
       DefinitionFiles.Source source = DefinitionFiles.valid(definition, root().definitions(), err());
       WorkerPolicyScope scope = WorkerPolicyScope.of(source.definition());
       actions = scope.policyActions();
-      scope.templateFiles().forEach(t -> templates.add(root().definitions().resolve(t)));
+      templates = scope.templateFiles();
       if (namePrefix == null) {
         namePrefix = scope.namePrefix().orElseThrow(() -> new UsageException(source.path()
             + ": its role, policy, profile and stack names share no literal prefix; give"
             + " --name-prefix"));
       }
       bucketPrefix = bucketPrefix != null ? bucketPrefix : scope.bucketPrefix().orElse(null);
-    } else {
-      Path dir = root().definitions().resolve("templates");
-      if (Files.isDirectory(dir)) {
-        try (Stream<Path> files = Files.list(dir)) {
-          files.filter(p -> p.toString().matches(".*\\.(ya?ml|json)$")).sorted().forEach(templates::add);
-        }
+    } else if (Files.isDirectory(root().definitions().resolve("templates"))) {
+      try (Stream<Path> files = Files.list(root().definitions().resolve("templates"))) {
+        files.map(p -> "templates/" + p.getFileName())
+            .filter(t -> t.matches(".*\\.(ya?ml|json)$")).sorted().forEach(templates::add);
       }
     }
-    Set<String> types = new LinkedHashSet<>();
-    for (Path t : templates) {
-      if (!Files.isRegularFile(t)) {
-        throw new UsageException("cannot read the template " + t);
-      }
-      types.addAll(WorkerPolicy.stackResourceTypes(Files.readString(t)));
+    Set<String> types;
+    try {
+      types = WorkerPolicyScope.stackTypes(root().definitions(), templates);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
     }
     PolicyScope.Names scope = new PolicyScope.Names(account, region,
         requireNonNullElse(namePrefix, LabIds.NAME_PREFIX),

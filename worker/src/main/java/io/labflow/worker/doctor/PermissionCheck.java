@@ -52,7 +52,8 @@ final class PermissionCheck {
         + s.identity().account() + " --region " + region;
     String document;
     try {
-      document = WorkerPolicy.document(scope.policyActions(), scope.stackTypes(s.definitionsDir()),
+      document = WorkerPolicy.document(scope.policyActions(),
+          WorkerPolicyScope.stackTypes(s.definitionsDir(), scope.templateFiles()),
           new PolicyScope.Names(s.identity().account(), region, scope.namePrefix().get(),
               scope.bucketPrefix().orElse(LabIds.NAME_PREFIX)));
     } catch (IllegalArgumentException bad) {

@@ -67,12 +67,12 @@ public record WorkerPolicyScope(
   }
 
   /**
-   * The resource types of this definition's CloudFormation templates, read from the definitions
-   * directory.
+   * The resource types of these CloudFormation templates (a definition's {@link #templateFiles}, or
+   * all of the library's), read from the definitions directory.
    *
    * @throws IllegalArgumentException naming a template that cannot be read
    */
-  public Set<String> stackTypes(Path definitionsDir) {
+  public static Set<String> stackTypes(Path definitionsDir, List<String> templateFiles) {
     Set<String> types = new LinkedHashSet<>();
     for (String t : templateFiles) {
       Path file = definitionsDir.resolve(t);
