@@ -3,6 +3,7 @@ package io.labflow.worker.reset;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.labflow.worker.client.LabStarter;
+import io.labflow.worker.client.StatusPrinter;
 import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabResult;
@@ -23,6 +24,7 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -146,9 +148,8 @@ public class ResetActivitiesImpl implements ResetActivities {
               "lab " + lab.labId() + " ended " + result.state(), FailureTypes.LAB_DID_NOT_COME_UP);
         } catch (TimeoutException | WorkflowException e) {
           throw ApplicationFailure.newNonRetryableFailure(
-              "lab " + lab.labId() + " did not come up (" + es.name()
-                  .replace("WORKFLOW_EXECUTION_STATUS_", "").toLowerCase(java.util.Locale.ROOT)
-                  + "): " + labReason(e),
+              "lab " + lab.labId() + " did not come up ("
+                  + StatusPrinter.name(es).toLowerCase(Locale.ROOT) + "): " + labReason(e),
               FailureTypes.LAB_DID_NOT_COME_UP);
         }
       }
