@@ -126,7 +126,7 @@ abstract class BaseCommand implements Callable<Integer> {
   int summarize(LabFollower.Outcome outcome, TemporalConnection conn, String labId) {
     LabState state = outcome.state();
     if (outcome.closed()) {
-      out().println("Lab " + labId + " run closed: " + name(outcome.executionStatus())
+      out().println("Lab " + labId + " run closed: " + StatusPrinter.name(outcome.executionStatus())
           + (state == null ? "" : " (" + state + ")"));
     } else if (state == LabState.LIVE) {
       out().println("Lab " + labId + " is LIVE. Next: labflow switch-variant " + labId
@@ -147,10 +147,5 @@ abstract class BaseCommand implements Callable<Integer> {
 
   void printWebUi(TemporalConnection conn, String workflowId) {
     out().println("Web UI: " + conn.uiAddress(root().uiUrl, workflowId));
-  }
-
-  /** A run's status as people read it: {@code COMPLETED}, {@code TIMED_OUT}. */
-  static String name(WorkflowExecutionStatus status) {
-    return status.name().replace("WORKFLOW_EXECUTION_STATUS_", "");
   }
 }

@@ -1,6 +1,7 @@
 package io.labflow.worker.cli;
 
 import io.grpc.Status;
+import io.labflow.worker.client.StatusPrinter;
 import io.grpc.StatusRuntimeException;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -68,7 +69,7 @@ final class ClosedLab extends RuntimeException {
     }
     String run = " (run " + d.getExecution().getRunId() + ")";
     String state = d.getTypedSearchAttributes().get(LabSearchAttributes.STATE);
-    String closed = BaseCommand.name(d.getStatus()).toLowerCase(Locale.ROOT).replace('_', ' ');
+    String closed = StatusPrinter.name(d.getStatus()).toLowerCase(Locale.ROOT).replace('_', ' ');
     if (d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
       return new ClosedLab(
           "lab " + labId + " is running but did not take the request" + run, state);

@@ -4,14 +4,10 @@ import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetRequest;
 import io.labflow.workflows.fleet.Fleet;
 import io.temporal.client.schedules.ScheduleAlreadyRunningException;
-import io.temporal.client.schedules.ScheduleDescription;
-import io.temporal.client.schedules.ScheduleHandle;
 import io.temporal.client.schedules.ScheduleOptions;
 import io.temporal.client.schedules.ScheduleState;
-import io.temporal.client.schedules.ScheduleUpdate;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,7 +33,6 @@ final class FleetApplyCommand extends BaseCommand {
     String what = String.format("%d labs of %s at \"%s\" %s, %d at a time", fleet.labs().size(),
         fleet.definition(), fleet.schedule().cron(), fleet.schedule().timeZone(), fleet.concurrency());
     try (TemporalConnection conn = connect()) {
-      ScheduleHandle handle = conn.schedules().getHandle(id);
       try {
         conn.schedules().createSchedule(id,
             FleetSchedules.schedule(fleet.schedule(), FleetRequest.of(fleet, Map.of()),
@@ -49,20 +44,10 @@ final class FleetApplyCommand extends BaseCommand {
       } catch (ScheduleAlreadyRunningException e) {
         // Exists: update in place below.
       }
-      AtomicBoolean updated = new AtomicBoolean();
-      handle.update(input -> {
-        ScheduleDescription d = input.getDescription();
-        Map<String, Long> releases = FleetSchedules.request(d).releases();
-        FleetRequest desired = FleetRequest.of(fleet, releases);
-        String want = FleetSchedules.fingerprint(fleet.schedule(), desired, root().taskQueue());
-        if (want.equals(FleetSchedules.memo(d, FleetSchedules.FINGERPRINT_MEMO))) {
-          return null;
-        }
-        updated.set(true);
-        return new ScheduleUpdate(FleetSchedules.schedule(fleet.schedule(), desired,
-            root().taskQueue(), d.getSchedule().getState()));
-      });
-      out().println((updated.get() ? "Updated" : "Unchanged") + " schedule " + id + ": " + what);
+      boolean updated = FleetSchedules.update(conn.schedules().getHandle(id),
+          now -> new FleetSchedules.Content(fleet.schedule(),
+              FleetRequest.of(fleet, now.request().releases()), root().taskQueue()));
+      out().println((updated ? "Updated" : "Unchanged") + " schedule " + id + ": " + what);
       return 0;
     }
   }

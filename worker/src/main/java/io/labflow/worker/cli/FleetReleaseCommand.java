@@ -3,11 +3,9 @@ package io.labflow.worker.cli;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetReport;
 import io.labflow.worker.fleet.FleetRequest;
-import io.labflow.workflows.fleet.FleetSchedule;
 import io.labflow.workflows.lab.LabIds;
 import io.temporal.client.schedules.ScheduleDescription;
 import io.temporal.client.schedules.ScheduleListDescription;
-import io.temporal.client.schedules.ScheduleUpdate;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,13 +35,8 @@ final class FleetReleaseCommand extends BaseCommand {
         return 1;
       }
       long now = System.currentTimeMillis();
-      conn.schedules().getHandle(d.getId()).update(input -> {
-        ScheduleDescription cur = input.getDescription();
-        FleetRequest r = FleetSchedules.request(cur).withRelease(lab, now);
-        FleetSchedule when = FleetSchedules.when(cur);
-        return new ScheduleUpdate(FleetSchedules.schedule(when, r, FleetSchedules.taskQueue(cur),
-            cur.getSchedule().getState()));
-      });
+      FleetSchedules.update(conn.schedules().getHandle(d.getId()), cur -> new FleetSchedules.Content(
+          cur.when(), cur.request().withRelease(lab, now), cur.taskQueue()));
       out().println("Released lab " + lab + " of fleet " + request.fleet()
           + ": the next night resets it (now: labflow fleet reset " + request.fleet() + " --lab " + lab + ")");
       return 0;

@@ -12,9 +12,11 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.schedules.Schedule;
 import io.temporal.client.schedules.ScheduleActionStartWorkflow;
 import io.temporal.client.schedules.ScheduleDescription;
+import io.temporal.client.schedules.ScheduleHandle;
 import io.temporal.client.schedules.SchedulePolicy;
 import io.temporal.client.schedules.ScheduleSpec;
 import io.temporal.client.schedules.ScheduleState;
+import io.temporal.client.schedules.ScheduleUpdate;
 import io.temporal.common.converter.DefaultDataConverter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -23,6 +25,8 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 
 /**
  * A fleet's Temporal Schedule: built from the fleet file, and read back. The server turns cron
@@ -65,6 +69,29 @@ final class FleetSchedules {
             .build())
         .setState(state)
         .build();
+  }
+
+  /** What a fleet's schedule passes, and when: what {@link #update} rewrites. */
+  record Content(FleetSchedule when, FleetRequest request, String taskQueue) {}
+
+  /**
+   * The one way to rewrite a fleet's schedule ({@code fleet apply}, {@code fleet release}): as
+   * {@code change} of what it holds now, keeping its state (pause, note). Writes nothing when the
+   * fingerprint in its memo says it holds that already; returns whether it wrote.
+   */
+  static boolean update(ScheduleHandle handle, UnaryOperator<Content> change) {
+    AtomicBoolean updated = new AtomicBoolean();
+    handle.update(input -> {
+      ScheduleDescription d = input.getDescription();
+      Content c = change.apply(new Content(when(d), request(d), taskQueue(d)));
+      if (fingerprint(c.when(), c.request(), c.taskQueue()).equals(memo(d, FINGERPRINT_MEMO))) {
+        return null;
+      }
+      updated.set(true);
+      return new ScheduleUpdate(
+          schedule(c.when(), c.request(), c.taskQueue(), d.getSchedule().getState()));
+    });
+    return updated.get();
   }
 
   /** The cron, time zone, catch-up window and jitter as the schedule holds them. */

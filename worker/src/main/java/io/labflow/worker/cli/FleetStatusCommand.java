@@ -148,7 +148,7 @@ final class FleetStatusCommand extends BaseCommand {
     WorkflowStub stub = conn.client().newUntypedWorkflowStub(workflowId);
     WorkflowExecutionDescription desc = stub.describe();
     WorkflowExecutionStatus s = desc.getStatus();
-    String status = s.name().replace("WORKFLOW_EXECUTION_STATUS_", "");
+    String status = StatusPrinter.name(s);
     try {
       // A night that did not complete has no result: waiting for it throws its failure.
       FleetReport report = s == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
@@ -173,8 +173,7 @@ final class FleetStatusCommand extends BaseCommand {
         String state = m.getTypedSearchAttributes().get(LabSearchAttributes.STATE);
         if (lab != null) {
           // Newest first: the first run seen of a lab is its latest.
-          out.putIfAbsent(lab, state != null ? state
-              : m.getStatus().name().replace("WORKFLOW_EXECUTION_STATUS_", ""));
+          out.putIfAbsent(lab, state != null ? state : StatusPrinter.name(m.getStatus()));
         }
       }
     }

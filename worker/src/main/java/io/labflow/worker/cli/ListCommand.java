@@ -1,5 +1,6 @@
 package io.labflow.worker.cli;
 
+import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabWorkflow;
@@ -28,7 +29,7 @@ final class ListCommand extends BaseCommand {
         SearchAttributes sa = m.getTypedSearchAttributes();
         out().printf("%-24s %-11s %-14s %-22s %-12s %s%n",
             m.getExecution().getWorkflowId(),
-            name(m.getStatus()),
+            StatusPrinter.name(m.getStatus()),
             value(sa.get(LabSearchAttributes.STATE)),
             value(sa.get(LabSearchAttributes.DEFINITION)),
             value(sa.get(LabSearchAttributes.VARIANT)),

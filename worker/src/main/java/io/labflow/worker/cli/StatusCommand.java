@@ -42,7 +42,7 @@ final class StatusCommand extends LabCommand {
             + "seconds; try again, or see the Web UI: " + conn.uiAddress(root().uiUrl, labId));
       }
       out().println("Workflow " + labId + " run " + d.getExecution().getRunId() + ": "
-          + name(d.getStatus()));
+          + StatusPrinter.name(d.getStatus()));
       status.ifPresentOrElse(s -> StatusPrinter.print(s, out()), () -> printRecord(d, polled));
       d.getRawDescription().getPendingActivitiesList().forEach(pa -> out().printf(
           "  pending activity %s attempt %d%s%n", pa.getActivityType().getName(), pa.getAttempt(),

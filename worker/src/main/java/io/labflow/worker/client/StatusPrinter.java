@@ -6,6 +6,7 @@ import io.labflow.workflows.lab.CheckAnswer;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LearnerProgress;
 import io.labflow.workflows.lab.StepStatus;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.common.converter.JacksonJsonPayloadConverter;
 import java.io.PrintWriter;
 import java.util.List;
@@ -19,6 +20,11 @@ public final class StatusPrinter {
   private static final ObjectMapper JSON = JacksonJsonPayloadConverter.newDefaultObjectMapper();
 
   private StatusPrinter() {}
+
+  /** A run's status as people read it: {@code COMPLETED}, {@code TIMED_OUT}. */
+  public static String name(WorkflowExecutionStatus status) {
+    return status.name().replace("WORKFLOW_EXECUTION_STATUS_", "");
+  }
 
   public static void printJson(Object value, PrintWriter out) {
     try {

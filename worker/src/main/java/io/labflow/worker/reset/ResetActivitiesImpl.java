@@ -2,7 +2,9 @@ package io.labflow.worker.reset;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.labflow.activities.common.Waiting;
 import io.labflow.worker.client.LabStarter;
+import io.labflow.worker.client.StatusPrinter;
 import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabResult;
@@ -11,7 +13,6 @@ import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.temporal.activity.Activity;
-import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
@@ -23,9 +24,11 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +48,6 @@ public class ResetActivitiesImpl implements ResetActivities {
 
   @Override
   public TeardownOutcome tearDownOpenRun(LabRef lab) {
-    ActivityExecutionContext ctx = Activity.getExecutionContext();
     refuseOtherClaims(lab.labId());
     Optional<WorkflowExecutionDescription> open = openRun(lab.labId());
     if (open.isEmpty()) {
@@ -69,24 +71,9 @@ public class ResetActivitiesImpl implements ResetActivities {
       log.info("Cancelling run {} of lab {} (state {})", runId, lab.labId(), state);
       run.cancel("reset");
     }
-    while (true) {
-      ctx.heartbeat(runId);
-      try {
-        LabResult result = run.getResult(POLL.toSeconds(), TimeUnit.SECONDS, LabResult.class);
-        return new TeardownOutcome(runId, result.state());
-      } catch (TimeoutException e) {
-        // Still tearing down.
-      } catch (WorkflowException e) {
-        // Not necessarily the run's end (a long poll the service cut short): Temporal says. A run
-        // that failed or was cancelled leaves what it left behind to the sweep by tag.
-        Optional<LabState> end = end(run, lab.labId(), runId);
-        if (end.isPresent()) {
-          return new TeardownOutcome(runId, end.get());
-        }
-        log.info("Run {} of lab {} still open after {}; waiting again", runId, lab.labId(),
-            e.getClass().getSimpleName());
-      }
-    }
+    // A run that failed or was cancelled leaves what it left behind to the sweep by tag.
+    return new TeardownOutcome(runId, await("waiting for run " + runId + " of lab " + lab.labId()
+        + " to close", () -> end(run, lab.labId(), runId)));
   }
 
   @Override
@@ -117,43 +104,55 @@ public class ResetActivitiesImpl implements ResetActivities {
 
   @Override
   public LabState awaitLive(StartedLab lab) {
-    ActivityExecutionContext ctx = Activity.getExecutionContext();
     WorkflowStub run =
         client.newUntypedWorkflowStub(lab.labId(), Optional.of(lab.runId()), Optional.empty());
-    while (true) {
-      Optional<LabStatus> status = query(lab.labId(), lab.runId());
-      ctx.heartbeat(status.map(s -> s.state().name()).orElse("UNKNOWN"));
-      if (status.isPresent()) {
-        LabState state = status.get().state();
-        if (state == LabState.LIVE) {
-          return state;
-        }
-        if (state == LabState.PAUSED) {
-          throw ApplicationFailure.newNonRetryableFailure(
-              "lab " + lab.labId() + " paused at step " + status.get().pausedStep() + ": "
-                  + status.get().lastError() + " (decide with: labflow resume " + lab.labId() + ")",
-              FailureTypes.LAB_DID_NOT_COME_UP);
-        }
+    return await("waiting for lab " + lab.labId() + " (run " + lab.runId() + ") to come up",
+        () -> live(lab, run));
+  }
+
+  /** LIVE or COMPLETED once the lab is up, empty while it is still coming up; else it fails. */
+  private Optional<LabState> live(StartedLab lab, WorkflowStub run) {
+    Optional<LabStatus> status = query(lab.labId(), lab.runId());
+    if (status.isPresent()) {
+      LabState state = status.get().state();
+      if (state == LabState.LIVE) {
+        return Optional.of(state);
       }
-      WorkflowExecutionStatus es = run.describe().getStatus();
-      if (es != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-        try {
-          LabResult result = run.getResult(1, TimeUnit.SECONDS, LabResult.class);
-          if (result.state() == LabState.COMPLETED) {
-            return result.state();
-          }
-          throw ApplicationFailure.newNonRetryableFailure(
-              "lab " + lab.labId() + " ended " + result.state(), FailureTypes.LAB_DID_NOT_COME_UP);
-        } catch (TimeoutException | WorkflowException e) {
-          throw ApplicationFailure.newNonRetryableFailure(
-              "lab " + lab.labId() + " did not come up (" + es.name()
-                  .replace("WORKFLOW_EXECUTION_STATUS_", "").toLowerCase(java.util.Locale.ROOT)
-                  + "): " + labReason(e),
-              FailureTypes.LAB_DID_NOT_COME_UP);
-        }
+      if (state == LabState.PAUSED) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "lab " + lab.labId() + " paused at step " + status.get().pausedStep() + ": "
+                + status.get().lastError() + " (decide with: labflow resume " + lab.labId() + ")",
+            FailureTypes.LAB_DID_NOT_COME_UP);
       }
-      sleep();
     }
+    WorkflowExecutionStatus es = run.describe().getStatus();
+    if (es != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      try {
+        LabResult result = run.getResult(1, TimeUnit.SECONDS, LabResult.class);
+        if (result.state() == LabState.COMPLETED) {
+          return Optional.of(result.state());
+        }
+        throw ApplicationFailure.newNonRetryableFailure(
+            "lab " + lab.labId() + " ended " + result.state(), FailureTypes.LAB_DID_NOT_COME_UP);
+      } catch (TimeoutException | WorkflowException e) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "lab " + lab.labId() + " did not come up ("
+                + StatusPrinter.name(es).toLowerCase(Locale.ROOT) + "): " + labReason(e),
+            FailureTypes.LAB_DID_NOT_COME_UP);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The one poll loop of the reset: reads until {@code read} gives a value, saying what it waits
+   * for in every heartbeat and in the log ({@link Waiting}), bounded by the activity's own timeout.
+   */
+  private static <T> T await(String what, Supplier<Optional<T>> read) {
+    Waiting wait =
+        new Waiting(what, Activity.getExecutionContext().getInfo().getStartToCloseTimeout());
+    return wait.until(read.get(), read, Optional::isPresent, v -> null, n -> POLL)
+        .orElseThrow(() -> new IllegalStateException(wait.gaveUp(null)));
   }
 
   /**
@@ -255,15 +254,6 @@ public class ResetActivitiesImpl implements ResetActivities {
           client.newWorkflowStub(LabWorkflow.class, labId, Optional.of(runId)).status());
     } catch (RuntimeException e) {
       return Optional.empty();
-    }
-  }
-
-  private static void sleep() {
-    try {
-      Thread.sleep(POLL.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
     }
   }
 }
