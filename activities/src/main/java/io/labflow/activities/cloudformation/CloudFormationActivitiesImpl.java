@@ -3,7 +3,6 @@ package io.labflow.activities.cloudformation;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
-import io.labflow.activities.common.Inputs;
 import io.labflow.activities.common.Tags;
 import io.labflow.activities.common.Waiting;
 import io.labflow.activities.model.DeleteOutput;
@@ -58,9 +57,8 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
 
   @Override
   public CreateStackOutput createStack(CreateStackInput in) {
-    String labId = Inputs.require(in.labId(), "labId", "CreateStack");
-    String name = Inputs.require(in.stackName(), "stackName", "CreateStack");
-    Inputs.require(in.templateFile(), "templateFile", "CreateStack");
+    String labId = in.labId();
+    String name = in.stackName();
     Duration wait =
         in.timeoutMinutes() == null ? DEFAULT_WAIT : Duration.ofMinutes(in.timeoutMinutes());
     Optional<Stack> existing = stacks.describe(name);
@@ -122,9 +120,7 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
 
   @Override
   public DeleteOutput deleteStack(DeleteStackInput in) {
-    String labId = Inputs.require(in.labId(), "labId", "DeleteStack");
-    String name = Inputs.require(in.stackName(), "stackName", "DeleteStack");
-    return deletion.deleteOwned(name, labId);
+    return deletion.deleteOwned(in.stackName(), in.labId());
   }
 
   private Stack waitForCreate(String name, String labId, Duration wait) {

@@ -2,6 +2,7 @@ package io.labflow.activities.common;
 
 import io.labflow.activities.common.AwsClients.Operation;
 import io.labflow.workflows.lab.FailureTypes;
+import io.temporal.activity.ActivityMethod;
 import io.temporal.failure.ApplicationFailure;
 import jakarta.annotation.Nullable;
 import java.lang.reflect.InvocationTargetException;
@@ -104,13 +105,17 @@ public final class AwsFailures {
     }
   }
 
-  /** The implementation behind its activity interfaces, every SDK exception it throws mapped. */
+  /** The implementation behind its activity interfaces, input checked and SDK errors mapped. */
   public static Object around(Object implementation) {
     Class<?> type = implementation.getClass();
     return Proxy.newProxyInstance(
         type.getClassLoader(),
         type.getInterfaces(),
         (proxy, method, args) -> {
+          ActivityMethod action = method.getAnnotation(ActivityMethod.class);
+          if (action != null && args[0] instanceof Record input) {
+            Inputs.requireFields(action.name(), input);
+          }
           try {
             return method.invoke(implementation, args);
           } catch (InvocationTargetException e) {

@@ -6,7 +6,6 @@ import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Heartbeats;
-import io.labflow.activities.common.Inputs;
 import io.labflow.activities.common.Waiting;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.model.DeleteOutput;
@@ -43,10 +42,9 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
 
   @Override
   public AssociationOutput associateInstanceProfile(AssociateInstanceProfileInput in) {
-    String labId = Inputs.require(in.labId(), "labId", "AssociateInstanceProfile");
-    String instanceId = Inputs.require(in.instanceId(), "instanceId", "AssociateInstanceProfile");
-    String profile =
-        Inputs.require(in.instanceProfileName(), "instanceProfileName", "AssociateInstanceProfile");
+    String labId = in.labId();
+    String instanceId = in.instanceId();
+    String profile = in.instanceProfileName();
     if (!ownedInstance(instanceId, labId)) {
       // EC2's read-after-write consistency is eventual, so absence may be momentary; the step's
       // retry policy bounds how long it is believed.
@@ -97,10 +95,7 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
 
   @Override
   public DeleteOutput disassociateInstanceProfile(DisassociateInstanceProfileInput in) {
-    String labId = Inputs.require(in.labId(), "labId", "DisassociateInstanceProfile");
-    String instanceId =
-        Inputs.require(in.instanceId(), "instanceId", "DisassociateInstanceProfile");
-    return disassociate(instanceId, in.instanceProfileName(), labId);
+    return disassociate(in.instanceId(), in.instanceProfileName(), in.labId());
   }
 
   /** Removes the instance's association (only that profile's when named); shared with inventory. */

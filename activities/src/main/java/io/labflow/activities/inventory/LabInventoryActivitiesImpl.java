@@ -10,9 +10,7 @@ import static io.labflow.activities.model.ResourceKind.VPCS;
 
 import io.labflow.activities.cloudformation.Stacks;
 import io.labflow.activities.common.AwsClients;
-import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Heartbeats;
-import io.labflow.activities.common.Inputs;
 import io.labflow.activities.ec2.Ec2Walk;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.model.DeleteLabResourcesOutput;
@@ -97,12 +95,12 @@ public final class LabInventoryActivitiesImpl
 
   @Override
   public LabResources listLabResources(LabInput in) {
-    return find(Inputs.require(in.labId(), "labId", "ListLabResources"));
+    return find(in.labId());
   }
 
   @Override
   public DeleteLabResourcesOutput deleteLabResources(LabInput in) {
-    return sweep.delete(Inputs.require(in.labId(), "labId", "DeleteLabResources"));
+    return sweep.delete(in.labId());
   }
 
   @Override

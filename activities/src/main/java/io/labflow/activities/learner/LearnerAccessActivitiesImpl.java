@@ -45,17 +45,14 @@ public final class LearnerAccessActivitiesImpl implements LearnerAccessActivitie
 
   @Override
   public LearnerAccessOutput createLearnerAccess(CreateLearnerAccessInput in) {
-    String action = "CreateLearnerAccess";
-    String labId = Inputs.require(in.labId(), "labId", action);
-    String name = Inputs.require(in.learnerRoleName(), "learnerRoleName", action);
-    String boundaryName = Inputs.require(in.boundaryPolicyName(), "boundaryPolicyName", action);
-    String trusted = Inputs.require(in.trustedPrincipalArn(), "trustedPrincipalArn", action);
-    String bucket = Inputs.require(in.bucketName(), "bucketName", action);
-    String boundary = policies.createPolicy(new CreatePolicyInput(
-        labId, boundaryName, bucket, LearnerPolicies.BOUNDARY_ACTIONS, false)).policyArn();
+    String labId = in.labId();
+    String name = in.learnerRoleName();
+    String boundary = policies.createPolicy(new CreatePolicyInput(labId,
+        in.boundaryPolicyName(), in.bucketName(), LearnerPolicies.BOUNDARY_ACTIONS, false))
+        .policyArn();
     String prefix = boundary.substring(0, boundary.indexOf(":policy/"));
     // Only the operator who issues the credentials may assume the learner role.
-    String trust = PolicyDocuments.trustPolicy(null, trusted);
+    String trust = PolicyDocuments.trustPolicy(null, in.trustedPrincipalArn());
     RoleOutput role = roles.ensure(labId, name, trust, b -> b
         .maxSessionDuration(LearnerPolicies.MAX_SESSION_SECONDS)
         .description("labflow lab " + labId + ": the learner's credentials"));
@@ -71,64 +68,56 @@ public final class LearnerAccessActivitiesImpl implements LearnerAccessActivitie
 
   @Override
   public DeleteLearnerAccessOutput deleteLearnerAccess(DeleteLearnerAccessInput in) {
-    String action = "DeleteLearnerAccess";
-    String labId = Inputs.require(in.labId(), "labId", action);
-    String learner = Inputs.require(in.learnerRoleName(), "learnerRoleName", action);
-    String boundary = Inputs.require(in.boundaryPolicyName(), "boundaryPolicyName", action);
-    LearnerMade made = new LearnerMade(entities, labId, in.notBefore(), action);
-    String roleName = Inputs.require(in.roleName(), "roleName", action);
-    String policyName = Inputs.require(in.policyName(), "policyName", action);
-    String profileName = Inputs.require(in.instanceProfileName(), "instanceProfileName", action);
+    String labId = in.labId();
+    LearnerMade made = new LearnerMade(entities, labId, in.notBefore(), "DeleteLearnerAccess");
+    String profileName = in.instanceProfileName();
     List<String> deleted = new ArrayList<>();
     List<String> untouched = new ArrayList<>();
     // First the learner's sessions: nothing the learner does can race the cleanup after this.
-    note(roles.deleteOwned(learner, labId), deleted);
-    note(policies.deleteOwned(entities.policyArn(learner), labId), deleted);
+    note(roles.deleteOwned(in.learnerRoleName(), labId), deleted);
+    note(policies.deleteOwned(entities.policyArn(in.learnerRoleName()), labId), deleted);
     boolean profile = made.take(made.profile(profileName), untouched);
-    boolean role = made.take(made.role(roleName), untouched);
-    boolean policy = made.take(made.policy(policyName), untouched);
+    boolean role = made.take(made.role(in.roleName()), untouched);
+    boolean policy = made.take(made.policy(in.policyName()), untouched);
     if (profile && in.instanceId() != null && !in.instanceId().isBlank()) {
       note(instances.disassociate(in.instanceId(), profileName, labId), deleted);
     }
     if (role) {
-      note(roles.deleteOwned(roleName, labId), deleted);
+      note(roles.deleteOwned(in.roleName(), labId), deleted);
     }
     if (profile) {
       note(profiles.deleteOwned(profileName, labId), deleted);
     }
     if (policy) {
-      note(policies.deleteOwned(entities.policyArn(policyName), labId), deleted);
+      note(policies.deleteOwned(entities.policyArn(in.policyName()), labId), deleted);
     }
-    note(policies.deleteOwned(entities.policyArn(boundary), labId), deleted);
+    note(policies.deleteOwned(entities.policyArn(in.boundaryPolicyName()), labId), deleted);
     log.info("lab {}: learner access removed; deleted {}, left {}", labId, deleted, untouched);
     return new DeleteLearnerAccessOutput(deleted, untouched);
   }
 
   @Override
   public AdoptOutput adoptRole(AdoptRoleInput in) {
-    return adopt("AdoptRole", in.labId(), "role", "roleName", in.roleName(), in.notBefore(),
-        LearnerMade::role);
+    return adopt("AdoptRole", in.labId(), "role", in.roleName(), in.notBefore(), LearnerMade::role);
   }
 
   @Override
   public AdoptOutput adoptPolicy(AdoptPolicyInput in) {
-    return adopt("AdoptPolicy", in.labId(), "policy", "policyName", in.policyName(),
-        in.notBefore(), LearnerMade::policy);
+    return adopt("AdoptPolicy", in.labId(), "policy", in.policyName(), in.notBefore(),
+        LearnerMade::policy);
   }
 
   @Override
   public AdoptOutput adoptInstanceProfile(AdoptInstanceProfileInput in) {
-    return adopt("AdoptInstanceProfile", in.labId(), "instance profile", "instanceProfileName",
-        in.instanceProfileName(), in.notBefore(), LearnerMade::profile);
+    return adopt("AdoptInstanceProfile", in.labId(), "instance profile", in.instanceProfileName(),
+        in.notBefore(), LearnerMade::profile);
   }
 
-  private AdoptOutput adopt(String action, String labId, String kind, String field, String name,
+  private AdoptOutput adopt(String action, String labId, String kind, String name,
       String notBefore, BiFunction<LearnerMade, String, Optional<Entity>> find) {
-    String lab = Inputs.require(labId, "labId", action);
-    String n = Inputs.require(name, field, action);
-    LearnerMade made = new LearnerMade(entities, lab, notBefore, action);
-    Entity e = find.apply(made, n).orElseThrow(() -> AwsFailures.nonRetryable(
-        kind + " " + n + " does not exist", FailureTypes.NOT_FOUND));
+    LearnerMade made = new LearnerMade(entities, labId, notBefore, action);
+    Entity e = find.apply(made, name).orElseThrow(() -> AwsFailures.nonRetryable(
+        kind + " " + name + " does not exist", FailureTypes.NOT_FOUND));
     return new AdoptOutput(e.arn(), made.adopt(e));
   }
 

@@ -1,7 +1,6 @@
 package io.labflow.activities.learner;
 
 import io.labflow.activities.common.AwsFailures;
-import io.labflow.activities.common.Inputs;
 import io.labflow.activities.common.Tags;
 import io.labflow.activities.ec2.Ec2ActivitiesImpl;
 import io.labflow.activities.iam.IamEntities;
@@ -20,7 +19,10 @@ import software.amazon.awssdk.services.iam.model.InstanceProfile;
 import software.amazon.awssdk.services.iam.model.Policy;
 import software.amazon.awssdk.services.iam.model.Role;
 
-/** {@link LearnerCheckActivities} over the AWS SDK: reads only. */
+/**
+ * {@link LearnerCheckActivities} over the AWS SDK: reads only, each check first refusing a lab id
+ * that is not the calling lab's ({@link Tags#owner}).
+ */
 public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities {
 
   /** About AWS's usual propagation of an IAM change (seconds), with room. */
@@ -39,9 +41,9 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
 
   @Override
   public CheckOutput checkRoleTrust(CheckRoleTrustInput in) {
-    lab(in.labId(), "CheckRoleTrust");
-    String name = Inputs.require(in.roleName(), "roleName", "CheckRoleTrust");
-    String service = Inputs.require(in.servicePrincipal(), "servicePrincipal", "CheckRoleTrust");
+    Tags.owner(in.labId());
+    String name = in.roleName();
+    String service = in.servicePrincipal();
     if (!PolicyDocuments.isOneService(service)) {
       throw AwsFailures.invalidInput("CheckRoleTrust: input field 'servicePrincipal' must name one"
           + " AWS service, such as ec2.amazonaws.com, not " + service);
@@ -52,10 +54,9 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
 
   @Override
   public CheckOutput checkRoleBoundary(CheckRoleBoundaryInput in) {
-    lab(in.labId(), "CheckRoleBoundary");
-    String name = Inputs.require(in.roleName(), "roleName", "CheckRoleBoundary");
-    String boundary =
-        Inputs.require(in.boundaryPolicyName(), "boundaryPolicyName", "CheckRoleBoundary");
+    Tags.owner(in.labId());
+    String name = in.roleName();
+    String boundary = in.boundaryPolicyName();
     return withRole(name, r -> {
       if (r.permissionsBoundary() == null) {
         return CheckOutput.fail("role " + name + " has no permissions boundary; it must carry "
@@ -72,11 +73,9 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
 
   @Override
   public CheckOutput checkPolicyScope(CheckPolicyScopeInput in) {
-    lab(in.labId(), "CheckPolicyScope");
-    String name = Inputs.require(in.policyName(), "policyName", "CheckPolicyScope");
-    String bucket = Inputs.require(in.bucketName(), "bucketName", "CheckPolicyScope");
-    List<String> actions = Inputs.require(in.actions(), "actions", "CheckPolicyScope");
-    if (actions.isEmpty()) {
+    Tags.owner(in.labId());
+    String name = in.policyName();
+    if (in.actions().isEmpty()) {
       throw AwsFailures.invalidInput("CheckPolicyScope: input field 'actions' is empty");
     }
     String arn = entities.policyArn(name);
@@ -88,14 +87,14 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
         iam.getPolicyVersion(b -> b.policyArn(arn).versionId(policy.get().defaultVersionId()))
             .policyVersion()
             .document();
-    return CheckScope.read(PolicyDocuments.parse(document), name, bucket, actions);
+    return CheckScope.read(PolicyDocuments.parse(document), name, in.bucketName(), in.actions());
   }
 
   @Override
   public CheckOutput checkPolicyAttached(CheckPolicyAttachedInput in) {
-    lab(in.labId(), "CheckPolicyAttached");
-    String role = Inputs.require(in.roleName(), "roleName", "CheckPolicyAttached");
-    String policy = Inputs.require(in.policyName(), "policyName", "CheckPolicyAttached");
+    Tags.owner(in.labId());
+    String role = in.roleName();
+    String policy = in.policyName();
     return withRole(role, r -> iam.listAttachedRolePoliciesPaginator(b -> b.roleName(role))
         .attachedPolicies().stream().anyMatch(p -> policy.equals(p.policyName()))
         ? CheckOutput.pass("policy " + policy + " is attached to role " + role)
@@ -104,10 +103,9 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
 
   @Override
   public CheckOutput checkInstanceProfile(CheckInstanceProfileInput in) {
-    lab(in.labId(), "CheckInstanceProfile");
-    String name =
-        Inputs.require(in.instanceProfileName(), "instanceProfileName", "CheckInstanceProfile");
-    String role = Inputs.require(in.roleName(), "roleName", "CheckInstanceProfile");
+    Tags.owner(in.labId());
+    String name = in.instanceProfileName();
+    String role = in.roleName();
     Optional<InstanceProfile> profile = entities.profile(name);
     if (profile.isEmpty()) {
       return CheckOutput.fail("instance profile " + name + " does not exist");
@@ -125,10 +123,9 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
 
   @Override
   public CheckOutput checkProfileOnInstance(CheckProfileOnInstanceInput in) {
-    lab(in.labId(), "CheckProfileOnInstance");
-    String instance = Inputs.require(in.instanceId(), "instanceId", "CheckProfileOnInstance");
-    String name = Inputs.require(
-        in.instanceProfileName(), "instanceProfileName", "CheckProfileOnInstance");
+    Tags.owner(in.labId());
+    String instance = in.instanceId();
+    String name = in.instanceProfileName();
     Optional<IamInstanceProfileAssociation> a = instances.association(instance);
     if (a.isEmpty()) {
       return CheckOutput.fail(
@@ -144,9 +141,9 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
 
   @Override
   public CheckOutput checkAccess(CheckAccessInput in) {
-    String labId = lab(in.labId(), "CheckAccess");
-    String name = Inputs.require(in.roleName(), "roleName", "CheckAccess");
-    String bucket = Inputs.require(in.bucketName(), "bucketName", "CheckAccess");
+    String labId = Tags.owner(in.labId()).labId();
+    String name = in.roleName();
+    String bucket = in.bucketName();
     Map<String, Boolean> expected =
         AccessVerificationActivitiesImpl.expectations(in.allow(), in.deny(), "CheckAccess");
     Duration budget = Duration.ofSeconds(
@@ -182,11 +179,5 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
   private CheckOutput withRole(String name, Function<Role, CheckOutput> check) {
     return entities.role(name).map(check)
         .orElseGet(() -> CheckOutput.fail("role " + name + " does not exist"));
-  }
-
-  /** The lab id, which must be the calling lab's ({@link Tags#owner}). */
-  private static String lab(String labId, String action) {
-    Tags.owner(Inputs.require(labId, "labId", action));
-    return labId;
   }
 }

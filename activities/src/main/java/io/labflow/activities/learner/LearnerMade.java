@@ -1,7 +1,6 @@
 package io.labflow.activities.learner;
 
 import io.labflow.activities.common.AwsFailures;
-import io.labflow.activities.common.Inputs;
 import io.labflow.activities.common.Tags;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.workflows.lab.FailureTypes;
@@ -42,12 +41,11 @@ final class LearnerMade {
     this.entities = entities;
     this.iam = entities.client();
     this.labId = labId;
-    String v = Inputs.require(notBefore, "notBefore", action);
     try {
-      this.notBefore = Instant.parse(v);
+      this.notBefore = Instant.parse(notBefore);
     } catch (DateTimeParseException e) {
       throw AwsFailures.invalidInput(action + ": input field 'notBefore' is not an ISO-8601"
-          + " instant (such as 2026-12-05T02:00:00Z): " + v);
+          + " instant (such as 2026-12-05T02:00:00Z): " + notBefore);
     }
   }
 

@@ -46,8 +46,8 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
 
   @Override
   public VerifyAccessOutput verifyAccess(VerifyAccessInput in) {
-    String labId = Inputs.require(in.labId(), "labId", "VerifyAccess");
-    String bucket = Inputs.require(in.bucketName(), "bucketName", "VerifyAccess");
+    String labId = in.labId();
+    String bucket = in.bucketName();
     Map<String, Boolean> expected = expectations(in.allow(), in.deny(), "VerifyAccess");
     String method = Inputs.orDefault(in.method(), "simulate");
     if (!method.equals("simulate") && !method.equals("probe")) {
@@ -115,13 +115,11 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
   /**
    * Each action to its expected decision (true: allowed), in order: allowed ones first.
    *
-   * @throws io.temporal.failure.ApplicationFailure {@code InvalidInput} when a list is missing,
-   *     both are empty, or an action is in both
+   * @throws io.temporal.failure.ApplicationFailure {@code InvalidInput} when both are empty, or an
+   *     action is in both
    */
   public static Map<String, Boolean> expectations(
-      List<String> allowed, List<String> denied, String action) {
-    List<String> allow = Inputs.require(allowed, "allow", action);
-    List<String> deny = Inputs.require(denied, "deny", action);
+      List<String> allow, List<String> deny, String action) {
     Map<String, Boolean> out = new LinkedHashMap<>();
     allow.forEach(a -> out.put(a, true));
     for (String d : deny) {

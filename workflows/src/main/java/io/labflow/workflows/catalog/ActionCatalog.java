@@ -91,11 +91,15 @@ public final class ActionCatalog {
         }
         continue;
       }
-      boolean optional = !rc.getType().isPrimitive() && (annotation(rc, "Nullable").isPresent()
-          || annotation(rc.getAccessor(), "Nullable").isPresent());
-      out.add(new FieldSpec(rc.getName(), typeName(rc.getGenericType()), !optional, limit(rc)));
+      out.add(new FieldSpec(rc.getName(), typeName(rc.getGenericType()), required(rc), limit(rc)));
     }
     return List.copyOf(out);
+  }
+
+  /** Whether the component is a required field: the rule above, the step library's check too. */
+  public static boolean required(RecordComponent rc) {
+    return rc.getType().isPrimitive() || annotation(rc, "Nullable").isEmpty()
+        && annotation(rc.getAccessor(), "Nullable").isEmpty();
   }
 
   /** The component's annotation named {@code Limit} (see the step library), read reflectively. */

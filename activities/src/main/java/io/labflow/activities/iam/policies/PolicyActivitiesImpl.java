@@ -2,11 +2,9 @@ package io.labflow.activities.iam.policies;
 
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
-import io.labflow.activities.common.Inputs;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.model.DeleteOutput;
-import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,10 +27,9 @@ public final class PolicyActivitiesImpl implements PolicyActivities {
 
   @Override
   public PolicyOutput createPolicy(CreatePolicyInput in) {
-    String labId = Inputs.require(in.labId(), "labId", "CreatePolicy");
-    String name = Inputs.require(in.policyName(), "policyName", "CreatePolicy");
-    String doc = document(in.bucketName(), in.actions(), in.resourceWildcard(), "CreatePolicy");
-    return ensure(labId, name, doc, "labflow lab " + labId);
+    String doc = PolicyDocuments.forBucket(
+        in.bucketName(), in.actions(), Boolean.TRUE.equals(in.resourceWildcard()));
+    return ensure(in.labId(), in.policyName(), doc, "labflow lab " + in.labId());
   }
 
   /**
@@ -64,32 +61,22 @@ public final class PolicyActivitiesImpl implements PolicyActivities {
 
   @Override
   public PolicyVersionOutput createPolicyVersion(CreatePolicyVersionInput in) {
-    String labId = Inputs.require(in.labId(), "labId", "CreatePolicyVersion");
-    String doc =
-        document(in.bucketName(), in.actions(), in.resourceWildcard(), "CreatePolicyVersion");
+    String doc = PolicyDocuments.forBucket(
+        in.bucketName(), in.actions(), Boolean.TRUE.equals(in.resourceWildcard()));
     String arn =
         entities.resolvePolicyArn(in.policyArn(), in.policyName(), "CreatePolicyVersion");
     if (entities.policy(arn).isEmpty()) {
       throw AwsFailures.retryable(
           "policy " + arn + " does not exist (yet)", IamEntities.NO_SUCH_ENTITY);
     }
-    entities.requirePolicyOwned(arn, labId);
-    return versions.ensureDefaultDocument(arn, doc, labId);
-  }
-
-  private static String document(
-      String bucket, List<String> actions, Boolean resourceWildcard, String action) {
-    return PolicyDocuments.forBucket(
-        Inputs.require(bucket, "bucketName", action),
-        Inputs.require(actions, "actions", action),
-        Boolean.TRUE.equals(resourceWildcard));
+    entities.requirePolicyOwned(arn, in.labId());
+    return versions.ensureDefaultDocument(arn, doc, in.labId());
   }
 
   @Override
   public DeleteOutput deletePolicy(DeletePolicyInput in) {
-    String labId = Inputs.require(in.labId(), "labId", "DeletePolicy");
     return deleteOwned(
-        entities.resolvePolicyArn(in.policyArn(), in.policyName(), "DeletePolicy"), labId);
+        entities.resolvePolicyArn(in.policyArn(), in.policyName(), "DeletePolicy"), in.labId());
   }
 
   /** Deletes a policy carrying this lab's tag; shared with the lab inventory. */
@@ -119,31 +106,29 @@ public final class PolicyActivitiesImpl implements PolicyActivities {
 
   @Override
   public RolePolicyOutput attachRolePolicy(RolePolicyInput in) {
-    String labId = Inputs.require(in.labId(), "labId", "AttachRolePolicy");
-    String role = Inputs.require(in.roleName(), "roleName", "AttachRolePolicy");
+    String role = in.roleName();
     String arn = entities.resolvePolicyArn(in.policyArn(), in.policyName(), "AttachRolePolicy");
-    entities.requireRoleExistsAndOwned(role, labId);
+    entities.requireRoleExistsAndOwned(role, in.labId());
     if (attached(role, arn)) {
       return new RolePolicyOutput(role, arn, true, false);
     }
     iam.attachRolePolicy(b -> b.roleName(role).policyArn(arn));
-    log.info("lab {}: attached {} to role {}", labId, arn, role);
+    log.info("lab {}: attached {} to role {}", in.labId(), arn, role);
     return new RolePolicyOutput(role, arn, true, true);
   }
 
   @Override
   public RolePolicyOutput detachRolePolicy(RolePolicyInput in) {
-    String labId = Inputs.require(in.labId(), "labId", "DetachRolePolicy");
-    String role = Inputs.require(in.roleName(), "roleName", "DetachRolePolicy");
+    String role = in.roleName();
     String arn = entities.resolvePolicyArn(in.policyArn(), in.policyName(), "DetachRolePolicy");
     if (entities.role(role).isEmpty()) {
       return new RolePolicyOutput(role, arn, false, false);
     }
-    entities.requireRoleOwned(role, labId);
+    entities.requireRoleOwned(role, in.labId());
     boolean changed =
         IamEntities.unlessMissing(() -> iam.detachRolePolicy(b -> b.roleName(role).policyArn(arn)));
     if (changed) {
-      log.info("lab {}: detached {} from role {}", labId, arn, role);
+      log.info("lab {}: detached {} from role {}", in.labId(), arn, role);
     }
     return new RolePolicyOutput(role, arn, false, changed);
   }

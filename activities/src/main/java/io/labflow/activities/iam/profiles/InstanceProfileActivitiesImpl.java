@@ -28,10 +28,9 @@ public final class InstanceProfileActivitiesImpl implements InstanceProfileActiv
 
   @Override
   public InstanceProfileOutput createInstanceProfile(CreateInstanceProfileInput in) {
-    String labId = Inputs.require(in.labId(), "labId", "CreateInstanceProfile");
-    String name =
-        Inputs.require(in.instanceProfileName(), "instanceProfileName", "CreateInstanceProfile");
-    String role = Inputs.require(in.roleName(), "roleName", "CreateInstanceProfile");
+    String labId = in.labId();
+    String name = in.instanceProfileName();
+    String role = in.roleName();
     entities.requireRoleExistsAndOwned(role, labId);
     Optional<InstanceProfile> found = entities.profile(name);
     boolean created = found.isEmpty()
@@ -63,10 +62,7 @@ public final class InstanceProfileActivitiesImpl implements InstanceProfileActiv
 
   @Override
   public DeleteOutput deleteInstanceProfile(DeleteInstanceProfileInput in) {
-    String labId = Inputs.require(in.labId(), "labId", "DeleteInstanceProfile");
-    String name =
-        Inputs.require(in.instanceProfileName(), "instanceProfileName", "DeleteInstanceProfile");
-    return deleteOwned(name, labId);
+    return deleteOwned(in.instanceProfileName(), in.labId());
   }
 
   /** Deletes an instance profile carrying this lab's tag; shared with the lab inventory. */

@@ -34,11 +34,9 @@ public final class RoleActivitiesImpl implements RoleActivities {
 
   @Override
   public RoleOutput createRole(CreateRoleInput in) {
-    String labId = Inputs.require(in.labId(), "labId", "CreateRole");
-    String name = Inputs.require(in.roleName(), "roleName", "CreateRole");
     String trust = PolicyDocuments.trustPolicy(
         Inputs.orDefault(in.servicePrincipal(), DEFAULT_SERVICE_PRINCIPAL), in.trustedPrincipalArn());
-    return ensure(labId, name, trust, b -> b.path(Inputs.orDefault(in.path(), "/"))
+    return ensure(in.labId(), in.roleName(), trust, b -> b.path(Inputs.orDefault(in.path(), "/"))
         .description(in.description())
         .permissionsBoundary(Inputs.orDefault(in.permissionsBoundaryArn(), null)));
   }
@@ -75,9 +73,7 @@ public final class RoleActivitiesImpl implements RoleActivities {
 
   @Override
   public DeleteOutput deleteRole(DeleteRoleInput in) {
-    String labId = Inputs.require(in.labId(), "labId", "DeleteRole");
-    String name = Inputs.require(in.roleName(), "roleName", "DeleteRole");
-    return deleteOwned(name, labId);
+    return deleteOwned(in.roleName(), in.labId());
   }
 
   /** Deletes a role carrying this lab's tag; shared with the lab inventory. */
