@@ -8,7 +8,6 @@ import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.Reference;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Definition;
-import io.labflow.workflows.model.Step;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,9 +40,7 @@ public record WorkerPolicyScope(
     List<String> names = new ArrayList<>();
     List<String> buckets = new ArrayList<>();
     Map<String, Object> defaults = ParameterBinder.bind(d, null, Map.of(), "defaults").parameters();
-    List<ActionStep> all = new ArrayList<>(Step.actions(d.steps()));
-    all.addAll(Step.actions(d.onVariantChange()));
-    for (ActionStep s : all) {
+    for (ActionStep s : d.actionSteps()) {
       actions.add(s.action());
       if (s.compensate() != null) {
         actions.add(s.compensate().action());
