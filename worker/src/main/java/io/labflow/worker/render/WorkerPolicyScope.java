@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -99,17 +100,9 @@ public record WorkerPolicyScope(
   }
 
   private static Optional<String> common(List<String> prefixes) {
-    if (prefixes.isEmpty()) {
-      return Optional.empty();
-    }
-    String c = prefixes.get(0);
-    for (String p : prefixes) {
-      int n = 0;
-      while (n < c.length() && n < p.length() && c.charAt(n) == p.charAt(n)) {
-        n++;
-      }
-      c = c.substring(0, n);
-    }
-    return c.isEmpty() ? Optional.empty() : Optional.of(c);
+    return prefixes.stream().reduce((c, p) -> {
+      int n = Arrays.mismatch(c.toCharArray(), p.toCharArray());
+      return n < 0 ? c : c.substring(0, n);
+    }).filter(c -> !c.isEmpty());
   }
 }
