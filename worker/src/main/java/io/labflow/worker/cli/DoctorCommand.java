@@ -3,9 +3,9 @@ package io.labflow.worker.cli;
 import io.labflow.worker.doctor.Doctor;
 import io.labflow.worker.doctor.Row;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
-import java.nio.file.Files;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -26,16 +26,18 @@ final class DoctorCommand extends BaseCommand {
           + " definitions directory).")
   List<String> definitions = List.of();
 
+  @Mixin SiteParametersOption siteParameters;
+
   @Override
   public Integer call() {
     for (String d : definitions) {
-      if (!DirectoryDefinitionSource.isName(d)
-          || !Files.isRegularFile(DirectoryDefinitionSource.pathOf(root().definitions(), d))) {
+      if (new DirectoryDefinitionSource(root().definitions()).find(d).isEmpty()) {
         throw new UsageException("--definition: no definition named " + d + " in "
             + root().definitions());
       }
     }
-    List<Row> rows = Doctor.run(root().definitions(), root().taskQueue(), definitions);
+    List<Row> rows = Doctor.run(root().definitions(), root().taskQueue(), definitions,
+        siteParameters.value);
     Doctor.print(rows, out());
     return Doctor.exitCode(rows);
   }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -35,11 +36,7 @@ final class PlanCommand extends BaseCommand {
   @Option(names = "--lab-id", defaultValue = NO_LAB_ID, description = "Lab id to plan with.")
   String labId;
 
-  @Option(names = "--site-parameters", paramLabel = "JSON|FILE",
-      defaultValue = "${env:" + SiteParameterSource.VARIABLE + "}",
-      description = {"The worker's site parameters, as its LABFLOW_SITE_PARAMETERS gives them",
-          "(default: LABFLOW_SITE_PARAMETERS of this shell, if set)."})
-  String siteParameters;
+  @Mixin SiteParametersOption siteParameters;
 
   @Option(names = "--quotas", description = "Read the AWS account's quotas and usage (Service"
       + " Quotas, DescribeVpcs, ...) and show the lab's need against them.")
@@ -51,7 +48,7 @@ final class PlanCommand extends BaseCommand {
     boolean given = spec.commandLine().getParseResult().hasMatchedOption("--site-parameters");
     SiteParameters site;
     try {
-      site = SiteParameterSource.parse(siteParameters);
+      site = SiteParameterSource.parse(siteParameters.value);
     } catch (IllegalArgumentException e) {
       throw new UsageException(!given ? e.getMessage()
           : e.getMessage().replaceFirst("^" + SiteParameterSource.VARIABLE, "--site-parameters"));

@@ -5,6 +5,7 @@ import io.labflow.worker.runtime.SiteParameterSource;
 import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Runs the worker process until SIGTERM/SIGINT. */
@@ -32,11 +33,7 @@ final class WorkerCommand extends BaseCommand {
           + " LABFLOW_MAX_CONCURRENT_AWS_CALLS, default ${DEFAULT-VALUE}).")
   int maxAwsCalls;
 
-  @Option(names = "--site-parameters", paramLabel = "JSON|FILE",
-      defaultValue = "${env:" + SiteParameterSource.VARIABLE + "}",
-      description = "Site parameter values for every lab: a JSON object or a file holding one"
-          + " (env " + SiteParameterSource.VARIABLE + ").")
-  String siteParameters;
+  @Mixin SiteParametersOption siteParameters;
 
   @Override
   public Integer call() throws Exception {
@@ -46,7 +43,7 @@ final class WorkerCommand extends BaseCommand {
     }
     LabWorker worker = new LabWorker(new LabWorker.Settings(root().taskQueue(),
         root().definitions(), metricsPort, drainTimeout, maxAwsCalls,
-        SiteParameterSource.parse(siteParameters)), List.of());
+        SiteParameterSource.parse(siteParameters.value)), List.of());
     Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "labflow-shutdown"));
     worker.start();
     worker.awaitStopped();

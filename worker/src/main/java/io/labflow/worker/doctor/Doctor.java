@@ -23,8 +23,9 @@ public final class Doctor {
   private Doctor() {}
 
   /** Runs every check with this process's AWS and Temporal configuration. */
-  public static List<Row> run(Path definitionsDir, String taskQueue, List<String> definitions) {
-    try (Setting s = Setting.open(definitionsDir, taskQueue, definitions)) {
+  public static List<Row> run(Path definitionsDir, String taskQueue, List<String> definitions,
+      String siteParameters) {
+    try (Setting s = Setting.open(definitionsDir, taskQueue, definitions, siteParameters)) {
       return CHECKS.stream().flatMap(c -> c.apply(s).stream()).toList();
     }
   }

@@ -18,8 +18,9 @@ import java.util.Map;
 
 /**
  * Whether a lab of each definition would pass the worker's preflight here, its verification
- * method included: the worker's own resolve (this environment's site parameters, the definition's
- * defaults) and its own preflight checks, run for a lab that is never started. Nothing is created.
+ * method included: the worker's own resolve (the site parameters given, by default this
+ * environment's; the definition's defaults) and its own preflight checks, run for a lab that is
+ * never started. Nothing is created.
  */
 final class PreflightCheck {
 
@@ -31,7 +32,7 @@ final class PreflightCheck {
   static List<Row> rows(Setting s) {
     SiteParameters site;
     try {
-      site = SiteParameterSource.parse(System.getenv(SiteParameterSource.VARIABLE));
+      site = SiteParameterSource.parse(s.siteParameters());
     } catch (IllegalArgumentException bad) {
       return List.of(Row.fail("site parameters", bad.getMessage(),
           "correct " + SiteParameterSource.VARIABLE));

@@ -22,29 +22,32 @@ import software.amazon.awssdk.core.exception.SdkException;
  * worker's, account guard included), who they act as and the guard's verdict, as the table's first
  * rows, and the definitions and task queue to check.
  *
+ * @param siteParameters the value of {@code --site-parameters} (JSON or a file); null is none
  * @param definitions the definitions to check by name; a file that does not validate maps to null
  * @param aws the clients; null when none could be built (no region)
  * @param identity who the clients act as; null when unknown
  * @param identityRows the rows of the AWS identity: region and endpoint, identity, account guard
  * @param awsBlocked why the checks that call AWS cannot run; null when they can
  */
-public record Setting(Path definitionsDir, String taskQueue, Map<String, Definition> definitions,
-    Composition.AwsAccess aws, AccountGuard.Identity identity, List<Row> identityRows,
-    String awsBlocked) implements AutoCloseable {
+public record Setting(Path definitionsDir, String taskQueue, String siteParameters,
+    Map<String, Definition> definitions, Composition.AwsAccess aws,
+    AccountGuard.Identity identity, List<Row> identityRows, String awsBlocked)
+    implements AutoCloseable {
 
   /**
    * Builds the AWS clients, asks who they act as and whether the account guard allows it.
    *
    * @param only the definitions to check; empty for every definition in {@code definitionsDir}
    */
-  static Setting open(Path definitionsDir, String taskQueue, List<String> only) {
+  static Setting open(
+      Path definitionsDir, String taskQueue, List<String> only, String siteParameters) {
     Map<String, Definition> definitions = definitions(definitionsDir, only);
     Composition.AwsAccess aws;
     try {
       aws = Composition.awsAccess(List.of());
     } catch (SdkException e) {
       String problem = AwsPreflight.firstLine(e.getMessage());
-      return new Setting(definitionsDir, taskQueue, definitions, null, null,
+      return new Setting(definitionsDir, taskQueue, siteParameters, definitions, null, null,
           List.of(Row.fail("AWS region", problem,
               "set AWS_REGION (or a profile's region) in the worker's environment")),
           "no AWS client (" + problem + ")");
@@ -61,7 +64,7 @@ public record Setting(Path definitionsDir, String taskQueue, Map<String, Definit
           f.getOriginalMessage().replaceFirst("^preflight: ", ""), null));
       rows.add(Row.unknown("account guard", "sts:GetCallerIdentity did not answer, so the account"
           + " is unknown (" + guard + ")"));
-      return new Setting(definitionsDir, taskQueue, definitions, aws, null, rows,
+      return new Setting(definitionsDir, taskQueue, siteParameters, definitions, aws, null, rows,
           "the worker's AWS identity is unknown");
     }
     rows.add(Row.ok("AWS identity", identity.arn() + " (account " + identity.account() + ")"));
@@ -77,7 +80,7 @@ public record Setting(Path definitionsDir, String taskQueue, Map<String, Definit
     rows.add(refusal == null
         ? Row.ok("account guard", "account " + identity.account() + " is allowed: " + guard)
         : Row.fail("account guard", refusal, null));
-    return new Setting(definitionsDir, taskQueue, definitions, aws, identity, rows,
+    return new Setting(definitionsDir, taskQueue, siteParameters, definitions, aws, identity, rows,
         refusal == null ? null : "the account guard refuses account " + identity.account()
             + ", so labflow sends it nothing else");
   }

@@ -12,7 +12,6 @@ import io.labflow.workflows.expr.Reference;
 import io.labflow.workflows.lab.Preflight;
 import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.ActionStep;
-import io.labflow.workflows.model.Step;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -65,7 +64,7 @@ public final class AwsLabPreflight implements Preflight {
       }
     });
     List<Pattern> roleNames = new ArrayList<>();
-    for (ActionStep s : actions(lab)) {
+    for (ActionStep s : lab.definition().actionSteps()) {
       Map<?, ?> stackParams = s.with().get("parameters") instanceof Map<?, ?> m ? m : Map.of();
       String template = LabNeeds.template(definitionsDir, s);
       for (TemplateFacts.Value v : TemplateFacts.instanceTypes(template)) {
@@ -120,12 +119,6 @@ public final class AwsLabPreflight implements Preflight {
     return Pattern.compile(re.append(Pattern.quote(template.substring(at))).toString());
   }
 
-  private static List<ActionStep> actions(ResolvedLab lab) {
-    List<ActionStep> all = new ArrayList<>(Step.actions(lab.definition().steps()));
-    all.addAll(Step.actions(lab.definition().onVariantChange()));
-    return all;
-  }
-
   /** Whether the step's action takes all these inputs, as the catalog declares it. */
   private static boolean takes(ActionStep s, String... inputs) {
     return Composition.catalog().takes(s.action(), inputs);
@@ -133,13 +126,13 @@ public final class AwsLabPreflight implements Preflight {
 
   /** The verifications the lab's steps will run (the steps that take a {@code method}). */
   public static List<AwsPreflight.Verification> verifications(String labId, ResolvedLab lab) {
-    List<Object> trust = actions(lab).stream().filter(s -> takes(s, TRUST))
+    List<Object> trust = lab.definition().actionSteps().stream().filter(s -> takes(s, TRUST))
         .map(s -> s.with().get("trustedPrincipalArn")).toList();
     boolean trusted = trust.stream().anyMatch(t -> bound(t, lab) instanceof String v && !v.isBlank());
     String trustedParameter = trust.stream().map(Expressions::parameterOf)
         .filter(Objects::nonNull).reduce((first, last) -> last).orElse(null);
     List<AwsPreflight.Verification> out = new ArrayList<>();
-    for (ActionStep s : actions(lab)) {
+    for (ActionStep s : lab.definition().actionSteps()) {
       if (takes(s, "method")) {
         Object m = s.with().get("method");
         String method = bound(m, lab) instanceof String v && !v.isBlank() ? v : "simulate";

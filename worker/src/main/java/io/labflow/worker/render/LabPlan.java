@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * What a run would do, computed offline: the steps in order with their evaluated inputs, the
@@ -89,10 +88,8 @@ public final class LabPlan {
             + (sources.fromSite.isEmpty() ? "none of these" : String.join(", ",
                 new java.util.TreeSet<>(sources.fromSite)))
             + " (the worker applies the site parameters of its own environment).\n");
-    Map<String, Object> known = new LinkedHashMap<>(params);
-    known.values().removeIf(v -> v instanceof String s && s.startsWith("<") && s.endsWith(">"));
     for (Verification v : AwsLabPreflight.verifications(labId,
-        new ResolvedLab(definition, "plan", chosen, known))) {
+        new ResolvedLab(definition, "plan", chosen, bound.parameters()))) {
       sb.append(verification(v, params, sources)).append('\n');
     }
     sb.append('\n');
@@ -100,15 +97,10 @@ public final class LabPlan {
     Map<String, Object> scope = scope(definition, chosen, params, labId);
     sb.append("Steps, in order:\n");
     List<String> resources = new ArrayList<>();
-    for (int i = 0; i < definition.steps().size(); i++) {
-      appendStep(sb, definition.steps().get(i), scope, i + 1, resources);
-    }
-    List<Step> onChange = definition.onVariantChange();
-    if (!onChange.isEmpty()) {
+    appendSteps(sb, definition.steps(), scope, resources);
+    if (!definition.onVariantChange().isEmpty()) {
       sb.append("\nOn variant change (switch-variant):\n");
-      for (int i = 0; i < onChange.size(); i++) {
-        appendStep(sb, onChange.get(i), scope, i + 1, null);
-      }
+      appendSteps(sb, definition.onVariantChange(), scope, null);
     }
     sb.append("\nResources the run creates (all tagged labflow:lab=").append(labId).append("):\n");
     if (resources.isEmpty()) {
@@ -122,7 +114,7 @@ public final class LabPlan {
             : "The lab stays live for " + definition.keepAlive() + ", then tears itself down.\n");
 
     // Every variant's document from the first step that builds a policy document.
-    Optional<ActionStep> policy = allActions(definition).stream()
+    Optional<ActionStep> policy = definition.actionSteps().stream()
         .filter(s -> Composition.catalog().takes(s.action(), PolicyPreview.POLICY_INPUTS))
         .findFirst();
     Set<String> variants = policy.isEmpty() || definition.variants() == null
@@ -167,15 +159,17 @@ public final class LabPlan {
         scope(definition, bound.variant(), withPlaceholders(definition, bound), labId));
   }
 
-  private static void appendStep(
-      StringBuilder sb, Step step, Map<String, Object> scope, int n, List<String> resources) {
-    if (step instanceof ParallelGroup group) {
-      sb.append(String.format("%2d. ", n)).append(step.id()).append(" (parallel group)\n");
-      for (ActionStep branch : group.parallel()) {
-        appendLeaf(sb, branch, scope, "      | ", resources);
+  /** The steps numbered, a group's branches under it; {@code resources} null: not collected. */
+  private static void appendSteps(StringBuilder sb, List<Step> steps, Map<String, Object> scope,
+      List<String> resources) {
+    for (int i = 0; i < steps.size(); i++) {
+      String n = String.format("%2d. ", i + 1);
+      if (steps.get(i) instanceof ParallelGroup group) {
+        sb.append(n).append(group.id()).append(" (parallel group)\n");
+        group.parallel().forEach(branch -> appendLeaf(sb, branch, scope, "      | ", resources));
+      } else {
+        appendLeaf(sb, (ActionStep) steps.get(i), scope, n, resources);
       }
-    } else if (step instanceof ActionStep action) {
-      appendLeaf(sb, action, scope, String.format("%2d. ", n), resources);
     }
   }
 
@@ -209,7 +203,7 @@ public final class LabPlan {
   private static Map<String, Object> scope(
       Definition d, String variant, Map<String, Object> params, String labId) {
     Map<String, Object> steps = new TreeMap<>();
-    for (ActionStep s : allActions(d)) {
+    for (ActionStep s : d.actionSteps()) {
       Map<String, Object> outputs = new LinkedHashMap<>();
       for (FieldSpec f : Composition.catalog().find(s.action()).map(ActionSpec::outputs)
           .orElse(List.of())) {
@@ -218,10 +212,6 @@ public final class LabPlan {
       steps.put(s.id(), outputs);
     }
     return LabScope.of(d, labId, "<run-id>", null, variant, params, steps);
-  }
-
-  private static List<ActionStep> allActions(Definition d) {
-    return Step.actions(Stream.concat(d.steps().stream(), d.onVariantChange().stream()).toList());
   }
 
   /** A step's inputs evaluated; an input that reads what the scope lacks stays as written. */
@@ -237,7 +227,7 @@ public final class LabPlan {
     return out;
   }
 
-  private static String json(Object o, boolean indent) {
+  static String json(Object o, boolean indent) {
     try {
       return (indent ? JSON.writerWithDefaultPrettyPrinter() : JSON.writer()).writeValueAsString(o);
     } catch (Exception e) {

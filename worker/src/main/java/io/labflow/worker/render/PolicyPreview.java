@@ -1,7 +1,5 @@
 package io.labflow.worker.render;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.iam.roles.RoleActivitiesImpl;
 import io.labflow.worker.preflight.AwsLabPreflight;
@@ -32,7 +30,6 @@ final class PolicyPreview {
   /** The inputs a policy document is built from (CreatePolicy's, CreatePolicyVersion's). */
   static final String[] POLICY_INPUTS = {"bucketName", "actions", "resourceWildcard"};
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PLAN_BUCKET = "labflow-plan-placeholder-bucket";
 
   private PolicyPreview() {}
@@ -113,10 +110,6 @@ final class PolicyPreview {
   }
 
   private static String pretty(String json) {
-    try {
-      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(json));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return LabPlan.json(PolicyDocuments.parse(json), true);
   }
 }

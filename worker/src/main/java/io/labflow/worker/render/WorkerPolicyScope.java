@@ -8,11 +8,11 @@ import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.Reference;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Definition;
-import io.labflow.workflows.model.Step;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,9 +41,7 @@ public record WorkerPolicyScope(
     List<String> names = new ArrayList<>();
     List<String> buckets = new ArrayList<>();
     Map<String, Object> defaults = ParameterBinder.bind(d, null, Map.of(), "defaults").parameters();
-    List<ActionStep> all = new ArrayList<>(Step.actions(d.steps()));
-    all.addAll(Step.actions(d.onVariantChange()));
-    for (ActionStep s : all) {
+    for (ActionStep s : d.actionSteps()) {
       actions.add(s.action());
       if (s.compensate() != null) {
         actions.add(s.compensate().action());
@@ -102,17 +100,9 @@ public record WorkerPolicyScope(
   }
 
   private static Optional<String> common(List<String> prefixes) {
-    if (prefixes.isEmpty()) {
-      return Optional.empty();
-    }
-    String c = prefixes.get(0);
-    for (String p : prefixes) {
-      int n = 0;
-      while (n < c.length() && n < p.length() && c.charAt(n) == p.charAt(n)) {
-        n++;
-      }
-      c = c.substring(0, n);
-    }
-    return c.isEmpty() ? Optional.empty() : Optional.of(c);
+    return prefixes.stream().reduce((c, p) -> {
+      int n = Arrays.mismatch(c.toCharArray(), p.toCharArray());
+      return n < 0 ? c : c.substring(0, n);
+    }).filter(c -> !c.isEmpty());
   }
 }

@@ -61,6 +61,16 @@ class CliContractOfflineTest {
     assertThat(out.toString()).contains("'soon' is not a duration: write e.g. 90s, 10m, 2h");
   }
 
+  /** PreflightCheckTest shows that the value the doctor is given is the one its check reads. */
+  @Test
+  void doctorTakesTheSiteParametersOptionOfPlanAndTheWorker() {
+    String site = "{\"verifyMethod\":\"probe\"}";
+    CommandLine cli = Main.newCommandLine();
+    cli.parseArgs("doctor", "--site-parameters", site);
+    assertThat(((DoctorCommand) cli.getSubcommands().get("doctor").getCommand())
+        .siteParameters.value).isEqualTo(site);
+  }
+
   @Test
   void exitCodesTellNoWorkerFromEndedLabsFromUsage() {
     assertThat(Main.exitCode(new NoWorker("labflow", "nothing sent"))).isEqualTo(4);

@@ -9,12 +9,15 @@ import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.workflows.binding.SiteParameters;
 import io.labflow.workflows.lab.DefinitionActivities;
 import io.labflow.workflows.lab.Preflight;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The doctor's preflight row tells a lab that needs run parameters from a failed preflight by the
- * resolver's structured answer (the missing parameters), not by the words of its message.
+ * resolver's structured answer (the missing parameters), not by the words of its message; it reads
+ * the site parameters the doctor is given ({@code --site-parameters}), not the environment's.
  */
 @Tag("fast")
 class PreflightCheckTest {
@@ -25,6 +28,19 @@ class PreflightCheckTest {
         SiteParameters.NONE);
     return PreflightCheck.check(resolver, "preflight " + definition, definition,
         SiteParameters.NONE);
+  }
+
+  @Test
+  void theSiteParametersTheDoctorIsGivenAreTheOnesItReads() {
+    Setting s = new Setting(Tools.repoRoot().resolve("definitions"), "labflow",
+        "{\"verifyMethod\":}", Map.of(), null, null, List.of(), "not asked in this test");
+    assertThat(PreflightCheck.rows(s)).singleElement().satisfies(r -> {
+      assertThat(r.check()).isEqualTo("site parameters");
+      assertThat(r.verdict()).isEqualTo(Row.Verdict.FAIL);
+      assertThat(r.detail())
+          .startsWith("LABFLOW_SITE_PARAMETERS: not valid JSON at line 1, column ")
+          .endsWith("; fix: correct LABFLOW_SITE_PARAMETERS");
+    });
   }
 
   @Test

@@ -101,14 +101,13 @@ public record DefinitionActivitiesImpl(
    */
   private Set<String> unsetInputs(ResolvedLab lab, List<String> problems) {
     Definition d = lab.definition();
-    List<Step> steps = new ArrayList<>(d.steps());
-    steps.addAll(d.onVariantChange());
+    List<ActionStep> steps = new ArrayList<>(d.actionSteps());
     for (Task t : d.tasks()) {
-      steps.addAll(t.solve());
-      steps.addAll(t.adopt());
+      steps.addAll(Step.actions(t.solve()));
+      steps.addAll(Step.actions(t.adopt()));
     }
     Set<String> unset = new LinkedHashSet<>();
-    for (ActionStep step : Step.actions(steps)) {
+    for (ActionStep step : steps) {
       for (FieldSpec field :
           loader.catalog().find(step.action()).map(ActionSpec::inputs).orElse(List.of())) {
         String p = field.required() ? Expressions.parameterOf(step.with().get(field.name())) : null;

@@ -4,7 +4,6 @@ import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.ActionStep;
-import io.labflow.workflows.model.Step;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +25,7 @@ public final class NameLimits {
   public static List<String> check(
       Definition definition, ActionCatalog catalog, Map<String, Object> scope) {
     List<String> problems = new ArrayList<>();
-    List<Step> steps = new ArrayList<>(definition.steps());
-    steps.addAll(definition.onVariantChange());
-    for (ActionStep step : Step.actions(steps)) {
+    for (ActionStep step : definition.actionSteps()) {
       List<FieldSpec> fields = catalog.find(step.action()).map(ActionSpec::inputs).orElse(List.of());
       for (FieldSpec field : fields) {
         Object template = limited(field, step.with().get(field.name()));

@@ -3,6 +3,7 @@ package io.labflow.workflows.model;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * A validated lab definition: the whole content of one step file.
@@ -45,6 +46,15 @@ public record Definition(
   /** The longest the lab may stay live: {@code maxLifetime}, else {@code keepAlive}. */
   public Duration lifetimeLimit() {
     return maxLifetime != null ? maxLifetime : keepAlive;
+  }
+
+  /**
+   * The action steps of {@code steps} then {@code onVariantChange}, a group's branches in its
+   * place: what the plan, the preflight, the name limits and the worker's policy read. The learner
+   * tasks' steps are not in it; who needs them adds them.
+   */
+  public List<ActionStep> actionSteps() {
+    return Step.actions(Stream.concat(steps.stream(), onVariantChange.stream()).toList());
   }
 
   public Duration warningBeforeExpiry() {

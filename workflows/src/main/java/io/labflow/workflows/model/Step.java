@@ -1,8 +1,8 @@
 package io.labflow.workflows.model;
 
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * One step of a definition: an {@link ActionStep} or a {@link ParallelGroup} of action steps. Code
@@ -26,17 +26,10 @@ public sealed interface Step permits ActionStep, ParallelGroup {
   /** This step resolved against a definition's defaults (idempotent). */
   Step resolvedBy(StepDefaults defaults);
 
-  /** The action steps of a list in order, the branches of a group in its place; null is none. */
+  /** The action steps of a list in order, the branches of a group in its place. */
   static List<ActionStep> actions(List<Step> steps) {
-    List<ActionStep> out = new ArrayList<>();
-    for (Step s : steps == null ? List.<Step>of() : steps) {
-      if (s instanceof ActionStep action) {
-        out.add(action);
-      } else if (s instanceof ParallelGroup group) {
-        out.addAll(group.parallel());
-      }
-    }
-    return out;
+    return steps.stream().flatMap(s -> s instanceof ParallelGroup group ? group.parallel().stream()
+        : Stream.of((ActionStep) s)).toList();
   }
 
   /** Resolves every step of a list; null is the empty list. */
