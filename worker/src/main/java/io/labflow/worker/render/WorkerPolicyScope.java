@@ -41,7 +41,9 @@ public record WorkerPolicyScope(
     List<String> names = new ArrayList<>();
     List<String> buckets = new ArrayList<>();
     Map<String, Object> defaults = ParameterBinder.bind(d, null, Map.of(), "defaults").parameters();
-    for (ActionStep s : d.actionSteps()) {
+    // A learner task's steps run on the worker too (labflow test solves, adopts and checks).
+    d.tasks().forEach(t -> t.checks().forEach(c -> actions.add(c.action())));
+    for (ActionStep s : d.runnableSteps()) {
       actions.add(s.action());
       if (s.compensate() != null) {
         actions.add(s.compensate().action());

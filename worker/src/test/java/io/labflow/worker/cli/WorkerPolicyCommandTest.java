@@ -67,6 +67,18 @@ class WorkerPolicyCommandTest {
     assertThat(actions(lab.out())).isEqualTo(actions(library));
   }
 
+  /** A learner task's solve, adopt and check steps run on the worker too (`labflow test`). */
+  @Test
+  void theChallengeCoversItsLearnerTasksSteps() throws Exception {
+    CliRun r = run("--definitions", DEFINITIONS, "worker-policy", "--definition",
+        "iam-service-role-challenge");
+    assertThat(r.code()).as(r.err()).isZero();
+    // Only a task's solve step creates the instance profile and adds the role to it.
+    assertThat(actions(r.out()))
+        .contains("iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile");
+    assertThat(r.out()).contains("arn:aws:iam::*:instance-profile/labflow-*");
+  }
+
   @Test
   void anIamOnlyDefinitionGetsNoCloudFormationNorEc2OutsideTheSweep() throws Exception {
     CliRun r = run("worker-policy", "--definition", Labs.file("iam-mini").toString(),

@@ -16,8 +16,6 @@ import io.labflow.workflows.lab.Preflight;
 import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Definition;
-import io.labflow.workflows.model.Step;
-import io.labflow.workflows.model.Task;
 import io.labflow.workflows.yaml.Diagnostic;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
@@ -100,14 +98,8 @@ public record DefinitionActivitiesImpl(
    * @return the names of those parameters
    */
   private Set<String> unsetInputs(ResolvedLab lab, List<String> problems) {
-    Definition d = lab.definition();
-    List<ActionStep> steps = new ArrayList<>(d.actionSteps());
-    for (Task t : d.tasks()) {
-      steps.addAll(Step.actions(t.solve()));
-      steps.addAll(Step.actions(t.adopt()));
-    }
     Set<String> unset = new LinkedHashSet<>();
-    for (ActionStep step : steps) {
+    for (ActionStep step : lab.definition().runnableSteps()) {
       for (FieldSpec field :
           loader.catalog().find(step.action()).map(ActionSpec::inputs).orElse(List.of())) {
         String p = field.required() ? Expressions.parameterOf(step.with().get(field.name())) : null;

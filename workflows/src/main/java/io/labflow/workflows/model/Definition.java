@@ -50,11 +50,20 @@ public record Definition(
 
   /**
    * The action steps of {@code steps} then {@code onVariantChange}, a group's branches in its
-   * place: what the plan, the preflight, the name limits and the worker's policy read. The learner
-   * tasks' steps are not in it; who needs them adds them.
+   * place: what the plan, the preflight and the name limits read. The learner tasks' steps are not
+   * in it: {@link #runnableSteps} adds them.
    */
   public List<ActionStep> actionSteps() {
     return Step.actions(Stream.concat(steps.stream(), onVariantChange.stream()).toList());
+  }
+
+  /**
+   * {@link #actionSteps}, then each learner task's {@code solve} and {@code adopt} steps: every
+   * step the worker may run for this definition besides the tasks' checks.
+   */
+  public List<ActionStep> runnableSteps() {
+    return Stream.concat(actionSteps().stream(), tasks.stream().flatMap(t -> Step.actions(
+        Stream.concat(t.solve().stream(), t.adopt().stream()).toList()).stream())).toList();
   }
 
   public Duration warningBeforeExpiry() {
