@@ -76,7 +76,7 @@ final class LabLifetime {
 
   /** Rejects an extension unless the lab is live, extendable and stays within its lifetime. */
   void admit(Duration extra) {
-    UpdateChecks.live(run, "not live");
+    UpdateChecks.live(run);
     if (deadline == 0) {
       throw Failures.reject(FailureTypes.NOT_LIVE,
           "extend: lab " + run.labId() + " started before labs could be extended");

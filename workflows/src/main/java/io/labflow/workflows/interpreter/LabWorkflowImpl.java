@@ -109,7 +109,7 @@ public class LabWorkflowImpl implements LabWorkflow {
   public LabStatus switchVariant(RawValue requested) {
     String newVariant = argument(() -> Arguments.variant(requested));
     return serially(() -> {
-      UpdateChecks.live(lab, "no longer live");
+      UpdateChecks.live(lab);
       if (!newVariant.equals(lab.variant())) {
         lab.switching(newVariant);
         runner.run(lab.definition().onVariantChange(), LabState.SWITCHING);
@@ -144,7 +144,7 @@ public class LabWorkflowImpl implements LabWorkflow {
       return lab.status();
     }
     return serially(() -> {
-      UpdateChecks.live(lab, "no longer live");
+      UpdateChecks.live(lab);
       rollback.tearDown();
       return lab.status();
     });
@@ -160,19 +160,15 @@ public class LabWorkflowImpl implements LabWorkflow {
   }
 
   public void decide(RawValue requested) {
-    Decision d;
+    String what = "signal decide";
     try {
-      d = Arguments.decision(requested);
-    } catch (IllegalArgumentException wrong) {
-      lab.notice("signal decide ignored: " + wrong.getMessage() + RESUME);
-      return;
-    }
-    if (lab.state() == LabState.PAUSED && lab.decision() == null) {
+      Decision d = argument(() -> Arguments.decision(requested));
+      what = "decision " + d + " (signal decide)";
+      UpdateChecks.paused(lab);
       lab.decide(d);
       lab.notice(null);
-    } else {
-      lab.notice("decision " + d + " (signal decide) ignored: lab " + lab.labId()
-          + " is not paused (" + lab.state() + ")" + RESUME);
+    } catch (ApplicationFailure refused) {
+      lab.notice(what + " ignored: " + refused.getOriginalMessage() + RESUME);
     }
   }
 
@@ -197,7 +193,7 @@ public class LabWorkflowImpl implements LabWorkflow {
   @Override
   public void validateSwitchVariant(RawValue requested) {
     String newVariant = argument(() -> Arguments.variant(requested));
-    UpdateChecks.live(lab, "not live");
+    UpdateChecks.live(lab);
     UpdateChecks.otherVariant(lab, newVariant);
   }
 
@@ -214,24 +210,23 @@ public class LabWorkflowImpl implements LabWorkflow {
 
   @Override
   public CheckAnswer check(RawValue none) {
-    return learnerUpdate("check", none, false, learner::check);
+    return learnerUpdate("check", none, learner::check);
   }
 
   @Override
   public CheckAnswer solve(RawValue none) {
-    return learnerUpdate("solve", none, true, learner::solve);
+    return learnerUpdate("solve", none, learner::solve);
   }
 
   @Override
   public CheckAnswer skip(RawValue none) {
-    return learnerUpdate("skip", none, false, learner::skip);
+    return learnerUpdate("skip", none, learner::skip);
   }
 
   /** A learner Update, one at a time with the other Updates; a bug rolls the lab back. */
-  private CheckAnswer learnerUpdate(
-      String name, RawValue none, boolean needsSolve, Supplier<CheckAnswer> update) {
+  private CheckAnswer learnerUpdate(String name, RawValue none, Supplier<CheckAnswer> update) {
     return serially(() -> {
-      learner.admit(name, none, needsSolve);
+      learner.admit(name, none);
       return update.get();
     });
   }
@@ -248,17 +243,17 @@ public class LabWorkflowImpl implements LabWorkflow {
 
   @Override
   public void validateCheck(RawValue none) {
-    learner.admit("check", none, false);
+    learner.admit("check", none);
   }
 
   @Override
   public void validateSolve(RawValue none) {
-    learner.admit("solve", none, true);
+    learner.admit("solve", none);
   }
 
   @Override
   public void validateSkip(RawValue none) {
-    learner.admit("skip", none, false);
+    learner.admit("skip", none);
   }
 
   @Override

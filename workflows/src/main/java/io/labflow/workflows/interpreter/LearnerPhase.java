@@ -50,21 +50,21 @@ final class LearnerPhase {
 
   /**
    * Rejects an Update with an input, or unless the lab is live with an open task (one with solve
-   * steps if asked).
+   * steps for {@code solve}).
    */
-  void admit(String update, RawValue none, boolean needsSolve) {
+  void admit(String update, RawValue none) {
     UpdateChecks.noInput(update, none);
     if (!hasTasks()) {
       throw Failures.reject(
           FailureTypes.NO_OPEN_TASK, update + ": lab " + run.labId() + " has no learner tasks");
     }
-    UpdateChecks.live(run, "not live");
+    UpdateChecks.live(run);
     Task task = current();
     if (task == null) {
       throw Failures.reject(FailureTypes.NO_OPEN_TASK, update + ": every task of lab " + run.labId()
           + " is done; tear it down with the Update teardown");
     }
-    if (needsSolve && task.solve().isEmpty()) {
+    if (update.equals("solve") && task.solve().isEmpty()) {
       throw Failures.reject(FailureTypes.NO_OPEN_TASK,
           "solve: task '" + task.id() + "' has no solve steps; check or skip it");
     }

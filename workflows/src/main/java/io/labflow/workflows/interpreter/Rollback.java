@@ -68,8 +68,7 @@ final class Rollback {
    */
   ApplicationFailure afterStepFailed(String head, boolean refusal) {
     boolean teardown = run.teardownRequested();
-    run.rollingBack(teardown);
-    RollbackReport report = compensateAll();
+    RollbackReport report = undoAll(teardown);
     String summary = head + "; " + (refusal && !teardown && report.clean()
         ? report.describeRefusal() : report.describe(teardown ? "torn down" : "rolled back"));
     ApplicationFailure failure = teardown && report.clean()
@@ -96,8 +95,7 @@ final class Rollback {
               lock.lock();
               try {
                 if (!run.state().isFinal()) {
-                  run.rollingBack(false);
-                  RollbackReport report = compensateAll();
+                  RollbackReport report = undoAll(false);
                   String summary = "lab cancelled; " + report.describe("rolled back");
                   run.undone(LabState.ROLLED_BACK, report.clean(), summary, null);
                 }
@@ -134,8 +132,7 @@ final class Rollback {
 
   /** Tears the live lab down: TORN_DOWN, or FAILED and thrown when something was not undone. */
   void tearDown() {
-    run.rollingBack(true);
-    RollbackReport report = compensateAll();
+    RollbackReport report = undoAll(true);
     if (report.clean()) {
       run.undone(LabState.TORN_DOWN, true, null, null);
       return;
@@ -147,7 +144,9 @@ final class Rollback {
     throw incomplete;
   }
 
-  private RollbackReport compensateAll() {
+  /** Runs every registered undo, newest first, as a rollback or a teardown. */
+  private RollbackReport undoAll(boolean teardown) {
+    run.rollingBack(teardown);
     RollbackReport report =
         new RollbackReport(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     Workflow.newDetachedCancellationScope(

@@ -17,23 +17,9 @@ import java.util.Map;
  */
 final class StepLedger {
 
-  private static final class Entry {
-    final String id;
-    final String action;
-    StepState state = StepState.PENDING;
-    int attempt;
-    Map<String, Object> outputs = Map.of();
-    String error;
-
-    Entry(String id, String action) {
-      this.id = id;
-      this.action = action;
-    }
-  }
-
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Map<String, Entry> entries = new LinkedHashMap<>();
+  private final Map<String, StepStatus> steps = new LinkedHashMap<>();
   private final Map<String, Object> scope = new LinkedHashMap<>();
   /** Called after every change of a step's state (the run republishes its details). */
   private final Runnable onChange;
@@ -43,58 +29,43 @@ final class StepLedger {
   }
 
   /** Lists steps as PENDING (again, for {@code onVariantChange} steps that ran before). */
-  void addPending(List<Step> steps) {
-    for (ActionStep action : Step.actions(steps)) {
-      entries.remove(action.id());
-      entries.put(action.id(), new Entry(action.id(), action.action()));
+  void addPending(List<Step> pending) {
+    for (ActionStep action : Step.actions(pending)) {
+      steps.remove(action.id());
+      steps.put(action.id(),
+          new StepStatus(action.id(), action.action(), StepState.PENDING, 0, Map.of(), null));
       scope.remove(action.id());
     }
     onChange.run();
   }
 
   StepState state(String id) {
-    return entry(id).state;
+    return step(id).state();
   }
 
   void running(String id) {
-    Entry e = entry(id);
-    e.state = StepState.RUNNING;
-    e.attempt = 1;
-    e.error = null;
-    onChange.run();
+    set(id, StepState.RUNNING, 1, step(id).outputs(), null);
   }
 
   void done(String id, Map<String, Object> outputs, int attempt) {
-    Entry e = entry(id);
-    e.state = StepState.DONE;
-    e.attempt = attempt;
-    e.outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
-    scope.put(id, e.outputs);
-    onChange.run();
+    Map<String, Object> kept = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
+    scope.put(id, kept);
+    set(id, StepState.DONE, attempt, kept, step(id).lastError());
   }
 
   void failed(String id, int attempt, String error) {
-    Entry e = entry(id);
-    e.state = StepState.FAILED;
-    if (attempt > 0) {
-      e.attempt = attempt;
-    }
-    e.error = error;
-    onChange.run();
+    StepStatus s = step(id);
+    set(id, StepState.FAILED, attempt > 0 ? attempt : s.attempt(), s.outputs(), error);
   }
 
   /** A skipped step reads as an empty output map, so a later reference to a field of it fails. */
   void skipped(String id) {
-    Entry e = entry(id);
-    e.state = StepState.SKIPPED;
-    e.outputs = Map.of();
-    scope.put(id, e.outputs);
-    onChange.run();
+    scope.put(id, Map.of());
+    set(id, StepState.SKIPPED, step(id).attempt(), Map.of(), step(id).lastError());
   }
 
   void compensating(String id) {
-    entry(id).state = StepState.COMPENSATING;
-    onChange.run();
+    ended(id, StepState.COMPENSATING, null);
   }
 
   /**
@@ -102,24 +73,21 @@ final class StepLedger {
    * {@code note} (or null) says why there was nothing to undo.
    */
   void ended(String id, StepState state, String note) {
-    Entry e = entry(id);
-    e.state = state;
-    if (note != null) {
-      e.error = e.error == null ? note : e.error + " (" + note + ")";
-    }
-    onChange.run();
+    StepStatus s = step(id);
+    String error = note == null ? s.lastError()
+        : s.lastError() == null ? note : s.lastError() + " (" + note + ")";
+    set(id, state, s.attempt(), s.outputs(), error);
   }
 
   void compensationFailed(String id, String error) {
-    Entry e = entry(id);
-    e.state = StepState.COMPENSATION_FAILED;
-    e.error = e.error == null ? "compensation: " + error : e.error + "; compensation: " + error;
-    onChange.run();
+    StepStatus s = step(id);
+    set(id, StepState.COMPENSATION_FAILED, s.attempt(), s.outputs(),
+        (s.lastError() == null ? "" : s.lastError() + "; ") + "compensation: " + error);
   }
 
   /** Whether the step completed with outputs a compensation may read. */
   boolean hasOutputs(String id) {
-    return !entry(id).outputs.isEmpty();
+    return !step(id).outputs().isEmpty();
   }
 
   /** The {@code steps} root of the expression scope: step id to outputs. */
@@ -129,9 +97,9 @@ final class StepLedger {
 
   /** Every step; {@code shown}: with its outputs as the {@code status} query shows them. */
   List<StepStatus> snapshot(boolean shown) {
-    return entries.values().stream()
-        .map(e -> new StepStatus(
-            e.id, e.action, e.state, e.attempt, shown ? shown(e.outputs) : e.outputs, e.error))
+    return steps.values().stream()
+        .map(s -> !shown ? s : new StepStatus(
+            s.id(), s.action(), s.state(), s.attempt(), shown(s.outputs()), s.lastError()))
         .toList();
   }
 
@@ -158,11 +126,17 @@ final class StepLedger {
     }
   }
 
-  private Entry entry(String id) {
-    Entry e = entries.get(id);
-    if (e == null) {
+  private void set(String id, StepState state, int attempt, Map<String, Object> outputs,
+      String error) {
+    steps.put(id, new StepStatus(id, step(id).action(), state, attempt, outputs, error));
+    onChange.run();
+  }
+
+  private StepStatus step(String id) {
+    StepStatus s = steps.get(id);
+    if (s == null) {
       throw new IllegalStateException("unknown step " + id);
     }
-    return e;
+    return s;
   }
 }
