@@ -41,10 +41,6 @@ final class Failures {
         && FailureTypes.NOT_OWNED.equals(af.getType());
   }
 
-  static boolean isCancellation(Throwable failure) {
-    return root(failure) instanceof CanceledFailure;
-  }
-
   /**
    * A one-line description such as {@code AccessDenied: User is not authorized}: the failure type
    * (the error code the activity mapped, or a Java exception's simple name) and its message.

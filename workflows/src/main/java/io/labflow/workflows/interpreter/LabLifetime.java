@@ -76,7 +76,7 @@ final class LabLifetime {
 
   /** Rejects an extension unless the lab is live, extendable and stays within its lifetime. */
   void admit(Duration extra) {
-    UpdateChecks.live(run);
+    UpdateChecks.live(run, "not live");
     if (deadline == 0) {
       throw Failures.reject(FailureTypes.NOT_LIVE,
           "extend: lab " + run.labId() + " started before labs could be extended");
@@ -92,8 +92,9 @@ final class LabLifetime {
     }
   }
 
-  /** Moves the deadline later; the warning comes again when it is no longer close. */
+  /** Moves the deadline later, if admitted; the warning comes again when it is no longer close. */
   void extend(Duration extra) {
+    admit(extra);
     moveDeadline(deadline + extra.toMillis());
     long warning = run.definition().warningBeforeExpiry().toMillis();
     warned &= Workflow.currentTimeMillis() >= deadline - warning;

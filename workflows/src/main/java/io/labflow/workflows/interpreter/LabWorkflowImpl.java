@@ -109,7 +109,7 @@ public class LabWorkflowImpl implements LabWorkflow {
   public LabStatus switchVariant(RawValue requested) {
     String newVariant = argument(() -> Arguments.variant(requested));
     return serially(() -> {
-      UpdateChecks.live(lab);
+      UpdateChecks.live(lab, "no longer live");
       if (!newVariant.equals(lab.variant())) {
         lab.switching(newVariant);
         runner.run(lab.definition().onVariantChange(), LabState.SWITCHING);
@@ -144,7 +144,7 @@ public class LabWorkflowImpl implements LabWorkflow {
       return lab.status();
     }
     return serially(() -> {
-      UpdateChecks.live(lab);
+      UpdateChecks.live(lab, "no longer live");
       rollback.tearDown();
       return lab.status();
     });
@@ -193,7 +193,7 @@ public class LabWorkflowImpl implements LabWorkflow {
   @Override
   public void validateSwitchVariant(RawValue requested) {
     String newVariant = argument(() -> Arguments.variant(requested));
-    UpdateChecks.live(lab);
+    UpdateChecks.live(lab, "not live");
     UpdateChecks.otherVariant(lab, newVariant);
   }
 
@@ -210,32 +210,23 @@ public class LabWorkflowImpl implements LabWorkflow {
 
   @Override
   public CheckAnswer check(RawValue none) {
-    return learnerUpdate("check", none, learner::check);
+    return serially(() -> learner.check(none));
   }
 
   @Override
   public CheckAnswer solve(RawValue none) {
-    return learnerUpdate("solve", none, learner::solve);
+    return serially(() -> learner.solve(none));
   }
 
   @Override
   public CheckAnswer skip(RawValue none) {
-    return learnerUpdate("skip", none, learner::skip);
-  }
-
-  /** A learner Update, one at a time with the other Updates; a bug rolls the lab back. */
-  private CheckAnswer learnerUpdate(String name, RawValue none, Supplier<CheckAnswer> update) {
-    return serially(() -> {
-      learner.admit(name, none);
-      return update.get();
-    });
+    return serially(() -> learner.skip(none));
   }
 
   @Override
   public LabStatus extend(RawValue duration) {
     Duration extra = argument(() -> Arguments.duration(duration));
     return serially(() -> {
-      lifetime.admit(extra);
       lifetime.extend(extra);
       return lab.status();
     });

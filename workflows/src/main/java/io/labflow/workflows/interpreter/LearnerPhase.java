@@ -58,7 +58,7 @@ final class LearnerPhase {
       throw Failures.reject(
           FailureTypes.NO_OPEN_TASK, update + ": lab " + run.labId() + " has no learner tasks");
     }
-    UpdateChecks.live(run);
+    UpdateChecks.live(run, "not live");
     Task task = current();
     if (task == null) {
       throw Failures.reject(FailureTypes.NO_OPEN_TASK, update + ": every task of lab " + run.labId()
@@ -71,12 +71,14 @@ final class LearnerPhase {
   }
 
   /** Checks the current task; when every condition holds, adopts and moves on (points earned). */
-  CheckAnswer check() {
+  CheckAnswer check(RawValue none) {
+    admit("check", none);
     return grade(current(), TaskState.PASSED);
   }
 
   /** Runs the current task's solve steps, then checks it (no points). */
-  CheckAnswer solve() {
+  CheckAnswer solve(RawValue none) {
+    admit("solve", none);
     Task task = current();
     String failed = runner.runOnce(task.solve());
     if (failed != null) {
@@ -86,7 +88,8 @@ final class LearnerPhase {
   }
 
   /** Marks the current task skipped (no points). */
-  CheckAnswer skip() {
+  CheckAnswer skip(RawValue none) {
+    admit("skip", none);
     Task task = current();
     states.put(task.id(), TaskState.SKIPPED);
     log.info("lab {}: task {} skipped", run.labId(), task.id());
@@ -174,8 +177,8 @@ final class LearnerPhase {
       } catch (ExpressionException e) {
         detail = "could not check: " + e.getMessage();
       } catch (ActivityFailure e) {
-        if (Failures.isCancellation(e)) {
-          throw (CanceledFailure) Failures.root(e);
+        if (Failures.root(e) instanceof CanceledFailure cancelled) {
+          throw cancelled;
         }
         detail = "could not check: " + Failures.describe(e);
       }

@@ -10,7 +10,6 @@ import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Compensation;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowLock;
 import java.util.ArrayList;
@@ -112,12 +111,8 @@ final class Rollback {
    * clear message.
    */
   ApplicationFailure afterBug(RuntimeException e) {
-    String message =
-        e instanceof TemporalFailure tf
-            ? tf.getOriginalMessage()
-            : e.getClass().getSimpleName() + ": " + e.getMessage();
     log.error("lab {}: unexpected error in the interpreter", run.labId(), e);
-    String head = "internal error: " + message;
+    String head = "internal error: " + Failures.describe(e);
     try {
       return afterStepFailed(head, false);
     } catch (RuntimeException again) {

@@ -162,9 +162,9 @@ final class StepRunner {
       rollback.refused(step.id(), false);
       return null;
     } catch (ActivityFailure e) {
-      if (Failures.isCancellation(e)) {
+      if (Failures.root(e) instanceof CanceledFailure cancelled) {
         ledger.failed(step.id(), 0, "cancelled");
-        throw (CanceledFailure) Failures.root(e);
+        throw cancelled;
       }
       String message = Failures.describe(e);
       // Retries that ran out at the attempt limit prove how often the step ran; else unknown (0).

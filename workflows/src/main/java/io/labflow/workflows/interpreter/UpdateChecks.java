@@ -36,8 +36,9 @@ final class UpdateChecks {
         FailureTypes.NOT_PAUSED, "is not paused");
   }
 
-  static void live(LabRun lab) {
-    require(lab.state() == LabState.LIVE, lab, FailureTypes.NOT_LIVE, "is not live");
+  /** The lab is live; {@code how} says what it is not ("not live", "no longer live"). */
+  static void live(LabRun lab, String how) {
+    require(lab.state() == LabState.LIVE, lab, FailureTypes.NOT_LIVE, "is " + how);
   }
 
   static void liveOrPaused(LabRun lab) {
