@@ -1,7 +1,7 @@
 package io.labflow.workflows.catalog;
 
-import io.temporal.activity.ActivityInterface;
-import io.temporal.activity.ActivityMethod;
+import io.temporal.common.metadata.POJOActivityInterfaceMetadata;
+import io.temporal.common.metadata.POJOActivityMethodMetadata;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
@@ -42,8 +42,7 @@ public final class ActionCatalog {
    * Builds a catalog from Temporal activity interfaces.
    *
    * <p>Each method must take exactly one record (its input) and return a record (its output) or
-   * nothing. The action's name is the activity type: the {@code @ActivityMethod} name, or the
-   * method name with its first letter capitalised, with the interface's name prefix if one is set.
+   * nothing. The action's name is the activity type, as Temporal's own metadata names it.
    * A record component annotated with an annotation whose simple name is {@code Nullable} is
    * optional; every other component is required. A method annotated with an annotation whose
    * simple name is {@code LongRunning} declares a {@linkplain ActionSpec#longRunning long-running}
@@ -53,21 +52,9 @@ public final class ActionCatalog {
   public static ActionCatalog fromActivityInterfaces(Class<?>... interfaces) {
     List<ActionSpec> specs = new ArrayList<>();
     for (Class<?> iface : interfaces) {
-      ActivityInterface ai = iface.getAnnotation(ActivityInterface.class);
-      if (ai == null) {
-        throw new IllegalArgumentException(iface.getName() + " is not an @ActivityInterface");
-      }
-      for (Method m : iface.getMethods()) {
-        if (m.isDefault() || java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
-          continue;
-        }
-        ActivityMethod am = m.getAnnotation(ActivityMethod.class);
-        String name =
-            am != null && !am.name().isEmpty()
-                ? am.name()
-                : ai.namePrefix()
-                    + Character.toUpperCase(m.getName().charAt(0))
-                    + m.getName().substring(1);
+      for (POJOActivityMethodMetadata am :
+          POJOActivityInterfaceMetadata.newInstance(iface).getMethodsMetadata()) {
+        Method m = am.getMethod();
         if (m.getParameterCount() != 1 || !m.getParameterTypes()[0].isRecord()) {
           throw new IllegalArgumentException(
               iface.getName() + "." + m.getName() + " must take exactly one record");
@@ -75,7 +62,8 @@ public final class ActionCatalog {
         List<FieldSpec> inputs = fields(m.getParameterTypes()[0]);
         List<FieldSpec> outputs =
             m.getReturnType().isRecord() ? fields(m.getReturnType()) : List.of();
-        specs.add(new ActionSpec(name, inputs, outputs, annotation(m, "LongRunning").isPresent()));
+        specs.add(new ActionSpec(am.getActivityTypeName(), inputs, outputs,
+            annotation(m, "LongRunning").isPresent()));
       }
     }
     return of(specs);
