@@ -3,6 +3,7 @@ package io.labflow.workflows.catalog;
 import io.temporal.common.metadata.POJOActivityInterfaceMetadata;
 import io.temporal.common.metadata.POJOActivityMethodMetadata;
 import java.lang.annotation.Annotation;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
@@ -23,6 +24,11 @@ import java.util.TreeMap;
  * activity interfaces with {@link #fromActivityInterfaces}, and tests build it from their doubles.
  */
 public final class ActionCatalog {
+
+  /** The type names of a field's Java types besides enums, collections and maps. */
+  private static final Map<Class<?>, String> SCALARS = Map.of(String.class, "string",
+      Integer.class, "integer", Long.class, "integer", Double.class, "number", Float.class, "number",
+      Boolean.class, "boolean");
 
   private final Map<String, ActionSpec> actions = new TreeMap<>();
 
@@ -75,7 +81,8 @@ public final class ActionCatalog {
       if (rc.getGenericType() instanceof ParameterizedType p && p.getRawType() == Map.class
           && p.getActualTypeArguments()[0] instanceof Class<?> k && k.isEnum()) {
         for (Object constant : k.getEnumConstants()) {
-          out.add(new FieldSpec(key(constant), typeName(p.getActualTypeArguments()[1]), true, null));
+          String key = (String) call(constant.getClass(), constant, "key"); // its name in JSON
+          out.add(new FieldSpec(key, typeName(p.getActualTypeArguments()[1]), true, null));
         }
         continue;
       }
@@ -108,11 +115,6 @@ public final class ActionCatalog {
     return "".equals(text) ? null : (String) text;
   }
 
-  /** An enum constant's {@code key()}: its field name in JSON. */
-  private static String key(Object constant) {
-    return (String) call(constant.getClass(), constant, "key");
-  }
-
   private static Object attribute(Annotation a, String name) {
     return call(a.annotationType(), a, name);
   }
@@ -136,25 +138,11 @@ public final class ActionCatalog {
   private static String typeName(Type type) {
     Class<?> raw =
         type instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) type;
-    if (raw == String.class || raw.isEnum()) {
-      return "string";
-    }
-    if (raw == int.class || raw == Integer.class || raw == long.class || raw == Long.class) {
-      return "integer";
-    }
-    if (raw == double.class || raw == Double.class || raw == float.class || raw == Float.class) {
-      return "number";
-    }
-    if (raw == boolean.class || raw == Boolean.class) {
-      return "boolean";
-    }
-    if (Collection.class.isAssignableFrom(raw)) {
-      return "list";
-    }
-    if (Map.class.isAssignableFrom(raw)) {
-      return "map";
-    }
-    return "object";
+    Class<?> boxed = MethodType.methodType(raw).wrap().returnType(); // int is Integer, ...
+    return raw.isEnum() ? "string"
+        : Collection.class.isAssignableFrom(raw) ? "list"
+        : Map.class.isAssignableFrom(raw) ? "map"
+        : SCALARS.getOrDefault(boxed, "object");
   }
 
   /** The action of that name, if the step library declares it. */
