@@ -80,7 +80,6 @@ public final class ParameterBinder {
       return errors.isEmpty();
     }
 
-    /** Every error, one per line. */
     public String errorText() {
       return errors.stream().map(Diagnostic::toString).collect(Collectors.joining("\n"));
     }
@@ -205,7 +204,6 @@ public final class ParameterBinder {
     return List.copyOf(items);
   }
 
-  /** A problem of the parameter {@code name}. */
   private static Diagnostic at(String source, String name, String message) {
     return new Diagnostic(source, 0, 0, "parameters." + name, message);
   }

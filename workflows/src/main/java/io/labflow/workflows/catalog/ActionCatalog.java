@@ -145,7 +145,6 @@ public final class ActionCatalog {
         : SCALARS.getOrDefault(boxed, "object");
   }
 
-  /** The action of that name, if the step library declares it. */
   public Optional<ActionSpec> find(String name) {
     return Optional.ofNullable(actions.get(name));
   }

@@ -29,7 +29,6 @@ final class ReferenceChecks {
   private final Map<String, Map<String, Object>> variants;
   /** The steps a reference may see by id: the checks grow it as they walk the file. */
   private final Map<String, RawStep> visible = new LinkedHashMap<>();
-  /** Every step id of the file. */
   private final Set<String> all = new LinkedHashSet<>();
 
   ReferenceChecks(YamlNodes nodes, Map<String, ParameterDef> parameters,

@@ -59,7 +59,6 @@ public final class LabRequestParser {
       return problems.isEmpty();
     }
 
-    /** Every problem, one per line. */
     public String message() {
       return String.join("\n", problems);
     }

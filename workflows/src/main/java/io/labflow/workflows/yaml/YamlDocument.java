@@ -73,7 +73,6 @@ public final class YamlDocument {
         : new Problem(mark.getLine() + 1, mark.getColumn() + 1, message));
   }
 
-  /** A limit broken at a place. */
   private static final class Breach extends RuntimeException {
     private final transient Mark mark;
 
