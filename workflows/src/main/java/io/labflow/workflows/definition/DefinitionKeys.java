@@ -32,7 +32,6 @@ public final class DefinitionKeys {
       List.of(
           "type", "required", "default", "pattern", "description", "format", "arnTypes", "accounts");
 
-  /** The values of a parameter's {@code format}. */
   public static final List<String> PARAMETER_FORMATS = List.of("arn");
 
   public static final List<String> PARAMETER_TYPES = List.of("string", "integer", "boolean", "list");

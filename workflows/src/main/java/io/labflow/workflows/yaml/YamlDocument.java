@@ -26,7 +26,6 @@ public final class YamlDocument {
   /** Aliases of lists or maps a file may use; a handful is plenty, thousands is a bomb. */
   public static final int MAX_ALIASES = 20;
 
-  /** How deeply lists and maps may nest. */
   public static final int MAX_NESTING = 50;
 
   /** A failure to parse, with its place (1-based). */
