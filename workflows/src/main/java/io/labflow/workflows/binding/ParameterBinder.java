@@ -100,7 +100,6 @@ public final class ParameterBinder {
     Set<String> missing = new LinkedHashSet<>();
     Set<String> refused = new LinkedHashSet<>();
     String chosen = chooseVariant(definition, variant, source, errors);
-
     Map<String, ?> given = parameters == null ? Map.of() : parameters;
     Map<String, ParameterDef> declared = definition.parameters();
     for (String name : given.keySet()) {
