@@ -50,12 +50,6 @@ public final class ParameterBinder {
       Set<String> missing,
       Set<String> refused) {
 
-    public BindResult {
-      errors = List.copyOf(errors);
-      missing = Set.copyOf(missing);
-      refused = Set.copyOf(refused);
-    }
-
     /**
      * The errors that make the request malformed: a bad lab id, an unknown variant or parameter, a
      * value of the wrong type; not a missing parameter, nor a well-typed value that is refused.
@@ -86,7 +80,6 @@ public final class ParameterBinder {
       return errors.isEmpty();
     }
 
-    /** Every error, one per line. */
     public String errorText() {
       return errors.stream().map(Diagnostic::toString).collect(Collectors.joining("\n"));
     }
@@ -97,28 +90,13 @@ public final class ParameterBinder {
 
   private ParameterBinder() {}
 
-  /** Binds a whole request: its lab id, then its variant and parameters. */
+  /** Binds a whole request: its lab id (unless null), then its variant and parameters. */
   public static BindResult bind(
       Definition definition, String labId, String variant, Map<String, ?> parameters, String source) {
-    BindResult bound = bind(definition, variant, parameters, source);
-    List<Diagnostic> errors = new ArrayList<>(labIdProblem(labId, source).stream().toList());
-    errors.addAll(bound.errors());
-    return new BindResult(
-        bound.variant(), bound.parameters(), errors, bound.missing(), bound.refused());
-  }
-
-  /** Why a lab id cannot be used, at path {@code labId}; empty when it can. */
-  public static Optional<Diagnostic> labIdProblem(String labId, String source) {
-    return LabIds.problem(labId).map(p -> new Diagnostic(source, 0, 0, "labId", p));
-  }
-
-  /**
-   * Binds a run's variant (null for the definition's default) and parameters (null for none);
-   * {@code source} names them in messages, such as {@code request}.
-   */
-  public static BindResult bind(
-      Definition definition, String variant, Map<String, ?> parameters, String source) {
     List<Diagnostic> errors = new ArrayList<>();
+    if (labId != null) {
+      labIdProblem(labId, source).ifPresent(errors::add);
+    }
     Set<String> missing = new LinkedHashSet<>();
     Set<String> refused = new LinkedHashSet<>();
     String chosen = chooseVariant(definition, variant, source, errors);
@@ -163,6 +141,20 @@ public final class ParameterBinder {
       bound.put(name, typed);
     }
     return new BindResult(chosen, Collections.unmodifiableMap(bound), errors, missing, refused);
+  }
+
+  /**
+   * Binds a run's variant (null for the definition's default) and parameters (null for none);
+   * {@code source} names them in messages, such as {@code request}.
+   */
+  public static BindResult bind(
+      Definition definition, String variant, Map<String, ?> parameters, String source) {
+    return bind(definition, null, variant, parameters, source);
+  }
+
+  /** Why a lab id cannot be used, at path {@code labId}; empty when it can. */
+  public static Optional<Diagnostic> labIdProblem(String labId, String source) {
+    return LabIds.problem(labId).map(p -> new Diagnostic(source, 0, 0, "labId", p));
   }
 
   /** A run's value as the type; an IllegalArgumentException says why it is not one. */
@@ -211,7 +203,6 @@ public final class ParameterBinder {
     return List.copyOf(items);
   }
 
-  /** A problem of the parameter {@code name}. */
   private static Diagnostic at(String source, String name, String message) {
     return new Diagnostic(source, 0, 0, "parameters." + name, message);
   }

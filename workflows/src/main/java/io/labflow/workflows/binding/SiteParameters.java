@@ -28,10 +28,7 @@ public record SiteParameters(Map<String, Object> values, String label) {
    * and the run leaves unset.
    */
   public Merged merge(Definition definition, Map<String, ?> run) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    if (run != null) {
-      out.putAll(run);
-    }
+    Map<String, Object> out = new LinkedHashMap<>(run == null ? Map.of() : run);
     Set<String> fromSite = new LinkedHashSet<>();
     for (Map.Entry<String, Object> e : values.entrySet()) {
       String name = e.getKey();

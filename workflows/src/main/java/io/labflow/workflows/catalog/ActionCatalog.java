@@ -1,8 +1,9 @@
 package io.labflow.workflows.catalog;
 
-import io.temporal.activity.ActivityInterface;
-import io.temporal.activity.ActivityMethod;
+import io.temporal.common.metadata.POJOActivityInterfaceMetadata;
+import io.temporal.common.metadata.POJOActivityMethodMetadata;
 import java.lang.annotation.Annotation;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
@@ -24,6 +25,11 @@ import java.util.TreeMap;
  */
 public final class ActionCatalog {
 
+  /** The type names of a field's Java types besides enums, collections and maps. */
+  private static final Map<Class<?>, String> SCALARS = Map.of(String.class, "string",
+      Integer.class, "integer", Long.class, "integer", Double.class, "number", Float.class, "number",
+      Boolean.class, "boolean");
+
   private final Map<String, ActionSpec> actions = new TreeMap<>();
 
   private ActionCatalog() {}
@@ -42,8 +48,7 @@ public final class ActionCatalog {
    * Builds a catalog from Temporal activity interfaces.
    *
    * <p>Each method must take exactly one record (its input) and return a record (its output) or
-   * nothing. The action's name is the activity type: the {@code @ActivityMethod} name, or the
-   * method name with its first letter capitalised, with the interface's name prefix if one is set.
+   * nothing. The action's name is the activity type, as Temporal's own metadata names it.
    * A record component annotated with an annotation whose simple name is {@code Nullable} is
    * optional; every other component is required. A method annotated with an annotation whose
    * simple name is {@code LongRunning} declares a {@linkplain ActionSpec#longRunning long-running}
@@ -53,21 +58,9 @@ public final class ActionCatalog {
   public static ActionCatalog fromActivityInterfaces(Class<?>... interfaces) {
     List<ActionSpec> specs = new ArrayList<>();
     for (Class<?> iface : interfaces) {
-      ActivityInterface ai = iface.getAnnotation(ActivityInterface.class);
-      if (ai == null) {
-        throw new IllegalArgumentException(iface.getName() + " is not an @ActivityInterface");
-      }
-      for (Method m : iface.getMethods()) {
-        if (m.isDefault() || java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
-          continue;
-        }
-        ActivityMethod am = m.getAnnotation(ActivityMethod.class);
-        String name =
-            am != null && !am.name().isEmpty()
-                ? am.name()
-                : ai.namePrefix()
-                    + Character.toUpperCase(m.getName().charAt(0))
-                    + m.getName().substring(1);
+      for (POJOActivityMethodMetadata am :
+          POJOActivityInterfaceMetadata.newInstance(iface).getMethodsMetadata()) {
+        Method m = am.getMethod();
         if (m.getParameterCount() != 1 || !m.getParameterTypes()[0].isRecord()) {
           throw new IllegalArgumentException(
               iface.getName() + "." + m.getName() + " must take exactly one record");
@@ -75,7 +68,8 @@ public final class ActionCatalog {
         List<FieldSpec> inputs = fields(m.getParameterTypes()[0]);
         List<FieldSpec> outputs =
             m.getReturnType().isRecord() ? fields(m.getReturnType()) : List.of();
-        specs.add(new ActionSpec(name, inputs, outputs, annotation(m, "LongRunning").isPresent()));
+        specs.add(new ActionSpec(am.getActivityTypeName(), inputs, outputs,
+            annotation(m, "LongRunning").isPresent()));
       }
     }
     return of(specs);
@@ -87,7 +81,8 @@ public final class ActionCatalog {
       if (rc.getGenericType() instanceof ParameterizedType p && p.getRawType() == Map.class
           && p.getActualTypeArguments()[0] instanceof Class<?> k && k.isEnum()) {
         for (Object constant : k.getEnumConstants()) {
-          out.add(new FieldSpec(key(constant), typeName(p.getActualTypeArguments()[1]), true, null));
+          String key = (String) call(constant.getClass(), constant, "key"); // its name in JSON
+          out.add(new FieldSpec(key, typeName(p.getActualTypeArguments()[1]), true, null));
         }
         continue;
       }
@@ -120,11 +115,6 @@ public final class ActionCatalog {
     return "".equals(text) ? null : (String) text;
   }
 
-  /** An enum constant's {@code key()}: its field name in JSON. */
-  private static String key(Object constant) {
-    return (String) call(constant.getClass(), constant, "key");
-  }
-
   private static Object attribute(Annotation a, String name) {
     return call(a.annotationType(), a, name);
   }
@@ -148,28 +138,13 @@ public final class ActionCatalog {
   private static String typeName(Type type) {
     Class<?> raw =
         type instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) type;
-    if (raw == String.class || raw.isEnum()) {
-      return "string";
-    }
-    if (raw == int.class || raw == Integer.class || raw == long.class || raw == Long.class) {
-      return "integer";
-    }
-    if (raw == double.class || raw == Double.class || raw == float.class || raw == Float.class) {
-      return "number";
-    }
-    if (raw == boolean.class || raw == Boolean.class) {
-      return "boolean";
-    }
-    if (Collection.class.isAssignableFrom(raw)) {
-      return "list";
-    }
-    if (Map.class.isAssignableFrom(raw)) {
-      return "map";
-    }
-    return "object";
+    Class<?> boxed = MethodType.methodType(raw).wrap().returnType(); // int is Integer, ...
+    return raw.isEnum() ? "string"
+        : Collection.class.isAssignableFrom(raw) ? "list"
+        : Map.class.isAssignableFrom(raw) ? "map"
+        : SCALARS.getOrDefault(boxed, "object");
   }
 
-  /** The action of that name, if the step library declares it. */
   public Optional<ActionSpec> find(String name) {
     return Optional.ofNullable(actions.get(name));
   }

@@ -19,14 +19,12 @@ import java.util.regex.Pattern;
 public record FieldLimit(
     String what, int min, int max, String pattern, String rule, String key, String format) {
 
-  /** Why the number is out of the limit's range, or empty. */
   public Optional<String> problem(Number value) {
     return value.longValue() < min || value.longValue() > max
         ? Optional.of(what + " must be " + min + " to " + max + ", not " + value)
         : Optional.empty();
   }
 
-  /** Why the value breaks the limit, or empty. */
   public Optional<String> problem(String value) {
     if (value.length() < min || value.length() > max) {
       return Optional.of(

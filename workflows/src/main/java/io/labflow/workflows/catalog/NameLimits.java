@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Checks the names steps would give AWS against the limits their actions declare, once the names'
@@ -26,21 +27,15 @@ public final class NameLimits {
       Definition definition, ActionCatalog catalog, Map<String, Object> scope) {
     List<String> problems = new ArrayList<>();
     for (ActionStep step : definition.actionSteps()) {
-      List<FieldSpec> fields = catalog.find(step.action()).map(ActionSpec::inputs).orElse(List.of());
-      for (FieldSpec field : fields) {
-        Object template = limited(field, step.with().get(field.name()));
+      for (FieldSpec field : catalog.find(step.action()).map(ActionSpec::inputs).orElse(List.of())) {
         Object value;
         try {
-          value = template == null ? null : Expressions.evaluate(template, scope);
+          value = Expressions.evaluate(limited(field, step.with().get(field.name())), scope);
         } catch (ExpressionException notYetKnown) {
           continue;
         }
-        Optional<String> problem = value instanceof Number n ? field.limit().problem(n)
-            : value instanceof String s && !(s.contains("<") && s.contains(">"))
-                ? field.limit().problem(s)
-                : Optional.empty();
-        problem.ifPresent(p -> problems.add("step '" + step.id() + "' ("
-            + step.action() + "): field '" + limitedName(field) + "': " + p));
+        problem(field, value, s -> s.contains("<") && s.contains(">")).ifPresent(
+            p -> problems.add("step '" + step.id() + "' (" + step.action() + "): " + p));
       }
     }
     return problems;
@@ -48,11 +43,16 @@ public final class NameLimits {
 
   /** Why a literal value (no expression) of a field breaks the field's limit, or empty. */
   public static Optional<String> literalProblem(FieldSpec field, Object value) {
-    Object v = limited(field, value);
+    return problem(field, limited(field, value), s -> s.contains("${"));
+  }
+
+  /** {@code field 'F': why}, unless the value is not known yet (such as a plan placeholder). */
+  private static Optional<String> problem(FieldSpec field, Object v, Predicate<String> unknown) {
     Optional<String> problem = v instanceof Number n ? field.limit().problem(n)
-        : v instanceof String s && !s.contains("${") ? field.limit().problem(s)
-            : Optional.empty();
-    return problem.map(p -> "field '" + limitedName(field) + "': " + p);
+        : v instanceof String s && !unknown.test(s) ? field.limit().problem(s)
+        : Optional.empty();
+    String key = problem.isEmpty() ? null : field.limit().key();
+    return problem.map(p -> "field '" + field.name() + (key == null ? "" : "." + key) + "': " + p);
   }
 
   /** The part of a value its field's limit applies to (a map field's key); null for none. */
@@ -61,10 +61,5 @@ public final class NameLimits {
     return limit == null ? null
         : limit.key() == null ? value
         : value instanceof Map<?, ?> m ? m.get(limit.key()) : null;
-  }
-
-  private static String limitedName(FieldSpec field) {
-    String key = field.limit().key();
-    return key == null ? field.name() : field.name() + "." + key;
   }
 }

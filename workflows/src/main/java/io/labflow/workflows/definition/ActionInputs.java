@@ -31,7 +31,12 @@ record ActionInputs(YamlNodes nodes, ActionCatalog catalog) {
    */
   Map<String, Object> read(
       RawStep raw, String actionName, Map<String, Entry> m, Node node, String path, boolean check) {
-    raw.action = action(actionName, m.get("action"), path + ".action");
+    raw.action = actionName == null ? null : catalog.find(actionName).orElse(null);
+    if (actionName != null && raw.action == null) {
+      List<String> names = catalog.all().stream().map(ActionSpec::name).toList();
+      nodes.error(m.get("action").value(), path + ".action",
+          "unknown action '" + actionName + "'" + Suggestions.didYouMean(actionName, names));
+    }
     if (check
         && raw.action != null
         && !DefinitionKeys.CHECK_OUTPUTS.stream().allMatch(f -> raw.action.output(f).isPresent())) {
@@ -50,19 +55,6 @@ record ActionInputs(YamlNodes nodes, ActionCatalog catalog) {
     }
     checkWith(raw.action, entries, out, with != null ? with.value() : node, withPath);
     return Collections.unmodifiableMap(out);
-  }
-
-  private ActionSpec action(String name, Entry entry, String path) {
-    if (name == null) {
-      return null;
-    }
-    Optional<ActionSpec> spec = catalog.find(name);
-    if (spec.isEmpty()) {
-      List<String> names = catalog.all().stream().map(ActionSpec::name).toList();
-      nodes.error(entry.value(), path,
-          "unknown action '" + name + "'" + Suggestions.didYouMean(name, names));
-    }
-    return spec.orElse(null);
   }
 
   /** Every with key is an input of the action, every required input is present and fits. */

@@ -12,7 +12,6 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class DefinitionKeys {
 
-  /** Keys of the document itself. */
   public static final List<String> TOP_LEVEL =
       List.of(
           "name",
@@ -29,12 +28,10 @@ public final class DefinitionKeys {
           "expiryWarning",
           "tasks");
 
-  /** Keys of one declared parameter. */
   public static final List<String> PARAMETER =
       List.of(
           "type", "required", "default", "pattern", "description", "format", "arnTypes", "accounts");
 
-  /** The values of a parameter's {@code format}. */
   public static final List<String> PARAMETER_FORMATS = List.of("arn");
 
   public static final List<String> PARAMETER_TYPES = List.of("string", "integer", "boolean", "list");
@@ -55,7 +52,6 @@ public final class DefinitionKeys {
           "compensate",
           "onFailure");
 
-  /** Keys of a parallel group. */
   public static final List<String> PARALLEL_STEP = List.of("id", "parallel");
 
   /** Keys of {@code retry}, in steps, compensations and defaults. */
@@ -65,11 +61,9 @@ public final class DefinitionKeys {
 
   public static final List<String> COMPENSATE = List.of("action", "with", "retry", "timeout", "heartbeat");
 
-  /** Keys of a learner's task. */
   public static final List<String> TASK =
       List.of("id", "title", "instructions", "points", "checks", "solve", "adopt");
 
-  /** Keys of one check of a task. */
   public static final List<String> CHECK = List.of("id", "action", "with", "message", "hint");
 
   /** The outputs an action needs to be a check. */

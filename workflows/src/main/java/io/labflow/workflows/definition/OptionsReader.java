@@ -56,8 +56,12 @@ record OptionsReader(YamlNodes nodes) {
 
   /** The options a step, an undo or the defaults give themselves (null where they give none). */
   StepDefaults read(Map<String, Entry> m, String path, StepDefaults base, ActionSpec action) {
+    Duration heartbeat = optionalDuration(m, "heartbeat", path);
+    if (heartbeat == null && base.heartbeat() == null && action != null && action.longRunning()) {
+      heartbeat = LONG_RUNNING_HEARTBEAT;
+    }
     return new StepDefaults(optionalRetry(m, path, base), optionalDuration(m, "timeout", path),
-        optionalDuration(m, "scheduleToClose", path), heartbeatOf(m, path, action, base),
+        optionalDuration(m, "scheduleToClose", path), heartbeat,
         optionalOnFailure(m, path), optionalDuration(m, "pauseTimeout", path));
   }
 
@@ -130,15 +134,6 @@ record OptionsReader(YamlNodes nodes) {
           + Durations.format(effective.initialInterval()));
     }
     return retry;
-  }
-
-  private Duration heartbeatOf(
-      Map<String, Entry> m, String path, ActionSpec action, StepDefaults defaults) {
-    Duration own = optionalDuration(m, "heartbeat", path);
-    if (own == null && defaults.heartbeat() == null && action != null && action.longRunning()) {
-      return LONG_RUNNING_HEARTBEAT;
-    }
-    return own;
   }
 
   Duration optionalDuration(Map<String, Entry> m, String key, String path) {

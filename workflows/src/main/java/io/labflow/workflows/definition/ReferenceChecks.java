@@ -24,15 +24,11 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  */
 final class ReferenceChecks {
 
-  /** Where a reference is written: a step (a branch of {@code group} when not null) or its undo. */
-  private record Site(RawStep step, RawStep group, boolean compensation) {}
-
   private final YamlNodes nodes;
   private final Map<String, ParameterDef> parameters;
   private final Map<String, Map<String, Object>> variants;
   /** The steps a reference may see by id: the checks grow it as they walk the file. */
   private final Map<String, RawStep> visible = new LinkedHashMap<>();
-  /** Every step id of the file. */
   private final Set<String> all = new LinkedHashSet<>();
 
   ReferenceChecks(YamlNodes nodes, Map<String, ParameterDef> parameters,
@@ -71,16 +67,9 @@ final class ReferenceChecks {
             + ")");
       }
     }
-    checkReferences(steps, onChange, tasks);
-  }
-
-  /**
-   * Every reference names something its site may see: a step, earlier steps of its list; a task's
-   * check, solve or adopt step, every step of {@code steps} and {@code onVariantChange} and the
-   * earlier steps of its own list.
-   */
-  private void checkReferences(
-      List<RawStep> steps, List<RawStep> onChange, List<TaskReader.RawTask> tasks) {
+    // Every reference names something its site may see: a step, earlier steps of its list; a
+    // task's check, solve or adopt step, every step of steps and onVariantChange and the earlier
+    // steps of its own list.
     walk(steps);
     walk(onChange);
     Map<String, RawStep> provisioned = new LinkedHashMap<>(visible);
@@ -117,16 +106,16 @@ final class ReferenceChecks {
     }
   }
 
+  /** The references of a step (a branch of {@code group} when not null) and of its undo. */
   private void checkStepReferences(RawStep step, RawStep group) {
-    Site site = new Site(step, group, false);
-    step.strings.forEach((path, node) -> checkString(node, path, site));
+    step.strings.forEach((path, node) -> checkString(node, path, step, group, false));
     if (step.undo != null) {
-      Site undo = new Site(step, group, true);
-      step.undo.strings.forEach((path, node) -> checkString(node, path, undo));
+      step.undo.strings.forEach((path, node) -> checkString(node, path, step, group, true));
     }
   }
 
-  private void checkString(ScalarNode node, String path, Site site) {
+  private void checkString(
+      ScalarNode node, String path, RawStep step, RawStep group, boolean compensation) {
     List<Reference> refs;
     try {
       refs = Expressions.references(node.getValue());
@@ -135,15 +124,15 @@ final class ReferenceChecks {
       return;
     }
     for (Reference ref : refs) {
-      String problem = problem(ref.path(), site);
+      String problem = problem(ref.path(), step, group, compensation);
       if (problem != null) {
         nodes.error(node, path, "'${" + ref.text() + "}': " + problem);
       }
     }
   }
 
-  /** Why a reference with these parts, written at {@code site}, is wrong; null when it is right. */
-  private String problem(List<String> parts, Site site) {
+  /** Why a reference with these parts, written at a step or its undo, is wrong; null if right. */
+  private String problem(List<String> parts, RawStep step, RawStep group, boolean compensation) {
     String root = parts.get(0);
     switch (root) {
       case "params" -> {
@@ -166,15 +155,11 @@ final class ReferenceChecks {
         if (variants.isEmpty()) {
           return "variant key '" + key + "' is used, but no variants are declared";
         }
-        List<String> missing = new ArrayList<>();
-        Set<String> allKeys = new LinkedHashSet<>();
-        for (Map.Entry<String, Map<String, Object>> v : variants.entrySet()) {
-          allKeys.addAll(v.getValue().keySet());
-          if (!v.getValue().containsKey(key)) {
-            missing.add(v.getKey());
-          }
-        }
+        List<String> missing = variants.entrySet().stream()
+            .filter(v -> !v.getValue().containsKey(key)).map(Map.Entry::getKey).toList();
         if (missing.size() == variants.size()) {
+          Set<String> allKeys = new LinkedHashSet<>();
+          variants.values().forEach(v -> allKeys.addAll(v.keySet()));
           return "unknown variant key '" + key + "'" + Suggestions.hint(key, allKeys);
         }
         if (!missing.isEmpty()) {
@@ -193,7 +178,7 @@ final class ReferenceChecks {
         return null;
       }
       case "steps" -> {
-        return stepProblem(parts, site);
+        return stepProblem(parts, step, group, compensation);
       }
       default -> {
         return "unknown root '" + root + "'" + Suggestions.hint(root, Expressions.ROOTS);
@@ -201,9 +186,8 @@ final class ReferenceChecks {
     }
   }
 
-  private String stepProblem(List<String> parts, Site site) {
-    RawStep step = site.step();
-    RawStep group = site.group();
+  private String stepProblem(
+      List<String> parts, RawStep step, RawStep group, boolean compensation) {
     if (parts.size() < 3) {
       return "write '${steps.ID.FIELD}'";
     }
@@ -211,7 +195,7 @@ final class ReferenceChecks {
     String field = parts.get(2);
     RawStep target;
     if (id.equals(step.id)) {
-      if (!site.compensation()) {
+      if (!compensation) {
         return "step '" + id + "' cannot reference its own outputs (only its compensate can)";
       }
       target = step;

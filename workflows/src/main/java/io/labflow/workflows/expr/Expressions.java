@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
  */
 public final class Expressions {
 
-  /** The roots a reference may start with. */
   public static final List<String> ROOTS = List.of("params", "variant", "lab", "steps");
 
   private static final Pattern PART = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");

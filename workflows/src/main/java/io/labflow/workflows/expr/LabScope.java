@@ -42,11 +42,9 @@ public final class LabScope {
     }
     lab.put("definition", definition.name());
     lab.put("variant", variant);
-    Map<String, Object> variantValues = new LinkedHashMap<>();
     Map<String, Map<String, Object>> variants = definition.variants();
-    if (variant != null && variants != null && variants.get(variant) != null) {
-      variantValues.putAll(variants.get(variant));
-    }
+    Map<String, Object> variantValues =
+        variant == null || variants == null ? Map.of() : variants.getOrDefault(variant, Map.of());
     Map<String, Object> scope = new LinkedHashMap<>();
     scope.put("params", params == null ? Map.of() : params);
     scope.put("variant", variantValues);

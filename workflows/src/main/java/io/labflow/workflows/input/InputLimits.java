@@ -18,7 +18,6 @@ public final class InputLimits {
   /** One run parameter's value, as JSON. */
   public static final int MAX_PARAMETER_BYTES = 4 * 1024;
 
-  /** How many parameters a request may hold. */
   public static final int MAX_PARAMETERS = 64;
 
   /** One text field of a request that names something (definition, variant, lab id). */

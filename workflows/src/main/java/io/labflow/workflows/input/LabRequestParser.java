@@ -52,15 +52,13 @@ public final class LabRequestParser {
    * @param request the request, when no field is malformed; its labId is the workflow id, or the
    *     claimed labId when that is the only problem (for runs started before the identity rule)
    * @param problems one sentence per wrong field, each starting with {@code request: FIELD:}
-   * @param claimedLabId a labId the input gave that differs from the workflow id, else null
    */
-  public record Result(LabRequest request, List<String> problems, String claimedLabId) {
+  public record Result(LabRequest request, List<String> problems) {
 
     public boolean ok() {
       return problems.isEmpty();
     }
 
-    /** Every problem, one per line. */
     public String message() {
       return String.join("\n", problems);
     }
@@ -69,7 +67,7 @@ public final class LabRequestParser {
   private LabRequestParser() {}
 
   private static Result refused(String problem) {
-    return new Result(null, List.of("request: " + problem), null);
+    return new Result(null, List.of("request: " + problem));
   }
 
   /**
@@ -149,13 +147,12 @@ public final class LabRequestParser {
     }
     boolean onlyIdentity = claimed != null && problems.size() == 1;
     if (!problems.isEmpty() && !onlyIdentity) {
-      return new Result(null, problems, claimed);
+      return new Result(null, problems);
     }
     return new Result(
         new LabRequest(
             definition, variant, claimed == null ? workflowId : claimed, parameters,
             definitionYaml, onFailure),
-        problems,
-        claimed);
+        problems);
   }
 }

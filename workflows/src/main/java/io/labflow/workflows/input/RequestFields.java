@@ -15,7 +15,6 @@ public final class RequestFields {
 
   private RequestFields() {}
 
-  /** Adds {@code request: FIELD: message}. */
   public static void problem(List<String> problems, String field, String message) {
     problems.add("request: " + field + ": " + message);
   }
@@ -48,7 +47,6 @@ public final class RequestFields {
     return s;
   }
 
-  /** A string field, or absent. */
   public static String text(Map<?, ?> map, String field, List<String> problems) {
     Object v = map.get(field);
     if (v == null || v instanceof String) {

@@ -12,10 +12,6 @@ import java.util.Map;
 public record Check(
     String id, String action, Map<String, Object> with, String message, String hint, int line) {
 
-  public Check {
-    with = with == null ? Map.of() : with;
-  }
-
   /** The check as a step run with the definition's defaults (it has no undo). */
   public ActionStep asStep(StepDefaults defaults) {
     return new ActionStep(id, action, with, null, null, null, null, null, null, line)

@@ -19,12 +19,6 @@ public record Task(
     List<Step> adopt,
     int line) {
 
-  public Task {
-    checks = checks == null ? List.of() : List.copyOf(checks);
-    solve = solve == null ? List.of() : solve;
-    adopt = adopt == null ? List.of() : adopt;
-  }
-
   Task resolvedBy(StepDefaults defaults) {
     return new Task(
         id,

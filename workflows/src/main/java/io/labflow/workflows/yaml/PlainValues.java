@@ -19,18 +19,10 @@ import org.yaml.snakeyaml.nodes.Tag;
  * reported through the document's {@link YamlNodes}, which also counts the values read so that
  * aliases cannot blow a file up.
  */
-final class PlainValues {
+record PlainValues(YamlNodes nodes, BiConsumer<ScalarNode, String> strings) {
 
   /** How many values a document may expand to through aliases before it is refused. */
   private static final int MAX_VALUES = 100_000;
-
-  private final YamlNodes nodes;
-  private final BiConsumer<ScalarNode, String> strings;
-
-  PlainValues(YamlNodes nodes, BiConsumer<ScalarNode, String> strings) {
-    this.nodes = nodes;
-    this.strings = strings;
-  }
 
   Object plain(Node node, String path, int depth, Set<Node> ancestors) {
     int values = nodes.countValue();

@@ -26,7 +26,6 @@ public final class YamlDocument {
   /** Aliases of lists or maps a file may use; a handful is plenty, thousands is a bomb. */
   public static final int MAX_ALIASES = 20;
 
-  /** How deeply lists and maps may nest. */
   public static final int MAX_NESTING = 50;
 
   /** A failure to parse, with its place (1-based). */
@@ -73,7 +72,6 @@ public final class YamlDocument {
         : new Problem(mark.getLine() + 1, mark.getColumn() + 1, message));
   }
 
-  /** A limit broken at a place. */
   private static final class Breach extends RuntimeException {
     private final transient Mark mark;
 

@@ -25,7 +25,6 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 public final class YamlNodes {
 
-  /** A key of a mapping with its nodes. */
   public record Entry(String key, Node keyNode, Node value) {}
 
   /** The core schema's scalar tags, as messages name them. */

@@ -119,7 +119,7 @@ class LongRunningHeartbeatTest {
   @interface LongRunning {}
 
   @ActivityInterface
-  interface Things {
+  public interface Things { // Temporal registers only public activity interfaces
     record In(String name) {}
 
     @LongRunning

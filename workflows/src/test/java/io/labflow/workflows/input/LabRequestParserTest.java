@@ -114,7 +114,7 @@ class LabRequestParserTest {
   void aDifferentLabIdIsRejected() throws Exception {
     LabRequestParser.Result r = parse("{\"definition\":\"d\",\"labId\":\"dup-a\"}", "dup-impostor");
     assertThat(r.ok()).isFalse();
-    assertThat(r.claimedLabId()).isEqualTo("dup-a");
+    assertThat(r.request().labId()).isEqualTo("dup-a"); // kept for runs started before the rule
     assertThat(r.message())
         .contains("labId 'dup-a' differs from the workflow id 'dup-impostor'");
     assertThat(parse("{\"definition\":\"d\"}", "Bad_Id").message())
