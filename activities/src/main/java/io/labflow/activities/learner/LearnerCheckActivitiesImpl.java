@@ -49,7 +49,7 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
           + " AWS service, such as ec2.amazonaws.com, not " + service);
     }
     return withRole(name,
-        r -> CheckTrust.read(PolicyDocuments.parse(r.assumeRolePolicyDocument()), name, service));
+        r -> PolicyChecks.trust(PolicyDocuments.parse(r.assumeRolePolicyDocument()), name, service));
   }
 
   @Override
@@ -87,7 +87,7 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
         iam.getPolicyVersion(b -> b.policyArn(arn).versionId(policy.get().defaultVersionId()))
             .policyVersion()
             .document();
-    return CheckScope.read(PolicyDocuments.parse(document), name, in.bucketName(), in.actions());
+    return PolicyChecks.scope(PolicyDocuments.parse(document), name, in.bucketName(), in.actions());
   }
 
   @Override

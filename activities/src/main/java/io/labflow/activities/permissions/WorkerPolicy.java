@@ -2,9 +2,6 @@ package io.labflow.activities.permissions;
 
 import static java.util.stream.Collectors.joining;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.permissions.WorkerPermissions.Grant;
@@ -36,8 +33,6 @@ public final class WorkerPolicy {
 
   private static final Pattern RESOURCE_TYPE =
       Pattern.compile("(?m)^\\s+Type:\\s*[\"']?(AWS::[A-Za-z0-9]+::[A-Za-z0-9]+(?:::[A-Za-z0-9]+)?)");
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private WorkerPolicy() {}
 
@@ -114,14 +109,7 @@ public final class WorkerPolicy {
   }
 
   private static String render(List<ObjectNode> statements) {
-    ObjectNode doc = JSON.createObjectNode();
-    doc.put("Version", "2012-10-17");
-    doc.putArray("Statement").addAll(statements);
-    try {
-      return JSON.writeValueAsString(doc) + "\n";
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return PolicyDocuments.document(statements, true) + "\n";
   }
 
   /** {@code internet-gateway} as {@code InternetGateway}, for a statement id. */
@@ -147,7 +135,7 @@ public final class WorkerPolicy {
   /** Every grant for these step actions (null: all) and template resource types. */
   static List<Grant> grants(Set<String> stepActions, Set<String> stackTypes) {
     List<Grant> out = new ArrayList<>();
-    for (Operation op : WorkerPermissions.operations()) {
+    for (Operation op : WorkerPermissions.OPERATIONS) {
       if (stepActions == null
           || op.usedBy().contains(WorkerPermissions.EVERY_RUN)
           || op.usedBy().stream().anyMatch(stepActions::contains)) {
@@ -184,11 +172,11 @@ public final class WorkerPolicy {
   /** Every action granted on {@code "*"}, with the reason: the generator's list of exceptions. */
   public static Map<String, String> unscopedActions() {
     Map<String, String> out = new TreeMap<>();
-    for (Operation op : WorkerPermissions.operations()) {
+    for (Operation op : WorkerPermissions.OPERATIONS) {
       op.grants().stream().filter(g -> g.scope().unscoped()).forEach(g -> out.put(g.action(), g.reason()));
     }
     Set<String> tagBound = new TreeSet<>();
-    WorkerPermissions.operations().forEach(op -> op.grants().stream()
+    WorkerPermissions.OPERATIONS.forEach(op -> op.grants().stream()
         .filter(g -> g.scope() == PolicyScope.LAB_TAGGED_EC2).forEach(g -> tagBound.add(g.action())));
     StackPermissions.STACK_RESOURCES.values().forEach(gs -> gs.stream()
         .filter(g -> g.scope().unscoped() && !tagBound.contains(g.action()))
