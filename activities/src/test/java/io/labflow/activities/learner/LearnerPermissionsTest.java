@@ -8,6 +8,7 @@ import io.labflow.activities.permissions.PolicyScope;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -32,8 +33,7 @@ class LearnerPermissionsTest {
   void eachCallOfTheLearnerActionsIsGrantedToThem() {
     CALLS.forEach((action, operations) -> {
       for (String op : operations) {
-        assertThat(WorkerPermissions.operation(op)).as(op).isPresent();
-        assertThat(WorkerPermissions.operation(op).get().usedBy()).as(op).contains(action);
+        assertThat(usedBy(op)).as(op).contains(action);
       }
       String policy = WorkerPolicy.document(Set.of(action), Set.of(),
           PolicyScope.Names.library());
@@ -44,8 +44,16 @@ class LearnerPermissionsTest {
       }
     });
     // A row of its own does not hide the operation's other uses.
-    assertThat(WorkerPermissions.operation("Iam.GetRole").get().usedBy())
+    assertThat(usedBy("Iam.GetRole"))
         .contains("CreateRole", "VerifyAccess", "CheckRoleTrust");
+  }
+
+  /** The step actions that call an operation, over all its rows in the table. */
+  static Set<String> usedBy(String operation) {
+    Set<String> out = new TreeSet<>();
+    WorkerPermissions.OPERATIONS.stream().filter(o -> o.name().equals(operation))
+        .forEach(o -> out.addAll(o.usedBy()));
+    return out;
   }
 
   @Test
