@@ -1,5 +1,8 @@
 package io.labflow.activities.permissions;
 
+import static io.labflow.activities.permissions.PolicyScope.STACK_AMI_PARAMETER;
+import static io.labflow.activities.permissions.PolicyScope.STACK_BUCKET;
+import static io.labflow.activities.permissions.PolicyScope.STACK_EC2;
 import static java.util.stream.Collectors.joining;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,6 +10,7 @@ import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.permissions.WorkerPermissions.Grant;
 import io.labflow.activities.permissions.WorkerPermissions.Operation;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -19,22 +23,73 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The IAM policy the worker's own principal needs, built from {@link WorkerPermissions}: for the
- * whole step library, or for the step actions of one definition (plus the nightly reset's sweep),
- * with one statement per {@link PolicyScope}.
+ * The IAM policy the worker's own principal needs, built from {@link WorkerPermissions} and from
+ * what CloudFormation does with the worker's credentials for each resource type of a template: for
+ * the whole step library, or for the step actions of one definition (plus the nightly reset's
+ * sweep), with one statement per {@link PolicyScope}.
  */
 public final class WorkerPolicy {
 
   /** The step actions after which CloudFormation acts with the worker's credentials. */
-  static final Set<String> STACK_ACTIONS = Set.of("CreateStack", "DeleteStack", "DeleteLabResources");
+  static final Set<String> STACK_ACTIONS =
+      Set.of("CreateStack", "DeleteStack", "DeleteLabResources");
 
   /** The nightly reset's sweep, which any lab may get. */
   public static final String SWEEP = "DeleteLabResources";
 
   private static final Pattern RESOURCE_TYPE =
-      Pattern.compile("(?m)^\\s+Type:\\s*[\"']?(AWS::[A-Za-z0-9]+::[A-Za-z0-9]+(?:::[A-Za-z0-9]+)?)");
+      Pattern.compile("(?m)^\\s+Type:\\s*[\"']?"
+          + "(AWS::[A-Za-z0-9]+::[A-Za-z0-9]+(?:::[A-Za-z0-9]+)?)");
 
   private WorkerPolicy() {}
+
+  /**
+   * What CloudFormation calls with the worker's credentials (no service role) to create and
+   * delete each resource type, after the types' handler permissions in the CloudFormation
+   * registry; granted only through CloudFormation ({@code aws:CalledVia}). A template parameter of
+   * an SSM parameter type is resolved the same way.
+   */
+  static final Map<String, List<Grant>> STACK_RESOURCES = stackResources();
+
+  /** The template parameter type CloudFormation resolves from SSM with the caller's credentials. */
+  static final String SSM_PARAMETER_TYPE = "AWS::SSM::Parameter::Value";
+
+  private static Map<String, List<Grant>> stackResources() {
+    Map<String, List<Grant>> m = new LinkedHashMap<>();
+    m.put("AWS::EC2::VPC", ec2("CreateVpc", "DescribeVpcs", "ModifyVpcAttribute",
+        "DescribeVpcAttribute", "CreateTags", "DeleteVpc"));
+    m.put("AWS::EC2::Subnet", ec2("CreateSubnet", "DescribeSubnets", "ModifySubnetAttribute",
+        "DescribeAvailabilityZones", "CreateTags", "DeleteSubnet"));
+    m.put("AWS::EC2::InternetGateway", ec2("CreateInternetGateway", "DescribeInternetGateways",
+        "CreateTags", "DeleteInternetGateway"));
+    m.put("AWS::EC2::VPCGatewayAttachment", ec2("AttachInternetGateway", "DetachInternetGateway",
+        "DescribeInternetGateways"));
+    m.put("AWS::EC2::RouteTable", ec2("CreateRouteTable", "DescribeRouteTables", "CreateTags",
+        "DeleteRouteTable"));
+    m.put("AWS::EC2::Route", ec2("CreateRoute", "DeleteRoute", "DescribeRouteTables"));
+    m.put("AWS::EC2::SubnetRouteTableAssociation", ec2("AssociateRouteTable",
+        "DisassociateRouteTable", "DescribeRouteTables"));
+    m.put("AWS::EC2::SecurityGroup", ec2("CreateSecurityGroup", "DescribeSecurityGroups",
+        "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupEgress", "CreateTags",
+        "DeleteSecurityGroup"));
+    m.put("AWS::EC2::Instance", ec2("RunInstances", "DescribeInstances", "CreateTags",
+        "TerminateInstances"));
+    m.put("AWS::S3::Bucket", Arrays.stream(new String[] {"CreateBucket", "PutBucketTagging",
+        "PutBucketPublicAccessBlock", "PutEncryptionConfiguration", "DeleteBucket"})
+        .map(a -> new Grant("s3:" + a, STACK_BUCKET, null)).toList());
+    m.put(SSM_PARAMETER_TYPE, List.of(new Grant("ssm:GetParameters", STACK_AMI_PARAMETER, null)));
+    return m;
+  }
+
+  private static final String THROUGH_STACK =
+      "CloudFormation creates and deletes the template's EC2 resources with the worker's"
+          + " credentials, under ids nobody knows beforehand; allowed only through CloudFormation"
+          + " (aws:CalledVia)";
+
+  private static List<Grant> ec2(String... actions) {
+    return Arrays.stream(actions)
+        .map(a -> new Grant("ec2:" + a, STACK_EC2, THROUGH_STACK)).toList();
+  }
 
   /** IAM's limit for a customer managed policy, in characters without whitespace. */
   public static final int MANAGED_POLICY_LIMIT = 6144;
@@ -145,11 +200,11 @@ public final class WorkerPolicy {
     boolean stacks = stepActions == null || stepActions.stream().anyMatch(STACK_ACTIONS::contains);
     if (stacks) {
       for (String type : stackTypes) {
-        List<Grant> g = StackPermissions.STACK_RESOURCES.get(type);
+        List<Grant> g = STACK_RESOURCES.get(type);
         if (g == null) {
           throw new IllegalArgumentException(
               "a template uses " + type + ", whose CloudFormation permissions labflow does not"
-                  + " know: add them to StackPermissions.STACK_RESOURCES");
+                  + " know: add them to WorkerPolicy.STACK_RESOURCES");
         }
         out.addAll(g);
       }
@@ -163,8 +218,8 @@ public final class WorkerPolicy {
     Matcher m = RESOURCE_TYPE.matcher(templateText);
     while (m.find()) {
       String t = m.group(1);
-      types.add(t.startsWith(StackPermissions.SSM_PARAMETER_TYPE)
-          ? StackPermissions.SSM_PARAMETER_TYPE : t);
+      types.add(t.startsWith(SSM_PARAMETER_TYPE)
+          ? SSM_PARAMETER_TYPE : t);
     }
     return types;
   }
@@ -173,12 +228,14 @@ public final class WorkerPolicy {
   public static Map<String, String> unscopedActions() {
     Map<String, String> out = new TreeMap<>();
     for (Operation op : WorkerPermissions.OPERATIONS) {
-      op.grants().stream().filter(g -> g.scope().unscoped()).forEach(g -> out.put(g.action(), g.reason()));
+      op.grants().stream().filter(g -> g.scope().unscoped())
+          .forEach(g -> out.put(g.action(), g.reason()));
     }
     Set<String> tagBound = new TreeSet<>();
     WorkerPermissions.OPERATIONS.forEach(op -> op.grants().stream()
-        .filter(g -> g.scope() == PolicyScope.LAB_TAGGED_EC2).forEach(g -> tagBound.add(g.action())));
-    StackPermissions.STACK_RESOURCES.values().forEach(gs -> gs.stream()
+        .filter(g -> g.scope() == PolicyScope.LAB_TAGGED_EC2)
+        .forEach(g -> tagBound.add(g.action())));
+    STACK_RESOURCES.values().forEach(gs -> gs.stream()
         .filter(g -> g.scope().unscoped() && !tagBound.contains(g.action()))
         .forEach(g -> out.putIfAbsent(g.action(), g.reason())));
     return out;

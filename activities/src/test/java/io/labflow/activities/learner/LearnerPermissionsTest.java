@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.labflow.activities.permissions.WorkerPermissions;
 import io.labflow.activities.permissions.WorkerPolicy;
 import io.labflow.activities.permissions.PolicyScope;
+import io.labflow.workflows.lab.LabIds;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,6 +16,10 @@ import org.junit.jupiter.api.Test;
 /** The worker policy grants what the check and adopt actions call, and no write but tagging. */
 @Tag("fast")
 class LearnerPermissionsTest {
+
+  /** The whole step library's names: any account and region, the {@code labflow-} prefix. */
+  static final PolicyScope.Names LIBRARY =
+      new PolicyScope.Names("*", "*", LabIds.NAME_PREFIX, LabIds.NAME_PREFIX);
 
   /** Each action's AWS calls (GetCallerIdentity, for a policy's ARN, is every run's). */
   static final Map<String, List<String>> CALLS = Map.of(
@@ -36,7 +41,7 @@ class LearnerPermissionsTest {
         assertThat(usedBy(op)).as(op).contains(action);
       }
       String policy = WorkerPolicy.document(Set.of(action), Set.of(),
-          PolicyScope.Names.library());
+          LIBRARY);
       for (String op : operations) {
         String iamAction = op.substring(0, op.indexOf('.')).toLowerCase() + ":"
             + op.substring(op.indexOf('.') + 1);
@@ -60,7 +65,7 @@ class LearnerPermissionsTest {
   void adoptingTagsOnlyWithTheLabTagInTheRequest() {
     String policy = WorkerPolicy.document(
         Set.of("AdoptRole", "AdoptPolicy", "AdoptInstanceProfile"), Set.of(),
-        PolicyScope.Names.library());
+        LIBRARY);
     assertThat(policy).doesNotContain("iam:Create", "iam:Delete", "iam:Put", "iam:Update",
         "iam:Attach", "iam:Detach");
     assertThat(policy).contains("\"aws:RequestTag/labflow:lab\" : \"false\"");
