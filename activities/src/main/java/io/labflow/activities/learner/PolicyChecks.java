@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.StreamSupport;
 
 /**
  * The checks' reading of policy documents: does a role's trust policy let exactly one service
@@ -81,13 +80,12 @@ final class PolicyChecks {
   /** A policy's statements: {@code Statement} is one object or an array of them. */
   static List<JsonNode> statements(JsonNode policy) {
     JsonNode s = policy.path("Statement");
-    return s.isArray() ? StreamSupport.stream(s.spliterator(), false).toList()
-        : s.isObject() ? List.of(s) : List.of();
+    return s.isArray() ? s.valueStream().toList() : s.isObject() ? List.of(s) : List.of();
   }
 
   /** A policy element that is one string or an array of strings. */
   static List<String> strings(JsonNode n) {
-    return n.isArray() ? StreamSupport.stream(n.spliterator(), false).map(JsonNode::asText).toList()
+    return n.isArray() ? n.valueStream().map(JsonNode::asText).toList()
         : n.isTextual() ? List.of(n.asText()) : List.of();
   }
 
