@@ -136,8 +136,26 @@ public final class WorkerPolicy {
   /** One statement per scope and, in a typed scope, per set of resource types. */
   private static List<ObjectNode> statements(
       Set<String> stepActions, Set<String> stackTypes, PolicyScope.Names names) {
+    List<ObjectNode> statements = new ArrayList<>();
+    byScope(grants(stepActions, stackTypes)).forEach((scope, byTypes) -> byTypes.forEach(
+        (types, actions) -> {
+          List<String> resources = scope.resources(names, types);
+          Map<String, Map<String, String>> condition = scope.condition(names);
+          ObjectNode st = PolicyDocuments.statement(
+              scope.sid() + types.stream().map(WorkerPolicy::camel).collect(joining()), "Allow",
+              List.copyOf(actions), resources, condition.isEmpty() ? null : condition);
+          if (resources.size() == 1) {
+            st.put("Resource", resources.get(0));
+          }
+          statements.add(st);
+        }));
+    return statements;
+  }
+
+  /** The grants' actions by scope and resource types, each once where the worker needs it. */
+  private static Map<PolicyScope, Map<List<String>, Set<String>>> byScope(List<Grant> grants) {
     Map<PolicyScope, Map<List<String>, Set<String>>> byScope = new EnumMap<>(PolicyScope.class);
-    for (Grant g : grants(stepActions, stackTypes)) {
+    for (Grant g : grants) {
       byScope.computeIfAbsent(g.scope(), k -> new LinkedHashMap<>())
           .computeIfAbsent(g.resourceTypes(), k -> new TreeSet<>()).add(g.action());
     }
@@ -148,19 +166,7 @@ public final class WorkerPolicy {
     // The stack's EC2 resources carry the stack's lab tag, so CloudFormation's deletes of them are
     // covered by the sweep's tag-bound statements; only what carries no tag (routes) stays.
     dropGranted(byScope, PolicyScope.STACK_EC2, PolicyScope.LAB_TAGGED_EC2);
-    List<ObjectNode> statements = new ArrayList<>();
-    byScope.forEach((scope, byTypes) -> byTypes.forEach((types, actions) -> {
-      List<String> resources = scope.resources(names, types);
-      Map<String, Map<String, String>> condition = scope.condition(names);
-      ObjectNode st = PolicyDocuments.statement(
-          scope.sid() + types.stream().map(WorkerPolicy::camel).collect(joining()), "Allow",
-          List.copyOf(actions), resources, condition.isEmpty() ? null : condition);
-      if (resources.size() == 1) {
-        st.put("Resource", resources.get(0));
-      }
-      statements.add(st);
-    }));
-    return statements;
+    return byScope;
   }
 
   private static String render(List<ObjectNode> statements) {
@@ -218,26 +224,18 @@ public final class WorkerPolicy {
     Matcher m = RESOURCE_TYPE.matcher(templateText);
     while (m.find()) {
       String t = m.group(1);
-      types.add(t.startsWith(SSM_PARAMETER_TYPE)
-          ? SSM_PARAMETER_TYPE : t);
+      types.add(t.startsWith(SSM_PARAMETER_TYPE) ? SSM_PARAMETER_TYPE : t);
     }
     return types;
   }
 
   /** Every action granted on {@code "*"}, with the reason: the generator's list of exceptions. */
   public static Map<String, String> unscopedActions() {
+    List<Grant> all = grants(null, STACK_RESOURCES.keySet());
     Map<String, String> out = new TreeMap<>();
-    for (Operation op : WorkerPermissions.OPERATIONS) {
-      op.grants().stream().filter(g -> g.scope().unscoped())
-          .forEach(g -> out.put(g.action(), g.reason()));
-    }
-    Set<String> tagBound = new TreeSet<>();
-    WorkerPermissions.OPERATIONS.forEach(op -> op.grants().stream()
-        .filter(g -> g.scope() == PolicyScope.LAB_TAGGED_EC2)
-        .forEach(g -> tagBound.add(g.action())));
-    STACK_RESOURCES.values().forEach(gs -> gs.stream()
-        .filter(g -> g.scope().unscoped() && !tagBound.contains(g.action()))
-        .forEach(g -> out.putIfAbsent(g.action(), g.reason())));
+    byScope(all).forEach((scope, byTypes) -> byTypes.values().forEach(actions -> all.stream()
+        .filter(g -> scope.unscoped() && g.scope() == scope && actions.contains(g.action()))
+        .forEach(g -> out.putIfAbsent(g.action(), g.reason()))));
     return out;
   }
 }
