@@ -48,8 +48,8 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
       throw AwsFailures.invalidInput("CheckRoleTrust: input field 'servicePrincipal' must name one"
           + " AWS service, such as ec2.amazonaws.com, not " + service);
     }
-    return withRole(name,
-        r -> PolicyChecks.trust(PolicyDocuments.parse(r.assumeRolePolicyDocument()), name, service));
+    return withRole(name, r -> PolicyChecks.trust(
+        PolicyDocuments.parse(r.assumeRolePolicyDocument()), name, service));
   }
 
   @Override
