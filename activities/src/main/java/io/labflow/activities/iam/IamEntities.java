@@ -47,14 +47,6 @@ public final class IamEntities {
         NO_SUCH_ENTITY);
   }
 
-  /**
-   * Whether the profile carries the lab tag. GetInstanceProfile returns the tags, which saves a
-   * ListInstanceProfileTags call (and that call is missing from moto).
-   */
-  public boolean profileOwned(String name, String labId) {
-    return profile(name).map(p -> Tags.owned(p.tags(), Tag::key, Tag::value, labId)).orElse(false);
-  }
-
   public List<Tag> roleTags(String name) {
     return iam.listRoleTagsPaginator(b -> b.roleName(name)).tags().stream().toList();
   }
@@ -71,18 +63,20 @@ public final class IamEntities {
     if (role(name).isEmpty()) {
       throw AwsFailures.retryable("role " + name + " does not exist (yet)", NO_SUCH_ENTITY);
     }
-    requireRoleOwned(name, labId);
+    requireOwned(roleTags(name), "role " + name, labId);
   }
 
-  public void requireRoleOwned(String name, String labId) {
-    if (!Tags.owned(roleTags(name), Tag::key, Tag::value, labId)) {
-      throw AwsFailures.notOwned("role " + name, labId);
-    }
+  /**
+   * Whether these tags (GetInstanceProfile returns a profile's, which saves a
+   * ListInstanceProfileTags call, missing from moto) carry the lab tag.
+   */
+  public static boolean owned(List<Tag> tags, String labId) {
+    return Tags.owned(tags, Tag::key, Tag::value, labId);
   }
 
-  public void requirePolicyOwned(String arn, String labId) {
-    if (!Tags.owned(policyTags(arn), Tag::key, Tag::value, labId)) {
-      throw AwsFailures.notOwned("policy " + arn, labId);
+  public static void requireOwned(List<Tag> tags, String what, String labId) {
+    if (!owned(tags, labId)) {
+      throw AwsFailures.notOwned(what, labId);
     }
   }
 

@@ -71,7 +71,7 @@ public final class PolicyDocuments {
     }
     if (resourceWildcard) {
       return document(List.of(statement("LabflowAll", "Allow", List.copyOf(unique), List.of("*"),
-          null)));
+          null)), false);
     }
     // A wildcard action may match both kinds, so it gets both resources; no action, no statement.
     return document(Stream.of(
@@ -81,13 +81,14 @@ public final class PolicyDocuments {
             statement("LabflowObjects", "Allow", unique.stream()
                 .filter(a -> a.contains("*") || !isBucketAction(a)).toList(),
                 List.of(objectsArn(bucket)), null))
-        .filter(st -> !st.get("Action").isEmpty()).toList());
+        .filter(st -> !st.get("Action").isEmpty()).toList(), false);
   }
 
   /**
    * The trust policy letting this service principal and this AWS principal (either optional)
    * assume the role. Both principals share one statement: that is equivalent for IAM, and it is the
-   * only shape moto can evaluate (it fails on a statement naming only a service when it checks AssumeRole).
+   * only shape moto can evaluate (it fails on a statement naming only a service when it checks
+   * AssumeRole).
    */
   public static String trustPolicy(String servicePrincipal, String awsPrincipalArn) {
     ObjectNode st = JSON.createObjectNode().put("Effect", "Allow");
@@ -99,7 +100,7 @@ public final class PolicyDocuments {
       principal.put("AWS", awsPrincipalArn);
     }
     st.put("Action", "sts:AssumeRole");
-    return document(List.of(st));
+    return document(List.of(st), false);
   }
 
   /**
@@ -142,13 +143,13 @@ public final class PolicyDocuments {
     return st;
   }
 
-  /** A policy document of these statements, as JSON. */
-  public static String document(List<ObjectNode> statements) {
-    ObjectNode doc = JSON.createObjectNode();
-    doc.put("Version", "2012-10-17");
+  /** A policy document of these statements, as JSON; indented for people when {@code pretty}. */
+  public static String document(List<ObjectNode> statements, boolean pretty) {
+    ObjectNode doc = JSON.createObjectNode().put("Version", "2012-10-17");
     doc.putArray("Statement").addAll(statements);
     try {
-      return JSON.writeValueAsString(doc);
+      return (pretty ? JSON.writerWithDefaultPrettyPrinter() : JSON.writer())
+          .writeValueAsString(doc);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -5,38 +5,59 @@ import io.labflow.activities.common.Inputs;
 import io.labflow.activities.ec2.Ec2ActivitiesImpl;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.iam.PolicyDocuments;
-import io.labflow.activities.iam.policies.PolicyActivities.CreatePolicyInput;
 import io.labflow.activities.iam.policies.PolicyActivities.RolePolicyInput;
 import io.labflow.activities.iam.policies.PolicyActivitiesImpl;
 import io.labflow.activities.iam.profiles.InstanceProfileActivitiesImpl;
 import io.labflow.activities.iam.roles.RoleActivities.RoleOutput;
 import io.labflow.activities.iam.roles.RoleActivitiesImpl;
-import io.labflow.activities.learner.LearnerMade.Entity;
 import io.labflow.activities.model.DeleteOutput;
 import io.labflow.workflows.lab.FailureTypes;
+import io.labflow.workflows.lab.LabIds;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.Tag;
 
 /**
- * {@link LearnerAccessActivities} over the role, policy, profile and EC2 steps' own code, and
- * {@link LearnerMade}'s rule.
+ * {@link LearnerAccessActivities} over the role, policy, profile and EC2 steps' own code, and the
+ * one rule for what the learner made, which the lab may take as its own (tag it, then delete it as
+ * it deletes what it created): a role, policy or instance profile named for the lab ({@code
+ * labflow-<lab id>-...}), carrying no other lab's (or namespace's) {@code labflow:} tag, and
+ * created at or after the lab's start. The adopt actions refuse anything else ({@code NotOwned});
+ * DeleteLearnerAccess leaves it and says why.
  */
 public final class LearnerAccessActivitiesImpl implements LearnerAccessActivities {
 
   private static final Logger log = LoggerFactory.getLogger(LearnerAccessActivitiesImpl.class);
   private final IamEntities entities;
+  private final IamClient iam;
   private final RoleActivitiesImpl roles;
   private final PolicyActivitiesImpl policies;
   private final InstanceProfileActivitiesImpl profiles;
   private final Ec2ActivitiesImpl instances;
 
+  /** One IAM entity as the rule reads it: {@code kind} and {@code name} name it in sentences. */
+  private record Entity(String kind, String name, String arn, Instant created,
+      Supplier<List<Tag>> tags, Consumer<List<Tag>> tag) {
+    String what() {
+      return kind + " " + name;
+    }
+  }
+
   public LearnerAccessActivitiesImpl(IamEntities entities, RoleActivitiesImpl roles,
-      PolicyActivitiesImpl policies, InstanceProfileActivitiesImpl profiles, Ec2ActivitiesImpl instances) {
+      PolicyActivitiesImpl policies, InstanceProfileActivitiesImpl profiles,
+      Ec2ActivitiesImpl instances) {
     this.entities = entities;
+    this.iam = entities.client();
     this.roles = roles;
     this.policies = policies;
     this.profiles = profiles;
@@ -47,8 +68,8 @@ public final class LearnerAccessActivitiesImpl implements LearnerAccessActivitie
   public LearnerAccessOutput createLearnerAccess(CreateLearnerAccessInput in) {
     String labId = in.labId();
     String name = in.learnerRoleName();
-    String boundary = policies.createPolicy(new CreatePolicyInput(labId,
-        in.boundaryPolicyName(), in.bucketName(), LearnerPolicies.BOUNDARY_ACTIONS, false))
+    String boundary = policies.ensure(labId, in.boundaryPolicyName(), PolicyDocuments.forBucket(
+        in.bucketName(), LearnerPolicies.BOUNDARY_ACTIONS, false), "labflow lab " + labId)
         .policyArn();
     String prefix = boundary.substring(0, boundary.indexOf(":policy/"));
     // Only the operator who issues the credentials may assume the learner role.
@@ -69,16 +90,16 @@ public final class LearnerAccessActivitiesImpl implements LearnerAccessActivitie
   @Override
   public DeleteLearnerAccessOutput deleteLearnerAccess(DeleteLearnerAccessInput in) {
     String labId = in.labId();
-    LearnerMade made = new LearnerMade(entities, labId, in.notBefore(), "DeleteLearnerAccess");
+    Instant notBefore = notBefore(in.notBefore(), "DeleteLearnerAccess");
     String profileName = in.instanceProfileName();
     List<String> deleted = new ArrayList<>();
     List<String> untouched = new ArrayList<>();
     // First the learner's sessions: nothing the learner does can race the cleanup after this.
     note(roles.deleteOwned(in.learnerRoleName(), labId), deleted);
     note(policies.deleteOwned(entities.policyArn(in.learnerRoleName()), labId), deleted);
-    boolean profile = made.take(made.profile(profileName), untouched);
-    boolean role = made.take(made.role(in.roleName()), untouched);
-    boolean policy = made.take(made.policy(in.policyName()), untouched);
+    boolean profile = take(profile(profileName), labId, notBefore, untouched);
+    boolean role = take(role(in.roleName()), labId, notBefore, untouched);
+    boolean policy = take(policy(in.policyName()), labId, notBefore, untouched);
     if (profile && in.instanceId() != null && !in.instanceId().isBlank()) {
       note(instances.disassociate(in.instanceId(), profileName, labId), deleted);
     }
@@ -98,27 +119,104 @@ public final class LearnerAccessActivitiesImpl implements LearnerAccessActivitie
 
   @Override
   public AdoptOutput adoptRole(AdoptRoleInput in) {
-    return adopt("AdoptRole", in.labId(), "role", in.roleName(), in.notBefore(), LearnerMade::role);
+    return adopt("AdoptRole", in.labId(), in.notBefore(), "role", in.roleName(), this::role);
   }
 
   @Override
   public AdoptOutput adoptPolicy(AdoptPolicyInput in) {
-    return adopt("AdoptPolicy", in.labId(), "policy", in.policyName(), in.notBefore(),
-        LearnerMade::policy);
+    return adopt(
+        "AdoptPolicy", in.labId(), in.notBefore(), "policy", in.policyName(), this::policy);
   }
 
   @Override
   public AdoptOutput adoptInstanceProfile(AdoptInstanceProfileInput in) {
-    return adopt("AdoptInstanceProfile", in.labId(), "instance profile", in.instanceProfileName(),
-        in.notBefore(), LearnerMade::profile);
+    return adopt("AdoptInstanceProfile", in.labId(), in.notBefore(), "instance profile",
+        in.instanceProfileName(), this::profile);
   }
 
-  private AdoptOutput adopt(String action, String labId, String kind, String name,
-      String notBefore, BiFunction<LearnerMade, String, Optional<Entity>> find) {
-    LearnerMade made = new LearnerMade(entities, labId, notBefore, action);
-    Entity e = find.apply(made, name).orElseThrow(() -> AwsFailures.nonRetryable(
+  /**
+   * Tags the entity as the lab's when it is the learner's and untagged ({@code tagged=false} when
+   * it already was the lab's); {@code NotOwned} when it is not the learner's.
+   */
+  private AdoptOutput adopt(String action, String labId, String notBefore, String kind, String name,
+      Function<String, Optional<Entity>> find) {
+    Instant after = notBefore(notBefore, action);
+    Entity e = find.apply(name).orElseThrow(() -> AwsFailures.nonRetryable(
         kind + " " + name + " does not exist", FailureTypes.NOT_FOUND));
-    return new AdoptOutput(e.arn(), made.adopt(e));
+    return new AdoptOutput(e.arn(), claim(e, labId, after, why -> {
+      throw AwsFailures.nonRetryable(why + "; labflow does not adopt it", FailureTypes.NOT_OWNED);
+    }));
+  }
+
+  private Optional<Entity> role(String name) {
+    return entities.role(name).map(r -> new Entity("role", name, r.arn(), r.createDate(),
+        () -> entities.roleTags(name), tags -> iam.tagRole(b -> b.roleName(name).tags(tags))));
+  }
+
+  private Optional<Entity> policy(String name) {
+    String arn = entities.policyArn(name);
+    return entities.policy(arn).map(p -> new Entity("policy", name, arn, p.createDate(),
+        () -> entities.policyTags(arn), tags -> iam.tagPolicy(b -> b.policyArn(arn).tags(tags))));
+  }
+
+  // GetInstanceProfile returns the tags (and moto lacks ListInstanceProfileTags).
+  private Optional<Entity> profile(String name) {
+    return entities.profile(name).map(p -> new Entity("instance profile", name, p.arn(),
+        p.createDate(), p::tags,
+        tags -> iam.tagInstanceProfile(b -> b.instanceProfileName(name).tags(tags))));
+  }
+
+  private static Instant notBefore(String notBefore, String action) {
+    try {
+      return Instant.parse(notBefore);
+    } catch (DateTimeParseException e) {
+      throw AwsFailures.invalidInput(action + ": input field 'notBefore' is not an ISO-8601"
+          + " instant (such as 2026-12-05T02:00:00Z): " + notBefore);
+    }
+  }
+
+  /**
+   * Whether the entity is the lab's to delete (tagged as the lab's first when the learner left it
+   * untagged); when it is not, {@code untouched} gets why.
+   */
+  private boolean take(
+      Optional<Entity> found, String labId, Instant notBefore, List<String> untouched) {
+    return found.isPresent() && claim(found.get(), labId, notBefore, untouched::add) != null;
+  }
+
+  /** Whether this call tagged the entity; null when it is not the learner's ({@code refused}). */
+  private Boolean claim(Entity e, String labId, Instant notBefore, Consumer<String> refused) {
+    List<Tag> tags = e.tags().get();
+    if (IamEntities.owned(tags, labId)) {
+      return false;
+    }
+    String why = whyNot(tags, e.name(), e.created(), labId, notBefore);
+    if (why != null) {
+      refused.accept(e.what() + " " + why);
+      return null;
+    }
+    e.tag().accept(IamEntities.tagsForCreate(labId));
+    log.info("lab {}: adopted {}", labId, e.what());
+    return true;
+  }
+
+  /** Null when the entity, not the lab's yet, is the learner's; else why not. */
+  private static String whyNot(
+      List<Tag> tags, String name, Instant created, String labId, Instant notBefore) {
+    String prefix = LabIds.NAME_PREFIX + labId + "-";
+    if (!name.startsWith(prefix)) {
+      return "is not named for lab " + labId + " (" + prefix + "...)";
+    }
+    for (Tag t : tags) {
+      if (t.key().startsWith("labflow:")) {
+        return "carries the tag " + t.key() + "=" + t.value() + " of another lab (or namespace)";
+      }
+    }
+    // IAM gives creation times in whole seconds: a resource made in the lab's first second counts.
+    if (created.isBefore(notBefore.truncatedTo(ChronoUnit.SECONDS))) {
+      return "was created at " + created + ", before this lab started (" + notBefore + ")";
+    }
+    return null;
   }
 
   private static void note(DeleteOutput out, List<String> deleted) {

@@ -48,8 +48,8 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
       throw AwsFailures.invalidInput("CheckRoleTrust: input field 'servicePrincipal' must name one"
           + " AWS service, such as ec2.amazonaws.com, not " + service);
     }
-    return withRole(name,
-        r -> CheckTrust.read(PolicyDocuments.parse(r.assumeRolePolicyDocument()), name, service));
+    return withRole(name, r -> PolicyChecks.trust(
+        PolicyDocuments.parse(r.assumeRolePolicyDocument()), name, service));
   }
 
   @Override
@@ -87,7 +87,7 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
         iam.getPolicyVersion(b -> b.policyArn(arn).versionId(policy.get().defaultVersionId()))
             .policyVersion()
             .document();
-    return CheckScope.read(PolicyDocuments.parse(document), name, in.bucketName(), in.actions());
+    return PolicyChecks.scope(PolicyDocuments.parse(document), name, in.bucketName(), in.actions());
   }
 
   @Override

@@ -15,25 +15,16 @@ import java.util.Map;
  * The lab's policy is attached only to the lab's role carrying the boundary, so a role of the lab's
  * name made before the lab (without it) gains nothing.
  */
-public final class LearnerPolicies {
+final class LearnerPolicies {
 
   /** What any role the learner creates may do at most: the tutorial's S3 actions on the bucket. */
-  public static final List<String> BOUNDARY_ACTIONS =
+  static final List<String> BOUNDARY_ACTIONS =
       List.of("s3:ListBucket", "s3:GetObject", "s3:PutObject");
 
   /** The longest session of the learner role: a working day. */
-  public static final int MAX_SESSION_SECONDS = 12 * 60 * 60;
+  static final int MAX_SESSION_SECONDS = 12 * 60 * 60;
 
   private LearnerPolicies() {}
-
-  /** The learner's names of lab {@code labId}: role, managed policy and instance profile. */
-  public record Names(String role, String policy, String profile) {
-    /** {@code labflow-L-role}, {@code labflow-L-s3}, {@code labflow-L-profile}. */
-    public static Names of(String labId) {
-      String p = LabIds.NAME_PREFIX + labId;
-      return new Names(p + "-role", p + "-s3", p + "-profile");
-    }
-  }
 
   /**
    * The learner role's policy.
@@ -42,12 +33,12 @@ public final class LearnerPolicies {
    * @param boundaryArn the boundary every role the learner creates must carry
    * @param instanceId the lab's instance (which must also carry the lab's tag); null: any so tagged
    */
-  public static String learner(
+  static String learner(
       String labId, String iamPrefix, String boundaryArn, String instanceId) {
-    Names n = Names.of(labId);
-    String role = iamPrefix + ":role/" + n.role();
-    String policy = iamPrefix + ":policy/" + n.policy();
-    String profile = iamPrefix + ":instance-profile/" + n.profile();
+    String name = LabIds.NAME_PREFIX + labId;
+    String role = iamPrefix + ":role/" + name + "-role";
+    String policy = iamPrefix + ":policy/" + name + "-s3";
+    String profile = iamPrefix + ":instance-profile/" + name + "-profile";
     return PolicyDocuments.document(List.of(
         allow("CreateLabRoleWithBoundary", List.of("iam:CreateRole"), List.of(role),
             Map.of("StringEquals", Map.of("iam:PermissionsBoundary", boundaryArn))),
@@ -76,7 +67,7 @@ public final class LearnerPolicies {
         allow("DescribeEc2", List.of("ec2:Describe*"), List.of("*"), null),
         deny("KeepTheBoundary", List.of("iam:DeleteRolePermissionsBoundary"), null),
         deny("NoOtherBoundary", List.of("iam:PutRolePermissionsBoundary"),
-            Map.of("StringNotEquals", Map.of("iam:PermissionsBoundary", boundaryArn)))));
+            Map.of("StringNotEquals", Map.of("iam:PermissionsBoundary", boundaryArn)))), false);
   }
 
   private static ObjectNode allow(

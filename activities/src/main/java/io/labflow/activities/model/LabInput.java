@@ -1,6 +1,4 @@
 package io.labflow.activities.model;
 
-
 /** Input of the lab-wide inventory actions. */
-public record LabInput(
-    String labId) {}
+public record LabInput(String labId) {}

@@ -1,7 +1,6 @@
 package io.labflow.activities.permissions;
 
 import io.labflow.activities.common.Tags;
-import io.labflow.workflows.lab.LabIds;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -147,11 +146,6 @@ public enum PolicyScope {
           throw new IllegalArgumentException("policy names need an account, region and prefixes: " + s);
         }
       }
-    }
-
-    /** The whole step library's names: any account and region, the {@code labflow-} prefix. */
-    public static Names library() {
-      return new Names("*", "*", LabIds.NAME_PREFIX, LabIds.NAME_PREFIX);
     }
 
     String expand(String pattern) {

@@ -24,9 +24,7 @@ import static io.labflow.activities.permissions.PolicyScope.STACK_OWNED;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The one table of what the worker's credentials are used for: every AWS operation the step
@@ -89,9 +87,9 @@ public final class WorkerPermissions {
 
   /**
    * The table, by what the operations are for; an operation's IAM action is its own name. An
-   * operation used for several purposes may have a row in each ({@link #operation} merges them).
+   * operation used for several purposes may have a row in each.
    */
-  static final List<Operation> OPERATIONS =
+  public static final List<Operation> OPERATIONS =
       table(
           // The account guard, on every run.
           unscoped(EVERY_RUN, "GetCallerIdentity has no resource type (AWS allows it even without"
@@ -224,26 +222,6 @@ public final class WorkerPermissions {
           same(ROLE, "VerifyAccess CheckAccess", "Iam.SimulatePrincipalPolicy"));
 
   private WorkerPermissions() {}
-
-  public static List<Operation> operations() {
-    return OPERATIONS;
-  }
-
-  /** The table row of an operation ({@code Iam.CreateRole}), its rows merged when it has several. */
-  public static Optional<Operation> operation(String name) {
-    List<Operation> rows = OPERATIONS.stream().filter(o -> o.name().equals(name)).toList();
-    if (rows.isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(new Operation(name,
-        rows.stream().flatMap(o -> o.grants().stream()).distinct().toList(),
-        rows.stream().flatMap(o -> o.usedBy().stream()).collect(Collectors.toSet())));
-  }
-
-  /** The CloudFormation resource types (and the SSM parameter type) the table knows. */
-  public static Set<String> stackResourceTypes() {
-    return StackPermissions.STACK_RESOURCES.keySet();
-  }
 
   @SafeVarargs
   private static List<Operation> table(List<Operation>... parts) {

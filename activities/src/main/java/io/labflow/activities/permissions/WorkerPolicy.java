@@ -1,15 +1,16 @@
 package io.labflow.activities.permissions;
 
+import static io.labflow.activities.permissions.PolicyScope.STACK_AMI_PARAMETER;
+import static io.labflow.activities.permissions.PolicyScope.STACK_BUCKET;
+import static io.labflow.activities.permissions.PolicyScope.STACK_EC2;
 import static java.util.stream.Collectors.joining;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.permissions.WorkerPermissions.Grant;
 import io.labflow.activities.permissions.WorkerPermissions.Operation;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -22,24 +23,73 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The IAM policy the worker's own principal needs, built from {@link WorkerPermissions}: for the
- * whole step library, or for the step actions of one definition (plus the nightly reset's sweep),
- * with one statement per {@link PolicyScope}.
+ * The IAM policy the worker's own principal needs, built from {@link WorkerPermissions} and from
+ * what CloudFormation does with the worker's credentials for each resource type of a template: for
+ * the whole step library, or for the step actions of one definition (plus the nightly reset's
+ * sweep), with one statement per {@link PolicyScope}.
  */
 public final class WorkerPolicy {
 
   /** The step actions after which CloudFormation acts with the worker's credentials. */
-  static final Set<String> STACK_ACTIONS = Set.of("CreateStack", "DeleteStack", "DeleteLabResources");
+  static final Set<String> STACK_ACTIONS =
+      Set.of("CreateStack", "DeleteStack", "DeleteLabResources");
 
   /** The nightly reset's sweep, which any lab may get. */
   public static final String SWEEP = "DeleteLabResources";
 
   private static final Pattern RESOURCE_TYPE =
-      Pattern.compile("(?m)^\\s+Type:\\s*[\"']?(AWS::[A-Za-z0-9]+::[A-Za-z0-9]+(?:::[A-Za-z0-9]+)?)");
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+      Pattern.compile("(?m)^\\s+Type:\\s*[\"']?"
+          + "(AWS::[A-Za-z0-9]+::[A-Za-z0-9]+(?:::[A-Za-z0-9]+)?)");
 
   private WorkerPolicy() {}
+
+  /**
+   * What CloudFormation calls with the worker's credentials (no service role) to create and
+   * delete each resource type, after the types' handler permissions in the CloudFormation
+   * registry; granted only through CloudFormation ({@code aws:CalledVia}). A template parameter of
+   * an SSM parameter type is resolved the same way.
+   */
+  static final Map<String, List<Grant>> STACK_RESOURCES = stackResources();
+
+  /** The template parameter type CloudFormation resolves from SSM with the caller's credentials. */
+  static final String SSM_PARAMETER_TYPE = "AWS::SSM::Parameter::Value";
+
+  private static Map<String, List<Grant>> stackResources() {
+    Map<String, List<Grant>> m = new LinkedHashMap<>();
+    m.put("AWS::EC2::VPC", ec2("CreateVpc", "DescribeVpcs", "ModifyVpcAttribute",
+        "DescribeVpcAttribute", "CreateTags", "DeleteVpc"));
+    m.put("AWS::EC2::Subnet", ec2("CreateSubnet", "DescribeSubnets", "ModifySubnetAttribute",
+        "DescribeAvailabilityZones", "CreateTags", "DeleteSubnet"));
+    m.put("AWS::EC2::InternetGateway", ec2("CreateInternetGateway", "DescribeInternetGateways",
+        "CreateTags", "DeleteInternetGateway"));
+    m.put("AWS::EC2::VPCGatewayAttachment", ec2("AttachInternetGateway", "DetachInternetGateway",
+        "DescribeInternetGateways"));
+    m.put("AWS::EC2::RouteTable", ec2("CreateRouteTable", "DescribeRouteTables", "CreateTags",
+        "DeleteRouteTable"));
+    m.put("AWS::EC2::Route", ec2("CreateRoute", "DeleteRoute", "DescribeRouteTables"));
+    m.put("AWS::EC2::SubnetRouteTableAssociation", ec2("AssociateRouteTable",
+        "DisassociateRouteTable", "DescribeRouteTables"));
+    m.put("AWS::EC2::SecurityGroup", ec2("CreateSecurityGroup", "DescribeSecurityGroups",
+        "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupEgress", "CreateTags",
+        "DeleteSecurityGroup"));
+    m.put("AWS::EC2::Instance", ec2("RunInstances", "DescribeInstances", "CreateTags",
+        "TerminateInstances"));
+    m.put("AWS::S3::Bucket", Arrays.stream(new String[] {"CreateBucket", "PutBucketTagging",
+        "PutBucketPublicAccessBlock", "PutEncryptionConfiguration", "DeleteBucket"})
+        .map(a -> new Grant("s3:" + a, STACK_BUCKET, null)).toList());
+    m.put(SSM_PARAMETER_TYPE, List.of(new Grant("ssm:GetParameters", STACK_AMI_PARAMETER, null)));
+    return m;
+  }
+
+  private static final String THROUGH_STACK =
+      "CloudFormation creates and deletes the template's EC2 resources with the worker's"
+          + " credentials, under ids nobody knows beforehand; allowed only through CloudFormation"
+          + " (aws:CalledVia)";
+
+  private static List<Grant> ec2(String... actions) {
+    return Arrays.stream(actions)
+        .map(a -> new Grant("ec2:" + a, STACK_EC2, THROUGH_STACK)).toList();
+  }
 
   /** IAM's limit for a customer managed policy, in characters without whitespace. */
   public static final int MANAGED_POLICY_LIMIT = 6144;
@@ -86,8 +136,26 @@ public final class WorkerPolicy {
   /** One statement per scope and, in a typed scope, per set of resource types. */
   private static List<ObjectNode> statements(
       Set<String> stepActions, Set<String> stackTypes, PolicyScope.Names names) {
+    List<ObjectNode> statements = new ArrayList<>();
+    byScope(grants(stepActions, stackTypes)).forEach((scope, byTypes) -> byTypes.forEach(
+        (types, actions) -> {
+          List<String> resources = scope.resources(names, types);
+          Map<String, Map<String, String>> condition = scope.condition(names);
+          ObjectNode st = PolicyDocuments.statement(
+              scope.sid() + types.stream().map(WorkerPolicy::camel).collect(joining()), "Allow",
+              List.copyOf(actions), resources, condition.isEmpty() ? null : condition);
+          if (resources.size() == 1) {
+            st.put("Resource", resources.get(0));
+          }
+          statements.add(st);
+        }));
+    return statements;
+  }
+
+  /** The grants' actions by scope and resource types, each once where the worker needs it. */
+  private static Map<PolicyScope, Map<List<String>, Set<String>>> byScope(List<Grant> grants) {
     Map<PolicyScope, Map<List<String>, Set<String>>> byScope = new EnumMap<>(PolicyScope.class);
-    for (Grant g : grants(stepActions, stackTypes)) {
+    for (Grant g : grants) {
       byScope.computeIfAbsent(g.scope(), k -> new LinkedHashMap<>())
           .computeIfAbsent(g.resourceTypes(), k -> new TreeSet<>()).add(g.action());
     }
@@ -98,30 +166,11 @@ public final class WorkerPolicy {
     // The stack's EC2 resources carry the stack's lab tag, so CloudFormation's deletes of them are
     // covered by the sweep's tag-bound statements; only what carries no tag (routes) stays.
     dropGranted(byScope, PolicyScope.STACK_EC2, PolicyScope.LAB_TAGGED_EC2);
-    List<ObjectNode> statements = new ArrayList<>();
-    byScope.forEach((scope, byTypes) -> byTypes.forEach((types, actions) -> {
-      List<String> resources = scope.resources(names, types);
-      Map<String, Map<String, String>> condition = scope.condition(names);
-      ObjectNode st = PolicyDocuments.statement(
-          scope.sid() + types.stream().map(WorkerPolicy::camel).collect(joining()), "Allow",
-          List.copyOf(actions), resources, condition.isEmpty() ? null : condition);
-      if (resources.size() == 1) {
-        st.put("Resource", resources.get(0));
-      }
-      statements.add(st);
-    }));
-    return statements;
+    return byScope;
   }
 
   private static String render(List<ObjectNode> statements) {
-    ObjectNode doc = JSON.createObjectNode();
-    doc.put("Version", "2012-10-17");
-    doc.putArray("Statement").addAll(statements);
-    try {
-      return JSON.writeValueAsString(doc) + "\n";
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return PolicyDocuments.document(statements, true) + "\n";
   }
 
   /** {@code internet-gateway} as {@code InternetGateway}, for a statement id. */
@@ -147,7 +196,7 @@ public final class WorkerPolicy {
   /** Every grant for these step actions (null: all) and template resource types. */
   static List<Grant> grants(Set<String> stepActions, Set<String> stackTypes) {
     List<Grant> out = new ArrayList<>();
-    for (Operation op : WorkerPermissions.operations()) {
+    for (Operation op : WorkerPermissions.OPERATIONS) {
       if (stepActions == null
           || op.usedBy().contains(WorkerPermissions.EVERY_RUN)
           || op.usedBy().stream().anyMatch(stepActions::contains)) {
@@ -157,11 +206,11 @@ public final class WorkerPolicy {
     boolean stacks = stepActions == null || stepActions.stream().anyMatch(STACK_ACTIONS::contains);
     if (stacks) {
       for (String type : stackTypes) {
-        List<Grant> g = StackPermissions.STACK_RESOURCES.get(type);
+        List<Grant> g = STACK_RESOURCES.get(type);
         if (g == null) {
           throw new IllegalArgumentException(
               "a template uses " + type + ", whose CloudFormation permissions labflow does not"
-                  + " know: add them to StackPermissions.STACK_RESOURCES");
+                  + " know: add them to WorkerPolicy.STACK_RESOURCES");
         }
         out.addAll(g);
       }
@@ -175,24 +224,18 @@ public final class WorkerPolicy {
     Matcher m = RESOURCE_TYPE.matcher(templateText);
     while (m.find()) {
       String t = m.group(1);
-      types.add(t.startsWith(StackPermissions.SSM_PARAMETER_TYPE)
-          ? StackPermissions.SSM_PARAMETER_TYPE : t);
+      types.add(t.startsWith(SSM_PARAMETER_TYPE) ? SSM_PARAMETER_TYPE : t);
     }
     return types;
   }
 
   /** Every action granted on {@code "*"}, with the reason: the generator's list of exceptions. */
   public static Map<String, String> unscopedActions() {
+    List<Grant> all = grants(null, STACK_RESOURCES.keySet());
     Map<String, String> out = new TreeMap<>();
-    for (Operation op : WorkerPermissions.operations()) {
-      op.grants().stream().filter(g -> g.scope().unscoped()).forEach(g -> out.put(g.action(), g.reason()));
-    }
-    Set<String> tagBound = new TreeSet<>();
-    WorkerPermissions.operations().forEach(op -> op.grants().stream()
-        .filter(g -> g.scope() == PolicyScope.LAB_TAGGED_EC2).forEach(g -> tagBound.add(g.action())));
-    StackPermissions.STACK_RESOURCES.values().forEach(gs -> gs.stream()
-        .filter(g -> g.scope().unscoped() && !tagBound.contains(g.action()))
-        .forEach(g -> out.putIfAbsent(g.action(), g.reason())));
+    byScope(all).forEach((scope, byTypes) -> byTypes.values().forEach(actions -> all.stream()
+        .filter(g -> scope.unscoped() && g.scope() == scope && actions.contains(g.action()))
+        .forEach(g -> out.putIfAbsent(g.action(), g.reason()))));
     return out;
   }
 }

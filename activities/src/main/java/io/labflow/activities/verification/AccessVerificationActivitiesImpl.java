@@ -1,11 +1,14 @@
 package io.labflow.activities.verification;
 
 import io.labflow.activities.common.AwsClients;
+import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Heartbeats;
 import io.labflow.activities.common.Inputs;
+import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.s3.S3Buckets;
 import io.labflow.workflows.lab.FailureTypes;
+import io.labflow.workflows.lab.LabIds;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,11 +18,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.EvaluationResult;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.model.Credentials;
 
 /** {@link AccessVerificationActivities} over the AWS SDK. */
 public final class AccessVerificationActivitiesImpl implements AccessVerificationActivities {
@@ -29,9 +39,9 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
       Set.of("s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject");
   private static final Duration DEFAULT_BUDGET = Duration.ofSeconds(120);
 
+  private final AwsClients clients;
   private final IamClient iam;
   private final S3Buckets buckets;
-  private final AccessProbe probe;
 
   public AccessVerificationActivitiesImpl(AwsClients clients) {
     this(clients, clients.iam());
@@ -39,9 +49,9 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
 
   /** With another IAM client (tests of {@code simulate}, which moto does not implement). */
   public AccessVerificationActivitiesImpl(AwsClients clients, IamClient iam) {
+    this.clients = clients;
     this.iam = iam;
     this.buckets = new S3Buckets(clients.s3());
-    this.probe = new AccessProbe(clients);
   }
 
   @Override
@@ -68,7 +78,7 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
     Matrix m = untilMatching("verifying access of " + roleArn, budget,
         () -> method.equals("simulate")
         ? simulate(iam, roleArn, bucket, labId, expected)
-        : probe.probe(roleArn, bucket, labId, expected));
+        : probe(roleArn, bucket, labId, expected));
     if (!m.matches()) {
       // Mismatches first: a long matrix is cut to the failure size bound from the end.
       String matrix = m.cells() == null ? "role could not be assumed" : render(m.cells().stream()
@@ -79,7 +89,8 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
               roleArn, bucket, m.attempts(), budget, method, matrix),
           FailureTypes.ACCESS_MISMATCH);
     }
-    log.info("lab {}: access of {} verified by {} in {} attempts", labId, roleArn, method, m.attempts());
+    log.info("lab {}: access of {} verified by {} in {} attempts",
+        labId, roleArn, method, m.attempts());
     return new VerifyAccessOutput(method, roleArn, bucket, m.cells(), m.attempts(), true);
   }
 
@@ -102,7 +113,8 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
    * Asks for the matrix again while it differs from the expectation (IAM propagating a change), for
    * at most {@code budget}: VerifyAccess's loop and CheckAccess's.
    */
-  public static Matrix untilMatching(String what, Duration budget, Supplier<List<AccessCheck>> ask) {
+  public static Matrix untilMatching(
+      String what, Duration budget, Supplier<List<AccessCheck>> ask) {
     AtomicReference<Matrix> last = new AtomicReference<>(new Matrix(null, 0));
     Heartbeats.untilPresent(what, budget, () -> {
       Matrix m = new Matrix(ask.get(), last.get().attempts() + 1);
@@ -151,7 +163,7 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
       IamClient iam, String roleArn, String bucket, String labId, Map<String, Boolean> expected) {
     List<AccessCheck> out = new ArrayList<>();
     for (Map.Entry<String, Boolean> e : expected.entrySet()) {
-      String resource = AccessProbe.resourceFor(e.getKey(), bucket, labId);
+      String resource = resourceFor(e.getKey(), bucket, labId);
       String decision = iam.simulatePrincipalPolicyPaginator(b -> b.policySourceArn(roleArn)
               .actionNames(e.getKey()).resourceArns(resource))
           .evaluationResults().stream().findFirst()
@@ -170,5 +182,84 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
           c.expectedAllowed() ? "allow" : "deny", c.allowed() ? "allow" : "deny", c.detail()));
     }
     return sb.toString();
+  }
+
+  // ---------------------------------------------------------------- probe
+
+  /** A probe's object: {@code probe.txt} written as the role, {@code seed.txt} by the worker. */
+  private static String key(String labId, String file) {
+    return LabIds.NAME_PREFIX + "probe/" + labId + "/" + file;
+  }
+
+  /** The ARN an action is checked on: the bucket, or the probe's object in it. */
+  private static String resourceFor(String action, String bucket, String labId) {
+    return PolicyDocuments.isBucketAction(action)
+        ? PolicyDocuments.bucketArn(bucket)
+        : PolicyDocuments.bucketArn(bucket) + "/" + key(labId, "probe.txt");
+  }
+
+  /**
+   * VerifyAccess by probe: acts as the lab role (its temporary credentials) on the bucket and
+   * records which calls S3 allows; what the probe writes, the worker removes with its own
+   * credentials. Null when the role cannot be assumed yet (trust not propagated).
+   */
+  private List<AccessCheck> probe(
+      String roleArn, String bucket, String labId, Map<String, Boolean> expected) {
+    StsClient sts = clients.sts();
+    Optional<Credentials> assumed = AwsErrors.emptyOn(() -> sts.assumeRole(b -> b.roleArn(roleArn)
+        .roleSessionName(sessionName(labId)).durationSeconds(900)).credentials(),
+        FailureTypes.ACCESS_DENIED);
+    if (assumed.isEmpty()) {
+      log.info("lab {}: cannot assume {} yet: {}", labId, roleArn, FailureTypes.ACCESS_DENIED);
+      return null;
+    }
+    Credentials creds = assumed.get();
+    StaticCredentialsProvider provider = StaticCredentialsProvider.create(AwsSessionCredentials
+        .create(creds.accessKeyId(), creds.secretAccessKey(), creds.sessionToken()));
+    S3Client s3 = clients.s3();
+    Map<String, AccessCheck> results = new LinkedHashMap<>();
+    String probe = key(labId, "probe.txt");
+    String seed = key(labId, "seed.txt");
+    BiConsumer<String, Runnable> attempt = (action, call) -> {
+      if (expected.containsKey(action)) {
+        results.put(action, check(action, bucket, labId, expected, call));
+      }
+    };
+    try (S3Client as = clients.s3As(provider)) {
+      attempt.accept("s3:ListBucket", () -> as.listObjectsV2(b -> b.bucket(bucket).maxKeys(1)));
+      attempt.accept("s3:PutObject", () -> as.putObject(b -> b.bucket(bucket).key(probe),
+          RequestBody.fromString("labflow probe " + labId)));
+      boolean putAllowed = results.containsKey("s3:PutObject")
+          && results.get("s3:PutObject").allowed();
+      if (expected.containsKey("s3:GetObject") && !putAllowed) {
+        // Without the role's own object, read one the worker seeded with its own credentials.
+        s3.putObject(b -> b.bucket(bucket).key(seed), RequestBody.fromString("labflow seed"));
+      }
+      attempt.accept("s3:GetObject",
+          () -> as.getObjectAsBytes(b -> b.bucket(bucket).key(putAllowed ? probe : seed)));
+      if (expected.containsKey("s3:DeleteObject")) {
+        s3.putObject(b -> b.bucket(bucket).key(seed), RequestBody.fromString("labflow seed"));
+      }
+      attempt.accept("s3:DeleteObject", () -> as.deleteObject(b -> b.bucket(bucket).key(seed)));
+    } finally {
+      // The role may lack DeleteObject, so the worker removes whatever the probe wrote.
+      s3.deleteObject(b -> b.bucket(bucket).key(probe));
+      s3.deleteObject(b -> b.bucket(bucket).key(seed));
+    }
+    return List.copyOf(results.values());
+  }
+
+  private static AccessCheck check(
+      String action, String bucket, String labId, Map<String, Boolean> expected, Runnable call) {
+    String resource = resourceFor(action, bucket, labId);
+    // Only AccessDenied is an answer about permissions; a bad signature or key is a failure.
+    boolean allowed = AwsErrors.doneUnless(call, FailureTypes.ACCESS_DENIED);
+    return new AccessCheck(action, resource, expected.get(action), allowed,
+        allowed ? "succeeded" : FailureTypes.ACCESS_DENIED);
+  }
+
+  private static String sessionName(String labId) {
+    String s = (LabIds.NAME_PREFIX + labId).replaceAll("[^\\w+=,.@-]", "-");
+    return s.length() > 64 ? s.substring(0, 64) : s;
   }
 }

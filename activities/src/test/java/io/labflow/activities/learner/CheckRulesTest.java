@@ -18,7 +18,7 @@ class CheckRulesTest {
   static final List<String> READ = List.of("s3:ListBucket", "s3:GetObject");
 
   static CheckOutput trust(String statements) {
-    return CheckTrust.read(
+    return PolicyChecks.trust(
         PolicyDocuments.parse("{\"Version\":\"2012-10-17\",\"Statement\":" + statements + "}"),
         ROLE, EC2);
   }
@@ -76,7 +76,7 @@ class CheckRulesTest {
   }
 
   static CheckOutput scope(List<String> actions, String statements) {
-    return CheckScope.read(
+    return PolicyChecks.scope(
         PolicyDocuments.parse("{\"Version\":\"2012-10-17\",\"Statement\":" + statements + "}"),
         "labflow-l-s3", B, actions);
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.activities.testing.Tools;
+import io.labflow.workflows.lab.LabIds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,10 @@ import org.junit.jupiter.api.Test;
 @Tag("fast")
 class WorkerPolicyTest {
 
+  /** The whole step library's names: any account and region, the {@code labflow-} prefix. */
+  static final PolicyScope.Names LIBRARY =
+      new PolicyScope.Names("*", "*", LabIds.NAME_PREFIX, LabIds.NAME_PREFIX);
+
   static final Path ROOT = Tools.repoRoot();
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -45,12 +50,12 @@ class WorkerPolicyTest {
 
   /** The whole step library's policy, as shipped in definitions/worker-policy.json. */
   static String libraryPolicy() throws IOException {
-    return WorkerPolicy.document(null, templateTypes(), PolicyScope.Names.library());
+    return WorkerPolicy.document(null, templateTypes(), LIBRARY);
   }
 
   /** The same as managed policies, as shipped in definitions/worker-policy-N.json. */
   static List<String> libraryParts() throws IOException {
-    return WorkerPolicy.documents(null, templateTypes(), PolicyScope.Names.library());
+    return WorkerPolicy.documents(null, templateTypes(), LIBRARY);
   }
 
   static List<JsonNode> statements(String doc) throws IOException {
@@ -233,8 +238,8 @@ class WorkerPolicyTest {
       }
     }
     assertThat(used).as("types in definitions/templates without CloudFormation permissions in"
-        + " StackPermissions.STACK_RESOURCES").isSubsetOf(WorkerPermissions.stackResourceTypes());
-    assertThat(WorkerPermissions.stackResourceTypes()).as("types no template uses")
+        + " WorkerPolicy.STACK_RESOURCES").isSubsetOf(WorkerPolicy.STACK_RESOURCES.keySet());
+    assertThat(WorkerPolicy.STACK_RESOURCES.keySet()).as("types no template uses")
         .isSubsetOf(used);
     assertThatThrownBy(() -> WorkerPolicy.grants(null, Set.of("AWS::RDS::DBInstance")))
         .hasMessageContaining("AWS::RDS::DBInstance");
@@ -276,7 +281,7 @@ class WorkerPolicyTest {
   void theTableHasExactlyTheOperationsTheActivitiesCall() throws IOException {
     Map<String, String> inSource = operationsInSource();
     Set<String> inTable = new TreeSet<>();
-    WorkerPermissions.operations().forEach(o -> inTable.add(o.name()));
+    WorkerPermissions.OPERATIONS.forEach(o -> inTable.add(o.name()));
     for (var e : inSource.entrySet()) {
       assertThat(inTable).as("%s calls %s, which WorkerPermissions.OPERATIONS does not grant:"
           + " add it with its IAM actions", e.getValue(), e.getKey()).contains(e.getKey());

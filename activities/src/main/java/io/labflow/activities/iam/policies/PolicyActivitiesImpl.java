@@ -5,24 +5,27 @@ import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.model.DeleteOutput;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.Policy;
+import software.amazon.awssdk.services.iam.model.PolicyVersion;
 
 public final class PolicyActivitiesImpl implements PolicyActivities {
 
   private static final Logger log = LoggerFactory.getLogger(PolicyActivitiesImpl.class);
+  private static final int MAX_POLICY_VERSIONS = 5;
 
   private final IamClient iam;
   private final IamEntities entities;
-  private final PolicyVersions versions;
 
   public PolicyActivitiesImpl(IamEntities entities) {
     this.iam = entities.client();
     this.entities = entities;
-    this.versions = new PolicyVersions(iam);
   }
 
   @Override
@@ -55,7 +58,7 @@ public final class PolicyActivitiesImpl implements PolicyActivities {
       }
     }
     IamEntities.requireCreatedHere(entities.policyTags(arn), "policy " + arn, labId);
-    PolicyVersionOutput v = versions.ensureDefaultDocument(arn, doc, labId);
+    PolicyVersionOutput v = ensureDefaultDocument(arn, doc, labId);
     return new PolicyOutput(arn, name, doc, v.versionId(), true);
   }
 
@@ -69,8 +72,8 @@ public final class PolicyActivitiesImpl implements PolicyActivities {
       throw AwsFailures.retryable(
           "policy " + arn + " does not exist (yet)", IamEntities.NO_SUCH_ENTITY);
     }
-    entities.requirePolicyOwned(arn, in.labId());
-    return versions.ensureDefaultDocument(arn, doc, in.labId());
+    IamEntities.requireOwned(entities.policyTags(arn), "policy " + arn, in.labId());
+    return ensureDefaultDocument(arn, doc, in.labId());
   }
 
   @Override
@@ -84,7 +87,7 @@ public final class PolicyActivitiesImpl implements PolicyActivities {
     if (entities.policy(arn).isEmpty()) {
       return new DeleteOutput(arn, false);
     }
-    entities.requirePolicyOwned(arn, labId);
+    IamEntities.requireOwned(entities.policyTags(arn), "policy " + arn, labId);
     var holders = iam.listEntitiesForPolicyPaginator(b -> b.policyArn(arn));
     for (var r : holders.policyRoles()) {
       IamEntities.unlessMissing(
@@ -98,7 +101,12 @@ public final class PolicyActivitiesImpl implements PolicyActivities {
       IamEntities.unlessMissing(
           () -> iam.detachGroupPolicy(b -> b.groupName(g.groupName()).policyArn(arn)));
     }
-    versions.deleteNonDefault(arn);
+    // Every version but the default one (IAM deletes that with the policy).
+    for (PolicyVersion v : iam.listPolicyVersionsPaginator(b -> b.policyArn(arn)).versions()) {
+      if (!v.isDefaultVersion()) {
+        deleteVersion(arn, v);
+      }
+    }
     boolean deleted = IamEntities.unlessMissing(() -> iam.deletePolicy(b -> b.policyArn(arn)));
     log.info("lab {}: deleted policy {}", labId, arn);
     return new DeleteOutput(arn, deleted);
@@ -124,7 +132,7 @@ public final class PolicyActivitiesImpl implements PolicyActivities {
     if (entities.role(role).isEmpty()) {
       return new RolePolicyOutput(role, arn, false, false);
     }
-    entities.requireRoleOwned(role, in.labId());
+    IamEntities.requireOwned(entities.roleTags(role), "role " + role, in.labId());
     boolean changed =
         IamEntities.unlessMissing(() -> iam.detachRolePolicy(b -> b.roleName(role).policyArn(arn)));
     if (changed) {
@@ -136,5 +144,36 @@ public final class PolicyActivitiesImpl implements PolicyActivities {
   private boolean attached(String role, String arn) {
     return iam.listAttachedRolePoliciesPaginator(b -> b.roleName(role)).attachedPolicies().stream()
         .anyMatch(p -> arn.equals(p.policyArn()));
+  }
+
+  /** Makes {@code doc} the default version unless it already is, within IAM's five versions. */
+  private PolicyVersionOutput ensureDefaultDocument(String arn, String doc, String labId) {
+    List<PolicyVersion> versions =
+        iam.listPolicyVersionsPaginator(b -> b.policyArn(arn)).versions().stream().toList();
+    Optional<PolicyVersion> current =
+        versions.stream().filter(PolicyVersion::isDefaultVersion).findFirst();
+    if (current.isPresent() && PolicyDocuments.sameDocument(doc, iam.getPolicyVersion(
+        b -> b.policyArn(arn).versionId(current.get().versionId())).policyVersion().document())) {
+      return new PolicyVersionOutput(arn, current.get().versionId(), doc, false);
+    }
+    if (versions.size() >= MAX_POLICY_VERSIONS) {
+      PolicyVersion oldest = versions.stream().filter(v -> !v.isDefaultVersion())
+          .min(Comparator.comparing(PolicyVersion::createDate)).orElseThrow();
+      deleteVersion(arn, oldest);
+      log.info("lab {}: deleted oldest version {} of {}", labId, oldest.versionId(), arn);
+    }
+    // CreatePolicyVersion is not idempotent and has no client token: if AWS did the work and its
+    // answer was lost (a 500, a dropped connection), an SDK retry would do it a second time. So the
+    // SDK does not retry it; Temporal's retry of the activity first looks at what exists.
+    PolicyVersion created = iam.createPolicyVersion(b -> b.policyArn(arn).policyDocument(doc)
+        .setAsDefault(true).overrideConfiguration(o -> o.addPlugin(c -> c.overrideConfiguration(
+            oc -> oc.retryStrategy(AwsRetryStrategy.doNotRetry()))))).policyVersion();
+    log.info("lab {}: policy {} has new default version {}", labId, arn, created.versionId());
+    return new PolicyVersionOutput(arn, created.versionId(), doc, true);
+  }
+
+  private void deleteVersion(String arn, PolicyVersion v) {
+    IamEntities.unlessMissing(
+        () -> iam.deletePolicyVersion(b -> b.policyArn(arn).versionId(v.versionId())));
   }
 }

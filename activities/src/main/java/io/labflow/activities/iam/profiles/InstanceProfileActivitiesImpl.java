@@ -3,7 +3,6 @@ package io.labflow.activities.iam.profiles;
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Inputs;
-import io.labflow.activities.common.Tags;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.model.DeleteOutput;
 import java.util.Optional;
@@ -12,7 +11,6 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.InstanceProfile;
 import software.amazon.awssdk.services.iam.model.Role;
-import software.amazon.awssdk.services.iam.model.Tag;
 
 public final class InstanceProfileActivitiesImpl implements InstanceProfileActivities {
 
@@ -71,10 +69,7 @@ public final class InstanceProfileActivitiesImpl implements InstanceProfileActiv
     if (existing.isEmpty()) {
       return new DeleteOutput("instance-profile/" + name, false);
     }
-    // GetInstanceProfile returns the tags (and moto lacks ListInstanceProfileTags).
-    if (!Tags.owned(existing.get().tags(), Tag::key, Tag::value, labId)) {
-      throw AwsFailures.notOwned("instance profile " + name, labId);
-    }
+    IamEntities.requireOwned(existing.get().tags(), "instance profile " + name, labId);
     for (Role r : existing.get().roles()) {
       removeRole(name, r);
     }

@@ -81,12 +81,13 @@ public final class RoleActivitiesImpl implements RoleActivities {
     if (entities.role(name).isEmpty()) {
       return new DeleteOutput("role/" + name, false);
     }
-    entities.requireRoleOwned(name, labId);
+    IamEntities.requireOwned(entities.roleTags(name), "role " + name, labId);
     // Check every instance profile before changing anything, so a refusal touches nothing.
     List<InstanceProfile> profiles = new ArrayList<>();
     for (InstanceProfile p :
         iam.listInstanceProfilesForRolePaginator(b -> b.roleName(name)).instanceProfiles()) {
-      if (!entities.profileOwned(p.instanceProfileName(), labId)) {
+      if (!entities.profile(p.instanceProfileName())
+          .map(found -> IamEntities.owned(found.tags(), labId)).orElse(false)) {
         throw AwsFailures.nonRetryable("role " + name + " is in instance profile "
             + p.instanceProfileName() + ", which is not tagged for lab " + labId
             + " in this namespace; labflow will not change it", FailureTypes.DELETE_CONFLICT);
