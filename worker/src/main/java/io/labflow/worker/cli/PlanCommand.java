@@ -48,10 +48,9 @@ final class PlanCommand extends BaseCommand {
     boolean given = spec.commandLine().getParseResult().hasMatchedOption("--site-parameters");
     SiteParameters site;
     try {
-      site = SiteParameterSource.parse(siteParameters.value);
+      site = siteParameters.parse();
     } catch (IllegalArgumentException e) {
-      throw new UsageException(!given ? e.getMessage()
-          : e.getMessage().replaceFirst("^" + SiteParameterSource.VARIABLE, "--site-parameters"));
+      throw new UsageException(e.getMessage());
     }
     SiteParameters.Merged merged = site.merge(definition, params);
     ParameterBinder.BindResult bound = DefinitionFiles.bind(

@@ -32,7 +32,7 @@ final class PermissionCheck {
 
   private PermissionCheck() {}
 
-  static List<Row> rows(Setting s) {
+  static List<Row> rows(Doctor s) {
     if (s.definitions().isEmpty()) {
       return List.of(Row.unknown("permissions", "no definition in " + s.definitionsDir()
           + ", so no lab's needs are known"));
@@ -41,7 +41,7 @@ final class PermissionCheck {
         (name, d) -> List.of(check(s, "permissions " + name, name, d)));
   }
 
-  private static Row check(Setting s, String check, String name, Definition d) {
+  private static Row check(Doctor s, String check, String name, Definition d) {
     WorkerPolicyScope scope = WorkerPolicyScope.of(d);
     if (scope.namePrefix().isEmpty()) {
       return Row.unknown(check, "its role, policy, profile and stack names share no literal"
@@ -102,7 +102,7 @@ final class PermissionCheck {
             + " (docs/real-aws.md, section 8)");
       }
       return Row.unknown(check, "IAM's policy simulator is not available at "
-          + Setting.endpoint(s.aws()) + " (" + (code.isEmpty() ? "" : code + ", ") + "HTTP "
+          + Doctor.endpoint(s.aws()) + " (" + (code.isEmpty() ? "" : code + ", ") + "HTTP "
           + e.statusCode() + "), so " + what);
     } catch (SdkException e) {
       return Row.unknown(check, "IAM's policy simulator did not answer ("

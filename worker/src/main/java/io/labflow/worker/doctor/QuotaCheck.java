@@ -17,7 +17,7 @@ final class QuotaCheck {
 
   private QuotaCheck() {}
 
-  static List<Row> rows(Setting s) {
+  static List<Row> rows(Doctor s) {
     if (QuotaPlanner.off()) {
       return List.of(Row.ok("quotas", "not checked: LABFLOW_QUOTAS=off, so the worker checks no"
           + " lab or fleet night against AWS quotas (for an emulator that enforces none; unset"

@@ -14,7 +14,7 @@ final class TemporalCheck {
 
   private TemporalCheck() {}
 
-  static List<Row> rows(Setting s) {
+  static List<Row> rows(Doctor s) {
     String where;
     try {
       var profile = TemporalConnection.loadProfile();
