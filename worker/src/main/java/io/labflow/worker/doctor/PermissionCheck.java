@@ -8,6 +8,7 @@ import io.labflow.worker.render.WorkerPolicyScope;
 import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.model.Definition;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -69,20 +70,16 @@ final class PermissionCheck {
         Set<String> granted = new LinkedHashSet<>();
         Map<String, String> denied = new LinkedHashMap<>();
         // One resource at a time (the simulator then names it in each result); none for "*".
-        for (List<String> resource : r.resources().isEmpty() ? List.of(List.<String>of())
-            : r.resources().stream().map(List::of).toList()) {
-          for (EvaluationResult result : s.aws().clients().iam()
-              .simulatePrincipalPolicyPaginator(b -> {
-                b.policySourceArn(principal).actionNames(r.actions()).contextEntries(r.context());
-                if (!resource.isEmpty()) {
-                  b.resourceArns(resource);
-                }
-              }).evaluationResults()) {
+        for (String resource : r.resources().isEmpty() ? Collections.singletonList((String) null)
+            : r.resources()) {
+          for (EvaluationResult result : s.aws().clients().iam().simulatePrincipalPolicyPaginator(
+              q -> q.policySourceArn(principal).actionNames(r.actions()).contextEntries(r.context())
+                  .resourceArns(resource == null ? null : List.of(resource))).evaluationResults()) {
             if (result.evalDecision() == PolicyEvaluationDecisionType.ALLOWED) {
               granted.add(result.evalActionName());
             } else {
               denied.putIfAbsent(result.evalActionName(), result.evalDecisionAsString() + " on "
-                  + (resource.isEmpty() ? "*" : resource.get(0)));
+                  + (resource == null ? "*" : resource));
             }
           }
         }
