@@ -1,7 +1,11 @@
 package io.labflow.worker.doctor;
 
 import io.labflow.activities.common.AccountGuard;
+import io.grpc.StatusRuntimeException;
 import io.labflow.activities.preflight.AwsPreflight;
+import io.labflow.worker.client.Pollers;
+import io.labflow.worker.client.TemporalConnection;
+import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.runtime.Composition;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.workflows.model.Definition;
@@ -43,8 +47,8 @@ public record Doctor(Path definitionsDir, String taskQueue, String site, String 
    * FAIL row naming the fix, a question it cannot answer an UNKNOWN row saying why.
    */
   private static final List<Function<Doctor, List<Row>>> CHECKS = List.of(
-      Doctor::identityRows, PermissionCheck::rows, QuotaCheck::rows, PreflightCheck::rows,
-      TemporalCheck::rows);
+      Doctor::identityRows, PermissionCheck::rows, Doctor::quotaRows, PreflightCheck::rows,
+      Doctor::temporalRows);
 
   /**
    * Runs every check with this process's AWS and Temporal configuration.
@@ -133,6 +137,73 @@ public record Doctor(Path definitionsDir, String taskQueue, String site, String 
       }
     });
     return out;
+  }
+
+  /**
+   * Whether one more lab of each definition fits the account's AWS quotas: one row per quota the
+   * definition counts against, its need against the quota and usage as {@code plan --quotas} shows
+   * it ({@link QuotaPlanner#against}), a FAIL naming the preflight's fix. With {@code
+   * LABFLOW_QUOTAS=off} one OK row says the worker checks no quota.
+   */
+  private List<Row> quotaRows() {
+    if (QuotaPlanner.off()) {
+      return List.of(Row.ok("quotas", "not checked: LABFLOW_QUOTAS=off, so the worker checks no"
+          + " lab or fleet night against AWS quotas (for an emulator that enforces none; unset"
+          + " it on AWS, docs/real-aws.md section 5)"));
+    }
+    return eachDefinition("quotas", (name, d) -> {
+      List<String> need = QuotaPlanner.needLines(d, definitionsDir, 1);
+      if (need.isEmpty()) {
+        return List.of();
+      }
+      String why;
+      try {
+        return new QuotaPlanner(aws.clients(), definitionsDir)
+            .against(d, List.of(PreflightCheck.LAB_ID)).stream().map(a -> {
+              String check = "quota " + a.reading().quota().code + " " + a.reading().quota().title;
+              String found = a.numbers() + " (a lab of " + name + ")";
+              return a.fits() ? Row.ok(check, found) : Row.fail(check, found, a.fix(false));
+            }).toList();
+      } catch (ApplicationFailure f) {
+        why = f.getOriginalMessage().replaceFirst("^preflight: ", "");
+      } catch (SdkException x) {
+        why = AwsPreflight.firstLine(x.getMessage());
+      }
+      return List.of(Row.unknown("quotas " + name, "not read (" + why + "); a lab needs "
+          + String.join(", ", need)));
+    });
+  }
+
+  /**
+   * The Temporal side: whether the server of the standard client configuration answers, and
+   * whether a worker polls the task queue ({@link Pollers}, as every command that needs a worker
+   * asks).
+   */
+  private List<Row> temporalRows() {
+    String where;
+    try {
+      var profile = TemporalConnection.loadProfile();
+      where = (profile.getAddress() == null ? "localhost:7233" : profile.getAddress())
+          + ", namespace " + (profile.getNamespace() == null ? "default" : profile.getNamespace());
+    } catch (RuntimeException e) {
+      return List.of(Row.fail("Temporal", AwsPreflight.firstLine(e.getMessage()),
+          "correct TEMPORAL_CONFIG_FILE / TEMPORAL_PROFILE"));
+    }
+    String queue = "task queue " + taskQueue;
+    try (TemporalConnection conn = TemporalConnection.open()) {
+      return List.of(Row.ok("Temporal", "answers at " + where), Pollers.polled(conn, taskQueue)
+          ? Row.ok(queue, "a worker polls it (workflow and activity pollers within the last "
+              + Pollers.FRESH.toSeconds() + " s)")
+          : Row.fail(queue, Pollers.none(taskQueue), null));
+    } catch (StatusRuntimeException e) {
+      return List.of(
+          Row.fail("Temporal", "no answer at " + where + " (" + e.getStatus().getCode()
+              + (e.getStatus().getDescription() == null ? "" : ": "
+              + AwsPreflight.firstLine(e.getStatus().getDescription())) + ")",
+              "set TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE (or TEMPORAL_PROFILE), or start the"
+              + " local stack with ./scripts/stack up"),
+          Row.unknown(queue, "Temporal did not answer"));
+    }
   }
 
   /** Where the AWS calls go: the endpoint override, or AWS itself. */
