@@ -45,7 +45,7 @@ final class PlanCommand extends BaseCommand {
   @Override
   public Integer call() {
     Definition definition = DefinitionFiles.valid(file, root().definitions(), err()).definition();
-    boolean given = spec.commandLine().getParseResult().hasMatchedOption("--site-parameters");
+    boolean given = siteParameters.source().equals(SiteParametersOption.NAME);
     SiteParameters site;
     try {
       site = siteParameters.parse();
