@@ -37,7 +37,7 @@ final class DoctorCommand extends BaseCommand {
       }
     }
     List<Row> rows = Doctor.run(root().definitions(), root().taskQueue(), definitions,
-        siteParameters.value);
+        siteParameters.value, siteParameters.source());
     Doctor.print(rows, out());
     return Doctor.exitCode(rows);
   }

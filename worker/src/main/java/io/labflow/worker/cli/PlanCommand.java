@@ -45,13 +45,12 @@ final class PlanCommand extends BaseCommand {
   @Override
   public Integer call() {
     Definition definition = DefinitionFiles.valid(file, root().definitions(), err()).definition();
-    boolean given = spec.commandLine().getParseResult().hasMatchedOption("--site-parameters");
+    boolean given = siteParameters.source().equals(SiteParametersOption.NAME);
     SiteParameters site;
     try {
-      site = SiteParameterSource.parse(siteParameters.value);
+      site = siteParameters.parse();
     } catch (IllegalArgumentException e) {
-      throw new UsageException(!given ? e.getMessage()
-          : e.getMessage().replaceFirst("^" + SiteParameterSource.VARIABLE, "--site-parameters"));
+      throw new UsageException(e.getMessage());
     }
     SiteParameters.Merged merged = site.merge(definition, params);
     ParameterBinder.BindResult bound = DefinitionFiles.bind(

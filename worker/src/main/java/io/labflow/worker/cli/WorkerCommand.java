@@ -1,7 +1,6 @@
 package io.labflow.worker.cli;
 
 import io.labflow.worker.runtime.LabWorker;
-import io.labflow.worker.runtime.SiteParameterSource;
 import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -43,7 +42,7 @@ final class WorkerCommand extends BaseCommand {
     }
     LabWorker worker = new LabWorker(new LabWorker.Settings(root().taskQueue(),
         root().definitions(), metricsPort, drainTimeout, maxAwsCalls,
-        SiteParameterSource.parse(siteParameters.value)), List.of());
+        siteParameters.parse()), List.of());
     Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "labflow-shutdown"));
     worker.start();
     worker.awaitStopped();

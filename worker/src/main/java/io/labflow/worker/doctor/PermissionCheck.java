@@ -8,6 +8,7 @@ import io.labflow.worker.render.WorkerPolicyScope;
 import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.model.Definition;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,7 +33,7 @@ final class PermissionCheck {
 
   private PermissionCheck() {}
 
-  static List<Row> rows(Setting s) {
+  static List<Row> rows(Doctor s) {
     if (s.definitions().isEmpty()) {
       return List.of(Row.unknown("permissions", "no definition in " + s.definitionsDir()
           + ", so no lab's needs are known"));
@@ -41,7 +42,7 @@ final class PermissionCheck {
         (name, d) -> List.of(check(s, "permissions " + name, name, d)));
   }
 
-  private static Row check(Setting s, String check, String name, Definition d) {
+  private static Row check(Doctor s, String check, String name, Definition d) {
     WorkerPolicyScope scope = WorkerPolicyScope.of(d);
     if (scope.namePrefix().isEmpty()) {
       return Row.unknown(check, "its role, policy, profile and stack names share no literal"
@@ -69,20 +70,16 @@ final class PermissionCheck {
         Set<String> granted = new LinkedHashSet<>();
         Map<String, String> denied = new LinkedHashMap<>();
         // One resource at a time (the simulator then names it in each result); none for "*".
-        for (List<String> resource : r.resources().isEmpty() ? List.of(List.<String>of())
-            : r.resources().stream().map(List::of).toList()) {
-          for (EvaluationResult result : s.aws().clients().iam()
-              .simulatePrincipalPolicyPaginator(b -> {
-                b.policySourceArn(principal).actionNames(r.actions()).contextEntries(r.context());
-                if (!resource.isEmpty()) {
-                  b.resourceArns(resource);
-                }
-              }).evaluationResults()) {
+        for (String resource : r.resources().isEmpty() ? Collections.singletonList((String) null)
+            : r.resources()) {
+          for (EvaluationResult result : s.aws().clients().iam().simulatePrincipalPolicyPaginator(
+              q -> q.policySourceArn(principal).actionNames(r.actions()).contextEntries(r.context())
+                  .resourceArns(resource == null ? null : List.of(resource))).evaluationResults()) {
             if (result.evalDecision() == PolicyEvaluationDecisionType.ALLOWED) {
               granted.add(result.evalActionName());
             } else {
               denied.putIfAbsent(result.evalActionName(), result.evalDecisionAsString() + " on "
-                  + (resource.isEmpty() ? "*" : resource.get(0)));
+                  + (resource == null ? "*" : resource));
             }
           }
         }
@@ -102,7 +99,7 @@ final class PermissionCheck {
             + " (docs/real-aws.md, section 8)");
       }
       return Row.unknown(check, "IAM's policy simulator is not available at "
-          + Setting.endpoint(s.aws()) + " (" + (code.isEmpty() ? "" : code + ", ") + "HTTP "
+          + Doctor.endpoint(s.aws()) + " (" + (code.isEmpty() ? "" : code + ", ") + "HTTP "
           + e.statusCode() + "), so " + what);
     } catch (SdkException e) {
       return Row.unknown(check, "IAM's policy simulator did not answer ("

@@ -29,13 +29,12 @@ final class PreflightCheck {
 
   private PreflightCheck() {}
 
-  static List<Row> rows(Setting s) {
+  static List<Row> rows(Doctor s) {
     SiteParameters site;
     try {
-      site = SiteParameterSource.parse(s.siteParameters());
+      site = SiteParameterSource.parse(s.site(), s.siteSource());
     } catch (IllegalArgumentException bad) {
-      return List.of(Row.fail("site parameters", bad.getMessage(),
-          "correct " + SiteParameterSource.VARIABLE));
+      return List.of(Row.fail("site parameters", bad.getMessage(), "correct " + s.siteSource()));
     }
     DefinitionActivities resolver = Composition.definitionActivities(
         new DirectoryDefinitionSource(s.definitionsDir()),

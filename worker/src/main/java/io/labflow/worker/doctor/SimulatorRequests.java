@@ -1,6 +1,7 @@
 package io.labflow.worker.doctor;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,72 +23,57 @@ final class SimulatorRequests {
   /** What stands for a name or id in a resource ARN and for a lab tag's value. */
   static final String SAMPLE = "doctor";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
 
   /**
-   * One statement's request.
+   * One statement's request, read from the statement as the generator writes it (one value or a
+   * list alike).
    *
    * @param sid the statement's id
    * @param actions its actions
    * @param resources one sample ARN per resource pattern; empty for {@code "*"}
-   * @param context the condition keys with values that satisfy the condition
+   * @param condition the statement's condition block, by operator and key
    */
-  record Request(String sid, List<String> actions, List<String> resources,
-      List<ContextEntry> context) {}
+  record Request(@JsonProperty("Sid") String sid, @JsonProperty("Action") List<String> actions,
+      @JsonProperty("Resource") List<String> resources,
+      @JsonProperty("Condition") Map<String, Map<String, List<String>>> condition) {
+
+    Request {
+      resources = resources.stream().filter(r -> !r.equals("*"))
+          .map(r -> r.replace("*", SAMPLE)).toList();
+      condition = condition == null ? Map.of() : condition;
+    }
+
+    /** The condition keys with values that satisfy the condition, as labflow's requests do. */
+    List<ContextEntry> context() {
+      List<ContextEntry> out = new ArrayList<>();
+      condition.forEach((op, keys) -> keys.forEach((key, values) -> {
+        if (op.equals("Null") && values.equals(List.of("true"))) {
+          return; // the key must be absent
+        }
+        out.add(ContextEntry.builder().contextKeyName(key)
+            // "Null": false, the key must be present, with any value.
+            .contextKeyValues(op.equals("Null") ? List.of(SAMPLE)
+                : values.stream().map(v -> v.replace("*", SAMPLE)).toList())
+            .contextKeyType(op.startsWith("ForAnyValue:") || op.startsWith("ForAllValues:")
+                ? ContextKeyTypeEnum.STRING_LIST : ContextKeyTypeEnum.STRING)
+            .build());
+      }));
+      return out;
+    }
+  }
+
+  record Document(@JsonProperty("Statement") List<Request> statements) {}
 
   private SimulatorRequests() {}
 
   static List<Request> of(String policyDocument) {
-    JsonNode doc;
     try {
-      doc = JSON.readTree(policyDocument);
+      return JSON.readValue(policyDocument, Document.class).statements();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    List<Request> out = new ArrayList<>();
-    for (JsonNode st : doc.path("Statement")) {
-      List<String> resources = new ArrayList<>();
-      for (String r : strings(st.path("Resource"))) {
-        if (!r.equals("*")) {
-          resources.add(r.replace("*", SAMPLE));
-        }
-      }
-      out.add(new Request(st.path("Sid").asText(), strings(st.path("Action")), resources,
-          context(st.path("Condition"))));
-    }
-    return out;
-  }
-
-  /** Context entries that satisfy a condition block of the generator's operators. */
-  private static List<ContextEntry> context(JsonNode condition) {
-    List<ContextEntry> out = new ArrayList<>();
-    for (Map.Entry<String, JsonNode> op : condition.properties()) {
-      for (Map.Entry<String, JsonNode> key : op.getValue().properties()) {
-        List<String> values = strings(key.getValue());
-        if (op.getKey().equals("Null")) {
-          if (values.equals(List.of("true"))) {
-            continue; // the key must be absent
-          }
-          values = List.of(SAMPLE); // the key must be present, with any value
-        }
-        out.add(ContextEntry.builder().contextKeyName(key.getKey())
-            .contextKeyValues(values.stream().map(v -> v.replace("*", SAMPLE)).toList())
-            .contextKeyType(op.getKey().startsWith("ForAnyValue:")
-                || op.getKey().startsWith("ForAllValues:")
-                ? ContextKeyTypeEnum.STRING_LIST : ContextKeyTypeEnum.STRING)
-            .build());
-      }
-    }
-    return out;
-  }
-
-  private static List<String> strings(JsonNode node) {
-    List<String> out = new ArrayList<>();
-    if (node.isArray()) {
-      node.forEach(n -> out.add(n.asText()));
-    } else if (!node.isMissingNode()) {
-      out.add(node.asText());
-    }
-    return out;
   }
 }

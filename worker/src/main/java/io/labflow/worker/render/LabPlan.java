@@ -21,9 +21,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What a run would do, computed offline: the steps in order with their evaluated inputs, the
@@ -70,14 +70,10 @@ public final class LabPlan {
     StringBuilder sb = new StringBuilder();
     String chosen = bound.variant();
     Map<String, Object> params = withPlaceholders(definition, bound);
-    sb.append("Definition ").append(definition.name());
-    if (definition.version() != null) {
-      sb.append(" (version ").append(definition.version()).append(')');
-    }
-    sb.append('\n');
-    if (definition.description() != null) {
-      sb.append(indent(definition.description())).append('\n');
-    }
+    sb.append("Definition ").append(definition.name())
+        .append(definition.version() == null ? "" : " (version " + definition.version() + ")")
+        .append('\n')
+        .append(definition.description() == null ? "" : indent(definition.description()) + "\n");
     sb.append("Lab id: ").append(labId).append("   variant: ").append(chosen).append('\n');
     sb.append("Parameters: ").append(params.isEmpty() ? "(none)" : params.toString()).append('\n');
     sb.append(sources.site == null
@@ -85,8 +81,8 @@ public final class LabPlan {
             + " environment; none in this shell) for values not given with -p: they override"
             + " the defaults shown.\n"
         : "  From " + sources.site + ": "
-            + (sources.fromSite.isEmpty() ? "none of these" : String.join(", ",
-                new java.util.TreeSet<>(sources.fromSite)))
+            + (sources.fromSite.isEmpty() ? "none of these"
+                : String.join(", ", new TreeSet<>(sources.fromSite)))
             + " (the worker applies the site parameters of its own environment).\n");
     for (Verification v : AwsLabPreflight.verifications(labId,
         new ResolvedLab(definition, "plan", chosen, bound.parameters()))) {
@@ -102,33 +98,21 @@ public final class LabPlan {
       sb.append("\nOn variant change (switch-variant):\n");
       appendSteps(sb, definition.onVariantChange(), scope, null);
     }
-    sb.append("\nResources the run creates (all tagged labflow:lab=").append(labId).append("):\n");
-    if (resources.isEmpty()) {
-      sb.append("  (none)\n");
-    }
+    sb.append("\nResources the run creates (all tagged labflow:lab=").append(labId).append("):\n")
+        .append(resources.isEmpty() ? "  (none)\n" : "");
     resources.forEach(r -> sb.append("  - ").append(r).append('\n'));
-    sb.append('\n');
-    sb.append(
-        definition.keepAlive() == null
-            ? "The run ends when its steps are done.\n"
-            : "The lab stays live for " + definition.keepAlive() + ", then tears itself down.\n");
+    sb.append(definition.keepAlive() == null ? "\nThe run ends when its steps are done.\n"
+        : "\nThe lab stays live for " + definition.keepAlive() + ", then tears itself down.\n");
 
     // Every variant's document from the first step that builds a policy document.
-    Optional<ActionStep> policy = definition.actionSteps().stream()
+    definition.actionSteps().stream()
         .filter(s -> Composition.catalog().takes(s.action(), PolicyPreview.POLICY_INPUTS))
-        .findFirst();
-    Set<String> variants = policy.isEmpty() || definition.variants() == null
-        ? Set.of() : definition.variants().keySet();
-    for (String v : variants) {
-      sb.append("\nPolicy document of variant ").append(v);
-      sb.append(v.equals(chosen) ? " (chosen)" : "").append(":\n");
-      Map<String, Object> input =
-          evaluateMap(policy.get().with(), scope(definition, v, params, labId));
-      Optional<String> doc = PolicyPreview.policyDocument(input);
-      sb.append(indent(doc.orElseGet(
-          () -> "(policy builder unavailable) inputs: " + json(input, true))));
-      sb.append('\n');
-    }
+        .findFirst().filter(s -> definition.variants() != null)
+        .ifPresent(policy -> definition.variants().keySet().forEach(v -> sb
+            .append("\nPolicy document of variant ").append(v)
+            .append(v.equals(chosen) ? " (chosen)" : "").append(":\n")
+            .append(indent(PolicyPreview.policyDocument(
+                evaluateMap(policy.with(), scope(definition, v, params, labId))))).append('\n')));
     sb.append(PolicyPreview.trustSection(definition, scope));
     return sb.toString();
   }

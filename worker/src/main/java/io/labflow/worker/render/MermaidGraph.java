@@ -1,11 +1,9 @@
 package io.labflow.worker.render;
 
-import io.labflow.workflows.model.Compensation;
-import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.ActionStep;
+import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.ParallelGroup;
 import io.labflow.workflows.model.Step;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Renders a definition as a Mermaid flowchart: steps in order, parallel groups, compensations. */
@@ -14,22 +12,16 @@ public final class MermaidGraph {
   private MermaidGraph() {}
 
   public static String render(Definition definition) {
-    StringBuilder sb = new StringBuilder();
-    sb.append("flowchart TD\n");
-    sb.append("  start((start))\n");
+    StringBuilder sb = new StringBuilder("flowchart TD\n  start((start))\n");
     List<String> last = chain(sb, "start", definition.steps(), "");
     sb.append("  live((").append(definition.keepAlive() == null ? "done" : "live").append("))\n");
-    for (String id : last) {
-      sb.append("  ").append(id).append(" --> live\n");
-    }
+    last.forEach(id -> sb.append("  ").append(id).append(" --> live\n"));
     List<Step> onChange = definition.onVariantChange();
     if (!onChange.isEmpty()) {
-      sb.append("  subgraph onVariantChange [on variant change]\n");
-      sb.append("    direction TB\n");
-      sb.append("    switch((switch))\n");
+      sb.append("  subgraph onVariantChange [on variant change]\n    direction TB\n"
+          + "    switch((switch))\n");
       chain(sb, "switch", onChange, "vc_");
-      sb.append("  end\n");
-      sb.append("  live -.->|switch-variant| switch\n");
+      sb.append("  end\n  live -.->|switch-variant| switch\n");
     }
     compensations(sb, definition.steps(), "");
     compensations(sb, onChange, "vc_");
@@ -46,18 +38,15 @@ public final class MermaidGraph {
         sb.append("  subgraph ").append(node(prefix, step.id())).append(" [\"parallel: ")
             .append(esc(step.id())).append("\"]\n");
       }
-      for (ActionStep branch : branches) {
-        sb.append(group ? "    " : "  ").append(declare(prefix, branch)).append('\n');
+      for (ActionStep b : branches) {
+        sb.append(group ? "    " : "  ").append(node(prefix, b.id())).append("[\"")
+            .append(esc(b.id())).append("<br/><small>").append(esc(b.action()))
+            .append("</small>\"]\n");
       }
-      if (group) {
-        sb.append("  end\n");
-      }
-      List<String> ends = new ArrayList<>();
-      for (ActionStep branch : branches) {
-        for (String p : previous) {
-          sb.append("  ").append(p).append(" --> ").append(node(prefix, branch.id())).append('\n');
-        }
-        ends.add(node(prefix, branch.id()));
+      sb.append(group ? "  end\n" : "");
+      List<String> ends = branches.stream().map(b -> node(prefix, b.id())).toList();
+      for (String end : ends) {
+        previous.forEach(p -> sb.append("  ").append(p).append(" --> ").append(end).append('\n'));
       }
       previous = ends;
     }
@@ -66,17 +55,13 @@ public final class MermaidGraph {
 
   private static void compensations(StringBuilder sb, List<Step> steps, String prefix) {
     for (ActionStep leaf : Step.actions(steps)) {
-      Compensation c = leaf.compensate();
-      if (c != null) {
+      if (leaf.compensate() != null) {
         String undo = node(prefix, leaf.id()) + "_undo";
-        sb.append("  ").append(undo).append("[/\"undo: ").append(esc(c.action())).append("\"/]\n");
-        sb.append("  ").append(node(prefix, leaf.id())).append(" -.->|compensate| ").append(undo).append('\n');
+        sb.append("  ").append(undo).append("[/\"undo: ").append(esc(leaf.compensate().action()))
+            .append("\"/]\n  ").append(node(prefix, leaf.id())).append(" -.->|compensate| ")
+            .append(undo).append('\n');
       }
     }
-  }
-
-  private static String declare(String prefix, ActionStep step) {
-    return node(prefix, step.id()) + "[\"" + esc(step.id()) + "<br/><small>" + esc(step.action()) + "</small>\"]";
   }
 
   private static String node(String prefix, String id) {

@@ -5,18 +5,14 @@ import io.labflow.activities.iam.roles.RoleActivitiesImpl;
 import io.labflow.worker.preflight.AwsLabPreflight;
 import io.labflow.worker.runtime.Composition;
 import io.labflow.workflows.definition.PrincipalArns;
-import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.Reference;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.ParameterDef;
-import io.labflow.workflows.model.Step;
 import io.temporal.failure.ApplicationFailure;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The policy documents a plan shows, built by the activities' own code and pretty-printed: every
@@ -35,32 +31,33 @@ final class PolicyPreview {
   private PolicyPreview() {}
 
   /**
-   * The IAM policy document the CreatePolicy activity would send for these inputs; empty when
-   * they are not a bucket name and a list of actions.
+   * The IAM policy document the CreatePolicy activity would send for these inputs; when they are
+   * not a bucket name and a list of actions, the inputs.
    */
-  static Optional<String> policyDocument(Map<String, Object> createPolicyInput) {
-    Object bucket = createPolicyInput.get("bucketName");
-    Object actions = createPolicyInput.get("actions");
-    if (!(bucket instanceof String b) || !(actions instanceof List<?> list)) {
-      return Optional.empty();
+  static String policyDocument(Map<String, Object> input) {
+    if (!(input.get("bucketName") instanceof String b
+        && input.get("actions") instanceof List<?> l)) {
+      return "(policy builder unavailable) inputs: " + LabPlan.json(input, true);
     }
-    boolean wildcard = Boolean.TRUE.equals(createPolicyInput.get("resourceWildcard"));
     // A bucket known only at run time (a step output) is built with a stand-in name, then shown as
     // the placeholder it stands for.
     boolean placeholder = b.startsWith("<") && b.endsWith(">");
     try {
-      String pretty = pretty(PolicyDocuments.forBucket(placeholder ? PLAN_BUCKET : b,
-          list.stream().map(String::valueOf).toList(), wildcard));
-      return Optional.of(placeholder ? pretty.replace(PLAN_BUCKET, b) : pretty);
+      return pretty(PolicyDocuments.forBucket(placeholder ? PLAN_BUCKET : b,
+          l.stream().map(String::valueOf).toList(),
+          Boolean.TRUE.equals(input.get("resourceWildcard")))).replace(PLAN_BUCKET, b);
     } catch (ApplicationFailure e) {
-      return Optional.of("(invalid: " + e.getOriginalMessage() + ")");
+      return "(invalid: " + e.getOriginalMessage() + ")";
     }
   }
 
-  /** The trust policy section of the plan; empty when no step creates a role. */
+  /**
+   * The trust policy section of the plan: every step the worker may run that creates a role (a
+   * learner task's solve too); empty when none does.
+   */
   static String trustSection(Definition definition, Map<String, Object> scope) {
     StringBuilder sb = new StringBuilder();
-    for (ActionStep step : Step.actions(definition.steps())) {
+    for (ActionStep step : definition.runnableSteps()) {
       if (!Composition.catalog().takes(step.action(), AwsLabPreflight.TRUST)) {
         continue;
       }
@@ -73,40 +70,28 @@ final class PolicyPreview {
       sb.append(LabPlan.indent(pretty(PolicyDocuments.trustPolicy(
           service instanceof String s ? s : RoleActivitiesImpl.DEFAULT_SERVICE_PRINCIPAL,
           principal instanceof String p && !p.startsWith("<") ? p : null)))).append('\n');
-      for (String flag : flags(definition, step, service, principal)) {
-        sb.append("  ! ").append(flag).append('\n');
+      // What is broader than the definition's own principals.
+      if (service instanceof String s && !PolicyDocuments.isOneService(s)) {
+        sb.append("  ! BROADER: service principal '").append(s)
+            .append("' is not one AWS service\n");
       }
-    }
-    return sb.toString();
-  }
-
-  /** What is broader than the definition's own principals. */
-  private static List<String> flags(
-      Definition definition, ActionStep step, Object service, Object principal) {
-    List<String> flags = new ArrayList<>();
-    if (service instanceof String s && !PolicyDocuments.isOneService(s)) {
-      flags.add("BROADER: service principal '" + s + "' is not one AWS service");
-    }
-    if (principal instanceof String p && !p.isBlank() && !p.startsWith("<")) {
-      PrincipalArns.problem(p, List.of("role", "user"))
-          .ifPresent(problem -> flags.add("BROADER: AWS principal '" + p + "' " + problem));
-    }
-    Object template = step.with().get("trustedPrincipalArn");
-    if (template instanceof String t && !t.isBlank()) {
-      try {
+      if (principal instanceof String p && !p.isBlank() && !p.startsWith("<")) {
+        PrincipalArns.problem(p, List.of("role", "user")).ifPresent(problem -> sb
+            .append("  ! BROADER: AWS principal '").append(p).append("' ").append(problem)
+            .append('\n'));
+      }
+      if (step.with().get("trustedPrincipalArn") instanceof String t) {
         for (Reference ref : Expressions.references(t)) {
           ParameterDef def =
               ref.parameter() == null ? null : definition.parameters().get(ref.parameter());
           if (def != null && !def.isArn()) {
-            flags.add("UNCHECKED: trustedPrincipalArn comes from parameter '" + ref.parameter()
-                + "', which does not declare format: arn");
+            sb.append("  ! UNCHECKED: trustedPrincipalArn comes from parameter '")
+                .append(ref.parameter()).append("', which does not declare format: arn\n");
           }
         }
-      } catch (ExpressionException e) {
-        // The loader reports malformed expressions.
       }
     }
-    return flags;
+    return sb.toString();
   }
 
   private static String pretty(String json) {

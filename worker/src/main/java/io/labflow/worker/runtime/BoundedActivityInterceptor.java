@@ -18,7 +18,6 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
 import java.util.LinkedHashMap;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,32 +58,29 @@ public final class BoundedActivityInterceptor extends WorkerInterceptorBase {
 
       @Override
       public ActivityOutput execute(ActivityInput input) {
-        return withAttempt(info, bounded(info.getActivityType(), () -> super.execute(input)));
+        String type = info.getActivityType();
+        ActivityOutput output;
+        try {
+          output = super.execute(input);
+        } catch (TemporalFailure | ActivityCompletionException expected) {
+          throw expected;
+        } catch (RuntimeException e) {
+          Optional<ApplicationFailure> aws = AwsFailures.mapped(e);
+          log.warn(aws.isPresent() ? "activity {}: unmapped AWS error"
+              : "activity {} failed unexpectedly", type, e);
+          throw aws.orElseGet(() ->
+              AwsFailures.failure(type + " failed: " + e, e.getClass().getName(), true));
+        }
+        long size = type.startsWith("labflow.") || output == null
+            ? 0 : InputLimits.jsonBytes(output.getResult());
+        if (size > InputLimits.MAX_OUTPUT_BYTES) {
+          throw ApplicationFailure.newNonRetryableFailure(type + " returned "
+              + InputLimits.bytes(size) + " of outputs; a step's outputs may be at most "
+              + InputLimits.bytes(InputLimits.MAX_OUTPUT_BYTES), FailureTypes.OUTPUT_TOO_LARGE);
+        }
+        return withAttempt(info, output);
       }
     };
-  }
-
-  private static ActivityOutput bounded(String activityType, Supplier<ActivityOutput> execution) {
-    ActivityOutput output;
-    try {
-      output = execution.get();
-    } catch (TemporalFailure | ActivityCompletionException expected) {
-      throw expected;
-    } catch (RuntimeException e) {
-      Optional<ApplicationFailure> aws = AwsFailures.mapped(e);
-      log.warn(aws.isPresent() ? "activity {}: unmapped AWS error"
-          : "activity {} failed unexpectedly", activityType, e);
-      throw aws.orElseGet(() ->
-          AwsFailures.failure(activityType + " failed: " + e, e.getClass().getName(), true));
-    }
-    long size = activityType.startsWith("labflow.") || output == null
-        ? 0 : InputLimits.jsonBytes(output.getResult());
-    if (size > InputLimits.MAX_OUTPUT_BYTES) {
-      throw ApplicationFailure.newNonRetryableFailure(activityType + " returned "
-          + InputLimits.bytes(size) + " of outputs; a step's outputs may be at most "
-          + InputLimits.bytes(InputLimits.MAX_OUTPUT_BYTES), FailureTypes.OUTPUT_TOO_LARGE);
-    }
-    return output;
   }
 
   private static ActivityOutput withAttempt(ActivityInfo info, ActivityOutput out) {

@@ -4,7 +4,6 @@ import io.labflow.workflows.definition.DefinitionKeys;
 import io.labflow.workflows.definition.DefinitionSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -49,7 +48,7 @@ public final class DirectoryDefinitionSource implements DefinitionSource {
       return Optional.empty();
     }
     try {
-      return Optional.of(new DefinitionSource.SourceFile(file.toString(), Files.readString(file, StandardCharsets.UTF_8)));
+      return Optional.of(new DefinitionSource.SourceFile(file.toString(), Files.readString(file)));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read definition " + file, e);
     }

@@ -10,6 +10,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionMetadata;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,10 +55,8 @@ final class LabStateGauges implements AutoCloseable {
 
   void refresh() {
     Map<String, Integer> counts = new LinkedHashMap<>();
-    for (LabState s : LabState.values()) {
-      counts.put(s.name(), 0);
-    }
-    List<MultiGauge.Row<?>> pausedRows = new ArrayList<>();
+    Arrays.stream(LabState.values()).forEach(s -> counts.put(s.name(), 0));
+    List<MultiGauge.Row<Number>> pausedRows = new ArrayList<>();
     try {
       for (WorkflowExecutionMetadata m : client.listExecutions(QUERY).toList()) {
         String state = m.getTypedSearchAttributes().get(LabSearchAttributes.STATE);
@@ -71,9 +70,8 @@ final class LabStateGauges implements AutoCloseable {
       log.debug("Could not count labs by state: {}", e.toString());
       return;
     }
-    List<MultiGauge.Row<?>> stateRows = new ArrayList<>();
-    counts.forEach((state, n) -> stateRows.add(MultiGauge.Row.of(Tags.of("state", state), n)));
-    byState.register(stateRows, true);
+    byState.register(counts.entrySet().stream()
+        .map(c -> MultiGauge.Row.of(Tags.of("state", c.getKey()), c.getValue())).toList(), true);
     paused.register(pausedRows, true);
   }
 

@@ -23,7 +23,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
-import io.temporal.api.operatorservice.v1.ListSearchAttributesResponse;
 import io.temporal.common.interceptors.WorkerInterceptor;
 import io.temporal.common.reporter.MicrometerClientStatsReporter;
 import io.temporal.serviceclient.OperatorServiceStubs;
@@ -39,6 +38,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -129,7 +129,6 @@ public final class LabWorker implements AutoCloseable {
         new AwsLabPreflight(access, definitionsDir)));
   }
 
-  /** Serves the registry's scrape at {@code /metrics} with the JDK's HTTP server. */
   private HttpServer metricsServer(int port) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
     server.createContext("/metrics", exchange -> {
@@ -180,12 +179,12 @@ public final class LabWorker implements AutoCloseable {
   private static void requireSearchAttributes(WorkflowServiceStubs service, String namespace) {
     String address = service.getOptions().getTarget();
     List<String> names = LabSearchAttributes.ALL.stream().map(k -> k.getName()).toList();
-    ListSearchAttributesResponse listed;
+    Map<String, IndexedValueType> listed;
     OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(
         OperatorServiceStubsOptions.newBuilder(service.getOptions()).build());
     try {
-      listed = operator.blockingStub().listSearchAttributes(
-          ListSearchAttributesRequest.newBuilder().setNamespace(namespace).build());
+      listed = operator.blockingStub().listSearchAttributes(ListSearchAttributesRequest
+          .newBuilder().setNamespace(namespace).build()).getCustomAttributesMap();
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
         throw new IllegalStateException("Temporal namespace '" + namespace + "' does not exist at "
@@ -199,8 +198,8 @@ public final class LabWorker implements AutoCloseable {
     } finally {
       operator.shutdown();
     }
-    List<String> missing = names.stream().filter(name -> listed.getCustomAttributesMap()
-        .get(name) != IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD).toList();
+    List<String> missing = names.stream()
+        .filter(n -> listed.get(n) != IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD).toList();
     if (!missing.isEmpty()) {
       throw new IllegalStateException("Temporal namespace '" + namespace + "' at " + address
           + " lacks labflow's Keyword search attribute" + (missing.size() > 1 ? "s " : " ")
@@ -213,7 +212,6 @@ public final class LabWorker implements AutoCloseable {
     }
   }
 
-  /** Blocks until {@link #close} has finished. */
   public void awaitStopped() throws InterruptedException {
     stopped.await();
   }

@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.core.instrument.Tags;
 import java.time.Duration;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.stream.LongStream;
 
 /**
  * labflow's meter names and their help text, for the meters the worker registers itself and for
@@ -44,12 +44,10 @@ public final class LabflowMeters implements MeterFilter {
         : new Meter.Id(id.getName(), Tags.of(id.getTags()), id.getBaseUnit(), help, id.getType());
   }
 
-  private static final double[] BUCKETS = Stream.of(
-          Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(30),
-          Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10),
-          Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(2), Duration.ofHours(6),
-          Duration.ofHours(24))
-      .mapToDouble(Duration::toNanos).toArray();
+  /** In seconds: 1, 5, 15, 30 s; 1, 2, 5, 10, 30 min; 1, 2, 6, 24 h. */
+  private static final double[] BUCKETS = LongStream.of(
+          1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600, 86400)
+      .mapToDouble(s -> Duration.ofSeconds(s).toNanos()).toArray();
 
   @Override
   public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {

@@ -20,10 +20,8 @@ final class PriorityPermits {
   private int available;
   private long arrivals;
 
+  /** {@code permits} is at least 1: {@code labflow worker} refuses less. */
   PriorityPermits(int permits) {
-    if (permits < 1) {
-      throw new IllegalArgumentException("permits must be at least 1, got " + permits);
-    }
     this.available = permits;
   }
 

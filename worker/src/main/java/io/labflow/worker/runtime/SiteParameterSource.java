@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Reads the worker's site parameters from {@code LABFLOW_SITE_PARAMETERS}: a JSON object ({@code
- * {"verifyMethod":"probe"}}) or the path of a file holding one. Unset or empty means none. A value
- * that is neither fails the worker's start with a sentence naming the variable.
+ * Reads the worker's site parameters: a JSON object ({@code {"verifyMethod":"probe"}}) or the path
+ * of a file holding one. Unset or empty means none. A value that is neither is refused with a
+ * sentence naming where it was given: {@code --site-parameters} or {@code LABFLOW_SITE_PARAMETERS}.
  */
 public final class SiteParameterSource {
 
@@ -21,26 +21,25 @@ public final class SiteParameterSource {
 
   private SiteParameterSource() {}
 
-  public static SiteParameters parse(String value) {
+  /** Parses {@code value}, given as {@code source} (the option or {@link #VARIABLE}). */
+  public static SiteParameters parse(String value, String source) {
     if (value == null || value.isBlank()) {
       return SiteParameters.NONE;
     }
     String text = value.strip();
-    String label = VARIABLE;
+    String label = source;
     if (!text.startsWith("{")) {
       Path file = Path.of(text);
       try {
         text = Files.readString(file);
       } catch (IOException e) {
-        throw new IllegalArgumentException(
-            VARIABLE + ": '" + value + "' is neither a JSON object nor a readable file ("
-                + e.getClass().getSimpleName() + ")");
+        throw new IllegalArgumentException(source + ": '" + value + "' is neither a JSON object"
+            + " nor a readable file (" + e.getClass().getSimpleName() + ")");
       }
-      label = VARIABLE + " (" + file + ")";
+      label = source + " (" + file + ")";
     }
     try {
-      Object parsed = JSON.readValue(text, Object.class);
-      if (!(parsed instanceof Map<?, ?> map)) {
+      if (!(JSON.readValue(text, Object.class) instanceof Map<?, ?> map)) {
         throw new IllegalArgumentException(label + ": must be a JSON object of parameter values");
       }
       @SuppressWarnings("unchecked")

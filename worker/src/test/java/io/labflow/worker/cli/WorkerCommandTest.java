@@ -22,10 +22,10 @@ class WorkerCommandTest {
   }
 
   @Test
-  void unreadableSiteParametersAreOneSentenceNamingTheVariable() {
+  void unreadableSiteParametersAreOneSentenceNamingTheOptionTheyCameFrom() {
     CliRun r = run("worker", "--site-parameters", "{\"verifyMethod\":}");
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err()).startsWith("labflow: LABFLOW_SITE_PARAMETERS: not valid JSON at line 1,")
+    assertThat(r.err()).startsWith("labflow: --site-parameters: not valid JSON at line 1,")
         .doesNotContain("Exception");
   }
 }

@@ -30,17 +30,28 @@ class PreflightCheckTest {
         SiteParameters.NONE);
   }
 
+  private static List<Row> siteRows(String source) {
+    return PreflightCheck.rows(new Doctor(Tools.repoRoot().resolve("definitions"), "labflow",
+        "{\"verifyMethod\":}", source, Map.of(), null, null, List.of(), "not asked in this test"));
+  }
+
   @Test
   void theSiteParametersTheDoctorIsGivenAreTheOnesItReads() {
-    Setting s = new Setting(Tools.repoRoot().resolve("definitions"), "labflow",
-        "{\"verifyMethod\":}", Map.of(), null, null, List.of(), "not asked in this test");
-    assertThat(PreflightCheck.rows(s)).singleElement().satisfies(r -> {
+    assertThat(siteRows("LABFLOW_SITE_PARAMETERS")).singleElement().satisfies(r -> {
       assertThat(r.check()).isEqualTo("site parameters");
       assertThat(r.verdict()).isEqualTo(Row.Verdict.FAIL);
       assertThat(r.detail())
           .startsWith("LABFLOW_SITE_PARAMETERS: not valid JSON at line 1, column ")
           .endsWith("; fix: correct LABFLOW_SITE_PARAMETERS");
     });
+  }
+
+  /** Given as {@code --site-parameters}, the row names the option the user gave. */
+  @Test
+  void badSiteParametersGivenAsTheOptionNameTheOption() {
+    assertThat(siteRows("--site-parameters")).singleElement().satisfies(r -> assertThat(r.detail())
+        .startsWith("--site-parameters: not valid JSON at line 1, column ")
+        .endsWith("; fix: correct --site-parameters"));
   }
 
   @Test

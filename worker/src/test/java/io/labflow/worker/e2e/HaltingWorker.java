@@ -31,7 +31,8 @@ public final class HaltingWorker {
     LabWorker worker = new LabWorker(
         new LabWorker.Settings(System.getenv("LABFLOW_TASK_QUEUE"),
             Path.of(System.getenv("LABFLOW_DEFINITIONS_DIR")), -1, Duration.ofSeconds(30), 16,
-            SiteParameterSource.parse(System.getenv(SiteParameterSource.VARIABLE))),
+            SiteParameterSource.parse(System.getenv(SiteParameterSource.VARIABLE),
+                SiteParameterSource.VARIABLE)),
         haltBefore == null ? List.of() : List.of(new HaltBefore(haltBefore)));
     Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "labflow-shutdown"));
     while (startWhen != null && !Files.exists(Path.of(startWhen))) {

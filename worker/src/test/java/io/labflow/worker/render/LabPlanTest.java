@@ -17,11 +17,15 @@ import org.junit.jupiter.api.Test;
 @Tag("fast")
 class LabPlanTest {
 
+  private static Definition shipped(String name) throws Exception {
+    Path file = Tools.repoRoot().resolve("definitions").resolve(name + ".yaml");
+    return Composition.validate(file.getFileName().toString(), Files.readString(file))
+        .definition().orElseThrow();
+  }
+
   @Test
   void theResourcesAreTheStepsThatCreateANameNotTheAttachments() throws Exception {
-    Path file = Tools.repoRoot().resolve("definitions").resolve("iam-service-role-lab.yaml");
-    Definition d = Composition.validate(file.getFileName().toString(), Files.readString(file))
-        .definition().orElseThrow();
+    Definition d = shipped("iam-service-role-lab");
 
     String plan = LabPlan.render(d, ParameterBinder.bind(d, null, Map.of(), "test"), "lab-042",
         new LabPlan.Sources(Set.of(), Set.of(), null));
@@ -32,5 +36,19 @@ class LabPlanTest {
         .map(l -> l.substring(l.indexOf("[step "))))
         .containsExactly("[step create-stack]", "[step create-role]", "[step create-policy]",
             "[step create-instance-profile]");
+  }
+
+  /** Every role a run may create has its trust shown: a task's solve step creates one too. */
+  @Test
+  void theTrustPolicyOfTheRoleATasksSolveCreatesIsShown() throws Exception {
+    Definition d = shipped("iam-service-role-challenge");
+    String plan = LabPlan.render(d, ParameterBinder.bind(d, null,
+            Map.of("trustedPrincipalArn", "arn:aws:iam::123456789012:user/learner"), "test"),
+        "lab-042", new LabPlan.Sources(Set.of(), Set.of(), null));
+
+    String header = "Trust policy of the role of step solve-create-role (who may assume it):";
+    assertThat(plan).contains(header);
+    assertThat(plan.substring(plan.indexOf(header)))
+        .contains("\"Service\" : \"ec2.amazonaws.com\"");
   }
 }

@@ -1,7 +1,6 @@
 package io.labflow.worker.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -80,11 +79,5 @@ class PriorityPermitsTest {
     second.join(TimeUnit.SECONDS.toMillis(10));
     assertThat(served).containsExactly("first interrupted", "second");
     assertThat(permits.available()).isEqualTo(1);
-  }
-
-  @Test
-  void aBoundBelowOneIsRefused() {
-    assertThatThrownBy(() -> new PriorityPermits(0)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("permits must be at least 1, got 0");
   }
 }

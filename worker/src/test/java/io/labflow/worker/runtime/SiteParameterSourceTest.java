@@ -14,15 +14,19 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("fast")
 class SiteParameterSourceTest {
 
+  private static SiteParameters parse(String value) {
+    return SiteParameterSource.parse(value, SiteParameterSource.VARIABLE);
+  }
+
   @Test
   void unsetMeansNone() {
-    assertThat(SiteParameterSource.parse(null).values()).isEmpty();
-    assertThat(SiteParameterSource.parse("  ").values()).isEmpty();
+    assertThat(parse(null).values()).isEmpty();
+    assertThat(parse("  ").values()).isEmpty();
   }
 
   @Test
   void inlineJson() {
-    SiteParameters site = SiteParameterSource.parse("{\"verifyMethod\":\"probe\",\"verifyBudgetSeconds\":30}");
+    SiteParameters site = parse("{\"verifyMethod\":\"probe\",\"verifyBudgetSeconds\":30}");
     assertThat(site.values()).isEqualTo(Map.of("verifyMethod", "probe", "verifyBudgetSeconds", 30));
     assertThat(site.label()).isEqualTo("LABFLOW_SITE_PARAMETERS");
   }
@@ -31,21 +35,21 @@ class SiteParameterSourceTest {
   void aFileNamedByPath(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("site.json");
     Files.writeString(file, "{\n  \"verifyMethod\": \"probe\"\n}\n");
-    SiteParameters site = SiteParameterSource.parse(file.toString());
+    SiteParameters site = parse(file.toString());
     assertThat(site.values()).containsEntry("verifyMethod", "probe");
     assertThat(site.label()).isEqualTo("LABFLOW_SITE_PARAMETERS (" + file + ")");
   }
 
   @Test
   void badValuesAreSentences(@TempDir Path dir) throws Exception {
-    assertThatThrownBy(() -> SiteParameterSource.parse(dir.resolve("missing.json").toString()))
+    assertThatThrownBy(() -> parse(dir.resolve("missing.json").toString()))
         .hasMessage("LABFLOW_SITE_PARAMETERS: '" + dir.resolve("missing.json")
             + "' is neither a JSON object nor a readable file (NoSuchFileException)");
-    assertThatThrownBy(() -> SiteParameterSource.parse("{\"verifyMethod\":}"))
+    assertThatThrownBy(() -> parse("{\"verifyMethod\":}"))
         .hasMessageStartingWith("LABFLOW_SITE_PARAMETERS: not valid JSON at line 1, column ");
     Path list = dir.resolve("list.json");
     Files.writeString(list, "[1]");
-    assertThatThrownBy(() -> SiteParameterSource.parse(list.toString()))
+    assertThatThrownBy(() -> parse(list.toString()))
         .hasMessage("LABFLOW_SITE_PARAMETERS (" + list + "): must be a JSON object of parameter values");
   }
 }
