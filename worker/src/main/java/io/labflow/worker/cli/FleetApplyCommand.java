@@ -29,7 +29,7 @@ final class FleetApplyCommand extends BaseCommand {
       return 1;
     }
     Fleet fleet = c.fleetOrNull();
-    String id = fleet.scheduleId();
+    String id = Fleet.scheduleId(fleet.name());
     String what = String.format("%d labs of %s at \"%s\" %s, %d at a time", fleet.labs().size(),
         fleet.definition(), fleet.schedule().cron(), fleet.schedule().timeZone(), fleet.concurrency());
     try (TemporalConnection conn = connect()) {

@@ -8,6 +8,7 @@ import io.labflow.worker.fleet.FleetReport;
 import io.labflow.worker.fleet.FleetRequest;
 import io.labflow.worker.fleet.LabReport;
 import io.labflow.worker.fleet.Quarantine;
+import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.workflows.fleet.FleetSchedule;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabWorkflow;
@@ -71,7 +72,7 @@ final class FleetStatusCommand extends BaseCommand {
       Instant next = d.getInfo().getNextActionTimes().isEmpty() ? null : d.getInfo().getNextActionTimes().get(0);
       FleetReport shown = latest == null ? null : latest.report();
       List<Row> rows = new ArrayList<>();
-      for (FleetRequest.Lab l : request.labs()) {
+      for (FleetLab l : request.labs()) {
         LabReport q = completed.report() == null ? null : completed.report().lab(l.labId());
         rows.add(new Row(l.labId(), shown == null ? null : shown.lab(l.labId()),
             Quarantine.before(q, request.releases().get(l.labId())).quarantined(),
@@ -163,7 +164,7 @@ final class FleetStatusCommand extends BaseCommand {
   /** Each lab's state from visibility: the LabState of its latest run. */
   private static Map<String, String> labStates(TemporalConnection conn, FleetRequest request) {
     Map<String, String> out = new HashMap<>();
-    List<String> ids = request.labs().stream().map(FleetRequest.Lab::labId).toList();
+    List<String> ids = request.labs().stream().map(FleetLab::labId).toList();
     for (int from = 0; from < ids.size(); from += 50) {
       List<String> batch = ids.subList(from, Math.min(ids.size(), from + 50));
       String in = String.join(",", batch.stream().map(i -> "'" + i + "'").toList());

@@ -23,10 +23,10 @@ class FleetLoaderTest {
         Files.readString(Path.of("..", "definitions", "fleets", "iam-class.yaml")));
     assertThat(r.errorText()).isEmpty();
     Fleet f = r.fleetOrNull();
-    assertThat(f.scheduleId()).isEqualTo("fleet-iam-class");
+    assertThat(Fleet.scheduleId(f.name())).isEqualTo("fleet-iam-class");
     assertThat(f.labs()).hasSize(30);
-    assertThat(f.labs().get(0).id()).isEqualTo("iam-class-01");
-    assertThat(f.labs().get(29).id()).isEqualTo("iam-class-30");
+    assertThat(f.labs().get(0).labId()).isEqualTo("iam-class-01");
+    assertThat(f.labs().get(29).labId()).isEqualTo("iam-class-30");
     assertThat(f.schedule().timeZone()).isEqualTo("Europe/Paris");
     assertThat(f.schedule().catchupWindow()).isEqualTo(Duration.ofHours(3));
     assertThat(f.schedule().jitter()).isEqualTo(Duration.ofMinutes(5));
