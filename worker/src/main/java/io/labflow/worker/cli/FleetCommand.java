@@ -183,12 +183,11 @@ final class FleetCommand extends BaseCommand {
         for (FleetLab l : request.labs()) {
           java.io.StringWriter said = new java.io.StringWriter();
           picocli.CommandLine one = Main.newCommandLine();
-          one.setOut(new java.io.PrintWriter(said));
-          one.setErr(new java.io.PrintWriter(said));
+          one.setOut(new java.io.PrintWriter(said, true));
+          one.setErr(one.getOut());
           int code = one.execute("--task-queue", root().taskQueue(), "--definitions",
               root().definitions().toString(), "teardown", l.labId());
           one.getOut().flush();
-          one.getErr().flush();
           failed += code == 0 || code == NoWorker.EXIT_CODE ? 0 : 1;
           recorded += code == NoWorker.EXIT_CODE ? 1 : 0;
           out().println("  " + l.labId() + ": " + oneLine(code, said.toString()));
