@@ -12,7 +12,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code labflow fleet apply}: creates a fleet's Schedule from its file, or updates it in place. */
 @Command(name = "apply", description = {
     "Creates the fleet's schedule, or updates it in place to match the file.",
     "Applying an unchanged file changes nothing; releases and pause state are kept."})

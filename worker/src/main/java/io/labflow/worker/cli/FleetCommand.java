@@ -20,7 +20,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Fleets: a class of labs reset every night by one Temporal Schedule ({@code fleet-<name>}). */
 @Command(name = "fleet",
     description = {
       "Manages fleets: a class of labs reset every night by one Temporal Schedule (fleet-<name>).",

@@ -11,7 +11,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code labflow fleet release}: lifts a lab's quarantine by writing the release into the Schedule. */
 @Command(name = "release", description = {
     "Releases a quarantined lab: the next night resets it again.",
     "The release is written into the fleet's schedule, so it survives worker restarts."})

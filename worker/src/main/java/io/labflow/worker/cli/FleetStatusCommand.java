@@ -29,7 +29,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code labflow fleet status}: the last night's report and each lab's state now. */
 @Command(name = "status", description = {
     "Shows a fleet: its schedule, the latest night's report and each lab's current state.",
     "The report gives per lab ok with duration, failed with step and error, quarantined or skipped,",

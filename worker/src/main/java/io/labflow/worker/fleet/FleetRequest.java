@@ -207,11 +207,6 @@ public record FleetRequest(
     }
   }
 
-  /** Whether no lab is reset when they do not all fit the account's quotas. */
-  public boolean allOrNoneWithinQuotas() {
-    return FleetKeys.NONE.equals(quotaShortfall);
-  }
-
   public FleetRequest withProgress(Progress p) {
     return new FleetRequest(fleet, definition, concurrency, quarantineAfter, labs, releases, p,
         quotaShortfall);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
+import io.labflow.workflows.fleet.FleetKeys;
 import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.FailureTypes;
@@ -121,8 +122,8 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
         asked.add(lab.labId());
       }
     }
-    QuotaPlanner.NightPlan plan = fleet.quotaPlan(
-        request.fleet(), request.definition(), asked, request.allOrNoneWithinQuotas());
+    QuotaPlanner.NightPlan plan = fleet.quotaPlan(request.fleet(), request.definition(), asked,
+        FleetKeys.NONE.equals(request.quotaShortfall()));
     if (plan.leftOut().isEmpty()) {
       return;
     }

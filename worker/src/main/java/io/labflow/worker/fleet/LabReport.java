@@ -22,9 +22,7 @@ public record LabReport(
 
   /** The closed set of what a night does with a lab. */
   public enum Outcome {
-    /** Reset and live again. */
     OK,
-    /** The reset failed. */
     FAILED,
     /** Left alone: quarantined on an earlier night and not released. */
     QUARANTINED,
