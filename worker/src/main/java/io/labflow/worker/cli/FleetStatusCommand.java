@@ -16,7 +16,6 @@ import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.client.WorkflowStub;
-import io.temporal.client.schedules.ScheduleActionExecution;
 import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
 import io.temporal.client.schedules.ScheduleActionResult;
 import io.temporal.client.schedules.ScheduleDescription;
@@ -25,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -128,20 +128,14 @@ final class FleetStatusCommand extends BaseCommand {
     return new Night(null, "NONE", null, null);
   }
 
+  /** The nights the schedule started, oldest first: its recent actions, then the running ones. */
   private static List<String> nightIds(ScheduleDescription d) {
-    List<String> ids = new ArrayList<>();
-    for (ScheduleActionResult a : d.getInfo().getRecentActions()) {
-      ScheduleActionExecution e = a.getAction();
-      if (e instanceof ScheduleActionExecutionStartWorkflow w) {
-        ids.add(w.getWorkflowId());
-      }
-    }
-    for (ScheduleActionExecution e : d.getInfo().getRunningActions()) {
-      if (e instanceof ScheduleActionExecutionStartWorkflow w && !ids.contains(w.getWorkflowId())) {
-        ids.add(w.getWorkflowId());
-      }
-    }
-    return ids;
+    return Stream.concat(d.getInfo().getRecentActions().stream().map(ScheduleActionResult::getAction),
+            d.getInfo().getRunningActions().stream())
+        .filter(ScheduleActionExecutionStartWorkflow.class::isInstance)
+        .map(e -> ((ScheduleActionExecutionStartWorkflow) e).getWorkflowId())
+        .distinct()
+        .toList();
   }
 
   private static Night night(TemporalConnection conn, String workflowId) {
