@@ -130,7 +130,8 @@ final class FleetStatusCommand extends BaseCommand {
 
   /** The nights the schedule started, oldest first: its recent actions, then the running ones. */
   private static List<String> nightIds(ScheduleDescription d) {
-    return Stream.concat(d.getInfo().getRecentActions().stream().map(ScheduleActionResult::getAction),
+    return Stream.concat(
+            d.getInfo().getRecentActions().stream().map(ScheduleActionResult::getAction),
             d.getInfo().getRunningActions().stream())
         .filter(ScheduleActionExecutionStartWorkflow.class::isInstance)
         .map(e -> ((ScheduleActionExecutionStartWorkflow) e).getWorkflowId())
