@@ -12,7 +12,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code labflow fleet apply}: creates a fleet's Schedule from its file, or updates it in place. */
 @Command(name = "apply", description = {
     "Creates the fleet's schedule, or updates it in place to match the file.",
     "Applying an unchanged file changes nothing; releases and pause state are kept."})
@@ -29,7 +28,7 @@ final class FleetApplyCommand extends BaseCommand {
       return 1;
     }
     Fleet fleet = c.fleetOrNull();
-    String id = fleet.scheduleId();
+    String id = Fleet.scheduleId(fleet.name());
     String what = String.format("%d labs of %s at \"%s\" %s, %d at a time", fleet.labs().size(),
         fleet.definition(), fleet.schedule().cron(), fleet.schedule().timeZone(), fleet.concurrency());
     try (TemporalConnection conn = connect()) {

@@ -5,6 +5,7 @@ import io.labflow.worker.fleet.FleetRequest;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
 import io.labflow.workflows.fleet.Fleet;
+import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.workflows.input.RawJson;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.client.WorkflowClient;
@@ -19,7 +20,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Fleets: a class of labs reset every night by one Temporal Schedule ({@code fleet-<name>}). */
 @Command(name = "fleet",
     description = {
       "Manages fleets: a class of labs reset every night by one Temporal Schedule (fleet-<name>).",
@@ -76,7 +76,7 @@ final class FleetCommand extends BaseCommand {
               file, f.name(), f.labs().size(), f.definition(), f.schedule().cron(), f.schedule().timeZone(),
               f.concurrency(), f.quarantineAfter());
           QuotaLines.print(out(), c.definitionOrNull(), root().definitions(),
-              f.labs().stream().map(io.labflow.workflows.fleet.FleetLab::id).toList(), quotas);
+              f.labs().stream().map(FleetLab::labId).toList(), quotas);
         } else {
           c.problems().forEach(out()::println);
           invalid++;
@@ -120,7 +120,7 @@ final class FleetCommand extends BaseCommand {
           return 0;
         }
         FleetRequest fleet = FleetSchedules.request(d);
-        FleetRequest.Lab l = fleet.labs().stream().filter(x -> x.labId().equals(lab)).findFirst()
+        FleetLab l = fleet.labs().stream().filter(x -> x.labId().equals(lab)).findFirst()
             .orElseThrow(() -> new UsageException("lab '" + lab + "' is not in fleet " + name));
         ResetRequest request = fleet.resetOf(l);
         WorkflowOptions options = request.options(root().taskQueue(), "labflow fleet reset --lab");
@@ -179,15 +179,14 @@ final class FleetCommand extends BaseCommand {
         }
         int failed = 0;
         int recorded = 0;
-        for (FleetRequest.Lab l : request.labs()) {
+        for (FleetLab l : request.labs()) {
           java.io.StringWriter said = new java.io.StringWriter();
           picocli.CommandLine one = Main.newCommandLine();
-          one.setOut(new java.io.PrintWriter(said));
-          one.setErr(new java.io.PrintWriter(said));
+          one.setOut(new java.io.PrintWriter(said, true));
+          one.setErr(one.getOut());
           int code = one.execute("--task-queue", root().taskQueue(), "--definitions",
               root().definitions().toString(), "teardown", l.labId());
           one.getOut().flush();
-          one.getErr().flush();
           failed += code == 0 || code == NoWorker.EXIT_CODE ? 0 : 1;
           recorded += code == NoWorker.EXIT_CODE ? 1 : 0;
           out().println("  " + l.labId() + ": " + oneLine(code, said.toString()));

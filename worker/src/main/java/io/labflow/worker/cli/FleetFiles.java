@@ -75,7 +75,8 @@ final class FleetFiles {
       for (Diagnostic d : bound.errors()) {
         String at = place(loaded, i, d.path());
         // A problem of what all labs share is reported once, at the shared key.
-        String message = at.startsWith("labs[") ? "lab " + lab.id() + ": " + d.message() : d.message();
+        String message =
+            at.startsWith("labs[") ? "lab " + lab.labId() + ": " + d.message() : d.message();
         problems.add(loaded.at(name, at, message).toString());
       }
     }

@@ -5,13 +5,11 @@ import io.labflow.worker.fleet.FleetReport;
 import io.labflow.worker.fleet.FleetRequest;
 import io.labflow.workflows.lab.LabIds;
 import io.temporal.client.schedules.ScheduleDescription;
-import io.temporal.client.schedules.ScheduleListDescription;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code labflow fleet release}: lifts a lab's quarantine by writing the release into the Schedule. */
 @Command(name = "release", description = {
     "Releases a quarantined lab: the next night resets it again.",
     "The release is written into the fleet's schedule, so it survives worker restarts."})
@@ -44,9 +42,8 @@ final class FleetReleaseCommand extends BaseCommand {
   }
 
   private static ScheduleDescription findFleetOf(TemporalConnection conn, String lab) {
-    List<ScheduleListDescription> fleets = conn.schedules().listSchedules().toList().stream()
-        .filter(s -> s.getScheduleId().startsWith(LabIds.FLEET_PREFIX)).toList();
-    List<ScheduleDescription> holding = fleets.stream()
+    List<ScheduleDescription> holding = conn.schedules().listSchedules().toList().stream()
+        .filter(s -> s.getScheduleId().startsWith(LabIds.FLEET_PREFIX))
         .map(s -> conn.schedules().getHandle(s.getScheduleId()).describe())
         .filter(d -> {
           try {

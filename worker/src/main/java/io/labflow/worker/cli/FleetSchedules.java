@@ -6,7 +6,6 @@ import io.labflow.worker.fleet.FleetResetWorkflow;
 import io.labflow.workflows.fleet.Fleet;
 import io.labflow.workflows.fleet.FleetKeys;
 import io.labflow.workflows.fleet.FleetSchedule;
-import io.temporal.api.common.v1.Payload;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.schedules.Schedule;
@@ -17,7 +16,7 @@ import io.temporal.client.schedules.SchedulePolicy;
 import io.temporal.client.schedules.ScheduleSpec;
 import io.temporal.client.schedules.ScheduleState;
 import io.temporal.client.schedules.ScheduleUpdate;
-import io.temporal.common.converter.DefaultDataConverter;
+import io.temporal.common.converter.EncodedValues;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -94,7 +93,6 @@ final class FleetSchedules {
     return updated.get();
   }
 
-  /** The cron, time zone, catch-up window and jitter as the schedule holds them. */
   static FleetSchedule when(ScheduleDescription d) {
     Schedule s = d.getSchedule();
     String cron = memo(d, CRON_MEMO);
@@ -123,19 +121,11 @@ final class FleetSchedules {
     return ((ScheduleActionStartWorkflow) d.getSchedule().getAction()).getOptions().getTaskQueue();
   }
 
+  /** A memo of the schedule's action; a described schedule holds each as encoded values. */
   static String memo(ScheduleDescription d, String key) {
-    if (!(d.getSchedule().getAction() instanceof ScheduleActionStartWorkflow a)
-        || a.getOptions().getMemo() == null) {
-      return null;
-    }
-    Object v = a.getOptions().getMemo().get(key);
-    if (v instanceof io.temporal.common.converter.EncodedValues values) {
-      return values.get(0, String.class);
-    }
-    if (v instanceof Payload p) {
-      return DefaultDataConverter.STANDARD_INSTANCE.fromPayload(p, String.class, String.class);
-    }
-    return v == null ? null : v.toString();
+    Map<String, Object> memo =
+        ((ScheduleActionStartWorkflow) d.getSchedule().getAction()).getOptions().getMemo();
+    return memo != null && memo.get(key) instanceof EncodedValues v ? v.get(0, String.class) : null;
   }
 
   static String fingerprint(FleetSchedule when, FleetRequest request, String taskQueue) {

@@ -8,6 +8,7 @@ import io.labflow.worker.fleet.FleetReport;
 import io.labflow.worker.fleet.FleetRequest;
 import io.labflow.worker.fleet.LabReport;
 import io.labflow.worker.fleet.Quarantine;
+import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.workflows.fleet.FleetSchedule;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabWorkflow;
@@ -15,7 +16,6 @@ import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.client.WorkflowStub;
-import io.temporal.client.schedules.ScheduleActionExecution;
 import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
 import io.temporal.client.schedules.ScheduleActionResult;
 import io.temporal.client.schedules.ScheduleDescription;
@@ -24,11 +24,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code labflow fleet status}: the last night's report and each lab's state now. */
 @Command(name = "status", description = {
     "Shows a fleet: its schedule, the latest night's report and each lab's current state.",
     "The report gives per lab ok with duration, failed with step and error, quarantined or skipped,",
@@ -71,7 +71,7 @@ final class FleetStatusCommand extends BaseCommand {
       Instant next = d.getInfo().getNextActionTimes().isEmpty() ? null : d.getInfo().getNextActionTimes().get(0);
       FleetReport shown = latest == null ? null : latest.report();
       List<Row> rows = new ArrayList<>();
-      for (FleetRequest.Lab l : request.labs()) {
+      for (FleetLab l : request.labs()) {
         LabReport q = completed.report() == null ? null : completed.report().lab(l.labId());
         rows.add(new Row(l.labId(), shown == null ? null : shown.lab(l.labId()),
             Quarantine.before(q, request.releases().get(l.labId())).quarantined(),
@@ -128,20 +128,15 @@ final class FleetStatusCommand extends BaseCommand {
     return new Night(null, "NONE", null, null);
   }
 
+  /** The nights the schedule started, oldest first: its recent actions, then the running ones. */
   private static List<String> nightIds(ScheduleDescription d) {
-    List<String> ids = new ArrayList<>();
-    for (ScheduleActionResult a : d.getInfo().getRecentActions()) {
-      ScheduleActionExecution e = a.getAction();
-      if (e instanceof ScheduleActionExecutionStartWorkflow w) {
-        ids.add(w.getWorkflowId());
-      }
-    }
-    for (ScheduleActionExecution e : d.getInfo().getRunningActions()) {
-      if (e instanceof ScheduleActionExecutionStartWorkflow w && !ids.contains(w.getWorkflowId())) {
-        ids.add(w.getWorkflowId());
-      }
-    }
-    return ids;
+    return Stream.concat(
+            d.getInfo().getRecentActions().stream().map(ScheduleActionResult::getAction),
+            d.getInfo().getRunningActions().stream())
+        .filter(ScheduleActionExecutionStartWorkflow.class::isInstance)
+        .map(e -> ((ScheduleActionExecutionStartWorkflow) e).getWorkflowId())
+        .distinct()
+        .toList();
   }
 
   private static Night night(TemporalConnection conn, String workflowId) {
@@ -163,7 +158,7 @@ final class FleetStatusCommand extends BaseCommand {
   /** Each lab's state from visibility: the LabState of its latest run. */
   private static Map<String, String> labStates(TemporalConnection conn, FleetRequest request) {
     Map<String, String> out = new HashMap<>();
-    List<String> ids = request.labs().stream().map(FleetRequest.Lab::labId).toList();
+    List<String> ids = request.labs().stream().map(FleetLab::labId).toList();
     for (int from = 0; from < ids.size(); from += 50) {
       List<String> batch = ids.subList(from, Math.min(ids.size(), from + 50));
       String in = String.join(",", batch.stream().map(i -> "'" + i + "'").toList());

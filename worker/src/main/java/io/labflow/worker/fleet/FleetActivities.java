@@ -16,7 +16,6 @@ public interface FleetActivities {
    */
   FailedStep failedStep(String labId);
 
-  /** A failed step and its error. */
   record FailedStep(String step, String error) {}
 
   /**

@@ -2,7 +2,6 @@ package io.labflow.worker.fleet;
 
 import com.uber.m3.tally.Scope;
 import io.labflow.workflows.lab.LabMeters;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -104,7 +103,7 @@ public final class FleetDetails {
   }
 
   public static String seconds(long ms) {
-    return String.format("%.1fs", Duration.ofMillis(ms).toMillis() / 1000.0);
+    return String.format("%.1fs", ms / 1000.0);
   }
 
   /**

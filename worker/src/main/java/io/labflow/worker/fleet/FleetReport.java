@@ -8,10 +8,8 @@ import java.util.Map;
 /**
  * The morning report of one night: every lab in fleet order, and the night's totals.
  *
- * @param fleet the fleet's name
  * @param startedAt when the night began (epoch ms)
  * @param finishedAt when it ended (epoch ms), or 0 while it runs
- * @param labs one entry per lab
  * @param quota why labs were left out for the account's quotas: the quota, its code, used, need,
  *     quota and the fix; null when every lab fitted
  */
@@ -25,9 +23,8 @@ public record FleetReport(
   public Map<LabReport.Outcome, Integer> totals() {
     Map<LabReport.Outcome, Integer> t = new EnumMap<>(LabReport.Outcome.class);
     for (LabReport.Outcome o : LabReport.Outcome.values()) {
-      t.put(o, 0);
+      t.put(o, (int) labs.stream().filter(l -> l.outcome() == o).count());
     }
-    labs.forEach(l -> t.merge(l.outcome(), 1, Integer::sum));
     return t;
   }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.labflow.worker.reset.ResetRequest;
 import io.labflow.workflows.fleet.Fleet;
 import io.labflow.workflows.fleet.FleetKeys;
+import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.workflows.input.InputLimits;
 import io.labflow.workflows.input.RequestFields;
 import io.temporal.common.converter.RawValue;
@@ -24,11 +25,9 @@ import java.util.Set;
  * request is ({@link ResetRequest#lab}, {@link RequestFields}): every wrong field named at once, as
  * {@code request: FIELD: ...}, failing the night, never a workflow task.
  *
- * @param fleet the fleet's name
  * @param definition the step file every lab runs
  * @param concurrency how many labs reset at once
  * @param quarantineAfter consecutive failed nights after which a lab is quarantined
- * @param labs the labs, in order
  * @param releases lab id to the time (epoch ms) a person released it; a quarantine older than
  *     this is lifted
  * @param progress null when a night starts; set by the workflow when it continues as new
@@ -40,7 +39,7 @@ public record FleetRequest(
     String definition,
     int concurrency,
     int quarantineAfter,
-    List<Lab> labs,
+    List<FleetLab> labs,
     Map<String, Long> releases,
     Progress progress,
     @JsonInclude(JsonInclude.Include.NON_NULL) String quotaShortfall) {
@@ -64,13 +63,10 @@ public record FleetRequest(
 
   /** The request a fleet's Schedule passes, keeping the releases it had. */
   public static FleetRequest of(Fleet fleet, Map<String, Long> releases) {
-    List<Lab> labs = fleet.labs().stream()
-        .map(l -> new Lab(l.id(), l.variant(), l.parameters()))
-        .toList();
     // The default is left out of the request, so an unchanged fleet file keeps its fingerprint.
     String shortfall = FleetKeys.AS_MANY_AS_FIT.equals(fleet.quotaShortfall()) ? null : fleet.quotaShortfall();
     return new FleetRequest(fleet.name(), fleet.definition(), fleet.concurrency(), fleet.quarantineAfter(),
-        labs, releases, null, shortfall);
+        fleet.labs(), releases, null, shortfall);
   }
 
   /**
@@ -90,11 +86,11 @@ public record FleetRequest(
   private static FleetRequest parse(Map<?, ?> map) {
     List<String> problems = new ArrayList<>();
     RequestFields.unknown(map, FIELDS, Map.of(), problems);
-    String fleet = required(map, "fleet", problems);
-    String definition = required(map, "definition", problems);
+    String fleet = ResetRequest.required(map, "fleet", "", problems);
+    String definition = ResetRequest.required(map, "definition", "", problems);
     int concurrency = whole(map, "concurrency", FleetKeys.MAX_CONCURRENCY, problems);
     int quarantineAfter = whole(map, "quarantineAfter", FleetKeys.MAX_QUARANTINE_AFTER, problems);
-    List<Lab> labs = labs(map.get("labs"), problems);
+    List<FleetLab> labs = labs(map.get("labs"), problems);
     Map<String, Long> releases = releases(map.get("releases"), problems);
     Progress progress = null;
     if (map.get("progress") != null) {
@@ -119,14 +115,6 @@ public record FleetRequest(
         progress, shortfall);
   }
 
-  private static String required(Map<?, ?> map, String field, List<String> problems) {
-    String s = RequestFields.name(map, field, problems);
-    if (map.get(field) == null) {
-      problems.add("request: " + field + ": " + field + " is required");
-    }
-    return s;
-  }
-
   private static int whole(Map<?, ?> map, String field, int max, List<String> problems) {
     Object v = map.get(field);
     if ((v instanceof Integer || v instanceof Long) && ((Number) v).longValue() >= 1
@@ -139,13 +127,13 @@ public record FleetRequest(
     return 0;
   }
 
-  private static List<Lab> labs(Object v, List<String> problems) {
+  private static List<FleetLab> labs(Object v, List<String> problems) {
     if (!(v instanceof List<?> items) || items.isEmpty()) {
       problems.add("request: labs: labs must be a non-empty list of labs such as"
           + " [{\"labId\":\"lab-01\"}], got " + (v == null ? "nothing" : InputLimits.describe(v)));
       return List.of();
     }
-    List<Lab> labs = new ArrayList<>();
+    List<FleetLab> labs = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     for (int i = 0; i < items.size(); i++) {
       String at = "request: labs[" + i + "]";
@@ -161,7 +149,7 @@ public record FleetRequest(
       if (own.isEmpty() && !ids.add(lab.labId())) {
         problems.add(at + ".labId: lab " + InputLimits.quote(lab.labId()) + " is listed twice");
       }
-      labs.add(new Lab(lab.labId(), lab.variant(), lab.parameters()));
+      labs.add(new FleetLab(lab.labId(), lab.variant(), lab.parameters()));
     }
     return labs;
   }
@@ -186,9 +174,6 @@ public record FleetRequest(
 
   /** The report in a previous night's result, or null when there is none or it cannot be read. */
   public static FleetReport previousReport(JsonNode result) {
-    if (result == null || result.isNull() || result.isMissingNode()) {
-      return null;
-    }
     try {
       return JSON.treeToValue(result, FleetReport.class);
     } catch (Exception e) {
@@ -200,11 +185,8 @@ public record FleetRequest(
     return JSON.valueToTree(value);
   }
 
-  /** One lab of the fleet, as its reset takes it. */
-  public record Lab(String labId, String variant, Map<String, Object> parameters) {}
-
   /** The request of the reset this fleet runs for one of its labs. */
-  public ResetRequest resetOf(Lab lab) {
+  public ResetRequest resetOf(FleetLab lab) {
     return new ResetRequest(lab.labId(), definition, lab.variant(), lab.parameters());
   }
 
@@ -223,11 +205,6 @@ public record FleetRequest(
       previous = previous == null ? Map.of() : previous;
       done = done == null ? List.of() : done;
     }
-  }
-
-  /** Whether no lab is reset when they do not all fit the account's quotas. */
-  public boolean allOrNoneWithinQuotas() {
-    return FleetKeys.NONE.equals(quotaShortfall);
   }
 
   public FleetRequest withProgress(Progress p) {

@@ -35,8 +35,6 @@ public interface FleetResetWorkflow {
   int LABS_PER_RUN = 100;
 
   /**
-   * Runs the night.
-   *
    * @param request a {@link FleetRequest} as JSON ({@link io.labflow.workflows.input.RawJson#of}
    *     makes one), read raw within limits by the workflow
    */

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
+import io.labflow.workflows.fleet.FleetKeys;
+import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabIds;
@@ -57,7 +59,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
     }
     int end = Math.min(request.labs().size(), progress.next() + LABS_PER_RUN);
     for (int i = progress.next(); i < end; i++) {
-      FleetRequest.Lab lab = request.labs().get(i);
+      FleetLab lab = request.labs().get(i);
       if (done.containsKey(lab.labId())) {
         continue;
       }
@@ -90,7 +92,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
 
   private List<LabReport> inFleetOrder() {
     List<LabReport> out = new ArrayList<>();
-    for (FleetRequest.Lab lab : request.labs()) {
+    for (FleetLab lab : request.labs()) {
       LabReport r = done.get(lab.labId());
       if (r != null) {
         out.add(r);
@@ -115,13 +117,13 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
    */
   private void leaveOutOverQuota() {
     List<String> asked = new ArrayList<>();
-    for (FleetRequest.Lab lab : request.labs()) {
+    for (FleetLab lab : request.labs()) {
       if (!standing(lab.labId()).quarantined()) {
         asked.add(lab.labId());
       }
     }
-    QuotaPlanner.NightPlan plan = fleet.quotaPlan(
-        request.fleet(), request.definition(), asked, request.allOrNoneWithinQuotas());
+    QuotaPlanner.NightPlan plan = fleet.quotaPlan(request.fleet(), request.definition(), asked,
+        FleetKeys.NONE.equals(request.quotaShortfall()));
     if (plan.leftOut().isEmpty()) {
       return;
     }
@@ -153,7 +155,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
     return out;
   }
 
-  private void start(FleetRequest.Lab lab, Quarantine.Standing standing) {
+  private void start(FleetLab lab, Quarantine.Standing standing) {
     ResetRequest reset = request.resetOf(lab);
     LabResetWorkflow child =
         Workflow.newChildWorkflowStub(LabResetWorkflow.class, reset.childOptions(request.fleet()));
@@ -183,7 +185,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
     updateDetails();
   }
 
-  private LabReport failed(FleetRequest.Lab lab, Quarantine.Standing standing, Throwable failure, long ms) {
+  private LabReport failed(FleetLab lab, Quarantine.Standing standing, Throwable failure, long ms) {
     Throwable root = failure;
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof WorkflowExecutionAlreadyStarted) {
@@ -214,7 +216,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
         after.consecutiveFailures(), after.quarantinedAt());
   }
 
-  private static LabReport skipped(FleetRequest.Lab lab, Quarantine.Standing standing, String other) {
+  private static LabReport skipped(FleetLab lab, Quarantine.Standing standing, String other) {
     return new LabReport(lab.labId(), LabReport.Outcome.SKIPPED, 0, null,
         "a reset of this lab was already running (" + other + "); it was left to finish",
         standing.consecutiveFailures(), null);

@@ -3,7 +3,6 @@ package io.labflow.worker.fleet;
 /**
  * What happened to one lab in one night, and what the next night needs to know.
  *
- * @param labId the lab
  * @param outcome what the night did with it
  * @param durationMs how long the reset took (0 when it did not run)
  * @param step the step that failed, when known
@@ -23,9 +22,7 @@ public record LabReport(
 
   /** The closed set of what a night does with a lab. */
   public enum Outcome {
-    /** Reset and live again. */
     OK,
-    /** The reset failed. */
     FAILED,
     /** Left alone: quarantined on an earlier night and not released. */
     QUARANTINED,
@@ -38,15 +35,6 @@ public record LabReport(
     OVER_QUOTA,
     /** Being reset now (only in a running night's report). */
     RUNNING
-  }
-
-  public LabReport {
-    if (labId == null || outcome == null) {
-      throw new IllegalArgumentException("labId and outcome are required");
-    }
-    if (consecutiveFailures < 0 || durationMs < 0) {
-      throw new IllegalArgumentException("counts must not be negative");
-    }
   }
 
   public boolean quarantined() {

@@ -22,8 +22,6 @@ public interface LabResetWorkflow {
   String TYPE = "LabResetWorkflow";
 
   /**
-   * Rebuilds the lab.
-   *
    * @param request a {@link ResetRequest} as JSON ({@link
    *     io.labflow.workflows.input.RawJson#of} makes one), read raw within limits by the workflow:
    *     any other payload, of any depth or size, fails the reset at once with a non-retryable

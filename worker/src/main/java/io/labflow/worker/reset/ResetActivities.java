@@ -23,7 +23,6 @@ public interface ResetActivities {
   /** Waits, heartbeating, until the run is live or closed; fails if it did not come up. */
   LabState awaitLive(StartedLab lab);
 
-  /** A lab by id. */
   record LabRef(String labId) {}
 
   /**
@@ -42,6 +41,5 @@ public interface ResetActivities {
       Map<String, Object> parameters,
       String requestId) {}
 
-  /** A started run. */
   record StartedLab(String labId, String runId) {}
 }

@@ -84,10 +84,7 @@ public record ResetRequest(
     Map<?, ?> map = object(payload, "the reset request", InputLimits.MAX_REQUEST_BYTES, EXAMPLE);
     List<String> problems = new ArrayList<>();
     RequestFields.unknown(map, FIELDS, Map.of(), problems);
-    String definition = RequestFields.name(map, "definition", problems);
-    if (map.get("definition") == null) {
-      problems.add("request: definition: definition is required (a definition's name)");
-    }
+    String definition = required(map, "definition", " (a definition's name)", problems);
     ResetRequest request = lab(map, definition, problems);
     if (!problems.isEmpty()) {
       throw invalid(problems);
@@ -100,16 +97,23 @@ public record ResetRequest(
    * variant} and {@code parameters}, each wrong field added to {@code problems}.
    */
   public static ResetRequest lab(Map<?, ?> map, String definition, List<String> problems) {
-    String labId = RequestFields.name(map, "labId", problems);
+    String labId = required(map, "labId", " (the lab to rebuild)", problems);
     String variant = RequestFields.name(map, "variant", problems);
-    if (map.get("labId") == null) {
-      problems.add("request: labId: labId is required (the lab to rebuild)");
-    } else if (labId != null && !LabIds.isValid(labId)) {
+    if (labId != null && !LabIds.isValid(labId)) {
       problems.add("request: labId: labId " + InputLimits.quote(labId) + " must be " + LabIds.RULE);
     }
     Map<String, Object> parameters =
         RequestFields.parameters(map.get("parameters"), false, problems);
     return new ResetRequest(labId, definition, variant, parameters);
+  }
+
+  /** The name at {@code field}; a problem ending in {@code why} when it is missing. */
+  public static String required(Map<?, ?> map, String field, String why, List<String> problems) {
+    String s = RequestFields.name(map, field, problems);
+    if (map.get(field) == null) {
+      problems.add("request: " + field + ": " + field + " is required" + why);
+    }
+    return s;
   }
 
   /**

@@ -5,7 +5,6 @@ import io.labflow.workflows.lab.LabState;
 /**
  * What a reset did.
  *
- * @param labId the lab id
  * @param cleanup how the old lab went away: {@code TORN_DOWN(<final state>)+SWEPT} when an open
  *     run tore itself down (then anything still tagged was swept), {@code DELETED_BY_TAG} when no
  *     run was open and the lab's resources were deleted by their tag

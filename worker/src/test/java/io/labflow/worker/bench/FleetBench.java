@@ -4,6 +4,7 @@ import io.labflow.worker.client.LabStarter;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetReport;
 import io.labflow.worker.fleet.FleetRequest;
+import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.worker.fleet.FleetResetWorkflow;
 import io.labflow.worker.fleet.LabReport;
 import io.labflow.worker.reset.LabResetWorkflow;
@@ -65,7 +66,7 @@ public final class FleetBench {
     Map<String, Object> params = params(args);
     String queue = System.getenv().getOrDefault("LABFLOW_TASK_QUEUE", "labflow");
     String handPriority = System.getenv("LABFLOW_BENCH_HAND_PRIORITY");
-    List<FleetRequest.Lab> labs = labs("bench", n, params);
+    List<FleetLab> labs = labs("bench", n, params);
     try (TemporalConnection conn = TemporalConnection.open()) {
       WorkflowClient client = conn.client();
       Integer priority = handPriority == null || handPriority.isBlank() ? null : Integer.valueOf(handPriority);
@@ -136,19 +137,19 @@ public final class FleetBench {
   }
 
   /** N labs named {@code PREFIX-N-i}, all with these parameters. */
-  static List<FleetRequest.Lab> labs(String prefix, int n, Map<String, Object> params) {
-    List<FleetRequest.Lab> labs = new ArrayList<>();
+  static List<FleetLab> labs(String prefix, int n, Map<String, Object> params) {
+    List<FleetLab> labs = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
-      labs.add(new FleetRequest.Lab(String.format("%s-%d-%03d", prefix, n, i), null, params));
+      labs.add(new FleetLab(String.format("%s-%d-%03d", prefix, n, i), null, params));
     }
     return labs;
   }
 
-  static Pass hand(WorkflowClient client, String queue, String definition, List<FleetRequest.Lab> labs,
+  static Pass hand(WorkflowClient client, String queue, String definition, List<FleetLab> labs,
       Integer priority) {
     long start = System.nanoTime();
     List<WorkflowStub> resets = new ArrayList<>();
-    for (FleetRequest.Lab lab : labs) {
+    for (FleetLab lab : labs) {
       WorkflowOptions.Builder options = WorkflowOptions.newBuilder()
           .setWorkflowId("reset-" + lab.labId()).setTaskQueue(queue)
           .setTypedSearchAttributes(SearchAttributes.newBuilder().set(LabSearchAttributes.LAB_ID, lab.labId()).build());
@@ -173,7 +174,7 @@ public final class FleetBench {
     return new Pass(ok, seconds, spread, seconds);
   }
 
-  static Pass fleet(WorkflowClient client, String queue, String definition, List<FleetRequest.Lab> labs,
+  static Pass fleet(WorkflowClient client, String queue, String definition, List<FleetLab> labs,
       int concurrency) {
     long start = System.nanoTime();
     long startedAt = System.currentTimeMillis();

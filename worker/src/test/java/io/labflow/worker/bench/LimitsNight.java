@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetRequest;
+import io.labflow.workflows.fleet.FleetLab;
 import io.temporal.client.WorkflowClient;
 import java.net.URI;
 import java.util.List;
@@ -30,7 +31,7 @@ public final class LimitsNight {
     int concurrency = Integer.parseInt(args[1]);
     String definition = args[2];
     String queue = System.getenv().getOrDefault("LABFLOW_TASK_QUEUE", "labflow");
-    List<FleetRequest.Lab> labs = FleetBench.labs("limits", n, FleetBench.params(args));
+    List<FleetLab> labs = FleetBench.labs("limits", n, FleetBench.params(args));
     try (TemporalConnection conn = TemporalConnection.open()) {
       WorkflowClient client = conn.client();
       FleetBench.measure("provision", n, concurrency,

@@ -2,6 +2,7 @@ package io.labflow.worker.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.workflows.input.RawJson;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
@@ -54,9 +55,9 @@ class FleetQuotaTest {
     env.close();
   }
 
-  private static List<FleetRequest.Lab> labs(int n) {
+  private static List<FleetLab> labs(int n) {
     return IntStream.rangeClosed(1, n)
-        .mapToObj(i -> new FleetRequest.Lab(String.format("lab-%02d", i), null, Map.of())).toList();
+        .mapToObj(i -> new FleetLab(String.format("lab-%02d", i), null, Map.of())).toList();
   }
 
   private FleetReport night(String id, FleetRequest request) {
@@ -76,7 +77,7 @@ class FleetQuotaTest {
         .containsOnlyKeys("lab-01", "lab-02", "lab-03", "lab-04");
     assertThat(activities.allOrNone).isFalse();
     assertThat(report.labs()).extracting(LabReport::labId)
-        .containsExactlyElementsOf(labs(10).stream().map(FleetRequest.Lab::labId).toList());
+        .containsExactlyElementsOf(labs(10).stream().map(FleetLab::labId).toList());
     assertThat(report.labs().subList(4, 10)).allSatisfy(r -> {
       assertThat(r.outcome()).isEqualTo(LabReport.Outcome.OVER_QUOTA);
       assertThat(r.quarantined()).isFalse();

@@ -10,6 +10,7 @@ import io.labflow.worker.quotas.QuotaPlanner.NightPlan;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
 import io.labflow.worker.reset.ResetResult;
+import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.interpreter.RejectionFailureConverter;
 import io.labflow.workflows.lab.FailureTypes;
@@ -152,8 +153,8 @@ class FleetResetWorkflowTest {
     env.close();
   }
 
-  private static List<FleetRequest.Lab> labs(int n) {
-    return IntStream.rangeClosed(1, n).mapToObj(i -> new FleetRequest.Lab(String.format("lab-%03d", i), null, Map.of())).toList();
+  private static List<FleetLab> labs(int n) {
+    return IntStream.rangeClosed(1, n).mapToObj(i -> new FleetLab(String.format("lab-%03d", i), null, Map.of())).toList();
   }
 
   private static FleetRequest request(int labs, int concurrency) {
@@ -175,7 +176,7 @@ class FleetResetWorkflowTest {
     assertThat(StubReset.MAX.get()).isEqualTo(3);
     assertThat(StubReset.RESETS).hasSize(8).allSatisfy((lab, n) -> assertThat(n).isEqualTo(1));
     assertThat(report.labs()).extracting(LabReport::labId).containsExactlyElementsOf(
-        labs(8).stream().map(FleetRequest.Lab::labId).toList());
+        labs(8).stream().map(FleetLab::labId).toList());
     assertThat(report.labs()).allSatisfy(r -> {
       assertThat(r.outcome()).isEqualTo(LabReport.Outcome.OK);
       assertThat(r.durationMs()).isGreaterThanOrEqualTo(60_000);

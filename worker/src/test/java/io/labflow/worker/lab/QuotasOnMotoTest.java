@@ -11,6 +11,7 @@ import io.labflow.worker.fleet.FleetActivities;
 import io.labflow.worker.fleet.FleetActivitiesImpl;
 import io.labflow.worker.fleet.FleetReport;
 import io.labflow.worker.fleet.FleetRequest;
+import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.worker.fleet.FleetResetWorkflow;
 import io.labflow.worker.fleet.FleetResetWorkflowImpl;
 import io.labflow.worker.fleet.LabReport;
@@ -196,8 +197,8 @@ class QuotasOnMotoTest {
         env.getWorkflowClient(), 
             new QuotaPlanner(clients, Lab.definitionsDir()))));
     env.start();
-    List<FleetRequest.Lab> labs = IntStream.rangeClosed(1, 10)
-        .mapToObj(i -> new FleetRequest.Lab(String.format("q-%02d", i), null, Map.of())).toList();
+    List<FleetLab> labs = IntStream.rangeClosed(1, 10)
+        .mapToObj(i -> new FleetLab(String.format("q-%02d", i), null, Map.of())).toList();
     FleetRequest request = new FleetRequest("quota", "iam-service-role-lab", 3, 1, labs, Map.of(), null, null);
 
     FleetReport first = night(env.getWorkflowClient(), "night-1", request);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.worker.client.LabStarter;
 import io.labflow.worker.fleet.FleetRequest;
+import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.workflow.ChildWorkflowOptions;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class ResetStartTest {
 
   private final FleetRequest fleet = new FleetRequest("night", "iam-mini", 2, 3,
-      List.of(new FleetRequest.Lab("lab-7", "read-only", Map.of("n", 1L))), Map.of(), null, null);
+      List.of(new FleetLab("lab-7", "read-only", Map.of("n", 1L))), Map.of(), null, null);
   private final ResetRequest reset = fleet.resetOf(fleet.labs().get(0));
 
   @Test

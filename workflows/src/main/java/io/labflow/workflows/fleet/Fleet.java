@@ -7,11 +7,9 @@ import java.util.List;
  * A class of labs reset together every night by one Temporal Schedule ({@code fleet-<name>}), as
  * {@link FleetLoader} read it: every rule below is checked there, with the file's line.
  *
- * @param name the fleet's name
  * @param description free text, may be null
  * @param definition the step file every lab runs (a name in the worker's definitions directory)
  * @param labs every lab, shared variant and parameters applied; ids unique
- * @param schedule when the fleet is reset
  * @param concurrency how many labs reset at once
  * @param quarantineAfter consecutive failed resets after which a lab is left alone until released
  * @param quotaShortfall what a night does when its labs do not all fit the AWS account's quotas:
@@ -26,10 +24,6 @@ public record Fleet(
     int concurrency,
     int quarantineAfter,
     String quotaShortfall) {
-
-  public String scheduleId() {
-    return scheduleId(name);
-  }
 
   public static String scheduleId(String fleetName) {
     return LabIds.FLEET_PREFIX + fleetName;

@@ -3,7 +3,6 @@ package io.labflow.workflows.fleet;
 import io.labflow.workflows.yaml.Diagnostic;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The outcome of loading a fleet file.
@@ -31,10 +30,5 @@ public record FleetLoadResult(Fleet fleetOrNull, List<Diagnostic> errors, Map<St
     }
     Place place = places.getOrDefault(p, new Place(0, 0));
     return new Diagnostic(file, place.line(), place.column(), path, message);
-  }
-
-  /** Every error, one per line, as {@code FILE:LINE:COLUMN: PATH: message}. */
-  public String errorText() {
-    return errors.stream().map(Diagnostic::toString).collect(Collectors.joining("\n"));
   }
 }

@@ -86,7 +86,6 @@ public final class FleetLoader {
         quotaShortfall == null ? FleetKeys.AS_MANY_AS_FIT : quotaShortfall);
   }
 
-  /** The {@code schedule}: a cron, its time zone, catch-up window and jitter. */
   private static FleetSchedule schedule(Entry entry, Node root, FleetNodes nodes) {
     if (entry == null) {
       nodes.error(root, "", "missing required key 'schedule' (at least a cron)");

@@ -39,12 +39,10 @@ final class FleetNodes {
     return out;
   }
 
+  /** {@link #string}, or null after {@link YamlNodes#requiredString} reported it missing. */
   String required(Map<String, Entry> m, String key, Node at, String path, Pattern form, String rule) {
-    if (!m.containsKey(key)) {
-      error(at, path, "missing required key '" + key + "'");
-      return null;
-    }
-    return string(m, key, path, form, rule);
+    return m.containsKey(key)
+        ? string(m, key, path, form, rule) : yaml.requiredString(m, key, at, path);
   }
 
   /** The string at {@code key}, or null (absent, or reported); it must match {@code form} if any. */

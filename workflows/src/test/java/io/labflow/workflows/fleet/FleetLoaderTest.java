@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -17,16 +18,21 @@ class FleetLoaderTest {
     return new FleetLoader().load("f.yaml", yaml);
   }
 
+  /** Every error, one per line, as {@code FILE:LINE:COLUMN: PATH: message}. */
+  static String text(FleetLoadResult r) {
+    return r.errors().stream().map(Object::toString).collect(Collectors.joining("\n"));
+  }
+
   @Test
   void theShippedExampleLoads() throws Exception {
     FleetLoadResult r = new FleetLoader().load("iam-class.yaml",
         Files.readString(Path.of("..", "definitions", "fleets", "iam-class.yaml")));
-    assertThat(r.errorText()).isEmpty();
+    assertThat(text(r)).isEmpty();
     Fleet f = r.fleetOrNull();
-    assertThat(f.scheduleId()).isEqualTo("fleet-iam-class");
+    assertThat(Fleet.scheduleId(f.name())).isEqualTo("fleet-iam-class");
     assertThat(f.labs()).hasSize(30);
-    assertThat(f.labs().get(0).id()).isEqualTo("iam-class-01");
-    assertThat(f.labs().get(29).id()).isEqualTo("iam-class-30");
+    assertThat(f.labs().get(0).labId()).isEqualTo("iam-class-01");
+    assertThat(f.labs().get(29).labId()).isEqualTo("iam-class-30");
     assertThat(f.schedule().timeZone()).isEqualTo("Europe/Paris");
     assertThat(f.schedule().catchupWindow()).isEqualTo(Duration.ofHours(3));
     assertThat(f.schedule().jitter()).isEqualTo(Duration.ofMinutes(5));
@@ -48,7 +54,7 @@ class FleetLoaderTest {
             parameters: {bucket: own-bucket, tags: [x, y]}
         schedule: {cron: "@daily"}
         """);
-    assertThat(r.errorText()).isEmpty();
+    assertThat(text(r)).isEmpty();
     List<FleetLab> labs = r.fleetOrNull().labs();
     assertThat(labs.get(0)).isEqualTo(new FleetLab("lab-a", "read-only", Map.of("bucket", "shared-bucket", "n", 2L)));
     assertThat(labs.get(1)).isEqualTo(new FleetLab("lab-b", "read-write",
@@ -116,23 +122,23 @@ class FleetLoaderTest {
         labs: {prefix: Class-, count: 3}
         schedule: {cron: "0 3 * * *"}
         """);
-    assertThat(r.errorText()).isEqualTo("f.yaml:3:16: labs.prefix: prefix 'Class-' makes lab ids such as "
+    assertThat(text(r)).isEqualTo("f.yaml:3:16: labs.prefix: prefix 'Class-' makes lab ids such as "
         + "'Class-03', which must be lowercase letters, digits and dashes, starting with a letter, at most 41 characters (e.g. lab-042)");
   }
 
   @Test
   void brokenYamlEmptyFilesAndWrongShapesAreSentencesNotExceptions() {
-    assertThat(load("name: [").errorText()).startsWith("f.yaml:1:").contains("invalid YAML");
-    assertThat(load("").errorText()).isEqualTo("f.yaml: the file is empty; a fleet needs name, definition, labs and schedule");
-    assertThat(load("- a\n").errorText()).isEqualTo("f.yaml:1:1: expected a mapping, got a list");
-    assertThat(load("name: n\ndefinition: d\nlabs: []\nschedule: x\n").errorText()).isEqualTo(
+    assertThat(text(load("name: ["))).startsWith("f.yaml:1:").contains("invalid YAML");
+    assertThat(text(load(""))).isEqualTo("f.yaml: the file is empty; a fleet needs name, definition, labs and schedule");
+    assertThat(text(load("- a\n"))).isEqualTo("f.yaml:1:1: expected a mapping, got a list");
+    assertThat(text(load("name: n\ndefinition: d\nlabs: []\nschedule: x\n"))).isEqualTo(
         "f.yaml:3:7: labs: labs must be a non-empty list of labs, or a mapping of prefix and count, got a list\n"
             + "f.yaml:4:11: schedule: expected a mapping, got a string");
-    assertThat(load("name: 5\ndefinition: ''\nlabs: [a]\nschedule: {cron: '@daily'}\n").errorText())
+    assertThat(text(load("name: 5\ndefinition: ''\nlabs: [a]\nschedule: {cron: '@daily'}\n")))
         .isEqualTo("f.yaml:1:7: name: expected a string, got an integer\n"
             + "f.yaml:2:13: definition: must not be empty");
-    assertThat(load("name: n\ndefinition: d\nlabs: {prefix: a-, count: 10001}\nschedule: {cron: '@daily'}\n"
-        + "parameters: {x: {y: 1}}\n").errorText()).isEqualTo(
+    assertThat(text(load("name: n\ndefinition: d\nlabs: {prefix: a-, count: 10001}\n"
+        + "schedule: {cron: '@daily'}\nparameters: {x: {y: 1}}\n"))).isEqualTo(
         "f.yaml:3:27: labs.count: expected a whole number from 1 to 10000, got '10001'\n"
             + "f.yaml:5:17: parameters.x: a parameter value must be a string, number, boolean or list, got a mapping");
   }

@@ -1,5 +1,6 @@
 package io.labflow.workflows.fleet;
 
+import static io.labflow.workflows.fleet.FleetLoaderTest.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Tag;
@@ -16,13 +17,13 @@ class FleetYamlChecksTest {
   private static final String SCHEDULE = "schedule: {cron: '@daily'}\n";
 
   private static String errors(String yaml) {
-    return new FleetLoader().load("f.yaml", yaml).errorText();
+    return text(new FleetLoader().load("f.yaml", yaml));
   }
 
   @Test
   void aKeyWrittenTwiceIsAnErrorAtTheSecondAndTheFirstIsKept() {
     FleetLoadResult r = new FleetLoader().load("f.yaml", "name: n\ndefinition: d\nlabs: [a]\nname: m\n" + SCHEDULE);
-    assertThat(r.errorText()).isEqualTo("f.yaml:4:1: name: duplicate key 'name' (first defined at line 1)");
+    assertThat(text(r)).isEqualTo("f.yaml:4:1: name: duplicate key 'name' (first defined at line 1)");
     assertThat(r.at("f.yaml", "name", "x").toString()).isEqualTo("f.yaml:1:7: name: x");
     assertThat(errors("name: n\ndefinition: d\nlabs: [a]\nschedule: {cron: '@daily', cron: '@hourly'}\n"))
         .isEqualTo("f.yaml:4:28: schedule.cron: duplicate key 'cron' (first defined at line 4)");
@@ -56,7 +57,7 @@ class FleetYamlChecksTest {
         .isEqualTo("f.yaml:4:17: parameters.p: expected true or false, got 'x'");
     FleetLoadResult ok = new FleetLoader().load("f.yaml",
         "name: n\ndefinition: d\nlabs: [a]\nparameters: {p: !!bool TRUE, q: false, r: yes}\n" + SCHEDULE);
-    assertThat(ok.errorText()).isEmpty();
+    assertThat(text(ok)).isEmpty();
     assertThat(ok.fleetOrNull().labs().get(0).parameters()).containsExactly(
         java.util.Map.entry("p", true), java.util.Map.entry("q", false), java.util.Map.entry("r", "yes"));
   }
