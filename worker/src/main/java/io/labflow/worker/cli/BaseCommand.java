@@ -45,19 +45,6 @@ abstract class BaseCommand implements Callable<Integer> {
   }
 
   /**
-   * The task queue of the lab's open run, once a worker is seen polling it: a lab without an open
-   * run is a {@link ClosedLab}, a queue no worker polls a {@link NoWorker} saying {@code
-   * unsent}, both within seconds.
-   */
-  String workerFor(TemporalConnection conn, String labId, String unsent) {
-    String queue = ClosedLab.openRunQueue(conn.client(), labId);
-    if (!root().polled.test(conn, queue)) {
-      throw new NoWorker(queue, unsent);
-    }
-    return queue;
-  }
-
-  /**
    * Sends the lab's Update {@code name} and returns its answer once the lab has given it: a
    * worker that polls {@code queue} but does not accept it within {@link #ACCEPT} is a {@link
    * NoWorker}; a refusal, or a lab whose run has ended, is thrown at once.

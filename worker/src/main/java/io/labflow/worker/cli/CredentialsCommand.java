@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.Credentials;
 
@@ -52,23 +51,18 @@ final class CredentialsCommand extends LabCommand {
     }
     String roleArn;
     try (TemporalConnection conn = connect()) {
-      workerFor(conn, labId,
-          "no credentials issued: the learner role is read from the lab's status");
+      workerFor(conn, "no credentials issued: the learner role is read from the lab's status");
       roleArn = learnerRoleArn(LabFollower.query(conn, labId, null).orElseThrow(() ->
           new IllegalStateException("lab " + labId + " did not answer its status query within"
               + " seconds; try again")));
     }
     String endpoint = AccountPolicy.fromEnvironment().endpoint();
     Credentials c;
+    String region;
     try (StsClient sts = StsClient.create()) {
       c = sts.assumeRole(b -> b.roleArn(roleArn).roleSessionName(sessionName(labId))
           .durationSeconds((int) duration.toSeconds())).credentials();
-    }
-    String region;
-    try {
-      region = new DefaultAwsRegionProviderChain().getRegion().id();
-    } catch (RuntimeException none) {
-      region = null;
+      region = sts.serviceClientConfiguration().region().id();
     }
     out().println(exports(c, region, endpoint));
     out().println("# expires " + c.expiration() + " (" + roleArn + ")");

@@ -1,5 +1,6 @@
 package io.labflow.worker.cli;
 
+import io.labflow.worker.client.TemporalConnection;
 import picocli.CommandLine.Parameters;
 
 /** A command about one lab, named by its id first. */
@@ -7,4 +8,23 @@ abstract class LabCommand extends BaseCommand {
 
   @Parameters(index = "0", paramLabel = "LAB_ID", description = "The lab id.")
   String labId;
+
+  /**
+   * The task queue of the lab's open run, once a worker is seen polling it: a lab without an open
+   * run is a {@link ClosedLab}, a queue no worker polls a {@link NoWorker} saying {@code
+   * unsent}, both within seconds.
+   */
+  String workerFor(TemporalConnection conn, String unsent) {
+    String queue = ClosedLab.openRunQueue(conn.client(), labId);
+    if (!root().polled.test(conn, queue)) {
+      throw new NoWorker(queue, unsent);
+    }
+    return queue;
+  }
+
+  /** The lab's answer to its Update {@code name}, sent once a worker polls its task queue. */
+  <T> T update(TemporalConnection conn, String name, Class<T> type, Object... args)
+      throws InterruptedException {
+    return answer(conn, workerFor(conn, "nothing sent"), labId, name, type, args);
+  }
 }

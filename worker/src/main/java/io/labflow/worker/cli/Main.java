@@ -58,7 +58,6 @@ public final class Main {
     if (((LabflowCommand) cli.getCommandSpec().root().userObject()).debug != null) {
       e.printStackTrace(cli.getErr());
     }
-    cli.getErr().flush();
     return exitCode(e);
   }
 

@@ -6,7 +6,6 @@ import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.Decision;
 import io.labflow.workflows.lab.LabStatus;
-import io.labflow.workflows.lab.LabWorkflow;
 import java.time.Duration;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -41,10 +40,7 @@ final class ResumeCommand extends LabCommand {
   @Override
   public Integer call() throws InterruptedException {
     try (TemporalConnection conn = connect()) {
-      workerFor(conn, labId, "nothing sent");
-      LabWorkflow stub = conn.client().newWorkflowStub(LabWorkflow.class, labId);
-      LabStatus after =
-          ClosedLab.guard(conn.client(), labId, () -> stub.resume(RawJson.of(choice.decision())));
+      LabStatus after = update(conn, "resume", LabStatus.class, RawJson.of(choice.decision()));
       out().println("Decision " + choice.decision() + " accepted by lab " + labId + ".");
       if (noFollow) {
         StatusPrinter.print(after, out());

@@ -112,7 +112,6 @@ final class RunCommand extends BaseCommand {
       out().printf("Started lab %s (definition %s, variant %s, run %s) on task queue %s%n",
           labId, start.starter().definition(), start.starter().variant(), runId, root().taskQueue());
       printWebUi(conn, labId);
-      out().flush();
       if (detach) {
         return 0;
       }

@@ -27,9 +27,8 @@ final class SwitchVariantCommand extends LabCommand {
   @Override
   public Integer call() throws InterruptedException {
     try (TemporalConnection conn = connect()) {
-      String queue = workerFor(conn, labId, "nothing sent");
+      String queue = workerFor(conn, "nothing sent");
       out().println("Switching lab " + labId + " to variant " + variant + "...");
-      out().flush();
       answer(conn, queue, labId, "switchVariant", LabStatus.class, variant);
       LabFollower.Outcome outcome = follow(conn, labId, null, timeout, LabFollower.LIVE_OR_PAUSED);
       printWebUi(conn, labId);

@@ -29,7 +29,7 @@ final class TeardownCommand extends LabCommand {
       try {
         queue = ClosedLab.openRunQueue(conn.client(), labId);
       } catch (ClosedLab e) {
-        String state = e.state();
+        String state = e.state;
         if (LabState.TORN_DOWN.name().equals(state) || LabState.ROLLED_BACK.name().equals(state)) {
           out().println(e.getMessage() + "; nothing left to tear down");
           return 0;
@@ -40,7 +40,6 @@ final class TeardownCommand extends LabCommand {
         throw recorded(conn, queue);
       }
       out().println("Tearing lab " + labId + " down (following up to " + wait + ")...");
-      out().flush();
       if (sent(conn, labId, "teardown", LabStatus.class) == null) {
         throw recorded(conn, queue);
       }

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeoutException;
  * description for pending activities (their attempt numbers and last failures), printing each
  * change once, until the run closes, goes live or pauses.
  */
-public final class LabFollower {
+public record LabFollower(TemporalConnection connection, PrintWriter out, Duration pollInterval) {
 
   /** Where following a run that starts or resumes stops: a person's next move is due. */
   public static final Set<LabState> LIVE_OR_PAUSED = Set.of(LabState.LIVE, LabState.PAUSED);
@@ -40,16 +40,6 @@ public final class LabFollower {
     t.setDaemon(true);
     return t;
   });
-
-  private final TemporalConnection connection;
-  private final PrintWriter out;
-  private final Duration pollInterval;
-
-  public LabFollower(TemporalConnection connection, PrintWriter out, Duration pollInterval) {
-    this.connection = connection;
-    this.out = out;
-    this.pollInterval = pollInterval;
-  }
 
   /** The workflow's status when following stopped, and the last lab status seen. */
   public record Outcome(WorkflowExecutionStatus executionStatus, Optional<LabStatus> status) {
@@ -98,7 +88,6 @@ public final class LabFollower {
                   ? " after: " + StatusPrinter.oneLine(pa.getLastFailure().getMessage()) : "");
         }
       }
-      out.flush();
       if (d.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
         // One last query: a closed run still answers it while a worker is around.
         Optional<LabStatus> fin = query(connection, labId, d.getExecution().getRunId());
