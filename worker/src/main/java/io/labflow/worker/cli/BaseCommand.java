@@ -7,6 +7,7 @@ import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.UpdateOptions;
+import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowUpdateHandle;
 import io.temporal.client.WorkflowUpdateStage;
 import java.io.PrintWriter;
@@ -40,8 +41,9 @@ abstract class BaseCommand implements Callable<Integer> {
     return spec.commandLine().getErr();
   }
 
+  /** The command line's one connection to Temporal, opened when first asked for; Main closes it. */
   TemporalConnection connect() {
-    return root().connector.get();
+    return root().connection();
   }
 
   /**
@@ -49,9 +51,9 @@ abstract class BaseCommand implements Callable<Integer> {
    * worker that polls {@code queue} but does not accept it within {@link #ACCEPT} is a {@link
    * NoWorker}; a refusal, or a lab whose run has ended, is thrown at once.
    */
-  static <T> T answer(TemporalConnection conn, String queue, String labId, String name,
-      Class<T> type, Object... args) throws InterruptedException {
-    WorkflowUpdateHandle<T> handle = sent(conn, labId, name, type, args);
+  <T> T answer(String queue, String labId, String name, Class<T> type, Object... args)
+      throws InterruptedException {
+    WorkflowUpdateHandle<T> handle = sent(labId, name, type, args);
     if (handle == null) {
       throw new NoWorker(queue, "no worker took the " + name + " within " + ACCEPT.toSeconds()
           + " s; the server keeps it for a worker that comes back (labflow status " + labId + ")");
@@ -63,13 +65,13 @@ abstract class BaseCommand implements Callable<Integer> {
    * Sends the lab's Update {@code name}: its handle once a worker accepted it, null when none did
    * within {@link #ACCEPT}. A refusal, or a lab whose run has ended, is thrown at once.
    */
-  static <T> WorkflowUpdateHandle<T> sent(TemporalConnection conn, String labId, String name,
-      Class<T> type, Object... args) throws InterruptedException {
+  <T> WorkflowUpdateHandle<T> sent(String labId, String name, Class<T> type, Object... args)
+      throws InterruptedException {
+    WorkflowClient client = connect().client();
     CompletableFuture<WorkflowUpdateHandle<T>> taken = CompletableFuture.supplyAsync(
-        () -> ClosedLab.guard(conn.client(), labId,
-            () -> conn.client().newUntypedWorkflowStub(labId).startUpdate(
-                UpdateOptions.newBuilder(type).setUpdateName(name)
-                    .setWaitForStage(WorkflowUpdateStage.ACCEPTED).build(), args)));
+        () -> ClosedLab.guard(client, labId, () -> client.newUntypedWorkflowStub(labId).startUpdate(
+            UpdateOptions.newBuilder(type).setUpdateName(name)
+                .setWaitForStage(WorkflowUpdateStage.ACCEPTED).build(), args)));
     WorkflowUpdateHandle<T> handle;
     try {
       handle = taken.get(ACCEPT.toMillis(), TimeUnit.MILLISECONDS);
@@ -86,9 +88,10 @@ abstract class BaseCommand implements Callable<Integer> {
   }
 
   /** Records a teardown as a signal the lab acts on once a worker polls it. */
-  static void recordTeardown(TemporalConnection conn, String labId) {
-    ClosedLab.guard(conn.client(), labId, () -> {
-      conn.client().newWorkflowStub(LabWorkflow.class, labId).requestTeardown();
+  void recordTeardown(String labId) {
+    WorkflowClient client = connect().client();
+    ClosedLab.guard(client, labId, () -> {
+      client.newWorkflowStub(LabWorkflow.class, labId).requestTeardown();
       return null;
     });
   }
@@ -97,9 +100,9 @@ abstract class BaseCommand implements Callable<Integer> {
    * Follows the lab's run until it closes, reaches one of {@code stopAt} or {@code timeout} has
    * passed, then prints its status.
    */
-  LabFollower.Outcome follow(TemporalConnection conn, String labId, String runId,
-      Duration timeout, Set<LabState> stopAt) throws InterruptedException {
-    LabFollower.Outcome outcome = new LabFollower(conn, out(), Duration.ofMillis(500))
+  LabFollower.Outcome follow(String labId, String runId, Duration timeout, Set<LabState> stopAt)
+      throws InterruptedException {
+    LabFollower.Outcome outcome = new LabFollower(connect(), out(), Duration.ofMillis(500))
         .follow(labId, runId, timeout, stopAt);
     out().println();
     outcome.status().ifPresent(s -> StatusPrinter.print(s, out()));
@@ -110,7 +113,7 @@ abstract class BaseCommand implements Callable<Integer> {
    * Prints where a followed lab stands and what to do next, and returns the exit code of a command
    * that started or resumed it: 0 live or completed, 3 paused, 1 failed or rolled back.
    */
-  int summarize(LabFollower.Outcome outcome, TemporalConnection conn, String labId) {
+  int summarize(LabFollower.Outcome outcome, String labId) {
     LabState state = outcome.state();
     if (outcome.closed()) {
       out().println("Lab " + labId + " run closed: " + StatusPrinter.name(outcome.executionStatus())
@@ -124,7 +127,7 @@ abstract class BaseCommand implements Callable<Integer> {
     } else {
       out().println("Lab " + labId + " is still " + state + " (stopped following).");
     }
-    printWebUi(conn, labId);
+    printWebUi(connect(), labId);
     if (!outcome.closed()) {
       return state == LabState.PAUSED ? 3 : 0;
     }

@@ -52,7 +52,7 @@ final class ClosedLab extends RuntimeException {
   /** The task queue of the lab's open run; a lab without one is a {@link ClosedLab}. */
   static String openRunQueue(WorkflowClient client, String labId) {
     WorkflowExecutionDescription d =
-        guard(client, labId, () -> client.newUntypedWorkflowStub(labId).describe());
+        guard(client, labId, client.newUntypedWorkflowStub(labId)::describe);
     if (d.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
       throw of(client, labId);
     }

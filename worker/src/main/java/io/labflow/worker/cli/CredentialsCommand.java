@@ -3,7 +3,6 @@ package io.labflow.worker.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.activities.common.AccountPolicy;
 import io.labflow.worker.client.LabFollower;
-import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.StepState;
 import io.labflow.workflows.lab.StepStatus;
@@ -49,13 +48,10 @@ final class CredentialsCommand extends LabCommand {
       throw new UsageException("--duration must be between 15m and 12h (the learner role's"
           + " longest session), got " + duration);
     }
-    String roleArn;
-    try (TemporalConnection conn = connect()) {
-      workerFor(conn, "no credentials issued: the learner role is read from the lab's status");
-      roleArn = learnerRoleArn(LabFollower.query(conn, labId, null).orElseThrow(() ->
-          new IllegalStateException("lab " + labId + " did not answer its status query within"
-              + " seconds; try again")));
-    }
+    workerFor("no credentials issued: the learner role is read from the lab's status");
+    String roleArn = learnerRoleArn(LabFollower.query(connect(), labId, null).orElseThrow(() ->
+        new IllegalStateException("lab " + labId + " did not answer its status query within"
+            + " seconds; try again")));
     String endpoint = AccountPolicy.fromEnvironment().endpoint();
     Credentials c;
     String region;

@@ -1,6 +1,5 @@
 package io.labflow.worker.cli;
 
-import io.labflow.worker.client.TemporalConnection;
 import picocli.CommandLine.Parameters;
 
 /** A command about one lab, named by its id first. */
@@ -14,17 +13,16 @@ abstract class LabCommand extends BaseCommand {
    * run is a {@link ClosedLab}, a queue no worker polls a {@link NoWorker} saying {@code
    * unsent}, both within seconds.
    */
-  String workerFor(TemporalConnection conn, String unsent) {
-    String queue = ClosedLab.openRunQueue(conn.client(), labId);
-    if (!root().polled.test(conn, queue)) {
+  String workerFor(String unsent) {
+    String queue = ClosedLab.openRunQueue(connect().client(), labId);
+    if (!root().polled.test(connect(), queue)) {
       throw new NoWorker(queue, unsent);
     }
     return queue;
   }
 
   /** The lab's answer to its Update {@code name}, sent once a worker polls its task queue. */
-  <T> T update(TemporalConnection conn, String name, Class<T> type, Object... args)
-      throws InterruptedException {
-    return answer(conn, workerFor(conn, "nothing sent"), labId, name, type, args);
+  <T> T update(String name, Class<T> type, Object... args) throws InterruptedException {
+    return answer(workerFor("nothing sent"), labId, name, type, args);
   }
 }

@@ -2,7 +2,6 @@ package io.labflow.worker.cli;
 
 import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.StatusPrinter;
-import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.Decision;
 import io.labflow.workflows.lab.LabStatus;
@@ -39,14 +38,12 @@ final class ResumeCommand extends LabCommand {
 
   @Override
   public Integer call() throws InterruptedException {
-    try (TemporalConnection conn = connect()) {
-      LabStatus after = update(conn, "resume", LabStatus.class, RawJson.of(choice.decision()));
-      out().println("Decision " + choice.decision() + " accepted by lab " + labId + ".");
-      if (noFollow) {
-        StatusPrinter.print(after, out());
-        return 0;
-      }
-      return summarize(follow(conn, labId, null, timeout, LabFollower.LIVE_OR_PAUSED), conn, labId);
+    LabStatus after = update("resume", LabStatus.class, RawJson.of(choice.decision()));
+    out().println("Decision " + choice.decision() + " accepted by lab " + labId + ".");
+    if (noFollow) {
+      StatusPrinter.print(after, out());
+      return 0;
     }
+    return summarize(follow(labId, null, timeout, LabFollower.LIVE_OR_PAUSED), labId);
   }
 }

@@ -3,7 +3,6 @@ package io.labflow.worker.cli;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.inventory.LabLeftovers;
 import io.labflow.worker.client.LabFollower;
-import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.CheckAnswer;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
@@ -61,7 +60,6 @@ final class TestCommand extends BaseCommand {
 
   Duration poll = Duration.ofMillis(500);
 
-  private TemporalConnection conn;
   private String runId;
   private int tasks;
   private int passed;
@@ -76,33 +74,30 @@ final class TestCommand extends BaseCommand {
     RunCommand.Start start =
         RunCommand.prepare(root(), file, labId, variant, params, null, err(), "with labflow test");
     String definition = start.starter().definition();
-    try (TemporalConnection conn = connect()) {
-      this.conn = conn;
-      runId = RunCommand.start(root(), conn, start);
-      out().printf("Testing definition %s as lab %s (run %s) on task queue %s%n",
-          definition, labId, runId, root().taskQueue());
-      printWebUi(conn, labId);
-      try {
-        testTasks(awaitLive());
-      } catch (RuntimeException e) {
-        deviation("the test stopped: " + Main.describe(e));
-      } finally {
-        tearDown();
-        countLeftovers();
-      }
-      out().printf("labflow test %s (lab %s): %d tasks, %d pass only after their solve,"
-          + " %d deviation%s: %s%n", definition, labId, tasks, passed, deviations.size(),
-          deviations.size() == 1 ? "" : "s", deviations.isEmpty() ? "PASSED" : "FAILED");
-      deviations.forEach(d -> out().println("  deviation: " + d));
-      return deviations.isEmpty() ? 0 : 1;
+    runId = RunCommand.start(root(), start);
+    out().printf("Testing definition %s as lab %s (run %s) on task queue %s%n",
+        definition, labId, runId, root().taskQueue());
+    printWebUi(connect(), labId);
+    try {
+      testTasks(awaitLive());
+    } catch (RuntimeException e) {
+      deviation("the test stopped: " + Main.describe(e));
+    } finally {
+      tearDown();
+      countLeftovers();
     }
+    out().printf("labflow test %s (lab %s): %d tasks, %d pass only after their solve,"
+        + " %d deviation%s: %s%n", definition, labId, tasks, passed, deviations.size(),
+        deviations.size() == 1 ? "" : "s", deviations.isEmpty() ? "PASSED" : "FAILED");
+    deviations.forEach(d -> out().println("  deviation: " + d));
+    return deviations.isEmpty() ? 0 : 1;
   }
 
   /** The learner's tasks once the lab is LIVE; none (a deviation) when it is not. */
   private List<LearnerProgress.Task> awaitLive() throws InterruptedException {
     out().println("Waiting up to " + liveWithin + " for lab " + labId
         + " to be LIVE (its provisioning steps)...");
-    LabFollower.Outcome o = new LabFollower(conn, out(), poll)
+    LabFollower.Outcome o = new LabFollower(connect(), out(), poll)
         .follow(labId, runId, liveWithin, LabFollower.LIVE_OR_PAUSED);
     if (o.closed() || o.state() != LabState.LIVE) {
       deviation("lab " + labId + " did not become LIVE within " + liveWithin + " ("
@@ -135,7 +130,7 @@ final class TestCommand extends BaseCommand {
   private boolean test(LearnerProgress.Task task) throws InterruptedException {
     String id = task.id();
     try {
-      CheckAnswer before = answer(conn, root().taskQueue(), labId, "check", CheckAnswer.class);
+      CheckAnswer before = answer(root().taskQueue(), labId, "check", CheckAnswer.class);
       if (!id.equals(before.taskId())) {
         return line(task, deviation("task " + id + " is not the current task (the lab checked "
             + before.taskId() + ")"), false);
@@ -143,7 +138,7 @@ final class TestCommand extends BaseCommand {
       if (before.passed()) {
         return line(task, deviation("task " + id + " passes before its solve"), true);
       }
-      CheckAnswer after = answer(conn, root().taskQueue(), labId, "solve", CheckAnswer.class);
+      CheckAnswer after = answer(root().taskQueue(), labId, "solve", CheckAnswer.class);
       if (!after.passed()) {
         return line(task, deviation("task " + id + " does not pass after its solve: "
             + failed(after)), false);
@@ -162,7 +157,7 @@ final class TestCommand extends BaseCommand {
   /** Always: a teardown (or, when the lab cannot take one now, the recorded one), followed. */
   private void tearDown() throws InterruptedException {
     try {
-      ClosedLab.openRunQueue(conn.client(), labId);
+      ClosedLab.openRunQueue(connect().client(), labId);
     } catch (ClosedLab ended) {
       out().println(ended.getMessage() + "; nothing to tear down");
       return;
@@ -171,16 +166,16 @@ final class TestCommand extends BaseCommand {
         + " for its run to end TORN_DOWN...");
     boolean taken = false;
     try {
-      taken = sent(conn, labId, "teardown", LabStatus.class) != null;
+      taken = sent(labId, "teardown", LabStatus.class) != null;
     } catch (RuntimeException refused) {
       out().println("  teardown refused now (" + Main.describe(refused)
           + "); recording it for when the lab can take it");
     }
     if (!taken) {
-      recordTeardown(conn, labId);
+      recordTeardown(labId);
     }
     LabFollower.Outcome o =
-        new LabFollower(conn, out(), poll).follow(labId, runId, downWithin, Set.of());
+        new LabFollower(connect(), out(), poll).follow(labId, runId, downWithin, Set.of());
     if (!o.closed() || (o.state() != LabState.TORN_DOWN && o.state() != LabState.ROLLED_BACK)) {
       deviation("lab " + labId + " did not end TORN_DOWN within " + downWithin + " ("
           + (o.closed() ? "its run closed " : "still ") + o.state() + ")");
