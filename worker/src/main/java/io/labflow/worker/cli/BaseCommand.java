@@ -14,9 +14,6 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -68,17 +65,13 @@ abstract class BaseCommand implements Callable<Integer> {
   <T> WorkflowUpdateHandle<T> sent(String labId, String name, Class<T> type, Object... args)
       throws InterruptedException {
     WorkflowClient client = connect().client();
-    CompletableFuture<WorkflowUpdateHandle<T>> taken = CompletableFuture.supplyAsync(
-        () -> ClosedLab.guard(client, labId, () -> client.newUntypedWorkflowStub(labId).startUpdate(
-            UpdateOptions.newBuilder(type).setUpdateName(name)
-                .setWaitForStage(WorkflowUpdateStage.ACCEPTED).build(), args)));
     WorkflowUpdateHandle<T> handle;
     try {
-      handle = taken.get(ACCEPT.toMillis(), TimeUnit.MILLISECONDS);
+      handle = LabFollower.within(ACCEPT, () -> ClosedLab.guard(client, labId,
+          () -> client.newUntypedWorkflowStub(labId).startUpdate(UpdateOptions.newBuilder(type)
+              .setUpdateName(name).setWaitForStage(WorkflowUpdateStage.ACCEPTED).build(), args)));
     } catch (TimeoutException e) {
       return null;
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
     }
     if (handle.getResultAsync().isCompletedExceptionally()) {
       // A rejected Update comes back as a handle whose result is the rejection.

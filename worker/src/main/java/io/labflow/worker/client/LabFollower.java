@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,9 +35,8 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
   /** How long a status query may take before following goes on without its answer. */
   static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
 
-  /** Daemon threads for queries, so that one left unanswered never holds the command's exit. */
-  private static final ExecutorService QUERIES = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "labflow-query");
+  private static final ExecutorService CALLS = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "labflow-call");
     t.setDaemon(true);
     return t;
   });
@@ -117,15 +117,29 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
   public static Optional<LabStatus> query(TemporalConnection conn, String labId, String runId) {
     LabWorkflow stub =
         conn.client().newWorkflowStub(LabWorkflow.class, labId, Optional.ofNullable(runId));
-    Future<LabStatus> answer = QUERIES.submit(stub::status);
     try {
-      return Optional.ofNullable(answer.get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
-    } catch (ExecutionException | TimeoutException e) {
-      answer.cancel(true);
+      return Optional.ofNullable(within(QUERY_TIMEOUT, stub::status));
+    } catch (TimeoutException | RuntimeException e) {
       return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.empty();
+    }
+  }
+
+  /**
+   * A blocking client call's result within {@code limit}: what it throws is thrown; one still
+   * waiting then is cancelled, its thread a daemon that never holds the command's exit.
+   */
+  public static <T> T within(Duration limit, Callable<T> call)
+      throws InterruptedException, TimeoutException {
+    Future<T> result = CALLS.submit(call);
+    try {
+      return result.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
+    } finally {
+      result.cancel(true);
     }
   }
 }
