@@ -35,7 +35,6 @@ final class CredentialsCommand extends LabCommand {
   /** The action whose step's outputs hold the learner role. */
   private static final String ACTION = "CreateLearnerAccess";
   static final String FEDERATION = "https://signin.aws.amazon.com/federation";
-  static final String CONSOLE = "https://console.aws.amazon.com/";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Option(names = "--duration", defaultValue = "1h",
@@ -109,8 +108,8 @@ final class CredentialsCommand extends LabCommand {
   }
 
   static String loginUrl(String signinToken) {
-    return FEDERATION + "?Action=login&Issuer=labflow&Destination=" + encode(CONSOLE)
-        + "&SigninToken=" + encode(signinToken);
+    return FEDERATION + "?Action=login&Issuer=labflow&Destination="
+        + encode("https://console.aws.amazon.com/") + "&SigninToken=" + encode(signinToken);
   }
 
   private static String signinToken(Credentials c) throws IOException, InterruptedException {

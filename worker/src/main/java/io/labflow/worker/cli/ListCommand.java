@@ -1,5 +1,7 @@
 package io.labflow.worker.cli;
 
+import static java.util.Objects.requireNonNullElse;
+
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabWorkflow;
@@ -29,18 +31,14 @@ final class ListCommand extends BaseCommand {
       out().printf("%-24s %-11s %-14s %-22s %-12s %s%n",
           m.getExecution().getWorkflowId(),
           StatusPrinter.name(m.getStatus()),
-          value(sa.get(LabSearchAttributes.STATE)),
-          value(sa.get(LabSearchAttributes.DEFINITION)),
-          value(sa.get(LabSearchAttributes.VARIANT)),
+          requireNonNullElse(sa.get(LabSearchAttributes.STATE), "-"),
+          requireNonNullElse(sa.get(LabSearchAttributes.DEFINITION), "-"),
+          requireNonNullElse(sa.get(LabSearchAttributes.VARIANT), "-"),
           m.getStartTime());
     }
     if (runs.isEmpty()) {
       out().println("(no lab runs)");
     }
     return 0;
-  }
-
-  private static String value(String s) {
-    return s == null ? "-" : s;
   }
 }
