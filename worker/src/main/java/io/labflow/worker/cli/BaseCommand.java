@@ -7,15 +7,13 @@ import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.UpdateOptions;
+import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowUpdateHandle;
 import io.temporal.client.WorkflowUpdateStage;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -40,21 +38,9 @@ abstract class BaseCommand implements Callable<Integer> {
     return spec.commandLine().getErr();
   }
 
+  /** The command line's one connection to Temporal, opened when first asked for; Main closes it. */
   TemporalConnection connect() {
-    return root().connector.get();
-  }
-
-  /**
-   * The task queue of the lab's open run, once a worker is seen polling it: a lab without an open
-   * run is a {@link ClosedLab}, a queue no worker polls a {@link NoWorker} saying {@code
-   * unsent}, both within seconds.
-   */
-  String workerFor(TemporalConnection conn, String labId, String unsent) {
-    String queue = ClosedLab.openRunQueue(conn.client(), labId);
-    if (!root().polled.test(conn, queue)) {
-      throw new NoWorker(queue, unsent);
-    }
-    return queue;
+    return root().connection();
   }
 
   /**
@@ -62,9 +48,9 @@ abstract class BaseCommand implements Callable<Integer> {
    * worker that polls {@code queue} but does not accept it within {@link #ACCEPT} is a {@link
    * NoWorker}; a refusal, or a lab whose run has ended, is thrown at once.
    */
-  static <T> T answer(TemporalConnection conn, String queue, String labId, String name,
-      Class<T> type, Object... args) throws InterruptedException {
-    WorkflowUpdateHandle<T> handle = sent(conn, labId, name, type, args);
+  <T> T answer(String queue, String labId, String name, Class<T> type, Object... args)
+      throws InterruptedException {
+    WorkflowUpdateHandle<T> handle = sent(labId, name, type, args);
     if (handle == null) {
       throw new NoWorker(queue, "no worker took the " + name + " within " + ACCEPT.toSeconds()
           + " s; the server keeps it for a worker that comes back (labflow status " + labId + ")");
@@ -76,20 +62,16 @@ abstract class BaseCommand implements Callable<Integer> {
    * Sends the lab's Update {@code name}: its handle once a worker accepted it, null when none did
    * within {@link #ACCEPT}. A refusal, or a lab whose run has ended, is thrown at once.
    */
-  static <T> WorkflowUpdateHandle<T> sent(TemporalConnection conn, String labId, String name,
-      Class<T> type, Object... args) throws InterruptedException {
-    CompletableFuture<WorkflowUpdateHandle<T>> taken = CompletableFuture.supplyAsync(
-        () -> ClosedLab.guard(conn.client(), labId,
-            () -> conn.client().newUntypedWorkflowStub(labId).startUpdate(
-                UpdateOptions.newBuilder(type).setUpdateName(name)
-                    .setWaitForStage(WorkflowUpdateStage.ACCEPTED).build(), args)));
+  <T> WorkflowUpdateHandle<T> sent(String labId, String name, Class<T> type, Object... args)
+      throws InterruptedException {
+    WorkflowClient client = connect().client();
     WorkflowUpdateHandle<T> handle;
     try {
-      handle = taken.get(ACCEPT.toMillis(), TimeUnit.MILLISECONDS);
+      handle = LabFollower.within(ACCEPT, () -> ClosedLab.guard(client, labId,
+          () -> client.newUntypedWorkflowStub(labId).startUpdate(UpdateOptions.newBuilder(type)
+              .setUpdateName(name).setWaitForStage(WorkflowUpdateStage.ACCEPTED).build(), args)));
     } catch (TimeoutException e) {
       return null;
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
     }
     if (handle.getResultAsync().isCompletedExceptionally()) {
       // A rejected Update comes back as a handle whose result is the rejection.
@@ -99,9 +81,10 @@ abstract class BaseCommand implements Callable<Integer> {
   }
 
   /** Records a teardown as a signal the lab acts on once a worker polls it. */
-  static void recordTeardown(TemporalConnection conn, String labId) {
-    ClosedLab.guard(conn.client(), labId, () -> {
-      conn.client().newWorkflowStub(LabWorkflow.class, labId).requestTeardown();
+  void recordTeardown(String labId) {
+    WorkflowClient client = connect().client();
+    ClosedLab.guard(client, labId, () -> {
+      client.newWorkflowStub(LabWorkflow.class, labId).requestTeardown();
       return null;
     });
   }
@@ -110,9 +93,9 @@ abstract class BaseCommand implements Callable<Integer> {
    * Follows the lab's run until it closes, reaches one of {@code stopAt} or {@code timeout} has
    * passed, then prints its status.
    */
-  LabFollower.Outcome follow(TemporalConnection conn, String labId, String runId,
-      Duration timeout, Set<LabState> stopAt) throws InterruptedException {
-    LabFollower.Outcome outcome = new LabFollower(conn, out(), Duration.ofMillis(500))
+  LabFollower.Outcome follow(String labId, String runId, Duration timeout, Set<LabState> stopAt)
+      throws InterruptedException {
+    LabFollower.Outcome outcome = new LabFollower(connect(), out(), Duration.ofMillis(500))
         .follow(labId, runId, timeout, stopAt);
     out().println();
     outcome.status().ifPresent(s -> StatusPrinter.print(s, out()));
@@ -123,7 +106,7 @@ abstract class BaseCommand implements Callable<Integer> {
    * Prints where a followed lab stands and what to do next, and returns the exit code of a command
    * that started or resumed it: 0 live or completed, 3 paused, 1 failed or rolled back.
    */
-  int summarize(LabFollower.Outcome outcome, TemporalConnection conn, String labId) {
+  int summarize(LabFollower.Outcome outcome, String labId) {
     LabState state = outcome.state();
     if (outcome.closed()) {
       out().println("Lab " + labId + " run closed: " + StatusPrinter.name(outcome.executionStatus())
@@ -137,7 +120,7 @@ abstract class BaseCommand implements Callable<Integer> {
     } else {
       out().println("Lab " + labId + " is still " + state + " (stopped following).");
     }
-    printWebUi(conn, labId);
+    printWebUi(connect(), labId);
     if (!outcome.closed()) {
       return state == LabState.PAUSED ? 3 : 0;
     }

@@ -10,26 +10,28 @@ import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowServiceException;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * A request to a lab whose run has ended (or that never ran), told as a sentence: {@code lab
  * tiers-2 is already torn down (run 01a2...)}, exit code 1. It is not a usage error: the same
  * command was right while the lab ran, and cleanup scripts tell the cases apart by {@link
- * #state()}.
+ * #state}.
  */
 final class ClosedLab extends RuntimeException {
 
-  private final String state;
+  /** How a lab whose run ended in this {@code LabState} is told. */
+  private static final Map<String, String> ENDED = Map.of("TORN_DOWN", "is already torn down",
+      "ROLLED_BACK", "already ended: it was rolled back", "COMPLETED", "already completed",
+      "FAILED", "already ended in failure");
+
+  /** The lab's last {@code LabState}, or null when unknown or when there is no lab. */
+  final String state;
 
   ClosedLab(String message, String state) {
     super(message);
     this.state = state;
-  }
-
-  /** The lab's last {@code LabState}, or null when unknown or when there is no lab. */
-  String state() {
-    return state;
   }
 
   /** Runs a call to an open lab; a lab that is not open becomes a {@link ClosedLab}. */
@@ -50,7 +52,7 @@ final class ClosedLab extends RuntimeException {
   /** The task queue of the lab's open run; a lab without one is a {@link ClosedLab}. */
   static String openRunQueue(WorkflowClient client, String labId) {
     WorkflowExecutionDescription d =
-        guard(client, labId, () -> client.newUntypedWorkflowStub(labId).describe());
+        guard(client, labId, client.newUntypedWorkflowStub(labId)::describe);
     if (d.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
       throw of(client, labId);
     }
@@ -70,18 +72,10 @@ final class ClosedLab extends RuntimeException {
     String run = " (run " + d.getExecution().getRunId() + ")";
     String state = d.getTypedSearchAttributes().get(LabSearchAttributes.STATE);
     String closed = StatusPrinter.name(d.getStatus()).toLowerCase(Locale.ROOT).replace('_', ' ');
-    if (d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-      return new ClosedLab(
-          "lab " + labId + " is running but did not take the request" + run, state);
-    }
-    return new ClosedLab(state == null ? "lab " + labId + " already ended (" + closed + ")" + run
-        : switch (state) {
-          case "TORN_DOWN" -> "lab " + labId + " is already torn down" + run;
-          case "ROLLED_BACK" -> "lab " + labId + " already ended: it was rolled back" + run;
-          case "COMPLETED" -> "lab " + labId + " already completed" + run;
-          case "FAILED" ->
-              "lab " + labId + " already ended in failure" + run + "; see `labflow status " + labId + "`";
-          default -> "lab " + labId + " already ended (" + closed + ", last state " + state + ")" + run;
-        }, state);
+    String ended = d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
+        ? "is running but did not take the request" : ENDED.getOrDefault(String.valueOf(state),
+            "already ended (" + closed + (state == null ? "" : ", last state " + state) + ")");
+    return new ClosedLab("lab " + labId + " " + ended + run
+        + ("FAILED".equals(state) ? "; see `labflow status " + labId + "`" : ""), state);
   }
 }

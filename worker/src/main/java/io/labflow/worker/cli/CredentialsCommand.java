@@ -3,7 +3,6 @@ package io.labflow.worker.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.activities.common.AccountPolicy;
 import io.labflow.worker.client.LabFollower;
-import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.StepState;
 import io.labflow.workflows.lab.StepStatus;
@@ -17,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.Credentials;
 
@@ -37,7 +35,6 @@ final class CredentialsCommand extends LabCommand {
   /** The action whose step's outputs hold the learner role. */
   private static final String ACTION = "CreateLearnerAccess";
   static final String FEDERATION = "https://signin.aws.amazon.com/federation";
-  static final String CONSOLE = "https://console.aws.amazon.com/";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Option(names = "--duration", defaultValue = "1h",
@@ -50,25 +47,17 @@ final class CredentialsCommand extends LabCommand {
       throw new UsageException("--duration must be between 15m and 12h (the learner role's"
           + " longest session), got " + duration);
     }
-    String roleArn;
-    try (TemporalConnection conn = connect()) {
-      workerFor(conn, labId,
-          "no credentials issued: the learner role is read from the lab's status");
-      roleArn = learnerRoleArn(LabFollower.query(conn, labId, null).orElseThrow(() ->
-          new IllegalStateException("lab " + labId + " did not answer its status query within"
-              + " seconds; try again")));
-    }
+    workerFor("no credentials issued: the learner role is read from the lab's status");
+    String roleArn = learnerRoleArn(LabFollower.query(connect(), labId, null).orElseThrow(() ->
+        new IllegalStateException("lab " + labId + " did not answer its status query within"
+            + " seconds; try again")));
     String endpoint = AccountPolicy.fromEnvironment().endpoint();
     Credentials c;
+    String region;
     try (StsClient sts = StsClient.create()) {
       c = sts.assumeRole(b -> b.roleArn(roleArn).roleSessionName(sessionName(labId))
           .durationSeconds((int) duration.toSeconds())).credentials();
-    }
-    String region;
-    try {
-      region = new DefaultAwsRegionProviderChain().getRegion().id();
-    } catch (RuntimeException none) {
-      region = null;
+      region = sts.serviceClientConfiguration().region().id();
     }
     out().println(exports(c, region, endpoint));
     out().println("# expires " + c.expiration() + " (" + roleArn + ")");
@@ -119,8 +108,8 @@ final class CredentialsCommand extends LabCommand {
   }
 
   static String loginUrl(String signinToken) {
-    return FEDERATION + "?Action=login&Issuer=labflow&Destination=" + encode(CONSOLE)
-        + "&SigninToken=" + encode(signinToken);
+    return FEDERATION + "?Action=login&Issuer=labflow&Destination="
+        + encode("https://console.aws.amazon.com/") + "&SigninToken=" + encode(signinToken);
   }
 
   private static String signinToken(Credentials c) throws IOException, InterruptedException {

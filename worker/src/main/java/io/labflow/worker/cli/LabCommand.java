@@ -7,4 +7,22 @@ abstract class LabCommand extends BaseCommand {
 
   @Parameters(index = "0", paramLabel = "LAB_ID", description = "The lab id.")
   String labId;
+
+  /**
+   * The task queue of the lab's open run, once a worker is seen polling it: a lab without an open
+   * run is a {@link ClosedLab}, a queue no worker polls a {@link NoWorker} saying {@code
+   * unsent}, both within seconds.
+   */
+  String workerFor(String unsent) {
+    String queue = ClosedLab.openRunQueue(connect().client(), labId);
+    if (!root().polled.test(connect(), queue)) {
+      throw new NoWorker(queue, unsent);
+    }
+    return queue;
+  }
+
+  /** The lab's answer to its Update {@code name}, sent once a worker polls its task queue. */
+  <T> T update(String name, Class<T> type, Object... args) throws InterruptedException {
+    return answer(workerFor("nothing sent"), labId, name, type, args);
+  }
 }

@@ -71,11 +71,21 @@ public final class LabflowCommand extends BaseCommand {
   /** How the commands reach Temporal (tests give a connection to their own server). */
   Supplier<TemporalConnection> connector = TemporalConnection::open;
 
+  /** The connection of this command line's run, once a command asked for one. */
+  TemporalConnection connection;
+
   /**
    * Whether a worker polls a task queue (tests on the time-skipping server, which cannot tell,
    * give their own answer).
    */
   BiPredicate<TemporalConnection, String> polled = Pollers::polled;
+
+  TemporalConnection connection() {
+    if (connection == null) {
+      connection = connector.get();
+    }
+    return connection;
+  }
 
   @Override
   public Integer call() {

@@ -1,7 +1,7 @@
 package io.labflow.worker.cli;
 
 import io.labflow.worker.client.StatusPrinter;
-import io.labflow.worker.client.TemporalConnection;
+import io.labflow.workflows.definition.Durations;
 import io.labflow.workflows.lab.CheckAnswer;
 import io.labflow.workflows.lab.LabStatus;
 import java.time.Duration;
@@ -26,12 +26,9 @@ final class LearnerCommands {
 
     @Override
     public Integer call() throws InterruptedException {
-      try (TemporalConnection conn = connect()) {
-        String queue = workerFor(conn, labId, "nothing sent");
-        CheckAnswer answer = answer(conn, queue, labId, spec.name(), CheckAnswer.class);
-        StatusPrinter.printAnswer(answer, out());
-        return answer.passed() || this instanceof Skip ? 0 : 1;
-      }
+      CheckAnswer answer = update(spec.name(), CheckAnswer.class);
+      StatusPrinter.printAnswer(answer, out());
+      return answer.passed() || this instanceof Skip ? 0 : 1;
     }
   }
 
@@ -64,15 +61,12 @@ final class LearnerCommands {
 
     @Override
     public Integer call() throws InterruptedException {
-      try (TemporalConnection conn = connect()) {
-        String queue = workerFor(conn, labId, "nothing sent");
-        // Sent as step files write durations (2h30m), the form the lab reads.
-        String asWritten = io.labflow.workflows.definition.Durations.format(duration);
-        LabStatus status = answer(conn, queue, labId, "extend", LabStatus.class, asWritten);
-        out().println("Lab " + labId + " extended by " + asWritten + ".");
-        StatusPrinter.print(status, out());
-        return 0;
-      }
+      // Sent as step files write durations (2h30m), the form the lab reads.
+      String asWritten = Durations.format(duration);
+      LabStatus status = update("extend", LabStatus.class, asWritten);
+      out().println("Lab " + labId + " extended by " + asWritten + ".");
+      StatusPrinter.print(status, out());
+      return 0;
     }
   }
 }

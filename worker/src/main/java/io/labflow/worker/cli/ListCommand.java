@@ -1,7 +1,8 @@
 package io.labflow.worker.cli;
 
+import static java.util.Objects.requireNonNullElse;
+
 import io.labflow.worker.client.StatusPrinter;
-import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.temporal.client.WorkflowExecutionMetadata;
@@ -22,27 +23,22 @@ final class ListCommand extends BaseCommand {
   @Override
   public Integer call() {
     String query = "WorkflowType='" + LabWorkflow.TYPE + "'" + (extra == null ? "" : " AND (" + extra + ")");
-    try (TemporalConnection conn = connect()) {
-      List<WorkflowExecutionMetadata> runs = conn.client().listExecutions(query).limit(limit).toList();
-      out().printf("%-24s %-11s %-14s %-22s %-12s %s%n", "LAB ID", "RUN", "LAB STATE", "DEFINITION", "VARIANT", "STARTED");
-      for (WorkflowExecutionMetadata m : runs) {
-        SearchAttributes sa = m.getTypedSearchAttributes();
-        out().printf("%-24s %-11s %-14s %-22s %-12s %s%n",
-            m.getExecution().getWorkflowId(),
-            StatusPrinter.name(m.getStatus()),
-            value(sa.get(LabSearchAttributes.STATE)),
-            value(sa.get(LabSearchAttributes.DEFINITION)),
-            value(sa.get(LabSearchAttributes.VARIANT)),
-            m.getStartTime());
-      }
-      if (runs.isEmpty()) {
-        out().println("(no lab runs)");
-      }
-      return 0;
+    List<WorkflowExecutionMetadata> runs =
+        connect().client().listExecutions(query).limit(limit).toList();
+    out().printf("%-24s %-11s %-14s %-22s %-12s %s%n", "LAB ID", "RUN", "LAB STATE", "DEFINITION", "VARIANT", "STARTED");
+    for (WorkflowExecutionMetadata m : runs) {
+      SearchAttributes sa = m.getTypedSearchAttributes();
+      out().printf("%-24s %-11s %-14s %-22s %-12s %s%n",
+          m.getExecution().getWorkflowId(),
+          StatusPrinter.name(m.getStatus()),
+          requireNonNullElse(sa.get(LabSearchAttributes.STATE), "-"),
+          requireNonNullElse(sa.get(LabSearchAttributes.DEFINITION), "-"),
+          requireNonNullElse(sa.get(LabSearchAttributes.VARIANT), "-"),
+          m.getStartTime());
     }
-  }
-
-  private static String value(String s) {
-    return s == null ? "-" : s;
+    if (runs.isEmpty()) {
+      out().println("(no lab runs)");
+    }
+    return 0;
   }
 }

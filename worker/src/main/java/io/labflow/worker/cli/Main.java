@@ -40,6 +40,15 @@ public final class Main {
   /** The same over this root command and factory (tests give theirs). */
   static CommandLine newCommandLine(LabflowCommand root, CommandLine.IFactory factory) {
     CommandLine cli = new CommandLine(root, factory);
+    cli.setExecutionStrategy(parsed -> {
+      try {
+        return new CommandLine.RunLast().execute(parsed);
+      } finally {
+        if (root.connection != null) {
+          root.connection.close();
+        }
+      }
+    });
     cli.setExecutionExceptionHandler(Main::handle);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.registerConverter(Duration.class, Main::duration);
@@ -58,7 +67,6 @@ public final class Main {
     if (((LabflowCommand) cli.getCommandSpec().root().userObject()).debug != null) {
       e.printStackTrace(cli.getErr());
     }
-    cli.getErr().flush();
     return exitCode(e);
   }
 

@@ -2,11 +2,9 @@ package io.labflow.worker.cli;
 
 import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.StatusPrinter;
-import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.Decision;
 import io.labflow.workflows.lab.LabStatus;
-import io.labflow.workflows.lab.LabWorkflow;
 import java.time.Duration;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -40,17 +38,12 @@ final class ResumeCommand extends LabCommand {
 
   @Override
   public Integer call() throws InterruptedException {
-    try (TemporalConnection conn = connect()) {
-      workerFor(conn, labId, "nothing sent");
-      LabWorkflow stub = conn.client().newWorkflowStub(LabWorkflow.class, labId);
-      LabStatus after =
-          ClosedLab.guard(conn.client(), labId, () -> stub.resume(RawJson.of(choice.decision())));
-      out().println("Decision " + choice.decision() + " accepted by lab " + labId + ".");
-      if (noFollow) {
-        StatusPrinter.print(after, out());
-        return 0;
-      }
-      return summarize(follow(conn, labId, null, timeout, LabFollower.LIVE_OR_PAUSED), conn, labId);
+    LabStatus after = update("resume", LabStatus.class, RawJson.of(choice.decision()));
+    out().println("Decision " + choice.decision() + " accepted by lab " + labId + ".");
+    if (noFollow) {
+      StatusPrinter.print(after, out());
+      return 0;
     }
+    return summarize(follow(labId, null, timeout, LabFollower.LIVE_OR_PAUSED), labId);
   }
 }

@@ -89,7 +89,8 @@ final class RunCommand extends BaseCommand {
    * Starts the lab's run once a worker polls its task queue and returns its run id; a lab already
    * running is a usage error.
    */
-  static String start(LabflowCommand root, TemporalConnection conn, Start start) {
+  static String start(LabflowCommand root, Start start) {
+    TemporalConnection conn = root.connection();
     String labId = start.starter().labId();
     if (!root.polled.test(conn, root.taskQueue())) {
       throw new NoWorker(root.taskQueue(), "lab " + labId + " not started");
@@ -107,16 +108,13 @@ final class RunCommand extends BaseCommand {
   @Override
   public Integer call() throws InterruptedException {
     Start start = prepare();
-    try (TemporalConnection conn = connect()) {
-      String runId = start(root(), conn, start);
-      out().printf("Started lab %s (definition %s, variant %s, run %s) on task queue %s%n",
-          labId, start.starter().definition(), start.starter().variant(), runId, root().taskQueue());
-      printWebUi(conn, labId);
-      out().flush();
-      if (detach) {
-        return 0;
-      }
-      return summarize(follow(conn, labId, runId, timeout, LabFollower.LIVE_OR_PAUSED), conn, labId);
+    String runId = start(root(), start);
+    out().printf("Started lab %s (definition %s, variant %s, run %s) on task queue %s%n",
+        labId, start.starter().definition(), start.starter().variant(), runId, root().taskQueue());
+    printWebUi(connect(), labId);
+    if (detach) {
+      return 0;
     }
+    return summarize(follow(labId, runId, timeout, LabFollower.LIVE_OR_PAUSED), labId);
   }
 }

@@ -23,33 +23,31 @@ final class StatusCommand extends LabCommand {
 
   @Override
   public Integer call() {
-    try (TemporalConnection conn = connect()) {
-      WorkflowExecutionDescription d = ClosedLab.guard(conn.client(), labId,
-          () -> conn.client().newUntypedWorkflowStub(labId).describe());
-      String queue = d.getTaskQueue();
-      boolean polled = root().polled.test(conn, queue);
-      Optional<LabStatus> status =
-          polled ? LabFollower.query(conn, labId, null) : Optional.empty();
-      if (json) {
-        if (status.isPresent()) {
-          StatusPrinter.printJson(status.get(), out());
-          return 0;
-        }
-        if (!polled) {
-          throw new NoWorker(queue, "no status answer (without --json, the server's record is shown)");
-        }
-        throw new IllegalStateException("lab " + labId + " did not answer its status query within "
-            + "seconds; try again, or see the Web UI: " + conn.uiAddress(root().uiUrl, labId));
+    TemporalConnection conn = connect();
+    WorkflowExecutionDescription d = ClosedLab.guard(conn.client(), labId,
+        conn.client().newUntypedWorkflowStub(labId)::describe);
+    String queue = d.getTaskQueue();
+    boolean polled = root().polled.test(conn, queue);
+    Optional<LabStatus> status = polled ? LabFollower.query(conn, labId, null) : Optional.empty();
+    if (json) {
+      if (status.isPresent()) {
+        StatusPrinter.printJson(status.get(), out());
+        return 0;
       }
-      out().println("Workflow " + labId + " run " + d.getExecution().getRunId() + ": "
-          + StatusPrinter.name(d.getStatus()));
-      status.ifPresentOrElse(s -> StatusPrinter.print(s, out()), () -> printRecord(d, polled));
-      d.getRawDescription().getPendingActivitiesList().forEach(pa -> out().printf(
-          "  pending activity %s attempt %d%s%n", pa.getActivityType().getName(), pa.getAttempt(),
-          pa.hasLastFailure() ? " last failure: " + pa.getLastFailure().getMessage() : ""));
-      printWebUi(conn, labId);
-      return 0;
+      if (!polled) {
+        throw new NoWorker(queue, "no status answer (without --json, the server's record is shown)");
+      }
+      throw new IllegalStateException("lab " + labId + " did not answer its status query within "
+          + "seconds; try again, or see the Web UI: " + conn.uiAddress(root().uiUrl, labId));
     }
+    out().println("Workflow " + labId + " run " + d.getExecution().getRunId() + ": "
+        + StatusPrinter.name(d.getStatus()));
+    status.ifPresentOrElse(s -> StatusPrinter.print(s, out()), () -> printRecord(d, polled));
+    d.getRawDescription().getPendingActivitiesList().forEach(pa -> out().printf(
+        "  pending activity %s attempt %d%s%n", pa.getActivityType().getName(), pa.getAttempt(),
+        pa.hasLastFailure() ? " last failure: " + pa.getLastFailure().getMessage() : ""));
+    printWebUi(conn, labId);
+    return 0;
   }
 
   /** What the server holds without a worker: the search attributes and the summary. */

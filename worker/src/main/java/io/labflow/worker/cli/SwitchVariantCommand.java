@@ -1,7 +1,6 @@
 package io.labflow.worker.cli;
 
 import io.labflow.worker.client.LabFollower;
-import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import java.time.Duration;
@@ -26,15 +25,12 @@ final class SwitchVariantCommand extends LabCommand {
 
   @Override
   public Integer call() throws InterruptedException {
-    try (TemporalConnection conn = connect()) {
-      String queue = workerFor(conn, labId, "nothing sent");
-      out().println("Switching lab " + labId + " to variant " + variant + "...");
-      out().flush();
-      answer(conn, queue, labId, "switchVariant", LabStatus.class, variant);
-      LabFollower.Outcome outcome = follow(conn, labId, null, timeout, LabFollower.LIVE_OR_PAUSED);
-      printWebUi(conn, labId);
-      return !outcome.closed() && outcome.state() == LabState.LIVE
-          && outcome.status().map(s -> variant.equals(s.variant())).orElse(false) ? 0 : 1;
-    }
+    String queue = workerFor("nothing sent");
+    out().println("Switching lab " + labId + " to variant " + variant + "...");
+    answer(queue, labId, "switchVariant", LabStatus.class, variant);
+    LabFollower.Outcome outcome = follow(labId, null, timeout, LabFollower.LIVE_OR_PAUSED);
+    printWebUi(connect(), labId);
+    return !outcome.closed() && outcome.state() == LabState.LIVE
+        && outcome.status().map(s -> variant.equals(s.variant())).orElse(false) ? 0 : 1;
   }
 }

@@ -1,7 +1,6 @@
 package io.labflow.worker.cli;
 
 import io.labflow.worker.client.LabFollower;
-import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import java.time.Duration;
@@ -24,39 +23,36 @@ final class TeardownCommand extends LabCommand {
 
   @Override
   public Integer call() throws InterruptedException {
-    try (TemporalConnection conn = connect()) {
-      String queue;
-      try {
-        queue = ClosedLab.openRunQueue(conn.client(), labId);
-      } catch (ClosedLab e) {
-        String state = e.state();
-        if (LabState.TORN_DOWN.name().equals(state) || LabState.ROLLED_BACK.name().equals(state)) {
-          out().println(e.getMessage() + "; nothing left to tear down");
-          return 0;
-        }
-        throw e;
+    String queue;
+    try {
+      queue = ClosedLab.openRunQueue(connect().client(), labId);
+    } catch (ClosedLab e) {
+      String state = e.state;
+      if (LabState.TORN_DOWN.name().equals(state) || LabState.ROLLED_BACK.name().equals(state)) {
+        out().println(e.getMessage() + "; nothing left to tear down");
+        return 0;
       }
-      if (!root().polled.test(conn, queue)) {
-        throw recorded(conn, queue);
-      }
-      out().println("Tearing lab " + labId + " down (following up to " + wait + ")...");
-      out().flush();
-      if (sent(conn, labId, "teardown", LabStatus.class) == null) {
-        throw recorded(conn, queue);
-      }
-      LabFollower.Outcome outcome = follow(conn, labId, null, wait, Set.of());
-      if (!outcome.closed()) {
-        out().println("Lab " + labId + " is still " + outcome.state() + " after " + wait
-            + "; the teardown goes on: labflow status " + labId);
-      }
-      printWebUi(conn, labId);
-      return outcome.closed() && outcome.state() == LabState.TORN_DOWN ? 0 : 1;
+      throw e;
     }
+    if (!root().polled.test(connect(), queue)) {
+      throw recorded(queue);
+    }
+    out().println("Tearing lab " + labId + " down (following up to " + wait + ")...");
+    if (sent(labId, "teardown", LabStatus.class) == null) {
+      throw recorded(queue);
+    }
+    LabFollower.Outcome outcome = follow(labId, null, wait, Set.of());
+    if (!outcome.closed()) {
+      out().println("Lab " + labId + " is still " + outcome.state() + " after " + wait
+          + "; the teardown goes on: labflow status " + labId);
+    }
+    printWebUi(connect(), labId);
+    return outcome.closed() && outcome.state() == LabState.TORN_DOWN ? 0 : 1;
   }
 
   /** Records the teardown as a signal the lab acts on once a worker polls. */
-  private NoWorker recorded(TemporalConnection conn, String queue) {
-    recordTeardown(conn, labId);
+  private NoWorker recorded(String queue) {
+    recordTeardown(labId);
     return new NoWorker(queue, "teardown of lab " + labId
         + " recorded; will run when a worker polls (labflow status " + labId + " shows it)");
   }

@@ -3,7 +3,6 @@ package io.labflow.worker.cli;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.inventory.LabLeftovers;
 import io.labflow.worker.client.LabFollower;
-import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.CheckAnswer;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
@@ -61,8 +60,9 @@ final class TestCommand extends BaseCommand {
 
   Duration poll = Duration.ofMillis(500);
 
-  private TemporalConnection conn;
   private String runId;
+  private int tasks;
+  private int passed;
   private final List<String> deviations = new ArrayList<>();
 
   /** Tests the definition on a lab of its own: 0 no deviation, else 1. */
@@ -74,121 +74,108 @@ final class TestCommand extends BaseCommand {
     RunCommand.Start start =
         RunCommand.prepare(root(), file, labId, variant, params, null, err(), "with labflow test");
     String definition = start.starter().definition();
-    try (TemporalConnection conn = connect()) {
-      this.conn = conn;
-      runId = RunCommand.start(root(), conn, start);
-      out().printf("Testing definition %s as lab %s (run %s) on task queue %s%n",
-          definition, labId, runId, root().taskQueue());
-      printWebUi(conn, labId);
-      int tasks = 0;
-      int passed = 0;
-      try {
-        LearnerProgress progress = awaitLive();
-        if (progress != null) {
-          tasks = progress.tasks().size();
-          passed = tasks(progress);
-        }
-      } catch (RuntimeException e) {
-        deviation("the test stopped: " + Main.describe(e));
-      } finally {
-        tearDown();
-        countLeftovers();
-      }
-      out().printf("labflow test %s (lab %s): %d tasks, %d pass only after their solve,"
-          + " %d deviation%s: %s%n", definition, labId, tasks, passed, deviations.size(),
-          deviations.size() == 1 ? "" : "s", deviations.isEmpty() ? "PASSED" : "FAILED");
-      deviations.forEach(d -> out().println("  deviation: " + d));
-      out().flush();
-      return deviations.isEmpty() ? 0 : 1;
+    runId = RunCommand.start(root(), start);
+    out().printf("Testing definition %s as lab %s (run %s) on task queue %s%n",
+        definition, labId, runId, root().taskQueue());
+    printWebUi(connect(), labId);
+    try {
+      testTasks(awaitLive());
+    } catch (RuntimeException e) {
+      deviation("the test stopped: " + Main.describe(e));
+    } finally {
+      tearDown();
+      countLeftovers();
     }
+    out().printf("labflow test %s (lab %s): %d tasks, %d pass only after their solve,"
+        + " %d deviation%s: %s%n", definition, labId, tasks, passed, deviations.size(),
+        deviations.size() == 1 ? "" : "s", deviations.isEmpty() ? "PASSED" : "FAILED");
+    deviations.forEach(d -> out().println("  deviation: " + d));
+    return deviations.isEmpty() ? 0 : 1;
   }
 
-  /** The learner's progress once the lab is LIVE; null (a deviation) when it is not. */
-  private LearnerProgress awaitLive() throws InterruptedException {
+  /** The learner's tasks once the lab is LIVE; none (a deviation) when it is not. */
+  private List<LearnerProgress.Task> awaitLive() throws InterruptedException {
     out().println("Waiting up to " + liveWithin + " for lab " + labId
         + " to be LIVE (its provisioning steps)...");
-    out().flush();
-    LabFollower.Outcome o = new LabFollower(conn, out(), poll)
+    LabFollower.Outcome o = new LabFollower(connect(), out(), poll)
         .follow(labId, runId, liveWithin, LabFollower.LIVE_OR_PAUSED);
     if (o.closed() || o.state() != LabState.LIVE) {
       deviation("lab " + labId + " did not become LIVE within " + liveWithin + " ("
           + (o.closed() ? "its run closed " : "") + o.state() + ")");
-      return null;
+      return List.of();
     }
     LearnerProgress progress = o.status().orElseThrow().learner();
     if (progress == null || progress.tasks().isEmpty()) {
       deviation("lab " + labId + " has no learner tasks to test");
-      return null;
+      return List.of();
     }
     out().println("Lab " + labId + " is LIVE; testing its " + progress.tasks().size() + " tasks.");
-    return progress;
+    return progress.tasks();
   }
 
-  /** Tests each task in order; returns how many behaved. After a failed solve the rest is untested. */
-  private int tasks(LearnerProgress progress) throws InterruptedException {
-    int ok = 0;
-    String stoppedBy = null;
-    for (LearnerProgress.Task task : progress.tasks()) {
-      if (stoppedBy != null) {
-        line(task, "not tested: task " + stoppedBy + " was not done");
-        continue;
-      }
-      try {
-        CheckAnswer before = answer(conn, root().taskQueue(), labId, "check", CheckAnswer.class);
-        if (!task.id().equals(before.taskId())) {
-          line(task, deviation("task " + task.id() + " is not the current task (the lab checked "
-              + before.taskId() + ")"));
-          stoppedBy = task.id();
-          continue;
-        }
-        if (before.passed()) {
-          line(task, deviation("task " + task.id() + " passes before its solve"));
-          continue;
-        }
-        CheckAnswer after = answer(conn, root().taskQueue(), labId, "solve", CheckAnswer.class);
-        if (!after.passed()) {
-          line(task, deviation("task " + task.id() + " does not pass after its solve: "
-              + failed(after)));
-          stoppedBy = task.id();
-          continue;
-        }
-        long failedBefore = before.conditions().stream().filter(c -> !c.passed()).count();
-        line(task, "ok: " + failedBefore + " of " + before.conditions().size()
-            + " conditions fail before its solve, all pass after");
-        ok++;
-      } catch (NoWorker | ClosedLab e) {
-        throw e;
-      } catch (RuntimeException e) {
-        line(task, deviation("task " + task.id() + ": " + Main.describe(e)));
-        stoppedBy = task.id();
+  /** Tests each task in order; after a task that was not done, the rest is untested. */
+  private void testTasks(List<LearnerProgress.Task> list) throws InterruptedException {
+    tasks = list.size();
+    String notDone = null;
+    for (LearnerProgress.Task task : list) {
+      if (notDone != null) {
+        line(task, "not tested: task " + notDone + " was not done", false);
+      } else if (!test(task)) {
+        notDone = task.id();
       }
     }
-    return ok;
+  }
+
+  /** Checks a task, solves it and checks it again; false when it was not done. */
+  private boolean test(LearnerProgress.Task task) throws InterruptedException {
+    String id = task.id();
+    try {
+      CheckAnswer before = answer(root().taskQueue(), labId, "check", CheckAnswer.class);
+      if (!id.equals(before.taskId())) {
+        return line(task, deviation("task " + id + " is not the current task (the lab checked "
+            + before.taskId() + ")"), false);
+      }
+      if (before.passed()) {
+        return line(task, deviation("task " + id + " passes before its solve"), true);
+      }
+      CheckAnswer after = answer(root().taskQueue(), labId, "solve", CheckAnswer.class);
+      if (!after.passed()) {
+        return line(task, deviation("task " + id + " does not pass after its solve: "
+            + failed(after)), false);
+      }
+      passed++;
+      long failedBefore = before.conditions().stream().filter(c -> !c.passed()).count();
+      return line(task, "ok: " + failedBefore + " of " + before.conditions().size()
+          + " conditions fail before its solve, all pass after", true);
+    } catch (NoWorker | ClosedLab e) {
+      throw e;
+    } catch (RuntimeException e) {
+      return line(task, deviation("task " + id + ": " + Main.describe(e)), false);
+    }
   }
 
   /** Always: a teardown (or, when the lab cannot take one now, the recorded one), followed. */
   private void tearDown() throws InterruptedException {
     try {
-      ClosedLab.openRunQueue(conn.client(), labId);
+      ClosedLab.openRunQueue(connect().client(), labId);
     } catch (ClosedLab ended) {
       out().println(ended.getMessage() + "; nothing to tear down");
       return;
     }
     out().println("Tearing lab " + labId + " down; waiting up to " + downWithin
         + " for its run to end TORN_DOWN...");
-    out().flush();
     boolean taken = false;
     try {
-      taken = sent(conn, labId, "teardown", LabStatus.class) != null;
+      taken = sent(labId, "teardown", LabStatus.class) != null;
     } catch (RuntimeException refused) {
       out().println("  teardown refused now (" + Main.describe(refused)
           + "); recording it for when the lab can take it");
     }
     if (!taken) {
-      recordTeardown(conn, labId);
+      recordTeardown(labId);
     }
     LabFollower.Outcome o =
-        new LabFollower(conn, out(), poll).follow(labId, runId, downWithin, Set.of());
+        new LabFollower(connect(), out(), poll).follow(labId, runId, downWithin, Set.of());
     if (!o.closed() || (o.state() != LabState.TORN_DOWN && o.state() != LabState.ROLLED_BACK)) {
       deviation("lab " + labId + " did not end TORN_DOWN within " + downWithin + " ("
           + (o.closed() ? "its run closed " : "still ") + o.state() + ")");
@@ -199,7 +186,6 @@ final class TestCommand extends BaseCommand {
 
   private void countLeftovers() {
     out().println("Counting what is left of lab " + labId + " (by its tag and by its names)...");
-    out().flush();
     try {
       List<String> left = leftovers.apply(labId);
       out().println("Left of lab " + labId + ": " + left.size() + " resources"
@@ -225,8 +211,8 @@ final class TestCommand extends BaseCommand {
     return "DEVIATION: " + what;
   }
 
-  private void line(LearnerProgress.Task task, String what) {
+  private boolean line(LearnerProgress.Task task, String what, boolean done) {
     out().printf("task %-20s %s%n", task.id(), what);
-    out().flush();
+    return done;
   }
 }

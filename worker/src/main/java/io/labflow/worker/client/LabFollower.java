@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,7 +27,7 @@ import java.util.concurrent.TimeoutException;
  * description for pending activities (their attempt numbers and last failures), printing each
  * change once, until the run closes, goes live or pauses.
  */
-public final class LabFollower {
+public record LabFollower(TemporalConnection connection, PrintWriter out, Duration pollInterval) {
 
   /** Where following a run that starts or resumes stops: a person's next move is due. */
   public static final Set<LabState> LIVE_OR_PAUSED = Set.of(LabState.LIVE, LabState.PAUSED);
@@ -34,22 +35,11 @@ public final class LabFollower {
   /** How long a status query may take before following goes on without its answer. */
   static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
 
-  /** Daemon threads for queries, so that one left unanswered never holds the command's exit. */
-  private static final ExecutorService QUERIES = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "labflow-query");
+  private static final ExecutorService CALLS = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "labflow-call");
     t.setDaemon(true);
     return t;
   });
-
-  private final TemporalConnection connection;
-  private final PrintWriter out;
-  private final Duration pollInterval;
-
-  public LabFollower(TemporalConnection connection, PrintWriter out, Duration pollInterval) {
-    this.connection = connection;
-    this.out = out;
-    this.pollInterval = pollInterval;
-  }
 
   /** The workflow's status when following stopped, and the last lab status seen. */
   public record Outcome(WorkflowExecutionStatus executionStatus, Optional<LabStatus> status) {
@@ -98,7 +88,6 @@ public final class LabFollower {
                   ? " after: " + StatusPrinter.oneLine(pa.getLastFailure().getMessage()) : "");
         }
       }
-      out.flush();
       if (d.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
         // One last query: a closed run still answers it while a worker is around.
         Optional<LabStatus> fin = query(connection, labId, d.getExecution().getRunId());
@@ -128,15 +117,29 @@ public final class LabFollower {
   public static Optional<LabStatus> query(TemporalConnection conn, String labId, String runId) {
     LabWorkflow stub =
         conn.client().newWorkflowStub(LabWorkflow.class, labId, Optional.ofNullable(runId));
-    Future<LabStatus> answer = QUERIES.submit(stub::status);
     try {
-      return Optional.ofNullable(answer.get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
-    } catch (ExecutionException | TimeoutException e) {
-      answer.cancel(true);
+      return Optional.ofNullable(within(QUERY_TIMEOUT, stub::status));
+    } catch (TimeoutException | RuntimeException e) {
       return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.empty();
+    }
+  }
+
+  /**
+   * A blocking client call's result within {@code limit}: what it throws is thrown; one still
+   * waiting then is cancelled, its thread a daemon that never holds the command's exit.
+   */
+  public static <T> T within(Duration limit, Callable<T> call)
+      throws InterruptedException, TimeoutException {
+    Future<T> result = CALLS.submit(call);
+    try {
+      return result.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
+    } finally {
+      result.cancel(true);
     }
   }
 }

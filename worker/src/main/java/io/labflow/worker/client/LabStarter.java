@@ -22,14 +22,8 @@ import java.util.Map;
  *     {@link #STARTED_BY_MEMO}), or null
  * @param priority the run's task priority, or null for the default
  */
-public record LabStarter(
-    String labId,
-    String definition,
-    String variant,
-    String taskQueue,
-    String startedBy,
-    String requestId,
-    Priority priority) {
+public record LabStarter(String labId, String definition, String variant, String taskQueue,
+    String startedBy, String requestId, Priority priority) {
 
   /** Memo key of the request id that started a run. */
   public static final String STARTED_BY_MEMO = "labflow.startedBy";
@@ -45,51 +39,33 @@ public record LabStarter(
    * its resets (they start with no variant).
    */
   public static SearchAttributes searchAttributes(String labId, String definition, String variant) {
-    SearchAttributes.Builder attrs =
-        SearchAttributes.newBuilder()
-            .set(LabSearchAttributes.LAB_ID, labId)
-            .set(LabSearchAttributes.DEFINITION, definition);
+    SearchAttributes.Builder attrs = SearchAttributes.newBuilder()
+        .set(LabSearchAttributes.LAB_ID, labId).set(LabSearchAttributes.DEFINITION, definition);
     if (variant != null) {
       attrs.set(LabSearchAttributes.VARIANT, variant);
     }
     return attrs.build();
   }
 
-  /**
-   * The run's one line in the Web UI, as it was at start: {@code lab lab-042:
-   * iam-service-role-lab, started read-only with labflow run} (a switch changes the variant later).
-   */
-  public String summary() {
-    return "lab " + labId + ": " + definition + ", started "
-        + (variant == null ? "with the default variant" : variant) + " " + startedBy;
-  }
-
-  /** The run's Details in the Web UI (Markdown): what it is, and where its state is now. */
-  public String details() {
-    return "Lab **" + labId + "** of definition **" + definition + "**, started "
-        + (variant == null ? "with the definition's default variant" : "with variant **" + variant + "**")
-        + " " + startedBy + ".\n\n"
-        + "Its state now: **Current Details** (press R to refresh them) and the search attribute"
-        + " **LabState** (a column of the workflow list).";
-  }
-
   public WorkflowOptions options() {
-    WorkflowOptions.Builder options =
-        WorkflowOptions.newBuilder()
-            .setWorkflowId(labId)
-            .setTaskQueue(taskQueue)
-            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
-            .setTypedSearchAttributes(searchAttributes(labId, definition, variant))
-            // The Web UI's Summary and Details (static user metadata; only a starter can set them).
-            .setStaticSummary(summary())
-            .setStaticDetails(details());
-    if (requestId != null) {
-      options.setRequestId(requestId).setMemo(Map.of(STARTED_BY_MEMO, requestId));
-    }
-    if (priority != null) {
-      options.setPriority(priority);
-    }
-    return options.build();
+    return WorkflowOptions.newBuilder()
+        .setWorkflowId(labId)
+        .setTaskQueue(taskQueue)
+        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+        .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+        .setTypedSearchAttributes(searchAttributes(labId, definition, variant))
+        // The Web UI's Summary and Details (static user metadata; only a starter can set them):
+        // the variant the lab started with, which a switch changes later.
+        .setStaticSummary("lab " + labId + ": " + definition + ", started "
+            + (variant == null ? "with the default variant" : variant) + " " + startedBy)
+        .setStaticDetails("Lab **" + labId + "** of definition **" + definition + "**, started "
+            + (variant == null ? "with the definition's default variant"
+                : "with variant **" + variant + "**") + " " + startedBy + ".\n\n"
+            + "Its state now: **Current Details** (press R to refresh them) and the search"
+            + " attribute **LabState** (a column of the workflow list).")
+        .setRequestId(requestId)
+        .setMemo(requestId == null ? null : Map.of(STARTED_BY_MEMO, requestId))
+        .setPriority(priority)
+        .build();
   }
 }

@@ -2,6 +2,7 @@ package io.labflow.worker.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.labflow.workflows.lab.CheckAnswer;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LearnerProgress;
@@ -27,11 +28,7 @@ public final class StatusPrinter {
   }
 
   public static void printJson(Object value, PrintWriter out) {
-    try {
-      out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(value));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
-    }
+    out.println(json(JSON.writerWithDefaultPrettyPrinter(), value));
   }
 
   /** The first line of a lab's status, from its status query or from the server's record. */
@@ -132,16 +129,16 @@ public final class StatusPrinter {
   public static String outputs(Map<String, Object> outputs) {
     String s = outputs.entrySet().stream()
         .map(e -> e.getKey() + "=" + (e.getValue() instanceof Map || e.getValue() instanceof List
-            ? compact(e.getValue()) : e.getValue()))
+            ? json(JSON.writer(), e.getValue()) : e.getValue()))
         .collect(Collectors.joining(" "));
     return s.length() > 160 ? s.substring(0, 157) + "..." : s;
   }
 
-  private static String compact(Object value) {
+  private static String json(ObjectWriter writer, Object value) {
     try {
-      return JSON.writeValueAsString(value);
+      return writer.writeValueAsString(value);
     } catch (JsonProcessingException e) {
-      return String.valueOf(value);
+      throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
     }
   }
 

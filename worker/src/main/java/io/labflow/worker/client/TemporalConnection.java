@@ -16,19 +16,11 @@ import java.util.function.Consumer;
  * A connection to Temporal configured the standard way: {@code TEMPORAL_ADDRESS}, {@code
  * TEMPORAL_NAMESPACE}, {@code TEMPORAL_API_KEY}, {@code TEMPORAL_TLS*} or a profile of the
  * Temporal configuration file ({@code TEMPORAL_CONFIG_FILE}, {@code TEMPORAL_PROFILE}).
+ *
+ * @param owned whether {@link #close} shuts the service stubs down (not when they are the caller's)
  */
-public final class TemporalConnection implements AutoCloseable {
-
-  private final ClientConfigProfile profile;
-  private final WorkflowClient client;
-  /** Whether {@link #close} shuts the service stubs down (not when they are the caller's). */
-  private final boolean owned;
-
-  private TemporalConnection(ClientConfigProfile profile, WorkflowClient client, boolean owned) {
-    this.profile = profile;
-    this.client = client;
-    this.owned = owned;
-  }
+public record TemporalConnection(ClientConfigProfile profile, WorkflowClient client, boolean owned)
+    implements AutoCloseable {
 
   /** A connection over a client the caller keeps (and closes): tests' own servers. */
   public static TemporalConnection of(WorkflowClient client) {
@@ -60,10 +52,6 @@ public final class TemporalConnection implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the Temporal client configuration", e);
     }
-  }
-
-  public WorkflowClient client() {
-    return client;
   }
 
   public WorkflowServiceStubs service() {
