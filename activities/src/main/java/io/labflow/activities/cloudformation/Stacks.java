@@ -5,11 +5,14 @@ import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Tags;
 import io.labflow.activities.common.Waiting;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.ResourceStatus;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.cloudformation.model.Tag;
 
@@ -30,6 +33,18 @@ public final class Stacks {
     return AwsErrors.emptyWhen(
         () -> cfn.describeStacks(b -> b.stackName(nameOrId)).stacks().stream().findFirst().orElse(null),
         Stacks::isMissing);
+  }
+
+  /**
+   * What the stack holds now (ListStackResources): every resource with a physical id, but those
+   * deleted already.
+   */
+  public List<StackResourceSummary> resources(String nameOrId) {
+    return cfn.listStackResourcesPaginator(b -> b.stackName(nameOrId)).stackResourceSummaries()
+        .stream()
+        .filter(r -> r.resourceStatus() != ResourceStatus.DELETE_COMPLETE
+            && r.physicalResourceId() != null && !r.physicalResourceId().isBlank())
+        .toList();
   }
 
   /** DescribeStacks reports a missing stack as a ValidationError "does not exist". */

@@ -14,6 +14,7 @@ import io.labflow.activities.common.Heartbeats;
 import io.labflow.activities.ec2.Ec2Walk;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.model.DeleteLabResourcesOutput;
+import io.labflow.activities.model.DeleteOutput;
 import io.labflow.activities.model.LabInput;
 import io.labflow.activities.model.LabResources;
 import io.labflow.activities.model.ResourceKind;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
@@ -54,8 +56,7 @@ import software.amazon.awssdk.services.ec2.model.Filter;
  * Whatever cannot be read and may be the lab's is listed in {@code unreadable}; what cannot be
  * read and is clearly not the lab's (no lab id in its name) is only logged.
  */
-public final class LabInventoryActivitiesImpl
-    implements LabInventoryActivities, LabSweep.Inventory {
+public final class LabInventoryActivitiesImpl implements LabInventoryActivities {
 
   /**
    * Every stack status but DELETE_COMPLETE: ListStacks without a filter also returns every stack
@@ -74,38 +75,30 @@ public final class LabInventoryActivitiesImpl
   private final AccountScan accountScan;
   private final LabSweep sweep;
 
-  /**
-   * @param deletes the step library's delete of each kind the sweep deletes one by one (see
-   *     {@link LabSweep#LabSweep})
-   */
-  public LabInventoryActivitiesImpl(
-      AwsClients clients, IamEntities iam, Map<ResourceKind, LabSweep.Delete> deletes) {
+  /** @param deletes the step library's delete of each kind (see {@link LabSweep#LabSweep}) */
+  public LabInventoryActivitiesImpl(AwsClients clients, IamEntities iam,
+      Map<ResourceKind, BiFunction<String, String, DeleteOutput>> deletes) {
     this(clients, iam, deletes, new TagCache());
   }
 
   /** The same, with this cache of other resources' tags (tests give it a clock). */
   LabInventoryActivitiesImpl(AwsClients clients, IamEntities entities,
-      Map<ResourceKind, LabSweep.Delete> deletes, TagCache cache) {
+      Map<ResourceKind, BiFunction<String, String, DeleteOutput>> deletes, TagCache cache) {
     this.cfn = clients.cloudFormation();
     this.stacks = new Stacks(cfn);
     this.ec2Walk = new Ec2Walk(clients.ec2());
     this.accountScan = new AccountScan(clients.iam(), clients.s3(), entities, cache);
-    this.sweep = new LabSweep(clients.ec2(), clients.s3(), this, deletes);
+    this.sweep = new LabSweep(clients, labId -> walk(labId).build(), deletes);
   }
 
   @Override
   public LabResources listLabResources(LabInput in) {
-    return find(in.labId());
+    return walk(in.labId()).build();
   }
 
   @Override
   public DeleteLabResourcesOutput deleteLabResources(LabInput in) {
     return sweep.delete(in.labId());
-  }
-
-  @Override
-  public LabResources find(String labId) {
-    return walk(labId).build();
   }
 
   /** The lab's resources and what is named after it. */
@@ -181,11 +174,9 @@ public final class LabInventoryActivitiesImpl
     for (Map.Entry<String, Boolean> c : candidates.entrySet()) {
       // One tied to the lab by a tag that cannot be read is unreadable; one only named after it
       // is left alone.
-      Stack[] stack = {null};
-      f.check("stack " + c.getKey(), c.getValue(), () -> {
-        stack[0] = stacks.describe(c.getKey()).orElse(null);
-        return stack[0] != null && !Stacks.isGone(stack[0]) && Stacks.owned(stack[0], f.labId());
-      }, () -> resources(f, stack[0]));
+      f.check("stack " + c.getKey(), c.getValue(), () -> stacks.describe(c.getKey())
+          .filter(s -> !Stacks.isGone(s) && Stacks.owned(s, f.labId()))
+          .ifPresent(s -> resources(f, s)));
     }
   }
 
@@ -196,12 +187,7 @@ public final class LabInventoryActivitiesImpl
     // error that broke it). It is in the inventory itself, its tagged resources are found by
     // the tag, and deleting it takes the rest: that is logged, not an unreadable resource.
     f.read("resources of stack " + s.stackName(), false, () -> {
-      for (StackResourceSummary r :
-          cfn.listStackResourcesPaginator(b -> b.stackName(s.stackId())).stackResourceSummaries()) {
-        if ("DELETE_COMPLETE".equals(r.resourceStatusAsString()) || r.physicalResourceId() == null
-            || r.physicalResourceId().isBlank()) {
-          continue;
-        }
+      for (StackResourceSummary r : stacks.resources(s.stackId())) {
         Optional<ResourceKind> kind = ResourceKind.ofTemplateType(r.resourceType());
         if (kind.isEmpty()) {
           f.add(ResourceKind.UNKNOWN,
@@ -211,12 +197,5 @@ public final class LabInventoryActivitiesImpl
         }
       }
     });
-  }
-
-  @Override
-  public boolean stackHolds(List<String> stackNames, String physicalId) {
-    return stackNames.stream().anyMatch(name -> cfn.listStackResourcesPaginator(
-        b -> b.stackName(name)).stackResourceSummaries().stream()
-        .anyMatch(r -> physicalId.equals(r.physicalResourceId())));
   }
 }

@@ -79,12 +79,16 @@ final class TagCache {
   }
 
   /**
-   * Whether the resource's tags give it to the lab, read with {@code read} (null: the resource is
-   * gone) and remembered; a read of the same identity already in flight is waited for instead of
-   * made again. A failed read fails only its own caller: the others read for themselves.
+   * Whether the resource's tags give it to the lab: false without a read when {@link
+   * #knownNotOwned}, else read with {@code read} (null: the resource is gone) and remembered; a
+   * read of the same identity already in flight is waited for instead of made again. A failed read
+   * fails only its own caller: the others read for themselves.
    */
   <T> boolean owned(String identity, Instant created, Supplier<List<T>> read,
       Function<T, String> key, Function<T, String> value, String labId) {
+    if (knownNotOwned(identity, labId)) {
+      return false;
+    }
     CompletableFuture<Map<String, String>> mine = new CompletableFuture<>();
     CompletableFuture<Map<String, String>> running =
         identity == null ? null : reading.putIfAbsent(identity, mine);
