@@ -37,24 +37,12 @@ import software.amazon.awssdk.services.ec2.model.Filter;
 
 /**
  * {@link LabInventoryActivities} over the AWS SDK: {@link LabSweep} deletes, and this finds one
- * lab's resources, from what its stacks really hold (ListStackResources) and from its
- * tag, reading only the lab's own resources where a direct lookup exists:
- *
- * <ul>
- *   <li>EC2 by {@link Ec2Walk}: the tag filter; network interfaces also by the lab's subnets,
- *       associations by the lab's instances.
- *   <li>Stacks by the {@code aws:cloudformation:stack-id} tag CloudFormation puts on the lab's
- *       tagged EC2 resources, and by name (ListStacks summaries whose name holds the lab id as a
- *       word); each then by DescribeStacks with its id, never a list-all DescribeStacks, so a
- *       broken stack of another lab cannot fail this one.
- *   <li>IAM and S3 have no lookup by tag: {@link AccountScan} checks every role, policy, profile
- *       and bucket by its tag, each on its own, so one that cannot be read is reported, not fatal.
- *       The tags read are kept in a {@link TagCache} by the resource's immutable id, so another
- *       lab's resource is read once per worker, not once per lab.
- * </ul>
- *
- * Whatever cannot be read and may be the lab's is listed in {@code unreadable}; what cannot be
- * read and is clearly not the lab's (no lab id in its name) is only logged.
+ * lab's resources from what its stacks hold (ListStackResources) and from its tag, reading only
+ * the lab's own where a direct lookup exists: EC2 by {@link Ec2Walk}, stacks by the stack-id tag
+ * of the lab's EC2 resources and by name, each then described by id (never a list-all
+ * DescribeStacks, so a broken stack of another lab cannot fail this one); IAM and S3, which have
+ * no lookup by tag, by {@link AccountScan}. What cannot be read and may be the lab's is listed in
+ * {@code unreadable}; what is clearly not the lab's (no lab id in its name) is only logged.
  */
 public final class LabInventoryActivitiesImpl implements LabInventoryActivities {
 
@@ -157,7 +145,6 @@ public final class LabInventoryActivitiesImpl implements LabInventoryActivities 
     }
   }
 
-
   private void stacks(FoundResources f, Set<String> fromTags) {
     Pattern word = FoundResources.labIdAsWord(f.labId());
     Map<String, Boolean> candidates = new LinkedHashMap<>();
@@ -165,7 +152,7 @@ public final class LabInventoryActivitiesImpl implements LabInventoryActivities 
     f.read("stack summaries", () -> {
       for (StackSummary s :
           cfn.listStacksPaginator(b -> b.stackStatusFilters(LIVE_STATUSES)).stackSummaries()) {
-        if (s.stackStatus() != StackStatus.DELETE_COMPLETE && word.matcher(s.stackName()).find()) {
+        if (word.matcher(s.stackName()).find()) {
           candidates.putIfAbsent(s.stackId(), false);
           f.named.add("stacks " + s.stackName());
         }
