@@ -114,7 +114,6 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
     }
   }
 
-
   @Override
   public DeleteOutput deleteStack(DeleteStackInput in) {
     return deleteOwned(in.stackName(), in.labId());

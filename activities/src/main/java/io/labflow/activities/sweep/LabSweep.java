@@ -88,21 +88,8 @@ public final class LabSweep {
       }
     }
     List<String> labStacks = remaining.get(STACKS);
-    for (String bucket : remaining.get(BUCKETS)) {
-      Heartbeats.beat("deleting bucket " + bucket);
-      swept.run("bucket " + bucket, () -> {
-        // Read again right before the delete (the inventory may have read it a while ago): only a
-        // bucket tagged for the lab, or held by the lab's own stack, is emptied and deleted.
-        // A stack's resource need not carry the tag (moto does not propagate stack tags to all).
-        if (!buckets.ownedBy(bucket, labId) && labStacks.stream().noneMatch(s -> stacks
-            .resources(s).stream().anyMatch(r -> bucket.equals(r.physicalResourceId())))) {
-          throw AwsFailures.notOwned("bucket " + bucket, labId);
-        }
-        if (buckets.delete(bucket)) {
-          swept.deleted.add(BUCKETS, bucket);
-        }
-      });
-    }
+    deleteEach(BUCKETS, remaining.get(BUCKETS), swept,
+        bucket -> deleteBucket(bucket, labStacks, labId));
     if (!swept.deleted.get(BUCKETS).isEmpty()) {
       remaining = inventory.apply(labId);
     }
@@ -124,14 +111,18 @@ public final class LabSweep {
     return new DeleteLabResourcesOutput(swept.deleted.build(), remaining, blocked);
   }
 
+  private List<String> deleteEach(ResourceKind kind, List<String> ids, String labId, Swept swept) {
+    return deleteEach(kind, ids, swept, id -> deletes.get(kind).apply(id, labId));
+  }
+
   /** Deletes each resource of the kind, heartbeating; returns those that could not be deleted. */
-  private List<String> deleteEach(
-      ResourceKind kind, List<String> ids, String labId, Swept swept) {
+  private static List<String> deleteEach(
+      ResourceKind kind, List<String> ids, Swept swept, Function<String, DeleteOutput> delete) {
     List<String> stuck = new ArrayList<>();
     for (String id : ids) {
       Heartbeats.beat("deleting " + kind.what() + " " + id);
       if (!swept.run(kind.what() + " " + id, () -> {
-        if (deletes.get(kind).apply(id, labId).deleted()) {
+        if (delete.apply(id).deleted()) {
           swept.deleted.add(kind, id);
         }
       })) {
@@ -139,5 +130,18 @@ public final class LabSweep {
       }
     }
     return stuck;
+  }
+
+  /**
+   * Empties and deletes a bucket, read again right before (the inventory may have read it a while
+   * ago): only one tagged for the lab, or held by the lab's own stack, is (a stack's resource need
+   * not carry the tag: moto does not propagate stack tags to all).
+   */
+  private DeleteOutput deleteBucket(String bucket, List<String> labStacks, String labId) {
+    if (!buckets.ownedBy(bucket, labId) && labStacks.stream().noneMatch(s -> stacks.resources(s)
+        .stream().anyMatch(r -> bucket.equals(r.physicalResourceId())))) {
+      throw AwsFailures.notOwned("bucket " + bucket, labId);
+    }
+    return new DeleteOutput("bucket/" + bucket, buckets.delete(bucket));
   }
 }
