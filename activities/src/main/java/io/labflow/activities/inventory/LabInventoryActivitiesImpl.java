@@ -1,12 +1,8 @@
 package io.labflow.activities.inventory;
 
 import static io.labflow.activities.model.ResourceKind.INSTANCES;
-import static io.labflow.activities.model.ResourceKind.INTERNET_GATEWAYS;
 import static io.labflow.activities.model.ResourceKind.NETWORK_INTERFACES;
-import static io.labflow.activities.model.ResourceKind.ROUTE_TABLES;
-import static io.labflow.activities.model.ResourceKind.SECURITY_GROUPS;
 import static io.labflow.activities.model.ResourceKind.SUBNETS;
-import static io.labflow.activities.model.ResourceKind.VPCS;
 
 import io.labflow.activities.cloudformation.Stacks;
 import io.labflow.activities.common.AwsClients;
@@ -110,15 +106,14 @@ public final class LabInventoryActivitiesImpl implements LabInventoryActivities 
    */
   private void ec2(FoundResources f, Set<String> stackIds) {
     Filter tag = Ec2Walk.labTag(f.labId());
-    for (ResourceKind kind :
-        List.of(INSTANCES, INTERNET_GATEWAYS, ROUTE_TABLES, SECURITY_GROUPS, SUBNETS, VPCS)) {
+    for (ResourceKind kind : Ec2Walk.KINDS) {
       f.read((kind == INSTANCES ? "EC2 " : "") + kind.what() + "s", () -> {
         for (Ec2Walk.Found r : ec2Walk.list(kind, tag)) {
           // The filter finds the lab id in every namespace; only this namespace's are the lab's.
           // A VPC's main route table and default group are not filed (they go with the VPC), but
-          // their stack counts.
+          // their stack counts; an interface attached to an instance is filed.
           if (r.ours(f.labId())) {
-            if (r.own()) {
+            if (r.own() || kind == NETWORK_INTERFACES) {
               f.add(kind, r.id());
             }
             r.tags().stream().filter(t -> STACK_ID_TAG.equals(t.key()))
@@ -127,16 +122,12 @@ public final class LabInventoryActivitiesImpl implements LabInventoryActivities 
         }
       });
     }
-    f.read("network interfaces", () -> {
-      ec2Walk.list(NETWORK_INTERFACES, tag).stream().filter(n -> n.ours(f.labId()))
-          .forEach(n -> f.add(NETWORK_INTERFACES, n.id()));
-      List<String> subnets = List.copyOf(f.get(SUBNETS));
-      if (!subnets.isEmpty()) {
-        Filter inSubnets = Ec2Walk.filter("subnet-id", subnets.toArray(String[]::new));
-        ec2Walk.list(NETWORK_INTERFACES, inSubnets)
-            .forEach(n -> f.add(NETWORK_INTERFACES, n.id()));
-      }
-    });
+    List<String> subnets = List.copyOf(f.get(SUBNETS));
+    if (!subnets.isEmpty()) {
+      Filter inSubnets = Ec2Walk.filter("subnet-id", subnets.toArray(String[]::new));
+      f.read("network interfaces", () -> ec2Walk.list(NETWORK_INTERFACES, inSubnets)
+          .forEach(n -> f.add(NETWORK_INTERFACES, n.id())));
+    }
     List<String> instances = List.copyOf(f.get(INSTANCES));
     if (!instances.isEmpty()) {
       Filter ofInstances = Ec2Walk.filter("instance-id", instances.toArray(String[]::new));
