@@ -49,8 +49,9 @@ final class Ec2Sweep {
   private static final Duration TERMINATION = Duration.ofMinutes(10);
   /** How long a VPC's own dependants may take to go away before Temporal retries the sweep. */
   private static final Duration VPC_BUDGET = Duration.ofMinutes(2);
-  /** What a VPC holds, in dependency order. */
-  private static final List<ResourceKind> IN_VPC = Ec2Walk.KINDS.subList(0, 6);
+  /** What a VPC holds, in dependency order: every kind but VPCs, the last. */
+  private static final List<ResourceKind> IN_VPC =
+      Ec2Walk.KINDS.subList(0, Ec2Walk.KINDS.indexOf(VPCS));
 
   /** What a pass left: what is not the lab's, and the lab's still in use, by id with why. */
   private record Left(List<String> foreign, Map<String, String> pending) {}
