@@ -78,7 +78,7 @@ public final class StepLibrary {
         ResourceKind.INSTANCE_PROFILES, profiles::deleteOwned,
         ResourceKind.ROLES, roles::deleteOwned,
         ResourceKind.POLICIES, policies::deleteOwned,
-        ResourceKind.STACKS, stacks.deletion()::deleteOwned));
+        ResourceKind.STACKS, stacks::deleteOwned));
     return List.of(
             stacks, roles, policies, profiles, instances,
             new AccessVerificationActivitiesImpl(clients), inventory,

@@ -5,11 +5,13 @@ import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Tags;
 import io.labflow.activities.common.Waiting;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.ResourceStatus;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.cloudformation.model.Tag;
 
@@ -27,15 +29,23 @@ public final class Stacks {
 
   /** The stack of this name or id; empty when CloudFormation says it does not exist. */
   public Optional<Stack> describe(String nameOrId) {
+    // DescribeStacks reports a missing stack as a ValidationError "does not exist".
     return AwsErrors.emptyWhen(
         () -> cfn.describeStacks(b -> b.stackName(nameOrId)).stacks().stream().findFirst().orElse(null),
-        Stacks::isMissing);
+        e -> AwsFailures.hasCode(e, "ValidationError")
+            && String.valueOf(AwsErrors.message(e)).contains("does not exist"));
   }
 
-  /** DescribeStacks reports a missing stack as a ValidationError "does not exist". */
-  private static boolean isMissing(AwsServiceException e) {
-    String msg = AwsErrors.message(e);
-    return AwsFailures.hasCode(e, "ValidationError") && msg != null && msg.contains("does not exist");
+  /**
+   * What the stack holds now (ListStackResources): every resource with a physical id, but those
+   * deleted already.
+   */
+  public List<StackResourceSummary> resources(String nameOrId) {
+    return cfn.listStackResourcesPaginator(b -> b.stackName(nameOrId)).stackResourceSummaries()
+        .stream()
+        .filter(r -> r.resourceStatus() != ResourceStatus.DELETE_COMPLETE
+            && r.physicalResourceId() != null && !r.physicalResourceId().isBlank())
+        .toList();
   }
 
   /**

@@ -22,22 +22,17 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
 
   private static final Logger log = LoggerFactory.getLogger(Ec2ActivitiesImpl.class);
 
+  /** How long "Invalid IAM Instance Profile" is retried in one attempt. */
+  private static final Duration PROPAGATION_BUDGET = Duration.ofMinutes(2);
+
   private final Ec2Client ec2;
   private final Ec2Walk walk;
   private final IamEntities entities;
-  private final Duration propagationBudget;
 
-  /** With the standard two-minute budget for instance profile propagation. */
   public Ec2ActivitiesImpl(AwsClients clients) {
-    this(clients, Duration.ofMinutes(2));
-  }
-
-  /** @param propagationBudget how long "Invalid IAM Instance Profile" is retried in one attempt */
-  public Ec2ActivitiesImpl(AwsClients clients, Duration propagationBudget) {
     this.ec2 = clients.ec2();
     this.walk = new Ec2Walk(ec2);
     this.entities = new IamEntities(clients);
-    this.propagationBudget = propagationBudget;
   }
 
   @Override
@@ -57,7 +52,7 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
             IamEntities.NO_SUCH_ENTITY));
     String[] change = {"unchanged"};
     IamInstanceProfileAssociation result = Heartbeats.untilPresent(
-        "associating " + profile + " with " + instanceId, propagationBudget, () -> {
+        "associating " + profile + " with " + instanceId, PROPAGATION_BUDGET, () -> {
           // Look again on every attempt: an earlier attempt whose response was lost may already
           // have done the work.
           Optional<IamInstanceProfileAssociation> current = association(instanceId);
@@ -76,7 +71,7 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
       // Still not propagated after the budget: a retryable failure lets Temporal try again.
       throw AwsFailures.retryable(
           "instance profile " + profile + " still not usable by EC2 on " + instanceId + " after "
-              + Waiting.format(propagationBudget) + " (its bound); Temporal retries the step",
+              + Waiting.format(PROPAGATION_BUDGET) + " (its bound); Temporal retries the step",
           "InvalidParameterValue");
     }
     log.info("lab {}: {} {} on {}", labId, change[0], profile, instanceId);

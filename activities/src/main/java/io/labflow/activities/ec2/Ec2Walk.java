@@ -31,6 +31,11 @@ public final class Ec2Walk {
     }
   }
 
+  /** The kinds walked, in the order they are deleted: what holds another goes first. */
+  public static final List<ResourceKind> KINDS = List.of(ResourceKind.INSTANCES,
+      ResourceKind.NETWORK_INTERFACES, ResourceKind.ROUTE_TABLES, ResourceKind.INTERNET_GATEWAYS,
+      ResourceKind.SECURITY_GROUPS, ResourceKind.SUBNETS, ResourceKind.VPCS);
+
   private final Ec2Client ec2;
 
   public Ec2Walk(Ec2Client ec2) {

@@ -24,17 +24,11 @@ import software.amazon.awssdk.services.s3.model.Bucket;
 /**
  * The IAM and S3 part of a lab's inventory. IAM and S3 have no lookup by tag: every role, policy,
  * profile and bucket of the account is listed and checked by its tag, each on its own (so one that
- * cannot be read is reported, not fatal), except those the worker's {@link TagCache} already knows
- * are not the lab's.
+ * cannot be read is reported, not fatal), through the worker's {@link TagCache}.
  */
 final class AccountScan {
 
   private static final int OBJECTS_LISTED = 100;
-
-  private static final Function<software.amazon.awssdk.services.s3.model.Tag, String> S3_KEY =
-      software.amazon.awssdk.services.s3.model.Tag::key;
-  private static final Function<software.amazon.awssdk.services.s3.model.Tag, String> S3_VALUE =
-      software.amazon.awssdk.services.s3.model.Tag::value;
 
   private final IamClient iam;
   private final S3Client s3;
@@ -88,13 +82,12 @@ final class AccountScan {
         if (named) {
           f.named.add(kind.key() + " " + label.apply(e));
         }
-        if (cache.knownNotOwned(k, f.labId())) {
-          continue;
-        }
-        f.check(kind.what() + " " + label.apply(e), named,
-            () -> cache.owned(k, created.apply(e), () -> tags.apply(e), Tag::key, Tag::value,
-                f.labId()),
-            () -> keep.accept(e));
+        f.check(kind.what() + " " + label.apply(e), named, () -> {
+          if (cache.owned(k, created.apply(e), () -> tags.apply(e), Tag::key, Tag::value,
+              f.labId())) {
+            keep.accept(e);
+          }
+        });
       }
     });
   }
@@ -119,19 +112,17 @@ final class AccountScan {
       if (named) {
         f.named.add("buckets " + name);
       }
-      if (!inStack && cache.knownNotOwned(key, f.labId())) {
-        continue;
-      }
-      f.check("bucket " + name, inStack || named,
-          () -> inStack || cache.owned(
-              key, bucket.getValue(), () -> buckets.tags(name), S3_KEY, S3_VALUE, f.labId()),
-          () -> {
-            f.add(ResourceKind.BUCKETS, name);
-            s3.listObjectVersionsPaginator(b -> b.bucket(name)).versions().stream()
-                .limit(OBJECTS_LISTED)
-                .forEach(v -> f.add(
-                    ResourceKind.OBJECTS, name + "/" + v.key() + "#" + v.versionId()));
-          });
+      f.check("bucket " + name, inStack || named, () -> {
+        if (inStack || cache.owned(key, bucket.getValue(), () -> buckets.tags(name),
+            software.amazon.awssdk.services.s3.model.Tag::key,
+            software.amazon.awssdk.services.s3.model.Tag::value, f.labId())) {
+          f.add(ResourceKind.BUCKETS, name);
+          s3.listObjectVersionsPaginator(b -> b.bucket(name)).versions().stream()
+              .limit(OBJECTS_LISTED)
+              .forEach(v -> f.add(
+                  ResourceKind.OBJECTS, name + "/" + v.key() + "#" + v.versionId()));
+        }
+      });
     }
   }
 }

@@ -5,7 +5,6 @@ import io.labflow.activities.common.Heartbeats;
 import io.labflow.activities.model.LabResources;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,17 +62,15 @@ final class FoundResources extends LabResources.Builder {
   }
 
   /**
-   * Checks one resource's tag; when the check fails, the resource counts as unreadable only if
-   * it may be the lab's ({@code mayBeOurs}), else it is logged and left alone.
+   * Reads one resource's tags ({@code read} keeps it when they are the lab's); when that fails,
+   * the resource counts as unreadable only if it may be the lab's ({@code mayBeOurs}), else it is
+   * logged and left alone.
    */
-  void check(String what, boolean mayBeOurs, BooleanSupplier owned,
-      Runnable whenOwned) {
+  void check(String what, boolean mayBeOurs, Runnable read) {
     // One call per resource of the account: beat on each (the SDK throttles what it sends).
     Heartbeats.beat("reading the tags of " + what);
     try {
-      if (owned.getAsBoolean()) {
-        whenOwned.run();
-      }
+      read.run();
     } catch (SdkException e) {
       if (e instanceof AwsServiceException ase
           && AwsFailures.hasCode(ase, "NoSuchEntity", "NoSuchBucket")) {

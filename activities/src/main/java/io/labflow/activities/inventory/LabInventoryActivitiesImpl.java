@@ -1,12 +1,8 @@
 package io.labflow.activities.inventory;
 
 import static io.labflow.activities.model.ResourceKind.INSTANCES;
-import static io.labflow.activities.model.ResourceKind.INTERNET_GATEWAYS;
 import static io.labflow.activities.model.ResourceKind.NETWORK_INTERFACES;
-import static io.labflow.activities.model.ResourceKind.ROUTE_TABLES;
-import static io.labflow.activities.model.ResourceKind.SECURITY_GROUPS;
 import static io.labflow.activities.model.ResourceKind.SUBNETS;
-import static io.labflow.activities.model.ResourceKind.VPCS;
 
 import io.labflow.activities.cloudformation.Stacks;
 import io.labflow.activities.common.AwsClients;
@@ -14,6 +10,7 @@ import io.labflow.activities.common.Heartbeats;
 import io.labflow.activities.ec2.Ec2Walk;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.model.DeleteLabResourcesOutput;
+import io.labflow.activities.model.DeleteOutput;
 import io.labflow.activities.model.LabInput;
 import io.labflow.activities.model.LabResources;
 import io.labflow.activities.model.ResourceKind;
@@ -25,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
@@ -35,27 +33,14 @@ import software.amazon.awssdk.services.ec2.model.Filter;
 
 /**
  * {@link LabInventoryActivities} over the AWS SDK: {@link LabSweep} deletes, and this finds one
- * lab's resources, from what its stacks really hold (ListStackResources) and from its
- * tag, reading only the lab's own resources where a direct lookup exists:
- *
- * <ul>
- *   <li>EC2 by {@link Ec2Walk}: the tag filter; network interfaces also by the lab's subnets,
- *       associations by the lab's instances.
- *   <li>Stacks by the {@code aws:cloudformation:stack-id} tag CloudFormation puts on the lab's
- *       tagged EC2 resources, and by name (ListStacks summaries whose name holds the lab id as a
- *       word); each then by DescribeStacks with its id, never a list-all DescribeStacks, so a
- *       broken stack of another lab cannot fail this one.
- *   <li>IAM and S3 have no lookup by tag: {@link AccountScan} checks every role, policy, profile
- *       and bucket by its tag, each on its own, so one that cannot be read is reported, not fatal.
- *       The tags read are kept in a {@link TagCache} by the resource's immutable id, so another
- *       lab's resource is read once per worker, not once per lab.
- * </ul>
- *
- * Whatever cannot be read and may be the lab's is listed in {@code unreadable}; what cannot be
- * read and is clearly not the lab's (no lab id in its name) is only logged.
+ * lab's resources from what its stacks hold (ListStackResources) and from its tag, reading only
+ * the lab's own where a direct lookup exists: EC2 by {@link Ec2Walk}, stacks by the stack-id tag
+ * of the lab's EC2 resources and by name, each then described by id (never a list-all
+ * DescribeStacks, so a broken stack of another lab cannot fail this one); IAM and S3, which have
+ * no lookup by tag, by {@link AccountScan}. What cannot be read and may be the lab's is listed in
+ * {@code unreadable}; what is clearly not the lab's (no lab id in its name) is only logged.
  */
-public final class LabInventoryActivitiesImpl
-    implements LabInventoryActivities, LabSweep.Inventory {
+public final class LabInventoryActivitiesImpl implements LabInventoryActivities {
 
   /**
    * Every stack status but DELETE_COMPLETE: ListStacks without a filter also returns every stack
@@ -74,38 +59,30 @@ public final class LabInventoryActivitiesImpl
   private final AccountScan accountScan;
   private final LabSweep sweep;
 
-  /**
-   * @param deletes the step library's delete of each kind the sweep deletes one by one (see
-   *     {@link LabSweep#LabSweep})
-   */
-  public LabInventoryActivitiesImpl(
-      AwsClients clients, IamEntities iam, Map<ResourceKind, LabSweep.Delete> deletes) {
+  /** @param deletes the step library's delete of each kind (see {@link LabSweep#LabSweep}) */
+  public LabInventoryActivitiesImpl(AwsClients clients, IamEntities iam,
+      Map<ResourceKind, BiFunction<String, String, DeleteOutput>> deletes) {
     this(clients, iam, deletes, new TagCache());
   }
 
   /** The same, with this cache of other resources' tags (tests give it a clock). */
   LabInventoryActivitiesImpl(AwsClients clients, IamEntities entities,
-      Map<ResourceKind, LabSweep.Delete> deletes, TagCache cache) {
+      Map<ResourceKind, BiFunction<String, String, DeleteOutput>> deletes, TagCache cache) {
     this.cfn = clients.cloudFormation();
     this.stacks = new Stacks(cfn);
     this.ec2Walk = new Ec2Walk(clients.ec2());
     this.accountScan = new AccountScan(clients.iam(), clients.s3(), entities, cache);
-    this.sweep = new LabSweep(clients.ec2(), clients.s3(), this, deletes);
+    this.sweep = new LabSweep(clients, labId -> walk(labId).build(), deletes);
   }
 
   @Override
   public LabResources listLabResources(LabInput in) {
-    return find(in.labId());
+    return walk(in.labId()).build();
   }
 
   @Override
   public DeleteLabResourcesOutput deleteLabResources(LabInput in) {
     return sweep.delete(in.labId());
-  }
-
-  @Override
-  public LabResources find(String labId) {
-    return walk(labId).build();
   }
 
   /** The lab's resources and what is named after it. */
@@ -129,15 +106,14 @@ public final class LabInventoryActivitiesImpl
    */
   private void ec2(FoundResources f, Set<String> stackIds) {
     Filter tag = Ec2Walk.labTag(f.labId());
-    for (ResourceKind kind :
-        List.of(INSTANCES, INTERNET_GATEWAYS, ROUTE_TABLES, SECURITY_GROUPS, SUBNETS, VPCS)) {
+    for (ResourceKind kind : Ec2Walk.KINDS) {
       f.read((kind == INSTANCES ? "EC2 " : "") + kind.what() + "s", () -> {
         for (Ec2Walk.Found r : ec2Walk.list(kind, tag)) {
           // The filter finds the lab id in every namespace; only this namespace's are the lab's.
           // A VPC's main route table and default group are not filed (they go with the VPC), but
-          // their stack counts.
+          // their stack counts; an interface attached to an instance is filed.
           if (r.ours(f.labId())) {
-            if (r.own()) {
+            if (r.own() || kind == NETWORK_INTERFACES) {
               f.add(kind, r.id());
             }
             r.tags().stream().filter(t -> STACK_ID_TAG.equals(t.key()))
@@ -146,16 +122,12 @@ public final class LabInventoryActivitiesImpl
         }
       });
     }
-    f.read("network interfaces", () -> {
-      ec2Walk.list(NETWORK_INTERFACES, tag).stream().filter(n -> n.ours(f.labId()))
-          .forEach(n -> f.add(NETWORK_INTERFACES, n.id()));
-      List<String> subnets = List.copyOf(f.get(SUBNETS));
-      if (!subnets.isEmpty()) {
-        Filter inSubnets = Ec2Walk.filter("subnet-id", subnets.toArray(String[]::new));
-        ec2Walk.list(NETWORK_INTERFACES, inSubnets)
-            .forEach(n -> f.add(NETWORK_INTERFACES, n.id()));
-      }
-    });
+    List<String> subnets = List.copyOf(f.get(SUBNETS));
+    if (!subnets.isEmpty()) {
+      Filter inSubnets = Ec2Walk.filter("subnet-id", subnets.toArray(String[]::new));
+      f.read("network interfaces", () -> ec2Walk.list(NETWORK_INTERFACES, inSubnets)
+          .forEach(n -> f.add(NETWORK_INTERFACES, n.id())));
+    }
     List<String> instances = List.copyOf(f.get(INSTANCES));
     if (!instances.isEmpty()) {
       Filter ofInstances = Ec2Walk.filter("instance-id", instances.toArray(String[]::new));
@@ -164,7 +136,6 @@ public final class LabInventoryActivitiesImpl
     }
   }
 
-
   private void stacks(FoundResources f, Set<String> fromTags) {
     Pattern word = FoundResources.labIdAsWord(f.labId());
     Map<String, Boolean> candidates = new LinkedHashMap<>();
@@ -172,7 +143,7 @@ public final class LabInventoryActivitiesImpl
     f.read("stack summaries", () -> {
       for (StackSummary s :
           cfn.listStacksPaginator(b -> b.stackStatusFilters(LIVE_STATUSES)).stackSummaries()) {
-        if (s.stackStatus() != StackStatus.DELETE_COMPLETE && word.matcher(s.stackName()).find()) {
+        if (word.matcher(s.stackName()).find()) {
           candidates.putIfAbsent(s.stackId(), false);
           f.named.add("stacks " + s.stackName());
         }
@@ -181,11 +152,9 @@ public final class LabInventoryActivitiesImpl
     for (Map.Entry<String, Boolean> c : candidates.entrySet()) {
       // One tied to the lab by a tag that cannot be read is unreadable; one only named after it
       // is left alone.
-      Stack[] stack = {null};
-      f.check("stack " + c.getKey(), c.getValue(), () -> {
-        stack[0] = stacks.describe(c.getKey()).orElse(null);
-        return stack[0] != null && !Stacks.isGone(stack[0]) && Stacks.owned(stack[0], f.labId());
-      }, () -> resources(f, stack[0]));
+      f.check("stack " + c.getKey(), c.getValue(), () -> stacks.describe(c.getKey())
+          .filter(s -> !Stacks.isGone(s) && Stacks.owned(s, f.labId()))
+          .ifPresent(s -> resources(f, s)));
     }
   }
 
@@ -196,12 +165,7 @@ public final class LabInventoryActivitiesImpl
     // error that broke it). It is in the inventory itself, its tagged resources are found by
     // the tag, and deleting it takes the rest: that is logged, not an unreadable resource.
     f.read("resources of stack " + s.stackName(), false, () -> {
-      for (StackResourceSummary r :
-          cfn.listStackResourcesPaginator(b -> b.stackName(s.stackId())).stackResourceSummaries()) {
-        if ("DELETE_COMPLETE".equals(r.resourceStatusAsString()) || r.physicalResourceId() == null
-            || r.physicalResourceId().isBlank()) {
-          continue;
-        }
+      for (StackResourceSummary r : stacks.resources(s.stackId())) {
         Optional<ResourceKind> kind = ResourceKind.ofTemplateType(r.resourceType());
         if (kind.isEmpty()) {
           f.add(ResourceKind.UNKNOWN,
@@ -211,12 +175,5 @@ public final class LabInventoryActivitiesImpl
         }
       }
     });
-  }
-
-  @Override
-  public boolean stackHolds(List<String> stackNames, String physicalId) {
-    return stackNames.stream().anyMatch(name -> cfn.listStackResourcesPaginator(
-        b -> b.stackName(name)).stackResourceSummaries().stream()
-        .anyMatch(r -> physicalId.equals(r.physicalResourceId())));
   }
 }

@@ -8,7 +8,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,55 +67,49 @@ final class TagCache {
    */
   boolean knownNotOwned(String identity, String labId) {
     Entry e = identity == null ? null : entries.get(identity);
-    if (e == null) {
-      return false;
-    }
-    if (e.readAt().plus(TTL).isBefore(clock.instant())) {
+    if (e != null && e.readAt().plus(TTL).isBefore(clock.instant())) {
       entries.remove(identity, e);
       return false;
     }
-    return !ownedBy(e.tags(), labId);
+    return e != null && !ownedBy(e.tags(), labId);
   }
 
   /**
-   * Whether the resource's tags give it to the lab, read with {@code read} (null: the resource is
-   * gone) and remembered; a read of the same identity already in flight is waited for instead of
-   * made again. A failed read fails only its own caller: the others read for themselves.
+   * Whether the resource's tags give it to the lab: false without a read when {@link
+   * #knownNotOwned}, else read with {@code read} (null: the resource is gone) and remembered; a
+   * read of the same identity already in flight is waited for instead of made again. A failed read
+   * fails only its own caller: the others read for themselves.
    */
   <T> boolean owned(String identity, Instant created, Supplier<List<T>> read,
       Function<T, String> key, Function<T, String> value, String labId) {
+    Supplier<Map<String, String>> readTags = () -> {
+      List<T> tags = read.get();
+      return tags == null ? null : remember(identity, created, tags, key, value);
+    };
+    if (identity == null) {
+      return ownedBy(readTags.get(), labId);
+    }
+    if (knownNotOwned(identity, labId)) {
+      return false;
+    }
     CompletableFuture<Map<String, String>> mine = new CompletableFuture<>();
-    CompletableFuture<Map<String, String>> running =
-        identity == null ? null : reading.putIfAbsent(identity, mine);
+    CompletableFuture<Map<String, String>> running = reading.putIfAbsent(identity, mine);
     if (running != null) {
       try {
         return ownedBy(running.join(), labId);
-      } catch (CompletionException | CancellationException failed) {
-        return ownedBy(readAndRemember(identity, created, read, key, value), labId);
+      } catch (CompletionException failed) {
+        return ownedBy(readTags.get(), labId);
       }
     }
     try {
-      Map<String, String> labflow = readAndRemember(identity, created, read, key, value);
-      mine.complete(labflow);
-      return ownedBy(labflow, labId);
+      mine.complete(readTags.get());
+      return ownedBy(mine.join(), labId);
     } catch (RuntimeException | Error e) {
       mine.completeExceptionally(e);
       throw e;
     } finally {
-      if (identity != null) {
-        reading.remove(identity, mine);
-      }
+      reading.remove(identity, mine);
     }
-  }
-
-  private <T> Map<String, String> readAndRemember(String identity, Instant created,
-      Supplier<List<T>> read, Function<T, String> key, Function<T, String> value) {
-    List<T> tags = read.get();
-    if (tags == null) {
-      return null;
-    }
-    remember(identity, created, tags, key, value);
-    return labflowTags(tags, key, value);
   }
 
   private static boolean ownedBy(Map<String, String> labflow, String labId) {
@@ -124,39 +117,27 @@ final class TagCache {
         && Tags.owned(labflow.entrySet(), Map.Entry::getKey, Map.Entry::getValue, labId);
   }
 
-  private static <T> Map<String, String> labflowTags(Collection<T> tags, Function<T, String> key,
-      Function<T, String> value) {
-    Map<String, String> labflow = new LinkedHashMap<>();
-    for (T t : tags) {
-      String k = key.apply(t);
-      if (Tags.LAB_TAG.equals(k) || Tags.NAMESPACE_TAG.equals(k)) {
-        labflow.put(k, value.apply(t));
-      }
-    }
-    return labflow;
-  }
-
   /**
-   * Records the tags just read of a resource created at {@code created} (null if unknown). Tags
-   * that name a lab are kept at once: labflow writes them when it creates a resource and never
-   * changes them. A resource with no lab tag is kept only once it is older than {@link #SETTLE},
-   * since CloudFormation creates a bucket first and tags it a moment later.
+   * Records the tags just read of a resource created at {@code created} (null if unknown), and
+   * returns its labflow tags. Tags that name a lab are kept at once: labflow writes them when it
+   * creates a resource and never changes them. A resource with no lab tag is kept only once it is
+   * older than {@link #SETTLE}, since CloudFormation creates a bucket first and tags it a moment
+   * later.
    */
-  <T> void remember(String identity, Instant created, Collection<T> tags,
+  <T> Map<String, String> remember(String identity, Instant created, Collection<T> tags,
       Function<T, String> key, Function<T, String> value) {
-    if (identity == null) {
-      return;
-    }
-    Map<String, String> labflow = labflowTags(tags, key, value);
+    Map<String, String> labflow = new LinkedHashMap<>();
+    tags.stream().filter(t -> List.of(Tags.LAB_TAG, Tags.NAMESPACE_TAG).contains(key.apply(t)))
+        .forEach(t -> labflow.put(key.apply(t), value.apply(t)));
     Instant now = clock.instant();
     boolean settled = created != null && created.plus(SETTLE).isBefore(now);
-    if (!labflow.containsKey(Tags.LAB_TAG) && !settled) {
-      return;
+    if (identity != null && (labflow.containsKey(Tags.LAB_TAG) || settled)) {
+      if (entries.size() >= MAX_ENTRIES) {
+        entries.clear();
+      }
+      entries.put(identity, new Entry(Map.copyOf(labflow), now));
     }
-    if (entries.size() >= MAX_ENTRIES) {
-      entries.clear();
-    }
-    entries.put(identity, new Entry(Map.copyOf(labflow), now));
+    return labflow;
   }
 
   /** Entries held (for tests and logs). */

@@ -3,9 +3,6 @@ package io.labflow.activities.sweep;
 import static io.labflow.activities.model.ResourceKind.INSTANCES;
 import static io.labflow.activities.model.ResourceKind.INTERNET_GATEWAYS;
 import static io.labflow.activities.model.ResourceKind.NETWORK_INTERFACES;
-import static io.labflow.activities.model.ResourceKind.ROUTE_TABLES;
-import static io.labflow.activities.model.ResourceKind.SECURITY_GROUPS;
-import static io.labflow.activities.model.ResourceKind.SUBNETS;
 import static io.labflow.activities.model.ResourceKind.VPCS;
 
 import io.labflow.activities.common.AwsErrors;
@@ -52,11 +49,9 @@ final class Ec2Sweep {
   private static final Duration TERMINATION = Duration.ofMinutes(10);
   /** How long a VPC's own dependants may take to go away before Temporal retries the sweep. */
   private static final Duration VPC_BUDGET = Duration.ofMinutes(2);
-  /** What a VPC holds, in dependency order. */
-  private static final List<ResourceKind> IN_VPC = List.of(
-      INSTANCES, NETWORK_INTERFACES, ROUTE_TABLES, INTERNET_GATEWAYS, SECURITY_GROUPS, SUBNETS);
-  private static final List<ResourceKind> ALL = List.of(INSTANCES, NETWORK_INTERFACES,
-      ROUTE_TABLES, INTERNET_GATEWAYS, SECURITY_GROUPS, SUBNETS, VPCS);
+  /** What a VPC holds, in dependency order: every kind but VPCs, the last. */
+  private static final List<ResourceKind> IN_VPC =
+      Ec2Walk.KINDS.subList(0, Ec2Walk.KINDS.indexOf(VPCS));
 
   /** What a pass left: what is not the lab's, and the lab's still in use, by id with why. */
   private record Left(List<String> foreign, Map<String, String> pending) {}
@@ -76,7 +71,7 @@ final class Ec2Sweep {
    */
   Map<String, String> delete(String labId, Swept swept) {
     Filter tag = Ec2Walk.labTag(labId);
-    return clear(labId, ALL, kind -> tag, swept).pending();
+    return clear(labId, Ec2Walk.KINDS, kind -> tag, swept).pending();
   }
 
   /**

@@ -8,6 +8,8 @@ import static io.labflow.activities.model.ResourceKind.POLICIES;
 import static io.labflow.activities.model.ResourceKind.ROLES;
 import static io.labflow.activities.model.ResourceKind.STACKS;
 
+import io.labflow.activities.cloudformation.Stacks;
+import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Heartbeats;
 import io.labflow.activities.model.DeleteLabResourcesOutput;
@@ -19,10 +21,10 @@ import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Deletes everything of a lab (DeleteLabResources) in a safe order: profile associations, instance
@@ -32,48 +34,33 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public final class LabSweep {
 
-  /** What the sweep reads: the lab's inventory, again after each round. */
-  public interface Inventory {
-
-    /** Everything of the lab, by kind. */
-    LabResources find(String labId);
-
-    /**
-     * Whether one of these stacks holds the resource now: the one way a resource without the lab's
-     * tag is the lab's (moto does not propagate stack tags to every resource).
-     */
-    boolean stackHolds(List<String> stackNames, String physicalId);
-  }
-
-  /** Deletes one resource if it carries the lab's tag: the step library's own delete of a kind. */
-  @FunctionalInterface
-  public interface Delete {
-
-    /** Deletes it; {@link DeleteOutput#deleted()} false when it was already gone. */
-    DeleteOutput deleteOwned(String id, String labId);
-  }
-
   private static final Logger log = LoggerFactory.getLogger(LabSweep.class);
 
-  private final Inventory inventory;
-  private final Map<ResourceKind, Delete> deletes;
+  private final Function<String, LabResources> inventory;
+  private final Stacks stacks;
+  private final Map<ResourceKind, BiFunction<String, String, DeleteOutput>> deletes;
   private final S3Buckets buckets;
   private final Ec2Sweep ec2Sweep;
 
   /**
-   * @param deletes the delete of each kind the sweep deletes one by one: {@code ASSOCIATIONS} (by
-   *     instance id), {@code INSTANCE_PROFILES}, {@code ROLES}, {@code POLICIES}, {@code STACKS}
+   * @param inventory the lab's inventory by lab id, read again after each round
+   * @param deletes the step library's delete of each kind the sweep deletes one by one, by id and
+   *     lab id, when it carries the lab's tag ({@link DeleteOutput#deleted()} false when already
+   *     gone): {@code ASSOCIATIONS} (by instance id), {@code INSTANCE_PROFILES}, {@code ROLES},
+   *     {@code POLICIES}, {@code STACKS}
    */
-  public LabSweep(Ec2Client ec2, S3Client s3, Inventory inventory, Map<ResourceKind, Delete> deletes) {
+  public LabSweep(AwsClients clients, Function<String, LabResources> inventory,
+      Map<ResourceKind, BiFunction<String, String, DeleteOutput>> deletes) {
     this.inventory = inventory;
+    this.stacks = new Stacks(clients.cloudFormation());
     this.deletes = Map.copyOf(deletes);
-    this.buckets = new S3Buckets(s3);
-    this.ec2Sweep = new Ec2Sweep(ec2);
+    this.buckets = new S3Buckets(clients.s3());
+    this.ec2Sweep = new Ec2Sweep(clients.ec2());
   }
 
   /** Sweeps the lab; a transient failure while some of it is left fails it retryably. */
   public DeleteLabResourcesOutput delete(String labId) {
-    LabResources found = inventory.find(labId);
+    LabResources found = inventory.apply(labId);
     Swept swept = new Swept(labId);
     deleteEach(ASSOCIATIONS, found.get(INSTANCES), labId, swept);
     // As before: the instances freed of their profile (the stack then terminates them).
@@ -94,28 +81,17 @@ public final class LabSweep {
       inUse = ec2Sweep.delete(labId, swept);
     }
 
-    LabResources remaining = inventory.find(labId);
+    LabResources remaining = inventory.apply(labId);
     for (Map.Entry<String, String> e : inUse.entrySet()) {
       if (remaining.kinds().values().stream().anyMatch(ids -> ids.contains(e.getKey()))) {
         swept.blocked.add(e.getValue());
       }
     }
     List<String> labStacks = remaining.get(STACKS);
-    for (String bucket : remaining.get(BUCKETS)) {
-      Heartbeats.beat("deleting bucket " + bucket);
-      swept.run("bucket " + bucket, () -> {
-        // Read again right before the delete (the inventory may have read it a while ago): only a
-        // bucket tagged for the lab, or held by the lab's own stack, is emptied and deleted.
-        if (!buckets.ownedBy(bucket, labId) && !inventory.stackHolds(labStacks, bucket)) {
-          throw AwsFailures.notOwned("bucket " + bucket, labId);
-        }
-        if (buckets.delete(bucket)) {
-          swept.deleted.add(BUCKETS, bucket);
-        }
-      });
-    }
+    deleteEach(BUCKETS, remaining.get(BUCKETS), swept,
+        bucket -> deleteBucket(bucket, labStacks, labId));
     if (!swept.deleted.get(BUCKETS).isEmpty()) {
-      remaining = inventory.find(labId);
+      remaining = inventory.apply(labId);
     }
     List<String> blocked = swept.blocked;
     blocked.addAll(remaining.unreadable());
@@ -135,14 +111,18 @@ public final class LabSweep {
     return new DeleteLabResourcesOutput(swept.deleted.build(), remaining, blocked);
   }
 
+  private List<String> deleteEach(ResourceKind kind, List<String> ids, String labId, Swept swept) {
+    return deleteEach(kind, ids, swept, id -> deletes.get(kind).apply(id, labId));
+  }
+
   /** Deletes each resource of the kind, heartbeating; returns those that could not be deleted. */
-  private List<String> deleteEach(
-      ResourceKind kind, List<String> ids, String labId, Swept swept) {
+  private static List<String> deleteEach(
+      ResourceKind kind, List<String> ids, Swept swept, Function<String, DeleteOutput> delete) {
     List<String> stuck = new ArrayList<>();
     for (String id : ids) {
       Heartbeats.beat("deleting " + kind.what() + " " + id);
       if (!swept.run(kind.what() + " " + id, () -> {
-        if (deletes.get(kind).deleteOwned(id, labId).deleted()) {
+        if (delete.apply(id).deleted()) {
           swept.deleted.add(kind, id);
         }
       })) {
@@ -150,5 +130,18 @@ public final class LabSweep {
       }
     }
     return stuck;
+  }
+
+  /**
+   * Empties and deletes a bucket, read again right before (the inventory may have read it a while
+   * ago): only one tagged for the lab, or held by the lab's own stack, is (a stack's resource need
+   * not carry the tag: moto does not propagate stack tags to all).
+   */
+  private DeleteOutput deleteBucket(String bucket, List<String> labStacks, String labId) {
+    if (!buckets.ownedBy(bucket, labId) && labStacks.stream().noneMatch(s -> stacks.resources(s)
+        .stream().anyMatch(r -> bucket.equals(r.physicalResourceId())))) {
+      throw AwsFailures.notOwned("bucket " + bucket, labId);
+    }
+    return new DeleteOutput("bucket/" + bucket, buckets.delete(bucket));
   }
 }
