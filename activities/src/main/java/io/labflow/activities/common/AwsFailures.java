@@ -10,6 +10,7 @@ import java.lang.reflect.Proxy;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -19,8 +20,9 @@ import software.amazon.awssdk.core.exception.SdkException;
  * The single place that turns AWS errors into Temporal failures, and builds every other failure
  * of the step library.
  *
- * <p>Decisions are made on the AWS error code and HTTP status, never on exception classes or
- * messages (except the one documented propagation message of EC2). The failure type is the error
+ * <p>Decisions are made on the AWS error code and HTTP status (throttling as the SDK classifies
+ * it), never on exception classes or messages (except the one documented propagation message of
+ * EC2). The failure type is the error
  * code itself, so a step file can name it in {@code nonRetryable}; labflow's own failure types are
  * the constants below.
  *
@@ -47,6 +49,22 @@ public final class AwsFailures {
   static final int MAX_FRAMES = 6;
 
   private static final Logger log = LoggerFactory.getLogger(AwsFailures.class);
+  /**
+   * Codes AWS answers with a 4xx although a retry may succeed (throttling aside, which the SDK
+   * classifies: {@link AwsServiceException#isThrottlingException}): a request that timed out, a
+   * concurrent change, and IAM's eventual consistency (an entity created a moment ago may not be
+   * visible yet; activities treat an expected absence themselves, one that reaches here is retried
+   * within the step's retry policy). Any 5xx is retried by its status.
+   */
+  private static final Set<String> TRANSIENT_4XX =
+      Set.of("RequestTimeout", "PriorRequestNotComplete", "ConcurrentModification", "NoSuchEntity");
+  /**
+   * Codes saying the endpoint does not know or implement the operation (query APIs answer {@code
+   * InvalidAction}, JSON APIs {@code UnknownOperationException}, S3 {@code NotImplemented}).
+   */
+  private static final Set<String> UNSUPPORTED_CODES = Set.of("InvalidAction", "UnknownOperation",
+      "UnknownOperationException", "NotImplemented", "NotImplementedException");
+
 
   /**
    * The details of a failure mapped from an AWS error (the first detail of the {@code
@@ -136,7 +154,7 @@ public final class AwsFailures {
     AwsErrorInfo info = new AwsErrorInfo(
         serviceName(e, op), op == null ? null : op.operation, code, status, requestId);
     String prefix = where(serviceName(e, op), op);
-    if (AwsErrorCodes.UNSUPPORTED_CODES.contains(code) || status == 501) {
+    if (UNSUPPORTED_CODES.contains(code) || status == 501) {
       return failure(prefix + "is not supported by the endpoint: "
           + FailureText.describe(e, code, requestId)
           + " (not retried: retrying cannot make an unknown operation known)",
@@ -159,20 +177,14 @@ public final class AwsFailures {
       return failure(message + " (HTTP 403: not retried)",
           code.isEmpty() ? FailureTypes.ACCESS_DENIED : code, false, info);
     }
-    if (isProfilePropagation(e) || AwsErrorCodes.RETRYABLE.contains(code)) {
-      return failure(message, code, true, info);
-    }
-    if (AwsErrorCodes.NON_RETRYABLE.contains(code)) {
-      return failure(message, code, false, info);
-    }
-    if (status >= 500 || status == 429) {
-      return failure(message, code.isEmpty() ? "HttpStatus" + status : code, true, info);
-    }
+    boolean transientError = e.isThrottlingException() || status >= 500
+        || TRANSIENT_4XX.contains(code) || isProfilePropagation(e);
     if (code.isEmpty()) {
-      return failure(message, FailureTypes.AWS_UNKNOWN, true, info);
+      return failure(message,
+          transientError ? "HttpStatus" + status : FailureTypes.AWS_UNKNOWN, true, info);
     }
-    // An unknown 4xx code is a client mistake far more often than a transient condition.
-    return failure(message, code, !(status >= 400 && status < 500), info);
+    // Any other 4xx code is a client mistake far more often than a transient condition.
+    return failure(message, code, transientError || status < 400, info);
   }
 
   /**
