@@ -126,23 +126,21 @@ public final class AwsPreflight {
   public Identity identity() {
     try {
       return guard.identity();
-    } catch (AwsServiceException e) {
-      // Throttled or a server fault: the resolve tries again rather than blaming the setup.
-      AwsFailures.rethrowIfAwsTransient(e);
-      String code = AwsFailures.errorCode(e);
-      // GetCallerIdentity needs no permission: a 401/403 can only mean the credentials.
-      if (REFUSED_CREDENTIALS.contains(code) || e.statusCode() == 401 || e.statusCode() == 403) {
-        throw failed("the worker's AWS credentials were refused by " + endpoint + " ("
-            + (code.isEmpty() ? "HTTP " + e.statusCode() : code) + " on sts:GetCallerIdentity);"
-            + " give the worker valid credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID and"
-            + " AWS_SECRET_ACCESS_KEY)");
-      }
-      throw failed(
-          "sts:GetCallerIdentity failed at " + endpoint + " (" + code + ", HTTP "
-              + e.statusCode() + "); check the worker's AWS configuration");
     } catch (SdkException e) {
       // Throttled or a server fault: the resolve tries again rather than blaming the setup.
       AwsFailures.rethrowIfAwsTransient(e);
+      if (e instanceof AwsServiceException refused) {
+        String code = AwsFailures.errorCode(refused);
+        int status = refused.statusCode();
+        // GetCallerIdentity needs no permission: a 401/403 can only mean the credentials.
+        throw failed(REFUSED_CREDENTIALS.contains(code) || status == 401 || status == 403
+            ? "the worker's AWS credentials were refused by " + endpoint + " ("
+                + (code.isEmpty() ? "HTTP " + status : code) + " on sts:GetCallerIdentity); give"
+                + " the worker valid credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID and"
+                + " AWS_SECRET_ACCESS_KEY)"
+            : "sts:GetCallerIdentity failed at " + endpoint + " (" + code + ", HTTP " + status
+                + "); check the worker's AWS configuration");
+      }
       if (e instanceof ApiCallTimeoutException) {
         throw AwsFailures.retryable("preflight: sts:GetCallerIdentity at " + endpoint
             + " did not complete within " + CALL_TIMEOUT.toSeconds() + " s (AWS throttled it"

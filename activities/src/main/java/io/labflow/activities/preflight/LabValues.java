@@ -175,8 +175,8 @@ final class LabValues {
               .actionNames("s3:ListBucket")
               .maxItems(1)
               .overrideConfiguration(o -> o.apiCallTimeout(CALL_TIMEOUT)));
-    } catch (AwsServiceException e) {
-      String code = AwsFailures.errorCode(e);
+    } catch (SdkException e) {
+      String code = e instanceof AwsServiceException ase ? AwsFailures.errorCode(ase) : "";
       if (code.equals("NoSuchEntity") || code.equals(FailureTypes.INVALID_INPUT)) {
         return; // the simulator answered; it only does not know this exact principal
       }
@@ -189,13 +189,10 @@ final class LabValues {
             + fix);
       }
       throw failed("verification by simulate is not available at " + endpoint
-          + ": IAM's policy simulator answered " + (code.isEmpty() ? "" : code + ", ") + "HTTP "
-          + e.statusCode() + "; " + fix);
-    } catch (SdkException e) {
-      // Throttled or a server fault: the resolve tries again rather than blaming the setup.
-      AwsFailures.rethrowIfAwsTransient(e);
-      throw failed("verification by simulate is not available at " + endpoint + " ("
-          + firstLine(String.valueOf(e.getMessage())) + "); " + fix);
+          + (e instanceof AwsServiceException ase
+              ? ": IAM's policy simulator answered " + (code.isEmpty() ? "" : code + ", ")
+                  + "HTTP " + ase.statusCode() + "; "
+              : " (" + firstLine(String.valueOf(e.getMessage())) + "); ") + fix);
     }
   }
 

@@ -13,7 +13,9 @@ import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.InternetGateway;
 import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.Vpc;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.SummaryKeyType;
 import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
@@ -31,6 +33,10 @@ import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
  */
 public final class AccountQuotas {
 
+  /** Where {@code iam:GetAccountSummary} counts the IAM quotas' usage. */
+  private static final Map<Quota, String> SUMMARY_KEYS = Map.of(Quota.ROLES, "Roles",
+      Quota.POLICIES, "Policies", Quota.INSTANCE_PROFILES, "InstanceProfiles");
+
   private final AwsClients clients;
 
   public AccountQuotas(AwsClients clients) {
@@ -43,26 +49,19 @@ public final class AccountQuotas {
     Map<String, Integer> summary = null;
     for (Quota q : quotas) {
       Map<String, Integer> held = new HashMap<>();
+      String key = SUMMARY_KEYS.get(q);
       int used;
       Integer iamQuota = null;
-      switch (q) {
-        case VPCS -> used = tagged("ec2:DescribeVpcs",
-            () -> ec2.describeVpcsPaginator().vpcs().stream().map(v -> v.tags()).toList(), held);
-        case INTERNET_GATEWAYS -> used = tagged("ec2:DescribeInternetGateways",
-            () -> ec2.describeInternetGatewaysPaginator().internetGateways().stream()
-                .map(g -> g.tags()).toList(), held);
-        default -> {
-          if (summary == null) {
-            summary = accountSummary();
-          }
-          String key = switch (q) {
-            case ROLES -> "Roles";
-            case POLICIES -> "Policies";
-            default -> "InstanceProfiles";
-          };
-          used = summary.getOrDefault(key, 0);
-          iamQuota = summary.get(key + "Quota");
-        }
+      if (q == Quota.VPCS) {
+        used = tagged("ec2:DescribeVpcs",
+            () -> ec2.describeVpcsPaginator().vpcs().stream().map(Vpc::tags).toList(), held);
+      } else if (q == Quota.INTERNET_GATEWAYS) {
+        used = tagged("ec2:DescribeInternetGateways", () -> ec2.describeInternetGatewaysPaginator()
+            .internetGateways().stream().map(InternetGateway::tags).toList(), held);
+      } else {
+        summary = summary == null ? accountSummary() : summary;
+        used = summary.getOrDefault(key, 0);
+        iamQuota = summary.get(key + "Quota");
       }
       out.put(q, reading(q, used, held, iamQuota));
     }

@@ -131,19 +131,12 @@ public final class AwsLabPreflight implements Preflight {
     boolean trusted = trust.stream().anyMatch(t -> bound(t, lab) instanceof String v && !v.isBlank());
     String trustedParameter = trust.stream().map(Expressions::parameterOf)
         .filter(Objects::nonNull).reduce((first, last) -> last).orElse(null);
-    List<AwsPreflight.Verification> out = new ArrayList<>();
-    for (ActionStep s : lab.definition().actionSteps()) {
-      if (takes(s, "method")) {
-        Object m = s.with().get("method");
-        String method = bound(m, lab) instanceof String v && !v.isBlank() ? v : "simulate";
-        AwsPreflight.Verification v = new AwsPreflight.Verification(method,
-            Expressions.parameterOf(m), trusted, trustedParameter, roleName(s, labId, lab));
-        if (!out.contains(v)) {
-          out.add(v);
-        }
-      }
-    }
-    return out;
+    return lab.definition().actionSteps().stream().filter(s -> takes(s, "method")).map(s -> {
+      Object m = s.with().get("method");
+      return new AwsPreflight.Verification(
+          bound(m, lab) instanceof String v && !v.isBlank() ? v : "simulate",
+          Expressions.parameterOf(m), trusted, trustedParameter, roleName(s, labId, lab));
+    }).distinct().toList();
   }
 
   /** The step's {@code roleName} before the run (lab id and parameters filled in), or null. */
