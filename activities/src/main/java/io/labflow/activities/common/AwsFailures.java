@@ -22,9 +22,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  *
  * <p>Decisions are made on the AWS error code and HTTP status (throttling as the SDK classifies
  * it), never on exception classes or messages (except the one documented propagation message of
- * EC2). The failure type is the error
- * code itself, so a step file can name it in {@code nonRetryable}; labflow's own failure types are
- * the constants below.
+ * EC2). The failure type is the error code itself, so a step file can name it in {@code
+ * nonRetryable}; labflow's own failure types are the constants of {@link FailureTypes}.
  *
  * <p>A failure carries a short message, its type, whether to retry, and an {@link AwsErrorInfo};
  * never the SDK exception (see {@link #map(SdkException)}), so it stays far below the size
@@ -65,7 +64,6 @@ public final class AwsFailures {
   private static final Set<String> UNSUPPORTED_CODES = Set.of("InvalidAction", "UnknownOperation",
       "UnknownOperationException", "NotImplemented", "NotImplementedException");
 
-
   /**
    * The details of a failure mapped from an AWS error (the first detail of the {@code
    * ApplicationFailure}): what failed, without the SDK exception, its stack or any credentials.
@@ -96,7 +94,7 @@ public final class AwsFailures {
       return map(service, operationOf(e));
     }
     Operation op = operationOf(e);
-    return failure(where(null, op) + "failed on the client side: "
+    return failure(where(op == null ? null : op.service, op) + "failed on the client side: "
         + FailureText.clean(e.getMessage()), FailureTypes.AWS_CLIENT_ERROR, true,
         new AwsErrorInfo(op == null ? null : op.service, op == null ? null : op.operation, "", 0,
             null));
@@ -151,9 +149,11 @@ public final class AwsFailures {
     String code = errorCode(e);
     int status = e.statusCode();
     String requestId = e.requestId() == null || e.requestId().isBlank() ? null : e.requestId();
-    AwsErrorInfo info = new AwsErrorInfo(
-        serviceName(e, op), op == null ? null : op.operation, code, status, requestId);
-    String prefix = where(serviceName(e, op), op);
+    String service = e.awsErrorDetails() != null && e.awsErrorDetails().serviceName() != null
+        ? e.awsErrorDetails().serviceName() : op == null ? null : op.service;
+    AwsErrorInfo info =
+        new AwsErrorInfo(service, op == null ? null : op.operation, code, status, requestId);
+    String prefix = where(service, op);
     if (UNSUPPORTED_CODES.contains(code) || status == 501) {
       return failure(prefix + "is not supported by the endpoint: "
           + FailureText.describe(e, code, requestId)
@@ -265,17 +265,9 @@ public final class AwsFailures {
     return null;
   }
 
-  private static String serviceName(AwsServiceException e, Operation op) {
-    if (e.awsErrorDetails() != null && e.awsErrorDetails().serviceName() != null) {
-      return e.awsErrorDetails().serviceName();
-    }
-    return op == null ? null : op.service;
-  }
-
   /** "Iam SimulatePrincipalPolicy " or "Iam " or "AWS ". */
   private static String where(String service, Operation op) {
-    String s = service != null ? service : op != null && op.service != null ? op.service : "AWS";
-    return op == null ? s + " " : s + " " + op.operation + " ";
+    return (service == null ? "AWS" : service) + " " + (op == null ? "" : op.operation + " ");
   }
 
   /** labflow's own frames (not this class's), at most {@value #MAX_FRAMES}. */

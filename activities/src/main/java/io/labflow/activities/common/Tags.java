@@ -3,7 +3,6 @@ package io.labflow.activities.common;
 import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityInfo;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -182,9 +181,8 @@ public final class Tags {
 
   /** The tags a resource created now for this lab carries, built by {@code tag(key, value)}. */
   public static <T> List<T> forCreate(String labId, BiFunction<String, String, T> tag) {
-    List<T> out = new ArrayList<>();
-    owner(labId).tags().forEach((k, v) -> out.add(tag.apply(k, v)));
-    return out;
+    return owner(labId).tags().entrySet().stream()
+        .map(t -> tag.apply(t.getKey(), t.getValue())).toList();
   }
 
   static <T> Map<String, String> asMap(
