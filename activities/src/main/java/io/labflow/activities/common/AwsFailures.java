@@ -80,12 +80,9 @@ public final class AwsFailures {
   private AwsFailures() {}
 
   /**
-   * The Temporal failure for any SDK exception: a short message (service, operation, error code,
-   * HTTP status, request id, the AWS message cut to {@value #MAX_AWS_MESSAGE} characters), the
-   * error code (or a labflow type) as failure type, whether to retry, and an {@link AwsErrorInfo}
-   * as details. The SDK exception is <b>not</b> attached as cause: its stack traces and the
-   * attempts the SDK adds as suppressed exceptions would make the failure larger than Temporal
-   * keeps. It is logged at debug level instead.
+   * The Temporal failure for any SDK exception. The SDK exception is <b>not</b> attached as cause:
+   * its stack traces and the attempts the SDK adds as suppressed exceptions would make the failure
+   * larger than Temporal keeps. It is logged at debug level instead.
    */
   public static ApplicationFailure map(SdkException e) {
     log.debug("AWS call failed", e);
@@ -188,9 +185,8 @@ public final class AwsFailures {
   }
 
   /**
-   * Every failure of the step library is built here: the message is cut to {@value #MAX_MESSAGE}
-   * characters and scrubbed of anything that looks like a credential, and the stack is trimmed to
-   * labflow's own frames, so the failure stays far below Temporal's size limit.
+   * Every failure of the step library is built here: message bounded and scrubbed of anything that
+   * looks like a credential, stack trimmed to labflow's own frames.
    */
   public static ApplicationFailure failure(
       String message, String type, boolean retryable, Object... details) {

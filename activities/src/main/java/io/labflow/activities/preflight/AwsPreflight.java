@@ -53,23 +53,16 @@ public final class AwsPreflight {
       String trustedPrincipalParameter, String roleName) {}
 
   /**
-   * A value of the lab AWS must accept, and where it comes from for the sentence.
+   * A value of the lab AWS must accept (an instance type, a trusted principal's ARN), and where it
+   * comes from for the sentence.
    *
    * @param value the value
    * @param source the run parameter it comes from ({@code instanceType}), or where the definition
    *     sets it
-   */
-  public record Setting(String value, String source) {}
-
-  /**
-   * A principal the lab names, to be trusted by its roles.
-   *
-   * @param arn its ARN
-   * @param source the run parameter it comes from, or where the definition sets it
    * @param accounts for a {@code format: arn} parameter, the accounts it may be in besides the
    *     worker's own; null when the value is no such parameter (its account is left to AWS)
    */
-  public record Principal(String arn, String source, List<String> accounts) {}
+  public record Setting(String value, String source, List<String> accounts) {}
 
   /**
    * The lab's values checked against AWS before anything is created.
@@ -81,7 +74,7 @@ public final class AwsPreflight {
    *     another lab's
    */
   public record LabSettings(
-      List<Setting> instanceTypes, List<Principal> trustedPrincipals, List<Pattern> labRoleNames) {
+      List<Setting> instanceTypes, List<Setting> trustedPrincipals, List<Pattern> labRoleNames) {
 
     /** Nothing to check. */
     public static final LabSettings NONE = new LabSettings(List.of(), List.of(), List.of());

@@ -17,7 +17,6 @@ import software.amazon.awssdk.services.ec2.model.InternetGateway;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.Vpc;
 import software.amazon.awssdk.services.iam.IamClient;
-import software.amazon.awssdk.services.iam.model.SummaryKeyType;
 import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
 
 /**

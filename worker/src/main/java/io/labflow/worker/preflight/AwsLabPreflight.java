@@ -56,10 +56,10 @@ public final class AwsLabPreflight implements Preflight {
    */
   AwsPreflight.LabSettings settings(ResolvedLab lab) {
     List<AwsPreflight.Setting> types = new ArrayList<>();
-    Map<String, AwsPreflight.Principal> principals = new LinkedHashMap<>();
+    Map<String, AwsPreflight.Setting> principals = new LinkedHashMap<>();
     lab.definition().parameters().forEach((name, def) -> {
       if (def.isArn() && parameter(lab, name) instanceof String arn) {
-        principals.put(name, new AwsPreflight.Principal(arn, name,
+        principals.put(name, new AwsPreflight.Setting(arn, name,
             def.accounts() == null ? List.of() : def.accounts()));
       }
     });
@@ -74,8 +74,8 @@ public final class AwsLabPreflight implements Preflight {
       }
       if (takes(s, TRUST)) {
         setting(s.with().get("trustedPrincipalArn"), lab,
-            "steps." + s.id() + ".with.trustedPrincipalArn").ifPresent(p -> principals.putIfAbsent(
-                p.source(), new AwsPreflight.Principal(p.value(), p.source(), null)));
+            "steps." + s.id() + ".with.trustedPrincipalArn")
+            .ifPresent(p -> principals.putIfAbsent(p.source(), p));
         if (s.with().get("roleName") instanceof String name && name.contains("${lab.labId}")) {
           roleNames.add(namePattern(name));
         }
@@ -95,7 +95,7 @@ public final class AwsLabPreflight implements Preflight {
     if (!(v instanceof String s) || s.isBlank() || (p == null && s.contains("${"))) {
       return Optional.empty();
     }
-    return Optional.of(new AwsPreflight.Setting(s, p != null ? p : where));
+    return Optional.of(new AwsPreflight.Setting(s, p != null ? p : where, null));
   }
 
   /** A step's input before the run: a whole {@code ${params.X}} is X's bound value. */
