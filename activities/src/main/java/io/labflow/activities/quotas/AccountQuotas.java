@@ -45,6 +45,7 @@ public final class AccountQuotas {
   public Map<Quota, QuotaReading> read(Set<Quota> quotas) {
     Map<Quota, QuotaReading> out = new EnumMap<>(Quota.class);
     Ec2Client ec2 = clients.ec2();
+    IamClient iam = clients.iam();
     Map<String, Integer> summary = null;
     for (Quota q : quotas) {
       Map<String, Integer> held = new HashMap<>();
@@ -58,7 +59,8 @@ public final class AccountQuotas {
         used = tagged("ec2:DescribeInternetGateways", () -> ec2.describeInternetGatewaysPaginator()
             .internetGateways().stream().map(InternetGateway::tags).toList(), held);
       } else {
-        summary = summary == null ? accountSummary() : summary;
+        summary = summary != null ? summary
+            : usage("iam:GetAccountSummary", () -> iam.getAccountSummary().summaryMapAsStrings());
         used = summary.getOrDefault(key, 0);
         iamQuota = summary.get(key + "Quota");
       }
@@ -89,12 +91,7 @@ public final class AccountQuotas {
   }
 
   private int tagged(String action, Supplier<List<List<Tag>>> call, Map<String, Integer> held) {
-    List<List<Tag>> tags;
-    try {
-      tags = call.get();
-    } catch (AwsServiceException e) {
-      throw AwsPreflight.needs("cannot read the quota usage", action, e);
-    }
+    List<List<Tag>> tags = usage(action, call);
     for (List<Tag> t : tags) {
       t.stream().filter(x -> Tags.LAB_TAG.equals(x.key())).findFirst()
           .ifPresent(x -> held.merge(x.value(), 1, Integer::sum));
@@ -102,12 +99,11 @@ public final class AccountQuotas {
     return tags.size();
   }
 
-  private Map<String, Integer> accountSummary() {
-    IamClient iam = clients.iam();
+  private static <T> T usage(String action, Supplier<T> call) {
     try {
-      return iam.getAccountSummary().summaryMapAsStrings();
+      return call.get();
     } catch (AwsServiceException e) {
-      throw AwsPreflight.needs("cannot read the quota usage", "iam:GetAccountSummary", e);
+      throw AwsPreflight.needs("cannot read the quota usage", action, e);
     }
   }
 }
