@@ -1,12 +1,14 @@
 package io.labflow.activities.common;
 
+import static java.util.stream.Collectors.toSet;
+
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -38,7 +40,7 @@ public record AccountPolicy(Set<String> allowed, String endpoint, String allowed
   private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
 
   public AccountPolicy {
-    allowed = Set.copyOf(new LinkedHashSet<>(allowed));
+    allowed = Set.copyOf(allowed);
     for (String a : allowed) {
       if (!ACCOUNT.matcher(a).matches()) {
         throw new IllegalArgumentException(
@@ -57,12 +59,10 @@ public record AccountPolicy(Set<String> allowed, String endpoint, String allowed
    * @throws IllegalArgumentException when an entry is not an account id
    */
   public static AccountPolicy fromEnvironment() {
-    String list = setting("labflow.allowedAccounts", ENV);
-    Set<String> ids = new LinkedHashSet<>();
-    if (list != null) {
-      Arrays.stream(list.split("[,\\s]+")).filter(s -> !s.isBlank()).forEach(ids::add);
-    }
-    return new AccountPolicy(ids, setting("aws.endpointUrl", "AWS_ENDPOINT_URL"),
+    String list = Objects.requireNonNullElse(setting("labflow.allowedAccounts", ENV), "");
+    return new AccountPolicy(
+        Arrays.stream(list.split("[,\\s]+")).filter(s -> !s.isBlank()).collect(toSet()),
+        setting("aws.endpointUrl", "AWS_ENDPOINT_URL"),
         setting("labflow.allowProductionAlias", ALLOW_ALIAS_ENV));
   }
 

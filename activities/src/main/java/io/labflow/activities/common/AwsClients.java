@@ -101,19 +101,10 @@ public record AwsClients(List<ExecutionInterceptor> interceptors, SdkHttpClient 
   }
 
   /**
-   * A fresh retry strategy for one client: the SDK's adaptive mode (ADAPTIVE_V2), with {@value
-   * #MAX_ATTEMPTS} attempts instead of its 3.
-   *
-   * <p>Adaptive rather than standard: all the labs of a worker share its one client per service
-   * and the account's request rate limits, so when AWS throttles, the client measures the rate it
-   * is allowed and sends no faster (a client-side token bucket), where standard mode would let
-   * every lab's call retry on its own and keep the account at its limit. The cost, a call delayed
-   * before its first attempt, is nothing next to a stack's minutes. Throttled attempts back off
-   * exponentially from 1 s up to 20 s with full jitter (the SDK's defaults for throttling).
-   *
-   * <p>Six attempts (about 15 s of backoff on average, 31 s at most, within the call's bound) ride
-   * out a burst of throttling inside the SDK: with three, a burst of 3 s failed the activity
-   * attempt, which restarts a wait from scratch and spends one of the step's retries.
+   * A fresh retry strategy for one client: the SDK's adaptive mode with {@value #MAX_ATTEMPTS}
+   * attempts instead of its 3. Adaptive because all the labs of a worker share its one client per
+   * service and the account's rate limits; six attempts ride out a burst of throttling inside the
+   * SDK instead of failing the activity attempt (docs/aws.md, "Throttling").
    */
   static RetryStrategy retryStrategy() {
     return AwsRetryStrategy.adaptiveRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build();

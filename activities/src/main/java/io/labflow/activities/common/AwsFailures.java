@@ -10,6 +10,7 @@ import java.lang.reflect.Proxy;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -19,10 +20,10 @@ import software.amazon.awssdk.core.exception.SdkException;
  * The single place that turns AWS errors into Temporal failures, and builds every other failure
  * of the step library.
  *
- * <p>Decisions are made on the AWS error code and HTTP status, never on exception classes or
- * messages (except the one documented propagation message of EC2). The failure type is the error
- * code itself, so a step file can name it in {@code nonRetryable}; labflow's own failure types are
- * the constants below.
+ * <p>Decisions are made on the AWS error code and HTTP status (throttling as the SDK classifies
+ * it), never on exception classes or messages (except the one documented propagation message of
+ * EC2). The failure type is the error code itself, so a step file can name it in {@code
+ * nonRetryable}; labflow's own failure types are the constants of {@link FailureTypes}.
  *
  * <p>A failure carries a short message, its type, whether to retry, and an {@link AwsErrorInfo};
  * never the SDK exception (see {@link #map(SdkException)}), so it stays far below the size
@@ -47,6 +48,21 @@ public final class AwsFailures {
   static final int MAX_FRAMES = 6;
 
   private static final Logger log = LoggerFactory.getLogger(AwsFailures.class);
+  /**
+   * Codes AWS answers with a 4xx although a retry may succeed (throttling aside, which the SDK
+   * classifies: {@link AwsServiceException#isThrottlingException}): a request that timed out, a
+   * concurrent change, and IAM's eventual consistency (an entity created a moment ago may not be
+   * visible yet; activities treat an expected absence themselves, one that reaches here is retried
+   * within the step's retry policy). Any 5xx is retried by its status.
+   */
+  private static final Set<String> TRANSIENT_4XX =
+      Set.of("RequestTimeout", "PriorRequestNotComplete", "ConcurrentModification", "NoSuchEntity");
+  /**
+   * Codes saying the endpoint does not know or implement the operation (query APIs answer {@code
+   * InvalidAction}, JSON APIs {@code UnknownOperationException}, S3 {@code NotImplemented}).
+   */
+  private static final Set<String> UNSUPPORTED_CODES = Set.of("InvalidAction", "UnknownOperation",
+      "UnknownOperationException", "NotImplemented", "NotImplementedException");
 
   /**
    * The details of a failure mapped from an AWS error (the first detail of the {@code
@@ -64,12 +80,9 @@ public final class AwsFailures {
   private AwsFailures() {}
 
   /**
-   * The Temporal failure for any SDK exception: a short message (service, operation, error code,
-   * HTTP status, request id, the AWS message cut to {@value #MAX_AWS_MESSAGE} characters), the
-   * error code (or a labflow type) as failure type, whether to retry, and an {@link AwsErrorInfo}
-   * as details. The SDK exception is <b>not</b> attached as cause: its stack traces and the
-   * attempts the SDK adds as suppressed exceptions would make the failure larger than Temporal
-   * keeps. It is logged at debug level instead.
+   * The Temporal failure for any SDK exception. The SDK exception is <b>not</b> attached as cause:
+   * its stack traces and the attempts the SDK adds as suppressed exceptions would make the failure
+   * larger than Temporal keeps. It is logged at debug level instead.
    */
   public static ApplicationFailure map(SdkException e) {
     log.debug("AWS call failed", e);
@@ -78,7 +91,7 @@ public final class AwsFailures {
       return map(service, operationOf(e));
     }
     Operation op = operationOf(e);
-    return failure(where(null, op) + "failed on the client side: "
+    return failure(where(op == null ? null : op.service, op) + "failed on the client side: "
         + FailureText.clean(e.getMessage()), FailureTypes.AWS_CLIENT_ERROR, true,
         new AwsErrorInfo(op == null ? null : op.service, op == null ? null : op.operation, "", 0,
             null));
@@ -133,10 +146,12 @@ public final class AwsFailures {
     String code = errorCode(e);
     int status = e.statusCode();
     String requestId = e.requestId() == null || e.requestId().isBlank() ? null : e.requestId();
-    AwsErrorInfo info = new AwsErrorInfo(
-        serviceName(e, op), op == null ? null : op.operation, code, status, requestId);
-    String prefix = where(serviceName(e, op), op);
-    if (AwsErrorCodes.UNSUPPORTED_CODES.contains(code) || status == 501) {
+    String service = e.awsErrorDetails() != null && e.awsErrorDetails().serviceName() != null
+        ? e.awsErrorDetails().serviceName() : op == null ? null : op.service;
+    AwsErrorInfo info =
+        new AwsErrorInfo(service, op == null ? null : op.operation, code, status, requestId);
+    String prefix = where(service, op);
+    if (UNSUPPORTED_CODES.contains(code) || status == 501) {
       return failure(prefix + "is not supported by the endpoint: "
           + FailureText.describe(e, code, requestId)
           + " (not retried: retrying cannot make an unknown operation known)",
@@ -159,26 +174,19 @@ public final class AwsFailures {
       return failure(message + " (HTTP 403: not retried)",
           code.isEmpty() ? FailureTypes.ACCESS_DENIED : code, false, info);
     }
-    if (isProfilePropagation(e) || AwsErrorCodes.RETRYABLE.contains(code)) {
-      return failure(message, code, true, info);
-    }
-    if (AwsErrorCodes.NON_RETRYABLE.contains(code)) {
-      return failure(message, code, false, info);
-    }
-    if (status >= 500 || status == 429) {
-      return failure(message, code.isEmpty() ? "HttpStatus" + status : code, true, info);
-    }
+    boolean transientError = e.isThrottlingException() || status >= 500
+        || TRANSIENT_4XX.contains(code) || isProfilePropagation(e);
     if (code.isEmpty()) {
-      return failure(message, FailureTypes.AWS_UNKNOWN, true, info);
+      return failure(message,
+          transientError ? "HttpStatus" + status : FailureTypes.AWS_UNKNOWN, true, info);
     }
-    // An unknown 4xx code is a client mistake far more often than a transient condition.
-    return failure(message, code, !(status >= 400 && status < 500), info);
+    // Any other 4xx code is a client mistake far more often than a transient condition.
+    return failure(message, code, transientError || status < 400, info);
   }
 
   /**
-   * Every failure of the step library is built here: the message is cut to {@value #MAX_MESSAGE}
-   * characters and scrubbed of anything that looks like a credential, and the stack is trimmed to
-   * labflow's own frames, so the failure stays far below Temporal's size limit.
+   * Every failure of the step library is built here: message bounded and scrubbed of anything that
+   * looks like a credential, stack trimmed to labflow's own frames.
    */
   public static ApplicationFailure failure(
       String message, String type, boolean retryable, Object... details) {
@@ -253,17 +261,9 @@ public final class AwsFailures {
     return null;
   }
 
-  private static String serviceName(AwsServiceException e, Operation op) {
-    if (e.awsErrorDetails() != null && e.awsErrorDetails().serviceName() != null) {
-      return e.awsErrorDetails().serviceName();
-    }
-    return op == null ? null : op.service;
-  }
-
   /** "Iam SimulatePrincipalPolicy " or "Iam " or "AWS ". */
   private static String where(String service, Operation op) {
-    String s = service != null ? service : op != null && op.service != null ? op.service : "AWS";
-    return op == null ? s + " " : s + " " + op.operation + " ";
+    return (service == null ? "AWS" : service) + " " + (op == null ? "" : op.operation + " ");
   }
 
   /** labflow's own frames (not this class's), at most {@value #MAX_FRAMES}. */

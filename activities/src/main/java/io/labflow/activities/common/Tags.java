@@ -3,7 +3,6 @@ package io.labflow.activities.common;
 import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityInfo;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,33 +14,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The lab tags every labflow resource carries, and who owns a resource: decided from where the
- * activity runs, never from its input alone.
- *
- * <p>Every resource a lab creates carries three tags: {@code labflow:lab=<lab id>}, {@code
- * labflow:namespace=<Temporal namespace>} and {@code labflow:run=<run id>}, all taken from the
- * activity's execution context. The rules, here and nowhere else:
- *
- * <ul>
- *   <li>A lab acts only for itself: called from a {@code LabWorkflow}, an activity's {@code labId}
- *       must be the workflow id (the lab's identity), so an inline definition that writes another
- *       lab's id into a step is refused before any AWS call.
- *   <li>A create adopts an existing resource only if its own run created it: same lab, namespace
- *       and run. Retries of the activity (a lost response, a worker crash) run in the same run and
- *       adopt; another lab, a later run, or a copy of the tags made by hand does not.
- *   <li>A resource belongs to the lab (may be used, torn down or swept) when its lab tag is the
- *       lab's and its namespace tag is the caller's namespace; a missing namespace tag means "not
- *       ours", never "everyone's". So the nightly reset (a {@code LabResetWorkflow} in the same
- *       namespace) sweeps the lab's leftovers of any run, and two namespaces using one AWS account
- *       never touch each other's resources.
- *   <li>Resources made before the namespace tag existed carry only {@code labflow:lab}. A worker
- *       whose {@value #CLAIM_ENV} names its own namespace takes them as that namespace's, until
- *       they are torn down or reset; the operator sets it once, for one namespace, and removes it
- *       after.
- * </ul>
- *
- * <p>Two task queues in one namespace share lab ids, because a lab id is a workflow id and
- * Temporal keeps one open run per workflow id in a namespace; the run tag keeps their creates
- * apart. Outside an activity (unit tests, tools) the lab tag alone decides.
+ * activity runs, never from its input alone. The rules live here and nowhere else
+ * (docs/aws.md, "Ownership"): a lab run acts only for itself ({@link #owner}); a create adopts only
+ * what its own run created ({@link #createdBy}); a resource belongs to the lab when its lab tag is
+ * the lab's and its namespace tag the caller's namespace ({@link #belongs}), a missing namespace tag
+ * meaning "not ours" unless {@value #CLAIM_ENV} names the caller's namespace. Outside an activity
+ * (unit tests, tools) the lab tag alone decides.
  */
 public final class Tags {
 
@@ -55,9 +33,8 @@ public final class Tags {
   public static final String RUN_TAG = "labflow:run";
 
   /**
-   * The worker's environment variable naming the one namespace that may take resources tagged
-   * {@code labflow:lab} without {@code labflow:namespace} (made before that tag existed) as its
-   * labs'. Unset: such resources are nobody's.
+   * The one namespace that may take resources tagged {@code labflow:lab} without {@code
+   * labflow:namespace} (made before that tag existed) as its labs'. Unset: they are nobody's.
    */
   public static final String CLAIM_ENV = "LABFLOW_CLAIM_UNNAMESPACED";
 
@@ -161,10 +138,7 @@ public final class Tags {
         && (owner.runId() == null || owner.runId().equals(tags.get(RUN_TAG)));
   }
 
-  /**
-   * Fails {@code NotOwned} unless this lab run created the resource: a create adopts only what its
-   * own run made.
-   */
+  /** Fails {@code NotOwned} unless this lab run created the resource. */
   public static <T> void requireCreatedHere(Collection<T> tags, Function<T, String> key,
       Function<T, String> value, String what, String labId) {
     Map<String, String> m = asMap(tags, key, value);
@@ -182,9 +156,8 @@ public final class Tags {
 
   /** The tags a resource created now for this lab carries, built by {@code tag(key, value)}. */
   public static <T> List<T> forCreate(String labId, BiFunction<String, String, T> tag) {
-    List<T> out = new ArrayList<>();
-    owner(labId).tags().forEach((k, v) -> out.add(tag.apply(k, v)));
-    return out;
+    return owner(labId).tags().entrySet().stream()
+        .map(t -> tag.apply(t.getKey(), t.getValue())).toList();
   }
 
   static <T> Map<String, String> asMap(

@@ -1,8 +1,10 @@
 package io.labflow.activities.common;
 
+import io.labflow.workflows.definition.Durations;
 import io.temporal.activity.Activity;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -140,37 +142,20 @@ public final class Waiting {
 
   /** The sentence for a wait that reached its bound; also logged. */
   public String gaveUp(String state) {
-    String s = "gave up " + what + " after " + format(elapsed()) + " (its bound is "
-        + format(bound) + ")" + (state == null ? "" : "; it is still " + state);
+    String s = "gave up " + what + " after " + Durations.format(elapsed()) + " (its bound is "
+        + Durations.format(bound) + ")" + (state == null ? "" : "; it is still " + state);
     log.warn("{}", s);
     return s;
   }
 
   String detail(String state) {
-    return what + (state == null ? "" : " (now " + state + ")") + ": "
-        + format(elapsed()) + " of at most " + format(bound) + ", poll " + polls;
+    return what + (state == null ? "" : " (now " + state + ")") + ": " + Durations.format(elapsed())
+        + " of at most " + Durations.format(bound) + ", poll " + polls;
   }
 
+  /** Whole seconds from one second on, as a person reads an elapsed time. */
   private Duration elapsed() {
-    return Duration.between(start, Instant.now());
-  }
-
-  /** A duration as people write it: {@code 250ms}, {@code 45s}, {@code 2m 5s}, {@code 1h 30m}. */
-  public static String format(Duration d) {
-    if (d.compareTo(Duration.ofSeconds(1)) < 0) {
-      return d.toMillis() + "ms";
-    }
-    long s = d.toSeconds();
-    StringBuilder b = new StringBuilder();
-    if (s >= 3600) {
-      b.append(s / 3600).append("h ");
-    }
-    if (s % 3600 >= 60) {
-      b.append(s % 3600 / 60).append("m ");
-    }
-    if (s % 60 > 0 || s < 60) {
-      b.append(s % 60).append("s");
-    }
-    return b.toString().strip();
+    Duration d = Duration.between(start, Instant.now());
+    return d.toSeconds() < 1 ? d.truncatedTo(ChronoUnit.MILLIS) : d.truncatedTo(ChronoUnit.SECONDS);
   }
 }

@@ -6,9 +6,9 @@ import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Heartbeats;
-import io.labflow.activities.common.Waiting;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.model.DeleteOutput;
+import io.labflow.workflows.definition.Durations;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -71,7 +71,7 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
       // Still not propagated after the budget: a retryable failure lets Temporal try again.
       throw AwsFailures.retryable(
           "instance profile " + profile + " still not usable by EC2 on " + instanceId + " after "
-              + Waiting.format(PROPAGATION_BUDGET) + " (its bound); Temporal retries the step",
+              + Durations.format(PROPAGATION_BUDGET) + " (its bound); Temporal retries the step",
           "InvalidParameterValue");
     }
     log.info("lab {}: {} {} on {}", labId, change[0], profile, instanceId);

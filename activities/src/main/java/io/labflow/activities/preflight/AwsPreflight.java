@@ -53,23 +53,16 @@ public final class AwsPreflight {
       String trustedPrincipalParameter, String roleName) {}
 
   /**
-   * A value of the lab AWS must accept, and where it comes from for the sentence.
+   * A value of the lab AWS must accept (an instance type, a trusted principal's ARN), and where it
+   * comes from for the sentence.
    *
    * @param value the value
    * @param source the run parameter it comes from ({@code instanceType}), or where the definition
    *     sets it
-   */
-  public record Setting(String value, String source) {}
-
-  /**
-   * A principal the lab names, to be trusted by its roles.
-   *
-   * @param arn its ARN
-   * @param source the run parameter it comes from, or where the definition sets it
    * @param accounts for a {@code format: arn} parameter, the accounts it may be in besides the
    *     worker's own; null when the value is no such parameter (its account is left to AWS)
    */
-  public record Principal(String arn, String source, List<String> accounts) {}
+  public record Setting(String value, String source, List<String> accounts) {}
 
   /**
    * The lab's values checked against AWS before anything is created.
@@ -81,7 +74,7 @@ public final class AwsPreflight {
    *     another lab's
    */
   public record LabSettings(
-      List<Setting> instanceTypes, List<Principal> trustedPrincipals, List<Pattern> labRoleNames) {
+      List<Setting> instanceTypes, List<Setting> trustedPrincipals, List<Pattern> labRoleNames) {
 
     /** Nothing to check. */
     public static final LabSettings NONE = new LabSettings(List.of(), List.of(), List.of());
@@ -126,23 +119,21 @@ public final class AwsPreflight {
   public Identity identity() {
     try {
       return guard.identity();
-    } catch (AwsServiceException e) {
-      // Throttled or a server fault: the resolve tries again rather than blaming the setup.
-      AwsFailures.rethrowIfAwsTransient(e);
-      String code = AwsFailures.errorCode(e);
-      // GetCallerIdentity needs no permission: a 401/403 can only mean the credentials.
-      if (REFUSED_CREDENTIALS.contains(code) || e.statusCode() == 401 || e.statusCode() == 403) {
-        throw failed("the worker's AWS credentials were refused by " + endpoint + " ("
-            + (code.isEmpty() ? "HTTP " + e.statusCode() : code) + " on sts:GetCallerIdentity);"
-            + " give the worker valid credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID and"
-            + " AWS_SECRET_ACCESS_KEY)");
-      }
-      throw failed(
-          "sts:GetCallerIdentity failed at " + endpoint + " (" + code + ", HTTP "
-              + e.statusCode() + "); check the worker's AWS configuration");
     } catch (SdkException e) {
       // Throttled or a server fault: the resolve tries again rather than blaming the setup.
       AwsFailures.rethrowIfAwsTransient(e);
+      if (e instanceof AwsServiceException refused) {
+        String code = AwsFailures.errorCode(refused);
+        int status = refused.statusCode();
+        // GetCallerIdentity needs no permission: a 401/403 can only mean the credentials.
+        throw failed(REFUSED_CREDENTIALS.contains(code) || status == 401 || status == 403
+            ? "the worker's AWS credentials were refused by " + endpoint + " ("
+                + (code.isEmpty() ? "HTTP " + status : code) + " on sts:GetCallerIdentity); give"
+                + " the worker valid credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID and"
+                + " AWS_SECRET_ACCESS_KEY)"
+            : "sts:GetCallerIdentity failed at " + endpoint + " (" + code + ", HTTP " + status
+                + "); check the worker's AWS configuration");
+      }
       if (e instanceof ApiCallTimeoutException) {
         throw AwsFailures.retryable("preflight: sts:GetCallerIdentity at " + endpoint
             + " did not complete within " + CALL_TIMEOUT.toSeconds() + " s (AWS throttled it"

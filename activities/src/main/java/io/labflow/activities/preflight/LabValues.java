@@ -8,9 +8,9 @@ import static io.labflow.activities.preflight.AwsPreflight.principalArn;
 
 import io.labflow.activities.common.AccountGuard.Identity;
 import io.labflow.activities.common.AwsClients;
+import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Tags;
-import io.labflow.activities.preflight.AwsPreflight.Principal;
 import io.labflow.activities.preflight.AwsPreflight.Setting;
 import io.labflow.activities.preflight.AwsPreflight.Verification;
 import io.labflow.workflows.definition.PrincipalArns;
@@ -69,10 +69,10 @@ final class LabValues {
    * definition names its labs' roles). The one rule of which principal a lab's role may trust.
    */
   void principalsUsable(
-      String labId, Identity who, List<Principal> principals, List<Pattern> labRoleNames) {
+      String labId, Identity who, List<Setting> principals, List<Pattern> labRoleNames) {
     List<String> problems = new ArrayList<>();
-    for (Principal p : principals) {
-      String account = PrincipalArns.account(p.arn()).orElse(who.account());
+    for (Setting p : principals) {
+      String account = PrincipalArns.account(p.value()).orElse(who.account());
       if (p.accounts() != null && !account.equals(who.account())
           && !p.accounts().contains(account)) {
         problems.add("request: parameters." + p.source() + ": parameter '" + p.source()
@@ -85,14 +85,14 @@ final class LabValues {
     if (!problems.isEmpty()) {
       throw AwsFailures.nonRetryable(String.join("\n", problems), FailureTypes.INVALID_REQUEST);
     }
-    for (Principal p : principals) {
+    for (Setting p : principals) {
       principalUsable(labId, who, p, labRoleNames);
     }
   }
 
   private void principalUsable(
-      String labId, Identity who, Principal principal, List<Pattern> labRoleNames) {
-    String[] arn = principal.arn().split(":", 6);
+      String labId, Identity who, Setting principal, List<Pattern> labRoleNames) {
+    String[] arn = principal.value().split(":", 6);
     if (arn.length < 6 || !arn[4].equals(who.account())) {
       return;
     }
@@ -101,40 +101,35 @@ final class LabValues {
       return; // The binder accepts only users and roles.
     }
     String name = arn[5].substring(arn[5].lastIndexOf('/') + 1);
-    if (principal.arn().equals(principalArn(who.arn()))) {
+    if (principal.value().equals(principalArn(who.arn()))) {
       return; // The worker itself, as probe needs it.
     }
+    String names = "parameter " + principal.source() + " names " + kind + " " + name + ", which ";
     String fix = "; set " + principal.source() + " to the worker's own ARN, " + who.arn();
     Optional<List<Tag>> tags = tags(kind, name, principal);
     if (tags.isEmpty()) {
-      throw failed("parameter " + principal.source() + " names " + kind + " " + name
-          + ", which does not exist in account " + who.account() + fix);
+      throw failed(names + "does not exist in account " + who.account() + fix);
     }
     Optional<String> lab = tags.get().stream()
         .filter(t -> Tags.LAB_TAG.equals(t.key())).map(Tag::value).findFirst();
     if (lab.isPresent()) {
-      throw failed("parameter " + principal.source() + " names " + kind + " " + name
-          + ", which belongs to " + (lab.get().equals(labId) ? "this lab" : "lab " + lab.get())
-          + " (tag " + Tags.LAB_TAG + "=" + lab.get() + "); a lab's role trusts no lab's"
-          + " principal" + fix);
+      throw failed(names + "belongs to "
+          + (lab.get().equals(labId) ? "this lab" : "lab " + lab.get()) + " (tag " + Tags.LAB_TAG
+          + "=" + lab.get() + "); a lab's role trusts no lab's principal" + fix);
     }
     if (kind.equals("role") && labRoleNames.stream().anyMatch(p -> p.matcher(name).matches())) {
-      throw failed("parameter " + principal.source() + " names role " + name
-          + ", which is named as this definition names its labs' roles; a lab's role trusts no"
-          + " lab's principal" + fix);
+      throw failed(names + "is named as this definition names its labs' roles; a lab's role trusts"
+          + " no lab's principal" + fix);
     }
   }
 
   /** The principal's tags; empty when it does not exist. */
-  private Optional<List<Tag>> tags(String kind, String name, Principal principal) {
+  private Optional<List<Tag>> tags(String kind, String name, Setting principal) {
     try {
-      return Optional.of(kind.equals("role")
+      return AwsErrors.emptyOn(() -> kind.equals("role")
           ? iam.getRole(b -> b.roleName(name)).role().tags()
-          : iam.getUser(b -> b.userName(name)).user().tags());
+          : iam.getUser(b -> b.userName(name)).user().tags(), "NoSuchEntity");
     } catch (AwsServiceException e) {
-      if (AwsFailures.hasCode(e, "NoSuchEntity")) {
-        return Optional.empty();
-      }
       AwsFailures.rethrowIfAwsTransient(e);
       throw needs("cannot check " + principal.source() + " (" + kind + " " + name + ") at "
           + endpoint, "iam:Get" + (kind.equals("role") ? "Role" : "User"), e);
@@ -175,8 +170,8 @@ final class LabValues {
               .actionNames("s3:ListBucket")
               .maxItems(1)
               .overrideConfiguration(o -> o.apiCallTimeout(CALL_TIMEOUT)));
-    } catch (AwsServiceException e) {
-      String code = AwsFailures.errorCode(e);
+    } catch (SdkException e) {
+      String code = e instanceof AwsServiceException ase ? AwsFailures.errorCode(ase) : "";
       if (code.equals("NoSuchEntity") || code.equals(FailureTypes.INVALID_INPUT)) {
         return; // the simulator answered; it only does not know this exact principal
       }
@@ -189,13 +184,10 @@ final class LabValues {
             + fix);
       }
       throw failed("verification by simulate is not available at " + endpoint
-          + ": IAM's policy simulator answered " + (code.isEmpty() ? "" : code + ", ") + "HTTP "
-          + e.statusCode() + "; " + fix);
-    } catch (SdkException e) {
-      // Throttled or a server fault: the resolve tries again rather than blaming the setup.
-      AwsFailures.rethrowIfAwsTransient(e);
-      throw failed("verification by simulate is not available at " + endpoint + " ("
-          + firstLine(String.valueOf(e.getMessage())) + "); " + fix);
+          + (e instanceof AwsServiceException ase
+              ? ": IAM's policy simulator answered " + (code.isEmpty() ? "" : code + ", ")
+                  + "HTTP " + ase.statusCode() + "; "
+              : " (" + firstLine(String.valueOf(e.getMessage())) + "); ") + fix);
     }
   }
 

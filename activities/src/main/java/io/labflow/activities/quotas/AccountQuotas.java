@@ -13,9 +13,10 @@ import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.InternetGateway;
 import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.Vpc;
 import software.amazon.awssdk.services.iam.IamClient;
-import software.amazon.awssdk.services.iam.model.SummaryKeyType;
 import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
 
 /**
@@ -31,6 +32,10 @@ import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
  */
 public final class AccountQuotas {
 
+  /** Where {@code iam:GetAccountSummary} counts the IAM quotas' usage. */
+  private static final Map<Quota, String> SUMMARY_KEYS = Map.of(Quota.ROLES, "Roles",
+      Quota.POLICIES, "Policies", Quota.INSTANCE_PROFILES, "InstanceProfiles");
+
   private final AwsClients clients;
 
   public AccountQuotas(AwsClients clients) {
@@ -40,29 +45,24 @@ public final class AccountQuotas {
   public Map<Quota, QuotaReading> read(Set<Quota> quotas) {
     Map<Quota, QuotaReading> out = new EnumMap<>(Quota.class);
     Ec2Client ec2 = clients.ec2();
+    IamClient iam = clients.iam();
     Map<String, Integer> summary = null;
     for (Quota q : quotas) {
       Map<String, Integer> held = new HashMap<>();
+      String key = SUMMARY_KEYS.get(q);
       int used;
       Integer iamQuota = null;
-      switch (q) {
-        case VPCS -> used = tagged("ec2:DescribeVpcs",
-            () -> ec2.describeVpcsPaginator().vpcs().stream().map(v -> v.tags()).toList(), held);
-        case INTERNET_GATEWAYS -> used = tagged("ec2:DescribeInternetGateways",
-            () -> ec2.describeInternetGatewaysPaginator().internetGateways().stream()
-                .map(g -> g.tags()).toList(), held);
-        default -> {
-          if (summary == null) {
-            summary = accountSummary();
-          }
-          String key = switch (q) {
-            case ROLES -> "Roles";
-            case POLICIES -> "Policies";
-            default -> "InstanceProfiles";
-          };
-          used = summary.getOrDefault(key, 0);
-          iamQuota = summary.get(key + "Quota");
-        }
+      if (q == Quota.VPCS) {
+        used = tagged("ec2:DescribeVpcs",
+            () -> ec2.describeVpcsPaginator().vpcs().stream().map(Vpc::tags).toList(), held);
+      } else if (q == Quota.INTERNET_GATEWAYS) {
+        used = tagged("ec2:DescribeInternetGateways", () -> ec2.describeInternetGatewaysPaginator()
+            .internetGateways().stream().map(InternetGateway::tags).toList(), held);
+      } else {
+        summary = summary != null ? summary
+            : usage("iam:GetAccountSummary", () -> iam.getAccountSummary().summaryMapAsStrings());
+        used = summary.getOrDefault(key, 0);
+        iamQuota = summary.get(key + "Quota");
       }
       out.put(q, reading(q, used, held, iamQuota));
     }
@@ -91,12 +91,7 @@ public final class AccountQuotas {
   }
 
   private int tagged(String action, Supplier<List<List<Tag>>> call, Map<String, Integer> held) {
-    List<List<Tag>> tags;
-    try {
-      tags = call.get();
-    } catch (AwsServiceException e) {
-      throw AwsPreflight.needs("cannot read the quota usage", action, e);
-    }
+    List<List<Tag>> tags = usage(action, call);
     for (List<Tag> t : tags) {
       t.stream().filter(x -> Tags.LAB_TAG.equals(x.key())).findFirst()
           .ifPresent(x -> held.merge(x.value(), 1, Integer::sum));
@@ -104,12 +99,11 @@ public final class AccountQuotas {
     return tags.size();
   }
 
-  private Map<String, Integer> accountSummary() {
-    IamClient iam = clients.iam();
+  private static <T> T usage(String action, Supplier<T> call) {
     try {
-      return iam.getAccountSummary().summaryMapAsStrings();
+      return call.get();
     } catch (AwsServiceException e) {
-      throw AwsPreflight.needs("cannot read the quota usage", "iam:GetAccountSummary", e);
+      throw AwsPreflight.needs("cannot read the quota usage", action, e);
     }
   }
 }

@@ -2,9 +2,10 @@ package io.labflow.activities.quotas;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Which labs fit the account's quotas, in the order given (a fleet's oldest first): a lab fits
@@ -14,12 +15,14 @@ import java.util.Map;
  *
  * @param fitting the labs that fit, in order
  * @param leftOut the labs that do not, in order
- * @param shortfalls the quotas that left a lab out
+ * @param quotas every quota of a lab's need, against what the labs need beyond what they hold
+ * @param shortfalls those that left a lab out
  */
-public record QuotaFit(List<String> fitting, List<String> leftOut, List<Shortfall> shortfalls) {
+public record QuotaFit(List<String> fitting, List<String> leftOut, List<Shortfall> quotas,
+    List<Shortfall> shortfalls) {
 
   /**
-   * One quota against what the labs asked for need (in {@link #shortfalls}, a quota too small).
+   * One quota against what the labs asked for need.
    *
    * @param reading the quota as the account stands
    * @param need how many more the labs asked for need beyond what they hold
@@ -74,31 +77,26 @@ public record QuotaFit(List<String> fitting, List<String> leftOut, List<Shortfal
     });
     List<String> fitting = new ArrayList<>();
     List<String> leftOut = new ArrayList<>();
-    Map<Quota, Boolean> short_ = new LinkedHashMap<>();
+    Set<Quota> tooSmall = new LinkedHashSet<>();
     for (String lab : labs) {
       Map<Quota, Integer> extra = new EnumMap<>(Quota.class);
       perLab.forEach((q, n) -> extra.put(q, Math.max(0, n - readings.get(q).held(lab))));
       extra.forEach((q, n) -> need.merge(q, n, Integer::sum));
-      boolean fits = extra.entrySet().stream().allMatch(e -> e.getValue() <= room.get(e.getKey()));
-      if (fits) {
+      List<Quota> over = extra.keySet().stream().filter(q -> extra.get(q) > room.get(q)).toList();
+      if (over.isEmpty()) {
         extra.forEach((q, n) -> room.merge(q, -n, Integer::sum));
         fitting.add(lab);
       } else {
         leftOut.add(lab);
-        extra.forEach((q, n) -> {
-          if (n > room.get(q)) {
-            short_.put(q, true);
-          }
-        });
+        tooSmall.addAll(over);
       }
     }
+    Map<Quota, Shortfall> quotas = new EnumMap<>(Quota.class);
     int fitCount = fitting.size();
-    if (allOrNone && !leftOut.isEmpty()) {
-      leftOut = List.copyOf(labs);
-      fitting = List.of();
-    }
-    List<Shortfall> shortfalls = short_.keySet().stream()
-        .map(q -> new Shortfall(readings.get(q), need.get(q), fitCount)).toList();
-    return new QuotaFit(List.copyOf(fitting), List.copyOf(leftOut), shortfalls);
+    need.forEach((q, n) -> quotas.put(q, new Shortfall(readings.get(q), n, fitCount)));
+    boolean none = allOrNone && !leftOut.isEmpty();
+    return new QuotaFit(none ? List.of() : List.copyOf(fitting),
+        none ? List.copyOf(labs) : List.copyOf(leftOut), List.copyOf(quotas.values()),
+        tooSmall.stream().map(quotas::get).toList());
   }
 }

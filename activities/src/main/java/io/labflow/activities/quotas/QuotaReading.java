@@ -15,10 +15,6 @@ import java.util.Map;
 public record QuotaReading(
     Quota quota, int limit, String note, int used, Map<String, Integer> heldByLab) {
 
-  public QuotaReading {
-    heldByLab = heldByLab == null ? Map.of() : Map.copyOf(heldByLab);
-  }
-
   /** How many of them this lab holds (a reset frees them before it creates the lab afresh). */
   public int held(String labId) {
     return heldByLab.getOrDefault(labId, 0);

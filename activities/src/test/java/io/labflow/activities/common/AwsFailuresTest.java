@@ -72,6 +72,11 @@ class AwsFailuresTest {
     "InsufficientCapabilitiesException, 400, false",
     "InvalidAMIID.NotFound, 400, false",
     "BucketAlreadyExists, 409, false",
+    "UnrecognizedClientException, 400, false",
+    "OptInRequired, 401, false",
+    "IncorrectInstanceState, 400, false",
+    "InvalidAssociationID.NotFound, 400, false",
+    "NoSuchBucket, 404, false",
     "UnknownClientMistake, 400, false"
   })
   void mapsErrorCodeToTypedFailure(String code, int status, boolean retryable) {
@@ -277,13 +282,5 @@ class AwsFailuresTest {
     ApplicationFailure f = AwsFailures.invalidInput("x".repeat(100_000));
     assertThat(f.getOriginalMessage()).hasSizeLessThanOrEqualTo(AwsFailures.MAX_MESSAGE);
     assertThat(f.getOriginalMessage()).endsWith("more characters cut]");
-  }
-
-  @Test
-  void noCodeIsBothRetryableAndNonRetryable() {
-    assertThat(AwsErrorCodes.RETRYABLE).doesNotContainAnyElementsOf(AwsErrorCodes.NON_RETRYABLE);
-    assertThat(AwsErrorCodes.UNSUPPORTED_CODES)
-        .doesNotContainAnyElementsOf(AwsErrorCodes.RETRYABLE)
-        .doesNotContainAnyElementsOf(AwsErrorCodes.NON_RETRYABLE);
   }
 }

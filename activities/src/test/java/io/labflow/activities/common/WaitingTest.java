@@ -62,16 +62,6 @@ class WaitingTest {
   }
 
   @Test
-  void durationsReadAsPeopleWriteThem() {
-    assertThat(Waiting.format(Duration.ofMillis(250))).isEqualTo("250ms");
-    assertThat(Waiting.format(Duration.ofSeconds(45))).isEqualTo("45s");
-    assertThat(Waiting.format(Duration.ofSeconds(125))).isEqualTo("2m 5s");
-    assertThat(Waiting.format(Duration.ofMinutes(30))).isEqualTo("30m");
-    assertThat(Waiting.format(Duration.ofMinutes(90))).isEqualTo("1h 30m");
-    assertThat(Waiting.format(Duration.ofSeconds(60))).isEqualTo("1m");
-  }
-
-  @Test
   void aLoneWaitPausesAboutItsBaseIntervalJitteredSoLabsStartedTogetherDoNotPollInStep() {
     Waiting wait = new Waiting(
         "waiting for stack s to be created", Duration.ofHours(1), b -> {}, Waiting.MAX_PAUSE);

@@ -56,10 +56,10 @@ public final class AwsLabPreflight implements Preflight {
    */
   AwsPreflight.LabSettings settings(ResolvedLab lab) {
     List<AwsPreflight.Setting> types = new ArrayList<>();
-    Map<String, AwsPreflight.Principal> principals = new LinkedHashMap<>();
+    Map<String, AwsPreflight.Setting> principals = new LinkedHashMap<>();
     lab.definition().parameters().forEach((name, def) -> {
       if (def.isArn() && parameter(lab, name) instanceof String arn) {
-        principals.put(name, new AwsPreflight.Principal(arn, name,
+        principals.put(name, new AwsPreflight.Setting(arn, name,
             def.accounts() == null ? List.of() : def.accounts()));
       }
     });
@@ -74,8 +74,8 @@ public final class AwsLabPreflight implements Preflight {
       }
       if (takes(s, TRUST)) {
         setting(s.with().get("trustedPrincipalArn"), lab,
-            "steps." + s.id() + ".with.trustedPrincipalArn").ifPresent(p -> principals.putIfAbsent(
-                p.source(), new AwsPreflight.Principal(p.value(), p.source(), null)));
+            "steps." + s.id() + ".with.trustedPrincipalArn")
+            .ifPresent(p -> principals.putIfAbsent(p.source(), p));
         if (s.with().get("roleName") instanceof String name && name.contains("${lab.labId}")) {
           roleNames.add(namePattern(name));
         }
@@ -95,7 +95,7 @@ public final class AwsLabPreflight implements Preflight {
     if (!(v instanceof String s) || s.isBlank() || (p == null && s.contains("${"))) {
       return Optional.empty();
     }
-    return Optional.of(new AwsPreflight.Setting(s, p != null ? p : where));
+    return Optional.of(new AwsPreflight.Setting(s, p != null ? p : where, null));
   }
 
   /** A step's input before the run: a whole {@code ${params.X}} is X's bound value. */
@@ -131,19 +131,12 @@ public final class AwsLabPreflight implements Preflight {
     boolean trusted = trust.stream().anyMatch(t -> bound(t, lab) instanceof String v && !v.isBlank());
     String trustedParameter = trust.stream().map(Expressions::parameterOf)
         .filter(Objects::nonNull).reduce((first, last) -> last).orElse(null);
-    List<AwsPreflight.Verification> out = new ArrayList<>();
-    for (ActionStep s : lab.definition().actionSteps()) {
-      if (takes(s, "method")) {
-        Object m = s.with().get("method");
-        String method = bound(m, lab) instanceof String v && !v.isBlank() ? v : "simulate";
-        AwsPreflight.Verification v = new AwsPreflight.Verification(method,
-            Expressions.parameterOf(m), trusted, trustedParameter, roleName(s, labId, lab));
-        if (!out.contains(v)) {
-          out.add(v);
-        }
-      }
-    }
-    return out;
+    return lab.definition().actionSteps().stream().filter(s -> takes(s, "method")).map(s -> {
+      Object m = s.with().get("method");
+      return new AwsPreflight.Verification(
+          bound(m, lab) instanceof String v && !v.isBlank() ? v : "simulate",
+          Expressions.parameterOf(m), trusted, trustedParameter, roleName(s, labId, lab));
+    }).distinct().toList();
   }
 
   /** The step's {@code roleName} before the run (lab id and parameters filled in), or null. */

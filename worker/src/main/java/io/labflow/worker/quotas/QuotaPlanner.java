@@ -8,7 +8,6 @@ import io.labflow.activities.preflight.AwsPreflight;
 import io.labflow.activities.quotas.AccountQuotas;
 import io.labflow.activities.quotas.Quota;
 import io.labflow.activities.quotas.QuotaFit;
-import io.labflow.activities.quotas.QuotaReading;
 import io.labflow.workflows.model.Definition;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -108,14 +107,7 @@ public final class QuotaPlanner {
   /** Each quota the definition counts against, against the account's quota and usage. */
   public List<QuotaFit.Shortfall> against(Definition definition, List<String> labs) {
     Map<Quota, Integer> need = LabNeeds.of(definition, definitionsDir);
-    Map<Quota, QuotaReading> readings = account.read(need.keySet());
-    List<QuotaFit.Shortfall> out = new ArrayList<>();
-    need.forEach((q, n) -> {
-      QuotaReading r = readings.get(q);
-      int more = labs.stream().mapToInt(l -> Math.max(0, n - r.held(l))).sum();
-      out.add(new QuotaFit.Shortfall(r, more, 0));
-    });
-    return out;
+    return QuotaFit.of(need, account.read(need.keySet()), labs, false).quotas();
   }
 
   /**
