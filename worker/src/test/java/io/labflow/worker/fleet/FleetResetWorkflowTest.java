@@ -16,6 +16,7 @@ import io.labflow.workflows.interpreter.RejectionFailureConverter;
 import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.testing.JsonText;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.failure.v1.Failure;
@@ -305,7 +306,7 @@ class FleetResetWorkflowTest {
   @Test
   void inputOfAnyDepthFailsTheNightWithASentenceWithoutFailingATask() {
     String deep = "{\"fleet\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
-    assertThatThrownBy(() -> untyped("bad-deep", RawJson.ofText(deep)))
+    assertThatThrownBy(() -> untyped("bad-deep", JsonText.of(deep)))
         .isInstanceOf(WorkflowFailedException.class)
         .rootCause().satisfies(f -> assertThat(((ApplicationFailure) f).getOriginalMessage())
             .isEqualTo("request: the fleet request is nested more than 32 levels deep"));

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.labflow.worker.runtime.Composition;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.workflows.binding.SiteParameters;
-import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.Preflight;
+import io.labflow.workflows.testing.JsonText;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
@@ -67,7 +67,7 @@ class ResetInputTest {
             .newUntypedWorkflowStub(
                 LabResetWorkflow.TYPE,
                 WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(QUEUE).build());
-    stub.start(RawJson.ofText(json));
+    stub.start(JsonText.of(json));
     WorkflowFailedException failed =
         catchThrowableOfType(WorkflowFailedException.class, () -> stub.getResult(Object.class));
     assertThat(failed).as(id + " failed").isNotNull();

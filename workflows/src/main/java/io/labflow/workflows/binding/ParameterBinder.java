@@ -16,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The one binder of a run request: checks its lab id, variant and parameters against a definition,
@@ -78,10 +77,6 @@ public final class ParameterBinder {
 
     public boolean ok() {
       return errors.isEmpty();
-    }
-
-    public String errorText() {
-      return errors.stream().map(Diagnostic::toString).collect(Collectors.joining("\n"));
     }
   }
 

@@ -74,10 +74,9 @@ record OptionsReader(YamlNodes nodes) {
     Double backoff = backoff(m.get("backoffCoefficient"), path + ".backoffCoefficient");
     Duration maximum = optionalDuration(m, "maximumInterval", path);
     Integer attempts = attempts(m.get("maximumAttempts"), path + ".maximumAttempts");
-    List<String> nonRetryable = null;
-    if (m.containsKey("nonRetryable")) {
-      nonRetryable = nodes.stringList(m.get("nonRetryable").value(), path + ".nonRetryable");
-    }
+    Entry codes = m.get("nonRetryable");
+    List<String> nonRetryable =
+        codes == null ? null : nodes.stringList(codes.value(), path + ".nonRetryable");
     return new RetrySpec(initial, backoff, maximum, attempts, nonRetryable);
   }
 

@@ -40,15 +40,6 @@ public final class RawJson {
     return new RawValue(DefaultDataConverter.STANDARD_INSTANCE.toPayload(value).orElseThrow());
   }
 
-  /** JSON text as a payload, sent as is (never parsed by a data converter). */
-  public static RawValue ofText(String json) {
-    return new RawValue(
-        Payload.newBuilder()
-            .putMetadata(ENCODING, ByteString.copyFromUtf8("json/plain"))
-            .setData(ByteString.copyFromUtf8(json))
-            .build());
-  }
-
   /** Whether nothing was sent (no payload, or JSON {@code null}). */
   public static boolean isAbsent(RawValue raw) {
     if (raw == null) {

@@ -109,10 +109,7 @@ final class LabLifetime {
 
   /** The time left, for the details, while the lab is live and has a deadline; else empty. */
   String details() {
-    if (run.state() != LabState.LIVE || deadline == 0) {
-      return "";
-    }
-    return LabDetails.timeLeft(
+    return run.state() != LabState.LIVE || deadline == 0 ? "" : LabDetails.timeLeft(
         Duration.ofMillis(deadline - Workflow.currentTimeMillis()), run.liveUntil(), warned);
   }
 }

@@ -8,7 +8,6 @@ import io.temporal.common.converter.FailureConverter;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.DefaultFailureConverter;
 import io.temporal.internal.worker.WorkflowExecutionException;
-import io.temporal.payload.context.SerializationContext;
 
 /**
  * The default failure converter with two fixes: an update validator's {@code ApplicationFailure}
@@ -26,15 +25,8 @@ import io.temporal.payload.context.SerializationContext;
  */
 public final class RejectionFailureConverter implements FailureConverter {
 
-  private final FailureConverter delegate;
-
-  public RejectionFailureConverter() {
-    this(new DefaultFailureConverter());
-  }
-
-  private RejectionFailureConverter(FailureConverter delegate) {
-    this.delegate = delegate;
-  }
+  /** Context-free (it keeps FailureConverter's own withContext), so one serves every context. */
+  private final FailureConverter delegate = new DefaultFailureConverter();
 
   /** The default data converter with this failure converter: what workers and clients use. */
   public static DataConverter dataConverter() {
@@ -57,10 +49,5 @@ public final class RejectionFailureConverter implements FailureConverter {
   @Override
   public RuntimeException failureToException(Failure failure, DataConverter dataConverter) {
     return delegate.failureToException(failure, dataConverter);
-  }
-
-  @Override
-  public FailureConverter withContext(SerializationContext context) {
-    return new RejectionFailureConverter(delegate.withContext(context));
   }
 }

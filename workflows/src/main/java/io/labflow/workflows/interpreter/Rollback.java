@@ -158,7 +158,7 @@ final class Rollback {
     Compensation c = step.compensate();
     String id = step.id();
     StepLedger ledger = run.ledger;
-    ledger.compensating(id);
+    ledger.ended(id, StepState.COMPENSATING, null);
     String error;
     try {
       Map<String, Object> input = run.evaluate(c.with());

@@ -64,13 +64,9 @@ final class StepLedger {
     set(id, StepState.SKIPPED, step(id).attempt(), Map.of(), step(id).lastError());
   }
 
-  void compensating(String id) {
-    ended(id, StepState.COMPENSATING, null);
-  }
-
   /**
-   * The step's undo is over: COMPENSATED, or REFUSED when the step was refused and created nothing;
-   * {@code note} (or null) says why there was nothing to undo.
+   * The step's undo started (COMPENSATING) or is over: COMPENSATED, or REFUSED when the step was
+   * refused and created nothing; {@code note} (or null) says why there was nothing to undo.
    */
   void ended(String id, StepState state, String note) {
     StepStatus s = step(id);

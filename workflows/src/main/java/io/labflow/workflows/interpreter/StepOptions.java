@@ -60,15 +60,11 @@ final class StepOptions {
     if (r.initialInterval() != null) {
       b.setInitialInterval(r.initialInterval());
     }
-    if (r.maximumInterval() != null) {
-      b.setMaximumInterval(r.maximumInterval());
-    }
     if (r.backoffCoefficient() != null) {
       b.setBackoffCoefficient(r.backoffCoefficient());
     }
-    if (!r.nonRetryable().isEmpty()) {
-      b.setDoNotRetry(r.nonRetryable().toArray(new String[0]));
-    }
-    return b.build();
+    return b.setMaximumInterval(r.maximumInterval())
+        .setDoNotRetry(r.nonRetryable().toArray(new String[0]))
+        .build();
   }
 }

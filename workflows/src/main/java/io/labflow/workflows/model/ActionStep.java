@@ -3,6 +3,7 @@ package io.labflow.workflows.model;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -47,7 +48,8 @@ public record ActionStep(
         id,
         action,
         with,
-        RetrySpec.orNone(retry).resolvedOver(d.retry()),
+        // Unlimited attempts and no non-retryable types when neither the step nor the defaults say.
+        RetrySpec.orNone(retry).over(d.retry()).over(new RetrySpec(null, null, null, 0, List.of())),
         attempt == null && scheduleBound == null ? FALLBACK_TIMEOUT : attempt,
         scheduleBound,
         first(heartbeat, d.heartbeat()),

@@ -34,9 +34,4 @@ public record RetrySpec(
         ActionStep.first(maximumAttempts, b.maximumAttempts()),
         ActionStep.first(nonRetryable, b.nonRetryable()));
   }
-
-  /** This policy as a resolved step runs it: unlimited attempts and no non-retryable types when unset. */
-  RetrySpec resolvedOver(RetrySpec base) {
-    return over(base).over(new RetrySpec(null, null, null, 0, List.of()));
-  }
 }

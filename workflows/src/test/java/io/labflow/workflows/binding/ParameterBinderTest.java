@@ -78,13 +78,14 @@ class ParameterBinderTest {
     bad.put("sessionSeconds", 900.5);
     bad.put("strict", "1");
     bad.put("extraActions", "s3:PutObject,,s3:GetObject");
-    assertThat(ParameterBinder.bind(full, null, bad, "request").errorText())
-        .isEqualTo(
+    assertThat(ParameterBinder.bind(full, null, bad, "request").errors())
+        .extracting(Diagnostic::toString)
+        .containsExactly(
             "request: parameters.sessionSeconds: parameter 'sessionSeconds' must be an integer,"
-                + " got a number\n"
-                + "request: parameters.strict: parameter 'strict' must be a boolean, got a string '1'"
-                + " (true, false, yes or no)\n"
-                + "request: parameters.extraActions: parameter 'extraActions' must be a list of"
+                + " got a number",
+            "request: parameters.strict: parameter 'strict' must be a boolean, got a string '1'"
+                + " (true, false, yes or no)",
+            "request: parameters.extraActions: parameter 'extraActions' must be a list of"
                 + " comma-separated items, got 's3:PutObject,,s3:GetObject' with an empty item 2");
   }
 
@@ -106,8 +107,9 @@ class ParameterBinderTest {
   void checksTheLabIdWithTheOneRule() {
     ParameterBinder.BindResult r =
         ParameterBinder.bind(full, "9lab", null, Map.of("owner", "ada"), "request");
-    assertThat(r.errorText())
-        .isEqualTo(
+    assertThat(r.errors())
+        .extracting(Diagnostic::toString)
+        .containsExactly(
             "request: labId: labId '9lab' must be lowercase letters, digits and dashes, starting"
                 + " with a letter, at most 41 characters (e.g. lab-042)");
     assertThat(ParameterBinder.bind(full, "lab-9", null, Map.of("owner", "ada"), "request").ok())
@@ -125,8 +127,9 @@ class ParameterBinderTest {
                     + "    with: {labId: x, roleName: y}\n");
     assertThat(loaded.errors()).isEmpty();
     for (Object bad : java.util.List.<Object>of(-5, 0, "-5")) {
-      assertThat(ParameterBinder.bind(loaded.definitionOrNull(), null, Map.of("seconds", bad), "request").errorText())
-          .isEqualTo("request: parameters.seconds: parameter 'seconds' value '" + bad + "' does not match pattern '[1-9][0-9]*'");
+      assertThat(ParameterBinder.bind(loaded.definitionOrNull(), null, Map.of("seconds", bad), "request").errors())
+          .extracting(Diagnostic::toString)
+          .containsExactly("request: parameters.seconds: parameter 'seconds' value '" + bad + "' does not match pattern '[1-9][0-9]*'");
     }
     assertThat(ParameterBinder.bind(loaded.definitionOrNull(), null, Map.of("seconds", "20"), "request").parameters())
         .containsEntry("seconds", 20);
@@ -181,14 +184,16 @@ class ParameterBinderTest {
   void rejectsUnknownVariantListingTheAllowedOnes() {
     ParameterBinder.BindResult r =
         ParameterBinder.bind(full, "read-onyl", Map.of("owner", "ada"), "request");
-    assertThat(r.errorText())
-        .isEqualTo(
+    assertThat(r.errors())
+        .extracting(Diagnostic::toString)
+        .containsExactly(
             "request: variant: unknown variant 'read-onyl'; did you mean 'read-only'? (allowed:"
                 + " read-only, read-write)");
 
     ParameterBinder.BindResult far = ParameterBinder.bind(full, "admin", Map.of("owner", "ada"), "request");
-    assertThat(far.errorText())
-        .isEqualTo("request: variant: unknown variant 'admin' (allowed: read-only, read-write)");
+    assertThat(far.errors())
+        .extracting(Diagnostic::toString)
+        .containsExactly("request: variant: unknown variant 'admin' (allowed: read-only, read-write)");
   }
 
   @Test
@@ -209,8 +214,9 @@ class ParameterBinderTest {
             null,
             null);
     ParameterBinder.BindResult r = ParameterBinder.bind(noDefault, null, Map.of("owner", "a"), "request");
-    assertThat(r.errorText())
-        .isEqualTo(
+    assertThat(r.errors())
+        .extracting(Diagnostic::toString)
+        .containsExactly(
             "request: variant: definition 'iam-service-role-lab' has no default variant; choose"
                 + " one of: read-only, read-write");
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.workflows.binding.ParameterBinder;
 import io.labflow.workflows.model.Definition;
+import io.labflow.workflows.yaml.Diagnostic;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
@@ -68,8 +69,9 @@ class PrincipalArnsTest {
     Definition d = loaded.definitionOrNull();
     assertThat(d.parameters().get("principal").isArn()).isTrue();
     ParameterBinder.BindResult star = ParameterBinder.bind(d, null, Map.of("principal", "*"), "request");
-    assertThat(star.errorText())
-        .isEqualTo(
+    assertThat(star.errors())
+        .extracting(Diagnostic::toString)
+        .containsExactly(
             "request: parameters.principal: parameter 'principal' value '*' contains a wildcard:"
                 + " a trust policy with it would let any matching principal in; expected the ARN of"
                 + " one IAM role or user, such as arn:aws:iam::123456789012:role/my-role");

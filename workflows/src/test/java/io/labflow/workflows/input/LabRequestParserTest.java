@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.workflows.lab.Decision;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.model.OnFailure;
+import io.labflow.workflows.testing.JsonText;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.common.converter.DefaultDataConverter;
@@ -102,11 +103,11 @@ class LabRequestParserTest {
 
   @Test
   void rawPayloadsAreReadWithinTheirLimitsBeforeAnyField() {
-    assertThat(LabRequestParser.parse(RawJson.ofText("[".repeat(100_000)), "lab-1", true).message())
+    assertThat(LabRequestParser.parse(JsonText.of("[".repeat(100_000)), "lab-1", true).message())
         .isEqualTo("request: the lab request is nested more than 32 levels deep");
     assertThat(LabRequestParser.parse(RawJson.of(null), "lab-1", true).message())
         .contains("the lab request is empty");
-    assertThat(LabRequestParser.parse(RawJson.ofText("{\"definition\":\"d\"}"), "lab-1", true).request())
+    assertThat(LabRequestParser.parse(JsonText.of("{\"definition\":\"d\"}"), "lab-1", true).request())
         .isEqualTo(new LabRequest("d", null, "lab-1", Map.of(), null, null));
   }
 

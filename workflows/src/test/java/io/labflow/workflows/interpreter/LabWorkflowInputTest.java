@@ -3,11 +3,11 @@ package io.labflow.workflows.interpreter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.testing.Failures;
+import io.labflow.workflows.testing.JsonText;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
@@ -44,7 +44,7 @@ class LabWorkflowInputTest {
 
   /** JSON text as a payload, sent as is: the client's converter never parses it. */
   static RawValue raw(String json) {
-    return RawJson.ofText(json);
+    return JsonText.of(json);
   }
 
   static String nested(int depth) {
