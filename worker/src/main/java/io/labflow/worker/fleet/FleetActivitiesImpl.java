@@ -72,9 +72,6 @@ public class FleetActivitiesImpl implements FleetActivities {
   public FailedStep failedStep(String labId) {
     try {
       LabStatus status = client.newWorkflowStub(LabWorkflow.class, labId).status();
-      if (status == null) {
-        return new FailedStep(null, null);
-      }
       if (status.pausedStep() != null) {
         return new FailedStep(status.pausedStep(), status.lastError());
       }
