@@ -185,7 +185,6 @@ public record FleetRequest(
     return JSON.valueToTree(value);
   }
 
-  /** The request of the reset this fleet runs for one of its labs. */
   public ResetRequest resetOf(FleetLab lab) {
     return new ResetRequest(lab.labId(), definition, lab.variant(), lab.parameters());
   }

@@ -25,7 +25,6 @@ public final class Quarantine {
         : new Standing(previous.consecutiveFailures(), previous.quarantinedAt());
   }
 
-  /** The standing after a failed reset at {@code now}. */
   static Standing afterFailure(Standing before, String failureType, int quarantineAfter, long now) {
     int failures = before.consecutiveFailures() + 1;
     boolean quarantine = failures >= quarantineAfter || FailureTypes.RESET_INCOMPLETE.equals(failureType);
