@@ -61,8 +61,7 @@ final class PermissionCheck {
       return Row.unknown(check, bad.getMessage());
     }
     List<SimulatorRequests.Request> requests = SimulatorRequests.of(document);
-    Set<String> needed = new LinkedHashSet<>();
-    requests.forEach(r -> needed.addAll(r.actions()));
+    long needed = requests.stream().flatMap(r -> r.actions().stream()).distinct().count();
     String principal = AwsPreflight.principalArn(s.identity().arn());
     Map<String, String> missing = new LinkedHashMap<>();
     try {
@@ -83,16 +82,12 @@ final class PermissionCheck {
             }
           }
         }
-        for (String action : r.actions()) {
-          if (!granted.contains(action)) {
-            missing.put(action, denied.getOrDefault(action, "not evaluated") + ", statement "
-                + r.sid());
-          }
-        }
+        r.actions().stream().filter(a -> !granted.contains(a)).forEach(a -> missing.put(a,
+            denied.getOrDefault(a, "not evaluated") + ", statement " + r.sid()));
       }
     } catch (AwsServiceException e) {
       String code = AwsFailures.errorCode(e);
-      String what = "the " + needed.size() + " IAM actions of `" + command + "` are not checked";
+      String what = "the " + needed + " IAM actions of `" + command + "` are not checked";
       if (FailureTypes.ACCESS_DENIED.equals(code)) {
         return Row.unknown(check, principal + " may not call iam:SimulatePrincipalPolicy on"
             + " itself, so " + what + "; to have them checked, grant it that action on its own ARN"
@@ -107,10 +102,10 @@ final class PermissionCheck {
           + "` are not checked");
     }
     if (missing.isEmpty()) {
-      return Row.ok(check, "all " + needed.size() + " IAM actions granted to " + principal
+      return Row.ok(check, "all " + needed + " IAM actions granted to " + principal
           + " (IAM policy simulator, " + requests.size() + " statements of `" + command + "`)");
     }
-    return Row.fail(check, missing.size() + " of " + needed.size() + " IAM actions not granted to "
+    return Row.fail(check, missing.size() + " of " + needed + " IAM actions not granted to "
         + principal + ": " + missing.entrySet().stream()
             .map(m -> m.getKey() + " (" + m.getValue() + ")").collect(Collectors.joining("; ")),
         "grant " + String.join(", ", missing.keySet()) + " to " + principal

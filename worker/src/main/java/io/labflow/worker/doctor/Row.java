@@ -15,12 +15,10 @@ public record Row(String check, Verdict verdict, String detail) {
     return new Row(check, Verdict.OK, detail);
   }
 
-  /** A failed check and what to do about it. */
   public static Row fail(String check, String found, String fix) {
     return new Row(check, Verdict.FAIL, found + (fix == null ? "" : "; fix: " + fix));
   }
 
-  /** A check that cannot be answered, and why. */
   public static Row unknown(String check, String why) {
     return new Row(check, Verdict.UNKNOWN, why);
   }

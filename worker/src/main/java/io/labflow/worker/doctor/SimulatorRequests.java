@@ -65,13 +65,12 @@ final class SimulatorRequests {
     }
   }
 
-  record Document(@JsonProperty("Statement") List<Request> statements) {}
-
   private SimulatorRequests() {}
 
   static List<Request> of(String policyDocument) {
     try {
-      return JSON.readValue(policyDocument, Document.class).statements();
+      return JSON.readerForListOf(Request.class)
+          .readValue(JSON.readTree(policyDocument).get("Statement"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

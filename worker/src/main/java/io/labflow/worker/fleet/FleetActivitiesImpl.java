@@ -3,7 +3,6 @@ package io.labflow.worker.fleet;
 import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.quotas.QuotaPlanner.NightPlan;
 import io.labflow.worker.reset.LabResetWorkflow;
-import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.StepState;
@@ -44,11 +43,10 @@ public class FleetActivitiesImpl implements FleetActivities {
 
   @Override
   public String runningReset(String labId) {
-    if (!LabIds.isValid(labId)) {
-      return null;
-    }
     // Resets carry the LabId search attribute: a fleet's children, `fleet reset --lab`, and the
     // per-lab Schedules the removed `labflow schedule` made (reset-<labId>) while still on a server.
+    // The night's request was read with every lab id checked against the lab-id rule, so the id is
+    // safe inside the query.
     String query = "WorkflowType='" + LabResetWorkflow.TYPE + "' AND ExecutionStatus='Running' AND LabId='"
         + labId + "'";
     List<WorkflowExecutionMetadata> running = client.listExecutions(query).limit(1).toList();
@@ -72,9 +70,6 @@ public class FleetActivitiesImpl implements FleetActivities {
   public FailedStep failedStep(String labId) {
     try {
       LabStatus status = client.newWorkflowStub(LabWorkflow.class, labId).status();
-      if (status == null) {
-        return new FailedStep(null, null);
-      }
       if (status.pausedStep() != null) {
         return new FailedStep(status.pausedStep(), status.lastError());
       }

@@ -6,6 +6,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * How a night reads: the Markdown it shows in the Web UI's current details, the CLI's columns, and
@@ -60,25 +63,14 @@ public final class FleetDetails {
 
   /** The rows as a code block, each column as wide as its widest cell. */
   private static void table(List<String[]> rows, StringBuilder md) {
-    int[] width = new int[HEADER.length];
-    for (int c = 0; c < HEADER.length; c++) {
-      width[c] = HEADER[c].length();
-      for (String[] row : rows) {
-        width[c] = Math.max(width[c], row[c].length());
-      }
-    }
+    List<String[]> all = Stream.concat(Stream.<String[]>of(HEADER), rows.stream()).toList();
+    int[] width = IntStream.range(0, HEADER.length)
+        .map(c -> all.stream().mapToInt(row -> row[c].length()).max().orElse(0)).toArray();
     md.append("```\n");
-    line(HEADER, width, md);
-    rows.forEach(row -> line(row, width, md));
+    all.forEach(row -> md.append(IntStream.range(0, row.length)
+        .mapToObj(c -> row[c] + " ".repeat(width[c] - row[c].length() + 2))
+        .collect(Collectors.joining()).stripTrailing()).append('\n'));
     md.append("```\n");
-  }
-
-  private static void line(String[] cells, int[] width, StringBuilder md) {
-    StringBuilder line = new StringBuilder();
-    for (int c = 0; c < cells.length; c++) {
-      line.append(cells[c]).append(" ".repeat(width[c] - cells[c].length() + 2));
-    }
-    md.append(line.toString().stripTrailing()).append('\n');
   }
 
   /**

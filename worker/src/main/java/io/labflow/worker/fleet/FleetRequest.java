@@ -50,9 +50,6 @@ public record FleetRequest(
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .build();
 
-  /** The most a fleet request may hold: Temporal refuses a larger payload anyway. */
-  static final int MAX_REQUEST_BYTES = 2 * 1024 * 1024;
-
   private static final List<String> FIELDS = List.of("fleet", "definition", "concurrency",
       "quarantineAfter", "labs", "releases", "progress", "quotaShortfall");
 
@@ -75,7 +72,7 @@ public record FleetRequest(
    * naming every wrong field.
    */
   public static FleetRequest parse(RawValue input) {
-    return parse(ResetRequest.object(input, "the fleet request", MAX_REQUEST_BYTES, EXAMPLE));
+    return parse(ResetRequest.object(input, "the fleet request", 2 * 1024 * 1024, EXAMPLE));
   }
 
   /** The request a fleet's Schedule holds, or the same failure. */
@@ -185,7 +182,6 @@ public record FleetRequest(
     return JSON.valueToTree(value);
   }
 
-  /** The request of the reset this fleet runs for one of its labs. */
   public ResetRequest resetOf(FleetLab lab) {
     return new ResetRequest(lab.labId(), definition, lab.variant(), lab.parameters());
   }

@@ -22,7 +22,9 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 
 /** See {@link FleetResetWorkflow}. */
@@ -91,14 +93,8 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
   }
 
   private List<LabReport> inFleetOrder() {
-    List<LabReport> out = new ArrayList<>();
-    for (FleetLab lab : request.labs()) {
-      LabReport r = done.get(lab.labId());
-      if (r != null) {
-        out.add(r);
-      }
-    }
-    return out;
+    return request.labs().stream().map(lab -> done.get(lab.labId())).filter(Objects::nonNull)
+        .toList();
   }
 
   @Override
@@ -106,7 +102,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
     if (request == null) {
       return null;
     }
-    List<LabReport> labs = inFleetOrder();
+    List<LabReport> labs = new ArrayList<>(inFleetOrder());
     running.forEach(id -> labs.add(new LabReport(id, LabReport.Outcome.RUNNING, 0, null, null, 0, null)));
     return report(0, labs);
   }
@@ -116,12 +112,8 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
    * and records them: not reset, not counted toward quarantine.
    */
   private void leaveOutOverQuota() {
-    List<String> asked = new ArrayList<>();
-    for (FleetLab lab : request.labs()) {
-      if (!standing(lab.labId()).quarantined()) {
-        asked.add(lab.labId());
-      }
-    }
+    List<String> asked = request.labs().stream().map(FleetLab::labId)
+        .filter(id -> !standing(id).quarantined()).toList();
     QuotaPlanner.NightPlan plan = fleet.quotaPlan(request.fleet(), request.definition(), asked,
         FleetKeys.NONE.equals(request.quotaShortfall()));
     if (plan.leftOut().isEmpty()) {
@@ -146,13 +138,9 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
 
   /** What a night needs of the last one: labs with failures in a row or in quarantine. */
   private static Map<String, LabReport> carried(FleetReport last) {
-    Map<String, LabReport> out = new LinkedHashMap<>();
-    for (LabReport r : last == null ? List.<LabReport>of() : last.labs()) {
-      if (r.consecutiveFailures() > 0 || r.quarantined()) {
-        out.put(r.labId(), r);
-      }
-    }
-    return out;
+    return last == null ? Map.of() : last.labs().stream()
+        .filter(r -> r.consecutiveFailures() > 0 || r.quarantined())
+        .collect(Collectors.toMap(LabReport::labId, r -> r));
   }
 
   private void start(FleetLab lab, Quarantine.Standing standing) {

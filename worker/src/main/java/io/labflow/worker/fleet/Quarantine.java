@@ -19,16 +19,12 @@ public final class Quarantine {
 
   /** The standing of a lab after the night {@code previous} and a release at {@code releasedAt}. */
   public static Standing before(LabReport previous, Long releasedAt) {
-    if (previous == null) {
-      return new Standing(0, null);
-    }
-    if (previous.quarantinedAt() != null && releasedAt != null && releasedAt >= previous.quarantinedAt()) {
-      return new Standing(0, null);
-    }
-    return new Standing(previous.consecutiveFailures(), previous.quarantinedAt());
+    boolean released = previous != null && previous.quarantined() && releasedAt != null
+        && releasedAt >= previous.quarantinedAt();
+    return previous == null || released ? new Standing(0, null)
+        : new Standing(previous.consecutiveFailures(), previous.quarantinedAt());
   }
 
-  /** The standing after a failed reset at {@code now}. */
   static Standing afterFailure(Standing before, String failureType, int quarantineAfter, long now) {
     int failures = before.consecutiveFailures() + 1;
     boolean quarantine = failures >= quarantineAfter || FailureTypes.RESET_INCOMPLETE.equals(failureType);

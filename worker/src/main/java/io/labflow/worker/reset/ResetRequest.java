@@ -51,7 +51,6 @@ public record ResetRequest(
         .build();
   }
 
-  /** The start as a child of a fleet's night. */
   public ChildWorkflowOptions childOptions(String fleet) {
     return ChildWorkflowOptions.newBuilder()
         // One id per lab: Temporal refuses a second reset of a lab while one runs.

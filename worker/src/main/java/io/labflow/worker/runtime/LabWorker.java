@@ -165,7 +165,8 @@ public final class LabWorker implements AutoCloseable {
             + " parameters {}; at most {} concurrent AWS calls; metrics {}",
         settings.taskQueue(), connection.namespace(), settings.definitionsDir().toAbsolutePath(),
         settings.site().values().keySet(), settings.maxAwsCalls(),
-        metrics == null ? "disabled" : "on http://0.0.0.0:" + metricsPort() + "/metrics");
+        metrics == null ? "disabled"
+            : "on http://0.0.0.0:" + metrics.getAddress().getPort() + "/metrics");
   }
 
   /**
@@ -214,10 +215,6 @@ public final class LabWorker implements AutoCloseable {
 
   public void awaitStopped() throws InterruptedException {
     stopped.await();
-  }
-
-  public int metricsPort() {
-    return metrics == null ? -1 : metrics.getAddress().getPort();
   }
 
   /**

@@ -19,7 +19,6 @@ final class FleetNodes {
 
   final YamlNodes yaml;
 
-  /** Where the values were written, by path. */
   final Map<String, FleetLoadResult.Place> places = new HashMap<>();
 
   FleetNodes(String file) {
