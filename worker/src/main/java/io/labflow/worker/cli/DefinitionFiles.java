@@ -69,9 +69,7 @@ final class DefinitionFiles {
   static ParameterBinder.BindResult bind(
       Definition definition, String labId, String variant, Map<String, ?> params) {
     ParameterBinder.BindResult bound =
-        labId == null
-            ? ParameterBinder.bind(definition, variant, params, "parameters")
-            : ParameterBinder.bind(definition, labId, variant, params, "parameters");
+        ParameterBinder.bind(definition, labId, variant, params, "parameters");
     List<String> malformed = sentences(bound.malformed());
     if (!malformed.isEmpty()) {
       throw new UsageException(String.join("\n", malformed));
