@@ -25,7 +25,6 @@ import java.util.Map;
 public record LabStarter(String labId, String definition, String variant, String taskQueue,
     String startedBy, String requestId, Priority priority) {
 
-  /** Memo key of the request id that started a run. */
   public static final String STARTED_BY_MEMO = "labflow.startedBy";
 
   /**
