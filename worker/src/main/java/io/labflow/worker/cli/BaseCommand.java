@@ -40,7 +40,11 @@ abstract class BaseCommand implements Callable<Integer> {
 
   /** The command line's one connection to Temporal, opened when first asked for; Main closes it. */
   TemporalConnection connect() {
-    return root().connection();
+    LabflowCommand root = root();
+    if (root.connection == null) {
+      root.connection = root.connector.get();
+    }
+    return root.connection;
   }
 
   /**

@@ -2,7 +2,6 @@ package io.labflow.worker.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.activities.common.AccountPolicy;
-import io.labflow.worker.client.LabFollower;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.StepState;
 import io.labflow.workflows.lab.StepStatus;
@@ -48,9 +47,7 @@ final class CredentialsCommand extends LabCommand {
           + " longest session), got " + duration);
     }
     workerFor("no credentials issued: the learner role is read from the lab's status");
-    String roleArn = learnerRoleArn(LabFollower.query(connect(), labId, null).orElseThrow(() ->
-        new IllegalStateException("lab " + labId + " did not answer its status query within"
-            + " seconds; try again")));
+    String roleArn = learnerRoleArn(status());
     String endpoint = AccountPolicy.fromEnvironment().endpoint();
     Credentials c;
     String region;

@@ -8,7 +8,6 @@ import io.labflow.worker.render.LabPlan;
 import io.labflow.workflows.yaml.Diagnostic;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,7 +40,7 @@ final class DefinitionFiles {
     }
     String text;
     try {
-      text = Files.readString(path, StandardCharsets.UTF_8);
+      text = Files.readString(path);
     } catch (IOException e) {
       throw new UsageException("cannot read " + path + ": " + e.getMessage());
     }
@@ -69,9 +68,7 @@ final class DefinitionFiles {
   static ParameterBinder.BindResult bind(
       Definition definition, String labId, String variant, Map<String, ?> params) {
     ParameterBinder.BindResult bound =
-        labId == null
-            ? ParameterBinder.bind(definition, variant, params, "parameters")
-            : ParameterBinder.bind(definition, labId, variant, params, "parameters");
+        ParameterBinder.bind(definition, labId, variant, params, "parameters");
     List<String> malformed = sentences(bound.malformed());
     if (!malformed.isEmpty()) {
       throw new UsageException(String.join("\n", malformed));

@@ -1,5 +1,7 @@
 package io.labflow.worker.cli;
 
+import io.labflow.worker.client.LabFollower;
+import io.labflow.workflows.lab.LabStatus;
 import picocli.CommandLine.Parameters;
 
 /** A command about one lab, named by its id first. */
@@ -19,6 +21,13 @@ abstract class LabCommand extends BaseCommand {
       throw new NoWorker(queue, unsent);
     }
     return queue;
+  }
+
+  /** The lab's status query answer; one not given within seconds fails the command. */
+  LabStatus status() {
+    return LabFollower.query(connect(), labId, null).orElseThrow(() -> new IllegalStateException(
+        "lab " + labId + " did not answer its status query within seconds; try again, or see the"
+            + " Web UI: " + connect().uiAddress(root().uiUrl, labId)));
   }
 
   /** The lab's answer to its Update {@code name}, sent once a worker polls its task queue. */

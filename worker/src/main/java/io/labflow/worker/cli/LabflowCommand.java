@@ -80,13 +80,6 @@ public final class LabflowCommand extends BaseCommand {
    */
   BiPredicate<TemporalConnection, String> polled = Pollers::polled;
 
-  TemporalConnection connection() {
-    if (connection == null) {
-      connection = connector.get();
-    }
-    return connection;
-  }
-
   @Override
   public Integer call() {
     spec.commandLine().usage(out());

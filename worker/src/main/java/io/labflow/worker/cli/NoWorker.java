@@ -8,7 +8,6 @@ import io.labflow.worker.client.Pollers;
  */
 final class NoWorker extends RuntimeException {
 
-  /** The exit code of every command that needed a worker and found none. */
   static final int EXIT_CODE = 4;
 
   NoWorker(String taskQueue, String outcome) {

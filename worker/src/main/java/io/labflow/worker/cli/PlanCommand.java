@@ -45,7 +45,6 @@ final class PlanCommand extends BaseCommand {
   @Override
   public Integer call() {
     Definition definition = DefinitionFiles.valid(file, root().definitions(), err()).definition();
-    boolean given = siteParameters.source().equals(SiteParametersOption.NAME);
     SiteParameters site;
     try {
       site = siteParameters.parse();
@@ -61,8 +60,8 @@ final class PlanCommand extends BaseCommand {
       err().println("A run with these values would fail before creating anything.");
       return 1;
     }
-    String where = site == SiteParameters.NONE ? null
-        : given ? "--site-parameters" : SiteParameterSource.VARIABLE + " in this shell";
+    String where = site == SiteParameters.NONE ? null : siteParameters.source()
+        + (siteParameters.source().equals(SiteParameterSource.VARIABLE) ? " in this shell" : "");
     out().print(LabPlan.render(definition, bound, labId,
         new LabPlan.Sources(params.keySet(), merged.fromSite(), where)));
     out().println();

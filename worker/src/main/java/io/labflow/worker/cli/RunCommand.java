@@ -82,7 +82,7 @@ final class RunCommand extends BaseCommand {
         new LabRequest(null, variant, labId, new LinkedHashMap<>(params), source.text(),
             onFailure);
     return new Start(request, new LabStarter(
-        labId, definition.name(), bound.variant(), root.taskQueue(), startedBy));
+        labId, definition.name(), bound.variant(), root.taskQueue(), startedBy, null, null));
   }
 
   /**
@@ -90,7 +90,7 @@ final class RunCommand extends BaseCommand {
    * running is a usage error.
    */
   static String start(LabflowCommand root, Start start) {
-    TemporalConnection conn = root.connection();
+    TemporalConnection conn = root.connect();
     String labId = start.starter().labId();
     if (!root.polled.test(conn, root.taskQueue())) {
       throw new NoWorker(root.taskQueue(), "lab " + labId + " not started");

@@ -28,18 +28,13 @@ final class StatusCommand extends LabCommand {
         conn.client().newUntypedWorkflowStub(labId)::describe);
     String queue = d.getTaskQueue();
     boolean polled = root().polled.test(conn, queue);
-    Optional<LabStatus> status = polled ? LabFollower.query(conn, labId, null) : Optional.empty();
-    if (json) {
-      if (status.isPresent()) {
-        StatusPrinter.printJson(status.get(), out());
-        return 0;
-      }
-      if (!polled) {
-        throw new NoWorker(queue, "no status answer (without --json, the server's record is shown)");
-      }
-      throw new IllegalStateException("lab " + labId + " did not answer its status query within "
-          + "seconds; try again, or see the Web UI: " + conn.uiAddress(root().uiUrl, labId));
+    if (json && !polled) {
+      throw new NoWorker(queue, "no status answer (without --json, the server's record is shown)");
+    } else if (json) {
+      StatusPrinter.printJson(status(), out());
+      return 0;
     }
+    Optional<LabStatus> status = polled ? LabFollower.query(conn, labId, null) : Optional.empty();
     out().println("Workflow " + labId + " run " + d.getExecution().getRunId() + ": "
         + StatusPrinter.name(d.getStatus()));
     status.ifPresentOrElse(s -> StatusPrinter.print(s, out()), () -> printRecord(d, polled));

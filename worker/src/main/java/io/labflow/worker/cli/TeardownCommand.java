@@ -50,7 +50,6 @@ final class TeardownCommand extends LabCommand {
     return outcome.closed() && outcome.state() == LabState.TORN_DOWN ? 0 : 1;
   }
 
-  /** Records the teardown as a signal the lab acts on once a worker polls. */
   private NoWorker recorded(String queue) {
     recordTeardown(labId);
     return new NoWorker(queue, "teardown of lab " + labId

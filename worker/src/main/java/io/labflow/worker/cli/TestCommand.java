@@ -65,7 +65,6 @@ final class TestCommand extends BaseCommand {
   private int passed;
   private final List<String> deviations = new ArrayList<>();
 
-  /** Tests the definition on a lab of its own: 0 no deviation, else 1. */
   @Override
   public Integer call() throws InterruptedException {
     if (labId == null) {

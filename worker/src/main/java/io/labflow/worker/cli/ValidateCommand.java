@@ -2,7 +2,6 @@ package io.labflow.worker.cli;
 
 import io.labflow.worker.runtime.Composition;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +26,7 @@ final class ValidateCommand extends BaseCommand {
     for (Path file : files) {
       String text;
       try {
-        text = Files.readString(file, StandardCharsets.UTF_8);
+        text = Files.readString(file);
       } catch (IOException e) {
         out().println(file + ":0:0: $: cannot read the file (" + e.getClass().getSimpleName() + ")");
         invalid++;

@@ -25,14 +25,7 @@ import java.util.Map;
 public record LabStarter(String labId, String definition, String variant, String taskQueue,
     String startedBy, String requestId, Priority priority) {
 
-  /** Memo key of the request id that started a run. */
   public static final String STARTED_BY_MEMO = "labflow.startedBy";
-
-  /** A start by a person, without request id or priority. */
-  public LabStarter(
-      String labId, String definition, String variant, String taskQueue, String startedBy) {
-    this(labId, definition, variant, taskQueue, startedBy, null, null);
-  }
 
   /**
    * The search attributes a lab's run carries from its start (the run keeps them up to date), and

@@ -19,9 +19,6 @@ public final class Pollers {
   /** How old a poller's last poll may be for it to count as a running worker. */
   public static final Duration FRESH = Duration.ofSeconds(70);
 
-  /** The bound on each DescribeTaskQueue call, so that the answer comes within seconds. */
-  private static final long DEADLINE_SECONDS = 4;
-
   private Pollers() {}
 
   /** True when a worker polls both the workflow and the activity queue of {@code taskQueue}. */
@@ -38,7 +35,8 @@ public final class Pollers {
 
   private static boolean fresh(TemporalConnection conn, String taskQueue, TaskQueueType type) {
     Instant since = Instant.now().minus(FRESH);
-    return conn.service().blockingStub().withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+    // Each call bounded, so that the answer comes within seconds.
+    return conn.service().blockingStub().withDeadlineAfter(4, TimeUnit.SECONDS)
         .describeTaskQueue(DescribeTaskQueueRequest.newBuilder()
             .setNamespace(conn.namespace())
             .setTaskQueue(TaskQueue.newBuilder().setName(taskQueue)

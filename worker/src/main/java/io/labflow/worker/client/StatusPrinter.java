@@ -1,8 +1,6 @@
 package io.labflow.worker.client;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import io.labflow.workflows.lab.CheckAnswer;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LearnerProgress;
@@ -28,7 +26,7 @@ public final class StatusPrinter {
   }
 
   public static void printJson(Object value, PrintWriter out) {
-    out.println(json(JSON.writerWithDefaultPrettyPrinter(), value));
+    out.println(JSON.valueToTree(value).toPrettyString());
   }
 
   /** The first line of a lab's status, from its status query or from the server's record. */
@@ -129,17 +127,9 @@ public final class StatusPrinter {
   public static String outputs(Map<String, Object> outputs) {
     String s = outputs.entrySet().stream()
         .map(e -> e.getKey() + "=" + (e.getValue() instanceof Map || e.getValue() instanceof List
-            ? json(JSON.writer(), e.getValue()) : e.getValue()))
+            ? JSON.valueToTree(e.getValue()) : e.getValue()))
         .collect(Collectors.joining(" "));
     return s.length() > 160 ? s.substring(0, 157) + "..." : s;
-  }
-
-  private static String json(ObjectWriter writer, Object value) {
-    try {
-      return writer.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
-    }
   }
 
   static String oneLine(String s) {

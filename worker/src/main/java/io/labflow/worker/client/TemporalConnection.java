@@ -22,11 +22,6 @@ import java.util.function.Consumer;
 public record TemporalConnection(ClientConfigProfile profile, WorkflowClient client, boolean owned)
     implements AutoCloseable {
 
-  /** A connection over a client the caller keeps (and closes): tests' own servers. */
-  public static TemporalConnection of(WorkflowClient client) {
-    return new TemporalConnection(ClientConfigProfile.getDefaultInstance(), client, false);
-  }
-
   public static TemporalConnection open() {
     return open(b -> {});
   }

@@ -220,7 +220,7 @@ public final class FleetBench {
   private static double learner(WorkflowClient client, String queue, String definition, String labId,
       Map<String, Object> params) throws InterruptedException {
     WorkflowStub stub = client.newUntypedWorkflowStub(LabWorkflow.TYPE,
-        new LabStarter(labId, definition, null, queue, "bench learner").options());
+        new LabStarter(labId, definition, null, queue, "bench learner", null, null).options());
     long start = System.nanoTime();
     String runId = stub.start(new LabRequest(definition, null, labId, params, null)).getRunId();
     LabWorkflow lab = client.newWorkflowStub(LabWorkflow.class, labId, Optional.of(runId));

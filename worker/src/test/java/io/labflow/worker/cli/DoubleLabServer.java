@@ -8,6 +8,7 @@ import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.envconfig.ClientConfigProfile;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
@@ -64,7 +65,9 @@ final class DoubleLabServer implements AutoCloseable {
   /** Runs {@code labflow ARGS} against this server. */
   Result labflow(String... args) {
     LabflowCommand root = new LabflowCommand();
-    root.connector = () -> TemporalConnection.of(client);
+    // Not owned: the server's client stays open for the next command line.
+    root.connector = () ->
+        new TemporalConnection(ClientConfigProfile.getDefaultInstance(), client, false);
     root.polled = (conn, queue) -> polled;
     CommandLine.IFactory factory = new CommandLine.IFactory() {
       @Override

@@ -21,9 +21,8 @@ class LabStarterTest {
 
   @Test
   void aPersonsStartIsTheLabsWorkflowWithItsSearchAttributesAndSummary() {
-    WorkflowOptions o =
-        new LabStarter("lab-042", "iam-service-role-lab", "read-only", "labflow", "with labflow run")
-            .options();
+    WorkflowOptions o = new LabStarter("lab-042", "iam-service-role-lab", "read-only", "labflow",
+        "with labflow run", null, null).options();
     assertThat(o.getWorkflowId()).isEqualTo("lab-042");
     assertThat(o.getTaskQueue()).isEqualTo("labflow");
     assertThat(o.getWorkflowIdReusePolicy())

@@ -26,7 +26,8 @@ class ResetStartTest {
   void theCliAndTheFleetStartTheSameResetWithTheLabsSearchAttributes() {
     WorkflowOptions cli = reset.options("q", "labflow fleet reset --lab");
     ChildWorkflowOptions child = reset.childOptions("night");
-    var lab = new LabStarter("lab-7", "iam-mini", null, "q", "by reset-lab-7/run-1").options();
+    var lab = new LabStarter("lab-7", "iam-mini", null, "q", "by reset-lab-7/run-1", null, null)
+        .options();
 
     assertThat(cli.getWorkflowId()).isEqualTo("reset-lab-7").isEqualTo(child.getWorkflowId());
     assertThat(cli.getTypedSearchAttributes()).isEqualTo(child.getTypedSearchAttributes())
