@@ -103,8 +103,9 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
    */
   private void requireBucketsFree(
       String body, Map<String, String> params, String labId, String name) {
-    for (String bucket : TemplateFacts.bucketNames(body, params)) {
-      if (buckets.takenFrom(bucket, labId)) {
+    for (TemplateFacts.Value v : TemplateFacts.values(body, "AWS::S3::Bucket", "BucketName")) {
+      String bucket = v.resolve(params);
+      if (bucket != null && !bucket.isBlank() && buckets.takenFrom(bucket, labId)) {
         throw AwsFailures.nonRetryable(
             "bucket " + bucket + " already exists and is not labflow's (it is not tagged "
                 + Tags.LAB_TAG + "=" + labId + "), so stack " + name + " cannot create it and was"
