@@ -66,7 +66,10 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
       adopted = !create(in, labId, name, wait);
     }
     Stack done = waitForCreate(name, labId, wait);
-    return outputs(done, adopted);
+    Map<String, String> out = new LinkedHashMap<>();
+    done.outputs().forEach(o -> out.put(o.outputKey(), o.outputValue()));
+    return new CreateStackOutput(done.stackId(), done.stackName(), done.stackStatusAsString(),
+        out.get("BucketName"), out.get("InstanceId"), out, adopted);
   }
 
   /**
@@ -142,13 +145,6 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
     }
     throw AwsFailures.nonRetryable("stack " + name + " of lab " + labId + " is " + status + ": "
         + stacks.failure(stack), FailureTypes.STACK_FAILED);
-  }
-
-  private CreateStackOutput outputs(Stack stack, boolean adopted) {
-    Map<String, String> out = new LinkedHashMap<>();
-    stack.outputs().forEach(o -> out.put(o.outputKey(), o.outputValue()));
-    return new CreateStackOutput(stack.stackId(), stack.stackName(), stack.stackStatusAsString(),
-        out.get("BucketName"), out.get("InstanceId"), out, adopted);
   }
 
   /**
