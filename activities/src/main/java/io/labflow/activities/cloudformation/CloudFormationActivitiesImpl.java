@@ -66,7 +66,10 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
       adopted = !create(in, labId, name, wait);
     }
     Stack done = waitForCreate(name, labId, wait);
-    return outputs(done, adopted);
+    Map<String, String> out = new LinkedHashMap<>();
+    done.outputs().forEach(o -> out.put(o.outputKey(), o.outputValue()));
+    return new CreateStackOutput(done.stackId(), done.stackName(), done.stackStatusAsString(),
+        out.get("BucketName"), out.get("InstanceId"), out, adopted);
   }
 
   /**
@@ -103,8 +106,9 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
    */
   private void requireBucketsFree(
       String body, Map<String, String> params, String labId, String name) {
-    for (String bucket : TemplateFacts.bucketNames(body, params)) {
-      if (buckets.takenFrom(bucket, labId)) {
+    for (TemplateFacts.Value v : TemplateFacts.values(body, "AWS::S3::Bucket", "BucketName")) {
+      String bucket = v.resolve(params);
+      if (bucket != null && !bucket.isBlank() && buckets.takenFrom(bucket, labId)) {
         throw AwsFailures.nonRetryable(
             "bucket " + bucket + " already exists and is not labflow's (it is not tagged "
                 + Tags.LAB_TAG + "=" + labId + "), so stack " + name + " cannot create it and was"
@@ -141,13 +145,6 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
     }
     throw AwsFailures.nonRetryable("stack " + name + " of lab " + labId + " is " + status + ": "
         + stacks.failure(stack), FailureTypes.STACK_FAILED);
-  }
-
-  private CreateStackOutput outputs(Stack stack, boolean adopted) {
-    Map<String, String> out = new LinkedHashMap<>();
-    stack.outputs().forEach(o -> out.put(o.outputKey(), o.outputValue()));
-    return new CreateStackOutput(stack.stackId(), stack.stackName(), stack.stackStatusAsString(),
-        out.get("BucketName"), out.get("InstanceId"), out, adopted);
   }
 
   /**

@@ -24,14 +24,6 @@ public final class TemplateFacts {
 
   private TemplateFacts() {}
 
-  /** The names of the template's buckets that set {@code BucketName}, with these parameters. */
-  static List<String> bucketNames(String body, Map<String, String> parameters) {
-    return values(body, "AWS::S3::Bucket", "BucketName").stream()
-        .map(v -> v.resolve(parameters))
-        .filter(name -> name != null && !name.isBlank())
-        .toList();
-  }
-
   /** The {@code InstanceType} of every {@code AWS::EC2::Instance} of the template. */
   public static List<Value> instanceTypes(String body) {
     return values(body, "AWS::EC2::Instance", "InstanceType");

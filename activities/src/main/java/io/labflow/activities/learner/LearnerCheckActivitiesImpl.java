@@ -1,5 +1,7 @@
 package io.labflow.activities.learner;
 
+import static java.util.stream.Collectors.joining;
+
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Tags;
 import io.labflow.activities.ec2.Ec2ActivitiesImpl;
@@ -8,11 +10,11 @@ import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.verification.AccessVerificationActivities.AccessCheck;
 import io.labflow.activities.verification.AccessVerificationActivitiesImpl;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import software.amazon.awssdk.services.ec2.model.IamInstanceProfileAssociation;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.InstanceProfile;
@@ -159,14 +161,10 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
             + c.action() + " on " + c.resource() + "; it should be "
             + decision(c.expectedAllowed()));
       }
-      List<String> said = new ArrayList<>();
-      if (!in.allow().isEmpty()) {
-        said.add("allowed " + String.join(", ", in.allow()));
-      }
-      if (!in.deny().isEmpty()) {
-        said.add("denied " + String.join(", ", in.deny()));
-      }
-      return CheckOutput.pass("role " + name + " is " + String.join(" and ", said)
+      String said = Stream.of(Map.entry("allowed ", in.allow()), Map.entry("denied ", in.deny()))
+          .filter(e -> !e.getValue().isEmpty())
+          .map(e -> e.getKey() + String.join(", ", e.getValue())).collect(joining(" and "));
+      return CheckOutput.pass("role " + name + " is " + said
           + " on bucket " + bucket + ", as the task expects");
     });
   }

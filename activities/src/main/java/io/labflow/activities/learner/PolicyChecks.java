@@ -49,7 +49,8 @@ final class PolicyChecks {
                 "the trust policy lets any " + type + " principal (\"*\")" + only);
           }
           if (type.equals("Service") && p.equalsIgnoreCase(service)) {
-            serviceMayAssume |= allowsAssumeRole(st);
+            serviceMayAssume |= strings(st.path("Action")).stream().anyMatch(a -> a.equals("*")
+                || a.equalsIgnoreCase("sts:*") || a.equalsIgnoreCase("sts:AssumeRole"));
           } else if (type.equals("Service")) {
             return CheckOutput.fail("the trust policy lets " + p + only);
           } else if (type.equals("AWS") && ACCOUNT.matcher(p).matches()) {
@@ -70,11 +71,6 @@ final class PolicyChecks {
           + " statements; it needs exactly one, letting only " + service + " assume it");
     }
     return CheckOutput.pass("only " + service + " may assume " + role);
-  }
-
-  private static boolean allowsAssumeRole(JsonNode st) {
-    return strings(st.path("Action")).stream().anyMatch(a -> a.equals("*")
-        || a.equalsIgnoreCase("sts:*") || a.equalsIgnoreCase("sts:AssumeRole"));
   }
 
   /** A policy's statements: {@code Statement} is one object or an array of them. */

@@ -30,10 +30,6 @@ import java.util.regex.Pattern;
  */
 public final class WorkerPolicy {
 
-  /** The step actions after which CloudFormation acts with the worker's credentials. */
-  static final Set<String> STACK_ACTIONS =
-      Set.of("CreateStack", "DeleteStack", "DeleteLabResources");
-
   /** The nightly reset's sweep, which any lab may get. */
   public static final String SWEEP = "DeleteLabResources";
 
@@ -141,8 +137,10 @@ public final class WorkerPolicy {
         (types, actions) -> {
           List<String> resources = scope.resources(names, types);
           Map<String, Map<String, String>> condition = scope.condition(names);
-          ObjectNode st = PolicyDocuments.statement(
-              scope.sid() + types.stream().map(WorkerPolicy::camel).collect(joining()), "Allow",
+          // internet-gateway as InternetGateway in the statement id
+          String typeWords = types.stream().flatMap(t -> Arrays.stream(t.split("-")))
+              .map(w -> Character.toUpperCase(w.charAt(0)) + w.substring(1)).collect(joining());
+          ObjectNode st = PolicyDocuments.statement(scope.sid() + typeWords, "Allow",
               List.copyOf(actions), resources, condition.isEmpty() ? null : condition);
           if (resources.size() == 1) {
             st.put("Resource", resources.get(0));
@@ -173,15 +171,6 @@ public final class WorkerPolicy {
     return PolicyDocuments.document(statements, true) + "\n";
   }
 
-  /** {@code internet-gateway} as {@code InternetGateway}, for a statement id. */
-  private static String camel(String resourceType) {
-    StringBuilder sb = new StringBuilder();
-    for (String w : resourceType.split("-")) {
-      sb.append(Character.toUpperCase(w.charAt(0))).append(w.substring(1));
-    }
-    return sb.toString();
-  }
-
   private static void dropGranted(Map<PolicyScope, Map<List<String>, Set<String>>> byScope,
       PolicyScope from, PolicyScope grantedIn) {
     Set<String> granted = new TreeSet<>();
@@ -203,8 +192,9 @@ public final class WorkerPolicy {
         out.addAll(op.grants());
       }
     }
-    boolean stacks = stepActions == null || stepActions.stream().anyMatch(STACK_ACTIONS::contains);
-    if (stacks) {
+    // The step actions after which CloudFormation acts with the worker's credentials.
+    if (stepActions == null || stepActions.stream().anyMatch(
+        Set.of("CreateStack", "DeleteStack", SWEEP)::contains)) {
       for (String type : stackTypes) {
         List<Grant> g = STACK_RESOURCES.get(type);
         if (g == null) {

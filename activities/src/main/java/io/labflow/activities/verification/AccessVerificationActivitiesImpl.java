@@ -222,7 +222,10 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
     String seed = key(labId, "seed.txt");
     BiConsumer<String, Runnable> attempt = (action, call) -> {
       if (expected.containsKey(action)) {
-        results.put(action, check(action, bucket, labId, expected, call));
+        // Only AccessDenied is an answer about permissions; a bad signature or key is a failure.
+        boolean allowed = AwsErrors.doneUnless(call, FailureTypes.ACCESS_DENIED);
+        results.put(action, new AccessCheck(action, resourceFor(action, bucket, labId),
+            expected.get(action), allowed, allowed ? "succeeded" : FailureTypes.ACCESS_DENIED));
       }
     };
     try (S3Client as = clients.s3As(provider)) {
@@ -247,15 +250,6 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
       s3.deleteObject(b -> b.bucket(bucket).key(seed));
     }
     return List.copyOf(results.values());
-  }
-
-  private static AccessCheck check(
-      String action, String bucket, String labId, Map<String, Boolean> expected, Runnable call) {
-    String resource = resourceFor(action, bucket, labId);
-    // Only AccessDenied is an answer about permissions; a bad signature or key is a failure.
-    boolean allowed = AwsErrors.doneUnless(call, FailureTypes.ACCESS_DENIED);
-    return new AccessCheck(action, resource, expected.get(action), allowed,
-        allowed ? "succeeded" : FailureTypes.ACCESS_DENIED);
   }
 
   private static String sessionName(String labId) {

@@ -51,12 +51,12 @@ class LookAlikeBucketTest extends MotoLabTest {
 
   @Test
   void theLabsOwnBucketNameAndAFreeNameAreNotRefused() {
-    assertThat(TemplateFacts.bucketNames(
+    assertThat(TemplateFacts.values(
             "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n    Properties:\n"
                 + "      BucketName: !Ref BucketName\n  Other:\n    Type: \"AWS::S3::Bucket\"\n"
                 + "    Properties:\n      BucketName: fixed-name\n  NoName:\n"
-                + "    Type: AWS::S3::Bucket\n",
-            java.util.Map.of("BucketName", "labflow-x")))
+                + "    Type: AWS::S3::Bucket\n", "AWS::S3::Bucket", "BucketName"))
+        .extracting(v -> v.resolve(java.util.Map.of("BucketName", "labflow-x")))
         .containsExactly("labflow-x", "fixed-name");
     lab.clients.s3().createBucket(b -> b.bucket("labflow-lab-own"));
     lab.clients.s3().putBucketTagging(b -> b.bucket("labflow-lab-own").tagging(t -> t.tagSet(

@@ -117,7 +117,8 @@ public final class PolicyActivitiesImpl implements PolicyActivities {
     String role = in.roleName();
     String arn = entities.resolvePolicyArn(in.policyArn(), in.policyName(), "AttachRolePolicy");
     entities.requireRoleExistsAndOwned(role, in.labId());
-    if (attached(role, arn)) {
+    if (iam.listAttachedRolePoliciesPaginator(b -> b.roleName(role)).attachedPolicies().stream()
+        .anyMatch(p -> arn.equals(p.policyArn()))) {
       return new RolePolicyOutput(role, arn, true, false);
     }
     iam.attachRolePolicy(b -> b.roleName(role).policyArn(arn));
@@ -139,11 +140,6 @@ public final class PolicyActivitiesImpl implements PolicyActivities {
       log.info("lab {}: detached {} from role {}", in.labId(), arn, role);
     }
     return new RolePolicyOutput(role, arn, false, changed);
-  }
-
-  private boolean attached(String role, String arn) {
-    return iam.listAttachedRolePoliciesPaginator(b -> b.roleName(role)).attachedPolicies().stream()
-        .anyMatch(p -> arn.equals(p.policyArn()));
   }
 
   /** Makes {@code doc} the default version unless it already is, within IAM's five versions. */
