@@ -80,7 +80,8 @@ public record QuotaFit(List<String> fitting, List<String> leftOut, List<Shortfal
     Set<Quota> tooSmall = new LinkedHashSet<>();
     for (String lab : labs) {
       Map<Quota, Integer> extra = new EnumMap<>(Quota.class);
-      perLab.forEach((q, n) -> extra.put(q, Math.max(0, n - readings.get(q).held(lab))));
+      perLab.forEach((q, n) ->
+          extra.put(q, Math.max(0, n - readings.get(q).heldByLab().getOrDefault(lab, 0))));
       extra.forEach((q, n) -> need.merge(q, n, Integer::sum));
       List<Quota> over = extra.keySet().stream().filter(q -> extra.get(q) > room.get(q)).toList();
       if (over.isEmpty()) {

@@ -29,11 +29,7 @@ public final class QuotaPlanner {
    * @param quotas the short quotas' codes and names; null when all fit
    * @param reason one sentence per short quota, naming it, its code and the numbers; null when all fit
    */
-  public record NightPlan(List<String> leftOut, String quotas, String reason) {
-    public NightPlan {
-      leftOut = leftOut == null ? List.of() : List.copyOf(leftOut);
-    }
-  }
+  public record NightPlan(List<String> leftOut, String quotas, String reason) {}
 
   /**
    * {@code LABFLOW_QUOTAS=off}: labs and nights are not checked against quotas. For an emulator
