@@ -51,9 +51,6 @@ final class FailureText {
 
   /** Masks anything that looks like a signature, credential, token or access key id. */
   static String redact(String s) {
-    if (s == null) {
-      return "";
-    }
     String out = SECRETS.matcher(s).replaceAll("$1$2***");
     return ACCESS_KEY_ID.matcher(out).replaceAll("$1****************");
   }

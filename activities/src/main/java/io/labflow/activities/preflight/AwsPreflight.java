@@ -74,11 +74,7 @@ public final class AwsPreflight {
    *     another lab's
    */
   public record LabSettings(
-      List<Setting> instanceTypes, List<Setting> trustedPrincipals, List<Pattern> labRoleNames) {
-
-    /** Nothing to check. */
-    public static final LabSettings NONE = new LabSettings(List.of(), List.of(), List.of());
-  }
+      List<Setting> instanceTypes, List<Setting> trustedPrincipals, List<Pattern> labRoleNames) {}
 
   private final AwsClients clients;
   private final AccountGuard guard;

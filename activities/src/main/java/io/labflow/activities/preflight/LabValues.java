@@ -140,17 +140,12 @@ final class LabValues {
   void available(Identity who, Verification v) {
     String trust = (v.trustedPrincipalParameter() == null
         ? "trustedPrincipalArn" : v.trustedPrincipalParameter()) + "=" + who.arn();
-    switch (v.method() == null ? "simulate" : v.method()) {
-      case "simulate" -> simulatorAvailable(who, v, trust);
-      case "probe" -> {
-        if (!v.trustedPrincipalSet()) {
-          throw failed("verification by probe assumes the lab's role, which must trust the"
-              + " worker: set parameter " + trust);
-        }
-      }
-      default -> {
-        // The definition's own validation reports an unknown method.
-      }
+    // The definition's own validation reports an unknown method.
+    if (v.method() == null || v.method().equals("simulate")) {
+      simulatorAvailable(who, v, trust);
+    } else if (v.method().equals("probe") && !v.trustedPrincipalSet()) {
+      throw failed("verification by probe assumes the lab's role, which must trust the worker:"
+          + " set parameter " + trust);
     }
   }
 

@@ -1,8 +1,6 @@
 package io.labflow.activities.quotas;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The AWS quotas a lab's resources count against: each with its Service Quotas codes, AWS's
@@ -37,7 +35,7 @@ public enum Quota {
   public final String title;
   public final int awsDefault;
   public final String stackType;
-  private final List<String> nameKinds;
+  public final List<String> nameKinds;
 
   Quota(String serviceCode, String code, String title, int awsDefault, String stackType,
       String... nameKinds) {
@@ -47,11 +45,6 @@ public enum Quota {
     this.awsDefault = awsDefault;
     this.stackType = stackType;
     this.nameKinds = List.of(nameKinds);
-  }
-
-  /** The quotas a created name of this kind (a {@code @Limit}'s {@code what}) counts against. */
-  public static Stream<Quota> ofNameKind(String what) {
-    return Arrays.stream(values()).filter(q -> q.nameKinds.contains(what));
   }
 
   /** {@code L-F678F1CE (VPCs per Region)}. */

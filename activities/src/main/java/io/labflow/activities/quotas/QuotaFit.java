@@ -13,13 +13,11 @@ import java.util.Set;
  * that does not fit is left out and the next is tried, so a lab that already holds its share is
  * never left out by a new one.
  *
- * @param fitting the labs that fit, in order
- * @param leftOut the labs that do not, in order
+ * @param leftOut the labs that do not fit, in order
  * @param quotas every quota of a lab's need, against what the labs need beyond what they hold
  * @param shortfalls those that left a lab out
  */
-public record QuotaFit(List<String> fitting, List<String> leftOut, List<Shortfall> quotas,
-    List<Shortfall> shortfalls) {
+public record QuotaFit(List<String> leftOut, List<Shortfall> quotas, List<Shortfall> shortfalls) {
 
   /**
    * One quota against what the labs asked for need.
@@ -75,28 +73,25 @@ public record QuotaFit(List<String> fitting, List<String> leftOut, List<Shortfal
       room.put(q, Math.max(0, readings.get(q).limit() - readings.get(q).used()));
       need.put(q, 0);
     });
-    List<String> fitting = new ArrayList<>();
     List<String> leftOut = new ArrayList<>();
     Set<Quota> tooSmall = new LinkedHashSet<>();
     for (String lab : labs) {
       Map<Quota, Integer> extra = new EnumMap<>(Quota.class);
-      perLab.forEach((q, n) -> extra.put(q, Math.max(0, n - readings.get(q).held(lab))));
+      perLab.forEach((q, n) ->
+          extra.put(q, Math.max(0, n - readings.get(q).heldByLab().getOrDefault(lab, 0))));
       extra.forEach((q, n) -> need.merge(q, n, Integer::sum));
       List<Quota> over = extra.keySet().stream().filter(q -> extra.get(q) > room.get(q)).toList();
       if (over.isEmpty()) {
         extra.forEach((q, n) -> room.merge(q, -n, Integer::sum));
-        fitting.add(lab);
       } else {
         leftOut.add(lab);
         tooSmall.addAll(over);
       }
     }
     Map<Quota, Shortfall> quotas = new EnumMap<>(Quota.class);
-    int fitCount = fitting.size();
-    need.forEach((q, n) -> quotas.put(q, new Shortfall(readings.get(q), n, fitCount)));
-    boolean none = allOrNone && !leftOut.isEmpty();
-    return new QuotaFit(none ? List.of() : List.copyOf(fitting),
-        none ? List.copyOf(labs) : List.copyOf(leftOut), List.copyOf(quotas.values()),
-        tooSmall.stream().map(quotas::get).toList());
+    int fitting = labs.size() - leftOut.size();
+    need.forEach((q, n) -> quotas.put(q, new Shortfall(readings.get(q), n, fitting)));
+    return new QuotaFit(List.copyOf(allOrNone && !leftOut.isEmpty() ? labs : leftOut),
+        List.copyOf(quotas.values()), tooSmall.stream().map(quotas::get).toList());
   }
 }

@@ -15,11 +15,6 @@ import java.util.Map;
 public record QuotaReading(
     Quota quota, int limit, String note, int used, Map<String, Integer> heldByLab) {
 
-  /** How many of them this lab holds (a reset frees them before it creates the lab afresh). */
-  public int held(String labId) {
-    return heldByLab.getOrDefault(labId, 0);
-  }
-
   /** {@code quota 5} and, when not the applied value, where it comes from. */
   public String limitText() {
     return "quota " + limit + (note == null ? "" : " (" + note + ")");

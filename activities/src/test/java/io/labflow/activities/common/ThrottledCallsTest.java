@@ -111,7 +111,7 @@ class ThrottledCallsTest {
     try (AwsClients clients = AwsClients.fromEnvironment()) {
       ApplicationFailure f = catchThrowableOfType(
           () -> new AwsPreflight(clients, new AccountGuard(AccountPolicy.fromEnvironment())
-              .bind(clients.sts(), clients.iam())).check("lab-t", List.of(), AwsPreflight.LabSettings.NONE),
+              .bind(clients.sts(), clients.iam())).check("lab-t", List.of(), new AwsPreflight.LabSettings(List.of(), List.of(), List.of())),
           ApplicationFailure.class);
       assertThat(f).isNotNull();
       assertThat(f.isNonRetryable()).as(f.getOriginalMessage()).isFalse();

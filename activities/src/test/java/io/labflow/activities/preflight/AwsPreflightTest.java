@@ -29,6 +29,7 @@ class AwsPreflightTest {
 
   /** A made-up key id (built at run time so that secret scanners see no key in the source). */
   private static final String BAD_KEY_ID = "AKIA" + "EXAMPLEBADKEY000";
+  private static final LabSettings NONE = new LabSettings(List.of(), List.of(), List.of());
 
   static final Verification SIMULATE = new Verification("simulate", "verifyMethod", false, "trustedPrincipalArn", null);
   /** As the shipped lab's verifications are read: on the lab's own role. */
@@ -43,7 +44,7 @@ class AwsPreflightTest {
 
   static ApplicationFailure failure(AwsPreflight preflight, List<Verification> v) {
     ApplicationFailure f =
-        catchThrowableOfType(() -> preflight.check("lab-pre", v, LabSettings.NONE), ApplicationFailure.class);
+        catchThrowableOfType(() -> preflight.check("lab-pre", v, NONE), ApplicationFailure.class);
     assertThat(f).as("preflight should fail").isNotNull();
     assertThat(f.getType()).isEqualTo("PreflightFailed");
     assertThat(f.isNonRetryable()).isTrue();
@@ -72,7 +73,7 @@ class AwsPreflightTest {
     String admin = MotoServer.enforceIamWithAdmin();
     String[] key;
     try (AwsClients clients = AwsClients.fromEnvironment()) {
-      assertThat(preflight(clients).check("lab-pre", List.of(LAB_SIMULATE), LabSettings.NONE).arn())
+      assertThat(preflight(clients).check("lab-pre", List.of(LAB_SIMULATE), NONE).arn())
           .isEqualTo(admin);
       clients.iam().createUser(b -> b.userName("no-simulator"));
       var k = clients.iam().createAccessKey(b -> b.userName("no-simulator")).accessKey();
@@ -114,7 +115,7 @@ class AwsPreflightTest {
     }
     MotoServer.useCredentials(key[0], key[1]);
     try (AwsClients clients = AwsClients.fromEnvironment()) {
-      assertThat(preflight(clients).check("lab-pre", List.of(LAB_SIMULATE), LabSettings.NONE).arn())
+      assertThat(preflight(clients).check("lab-pre", List.of(LAB_SIMULATE), NONE).arn())
           .isEqualTo("arn:aws:iam::123456789012:user/worker-labflow");
     }
   }
@@ -136,7 +137,7 @@ class AwsPreflightTest {
                   + " worker: set parameter trustedPrincipalArn=" + admin);
 
       AccountGuard.Identity who =
-          preflight.check("lab-pre", List.of(new Verification("probe", "verifyMethod", true, "trustedPrincipalArn", null)), LabSettings.NONE);
+          preflight.check("lab-pre", List.of(new Verification("probe", "verifyMethod", true, "trustedPrincipalArn", null)), NONE);
       assertThat(who.arn()).isEqualTo(admin);
       assertThat(who.account()).isEqualTo("123456789012");
     }

@@ -58,7 +58,7 @@ public final class AwsLabPreflight implements Preflight {
     List<AwsPreflight.Setting> types = new ArrayList<>();
     Map<String, AwsPreflight.Setting> principals = new LinkedHashMap<>();
     lab.definition().parameters().forEach((name, def) -> {
-      if (def.isArn() && parameter(lab, name) instanceof String arn) {
+      if (def.isArn() && lab.parameters().get(name) instanceof String arn) {
         principals.put(name, new AwsPreflight.Setting(arn, name,
             def.accounts() == null ? List.of() : def.accounts()));
       }
@@ -101,11 +101,7 @@ public final class AwsLabPreflight implements Preflight {
   /** A step's input before the run: a whole {@code ${params.X}} is X's bound value. */
   private static Object bound(Object input, ResolvedLab lab) {
     String p = Expressions.parameterOf(input);
-    return p == null ? input : parameter(lab, p);
-  }
-
-  private static Object parameter(ResolvedLab lab, String name) {
-    return lab.parameters() == null ? null : lab.parameters().get(name);
+    return p == null ? input : lab.parameters().get(p);
   }
 
   /** A name template as a pattern: {@code labflow-${lab.labId}-role} is {@code labflow-.+-role}. */

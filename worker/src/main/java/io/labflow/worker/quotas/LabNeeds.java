@@ -36,12 +36,11 @@ public final class LabNeeds {
     definition.tasks().stream().map(Task::solve).forEach(steps::addAll);
     Map<Quota, Integer> need = new EnumMap<>(Quota.class);
     for (ActionStep s : Step.actions(steps)) {
-      for (Name n : names(s)) {
-        Quota.ofNameKind(n.what()).forEach(q -> need.merge(q, 1, Integer::sum));
-      }
+      List<Name> names = names(s);
       String body = template(definitionsDir, s);
       for (Quota q : Quota.values()) {
-        int n = body.isEmpty() ? 0 : TemplateFacts.count(body, q.stackType);
+        int n = (int) names.stream().filter(x -> q.nameKinds.contains(x.what())).count()
+            + (body.isEmpty() ? 0 : TemplateFacts.count(body, q.stackType));
         if (n > 0) {
           need.merge(q, n, Integer::sum);
         }

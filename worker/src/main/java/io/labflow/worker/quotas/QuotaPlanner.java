@@ -29,18 +29,7 @@ public final class QuotaPlanner {
    * @param quotas the short quotas' codes and names; null when all fit
    * @param reason one sentence per short quota, naming it, its code and the numbers; null when all fit
    */
-  public record NightPlan(List<String> leftOut, String quotas, String reason) {
-    public NightPlan {
-      leftOut = leftOut == null ? List.of() : List.copyOf(leftOut);
-    }
-  }
-
-  /**
-   * {@code LABFLOW_QUOTAS=off}: labs and nights are not checked against quotas. For an emulator
-   * that does not enforce them (the local stack without {@code LABFLOW_AWS_QUOTAS}, whose moto still
-   * answers VPCs per Region 5); {@code check} (the default) everywhere else.
-   */
-  static final String SWITCH = "LABFLOW_QUOTAS";
+  public record NightPlan(List<String> leftOut, String quotas, String reason) {}
 
   private final AccountQuotas account;
   private final Path definitionsDir;
@@ -50,9 +39,13 @@ public final class QuotaPlanner {
     this.definitionsDir = definitionsDir;
   }
 
-  /** Whether {@code LABFLOW_QUOTAS=off} turns the quota check off in this process. */
+  /**
+   * Whether {@code LABFLOW_QUOTAS=off} turns the quota check off in this process: for an emulator
+   * that does not enforce quotas (the local stack without {@code LABFLOW_AWS_QUOTAS}, whose moto
+   * still answers VPCs per Region 5); {@code check} (the default) everywhere else.
+   */
   public static boolean off() {
-    return "off".equalsIgnoreCase(AccountPolicy.setting("labflow.quotas", SWITCH));
+    return "off".equalsIgnoreCase(AccountPolicy.setting("labflow.quotas", "LABFLOW_QUOTAS"));
   }
 
   /**
