@@ -3,7 +3,6 @@ package io.labflow.activities.cloudformation;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
-import io.labflow.activities.common.Heartbeats;
 import io.labflow.activities.common.Tags;
 import io.labflow.activities.common.Waiting;
 import io.labflow.activities.model.DeleteOutput;
@@ -190,7 +189,7 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
         throw e;
       }
       log.info("lab {}: deleting stack {} ({})", labId, name, status);
-      Heartbeats.beat("deleting stack " + name);
+      Waiting.beat("deleting stack " + name);
     }
     Waiting wait = new Waiting("waiting for stack " + name + " to be deleted", waits.delete());
     Stack now = stacks.describe(stackId)
@@ -225,7 +224,7 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
       return;
     }
     for (String bucket : names) {
-      Heartbeats.beat("emptying bucket " + bucket);
+      Waiting.beat("emptying bucket " + bucket);
       if (buckets.ownedBy(bucket, labId)) {
         int removed = buckets.empty(bucket);
         if (removed > 0) {

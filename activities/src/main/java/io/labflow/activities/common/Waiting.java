@@ -2,9 +2,11 @@ package io.labflow.activities.common;
 
 import io.labflow.workflows.definition.Durations;
 import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -14,6 +16,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 
 /**
  * One bounded wait on AWS: what it waits for, how long it has waited and its bound, said in every
@@ -54,7 +57,7 @@ public final class Waiting {
    * @param bound how long at most
    */
   public Waiting(String what, Duration bound) {
-    this(what, bound, Heartbeats::beat, Heartbeats.maxPause(MAX_PAUSE));
+    this(what, bound, Waiting::beat, maxPause());
   }
 
   /** @param maxPause the longest pause between two polls (below the heartbeat timeout) */
@@ -63,6 +66,43 @@ public final class Waiting {
     this.bound = bound;
     this.heartbeat = heartbeat;
     this.maxPause = maxPause;
+  }
+
+  /** Records a heartbeat with this detail on the current activity; outside an activity, nothing. */
+  public static void beat(String detail) {
+    ActivityExecutionContext context;
+    try {
+      context = Activity.getExecutionContext();
+    } catch (IllegalStateException outsideActivity) {
+      // The lab inventory also runs in the command line (labflow test): nobody to tell there.
+      return;
+    }
+    context.heartbeat(detail);
+  }
+
+  /**
+   * Calls {@code attempt} until it returns a non-null value or the budget is spent, backing off
+   * exponentially (1s doubling to 10s, jittered and spaced by {@link #interval}) between attempts.
+   * Returns the last value, or null if the budget ran out (then logged).
+   *
+   * @param detail what is being done, as a phrase ("associating p with i")
+   */
+  public static <T> T untilPresent(String detail, Duration budget, Supplier<T> attempt) {
+    Waiting wait = new Waiting(detail, budget);
+    BackoffStrategy backoff =
+        BackoffStrategy.exponentialDelayWithoutJitter(Duration.ofSeconds(1), Duration.ofSeconds(10));
+    T value =
+        wait.until(attempt.get(), attempt, Objects::nonNull, v -> null, backoff::computeDelay);
+    if (value == null) {
+      wait.gaveUp(null);
+    }
+    return value;
+  }
+
+  /** Half the activity's heartbeat timeout, or {@link #MAX_PAUSE} when it has none. */
+  private static Duration maxPause() {
+    Duration timeout = Activity.getExecutionContext().getInfo().getHeartbeatTimeout();
+    return timeout.isZero() ? MAX_PAUSE : timeout.dividedBy(2);
   }
 
   /**

@@ -5,7 +5,7 @@ import static io.labflow.activities.model.ResourceKind.INSTANCES;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
-import io.labflow.activities.common.Heartbeats;
+import io.labflow.activities.common.Waiting;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.model.DeleteOutput;
 import io.labflow.workflows.definition.Durations;
@@ -51,7 +51,7 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
         AwsFailures.retryable("instance profile " + profile + " does not exist (yet)",
             IamEntities.NO_SUCH_ENTITY));
     String[] change = {"unchanged"};
-    IamInstanceProfileAssociation result = Heartbeats.untilPresent(
+    IamInstanceProfileAssociation result = Waiting.untilPresent(
         "associating " + profile + " with " + instanceId, PROPAGATION_BUDGET, () -> {
           // Look again on every attempt: an earlier attempt whose response was lost may already
           // have done the work.

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.InstanceProfile;
 import software.amazon.awssdk.services.iam.model.Policy;
@@ -74,14 +73,10 @@ final class AccountScan {
   private <T> void keepLabs(FoundResources f, String list, ResourceKind kind, Iterable<T> all,
       Function<T, String> key, Function<T, String> label, Function<T, String> name,
       Function<T, Instant> created, Function<T, List<Tag>> tags, Consumer<T> keep) {
-    Pattern word = FoundResources.labIdAsWord(f.labId());
     f.read(list, () -> {
       for (T e : all) {
         String k = key.apply(e);
-        boolean named = word.matcher(name.apply(e)).find();
-        if (named) {
-          f.named.add(kind.key() + " " + label.apply(e));
-        }
+        boolean named = f.namedAfterLab(name.apply(e), kind.key() + " " + label.apply(e));
         f.check(kind.what() + " " + label.apply(e), named, () -> {
           if (cache.owned(k, created.apply(e), () -> tags.apply(e), Tag::key, Tag::value,
               f.labId())) {
@@ -93,7 +88,6 @@ final class AccountScan {
   }
 
   void s3Resources(FoundResources f) {
-    Pattern word = FoundResources.labIdAsWord(f.labId());
     Map<String, Instant> names = new LinkedHashMap<>();
     f.get(ResourceKind.BUCKETS).forEach(name -> names.put(name, null));
     f.read("buckets", () -> {
@@ -108,11 +102,7 @@ final class AccountScan {
       // A bucket of the lab's own stack is the lab's even without the tag; others need the tag.
       boolean inStack = stackBuckets.contains(name);
       String key = TagCache.bucket(name, bucket.getValue());
-      boolean named = word.matcher(name).find();
-      if (named) {
-        f.named.add("buckets " + name);
-      }
-      f.check("bucket " + name, inStack || named, () -> {
+      f.check("bucket " + name, inStack || f.namedAfterLab(name, "buckets " + name), () -> {
         if (inStack || cache.owned(key, bucket.getValue(), () -> buckets.tags(name),
             software.amazon.awssdk.services.s3.model.Tag::key,
             software.amazon.awssdk.services.s3.model.Tag::value, f.labId())) {

@@ -1,7 +1,7 @@
 package io.labflow.activities.inventory;
 
 import io.labflow.activities.common.AwsFailures;
-import io.labflow.activities.common.Heartbeats;
+import io.labflow.activities.common.Waiting;
 import io.labflow.activities.model.LabResources;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -18,12 +18,27 @@ final class FoundResources extends LabResources.Builder {
 
   /**
    * Every stack, role, customer managed policy, instance profile and bucket whose name holds the
-   * lab id as a word, tagged or not, as {@code kind name} (for {@link LabLeftovers}).
+   * lab id as a word, tagged or not, as {@code kind name} (for {@link
+   * LabInventoryActivitiesImpl#leftovers}).
    */
   final Set<String> named = new LinkedHashSet<>();
 
+  /** The lab id as a whole word of a name: lab-1 matches labflow-lab-1 but not labflow-lab-10. */
+  private final Pattern labIdAsWord;
+
   FoundResources(String labId) {
     super(labId);
+    labIdAsWord =
+        Pattern.compile("(^|[^A-Za-z0-9])" + Pattern.quote(labId) + "($|[^A-Za-z0-9])");
+  }
+
+  /** Whether {@code name} holds the lab id as a word; if so, {@code left} is {@link #named}. */
+  boolean namedAfterLab(String name, String left) {
+    boolean found = labIdAsWord.matcher(name).find();
+    if (found) {
+      named.add(left);
+    }
+    return found;
   }
 
   @Override
@@ -68,7 +83,7 @@ final class FoundResources extends LabResources.Builder {
    */
   void check(String what, boolean mayBeOurs, Runnable read) {
     // One call per resource of the account: beat on each (the SDK throttles what it sends).
-    Heartbeats.beat("reading the tags of " + what);
+    Waiting.beat("reading the tags of " + what);
     try {
       read.run();
     } catch (SdkException e) {
@@ -84,11 +99,6 @@ final class FoundResources extends LabResources.Builder {
             labId(), what, reason(e));
       }
     }
-  }
-
-  /** The lab id as a whole word of a name: lab-1 matches labflow-lab-1 but not labflow-lab-10. */
-  static Pattern labIdAsWord(String labId) {
-    return Pattern.compile("(^|[^A-Za-z0-9])" + Pattern.quote(labId) + "($|[^A-Za-z0-9])");
   }
 
   static String reason(SdkException e) {

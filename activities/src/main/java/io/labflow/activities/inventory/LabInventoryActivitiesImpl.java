@@ -6,7 +6,7 @@ import static io.labflow.activities.model.ResourceKind.SUBNETS;
 
 import io.labflow.activities.cloudformation.Stacks;
 import io.labflow.activities.common.AwsClients;
-import io.labflow.activities.common.Heartbeats;
+import io.labflow.activities.common.Waiting;
 import io.labflow.activities.ec2.Ec2Walk;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.model.DeleteLabResourcesOutput;
@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
-import java.util.regex.Pattern;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary;
@@ -85,17 +84,35 @@ public final class LabInventoryActivitiesImpl implements LabInventoryActivities 
     return sweep.delete(in.labId());
   }
 
+  /**
+   * What is left of a lab, for {@code labflow test} after its teardown: the lab's inventory by its
+   * tag (the one the reset sweeps by), and by name every stack, role, customer managed policy,
+   * instance profile and bucket whose name holds the lab id as a word, tagged or not (what a
+   * learner made and the lab never adopted carries no tag). Each as {@code kind name}, once; empty
+   * when nothing is left. Read-only; runs outside an activity too.
+   */
+  public static List<String> leftovers(AwsClients clients, String labId) {
+    FoundResources found =
+        new LabInventoryActivitiesImpl(clients, new IamEntities(clients), Map.of()).walk(labId);
+    LabResources tagged = found.build();
+    Set<String> left = new LinkedHashSet<>();
+    tagged.kinds().forEach((kind, items) -> items.forEach(i -> left.add(kind.key() + " " + i)));
+    left.addAll(found.named);
+    tagged.unreadable().forEach(what -> left.add("unreadable " + what));
+    return List.copyOf(left);
+  }
+
   /** The lab's resources and what is named after it. */
   FoundResources walk(String labId) {
     FoundResources f = new FoundResources(labId);
-    Heartbeats.beat("listing EC2 resources of " + labId);
+    Waiting.beat("listing EC2 resources of " + labId);
     Set<String> stackIds = new LinkedHashSet<>();
     ec2(f, stackIds);
-    Heartbeats.beat("listing stacks of " + labId);
+    Waiting.beat("listing stacks of " + labId);
     stacks(f, stackIds);
-    Heartbeats.beat("listing IAM resources of " + labId);
+    Waiting.beat("listing IAM resources of " + labId);
     accountScan.iamResources(f);
-    Heartbeats.beat("listing buckets of " + labId);
+    Waiting.beat("listing buckets of " + labId);
     accountScan.s3Resources(f);
     return f;
   }
@@ -137,15 +154,13 @@ public final class LabInventoryActivitiesImpl implements LabInventoryActivities 
   }
 
   private void stacks(FoundResources f, Set<String> fromTags) {
-    Pattern word = FoundResources.labIdAsWord(f.labId());
     Map<String, Boolean> candidates = new LinkedHashMap<>();
     fromTags.forEach(id -> candidates.put(id, true));
     f.read("stack summaries", () -> {
       for (StackSummary s :
           cfn.listStacksPaginator(b -> b.stackStatusFilters(LIVE_STATUSES)).stackSummaries()) {
-        if (word.matcher(s.stackName()).find()) {
+        if (f.namedAfterLab(s.stackName(), "stacks " + s.stackName())) {
           candidates.putIfAbsent(s.stackId(), false);
-          f.named.add("stacks " + s.stackName());
         }
       }
     });

@@ -7,7 +7,7 @@ import static io.labflow.activities.model.ResourceKind.VPCS;
 
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
-import io.labflow.activities.common.Heartbeats;
+import io.labflow.activities.common.Waiting;
 import io.labflow.activities.ec2.Ec2Walk;
 import io.labflow.activities.model.ResourceKind;
 import java.time.Duration;
@@ -105,10 +105,10 @@ final class Ec2Sweep {
         } else if (kind == NETWORK_INTERFACES && !"available".equals(r.state())) {
           left.pending().put(r.id(), what + " (" + r.state() + ")");
         } else if (kind == VPCS) {
-          Heartbeats.beat("deleting " + what);
+          Waiting.beat("deleting " + what);
           deleteVpc(labId, r.id(), swept);
         } else {
-          Heartbeats.beat("deleting " + what);
+          Waiting.beat("deleting " + what);
           try {
             if (AwsErrors.doneUnless(() -> deleteOne(kind, r.id()), Ec2Sweep::isNotFound)) {
               swept.deleted.add(kind, r.id());
@@ -132,13 +132,13 @@ final class Ec2Sweep {
 
   /** Terminates the lab's instances and waits until they are gone. */
   private void terminate(List<String> ids, Left left, Swept swept) {
-    Heartbeats.beat("terminating " + ids);
+    Waiting.beat("terminating " + ids);
     Filter those = Ec2Walk.filter("instance-id", ids.toArray(String[]::new));
     swept.run("instances " + ids, () -> {
       if (AwsErrors.doneUnless(
           () -> ec2.terminateInstances(b -> b.instanceIds(ids)), Ec2Sweep::isNotFound)) {
         ids.forEach(i -> swept.deleted.add(INSTANCES, i));
-        if (Heartbeats.untilPresent("waiting for " + ids + " to terminate", TERMINATION,
+        if (Waiting.untilPresent("waiting for " + ids + " to terminate", TERMINATION,
             () -> walk.list(INSTANCES, those).isEmpty() ? Boolean.TRUE : null) == null) {
           ids.forEach(i -> left.pending().put(i,
               "instance " + i + ": still not terminated after " + TERMINATION));
@@ -156,7 +156,7 @@ final class Ec2Sweep {
     Left[] seen = {null};
     Boolean gone;
     try {
-      gone = Heartbeats.untilPresent("waiting for the dependants of VPC " + vpc, VPC_BUDGET, () -> {
+      gone = Waiting.untilPresent("waiting for the dependants of VPC " + vpc, VPC_BUDGET, () -> {
         try {
           return AwsErrors.doneUnless(() -> ec2.deleteVpc(b -> b.vpcId(vpc)), Ec2Sweep::isNotFound);
         } catch (AwsServiceException e) {

@@ -11,7 +11,7 @@ import static io.labflow.activities.model.ResourceKind.STACKS;
 import io.labflow.activities.cloudformation.Stacks;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsFailures;
-import io.labflow.activities.common.Heartbeats;
+import io.labflow.activities.common.Waiting;
 import io.labflow.activities.model.DeleteLabResourcesOutput;
 import io.labflow.activities.model.DeleteOutput;
 import io.labflow.activities.model.LabResources;
@@ -120,7 +120,7 @@ public final class LabSweep {
       ResourceKind kind, List<String> ids, Swept swept, Function<String, DeleteOutput> delete) {
     List<String> stuck = new ArrayList<>();
     for (String id : ids) {
-      Heartbeats.beat("deleting " + kind.what() + " " + id);
+      Waiting.beat("deleting " + kind.what() + " " + id);
       if (!swept.run(kind.what() + " " + id, () -> {
         if (delete.apply(id).deleted()) {
           swept.deleted.add(kind, id);

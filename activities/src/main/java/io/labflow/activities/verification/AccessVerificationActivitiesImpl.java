@@ -3,8 +3,8 @@ package io.labflow.activities.verification;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
-import io.labflow.activities.common.Heartbeats;
 import io.labflow.activities.common.Inputs;
+import io.labflow.activities.common.Waiting;
 import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.s3.S3Buckets;
 import io.labflow.workflows.lab.FailureTypes;
@@ -116,7 +116,7 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
   public static Matrix untilMatching(
       String what, Duration budget, Supplier<List<AccessCheck>> ask) {
     AtomicReference<Matrix> last = new AtomicReference<>(new Matrix(null, 0));
-    Heartbeats.untilPresent(what, budget, () -> {
+    Waiting.untilPresent(what, budget, () -> {
       Matrix m = new Matrix(ask.get(), last.get().attempts() + 1);
       last.set(m);
       return m.matches() ? m : null;

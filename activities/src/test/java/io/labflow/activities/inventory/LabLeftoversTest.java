@@ -35,12 +35,12 @@ class LabLeftoversTest extends MotoLabTest {
     iam.createInstanceProfile(b -> b.instanceProfileName("labflow-lab-a-profile"));
     lab.clients.s3().createBucket(b -> b.bucket("labflow-lab-b"));
 
-    assertThat(LabLeftovers.of(lab.clients, "lab-a")).containsExactlyInAnyOrder(
+    assertThat(LabInventoryActivitiesImpl.leftovers(lab.clients, "lab-a")).containsExactlyInAnyOrder(
         "roles labflow-lab-a-role",
         "roles labflow-lab-a-learner",
         "policies " + policy,
         "instanceProfiles labflow-lab-a-profile");
-    assertThat(LabLeftovers.of(lab.clients, "lab-c")).isEmpty();
+    assertThat(LabInventoryActivitiesImpl.leftovers(lab.clients, "lab-c")).isEmpty();
   }
 
   /** What the inventory cannot read is said, never taken for "nothing left". */
@@ -48,7 +48,7 @@ class LabLeftoversTest extends MotoLabTest {
   void whatCannotBeReadIsSaidNotTakenForNothingLeft() {
     try (Lab denied = new Lab(List.of(
         new FaultInjector("DescribeVpcs", "UnauthorizedOperation", "not allowed", 1)))) {
-      assertThat(LabLeftovers.of(denied.clients, "lab-a")).singleElement().satisfies(
+      assertThat(LabInventoryActivitiesImpl.leftovers(denied.clients, "lab-a")).singleElement().satisfies(
           left -> assertThat(left).startsWith("unreadable VPCs (").contains("not allowed"));
     }
   }

@@ -92,10 +92,10 @@ class ResourceKindTest {
 
   @Test
   void theLabIdIsMatchedAsAWholeWord() {
-    Pattern p = FoundResources.labIdAsWord("lab-1");
-    assertThat(p.matcher("labflow-lab-1").find()).isTrue();
-    assertThat(p.matcher("labflow-lab-1-role").find()).isTrue();
-    assertThat(p.matcher("labflow-lab-10").find()).isFalse();
-    assertThat(p.matcher("xlab-1").find()).isFalse();
+    FoundResources f = new FoundResources("lab-1");
+    assertThat(f.namedAfterLab("labflow-lab-1", "a")).isTrue();
+    assertThat(f.namedAfterLab("labflow-lab-1-role", "b")).isTrue();
+    assertThat(f.namedAfterLab("labflow-lab-10", "c")).isFalse();
+    assertThat(f.namedAfterLab("xlab-1", "d")).isFalse();
   }
 }

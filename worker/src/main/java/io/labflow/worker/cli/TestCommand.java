@@ -1,7 +1,7 @@
 package io.labflow.worker.cli;
 
 import io.labflow.activities.common.AwsClients;
-import io.labflow.activities.inventory.LabLeftovers;
+import io.labflow.activities.inventory.LabInventoryActivitiesImpl;
 import io.labflow.worker.client.LabFollower;
 import io.labflow.workflows.lab.CheckAnswer;
 import io.labflow.workflows.lab.LabState;
@@ -54,7 +54,7 @@ final class TestCommand extends BaseCommand {
   /** What is left of a lab (tests count their own). */
   Function<String, List<String>> leftovers = labId -> {
     try (AwsClients aws = AwsClients.fromEnvironment()) {
-      return LabLeftovers.of(aws, labId);
+      return LabInventoryActivitiesImpl.leftovers(aws, labId);
     }
   };
 
