@@ -1,12 +1,14 @@
 package io.labflow.activities.common;
 
 import io.labflow.activities.common.AwsClients.Operation;
+import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.activity.ActivityMethod;
 import io.temporal.failure.ApplicationFailure;
 import jakarta.annotation.Nullable;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -118,7 +120,11 @@ public final class AwsFailures {
     }
   }
 
-  /** The implementation behind its activity interfaces, input checked and SDK errors mapped. */
+  /**
+   * The implementation behind its activity interfaces, SDK errors mapped and input checked: every
+   * required field ({@link ActionCatalog#required}) of every action's input, so no action checks
+   * its own.
+   */
   public static Object around(Object implementation) {
     Class<?> type = implementation.getClass();
     return Proxy.newProxyInstance(
@@ -127,7 +133,11 @@ public final class AwsFailures {
         (proxy, method, args) -> {
           ActivityMethod action = method.getAnnotation(ActivityMethod.class);
           if (action != null && args[0] instanceof Record input) {
-            Inputs.requireFields(action.name(), input);
+            for (RecordComponent field : input.getClass().getRecordComponents()) {
+              if (ActionCatalog.required(field)) {
+                Inputs.require(field.getAccessor().invoke(input), field.getName(), action.name());
+              }
+            }
           }
           try {
             return method.invoke(implementation, args);
