@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.InternetGateway;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.Vpc;
+import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
 
 /**
@@ -44,9 +45,11 @@ public final class AccountQuotas {
   public Map<Quota, QuotaReading> read(Set<Quota> quotas) {
     Map<Quota, QuotaReading> out = new EnumMap<>(Quota.class);
     Ec2Client ec2 = clients.ec2();
+    IamClient iam = clients.iam();
     Map<String, Integer> summary = null;
     for (Quota q : quotas) {
       Map<String, Integer> held = new HashMap<>();
+      String key = SUMMARY_KEYS.get(q);
       int used;
       Integer iamQuota = null;
       if (q == Quota.VPCS) {
@@ -56,9 +59,8 @@ public final class AccountQuotas {
         used = tagged("ec2:DescribeInternetGateways", () -> ec2.describeInternetGatewaysPaginator()
             .internetGateways().stream().map(InternetGateway::tags).toList(), held);
       } else {
-        summary = summary != null ? summary : usage("iam:GetAccountSummary",
-            () -> clients.iam().getAccountSummary().summaryMapAsStrings());
-        String key = SUMMARY_KEYS.get(q);
+        summary = summary != null ? summary
+            : usage("iam:GetAccountSummary", () -> iam.getAccountSummary().summaryMapAsStrings());
         used = summary.getOrDefault(key, 0);
         iamQuota = summary.get(key + "Quota");
       }
