@@ -83,7 +83,8 @@ public final class Waiting {
   /**
    * Calls {@code attempt} until it returns a non-null value or the budget is spent, backing off
    * exponentially (1s doubling to 10s, jittered and spaced by {@link #interval}) between attempts.
-   * Returns the last value, or null if the budget ran out (then logged).
+   * Returns the last value, or null if the budget ran out (then logged). Cancellation arrives
+   * through the heartbeat.
    *
    * @param detail what is being done, as a phrase ("associating p with i")
    */
