@@ -90,8 +90,8 @@ public final class Waiting {
    */
   public static <T> T untilPresent(String detail, Duration budget, Supplier<T> attempt) {
     Waiting wait = new Waiting(detail, budget);
-    BackoffStrategy backoff =
-        BackoffStrategy.exponentialDelayWithoutJitter(Duration.ofSeconds(1), Duration.ofSeconds(10));
+    BackoffStrategy backoff = BackoffStrategy.exponentialDelayWithoutJitter(
+        Duration.ofSeconds(1), Duration.ofSeconds(10));
     T value =
         wait.until(attempt.get(), attempt, Objects::nonNull, v -> null, backoff::computeDelay);
     if (value == null) {

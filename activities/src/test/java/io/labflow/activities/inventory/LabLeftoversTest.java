@@ -35,7 +35,8 @@ class LabLeftoversTest extends MotoLabTest {
     iam.createInstanceProfile(b -> b.instanceProfileName("labflow-lab-a-profile"));
     lab.clients.s3().createBucket(b -> b.bucket("labflow-lab-b"));
 
-    assertThat(LabInventoryActivitiesImpl.leftovers(lab.clients, "lab-a")).containsExactlyInAnyOrder(
+    assertThat(LabInventoryActivitiesImpl.leftovers(lab.clients, "lab-a"))
+        .containsExactlyInAnyOrder(
         "roles labflow-lab-a-role",
         "roles labflow-lab-a-learner",
         "policies " + policy,
@@ -48,8 +49,9 @@ class LabLeftoversTest extends MotoLabTest {
   void whatCannotBeReadIsSaidNotTakenForNothingLeft() {
     try (Lab denied = new Lab(List.of(
         new FaultInjector("DescribeVpcs", "UnauthorizedOperation", "not allowed", 1)))) {
-      assertThat(LabInventoryActivitiesImpl.leftovers(denied.clients, "lab-a")).singleElement().satisfies(
-          left -> assertThat(left).startsWith("unreadable VPCs (").contains("not allowed"));
+      assertThat(LabInventoryActivitiesImpl.leftovers(denied.clients, "lab-a")).singleElement()
+          .satisfies(left ->
+              assertThat(left).startsWith("unreadable VPCs (").contains("not allowed"));
     }
   }
 }
