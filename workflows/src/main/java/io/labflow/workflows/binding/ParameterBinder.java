@@ -85,7 +85,11 @@ public final class ParameterBinder {
 
   private ParameterBinder() {}
 
-  /** Binds a whole request: its lab id (unless null), then its variant and parameters. */
+  /**
+   * Binds a whole request: its lab id (unless null), then its variant (null for the definition's
+   * default) and parameters (null for none); {@code source} names them in messages, such as {@code
+   * request}.
+   */
   public static BindResult bind(
       Definition definition, String labId, String variant, Map<String, ?> parameters, String source) {
     List<Diagnostic> errors = new ArrayList<>();
@@ -136,15 +140,6 @@ public final class ParameterBinder {
       bound.put(name, typed);
     }
     return new BindResult(chosen, Collections.unmodifiableMap(bound), errors, missing, refused);
-  }
-
-  /**
-   * Binds a run's variant (null for the definition's default) and parameters (null for none);
-   * {@code source} names them in messages, such as {@code request}.
-   */
-  public static BindResult bind(
-      Definition definition, String variant, Map<String, ?> parameters, String source) {
-    return bind(definition, null, variant, parameters, source);
   }
 
   /** Why a lab id cannot be used, at path {@code labId}; empty when it can. */
