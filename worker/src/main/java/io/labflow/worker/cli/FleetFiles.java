@@ -70,7 +70,8 @@ final class FleetFiles {
     Set<String> problems = new LinkedHashSet<>();
     for (int i = 0; i < fleet.labs().size(); i++) {
       FleetLab lab = fleet.labs().get(i);
-      ParameterBinder.BindResult bound = ParameterBinder.bind(def, null, lab.variant(), lab.parameters(), name);
+      ParameterBinder.BindResult bound =
+          ParameterBinder.bind(def, null, lab.variant(), lab.parameters(), name);
       for (Diagnostic d : bound.errors()) {
         String at = place(loaded, i, d.path());
         // A problem of what all labs share is reported once, at the shared key.
