@@ -61,8 +61,7 @@ public final class ParameterBinder {
 
     /** The parameter a problem is about, or "" when it is about the lab id or the variant. */
     static String parameterName(Diagnostic d) {
-      String path = d.path() == null ? "" : d.path();
-      return path.startsWith("parameters.") ? path.substring("parameters.".length()) : "";
+      return d.path().startsWith("parameters.") ? d.path().substring("parameters.".length()) : "";
     }
 
     /**
