@@ -23,16 +23,12 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
  */
 public final class Composition {
 
-  private static final ActionCatalog CATALOG =
+  /** Every action a step file may use, as declared by the step library. */
+  public static final ActionCatalog CATALOG =
       ActionCatalog.fromActivityInterfaces(
           StepLibrary.activityInterfaces().toArray(Class<?>[]::new));
 
   private Composition() {}
-
-  /** Every action a step file may use, as declared by the step library. */
-  public static ActionCatalog catalog() {
-    return CATALOG;
-  }
 
   /** Loads and validates one step file without touching Temporal or AWS. */
   public static LoadResult validate(String fileName, String text) {

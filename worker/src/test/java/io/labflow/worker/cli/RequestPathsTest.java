@@ -101,7 +101,7 @@ class RequestPathsTest {
         };
     worker.registerActivitiesImplementations(
         new DefinitionActivitiesImpl(
-            new DirectoryDefinitionSource(dir), new DefinitionLoader(Composition.catalog()),
+            new DirectoryDefinitionSource(dir), new DefinitionLoader(Composition.CATALOG),
             record, SiteParameters.NONE));
     env.start();
     client = env.getWorkflowClient();

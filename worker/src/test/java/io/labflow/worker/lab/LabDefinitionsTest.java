@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Tag("fast")
 class LabDefinitionsTest {
 
-  static final ActionCatalog REAL = Composition.catalog();
+  static final ActionCatalog REAL = Composition.CATALOG;
 
   /** The real catalog, generated for the workflows module's tests (which cannot see it). */
   static final String CATALOG_FILE = "workflows/src/test/resources/catalog/step-library.json";
