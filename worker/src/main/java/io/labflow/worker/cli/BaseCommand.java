@@ -124,7 +124,7 @@ abstract class BaseCommand implements Callable<Integer> {
     } else {
       out().println("Lab " + labId + " is still " + state + " (stopped following).");
     }
-    printWebUi(connect(), labId);
+    printWebUi(labId);
     if (!outcome.closed()) {
       return state == LabState.PAUSED ? 3 : 0;
     }
@@ -132,7 +132,7 @@ abstract class BaseCommand implements Callable<Integer> {
         && state != LabState.ROLLED_BACK && state != LabState.FAILED ? 0 : 1;
   }
 
-  void printWebUi(TemporalConnection conn, String workflowId) {
-    out().println("Web UI: " + conn.uiAddress(root().uiUrl, workflowId));
+  void printWebUi(String workflowId) {
+    out().println("Web UI: " + connect().uiAddress(root().uiUrl, workflowId));
   }
 }

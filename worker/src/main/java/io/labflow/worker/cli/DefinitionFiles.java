@@ -3,6 +3,7 @@ package io.labflow.worker.cli;
 import io.labflow.worker.runtime.Composition;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.workflows.binding.ParameterBinder;
+import io.labflow.workflows.definition.LoadResult;
 import io.labflow.workflows.model.Definition;
 import io.labflow.worker.render.LabPlan;
 import io.labflow.workflows.yaml.Diagnostic;
@@ -44,15 +45,15 @@ final class DefinitionFiles {
     } catch (IOException e) {
       throw new UsageException("cannot read " + path + ": " + e.getMessage());
     }
-    Composition.Validation v = Composition.validate(path.toString(), text);
-    if (!v.valid()) {
-      v.diagnostics().forEach(err::println);
-      int n = v.diagnostics().size();
+    LoadResult v = Composition.validate(path.toString(), text);
+    if (!v.ok()) {
+      v.errors().forEach(err::println);
+      int n = v.errors().size();
       // Not a usage error: the file is wrong, not the command line (exit code 1, as validate's).
       throw new IllegalArgumentException(
           path + " is invalid (" + n + (n == 1 ? " problem)" : " problems)"));
     }
-    return new Source(path, text, v.definition().orElseThrow());
+    return new Source(path, text, v.definitionOrNull());
   }
 
   /**

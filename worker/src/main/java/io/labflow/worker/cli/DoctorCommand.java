@@ -31,12 +31,12 @@ final class DoctorCommand extends BaseCommand {
   @Override
   public Integer call() {
     for (String d : definitions) {
-      if (new DirectoryDefinitionSource(root().definitions()).find(d).isEmpty()) {
+      if (new DirectoryDefinitionSource(root().definitions).find(d).isEmpty()) {
         throw new UsageException("--definition: no definition named " + d + " in "
-            + root().definitions());
+            + root().definitions);
       }
     }
-    List<Row> rows = Doctor.run(root().definitions(), root().taskQueue(), definitions,
+    List<Row> rows = Doctor.run(root().definitions, root().taskQueue, definitions,
         siteParameters.value, siteParameters.source());
     Doctor.print(rows, out());
     return Doctor.exitCode(rows);

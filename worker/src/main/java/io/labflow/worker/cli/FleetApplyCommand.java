@@ -22,7 +22,7 @@ final class FleetApplyCommand extends BaseCommand {
 
   @Override
   public Integer call() {
-    FleetFiles.Checked c = FleetFiles.check(file, root().definitions());
+    FleetFiles.Checked c = FleetFiles.check(file, root().definitions);
     if (!c.ok()) {
       c.problems().forEach(err()::println);
       return 1;
@@ -31,23 +31,22 @@ final class FleetApplyCommand extends BaseCommand {
     String id = Fleet.scheduleId(fleet.name());
     String what = String.format("%d labs of %s at \"%s\" %s, %d at a time", fleet.labs().size(),
         fleet.definition(), fleet.schedule().cron(), fleet.schedule().timeZone(), fleet.concurrency());
-    try (TemporalConnection conn = connect()) {
-      try {
-        conn.schedules().createSchedule(id,
-            FleetSchedules.schedule(fleet.schedule(), FleetRequest.of(fleet, Map.of()),
-                root().taskQueue(), ScheduleState.newBuilder()
-                .setPaused(paused).setNote(paused ? "created paused" : "").build()),
-            ScheduleOptions.newBuilder().setMemo(Map.of(FleetSchedules.FLEET_MEMO, fleet.name())).build());
-        out().println("Created schedule " + id + ": " + what + (paused ? " (paused)" : ""));
-        return 0;
-      } catch (ScheduleAlreadyRunningException e) {
-        // Exists: update in place below.
-      }
-      boolean updated = FleetSchedules.update(conn.schedules().getHandle(id),
-          now -> new FleetSchedules.Content(fleet.schedule(),
-              FleetRequest.of(fleet, now.request().releases()), root().taskQueue()));
-      out().println((updated ? "Updated" : "Unchanged") + " schedule " + id + ": " + what);
+    TemporalConnection conn = connect();
+    try {
+      conn.schedules().createSchedule(id,
+          FleetSchedules.schedule(fleet.schedule(), FleetRequest.of(fleet, Map.of()),
+              root().taskQueue, ScheduleState.newBuilder()
+              .setPaused(paused).setNote(paused ? "created paused" : "").build()),
+          ScheduleOptions.newBuilder().setMemo(Map.of(FleetSchedules.FLEET_MEMO, fleet.name())).build());
+      out().println("Created schedule " + id + ": " + what + (paused ? " (paused)" : ""));
       return 0;
+    } catch (ScheduleAlreadyRunningException e) {
+      // Exists: update in place below.
     }
+    boolean updated = FleetSchedules.update(conn.schedules().getHandle(id),
+        now -> new FleetSchedules.Content(fleet.schedule(),
+            FleetRequest.of(fleet, now.request().releases()), root().taskQueue));
+    out().println((updated ? "Updated" : "Unchanged") + " schedule " + id + ": " + what);
+    return 0;
   }
 }

@@ -69,13 +69,13 @@ final class FleetCommand extends BaseCommand {
     public Integer call() {
       int invalid = 0;
       for (Path file : files) {
-        FleetFiles.Checked c = FleetFiles.check(file, root().definitions());
+        FleetFiles.Checked c = FleetFiles.check(file, root().definitions);
         if (c.ok()) {
           Fleet f = c.fleetOrNull();
           out().printf("%s: valid (fleet %s: %d labs of %s, \"%s\" %s, concurrency %d, quarantine after %d)%n",
               file, f.name(), f.labs().size(), f.definition(), f.schedule().cron(), f.schedule().timeZone(),
               f.concurrency(), f.quarantineAfter());
-          QuotaLines.print(out(), c.definitionOrNull(), root().definitions(),
+          QuotaLines.print(out(), c.definitionOrNull(), root().definitions,
               f.labs().stream().map(FleetLab::labId).toList(), quotas);
         } else {
           c.problems().forEach(out()::println);
@@ -91,11 +91,10 @@ final class FleetCommand extends BaseCommand {
 
     /** Does {@code what} to the fleet's schedule, then says it is {@code done}. */
     int onSchedule(String done, Consumer<ScheduleHandle> what) {
-      try (TemporalConnection conn = connect()) {
-        what.accept(conn.schedules().getHandle(describe(conn, name).getId()));
-        out().println(done + " " + Fleet.scheduleId(name));
-        return 0;
-      }
+      TemporalConnection conn = connect();
+      what.accept(conn.schedules().getHandle(describe(conn, name).getId()));
+      out().println(done + " " + Fleet.scheduleId(name));
+      return 0;
     }
   }
 
@@ -106,39 +105,38 @@ final class FleetCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-      try (TemporalConnection conn = connect()) {
-        ScheduleDescription d = describe(conn, name);
-        String queue = FleetSchedules.taskQueue(d);
-        boolean polled = root().polled.test(conn, lab == null ? queue : root().taskQueue());
-        if (lab == null) {
-          conn.schedules().getHandle(d.getId()).trigger(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP);
-          out().println("Triggered " + d.getId() + " (skipped if a night is already running)");
-          if (!polled) {
-            // The trigger starts the night's workflow on the server: durable, waiting for a worker.
-            throw new NoWorker(queue, "the night is recorded (the Schedule started it) and runs when a worker polls");
-          }
-          return 0;
-        }
-        FleetRequest fleet = FleetSchedules.request(d);
-        FleetLab l = fleet.labs().stream().filter(x -> x.labId().equals(lab)).findFirst()
-            .orElseThrow(() -> new UsageException("lab '" + lab + "' is not in fleet " + name));
-        ResetRequest request = fleet.resetOf(l);
-        WorkflowOptions options = request.options(root().taskQueue(), "labflow fleet reset --lab");
-        String id = options.getWorkflowId();
-        try {
-          WorkflowClient.start(conn.client().newWorkflowStub(LabResetWorkflow.class, options)::reset,
-              RawJson.of(request));
-        } catch (WorkflowExecutionAlreadyStarted e) {
-          out().println("A reset of lab " + lab + " is already running (" + id + "); not starting another");
-          return 1;
-        }
-        out().println("Started " + id + ": lab " + lab + " is torn down and provisioned afresh");
-        printWebUi(conn, id);
+      TemporalConnection conn = connect();
+      ScheduleDescription d = describe(conn, name);
+      String queue = FleetSchedules.taskQueue(d);
+      boolean polled = root().polled.test(conn, lab == null ? queue : root().taskQueue);
+      if (lab == null) {
+        conn.schedules().getHandle(d.getId()).trigger(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP);
+        out().println("Triggered " + d.getId() + " (skipped if a night is already running)");
         if (!polled) {
-          throw new NoWorker(root().taskQueue(), "the reset is recorded (its workflow is started) and runs when a worker polls");
+          // The trigger starts the night's workflow on the server: durable, waiting for a worker.
+          throw new NoWorker(queue, "the night is recorded (the Schedule started it) and runs when a worker polls");
         }
         return 0;
       }
+      FleetRequest fleet = FleetSchedules.request(d);
+      FleetLab l = fleet.labs().stream().filter(x -> x.labId().equals(lab)).findFirst()
+          .orElseThrow(() -> new UsageException("lab '" + lab + "' is not in fleet " + name));
+      ResetRequest request = fleet.resetOf(l);
+      WorkflowOptions options = request.options(root().taskQueue, "labflow fleet reset --lab");
+      String id = options.getWorkflowId();
+      try {
+        WorkflowClient.start(conn.client().newWorkflowStub(LabResetWorkflow.class, options)::reset,
+            RawJson.of(request));
+      } catch (WorkflowExecutionAlreadyStarted e) {
+        out().println("A reset of lab " + lab + " is already running (" + id + "); not starting another");
+        return 1;
+      }
+      out().println("Started " + id + ": lab " + lab + " is torn down and provisioned afresh");
+      printWebUi(id);
+      if (!polled) {
+        throw new NoWorker(root().taskQueue, "the reset is recorded (its workflow is started) and runs when a worker polls");
+      }
+      return 0;
     }
   }
 
@@ -169,33 +167,32 @@ final class FleetCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-      try (TemporalConnection conn = connect()) {
-        ScheduleDescription d = describe(conn, name);
-        FleetRequest request = FleetSchedules.request(d);
-        conn.schedules().getHandle(d.getId()).delete();
-        out().println("Deleted " + d.getId() + (teardown ? "" : "; its " + request.labs().size() + " labs are left as they are"));
-        if (!teardown) {
-          return 0;
-        }
-        int failed = 0;
-        int recorded = 0;
-        for (FleetLab l : request.labs()) {
-          java.io.StringWriter said = new java.io.StringWriter();
-          picocli.CommandLine one = Main.newCommandLine();
-          one.setOut(new java.io.PrintWriter(said, true));
-          one.setErr(one.getOut());
-          int code = one.execute("--task-queue", root().taskQueue(), "--definitions",
-              root().definitions().toString(), "teardown", l.labId());
-          one.getOut().flush();
-          failed += code == 0 || code == NoWorker.EXIT_CODE ? 0 : 1;
-          recorded += code == NoWorker.EXIT_CODE ? 1 : 0;
-          out().println("  " + l.labId() + ": " + oneLine(code, said.toString()));
-          out().flush();
-        }
-        out().println("Tore down " + (request.labs().size() - failed - recorded) + " of "
-            + request.labs().size() + " labs" + (recorded == 0 ? "" : "; " + recorded + " recorded"));
-        return failed > 0 ? 1 : recorded > 0 ? NoWorker.EXIT_CODE : 0;
+      TemporalConnection conn = connect();
+      ScheduleDescription d = describe(conn, name);
+      FleetRequest request = FleetSchedules.request(d);
+      conn.schedules().getHandle(d.getId()).delete();
+      out().println("Deleted " + d.getId() + (teardown ? "" : "; its " + request.labs().size() + " labs are left as they are"));
+      if (!teardown) {
+        return 0;
       }
+      int failed = 0;
+      int recorded = 0;
+      for (FleetLab l : request.labs()) {
+        java.io.StringWriter said = new java.io.StringWriter();
+        picocli.CommandLine one = Main.newCommandLine();
+        one.setOut(new java.io.PrintWriter(said, true));
+        one.setErr(one.getOut());
+        int code = one.execute("--task-queue", root().taskQueue, "--definitions",
+            root().definitions.toString(), "teardown", l.labId());
+        one.getOut().flush();
+        failed += code == 0 || code == NoWorker.EXIT_CODE ? 0 : 1;
+        recorded += code == NoWorker.EXIT_CODE ? 1 : 0;
+        out().println("  " + l.labId() + ": " + oneLine(code, said.toString()));
+        out().flush();
+      }
+      out().println("Tore down " + (request.labs().size() - failed - recorded) + " of "
+          + request.labs().size() + " labs" + (recorded == 0 ? "" : "; " + recorded + " recorded"));
+      return failed > 0 ? 1 : recorded > 0 ? NoWorker.EXIT_CODE : 0;
     }
 
     /** The one line that says what a lab's teardown did: its last words. */

@@ -2,6 +2,7 @@ package io.labflow.worker.cli;
 
 import io.labflow.worker.runtime.Composition;
 import io.labflow.workflows.binding.ParameterBinder;
+import io.labflow.workflows.definition.LoadResult;
 import io.labflow.workflows.fleet.Fleet;
 import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.workflows.fleet.FleetLoadResult;
@@ -9,7 +10,6 @@ import io.labflow.workflows.fleet.FleetLoader;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.yaml.Diagnostic;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,7 +39,7 @@ final class FleetFiles {
   static Checked check(Path file, Path definitionsDir) {
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      text = Files.readString(file);
     } catch (IOException e) {
       return new Checked(null, List.of(file + ": cannot read the file (" + e.getClass().getSimpleName() + ")"));
     }
@@ -54,24 +54,24 @@ final class FleetFiles {
       return new Checked(null, List.of(loaded.at(name, "definition", "no definition named '"
           + fleet.definition() + "' in " + definitionsDir + " (looked for " + defFile + ")").toString()));
     }
-    Composition.Validation v;
+    LoadResult v;
     try {
-      v = Composition.validate(
-          defFile.toString(), Files.readString(defFile, StandardCharsets.UTF_8));
+      v = Composition.validate(defFile.toString(), Files.readString(defFile));
     } catch (IOException e) {
       return new Checked(null, List.of(loaded.at(name, "definition", "cannot read " + defFile).toString()));
     }
-    if (!v.valid()) {
+    if (!v.ok()) {
       List<String> out = new ArrayList<>();
       out.add(loaded.at(name, "definition", "definition '" + fleet.definition() + "' is not valid:").toString());
-      out.addAll(v.diagnostics());
+      v.errors().forEach(d -> out.add(d.toString()));
       return new Checked(null, out);
     }
-    Definition def = v.definition().orElseThrow();
+    Definition def = v.definitionOrNull();
     Set<String> problems = new LinkedHashSet<>();
     for (int i = 0; i < fleet.labs().size(); i++) {
       FleetLab lab = fleet.labs().get(i);
-      ParameterBinder.BindResult bound = ParameterBinder.bind(def, lab.variant(), lab.parameters(), name);
+      ParameterBinder.BindResult bound =
+          ParameterBinder.bind(def, null, lab.variant(), lab.parameters(), name);
       for (Diagnostic d : bound.errors()) {
         String at = place(loaded, i, d.path());
         // A problem of what all labs share is reported once, at the shared key.

@@ -21,24 +21,23 @@ final class FleetReleaseCommand extends BaseCommand {
 
   @Override
   public Integer call() {
-    try (TemporalConnection conn = connect()) {
-      ScheduleDescription d = fleetName != null ? FleetCommand.describe(conn, fleetName) : findFleetOf(conn, lab);
-      FleetRequest request = FleetSchedules.request(d);
-      if (request.labs().stream().noneMatch(l -> l.labId().equals(lab))) {
-        throw new UsageException("lab '" + lab + "' is not in fleet " + request.fleet());
-      }
-      FleetReport last = FleetStatusCommand.lastReport(conn, d).report();
-      if (last == null || last.lab(lab) == null || !last.lab(lab).quarantined()) {
-        out().println("Lab " + lab + " is not quarantined in fleet " + request.fleet() + "; nothing to release");
-        return 1;
-      }
-      long now = System.currentTimeMillis();
-      FleetSchedules.update(conn.schedules().getHandle(d.getId()), cur -> new FleetSchedules.Content(
-          cur.when(), cur.request().withRelease(lab, now), cur.taskQueue()));
-      out().println("Released lab " + lab + " of fleet " + request.fleet()
-          + ": the next night resets it (now: labflow fleet reset " + request.fleet() + " --lab " + lab + ")");
-      return 0;
+    TemporalConnection conn = connect();
+    ScheduleDescription d = fleetName != null ? FleetCommand.describe(conn, fleetName) : findFleetOf(conn, lab);
+    FleetRequest request = FleetSchedules.request(d);
+    if (request.labs().stream().noneMatch(l -> l.labId().equals(lab))) {
+      throw new UsageException("lab '" + lab + "' is not in fleet " + request.fleet());
     }
+    FleetReport last = FleetStatusCommand.lastReport(conn, d).report();
+    if (last == null || last.lab(lab) == null || !last.lab(lab).quarantined()) {
+      out().println("Lab " + lab + " is not quarantined in fleet " + request.fleet() + "; nothing to release");
+      return 1;
+    }
+    long now = System.currentTimeMillis();
+    FleetSchedules.update(conn.schedules().getHandle(d.getId()), cur -> new FleetSchedules.Content(
+        cur.when(), cur.request().withRelease(lab, now), cur.taskQueue()));
+    out().println("Released lab " + lab + " of fleet " + request.fleet()
+        + ": the next night resets it (now: labflow fleet reset " + request.fleet() + " --lab " + lab + ")");
+    return 0;
   }
 
   private static ScheduleDescription findFleetOf(TemporalConnection conn, String lab) {

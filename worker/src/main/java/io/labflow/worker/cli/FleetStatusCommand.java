@@ -59,61 +59,60 @@ final class FleetStatusCommand extends BaseCommand {
 
   @Override
   public Integer call() throws Exception {
-    try (TemporalConnection conn = connect()) {
-      ScheduleDescription d = FleetCommand.describe(conn, name);
-      FleetRequest request = FleetSchedules.request(d);
-      FleetSchedule when = FleetSchedules.when(d);
-      List<String> nights = nightIds(d);
-      Night latest = nights.isEmpty() ? null : night(conn, nights.get(nights.size() - 1));
-      Night completed = latest != null && "COMPLETED".equals(latest.status()) ? latest : lastReport(conn, d);
-      Map<String, String> states = labStates(conn, request);
-      boolean paused = d.getSchedule().getState().isPaused();
-      Instant next = d.getInfo().getNextActionTimes().isEmpty() ? null : d.getInfo().getNextActionTimes().get(0);
-      FleetReport shown = latest == null ? null : latest.report();
-      List<Row> rows = new ArrayList<>();
-      for (FleetLab l : request.labs()) {
-        LabReport q = completed.report() == null ? null : completed.report().lab(l.labId());
-        rows.add(new Row(l.labId(), shown == null ? null : shown.lab(l.labId()),
-            Quarantine.before(q, request.releases().get(l.labId())).quarantined(),
-            states.getOrDefault(l.labId(), "NOT_RUNNING")));
-      }
-      if (json) {
-        When schedule = new When(d.getId(), paused, when.cron(), when.timeZone(),
-            next == null ? "" : next.toString());
-        StatusPrinter.printJson(new Json(request.fleet(), schedule, request.definition(),
-            request.concurrency(), request.quarantineAfter(), latest, rows,
-            shown == null ? null : shown.totals(), shown == null ? null : shown.quota()), out());
-        return 0;
-      }
-      out().printf("Fleet %s: schedule %s, %s; next night %s%n", request.fleet(), d.getId(),
-          paused ? "paused" : "active", next == null ? "-" : next);
-      out().printf("  \"%s\" %s (catch-up %s, jitter %s); %d labs of %s, %d at a time, quarantine after %d%n",
-          when.cron(), when.timeZone(), when.catchupWindow(), when.jitter(), request.labs().size(),
-          request.definition(), request.concurrency(), request.quarantineAfter());
-      if (latest == null) {
-        out().println("No night has run yet (run one now: labflow fleet reset " + request.fleet() + ")");
-      } else {
-        out().printf("Latest night %s: %s%s%n", latest.workflowId(), latest.status(),
-            latest.failure() == null ? "" : ": " + latest.failure());
-        printWebUi(conn, latest.workflowId());
-      }
-      if (shown != null) {
-        out().println("Totals: " + FleetDetails.totals(shown));
-        if (shown.quota() != null) {
-          out().println("Quotas: " + shown.quota());
-        }
-      }
-      out().printf("%-24s %-36s %-9s %-16s %-12s %s%n", "LAB", "LAST NIGHT", "DURATION", "STEP", "STATE", "DETAIL");
-      for (Row row : rows) {
-        LabReport r = row.lastNight();
-        out().printf("%-24s %-36s %-9s %-16s %-12s %s%n", row.labId(),
-            r == null ? "-" : FleetDetails.outcome(r),
-            r == null || r.durationMs() == 0 ? "" : FleetDetails.seconds(r.durationMs()),
-            r == null || r.step() == null ? "" : r.step(), row.state(),
-            r == null || r.error() == null ? "" : r.error());
-      }
+    TemporalConnection conn = connect();
+    ScheduleDescription d = FleetCommand.describe(conn, name);
+    FleetRequest request = FleetSchedules.request(d);
+    FleetSchedule when = FleetSchedules.when(d);
+    List<String> nights = nightIds(d);
+    Night latest = nights.isEmpty() ? null : night(conn, nights.get(nights.size() - 1));
+    Night completed = latest != null && "COMPLETED".equals(latest.status()) ? latest : lastReport(conn, d);
+    Map<String, String> states = labStates(conn, request);
+    boolean paused = d.getSchedule().getState().isPaused();
+    Instant next = d.getInfo().getNextActionTimes().isEmpty() ? null : d.getInfo().getNextActionTimes().get(0);
+    FleetReport shown = latest == null ? null : latest.report();
+    List<Row> rows = new ArrayList<>();
+    for (FleetLab l : request.labs()) {
+      LabReport q = completed.report() == null ? null : completed.report().lab(l.labId());
+      rows.add(new Row(l.labId(), shown == null ? null : shown.lab(l.labId()),
+          Quarantine.before(q, request.releases().get(l.labId())).quarantined(),
+          states.getOrDefault(l.labId(), "NOT_RUNNING")));
+    }
+    if (json) {
+      When schedule = new When(d.getId(), paused, when.cron(), when.timeZone(),
+          next == null ? "" : next.toString());
+      StatusPrinter.printJson(new Json(request.fleet(), schedule, request.definition(),
+          request.concurrency(), request.quarantineAfter(), latest, rows,
+          shown == null ? null : shown.totals(), shown == null ? null : shown.quota()), out());
       return 0;
     }
+    out().printf("Fleet %s: schedule %s, %s; next night %s%n", request.fleet(), d.getId(),
+        paused ? "paused" : "active", next == null ? "-" : next);
+    out().printf("  \"%s\" %s (catch-up %s, jitter %s); %d labs of %s, %d at a time, quarantine after %d%n",
+        when.cron(), when.timeZone(), when.catchupWindow(), when.jitter(), request.labs().size(),
+        request.definition(), request.concurrency(), request.quarantineAfter());
+    if (latest == null) {
+      out().println("No night has run yet (run one now: labflow fleet reset " + request.fleet() + ")");
+    } else {
+      out().printf("Latest night %s: %s%s%n", latest.workflowId(), latest.status(),
+          latest.failure() == null ? "" : ": " + latest.failure());
+      printWebUi(latest.workflowId());
+    }
+    if (shown != null) {
+      out().println("Totals: " + FleetDetails.totals(shown));
+      if (shown.quota() != null) {
+        out().println("Quotas: " + shown.quota());
+      }
+    }
+    out().printf("%-24s %-36s %-9s %-16s %-12s %s%n", "LAB", "LAST NIGHT", "DURATION", "STEP", "STATE", "DETAIL");
+    for (Row row : rows) {
+      LabReport r = row.lastNight();
+      out().printf("%-24s %-36s %-9s %-16s %-12s %s%n", row.labId(),
+          r == null ? "-" : FleetDetails.outcome(r),
+          r == null || r.durationMs() == 0 ? "" : FleetDetails.seconds(r.durationMs()),
+          r == null || r.step() == null ? "" : r.step(), row.state(),
+          r == null || r.error() == null ? "" : r.error());
+    }
+    return 0;
   }
 
   /** The most recent completed night (what the next night reads), or an empty night. */

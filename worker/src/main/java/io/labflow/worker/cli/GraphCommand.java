@@ -17,7 +17,7 @@ final class GraphCommand extends BaseCommand {
 
   @Override
   public Integer call() {
-    Definition definition = DefinitionFiles.valid(file, root().definitions(), err()).definition();
+    Definition definition = DefinitionFiles.valid(file, root().definitions, err()).definition();
     out().print(MermaidGraph.render(definition));
     return 0;
   }

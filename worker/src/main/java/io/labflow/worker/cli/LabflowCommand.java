@@ -85,12 +85,4 @@ public final class LabflowCommand extends BaseCommand {
     spec.commandLine().usage(out());
     return 0;
   }
-
-  public String taskQueue() {
-    return taskQueue;
-  }
-
-  public Path definitions() {
-    return definitions;
-  }
 }

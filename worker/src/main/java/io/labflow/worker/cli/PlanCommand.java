@@ -44,7 +44,7 @@ final class PlanCommand extends BaseCommand {
 
   @Override
   public Integer call() {
-    Definition definition = DefinitionFiles.valid(file, root().definitions(), err()).definition();
+    Definition definition = DefinitionFiles.valid(file, root().definitions, err()).definition();
     SiteParameters site;
     try {
       site = siteParameters.parse();
@@ -65,7 +65,7 @@ final class PlanCommand extends BaseCommand {
     out().print(LabPlan.render(definition, bound, labId,
         new LabPlan.Sources(params.keySet(), merged.fromSite(), where)));
     out().println();
-    QuotaLines.print(out(), definition, root().definitions(),
+    QuotaLines.print(out(), definition, root().definitions,
         List.of(labId.equals(NO_LAB_ID) ? "lab" : labId), quotas);
     out().println("\nAccount guard: " + AccountPolicy.fromEnvironment().describe()
         + ", as configured in this shell; the worker checks its own before the first step.");

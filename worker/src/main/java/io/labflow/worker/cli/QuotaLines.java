@@ -29,11 +29,9 @@ final class QuotaLines {
       out.println("  not checked against the AWS account (add --quotas to read its quotas and usage)");
       return;
     }
-    try {
-      try (var clients = Composition.awsAccess(List.of()).clients()) {
-        new QuotaPlanner(clients, definitionsDir).describe(definition, labs)
-            .forEach(l -> out.println("  " + l));
-      }
+    try (var clients = Composition.awsAccess(List.of()).clients()) {
+      new QuotaPlanner(clients, definitionsDir).against(definition, labs).forEach(
+          a -> out.println("  " + a.reading().quota().describe() + ": " + a.numbers()));
     } catch (RuntimeException e) {
       need.forEach(l -> out.println("  " + l));
       String why = e instanceof io.temporal.failure.ApplicationFailure af

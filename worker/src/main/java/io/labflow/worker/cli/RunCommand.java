@@ -68,7 +68,7 @@ final class RunCommand extends BaseCommand {
   /** The start of a lab from {@code file}, as {@link #prepare()}; {@code startedBy} is for the summary. */
   static Start prepare(LabflowCommand root, String file, String labId, String variant,
       Map<String, String> params, OnFailure onFailure, PrintWriter err, String startedBy) {
-    DefinitionFiles.Source source = DefinitionFiles.valid(file, root.definitions(), err);
+    DefinitionFiles.Source source = DefinitionFiles.valid(file, root.definitions, err);
     Definition definition = source.definition();
     ParameterBinder.BindResult bound = DefinitionFiles.bind(definition, labId, variant, params);
     List<String> problems = DefinitionFiles.refused(definition, bound, labId);
@@ -82,7 +82,7 @@ final class RunCommand extends BaseCommand {
         new LabRequest(null, variant, labId, new LinkedHashMap<>(params), source.text(),
             onFailure);
     return new Start(request, new LabStarter(
-        labId, definition.name(), bound.variant(), root.taskQueue(), startedBy, null, null));
+        labId, definition.name(), bound.variant(), root.taskQueue, startedBy, null, null));
   }
 
   /**
@@ -92,8 +92,8 @@ final class RunCommand extends BaseCommand {
   static String start(LabflowCommand root, Start start) {
     TemporalConnection conn = root.connect();
     String labId = start.starter().labId();
-    if (!root.polled.test(conn, root.taskQueue())) {
-      throw new NoWorker(root.taskQueue(), "lab " + labId + " not started");
+    if (!root.polled.test(conn, root.taskQueue)) {
+      throw new NoWorker(root.taskQueue, "lab " + labId + " not started");
     }
     LabWorkflow stub =
         conn.client().newWorkflowStub(LabWorkflow.class, start.starter().options());
@@ -110,8 +110,8 @@ final class RunCommand extends BaseCommand {
     Start start = prepare();
     String runId = start(root(), start);
     out().printf("Started lab %s (definition %s, variant %s, run %s) on task queue %s%n",
-        labId, start.starter().definition(), start.starter().variant(), runId, root().taskQueue());
-    printWebUi(connect(), labId);
+        labId, start.starter().definition(), start.starter().variant(), runId, root().taskQueue);
+    printWebUi(labId);
     if (detach) {
       return 0;
     }

@@ -41,7 +41,7 @@ final class StatusCommand extends LabCommand {
     d.getRawDescription().getPendingActivitiesList().forEach(pa -> out().printf(
         "  pending activity %s attempt %d%s%n", pa.getActivityType().getName(), pa.getAttempt(),
         pa.hasLastFailure() ? " last failure: " + pa.getLastFailure().getMessage() : ""));
-    printWebUi(conn, labId);
+    printWebUi(labId);
     return 0;
   }
 

@@ -29,7 +29,7 @@ final class SwitchVariantCommand extends LabCommand {
     out().println("Switching lab " + labId + " to variant " + variant + "...");
     answer(queue, labId, "switchVariant", LabStatus.class, variant);
     LabFollower.Outcome outcome = follow(labId, null, timeout, LabFollower.LIVE_OR_PAUSED);
-    printWebUi(connect(), labId);
+    printWebUi(labId);
     return !outcome.closed() && outcome.state() == LabState.LIVE
         && outcome.status().map(s -> variant.equals(s.variant())).orElse(false) ? 0 : 1;
   }

@@ -46,7 +46,7 @@ final class TeardownCommand extends LabCommand {
       out().println("Lab " + labId + " is still " + outcome.state() + " after " + wait
           + "; the teardown goes on: labflow status " + labId);
     }
-    printWebUi(connect(), labId);
+    printWebUi(labId);
     return outcome.closed() && outcome.state() == LabState.TORN_DOWN ? 0 : 1;
   }
 

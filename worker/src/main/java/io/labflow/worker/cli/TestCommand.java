@@ -75,8 +75,8 @@ final class TestCommand extends BaseCommand {
     String definition = start.starter().definition();
     runId = RunCommand.start(root(), start);
     out().printf("Testing definition %s as lab %s (run %s) on task queue %s%n",
-        definition, labId, runId, root().taskQueue());
-    printWebUi(connect(), labId);
+        definition, labId, runId, root().taskQueue);
+    printWebUi(labId);
     try {
       testTasks(awaitLive());
     } catch (RuntimeException e) {
@@ -129,7 +129,7 @@ final class TestCommand extends BaseCommand {
   private boolean test(LearnerProgress.Task task) throws InterruptedException {
     String id = task.id();
     try {
-      CheckAnswer before = answer(root().taskQueue(), labId, "check", CheckAnswer.class);
+      CheckAnswer before = answer(root().taskQueue, labId, "check", CheckAnswer.class);
       if (!id.equals(before.taskId())) {
         return line(task, deviation("task " + id + " is not the current task (the lab checked "
             + before.taskId() + ")"), false);
@@ -137,7 +137,7 @@ final class TestCommand extends BaseCommand {
       if (before.passed()) {
         return line(task, deviation("task " + id + " passes before its solve"), true);
       }
-      CheckAnswer after = answer(root().taskQueue(), labId, "solve", CheckAnswer.class);
+      CheckAnswer after = answer(root().taskQueue, labId, "solve", CheckAnswer.class);
       if (!after.passed()) {
         return line(task, deviation("task " + id + " does not pass after its solve: "
             + failed(after)), false);

@@ -1,6 +1,7 @@
 package io.labflow.worker.cli;
 
 import io.labflow.worker.runtime.Composition;
+import io.labflow.workflows.definition.LoadResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,11 +33,11 @@ final class ValidateCommand extends BaseCommand {
         invalid++;
         continue;
       }
-      Composition.Validation v = Composition.validate(file.toString(), text);
-      if (v.valid()) {
+      LoadResult v = Composition.validate(file.toString(), text);
+      if (v.ok()) {
         out().println(file + ": valid");
       } else {
-        v.diagnostics().forEach(out()::println);
+        v.errors().forEach(out()::println);
         invalid++;
       }
     }

@@ -40,8 +40,8 @@ final class WorkerCommand extends BaseCommand {
       throw new UsageException("--max-concurrent-aws-calls (env LABFLOW_MAX_CONCURRENT_AWS_CALLS)"
           + " must be at least 1, got " + maxAwsCalls);
     }
-    LabWorker worker = new LabWorker(new LabWorker.Settings(root().taskQueue(),
-        root().definitions(), metricsPort, drainTimeout, maxAwsCalls,
+    LabWorker worker = new LabWorker(new LabWorker.Settings(root().taskQueue,
+        root().definitions, metricsPort, drainTimeout, maxAwsCalls,
         siteParameters.parse()), List.of());
     Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "labflow-shutdown"));
     worker.start();

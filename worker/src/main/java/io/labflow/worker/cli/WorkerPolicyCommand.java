@@ -66,7 +66,7 @@ final class WorkerPolicyCommand extends BaseCommand {
     Set<String> actions = null;
     List<String> templates = new ArrayList<>();
     if (definition != null) {
-      DefinitionFiles.Source source = DefinitionFiles.valid(definition, root().definitions(), err());
+      DefinitionFiles.Source source = DefinitionFiles.valid(definition, root().definitions, err());
       WorkerPolicyScope scope = WorkerPolicyScope.of(source.definition());
       actions = scope.policyActions();
       templates = scope.templateFiles();
@@ -76,15 +76,15 @@ final class WorkerPolicyCommand extends BaseCommand {
             + " --name-prefix"));
       }
       bucketPrefix = bucketPrefix != null ? bucketPrefix : scope.bucketPrefix().orElse(null);
-    } else if (Files.isDirectory(root().definitions().resolve("templates"))) {
-      try (Stream<Path> files = Files.list(root().definitions().resolve("templates"))) {
+    } else if (Files.isDirectory(root().definitions.resolve("templates"))) {
+      try (Stream<Path> files = Files.list(root().definitions.resolve("templates"))) {
         files.map(p -> "templates/" + p.getFileName())
             .filter(t -> t.matches(".*\\.(ya?ml|json)$")).sorted().forEach(templates::add);
       }
     }
     Set<String> types;
     try {
-      types = WorkerPolicyScope.stackTypes(root().definitions(), templates);
+      types = WorkerPolicyScope.stackTypes(root().definitions, templates);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }

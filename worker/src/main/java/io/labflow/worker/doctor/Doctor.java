@@ -228,7 +228,7 @@ public record Doctor(Path definitionsDir, String taskQueue, String site, String 
     Map<String, Definition> out = new LinkedHashMap<>();
     for (String n : names) {
       out.put(n, source.find(n)
-          .flatMap(f -> Composition.validate(f.fileName(), f.text()).definition()).orElse(null));
+          .map(f -> Composition.validate(f.fileName(), f.text()).definitionOrNull()).orElse(null));
     }
     return out;
   }

@@ -117,7 +117,7 @@ public final class AwsLabPreflight implements Preflight {
 
   /** Whether the step's action takes all these inputs, as the catalog declares it. */
   private static boolean takes(ActionStep s, String... inputs) {
-    return Composition.catalog().takes(s.action(), inputs);
+    return Composition.CATALOG.takes(s.action(), inputs);
   }
 
   /** The verifications the lab's steps will run (the steps that take a {@code method}). */

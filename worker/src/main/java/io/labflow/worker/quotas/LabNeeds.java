@@ -65,7 +65,7 @@ public final class LabNeeds {
    */
   public static List<Name> names(ActionStep s) {
     List<Name> out = new ArrayList<>();
-    for (FieldSpec f : Composition.catalog().find(s.action()).map(ActionSpec::inputs)
+    for (FieldSpec f : Composition.CATALOG.find(s.action()).map(ActionSpec::inputs)
         .orElse(List.of())) {
       FieldLimit l = f.limit();
       if (l != null && l.format() == null && !List.of("integer", "number").contains(f.type())) {

@@ -67,7 +67,7 @@ public final class QuotaPlanner {
   public NightPlan night(String fleet, String definitionName, List<String> labs, boolean allOrNone) {
     QuotaFit fit = off() ? null : fit(new DirectoryDefinitionSource(definitionsDir)
             .find(definitionName)
-            .flatMap(f -> Composition.validate(f.fileName(), f.text()).definition())
+            .map(f -> Composition.validate(f.fileName(), f.text()).definitionOrNull())
             .orElseThrow(() -> new IllegalArgumentException(
                 "definition " + definitionName + " is missing or invalid")),
         labs, allOrNone);
@@ -101,14 +101,5 @@ public final class QuotaPlanner {
   public List<QuotaFit.Shortfall> against(Definition definition, List<String> labs) {
     Map<Quota, Integer> need = LabNeeds.of(definition, definitionsDir);
     return QuotaFit.of(need, account.read(need.keySet()), labs, false).quotas();
-  }
-
-  /**
-   * Each quota's need against the account: used, need, quota, and whether the labs fit; one line
-   * per quota.
-   */
-  public List<String> describe(Definition definition, List<String> labs) {
-    return against(definition, labs).stream()
-        .map(a -> a.reading().quota().describe() + ": " + a.numbers()).toList();
   }
 }

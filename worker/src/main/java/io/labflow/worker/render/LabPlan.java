@@ -106,7 +106,7 @@ public final class LabPlan {
 
     // Every variant's document from the first step that builds a policy document.
     definition.actionSteps().stream()
-        .filter(s -> Composition.catalog().takes(s.action(), PolicyPreview.POLICY_INPUTS))
+        .filter(s -> Composition.CATALOG.takes(s.action(), PolicyPreview.POLICY_INPUTS))
         .findFirst().filter(s -> definition.variants() != null)
         .ifPresent(policy -> definition.variants().keySet().forEach(v -> sb
             .append("\nPolicy document of variant ").append(v)
@@ -139,7 +139,7 @@ public final class LabPlan {
    */
   public static List<String> problems(
       Definition definition, ParameterBinder.BindResult bound, String labId) {
-    return NameLimits.check(definition, Composition.catalog(),
+    return NameLimits.check(definition, Composition.CATALOG,
         scope(definition, bound.variant(), withPlaceholders(definition, bound), labId));
   }
 
@@ -189,7 +189,7 @@ public final class LabPlan {
     Map<String, Object> steps = new TreeMap<>();
     for (ActionStep s : d.actionSteps()) {
       Map<String, Object> outputs = new LinkedHashMap<>();
-      for (FieldSpec f : Composition.catalog().find(s.action()).map(ActionSpec::outputs)
+      for (FieldSpec f : Composition.CATALOG.find(s.action()).map(ActionSpec::outputs)
           .orElse(List.of())) {
         outputs.put(f.name(), "<steps." + s.id() + "." + f.name() + ">");
       }

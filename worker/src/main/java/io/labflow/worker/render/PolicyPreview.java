@@ -58,7 +58,7 @@ final class PolicyPreview {
   static String trustSection(Definition definition, Map<String, Object> scope) {
     StringBuilder sb = new StringBuilder();
     for (ActionStep step : definition.runnableSteps()) {
-      if (!Composition.catalog().takes(step.action(), AwsLabPreflight.TRUST)) {
+      if (!Composition.CATALOG.takes(step.action(), AwsLabPreflight.TRUST)) {
         continue;
       }
       Map<String, Object> input = LabPlan.evaluateMap(step.with(), scope);

@@ -40,7 +40,8 @@ public record WorkerPolicyScope(
     List<String> templates = new ArrayList<>();
     List<String> names = new ArrayList<>();
     List<String> buckets = new ArrayList<>();
-    Map<String, Object> defaults = ParameterBinder.bind(d, null, Map.of(), "defaults").parameters();
+    Map<String, Object> defaults =
+        ParameterBinder.bind(d, null, null, Map.of(), "defaults").parameters();
     // A learner task's steps run on the worker too (labflow test solves, adopts and checks).
     d.tasks().forEach(t -> t.checks().forEach(c -> actions.add(c.action())));
     for (ActionStep s : d.runnableSteps()) {

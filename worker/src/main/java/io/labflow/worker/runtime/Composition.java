@@ -12,10 +12,7 @@ import io.labflow.workflows.definition.DefinitionSource;
 import io.labflow.workflows.definition.LoadResult;
 import io.labflow.workflows.lab.DefinitionActivities;
 import io.labflow.workflows.lab.Preflight;
-import io.labflow.workflows.model.Definition;
-import io.labflow.workflows.yaml.Diagnostic;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
@@ -26,22 +23,16 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
  */
 public final class Composition {
 
-  private static final ActionCatalog CATALOG =
+  /** Every action a step file may use, as declared by the step library. */
+  public static final ActionCatalog CATALOG =
       ActionCatalog.fromActivityInterfaces(
           StepLibrary.activityInterfaces().toArray(Class<?>[]::new));
 
   private Composition() {}
 
-  /** Every action a step file may use, as declared by the step library. */
-  public static ActionCatalog catalog() {
-    return CATALOG;
-  }
-
   /** Loads and validates one step file without touching Temporal or AWS. */
-  public static Validation validate(String fileName, String text) {
-    LoadResult result = new DefinitionLoader(CATALOG).load(fileName, text);
-    return new Validation(Optional.ofNullable(result.ok() ? result.definitionOrNull() : null),
-        result.errors().stream().map(Diagnostic::toString).toList());
+  public static LoadResult validate(String fileName, String text) {
+    return new DefinitionLoader(CATALOG).load(fileName, text);
   }
 
   /**
@@ -70,16 +61,4 @@ public final class Composition {
 
   /** A worker's AWS clients and the account guard on them, whose {@code verify} runs first. */
   public record AwsAccess(AwsClients clients, AccountGuard guard) {}
-
-  /**
-   * The outcome of validating one file.
-   *
-   * @param definition the definition when the file is valid
-   * @param diagnostics every problem as {@code FILE:LINE:COLUMN: path: message}; empty when valid
-   */
-  public record Validation(Optional<Definition> definition, List<String> diagnostics) {
-    public boolean valid() {
-      return diagnostics.isEmpty() && definition.isPresent();
-    }
-  }
 }

@@ -6,6 +6,7 @@ import io.labflow.activities.StepLibrary;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.worker.runtime.AwsCalls;
 import io.labflow.worker.runtime.LabflowMeters;
+import io.labflow.workflows.definition.LoadResult;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Compensation;
@@ -69,12 +70,12 @@ public final class Baseline implements AutoCloseable {
 
   /** The definition in {@code file}, validated; exits with its diagnostics when it is invalid. */
   static Definition load(Path file) throws java.io.IOException {
-    Composition.Validation v = Composition.validate(file.toString(), Files.readString(file));
-    if (!v.valid()) {
-      v.diagnostics().forEach(System.err::println);
+    LoadResult v = Composition.validate(file.toString(), Files.readString(file));
+    if (!v.ok()) {
+      v.errors().forEach(System.err::println);
       System.exit(1);
     }
-    return v.definition().orElseThrow();
+    return v.definitionOrNull();
   }
 
   public static void main(String[] args) throws Exception {

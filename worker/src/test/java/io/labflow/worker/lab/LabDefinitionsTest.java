@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Tag("fast")
 class LabDefinitionsTest {
 
-  static final ActionCatalog REAL = Composition.catalog();
+  static final ActionCatalog REAL = Composition.CATALOG;
 
   /** The real catalog, generated for the workflows module's tests (which cannot see it). */
   static final String CATALOG_FILE = "workflows/src/test/resources/catalog/step-library.json";
@@ -80,7 +80,7 @@ class LabDefinitionsTest {
     assertThat(r.errors()).as(r.errorText()).isEmpty();
     // Found by name, a file must declare the name it is found by.
     assertThat(file.getFileName().toString()).isEqualTo(r.definitionOrNull().name() + ".yaml");
-    assertThat(ParameterBinder.bind(r.definitionOrNull(), null, Map.of(), "request").errors())
+    assertThat(ParameterBinder.bind(r.definitionOrNull(), null, null, Map.of(), "request").errors())
         .isEmpty();
   }
 
@@ -112,7 +112,7 @@ class LabDefinitionsTest {
   @Test
   void docsExampleStackTemplateExists() throws IOException {
     Definition d = new DefinitionLoader(REAL).load("docs/language.md", docsExample()).definitionOrNull();
-    ParameterBinder.BindResult bound = ParameterBinder.bind(d, null, Map.of(), "request");
+    ParameterBinder.BindResult bound = ParameterBinder.bind(d, null, null, Map.of(), "request");
     ActionStep stack =
         Step.actions(d.steps()).stream()
             .filter(s -> "CreateStack".equals(s.action()))

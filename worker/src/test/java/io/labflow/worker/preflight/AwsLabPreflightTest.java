@@ -19,7 +19,7 @@ class AwsLabPreflightTest {
 
   @Test
   void theSimulatorIsCheckedOnTheLabsOwnRoleAsItsVerificationsNameIt() throws Exception {
-    Definition d = new DefinitionLoader(Composition.catalog()).load(
+    Definition d = new DefinitionLoader(Composition.CATALOG).load(
         "definitions/iam-service-role-lab.yaml",
         Files.readString(Tools.repoRoot().resolve("definitions/iam-service-role-lab.yaml")))
         .definitionOrNull();

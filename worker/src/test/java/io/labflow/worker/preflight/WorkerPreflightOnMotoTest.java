@@ -50,7 +50,7 @@ class WorkerPreflightOnMotoTest {
 
   private static ResolvedLab lab(String trustedPrincipalArn) throws Exception {
     String file = "iam-service-role-lab.yaml";
-    Definition d = new DefinitionLoader(Composition.catalog())
+    Definition d = new DefinitionLoader(Composition.CATALOG)
         .load(file, Files.readString(DEFINITIONS.resolve(file))).definitionOrNull();
     return new ResolvedLab(d, file, "read-only", Map.of("verifyMethod", "probe",
         "trustedPrincipalArn", trustedPrincipalArn, "bucketPrefix", "labflow",

@@ -20,14 +20,14 @@ class LabPlanTest {
   private static Definition shipped(String name) throws Exception {
     Path file = Tools.repoRoot().resolve("definitions").resolve(name + ".yaml");
     return Composition.validate(file.getFileName().toString(), Files.readString(file))
-        .definition().orElseThrow();
+        .definitionOrNull();
   }
 
   @Test
   void theResourcesAreTheStepsThatCreateANameNotTheAttachments() throws Exception {
     Definition d = shipped("iam-service-role-lab");
 
-    String plan = LabPlan.render(d, ParameterBinder.bind(d, null, Map.of(), "test"), "lab-042",
+    String plan = LabPlan.render(d, ParameterBinder.bind(d, null, null, Map.of(), "test"), "lab-042",
         new LabPlan.Sources(Set.of(), Set.of(), null));
 
     String resources = plan.substring(plan.indexOf("Resources the run creates"),
@@ -42,7 +42,7 @@ class LabPlanTest {
   @Test
   void theTrustPolicyOfTheRoleATasksSolveCreatesIsShown() throws Exception {
     Definition d = shipped("iam-service-role-challenge");
-    String plan = LabPlan.render(d, ParameterBinder.bind(d, null,
+    String plan = LabPlan.render(d, ParameterBinder.bind(d, null, null,
             Map.of("trustedPrincipalArn", "arn:aws:iam::123456789012:user/learner"), "test"),
         "lab-042", new LabPlan.Sources(Set.of(), Set.of(), null));
 

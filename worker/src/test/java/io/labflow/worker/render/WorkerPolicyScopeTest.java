@@ -32,7 +32,7 @@ class WorkerPolicyScopeTest {
   @Test
   void aDashedParameterIsReplacedByItsDefaultInTheBucketPrefix() {
     Definition d =
-        new DefinitionLoader(Composition.catalog()).load("dashed.yaml", LAB).definitionOrNull();
+        new DefinitionLoader(Composition.CATALOG).load("dashed.yaml", LAB).definitionOrNull();
 
     WorkerPolicyScope scope = WorkerPolicyScope.of(d);
 
@@ -69,7 +69,7 @@ class WorkerPolicyScopeTest {
   /** The names are the ones the catalog says the actions create, not fields named like names. */
   @Test
   void theNamePrefixIsOfTheNamesTheStepsCreate() {
-    Definition d = new DefinitionLoader(Composition.catalog()).load("learner.yaml", LEARNER)
+    Definition d = new DefinitionLoader(Composition.CATALOG).load("learner.yaml", LEARNER)
         .definitionOrNull();
 
     WorkerPolicyScope scope = WorkerPolicyScope.of(d);

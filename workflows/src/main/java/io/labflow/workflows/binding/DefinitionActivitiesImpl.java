@@ -59,7 +59,7 @@ public record DefinitionActivitiesImpl(
     }
     SiteParameters.Merged merged = site.merge(definition, request.parameters());
     ParameterBinder.BindResult bound =
-        ParameterBinder.bind(definition, request.variant(), merged.parameters(), "request");
+        ParameterBinder.bind(definition, null, request.variant(), merged.parameters(), "request");
     if (!bound.ok()) {
       throw invalidRequest(
           bound.errors().stream().map(merged::relabel).map(Diagnostic::toString).toList(),

@@ -61,8 +61,7 @@ public final class ParameterBinder {
 
     /** The parameter a problem is about, or "" when it is about the lab id or the variant. */
     static String parameterName(Diagnostic d) {
-      String path = d.path() == null ? "" : d.path();
-      return path.startsWith("parameters.") ? path.substring("parameters.".length()) : "";
+      return d.path().startsWith("parameters.") ? d.path().substring("parameters.".length()) : "";
     }
 
     /**
@@ -85,7 +84,11 @@ public final class ParameterBinder {
 
   private ParameterBinder() {}
 
-  /** Binds a whole request: its lab id (unless null), then its variant and parameters. */
+  /**
+   * Binds a whole request: its lab id (unless null), then its variant (null for the definition's
+   * default) and parameters (null for none); {@code source} names them in messages, such as {@code
+   * request}.
+   */
   public static BindResult bind(
       Definition definition, String labId, String variant, Map<String, ?> parameters, String source) {
     List<Diagnostic> errors = new ArrayList<>();
@@ -136,15 +139,6 @@ public final class ParameterBinder {
       bound.put(name, typed);
     }
     return new BindResult(chosen, Collections.unmodifiableMap(bound), errors, missing, refused);
-  }
-
-  /**
-   * Binds a run's variant (null for the definition's default) and parameters (null for none);
-   * {@code source} names them in messages, such as {@code request}.
-   */
-  public static BindResult bind(
-      Definition definition, String variant, Map<String, ?> parameters, String source) {
-    return bind(definition, null, variant, parameters, source);
   }
 
   /** Why a lab id cannot be used, at path {@code labId}; empty when it can. */

@@ -34,7 +34,7 @@ class ParameterBinderTest {
   @Test
   void fillsDefaultsAndTheDefaultVariant() {
     ParameterBinder.BindResult r =
-        ParameterBinder.bind(full, null, Map.of("owner", "ada"), "request");
+        ParameterBinder.bind(full, null, null, Map.of("owner", "ada"), "request");
 
     assertThat(r.errors()).isEmpty();
     assertThat(r.ok()).isTrue();
@@ -53,7 +53,7 @@ class ParameterBinderTest {
     ParameterBinder.BindResult r =
         ParameterBinder.bind(
             full,
-            "read-write",
+            null, "read-write",
             Map.of("owner", "ada", "sessionSeconds", "900", "strict", "false", "region", "eu-west-1"),
             "request");
 
@@ -78,7 +78,7 @@ class ParameterBinderTest {
     bad.put("sessionSeconds", 900.5);
     bad.put("strict", "1");
     bad.put("extraActions", "s3:PutObject,,s3:GetObject");
-    assertThat(ParameterBinder.bind(full, null, bad, "request").errors())
+    assertThat(ParameterBinder.bind(full, null, null, bad, "request").errors())
         .extracting(Diagnostic::toString)
         .containsExactly(
             "request: parameters.sessionSeconds: parameter 'sessionSeconds' must be an integer,"
@@ -96,7 +96,7 @@ class ParameterBinderTest {
     given.put("sessionSeconds", sessionSeconds);
     given.put("strict", strict);
     given.put("extraActions", extraActions);
-    ParameterBinder.BindResult r = ParameterBinder.bind(full, null, given, "request");
+    ParameterBinder.BindResult r = ParameterBinder.bind(full, null, null, given, "request");
     assertThat(r.errors()).isEmpty();
     return java.util.Arrays.asList(
         r.parameters().get("sessionSeconds"), r.parameters().get("strict"),
@@ -127,11 +127,11 @@ class ParameterBinderTest {
                     + "    with: {labId: x, roleName: y}\n");
     assertThat(loaded.errors()).isEmpty();
     for (Object bad : java.util.List.<Object>of(-5, 0, "-5")) {
-      assertThat(ParameterBinder.bind(loaded.definitionOrNull(), null, Map.of("seconds", bad), "request").errors())
+      assertThat(ParameterBinder.bind(loaded.definitionOrNull(), null, null, Map.of("seconds", bad), "request").errors())
           .extracting(Diagnostic::toString)
           .containsExactly("request: parameters.seconds: parameter 'seconds' value '" + bad + "' does not match pattern '[1-9][0-9]*'");
     }
-    assertThat(ParameterBinder.bind(loaded.definitionOrNull(), null, Map.of("seconds", "20"), "request").parameters())
+    assertThat(ParameterBinder.bind(loaded.definitionOrNull(), null, null, Map.of("seconds", "20"), "request").parameters())
         .containsEntry("seconds", 20);
   }
 
@@ -146,7 +146,7 @@ class ParameterBinderTest {
                     + "    with: {labId: x, roleName: y}\n");
     assertThat(loaded.errors()).isEmpty();
     ParameterBinder.BindResult r =
-        ParameterBinder.bind(loaded.definitionOrNull(), null, Map.of("big", 5_000_000_000L), "request");
+        ParameterBinder.bind(loaded.definitionOrNull(), null, null, Map.of("big", 5_000_000_000L), "request");
     assertThat(r.errors()).isEmpty();
     assertThat(r.variant()).isNull();
     assertThat(r.parameters()).containsKey("note");
@@ -162,7 +162,7 @@ class ParameterBinderTest {
     given.put("sessionSeconds", "an hour");
     given.put("strict", "maybe");
     given.put("extraActions", 5);
-    ParameterBinder.BindResult r = ParameterBinder.bind(full, "read-only", given, "request");
+    ParameterBinder.BindResult r = ParameterBinder.bind(full, null, "read-only", given, "request");
 
     assertThat(r.ok()).isFalse();
     assertThat(r.errors())
@@ -183,14 +183,14 @@ class ParameterBinderTest {
   @Test
   void rejectsUnknownVariantListingTheAllowedOnes() {
     ParameterBinder.BindResult r =
-        ParameterBinder.bind(full, "read-onyl", Map.of("owner", "ada"), "request");
+        ParameterBinder.bind(full, null, "read-onyl", Map.of("owner", "ada"), "request");
     assertThat(r.errors())
         .extracting(Diagnostic::toString)
         .containsExactly(
             "request: variant: unknown variant 'read-onyl'; did you mean 'read-only'? (allowed:"
                 + " read-only, read-write)");
 
-    ParameterBinder.BindResult far = ParameterBinder.bind(full, "admin", Map.of("owner", "ada"), "request");
+    ParameterBinder.BindResult far = ParameterBinder.bind(full, null, "admin", Map.of("owner", "ada"), "request");
     assertThat(far.errors())
         .extracting(Diagnostic::toString)
         .containsExactly("request: variant: unknown variant 'admin' (allowed: read-only, read-write)");
@@ -213,7 +213,7 @@ class ParameterBinderTest {
             List.of(),
             null,
             null);
-    ParameterBinder.BindResult r = ParameterBinder.bind(noDefault, null, Map.of("owner", "a"), "request");
+    ParameterBinder.BindResult r = ParameterBinder.bind(noDefault, null, null, Map.of("owner", "a"), "request");
     assertThat(r.errors())
         .extracting(Diagnostic::toString)
         .containsExactly(
@@ -229,13 +229,13 @@ class ParameterBinderTest {
             .definitionOrNull();
     Map<String, Object> given = new HashMap<>();
     given.put("x", 1);
-    ParameterBinder.BindResult r = ParameterBinder.bind(minimal, "blue", given, "request");
+    ParameterBinder.BindResult r = ParameterBinder.bind(minimal, null, "blue", given, "request");
     assertThat(r.errors())
         .extracting(Diagnostic::toString)
         .containsExactly(
             "request: variant: unknown variant 'blue'; definition 'minimal' declares no variants",
             "request: parameters.x: unknown parameter 'x'; definition 'minimal' declares no"
                 + " parameters");
-    assertThat(ParameterBinder.bind(minimal, null, null, "request").ok()).isTrue();
+    assertThat(ParameterBinder.bind(minimal, null, null, null, "request").ok()).isTrue();
   }
 }

@@ -43,7 +43,7 @@ class DocsExampleTest {
         .containsExactly("stack", "iam", "attach", "profile", "associate", "verify");
     assertThat(d.onVariantChange()).extracting(Step::id).containsExactly("new-policy-version", "reverify");
 
-    ParameterBinder.BindResult bound = ParameterBinder.bind(d, null, Map.of(), "request");
+    ParameterBinder.BindResult bound = ParameterBinder.bind(d, null, null, Map.of(), "request");
     assertThat(bound.errors()).isEmpty();
     assertThat(bound.variant()).isEqualTo("read-only");
     assertThat(bound.parameters()).containsEntry("templateFile", "lab-environment.yaml");

@@ -68,7 +68,7 @@ class PrincipalArnsTest {
     assertThat(loaded.errors()).isEmpty();
     Definition d = loaded.definitionOrNull();
     assertThat(d.parameters().get("principal").isArn()).isTrue();
-    ParameterBinder.BindResult star = ParameterBinder.bind(d, null, Map.of("principal", "*"), "request");
+    ParameterBinder.BindResult star = ParameterBinder.bind(d, null, null, Map.of("principal", "*"), "request");
     assertThat(star.errors())
         .extracting(Diagnostic::toString)
         .containsExactly(
@@ -77,7 +77,7 @@ class PrincipalArnsTest {
                 + " one IAM role or user, such as arn:aws:iam::123456789012:role/my-role");
     assertThat(
             ParameterBinder.bind(
-                    d, null, Map.of("principal", "arn:aws:iam::123456789012:role/w"), "request")
+                    d, null, null, Map.of("principal", "arn:aws:iam::123456789012:role/w"), "request")
                 .ok())
         .isTrue();
 
