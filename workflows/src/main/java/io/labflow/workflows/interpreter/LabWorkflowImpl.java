@@ -15,14 +15,19 @@ import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.Definition;
 import io.temporal.common.converter.RawValue;
+import io.temporal.common.metadata.POJOWorkflowInterfaceMetadata;
+import io.temporal.common.metadata.POJOWorkflowMethodMetadata;
+import io.temporal.common.metadata.WorkflowMethodType;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.DynamicQueryHandler;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowLock;
 import java.time.Duration;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 
 /**
@@ -37,7 +42,13 @@ import org.slf4j.Logger;
 public class LabWorkflowImpl implements LabWorkflow {
 
   private static final Logger log = Workflow.getLogger(LabWorkflowImpl.class);
-  private static final String RESUME = "; use the Update resume, which says so at once";
+  /** The lab's queries, as Temporal reads them from {@link LabWorkflow}. */
+  private static final String QUERIES =
+      POJOWorkflowInterfaceMetadata.newInstance(LabWorkflow.class).getMethodsMetadata().stream()
+          .filter(m -> m.getType() == WorkflowMethodType.QUERY)
+          .map(POJOWorkflowMethodMetadata::getName)
+          .sorted()
+          .collect(Collectors.joining(", "));
 
   private final LabRun lab = new LabRun();
   private final Rollback rollback = new Rollback(lab);
@@ -48,7 +59,16 @@ public class LabWorkflowImpl implements LabWorkflow {
   private final WorkflowLock lock = Workflow.newWorkflowLock();
 
   public LabWorkflowImpl() {
-    UnknownQueries.register();
+    // The SDK sends a failed query's stack trace as its message: this failure has none.
+    Workflow.registerListener((DynamicQueryHandler) (name, args) -> {
+      throw new RuntimeException("unknown query '" + name + "'; lab queries: " + QUERIES, null,
+          false, false) {
+        @Override
+        public String toString() {
+          return getMessage();
+        }
+      };
+    });
     lab.learnerView(learner::progress, () -> learner.details() + lifetime.details());
   }
 
@@ -168,7 +188,8 @@ public class LabWorkflowImpl implements LabWorkflow {
       lab.decide(d);
       lab.notice(null);
     } catch (ApplicationFailure refused) {
-      lab.notice(what + " ignored: " + refused.getOriginalMessage() + RESUME);
+      lab.notice(what + " ignored: " + refused.getOriginalMessage()
+          + "; use the Update resume, which says so at once");
     }
   }
 

@@ -40,28 +40,28 @@ final class StepLedger {
   }
 
   StepState state(String id) {
-    return step(id).state();
+    return steps.get(id).state();
   }
 
   void running(String id) {
-    set(id, StepState.RUNNING, 1, step(id).outputs(), null);
+    set(id, StepState.RUNNING, 1, steps.get(id).outputs(), null);
   }
 
   void done(String id, Map<String, Object> outputs, int attempt) {
     Map<String, Object> kept = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
     scope.put(id, kept);
-    set(id, StepState.DONE, attempt, kept, step(id).lastError());
+    set(id, StepState.DONE, attempt, kept, steps.get(id).lastError());
   }
 
   void failed(String id, int attempt, String error) {
-    StepStatus s = step(id);
+    StepStatus s = steps.get(id);
     set(id, StepState.FAILED, attempt > 0 ? attempt : s.attempt(), s.outputs(), error);
   }
 
   /** A skipped step reads as an empty output map, so a later reference to a field of it fails. */
   void skipped(String id) {
     scope.put(id, Map.of());
-    set(id, StepState.SKIPPED, step(id).attempt(), Map.of(), step(id).lastError());
+    set(id, StepState.SKIPPED, steps.get(id).attempt(), Map.of(), steps.get(id).lastError());
   }
 
   /**
@@ -69,21 +69,21 @@ final class StepLedger {
    * refused and created nothing; {@code note} (or null) says why there was nothing to undo.
    */
   void ended(String id, StepState state, String note) {
-    StepStatus s = step(id);
+    StepStatus s = steps.get(id);
     String error = note == null ? s.lastError()
         : s.lastError() == null ? note : s.lastError() + " (" + note + ")";
     set(id, state, s.attempt(), s.outputs(), error);
   }
 
   void compensationFailed(String id, String error) {
-    StepStatus s = step(id);
+    StepStatus s = steps.get(id);
     set(id, StepState.COMPENSATION_FAILED, s.attempt(), s.outputs(),
         (s.lastError() == null ? "" : s.lastError() + "; ") + "compensation: " + error);
   }
 
   /** Whether the step completed with outputs a compensation may read. */
   boolean hasOutputs(String id) {
-    return !step(id).outputs().isEmpty();
+    return !steps.get(id).outputs().isEmpty();
   }
 
   /** The {@code steps} root of the expression scope: step id to outputs. */
@@ -124,15 +124,7 @@ final class StepLedger {
 
   private void set(String id, StepState state, int attempt, Map<String, Object> outputs,
       String error) {
-    steps.put(id, new StepStatus(id, step(id).action(), state, attempt, outputs, error));
+    steps.put(id, new StepStatus(id, steps.get(id).action(), state, attempt, outputs, error));
     onChange.run();
-  }
-
-  private StepStatus step(String id) {
-    StepStatus s = steps.get(id);
-    if (s == null) {
-      throw new IllegalStateException("unknown step " + id);
-    }
-    return s;
   }
 }
