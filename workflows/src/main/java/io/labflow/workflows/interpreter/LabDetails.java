@@ -21,10 +21,8 @@ final class LabDetails {
 
   private static final int MAX_ERROR = 300;
 
-  private static final Set<LabState> FAILING =
-      EnumSet.of(
-          LabState.PAUSED, LabState.ROLLING_BACK, LabState.ROLLED_BACK, LabState.FAILED,
-          LabState.RESOLVING);
+  private static final Set<LabState> FAILING = EnumSet.of(LabState.PAUSED, LabState.ROLLING_BACK,
+      LabState.ROLLED_BACK, LabState.FAILED, LabState.RESOLVING);
 
   private LabDetails() {}
 
@@ -37,18 +35,11 @@ final class LabDetails {
    */
   static String render(LabStatus s, String liveUntil, Definition definition, String learner) {
     // The lab id first: a run started from the Web UI has no static summary to name it.
-    StringBuilder md = new StringBuilder("lab **" + s.labId() + "**");
-    if (s.definition() != null) {
-      md.append(" · **" + s.definition() + "**");
-    }
-    if (s.variant() != null) {
-      md.append(" · variant **" + s.variant() + "**");
-    }
-    md.append(" · **" + s.state() + "**");
-    if (s.state() == LabState.LIVE && liveUntil != null) {
-      md.append(" until " + liveUntil);
-    }
-    md.append("\n\n");
+    StringBuilder md = new StringBuilder("lab **" + s.labId() + "**"
+        + (s.definition() == null ? "" : " · **" + s.definition() + "**")
+        + (s.variant() == null ? "" : " · variant **" + s.variant() + "**")
+        + " · **" + s.state() + "**"
+        + (s.state() == LabState.LIVE && liveUntil != null ? " until " + liveUntil : "") + "\n\n");
     if (!s.steps().isEmpty()) {
       // Lists, not tables: the Web UI renders Markdown tables without cell padding.
       md.append("Steps:\n\n");
@@ -152,17 +143,10 @@ final class LabDetails {
       md.append("Last check of " + last.taskId() + ": **"
           + (last.passed() ? "passed" : "not passed") + "**\n\n");
       for (CheckAnswer.Condition c : last.conditions()) {
-        md.append("- " + (c.passed() ? "✓ " : "✗ ") + c.id());
-        if (c.message() != null) {
-          md.append(": ").append(plain(c.message()));
-        }
-        if (c.hint() != null) {
-          md.append(" *Hint:* ").append(plain(c.hint()));
-        }
-        if (c.detail() != null) {
-          md.append(" (").append(plain(c.detail())).append(')');
-        }
-        md.append('\n');
+        md.append("- " + (c.passed() ? "✓ " : "✗ ") + c.id()
+            + (c.message() == null ? "" : ": " + plain(c.message()))
+            + (c.hint() == null ? "" : " *Hint:* " + plain(c.hint()))
+            + (c.detail() == null ? "" : " (" + plain(c.detail()) + ")") + "\n");
       }
       md.append('\n');
     }
@@ -176,7 +160,9 @@ final class LabDetails {
    * @param liveUntil when that is ({@code 2026-12-02T07:20Z})
    */
   static String timeLeft(Duration left, String liveUntil, boolean warned) {
-    String line = "**Time left:** " + words(left) + " (until " + liveUntil + ")\n\n";
+    long minutes = Math.max(0, (left.toSeconds() + 59) / 60);
+    String line = "**Time left:** " + (minutes >= 60 ? minutes / 60 + "h " + minutes % 60 + "m"
+        : minutes + "m") + " (until " + liveUntil + ")\n\n";
     return !warned ? line : line + "**Expires soon:** the lab tears itself down at " + liveUntil
         + "; keep it longer with the Update **extend**, input a duration such as `\"1h\"`.\n\n";
   }
@@ -187,10 +173,5 @@ final class LabDetails {
    */
   private static String plain(String text) {
     return text.replaceAll("([\\\\`*_\\[\\]<>#|~])", "\\\\$1");
-  }
-
-  private static String words(Duration d) {
-    long minutes = Math.max(0, (d.toSeconds() + 59) / 60);
-    return minutes >= 60 ? minutes / 60 + "h " + minutes % 60 + "m" : minutes + "m";
   }
 }

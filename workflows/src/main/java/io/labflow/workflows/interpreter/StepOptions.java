@@ -43,28 +43,24 @@ final class StepOptions {
 
   /** Options exactly as resolved; a null timeout is one Temporal does not set. */
   private static ActivityOptions build(Duration startToClose, Duration scheduleToClose,
-      Duration heartbeat, RetrySpec retry, String summary) {
+      Duration heartbeat, RetrySpec r, String summary) {
+    RetryOptions.Builder retry = RetryOptions.newBuilder().setMaximumAttempts(r.maximumAttempts())
+        .setMaximumInterval(r.maximumInterval())
+        .setDoNotRetry(r.nonRetryable().toArray(new String[0]));
+    // Unset here means Temporal's own default, as the server applies it.
+    if (r.initialInterval() != null) {
+      retry.setInitialInterval(r.initialInterval());
+    }
+    if (r.backoffCoefficient() != null) {
+      retry.setBackoffCoefficient(r.backoffCoefficient());
+    }
     return ActivityOptions.newBuilder()
         .setSummary(summary)
-        .setRetryOptions(retry(retry))
+        .setRetryOptions(retry.build())
         .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
         .setStartToCloseTimeout(startToClose)
         .setScheduleToCloseTimeout(scheduleToClose)
         .setHeartbeatTimeout(heartbeat)
-        .build();
-  }
-
-  private static RetryOptions retry(RetrySpec r) {
-    RetryOptions.Builder b = RetryOptions.newBuilder().setMaximumAttempts(r.maximumAttempts());
-    // Unset here means Temporal's own default, as the server applies it.
-    if (r.initialInterval() != null) {
-      b.setInitialInterval(r.initialInterval());
-    }
-    if (r.backoffCoefficient() != null) {
-      b.setBackoffCoefficient(r.backoffCoefficient());
-    }
-    return b.setMaximumInterval(r.maximumInterval())
-        .setDoNotRetry(r.nonRetryable().toArray(new String[0]))
         .build();
   }
 }

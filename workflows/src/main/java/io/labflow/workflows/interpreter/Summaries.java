@@ -24,11 +24,14 @@ final class Summaries {
 
   /**
    * {@code create-role: labflow-lab-042-role}, {@code undo create-stack: labflow-lab-042}: the call
-   * and the resource it works on.
+   * and the resource it works on: the first input whose name ends in {@code Name} (roleName,
+   * stackName, ...), else an ARN or id; the lab id alone names nothing.
    */
   static String call(String head, Map<String, Object> input) {
-    String r = resource(input);
-    return cut(r == null ? head : head + ": " + r);
+    return cut(first(input, k -> k.equals("name") || k.endsWith("Name"))
+        .or(() -> first(input, k -> (k.endsWith("Arn") || k.endsWith("Id")) && !k.equals("labId")))
+        .map(resource -> head + ": " + resource)
+        .orElse(head));
   }
 
   /** {@code live until 2026-12-02T07:20Z, then teardown}. */
@@ -43,16 +46,6 @@ final class Summaries {
 
   static String at(long nowMillis, Duration after) {
     return MINUTE.format(Instant.ofEpochMilli(nowMillis).plus(after));
-  }
-
-  /**
-   * The resource a call works on: the first input whose name ends in {@code Name} (roleName,
-   * stackName, ...), else an ARN or id; the lab id alone names nothing.
-   */
-  private static String resource(Map<String, Object> input) {
-    return first(input, k -> k.equals("name") || k.endsWith("Name"))
-        .or(() -> first(input, k -> (k.endsWith("Arn") || k.endsWith("Id")) && !k.equals("labId")))
-        .orElse(null);
   }
 
   private static Optional<String> first(Map<String, Object> input, Predicate<String> key) {
