@@ -60,10 +60,6 @@ public interface LabWorkflow {
               + " \"ROLLBACK\". Rejected at once, with the reason, unless the lab is paused.")
   LabStatus resume(RawValue decision);
 
-  /**
-   * The same decision as a signal, for clients that cannot send updates. A signal cannot be
-   * refused: one that does not apply is recorded as the status's {@code notice}.
-   */
   @SignalMethod(
       description =
           "The resume decision as a signal (\"RETRY\", \"SKIP\" or \"ROLLBACK\"). Prefer the"
@@ -77,11 +73,7 @@ public interface LabWorkflow {
               + " quotes, e.g. \"read-write\".")
   LabStatus switchVariant(RawValue variant);
 
-  /**
-   * Tears a live or paused lab down: every compensation, in reverse order.
-   *
-   * @param none no input (null): an input is refused, so that nothing is torn down by mistake
-   */
+  /** @param none no input (null): an input is refused, so that nothing is torn down by mistake */
   @UpdateMethod(
       description =
           "Tear a live or paused lab down: every created resource is deleted, newest first. No"
@@ -100,7 +92,6 @@ public interface LabWorkflow {
               + " the Update teardown; otherwise it is only noted in the status. No input.")
   void requestTeardown();
 
-  /** Rejects {@link #resume} unless a step is waiting for an operator's decision. */
   @UpdateValidatorMethod(updateName = "resume")
   void validateResume(RawValue decision);
 
@@ -108,7 +99,6 @@ public interface LabWorkflow {
   @UpdateValidatorMethod(updateName = "switchVariant")
   void validateSwitchVariant(RawValue variant);
 
-  /** Rejects {@link #teardown} unless the lab is live or paused and no input was sent. */
   @UpdateValidatorMethod(updateName = "teardown")
   void validateTeardown(RawValue none);
 
@@ -146,7 +136,6 @@ public interface LabWorkflow {
               + " lab's maximum lifetime.")
   LabStatus extend(RawValue duration);
 
-  /** Rejects {@link #check} unless the lab is live with an open task and no input was sent. */
   @UpdateValidatorMethod(updateName = "check")
   void validateCheck(RawValue none);
 
@@ -154,11 +143,9 @@ public interface LabWorkflow {
   @UpdateValidatorMethod(updateName = "solve")
   void validateSolve(RawValue none);
 
-  /** Rejects {@link #skip} unless the lab is live with an open task. */
   @UpdateValidatorMethod(updateName = "skip")
   void validateSkip(RawValue none);
 
-  /** Rejects {@link #extend} unless the lab is live and the duration fits its maximum lifetime. */
   @UpdateValidatorMethod(updateName = "extend")
   void validateExtend(RawValue duration);
 }
