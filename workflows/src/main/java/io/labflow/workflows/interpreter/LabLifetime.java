@@ -19,9 +19,6 @@ final class LabLifetime {
 
   private static final Logger log = Workflow.getLogger(LabLifetime.class);
 
-  /** The version from which a live lab warns before expiry and can be extended. */
-  static final String VERSION = "live-lifetime-with-warning";
-
   private final LabRun run;
   private long liveSince;
   /** When the keep-alive runs out (workflow time, ms); 0 for a lab that cannot be extended. */
@@ -35,12 +32,13 @@ final class LabLifetime {
 
   /**
    * Waits while the lab is live: until it ends (true) or its deadline passes (false), warning once
-   * before, again after an extension moved the deadline past the warning. Labs from before {@link
-   * #VERSION} wait on one timer, without warning or extension.
+   * before, again after an extension moved the deadline past the warning. Labs from before version
+   * {@code live-lifetime-with-warning} wait on one timer, without warning or extension.
    */
   boolean await() {
     Definition d = run.definition();
-    if (Workflow.getVersion(VERSION, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+    if (Workflow.getVersion("live-lifetime-with-warning", Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
       long now = Workflow.currentTimeMillis();
       return LabeledTimer.await(d.keepAlive(), Summaries.keepAlive(now, d.keepAlive()),
           () -> run.state().isFinal());

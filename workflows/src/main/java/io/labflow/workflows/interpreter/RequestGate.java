@@ -14,15 +14,6 @@ import io.temporal.workflow.Workflow;
  */
 final class RequestGate {
 
-  /** Marks runs that enforce "lab id = workflow id"; older runs replay as they ran. */
-  static final String IDENTITY_CHANGE = "lab-id-is-workflow-id";
-
-  /**
-   * Marks runs that refuse a field given as null and definition with definitionYaml; older runs
-   * replay as they ran (a null was absent, definitionYaml won).
-   */
-  static final String STRICT_CHANGE = "null-is-not-absent";
-
   private RequestGate() {}
 
   static LabRequest admit(RawValue raw) {
@@ -31,11 +22,12 @@ final class RequestGate {
     if (parsed.ok()) {
       return parsed.request();
     }
-    // The version is asked only when the stricter rules alone refuse the request, so a good
-    // request records no marker.
+    // Runs from before the version refused no field given as null, nor definition with
+    // definitionYaml (a null was absent, definitionYaml won): they replay so. The version is asked
+    // only when the stricter rules alone refuse the request, so a good request records no marker.
     LabRequestParser.Result lenient = LabRequestParser.parse(raw, workflowId, false);
     if (lenient.problems().size() < parsed.problems().size()
-        && Workflow.getVersion(STRICT_CHANGE, Workflow.DEFAULT_VERSION, 1)
+        && Workflow.getVersion("null-is-not-absent", Workflow.DEFAULT_VERSION, 1)
             == Workflow.DEFAULT_VERSION) {
       parsed = lenient;
       if (parsed.ok()) {
@@ -45,7 +37,7 @@ final class RequestGate {
     // A run started before the identity rule with another labId keeps its labId on replay; only
     // then is the version marker absent.
     if (parsed.request() != null
-        && Workflow.getVersion(IDENTITY_CHANGE, Workflow.DEFAULT_VERSION, 1)
+        && Workflow.getVersion("lab-id-is-workflow-id", Workflow.DEFAULT_VERSION, 1)
             == Workflow.DEFAULT_VERSION) {
       return parsed.request();
     }

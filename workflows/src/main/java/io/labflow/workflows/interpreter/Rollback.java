@@ -30,9 +30,6 @@ final class Rollback {
 
   private static final Logger log = Workflow.getLogger(Rollback.class);
 
-  /** The version from which a rollback that threw publishes the FAILED state. */
-  static final String PUBLISH_FAILED_ROLLBACK = "publish-state-of-a-failed-rollback";
-
   private final LabRun run;
   /** The steps whose undo is registered and has not run yet, oldest first. */
   private final List<ActionStep> compensations = new ArrayList<>();
@@ -118,7 +115,7 @@ final class Rollback {
     } catch (RuntimeException again) {
       // Runs from before version 1 set FAILED without publishing it (no upsert); they replay so.
       boolean publish =
-          Workflow.getVersion(PUBLISH_FAILED_ROLLBACK, Workflow.DEFAULT_VERSION, 1)
+          Workflow.getVersion("publish-state-of-a-failed-rollback", Workflow.DEFAULT_VERSION, 1)
               != Workflow.DEFAULT_VERSION;
       return run.fail(
           FailureTypes.LAB_FAILED, head + "; rollback failed too: " + again.getMessage(), publish);

@@ -33,9 +33,6 @@ final class StepRunner {
 
   private static final Logger log = Workflow.getLogger(StepRunner.class);
 
-  /** The version from which a branch that threw cancels its siblings before the rollback. */
-  static final String CANCEL_ON_THROW = "cancel-siblings-of-a-branch-that-threw";
-
   private final LabRun run;
   private final Rollback rollback;
   private final List<Promise<?>> inFlight = new ArrayList<>();
@@ -196,7 +193,8 @@ final class StepRunner {
     StepFailure first = firstFailure(results);
     int threw = firstUnexpected(results);
     if (first == null && threw >= 0 && !allCompleted(results)
-        && Workflow.getVersion(CANCEL_ON_THROW, Workflow.DEFAULT_VERSION, 1)
+        && Workflow.getVersion(
+                "cancel-siblings-of-a-branch-that-threw", Workflow.DEFAULT_VERSION, 1)
             == Workflow.DEFAULT_VERSION) {
       // Runs from before version 1 went to rollback at once, siblings still running; replay so.
       throwIfBranchThrew(results, branches);
