@@ -23,17 +23,8 @@ final class LabeledTimer {
 
   /**
    * Like {@link #await}, but cancels the timer when the condition comes first, so the Web UI does
-   * not show a wait that is over as pending (one more event, TimerCanceled). Labs that paused before
-   * this existed replay without it (version {@code cancel-pause-timer}).
+   * not show a wait that is over as pending (one more event, TimerCanceled).
    */
-  static boolean awaitThenCancel(Duration timeout, String summary, Supplier<Boolean> condition) {
-    return Workflow.getVersion("cancel-pause-timer", Workflow.DEFAULT_VERSION, 1)
-            == Workflow.DEFAULT_VERSION
-        ? await(timeout, summary, condition)
-        : cancellable(timeout, summary, condition);
-  }
-
-  /** Waits until the condition holds (true, the timer cancelled) or the duration passes (false). */
   static boolean cancellable(Duration timeout, String summary, Supplier<Boolean> condition) {
     List<Promise<Void>> timer = new ArrayList<>(1);
     CancellationScope scope =

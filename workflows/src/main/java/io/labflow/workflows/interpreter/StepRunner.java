@@ -104,11 +104,12 @@ final class StepRunner {
     if (timeout == null) {
       Workflow.await(() -> run.decision() != null);
     } else {
-      decided =
-          LabeledTimer.awaitThenCancel(
-              timeout,
-              Summaries.pause(stepId, Workflow.currentTimeMillis(), timeout),
-              () -> run.decision() != null);
+      String summary = Summaries.pause(stepId, Workflow.currentTimeMillis(), timeout);
+      // Labs that paused before the timer was cancelled replay without the cancellation.
+      decided = Workflow.getVersion("cancel-pause-timer", Workflow.DEFAULT_VERSION, 1)
+              == Workflow.DEFAULT_VERSION
+          ? LabeledTimer.await(timeout, summary, () -> run.decision() != null)
+          : LabeledTimer.cancellable(timeout, summary, () -> run.decision() != null);
     }
     return run.unpause(decided, phase);
   }
