@@ -49,8 +49,7 @@ final class Failures {
     Throwable root = root(failure);
     if (root instanceof ApplicationFailure af) {
       String type = af.getType() == null ? "Error" : af.getType();
-      int dot = type.lastIndexOf('.');
-      String shortType = dot >= 0 ? type.substring(dot + 1) : type;
+      String shortType = type.substring(type.lastIndexOf('.') + 1);
       String message = af.getOriginalMessage();
       return message == null || message.isEmpty() ? shortType : shortType + ": " + message;
     }
