@@ -49,6 +49,11 @@ public final class YamlNodes {
     errors.add(new Diagnostic(file, line, column, path, message));
   }
 
+  /** Reports a problem of the whole document at a 1-based line and column. */
+  public void error(int line, int column, String message) {
+    errors.add(new Diagnostic(file, line, column, "", message));
+  }
+
   public boolean hasErrors() {
     return !errors.isEmpty();
   }
