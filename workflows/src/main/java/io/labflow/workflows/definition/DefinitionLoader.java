@@ -49,7 +49,7 @@ public record DefinitionLoader(ActionCatalog catalog) {
   private LoadResult read(YamlNodes nodes, Node root) {
     ParameterReader parameterReader = new ParameterReader(nodes);
     OptionsReader options = new OptionsReader(nodes);
-    StepReader stepReader = new StepReader(nodes, options, new ActionInputs(nodes, catalog));
+    StepReader stepReader = new StepReader(nodes, options, catalog);
     if (!(root instanceof MappingNode rootMap)) {
       nodes.error(root, "", "a definition must be a mapping of keys such as name and steps, got "
           + YamlNodes.describe(root));

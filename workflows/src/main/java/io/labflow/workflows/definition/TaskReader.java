@@ -74,7 +74,7 @@ record TaskReader(YamlNodes nodes, StepReader steps) {
     RawStep raw = RawStep.withId(nodes, m, node, path, "check id");
     rawChecks.add(raw);
     String actionName = nodes.requiredString(m, "action", node, path);
-    Map<String, Object> with = steps.inputs().read(raw, actionName, m, node, path, true);
+    Map<String, Object> with = steps.readInputs(raw, actionName, m, node, path, true);
     String message = nodes.requiredString(m, "message", node, path);
     String hint = nodes.optionalString(m, "hint", path);
     texts(raw, m, path, "message", "hint");
