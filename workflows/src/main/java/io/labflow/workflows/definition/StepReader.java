@@ -36,9 +36,8 @@ record StepReader(YamlNodes nodes, OptionsReader options, ActionCatalog catalog)
 
   /** The steps of a list; none (reported) when the node is not a list. */
   List<RawStep> readSteps(Node node, String path, StepDefaults defaults) {
-    List<RawStep> out = nodes.list(
+    return nodes.list(
         node, path, path + " must be a list of steps", (n, p) -> readStep(n, p, defaults, null));
-    return out == null ? List.of() : out;
   }
 
   private RawStep readStep(Node node, String path, StepDefaults defaults, String group) {
@@ -75,9 +74,8 @@ record StepReader(YamlNodes nodes, OptionsReader options, ActionCatalog catalog)
       nodes.error(seq, path + ".parallel", "a parallel group needs at least one branch");
     }
     String id = raw.id == null ? "?" : raw.id;
-    List<RawStep> branches = nodes.list(parallel.value(), path + ".parallel",
+    raw.branches = nodes.list(parallel.value(), path + ".parallel",
         "parallel must be a list of branch steps", (n, p) -> readStep(n, p, defaults, id));
-    raw.branches = branches == null ? List.of() : branches;
     List<ActionStep> actions = raw.branches.stream().map(b -> b.step)
         .filter(ActionStep.class::isInstance).map(ActionStep.class::cast).toList();
     raw.step = actions.isEmpty() ? null : new ParallelGroup(raw.id, actions, null, line);

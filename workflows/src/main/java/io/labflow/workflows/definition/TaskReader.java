@@ -32,10 +32,8 @@ record TaskReader(YamlNodes nodes, StepReader steps) {
     if (node instanceof SequenceNode seq && seq.getValue().isEmpty()) {
       nodes.error(node, "tasks", "tasks must hold at least one task (or leave tasks out)");
     }
-    List<RawTask> out =
-        nodes.list(
-            node, "tasks", "tasks must be a list of tasks", (n, p) -> readTask(n, p, defaults));
-    return out == null ? List.of() : out;
+    return nodes.list(
+        node, "tasks", "tasks must be a list of tasks", (n, p) -> readTask(n, p, defaults));
   }
 
   private RawTask readTask(Node node, String path, StepDefaults defaults) {
