@@ -8,7 +8,6 @@ import io.labflow.worker.runtime.Composition;
 import io.labflow.workflows.binding.ParameterBinder;
 import io.labflow.workflows.catalog.ActionSpec;
 import io.labflow.workflows.catalog.FieldSpec;
-import io.labflow.workflows.catalog.NameLimits;
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.LabScope;
@@ -139,7 +138,7 @@ public final class LabPlan {
    */
   public static List<String> problems(
       Definition definition, ParameterBinder.BindResult bound, String labId) {
-    return NameLimits.check(definition, Composition.CATALOG,
+    return Composition.CATALOG.nameProblems(definition,
         scope(definition, bound.variant(), withPlaceholders(definition, bound), labId));
   }
 

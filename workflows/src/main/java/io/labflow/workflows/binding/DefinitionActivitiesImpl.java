@@ -2,7 +2,6 @@ package io.labflow.workflows.binding;
 
 import io.labflow.workflows.catalog.ActionSpec;
 import io.labflow.workflows.catalog.FieldSpec;
-import io.labflow.workflows.catalog.NameLimits;
 import io.labflow.workflows.definition.DefinitionKeys;
 import io.labflow.workflows.definition.DefinitionLoader;
 import io.labflow.workflows.definition.DefinitionSource;
@@ -71,7 +70,7 @@ public record DefinitionActivitiesImpl(
     Set<String> unset = unsetInputs(resolved, problems);
     Map<String, Object> scope = LabScope.of(
         definition, labId, runId(), null, bound.variant(), bound.parameters(), Map.of());
-    for (String name : NameLimits.check(definition, loader.catalog(), scope)) {
+    for (String name : loader.catalog().nameProblems(definition, scope)) {
       problems.add("request: " + name);
     }
     if (!problems.isEmpty()) {

@@ -1,5 +1,9 @@
 package io.labflow.workflows.catalog;
 
+import io.labflow.workflows.expr.ExpressionException;
+import io.labflow.workflows.expr.Expressions;
+import io.labflow.workflows.model.ActionStep;
+import io.labflow.workflows.model.Definition;
 import io.temporal.common.metadata.POJOActivityInterfaceMetadata;
 import io.temporal.common.metadata.POJOActivityMethodMetadata;
 import java.lang.annotation.Annotation;
@@ -16,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * The set of actions that step files may use.
@@ -161,5 +166,52 @@ public final class ActionCatalog {
   /** Every action, sorted by name. */
   public Collection<ActionSpec> all() {
     return List.copyOf(actions.values());
+  }
+
+  /**
+   * Every name of every step (and {@code onVariantChange} step) that breaks its limit, one sentence
+   * each naming the step, the field and the limit: the names steps would give AWS, checked once
+   * their values are known, by {@code plan} and at the start of a run (the loader checks literal
+   * names). A value that cannot be evaluated yet (it reads a step's output) or still holds a plan
+   * placeholder ({@code <...>}) is not checked.
+   */
+  public List<String> nameProblems(Definition definition, Map<String, Object> scope) {
+    List<String> problems = new ArrayList<>();
+    for (ActionStep step : definition.actionSteps()) {
+      for (FieldSpec field : find(step.action()).map(ActionSpec::inputs).orElse(List.of())) {
+        Object value;
+        try {
+          value = Expressions.evaluate(limited(field, step.with().get(field.name())), scope);
+        } catch (ExpressionException notYetKnown) {
+          continue;
+        }
+        nameProblem(field, value, s -> s.contains("<") && s.contains(">")).ifPresent(
+            p -> problems.add("step '" + step.id() + "' (" + step.action() + "): " + p));
+      }
+    }
+    return problems;
+  }
+
+  /** Why a literal value (no expression) of a field breaks the field's limit, or empty. */
+  public static Optional<String> literalProblem(FieldSpec field, Object value) {
+    return nameProblem(field, limited(field, value), s -> s.contains("${"));
+  }
+
+  /** {@code field 'F': why}, unless the value is not known yet (such as a plan placeholder). */
+  private static Optional<String> nameProblem(
+      FieldSpec field, Object v, Predicate<String> unknown) {
+    Optional<String> problem = v instanceof Number n ? field.limit().problem(n)
+        : v instanceof String s && !unknown.test(s) ? field.limit().problem(s)
+        : Optional.empty();
+    String key = problem.isEmpty() ? null : field.limit().key();
+    return problem.map(p -> "field '" + field.name() + (key == null ? "" : "." + key) + "': " + p);
+  }
+
+  /** The part of a value its field's limit applies to (a map field's key); null for none. */
+  private static Object limited(FieldSpec field, Object value) {
+    FieldLimit limit = field.limit();
+    return limit == null ? null
+        : limit.key() == null ? value
+        : value instanceof Map<?, ?> m ? m.get(limit.key()) : null;
   }
 }

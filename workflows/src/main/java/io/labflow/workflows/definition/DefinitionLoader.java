@@ -4,7 +4,6 @@ import io.labflow.workflows.catalog.ActionCatalog;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.ParameterDef;
 import io.labflow.workflows.model.StepDefaults;
-import io.labflow.workflows.yaml.Diagnostic;
 import io.labflow.workflows.yaml.YamlDocument;
 import io.labflow.workflows.yaml.YamlNodes;
 import io.labflow.workflows.yaml.YamlNodes.Entry;
@@ -31,20 +30,15 @@ public record DefinitionLoader(ActionCatalog catalog) {
 
   /** Loads a step file's text, named in messages by {@code fileName} ({@code inline:my-lab}). */
   public LoadResult load(String fileName, String text) {
+    YamlNodes nodes = new YamlNodes(fileName);
+    Node root = text.length() > MAX_BYTES ? null : YamlDocument.parse(text, MAX_BYTES + 1, nodes);
     if (text.length() > MAX_BYTES) {
-      return failure(fileName, 1, 1, "the file is " + text.length()
+      nodes.error(1, 1, "the file is " + text.length()
           + " characters; step files may be at most " + MAX_BYTES + " bytes (1 MiB)");
+    } else if (root == null && !nodes.hasErrors()) {
+      nodes.error(1, 1, "the file is empty; a definition needs at least 'name' and 'steps'");
     }
-    YamlDocument.Parsed parsed = YamlDocument.parse(text, MAX_BYTES + 1);
-    YamlDocument.Problem p = parsed.problem();
-    if (p != null) {
-      return failure(fileName, p.line(), p.column(), p.message());
-    }
-    if (parsed.root() == null) {
-      return failure(fileName, 1, 1,
-          "the file is empty; a definition needs at least 'name' and 'steps'");
-    }
-    return read(fileName, parsed.root());
+    return nodes.hasErrors() ? new LoadResult(null, nodes.errors()) : read(nodes, root);
   }
 
   /**
@@ -52,11 +46,10 @@ public record DefinitionLoader(ActionCatalog catalog) {
    * ParameterReader}, {@link OptionsReader}, {@link StepReader} and {@link TaskReader}, then
    * checked as a whole by {@link ReferenceChecks}.
    */
-  private LoadResult read(String fileName, Node root) {
-    YamlNodes nodes = new YamlNodes(fileName);
+  private LoadResult read(YamlNodes nodes, Node root) {
     ParameterReader parameterReader = new ParameterReader(nodes);
     OptionsReader options = new OptionsReader(nodes);
-    StepReader stepReader = new StepReader(nodes, options, new ActionInputs(nodes, catalog));
+    StepReader stepReader = new StepReader(nodes, options, catalog);
     if (!(root instanceof MappingNode rootMap)) {
       nodes.error(root, "", "a definition must be a mapping of keys such as name and steps, got "
           + YamlNodes.describe(root));
@@ -140,9 +133,5 @@ public record DefinitionLoader(ActionCatalog catalog) {
           "maxLifetime " + Durations.format(max) + " is shorter than keepAlive "
               + Durations.format(keepAlive));
     }
-  }
-
-  private static LoadResult failure(String fileName, int line, int column, String message) {
-    return new LoadResult(null, List.of(new Diagnostic(fileName, line, column, "", message)));
   }
 }

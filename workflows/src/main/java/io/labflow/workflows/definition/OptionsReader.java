@@ -65,21 +65,6 @@ record OptionsReader(YamlNodes nodes) {
         optionalOnFailure(m, path), optionalDuration(m, "pauseTimeout", path));
   }
 
-  private RetrySpec readRetry(Node node, String path) {
-    Map<String, Entry> m = nodes.mapping(node, path, DefinitionKeys.RETRY);
-    if (m == null) {
-      return null;
-    }
-    Duration initial = optionalDuration(m, "initialInterval", path);
-    Double backoff = backoff(m.get("backoffCoefficient"), path + ".backoffCoefficient");
-    Duration maximum = optionalDuration(m, "maximumInterval", path);
-    Integer attempts = attempts(m.get("maximumAttempts"), path + ".maximumAttempts");
-    Entry codes = m.get("nonRetryable");
-    List<String> nonRetryable =
-        codes == null ? null : nodes.stringList(codes.value(), path + ".nonRetryable");
-    return new RetrySpec(initial, backoff, maximum, attempts, nonRetryable);
-  }
-
   private Double backoff(Entry e, String path) {
     Node at = e == null ? null : e.value();
     Object v = at instanceof ScalarNode s ? nodes.plain(s, path) : null;
@@ -117,18 +102,25 @@ record OptionsReader(YamlNodes nodes) {
    * The {@code retry} of a step or compensation, if it has one; its intervals are checked merged
    * with the definition's default retry, since that is the policy the step will run with.
    */
-  private RetrySpec optionalRetry(Map<String, Entry> m, String path, StepDefaults defaults) {
-    if (!m.containsKey("retry")) {
+  private RetrySpec optionalRetry(Map<String, Entry> step, String stepPath, StepDefaults defaults) {
+    String path = stepPath + ".retry";
+    Entry e = step.get("retry");
+    Map<String, Entry> m = e == null ? null : nodes.mapping(e.value(), path, DefinitionKeys.RETRY);
+    if (m == null) {
       return null;
     }
-    Node at = m.get("retry").value();
-    RetrySpec retry = readRetry(at, path + ".retry");
-    RetrySpec effective = retry == null ? null : retry.over(defaults.retry());
+    Entry codes = m.get("nonRetryable");
+    RetrySpec retry = new RetrySpec(optionalDuration(m, "initialInterval", path),
+        backoff(m.get("backoffCoefficient"), path + ".backoffCoefficient"),
+        optionalDuration(m, "maximumInterval", path),
+        attempts(m.get("maximumAttempts"), path + ".maximumAttempts"),
+        codes == null ? null : nodes.stringList(codes.value(), path + ".nonRetryable"));
+    RetrySpec effective = retry.over(defaults.retry());
     // Temporal refuses a maximum interval below the initial one, so catch it before a run starts.
-    if (effective != null && (retry.initialInterval() != null || retry.maximumInterval() != null)
+    if ((retry.initialInterval() != null || retry.maximumInterval() != null)
         && effective.initialInterval() != null && effective.maximumInterval() != null
         && effective.maximumInterval().compareTo(effective.initialInterval()) < 0) {
-      nodes.error(at, path + ".retry", "maximumInterval "
+      nodes.error(e.value(), path, "maximumInterval "
           + Durations.format(effective.maximumInterval()) + " is shorter than initialInterval "
           + Durations.format(effective.initialInterval()));
     }

@@ -32,10 +32,8 @@ record TaskReader(YamlNodes nodes, StepReader steps) {
     if (node instanceof SequenceNode seq && seq.getValue().isEmpty()) {
       nodes.error(node, "tasks", "tasks must hold at least one task (or leave tasks out)");
     }
-    List<RawTask> out =
-        nodes.list(
-            node, "tasks", "tasks must be a list of tasks", (n, p) -> readTask(n, p, defaults));
-    return out == null ? List.of() : out;
+    return nodes.list(
+        node, "tasks", "tasks must be a list of tasks", (n, p) -> readTask(n, p, defaults));
   }
 
   private RawTask readTask(Node node, String path, StepDefaults defaults) {
@@ -74,7 +72,7 @@ record TaskReader(YamlNodes nodes, StepReader steps) {
     RawStep raw = RawStep.withId(nodes, m, node, path, "check id");
     rawChecks.add(raw);
     String actionName = nodes.requiredString(m, "action", node, path);
-    Map<String, Object> with = steps.inputs().read(raw, actionName, m, node, path, true);
+    Map<String, Object> with = steps.readInputs(raw, actionName, m, node, path, true);
     String message = nodes.requiredString(m, "message", node, path);
     String hint = nodes.optionalString(m, "hint", path);
     texts(raw, m, path, "message", "hint");

@@ -42,16 +42,11 @@ public final class FleetLoader {
       nodes.error(null, "", "the file is larger than " + MAX_CHARS + " characters");
       return result(nodes, null);
     }
-    YamlDocument.Parsed parsed = YamlDocument.parse(text, MAX_CHARS + 1);
-    if (parsed.problem() != null) {
-      return new FleetLoadResult(null, List.of(new Diagnostic(fileName, parsed.problem().line(),
-          parsed.problem().column(), "", parsed.problem().message())), Map.of());
-    }
-    if (parsed.root() == null) {
+    Node root = YamlDocument.parse(text, MAX_CHARS + 1, nodes.yaml);
+    if (root == null && !nodes.yaml.hasErrors()) {
       nodes.error(null, "", "the file is empty; a fleet needs name, definition, labs and schedule");
-      return result(nodes, null);
     }
-    return result(nodes, read(parsed.root(), nodes));
+    return result(nodes, root == null ? null : read(root, nodes));
   }
 
   private static FleetLoadResult result(FleetNodes nodes, Fleet fleet) {

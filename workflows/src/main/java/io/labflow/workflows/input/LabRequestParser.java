@@ -71,8 +71,13 @@ public final class LabRequestParser {
   }
 
   /**
-   * Parses a raw workflow input: read with {@link RawJson}'s limits, then checked as {@link
-   * #parse(Object, String, boolean)} does.
+   * Parses a raw workflow input: read with {@link RawJson}'s limits (its size, then its depth),
+   * then field by field.
+   *
+   * @param workflowId the run's workflow id: the lab's identity
+   * @param strict whether a field given as {@code null} and {@code definition} with {@code
+   *     definitionYaml} are refused (rules added later: false reads a request as runs started
+   *     before them did, where a null was absent and definitionYaml won)
    */
   public static Result parse(RawValue raw, String workflowId, boolean strict) {
     Object json;
@@ -81,31 +86,12 @@ public final class LabRequestParser {
     } catch (IllegalArgumentException wrong) {
       return refused(wrong.getMessage());
     }
-    return parse(json, workflowId, strict);
-  }
-
-  /**
-   * Parses a workflow input as Jackson read it into plain Java values.
-   *
-   * @param workflowId the run's workflow id: the lab's identity
-   * @param strict whether a field given as {@code null} and {@code definition} with {@code
-   *     definitionYaml} are refused (rules added later: false reads a request as runs started
-   *     before them did, where a null was absent and definitionYaml won)
-   */
-  public static Result parse(Object raw, String workflowId, boolean strict) {
-    if (raw == null) {
+    if (json == null) {
       return refused("the lab request is empty; send a JSON object such as " + EXAMPLE);
     }
-    if (!(raw instanceof Map<?, ?> map)) {
+    if (!(json instanceof Map<?, ?> map)) {
       return refused("the lab request must be a JSON object such as " + EXAMPLE + ", got "
-          + InputLimits.describe(raw));
-    }
-    long size = InputLimits.jsonBytes(raw);
-    if (size > InputLimits.MAX_REQUEST_BYTES) {
-      return refused("the lab request is " + InputLimits.bytes(size) + "; at most "
-          + InputLimits.bytes(InputLimits.MAX_REQUEST_BYTES)
-          + " are allowed (name a definition in the worker's directory instead of sending a"
-          + " large definitionYaml, and keep parameters small)");
+          + InputLimits.describe(json));
     }
     List<String> problems = new ArrayList<>();
     RequestFields.unknown(map, FIELDS, ALIASES, problems);

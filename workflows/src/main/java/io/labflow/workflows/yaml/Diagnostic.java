@@ -17,6 +17,6 @@ public record Diagnostic(String file, int line, int column, String path, String 
   @Override
   public String toString() {
     return file + (line > 0 ? ":" + line + ":" + column : "") + ": "
-        + (path == null || path.isEmpty() ? "" : path + ": ") + message;
+        + (path.isEmpty() ? "" : path + ": ") + message;
   }
 }

@@ -28,15 +28,13 @@ public final class YamlDocument {
 
   public static final int MAX_NESTING = 50;
 
-  /** A failure to parse, with its place (1-based). */
-  public record Problem(int line, int column, String message) {}
-
-  /** The root node (null for an empty document), or the problem that stopped parsing. */
-  public record Parsed(Node root, Problem problem) {}
-
   private YamlDocument() {}
 
-  public static Parsed parse(String text, int codePointLimit) {
+  /**
+   * The root node, or null for an empty document or after reporting to {@code nodes} the problem
+   * that stopped parsing.
+   */
+  public static Node parse(String text, int codePointLimit, YamlNodes nodes) {
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
     options.setMaxAliasesForCollections(Integer.MAX_VALUE); // Counted by Limits, which knows where.
@@ -45,10 +43,9 @@ public final class YamlDocument {
     options.setAllowRecursiveKeys(false);
     options.setProcessComments(false);
     try {
-      Composer composer = new Composer(new Limits(text, options), new CoreResolver(), options);
-      return new Parsed(composer.getSingleNode(), null);
+      return new Composer(new Limits(text, options), new CoreResolver(), options).getSingleNode();
     } catch (Breach e) {
-      return failed(e.mark, e.getMessage());
+      failed(nodes, e.mark, e.getMessage());
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       Mark context = e.getContextMark();
@@ -58,18 +55,19 @@ public final class YamlDocument {
               ? " (the construct began at line " + (context.getLine() + 1) + ", column "
                   + (context.getColumn() + 1) + ")"
               : "");
-      return failed(mark, message.replaceAll("\\s+", " ").trim());
+      failed(nodes, mark, message.replaceAll("\\s+", " ").trim());
     } catch (RuntimeException | StackOverflowError e) {
       // The parser must never turn bad input into a stack trace; report what it said instead.
-      return failed(
-          null, "invalid YAML: " + (e.getMessage() == null ? "cannot be parsed" : e.getMessage()));
+      failed(nodes, null,
+          "invalid YAML: " + (e.getMessage() == null ? "cannot be parsed" : e.getMessage()));
     }
+    return null;
   }
 
   /** A failure at a mark, or at the start of the file when the mark is unknown. */
-  private static Parsed failed(Mark mark, String message) {
-    return new Parsed(null, mark == null ? new Problem(1, 1, message)
-        : new Problem(mark.getLine() + 1, mark.getColumn() + 1, message));
+  private static void failed(YamlNodes nodes, Mark mark, String message) {
+    nodes.error(mark == null ? 1 : mark.getLine() + 1, mark == null ? 1 : mark.getColumn() + 1,
+        message);
   }
 
   private static final class Breach extends RuntimeException {

@@ -49,6 +49,11 @@ public final class YamlNodes {
     errors.add(new Diagnostic(file, line, column, path, message));
   }
 
+  /** Reports a problem of the whole document at a 1-based line and column. */
+  public void error(int line, int column, String message) {
+    errors.add(new Diagnostic(file, line, column, "", message));
+  }
+
   public boolean hasErrors() {
     return !errors.isEmpty();
   }
@@ -153,21 +158,20 @@ public final class YamlNodes {
         : v.equalsIgnoreCase("false") ? Boolean.FALSE : null;
   }
 
-  /** A list of strings, or null after reporting why not. */
+  /** A list of strings, or none after reporting why not. */
   public List<String> stringList(Node node, String path) {
-    List<String> out = list(node, path, "expected a list of strings", this::string);
-    return out == null ? null : List.copyOf(out);
+    return List.copyOf(list(node, path, "expected a list of strings", this::string));
   }
 
   /**
    * The items of a list, each read by {@code item} at {@code path[i]} (an item read as null is left
-   * out), or null after reporting {@code notAList, got ...} when the node is not a list.
+   * out), or none after reporting {@code notAList, got ...} when the node is not a list.
    */
   public <T> List<T> list(
       Node node, String path, String notAList, BiFunction<Node, String, T> item) {
     if (!(node instanceof SequenceNode seq)) {
       error(node, path, notAList + ", got " + describe(node));
-      return null;
+      return List.of();
     }
     List<T> out = new ArrayList<>();
     for (int i = 0; i < seq.getValue().size(); i++) {

@@ -3,7 +3,6 @@ package io.labflow.workflows.input;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.workflows.lab.Decision;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.model.OnFailure;
@@ -11,6 +10,7 @@ import io.labflow.workflows.testing.JsonText;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.common.converter.DefaultDataConverter;
+import io.temporal.common.converter.RawValue;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
@@ -19,10 +19,8 @@ import org.junit.jupiter.api.Test;
 @Tag("fast")
 class LabRequestParserTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  private static LabRequestParser.Result parse(String json, String workflowId) throws Exception {
-    return LabRequestParser.parse(JSON.readValue(json, Object.class), workflowId, true);
+  private static LabRequestParser.Result parse(String json, String workflowId) {
+    return LabRequestParser.parse(JsonText.of(json), workflowId, true);
   }
 
   @Test
@@ -53,7 +51,7 @@ class LabRequestParserTest {
         .endsWith("got a string");
     assertThat(parse("[1]", "lab-1").message()).endsWith("got a list");
     assertThat(parse("42", "lab-1").message()).endsWith("got an integer");
-    assertThat(LabRequestParser.parse((Object) null, "lab-1", true).message()).contains("the lab request is empty");
+    assertThat(parse("null", "lab-1").message()).contains("the lab request is empty");
     assertThat(parse("{\"definition\":\"d\",\"parameters\":[1]}", "lab-1").message())
         .contains("request: parameters: parameters must be a JSON object").endsWith("got a list");
     assertThat(parse("{\"definition\":\"d\",\"parameters\":\"a=b\"}", "lab-1").message())
@@ -91,8 +89,8 @@ class LabRequestParserTest {
 
   @Test
   void nullsAndBothDefinitionsAreRefusedButOlderRunsReadThemAsBefore() throws Exception {
-    Object json = JSON.readValue(
-        "{\"definition\":\"d\",\"variant\":null,\"definitionYaml\":\"name: d\"}", Object.class);
+    RawValue json =
+        JsonText.of("{\"definition\":\"d\",\"variant\":null,\"definitionYaml\":\"name: d\"}");
     assertThat(LabRequestParser.parse(json, "lab-1", true).problems())
         .containsExactly(
             "request: variant: null is not a value; leave variant out to take the definition's default variant",
@@ -126,14 +124,16 @@ class LabRequestParserTest {
   void sizesAreBoundedAndNeverQuotedInFull() throws Exception {
     String big = "x".repeat(InputLimits.MAX_PARAMETER_BYTES + 10);
     LabRequestParser.Result r =
-        LabRequestParser.parse(Map.of("definition", "d", "parameters", Map.of("p", big)), "lab-1", true);
+        LabRequestParser.parse(
+            RawJson.of(Map.of("definition", "d", "parameters", Map.of("p", big))), "lab-1", true);
     assertThat(r.message()).isEqualTo("request: parameters.p: the value is 4 KiB; a parameter may hold at most 4 KiB");
     String huge = "y".repeat(2 * 1024 * 1024);
     LabRequestParser.Result h =
-        LabRequestParser.parse(Map.of("definition", "d", "definitionYaml", huge), "lab-1", true);
+        LabRequestParser.parse(
+            RawJson.of(Map.of("definition", "d", "definitionYaml", huge)), "lab-1", true);
     assertThat(h.message()).contains("the lab request is 2.0 MiB; at most 256 KiB").hasSizeLessThan(400);
     String longKey = "k".repeat(5000);
-    assertThat(LabRequestParser.parse(Map.of(longKey, 1), "lab-1", true).message()).hasSizeLessThan(400);
+    assertThat(LabRequestParser.parse(RawJson.of(Map.of(longKey, 1)), "lab-1", true).message()).hasSizeLessThan(400);
   }
 
   @Test
