@@ -27,15 +27,12 @@ import java.util.Map;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "status", description = {
     "Shows a fleet: its schedule, the latest night's report and each lab's current state.",
     "The report gives per lab ok with duration, failed with step and error, quarantined or skipped,",
     "and totals; the current states come from visibility."})
-final class FleetStatusCommand extends BaseCommand {
-
-  @Parameters(paramLabel = "FLEET", description = "The fleet's name.") String name;
+final class FleetStatusCommand extends FleetCommand.OnFleet {
 
   @Option(names = "--json", description = "Print JSON for scripts.") boolean json;
 

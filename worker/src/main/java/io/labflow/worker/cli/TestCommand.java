@@ -140,7 +140,9 @@ final class TestCommand extends BaseCommand {
       CheckAnswer after = answer(root().taskQueue, labId, "solve", CheckAnswer.class);
       if (!after.passed()) {
         return line(task, deviation("task " + id + " does not pass after its solve: "
-            + failed(after)), false);
+            + after.conditions().stream().filter(c -> !c.passed()).map(c -> c.id() + " ("
+                + c.message() + (c.detail() == null ? "" : "; found: " + c.detail()) + ")")
+                .collect(Collectors.joining(", "))), false);
       }
       passed++;
       long failedBefore = before.conditions().stream().filter(c -> !c.passed()).count();
@@ -196,13 +198,6 @@ final class TestCommand extends BaseCommand {
     } catch (RuntimeException e) {
       deviation("cannot count what is left of lab " + labId + ": " + Main.describe(e));
     }
-  }
-
-  private static String failed(CheckAnswer a) {
-    return a.conditions().stream().filter(c -> !c.passed())
-        .map(c -> c.id() + " (" + c.message() + (c.detail() == null ? "" : "; found: " + c.detail())
-            + ")")
-        .collect(Collectors.joining(", "));
   }
 
   private String deviation(String what) {
