@@ -132,6 +132,13 @@ abstract class BaseCommand implements Callable<Integer> {
         && state != LabState.ROLLED_BACK && state != LabState.FAILED ? 0 : 1;
   }
 
+  /** A command with subcommands, called without one, shows its usage. */
+  @Override
+  public Integer call() throws Exception {
+    spec.commandLine().usage(out());
+    return 0;
+  }
+
   void printWebUi(String workflowId) {
     out().println("Web UI: " + connect().uiAddress(root().uiUrl, workflowId));
   }

@@ -1,14 +1,10 @@
 package io.labflow.worker.cli;
 
-import io.grpc.Status;
 import io.labflow.worker.client.StatusPrinter;
-import io.grpc.StatusRuntimeException;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;
-import io.temporal.client.WorkflowNotFoundException;
-import io.temporal.client.WorkflowServiceException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -38,14 +34,8 @@ final class ClosedLab extends RuntimeException {
   static <T> T guard(WorkflowClient client, String labId, Supplier<T> call) {
     try {
       return call.get();
-    } catch (WorkflowNotFoundException e) {
-      throw of(client, labId);
-    } catch (WorkflowServiceException e) {
-      if (e.getCause() instanceof StatusRuntimeException s
-          && s.getStatus().getCode() == Status.Code.NOT_FOUND) {
-        throw of(client, labId);
-      }
-      throw e;
+    } catch (RuntimeException e) {
+      throw Main.notFound(e) ? of(client, labId) : e;
     }
   }
 

@@ -33,22 +33,14 @@ import picocli.CommandLine.Parameters;
     })
 final class FleetCommand extends BaseCommand {
 
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(out());
-    return 0;
-  }
-
   /** The schedule of a fleet named on the command line, described; a sentence when it is missing. */
   static ScheduleDescription describe(TemporalConnection conn, String name) {
     try {
       return conn.schedules().getHandle(Fleet.scheduleId(name)).describe();
     } catch (RuntimeException e) {
-      for (Throwable t = e; t != null; t = t.getCause()) {
-        if (t instanceof io.grpc.StatusRuntimeException s && s.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
-          throw new IllegalArgumentException("no fleet '" + name + "' (no schedule " + Fleet.scheduleId(name)
-              + "); create it with labflow fleet apply FILE");
-        }
+      if (Main.notFound(e)) {
+        throw new IllegalArgumentException("no fleet '" + name + "' (no schedule "
+            + Fleet.scheduleId(name) + "); create it with labflow fleet apply FILE");
       }
       throw e;
     }

@@ -25,12 +25,8 @@ final class FleetFiles {
 
   /** A checked fleet and its definition, or every problem found. */
   record Checked(Fleet fleetOrNull, Definition definitionOrNull, List<String> problems) {
-    Checked(Fleet fleetOrNull, List<String> problems) {
-      this(fleetOrNull, null, problems);
-    }
-
     boolean ok() {
-      return fleetOrNull != null && problems.isEmpty();
+      return problems.isEmpty();
     }
   }
 
@@ -41,30 +37,30 @@ final class FleetFiles {
     try {
       text = Files.readString(file);
     } catch (IOException e) {
-      return new Checked(null, List.of(file + ": cannot read the file (" + e.getClass().getSimpleName() + ")"));
+      return failed(List.of(file + ": cannot read the file (" + e.getClass().getSimpleName() + ")"));
     }
     String name = file.toString();
     FleetLoadResult loaded = new FleetLoader().load(name, text);
     if (!loaded.ok()) {
-      return new Checked(null, loaded.errors().stream().map(Diagnostic::toString).toList());
+      return failed(loaded.errors().stream().map(Diagnostic::toString).toList());
     }
     Fleet fleet = loaded.fleetOrNull();
     Path defFile = definitionsDir.resolve(fleet.definition() + ".yaml");
     if (!Files.isRegularFile(defFile)) {
-      return new Checked(null, List.of(loaded.at(name, "definition", "no definition named '"
+      return failed(List.of(loaded.at(name, "definition", "no definition named '"
           + fleet.definition() + "' in " + definitionsDir + " (looked for " + defFile + ")").toString()));
     }
     LoadResult v;
     try {
       v = Composition.validate(defFile.toString(), Files.readString(defFile));
     } catch (IOException e) {
-      return new Checked(null, List.of(loaded.at(name, "definition", "cannot read " + defFile).toString()));
+      return failed(List.of(loaded.at(name, "definition", "cannot read " + defFile).toString()));
     }
     if (!v.ok()) {
       List<String> out = new ArrayList<>();
       out.add(loaded.at(name, "definition", "definition '" + fleet.definition() + "' is not valid:").toString());
       v.errors().forEach(d -> out.add(d.toString()));
-      return new Checked(null, out);
+      return failed(out);
     }
     Definition def = v.definitionOrNull();
     Set<String> problems = new LinkedHashSet<>();
@@ -80,7 +76,11 @@ final class FleetFiles {
         problems.add(loaded.at(name, at, message).toString());
       }
     }
-    return problems.isEmpty() ? new Checked(fleet, def, List.of()) : new Checked(null, List.copyOf(problems));
+    return problems.isEmpty() ? new Checked(fleet, def, List.of()) : failed(List.copyOf(problems));
+  }
+
+  private static Checked failed(List<String> problems) {
+    return new Checked(null, null, problems);
   }
 
   /** The fleet-file path of a binder problem of lab {@code i}: its own entry, else the shared one. */

@@ -20,22 +20,18 @@ import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
 import io.temporal.client.schedules.ScheduleActionResult;
 import io.temporal.client.schedules.ScheduleDescription;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "status", description = {
     "Shows a fleet: its schedule, the latest night's report and each lab's current state.",
     "The report gives per lab ok with duration, failed with step and error, quarantined or skipped,",
     "and totals; the current states come from visibility."})
-final class FleetStatusCommand extends BaseCommand {
-
-  @Parameters(paramLabel = "FLEET", description = "The fleet's name.") String name;
+final class FleetStatusCommand extends FleetCommand.OnFleet {
 
   @Option(names = "--json", description = "Print JSON for scripts.") boolean json;
 
@@ -70,13 +66,11 @@ final class FleetStatusCommand extends BaseCommand {
     boolean paused = d.getSchedule().getState().isPaused();
     Instant next = d.getInfo().getNextActionTimes().isEmpty() ? null : d.getInfo().getNextActionTimes().get(0);
     FleetReport shown = latest == null ? null : latest.report();
-    List<Row> rows = new ArrayList<>();
-    for (FleetLab l : request.labs()) {
-      LabReport q = completed.report() == null ? null : completed.report().lab(l.labId());
-      rows.add(new Row(l.labId(), shown == null ? null : shown.lab(l.labId()),
-          Quarantine.before(q, request.releases().get(l.labId())).quarantined(),
-          states.getOrDefault(l.labId(), "NOT_RUNNING")));
-    }
+    List<Row> rows = request.labs().stream().map(FleetLab::labId).map(lab -> new Row(lab,
+        shown == null ? null : shown.lab(lab),
+        Quarantine.before(completed.report() == null ? null : completed.report().lab(lab),
+            request.releases().get(lab)).quarantined(),
+        states.getOrDefault(lab, "NOT_RUNNING"))).toList();
     if (json) {
       When schedule = new When(d.getId(), paused, when.cron(), when.timeZone(),
           next == null ? "" : next.toString());

@@ -79,10 +79,4 @@ public final class LabflowCommand extends BaseCommand {
    * give their own answer).
    */
   BiPredicate<TemporalConnection, String> polled = Pollers::polled;
-
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(out());
-    return 0;
-  }
 }

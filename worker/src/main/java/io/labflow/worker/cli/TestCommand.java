@@ -3,6 +3,7 @@ package io.labflow.worker.cli;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.inventory.LabInventoryActivitiesImpl;
 import io.labflow.worker.client.LabFollower;
+import io.labflow.worker.runtime.Composition;
 import io.labflow.workflows.lab.CheckAnswer;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
@@ -51,10 +52,15 @@ final class TestCommand extends BaseCommand {
       description = "How long its teardown may take (default ${DEFAULT-VALUE}).")
   Duration downWithin;
 
-  /** What is left of a lab (tests count their own). */
+  /**
+   * What is left of a lab (tests count their own), read only in an account the worker's guard
+   * allows: elsewhere the lab cannot be, and finding nothing there would pass the test.
+   */
   Function<String, List<String>> leftovers = labId -> {
-    try (AwsClients aws = AwsClients.fromEnvironment()) {
-      return LabInventoryActivitiesImpl.leftovers(aws, labId);
+    Composition.AwsAccess aws = Composition.awsAccess(List.of());
+    try (AwsClients clients = aws.clients()) {
+      aws.guard().verify();
+      return LabInventoryActivitiesImpl.leftovers(clients, labId);
     }
   };
 
@@ -140,7 +146,9 @@ final class TestCommand extends BaseCommand {
       CheckAnswer after = answer(root().taskQueue, labId, "solve", CheckAnswer.class);
       if (!after.passed()) {
         return line(task, deviation("task " + id + " does not pass after its solve: "
-            + failed(after)), false);
+            + after.conditions().stream().filter(c -> !c.passed()).map(c -> c.id() + " ("
+                + c.message() + (c.detail() == null ? "" : "; found: " + c.detail()) + ")")
+                .collect(Collectors.joining(", "))), false);
       }
       passed++;
       long failedBefore = before.conditions().stream().filter(c -> !c.passed()).count();
@@ -196,13 +204,6 @@ final class TestCommand extends BaseCommand {
     } catch (RuntimeException e) {
       deviation("cannot count what is left of lab " + labId + ": " + Main.describe(e));
     }
-  }
-
-  private static String failed(CheckAnswer a) {
-    return a.conditions().stream().filter(c -> !c.passed())
-        .map(c -> c.id() + " (" + c.message() + (c.detail() == null ? "" : "; found: " + c.detail())
-            + ")")
-        .collect(Collectors.joining(", "));
   }
 
   private String deviation(String what) {

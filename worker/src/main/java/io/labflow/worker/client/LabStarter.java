@@ -13,10 +13,7 @@ import java.util.Map;
  * run} and the reset: workflow id = lab id, a new run allowed after a closed one but never beside
  * an open one, the lab's search attributes as they are at start, and the Web UI's summary.
  *
- * @param labId the lab id: the workflow id
- * @param definition the definition's name
  * @param variant the variant the run starts with, or null when it is not known before resolving
- * @param taskQueue the workers' task queue
  * @param startedBy who starts it, for the summary, such as {@code labflow run}
  * @param requestId makes a retried start adopt the run it started (also kept in the memo under
  *     {@link #STARTED_BY_MEMO}), or null

@@ -43,6 +43,7 @@ final class DoubleLabServer implements AutoCloseable {
           .build());
   final WorkflowClient client;
   boolean polled = true;
+  /** What is left of a lab; null: the command's own count, through AWS. */
   Function<String, List<String>> leftovers = labId -> List.of();
 
   DoubleLabServer() {
@@ -74,7 +75,7 @@ final class DoubleLabServer implements AutoCloseable {
       public <K> K create(Class<K> cls) throws Exception {
         K made = CommandLine.defaultFactory().create(cls);
         if (made instanceof TestCommand test) {
-          test.leftovers = leftovers;
+          test.leftovers = leftovers != null ? leftovers : test.leftovers;
           test.poll = Duration.ofMillis(50);
         }
         return made;
