@@ -3,12 +3,12 @@ package io.labflow.worker.fleet;
 import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.quotas.QuotaPlanner.NightPlan;
 import io.labflow.worker.reset.LabResetWorkflow;
+import io.labflow.worker.reset.ResetActivitiesImpl;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.StepState;
 import io.labflow.workflows.lab.StepStatus;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowExecutionMetadata;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,10 +47,9 @@ public class FleetActivitiesImpl implements FleetActivities {
     // per-lab Schedules the removed `labflow schedule` made (reset-<labId>) while still on a server.
     // The night's request was read with every lab id checked against the lab-id rule, so the id is
     // safe inside the query.
-    String query = "WorkflowType='" + LabResetWorkflow.TYPE + "' AND ExecutionStatus='Running' AND LabId='"
-        + labId + "'";
-    List<WorkflowExecutionMetadata> running = client.listExecutions(query).limit(1).toList();
-    return running.isEmpty() ? null : running.get(0).getExecution().getWorkflowId();
+    return ResetActivitiesImpl.firstRunning(client, "WorkflowType='" + LabResetWorkflow.TYPE
+        + "' AND ExecutionStatus='Running' AND LabId='" + labId + "'",
+        "resets of lab " + labId + " started outside the fleet");
   }
 
   /** The failure message of the lab's latest run when it failed, else null. */
