@@ -9,7 +9,11 @@ import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.StepState;
 import io.labflow.workflows.lab.StepStatus;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.failure.TemporalFailure;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,16 +56,18 @@ public class FleetActivitiesImpl implements FleetActivities {
         "resets of lab " + labId + " started outside the fleet");
   }
 
-  /** The failure message of the lab's latest run when it failed, else null. */
+  /**
+   * The failure message of the lab's latest run when it failed, else null (a run still open has
+   * none yet); what keeps Temporal from saying is thrown, for the caller to log.
+   */
   private String runFailure(String labId) {
     try {
-      client.newUntypedWorkflowStub(labId).getResult(1, java.util.concurrent.TimeUnit.SECONDS, Object.class);
+      client.newUntypedWorkflowStub(labId).getResult(1, TimeUnit.SECONDS, Object.class);
       return null;
-    } catch (io.temporal.client.WorkflowFailedException e) {
-      Throwable c = e.getCause();
-      return c instanceof io.temporal.failure.TemporalFailure tf ? tf.getOriginalMessage() : null;
-    } catch (Exception e) {
+    } catch (TimeoutException stillOpen) {
       return null;
+    } catch (WorkflowFailedException e) {
+      return e.getCause() instanceof TemporalFailure tf ? tf.getOriginalMessage() : null;
     }
   }
 
@@ -85,7 +91,7 @@ public class FleetActivitiesImpl implements FleetActivities {
           failure != null ? failure : status.lastError());
     } catch (RuntimeException e) {
       try (var about = io.labflow.worker.runtime.LabLogFilter.aboutLab(labId)) {
-        log.info("Cannot read the status of lab {}: {}", labId, e.getMessage());
+        log.warn("Cannot read the status of lab {}: {}", labId, e.getMessage());
       }
       return new FailedStep(null, null);
     }
