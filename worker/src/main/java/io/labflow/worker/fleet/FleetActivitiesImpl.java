@@ -3,13 +3,17 @@ package io.labflow.worker.fleet;
 import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.quotas.QuotaPlanner.NightPlan;
 import io.labflow.worker.reset.LabResetWorkflow;
+import io.labflow.worker.reset.ResetActivitiesImpl;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.StepState;
 import io.labflow.workflows.lab.StepStatus;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowExecutionMetadata;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.failure.TemporalFailure;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,22 +51,23 @@ public class FleetActivitiesImpl implements FleetActivities {
     // per-lab Schedules the removed `labflow schedule` made (reset-<labId>) while still on a server.
     // The night's request was read with every lab id checked against the lab-id rule, so the id is
     // safe inside the query.
-    String query = "WorkflowType='" + LabResetWorkflow.TYPE + "' AND ExecutionStatus='Running' AND LabId='"
-        + labId + "'";
-    List<WorkflowExecutionMetadata> running = client.listExecutions(query).limit(1).toList();
-    return running.isEmpty() ? null : running.get(0).getExecution().getWorkflowId();
+    return ResetActivitiesImpl.firstRunning(client, "WorkflowType='" + LabResetWorkflow.TYPE
+        + "' AND ExecutionStatus='Running' AND LabId='" + labId + "'",
+        "resets of lab " + labId + " started outside the fleet");
   }
 
-  /** The failure message of the lab's latest run when it failed, else null. */
+  /**
+   * The failure message of the lab's latest run when it failed, else null (a run still open has
+   * none yet); what keeps Temporal from saying is thrown, for the caller to log.
+   */
   private String runFailure(String labId) {
     try {
-      client.newUntypedWorkflowStub(labId).getResult(1, java.util.concurrent.TimeUnit.SECONDS, Object.class);
+      client.newUntypedWorkflowStub(labId).getResult(1, TimeUnit.SECONDS, Object.class);
       return null;
-    } catch (io.temporal.client.WorkflowFailedException e) {
-      Throwable c = e.getCause();
-      return c instanceof io.temporal.failure.TemporalFailure tf ? tf.getOriginalMessage() : null;
-    } catch (Exception e) {
+    } catch (TimeoutException stillOpen) {
       return null;
+    } catch (WorkflowFailedException e) {
+      return e.getCause() instanceof TemporalFailure tf ? tf.getOriginalMessage() : null;
     }
   }
 
@@ -86,7 +91,7 @@ public class FleetActivitiesImpl implements FleetActivities {
           failure != null ? failure : status.lastError());
     } catch (RuntimeException e) {
       try (var about = io.labflow.worker.runtime.LabLogFilter.aboutLab(labId)) {
-        log.info("Cannot read the status of lab {}: {}", labId, e.getMessage());
+        log.warn("Cannot read the status of lab {}: {}", labId, e.getMessage());
       }
       return new FailedStep(null, null);
     }

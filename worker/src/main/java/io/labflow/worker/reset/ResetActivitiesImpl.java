@@ -14,6 +14,8 @@ import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.temporal.activity.Activity;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
@@ -207,33 +209,41 @@ public class ResetActivitiesImpl implements ResetActivities {
    * missed; labId is checked against the lab id pattern, so it is safe inside the query.
    */
   private void refuseOtherClaims(String labId) {
-    String query = "WorkflowType = '" + LabWorkflow.TYPE + "' AND ExecutionStatus = 'Running' AND "
-        + LabSearchAttributes.LAB_ID.getName() + " = '" + labId + "' AND WorkflowId != '" + labId + "'";
-    io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse page;
+    String other = firstRunning(client, "WorkflowType = '" + LabWorkflow.TYPE + "' AND "
+        + "ExecutionStatus = 'Running' AND " + LabSearchAttributes.LAB_ID.getName() + " = '"
+        + labId + "' AND WorkflowId != '" + labId + "'", "other claims of lab " + labId);
+    if (other != null) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "workflow " + other + " also claims lab " + labId + "; a lab's run is the one with"
+              + " workflow id " + labId + ". Terminate that run, then reset again",
+          FailureTypes.LAB_CLAIMED_TWICE);
+    }
+  }
+
+  /**
+   * The workflow id of the first execution a visibility query finds, or null, in one bounded call
+   * (the client's paginator can wait forever on a server without visibility). A server without
+   * visibility (the time-skipping test server) only gets a warning that {@code unchecked} are not.
+   */
+  public static String firstRunning(WorkflowClient client, String query, String unchecked) {
+    ListWorkflowExecutionsResponse page;
     try {
-      // One bounded call: the client's paginator can wait forever on a server without visibility.
       page = client.getWorkflowServiceStubs().blockingStub()
           .withDeadlineAfter(30, TimeUnit.SECONDS)
-          .listWorkflowExecutions(io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest
-              .newBuilder()
+          .listWorkflowExecutions(ListWorkflowExecutionsRequest.newBuilder()
               .setNamespace(client.getOptions().getNamespace())
               .setQuery(query)
               .setPageSize(1)
               .build());
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
-        log.warn("lab {}: this Temporal server has no visibility queries; other claims of the lab"
-            + " are not checked", labId);
-        return;
+        log.warn("This Temporal server has no visibility queries; {} are not checked", unchecked);
+        return null;
       }
       throw e;
     }
-    if (page.getExecutionsCount() > 0) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "workflow " + page.getExecutions(0).getExecution().getWorkflowId() + " also claims lab "
-              + labId + "; a lab's run is the one with workflow id " + labId
-              + ". Terminate that run, then reset again", FailureTypes.LAB_CLAIMED_TWICE);
-    }
+    return page.getExecutionsCount() == 0
+        ? null : page.getExecutions(0).getExecution().getWorkflowId();
   }
 
   private Optional<WorkflowExecutionDescription> openRun(String labId) {

@@ -4,6 +4,8 @@ import io.labflow.activities.common.AwsFailures;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.activity.Activity;
+import java.util.Comparator;
+import java.util.PriorityQueue;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
@@ -82,5 +84,56 @@ public final class AwsCalls implements ExecutionInterceptor {
         .tag("outcome", outcome)
         .register(registry)
         .increment();
+  }
+
+  /** The slots: a counting semaphore whose waiters are served by priority, then arrival. */
+  static final class PriorityPermits {
+
+    /** Temporal's default priority key, which an unset key (0) means. */
+    static final int DEFAULT_PRIORITY = 3;
+
+    private record Waiter(int priority, long arrival) {}
+
+    private final PriorityQueue<Waiter> waiting = new PriorityQueue<>(
+        Comparator.comparingInt(Waiter::priority).thenComparingLong(Waiter::arrival));
+    private int available;
+    private long arrivals;
+
+    /** {@code permits} is at least 1: {@code labflow worker} refuses less. */
+    PriorityPermits(int permits) {
+      this.available = permits;
+    }
+
+    /** Takes a permit behind every waiter of a higher priority (a lower key) or earlier arrival. */
+    synchronized void acquire(int priorityKey) throws InterruptedException {
+      Waiter me = new Waiter(priorityKey <= 0 ? DEFAULT_PRIORITY : priorityKey, arrivals++);
+      waiting.add(me);
+      try {
+        while (available == 0 || waiting.peek() != me) {
+          wait();
+        }
+      } catch (InterruptedException e) {
+        waiting.remove(me);
+        notifyAll();
+        throw e;
+      }
+      waiting.poll();
+      available--;
+      // The next waiter may be served too if permits remain.
+      notifyAll();
+    }
+
+    synchronized void release() {
+      available++;
+      notifyAll();
+    }
+
+    synchronized int available() {
+      return available;
+    }
+
+    synchronized int waiting() {
+      return waiting.size();
+    }
   }
 }

@@ -3,6 +3,7 @@ package io.labflow.worker.doctor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.testing.Tools;
+import io.labflow.worker.doctor.PermissionCheck.SimulatorRequests;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;

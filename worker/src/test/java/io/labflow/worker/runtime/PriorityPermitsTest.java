@@ -2,6 +2,7 @@ package io.labflow.worker.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labflow.worker.runtime.AwsCalls.PriorityPermits;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
