@@ -49,9 +49,8 @@ final class FoundResources extends LabResources.Builder {
 
   /**
    * Runs a listing; a lasting failure makes the inventory incomplete rather than failing it, a
-   * transient one ({@link AwsFailures#rethrowIfAwsTransient}) fails it so that Temporal tries
-   * again. A failure on the client side that outlasted the SDK's own retries (no credentials, an
-   * endpoint that does not answer) is lasting too: the inventory names it as unreadable.
+   * transient one ({@link AwsFailures#rethrowIfAwsTransient}, which says which are) fails it so
+   * that Temporal tries again.
    */
   void read(String what, Runnable listing) {
     read(what, true, listing);
