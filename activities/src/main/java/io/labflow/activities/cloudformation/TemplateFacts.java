@@ -71,7 +71,9 @@ public final class TemplateFacts {
 
   private static Node compose(String body) {
     try {
-      return new Yaml().compose(new StringReader(body));
+      // JSON is YAML but for tabs, which JSON allows between tokens (and nowhere else unescaped).
+      boolean json = body.stripLeading().startsWith("{");
+      return new Yaml().compose(new StringReader(json ? body.replace('\t', ' ') : body));
     } catch (YAMLException e) {
       throw AwsFailures.invalidInput("the CloudFormation template is not valid YAML or JSON: "
           + e.getMessage());
