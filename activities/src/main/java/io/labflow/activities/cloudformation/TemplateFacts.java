@@ -1,15 +1,26 @@
 package io.labflow.activities.cloudformation;
 
+import io.labflow.activities.common.AwsFailures;
+import java.io.StringReader;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * What a CloudFormation template (YAML, as labflow's templates are written) says about names and
- * values checked before a stack is created: its buckets' names and its instances' types, each a
- * literal or {@code !Ref} of a stack parameter. Read from the text, as the worker policy reads
- * resource types; a value written any other way is not found (and then not checked beforehand).
+ * The one reader of a CloudFormation template's resources (YAML or JSON, composed into nodes so
+ * that {@code !Ref}, {@code !Sub} and the other short forms need no constructor): their types,
+ * for the worker policy, and the values checked before a stack is created (its buckets' names, its
+ * instances' types), each a literal or {@code !Ref} of a stack parameter. A value written any other
+ * way is not found (and then not checked beforehand).
  */
 public final class TemplateFacts {
 
@@ -31,25 +42,59 @@ public final class TemplateFacts {
 
   /** How many resources of this type the template declares. */
   public static int count(String body, String type) {
-    return (int) resource(type).matcher(body).results().count();
+    return (int) resources(compose(body), type).count();
   }
 
-  /** A resource of one type: group 1 its indentation, group 2 its body. */
-  private static Pattern resource(String type) {
-    return Pattern.compile(
-        "(?m)^( +)[A-Za-z0-9]+:[ \\t]*\\r?\\n\\1 +Type:[ \\t]*[\"']?" + Pattern.quote(type)
-            + "[\"']?[ \\t]*$((?:\\r?\\n(?:\\1 .*|[ \\t]*$))*)");
+  /** The AWS types the template names, its parameters' and its resources', in its order. */
+  public static Set<String> types(String body) {
+    Set<String> types = new LinkedHashSet<>();
+    entries(compose(body))
+        .filter(e -> List.of("Parameters", "Resources").contains(scalar(e.getKeyNode())))
+        .flatMap(e -> entries(e.getValueNode()))
+        .map(e -> scalar(field(e.getValueNode(), "Type")))
+        .filter(t -> t != null && t.startsWith("AWS::"))
+        .forEach(types::add);
+    return types;
   }
 
   /** The values of one top-level property of every resource of one type. */
   static List<Value> values(String body, String type, String property) {
-    Pattern value = Pattern.compile(
-        "(?m)^ +" + Pattern.quote(property)
-            + ":[ \\t]*(?:!Ref[ \\t]+([A-Za-z0-9]+)|[\"']?([A-Za-z0-9][A-Za-z0-9.-]*)[\"']?)[ \\t]*\\r?$");
-    return resource(type).matcher(body).results()
-        .map(r -> value.matcher(r.group(2)))
-        .filter(Matcher::find)
-        .map(v -> new Value(v.group(1), v.group(2)))
+    return resources(compose(body), type)
+        .map(r -> field(field(r, "Properties"), property))
+        .filter(ScalarNode.class::isInstance)
+        .map(ScalarNode.class::cast)
+        .filter(v -> v.getTag().getValue().equals("!Ref") || v.getTag().startsWith(Tag.PREFIX))
+        .map(v -> v.getTag().startsWith(Tag.PREFIX)
+            ? new Value(null, v.getValue()) : new Value(v.getValue(), null))
         .toList();
+  }
+
+  private static Node compose(String body) {
+    try {
+      // JSON is YAML but for tabs, which JSON allows between tokens (and nowhere else unescaped).
+      boolean json = body.stripLeading().startsWith("{");
+      return new Yaml().compose(new StringReader(json ? body.replace('\t', ' ') : body));
+    } catch (YAMLException e) {
+      throw AwsFailures.invalidInput("the CloudFormation template is not valid YAML or JSON: "
+          + e.getMessage());
+    }
+  }
+
+  private static Stream<Node> resources(Node template, String type) {
+    return entries(field(template, "Resources")).map(NodeTuple::getValueNode)
+        .filter(r -> type.equals(scalar(field(r, "Type"))));
+  }
+
+  private static Stream<NodeTuple> entries(Node mapping) {
+    return mapping instanceof MappingNode m ? m.getValue().stream() : Stream.empty();
+  }
+
+  private static Node field(Node mapping, String key) {
+    return entries(mapping).filter(e -> key.equals(scalar(e.getKeyNode())))
+        .map(NodeTuple::getValueNode).findFirst().orElse(null);
+  }
+
+  private static String scalar(Node node) {
+    return node instanceof ScalarNode s ? s.getValue() : null;
   }
 }

@@ -102,8 +102,9 @@ public final class AwsFailures {
   /**
    * Throws the retryable failure of a transient AWS error (throttling, a server fault), also when
    * the call's time ran out while AWS kept answering with one; returns for anything else, which
-   * the caller then says in its own words. For a caller that would otherwise turn every AWS error
-   * into a lasting one (the preflight, the inventory's listings).
+   * the caller then says in its own words: the preflight names what to fix in the worker's setup,
+   * the inventory ({@code FoundResources}) lists what it could not read. A failure on the client
+   * side (no answer from AWS) is otherwise lasting here: the SDK has already retried it.
    */
   public static void rethrowIfAwsTransient(SdkException e) {
     AwsServiceException service = serviceException(e);

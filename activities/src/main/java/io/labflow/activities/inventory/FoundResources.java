@@ -49,7 +49,8 @@ final class FoundResources extends LabResources.Builder {
 
   /**
    * Runs a listing; a lasting failure makes the inventory incomplete rather than failing it, a
-   * transient one (throttling, a 5xx) fails it so that Temporal tries again.
+   * transient one ({@link AwsFailures#rethrowIfAwsTransient}, which says which are) fails it so
+   * that Temporal tries again.
    */
   void read(String what, Runnable listing) {
     read(what, true, listing);
@@ -60,19 +61,12 @@ final class FoundResources extends LabResources.Builder {
     try {
       listing.run();
     } catch (SdkException e) {
-      rethrowIfTransient(e);
+      AwsFailures.rethrowIfAwsTransient(e);
       if (unseen) {
         unreadable(what + " (" + reason(e) + ")");
       } else {
         log.warn("lab {}: cannot list {}: {}", labId(), what, reason(e));
       }
-    }
-  }
-
-  static void rethrowIfTransient(SdkException e) {
-    io.temporal.failure.ApplicationFailure f = AwsFailures.map(e);
-    if (!f.isNonRetryable()) {
-      throw f;
     }
   }
 
@@ -92,7 +86,7 @@ final class FoundResources extends LabResources.Builder {
         return; // Deleted meanwhile (by its own lab): not there, so not ours.
       }
       if (mayBeOurs) {
-        rethrowIfTransient(e);
+        AwsFailures.rethrowIfAwsTransient(e);
         unreadable(what + " (" + reason(e) + ")");
       } else {
         log.warn("lab {}: cannot read the tags of {} (not named after the lab; left alone): {}",

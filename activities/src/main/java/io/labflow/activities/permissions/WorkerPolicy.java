@@ -6,6 +6,7 @@ import static io.labflow.activities.permissions.PolicyScope.STACK_EC2;
 import static java.util.stream.Collectors.joining;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.labflow.activities.cloudformation.TemplateFacts;
 import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.permissions.WorkerPermissions.Grant;
 import io.labflow.activities.permissions.WorkerPermissions.Operation;
@@ -19,8 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The IAM policy the worker's own principal needs, built from {@link WorkerPermissions} and from
@@ -32,10 +31,6 @@ public final class WorkerPolicy {
 
   /** The nightly reset's sweep, which any lab may get. */
   public static final String SWEEP = "DeleteLabResources";
-
-  private static final Pattern RESOURCE_TYPE =
-      Pattern.compile("(?m)^\\s+Type:\\s*[\"']?"
-          + "(AWS::[A-Za-z0-9]+::[A-Za-z0-9]+(?:::[A-Za-z0-9]+)?)");
 
   private WorkerPolicy() {}
 
@@ -211,11 +206,8 @@ public final class WorkerPolicy {
   /** The resource types of a CloudFormation template, and the SSM parameter type if it uses one. */
   public static Set<String> stackResourceTypes(String templateText) {
     Set<String> types = new LinkedHashSet<>();
-    Matcher m = RESOURCE_TYPE.matcher(templateText);
-    while (m.find()) {
-      String t = m.group(1);
-      types.add(t.startsWith(SSM_PARAMETER_TYPE) ? SSM_PARAMETER_TYPE : t);
-    }
+    TemplateFacts.types(templateText)
+        .forEach(t -> types.add(t.startsWith(SSM_PARAMETER_TYPE) ? SSM_PARAMETER_TYPE : t));
     return types;
   }
 
