@@ -18,7 +18,6 @@ import java.util.stream.Stream;
 import software.amazon.awssdk.services.ec2.model.IamInstanceProfileAssociation;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.InstanceProfile;
-import software.amazon.awssdk.services.iam.model.Policy;
 import software.amazon.awssdk.services.iam.model.Role;
 
 /**
@@ -26,9 +25,6 @@ import software.amazon.awssdk.services.iam.model.Role;
  * that is not the calling lab's ({@link Tags#owner}).
  */
 public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities {
-
-  /** About AWS's usual propagation of an IAM change (seconds), with room. */
-  static final int ACCESS_BUDGET_SECONDS = 15;
 
   private final IamEntities entities;
   private final IamClient iam;
@@ -81,15 +77,10 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
       throw AwsFailures.invalidInput("CheckPolicyScope: input field 'actions' is empty");
     }
     String arn = entities.policyArn(name);
-    Optional<Policy> policy = entities.policy(arn);
-    if (policy.isEmpty()) {
-      return CheckOutput.fail("policy " + name + " does not exist");
-    }
-    String document =
-        iam.getPolicyVersion(b -> b.policyArn(arn).versionId(policy.get().defaultVersionId()))
-            .policyVersion()
-            .document();
-    return PolicyChecks.scope(PolicyDocuments.parse(document), name, in.bucketName(), in.actions());
+    return entities.policy(arn).map(p -> PolicyChecks.scope(PolicyDocuments.parse(iam
+            .getPolicyVersion(b -> b.policyArn(arn).versionId(p.defaultVersionId()))
+            .policyVersion().document()), name, in.bucketName(), in.actions()))
+        .orElseGet(() -> CheckOutput.fail("policy " + name + " does not exist"));
   }
 
   @Override
@@ -148,8 +139,8 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
     String bucket = in.bucketName();
     Map<String, Boolean> expected =
         AccessVerificationActivitiesImpl.expectations(in.allow(), in.deny(), "CheckAccess");
-    Duration budget = Duration.ofSeconds(
-        in.budgetSeconds() == null ? ACCESS_BUDGET_SECONDS : in.budgetSeconds());
+    // By default about AWS's usual propagation of an IAM change, with room.
+    Duration budget = Duration.ofSeconds(in.budgetSeconds() == null ? 15 : in.budgetSeconds());
     return withRole(name, r -> {
       Optional<AccessCheck> wrong = AccessVerificationActivitiesImpl.untilMatching(
           "checking the access of role " + name + " while IAM propagates a change", budget,
@@ -157,9 +148,9 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
           .mismatch();
       if (wrong.isPresent()) {
         AccessCheck c = wrong.get();
-        return CheckOutput.fail("role " + name + " is " + decision(c.allowed()) + " "
+        return CheckOutput.fail("role " + name + " is " + (c.allowed() ? "allowed " : "denied ")
             + c.action() + " on " + c.resource() + "; it should be "
-            + decision(c.expectedAllowed()));
+            + (c.expectedAllowed() ? "allowed" : "denied"));
       }
       String said = Stream.of(Map.entry("allowed ", in.allow()), Map.entry("denied ", in.deny()))
           .filter(e -> !e.getValue().isEmpty())
@@ -167,10 +158,6 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
       return CheckOutput.pass("role " + name + " is " + said
           + " on bucket " + bucket + ", as the task expects");
     });
-  }
-
-  private static String decision(boolean allowed) {
-    return allowed ? "allowed" : "denied";
   }
 
   /** The check of an existing role; a missing role fails it. */

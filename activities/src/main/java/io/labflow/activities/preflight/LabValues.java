@@ -158,7 +158,8 @@ final class LabValues {
     // The lab's own role, before it exists: IAM authorizes the request on the role's ARN first,
     // so NoSuchEntity proves the permission verification will need, on the resource it will need
     // it on (the shipped worker policy grants it on lab roles only, never on the worker itself).
-    String source = v.roleName() == null ? principalArn(who.arn()) : roleArn(who, v.roleName());
+    String source = v.roleName() == null ? principalArn(who.arn())
+        : "arn:" + who.arn().split(":")[1] + ":iam::" + who.account() + ":role/" + v.roleName();
     try {
       iam.simulatePrincipalPolicy(
           b -> b.policySourceArn(source)
@@ -184,12 +185,5 @@ final class LabValues {
                   + "HTTP " + ase.statusCode() + "; "
               : " (" + firstLine(String.valueOf(e.getMessage())) + "); ") + fix);
     }
-  }
-
-  /** The ARN of a role of the worker's account, in the worker's partition. */
-  static String roleArn(Identity who, String roleName) {
-    String[] parts = who.arn().split(":", 6);
-    String partition = parts.length == 6 ? parts[1] : "aws";
-    return "arn:" + partition + ":iam::" + who.account() + ":role/" + roleName;
   }
 }
