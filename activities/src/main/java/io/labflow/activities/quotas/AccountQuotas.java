@@ -16,7 +16,6 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.InternetGateway;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.Vpc;
-import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
 
 /**
@@ -45,7 +44,6 @@ public final class AccountQuotas {
   public Map<Quota, QuotaReading> read(Set<Quota> quotas) {
     Map<Quota, QuotaReading> out = new EnumMap<>(Quota.class);
     Ec2Client ec2 = clients.ec2();
-    IamClient iam = clients.iam();
     Map<String, Integer> summary = null;
     for (Quota q : quotas) {
       Map<String, Integer> held = new HashMap<>();
@@ -60,7 +58,8 @@ public final class AccountQuotas {
             .internetGateways().stream().map(InternetGateway::tags).toList(), held);
       } else {
         summary = summary != null ? summary
-            : usage("iam:GetAccountSummary", () -> iam.getAccountSummary().summaryMapAsStrings());
+            : usage("iam:GetAccountSummary",
+                () -> clients.iam().getAccountSummary().summaryMapAsStrings());
         used = summary.getOrDefault(key, 0);
         iamQuota = summary.get(key + "Quota");
       }
