@@ -10,14 +10,11 @@ import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.verification.AccessVerificationActivities.AccessCheck;
 import io.labflow.activities.verification.AccessVerificationActivitiesImpl;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import software.amazon.awssdk.services.ec2.model.IamInstanceProfileAssociation;
 import software.amazon.awssdk.services.iam.IamClient;
-import software.amazon.awssdk.services.iam.model.InstanceProfile;
 import software.amazon.awssdk.services.iam.model.Role;
 
 /**
@@ -99,19 +96,13 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
     Tags.owner(in.labId());
     String name = in.instanceProfileName();
     String role = in.roleName();
-    Optional<InstanceProfile> profile = entities.profile(name);
-    if (profile.isEmpty()) {
-      return CheckOutput.fail("instance profile " + name + " does not exist");
-    }
-    List<String> roles = profile.get().roles().stream().map(Role::roleName).toList();
-    if (roles.isEmpty()) {
-      return CheckOutput.fail("instance profile " + name + " holds no role; add role " + role);
-    }
-    if (!roles.contains(role)) {
-      return CheckOutput.fail("instance profile " + name + " holds role "
-          + String.join(", ", roles) + ", not " + role);
-    }
-    return CheckOutput.pass("instance profile " + name + " holds role " + role);
+    return entities.profile(name).map(p -> p.roles().stream().map(Role::roleName).toList())
+        .map(roles -> roles.isEmpty()
+            ? CheckOutput.fail("instance profile " + name + " holds no role; add role " + role)
+            : !roles.contains(role) ? CheckOutput.fail("instance profile " + name + " holds role "
+                + String.join(", ", roles) + ", not " + role)
+            : CheckOutput.pass("instance profile " + name + " holds role " + role))
+        .orElseGet(() -> CheckOutput.fail("instance profile " + name + " does not exist"));
   }
 
   @Override
@@ -119,17 +110,13 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
     Tags.owner(in.labId());
     String instance = in.instanceId();
     String name = in.instanceProfileName();
-    Optional<IamInstanceProfileAssociation> a = instances.association(instance);
-    if (a.isEmpty()) {
-      return CheckOutput.fail(
-          "instance " + instance + " has no instance profile; associate " + name + " with it");
-    }
-    String arn = a.get().iamInstanceProfile().arn();
-    if (!arn.endsWith("/" + name)) {
-      return CheckOutput.fail("instance " + instance + " has instance profile "
-          + arn.substring(arn.lastIndexOf('/') + 1) + ", not " + name);
-    }
-    return CheckOutput.pass("instance " + instance + " has instance profile " + name);
+    return instances.association(instance).map(a -> a.iamInstanceProfile().arn())
+        .map(arn -> arn.endsWith("/" + name)
+            ? CheckOutput.pass("instance " + instance + " has instance profile " + name)
+            : CheckOutput.fail("instance " + instance + " has instance profile "
+                + arn.substring(arn.lastIndexOf('/') + 1) + ", not " + name))
+        .orElseGet(() -> CheckOutput.fail(
+            "instance " + instance + " has no instance profile; associate " + name + " with it"));
   }
 
   @Override

@@ -46,13 +46,8 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
   private final S3Buckets buckets;
 
   public AccessVerificationActivitiesImpl(AwsClients clients) {
-    this(clients, clients.iam());
-  }
-
-  /** With another IAM client (tests of {@code simulate}, which moto does not implement). */
-  public AccessVerificationActivitiesImpl(AwsClients clients, IamClient iam) {
     this.clients = clients;
-    this.iam = iam;
+    this.iam = clients.iam();
     this.buckets = new S3Buckets(clients.s3());
   }
 

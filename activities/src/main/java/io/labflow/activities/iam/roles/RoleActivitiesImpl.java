@@ -14,7 +14,6 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.iam.IamClient;
-import software.amazon.awssdk.services.iam.model.AttachedPolicy;
 import software.amazon.awssdk.services.iam.model.CreateRoleRequest;
 import software.amazon.awssdk.services.iam.model.InstanceProfile;
 import software.amazon.awssdk.services.iam.model.Role;
@@ -94,19 +93,14 @@ public final class RoleActivitiesImpl implements RoleActivities {
       }
       profiles.add(p);
     }
-    for (AttachedPolicy p :
-        iam.listAttachedRolePoliciesPaginator(b -> b.roleName(name)).attachedPolicies()) {
-      IamEntities.unlessMissing(
-          () -> iam.detachRolePolicy(b -> b.roleName(name).policyArn(p.policyArn())));
-    }
-    for (String inline : iam.listRolePoliciesPaginator(b -> b.roleName(name)).policyNames()) {
-      IamEntities.unlessMissing(
-          () -> iam.deleteRolePolicy(b -> b.roleName(name).policyName(inline)));
-    }
-    for (InstanceProfile p : profiles) {
-      IamEntities.unlessMissing(() -> iam.removeRoleFromInstanceProfile(
-          b -> b.roleName(name).instanceProfileName(p.instanceProfileName())));
-    }
+    iam.listAttachedRolePoliciesPaginator(b -> b.roleName(name)).attachedPolicies()
+        .forEach(p -> IamEntities.unlessMissing(
+            () -> iam.detachRolePolicy(b -> b.roleName(name).policyArn(p.policyArn()))));
+    iam.listRolePoliciesPaginator(b -> b.roleName(name)).policyNames()
+        .forEach(inline -> IamEntities.unlessMissing(
+            () -> iam.deleteRolePolicy(b -> b.roleName(name).policyName(inline))));
+    profiles.forEach(p -> IamEntities.unlessMissing(() -> iam.removeRoleFromInstanceProfile(
+        b -> b.roleName(name).instanceProfileName(p.instanceProfileName()))));
     boolean deleted = IamEntities.unlessMissing(() -> iam.deleteRole(b -> b.roleName(name)));
     log.info("lab {}: deleted role {}", labId, name);
     return new DeleteOutput("role/" + name, deleted);
