@@ -60,10 +60,6 @@ public final class WorkerPermissions {
             + scope.sid());
       }
     }
-
-    Grant(String action, PolicyScope scope, String reason) {
-      this(action, scope, reason, List.of());
-    }
   }
 
   /**
@@ -255,10 +251,10 @@ public final class WorkerPermissions {
   }
 
   private static Grant g(String action, PolicyScope scope) {
-    return new Grant(action, scope, null);
+    return new Grant(action, scope, null, List.of());
   }
 
   private static Grant any(String action, String reason) {
-    return new Grant(action, ANY, reason);
+    return new Grant(action, ANY, reason, List.of());
   }
 }

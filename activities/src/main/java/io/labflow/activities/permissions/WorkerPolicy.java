@@ -72,8 +72,9 @@ public final class WorkerPolicy {
         "TerminateInstances"));
     m.put("AWS::S3::Bucket", Arrays.stream(new String[] {"CreateBucket", "PutBucketTagging",
         "PutBucketPublicAccessBlock", "PutEncryptionConfiguration", "DeleteBucket"})
-        .map(a -> new Grant("s3:" + a, STACK_BUCKET, null)).toList());
-    m.put(SSM_PARAMETER_TYPE, List.of(new Grant("ssm:GetParameters", STACK_AMI_PARAMETER, null)));
+        .map(a -> new Grant("s3:" + a, STACK_BUCKET, null, List.of())).toList());
+    m.put(SSM_PARAMETER_TYPE,
+        List.of(new Grant("ssm:GetParameters", STACK_AMI_PARAMETER, null, List.of())));
     return m;
   }
 
@@ -84,7 +85,7 @@ public final class WorkerPolicy {
 
   private static List<Grant> ec2(String... actions) {
     return Arrays.stream(actions)
-        .map(a -> new Grant("ec2:" + a, STACK_EC2, THROUGH_STACK)).toList();
+        .map(a -> new Grant("ec2:" + a, STACK_EC2, THROUGH_STACK, List.of())).toList();
   }
 
   /** IAM's limit for a customer managed policy, in characters without whitespace. */

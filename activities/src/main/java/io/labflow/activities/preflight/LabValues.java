@@ -85,41 +85,34 @@ final class LabValues {
     if (!problems.isEmpty()) {
       throw AwsFailures.nonRetryable(String.join("\n", problems), FailureTypes.INVALID_REQUEST);
     }
-    for (Setting p : principals) {
-      principalUsable(labId, who, p, labRoleNames);
-    }
-  }
-
-  private void principalUsable(
-      String labId, Identity who, Setting principal, List<Pattern> labRoleNames) {
-    String[] arn = principal.value().split(":", 6);
-    if (arn.length < 6 || !arn[4].equals(who.account())) {
-      return;
-    }
-    String kind = arn[5].startsWith("role/") ? "role" : arn[5].startsWith("user/") ? "user" : null;
-    if (kind == null) {
-      return; // The binder accepts only users and roles.
-    }
-    String name = arn[5].substring(arn[5].lastIndexOf('/') + 1);
-    if (principal.value().equals(principalArn(who.arn()))) {
-      return; // The worker itself, as probe needs it.
-    }
-    String names = "parameter " + principal.source() + " names " + kind + " " + name + ", which ";
-    String fix = "; set " + principal.source() + " to the worker's own ARN, " + who.arn();
-    Optional<List<Tag>> tags = tags(kind, name, principal);
-    if (tags.isEmpty()) {
-      throw failed(names + "does not exist in account " + who.account() + fix);
-    }
-    Optional<String> lab = tags.get().stream()
-        .filter(t -> Tags.LAB_TAG.equals(t.key())).map(Tag::value).findFirst();
-    if (lab.isPresent()) {
-      throw failed(names + "belongs to "
-          + (lab.get().equals(labId) ? "this lab" : "lab " + lab.get()) + " (tag " + Tags.LAB_TAG
-          + "=" + lab.get() + "); a lab's role trusts no lab's principal" + fix);
-    }
-    if (kind.equals("role") && labRoleNames.stream().anyMatch(p -> p.matcher(name).matches())) {
-      throw failed(names + "is named as this definition names its labs' roles; a lab's role trusts"
-          + " no lab's principal" + fix);
+    for (Setting principal : principals) {
+      String[] arn = principal.value().split(":", 6);
+      String kind = arn.length < 6 ? null
+          : arn[5].startsWith("role/") ? "role" : arn[5].startsWith("user/") ? "user" : null;
+      // Only the worker's account's users and roles (the binder accepts no other kind), and not
+      // the worker itself (as probe needs it).
+      if (kind == null || !arn[4].equals(who.account())
+          || principal.value().equals(principalArn(who.arn()))) {
+        continue;
+      }
+      String name = arn[5].substring(arn[5].lastIndexOf('/') + 1);
+      String names = "parameter " + principal.source() + " names " + kind + " " + name + ", which ";
+      String fix = "; set " + principal.source() + " to the worker's own ARN, " + who.arn();
+      Optional<List<Tag>> tags = tags(kind, name, principal);
+      if (tags.isEmpty()) {
+        throw failed(names + "does not exist in account " + who.account() + fix);
+      }
+      Optional<String> lab = tags.get().stream()
+          .filter(t -> Tags.LAB_TAG.equals(t.key())).map(Tag::value).findFirst();
+      if (lab.isPresent()) {
+        throw failed(names + "belongs to "
+            + (lab.get().equals(labId) ? "this lab" : "lab " + lab.get()) + " (tag " + Tags.LAB_TAG
+            + "=" + lab.get() + "); a lab's role trusts no lab's principal" + fix);
+      }
+      if (kind.equals("role") && labRoleNames.stream().anyMatch(p -> p.matcher(name).matches())) {
+        throw failed(names + "is named as this definition names its labs' roles; a lab's role"
+            + " trusts no lab's principal" + fix);
+      }
     }
   }
 
@@ -141,16 +134,13 @@ final class LabValues {
     String trust = (v.trustedPrincipalParameter() == null
         ? "trustedPrincipalArn" : v.trustedPrincipalParameter()) + "=" + who.arn();
     // The definition's own validation reports an unknown method.
-    if (v.method() == null || v.method().equals("simulate")) {
-      simulatorAvailable(who, v, trust);
-    } else if (v.method().equals("probe") && !v.trustedPrincipalSet()) {
-      throw failed("verification by probe assumes the lab's role, which must trust the worker:"
-          + " set parameter " + trust);
+    if (v.method() != null && !v.method().equals("simulate")) {
+      if (v.method().equals("probe") && !v.trustedPrincipalSet()) {
+        throw failed("verification by probe assumes the lab's role, which must trust the worker:"
+            + " set parameter " + trust);
+      }
+      return;
     }
-  }
-
-  /** @param trust the parameter that makes the lab's role trust the worker, set to the worker */
-  private void simulatorAvailable(Identity who, Verification v, String trust) {
     String fix = "set parameter "
         + (v.methodParameter() == null ? "verifyMethod" : v.methodParameter()) + "=probe"
         + (v.trustedPrincipalSet() ? "" : " and " + trust)

@@ -68,7 +68,9 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
     }
     Duration budget =
         in.budgetSeconds() == null ? DEFAULT_BUDGET : Duration.ofSeconds(in.budgetSeconds());
-    String roleArn = roleArn(in);
+    String roleArn = Inputs.orDefault(in.roleArn(), null) != null ? in.roleArn()
+        : iam.getRole(b -> b.roleName(Inputs.require(in.roleName(), "roleName (or roleArn)",
+            "VerifyAccess"))).role().arn();
     if (method.equals("probe") && !buckets.ownedBy(bucket, labId)) {
       throw AwsFailures.notOwned("bucket " + bucket, labId);
     }
@@ -144,14 +146,6 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
       throw AwsFailures.invalidInput(action + ": nothing to verify (allow and deny are empty)");
     }
     return out;
-  }
-
-  private String roleArn(VerifyAccessInput in) {
-    if (in.roleArn() != null && !in.roleArn().isBlank()) {
-      return in.roleArn();
-    }
-    String name = Inputs.require(in.roleName(), "roleName (or roleArn)", "VerifyAccess");
-    return iam.getRole(b -> b.roleName(name)).role().arn();
   }
 
   // ---------------------------------------------------------------- simulate
