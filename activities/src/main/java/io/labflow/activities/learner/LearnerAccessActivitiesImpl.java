@@ -92,27 +92,29 @@ public final class LearnerAccessActivitiesImpl implements LearnerAccessActivitie
     String labId = in.labId();
     Instant notBefore = notBefore(in.notBefore(), "DeleteLearnerAccess");
     String profileName = in.instanceProfileName();
-    List<String> deleted = new ArrayList<>();
+    List<DeleteOutput> deletes = new ArrayList<>();
     List<String> untouched = new ArrayList<>();
     // First the learner's sessions: nothing the learner does can race the cleanup after this.
-    note(roles.deleteOwned(in.learnerRoleName(), labId), deleted);
-    note(policies.deleteOwned(entities.policyArn(in.learnerRoleName()), labId), deleted);
+    deletes.add(roles.deleteOwned(in.learnerRoleName(), labId));
+    deletes.add(policies.deleteOwned(entities.policyArn(in.learnerRoleName()), labId));
     boolean profile = take(profile(profileName), labId, notBefore, untouched);
     boolean role = take(role(in.roleName()), labId, notBefore, untouched);
     boolean policy = take(policy(in.policyName()), labId, notBefore, untouched);
     if (profile && in.instanceId() != null && !in.instanceId().isBlank()) {
-      note(instances.disassociate(in.instanceId(), profileName, labId), deleted);
+      deletes.add(instances.disassociate(in.instanceId(), profileName, labId));
     }
     if (role) {
-      note(roles.deleteOwned(in.roleName(), labId), deleted);
+      deletes.add(roles.deleteOwned(in.roleName(), labId));
     }
     if (profile) {
-      note(profiles.deleteOwned(profileName, labId), deleted);
+      deletes.add(profiles.deleteOwned(profileName, labId));
     }
     if (policy) {
-      note(policies.deleteOwned(entities.policyArn(in.policyName()), labId), deleted);
+      deletes.add(policies.deleteOwned(entities.policyArn(in.policyName()), labId));
     }
-    note(policies.deleteOwned(entities.policyArn(in.boundaryPolicyName()), labId), deleted);
+    deletes.add(policies.deleteOwned(entities.policyArn(in.boundaryPolicyName()), labId));
+    List<String> deleted =
+        deletes.stream().filter(DeleteOutput::deleted).map(DeleteOutput::resource).toList();
     log.info("lab {}: learner access removed; deleted {}, left {}", labId, deleted, untouched);
     return new DeleteLearnerAccessOutput(deleted, untouched);
   }
@@ -210,11 +212,5 @@ public final class LearnerAccessActivitiesImpl implements LearnerAccessActivitie
     e.tag().accept(IamEntities.tagsForCreate(labId));
     log.info("lab {}: adopted {}", labId, e.what());
     return true;
-  }
-
-  private static void note(DeleteOutput out, List<String> deleted) {
-    if (out.deleted()) {
-      deleted.add(out.resource());
-    }
   }
 }
