@@ -27,7 +27,6 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
   private final IamClient iam;
   private final Ec2ActivitiesImpl instances;
 
-  /** Over the IAM lookups of the IAM steps and the EC2 step's association lookup. */
   public LearnerCheckActivitiesImpl(IamEntities entities, Ec2ActivitiesImpl ec2) {
     this.entities = entities;
     this.iam = entities.client();

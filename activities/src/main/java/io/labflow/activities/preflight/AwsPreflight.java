@@ -56,7 +56,6 @@ public final class AwsPreflight {
    * A value of the lab AWS must accept (an instance type, a trusted principal's ARN), and where it
    * comes from for the sentence.
    *
-   * @param value the value
    * @param source the run parameter it comes from ({@code instanceType}), or where the definition
    *     sets it
    * @param accounts for a {@code format: arn} parameter, the accounts it may be in besides the

@@ -22,7 +22,6 @@ public record QuotaFit(List<String> leftOut, List<Shortfall> quotas, List<Shortf
   /**
    * One quota as the account stands now.
    *
-   * @param quota which quota
    * @param limit its value for the account
    * @param note where the value comes from when Service Quotas did not give the applied value, or
    *     null
