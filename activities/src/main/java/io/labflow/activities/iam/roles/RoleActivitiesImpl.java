@@ -7,7 +7,6 @@ import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.model.DeleteOutput;
 import io.labflow.workflows.lab.FailureTypes;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -82,16 +81,15 @@ public final class RoleActivitiesImpl implements RoleActivities {
     }
     IamEntities.requireOwned(entities.roleTags(name), "role " + name, labId);
     // Check every instance profile before changing anything, so a refusal touches nothing.
-    List<InstanceProfile> profiles = new ArrayList<>();
-    for (InstanceProfile p :
-        iam.listInstanceProfilesForRolePaginator(b -> b.roleName(name)).instanceProfiles()) {
+    List<InstanceProfile> profiles = iam.listInstanceProfilesForRolePaginator(
+        b -> b.roleName(name)).instanceProfiles().stream().toList();
+    for (InstanceProfile p : profiles) {
       if (!entities.profile(p.instanceProfileName())
           .map(found -> IamEntities.owned(found.tags(), labId)).orElse(false)) {
         throw AwsFailures.nonRetryable("role " + name + " is in instance profile "
             + p.instanceProfileName() + ", which is not tagged for lab " + labId
             + " in this namespace; labflow will not change it", FailureTypes.DELETE_CONFLICT);
       }
-      profiles.add(p);
     }
     iam.listAttachedRolePoliciesPaginator(b -> b.roleName(name)).attachedPolicies()
         .forEach(p -> IamEntities.unlessMissing(
