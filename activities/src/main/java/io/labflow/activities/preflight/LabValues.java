@@ -21,10 +21,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.LocationType;
-import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.Tag;
 
 /**
@@ -35,13 +33,11 @@ import software.amazon.awssdk.services.iam.model.Tag;
  */
 final class LabValues {
 
-  private final Ec2Client ec2;
-  private final IamClient iam;
+  private final AwsClients clients;
   private final String endpoint;
 
   LabValues(AwsClients clients, String endpoint) {
-    this.ec2 = clients.ec2();
-    this.iam = clients.iam();
+    this.clients = clients;
     this.endpoint = endpoint;
   }
 
@@ -49,7 +45,8 @@ final class LabValues {
   void instanceTypeOffered(String region, Setting type) {
     boolean offered;
     try {
-      offered = !ec2.describeInstanceTypeOfferings(b -> b.locationType(LocationType.REGION)
+      offered = !clients.ec2().describeInstanceTypeOfferings(b -> b
+              .locationType(LocationType.REGION)
               .filters(Filter.builder().name("instance-type").values(type.value()).build()))
           .instanceTypeOfferings().isEmpty();
     } catch (AwsServiceException e) {
@@ -120,8 +117,8 @@ final class LabValues {
   private Optional<List<Tag>> tags(String kind, String name, Setting principal) {
     try {
       return AwsErrors.emptyOn(() -> kind.equals("role")
-          ? iam.getRole(b -> b.roleName(name)).role().tags()
-          : iam.getUser(b -> b.userName(name)).user().tags(), "NoSuchEntity");
+          ? clients.iam().getRole(b -> b.roleName(name)).role().tags()
+          : clients.iam().getUser(b -> b.userName(name)).user().tags(), "NoSuchEntity");
     } catch (AwsServiceException e) {
       AwsFailures.rethrowIfAwsTransient(e);
       throw needs("cannot check " + principal.source() + " (" + kind + " " + name + ") at "
@@ -151,7 +148,7 @@ final class LabValues {
     String source = v.roleName() == null ? principalArn(who.arn())
         : "arn:" + who.arn().split(":")[1] + ":iam::" + who.account() + ":role/" + v.roleName();
     try {
-      iam.simulatePrincipalPolicy(
+      clients.iam().simulatePrincipalPolicy(
           b -> b.policySourceArn(source)
               .actionNames("s3:ListBucket")
               .maxItems(1)
