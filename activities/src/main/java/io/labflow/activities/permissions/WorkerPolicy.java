@@ -8,7 +8,6 @@ import static java.util.stream.Collectors.joining;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.permissions.WorkerPermissions.Grant;
-import io.labflow.activities.permissions.WorkerPermissions.Operation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -185,14 +184,10 @@ public final class WorkerPolicy {
 
   /** Every grant for these step actions (null: all) and template resource types. */
   static List<Grant> grants(Set<String> stepActions, Set<String> stackTypes) {
-    List<Grant> out = new ArrayList<>();
-    for (Operation op : WorkerPermissions.OPERATIONS) {
-      if (stepActions == null
-          || op.usedBy().contains(WorkerPermissions.EVERY_RUN)
-          || op.usedBy().stream().anyMatch(stepActions::contains)) {
-        out.addAll(op.grants());
-      }
-    }
+    List<Grant> out = new ArrayList<>(WorkerPermissions.OPERATIONS.stream()
+        .filter(op -> stepActions == null || op.usedBy().contains(WorkerPermissions.EVERY_RUN)
+            || op.usedBy().stream().anyMatch(stepActions::contains))
+        .flatMap(op -> op.grants().stream()).toList());
     // The step actions after which CloudFormation acts with the worker's credentials.
     if (stepActions == null || stepActions.stream().anyMatch(
         Set.of("CreateStack", "DeleteStack", SWEEP)::contains)) {
