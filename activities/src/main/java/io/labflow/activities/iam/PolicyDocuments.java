@@ -21,7 +21,7 @@ public final class PolicyDocuments {
   private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
   /** S3 actions that act on the bucket itself rather than on its objects. */
-  static final Set<String> BUCKET_ACTIONS =
+  public static final Set<String> BUCKET_ACTIONS =
       Set.of(
           "s3:ListBucket",
           "s3:ListBucketVersions",
@@ -40,10 +40,6 @@ public final class PolicyDocuments {
 
   public static String objectsArn(String bucket) {
     return "arn:aws:s3:::" + bucket + "/*";
-  }
-
-  public static boolean isBucketAction(String action) {
-    return BUCKET_ACTIONS.contains(action);
   }
 
   /**
@@ -76,10 +72,10 @@ public final class PolicyDocuments {
     // A wildcard action may match both kinds, so it gets both resources; no action, no statement.
     return document(Stream.of(
             statement("LabflowBucket", "Allow", unique.stream()
-                .filter(a -> a.contains("*") || isBucketAction(a)).toList(),
+                .filter(a -> a.contains("*") || BUCKET_ACTIONS.contains(a)).toList(),
                 List.of(bucketArn(bucket)), null),
             statement("LabflowObjects", "Allow", unique.stream()
-                .filter(a -> a.contains("*") || !isBucketAction(a)).toList(),
+                .filter(a -> a.contains("*") || !BUCKET_ACTIONS.contains(a)).toList(),
                 List.of(objectsArn(bucket)), null))
         .filter(st -> !st.get("Action").isEmpty()).toList(), false);
   }
@@ -147,11 +143,6 @@ public final class PolicyDocuments {
   public static String document(List<ObjectNode> statements, boolean pretty) {
     ObjectNode doc = JSON.createObjectNode().put("Version", "2012-10-17");
     doc.putArray("Statement").addAll(statements);
-    try {
-      return (pretty ? JSON.writerWithDefaultPrettyPrinter() : JSON.writer())
-          .writeValueAsString(doc);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return pretty ? doc.toPrettyString() : doc.toString();
   }
 }

@@ -92,27 +92,29 @@ public final class LearnerAccessActivitiesImpl implements LearnerAccessActivitie
     String labId = in.labId();
     Instant notBefore = notBefore(in.notBefore(), "DeleteLearnerAccess");
     String profileName = in.instanceProfileName();
-    List<String> deleted = new ArrayList<>();
+    List<DeleteOutput> deletes = new ArrayList<>();
     List<String> untouched = new ArrayList<>();
     // First the learner's sessions: nothing the learner does can race the cleanup after this.
-    note(roles.deleteOwned(in.learnerRoleName(), labId), deleted);
-    note(policies.deleteOwned(entities.policyArn(in.learnerRoleName()), labId), deleted);
+    deletes.add(roles.deleteOwned(in.learnerRoleName(), labId));
+    deletes.add(policies.deleteOwned(entities.policyArn(in.learnerRoleName()), labId));
     boolean profile = take(profile(profileName), labId, notBefore, untouched);
     boolean role = take(role(in.roleName()), labId, notBefore, untouched);
     boolean policy = take(policy(in.policyName()), labId, notBefore, untouched);
     if (profile && in.instanceId() != null && !in.instanceId().isBlank()) {
-      note(instances.disassociate(in.instanceId(), profileName, labId), deleted);
+      deletes.add(instances.disassociate(in.instanceId(), profileName, labId));
     }
     if (role) {
-      note(roles.deleteOwned(in.roleName(), labId), deleted);
+      deletes.add(roles.deleteOwned(in.roleName(), labId));
     }
     if (profile) {
-      note(profiles.deleteOwned(profileName, labId), deleted);
+      deletes.add(profiles.deleteOwned(profileName, labId));
     }
     if (policy) {
-      note(policies.deleteOwned(entities.policyArn(in.policyName()), labId), deleted);
+      deletes.add(policies.deleteOwned(entities.policyArn(in.policyName()), labId));
     }
-    note(policies.deleteOwned(entities.policyArn(in.boundaryPolicyName()), labId), deleted);
+    deletes.add(policies.deleteOwned(entities.policyArn(in.boundaryPolicyName()), labId));
+    List<String> deleted =
+        deletes.stream().filter(DeleteOutput::deleted).map(DeleteOutput::resource).toList();
     log.info("lab {}: learner access removed; deleted {}, left {}", labId, deleted, untouched);
     return new DeleteLearnerAccessOutput(deleted, untouched);
   }
@@ -184,13 +186,25 @@ public final class LearnerAccessActivitiesImpl implements LearnerAccessActivitie
     return found.isPresent() && claim(found.get(), labId, notBefore, untouched::add) != null;
   }
 
-  /** Whether this call tagged the entity; null when it is not the learner's ({@code refused}). */
+  /**
+   * Whether this call tagged the entity; null when it is not the learner's: not named for the lab,
+   * carrying another lab's tag, or created before the lab ({@code refused} gets why).
+   */
   private Boolean claim(Entity e, String labId, Instant notBefore, Consumer<String> refused) {
     List<Tag> tags = e.tags().get();
     if (IamEntities.owned(tags, labId)) {
       return false;
     }
-    String why = whyNot(tags, e.name(), e.created(), labId, notBefore);
+    String prefix = LabIds.NAME_PREFIX + labId + "-";
+    Optional<Tag> other = tags.stream().filter(t -> t.key().startsWith("labflow:")).findFirst();
+    // IAM gives creation times in whole seconds: a resource made in the lab's first second counts.
+    String why = !e.name().startsWith(prefix)
+        ? "is not named for lab " + labId + " (" + prefix + "...)"
+        : other.isPresent() ? "carries the tag " + other.get().key() + "=" + other.get().value()
+            + " of another lab (or namespace)"
+        : e.created().isBefore(notBefore.truncatedTo(ChronoUnit.SECONDS))
+            ? "was created at " + e.created() + ", before this lab started (" + notBefore + ")"
+        : null;
     if (why != null) {
       refused.accept(e.what() + " " + why);
       return null;
@@ -198,30 +212,5 @@ public final class LearnerAccessActivitiesImpl implements LearnerAccessActivitie
     e.tag().accept(IamEntities.tagsForCreate(labId));
     log.info("lab {}: adopted {}", labId, e.what());
     return true;
-  }
-
-  /** Null when the entity, not the lab's yet, is the learner's; else why not. */
-  private static String whyNot(
-      List<Tag> tags, String name, Instant created, String labId, Instant notBefore) {
-    String prefix = LabIds.NAME_PREFIX + labId + "-";
-    if (!name.startsWith(prefix)) {
-      return "is not named for lab " + labId + " (" + prefix + "...)";
-    }
-    for (Tag t : tags) {
-      if (t.key().startsWith("labflow:")) {
-        return "carries the tag " + t.key() + "=" + t.value() + " of another lab (or namespace)";
-      }
-    }
-    // IAM gives creation times in whole seconds: a resource made in the lab's first second counts.
-    if (created.isBefore(notBefore.truncatedTo(ChronoUnit.SECONDS))) {
-      return "was created at " + created + ", before this lab started (" + notBefore + ")";
-    }
-    return null;
-  }
-
-  private static void note(DeleteOutput out, List<String> deleted) {
-    if (out.deleted()) {
-      deleted.add(out.resource());
-    }
   }
 }

@@ -10,15 +10,11 @@ import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.verification.AccessVerificationActivities.AccessCheck;
 import io.labflow.activities.verification.AccessVerificationActivitiesImpl;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import software.amazon.awssdk.services.ec2.model.IamInstanceProfileAssociation;
 import software.amazon.awssdk.services.iam.IamClient;
-import software.amazon.awssdk.services.iam.model.InstanceProfile;
-import software.amazon.awssdk.services.iam.model.Policy;
 import software.amazon.awssdk.services.iam.model.Role;
 
 /**
@@ -27,14 +23,10 @@ import software.amazon.awssdk.services.iam.model.Role;
  */
 public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities {
 
-  /** About AWS's usual propagation of an IAM change (seconds), with room. */
-  static final int ACCESS_BUDGET_SECONDS = 15;
-
   private final IamEntities entities;
   private final IamClient iam;
   private final Ec2ActivitiesImpl instances;
 
-  /** Over the IAM lookups of the IAM steps and the EC2 step's association lookup. */
   public LearnerCheckActivitiesImpl(IamEntities entities, Ec2ActivitiesImpl ec2) {
     this.entities = entities;
     this.iam = entities.client();
@@ -81,15 +73,10 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
       throw AwsFailures.invalidInput("CheckPolicyScope: input field 'actions' is empty");
     }
     String arn = entities.policyArn(name);
-    Optional<Policy> policy = entities.policy(arn);
-    if (policy.isEmpty()) {
-      return CheckOutput.fail("policy " + name + " does not exist");
-    }
-    String document =
-        iam.getPolicyVersion(b -> b.policyArn(arn).versionId(policy.get().defaultVersionId()))
-            .policyVersion()
-            .document();
-    return PolicyChecks.scope(PolicyDocuments.parse(document), name, in.bucketName(), in.actions());
+    return entities.policy(arn).map(p -> PolicyChecks.scope(PolicyDocuments.parse(iam
+            .getPolicyVersion(b -> b.policyArn(arn).versionId(p.defaultVersionId()))
+            .policyVersion().document()), name, in.bucketName(), in.actions()))
+        .orElseGet(() -> CheckOutput.fail("policy " + name + " does not exist"));
   }
 
   @Override
@@ -108,19 +95,13 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
     Tags.owner(in.labId());
     String name = in.instanceProfileName();
     String role = in.roleName();
-    Optional<InstanceProfile> profile = entities.profile(name);
-    if (profile.isEmpty()) {
-      return CheckOutput.fail("instance profile " + name + " does not exist");
-    }
-    List<String> roles = profile.get().roles().stream().map(Role::roleName).toList();
-    if (roles.isEmpty()) {
-      return CheckOutput.fail("instance profile " + name + " holds no role; add role " + role);
-    }
-    if (!roles.contains(role)) {
-      return CheckOutput.fail("instance profile " + name + " holds role "
-          + String.join(", ", roles) + ", not " + role);
-    }
-    return CheckOutput.pass("instance profile " + name + " holds role " + role);
+    return entities.profile(name).map(p -> p.roles().stream().map(Role::roleName).toList())
+        .map(roles -> roles.isEmpty()
+            ? CheckOutput.fail("instance profile " + name + " holds no role; add role " + role)
+            : !roles.contains(role) ? CheckOutput.fail("instance profile " + name + " holds role "
+                + String.join(", ", roles) + ", not " + role)
+            : CheckOutput.pass("instance profile " + name + " holds role " + role))
+        .orElseGet(() -> CheckOutput.fail("instance profile " + name + " does not exist"));
   }
 
   @Override
@@ -128,17 +109,13 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
     Tags.owner(in.labId());
     String instance = in.instanceId();
     String name = in.instanceProfileName();
-    Optional<IamInstanceProfileAssociation> a = instances.association(instance);
-    if (a.isEmpty()) {
-      return CheckOutput.fail(
-          "instance " + instance + " has no instance profile; associate " + name + " with it");
-    }
-    String arn = a.get().iamInstanceProfile().arn();
-    if (!arn.endsWith("/" + name)) {
-      return CheckOutput.fail("instance " + instance + " has instance profile "
-          + arn.substring(arn.lastIndexOf('/') + 1) + ", not " + name);
-    }
-    return CheckOutput.pass("instance " + instance + " has instance profile " + name);
+    return instances.association(instance).map(a -> a.iamInstanceProfile().arn())
+        .map(arn -> arn.endsWith("/" + name)
+            ? CheckOutput.pass("instance " + instance + " has instance profile " + name)
+            : CheckOutput.fail("instance " + instance + " has instance profile "
+                + arn.substring(arn.lastIndexOf('/') + 1) + ", not " + name))
+        .orElseGet(() -> CheckOutput.fail(
+            "instance " + instance + " has no instance profile; associate " + name + " with it"));
   }
 
   @Override
@@ -148,8 +125,8 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
     String bucket = in.bucketName();
     Map<String, Boolean> expected =
         AccessVerificationActivitiesImpl.expectations(in.allow(), in.deny(), "CheckAccess");
-    Duration budget = Duration.ofSeconds(
-        in.budgetSeconds() == null ? ACCESS_BUDGET_SECONDS : in.budgetSeconds());
+    // By default about AWS's usual propagation of an IAM change, with room.
+    Duration budget = Duration.ofSeconds(in.budgetSeconds() == null ? 15 : in.budgetSeconds());
     return withRole(name, r -> {
       Optional<AccessCheck> wrong = AccessVerificationActivitiesImpl.untilMatching(
           "checking the access of role " + name + " while IAM propagates a change", budget,
@@ -157,9 +134,9 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
           .mismatch();
       if (wrong.isPresent()) {
         AccessCheck c = wrong.get();
-        return CheckOutput.fail("role " + name + " is " + decision(c.allowed()) + " "
+        return CheckOutput.fail("role " + name + " is " + (c.allowed() ? "allowed " : "denied ")
             + c.action() + " on " + c.resource() + "; it should be "
-            + decision(c.expectedAllowed()));
+            + (c.expectedAllowed() ? "allowed" : "denied"));
       }
       String said = Stream.of(Map.entry("allowed ", in.allow()), Map.entry("denied ", in.deny()))
           .filter(e -> !e.getValue().isEmpty())
@@ -167,10 +144,6 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
       return CheckOutput.pass("role " + name + " is " + said
           + " on bucket " + bucket + ", as the task expects");
     });
-  }
-
-  private static String decision(boolean allowed) {
-    return allowed ? "allowed" : "denied";
   }
 
   /** The check of an existing role; a missing role fails it. */

@@ -138,7 +138,7 @@ final class PolicyChecks {
       if (on == null) {
         return CheckOutput.fail(p + " does not allow " + a + ", which this task needs");
       }
-      boolean onBucket = PolicyDocuments.isBucketAction(a);
+      boolean onBucket = PolicyDocuments.BUCKET_ACTIONS.contains(a);
       String needed = onBucket ? bucketArn : objectsArn;
       if (!on.contains(needed)) {
         return CheckOutput.fail(p + " allows " + a + " only on " + String.join(", ", on)

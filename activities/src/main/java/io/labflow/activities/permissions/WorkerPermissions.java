@@ -25,6 +25,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The one table of what the worker's credentials are used for: every AWS operation the step
@@ -59,10 +60,6 @@ public final class WorkerPermissions {
             + scope.sid());
       }
     }
-
-    Grant(String action, PolicyScope scope, String reason) {
-      this(action, scope, reason, List.of());
-    }
   }
 
   /**
@@ -90,7 +87,7 @@ public final class WorkerPermissions {
    * operation used for several purposes may have a row in each.
    */
   public static final List<Operation> OPERATIONS =
-      table(
+      Stream.of(
           // The account guard, on every run.
           unscoped(EVERY_RUN, "GetCallerIdentity has no resource type (AWS allows it even without"
               + " permission)", "Sts.GetCallerIdentity"),
@@ -219,14 +216,10 @@ public final class WorkerPermissions {
           same(OBJECTS, "VerifyAccess", "S3.PutObject", "S3.DeleteObject"),
           // Verification.
           same(ROLE, "VerifyAccess", "Sts.AssumeRole"),
-          same(ROLE, "VerifyAccess CheckAccess", "Iam.SimulatePrincipalPolicy"));
+          same(ROLE, "VerifyAccess CheckAccess", "Iam.SimulatePrincipalPolicy"))
+          .flatMap(List::stream).toList();
 
   private WorkerPermissions() {}
-
-  @SafeVarargs
-  private static List<Operation> table(List<Operation>... parts) {
-    return Arrays.stream(parts).flatMap(List::stream).toList();
-  }
 
   /** One operation with its own grants. */
   private static List<Operation> op(String name, String usedBy, Grant... grants) {
@@ -258,10 +251,10 @@ public final class WorkerPermissions {
   }
 
   private static Grant g(String action, PolicyScope scope) {
-    return new Grant(action, scope, null);
+    return new Grant(action, scope, null, List.of());
   }
 
   private static Grant any(String action, String reason) {
-    return new Grant(action, ANY, reason);
+    return new Grant(action, ANY, reason, List.of());
   }
 }

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.labflow.activities.cloudformation.TemplateFacts;
 import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.permissions.WorkerPermissions.Grant;
-import io.labflow.activities.permissions.WorkerPermissions.Operation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -67,8 +66,9 @@ public final class WorkerPolicy {
         "TerminateInstances"));
     m.put("AWS::S3::Bucket", Arrays.stream(new String[] {"CreateBucket", "PutBucketTagging",
         "PutBucketPublicAccessBlock", "PutEncryptionConfiguration", "DeleteBucket"})
-        .map(a -> new Grant("s3:" + a, STACK_BUCKET, null)).toList());
-    m.put(SSM_PARAMETER_TYPE, List.of(new Grant("ssm:GetParameters", STACK_AMI_PARAMETER, null)));
+        .map(a -> new Grant("s3:" + a, STACK_BUCKET, null, List.of())).toList());
+    m.put(SSM_PARAMETER_TYPE,
+        List.of(new Grant("ssm:GetParameters", STACK_AMI_PARAMETER, null, List.of())));
     return m;
   }
 
@@ -79,7 +79,7 @@ public final class WorkerPolicy {
 
   private static List<Grant> ec2(String... actions) {
     return Arrays.stream(actions)
-        .map(a -> new Grant("ec2:" + a, STACK_EC2, THROUGH_STACK)).toList();
+        .map(a -> new Grant("ec2:" + a, STACK_EC2, THROUGH_STACK, List.of())).toList();
   }
 
   /** IAM's limit for a customer managed policy, in characters without whitespace. */
@@ -179,14 +179,10 @@ public final class WorkerPolicy {
 
   /** Every grant for these step actions (null: all) and template resource types. */
   static List<Grant> grants(Set<String> stepActions, Set<String> stackTypes) {
-    List<Grant> out = new ArrayList<>();
-    for (Operation op : WorkerPermissions.OPERATIONS) {
-      if (stepActions == null
-          || op.usedBy().contains(WorkerPermissions.EVERY_RUN)
-          || op.usedBy().stream().anyMatch(stepActions::contains)) {
-        out.addAll(op.grants());
-      }
-    }
+    List<Grant> out = new ArrayList<>(WorkerPermissions.OPERATIONS.stream()
+        .filter(op -> stepActions == null || op.usedBy().contains(WorkerPermissions.EVERY_RUN)
+            || op.usedBy().stream().anyMatch(stepActions::contains))
+        .flatMap(op -> op.grants().stream()).toList());
     // The step actions after which CloudFormation acts with the worker's credentials.
     if (stepActions == null || stepActions.stream().anyMatch(
         Set.of("CreateStack", "DeleteStack", SWEEP)::contains)) {

@@ -56,7 +56,6 @@ public final class AwsPreflight {
    * A value of the lab AWS must accept (an instance type, a trusted principal's ARN), and where it
    * comes from for the sentence.
    *
-   * @param value the value
    * @param source the run parameter it comes from ({@code instanceType}), or where the definition
    *     sets it
    * @param accounts for a {@code format: arn} parameter, the accounts it may be in besides the
@@ -100,12 +99,8 @@ public final class AwsPreflight {
     Identity who = identity();
     LabValues values = new LabValues(clients, endpoint);
     values.principalsUsable(labId, who, settings.trustedPrincipals(), settings.labRoleNames());
-    for (Verification v : verifications) {
-      values.available(who, v);
-    }
-    for (Setting t : settings.instanceTypes()) {
-      values.instanceTypeOffered(region.id(), t);
-    }
+    verifications.forEach(v -> values.available(who, v));
+    settings.instanceTypes().forEach(t -> values.instanceTypeOffered(region.id(), t));
     log.info("lab {}: preflight passed: account {}, region {}, principal {}, endpoint {}",
         labId, who.account(), region.id(), who.arn(), endpoint);
     return who;

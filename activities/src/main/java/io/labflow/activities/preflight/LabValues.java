@@ -21,10 +21,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.LocationType;
-import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.Tag;
 
 /**
@@ -35,13 +33,11 @@ import software.amazon.awssdk.services.iam.model.Tag;
  */
 final class LabValues {
 
-  private final Ec2Client ec2;
-  private final IamClient iam;
+  private final AwsClients clients;
   private final String endpoint;
 
   LabValues(AwsClients clients, String endpoint) {
-    this.ec2 = clients.ec2();
-    this.iam = clients.iam();
+    this.clients = clients;
     this.endpoint = endpoint;
   }
 
@@ -49,7 +45,8 @@ final class LabValues {
   void instanceTypeOffered(String region, Setting type) {
     boolean offered;
     try {
-      offered = !ec2.describeInstanceTypeOfferings(b -> b.locationType(LocationType.REGION)
+      offered = !clients.ec2().describeInstanceTypeOfferings(b -> b
+              .locationType(LocationType.REGION)
               .filters(Filter.builder().name("instance-type").values(type.value()).build()))
           .instanceTypeOfferings().isEmpty();
     } catch (AwsServiceException e) {
@@ -85,41 +82,34 @@ final class LabValues {
     if (!problems.isEmpty()) {
       throw AwsFailures.nonRetryable(String.join("\n", problems), FailureTypes.INVALID_REQUEST);
     }
-    for (Setting p : principals) {
-      principalUsable(labId, who, p, labRoleNames);
-    }
-  }
-
-  private void principalUsable(
-      String labId, Identity who, Setting principal, List<Pattern> labRoleNames) {
-    String[] arn = principal.value().split(":", 6);
-    if (arn.length < 6 || !arn[4].equals(who.account())) {
-      return;
-    }
-    String kind = arn[5].startsWith("role/") ? "role" : arn[5].startsWith("user/") ? "user" : null;
-    if (kind == null) {
-      return; // The binder accepts only users and roles.
-    }
-    String name = arn[5].substring(arn[5].lastIndexOf('/') + 1);
-    if (principal.value().equals(principalArn(who.arn()))) {
-      return; // The worker itself, as probe needs it.
-    }
-    String names = "parameter " + principal.source() + " names " + kind + " " + name + ", which ";
-    String fix = "; set " + principal.source() + " to the worker's own ARN, " + who.arn();
-    Optional<List<Tag>> tags = tags(kind, name, principal);
-    if (tags.isEmpty()) {
-      throw failed(names + "does not exist in account " + who.account() + fix);
-    }
-    Optional<String> lab = tags.get().stream()
-        .filter(t -> Tags.LAB_TAG.equals(t.key())).map(Tag::value).findFirst();
-    if (lab.isPresent()) {
-      throw failed(names + "belongs to "
-          + (lab.get().equals(labId) ? "this lab" : "lab " + lab.get()) + " (tag " + Tags.LAB_TAG
-          + "=" + lab.get() + "); a lab's role trusts no lab's principal" + fix);
-    }
-    if (kind.equals("role") && labRoleNames.stream().anyMatch(p -> p.matcher(name).matches())) {
-      throw failed(names + "is named as this definition names its labs' roles; a lab's role trusts"
-          + " no lab's principal" + fix);
+    for (Setting principal : principals) {
+      String[] arn = principal.value().split(":", 6);
+      String kind = arn.length < 6 ? null
+          : arn[5].startsWith("role/") ? "role" : arn[5].startsWith("user/") ? "user" : null;
+      // Only the worker's account's users and roles (the binder accepts no other kind), and not
+      // the worker itself (as probe needs it).
+      if (kind == null || !arn[4].equals(who.account())
+          || principal.value().equals(principalArn(who.arn()))) {
+        continue;
+      }
+      String name = arn[5].substring(arn[5].lastIndexOf('/') + 1);
+      String names = "parameter " + principal.source() + " names " + kind + " " + name + ", which ";
+      String fix = "; set " + principal.source() + " to the worker's own ARN, " + who.arn();
+      Optional<List<Tag>> tags = tags(kind, name, principal);
+      if (tags.isEmpty()) {
+        throw failed(names + "does not exist in account " + who.account() + fix);
+      }
+      Optional<String> lab = tags.get().stream()
+          .filter(t -> Tags.LAB_TAG.equals(t.key())).map(Tag::value).findFirst();
+      if (lab.isPresent()) {
+        throw failed(names + "belongs to "
+            + (lab.get().equals(labId) ? "this lab" : "lab " + lab.get()) + " (tag " + Tags.LAB_TAG
+            + "=" + lab.get() + "); a lab's role trusts no lab's principal" + fix);
+      }
+      if (kind.equals("role") && labRoleNames.stream().anyMatch(p -> p.matcher(name).matches())) {
+        throw failed(names + "is named as this definition names its labs' roles; a lab's role"
+            + " trusts no lab's principal" + fix);
+      }
     }
   }
 
@@ -127,8 +117,8 @@ final class LabValues {
   private Optional<List<Tag>> tags(String kind, String name, Setting principal) {
     try {
       return AwsErrors.emptyOn(() -> kind.equals("role")
-          ? iam.getRole(b -> b.roleName(name)).role().tags()
-          : iam.getUser(b -> b.userName(name)).user().tags(), "NoSuchEntity");
+          ? clients.iam().getRole(b -> b.roleName(name)).role().tags()
+          : clients.iam().getUser(b -> b.userName(name)).user().tags(), "NoSuchEntity");
     } catch (AwsServiceException e) {
       AwsFailures.rethrowIfAwsTransient(e);
       throw needs("cannot check " + principal.source() + " (" + kind + " " + name + ") at "
@@ -141,16 +131,13 @@ final class LabValues {
     String trust = (v.trustedPrincipalParameter() == null
         ? "trustedPrincipalArn" : v.trustedPrincipalParameter()) + "=" + who.arn();
     // The definition's own validation reports an unknown method.
-    if (v.method() == null || v.method().equals("simulate")) {
-      simulatorAvailable(who, v, trust);
-    } else if (v.method().equals("probe") && !v.trustedPrincipalSet()) {
-      throw failed("verification by probe assumes the lab's role, which must trust the worker:"
-          + " set parameter " + trust);
+    if (v.method() != null && !v.method().equals("simulate")) {
+      if (v.method().equals("probe") && !v.trustedPrincipalSet()) {
+        throw failed("verification by probe assumes the lab's role, which must trust the worker:"
+            + " set parameter " + trust);
+      }
+      return;
     }
-  }
-
-  /** @param trust the parameter that makes the lab's role trust the worker, set to the worker */
-  private void simulatorAvailable(Identity who, Verification v, String trust) {
     String fix = "set parameter "
         + (v.methodParameter() == null ? "verifyMethod" : v.methodParameter()) + "=probe"
         + (v.trustedPrincipalSet() ? "" : " and " + trust)
@@ -158,9 +145,10 @@ final class LabValues {
     // The lab's own role, before it exists: IAM authorizes the request on the role's ARN first,
     // so NoSuchEntity proves the permission verification will need, on the resource it will need
     // it on (the shipped worker policy grants it on lab roles only, never on the worker itself).
-    String source = v.roleName() == null ? principalArn(who.arn()) : roleArn(who, v.roleName());
+    String source = v.roleName() == null ? principalArn(who.arn())
+        : "arn:" + who.arn().split(":")[1] + ":iam::" + who.account() + ":role/" + v.roleName();
     try {
-      iam.simulatePrincipalPolicy(
+      clients.iam().simulatePrincipalPolicy(
           b -> b.policySourceArn(source)
               .actionNames("s3:ListBucket")
               .maxItems(1)
@@ -184,12 +172,5 @@ final class LabValues {
                   + "HTTP " + ase.statusCode() + "; "
               : " (" + firstLine(String.valueOf(e.getMessage())) + "); ") + fix);
     }
-  }
-
-  /** The ARN of a role of the worker's account, in the worker's partition. */
-  static String roleArn(Identity who, String roleName) {
-    String[] parts = who.arn().split(":", 6);
-    String partition = parts.length == 6 ? parts[1] : "aws";
-    return "arn:" + partition + ":iam::" + who.account() + ":role/" + roleName;
   }
 }

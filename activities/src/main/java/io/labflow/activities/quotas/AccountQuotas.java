@@ -4,6 +4,7 @@ import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Tags;
 import io.labflow.activities.preflight.AwsPreflight;
+import io.labflow.activities.quotas.QuotaFit.Reading;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -16,7 +17,6 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.InternetGateway;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.Vpc;
-import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
 
 /**
@@ -42,10 +42,9 @@ public final class AccountQuotas {
     this.clients = clients;
   }
 
-  public Map<Quota, QuotaReading> read(Set<Quota> quotas) {
-    Map<Quota, QuotaReading> out = new EnumMap<>(Quota.class);
+  public Map<Quota, Reading> read(Set<Quota> quotas) {
+    Map<Quota, Reading> out = new EnumMap<>(Quota.class);
     Ec2Client ec2 = clients.ec2();
-    IamClient iam = clients.iam();
     Map<String, Integer> summary = null;
     for (Quota q : quotas) {
       Map<String, Integer> held = new HashMap<>();
@@ -60,7 +59,8 @@ public final class AccountQuotas {
             .internetGateways().stream().map(InternetGateway::tags).toList(), held);
       } else {
         summary = summary != null ? summary
-            : usage("iam:GetAccountSummary", () -> iam.getAccountSummary().summaryMapAsStrings());
+            : usage("iam:GetAccountSummary",
+                () -> clients.iam().getAccountSummary().summaryMapAsStrings());
         used = summary.getOrDefault(key, 0);
         iamQuota = summary.get(key + "Quota");
       }
@@ -69,14 +69,14 @@ public final class AccountQuotas {
     return out;
   }
 
-  private QuotaReading reading(Quota q, int used, Map<String, Integer> held, Integer iamQuota) {
+  private Reading reading(Quota q, int used, Map<String, Integer> held, Integer iamQuota) {
     ServiceQuotasClient sq = clients.serviceQuotas();
     String answer;
     try {
       Double value = sq.getServiceQuota(b -> b.serviceCode(q.serviceCode).quotaCode(q.code))
           .quota().value();
       if (value != null) {
-        return new QuotaReading(q, (int) Math.floor(value), null, used, held);
+        return new Reading(q, (int) Math.floor(value), null, used, held);
       }
       answer = "no value";
     } catch (AwsServiceException e) {
@@ -86,8 +86,8 @@ public final class AccountQuotas {
     }
     String why = "Service Quotas answered " + answer;
     return iamQuota != null
-        ? new QuotaReading(q, iamQuota, "from iam:GetAccountSummary; " + why, used, held)
-        : new QuotaReading(q, q.awsDefault, "AWS's documented default; " + why, used, held);
+        ? new Reading(q, iamQuota, "from iam:GetAccountSummary; " + why, used, held)
+        : new Reading(q, q.awsDefault, "AWS's documented default; " + why, used, held);
   }
 
   private int tagged(String action, Supplier<List<List<Tag>>> call, Map<String, Integer> held) {

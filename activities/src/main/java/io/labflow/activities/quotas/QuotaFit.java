@@ -20,13 +20,31 @@ import java.util.Set;
 public record QuotaFit(List<String> leftOut, List<Shortfall> quotas, List<Shortfall> shortfalls) {
 
   /**
+   * One quota as the account stands now.
+   *
+   * @param limit its value for the account
+   * @param note where the value comes from when Service Quotas did not give the applied value, or
+   *     null
+   * @param used how many the account has now
+   * @param heldByLab of those, how many carry each lab's tag (only where AWS's answer has tags)
+   */
+  public record Reading(
+      Quota quota, int limit, String note, int used, Map<String, Integer> heldByLab) {
+
+    /** {@code quota 5} and, when not the applied value, where it comes from. */
+    public String limitText() {
+      return "quota " + limit + (note == null ? "" : " (" + note + ")");
+    }
+  }
+
+  /**
    * One quota against what the labs asked for need.
    *
    * @param reading the quota as the account stands
    * @param need how many more the labs asked for need beyond what they hold
    * @param fitting how many of those labs fit
    */
-  public record Shortfall(QuotaReading reading, int need, int fitting) {
+  public record Shortfall(Reading reading, int need, int fitting) {
 
     public boolean fits() {
       return reading.used() + need <= reading.limit();
@@ -65,7 +83,7 @@ public record QuotaFit(List<String> leftOut, List<Shortfall> quotas, List<Shortf
    * @param labs the labs asked for, in order of preference
    * @param allOrNone leave every lab out when one does not fit
    */
-  public static QuotaFit of(Map<Quota, Integer> perLab, Map<Quota, QuotaReading> readings,
+  public static QuotaFit of(Map<Quota, Integer> perLab, Map<Quota, Reading> readings,
       List<String> labs, boolean allOrNone) {
     Map<Quota, Integer> room = new EnumMap<>(Quota.class);
     Map<Quota, Integer> need = new EnumMap<>(Quota.class);

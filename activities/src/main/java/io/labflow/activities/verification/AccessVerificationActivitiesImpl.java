@@ -1,5 +1,7 @@
 package io.labflow.activities.verification;
 
+import static java.util.stream.Collectors.joining;
+
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
@@ -44,13 +46,8 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
   private final S3Buckets buckets;
 
   public AccessVerificationActivitiesImpl(AwsClients clients) {
-    this(clients, clients.iam());
-  }
-
-  /** With another IAM client (tests of {@code simulate}, which moto does not implement). */
-  public AccessVerificationActivitiesImpl(AwsClients clients, IamClient iam) {
     this.clients = clients;
-    this.iam = iam;
+    this.iam = clients.iam();
     this.buckets = new S3Buckets(clients.s3());
   }
 
@@ -71,7 +68,9 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
     }
     Duration budget =
         in.budgetSeconds() == null ? DEFAULT_BUDGET : Duration.ofSeconds(in.budgetSeconds());
-    String roleArn = roleArn(in);
+    String roleArn = Inputs.orDefault(in.roleArn(), null) != null ? in.roleArn()
+        : iam.getRole(b -> b.roleName(Inputs.require(in.roleName(), "roleName (or roleArn)",
+            "VerifyAccess"))).role().arn();
     if (method.equals("probe") && !buckets.ownedBy(bucket, labId)) {
       throw AwsFailures.notOwned("bucket " + bucket, labId);
     }
@@ -81,8 +80,12 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
         : probe(roleArn, bucket, labId, expected));
     if (!m.matches()) {
       // Mismatches first: a long matrix is cut to the failure size bound from the end.
-      String matrix = m.cells() == null ? "role could not be assumed" : render(m.cells().stream()
-          .sorted(Comparator.comparing(c -> c.allowed() == c.expectedAllowed())).toList());
+      String matrix = m.cells() == null ? "role could not be assumed" : m.cells().stream()
+          .sorted(Comparator.comparing(c -> c.allowed() == c.expectedAllowed()))
+          .map(c -> String.format("  %-9s%s on %s: expected %s, got %s (%s)\n",
+              c.allowed() == c.expectedAllowed() ? "ok" : "MISMATCH", c.action(), c.resource(),
+              c.expectedAllowed() ? "allow" : "deny", c.allowed() ? "allow" : "deny", c.detail()))
+          .collect(joining());
       throw AwsFailures.nonRetryable(String.format(
               "access of %s on bucket %s differs from the expectation after %d attempts over %s"
                   + " (%s):\n%s",
@@ -145,14 +148,6 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
     return out;
   }
 
-  private String roleArn(VerifyAccessInput in) {
-    if (in.roleArn() != null && !in.roleArn().isBlank()) {
-      return in.roleArn();
-    }
-    String name = Inputs.require(in.roleName(), "roleName (or roleArn)", "VerifyAccess");
-    return iam.getRole(b -> b.roleName(name)).role().arn();
-  }
-
   // ---------------------------------------------------------------- simulate
 
   /**
@@ -174,16 +169,6 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
     return out;
   }
 
-  static String render(List<AccessCheck> matrix) {
-    StringBuilder sb = new StringBuilder();
-    for (AccessCheck c : matrix) {
-      sb.append(String.format("  %-9s%s on %s: expected %s, got %s (%s)\n",
-          c.allowed() == c.expectedAllowed() ? "ok" : "MISMATCH", c.action(), c.resource(),
-          c.expectedAllowed() ? "allow" : "deny", c.allowed() ? "allow" : "deny", c.detail()));
-    }
-    return sb.toString();
-  }
-
   // ---------------------------------------------------------------- probe
 
   /** A probe's object: {@code probe.txt} written as the role, {@code seed.txt} by the worker. */
@@ -193,7 +178,7 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
 
   /** The ARN an action is checked on: the bucket, or the probe's object in it. */
   private static String resourceFor(String action, String bucket, String labId) {
-    return PolicyDocuments.isBucketAction(action)
+    return PolicyDocuments.BUCKET_ACTIONS.contains(action)
         ? PolicyDocuments.bucketArn(bucket)
         : PolicyDocuments.bucketArn(bucket) + "/" + key(labId, "probe.txt");
   }
@@ -206,9 +191,10 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
   private List<AccessCheck> probe(
       String roleArn, String bucket, String labId, Map<String, Boolean> expected) {
     StsClient sts = clients.sts();
+    String session = (LabIds.NAME_PREFIX + labId).replaceAll("[^\\w+=,.@-]", "-");
     Optional<Credentials> assumed = AwsErrors.emptyOn(() -> sts.assumeRole(b -> b.roleArn(roleArn)
-        .roleSessionName(sessionName(labId)).durationSeconds(900)).credentials(),
-        FailureTypes.ACCESS_DENIED);
+        .roleSessionName(session.substring(0, Math.min(64, session.length())))
+        .durationSeconds(900)).credentials(), FailureTypes.ACCESS_DENIED);
     if (assumed.isEmpty()) {
       log.info("lab {}: cannot assume {} yet: {}", labId, roleArn, FailureTypes.ACCESS_DENIED);
       return null;
@@ -250,10 +236,5 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
       s3.deleteObject(b -> b.bucket(bucket).key(seed));
     }
     return List.copyOf(results.values());
-  }
-
-  private static String sessionName(String labId) {
-    String s = (LabIds.NAME_PREFIX + labId).replaceAll("[^\\w+=,.@-]", "-");
-    return s.length() > 64 ? s.substring(0, 64) : s;
   }
 }

@@ -145,8 +145,8 @@ public class FailureSizeTest {
     }
     decisions.put("s3:PutObject", "allowed");
     env.registerActivitiesImplementations(
-        AwsFailures.around(new AccessVerificationActivitiesImpl(
-            clients, new SimulateAccessTest.ScriptedSimulator(decisions, 0))));
+        AwsFailures.around(new AccessVerificationActivitiesImpl(SimulateAccessTest.withIam(
+            clients, new SimulateAccessTest.ScriptedSimulator(decisions, 0)))));
     AccessVerificationActivities stub =
         env.newActivityStub(
             AccessVerificationActivities.class,

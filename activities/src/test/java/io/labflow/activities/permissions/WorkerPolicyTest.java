@@ -10,7 +10,10 @@ import io.labflow.workflows.lab.LabIds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.labflow.activities.common.AwsClients;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +24,12 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
+import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * The worker's policy as a document (scoping, exceptions, size) and the table it is built from
@@ -245,35 +254,67 @@ class WorkerPolicyTest {
         .hasMessageContaining("AWS::RDS::DBInstance");
   }
 
-  /**
-   * Calls on the worker's SDK clients in the activities' source: {@code iam.createRole(},
-   * {@code cfn.listStackResourcesPaginator(}, ... The role's own S3 client ({@code as}, in the
-   * probe) acts with the role's credentials and is not the worker's.
-   */
-  private static final Pattern CALL = Pattern.compile(
-      "\\b(iam|sts|cfn|ec2|s3|sq)\\s*\\.\\s*([a-z][A-Za-z0-9]*)\\s*\\(");
-  private static final Map<String, String> SERVICE =
-      Map.of("iam", "Iam", "sts", "Sts", "cfn", "CloudFormation", "ec2", "Ec2", "s3", "S3",
-          "sq", "ServiceQuotas");
-  private static final Set<String> NOT_OPERATIONS = Set.of("waiter", "close", "serviceName");
+  /** The worker's SDK clients, by the service name the table spells ({@code Iam.CreateRole}). */
+  private static final Map<String, Class<?>> CLIENTS = Map.of("IamClient", IamClient.class,
+      "StsClient", StsClient.class, "CloudFormationClient", CloudFormationClient.class,
+      "Ec2Client", Ec2Client.class, "S3Client", S3Client.class,
+      "ServiceQuotasClient", ServiceQuotasClient.class);
+  private static final String TYPE = "\\b(" + String.join("|", CLIENTS.keySet()) + ")";
+  /** A method without parameters that returns a client: {@code IamClient client()}. */
+  private static final Pattern ACCESSOR = Pattern.compile(TYPE + "\\s+([a-z]\\w*)\\s*\\(\\s*\\)");
+  /** A field, parameter or variable of a client type, with its initializer if any. */
+  private static final Pattern VARIABLE =
+      Pattern.compile(TYPE + "\\s+([a-z]\\w*)\\s*(?:=\\s*([^;]*?))?\\s*[;,)]");
+  /** A method call, {@code .createRole(}; its receiver is what the text before the dot ends in. */
+  private static final Pattern CALL = Pattern.compile("\\.\\s*([a-z]\\w*)\\s*\\(");
+  /** A receiver: a variable ({@code iam}, {@code this.iam}) or an accessor's call ({@code .iam()}). */
+  private static final Pattern RECEIVER = Pattern.compile(
+      "(?:(?:^|[^\\w.])(?:this\\s*\\.\\s*)?([a-z]\\w*)|\\.\\s*([a-z]\\w*)\\s*\\(\\s*\\))\\s*$");
 
+  /**
+   * The AWS operations the activities' source calls on the worker's SDK clients, each with the
+   * first file calling it, however the client is reached: a field, parameter or variable of a
+   * client type ({@code IamClient iam}), or a method returning one ({@code clients.iam()}, {@code
+   * entities.client()}). The service is the client's type, and the method must be one of that
+   * client's operations (it returns a response or a paginator). A client built with another
+   * principal's credentials ({@code s3As}: the probe acting as the lab role) is not the worker's.
+   */
   static Map<String, String> operationsInSource() throws IOException {
-    Map<String, String> found = new java.util.TreeMap<>();
-    Path src = ROOT.resolve("activities/src/main/java/io/labflow/activities");
-    try (Stream<Path> files = Files.walk(src)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
-        Matcher m = CALL.matcher(Files.readString(f));
-        while (m.find()) {
-          String method = m.group(2);
-          if (NOT_OPERATIONS.contains(method)) {
-            continue;
-          }
-          String op = method.replaceFirst("Paginator$", "");
-          found.putIfAbsent(SERVICE.get(m.group(1)) + "." + Character.toUpperCase(op.charAt(0))
-              + op.substring(1), f.getFileName().toString());
-        }
+    Map<Path, String> sources = new java.util.TreeMap<>();
+    try (Stream<Path> files = Files.walk(ROOT.resolve("activities/src/main/java"))) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+        sources.put(f, Files.readString(f));
       }
     }
+    Map<String, Class<?>> accessors = new java.util.HashMap<>();
+    for (RecordComponent c : AwsClients.class.getRecordComponents()) {
+      accessors.put(c.getName(), c.getType());
+    }
+    sources.values().forEach(text -> ACCESSOR.matcher(text).results()
+        .forEach(m -> accessors.put(m.group(2), CLIENTS.get(m.group(1)))));
+    Map<String, String> found = new java.util.TreeMap<>();
+    sources.forEach((file, text) -> {
+      Map<String, Class<?>> variables = new java.util.HashMap<>();
+      VARIABLE.matcher(text).results()
+          .filter(m -> m.group(3) == null || !m.group(3).contains("s3As("))
+          .forEach(m -> variables.put(m.group(2), CLIENTS.get(m.group(1))));
+      Matcher m = CALL.matcher(text);
+      while (m.find()) {
+        Matcher r = RECEIVER.matcher(text.substring(Math.max(0, m.start() - 200), m.start()));
+        Class<?> client = !r.find() ? null
+            : r.group(1) != null ? variables.get(r.group(1)) : accessors.get(r.group(2));
+        String method = m.group(1);
+        boolean operation = client != null && Arrays.stream(client.getMethods()).anyMatch(x ->
+            x.getName().equals(method) && x.getReturnType().getSimpleName()
+                .matches(".*(Response|Iterable)|ResponseBytes"));
+        if (operation) {
+          String op = method.replaceFirst("(Paginator|AsBytes)$", "");
+          found.putIfAbsent(client.getSimpleName().replaceFirst("Client$", "") + "."
+              + Character.toUpperCase(op.charAt(0)) + op.substring(1),
+              file.getFileName().toString());
+        }
+      }
+    });
     return found;
   }
 

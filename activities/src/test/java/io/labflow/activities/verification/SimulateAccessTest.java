@@ -80,6 +80,12 @@ public class SimulateAccessTest {
     public void close() {}
   }
 
+  /** The worker's clients with this IAM client instead of theirs (moto has no simulator). */
+  public static AwsClients withIam(AwsClients c, IamClient iam) {
+    return new AwsClients(c.interceptors(), c.http(), c.cloudFormation(), iam, c.ec2(), c.s3(),
+        c.sts(), c.serviceQuotas());
+  }
+
   TestActivityEnvironment env;
   AwsClients clients;
 
@@ -97,7 +103,7 @@ public class SimulateAccessTest {
 
   private AccessVerificationActivities stub(IamClient iam) {
     env.registerActivitiesImplementations(
-        AwsFailures.around(new AccessVerificationActivitiesImpl(clients, iam)));
+        AwsFailures.around(new AccessVerificationActivitiesImpl(withIam(clients, iam))));
     return env.newActivityStub(
         AccessVerificationActivities.class,
         ActivityOptions.newBuilder()

@@ -89,24 +89,15 @@ public final class PolicyActivitiesImpl implements PolicyActivities {
     }
     IamEntities.requireOwned(entities.policyTags(arn), "policy " + arn, labId);
     var holders = iam.listEntitiesForPolicyPaginator(b -> b.policyArn(arn));
-    for (var r : holders.policyRoles()) {
-      IamEntities.unlessMissing(
-          () -> iam.detachRolePolicy(b -> b.roleName(r.roleName()).policyArn(arn)));
-    }
-    for (var u : holders.policyUsers()) {
-      IamEntities.unlessMissing(
-          () -> iam.detachUserPolicy(b -> b.userName(u.userName()).policyArn(arn)));
-    }
-    for (var g : holders.policyGroups()) {
-      IamEntities.unlessMissing(
-          () -> iam.detachGroupPolicy(b -> b.groupName(g.groupName()).policyArn(arn)));
-    }
+    holders.policyRoles().forEach(r -> IamEntities.unlessMissing(
+        () -> iam.detachRolePolicy(b -> b.roleName(r.roleName()).policyArn(arn))));
+    holders.policyUsers().forEach(u -> IamEntities.unlessMissing(
+        () -> iam.detachUserPolicy(b -> b.userName(u.userName()).policyArn(arn))));
+    holders.policyGroups().forEach(g -> IamEntities.unlessMissing(
+        () -> iam.detachGroupPolicy(b -> b.groupName(g.groupName()).policyArn(arn))));
     // Every version but the default one (IAM deletes that with the policy).
-    for (PolicyVersion v : iam.listPolicyVersionsPaginator(b -> b.policyArn(arn)).versions()) {
-      if (!v.isDefaultVersion()) {
-        deleteVersion(arn, v);
-      }
-    }
+    iam.listPolicyVersionsPaginator(b -> b.policyArn(arn)).versions().stream()
+        .filter(v -> !v.isDefaultVersion()).forEach(v -> deleteVersion(arn, v));
     boolean deleted = IamEntities.unlessMissing(() -> iam.deletePolicy(b -> b.policyArn(arn)));
     log.info("lab {}: deleted policy {}", labId, arn);
     return new DeleteOutput(arn, deleted);

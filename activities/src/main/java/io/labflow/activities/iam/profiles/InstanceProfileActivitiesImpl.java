@@ -43,16 +43,9 @@ public final class InstanceProfileActivitiesImpl implements InstanceProfileActiv
     } else {
       IamEntities.requireCreatedHere(p.tags(), "instance profile " + name, labId);
     }
-    boolean hasRole = false;
-    for (Role r : p.roles()) {
-      if (r.roleName().equals(role)) {
-        hasRole = true;
-      } else {
-        // A profile holds one role; an owned profile holding another gets ours instead.
-        removeRole(name, r);
-      }
-    }
-    if (!hasRole) {
+    // A profile holds one role; an owned profile holding another gets ours instead.
+    p.roles().stream().filter(r -> !r.roleName().equals(role)).forEach(r -> removeRole(name, r));
+    if (p.roles().stream().noneMatch(r -> r.roleName().equals(role))) {
       iam.addRoleToInstanceProfile(b -> b.instanceProfileName(name).roleName(role));
     }
     return new InstanceProfileOutput(name, p.arn(), role, !created);
@@ -70,9 +63,7 @@ public final class InstanceProfileActivitiesImpl implements InstanceProfileActiv
       return new DeleteOutput("instance-profile/" + name, false);
     }
     IamEntities.requireOwned(existing.get().tags(), "instance profile " + name, labId);
-    for (Role r : existing.get().roles()) {
-      removeRole(name, r);
-    }
+    existing.get().roles().forEach(r -> removeRole(name, r));
     boolean deleted = IamEntities.unlessMissing(
         () -> iam.deleteInstanceProfile(b -> b.instanceProfileName(name)));
     log.info("lab {}: deleted instance profile {}", labId, name);

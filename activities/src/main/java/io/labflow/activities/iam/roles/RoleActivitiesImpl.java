@@ -7,14 +7,12 @@ import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.model.DeleteOutput;
 import io.labflow.workflows.lab.FailureTypes;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.iam.IamClient;
-import software.amazon.awssdk.services.iam.model.AttachedPolicy;
 import software.amazon.awssdk.services.iam.model.CreateRoleRequest;
 import software.amazon.awssdk.services.iam.model.InstanceProfile;
 import software.amazon.awssdk.services.iam.model.Role;
@@ -83,30 +81,24 @@ public final class RoleActivitiesImpl implements RoleActivities {
     }
     IamEntities.requireOwned(entities.roleTags(name), "role " + name, labId);
     // Check every instance profile before changing anything, so a refusal touches nothing.
-    List<InstanceProfile> profiles = new ArrayList<>();
-    for (InstanceProfile p :
-        iam.listInstanceProfilesForRolePaginator(b -> b.roleName(name)).instanceProfiles()) {
+    List<InstanceProfile> profiles = iam.listInstanceProfilesForRolePaginator(
+        b -> b.roleName(name)).instanceProfiles().stream().toList();
+    for (InstanceProfile p : profiles) {
       if (!entities.profile(p.instanceProfileName())
           .map(found -> IamEntities.owned(found.tags(), labId)).orElse(false)) {
         throw AwsFailures.nonRetryable("role " + name + " is in instance profile "
             + p.instanceProfileName() + ", which is not tagged for lab " + labId
             + " in this namespace; labflow will not change it", FailureTypes.DELETE_CONFLICT);
       }
-      profiles.add(p);
     }
-    for (AttachedPolicy p :
-        iam.listAttachedRolePoliciesPaginator(b -> b.roleName(name)).attachedPolicies()) {
-      IamEntities.unlessMissing(
-          () -> iam.detachRolePolicy(b -> b.roleName(name).policyArn(p.policyArn())));
-    }
-    for (String inline : iam.listRolePoliciesPaginator(b -> b.roleName(name)).policyNames()) {
-      IamEntities.unlessMissing(
-          () -> iam.deleteRolePolicy(b -> b.roleName(name).policyName(inline)));
-    }
-    for (InstanceProfile p : profiles) {
-      IamEntities.unlessMissing(() -> iam.removeRoleFromInstanceProfile(
-          b -> b.roleName(name).instanceProfileName(p.instanceProfileName())));
-    }
+    iam.listAttachedRolePoliciesPaginator(b -> b.roleName(name)).attachedPolicies()
+        .forEach(p -> IamEntities.unlessMissing(
+            () -> iam.detachRolePolicy(b -> b.roleName(name).policyArn(p.policyArn()))));
+    iam.listRolePoliciesPaginator(b -> b.roleName(name)).policyNames()
+        .forEach(inline -> IamEntities.unlessMissing(
+            () -> iam.deleteRolePolicy(b -> b.roleName(name).policyName(inline))));
+    profiles.forEach(p -> IamEntities.unlessMissing(() -> iam.removeRoleFromInstanceProfile(
+        b -> b.roleName(name).instanceProfileName(p.instanceProfileName()))));
     boolean deleted = IamEntities.unlessMissing(() -> iam.deleteRole(b -> b.roleName(name)));
     log.info("lab {}: deleted role {}", labId, name);
     return new DeleteOutput("role/" + name, deleted);
