@@ -52,6 +52,8 @@ public final class Main {
     });
     cli.setExecutionExceptionHandler(Main::handle);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
+    // The descriptions are written in lines of up to 100 characters (picocli re-wraps wider ones).
+    cli.setUsageHelpWidth(100);
     cli.registerConverter(Duration.class, Main::duration);
     return cli;
   }

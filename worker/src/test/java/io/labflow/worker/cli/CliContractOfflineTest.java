@@ -100,6 +100,29 @@ class CliContractOfflineTest {
     assertSummaries(cli);
   }
 
+  /**
+   * A command's description is written as lines of up to 100 characters; at picocli's default
+   * width of 80 each longer line was re-wrapped, leaving one or two words on a line of their own.
+   */
+  @Test
+  void everyHelpShowsItsDescriptionLinesAsWritten() {
+    assertLinesAsWritten(Main.newCommandLine());
+  }
+
+  private static void assertLinesAsWritten(CommandLine cli) {
+    String usage = cli.getUsageMessage(CommandLine.Help.Ansi.OFF);
+    for (String line : cli.getCommandSpec().usageMessage().description()) {
+      if (line.length() <= 100) {
+        assertThat(usage.lines()).as(cli.getCommandName()).contains(line);
+      }
+    }
+    cli.getSubcommands().forEach((name, sub) -> {
+      if (!name.equals("help")) {
+        assertLinesAsWritten(sub);
+      }
+    });
+  }
+
   private static void assertSummaries(CommandLine cli) {
     cli.getSubcommands().forEach((name, sub) -> {
       String[] description = sub.getCommandSpec().usageMessage().description();
