@@ -32,16 +32,7 @@ class LabTestAccountOnMotoTest {
 
   @Test
   void whatIsLeftIsNotCountedInAnAccountTheWorkerMayNotActIn() throws Exception {
-    Path file = Files.writeString(dir.resolve("learner-lab.yaml"), """
-        name: learner-lab
-        steps:
-          - id: role
-            action: CreateRole
-            with:
-              labId: ${lab.labId}
-              roleName: ${lab.labId}-role
-              servicePrincipal: ec2.amazonaws.com
-        """);
+    Path file = Files.writeString(dir.resolve("learner-lab.yaml"), LabTestCommandTest.DEFINITION);
     // moto answers as account 123456789012; the worker here may act only in another one.
     System.setProperty("labflow.allowedAccounts", "111111111111");
     try (DoubleLabServer server = new DoubleLabServer()) {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LabTestCommandTest {
 
   /** Any valid definition: the double lab plays the tasks. */
-  private static final String DEFINITION =
+  static final String DEFINITION =
       """
       name: learner-lab
       steps:
