@@ -8,6 +8,7 @@ import io.labflow.activities.common.Waiting;
 import io.labflow.activities.model.DeleteOutput;
 import io.labflow.activities.s3.S3Buckets;
 import io.labflow.workflows.lab.FailureTypes;
+import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -226,9 +227,15 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
     for (String bucket : names) {
       Waiting.beat("emptying bucket " + bucket);
       if (buckets.ownedBy(bucket, labId)) {
-        int removed = buckets.empty(bucket);
-        if (removed > 0) {
-          log.info("lab {}: emptied bucket {} ({} objects) before stack delete", labId, bucket, removed);
+        try {
+          int removed = buckets.empty(bucket);
+          if (removed > 0) {
+            log.info("lab {}: emptied bucket {} ({} objects) before stack delete", labId, bucket,
+                removed);
+          }
+        } catch (ApplicationFailure refused) {
+          // The stack's other resources still go; its deletion then fails on this bucket.
+          log.warn("lab {}: {}", labId, refused.getOriginalMessage());
         }
       }
     }

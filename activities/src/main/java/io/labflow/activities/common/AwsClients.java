@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.builder.SdkClientBuilder;
@@ -108,6 +109,16 @@ public record AwsClients(List<ExecutionInterceptor> interceptors, SdkHttpClient 
    */
   static RetryStrategy retryStrategy() {
     return AwsRetryStrategy.adaptiveRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build();
+  }
+
+  /**
+   * Makes the SDK send a call once: for a call that is neither idempotent nor takes a client
+   * token, whose SDK retry after a lost answer would do the work twice or fail on the work done
+   * (EC2's AssociateIamInstanceProfile answers IncorrectState). The activity's retry reads first.
+   */
+  public static void sentOnce(AwsRequestOverrideConfiguration.Builder o) {
+    o.addPlugin(
+        c -> c.overrideConfiguration(oc -> oc.retryStrategy(AwsRetryStrategy.doNotRetry())));
   }
 
   /**

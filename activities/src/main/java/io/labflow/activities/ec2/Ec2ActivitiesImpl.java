@@ -78,14 +78,16 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
     return new AssociationOutput(instanceId, profileArn, result.associationId(), change[0]);
   }
 
+  /** Sent once: neither call is idempotent, so each attempt reads the association first. */
   private IamInstanceProfileAssociation associate(
       String instanceId, Optional<IamInstanceProfileAssociation> current, String profile) {
     return current.isPresent()
         ? ec2.replaceIamInstanceProfileAssociation(b -> b.associationId(
-            current.get().associationId()).iamInstanceProfile(p -> p.name(profile)))
-            .iamInstanceProfileAssociation()
+            current.get().associationId()).iamInstanceProfile(p -> p.name(profile))
+            .overrideConfiguration(AwsClients::sentOnce)).iamInstanceProfileAssociation()
         : ec2.associateIamInstanceProfile(b -> b.instanceId(instanceId)
-            .iamInstanceProfile(p -> p.name(profile))).iamInstanceProfileAssociation();
+            .iamInstanceProfile(p -> p.name(profile)).overrideConfiguration(AwsClients::sentOnce))
+            .iamInstanceProfileAssociation();
   }
 
   @Override

@@ -75,8 +75,9 @@ final class AccountScan {
       Function<T, Instant> created, Function<T, List<Tag>> tags, Consumer<T> keep) {
     f.read(list, () -> {
       for (T e : all) {
-        String k = key.apply(e);
         boolean named = f.namedAfterLab(name.apply(e), kind.key() + " " + label.apply(e));
+        // One named after the lab is always read: the lab may have adopted it since (tagged it).
+        String k = named ? null : key.apply(e);
         f.check(kind.what() + " " + label.apply(e), named, () -> {
           if (cache.owned(k, created.apply(e), () -> tags.apply(e), Tag::key, Tag::value,
               f.labId())) {

@@ -26,10 +26,11 @@ import java.util.function.Supplier;
  * delete re-reads the tag right before it, so a stale entry cannot make labflow delete anything.
  *
  * <p>What a stale entry could do is hide a resource whose tags were changed after they were read.
- * labflow never changes a resource's tags after creating it, so two cases remain, and both are
- * bounded: an untagged resource younger than {@link #SETTLE} is not cached (CloudFormation tags a
- * bucket just after creating it), and an entry is read again after {@link #TTL} (a person who
- * tags an existing resource by hand).
+ * labflow tags an existing resource only when a lab adopts what the learner made under the lab's
+ * name, and the inventory never asks the cache about what is named after the lab. Two cases
+ * remain, and both are bounded: an untagged resource younger than {@link #SETTLE} is not cached
+ * (CloudFormation tags a bucket just after creating it), and an entry is read again after {@link
+ * #TTL} (a person who tags an existing resource by hand).
  *
  * <p>Reads of one resource's tags that overlap are one read: when a fleet resets a hundred labs at
  * once, every lab's inventory meets the same new resources of the other labs at the same moment,

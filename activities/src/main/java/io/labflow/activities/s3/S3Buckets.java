@@ -52,7 +52,12 @@ public final class S3Buckets {
     return tags != null && !Tags.owned(tags, Tag::key, Tag::value, labId);
   }
 
-  /** Deletes every object version and delete marker; returns how many there were. */
+  /**
+   * Deletes every object version and delete marker; returns how many there were.
+   *
+   * @throws io.temporal.failure.ApplicationFailure non-retryable, of the error's code, when S3
+   *     refuses to delete one
+   */
   public int empty(String bucket) {
     List<ObjectIdentifier> all = new ArrayList<>();
     AwsErrors.doneUnless(() -> {
@@ -64,7 +69,12 @@ public final class S3Buckets {
       // DeleteObjects takes at most 1,000 keys a call.
       for (int i = 0; i < all.size(); i += 1000) {
         List<ObjectIdentifier> batch = all.subList(i, Math.min(i + 1000, all.size()));
-        s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(batch).quiet(true)));
+        // S3 answers 200 and says per key what it refused (object lock, a policy, permissions).
+        s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(batch).quiet(true)))
+            .errors().stream().findFirst().ifPresent(e -> {
+              throw AwsFailures.nonRetryable("S3 DeleteObjects refused to delete " + e.key()
+                  + " of bucket " + bucket + ": " + e.code() + ": " + e.message(), e.code());
+            });
       }
     }, NO_SUCH_BUCKET);
     return all.size();

@@ -142,6 +142,26 @@ class Ec2ActivitiesTest extends MotoLabTest {
   }
 
   @Test
+  void associateWhoseAnswerWasLostIsNotSentAgainBeforeReadingTheAssociation() {
+    // EC2 associated but its answer was lost. An SDK retry of the call would get IncorrectState
+    // (there is an existing association), a non-retryable failure; Temporal's retry reads first.
+    lab.close();
+    lab = new Lab(List.of(new FaultInjector(
+        "AssociateIamInstanceProfile", "RequestTimeout", "Your request timed out", 1)));
+    String id = instance(LAB);
+    profile("labflow-lab-ec2-profile");
+    AssociateInstanceProfileInput in =
+        new AssociateInstanceProfileInput(LAB, id, "labflow-lab-ec2-profile");
+
+    assertThat(failureOf(() -> lab.ec2.associateInstanceProfile(in), "RequestTimeout")
+        .isNonRetryable()).isFalse();
+    AssociationOutput retried = lab.ec2.associateInstanceProfile(in);
+
+    assertThat(retried.change()).isEqualTo("unchanged");
+    assertThat(associations(id)).hasSize(1);
+  }
+
+  @Test
   void otherInvalidParameterValuesAreNotRetried() {
     lab.close();
     lab =

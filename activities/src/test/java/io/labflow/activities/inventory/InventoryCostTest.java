@@ -9,6 +9,8 @@ import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.iam.policies.PolicyActivities.CreatePolicyInput;
 import io.labflow.activities.iam.profiles.InstanceProfileActivities.CreateInstanceProfileInput;
 import io.labflow.activities.iam.roles.RoleActivities.CreateRoleInput;
+import io.labflow.activities.learner.LearnerAccessActivities;
+import io.labflow.activities.learner.LearnerAccessActivities.AdoptRoleInput;
 import io.labflow.activities.model.LabInput;
 import io.labflow.activities.model.LabResources;
 import io.labflow.activities.model.ResourceKind;
@@ -87,16 +89,8 @@ class InventoryCostTest extends MotoLabTest {
   void untaggedLookAlikesAreReadOnceSettledAndTheLabsOwnAlwaysAgain() {
     LabInventoryTest.provision(lab, "lab-a");
     // A worker whose clock is past the settle window: untagged resources count as settled.
-    TagCache cache =
-        new TagCache(Clock.offset(Clock.systemUTC(), TagCache.SETTLE.plus(Duration.ofMinutes(1))));
-    IamEntities entities = new IamEntities(lab.clients);
     TestActivityEnvironment env = TestActivityEnvironment.newInstance();
-    // Only listed: the sweep's deletes are not needed.
-    env.registerActivitiesImplementations(
-        new LabInventoryActivitiesImpl(lab.clients, entities, Map.of(), cache));
-    LabInventoryActivities settled = env.newActivityStub(LabInventoryActivities.class,
-        ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(3))
-            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
+    LabInventoryActivities settled = settledWorker(env);
     Supplier<LabResources> inventory = () -> settled.listLabResources(new LabInput("lab-a"));
 
     lookAlikesOf("other-0");
@@ -116,6 +110,40 @@ class InventoryCostTest extends MotoLabTest {
     assertThat(inventory.get().get(ResourceKind.BUCKETS)).containsExactly("labflow-lab-a-bucket");
     assertThat(inventory.get()).isEqualTo(list("lab-a"));
     env.close();
+  }
+
+  /**
+   * A role the learner made under the lab's name, read untagged by the worker's inventory once
+   * settled, then adopted (tagged as the lab's): the next inventory lists it, so teardown and the
+   * sweep delete it. The cache's verdict "nobody's" must not hide it.
+   */
+  @Test
+  void aRoleAdoptedAfterTheCacheReadItUntaggedIsTheLabs() {
+    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+    LabInventoryActivities settled = settledWorker(env);
+    lab.clients.iam().createRole(b -> b.roleName("labflow-lab-a-made")
+        .assumeRolePolicyDocument(PolicyDocuments.trustPolicy("ec2.amazonaws.com", null)));
+    assertThat(settled.listLabResources(new LabInput("lab-a")).get(ResourceKind.ROLES)).isEmpty();
+
+    assertThat(lab.stub(LearnerAccessActivities.class).adoptRole(
+        new AdoptRoleInput("lab-a", "labflow-lab-a-made", "2000-01-01T00:00:00Z")).tagged())
+        .isTrue();
+
+    assertThat(settled.listLabResources(new LabInput("lab-a")).get(ResourceKind.ROLES))
+        .containsExactly("labflow-lab-a-made");
+    env.close();
+  }
+
+  /** The inventory of a worker whose clock is past the settle window (untagged ones are cached). */
+  private LabInventoryActivities settledWorker(TestActivityEnvironment env) {
+    TagCache cache =
+        new TagCache(Clock.offset(Clock.systemUTC(), TagCache.SETTLE.plus(Duration.ofMinutes(1))));
+    // Only listed: the sweep's deletes are not needed.
+    env.registerActivitiesImplementations(new LabInventoryActivitiesImpl(
+        lab.clients, new IamEntities(lab.clients), Map.of(), cache));
+    return env.newActivityStub(LabInventoryActivities.class,
+        ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(3))
+            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
   }
 
   private LabResources list(String labId) {

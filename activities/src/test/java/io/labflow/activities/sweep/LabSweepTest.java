@@ -215,4 +215,31 @@ class LabSweepTest {
         .containsExactly("labflow-lab-broken");
     assertThat(listAll.count.get()).isZero();
   }
+
+  /**
+   * A lab bucket whose object S3 refuses to delete (here a bucket policy; on AWS also object lock
+   * or a worker without s3:DeleteObjectVersion): DeleteObjects answers 200 with an error for that
+   * key. The sweep names the object and the error, not only the BucketNotEmpty that follows.
+   */
+  @Test
+  void anObjectS3RefusesToDeleteIsNamedWithItsError() {
+    String labId = "lab-kept";
+    String bucket = "lab-kept-bucket";
+    lab.clients.s3().createBucket(b -> b.bucket(bucket));
+    lab.clients.s3().putBucketTagging(b -> b.bucket(bucket).tagging(t -> t.tagSet(
+        software.amazon.awssdk.services.s3.model.Tag.builder().key(Tags.LAB_TAG).value(labId)
+            .build(),
+        software.amazon.awssdk.services.s3.model.Tag.builder().key(Tags.NAMESPACE_TAG)
+            .value(Lab.NAMESPACE).build())));
+    lab.clients.s3().putObject(b -> b.bucket(bucket).key("kept.txt"), RequestBody.fromString("k"));
+    lab.clients.s3().putBucketPolicy(b -> b.bucket(bucket).policy("{\"Version\":\"2012-10-17\","
+        + "\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\","
+        + "\"Action\":\"s3:DeleteObject\",\"Resource\":\"arn:aws:s3:::" + bucket + "/*\"}]}"));
+
+    DeleteLabResourcesOutput out = lab.inventory.deleteLabResources(new LabInput(labId));
+
+    assertThat(out.remaining().get(ResourceKind.BUCKETS)).containsExactly(bucket);
+    assertThat(out.blocked()).singleElement().asString()
+        .startsWith("bucket " + bucket + ": ").contains("kept.txt").contains("AccessDenied");
+  }
 }
