@@ -1,5 +1,6 @@
 package io.labflow.activities.iam.policies;
 
+import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.iam.IamEntities;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.Policy;
 import software.amazon.awssdk.services.iam.model.PolicyVersion;
@@ -153,8 +153,7 @@ public final class PolicyActivitiesImpl implements PolicyActivities {
     // answer was lost (a 500, a dropped connection), an SDK retry would do it a second time. So the
     // SDK does not retry it; Temporal's retry of the activity first looks at what exists.
     PolicyVersion created = iam.createPolicyVersion(b -> b.policyArn(arn).policyDocument(doc)
-        .setAsDefault(true).overrideConfiguration(o -> o.addPlugin(c -> c.overrideConfiguration(
-            oc -> oc.retryStrategy(AwsRetryStrategy.doNotRetry()))))).policyVersion();
+        .setAsDefault(true).overrideConfiguration(AwsClients::sentOnce)).policyVersion();
     log.info("lab {}: policy {} has new default version {}", labId, arn, created.versionId());
     return new PolicyVersionOutput(arn, created.versionId(), doc, true);
   }
