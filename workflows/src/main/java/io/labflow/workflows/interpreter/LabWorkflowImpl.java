@@ -115,9 +115,16 @@ public class LabWorkflowImpl implements LabWorkflow {
     Duration keepAlive = lab.definition().keepAlive();
     lab.live(keepAlive);
     if (!lifetime.await()) {
+      log.info("lab {}: keep-alive of {} is over, tearing down", lab.labId(), keepAlive);
+      // A switch paused in an Update holds the lock: it tears the lab down on this request, as on
+      // the Update teardown (labs from before version 1 waited out the pause, then rolled back).
+      if (lab.state() == LabState.PAUSED
+          && Workflow.getVersion("expiry-tears-down-a-paused-lab", Workflow.DEFAULT_VERSION, 1)
+              != Workflow.DEFAULT_VERSION) {
+        lab.requestTeardown();
+      }
       serially(() -> {
         if (lab.state() == LabState.LIVE) {
-          log.info("lab {}: keep-alive of {} is over, tearing down", lab.labId(), keepAlive);
           rollback.tearDown();
         }
         return null;
