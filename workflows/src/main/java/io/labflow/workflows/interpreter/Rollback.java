@@ -2,7 +2,6 @@ package io.labflow.workflows.interpreter;
 
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
-import io.labflow.workflows.lab.Decision;
 import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.StepState;
@@ -83,10 +82,7 @@ final class Rollback {
   void afterCancel(WorkflowLock lock, Supplier<Boolean> branchesSettled) {
     Workflow.newDetachedCancellationScope(
             () -> {
-              if (run.state() == LabState.PAUSED) {
-                // A switch paused in an update handler rolls back itself on this decision.
-                run.decide(Decision.ROLLBACK);
-              }
+              run.cancel();
               Workflow.await(branchesSettled);
               lock.lock();
               try {
