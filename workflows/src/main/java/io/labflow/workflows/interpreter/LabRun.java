@@ -50,8 +50,6 @@ final class LabRun {
   private String lastError;
   private Decision decision;
   private boolean teardownRequested;
-  /** The workflow was cancelled (a switch runs in an Update, which the cancellation misses). */
-  private boolean cancelled;
   /** Set when the lab ends in failure: what the workflow fails with. */
   private ApplicationFailure failure;
   /** The run's own failure handling (the request's onFailure), over the steps'; or null. */
@@ -171,11 +169,6 @@ final class LabRun {
   void pause(String stepId) {
     pausedStep = stepId;
     setState(LabState.PAUSED);
-    // Runs from before version 1 waited, once cancelled, for a decision or the pause timeout.
-    if (cancelled && Workflow.getVersion("cancelled-lab-rolls-back-a-pause",
-        Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION) {
-      decision = Decision.ROLLBACK;
-    }
   }
 
   void decide(Decision d) {
@@ -194,14 +187,6 @@ final class LabRun {
       setState(phase);
     }
     return taken;
-  }
-
-  /** The lab was cancelled: a paused switch rolls back now, a switch that pauses later at once. */
-  void cancel() {
-    cancelled = true;
-    if (state == LabState.PAUSED) {
-      decision = Decision.ROLLBACK;
-    }
   }
 
   /** An operator asked to tear the paused lab down: it rolls back as a teardown. */

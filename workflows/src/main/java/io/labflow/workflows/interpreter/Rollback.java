@@ -2,6 +2,7 @@ package io.labflow.workflows.interpreter;
 
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
+import io.labflow.workflows.lab.Decision;
 import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.StepState;
@@ -82,7 +83,14 @@ final class Rollback {
   void afterCancel(WorkflowLock lock, Supplier<Boolean> branchesSettled) {
     Workflow.newDetachedCancellationScope(
             () -> {
-              run.cancel();
+              // A switch runs in an Update, which the cancellation does not reach: paused, or once
+              // it pauses, it rolls back on this decision (runs from before version 1 decided only
+              // for a paused one).
+              if (run.state() == LabState.PAUSED || run.state() == LabState.SWITCHING
+                  && Workflow.getVersion("cancelled-lab-rolls-back-a-pause",
+                      Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION) {
+                run.decide(Decision.ROLLBACK);
+              }
               Workflow.await(branchesSettled);
               lock.lock();
               try {
