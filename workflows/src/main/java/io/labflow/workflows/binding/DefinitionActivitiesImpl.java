@@ -90,27 +90,37 @@ public record DefinitionActivitiesImpl(
   }
 
   /**
-   * Adds a problem for every required input of a step (tasks' solve and adopt steps included)
-   * that is a whole {@code ${params.X}} whose parameter has no value in this run: refused before
-   * anything is created rather than failing the step mid-way, after the steps before it ran.
+   * Adds a problem for every required input of a step or its undo (tasks' solve and adopt steps
+   * included) that is a whole {@code ${params.X}} whose parameter has no value in this run:
+   * refused before anything is created rather than failing the step mid-way, after the steps
+   * before it ran, or its undo, leaving what the step created.
    *
    * @return the names of those parameters
    */
   private Set<String> unsetInputs(ResolvedLab lab, List<String> problems) {
     Set<String> unset = new LinkedHashSet<>();
     for (ActionStep step : lab.definition().runnableSteps()) {
-      for (FieldSpec field :
-          loader.catalog().find(step.action()).map(ActionSpec::inputs).orElse(List.of())) {
-        String p = field.required() ? Expressions.parameterOf(step.with().get(field.name())) : null;
-        if (p != null && lab.parameters().get(p) == null) {
-          unset.add(p);
-          problems.add(new Diagnostic("request", 0, 0, "parameters." + p, "missing required"
-              + " parameter '" + p + "': step '" + step.id() + "' (" + step.action()
-              + ") needs it for its " + field.name()).toString());
-        }
+      unsetInputs(lab, "step '" + step.id() + "'", step.action(), step.with(), unset, problems);
+      if (step.compensate() != null) {
+        unsetInputs(lab, "the undo of step '" + step.id() + "'", step.compensate().action(),
+            step.compensate().with(), unset, problems);
       }
     }
     return unset;
+  }
+
+  private void unsetInputs(ResolvedLab lab, String who, String action, Map<String, Object> with,
+      Set<String> unset, List<String> problems) {
+    for (FieldSpec field :
+        loader.catalog().find(action).map(ActionSpec::inputs).orElse(List.of())) {
+      String p = field.required() ? Expressions.parameterOf(with.get(field.name())) : null;
+      if (p != null && lab.parameters().get(p) == null) {
+        unset.add(p);
+        problems.add(new Diagnostic("request", 0, 0, "parameters." + p, "missing required"
+            + " parameter '" + p + "': " + who + " (" + action + ") needs it for its "
+            + field.name()).toString());
+      }
+    }
   }
 
   /** The step file a request names, or its inline YAML as {@code inline:LABEL}. */

@@ -3,6 +3,7 @@ package io.labflow.workflows.definition;
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.Reference;
+import io.labflow.workflows.catalog.FieldSpec;
 import io.labflow.workflows.model.ParameterDef;
 import io.labflow.workflows.yaml.Suggestions;
 import io.labflow.workflows.yaml.YamlNodes;
@@ -125,10 +126,49 @@ final class ReferenceChecks {
     }
     for (Reference ref : refs) {
       String problem = problem(ref.path(), step, group, compensation);
+      if (problem == null && Expressions.isSingleReference(node.getValue())) {
+        problem = shapeProblem(ref.path(), path, compensation ? step.undo : step);
+      }
       if (problem != null) {
         nodes.error(node, path, "'${" + ref.text() + "}': " + problem);
       }
     }
+  }
+
+  /**
+   * Why a whole {@code ${params.X}} or {@code ${variant.K}} cannot be its field's value: a list, a
+   * mapping or a single value where the action reads another of the three, which the step's call
+   * could not read at run time, after the steps before it ran; null when it can.
+   */
+  private String shapeProblem(List<String> parts, String path, RawStep owner) {
+    int with = path.lastIndexOf(".with.");
+    FieldSpec field = owner.action == null || with < 0 ? null
+        : owner.action.input(path.substring(with + ".with.".length())).orElse(null);
+    if (field == null) {
+      return null;
+    }
+    String must = ", but field '" + field.name() + "' of action '" + owner.action.name()
+        + "' must be " + ValueTypes.article(field.type());
+    if (parts.get(0).equals("params")) {
+      String type = parameters.get(parts.get(1)).type();
+      return shape(type).equals(shape(field.type())) ? null
+          : "parameter '" + parts.get(1) + "' is " + ValueTypes.article(type) + must;
+    }
+    for (Map.Entry<String, Map<String, Object>> v : variants.entrySet()) {
+      Object value = parts.get(0).equals("variant") && parts.size() == 2
+          ? v.getValue().get(parts.get(1)) : null;
+      String type = value instanceof List ? "list" : value instanceof Map ? "map" : "string";
+      if (value != null && !shape(type).equals(shape(field.type()))) {
+        return "variant '" + v.getKey() + "' gives " + ValueTypes.describe(value) + must;
+      }
+    }
+    return null;
+  }
+
+  /** A type's shape: a list, a mapping (a map or an object) or a single value. */
+  private static String shape(String type) {
+    return type.equals("object") ? "map"
+        : type.equals("list") || type.equals("map") ? type : "value";
   }
 
   /** Why a reference with these parts, written at a step or its undo, is wrong; null if right. */

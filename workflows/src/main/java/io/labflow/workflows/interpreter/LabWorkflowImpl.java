@@ -115,9 +115,22 @@ public class LabWorkflowImpl implements LabWorkflow {
     Duration keepAlive = lab.definition().keepAlive();
     lab.live(keepAlive);
     if (!lifetime.await()) {
+      log.info("lab {}: keep-alive of {} is over, tearing down", lab.labId(), keepAlive);
+      // A switch runs in an Update holding the lock: paused, it is torn down as by the Update
+      // teardown; still running, it rolls back if it pauses (labs from before version 1 waited out
+      // the pause, then rolled back).
+      LabState now = lab.state();
+      if ((now == LabState.PAUSED || now == LabState.SWITCHING)
+          && Workflow.getVersion("expiry-tears-down-a-paused-lab", Workflow.DEFAULT_VERSION, 1)
+              != Workflow.DEFAULT_VERSION) {
+        if (now == LabState.PAUSED) {
+          lab.requestTeardown();
+        } else {
+          lab.decide(Decision.ROLLBACK);
+        }
+      }
       serially(() -> {
         if (lab.state() == LabState.LIVE) {
-          log.info("lab {}: keep-alive of {} is over, tearing down", lab.labId(), keepAlive);
           rollback.tearDown();
         }
         return null;

@@ -83,8 +83,12 @@ final class Rollback {
   void afterCancel(WorkflowLock lock, Supplier<Boolean> branchesSettled) {
     Workflow.newDetachedCancellationScope(
             () -> {
-              if (run.state() == LabState.PAUSED) {
-                // A switch paused in an update handler rolls back itself on this decision.
+              // A switch runs in an Update, which the cancellation does not reach: paused, or once
+              // it pauses, it rolls back on this decision (runs from before version 1 decided only
+              // for a paused one).
+              if (run.state() == LabState.PAUSED || run.state() == LabState.SWITCHING
+                  && Workflow.getVersion("cancelled-lab-rolls-back-a-pause",
+                      Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION) {
                 run.decide(Decision.ROLLBACK);
               }
               Workflow.await(branchesSettled);

@@ -229,4 +229,21 @@ class DefinitionActivitiesImplTest {
     assertThat(given.parameters()).containsEntry(
         "trustedPrincipalArn", "arn:aws:iam::123456789012:user/ada");
   }
+
+  /** An undo's required input from an optional parameter the run leaves out: refused up front. */
+  @Test
+  void anUndoNeedingAParameterTheRunLeavesOutIsRefusedBeforeAnythingIsCreated() {
+    String yaml = "name: undo-param\nparameters:\n  roleName: {type: string}\nsteps:\n"
+        + "  - id: role\n    action: CreateRole\n"
+        + "    with: {labId: \"${lab.labId}\", roleName: \"r-${lab.labId}\"}\n"
+        + "    compensate:\n      action: DeleteRole\n"
+        + "      with: {labId: \"${lab.labId}\", roleName: \"${params.roleName}\"}\n";
+
+    ApplicationFailure f = catchThrowableOfType(ApplicationFailure.class,
+        () -> activities.resolve(new LabRequest("undo-param", null, "lab-1", Map.of(), yaml)));
+
+    assertThat(f).isNotNull();
+    assertThat(f.getOriginalMessage()).isEqualTo("request: parameters.roleName: missing required"
+        + " parameter 'roleName': the undo of step 'role' (DeleteRole) needs it for its roleName");
+  }
 }

@@ -143,6 +143,11 @@ class BrokenDefinitionsTest {
             "recursive-alias.yaml",
             "8:16: steps[0].with.actions[0].actions: an alias may not refer to a list or mapping that contains it"),
         expect(
+            "reference-types.yaml",
+            "15:16: steps[0].with.actions: '${params.actions}': parameter 'actions' is a string, but field 'actions' of action 'CreatePolicy' must be a list",
+            "22:16: steps[1].with.actions: '${variant.actions}': variant 'read-write' gives a string, but field 'actions' of action 'CreatePolicy' must be a list",
+            "25:49: steps[1].compensate.with.policyName: '${params.names}': parameter 'names' is a list, but field 'policyName' of action 'DeletePolicy' must be a string"),
+        expect(
             "reference-later-step.yaml",
             "7:17: steps[0].with.roleName: '${steps.b.roleName}': step 'b' is defined later; a step can only reference earlier steps",
             "8:18: steps[0].with.policyArn: '${steps.a.policyArn}': step 'a' cannot reference its own outputs (only its compensate can)"),

@@ -10,8 +10,10 @@ import static io.labflow.workflows.interpreter.LabTestEnv.stateAttribute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.StepState;
 import io.labflow.workflows.model.Definition;
@@ -19,10 +21,12 @@ import io.labflow.workflows.model.OnFailure;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -143,5 +147,38 @@ class LabWorkflowCancelTest {
     assertThat(log.indexOf("Cancelled p2")).isLessThan(firstDelete);
     assertThat(log.subList(firstDelete, log.size()))
         .containsExactly("Delete p2", "Delete p1", "Delete a");
+  }
+
+  @Test
+  void cancellingALabDuringASwitchRollsBackWithoutPausing(WorkflowClient client, Worker worker) {
+    RESOURCES.hang("Create policy-version");
+    Definition d =
+        definition("cancel-switch")
+            .variant("read-only", Map.of())
+            .variant("read-write", Map.of())
+            .keepAlive(Duration.ofDays(1))
+            .pauseTimeout(Duration.ofHours(24))
+            .steps(create("role"))
+            .onVariantChange(
+                create("policy-version").heartbeat(Duration.ofSeconds(2))
+                    .timeout(Duration.ofSeconds(3)).maxAttempts(1).onFailure(OnFailure.PAUSE))
+            .build();
+    LabWorkflow lab = start(client, worker, "lab-cancel-switch", d, null);
+    LabTestEnv.awaitState(lab, LabState.LIVE);
+    WorkflowStub.fromTyped(lab).startUpdate(
+        "switchVariant", WorkflowUpdateStage.ACCEPTED, LabStatus.class, RawJson.of("read-write"));
+    awaitStatus(lab, s -> s.steps().size() == 2 && s.steps().get(1).state() == StepState.RUNNING);
+
+    // The switch runs in an Update, which the cancellation does not reach: its step times out.
+    WorkflowStub.fromTyped(lab).cancel();
+
+    assertThatThrownBy(() -> WorkflowStub.fromTyped(lab).getResult(LabResult.class))
+        .isInstanceOf(WorkflowFailedException.class)
+        .hasCauseInstanceOf(CanceledFailure.class);
+    assertThat(lab.status().lastError()).isEqualTo("step 'policy-version' (Create) failed: timed"
+        + " out (start-to-close); rolled back: policy-version, role; could not roll back: none");
+    assertThat(RESOURCES.calls("Delete policy-version")).isEqualTo(1);
+    assertThat(RESOURCES.calls("Delete role")).isEqualTo(1);
+    assertThat(stateAttribute(lab)).isEqualTo("ROLLED_BACK");
   }
 }

@@ -19,9 +19,12 @@ import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.StepState;
 import io.labflow.workflows.model.Definition;
+import io.labflow.workflows.model.OnFailure;
+import io.labflow.workflows.model.RetrySpec;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
+import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
@@ -165,6 +168,62 @@ class LabWorkflowLiveTest {
     assertThat(RESOURCES.log())
         .containsExactlyElementsOf(SWITCHED_THEN_UNDONE);
     assertThat(stateAttribute(lab)).isEqualTo("ROLLED_BACK");
+  }
+
+  @Test
+  void keepAliveThatRunsOutWhileASwitchIsPausedTearsTheLabDown(
+      WorkflowClient client, Worker worker) {
+    RESOURCES.failNonRetryable("Create policy-version", "LimitExceeded");
+    Definition d =
+        definition("live-pausing")
+            .variant("read-only", map("actions", "s3:GetObject"))
+            .variant("read-write", map("actions", "s3:PutObject"))
+            .keepAlive(Duration.ofHours(1))
+            .pauseTimeout(Duration.ofHours(24))
+            .steps(create("role"))
+            .onVariantChange(create("policy-version").onFailure(OnFailure.PAUSE))
+            .build();
+    LabWorkflow lab = start(client, worker, "lab-paused-expiry", d, null);
+    awaitState(lab, LabState.LIVE);
+    WorkflowStub.fromTyped(lab).startUpdate(
+        "switchVariant", WorkflowUpdateStage.ACCEPTED, LabStatus.class, RawJson.of("read-write"));
+    awaitState(lab, LabState.PAUSED);
+
+    // Waiting for the result lets the test server skip to the end of the keep-alive.
+    LabResult result = WorkflowStub.fromTyped(lab).getResult(LabResult.class);
+
+    assertThat(result.state()).isEqualTo(LabState.TORN_DOWN);
+    assertThat(RESOURCES.log()).containsExactly(
+        "Create role", "Create policy-version", "Delete policy-version", "Delete role");
+  }
+
+  @Test
+  void keepAliveThatRunsOutDuringASwitchRollsBackWhenTheSwitchStepFails(
+      WorkflowClient client, Worker worker) {
+    // The switch step fails, waits 90 minutes to retry (the keep-alive of 1h runs out), fails again.
+    RESOURCES.failRetryable("Create policy-version", "Throttling", 2);
+    Definition d =
+        definition("live-switching")
+            .variant("read-only", map("actions", "s3:GetObject"))
+            .variant("read-write", map("actions", "s3:PutObject"))
+            .keepAlive(Duration.ofHours(1))
+            .pauseTimeout(Duration.ofHours(24))
+            .steps(create("role"))
+            .onVariantChange(create("policy-version").onFailure(OnFailure.PAUSE).retry(
+                new RetrySpec(Duration.ofMinutes(90), 1.0, Duration.ofMinutes(90), 2, List.of())))
+            .build();
+    LabWorkflow lab = start(client, worker, "lab-switching-expiry", d, null);
+    awaitState(lab, LabState.LIVE);
+    WorkflowStub.fromTyped(lab).startUpdate(
+        "switchVariant", WorkflowUpdateStage.ACCEPTED, LabStatus.class, RawJson.of("read-write"));
+
+    ApplicationFailure failure = labFailure(lab);
+
+    assertThat(failure.getOriginalMessage()).isEqualTo("step 'policy-version' (Create) failed:"
+        + " Throttling: throttling on policy-version; rolled back: policy-version, role;"
+        + " could not roll back: none");
+    assertThat(RESOURCES.log()).containsExactly("Create role", "Create policy-version",
+        "Create policy-version", "Delete policy-version", "Delete role");
   }
 
   @Test
