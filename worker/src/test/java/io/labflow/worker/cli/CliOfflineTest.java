@@ -63,6 +63,10 @@ class CliOfflineTest {
     CliRun badVariant = run("plan", lab("iam-mini"), "--variant", "admin");
     assertThat(badVariant.code()).isEqualTo(2);
     assertThat(badVariant.err()).contains("unknown variant 'admin'").contains("read-only");
+    CliRun badLimit = run("list", "--limit", "-1");
+    assertThat(badLimit.code()).isEqualTo(2);
+    assertThat(badLimit.err()).isEqualTo("labflow: --limit must be at least 1, got -1"
+        + System.lineSeparator());
   }
 
   @Test
