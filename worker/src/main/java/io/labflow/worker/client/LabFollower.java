@@ -37,7 +37,7 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
   public static final Set<LabState> LIVE_OR_PAUSED = Set.of(LabState.LIVE, LabState.PAUSED);
 
   /** How long a status query may take before following goes on without its answer. */
-  static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
 
   private static final ExecutorService CALLS = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "labflow-call");

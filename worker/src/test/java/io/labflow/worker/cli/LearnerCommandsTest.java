@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.TemporalConnection;
+import io.temporal.client.WorkflowOptions;
 import io.temporal.envconfig.ClientConfigProfile;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -155,6 +156,20 @@ class LearnerCommandsTest {
     }
     assertThat(followed.toString())
         .containsOnlyOnce("lab broken-status-1 failed its status query: ");
+  }
+
+  @Test
+  void aRunningFleetNightNoWorkerAnswersIsToldWithinTheQueryBound() throws InterruptedException {
+    // As when the worker went down mid-night: no worker takes the night's report query.
+    server.client.newUntypedWorkflowStub("FleetResetWorkflow", WorkflowOptions.newBuilder()
+        .setWorkflowId("night-1").setTaskQueue("nobody").build()).start();
+
+    FleetStatusCommand.Night night = FleetStatusCommand.night(
+        new TemporalConnection(ClientConfigProfile.getDefaultInstance(), server.client, false),
+        "night-1");
+
+    assertThat(night.failure()).isEqualTo(
+        "no answer to its report query within 10 s; is a worker polling task queue nobody?");
   }
 
   @Test
