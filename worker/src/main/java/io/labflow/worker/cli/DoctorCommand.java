@@ -3,6 +3,7 @@ package io.labflow.worker.cli;
 import io.labflow.worker.doctor.Doctor;
 import io.labflow.worker.doctor.Row;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
+import java.nio.file.Files;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,6 +31,11 @@ final class DoctorCommand extends BaseCommand {
 
   @Override
   public Integer call() {
+    // Else no definition is checked, and a table without a FAIL row passes a worker that has none.
+    if (!Files.isDirectory(root().definitions)) {
+      throw new UsageException("--definitions (env LABFLOW_DEFINITIONS_DIR): no directory "
+          + root().definitions);
+    }
     for (String d : definitions) {
       if (new DirectoryDefinitionSource(root().definitions).find(d).isEmpty()) {
         throw new UsageException("--definition: no definition named " + d + " in "

@@ -20,7 +20,7 @@ final class FleetReleaseCommand extends BaseCommand {
   String fleetName;
 
   @Override
-  public Integer call() {
+  public Integer call() throws InterruptedException {
     TemporalConnection conn = connect();
     ScheduleDescription d = fleetName != null ? FleetCommand.describe(conn, fleetName) : findFleetOf(conn, lab);
     FleetRequest request = FleetSchedules.request(d);

@@ -1,6 +1,7 @@
 package io.labflow.worker.cli;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetDetails;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -110,7 +112,8 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
   }
 
   /** The most recent completed night (what the next night reads), or an empty night. */
-  static Night lastReport(TemporalConnection conn, ScheduleDescription d) {
+  static Night lastReport(TemporalConnection conn, ScheduleDescription d)
+      throws InterruptedException {
     List<String> ids = nightIds(d);
     for (int i = ids.size() - 1; i >= 0; i--) {
       Night n = night(conn, ids.get(i));
@@ -132,17 +135,23 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
         .toList();
   }
 
-  private static Night night(TemporalConnection conn, String workflowId) {
+  static Night night(TemporalConnection conn, String workflowId) throws InterruptedException {
     WorkflowStub stub = conn.client().newUntypedWorkflowStub(workflowId);
     WorkflowExecutionDescription desc = stub.describe();
     WorkflowExecutionStatus s = desc.getStatus();
     String status = StatusPrinter.name(s);
     try {
       // A night that did not complete has no result: waiting for it throws its failure.
+      // A query no worker takes would wait a minute, then read as an unreachable Temporal.
       FleetReport report = s == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
-          ? stub.query("report", FleetReport.class)
+          ? LabFollower.within(LabFollower.QUERY_TIMEOUT,
+              () -> stub.query("report", FleetReport.class))
           : stub.getResult(FleetReport.class);
       return new Night(workflowId, status, report, null);
+    } catch (TimeoutException e) {
+      return new Night(workflowId, status, null, "no answer to its report query within "
+          + LabFollower.QUERY_TIMEOUT.toSeconds() + " s; is a worker polling task queue "
+          + desc.getTaskQueue() + "?");
     } catch (RuntimeException e) {
       return new Night(workflowId, status, null, Main.describe(e));
     }

@@ -22,6 +22,9 @@ final class ListCommand extends BaseCommand {
 
   @Override
   public Integer call() {
+    if (limit < 1) {
+      throw new UsageException("--limit must be at least 1, got " + limit);
+    }
     String query = "WorkflowType='" + LabWorkflow.TYPE + "'" + (extra == null ? "" : " AND (" + extra + ")");
     List<WorkflowExecutionMetadata> runs =
         connect().client().listExecutions(query).limit(limit).toList();

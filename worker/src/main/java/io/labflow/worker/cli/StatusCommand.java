@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
     "Prints a lab's steps, states, attempts and errors.",
     "When no worker polls the lab's task queue, prints the server's record instead (workflow",
     "status, LabState, summary, pending activities) and says so. Exit code: 0 answered,",
-    "1 no such lab, 4 --json with no worker polling."})
+    "1 no such lab or the lab failed its status query, 4 --json with no worker polling."})
 final class StatusCommand extends LabCommand {
 
   @Option(names = "--json", description = "Print the status query's answer as JSON.")

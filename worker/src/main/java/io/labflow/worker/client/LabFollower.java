@@ -1,5 +1,6 @@
 package io.labflow.worker.client;
 
+import io.grpc.StatusRuntimeException;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
@@ -8,9 +9,12 @@ import io.labflow.workflows.lab.StepStatus;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.client.WorkflowExecutionDescription;
+import io.temporal.client.WorkflowQueryRejectedException;
+import io.temporal.client.WorkflowServiceException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -33,7 +37,7 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
   public static final Set<LabState> LIVE_OR_PAUSED = Set.of(LabState.LIVE, LabState.PAUSED);
 
   /** How long a status query may take before following goes on without its answer. */
-  static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
 
   private static final ExecutorService CALLS = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "labflow-call");
@@ -61,13 +65,14 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
     Map<String, StepState> steps = new HashMap<>();
     Map<String, Integer> attempts = new HashMap<>();
     boolean toldUnanswered = false;
+    Set<String> toldFailures = new HashSet<>();
     long deadline = System.nanoTime() + timeout.toNanos();
     LabStatus last = null;
     while (true) {
       WorkflowExecutionDescription d = connection.client()
           .newUntypedWorkflowStub(labId, Optional.ofNullable(runId), Optional.empty()).describe();
       long asked = System.nanoTime();
-      Optional<LabStatus> status = query(connection, labId, runId);
+      Optional<LabStatus> status = ask(labId, runId, toldFailures);
       if (status.isEmpty() && !toldUnanswered
           && System.nanoTime() - asked >= QUERY_TIMEOUT.toNanos()) {
         toldUnanswered = true;
@@ -90,13 +95,25 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
       }
       if (d.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
         // One last query: a closed run still answers it while a worker is around.
-        Optional<LabStatus> fin = query(connection, labId, d.getExecution().getRunId());
+        Optional<LabStatus> fin = ask(labId, d.getExecution().getRunId(), toldFailures);
         return new Outcome(d.getStatus(), fin.isPresent() ? fin : Optional.ofNullable(last));
       }
       if (last != null && stopAt.contains(last.state()) || System.nanoTime() > deadline) {
         return new Outcome(d.getStatus(), Optional.ofNullable(last));
       }
       Thread.sleep(pollInterval.toMillis());
+    }
+  }
+
+  /** The status query's answer; a failure is said once ({@code told}) and followed past. */
+  private Optional<LabStatus> ask(String labId, String runId, Set<String> told) {
+    try {
+      return query(connection, labId, runId);
+    } catch (IllegalStateException failed) {
+      if (told.add(failed.getMessage())) {
+        out.println("  " + failed.getMessage());
+      }
+      return Optional.empty();
     }
   }
 
@@ -112,15 +129,23 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
 
   /**
    * The lab's status query, empty when the run cannot answer within {@link #QUERY_TIMEOUT} (no
-   * worker, first task): a query no worker takes would otherwise wait about a minute.
+   * worker, first task): a query no worker takes would otherwise wait about a minute. A lab whose
+   * worker answers with a failure (its replay or its handler failed) is an {@link
+   * IllegalStateException} saying so.
    */
   public static Optional<LabStatus> query(TemporalConnection conn, String labId, String runId) {
     LabWorkflow stub =
         conn.client().newWorkflowStub(LabWorkflow.class, labId, Optional.ofNullable(runId));
     try {
       return Optional.ofNullable(within(QUERY_TIMEOUT, stub::status));
-    } catch (TimeoutException | RuntimeException e) {
+    } catch (TimeoutException | WorkflowQueryRejectedException | WorkflowServiceException e) {
       return Optional.empty();
+    } catch (RuntimeException e) {
+      // The first line: the worker's failure comes with its stack trace.
+      Throwable why = e.getCause() != null ? e.getCause() : e;
+      throw new IllegalStateException("lab " + labId + " failed its status query: "
+          + String.valueOf(why instanceof StatusRuntimeException s ? s.getStatus().getDescription()
+              : why.getMessage()).lines().findFirst().orElse(""));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.empty();

@@ -37,6 +37,7 @@ final class LabStateGauges implements AutoCloseable {
   private final WorkflowClient client;
   private final MultiGauge byState;
   private final MultiGauge paused;
+  private boolean failing;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "labflow-lab-gauges");
     t.setDaemon(true);
@@ -66,10 +67,15 @@ final class LabStateGauges implements AutoCloseable {
         }
       }
     } catch (RuntimeException e) {
-      // Temporal unreachable: the worker's own lines say so; keep the last figures.
-      log.debug("Could not count labs by state: {}", e.toString());
+      // Said once per outage: an alert on these gauges is silent while they keep the last figures.
+      if (!failing) {
+        log.warn("Cannot count labs by state; the labflow_labs and labflow_lab_paused gauges keep"
+            + " their last figures until Temporal's visibility answers: {}", e.toString());
+      }
+      failing = true;
       return;
     }
+    failing = false;
     byState.register(counts.entrySet().stream()
         .map(c -> MultiGauge.Row.of(Tags.of("state", c.getKey()), c.getValue())).toList(), true);
     paused.register(pausedRows, true);

@@ -33,6 +33,7 @@ import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -83,6 +84,8 @@ public final class LabWorker implements AutoCloseable {
     this.settings = settings;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().meterFilter(new LabflowMeters());
+    // Bound first: a port in use stops the worker before it opens a connection or AWS clients.
+    this.metrics = settings.metricsPort() >= 0 ? metricsServer(settings.metricsPort()) : null;
     this.metricsScope = new RootScopeBuilder()
         .reporter(new MicrometerClientStatsReporter(registry))
         .reportEvery(com.uber.m3.util.Duration.ofSeconds(5));
@@ -106,7 +109,6 @@ public final class LabWorker implements AutoCloseable {
         new FleetActivitiesImpl(connection.client(), new QuotaPlanner(access.clients(), dir)));
     worker.registerActivitiesImplementations(
         StepLibrary.implementations(access.clients(), dir).toArray());
-    this.metrics = settings.metricsPort() >= 0 ? metricsServer(settings.metricsPort()) : null;
     this.labGauges = new LabStateGauges(connection.client(), registry);
   }
 
@@ -130,7 +132,13 @@ public final class LabWorker implements AutoCloseable {
   }
 
   private HttpServer metricsServer(int port) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+    HttpServer server;
+    try {
+      server = HttpServer.create(new InetSocketAddress(port), 0);
+    } catch (BindException e) {
+      throw new IllegalStateException("metrics port " + port + " is in use (" + e.getMessage()
+          + "); choose another with --metrics-port or LABFLOW_METRICS_PORT, or -1 for none");
+    }
     server.createContext("/metrics", exchange -> {
       byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");

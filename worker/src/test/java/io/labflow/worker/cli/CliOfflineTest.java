@@ -63,6 +63,15 @@ class CliOfflineTest {
     CliRun badVariant = run("plan", lab("iam-mini"), "--variant", "admin");
     assertThat(badVariant.code()).isEqualTo(2);
     assertThat(badVariant.err()).contains("unknown variant 'admin'").contains("read-only");
+    CliRun noDefinitions = run("--definitions", "/nonexistent/definitions", "doctor");
+    assertThat(noDefinitions.code()).isEqualTo(2);
+    assertThat(noDefinitions.err()).isEqualTo("labflow: --definitions (env"
+        + " LABFLOW_DEFINITIONS_DIR): no directory /nonexistent/definitions"
+        + System.lineSeparator());
+    CliRun badLimit = run("list", "--limit", "-1");
+    assertThat(badLimit.code()).isEqualTo(2);
+    assertThat(badLimit.err()).isEqualTo("labflow: --limit must be at least 1, got -1"
+        + System.lineSeparator());
   }
 
   @Test

@@ -2,6 +2,14 @@ package io.labflow.worker.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labflow.worker.client.LabFollower;
+import io.labflow.worker.client.TemporalConnection;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.envconfig.ClientConfigProfile;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -125,6 +133,43 @@ class LearnerCommandsTest {
     assertThat(r.out()).as(r.all())
         .startsWith("Lab extend-1 extended by 1h30m.\n")
         .contains("Notice: kept alive 1h30m longer");
+  }
+
+  @Test
+  void aStatusQueryThatFailsIsToldAsItsFailureNotAsSilence() throws InterruptedException {
+    // As when the worker cannot replay the lab's history: the lab's worker answers with a failure.
+    server.startLab("broken-status-1");
+
+    DoubleLabServer.Result status = server.labflow("status", "broken-status-1");
+    DoubleLabServer.Result json = server.labflow("status", "broken-status-1", "--json");
+    StringWriter followed = new StringWriter();
+    new LabFollower(
+        new TemporalConnection(ClientConfigProfile.getDefaultInstance(), server.client, false),
+        new PrintWriter(followed, true), Duration.ofMillis(50))
+        .follow("broken-status-1", null, Duration.ofSeconds(1), LabFollower.LIVE_OR_PAUSED);
+
+    for (DoubleLabServer.Result r : List.of(status, json)) {
+      assertThat(r.code()).as(r.all()).isEqualTo(1);
+      assertThat(r.err()).as(r.all())
+          .startsWith("labflow: lab broken-status-1 failed its status query: ")
+          .contains("the status handler failed").hasLineCount(1);
+    }
+    assertThat(followed.toString())
+        .containsOnlyOnce("lab broken-status-1 failed its status query: ");
+  }
+
+  @Test
+  void aRunningFleetNightNoWorkerAnswersIsToldWithinTheQueryBound() throws InterruptedException {
+    // As when the worker went down mid-night: no worker takes the night's report query.
+    server.client.newUntypedWorkflowStub("FleetResetWorkflow", WorkflowOptions.newBuilder()
+        .setWorkflowId("night-1").setTaskQueue("nobody").build()).start();
+
+    FleetStatusCommand.Night night = FleetStatusCommand.night(
+        new TemporalConnection(ClientConfigProfile.getDefaultInstance(), server.client, false),
+        "night-1");
+
+    assertThat(night.failure()).isEqualTo(
+        "no answer to its report query within 10 s; is a worker polling task queue nobody?");
   }
 
   @Test

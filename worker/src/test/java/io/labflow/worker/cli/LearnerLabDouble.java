@@ -58,6 +58,9 @@ public class LearnerLabDouble implements LabWorkflow {
 
   @Override
   public LabStatus status() {
+    if (labId.startsWith("broken-status")) {
+      throw new IllegalStateException("the status handler failed");
+    }
     List<LearnerProgress.Task> tasks = new ArrayList<>();
     for (LearnerProgress.Task t : TASKS) {
       tasks.add(new LearnerProgress.Task(t.id(), t.title(), t.points(),

@@ -3,6 +3,8 @@ package io.labflow.worker.cli;
 import static io.labflow.worker.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -27,5 +29,16 @@ class WorkerCommandTest {
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).startsWith("labflow: --site-parameters: not valid JSON at line 1,")
         .doesNotContain("Exception");
+  }
+
+  @Test
+  void aMetricsPortInUseIsOneSentenceNamingThePortAndTheOption() throws IOException {
+    try (ServerSocket taken = new ServerSocket(0)) {
+      int port = taken.getLocalPort();
+      CliRun r = run("worker", "--metrics-port", String.valueOf(port));
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.err()).startsWith("labflow: metrics port " + port + " is in use")
+          .contains("--metrics-port", "LABFLOW_METRICS_PORT").doesNotContain("Exception");
+    }
   }
 }
