@@ -6,16 +6,20 @@ import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
 import io.labflow.workflows.fleet.Fleet;
 import io.labflow.workflows.fleet.FleetLab;
+import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.input.RawJson;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
 import io.temporal.client.schedules.ScheduleDescription;
 import io.temporal.client.schedules.ScheduleHandle;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -152,8 +156,9 @@ final class FleetCommand extends BaseCommand {
 
   @Command(name = "delete", description = {
       "Deletes the fleet's schedule. The labs are left as they are unless --teardown-labs is given.",
-      "With --teardown-labs, one line per lab; a lab already torn down or rolled back counts as done.",
-      "Exit code: 0 done, 1 a lab's teardown failed, 4 no worker polls (teardowns recorded)."})
+      "With --teardown-labs, one line per lab; a lab already torn down or rolled back counts as done;",
+      "refused, changing nothing, while a night of the fleet or a reset of one of its labs runs.",
+      "Exit code: 0 done, 1 refused or a lab's teardown failed, 4 no worker polls (teardowns recorded)."})
   static final class Delete extends OnFleet {
     @Option(names = "--teardown-labs", description = "Also tear every lab of the fleet down.") boolean teardown;
 
@@ -162,6 +167,9 @@ final class FleetCommand extends BaseCommand {
       TemporalConnection conn = connect();
       ScheduleDescription d = describe(conn, name);
       FleetRequest request = FleetSchedules.request(d);
+      if (teardown) {
+        refuseWhileResetting(conn, d, request);
+      }
       conn.schedules().getHandle(d.getId()).delete();
       out().println("Deleted " + d.getId() + (teardown ? "" : "; its " + request.labs().size() + " labs are left as they are"));
       if (!teardown) {
@@ -185,6 +193,37 @@ final class FleetCommand extends BaseCommand {
       out().println("Tore down " + (request.labs().size() - failed - recorded) + " of "
           + request.labs().size() + " labs" + (recorded == 0 ? "" : "; " + recorded + " recorded"));
       return failed > 0 ? 1 : recorded > 0 ? NoWorker.EXIT_CODE : 0;
+    }
+
+    /**
+     * Refuses, before anything changes, while a night of the fleet or a reset of one of its labs
+     * runs: a reset that tears its lab down after the lab's own teardown starts it afresh, a live
+     * lab no fleet owns. A fleet's resets all have the id {@code reset-<labId>}, read as they are
+     * now (visibility can lag behind a reset started a moment ago).
+     */
+    private void refuseWhileResetting(TemporalConnection conn, ScheduleDescription d,
+        FleetRequest request) {
+      List<String> running = Stream.concat(
+          d.getInfo().getRunningActions().stream()
+              .filter(ScheduleActionExecutionStartWorkflow.class::isInstance)
+              .map(a -> ((ScheduleActionExecutionStartWorkflow) a).getWorkflowId()),
+          request.labs().stream().map(l -> LabIds.resetId(l.labId())).filter(id -> {
+            try {
+              return conn.client().newUntypedWorkflowStub(id).describe().getStatus()
+                  == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+            } catch (RuntimeException e) {
+              if (Main.notFound(e)) {
+                return false;
+              }
+              throw e;
+            }
+          })).toList();
+      if (!running.isEmpty()) {
+        throw new IllegalStateException("fleet " + name + " is not deleted and no lab is torn"
+            + " down: still running: " + String.join(", ", running) + " (a reset that ends after"
+            + " its lab's teardown starts the lab again); wait until they end (labflow fleet"
+            + " status " + name + "), then delete again");
+      }
     }
 
     /** The one line that says what a lab's teardown did: its last words. */

@@ -123,6 +123,37 @@ class FleetE2eTest extends OnLocalStack {
   }
 
   @Test
+  void deleteWithTeardownRefusesWhileANightOrAResetOfTheFleetRuns() throws Exception {
+    // On a task queue no worker polls, the night and the reset stay running, as a reset does
+    // between its lab's teardown and its fresh start.
+    Map<String, String> idle = new HashMap<>(stack.env(QUEUE));
+    idle.put("LABFLOW_TASK_QUEUE", "e2e-fleet-nobody");
+    cli(idle, "fleet", "apply", fleetFile("e2e-busy", "[busy-01]", 1, 3).toString());
+    assertThat(Cli.run(idle, "fleet", "reset", "e2e-busy").exitCode()).isEqualTo(4);
+    assertThat(Cli.run(idle, "fleet", "reset", "e2e-busy", "--lab", "busy-01").exitCode()).isEqualTo(4);
+    List<String> nights = List.of();
+    for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        nights.isEmpty() && System.nanoTime() < end; Thread.sleep(200)) {
+      nights = schedules.getHandle("fleet-e2e-busy").describe().getInfo().getRunningActions().stream()
+          .map(a -> ((ScheduleActionExecutionStartWorkflow) a).getWorkflowId()).toList();
+    }
+    assertThat(nights).as("the triggered night").hasSize(1);
+
+    Cli.Result refused = Cli.run(stack.env(QUEUE), "fleet", "delete", "e2e-busy", "--teardown-labs");
+
+    assertThat(refused.exitCode()).as(refused.all()).isEqualTo(1);
+    assertThat(refused.all()).isEqualTo("labflow: fleet e2e-busy is not deleted and no lab is torn"
+        + " down: still running: " + nights.get(0) + ", reset-busy-01 (a reset that ends after its"
+        + " lab's teardown starts the lab again); wait until they end (labflow fleet status"
+        + " e2e-busy), then delete again\n");
+    assertThat(schedules.getHandle("fleet-e2e-busy").describe().getId()).isEqualTo("fleet-e2e-busy");
+    for (String id : List.of(nights.get(0), "reset-busy-01")) {
+      stack.client().newUntypedWorkflowStub(id).terminate("test over");
+    }
+    cli(idle, "fleet", "delete", "e2e-busy");
+  }
+
+  @Test
   void eightLabsThreeAtATimeAreAllLiveWithOneSetOfResourcesEach() throws Exception {
     Map<String, String> env = stack.env(QUEUE);
     Path file = fleetFile("e2e-eight", "{prefix: fl-, count: 8}", 3, 3);
