@@ -1,6 +1,7 @@
 package io.labflow.worker.cli;
 
 import io.labflow.worker.client.TemporalConnection;
+import io.labflow.worker.fleet.FleetActivitiesImpl;
 import io.labflow.worker.fleet.FleetRequest;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
@@ -120,11 +121,18 @@ final class FleetCommand extends BaseCommand {
       ResetRequest request = fleet.resetOf(l);
       WorkflowOptions options = request.options(root().taskQueue, "labflow fleet reset --lab");
       String id = options.getWorkflowId();
+      // The night's check: a reset of the lab under another id (a per-lab Schedule's) counts too.
+      String other = new FleetActivitiesImpl(conn.client(), null).runningReset(lab);
       try {
-        WorkflowClient.start(conn.client().newWorkflowStub(LabResetWorkflow.class, options)::reset,
-            RawJson.of(request));
+        if (other == null) {
+          WorkflowClient.start(conn.client().newWorkflowStub(LabResetWorkflow.class, options)::reset,
+              RawJson.of(request));
+        }
       } catch (WorkflowExecutionAlreadyStarted e) {
-        out().println("A reset of lab " + lab + " is already running (" + id + "); not starting another");
+        other = id;
+      }
+      if (other != null) {
+        out().println("A reset of lab " + lab + " is already running (" + other + "); not starting another");
         return 1;
       }
       out().println("Started " + id + ": lab " + lab + " is torn down and provisioned afresh");

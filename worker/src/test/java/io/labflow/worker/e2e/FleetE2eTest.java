@@ -10,8 +10,10 @@ import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.temporal.api.history.v1.HistoryEvent;
+import io.labflow.worker.client.LabStarter;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionMetadata;
+import io.temporal.client.WorkflowOptions;
 import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleClientOptions;
@@ -151,6 +153,32 @@ class FleetE2eTest extends OnLocalStack {
       stack.client().newUntypedWorkflowStub(id).terminate("test over");
     }
     cli(idle, "fleet", "delete", "e2e-busy");
+  }
+
+  @Test
+  void aLabResetByHandIsRefusedWhileAPerLabScheduleResetsTheLab() throws Exception {
+    Map<String, String> idle = new HashMap<>(stack.env(QUEUE));
+    idle.put("LABFLOW_TASK_QUEUE", "e2e-fleet-nobody");
+    cli(idle, "fleet", "apply", fleetFile("e2e-legacy", "[legacy-01]", 1, 3).toString());
+    // What a per-lab Schedule of the removed `labflow schedule` started (reset-<labId>-<time>).
+    String legacy = "reset-legacy-01-2026-12-01T03:00:00Z";
+    stack.client().newUntypedWorkflowStub(LabResetWorkflow.TYPE, WorkflowOptions.newBuilder()
+        .setWorkflowId(legacy).setTaskQueue("e2e-fleet-nobody")
+        .setTypedSearchAttributes(LabStarter.searchAttributes("legacy-01", "iam-mini", null))
+        .build()).start(Map.of("labId", "legacy-01", "definition", "iam-mini"));
+    String visible = "WorkflowId='" + legacy + "' AND ExecutionStatus='Running'";
+    for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        stack.client().listExecutions(visible).count() == 0 && System.nanoTime() < end; ) {
+      Thread.sleep(200);
+    }
+
+    Cli.Result refused = Cli.run(idle, "fleet", "reset", "e2e-legacy", "--lab", "legacy-01");
+
+    assertThat(refused.exitCode()).as(refused.all()).isEqualTo(1);
+    assertThat(refused.all()).isEqualTo("A reset of lab legacy-01 is already running (" + legacy
+        + "); not starting another\n");
+    stack.client().newUntypedWorkflowStub(legacy).terminate("test over");
+    cli(idle, "fleet", "delete", "e2e-legacy");
   }
 
   @Test
