@@ -4,13 +4,13 @@ import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetActivitiesImpl;
 import io.labflow.worker.fleet.FleetRequest;
 import io.labflow.worker.reset.LabResetWorkflow;
+import io.labflow.worker.reset.ResetActivitiesImpl;
 import io.labflow.worker.reset.ResetRequest;
 import io.labflow.workflows.fleet.Fleet;
 import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.input.RawJson;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
-import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
@@ -215,17 +215,8 @@ final class FleetCommand extends BaseCommand {
           d.getInfo().getRunningActions().stream()
               .filter(ScheduleActionExecutionStartWorkflow.class::isInstance)
               .map(a -> ((ScheduleActionExecutionStartWorkflow) a).getWorkflowId()),
-          request.labs().stream().map(l -> LabIds.resetId(l.labId())).filter(id -> {
-            try {
-              return conn.client().newUntypedWorkflowStub(id).describe().getStatus()
-                  == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
-            } catch (RuntimeException e) {
-              if (Main.notFound(e)) {
-                return false;
-              }
-              throw e;
-            }
-          })).toList();
+          request.labs().stream().map(l -> LabIds.resetId(l.labId()))
+              .filter(id -> ResetActivitiesImpl.openRun(conn.client(), id).isPresent())).toList();
       if (!running.isEmpty()) {
         throw new IllegalStateException("fleet " + name + " is not deleted and no lab is torn"
             + " down: still running: " + String.join(", ", running) + " (a reset that ends after"

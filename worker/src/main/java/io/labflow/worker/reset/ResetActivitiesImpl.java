@@ -51,7 +51,7 @@ public class ResetActivitiesImpl implements ResetActivities {
   @Override
   public TeardownOutcome tearDownOpenRun(LabRef lab) {
     refuseOtherClaims(lab.labId());
-    Optional<WorkflowExecutionDescription> open = openRun(lab.labId());
+    Optional<WorkflowExecutionDescription> open = openRun(client, lab.labId());
     if (open.isEmpty()) {
       return new TeardownOutcome(null, null);
     }
@@ -246,9 +246,10 @@ public class ResetActivitiesImpl implements ResetActivities {
         ? null : page.getExecutions(0).getExecution().getWorkflowId();
   }
 
-  private Optional<WorkflowExecutionDescription> openRun(String labId) {
+  /** The running execution of a workflow id, read as it is now; empty when none runs. */
+  public static Optional<WorkflowExecutionDescription> openRun(WorkflowClient client, String id) {
     try {
-      WorkflowExecutionDescription d = client.newUntypedWorkflowStub(labId).describe();
+      WorkflowExecutionDescription d = client.newUntypedWorkflowStub(id).describe();
       return d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
           ? Optional.of(d)
           : Optional.empty();
