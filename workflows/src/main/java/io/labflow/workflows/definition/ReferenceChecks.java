@@ -31,6 +31,8 @@ final class ReferenceChecks {
   /** The steps a reference may see by id: the checks grow it as they walk the file. */
   private final Map<String, RawStep> visible = new LinkedHashMap<>();
   private final Set<String> all = new LinkedHashSet<>();
+  /** The ids of onVariantChange's steps, which a task may not reference. */
+  private final Set<String> switchOnly = new LinkedHashSet<>();
 
   ReferenceChecks(YamlNodes nodes, Map<String, ParameterDef> parameters,
       Map<String, Map<String, Object>> variants) {
@@ -69,11 +71,14 @@ final class ReferenceChecks {
       }
     }
     // Every reference names something its site may see: a step, earlier steps of its list; a
-    // task's check, solve or adopt step, every step of steps and onVariantChange and the earlier
-    // steps of its own list.
+    // task's check, solve or adopt step, every step of steps and the earlier steps of its own list
+    // (not onVariantChange's: they run only if the variant is switched).
     walk(steps);
-    walk(onChange);
     Map<String, RawStep> provisioned = new LinkedHashMap<>(visible);
+    walk(onChange);
+    switchOnly.addAll(visible.keySet());
+    switchOnly.removeAll(provisioned.keySet());
+    visible.keySet().retainAll(provisioned.keySet());
     for (TaskReader.RawTask t : tasks) {
       checkStepReferences(t.self(), null);
       for (RawStep check : t.checks()) {
@@ -246,6 +251,9 @@ final class ReferenceChecks {
       return "step '" + id + "' is the parallel group this step belongs to";
     } else if (visible.containsKey(id)) {
       target = visible.get(id);
+    } else if (switchOnly.contains(id)) {
+      return "step '" + id + "' runs only when the variant is switched (onVariantChange), which"
+          + " may never happen, so a task cannot use its outputs";
     } else if (all.contains(id)) {
       return "step '" + id + "' is defined later; a step can only reference earlier steps";
     } else {

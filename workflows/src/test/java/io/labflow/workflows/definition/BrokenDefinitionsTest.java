@@ -219,6 +219,10 @@ class BrokenDefinitionsTest {
             "10:12: tasks[0].title: '${lab.nothing}': unknown lab field 'nothing'; expected one of: labId, runId, definition, variant, startedAt",
             "17:15: tasks[0].checks[0].hint: '${steps.stack.missing}': step 'stack' (action 'DeleteLabResources') has no output 'missing'; expected one of: deleted, remaining, blocked"),
         expect(
+            "task-switch-reference.yaml",
+            "21:49: tasks[0].checks[0].with.roleName: '${steps.switched-role.roleName}': step 'switched-role' runs only when the variant is switched (onVariantChange), which may never happen, so a task cannot use its outputs",
+            "26:49: tasks[0].adopt[0].with.roleName: '${steps.switched-role.roleName}': step 'switched-role' runs only when the variant is switched (onVariantChange), which may never happen, so a task cannot use its outputs"),
+        expect(
             "tasks.yaml",
             "8:5: tasks[0]: missing required key 'title'",
             "9:13: tasks[0].points: points must be a positive whole number (at most 1000000), got '0'",
