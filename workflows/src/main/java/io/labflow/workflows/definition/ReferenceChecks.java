@@ -132,7 +132,7 @@ final class ReferenceChecks {
     for (Reference ref : refs) {
       String problem = problem(ref.path(), step, group, compensation);
       if (problem == null && Expressions.isSingleReference(node.getValue())) {
-        problem = shapeProblem(ref.path(), path, compensation ? step.undo : step);
+        problem = shapeProblem(ref.path(), path, compensation ? step.undo : step, step);
       }
       if (problem != null) {
         nodes.error(node, path, "'${" + ref.text() + "}': " + problem);
@@ -141,11 +141,12 @@ final class ReferenceChecks {
   }
 
   /**
-   * Why a whole {@code ${params.X}} or {@code ${variant.K}} cannot be its field's value: a list, a
-   * mapping or a single value where the action reads another of the three, which the step's call
-   * could not read at run time, after the steps before it ran; null when it can.
+   * Why a whole {@code ${params.X}}, {@code ${variant.K}} or {@code ${steps.ID.F}} cannot be its
+   * field's value (written at {@code owner}, {@code step} or its undo): a list, a mapping or a
+   * single value where the action reads another of the three, which the step's call could not read
+   * at run time, after the steps before it ran; null when it can.
    */
-  private String shapeProblem(List<String> parts, String path, RawStep owner) {
+  private String shapeProblem(List<String> parts, String path, RawStep owner, RawStep step) {
     int with = path.lastIndexOf(".with.");
     FieldSpec field = owner.action == null || with < 0 ? null
         : owner.action.input(path.substring(with + ".with.".length())).orElse(null);
@@ -158,6 +159,14 @@ final class ReferenceChecks {
       String type = parameters.get(parts.get(1)).type();
       return shape(type).equals(shape(field.type())) ? null
           : "parameter '" + parts.get(1) + "' is " + ValueTypes.article(type) + must;
+    }
+    if (parts.get(0).equals("steps")) {
+      RawStep target = parts.get(1).equals(step.id) ? step : visible.get(parts.get(1));
+      FieldSpec out = parts.size() != 3 || target == null || target.action == null ? null
+          : target.action.output(parts.get(2)).orElse(null);
+      return out == null || shape(out.type()).equals(shape(field.type())) ? null
+          : "output '" + out.name() + "' of step '" + target.id + "' (action '"
+              + target.action.name() + "') is " + ValueTypes.article(out.type()) + must;
     }
     for (Map.Entry<String, Map<String, Object>> v : variants.entrySet()) {
       Object value = parts.get(0).equals("variant") && parts.size() == 2

@@ -146,7 +146,8 @@ class BrokenDefinitionsTest {
             "reference-types.yaml",
             "15:16: steps[0].with.actions: '${params.actions}': parameter 'actions' is a string, but field 'actions' of action 'CreatePolicy' must be a list",
             "22:16: steps[1].with.actions: '${variant.actions}': variant 'read-write' gives a string, but field 'actions' of action 'CreatePolicy' must be a list",
-            "25:49: steps[1].compensate.with.policyName: '${params.names}': parameter 'names' is a list, but field 'policyName' of action 'DeletePolicy' must be a string"),
+            "25:49: steps[1].compensate.with.policyName: '${params.names}': parameter 'names' is a list, but field 'policyName' of action 'DeletePolicy' must be a string",
+            "32:16: steps[2].with.actions: '${steps.a.policyArn}': output 'policyArn' of step 'a' (action 'CreatePolicy') is a string, but field 'actions' of action 'CreatePolicy' must be a list"),
         expect(
             "reference-later-step.yaml",
             "7:17: steps[0].with.roleName: '${steps.b.roleName}': step 'b' is defined later; a step can only reference earlier steps",
