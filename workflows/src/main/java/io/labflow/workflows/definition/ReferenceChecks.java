@@ -31,6 +31,8 @@ final class ReferenceChecks {
   /** The steps a reference may see by id: the checks grow it as they walk the file. */
   private final Map<String, RawStep> visible = new LinkedHashMap<>();
   private final Set<String> all = new LinkedHashSet<>();
+  /** The ids of onVariantChange's steps, which a task may not reference. */
+  private final Set<String> switchOnly = new LinkedHashSet<>();
 
   ReferenceChecks(YamlNodes nodes, Map<String, ParameterDef> parameters,
       Map<String, Map<String, Object>> variants) {
@@ -69,11 +71,14 @@ final class ReferenceChecks {
       }
     }
     // Every reference names something its site may see: a step, earlier steps of its list; a
-    // task's check, solve or adopt step, every step of steps and onVariantChange and the earlier
-    // steps of its own list.
+    // task's check, solve or adopt step, every step of steps and the earlier steps of its own list
+    // (not onVariantChange's: they run only if the variant is switched).
     walk(steps);
-    walk(onChange);
     Map<String, RawStep> provisioned = new LinkedHashMap<>(visible);
+    walk(onChange);
+    switchOnly.addAll(visible.keySet());
+    switchOnly.removeAll(provisioned.keySet());
+    visible.keySet().retainAll(provisioned.keySet());
     for (TaskReader.RawTask t : tasks) {
       checkStepReferences(t.self(), null);
       for (RawStep check : t.checks()) {
@@ -127,7 +132,7 @@ final class ReferenceChecks {
     for (Reference ref : refs) {
       String problem = problem(ref.path(), step, group, compensation);
       if (problem == null && Expressions.isSingleReference(node.getValue())) {
-        problem = shapeProblem(ref.path(), path, compensation ? step.undo : step);
+        problem = shapeProblem(ref.path(), path, compensation ? step.undo : step, step);
       }
       if (problem != null) {
         nodes.error(node, path, "'${" + ref.text() + "}': " + problem);
@@ -136,11 +141,12 @@ final class ReferenceChecks {
   }
 
   /**
-   * Why a whole {@code ${params.X}} or {@code ${variant.K}} cannot be its field's value: a list, a
-   * mapping or a single value where the action reads another of the three, which the step's call
-   * could not read at run time, after the steps before it ran; null when it can.
+   * Why a whole {@code ${params.X}}, {@code ${variant.K}} or {@code ${steps.ID.F}} cannot be its
+   * field's value (written at {@code owner}, {@code step} or its undo): a list, a mapping or a
+   * single value where the action reads another of the three, which the step's call could not read
+   * at run time, after the steps before it ran; null when it can.
    */
-  private String shapeProblem(List<String> parts, String path, RawStep owner) {
+  private String shapeProblem(List<String> parts, String path, RawStep owner, RawStep step) {
     int with = path.lastIndexOf(".with.");
     FieldSpec field = owner.action == null || with < 0 ? null
         : owner.action.input(path.substring(with + ".with.".length())).orElse(null);
@@ -153,6 +159,14 @@ final class ReferenceChecks {
       String type = parameters.get(parts.get(1)).type();
       return shape(type).equals(shape(field.type())) ? null
           : "parameter '" + parts.get(1) + "' is " + ValueTypes.article(type) + must;
+    }
+    if (parts.get(0).equals("steps")) {
+      RawStep target = parts.get(1).equals(step.id) ? step : visible.get(parts.get(1));
+      FieldSpec out = parts.size() != 3 || target == null || target.action == null ? null
+          : target.action.output(parts.get(2)).orElse(null);
+      return out == null || shape(out.type()).equals(shape(field.type())) ? null
+          : "output '" + out.name() + "' of step '" + target.id + "' (action '"
+              + target.action.name() + "') is " + ValueTypes.article(out.type()) + must;
     }
     for (Map.Entry<String, Map<String, Object>> v : variants.entrySet()) {
       Object value = parts.get(0).equals("variant") && parts.size() == 2
@@ -246,6 +260,9 @@ final class ReferenceChecks {
       return "step '" + id + "' is the parallel group this step belongs to";
     } else if (visible.containsKey(id)) {
       target = visible.get(id);
+    } else if (switchOnly.contains(id)) {
+      return "step '" + id + "' runs only when the variant is switched (onVariantChange), which"
+          + " may never happen, so a task cannot use its outputs";
     } else if (all.contains(id)) {
       return "step '" + id + "' is defined later; a step can only reference earlier steps";
     } else {

@@ -146,7 +146,8 @@ class BrokenDefinitionsTest {
             "reference-types.yaml",
             "15:16: steps[0].with.actions: '${params.actions}': parameter 'actions' is a string, but field 'actions' of action 'CreatePolicy' must be a list",
             "22:16: steps[1].with.actions: '${variant.actions}': variant 'read-write' gives a string, but field 'actions' of action 'CreatePolicy' must be a list",
-            "25:49: steps[1].compensate.with.policyName: '${params.names}': parameter 'names' is a list, but field 'policyName' of action 'DeletePolicy' must be a string"),
+            "25:49: steps[1].compensate.with.policyName: '${params.names}': parameter 'names' is a list, but field 'policyName' of action 'DeletePolicy' must be a string",
+            "32:16: steps[2].with.actions: '${steps.a.policyArn}': output 'policyArn' of step 'a' (action 'CreatePolicy') is a string, but field 'actions' of action 'CreatePolicy' must be a list"),
         expect(
             "reference-later-step.yaml",
             "7:17: steps[0].with.roleName: '${steps.b.roleName}': step 'b' is defined later; a step can only reference earlier steps",
@@ -218,6 +219,10 @@ class BrokenDefinitionsTest {
             "8:1: tasks: tasks need keepAlive: the lab stays live while its learner works, then tears down",
             "10:12: tasks[0].title: '${lab.nothing}': unknown lab field 'nothing'; expected one of: labId, runId, definition, variant, startedAt",
             "17:15: tasks[0].checks[0].hint: '${steps.stack.missing}': step 'stack' (action 'DeleteLabResources') has no output 'missing'; expected one of: deleted, remaining, blocked"),
+        expect(
+            "task-switch-reference.yaml",
+            "21:49: tasks[0].checks[0].with.roleName: '${steps.switched-role.roleName}': step 'switched-role' runs only when the variant is switched (onVariantChange), which may never happen, so a task cannot use its outputs",
+            "26:49: tasks[0].adopt[0].with.roleName: '${steps.switched-role.roleName}': step 'switched-role' runs only when the variant is switched (onVariantChange), which may never happen, so a task cannot use its outputs"),
         expect(
             "tasks.yaml",
             "8:5: tasks[0]: missing required key 'title'",
