@@ -42,6 +42,8 @@ final class DoubleLabServer implements AutoCloseable {
               .setDataConverter(RejectionFailureConverter.dataConverter()).build())
           .build());
   final WorkflowClient client;
+  /** The client the command lines use: {@link #client}, or one a test makes fail. */
+  WorkflowClient commandClient;
   boolean polled = true;
   /** What is left of a lab; null: the command's own count, through AWS. */
   Function<String, List<String>> leftovers = labId -> List.of();
@@ -54,6 +56,7 @@ final class DoubleLabServer implements AutoCloseable {
     worker.registerWorkflowImplementationTypes(LearnerLabDouble.class);
     env.start();
     client = env.getWorkflowClient();
+    commandClient = client;
   }
 
   /** Starts a live double lab. */
@@ -68,7 +71,7 @@ final class DoubleLabServer implements AutoCloseable {
     LabflowCommand root = new LabflowCommand();
     // Not owned: the server's client stays open for the next command line.
     root.connector = () ->
-        new TemporalConnection(ClientConfigProfile.getDefaultInstance(), client, false);
+        new TemporalConnection(ClientConfigProfile.getDefaultInstance(), commandClient, false);
     root.polled = (conn, queue) -> polled;
     CommandLine.IFactory factory = new CommandLine.IFactory() {
       @Override
