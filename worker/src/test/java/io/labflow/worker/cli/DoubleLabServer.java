@@ -8,6 +8,8 @@ import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.common.interceptors.WorkflowClientCallsInterceptor;
+import io.temporal.common.interceptors.WorkflowClientInterceptorBase;
 import io.temporal.envconfig.ClientConfigProfile;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -17,6 +19,7 @@ import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 
 /**
@@ -57,6 +60,19 @@ final class DoubleLabServer implements AutoCloseable {
     env.start();
     client = env.getWorkflowClient();
     commandClient = client;
+  }
+
+  /** Makes the command lines' client call the server through {@code calls} (one that fails). */
+  void interceptCommands(UnaryOperator<WorkflowClientCallsInterceptor> calls) {
+    commandClient = WorkflowClient.newInstance(env.getWorkflowServiceStubs(),
+        WorkflowClientOptions.newBuilder(client.getOptions())
+            .setInterceptors(new WorkflowClientInterceptorBase() {
+              @Override
+              public WorkflowClientCallsInterceptor workflowClientCallsInterceptor(
+                  WorkflowClientCallsInterceptor next) {
+                return calls.apply(next);
+              }
+            }).build());
   }
 
   /** Starts a live double lab. */

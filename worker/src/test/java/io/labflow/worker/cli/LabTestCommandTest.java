@@ -3,16 +3,11 @@ package io.labflow.worker.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Status;
-import io.labflow.workflows.interpreter.RejectionFailureConverter;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.LabState;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowUpdateHandle;
-import io.temporal.common.interceptors.WorkflowClientCallsInterceptor;
 import io.temporal.common.interceptors.WorkflowClientCallsInterceptorBase;
-import io.temporal.common.interceptors.WorkflowClientInterceptorBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -135,29 +130,20 @@ class LabTestCommandTest {
   void aTeardownThatFailsIsADeviationAndWhatIsLeftIsStillCountedAndSummarized() {
     // Temporal stops answering once the tasks are tested: neither the teardown nor its record
     // reaches the lab.
-    server.commandClient = WorkflowClient.newInstance(server.env.getWorkflowServiceStubs(),
-        WorkflowClientOptions.newBuilder()
-            .setDataConverter(RejectionFailureConverter.dataConverter())
-            .setInterceptors(new WorkflowClientInterceptorBase() {
-              @Override
-              public WorkflowClientCallsInterceptor workflowClientCallsInterceptor(
-                  WorkflowClientCallsInterceptor next) {
-                return new WorkflowClientCallsInterceptorBase(next) {
-                  @Override
-                  public <R> WorkflowUpdateHandle<R> startUpdate(StartUpdateInput<R> input) {
-                    if (input.getUpdateName().equals("teardown")) {
-                      throw Status.UNAVAILABLE.asRuntimeException();
-                    }
-                    return super.startUpdate(input);
-                  }
+    server.interceptCommands(next -> new WorkflowClientCallsInterceptorBase(next) {
+      @Override
+      public <R> WorkflowUpdateHandle<R> startUpdate(StartUpdateInput<R> input) {
+        if (input.getUpdateName().equals("teardown")) {
+          throw Status.UNAVAILABLE.asRuntimeException();
+        }
+        return super.startUpdate(input);
+      }
 
-                  @Override
-                  public WorkflowSignalOutput signal(WorkflowSignalInput input) {
-                    throw Status.UNAVAILABLE.asRuntimeException();
-                  }
-                };
-              }
-            }).build());
+      @Override
+      public WorkflowSignalOutput signal(WorkflowSignalInput input) {
+        throw Status.UNAVAILABLE.asRuntimeException();
+      }
+    });
     try {
       DoubleLabServer.Result r = test("unreachable-1", LearnerLabDouble.Script.CLEAN);
 
@@ -168,8 +154,7 @@ class LabTestCommandTest {
           "  deviation: the teardown failed: cannot reach Temporal (UNAVAILABLE)");
     } finally {
       server.commandClient = server.client;
-      server.client.newWorkflowStub(LabWorkflow.class, "unreachable-1")
-          .requestTeardown();
+      server.client.newWorkflowStub(LabWorkflow.class, "unreachable-1").requestTeardown();
     }
   }
 

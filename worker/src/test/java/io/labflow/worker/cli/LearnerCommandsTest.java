@@ -2,10 +2,14 @@ package io.labflow.worker.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grpc.Status;
 import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.TemporalConnection;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.api.errordetails.v1.NamespaceNotFoundFailure;
+import io.temporal.common.interceptors.WorkflowClientCallsInterceptorBase;
 import io.temporal.envconfig.ClientConfigProfile;
+import io.temporal.serviceclient.StatusUtils;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -178,6 +182,31 @@ class LearnerCommandsTest {
 
     assertThat(r.code()).as(r.all()).isEqualTo(1);
     assertThat(r.err()).as(r.all()).startsWith("labflow: no lab `nowhere-1` in namespace `default`");
+  }
+
+  @Test
+  void aNamespaceThatDoesNotExistIsSaidAsSuchNotAsAMissingLab() {
+    // What a Temporal server answers for a namespace it does not have.
+    server.interceptCommands(next -> new WorkflowClientCallsInterceptorBase(next) {
+      @Override
+      public DescribeWorkflowOutput describe(DescribeWorkflowInput input) {
+        throw StatusUtils.newException(Status.NOT_FOUND.withDescription(
+            "Namespace default is not found."), NamespaceNotFoundFailure.newBuilder()
+            .setNamespace("default").build(), NamespaceNotFoundFailure.getDescriptor());
+      }
+    });
+    try {
+      DoubleLabServer.Result r = server.labflow("check", "lab-1");
+
+      assertThat(r.code()).as(r.all()).isEqualTo(1);
+      assertThat(r.err()).as(r.all())
+          .startsWith("labflow: Temporal namespace 'default' does not exist at ")
+          .endsWith("; create it (temporal operator namespace create --address "
+              + server.env.getWorkflowServiceStubs().getOptions().getTarget()
+              + " --namespace default) or set TEMPORAL_NAMESPACE\n");
+    } finally {
+      server.commandClient = server.client;
+    }
   }
 
   @Test
