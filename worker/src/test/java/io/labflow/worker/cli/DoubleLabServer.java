@@ -18,6 +18,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine;
@@ -47,7 +48,8 @@ final class DoubleLabServer implements AutoCloseable {
   final WorkflowClient client;
   /** The client the command lines use: {@link #client}, or one a test makes fail. */
   WorkflowClient commandClient;
-  boolean polled = true;
+  /** Whether a worker polls, each time the command line asks. */
+  BooleanSupplier polled = () -> true;
   /** What is left of a lab; null: the command's own count, through AWS. */
   Function<String, List<String>> leftovers = labId -> List.of();
 
@@ -88,7 +90,7 @@ final class DoubleLabServer implements AutoCloseable {
     // Not owned: the server's client stays open for the next command line.
     root.connector = () ->
         new TemporalConnection(ClientConfigProfile.getDefaultInstance(), commandClient, false);
-    root.polled = (conn, queue) -> polled;
+    root.polled = (conn, queue) -> polled.getAsBoolean();
     CommandLine.IFactory factory = new CommandLine.IFactory() {
       @Override
       public <K> K create(Class<K> cls) throws Exception {

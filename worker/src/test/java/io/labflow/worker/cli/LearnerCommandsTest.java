@@ -13,11 +13,13 @@ import io.temporal.serviceclient.StatusUtils;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code labflow check}, {@code solve}, {@code skip}, {@code extend} and {@code status} on a double
@@ -210,9 +212,30 @@ class LearnerCommandsTest {
   }
 
   @Test
+  @Timeout(60)
+  void aCheckWhoseWorkerIsGoneAfterTakingItEndsWithExit4() {
+    server.startLab("hang-1");
+    // A worker polls when the check is sent and takes it, then is gone.
+    Iterator<Boolean> polls = List.of(true, false).iterator();
+    server.polled = polls::next;
+    try {
+      DoubleLabServer.Result r = server.labflow("check", "hang-1");
+
+      assertThat(r.code()).as(r.all()).isEqualTo(4);
+      assertThat(r.err()).as(r.all())
+          .startsWith("Waiting for lab hang-1 to answer its check (taken by a worker on task queue"
+              + " labflow)...\nlabflow: no worker polls task queue labflow")
+          .endsWith("; the worker that took the check is gone; the server keeps it for a worker"
+              + " that comes back (labflow status hang-1)\n");
+    } finally {
+      server.polled = () -> true;
+    }
+  }
+
+  @Test
   void withNoWorkerPollingNothingIsSentAndItExits4() {
     server.startLab("idle-1");
-    server.polled = false;
+    server.polled = () -> false;
     try {
       DoubleLabServer.Result r = server.labflow("check", "idle-1");
 
@@ -221,7 +244,7 @@ class LearnerCommandsTest {
           .startsWith("labflow: no worker polls task queue labflow")
           .endsWith("; nothing sent\n");
     } finally {
-      server.polled = true;
+      server.polled = () -> true;
     }
     assertThat(server.labflow("status", "idle-1").out()).contains("Learner tasks, score 0/50 (0%):");
   }
