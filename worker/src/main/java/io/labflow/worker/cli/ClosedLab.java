@@ -1,6 +1,7 @@
 package io.labflow.worker.cli;
 
 import io.labflow.worker.client.StatusPrinter;
+import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
@@ -55,6 +56,10 @@ final class ClosedLab extends RuntimeException {
     try {
       d = client.newUntypedWorkflowStub(labId).describe();
     } catch (RuntimeException e) {
+      if (TemporalConnection.namespaceMissing(e)) {
+        throw new IllegalStateException(TemporalConnection.noNamespace(
+            client.getWorkflowServiceStubs(), client.getOptions().getNamespace()));
+      }
       return new ClosedLab("no lab `" + labId + "` in namespace `"
           + client.getOptions().getNamespace() + "` (no run with that workflow id); start it with"
           + " `labflow run` or from the Web UI", null);

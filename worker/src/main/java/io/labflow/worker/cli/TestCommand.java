@@ -88,7 +88,11 @@ final class TestCommand extends BaseCommand {
     } catch (RuntimeException e) {
       deviation("the test stopped: " + Main.describe(e));
     } finally {
-      tearDown();
+      try {
+        tearDown();
+      } catch (RuntimeException e) {
+        deviation("the teardown failed: " + Main.describe(e));
+      }
       countLeftovers();
     }
     out().printf("labflow test %s (lab %s): %d tasks, %d pass only after their solve,"

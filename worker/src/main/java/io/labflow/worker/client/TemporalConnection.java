@@ -1,16 +1,21 @@
 package io.labflow.worker.client;
 
+import io.grpc.StatusRuntimeException;
 import io.labflow.workflows.interpreter.RejectionFailureConverter;
+import io.temporal.api.errordetails.v1.NamespaceNotFoundFailure;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleClientOptions;
 import io.temporal.envconfig.ClientConfigProfile;
 import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.StatusUtils;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * A connection to Temporal configured the standard way: {@code TEMPORAL_ADDRESS}, {@code
@@ -60,6 +65,21 @@ public record TemporalConnection(ClientConfigProfile profile, WorkflowClient cli
   public ScheduleClient schedules() {
     return ScheduleClient.newInstance(
         service(), ScheduleClientOptions.newBuilder().setNamespace(namespace()).build());
+  }
+
+  /** Whether the server said that the namespace asked in does not exist. */
+  public static boolean namespaceMissing(Throwable e) {
+    return Stream.iterate(e, Objects::nonNull, Throwable::getCause)
+        .anyMatch(t -> t instanceof StatusRuntimeException s
+            && StatusUtils.hasFailure(s, NamespaceNotFoundFailure.class));
+  }
+
+  /** The sentence for a {@code namespace} that does not exist on {@code service}'s server. */
+  public static String noNamespace(WorkflowServiceStubs service, String namespace) {
+    String address = service.getOptions().getTarget();
+    return "Temporal namespace '" + namespace + "' does not exist at " + address
+        + "; create it (temporal operator namespace create --address " + address
+        + " --namespace " + namespace + ") or set TEMPORAL_NAMESPACE";
   }
 
   /**

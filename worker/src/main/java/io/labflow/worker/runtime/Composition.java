@@ -14,7 +14,9 @@ import io.labflow.workflows.lab.DefinitionActivities;
 import io.labflow.workflows.lab.Preflight;
 import java.util.List;
 import java.util.stream.Stream;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 /**
  * The composition root's parts that the worker, the command line and doctor share: the catalog of
@@ -52,6 +54,14 @@ public final class Composition {
    * call of the worker or of a CLI command reaches an account that is not allowed.
    */
   public static AwsAccess awsAccess(List<ExecutionInterceptor> interceptors) {
+    try {
+      // The SDK's own chain (EC2 metadata last: a worker on EC2 gets its region there).
+      new DefaultAwsRegionProviderChain().getRegion();
+    } catch (SdkClientException e) {
+      // The SDK's message names each provider by its object hash.
+      throw SdkClientException.create("no AWS region: set AWS_REGION, or a region in the profile"
+          + " AWS_PROFILE names (default: default) in ~/.aws/config");
+    }
     AccountGuard guard = new AccountGuard(AccountPolicy.fromEnvironment());
     AwsClients clients = AwsClients.fromEnvironment(
         Stream.concat(Stream.of(guard), interceptors.stream()).toList());

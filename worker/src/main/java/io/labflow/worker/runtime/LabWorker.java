@@ -196,9 +196,7 @@ public final class LabWorker implements AutoCloseable {
           .newBuilder().setNamespace(namespace).build()).getCustomAttributesMap();
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-        throw new IllegalStateException("Temporal namespace '" + namespace + "' does not exist at "
-            + address + "; create it (temporal operator namespace create --address " + address
-            + " --namespace " + namespace + ") or set TEMPORAL_NAMESPACE");
+        throw new IllegalStateException(TemporalConnection.noNamespace(service, namespace));
       }
       log.warn("Could not check the search attributes of namespace '{}' ({}); labs fail their first"
           + " workflow task if {} are not registered there", namespace, e.getStatus().getCode(),

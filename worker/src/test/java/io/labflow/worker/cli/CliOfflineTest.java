@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfEnvironmentVariable;
 
 /** The commands that need neither Temporal nor AWS: validate, plan, graph, and usage errors. */
 @Tag("fast")
@@ -51,6 +52,28 @@ class CliOfflineTest {
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out()).startsWith("/nonexistent/lab.yaml:0:0: $: cannot read the file");
     assertThat(r.all()).doesNotContain("\tat ");
+  }
+
+  @Test
+  @DisabledIfEnvironmentVariable(named = "AWS_REGION", matches = ".+")
+  void aWorkerWithNoAwsRegionSaysSoInOneSentence() {
+    // No region anywhere: no aws.region, no profile file, no EC2 metadata to ask.
+    String region = System.clearProperty("aws.region");
+    System.setProperty("aws.configFile", "/nonexistent/aws-config");
+    System.setProperty("aws.disableEc2Metadata", "true");
+    try {
+      CliRun r = run("worker", "--metrics-port=-1");
+
+      assertThat(r.code()).as(r.all()).isEqualTo(1);
+      assertThat(r.err()).as(r.all()).isEqualTo("labflow: no AWS region: set AWS_REGION, or a"
+          + " region in the profile AWS_PROFILE names (default: default) in ~/.aws/config\n");
+    } finally {
+      System.clearProperty("aws.configFile");
+      System.clearProperty("aws.disableEc2Metadata");
+      if (region != null) {
+        System.setProperty("aws.region", region);
+      }
+    }
   }
 
   @Test

@@ -8,6 +8,8 @@ import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.common.interceptors.WorkflowClientCallsInterceptor;
+import io.temporal.common.interceptors.WorkflowClientInterceptorBase;
 import io.temporal.envconfig.ClientConfigProfile;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -16,7 +18,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 
 /**
@@ -42,7 +46,10 @@ final class DoubleLabServer implements AutoCloseable {
               .setDataConverter(RejectionFailureConverter.dataConverter()).build())
           .build());
   final WorkflowClient client;
-  boolean polled = true;
+  /** The client the command lines use: {@link #client}, or one a test makes fail. */
+  WorkflowClient commandClient;
+  /** Whether a worker polls, each time the command line asks. */
+  BooleanSupplier polled = () -> true;
   /** What is left of a lab; null: the command's own count, through AWS. */
   Function<String, List<String>> leftovers = labId -> List.of();
 
@@ -54,6 +61,20 @@ final class DoubleLabServer implements AutoCloseable {
     worker.registerWorkflowImplementationTypes(LearnerLabDouble.class);
     env.start();
     client = env.getWorkflowClient();
+    commandClient = client;
+  }
+
+  /** Makes the command lines' client call the server through {@code calls} (one that fails). */
+  void interceptCommands(UnaryOperator<WorkflowClientCallsInterceptor> calls) {
+    commandClient = WorkflowClient.newInstance(env.getWorkflowServiceStubs(),
+        WorkflowClientOptions.newBuilder(client.getOptions())
+            .setInterceptors(new WorkflowClientInterceptorBase() {
+              @Override
+              public WorkflowClientCallsInterceptor workflowClientCallsInterceptor(
+                  WorkflowClientCallsInterceptor next) {
+                return calls.apply(next);
+              }
+            }).build());
   }
 
   /** Starts a live double lab. */
@@ -68,8 +89,8 @@ final class DoubleLabServer implements AutoCloseable {
     LabflowCommand root = new LabflowCommand();
     // Not owned: the server's client stays open for the next command line.
     root.connector = () ->
-        new TemporalConnection(ClientConfigProfile.getDefaultInstance(), client, false);
-    root.polled = (conn, queue) -> polled;
+        new TemporalConnection(ClientConfigProfile.getDefaultInstance(), commandClient, false);
+    root.polled = (conn, queue) -> polled.getAsBoolean();
     CommandLine.IFactory factory = new CommandLine.IFactory() {
       @Override
       public <K> K create(Class<K> cls) throws Exception {

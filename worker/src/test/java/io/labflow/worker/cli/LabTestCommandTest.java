@@ -2,8 +2,12 @@ package io.labflow.worker.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grpc.Status;
 import io.labflow.workflows.lab.LabResult;
+import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.LabState;
+import io.temporal.client.WorkflowUpdateHandle;
+import io.temporal.common.interceptors.WorkflowClientCallsInterceptorBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -120,6 +124,38 @@ class LabTestCommandTest {
       server.leftovers = labId -> List.of();
     }
     assertThat(endOf("left-1")).isEqualTo(LabState.TORN_DOWN);
+  }
+
+  @Test
+  void aTeardownThatFailsIsADeviationAndWhatIsLeftIsStillCountedAndSummarized() {
+    // Temporal stops answering once the tasks are tested: neither the teardown nor its record
+    // reaches the lab.
+    server.interceptCommands(next -> new WorkflowClientCallsInterceptorBase(next) {
+      @Override
+      public <R> WorkflowUpdateHandle<R> startUpdate(StartUpdateInput<R> input) {
+        if (input.getUpdateName().equals("teardown")) {
+          throw Status.UNAVAILABLE.asRuntimeException();
+        }
+        return super.startUpdate(input);
+      }
+
+      @Override
+      public WorkflowSignalOutput signal(WorkflowSignalInput input) {
+        throw Status.UNAVAILABLE.asRuntimeException();
+      }
+    });
+    try {
+      DoubleLabServer.Result r = test("unreachable-1", LearnerLabDouble.Script.CLEAN);
+
+      assertThat(r.code()).as(r.all()).isEqualTo(1);
+      assertThat(r.out()).as(r.all()).contains(
+          "Left of lab unreachable-1: 0 resources\n",
+          ": 2 tasks, 2 pass only after their solve, 1 deviation: FAILED\n",
+          "  deviation: the teardown failed: cannot reach Temporal (UNAVAILABLE)");
+    } finally {
+      server.commandClient = server.client;
+      server.client.newWorkflowStub(LabWorkflow.class, "unreachable-1").requestTeardown();
+    }
   }
 
   @Test

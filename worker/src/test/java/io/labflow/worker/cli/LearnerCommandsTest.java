@@ -2,18 +2,24 @@ package io.labflow.worker.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grpc.Status;
 import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.TemporalConnection;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.api.errordetails.v1.NamespaceNotFoundFailure;
+import io.temporal.common.interceptors.WorkflowClientCallsInterceptorBase;
 import io.temporal.envconfig.ClientConfigProfile;
+import io.temporal.serviceclient.StatusUtils;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code labflow check}, {@code solve}, {@code skip}, {@code extend} and {@code status} on a double
@@ -181,9 +187,55 @@ class LearnerCommandsTest {
   }
 
   @Test
+  void aNamespaceThatDoesNotExistIsSaidAsSuchNotAsAMissingLab() {
+    // What a Temporal server answers for a namespace it does not have.
+    server.interceptCommands(next -> new WorkflowClientCallsInterceptorBase(next) {
+      @Override
+      public DescribeWorkflowOutput describe(DescribeWorkflowInput input) {
+        throw StatusUtils.newException(Status.NOT_FOUND.withDescription(
+            "Namespace default is not found."), NamespaceNotFoundFailure.newBuilder()
+            .setNamespace("default").build(), NamespaceNotFoundFailure.getDescriptor());
+      }
+    });
+    try {
+      DoubleLabServer.Result r = server.labflow("check", "lab-1");
+
+      assertThat(r.code()).as(r.all()).isEqualTo(1);
+      assertThat(r.err()).as(r.all())
+          .startsWith("labflow: Temporal namespace 'default' does not exist at ")
+          .endsWith("; create it (temporal operator namespace create --address "
+              + server.env.getWorkflowServiceStubs().getOptions().getTarget()
+              + " --namespace default) or set TEMPORAL_NAMESPACE\n");
+    } finally {
+      server.commandClient = server.client;
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void aCheckWhoseWorkerIsGoneAfterTakingItEndsWithExit4() {
+    server.startLab("hang-1");
+    // A worker polls when the check is sent and takes it, then is gone.
+    Iterator<Boolean> polls = List.of(true, false).iterator();
+    server.polled = polls::next;
+    try {
+      DoubleLabServer.Result r = server.labflow("check", "hang-1");
+
+      assertThat(r.code()).as(r.all()).isEqualTo(4);
+      assertThat(r.err()).as(r.all())
+          .startsWith("Waiting for lab hang-1 to answer its check (taken by a worker on task queue"
+              + " labflow)...\nlabflow: no worker polls task queue labflow")
+          .endsWith("; the worker that took the check is gone; the server keeps it for a worker"
+              + " that comes back (labflow status hang-1)\n");
+    } finally {
+      server.polled = () -> true;
+    }
+  }
+
+  @Test
   void withNoWorkerPollingNothingIsSentAndItExits4() {
     server.startLab("idle-1");
-    server.polled = false;
+    server.polled = () -> false;
     try {
       DoubleLabServer.Result r = server.labflow("check", "idle-1");
 
@@ -192,7 +244,7 @@ class LearnerCommandsTest {
           .startsWith("labflow: no worker polls task queue labflow")
           .endsWith("; nothing sent\n");
     } finally {
-      server.polled = true;
+      server.polled = () -> true;
     }
     assertThat(server.labflow("status", "idle-1").out()).contains("Learner tasks, score 0/50 (0%):");
   }

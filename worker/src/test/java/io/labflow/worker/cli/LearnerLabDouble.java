@@ -21,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A live lab with two learner tasks, as the learner Updates' contract describes it: {@code
  * create-role} (20 points, two conditions) and {@code create-policy} (30 points, one). What each
- * lab does is scripted by its lab id in {@link #SCRIPTS}. It is also the live lab a reset tears
+ * lab does is scripted by its lab id in {@link #SCRIPTS}; a lab whose id starts with {@code hang}
+ * never answers a check. It is also the live lab a reset tears
  * down ({@code TeardownOutcomeTest}).
  */
 public class LearnerLabDouble implements LabWorkflow {
@@ -76,6 +77,10 @@ public class LearnerLabDouble implements LabWorkflow {
 
   @Override
   public CheckAnswer check(RawValue none) {
+    if (labId.startsWith("hang")) {
+      // As when its worker dies after taking the check: no answer comes.
+      Workflow.await(() -> false);
+    }
     LearnerProgress.Task task = TASKS.get(current);
     boolean passes = solved.contains(task.id())
         ? !script.brokenSolve().contains(task.id())
