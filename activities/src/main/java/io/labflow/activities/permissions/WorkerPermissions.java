@@ -174,7 +174,7 @@ public final class WorkerPermissions {
           tagged("Ec2.DeleteSecurityGroup", "security-group"),
           tagged("Ec2.DeleteSubnet", "subnet"),
           tagged("Ec2.DeleteVpc", "vpc"),
-          op("S3.ListBuckets", "ListLabResources DeleteLabResources",
+          op("S3.ListBuckets", "CreateStack ListLabResources DeleteLabResources",
               any("s3:ListAllMyBuckets", "ListBuckets (s3:ListAllMyBuckets) has no resource type")),
           // EC2: the instance profile on the lab's instance.
           unscoped("AssociateInstanceProfile DisassociateInstanceProfile ListLabResources"
