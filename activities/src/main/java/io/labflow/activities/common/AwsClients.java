@@ -114,7 +114,8 @@ public record AwsClients(List<ExecutionInterceptor> interceptors, SdkHttpClient 
   /**
    * Makes the SDK send a call once: for a call that is neither idempotent nor takes a client
    * token, whose SDK retry after a lost answer would do the work twice or fail on the work done
-   * (EC2's AssociateIamInstanceProfile answers IncorrectState). The activity's retry reads first.
+   * (EC2's AssociateIamInstanceProfile answers IncorrectState, IAM's
+   * AddRoleToInstanceProfile LimitExceeded). The activity's retry reads first.
    */
   public static void sentOnce(AwsRequestOverrideConfiguration.Builder o) {
     o.addPlugin(

@@ -170,10 +170,11 @@ public final class WorkerPermissions {
           tagged("Ec2.DeleteRouteTable", "route-table"),
           tagged("Ec2.DetachInternetGateway", "internet-gateway", "vpc"),
           tagged("Ec2.DeleteInternetGateway", "internet-gateway"),
+          tagged("Ec2.RevokeSecurityGroupIngress", "security-group"),
           tagged("Ec2.DeleteSecurityGroup", "security-group"),
           tagged("Ec2.DeleteSubnet", "subnet"),
           tagged("Ec2.DeleteVpc", "vpc"),
-          op("S3.ListBuckets", "ListLabResources DeleteLabResources",
+          op("S3.ListBuckets", "CreateStack ListLabResources DeleteLabResources",
               any("s3:ListAllMyBuckets", "ListBuckets (s3:ListAllMyBuckets) has no resource type")),
           // EC2: the instance profile on the lab's instance.
           unscoped("AssociateInstanceProfile DisassociateInstanceProfile ListLabResources"

@@ -45,10 +45,21 @@ public final class S3Buckets {
 
   /**
    * Whether the bucket exists without this lab's tag (someone else's, or nobody's labflow knows),
-   * so that a stack of the lab cannot create it.
+   * so that a stack of the lab cannot create it. S3 answers AccessDenied for another account's
+   * bucket, as for one of the worker's account it may not read; only ListBuckets (the account's
+   * own buckets) tells them apart, and the second stays a failure the operator must see.
    */
   public boolean takenFrom(String bucket, String labId) {
-    List<Tag> tags = tags(bucket);
+    List<Tag> tags;
+    try {
+      tags = tags(bucket);
+    } catch (AwsServiceException e) {
+      if (AwsFailures.hasCode(e, "AccessDenied") && s3.listBuckets(b -> b.prefix(bucket))
+          .buckets().stream().noneMatch(b -> b.name().equals(bucket))) {
+        return true;
+      }
+      throw e;
+    }
     return tags != null && !Tags.owned(tags, Tag::key, Tag::value, labId);
   }
 

@@ -3,6 +3,7 @@ package io.labflow.activities.sweep;
 import static io.labflow.activities.model.ResourceKind.INSTANCES;
 import static io.labflow.activities.model.ResourceKind.INTERNET_GATEWAYS;
 import static io.labflow.activities.model.ResourceKind.NETWORK_INTERFACES;
+import static io.labflow.activities.model.ResourceKind.SECURITY_GROUPS;
 import static io.labflow.activities.model.ResourceKind.VPCS;
 
 import io.labflow.activities.common.AwsErrors;
@@ -22,16 +23,19 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.InternetGateway;
 import software.amazon.awssdk.services.ec2.model.InternetGatewayAttachment;
+import software.amazon.awssdk.services.ec2.model.IpPermission;
 import software.amazon.awssdk.services.ec2.model.RouteTable;
 import software.amazon.awssdk.services.ec2.model.RouteTableAssociation;
+import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 
 /**
  * Deletes the lab's EC2 resources that no stack took with it (a stack deleted with resources
  * retained, a DELETE_FAILED stack, an emulator gap). One pass ({@link #clear}) lists each kind
  * with a filter and deletes what is the lab's in dependency order: instances (terminated and
  * waited for), detached network interfaces, route tables (after their subnet associations),
- * internet gateways (after detaching them), security groups, subnets. It runs over what carries
- * the lab's tag, then the lab's VPCs are deleted.
+ * internet gateways (after detaching them), security groups (after revoking their inbound rules
+ * that admit other groups), subnets. It runs over what carries the lab's tag, then the lab's VPCs
+ * are deleted.
  *
  * <p>{@code DeleteVpc} answers {@code DependencyViolation} while anything is left in the VPC: on
  * AWS an instance still shutting down and its network interfaces being released, and a security
@@ -88,6 +92,12 @@ final class Ec2Sweep {
       } catch (SdkException e) {
         swept.refused(kind.what() + "s", e);
         continue;
+      }
+      if (kind == SECURITY_GROUPS) {
+        // Lab groups that admit each other refuse each other's delete (DependencyViolation): as
+        // AWS documents, the referencing rules go first (only the lab's own groups' rules).
+        found.stream().filter(r -> r.own() && r.ours(labId)).forEach(r -> swept.run(
+            kind.what() + " " + r.id(), () -> revokeGroupReferences(r.id())));
       }
       List<String> instances = new ArrayList<>();
       for (Ec2Walk.Found r : found) {
@@ -220,6 +230,24 @@ final class Ec2Sweep {
       case SUBNETS -> ec2.deleteSubnet(b -> b.subnetId(id));
       case NETWORK_INTERFACES -> ec2.deleteNetworkInterface(b -> b.networkInterfaceId(id));
       default -> throw new IllegalArgumentException("not an EC2 kind the sweep deletes: " + kind);
+    }
+  }
+
+  /**
+   * Revokes the group's inbound rules that admit another security group. (Outbound ones are left:
+   * the worker policy grants RevokeSecurityGroupEgress only through CloudFormation.)
+   */
+  private void revokeGroupReferences(String id) {
+    for (SecurityGroup g : ec2.describeSecurityGroups(b -> b.groupIds(id)).securityGroups()) {
+      List<IpPermission> in = g.ipPermissions().stream()
+          .map(p -> IpPermission.builder().ipProtocol(p.ipProtocol()).fromPort(p.fromPort())
+              .toPort(p.toPort()).userIdGroupPairs(p.userIdGroupPairs().stream()
+                  .filter(other -> !id.equals(other.groupId())).toList()).build())
+          .filter(p -> !p.userIdGroupPairs().isEmpty())
+          .toList();
+      if (!in.isEmpty()) {
+        ignoreNotFound(() -> ec2.revokeSecurityGroupIngress(b -> b.groupId(id).ipPermissions(in)));
+      }
     }
   }
 

@@ -8,10 +8,17 @@ import io.labflow.activities.cloudformation.CloudFormationActivities.DeleteStack
 import io.labflow.activities.model.DeleteOutput;
 import io.labflow.activities.model.LabInput;
 import io.temporal.failure.ApplicationFailure;
+import io.labflow.activities.testing.Lab;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.s3.model.GetBucketTaggingRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
@@ -35,7 +42,7 @@ class LookAlikeBucketTest extends MotoLabTest {
 
     assertThat(f.isNonRetryable()).isTrue();
     assertThat(f.getOriginalMessage()).isEqualTo("bucket labflow-lab-look already exists and is not"
-        + " labflow's (it is not tagged labflow:lab=lab-look), so stack labflow-lab-look cannot"
+        + " labflow's (it is another AWS account's or not tagged labflow:lab=lab-look), so stack labflow-lab-look cannot"
         + " create it and was not started; labflow leaves the bucket untouched: choose another"
         + " bucket name");
     assertThat(lab.calls.count("CloudFormation", "CreateStack")).isZero();
@@ -69,5 +76,44 @@ class LookAlikeBucketTest extends MotoLabTest {
         .takenFrom("labflow-lab-free", "lab-free")).isFalse();
     assertThat(new io.labflow.activities.s3.S3Buckets(lab.clients.s3())
         .takenFrom("labflow-lab-own", "lab-other")).isTrue();
+  }
+
+  /** S3 refuses GetBucketTagging of one bucket with AccessDenied (403), as for another's. */
+  private void tagsRefused(String bucket) throws Exception {
+    lab.close();
+    lab = new Lab(List.of(new ExecutionInterceptor() {
+      @Override
+      public void beforeExecution(Context.BeforeExecution c, ExecutionAttributes a) {
+        if (c.request() instanceof GetBucketTaggingRequest r && r.bucket().equals(bucket)) {
+          throw S3Exception.builder().statusCode(403).awsErrorDetails(AwsErrorDetails.builder()
+              .errorCode("AccessDenied").errorMessage("Access Denied").serviceName("S3").build())
+              .build();
+        }
+      }
+    }));
+  }
+
+  @Test
+  void aBucketNameAnotherAccountHoldsIsRefusedAsTakenNotAsAPermissionProblem() throws Exception {
+    // Another account's bucket: GetBucketTagging answers 403, and the worker's ListBuckets (the
+    // account's own buckets) does not hold it.
+    tagsRefused("labflow-lab-theirs");
+
+    ApplicationFailure f = failureOf(() -> lab.cfn.createStack(
+        labStack("lab-theirs", "labflow-lab-theirs", "labflow-lab-theirs")), "NotOwned");
+
+    assertThat(f.getOriginalMessage()).startsWith("bucket labflow-lab-theirs already exists and is"
+        + " not labflow's (it is another AWS account's or not tagged");
+    assertThat(lab.calls.count("CloudFormation", "CreateStack")).isZero();
+  }
+
+  @Test
+  void aBucketOfTheWorkersAccountItMayNotReadIsAPermissionProblem() throws Exception {
+    tagsRefused("labflow-lab-mine");
+    lab.clients.s3().createBucket(b -> b.bucket("labflow-lab-mine"));
+
+    failureOf(() -> lab.cfn.createStack(
+        labStack("lab-mine", "labflow-lab-mine", "labflow-lab-mine")), "AccessDenied");
+    assertThat(lab.calls.count("CloudFormation", "CreateStack")).isZero();
   }
 }

@@ -17,6 +17,8 @@ import io.labflow.activities.iam.roles.RoleActivities.CreateRoleInput;
 import io.labflow.activities.iam.roles.RoleActivities.DeleteRoleInput;
 import io.labflow.activities.iam.roles.RoleActivities.RoleOutput;
 import io.labflow.activities.model.DeleteOutput;
+import io.labflow.activities.testing.FaultInjector;
+import io.labflow.activities.testing.Lab;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -210,6 +212,25 @@ class IamActivitiesTest extends MotoLabTest {
     assertThat(lab.iam.deleteInstanceProfile(del).deleted()).isFalse();
     assertThat(iam.listInstanceProfiles().instanceProfiles()).isEmpty();
     assertThat(iam.getRole(b -> b.roleName("labflow-lab-iam-role")).role()).isNotNull();
+  }
+
+  @Test
+  void addRoleWhoseAnswerWasLostIsNotSentAgainBeforeReadingTheProfile() {
+    // IAM added the role but its answer was lost. An SDK retry of the call would get
+    // LimitExceeded (a profile holds one role), a non-retryable failure; Temporal's retry reads.
+    lab.close();
+    lab = new Lab(List.of(new FaultInjector(
+        "AddRoleToInstanceProfile", "RequestTimeout", "Your request timed out", 1)));
+    createRole("labflow-lab-iam-role");
+    CreateInstanceProfileInput in =
+        new CreateInstanceProfileInput(LAB, "labflow-lab-iam-profile", "labflow-lab-iam-role", null);
+
+    assertThat(failureOf(() -> lab.iam.createInstanceProfile(in), "RequestTimeout")
+        .isNonRetryable()).isFalse();
+    InstanceProfileOutput retried = lab.iam.createInstanceProfile(in);
+
+    assertThat(retried.roleName()).isEqualTo("labflow-lab-iam-role");
+    assertThat(lab.calls.count("Iam", "AddRoleToInstanceProfile")).isEqualTo(1);
   }
 
   @Test

@@ -160,7 +160,7 @@ class WorkerPolicyTest {
         }
         if (st.get("Sid").asText().startsWith(PolicyScope.LAB_TAGGED_EC2.sid())) {
           assertThat(a).as("the sweep's EC2 statements only delete").matches(
-              "ec2:(Terminate|Delete|Disassociate|Detach)[A-Za-z]+");
+              "ec2:(Terminate|Delete|Disassociate|Detach)[A-Za-z]+|ec2:RevokeSecurityGroupIngress");
           assertThat(condition).as(a).contains("\"aws:ResourceTag/labflow:lab\":\"false\"");
         } else if (a.startsWith("ec2:") && !a.contains("IamInstanceProfile") && !a.startsWith("ec2:Describe")) {
           assertThat(condition).as("%s only through CloudFormation", a)
@@ -218,6 +218,7 @@ class WorkerPolicyTest {
         "ec2:DeleteRouteTable", List.of(ec2 + "route-table/*"),
         "ec2:DetachInternetGateway", List.of(ec2 + "internet-gateway/*", ec2 + "vpc/*"),
         "ec2:DeleteInternetGateway", List.of(ec2 + "internet-gateway/*"),
+        "ec2:RevokeSecurityGroupIngress", List.of(ec2 + "security-group/*"),
         "ec2:DeleteSecurityGroup", List.of(ec2 + "security-group/*"),
         "ec2:DeleteSubnet", List.of(ec2 + "subnet/*"),
         "ec2:DeleteVpc", List.of(ec2 + "vpc/*")));

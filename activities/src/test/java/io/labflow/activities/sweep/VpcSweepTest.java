@@ -9,6 +9,7 @@ import io.labflow.activities.testing.FaultInjector;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,11 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.DeleteSecurityGroupRequest;
+import software.amazon.awssdk.services.ec2.model.Ec2Exception;
+import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import org.junit.jupiter.api.Timeout;
 import java.util.concurrent.TimeUnit;
@@ -146,5 +151,51 @@ class VpcSweepTest {
         .hasSize(1);
     // Someone else's subnet is not waited for: one DeleteVpc, no retries.
     assertThat(lab.calls.count("Ec2", "DeleteVpc")).isEqualTo(1);
+  }
+
+  /**
+   * Refuses DeleteSecurityGroup with DependencyViolation while another group's rule references
+   * the group, as AWS does (moto deletes it).
+   */
+  static final class ReferencedGroups implements ExecutionInterceptor {
+    Ec2Client ec2;
+
+    @Override
+    public void beforeExecution(Context.BeforeExecution c, ExecutionAttributes a) {
+      if (c.request() instanceof DeleteSecurityGroupRequest d && Stream.of("", "egress.")
+          .flatMap(p -> ec2.describeSecurityGroups(b -> b.filters(Filter.builder()
+              .name(p + "ip-permission.group-id").values(d.groupId()).build()))
+              .securityGroups().stream())
+          .anyMatch(g -> !g.groupId().equals(d.groupId()))) {
+        throw Ec2Exception.builder().statusCode(400).awsErrorDetails(AwsErrorDetails.builder()
+            .errorCode("DependencyViolation").serviceName("Ec2")
+            .errorMessage("resource " + d.groupId() + " has a dependent object").build()).build();
+      }
+    }
+  }
+
+  @Test
+  void labGroupsThatReferenceEachOtherAreDeleted() {
+    ReferencedGroups rule = new ReferencedGroups();
+    lab = new Lab(List.of(rule));
+    Ec2Client ec2 = rule.ec2 = lab.clients.ec2();
+    String labId = "lab-groups";
+    String[] ids = Stream.of("web", "db").map(n -> ec2.createSecurityGroup(b -> b.groupName(n)
+        .description(n).tagSpecifications(LabSweepTest.tags(ResourceType.SECURITY_GROUP, labId)))
+        .groupId()).toArray(String[]::new);
+    // Each admits the other: AWS deletes neither while the other's rule names it.
+    for (int i = 0; i < 2; i++) {
+      String group = ids[i];
+      String other = ids[1 - i];
+      ec2.authorizeSecurityGroupIngress(b -> b.groupId(group).ipPermissions(p -> p
+          .ipProtocol("tcp").fromPort(443).toPort(443).userIdGroupPairs(g -> g.groupId(other))));
+    }
+
+    DeleteLabResourcesOutput out = lab.inventory.deleteLabResources(new LabInput(labId));
+
+    assertThat(out.blocked()).isEmpty();
+    assertThat(out.deleted().get(ResourceKind.SECURITY_GROUPS)).containsExactlyInAnyOrder(ids);
+    assertThat(ec2.describeSecurityGroups().securityGroups())
+        .noneMatch(g -> List.of(ids).contains(g.groupId()));
   }
 }

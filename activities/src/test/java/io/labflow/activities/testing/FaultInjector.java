@@ -12,8 +12,8 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.http.SdkHttpResponse;
 
 /**
- * Replaces the response of the first {@code times} calls of one EC2 operation with an EC2 error,
- * as if AWS had answered it. The request itself still reached moto, like a response lost in
+ * Replaces the response of the first {@code times} calls of one EC2 or IAM operation with that
+ * service's error, as if AWS had answered it. The request itself still reached moto, like a response lost in
  * transit, so the code under test must also cope with work that was in fact done.
  */
 public final class FaultInjector implements ExecutionInterceptor {
@@ -31,8 +31,7 @@ public final class FaultInjector implements ExecutionInterceptor {
   }
 
   private boolean hit(ExecutionAttributes attrs) {
-    return operation.equals(attrs.getAttribute(SdkExecutionAttribute.OPERATION_NAME))
-        && attrs.getAttribute(SdkExecutionAttribute.SERVICE_NAME).equals("Ec2");
+    return operation.equals(attrs.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
   }
 
   @Override
@@ -48,12 +47,10 @@ public final class FaultInjector implements ExecutionInterceptor {
   public Optional<InputStream> modifyHttpResponseContent(
       Context.ModifyHttpResponse context, ExecutionAttributes attrs) {
     if (hit(attrs) && remaining.getAndDecrement() > 0) {
-      String xml =
-          "<Response><Errors><Error><Code>"
-              + code
-              + "</Code><Message>"
-              + message
-              + "</Message></Error></Errors><RequestID>injected</RequestID></Response>";
+      String error = "<Error><Code>" + code + "</Code><Message>" + message + "</Message></Error>";
+      String xml = attrs.getAttribute(SdkExecutionAttribute.SERVICE_NAME).equals("Ec2")
+          ? "<Response><Errors>" + error + "</Errors><RequestID>injected</RequestID></Response>"
+          : "<ErrorResponse>" + error + "<RequestId>injected</RequestId></ErrorResponse>";
       return Optional.of(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
     }
     return context.responseBody();

@@ -100,8 +100,8 @@ class WorkerPolicyOnMotoTest {
   private static Map<String, String> leftoverDeletes(Map<String, String> others) {
     Map<String, String> all = new TreeMap<>(others);
     for (String op : List.of("TerminateInstances", "DeleteNetworkInterface", "DisassociateRouteTable",
-        "DeleteRouteTable", "DetachInternetGateway", "DeleteInternetGateway", "DeleteSecurityGroup",
-        "DeleteSubnet", "DeleteVpc")) {
+        "DeleteRouteTable", "DetachInternetGateway", "DeleteInternetGateway",
+        "RevokeSecurityGroupIngress", "DeleteSecurityGroup", "DeleteSubnet", "DeleteVpc")) {
       all.put("Ec2." + op, "only for a half-deleted stack's tagged leftovers (LabSweepTest)");
     }
     return all;

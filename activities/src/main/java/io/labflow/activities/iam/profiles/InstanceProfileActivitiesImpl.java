@@ -1,5 +1,6 @@
 package io.labflow.activities.iam.profiles;
 
+import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Inputs;
@@ -46,7 +47,8 @@ public final class InstanceProfileActivitiesImpl implements InstanceProfileActiv
     // A profile holds one role; an owned profile holding another gets ours instead.
     p.roles().stream().filter(r -> !r.roleName().equals(role)).forEach(r -> removeRole(name, r));
     if (p.roles().stream().noneMatch(r -> r.roleName().equals(role))) {
-      iam.addRoleToInstanceProfile(b -> b.instanceProfileName(name).roleName(role));
+      iam.addRoleToInstanceProfile(b -> b.instanceProfileName(name).roleName(role)
+          .overrideConfiguration(AwsClients::sentOnce));
     }
     return new InstanceProfileOutput(name, p.arn(), role, !created);
   }
