@@ -3,6 +3,7 @@ package io.labflow.activities.s3;
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Tags;
+import io.labflow.workflows.lab.FailureTypes;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -54,8 +55,9 @@ public final class S3Buckets {
     try {
       tags = tags(bucket);
     } catch (AwsServiceException e) {
-      if (AwsFailures.hasCode(e, "AccessDenied") && s3.listBuckets(b -> b.prefix(bucket))
-          .buckets().stream().noneMatch(b -> b.name().equals(bucket))) {
+      if (AwsFailures.hasCode(e, FailureTypes.ACCESS_DENIED)
+          && s3.listBuckets(b -> b.prefix(bucket)).buckets().stream()
+              .noneMatch(b -> b.name().equals(bucket))) {
         return true;
       }
       throw e;
