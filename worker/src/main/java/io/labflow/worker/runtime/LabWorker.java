@@ -147,7 +147,6 @@ public final class LabWorker implements AutoCloseable {
         os.write(body);
       }
     });
-    server.start();
     return server;
   }
 
@@ -168,6 +167,11 @@ public final class LabWorker implements AutoCloseable {
     }
     factory.start();
     labGauges.start();
+    // Served once the worker polls: an endpoint that answers means a worker that takes work
+    // (scripts/stack waits for it before a lab is started).
+    if (metrics != null) {
+      metrics.start();
+    }
     // Site parameters by name only; the values a lab used are in its history.
     log.info("labflow worker polling task queue '{}' in namespace '{}'; definitions from {}; site"
             + " parameters {}; at most {} concurrent AWS calls; metrics {}",

@@ -19,7 +19,8 @@ import java.util.List;
  * shutdown hook, nothing reported to Temporal) when a lab's workflow code is about to schedule that
  * activity, so the step before it has completed and the next one is not scheduled yet.
  * {@code LABFLOW_TEST_START_WHEN=<file>} makes a warm stand-by: connected, but polling only once
- * that file exists, so its JVM start does not count in a measured recovery.
+ * that file exists, so its JVM start does not count in a measured recovery. It serves metrics on
+ * {@code LABFLOW_METRICS_PORT} when that is set.
  */
 public final class HaltingWorker {
 
@@ -28,9 +29,11 @@ public final class HaltingWorker {
   public static void main(String[] args) throws Exception {
     String haltBefore = System.getenv("LABFLOW_TEST_HALT_BEFORE");
     String startWhen = System.getenv("LABFLOW_TEST_START_WHEN");
+    String metricsPort = System.getenv("LABFLOW_METRICS_PORT");
     LabWorker worker = new LabWorker(
         new LabWorker.Settings(System.getenv("LABFLOW_TASK_QUEUE"),
-            Path.of(System.getenv("LABFLOW_DEFINITIONS_DIR")), -1, Duration.ofSeconds(30), 16,
+            Path.of(System.getenv("LABFLOW_DEFINITIONS_DIR")),
+            metricsPort == null ? -1 : Integer.parseInt(metricsPort), Duration.ofSeconds(30), 16,
             SiteParameterSource.parse(System.getenv(SiteParameterSource.VARIABLE),
                 SiteParameterSource.VARIABLE)),
         haltBefore == null ? List.of() : List.of(new HaltBefore(haltBefore)));
