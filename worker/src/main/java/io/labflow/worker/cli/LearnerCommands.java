@@ -19,7 +19,7 @@ final class LearnerCommands {
   private LearnerCommands() {}
 
   private static final String EXIT_CODES =
-      "2 usage or refused (no open task, not live), 4 no worker polls (nothing sent).";
+      "2 usage or refused (no open task, not live), 4 no worker took or answered it.";
 
   /** Sends the task Update named as the command and prints its answer. */
   abstract static class TaskUpdate extends LabCommand {
@@ -52,7 +52,7 @@ final class LearnerCommands {
   @Command(name = "extend", description = {
       "Keeps a live lab longer, within its maximum lifetime.",
       "Exit code: 0 extended, 1 the lab has ended, 2 usage or refused (not live, past the",
-      "maximum lifetime), 4 no worker polls (nothing sent)."})
+      "maximum lifetime), 4 no worker took or answered it."})
   static final class Extend extends LabCommand {
 
     @Parameters(index = "1", paramLabel = "DURATION",

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 @Command(name = "resume", description = {
     "Decides what a paused lab does: retry, skip or rollback.",
     "Exit code: 0 completed or live, 1 failed, rolled back or the lab has ended, 2 usage or",
-    "refused, 3 paused again, 4 no worker polls (nothing sent)."})
+    "refused, 3 paused again, 4 no worker took or answered it."})
 final class ResumeCommand extends LabCommand {
 
   @ArgGroup(exclusive = true, multiplicity = "1")

@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
     description = {
       "Switches a live lab to another variant, follows the switch steps, prints the status.",
       "Exit code: 0 live on the new variant, 1 failed, not live again within --timeout, or the lab",
-      "has ended, 2 usage or refused, 4 no worker polls (nothing sent)."
+      "has ended, 2 usage or refused, 4 no worker took or answered it."
     })
 final class SwitchVariantCommand extends LabCommand {
 
