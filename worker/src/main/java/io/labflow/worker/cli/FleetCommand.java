@@ -175,11 +175,17 @@ final class FleetCommand extends BaseCommand {
       TemporalConnection conn = connect();
       ScheduleDescription d = describe(conn, name);
       FleetRequest request = FleetSchedules.request(d);
-      if (teardown) {
-        refuseWhileResetting(conn, d, request);
+      List<String> running = running(conn, d, request);
+      if (teardown && !running.isEmpty()) {
+        throw new IllegalStateException("fleet " + name + " is not deleted and no lab is torn"
+            + " down: still running: " + String.join(", ", running) + " (a reset that ends after"
+            + " its lab's teardown starts the lab again); wait until they end (labflow fleet"
+            + " status " + name + "), then delete again");
       }
       conn.schedules().getHandle(d.getId()).delete();
-      out().println("Deleted " + d.getId() + (teardown ? "" : "; its " + request.labs().size() + " labs are left as they are"));
+      out().println("Deleted " + d.getId() + (teardown ? "" : "; its " + request.labs().size()
+          + " labs are left as they are" + (running.isEmpty() ? "" : "; the delete does not stop"
+          + " what still runs: " + String.join(", ", running))));
       if (!teardown) {
         return 0;
       }
@@ -204,25 +210,19 @@ final class FleetCommand extends BaseCommand {
     }
 
     /**
-     * Refuses, before anything changes, while a night of the fleet or a reset of one of its labs
-     * runs: a reset that tears its lab down after the lab's own teardown starts it afresh, a live
-     * lab no fleet owns. A fleet's resets all have the id {@code reset-<labId>}, read as they are
-     * now (visibility can lag behind a reset started a moment ago).
+     * The fleet's night and the resets of its labs that run now: deleting the schedule stops
+     * neither, and a reset that tears its lab down after the lab's own teardown starts it afresh,
+     * a live lab no fleet owns. A fleet's resets all have the id {@code reset-<labId>}, read as
+     * they are now (visibility can lag behind a reset started a moment ago).
      */
-    private void refuseWhileResetting(TemporalConnection conn, ScheduleDescription d,
+    private static List<String> running(TemporalConnection conn, ScheduleDescription d,
         FleetRequest request) {
-      List<String> running = Stream.concat(
+      return Stream.concat(
           d.getInfo().getRunningActions().stream()
               .filter(ScheduleActionExecutionStartWorkflow.class::isInstance)
               .map(a -> ((ScheduleActionExecutionStartWorkflow) a).getWorkflowId()),
           request.labs().stream().map(l -> LabIds.resetId(l.labId()))
               .filter(id -> ResetActivitiesImpl.openRun(conn.client(), id).isPresent())).toList();
-      if (!running.isEmpty()) {
-        throw new IllegalStateException("fleet " + name + " is not deleted and no lab is torn"
-            + " down: still running: " + String.join(", ", running) + " (a reset that ends after"
-            + " its lab's teardown starts the lab again); wait until they end (labflow fleet"
-            + " status " + name + "), then delete again");
-      }
     }
 
     /** The one line that says what a lab's teardown did: its last words. */

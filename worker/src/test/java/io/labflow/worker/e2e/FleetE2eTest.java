@@ -149,10 +149,14 @@ class FleetE2eTest extends OnLocalStack {
         + " lab's teardown starts the lab again); wait until they end (labflow fleet status"
         + " e2e-busy), then delete again\n");
     assertThat(schedules.getHandle("fleet-e2e-busy").describe().getId()).isEqualTo("fleet-e2e-busy");
+
+    // Without --teardown-labs the schedule goes, and the delete says what it does not stop.
+    assertThat(cli(idle, "fleet", "delete", "e2e-busy").out()).isEqualTo("Deleted fleet-e2e-busy;"
+        + " its 1 labs are left as they are; the delete does not stop what still runs: "
+        + nights.get(0) + ", reset-busy-01\n");
     for (String id : List.of(nights.get(0), "reset-busy-01")) {
       stack.client().newUntypedWorkflowStub(id).terminate("test over");
     }
-    cli(idle, "fleet", "delete", "e2e-busy");
   }
 
   @Test
