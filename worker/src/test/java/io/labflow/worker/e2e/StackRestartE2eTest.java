@@ -2,8 +2,10 @@ package io.labflow.worker.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import io.labflow.activities.testing.Tools;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -19,7 +21,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code scripts/stack up} after moto died and is started again gives moto's worker user a new
- * key: it restarts the worker on it, and a lab runs. The stack runs on free ports with its state
+ * key: it restarts the worker on it, and a lab runs. {@code up} refuses a port another process
+ * holds. The stack runs on free ports with its state
  * in {@code worker/target/stack-e2e} and the worker from the test classpath ({@code LABFLOW_CMD});
  * {@code scripts/stack down} always runs at the end.
  */
@@ -65,6 +68,36 @@ class StackRestartE2eTest {
       Cli.Result down = Cli.run(cli, "teardown", "stack-restart");
       assertThat(down.exitCode()).as(down.all() + workerLog()).isZero();
     } finally {
+      Cli.Result down = stack(env, "down");
+      assertThat(down.exitCode()).as(down.all()).isZero();
+    }
+  }
+
+  /**
+   * A process this stack did not start answers on the worker's metrics port (another checkout's
+   * stack, say): {@code up} refuses before it starts anything. Before, the worker exited on the
+   * taken port while that process answered the readiness check, and {@code up} succeeded.
+   */
+  @Test
+  void stackUpRefusesAPortAnotherProcessHoldsBeforeStartingAnything() throws Exception {
+    Map<String, String> env = stackEnv();
+    int port = Integer.parseInt(env.get("LABFLOW_METRICS_PORT"));
+    HttpServer other = HttpServer.create(new InetSocketAddress(port), 0);
+    other.createContext("/metrics", exchange -> {
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    other.start();
+    try {
+      Cli.Result up = stack(env, "up");
+      assertThat(up.exitCode()).as(up.all()).isNotZero();
+      assertThat(up.err()).as(up.all()).contains(
+          "stack: port " + port + " (worker) is in use by a process this stack did not start",
+          "LABFLOW_METRICS_PORT");
+      assertThat(STATE.resolve("temporal.pid")).as(up.all()).doesNotExist();
+      assertThat(STATE.resolve("moto.pid")).as(up.all()).doesNotExist();
+    } finally {
+      other.stop(0);
       Cli.Result down = stack(env, "down");
       assertThat(down.exitCode()).as(down.all()).isZero();
     }
