@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * {@code scripts/stack up} after moto died and is started again gives moto's worker user a new
  * key: it restarts the worker on it, and a lab runs. {@code up} refuses a port another process
- * holds. The stack runs on free ports with its state
- * in {@code worker/target/stack-e2e} and the worker from the test classpath ({@code LABFLOW_CMD});
- * {@code scripts/stack down} always runs at the end.
+ * holds, and ends its wait when the worker exits while starting. The stack runs on free ports with
+ * its state in {@code worker/target/stack-e2e} and the worker from the test classpath
+ * ({@code LABFLOW_CMD}); {@code scripts/stack down} always runs at the end.
  */
 @Tag("e2e")
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -98,6 +98,29 @@ class StackRestartE2eTest {
       assertThat(STATE.resolve("moto.pid")).as(up.all()).doesNotExist();
     } finally {
       other.stop(0);
+      Cli.Result down = stack(env, "down");
+      assertThat(down.exitCode()).as(down.all()).isZero();
+    }
+  }
+
+  /**
+   * A worker that exits while starting ends {@code up}'s wait at once, with the end of its log.
+   * Before, {@code up} waited its whole bound (2 minutes) for the dead worker's metrics and then
+   * named only the log directory.
+   */
+  @Test
+  void stackUpEndsItsWaitWhenTheWorkerExitsAndShowsTheEndOfItsLog() throws Exception {
+    Map<String, String> env = stackEnv();
+    Files.writeString(DIR.resolve("labflow"), "#!/bin/sh\n"
+        + "if [ \"$1\" = worker ]; then echo 'worker refused to start (test launcher)' >&2; exit 3; fi\n");
+    try {
+      Cli.Result up = stack(env, "up");
+      assertThat(up.exitCode()).as(up.all()).isNotZero();
+      assertThat(up.err()).as(up.all()).contains(
+          "stack: worker exited before worker metrics on :" + env.get("LABFLOW_METRICS_PORT")
+              + " answered; the end of " + STATE.resolve("logs/worker.log") + ":",
+          "  worker refused to start (test launcher)");
+    } finally {
       Cli.Result down = stack(env, "down");
       assertThat(down.exitCode()).as(down.all()).isZero();
     }
