@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,6 +58,50 @@ class MonitoringRulesTest {
     Path file = tmp.resolve("dashboard-queries.yml");
     Files.writeString(file, rules);
     assertThat(promtool("check", "rules", file.toString())).contains("SUCCESS: " + exprs.size() + " rules found");
+  }
+
+  /**
+   * A timer's {@code _max} is Micrometer's window max: back to 0 a few minutes after its last
+   * recording. A dashboard query over one must still show the figure hours later (a fleet's night,
+   * looked at in the morning): each is fed the served series, its value then 0 for ten hours.
+   */
+  @Test
+  void theDashboardShowsAWindowMaxHoursAfterItWasRecorded() throws Exception {
+    Map<String, List<String[]>> maxSeries = new HashMap<>();
+    for (String line : Files.readAllLines(DIR.resolve("tests/worker-scrape.prom"))) {
+      if (!line.startsWith("#") && line.matches("^labflow_[a-z_]+_max[{ ].*")) {
+        int space = line.lastIndexOf(' ');
+        maxSeries.computeIfAbsent(line.replaceFirst("[{ ].*", ""), k -> new ArrayList<>())
+            .add(new String[] {line.substring(0, space), line.substring(space + 1)});
+      }
+    }
+    StringBuilder tests = new StringBuilder("tests:\n");
+    int checked = 0;
+    for (String expr : dashboardExprs()) {
+      List<String[]> fed = metricNames(expr).stream()
+          .flatMap(n -> maxSeries.getOrDefault(n, List.of()).stream()).toList();
+      if (fed.isEmpty()) {
+        continue;
+      }
+      checked++;
+      tests.append("  - interval: 1m\n    input_series:\n");
+      double max = 0;
+      for (String[] s : fed) {
+        String series = s[0].endsWith("}")
+            ? s[0].substring(0, s[0].length() - 1) + ",instance=\"w1:9464\"}"
+            : s[0] + "{instance=\"w1:9464\"}";
+        tests.append("      - series: '").append(series.replace("'", "''")).append("'\n        values: '")
+            .append(s[1]).append(' ').append(s[1]).append(" 0x600'\n");
+        max = Math.max(max, Double.parseDouble(s[1]));
+      }
+      tests.append("    promql_expr_test:\n      - expr: 'max(").append(expr.replace("'", "''"))
+          .append(")'\n        eval_time: 8h\n        exp_samples:\n          - labels: '{}'\n")
+          .append("            value: ").append(max).append('\n');
+    }
+    assertThat(checked).as("dashboard queries over a _max series").isPositive();
+    Path file = tmp.resolve("dashboard-max.test.yml");
+    Files.writeString(file, tests);
+    assertThat(promtool("test", "rules", file.toString())).contains("SUCCESS");
   }
 
   @Test
