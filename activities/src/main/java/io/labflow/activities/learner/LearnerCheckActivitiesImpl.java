@@ -109,11 +109,17 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
     Tags.owner(in.labId());
     String instance = in.instanceId();
     String name = in.instanceProfileName();
-    return instances.association(instance).map(a -> a.iamInstanceProfile().arn())
-        .map(arn -> arn.endsWith("/" + name)
-            ? CheckOutput.pass("instance " + instance + " has instance profile " + name)
-            : CheckOutput.fail("instance " + instance + " has instance profile "
-                + arn.substring(arn.lastIndexOf('/') + 1) + ", not " + name))
+    return instances.association(instance).map(a -> a.iamInstanceProfile())
+        .map(on -> !on.arn().endsWith("/" + name)
+            ? CheckOutput.fail("instance " + instance + " has instance profile "
+                + on.arn().substring(on.arn().lastIndexOf('/') + 1) + ", not " + name)
+            // The association holds the profile's id: one deleted and made again is another.
+            : entities.profile(name).filter(p -> p.instanceProfileId().equals(on.id())).isEmpty()
+                ? CheckOutput.fail("instance " + instance + " still has the instance profile "
+                    + name + " that was deleted (one made again under that name is another"
+                    + " profile); replace the association with the current " + name
+                    + " (aws ec2 replace-iam-instance-profile-association)")
+            : CheckOutput.pass("instance " + instance + " has instance profile " + name))
         .orElseGet(() -> CheckOutput.fail(
             "instance " + instance + " has no instance profile; associate " + name + " with it"));
   }

@@ -136,7 +136,8 @@ public final class WorkerPermissions {
           // Instance profiles.
           same(PROFILE, "CreateInstanceProfile DeleteInstanceProfile DeleteRole"
               + " AssociateInstanceProfile ListLabResources DeleteLabResources CheckInstanceProfile"
-              + " AdoptInstanceProfile DeleteLearnerAccess", "Iam.GetInstanceProfile"),
+              + " CheckProfileOnInstance AdoptInstanceProfile DeleteLearnerAccess",
+              "Iam.GetInstanceProfile"),
           op("Iam.CreateInstanceProfile", "CreateInstanceProfile",
               g("iam:CreateInstanceProfile", PROFILE_CREATE), g("iam:TagInstanceProfile", PROFILE_CREATE)),
           op("Iam.AddRoleToInstanceProfile", "CreateInstanceProfile",

@@ -184,6 +184,33 @@ class LearnerChecksOnMotoTest extends LearnerActionsOnMoto {
         .isEqualTo(CheckOutput.pass("instance " + instance + " has instance profile " + PROFILE));
   }
 
+  /**
+   * An association names the profile by ARN and id: a profile deleted and made again under the
+   * same name is another profile, and the instance keeps the deleted one (no credentials on AWS).
+   */
+  @Test
+  void aProfileMadeAgainUnderTheSameNameIsNotTheOneOnTheInstance() {
+    iam.createRole(b -> b.roleName(ROLE)
+        .assumeRolePolicyDocument(PolicyDocuments.trustPolicy(EC2, null)));
+    iam.createInstanceProfile(b -> b.instanceProfileName(PROFILE));
+    iam.addRoleToInstanceProfile(b -> b.instanceProfileName(PROFILE).roleName(ROLE));
+    String instance = instance();
+    lab.clients.ec2().associateIamInstanceProfile(b -> b.instanceId(instance)
+        .iamInstanceProfile(s -> s.name(PROFILE)));
+    CheckProfileOnInstanceInput on = new CheckProfileOnInstanceInput(LAB, instance, PROFILE);
+    assertThat(checks.checkProfileOnInstance(on).passed()).isTrue();
+    iam.removeRoleFromInstanceProfile(b -> b.instanceProfileName(PROFILE).roleName(ROLE));
+    iam.deleteInstanceProfile(b -> b.instanceProfileName(PROFILE));
+    iam.createInstanceProfile(b -> b.instanceProfileName(PROFILE));
+    iam.addRoleToInstanceProfile(b -> b.instanceProfileName(PROFILE).roleName(ROLE));
+    assertThat(checks.checkInstanceProfile(new CheckInstanceProfileInput(LAB, PROFILE, ROLE))
+        .passed()).isTrue();
+    assertThat(checks.checkProfileOnInstance(on)).isEqualTo(CheckOutput.fail("instance "
+        + instance + " still has the instance profile " + PROFILE + " that was deleted (one"
+        + " made again under that name is another profile); replace the association with the"
+        + " current " + PROFILE + " (aws ec2 replace-iam-instance-profile-association)"));
+  }
+
   /** The lab stack's instance, tagged for the lab. */
   String instance() {
     return lab.clients.ec2().runInstances(b -> b.imageId("ami-12c6146b").minCount(1).maxCount(1)

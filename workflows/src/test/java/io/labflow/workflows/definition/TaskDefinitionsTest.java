@@ -14,6 +14,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +67,30 @@ class TaskDefinitionsTest {
     assertThat(d.keepAlive()).isEqualTo(Duration.ofHours(24));
     assertThat(d.maxLifetime()).isEqualTo(Duration.ofHours(168));
     assertThat(d.expiryWarning()).isEqualTo(Duration.ofMinutes(30));
+  }
+
+  /**
+   * A check takes the defaults' timeout, and CheckAccess asks again for its whole budget while the
+   * answer is wrong: a budget an attempt cannot outlast (with a last round of simulate calls) times
+   * a wrong answer out and retries it for minutes, ending in "could not check", not what is wrong.
+   */
+  @Test
+  void everyAccessCheckOfTheChallengeAnswersWithinItsTimeout() throws IOException {
+    Path file = Path.of("../definitions/iam-service-role-challenge.yaml");
+    Definition d = load(file.getFileName().toString(), Files.readString(file));
+    List<Check> access = d.tasks().stream().flatMap(t -> t.checks().stream())
+        .filter(c -> c.action().equals("CheckAccess")).toList();
+    assertThat(access).hasSize(2);
+    for (Check c : access) {
+      Matcher ref = Pattern.compile("\\$\\{params\\.(\\w+)}")
+          .matcher(String.valueOf(c.with().get("budgetSeconds")));
+      assertThat(ref.matches()).as(c.id()).isTrue();
+      Pattern taken = Pattern.compile(d.parameters().get(ref.group(1)).pattern());
+      int largest = IntStream.rangeClosed(0, 3600)
+          .filter(n -> taken.matcher(String.valueOf(n)).matches()).max().orElseThrow();
+      assertThat(Duration.ofSeconds(largest).plusSeconds(15)).as(c.id())
+          .isLessThanOrEqualTo(c.asStep(d.defaults()).timeout());
+    }
   }
 
   @Test
