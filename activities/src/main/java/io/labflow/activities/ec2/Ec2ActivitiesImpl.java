@@ -47,16 +47,20 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
           "instance " + instanceId + " does not exist (or is terminated)",
           "InvalidInstanceID.NotFound");
     }
-    String profileArn = entities.profile(profile).map(InstanceProfile::arn).orElseThrow(() ->
+    InstanceProfile wanted = entities.profile(profile).orElseThrow(() ->
         AwsFailures.retryable("instance profile " + profile + " does not exist (yet)",
             IamEntities.NO_SUCH_ENTITY));
+    String profileArn = wanted.arn();
     String[] change = {"unchanged"};
     IamInstanceProfileAssociation result = Waiting.untilPresent(
         "associating " + profile + " with " + instanceId, PROPAGATION_BUDGET, () -> {
           // Look again on every attempt: an earlier attempt whose response was lost may already
           // have done the work.
           Optional<IamInstanceProfileAssociation> current = association(instanceId);
-          if (current.isPresent() && profileArn.equals(current.get().iamInstanceProfile().arn())) {
+          // By id too: a profile deleted and made again under the name is another profile, and
+          // an instance that holds the deleted one has no credentials.
+          if (current.isPresent() && profileArn.equals(current.get().iamInstanceProfile().arn())
+              && wanted.instanceProfileId().equals(current.get().iamInstanceProfile().id())) {
             return current.get();
           }
           change[0] = current.isPresent() ? "replaced" : "associated";

@@ -141,6 +141,31 @@ class Ec2ActivitiesTest extends MotoLabTest {
     assertThat(associations(id)).hasSize(1);
   }
 
+  /**
+   * A profile deleted and made again under the same name is another profile: the instance still
+   * holding the deleted one has its association replaced, not left as done.
+   */
+  @Test
+  void anAssociationOfADeletedProfileOfTheSameNameIsReplaced() {
+    String id = instance(LAB);
+    String name = "labflow-lab-ec2-again";
+    profile(name);
+    assertThat(lab.ec2.associateInstanceProfile(new AssociateInstanceProfileInput(LAB, id, name))
+        .change()).isEqualTo("associated");
+    lab.clients.iam().removeRoleFromInstanceProfile(b -> b.instanceProfileName(name).roleName(name + "-role"));
+    lab.clients.iam().deleteInstanceProfile(b -> b.instanceProfileName(name));
+    lab.iam.createInstanceProfile(new CreateInstanceProfileInput(LAB, name, name + "-role", null));
+    String again = lab.clients.iam().getInstanceProfile(b -> b.instanceProfileName(name))
+        .instanceProfile().instanceProfileId();
+    assertThat(associations(id)).extracting(a -> a.iamInstanceProfile().id()).doesNotContain(again);
+
+    AssociationOutput replaced =
+        lab.ec2.associateInstanceProfile(new AssociateInstanceProfileInput(LAB, id, name));
+
+    assertThat(replaced.change()).isEqualTo("replaced");
+    assertThat(associations(id)).extracting(a -> a.iamInstanceProfile().id()).containsExactly(again);
+  }
+
   @Test
   void associateWhoseAnswerWasLostIsNotSentAgainBeforeReadingTheAssociation() {
     // EC2 associated but its answer was lost. An SDK retry of the call would get IncorrectState
