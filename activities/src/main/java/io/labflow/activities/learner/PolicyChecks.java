@@ -49,8 +49,8 @@ final class PolicyChecks {
                 "the trust policy lets any " + type + " principal (\"*\")" + only);
           }
           if (type.equals("Service") && p.equalsIgnoreCase(service)) {
-            serviceMayAssume |= strings(st.path("Action")).stream().anyMatch(a -> a.equals("*")
-                || a.equalsIgnoreCase("sts:*") || a.equalsIgnoreCase("sts:AssumeRole"));
+            serviceMayAssume |= strings(st.path("Action")).stream()
+                .anyMatch(a -> names(a, "sts:AssumeRole"));
           } else if (type.equals("Service")) {
             return CheckOutput.fail("the trust policy lets " + p + only);
           } else if (type.equals("AWS") && ACCOUNT.matcher(p).matches()) {
@@ -77,6 +77,15 @@ final class PolicyChecks {
   static List<JsonNode> statements(JsonNode policy) {
     JsonNode s = policy.path("Statement");
     return s.isArray() ? s.valueStream().toList() : s.isObject() ? List.of(s) : List.of();
+  }
+
+  /** Whether IAM's Action {@code pattern} names {@code action}: wildcards * and ?, any case. */
+  static boolean names(String pattern, String action) {
+    StringBuilder re = new StringBuilder();
+    for (char c : pattern.toCharArray()) {
+      re.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
+    }
+    return Pattern.compile(re.toString(), Pattern.CASE_INSENSITIVE).matcher(action).matches();
   }
 
   /** A policy element that is one string or an array of strings. */

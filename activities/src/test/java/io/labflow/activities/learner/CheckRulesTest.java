@@ -75,6 +75,20 @@ class CheckRulesTest {
             + " one, letting only ec2.amazonaws.com assume it"));
   }
 
+  /** IAM matches an Action by its wildcards (* and ?), ignoring case: each of these allows AssumeRole. */
+  @Test
+  void trustActionsMatchAssumeRoleByIamWildcards() {
+    for (String action : List.of("sts:AssumeRole", "STS:assumerole", "sts:Assume*", "sts:*Role",
+        "sts:AssumeRol?", "*", "sts:*")) {
+      assertThat(trust(allow("{\"Service\":\"ec2.amazonaws.com\"}").replace("sts:AssumeRole", action))
+          .passed()).as(action).isTrue();
+    }
+    for (String action : List.of("sts:AssumeRoleWith*", "sts:Assume", "sts:AssumeRole?", "iam:*")) {
+      assertThat(trust(allow("{\"Service\":\"ec2.amazonaws.com\"}").replace("sts:AssumeRole", action))
+          .passed()).as(action).isFalse();
+    }
+  }
+
   static CheckOutput scope(List<String> actions, String statements) {
     return PolicyChecks.scope(
         PolicyDocuments.parse("{\"Version\":\"2012-10-17\",\"Statement\":" + statements + "}"),
