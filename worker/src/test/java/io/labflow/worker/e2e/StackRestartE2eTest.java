@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Timeout;
  * holds, and ends its wait when the worker exits while starting. The stack runs on free ports with
  * its state in {@code worker/target/stack-e2e} and the worker from the test classpath
  * ({@code LABFLOW_CMD}); {@code scripts/stack down} always runs at the end. {@code down} and
- * {@code status} trust a pid file only for the process it was written for.
+ * {@code status} trust a pid file only for the process it was written for, and {@code down} says
+ * when a service outlived SIGKILL.
  */
 @Tag("e2e")
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -156,6 +157,39 @@ class StackRestartE2eTest {
       assertThat(STATE.resolve("moto.pid")).doesNotExist();
     } finally {
       other.destroyForcibly().waitFor();
+    }
+  }
+
+  /**
+   * A service that SIGKILL did not end (here one that ignores SIGTERM and leads no process group,
+   * so the group's SIGKILL misses it) makes {@code down} say so and exit non-zero, keeping its pid
+   * file. Before, {@code down} said {@code worker: stopped} and exited 0. Takes {@code down}'s 30 s
+   * grace for SIGTERM.
+   */
+  @Test
+  void stackDownSaysAServiceStillRunsAfterSigkill() throws Exception {
+    Map<String, String> env = stackEnv();
+    Files.createDirectories(STATE);
+    Process stubborn = new ProcessBuilder("bash", "-c", "trap '' TERM; echo ready; exec sleep 300").start();
+    try {
+      assertThat(stubborn.inputReader().readLine()).isEqualTo("ready");
+      long pid = stubborn.pid();
+      Files.writeString(STATE.resolve("worker.pid"), pid + "\n");
+      // The identity scripts/stack records when it starts a service: field 22 of /proc/PID/stat.
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String startTime = stat.substring(stat.lastIndexOf(") ") + 2).split(" ")[19];
+      Files.writeString(STATE.resolve("worker.start"), startTime + "\n");
+
+      Cli.Result down = stack(env, "down");
+      assertThat(down.exitCode()).as(down.all()).isNotZero();
+      assertThat(down.err()).as(down.all()).contains(
+          "stack: worker (pid " + pid + ") is still running after SIGKILL; its pid file "
+              + STATE.resolve("worker.pid") + " stays");
+      assertThat(down.out()).as(down.all()).doesNotContain("worker: stopped");
+      assertThat(stubborn.isAlive()).isTrue();
+      assertThat(STATE.resolve("worker.pid")).exists();
+    } finally {
+      stubborn.destroyForcibly().waitFor();
     }
   }
 
