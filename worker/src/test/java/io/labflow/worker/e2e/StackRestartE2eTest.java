@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Timeout;
  * key: it restarts the worker on it, and a lab runs. {@code up} refuses a port another process
  * holds, and ends its wait when the worker exits while starting. The stack runs on free ports with
  * its state in {@code worker/target/stack-e2e} and the worker from the test classpath
- * ({@code LABFLOW_CMD}); {@code scripts/stack down} always runs at the end.
+ * ({@code LABFLOW_CMD}); {@code scripts/stack down} always runs at the end. {@code down} and
+ * {@code status} trust a pid file only for the process it was written for, and {@code down} says
+ * when a service outlived SIGKILL.
  */
 @Tag("e2e")
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -123,6 +125,71 @@ class StackRestartE2eTest {
     } finally {
       Cli.Result down = stack(env, "down");
       assertThat(down.exitCode()).as(down.all()).isZero();
+    }
+  }
+
+  /**
+   * After a reboot or a crash the pid files remain, and the pid may name an unrelated process:
+   * {@code status} and {@code down} do not take it for the service, and {@code down} leaves it
+   * alone. Before, {@code status} said running and {@code down} sent that process group SIGTERM.
+   */
+  @Test
+  void stackDownLeavesAnUnrelatedProcessAStalePidFileNamesAlone() throws Exception {
+    Map<String, String> env = stackEnv();
+    Files.createDirectories(STATE);
+    Process other = new ProcessBuilder("setsid", "sleep", "300").start();
+    try {
+      String pid = String.valueOf(other.pid());
+      Files.writeString(STATE.resolve("moto.pid"), pid + "\n"); // as the stack before start times wrote it
+      Files.writeString(STATE.resolve("temporal.pid"), pid + "\n");
+      Files.writeString(STATE.resolve("temporal.start"), "1\n"); // the process before the reboot
+
+      Cli.Result status = stack(env, "status");
+      assertThat(status.out()).as(status.all()).contains("temporal: stopped", "moto: stopped");
+
+      Cli.Result down = stack(env, "down");
+      assertThat(down.exitCode()).as(down.all()).isZero();
+      assertThat(down.out()).as(down.all()).contains(
+          "moto: not running (its pid file named another process or none; removed)",
+          "temporal: not running (its pid file named another process or none; removed)");
+      assertThat(other.isAlive()).as(down.all()).isTrue();
+      assertThat(STATE.resolve("temporal.pid")).doesNotExist();
+      assertThat(STATE.resolve("moto.pid")).doesNotExist();
+    } finally {
+      other.destroyForcibly().waitFor();
+    }
+  }
+
+  /**
+   * A service that SIGKILL did not end (here one that ignores SIGTERM and leads no process group,
+   * so the group's SIGKILL misses it) makes {@code down} say so and exit non-zero, keeping its pid
+   * file. Before, {@code down} said {@code worker: stopped} and exited 0. Takes {@code down}'s 30 s
+   * grace for SIGTERM.
+   */
+  @Test
+  void stackDownSaysAServiceStillRunsAfterSigkill() throws Exception {
+    Map<String, String> env = stackEnv();
+    Files.createDirectories(STATE);
+    Process stubborn = new ProcessBuilder("bash", "-c", "trap '' TERM; echo ready; exec sleep 300").start();
+    try {
+      assertThat(stubborn.inputReader().readLine()).isEqualTo("ready");
+      long pid = stubborn.pid();
+      Files.writeString(STATE.resolve("worker.pid"), pid + "\n");
+      // The identity scripts/stack records when it starts a service: field 22 of /proc/PID/stat.
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String startTime = stat.substring(stat.lastIndexOf(") ") + 2).split(" ")[19];
+      Files.writeString(STATE.resolve("worker.start"), startTime + "\n");
+
+      Cli.Result down = stack(env, "down");
+      assertThat(down.exitCode()).as(down.all()).isNotZero();
+      assertThat(down.err()).as(down.all()).contains(
+          "stack: worker (pid " + pid + ") is still running after SIGKILL; its pid file "
+              + STATE.resolve("worker.pid") + " stays");
+      assertThat(down.out()).as(down.all()).doesNotContain("worker: stopped");
+      assertThat(stubborn.isAlive()).isTrue();
+      assertThat(STATE.resolve("worker.pid")).exists();
+    } finally {
+      stubborn.destroyForcibly().waitFor();
     }
   }
 
