@@ -50,17 +50,13 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
     InstanceProfile wanted = entities.profile(profile).orElseThrow(() ->
         AwsFailures.retryable("instance profile " + profile + " does not exist (yet)",
             IamEntities.NO_SUCH_ENTITY));
-    String profileArn = wanted.arn();
     String[] change = {"unchanged"};
     IamInstanceProfileAssociation result = Waiting.untilPresent(
         "associating " + profile + " with " + instanceId, PROPAGATION_BUDGET, () -> {
           // Look again on every attempt: an earlier attempt whose response was lost may already
           // have done the work.
           Optional<IamInstanceProfileAssociation> current = association(instanceId);
-          // By id too: a profile deleted and made again under the name is another profile, and
-          // an instance that holds the deleted one has no credentials.
-          if (current.isPresent() && profileArn.equals(current.get().iamInstanceProfile().arn())
-              && wanted.instanceProfileId().equals(current.get().iamInstanceProfile().id())) {
+          if (current.isPresent() && holds(current.get(), wanted)) {
             return current.get();
           }
           change[0] = current.isPresent() ? "replaced" : "associated";
@@ -79,7 +75,7 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
           "InvalidParameterValue");
     }
     log.info("lab {}: {} {} on {}", labId, change[0], profile, instanceId);
-    return new AssociationOutput(instanceId, profileArn, result.associationId(), change[0]);
+    return new AssociationOutput(instanceId, wanted.arn(), result.associationId(), change[0]);
   }
 
   /** Sent once: neither call is idempotent, so each attempt reads the association first. */
@@ -122,6 +118,15 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
   }
 
   /** The instance's current (associated or associating) instance profile association. */
+  /**
+   * Whether the association holds this profile: by id too, since a profile deleted and made again
+   * under its name is another profile, and an instance holding the deleted one has no credentials.
+   */
+  public static boolean holds(IamInstanceProfileAssociation association, InstanceProfile profile) {
+    return profile.arn().equals(association.iamInstanceProfile().arn())
+        && profile.instanceProfileId().equals(association.iamInstanceProfile().id());
+  }
+
   public Optional<IamInstanceProfileAssociation> association(String instanceId) {
     return walk.associations(Ec2Walk.filter("instance-id", instanceId)).stream().findFirst();
   }

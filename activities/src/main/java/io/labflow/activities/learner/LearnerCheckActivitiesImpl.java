@@ -109,12 +109,11 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
     Tags.owner(in.labId());
     String instance = in.instanceId();
     String name = in.instanceProfileName();
-    return instances.association(instance).map(a -> a.iamInstanceProfile())
-        .map(on -> !on.arn().endsWith("/" + name)
-            ? CheckOutput.fail("instance " + instance + " has instance profile "
-                + on.arn().substring(on.arn().lastIndexOf('/') + 1) + ", not " + name)
-            // The association holds the profile's id: one deleted and made again is another.
-            : entities.profile(name).filter(p -> p.instanceProfileId().equals(on.id())).isEmpty()
+    return instances.association(instance)
+        .map(a -> !a.iamInstanceProfile().arn().endsWith("/" + name)
+            ? CheckOutput.fail("instance " + instance + " has instance profile " + a
+                .iamInstanceProfile().arn().replaceAll(".*/", "") + ", not " + name)
+            : entities.profile(name).filter(p -> Ec2ActivitiesImpl.holds(a, p)).isEmpty()
                 ? CheckOutput.fail("instance " + instance + " still has the instance profile "
                     + name + " that was deleted (one made again under that name is another"
                     + " profile); replace the association with the current " + name
