@@ -70,8 +70,7 @@ class StackRestartE2eTest {
       Cli.Result down = Cli.run(cli, "teardown", "stack-restart");
       assertThat(down.exitCode()).as(down.all() + workerLog()).isZero();
     } finally {
-      Cli.Result down = stack(env, "down");
-      assertThat(down.exitCode()).as(down.all()).isZero();
+      stackDown(env);
     }
   }
 
@@ -91,8 +90,7 @@ class StackRestartE2eTest {
     });
     other.start();
     try {
-      Cli.Result up = stack(env, "up");
-      assertThat(up.exitCode()).as(up.all()).isNotZero();
+      Cli.Result up = failedUp(env);
       assertThat(up.err()).as(up.all()).contains(
           "stack: port " + port + " (worker) is in use by a process this stack did not start",
           "LABFLOW_METRICS_PORT");
@@ -100,8 +98,6 @@ class StackRestartE2eTest {
       assertThat(STATE.resolve("moto.pid")).as(up.all()).doesNotExist();
     } finally {
       other.stop(0);
-      Cli.Result down = stack(env, "down");
-      assertThat(down.exitCode()).as(down.all()).isZero();
     }
   }
 
@@ -115,16 +111,28 @@ class StackRestartE2eTest {
     Map<String, String> env = stackEnv();
     Files.writeString(DIR.resolve("labflow"), "#!/bin/sh\n"
         + "if [ \"$1\" = worker ]; then echo 'worker refused to start (test launcher)' >&2; exit 3; fi\n");
+    Cli.Result up = failedUp(env);
+    assertThat(up.err()).as(up.all()).contains(
+        "stack: worker exited before worker metrics on :" + env.get("LABFLOW_METRICS_PORT")
+            + " answered; the end of " + STATE.resolve("logs/worker.log") + ":",
+        "  worker refused to start (test launcher)");
+  }
+
+  /** {@code down}, which must succeed: its result. */
+  private static Cli.Result stackDown(Map<String, String> env) {
+    Cli.Result down = stack(env, "down");
+    assertThat(down.exitCode()).as(down.all()).isZero();
+    return down;
+  }
+
+  /** {@code up} that must fail, then {@code down}, which must succeed: its result. */
+  private static Cli.Result failedUp(Map<String, String> env) {
     try {
       Cli.Result up = stack(env, "up");
       assertThat(up.exitCode()).as(up.all()).isNotZero();
-      assertThat(up.err()).as(up.all()).contains(
-          "stack: worker exited before worker metrics on :" + env.get("LABFLOW_METRICS_PORT")
-              + " answered; the end of " + STATE.resolve("logs/worker.log") + ":",
-          "  worker refused to start (test launcher)");
+      return up;
     } finally {
-      Cli.Result down = stack(env, "down");
-      assertThat(down.exitCode()).as(down.all()).isZero();
+      stackDown(env);
     }
   }
 
@@ -147,8 +155,7 @@ class StackRestartE2eTest {
       Cli.Result status = stack(env, "status");
       assertThat(status.out()).as(status.all()).contains("temporal: stopped", "moto: stopped");
 
-      Cli.Result down = stack(env, "down");
-      assertThat(down.exitCode()).as(down.all()).isZero();
+      Cli.Result down = stackDown(env);
       assertThat(down.out()).as(down.all()).contains(
           "moto: not running (its pid file named another process or none; removed)",
           "temporal: not running (its pid file named another process or none; removed)");
