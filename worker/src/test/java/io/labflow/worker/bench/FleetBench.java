@@ -123,6 +123,11 @@ public final class FleetBench {
         mode, n, concurrency, p.ok(), p.seconds(), p.ok() * 60 / p.seconds(), p.startSpread(), rssMb(),
         after.summarySince(before), loadBefore, WorkerMetrics.load());
     System.out.flush();
+    if (p.ok() < n) {
+      // A pass with failed resets measures the failures, not the resets: no figure after it.
+      throw new IllegalStateException(mode + " pass: " + (n - p.ok()) + " of " + n
+          + " resets failed (each one's reason is above)");
+    }
     return p;
   }
 
@@ -167,7 +172,11 @@ public final class FleetBench {
         s.getResult(Object.class);
         ok++;
       } catch (RuntimeException e) {
-        System.err.println("reset failed: " + e.getMessage());
+        Throwable cause = e;
+        while (cause.getCause() != null) {
+          cause = cause.getCause();
+        }
+        System.err.println("reset " + s.getExecution().getWorkflowId() + " failed: " + cause.getMessage());
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
