@@ -13,7 +13,8 @@ import java.util.Map;
  * creates must carry the boundary, which allows at most List/Get/Put on the lab's bucket; it may
  * pass only the lab's role, only to EC2, and put a profile only on an instance tagged as the lab's.
  * The lab's policy is attached only to the lab's role carrying the boundary, so a role of the lab's
- * name made before the lab (without it) gains nothing.
+ * name made before the lab (without it) gains nothing. It may list the account's roles, policies
+ * and instance profiles (the console's lists; IAM scopes none of them), and read only the lab's.
  */
 final class LearnerPolicies {
 
@@ -65,6 +66,10 @@ final class LearnerPolicies {
             List.of("arn:aws:ec2:*:*:instance/" + (instanceId == null ? "*" : instanceId)),
             Map.of("StringEquals", Map.of("aws:ResourceTag/" + Tags.LAB_TAG, labId))),
         allow("DescribeEc2", List.of("ec2:Describe*"), List.of("*"), null),
+        // The console's lists: the role wizard's policies (permissions, boundary), the Roles
+        // page, the instance profiles of EC2's "Modify IAM role". They take no resource.
+        allow("ConsoleLists", List.of("iam:ListInstanceProfiles", "iam:ListPolicies",
+            "iam:ListRoles"), List.of("*"), null),
         deny("KeepTheBoundary", List.of("iam:DeleteRolePermissionsBoundary"), null),
         deny("NoOtherBoundary", List.of("iam:PutRolePermissionsBoundary"),
             Map.of("StringNotEquals", Map.of("iam:PermissionsBoundary", boundaryArn)))), false);

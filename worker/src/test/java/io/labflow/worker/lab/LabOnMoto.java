@@ -195,13 +195,27 @@ final class LabOnMoto implements AutoCloseable {
 
   /** Starts a lab of {@code iam-service-role-lab} with exactly these parameters. */
   LabWorkflow startLab(String labId, String variant, Map<String, Object> parameters) {
+    return start(DEFINITION, labId, variant, parameters);
+  }
+
+  /**
+   * Starts a lab of {@code iam-service-role-challenge}: the administrator issues the learner's
+   * credentials; the access checks answer at once (moto has no propagation delay).
+   */
+  LabWorkflow startChallenge(String labId) {
+    return start("iam-service-role-challenge", labId, null,
+        Map.of("trustedPrincipalArn", adminArn, "checkBudgetSeconds", 0));
+  }
+
+  private LabWorkflow start(
+      String definition, String labId, String variant, Map<String, Object> parameters) {
     LabWorkflow lab =
         client.newWorkflowStub(
             LabWorkflow.class,
             WorkflowOptions.newBuilder().setWorkflowId(labId).setTaskQueue(TASK_QUEUE).build());
     WorkflowClient.start(
         lab::run,
-        RawJson.of(new LabRequest(DEFINITION, variant, labId, parameters, null)));
+        RawJson.of(new LabRequest(definition, variant, labId, parameters, null)));
     return lab;
   }
 
