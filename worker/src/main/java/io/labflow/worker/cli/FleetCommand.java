@@ -175,14 +175,21 @@ final class FleetCommand extends BaseCommand {
       TemporalConnection conn = connect();
       ScheduleDescription d = describe(conn, name);
       FleetRequest request = FleetSchedules.request(d);
-      List<String> running = running(conn, d, request);
-      if (teardown && !running.isEmpty()) {
-        throw new IllegalStateException("fleet " + name + " is not deleted and no lab is torn"
-            + " down: still running: " + String.join(", ", running) + " (a reset that ends after"
-            + " its lab's teardown starts the lab again); wait until they end (labflow fleet"
-            + " status " + name + "), then delete again");
+      ScheduleHandle schedule = conn.schedules().getHandle(d.getId());
+      List<String> running;
+      if (teardown) {
+        // Checked with the schedule paused: no night starts between the check and the delete.
+        running = FleetSchedules.deleteUnlessRunning(schedule, paused -> running(conn, paused, request));
+        if (!running.isEmpty()) {
+          throw new IllegalStateException("fleet " + name + " is not deleted and no lab is torn"
+              + " down: still running: " + String.join(", ", running) + " (a reset that ends after"
+              + " its lab's teardown starts the lab again); wait until they end (labflow fleet"
+              + " status " + name + "), then delete again");
+        }
+      } else {
+        running = running(conn, d, request);
+        schedule.delete();
       }
-      conn.schedules().getHandle(d.getId()).delete();
       out().println("Deleted " + d.getId() + (teardown ? "" : "; its " + request.labs().size()
           + " labs are left as they are" + (running.isEmpty() ? "" : "; the delete does not stop"
           + " what still runs: " + String.join(", ", running))));

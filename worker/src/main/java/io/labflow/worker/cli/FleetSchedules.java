@@ -25,6 +25,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -91,6 +92,34 @@ final class FleetSchedules {
           schedule(c.when(), c.request(), c.taskQueue(), d.getSchedule().getState()));
     });
     return updated.get();
+  }
+
+  /**
+   * Deletes the schedule unless {@code running}, read from it paused, names anything; returns what
+   * it named. Paused, the schedule starts no night between the check and the delete. A refused
+   * delete leaves the schedule as it was: unpaused (with its note) only when it was unpaused.
+   */
+  static List<String> deleteUnlessRunning(ScheduleHandle handle,
+      Function<ScheduleDescription, List<String>> running) {
+    ScheduleState before = handle.describe().getSchedule().getState();
+    if (!before.isPaused()) {
+      handle.pause("labflow fleet delete: checking what runs before deleting");
+    }
+    boolean deleted = false;
+    try {
+      List<String> named = running.apply(handle.describe());
+      if (named.isEmpty()) {
+        handle.delete();
+        deleted = true;
+      }
+      return named;
+    } finally {
+      if (!deleted && !before.isPaused()) {
+        // The SDK writes its own note for an empty one.
+        String note = before.getNote();
+        handle.unpause(note == null || note.isEmpty() ? "unpaused: labflow fleet delete refused" : note);
+      }
+    }
   }
 
   static FleetSchedule when(ScheduleDescription d) {

@@ -102,8 +102,10 @@ public final class FleetDetails {
    * The end of a night for the operator: one readable sentence for the log, and its figures as
    * metrics through the workflow's metrics scope (silent during replay): the night's length, {@code
    * labflow_fleet_night_seconds{fleet}}, and the last night's labs by outcome, {@code
-   * labflow_fleet_night_labs{fleet,outcome}} (ok, failed, quarantined, skipped, left_out: in the
-   * fleet but in no report row) and {@code labflow_fleet_quarantined_labs{fleet}}.
+   * labflow_fleet_night_labs{fleet,outcome}} (ok, failed, quarantined, skipped, over_quota, left_out: in the
+   * fleet but in no report row), {@code labflow_fleet_quarantined_labs{fleet}} and when the night
+   * ended, {@code labflow_fleet_night_end_seconds{fleet}}: each worker keeps the figures of the last
+   * night it ran, so the alert rules read those of the worker whose night ended last.
    */
   static String sentence(FleetReport report, int labCount) {
     int leftOut = labCount - report.labs().size();
@@ -125,6 +127,7 @@ public final class FleetDetails {
     scope.tagged(Map.of("outcome", "left_out"))
         .gauge(LabMeters.FLEET_NIGHT_LABS).update(labCount - report.labs().size());
     scope.gauge(LabMeters.FLEET_QUARANTINED).update(report.inQuarantine());
+    scope.gauge(LabMeters.FLEET_NIGHT_END).update(report.finishedAt() / 1000.0);
   }
 
   private static String oneLine(String text) {

@@ -34,7 +34,8 @@ public final class LabflowMeters implements MeterFilter {
       LabMeters.EXPIRY_WARNINGS, "Live labs that warned that their keep-alive runs out",
       LabMeters.FLEET_NIGHT, "Length of a fleet night, start to report",
       LabMeters.FLEET_NIGHT_LABS, "Labs of the fleet's last night by outcome",
-      LabMeters.FLEET_QUARANTINED, "Labs of the fleet in quarantine after its last night");
+      LabMeters.FLEET_QUARANTINED, "Labs of the fleet in quarantine after its last night",
+      LabMeters.FLEET_NIGHT_END, "When the fleet's last night on this worker ended, epoch seconds");
 
   @Override
   public Meter.Id map(Meter.Id id) {

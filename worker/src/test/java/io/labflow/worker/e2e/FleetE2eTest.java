@@ -148,7 +148,8 @@ class FleetE2eTest extends OnLocalStack {
         + " down: still running: " + nights.get(0) + ", reset-busy-01 (a reset that ends after its"
         + " lab's teardown starts the lab again); wait until they end (labflow fleet status"
         + " e2e-busy), then delete again\n");
-    assertThat(schedules.getHandle("fleet-e2e-busy").describe().getId()).isEqualTo("fleet-e2e-busy");
+    // Left as it was: the check paused it, the refusal unpaused it.
+    assertThat(schedules.getHandle("fleet-e2e-busy").describe().getSchedule().getState().isPaused()).isFalse();
 
     // Without --teardown-labs the schedule goes, and the delete says what it does not stop.
     assertThat(cli(idle, "fleet", "delete", "e2e-busy").out()).isEqualTo("Deleted fleet-e2e-busy;"

@@ -18,6 +18,11 @@ public final class LabMeters {
   public static final String FLEET_NIGHT_LABS = "labflow_fleet_night_labs";
   /** The labs of a fleet in quarantine, {@code labflow_fleet_quarantined_labs{fleet}}. */
   public static final String FLEET_QUARANTINED = "labflow_fleet_quarantined_labs";
+  /**
+   * When the fleet's last night on this worker ended, {@code labflow_fleet_night_end_seconds{fleet}}
+   * (epoch seconds): the alert rules read the other fleet gauges of the worker with the latest.
+   */
+  public static final String FLEET_NIGHT_END = "labflow_fleet_night_end_seconds";
 
   private LabMeters() {}
 }
