@@ -64,8 +64,6 @@ final class TestCommand extends BaseCommand {
     }
   };
 
-  Duration poll = Duration.ofMillis(500);
-
   private String runId;
   private int tasks;
   private int passed;
