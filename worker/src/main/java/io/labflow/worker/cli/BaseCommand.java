@@ -26,6 +26,9 @@ abstract class BaseCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  /** How often following a lab asks for its status (tests of {@code labflow test} ask faster). */
+  Duration poll = Duration.ofMillis(500);
+
   LabflowCommand root() {
     return (LabflowCommand) spec.root().userObject();
   }
@@ -113,7 +116,7 @@ abstract class BaseCommand implements Callable<Integer> {
    */
   LabFollower.Outcome follow(String labId, String runId, Duration timeout, Set<LabState> stopAt)
       throws InterruptedException {
-    LabFollower.Outcome outcome = new LabFollower(connect(), out(), Duration.ofMillis(500))
+    LabFollower.Outcome outcome = new LabFollower(connect(), out(), poll)
         .follow(labId, runId, timeout, stopAt);
     out().println();
     outcome.status().ifPresent(s -> StatusPrinter.print(s, out()));

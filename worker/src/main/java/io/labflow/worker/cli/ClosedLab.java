@@ -2,6 +2,7 @@ package io.labflow.worker.cli;
 
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
+import io.labflow.worker.reset.ResetActivitiesImpl;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
@@ -42,12 +43,8 @@ final class ClosedLab extends RuntimeException {
 
   /** The task queue of the lab's open run; a lab without one is a {@link ClosedLab}. */
   static String openRunQueue(WorkflowClient client, String labId) {
-    WorkflowExecutionDescription d =
-        guard(client, labId, client.newUntypedWorkflowStub(labId)::describe);
-    if (d.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-      throw of(client, labId);
-    }
-    return d.getTaskQueue();
+    return ResetActivitiesImpl.openRun(client, labId).orElseThrow(() -> of(client, labId))
+        .getTaskQueue();
   }
 
   /** What became of the lab's last run. */

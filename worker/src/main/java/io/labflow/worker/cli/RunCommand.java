@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -36,11 +37,7 @@ final class RunCommand extends BaseCommand {
   @Option(names = "--lab-id", required = true, description = "The lab id (workflow id).")
   String labId;
 
-  @Option(names = "--variant", description = "Variant (default: the definition's).")
-  String variant;
-
-  @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE", description = "Run parameter.")
-  Map<String, String> params = new LinkedHashMap<>();
+  @Mixin StartOptions options;
 
   @Option(names = "--detach", description = "Start and return at once.")
   boolean detach;
@@ -54,6 +51,15 @@ final class RunCommand extends BaseCommand {
           + " (default: the definition's).")
   OnFailure onFailure;
 
+  /** The options of a lab's start that {@code run} and {@code test} share. */
+  static final class StartOptions {
+    @Option(names = "--variant", description = "Variant (default: the definition's).")
+    String variant;
+
+    @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE", description = "Run parameter.")
+    Map<String, String> params = new LinkedHashMap<>();
+  }
+
   record Start(LabRequest request, LabStarter starter) {}
 
   /**
@@ -62,15 +68,16 @@ final class RunCommand extends BaseCommand {
    * @throws UsageException when the run would be refused before creating anything
    */
   Start prepare() {
-    return prepare(root(), file, labId, variant, params, onFailure, err(), "with labflow run");
+    return prepare(root(), file, labId, options, onFailure, err(), "with labflow run");
   }
 
   /** The start of a lab from {@code file}, as {@link #prepare()}; {@code startedBy} is for the summary. */
-  static Start prepare(LabflowCommand root, String file, String labId, String variant,
-      Map<String, String> params, OnFailure onFailure, PrintWriter err, String startedBy) {
+  static Start prepare(LabflowCommand root, String file, String labId, StartOptions given,
+      OnFailure onFailure, PrintWriter err, String startedBy) {
     DefinitionFiles.Source source = DefinitionFiles.valid(file, root.definitions, err);
     Definition definition = source.definition();
-    ParameterBinder.BindResult bound = DefinitionFiles.bind(definition, labId, variant, params);
+    ParameterBinder.BindResult bound =
+        DefinitionFiles.bind(definition, labId, given.variant, given.params);
     List<String> problems = DefinitionFiles.refused(definition, bound, labId);
     if (!problems.isEmpty()) {
       throw new UsageException(String.join("\n", problems));
@@ -79,7 +86,7 @@ final class RunCommand extends BaseCommand {
     // parameters and the definition's defaults, as it binds a Web UI's or a Schedule's.
     // The file's text alone: a request names a definition or sends one, never both.
     LabRequest request =
-        new LabRequest(null, variant, labId, new LinkedHashMap<>(params), source.text(),
+        new LabRequest(null, given.variant, labId, new LinkedHashMap<>(given.params), source.text(),
             onFailure);
     return new Start(request, new LabStarter(
         labId, definition.name(), bound.variant(), root.taskQueue, startedBy, null, null));

@@ -10,14 +10,13 @@ import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LearnerProgress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -38,11 +37,7 @@ final class TestCommand extends BaseCommand {
       description = "The lab id (workflow id); default test-<6 random letters and digits>.")
   String labId;
 
-  @Option(names = "--variant", description = "Variant (default: the definition's).")
-  String variant;
-
-  @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE", description = "Run parameter.")
-  Map<String, String> params = new LinkedHashMap<>();
+  @Mixin RunCommand.StartOptions options;
 
   @Option(names = "--live-within", defaultValue = "30m",
       description = "How long the lab may take to be LIVE (default ${DEFAULT-VALUE}).")
@@ -64,8 +59,6 @@ final class TestCommand extends BaseCommand {
     }
   };
 
-  Duration poll = Duration.ofMillis(500);
-
   private String runId;
   private int tasks;
   private int passed;
@@ -77,7 +70,7 @@ final class TestCommand extends BaseCommand {
       labId = "test-" + UUID.randomUUID().toString().substring(0, 6);
     }
     RunCommand.Start start =
-        RunCommand.prepare(root(), file, labId, variant, params, null, err(), "with labflow test");
+        RunCommand.prepare(root(), file, labId, options, null, err(), "with labflow test");
     String definition = start.starter().definition();
     runId = RunCommand.start(root(), start);
     out().printf("Testing definition %s as lab %s (run %s) on task queue %s%n",

@@ -82,14 +82,14 @@ public final class StatusPrinter {
 
   /** The task, each condition with its message, hint and finding, the score and what is next. */
   public static void printAnswer(CheckAnswer a, PrintWriter out) {
-    out.printf("Task %s: %s%n", a.taskId(), a.passed() ? "passed" : "not passed");
-    printConditions(a, out);
+    printCheck("Task", a, out);
     out.println("Score " + score(a.score(), a.maxScore()));
     out.println(a.nextTask() == null ? "Every task is done." : "Next task: " + a.nextTask());
   }
 
-  /** Each condition on its line; under a failed one its message and hint; under each its finding. */
-  private static void printConditions(CheckAnswer a, PrintWriter out) {
+  /** {@code LEAD TASK: verdict}; each condition, a failed one's message and hint, its finding. */
+  private static void printCheck(String lead, CheckAnswer a, PrintWriter out) {
+    out.println(lead + " " + a.taskId() + ": " + (a.passed() ? "passed" : "not passed"));
     for (CheckAnswer.Condition c : a.conditions()) {
       out.printf("  %-6s %s%s%n", c.passed() ? "passed" : "FAILED", c.id(),
           c.passed() || c.message() == null ? "" : ": " + oneLine(c.message()));
@@ -112,9 +112,7 @@ public final class StatusPrinter {
       out.println("Every task is done.");
     }
     if (p.lastCheck() != null) {
-      out.println("Last check of task " + p.lastCheck().taskId() + ": "
-          + (p.lastCheck().passed() ? "passed" : "not passed"));
-      printConditions(p.lastCheck(), out);
+      printCheck("Last check of task", p.lastCheck(), out);
     }
   }
 
