@@ -33,7 +33,7 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
 
   private final CloudFormationClient cfn;
   private final Stacks stacks;
-  private final StackTemplates templates;
+  private final Path definitionsDir;
   private final S3Buckets buckets;
   private final StackWaits waits;
 
@@ -47,7 +47,7 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
     this.waits = waits;
     this.cfn = cfn;
     this.stacks = new Stacks(cfn);
-    this.templates = new StackTemplates(definitionsDir);
+    this.definitionsDir = definitionsDir;
     this.buckets = new S3Buckets(s3);
   }
 
@@ -77,7 +77,12 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
    * (AlreadyExists after the describe), then adopted if this lab run created it.
    */
   private boolean create(CreateStackInput in, String labId, String name, Duration wait) {
-    String body = templates.read(in.templateFile());
+    String body;
+    try {
+      body = StackTemplates.read(definitionsDir, in.templateFile());
+    } catch (IllegalArgumentException e) {
+      throw AwsFailures.invalidInput("CreateStack: " + e.getMessage());
+    }
     List<Parameter> params = StackTemplates.parameters(in.parameters(), Tags.owner(labId))
         .entrySet().stream()
         .map(p -> Parameter.builder().parameterKey(p.getKey()).parameterValue(p.getValue()).build())

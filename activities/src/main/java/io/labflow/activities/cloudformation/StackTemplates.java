@@ -15,27 +15,30 @@ import java.util.UUID;
 
 /**
  * The template body of a new stack, read from the definitions directory, its request token, and
- * the template parameters labflow sets itself.
+ * the template parameters labflow sets itself. The one reader of a step's {@code templateFile}: the
+ * CreateStack activity, the worker's policy and a lab's needs read it here.
  */
-final class StackTemplates {
+public final class StackTemplates {
 
-  private final Path definitionsDir;
+  private StackTemplates() {}
 
-  StackTemplates(Path definitionsDir) {
-    this.definitionsDir = definitionsDir.toAbsolutePath().normalize();
-  }
-
-  String read(String templateFile) {
-    Path p = definitionsDir.resolve(templateFile).normalize();
-    if (!p.startsWith(definitionsDir)) {
-      throw AwsFailures.invalidInput(
-          "CreateStack: templateFile '" + templateFile + "' leaves the definitions directory");
+  /**
+   * The text of a {@code templateFile}, a path relative to the definitions directory.
+   *
+   * @throws IllegalArgumentException naming the templateFile when it leaves the directory or
+   *     cannot be read
+   */
+  public static String read(Path definitionsDir, String templateFile) {
+    Path dir = definitionsDir.toAbsolutePath().normalize();
+    Path p = dir.resolve(templateFile).normalize();
+    if (!p.startsWith(dir)) {
+      throw new IllegalArgumentException(
+          "templateFile '" + templateFile + "' leaves the definitions directory " + dir);
     }
     try {
       return Files.readString(p, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw AwsFailures.invalidInput(
-          "CreateStack: cannot read template " + p + ": " + e.getMessage());
+      throw new IllegalArgumentException("templateFile '" + templateFile + "': cannot read " + p);
     }
   }
 

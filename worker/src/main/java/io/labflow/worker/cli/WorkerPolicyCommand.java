@@ -65,11 +65,13 @@ final class WorkerPolicyCommand extends BaseCommand {
     }
     Set<String> actions = null;
     List<String> templates = new ArrayList<>();
+    String from = "";
     if (definition != null) {
       DefinitionFiles.Source source = DefinitionFiles.valid(definition, root().definitions, err());
       WorkerPolicyScope scope = WorkerPolicyScope.of(source.definition());
       actions = scope.policyActions();
       templates = scope.templateFiles();
+      from = source.path() + ": ";
       if (namePrefix == null) {
         namePrefix = scope.namePrefix().orElseThrow(() -> new UsageException(source.path()
             + ": its role, policy, profile and stack names share no literal prefix; give"
@@ -86,7 +88,7 @@ final class WorkerPolicyCommand extends BaseCommand {
     try {
       types = WorkerPolicyScope.stackTypes(root().definitions, templates);
     } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
+      throw new UsageException(from + e.getMessage());
     }
     PolicyScope.Names scope = new PolicyScope.Names(account, region,
         requireNonNullElse(namePrefix, LabIds.NAME_PREFIX),

@@ -1,5 +1,6 @@
 package io.labflow.worker.quotas;
 
+import io.labflow.activities.cloudformation.StackTemplates;
 import io.labflow.activities.cloudformation.TemplateFacts;
 import io.labflow.activities.quotas.Quota;
 import io.labflow.worker.runtime.Composition;
@@ -10,8 +11,6 @@ import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.Step;
 import io.labflow.workflows.model.Task;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -82,11 +81,9 @@ public final class LabNeeds {
     if (!(s.with().get("templateFile") instanceof String file)) {
       return "";
     }
-    Path dir = definitionsDir.toAbsolutePath().normalize();
-    Path p = dir.resolve(file).normalize();
     try {
-      return p.startsWith(dir) ? Files.readString(p) : "";
-    } catch (IOException e) {
+      return StackTemplates.read(definitionsDir, file);
+    } catch (IllegalArgumentException e) {
       return "";
     }
   }

@@ -1,5 +1,6 @@
 package io.labflow.worker.render;
 
+import io.labflow.activities.cloudformation.StackTemplates;
 import io.labflow.activities.iam.policies.PolicyActivities.CreatePolicyInput;
 import io.labflow.activities.permissions.WorkerPolicy;
 import io.labflow.worker.quotas.LabNeeds;
@@ -8,8 +9,6 @@ import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.Reference;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Definition;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -71,17 +70,12 @@ public record WorkerPolicyScope(
    * The resource types of these CloudFormation templates (a definition's {@link #templateFiles}, or
    * all of the library's), read from the definitions directory.
    *
-   * @throws IllegalArgumentException naming a template that cannot be read
+   * @throws IllegalArgumentException naming a template that leaves the directory or cannot be read
    */
   public static Set<String> stackTypes(Path definitionsDir, List<String> templateFiles) {
     Set<String> types = new LinkedHashSet<>();
     for (String t : templateFiles) {
-      Path file = definitionsDir.resolve(t);
-      try {
-        types.addAll(WorkerPolicy.stackResourceTypes(Files.readString(file)));
-      } catch (IOException e) {
-        throw new IllegalArgumentException("cannot read the template " + file);
-      }
+      types.addAll(WorkerPolicy.stackResourceTypes(StackTemplates.read(definitionsDir, t)));
     }
     return types;
   }

@@ -8,10 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.worker.e2e.Labs;
 import io.labflow.activities.testing.Tools;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code labflow worker-policy} and the account guard line of {@code labflow plan}, offline. */
 @Tag("fast")
@@ -96,6 +98,24 @@ class WorkerPolicyCommandTest {
     CliRun r = run("worker-policy", "--definition", Labs.file("iam-mini").toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("share no literal prefix; give --name-prefix");
+  }
+
+  /** A run refuses a template outside the definitions directory (CreateStack); so does this. */
+  @Test
+  void aTemplateOutsideTheDefinitionsDirectoryIsRefused(@TempDir Path dir) throws Exception {
+    Path definitions = Files.createDirectory(dir.resolve("definitions"));
+    Files.copy(Tools.repoRoot().resolve("definitions/templates/lab-environment.yaml"),
+        dir.resolve("outside.yaml"));
+    Path lab = definitions.resolve("iam-service-role-lab.yaml");
+    Files.writeString(lab, Files.readString(Tools.repoRoot()
+        .resolve("definitions/iam-service-role-lab.yaml"))
+        .replace("templateFile: templates/lab-environment.yaml", "templateFile: ../outside.yaml"));
+    CliRun r = run("--definitions", definitions.toString(), "worker-policy", "--definition",
+        "iam-service-role-lab");
+    assertThat(r.code()).as(r.out()).isEqualTo(2);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).contains(lab + ": templateFile '../outside.yaml' leaves the definitions"
+        + " directory " + definitions);
   }
 
   @Test
