@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
@@ -17,11 +18,12 @@ import java.util.stream.Stream;
  * Command lines that run {@code io.labflow.worker.cli.Main} in a child JVM on the test classpath.
  *
  * <p>The tests start a few hundred such JVMs, and each spent most of its start loading the same
- * classes. The first command starts, in the background, one run that writes those classes to a
- * class-data sharing archive ({@code worker/target/cds}); every command started once it is written
- * maps them instead (half the start, half its CPU). An archive is built on jars only, so the
- * children run the classpath's directories as jars of the same classes. An archive the JVM cannot
- * use (a jar changed since) is ignored, silently: nothing is added to what a command prints.
+ * classes. The first command starts, in the background, one {@code labflow doctor} that writes
+ * the classes it loaded to a class-data sharing archive ({@code worker/target/cds}); every
+ * command started once it is written maps them instead (half the start, half its CPU). An archive
+ * is built on jars only, so the children run the classpath's directories as jars of the same
+ * classes. An archive the JVM cannot use (a jar changed since) is ignored, silently: nothing is
+ * added to what a command prints.
  */
 public final class Jvm {
 
@@ -37,12 +39,16 @@ public final class Jvm {
     if (classPath == null) {
       classPath = jarClassPath();
       List<String> training = base(List.of("-XX:ArchiveClassesAtExit=" + CDS.resolve("cli.jsa.tmp")),
-          classPath, MAIN, "status", "cds-training");
+          classPath, MAIN, "doctor");
       try {
         ProcessBuilder pb = new ProcessBuilder(training).redirectErrorStream(true)
             .redirectOutput(CDS.resolve("training.log").toFile());
-        // A Temporal address nothing answers: the command loads the client and fails.
-        pb.environment().put("TEMPORAL_ADDRESS", "127.0.0.1:" + Tools.freePort());
+        // Addresses nothing answers: doctor loads the definitions, the AWS and Temporal clients, and
+        // fails. The keys are moto's dummy ones.
+        pb.environment().putAll(Map.of("TEMPORAL_ADDRESS", "127.0.0.1:" + Tools.freePort(),
+            "AWS_ENDPOINT_URL", "http://127.0.0.1:" + Tools.freePort(), "AWS_REGION", "us-east-1",
+            "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing",
+            "LABFLOW_DEFINITIONS_DIR", Tools.repoRoot().resolve("definitions").toString()));
         dump = pb.start();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
