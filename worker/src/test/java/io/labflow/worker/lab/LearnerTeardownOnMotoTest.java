@@ -22,10 +22,10 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.iam.IamClient;
 
 /**
- * The challenge lab ({@code iam-service-role-challenge}) on moto through the real interpreter: an
- * instructor skips the task {@code create-role}, so no task adopts the role; the learner makes it
- * by hand anyway, then the policy, and attaches it. The attachment's undo must find the role the
- * lab's at teardown: the teardown ends TORN_DOWN with every undo done, and leaves nothing.
+ * The challenge lab ({@code iam-service-role-challenge}) on moto through the real interpreter,
+ * after an instructor skipped tasks: what the learner then made by hand must be the lab's for the
+ * later tasks' solves and undos, a solve whose resource nobody made says which one is missing, and
+ * the teardown ends TORN_DOWN with every undo done and leaves nothing.
  */
 @ExtendWith(MotoServer.class)
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
@@ -46,28 +46,112 @@ class LearnerTeardownOnMotoTest {
     moto = LabOnMoto.start();
     LabWorkflow lab = moto.startChallenge(LAB);
     LabOnMoto.awaitLive(lab);
-    String bucket = String.valueOf(LabOnMoto.step(lab.status(), "create-stack").outputs()
-        .get("bucketName"));
+    String bucket = bucket(lab);
     learner = learnerIam();
 
     assertThat(lab.skip(null).taskId()).isEqualTo("create-role");
-    learner.createRole(b -> b.roleName(role()).assumeRolePolicyDocument(TRUST_EC2)
-        .permissionsBoundary(ACCOUNT + ":policy/labflow-" + LAB + "-boundary"));
-    learner.createPolicy(b -> b.policyName(policy()).policyDocument(
-        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":"
-            + "[\"s3:ListBucket\",\"s3:GetObject\"],\"Resource\":[\"arn:aws:s3:::" + bucket
-            + "\",\"arn:aws:s3:::" + bucket + "/*\"]}]}"));
+    learnerMakesRole();
+    learner.createPolicy(b -> b.policyName(policy()).policyDocument(readOnly(bucket)));
     assertThat(passed(lab.check(null))).isEqualTo("create-policy");
     learner.attachRolePolicy(b -> b.roleName(role()).policyArn(ACCOUNT + ":policy/" + policy()));
     assertThat(passed(lab.check(null))).isEqualTo("attach-policy");
 
     LabStatus down = lab.teardown(null);
 
+    assertTornDownLeavingNothing(down);
+    assertThat(LabOnMoto.step(down, "adopt-attachment").state()).isEqualTo(StepState.COMPENSATED);
+  }
+
+  /**
+   * {@code attach-policy}'s solve after {@code create-role} and {@code create-policy} were skipped:
+   * it names the policy nobody made, then attaches the learner's policy to the learner's role
+   * (before, AttachRolePolicy refused the role NotOwned: no task had adopted it).
+   */
+  @Test
+  void theAttachSolveAdoptsTheRoleAndPolicyTheLearnerMadeAfterTheirTasksWereSkipped()
+      throws Exception {
+    moto = LabOnMoto.start();
+    LabWorkflow lab = moto.startChallenge(LAB);
+    LabOnMoto.awaitLive(lab);
+    String bucket = bucket(lab);
+    learner = learnerIam();
+
+    assertThat(lab.skip(null).taskId()).isEqualTo("create-role");
+    learnerMakesRole();
+    assertThat(lab.skip(null).taskId()).isEqualTo("create-policy");
+    assertThat(failedSolve(lab.solve(null), "attach-policy"))
+        .isEqualTo("step 'attach-adopt-policy' (AdoptPolicy) failed: NotFound: policy " + policy()
+            + " does not exist");
+    learner.createPolicy(b -> b.policyName(policy()).policyDocument(readOnly(bucket)));
+    assertThat(passed(lab.solve(null))).isEqualTo("attach-policy");
+
+    assertTornDownLeavingNothing(lab.teardown(null));
+  }
+
+  /**
+   * {@code instance-profile}'s and {@code add-put}'s solves after every earlier task was skipped:
+   * each first names the role or policy nobody made, then, once the learner made them, uses them
+   * (before, CreateInstanceProfile refused the learner's role and CreatePolicyVersion the
+   * learner's policy NotOwned; a missing one was retried for minutes as "does not exist (yet)").
+   */
+  @Test
+  void theProfileAndPutSolvesAdoptTheRoleAndPolicyTheLearnerMadeAfterTheirTasksWereSkipped()
+      throws Exception {
+    moto = LabOnMoto.start();
+    LabWorkflow lab = moto.startChallenge(LAB);
+    LabOnMoto.awaitLive(lab);
+    String bucket = bucket(lab);
+    learner = learnerIam();
+
+    assertThat(lab.skip(null).taskId()).isEqualTo("create-role");
+    assertThat(lab.skip(null).taskId()).isEqualTo("create-policy");
+    String noRole = "(AdoptRole) failed: NotFound: role " + role() + " does not exist";
+    assertThat(failedSolve(lab.solve(null), "attach-policy"))
+        .isEqualTo("step 'attach-adopt-role' " + noRole);
+    assertThat(lab.skip(null).taskId()).isEqualTo("attach-policy");
+    assertThat(failedSolve(lab.solve(null), "instance-profile"))
+        .isEqualTo("step 'profile-adopt-role' " + noRole);
+    learnerMakesRole();
+    assertThat(passed(lab.solve(null))).isEqualTo("instance-profile");
+    assertThat(failedSolve(lab.solve(null), "add-put"))
+        .isEqualTo("step 'put-adopt-policy' (AdoptPolicy) failed: NotFound: policy " + policy()
+            + " does not exist");
+    learner.createPolicy(b -> b.policyName(policy()).policyDocument(readOnly(bucket)));
+    learner.attachRolePolicy(b -> b.roleName(role()).policyArn(ACCOUNT + ":policy/" + policy()));
+    assertThat(passed(lab.solve(null))).isEqualTo("add-put");
+
+    assertTornDownLeavingNothing(lab.teardown(null));
+  }
+
+  private static void assertTornDownLeavingNothing(LabStatus down) {
     assertThat(down.state()).as("last error: %s", down.lastError()).isEqualTo(LabState.TORN_DOWN);
     assertThat(down.steps()).filteredOn(s -> s.state() == StepState.COMPENSATION_FAILED
         || s.state() == StepState.REFUSED).extracting(StepStatus::id).isEmpty();
-    assertThat(LabOnMoto.step(down, "adopt-attachment").state()).isEqualTo(StepState.COMPENSATED);
     assertThat(EmulatorInventory.take()).as("left after the teardown").isEmpty();
+  }
+
+  /** The one condition of a solve that failed: which step failed, and why. */
+  private static String failedSolve(CheckAnswer answer, String task) {
+    assertThat(answer.taskId()).isEqualTo(task);
+    assertThat(answer.passed()).as("%s", answer).isFalse();
+    assertThat(answer.conditions()).hasSize(1);
+    return answer.conditions().get(0).message();
+  }
+
+  /** The role as the tutorial has it, with the boundary the learner's credentials require. */
+  private void learnerMakesRole() {
+    learner.createRole(b -> b.roleName(role()).assumeRolePolicyDocument(TRUST_EC2)
+        .permissionsBoundary(ACCOUNT + ":policy/labflow-" + LAB + "-boundary"));
+  }
+
+  private static String bucket(LabWorkflow lab) {
+    return String.valueOf(LabOnMoto.step(lab.status(), "create-stack").outputs().get("bucketName"));
+  }
+
+  private static String readOnly(String bucket) {
+    return "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":"
+        + "[\"s3:ListBucket\",\"s3:GetObject\"],\"Resource\":[\"arn:aws:s3:::" + bucket
+        + "\",\"arn:aws:s3:::" + bucket + "/*\"]}]}";
   }
 
   private static String passed(CheckAnswer answer) {

@@ -57,7 +57,7 @@ class TaskDefinitionsTest {
     });
     assertThat(d.tasks().get(4).solve())
         .extracting(s -> ((ActionStep) s).action())
-        .containsExactly("CreatePolicyVersion");
+        .containsExactly("AdoptPolicy", "CreatePolicyVersion");
     // Adopt steps are steps: resolved by the defaults, undone at teardown like any other.
     ActionStep adoptRole = (ActionStep) d.tasks().get(0).adopt().get(0);
     assertThat(adoptRole.action()).isEqualTo("AdoptRole");
