@@ -1,8 +1,8 @@
 package io.labflow.worker.preflight;
 
+import io.labflow.activities.cloudformation.StackTemplates;
 import io.labflow.activities.cloudformation.TemplateFacts;
 import io.labflow.activities.preflight.AwsPreflight;
-import io.labflow.worker.quotas.LabNeeds;
 import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.runtime.Composition;
 import io.labflow.workflows.expr.ExpressionException;
@@ -14,6 +14,7 @@ import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.ActionStep;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,15 +47,39 @@ public final class AwsLabPreflight implements Preflight {
 
   @Override
   public void check(String labId, ResolvedLab lab) {
-    aws.check(labId, verifications(labId, lab), settings(lab));
+    Map<ActionStep, String> templates = templates(labId, lab);
+    aws.check(labId, verifications(labId, lab), settings(lab, templates));
     quotas.checkLab(labId, lab.definition());
+  }
+
+  /**
+   * The text of each stack step's template (tasks' steps included), its {@code templateFile} filled
+   * in with the run's values; one named from a step's output is known only at run time (absent).
+   *
+   * @throws io.temporal.failure.ApplicationFailure {@code PreflightFailed} naming the file, the
+   *     step and its templateFile when one leaves the definitions directory or cannot be read:
+   *     refused before the first step, not by the stack step after earlier steps created things
+   */
+  Map<ActionStep, String> templates(String labId, ResolvedLab lab) {
+    Map<ActionStep, String> out = new HashMap<>();
+    for (ActionStep s : lab.definition().runnableSteps()) {
+      if (beforeRun(s.with().get("templateFile"), labId, lab) instanceof String file) {
+        try {
+          out.put(s, StackTemplates.read(definitionsDir, file));
+        } catch (IllegalArgumentException e) {
+          throw AwsPreflight.failed(lab.source() + ": step '" + s.id() + "' with.templateFile: "
+              + e.getMessage());
+        }
+      }
+    }
+    return out;
   }
 
   /**
    * The instance types of the lab's stacks (from their templates' {@code InstanceType} and the
    * step's stack parameters), the principals it names, and how its roles are named.
    */
-  AwsPreflight.LabSettings settings(ResolvedLab lab) {
+  AwsPreflight.LabSettings settings(ResolvedLab lab, Map<ActionStep, String> templates) {
     List<AwsPreflight.Setting> types = new ArrayList<>();
     Map<String, AwsPreflight.Setting> principals = new LinkedHashMap<>();
     lab.definition().parameters().forEach((name, def) -> {
@@ -66,8 +91,7 @@ public final class AwsLabPreflight implements Preflight {
     List<Pattern> roleNames = new ArrayList<>();
     for (ActionStep s : lab.definition().actionSteps()) {
       Map<?, ?> stackParams = s.with().get("parameters") instanceof Map<?, ?> m ? m : Map.of();
-      String template = LabNeeds.template(definitionsDir, s);
-      for (TemplateFacts.Value v : TemplateFacts.instanceTypes(template)) {
+      for (TemplateFacts.Value v : TemplateFacts.instanceTypes(templates.getOrDefault(s, ""))) {
         Object given = v.parameter() == null ? v.literal() : stackParams.get(v.parameter());
         setting(given, lab, "steps." + s.id() + ".with.parameters." + v.parameter())
             .ifPresent(types::add);
@@ -137,13 +161,18 @@ public final class AwsLabPreflight implements Preflight {
 
   /** The step's {@code roleName} before the run (lab id and parameters filled in), or null. */
   private static String roleName(ActionStep s, String labId, ResolvedLab lab) {
-    if (!(s.with().get("roleName") instanceof String template)) {
+    return beforeRun(s.with().get("roleName"), labId, lab) instanceof String n && !n.isBlank()
+        ? n : null;
+  }
+
+  /** A step's input before the run (lab id and parameters filled in); null when it has none. */
+  private static Object beforeRun(Object input, String labId, ResolvedLab lab) {
+    if (!(input instanceof String template)) {
       return null;
     }
     try {
-      Object name = Expressions.evaluate(template, LabScope.of(lab.definition(), labId, null, null,
+      return Expressions.evaluate(template, LabScope.of(lab.definition(), labId, null, null,
           lab.variant(), lab.parameters(), Map.of()));
-      return name instanceof String n && !n.isBlank() ? n : null;
     } catch (ExpressionException e) {
       return null; // Named from a step's output: known only at run time.
     }

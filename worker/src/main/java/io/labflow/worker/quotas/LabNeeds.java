@@ -76,8 +76,11 @@ public final class LabNeeds {
     return out;
   }
 
-  /** The step's template text; empty when it has none or it cannot be read (the step says why). */
-  public static String template(Path definitionsDir, ActionStep s) {
+  /**
+   * The step's template text; empty when it has none or it cannot be read (a run's preflight
+   * refuses that, naming it: {@code AwsLabPreflight.templates}).
+   */
+  private static String template(Path definitionsDir, ActionStep s) {
     if (!(s.with().get("templateFile") instanceof String file)) {
       return "";
     }

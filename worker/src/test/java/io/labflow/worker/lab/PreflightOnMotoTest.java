@@ -4,17 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.labflow.activities.common.Tags;
+import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
+import io.labflow.workflows.input.RawJson;
+import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabWorkflow;
+import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -42,12 +48,17 @@ class PreflightOnMotoTest {
 
   /** Runs the lab with these parameters changed and returns its failure, checking nothing exists. */
   private ApplicationFailure refused(String labId, Map<String, Object> changed) {
-    Map<String, List<String>> before = EmulatorInventory.take();
-    int from = moto.operations.size();
     Map<String, Object> params = new HashMap<>(Map.of(
         "verifyMethod", "probe", "trustedPrincipalArn", moto.adminArn, "verifyBudgetSeconds", 20));
     params.putAll(changed);
-    LabWorkflow lab = moto.startLab(labId, "read-only", params);
+    return refused(() -> moto.startLab(labId, "read-only", params));
+  }
+
+  /** Starts a lab and returns its failure, checking that nothing ran but the resolver. */
+  private ApplicationFailure refused(Supplier<LabWorkflow> start) {
+    Map<String, List<String>> before = EmulatorInventory.take();
+    int from = moto.operations.size();
+    LabWorkflow lab = start.get();
     WorkflowFailedException failed = catchThrowableOfType(WorkflowFailedException.class,
         () -> WorkflowStub.fromTyped(lab).getResult(LabResult.class));
 
@@ -104,6 +115,52 @@ class PreflightOnMotoTest {
     assertThat(named.getOriginalMessage()).startsWith("preflight: parameter trustedPrincipalArn"
         + " names role labflow-lab-third-role, which is named as this definition names its labs'"
         + " roles; a lab's role trusts no lab's principal; set");
+  }
+
+  /**
+   * A stack step's template, named through a parameter, that leaves the definitions directory or
+   * does not exist: before, the preflight read it as no template and passed, the role step created
+   * its role, and only the stack step failed (then rolled back).
+   */
+  @Test
+  void aStackTemplateThatLeavesTheDirectoryOrIsMissingIsRefusedBeforeTheFirstStep() {
+    String yaml = """
+        name: bad-template
+        parameters:
+          template: {type: string, default: ../../outside.yaml}
+        steps:
+          - id: role
+            action: CreateRole
+            with: {labId: "${lab.labId}", roleName: "labflow-${lab.labId}-role",
+              servicePrincipal: ec2.amazonaws.com}
+            compensate:
+              action: DeleteRole
+              with: {labId: "${lab.labId}", roleName: "labflow-${lab.labId}-role"}
+          - id: stack
+            action: CreateStack
+            with: {labId: "${lab.labId}", stackName: "labflow-${lab.labId}",
+              templateFile: "templates/${params.template}"}
+        """;
+    String dir = Lab.definitionsDir().toAbsolutePath().normalize().toString();
+
+    ApplicationFailure outside = refused(() -> startInline("lab-tpl1", yaml, Map.of()));
+    ApplicationFailure missing =
+        refused(() -> startInline("lab-tpl2", yaml, Map.of("template", "missing.yaml")));
+
+    assertThat(outside.getOriginalMessage()).isEqualTo("preflight: inline:definition: step"
+        + " 'stack' with.templateFile: templateFile 'templates/../../outside.yaml' leaves the"
+        + " definitions directory " + dir);
+    assertThat(missing.getOriginalMessage()).isEqualTo("preflight: inline:definition: step"
+        + " 'stack' with.templateFile: templateFile 'templates/missing.yaml': cannot read " + dir
+        + "/templates/missing.yaml");
+  }
+
+  private LabWorkflow startInline(String labId, String yaml, Map<String, Object> parameters) {
+    LabWorkflow lab = moto.client.newWorkflowStub(LabWorkflow.class, WorkflowOptions.newBuilder()
+        .setWorkflowId(labId).setTaskQueue(LabOnMoto.TASK_QUEUE).build());
+    WorkflowClient.start(
+        lab::run, RawJson.of(new LabRequest(null, null, labId, parameters, yaml)));
+    return lab;
   }
 
   @Test
