@@ -18,7 +18,9 @@ import java.util.List;
  * remove it. Only a resource named for the lab ({@code labflow-<lab id>-...}), without another
  * lab's tag, and created at or after {@code notBefore} (the lab's start) is adopted; anything else
  * fails {@code NotOwned}, non-retryable, and nothing is changed. A missing resource fails {@code
- * NotFound}, non-retryable. Adopting what is already the lab's does nothing ({@code tagged=false}).
+ * NotFound}, non-retryable, unless {@code ifExists} is true: then there is nothing to do (a solve
+ * that makes the resource adopts first what the learner may have made). Adopting what is already
+ * the lab's does nothing ({@code tagged=false}).
  */
 @ActivityInterface
 public interface LearnerAccessActivities {
@@ -50,16 +52,21 @@ public interface LearnerAccessActivities {
   AdoptOutput adoptInstanceProfile(AdoptInstanceProfileInput input);
 
   /** Input of AdoptRole; {@code notBefore} is an ISO-8601 instant (the lab's start). */
-  record AdoptRoleInput(String labId, String roleName, String notBefore) {}
+  record AdoptRoleInput(
+      String labId, String roleName, String notBefore, @Nullable Boolean ifExists) {}
 
   /** Input of AdoptPolicy; {@code notBefore} is an ISO-8601 instant (the lab's start). */
-  record AdoptPolicyInput(String labId, String policyName, String notBefore) {}
+  record AdoptPolicyInput(
+      String labId, String policyName, String notBefore, @Nullable Boolean ifExists) {}
 
   /** Input of AdoptInstanceProfile; {@code notBefore} is an ISO-8601 instant (the lab's start). */
   record AdoptInstanceProfileInput(
-      String labId, String instanceProfileName, String notBefore) {}
+      String labId, String instanceProfileName, String notBefore, @Nullable Boolean ifExists) {}
 
-  /** The resource adopted, and whether this call tagged it (false: it was already the lab's). */
+  /**
+   * The resource adopted (null: it does not exist, {@code ifExists}), and whether this call tagged
+   * it (false: it was already the lab's).
+   */
   record AdoptOutput(String arn, boolean tagged) {}
 
   /**

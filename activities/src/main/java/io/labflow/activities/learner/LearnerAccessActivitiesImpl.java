@@ -121,29 +121,35 @@ public final class LearnerAccessActivitiesImpl implements LearnerAccessActivitie
 
   @Override
   public AdoptOutput adoptRole(AdoptRoleInput in) {
-    return adopt("AdoptRole", in.labId(), in.notBefore(), "role", in.roleName(), this::role);
+    return adopt("AdoptRole", in.labId(), in.notBefore(), in.ifExists(), "role", in.roleName(),
+        this::role);
   }
 
   @Override
   public AdoptOutput adoptPolicy(AdoptPolicyInput in) {
-    return adopt(
-        "AdoptPolicy", in.labId(), in.notBefore(), "policy", in.policyName(), this::policy);
+    return adopt("AdoptPolicy", in.labId(), in.notBefore(), in.ifExists(), "policy",
+        in.policyName(), this::policy);
   }
 
   @Override
   public AdoptOutput adoptInstanceProfile(AdoptInstanceProfileInput in) {
-    return adopt("AdoptInstanceProfile", in.labId(), in.notBefore(), "instance profile",
-        in.instanceProfileName(), this::profile);
+    return adopt("AdoptInstanceProfile", in.labId(), in.notBefore(), in.ifExists(),
+        "instance profile", in.instanceProfileName(), this::profile);
   }
 
   /**
    * Tags the entity as the lab's when it is the learner's and untagged ({@code tagged=false} when
-   * it already was the lab's); {@code NotOwned} when it is not the learner's.
+   * it already was the lab's); {@code NotOwned} when it is not the learner's. A missing entity is
+   * {@code NotFound}, or nothing to do ({@code arn} null) when {@code ifExists}.
    */
-  private AdoptOutput adopt(String action, String labId, String notBefore, String kind, String name,
-      Function<String, Optional<Entity>> find) {
+  private AdoptOutput adopt(String action, String labId, String notBefore, Boolean ifExists,
+      String kind, String name, Function<String, Optional<Entity>> find) {
     Instant after = notBefore(notBefore, action);
-    Entity e = find.apply(name).orElseThrow(() -> AwsFailures.nonRetryable(
+    Optional<Entity> found = find.apply(name);
+    if (found.isEmpty() && Boolean.TRUE.equals(ifExists)) {
+      return new AdoptOutput(null, false);
+    }
+    Entity e = found.orElseThrow(() -> AwsFailures.nonRetryable(
         kind + " " + name + " does not exist", FailureTypes.NOT_FOUND));
     return new AdoptOutput(e.arn(), claim(e, labId, after, why -> {
       throw AwsFailures.nonRetryable(why + "; labflow does not adopt it", FailureTypes.NOT_OWNED);

@@ -126,7 +126,7 @@ class InventoryCostTest extends MotoLabTest {
     assertThat(settled.listLabResources(new LabInput("lab-a")).get(ResourceKind.ROLES)).isEmpty();
 
     assertThat(lab.stub(LearnerAccessActivities.class).adoptRole(
-        new AdoptRoleInput("lab-a", "labflow-lab-a-made", "2000-01-01T00:00:00Z")).tagged())
+        new AdoptRoleInput("lab-a", "labflow-lab-a-made", "2000-01-01T00:00:00Z", null)).tagged())
         .isTrue();
 
     assertThat(settled.listLabResources(new LabInput("lab-a")).get(ResourceKind.ROLES))

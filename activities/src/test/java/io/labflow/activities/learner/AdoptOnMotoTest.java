@@ -85,19 +85,21 @@ class AdoptOnMotoTest extends LearnerActionsOnMoto {
     lab.clients.ec2().associateIamInstanceProfile(b -> b.instanceId(instance)
         .iamInstanceProfile(s -> s.name(PROFILE)));
 
-    AdoptOutput r = adopt.adoptRole(new AdoptRoleInput(LAB, ROLE, started));
+    AdoptOutput r = adopt.adoptRole(new AdoptRoleInput(LAB, ROLE, started, null));
     assertThat(r).isEqualTo(new AdoptOutput(iam.getRole(b -> b.roleName(ROLE)).role().arn(), true));
     assertThat(roleTags(ROLE)).containsExactly(
         "labflow:lab=" + LAB, "labflow:namespace=" + Lab.NAMESPACE);
-    assertThat(adopt.adoptRole(new AdoptRoleInput(LAB, ROLE, started)).tagged()).isFalse();
-    assertThat(adopt.adoptPolicy(new AdoptPolicyInput(LAB, POLICY, started)))
+    assertThat(adopt.adoptRole(new AdoptRoleInput(LAB, ROLE, started, null)).tagged()).isFalse();
+    assertThat(adopt.adoptPolicy(new AdoptPolicyInput(LAB, POLICY, started, null)))
         .isEqualTo(new AdoptOutput(policy, true));
-    assertThat(adopt.adoptPolicy(new AdoptPolicyInput(LAB, POLICY, started)).tagged()).isFalse();
-    AdoptOutput p = adopt.adoptInstanceProfile(new AdoptInstanceProfileInput(LAB, PROFILE, started));
+    assertThat(adopt.adoptPolicy(new AdoptPolicyInput(LAB, POLICY, started, null)).tagged())
+        .isFalse();
+    AdoptOutput p =
+        adopt.adoptInstanceProfile(new AdoptInstanceProfileInput(LAB, PROFILE, started, null));
     assertThat(p.tagged()).isTrue();
     assertThat(p.arn()).endsWith(":instance-profile/" + PROFILE);
-    assertThat(adopt.adoptInstanceProfile(new AdoptInstanceProfileInput(LAB, PROFILE, started))
-        .tagged()).isFalse();
+    assertThat(adopt.adoptInstanceProfile(
+        new AdoptInstanceProfileInput(LAB, PROFILE, started, null)).tagged()).isFalse();
     assertThat(tagCalls()).isEqualTo(3);
 
     // The adopt steps' compensations, newest first.
@@ -122,8 +124,8 @@ class AdoptOnMotoTest extends LearnerActionsOnMoto {
     role(ROLE);
     iam.createInstanceProfile(b -> b.instanceProfileName(PROFILE));
     iam.addRoleToInstanceProfile(b -> b.instanceProfileName(PROFILE).roleName(ROLE));
-    adopt.adoptRole(new AdoptRoleInput(LAB, ROLE, started));
-    adopt.adoptInstanceProfile(new AdoptInstanceProfileInput(LAB, PROFILE, started));
+    adopt.adoptRole(new AdoptRoleInput(LAB, ROLE, started, null));
+    adopt.adoptInstanceProfile(new AdoptInstanceProfileInput(LAB, PROFILE, started, null));
     assertThat(lab.iam.deleteRole(new DeleteRoleInput(LAB, ROLE)).deleted()).isTrue();
     assertThat(lab.iam.deleteInstanceProfile(new DeleteInstanceProfileInput(LAB, PROFILE))
         .deleted()).isTrue();
@@ -135,7 +137,7 @@ class AdoptOnMotoTest extends LearnerActionsOnMoto {
   void whatIsNotTheLearnersIsRefusedAndLeftAsItWas() {
     role(ROLE);
     String later = Instant.now().plus(1, ChronoUnit.HOURS).toString();
-    String message = failureOf(() -> adopt.adoptRole(new AdoptRoleInput(LAB, ROLE, later)),
+    String message = failureOf(() -> adopt.adoptRole(new AdoptRoleInput(LAB, ROLE, later, null)),
         "NotOwned").getOriginalMessage();
     assertThat(message).startsWith("role " + ROLE + " was created at ")
         .endsWith(", before this lab started (" + later + "); labflow does not adopt it");
@@ -143,29 +145,37 @@ class AdoptOnMotoTest extends LearnerActionsOnMoto {
 
     String started = Instant.now().minus(1, ChronoUnit.HOURS).toString();
     iam.tagRole(b -> b.roleName(ROLE).tags(t -> t.key("labflow:lab").value("lab-other")));
-    assertThat(failureOf(() -> adopt.adoptRole(new AdoptRoleInput(LAB, ROLE, started)),
+    assertThat(failureOf(() -> adopt.adoptRole(new AdoptRoleInput(LAB, ROLE, started, null)),
         "NotOwned").getOriginalMessage()).isEqualTo("role " + ROLE + " carries the tag"
             + " labflow:lab=lab-other of another lab (or namespace); labflow does not adopt it");
     assertThat(roleTags(ROLE)).containsExactly("labflow:lab=lab-other");
 
     role("someone-elses-role");
     assertThat(failureOf(() -> adopt.adoptRole(
-        new AdoptRoleInput(LAB, "someone-elses-role", started)), "NotOwned").getOriginalMessage())
+        new AdoptRoleInput(LAB, "someone-elses-role", started, null)), "NotOwned")
+        .getOriginalMessage())
         .isEqualTo("role someone-elses-role is not named for lab " + LAB
             + " (labflow-lab-adopt-...); labflow does not adopt it");
     assertThat(roleTags("someone-elses-role")).isEmpty();
     iam.createPolicy(b -> b.policyName("labflow-lab-other-s3")
         .policyDocument(PolicyDocuments.forBucket(BUCKET, READ, false)));
     assertFailure(() -> adopt.adoptPolicy(
-        new AdoptPolicyInput(LAB, "labflow-lab-other-s3", started)), "NotOwned");
+        new AdoptPolicyInput(LAB, "labflow-lab-other-s3", started, null)), "NotOwned");
 
     assertThat(failureOf(() -> adopt.adoptInstanceProfile(
-        new AdoptInstanceProfileInput(LAB, PROFILE, started)), "NotFound").getOriginalMessage())
+        new AdoptInstanceProfileInput(LAB, PROFILE, started, null)), "NotFound")
+        .getOriginalMessage())
         .isEqualTo("instance profile " + PROFILE + " does not exist");
-    assertFailure(() -> adopt.adoptPolicy(new AdoptPolicyInput(LAB, POLICY, started)),
+    assertFailure(() -> adopt.adoptPolicy(new AdoptPolicyInput(LAB, POLICY, started, null)),
         "NotFound");
-    assertFailure(() -> adopt.adoptRole(new AdoptRoleInput(LAB, ROLE, "yesterday")),
+    assertFailure(() -> adopt.adoptRole(new AdoptRoleInput(LAB, ROLE, "yesterday", null)),
         "InvalidInput");
+    // ifExists (a solve that makes the resource): missing is nothing to do; the rule still holds.
+    assertThat(adopt.adoptInstanceProfile(
+        new AdoptInstanceProfileInput(LAB, PROFILE, started, true)))
+        .isEqualTo(new AdoptOutput(null, false));
+    assertFailure(() -> adopt.adoptRole(
+        new AdoptRoleInput(LAB, "someone-elses-role", started, true)), "NotOwned");
     // The test's own tag of another lab's role, none by the adopt actions.
     assertThat(tagCalls()).isEqualTo(1);
   }

@@ -10,6 +10,7 @@ import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.StepState;
 import io.labflow.workflows.lab.StepStatus;
 import java.net.URI;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
@@ -123,6 +124,42 @@ class LearnerTeardownOnMotoTest {
     assertTornDownLeavingNothing(lab.teardown(null));
   }
 
+  /**
+   * The solves of {@code create-role}, {@code create-policy} and {@code instance-profile} after the
+   * learner made each resource wrongly (a role trusting Lambda, a policy allowing s3:*, a profile
+   * without the role): each check fails, the solve adopts the learner's resource and makes it right
+   * (before, CreateRole, CreatePolicy and CreateInstanceProfile refused it NotOwned: not created by
+   * this run), the check then passes, and teardown removes it, the learner's old policy version
+   * too.
+   */
+  @Test
+  void aSolveMakesRightWhatTheLearnerMadeWronglyForTheSameTask() throws Exception {
+    moto = LabOnMoto.start();
+    LabWorkflow lab = moto.startChallenge(LAB);
+    LabOnMoto.awaitLive(lab);
+    String bucket = bucket(lab);
+    learner = learnerIam();
+
+    learner.createRole(b -> b.roleName(role()).assumeRolePolicyDocument(
+            TRUST_EC2.replace("ec2.amazonaws.com", "lambda.amazonaws.com"))
+        .permissionsBoundary(ACCOUNT + ":policy/labflow-" + LAB + "-boundary"));
+    assertThat(failing(lab.check(null))).containsExactly("role-trusts-ec2");
+    assertThat(passed(lab.solve(null))).isEqualTo("create-role");
+    String anyS3 = readOnly(bucket).replace("\"s3:ListBucket\",\"s3:GetObject\"", "\"s3:*\"");
+    learner.createPolicy(b -> b.policyName(policy()).policyDocument(anyS3));
+    assertThat(failing(lab.check(null))).containsExactly("policy-list-get-on-bucket");
+    assertThat(passed(lab.solve(null))).isEqualTo("create-policy");
+    assertThat(moto.clients.iam().listPolicyVersions(b -> b.policyArn(ACCOUNT + ":policy/"
+        + policy())).versions()).as("the learner's version and the solve's").hasSize(2);
+    assertThat(passed(lab.solve(null))).isEqualTo("attach-policy");
+    learner.createInstanceProfile(b -> b.instanceProfileName(profile()));
+    assertThat(failing(lab.check(null)))
+        .containsExactly("profile-holds-role", "profile-on-instance");
+    assertThat(passed(lab.solve(null))).isEqualTo("instance-profile");
+
+    assertTornDownLeavingNothing(lab.teardown(null));
+  }
+
   private static void assertTornDownLeavingNothing(LabStatus down) {
     assertThat(down.state()).as("last error: %s", down.lastError()).isEqualTo(LabState.TORN_DOWN);
     assertThat(down.steps()).filteredOn(s -> s.state() == StepState.COMPENSATION_FAILED
@@ -136,6 +173,11 @@ class LearnerTeardownOnMotoTest {
     assertThat(answer.passed()).as("%s", answer).isFalse();
     assertThat(answer.conditions()).hasSize(1);
     return answer.conditions().get(0).message();
+  }
+
+  /** The ids of the conditions that do not hold. */
+  private static List<String> failing(CheckAnswer answer) {
+    return answer.conditions().stream().filter(c -> !c.passed()).map(c -> c.id()).toList();
   }
 
   /** The role as the tutorial has it, with the boundary the learner's credentials require. */
@@ -161,6 +203,10 @@ class LearnerTeardownOnMotoTest {
 
   private static String role() {
     return "labflow-" + LAB + "-role";
+  }
+
+  private static String profile() {
+    return "labflow-" + LAB + "-profile";
   }
 
   private static String policy() {

@@ -234,10 +234,10 @@ class WorkerPolicyOnMotoTest {
     iam.createInstanceProfile(b -> b.instanceProfileName(PREFIX + "-learned"));
     LearnerAccessActivities adopt = activity(LearnerAccessActivities.class);
     assertThat(List.of(
-        adopt.adoptRole(new AdoptRoleInput(LAB, PREFIX + "-learned", started)),
-        adopt.adoptPolicy(new AdoptPolicyInput(LAB, PREFIX + "-learned", started)),
+        adopt.adoptRole(new AdoptRoleInput(LAB, PREFIX + "-learned", started, null)),
+        adopt.adoptPolicy(new AdoptPolicyInput(LAB, PREFIX + "-learned", started, null)),
         adopt.adoptInstanceProfile(
-            new AdoptInstanceProfileInput(LAB, PREFIX + "-learned", started))))
+            new AdoptInstanceProfileInput(LAB, PREFIX + "-learned", started, null))))
         .allMatch(AdoptOutput::tagged);
   }
 
