@@ -23,14 +23,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class Tags {
 
+  /** What every key of labflow's tags starts with: only labflow writes them. */
+  public static final String KEY_PREFIX = "labflow:";
+
   /** Key of the tag naming the lab that owns a resource. */
-  public static final String LAB_TAG = "labflow:lab";
+  public static final String LAB_TAG = KEY_PREFIX + "lab";
 
   /** The Temporal namespace of the run that created the resource. */
-  public static final String NAMESPACE_TAG = "labflow:namespace";
+  public static final String NAMESPACE_TAG = KEY_PREFIX + "namespace";
 
   /** The run id of the lab run that created the resource. */
-  public static final String RUN_TAG = "labflow:run";
+  public static final String RUN_TAG = KEY_PREFIX + "run";
 
   /**
    * The one namespace that may take resources tagged {@code labflow:lab} without {@code
@@ -144,7 +147,7 @@ public final class Tags {
     Map<String, String> m = asMap(tags, key, value);
     if (!createdBy(m, owner(labId))) {
       List<String> carried = m.entrySet().stream()
-          .filter(t -> t.getKey() != null && t.getKey().startsWith("labflow:"))
+          .filter(t -> t.getKey() != null && t.getKey().startsWith(KEY_PREFIX))
           .map(t -> t.getKey() + "=" + t.getValue())
           .toList();
       throw AwsFailures.nonRetryable(what + " exists but was not created by this run of lab "

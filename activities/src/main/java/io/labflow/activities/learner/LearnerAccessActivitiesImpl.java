@@ -2,6 +2,7 @@ package io.labflow.activities.learner;
 
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Inputs;
+import io.labflow.activities.common.Tags;
 import io.labflow.activities.ec2.Ec2ActivitiesImpl;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.iam.PolicyDocuments;
@@ -202,7 +203,7 @@ public final class LearnerAccessActivitiesImpl implements LearnerAccessActivitie
       return false;
     }
     String prefix = LabIds.NAME_PREFIX + labId + "-";
-    Optional<Tag> other = tags.stream().filter(t -> t.key().startsWith("labflow:")).findFirst();
+    Optional<Tag> other = tags.stream().filter(t -> t.key().startsWith(Tags.KEY_PREFIX)).findFirst();
     // IAM gives creation times in whole seconds: a resource made in the lab's first second counts.
     String why = !e.name().startsWith(prefix)
         ? "is not named for lab " + labId + " (" + prefix + "...)"

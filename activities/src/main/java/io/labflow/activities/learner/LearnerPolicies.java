@@ -71,6 +71,11 @@ final class LearnerPolicies {
         allow("ConsoleLists", List.of("iam:ListInstanceProfiles", "iam:ListPolicies",
             "iam:ListRoles"), List.of("*"), null),
         deny("KeepTheBoundary", List.of("iam:DeleteRolePermissionsBoundary"), null),
+        // labflow's tags say which lab may adopt and delete a resource: a learner who wrote them
+        // could hand a role to another lab, whose teardown refuses it, or keep it from both.
+        deny("NoLabflowTags", List.of("iam:CreateRole", "iam:CreatePolicy",
+            "iam:CreateInstanceProfile", "iam:TagRole", "iam:TagPolicy", "iam:TagInstanceProfile"),
+            Map.of("ForAnyValue:StringLike", Map.of("aws:TagKeys", Tags.KEY_PREFIX + "*"))),
         deny("NoOtherBoundary", List.of("iam:PutRolePermissionsBoundary"),
             Map.of("StringNotEquals", Map.of("iam:PermissionsBoundary", boundaryArn)))), false);
   }

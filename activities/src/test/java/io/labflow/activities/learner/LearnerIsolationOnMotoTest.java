@@ -3,6 +3,7 @@ package io.labflow.activities.learner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.labflow.activities.common.Tags;
 import io.labflow.activities.learner.LearnerAccessActivities.CreateLearnerAccessInput;
 import io.labflow.activities.learner.LearnerAccessActivities.DeleteLearnerAccessInput;
 import io.labflow.activities.learner.LearnerAccessActivities.DeleteLearnerAccessOutput;
@@ -255,5 +256,34 @@ class LearnerIsolationOnMotoTest extends LearnerSessionsOnMoto {
         + " not an ISO-8601 instant (such as 2026-12-05T02:00:00Z): yesterday");
     assertThat(adm.iam().getRole(r -> r.roleName("labflow-lab-a-learner")).role().arn())
         .isEqualTo(a.access().learnerRoleArn());
+  }
+
+  @Test
+  void aLearnerTagsTheLabsNamesWithTheirOwnTagsButNeverWithLabflows() {
+    LabOf a = lab("lab-a");
+    LabOf b = lab("lab-b");
+    // Made with labflow's lab tag, B's role would be lab A's to adopt and tear down, and A's
+    // teardown would leave it as another lab's: a resource neither lab deletes.
+    String bRole = IAM + ":role/" + b.role();
+    denied("AccessDenied", "iam:CreateRole", bRole, () -> b.iam().createRole(r -> r.roleName(b.role())
+        .assumeRolePolicyDocument(TRUST_EC2).permissionsBoundary(b.access().boundaryPolicyArn())
+        .tags(t -> t.key(Tags.LAB_TAG).value(a.id()))));
+    assertThat(adm.iam().listRoles().roles()).noneMatch(r -> r.roleName().equals(b.role()));
+    everyStep(a);
+    String aRole = IAM + ":role/" + a.role();
+    String aProfile = IAM + ":instance-profile/" + a.profile();
+
+    a.iam().tagRole(r -> r.roleName(a.role()).tags(t -> t.key("team").value("blue")));
+    a.iam().tagPolicy(r -> r.policyArn(a.policyArn()).tags(t -> t.key("team").value("blue")));
+    a.iam().tagInstanceProfile(r -> r.instanceProfileName(a.profile())
+        .tags(t -> t.key("team").value("blue")));
+    denied("AccessDenied", "iam:TagRole", aRole, () -> a.iam().tagRole(r -> r.roleName(a.role())
+        .tags(t -> t.key("team").value("red"), t -> t.key(Tags.LAB_TAG).value(b.id()))));
+    denied("AccessDenied", "iam:TagPolicy", a.policyArn(), () -> a.iam().tagPolicy(
+        r -> r.policyArn(a.policyArn()).tags(t -> t.key(Tags.RUN_TAG).value("another-run"))));
+    denied("AccessDenied", "iam:TagInstanceProfile", aProfile, () -> a.iam().tagInstanceProfile(
+        r -> r.instanceProfileName(a.profile()).tags(t -> t.key(Tags.NAMESPACE_TAG).value("x"))));
+    assertThat(adm.iam().listRoleTags(r -> r.roleName(a.role())).tags())
+        .extracting(t -> t.key() + "=" + t.value()).containsExactly("team=blue");
   }
 }
