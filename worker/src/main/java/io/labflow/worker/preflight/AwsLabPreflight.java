@@ -49,7 +49,7 @@ public final class AwsLabPreflight implements Preflight {
   public void check(String labId, ResolvedLab lab) {
     Map<ActionStep, String> templates = templates(labId, lab);
     aws.check(labId, verifications(labId, lab), settings(lab, templates));
-    quotas.checkLab(labId, lab.definition());
+    quotas.checkLab(labId, lab.definition(), templates);
   }
 
   /**

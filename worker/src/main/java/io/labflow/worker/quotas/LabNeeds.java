@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * What one lab of a definition creates that counts against an AWS quota: the resources of its
@@ -29,14 +30,29 @@ public final class LabNeeds {
 
   private LabNeeds() {}
 
-  /** By quota, how many one lab creates; quotas it does not touch are absent. */
+  /**
+   * By quota, how many one lab creates, its stack templates read as the step file names them:
+   * {@code plan}, {@code fleet validate}, {@code doctor} and a fleet night have no run's
+   * parameters, so a {@code templateFile} built from one ({@code templates/${params.X}}) counts as
+   * no template there; a run's preflight counts the bound templates ({@link #of(Definition,
+   * Function)}).
+   */
   static Map<Quota, Integer> of(Definition definition, Path definitionsDir) {
+    return of(definition, s -> template(definitionsDir, s));
+  }
+
+  /**
+   * By quota, how many one lab creates; quotas it does not touch are absent.
+   *
+   * @param templates a stack step's template text, empty when it has none or it is unknown
+   */
+  static Map<Quota, Integer> of(Definition definition, Function<ActionStep, String> templates) {
     List<Step> steps = new ArrayList<>(definition.steps());
     definition.tasks().stream().map(Task::solve).forEach(steps::addAll);
     Map<Quota, Integer> need = new EnumMap<>(Quota.class);
     for (ActionStep s : Step.actions(steps)) {
       List<Name> names = names(s);
-      String body = template(definitionsDir, s);
+      String body = templates.apply(s);
       for (Quota q : Quota.values()) {
         int n = (int) names.stream().filter(x -> q.nameKinds.contains(x.what())).count()
             + (body.isEmpty() ? 0 : TemplateFacts.count(body, q.stackType));

@@ -8,6 +8,7 @@ import io.labflow.activities.preflight.AwsPreflight;
 import io.labflow.activities.quotas.AccountQuotas;
 import io.labflow.activities.quotas.Quota;
 import io.labflow.activities.quotas.QuotaFit;
+import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Definition;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,10 +52,12 @@ public final class QuotaPlanner {
   /**
    * Refuses a lab that would exceed a quota, before anything is created.
    *
+   * @param templates the run's stack templates by step, read with the run's parameters
    * @throws io.temporal.failure.ApplicationFailure {@code PreflightFailed}, naming the quota
    */
-  public void checkLab(String labId, Definition definition) {
-    QuotaFit fit = fit(definition, List.of(labId), false);
+  public void checkLab(String labId, Definition definition, Map<ActionStep, String> templates) {
+    QuotaFit fit = fit(LabNeeds.of(definition, s -> templates.getOrDefault(s, "")),
+        List.of(labId), false);
     if (fit != null && !fit.leftOut().isEmpty()) {
       throw AwsPreflight.failed(fit.shortfalls().get(0).sentence("this lab", false));
     }
@@ -65,11 +68,11 @@ public final class QuotaPlanner {
    * definition of this name in the definitions directory.
    */
   public NightPlan night(String fleet, String definitionName, List<String> labs, boolean allOrNone) {
-    QuotaFit fit = off() ? null : fit(new DirectoryDefinitionSource(definitionsDir)
+    QuotaFit fit = off() ? null : fit(LabNeeds.of(new DirectoryDefinitionSource(definitionsDir)
             .find(definitionName)
             .map(f -> Composition.validate(f.fileName(), f.text()).definitionOrNull())
             .orElseThrow(() -> new IllegalArgumentException(
-                "definition " + definitionName + " is missing or invalid")),
+                "definition " + definitionName + " is missing or invalid")), definitionsDir),
         labs, allOrNone);
     if (fit == null || fit.leftOut().isEmpty()) {
       return new NightPlan(List.of(), null, null);
@@ -83,8 +86,7 @@ public final class QuotaPlanner {
   }
 
   /** How the labs fit the account's quotas; null when none is checked (off, no need, no lab). */
-  private QuotaFit fit(Definition definition, List<String> labs, boolean allOrNone) {
-    Map<Quota, Integer> need = LabNeeds.of(definition, definitionsDir);
+  private QuotaFit fit(Map<Quota, Integer> need, List<String> labs, boolean allOrNone) {
     return off() || need.isEmpty() || labs.isEmpty() ? null
         : QuotaFit.of(need, account.read(need.keySet()), labs, allOrNone);
   }

@@ -207,15 +207,23 @@ final class LabOnMoto implements AutoCloseable {
         Map.of("trustedPrincipalArn", adminArn, "checkBudgetSeconds", 0));
   }
 
+  /** Starts a lab of the inline definition {@code yaml} with these parameters. */
+  LabWorkflow startInline(String labId, String yaml, Map<String, Object> parameters) {
+    return start(new LabRequest(null, null, labId, parameters, yaml));
+  }
+
   private LabWorkflow start(
       String definition, String labId, String variant, Map<String, Object> parameters) {
+    return start(new LabRequest(definition, variant, labId, parameters, null));
+  }
+
+  private LabWorkflow start(LabRequest request) {
     LabWorkflow lab =
         client.newWorkflowStub(
             LabWorkflow.class,
-            WorkflowOptions.newBuilder().setWorkflowId(labId).setTaskQueue(TASK_QUEUE).build());
-    WorkflowClient.start(
-        lab::run,
-        RawJson.of(new LabRequest(definition, variant, labId, parameters, null)));
+            WorkflowOptions.newBuilder().setWorkflowId(request.labId()).setTaskQueue(TASK_QUEUE)
+                .build());
+    WorkflowClient.start(lab::run, RawJson.of(request));
     return lab;
   }
 

@@ -6,14 +6,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.labflow.activities.common.Tags;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoServer;
-import io.labflow.workflows.input.RawJson;
-import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabWorkflow;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import java.util.HashMap;
@@ -143,9 +139,9 @@ class PreflightOnMotoTest {
         """;
     String dir = Lab.definitionsDir().toAbsolutePath().normalize().toString();
 
-    ApplicationFailure outside = refused(() -> startInline("lab-tpl1", yaml, Map.of()));
+    ApplicationFailure outside = refused(() -> moto.startInline("lab-tpl1", yaml, Map.of()));
     ApplicationFailure missing =
-        refused(() -> startInline("lab-tpl2", yaml, Map.of("template", "missing.yaml")));
+        refused(() -> moto.startInline("lab-tpl2", yaml, Map.of("template", "missing.yaml")));
 
     assertThat(outside.getOriginalMessage()).isEqualTo("preflight: inline:definition: step"
         + " 'stack' with.templateFile: templateFile 'templates/../../outside.yaml' leaves the"
@@ -153,14 +149,6 @@ class PreflightOnMotoTest {
     assertThat(missing.getOriginalMessage()).isEqualTo("preflight: inline:definition: step"
         + " 'stack' with.templateFile: templateFile 'templates/missing.yaml': cannot read " + dir
         + "/templates/missing.yaml");
-  }
-
-  private LabWorkflow startInline(String labId, String yaml, Map<String, Object> parameters) {
-    LabWorkflow lab = moto.client.newWorkflowStub(LabWorkflow.class, WorkflowOptions.newBuilder()
-        .setWorkflowId(labId).setTaskQueue(LabOnMoto.TASK_QUEUE).build());
-    WorkflowClient.start(
-        lab::run, RawJson.of(new LabRequest(null, null, labId, parameters, yaml)));
-    return lab;
   }
 
   @Test

@@ -101,18 +101,69 @@ class QuotasOnMotoTest {
     }
   }
 
+  private static final String VPC_QUOTA_FULL = "preflight: quota L-F678F1CE (VPCs per"
+      + " Region) is too small for this lab: used 5, need 1, quota 5; request an increase to at"
+      + " least 6 through Service Quotas (aws service-quotas request-service-quota-increase"
+      + " --service-code vpc --quota-code L-F678F1CE --desired-value 6), or end other labs to"
+      + " free 1";
+
   @Test
   void aLabOverTheVpcQuotaIsRefusedWithNothingCreated() throws Exception {
+    fillTheVpcQuota();
+    Map<String, List<String>> before = EmulatorInventory.take();
+    lab = LabOnMoto.startAsWithPreflight(adminArn);
+
+    ApplicationFailure cause = refusedWithNothingCreated(before, lab.startLab("lab-over",
+        "read-only", Map.of("verifyMethod", "probe", "trustedPrincipalArn", adminArn,
+            "verifyBudgetSeconds", 20)));
+
+    assertThat(cause.getOriginalMessage()).isEqualTo(VPC_QUOTA_FULL);
+  }
+
+  /**
+   * A stack step whose templateFile is named through a parameter counts its template's VPC as a
+   * literal one does: before, the quota check read {@code templates/${params.template}} literally,
+   * counted no VPC, passed, and the role step created its role before CreateStack failed.
+   */
+  @Test
+  void aStackTemplateNamedByAParameterCountsAgainstTheQuotas() throws Exception {
+    fillTheVpcQuota();
+    Map<String, List<String>> before = EmulatorInventory.take();
+    lab = LabOnMoto.startAsWithPreflight(adminArn);
+
+    ApplicationFailure cause = refusedWithNothingCreated(before, lab.startInline("lab-param", """
+        name: param-template
+        parameters:
+          template: {type: string, default: lab-environment.yaml}
+        steps:
+          - id: role
+            action: CreateRole
+            with: {labId: "${lab.labId}", roleName: "labflow-${lab.labId}-role",
+              servicePrincipal: ec2.amazonaws.com}
+            compensate:
+              action: DeleteRole
+              with: {labId: "${lab.labId}", roleName: "labflow-${lab.labId}-role"}
+          - id: stack
+            action: CreateStack
+            with: {labId: "${lab.labId}", stackName: "labflow-${lab.labId}",
+              templateFile: "templates/${params.template}"}
+        """, Map.of()));
+
+    assertThat(cause.getOriginalMessage()).isEqualTo(VPC_QUOTA_FULL);
+  }
+
+  /** Four VPCs beside the default one: the region's five. */
+  private static void fillTheVpcQuota() {
     try (AwsClients aws = AwsClients.fromEnvironment()) {
       for (int i = 0; i < 4; i++) {
         aws.ec2().createVpc(b -> b.cidrBlock("10.9.0.0/16"));
       }
     }
-    Map<String, List<String>> before = EmulatorInventory.take();
-    lab = LabOnMoto.startAsWithPreflight(adminArn);
+  }
 
-    LabWorkflow run = lab.startLab("lab-over", "read-only", Map.of("verifyMethod", "probe",
-        "trustedPrincipalArn", adminArn, "verifyBudgetSeconds", 20));
+  /** The run's failure, once it ended FAILED {@code PreflightFailed} with nothing created. */
+  private static ApplicationFailure refusedWithNothingCreated(
+      Map<String, List<String>> before, LabWorkflow run) throws Exception {
     WorkflowFailedException failed = catchThrowableOfType(WorkflowFailedException.class,
         () -> WorkflowStub.fromTyped(run).getResult(LabResult.class));
 
@@ -120,11 +171,7 @@ class QuotasOnMotoTest {
     assertThat(EmulatorInventory.take()).as("the complete inventory").isEqualTo(before);
     ApplicationFailure cause = (ApplicationFailure) failed.getCause();
     assertThat(cause.getType()).isEqualTo("PreflightFailed");
-    assertThat(cause.getOriginalMessage()).isEqualTo("preflight: quota L-F678F1CE (VPCs per"
-        + " Region) is too small for this lab: used 5, need 1, quota 5; request an increase to at"
-        + " least 6 through Service Quotas (aws service-quotas request-service-quota-increase"
-        + " --service-code vpc --quota-code L-F678F1CE --desired-value 6), or end other labs to"
-        + " free 1");
+    return cause;
   }
 
   /** What a lab's stack takes of the quotas. */
