@@ -78,24 +78,24 @@ public record QuotaFit(List<String> leftOut, List<Shortfall> quotas, List<Shortf
   }
 
   /**
-   * @param perLab what one lab creates, by quota
-   * @param readings the account's quotas and usage (every quota of {@code perLab})
-   * @param labs the labs asked for, in order of preference
+   * @param needs what each lab asked for creates, by quota, in order of preference
+   * @param readings the account's quotas and usage (every quota of {@code needs})
    * @param allOrNone leave every lab out when one does not fit
    */
-  public static QuotaFit of(Map<Quota, Integer> perLab, Map<Quota, Reading> readings,
-      List<String> labs, boolean allOrNone) {
+  public static QuotaFit of(Map<String, Map<Quota, Integer>> needs, Map<Quota, Reading> readings,
+      boolean allOrNone) {
+    List<String> labs = List.copyOf(needs.keySet());
     Map<Quota, Integer> room = new EnumMap<>(Quota.class);
     Map<Quota, Integer> need = new EnumMap<>(Quota.class);
-    perLab.keySet().forEach(q -> {
+    needs.values().forEach(perLab -> perLab.keySet().forEach(q -> {
       room.put(q, Math.max(0, readings.get(q).limit() - readings.get(q).used()));
       need.put(q, 0);
-    });
+    }));
     List<String> leftOut = new ArrayList<>();
     Set<Quota> tooSmall = new LinkedHashSet<>();
     for (String lab : labs) {
       Map<Quota, Integer> extra = new EnumMap<>(Quota.class);
-      perLab.forEach((q, n) ->
+      needs.get(lab).forEach((q, n) ->
           extra.put(q, Math.max(0, n - readings.get(q).heldByLab().getOrDefault(lab, 0))));
       extra.forEach((q, n) -> need.merge(q, n, Integer::sum));
       List<Quota> over = extra.keySet().stream().filter(q -> extra.get(q) > room.get(q)).toList();

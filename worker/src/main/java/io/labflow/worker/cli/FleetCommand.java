@@ -3,6 +3,7 @@ package io.labflow.worker.cli;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetActivitiesImpl;
 import io.labflow.worker.fleet.FleetRequest;
+import io.labflow.worker.quotas.LabNeeds;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetActivitiesImpl;
 import io.labflow.worker.reset.ResetRequest;
@@ -73,6 +74,7 @@ final class FleetCommand extends BaseCommand {
               file, f.name(), f.labs().size(), f.definition(), f.schedule().cron(), f.schedule().timeZone(),
               f.concurrency(), f.quarantineAfter());
           QuotaLines.print(out(), c.definitionOrNull(), root().definitions,
+              LabNeeds.asWritten(c.definitionOrNull()),
               f.labs().stream().map(FleetLab::labId).toList(), quotas);
         } else {
           c.problems().forEach(out()::println);

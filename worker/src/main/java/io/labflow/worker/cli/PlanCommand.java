@@ -1,10 +1,12 @@
 package io.labflow.worker.cli;
 
 import io.labflow.activities.common.AccountPolicy;
+import io.labflow.worker.quotas.LabNeeds;
 import io.labflow.worker.render.LabPlan;
 import io.labflow.worker.runtime.SiteParameterSource;
 import io.labflow.workflows.binding.ParameterBinder;
 import io.labflow.workflows.binding.SiteParameters;
+import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.Definition;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,7 +67,8 @@ final class PlanCommand extends BaseCommand {
     out().print(LabPlan.render(definition, bound, labId,
         new LabPlan.Sources(params.keySet(), merged.fromSite(), where)));
     out().println();
-    QuotaLines.print(out(), definition, root().definitions,
+    QuotaLines.print(out(), definition, root().definitions, LabNeeds.templateFiles(labId,
+        new ResolvedLab(definition, "plan", bound.variant(), bound.parameters())),
         List.of(labId.equals(NO_LAB_ID) ? "lab" : labId), quotas);
     out().println("\nAccount guard: " + AccountPolicy.fromEnvironment().describe()
         + ", as configured in this shell; the worker checks its own before the first step.");

@@ -2,10 +2,12 @@ package io.labflow.worker.cli;
 
 import io.labflow.worker.runtime.Composition;
 import io.labflow.worker.quotas.QuotaPlanner;
+import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Definition;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What {@code plan} and {@code fleet validate} print about AWS quotas: the need of the labs by
@@ -16,9 +18,11 @@ final class QuotaLines {
 
   private QuotaLines() {}
 
-  static void print(PrintWriter out, Definition definition, Path definitionsDir, List<String> labs,
-      boolean againstAccount) {
-    List<String> need = QuotaPlanner.needLines(definition, definitionsDir, labs.size());
+  /** @param templateFiles the stack steps' template files, as {@link QuotaPlanner#needLines} */
+  static void print(PrintWriter out, Definition definition, Path definitionsDir,
+      Map<ActionStep, String> templateFiles, List<String> labs, boolean againstAccount) {
+    List<String> need =
+        QuotaPlanner.needLines(definition, definitionsDir, templateFiles, labs.size());
     if (need.isEmpty()) {
       out.println("AWS quotas: this definition creates nothing that counts against one labflow checks");
       return;
@@ -30,7 +34,7 @@ final class QuotaLines {
       return;
     }
     try (var clients = Composition.awsAccess(List.of()).clients()) {
-      new QuotaPlanner(clients, definitionsDir).against(definition, labs).forEach(
+      new QuotaPlanner(clients, definitionsDir).against(definition, templateFiles, labs).forEach(
           a -> out.println("  " + a.reading().quota().describe() + ": " + a.numbers()));
     } catch (RuntimeException e) {
       need.forEach(l -> out.println("  " + l));

@@ -1,6 +1,7 @@
 package io.labflow.worker.fleet;
 
 import io.labflow.worker.quotas.QuotaPlanner.NightPlan;
+import io.labflow.workflows.fleet.FleetLab;
 import io.temporal.activity.ActivityInterface;
 
 /** What a fleet night asks Temporal about its labs; short calls, run as local activities. */
@@ -23,7 +24,9 @@ public interface FleetActivities {
    * reading the quotas and their usage; none when the quotas cannot be read (each lab's preflight
    * still checks its own).
    *
+   * @param labs each with its variant and parameters, which name its stack templates
    * @param allOrNone leave every lab out when one does not fit
    */
-  NightPlan quotaPlan(String fleet, String definition, java.util.List<String> labIds, boolean allOrNone);
+  NightPlan quotaPlan(String fleet, String definition, java.util.List<FleetLab> labs,
+      boolean allOrNone);
 }

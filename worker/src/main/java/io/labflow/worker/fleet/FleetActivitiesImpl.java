@@ -4,6 +4,7 @@ import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.quotas.QuotaPlanner.NightPlan;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetActivitiesImpl;
+import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.StepState;
@@ -33,9 +34,10 @@ public class FleetActivitiesImpl implements FleetActivities {
   }
 
   @Override
-  public NightPlan quotaPlan(String fleet, String definition, List<String> labIds, boolean allOrNone) {
+  public NightPlan quotaPlan(String fleet, String definition, List<FleetLab> labs,
+      boolean allOrNone) {
     try {
-      return quotas.night(fleet, definition, labIds, allOrNone);
+      return quotas.night(fleet, definition, labs, allOrNone);
     } catch (RuntimeException e) {
       String why = e instanceof io.temporal.failure.ApplicationFailure af
           ? af.getOriginalMessage() : e.toString();

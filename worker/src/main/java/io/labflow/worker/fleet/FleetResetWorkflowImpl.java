@@ -112,8 +112,8 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
    * and records them: not reset, not counted toward quarantine.
    */
   private void leaveOutOverQuota() {
-    List<String> asked = request.labs().stream().map(FleetLab::labId)
-        .filter(id -> !standing(id).quarantined()).toList();
+    List<FleetLab> asked = request.labs().stream()
+        .filter(lab -> !standing(lab.labId()).quarantined()).toList();
     QuotaPlanner.NightPlan plan = fleet.quotaPlan(request.fleet(), request.definition(), asked,
         FleetKeys.NONE.equals(request.quotaShortfall()));
     if (plan.leftOut().isEmpty()) {

@@ -3,11 +3,10 @@ package io.labflow.worker.preflight;
 import io.labflow.activities.cloudformation.StackTemplates;
 import io.labflow.activities.cloudformation.TemplateFacts;
 import io.labflow.activities.preflight.AwsPreflight;
+import io.labflow.worker.quotas.LabNeeds;
 import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.runtime.Composition;
-import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
-import io.labflow.workflows.expr.LabScope;
 import io.labflow.workflows.expr.Reference;
 import io.labflow.workflows.lab.Preflight;
 import io.labflow.workflows.lab.ResolvedLab;
@@ -53,8 +52,8 @@ public final class AwsLabPreflight implements Preflight {
   }
 
   /**
-   * The text of each stack step's template (tasks' steps included), its {@code templateFile} filled
-   * in with the run's values; one named from a step's output is known only at run time (absent).
+   * The text of each stack step's template, its {@code templateFile} filled in with the run's
+   * values ({@link LabNeeds#templateFiles}).
    *
    * @throws io.temporal.failure.ApplicationFailure {@code PreflightFailed} naming the file, the
    *     step and its templateFile when one leaves the definitions directory or cannot be read:
@@ -62,16 +61,14 @@ public final class AwsLabPreflight implements Preflight {
    */
   Map<ActionStep, String> templates(String labId, ResolvedLab lab) {
     Map<ActionStep, String> out = new HashMap<>();
-    for (ActionStep s : lab.definition().runnableSteps()) {
-      if (beforeRun(s.with().get("templateFile"), labId, lab) instanceof String file) {
-        try {
-          out.put(s, StackTemplates.read(definitionsDir, file));
-        } catch (IllegalArgumentException e) {
-          throw AwsPreflight.failed(lab.source() + ": step '" + s.id() + "' with.templateFile: "
-              + e.getMessage());
-        }
+    LabNeeds.templateFiles(labId, lab).forEach((s, file) -> {
+      try {
+        out.put(s, StackTemplates.read(definitionsDir, file));
+      } catch (IllegalArgumentException e) {
+        throw AwsPreflight.failed(lab.source() + ": step '" + s.id() + "' with.templateFile: "
+            + e.getMessage());
       }
-    }
+    });
     return out;
   }
 
@@ -161,20 +158,7 @@ public final class AwsLabPreflight implements Preflight {
 
   /** The step's {@code roleName} before the run (lab id and parameters filled in), or null. */
   private static String roleName(ActionStep s, String labId, ResolvedLab lab) {
-    return beforeRun(s.with().get("roleName"), labId, lab) instanceof String n && !n.isBlank()
-        ? n : null;
-  }
-
-  /** A step's input before the run (lab id and parameters filled in); null when it has none. */
-  private static Object beforeRun(Object input, String labId, ResolvedLab lab) {
-    if (!(input instanceof String template)) {
-      return null;
-    }
-    try {
-      return Expressions.evaluate(template, LabScope.of(lab.definition(), labId, null, null,
-          lab.variant(), lab.parameters(), Map.of()));
-    } catch (ExpressionException e) {
-      return null; // Named from a step's output: known only at run time.
-    }
+    return LabNeeds.beforeRun(s.with().get("roleName"), labId, lab) instanceof String n
+        && !n.isBlank() ? n : null;
   }
 }

@@ -7,6 +7,10 @@ import io.labflow.worker.runtime.Composition;
 import io.labflow.workflows.catalog.ActionSpec;
 import io.labflow.workflows.catalog.FieldLimit;
 import io.labflow.workflows.catalog.FieldSpec;
+import io.labflow.workflows.expr.ExpressionException;
+import io.labflow.workflows.expr.Expressions;
+import io.labflow.workflows.expr.LabScope;
+import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.Step;
@@ -14,6 +18,7 @@ import io.labflow.workflows.model.Task;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -31,14 +36,55 @@ public final class LabNeeds {
   private LabNeeds() {}
 
   /**
-   * By quota, how many one lab creates, its stack templates read as the step file names them:
-   * {@code plan}, {@code fleet validate}, {@code doctor} and a fleet night have no run's
-   * parameters, so a {@code templateFile} built from one ({@code templates/${params.X}}) counts as
-   * no template there; a run's preflight counts the bound templates ({@link #of(Definition,
-   * Function)}).
+   * By quota, how many one lab creates, its stack templates read from the files {@code files}
+   * names by step ({@link #asWritten}, {@link #templateFiles}); one that cannot be read counts as
+   * none (a run's preflight refuses it, naming it: {@code AwsLabPreflight.templates}).
    */
-  static Map<Quota, Integer> of(Definition definition, Path definitionsDir) {
-    return of(definition, s -> template(definitionsDir, s));
+  static Map<Quota, Integer> of(Definition definition, Path definitionsDir,
+      Map<ActionStep, String> files) {
+    return of(definition, s -> template(definitionsDir, files.get(s)));
+  }
+
+  /**
+   * Each stack step's {@code templateFile} as the step file writes it: {@code doctor} and {@code
+   * fleet validate} have no run's parameters, so one built from a parameter ({@code
+   * templates/${params.X}}) names no file there.
+   */
+  public static Map<ActionStep, String> asWritten(Definition definition) {
+    Map<ActionStep, String> out = new HashMap<>();
+    for (ActionStep s : definition.runnableSteps()) {
+      if (s.with().get("templateFile") instanceof String file) {
+        out.put(s, file);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Each stack step's {@code templateFile} (tasks' steps included) filled in with the run's lab id,
+   * variant and parameters; one named from a step's output is known only at run time (absent).
+   */
+  public static Map<ActionStep, String> templateFiles(String labId, ResolvedLab lab) {
+    Map<ActionStep, String> out = new HashMap<>();
+    for (ActionStep s : lab.definition().runnableSteps()) {
+      if (beforeRun(s.with().get("templateFile"), labId, lab) instanceof String file) {
+        out.put(s, file);
+      }
+    }
+    return out;
+  }
+
+  /** A step's input before the run (lab id and parameters filled in); null when it has none. */
+  public static Object beforeRun(Object input, String labId, ResolvedLab lab) {
+    if (!(input instanceof String template)) {
+      return null;
+    }
+    try {
+      return Expressions.evaluate(template, LabScope.of(lab.definition(), labId, null, null,
+          lab.variant(), lab.parameters(), Map.of()));
+    } catch (ExpressionException e) {
+      return null; // Named from a step's output: known only at run time.
+    }
   }
 
   /**
@@ -92,12 +138,9 @@ public final class LabNeeds {
     return out;
   }
 
-  /**
-   * The step's template text; empty when it has none or it cannot be read (a run's preflight
-   * refuses that, naming it: {@code AwsLabPreflight.templates}).
-   */
-  private static String template(Path definitionsDir, ActionStep s) {
-    if (!(s.with().get("templateFile") instanceof String file)) {
+  /** The template's text; empty when there is none or it cannot be read. */
+  private static String template(Path definitionsDir, String file) {
+    if (file == null) {
       return "";
     }
     try {

@@ -8,12 +8,17 @@ import io.labflow.activities.preflight.AwsPreflight;
 import io.labflow.activities.quotas.AccountQuotas;
 import io.labflow.activities.quotas.Quota;
 import io.labflow.activities.quotas.QuotaFit;
+import io.labflow.workflows.binding.ParameterBinder;
+import io.labflow.workflows.fleet.FleetLab;
+import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Definition;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -56,8 +61,8 @@ public final class QuotaPlanner {
    * @throws io.temporal.failure.ApplicationFailure {@code PreflightFailed}, naming the quota
    */
   public void checkLab(String labId, Definition definition, Map<ActionStep, String> templates) {
-    QuotaFit fit = fit(LabNeeds.of(definition, s -> templates.getOrDefault(s, "")),
-        List.of(labId), false);
+    QuotaFit fit = fit(Map.of(labId, LabNeeds.of(definition, s -> templates.getOrDefault(s, ""))),
+        false);
     if (fit != null && !fit.leftOut().isEmpty()) {
       throw AwsPreflight.failed(fit.shortfalls().get(0).sentence("this lab", false));
     }
@@ -65,15 +70,27 @@ public final class QuotaPlanner {
 
   /**
    * The labs of a fleet night that do not fit, in order (the first that fit are kept), for the
-   * definition of this name in the definitions directory.
+   * definition of this name in the definitions directory; each lab's stack templates as its
+   * variant and parameters name them ({@link LabNeeds#templateFiles}), as its run's preflight
+   * will count them.
    */
-  public NightPlan night(String fleet, String definitionName, List<String> labs, boolean allOrNone) {
-    QuotaFit fit = off() ? null : fit(LabNeeds.of(new DirectoryDefinitionSource(definitionsDir)
-            .find(definitionName)
-            .map(f -> Composition.validate(f.fileName(), f.text()).definitionOrNull())
-            .orElseThrow(() -> new IllegalArgumentException(
-                "definition " + definitionName + " is missing or invalid")), definitionsDir),
-        labs, allOrNone);
+  public NightPlan night(String fleet, String definitionName, List<FleetLab> labs,
+      boolean allOrNone) {
+    if (off()) {
+      return new NightPlan(List.of(), null, null);
+    }
+    Definition definition = new DirectoryDefinitionSource(definitionsDir).find(definitionName)
+        .map(f -> Composition.validate(f.fileName(), f.text()).definitionOrNull())
+        .orElseThrow(() -> new IllegalArgumentException(
+            "definition " + definitionName + " is missing or invalid"));
+    Map<String, Map<Quota, Integer>> needs = new LinkedHashMap<>();
+    for (FleetLab lab : labs) {
+      ParameterBinder.BindResult bound = ParameterBinder.bind(
+          definition, lab.labId(), lab.variant(), lab.parameters(), "request");
+      needs.put(lab.labId(), LabNeeds.of(definition, definitionsDir, LabNeeds.templateFiles(
+          lab.labId(), new ResolvedLab(definition, "fleet", bound.variant(), bound.parameters()))));
+    }
+    QuotaFit fit = fit(needs, allOrNone);
     if (fit == null || fit.leftOut().isEmpty()) {
       return new NightPlan(List.of(), null, null);
     }
@@ -86,22 +103,33 @@ public final class QuotaPlanner {
   }
 
   /** How the labs fit the account's quotas; null when none is checked (off, no need, no lab). */
-  private QuotaFit fit(Map<Quota, Integer> need, List<String> labs, boolean allOrNone) {
-    return off() || need.isEmpty() || labs.isEmpty() ? null
-        : QuotaFit.of(need, account.read(need.keySet()), labs, allOrNone);
+  private QuotaFit fit(Map<String, Map<Quota, Integer>> needs, boolean allOrNone) {
+    Set<Quota> quotas = needs.values().stream().flatMap(n -> n.keySet().stream())
+        .collect(Collectors.toSet());
+    return off() || quotas.isEmpty() ? null
+        : QuotaFit.of(needs, account.read(quotas), allOrNone);
   }
 
-  /** One line per quota the definition counts against: what one lab needs, and {@code labs} labs. */
-  public static List<String> needLines(Definition definition, Path definitionsDir, int labs) {
+  /**
+   * One line per quota the definition counts against: what one lab needs, and {@code labs} labs.
+   *
+   * @param templateFiles the stack steps' template files ({@link LabNeeds#asWritten}, {@link
+   *     LabNeeds#templateFiles})
+   */
+  public static List<String> needLines(Definition definition, Path definitionsDir,
+      Map<ActionStep, String> templateFiles, int labs) {
     List<String> out = new ArrayList<>();
-    LabNeeds.of(definition, definitionsDir).forEach((q, n) -> out.add(q.describe() + ": "
-        + n + " per lab" + (labs > 1 ? ", " + n * labs + " for " + labs + " labs" : "")));
+    LabNeeds.of(definition, definitionsDir, templateFiles).forEach((q, n) -> out.add(
+        q.describe() + ": " + n + " per lab" + (labs > 1 ? ", " + n * labs + " for " + labs + " labs" : "")));
     return out;
   }
 
   /** Each quota the definition counts against, against the account's quota and usage. */
-  public List<QuotaFit.Shortfall> against(Definition definition, List<String> labs) {
-    Map<Quota, Integer> need = LabNeeds.of(definition, definitionsDir);
-    return QuotaFit.of(need, account.read(need.keySet()), labs, false).quotas();
+  public List<QuotaFit.Shortfall> against(Definition definition,
+      Map<ActionStep, String> templateFiles, List<String> labs) {
+    Map<Quota, Integer> need = LabNeeds.of(definition, definitionsDir, templateFiles);
+    Map<String, Map<Quota, Integer>> needs = new LinkedHashMap<>();
+    labs.forEach(lab -> needs.put(lab, need));
+    return QuotaFit.of(needs, account.read(need.keySet()), false).quotas();
   }
 }

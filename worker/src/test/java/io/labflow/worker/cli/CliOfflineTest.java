@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.worker.e2e.Labs;
 import io.labflow.activities.testing.Tools;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The commands that need neither Temporal nor AWS: validate, plan, graph, and usage errors. */
 @Tag("fast")
@@ -105,6 +107,36 @@ class CliOfflineTest {
     }
     CliRun r = run("fleet", "apply", "--help");
     assertThat(r.out()).contains("FILE", "--paused");
+  }
+
+  /**
+   * A stack step whose templateFile is named by a parameter counts the template {@code -p} names:
+   * before, plan read {@code templates/${params.template}} literally and counted no VPC.
+   */
+  @Test
+  void planCountsTheStackTemplateTheParametersName(@TempDir Path dir) throws Exception {
+    Files.createDirectories(dir.resolve("templates"));
+    Files.copy(Tools.repoRoot().resolve("definitions/templates/lab-environment.yaml"),
+        dir.resolve("templates/env.yaml"));
+    Path lab = Files.writeString(dir.resolve("param-template.yaml"), """
+        name: param-template
+        parameters:
+          template: {type: string}
+        steps:
+          - id: stack
+            action: CreateStack
+            with: {labId: "${lab.labId}", stackName: "labflow-${lab.labId}",
+              templateFile: "templates/${params.template}"}
+        """);
+
+    CliRun r = run("--definitions", dir.toString(), "plan", lab.toString(), "--lab-id", "lab-1",
+        "-p", "template=env.yaml");
+
+    assertThat(r.code()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).contains("AWS quotas:\n"
+        + "  L-F678F1CE (VPCs per Region): 1 per lab\n"
+        + "  L-A4707A72 (Internet gateways per Region): 1 per lab\n"
+        + "  not checked against the AWS account");
   }
 
   @Test

@@ -112,7 +112,9 @@ class FleetResetWorkflowTest {
     volatile boolean allOrNone;
 
     @Override
-    public NightPlan quotaPlan(String fleet, String definition, List<String> labIds, boolean allOrNone) {
+    public NightPlan quotaPlan(String fleet, String definition, List<FleetLab> labs,
+        boolean allOrNone) {
+      List<String> labIds = labs.stream().map(FleetLab::labId).toList();
       asked.add(labIds);
       this.allOrNone = allOrNone;
       if (labIds.size() <= fit) {

@@ -35,6 +35,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import io.temporal.workflow.Workflow;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -49,6 +50,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 
 /**
@@ -227,8 +229,9 @@ class QuotasOnMotoTest {
     }
 
     @Override
-    public NightPlan quotaPlan(String fleet, String definition, List<String> labIds, boolean allOrNone) {
-      return real.quotaPlan(fleet, definition, labIds, allOrNone);
+    public NightPlan quotaPlan(String fleet, String definition, List<FleetLab> labs,
+        boolean allOrNone) {
+      return real.quotaPlan(fleet, definition, labs, allOrNone);
     }
   }
 
@@ -269,6 +272,40 @@ class QuotasOnMotoTest {
     assertThat(second.quota()).contains("used 5, need 6, quota 5");
     assertThat(vpcsByLab()).as("the labs left out are untouched")
         .containsOnlyKeys("q-01", "q-02", "q-03", "q-04");
+  }
+
+  /**
+   * A night of a definition whose stack step names its templateFile through a parameter counts the
+   * template each lab's parameters name: before, the night read {@code templates/${params.template}}
+   * literally, counted no VPC and let all five labs through, and each reset's preflight then
+   * refused its lab, reported FAILED instead of over quota.
+   */
+  @Test
+  void aNightCountsTheStackTemplateEachLabsParametersName(@TempDir Path dir) throws Exception {
+    Files.createDirectories(dir.resolve("templates"));
+    Files.copy(Lab.definitionsDir().resolve("templates/lab-environment.yaml"),
+        dir.resolve("templates/env.yaml"));
+    Files.writeString(dir.resolve("param-template.yaml"), """
+        name: param-template
+        parameters:
+          template: {type: string}
+        steps:
+          - id: stack
+            action: CreateStack
+            with: {labId: "${lab.labId}", stackName: "labflow-${lab.labId}",
+              templateFile: "templates/${params.template}"}
+        """);
+    List<FleetLab> labs = IntStream.rangeClosed(1, 5).mapToObj(i -> new FleetLab("p-" + i, null,
+        Map.<String, Object>of("template", "env.yaml"))).toList();
+
+    NightPlan plan;
+    try (AwsClients clients = AwsClients.fromEnvironment()) {
+      plan = new QuotaPlanner(clients, dir).night("param", "param-template", labs, false);
+    }
+
+    assertThat(plan.leftOut()).containsExactly("p-5");
+    assertThat(plan.reason()).startsWith("quota L-F678F1CE (VPCs per Region) is too small for the"
+        + " 5 labs of fleet param tonight: used 1, need 5, quota 5;");
   }
 
   @Test

@@ -22,7 +22,7 @@ class LabNeedsTest {
     Path file = DIR.resolve(name + ".yaml");
     Definition d = Composition.validate(file.getFileName().toString(), Files.readString(file))
         .definitionOrNull();
-    return LabNeeds.of(d, DIR);
+    return LabNeeds.of(d, DIR, LabNeeds.asWritten(d));
   }
 
   @Test
