@@ -3,7 +3,7 @@ package io.labflow.worker.cli;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetActivitiesImpl;
 import io.labflow.worker.fleet.FleetRequest;
-import io.labflow.worker.quotas.LabNeeds;
+import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetActivitiesImpl;
 import io.labflow.worker.reset.ResetRequest;
@@ -73,9 +73,8 @@ final class FleetCommand extends BaseCommand {
           out().printf("%s: valid (fleet %s: %d labs of %s, \"%s\" %s, concurrency %d, quarantine after %d)%n",
               file, f.name(), f.labs().size(), f.definition(), f.schedule().cron(), f.schedule().timeZone(),
               f.concurrency(), f.quarantineAfter());
-          QuotaLines.print(out(), c.definitionOrNull(), root().definitions,
-              LabNeeds.asWritten(c.definitionOrNull()),
-              f.labs().stream().map(FleetLab::labId).toList(), quotas);
+          QuotaLines.print(out(), root().definitions,
+              QuotaPlanner.needs(c.definitionOrNull(), root().definitions, f.labs()), quotas);
         } else {
           c.problems().forEach(out()::println);
           invalid++;

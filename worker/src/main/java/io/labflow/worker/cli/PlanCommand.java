@@ -2,6 +2,7 @@ package io.labflow.worker.cli;
 
 import io.labflow.activities.common.AccountPolicy;
 import io.labflow.worker.quotas.LabNeeds;
+import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.render.LabPlan;
 import io.labflow.worker.runtime.SiteParameterSource;
 import io.labflow.workflows.binding.ParameterBinder;
@@ -67,9 +68,9 @@ final class PlanCommand extends BaseCommand {
     out().print(LabPlan.render(definition, bound, labId,
         new LabPlan.Sources(params.keySet(), merged.fromSite(), where)));
     out().println();
-    QuotaLines.print(out(), definition, root().definitions, LabNeeds.templateFiles(labId,
-        new ResolvedLab(definition, "plan", bound.variant(), bound.parameters())),
-        List.of(labId.equals(NO_LAB_ID) ? "lab" : labId), quotas);
+    QuotaLines.print(out(), root().definitions, QuotaPlanner.needs(definition, root().definitions,
+        labId.equals(NO_LAB_ID) ? "lab" : labId, LabNeeds.templateFiles(labId,
+            new ResolvedLab(definition, "plan", bound.variant(), bound.parameters()))), quotas);
     out().println("\nAccount guard: " + AccountPolicy.fromEnvironment().describe()
         + ", as configured in this shell; the worker checks its own before the first step.");
     return 0;

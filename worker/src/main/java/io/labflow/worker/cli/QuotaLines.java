@@ -2,8 +2,7 @@ package io.labflow.worker.cli;
 
 import io.labflow.worker.runtime.Composition;
 import io.labflow.worker.quotas.QuotaPlanner;
-import io.labflow.workflows.model.ActionStep;
-import io.labflow.workflows.model.Definition;
+import io.labflow.activities.quotas.Quota;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,23 +17,23 @@ final class QuotaLines {
 
   private QuotaLines() {}
 
-  /** @param templateFiles the stack steps' template files, as {@link QuotaPlanner#needLines} */
-  static void print(PrintWriter out, Definition definition, Path definitionsDir,
-      Map<ActionStep, String> templateFiles, List<String> labs, boolean againstAccount) {
-    List<String> need =
-        QuotaPlanner.needLines(definition, definitionsDir, templateFiles, labs.size());
+  /** @param needs by lab, what it needs ({@link QuotaPlanner#needs}) */
+  static void print(PrintWriter out, Path definitionsDir, Map<String, Map<Quota, Integer>> needs,
+      boolean againstAccount) {
+    List<String> need = QuotaPlanner.needLines(needs);
+    int labs = needs.size();
     if (need.isEmpty()) {
       out.println("AWS quotas: this definition creates nothing that counts against one labflow checks");
       return;
     }
-    out.println("AWS quotas" + (labs.size() > 1 ? " (" + labs.size() + " labs)" : "") + ":");
+    out.println("AWS quotas" + (labs > 1 ? " (" + labs + " labs)" : "") + ":");
     if (!againstAccount) {
       need.forEach(l -> out.println("  " + l));
       out.println("  not checked against the AWS account (add --quotas to read its quotas and usage)");
       return;
     }
     try (var clients = Composition.awsAccess(List.of()).clients()) {
-      new QuotaPlanner(clients, definitionsDir).against(definition, templateFiles, labs).forEach(
+      new QuotaPlanner(clients, definitionsDir).against(needs).forEach(
           a -> out.println("  " + a.reading().quota().describe() + ": " + a.numbers()));
     } catch (RuntimeException e) {
       need.forEach(l -> out.println("  " + l));

@@ -9,7 +9,6 @@ import io.labflow.worker.quotas.LabNeeds;
 import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.runtime.Composition;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
-import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Definition;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
@@ -154,15 +153,15 @@ public record Doctor(Path definitionsDir, String taskQueue, String site, String 
           + " it on AWS, docs/real-aws.md section 5)"));
     }
     return eachDefinition("quotas", (name, d) -> {
-      Map<ActionStep, String> files = LabNeeds.asWritten(d);
-      List<String> need = QuotaPlanner.needLines(d, definitionsDir, files, 1);
+      var needs = QuotaPlanner.needs(d, definitionsDir, PreflightCheck.LAB_ID, LabNeeds.asWritten(d));
+      List<String> need = QuotaPlanner.needLines(needs);
       if (need.isEmpty()) {
         return List.of();
       }
       String why;
       try {
         return new QuotaPlanner(aws.clients(), definitionsDir)
-            .against(d, files, List.of(PreflightCheck.LAB_ID)).stream().map(a -> {
+            .against(needs).stream().map(a -> {
               String check = "quota " + a.reading().quota().code + " " + a.reading().quota().title;
               String found = a.numbers() + " (a lab of " + name + ")";
               return a.fits() ? Row.ok(check, found) : Row.fail(check, found, a.fix(false));

@@ -46,9 +46,8 @@ public final class LabNeeds {
   }
 
   /**
-   * Each stack step's {@code templateFile} as the step file writes it: {@code doctor} and {@code
-   * fleet validate} have no run's parameters, so one built from a parameter ({@code
-   * templates/${params.X}}) names no file there.
+   * Each stack step's {@code templateFile} as the step file writes it: {@code doctor} has no run's
+   * parameters, so one built from a parameter ({@code templates/${params.X}}) names no file there.
    */
   public static Map<ActionStep, String> asWritten(Definition definition) {
     Map<ActionStep, String> out = new HashMap<>();

@@ -15,6 +15,8 @@ import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Definition;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IntSummaryStatistics;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,13 +85,7 @@ public final class QuotaPlanner {
         .map(f -> Composition.validate(f.fileName(), f.text()).definitionOrNull())
         .orElseThrow(() -> new IllegalArgumentException(
             "definition " + definitionName + " is missing or invalid"));
-    Map<String, Map<Quota, Integer>> needs = new LinkedHashMap<>();
-    for (FleetLab lab : labs) {
-      ParameterBinder.BindResult bound = ParameterBinder.bind(
-          definition, lab.labId(), lab.variant(), lab.parameters(), "request");
-      needs.put(lab.labId(), LabNeeds.of(definition, definitionsDir, LabNeeds.templateFiles(
-          lab.labId(), new ResolvedLab(definition, "fleet", bound.variant(), bound.parameters()))));
-    }
+    Map<String, Map<Quota, Integer>> needs = needs(definition, definitionsDir, labs);
     QuotaFit fit = fit(needs, allOrNone);
     if (fit == null || fit.leftOut().isEmpty()) {
       return new NightPlan(List.of(), null, null);
@@ -104,32 +100,62 @@ public final class QuotaPlanner {
 
   /** How the labs fit the account's quotas; null when none is checked (off, no need, no lab). */
   private QuotaFit fit(Map<String, Map<Quota, Integer>> needs, boolean allOrNone) {
-    Set<Quota> quotas = needs.values().stream().flatMap(n -> n.keySet().stream())
-        .collect(Collectors.toSet());
+    Set<Quota> quotas = quotas(needs);
     return off() || quotas.isEmpty() ? null
         : QuotaFit.of(needs, account.read(quotas), allOrNone);
   }
 
   /**
-   * One line per quota the definition counts against: what one lab needs, and {@code labs} labs.
-   *
-   * @param templateFiles the stack steps' template files ({@link LabNeeds#asWritten}, {@link
-   *     LabNeeds#templateFiles})
+   * By lab, what each lab of a fleet needs, its stack templates as its variant and parameters name
+   * them ({@link LabNeeds#templateFiles}), as its run's preflight will count them: the night's and
+   * {@code fleet validate}'s.
    */
-  public static List<String> needLines(Definition definition, Path definitionsDir,
-      Map<ActionStep, String> templateFiles, int labs) {
+  public static Map<String, Map<Quota, Integer>> needs(Definition definition, Path definitionsDir,
+      List<FleetLab> labs) {
+    Map<String, Map<Quota, Integer>> needs = new LinkedHashMap<>();
+    for (FleetLab lab : labs) {
+      ParameterBinder.BindResult bound = ParameterBinder.bind(
+          definition, lab.labId(), lab.variant(), lab.parameters(), "request");
+      needs.put(lab.labId(), LabNeeds.of(definition, definitionsDir, LabNeeds.templateFiles(
+          lab.labId(), new ResolvedLab(definition, "fleet", bound.variant(), bound.parameters()))));
+    }
+    return needs;
+  }
+
+  /**
+   * What one lab needs, its stack templates read from {@code templateFiles} ({@link
+   * LabNeeds#asWritten}, {@link LabNeeds#templateFiles}).
+   */
+  public static Map<String, Map<Quota, Integer>> needs(Definition definition, Path definitionsDir,
+      String lab, Map<ActionStep, String> templateFiles) {
+    return Map.of(lab, LabNeeds.of(definition, definitionsDir, templateFiles));
+  }
+
+  /**
+   * One line per quota the labs count against: what one lab needs (the least and most when their
+   * variants or parameters differ), and all of them.
+   */
+  public static List<String> needLines(Map<String, Map<Quota, Integer>> needs) {
     List<String> out = new ArrayList<>();
-    LabNeeds.of(definition, definitionsDir, templateFiles).forEach((q, n) -> out.add(
-        q.describe() + ": " + n + " per lab" + (labs > 1 ? ", " + n * labs + " for " + labs + " labs" : "")));
+    int labs = needs.size();
+    quotas(needs).forEach(q -> {
+      IntSummaryStatistics n = needs.values().stream()
+          .mapToInt(need -> need.getOrDefault(q, 0)).summaryStatistics();
+      String perLab = n.getMin() == n.getMax() ? String.valueOf(n.getMax())
+          : n.getMin() + " to " + n.getMax();
+      out.add(q.describe() + ": " + perLab + " per lab"
+          + (labs > 1 ? ", " + n.getSum() + " for " + labs + " labs" : ""));
+    });
     return out;
   }
 
-  /** Each quota the definition counts against, against the account's quota and usage. */
-  public List<QuotaFit.Shortfall> against(Definition definition,
-      Map<ActionStep, String> templateFiles, List<String> labs) {
-    Map<Quota, Integer> need = LabNeeds.of(definition, definitionsDir, templateFiles);
-    Map<String, Map<Quota, Integer>> needs = new LinkedHashMap<>();
-    labs.forEach(lab -> needs.put(lab, need));
-    return QuotaFit.of(needs, account.read(need.keySet()), false).quotas();
+  /** Each quota the labs count against, against the account's quota and usage. */
+  public List<QuotaFit.Shortfall> against(Map<String, Map<Quota, Integer>> needs) {
+    return QuotaFit.of(needs, account.read(quotas(needs)), false).quotas();
+  }
+
+  private static Set<Quota> quotas(Map<String, Map<Quota, Integer>> needs) {
+    return needs.values().stream().flatMap(n -> n.keySet().stream())
+        .collect(Collectors.toCollection(LinkedHashSet::new));
   }
 }

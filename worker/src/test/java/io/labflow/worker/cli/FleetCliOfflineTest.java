@@ -41,6 +41,43 @@ class FleetCliOfflineTest {
   }
 
   @Test
+  void validateCountsTheStackTemplateEachLabsParametersName() throws Exception {
+    Files.createDirectories(dir.resolve("templates"));
+    Files.copy(Tools.repoRoot().resolve("definitions/templates/lab-environment.yaml"),
+        dir.resolve("templates/env.yaml"));
+    Files.writeString(dir.resolve("templates/topic.yaml"),
+        "Resources:\n  Topic: {Type: AWS::SNS::Topic}\n");
+    Files.writeString(dir.resolve("param-template.yaml"), """
+        name: param-template
+        parameters:
+          template: {type: string}
+        steps:
+          - id: stack
+            action: CreateStack
+            with: {labId: "${lab.labId}", stackName: "labflow-${lab.labId}",
+              templateFile: "templates/${params.template}"}
+        """);
+    Path f = Files.writeString(dir.resolve("f.yaml"), """
+        name: f
+        definition: param-template
+        parameters: {template: env.yaml}
+        labs:
+          - p-1
+          - p-2
+          - {id: p-3, parameters: {template: topic.yaml}}
+        schedule: {cron: "0 3 * * *"}
+        """);
+
+    CliRun r = run("--definitions", dir.toString(), "fleet", "validate", f.toString());
+
+    assertThat(r.code()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).contains("AWS quotas (3 labs):\n"
+        + "  L-F678F1CE (VPCs per Region): 0 to 1 per lab, 2 for 3 labs\n"
+        + "  L-A4707A72 (Internet gateways per Region): 0 to 1 per lab, 2 for 3 labs\n"
+        + "  not checked against the AWS account (add --quotas to read its quotas and usage)\n");
+  }
+
+  @Test
   void variantsAndParametersAreCheckedAgainstTheStepFileAtTheFleetFilesLines() throws Exception {
     Path f = dir.resolve("f.yaml");
     Files.writeString(f, """
