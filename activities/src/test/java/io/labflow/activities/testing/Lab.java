@@ -85,6 +85,27 @@ public final class Lab implements AutoCloseable {
     return Tools.repoRoot().resolve("definitions");
   }
 
+  /**
+   * Makes {@code dir} a definitions directory holding {@code param-template.yaml}, one stack step
+   * whose template a parameter names ({@code templates/${params.template}}), and the shipped lab's
+   * VPC template as {@code templates/env.yaml}; returns the definition's path.
+   */
+  public static Path parameterisedTemplateDefinition(Path dir) throws java.io.IOException {
+    java.nio.file.Files.createDirectories(dir.resolve("templates"));
+    java.nio.file.Files.copy(definitionsDir().resolve("templates/lab-environment.yaml"),
+        dir.resolve("templates/env.yaml"));
+    return java.nio.file.Files.writeString(dir.resolve("param-template.yaml"), """
+        name: param-template
+        parameters:
+          template: {type: string}
+        steps:
+          - id: stack
+            action: CreateStack
+            with: {labId: "${lab.labId}", stackName: "labflow-${lab.labId}",
+              templateFile: "templates/${params.template}"}
+        """);
+  }
+
   @Override
   public void close() {
     env.close();

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.worker.e2e.Labs;
 import io.labflow.activities.testing.Tools;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
@@ -115,19 +114,7 @@ class CliOfflineTest {
    */
   @Test
   void planCountsTheStackTemplateTheParametersName(@TempDir Path dir) throws Exception {
-    Files.createDirectories(dir.resolve("templates"));
-    Files.copy(Tools.repoRoot().resolve("definitions/templates/lab-environment.yaml"),
-        dir.resolve("templates/env.yaml"));
-    Path lab = Files.writeString(dir.resolve("param-template.yaml"), """
-        name: param-template
-        parameters:
-          template: {type: string}
-        steps:
-          - id: stack
-            action: CreateStack
-            with: {labId: "${lab.labId}", stackName: "labflow-${lab.labId}",
-              templateFile: "templates/${params.template}"}
-        """);
+    Path lab = io.labflow.activities.testing.Lab.parameterisedTemplateDefinition(dir);
 
     CliRun r = run("--definitions", dir.toString(), "plan", lab.toString(), "--lab-id", "lab-1",
         "-p", "template=env.yaml");

@@ -42,21 +42,9 @@ class FleetCliOfflineTest {
 
   @Test
   void validateCountsTheStackTemplateEachLabsParametersName() throws Exception {
-    Files.createDirectories(dir.resolve("templates"));
-    Files.copy(Tools.repoRoot().resolve("definitions/templates/lab-environment.yaml"),
-        dir.resolve("templates/env.yaml"));
+    io.labflow.activities.testing.Lab.parameterisedTemplateDefinition(dir);
     Files.writeString(dir.resolve("templates/topic.yaml"),
         "Resources:\n  Topic: {Type: AWS::SNS::Topic}\n");
-    Files.writeString(dir.resolve("param-template.yaml"), """
-        name: param-template
-        parameters:
-          template: {type: string}
-        steps:
-          - id: stack
-            action: CreateStack
-            with: {labId: "${lab.labId}", stackName: "labflow-${lab.labId}",
-              templateFile: "templates/${params.template}"}
-        """);
     Path f = Files.writeString(dir.resolve("f.yaml"), """
         name: f
         definition: param-template

@@ -35,7 +35,6 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import io.temporal.workflow.Workflow;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -282,19 +281,7 @@ class QuotasOnMotoTest {
    */
   @Test
   void aNightCountsTheStackTemplateEachLabsParametersName(@TempDir Path dir) throws Exception {
-    Files.createDirectories(dir.resolve("templates"));
-    Files.copy(Lab.definitionsDir().resolve("templates/lab-environment.yaml"),
-        dir.resolve("templates/env.yaml"));
-    Files.writeString(dir.resolve("param-template.yaml"), """
-        name: param-template
-        parameters:
-          template: {type: string}
-        steps:
-          - id: stack
-            action: CreateStack
-            with: {labId: "${lab.labId}", stackName: "labflow-${lab.labId}",
-              templateFile: "templates/${params.template}"}
-        """);
+    Lab.parameterisedTemplateDefinition(dir);
     List<FleetLab> labs = IntStream.rangeClosed(1, 5).mapToObj(i -> new FleetLab("p-" + i, null,
         Map.<String, Object>of("template", "env.yaml"))).toList();
 
