@@ -212,6 +212,30 @@ final class LabOnMoto implements AutoCloseable {
     return start(new LabRequest(null, null, labId, parameters, yaml));
   }
 
+  /**
+   * An inline definition that creates a role, then a stack whose template the parameter {@code
+   * template} names ({@code templates/${params.template}}, by default {@code defaultTemplate}).
+   */
+  static String roleThenParameterNamedStack(String defaultTemplate) {
+    return """
+        name: role-then-stack
+        parameters:
+          template: {type: string, default: %s}
+        steps:
+          - id: role
+            action: CreateRole
+            with: {labId: "${lab.labId}", roleName: "labflow-${lab.labId}-role",
+              servicePrincipal: ec2.amazonaws.com}
+            compensate:
+              action: DeleteRole
+              with: {labId: "${lab.labId}", roleName: "labflow-${lab.labId}-role"}
+          - id: stack
+            action: CreateStack
+            with: {labId: "${lab.labId}", stackName: "labflow-${lab.labId}",
+              templateFile: "templates/${params.template}"}
+        """.formatted(defaultTemplate);
+  }
+
   private LabWorkflow start(
       String definition, String labId, String variant, Map<String, Object> parameters) {
     return start(new LabRequest(definition, variant, labId, parameters, null));

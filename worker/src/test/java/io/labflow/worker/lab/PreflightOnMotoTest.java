@@ -120,23 +120,7 @@ class PreflightOnMotoTest {
    */
   @Test
   void aStackTemplateThatLeavesTheDirectoryOrIsMissingIsRefusedBeforeTheFirstStep() {
-    String yaml = """
-        name: bad-template
-        parameters:
-          template: {type: string, default: ../../outside.yaml}
-        steps:
-          - id: role
-            action: CreateRole
-            with: {labId: "${lab.labId}", roleName: "labflow-${lab.labId}-role",
-              servicePrincipal: ec2.amazonaws.com}
-            compensate:
-              action: DeleteRole
-              with: {labId: "${lab.labId}", roleName: "labflow-${lab.labId}-role"}
-          - id: stack
-            action: CreateStack
-            with: {labId: "${lab.labId}", stackName: "labflow-${lab.labId}",
-              templateFile: "templates/${params.template}"}
-        """;
+    String yaml = LabOnMoto.roleThenParameterNamedStack("../../outside.yaml");
     String dir = Lab.definitionsDir().toAbsolutePath().normalize().toString();
 
     ApplicationFailure outside = refused(() -> moto.startInline("lab-tpl1", yaml, Map.of()));

@@ -132,23 +132,8 @@ class QuotasOnMotoTest {
     Map<String, List<String>> before = EmulatorInventory.take();
     lab = LabOnMoto.startAsWithPreflight(adminArn);
 
-    ApplicationFailure cause = refusedWithNothingCreated(before, lab.startInline("lab-param", """
-        name: param-template
-        parameters:
-          template: {type: string, default: lab-environment.yaml}
-        steps:
-          - id: role
-            action: CreateRole
-            with: {labId: "${lab.labId}", roleName: "labflow-${lab.labId}-role",
-              servicePrincipal: ec2.amazonaws.com}
-            compensate:
-              action: DeleteRole
-              with: {labId: "${lab.labId}", roleName: "labflow-${lab.labId}-role"}
-          - id: stack
-            action: CreateStack
-            with: {labId: "${lab.labId}", stackName: "labflow-${lab.labId}",
-              templateFile: "templates/${params.template}"}
-        """, Map.of()));
+    ApplicationFailure cause = refusedWithNothingCreated(before, lab.startInline("lab-param",
+        LabOnMoto.roleThenParameterNamedStack("lab-environment.yaml"), Map.of()));
 
     assertThat(cause.getOriginalMessage()).isEqualTo(VPC_QUOTA_FULL);
   }
