@@ -13,6 +13,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,15 +42,21 @@ class LearnerTeardownOnMotoTest {
 
   @AutoClose LabOnMoto moto;
   @AutoClose IamClient learner;
+  LabWorkflow lab;
+  String bucket;
+
+  /** The challenge, live, with its bucket's name and the learner's IAM client. */
+  @BeforeEach
+  void liveChallenge() throws Exception {
+    moto = LabOnMoto.start();
+    lab = moto.startChallenge(LAB);
+    LabOnMoto.awaitLive(lab);
+    bucket = bucket(lab);
+    learner = learnerIam();
+  }
 
   @Test
   void aRoleTheLearnerMadeAfterCreateRoleWasSkippedIsTheLabsToDetachAndDelete() throws Exception {
-    moto = LabOnMoto.start();
-    LabWorkflow lab = moto.startChallenge(LAB);
-    LabOnMoto.awaitLive(lab);
-    String bucket = bucket(lab);
-    learner = learnerIam();
-
     assertThat(lab.skip(null).taskId()).isEqualTo("create-role");
     learnerMakesRole();
     learner.createPolicy(b -> b.policyName(policy()).policyDocument(readOnly(bucket)));
@@ -71,12 +78,6 @@ class LearnerTeardownOnMotoTest {
   @Test
   void theAttachSolveAdoptsTheRoleAndPolicyTheLearnerMadeAfterTheirTasksWereSkipped()
       throws Exception {
-    moto = LabOnMoto.start();
-    LabWorkflow lab = moto.startChallenge(LAB);
-    LabOnMoto.awaitLive(lab);
-    String bucket = bucket(lab);
-    learner = learnerIam();
-
     assertThat(lab.skip(null).taskId()).isEqualTo("create-role");
     learnerMakesRole();
     assertThat(lab.skip(null).taskId()).isEqualTo("create-policy");
@@ -98,12 +99,6 @@ class LearnerTeardownOnMotoTest {
   @Test
   void theProfileAndPutSolvesAdoptTheRoleAndPolicyTheLearnerMadeAfterTheirTasksWereSkipped()
       throws Exception {
-    moto = LabOnMoto.start();
-    LabWorkflow lab = moto.startChallenge(LAB);
-    LabOnMoto.awaitLive(lab);
-    String bucket = bucket(lab);
-    learner = learnerIam();
-
     assertThat(lab.skip(null).taskId()).isEqualTo("create-role");
     assertThat(lab.skip(null).taskId()).isEqualTo("create-policy");
     String noRole = "(AdoptRole) failed: NotFound: role " + role() + " does not exist";
@@ -134,12 +129,6 @@ class LearnerTeardownOnMotoTest {
    */
   @Test
   void aSolveMakesRightWhatTheLearnerMadeWronglyForTheSameTask() throws Exception {
-    moto = LabOnMoto.start();
-    LabWorkflow lab = moto.startChallenge(LAB);
-    LabOnMoto.awaitLive(lab);
-    String bucket = bucket(lab);
-    learner = learnerIam();
-
     learner.createRole(b -> b.roleName(role()).assumeRolePolicyDocument(
             TRUST_EC2.replace("ec2.amazonaws.com", "lambda.amazonaws.com"))
         .permissionsBoundary(ACCOUNT + ":policy/labflow-" + LAB + "-boundary"));
