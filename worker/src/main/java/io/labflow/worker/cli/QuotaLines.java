@@ -1,8 +1,8 @@
 package io.labflow.worker.cli;
 
-import io.labflow.worker.runtime.Composition;
-import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.activities.quotas.Quota;
+import io.labflow.worker.quotas.QuotaPlanner;
+import io.labflow.worker.runtime.Composition;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
