@@ -106,6 +106,20 @@ public final class Lab implements AutoCloseable {
         """);
   }
 
+  /**
+   * As {@link #parameterisedTemplateDefinition}, plus {@code param-default.yaml}, whose template
+   * parameter defaults to {@code topic.yaml} (an SNS topic: nothing a quota counts); returns its
+   * path.
+   */
+  public static Path defaultedTemplateDefinition(Path dir) throws java.io.IOException {
+    String text = java.nio.file.Files.readString(parameterisedTemplateDefinition(dir));
+    java.nio.file.Files.writeString(dir.resolve("templates/topic.yaml"),
+        "Resources:\n  Topic: {Type: AWS::SNS::Topic}\n");
+    return java.nio.file.Files.writeString(dir.resolve("param-default.yaml"), text
+        .replace("name: param-template", "name: param-default")
+        .replace("template: {type: string}", "template: {type: string, default: topic.yaml}"));
+  }
+
   @Override
   public void close() {
     env.close();

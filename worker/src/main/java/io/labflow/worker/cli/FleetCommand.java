@@ -7,6 +7,7 @@ import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetActivitiesImpl;
 import io.labflow.worker.reset.ResetRequest;
+import io.labflow.workflows.binding.SiteParameters;
 import io.labflow.workflows.fleet.Fleet;
 import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.workflows.input.RawJson;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -54,7 +56,8 @@ final class FleetCommand extends BaseCommand {
 
   @Command(name = "validate", description = {
       "Checks fleet files, and each against its step file, without contacting Temporal or AWS.",
-      "Shows what the labs count against AWS quotas (against the account's with --quotas).",
+      "Shows what the labs count against AWS quotas (against the account's with --quotas),",
+      "their parameters bound as the worker binds them (with the site parameters given).",
       "Prints every problem as FILE:LINE:COLUMN: path: message. Exit code: 0 all valid, 1 any invalid."})
   static final class Validate extends BaseCommand {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Fleet files.") List<Path> files;
@@ -63,8 +66,16 @@ final class FleetCommand extends BaseCommand {
         + " the fleet's need against them.")
     boolean quotas;
 
+    @Mixin SiteParametersOption siteParameters;
+
     @Override
     public Integer call() {
+      SiteParameters site;
+      try {
+        site = siteParameters.parse();
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
       int invalid = 0;
       for (Path file : files) {
         FleetFiles.Checked c = FleetFiles.check(file, root().definitions);
@@ -74,7 +85,7 @@ final class FleetCommand extends BaseCommand {
               file, f.name(), f.labs().size(), f.definition(), f.schedule().cron(), f.schedule().timeZone(),
               f.concurrency(), f.quarantineAfter());
           QuotaLines.print(out(), root().definitions,
-              QuotaPlanner.needs(c.definitionOrNull(), root().definitions, f.labs()), quotas);
+              QuotaPlanner.needs(c.definitionOrNull(), root().definitions, f.labs(), site), quotas);
         } else {
           c.problems().forEach(out()::println);
           invalid++;

@@ -5,10 +5,12 @@ import io.grpc.StatusRuntimeException;
 import io.labflow.activities.preflight.AwsPreflight;
 import io.labflow.worker.client.Pollers;
 import io.labflow.worker.client.TemporalConnection;
-import io.labflow.worker.quotas.LabNeeds;
 import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.runtime.Composition;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
+import io.labflow.worker.runtime.SiteParameterSource;
+import io.labflow.workflows.binding.SiteParameters;
+import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.workflows.model.Definition;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
@@ -140,9 +142,19 @@ public record Doctor(Path definitionsDir, String taskQueue, String site, String 
     return out;
   }
 
+  /** The site parameters given; none when they cannot be read (the preflight rows say why). */
+  private SiteParameters siteOrNone() {
+    try {
+      return SiteParameterSource.parse(site, siteSource);
+    } catch (IllegalArgumentException bad) {
+      return SiteParameters.NONE;
+    }
+  }
+
   /**
    * Whether one more lab of each definition fits the account's AWS quotas: one row per quota the
-   * definition counts against, its need against the quota and usage as {@code plan --quotas} shows
+   * definition counts against (its stack templates as the definition's defaults and the site
+   * parameters name them), its need against the quota and usage as {@code plan --quotas} shows
    * it ({@link QuotaPlanner#against}), a FAIL naming the preflight's fix. With {@code
    * LABFLOW_QUOTAS=off} one OK row says the worker checks no quota.
    */
@@ -152,8 +164,10 @@ public record Doctor(Path definitionsDir, String taskQueue, String site, String 
           + " lab or fleet night against AWS quotas (for an emulator that enforces none; unset"
           + " it on AWS, docs/real-aws.md section 5)"));
     }
+    List<FleetLab> lab = List.of(new FleetLab(PreflightCheck.LAB_ID, null, Map.of()));
+    SiteParameters values = siteOrNone();
     return eachDefinition("quotas", (name, d) -> {
-      var needs = QuotaPlanner.needs(d, definitionsDir, PreflightCheck.LAB_ID, LabNeeds.asWritten(d));
+      var needs = QuotaPlanner.needs(d, definitionsDir, lab, values);
       List<String> need = QuotaPlanner.needLines(needs);
       if (need.isEmpty()) {
         return List.of();

@@ -37,26 +37,12 @@ public final class LabNeeds {
 
   /**
    * By quota, how many one lab creates, its stack templates read from the files {@code files}
-   * names by step ({@link #asWritten}, {@link #templateFiles}); one that cannot be read counts as
+   * names by step ({@link #templateFiles}); one that cannot be read counts as
    * none (a run's preflight refuses it, naming it: {@code AwsLabPreflight.templates}).
    */
   static Map<Quota, Integer> of(Definition definition, Path definitionsDir,
       Map<ActionStep, String> files) {
     return of(definition, s -> template(definitionsDir, files.get(s)));
-  }
-
-  /**
-   * Each stack step's {@code templateFile} as the step file writes it: {@code doctor} has no run's
-   * parameters, so one built from a parameter ({@code templates/${params.X}}) names no file there.
-   */
-  public static Map<ActionStep, String> asWritten(Definition definition) {
-    Map<ActionStep, String> out = new HashMap<>();
-    for (ActionStep s : definition.runnableSteps()) {
-      if (s.with().get("templateFile") instanceof String file) {
-        out.put(s, file);
-      }
-    }
-    return out;
   }
 
   /**

@@ -9,6 +9,7 @@ import io.labflow.activities.quotas.AccountQuotas;
 import io.labflow.activities.quotas.Quota;
 import io.labflow.activities.quotas.QuotaFit;
 import io.labflow.workflows.binding.ParameterBinder;
+import io.labflow.workflows.binding.SiteParameters;
 import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.ActionStep;
@@ -41,10 +42,17 @@ public final class QuotaPlanner {
 
   private final AccountQuotas account;
   private final Path definitionsDir;
+  private final SiteParameters site;
 
   public QuotaPlanner(AwsClients clients, Path definitionsDir) {
+    this(clients, definitionsDir, SiteParameters.NONE);
+  }
+
+  /** @param site the worker's site parameters, which a night's labs bind as their runs will */
+  public QuotaPlanner(AwsClients clients, Path definitionsDir, SiteParameters site) {
     this.account = new AccountQuotas(clients);
     this.definitionsDir = definitionsDir;
+    this.site = site;
   }
 
   /**
@@ -85,7 +93,7 @@ public final class QuotaPlanner {
         .map(f -> Composition.validate(f.fileName(), f.text()).definitionOrNull())
         .orElseThrow(() -> new IllegalArgumentException(
             "definition " + definitionName + " is missing or invalid"));
-    Map<String, Map<Quota, Integer>> needs = needs(definition, definitionsDir, labs);
+    Map<String, Map<Quota, Integer>> needs = needs(definition, definitionsDir, labs, site);
     QuotaFit fit = fit(needs, allOrNone);
     if (fit == null || fit.leftOut().isEmpty()) {
       return new NightPlan(List.of(), null, null);
@@ -107,15 +115,16 @@ public final class QuotaPlanner {
 
   /**
    * By lab, what each lab of a fleet needs, its stack templates as its variant and parameters name
-   * them ({@link LabNeeds#templateFiles}), as its run's preflight will count them: the night's and
-   * {@code fleet validate}'s.
+   * them ({@link LabNeeds#templateFiles}), the site's values between the lab's and the
+   * definition's defaults, as its run's preflight will count them: the night's and {@code fleet
+   * validate}'s.
    */
   public static Map<String, Map<Quota, Integer>> needs(Definition definition, Path definitionsDir,
-      List<FleetLab> labs) {
+      List<FleetLab> labs, SiteParameters site) {
     Map<String, Map<Quota, Integer>> needs = new LinkedHashMap<>();
     for (FleetLab lab : labs) {
-      ParameterBinder.BindResult bound = ParameterBinder.bind(
-          definition, lab.labId(), lab.variant(), lab.parameters(), "request");
+      ParameterBinder.BindResult bound = ParameterBinder.bind(definition, lab.labId(),
+          lab.variant(), site.merge(definition, lab.parameters()).parameters(), "request");
       needs.put(lab.labId(), LabNeeds.of(definition, definitionsDir, LabNeeds.templateFiles(
           lab.labId(), new ResolvedLab(definition, "fleet", bound.variant(), bound.parameters()))));
     }
@@ -124,7 +133,7 @@ public final class QuotaPlanner {
 
   /**
    * What one lab needs, its stack templates read from {@code templateFiles} ({@link
-   * LabNeeds#asWritten}, {@link LabNeeds#templateFiles}).
+   * LabNeeds#templateFiles}).
    */
   public static Map<String, Map<Quota, Integer>> needs(Definition definition, Path definitionsDir,
       String lab, Map<ActionStep, String> templateFiles) {

@@ -106,7 +106,8 @@ public final class LabWorker implements AutoCloseable {
         Composition.definitionActivities(
             new DirectoryDefinitionSource(dir), preflight(access, dir), settings.site()),
         new ResetActivitiesImpl(connection.client(), settings.taskQueue()),
-        new FleetActivitiesImpl(connection.client(), new QuotaPlanner(access.clients(), dir)));
+        new FleetActivitiesImpl(connection.client(),
+            new QuotaPlanner(access.clients(), dir, settings.site())));
     worker.registerActivitiesImplementations(
         StepLibrary.implementations(access.clients(), dir).toArray());
     this.labGauges = new LabStateGauges(connection.client(), registry);

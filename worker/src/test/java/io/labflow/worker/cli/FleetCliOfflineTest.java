@@ -65,6 +65,28 @@ class FleetCliOfflineTest {
         + "  not checked against the AWS account (add --quotas to read its quotas and usage)\n");
   }
 
+  /**
+   * The site's values come between a lab's and the definition's defaults, as the worker binds
+   * them: before, validate counted the default (a topic) for labs whose runs make a VPC.
+   */
+  @Test
+  void validateCountsTheStackTemplateTheSiteParametersName() throws Exception {
+    io.labflow.activities.testing.Lab.defaultedTemplateDefinition(dir);
+    Path f = Files.writeString(dir.resolve("f.yaml"), """
+        name: f
+        definition: param-default
+        labs: [p-1, p-2]
+        schedule: {cron: "0 3 * * *"}
+        """);
+
+    CliRun r = run("--definitions", dir.toString(), "fleet", "validate", f.toString(),
+        "--site-parameters", "{\"template\": \"env.yaml\"}");
+
+    assertThat(r.code()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).contains("AWS quotas (2 labs):\n"
+        + "  L-F678F1CE (VPCs per Region): 1 per lab, 2 for 2 labs\n");
+  }
+
   @Test
   void variantsAndParametersAreCheckedAgainstTheStepFileAtTheFleetFilesLines() throws Exception {
     Path f = dir.resolve("f.yaml");

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.iam.IamClient;
 
 /**
@@ -183,6 +184,22 @@ class DoctorE2eTest {
         .contains("the worker needs that permission); a lab needs L-F678F1CE (VPCs per Region): 1"
             + " per lab, L-A4707A72 (Internet gateways per Region): 1 per lab")
         .doesNotContain("quota L-F678F1CE VPCs");
+  }
+
+  /**
+   * The quota rows count the stack template the site parameters name (the VPC template, where the
+   * definition's default names a topic), as the worker's runs will: before, they read {@code
+   * templates/${params.template}} as written and showed no quota row.
+   */
+  @Test
+  void theQuotaRowsCountTheTemplateTheSiteParametersName(@TempDir Path dir) throws Exception {
+    io.labflow.activities.testing.Lab.defaultedTemplateDefinition(dir);
+    Map<String, String> env = env(moto.awsEnv());
+    env.put("LABFLOW_DEFINITIONS_DIR", dir.toString());
+    Cli.Result r = Cli.runWithin(ANSWER, env, "doctor", "--definition", "param-default",
+        "--site-parameters", "{\"template\": \"env.yaml\"}");
+    assertThat(r.out()).as(r.all()).containsPattern(row("OK", "quota L-F678F1CE VPCs per Region",
+        "used 1, need 1, quota 5: fits (a lab of param-default)"));
   }
 
   /**

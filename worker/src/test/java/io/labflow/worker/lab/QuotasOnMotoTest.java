@@ -11,6 +11,7 @@ import io.labflow.worker.fleet.FleetActivities;
 import io.labflow.worker.fleet.FleetActivitiesImpl;
 import io.labflow.worker.fleet.FleetReport;
 import io.labflow.worker.fleet.FleetRequest;
+import io.labflow.workflows.binding.SiteParameters;
 import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.worker.fleet.FleetResetWorkflow;
 import io.labflow.worker.fleet.FleetResetWorkflowImpl;
@@ -278,6 +279,27 @@ class QuotasOnMotoTest {
     assertThat(plan.leftOut()).containsExactly("p-5");
     assertThat(plan.reason()).startsWith("quota L-F678F1CE (VPCs per Region) is too small for the"
         + " 5 labs of fleet param tonight: used 1, need 5, quota 5;");
+  }
+
+  /**
+   * The worker's site parameters name the template the labs' runs make (a VPC, where the
+   * definition's default makes a topic): before, the night bound the labs without them, counted
+   * no VPC and let all five through.
+   */
+  @Test
+  void aNightCountsTheStackTemplateTheSiteParametersName(@TempDir Path dir) throws Exception {
+    Lab.defaultedTemplateDefinition(dir);
+    List<FleetLab> labs = IntStream.rangeClosed(1, 5)
+        .mapToObj(i -> new FleetLab("s-" + i, null, Map.of())).toList();
+    SiteParameters site = new SiteParameters(Map.of("template", "env.yaml"), "site");
+
+    NightPlan plan;
+    try (AwsClients clients = AwsClients.fromEnvironment()) {
+      plan = new QuotaPlanner(clients, dir, site).night("site", "param-default", labs, false);
+    }
+
+    assertThat(plan.leftOut()).containsExactly("s-5");
+    assertThat(plan.reason()).contains("used 1, need 5, quota 5;");
   }
 
   @Test

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.labflow.activities.quotas.Quota;
 import io.labflow.activities.testing.Tools;
 import io.labflow.worker.runtime.Composition;
+import io.labflow.workflows.binding.SiteParameters;
+import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.workflows.model.Definition;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -22,7 +25,8 @@ class LabNeedsTest {
     Path file = DIR.resolve(name + ".yaml");
     Definition d = Composition.validate(file.getFileName().toString(), Files.readString(file))
         .definitionOrNull();
-    return LabNeeds.of(d, DIR, LabNeeds.asWritten(d));
+    return QuotaPlanner.needs(d, DIR, List.of(new FleetLab("l", null, Map.of())),
+        SiteParameters.NONE).get("l");
   }
 
   @Test
