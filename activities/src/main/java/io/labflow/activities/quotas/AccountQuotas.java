@@ -28,7 +28,8 @@ import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
  * else AWS's documented default, with a note saying which. {@code GetAWSDefaultServiceQuota} would
  * answer the same documented default and is not called: the worker policy is at IAM's size limit.
  * The usage: {@code ec2:DescribeVpcs}, {@code ec2:DescribeInternetGateways}, {@code
- * iam:GetAccountSummary}; a usage that cannot be read fails the preflight.
+ * iam:GetAccountSummary}; a usage that cannot be read fails the preflight, naming the permission
+ * (throttling or a server fault fails it retryably, as the preflight's other reads).
  */
 public final class AccountQuotas {
 
@@ -97,10 +98,12 @@ public final class AccountQuotas {
     return tags.size();
   }
 
-  private static <T> T usage(String action, Supplier<T> call) {
+  /** The usage {@code call} reads; throttled or a server fault, the caller's retry reads again. */
+  static <T> T usage(String action, Supplier<T> call) {
     try {
       return call.get();
     } catch (AwsServiceException e) {
+      AwsFailures.rethrowIfAwsTransient(e);
       throw AwsPreflight.needs("cannot read the quota usage", action, e);
     }
   }
