@@ -91,11 +91,9 @@ public final class AccountGuard implements ExecutionInterceptor {
 
   @Override
   public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attrs) {
-    String operation = attrs.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-    if (OWN_CALLS.contains(operation)) {
-      return;
+    if (!OWN_CALLS.contains(attrs.getAttribute(SdkExecutionAttribute.OPERATION_NAME))) {
+      verify();
     }
-    verify();
   }
 
   /**

@@ -6,10 +6,11 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Arrays;
-import java.util.List;
+import java.util.Collections;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -24,7 +25,7 @@ import java.util.regex.Pattern;
  *       LABFLOW_ALLOW_PRODUCTION_ALIAS} names it.
  * </ul>
  *
- * @param allowed the configured account ids, in order
+ * @param allowed the configured account ids, sorted
  * @param endpoint the global endpoint override, or null for real AWS
  * @param allowedAlias an alias containing "prod" that is nevertheless allowed, or null
  */
@@ -40,7 +41,7 @@ public record AccountPolicy(Set<String> allowed, String endpoint, String allowed
   private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
 
   public AccountPolicy {
-    allowed = Set.copyOf(allowed);
+    allowed = Collections.unmodifiableSortedSet(new TreeSet<>(allowed));
     for (String a : allowed) {
       if (!ACCOUNT.matcher(a).matches()) {
         throw new IllegalArgumentException(
@@ -115,7 +116,7 @@ public record AccountPolicy(Set<String> allowed, String endpoint, String allowed
         + (endpoint == null ? "AWS" : "the endpoint " + endpoint) + "): " + (allowed.isEmpty()
         ? "no account is allowed yet; if this account is meant for labs, set " + ENV + "="
             + account + " in the worker's environment."
-        : "it is not among the allowed accounts " + String.join(",", sorted(allowed))
+        : "it is not among the allowed accounts " + String.join(",", allowed)
             + "; if it is meant for labs, add it to " + ENV + " in the worker's environment.");
   }
 
@@ -137,7 +138,7 @@ public record AccountPolicy(Set<String> allowed, String endpoint, String allowed
   /** One line for {@code labflow plan}: which accounts a run may act in, and where that is set. */
   public String describe() {
     if (!allowed.isEmpty()) {
-      return "AWS accounts allowed: " + String.join(", ", sorted(allowed)) + " (" + ENV + ")";
+      return "AWS accounts allowed: " + String.join(", ", allowed) + " (" + ENV + ")";
     }
     if (localEndpoint()) {
       return "AWS accounts allowed: " + EMULATOR_ACCOUNT + " only (the emulator at " + endpoint
@@ -146,9 +147,5 @@ public record AccountPolicy(Set<String> allowed, String endpoint, String allowed
     return "AWS accounts allowed: none (" + ENV + " is empty): set " + ENV
         + "=<account id> in the worker's environment, or a run is refused before it creates"
         + " anything";
-  }
-
-  private static List<String> sorted(Set<String> s) {
-    return s.stream().sorted().toList();
   }
 }

@@ -11,6 +11,7 @@ import java.lang.reflect.Proxy;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -89,14 +90,14 @@ public final class AwsFailures {
   public static ApplicationFailure map(SdkException e) {
     log.debug("AWS call failed", e);
     AwsServiceException service = serviceException(e);
-    if (service != null) {
-      return map(service, operationOf(e));
-    }
     Operation op = operationOf(e);
-    return failure(where(op == null ? null : op.service, op) + "failed on the client side: "
+    if (service != null) {
+      return map(service, op);
+    }
+    String opService = op == null ? null : op.service;
+    return failure(where(opService, op) + "failed on the client side: "
         + FailureText.clean(e.getMessage()), FailureTypes.AWS_CLIENT_ERROR, true,
-        new AwsErrorInfo(op == null ? null : op.service, op == null ? null : op.operation, "", 0,
-            null));
+        new AwsErrorInfo(opService, op == null ? null : op.operation, "", 0, null));
   }
 
   /**
@@ -228,10 +229,8 @@ public final class AwsFailures {
 
   /** The AWS error code, or the empty string when the response had none. */
   public static String errorCode(AwsServiceException e) {
-    if (e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null) {
-      return "";
-    }
-    return e.awsErrorDetails().errorCode();
+    return e.awsErrorDetails() == null ? ""
+        : Objects.requireNonNullElse(e.awsErrorDetails().errorCode(), "");
   }
 
   public static boolean hasCode(AwsServiceException e, String... codes) {

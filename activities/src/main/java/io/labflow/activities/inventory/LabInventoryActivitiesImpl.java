@@ -139,15 +139,13 @@ public final class LabInventoryActivitiesImpl implements LabInventoryActivities 
         }
       });
     }
-    List<String> subnets = List.copyOf(f.get(SUBNETS));
-    if (!subnets.isEmpty()) {
-      Filter inSubnets = Ec2Walk.filter("subnet-id", subnets.toArray(String[]::new));
+    if (!f.get(SUBNETS).isEmpty()) {
+      Filter inSubnets = Ec2Walk.filter("subnet-id", f.get(SUBNETS).toArray(String[]::new));
       f.read("network interfaces", () -> ec2Walk.list(NETWORK_INTERFACES, inSubnets)
           .forEach(n -> f.add(NETWORK_INTERFACES, n.id())));
     }
-    List<String> instances = List.copyOf(f.get(INSTANCES));
-    if (!instances.isEmpty()) {
-      Filter ofInstances = Ec2Walk.filter("instance-id", instances.toArray(String[]::new));
+    if (!f.get(INSTANCES).isEmpty()) {
+      Filter ofInstances = Ec2Walk.filter("instance-id", f.get(INSTANCES).toArray(String[]::new));
       f.read("instance profile associations", () -> ec2Walk.associations(ofInstances).forEach(
           a -> f.add(ResourceKind.ASSOCIATIONS, a.instanceId() + "/" + a.associationId())));
     }

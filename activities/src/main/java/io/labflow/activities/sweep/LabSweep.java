@@ -93,11 +93,10 @@ public final class LabSweep {
     if (!swept.deleted.get(BUCKETS).isEmpty()) {
       remaining = inventory.apply(labId);
     }
-    List<String> blocked = swept.blocked;
-    blocked.addAll(remaining.unreadable());
+    swept.blocked.addAll(remaining.unreadable());
     if (!remaining.noneTagged()) {
       log.warn("lab {}: still there after the sweep: {}; blocked by: {}", labId, remaining.counts(),
-          blocked);
+          swept.blocked);
     }
     ApplicationFailure transientFailure =
         swept.failures.stream().filter(f -> !f.isNonRetryable()).findFirst().orElse(null);
@@ -105,10 +104,10 @@ public final class LabSweep {
       // A throttled or failed call: the whole sweep is idempotent, so Temporal tries it again.
       throw AwsFailures.retryable(
           "sweep of lab " + labId + " incomplete (" + remaining.counts() + "); blocked by: "
-              + String.join("; ", blocked),
+              + String.join("; ", swept.blocked),
           transientFailure.getType());
     }
-    return new DeleteLabResourcesOutput(swept.deleted.build(), remaining, blocked);
+    return new DeleteLabResourcesOutput(swept.deleted.build(), remaining, swept.blocked);
   }
 
   private List<String> deleteEach(ResourceKind kind, List<String> ids, String labId, Swept swept) {
