@@ -93,7 +93,7 @@ record TaskReader(YamlNodes nodes, StepReader steps) {
       nodes.error(node, path, "missing required key 'points'");
       return 0;
     }
-    Integer n = nodes.wholeNumber(m.get("points").value(), path + ".points", 1, MAX_POINTS,
+    Integer n = nodes.wholeNumber(m.get("points").value(), path + ".points", MAX_POINTS,
         "points must be a positive whole number (at most " + MAX_POINTS + ")");
     return n == null ? 0 : n;
   }

@@ -71,7 +71,7 @@ final class FleetNodes {
 
   /** The whole number at a node, from 1 to {@code max}, or null (reported). */
   Integer integer(Node node, String path, int max) {
-    return yaml.wholeNumber(node, path, 1, max, "expected a whole number from 1 to " + max);
+    return yaml.wholeNumber(node, path, max, "expected a whole number from 1 to " + max);
   }
 
   void remember(String path, Node node) {

@@ -145,15 +145,11 @@ public final class YamlNodes {
     return b;
   }
 
-  /**
-   * A whole number from {@code min} to {@code max}, or null after reporting {@code expected, got
-   * ...}.
-   */
-  public Integer wholeNumber(Node node, String path, int min, int max, String expected) {
+  /** A whole number from 1 to {@code max}, or null after reporting {@code expected, got ...}. */
+  public Integer wholeNumber(Node node, String path, int max, String expected) {
     BigInteger b = node instanceof ScalarNode s && s.getTag().equals(Tag.INT)
         ? integer(s.getValue()) : null;
-    if (b != null && b.compareTo(BigInteger.valueOf(min)) >= 0
-        && b.compareTo(BigInteger.valueOf(max)) <= 0) {
+    if (b != null && b.signum() > 0 && b.compareTo(BigInteger.valueOf(max)) <= 0) {
       return b.intValue();
     }
     error(node, path, expected + ", got "
