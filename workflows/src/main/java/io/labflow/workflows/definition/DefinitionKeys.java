@@ -85,7 +85,7 @@ public final class DefinitionKeys {
 
   public static final Pattern ID = Pattern.compile(ID_PATTERN);
 
-  private static final Pattern KEY = Pattern.compile(KEY_PATTERN);
+  public static final Pattern KEY = Pattern.compile(KEY_PATTERN);
 
   private DefinitionKeys() {}
 

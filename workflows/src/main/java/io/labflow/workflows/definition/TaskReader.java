@@ -5,7 +5,6 @@ import io.labflow.workflows.model.StepDefaults;
 import io.labflow.workflows.model.Task;
 import io.labflow.workflows.yaml.YamlNodes.Entry;
 import io.labflow.workflows.yaml.YamlNodes;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -94,16 +93,9 @@ record TaskReader(YamlNodes nodes, StepReader steps) {
       nodes.error(node, path, "missing required key 'points'");
       return 0;
     }
-    Node p = m.get("points").value();
-    BigInteger n =
-        p instanceof ScalarNode s && s.getTag().equals(Tag.INT) ? YamlNodes.integer(s.getValue()) : null;
-    if (n == null || n.signum() <= 0 || n.compareTo(BigInteger.valueOf(MAX_POINTS)) > 0) {
-      nodes.error(p, path + ".points",
-          "points must be a positive whole number (at most " + MAX_POINTS + "), got "
-              + (p instanceof ScalarNode s ? "'" + s.getValue() + "'" : YamlNodes.describe(p)));
-      return 0;
-    }
-    return n.intValue();
+    Integer n = nodes.wholeNumber(m.get("points").value(), path + ".points", MAX_POINTS,
+        "points must be a positive whole number (at most " + MAX_POINTS + ")");
+    return n == null ? 0 : n;
   }
 
   private List<RawStep> stepsOf(Map<String, Entry> m, String key, String path, StepDefaults d) {

@@ -28,7 +28,6 @@ public final class FleetLoader {
   public static final int MAX_CHARS = 1 << 20;
 
   private static final Pattern NAME = Pattern.compile(FleetKeys.NAME_PATTERN);
-  private static final Pattern DEFINITION = Pattern.compile(DefinitionKeys.ID_PATTERN);
   private static final Pattern QUOTA_SHORTFALL =
       Pattern.compile(String.join("|", FleetKeys.QUOTA_SHORTFALL));
   private static final Pattern CRON_MACRO =
@@ -61,12 +60,11 @@ public final class FleetLoader {
     }
     String name = nodes.required(top, "name", root, "", NAME, "must be " + LabIds.RULE);
     String description = nodes.yaml.optionalString(top, "description", "");
-    String definition = nodes.required(top, "definition", root, "", DEFINITION,
+    String definition = nodes.required(top, "definition", root, "", DefinitionKeys.ID,
         "must be a definition name (" + DefinitionKeys.ID_RULE + ")");
-    String variant = nodes.string(top, "variant", "", FleetLabs.VARIANT, "must be a variant name");
-    FleetLabs reader = new FleetLabs(nodes);
-    Map<String, Object> parameters = reader.parameters(top.get("parameters"), "parameters");
-    List<FleetLab> labs = reader.labs(top.get("labs"), root, variant, parameters);
+    String variant = nodes.string(top, "variant", "", DefinitionKeys.ID, "must be a variant name");
+    Map<String, Object> parameters = nodes.parameters(top.get("parameters"), "parameters");
+    List<FleetLab> labs = nodes.labs(top.get("labs"), root, variant, parameters);
     FleetSchedule schedule = schedule(top.get("schedule"), root, nodes);
     Integer concurrency = nodes.integer(top, "concurrency", FleetKeys.MAX_CONCURRENCY,
         FleetKeys.DEFAULT_CONCURRENCY);

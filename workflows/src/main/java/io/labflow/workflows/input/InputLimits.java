@@ -1,7 +1,6 @@
 package io.labflow.workflows.input;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.workflows.definition.ValueTypes;
 import java.math.BigInteger;
 import java.util.Map;
@@ -38,14 +37,12 @@ public final class InputLimits {
   /** How much of an offending value a message may quote. */
   public static final int QUOTE_CHARS = 64;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private InputLimits() {}
 
   /** The size of a value as JSON, in bytes; {@code Long.MAX_VALUE} when it is not JSON. */
   public static long jsonBytes(Object value) {
     try {
-      return JSON.writeValueAsBytes(value).length;
+      return RawJson.JSON.writeValueAsBytes(value).length;
     } catch (JsonProcessingException e) {
       return Long.MAX_VALUE;
     }

@@ -23,7 +23,7 @@ public final class RawJson {
 
   private static final String ENCODING = "encoding";
 
-  private static final ObjectMapper JSON =
+  static final ObjectMapper JSON =
       JsonMapper.builder(
               JsonFactory.builder()
                   .streamReadConstraints(

@@ -145,6 +145,18 @@ public final class YamlNodes {
     return b;
   }
 
+  /** A whole number from 1 to {@code max}, or null after reporting {@code expected, got ...}. */
+  public Integer wholeNumber(Node node, String path, int max, String expected) {
+    BigInteger b = node instanceof ScalarNode s && s.getTag().equals(Tag.INT)
+        ? integer(s.getValue()) : null;
+    if (b != null && b.signum() > 0 && b.compareTo(BigInteger.valueOf(max)) <= 0) {
+      return b.intValue();
+    }
+    error(node, path, expected + ", got "
+        + (node instanceof ScalarNode s ? "'" + s.getValue() + "'" : describe(node)));
+    return null;
+  }
+
   /**
    * A boolean scalar's value: {@code true} or {@code false} in any case, also under an explicit
    * {@code !!bool} tag; null for anything else ({@code !!bool x}, a string, a number).
