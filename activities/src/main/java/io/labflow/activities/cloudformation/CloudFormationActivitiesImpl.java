@@ -62,14 +62,12 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
     String name = in.stackName();
     Duration wait =
         in.timeoutMinutes() == null ? DEFAULT_WAIT : Duration.ofMinutes(in.timeoutMinutes());
-    Optional<Stack> existing = stacks.describe(name);
-    boolean adopted = existing.isPresent() && !Stacks.isGone(existing.get());
-    if (adopted) {
+    Optional<Stack> existing = stacks.describe(name).filter(s -> !Stacks.isGone(s));
+    if (existing.isPresent()) {
       Stacks.requireCreatedHere(existing.get(), labId);
       log.info("lab {}: adopting stack {} in {}", labId, name, existing.get().stackStatus());
-    } else {
-      adopted = !create(in, labId, name, wait);
     }
+    boolean adopted = existing.isPresent() || !create(in, labId, name, wait);
     Stack done = waitForCreate(name, labId, wait);
     Map<String, String> out = new LinkedHashMap<>();
     done.outputs().forEach(o -> out.put(o.outputKey(), o.outputValue()));
@@ -257,7 +255,8 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
           FailureTypes.STACK_FAILED);
     }
     if (now != null && !Stacks.isGone(now)) {
-      throw AwsFailures.retryable(wait.gaveUp(now.stackStatusAsString()), FailureTypes.STACK_WAIT_TIMEOUT);
+      throw AwsFailures.retryable(
+          wait.gaveUp(now.stackStatusAsString()), FailureTypes.STACK_WAIT_TIMEOUT);
     }
     return new DeleteOutput("stack/" + name, true);
   }
