@@ -8,13 +8,18 @@ import io.labflow.activities.common.Waiting;
 import io.labflow.activities.model.DeleteOutput;
 import io.labflow.activities.s3.S3Buckets;
 import io.labflow.workflows.lab.FailureTypes;
+import io.labflow.workflows.lab.LabIds;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityInfo;
 import io.temporal.failure.ApplicationFailure;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -57,14 +62,12 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
     String name = in.stackName();
     Duration wait =
         in.timeoutMinutes() == null ? DEFAULT_WAIT : Duration.ofMinutes(in.timeoutMinutes());
-    Optional<Stack> existing = stacks.describe(name);
-    boolean adopted = existing.isPresent() && !Stacks.isGone(existing.get());
-    if (adopted) {
+    Optional<Stack> existing = stacks.describe(name).filter(s -> !Stacks.isGone(s));
+    if (existing.isPresent()) {
       Stacks.requireCreatedHere(existing.get(), labId);
       log.info("lab {}: adopting stack {} in {}", labId, name, existing.get().stackStatus());
-    } else {
-      adopted = !create(in, labId, name, wait);
     }
+    boolean adopted = existing.isPresent() || !create(in, labId, name, wait);
     Stack done = waitForCreate(name, labId, wait);
     Map<String, String> out = new LinkedHashMap<>();
     done.outputs().forEach(o -> out.put(o.outputKey(), o.outputValue()));
@@ -79,11 +82,11 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
   private boolean create(CreateStackInput in, String labId, String name, Duration wait) {
     String body;
     try {
-      body = StackTemplates.read(definitionsDir, in.templateFile());
+      body = TemplateFacts.read(definitionsDir, in.templateFile());
     } catch (IllegalArgumentException e) {
       throw AwsFailures.invalidInput("CreateStack: " + e.getMessage());
     }
-    List<Parameter> params = StackTemplates.parameters(in.parameters(), Tags.owner(labId))
+    List<Parameter> params = parameters(in.parameters(), Tags.owner(labId))
         .entrySet().stream()
         .map(p -> Parameter.builder().parameterKey(p.getKey()).parameterValue(p.getValue()).build())
         .toList();
@@ -93,7 +96,7 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
         .parameters(params)
         .capabilitiesWithStrings(in.capabilities())
         .tags(Tags.forCreate(labId, (k, v) -> Tag.builder().key(k).value(v).build()))
-        .clientRequestToken(StackTemplates.token(labId, name))
+        .clientRequestToken(token(labId, name))
         .timeoutInMinutes((int) Math.max(1, wait.toMinutes()))), "AlreadyExistsException");
     if (created) {
       log.info("lab {}: creating stack {}", labId, name);
@@ -103,6 +106,49 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
         "stack " + name + " already exists but cannot be described", "AlreadyExistsException"));
     Stacks.requireCreatedHere(raced, labId);
     return false;
+  }
+
+  /**
+   * A request token that is the same for every attempt of one activity execution, so a retry after
+   * a lost response cannot create a second stack, and different for a later run of the same lab.
+   */
+  private static String token(String labId, String stackName) {
+    String scope;
+    try {
+      ActivityInfo info = Activity.getExecutionContext().getInfo();
+      scope = info.getRunId() + "/" + info.getActivityId();
+    } catch (IllegalStateException e) {
+      scope = "";
+    }
+    byte[] text = (labId + "/" + stackName + "/" + scope).getBytes(StandardCharsets.UTF_8);
+    return LabIds.NAME_PREFIX + UUID.nameUUIDFromBytes(text).toString().replace("-", "");
+  }
+
+  /**
+   * The step's parameters with those of the ownership tags added ({@code LabId}, {@code
+   * LabNamespace}, {@code LabRun}; empty outside Temporal or when not called by the lab's own run),
+   * so that a template tags every resource with every ownership tag whether or not the stack's own
+   * tags propagate to it (on moto they reach no S3 bucket). Every template labflow creates a stack
+   * from declares them.
+   *
+   * @throws io.temporal.failure.ApplicationFailure {@code InvalidInput} when the step sets one of
+   *     them to another value than labflow's
+   */
+  private static Map<String, String> parameters(Map<String, String> step, Tags.Owner owner) {
+    Map<String, String> own = new LinkedHashMap<>();
+    own.put("LabId", owner.labId());
+    own.put("LabNamespace", owner.namespace() == null ? "" : owner.namespace());
+    own.put("LabRun", owner.runId() == null ? "" : owner.runId());
+    Map<String, String> out = new LinkedHashMap<>(step == null ? Map.of() : step);
+    own.forEach((k, v) -> {
+      String given = out.put(k, v);
+      if (given != null && !given.equals(v)) {
+        throw AwsFailures.invalidInput("CreateStack: parameters." + k + " is '" + given
+            + "', but labflow sets it itself to '" + v + "' (the ownership tags come from where"
+            + " the step runs, not from its input)");
+      }
+    });
+    return out;
   }
 
   /**
@@ -159,11 +205,10 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
    * to {@link StackWaits#settle}, then deleted anyway. DeleteStack, and the lab sweep's delete.
    */
   public DeleteOutput deleteOwned(String name, String labId) {
-    Optional<Stack> existing = stacks.describe(name);
-    if (existing.isEmpty() || Stacks.isGone(existing.get())) {
+    Stack stack = stacks.describe(name).filter(s -> !Stacks.isGone(s)).orElse(null);
+    if (stack == null) {
       return new DeleteOutput("stack/" + name, false);
     }
-    Stack stack = existing.get();
     if (!Stacks.owned(stack, labId)) {
       throw AwsFailures.notOwned("stack " + name, labId);
     }
@@ -210,7 +255,8 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
           FailureTypes.STACK_FAILED);
     }
     if (now != null && !Stacks.isGone(now)) {
-      throw AwsFailures.retryable(wait.gaveUp(now.stackStatusAsString()), FailureTypes.STACK_WAIT_TIMEOUT);
+      throw AwsFailures.retryable(
+          wait.gaveUp(now.stackStatusAsString()), FailureTypes.STACK_WAIT_TIMEOUT);
     }
     return new DeleteOutput("stack/" + name, true);
   }

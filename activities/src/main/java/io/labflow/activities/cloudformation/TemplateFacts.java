@@ -1,7 +1,11 @@
 package io.labflow.activities.cloudformation;
 
 import io.labflow.activities.common.AwsFailures;
+import java.io.IOException;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +20,12 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * The one reader of a CloudFormation template's resources (YAML or JSON, composed into nodes so
- * that {@code !Ref}, {@code !Sub} and the other short forms need no constructor): their types,
- * for the worker policy, and the values checked before a stack is created (its buckets' names, its
- * instances' types), each a literal or {@code !Ref} of a stack parameter. A value written any other
- * way is not found (and then not checked beforehand).
+ * The one reader of a step's {@code templateFile} (the CreateStack activity, the worker's policy
+ * and a lab's needs read it here) and of a CloudFormation template's resources (YAML or JSON,
+ * composed into nodes so that {@code !Ref}, {@code !Sub} and the other short forms need no
+ * constructor): their types, for the worker policy, and the values checked before a stack is
+ * created (its buckets' names, its instances' types), each a literal or {@code !Ref} of a stack
+ * parameter. A value written any other way is not found (and then not checked beforehand).
  */
 public final class TemplateFacts {
 
@@ -34,6 +39,26 @@ public final class TemplateFacts {
   }
 
   private TemplateFacts() {}
+
+  /**
+   * The text of a {@code templateFile}, a path relative to the definitions directory.
+   *
+   * @throws IllegalArgumentException naming the templateFile when it leaves the directory or
+   *     cannot be read
+   */
+  public static String read(Path definitionsDir, String templateFile) {
+    Path dir = definitionsDir.toAbsolutePath().normalize();
+    Path p = dir.resolve(templateFile).normalize();
+    if (!p.startsWith(dir)) {
+      throw new IllegalArgumentException(
+          "templateFile '" + templateFile + "' leaves the definitions directory " + dir);
+    }
+    try {
+      return Files.readString(p, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("templateFile '" + templateFile + "': cannot read " + p);
+    }
+  }
 
   /** The {@code InstanceType} of every {@code AWS::EC2::Instance} of the template. */
   public static List<Value> instanceTypes(String body) {

@@ -117,7 +117,6 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
     return new DeleteOutput(resource, true);
   }
 
-  /** The instance's current (associated or associating) instance profile association. */
   /**
    * Whether the association holds this profile: by id too, since a profile deleted and made again
    * under its name is another profile, and an instance holding the deleted one has no credentials.
@@ -127,6 +126,7 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
         && profile.instanceProfileId().equals(association.iamInstanceProfile().id());
   }
 
+  /** The instance's current (associated or associating) instance profile association. */
   public Optional<IamInstanceProfileAssociation> association(String instanceId) {
     return walk.associations(Ec2Walk.filter("instance-id", instanceId)).stream().findFirst();
   }

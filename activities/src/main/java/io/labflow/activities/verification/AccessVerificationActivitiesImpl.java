@@ -148,8 +148,6 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
     return out;
   }
 
-  // ---------------------------------------------------------------- simulate
-
   /**
    * One evaluation of the role's access by IAM's policy simulator: each action on its own resource
    * (the bucket, or an object under the lab's probe prefix), without waiting for propagation.
@@ -168,8 +166,6 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
     }
     return out;
   }
-
-  // ---------------------------------------------------------------- probe
 
   /** A probe's object: {@code probe.txt} written as the role, {@code seed.txt} by the worker. */
   private static String key(String labId, String file) {

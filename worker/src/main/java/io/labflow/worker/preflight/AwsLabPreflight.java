@@ -1,6 +1,5 @@
 package io.labflow.worker.preflight;
 
-import io.labflow.activities.cloudformation.StackTemplates;
 import io.labflow.activities.cloudformation.TemplateFacts;
 import io.labflow.activities.preflight.AwsPreflight;
 import io.labflow.worker.quotas.LabNeeds;
@@ -63,7 +62,7 @@ public final class AwsLabPreflight implements Preflight {
     Map<ActionStep, String> out = new HashMap<>();
     LabNeeds.templateFiles(labId, lab).forEach((s, file) -> {
       try {
-        out.put(s, StackTemplates.read(definitionsDir, file));
+        out.put(s, TemplateFacts.read(definitionsDir, file));
       } catch (IllegalArgumentException e) {
         throw AwsPreflight.failed(lab.source() + ": step '" + s.id() + "' with.templateFile: "
             + e.getMessage());

@@ -1,6 +1,5 @@
 package io.labflow.worker.quotas;
 
-import io.labflow.activities.cloudformation.StackTemplates;
 import io.labflow.activities.cloudformation.TemplateFacts;
 import io.labflow.activities.quotas.Quota;
 import io.labflow.worker.runtime.Composition;
@@ -129,7 +128,7 @@ public final class LabNeeds {
       return "";
     }
     try {
-      return StackTemplates.read(definitionsDir, file);
+      return TemplateFacts.read(definitionsDir, file);
     } catch (IllegalArgumentException e) {
       return "";
     }

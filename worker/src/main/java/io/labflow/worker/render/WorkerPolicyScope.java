@@ -1,6 +1,6 @@
 package io.labflow.worker.render;
 
-import io.labflow.activities.cloudformation.StackTemplates;
+import io.labflow.activities.cloudformation.TemplateFacts;
 import io.labflow.activities.iam.policies.PolicyActivities.CreatePolicyInput;
 import io.labflow.activities.permissions.WorkerPolicy;
 import io.labflow.worker.quotas.LabNeeds;
@@ -75,7 +75,7 @@ public record WorkerPolicyScope(
   public static Set<String> stackTypes(Path definitionsDir, List<String> templateFiles) {
     Set<String> types = new LinkedHashSet<>();
     for (String t : templateFiles) {
-      types.addAll(WorkerPolicy.stackResourceTypes(StackTemplates.read(definitionsDir, t)));
+      types.addAll(WorkerPolicy.stackResourceTypes(TemplateFacts.read(definitionsDir, t)));
     }
     return types;
   }
