@@ -1,7 +1,7 @@
 package io.labflow.activities.cloudformation;
 
 import io.labflow.activities.LongRunning;
-import io.labflow.activities.iam.policies.PolicyActivities.CreatePolicyInput;
+import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.model.DeleteOutput;
 import io.labflow.activities.model.Limit;
 import io.temporal.activity.ActivityInterface;
@@ -46,11 +46,11 @@ public interface CloudFormationActivities {
       @Nullable
           @Limit(
               key = "BucketName",
-              what = CreatePolicyInput.S3_BUCKET,
+              what = PolicyDocuments.S3_BUCKET,
               min = 3,
               max = 63,
-              pattern = CreatePolicyInput.BUCKET_PATTERN,
-              rule = CreatePolicyInput.BUCKET_RULE)
+              pattern = PolicyDocuments.BUCKET_PATTERN,
+              rule = PolicyDocuments.BUCKET_RULE)
           Map<String, String> parameters,
       @Nullable List<String> capabilities,
       @Nullable Integer timeoutMinutes) {}

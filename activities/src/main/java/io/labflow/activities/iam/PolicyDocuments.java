@@ -18,7 +18,22 @@ public final class PolicyDocuments {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern S3_ACTION = Pattern.compile("s3:[A-Za-z*]+");
-  private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+
+  /** What a step input's {@code @Limit} names a bucket (the lab template's BucketName too). */
+  public static final String S3_BUCKET = "S3 bucket name";
+
+  /**
+   * S3's bucket naming rules (3 to 63 characters besides): the one rule, which the step inputs'
+   * {@code @Limit} and {@link #forBucket} both apply.
+   */
+  public static final String BUCKET_PATTERN =
+      "(?!xn--)(?!.*\\.\\.)[a-z0-9][a-z0-9.-]*[a-z0-9](?<!-s3alias)";
+
+  public static final String BUCKET_RULE =
+      "lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit,"
+          + " without two dots in a row or an xn-- prefix";
+
+  private static final Pattern BUCKET = Pattern.compile(BUCKET_PATTERN);
 
   /** S3 actions that act on the bucket itself rather than on its objects. */
   public static final Set<String> BUCKET_ACTIONS =
@@ -51,7 +66,8 @@ public final class PolicyDocuments {
    *     empty action list or an action that is not an S3 action
    */
   public static String forBucket(String bucket, List<String> actions, boolean resourceWildcard) {
-    if (bucket == null || !BUCKET.matcher(bucket).matches()) {
+    if (bucket == null || bucket.length() < 3 || bucket.length() > 63
+        || !BUCKET.matcher(bucket).matches()) {
       throw AwsFailures.invalidInput("not a valid S3 bucket name: " + bucket);
     }
     if (actions == null || actions.isEmpty()) {

@@ -1,6 +1,6 @@
 package io.labflow.activities.learner;
 
-import io.labflow.activities.iam.policies.PolicyActivities.CreatePolicyInput;
+import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.model.Limit;
 import io.labflow.activities.quotas.Quota;
 import io.temporal.activity.ActivityInterface;
@@ -85,8 +85,8 @@ public interface LearnerAccessActivities {
           rule = "letters, digits and +=,.@_-")
           String boundaryPolicyName,
       @Limit(what = "trusted principal ARN", max = 2048, format = "arn") String trustedPrincipalArn,
-      @Limit(what = CreatePolicyInput.S3_BUCKET, min = 3, max = 63,
-          pattern = CreatePolicyInput.BUCKET_PATTERN, rule = CreatePolicyInput.BUCKET_RULE)
+      @Limit(what = PolicyDocuments.S3_BUCKET, min = 3, max = 63,
+          pattern = PolicyDocuments.BUCKET_PATTERN, rule = PolicyDocuments.BUCKET_RULE)
           String bucketName,
       @Nullable String instanceId) {}
 

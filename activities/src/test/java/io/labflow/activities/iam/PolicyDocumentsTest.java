@@ -68,6 +68,11 @@ class PolicyDocumentsTest {
     assertInvalid(() -> PolicyDocuments.forBucket("lab-bucket", List.of(), false));
     assertInvalid(() -> PolicyDocuments.forBucket("Bad_Bucket", List.of("s3:GetObject"), false));
     assertInvalid(() -> PolicyDocuments.forBucket("*", List.of("s3:GetObject"), false));
+    // S3's rules as the step inputs' @Limit states them; before, these built a policy.
+    for (String bad : List.of("xn--lab-bucket", "lab..bucket", "lab-bucket-s3alias", "ab",
+        "a".repeat(64))) {
+      assertInvalid(() -> PolicyDocuments.forBucket(bad, List.of("s3:GetObject"), false));
+    }
   }
 
   @Test

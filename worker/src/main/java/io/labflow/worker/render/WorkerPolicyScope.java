@@ -1,7 +1,7 @@
 package io.labflow.worker.render;
 
 import io.labflow.activities.cloudformation.TemplateFacts;
-import io.labflow.activities.iam.policies.PolicyActivities.CreatePolicyInput;
+import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.permissions.WorkerPolicy;
 import io.labflow.worker.quotas.LabNeeds;
 import io.labflow.workflows.binding.ParameterBinder;
@@ -55,7 +55,7 @@ public record WorkerPolicyScope(
         if (!(n.value() instanceof String v)) {
           continue;
         }
-        if (!n.what().equals(CreatePolicyInput.S3_BUCKET)) {
+        if (!n.what().equals(PolicyDocuments.S3_BUCKET)) {
           names.add(literalPrefix(v, defaults));
         } else if (!v.startsWith("${steps.")) {
           buckets.add(literalPrefix(v, defaults));

@@ -1,5 +1,6 @@
 package io.labflow.activities.iam.policies;
 
+import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.model.DeleteOutput;
 import io.labflow.activities.model.Limit;
 import io.temporal.activity.ActivityInterface;
@@ -79,20 +80,11 @@ public interface PolicyActivities {
       String labId,
       @Limit(what = "IAM policy name", max = 128, pattern = "[A-Za-z0-9+=,.@_-]+", rule = "letters, digits and +=,.@_-")
           String policyName,
-      @Limit(what = S3_BUCKET, min = 3, max = 63, pattern = BUCKET_PATTERN, rule = BUCKET_RULE)
+      @Limit(what = PolicyDocuments.S3_BUCKET, min = 3, max = 63,
+          pattern = PolicyDocuments.BUCKET_PATTERN, rule = PolicyDocuments.BUCKET_RULE)
           String bucketName,
       List<String> actions,
-      @Nullable Boolean resourceWildcard) {
-
-    /** S3's bucket naming rules (the lab template passes the name on as BucketName). */
-    public static final String S3_BUCKET = "S3 bucket name";
-
-    public static final String BUCKET_PATTERN = "(?!xn--)(?!.*\\.\\.)[a-z0-9][a-z0-9.-]*[a-z0-9](?<!-s3alias)";
-
-    public static final String BUCKET_RULE =
-        "lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit,"
-            + " without two dots in a row or an xn-- prefix";
-  }
+      @Nullable Boolean resourceWildcard) {}
 
   /**
    * Input of AttachRolePolicy and DetachRolePolicy; the policy is named by ARN or by name (a
