@@ -175,7 +175,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
 
   private LabReport failed(FleetLab lab, Quarantine.Standing standing, Throwable failure, long ms) {
     Throwable root = failure;
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof WorkflowExecutionAlreadyStarted) {
         return skipped(lab, standing, LabIds.resetId(lab.labId()));
       }

@@ -194,7 +194,7 @@ public class ResetActivitiesImpl implements ResetActivities {
    */
   static String labReason(Throwable e) {
     String reason = null;
-    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof io.temporal.failure.TemporalFailure tf && tf.getOriginalMessage() != null
           && !tf.getOriginalMessage().isBlank()) {
         reason = tf.getOriginalMessage();
