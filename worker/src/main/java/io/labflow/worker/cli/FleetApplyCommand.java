@@ -33,10 +33,9 @@ final class FleetApplyCommand extends BaseCommand {
         fleet.definition(), fleet.schedule().cron(), fleet.schedule().timeZone(), fleet.concurrency());
     TemporalConnection conn = connect();
     try {
-      conn.schedules().createSchedule(id,
-          FleetSchedules.schedule(fleet.schedule(), FleetRequest.of(fleet, Map.of()),
-              root().taskQueue, ScheduleState.newBuilder()
-              .setPaused(paused).setNote(paused ? "created paused" : "").build()),
+      conn.schedules().createSchedule(id, new FleetSchedules.Content(fleet.schedule(),
+              FleetRequest.of(fleet, Map.of()), root().taskQueue).schedule(ScheduleState
+              .newBuilder().setPaused(paused).setNote(paused ? "created paused" : "").build()),
           ScheduleOptions.newBuilder().setMemo(Map.of(FleetSchedules.FLEET_MEMO, fleet.name())).build());
       out().println("Created schedule " + id + ": " + what + (paused ? " (paused)" : ""));
       return 0;

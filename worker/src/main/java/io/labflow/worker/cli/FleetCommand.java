@@ -217,7 +217,6 @@ final class FleetCommand extends BaseCommand {
         one.setErr(one.getOut());
         int code = one.execute("--task-queue", root().taskQueue, "--definitions",
             root().definitions.toString(), "teardown", l.labId());
-        one.getOut().flush();
         failed += code == 0 || code == NoWorker.EXIT_CODE ? 0 : 1;
         recorded += code == NoWorker.EXIT_CODE ? 1 : 0;
         out().println("  " + l.labId() + ": " + oneLine(code, said.toString()));

@@ -27,7 +27,7 @@ final class FleetReleaseCommand extends BaseCommand {
     if (request.labs().stream().noneMatch(l -> l.labId().equals(lab))) {
       throw new UsageException("lab '" + lab + "' is not in fleet " + request.fleet());
     }
-    FleetReport last = FleetStatusCommand.lastReport(conn, d).report();
+    FleetReport last = FleetStatusCommand.lastReport(conn, d);
     if (last == null || last.lab(lab) == null || !last.lab(lab).quarantined()) {
       out().println("Lab " + lab + " is not quarantined in fleet " + request.fleet() + "; nothing to release");
       return 1;

@@ -41,38 +41,49 @@ final class FleetSchedules {
 
   private FleetSchedules() {}
 
-  /** The schedule of a fleet that passes this request, in the given state. */
-  static Schedule schedule(FleetSchedule when, FleetRequest request, String taskQueue,
-      ScheduleState state) {
-    String fingerprint = fingerprint(when, request, taskQueue);
-    return Schedule.newBuilder()
-        .setAction(ScheduleActionStartWorkflow.newBuilder()
-            .setWorkflowType(FleetResetWorkflow.TYPE)
-            .setArguments(FleetRequest.toJson(request))
-            .setOptions(WorkflowOptions.newBuilder()
-                .setWorkflowId(Fleet.scheduleId(request.fleet()))
-                .setTaskQueue(taskQueue)
-                // A night that has not finished by the next one is skipped over, not doubled.
-                .setWorkflowRunTimeout(Duration.ofHours(20))
-                // No static summary: the 1.38 client cannot describe a schedule whose action has one.
-                .setMemo(Map.of(FLEET_MEMO, request.fleet(), CRON_MEMO, when.cron(), FINGERPRINT_MEMO, fingerprint))
-                .build())
-            .build())
-        .setSpec(ScheduleSpec.newBuilder()
-            .setCronExpressions(List.of(when.cron()))
-            .setTimeZoneName(when.timeZone())
-            .setJitter(when.jitter())
-            .build())
-        .setPolicy(SchedulePolicy.newBuilder()
-            .setOverlap(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP)
-            .setCatchupWindow(when.catchupWindow())
-            .build())
-        .setState(state)
-        .build();
-  }
-
   /** What a fleet's schedule passes, and when: what {@link #update} rewrites. */
-  record Content(FleetSchedule when, FleetRequest request, String taskQueue) {}
+  record Content(FleetSchedule when, FleetRequest request, String taskQueue) {
+
+    /** The schedule of a fleet that passes this, in the given state. */
+    Schedule schedule(ScheduleState state) {
+      return Schedule.newBuilder()
+          .setAction(ScheduleActionStartWorkflow.newBuilder()
+              .setWorkflowType(FleetResetWorkflow.TYPE)
+              .setArguments(FleetRequest.toJson(request))
+              .setOptions(WorkflowOptions.newBuilder()
+                  .setWorkflowId(Fleet.scheduleId(request.fleet()))
+                  .setTaskQueue(taskQueue)
+                  // A night that has not finished by the next one is skipped over, not doubled.
+                  .setWorkflowRunTimeout(Duration.ofHours(20))
+                  // No static summary: the 1.38 client cannot describe a schedule whose
+                  // action has one.
+                  .setMemo(Map.of(FLEET_MEMO, request.fleet(), CRON_MEMO, when.cron(),
+                      FINGERPRINT_MEMO, fingerprint()))
+                  .build())
+              .build())
+          .setSpec(ScheduleSpec.newBuilder()
+              .setCronExpressions(List.of(when.cron()))
+              .setTimeZoneName(when.timeZone())
+              .setJitter(when.jitter())
+              .build())
+          .setPolicy(SchedulePolicy.newBuilder()
+              .setOverlap(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP)
+              .setCatchupWindow(when.catchupWindow())
+              .build())
+          .setState(state)
+          .build();
+    }
+
+    String fingerprint() {
+      String text = when + "|" + taskQueue + "|" + FleetRequest.toJson(request);
+      try {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+            .digest(text.getBytes(StandardCharsets.UTF_8)), 0, 12);
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
 
   /**
    * The one way to rewrite a fleet's schedule ({@code fleet apply}, {@code fleet release}): as
@@ -84,12 +95,11 @@ final class FleetSchedules {
     handle.update(input -> {
       ScheduleDescription d = input.getDescription();
       Content c = change.apply(new Content(when(d), request(d), taskQueue(d)));
-      if (fingerprint(c.when(), c.request(), c.taskQueue()).equals(memo(d, FINGERPRINT_MEMO))) {
+      if (c.fingerprint().equals(memo(d, FINGERPRINT_MEMO))) {
         return null;
       }
       updated.set(true);
-      return new ScheduleUpdate(
-          schedule(c.when(), c.request(), c.taskQueue(), d.getSchedule().getState()));
+      return new ScheduleUpdate(c.schedule(d.getSchedule().getState()));
     });
     return updated.get();
   }
@@ -155,15 +165,5 @@ final class FleetSchedules {
     Map<String, Object> memo =
         ((ScheduleActionStartWorkflow) d.getSchedule().getAction()).getOptions().getMemo();
     return memo != null && memo.get(key) instanceof EncodedValues v ? v.get(0, String.class) : null;
-  }
-
-  static String fingerprint(FleetSchedule when, FleetRequest request, String taskQueue) {
-    String text = when + "|" + taskQueue + "|" + FleetRequest.toJson(request);
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 12);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -63,14 +63,15 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
     FleetSchedule when = FleetSchedules.when(d);
     List<String> nights = nightIds(d);
     Night latest = nights.isEmpty() ? null : night(conn, nights.get(nights.size() - 1));
-    Night completed = latest != null && "COMPLETED".equals(latest.status()) ? latest : lastReport(conn, d);
+    FleetReport completed = latest != null && "COMPLETED".equals(latest.status())
+        ? latest.report() : lastReport(conn, d);
     Map<String, String> states = labStates(conn, request);
     boolean paused = d.getSchedule().getState().isPaused();
     Instant next = d.getInfo().getNextActionTimes().isEmpty() ? null : d.getInfo().getNextActionTimes().get(0);
     FleetReport shown = latest == null ? null : latest.report();
     List<Row> rows = request.labs().stream().map(FleetLab::labId).map(lab -> new Row(lab,
         shown == null ? null : shown.lab(lab),
-        Quarantine.before(completed.report() == null ? null : completed.report().lab(lab),
+        Quarantine.before(completed == null ? null : completed.lab(lab),
             request.releases().get(lab)).quarantined(),
         states.getOrDefault(lab, "NOT_RUNNING"))).toList();
     if (json) {
@@ -111,17 +112,17 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
     return 0;
   }
 
-  /** The most recent completed night (what the next night reads), or an empty night. */
-  static Night lastReport(TemporalConnection conn, ScheduleDescription d)
+  /** The report of the most recent completed night (what the next night reads), or null. */
+  static FleetReport lastReport(TemporalConnection conn, ScheduleDescription d)
       throws InterruptedException {
     List<String> ids = nightIds(d);
     for (int i = ids.size() - 1; i >= 0; i--) {
       Night n = night(conn, ids.get(i));
       if ("COMPLETED".equals(n.status())) {
-        return n;
+        return n.report();
       }
     }
-    return new Night(null, "NONE", null, null);
+    return null;
   }
 
   /** The nights the schedule started, oldest first: its recent actions, then the running ones. */

@@ -32,9 +32,7 @@ public final class FleetDetails {
   static String markdown(FleetReport report, int labCount, Collection<String> running) {
     List<String[]> rows = new ArrayList<>();
     List<String> why = new ArrayList<>();
-    for (String id : running) {
-      rows.add(new String[] {id, "resetting", "", ""});
-    }
+    running.forEach(id -> rows.add(new String[] {id, "resetting", "", ""}));
     for (LabReport r : report.labs()) {
       rows.add(new String[] {r.labId(), outcome(r),
           r.durationMs() > 0 ? seconds(r.durationMs()) : "", r.step() == null ? "" : r.step()});

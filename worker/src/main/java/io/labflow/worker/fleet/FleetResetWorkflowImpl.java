@@ -65,7 +65,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
       if (done.containsKey(lab.labId())) {
         continue;
       }
-      Quarantine.Standing standing = standing(lab.labId());
+      Quarantine standing = standing(lab.labId());
       if (standing.quarantined()) {
         record(new LabReport(lab.labId(), LabReport.Outcome.QUARANTINED, 0, null,
             "quarantined; release with: labflow fleet release " + lab.labId(),
@@ -132,7 +132,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
   }
 
   /** A lab's failures in a row and quarantine before tonight, its release applied. */
-  private Quarantine.Standing standing(String labId) {
+  private Quarantine standing(String labId) {
     return Quarantine.before(progress.previous().get(labId), request.releases().get(labId));
   }
 
@@ -143,7 +143,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
         .collect(Collectors.toMap(LabReport::labId, r -> r));
   }
 
-  private void start(FleetLab lab, Quarantine.Standing standing) {
+  private void start(FleetLab lab, Quarantine standing) {
     ResetRequest reset = request.resetOf(lab);
     LabResetWorkflow child =
         Workflow.newChildWorkflowStub(LabResetWorkflow.class, reset.childOptions(request.fleet()));
@@ -173,9 +173,9 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
     updateDetails();
   }
 
-  private LabReport failed(FleetLab lab, Quarantine.Standing standing, Throwable failure, long ms) {
+  private LabReport failed(FleetLab lab, Quarantine standing, Throwable failure, long ms) {
     Throwable root = failure;
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof WorkflowExecutionAlreadyStarted) {
         return skipped(lab, standing, LabIds.resetId(lab.labId()));
       }
@@ -193,8 +193,8 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
         message = fs.error();
       }
     }
-    Quarantine.Standing after =
-        Quarantine.afterFailure(standing, type, request.quarantineAfter(), Workflow.currentTimeMillis());
+    Quarantine after =
+        standing.afterFailure(type, request.quarantineAfter(), Workflow.currentTimeMillis());
     if (after.quarantined()) {
       try (var about = io.labflow.worker.runtime.LabLogFilter.aboutLab(lab.labId())) {
         log.warn("Lab {} quarantined after {} failed nights", lab.labId(), after.consecutiveFailures());
@@ -204,7 +204,7 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
         after.consecutiveFailures(), after.quarantinedAt());
   }
 
-  private static LabReport skipped(FleetLab lab, Quarantine.Standing standing, String other) {
+  private static LabReport skipped(FleetLab lab, Quarantine standing, String other) {
     return new LabReport(lab.labId(), LabReport.Outcome.SKIPPED, 0, null,
         "a reset of this lab was already running (" + other + "); it was left to finish",
         standing.consecutiveFailures(), null);

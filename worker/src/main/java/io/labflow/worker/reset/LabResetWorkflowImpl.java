@@ -34,35 +34,29 @@ public class LabResetWorkflowImpl implements LabResetWorkflow {
   private final DefinitionActivities resolver =
       Workflow.newLocalActivityStub(DefinitionActivities.class, DefinitionActivities.OPTIONS);
 
-  private final ResetActivities quick =
-      Workflow.newActivityStub(
-          ResetActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofMinutes(1))
-              .setRetryOptions(RetryOptions.newBuilder().setMaximumInterval(Duration.ofSeconds(30)).build())
-              .build());
+  private final ResetActivities quick = Workflow.newActivityStub(ResetActivities.class,
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(1))
+          .setRetryOptions(
+              RetryOptions.newBuilder().setMaximumInterval(Duration.ofSeconds(30)).build())
+          .build());
 
   // Teardown and provisioning take minutes on real AWS; heartbeats detect a lost worker quickly.
-  private final ResetActivities waiting =
-      Workflow.newActivityStub(
-          ResetActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofHours(2))
-              .setHeartbeatTimeout(Duration.ofSeconds(30))
-              .setRetryOptions(
-                  RetryOptions.newBuilder()
-                      .setMaximumInterval(Duration.ofMinutes(1))
-                      .setDoNotRetry(FailureTypes.LAB_DID_NOT_COME_UP)
-                      .build())
-              .build());
+  private final ResetActivities waiting = Workflow.newActivityStub(ResetActivities.class,
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofHours(2))
+          .setHeartbeatTimeout(Duration.ofSeconds(30))
+          .setRetryOptions(RetryOptions.newBuilder().setMaximumInterval(Duration.ofMinutes(1))
+              .setDoNotRetry(FailureTypes.LAB_DID_NOT_COME_UP).build())
+          .build());
 
-  private final ActivityStub stepLibrary =
-      Workflow.newUntypedActivityStub(
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofMinutes(30))
-              .setHeartbeatTimeout(Duration.ofMinutes(2))
-              .setRetryOptions(RetryOptions.newBuilder().setMaximumInterval(Duration.ofMinutes(1)).build())
-              .build());
+  private final ActivityStub stepLibrary = Workflow.newUntypedActivityStub(
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(30))
+          .setHeartbeatTimeout(Duration.ofMinutes(2))
+          .setRetryOptions(
+              RetryOptions.newBuilder().setMaximumInterval(Duration.ofMinutes(1)).build())
+          .build());
 
   @Override
   public ResetResult reset(RawValue input) {
@@ -80,7 +74,7 @@ public class LabResetWorkflowImpl implements LabResetWorkflow {
    */
   private static TemporalFailure ownSentence(ActivityFailure failure) {
     Throwable root = failure;
-    while (root.getCause() != null && root.getCause() != root) {
+    while (root.getCause() != null) {
       root = root.getCause();
     }
     return root instanceof ApplicationFailure own

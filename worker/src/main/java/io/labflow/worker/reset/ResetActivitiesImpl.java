@@ -194,7 +194,7 @@ public class ResetActivitiesImpl implements ResetActivities {
    */
   static String labReason(Throwable e) {
     String reason = null;
-    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof io.temporal.failure.TemporalFailure tf && tf.getOriginalMessage() != null
           && !tf.getOriginalMessage().isBlank()) {
         reason = tf.getOriginalMessage();
@@ -249,10 +249,8 @@ public class ResetActivitiesImpl implements ResetActivities {
   /** The running execution of a workflow id, read as it is now; empty when none runs. */
   public static Optional<WorkflowExecutionDescription> openRun(WorkflowClient client, String id) {
     try {
-      WorkflowExecutionDescription d = client.newUntypedWorkflowStub(id).describe();
-      return d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
-          ? Optional.of(d)
-          : Optional.empty();
+      return Optional.of(client.newUntypedWorkflowStub(id).describe())
+          .filter(d -> d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
     } catch (WorkflowNotFoundException e) {
       // The SDK's describe reports NOT_FOUND so, and wraps any other gRPC status.
       return Optional.empty();

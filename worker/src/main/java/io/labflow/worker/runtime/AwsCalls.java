@@ -1,7 +1,6 @@
 package io.labflow.worker.runtime;
 
 import io.labflow.activities.common.AwsFailures;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.activity.Activity;
 import java.util.Comparator;
@@ -78,12 +77,10 @@ public final class AwsCalls implements ExecutionInterceptor {
       attributes.putAttribute(HELD, Boolean.FALSE);
       permits.release();
     }
-    Counter.builder(LabflowMeters.AWS_CALLS)
-        .tag("service", String.valueOf(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME)))
-        .tag("operation", String.valueOf(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME)))
-        .tag("outcome", outcome)
-        .register(registry)
-        .increment();
+    registry.counter(LabflowMeters.AWS_CALLS,
+        "service", String.valueOf(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME)),
+        "operation", String.valueOf(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME)),
+        "outcome", outcome).increment();
   }
 
   /** The slots: a counting semaphore whose waiters are served by priority, then arrival. */

@@ -74,7 +74,7 @@ public final class LabLogFilter extends TurboFilter {
    */
   static String refusal(Throwable thrown) {
     ApplicationFailure failure = null;
-    for (Throwable c = thrown; c != null; c = c.getCause() == c ? null : c.getCause()) {
+    for (Throwable c = thrown; c != null; c = c.getCause()) {
       if (c instanceof ApplicationFailure af) {
         failure = af;
       } else if (!(c instanceof io.temporal.failure.TemporalFailure)

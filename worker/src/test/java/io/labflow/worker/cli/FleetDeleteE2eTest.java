@@ -37,9 +37,9 @@ class FleetDeleteE2eTest {
     ScheduleClient schedules = ScheduleClient.newInstance(stack.client().getWorkflowServiceStubs());
     FleetRequest request = new FleetRequest(name, "iam-mini", 1, 3,
         List.of(new FleetLab(name + "-01", null, Map.of())), Map.of(), null, null);
-    return schedules.createSchedule(Fleet.scheduleId(name), FleetSchedules.schedule(
+    return schedules.createSchedule(Fleet.scheduleId(name), new FleetSchedules.Content(
         new FleetSchedule("0 3 * * *", "UTC", Duration.ofHours(1), Duration.ZERO), request,
-        "e2e-fleet-delete-nobody", state), ScheduleOptions.newBuilder().build());
+        "e2e-fleet-delete-nobody").schedule(state), ScheduleOptions.newBuilder().build());
   }
 
   @Test

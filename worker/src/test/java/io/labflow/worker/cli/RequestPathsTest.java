@@ -220,9 +220,9 @@ class RequestPathsTest {
     if (!checked.ok()) {
       return problem(String.join("\n", checked.problems()));
     }
-    ScheduleActionStartWorkflow action = (ScheduleActionStartWorkflow) FleetSchedules.schedule(
-        checked.fleetOrNull().schedule(), FleetRequest.of(checked.fleetOrNull(), Map.of()), QUEUE,
-        ScheduleState.newBuilder().build()).getAction();
+    ScheduleActionStartWorkflow action = (ScheduleActionStartWorkflow) new FleetSchedules.Content(
+        checked.fleetOrNull().schedule(), FleetRequest.of(checked.fleetOrNull(), Map.of()), QUEUE)
+        .schedule(ScheduleState.newBuilder().build()).getAction();
     assertThat(action.getWorkflowType()).isEqualTo(FleetResetWorkflow.TYPE);
     FleetRequest request = FleetRequest.parse(action.getArguments().get(0, JsonNode.class));
     WorkflowStub stub = client.newUntypedWorkflowStub(LabResetWorkflow.TYPE,
