@@ -3,6 +3,8 @@ package io.labflow.worker.cli;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetReport;
 import io.labflow.worker.fleet.FleetRequest;
+import io.labflow.worker.fleet.LabReport;
+import io.labflow.worker.fleet.Quarantine;
 import io.labflow.workflows.lab.LabIds;
 import io.temporal.client.schedules.ScheduleDescription;
 import java.util.List;
@@ -28,15 +30,22 @@ final class FleetReleaseCommand extends BaseCommand {
       throw new UsageException("lab '" + lab + "' is not in fleet " + request.fleet());
     }
     FleetReport last = FleetStatusCommand.lastReport(conn, d);
-    if (last == null || last.lab(lab) == null || !last.lab(lab).quarantined()) {
+    LabReport report = last == null ? null : last.lab(lab);
+    if (report == null || !report.quarantined()) {
       out().println("Lab " + lab + " is not quarantined in fleet " + request.fleet() + "; nothing to release");
       return 1;
+    }
+    String next = ": the next night resets it (now: labflow fleet reset " + request.fleet()
+        + " --lab " + lab + ")";
+    // As the night and fleet status read it: a release written after the quarantine lifted it.
+    if (!Quarantine.before(report, request.releases().get(lab)).quarantined()) {
+      out().println("Lab " + lab + " of fleet " + request.fleet() + " is already released" + next);
+      return 0;
     }
     long now = System.currentTimeMillis();
     FleetSchedules.update(conn.schedules().getHandle(d.getId()), cur -> new FleetSchedules.Content(
         cur.when(), cur.request().withRelease(lab, now), cur.taskQueue()));
-    out().println("Released lab " + lab + " of fleet " + request.fleet()
-        + ": the next night resets it (now: labflow fleet reset " + request.fleet() + " --lab " + lab + ")");
+    out().println("Released lab " + lab + " of fleet " + request.fleet() + next);
     return 0;
   }
 

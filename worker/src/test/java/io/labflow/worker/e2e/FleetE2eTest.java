@@ -316,6 +316,9 @@ class FleetE2eTest extends OnLocalStack {
     // A person looks, removes the look-alike, releases the lab: the next night resets it.
     Cli.Result released = cli(env, "fleet", "release", "q-02");
     assertThat(released.out()).contains("Released lab q-02 of fleet e2e-quarantine");
+    // Again before the night: nothing more is written (before: "Released" again).
+    assertThat(cli(env, "fleet", "release", "q-02").out())
+        .contains("Lab q-02 of fleet e2e-quarantine is already released: the next night resets it");
     assertThat(Cli.run(env, "fleet", "release", "q-01").exitCode()).isEqualTo(1);
     iam.client().deleteRole(b -> b.roleName("q-02-role"));
     FleetReport four = night(env, "e2e-quarantine", 4, worker);
