@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Definitions stored as {@code <dir>/<name>.yaml}: the one lookup of a definition by name, for the
@@ -17,7 +16,6 @@ import java.util.regex.Pattern;
  */
 public final class DirectoryDefinitionSource implements DefinitionSource {
 
-  private static final Pattern NAME = Pattern.compile(DefinitionKeys.ID_PATTERN);
   private final Path dir;
 
   public DirectoryDefinitionSource(Path dir) {
@@ -26,7 +24,7 @@ public final class DirectoryDefinitionSource implements DefinitionSource {
 
   /** Whether {@code name} may name a definition (and so a file in the directory). */
   public static boolean isName(String name) {
-    return name != null && NAME.matcher(name).matches();
+    return name != null && DefinitionKeys.ID.matcher(name).matches();
   }
 
   /**
