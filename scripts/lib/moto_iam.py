@@ -11,6 +11,10 @@ context; moto_iam_simulate.py answers `iam:SimulatePrincipalPolicy` with the sam
 A principal with a permissions boundary (a role's `PermissionsBoundary`, which moto stores but never
 applies) is evaluated with it, and a session of a role deleted since it was issued is refused.
 
+`sts:AssumeRole` is held to AWS's session bounds: at most one hour when the caller is itself a role
+session (role chaining), else at most the role's MaxSessionDuration (`ValidationError`, AWS's
+sentences).
+
 A denial answers AWS's code and message: `UnauthorizedOperation` for EC2, `AccessDenied` otherwise,
 "User: ARN is not authorized to perform: ACTION on resource: ARN because no identity-based policy
 allows the ACTION action" (or "with an explicit deny in an identity-based policy").
@@ -139,15 +143,14 @@ class _Ec2Unauthorized(_RESTError):
                             + "</Message></Error></Errors><RequestID>labflow-moto-iam</RequestID></Response>")
 
 
-class _AccessDenied(_RESTError):
+class _QueryError(_RESTError):
     """The query protocol's error shape (IAM, STS, CloudFormation), which the AWS SDKs parse."""
 
-    code = 403
-
-    def __init__(self, message):
-        super().__init__("AccessDenied", message)
+    def __init__(self, error, message, status=403):
+        super().__init__(error, message)
+        self.code = status
         self.description = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ErrorResponse><Error><Type>Sender</Type>"
-                            "<Code>AccessDenied</Code><Message>" + _xml(message) + "</Message></Error>"
+                            "<Code>" + error + "</Code><Message>" + _xml(message) + "</Message></Error>"
                             "<RequestId>labflow-moto-iam</RequestId></ErrorResponse>")
 
 
@@ -165,7 +168,7 @@ def _deny(iam_request, action, resource, decision):
         raise error
     if iam_request._service == "ec2":
         raise _Ec2Unauthorized("You are not authorized to perform this operation. " + message)
-    raise _AccessDenied(message)
+    raise _QueryError("AccessDenied", message)
 
 
 def check_action_permitted(self, resource):
@@ -194,6 +197,23 @@ def check_action_permitted(self, resource):
     # A role's trust policy still decides who may assume it (moto's own check).
     if self._is_assuming_role_operation(resource) and not _trusted(self, resource):
         _deny(self, self._action, resource, "ImplicitlyDenied")
+    if self._action == "sts:AssumeRole":
+        too_long = _session_too_long(self, resource)
+        if too_long:
+            raise _QueryError("ValidationError", too_long, 400)
+
+
+def _session_too_long(iam_request, role_arn):
+    """AWS's bounds on an AssumeRole session, which moto does not apply: one hour when the caller is
+    itself a role session (role chaining), else the role's MaxSessionDuration; None within them."""
+    asked = iam_request._data.get("DurationSeconds")
+    asked = int((asked[0] if isinstance(asked, list) else asked) or 3600)
+    if isinstance(iam_request._access_key, AssumedRoleAccessKey) and asked > 3600:
+        return "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."
+    role = _quietly(lambda: iam_request.backend.get_role_by_arn(role_arn))
+    if role is not None and asked > int(role.max_session_duration or 3600):
+        return "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
+    return None
 
 
 def _principal(key):

@@ -2,6 +2,7 @@ package io.labflow.worker.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.activities.common.AccountPolicy;
+import io.labflow.workflows.definition.Durations;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.StepState;
 import io.labflow.workflows.lab.StepStatus;
@@ -28,7 +29,7 @@ import software.amazon.awssdk.services.sts.model.Credentials;
     "Prints a lab's learner credentials, their expiry and the AWS console sign-in URL.",
     "The exports go to stdout only (eval \"$(labflow credentials LAB)\"); the caller's own AWS",
     "configuration assumes the lab's learner role. Exit code: 0 printed, 1 failed, 2 refused",
-    "(no learner access, a duration outside 15m..12h)."})
+    "(no learner access, a duration outside 15m..12h, or over 1h from a role session)."})
 final class CredentialsCommand extends LabCommand {
 
   /** The action whose step's outputs hold the learner role. */
@@ -52,8 +53,7 @@ final class CredentialsCommand extends LabCommand {
     Credentials c;
     String region;
     try (StsClient sts = StsClient.create()) {
-      c = sts.assumeRole(b -> b.roleArn(roleArn).roleSessionName(sessionName(labId))
-          .durationSeconds((int) duration.toSeconds())).credentials();
+      c = issue(sts, roleArn, labId, duration);
       region = sts.serviceClientConfiguration().region().id();
     }
     out().println(exports(c, region, endpoint));
@@ -65,6 +65,24 @@ final class CredentialsCommand extends LabCommand {
       out().println("# console: " + loginUrl(signinToken(c)));
     }
     return 0;
+  }
+
+  /**
+   * A session of the learner role, assumed with {@code sts}'s credentials; longer than an hour is
+   * refused before asking when those are themselves a role session, as AWS would refuse it.
+   */
+  static Credentials issue(StsClient sts, String roleArn, String labId, Duration duration) {
+    if (duration.compareTo(Duration.ofHours(1)) > 0) {
+      String caller = sts.getCallerIdentity().arn();
+      if (caller.contains(":assumed-role/")) {
+        throw new UsageException("--duration " + Durations.format(duration) + " is longer than"
+            + " AWS allows here: your AWS credentials are a role session (" + caller + "), and a"
+            + " role session that assumes another role (role chaining) lasts at most 1h; ask for"
+            + " 1h or less, or issue them with an IAM user's credentials");
+      }
+    }
+    return sts.assumeRole(b -> b.roleArn(roleArn).roleSessionName(sessionName(labId))
+        .durationSeconds((int) duration.toSeconds())).credentials();
   }
 
   /** The learner role of the lab's completed CreateLearnerAccess step; refused without one. */
