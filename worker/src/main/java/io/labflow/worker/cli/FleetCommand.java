@@ -70,12 +70,7 @@ final class FleetCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-      SiteParameters site;
-      try {
-        site = siteParameters.parse();
-      } catch (IllegalArgumentException e) {
-        throw new UsageException(e.getMessage());
-      }
+      SiteParameters site = siteParameters.parseOrRefuse();
       int invalid = 0;
       for (Path file : files) {
         FleetFiles.Checked c = FleetFiles.check(file, root().definitions);

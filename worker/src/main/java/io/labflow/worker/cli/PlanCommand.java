@@ -1,13 +1,12 @@
 package io.labflow.worker.cli;
 
 import io.labflow.activities.common.AccountPolicy;
-import io.labflow.worker.quotas.LabNeeds;
 import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.render.LabPlan;
 import io.labflow.worker.runtime.SiteParameterSource;
 import io.labflow.workflows.binding.ParameterBinder;
 import io.labflow.workflows.binding.SiteParameters;
-import io.labflow.workflows.lab.ResolvedLab;
+import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.workflows.model.Definition;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,12 +47,7 @@ final class PlanCommand extends BaseCommand {
   @Override
   public Integer call() {
     Definition definition = DefinitionFiles.valid(file, root().definitions, err()).definition();
-    SiteParameters site;
-    try {
-      site = siteParameters.parse();
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
-    }
+    SiteParameters site = siteParameters.parseOrRefuse();
     SiteParameters.Merged merged = site.merge(definition, params);
     ParameterBinder.BindResult bound = DefinitionFiles.bind(
         definition, labId.equals(NO_LAB_ID) ? null : labId, variant, merged.parameters());
@@ -69,8 +63,7 @@ final class PlanCommand extends BaseCommand {
         new LabPlan.Sources(params.keySet(), merged.fromSite(), where)));
     out().println();
     QuotaLines.print(out(), root().definitions, QuotaPlanner.needs(definition, root().definitions,
-        labId.equals(NO_LAB_ID) ? "lab" : labId, LabNeeds.templateFiles(labId,
-            new ResolvedLab(definition, "plan", bound.variant(), bound.parameters()))), quotas);
+        List.of(new FleetLab(labId, variant, new LinkedHashMap<>(params))), site), quotas);
     out().println("\nAccount guard: " + AccountPolicy.fromEnvironment().describe()
         + ", as configured in this shell; the worker checks its own before the first step.");
     return 0;

@@ -28,4 +28,13 @@ final class SiteParametersOption {
   SiteParameters parse() {
     return SiteParameterSource.parse(value, source());
   }
+
+  /** As {@link #parse}, a value that cannot be read refused as a usage error (exit 2). */
+  SiteParameters parseOrRefuse() {
+    try {
+      return parse();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
 }

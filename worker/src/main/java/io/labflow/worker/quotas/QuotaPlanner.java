@@ -116,8 +116,8 @@ public final class QuotaPlanner {
   /**
    * By lab, what each lab of a fleet needs, its stack templates as its variant and parameters name
    * them ({@link LabNeeds#templateFiles}), the site's values between the lab's and the
-   * definition's defaults, as its run's preflight will count them: the night's and {@code fleet
-   * validate}'s.
+   * definition's defaults, as its run's preflight will count them: the night's, {@code fleet
+   * validate}'s, {@code plan}'s and {@code doctor}'s (one lab each).
    */
   public static Map<String, Map<Quota, Integer>> needs(Definition definition, Path definitionsDir,
       List<FleetLab> labs, SiteParameters site) {
@@ -129,15 +129,6 @@ public final class QuotaPlanner {
           lab.labId(), new ResolvedLab(definition, "fleet", bound.variant(), bound.parameters()))));
     }
     return needs;
-  }
-
-  /**
-   * What one lab needs, its stack templates read from {@code templateFiles} ({@link
-   * LabNeeds#templateFiles}).
-   */
-  public static Map<String, Map<Quota, Integer>> needs(Definition definition, Path definitionsDir,
-      String lab, Map<ActionStep, String> templateFiles) {
-    return Map.of(lab, LabNeeds.of(definition, definitionsDir, templateFiles));
   }
 
   /**
