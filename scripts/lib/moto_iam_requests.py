@@ -25,6 +25,7 @@ authorizations AWS makes and with what: `aws:RequestTag/*` and `aws:TagKeys` fro
 | ec2:Associate/Replace/DisassociateIamInstanceProfile | same | instance ARN | ResourceTag; + iam:PassRole of the profile's role |
 | ec2:DeleteVpc/Subnet/SecurityGroup/RouteTable/InternetGateway/NetworkInterface | same | the resource's ARN | ResourceTag |
 | ec2:DetachInternetGateway | same | internet-gateway ARN | ResourceTag |
+| ec2:RevokeSecurityGroupIngress, RevokeSecurityGroupEgress | same | security-group ARN | ResourceTag |
 | ec2:DisassociateRouteTable | same | route-table ARN | ResourceTag |
 | s3 (moto names the action; HeadBucket is s3:ListBucket) | same | bucket or object ARN | - |
 | s3:ListAllMyBuckets | same | * | - |
@@ -303,6 +304,8 @@ OPERATIONS = {
     "ec2:DeleteRouteTable": ec2.ids("RouteTableId"),
     "ec2:DeleteInternetGateway": ec2.ids("InternetGatewayId"),
     "ec2:DetachInternetGateway": ec2.ids("InternetGatewayId"),
+    "ec2:RevokeSecurityGroupIngress": ec2.ids("GroupId"),
+    "ec2:RevokeSecurityGroupEgress": ec2.ids("GroupId"),
     "ec2:DeleteNetworkInterface": ec2.ids("NetworkInterfaceId"),
     "ec2:DisassociateRouteTable": ec2.route_table_association,
     "ec2:AssociateIamInstanceProfile": ec2.instance_profile,

@@ -24,6 +24,10 @@ the resources it holds.
 This gives those kinds the delete hook moto's stack deletion calls, so `labflow teardown`, the
 nightly reset and the demo behave on the local stack as they do on AWS.
 
+And moto deletes a security group that another group's inbound or outbound rule names; AWS refuses
+with DependencyViolation (API reference, DeleteSecurityGroup), so the launcher does too: a sweep
+that leaves such a rule in place fails here as it does on AWS.
+
 Two more patches keep the emulator from distorting what runs against it at scale:
 
 - Requests are handled one at a time. moto's backends are plain dicts, and its server answers on
@@ -53,10 +57,12 @@ import threading
 import moto.cloudformation.parsing as cfn_parsing
 from moto.cloudformation.models import Event, Stack
 from moto.ec2.models import ec2_backends
+from moto.ec2.exceptions import DependencyViolationError
 from moto.ec2.models.core import TaggedEC2Resource
 from moto.ec2.models.instances import Instance
 from moto.ec2.models.internet_gateways import InternetGateway
 from moto.ec2.models.route_tables import Route, RouteTable
+from moto.ec2.models.security_groups import SecurityGroupBackend
 from moto.ec2.models.subnets import SubnetRouteTableAssociation
 from moto.ec2.models.vpn_gateway import VPCGatewayAttachment
 from moto.ec2.utils import EC2_PREFIX_TO_RESOURCE, get_prefix
@@ -126,6 +132,18 @@ def _prep_nics(self, nic_spec, *args, **kwargs):
             # Created by this launch: on AWS such an interface is deleted with the instance.
             nic.delete_on_termination = True
     return result
+
+
+_original_delete_group = SecurityGroupBackend._delete_security_group
+
+
+def _delete_group(self, vpc_id, group_id):
+    for groups in list(self.groups.values()):
+        for group in list(groups.values()):
+            if group.id != group_id and any((rule.source_group or {}).get("GroupId") == group_id
+                                            for rule in group.ingress_rules + group.egress_rules):
+                raise DependencyViolationError(f"resource {group_id} has a dependent object")
+    return _original_delete_group(self, vpc_id, group_id)
 
 
 _original_outputs = Stack.outputs.fget
@@ -244,6 +262,7 @@ _patch(VPCGatewayAttachment, "delete", _delete_gateway_attachment)
 _patch(Route, "delete", _delete_route)
 _patch(SubnetRouteTableAssociation, "delete", _delete_subnet_association)
 Instance.prep_nics = _prep_nics
+_replace(SecurityGroupBackend, "_delete_security_group", _delete_group, "self.groups[vpc_id].pop(group_id)")
 Stack.outputs = property(_outputs)
 Stack.stack_resources = property(_stack_resources)
 _replace(Stack, "create_resources", _create_resources, "self.resource_map.create(self.template_dict)")

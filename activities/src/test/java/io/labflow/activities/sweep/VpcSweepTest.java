@@ -7,6 +7,7 @@ import io.labflow.activities.model.LabInput;
 import io.labflow.activities.model.ResourceKind;
 import io.labflow.activities.testing.FaultInjector;
 import io.labflow.activities.testing.Lab;
+import io.labflow.activities.testing.MotoProcess;
 import io.labflow.activities.testing.MotoServer;
 import java.util.List;
 import java.util.stream.Stream;
@@ -18,12 +19,14 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import java.net.URI;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.DeleteSecurityGroupRequest;
-import software.amazon.awssdk.services.ec2.model.Ec2Exception;
-import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.IpPermission;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 import org.junit.jupiter.api.Timeout;
 import java.util.concurrent.TimeUnit;
 
@@ -154,48 +157,73 @@ class VpcSweepTest {
   }
 
   /**
-   * Refuses DeleteSecurityGroup with DependencyViolation while another group's rule references
-   * the group, as AWS does (moto deletes it).
+   * Sweeps two lab groups in a lab VPC whose {@code outbound} or inbound rules name each other (AWS
+   * deletes neither while the other's rule names it; so does the local stack), made by the
+   * administrator, as the worker holding exactly the shipped policy: both are deleted, and the VPC.
    */
-  static final class ReferencedGroups implements ExecutionInterceptor {
-    Ec2Client ec2;
-
-    @Override
-    public void beforeExecution(Context.BeforeExecution c, ExecutionAttributes a) {
-      if (c.request() instanceof DeleteSecurityGroupRequest d && Stream.of("", "egress.")
-          .flatMap(p -> ec2.describeSecurityGroups(b -> b.filters(Filter.builder()
-              .name(p + "ip-permission.group-id").values(d.groupId()).build()))
-              .securityGroups().stream())
-          .anyMatch(g -> !g.groupId().equals(d.groupId()))) {
-        throw Ec2Exception.builder().statusCode(400).awsErrorDetails(AwsErrorDetails.builder()
-            .errorCode("DependencyViolation").serviceName("Ec2")
-            .errorMessage("resource " + d.groupId() + " has a dependent object").build()).build();
+  private void sweepsLabGroupsNamingEachOther(String labId, boolean outbound) throws Exception {
+    MotoProcess.Admin admin = MotoServer.enforceIamAsShippedPolicy();
+    lab = new Lab();
+    try (Ec2Client ec2 = Ec2Client.builder().endpointOverride(URI.create(MotoServer.endpoint()))
+        .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(
+            AwsBasicCredentials.create(admin.accessKeyId(), admin.secretAccessKey()))).build()) {
+      String vpc = ec2.createVpc(b -> b.cidrBlock("10.7.0.0/16")
+          .tagSpecifications(LabSweepTest.tags(ResourceType.VPC, labId))).vpc().vpcId();
+      String[] ids = Stream.of("web", "db").map(n -> ec2.createSecurityGroup(b -> b.groupName(n)
+          .description(n).vpcId(vpc)
+          .tagSpecifications(LabSweepTest.tags(ResourceType.SECURITY_GROUP, labId)))
+          .groupId()).toArray(String[]::new);
+      for (int i = 0; i < 2; i++) {
+        String group = ids[i];
+        String named = ids[1 - i];
+        IpPermission other = IpPermission.builder().ipProtocol("tcp").fromPort(443).toPort(443)
+            .userIdGroupPairs(g -> g.groupId(named)).build();
+        if (outbound) {
+          ec2.authorizeSecurityGroupEgress(b -> b.groupId(group).ipPermissions(other));
+        } else {
+          ec2.authorizeSecurityGroupIngress(b -> b.groupId(group).ipPermissions(other));
+        }
       }
+
+      DeleteLabResourcesOutput out = lab.inventory.deleteLabResources(new LabInput(labId));
+
+      assertThat(out.blocked()).isEmpty();
+      assertThat(out.deleted().get(ResourceKind.SECURITY_GROUPS)).containsExactlyInAnyOrder(ids);
+      assertThat(out.deleted().get(ResourceKind.VPCS)).containsExactly(vpc);
+      assertThat(ec2.describeSecurityGroups().securityGroups())
+          .noneMatch(g -> List.of(ids).contains(g.groupId()) || vpc.equals(g.vpcId()));
+      assertThat(ec2.describeVpcs().vpcs()).noneMatch(v -> v.vpcId().equals(vpc));
     }
   }
 
   @Test
-  void labGroupsThatReferenceEachOtherAreDeleted() {
-    ReferencedGroups rule = new ReferencedGroups();
-    lab = new Lab(List.of(rule));
-    Ec2Client ec2 = rule.ec2 = lab.clients.ec2();
-    String labId = "lab-groups";
-    String[] ids = Stream.of("web", "db").map(n -> ec2.createSecurityGroup(b -> b.groupName(n)
-        .description(n).tagSpecifications(LabSweepTest.tags(ResourceType.SECURITY_GROUP, labId)))
-        .groupId()).toArray(String[]::new);
-    // Each admits the other: AWS deletes neither while the other's rule names it.
-    for (int i = 0; i < 2; i++) {
-      String group = ids[i];
-      String other = ids[1 - i];
-      ec2.authorizeSecurityGroupIngress(b -> b.groupId(group).ipPermissions(p -> p
-          .ipProtocol("tcp").fromPort(443).toPort(443).userIdGroupPairs(g -> g.groupId(other))));
-    }
+  void labGroupsThatReferenceEachOtherAreDeleted() throws Exception {
+    sweepsLabGroupsNamingEachOther("lab-groups", false);
+  }
+
+  @Test
+  void aGroupNotTaggedForTheLabThatNamesALabGroupIsLeftAsItIs() {
+    lab = new Lab();
+    Ec2Client ec2 = lab.clients.ec2();
+    String labId = "lab-named";
+    String ours = ec2.createSecurityGroup(b -> b.groupName("lab").description("lab")
+        .tagSpecifications(LabSweepTest.tags(ResourceType.SECURITY_GROUP, labId))).groupId();
+    String theirs = ec2.createSecurityGroup(b -> b.groupName("app").description("app")).groupId();
+    ec2.authorizeSecurityGroupEgress(b -> b.groupId(theirs).ipPermissions(p -> p.ipProtocol("tcp")
+        .fromPort(443).toPort(443).userIdGroupPairs(g -> g.groupId(ours))));
+    ec2.authorizeSecurityGroupIngress(b -> b.groupId(theirs).ipPermissions(p -> p.ipProtocol("tcp")
+        .fromPort(22).toPort(22).userIdGroupPairs(g -> g.groupId(ours))));
+    SecurityGroup before = ec2.describeSecurityGroups(b -> b.groupIds(theirs)).securityGroups().get(0);
 
     DeleteLabResourcesOutput out = lab.inventory.deleteLabResources(new LabInput(labId));
 
-    assertThat(out.blocked()).isEmpty();
-    assertThat(out.deleted().get(ResourceKind.SECURITY_GROUPS)).containsExactlyInAnyOrder(ids);
-    assertThat(ec2.describeSecurityGroups().securityGroups())
-        .noneMatch(g -> List.of(ids).contains(g.groupId()));
+    assertThat(out.blocked()).singleElement().satisfies(b -> assertThat(b)
+        .startsWith("security group " + ours + ": ").contains("DependencyViolation"));
+    assertThat(out.deleted().get(ResourceKind.SECURITY_GROUPS)).isEmpty();
+    assertThat(out.remaining().get(ResourceKind.SECURITY_GROUPS)).containsExactly(ours);
+    assertThat(ec2.describeSecurityGroups(b -> b.groupIds(theirs)).securityGroups())
+        .containsExactly(before);
+    assertThat(lab.calls.count("Ec2", "RevokeSecurityGroupIngress")
+        + lab.calls.count("Ec2", "RevokeSecurityGroupEgress")).as("rules revoked").isZero();
   }
 }

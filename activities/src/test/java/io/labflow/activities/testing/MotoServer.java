@@ -53,6 +53,7 @@ public final class MotoServer implements BeforeAllCallback, BeforeEachCallback {
     System.setProperty("aws.region", MotoProcess.REGION);
     System.setProperty("aws.accessKeyId", accessKey);
     System.setProperty("aws.secretAccessKey", secretKey);
+    System.clearProperty("aws.sessionToken");
   }
 
   /**
@@ -71,6 +72,18 @@ public final class MotoServer implements BeforeAllCallback, BeforeEachCallback {
     MotoProcess.Admin admin = running.moto.enforceIamWithAdmin("labflow-admin");
     useCredentials(admin.accessKeyId(), admin.secretAccessKey());
     return admin.arn();
+  }
+
+  /**
+   * Turns IAM enforcement on with the worker as {@code scripts/stack} makes it for {@code
+   * LABFLOW_WORKER_AS=policy} (a session of the role holding exactly the shipped worker policy) and
+   * points the SDK's standard configuration at that session. Returns the administrator.
+   */
+  public static MotoProcess.Admin enforceIamAsShippedPolicy() throws IOException {
+    MotoProcess.Principals worker = running.moto.enforceIam(MotoProcess.WorkerAs.POLICY);
+    useCredentials(worker.accessKeyId(), worker.secretAccessKey());
+    System.setProperty("aws.sessionToken", worker.sessionToken());
+    return worker.admin();
   }
 
   private record Running(MotoProcess moto) implements ExtensionContext.Store.CloseableResource {
