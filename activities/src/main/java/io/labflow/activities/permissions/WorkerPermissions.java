@@ -172,6 +172,7 @@ public final class WorkerPermissions {
           tagged("Ec2.DetachInternetGateway", "internet-gateway", "vpc"),
           tagged("Ec2.DeleteInternetGateway", "internet-gateway"),
           tagged("Ec2.RevokeSecurityGroupIngress", "security-group"),
+          tagged("Ec2.RevokeSecurityGroupEgress", "security-group"),
           tagged("Ec2.DeleteSecurityGroup", "security-group"),
           tagged("Ec2.DeleteSubnet", "subnet"),
           tagged("Ec2.DeleteVpc", "vpc"),

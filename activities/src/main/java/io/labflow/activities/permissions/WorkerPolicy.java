@@ -157,8 +157,11 @@ public final class WorkerPolicy {
     dropGranted(byScope, PolicyScope.STACK_EC2, PolicyScope.ANY);
     dropGranted(byScope, PolicyScope.STACK_BUCKET, PolicyScope.BUCKET);
     // The stack's EC2 resources carry the stack's lab tag, so CloudFormation's deletes of them are
-    // covered by the sweep's tag-bound statements; only what carries no tag (routes) stays.
-    dropGranted(byScope, PolicyScope.STACK_EC2, PolicyScope.LAB_TAGGED_EC2);
+    // covered by the sweep's tag-bound statements; only what carries no tag (routes) stays, and
+    // RevokeSecurityGroupEgress, which CloudFormation calls while it creates a group (replacing
+    // the default outbound rule), before the group need carry its tag.
+    dropGranted(byScope, PolicyScope.STACK_EC2, PolicyScope.LAB_TAGGED_EC2,
+        "ec2:RevokeSecurityGroupEgress");
     return byScope;
   }
 
@@ -167,9 +170,10 @@ public final class WorkerPolicy {
   }
 
   private static void dropGranted(Map<PolicyScope, Map<List<String>, Set<String>>> byScope,
-      PolicyScope from, PolicyScope grantedIn) {
+      PolicyScope from, PolicyScope grantedIn, String... kept) {
     Set<String> granted = new TreeSet<>();
     byScope.getOrDefault(grantedIn, Map.of()).values().forEach(granted::addAll);
+    granted.removeAll(List.of(kept));
     byScope.computeIfPresent(from, (k, byTypes) -> {
       byTypes.values().forEach(v -> v.removeAll(granted));
       byTypes.values().removeIf(Set::isEmpty);

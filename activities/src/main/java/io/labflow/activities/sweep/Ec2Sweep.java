@@ -33,8 +33,8 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroup;
  * retained, a DELETE_FAILED stack, an emulator gap). One pass ({@link #clear}) lists each kind
  * with a filter and deletes what is the lab's in dependency order: instances (terminated and
  * waited for), detached network interfaces, route tables (after their subnet associations),
- * internet gateways (after detaching them), security groups (after revoking their inbound rules
- * that admit other groups), subnets. It runs over what carries the lab's tag, then the lab's VPCs
+ * internet gateways (after detaching them), security groups (after revoking their rules that
+ * name other groups), subnets. It runs over what carries the lab's tag, then the lab's VPCs
  * are deleted.
  *
  * <p>{@code DeleteVpc} answers {@code DependencyViolation} while anything is left in the VPC: on
@@ -94,8 +94,8 @@ final class Ec2Sweep {
         continue;
       }
       if (kind == SECURITY_GROUPS) {
-        // Lab groups that admit each other refuse each other's delete (DependencyViolation): as
-        // AWS documents, the referencing rules go first (only the lab's own groups' rules).
+        // Lab groups whose rules (inbound or outbound) name each other refuse each other's delete
+        // (DependencyViolation): as AWS documents, those rules go first (only the lab's groups').
         found.stream().filter(r -> r.own() && r.ours(labId)).forEach(r -> swept.run(
             kind.what() + " " + r.id(), () -> revokeGroupReferences(r.id())));
       }
@@ -233,22 +233,28 @@ final class Ec2Sweep {
     }
   }
 
-  /**
-   * Revokes the group's inbound rules that admit another security group. (Outbound ones are left:
-   * the worker policy grants RevokeSecurityGroupEgress only through CloudFormation.)
-   */
+  /** Revokes the group's inbound and outbound rules that name another security group. */
   private void revokeGroupReferences(String id) {
     for (SecurityGroup g : ec2.describeSecurityGroups(b -> b.groupIds(id)).securityGroups()) {
-      List<IpPermission> in = g.ipPermissions().stream()
-          .map(p -> IpPermission.builder().ipProtocol(p.ipProtocol()).fromPort(p.fromPort())
-              .toPort(p.toPort()).userIdGroupPairs(p.userIdGroupPairs().stream()
-                  .filter(other -> !id.equals(other.groupId())).toList()).build())
-          .filter(p -> !p.userIdGroupPairs().isEmpty())
-          .toList();
+      List<IpPermission> in = namingOthers(g.ipPermissions(), id);
+      List<IpPermission> out = namingOthers(g.ipPermissionsEgress(), id);
       if (!in.isEmpty()) {
         ignoreNotFound(() -> ec2.revokeSecurityGroupIngress(b -> b.groupId(id).ipPermissions(in)));
       }
+      if (!out.isEmpty()) {
+        ignoreNotFound(() -> ec2.revokeSecurityGroupEgress(b -> b.groupId(id).ipPermissions(out)));
+      }
     }
+  }
+
+  /** Of these rules of group {@code id}, those that name another group, with only those groups. */
+  private static List<IpPermission> namingOthers(List<IpPermission> rules, String id) {
+    return rules.stream()
+        .map(p -> IpPermission.builder().ipProtocol(p.ipProtocol()).fromPort(p.fromPort())
+            .toPort(p.toPort()).userIdGroupPairs(p.userIdGroupPairs().stream()
+                .filter(other -> !id.equals(other.groupId())).toList()).build())
+        .filter(p -> !p.userIdGroupPairs().isEmpty())
+        .toList();
   }
 
   private static void ignoreNotFound(Runnable r) {

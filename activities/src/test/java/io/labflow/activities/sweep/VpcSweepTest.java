@@ -202,6 +202,11 @@ class VpcSweepTest {
   }
 
   @Test
+  void labGroupsWhoseOutboundRulesNameEachOtherAreDeleted() throws Exception {
+    sweepsLabGroupsNamingEachOther("lab-egress", true);
+  }
+
+  @Test
   void aGroupNotTaggedForTheLabThatNamesALabGroupIsLeftAsItIs() {
     lab = new Lab();
     Ec2Client ec2 = lab.clients.ec2();

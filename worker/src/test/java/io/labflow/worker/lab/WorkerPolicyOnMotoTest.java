@@ -101,7 +101,8 @@ class WorkerPolicyOnMotoTest {
     Map<String, String> all = new TreeMap<>(others);
     for (String op : List.of("TerminateInstances", "DeleteNetworkInterface", "DisassociateRouteTable",
         "DeleteRouteTable", "DetachInternetGateway", "DeleteInternetGateway",
-        "RevokeSecurityGroupIngress", "DeleteSecurityGroup", "DeleteSubnet", "DeleteVpc")) {
+        "RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress", "DeleteSecurityGroup", "DeleteSubnet",
+        "DeleteVpc")) {
       all.put("Ec2." + op, "only for a half-deleted stack's tagged leftovers (LabSweepTest)");
     }
     return all;
