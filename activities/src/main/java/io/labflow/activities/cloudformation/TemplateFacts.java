@@ -1,6 +1,5 @@
 package io.labflow.activities.cloudformation;
 
-import io.labflow.activities.common.AwsFailures;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -43,8 +43,8 @@ public final class TemplateFacts {
   /**
    * The text of a {@code templateFile}, a path relative to the definitions directory.
    *
-   * @throws IllegalArgumentException naming the templateFile when it leaves the directory or
-   *     cannot be read
+   * @throws IllegalArgumentException naming the templateFile when it leaves the directory, cannot
+   *     be read or is not YAML or JSON
    */
   public static String read(Path definitionsDir, String templateFile) {
     Path dir = definitionsDir.toAbsolutePath().normalize();
@@ -54,9 +54,18 @@ public final class TemplateFacts {
           "templateFile '" + templateFile + "' leaves the definitions directory " + dir);
     }
     try {
-      return Files.readString(p, StandardCharsets.UTF_8);
+      String body = Files.readString(p, StandardCharsets.UTF_8);
+      compose(body);
+      return body;
     } catch (IOException e) {
       throw new IllegalArgumentException("templateFile '" + templateFile + "': cannot read " + p);
+    } catch (YAMLException e) {
+      String why = e instanceof MarkedYAMLException m && m.getProblemMark() != null
+          ? "line " + (m.getProblemMark().getLine() + 1) + ", column "
+              + (m.getProblemMark().getColumn() + 1) + ": " + m.getProblem()
+          : e.getMessage().lines().findFirst().orElse("");
+      throw new IllegalArgumentException("templateFile '" + templateFile + "': " + p
+          + " is not valid YAML or JSON (" + why + ")");
     }
   }
 
@@ -94,15 +103,11 @@ public final class TemplateFacts {
         .toList();
   }
 
+  /** The template's nodes; a text {@link #read} did not return may throw {@link YAMLException}. */
   private static Node compose(String body) {
-    try {
-      // JSON is YAML but for tabs, which JSON allows between tokens (and nowhere else unescaped).
-      boolean json = body.stripLeading().startsWith("{");
-      return new Yaml().compose(new StringReader(json ? body.replace('\t', ' ') : body));
-    } catch (YAMLException e) {
-      throw AwsFailures.invalidInput("the CloudFormation template is not valid YAML or JSON: "
-          + e.getMessage());
-    }
+    // JSON is YAML but for tabs, which JSON allows between tokens (and nowhere else unescaped).
+    boolean json = body.stripLeading().startsWith("{");
+    return new Yaml().compose(new StringReader(json ? body.replace('\t', ' ') : body));
   }
 
   private static Stream<Node> resources(Node template, String type) {

@@ -1,9 +1,12 @@
 package io.labflow.worker.cli;
 
+import io.labflow.worker.preflight.AwsLabPreflight;
 import io.labflow.worker.runtime.Composition;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.workflows.binding.ParameterBinder;
+import io.labflow.workflows.binding.SiteParameters;
 import io.labflow.workflows.definition.LoadResult;
+import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.Definition;
 import io.labflow.worker.render.LabPlan;
 import io.labflow.workflows.yaml.Diagnostic;
@@ -12,8 +15,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** Finds, reads and validates the step file a command names. */
 final class DefinitionFiles {
@@ -82,6 +87,23 @@ final class DefinitionFiles {
       Definition definition, ParameterBinder.BindResult bound, String labId) {
     List<String> problems = new ArrayList<>(sentences(bound.errorsBesidesMissing()));
     problems.addAll(LabPlan.problems(definition, bound, labId));
+    return problems;
+  }
+
+  /**
+   * The stack templates a run would be refused for, in its preflight's sentences, each templateFile
+   * filled in with the definition's defaults and the site's values (one named by a parameter
+   * without either, or by a step's output, is known only at run time).
+   */
+  static List<String> templateProblems(
+      Path definitionsDir, Path file, Definition definition, SiteParameters site) {
+    ParameterBinder.BindResult bound =
+        bind(definition, null, null, site.merge(definition, Map.of()).parameters());
+    Map<String, Object> known = new HashMap<>(bound.parameters());
+    known.values().removeIf(Objects::isNull); // no value yet: a run may give one
+    List<String> problems = new ArrayList<>();
+    AwsLabPreflight.templates(definitionsDir, null,
+        new ResolvedLab(definition, file.toString(), bound.variant(), known), problems);
     return problems;
   }
 

@@ -1,19 +1,22 @@
 package io.labflow.worker.cli;
 
 import io.labflow.worker.runtime.Composition;
+import io.labflow.workflows.binding.SiteParameters;
 import io.labflow.workflows.definition.LoadResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(
     name = "validate",
     description = {
-      "Checks step files without contacting Temporal or AWS.",
-      "Prints every problem as FILE:LINE:COLUMN: path: message.",
+      "Checks step files, and the stack templates they name, without contacting Temporal or AWS.",
+      "Prints every problem as FILE:LINE:COLUMN: path: message, and a template a run's preflight",
+      "would refuse (in the definitions directory) as FILE: step 'ID' with.templateFile: message.",
       "Exit code: 0 all valid, 1 any invalid, 2 usage error."
     })
 final class ValidateCommand extends BaseCommand {
@@ -21,8 +24,11 @@ final class ValidateCommand extends BaseCommand {
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "Step files to check.")
   List<Path> files;
 
+  @Mixin SiteParametersOption siteParameters;
+
   @Override
   public Integer call() {
+    SiteParameters site = siteParameters.parseOrRefuse();
     int invalid = 0;
     for (Path file : files) {
       String text;
@@ -34,10 +40,12 @@ final class ValidateCommand extends BaseCommand {
         continue;
       }
       LoadResult v = Composition.validate(file.toString(), text);
-      if (v.ok()) {
+      List<?> problems = v.ok() ? DefinitionFiles.templateProblems(
+          root().definitions, file, v.definitionOrNull(), site) : v.errors();
+      if (problems.isEmpty()) {
         out().println(file + ": valid");
       } else {
-        v.errors().forEach(out()::println);
+        problems.forEach(out()::println);
         invalid++;
       }
     }

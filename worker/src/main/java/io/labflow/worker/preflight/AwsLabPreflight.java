@@ -45,27 +45,31 @@ public final class AwsLabPreflight implements Preflight {
 
   @Override
   public void check(String labId, ResolvedLab lab) {
-    Map<ActionStep, String> templates = templates(labId, lab);
+    List<String> problems = new ArrayList<>();
+    Map<ActionStep, String> templates = templates(definitionsDir, labId, lab, problems);
+    if (!problems.isEmpty()) {
+      throw AwsPreflight.failed(String.join("\n", problems));
+    }
     aws.check(labId, verifications(labId, lab), settings(lab, templates));
     quotas.checkLab(labId, lab.definition(), templates);
   }
 
   /**
    * The text of each stack step's template, its {@code templateFile} filled in with the run's
-   * values ({@link LabNeeds#templateFiles}).
+   * values ({@link LabNeeds#templateFiles}): the preflight's and {@code labflow validate}'s.
    *
-   * @throws io.temporal.failure.ApplicationFailure {@code PreflightFailed} naming the file, the
-   *     step and its templateFile when one leaves the definitions directory or cannot be read:
-   *     refused before the first step, not by the stack step after earlier steps created things
+   * @param problems gets one sentence, naming the file, the step and its templateFile, for each
+   *     that leaves the definitions directory, cannot be read or is no YAML or JSON: refused
+   *     before the first step, not by the stack step after earlier steps created things
    */
-  Map<ActionStep, String> templates(String labId, ResolvedLab lab) {
+  public static Map<ActionStep, String> templates(Path definitionsDir, String labId,
+      ResolvedLab lab, List<String> problems) {
     Map<ActionStep, String> out = new HashMap<>();
     LabNeeds.templateFiles(labId, lab).forEach((s, file) -> {
       try {
         out.put(s, TemplateFacts.read(definitionsDir, file));
       } catch (IllegalArgumentException e) {
-        throw AwsPreflight.failed(lab.source() + ": step '" + s.id() + "' with.templateFile: "
-            + e.getMessage());
+        problems.add(lab.source() + ": step '" + s.id() + "' with.templateFile: " + e.getMessage());
       }
     });
     return out;

@@ -70,7 +70,8 @@ public record WorkerPolicyScope(
    * The resource types of these CloudFormation templates (a definition's {@link #templateFiles}, or
    * all of the library's), read from the definitions directory.
    *
-   * @throws IllegalArgumentException naming a template that leaves the directory or cannot be read
+   * @throws IllegalArgumentException naming a template that leaves the directory, cannot be read
+   *     or is no YAML or JSON
    */
   public static Set<String> stackTypes(Path definitionsDir, List<String> templateFiles) {
     Set<String> types = new LinkedHashSet<>();

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.worker.e2e.Labs;
+import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.Tools;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
@@ -52,6 +54,41 @@ class CliOfflineTest {
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out()).startsWith("/nonexistent/lab.yaml:0:0: $: cannot read the file");
     assertThat(r.all()).doesNotContain("\tat ");
+  }
+
+  /**
+   * The stack templates a definition names, with its defaults and the site parameters, are read as
+   * the run's preflight reads them and refused with its sentence: before, validate read none.
+   */
+  @Test
+  void validateRefusesAMissingOrBrokenStackTemplateAsThePreflightWould(@TempDir Path dir)
+      throws Exception {
+    String text = Files.readString(Lab.defaultedTemplateDefinition(dir));
+    Path missing = Files.writeString(dir.resolve("missing.yaml"),
+        text.replace("topic.yaml", "nope.yaml"));
+    Path broken = Files.writeString(dir.resolve("broken.yaml"),
+        text.replace("topic.yaml", "bad.yaml"));
+    Files.writeString(dir.resolve("templates/bad.yaml"), "Resources:\n  X: [a,\n");
+    Path templates = dir.resolve("templates").toAbsolutePath();
+
+    CliRun r = run("--definitions", dir.toString(), "validate", dir.resolve("param-default.yaml")
+        .toString(), dir.resolve("param-template.yaml").toString(), missing.toString(),
+        broken.toString());
+
+    assertThat(r.code()).as(r.all()).isEqualTo(1);
+    // A required parameter with no value names its template only at run time: not read.
+    assertThat(r.out()).contains(dir.resolve("param-default.yaml") + ": valid\n",
+        dir.resolve("param-template.yaml") + ": valid\n");
+    assertThat(r.out()).contains(missing + ": step 'stack' with.templateFile: templateFile"
+        + " 'templates/nope.yaml': cannot read " + templates.resolve("nope.yaml") + "\n",
+        broken + ": step 'stack' with.templateFile: templateFile 'templates/bad.yaml': "
+            + templates.resolve("bad.yaml") + " is not valid YAML or JSON (line 3, column 1:"
+            + " expected the node content, but found '<stream end>')\n",
+        "2 valid, 2 invalid");
+    // The site's value comes before the definition's default, as the worker binds them.
+    CliRun site = run("--definitions", dir.toString(), "validate", missing.toString(),
+        "--site-parameters", "{\"template\": \"env.yaml\"}");
+    assertThat(site.code()).as(site.all()).isZero();
   }
 
   @Test
