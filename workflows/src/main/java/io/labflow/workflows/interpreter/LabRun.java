@@ -61,6 +61,8 @@ final class LabRun {
   private Supplier<String> learnerDetails = () -> "";
   /** When the lab entered its state (workflow time, ms); 0 before the first change. */
   private long stateSince;
+  /** Whether the keep-alive ran out: the teardown that follows is the lab's own. */
+  private boolean expired;
 
   String labId() {
     return labId;
@@ -89,6 +91,14 @@ final class LabRun {
 
   String liveUntil() {
     return liveUntil;
+  }
+
+  boolean expired() {
+    return expired;
+  }
+
+  void expire() {
+    expired = true;
   }
 
   /** The keep-alive moved (an extension): when the lab is live until, for the details. */

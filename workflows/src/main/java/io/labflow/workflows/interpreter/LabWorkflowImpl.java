@@ -115,7 +115,9 @@ public class LabWorkflowImpl implements LabWorkflow {
     Duration keepAlive = lab.definition().keepAlive();
     lab.live(keepAlive);
     if (!lifetime.await()) {
-      log.info("lab {}: keep-alive of {} is over, tearing down", lab.labId(), keepAlive);
+      log.info("lab {}: keep-alive over (live until {}), tearing down", lab.labId(),
+          lab.liveUntil());
+      lab.expire();
       // A switch runs in an Update holding the lock: paused, it is torn down as by the Update
       // teardown; still running, it rolls back if it pauses (labs from before version 1 waited out
       // the pause, then rolled back).
