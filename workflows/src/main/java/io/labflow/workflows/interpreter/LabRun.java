@@ -40,7 +40,8 @@ final class LabRun {
   final StepLedger ledger = new StepLedger(this::publishDetails);
   private final List<SearchAttributeUpdate<?>> attributes = new ArrayList<>();
 
-  private String labId;
+  /** The workflow id until the request names the lab: a signal may come before the run starts. */
+  private String labId = Workflow.getInfo().getWorkflowId();
   private String definitionName;
   private String variant;
   private LabState state = LabState.RESOLVING;
@@ -119,7 +120,6 @@ final class LabRun {
   LabRequest admit(RawValue input) {
     // Queued before the input is read, so that a run whose input is refused is still found by its
     // lab id (the workflow id); it goes out with the first upsert either way.
-    labId = Workflow.getInfo().getWorkflowId();
     set(LabSearchAttributes.LAB_ID, labId);
     LabRequest request;
     try {
