@@ -112,8 +112,8 @@ final class LabDetails {
   }
 
   private static String oneLine(String s) {
-    String one = s.replace('\n', ' ').replace('|', '/');
-    return one.length() > MAX_ERROR ? one.substring(0, MAX_ERROR - 3) + "..." : one;
+    String one = s.replace('\n', ' ');
+    return plain(one.length() > MAX_ERROR ? one.substring(0, MAX_ERROR - 3) + "..." : one);
   }
 
   /**
@@ -168,8 +168,9 @@ final class LabDetails {
   }
 
   /**
-   * Text shown as written: a message, hint or finding quotes policy JSON ({@code "*"}, {@code
-   * ["s3:GetObject"]}) that Markdown would otherwise read as emphasis or links.
+   * Text shown as written: a message, hint, finding, error or notice quotes policy JSON ({@code
+   * "*"}, {@code ["s3:GetObject"]}) or ARNs ({@code arn:aws:s3:::b/*}) that Markdown would
+   * otherwise read as emphasis or links.
    */
   private static String plain(String text) {
     return text.replaceAll("([\\\\`*_\\[\\]<>#|~])", "\\\\$1");
