@@ -48,6 +48,8 @@ final class LabRun {
   private Definition definition;
   private Map<String, Object> params = Map.of();
   private String pausedStep;
+  /** When the pause ends without a decision (the lab then rolls back); null for never. */
+  private String pausedUntil;
   private String lastError;
   private Decision decision;
   private boolean teardownRequested;
@@ -176,8 +178,9 @@ final class LabRun {
     lastError = error;
   }
 
-  void pause(String stepId) {
+  void pause(String stepId, String until) {
     pausedStep = stepId;
+    pausedUntil = until;
     setState(LabState.PAUSED);
   }
 
@@ -289,8 +292,8 @@ final class LabRun {
 
   /** Keeps the Web UI's current details in step with the lab (no history event). */
   void publishDetails() {
-    Workflow.setCurrentDetails(
-        LabDetails.render(status(), liveUntil, definition, learnerDetails.get()));
+    Workflow.setCurrentDetails(LabDetails.render(status(),
+        state == LabState.PAUSED ? pausedUntil : liveUntil, definition, learnerDetails.get()));
   }
 
   /** A step's {@code with} (or an undo's) evaluated over the lab's scope as it is now. */
