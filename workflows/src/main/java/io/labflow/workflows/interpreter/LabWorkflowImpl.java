@@ -212,8 +212,7 @@ public class LabWorkflowImpl implements LabWorkflow {
   public void requestTeardown() {
     Supplier<Boolean> ready = () -> lab.state() == LabState.LIVE || lab.state() == LabState.PAUSED
         || lab.state().isFinal();
-    boolean waits = !ready.get();
-    if (waits) {
+    if (!ready.get()) {
       // The teardown asked for is said while it waits (status, details), not only once it runs.
       lab.notice("teardown (signal requestTeardown) waits until lab " + lab.labId()
           + " is live or paused, then runs");
@@ -221,9 +220,7 @@ public class LabWorkflowImpl implements LabWorkflow {
     Workflow.await(ready);
     try {
       teardown(null);
-      if (waits) {
-        lab.notice(null);
-      }
+      lab.notice(null);
     } catch (ApplicationFailure notApplied) {
       // A signal cannot be refused: the reason goes where a person looks (status, details, log).
       lab.notice("teardown (signal requestTeardown): " + notApplied.getOriginalMessage());
