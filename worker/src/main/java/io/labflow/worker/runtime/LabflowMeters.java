@@ -31,7 +31,7 @@ public final class LabflowMeters implements MeterFilter {
       LAB_PAUSED, "1 for each paused lab, from Temporal visibility",
       LabMeters.TRANSITIONS, "Lab state changes, counted by the lab's workflow",
       LabMeters.TIME_IN_STATE, "Time a lab spent in a state, recorded when it leaves it",
-      LabMeters.EXPIRY_WARNINGS, "Live labs that warned that their keep-alive runs out",
+      LabMeters.EXPIRY_WARNINGS, "Warnings that a live lab's keep-alive runs out (one a deadline)",
       LabMeters.FLEET_NIGHT, "Length of a fleet night, start to report",
       LabMeters.FLEET_NIGHT_LABS, "Labs of the fleet's last night by outcome",
       LabMeters.FLEET_QUARANTINED, "Labs of the fleet in quarantine after its last night",

@@ -28,18 +28,20 @@ final class LabDetails {
 
   /**
    * @param s the lab's status
-   * @param liveUntil when a live lab's keep-alive runs out ({@code 2026-12-02T07:20Z}), or null
+   * @param until when a live lab's keep-alive or a paused lab's pause runs out ({@code
+   *     2026-12-02T07:20Z}), or null
    * @param definition the lab's definition (its variants are what a live lab may switch to); null
    *     before it is resolved
    * @param learner the learner's tasks and the time left ({@link #learner}); empty for none
    */
-  static String render(LabStatus s, String liveUntil, Definition definition, String learner) {
+  static String render(LabStatus s, String until, Definition definition, String learner) {
     // The lab id first: a run started from the Web UI has no static summary to name it.
     StringBuilder md = new StringBuilder("lab **" + s.labId() + "**"
         + (s.definition() == null ? "" : " · **" + s.definition() + "**")
         + (s.variant() == null ? "" : " · variant **" + s.variant() + "**")
         + " · **" + s.state() + "**"
-        + (s.state() == LabState.LIVE && liveUntil != null ? " until " + liveUntil : "") + "\n\n");
+        + (until != null && (s.state() == LabState.LIVE || s.state() == LabState.PAUSED)
+            ? " until " + until : "") + "\n\n");
     if (!s.steps().isEmpty()) {
       // Lists, not tables: the Web UI renders Markdown tables without cell padding.
       md.append("Steps:\n\n");
@@ -58,7 +60,7 @@ final class LabDetails {
     if (s.notice() != null) {
       md.append("**Notice:** ").append(oneLine(s.notice())).append("\n\n");
     }
-    return md.append(learner).append("**Next:** ").append(next(s, definition)).toString();
+    return md.append(learner).append("**Next:** ").append(next(s, definition, until)).toString();
   }
 
   /** The access matrix of the last step that returned one (a verification). */
@@ -84,13 +86,14 @@ final class LabDetails {
     }
   }
 
-  private static String next(LabStatus s, Definition definition) {
+  private static String next(LabStatus s, Definition definition, String until) {
     return switch (s.state()) {
       case RESOLVING, PROVISIONING -> "wait: the lab is being built.";
       case PAUSED ->
           "step " + s.pausedStep() + " failed. Fix the cause, then send the Update **resume** with"
               + " input `\"RETRY\"` (run it again), `\"SKIP\"` or `\"ROLLBACK\"`; or the Update"
-              + " **teardown**.";
+              + " **teardown**." + (until == null ? "" : " Without a decision by " + until
+              + " the lab rolls back.");
       case LIVE -> {
         String learner = s.learner() == null || s.learner().currentTask() == null ? ""
             : "check your work with the Update **check** (no input); ";
@@ -112,8 +115,8 @@ final class LabDetails {
   }
 
   private static String oneLine(String s) {
-    String one = s.replace('\n', ' ').replace('|', '/');
-    return one.length() > MAX_ERROR ? one.substring(0, MAX_ERROR - 3) + "..." : one;
+    String one = s.replace('\n', ' ');
+    return plain(one.length() > MAX_ERROR ? one.substring(0, MAX_ERROR - 3) + "..." : one);
   }
 
   /**
@@ -168,8 +171,9 @@ final class LabDetails {
   }
 
   /**
-   * Text shown as written: a message, hint or finding quotes policy JSON ({@code "*"}, {@code
-   * ["s3:GetObject"]}) that Markdown would otherwise read as emphasis or links.
+   * Text shown as written: a message, hint, finding, error or notice quotes policy JSON ({@code
+   * "*"}, {@code ["s3:GetObject"]}) or ARNs ({@code arn:aws:s3:::b/*}) that Markdown would
+   * otherwise read as emphasis or links.
    */
   private static String plain(String text) {
     return text.replaceAll("([\\\\`*_\\[\\]<>#|~])", "\\\\$1");

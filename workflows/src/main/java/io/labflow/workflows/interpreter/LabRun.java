@@ -40,13 +40,16 @@ final class LabRun {
   final StepLedger ledger = new StepLedger(this::publishDetails);
   private final List<SearchAttributeUpdate<?>> attributes = new ArrayList<>();
 
-  private String labId;
+  /** The workflow id until the request names the lab: a signal may come before the run starts. */
+  private String labId = Workflow.getInfo().getWorkflowId();
   private String definitionName;
   private String variant;
   private LabState state = LabState.RESOLVING;
   private Definition definition;
   private Map<String, Object> params = Map.of();
   private String pausedStep;
+  /** When the pause ends without a decision (the lab then rolls back); null for never. */
+  private String pausedUntil;
   private String lastError;
   private Decision decision;
   private boolean teardownRequested;
@@ -61,6 +64,8 @@ final class LabRun {
   private Supplier<String> learnerDetails = () -> "";
   /** When the lab entered its state (workflow time, ms); 0 before the first change. */
   private long stateSince;
+  /** Whether the keep-alive ran out: the teardown that follows is the lab's own. */
+  private boolean expired;
 
   String labId() {
     return labId;
@@ -91,6 +96,14 @@ final class LabRun {
     return liveUntil;
   }
 
+  boolean expired() {
+    return expired;
+  }
+
+  void expire() {
+    expired = true;
+  }
+
   /** The keep-alive moved (an extension): when the lab is live until, for the details. */
   void liveUntil(String at) {
     liveUntil = at;
@@ -109,7 +122,6 @@ final class LabRun {
   LabRequest admit(RawValue input) {
     // Queued before the input is read, so that a run whose input is refused is still found by its
     // lab id (the workflow id); it goes out with the first upsert either way.
-    labId = Workflow.getInfo().getWorkflowId();
     set(LabSearchAttributes.LAB_ID, labId);
     LabRequest request;
     try {
@@ -166,8 +178,9 @@ final class LabRun {
     lastError = error;
   }
 
-  void pause(String stepId) {
+  void pause(String stepId, String until) {
     pausedStep = stepId;
+    pausedUntil = until;
     setState(LabState.PAUSED);
   }
 
@@ -279,8 +292,8 @@ final class LabRun {
 
   /** Keeps the Web UI's current details in step with the lab (no history event). */
   void publishDetails() {
-    Workflow.setCurrentDetails(
-        LabDetails.render(status(), liveUntil, definition, learnerDetails.get()));
+    Workflow.setCurrentDetails(LabDetails.render(status(),
+        state == LabState.PAUSED ? pausedUntil : liveUntil, definition, learnerDetails.get()));
   }
 
   /** A step's {@code with} (or an undo's) evaluated over the lab's scope as it is now. */

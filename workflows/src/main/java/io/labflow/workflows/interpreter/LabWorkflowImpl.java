@@ -115,7 +115,9 @@ public class LabWorkflowImpl implements LabWorkflow {
     Duration keepAlive = lab.definition().keepAlive();
     lab.live(keepAlive);
     if (!lifetime.await()) {
-      log.info("lab {}: keep-alive of {} is over, tearing down", lab.labId(), keepAlive);
+      log.info("lab {}: keep-alive over (live until {}), tearing down", lab.labId(),
+          lab.liveUntil());
+      lab.expire();
       // A switch runs in an Update holding the lock: paused, it is torn down as by the Update
       // teardown; still running, it rolls back if it pauses (labs from before version 1 waited out
       // the pause, then rolled back).
@@ -208,10 +210,17 @@ public class LabWorkflowImpl implements LabWorkflow {
 
   @Override
   public void requestTeardown() {
-    Workflow.await(() -> lab.state() == LabState.LIVE || lab.state() == LabState.PAUSED
-        || lab.state().isFinal());
+    Supplier<Boolean> ready = () -> lab.state() == LabState.LIVE || lab.state() == LabState.PAUSED
+        || lab.state().isFinal();
+    if (!ready.get()) {
+      // The teardown asked for is said while it waits (status, details), not only once it runs.
+      lab.notice("teardown (signal requestTeardown) waits until lab " + lab.labId()
+          + " is live or paused, then runs");
+    }
+    Workflow.await(ready);
     try {
       teardown(null);
+      lab.notice(null);
     } catch (ApplicationFailure notApplied) {
       // A signal cannot be refused: the reason goes where a person looks (status, details, log).
       lab.notice("teardown (signal requestTeardown): " + notApplied.getOriginalMessage());

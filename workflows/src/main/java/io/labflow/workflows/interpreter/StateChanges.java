@@ -5,7 +5,6 @@ import io.labflow.workflows.lab.LabMeters;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.temporal.workflow.Workflow;
-import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
 
@@ -37,15 +36,13 @@ final class StateChanges {
       scope.tagged(Map.of("definition", definition, "state", from.name()))
           .timer(LabMeters.TIME_IN_STATE).record(com.uber.m3.util.Duration.ofMillis(now - since));
     }
-    // Only a live lab has a keep-alive (and it is never the first state).
-    Duration keepAlive = from == LabState.LIVE ? run.definition().keepAlive() : null;
-    Duration over = keepAlive != null && now - since >= keepAlive.toMillis() ? keepAlive : null;
-    log.info("lab {}: {} -> {} ({})", lab.labId(), from, to, cause(lab, to, run.liveUntil(), over));
+    log.info("lab {}: {} -> {} ({})", lab.labId(), from, to, cause(lab, to, run.liveUntil(),
+        run.expired()));
     return now;
   }
 
-  /** {@code keepAliveOver}: the keep-alive that ran out, a live lab's own teardown; else null. */
-  private static String cause(LabStatus lab, LabState to, String liveUntil, Duration keepAliveOver) {
+  /** {@code expired}: the keep-alive ran out, so a teardown is the lab's own. */
+  private static String cause(LabStatus lab, LabState to, String liveUntil, boolean expired) {
     LabState from = lab.state();
     String variant = lab.variant() == null ? "" : ", variant " + lab.variant();
     return switch (to) {
@@ -57,8 +54,8 @@ final class StateChanges {
       case COMPLETED -> "every step done";
       case SWITCHING -> "switch to variant " + lab.variant() + " requested";
       case PAUSED -> "step " + lab.pausedStep() + " failed: " + lab.lastError();
-      case TEARING_DOWN -> keepAliveOver != null
-          ? "keep-alive of " + keepAliveOver + " over" : "teardown requested";
+      case TEARING_DOWN -> expired ? "keep-alive over, live until " + liveUntil
+          : "teardown requested";
       case TORN_DOWN -> "every undo done";
       default -> lab.lastError() == null ? "no error recorded" : lab.lastError();
     };

@@ -98,13 +98,14 @@ final class StepRunner {
    * the pause timed out.
    */
   private Decision pause(String stepId, LabState phase) {
-    run.pause(stepId);
     Duration timeout = run.definition().defaults().pauseTimeout();
+    long now = Workflow.currentTimeMillis();
+    run.pause(stepId, timeout == null ? null : Summaries.at(now, timeout));
     boolean decided = true;
     if (timeout == null) {
       Workflow.await(() -> run.decision() != null);
     } else {
-      String summary = Summaries.pause(stepId, Workflow.currentTimeMillis(), timeout);
+      String summary = Summaries.pause(stepId, now, timeout);
       // Labs that paused before the timer was cancelled replay without the cancellation.
       decided = Workflow.getVersion("cancel-pause-timer", Workflow.DEFAULT_VERSION, 1)
               == Workflow.DEFAULT_VERSION

@@ -10,7 +10,7 @@ public final class LabMeters {
   public static final String TRANSITIONS = "labflow_lab_transitions";
   /** The time a lab spent in a state, {@code labflow_lab_state_seconds{definition,state}}. */
   public static final String TIME_IN_STATE = "labflow_lab_state";
-  /** Live labs that warned their keep-alive runs out, {@code labflow_lab_expiry_warnings_total}. */
+  /** Warnings that a keep-alive runs out (one a deadline), {@code labflow_lab_expiry_warnings_total}. */
   public static final String EXPIRY_WARNINGS = "labflow_lab_expiry_warnings";
   /** The length of a fleet's night, {@code labflow_fleet_night_seconds{fleet}}. */
   public static final String FLEET_NIGHT = "labflow_fleet_night";

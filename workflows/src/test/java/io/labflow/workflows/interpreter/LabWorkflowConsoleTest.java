@@ -232,15 +232,17 @@ class LabWorkflowConsoleTest {
 
     LabStatus paused = awaitState(lab, LabState.PAUSED);
     assertThat(paused.pausedStep()).isEqualTo("policy");
-    assertThat(summaries(client, "lab-run-pause", EventType.EVENT_TYPE_TIMER_STARTED))
-        .singleElement()
-        .asString()
-        .matches("paused at policy until \\S+Z, then rollback");
+    String timer = summaries(client, "lab-run-pause", EventType.EVENT_TYPE_TIMER_STARTED).get(0);
+    assertThat(timer).matches("paused at policy until \\S+Z, then rollback");
     String details =
         WorkflowStub.fromTyped(lab)
             .query("__temporal_workflow_metadata", WorkflowMetadata.class)
             .getCurrentDetails();
-    assertThat(details).contains("**PAUSED**", "Update **resume** with input `\"RETRY\"`");
+    // The details say when the pause ends, as the timer does.
+    String until = timer.replaceAll("paused at policy until (\\S+Z), then rollback", "$1");
+    assertThat(details).contains("**PAUSED** until " + until,
+        "Update **resume** with input `\"RETRY\"`", "Without a decision by " + until
+            + " the lab rolls back.");
 
     LabStatus resumed = lab.resume(RawJson.of(Decision.RETRY));
     assertThat(resumed.state()).isIn(LabState.PROVISIONING, LabState.LIVE);

@@ -2,11 +2,15 @@ package io.labflow.workflows.interpreter;
 
 import static io.labflow.workflows.interpreter.Defs.create;
 import static io.labflow.workflows.interpreter.Defs.definition;
+import static io.labflow.workflows.interpreter.Defs.map;
 import static io.labflow.workflows.interpreter.LabTestEnv.awaitState;
 import static io.labflow.workflows.interpreter.LabTestEnv.start;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.uber.m3.tally.Buckets;
 import com.uber.m3.tally.Capabilities;
 import com.uber.m3.tally.CapableOf;
@@ -35,6 +39,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 
 /** A live lab's lifetime: extend within maxLifetime, the warning before expiry, then teardown. */
 @Timeout(90)
@@ -88,6 +93,46 @@ class LabWorkflowLifetimeTest {
         .hasSize(1);
     METRICS.close();
     assertThat(COUNTERS).containsEntry("labflow_lab_expiry_warnings short-lived", 1L);
+  }
+
+  @Test
+  void theStateChangeLineSaysWhetherTheKeepAliveRanOutOrATeardownWasAskedFor(
+      TestWorkflowEnvironment env, WorkflowClient client, Worker worker) {
+    LabTestEnv.reset();
+    Definition d =
+        definition("switchable")
+            .variant("a", map("v", "1"))
+            .variant("b", map("v", "2"))
+            .keepAlive(Duration.ofHours(1))
+            .lifetime(Duration.ofHours(3), Duration.ofMinutes(15))
+            .steps(create("x"))
+            .build();
+    Logger logger = (Logger) LoggerFactory.getLogger(StateChanges.class);
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    try {
+      // Switched halfway through its keep-alive, then left to run out: the lab's own teardown.
+      LabWorkflow switched = start(client, worker, "lab-switched", d, "a");
+      awaitState(switched, LabState.LIVE);
+      env.sleep(Duration.ofMinutes(30));
+      switched.switchVariant(RawJson.of("b"));
+      WorkflowStub.fromTyped(switched).getResult(LabResult.class);
+      // Extended past its keep-alive, then torn down on request.
+      LabWorkflow extended = start(client, worker, "lab-extended", d, "a");
+      awaitState(extended, LabState.LIVE);
+      extended.extend(RawJson.of("2h"));
+      env.sleep(Duration.ofMinutes(90));
+      extended.teardown(null);
+    } finally {
+      logger.detachAppender(lines);
+    }
+    assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage)
+        .filteredOn(l -> l.contains("LIVE -> TEARING_DOWN"))
+        .satisfiesExactly(
+            l -> assertThat(l).startsWith("lab lab-switched: LIVE -> TEARING_DOWN (keep-alive over,"
+                + " live until "),
+            l -> assertThat(l).isEqualTo("lab lab-extended: LIVE -> TEARING_DOWN (teardown requested)"));
   }
 
   private static String details(LabWorkflow lab) {

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.labflow.workflows.input.RawJson;
+import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabState;
@@ -21,7 +22,9 @@ import io.labflow.workflows.lab.StepState;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.OnFailure;
 import io.labflow.workflows.model.RetrySpec;
+import io.temporal.api.sdk.v1.WorkflowMetadata;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.client.WorkflowUpdateStage;
@@ -30,6 +33,8 @@ import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -109,15 +114,32 @@ class LabWorkflowLiveTest {
   }
 
   @Test
-  void requestTeardownSentBeforeTheLabIsLiveTearsItDownOnceLive(WorkflowClient client, Worker worker) {
-    LabWorkflow lab = start(client, worker, "lab-recorded", liveLab(Duration.ofDays(1)), null);
+  void requestTeardownSentBeforeTheLabIsLiveSaysSoAndTearsItDownOnceLive(
+      WorkflowClient client, Worker worker) {
+    CountDownLatch provisioning = new CountDownLatch(2);
+    RESOURCES.meet("Create policy", provisioning);
+    LabTestEnv.RESOLVER.register(liveLab(Duration.ofDays(1)));
+    // Recorded before any worker ran the lab (its first task holds the start and the signal).
+    client.newUntypedWorkflowStub(LabWorkflow.TYPE, WorkflowOptions.newBuilder()
+            .setWorkflowId("lab-recorded").setTaskQueue(worker.getTaskQueue()).build())
+        .signalWithStart("requestTeardown", new Object[0],
+            new Object[] {RawJson.of(new LabRequest("live", null, "lab-recorded", Map.of(), null))});
+    LabWorkflow lab = client.newWorkflowStub(LabWorkflow.class, "lab-recorded");
 
-    lab.requestTeardown();
+    // The waiting teardown shows in the status and the Web UI's details, not only once it runs.
+    String waiting = "teardown (signal requestTeardown) waits until lab lab-recorded is live or"
+        + " paused, then runs";
+    assertThat(LabTestEnv.awaitStatus(lab, s -> s.steps().size() == 2
+        && s.steps().get(1).state() == StepState.RUNNING).notice()).isEqualTo(waiting);
+    assertThat(WorkflowStub.fromTyped(lab).query("__temporal_workflow_metadata",
+        WorkflowMetadata.class).getCurrentDetails()).contains("**Notice:** " + waiting);
+    provisioning.countDown();
 
     LabResult result = WorkflowStub.fromTyped(lab).getResult(LabResult.class);
     assertThat(result.state()).isEqualTo(LabState.TORN_DOWN);
-    assertThat(RESOURCES.log())
-        .containsExactly("Create role", "Create policy", "Delete policy", "Delete role");
+    assertThat(lab.status().notice()).isNull();
+    assertThat(RESOURCES.log()).containsExactly(
+        "Create role", "Create policy", "Met policy", "Delete policy", "Delete role");
   }
 
   @Test

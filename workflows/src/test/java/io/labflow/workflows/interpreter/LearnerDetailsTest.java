@@ -3,13 +3,15 @@ package io.labflow.workflows.interpreter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.workflows.lab.CheckAnswer;
+import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LearnerProgress;
 import io.labflow.workflows.lab.LearnerProgress.TaskState;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** The learner's details quote policy JSON as written, not as Markdown emphasis or links. */
+/** The details quote policy JSON and ARNs as written, not as Markdown emphasis or links. */
 @Tag("fast")
 class LearnerDetailsTest {
 
@@ -40,5 +42,23 @@ class LearnerDetailsTest {
             "- ✗ scope: Allow s3\\_ListBucket \\*only\\* on the bucket."
                 + " *Hint:* \"Action\": \\[\"s3:ListBucket\"\\]"
                 + " (policy p allows s3:GetObject on every resource (\"\\*\"))");
+  }
+
+  @Test
+  void theLastErrorAndTheNoticeAreShownAsWritten() {
+    String error = "step 'grant' (AttachRolePolicy) failed: AccessDenied: not authorized on"
+        + " arn:aws:s3:::b/*; rolled back: none; could not roll back: put (DeleteObject:"
+        + " AccessDenied: not authorized on arn:aws:s3:::b/*)";
+    LabStatus s = new LabStatus("lab-1", "d", "v", LabState.FAILED, List.of(), null, error,
+        "teardown (signal requestTeardown): teardown of lab lab-1 incomplete; torn down: none;"
+            + " could not tear down: put (DeleteObject: AccessDenied: on arn:aws:s3:::b/*)", null);
+
+    String md = LabDetails.render(s, null, null, "");
+
+    assertThat(md)
+        .contains("**Last error:** step 'grant' (AttachRolePolicy) failed: AccessDenied: not"
+            + " authorized on arn:aws:s3:::b/\\*; rolled back: none; could not roll back: put"
+            + " (DeleteObject: AccessDenied: not authorized on arn:aws:s3:::b/\\*)")
+        .contains("could not tear down: put (DeleteObject: AccessDenied: on arn:aws:s3:::b/\\*)");
   }
 }
