@@ -14,15 +14,11 @@ import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.OnFailure;
 import io.labflow.workflows.model.Step;
-import io.temporal.common.SearchAttributeKey;
-import io.temporal.common.SearchAttributeUpdate;
 import io.temporal.common.converter.RawValue;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -38,7 +34,7 @@ final class LabRun {
   private static final Logger log = Workflow.getLogger(LabRun.class);
 
   final StepLedger ledger = new StepLedger(this::publishDetails);
-  private final List<SearchAttributeUpdate<?>> attributes = new ArrayList<>();
+  private final SearchAttributeQueue attributes = new SearchAttributeQueue();
 
   /** The workflow id until the request names the lab: a signal may come before the run starts. */
   private String labId = Workflow.getInfo().getWorkflowId();
@@ -122,7 +118,7 @@ final class LabRun {
   LabRequest admit(RawValue input) {
     // Queued before the input is read, so that a run whose input is refused is still found by its
     // lab id (the workflow id); it goes out with the first upsert either way.
-    set(LabSearchAttributes.LAB_ID, labId);
+    attributes.set(LabSearchAttributes.LAB_ID, labId);
     LabRequest request;
     try {
       request = RequestGate.admit(input);
@@ -133,10 +129,10 @@ final class LabRun {
     runOnFailure = request.onFailure();
     definitionName = request.definition();
     variant = request.variant();
-    set(LabSearchAttributes.DEFINITION, definitionName);
-    set(LabSearchAttributes.VARIANT, variant);
-    set(LabSearchAttributes.STATE, state.name());
-    flush();
+    attributes.set(LabSearchAttributes.DEFINITION, definitionName);
+    attributes.set(LabSearchAttributes.VARIANT, variant);
+    attributes.set(LabSearchAttributes.STATE, state.name());
+    attributes.flush();
     return request;
   }
 
@@ -146,8 +142,8 @@ final class LabRun {
     params = resolved.parameters() == null ? Map.of() : resolved.parameters();
     variant = resolved.variant();
     definitionName = definition.name();
-    set(LabSearchAttributes.DEFINITION, definitionName);
-    set(LabSearchAttributes.VARIANT, variant);
+    attributes.set(LabSearchAttributes.DEFINITION, definitionName);
+    attributes.set(LabSearchAttributes.VARIANT, variant);
     ledger.addPending(definition.steps());
     setState(LabState.PROVISIONING);
   }
@@ -165,7 +161,7 @@ final class LabRun {
   /** A live lab starts switching to another variant (its steps on change run next). */
   void switching(String newVariant) {
     variant = newVariant;
-    set(LabSearchAttributes.VARIANT, variant);
+    attributes.set(LabSearchAttributes.VARIANT, variant);
     setState(LabState.SWITCHING);
     ledger.addPending(definition.onVariantChange());
   }
@@ -258,30 +254,14 @@ final class LabRun {
     return new LabResult(labId, state, ledger.snapshot(false));
   }
 
-  /** Queues a search attribute for the next upsert; null unsets it. */
-  private void set(SearchAttributeKey<String> key, String value) {
-    attributes.add(value == null ? key.valueUnset() : key.valueSet(value));
-  }
-
-  /**
-   * Sends the queued search attributes in one upsert: every upsert is a history event, and {@code
-   * LabState} changes only with the state, never per step (N steps stay within 6N+12 events).
-   */
-  private void flush() {
-    if (!attributes.isEmpty()) {
-      Workflow.upsertTypedSearchAttributes(attributes.toArray(new SearchAttributeUpdate<?>[0]));
-      attributes.clear();
-    }
-  }
-
   /** Changes the lab state; the search attribute changes with it (one event per change). */
   private void setState(LabState next) {
     if (state != next) {
       stateSince = StateChanges.record(this, stateSince, next);
       state = next;
-      set(LabSearchAttributes.STATE, next.name());
+      attributes.set(LabSearchAttributes.STATE, next.name());
     }
-    flush();
+    attributes.flush();
     publishDetails();
   }
 
