@@ -1,5 +1,6 @@
 package io.labflow.workflows.definition;
 
+import static java.util.stream.Collectors.toMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.workflows.model.ActionStep;
@@ -67,6 +68,22 @@ class TaskDefinitionsTest {
     assertThat(d.keepAlive()).isEqualTo(Duration.ofHours(24));
     assertThat(d.maxLifetime()).isEqualTo(Duration.ofHours(168));
     assertThat(d.expiryWarning()).isEqualTo(Duration.ofMinutes(30));
+  }
+
+  /**
+   * What the tutorial reads from the stack's outputs the learner is given: the learner's
+   * credentials read no CloudFormation stack, so the instructions name the bucket and the instance.
+   */
+  @Test
+  void theChallengeGivesTheLearnerTheBucketAndTheInstanceItCannotLookUp() throws IOException {
+    Path file = Path.of("../definitions/iam-service-role-challenge.yaml");
+    Map<String, String> instructions = load(file.getFileName().toString(),
+        Files.readString(file)).tasks().stream().collect(toMap(Task::id, Task::instructions));
+
+    assertThat(instructions.get("create-policy"))
+        .contains("`arn:aws:s3:::${steps.create-stack.bucketName}/*`");
+    assertThat(instructions.get("instance-profile")).contains("${steps.create-stack.instanceId}");
+    assertThat(instructions.values()).noneMatch(i -> i.contains("stack's outputs"));
   }
 
   /**
