@@ -198,6 +198,31 @@ class LearnerTeardownOnMotoTest {
     assertTornDownLeavingNothing(lab.teardown(null));
   }
 
+  /**
+   * A learner who deleted the role and the policy after their tasks passed and made them again: at
+   * teardown they are the lab's again, and nothing is left (before, adopt-attachment's
+   * DetachRolePolicy and adopt-role's DeleteRole refused the new, untagged role NotOwned: teardown
+   * incomplete).
+   */
+  @Test
+  void whatTheLearnerMadeAgainAfterItsTaskPassedIsTornDown() throws Exception {
+    String policyArn = ACCOUNT + ":policy/" + policy();
+    learnerMakesRole();
+    assertThat(passed(lab.check(null))).isEqualTo("create-role");
+    learner.createPolicy(b -> b.policyName(policy()).policyDocument(readOnly(bucket)));
+    assertThat(passed(lab.check(null))).isEqualTo("create-policy");
+    learner.attachRolePolicy(b -> b.roleName(role()).policyArn(policyArn));
+    assertThat(passed(lab.check(null))).isEqualTo("attach-policy");
+    learner.detachRolePolicy(b -> b.roleName(role()).policyArn(policyArn));
+    learner.deleteRole(b -> b.roleName(role()));
+    learner.deletePolicy(b -> b.policyArn(policyArn));
+    learnerMakesRole();
+    learner.createPolicy(b -> b.policyName(policy()).policyDocument(readOnly(bucket)));
+    learner.attachRolePolicy(b -> b.roleName(role()).policyArn(policyArn));
+
+    assertTornDownLeavingNothing(lab.teardown(null));
+  }
+
   private static void assertTornDownLeavingNothing(LabStatus down) {
     assertThat(down.state()).as("last error: %s", down.lastError()).isEqualTo(LabState.TORN_DOWN);
     assertThat(down.steps()).filteredOn(s -> s.state() == StepState.COMPENSATION_FAILED

@@ -59,11 +59,13 @@ class TaskDefinitionsTest {
     assertThat(d.tasks().get(4).solve())
         .extracting(s -> ((ActionStep) s).action())
         .containsExactly("AdoptPolicy", "CreatePolicyVersion");
-    // Adopt steps are steps: resolved by the defaults, undone at teardown like any other.
+    // Adopt steps are steps: resolved by the defaults, undone at teardown like any other (by
+    // adopting again what the learner left; DeleteLearnerAccess deletes it).
     ActionStep adoptRole = (ActionStep) d.tasks().get(0).adopt().get(0);
     assertThat(adoptRole.action()).isEqualTo("AdoptRole");
     assertThat(adoptRole.with()).containsEntry("notBefore", "${lab.startedAt}");
-    assertThat(adoptRole.compensate().action()).isEqualTo("DeleteRole");
+    assertThat(adoptRole.compensate().action()).isEqualTo("AdoptRole");
+    assertThat(adoptRole.compensate().with()).containsEntry("ifExists", true);
     assertThat(adoptRole.timeout()).isEqualTo(Duration.ofMinutes(1));
     assertThat(d.keepAlive()).isEqualTo(Duration.ofHours(24));
     assertThat(d.maxLifetime()).isEqualTo(Duration.ofHours(168));
