@@ -88,6 +88,18 @@ class TaskDefinitionsTest {
     assertThat(instructions.values()).noneMatch(i -> i.contains("stack's outputs"));
   }
 
+  /** A hint's command runs as written: EC2's associate needs the profile as well as the instance. */
+  @Test
+  void theChallengesAssociateHintNamesTheProfile() throws IOException {
+    Path file = Path.of("../definitions/iam-service-role-challenge.yaml");
+    Check onInstance = load(file.getFileName().toString(), Files.readString(file)).tasks().stream()
+        .flatMap(t -> t.checks().stream()).filter(c -> c.id().equals("profile-on-instance"))
+        .findFirst().orElseThrow();
+
+    assertThat(onInstance.hint()).contains("aws ec2 associate-iam-instance-profile --instance-id"
+        + " ${steps.create-stack.instanceId} --iam-instance-profile Name=labflow-${lab.labId}-role");
+  }
+
   /**
    * A check takes the defaults' timeout, and CheckAccess asks again for its whole budget while the
    * answer is wrong: a budget an attempt cannot outlast (with a last round of simulate calls) times
