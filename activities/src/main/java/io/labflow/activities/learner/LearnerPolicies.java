@@ -9,8 +9,9 @@ import java.util.Map;
 
 /**
  * The learner's policies. The learner role may do the tutorial's IAM actions only on the lab's
- * names ({@code labflow-L-role}, {@code labflow-L-s3}, {@code labflow-L-profile}); every role it
- * creates must carry the boundary, which allows at most List/Get/Put on the lab's bucket; it may
+ * names: role and instance profile {@code labflow-L-role} (the IAM console names the profile it
+ * makes for an EC2 role like the role), policy {@code labflow-L-s3}; every role it creates must
+ * carry the boundary, which allows at most List/Get/Put on the lab's bucket; it may
  * pass only the lab's role, only to EC2, and put a profile only on an instance tagged as the lab's.
  * The lab's policy is attached only to the lab's role carrying the boundary, so a role of the lab's
  * name made before the lab (without it) gains nothing. It may list the account's roles, policies
@@ -39,7 +40,7 @@ final class LearnerPolicies {
     String name = LabIds.NAME_PREFIX + labId;
     String role = iamPrefix + ":role/" + name + "-role";
     String policy = iamPrefix + ":policy/" + name + "-s3";
-    String profile = iamPrefix + ":instance-profile/" + name + "-profile";
+    String profile = iamPrefix + ":instance-profile/" + name + "-role";
     return PolicyDocuments.document(List.of(
         allow("CreateLabRoleWithBoundary", List.of("iam:CreateRole"), List.of(role),
             Map.of("StringEquals", Map.of("iam:PermissionsBoundary", boundaryArn))),

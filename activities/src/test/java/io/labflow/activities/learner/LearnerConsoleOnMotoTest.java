@@ -17,9 +17,8 @@ import software.amazon.awssdk.services.iam.model.Role;
  * the issued session: the IAM console's Roles page and role wizard list roles and policies (the
  * permissions, then the permissions boundary), the role and policy pages read them, the policy
  * editor saves a version, and the EC2 console's "Modify IAM role" lists the instance profiles
- * before it associates one. The console also makes an instance profile named like the role, which
- * the learner may not (teardown knows only the lab's profile name): the task has the learner make
- * {@code labflow-L-profile} instead.
+ * before it associates one. The role wizard also makes the role's instance profile, named like the
+ * role: that is the lab's instance profile.
  */
 @ExtendWith(MotoServer.class)
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
@@ -44,8 +43,8 @@ class LearnerConsoleOnMotoTest extends LearnerSessionsOnMoto {
     iam.createRole(r -> r.roleName(a.role()).assumeRolePolicyDocument(TRUST_EC2)
         .permissionsBoundary(a.access().boundaryPolicyArn()));
     iam.attachRolePolicy(r -> r.roleName(a.role()).policyArn(a.policyArn()));
-    denied("AccessDenied", "iam:CreateInstanceProfile", IAM + ":instance-profile/" + a.role(),
-        () -> iam.createInstanceProfile(r -> r.instanceProfileName(a.role())));
+    iam.createInstanceProfile(r -> r.instanceProfileName(a.role()));
+    iam.addRoleToInstanceProfile(r -> r.instanceProfileName(a.role()).roleName(a.role()));
 
     // The role's page, then its policy's page and the policy editor.
     iam.getRole(r -> r.roleName(a.role()));
@@ -61,8 +60,6 @@ class LearnerConsoleOnMotoTest extends LearnerSessionsOnMoto {
 
     // EC2 console, the instance, Actions > Security > Modify IAM role: the instance profiles to
     // choose from, then Update IAM role.
-    iam.createInstanceProfile(r -> r.instanceProfileName(a.profile()));
-    iam.addRoleToInstanceProfile(r -> r.instanceProfileName(a.profile()).roleName(a.role()));
     a.ec2().describeInstances(r -> r.instanceIds(a.instance()));
     a.ec2().describeIamInstanceProfileAssociations();
     assertThat(iam.listInstanceProfiles().instanceProfiles())

@@ -44,7 +44,7 @@ class LearnerIsolationOnMotoTest extends LearnerSessionsOnMoto {
 
     assertThat(out.deleted()).containsExactly("role/labflow-lab-a-learner",
         IAM + ":policy/labflow-lab-a-learner", "association/" + a.instance(), "role/labflow-lab-a-role",
-        "instance-profile/labflow-lab-a-profile", a.policyArn(),
+        "instance-profile/labflow-lab-a-role", a.policyArn(),
         IAM + ":policy/labflow-lab-a-boundary");
     assertThat(out.untouched()).isEmpty();
     denied("AccessDenied", "iam:GetRole", IAM + ":role/labflow-lab-a-role",
@@ -65,7 +65,7 @@ class LearnerIsolationOnMotoTest extends LearnerSessionsOnMoto {
         .containsExactlyInAnyOrder("labflow-lab-b-learner", "labflow-lab-b-boundary",
             "labflow-lab-b-s3");
     assertThat(adm.iam().listInstanceProfiles().instanceProfiles())
-        .extracting(p -> p.instanceProfileName()).containsExactly("labflow-lab-b-profile");
+        .extracting(p -> p.instanceProfileName()).containsExactly("labflow-lab-b-role");
     assertThat(adm.ec2().describeIamInstanceProfileAssociations().iamInstanceProfileAssociations())
         .extracting(x -> x.instanceId()).containsExactly(b.instance());
     assertThat(simulatePut(b, b.role())).isEqualTo("allowed");
@@ -105,7 +105,7 @@ class LearnerIsolationOnMotoTest extends LearnerSessionsOnMoto {
     denied("AccessDenied", "iam:CreateInstanceProfile", IAM + ":instance-profile/labflow-lab-b-p2",
         () -> a.iam().createInstanceProfile(r -> r.instanceProfileName("labflow-lab-b-p2")));
     denied("AccessDenied", "iam:RemoveRoleFromInstanceProfile",
-        IAM + ":instance-profile/labflow-lab-b-profile", () -> a.iam()
+        IAM + ":instance-profile/labflow-lab-b-role", () -> a.iam()
             .removeRoleFromInstanceProfile(r -> r.instanceProfileName(b.profile()).roleName(b.role())));
     denied("AccessDenied", "iam:SimulatePrincipalPolicy", bRole, () -> simulatePut(a, b.role()));
     // Another policy on A's role, A's profile onto B's instance, B's role onto A's instance.
@@ -160,7 +160,7 @@ class LearnerIsolationOnMotoTest extends LearnerSessionsOnMoto {
     while (Instant.now().isBefore(notBefore)) {
       Thread.sleep(50);
     }
-    adm.iam().createInstanceProfile(r -> r.instanceProfileName("labflow-lab-a-profile")
+    adm.iam().createInstanceProfile(r -> r.instanceProfileName("labflow-lab-a-role")
         .tags(t -> t.key("labflow:lab").value("lab-b")));
     a.iam().createRole(r -> r.roleName(a.role()).assumeRolePolicyDocument(TRUST_EC2)
         .permissionsBoundary(a.access().boundaryPolicyArn()));
@@ -180,7 +180,7 @@ class LearnerIsolationOnMotoTest extends LearnerSessionsOnMoto {
     assertThat(out.deleted()).containsExactly("role/labflow-lab-a-learner",
         IAM + ":policy/labflow-lab-a-learner", "role/labflow-lab-a-role", IAM + ":policy/labflow-lab-a-boundary");
     assertThat(out.untouched()).containsExactly(
-        "instance profile labflow-lab-a-profile carries the tag labflow:lab=lab-b of another lab"
+        "instance profile labflow-lab-a-role carries the tag labflow:lab=lab-b of another lab"
             + " (or namespace)",
         "policy " + a.policy() + " was created at " + created + ", before this lab started ("
             + notBefore + ")");
@@ -204,7 +204,7 @@ class LearnerIsolationOnMotoTest extends LearnerSessionsOnMoto {
         a.role(), a.policy(), a.profile(), a.instance()));
 
     assertThat(out.untouched())
-        .containsExactly("instance profile labflow-lab-a-profile carries the tag"
+        .containsExactly("instance profile labflow-lab-a-role carries the tag"
             + " labflow:namespace=blue of another lab (or namespace)");
   }
 

@@ -82,8 +82,9 @@ abstract class LearnerSessionsOnMoto {
       return "labflow-" + id + "-s3";
     }
 
+    /** The instance profile: named like the role, as the IAM console names it. */
     String profile() {
-      return "labflow-" + id + "-profile";
+      return role();
     }
 
     String policyArn() {

@@ -45,7 +45,7 @@ class LearnerE2eTest {
   private static final String LAB = "le-1";
   private static final String ROLE = "labflow-" + LAB + "-role";
   private static final String POLICY = "labflow-" + LAB + "-s3";
-  private static final String PROFILE = "labflow-" + LAB + "-profile";
+  private static final String PROFILE = ROLE; // named like the role, as the IAM console does
 
   private static ChallengeStack stack;
   private static LocalStack.Stack local;

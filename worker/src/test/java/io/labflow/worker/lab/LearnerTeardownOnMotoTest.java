@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.iam.IamClient;
 
 /**
@@ -149,6 +150,79 @@ class LearnerTeardownOnMotoTest {
     assertTornDownLeavingNothing(lab.teardown(null));
   }
 
+  /**
+   * The tutorial in the IAM and EC2 consoles, as their calls: the role wizard makes the policy, the
+   * role with it attached and the role's instance profile, named like the role; Modify IAM role
+   * associates that profile; the policy editor adds Put. Every task passes and the teardown leaves
+   * nothing (before, the learner could not make the console's profile and the task wanted
+   * labflow-L-profile).
+   */
+  @Test
+  void theTutorialDoneInTheConsolePassesEveryTaskAndLeavesNothing() throws Exception {
+    learner.createPolicy(b -> b.policyName(policy()).policyDocument(readOnly(bucket)));
+    learnerMakesRole();
+    learner.attachRolePolicy(b -> b.roleName(role()).policyArn(ACCOUNT + ":policy/" + policy()));
+    learner.createInstanceProfile(b -> b.instanceProfileName(profile()));
+    learner.addRoleToInstanceProfile(b -> b.instanceProfileName(profile()).roleName(role()));
+    assertThat(passed(lab.check(null))).isEqualTo("create-role");
+    assertThat(passed(lab.check(null))).isEqualTo("create-policy");
+    assertThat(passed(lab.check(null))).isEqualTo("attach-policy");
+    try (Ec2Client ec2 = Ec2Client.builder().endpointOverride(URI.create(MotoServer.endpoint()))
+        .region(Region.US_EAST_1).credentialsProvider(learnerSession()).build()) {
+      ec2.associateIamInstanceProfile(b -> b.instanceId(String.valueOf(LabOnMoto.step(
+          lab.status(), "create-stack").outputs().get("instanceId")))
+          .iamInstanceProfile(p -> p.name(profile())));
+    }
+    assertThat(passed(lab.check(null))).isEqualTo("instance-profile");
+    learner.createPolicyVersion(b -> b.policyArn(ACCOUNT + ":policy/" + policy())
+        .setAsDefault(true).policyDocument(readOnly(bucket).replace(
+            "\"s3:GetObject\"", "\"s3:GetObject\",\"s3:PutObject\"")));
+    assertThat(passed(lab.check(null))).isEqualTo("add-put");
+
+    assertTornDownLeavingNothing(lab.teardown(null));
+  }
+
+  /**
+   * A learner who made the role's instance profile after create-role passed and stopped there (the
+   * lab expired, or was torn down): the teardown takes the profile as the lab's before it deletes
+   * the role (before, DeleteRole refused the role, in a profile no task adopted: teardown
+   * incomplete).
+   */
+  @Test
+  void aRoleInTheLearnersProfileThatNoTaskAdoptedIsTornDownWithIt() throws Exception {
+    learnerMakesRole();
+    assertThat(passed(lab.check(null))).isEqualTo("create-role");
+    learner.createInstanceProfile(b -> b.instanceProfileName(profile()));
+    learner.addRoleToInstanceProfile(b -> b.instanceProfileName(profile()).roleName(role()));
+
+    assertTornDownLeavingNothing(lab.teardown(null));
+  }
+
+  /**
+   * A learner who deleted the role and the policy after their tasks passed and made them again: at
+   * teardown they are the lab's again, and nothing is left (before, adopt-attachment's
+   * DetachRolePolicy and adopt-role's DeleteRole refused the new, untagged role NotOwned: teardown
+   * incomplete).
+   */
+  @Test
+  void whatTheLearnerMadeAgainAfterItsTaskPassedIsTornDown() throws Exception {
+    String policyArn = ACCOUNT + ":policy/" + policy();
+    learnerMakesRole();
+    assertThat(passed(lab.check(null))).isEqualTo("create-role");
+    learner.createPolicy(b -> b.policyName(policy()).policyDocument(readOnly(bucket)));
+    assertThat(passed(lab.check(null))).isEqualTo("create-policy");
+    learner.attachRolePolicy(b -> b.roleName(role()).policyArn(policyArn));
+    assertThat(passed(lab.check(null))).isEqualTo("attach-policy");
+    learner.detachRolePolicy(b -> b.roleName(role()).policyArn(policyArn));
+    learner.deleteRole(b -> b.roleName(role()));
+    learner.deletePolicy(b -> b.policyArn(policyArn));
+    learnerMakesRole();
+    learner.createPolicy(b -> b.policyName(policy()).policyDocument(readOnly(bucket)));
+    learner.attachRolePolicy(b -> b.roleName(role()).policyArn(policyArn));
+
+    assertTornDownLeavingNothing(lab.teardown(null));
+  }
+
   private static void assertTornDownLeavingNothing(LabStatus down) {
     assertThat(down.state()).as("last error: %s", down.lastError()).isEqualTo(LabState.TORN_DOWN);
     assertThat(down.steps()).filteredOn(s -> s.state() == StepState.COMPENSATION_FAILED
@@ -194,8 +268,9 @@ class LearnerTeardownOnMotoTest {
     return "labflow-" + LAB + "-role";
   }
 
+  /** The lab's instance profile: named like the role, as the IAM console names it. */
   private static String profile() {
-    return "labflow-" + LAB + "-profile";
+    return role();
   }
 
   private static String policy() {
@@ -203,12 +278,15 @@ class LearnerTeardownOnMotoTest {
   }
 
   /** A session of the learner role, taken by the administrator the lab trusts. */
-  private IamClient learnerIam() {
+  private StaticCredentialsProvider learnerSession() {
     var c = moto.clients.sts().assumeRole(b -> b.roleArn(ACCOUNT + ":role/labflow-" + LAB
         + "-learner").roleSessionName("learner")).credentials();
+    return StaticCredentialsProvider.create(
+        AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken()));
+  }
+
+  private IamClient learnerIam() {
     return IamClient.builder().endpointOverride(URI.create(MotoServer.endpoint()))
-        .region(Region.AWS_GLOBAL).credentialsProvider(StaticCredentialsProvider.create(
-            AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken())))
-        .build();
+        .region(Region.AWS_GLOBAL).credentialsProvider(learnerSession()).build();
   }
 }

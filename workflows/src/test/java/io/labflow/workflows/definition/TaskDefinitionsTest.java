@@ -1,5 +1,6 @@
 package io.labflow.workflows.definition;
 
+import static java.util.stream.Collectors.toMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.workflows.model.ActionStep;
@@ -58,15 +59,45 @@ class TaskDefinitionsTest {
     assertThat(d.tasks().get(4).solve())
         .extracting(s -> ((ActionStep) s).action())
         .containsExactly("AdoptPolicy", "CreatePolicyVersion");
-    // Adopt steps are steps: resolved by the defaults, undone at teardown like any other.
+    // Adopt steps are steps: resolved by the defaults, undone at teardown like any other (by
+    // adopting again what the learner left; DeleteLearnerAccess deletes it).
     ActionStep adoptRole = (ActionStep) d.tasks().get(0).adopt().get(0);
     assertThat(adoptRole.action()).isEqualTo("AdoptRole");
     assertThat(adoptRole.with()).containsEntry("notBefore", "${lab.startedAt}");
-    assertThat(adoptRole.compensate().action()).isEqualTo("DeleteRole");
+    assertThat(adoptRole.compensate().action()).isEqualTo("AdoptRole");
+    assertThat(adoptRole.compensate().with()).containsEntry("ifExists", true);
     assertThat(adoptRole.timeout()).isEqualTo(Duration.ofMinutes(1));
     assertThat(d.keepAlive()).isEqualTo(Duration.ofHours(24));
     assertThat(d.maxLifetime()).isEqualTo(Duration.ofHours(168));
     assertThat(d.expiryWarning()).isEqualTo(Duration.ofMinutes(30));
+  }
+
+  /**
+   * What the tutorial reads from the stack's outputs the learner is given: the learner's
+   * credentials read no CloudFormation stack, so the instructions name the bucket and the instance.
+   */
+  @Test
+  void theChallengeGivesTheLearnerTheBucketAndTheInstanceItCannotLookUp() throws IOException {
+    Path file = Path.of("../definitions/iam-service-role-challenge.yaml");
+    Map<String, String> instructions = load(file.getFileName().toString(),
+        Files.readString(file)).tasks().stream().collect(toMap(Task::id, Task::instructions));
+
+    assertThat(instructions.get("create-policy"))
+        .contains("`arn:aws:s3:::${steps.create-stack.bucketName}/*`");
+    assertThat(instructions.get("instance-profile")).contains("${steps.create-stack.instanceId}");
+    assertThat(instructions.values()).noneMatch(i -> i.contains("stack's outputs"));
+  }
+
+  /** A hint's command runs as written: EC2's associate needs the profile as well as the instance. */
+  @Test
+  void theChallengesAssociateHintNamesTheProfile() throws IOException {
+    Path file = Path.of("../definitions/iam-service-role-challenge.yaml");
+    Check onInstance = load(file.getFileName().toString(), Files.readString(file)).tasks().stream()
+        .flatMap(t -> t.checks().stream()).filter(c -> c.id().equals("profile-on-instance"))
+        .findFirst().orElseThrow();
+
+    assertThat(onInstance.hint()).contains("aws ec2 associate-iam-instance-profile --instance-id"
+        + " ${steps.create-stack.instanceId} --iam-instance-profile Name=labflow-${lab.labId}-role");
   }
 
   /**
