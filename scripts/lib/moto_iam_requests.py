@@ -16,6 +16,7 @@ authorizations AWS makes and with what: `aws:RequestTag/*` and `aws:TagKeys` fro
 | iam policy reads, CreatePolicyVersion, DeletePolicy(Version) | same | PolicyArn | ResourceTag of the policy |
 | iam:CreateInstanceProfile, iam:TagInstanceProfile | same (+ TagInstanceProfile) | profile ARN | RequestTag, TagKeys |
 | iam Get/Delete InstanceProfile, Add/RemoveRoleToInstanceProfile | same | profile ARN | ResourceTag of the profile |
+| iam:AddRoleToInstanceProfile | + iam:PassRole of the role (AWS: "The caller of this operation must be granted the PassRole permission on the IAM role") | role ARN | iam:PassedToService=ec2.amazonaws.com |
 | iam:SimulatePrincipalPolicy | same | PolicySourceArn | - |
 | iam:GetUser, ListRoles, ListPolicies, ListInstanceProfiles, ListAccountAliases | same | user ARN or * | - |
 | sts:AssumeRole | same (and the role's trust policy, as moto checks it) | role ARN | - |
@@ -190,6 +191,10 @@ def _profile(req):
     return [(req.action, arn, resource_tag_context(profile.tags if profile else None))]
 
 
+def _add_role_to_profile(req):
+    return _profile(req) + [pass_role(req, _role_arn(req, req.param("RoleName")))]
+
+
 def pass_role(req, role_arn, service="ec2.amazonaws.com"):
     return ("iam:PassRole", role_arn, {"iam:PassedToService": service})
 
@@ -273,8 +278,8 @@ _ROLE_ACTIONS = ("GetRole", "DeleteRole", "DeleteRolePolicy", "UpdateAssumeRoleP
 _POLICY_ACTIONS = ("GetPolicy", "GetPolicyVersion", "ListEntitiesForPolicy", "ListPolicyTags",
                    "ListPolicyVersions", "CreatePolicyVersion", "DeletePolicy", "DeletePolicyVersion",
                    "SetDefaultPolicyVersion", "UntagPolicy")
-_PROFILE_ACTIONS = ("GetInstanceProfile", "DeleteInstanceProfile", "AddRoleToInstanceProfile",
-                    "RemoveRoleFromInstanceProfile", "ListInstanceProfileTags", "UntagInstanceProfile")
+_PROFILE_ACTIONS = ("GetInstanceProfile", "DeleteInstanceProfile", "RemoveRoleFromInstanceProfile",
+                    "ListInstanceProfileTags", "UntagInstanceProfile")
 _WILDCARD = ("iam:ListRoles", "iam:ListPolicies", "iam:ListInstanceProfiles", "iam:ListAccountAliases",
              "cloudformation:ListStacks", "s3:ListAllMyBuckets")
 
@@ -290,6 +295,7 @@ OPERATIONS = {
     "iam:TagPolicy": _tagging(_policy),
     "iam:CreateInstanceProfile": _create_tagged("instance-profile", "iam:TagInstanceProfile"),
     "iam:TagInstanceProfile": _tagging(_profile),
+    "iam:AddRoleToInstanceProfile": _add_role_to_profile,
     "iam:AttachRolePolicy": _attach_detach,
     "iam:DetachRolePolicy": _attach_detach,
     "iam:DetachUserPolicy": _attach_detach,

@@ -44,7 +44,9 @@ class IamEvaluatorOnMotoTest {
       """
       {"Version":"2012-10-17","Statement":[
         {"Effect":"Allow","Action":"iam:AddRoleToInstanceProfile",
-         "Resource":"arn:aws:iam::*:role/labflow-*"},
+         "Resource":["arn:aws:iam::*:role/labflow-*","arn:aws:iam::*:instance-profile/labflow-*"]},
+        {"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::*:role/labflow-lab-1-*",
+         "Condition":{"StringEquals":{"iam:PassedToService":"ec2.amazonaws.com"}}},
         {"Effect":"Allow","Action":"iam:DeleteRole","Resource":"arn:aws:iam::*:role/labflow-*",
          "Condition":{"Null":{"aws:ResourceTag/labflow:lab":"false"}}},
         {"Effect":"Allow","Action":"ec2:DeleteVpc","Resource":"*",
@@ -106,6 +108,29 @@ class IamEvaluatorOnMotoTest {
             + " iam:AddRoleToInstanceProfile action");
     assertThat(admin.iam().getInstanceProfile(b -> b.instanceProfileName("other-profile"))
         .instanceProfile().roles()).isEmpty();
+  }
+
+  @Test
+  void addingARoleToAnInstanceProfilePassesTheRole() {
+    for (String role : List.of("labflow-lab-1-role", "labflow-lab-2-role")) {
+      admin.iam().createRole(b -> b.roleName(role).assumeRolePolicyDocument(TRUST));
+      admin.iam().createInstanceProfile(b -> b.instanceProfileName(role));
+    }
+
+    // AWS: "The caller of this operation must be granted the PassRole permission on the IAM role".
+    AwsServiceException e = denied(() -> iam.addRoleToInstanceProfile(
+        b -> b.instanceProfileName("labflow-lab-2-role").roleName("labflow-lab-2-role")));
+    iam.addRoleToInstanceProfile(
+        b -> b.instanceProfileName("labflow-lab-1-role").roleName("labflow-lab-1-role"));
+
+    assertThat(e.awsErrorDetails().errorMessage())
+        .isEqualTo("User: " + userArn + " is not authorized to perform: iam:PassRole on resource:"
+            + " arn:aws:iam::" + ACCOUNT + ":role/labflow-lab-2-role because no identity-based"
+            + " policy allows the iam:PassRole action");
+    assertThat(admin.iam().getInstanceProfile(b -> b.instanceProfileName("labflow-lab-2-role"))
+        .instanceProfile().roles()).isEmpty();
+    assertThat(admin.iam().getInstanceProfile(b -> b.instanceProfileName("labflow-lab-1-role"))
+        .instanceProfile().roles()).hasSize(1);
   }
 
   @Test
