@@ -22,6 +22,7 @@ authorizations AWS makes and with what: `aws:RequestTag/*` and `aws:TagKeys` fro
 | sts:AssumeRole | same (and the role's trust policy, as moto checks it) | role ARN | - |
 | sts:GetCallerIdentity | never denied (as on AWS) | - | - |
 | ec2:Describe* | same | * | - |
+| ec2:DescribeInstanceAttribute | same | instance ARN | ResourceTag |
 | ec2:TerminateInstances | same, per instance | instance ARN(s) | ResourceTag |
 | ec2:Associate/Replace/DisassociateIamInstanceProfile | same | instance ARN | ResourceTag; + iam:PassRole of the profile's role |
 | ec2:DeleteVpc/Subnet/SecurityGroup/RouteTable/InternetGateway/NetworkInterface | same | the resource's ARN | ResourceTag |
@@ -304,6 +305,7 @@ OPERATIONS = {
     "iam:GetUser": _get_user,
     "sts:AssumeRole": _assume_role,
     "ec2:TerminateInstances": ec2.ids("InstanceId"),
+    "ec2:DescribeInstanceAttribute": ec2.ids("InstanceId"),
     "ec2:DeleteVpc": ec2.ids("VpcId"),
     "ec2:DeleteSubnet": ec2.ids("SubnetId"),
     "ec2:DeleteSecurityGroup": ec2.ids("GroupId"),

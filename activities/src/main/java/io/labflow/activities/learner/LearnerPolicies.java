@@ -15,7 +15,8 @@ import java.util.Map;
  * pass only the lab's role, only to EC2, and put a profile only on an instance tagged as the lab's.
  * The lab's policy is attached only to the lab's role carrying the boundary, so a role of the lab's
  * name made before the lab (without it) gains nothing. It may list the account's roles, policies
- * and instance profiles (the console's lists; IAM scopes none of them), and read only the lab's.
+ * and instance profiles (the console's lists; IAM scopes none of them), and read only the lab's;
+ * it may describe EC2 but read no user data except its lab instance's.
  */
 final class LearnerPolicies {
 
@@ -71,6 +72,12 @@ final class LearnerPolicies {
         // page, the instance profiles of EC2's "Modify IAM role". They take no resource.
         allow("ConsoleLists", List.of("iam:ListInstanceProfiles", "iam:ListPolicies",
             "iam:ListRoles"), List.of("*"), null),
+        // User data often holds secrets, and Describe* shows every instance's, launch template's
+        // and spot request's: the learner reads its lab instance's only.
+        deny("OnlyTheLabInstancesUserData", List.of("ec2:DescribeInstanceAttribute"),
+            Map.of("StringNotEquals", Map.of("aws:ResourceTag/" + Tags.LAB_TAG, labId))),
+        deny("NoLaunchSpecifications", List.of("ec2:DescribeLaunchTemplateVersions",
+            "ec2:DescribeSpotInstanceRequests", "ec2:DescribeSpotFleetRequests"), null),
         deny("KeepTheBoundary", List.of("iam:DeleteRolePermissionsBoundary"), null),
         // labflow's tags say which lab may adopt and delete a resource: a learner who wrote them
         // could hand a role to another lab, whose teardown refuses it, or keep it from both.

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.ec2.model.InstanceAttributeName;
 
 /**
  * The isolation of learner mode (issue 22) under IAM enforcement: two labs A and B, each with its
@@ -144,6 +145,29 @@ class LearnerIsolationOnMotoTest extends LearnerSessionsOnMoto {
             .setAsDefault(true).policyDocument(policyFor(b.bucket(), "s3:GetObject"))));
     assertThat(adm.iam().getRole(r -> r.roleName(a.role())).role().permissionsBoundary()
         .permissionsBoundaryArn()).isEqualTo(a.access().boundaryPolicyArn());
+  }
+
+  @Test
+  void aLearnerReadsTheUserDataOfItsLabsInstanceOnly() {
+    LabOf a = lab("lab-a");
+    LabOf b = lab("lab-b");
+
+    // User data often holds secrets: ec2:Describe* would show every instance's, every launch
+    // template's and every spot request's.
+    assertThat(a.ec2().describeInstanceAttribute(r -> r.instanceId(a.instance())
+        .attribute(InstanceAttributeName.USER_DATA)).instanceId()).isEqualTo(a.instance());
+    denied("UnauthorizedOperation", "ec2:DescribeInstanceAttribute",
+        "arn:aws:ec2:us-east-1:" + ACCOUNT + ":instance/" + b.instance(),
+        () -> a.ec2().describeInstanceAttribute(r -> r.instanceId(b.instance())
+            .attribute(InstanceAttributeName.USER_DATA)));
+    denied("UnauthorizedOperation", "ec2:DescribeLaunchTemplateVersions", "*",
+        () -> a.ec2().describeLaunchTemplateVersions(r -> r.launchTemplateName("any")));
+    denied("UnauthorizedOperation", "ec2:DescribeSpotInstanceRequests", "*",
+        () -> a.ec2().describeSpotInstanceRequests());
+    denied("UnauthorizedOperation", "ec2:DescribeSpotFleetRequests", "*",
+        () -> a.ec2().describeSpotFleetRequests());
+    assertThat(a.ec2().describeInstances(r -> r.instanceIds(b.instance())).reservations())
+        .as("the console's instance list stays").hasSize(1);
   }
 
   @Test
