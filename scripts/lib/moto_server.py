@@ -26,7 +26,10 @@ nightly reset and the demo behave on the local stack as they do on AWS.
 
 And moto deletes a security group that another group's inbound or outbound rule names; AWS refuses
 with DependencyViolation (API reference, DeleteSecurityGroup), so the launcher does too: a sweep
-that leaves such a rule in place fails here as it does on AWS.
+that leaves such a rule in place fails here as it does on AWS. Likewise moto deletes a VPC that
+still holds a security group other than its default one, or has an internet gateway attached
+(it checks subnets, VPN gateways and route tables only); AWS refuses with DependencyViolation, and
+so does the launcher: a VPC holding a group that is not the lab's is reported blocked here too.
 
 Two more patches keep the emulator from distorting what runs against it at scale:
 
@@ -64,6 +67,7 @@ from moto.ec2.models.internet_gateways import InternetGateway
 from moto.ec2.models.route_tables import Route, RouteTable
 from moto.ec2.models.security_groups import SecurityGroupBackend
 from moto.ec2.models.subnets import SubnetRouteTableAssociation
+from moto.ec2.models.vpcs import VPCBackend
 from moto.ec2.models.vpn_gateway import VPCGatewayAttachment
 from moto.ec2.utils import EC2_PREFIX_TO_RESOURCE, get_prefix
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
@@ -144,6 +148,17 @@ def _delete_group(self, vpc_id, group_id):
                                             for rule in group.ingress_rules + group.egress_rules):
                 raise DependencyViolationError(f"resource {group_id} has a dependent object")
     return _original_delete_group(self, vpc_id, group_id)
+
+
+_original_delete_vpc = VPCBackend.delete_vpc
+
+
+def _delete_vpc(self, vpc_id):
+    groups = [g for g in self.groups.get(vpc_id, {}).values() if g.name != "default"]
+    gateways = [g for g in self.internet_gateways.values() if g.vpc and g.vpc.id == vpc_id]
+    if groups or gateways:
+        raise DependencyViolationError(f"The vpc '{vpc_id}' has dependencies and cannot be deleted.")
+    return _original_delete_vpc(self, vpc_id)
 
 
 _original_outputs = Stack.outputs.fget
@@ -263,6 +278,7 @@ _patch(Route, "delete", _delete_route)
 _patch(SubnetRouteTableAssociation, "delete", _delete_subnet_association)
 Instance.prep_nics = _prep_nics
 _replace(SecurityGroupBackend, "_delete_security_group", _delete_group, "self.groups[vpc_id].pop(group_id)")
+_replace(VPCBackend, "delete_vpc", _delete_vpc, "# TODO: Refuse to delete if there are dependent IGW")
 Stack.outputs = property(_outputs)
 Stack.stack_resources = property(_stack_resources)
 _replace(Stack, "create_resources", _create_resources, "self.resource_map.create(self.template_dict)")

@@ -156,6 +156,28 @@ class VpcSweepTest {
     assertThat(lab.calls.count("Ec2", "DeleteVpc")).isEqualTo(1);
   }
 
+  @Test
+  void aSecurityGroupNotTaggedForTheLabHoldsTheVpcAndBothStay() {
+    lab = new Lab();
+    String labId = "lab-held";
+    String vpc = labVpc(labId);
+    // AWS refuses DeleteVpc while the VPC holds a group but its default one (moto did not).
+    String theirs = lab.clients.ec2().createSecurityGroup(b -> b.groupName("app")
+        .description("app").vpcId(vpc)).groupId();
+
+    DeleteLabResourcesOutput out = lab.inventory.deleteLabResources(new LabInput(labId));
+
+    assertThat(out.blocked()).singleElement().satisfies(b -> assertThat(b)
+        .startsWith("VPC " + vpc + ": ")
+        .contains("DependencyViolation")
+        .contains("security group " + theirs)
+        .contains("not tagged for lab " + labId));
+    assertThat(vpcs()).contains(vpc);
+    assertThat(lab.clients.ec2().describeSecurityGroups(b -> b.groupIds(theirs))
+        .securityGroups()).hasSize(1);
+    assertThat(lab.calls.count("Ec2", "DeleteVpc")).isEqualTo(1);
+  }
+
   /**
    * Sweeps two lab groups in a lab VPC whose {@code outbound} or inbound rules name each other (AWS
    * deletes neither while the other's rule names it; so does the local stack), made by the
