@@ -48,7 +48,7 @@ final class CredentialsCommand extends LabCommand {
   public Integer call() throws IOException, InterruptedException {
     if (duration.compareTo(Duration.ofMinutes(15)) < 0 || duration.compareTo(Duration.ofHours(12)) > 0) {
       throw new UsageException("--duration must be between 15m and 12h (the learner role's"
-          + " longest session), got " + duration);
+          + " longest session), got " + Durations.format(duration));
     }
     workerFor("no credentials issued: the learner role is read from the lab's status");
     String roleArn = learnerRoleArn(status());

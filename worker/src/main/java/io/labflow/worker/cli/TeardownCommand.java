@@ -1,6 +1,7 @@
 package io.labflow.worker.cli;
 
 import io.labflow.worker.client.LabFollower;
+import io.labflow.workflows.definition.Durations;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import java.time.Duration;
@@ -37,13 +38,13 @@ final class TeardownCommand extends LabCommand {
     if (!root().polled.test(connect(), queue)) {
       throw recorded(queue);
     }
-    out().println("Tearing lab " + labId + " down (following up to " + wait + ")...");
+    out().println("Tearing lab " + labId + " down (following up to " + Durations.format(wait) + ")...");
     if (sent(labId, "teardown", LabStatus.class) == null) {
       throw recorded(queue);
     }
     LabFollower.Outcome outcome = follow(labId, null, wait, Set.of());
     if (!outcome.closed()) {
-      out().println("Lab " + labId + " is still " + outcome.state() + " after " + wait
+      out().println("Lab " + labId + " is still " + outcome.state() + " after " + Durations.format(wait)
           + "; the teardown goes on: labflow status " + labId);
     }
     printWebUi(labId);

@@ -4,6 +4,7 @@ import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.inventory.LabInventoryActivitiesImpl;
 import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.runtime.Composition;
+import io.labflow.workflows.definition.Durations;
 import io.labflow.workflows.lab.CheckAnswer;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
@@ -97,12 +98,12 @@ final class TestCommand extends BaseCommand {
 
   /** The learner's tasks once the lab is LIVE; none (a deviation) when it is not. */
   private List<LearnerProgress.Task> awaitLive() throws InterruptedException {
-    out().println("Waiting up to " + liveWithin + " for lab " + labId
+    out().println("Waiting up to " + Durations.format(liveWithin) + " for lab " + labId
         + " to be LIVE (its provisioning steps)...");
     LabFollower.Outcome o = new LabFollower(connect(), out(), poll)
         .follow(labId, runId, liveWithin, LabFollower.LIVE_OR_PAUSED);
     if (o.closed() || o.state() != LabState.LIVE) {
-      deviation("lab " + labId + " did not become LIVE within " + liveWithin + " ("
+      deviation("lab " + labId + " did not become LIVE within " + Durations.format(liveWithin) + " ("
           + (o.closed() ? "its run closed " : "") + o.state() + ")");
       return List.of();
     }
@@ -166,7 +167,7 @@ final class TestCommand extends BaseCommand {
       out().println(ended.getMessage() + "; nothing to tear down");
       return;
     }
-    out().println("Tearing lab " + labId + " down; waiting up to " + downWithin
+    out().println("Tearing lab " + labId + " down; waiting up to " + Durations.format(downWithin)
         + " for its run to end TORN_DOWN...");
     boolean taken = false;
     try {
@@ -181,7 +182,7 @@ final class TestCommand extends BaseCommand {
     LabFollower.Outcome o =
         new LabFollower(connect(), out(), poll).follow(labId, runId, downWithin, Set.of());
     if (!o.closed() || (o.state() != LabState.TORN_DOWN && o.state() != LabState.ROLLED_BACK)) {
-      deviation("lab " + labId + " did not end TORN_DOWN within " + downWithin + " ("
+      deviation("lab " + labId + " did not end TORN_DOWN within " + Durations.format(downWithin) + " ("
           + (o.closed() ? "its run closed " : "still ") + o.state() + ")");
     } else {
       out().println("Lab " + labId + " is " + o.state() + ".");
