@@ -5,7 +5,6 @@ import io.labflow.workflows.definition.Durations;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import java.time.Duration;
-import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -42,7 +41,7 @@ final class TeardownCommand extends LabCommand {
     if (sent(labId, "teardown", LabStatus.class) == null) {
       throw recorded(queue);
     }
-    LabFollower.Outcome outcome = follow(labId, null, wait, Set.of());
+    LabFollower.Outcome outcome = follow(labId, null, wait, s -> false);
     if (!outcome.closed()) {
       out().println("Lab " + labId + " is still " + outcome.state() + " after " + Durations.format(wait)
           + "; the teardown goes on: labflow status " + labId);

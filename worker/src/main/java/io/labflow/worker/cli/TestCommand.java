@@ -12,7 +12,6 @@ import io.labflow.workflows.lab.LearnerProgress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -180,7 +179,7 @@ final class TestCommand extends BaseCommand {
       recordTeardown(labId);
     }
     LabFollower.Outcome o =
-        new LabFollower(connect(), out(), poll).follow(labId, runId, downWithin, Set.of());
+        new LabFollower(connect(), out(), poll).follow(labId, runId, downWithin, s -> false);
     if (!o.closed() || (o.state() != LabState.TORN_DOWN && o.state() != LabState.ROLLED_BACK)) {
       deviation("lab " + labId + " did not end TORN_DOWN within " + Durations.format(downWithin) + " ("
           + (o.closed() ? "its run closed " : "still ") + o.state() + ")");

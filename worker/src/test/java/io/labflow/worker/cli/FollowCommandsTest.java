@@ -5,14 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-/** {@code labflow teardown} on a double lab: what it says while it follows and after. */
+/**
+ * {@code labflow teardown} and {@code switch-variant} on a double lab: what they say while they
+ * follow it, when they stop, and what the record says after a teardown recorded for later.
+ */
 @Tag("fast")
-class TeardownCommandTest {
+class FollowCommandsTest {
 
   private static DoubleLabServer server;
 
@@ -62,5 +67,25 @@ class TeardownCommandTest {
     } finally {
       server.polled = () -> true;
     }
+  }
+
+  /**
+   * Before, the command waited for the switch's Update, which answers once the switch steps are
+   * done, past --timeout and in silence, then printed every step as news.
+   */
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  void aSwitchIsFollowedUntilItsTimeoutAndSaysItGoesOn() {
+    server.startLab("slow-switch");
+
+    DoubleLabServer.Result r =
+        server.labflow("switch-variant", "slow-switch", "read-write", "--timeout", "2s");
+
+    assertThat(r.code()).as(r.all()).isEqualTo(1);
+    assertThat(r.out()).as(r.all()).startsWith("Switching lab slow-switch to variant read-write...\n"
+        + "lab slow-switch: SWITCHING\n\nLab slow-switch  definition=learner-lab")
+        .contains("Lab slow-switch is still SWITCHING after 2s; the switch goes on: labflow status"
+            + " slow-switch\n")
+        .doesNotContain("  DONE         stack (CreateStack)");
   }
 }
