@@ -76,13 +76,13 @@ abstract class BaseCommand implements Callable<Integer> {
     }
   }
 
-  /** The handle of the lab's Update {@code name} once a worker took it; none is a {@link NoWorker}. */
+  /** The lab's Update {@code name}'s handle once a worker took it; none is a {@link NoWorker}. */
   <T> WorkflowUpdateHandle<T> taken(String queue, String labId, String name, Class<T> type,
       Object... args) throws InterruptedException {
     WorkflowUpdateHandle<T> handle = sent(labId, name, type, args);
     if (handle == null) {
-      throw new NoWorker(queue, "no worker took the " + name + " within " + ACCEPT.toSeconds()
-          + " s; the server keeps it for a worker that comes back (labflow status " + labId + ")");
+      throw NoWorker.untaken(queue, name, "the server keeps it for a worker that comes back"
+          + " (labflow status " + labId + ")");
     }
     return handle;
   }

@@ -99,7 +99,7 @@ public final class Main {
     return describe(e, null);
   }
 
-  /** The sentence for {@code e}; {@code temporal}, the address asked, names a Temporal not reached. */
+  /** The sentence for {@code e}; {@code temporal}, the address asked, names one not reached. */
   static String describe(Throwable e, String temporal) {
     Throwable root = e;
     while (root.getCause() != null && !(root instanceof StatusRuntimeException)) {

@@ -71,7 +71,8 @@ final class StatusCommand extends LabCommand {
     boolean waiting = false;
     for (HistoryEvent e : connect().client().fetchHistory(labId).getEvents()) {
       waiting = e.getEventType() != EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED && (waiting
-          || "requestTeardown".equals(e.getWorkflowExecutionSignaledEventAttributes().getSignalName()));
+          || "requestTeardown".equals(
+              e.getWorkflowExecutionSignaledEventAttributes().getSignalName()));
     }
     return waiting;
   }

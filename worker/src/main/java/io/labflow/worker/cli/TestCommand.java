@@ -102,8 +102,8 @@ final class TestCommand extends BaseCommand {
     LabFollower.Outcome o = new LabFollower(connect(), out(), poll)
         .follow(labId, runId, liveWithin, LabFollower.LIVE_OR_PAUSED);
     if (o.closed() || o.state() != LabState.LIVE) {
-      deviation("lab " + labId + " did not become LIVE within " + Durations.format(liveWithin) + " ("
-          + (o.closed() ? "its run closed " : "") + o.state() + ")");
+      deviation("lab " + labId + " did not become LIVE within " + Durations.format(liveWithin)
+          + " (" + (o.closed() ? "its run closed " : "") + o.state() + ")");
       return List.of();
     }
     LearnerProgress progress = o.status().orElseThrow().learner();
@@ -181,8 +181,8 @@ final class TestCommand extends BaseCommand {
     LabFollower.Outcome o =
         new LabFollower(connect(), out(), poll).follow(labId, runId, downWithin, s -> false);
     if (!o.closed() || (o.state() != LabState.TORN_DOWN && o.state() != LabState.ROLLED_BACK)) {
-      deviation("lab " + labId + " did not end TORN_DOWN within " + Durations.format(downWithin) + " ("
-          + (o.closed() ? "its run closed " : "still ") + o.state() + ")");
+      deviation("lab " + labId + " did not end TORN_DOWN within " + Durations.format(downWithin)
+          + " (" + (o.closed() ? "its run closed " : "still ") + o.state() + ")");
     } else {
       out().println("Lab " + labId + " is " + o.state() + ".");
     }

@@ -88,4 +88,25 @@ class FollowCommandsTest {
             + " slow-switch\n")
         .doesNotContain("  DONE         stack (CreateStack)");
   }
+
+  /**
+   * A worker polled within the last 70 s but none takes the teardown: recorded, said as it is
+   * (before: `no worker polls task queue Q (none in the last 70 s)`, which was not so).
+   */
+  @Test
+  void aTeardownNoWorkerTakesThoughOnePolledIsRecordedAndSaidAsItIs() {
+    LabWorkflow lab = server.client.newWorkflowStub(LabWorkflow.class, WorkflowOptions.newBuilder()
+        .setWorkflowId("td-untaken").setTaskQueue("stopped-worker").build());
+    WorkflowClient.start(lab::run, null);
+
+    DoubleLabServer.Result r = server.labflow("teardown", "td-untaken");
+
+    assertThat(r.code()).as(r.all()).isEqualTo(4);
+    assertThat(r.err()).as(r.all()).isEqualTo("labflow: no worker took the teardown within 15 s,"
+        + " though one polled task queue stopped-worker in the last 70 s: start one with"
+        + " ./labflow worker, or the local stack with ./scripts/stack up; teardown of lab"
+        + " td-untaken recorded; will run when a worker polls (labflow status td-untaken shows"
+        + " it)\n");
+    assertThat(server.labflow("status", "td-untaken").out()).contains("Teardown: recorded");
+  }
 }
