@@ -124,8 +124,16 @@ abstract class BaseCommand implements Callable<Integer> {
    */
   LabFollower.Outcome follow(String labId, String runId, Duration timeout,
       Predicate<LabStatus> done) throws InterruptedException {
-    LabFollower.Outcome outcome = new LabFollower(connect(), out(), poll)
-        .follow(labId, runId, timeout, done);
+    // Ctrl-C ends the command, not the lab, which a person could not tell from silence.
+    Thread stopped = new Thread(() -> out().printf("%nStopped following lab %s; it goes on: labflow"
+        + " status %1$s, or labflow teardown %1$s%n", labId).flush());
+    Runtime.getRuntime().addShutdownHook(stopped);
+    LabFollower.Outcome outcome;
+    try {
+      outcome = new LabFollower(connect(), out(), poll).follow(labId, runId, timeout, done);
+    } finally {
+      Runtime.getRuntime().removeShutdownHook(stopped);
+    }
     out().println();
     outcome.status().ifPresent(s -> StatusPrinter.print(s, out()));
     return outcome;
