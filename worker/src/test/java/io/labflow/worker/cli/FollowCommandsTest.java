@@ -2,12 +2,8 @@ package io.labflow.worker.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.labflow.workflows.lab.LabWorkflow;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,17 +15,7 @@ import org.junit.jupiter.api.Timeout;
 @Tag("fast")
 class FollowCommandsTest {
 
-  private static DoubleLabServer server;
-
-  @BeforeAll
-  static void start() {
-    server = new DoubleLabServer();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @AutoClose private static final DoubleLabServer server = new DoubleLabServer();
 
   /** Before, the wait was printed as Java writes it (`PT1M30S`), not as the flag takes it. */
   @Test
@@ -39,7 +25,8 @@ class FollowCommandsTest {
     DoubleLabServer.Result r = server.labflow("teardown", "td-wait", "--wait", "90s");
 
     assertThat(r.code()).as(r.all()).isZero();
-    assertThat(r.out()).as(r.all()).startsWith("Tearing lab td-wait down (following up to 1m30s)...\n");
+    assertThat(r.out()).as(r.all())
+        .startsWith("Tearing lab td-wait down (following up to 1m30s)...\n");
   }
 
   /**
@@ -48,9 +35,7 @@ class FollowCommandsTest {
    */
   @Test
   void aTeardownRecordedWithNoWorkerIsInTheRecordStatusPrints() {
-    LabWorkflow lab = server.client.newWorkflowStub(LabWorkflow.class, WorkflowOptions.newBuilder()
-        .setWorkflowId("td-later").setTaskQueue("no-worker").build());
-    WorkflowClient.start(lab::run, null);
+    server.startLab("td-later", "no-worker");
     server.polled = () -> false;
     try {
       assertThat(server.labflow("status", "td-later").out()).doesNotContain("Teardown");
@@ -82,8 +67,9 @@ class FollowCommandsTest {
         server.labflow("switch-variant", "slow-switch", "read-write", "--timeout", "2s");
 
     assertThat(r.code()).as(r.all()).isEqualTo(1);
-    assertThat(r.out()).as(r.all()).startsWith("Switching lab slow-switch to variant read-write...\n"
-        + "lab slow-switch: SWITCHING\n\nLab slow-switch  definition=learner-lab")
+    assertThat(r.out()).as(r.all())
+        .startsWith("Switching lab slow-switch to variant read-write...\n"
+            + "lab slow-switch: SWITCHING\n\nLab slow-switch  definition=learner-lab")
         .contains("Lab slow-switch is still SWITCHING after 2s; the switch goes on: labflow status"
             + " slow-switch\n")
         .doesNotContain("  DONE         stack (CreateStack)");
@@ -95,9 +81,7 @@ class FollowCommandsTest {
    */
   @Test
   void aTeardownNoWorkerTakesThoughOnePolledIsRecordedAndSaidAsItIs() {
-    LabWorkflow lab = server.client.newWorkflowStub(LabWorkflow.class, WorkflowOptions.newBuilder()
-        .setWorkflowId("td-untaken").setTaskQueue("stopped-worker").build());
-    WorkflowClient.start(lab::run, null);
+    server.startLab("td-untaken", "stopped-worker");
 
     DoubleLabServer.Result r = server.labflow("teardown", "td-untaken");
 
