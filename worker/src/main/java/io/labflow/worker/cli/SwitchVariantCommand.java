@@ -6,6 +6,7 @@ import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.temporal.client.WorkflowUpdateHandle;
 import java.time.Duration;
+import java.util.function.Predicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,18 +33,17 @@ final class SwitchVariantCommand extends LabCommand {
     // Followed while it runs: the Update answers only once the switch steps are done.
     WorkflowUpdateHandle<LabStatus> switched =
         taken(queue, labId, "switchVariant", LabStatus.class, variant);
-    LabFollower.Outcome outcome = follow(labId, null, timeout, s -> s.state() == LabState.PAUSED
-        || s.state() == LabState.LIVE && variant.equals(s.variant()));
+    Predicate<LabStatus> live = s -> s.state() == LabState.LIVE && variant.equals(s.variant());
+    LabFollower.Outcome outcome =
+        follow(labId, null, timeout, live.or(s -> s.state() == LabState.PAUSED));
     if (switched.getResultAsync().isCompletedExceptionally()) {
       switched.getResult();
     }
-    boolean live = !outcome.closed() && outcome.state() == LabState.LIVE
-        && outcome.status().map(s -> variant.equals(s.variant())).orElse(false);
-    if (!live && !outcome.closed() && outcome.state() == LabState.SWITCHING) {
+    if (!outcome.closed() && outcome.state() == LabState.SWITCHING) {
       out().println("Lab " + labId + " is still SWITCHING after " + Durations.format(timeout)
           + "; the switch goes on: labflow status " + labId);
     }
     printWebUi(labId);
-    return live ? 0 : 1;
+    return !outcome.closed() && outcome.status().filter(live).isPresent() ? 0 : 1;
   }
 }

@@ -87,9 +87,7 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
       last = status.orElse(last);
       status.ifPresent(s -> s.steps().forEach(st -> {
         StepState prev = steps.put(st.id(), st.state());
-        if (news) {
-          printChange(st, prev);
-        }
+        printChange(st, news ? prev : st.state());
       }));
       if (last != null && last.state() != before) {
         out.println("lab " + labId + ": " + last.state());
