@@ -4,6 +4,7 @@ import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.UpdateOptions;
@@ -12,9 +13,9 @@ import io.temporal.client.WorkflowUpdateHandle;
 import io.temporal.client.WorkflowUpdateStage;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -58,11 +59,7 @@ abstract class BaseCommand implements Callable<Integer> {
    */
   <T> T answer(String queue, String labId, String name, Class<T> type, Object... args)
       throws InterruptedException {
-    WorkflowUpdateHandle<T> handle = sent(labId, name, type, args);
-    if (handle == null) {
-      throw new NoWorker(queue, "no worker took the " + name + " within " + ACCEPT.toSeconds()
-          + " s; the server keeps it for a worker that comes back (labflow status " + labId + ")");
-    }
+    WorkflowUpdateHandle<T> handle = taken(queue, labId, name, type, args);
     for (boolean told = false; ; told = true) {
       try {
         return LabFollower.within(ACCEPT, handle::getResult);
@@ -77,6 +74,17 @@ abstract class BaseCommand implements Callable<Integer> {
         }
       }
     }
+  }
+
+  /** The lab's Update {@code name}'s handle once a worker took it; none is a {@link NoWorker}. */
+  <T> WorkflowUpdateHandle<T> taken(String queue, String labId, String name, Class<T> type,
+      Object... args) throws InterruptedException {
+    WorkflowUpdateHandle<T> handle = sent(labId, name, type, args);
+    if (handle == null) {
+      throw NoWorker.untaken(queue, name, "the server keeps it for a worker that comes back"
+          + " (labflow status " + labId + ")");
+    }
+    return handle;
   }
 
   /**
@@ -111,13 +119,21 @@ abstract class BaseCommand implements Callable<Integer> {
   }
 
   /**
-   * Follows the lab's run until it closes, reaches one of {@code stopAt} or {@code timeout} has
-   * passed, then prints its status.
+   * Follows the lab's run as {@link LabFollower#follow} does until it closes, is {@code done} or
+   * {@code timeout} has passed, then prints its status.
    */
-  LabFollower.Outcome follow(String labId, String runId, Duration timeout, Set<LabState> stopAt)
-      throws InterruptedException {
-    LabFollower.Outcome outcome = new LabFollower(connect(), out(), poll)
-        .follow(labId, runId, timeout, stopAt);
+  LabFollower.Outcome follow(String labId, String runId, Duration timeout,
+      Predicate<LabStatus> done) throws InterruptedException {
+    // Ctrl-C ends the command, not the lab, which a person could not tell from silence.
+    Thread stopped = new Thread(() -> out().printf("%nStopped following lab %s; it goes on: labflow"
+        + " status %1$s, or labflow teardown %1$s%n", labId).flush());
+    Runtime.getRuntime().addShutdownHook(stopped);
+    LabFollower.Outcome outcome;
+    try {
+      outcome = new LabFollower(connect(), out(), poll).follow(labId, runId, timeout, done);
+    } finally {
+      Runtime.getRuntime().removeShutdownHook(stopped);
+    }
     out().println();
     outcome.status().ifPresent(s -> StatusPrinter.print(s, out()));
     return outcome;

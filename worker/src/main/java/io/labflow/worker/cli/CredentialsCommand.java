@@ -2,6 +2,8 @@ package io.labflow.worker.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.activities.common.AccountPolicy;
+import io.labflow.activities.common.AwsErrors;
+import io.labflow.activities.common.AwsFailures;
 import io.labflow.workflows.definition.Durations;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.StepState;
@@ -16,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.Credentials;
 
@@ -45,7 +48,7 @@ final class CredentialsCommand extends LabCommand {
   public Integer call() throws IOException, InterruptedException {
     if (duration.compareTo(Duration.ofMinutes(15)) < 0 || duration.compareTo(Duration.ofHours(12)) > 0) {
       throw new UsageException("--duration must be between 15m and 12h (the learner role's"
-          + " longest session), got " + duration);
+          + " longest session), got " + Durations.format(duration));
     }
     workerFor("no credentials issued: the learner role is read from the lab's status");
     String roleArn = learnerRoleArn(status());
@@ -72,17 +75,25 @@ final class CredentialsCommand extends LabCommand {
    * refused before asking when those are themselves a role session, as AWS would refuse it.
    */
   static Credentials issue(StsClient sts, String roleArn, String labId, Duration duration) {
-    if (duration.compareTo(Duration.ofHours(1)) > 0) {
-      String caller = sts.getCallerIdentity().arn();
-      if (caller.contains(":assumed-role/")) {
-        throw new UsageException("--duration " + Durations.format(duration) + " is longer than"
-            + " AWS allows here: your AWS credentials are a role session (" + caller + "), and a"
-            + " role session that assumes another role (role chaining) lasts at most 1h; ask for"
-            + " 1h or less, or issue them with an IAM user's credentials");
+    try {
+      if (duration.compareTo(Duration.ofHours(1)) > 0) {
+        String caller = sts.getCallerIdentity().arn();
+        if (caller.contains(":assumed-role/")) {
+          throw new UsageException("--duration " + Durations.format(duration) + " is longer than"
+              + " AWS allows here: your AWS credentials are a role session (" + caller + "), and a"
+              + " role session that assumes another role (role chaining) lasts at most 1h; ask for"
+              + " 1h or less, or issue them with an IAM user's credentials");
+        }
       }
+      return sts.assumeRole(b -> b.roleArn(roleArn).roleSessionName(sessionName(labId))
+          .durationSeconds((int) duration.toSeconds())).credentials();
+    } catch (AwsServiceException e) {
+      String code = AwsFailures.errorCode(e);
+      throw new IllegalStateException("AWS did not let this shell's AWS credentials assume the"
+          + " learner role " + roleArn + " (" + (code.isEmpty() ? "HTTP " + e.statusCode()
+              : code + ": " + AwsErrors.message(e)) + "); use credentials that may"
+          + " (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)");
     }
-    return sts.assumeRole(b -> b.roleArn(roleArn).roleSessionName(sessionName(labId))
-        .durationSeconds((int) duration.toSeconds())).credentials();
   }
 
   /** The learner role of the lab's completed CreateLearnerAccess step; refused without one. */

@@ -2,6 +2,8 @@ package io.labflow.worker.cli;
 
 import static java.util.Objects.requireNonNullElse;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabWorkflow;
@@ -26,8 +28,17 @@ final class ListCommand extends BaseCommand {
       throw new UsageException("--limit must be at least 1, got " + limit);
     }
     String query = "WorkflowType='" + LabWorkflow.TYPE + "'" + (extra == null ? "" : " AND (" + extra + ")");
-    List<WorkflowExecutionMetadata> runs =
-        connect().client().listExecutions(query).limit(limit).toList();
+    List<WorkflowExecutionMetadata> runs;
+    try {
+      runs = connect().client().listExecutions(query).limit(limit).toList();
+    } catch (StatusRuntimeException e) {
+      if (extra == null || e.getStatus().getCode() != Status.Code.INVALID_ARGUMENT) {
+        throw e;
+      }
+      throw new UsageException("--query \"" + extra + "\" is not a visibility query Temporal"
+          + " takes (" + e.getStatus().getDescription() + ", in the query sent: " + query
+          + "); e.g. --query \"LabState='PAUSED'\"");
+    }
     out().printf("%-24s %-11s %-14s %-22s %-12s %s%n", "LAB ID", "RUN", "LAB STATE", "DEFINITION", "VARIANT", "STARTED");
     for (WorkflowExecutionMetadata m : runs) {
       SearchAttributes sa = m.getTypedSearchAttributes();

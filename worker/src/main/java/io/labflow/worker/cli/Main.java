@@ -66,8 +66,10 @@ public final class Main {
 
   /** Turns an exception into one readable line: people get messages, not stack traces. */
   private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
-    cli.getErr().println("labflow: " + describe(e));
-    if (((LabflowCommand) cli.getCommandSpec().root().userObject()).debug != null) {
+    LabflowCommand root = (LabflowCommand) cli.getCommandSpec().root().userObject();
+    cli.getErr().println("labflow: " + describe(e, root.connection == null ? null
+        : root.connection.service().getOptions().getTarget()));
+    if (root.debug != null) {
       e.printStackTrace(cli.getErr());
     }
     return exitCode(e);
@@ -94,6 +96,11 @@ public final class Main {
   }
 
   static String describe(Throwable e) {
+    return describe(e, null);
+  }
+
+  /** The sentence for {@code e}; {@code temporal}, the address asked, names one not reached. */
+  static String describe(Throwable e, String temporal) {
     Throwable root = e;
     while (root.getCause() != null && !(root instanceof StatusRuntimeException)) {
       root = root.getCause();
@@ -103,14 +110,15 @@ public final class Main {
     }
     if (root instanceof StatusRuntimeException s) {
       return switch (s.getStatus().getCode()) {
-        case UNAVAILABLE, DEADLINE_EXCEEDED -> "cannot reach Temporal (" + s.getStatus().getCode()
+        case UNAVAILABLE, DEADLINE_EXCEEDED -> "cannot reach Temporal"
+            + (temporal == null ? "" : " at " + temporal) + " (" + s.getStatus().getCode()
             + "); set TEMPORAL_ADDRESS or start the local stack with ./scripts/stack up";
         case NOT_FOUND -> "not found: " + s.getStatus().getDescription();
         default -> s.getStatus().getCode() + ": " + s.getStatus().getDescription();
       };
     }
     if (e instanceof WorkflowServiceException && e.getCause() != null) {
-      return describe(e.getCause());
+      return describe(e.getCause(), temporal);
     }
     if (root instanceof TemporalFailure tf && tf.getOriginalMessage() != null) {
       // The sentence itself, not "message='...', type='...', nonRetryable=...".

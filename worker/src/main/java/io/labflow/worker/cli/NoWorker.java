@@ -13,4 +13,15 @@ final class NoWorker extends RuntimeException {
   NoWorker(String taskQueue, String outcome) {
     super(Pollers.none(taskQueue) + "; " + outcome);
   }
+
+  private NoWorker(String message) {
+    super(message);
+  }
+
+  /** A worker polled of late, but none took the Update {@code name} within seconds. */
+  static NoWorker untaken(String taskQueue, String name, String outcome) {
+    return new NoWorker("no worker took the " + name + " within " + BaseCommand.ACCEPT.toSeconds()
+        + " s, though one polled task queue " + taskQueue + " in the last "
+        + Pollers.FRESH.toSeconds() + " s" + Pollers.START + "; " + outcome);
+  }
 }

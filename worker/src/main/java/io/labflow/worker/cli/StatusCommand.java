@@ -6,6 +6,8 @@ import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabStatus;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowExecutionDescription;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -54,9 +56,24 @@ final class StatusCommand extends LabCommand {
     if (d.getStaticSummary() != null) {
       out().println("Summary: " + d.getStaticSummary());
     }
+    if (teardownRecorded()) {
+      out().println("Teardown: recorded, not taken yet (signal requestTeardown); it runs when a"
+          + " worker polls task queue " + d.getTaskQueue());
+    }
     out().println(polled
         ? "(the lab did not answer its status query within seconds: this is the server's record)"
         : "(" + Pollers.none(d.getTaskQueue())
             + ". This is the server's record; the steps need a worker)");
+  }
+
+  /** Whether the history holds a teardown signal no workflow task has taken since. */
+  private boolean teardownRecorded() {
+    boolean waiting = false;
+    for (HistoryEvent e : connect().client().fetchHistory(labId).getEvents()) {
+      waiting = e.getEventType() != EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED && (waiting
+          || "requestTeardown".equals(
+              e.getWorkflowExecutionSignaledEventAttributes().getSignalName()));
+    }
+    return waiting;
   }
 }

@@ -1,9 +1,12 @@
 package io.labflow.worker.cli;
 
 import io.labflow.worker.client.LabFollower;
+import io.labflow.workflows.definition.Durations;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
+import io.temporal.client.WorkflowUpdateHandle;
 import java.time.Duration;
+import java.util.function.Predicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,10 +30,20 @@ final class SwitchVariantCommand extends LabCommand {
   public Integer call() throws InterruptedException {
     String queue = workerFor("nothing sent");
     out().println("Switching lab " + labId + " to variant " + variant + "...");
-    answer(queue, labId, "switchVariant", LabStatus.class, variant);
-    LabFollower.Outcome outcome = follow(labId, null, timeout, LabFollower.LIVE_OR_PAUSED);
+    // Followed while it runs: the Update answers only once the switch steps are done.
+    WorkflowUpdateHandle<LabStatus> switched =
+        taken(queue, labId, "switchVariant", LabStatus.class, variant);
+    Predicate<LabStatus> live = s -> s.state() == LabState.LIVE && variant.equals(s.variant());
+    LabFollower.Outcome outcome =
+        follow(labId, null, timeout, live.or(s -> s.state() == LabState.PAUSED));
+    if (switched.getResultAsync().isCompletedExceptionally()) {
+      switched.getResult();
+    }
+    if (!outcome.closed() && outcome.state() == LabState.SWITCHING) {
+      out().println("Lab " + labId + " is still SWITCHING after " + Durations.format(timeout)
+          + "; the switch goes on: labflow status " + labId);
+    }
     printWebUi(labId);
-    return !outcome.closed() && outcome.state() == LabState.LIVE
-        && outcome.status().map(s -> variant.equals(s.variant())).orElse(false) ? 0 : 1;
+    return !outcome.closed() && outcome.status().filter(live).isPresent() ? 0 : 1;
   }
 }

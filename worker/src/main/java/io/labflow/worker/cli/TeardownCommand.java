@@ -1,10 +1,10 @@
 package io.labflow.worker.cli;
 
 import io.labflow.worker.client.LabFollower;
+import io.labflow.workflows.definition.Durations;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import java.time.Duration;
-import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,24 +35,26 @@ final class TeardownCommand extends LabCommand {
       throw e;
     }
     if (!root().polled.test(connect(), queue)) {
-      throw recorded(queue);
+      throw new NoWorker(queue, recorded());
     }
-    out().println("Tearing lab " + labId + " down (following up to " + wait + ")...");
+    out().println("Tearing lab " + labId + " down (following up to " + Durations.format(wait)
+        + ")...");
     if (sent(labId, "teardown", LabStatus.class) == null) {
-      throw recorded(queue);
+      throw NoWorker.untaken(queue, "teardown", recorded());
     }
-    LabFollower.Outcome outcome = follow(labId, null, wait, Set.of());
+    LabFollower.Outcome outcome = follow(labId, null, wait, s -> false);
     if (!outcome.closed()) {
-      out().println("Lab " + labId + " is still " + outcome.state() + " after " + wait
-          + "; the teardown goes on: labflow status " + labId);
+      out().println("Lab " + labId + " is still " + outcome.state() + " after "
+          + Durations.format(wait) + "; the teardown goes on: labflow status " + labId);
     }
     printWebUi(labId);
     return outcome.closed() && outcome.state() == LabState.TORN_DOWN ? 0 : 1;
   }
 
-  private NoWorker recorded(String queue) {
+  /** Records the teardown as a signal and says so. */
+  private String recorded() {
     recordTeardown(labId);
-    return new NoWorker(queue, "teardown of lab " + labId
-        + " recorded; will run when a worker polls (labflow status " + labId + " shows it)");
+    return "teardown of lab " + labId + " recorded; will run when a worker polls (labflow status "
+        + labId + " shows it)";
   }
 }

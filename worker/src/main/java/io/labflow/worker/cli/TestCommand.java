@@ -4,6 +4,7 @@ import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.inventory.LabInventoryActivitiesImpl;
 import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.runtime.Composition;
+import io.labflow.workflows.definition.Durations;
 import io.labflow.workflows.lab.CheckAnswer;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
@@ -11,7 +12,6 @@ import io.labflow.workflows.lab.LearnerProgress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -97,13 +97,13 @@ final class TestCommand extends BaseCommand {
 
   /** The learner's tasks once the lab is LIVE; none (a deviation) when it is not. */
   private List<LearnerProgress.Task> awaitLive() throws InterruptedException {
-    out().println("Waiting up to " + liveWithin + " for lab " + labId
+    out().println("Waiting up to " + Durations.format(liveWithin) + " for lab " + labId
         + " to be LIVE (its provisioning steps)...");
     LabFollower.Outcome o = new LabFollower(connect(), out(), poll)
         .follow(labId, runId, liveWithin, LabFollower.LIVE_OR_PAUSED);
     if (o.closed() || o.state() != LabState.LIVE) {
-      deviation("lab " + labId + " did not become LIVE within " + liveWithin + " ("
-          + (o.closed() ? "its run closed " : "") + o.state() + ")");
+      deviation("lab " + labId + " did not become LIVE within " + Durations.format(liveWithin)
+          + " (" + (o.closed() ? "its run closed " : "") + o.state() + ")");
       return List.of();
     }
     LearnerProgress progress = o.status().orElseThrow().learner();
@@ -166,7 +166,7 @@ final class TestCommand extends BaseCommand {
       out().println(ended.getMessage() + "; nothing to tear down");
       return;
     }
-    out().println("Tearing lab " + labId + " down; waiting up to " + downWithin
+    out().println("Tearing lab " + labId + " down; waiting up to " + Durations.format(downWithin)
         + " for its run to end TORN_DOWN...");
     boolean taken = false;
     try {
@@ -179,10 +179,10 @@ final class TestCommand extends BaseCommand {
       recordTeardown(labId);
     }
     LabFollower.Outcome o =
-        new LabFollower(connect(), out(), poll).follow(labId, runId, downWithin, Set.of());
+        new LabFollower(connect(), out(), poll).follow(labId, runId, downWithin, s -> false);
     if (!o.closed() || (o.state() != LabState.TORN_DOWN && o.state() != LabState.ROLLED_BACK)) {
-      deviation("lab " + labId + " did not end TORN_DOWN within " + downWithin + " ("
-          + (o.closed() ? "its run closed " : "still ") + o.state() + ")");
+      deviation("lab " + labId + " did not end TORN_DOWN within " + Durations.format(downWithin)
+          + " (" + (o.closed() ? "its run closed " : "still ") + o.state() + ")");
     } else {
       out().println("Lab " + labId + " is " + o.state() + ".");
     }

@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 /**
  * Follows a lab run step by step: polls the status query for step states and the workflow's
@@ -34,7 +35,8 @@ import java.util.concurrent.TimeoutException;
 public record LabFollower(TemporalConnection connection, PrintWriter out, Duration pollInterval) {
 
   /** Where following a run that starts or resumes stops: a person's next move is due. */
-  public static final Set<LabState> LIVE_OR_PAUSED = Set.of(LabState.LIVE, LabState.PAUSED);
+  public static final Predicate<LabStatus> LIVE_OR_PAUSED =
+      s -> s.state() == LabState.LIVE || s.state() == LabState.PAUSED;
 
   /** How long a status query may take before following goes on without its answer. */
   public static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
@@ -57,10 +59,12 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
   }
 
   /**
-   * Follows the run of {@code labId} (its current run when runId is null) until it closes,
-   * reaches one of {@code stopAt}, or {@code timeout} has passed.
+   * Follows the run of {@code labId} until it closes, its status is {@code done}, or {@code
+   * timeout} has passed. A run just started ({@code runId}) is followed from its start; the lab's
+   * current run (runId null, a request to a lab that has run) from now: the steps as first seen
+   * are not news.
    */
-  public Outcome follow(String labId, String runId, Duration timeout, Set<LabState> stopAt)
+  public Outcome follow(String labId, String runId, Duration timeout, Predicate<LabStatus> done)
       throws InterruptedException {
     Map<String, StepState> steps = new HashMap<>();
     Map<String, Integer> attempts = new HashMap<>();
@@ -79,9 +83,12 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
         out.println("  waiting for a worker on task queue " + d.getTaskQueue() + " to answer...");
       }
       LabState before = last == null ? null : last.state();
+      boolean news = runId != null || last != null;
       last = status.orElse(last);
-      status.ifPresent(
-          s -> s.steps().forEach(st -> printChange(st, steps.put(st.id(), st.state()))));
+      status.ifPresent(s -> s.steps().forEach(st -> {
+        StepState prev = steps.put(st.id(), st.state());
+        printChange(st, news ? prev : st.state());
+      }));
       if (last != null && last.state() != before) {
         out.println("lab " + labId + ": " + last.state());
       }
@@ -98,7 +105,7 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
         Optional<LabStatus> fin = ask(labId, d.getExecution().getRunId(), toldFailures);
         return new Outcome(d.getStatus(), fin.isPresent() ? fin : Optional.ofNullable(last));
       }
-      if (last != null && stopAt.contains(last.state()) || System.nanoTime() > deadline) {
+      if (last != null && done.test(last) || System.nanoTime() > deadline) {
         return new Outcome(d.getStatus(), Optional.ofNullable(last));
       }
       Thread.sleep(pollInterval.toMillis());

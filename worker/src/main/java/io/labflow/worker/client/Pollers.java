@@ -27,10 +27,14 @@ public final class Pollers {
         && fresh(conn, taskQueue, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY);
   }
 
+  /** What to start when no worker answers. */
+  public static final String START =
+      ": start one with ./labflow worker, or the local stack with ./scripts/stack up";
+
   /** The sentence a command prints when no worker polls: what is missing and what to start. */
   public static String none(String taskQueue) {
     return "no worker polls task queue " + taskQueue + " (none in the last " + FRESH.toSeconds()
-        + " s): start one with ./labflow worker, or the local stack with ./scripts/stack up";
+        + " s)" + START;
   }
 
   private static boolean fresh(TemporalConnection conn, String taskQueue, TaskQueueType type) {

@@ -8,6 +8,7 @@ import io.labflow.worker.runtime.Composition;
 import io.labflow.workflows.binding.ParameterBinder;
 import io.labflow.workflows.catalog.ActionSpec;
 import io.labflow.workflows.catalog.FieldSpec;
+import io.labflow.workflows.definition.Durations;
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.LabScope;
@@ -101,7 +102,8 @@ public final class LabPlan {
         .append(resources.isEmpty() ? "  (none)\n" : "");
     resources.forEach(r -> sb.append("  - ").append(r).append('\n'));
     sb.append(definition.keepAlive() == null ? "\nThe run ends when its steps are done.\n"
-        : "\nThe lab stays live for " + definition.keepAlive() + ", then tears itself down.\n");
+        : "\nThe lab stays live for " + Durations.format(definition.keepAlive())
+            + ", then tears itself down.\n");
 
     // Every variant's document from the first step that builds a policy document.
     definition.actionSteps().stream()

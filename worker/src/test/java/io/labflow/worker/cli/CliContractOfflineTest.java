@@ -3,6 +3,7 @@ package io.labflow.worker.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.e2e.Labs;
 import io.labflow.workflows.model.OnFailure;
 import java.io.PrintWriter;
@@ -92,6 +93,26 @@ class CliContractOfflineTest {
     assertThat(debug.code()).isEqualTo(2);
     assertThat(debug.err()).startsWith("labflow: no such file: nowhere.yaml\n")
         .contains("UsageException: no such file: nowhere.yaml", "\tat io.labflow.worker.cli.");
+  }
+
+  /** Before, the sentence named no address, leaving a person to guess which one was tried. */
+  @Test
+  void aTemporalThatDoesNotAnswerIsNamedByItsAddress() throws Exception {
+    String address;
+    try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+      address = "127.0.0.1:" + closed.getLocalPort();
+    }
+    LabflowCommand root = new LabflowCommand();
+    root.connector = () -> TemporalConnection.open(
+        b -> b.setTarget(address).setRpcTimeout(Duration.ofSeconds(2)));
+    CommandLine cli = Main.newCommandLine(root, CommandLine.defaultFactory());
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err, true));
+
+    assertThat(cli.execute("list")).isEqualTo(1);
+    assertThat(err.toString()).matches("labflow: cannot reach Temporal at " + java.util.regex.Pattern.quote(address)
+        + " \\((UNAVAILABLE|DEADLINE_EXCEEDED)\\); set TEMPORAL_ADDRESS or start the local stack"
+        + " with ./scripts/stack up\n");
   }
 
   @Test

@@ -174,6 +174,8 @@ class CliOfflineTest {
     assertThat(out).contains("\"roleName\":\"lab-042-role\"", "undo: DeleteRole",
         "\"policyArn\":\"<steps.policy.policyArn>\"", "tagged labflow:lab=lab-042",
         "1. new-version: CreatePolicyVersion");
+    // As the file writes it (before: PT1H).
+    assertThat(out).contains("\nThe lab stays live for 1h, then tears itself down.\n");
 
     ObjectMapper json = new ObjectMapper();
     String readOnly = section(out, "Policy document of variant read-only (chosen):");

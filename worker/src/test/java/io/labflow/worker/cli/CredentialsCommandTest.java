@@ -70,7 +70,8 @@ class CredentialsCommandTest {
 
     assertThat(code).isEqualTo(2);
     assertThat(out.toString()).isEmpty();
-    assertThat(err.toString()).contains("--duration must be between 15m and 12h");
+    assertThat(err.toString()).isEqualTo("labflow: --duration must be between 15m and 12h (the"
+        + " learner role's longest session), got 13h\n");
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.labflow.activities.testing.MotoServer;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -106,6 +108,24 @@ class CredentialsOnMotoTest {
           + " exceeds the 1 hour session limit for roles assumed by role chaining.");
       assertThat(Duration.between(Instant.now(), hour.expiration()))
           .isBetween(Duration.ofMinutes(50), Duration.ofMinutes(61));
+    }
+  }
+
+  /** Before, the command printed the SDK's text alone: `(Service: Sts, Status Code: 403, ...)`. */
+  @Test
+  void credentialsAwsRefusesAreOneSentenceNamingTheRoleAndWhatToSet() {
+    try (StsClient wrong = sts(StaticCredentialsProvider.create(
+        AwsBasicCredentials.create("AKIAWRONGWRONGWRONG1", "wrong-secret")))) {
+      for (Duration asked : List.of(Duration.ofHours(1), Duration.ofHours(2))) {
+        IllegalStateException refused = catchThrowableOfType(IllegalStateException.class,
+            () -> CredentialsCommand.issue(wrong, IAM + "labflow-lab-1-learner", "lab-1", asked));
+
+        assertThat(refused).as(asked.toString()).hasMessageMatching("AWS did not let this shell's AWS"
+            + " credentials assume the learner role " + IAM + "labflow-lab-1-learner"
+            + " \\((InvalidClientTokenId: .+|HTTP 403)\\); use credentials that may"
+            + " \\(AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\\)");
+        assertThat(Main.exitCode(refused)).isEqualTo(1);
+      }
     }
   }
 

@@ -79,8 +79,13 @@ final class DoubleLabServer implements AutoCloseable {
 
   /** Starts a live double lab. */
   void startLab(String labId) {
+    startLab(labId, QUEUE);
+  }
+
+  /** Starts a double lab on {@code queue} (one no worker polls: a lab no worker runs). */
+  void startLab(String labId, String queue) {
     LabWorkflow lab = client.newWorkflowStub(LabWorkflow.class,
-        WorkflowOptions.newBuilder().setWorkflowId(labId).setTaskQueue(QUEUE).build());
+        WorkflowOptions.newBuilder().setWorkflowId(labId).setTaskQueue(queue).build());
     WorkflowClient.start(lab::run, null);
   }
 

@@ -69,10 +69,10 @@ class LabTestCommandTest {
 
     assertThat(r.code()).as(r.all()).isZero();
     assertThat(r.out()).as(r.all()).contains(
-        "Waiting up to PT30M for lab clean-1 to be LIVE (its provisioning steps)...\n",
+        "Waiting up to 30m for lab clean-1 to be LIVE (its provisioning steps)...\n",
         "task create-role          ok: 2 of 2 conditions fail before its solve, all pass after\n",
         "task create-policy        ok: 1 of 1 conditions fail before its solve, all pass after\n",
-        "Tearing lab clean-1 down; waiting up to PT30M for its run to end TORN_DOWN...\n",
+        "Tearing lab clean-1 down; waiting up to 30m for its run to end TORN_DOWN...\n",
         "Left of lab clean-1: 0 resources\n",
         "labflow test learner-lab (lab clean-1): 2 tasks, 2 pass only after their solve,"
             + " 0 deviations: PASSED\n");

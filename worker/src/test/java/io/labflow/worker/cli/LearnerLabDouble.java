@@ -6,6 +6,8 @@ import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.LearnerProgress;
+import io.labflow.workflows.lab.StepState;
+import io.labflow.workflows.lab.StepStatus;
 import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.common.converter.RawValue;
 import io.temporal.failure.ApplicationFailure;
@@ -67,7 +69,9 @@ public class LearnerLabDouble implements LabWorkflow {
       tasks.add(new LearnerProgress.Task(t.id(), t.title(), t.points(),
           states.getOrDefault(t.id(), LearnerProgress.TaskState.OPEN)));
     }
-    return new LabStatus(labId, "learner-lab", "default", state, List.of(), null, null, notice,
+    return new LabStatus(labId, "learner-lab", "default", state, List.of(new StepStatus("stack",
+        "CreateStack", state == LabState.TORN_DOWN ? StepState.COMPENSATED : StepState.DONE, 1,
+        Map.of(), null)), null, null, notice,
         new LearnerProgress(tasks, currentTask(), score, 50, last));
   }
 
@@ -187,9 +191,12 @@ public class LearnerLabDouble implements LabWorkflow {
   @Override
   public void decide(RawValue decision) {}
 
+  /** A switch whose steps take longer than any command follows it. */
   @Override
   public LabStatus switchVariant(RawValue variant) {
-    throw new UnsupportedOperationException();
+    state = LabState.SWITCHING;
+    Workflow.await(() -> false);
+    return status();
   }
 
   @Override

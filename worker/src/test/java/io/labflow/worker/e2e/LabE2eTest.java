@@ -90,6 +90,12 @@ class LabE2eTest extends OnLocalStack {
     assertThat(list.exitCode()).as(list.all()).isZero();
     assertThat(list.out().lines().filter(l -> l.startsWith(labId + " ")))
         .anySatisfy(l -> assertThat(l).contains("RUNNING").contains("iam-mini"));
+    // Before: `labflow: INVALID_ARGUMENT: invalid query: ...`, exit 1, naming no option.
+    Cli.Result badQuery = Cli.run(env(), "list", "--query", "LabState=");
+    assertThat(badQuery.exitCode()).as(badQuery.all()).isEqualTo(2);
+    assertThat(badQuery.err()).startsWith("labflow: --query \"LabState=\" is not a visibility query"
+        + " Temporal takes (invalid query: ").endsWith(", in the query sent: WorkflowType="
+        + "'LabWorkflow' AND (LabState=)); e.g. --query \"LabState='PAUSED'\"\n");
 
     Cli.Result down = Cli.run(env(), "teardown", labId);
     assertThat(down.exitCode()).as(down.all()).isZero();

@@ -62,8 +62,8 @@ class LabflowTestE2eTest {
 
     assertThat(r.exitCode()).as(r.all() + stack.worker.tail()).isEqualTo(1);
     assertThat(r.out()).as(r.all()).contains(
-        "Waiting up to PT30M for lab lt-none to be LIVE (its provisioning steps)...",
-        "Tearing lab lt-none down; waiting up to PT30M for its run to end TORN_DOWN...",
+        "Waiting up to 30m for lab lt-none to be LIVE (its provisioning steps)...",
+        "Tearing lab lt-none down; waiting up to 30m for its run to end TORN_DOWN...",
         "Lab lt-none is TORN_DOWN.",
         "Counting what is left of lab lt-none (by its tag and by its names)...",
         "Left of lab lt-none: 0 resources",

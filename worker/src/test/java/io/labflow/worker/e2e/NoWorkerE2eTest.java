@@ -139,6 +139,31 @@ class NoWorkerE2eTest extends OnLocalStack {
     worker.close();
   }
 
+  /**
+   * A follow ended by a signal (Ctrl-C; here SIGTERM, which runs the same shutdown hooks) says the
+   * lab goes on and how to reach it (before: the command ended in silence). The lab's only worker
+   * was killed: its poller still counts for 70 s, so `run` starts the lab and follows it.
+   */
+  @Test
+  @Order(3)
+  void aFollowEndedByASignalSaysTheLabGoesOn() throws Exception {
+    String queue = "e2e-signal";
+    stack.startWorker("signal-worker", queue).awaitLog("polling", READY).kill9();
+    ManagedProcess run = ManagedProcess.start("signal-run", Jvm.command("run",
+        Labs.file("iam-mini").toString(), "--lab-id", "e2e-signal", "-p", "bucket=e2e-signal-b"),
+        stack.env(queue), stack.logDir());
+    run.awaitLog("Started lab e2e-signal", READY);
+
+    run.terminate(Duration.ofSeconds(30));
+
+    assertThat(run.tail()).contains("Stopped following lab e2e-signal; it goes on: labflow status"
+        + " e2e-signal, or labflow teardown e2e-signal");
+    WorkflowStub lab = stack.client().newUntypedWorkflowStub("e2e-signal");
+    assertThat(lab.describe().getStatus())
+        .isEqualTo(io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
+    lab.terminate("test done: no worker ever ran it");
+  }
+
   private static Cli.Result timed(Map<String, String> env, String... args) {
     long start = System.nanoTime();
     Cli.Result r = Cli.runWithin(ANSWER, env, args);

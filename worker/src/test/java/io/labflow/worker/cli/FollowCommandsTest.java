@@ -1,0 +1,96 @@
+package io.labflow.worker.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code labflow teardown} and {@code switch-variant} on a double lab: what they say while they
+ * follow it, when they stop, and what the record says after a teardown recorded for later.
+ */
+@Tag("fast")
+class FollowCommandsTest {
+
+  @AutoClose private static final DoubleLabServer server = new DoubleLabServer();
+
+  /** Before, the wait was printed as Java writes it (`PT1M30S`), not as the flag takes it. */
+  @Test
+  void theFollowingTimeIsWrittenAsTheFlagTakesIt() {
+    server.startLab("td-wait");
+
+    DoubleLabServer.Result r = server.labflow("teardown", "td-wait", "--wait", "90s");
+
+    assertThat(r.code()).as(r.all()).isZero();
+    assertThat(r.out()).as(r.all())
+        .startsWith("Tearing lab td-wait down (following up to 1m30s)...\n");
+  }
+
+  /**
+   * A teardown recorded with no worker polling is in the server's record `status` prints (before:
+   * that record showed the lab LIVE and nothing of the teardown the command said it would show).
+   */
+  @Test
+  void aTeardownRecordedWithNoWorkerIsInTheRecordStatusPrints() {
+    server.startLab("td-later", "no-worker");
+    server.polled = () -> false;
+    try {
+      assertThat(server.labflow("status", "td-later").out()).doesNotContain("Teardown");
+
+      DoubleLabServer.Result teardown = server.labflow("teardown", "td-later");
+      DoubleLabServer.Result status = server.labflow("status", "td-later");
+
+      assertThat(teardown.code()).as(teardown.all()).isEqualTo(4);
+      assertThat(teardown.err()).as(teardown.all()).endsWith("; teardown of lab td-later recorded;"
+          + " will run when a worker polls (labflow status td-later shows it)\n");
+      assertThat(status.code()).as(status.all()).isZero();
+      assertThat(status.out()).as(status.all()).contains("Teardown: recorded, not taken yet (signal"
+          + " requestTeardown); it runs when a worker polls task queue no-worker\n");
+    } finally {
+      server.polled = () -> true;
+    }
+  }
+
+  /**
+   * Before, the command waited for the switch's Update, which answers once the switch steps are
+   * done, past --timeout and in silence, then printed every step as news.
+   */
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  void aSwitchIsFollowedUntilItsTimeoutAndSaysItGoesOn() {
+    server.startLab("slow-switch");
+
+    DoubleLabServer.Result r =
+        server.labflow("switch-variant", "slow-switch", "read-write", "--timeout", "2s");
+
+    assertThat(r.code()).as(r.all()).isEqualTo(1);
+    assertThat(r.out()).as(r.all())
+        .startsWith("Switching lab slow-switch to variant read-write...\n"
+            + "lab slow-switch: SWITCHING\n\nLab slow-switch  definition=learner-lab")
+        .contains("Lab slow-switch is still SWITCHING after 2s; the switch goes on: labflow status"
+            + " slow-switch\n")
+        .doesNotContain("  DONE         stack (CreateStack)");
+  }
+
+  /**
+   * A worker polled within the last 70 s but none takes the teardown: recorded, said as it is
+   * (before: `no worker polls task queue Q (none in the last 70 s)`, which was not so).
+   */
+  @Test
+  void aTeardownNoWorkerTakesThoughOnePolledIsRecordedAndSaidAsItIs() {
+    server.startLab("td-untaken", "stopped-worker");
+
+    DoubleLabServer.Result r = server.labflow("teardown", "td-untaken");
+
+    assertThat(r.code()).as(r.all()).isEqualTo(4);
+    assertThat(r.err()).as(r.all()).isEqualTo("labflow: no worker took the teardown within 15 s,"
+        + " though one polled task queue stopped-worker in the last 70 s: start one with"
+        + " ./labflow worker, or the local stack with ./scripts/stack up; teardown of lab"
+        + " td-untaken recorded; will run when a worker polls (labflow status td-untaken shows"
+        + " it)\n");
+    assertThat(server.labflow("status", "td-untaken").out()).contains("Teardown: recorded");
+  }
+}
