@@ -31,6 +31,11 @@ still holds a security group other than its default one, or has an internet gate
 (it checks subnets, VPN gateways and route tables only); AWS refuses with DependencyViolation, and
 so does the launcher: a VPC holding a group that is not the lab's is reported blocked here too.
 
+And moto ignores a stack parameter its template does not declare, and names a missing one in its
+own words; CloudFormation refuses CreateStack with ValidationError "Parameters: [X] do not exist in
+the template" ("Parameter values specified for a template which does not require them." for a
+template without Parameters) and "Parameters: [X] must have values", and so does the launcher.
+
 Two more patches keep the emulator from distorting what runs against it at scale:
 
 - Requests are handled one at a time. moto's backends are plain dicts, and its server answers on
@@ -237,6 +242,24 @@ def _create_resources(self):
         self._add_stack_event("ROLLBACK_COMPLETE")
 
 
+_original_load_parameters = cfn_parsing.ResourceMap.load_parameters
+
+
+def _load_parameters(self):
+    declared = self._template.get("Parameters") or {}
+    unknown = [k for k in self.input_parameters if k not in declared]
+    if unknown and not declared:
+        raise cfn_parsing.ValidationError(
+            message="Parameter values specified for a template which does not require them.")
+    if unknown:
+        raise cfn_parsing.ValidationError(
+            message=f"Parameters: [{', '.join(unknown)}] do not exist in the template")
+    unset = [k for k, p in declared.items() if "Default" not in p and k not in self.input_parameters]
+    if unset:
+        raise cfn_parsing.ValidationError(message=f"Parameters: [{', '.join(unset)}] must have values")
+    return _original_load_parameters(self)
+
+
 _original_get_tags = TaggedEC2Resource.get_tags
 
 
@@ -285,6 +308,7 @@ _replace(Stack, "create_resources", _create_resources, "self.resource_map.create
 if "parse_and_create_resource(" not in inspect.getsource(cfn_parsing.ResourceMap.__getitem__):
     sys.exit("moto changed ResourceMap.__getitem__: review scripts/lib/moto_server.py")
 cfn_parsing.parse_and_create_resource = _parse_and_create
+_replace(cfn_parsing.ResourceMap, "load_parameters", _load_parameters, "raise MissingParameterError(key)")
 _replace(TaggedEC2Resource, "get_tags", _own_tags, 'describe_tags(filters={"resource-id": [self.id]})')
 _replace(DomainDispatcherApplication, "__call__", _one_at_a_time, "return backend_app(environ, start_response)")
 

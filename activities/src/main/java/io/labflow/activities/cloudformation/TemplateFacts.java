@@ -5,6 +5,7 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +78,26 @@ public final class TemplateFacts {
   /** How many resources of this type the template declares. */
   public static int count(String body, String type) {
     return (int) resources(compose(body), type).count();
+  }
+
+  /**
+   * Why CloudFormation would refuse these stack parameters for the template (it refuses one the
+   * template does not declare, and leaves none without a Default unset), or null; labflow itself
+   * adds {@code LabId}, {@code LabNamespace} and {@code LabRun} to every stack's parameters.
+   */
+  public static String parameterMismatch(String body, Collection<?> step) {
+    Set<String> given = new LinkedHashSet<>(List.of("LabId", "LabNamespace", "LabRun"));
+    step.forEach(k -> given.add(String.valueOf(k)));
+    List<NodeTuple> declared = entries(field(compose(body), "Parameters")).toList();
+    for (String g : given) {
+      if (declared.stream().noneMatch(e -> g.equals(scalar(e.getKeyNode())))) {
+        return "declares no parameter '" + g + "', which CloudFormation then refuses";
+      }
+    }
+    return declared.stream().filter(e -> field(e.getValueNode(), "Default") == null)
+        .map(e -> scalar(e.getKeyNode())).filter(n -> !given.contains(n)).findFirst()
+        .map(n -> "declares parameter '" + n + "' without a Default, and with.parameters does"
+            + " not set it").orElse(null);
   }
 
   /** The AWS types the template names, its parameters' and its resources', in its order. */

@@ -1,6 +1,7 @@
 package io.labflow.activities.cloudformation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.labflow.activities.MotoLabTest;
 import io.labflow.activities.cloudformation.CloudFormationActivities.CreateStackInput;
@@ -13,6 +14,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
+import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.ec2.model.Filter;
 
@@ -116,6 +119,32 @@ class CloudFormationActivitiesTest extends MotoLabTest {
         "templates/lab-environment.yaml", Map.of("LabId", "lab-other", "BucketName", BUCKET), null,
         null)), "InvalidInput");
     assertThat(lab.calls.count("CloudFormation", "CreateStack")).isZero();
+  }
+
+  /**
+   * CloudFormation refuses a parameter its template does not declare and one without a Default
+   * left unset, and so does the local stack: before, moto created the stack with an undeclared
+   * parameter, so a step passing here failed on AWS.
+   */
+  @Test
+  void parametersTheTemplateDoesNotMatchAreRefusedAsCloudFormationDoes() {
+    var failure = failureOf(() -> lab.cfn.createStack(new CreateStackInput(LAB, STACK,
+        "templates/lab-environment.yaml", Map.of("BucketName", BUCKET, "Nope", "x"), null, null)),
+        "ValidationError");
+    assertThat(failure.getOriginalMessage()).contains(
+        "Parameters: [Nope] do not exist in the template");
+    var cfn = lab.clients.cloudFormation();
+    assertThat(catchThrowableOfType(CloudFormationException.class, () -> cfn.createStack(b -> b
+            .stackName(STACK).templateBody(Lab.TOPIC_TEMPLATE).parameters(Parameter.builder()
+                .parameterKey("LabId").parameterValue(LAB).build())))
+        .awsErrorDetails().errorMessage())
+        .isEqualTo("Parameters: [LabNamespace, LabRun, BucketName] must have values");
+    assertThat(catchThrowableOfType(CloudFormationException.class, () -> cfn.createStack(b -> b
+            .stackName(STACK).templateBody("Resources:\n  Topic: {Type: AWS::SNS::Topic}\n")
+            .parameters(Parameter.builder().parameterKey("LabId").parameterValue(LAB).build())))
+        .awsErrorDetails().errorMessage())
+        .isEqualTo("Parameter values specified for a template which does not require them.");
+    assertThat(cfn.listStacks().stackSummaries()).noneMatch(s -> s.stackName().equals(STACK));
   }
 
   @Test

@@ -102,19 +102,32 @@ public final class Lab implements AutoCloseable {
           - id: stack
             action: CreateStack
             with: {labId: "${lab.labId}", stackName: "labflow-${lab.labId}",
-              templateFile: "templates/${params.template}"}
+              templateFile: "templates/${params.template}",
+              parameters: {BucketName: "labflow-${lab.labId}-bucket"}}
         """);
   }
 
   /**
+   * An SNS topic (nothing a quota counts) declaring the parameters the stack step of {@link
+   * #parameterisedTemplateDefinition} passes, as CloudFormation requires.
+   */
+  public static final String TOPIC_TEMPLATE = """
+      Parameters:
+        LabId: {Type: String}
+        LabNamespace: {Type: String}
+        LabRun: {Type: String}
+        BucketName: {Type: String}
+      Resources:
+        Topic: {Type: AWS::SNS::Topic}
+      """;
+
+  /**
    * As {@link #parameterisedTemplateDefinition}, plus {@code param-default.yaml}, whose template
-   * parameter defaults to {@code topic.yaml} (an SNS topic: nothing a quota counts); returns its
-   * path.
+   * parameter defaults to {@code topic.yaml} ({@link #TOPIC_TEMPLATE}); returns its path.
    */
   public static Path defaultedTemplateDefinition(Path dir) throws java.io.IOException {
     String text = java.nio.file.Files.readString(parameterisedTemplateDefinition(dir));
-    java.nio.file.Files.writeString(dir.resolve("templates/topic.yaml"),
-        "Resources:\n  Topic: {Type: AWS::SNS::Topic}\n");
+    java.nio.file.Files.writeString(dir.resolve("templates/topic.yaml"), TOPIC_TEMPLATE);
     return java.nio.file.Files.writeString(dir.resolve("param-default.yaml"), text
         .replace("name: param-template", "name: param-default")
         .replace("template: {type: string}", "template: {type: string, default: topic.yaml}"));

@@ -68,6 +68,13 @@ public final class AwsLabPreflight implements Preflight {
     LabNeeds.templateFiles(labId, lab).forEach((s, file) -> {
       try {
         out.put(s, TemplateFacts.read(definitionsDir, file));
+        Object given = s.with().getOrDefault("parameters", Map.of());
+        String why = given instanceof Map<?, ?> m
+            ? TemplateFacts.parameterMismatch(out.get(s), m.keySet()) : null;
+        if (why != null) {
+          problems.add(lab.source() + ": step '" + s.id() + "' with.parameters: templateFile '"
+              + file + "' " + why);
+        }
       } catch (IllegalArgumentException e) {
         problems.add(lab.source() + ": step '" + s.id() + "' with.templateFile: " + e.getMessage());
       }

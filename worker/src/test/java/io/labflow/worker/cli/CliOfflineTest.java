@@ -91,6 +91,32 @@ class CliOfflineTest {
     assertThat(site.code()).as(site.all()).isZero();
   }
 
+  /**
+   * A stack step whose parameters do not match its template's, which CloudFormation refuses at
+   * CreateStack after the earlier steps created things, is refused by the preflight's sentence:
+   * before, validate passed both and moto created the stack with a parameter it lacks.
+   */
+  @Test
+  void validateRefusesStackParametersTheTemplateDoesNotMatch(@TempDir Path dir) throws Exception {
+    String text = Files.readString(Lab.defaultedTemplateDefinition(dir));
+    Path extra = Files.writeString(dir.resolve("extra.yaml"),
+        text.replace("BucketName: ", "Nope: x, BucketName: "));
+    Path unset = Files.writeString(dir.resolve("unset.yaml"), text
+        .replace("parameters: {BucketName: \"labflow-${lab.labId}-bucket\"}", "parameters: {}")
+        .replace("topic.yaml", "env.yaml"));
+
+    CliRun r = run("--definitions", dir.toString(), "validate", dir.resolve("param-default.yaml")
+        .toString(), extra.toString(), unset.toString());
+
+    assertThat(r.code()).as(r.all()).isEqualTo(1);
+    assertThat(r.out()).contains(dir.resolve("param-default.yaml") + ": valid\n",
+        extra + ": step 'stack' with.parameters: templateFile 'templates/topic.yaml' declares no"
+            + " parameter 'Nope', which CloudFormation then refuses\n",
+        unset + ": step 'stack' with.parameters: templateFile 'templates/env.yaml' declares"
+            + " parameter 'BucketName' without a Default, and with.parameters does not set it\n",
+        "1 valid, 2 invalid");
+  }
+
   @Test
   void aWorkerWithNoAwsRegionSaysSoInOneSentence() {
     // No region anywhere: no aws.region, no profile file, no EC2 metadata to ask.

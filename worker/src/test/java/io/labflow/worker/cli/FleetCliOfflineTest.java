@@ -44,7 +44,7 @@ class FleetCliOfflineTest {
   void validateCountsTheStackTemplateEachLabsParametersName() throws Exception {
     io.labflow.activities.testing.Lab.parameterisedTemplateDefinition(dir);
     Files.writeString(dir.resolve("templates/topic.yaml"),
-        "Resources:\n  Topic: {Type: AWS::SNS::Topic}\n");
+        io.labflow.activities.testing.Lab.TOPIC_TEMPLATE);
     Path f = Files.writeString(dir.resolve("f.yaml"), """
         name: f
         definition: param-template

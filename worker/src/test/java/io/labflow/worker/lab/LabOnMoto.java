@@ -232,7 +232,8 @@ final class LabOnMoto implements AutoCloseable {
           - id: stack
             action: CreateStack
             with: {labId: "${lab.labId}", stackName: "labflow-${lab.labId}",
-              templateFile: "templates/${params.template}"}
+              templateFile: "templates/${params.template}",
+              parameters: {BucketName: "labflow-${lab.labId}-bucket"}}
         """.formatted(defaultTemplate);
   }
 
