@@ -135,10 +135,7 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
    *     them to another value than labflow's
    */
   private static Map<String, String> parameters(Map<String, String> step, Tags.Owner owner) {
-    Map<String, String> own = new LinkedHashMap<>();
-    own.put("LabId", owner.labId());
-    own.put("LabNamespace", owner.namespace() == null ? "" : owner.namespace());
-    own.put("LabRun", owner.runId() == null ? "" : owner.runId());
+    Map<String, String> own = TemplateFacts.ownership(owner);
     Map<String, String> out = new LinkedHashMap<>(step == null ? Map.of() : step);
     own.forEach((k, v) -> {
       String given = out.put(k, v);

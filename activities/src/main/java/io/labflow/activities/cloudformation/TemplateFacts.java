@@ -1,11 +1,13 @@
 package io.labflow.activities.cloudformation;
 
+import io.labflow.activities.common.Tags;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +88,7 @@ public final class TemplateFacts {
    * adds {@code LabId}, {@code LabNamespace} and {@code LabRun} to every stack's parameters.
    */
   public static String parameterMismatch(String body, Collection<?> step) {
-    Set<String> given = new LinkedHashSet<>(List.of("LabId", "LabNamespace", "LabRun"));
+    Set<String> given = new LinkedHashSet<>(ownership(new Tags.Owner(null, null, null)).keySet());
     step.forEach(k -> given.add(String.valueOf(k)));
     List<NodeTuple> declared = entries(field(compose(body), "Parameters")).toList();
     for (String g : given) {
@@ -98,6 +100,15 @@ public final class TemplateFacts {
         .map(e -> scalar(e.getKeyNode())).filter(n -> !given.contains(n)).findFirst()
         .map(n -> "declares parameter '" + n + "' without a Default, and with.parameters does"
             + " not set it").orElse(null);
+  }
+
+  /** The parameters labflow adds to every stack: its ownership tags' values (see CreateStack). */
+  static Map<String, String> ownership(Tags.Owner owner) {
+    Map<String, String> own = new LinkedHashMap<>();
+    own.put("LabId", owner.labId());
+    own.put("LabNamespace", owner.namespace() == null ? "" : owner.namespace());
+    own.put("LabRun", owner.runId() == null ? "" : owner.runId());
+    return own;
   }
 
   /** The AWS types the template names, its parameters' and its resources', in its order. */
