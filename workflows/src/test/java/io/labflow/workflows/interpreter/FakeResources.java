@@ -66,6 +66,21 @@ public final class FakeResources implements ResourceActivities {
         });
   }
 
+  /**
+   * As {@link #failNonRetryable}, once {@code other} was called (at most 10 s later): a failure that
+   * must meet its sibling running, not one the worker has not yet polled.
+   */
+  public void failNonRetryableAfter(String key, String type, String other) {
+    behaviours.put(
+        key,
+        (k, name, call) -> {
+          for (int i = 0; i < 200 && !log.contains(other); i++) {
+            Thread.sleep(50);
+          }
+          throw ApplicationFailure.newNonRetryableFailure(type.toLowerCase() + " on " + name, type);
+        });
+  }
+
   /** The first {@code times} calls of {@code key} fail with a retryable failure of that type. */
   public void failRetryable(String key, String type, int times) {
     behaviours.put(

@@ -73,7 +73,8 @@ class LabWorkflowParallelTest {
   @Test
   void failingBranchCancelsItsSiblingAndEverythingRollsBack(WorkflowClient client, Worker worker) {
     RESOURCES.hang("Create p2");
-    RESOURCES.failNonRetryable("Create p1", "AccessDenied");
+    // p1 fails once p2 runs: a sibling the worker had not yet polled would be cancelled unstarted.
+    RESOURCES.failNonRetryableAfter("Create p1", "AccessDenied", "Create p2");
     Definition d =
         definition("branchfail")
             .steps(
