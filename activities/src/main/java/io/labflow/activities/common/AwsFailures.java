@@ -60,6 +60,10 @@ public final class AwsFailures {
    */
   private static final Set<String> TRANSIENT_4XX =
       Set.of("RequestTimeout", "PriorRequestNotComplete", "ConcurrentModification", "NoSuchEntity");
+  /** Codes of credentials AWS refused (unknown key, bad signature, expired token), any status. */
+  private static final Set<String> REFUSED_CREDENTIALS = Set.of("AuthFailure",
+      "InvalidClientTokenId", "InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken",
+      "ExpiredTokenException", "UnrecognizedClientException");
   /**
    * Codes saying the endpoint does not know or implement the operation (query APIs answer {@code
    * InvalidAction}, JSON APIs {@code UnknownOperationException}, S3 {@code NotImplemented}).
@@ -225,6 +229,11 @@ public final class AwsFailures {
     String msg = AwsErrors.message(e);
     return hasCode(e, "InvalidParameterValue") && msg != null
         && msg.toLowerCase(Locale.ROOT).contains("invalid iam instance profile");
+  }
+
+  /** Whether AWS refused the credentials themselves, not a permission they lack. */
+  public static boolean refusedCredentials(AwsServiceException e) {
+    return e.statusCode() == 401 || REFUSED_CREDENTIALS.contains(errorCode(e));
   }
 
   /** The AWS error code, or the empty string when the response had none. */

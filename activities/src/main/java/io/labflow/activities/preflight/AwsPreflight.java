@@ -10,7 +10,6 @@ import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,10 +32,8 @@ import software.amazon.awssdk.regions.Region;
 public final class AwsPreflight {
 
   private static final Logger log = LoggerFactory.getLogger(AwsPreflight.class);
-  /** The codes of refused credentials that may come without HTTP 401 or 403. */
-  private static final Set<String> REFUSED_CREDENTIALS = Set.of("InvalidClientTokenId",
-      "SignatureDoesNotMatch", "ExpiredToken", "ExpiredTokenException",
-      "UnrecognizedClientException");
+  private static final String VALID_CREDENTIALS = "give the worker valid credentials"
+      + " (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)";
 
   /**
    * One verification the lab will run.
@@ -117,11 +114,10 @@ public final class AwsPreflight {
         String code = AwsFailures.errorCode(refused);
         int status = refused.statusCode();
         // GetCallerIdentity needs no permission: a 401/403 can only mean the credentials.
-        throw failed(REFUSED_CREDENTIALS.contains(code) || status == 401 || status == 403
+        throw failed(AwsFailures.refusedCredentials(refused) || status == 403
             ? "the worker's AWS credentials were refused by " + endpoint + " ("
-                + (code.isEmpty() ? "HTTP " + status : code) + " on sts:GetCallerIdentity); give"
-                + " the worker valid credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID and"
-                + " AWS_SECRET_ACCESS_KEY)"
+                + (code.isEmpty() ? "HTTP " + status : code) + " on sts:GetCallerIdentity); "
+                + VALID_CREDENTIALS
             : "sts:GetCallerIdentity failed at " + endpoint + " (" + code + ", HTTP " + status
                 + "); check the worker's AWS configuration");
       }
@@ -158,8 +154,10 @@ public final class AwsPreflight {
 
   /** The refusal when the worker may not make a call the preflight needs: {@code what} failed. */
   public static ApplicationFailure needs(String what, String action, AwsServiceException e) {
-    return failed(what + ": " + action + " answered " + AwsFailures.errorCode(e)
-        + "; the worker needs that permission");
+    String code = AwsFailures.errorCode(e);
+    return failed(what + ": " + action + " answered " + (code.isEmpty() ? "HTTP " + e.statusCode()
+        : code) + (AwsFailures.refusedCredentials(e) ? "; AWS refused the worker's credentials, "
+        + VALID_CREDENTIALS : "; the worker needs that permission"));
   }
 
   /** A preflight refusal: non-retryable {@code PreflightFailed}, this sentence. */

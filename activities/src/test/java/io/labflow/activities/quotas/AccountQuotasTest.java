@@ -7,6 +7,8 @@ import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
@@ -41,5 +43,19 @@ class AccountQuotasTest {
     assertThat(f.getType()).isEqualTo(FailureTypes.PREFLIGHT_FAILED);
     assertThat(f.getOriginalMessage()).isEqualTo("preflight: cannot read the quota usage:"
         + " ec2:DescribeVpcs answered UnauthorizedOperation; the worker needs that permission");
+  }
+
+  /** Before, credentials AWS refused were reported as a missing ec2:DescribeVpcs permission. */
+  @ParameterizedTest
+  @CsvSource({"401, AuthFailure", "403, InvalidClientTokenId", "403, SignatureDoesNotMatch",
+      "400, ExpiredToken", "400, UnrecognizedClientException", "401, ''"})
+  void refusedCredentialsAreNamedAsSuchNotAsAMissingPermission(int status, String code) {
+    ApplicationFailure f = readFailing(status, code);
+
+    assertThat(f.isNonRetryable()).isTrue();
+    assertThat(f.getOriginalMessage()).isEqualTo("preflight: cannot read the quota usage:"
+        + " ec2:DescribeVpcs answered " + (code.isEmpty() ? "HTTP 401" : code) + "; AWS refused"
+        + " the worker's credentials, give the worker valid credentials (AWS_PROFILE, or"
+        + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)");
   }
 }

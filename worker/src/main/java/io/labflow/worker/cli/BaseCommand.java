@@ -149,7 +149,9 @@ abstract class BaseCommand implements Callable<Integer> {
       out().println("Lab " + labId + " run closed: " + StatusPrinter.name(outcome.executionStatus())
           + (state == null ? "" : " (" + state + ")"));
     } else if (state == LabState.LIVE) {
-      out().println("Lab " + labId + " is LIVE. Next: labflow switch-variant " + labId
+      boolean learner = outcome.status().map(LabStatus::learner).isPresent();
+      out().println("Lab " + labId + " is LIVE. Next: " + (learner ? "labflow credentials " + labId
+          + " | labflow check " + labId + " | " : "") + "labflow switch-variant " + labId
           + " VARIANT | labflow teardown " + labId);
     } else if (state == LabState.PAUSED) {
       out().println("Lab " + labId + " is PAUSED. Decide: labflow resume " + labId

@@ -5,10 +5,12 @@ import static java.util.Objects.requireNonNullElse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.labflow.worker.client.StatusPrinter;
+import io.labflow.worker.fleet.FleetDetails;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.common.SearchAttributes;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,17 +41,17 @@ final class ListCommand extends BaseCommand {
           + " takes (" + e.getStatus().getDescription() + ", in the query sent: " + query
           + "); e.g. --query \"LabState='PAUSED'\"");
     }
-    out().printf("%-24s %-11s %-14s %-22s %-12s %s%n", "LAB ID", "RUN", "LAB STATE", "DEFINITION", "VARIANT", "STARTED");
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"LAB ID", "RUN", "LAB STATE", "DEFINITION", "VARIANT", "STARTED"});
     for (WorkflowExecutionMetadata m : runs) {
       SearchAttributes sa = m.getTypedSearchAttributes();
-      out().printf("%-24s %-11s %-14s %-22s %-12s %s%n",
-          m.getExecution().getWorkflowId(),
-          StatusPrinter.name(m.getStatus()),
+      rows.add(new String[] {m.getExecution().getWorkflowId(), StatusPrinter.name(m.getStatus()),
           requireNonNullElse(sa.get(LabSearchAttributes.STATE), "-"),
           requireNonNullElse(sa.get(LabSearchAttributes.DEFINITION), "-"),
           requireNonNullElse(sa.get(LabSearchAttributes.VARIANT), "-"),
-          m.getStartTime());
+          String.valueOf(m.getStartTime())});
     }
+    FleetDetails.columns(rows).forEach(out()::println);
     if (runs.isEmpty()) {
       out().println("(no lab runs)");
     }

@@ -1,5 +1,7 @@
 package io.labflow.worker.cli;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.labflow.workflows.definition.Durations;
@@ -9,9 +11,11 @@ import io.temporal.client.WorkflowServiceException;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.TypeConversionException;
 
@@ -42,9 +46,19 @@ public final class Main {
   static CommandLine newCommandLine(LabflowCommand root, CommandLine.IFactory factory) {
     CommandLine cli = new CommandLine(root, factory);
     cli.setExecutionStrategy(parsed -> {
+      List<CommandLine> commands = parsed.asCommandLineList();
+      // The log is the worker's (logback.xml); a command speaks in sentences, its log shows only
+      // warnings and errors unless LABFLOW_LOG_LEVEL asks for more.
+      Logger log = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+      Level level = log.getLevel();
+      if (System.getenv("LABFLOW_LOG_LEVEL") == null
+          && !(commands.get(commands.size() - 1).getCommand() instanceof WorkerCommand)) {
+        log.setLevel(Level.WARN);
+      }
       try {
         return new CommandLine.RunLast().execute(parsed);
       } finally {
+        log.setLevel(level);
         if (root.connection != null) {
           root.connection.close();
         }

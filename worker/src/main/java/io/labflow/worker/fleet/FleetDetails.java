@@ -59,16 +59,21 @@ public final class FleetDetails {
     return md.toString();
   }
 
-  /** The rows as a code block, each column as wide as its widest cell. */
+  /** The rows as a code block. */
   private static void table(List<String[]> rows, StringBuilder md) {
-    List<String[]> all = Stream.concat(Stream.<String[]>of(HEADER), rows.stream()).toList();
-    int[] width = IntStream.range(0, HEADER.length)
-        .map(c -> all.stream().mapToInt(row -> row[c].length()).max().orElse(0)).toArray();
     md.append("```\n");
-    all.forEach(row -> md.append(IntStream.range(0, row.length)
+    columns(Stream.concat(Stream.<String[]>of(HEADER), rows.stream()).toList())
+        .forEach(line -> md.append(line).append('\n'));
+    md.append("```\n");
+  }
+
+  /** The rows' lines, each column as wide as its widest cell, two spaces apart. */
+  public static List<String> columns(List<String[]> rows) {
+    int[] width = IntStream.range(0, rows.get(0).length)
+        .map(c -> rows.stream().mapToInt(row -> row[c].length()).max().orElse(0)).toArray();
+    return rows.stream().map(row -> IntStream.range(0, row.length)
         .mapToObj(c -> row[c] + " ".repeat(width[c] - row[c].length() + 2))
-        .collect(Collectors.joining()).stripTrailing()).append('\n'));
-    md.append("```\n");
+        .collect(Collectors.joining()).stripTrailing()).toList();
   }
 
   /**

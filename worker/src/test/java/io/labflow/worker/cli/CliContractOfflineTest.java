@@ -3,6 +3,8 @@ package io.labflow.worker.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.e2e.Labs;
 import io.labflow.workflows.model.OnFailure;
@@ -10,8 +12,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /**
@@ -192,5 +196,45 @@ class CliContractOfflineTest {
         + " of lab c recorded; will run when a worker polls\n"))
         .isEqualTo("no worker polls task queue q ...; teardown of lab c recorded; will run when a"
             + " worker polls");
+  }
+
+  /** Before, doctor's stderr carried the INFO lines of what it ran (`preflight passed`). */
+  @Test
+  void aCommandLogsWarningsButNotInfoLines() {
+    // As the jar's logback.xml sets them (the test classpath's logback-test.xml sets others).
+    Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+    Logger labflow = (Logger) LoggerFactory.getLogger("io.labflow");
+    Level rootLevel = root.getLevel();
+    Level labflowLevel = labflow.getLevel();
+    root.setLevel(Level.INFO);
+    labflow.setLevel(null);
+    try {
+      CommandLine cli = Main.newCommandLine();
+      Probe probe = new Probe();
+      cli.addSubcommand(probe);
+
+      assertThat(cli.execute("probe")).isZero();
+      assertThat(probe.enabled).containsExactly(false, true);
+      assertThat(LoggerFactory.getLogger(Probe.LOGGER).isInfoEnabled())
+          .as("the level the command found, after it").isTrue();
+    } finally {
+      root.setLevel(rootLevel);
+      labflow.setLevel(labflowLevel);
+    }
+  }
+
+  /** What a command's own logger lets through while the command runs: INFO, WARN. */
+  @CommandLine.Command(name = "probe")
+  static final class Probe implements Callable<Integer> {
+    static final String LOGGER = "io.labflow.worker.doctor.Doctor";
+    final boolean[] enabled = new boolean[2];
+
+    @Override
+    public Integer call() {
+      org.slf4j.Logger log = LoggerFactory.getLogger(LOGGER);
+      enabled[0] = log.isInfoEnabled();
+      enabled[1] = log.isWarnEnabled();
+      return 0;
+    }
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Status;
 import io.labflow.worker.client.LabFollower;
+import io.labflow.activities.testing.Tools;
 import io.labflow.worker.client.TemporalConnection;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.api.errordetails.v1.NamespaceNotFoundFailure;
@@ -57,6 +58,18 @@ class LearnerCommandsTest {
         Score 0/50 (0%)
         Next task: create-role
         """);
+  }
+
+  /** Before, it named switch-variant and teardown only, not how the learner goes on. */
+  @Test
+  void aLearnerLabRunEndsNamingTheLearnersCommands() {
+    DoubleLabServer.Result r = server.labflow("--definitions",
+        Tools.repoRoot().resolve("definitions").toString(), "run", "iam-service-role-challenge",
+        "--lab-id", "run-1", "-p", "trustedPrincipalArn=arn:aws:iam::123456789012:user/learner");
+
+    assertThat(r.code()).as(r.all()).isZero();
+    assertThat(r.out()).as(r.all()).contains("Lab run-1 is LIVE. Next: labflow credentials run-1"
+        + " | labflow check run-1 | labflow switch-variant run-1 VARIANT | labflow teardown run-1\n");
   }
 
   @Test
