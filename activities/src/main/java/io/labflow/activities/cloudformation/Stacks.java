@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.ResourceStatus;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
@@ -29,11 +30,15 @@ public final class Stacks {
 
   /** The stack of this name or id; empty when CloudFormation says it does not exist. */
   public Optional<Stack> describe(String nameOrId) {
-    // DescribeStacks reports a missing stack as a ValidationError "does not exist".
     return AwsErrors.emptyWhen(
         () -> cfn.describeStacks(b -> b.stackName(nameOrId)).stacks().stream().findFirst().orElse(null),
-        e -> AwsFailures.hasCode(e, "ValidationError")
-            && String.valueOf(AwsErrors.message(e)).contains("does not exist"));
+        Stacks::gone);
+  }
+
+  /** Whether CloudFormation answered that the stack does not exist: a ValidationError saying so. */
+  public static boolean gone(AwsServiceException e) {
+    return AwsFailures.hasCode(e, "ValidationError")
+        && String.valueOf(AwsErrors.message(e)).contains("does not exist");
   }
 
   /**

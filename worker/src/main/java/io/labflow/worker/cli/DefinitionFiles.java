@@ -93,7 +93,9 @@ final class DefinitionFiles {
   /**
    * The stack templates a run would be refused for, in its preflight's sentences, each templateFile
    * filled in with the definition's defaults and the site's values (one named by a parameter
-   * without either, or by a step's output, is known only at run time).
+   * without either, by the lab id or by a step's output, is known only at run time). Read from the
+   * definitions directory, where the worker reads them, not beside the file: a run sends the file's
+   * text, and its templates are the worker's.
    */
   static List<String> templateProblems(
       Path definitionsDir, Path file, Definition definition, SiteParameters site) {
@@ -104,6 +106,11 @@ final class DefinitionFiles {
     List<String> problems = new ArrayList<>();
     AwsLabPreflight.templates(definitionsDir, null,
         new ResolvedLab(definition, file.toString(), bound.variant(), known), problems);
+    if (!problems.isEmpty() && !Files.isDirectory(definitionsDir)) {
+      problems.add(file + ": no definitions directory " + definitionsDir.toAbsolutePath()
+          + " to read templates from: set --definitions (env LABFLOW_DEFINITIONS_DIR) to the"
+          + " directory the worker reads them from");
+    }
     return problems;
   }
 

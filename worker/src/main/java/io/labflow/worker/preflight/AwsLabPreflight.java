@@ -58,6 +58,8 @@ public final class AwsLabPreflight implements Preflight {
    * The text of each stack step's template, its {@code templateFile} filled in with the run's
    * values ({@link LabNeeds#templateFiles}): the preflight's and {@code labflow validate}'s.
    *
+   * @param labId the run's lab id; null for {@code labflow validate}, which then reads no
+   *     templateFile naming {@code ${lab.labId}}: it is known only at run time
    * @param problems gets one sentence, naming the file, the step and its templateFile, for each
    *     that leaves the definitions directory, cannot be read or is no YAML or JSON: refused
    *     before the first step, not by the stack step after earlier steps created things
@@ -66,6 +68,10 @@ public final class AwsLabPreflight implements Preflight {
       ResolvedLab lab, List<String> problems) {
     Map<ActionStep, String> out = new HashMap<>();
     LabNeeds.templateFiles(labId, lab).forEach((s, file) -> {
+      if (labId == null && Expressions.references((String) s.with().get("templateFile")).stream()
+          .anyMatch(r -> r.path().equals(List.of("lab", "labId")))) {
+        return;
+      }
       try {
         out.put(s, TemplateFacts.read(definitionsDir, file));
         Object given = s.with().getOrDefault("parameters", Map.of());

@@ -1,5 +1,6 @@
 package io.labflow.worker.runtime;
 
+import io.labflow.activities.cloudformation.Stacks;
 import io.labflow.activities.common.AwsFailures;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.temporal.activity.Activity;
@@ -24,11 +25,14 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  * (priority key 4).
  *
  * <p>Each call is counted as {@link LabflowMeters#AWS_CALLS} with the service, the operation and its
- * outcome: {@code ok}, the AWS error code ({@code NoSuchEntity}, {@code Throttling}), or the client
- * exception's name when no answer came ({@code SdkClientException}), once it is over, after the
- * SDK's own retries.
+ * outcome: {@code ok}, the AWS error code ({@code NoSuchEntity}, {@code Throttling}; {@link
+ * #GONE_STACK} for a stack that does not exist), or the client exception's name when no answer
+ * came ({@code SdkClientException}), once it is over, after the SDK's own retries.
  */
 public final class AwsCalls implements ExecutionInterceptor {
+
+  /** CloudFormation's ValidationError that a stack does not exist: an absence, as NoSuchEntity. */
+  static final String GONE_STACK = "ValidationError.NotFound";
 
   private static final ExecutionAttribute<Boolean> HELD = new ExecutionAttribute<>("labflow.awsPermit");
 
@@ -59,7 +63,8 @@ public final class AwsCalls implements ExecutionInterceptor {
   @Override
   public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
     Throwable e = context.exception();
-    String code = e instanceof AwsServiceException aws ? AwsFailures.errorCode(aws) : "";
+    String code = !(e instanceof AwsServiceException aws) ? ""
+        : Stacks.gone(aws) ? GONE_STACK : AwsFailures.errorCode(aws);
     end(attributes, code.isEmpty() ? e.getClass().getSimpleName() : code);
   }
 

@@ -117,6 +117,44 @@ class CliOfflineTest {
         "1 valid, 2 invalid");
   }
 
+  /**
+   * A templateFile naming the lab id is known only at run time, as one named by a step's output:
+   * validate, which has no lab id, does not read it. Before, it filled in an empty id and refused
+   * the definition: "cannot read .../templates/.yaml".
+   */
+  @Test
+  void validateLeavesATemplateNamedByTheLabIdToTheRun(@TempDir Path dir) throws Exception {
+    String text = Files.readString(Lab.defaultedTemplateDefinition(dir));
+    Files.writeString(dir.resolve("templates/lab-042.yaml"), Lab.TOPIC_TEMPLATE);
+    Path perLab = Files.writeString(dir.resolve("per-lab.yaml"),
+        text.replace("templates/${params.template}", "templates/${lab.labId}.yaml"));
+
+    CliRun r = run("--definitions", dir.toString(), "validate", perLab.toString());
+
+    assertThat(r.code()).as(r.all()).isZero();
+    assertThat(r.out()).isEqualTo(perLab + ": valid\n");
+  }
+
+  /**
+   * A run's templates are read where the worker reads them, in its definitions directory (a run
+   * sends the file's text, not its directory): so does validate, and when that directory is not
+   * there, it says what to set. Before, it said only that it could not read each template.
+   */
+  @Test
+  void validateWithNoDefinitionsDirectorySaysWhatToSet(@TempDir Path dir) throws Exception {
+    Path file = Lab.defaultedTemplateDefinition(dir);
+    Path none = dir.resolve("nowhere");
+
+    CliRun r = run("--definitions", none.toString(), "validate", file.toString());
+
+    assertThat(r.code()).as(r.all()).isEqualTo(1);
+    assertThat(r.out()).isEqualTo(file + ": step 'stack' with.templateFile: templateFile"
+        + " 'templates/topic.yaml': cannot read " + none.resolve("templates/topic.yaml") + "\n"
+        + file + ": no definitions directory " + none + " to read templates from: set"
+        + " --definitions (env LABFLOW_DEFINITIONS_DIR) to the directory the worker reads them"
+        + " from\n");
+  }
+
   @Test
   void aWorkerWithNoAwsRegionSaysSoInOneSentence() {
     // No region anywhere: no aws.region, no profile file, no EC2 metadata to ask.

@@ -106,12 +106,22 @@ final class LabDetails {
       case SWITCHING -> "wait: the new variant is being applied and verified.";
       case ROLLING_BACK, TEARING_DOWN -> "wait: every created resource is being deleted.";
       case COMPLETED -> "nothing: every step is done.";
-      case ROLLED_BACK -> "nothing is left in AWS; fix the cause above and start the lab again.";
-      case TORN_DOWN -> "nothing is left in AWS; start the lab again to get a new one.";
+      case ROLLED_BACK -> left(s) + "; fix the cause above and start the lab again.";
+      case TORN_DOWN -> left(s) + "; start the lab again to get a new one.";
       case FAILED -> s.steps().isEmpty()
           ? "nothing was created; fix the cause above and start the lab again."
           : "some resources could not be deleted: see the steps above and the status query.";
     };
+  }
+
+  /** What an ended lab left in AWS: not known for a step whose undo needed outputs it lacks. */
+  private static String left(LabStatus s) {
+    List<String> skipped = s.steps().stream().filter(st -> st.lastError() != null
+        && st.lastError().contains(Rollback.NO_OUTPUTS)).map(StepStatus::id).toList();
+    return skipped.isEmpty() ? "nothing is left in AWS"
+        : "the undo of " + String.join(", ", skipped) + " was skipped, the step producing no"
+            + " outputs: what it may have created in AWS is not known (look for the tag"
+            + " labflow:lab=" + s.labId() + ")";
   }
 
   private static String oneLine(String s) {

@@ -28,6 +28,9 @@ import org.slf4j.Logger;
  */
 final class Rollback {
 
+  /** The note of a step whose undo was skipped: it reads outputs the step never produced. */
+  static final String NO_OUTPUTS = "nothing to undo: the step produced no outputs";
+
   private static final Logger log = Workflow.getLogger(Rollback.class);
 
   private final LabRun run;
@@ -171,7 +174,7 @@ final class Rollback {
       return;
     } catch (ExpressionException e) {
       if (referencesOwnOutputs(c.with(), id) && !ledger.hasOutputs(id)) {
-        ledger.ended(id, StepState.COMPENSATED, "nothing to undo: the step produced no outputs");
+        ledger.ended(id, StepState.COMPENSATED, NO_OUTPUTS);
         report.nothingToUndo().add(id);
         return;
       }
