@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -103,7 +104,15 @@ public final class MotoProcess implements AutoCloseable {
 
   /** {@link #start(String, Path)} with AWS's limits as {@code limits} switches them on. */
   public static MotoProcess start(String name, Path logDir, Limits limits) {
-    int port = Tools.freePort();
+    return start(name, logDir, limits, Tools::freePort);
+  }
+
+  /** {@link #start(String, Path, Limits)} on the port {@code ports} gives for each try. */
+  static MotoProcess start(String name, Path logDir, Limits limits, IntSupplier ports) {
+    return Tools.startOnFreePorts(() -> startOn(name, logDir, limits, ports.getAsInt()));
+  }
+
+  private static MotoProcess startOn(String name, Path logDir, Limits limits, int port) {
     Path launcher = Tools.repoRoot().resolve("scripts/lib/moto_server.py");
     ManagedProcess process =
         ManagedProcess.start(
@@ -127,6 +136,8 @@ public final class MotoProcess implements AutoCloseable {
       HttpURLConnection c =
           (HttpURLConnection) URI.create(endpoint() + "/moto-api/").toURL().openConnection();
       c.setConnectTimeout(500);
+      // Whoever holds the port when moto could not bind it may accept and never answer.
+      c.setReadTimeout(2000);
       int code = c.getResponseCode();
       c.getInputStream().close();
       return code == 200;

@@ -34,17 +34,7 @@ public record TemporalDevServer(
    * server registers them asynchronously after it starts serving; at most 30 s).
    */
   public static TemporalDevServer start(Path logDir, List<String> keywordAttributes) {
-    // The ports are free when chosen, not when bound: the server's own services pick theirs the
-    // same way and may take one of them first ("bind: address already in use"), so try new ones.
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return startOn(logDir, keywordAttributes);
-      } catch (IllegalStateException e) {
-        if (attempt == 3 || !String.valueOf(e.getMessage()).contains("address already in use")) {
-          throw e;
-        }
-      }
-    }
+    return Tools.startOnFreePorts(() -> startOn(logDir, keywordAttributes));
   }
 
   private static TemporalDevServer startOn(Path logDir, List<String> keywordAttributes) {

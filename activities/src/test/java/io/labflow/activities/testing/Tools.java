@@ -6,6 +6,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.function.Supplier;
 
 /** Finds the repository, the pinned local tools (temporal, moto's Python) and free ports. */
 public final class Tools {
@@ -66,6 +68,25 @@ public final class Tools {
       return s.getLocalPort();
     } catch (IOException e) {
       throw new IllegalStateException("no free loopback port: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Starts a server on ports chosen by {@link #freePort}, again on new ones when it could not bind
+   * one: a port is free when chosen, not when bound, and another process (for the dev server, its
+   * own services choosing theirs the same way) may take it first. At most three tries; a failure
+   * other than "address already in use" (Go's and Python's words) is thrown at once.
+   */
+  public static <T> T startOnFreePorts(Supplier<T> start) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return start.get();
+      } catch (IllegalStateException e) {
+        String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+        if (attempt == 3 || !message.contains("address already in use")) {
+          throw e;
+        }
+      }
     }
   }
 }

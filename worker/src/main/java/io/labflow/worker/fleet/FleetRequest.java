@@ -22,7 +22,7 @@ import java.util.Set;
 
 /**
  * Input of {@link FleetResetWorkflow}, as the fleet's Schedule passes it. It is read as a reset's
- * request is ({@link ResetRequest#lab}, {@link RequestFields}): every wrong field named at once, as
+ * request is ({@link RequestFields#lab}): every wrong field named at once, as
  * {@code request: FIELD: ...}, failing the night, never a workflow task.
  *
  * @param definition the step file every lab runs
@@ -72,7 +72,7 @@ public record FleetRequest(
    * naming every wrong field.
    */
   public static FleetRequest parse(RawValue input) {
-    return parse(ResetRequest.object(input, "the fleet request", 2 * 1024 * 1024, EXAMPLE));
+    return parse(RequestFields.object(input, "the fleet request", 2 * 1024 * 1024, EXAMPLE));
   }
 
   /** The request a fleet's Schedule holds, or the same failure. */
@@ -83,8 +83,8 @@ public record FleetRequest(
   private static FleetRequest parse(Map<?, ?> map) {
     List<String> problems = new ArrayList<>();
     RequestFields.unknown(map, FIELDS, Map.of(), problems);
-    String fleet = ResetRequest.required(map, "fleet", "", problems);
-    String definition = ResetRequest.required(map, "definition", "", problems);
+    String fleet = RequestFields.required(map, "fleet", "", problems);
+    String definition = RequestFields.required(map, "definition", "", problems);
     int concurrency = whole(map, "concurrency", FleetKeys.MAX_CONCURRENCY, problems);
     int quarantineAfter = whole(map, "quarantineAfter", FleetKeys.MAX_QUARANTINE_AFTER, problems);
     List<FleetLab> labs = labs(map.get("labs"), problems);
@@ -106,7 +106,7 @@ public record FleetRequest(
           + " must be " + String.join(" or ", FleetKeys.QUOTA_SHORTFALL));
     }
     if (!problems.isEmpty()) {
-      throw ResetRequest.invalid(problems);
+      throw RequestFields.invalid(problems);
     }
     return new FleetRequest(fleet, definition, concurrency, quarantineAfter, labs, releases,
         progress, shortfall);
@@ -141,12 +141,12 @@ public record FleetRequest(
       }
       List<String> own = new ArrayList<>();
       RequestFields.unknown(item, LAB_FIELDS, Map.of(), own);
-      ResetRequest lab = ResetRequest.lab(item, null, own);
+      FleetLab lab = RequestFields.lab(item, own);
       own.forEach(p -> problems.add(p.replaceFirst("^request: ", at + ".")));
       if (own.isEmpty() && !ids.add(lab.labId())) {
         problems.add(at + ".labId: lab " + InputLimits.quote(lab.labId()) + " is listed twice");
       }
-      labs.add(new FleetLab(lab.labId(), lab.variant(), lab.parameters()));
+      labs.add(lab);
     }
     return labs;
   }

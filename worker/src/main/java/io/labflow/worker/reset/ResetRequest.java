@@ -1,10 +1,9 @@
 package io.labflow.worker.reset;
 
 import io.labflow.worker.client.LabStarter;
+import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.workflows.input.InputLimits;
-import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.input.RequestFields;
-import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabIds;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
@@ -12,7 +11,6 @@ import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.Priority;
 import io.temporal.common.converter.RawValue;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.ChildWorkflowOptions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,62 +78,16 @@ public record ResetRequest(
    * workflow task.
    */
   static ResetRequest parse(RawValue payload) {
-    Map<?, ?> map = object(payload, "the reset request", InputLimits.MAX_REQUEST_BYTES, EXAMPLE);
+    Map<?, ?> map =
+        RequestFields.object(payload, "the reset request", InputLimits.MAX_REQUEST_BYTES, EXAMPLE);
     List<String> problems = new ArrayList<>();
     RequestFields.unknown(map, FIELDS, Map.of(), problems);
-    String definition = required(map, "definition", " (a definition's name)", problems);
-    ResetRequest request = lab(map, definition, problems);
+    String definition =
+        RequestFields.required(map, "definition", " (a definition's name)", problems);
+    FleetLab lab = RequestFields.lab(map, problems);
     if (!problems.isEmpty()) {
-      throw invalid(problems);
+      throw RequestFields.invalid(problems);
     }
-    return request;
-  }
-
-  /**
-   * The lab of a reset request (or of a fleet request's {@code labs}): {@code labId}, {@code
-   * variant} and {@code parameters}, each wrong field added to {@code problems}.
-   */
-  public static ResetRequest lab(Map<?, ?> map, String definition, List<String> problems) {
-    String labId = required(map, "labId", " (the lab to rebuild)", problems);
-    String variant = RequestFields.name(map, "variant", problems);
-    if (labId != null && !LabIds.isValid(labId)) {
-      problems.add("request: labId: labId " + InputLimits.quote(labId) + " must be " + LabIds.RULE);
-    }
-    Map<String, Object> parameters =
-        RequestFields.parameters(map.get("parameters"), false, problems);
-    return new ResetRequest(labId, definition, variant, parameters);
-  }
-
-  /** The name at {@code field}; a problem ending in {@code why} when it is missing. */
-  public static String required(Map<?, ?> map, String field, String why, List<String> problems) {
-    String s = RequestFields.name(map, field, problems);
-    if (map.get(field) == null) {
-      problems.add("request: " + field + ": " + field + " is required" + why);
-    }
-    return s;
-  }
-
-  /**
-   * The JSON object in a workflow's raw input (a reset's, a fleet night's), or a non-retryable
-   * {@code InvalidRequest} failure saying why not.
-   */
-  public static Map<?, ?> object(RawValue payload, String what, int maxBytes, String example) {
-    Object raw;
-    try {
-      raw = RawJson.read(payload, what, maxBytes);
-    } catch (IllegalArgumentException wrong) {
-      throw invalid(List.of("request: " + wrong.getMessage()));
-    }
-    if (!(raw instanceof Map<?, ?> map)) {
-      throw invalid(List.of("request: " + what.replaceFirst("^the ", "a ")
-          + " must be a JSON object such as " + example + ", got " + InputLimits.describe(raw)));
-    }
-    return map;
-  }
-
-  /** The failure of a refused request: one sentence per problem. */
-  public static ApplicationFailure invalid(List<String> problems) {
-    return ApplicationFailure.newNonRetryableFailure(
-        String.join("\n", problems), FailureTypes.INVALID_REQUEST);
+    return new ResetRequest(lab.labId(), definition, lab.variant(), lab.parameters());
   }
 }

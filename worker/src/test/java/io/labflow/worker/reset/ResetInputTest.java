@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.labflow.worker.runtime.Composition;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.workflows.binding.SiteParameters;
+import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.lab.Preflight;
 import io.labflow.workflows.testing.JsonText;
 import io.temporal.api.enums.v1.EventType;
@@ -84,6 +85,23 @@ class ResetInputTest {
     assertThat(deep.getType()).isEqualTo("InvalidRequest");
     assertThat(deep.getOriginalMessage())
         .isEqualTo("request: the reset request is nested more than 32 levels deep");
+  }
+
+  @Test
+  void everyWrongFieldIsNamedInOneSentenceEach() {
+    ApplicationFailure fields = failure("reset-fields",
+        "{\"varient\":\"a\",\"labId\":\"Lab 1\",\"variant\":3,\"parameters\":[]}");
+    assertThat(fields.getType()).isEqualTo("InvalidRequest");
+    assertThat(fields.getOriginalMessage()).isEqualTo(String.join("\n",
+        "request: varient: unknown field 'varient'; did you mean 'variant'?",
+        "request: definition: definition is required (a definition's name)",
+        "request: variant: variant must be a string, got an integer",
+        "request: labId: labId 'Lab 1' must be " + LabIds.RULE,
+        "request: parameters: parameters must be a JSON object of name to value, such as"
+            + " {\"bucketPrefix\":\"acme\"}, got a list"));
+    assertThat(failure("reset-string", "\"lab-1\"").getOriginalMessage()).isEqualTo(
+        "request: a reset request must be a JSON object such as {\"labId\":\"lab-042\","
+            + "\"definition\":\"iam-service-role-lab\",\"variant\":\"read-only\"}, got a string");
   }
 
   @Test

@@ -1,15 +1,20 @@
 package io.labflow.workflows.input;
 
+import io.labflow.workflows.fleet.FleetLab;
+import io.labflow.workflows.lab.FailureTypes;
+import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.yaml.Suggestions;
+import io.temporal.common.converter.RawValue;
+import io.temporal.failure.ApplicationFailure;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Reads the fields of a raw JSON request (a lab's, a reset's), adding one sentence per wrong field
- * to a list of problems, each starting with {@code request: FIELD:}. Pure and deterministic, for
- * workflow code.
+ * Reads the fields of a raw JSON request (a lab's, a reset's, a fleet night's), adding one sentence
+ * per wrong field to a list of problems, each starting with {@code request: FIELD:}. Pure and
+ * deterministic, for workflow code.
  */
 public final class RequestFields {
 
@@ -34,6 +39,52 @@ public final class RequestFields {
             + (alias != null ? "; did you mean '" + alias + "'?" : Suggestions.hint(k, fields)));
       }
     }
+  }
+
+  /**
+   * The JSON object in a workflow's raw input (a reset's, a fleet night's), or a non-retryable
+   * {@code InvalidRequest} failure saying why not.
+   */
+  public static Map<?, ?> object(RawValue payload, String what, int maxBytes, String example) {
+    Object raw;
+    try {
+      raw = RawJson.read(payload, what, maxBytes);
+    } catch (IllegalArgumentException wrong) {
+      throw invalid(List.of("request: " + wrong.getMessage()));
+    }
+    if (!(raw instanceof Map<?, ?> map)) {
+      throw invalid(List.of("request: " + what.replaceFirst("^the ", "a ")
+          + " must be a JSON object such as " + example + ", got " + InputLimits.describe(raw)));
+    }
+    return map;
+  }
+
+  /** The failure of a refused request: one sentence per problem. */
+  public static ApplicationFailure invalid(List<String> problems) {
+    return ApplicationFailure.newNonRetryableFailure(
+        String.join("\n", problems), FailureTypes.INVALID_REQUEST);
+  }
+
+  /**
+   * The lab of a reset request (or of one of a fleet request's {@code labs}): {@code labId},
+   * {@code variant} and {@code parameters}.
+   */
+  public static FleetLab lab(Map<?, ?> map, List<String> problems) {
+    String labId = required(map, "labId", " (the lab to rebuild)", problems);
+    String variant = name(map, "variant", problems);
+    if (labId != null && !LabIds.isValid(labId)) {
+      problem(problems, "labId", "labId " + InputLimits.quote(labId) + " must be " + LabIds.RULE);
+    }
+    return new FleetLab(labId, variant, parameters(map.get("parameters"), false, problems));
+  }
+
+  /** The name at {@code field}; a problem ending in {@code why} when it is missing. */
+  public static String required(Map<?, ?> map, String field, String why, List<String> problems) {
+    String s = name(map, field, problems);
+    if (map.get(field) == null) {
+      problem(problems, field, field + " is required" + why);
+    }
+    return s;
   }
 
   /** A string field that names something: short, or absent. */

@@ -1,10 +1,9 @@
 package io.labflow.workflows.interpreter;
 
 import io.labflow.workflows.input.LabRequestParser;
-import io.labflow.workflows.lab.FailureTypes;
+import io.labflow.workflows.input.RequestFields;
 import io.labflow.workflows.lab.LabRequest;
 import io.temporal.common.converter.RawValue;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 
 /**
@@ -41,7 +40,6 @@ final class RequestGate {
             == Workflow.DEFAULT_VERSION) {
       return parsed.request();
     }
-    throw ApplicationFailure.newNonRetryableFailure(
-        parsed.message(), FailureTypes.INVALID_REQUEST);
+    throw RequestFields.invalid(parsed.problems());
   }
 }
