@@ -30,8 +30,8 @@ public final class Stacks {
   /** The stack of this name or id; empty when CloudFormation says it does not exist. */
   public Optional<Stack> describe(String nameOrId) {
     // DescribeStacks reports a missing stack as a ValidationError "does not exist".
-    return AwsErrors.emptyWhen(
-        () -> cfn.describeStacks(b -> b.stackName(nameOrId)).stacks().stream().findFirst().orElse(null),
+    return AwsErrors.emptyWhen(() -> cfn.describeStacks(b -> b.stackName(nameOrId)).stacks()
+        .stream().findFirst().orElse(null),
         e -> AwsFailures.hasCode(e, "ValidationError")
             && String.valueOf(AwsErrors.message(e)).contains("does not exist"));
   }
