@@ -9,8 +9,7 @@ import io.labflow.activities.model.DeleteOutput;
 import io.labflow.activities.s3.S3Buckets;
 import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabIds;
-import io.temporal.activity.Activity;
-import io.temporal.activity.ActivityInfo;
+import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -113,13 +112,8 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
    * a lost response cannot create a second stack, and different for a later run of the same lab.
    */
   private static String token(String labId, String stackName) {
-    String scope;
-    try {
-      ActivityInfo info = Activity.getExecutionContext().getInfo();
-      scope = info.getRunId() + "/" + info.getActivityId();
-    } catch (IllegalStateException e) {
-      scope = "";
-    }
+    String scope = Waiting.current().map(ActivityExecutionContext::getInfo)
+        .map(info -> info.getRunId() + "/" + info.getActivityId()).orElse("");
     byte[] text = (labId + "/" + stackName + "/" + scope).getBytes(StandardCharsets.UTF_8);
     return LabIds.NAME_PREFIX + UUID.nameUUIDFromBytes(text).toString().replace("-", "");
   }

@@ -30,9 +30,8 @@ public final class Stacks {
 
   /** The stack of this name or id; empty when CloudFormation says it does not exist. */
   public Optional<Stack> describe(String nameOrId) {
-    return AwsErrors.emptyWhen(
-        () -> cfn.describeStacks(b -> b.stackName(nameOrId)).stacks().stream().findFirst().orElse(null),
-        Stacks::gone);
+    return AwsErrors.emptyWhen(() -> cfn.describeStacks(b -> b.stackName(nameOrId)).stacks()
+        .stream().findFirst().orElse(null), Stacks::gone);
   }
 
   /** Whether CloudFormation answered that the stack does not exist: a ValidationError saying so. */

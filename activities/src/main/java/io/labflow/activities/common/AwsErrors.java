@@ -38,13 +38,10 @@ public final class AwsErrors {
 
   /** Runs the call; false when AWS answers with an error that {@code nothingDone} accepts. */
   public static boolean doneUnless(Runnable call, Predicate<AwsServiceException> nothingDone) {
-    return emptyWhen(
-            () -> {
-              call.run();
-              return Boolean.TRUE;
-            },
-            nothingDone)
-        .isPresent();
+    return emptyWhen(() -> {
+      call.run();
+      return Boolean.TRUE;
+    }, nothingDone).isPresent();
   }
 
   /** The error message AWS sent, or null. */

@@ -1,5 +1,6 @@
 package io.labflow.activities.common;
 
+import java.util.Optional;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
@@ -36,10 +37,8 @@ final class FailureText {
     } catch (RuntimeException notText) {
       return "Body is not text.";
     }
-    String type =
-        e.awsErrorDetails().sdkHttpResponse() == null
-            ? null
-            : e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("Content-Type").orElse(null);
+    String type = Optional.ofNullable(e.awsErrorDetails().sdkHttpResponse())
+        .flatMap(r -> r.firstMatchingHeader("Content-Type")).orElse(null);
     String text = clean(TAG.matcher(body).replaceAll(" "));
     return "Body" + (type == null ? "" : " (" + type + ")") + ": \"" + truncate(text, 160) + "\"";
   }

@@ -1,7 +1,7 @@
 package io.labflow.activities.common;
 
 import io.labflow.workflows.lab.FailureTypes;
-import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.activity.ActivityInfo;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -14,12 +14,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The lab tags every labflow resource carries, and who owns a resource: decided from where the
- * activity runs, never from its input alone. The rules live here and nowhere else
- * (docs/aws.md, "Ownership"): a lab run acts only for itself ({@link #owner}); a create adopts only
- * what its own run created ({@link #createdBy}); a resource belongs to the lab when its lab tag is
- * the lab's and its namespace tag the caller's namespace ({@link #belongs}), a missing namespace tag
- * meaning "not ours" unless {@value #CLAIM_ENV} names the caller's namespace. Outside an activity
- * (unit tests, tools) the lab tag alone decides.
+ * activity runs, never from its input alone. The rules live here and nowhere else (docs/aws.md,
+ * "Ownership"): a lab run acts only for itself ({@link #owner}); a create adopts only what its own
+ * run created ({@link #createdBy}); a resource belongs to the lab when its lab tag is the lab's and
+ * its namespace tag the caller's namespace ({@link #belongs}), a missing namespace tag meaning "not
+ * ours" unless {@value #CLAIM_ENV} names the caller's namespace. Outside an activity (unit tests,
+ * tools) the lab tag alone decides.
  */
 public final class Tags {
 
@@ -78,10 +78,8 @@ public final class Tags {
    *     names another lab
    */
   public static Owner owner(String labId) {
-    ActivityInfo info;
-    try {
-      info = Activity.getExecutionContext().getInfo();
-    } catch (IllegalStateException outsideAnActivity) {
+    ActivityInfo info = Waiting.current().map(ActivityExecutionContext::getInfo).orElse(null);
+    if (info == null) {
       return new Owner(null, labId, null);
     }
     boolean labRun = "LabWorkflow".equals(info.getWorkflowType());

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -70,14 +71,19 @@ public final class Waiting {
 
   /** Records a heartbeat with this detail on the current activity; outside an activity, nothing. */
   public static void beat(String detail) {
-    ActivityExecutionContext context;
+    current().ifPresent(c -> c.heartbeat(detail));
+  }
+
+  /**
+   * The activity this thread runs; empty outside one: the lab inventory and the ownership rules
+   * also run in the command line (labflow test) and in unit tests.
+   */
+  public static Optional<ActivityExecutionContext> current() {
     try {
-      context = Activity.getExecutionContext();
-    } catch (IllegalStateException outsideActivity) {
-      // The lab inventory also runs in the command line (labflow test): nobody to tell there.
-      return;
+      return Optional.of(Activity.getExecutionContext());
+    } catch (IllegalStateException outsideAnActivity) {
+      return Optional.empty();
     }
-    context.heartbeat(detail);
   }
 
   /**
@@ -176,7 +182,6 @@ public final class Waiting {
     return PAUSED.get();
   }
 
-  /** Whether waiting {@code next} more would pass the bound. */
   boolean wouldPassBound(Duration next) {
     return Instant.now().plus(next).isAfter(start.plus(bound));
   }

@@ -14,7 +14,6 @@ import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.InstanceProfile;
 import software.amazon.awssdk.services.iam.model.Policy;
 import software.amazon.awssdk.services.iam.model.PolicyScopeType;
-import software.amazon.awssdk.services.iam.model.PolicyVersion;
 import software.amazon.awssdk.services.iam.model.Role;
 import software.amazon.awssdk.services.iam.model.Tag;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -52,9 +51,8 @@ final class AccountScan {
         p -> "policy:" + p.policyId(), Policy::arn, Policy::policyName, Policy::createDate,
         p -> entities.policyTags(p.arn()), p -> {
           f.add(ResourceKind.POLICIES, p.arn());
-          for (PolicyVersion v : iam.listPolicyVersionsPaginator(b -> b.policyArn(p.arn())).versions()) {
-            f.add(ResourceKind.POLICY_VERSIONS, p.arn() + "#" + v.versionId());
-          }
+          iam.listPolicyVersionsPaginator(b -> b.policyArn(p.arn())).versions()
+              .forEach(v -> f.add(ResourceKind.POLICY_VERSIONS, p.arn() + "#" + v.versionId()));
         });
     // GetInstanceProfile returns the tags (and moto lacks ListInstanceProfileTags).
     keepLabs(f, "instance profiles", ResourceKind.INSTANCE_PROFILES,

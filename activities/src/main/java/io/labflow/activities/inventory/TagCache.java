@@ -15,26 +15,12 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The labflow tags of IAM entities and buckets, read once per worker process, so that one lab's
- * inventory does not read the tags of every other lab's resources again (IAM and S3 have no lookup
- * by tag; see docs/aws.md, "The inventory's cost").
- *
- * <p>Keyed by a resource's immutable identity (RoleId, PolicyId, InstanceProfileId, a bucket's name
- * with its creation date): a resource deleted and made again under the same name is a new key.
- * The cache only ever lets the inventory <em>skip</em> a resource whose tags say it is another
- * lab's or nobody's; a resource whose cached tags say it may be the lab's is read again, and every
- * delete re-reads the tag right before it, so a stale entry cannot make labflow delete anything.
- *
- * <p>What a stale entry could do is hide a resource whose tags were changed after they were read.
- * labflow tags an existing resource only when a lab adopts what the learner made under the lab's
- * name, and the inventory never asks the cache about what is named after the lab. Two cases
- * remain, and both are bounded: an untagged resource younger than {@link #SETTLE} is not cached
- * (CloudFormation tags a bucket just after creating it), and an entry is read again after {@link
- * #TTL} (a person who tags an existing resource by hand).
- *
- * <p>Reads of one resource's tags that overlap are one read: when a fleet resets a hundred labs at
- * once, every lab's inventory meets the same new resources of the other labs at the same moment,
- * and each of them would otherwise read their tags (a hundred labs, a hundred reads each).
+ * The labflow tags of IAM entities and buckets, read once per worker process and keyed by a
+ * resource's immutable identity, so that one lab's inventory does not read the tags of every other
+ * lab's resources again; overlapping reads of one resource are one read. It only ever lets the
+ * inventory <em>skip</em> a resource whose tags give it to another lab or to nobody, and every
+ * delete reads the tag again, so a stale entry cannot make labflow delete anything. Why each bound
+ * ({@link #SETTLE}, {@link #TTL}) is safe: docs/aws.md, "The inventory's cost".
  */
 final class TagCache {
 
@@ -52,7 +38,8 @@ final class TagCache {
   private final Clock clock;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
   /** Tag reads in flight, by identity: the labflow tags, or null for a resource that is gone. */
-  private final Map<String, CompletableFuture<Map<String, String>>> reading = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<Map<String, String>>> reading =
+      new ConcurrentHashMap<>();
 
   TagCache() {
     this(Clock.systemUTC());

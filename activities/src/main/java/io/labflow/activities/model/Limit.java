@@ -7,12 +7,13 @@ import java.lang.annotation.Target;
 
 /**
  * The limits AWS puts on a name an action creates (or the range of a number, such as a wait's
- * budget), declared once on the input field. The action
- * catalog reads it (by its simple name, as it reads {@code Nullable}) so that {@code validate},
- * {@code plan} and the start of a run check names before anything is created.
+ * budget), declared once on the input field. The action catalog reads it (by its simple name, as
+ * it reads {@code Nullable}) so that {@code validate}, {@code plan} and the start of a run check
+ * names before anything is created.
  */
 @Retention(RetentionPolicy.RUNTIME)
-@Target({ElementType.RECORD_COMPONENT, ElementType.METHOD, ElementType.FIELD, ElementType.PARAMETER})
+@Target({ElementType.RECORD_COMPONENT, ElementType.METHOD, ElementType.FIELD,
+    ElementType.PARAMETER})
 public @interface Limit {
 
   /** What a budget of seconds is, for messages. */

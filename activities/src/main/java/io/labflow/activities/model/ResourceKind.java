@@ -9,8 +9,8 @@ import java.util.Optional;
  * Every kind of resource a lab's stack and steps can create, with the CloudFormation types it
  * covers. A type that only lives inside another resource (a route in its table, an attachment or
  * association of its gateway or table) maps to that resource's kind: deleting the parent removes
- * it. {@link #ofTemplateType} is how the inventory files a stack's resources, and a test checks that
- * every type of every template under {@code definitions/templates} has a kind here, so a new
+ * it. {@link #ofTemplateType} is how the inventory files a stack's resources, and a test checks
+ * that every type of every template under {@code definitions/templates} has a kind here, so a new
  * template resource cannot silently fall outside the inventory.
  */
 public enum ResourceKind {
@@ -62,7 +62,8 @@ public enum ResourceKind {
   public String key() {
     StringBuilder key = new StringBuilder();
     for (String word : name().toLowerCase(java.util.Locale.ROOT).split("_")) {
-      key.append(key.length() == 0 ? word : Character.toUpperCase(word.charAt(0)) + word.substring(1));
+      key.append(key.length() == 0 ? word
+          : Character.toUpperCase(word.charAt(0)) + word.substring(1));
     }
     return key.toString();
   }

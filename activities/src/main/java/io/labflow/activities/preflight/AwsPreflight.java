@@ -10,6 +10,7 @@ import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -158,6 +159,19 @@ public final class AwsPreflight {
     return failed(what + ": " + action + " answered " + (code.isEmpty() ? "HTTP " + e.statusCode()
         : code) + (AwsFailures.refusedCredentials(e) ? "; AWS refused the worker's credentials, "
         + VALID_CREDENTIALS : "; the worker needs that permission"));
+  }
+
+  /**
+   * What {@code call} reads for the preflight: throttled or a server fault, the caller's retry
+   * reads again; refused, the failure that says {@code what} failed and the permission it needs.
+   */
+  public static <T> T read(String what, String action, Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (AwsServiceException e) {
+      AwsFailures.rethrowIfAwsTransient(e);
+      throw needs(what, action, e);
+    }
   }
 
   /** A preflight refusal: non-retryable {@code PreflightFailed}, this sentence. */

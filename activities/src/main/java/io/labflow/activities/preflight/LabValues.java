@@ -3,14 +3,15 @@ package io.labflow.activities.preflight;
 import static io.labflow.activities.common.AccountGuard.CALL_TIMEOUT;
 import static io.labflow.activities.preflight.AwsPreflight.failed;
 import static io.labflow.activities.preflight.AwsPreflight.firstLine;
-import static io.labflow.activities.preflight.AwsPreflight.needs;
 import static io.labflow.activities.preflight.AwsPreflight.principalArn;
+import static io.labflow.activities.preflight.AwsPreflight.read;
 
 import io.labflow.activities.common.AccountGuard.Identity;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Tags;
+import io.labflow.activities.ec2.Ec2Walk;
 import io.labflow.activities.preflight.AwsPreflight.Setting;
 import io.labflow.activities.preflight.AwsPreflight.Verification;
 import io.labflow.workflows.definition.PrincipalArns;
@@ -21,7 +22,6 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.LocationType;
 import software.amazon.awssdk.services.iam.model.Tag;
 
@@ -43,18 +43,11 @@ final class LabValues {
 
   /** ec2:DescribeInstanceTypeOfferings in the region names the type. */
   void instanceTypeOffered(String region, Setting type) {
-    boolean offered;
-    try {
-      offered = !clients.ec2().describeInstanceTypeOfferings(b -> b
-              .locationType(LocationType.REGION)
-              .filters(Filter.builder().name("instance-type").values(type.value()).build()))
-          .instanceTypeOfferings().isEmpty();
-    } catch (AwsServiceException e) {
-      AwsFailures.rethrowIfAwsTransient(e);
-      throw needs("cannot check instance type '" + type.value() + "' (" + type.source()
-          + ") at " + endpoint, "ec2:DescribeInstanceTypeOfferings", e);
-    }
-    if (!offered) {
+    if (read("cannot check instance type '" + type.value() + "' (" + type.source() + ") at "
+        + endpoint, "ec2:DescribeInstanceTypeOfferings", () -> clients.ec2()
+            .describeInstanceTypeOfferings(b -> b.locationType(LocationType.REGION)
+                .filters(Ec2Walk.filter("instance-type", type.value())))
+            .instanceTypeOfferings()).isEmpty()) {
       throw failed("parameter " + type.source() + ": instance type '" + type.value()
           + "' is not offered in region " + region + "; choose one that is (for example t3.micro)");
     }
@@ -115,15 +108,11 @@ final class LabValues {
 
   /** The principal's tags; empty when it does not exist. */
   private Optional<List<Tag>> tags(String kind, String name, Setting principal) {
-    try {
-      return AwsErrors.emptyOn(() -> kind.equals("role")
-          ? clients.iam().getRole(b -> b.roleName(name)).role().tags()
-          : clients.iam().getUser(b -> b.userName(name)).user().tags(), "NoSuchEntity");
-    } catch (AwsServiceException e) {
-      AwsFailures.rethrowIfAwsTransient(e);
-      throw needs("cannot check " + principal.source() + " (" + kind + " " + name + ") at "
-          + endpoint, "iam:Get" + (kind.equals("role") ? "Role" : "User"), e);
-    }
+    return read("cannot check " + principal.source() + " (" + kind + " " + name + ") at "
+        + endpoint, "iam:Get" + (kind.equals("role") ? "Role" : "User"),
+        () -> AwsErrors.emptyOn(() -> kind.equals("role")
+            ? clients.iam().getRole(b -> b.roleName(name)).role().tags()
+            : clients.iam().getUser(b -> b.userName(name)).user().tags(), "NoSuchEntity"));
   }
 
   /** Fails {@code PreflightFailed}, naming the fix, when {@code v}'s method cannot run. */

@@ -100,11 +100,6 @@ public final class AccountQuotas {
 
   /** The usage {@code call} reads; throttled or a server fault, the caller's retry reads again. */
   static <T> T usage(String action, Supplier<T> call) {
-    try {
-      return call.get();
-    } catch (AwsServiceException e) {
-      AwsFailures.rethrowIfAwsTransient(e);
-      throw AwsPreflight.needs("cannot read the quota usage", action, e);
-    }
+    return AwsPreflight.read("cannot read the quota usage", action, call);
   }
 }

@@ -30,22 +30,13 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 
 /**
  * Deletes the lab's EC2 resources that no stack took with it (a stack deleted with resources
- * retained, a DELETE_FAILED stack, an emulator gap). One pass ({@link #clear}) lists each kind
- * with a filter and deletes what is the lab's in dependency order: instances (terminated and
- * waited for), detached network interfaces, route tables (after their subnet associations),
- * internet gateways (after detaching them), security groups (after revoking their rules that
- * name other groups), subnets. It runs over what carries the lab's tag, then the lab's VPCs
- * are deleted.
- *
- * <p>{@code DeleteVpc} answers {@code DependencyViolation} while anything is left in the VPC: on
- * AWS an instance still shutting down and its network interfaces being released, and a security
- * group or subnet those interfaces still use; and, when resets run at once, what the lab's stack
- * deletion (still running after a retried {@code DeleteStack}) left or made after the first pass.
- * So on that answer the pass runs again over the VPC's contents (by {@code vpc-id}) and the delete
- * is tried again, heartbeating, within a budget. A resource that is not the lab's is never
- * touched: the VPC is then left and the sweep reports what holds it. When only the lab's own
- * dependants are still going away after the budget, the failure is retryable, so Temporal tries
- * the (idempotent) sweep again.
+ * retained, a DELETE_FAILED stack, an emulator gap): one pass ({@link #clear}) over each kind in
+ * dependency order, deleting what is the lab's, first over what carries the lab's tag, then over
+ * a VPC's contents each time {@code DeleteVpc} answers {@code DependencyViolation}, heartbeating,
+ * within a budget. A resource that is not the lab's is never touched: the VPC is then left and the
+ * sweep reports what holds it. When only the lab's own dependants are still going away after the
+ * budget, the failure is retryable. Why and in what order: docs/aws.md, "ListLabResources /
+ * DeleteLabResources".
  */
 final class Ec2Sweep {
 

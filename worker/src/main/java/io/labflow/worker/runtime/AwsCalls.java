@@ -2,8 +2,8 @@ package io.labflow.worker.runtime;
 
 import io.labflow.activities.cloudformation.Stacks;
 import io.labflow.activities.common.AwsFailures;
+import io.labflow.activities.common.Waiting;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.temporal.activity.Activity;
 import java.util.Comparator;
 import java.util.PriorityQueue;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -70,11 +70,8 @@ public final class AwsCalls implements ExecutionInterceptor {
 
   /** The priority key of the activity making the call; the default outside an activity. */
   private static int currentPriority() {
-    try {
-      return Activity.getExecutionContext().getInfo().getPriority().getPriorityKey();
-    } catch (IllegalStateException notInAnActivity) {
-      return PriorityPermits.DEFAULT_PRIORITY;
-    }
+    return Waiting.current().map(c -> c.getInfo().getPriority().getPriorityKey())
+        .orElse(PriorityPermits.DEFAULT_PRIORITY);
   }
 
   private void end(ExecutionAttributes attributes, String outcome) {

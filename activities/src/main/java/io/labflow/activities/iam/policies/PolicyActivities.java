@@ -78,7 +78,8 @@ public interface PolicyActivities {
   /** Input of CreatePolicy: a managed policy allowing {@code actions} on one bucket. */
   record CreatePolicyInput(
       String labId,
-      @Limit(what = "IAM policy name", max = 128, pattern = "[A-Za-z0-9+=,.@_-]+", rule = "letters, digits and +=,.@_-")
+      @Limit(what = "IAM policy name", max = 128, pattern = "[A-Za-z0-9+=,.@_-]+",
+          rule = "letters, digits and +=,.@_-")
           String policyName,
       @Limit(what = PolicyDocuments.S3_BUCKET, min = 3, max = 63,
           pattern = PolicyDocuments.BUCKET_PATTERN, rule = PolicyDocuments.BUCKET_RULE)

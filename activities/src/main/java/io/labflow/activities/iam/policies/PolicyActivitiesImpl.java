@@ -149,9 +149,7 @@ public final class PolicyActivitiesImpl implements PolicyActivities {
       deleteVersion(arn, oldest);
       log.info("lab {}: deleted oldest version {} of {}", labId, oldest.versionId(), arn);
     }
-    // CreatePolicyVersion is not idempotent and has no client token: if AWS did the work and its
-    // answer was lost (a 500, a dropped connection), an SDK retry would do it a second time. So the
-    // SDK does not retry it; Temporal's retry of the activity first looks at what exists.
+    // Neither idempotent nor with a client token: sent once; the activity's retry reads first.
     PolicyVersion created = iam.createPolicyVersion(b -> b.policyArn(arn).policyDocument(doc)
         .setAsDefault(true).overrideConfiguration(AwsClients::sentOnce)).policyVersion();
     log.info("lab {}: policy {} has new default version {}", labId, arn, created.versionId());

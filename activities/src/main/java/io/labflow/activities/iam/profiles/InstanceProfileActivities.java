@@ -20,7 +20,8 @@ public interface InstanceProfileActivities {
 
   record CreateInstanceProfileInput(
       String labId,
-      @Limit(what = "instance profile name", max = 128, pattern = "[A-Za-z0-9+=,.@_-]+", rule = "letters, digits and +=,.@_-")
+      @Limit(what = "instance profile name", max = 128, pattern = "[A-Za-z0-9+=,.@_-]+",
+          rule = "letters, digits and +=,.@_-")
           String instanceProfileName,
       String roleName,
       @Nullable String path) {}

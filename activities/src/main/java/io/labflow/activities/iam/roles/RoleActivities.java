@@ -33,7 +33,8 @@ public interface RoleActivities {
    */
   record CreateRoleInput(
       String labId,
-      @Limit(what = "IAM role name", max = 64, pattern = "[A-Za-z0-9+=,.@_-]+", rule = "letters, digits and +=,.@_-")
+      @Limit(what = "IAM role name", max = 64, pattern = "[A-Za-z0-9+=,.@_-]+",
+          rule = "letters, digits and +=,.@_-")
           String roleName,
       @Nullable String servicePrincipal,
       @Nullable @Limit(what = "trusted principal ARN", max = 2048, format = "arn")

@@ -32,8 +32,8 @@ public final class RoleActivitiesImpl implements RoleActivities {
 
   @Override
   public RoleOutput createRole(CreateRoleInput in) {
-    String trust = PolicyDocuments.trustPolicy(
-        Inputs.orDefault(in.servicePrincipal(), DEFAULT_SERVICE_PRINCIPAL), in.trustedPrincipalArn());
+    String trust = PolicyDocuments.trustPolicy(Inputs.orDefault(in.servicePrincipal(),
+        DEFAULT_SERVICE_PRINCIPAL), in.trustedPrincipalArn());
     return ensure(in.labId(), in.roleName(), trust, b -> b.path(Inputs.orDefault(in.path(), "/"))
         .description(in.description())
         .permissionsBoundary(Inputs.orDefault(in.permissionsBoundaryArn(), null)));
