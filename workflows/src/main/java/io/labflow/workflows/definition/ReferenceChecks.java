@@ -188,56 +188,36 @@ final class ReferenceChecks {
   /** Why a reference with these parts, written at a step or its undo, is wrong; null if right. */
   private String problem(List<String> parts, RawStep step, RawStep group, boolean compensation) {
     String root = parts.get(0);
-    switch (root) {
-      case "params" -> {
-        if (parts.size() != 2) {
-          return "write '${params.NAME}' with exactly one name";
-        }
-        String name = parts.get(1);
-        if (!parameters.containsKey(name)) {
-          return "unknown parameter '" + name + "'" + (parameters.isEmpty()
+    String name = parts.size() > 1 ? parts.get(1) : "";
+    return switch (root) {
+      case "params" -> parts.size() != 2 ? "write '${params.NAME}' with exactly one name"
+          : parameters.containsKey(name) ? null
+          : "unknown parameter '" + name + "'" + (parameters.isEmpty()
               ? "; the definition declares no parameters"
               : Suggestions.hint(name, parameters.keySet()));
-        }
-        return null;
-      }
-      case "variant" -> {
-        if (parts.size() < 2) {
-          return "write '${variant.KEY}'";
-        }
-        String key = parts.get(1);
-        if (variants.isEmpty()) {
-          return "variant key '" + key + "' is used, but no variants are declared";
-        }
-        List<String> missing = variants.entrySet().stream()
-            .filter(v -> !v.getValue().containsKey(key)).map(Map.Entry::getKey).toList();
-        if (missing.size() == variants.size()) {
-          Set<String> allKeys = new LinkedHashSet<>();
-          variants.values().forEach(v -> allKeys.addAll(v.keySet()));
-          return "unknown variant key '" + key + "'" + Suggestions.hint(key, allKeys);
-        }
-        if (!missing.isEmpty()) {
-          return "variant key '" + key + "' is missing from variant"
-              + (missing.size() == 1 ? " '" : "s '") + String.join("', '", missing) + "'"
-              + "; every variant must define it";
-        }
-        return null;
-      }
-      case "lab" -> {
-        if (parts.size() != 2 || !DefinitionKeys.LAB_FIELDS.contains(parts.get(1))) {
-          String name = parts.size() > 1 ? parts.get(1) : "";
-          return "unknown lab field '" + name + "'"
-              + Suggestions.hint(name, DefinitionKeys.LAB_FIELDS);
-        }
-        return null;
-      }
-      case "steps" -> {
-        return stepProblem(parts, step, group, compensation);
-      }
-      default -> {
-        return "unknown root '" + root + "'" + Suggestions.hint(root, Expressions.ROOTS);
-      }
+      case "variant" -> parts.size() < 2 ? "write '${variant.KEY}'" : variantProblem(name);
+      case "lab" -> parts.size() == 2 && DefinitionKeys.LAB_FIELDS.contains(name) ? null
+          : "unknown lab field '" + name + "'" + Suggestions.hint(name, DefinitionKeys.LAB_FIELDS);
+      case "steps" -> stepProblem(parts, step, group, compensation);
+      default -> "unknown root '" + root + "'" + Suggestions.hint(root, Expressions.ROOTS);
+    };
+  }
+
+  /** Why {@code ${variant.KEY}} is wrong: no variants, or some without the key; null if right. */
+  private String variantProblem(String key) {
+    if (variants.isEmpty()) {
+      return "variant key '" + key + "' is used, but no variants are declared";
     }
+    List<String> missing = variants.entrySet().stream()
+        .filter(v -> !v.getValue().containsKey(key)).map(Map.Entry::getKey).toList();
+    if (missing.size() == variants.size()) {
+      Set<String> allKeys = new LinkedHashSet<>();
+      variants.values().forEach(v -> allKeys.addAll(v.keySet()));
+      return "unknown variant key '" + key + "'" + Suggestions.hint(key, allKeys);
+    }
+    return missing.isEmpty() ? null : "variant key '" + key + "' is missing from variant"
+        + (missing.size() == 1 ? " '" : "s '") + String.join("', '", missing) + "'"
+        + "; every variant must define it";
   }
 
   private String stepProblem(
