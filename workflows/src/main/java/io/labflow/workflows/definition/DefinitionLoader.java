@@ -75,24 +75,16 @@ public record DefinitionLoader(ActionCatalog catalog) {
     String defaultVariant = parameterReader.readDefaultVariant(top, variants);
     StepDefaults defaults = options.readDefaults(top.get("defaults"));
 
-    List<RawStep> steps = List.of();
+    List<RawStep> steps = stepReader.readSteps(top, "steps", "", defaults);
     if (!top.containsKey("steps")) {
       nodes.error(root, "", "missing required key 'steps'");
-    } else {
-      Node stepsNode = top.get("steps").value();
-      steps = stepReader.readSteps(stepsNode, "steps", defaults);
-      if (steps.isEmpty() && stepsNode instanceof SequenceNode) {
-        nodes.error(stepsNode, "steps", "steps must hold at least one step");
-      }
+    } else if (steps.isEmpty() && top.get("steps").value() instanceof SequenceNode list) {
+      nodes.error(list, "steps", "steps must hold at least one step");
     }
-    List<RawStep> onChange = List.of();
-    if (top.containsKey("onVariantChange")) {
-      onChange =
-          stepReader.readSteps(top.get("onVariantChange").value(), "onVariantChange", defaults);
-      if (!onChange.isEmpty() && variants.isEmpty()) {
-        nodes.error(top.get("onVariantChange").keyNode(), "onVariantChange",
-            "onVariantChange is set, but no variants are declared to switch between");
-      }
+    List<RawStep> onChange = stepReader.readSteps(top, "onVariantChange", "", defaults);
+    if (!onChange.isEmpty() && variants.isEmpty()) {
+      nodes.error(top.get("onVariantChange").keyNode(), "onVariantChange",
+          "onVariantChange is set, but no variants are declared to switch between");
     }
     Duration keepAlive = options.optionalDuration(top, "keepAlive", "");
     Duration maxLifetime = options.optionalDuration(top, "maxLifetime", "");
