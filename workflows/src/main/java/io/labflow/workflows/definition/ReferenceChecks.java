@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
@@ -53,11 +54,8 @@ final class ReferenceChecks {
       named.add(t.self());
       named.addAll(t.checks());
     }
-    List<RawStep> every = new ArrayList<>();
-    for (RawStep s : lists.stream().flatMap(List::stream).toList()) {
-      every.add(s);
-      every.addAll(s.branches);
-    }
+    List<RawStep> every = new ArrayList<>(lists.stream().flatMap(List::stream)
+        .flatMap(s -> Stream.concat(Stream.of(s), s.branches.stream())).toList());
     every.stream().filter(s -> s.id != null).forEach(s -> all.add(s.id));
     every.addAll(named);
     every.sort(Comparator.comparingInt(s -> s.node.getStartMark().getIndex()));
@@ -249,7 +247,8 @@ final class ReferenceChecks {
       return "unknown step '" + id + "'" + Suggestions.hint(id, visible.keySet());
     }
     if (target.parallel) {
-      return "step '" + id + "' is a parallel group and has no outputs; reference one of its branches";
+      return "step '" + id
+          + "' is a parallel group and has no outputs; reference one of its branches";
     }
     if (target.action == null) {
       return null; // Its unknown action is reported already.
