@@ -54,8 +54,8 @@ record StepReader(YamlNodes nodes, OptionsReader options, ActionCatalog catalog)
     return readAction(raw, m, node, path, defaults, line);
   }
 
-  private RawStep readGroup(
-      RawStep raw, Map<String, Entry> m, String path, StepDefaults defaults, String group, int line) {
+  private RawStep readGroup(RawStep raw, Map<String, Entry> m, String path, StepDefaults defaults,
+      String group, int line) {
     Entry parallel = m.get("parallel");
     if (group != null) {
       nodes.error(parallel.keyNode(), path + ".parallel",
@@ -209,6 +209,7 @@ record StepReader(YamlNodes nodes, OptionsReader options, ActionCatalog catalog)
   }
 
   private void fieldError(ActionSpec action, FieldSpec field, Node node, String path, String what) {
-    nodes.error(node, path, "field '" + field.name() + "' of action '" + action.name() + "' " + what);
+    nodes.error(node, path,
+        "field '" + field.name() + "' of action '" + action.name() + "' " + what);
   }
 }
