@@ -47,7 +47,8 @@ public record DefinitionActivitiesImpl(
     DefinitionSource.SourceFile file = sourceOf(request);
     LoadResult loaded = loader.load(file.fileName(), file.text());
     if (!loaded.ok()) {
-      throw ApplicationFailure.newNonRetryableFailure(loaded.errorText(), FailureTypes.INVALID_DEFINITION);
+      throw ApplicationFailure.newNonRetryableFailure(
+          loaded.errorText(), FailureTypes.INVALID_DEFINITION);
     }
     Definition definition = loaded.definitionOrNull();
     if (request.definitionYaml() == null && !definition.name().equals(request.definition())) {

@@ -89,8 +89,8 @@ public final class ParameterBinder {
    * default) and parameters (null for none); {@code source} names them in messages, such as {@code
    * request}.
    */
-  public static BindResult bind(
-      Definition definition, String labId, String variant, Map<String, ?> parameters, String source) {
+  public static BindResult bind(Definition definition, String labId, String variant,
+      Map<String, ?> parameters, String source) {
     List<Diagnostic> errors = new ArrayList<>();
     if (labId != null) {
       labIdProblem(labId, source).ifPresent(errors::add);

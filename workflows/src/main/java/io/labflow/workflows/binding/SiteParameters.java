@@ -30,13 +30,12 @@ public record SiteParameters(Map<String, Object> values, String label) {
   public Merged merge(Definition definition, Map<String, ?> run) {
     Map<String, Object> out = new LinkedHashMap<>(run == null ? Map.of() : run);
     Set<String> fromSite = new LinkedHashSet<>();
-    for (Map.Entry<String, Object> e : values.entrySet()) {
-      String name = e.getKey();
-      if (definition.parameters().containsKey(name) && out.get(name) == null && e.getValue() != null) {
-        out.put(name, e.getValue());
+    values.forEach((name, value) -> {
+      if (definition.parameters().containsKey(name) && out.get(name) == null && value != null) {
+        out.put(name, value);
         fromSite.add(name);
       }
-    }
+    });
     return new Merged(Collections.unmodifiableMap(out), Set.copyOf(fromSite), label);
   }
 

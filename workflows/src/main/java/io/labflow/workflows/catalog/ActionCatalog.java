@@ -32,8 +32,8 @@ public final class ActionCatalog {
 
   /** The type names of a field's Java types besides enums, collections and maps. */
   private static final Map<Class<?>, String> SCALARS = Map.of(String.class, "string",
-      Integer.class, "integer", Long.class, "integer", Double.class, "number", Float.class, "number",
-      Boolean.class, "boolean");
+      Integer.class, "integer", Long.class, "integer", Double.class, "number",
+      Float.class, "number", Boolean.class, "boolean");
 
   private final Map<String, ActionSpec> actions = new TreeMap<>();
 

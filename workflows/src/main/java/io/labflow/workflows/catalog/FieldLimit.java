@@ -27,14 +27,9 @@ public record FieldLimit(
 
   public Optional<String> problem(String value) {
     if (value.length() < min || value.length() > max) {
-      return Optional.of(
-          what
-              + " "
-              + InputLimits.quote(value)
-              + " is "
-              + value.length()
-              + " characters long; the limit is "
-              + (min > 1 ? min + " to " + max + " characters" : max + " characters"));
+      return Optional.of(what + " " + InputLimits.quote(value) + " is " + value.length()
+          + " characters long; the limit is "
+          + (min > 1 ? min + " to " + max + " characters" : max + " characters"));
     }
     if ("arn".equals(format)) {
       Optional<String> arn = PrincipalArns.problem(value, null);

@@ -13,44 +13,25 @@ import org.yaml.snakeyaml.nodes.Node;
 public final class DefinitionKeys {
 
   public static final List<String> TOP_LEVEL =
-      List.of(
-          "name",
-          "description",
-          "version",
-          "parameters",
-          "variants",
-          "defaultVariant",
-          "defaults",
-          "steps",
-          "onVariantChange",
-          "keepAlive",
-          "maxLifetime",
-          "expiryWarning",
+      List.of("name", "description", "version", "parameters", "variants", "defaultVariant",
+          "defaults", "steps", "onVariantChange", "keepAlive", "maxLifetime", "expiryWarning",
           "tasks");
 
-  public static final List<String> PARAMETER =
-      List.of(
-          "type", "required", "default", "pattern", "description", "format", "arnTypes", "accounts");
+  public static final List<String> PARAMETER = List.of(
+      "type", "required", "default", "pattern", "description", "format", "arnTypes", "accounts");
 
   public static final List<String> PARAMETER_FORMATS = List.of("arn");
 
-  public static final List<String> PARAMETER_TYPES = List.of("string", "integer", "boolean", "list");
+  public static final List<String> PARAMETER_TYPES =
+      List.of("string", "integer", "boolean", "list");
 
   public static final List<String> DEFAULTS =
       List.of("retry", "timeout", "scheduleToClose", "heartbeat", "onFailure", "pauseTimeout");
 
   /** Keys of an action step (also of every branch of a parallel group). */
   public static final List<String> ACTION_STEP =
-      List.of(
-          "id",
-          "action",
-          "with",
-          "retry",
-          "timeout",
-          "scheduleToClose",
-          "heartbeat",
-          "compensate",
-          "onFailure");
+      List.of("id", "action", "with", "retry", "timeout", "scheduleToClose", "heartbeat",
+          "compensate", "onFailure");
 
   public static final List<String> PARALLEL_STEP = List.of("id", "parallel");
 
@@ -59,7 +40,8 @@ public final class DefinitionKeys {
       List.of("initialInterval", "backoffCoefficient", "maximumInterval", "maximumAttempts",
           "nonRetryable");
 
-  public static final List<String> COMPENSATE = List.of("action", "with", "retry", "timeout", "heartbeat");
+  public static final List<String> COMPENSATE =
+      List.of("action", "with", "retry", "timeout", "heartbeat");
 
   public static final List<String> TASK =
       List.of("id", "title", "instructions", "points", "checks", "solve", "adopt");

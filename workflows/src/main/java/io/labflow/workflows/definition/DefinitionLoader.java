@@ -20,8 +20,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * Loads and validates step files.
  *
  * <p>The loader never throws for bad input: {@link #load} returns every problem it finds at once,
- * each with its file, line, column and path, or a {@link Definition} that the interpreter may trust.
- * It is thread-safe and holds no state besides the action catalog.
+ * each with its file, line, column and path, or a {@link Definition} that the interpreter may
+ * trust. It is thread-safe and holds no state besides the action catalog.
  */
 public record DefinitionLoader(ActionCatalog catalog) {
 
@@ -75,33 +75,23 @@ public record DefinitionLoader(ActionCatalog catalog) {
     String defaultVariant = parameterReader.readDefaultVariant(top, variants);
     StepDefaults defaults = options.readDefaults(top.get("defaults"));
 
-    List<RawStep> steps = List.of();
+    List<RawStep> steps = stepReader.readSteps(top, "steps", "", defaults);
     if (!top.containsKey("steps")) {
       nodes.error(root, "", "missing required key 'steps'");
-    } else {
-      Node stepsNode = top.get("steps").value();
-      steps = stepReader.readSteps(stepsNode, "steps", defaults);
-      if (steps.isEmpty() && stepsNode instanceof SequenceNode) {
-        nodes.error(stepsNode, "steps", "steps must hold at least one step");
-      }
+    } else if (steps.isEmpty() && top.get("steps").value() instanceof SequenceNode list) {
+      nodes.error(list, "steps", "steps must hold at least one step");
     }
-    List<RawStep> onChange = List.of();
-    if (top.containsKey("onVariantChange")) {
-      onChange =
-          stepReader.readSteps(top.get("onVariantChange").value(), "onVariantChange", defaults);
-      if (!onChange.isEmpty() && variants.isEmpty()) {
-        nodes.error(top.get("onVariantChange").keyNode(), "onVariantChange",
-            "onVariantChange is set, but no variants are declared to switch between");
-      }
+    List<RawStep> onChange = stepReader.readSteps(top, "onVariantChange", "", defaults);
+    if (!onChange.isEmpty() && variants.isEmpty()) {
+      nodes.error(top.get("onVariantChange").keyNode(), "onVariantChange",
+          "onVariantChange is set, but no variants are declared to switch between");
     }
     Duration keepAlive = options.optionalDuration(top, "keepAlive", "");
     Duration maxLifetime = options.optionalDuration(top, "maxLifetime", "");
     Duration expiryWarning = options.optionalDuration(top, "expiryWarning", "");
     checkLifetime(nodes, top, keepAlive, maxLifetime);
-    List<TaskReader.RawTask> tasks =
-        top.containsKey("tasks")
-            ? new TaskReader(nodes, stepReader).readTasks(top.get("tasks").value(), defaults)
-            : List.of();
+    List<TaskReader.RawTask> tasks = !top.containsKey("tasks") ? List.of()
+        : new TaskReader(nodes, stepReader).readTasks(top.get("tasks").value(), defaults);
     if (!tasks.isEmpty() && keepAlive == null && !top.containsKey("keepAlive")) {
       nodes.error(top.get("tasks").keyNode(), "tasks",
           "tasks need keepAlive: the lab stays live while its learner works, then tears down");
@@ -111,12 +101,11 @@ public record DefinitionLoader(ActionCatalog catalog) {
     if (nodes.hasErrors()) {
       return new LoadResult(null, nodes.errors()); // A broken group has no step to build.
     }
-    return new LoadResult(new Definition(
-        name, description, version,
+    return new LoadResult(new Definition(name, description, version,
         Collections.unmodifiableMap(parameters), Collections.unmodifiableMap(variants),
-        defaultVariant, defaults,
-        steps.stream().map(s -> s.step).toList(), onChange.stream().map(s -> s.step).toList(),
-        keepAlive, tasks.stream().map(TaskReader.RawTask::task).toList(), maxLifetime, expiryWarning),
+        defaultVariant, defaults, steps.stream().map(s -> s.step).toList(),
+        onChange.stream().map(s -> s.step).toList(), keepAlive,
+        tasks.stream().map(TaskReader.RawTask::task).toList(), maxLifetime, expiryWarning),
         List.of());
   }
 

@@ -29,14 +29,9 @@ record OptionsReader(YamlNodes nodes) {
   static final Duration LONG_RUNNING_HEARTBEAT = Duration.ofMinutes(1);
 
   /** What every step inherits when the file's {@code defaults} say nothing. */
-  static final StepDefaults BUILT_IN_DEFAULTS =
-      new StepDefaults(
-          new RetrySpec(Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1), 5, List.of()),
-          Duration.ofMinutes(5),
-          null,
-          null,
-          OnFailure.ROLLBACK,
-          Duration.ofHours(24));
+  static final StepDefaults BUILT_IN_DEFAULTS = new StepDefaults(
+      new RetrySpec(Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1), 5, List.of()),
+      Duration.ofMinutes(5), null, null, OnFailure.ROLLBACK, Duration.ofHours(24));
 
   StepDefaults readDefaults(Entry entry) {
     Map<String, Entry> m =
@@ -135,7 +130,8 @@ record OptionsReader(YamlNodes nodes) {
     String keyPath = YamlNodes.join(path, key);
     Node node = e.value();
     if (!(node instanceof ScalarNode s && YamlNodes.isPlainScalar(s))) {
-      nodes.error(node, keyPath, key + " must be a duration, got " + YamlNodes.describe(node) + "; " + Durations.FORMS);
+      nodes.error(node, keyPath,
+          key + " must be a duration, got " + YamlNodes.describe(node) + "; " + Durations.FORMS);
       return null;
     }
     Optional<Duration> d = Durations.parse(s.getValue());

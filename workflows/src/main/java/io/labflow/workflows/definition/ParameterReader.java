@@ -76,7 +76,8 @@ record ParameterReader(YamlNodes nodes) {
     }
     String format = oneOf(m, "format", path, "format", DefinitionKeys.PARAMETER_FORMATS);
     if (format != null && !type.equals("string")) {
-      nodes.error(valueOf(m, "format"), path + ".format", "format applies only to string parameters");
+      nodes.error(valueOf(m, "format"), path + ".format",
+          "format applies only to string parameters");
       format = null;
     }
     Node typesNode = valueOf(m, "arnTypes");
@@ -154,8 +155,8 @@ record ParameterReader(YamlNodes nodes) {
     if (defaultVariant != null) {
       Node at = top.get("defaultVariant").value();
       if (variants.isEmpty()) {
-        nodes.error(at, "defaultVariant",
-            "defaultVariant '" + defaultVariant + "' names a variant, but no variants are declared");
+        nodes.error(at, "defaultVariant", "defaultVariant '" + defaultVariant
+            + "' names a variant, but no variants are declared");
       } else if (!variants.containsKey(defaultVariant)) {
         nodes.error(at, "defaultVariant", "defaultVariant '" + defaultVariant
             + "' is not a declared variant" + Suggestions.hint(defaultVariant, variants.keySet()));

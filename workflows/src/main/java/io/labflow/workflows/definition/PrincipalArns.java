@@ -35,14 +35,11 @@ public final class PrincipalArns {
    */
   public static Optional<String> problem(String value, List<String> types) {
     List<String> allowed = types == null || types.isEmpty() ? DEFAULT_TYPES : types;
-    String expected =
-        "expected the ARN of one IAM "
-            + String.join(" or ", allowed)
-            + ", such as arn:aws:iam::123456789012:role/my-role";
+    String expected = "expected the ARN of one IAM " + String.join(" or ", allowed)
+        + ", such as arn:aws:iam::123456789012:role/my-role";
     if (value.contains("*") || value.contains("?")) {
-      return Optional.of(
-          "contains a wildcard: a trust policy with it would let any matching principal in; "
-              + expected);
+      return Optional.of("contains a wildcard: a trust policy with it would let any matching"
+          + " principal in; " + expected);
     }
     Matcher m = ARN.matcher(value);
     if (!m.matches()) {

@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
@@ -53,11 +54,8 @@ final class ReferenceChecks {
       named.add(t.self());
       named.addAll(t.checks());
     }
-    List<RawStep> every = new ArrayList<>();
-    for (RawStep s : lists.stream().flatMap(List::stream).toList()) {
-      every.add(s);
-      every.addAll(s.branches);
-    }
+    List<RawStep> every = new ArrayList<>(lists.stream().flatMap(List::stream)
+        .flatMap(s -> Stream.concat(Stream.of(s), s.branches.stream())).toList());
     every.stream().filter(s -> s.id != null).forEach(s -> all.add(s.id));
     every.addAll(named);
     every.sort(Comparator.comparingInt(s -> s.node.getStartMark().getIndex()));
@@ -188,56 +186,36 @@ final class ReferenceChecks {
   /** Why a reference with these parts, written at a step or its undo, is wrong; null if right. */
   private String problem(List<String> parts, RawStep step, RawStep group, boolean compensation) {
     String root = parts.get(0);
-    switch (root) {
-      case "params" -> {
-        if (parts.size() != 2) {
-          return "write '${params.NAME}' with exactly one name";
-        }
-        String name = parts.get(1);
-        if (!parameters.containsKey(name)) {
-          return "unknown parameter '" + name + "'" + (parameters.isEmpty()
+    String name = parts.size() > 1 ? parts.get(1) : "";
+    return switch (root) {
+      case "params" -> parts.size() != 2 ? "write '${params.NAME}' with exactly one name"
+          : parameters.containsKey(name) ? null
+          : "unknown parameter '" + name + "'" + (parameters.isEmpty()
               ? "; the definition declares no parameters"
               : Suggestions.hint(name, parameters.keySet()));
-        }
-        return null;
-      }
-      case "variant" -> {
-        if (parts.size() < 2) {
-          return "write '${variant.KEY}'";
-        }
-        String key = parts.get(1);
-        if (variants.isEmpty()) {
-          return "variant key '" + key + "' is used, but no variants are declared";
-        }
-        List<String> missing = variants.entrySet().stream()
-            .filter(v -> !v.getValue().containsKey(key)).map(Map.Entry::getKey).toList();
-        if (missing.size() == variants.size()) {
-          Set<String> allKeys = new LinkedHashSet<>();
-          variants.values().forEach(v -> allKeys.addAll(v.keySet()));
-          return "unknown variant key '" + key + "'" + Suggestions.hint(key, allKeys);
-        }
-        if (!missing.isEmpty()) {
-          return "variant key '" + key + "' is missing from variant"
-              + (missing.size() == 1 ? " '" : "s '") + String.join("', '", missing) + "'"
-              + "; every variant must define it";
-        }
-        return null;
-      }
-      case "lab" -> {
-        if (parts.size() != 2 || !DefinitionKeys.LAB_FIELDS.contains(parts.get(1))) {
-          String name = parts.size() > 1 ? parts.get(1) : "";
-          return "unknown lab field '" + name + "'"
-              + Suggestions.hint(name, DefinitionKeys.LAB_FIELDS);
-        }
-        return null;
-      }
-      case "steps" -> {
-        return stepProblem(parts, step, group, compensation);
-      }
-      default -> {
-        return "unknown root '" + root + "'" + Suggestions.hint(root, Expressions.ROOTS);
-      }
+      case "variant" -> parts.size() < 2 ? "write '${variant.KEY}'" : variantProblem(name);
+      case "lab" -> parts.size() == 2 && DefinitionKeys.LAB_FIELDS.contains(name) ? null
+          : "unknown lab field '" + name + "'" + Suggestions.hint(name, DefinitionKeys.LAB_FIELDS);
+      case "steps" -> stepProblem(parts, step, group, compensation);
+      default -> "unknown root '" + root + "'" + Suggestions.hint(root, Expressions.ROOTS);
+    };
+  }
+
+  /** Why {@code ${variant.KEY}} is wrong: no variants, or some without the key; null if right. */
+  private String variantProblem(String key) {
+    if (variants.isEmpty()) {
+      return "variant key '" + key + "' is used, but no variants are declared";
     }
+    List<String> missing = variants.entrySet().stream()
+        .filter(v -> !v.getValue().containsKey(key)).map(Map.Entry::getKey).toList();
+    if (missing.size() == variants.size()) {
+      Set<String> allKeys = new LinkedHashSet<>();
+      variants.values().forEach(v -> allKeys.addAll(v.keySet()));
+      return "unknown variant key '" + key + "'" + Suggestions.hint(key, allKeys);
+    }
+    return missing.isEmpty() ? null : "variant key '" + key + "' is missing from variant"
+        + (missing.size() == 1 ? " '" : "s '") + String.join("', '", missing) + "'"
+        + "; every variant must define it";
   }
 
   private String stepProblem(
@@ -269,7 +247,8 @@ final class ReferenceChecks {
       return "unknown step '" + id + "'" + Suggestions.hint(id, visible.keySet());
     }
     if (target.parallel) {
-      return "step '" + id + "' is a parallel group and has no outputs; reference one of its branches";
+      return "step '" + id
+          + "' is a parallel group and has no outputs; reference one of its branches";
     }
     if (target.action == null) {
       return null; // Its unknown action is reported already.

@@ -34,10 +34,11 @@ record StepReader(YamlNodes nodes, OptionsReader options, ActionCatalog catalog)
   private static final List<String> STEP_KEYS =
       Stream.concat(DefinitionKeys.ACTION_STEP.stream(), Stream.of("parallel")).toList();
 
-  /** The steps of a list; none (reported) when the node is not a list. */
-  List<RawStep> readSteps(Node node, String path, StepDefaults defaults) {
-    return nodes.list(
-        node, path, path + " must be a list of steps", (n, p) -> readStep(n, p, defaults, null));
+  /** The steps at {@code key} of {@code m}: none without the key, none (reported) if no list. */
+  List<RawStep> readSteps(Map<String, Entry> m, String key, String path, StepDefaults defaults) {
+    String at = YamlNodes.join(path, key);
+    return !m.containsKey(key) ? List.of() : nodes.list(m.get(key).value(), at,
+        at + " must be a list of steps", (n, p) -> readStep(n, p, defaults, null));
   }
 
   private RawStep readStep(Node node, String path, StepDefaults defaults, String group) {
@@ -53,8 +54,8 @@ record StepReader(YamlNodes nodes, OptionsReader options, ActionCatalog catalog)
     return readAction(raw, m, node, path, defaults, line);
   }
 
-  private RawStep readGroup(
-      RawStep raw, Map<String, Entry> m, String path, StepDefaults defaults, String group, int line) {
+  private RawStep readGroup(RawStep raw, Map<String, Entry> m, String path, StepDefaults defaults,
+      String group, int line) {
     Entry parallel = m.get("parallel");
     if (group != null) {
       nodes.error(parallel.keyNode(), path + ".parallel",
@@ -208,6 +209,7 @@ record StepReader(YamlNodes nodes, OptionsReader options, ActionCatalog catalog)
   }
 
   private void fieldError(ActionSpec action, FieldSpec field, Node node, String path, String what) {
-    nodes.error(node, path, "field '" + field.name() + "' of action '" + action.name() + "' " + what);
+    nodes.error(node, path,
+        "field '" + field.name() + "' of action '" + action.name() + "' " + what);
   }
 }

@@ -56,8 +56,8 @@ record TaskReader(YamlNodes nodes, StepReader steps) {
       checks = nodes.list(checksEntry.value(), path + ".checks", "checks must be a list of checks",
           (n, p) -> readCheck(n, p, rawChecks));
     }
-    List<RawStep> solve = stepsOf(m, "solve", path, defaults);
-    List<RawStep> adopt = stepsOf(m, "adopt", path, defaults);
+    List<RawStep> solve = steps.readSteps(m, "solve", path, defaults);
+    List<RawStep> adopt = steps.readSteps(m, "adopt", path, defaults);
     return new RawTask(self, rawChecks, solve, adopt, new Task(self.id, title, instructions,
         points, checks == null ? List.of() : checks, solve.stream().map(s -> s.step).toList(),
         adopt.stream().map(s -> s.step).toList(), node.getStartMark().getLine() + 1));
@@ -96,11 +96,5 @@ record TaskReader(YamlNodes nodes, StepReader steps) {
     Integer n = nodes.wholeNumber(m.get("points").value(), path + ".points", MAX_POINTS,
         "points must be a positive whole number (at most " + MAX_POINTS + ")");
     return n == null ? 0 : n;
-  }
-
-  private List<RawStep> stepsOf(Map<String, Entry> m, String key, String path, StepDefaults d) {
-    return m.containsKey(key)
-        ? steps.readSteps(m.get(key).value(), path + "." + key, d)
-        : List.of();
   }
 }

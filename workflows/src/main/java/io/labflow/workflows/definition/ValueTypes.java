@@ -61,15 +61,16 @@ public final class ValueTypes {
 
   /**
    * Why a value of a parameter's type (a run's, or its default) is refused by the parameter's
-   * {@code pattern} or {@code format}, the value quoted; empty when it is not. An integer is matched
-   * as its decimal text (a pattern such as [1-9][0-9]* refuses zero and negative numbers).
+   * {@code pattern} or {@code format}, the value quoted; empty when it is not. An integer is
+   * matched as its decimal text (a pattern such as [1-9][0-9]* refuses zero and negative numbers).
    */
   public static Optional<String> refusal(ParameterDef def, Object value) {
     String text = String.valueOf(value);
     if (def.pattern() != null
         && (value instanceof String || value instanceof Number)
         && !Pattern.compile(def.pattern()).matcher(text).matches()) {
-      return Optional.of(InputLimits.quote(text) + " does not match pattern '" + def.pattern() + "'");
+      return Optional.of(
+          InputLimits.quote(text) + " does not match pattern '" + def.pattern() + "'");
     }
     return value instanceof String s && def.isArn()
         ? PrincipalArns.problem(s, def.arnTypes()).map(p -> InputLimits.quote(s) + " " + p)

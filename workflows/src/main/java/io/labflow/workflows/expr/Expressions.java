@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -17,7 +18,11 @@ public final class Expressions {
 
   public static final List<String> ROOTS = List.of("params", "variant", "lab", "steps");
 
-  private static final Pattern PART = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
+  /** A {@code $$} (a literal dollar), or a {@code ${...}}: its closing brace empty if missing. */
+  private static final Pattern TOKEN = Pattern.compile("\\$(?:\\$|\\{([^}]*)(}?))");
+
+  private static final Pattern PATH =
+      Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*(\\.[A-Za-z_][A-Za-z0-9_-]*)*");
 
   private Expressions() {}
 
@@ -29,37 +34,21 @@ public final class Expressions {
    */
   public static List<Reference> references(String template) {
     List<Reference> out = new ArrayList<>();
-    int i = 0;
-    while (i < template.length()) {
-      int dollar = template.indexOf('$', i);
-      if (dollar < 0 || dollar == template.length() - 1) {
-        break;
-      }
-      char next = template.charAt(dollar + 1);
-      if (next == '$') {
-        i = dollar + 2;
+    for (Matcher m = TOKEN.matcher(template); m.find(); ) {
+      if (m.group(1) == null) {
         continue;
       }
-      if (next != '{') {
-        i = dollar + 1;
-        continue;
+      if (m.group(2).isEmpty()) {
+        throw new ExpressionException("unclosed '${' at offset " + m.start());
       }
-      int close = template.indexOf('}', dollar + 2);
-      if (close < 0) {
-        throw new ExpressionException("unclosed '${' at offset " + dollar);
-      }
-      String text = template.substring(dollar + 2, close).trim();
+      String text = m.group(1).trim();
       if (text.isEmpty()) {
         throw new ExpressionException("empty expression '${}'");
       }
-      List<String> path = List.of(text.split("\\.", -1));
-      for (String part : path) {
-        if (!PART.matcher(part).matches()) {
-          throw new ExpressionException("malformed expression '${" + text + "}'");
-        }
+      if (!PATH.matcher(text).matches()) {
+        throw new ExpressionException("malformed expression '${" + text + "}'");
       }
-      out.add(new Reference(text, path, dollar));
-      i = close + 1;
+      out.add(new Reference(text, List.of(text.split("\\.")), m.start()));
     }
     return out;
   }
@@ -75,17 +64,11 @@ public final class Expressions {
       return evaluateString(s, scope);
     }
     if (value instanceof List<?> list) {
-      List<Object> out = new ArrayList<>(list.size());
-      for (Object item : list) {
-        out.add(evaluate(item, scope));
-      }
-      return out;
+      return list.stream().map(item -> evaluate(item, scope)).toList();
     }
     if (value instanceof Map<?, ?> map) {
       Map<String, Object> out = new LinkedHashMap<>();
-      for (Map.Entry<?, ?> e : map.entrySet()) {
-        out.put(String.valueOf(e.getKey()), evaluate(e.getValue(), scope));
-      }
+      map.forEach((k, v) -> out.put(String.valueOf(k), evaluate(v, scope)));
       return out;
     }
     return value;

@@ -7,9 +7,8 @@ import java.util.Map;
 /**
  * The one expression scope of a lab: {@code params}, {@code variant} (the chosen variant's values),
  * {@code lab} ({@code labId}, {@code runId}, {@code definition}, {@code variant}, {@code
- * startedAt}) and {@code steps}
- * (outputs by step id). The interpreter, the start checks and the offline plan all build it here,
- * so a {@code ${...}} means the same thing in each.
+ * startedAt}) and {@code steps} (outputs by step id). The interpreter, the start checks and the
+ * offline plan all build it here, so a {@code ${...}} means the same thing in each.
  */
 public final class LabScope {
 

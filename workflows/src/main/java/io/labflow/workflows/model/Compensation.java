@@ -28,6 +28,7 @@ public record Compensation(
   Compensation resolvedBy(StepDefaults d) {
     ActionStep s = new ActionStep(null, action, with, retry, timeout, scheduleToClose, heartbeat,
         null, null, 0).resolvedBy(d);
-    return new Compensation(action, with, s.retry(), s.timeout(), s.heartbeat(), s.scheduleToClose());
+    return new Compensation(
+        action, with, s.retry(), s.timeout(), s.heartbeat(), s.scheduleToClose());
   }
 }

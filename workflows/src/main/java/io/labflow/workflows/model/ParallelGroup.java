@@ -19,10 +19,7 @@ public record ParallelGroup(String id, List<ActionStep> parallel, OnFailure onFa
   @Override
   public ParallelGroup resolvedBy(StepDefaults defaults) {
     StepDefaults d = StepDefaults.orNone(defaults);
-    return new ParallelGroup(
-        id,
-        parallel.stream().map(branch -> branch.resolvedBy(d)).toList(),
-        ActionStep.first(onFailure, ActionStep.first(d.onFailure(), OnFailure.ROLLBACK)),
-        line);
+    return new ParallelGroup(id, parallel.stream().map(branch -> branch.resolvedBy(d)).toList(),
+        ActionStep.first(onFailure, ActionStep.first(d.onFailure(), OnFailure.ROLLBACK)), line);
   }
 }

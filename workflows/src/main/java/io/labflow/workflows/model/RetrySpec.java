@@ -22,8 +22,8 @@ public record RetrySpec(
   }
 
   /**
-   * This policy over {@code base}, field by field (this one's value wins): the one retry merge, used
-   * by the loader for the defaults and by every step and undo.
+   * This policy over {@code base}, field by field (this one's value wins): the one retry merge,
+   * used by the loader for the defaults and by every step and undo.
    */
   public RetrySpec over(RetrySpec base) {
     RetrySpec b = orNone(base);

@@ -20,14 +20,7 @@ public record Task(
     int line) {
 
   Task resolvedBy(StepDefaults defaults) {
-    return new Task(
-        id,
-        title,
-        instructions,
-        points,
-        checks,
-        Step.resolveAll(solve, defaults),
-        Step.resolveAll(adopt, defaults),
-        line);
+    return new Task(id, title, instructions, points, checks, Step.resolveAll(solve, defaults),
+        Step.resolveAll(adopt, defaults), line);
   }
 }

@@ -50,8 +50,7 @@ record PlainValues(YamlNodes nodes, BiConsumer<ScalarNode, String> strings) {
       if (node instanceof SequenceNode seq) {
         List<Object> out = new ArrayList<>();
         for (int i = 0; i < seq.getValue().size(); i++) {
-          Node item = seq.getValue().get(i);
-          out.add(plain(item, path + "[" + i + "]", depth + 1, ancestors));
+          out.add(plain(seq.getValue().get(i), path + "[" + i + "]", depth + 1, ancestors));
         }
         return Collections.unmodifiableList(out);
       }

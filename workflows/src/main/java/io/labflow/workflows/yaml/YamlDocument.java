@@ -123,7 +123,8 @@ public final class YamlDocument {
   static final class CoreResolver extends Resolver {
     @Override
     protected void addImplicitResolvers() {
-      addImplicitResolver(Tag.BOOL, Pattern.compile("^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF");
+      addImplicitResolver(
+          Tag.BOOL, Pattern.compile("^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF");
       addImplicitResolver(Tag.INT, Pattern.compile("^[-+]?[0-9]+$"), "-+0123456789");
       addImplicitResolver(
           Tag.FLOAT,
