@@ -125,8 +125,10 @@ public final class QuotaPlanner {
     for (FleetLab lab : labs) {
       ParameterBinder.BindResult bound = ParameterBinder.bind(definition, lab.labId(),
           lab.variant(), site.merge(definition, lab.parameters()).parameters(), "request");
-      needs.put(lab.labId(), LabNeeds.of(definition, definitionsDir, LabNeeds.templateFiles(
-          lab.labId(), new ResolvedLab(definition, "fleet", bound.variant(), bound.parameters()))));
+      Map<ActionStep, String> files = LabNeeds.templateFiles(lab.labId(),
+          new ResolvedLab(definition, "fleet", bound.variant(), bound.parameters()));
+      needs.put(lab.labId(),
+          LabNeeds.of(definition, s -> LabNeeds.template(definitionsDir, files.get(s))));
     }
     return needs;
   }
