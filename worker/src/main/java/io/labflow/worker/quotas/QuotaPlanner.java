@@ -15,7 +15,6 @@ import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Definition;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.IntSummaryStatistics;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -93,8 +92,7 @@ public final class QuotaPlanner {
         .map(f -> Composition.validate(f.fileName(), f.text()).definitionOrNull())
         .orElseThrow(() -> new IllegalArgumentException(
             "definition " + definitionName + " is missing or invalid"));
-    Map<String, Map<Quota, Integer>> needs = needs(definition, definitionsDir, labs, site);
-    QuotaFit fit = fit(needs, allOrNone);
+    QuotaFit fit = fit(needs(definition, definitionsDir, labs, site), allOrNone);
     if (fit == null || fit.leftOut().isEmpty()) {
       return new NightPlan(List.of(), null, null);
     }
@@ -138,17 +136,15 @@ public final class QuotaPlanner {
    * variants or parameters differ), and all of them.
    */
   public static List<String> needLines(Map<String, Map<Quota, Integer>> needs) {
-    List<String> out = new ArrayList<>();
     int labs = needs.size();
-    quotas(needs).forEach(q -> {
+    return quotas(needs).stream().map(q -> {
       IntSummaryStatistics n = needs.values().stream()
           .mapToInt(need -> need.getOrDefault(q, 0)).summaryStatistics();
       String perLab = n.getMin() == n.getMax() ? String.valueOf(n.getMax())
           : n.getMin() + " to " + n.getMax();
-      out.add(q.describe() + ": " + perLab + " per lab"
-          + (labs > 1 ? ", " + n.getSum() + " for " + labs + " labs" : ""));
-    });
-    return out;
+      return q.describe() + ": " + perLab + " per lab"
+          + (labs > 1 ? ", " + n.getSum() + " for " + labs + " labs" : "");
+    }).toList();
   }
 
   /** Each quota the labs count against, against the account's quota and usage. */
