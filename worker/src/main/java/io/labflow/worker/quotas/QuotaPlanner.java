@@ -27,8 +27,10 @@ import java.util.stream.Collectors;
  * The AWS account's quotas against what labs of a definition need ({@link LabNeeds}): refuses a
  * lab that does not fit (the preflight), chooses the labs of a fleet night that fit, and describes
  * both for {@code plan}, {@code fleet validate} and {@code doctor}.
+ *
+ * @param site the worker's site parameters, which a night's labs bind as their runs will
  */
-public final class QuotaPlanner {
+public record QuotaPlanner(AccountQuotas account, Path definitionsDir, SiteParameters site) {
 
   /**
    * Which labs of a night are left out, and why.
@@ -39,19 +41,12 @@ public final class QuotaPlanner {
    */
   public record NightPlan(List<String> leftOut, String quotas, String reason) {}
 
-  private final AccountQuotas account;
-  private final Path definitionsDir;
-  private final SiteParameters site;
-
   public QuotaPlanner(AwsClients clients, Path definitionsDir) {
     this(clients, definitionsDir, SiteParameters.NONE);
   }
 
-  /** @param site the worker's site parameters, which a night's labs bind as their runs will */
   public QuotaPlanner(AwsClients clients, Path definitionsDir, SiteParameters site) {
-    this.account = new AccountQuotas(clients);
-    this.definitionsDir = definitionsDir;
-    this.site = site;
+    this(new AccountQuotas(clients), definitionsDir, site);
   }
 
   /**
