@@ -25,7 +25,6 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.Tag;
 
 /**
@@ -36,15 +35,11 @@ import software.amazon.awssdk.services.iam.model.Tag;
  * created at or after the lab's start. The adopt actions refuse anything else ({@code NotOwned});
  * DeleteLearnerAccess leaves it and says why.
  */
-public final class LearnerAccessActivitiesImpl implements LearnerAccessActivities {
+public record LearnerAccessActivitiesImpl(IamEntities entities, RoleActivitiesImpl roles,
+    PolicyActivitiesImpl policies, InstanceProfileActivitiesImpl profiles,
+    Ec2ActivitiesImpl instances) implements LearnerAccessActivities {
 
   private static final Logger log = LoggerFactory.getLogger(LearnerAccessActivitiesImpl.class);
-  private final IamEntities entities;
-  private final IamClient iam;
-  private final RoleActivitiesImpl roles;
-  private final PolicyActivitiesImpl policies;
-  private final InstanceProfileActivitiesImpl profiles;
-  private final Ec2ActivitiesImpl instances;
 
   /** One IAM entity as the rule reads it: {@code kind} and {@code name} name it in sentences. */
   private record Entity(String kind, String name, String arn, Instant created,
@@ -52,17 +47,6 @@ public final class LearnerAccessActivitiesImpl implements LearnerAccessActivitie
     String what() {
       return kind + " " + name;
     }
-  }
-
-  public LearnerAccessActivitiesImpl(IamEntities entities, RoleActivitiesImpl roles,
-      PolicyActivitiesImpl policies, InstanceProfileActivitiesImpl profiles,
-      Ec2ActivitiesImpl instances) {
-    this.entities = entities;
-    this.iam = entities.client();
-    this.roles = roles;
-    this.policies = policies;
-    this.profiles = profiles;
-    this.instances = instances;
   }
 
   @Override
@@ -159,20 +143,22 @@ public final class LearnerAccessActivitiesImpl implements LearnerAccessActivitie
 
   private Optional<Entity> role(String name) {
     return entities.role(name).map(r -> new Entity("role", name, r.arn(), r.createDate(),
-        () -> entities.roleTags(name), tags -> iam.tagRole(b -> b.roleName(name).tags(tags))));
+        () -> entities.roleTags(name),
+        tags -> entities.client().tagRole(b -> b.roleName(name).tags(tags))));
   }
 
   private Optional<Entity> policy(String name) {
     String arn = entities.policyArn(name);
     return entities.policy(arn).map(p -> new Entity("policy", name, arn, p.createDate(),
-        () -> entities.policyTags(arn), tags -> iam.tagPolicy(b -> b.policyArn(arn).tags(tags))));
+        () -> entities.policyTags(arn),
+        tags -> entities.client().tagPolicy(b -> b.policyArn(arn).tags(tags))));
   }
 
   // GetInstanceProfile returns the tags (and moto lacks ListInstanceProfileTags).
   private Optional<Entity> profile(String name) {
     return entities.profile(name).map(p -> new Entity("instance profile", name, p.arn(),
         p.createDate(), p::tags,
-        tags -> iam.tagInstanceProfile(b -> b.instanceProfileName(name).tags(tags))));
+        tags -> entities.client().tagInstanceProfile(b -> b.instanceProfileName(name).tags(tags))));
   }
 
   private static Instant notBefore(String notBefore, String action) {

@@ -14,24 +14,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.Role;
 
 /**
  * {@link LearnerCheckActivities} over the AWS SDK: reads only, each check first refusing a lab id
  * that is not the calling lab's ({@link Tags#owner}).
  */
-public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities {
-
-  private final IamEntities entities;
-  private final IamClient iam;
-  private final Ec2ActivitiesImpl instances;
-
-  public LearnerCheckActivitiesImpl(IamEntities entities, Ec2ActivitiesImpl ec2) {
-    this.entities = entities;
-    this.iam = entities.client();
-    this.instances = ec2;
-  }
+public record LearnerCheckActivitiesImpl(IamEntities entities, Ec2ActivitiesImpl instances)
+    implements LearnerCheckActivities {
 
   @Override
   public CheckOutput checkRoleTrust(CheckRoleTrustInput in) {
@@ -73,7 +63,7 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
       throw AwsFailures.invalidInput("CheckPolicyScope: input field 'actions' is empty");
     }
     String arn = entities.policyArn(name);
-    return entities.policy(arn).map(p -> PolicyChecks.scope(PolicyDocuments.parse(iam
+    return entities.policy(arn).map(p -> PolicyChecks.scope(PolicyDocuments.parse(entities.client()
             .getPolicyVersion(b -> b.policyArn(arn).versionId(p.defaultVersionId()))
             .policyVersion().document()), name, in.bucketName(), in.actions()))
         .orElseGet(() -> CheckOutput.fail("policy " + name + " does not exist"));
@@ -84,7 +74,8 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
     Tags.owner(in.labId());
     String role = in.roleName();
     String policy = in.policyName();
-    return withRole(role, r -> iam.listAttachedRolePoliciesPaginator(b -> b.roleName(role))
+    return withRole(role, r -> entities.client()
+        .listAttachedRolePoliciesPaginator(b -> b.roleName(role))
         .attachedPolicies().stream().anyMatch(p -> policy.equals(p.policyName()))
         ? CheckOutput.pass("policy " + policy + " is attached to role " + role)
         : CheckOutput.fail("policy " + policy + " is not attached to role " + role));
@@ -135,7 +126,8 @@ public final class LearnerCheckActivitiesImpl implements LearnerCheckActivities 
     return withRole(name, r -> {
       Optional<AccessCheck> wrong = AccessVerificationActivitiesImpl.untilMatching(
           "checking the access of role " + name + " while IAM propagates a change", budget,
-          () -> AccessVerificationActivitiesImpl.simulate(iam, r.arn(), bucket, labId, expected))
+          () -> AccessVerificationActivitiesImpl.simulate(
+              entities.client(), r.arn(), bucket, labId, expected))
           .mismatch();
       if (wrong.isPresent()) {
         AccessCheck c = wrong.get();

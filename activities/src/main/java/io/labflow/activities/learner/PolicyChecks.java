@@ -134,8 +134,7 @@ final class PolicyChecks {
         allowedOn.computeIfAbsent(key, k -> new LinkedHashSet<>()).addAll(resources);
       }
     }
-    Set<String> expected = new LinkedHashSet<>();
-    actions.forEach(a -> expected.add(a.toLowerCase(Locale.ROOT)));
+    List<String> expected = actions.stream().map(a -> a.toLowerCase(Locale.ROOT)).toList();
     for (String a : allowedOn.keySet()) {
       if (!expected.contains(a)) {
         return CheckOutput.fail(p + " also allows " + spelled.get(a)

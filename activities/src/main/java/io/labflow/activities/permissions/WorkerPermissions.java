@@ -243,8 +243,7 @@ public final class WorkerPermissions {
   /** The same on {@code "*"}, for this reason. */
   private static List<Operation> unscoped(String usedBy, String reason, String... names) {
     return Arrays.stream(names)
-        .flatMap(n -> op(n, usedBy, any(action(n), reason)).stream())
-        .toList();
+        .flatMap(n -> op(n, usedBy, any(action(n), reason)).stream()).toList();
   }
 
   /** {@code Iam.CreateRole} is {@code iam:CreateRole}. */

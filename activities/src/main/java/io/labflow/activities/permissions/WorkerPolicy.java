@@ -4,6 +4,7 @@ import static io.labflow.activities.permissions.PolicyScope.STACK_AMI_PARAMETER;
 import static io.labflow.activities.permissions.PolicyScope.STACK_BUCKET;
 import static io.labflow.activities.permissions.PolicyScope.STACK_EC2;
 import static java.util.stream.Collectors.joining;
+import static java.util.stream.Collectors.toCollection;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.labflow.activities.cloudformation.TemplateFacts;
@@ -205,10 +206,9 @@ public final class WorkerPolicy {
 
   /** The resource types of a CloudFormation template, and the SSM parameter type if it uses one. */
   public static Set<String> stackResourceTypes(String templateText) {
-    Set<String> types = new LinkedHashSet<>();
-    TemplateFacts.types(templateText)
-        .forEach(t -> types.add(t.startsWith(SSM_PARAMETER_TYPE) ? SSM_PARAMETER_TYPE : t));
-    return types;
+    return TemplateFacts.types(templateText).stream()
+        .map(t -> t.startsWith(SSM_PARAMETER_TYPE) ? SSM_PARAMETER_TYPE : t)
+        .collect(toCollection(LinkedHashSet::new));
   }
 
   /** Every action granted on {@code "*"}, with the reason: the generator's list of exceptions. */

@@ -35,16 +35,6 @@ public final class LabNeeds {
   private LabNeeds() {}
 
   /**
-   * By quota, how many one lab creates, its stack templates read from the files {@code files}
-   * names by step ({@link #templateFiles}); one that cannot be read counts as
-   * none (a run's preflight refuses it, naming it: {@code AwsLabPreflight.templates}).
-   */
-  static Map<Quota, Integer> of(Definition definition, Path definitionsDir,
-      Map<ActionStep, String> files) {
-    return of(definition, s -> template(definitionsDir, files.get(s)));
-  }
-
-  /**
    * Each stack step's {@code templateFile} (tasks' steps included) filled in with the run's lab id,
    * variant and parameters; one named from a step's output is known only at run time (absent).
    */
@@ -122,8 +112,11 @@ public final class LabNeeds {
     return out;
   }
 
-  /** The template's text; empty when there is none or it cannot be read. */
-  private static String template(Path definitionsDir, String file) {
+  /**
+   * The text of a stack template a step names ({@link #templateFiles}); empty when there is none or
+   * it cannot be read (a run's preflight refuses it, naming it: {@code AwsLabPreflight.templates}).
+   */
+  static String template(Path definitionsDir, String file) {
     if (file == null) {
       return "";
     }

@@ -15,7 +15,6 @@ import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Definition;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.IntSummaryStatistics;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -28,8 +27,10 @@ import java.util.stream.Collectors;
  * The AWS account's quotas against what labs of a definition need ({@link LabNeeds}): refuses a
  * lab that does not fit (the preflight), chooses the labs of a fleet night that fit, and describes
  * both for {@code plan}, {@code fleet validate} and {@code doctor}.
+ *
+ * @param site the worker's site parameters, which a night's labs bind as their runs will
  */
-public final class QuotaPlanner {
+public record QuotaPlanner(AccountQuotas account, Path definitionsDir, SiteParameters site) {
 
   /**
    * Which labs of a night are left out, and why.
@@ -40,19 +41,12 @@ public final class QuotaPlanner {
    */
   public record NightPlan(List<String> leftOut, String quotas, String reason) {}
 
-  private final AccountQuotas account;
-  private final Path definitionsDir;
-  private final SiteParameters site;
-
   public QuotaPlanner(AwsClients clients, Path definitionsDir) {
     this(clients, definitionsDir, SiteParameters.NONE);
   }
 
-  /** @param site the worker's site parameters, which a night's labs bind as their runs will */
   public QuotaPlanner(AwsClients clients, Path definitionsDir, SiteParameters site) {
-    this.account = new AccountQuotas(clients);
-    this.definitionsDir = definitionsDir;
-    this.site = site;
+    this(new AccountQuotas(clients), definitionsDir, site);
   }
 
   /**
@@ -93,8 +87,7 @@ public final class QuotaPlanner {
         .map(f -> Composition.validate(f.fileName(), f.text()).definitionOrNull())
         .orElseThrow(() -> new IllegalArgumentException(
             "definition " + definitionName + " is missing or invalid"));
-    Map<String, Map<Quota, Integer>> needs = needs(definition, definitionsDir, labs, site);
-    QuotaFit fit = fit(needs, allOrNone);
+    QuotaFit fit = fit(needs(definition, definitionsDir, labs, site), allOrNone);
     if (fit == null || fit.leftOut().isEmpty()) {
       return new NightPlan(List.of(), null, null);
     }
@@ -125,8 +118,10 @@ public final class QuotaPlanner {
     for (FleetLab lab : labs) {
       ParameterBinder.BindResult bound = ParameterBinder.bind(definition, lab.labId(),
           lab.variant(), site.merge(definition, lab.parameters()).parameters(), "request");
-      needs.put(lab.labId(), LabNeeds.of(definition, definitionsDir, LabNeeds.templateFiles(
-          lab.labId(), new ResolvedLab(definition, "fleet", bound.variant(), bound.parameters()))));
+      Map<ActionStep, String> files = LabNeeds.templateFiles(lab.labId(),
+          new ResolvedLab(definition, "fleet", bound.variant(), bound.parameters()));
+      needs.put(lab.labId(),
+          LabNeeds.of(definition, s -> LabNeeds.template(definitionsDir, files.get(s))));
     }
     return needs;
   }
@@ -136,17 +131,15 @@ public final class QuotaPlanner {
    * variants or parameters differ), and all of them.
    */
   public static List<String> needLines(Map<String, Map<Quota, Integer>> needs) {
-    List<String> out = new ArrayList<>();
     int labs = needs.size();
-    quotas(needs).forEach(q -> {
+    return quotas(needs).stream().map(q -> {
       IntSummaryStatistics n = needs.values().stream()
           .mapToInt(need -> need.getOrDefault(q, 0)).summaryStatistics();
       String perLab = n.getMin() == n.getMax() ? String.valueOf(n.getMax())
           : n.getMin() + " to " + n.getMax();
-      out.add(q.describe() + ": " + perLab + " per lab"
-          + (labs > 1 ? ", " + n.getSum() + " for " + labs + " labs" : ""));
-    });
-    return out;
+      return q.describe() + ": " + perLab + " per lab"
+          + (labs > 1 ? ", " + n.getSum() + " for " + labs + " labs" : "");
+    }).toList();
   }
 
   /** Each quota the labs count against, against the account's quota and usage. */

@@ -7,7 +7,6 @@ import io.labflow.worker.quotas.LabNeeds;
 import io.labflow.worker.runtime.Composition;
 import io.labflow.workflows.binding.ParameterBinder;
 import io.labflow.workflows.catalog.ActionSpec;
-import io.labflow.workflows.catalog.FieldSpec;
 import io.labflow.workflows.definition.Durations;
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
@@ -21,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -49,14 +49,10 @@ public final class LabPlan {
   public record Sources(Set<String> given, Set<String> fromSite, String site) {
 
     String of(String parameter) {
-      if (given.contains(parameter)) {
-        return "given with -p";
-      }
-      if (fromSite.contains(parameter)) {
-        return "from " + site;
-      }
-      return site == null
-          ? "the definition's default, unless the worker's LABFLOW_SITE_PARAMETERS sets it"
+      return given.contains(parameter) ? "given with -p"
+          : fromSite.contains(parameter) ? "from " + site
+          : site == null
+              ? "the definition's default, unless the worker's LABFLOW_SITE_PARAMETERS sets it"
           : "the definition's default";
     }
   }
@@ -178,10 +174,8 @@ public final class LabPlan {
   private static Map<String, Object> withPlaceholders(
       Definition d, ParameterBinder.BindResult bound) {
     Map<String, Object> out = new LinkedHashMap<>();
-    for (String name : d.parameters().keySet()) {
-      Object v = bound.parameters().get(name);
-      out.put(name, v != null ? v : "<" + name + ">");
-    }
+    d.parameters().keySet().forEach(name -> out.put(name,
+        Objects.requireNonNullElse(bound.parameters().get(name), "<" + name + ">")));
     return out;
   }
 
@@ -190,10 +184,8 @@ public final class LabPlan {
     Map<String, Object> steps = new TreeMap<>();
     for (ActionStep s : d.actionSteps()) {
       Map<String, Object> outputs = new LinkedHashMap<>();
-      for (FieldSpec f : Composition.CATALOG.find(s.action()).map(ActionSpec::outputs)
-          .orElse(List.of())) {
-        outputs.put(f.name(), "<steps." + s.id() + "." + f.name() + ">");
-      }
+      Composition.CATALOG.find(s.action()).map(ActionSpec::outputs).orElse(List.of())
+          .forEach(f -> outputs.put(f.name(), "<steps." + s.id() + "." + f.name() + ">"));
       steps.put(s.id(), outputs);
     }
     return LabScope.of(d, labId, "<run-id>", null, variant, params, steps);

@@ -70,7 +70,6 @@ final class PolicyPreview {
       sb.append(LabPlan.indent(pretty(PolicyDocuments.trustPolicy(
           service instanceof String s ? s : RoleActivitiesImpl.DEFAULT_SERVICE_PRINCIPAL,
           principal instanceof String p && !p.startsWith("<") ? p : null)))).append('\n');
-      // What is broader than the definition's own principals.
       if (service instanceof String s && !PolicyDocuments.isOneService(s)) {
         sb.append("  ! BROADER: service principal '").append(s)
             .append("' is not one AWS service\n");

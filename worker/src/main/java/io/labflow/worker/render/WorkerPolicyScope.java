@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What one definition asks of the worker's policy, read from its steps without running them: the
@@ -74,11 +75,9 @@ public record WorkerPolicyScope(
    *     or is no YAML or JSON
    */
   public static Set<String> stackTypes(Path definitionsDir, List<String> templateFiles) {
-    Set<String> types = new LinkedHashSet<>();
-    for (String t : templateFiles) {
-      types.addAll(WorkerPolicy.stackResourceTypes(TemplateFacts.read(definitionsDir, t)));
-    }
-    return types;
+    return templateFiles.stream().map(t -> TemplateFacts.read(definitionsDir, t))
+        .flatMap(text -> WorkerPolicy.stackResourceTypes(text).stream())
+        .collect(Collectors.toCollection(LinkedHashSet::new));
   }
 
   /** The text before the first expression, parameters replaced by their bound defaults. */
