@@ -47,6 +47,7 @@ abstract class BaseCommand implements Callable<Integer> {
     LabflowCommand root = root();
     if (root.connection == null) {
       root.connection = root.connector.get();
+      root.connection.checkAnswers();
     }
     return root.connection;
   }
