@@ -125,19 +125,41 @@ abstract class BaseCommand implements Callable<Integer> {
    */
   LabFollower.Outcome follow(String labId, String runId, Duration timeout,
       Predicate<LabStatus> done) throws InterruptedException {
-    // Ctrl-C ends the command, not the lab, which a person could not tell from silence.
-    Thread stopped = new Thread(() -> out().printf("%nStopped following lab %s; it goes on: labflow"
-        + " status %1$s, or labflow teardown %1$s%n", labId).flush());
-    Runtime.getRuntime().addShutdownHook(stopped);
     LabFollower.Outcome outcome;
-    try {
+    // Ctrl-C ends the command, not the lab, which a person could not tell from silence.
+    try (Hook stop = onStop(() -> out().printf("%nStopped following lab %s; it goes on: labflow"
+        + " status %1$s, or labflow teardown %1$s%n", labId))) {
       outcome = new LabFollower(connect(), out(), poll).follow(labId, runId, timeout, done);
-    } finally {
-      Runtime.getRuntime().removeShutdownHook(stopped);
     }
     out().println();
     outcome.status().ifPresent(s -> StatusPrinter.print(s, out()));
     return outcome;
+  }
+
+  /** A JVM shutdown hook in place until closed. */
+  interface Hook extends AutoCloseable {
+    @Override
+    void close() throws InterruptedException;
+  }
+
+  /**
+   * Runs {@code stopped} when Ctrl-C or SIGTERM ends the command before the returned hook is
+   * closed. Closed as the JVM shuts down, it throws InterruptedException, which Main does not
+   * print: what {@code stopped} says is the command's last word.
+   */
+  Hook onStop(Runnable stopped) {
+    Thread hook = new Thread(() -> {
+      stopped.run();
+      out().flush();
+    });
+    Runtime.getRuntime().addShutdownHook(hook);
+    return () -> {
+      try {
+        root().unhook.accept(hook);
+      } catch (IllegalStateException shuttingDown) {
+        throw new InterruptedException("stopped as it ended");
+      }
+    };
   }
 
   /**
