@@ -8,6 +8,7 @@ import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabState;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowStub;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -162,6 +163,32 @@ class NoWorkerE2eTest extends OnLocalStack {
     assertThat(lab.describe().getStatus())
         .isEqualTo(io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
     lab.terminate("test done: no worker ever ran it");
+  }
+
+  /**
+   * `labflow test` promises the lab's teardown: ended by a signal while it waits for the lab to be
+   * LIVE, it asks for it (the requestTeardown signal, taken in any state) and says so (before: it
+   * said the lab goes on, which then stayed until its keep-alive ran out).
+   */
+  @Test
+  @Order(4)
+  void aTestEndedByASignalAsksItsLabToTearDown() throws Exception {
+    String queue = "e2e-test-signal";
+    stack.startWorker("test-signal-worker", queue).awaitLog("polling", READY).kill9();
+    ManagedProcess test = ManagedProcess.start("test-signal", Jvm.command("test",
+        Labs.file("iam-mini").toString(), "--lab-id", "e2e-tsig", "-p", "bucket=e2e-tsig-b"),
+        stack.env(queue), stack.logDir());
+    test.awaitLog("to be LIVE", READY);
+
+    test.terminate(Duration.ofSeconds(30));
+
+    assertThat(test.tail()).contains("Stopped; asked lab e2e-tsig to tear down: labflow status"
+        + " e2e-tsig");
+    assertThat(stack.client().fetchHistory("e2e-tsig").getEvents().stream()
+        .filter(HistoryEvent::hasWorkflowExecutionSignaledEventAttributes)
+        .map(e -> e.getWorkflowExecutionSignaledEventAttributes().getSignalName()))
+        .containsExactly("requestTeardown");
+    stack.client().newUntypedWorkflowStub("e2e-tsig").terminate("test done: no worker ran it");
   }
 
   private static Cli.Result timed(Map<String, String> env, String... args) {
