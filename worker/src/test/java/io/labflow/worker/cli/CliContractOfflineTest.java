@@ -158,8 +158,9 @@ class CliContractOfflineTest {
     cli.setErr(new PrintWriter(err, true));
 
     assertThat(cli.execute("list")).isEqualTo(1);
-    assertThat(calls).containsExactly("temporal.api.workflowservice.v1.WorkflowService/GetSystemInfo"
-        + " within the first answer's deadline");
+    assertThat(calls).containsExactly(
+        "temporal.api.workflowservice.v1.WorkflowService/GetSystemInfo within the first answer's"
+            + " deadline");
     assertThat(err.toString()).startsWith("labflow: cannot reach Temporal at " + address);
   }
 
