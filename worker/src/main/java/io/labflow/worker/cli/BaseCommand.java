@@ -15,6 +15,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -144,22 +145,29 @@ abstract class BaseCommand implements Callable<Integer> {
 
   /**
    * Runs {@code stopped} when Ctrl-C or SIGTERM ends the command before the returned hook is
-   * closed. Closed as the JVM shuts down, it throws InterruptedException, which Main does not
-   * print: what {@code stopped} says is the command's last word.
+   * closed, or at once when it already has. Once the JVM shuts down, making or closing the hook
+   * throws InterruptedException, which Main does not print: {@code stopped} has the last word.
    */
-  Hook onStop(Runnable stopped) {
+  Hook onStop(Runnable stopped) throws InterruptedException {
     Thread hook = new Thread(() -> {
       stopped.run();
       out().flush();
     });
-    Runtime.getRuntime().addShutdownHook(hook);
-    return () -> {
-      try {
-        root().unhook.accept(hook);
-      } catch (IllegalStateException shuttingDown) {
-        throw new InterruptedException("stopped as it ended");
-      }
-    };
+    try {
+      change(root().hook, hook);
+    } catch (InterruptedException before) {
+      hook.run();
+      throw before;
+    }
+    return () -> change(root().unhook, hook);
+  }
+
+  private static void change(Consumer<Thread> hooks, Thread hook) throws InterruptedException {
+    try {
+      hooks.accept(hook);
+    } catch (IllegalStateException shuttingDown) {
+      throw new InterruptedException("stopped");
+    }
   }
 
   /**

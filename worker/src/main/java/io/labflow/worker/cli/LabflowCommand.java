@@ -81,6 +81,7 @@ public final class LabflowCommand extends BaseCommand {
    */
   BiPredicate<TemporalConnection, String> polled = Pollers::polled;
 
-  /** Removes a shutdown hook (tests give a JVM that is shutting down, having run it). */
+  /** Adds and removes shutdown hooks (tests give a JVM that is shutting down). */
+  Consumer<Thread> hook = Runtime.getRuntime()::addShutdownHook;
   Consumer<Thread> unhook = Runtime.getRuntime()::removeShutdownHook;
 }

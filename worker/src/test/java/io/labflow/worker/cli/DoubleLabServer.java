@@ -53,7 +53,8 @@ final class DoubleLabServer implements AutoCloseable {
   BooleanSupplier polled = () -> true;
   /** What is left of a lab; null: the command's own count, through AWS. */
   Function<String, List<String>> leftovers = labId -> List.of();
-  /** How the command lines remove their shutdown hooks; null: the JVM's way. */
+  /** How the command lines add and remove their shutdown hooks; null: the JVM's way. */
+  Consumer<Thread> hook;
   Consumer<Thread> unhook;
 
   DoubleLabServer() {
@@ -99,6 +100,7 @@ final class DoubleLabServer implements AutoCloseable {
     root.connector = () ->
         new TemporalConnection(ClientConfigProfile.getDefaultInstance(), commandClient, false);
     root.polled = (conn, queue) -> polled.getAsBoolean();
+    root.hook = hook != null ? hook : root.hook;
     root.unhook = unhook != null ? unhook : root.unhook;
     CommandLine.IFactory factory = new CommandLine.IFactory() {
       @Override
