@@ -15,6 +15,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -47,6 +48,7 @@ abstract class BaseCommand implements Callable<Integer> {
     LabflowCommand root = root();
     if (root.connection == null) {
       root.connection = root.connector.get();
+      root.connection.checkAnswers();
     }
     return root.connection;
   }
@@ -124,19 +126,48 @@ abstract class BaseCommand implements Callable<Integer> {
    */
   LabFollower.Outcome follow(String labId, String runId, Duration timeout,
       Predicate<LabStatus> done) throws InterruptedException {
-    // Ctrl-C ends the command, not the lab, which a person could not tell from silence.
-    Thread stopped = new Thread(() -> out().printf("%nStopped following lab %s; it goes on: labflow"
-        + " status %1$s, or labflow teardown %1$s%n", labId).flush());
-    Runtime.getRuntime().addShutdownHook(stopped);
     LabFollower.Outcome outcome;
-    try {
+    // Ctrl-C ends the command, not the lab, which a person could not tell from silence.
+    try (Hook stop = onStop(() -> out().printf("%nStopped following lab %s; it goes on: labflow"
+        + " status %1$s, or labflow teardown %1$s%n", labId))) {
       outcome = new LabFollower(connect(), out(), poll).follow(labId, runId, timeout, done);
-    } finally {
-      Runtime.getRuntime().removeShutdownHook(stopped);
     }
     out().println();
     outcome.status().ifPresent(s -> StatusPrinter.print(s, out()));
     return outcome;
+  }
+
+  /** A JVM shutdown hook in place until closed. */
+  interface Hook extends AutoCloseable {
+    @Override
+    void close() throws InterruptedException;
+  }
+
+  /**
+   * Runs {@code stopped} when Ctrl-C or SIGTERM ends the command before the returned hook is
+   * closed, or at once when it already has. Once the JVM shuts down, making or closing the hook
+   * throws InterruptedException, which Main does not print: {@code stopped} has the last word.
+   */
+  Hook onStop(Runnable stopped) throws InterruptedException {
+    Thread hook = new Thread(() -> {
+      stopped.run();
+      out().flush();
+    });
+    try {
+      change(root().hook, hook);
+    } catch (InterruptedException before) {
+      hook.run();
+      throw before;
+    }
+    return () -> change(root().unhook, hook);
+  }
+
+  private static void change(Consumer<Thread> hooks, Thread hook) throws InterruptedException {
+    try {
+      hooks.accept(hook);
+    } catch (IllegalStateException shuttingDown) {
+      throw new InterruptedException("stopped");
+    }
   }
 
   /**

@@ -21,6 +21,7 @@ import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
 import io.temporal.client.schedules.ScheduleActionResult;
 import io.temporal.client.schedules.ScheduleDescription;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,16 +101,22 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
         out().println("Quotas: " + shown.quota());
       }
     }
-    out().printf("%-24s %-36s %-9s %-16s %-12s %s%n", "LAB", "LAST NIGHT", "DURATION", "STEP", "STATE", "DETAIL");
+    table(rows).forEach(out()::println);
+    return 0;
+  }
+
+  /** The labs' table: each column as wide as its widest value, as {@code list}'s. */
+  static List<String> table(List<Row> rows) {
+    List<String[]> cells = new ArrayList<>();
+    cells.add(new String[] {"LAB", "LAST NIGHT", "DURATION", "STEP", "STATE", "DETAIL"});
     for (Row row : rows) {
       LabReport r = row.lastNight();
-      out().printf("%-24s %-36s %-9s %-16s %-12s %s%n", row.labId(),
-          r == null ? "-" : FleetDetails.outcome(r),
+      cells.add(new String[] {row.labId(), r == null ? "-" : FleetDetails.outcome(r),
           r == null || r.durationMs() == 0 ? "" : FleetDetails.seconds(r.durationMs()),
           r == null || r.step() == null ? "" : r.step(), row.state(),
-          r == null || r.error() == null ? "" : r.error());
+          r == null || r.error() == null ? "" : r.error()});
     }
-    return 0;
+    return FleetDetails.columns(cells);
   }
 
   /** The report of the most recent completed night (what the next night reads), or null. */

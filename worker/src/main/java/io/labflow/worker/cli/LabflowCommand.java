@@ -4,6 +4,7 @@ import io.labflow.worker.client.Pollers;
 import io.labflow.worker.client.TemporalConnection;
 import java.nio.file.Path;
 import java.util.function.BiPredicate;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -79,4 +80,8 @@ public final class LabflowCommand extends BaseCommand {
    * give their own answer).
    */
   BiPredicate<TemporalConnection, String> polled = Pollers::polled;
+
+  /** Adds and removes shutdown hooks (tests give a JVM that is shutting down). */
+  Consumer<Thread> hook = Runtime.getRuntime()::addShutdownHook;
+  Consumer<Thread> unhook = Runtime.getRuntime()::removeShutdownHook;
 }

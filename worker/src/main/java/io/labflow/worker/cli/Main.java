@@ -80,6 +80,10 @@ public final class Main {
 
   /** Turns an exception into one readable line: people get messages, not stack traces. */
   private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+    if (e instanceof InterruptedException) {
+      // Stopped (Ctrl-C) as it ended: its shutdown hook's sentence is the last word.
+      return 1;
+    }
     LabflowCommand root = (LabflowCommand) cli.getCommandSpec().root().userObject();
     cli.getErr().println("labflow: " + describe(e, root.connection == null ? null
         : root.connection.service().getOptions().getTarget()));

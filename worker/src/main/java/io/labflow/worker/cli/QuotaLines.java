@@ -39,8 +39,8 @@ final class QuotaLines {
       need.forEach(l -> out.println("  " + l));
       String why = e instanceof io.temporal.failure.ApplicationFailure af
           ? af.getOriginalMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
-      out.println("  not checked against the AWS account: it could not be reached ("
-          + why.lines().findFirst().orElse("") + ")");
+      // What happened, as said: AWS may have answered (a refusal) or not.
+      out.println("  not checked against the AWS account: " + why.lines().findFirst().orElse(""));
     }
   }
 }

@@ -76,18 +76,21 @@ final class TestCommand extends BaseCommand {
     out().printf("Testing definition %s as lab %s (run %s) on task queue %s%n",
         definition, labId, runId, root().taskQueue);
     printWebUi(labId);
-    try {
-      testTasks(awaitLive());
-    } catch (RuntimeException e) {
-      deviation("the test stopped: " + Main.describe(e));
-    } finally {
+    // Ctrl-C: the test promised a teardown, so it asks for one as it stops.
+    try (Hook stop = onStop(this::askTeardown)) {
       try {
-        tearDown();
+        testTasks(awaitLive());
       } catch (RuntimeException e) {
-        deviation("the teardown failed: " + Main.describe(e));
+        deviation("the test stopped: " + Main.describe(e));
+      } finally {
+        try {
+          tearDown();
+        } catch (RuntimeException e) {
+          deviation("the teardown failed: " + Main.describe(e));
+        }
       }
-      countLeftovers();
     }
+    countLeftovers();
     out().printf("labflow test %s (lab %s): %d tasks, %d pass only after their solve,"
         + " %d deviation%s: %s%n", definition, labId, tasks, passed, deviations.size(),
         deviations.size() == 1 ? "" : "s", deviations.isEmpty() ? "PASSED" : "FAILED");
@@ -185,6 +188,17 @@ final class TestCommand extends BaseCommand {
           + " (" + (o.closed() ? "its run closed " : "still ") + o.state() + ")");
     } else {
       out().println("Lab " + labId + " is " + o.state() + ".");
+    }
+  }
+
+  /** The requestTeardown signal, which the lab takes in any state. */
+  private void askTeardown() {
+    try {
+      recordTeardown(labId);
+      out().printf("%nStopped; asked lab %s to tear down: labflow status %1$s%n", labId);
+    } catch (RuntimeException e) {
+      out().printf("%nStopped; could not ask lab %s to tear down (%s): labflow teardown %1$s%n",
+          labId, Main.describe(e));
     }
   }
 

@@ -41,9 +41,12 @@ public final class StatusPrinter {
     int actionWidth = s.steps().stream()
         .mapToInt(st -> Objects.toString(st.action(), "").length()).max().orElse(6);
     for (StepStatus st : s.steps()) {
-      out.printf("  %-20s %-" + width + "s  %-" + actionWidth + "s  attempt %d%s%n",
-          st.state(), st.id(), Objects.toString(st.action(), ""), st.attempt(),
-          st.lastError() == null ? "" : "  error: " + oneLine(st.lastError()));
+      // The attempt only when above 1, as a follow's lines show it: after a retry decision the
+      // step's attempts start again at 1, which is not its first.
+      out.println(String.format("  %-20s %-" + width + "s  %-" + actionWidth + "s%s%s",
+          st.state(), st.id(), Objects.toString(st.action(), ""),
+          st.attempt() > 1 ? "  attempt " + st.attempt() : "",
+          st.lastError() == null ? "" : "  error: " + oneLine(st.lastError())).stripTrailing());
       printAccessMatrix(st.outputs(), out);
     }
     if (s.pausedStep() != null) {

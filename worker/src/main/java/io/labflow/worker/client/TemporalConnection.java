@@ -3,6 +3,7 @@ package io.labflow.worker.client;
 import io.grpc.StatusRuntimeException;
 import io.labflow.workflows.interpreter.RejectionFailureConverter;
 import io.temporal.api.errordetails.v1.NamespaceNotFoundFailure;
+import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.schedules.ScheduleClient;
@@ -13,7 +14,9 @@ import io.temporal.serviceclient.StatusUtils;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -26,6 +29,9 @@ import java.util.stream.Stream;
  */
 public record TemporalConnection(ClientConfigProfile profile, WorkflowClient client, boolean owned)
     implements AutoCloseable {
+
+  /** How long a command waits for the server's first answer (its calls wait 10 s, in silence). */
+  public static final Duration FIRST_ANSWER = Duration.ofSeconds(3);
 
   public static TemporalConnection open() {
     return open(b -> {});
@@ -52,6 +58,13 @@ public record TemporalConnection(ClientConfigProfile profile, WorkflowClient cli
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the Temporal client configuration", e);
     }
+  }
+
+  /** Throws the server's status when it has not answered within {@link #FIRST_ANSWER}. */
+  public void checkAnswers() {
+    // One call: the SDK's calls (and its connect) first ask for the server's capabilities, retried.
+    service().blockingStub().withDeadlineAfter(FIRST_ANSWER.toMillis(), TimeUnit.MILLISECONDS)
+        .getSystemInfo(GetSystemInfoRequest.getDefaultInstance());
   }
 
   public WorkflowServiceStubs service() {

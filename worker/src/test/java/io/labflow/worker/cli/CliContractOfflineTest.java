@@ -5,14 +5,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.MethodDescriptor;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.e2e.Labs;
 import io.labflow.workflows.model.OnFailure;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -117,6 +125,43 @@ class CliContractOfflineTest {
     assertThat(err.toString()).matches("labflow: cannot reach Temporal at " + java.util.regex.Pattern.quote(address)
         + " \\((UNAVAILABLE|DEADLINE_EXCEEDED)\\); set TEMPORAL_ADDRESS or start the local stack"
         + " with ./scripts/stack up\n");
+  }
+
+  /**
+   * Before, the first call was the command's own, which the SDK retries for its call timeout
+   * (10 s) in silence; now it is one call with the first answer's deadline.
+   */
+  @Test
+  void theFirstCallToTemporalHasTheFirstAnswersDeadline() throws Exception {
+    String address;
+    try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+      address = "127.0.0.1:" + closed.getLocalPort();
+    }
+    List<String> calls = new CopyOnWriteArrayList<>();
+    ClientInterceptor recorder = new ClientInterceptor() {
+      @Override
+      public <Q, A> ClientCall<Q, A> interceptCall(MethodDescriptor<Q, A> method,
+          CallOptions options, Channel next) {
+        boolean withinFirstAnswer = options.getDeadline() != null && options.getDeadline()
+            .timeRemaining(TimeUnit.MILLISECONDS)
+            <= TemporalConnection.FIRST_ANSWER.toMillis();
+        calls.add(method.getFullMethodName() + (withinFirstAnswer ? " within" : " beyond")
+            + " the first answer's deadline");
+        return next.newCall(method, options);
+      }
+    };
+    LabflowCommand root = new LabflowCommand();
+    root.connector = () -> TemporalConnection.open(
+        b -> b.setTarget(address).setGrpcClientInterceptors(List.of(recorder)));
+    CommandLine cli = Main.newCommandLine(root, CommandLine.defaultFactory());
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err, true));
+
+    assertThat(cli.execute("list")).isEqualTo(1);
+    assertThat(calls).containsExactly(
+        "temporal.api.workflowservice.v1.WorkflowService/GetSystemInfo within the first answer's"
+            + " deadline");
+    assertThat(err.toString()).startsWith("labflow: cannot reach Temporal at " + address);
   }
 
   @Test

@@ -19,6 +19,7 @@ import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine;
@@ -52,6 +53,9 @@ final class DoubleLabServer implements AutoCloseable {
   BooleanSupplier polled = () -> true;
   /** What is left of a lab; null: the command's own count, through AWS. */
   Function<String, List<String>> leftovers = labId -> List.of();
+  /** How the command lines add and remove their shutdown hooks; null: the JVM's way. */
+  Consumer<Thread> hook;
+  Consumer<Thread> unhook;
 
   DoubleLabServer() {
     for (var key : LabSearchAttributes.ALL) {
@@ -96,6 +100,8 @@ final class DoubleLabServer implements AutoCloseable {
     root.connector = () ->
         new TemporalConnection(ClientConfigProfile.getDefaultInstance(), commandClient, false);
     root.polled = (conn, queue) -> polled.getAsBoolean();
+    root.hook = hook != null ? hook : root.hook;
+    root.unhook = unhook != null ? unhook : root.unhook;
     CommandLine.IFactory factory = new CommandLine.IFactory() {
       @Override
       public <K> K create(Class<K> cls) throws Exception {

@@ -5,13 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.worker.e2e.Labs;
 import io.labflow.activities.testing.Tools;
+import io.labflow.worker.fleet.LabReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code labflow fleet validate} and the fleet commands' help, without Temporal or AWS. */
+/**
+ * {@code labflow fleet validate}, the fleet commands' help and {@code fleet status}'s table,
+ * without Temporal or AWS.
+ */
 @Tag("fast")
 class FleetCliOfflineTest {
 
@@ -134,5 +139,32 @@ class FleetCliOfflineTest {
     CliRun usage = run("fleet", "status");
     assertThat(usage.code()).isEqualTo(2);
     assertThat(run("fleet").out()).contains("apply", "release", "quarantine".substring(0, 0));
+  }
+
+  /**
+   * {@code fleet status}'s table of labs (the test server keeps no schedules). Before, a lab id
+   * wider than its fixed column pushed the rest of its row right.
+   */
+  @Test
+  void statusColumnsStartWhereTheirHeadersStartWhateverTheWidthOfTheirValues() {
+    List<String> lines = FleetStatusCommand.table(List.of(
+        row("lab-with-an-id-longer-than-its-column", LabReport.Outcome.FAILED, "attach-policy"),
+        row("l1", LabReport.Outcome.OK, "s")));
+
+    assertThat(lines).hasSize(3);
+    String header = lines.get(0);
+    List<Integer> starts = List.of("LAST NIGHT", "DURATION", "STEP", "STATE", "DETAIL").stream()
+        .map(header::indexOf).toList();
+    for (String row : lines.subList(1, 3)) {
+      assertThat(starts).as(String.join("\n", lines)).allSatisfy(s -> {
+        assertThat(row.charAt(s - 1)).isEqualTo(' ');
+        assertThat(row.charAt(s)).isNotEqualTo(' ');
+      });
+    }
+  }
+
+  private static FleetStatusCommand.Row row(String labId, LabReport.Outcome outcome, String step) {
+    return new FleetStatusCommand.Row(labId,
+        new LabReport(labId, outcome, 61_000, step, "AccessDenied", 1, null), false, "LIVE");
   }
 }

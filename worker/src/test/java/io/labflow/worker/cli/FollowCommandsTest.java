@@ -55,6 +55,51 @@ class FollowCommandsTest {
   }
 
   /**
+   * A Ctrl-C as a follow ends: its hook runs, then the command finds the JVM shutting down as it
+   * removes the hook (before: `labflow: Shutdown in progress` followed the hook's sentence).
+   */
+  @Test
+  void aCtrlCAsAFollowEndsPrintsTheHooksSentenceAlone() {
+    server.startLab("td-ctrl-c");
+    server.unhook = hook -> {
+      Runtime.getRuntime().removeShutdownHook(hook);
+      hook.run();
+      throw new IllegalStateException("Shutdown in progress");
+    };
+    try {
+      DoubleLabServer.Result r = server.labflow("teardown", "td-ctrl-c");
+
+      assertThat(r.out()).as(r.all()).endsWith("\nStopped following lab td-ctrl-c; it goes on:"
+          + " labflow status td-ctrl-c, or labflow teardown td-ctrl-c\n")
+          .doesNotContain("Lab td-ctrl-c  definition=");
+      assertThat(r.err()).as(r.all()).isEmpty();
+    } finally {
+      server.unhook = null;
+    }
+  }
+
+  /**
+   * A Ctrl-C before a follow's hook is in place (the JVM shutting down refuses a new hook): the
+   * hook's sentence is said all the same (before: `labflow: Shutdown in progress`, nothing else).
+   */
+  @Test
+  void aCtrlCBeforeAFollowStartsSaysItsSentenceAlone() {
+    server.startLab("td-ctrl-c-early");
+    server.hook = hook -> {
+      throw new IllegalStateException("Shutdown in progress");
+    };
+    try {
+      DoubleLabServer.Result r = server.labflow("teardown", "td-ctrl-c-early");
+
+      assertThat(r.out()).as(r.all()).endsWith("\nStopped following lab td-ctrl-c-early; it goes"
+          + " on: labflow status td-ctrl-c-early, or labflow teardown td-ctrl-c-early\n");
+      assertThat(r.err()).as(r.all()).isEmpty();
+    } finally {
+      server.hook = null;
+    }
+  }
+
+  /**
    * Before, the command waited for the switch's Update, which answers once the switch steps are
    * done, past --timeout and in silence, then printed every step as news.
    */

@@ -50,6 +50,26 @@ class StatusPrinterTest {
     assertThat(lines.get(5)).contains("s3:GetObject", "denied", "(expected allowed)", "MISMATCH");
   }
 
+  /**
+   * After `resume --retry` the retried step's attempts start again at 1 (a new activity); before,
+   * its line claimed `attempt 1`. An attempt above 1 is still shown.
+   */
+  @Test
+  void aStepsLineClaimsNoFirstAttempt() {
+    LabStatus status = new LabStatus("lab-1", "iam-mini", "default", LabState.LIVE, List.of(
+        new StepStatus("policy", "CreatePolicy", StepState.DONE, 1, Map.of(), null),
+        new StepStatus("attach", "AttachRolePolicy", StepState.DONE, 3, Map.of(), null)),
+        null, null, null, null);
+    StringWriter text = new StringWriter();
+
+    StatusPrinter.print(status, new PrintWriter(text, true));
+
+    assertThat(text.toString().lines()).containsExactly(
+        "Lab lab-1  definition=iam-mini  variant=default  state=LIVE",
+        "  DONE                 policy  CreatePolicy",
+        "  DONE                 attach  AttachRolePolicy  attempt 3");
+  }
+
   private static Map<String, Object> cell(String action, String resource, boolean expected, boolean allowed) {
     return Map.of("action", action, "resource", resource, "expectedAllowed", expected, "allowed", allowed);
   }

@@ -8,6 +8,7 @@ import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabState;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowStub;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -141,27 +142,56 @@ class NoWorkerE2eTest extends OnLocalStack {
 
   /**
    * A follow ended by a signal (Ctrl-C; here SIGTERM, which runs the same shutdown hooks) says the
-   * lab goes on and how to reach it (before: the command ended in silence). The lab's only worker
-   * was killed: its poller still counts for 70 s, so `run` starts the lab and follows it.
+   * lab goes on and how to reach it (before: the command ended in silence).
    */
   @Test
   @Order(3)
   void aFollowEndedByASignalSaysTheLabGoesOn() throws Exception {
-    String queue = "e2e-signal";
-    stack.startWorker("signal-worker", queue).awaitLog("polling", READY).kill9();
-    ManagedProcess run = ManagedProcess.start("signal-run", Jvm.command("run",
-        Labs.file("iam-mini").toString(), "--lab-id", "e2e-signal", "-p", "bucket=e2e-signal-b"),
-        stack.env(queue), stack.logDir());
-    run.awaitLog("Started lab e2e-signal", READY);
+    // Said by the follow, so its shutdown hook is in place ("Started lab" comes before it).
+    String tail = endedBySignal("e2e-signal", "to answer...", "run",
+        Labs.file("iam-mini").toString(), "--lab-id", "e2e-signal", "-p", "bucket=e2e-signal-b");
 
-    run.terminate(Duration.ofSeconds(30));
-
-    assertThat(run.tail()).contains("Stopped following lab e2e-signal; it goes on: labflow status"
+    assertThat(tail).contains("Stopped following lab e2e-signal; it goes on: labflow status"
         + " e2e-signal, or labflow teardown e2e-signal");
     WorkflowStub lab = stack.client().newUntypedWorkflowStub("e2e-signal");
     assertThat(lab.describe().getStatus())
         .isEqualTo(io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
     lab.terminate("test done: no worker ever ran it");
+  }
+
+  /**
+   * `labflow test` promises the lab's teardown: ended by a signal while it waits for the lab to be
+   * LIVE, it asks for it (the requestTeardown signal, taken in any state) and says so (before: it
+   * ended in silence, and the lab stayed until its keep-alive ran out).
+   */
+  @Test
+  @Order(4)
+  void aTestEndedByASignalAsksItsLabToTearDown() throws Exception {
+    // Said once its shutdown hook is in place.
+    String tail = endedBySignal("e2e-test-signal", "to be LIVE", "test",
+        Labs.file("iam-mini").toString(), "--lab-id", "e2e-tsig", "-p", "bucket=e2e-tsig-b");
+
+    assertThat(tail).contains("Stopped; asked lab e2e-tsig to tear down: labflow status e2e-tsig");
+    assertThat(stack.client().fetchHistory("e2e-tsig").getEvents().stream()
+        .filter(HistoryEvent::hasWorkflowExecutionSignaledEventAttributes)
+        .map(e -> e.getWorkflowExecutionSignaledEventAttributes().getSignalName()))
+        .containsExactly("requestTeardown");
+    stack.client().newUntypedWorkflowStub("e2e-tsig").terminate("test done: no worker ran it");
+  }
+
+  /**
+   * The output of {@code labflow ARGS} on {@code queue}, whose only worker was killed (its poller
+   * still counts for 70 s, so the command starts its lab), ended by SIGTERM once it printed
+   * {@code shown}.
+   */
+  private static String endedBySignal(String queue, String shown, String... args)
+      throws Exception {
+    stack.startWorker(queue + "-worker", queue).awaitLog("polling", READY).kill9();
+    ManagedProcess cli =
+        ManagedProcess.start(queue + "-cli", Jvm.command(args), stack.env(queue), stack.logDir());
+    cli.awaitLog(shown, READY);
+    cli.terminate(Duration.ofSeconds(30));
+    return cli.tail();
   }
 
   private static Cli.Result timed(Map<String, String> env, String... args) {
