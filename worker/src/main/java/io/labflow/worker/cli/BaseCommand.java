@@ -3,6 +3,7 @@ package io.labflow.worker.cli;
 import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
+import io.labflow.workflows.definition.Durations;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
@@ -48,7 +49,11 @@ abstract class BaseCommand implements Callable<Integer> {
     LabflowCommand root = root();
     if (root.connection == null) {
       root.connection = root.connector.get();
-      root.connection.checkAnswers();
+      TemporalConnection c = root.connection;
+      c.checkAnswers(() -> err().printf("labflow: Temporal at %s has not answered in %s; waiting up"
+          + " to %s more%n", c.service().getOptions().getTarget(),
+          Durations.format(TemporalConnection.FIRST_ANSWER),
+          Durations.format(c.service().getOptions().getRpcTimeout())).flush());
     }
     return root.connection;
   }

@@ -1,5 +1,6 @@
 package io.labflow.worker.client;
 
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.labflow.workflows.interpreter.RejectionFailureConverter;
 import io.temporal.api.errordetails.v1.NamespaceNotFoundFailure;
@@ -60,10 +61,26 @@ public record TemporalConnection(ClientConfigProfile profile, WorkflowClient cli
     }
   }
 
-  /** Throws the server's status when it has not answered within {@link #FIRST_ANSWER}. */
-  public void checkAnswers() {
+  /**
+   * Returns once the server answers; {@code slow} runs when it has not within {@link
+   * #FIRST_ANSWER}, then it is waited for up to the calls' own timeout. Throws its status when it
+   * refuses the connection (at once) or does not answer.
+   */
+  public void checkAnswers(Runnable slow) {
     // One call: the SDK's calls (and its connect) first ask for the server's capabilities, retried.
-    service().blockingStub().withDeadlineAfter(FIRST_ANSWER.toMillis(), TimeUnit.MILLISECONDS)
+    try {
+      systemInfo(FIRST_ANSWER);
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.DEADLINE_EXCEEDED) {
+        throw e;
+      }
+      slow.run();
+      systemInfo(service().getOptions().getRpcTimeout());
+    }
+  }
+
+  private void systemInfo(Duration deadline) {
+    service().blockingStub().withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
         .getSystemInfo(GetSystemInfoRequest.getDefaultInstance());
   }
 

@@ -164,6 +164,30 @@ class CliContractOfflineTest {
     assertThat(err.toString()).startsWith("labflow: cannot reach Temporal at " + address);
   }
 
+  /**
+   * A server that takes the connection but does not answer (a stalled or overloaded Temporal) is
+   * said after the first answer's deadline, then waited for up to the calls' timeout: not a
+   * silent wait, and not a refusal of a server that is only slow.
+   */
+  @Test
+  void aTemporalSlowToAnswerIsSaidThenWaitedFor() throws Exception {
+    try (java.net.ServerSocket silent = new java.net.ServerSocket(0)) {
+      String address = "127.0.0.1:" + silent.getLocalPort();
+      LabflowCommand root = new LabflowCommand();
+      root.connector = () -> TemporalConnection.open(
+          b -> b.setTarget(address).setRpcTimeout(Duration.ofSeconds(1)));
+      CommandLine cli = Main.newCommandLine(root, CommandLine.defaultFactory());
+      StringWriter err = new StringWriter();
+      cli.setErr(new PrintWriter(err, true));
+
+      assertThat(cli.execute("list")).isEqualTo(1);
+      assertThat(err.toString()).isEqualTo("labflow: Temporal at " + address + " has not answered"
+          + " in 3s; waiting up to 1s more\n"
+          + "labflow: cannot reach Temporal at " + address + " (DEADLINE_EXCEEDED); set"
+          + " TEMPORAL_ADDRESS or start the local stack with ./scripts/stack up\n");
+    }
+  }
+
   @Test
   void everyCommandSummaryIsAWholeSentence() {
     CommandLine cli = Main.newCommandLine();
