@@ -1,6 +1,7 @@
 package io.labflow.activities.permissions;
 
 import io.labflow.activities.common.Tags;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -141,7 +142,7 @@ public enum PolicyScope {
    */
   public record Names(String account, String region, String name, String bucket) {
     public Names {
-      for (String s : List.of(account, region, name, bucket)) {
+      for (String s : Arrays.asList(account, region, name, bucket)) {
         if (s == null || s.isBlank() || s.contains("\"")) {
           throw new IllegalArgumentException("policy names need an account, region and prefixes: " + s);
         }

@@ -247,6 +247,16 @@ class WorkerPolicyTest {
   }
 
   @Test
+  void namesMissingAPartAreRefusedWithTheSentence() {
+    assertThatThrownBy(() -> new PolicyScope.Names("111122223333", null, "reader-", "data-"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("policy names need an account, region and prefixes: null");
+    assertThatThrownBy(() -> new PolicyScope.Names("111122223333", "eu-west-1", " ", "data-"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("policy names need an account, region and prefixes:  ");
+  }
+
+  @Test
   void everyTemplateResourceTypeIsKnown() throws IOException {
     Set<String> used = new TreeSet<>();
     try (Stream<Path> files = Files.list(ROOT.resolve("definitions/templates"))) {

@@ -75,18 +75,28 @@ public final class Tools {
    * Starts a server on ports chosen by {@link #freePort}, again on new ones when it could not bind
    * one: a port is free when chosen, not when bound, and another process (for the dev server, its
    * own services choosing theirs the same way) may take it first. At most three tries; a failure
-   * other than "address already in use" (Go's and Python's words) is thrown at once.
+   * other than {@link #portTaken} is thrown at once.
    */
   public static <T> T startOnFreePorts(Supplier<T> start) {
     for (int attempt = 1; ; attempt++) {
       try {
         return start.get();
       } catch (IllegalStateException e) {
-        String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-        if (attempt == 3 || !message.contains("address already in use")) {
+        if (attempt == 3 || !portTaken(e.getMessage())) {
           throw e;
         }
       }
     }
+  }
+
+  /**
+   * Whether a failure says a port was taken: "address already in use" (Go's, Python's and Java's
+   * words), or {@code scripts/stack}'s refusal of a port "in use by a process this stack did not
+   * start".
+   */
+  public static boolean portTaken(String failure) {
+    String message = String.valueOf(failure).toLowerCase(Locale.ROOT);
+    return message.contains("address already in use")
+        || message.contains("is in use by a process this stack did not start");
   }
 }

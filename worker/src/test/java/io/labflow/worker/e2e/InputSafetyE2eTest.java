@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.labflow.activities.testing.ManagedProcess;
-import io.labflow.activities.testing.Tools;
 import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabState;
@@ -58,8 +57,8 @@ class InputSafetyE2eTest extends OnLocalStack {
 
   @BeforeAll
   static void startWorker() throws InterruptedException {
-    metricsPort = Tools.freePort();
-    worker = classWorker("worker-input", QUEUE, metricsPort);
+    worker = classWorker("worker-input", QUEUE, 0);
+    metricsPort = LocalStack.metricsPort(worker);
   }
 
   /** One malformed input: its workflow id, its JSON, and a fragment its failure message holds. */

@@ -179,11 +179,10 @@ class LeastPrivilegeE2eTest {
     env.put("AWS_ACCESS_KEY_ID", key.accessKeyId());
     env.put("AWS_SECRET_ACCESS_KEY", key.secretAccessKey());
     env.putAll(extraEnv);
-    int port = Tools.freePort();
     ManagedProcess p = ManagedProcess.start("worker-" + user,
-        Jvm.command("worker", "--metrics-port", String.valueOf(port)), env, stack.logDir());
+        Jvm.command("worker", "--metrics-port", "0"), env, stack.logDir());
     p.awaitLog("polling", Duration.ofSeconds(60));
-    return new Worker(p, arn, port);
+    return new Worker(p, arn, LocalStack.metricsPort(p));
   }
 
   static String[] probe(String labId, String arn) {

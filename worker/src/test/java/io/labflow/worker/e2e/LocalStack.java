@@ -7,6 +7,9 @@ import io.labflow.activities.testing.Tools;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -29,6 +34,9 @@ public final class LocalStack implements BeforeAllCallback, ParameterResolver {
   /** The lab's Keyword search attributes, registered when the server starts. */
   static final List<String> SEARCH_ATTRIBUTES =
       LabSearchAttributes.ALL.stream().map(key -> key.getName()).toList();
+
+  private static final Pattern METRICS_PORT =
+      Pattern.compile("metrics on http://0\\.0\\.0\\.0:(\\d+)/metrics");
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -48,6 +56,22 @@ public final class LocalStack implements BeforeAllCallback, ParameterResolver {
   private static Stack stack(ExtensionContext context) {
     return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
         .getOrComputeIfAbsent(Stack.class, k -> Stack.start(), Stack.class);
+  }
+
+  /**
+   * The port a worker started with {@code --metrics-port 0} bound, read from its "polling" line
+   * (await that first): a port chosen free and handed to the worker could be taken before it binds.
+   */
+  static int metricsPort(ManagedProcess worker) {
+    try {
+      Matcher m = METRICS_PORT.matcher(Files.readString(worker.log()));
+      if (!m.find()) {
+        throw new IllegalStateException(worker + " logged no metrics port:\n" + worker.tail());
+      }
+      return Integer.parseInt(m.group(1));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The running servers. */

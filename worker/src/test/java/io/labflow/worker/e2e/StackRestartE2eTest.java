@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
@@ -34,12 +35,15 @@ class StackRestartE2eTest {
 
   private static final Path DIR = Tools.repoRoot().resolve("worker/target/stack-e2e");
   private static final Path STATE = DIR.resolve("state");
+  /** The ports the stack binds, by the variables that set them. */
+  private static final List<String> PORTS =
+      List.of("TEMPORAL_PORT", "TEMPORAL_UI_PORT", "MOTO_PORT", "LABFLOW_METRICS_PORT");
 
   @Test
   void stackUpAfterMotoRestartedRestartsTheWorkerOnMotosNewKeyAndALabRuns() throws Exception {
     Map<String, String> env = stackEnv();
     try {
-      Cli.Result first = stack(env, "up");
+      Cli.Result first = up(env);
       assertThat(first.exitCode()).as(first.all()).isZero();
       long firstWorker = pid("worker");
       String firstKey = keyId();
@@ -82,15 +86,16 @@ class StackRestartE2eTest {
   @Test
   void stackUpRefusesAPortAnotherProcessHoldsBeforeStartingAnything() throws Exception {
     Map<String, String> env = stackEnv();
-    int port = Integer.parseInt(env.get("LABFLOW_METRICS_PORT"));
-    HttpServer other = HttpServer.create(new InetSocketAddress(port), 0);
+    HttpServer other = HttpServer.create(new InetSocketAddress(0), 0);
+    int port = other.getAddress().getPort();
+    env.put("LABFLOW_METRICS_PORT", String.valueOf(port));
     other.createContext("/metrics", exchange -> {
       exchange.sendResponseHeaders(200, -1);
       exchange.close();
     });
     other.start();
     try {
-      Cli.Result up = failedUp(env);
+      Cli.Result up = failedUp(env, e -> stack(e, "up"));
       assertThat(up.err()).as(up.all()).contains(
           "stack: port " + port + " (worker) is in use by a process this stack did not start",
           "LABFLOW_METRICS_PORT");
@@ -111,7 +116,7 @@ class StackRestartE2eTest {
     Map<String, String> env = stackEnv();
     Files.writeString(DIR.resolve("labflow"), "#!/bin/sh\n"
         + "if [ \"$1\" = worker ]; then echo 'worker refused to start (test launcher)' >&2; exit 3; fi\n");
-    Cli.Result up = failedUp(env);
+    Cli.Result up = failedUp(env, StackRestartE2eTest::up);
     assertThat(up.err()).as(up.all()).contains(
         "stack: worker exited before worker metrics on :" + env.get("LABFLOW_METRICS_PORT")
             + " answered; the end of " + STATE.resolve("logs/worker.log") + ":",
@@ -125,12 +130,29 @@ class StackRestartE2eTest {
     return down;
   }
 
-  /** {@code up} that must fail, then {@code down}, which must succeed: its result. */
-  private static Cli.Result failedUp(Map<String, String> env) {
-    try {
+  /**
+   * {@code up} on new free ports, again on others after {@code down} when one was taken before
+   * the stack bound it ({@link Tools#startOnFreePorts}): its result.
+   */
+  private static Cli.Result up(Map<String, String> env) {
+    return Tools.startOnFreePorts(() -> {
+      PORTS.forEach(p -> env.put(p, String.valueOf(Tools.freePort())));
       Cli.Result up = stack(env, "up");
-      assertThat(up.exitCode()).as(up.all()).isNotZero();
+      if (up.exitCode() != 0 && Tools.portTaken(up.all())) {
+        stackDown(env);
+        throw new IllegalStateException(up.all());
+      }
       return up;
+    });
+  }
+
+  /** {@code up}, run so, that must fail, then {@code down}, which must succeed: its result. */
+  private static Cli.Result failedUp(
+      Map<String, String> env, Function<Map<String, String>, Cli.Result> up) {
+    try {
+      Cli.Result result = up.apply(env);
+      assertThat(result.exitCode()).as(result.all()).isNotZero();
+      return result;
     } finally {
       stackDown(env);
     }
@@ -215,10 +237,7 @@ class StackRestartE2eTest {
     Files.writeString(launcher, "#!/bin/sh\nexec " + command + " \"$@\"\n");
     assertThat(launcher.toFile().setExecutable(true)).isTrue();
     Map<String, String> env = new HashMap<>();
-    env.put("TEMPORAL_PORT", String.valueOf(Tools.freePort()));
-    env.put("TEMPORAL_UI_PORT", String.valueOf(Tools.freePort()));
-    env.put("MOTO_PORT", String.valueOf(Tools.freePort()));
-    env.put("LABFLOW_METRICS_PORT", String.valueOf(Tools.freePort()));
+    PORTS.forEach(p -> env.put(p, String.valueOf(Tools.freePort())));
     env.put("LABFLOW_TASK_QUEUE", "labflow");
     env.put("LABFLOW_STACK_DIR", STATE.toString());
     env.put("LABFLOW_TOOLS_BIN", Tools.tool("temporal").getParent().toString());

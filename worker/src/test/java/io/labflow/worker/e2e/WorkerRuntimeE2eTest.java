@@ -49,10 +49,10 @@ class WorkerRuntimeE2eTest {
   void servesMetricsCountsAwsCallsLogsTheLabAndStopsGracefully(LocalStack.Stack stack) throws Exception {
     String queue = "e2e-runtime";
     String labId = "e2e-metrics";
-    int port = Tools.freePort();
     Map<String, String> env = stack.env(queue);
-    ManagedProcess worker = stack.startWorker("worker-runtime", queue, port)
+    ManagedProcess worker = stack.startWorker("worker-runtime", queue, 0)
         .awaitLog("polling", Duration.ofSeconds(60));
+    int port = LocalStack.metricsPort(worker);
 
     Cli.Result run = Cli.run(env, "run", Labs.file("iam-mini").toString(), "--lab-id", labId);
     assertThat(run.exitCode()).as(run.all()).isZero();

@@ -58,10 +58,6 @@ public final class LabRequestParser {
     public boolean ok() {
       return problems.isEmpty();
     }
-
-    public String message() {
-      return String.join("\n", problems);
-    }
   }
 
   private LabRequestParser() {}
