@@ -68,10 +68,6 @@ public final class AwsLabPreflight implements Preflight {
       ResolvedLab lab, List<String> problems) {
     Map<ActionStep, String> out = new HashMap<>();
     LabNeeds.templateFiles(labId, lab).forEach((s, file) -> {
-      if (labId == null && Expressions.references((String) s.with().get("templateFile")).stream()
-          .anyMatch(r -> r.path().equals(List.of("lab", "labId")))) {
-        return;
-      }
       try {
         out.put(s, TemplateFacts.read(definitionsDir, file));
         Object given = s.with().getOrDefault("parameters", Map.of());
