@@ -6,7 +6,6 @@ import io.labflow.activities.permissions.WorkerPolicy;
 import io.labflow.worker.quotas.LabNeeds;
 import io.labflow.workflows.binding.ParameterBinder;
 import io.labflow.workflows.expr.Expressions;
-import io.labflow.workflows.expr.Reference;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Definition;
 import java.nio.file.Path;
@@ -17,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -82,18 +82,8 @@ public record WorkerPolicyScope(
 
   /** The text before the first expression, parameters replaced by their bound defaults. */
   static String literalPrefix(String value, Map<String, Object> defaults) {
-    StringBuilder sb = new StringBuilder();
-    int at = 0;
-    for (Reference r : Expressions.references(value)) {
-      sb.append(value, at, r.offset());
-      Object v = r.parameter() == null ? null : defaults.get(r.parameter());
-      if (v == null) {
-        return sb.toString();
-      }
-      sb.append(v);
-      at = r.end(value);
-    }
-    return sb.append(value.substring(at)).toString();
+    return Expressions.fill(value, UnaryOperator.identity(),
+        r -> r.parameter() == null ? null : defaults.get(r.parameter()));
   }
 
   private static Optional<String> common(List<String> prefixes) {
