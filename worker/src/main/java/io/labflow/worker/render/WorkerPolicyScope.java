@@ -73,9 +73,9 @@ public record WorkerPolicyScope(
   }
 
   /**
-   * The worker policy these needs make, its ARNs pinned to {@code account} and {@code region}: names
-   * under {@code namePrefix}, else the definition's, else {@code labflow-}; buckets likewise. The
-   * stacks' resource types are read from the templates in the definitions directory.
+   * The worker policy these needs make, its ARNs pinned to {@code account} and {@code region}:
+   * names under {@code namePrefix}, else the definition's, else {@code labflow-}; buckets likewise.
+   * The stacks' resource types are read from the templates in the definitions directory.
    *
    * @throws IllegalArgumentException naming a template that leaves the directory, cannot be read
    *     or is no YAML or JSON
