@@ -64,6 +64,7 @@ final class PlanCommand extends BaseCommand {
     out().println();
     QuotaLines.print(out(), root().definitions, QuotaPlanner.needs(definition, root().definitions,
         List.of(new FleetLab(labId, variant, new LinkedHashMap<>(params))), site), quotas);
+    QuotaPlanner.notCounted(definition, labId).forEach(out()::println);
     out().println("\nAccount guard: " + AccountPolicy.fromEnvironment().describe()
         + ", as configured in this shell; the worker checks its own before the first step.");
     return 0;

@@ -1,17 +1,13 @@
 package io.labflow.worker.cli;
 
-import static java.util.Objects.requireNonNullElse;
-
 import io.labflow.activities.permissions.WorkerPolicy;
-import io.labflow.activities.permissions.PolicyScope;
 import io.labflow.worker.render.WorkerPolicyScope;
-import io.labflow.workflows.lab.LabIds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,37 +59,33 @@ final class WorkerPolicyCommand extends BaseCommand {
       WorkerPolicy.unscopedActions().forEach((a, why) -> out().println(a + ": " + why));
       return 0;
     }
-    Set<String> actions = null;
-    List<String> templates = new ArrayList<>();
+    WorkerPolicyScope scope;
     String from = "";
     if (definition != null) {
       DefinitionFiles.Source source = DefinitionFiles.valid(definition, root().definitions, err());
-      WorkerPolicyScope scope = WorkerPolicyScope.of(source.definition());
-      actions = scope.policyActions();
-      templates = scope.templateFiles();
+      scope = WorkerPolicyScope.of(source.definition());
       from = source.path() + ": ";
-      if (namePrefix == null) {
-        namePrefix = scope.namePrefix().orElseThrow(() -> new UsageException(source.path()
-            + ": its role, policy, profile and stack names share no literal prefix; give"
-            + " --name-prefix"));
+      if (namePrefix == null && scope.namePrefix().isEmpty()) {
+        throw new UsageException(source.path() + ": its role, policy, profile and stack names"
+            + " share no literal prefix; give --name-prefix");
       }
-      bucketPrefix = bucketPrefix != null ? bucketPrefix : scope.bucketPrefix().orElse(null);
-    } else if (Files.isDirectory(root().definitions.resolve("templates"))) {
-      try (Stream<Path> files = Files.list(root().definitions.resolve("templates"))) {
-        files.map(p -> "templates/" + p.getFileName())
-            .filter(t -> t.matches(".*\\.(ya?ml|json)$")).sorted().forEach(templates::add);
+    } else {
+      List<String> templates = new ArrayList<>();
+      if (Files.isDirectory(root().definitions.resolve("templates"))) {
+        try (Stream<Path> files = Files.list(root().definitions.resolve("templates"))) {
+          files.map(p -> "templates/" + p.getFileName())
+              .filter(t -> t.matches(".*\\.(ya?ml|json)$")).sorted().forEach(templates::add);
+        }
       }
+      scope = new WorkerPolicyScope(null, templates, Optional.empty(), Optional.empty());
     }
-    Set<String> types;
+    WorkerPolicyScope.Policy policy;
     try {
-      types = WorkerPolicyScope.stackTypes(root().definitions, templates);
+      policy = scope.policy(root().definitions, account, region, namePrefix, bucketPrefix);
     } catch (IllegalArgumentException e) {
       throw new UsageException(from + e.getMessage());
     }
-    PolicyScope.Names scope = new PolicyScope.Names(account, region,
-        requireNonNullElse(namePrefix, LabIds.NAME_PREFIX),
-        requireNonNullElse(bucketPrefix, LabIds.NAME_PREFIX));
-    List<String> parts = WorkerPolicy.documents(actions, types, scope);
+    List<String> parts = policy.parts();
     if (part != null) {
       if (part < 1 || part > parts.size()) {
         throw new UsageException("--part " + part + ": this policy has " + parts.size()
@@ -102,7 +94,7 @@ final class WorkerPolicyCommand extends BaseCommand {
       out().print(parts.get(part - 1));
       return 0;
     }
-    out().print(WorkerPolicy.document(actions, types, scope));
+    out().print(policy.document());
     if (parts.size() > 1) {
       err().println("This policy exceeds the 6,144 characters of one managed policy: install"
           + " --part 1 to --part " + parts.size() + " as " + parts.size() + " managed policies"

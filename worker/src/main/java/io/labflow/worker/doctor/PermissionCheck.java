@@ -4,12 +4,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.activities.common.AwsFailures;
-import io.labflow.activities.permissions.PolicyScope;
-import io.labflow.activities.permissions.WorkerPolicy;
 import io.labflow.activities.preflight.AwsPreflight;
 import io.labflow.worker.render.WorkerPolicyScope;
 import io.labflow.workflows.lab.FailureTypes;
-import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.model.Definition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -61,10 +58,8 @@ final class PermissionCheck {
         + s.identity().account() + " --region " + region;
     String document;
     try {
-      document = WorkerPolicy.document(scope.policyActions(),
-          WorkerPolicyScope.stackTypes(s.definitionsDir(), scope.templateFiles()),
-          new PolicyScope.Names(s.identity().account(), region, scope.namePrefix().get(),
-              scope.bucketPrefix().orElse(LabIds.NAME_PREFIX)));
+      document = scope.policy(s.definitionsDir(), s.identity().account(), region, null, null)
+          .document();
     } catch (IllegalArgumentException bad) {
       return Row.unknown(check, bad.getMessage());
     }

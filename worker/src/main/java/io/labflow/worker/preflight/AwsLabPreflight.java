@@ -6,7 +6,6 @@ import io.labflow.worker.quotas.LabNeeds;
 import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.runtime.Composition;
 import io.labflow.workflows.expr.Expressions;
-import io.labflow.workflows.expr.Reference;
 import io.labflow.workflows.lab.Preflight;
 import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.ActionStep;
@@ -68,10 +67,6 @@ public final class AwsLabPreflight implements Preflight {
       ResolvedLab lab, List<String> problems) {
     Map<ActionStep, String> out = new HashMap<>();
     LabNeeds.templateFiles(labId, lab).forEach((s, file) -> {
-      if (labId == null && Expressions.references((String) s.with().get("templateFile")).stream()
-          .anyMatch(r -> r.path().equals(List.of("lab", "labId")))) {
-        return;
-      }
       try {
         out.put(s, TemplateFacts.read(definitionsDir, file));
         Object given = s.with().getOrDefault("parameters", Map.of());
@@ -143,13 +138,7 @@ public final class AwsLabPreflight implements Preflight {
 
   /** A name template as a pattern: {@code labflow-${lab.labId}-role} is {@code labflow-.+-role}. */
   static Pattern namePattern(String template) {
-    StringBuilder re = new StringBuilder();
-    int at = 0;
-    for (Reference r : Expressions.references(template)) {
-      re.append(Pattern.quote(template.substring(at, r.offset()))).append(".+");
-      at = r.end(template);
-    }
-    return Pattern.compile(re.append(Pattern.quote(template.substring(at))).toString());
+    return Pattern.compile(Expressions.fill(template, Pattern::quote, r -> ".+"));
   }
 
   /** Whether the step's action takes all these inputs, as the catalog declares it. */

@@ -9,6 +9,7 @@ import io.labflow.workflows.catalog.FieldSpec;
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.LabScope;
+import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Definition;
@@ -36,16 +37,27 @@ public final class LabNeeds {
 
   /**
    * Each stack step's {@code templateFile} (tasks' steps included) filled in with the run's lab id,
-   * variant and parameters; one named from a step's output is known only at run time (absent).
+   * variant and parameters; one named from a step's output, or by the lab id when there is none
+   * yet ({@link #namesUnknownLabId}), is known only at run time (absent).
    */
   public static Map<ActionStep, String> templateFiles(String labId, ResolvedLab lab) {
     Map<ActionStep, String> out = new HashMap<>();
     for (ActionStep s : lab.definition().runnableSteps()) {
-      if (beforeRun(s.with().get("templateFile"), labId, lab) instanceof String file) {
+      Object t = s.with().get("templateFile");
+      if (!namesUnknownLabId(t, labId) && beforeRun(t, labId, lab) instanceof String file) {
         out.put(s, file);
       }
     }
     return out;
+  }
+
+  /**
+   * Whether a step's input names the lab id ({@code ${lab.labId}}) and there is none yet: null
+   * ({@code labflow validate}) or no lab id at all ({@code plan}'s {@code <lab-id>}).
+   */
+  public static boolean namesUnknownLabId(Object input, String labId) {
+    return !LabIds.isValid(labId) && input instanceof String s && Expressions.references(s)
+        .stream().anyMatch(r -> r.path().equals(List.of("lab", "labId")));
   }
 
   /** A step's input before the run (lab id and parameters filled in); null when it has none. */

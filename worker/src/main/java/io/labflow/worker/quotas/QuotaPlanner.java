@@ -127,6 +127,18 @@ public record QuotaPlanner(AccountQuotas account, Path definitionsDir, SiteParam
   }
 
   /**
+   * One line for each stack step whose {@code templateFile} names the lab id when there is none
+   * ({@code plan} without {@code --lab-id}): {@link #needs} cannot count its stack.
+   */
+  public static List<String> notCounted(Definition definition, String labId) {
+    return definition.runnableSteps().stream()
+        .filter(s -> LabNeeds.namesUnknownLabId(s.with().get("templateFile"), labId))
+        .map(s -> "  not counted: step '" + s.id() + "' templateFile '"
+            + s.with().get("templateFile") + "' names the lab id, so what its stack counts is"
+            + " known only at run time (plan with --lab-id to count it)").toList();
+  }
+
+  /**
    * One line per quota the labs count against: what one lab needs (the least and most when their
    * variants or parameters differ), and all of them.
    */

@@ -1,12 +1,15 @@
 package io.labflow.worker.render;
 
+import static java.util.Objects.requireNonNullElse;
+
 import io.labflow.activities.cloudformation.TemplateFacts;
 import io.labflow.activities.iam.PolicyDocuments;
+import io.labflow.activities.permissions.PolicyScope;
 import io.labflow.activities.permissions.WorkerPolicy;
 import io.labflow.worker.quotas.LabNeeds;
 import io.labflow.workflows.binding.ParameterBinder;
 import io.labflow.workflows.expr.Expressions;
-import io.labflow.workflows.expr.Reference;
+import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Definition;
 import java.nio.file.Path;
@@ -17,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -26,8 +30,9 @@ import java.util.stream.Collectors;
  * LabNeeds#names}): the buckets' apart.
  *
  * @param policyActions the step actions the worker's policy must cover: every action the
- *     definition's steps and compensations name, and the sweep
- * @param templateFiles the {@code templateFile} of every CreateStack step
+ *     definition's steps and compensations name, and the sweep; null for the whole step library
+ * @param templateFiles the {@code templateFile} of every CreateStack step; for the whole step
+ *     library, every template in the definitions directory
  * @param namePrefix the common literal prefix of every role, policy, profile and stack name
  * @param bucketPrefix the literal prefix of every bucket name (parameters at their defaults)
  */
@@ -68,32 +73,41 @@ public record WorkerPolicyScope(
   }
 
   /**
-   * The resource types of these CloudFormation templates (a definition's {@link #templateFiles}, or
-   * all of the library's), read from the definitions directory.
+   * The worker policy these needs make, its ARNs pinned to {@code account} and {@code region}:
+   * names under {@code namePrefix}, else the definition's, else {@code labflow-}; buckets likewise.
+   * The stacks' resource types are read from the templates in the definitions directory.
    *
    * @throws IllegalArgumentException naming a template that leaves the directory, cannot be read
    *     or is no YAML or JSON
    */
-  public static Set<String> stackTypes(Path definitionsDir, List<String> templateFiles) {
-    return templateFiles.stream().map(t -> TemplateFacts.read(definitionsDir, t))
+  public Policy policy(Path definitionsDir, String account, String region, String namePrefix,
+      String bucketPrefix) {
+    Set<String> stackTypes = templateFiles.stream()
+        .map(t -> TemplateFacts.read(definitionsDir, t))
         .flatMap(text -> WorkerPolicy.stackResourceTypes(text).stream())
         .collect(Collectors.toCollection(LinkedHashSet::new));
+    return new Policy(policyActions, stackTypes,
+        new PolicyScope.Names(account, region,
+            requireNonNullElse(namePrefix, this.namePrefix.orElse(LabIds.NAME_PREFIX)),
+            requireNonNullElse(bucketPrefix, this.bucketPrefix.orElse(LabIds.NAME_PREFIX))));
+  }
+
+  /** A worker policy's inputs: {@link WorkerPolicy}'s document of them, whole or in parts. */
+  public record Policy(Set<String> actions, Set<String> stackTypes, PolicyScope.Names names) {
+
+    public String document() {
+      return WorkerPolicy.document(actions, stackTypes, names);
+    }
+
+    public List<String> parts() {
+      return WorkerPolicy.documents(actions, stackTypes, names);
+    }
   }
 
   /** The text before the first expression, parameters replaced by their bound defaults. */
   static String literalPrefix(String value, Map<String, Object> defaults) {
-    StringBuilder sb = new StringBuilder();
-    int at = 0;
-    for (Reference r : Expressions.references(value)) {
-      sb.append(value, at, r.offset());
-      Object v = r.parameter() == null ? null : defaults.get(r.parameter());
-      if (v == null) {
-        return sb.toString();
-      }
-      sb.append(v);
-      at = r.end(value);
-    }
-    return sb.append(value.substring(at)).toString();
+    return Expressions.fill(value, UnaryOperator.identity(),
+        r -> r.parameter() == null ? null : defaults.get(r.parameter()));
   }
 
   private static Optional<String> common(List<String> prefixes) {

@@ -2,9 +2,13 @@ package io.labflow.worker.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.Tools;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code plan} shows the values the worker will really use: its site parameters when the command
@@ -70,5 +74,33 @@ class PlanSourcesTest {
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).startsWith("labflow: --site-parameters: not valid JSON at line 1, column 2")
         .doesNotContain("\tat ");
+  }
+
+  /**
+   * A stack template named by the lab id is known only at run time when the plan has no lab id:
+   * the quota section says it is not counted. Before, plan read {@code templates/<lab-id>.yaml},
+   * could not, and counted nothing without a word.
+   */
+  @Test
+  void aTemplateNamedByTheLabIdIsCountedOnlyWithALabId(@TempDir Path dir) throws Exception {
+    String text = Files.readString(Lab.parameterisedTemplateDefinition(dir));
+    Files.copy(dir.resolve("templates/env.yaml"), dir.resolve("templates/lab-1.yaml"));
+    Path perLab = Files.writeString(dir.resolve("per-lab.yaml"),
+        text.replace("templates/${params.template}", "templates/${lab.labId}.yaml"));
+
+    CliRun without = CliRun.run("--definitions", dir.toString(), "plan", perLab.toString());
+    CliRun with = CliRun.run("--definitions", dir.toString(), "plan", perLab.toString(),
+        "--lab-id", "lab-1");
+
+    assertThat(without.code()).as(without.all()).isZero();
+    assertThat(without.out()).contains("AWS quotas: this definition creates nothing that counts"
+        + " against one labflow checks\n"
+        + "  not counted: step 'stack' templateFile 'templates/${lab.labId}.yaml' names the lab"
+        + " id, so what its stack counts is known only at run time (plan with --lab-id to count"
+        + " it)\n");
+    assertThat(with.out()).contains("AWS quotas:\n"
+        + "  L-F678F1CE (VPCs per Region): 1 per lab\n"
+        + "  L-A4707A72 (Internet gateways per Region): 1 per lab\n")
+        .doesNotContain("not counted");
   }
 }

@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -100,19 +103,36 @@ public final class Expressions {
     }
   }
 
+  /**
+   * A template's text with each part rewritten, in order: {@code text} gets each run of literal
+   * text ({@code $$} read as {@code $}), {@code value} each reference; the result ends before the
+   * first reference {@code value} gives null for. Evaluation's walk, for what reads a template
+   * without a scope (a name's literal prefix, a name as a pattern).
+   *
+   * @throws ExpressionException when the string holds a malformed expression
+   */
+  public static String fill(String template, UnaryOperator<String> text,
+      Function<Reference, Object> value) {
+    StringBuilder out = new StringBuilder();
+    int at = 0;
+    for (Reference ref : references(template)) {
+      out.append(text.apply(template.substring(at, ref.offset()).replace("$$", "$")));
+      Object v = value.apply(ref);
+      if (v == null) {
+        return out.toString();
+      }
+      out.append(v);
+      at = ref.end(template);
+    }
+    return out.append(text.apply(template.substring(at).replace("$$", "$"))).toString();
+  }
+
   private static Object evaluateString(String template, Map<String, ?> scope) {
     if (isSingleReference(template)) {
       return lookup(references(template).get(0), scope);
     }
-    StringBuilder out = new StringBuilder();
-    int at = 0;
-    for (Reference ref : references(template)) {
-      out.append(template.substring(at, ref.offset()).replace("$$", "$"));
-      Object v = lookup(ref, scope);
-      out.append(v == null ? "" : String.valueOf(v));
-      at = ref.end(template);
-    }
-    return out.append(template.substring(at).replace("$$", "$")).toString();
+    return fill(template, UnaryOperator.identity(),
+        ref -> Objects.requireNonNullElse(lookup(ref, scope), ""));
   }
 
   private static Object lookup(Reference ref, Map<String, ?> scope) {

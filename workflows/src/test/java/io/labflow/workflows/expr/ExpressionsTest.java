@@ -30,6 +30,18 @@ class ExpressionsTest {
   }
 
   @Test
+  void fillsEachLiteralPartAndReferenceInOrderAndStopsAtANullValue() {
+    String template = "a$$-${lab.labId}-b-${params.name}-c";
+    assertThat(Expressions.fill(template, t -> "[" + t + "]", r -> "<" + r.text() + ">"))
+        .isEqualTo("[a$-]<lab.labId>[-b-]<params.name>[-c]");
+    assertThat(Expressions.fill(template, t -> t, r -> r.root().equals("lab") ? 42 : null))
+        .isEqualTo("a$-42-b-");
+    assertThat(Expressions.fill("no refs", String::toUpperCase, r -> "x")).isEqualTo("NO REFS");
+    assertThatThrownBy(() -> Expressions.fill("x-${lab", t -> t, r -> "y"))
+        .isInstanceOf(ExpressionException.class).hasMessageContaining("unclosed");
+  }
+
+  @Test
   void namesTheParameterOfAWholeValueReference() {
     assertThat(Expressions.parameterOf("${params.verify-method}")).isEqualTo("verify-method");
     assertThat(Expressions.parameterOf(" ${ params.name } ")).isEqualTo("name");
