@@ -12,6 +12,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 
 /**
  * Bounds and counts the worker's AWS API calls, on every client it builds.
@@ -64,7 +65,8 @@ public final class AwsCalls implements ExecutionInterceptor {
   public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
     Throwable e = context.exception();
     String code = !(e instanceof AwsServiceException aws) ? ""
-        : Stacks.gone(aws) ? GONE_STACK : AwsFailures.errorCode(aws);
+        : aws instanceof CloudFormationException && Stacks.gone(aws) ? GONE_STACK
+        : AwsFailures.errorCode(aws);
     end(attributes, code.isEmpty() ? e.getClass().getSimpleName() : code);
   }
 

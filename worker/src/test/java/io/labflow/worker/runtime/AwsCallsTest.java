@@ -15,6 +15,7 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
+import software.amazon.awssdk.services.iam.model.IamException;
 
 /** How the worker counts an AWS call that AWS answered with an error. */
 @Tag("fast")
@@ -38,6 +39,21 @@ class AwsCallsTest {
     assertThat(count("ValidationError.NotFound")).isEqualTo(2);
     assertThat(count("ValidationError")).isEqualTo(1);
     assertThat("ValidationError.NotFound").matches("ok|NoSuch.*|.*NotFound|EntityAlreadyExists");
+  }
+
+  /** Only CloudFormation's answer is the absence of a stack; another service's stays an error. */
+  @Test
+  void anotherServicesValidationErrorSayingDoesNotExistStaysAFailedCall() {
+    ExecutionAttributes attributes = new ExecutionAttributes();
+    attributes.putAttribute(SdkExecutionAttribute.SERVICE_NAME, "IAM");
+    attributes.putAttribute(SdkExecutionAttribute.OPERATION_NAME, "GetRole");
+    calls.beforeExecution(null, attributes);
+    calls.onExecutionFailure(failed(IamException.builder().statusCode(400).awsErrorDetails(
+        AwsErrorDetails.builder().errorCode("ValidationError")
+            .errorMessage("Role x does not exist").build()).build()), attributes);
+
+    assertThat(registry.counter(LabflowMeters.AWS_CALLS, "service", "IAM", "operation",
+        "GetRole", "outcome", "ValidationError").count()).isEqualTo(1);
   }
 
   private double count(String outcome) {
