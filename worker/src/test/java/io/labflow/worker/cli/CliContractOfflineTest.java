@@ -114,15 +114,7 @@ class CliContractOfflineTest {
     try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
       address = "127.0.0.1:" + closed.getLocalPort();
     }
-    LabflowCommand root = new LabflowCommand();
-    root.connector = () -> TemporalConnection.open(
-        b -> b.setTarget(address).setRpcTimeout(Duration.ofSeconds(2)));
-    CommandLine cli = Main.newCommandLine(root, CommandLine.defaultFactory());
-    StringWriter err = new StringWriter();
-    cli.setErr(new PrintWriter(err, true));
-
-    assertThat(cli.execute("list")).isEqualTo(1);
-    assertThat(err.toString()).matches("labflow: cannot reach Temporal at " + java.util.regex.Pattern.quote(address)
+    assertThat(listFailsAt(address, Duration.ofSeconds(2))).matches("labflow: cannot reach Temporal at " + java.util.regex.Pattern.quote(address)
         + " \\((UNAVAILABLE|DEADLINE_EXCEEDED)\\); set TEMPORAL_ADDRESS or start the local stack"
         + " with ./scripts/stack up\n");
   }
@@ -173,19 +165,23 @@ class CliContractOfflineTest {
   void aTemporalSlowToAnswerIsSaidThenWaitedFor() throws Exception {
     try (java.net.ServerSocket silent = new java.net.ServerSocket(0)) {
       String address = "127.0.0.1:" + silent.getLocalPort();
-      LabflowCommand root = new LabflowCommand();
-      root.connector = () -> TemporalConnection.open(
-          b -> b.setTarget(address).setRpcTimeout(Duration.ofSeconds(1)));
-      CommandLine cli = Main.newCommandLine(root, CommandLine.defaultFactory());
-      StringWriter err = new StringWriter();
-      cli.setErr(new PrintWriter(err, true));
-
-      assertThat(cli.execute("list")).isEqualTo(1);
-      assertThat(err.toString()).isEqualTo("labflow: Temporal at " + address + " has not answered"
+      assertThat(listFailsAt(address, Duration.ofSeconds(1))).isEqualTo("labflow: Temporal at " + address + " has not answered"
           + " in 3s; waiting up to 1s more\n"
           + "labflow: cannot reach Temporal at " + address + " (DEADLINE_EXCEEDED); set"
           + " TEMPORAL_ADDRESS or start the local stack with ./scripts/stack up\n");
     }
+  }
+
+  /** {@code labflow list} against a Temporal at {@code address}: exit 1; what it printed on stderr. */
+  private static String listFailsAt(String address, Duration rpcTimeout) {
+    LabflowCommand root = new LabflowCommand();
+    root.connector = () -> TemporalConnection.open(
+        b -> b.setTarget(address).setRpcTimeout(rpcTimeout));
+    CommandLine cli = Main.newCommandLine(root, CommandLine.defaultFactory());
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err, true));
+    assertThat(cli.execute("list")).isEqualTo(1);
+    return err.toString();
   }
 
   @Test
