@@ -133,7 +133,7 @@ public final class StatusPrinter {
     return s.length() > 160 ? s.substring(0, 157) + "..." : s;
   }
 
-  static String oneLine(String s) {
+  public static String oneLine(String s) {
     String one = s.replace('\n', ' ');
     return one.length() > 300 ? one.substring(0, 297) + "..." : one;
   }

@@ -1,6 +1,7 @@
 package io.labflow.worker.fleet;
 
 import com.uber.m3.tally.Scope;
+import io.labflow.worker.client.StatusPrinter;
 import io.labflow.workflows.lab.LabMeters;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -37,7 +38,7 @@ public final class FleetDetails {
       rows.add(new String[] {r.labId(), outcome(r),
           r.durationMs() > 0 ? seconds(r.durationMs()) : "", r.step() == null ? "" : r.step()});
       if (r.error() != null && rows.size() <= MAX_ROWS) {
-        why.add("- `" + r.labId() + "`: " + oneLine(r.error()));
+        why.add("- `" + r.labId() + "`: " + StatusPrinter.oneLine(r.error()));
       }
     }
     StringBuilder md = new StringBuilder();
@@ -131,10 +132,5 @@ public final class FleetDetails {
         .gauge(LabMeters.FLEET_NIGHT_LABS).update(labCount - report.labs().size());
     scope.gauge(LabMeters.FLEET_QUARANTINED).update(report.inQuarantine());
     scope.gauge(LabMeters.FLEET_NIGHT_END).update(report.finishedAt() / 1000.0);
-  }
-
-  private static String oneLine(String text) {
-    String t = text.replace('\n', ' ');
-    return t.length() > 300 ? t.substring(0, 300) + "..." : t;
   }
 }
