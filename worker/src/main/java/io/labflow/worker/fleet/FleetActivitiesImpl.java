@@ -19,19 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** See {@link FleetActivities}. Uses the worker's own Temporal client. */
-public class FleetActivitiesImpl implements FleetActivities {
+public record FleetActivitiesImpl(WorkflowClient client, QuotaPlanner quotas)
+    implements FleetActivities {
 
   private static final Logger log = LoggerFactory.getLogger(FleetActivitiesImpl.class);
 
   private static final java.util.regex.Pattern FIRST_STEP = java.util.regex.Pattern.compile("^step '([^']+)'");
-
-  private final WorkflowClient client;
-  private final QuotaPlanner quotas;
-
-  public FleetActivitiesImpl(WorkflowClient client, QuotaPlanner quotas) {
-    this.client = client;
-    this.quotas = quotas;
-  }
 
   @Override
   public NightPlan quotaPlan(String fleet, String definition, List<FleetLab> labs,

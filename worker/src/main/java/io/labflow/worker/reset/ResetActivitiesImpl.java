@@ -35,18 +35,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** See {@link ResetActivities}. Uses the worker's own Temporal client. */
-public class ResetActivitiesImpl implements ResetActivities {
+public record ResetActivitiesImpl(WorkflowClient client, String taskQueue)
+    implements ResetActivities {
 
   private static final Logger log = LoggerFactory.getLogger(ResetActivitiesImpl.class);
   private static final Duration POLL = Duration.ofSeconds(2);
-
-  private final WorkflowClient client;
-  private final String taskQueue;
-
-  public ResetActivitiesImpl(WorkflowClient client, String taskQueue) {
-    this.client = client;
-    this.taskQueue = taskQueue;
-  }
 
   @Override
   public TeardownOutcome tearDownOpenRun(LabRef lab) {

@@ -14,12 +14,10 @@ import java.util.Optional;
  * DefinitionKeys#ID_PATTERN}: lowercase letters, digits and dashes, starting with a letter), so a
  * workflow input can never read a file outside the directory.
  */
-public final class DirectoryDefinitionSource implements DefinitionSource {
+public record DirectoryDefinitionSource(Path dir) implements DefinitionSource {
 
-  private final Path dir;
-
-  public DirectoryDefinitionSource(Path dir) {
-    this.dir = dir.toAbsolutePath().normalize();
+  public DirectoryDefinitionSource {
+    dir = dir.toAbsolutePath().normalize();
   }
 
   /** Whether {@code name} may name a definition (and so a file in the directory). */
