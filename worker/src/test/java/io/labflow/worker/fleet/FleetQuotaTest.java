@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.workflows.input.RawJson;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,17 +34,8 @@ class FleetQuotaTest {
 
   @BeforeEach
   void setUp() {
-    FleetResetWorkflowTest.StubReset.RESETS.clear();
-    FleetResetWorkflowTest.StubReset.FAILING.clear();
-    env = TestWorkflowEnvironment.newInstance();
-    env.registerSearchAttribute("LabId", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    env.registerSearchAttribute("LabDefinition", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    Worker worker = env.newWorker(QUEUE);
-    worker.registerWorkflowImplementationTypes(
-        FleetResetWorkflowImpl.class, FleetResetWorkflowTest.StubReset.class);
     activities = new FleetResetWorkflowTest.StubActivities();
-    worker.registerActivitiesImplementations(activities);
-    env.start();
+    env = FleetResetWorkflowTest.started(QUEUE, activities);
     client = env.getWorkflowClient();
   }
 

@@ -134,21 +134,29 @@ class FleetResetWorkflowTest {
 
   @BeforeEach
   void setUp() {
+    activities = new StubActivities();
+    env = started(QUEUE, activities);
+    client = env.getWorkflowClient();
+  }
+
+  /**
+   * A started test server with the fleet's night and the stub resets on {@code queue}, these stub
+   * activities, and {@link LongReset} on the queue {@code long}; the stubs' records cleared.
+   */
+  static TestWorkflowEnvironment started(String queue, StubActivities activities) {
     StubReset.RUNNING.set(0);
     StubReset.MAX.set(0);
     StubReset.RESETS.clear();
     StubReset.FAILING.clear();
-    env = TestWorkflowEnvironment.newInstance();
+    TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
     env.registerSearchAttribute("LabId", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     env.registerSearchAttribute("LabDefinition", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    Worker worker = env.newWorker(QUEUE);
+    Worker worker = env.newWorker(queue);
     worker.registerWorkflowImplementationTypes(FleetResetWorkflowImpl.class, StubReset.class);
-    activities = new StubActivities();
     worker.registerActivitiesImplementations(activities);
-    Worker other = env.newWorker("long");
-    other.registerWorkflowImplementationTypes(LongReset.class);
+    env.newWorker("long").registerWorkflowImplementationTypes(LongReset.class);
     env.start();
-    client = env.getWorkflowClient();
+    return env;
   }
 
   @AfterEach
