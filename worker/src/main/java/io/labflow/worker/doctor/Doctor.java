@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -40,10 +41,12 @@ import software.amazon.awssdk.core.exception.SdkException;
  * @param identity who the clients act as; null when unknown
  * @param identityRows the rows of the AWS identity: region and endpoint, identity, account guard
  * @param awsBlocked why the checks that call AWS cannot run; null when they can
+ * @param temporal the command line's connection to Temporal, once it answers (it says a slow one)
  */
 public record Doctor(Path definitionsDir, String taskQueue, String site, String siteSource,
     Map<String, Definition> definitions, Composition.AwsAccess aws,
-    AccountGuard.Identity identity, List<Row> identityRows, String awsBlocked) {
+    AccountGuard.Identity identity, List<Row> identityRows, String awsBlocked,
+    Supplier<TemporalConnection> temporal) {
 
   /**
    * The checks, in the order of the table. A check never throws for what it finds: a failure is a
@@ -59,7 +62,7 @@ public record Doctor(Path definitionsDir, String taskQueue, String site, String 
    * @param only the definitions to check; empty for every definition in {@code definitionsDir}
    */
   public static List<Row> run(Path definitionsDir, String taskQueue, List<String> only,
-      String site, String siteSource) {
+      String site, String siteSource, Supplier<TemporalConnection> temporal) {
     Map<String, Definition> definitions = definitions(definitionsDir, only);
     Composition.AwsAccess aws;
     try {
@@ -69,7 +72,7 @@ public record Doctor(Path definitionsDir, String taskQueue, String site, String 
       return new Doctor(definitionsDir, taskQueue, site, siteSource, definitions, null, null,
           List.of(Row.fail("AWS region", problem,
               "set AWS_REGION (or a profile's region) in the worker's environment")),
-          "no AWS client (" + problem + ")").rows();
+          "no AWS client (" + problem + ")", temporal).rows();
     }
     try (var clients = aws.clients()) {
       List<Row> rows = new ArrayList<>();
@@ -85,7 +88,7 @@ public record Doctor(Path definitionsDir, String taskQueue, String site, String 
         rows.add(Row.unknown("account guard", "sts:GetCallerIdentity did not answer, so the"
             + " account is unknown (" + guard + ")"));
         return new Doctor(definitionsDir, taskQueue, site, siteSource, definitions, aws, null,
-            rows, "the worker's AWS identity is unknown").rows();
+            rows, "the worker's AWS identity is unknown", temporal).rows();
       }
       rows.add(Row.ok("AWS identity", identity.arn() + " (account " + identity.account() + ")"));
       String refusal = null;
@@ -102,7 +105,7 @@ public record Doctor(Path definitionsDir, String taskQueue, String site, String 
           : Row.fail("account guard", refusal, null));
       return new Doctor(definitionsDir, taskQueue, site, siteSource, definitions, aws, identity,
           rows, refusal == null ? null : "the account guard refuses account "
-              + identity.account() + ", so labflow sends it nothing else").rows();
+              + identity.account() + ", so labflow sends it nothing else", temporal).rows();
     }
   }
 
@@ -191,9 +194,9 @@ public record Doctor(Path definitionsDir, String taskQueue, String site, String 
   }
 
   /**
-   * The Temporal side: whether the server of the standard client configuration answers, and
-   * whether a worker polls the task queue ({@link Pollers}, as every command that needs a worker
-   * asks).
+   * The Temporal side: whether the server answers on the command line's connection (as every
+   * command asks: a refused connection at once, a slow server said and waited for), and whether a
+   * worker polls the task queue ({@link Pollers}, as every command that needs a worker asks).
    */
   private List<Row> temporalRows() {
     String where;
@@ -206,7 +209,8 @@ public record Doctor(Path definitionsDir, String taskQueue, String site, String 
           "correct TEMPORAL_CONFIG_FILE / TEMPORAL_PROFILE"));
     }
     String queue = "task queue " + taskQueue;
-    try (TemporalConnection conn = TemporalConnection.open()) {
+    try {
+      TemporalConnection conn = temporal.get();
       return List.of(Row.ok("Temporal", "answers at " + where), Pollers.polled(conn, taskQueue)
           ? Row.ok(queue, "a worker polls it (workflow and activity pollers within the last "
               + Pollers.FRESH.toSeconds() + " s)")
