@@ -1,6 +1,7 @@
 package io.labflow.worker.cli;
 
 import io.labflow.activities.common.AccountPolicy;
+import io.labflow.worker.quotas.LabNeeds;
 import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.render.LabPlan;
 import io.labflow.worker.runtime.SiteParameterSource;
@@ -33,9 +34,8 @@ final class PlanCommand extends BaseCommand {
   @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE", description = "Run parameter.")
   Map<String, String> params = new LinkedHashMap<>();
 
-  private static final String NO_LAB_ID = "<lab-id>";
-
-  @Option(names = "--lab-id", defaultValue = NO_LAB_ID, description = "Lab id to plan with.")
+  @Option(names = "--lab-id", defaultValue = LabNeeds.NO_LAB_ID,
+      description = "Lab id to plan with.")
   String labId;
 
   @Mixin SiteParametersOption siteParameters;
@@ -50,7 +50,7 @@ final class PlanCommand extends BaseCommand {
     SiteParameters site = siteParameters.parseOrRefuse();
     SiteParameters.Merged merged = site.merge(definition, params);
     ParameterBinder.BindResult bound = DefinitionFiles.bind(
-        definition, labId.equals(NO_LAB_ID) ? null : labId, variant, merged.parameters());
+        definition, labId.equals(LabNeeds.NO_LAB_ID) ? null : labId, variant, merged.parameters());
     List<String> problems = DefinitionFiles.refused(definition, bound, labId);
     if (!problems.isEmpty()) {
       problems.forEach(err()::println);
@@ -63,8 +63,8 @@ final class PlanCommand extends BaseCommand {
         new LabPlan.Sources(params.keySet(), merged.fromSite(), where)));
     out().println();
     QuotaLines.print(out(), root().definitions, QuotaPlanner.needs(definition, root().definitions,
-        List.of(new FleetLab(labId, variant, new LinkedHashMap<>(params))), site), quotas);
-    QuotaPlanner.notCounted(definition, labId).forEach(out()::println);
+        List.of(new FleetLab(labId, variant, new LinkedHashMap<>(params))), site), quotas,
+        QuotaPlanner.notCounted(definition, labId));
     out().println("\nAccount guard: " + AccountPolicy.fromEnvironment().describe()
         + ", as configured in this shell; the worker checks its own before the first step.");
     return 0;

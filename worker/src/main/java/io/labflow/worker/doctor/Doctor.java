@@ -3,8 +3,10 @@ package io.labflow.worker.doctor;
 import io.labflow.activities.common.AccountGuard;
 import io.grpc.StatusRuntimeException;
 import io.labflow.activities.preflight.AwsPreflight;
+import io.labflow.activities.quotas.Quota;
 import io.labflow.worker.client.Pollers;
 import io.labflow.worker.client.TemporalConnection;
+import io.labflow.worker.quotas.LabNeeds;
 import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.runtime.Composition;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
@@ -158,39 +160,44 @@ public record Doctor(Path definitionsDir, String taskQueue, String site, String 
    * Whether one more lab of each definition fits the account's AWS quotas: one row per quota the
    * definition counts against (its stack templates as the definition's defaults and the site
    * parameters name them), its need against the quota and usage as {@code plan --quotas} shows
-   * it ({@link QuotaPlanner#against}), a FAIL naming the preflight's fix. With {@code
-   * LABFLOW_QUOTAS=off} one OK row says the worker checks no quota.
+   * it ({@link QuotaPlanner#against}), a FAIL naming the preflight's fix; an UNKNOWN row for a
+   * stack whose template is named by the lab id ({@link QuotaPlanner#notCounted}): no lab has one
+   * here. With {@code LABFLOW_QUOTAS=off} one OK row says the worker checks no quota.
    */
-  private List<Row> quotaRows() {
+  List<Row> quotaRows() {
     if (QuotaPlanner.off()) {
       return List.of(Row.ok("quotas", "not checked: LABFLOW_QUOTAS=off, so the worker checks no"
           + " lab or fleet night against AWS quotas (for an emulator that enforces none; unset"
           + " it on AWS, docs/real-aws.md section 5)"));
     }
-    List<FleetLab> lab = List.of(new FleetLab(PreflightCheck.LAB_ID, null, Map.of()));
+    List<FleetLab> lab = List.of(new FleetLab(LabNeeds.NO_LAB_ID, null, Map.of()));
     SiteParameters values = siteOrNone();
-    return eachDefinition("quotas", (name, d) -> {
-      var needs = QuotaPlanner.needs(d, definitionsDir, lab, values);
-      List<String> need = QuotaPlanner.needLines(needs);
-      if (need.isEmpty()) {
-        return List.of();
-      }
-      String why;
-      try {
-        return new QuotaPlanner(aws.clients(), definitionsDir)
-            .against(needs).stream().map(a -> {
-              String check = "quota " + a.reading().quota().code + " " + a.reading().quota().title;
-              String found = a.numbers() + " (a lab of " + name + ")";
-              return a.fits() ? Row.ok(check, found) : Row.fail(check, found, a.fix(false));
-            }).toList();
-      } catch (ApplicationFailure f) {
-        why = f.getOriginalMessage().replaceFirst("^preflight: ", "");
-      } catch (SdkException x) {
-        why = AwsPreflight.firstLine(x.getMessage());
-      }
-      return List.of(Row.unknown("quotas " + name, "not read (" + why + "); a lab needs "
-          + String.join(", ", need)));
-    });
+    return eachDefinition("quotas", (name, d) -> Stream.concat(
+        against(name, QuotaPlanner.needs(d, definitionsDir, lab, values)).stream(),
+        QuotaPlanner.notCounted(d, LabNeeds.NO_LAB_ID).stream()
+            .map(l -> Row.unknown("quotas " + name, l))).toList());
+  }
+
+  private List<Row> against(String name, Map<String, Map<Quota, Integer>> needs) {
+    List<String> need = QuotaPlanner.needLines(needs);
+    if (need.isEmpty()) {
+      return List.of();
+    }
+    String why;
+    try {
+      return new QuotaPlanner(aws.clients(), definitionsDir)
+          .against(needs).stream().map(a -> {
+            String check = "quota " + a.reading().quota().code + " " + a.reading().quota().title;
+            String found = a.numbers() + " (a lab of " + name + ")";
+            return a.fits() ? Row.ok(check, found) : Row.fail(check, found, a.fix(false));
+          }).toList();
+    } catch (ApplicationFailure f) {
+      why = f.getOriginalMessage().replaceFirst("^preflight: ", "");
+    } catch (SdkException x) {
+      why = AwsPreflight.firstLine(x.getMessage());
+    }
+    return List.of(Row.unknown("quotas " + name, "not read (" + why + "); a lab needs "
+        + String.join(", ", need)));
   }
 
   /**

@@ -33,6 +33,9 @@ import java.util.function.Function;
  */
 public final class LabNeeds {
 
+  /** The lab id of a plan before there is one: none, so a template it names is not read. */
+  public static final String NO_LAB_ID = "<lab-id>";
+
   private LabNeeds() {}
 
   /**
