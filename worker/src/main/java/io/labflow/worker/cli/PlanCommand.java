@@ -9,6 +9,7 @@ import io.labflow.workflows.binding.ParameterBinder;
 import io.labflow.workflows.binding.SiteParameters;
 import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.workflows.model.Definition;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,12 +47,15 @@ final class PlanCommand extends BaseCommand {
 
   @Override
   public Integer call() {
-    Definition definition = DefinitionFiles.valid(file, root().definitions, err()).definition();
+    DefinitionFiles.Source source = DefinitionFiles.valid(file, root().definitions, err());
+    Definition definition = source.definition();
     SiteParameters site = siteParameters.parseOrRefuse();
     SiteParameters.Merged merged = site.merge(definition, params);
     ParameterBinder.BindResult bound = DefinitionFiles.bind(
         definition, labId.equals(LabNeeds.NO_LAB_ID) ? null : labId, variant, merged.parameters());
-    List<String> problems = DefinitionFiles.refused(definition, bound, labId);
+    List<String> problems = new ArrayList<>(DefinitionFiles.refused(definition, bound, labId));
+    problems.addAll(DefinitionFiles.templateProblems(root().definitions, source.path(), labId,
+        LabNeeds.knownBeforeRun(definition, source.path().toString(), bound)));
     if (!problems.isEmpty()) {
       problems.forEach(err()::println);
       err().println("A run with these values would fail before creating anything.");

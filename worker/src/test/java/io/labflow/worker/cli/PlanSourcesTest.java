@@ -102,4 +102,21 @@ class PlanSourcesTest {
         .doesNotContain("not counted");
   }
 
+  /**
+   * A template a run's preflight cannot read is said, as validate says it, and the plan is a
+   * refusal: before, plan counted its stack as nothing, in silence.
+   */
+  @Test
+  void aTemplateThatCannotBeReadIsSaidNotCountedAsNothing(@TempDir Path dir) throws Exception {
+    Path perLab = Lab.perLabTemplateDefinition(dir);
+
+    CliRun r = CliRun.run("--definitions", dir.toString(), "plan", perLab.toString(),
+        "--lab-id", "lab-2");
+
+    assertThat(r.code()).as(r.all()).isEqualTo(1);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).isEqualTo(perLab + ": step 'stack' with.templateFile: templateFile"
+        + " 'templates/lab-2.yaml': cannot read " + dir.resolve("templates/lab-2.yaml") + "\n"
+        + "A run with these values would fail before creating anything.\n");
+  }
 }
