@@ -133,6 +133,17 @@ public final class Lab implements AutoCloseable {
         .replace("template: {type: string}", "template: {type: string, default: topic.yaml}"));
   }
 
+  /**
+   * As {@link #parameterisedTemplateDefinition}, plus {@code per-lab.yaml}, whose stack's template
+   * is named by the lab id ({@code templates/<lab id>.yaml}); returns its path.
+   */
+  public static Path perLabTemplateDefinition(Path dir) throws java.io.IOException {
+    String text = java.nio.file.Files.readString(parameterisedTemplateDefinition(dir));
+    return java.nio.file.Files.writeString(dir.resolve("per-lab.yaml"), text
+        .replace("name: param-template", "name: per-lab")
+        .replace("templates/${params.template}", "templates/${lab.labId}.yaml"));
+  }
+
   @Override
   public void close() {
     env.close();

@@ -1,6 +1,7 @@
 package io.labflow.worker.cli;
 
 import io.labflow.worker.preflight.AwsLabPreflight;
+import io.labflow.worker.quotas.LabNeeds;
 import io.labflow.worker.runtime.Composition;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
 import io.labflow.workflows.binding.ParameterBinder;
@@ -15,10 +16,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /** Finds, reads and validates the step file a command names. */
 final class DefinitionFiles {
@@ -93,19 +92,27 @@ final class DefinitionFiles {
   /**
    * The stack templates a run would be refused for, in its preflight's sentences, each templateFile
    * filled in with the definition's defaults and the site's values (one named by a parameter
-   * without either, by the lab id or by a step's output, is known only at run time). Read from the
-   * definitions directory, where the worker reads them, not beside the file: a run sends the file's
-   * text, and its templates are the worker's.
+   * without either, by the lab id or by a step's output, is known only at run time): {@code
+   * validate}'s.
    */
   static List<String> templateProblems(
       Path definitionsDir, Path file, Definition definition, SiteParameters site) {
-    ParameterBinder.BindResult bound =
-        bind(definition, null, null, site.merge(definition, Map.of()).parameters());
-    Map<String, Object> known = new HashMap<>(bound.parameters());
-    known.values().removeIf(Objects::isNull); // no value yet: a run may give one
+    return templateProblems(definitionsDir, file, null,
+        LabNeeds.knownBeforeRun(definition, file.toString(),
+            bind(definition, null, null, site.merge(definition, Map.of()).parameters())));
+  }
+
+  /**
+   * As above for a lab bound as a command binds it ({@code plan}'s). Read from the definitions
+   * directory, where the worker reads them, not beside the file: a run sends the file's text, and
+   * its templates are the worker's.
+   *
+   * @param labId the lab id; null or none ({@link LabNeeds#NO_LAB_ID}) reads no template it names
+   */
+  static List<String> templateProblems(Path definitionsDir, Path file, String labId,
+      ResolvedLab lab) {
     List<String> problems = new ArrayList<>();
-    AwsLabPreflight.templates(definitionsDir, null,
-        new ResolvedLab(definition, file.toString(), bound.variant(), known), problems);
+    AwsLabPreflight.templates(definitionsDir, labId, lab, problems);
     if (!problems.isEmpty() && !Files.isDirectory(definitionsDir)) {
       problems.add(file + ": no definitions directory " + definitionsDir.toAbsolutePath()
           + " to read templates from: set --definitions (env LABFLOW_DEFINITIONS_DIR) to the"

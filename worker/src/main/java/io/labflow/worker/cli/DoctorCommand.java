@@ -43,7 +43,7 @@ final class DoctorCommand extends BaseCommand {
       }
     }
     List<Row> rows = Doctor.run(root().definitions, root().taskQueue, definitions,
-        siteParameters.value, siteParameters.source());
+        siteParameters.value, siteParameters.source(), this::connect);
     Doctor.print(rows, out());
     return Doctor.exitCode(rows);
   }

@@ -80,7 +80,8 @@ final class FleetCommand extends BaseCommand {
               file, f.name(), f.labs().size(), f.definition(), f.schedule().cron(), f.schedule().timeZone(),
               f.concurrency(), f.quarantineAfter());
           QuotaLines.print(out(), root().definitions,
-              QuotaPlanner.needs(c.definitionOrNull(), root().definitions, f.labs(), site), quotas);
+              QuotaPlanner.needs(c.definitionOrNull(), root().definitions, f.labs(), site), quotas,
+              List.of());
         } else {
           c.problems().forEach(out()::println);
           invalid++;

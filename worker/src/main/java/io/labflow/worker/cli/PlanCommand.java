@@ -1,6 +1,7 @@
 package io.labflow.worker.cli;
 
 import io.labflow.activities.common.AccountPolicy;
+import io.labflow.worker.quotas.LabNeeds;
 import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.render.LabPlan;
 import io.labflow.worker.runtime.SiteParameterSource;
@@ -8,6 +9,7 @@ import io.labflow.workflows.binding.ParameterBinder;
 import io.labflow.workflows.binding.SiteParameters;
 import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.workflows.model.Definition;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +35,8 @@ final class PlanCommand extends BaseCommand {
   @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE", description = "Run parameter.")
   Map<String, String> params = new LinkedHashMap<>();
 
-  private static final String NO_LAB_ID = "<lab-id>";
-
-  @Option(names = "--lab-id", defaultValue = NO_LAB_ID, description = "Lab id to plan with.")
+  @Option(names = "--lab-id", defaultValue = LabNeeds.NO_LAB_ID,
+      description = "Lab id to plan with.")
   String labId;
 
   @Mixin SiteParametersOption siteParameters;
@@ -46,12 +47,15 @@ final class PlanCommand extends BaseCommand {
 
   @Override
   public Integer call() {
-    Definition definition = DefinitionFiles.valid(file, root().definitions, err()).definition();
+    DefinitionFiles.Source source = DefinitionFiles.valid(file, root().definitions, err());
+    Definition definition = source.definition();
     SiteParameters site = siteParameters.parseOrRefuse();
     SiteParameters.Merged merged = site.merge(definition, params);
     ParameterBinder.BindResult bound = DefinitionFiles.bind(
-        definition, labId.equals(NO_LAB_ID) ? null : labId, variant, merged.parameters());
-    List<String> problems = DefinitionFiles.refused(definition, bound, labId);
+        definition, labId.equals(LabNeeds.NO_LAB_ID) ? null : labId, variant, merged.parameters());
+    List<String> problems = new ArrayList<>(DefinitionFiles.refused(definition, bound, labId));
+    problems.addAll(DefinitionFiles.templateProblems(root().definitions, source.path(), labId,
+        LabNeeds.knownBeforeRun(definition, source.path().toString(), bound)));
     if (!problems.isEmpty()) {
       problems.forEach(err()::println);
       err().println("A run with these values would fail before creating anything.");
@@ -63,8 +67,8 @@ final class PlanCommand extends BaseCommand {
         new LabPlan.Sources(params.keySet(), merged.fromSite(), where)));
     out().println();
     QuotaLines.print(out(), root().definitions, QuotaPlanner.needs(definition, root().definitions,
-        List.of(new FleetLab(labId, variant, new LinkedHashMap<>(params))), site), quotas);
-    QuotaPlanner.notCounted(definition, labId).forEach(out()::println);
+        List.of(new FleetLab(labId, variant, new LinkedHashMap<>(params))), site), quotas,
+        QuotaPlanner.notCounted(definition, labId));
     out().println("\nAccount guard: " + AccountPolicy.fromEnvironment().describe()
         + ", as configured in this shell; the worker checks its own before the first step.");
     return 0;

@@ -17,30 +17,35 @@ final class QuotaLines {
 
   private QuotaLines() {}
 
-  /** @param needs by lab, what it needs ({@link QuotaPlanner#needs}) */
+  /**
+   * @param needs by lab, what it needs ({@link QuotaPlanner#needs})
+   * @param notCounted why a stack is not in {@code needs} ({@link QuotaPlanner#notCounted})
+   */
   static void print(PrintWriter out, Path definitionsDir, Map<String, Map<Quota, Integer>> needs,
-      boolean againstAccount) {
+      boolean againstAccount, List<String> notCounted) {
     List<String> need = QuotaPlanner.needLines(needs);
     int labs = needs.size();
-    if (need.isEmpty()) {
+    if (need.isEmpty() && notCounted.isEmpty()) {
       out.println("AWS quotas: this definition creates nothing that counts against one labflow checks");
       return;
     }
     out.println("AWS quotas" + (labs > 1 ? " (" + labs + " labs)" : "") + ":");
-    if (!againstAccount) {
+    if (!need.isEmpty() && !againstAccount) {
       need.forEach(l -> out.println("  " + l));
       out.println("  not checked against the AWS account (add --quotas to read its quotas and usage)");
-      return;
+    } else if (!need.isEmpty()) {
+      try (var clients = Composition.awsAccess(List.of()).clients()) {
+        new QuotaPlanner(clients, definitionsDir).against(needs).forEach(
+            a -> out.println("  " + a.reading().quota().describe() + ": " + a.numbers()));
+      } catch (RuntimeException e) {
+        need.forEach(l -> out.println("  " + l));
+        String why = e instanceof io.temporal.failure.ApplicationFailure af
+            ? af.getOriginalMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        // What happened, as said: AWS may have answered (a refusal) or not.
+        out.println("  not checked against the AWS account: "
+            + why.lines().findFirst().orElse(""));
+      }
     }
-    try (var clients = Composition.awsAccess(List.of()).clients()) {
-      new QuotaPlanner(clients, definitionsDir).against(needs).forEach(
-          a -> out.println("  " + a.reading().quota().describe() + ": " + a.numbers()));
-    } catch (RuntimeException e) {
-      need.forEach(l -> out.println("  " + l));
-      String why = e instanceof io.temporal.failure.ApplicationFailure af
-          ? af.getOriginalMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
-      // What happened, as said: AWS may have answered (a refusal) or not.
-      out.println("  not checked against the AWS account: " + why.lines().findFirst().orElse(""));
-    }
+    notCounted.forEach(l -> out.println("  " + l));
   }
 }

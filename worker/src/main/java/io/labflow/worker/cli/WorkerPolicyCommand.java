@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -77,13 +78,17 @@ final class WorkerPolicyCommand extends BaseCommand {
               .filter(t -> t.matches(".*\\.(ya?ml|json)$")).sorted().forEach(templates::add);
         }
       }
-      scope = new WorkerPolicyScope(null, templates, Optional.empty(), Optional.empty());
+      scope = new WorkerPolicyScope(
+          null, templates, Optional.empty(), Optional.empty(), Map.of());
     }
     WorkerPolicyScope.Policy policy;
     try {
       policy = scope.policy(root().definitions, account, region, namePrefix, bucketPrefix);
     } catch (IllegalArgumentException e) {
       throw new UsageException(from + e.getMessage());
+    }
+    for (String lacks : scope.lacks()) {
+      err().println(from + lacks + ".");
     }
     List<String> parts = policy.parts();
     if (part != null) {

@@ -3,8 +3,10 @@ package io.labflow.worker.doctor;
 import io.labflow.activities.common.AccountGuard;
 import io.grpc.StatusRuntimeException;
 import io.labflow.activities.preflight.AwsPreflight;
+import io.labflow.activities.quotas.Quota;
 import io.labflow.worker.client.Pollers;
 import io.labflow.worker.client.TemporalConnection;
+import io.labflow.worker.quotas.LabNeeds;
 import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.runtime.Composition;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -40,10 +43,12 @@ import software.amazon.awssdk.core.exception.SdkException;
  * @param identity who the clients act as; null when unknown
  * @param identityRows the rows of the AWS identity: region and endpoint, identity, account guard
  * @param awsBlocked why the checks that call AWS cannot run; null when they can
+ * @param temporal the command line's connection to Temporal, once it answers (it says a slow one)
  */
 public record Doctor(Path definitionsDir, String taskQueue, String site, String siteSource,
     Map<String, Definition> definitions, Composition.AwsAccess aws,
-    AccountGuard.Identity identity, List<Row> identityRows, String awsBlocked) {
+    AccountGuard.Identity identity, List<Row> identityRows, String awsBlocked,
+    Supplier<TemporalConnection> temporal) {
 
   /**
    * The checks, in the order of the table. A check never throws for what it finds: a failure is a
@@ -59,7 +64,7 @@ public record Doctor(Path definitionsDir, String taskQueue, String site, String 
    * @param only the definitions to check; empty for every definition in {@code definitionsDir}
    */
   public static List<Row> run(Path definitionsDir, String taskQueue, List<String> only,
-      String site, String siteSource) {
+      String site, String siteSource, Supplier<TemporalConnection> temporal) {
     Map<String, Definition> definitions = definitions(definitionsDir, only);
     Composition.AwsAccess aws;
     try {
@@ -69,7 +74,7 @@ public record Doctor(Path definitionsDir, String taskQueue, String site, String 
       return new Doctor(definitionsDir, taskQueue, site, siteSource, definitions, null, null,
           List.of(Row.fail("AWS region", problem,
               "set AWS_REGION (or a profile's region) in the worker's environment")),
-          "no AWS client (" + problem + ")").rows();
+          "no AWS client (" + problem + ")", temporal).rows();
     }
     try (var clients = aws.clients()) {
       List<Row> rows = new ArrayList<>();
@@ -85,7 +90,7 @@ public record Doctor(Path definitionsDir, String taskQueue, String site, String 
         rows.add(Row.unknown("account guard", "sts:GetCallerIdentity did not answer, so the"
             + " account is unknown (" + guard + ")"));
         return new Doctor(definitionsDir, taskQueue, site, siteSource, definitions, aws, null,
-            rows, "the worker's AWS identity is unknown").rows();
+            rows, "the worker's AWS identity is unknown", temporal).rows();
       }
       rows.add(Row.ok("AWS identity", identity.arn() + " (account " + identity.account() + ")"));
       String refusal = null;
@@ -102,7 +107,7 @@ public record Doctor(Path definitionsDir, String taskQueue, String site, String 
           : Row.fail("account guard", refusal, null));
       return new Doctor(definitionsDir, taskQueue, site, siteSource, definitions, aws, identity,
           rows, refusal == null ? null : "the account guard refuses account "
-              + identity.account() + ", so labflow sends it nothing else").rows();
+              + identity.account() + ", so labflow sends it nothing else", temporal).rows();
     }
   }
 
@@ -155,45 +160,50 @@ public record Doctor(Path definitionsDir, String taskQueue, String site, String 
    * Whether one more lab of each definition fits the account's AWS quotas: one row per quota the
    * definition counts against (its stack templates as the definition's defaults and the site
    * parameters name them), its need against the quota and usage as {@code plan --quotas} shows
-   * it ({@link QuotaPlanner#against}), a FAIL naming the preflight's fix. With {@code
-   * LABFLOW_QUOTAS=off} one OK row says the worker checks no quota.
+   * it ({@link QuotaPlanner#against}), a FAIL naming the preflight's fix; an UNKNOWN row for a
+   * stack whose template is named by the lab id ({@link QuotaPlanner#notCounted}): no lab has one
+   * here. With {@code LABFLOW_QUOTAS=off} one OK row says the worker checks no quota.
    */
-  private List<Row> quotaRows() {
+  List<Row> quotaRows() {
     if (QuotaPlanner.off()) {
       return List.of(Row.ok("quotas", "not checked: LABFLOW_QUOTAS=off, so the worker checks no"
           + " lab or fleet night against AWS quotas (for an emulator that enforces none; unset"
           + " it on AWS, docs/real-aws.md section 5)"));
     }
-    List<FleetLab> lab = List.of(new FleetLab(PreflightCheck.LAB_ID, null, Map.of()));
+    List<FleetLab> lab = List.of(new FleetLab(LabNeeds.NO_LAB_ID, null, Map.of()));
     SiteParameters values = siteOrNone();
-    return eachDefinition("quotas", (name, d) -> {
-      var needs = QuotaPlanner.needs(d, definitionsDir, lab, values);
-      List<String> need = QuotaPlanner.needLines(needs);
-      if (need.isEmpty()) {
-        return List.of();
-      }
-      String why;
-      try {
-        return new QuotaPlanner(aws.clients(), definitionsDir)
-            .against(needs).stream().map(a -> {
-              String check = "quota " + a.reading().quota().code + " " + a.reading().quota().title;
-              String found = a.numbers() + " (a lab of " + name + ")";
-              return a.fits() ? Row.ok(check, found) : Row.fail(check, found, a.fix(false));
-            }).toList();
-      } catch (ApplicationFailure f) {
-        why = f.getOriginalMessage().replaceFirst("^preflight: ", "");
-      } catch (SdkException x) {
-        why = AwsPreflight.firstLine(x.getMessage());
-      }
-      return List.of(Row.unknown("quotas " + name, "not read (" + why + "); a lab needs "
-          + String.join(", ", need)));
-    });
+    return eachDefinition("quotas", (name, d) -> Stream.concat(
+        against(name, QuotaPlanner.needs(d, definitionsDir, lab, values)).stream(),
+        QuotaPlanner.notCounted(d, LabNeeds.NO_LAB_ID).stream()
+            .map(l -> Row.unknown("quotas " + name, l))).toList());
+  }
+
+  private List<Row> against(String name, Map<String, Map<Quota, Integer>> needs) {
+    List<String> need = QuotaPlanner.needLines(needs);
+    if (need.isEmpty()) {
+      return List.of();
+    }
+    String why;
+    try {
+      return new QuotaPlanner(aws.clients(), definitionsDir)
+          .against(needs).stream().map(a -> {
+            String check = "quota " + a.reading().quota().code + " " + a.reading().quota().title;
+            String found = a.numbers() + " (a lab of " + name + ")";
+            return a.fits() ? Row.ok(check, found) : Row.fail(check, found, a.fix(false));
+          }).toList();
+    } catch (ApplicationFailure f) {
+      why = f.getOriginalMessage().replaceFirst("^preflight: ", "");
+    } catch (SdkException x) {
+      why = AwsPreflight.firstLine(x.getMessage());
+    }
+    return List.of(Row.unknown("quotas " + name, "not read (" + why + "); a lab needs "
+        + String.join(", ", need)));
   }
 
   /**
-   * The Temporal side: whether the server of the standard client configuration answers, and
-   * whether a worker polls the task queue ({@link Pollers}, as every command that needs a worker
-   * asks).
+   * The Temporal side: whether the server answers on the command line's connection (as every
+   * command asks: a refused connection at once, a slow server said and waited for), and whether a
+   * worker polls the task queue ({@link Pollers}, as every command that needs a worker asks).
    */
   private List<Row> temporalRows() {
     String where;
@@ -206,7 +216,8 @@ public record Doctor(Path definitionsDir, String taskQueue, String site, String 
           "correct TEMPORAL_CONFIG_FILE / TEMPORAL_PROFILE"));
     }
     String queue = "task queue " + taskQueue;
-    try (TemporalConnection conn = TemporalConnection.open()) {
+    try {
+      TemporalConnection conn = temporal.get();
       return List.of(Row.ok("Temporal", "answers at " + where), Pollers.polled(conn, taskQueue)
           ? Row.ok(queue, "a worker polls it (workflow and activity pollers within the last "
               + Pollers.FRESH.toSeconds() + " s)")

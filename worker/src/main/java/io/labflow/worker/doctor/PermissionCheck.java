@@ -7,7 +7,6 @@ import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.preflight.AwsPreflight;
 import io.labflow.worker.render.WorkerPolicyScope;
 import io.labflow.workflows.lab.FailureTypes;
-import io.labflow.workflows.model.Definition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -18,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.iam.model.ContextEntry;
@@ -43,12 +43,15 @@ final class PermissionCheck {
       return List.of(Row.unknown("permissions", "no definition in " + s.definitionsDir()
           + ", so no lab's needs are known"));
     }
-    return s.eachDefinition("permissions",
-        (name, d) -> List.of(check(s, "permissions " + name, name, d)));
+    return s.eachDefinition("permissions", (name, d) -> {
+      WorkerPolicyScope scope = WorkerPolicyScope.of(d);
+      String check = "permissions " + name;
+      return Stream.concat(Stream.of(check(s, check, name, scope)),
+          scope.lacks().stream().map(l -> Row.unknown(check, l))).toList();
+    });
   }
 
-  private static Row check(Doctor s, String check, String name, Definition d) {
-    WorkerPolicyScope scope = WorkerPolicyScope.of(d);
+  private static Row check(Doctor s, String check, String name, WorkerPolicyScope scope) {
     if (scope.namePrefix().isEmpty()) {
       return Row.unknown(check, "its role, policy, profile and stack names share no literal"
           + " prefix, so the resources to ask about are unknown");

@@ -3,6 +3,7 @@ package io.labflow.worker.quotas;
 import io.labflow.activities.cloudformation.TemplateFacts;
 import io.labflow.activities.quotas.Quota;
 import io.labflow.worker.runtime.Composition;
+import io.labflow.workflows.binding.ParameterBinder;
 import io.labflow.workflows.catalog.ActionSpec;
 import io.labflow.workflows.catalog.FieldLimit;
 import io.labflow.workflows.catalog.FieldSpec;
@@ -21,6 +22,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -32,6 +34,9 @@ import java.util.function.Function;
  * {@code fleet validate} and a fleet night use it.
  */
 public final class LabNeeds {
+
+  /** The lab id of a plan before there is one: none, so a template it names is not read. */
+  public static final String NO_LAB_ID = "<lab-id>";
 
   private LabNeeds() {}
 
@@ -49,6 +54,17 @@ public final class LabNeeds {
       }
     }
     return out;
+  }
+
+  /**
+   * A lab as a command sees it before its run: bound as {@code bound}, a parameter with no value
+   * yet (a run may give one) left out, so a template it names is known only at run time.
+   */
+  public static ResolvedLab knownBeforeRun(Definition definition, String source,
+      ParameterBinder.BindResult bound) {
+    Map<String, Object> known = new HashMap<>(bound.parameters());
+    known.values().removeIf(Objects::isNull);
+    return new ResolvedLab(definition, source, bound.variant(), known);
   }
 
   /**

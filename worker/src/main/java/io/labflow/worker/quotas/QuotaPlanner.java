@@ -127,13 +127,13 @@ public record QuotaPlanner(AccountQuotas account, Path definitionsDir, SiteParam
   }
 
   /**
-   * One line for each stack step whose {@code templateFile} names the lab id when there is none
-   * ({@code plan} without {@code --lab-id}): {@link #needs} cannot count its stack.
+   * One sentence for each stack step whose {@code templateFile} names the lab id when there is none
+   * ({@code plan} without {@code --lab-id}, {@code doctor}): {@link #needs} cannot count its stack.
    */
   public static List<String> notCounted(Definition definition, String labId) {
     return definition.runnableSteps().stream()
         .filter(s -> LabNeeds.namesUnknownLabId(s.with().get("templateFile"), labId))
-        .map(s -> "  not counted: step '" + s.id() + "' templateFile '"
+        .map(s -> "not counted: step '" + s.id() + "' templateFile '"
             + s.with().get("templateFile") + "' names the lab id, so what its stack counts is"
             + " known only at run time (plan with --lab-id to count it)").toList();
   }

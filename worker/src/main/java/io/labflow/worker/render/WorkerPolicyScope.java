@@ -10,11 +10,13 @@ import io.labflow.worker.quotas.LabNeeds;
 import io.labflow.workflows.binding.ParameterBinder;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.lab.LabIds;
+import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Definition;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,22 +33,28 @@ import java.util.stream.Collectors;
  *
  * @param policyActions the step actions the worker's policy must cover: every action the
  *     definition's steps and compensations name, and the sweep; null for the whole step library
- * @param templateFiles the {@code templateFile} of every CreateStack step; for the whole step
- *     library, every template in the definitions directory
+ * @param templateFiles the {@code templateFile} of every CreateStack step, filled in with the
+ *     parameters' defaults ({@link LabNeeds#templateFiles}); for the whole step library, every
+ *     template in the definitions directory
  * @param namePrefix the common literal prefix of every role, policy, profile and stack name
  * @param bucketPrefix the literal prefix of every bucket name (parameters at their defaults)
+ * @param runTimeTemplates each CreateStack step whose {@code templateFile} is known only at run
+ *     time (named by the lab id, a step's output or a parameter without a default), as written
  */
 public record WorkerPolicyScope(
     Set<String> policyActions, List<String> templateFiles, Optional<String> namePrefix,
-    Optional<String> bucketPrefix) {
+    Optional<String> bucketPrefix, Map<String, String> runTimeTemplates) {
 
   public static WorkerPolicyScope of(Definition d) {
     Set<String> actions = new LinkedHashSet<>();
     List<String> templates = new ArrayList<>();
+    Map<String, String> runTime = new LinkedHashMap<>();
     List<String> names = new ArrayList<>();
     List<String> buckets = new ArrayList<>();
-    Map<String, Object> defaults =
-        ParameterBinder.bind(d, null, null, Map.of(), "defaults").parameters();
+    ResolvedLab lab = LabNeeds.knownBeforeRun(d, "defaults",
+        ParameterBinder.bind(d, null, null, Map.of(), "defaults"));
+    Map<String, Object> defaults = lab.parameters();
+    Map<ActionStep, String> files = LabNeeds.templateFiles(null, lab);
     // A learner task's steps run on the worker too (labflow test solves, adopts and checks).
     d.tasks().forEach(t -> t.checks().forEach(c -> actions.add(c.action())));
     for (ActionStep s : d.runnableSteps()) {
@@ -54,8 +62,10 @@ public record WorkerPolicyScope(
       if (s.compensate() != null) {
         actions.add(s.compensate().action());
       }
-      if (s.with().get("templateFile") instanceof String t) {
-        templates.add(t);
+      if (files.containsKey(s)) {
+        templates.add(files.get(s));
+      } else if (s.with().get("templateFile") instanceof String t) {
+        runTime.put(s.id(), t);
       }
       for (LabNeeds.Name n : LabNeeds.names(s)) {
         if (!(n.value() instanceof String v)) {
@@ -69,7 +79,15 @@ public record WorkerPolicyScope(
       }
     }
     actions.add(WorkerPolicy.SWEEP);
-    return new WorkerPolicyScope(actions, templates, common(names), common(buckets));
+    return new WorkerPolicyScope(actions, templates, common(names), common(buckets), runTime);
+  }
+
+  /** One sentence per stack whose template is known only at run time: what the policy lacks. */
+  public List<String> lacks() {
+    return runTimeTemplates.entrySet().stream().map(e -> "step '" + e.getKey() + "' templateFile '"
+        + e.getValue() + "' is known only at run time, so this policy grants none of the actions"
+        + " its stack's resources need (the whole library's, worker-policy without --definition,"
+        + " covers every template in the definitions directory)").toList();
   }
 
   /**

@@ -46,10 +46,12 @@ class BudgetLimitOfflineTest {
     Path lab = dir.resolve("iam-service-role-lab.yaml");
     Files.writeString(lab, Files.readString(DEFINITIONS.resolve("iam-service-role-lab.yaml"))
         .replace("    pattern: \"[1-9][0-9]*\"\n", ""));
-    CliRun plan = run("plan", lab.toString(), "--lab-id", "lab-1", "-p", "verifyBudgetSeconds=-1");
+    // The worker's definitions directory, where plan reads the stack's template.
+    CliRun plan = run("--definitions", DEFINITIONS.toString(), "plan", lab.toString(), "--lab-id",
+        "lab-1", "-p", "verifyBudgetSeconds=-1");
     assertThat(plan.code()).isEqualTo(1);
     assertThat(plan.err()).contains("step 'verify-no-access' (VerifyAccess): " + REFUSED);
-    assertThat(run("plan", lab.toString(), "--lab-id", "lab-1", "-p", "verifyBudgetSeconds=0")
-        .code()).isZero();
+    assertThat(run("--definitions", DEFINITIONS.toString(), "plan", lab.toString(), "--lab-id",
+        "lab-1", "-p", "verifyBudgetSeconds=0").code()).isZero();
   }
 }

@@ -5,22 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import io.grpc.CallOptions;
-import io.grpc.Channel;
-import io.grpc.ClientCall;
-import io.grpc.ClientInterceptor;
-import io.grpc.MethodDescriptor;
-import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.e2e.Labs;
 import io.labflow.workflows.model.OnFailure;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -110,10 +101,7 @@ class CliContractOfflineTest {
   /** Before, the sentence named no address, leaving a person to guess which one was tried. */
   @Test
   void aTemporalThatDoesNotAnswerIsNamedByItsAddress() throws Exception {
-    String address;
-    try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
-      address = "127.0.0.1:" + closed.getLocalPort();
-    }
+    String address = TemporalCalls.refusing();
     assertThat(listFailsAt(address, Duration.ofSeconds(2))).matches("labflow: cannot reach Temporal at " + java.util.regex.Pattern.quote(address)
         + " \\((UNAVAILABLE|DEADLINE_EXCEEDED)\\); set TEMPORAL_ADDRESS or start the local stack"
         + " with ./scripts/stack up\n");
@@ -125,32 +113,14 @@ class CliContractOfflineTest {
    */
   @Test
   void theFirstCallToTemporalHasTheFirstAnswersDeadline() throws Exception {
-    String address;
-    try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
-      address = "127.0.0.1:" + closed.getLocalPort();
-    }
-    List<String> calls = new CopyOnWriteArrayList<>();
-    ClientInterceptor recorder = new ClientInterceptor() {
-      @Override
-      public <Q, A> ClientCall<Q, A> interceptCall(MethodDescriptor<Q, A> method,
-          CallOptions options, Channel next) {
-        boolean withinFirstAnswer = options.getDeadline() != null && options.getDeadline()
-            .timeRemaining(TimeUnit.MILLISECONDS)
-            <= TemporalConnection.FIRST_ANSWER.toMillis();
-        calls.add(method.getFullMethodName() + (withinFirstAnswer ? " within" : " beyond")
-            + " the first answer's deadline");
-        return next.newCall(method, options);
-      }
-    };
-    LabflowCommand root = new LabflowCommand();
-    root.connector = () -> TemporalConnection.open(
-        b -> b.setTarget(address).setGrpcClientInterceptors(List.of(recorder)));
-    CommandLine cli = Main.newCommandLine(root, CommandLine.defaultFactory());
+    String address = TemporalCalls.refusing();
+    TemporalCalls recorder = new TemporalCalls();
+    CommandLine cli = recorder.commandLine(address, null);
     StringWriter err = new StringWriter();
     cli.setErr(new PrintWriter(err, true));
 
     assertThat(cli.execute("list")).isEqualTo(1);
-    assertThat(calls).containsExactly(
+    assertThat(recorder.calls).containsExactly(
         "temporal.api.workflowservice.v1.WorkflowService/GetSystemInfo within the first answer's"
             + " deadline");
     assertThat(err.toString()).startsWith("labflow: cannot reach Temporal at " + address);
@@ -174,10 +144,7 @@ class CliContractOfflineTest {
 
   /** {@code labflow list} against a Temporal at {@code address}: exit 1; what it printed on stderr. */
   private static String listFailsAt(String address, Duration rpcTimeout) {
-    LabflowCommand root = new LabflowCommand();
-    root.connector = () -> TemporalConnection.open(
-        b -> b.setTarget(address).setRpcTimeout(rpcTimeout));
-    CommandLine cli = Main.newCommandLine(root, CommandLine.defaultFactory());
+    CommandLine cli = new TemporalCalls().commandLine(address, rpcTimeout);
     StringWriter err = new StringWriter();
     cli.setErr(new PrintWriter(err, true));
     assertThat(cli.execute("list")).isEqualTo(1);

@@ -157,23 +157,11 @@ class CliOfflineTest {
 
   @Test
   void aWorkerWithNoAwsRegionSaysSoInOneSentence() {
-    // No region anywhere: no aws.region, no profile file, no EC2 metadata to ask.
-    String region = System.clearProperty("aws.region");
-    System.setProperty("aws.configFile", "/nonexistent/aws-config");
-    System.setProperty("aws.disableEc2Metadata", "true");
-    try {
-      CliRun r = run("worker", "--metrics-port=-1");
+    CliRun r = CliRun.withoutAwsRegion(() -> run("worker", "--metrics-port=-1"));
 
-      assertThat(r.code()).as(r.all()).isEqualTo(1);
-      assertThat(r.err()).as(r.all()).isEqualTo("labflow: no AWS region: set AWS_REGION, or a"
-          + " region in the profile AWS_PROFILE names (default: default) in ~/.aws/config\n");
-    } finally {
-      System.clearProperty("aws.configFile");
-      System.clearProperty("aws.disableEc2Metadata");
-      if (region != null) {
-        System.setProperty("aws.region", region);
-      }
-    }
+    assertThat(r.code()).as(r.all()).isEqualTo(1);
+    assertThat(r.err()).as(r.all()).isEqualTo("labflow: no AWS region: set AWS_REGION, or a"
+        + " region in the profile AWS_PROFILE names (default: default) in ~/.aws/config\n");
   }
 
   @Test

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 class InputSafetyOfflineTest {
 
   private static final Path LAB = Tools.repoRoot().resolve("definitions/iam-service-role-lab.yaml");
+  /** The worker's definitions directory, where plan reads the stack's template. */
+  private static final String DEFINITIONS = LAB.getParent().toString();
   /** 41 characters: the longest lab id. */
   private static final String LONG_ID = "a" + "b".repeat(40);
   /** 31 characters: the longest bucket prefix the lab's pattern allows; with the id, 73. */
@@ -50,7 +52,7 @@ class InputSafetyOfflineTest {
   @Test
   void planPrintsTheTrustPolicyWithTheGivenPrincipal() {
     CliRun r =
-        run("plan", LAB.toString(), "--lab-id", "lab-1", "-p",
+        run("--definitions", DEFINITIONS, "plan", LAB.toString(), "--lab-id", "lab-1", "-p",
             "trustedPrincipalArn=arn:aws:iam::123456789012:role/labflow-worker");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out())
@@ -67,7 +69,7 @@ class InputSafetyOfflineTest {
     String text = Files.readString(LAB).replace("    format: arn\n    arnTypes: [role, user]\n", "");
     Path file = dir.resolve("iam-service-role-lab.yaml");
     Files.writeString(file, text);
-    CliRun r = run("plan", file.toString(), "--lab-id", "lab-1");
+    CliRun r = run("--definitions", DEFINITIONS, "plan", file.toString(), "--lab-id", "lab-1");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out())
         .contains("! UNCHECKED: trustedPrincipalArn comes from parameter 'trustedPrincipalArn',"

@@ -83,24 +83,40 @@ class PlanSourcesTest {
    */
   @Test
   void aTemplateNamedByTheLabIdIsCountedOnlyWithALabId(@TempDir Path dir) throws Exception {
-    String text = Files.readString(Lab.parameterisedTemplateDefinition(dir));
+    Path perLab = Lab.perLabTemplateDefinition(dir);
     Files.copy(dir.resolve("templates/env.yaml"), dir.resolve("templates/lab-1.yaml"));
-    Path perLab = Files.writeString(dir.resolve("per-lab.yaml"),
-        text.replace("templates/${params.template}", "templates/${lab.labId}.yaml"));
 
     CliRun without = CliRun.run("--definitions", dir.toString(), "plan", perLab.toString());
     CliRun with = CliRun.run("--definitions", dir.toString(), "plan", perLab.toString(),
         "--lab-id", "lab-1");
 
     assertThat(without.code()).as(without.all()).isZero();
-    assertThat(without.out()).contains("AWS quotas: this definition creates nothing that counts"
-        + " against one labflow checks\n"
+    // One true thing: before, "this definition creates nothing that counts" came first.
+    assertThat(without.out()).contains("\nAWS quotas:\n"
         + "  not counted: step 'stack' templateFile 'templates/${lab.labId}.yaml' names the lab"
         + " id, so what its stack counts is known only at run time (plan with --lab-id to count"
-        + " it)\n");
+        + " it)\n\n").doesNotContain("creates nothing");
     assertThat(with.out()).contains("AWS quotas:\n"
         + "  L-F678F1CE (VPCs per Region): 1 per lab\n"
         + "  L-A4707A72 (Internet gateways per Region): 1 per lab\n")
         .doesNotContain("not counted");
+  }
+
+  /**
+   * A template a run's preflight cannot read is said, as validate says it, and the plan is a
+   * refusal: before, plan counted its stack as nothing, in silence.
+   */
+  @Test
+  void aTemplateThatCannotBeReadIsSaidNotCountedAsNothing(@TempDir Path dir) throws Exception {
+    Path perLab = Lab.perLabTemplateDefinition(dir);
+
+    CliRun r = CliRun.run("--definitions", dir.toString(), "plan", perLab.toString(),
+        "--lab-id", "lab-2");
+
+    assertThat(r.code()).as(r.all()).isEqualTo(1);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).isEqualTo(perLab + ": step 'stack' with.templateFile: templateFile"
+        + " 'templates/lab-2.yaml': cannot read " + dir.resolve("templates/lab-2.yaml") + "\n"
+        + "A run with these values would fail before creating anything.\n");
   }
 }

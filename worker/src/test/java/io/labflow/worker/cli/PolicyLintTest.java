@@ -100,7 +100,9 @@ class PolicyLintTest {
 
   /** The permission and trust policies {@code plan} prints for one definition file. */
   static Map<String, String> planned(Path definition, List<String> extra) throws IOException {
-    List<String> args = new ArrayList<>(List.of("plan", definition.toString(), "--lab-id", "lab-lint"));
+    // The definitions directory the worker reads the stacks' templates from, as plan does.
+    List<String> args = new ArrayList<>(List.of("--definitions", definition.getParent().toString(),
+        "plan", definition.toString(), "--lab-id", "lab-lint"));
     args.addAll(extra);
     CommandLine cli = Main.newCommandLine();
     StringWriter out = new StringWriter();

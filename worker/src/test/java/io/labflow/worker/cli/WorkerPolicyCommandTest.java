@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.labflow.worker.e2e.Labs;
+import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.Tools;
+import io.labflow.worker.e2e.Labs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -116,6 +117,40 @@ class WorkerPolicyCommandTest {
     assertThat(r.out()).isEmpty();
     assertThat(r.err()).contains(lab + ": templateFile '../outside.yaml' leaves the definitions"
         + " directory " + definitions);
+  }
+
+  /**
+   * A template named by a parameter is read with its default, as plan counts it; before, the
+   * templateFile was read as written, and the valid definition refused.
+   */
+  @Test
+  void aTemplateNamedByAParameterIsReadWithItsDefault(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("env-default.yaml"), Files.readString(
+        Lab.parameterisedTemplateDefinition(dir)).replace("name: param-template",
+            "name: env-default").replace("{type: string}", "{type: string, default: env.yaml}"));
+    CliRun r = run("--definitions", dir.toString(), "worker-policy", "--definition",
+        file.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).doesNotContain("known only at run time");
+    assertThat(actions(r.out())).contains("ec2:CreateVpc", "ec2:RunInstances");
+  }
+
+  /**
+   * A template named by the lab id is known only at run time: the policy is printed, and what it
+   * lacks is said; before, the valid definition was refused.
+   */
+  @Test
+  void aTemplateNamedByTheLabIdIsSaidToBeKnownOnlyAtRunTime(@TempDir Path dir) throws Exception {
+    Path file = Lab.perLabTemplateDefinition(dir);
+    CliRun r = run("--definitions", dir.toString(), "worker-policy", "--definition",
+        file.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).isEqualTo(file + ": step 'stack' templateFile 'templates/${lab.labId}.yaml'"
+        + " is known only at run time, so this policy grants none of the actions its stack's"
+        + " resources need (the whole library's, worker-policy without --definition, covers every"
+        + " template in the definitions directory).\n");
+    assertThat(actions(r.out())).contains("cloudformation:CreateStack")
+        .doesNotContain("ec2:CreateVpc");
   }
 
   @Test

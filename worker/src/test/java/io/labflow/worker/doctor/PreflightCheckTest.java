@@ -32,7 +32,8 @@ class PreflightCheckTest {
 
   private static List<Row> siteRows(String source) {
     return PreflightCheck.rows(new Doctor(Tools.repoRoot().resolve("definitions"), "labflow",
-        "{\"verifyMethod\":}", source, Map.of(), null, null, List.of(), "not asked in this test"));
+        "{\"verifyMethod\":}", source, Map.of(), null, null, List.of(), "not asked in this test",
+        null));
   }
 
   @Test
