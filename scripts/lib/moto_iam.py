@@ -9,7 +9,8 @@ authenticated the caller, a user or an assumed role, and can list its policies) 
 labflow). moto_iam_requests.py builds each request's action(s), resource ARN(s) and condition
 context; moto_iam_simulate.py answers `iam:SimulatePrincipalPolicy` with the same evaluator.
 A principal with a permissions boundary (a role's `PermissionsBoundary`, which moto stores but never
-applies) is evaluated with it, and a session of a role deleted since it was issued is refused.
+applies) is evaluated with it, and a session of a role deleted since it was issued is refused (with
+the time model, once the deletion has propagated: moto_time.deleted_role).
 
 `sts:AssumeRole` is held to AWS's session bounds: at most one hour when the caller is itself a role
 session (role chaining), else at most the role's MaxSessionDuration (`ValidationError`, AWS's
@@ -182,7 +183,9 @@ def check_action_permitted(self, resource):
     principal = _principal(self._access_key)
     if principal is None:  # a session of a role deleted since: AWS refuses it
         _deny(self, authorizations[0][0], authorizations[0][1], "ImplicitlyDenied")
-    policies = policy_documents(principal, self._access_key.collect_policies())
+    # A deleted role (moto_time keeps it while its deletion propagates) has no policies of its own
+    # left: what it acts with is what policy_documents still sees of them.
+    policies = policy_documents(principal, _quietly(self._access_key.collect_policies) or [])
     boundaries = boundary_documents(principal)
     for action, arn, context in authorizations:
         answer = evaluate(self._access_key.arn, self.account_id, policies, action, arn, context, boundaries)
@@ -217,9 +220,11 @@ def _session_too_long(iam_request, role_arn):
 
 
 def _principal(key):
-    """The caller's user, or its session's role; None for a session whose role was deleted."""
+    """The caller's user, or its session's role; None for a session whose role was deleted (with
+    the time model, PROPAGATION_S ago or more)."""
     if isinstance(key, AssumedRoleAccessKey):
-        return _quietly(lambda: key.backend.get_role(key._owner_role_name))
+        return (_quietly(lambda: key.backend.get_role(key._owner_role_name))
+                or moto_time.deleted_role(key.backend, key._owner_role_name))
     return key.backend.get_user(key._owner_user_name)
 
 

@@ -17,7 +17,10 @@ a tenth of it) every duration below takes F times its AWS figure:
   (AssociateIamInstanceProfile answers InvalidParameterValue "Invalid IAM Instance Profile name");
 - a policy change (a new default version, an attached or detached managed policy) is not seen by
   the IAM evaluator (requests, SimulatePrincipalPolicy; moto_iam.policy_documents asks
-  `as_propagated`) for PROPAGATION_S: it decides with the default version and attachments of before.
+  `as_propagated`) for PROPAGATION_S: it decides with the default version and attachments of before;
+- a deleted role's sessions keep acting for PROPAGATION_S after its deletion (moto_iam._principal
+  asks `deleted_role`), with its policies as the evaluator saw them (a policy detached just before
+  the deletion still counts for PROPAGATION_S after the detach); then they are refused.
 
 Figures and sources: docs/aws.md, "Quotas, rate limits and time in the local stack".
 """
@@ -35,7 +38,7 @@ from moto.core.utils import utcnow
 from moto.ec2.exceptions import EC2ClientError
 from moto.ec2.models.iam_instance_profile import IamInstanceProfileAssociationBackend
 from moto.ec2.models.instances import Instance, InstanceState
-from moto.iam.models import ManagedPolicy, Policy, iam_backends
+from moto.iam.models import IAMBackend, ManagedPolicy, Policy, iam_backends
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.sts.models import STSBackend
 
@@ -44,6 +47,7 @@ CREATE_S, DELETE_S, STALL_S, PENDING_S, PROPAGATION_S = 150, 90, 300, 17, 10
 _settings = {"scale": 0.0}
 _stalls = {"p": 0.1, "rng": random.Random(1)}
 _deleting = {}  # stack id -> (its backend, moto's delete_stack, when its deletion is done)
+_deleted_roles = {}  # (account, partition, role name) -> (the deleted role, until when its sessions act)
 _IN_CREATION = ("CREATE_COMPLETE", "ROLLBACK_IN_PROGRESS", "ROLLBACK_COMPLETE", "ROLLBACK_FAILED")
 
 
@@ -226,6 +230,21 @@ def _attachment_later(original):
     return change
 
 
+def _role_acts_later(original):
+    def delete_role(self, role_name):
+        role = self.get_role(role_name)
+        original(self, role_name)
+        _deleted_roles[(self.account_id, self.partition, role_name)] = (
+            role, time.monotonic() + _seconds(PROPAGATION_S))
+    return delete_role
+
+
+def deleted_role(backend, role_name):
+    """The role of this name deleted less than PROPAGATION_S ago (its sessions still act), else None."""
+    role, until = _deleted_roles.get((backend.account_id, backend.partition, role_name), (None, 0))
+    return role if time.monotonic() < until else None
+
+
 def install(lock, scale=None, stalls=None):
     """Runs AWS's time as LABFLOW_AWS_TIME_SCALE asks; does nothing when it is unset or empty.
 
@@ -243,7 +262,7 @@ def install(lock, scale=None, stalls=None):
                       (IamInstanceProfileAssociationBackend, "associate_iam_instance_profile"),
                       (IamInstanceProfileAssociationBackend, "replace_iam_instance_profile_association"),
                       (Policy, "update_default_version"), (ManagedPolicy, "attach_to"),
-                      (ManagedPolicy, "detach_from")):
+                      (ManagedPolicy, "detach_from"), (IAMBackend, "delete_role")):
         if name not in cls.__dict__:
             sys.exit(f"moto moved {cls.__name__}.{name}: review scripts/lib/moto_time.py")
     if "status" in Stack.__dict__ or "_state" in Instance.__dict__:
@@ -264,13 +283,15 @@ def install(lock, scale=None, stalls=None):
     Policy.update_default_version = _default_version_later(Policy.update_default_version)
     for name in ("attach_to", "detach_from"):
         setattr(ManagedPolicy, name, _attachment_later(ManagedPolicy.__dict__[name]))
+    IAMBackend.delete_role = _role_acts_later(IAMBackend.delete_role)
 
     dispatch = DomainDispatcherApplication.__call__
 
     def on_time(self, environ, start_response):
         if environ.get("PATH_INFO") == "/moto-api/reset":
             with lock:
-                _deleting.clear()  # those stacks are gone with their backends
+                _deleting.clear()  # those stacks and roles are gone with their backends
+                _deleted_roles.clear()
         if _deleting:
             with lock:
                 _finish_deletes()

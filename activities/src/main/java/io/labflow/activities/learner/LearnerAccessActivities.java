@@ -34,10 +34,13 @@ public interface LearnerAccessActivities {
   LearnerAccessOutput createLearnerAccess(CreateLearnerAccessInput input);
 
   /**
-   * The compensation of CreateLearnerAccess: deletes the learner role first (its sessions stop
-   * working) and its policy, then what the learner made under the lab's names that was created at or after
-   * {@code notBefore} and carries no other lab's tag (taken as the lab's, then deleted as the
-   * lab's own resources are), then the boundary. Idempotent; never touches anything else.
+   * The compensation of CreateLearnerAccess, in three parts, each only when its fields are given:
+   * the revoke ({@code learnerRoleName}: the learner role and its policy), the take (what the
+   * learner made under {@code roleName}, {@code policyName}, {@code instanceProfileName} at or
+   * after {@code notBefore}, carrying no other lab's tag: tagged as the lab's, then deleted as the
+   * lab's own resources are), then the boundary. On AWS a deleted role's sessions act for seconds:
+   * a definition takes in an undo that runs well after the revoke's. Idempotent; never touches
+   * anything else.
    */
   @ActivityMethod(name = "DeleteLearnerAccess")
   DeleteLearnerAccessOutput deleteLearnerAccess(DeleteLearnerAccessInput input);
@@ -94,16 +97,16 @@ public interface LearnerAccessActivities {
    * Input of DeleteLearnerAccess: the learner access to remove, and the names under which the
    * learner worked ({@code roleName}, {@code policyName}, {@code instanceProfileName}, the
    * profile's association with {@code instanceId}). {@code notBefore} (ISO-8601 instant, the lab's
-   * start): what was created earlier is never touched.
+   * start, required with any of those names): what was created earlier is never touched.
    */
   record DeleteLearnerAccessInput(
       String labId,
-      String learnerRoleName,
-      String boundaryPolicyName,
-      String notBefore,
-      String roleName,
-      String policyName,
-      String instanceProfileName,
+      @Nullable String learnerRoleName,
+      @Nullable String boundaryPolicyName,
+      @Nullable String notBefore,
+      @Nullable String roleName,
+      @Nullable String policyName,
+      @Nullable String instanceProfileName,
       @Nullable String instanceId) {}
 
   /**

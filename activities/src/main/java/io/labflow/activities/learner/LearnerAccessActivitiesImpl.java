@@ -75,17 +75,22 @@ public record LearnerAccessActivitiesImpl(IamEntities entities, RoleActivitiesIm
   @Override
   public DeleteLearnerAccessOutput deleteLearnerAccess(DeleteLearnerAccessInput in) {
     String labId = in.labId();
-    Instant notBefore = notBefore(in.notBefore(), "DeleteLearnerAccess");
     String profileName = in.instanceProfileName();
+    boolean takes = given(profileName) || given(in.roleName()) || given(in.policyName());
+    Instant notBefore = takes ? notBefore(
+        Inputs.require(in.notBefore(), "notBefore", "DeleteLearnerAccess"), "DeleteLearnerAccess")
+        : null;
     List<DeleteOutput> deletes = new ArrayList<>();
     List<String> untouched = new ArrayList<>();
-    // First the learner's sessions: nothing the learner does can race the cleanup after this.
-    deletes.add(roles.deleteOwned(in.learnerRoleName(), labId));
-    deletes.add(policies.deleteOwned(entities.policyArn(in.learnerRoleName()), labId));
-    boolean profile = take(profile(profileName), labId, notBefore, untouched);
-    boolean role = take(role(in.roleName()), labId, notBefore, untouched);
-    boolean policy = take(policy(in.policyName()), labId, notBefore, untouched);
-    if (profile && in.instanceId() != null && !in.instanceId().isBlank()) {
+    // First the learner's sessions; on AWS they still act until the deletion has propagated.
+    if (given(in.learnerRoleName())) {
+      deletes.add(roles.deleteOwned(in.learnerRoleName(), labId));
+      deletes.add(policies.deleteOwned(entities.policyArn(in.learnerRoleName()), labId));
+    }
+    boolean profile = take(profileName, this::profile, labId, notBefore, untouched);
+    boolean role = take(in.roleName(), this::role, labId, notBefore, untouched);
+    boolean policy = take(in.policyName(), this::policy, labId, notBefore, untouched);
+    if (profile && given(in.instanceId())) {
       deletes.add(instances.disassociate(in.instanceId(), profileName, labId));
     }
     if (role) {
@@ -97,7 +102,9 @@ public record LearnerAccessActivitiesImpl(IamEntities entities, RoleActivitiesIm
     if (policy) {
       deletes.add(policies.deleteOwned(entities.policyArn(in.policyName()), labId));
     }
-    deletes.add(policies.deleteOwned(entities.policyArn(in.boundaryPolicyName()), labId));
+    if (given(in.boundaryPolicyName())) {
+      deletes.add(policies.deleteOwned(entities.policyArn(in.boundaryPolicyName()), labId));
+    }
     List<String> deleted =
         deletes.stream().filter(DeleteOutput::deleted).map(DeleteOutput::resource).toList();
     log.info("lab {}: learner access removed; deleted {}, left {}", labId, deleted, untouched);
@@ -171,12 +178,18 @@ public record LearnerAccessActivitiesImpl(IamEntities entities, RoleActivitiesIm
   }
 
   /**
-   * Whether the entity is the lab's to delete (tagged as the lab's first when the learner left it
-   * untagged); when it is not, {@code untouched} gets why.
+   * Whether the entity of this name (none when no name is given) is the lab's to delete (tagged as
+   * the lab's first when the learner left it untagged); when it is not, {@code untouched} gets why.
    */
-  private boolean take(
-      Optional<Entity> found, String labId, Instant notBefore, List<String> untouched) {
+  private boolean take(String name, Function<String, Optional<Entity>> find, String labId,
+      Instant notBefore, List<String> untouched) {
+    Optional<Entity> found = given(name) ? find.apply(name) : Optional.empty();
     return found.isPresent() && claim(found.get(), labId, notBefore, untouched::add) != null;
+  }
+
+  /** Whether an optional input field is given (blank is absent). */
+  private static boolean given(String field) {
+    return Inputs.orDefault(field, null) != null;
   }
 
   /**

@@ -46,16 +46,21 @@ class CheckAccessPropagationOnMotoTest {
 
   @BeforeEach
   void asAdministrator() throws Exception {
-    MotoProcess.Admin admin = moto.process().enforceIamWithAdmin("labflow-admin");
-    System.setProperty("aws.endpointUrl", moto.process().endpoint());
-    System.setProperty("aws.region", MotoProcess.REGION);
-    System.setProperty("aws.accessKeyId", admin.accessKeyId());
-    System.setProperty("aws.secretAccessKey", admin.secretAccessKey());
-    lab = new Lab();
+    lab = asAdministrator(moto, moto.process().enforceIamWithAdmin("labflow-admin"));
     iam = lab.clients.iam();
     checks = lab.stub(LearnerCheckActivities.class);
     iam.createRole(b -> b.roleName(ROLE)
         .assumeRolePolicyDocument(PolicyDocuments.trustPolicy("ec2.amazonaws.com", null)));
+  }
+
+  /** The step library on this moto (a time model's own), as its administrator. */
+  static Lab asAdministrator(MotoWithLimits moto, MotoProcess.Admin admin) {
+    System.setProperty("aws.endpointUrl", moto.process().endpoint());
+    System.setProperty("aws.region", MotoProcess.REGION);
+    System.setProperty("aws.accessKeyId", admin.accessKeyId());
+    System.setProperty("aws.secretAccessKey", admin.secretAccessKey());
+    System.clearProperty("aws.sessionToken");
+    return new Lab();
   }
 
   @AfterEach

@@ -70,27 +70,15 @@ class MotoTimeTest {
     var adminKeys = AwsBasicCredentials.create(admin.accessKeyId(), admin.secretAccessKey());
     try (IamClient iam = moto.noRetry(IamClient.builder().region(Region.AWS_GLOBAL), adminKeys);
         StsClient sts = moto.noRetry(StsClient.builder(), adminKeys)) {
-      String role = iam.createRole(b -> b.roleName("switching").assumeRolePolicyDocument(
-          "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
-              + "\"Principal\":{\"AWS\":\"" + admin.arn() + "\"},\"Action\":\"sts:AssumeRole\"}]}"))
-          .role().arn();
-      String policy = iam.createPolicy(b -> b.policyName("switching").policyDocument(allow("ec2:DescribeVpcs")))
-          .policy().arn();
-      iam.attachRolePolicy(b -> b.roleName("switching").policyArn(policy));
+      Made made = roleWithPolicy(iam, admin, "switching", "ec2:DescribeVpcs");
+      String role = made.role();
+      String policy = made.policy();
       Supplier<String> vpcs = () -> simulated(iam, role, "ec2:DescribeVpcs");
       Supplier<String> subnets = () -> simulated(iam, role, "ec2:DescribeSubnets");
       assertThat(vpcs.get()).as("right after AttachRolePolicy").isEqualTo("implicitDeny");
       assertThat(MotoWithLimits.after(vpcs, d -> d.equals("implicitDeny"))).isEqualTo("allowed");
 
-      var session = MotoWithLimits.after(() -> {
-        try {
-          return sts.assumeRole(b -> b.roleArn(role).roleSessionName("s")).credentials();
-        } catch (AwsServiceException notYet) {
-          return null;
-        }
-      }, c -> c == null);
-      try (Ec2Client ec2 = moto.noRetry(Ec2Client.builder(), AwsSessionCredentials.create(
-          session.accessKeyId(), session.secretAccessKey(), session.sessionToken()))) {
+      try (Ec2Client ec2 = session(sts, role)) {
         iam.createPolicyVersion(b -> b.policyArn(policy).setAsDefault(true)
             .policyDocument(allow("ec2:DescribeSubnets")));
 
@@ -107,6 +95,63 @@ class MotoTimeTest {
             .awsErrorDetails().errorCode()).isEqualTo("UnauthorizedOperation");
       }
     }
+  }
+
+  @Test
+  void aDeletedRolesSessionActsUntilTheDeletionPropagatesThenIsRefused() throws Exception {
+    MotoProcess.Admin admin = moto.process().enforceIamWithAdmin("admin");
+    var adminKeys = AwsBasicCredentials.create(admin.accessKeyId(), admin.secretAccessKey());
+    try (IamClient iam = moto.noRetry(IamClient.builder().region(Region.AWS_GLOBAL), adminKeys);
+        StsClient sts = moto.noRetry(StsClient.builder(), adminKeys)) {
+      Made made = roleWithPolicy(iam, admin, "leaving", "ec2:DescribeVpcs");
+      try (Ec2Client ec2 = session(sts, made.role())) {
+        Supplier<String> answer = () -> {
+          try {
+            return "vpcs: " + ec2.describeVpcs().vpcs().size();
+          } catch (AwsServiceException e) {
+            return e.awsErrorDetails().errorCode();
+          }
+        };
+        assertThat(MotoWithLimits.after(answer, a -> !a.startsWith("vpcs")))
+            .as("once the attachment is in effect").startsWith("vpcs");
+        // As DeleteRole's undo does: detach, then delete.
+        iam.detachRolePolicy(b -> b.roleName("leaving").policyArn(made.policy()));
+        iam.deleteRole(b -> b.roleName("leaving"));
+
+        assertThat(answer.get()).as("right after DeleteRole").startsWith("vpcs");
+        assertThat(MotoWithLimits.after(answer, a -> a.startsWith("vpcs")))
+            .isEqualTo("UnauthorizedOperation");
+        assertThat(answer.get()).as("and from then on").isEqualTo("UnauthorizedOperation");
+      }
+    }
+  }
+
+  private record Made(String role, String policy) {}
+
+  /** A role the administrator may assume, with a managed policy of its name allowing the action. */
+  private static Made roleWithPolicy(
+      IamClient iam, MotoProcess.Admin admin, String name, String action) {
+    String role = iam.createRole(b -> b.roleName(name).assumeRolePolicyDocument(
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+            + "\"Principal\":{\"AWS\":\"" + admin.arn() + "\"},\"Action\":\"sts:AssumeRole\"}]}"))
+        .role().arn();
+    String policy = iam.createPolicy(b -> b.policyName(name).policyDocument(allow(action)))
+        .policy().arn();
+    iam.attachRolePolicy(b -> b.roleName(name).policyArn(policy));
+    return new Made(role, policy);
+  }
+
+  /** EC2 as a session of the role, once the role may be assumed. */
+  private static Ec2Client session(StsClient sts, String role) throws InterruptedException {
+    var c = MotoWithLimits.after(() -> {
+      try {
+        return sts.assumeRole(b -> b.roleArn(role).roleSessionName("s")).credentials();
+      } catch (AwsServiceException notYet) {
+        return null;
+      }
+    }, x -> x == null);
+    return moto.noRetry(Ec2Client.builder(),
+        AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken()));
   }
 
   private static String allow(String action) {

@@ -38,7 +38,8 @@ class TaskDefinitionsTest {
     Path file = Path.of("../definitions/iam-service-role-challenge.yaml");
     Definition d = load(file.getFileName().toString(), Files.readString(file));
 
-    assertThat(d.steps()).extracting(Step::id).containsExactly("create-stack", "learner-access");
+    assertThat(d.steps()).extracting(Step::id)
+        .containsExactly("learner-leftovers", "create-stack", "learner-access");
     assertThat(d.tasks())
         .extracting(Task::id)
         .containsExactly(
