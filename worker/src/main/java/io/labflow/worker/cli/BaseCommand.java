@@ -148,10 +148,13 @@ abstract class BaseCommand implements Callable<Integer> {
     void close() throws InterruptedException;
   }
 
+  /** The JVM shuts down (Ctrl-C, SIGTERM): a hook said its sentence, which is the last word. */
+  static final class Stopped extends InterruptedException {}
+
   /**
    * Runs {@code stopped} when Ctrl-C or SIGTERM ends the command before the returned hook is
    * closed, or at once when it already has. Once the JVM shuts down, making or closing the hook
-   * throws InterruptedException, which Main does not print: {@code stopped} has the last word.
+   * throws {@link Stopped}, which Main does not print: {@code stopped} has the last word.
    */
   Hook onStop(Runnable stopped) throws InterruptedException {
     Thread hook = new Thread(() -> {
@@ -171,7 +174,7 @@ abstract class BaseCommand implements Callable<Integer> {
     try {
       hooks.accept(hook);
     } catch (IllegalStateException shuttingDown) {
-      throw new InterruptedException("stopped");
+      throw new Stopped();
     }
   }
 
