@@ -129,13 +129,14 @@ abstract class BaseCommand implements Callable<Integer> {
    * Follows the lab's run as {@link LabFollower#follow} does until it closes, is {@code done} or
    * {@code timeout} has passed, then prints its status.
    */
-  LabFollower.Outcome follow(String labId, String runId, Duration timeout,
+  LabFollower.Outcome follow(String labId, String runId, LabStatus since, Duration timeout,
       Predicate<LabStatus> done) throws InterruptedException {
     LabFollower.Outcome outcome;
     // Ctrl-C ends the command, not the lab, which a person could not tell from silence.
     try (Hook stop = onStop(() -> out().printf("%nStopped following lab %s; it goes on: labflow"
         + " status %1$s, or labflow teardown %1$s%n", labId))) {
-      outcome = new LabFollower(connect(), out(), poll).follow(labId, runId, timeout, done);
+      outcome =
+          new LabFollower(connect(), out(), poll).follow(labId, runId, since, timeout, done);
     }
     out().println();
     outcome.status().ifPresent(s -> StatusPrinter.print(s, out()));

@@ -111,7 +111,7 @@ final class TestCommand extends BaseCommand {
     out().println("Waiting up to " + Durations.format(liveWithin) + " for lab " + labId
         + " to be LIVE (its provisioning steps)...");
     LabFollower.Outcome o = new LabFollower(connect(), out(), poll)
-        .follow(labId, runId, liveWithin, LabFollower.LIVE_OR_PAUSED);
+        .follow(labId, runId, null, liveWithin, LabFollower.LIVE_OR_PAUSED);
     if (o.closed() || o.state() != LabState.LIVE) {
       deviation("lab " + labId + " did not become LIVE within " + Durations.format(liveWithin)
           + " (" + (o.closed() ? "its run closed " : "") + o.state() + ")");
@@ -190,7 +190,7 @@ final class TestCommand extends BaseCommand {
       recordTeardown(labId);
     }
     LabFollower.Outcome o =
-        new LabFollower(connect(), out(), poll).follow(labId, runId, downWithin, s -> false);
+        new LabFollower(connect(), out(), poll).follow(labId, runId, null, downWithin, s -> false);
     if (!o.closed() || (o.state() != LabState.TORN_DOWN && o.state() != LabState.ROLLED_BACK)) {
       deviation("lab " + labId + " did not end TORN_DOWN within " + Durations.format(downWithin)
           + " (" + (o.closed() ? "its run closed " : "still ") + o.state() + ")");

@@ -164,6 +164,32 @@ class FollowCommandsTest {
   }
 
   /**
+   * A switch done before the follow's first read: its step is a follow line, once, and no step
+   * done before the switch is (before: the step showed only in the final table, the follower
+   * taking the steps of its first read as not news). Again the other way: its step, done anew
+   * with another policy version, is news again.
+   */
+  @Test
+  void aSwitchDoneBeforeTheFirstReadIsFollowedStepByStep() {
+    server.startLab("quick-switch-1");
+
+    DoubleLabServer.Result there =
+        server.labflow("switch-variant", "quick-switch-1", "read-write");
+    DoubleLabServer.Result back = server.labflow("switch-variant", "quick-switch-1", "default");
+
+    assertThat(there.code()).as(there.all()).isZero();
+    assertThat(there.out()).as(there.all()).startsWith("Switching lab quick-switch-1 to variant"
+        + " read-write...\n  DONE         update-policy (CreatePolicyVersion) versionId=v2\n"
+        + "lab quick-switch-1: LIVE\n\n");
+    assertThat(back.code()).as(back.all()).isZero();
+    assertThat(back.out()).as(back.all()).startsWith("Switching lab quick-switch-1 to variant"
+        + " default...\n  DONE         update-policy (CreatePolicyVersion) versionId=v3\n"
+        + "lab quick-switch-1: LIVE\n\n");
+    assertThat(there.out() + back.out()).as(there.all() + back.all())
+        .doesNotContain("stack (CreateStack)");
+  }
+
+  /**
    * A worker polled within the last 70 s but none takes the teardown: recorded, said as it is
    * (before: `no worker polls task queue Q (none in the last 70 s)`, which was not so).
    */
