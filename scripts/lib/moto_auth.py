@@ -15,8 +15,16 @@ and authorized. Who the worker is, by LABFLOW_WORKER_AS:
 
 Prints shell exports: the keys (moto-generated, valid only on this moto server; moto does not
 expire a session) and the ARN the lab's role must trust for the probe.
+
+install(), called by moto_server.py, makes moto refuse credentials as AWS does. moto 5.2.1 answers
+an unknown access key id (InvalidClientTokenId) and a wrong secret (SignatureDoesNotMatch) with
+<ErrorResponse><Errors><Error>, a shape the AWS SDK for Java does not read: a 403 without an error
+code, which reads as a missing permission. AWS answers the query APIs (IAM, STS, CloudFormation)
+in their own shape, EC2 with AuthFailure (401) in its own, and the JSON APIs (Service Quotas) with
+UnrecognizedClientException and InvalidSignatureException; S3's answers are already right.
 """
 import glob
+import inspect
 import json
 import os
 import re
@@ -24,6 +32,8 @@ import sys
 import urllib.request
 
 import boto3
+from moto.core.exceptions import _RESTError
+from moto.iam.access_control import IAMRequest
 
 WORKER_AS = ("admin", "policy")
 ADMIN_POLICY = json.dumps(
@@ -72,6 +82,49 @@ def shipped_policy_role(endpoint, admin_arn, key_id, secret):
     creds = session.client("sts", endpoint_url=endpoint).assume_role(
         RoleArn=role_arn, RoleSessionName="labflow-worker", DurationSeconds=43200)["Credentials"]
     return role_arn, creds
+
+
+class _Refused(_RESTError):
+    """Refused credentials in the shape of the request's protocol."""
+
+    def __init__(self, request, query_code, json_code, message):
+        super().__init__(query_code, message)
+        if request._service == "ec2":
+            self.code, self.error_type = 401, "AuthFailure"
+            self.description = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error>"
+                                "<Code>AuthFailure</Code><Message>AWS was not able to validate the provided"
+                                " access credentials</Message></Error></Errors>"
+                                "<RequestID>labflow-moto-auth</RequestID></Response>")
+        elif "X-Amz-Target" in request._headers:
+            self.code, self.error_type = 400, json_code
+            self.description = json.dumps({"__type": json_code, "message": message})
+            self.content_type = "application/x-amz-json-1.1"
+        else:
+            self.code = 403
+            self.description = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ErrorResponse><Error>"
+                                f"<Type>Sender</Type><Code>{query_code}</Code><Message>{message}</Message>"
+                                "</Error><RequestId>labflow-moto-auth</RequestId></ErrorResponse>")
+
+
+def _unknown_key(request, _reason):
+    raise _Refused(request, "InvalidClientTokenId", "UnrecognizedClientException",
+                   "The security token included in the request is invalid.")
+
+
+def _wrong_signature(request):
+    raise _Refused(request, "SignatureDoesNotMatch", "InvalidSignatureException",
+                   "The request signature we calculated does not match the signature you provided."
+                   " Check your AWS Secret Access Key and signing method.")
+
+
+def install():
+    """Refused credentials answered as AWS answers them (module docstring)."""
+    for method, raises in ((IAMRequest._raise_invalid_access_key, "InvalidClientTokenIdError()"),
+                           (IAMRequest._raise_signature_does_not_match, "SignatureDoesNotMatchError()")):
+        if raises not in inspect.getsource(method):
+            sys.exit(f"moto changed IAMRequest.{method.__name__}: review scripts/lib/moto_auth.py")
+    IAMRequest._raise_invalid_access_key = _unknown_key
+    IAMRequest._raise_signature_does_not_match = _wrong_signature
 
 
 def main(endpoint):

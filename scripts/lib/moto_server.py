@@ -78,6 +78,7 @@ from moto.ec2.utils import EC2_PREFIX_TO_RESOURCE, get_prefix
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.server import main
 
+import moto_auth
 import moto_iam
 import moto_quotas
 import moto_rates
@@ -431,4 +432,5 @@ if __name__ == "__main__":
         _self_check()
         sys.exit(0)
     moto_iam.activate()
+    moto_auth.install()
     sys.exit(main(sys.argv[1:]))

@@ -63,7 +63,7 @@ public final class AwsFailures {
   /** Codes of credentials AWS refused (unknown key, bad signature, expired token), any status. */
   private static final Set<String> REFUSED_CREDENTIALS = Set.of("AuthFailure",
       "InvalidClientTokenId", "InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken",
-      "ExpiredTokenException", "UnrecognizedClientException");
+      "ExpiredTokenException", "UnrecognizedClientException", "InvalidSignatureException");
   /**
    * Codes saying the endpoint does not know or implement the operation (query APIs answer {@code
    * InvalidAction}, JSON APIs {@code UnknownOperationException}, S3 {@code NotImplemented}).

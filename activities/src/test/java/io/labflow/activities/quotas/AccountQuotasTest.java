@@ -48,7 +48,8 @@ class AccountQuotasTest {
   /** Before, credentials AWS refused were reported as a missing ec2:DescribeVpcs permission. */
   @ParameterizedTest
   @CsvSource({"401, AuthFailure", "403, InvalidClientTokenId", "403, SignatureDoesNotMatch",
-      "400, ExpiredToken", "400, UnrecognizedClientException", "401, ''"})
+      "400, ExpiredToken", "400, UnrecognizedClientException", "400, InvalidSignatureException",
+      "401, ''"})
   void refusedCredentialsAreNamedAsSuchNotAsAMissingPermission(int status, String code) {
     ApplicationFailure f = readFailing(status, code);
 

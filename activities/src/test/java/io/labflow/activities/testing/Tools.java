@@ -3,7 +3,9 @@ package io.labflow.activities.testing;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -68,6 +70,23 @@ public final class Tools {
       return s.getLocalPort();
     } catch (IOException e) {
       throw new IllegalStateException("no free loopback port: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A loopback port refused for as long as the returned socket is open: bound, never listening
+   * (SO_REUSEADDR off), so a connection to it is refused and no other process can bind it. A
+   * port only chosen free may be taken, and answer, by the time it is used; a listening socket
+   * that never accepts would complete the connection.
+   */
+  public static Socket refusedPort() {
+    Socket held = new Socket();
+    try {
+      held.setReuseAddress(false);
+      held.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      return held;
+    } catch (IOException e) {
+      throw new IllegalStateException("no loopback port to hold: " + e.getMessage(), e);
     }
   }
 

@@ -129,13 +129,14 @@ abstract class BaseCommand implements Callable<Integer> {
    * Follows the lab's run as {@link LabFollower#follow} does until it closes, is {@code done} or
    * {@code timeout} has passed, then prints its status.
    */
-  LabFollower.Outcome follow(String labId, String runId, Duration timeout,
+  LabFollower.Outcome follow(String labId, String runId, LabStatus since, Duration timeout,
       Predicate<LabStatus> done) throws InterruptedException {
     LabFollower.Outcome outcome;
     // Ctrl-C ends the command, not the lab, which a person could not tell from silence.
     try (Hook stop = onStop(() -> out().printf("%nStopped following lab %s; it goes on: labflow"
         + " status %1$s, or labflow teardown %1$s%n", labId))) {
-      outcome = new LabFollower(connect(), out(), poll).follow(labId, runId, timeout, done);
+      outcome =
+          new LabFollower(connect(), out(), poll).follow(labId, runId, since, timeout, done);
     }
     out().println();
     outcome.status().ifPresent(s -> StatusPrinter.print(s, out()));
@@ -148,10 +149,13 @@ abstract class BaseCommand implements Callable<Integer> {
     void close() throws InterruptedException;
   }
 
+  /** The JVM shuts down (Ctrl-C, SIGTERM): a hook said its sentence, which is the last word. */
+  static final class Stopped extends InterruptedException {}
+
   /**
    * Runs {@code stopped} when Ctrl-C or SIGTERM ends the command before the returned hook is
    * closed, or at once when it already has. Once the JVM shuts down, making or closing the hook
-   * throws InterruptedException, which Main does not print: {@code stopped} has the last word.
+   * throws {@link Stopped}, which Main does not print: {@code stopped} has the last word.
    */
   Hook onStop(Runnable stopped) throws InterruptedException {
     Thread hook = new Thread(() -> {
@@ -171,7 +175,7 @@ abstract class BaseCommand implements Callable<Integer> {
     try {
       hooks.accept(hook);
     } catch (IllegalStateException shuttingDown) {
-      throw new InterruptedException("stopped");
+      throw new Stopped();
     }
   }
 

@@ -80,8 +80,7 @@ public final class Main {
 
   /** Turns an exception into one readable line: people get messages, not stack traces. */
   private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
-    if (e instanceof InterruptedException) {
-      // Stopped (Ctrl-C) as it ended: its shutdown hook's sentence is the last word.
+    if (e instanceof BaseCommand.Stopped) {
       return 1;
     }
     LabflowCommand root = (LabflowCommand) cli.getCommandSpec().root().userObject();
@@ -122,6 +121,10 @@ public final class Main {
     Throwable root = e;
     while (root.getCause() != null && !(root instanceof StatusRuntimeException)) {
       root = root.getCause();
+    }
+    if (e instanceof InterruptedException) {
+      return "interrupted before the command finished; what it sent may still be under way"
+          + " (labflow list)";
     }
     if (e instanceof WorkflowNotFoundException || root instanceof WorkflowNotFoundException) {
       return "no such lab run: " + e.getMessage();

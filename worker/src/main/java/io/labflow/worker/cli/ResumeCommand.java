@@ -44,6 +44,6 @@ final class ResumeCommand extends LabCommand {
       StatusPrinter.print(after, out());
       return 0;
     }
-    return summarize(follow(labId, null, timeout, LabFollower.LIVE_OR_PAUSED), labId);
+    return summarize(follow(labId, null, after, timeout, LabFollower.LIVE_OR_PAUSED), labId);
   }
 }

@@ -122,6 +122,6 @@ final class RunCommand extends BaseCommand {
     if (detach) {
       return 0;
     }
-    return summarize(follow(labId, runId, timeout, LabFollower.LIVE_OR_PAUSED), labId);
+    return summarize(follow(labId, runId, null, timeout, LabFollower.LIVE_OR_PAUSED), labId);
   }
 }

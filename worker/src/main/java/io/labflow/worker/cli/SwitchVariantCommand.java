@@ -31,11 +31,12 @@ final class SwitchVariantCommand extends LabCommand {
     String queue = workerFor("nothing sent");
     out().println("Switching lab " + labId + " to variant " + variant + "...");
     // Followed while it runs: the Update answers only once the switch steps are done.
+    LabStatus before = before();
     WorkflowUpdateHandle<LabStatus> switched =
         taken(queue, labId, "switchVariant", LabStatus.class, variant);
     Predicate<LabStatus> live = s -> s.state() == LabState.LIVE && variant.equals(s.variant());
     LabFollower.Outcome outcome =
-        follow(labId, null, timeout, live.or(s -> s.state() == LabState.PAUSED));
+        follow(labId, null, before, timeout, live.or(s -> s.state() == LabState.PAUSED));
     if (switched.getResultAsync().isCompletedExceptionally()) {
       switched.getResult();
     }

@@ -39,10 +39,11 @@ final class TeardownCommand extends LabCommand {
     }
     out().println("Tearing lab " + labId + " down (following up to " + Durations.format(wait)
         + ")...");
+    LabStatus before = before();
     if (sent(labId, "teardown", LabStatus.class) == null) {
       throw NoWorker.untaken(queue, "teardown", recorded());
     }
-    LabFollower.Outcome outcome = follow(labId, null, wait, s -> false);
+    LabFollower.Outcome outcome = follow(labId, null, before, wait, s -> false);
     if (!outcome.closed()) {
       out().println("Lab " + labId + " is still " + outcome.state() + " after "
           + Durations.format(wait) + "; the teardown goes on: labflow status " + labId);

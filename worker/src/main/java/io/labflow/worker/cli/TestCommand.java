@@ -60,6 +60,8 @@ final class TestCommand extends BaseCommand {
   };
 
   private String runId;
+  /** Set by the hook: a test stopped before its start starts nothing. */
+  private boolean stopped;
   private int tasks;
   private int passed;
   private final List<String> deviations = new ArrayList<>();
@@ -72,12 +74,18 @@ final class TestCommand extends BaseCommand {
     RunCommand.Start start =
         RunCommand.prepare(root(), file, labId, options, null, err(), "with labflow test");
     String definition = start.starter().definition();
-    runId = RunCommand.start(root(), start);
-    out().printf("Testing definition %s as lab %s (run %s) on task queue %s%n",
-        definition, labId, runId, root().taskQueue);
-    printWebUi(labId);
-    // Ctrl-C: the test promised a teardown, so it asks for one as it stops.
+    // Ctrl-C: the test promised a teardown, so it asks for one as it stops; in place before the
+    // start, which it waits for, so that no signal comes between the start and the hook.
     try (Hook stop = onStop(this::askTeardown)) {
+      synchronized (this) {
+        if (stopped) {
+          return 1;
+        }
+        runId = RunCommand.start(root(), start);
+      }
+      out().printf("Testing definition %s as lab %s (run %s) on task queue %s%n",
+          definition, labId, runId, root().taskQueue);
+      printWebUi(labId);
       try {
         testTasks(awaitLive());
       } catch (RuntimeException e) {
@@ -103,7 +111,7 @@ final class TestCommand extends BaseCommand {
     out().println("Waiting up to " + Durations.format(liveWithin) + " for lab " + labId
         + " to be LIVE (its provisioning steps)...");
     LabFollower.Outcome o = new LabFollower(connect(), out(), poll)
-        .follow(labId, runId, liveWithin, LabFollower.LIVE_OR_PAUSED);
+        .follow(labId, runId, null, liveWithin, LabFollower.LIVE_OR_PAUSED);
     if (o.closed() || o.state() != LabState.LIVE) {
       deviation("lab " + labId + " did not become LIVE within " + Durations.format(liveWithin)
           + " (" + (o.closed() ? "its run closed " : "") + o.state() + ")");
@@ -182,7 +190,7 @@ final class TestCommand extends BaseCommand {
       recordTeardown(labId);
     }
     LabFollower.Outcome o =
-        new LabFollower(connect(), out(), poll).follow(labId, runId, downWithin, s -> false);
+        new LabFollower(connect(), out(), poll).follow(labId, runId, null, downWithin, s -> false);
     if (!o.closed() || (o.state() != LabState.TORN_DOWN && o.state() != LabState.ROLLED_BACK)) {
       deviation("lab " + labId + " did not end TORN_DOWN within " + Durations.format(downWithin)
           + " (" + (o.closed() ? "its run closed " : "still ") + o.state() + ")");
@@ -191,8 +199,14 @@ final class TestCommand extends BaseCommand {
     }
   }
 
-  /** The requestTeardown signal, which the lab takes in any state. */
+  /** The requestTeardown signal, which the lab takes in any state; none to a lab never started. */
   private void askTeardown() {
+    synchronized (this) {
+      stopped = true;
+      if (runId == null) {
+        return;
+      }
+    }
     try {
       recordTeardown(labId);
       out().printf("%nStopped; asked lab %s to tear down: labflow status %1$s%n", labId);

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -61,12 +62,16 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
   /**
    * Follows the run of {@code labId} until it closes, its status is {@code done}, or {@code
    * timeout} has passed. A run just started ({@code runId}) is followed from its start; the lab's
-   * current run (runId null, a request to a lab that has run) from now: the steps as first seen
-   * are not news.
+   * current run (runId null, a request to a lab that has run) from {@code since}, its status
+   * before the request: a step done since, before the first read, is news too. Without either,
+   * the steps as first seen are not news.
    */
-  public Outcome follow(String labId, String runId, Duration timeout, Predicate<LabStatus> done)
-      throws InterruptedException {
-    Map<String, StepState> steps = new HashMap<>();
+  public Outcome follow(String labId, String runId, LabStatus since, Duration timeout,
+      Predicate<LabStatus> done) throws InterruptedException {
+    Map<String, StepStatus> steps = new HashMap<>();
+    if (since != null) {
+      since.steps().forEach(st -> steps.put(st.id(), st));
+    }
     Map<String, Integer> attempts = new HashMap<>();
     boolean toldUnanswered = false;
     Set<String> toldFailures = new HashSet<>();
@@ -83,11 +88,11 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
         out.println("  waiting for a worker on task queue " + d.getTaskQueue() + " to answer...");
       }
       LabState before = last == null ? null : last.state();
-      boolean news = runId != null || last != null;
+      boolean news = runId != null || since != null || last != null;
       last = status.orElse(last);
       status.ifPresent(s -> s.steps().forEach(st -> {
-        StepState prev = steps.put(st.id(), st.state());
-        printChange(st, news ? prev : st.state());
+        StepStatus prev = steps.put(st.id(), st);
+        printChange(st, news ? prev : st);
       }));
       if (last != null && last.state() != before) {
         out.println("lab " + labId + ": " + last.state());
@@ -124,9 +129,13 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
     }
   }
 
-  /** A step's new state with its outputs or error; a step first seen pending is not news. */
-  private void printChange(StepStatus st, StepState prev) {
-    if (prev != st.state() && (prev != null || st.state() != StepState.PENDING)) {
+  /**
+   * A step's new state with its outputs or error; a step first seen pending is not news, a step
+   * done again (a switch's, run anew) with other outputs is.
+   */
+  private void printChange(StepStatus st, StepStatus prev) {
+    if (prev == null ? st.state() != StepState.PENDING : prev.state() != st.state()
+        || st.state() == StepState.DONE && !Objects.equals(prev.outputs(), st.outputs())) {
       out.printf("  %-12s %s (%s)%s%s%n", st.state(), st.id(), st.action(),
           st.attempt() > 1 ? " attempt " + st.attempt() : "",
           st.state() == StepState.DONE ? " " + StatusPrinter.outputs(st.outputs())

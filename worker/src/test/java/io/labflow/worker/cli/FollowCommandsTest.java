@@ -2,7 +2,10 @@ package io.labflow.worker.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.temporal.client.WorkflowUpdateHandle;
+import io.temporal.common.interceptors.WorkflowClientCallsInterceptorBase;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -118,6 +121,72 @@ class FollowCommandsTest {
         .contains("Lab slow-switch is still SWITCHING after 2s; the switch goes on: labflow status"
             + " slow-switch\n")
         .doesNotContain("  DONE         stack (CreateStack)");
+  }
+
+  /**
+   * The command's thread interrupted while it follows, by no Ctrl-C or stop (no hook ran): one
+   * sentence says so (before: exit 1 in silence, as if a hook had said its sentence).
+   */
+  @Test
+  void anInterruptionThatIsNoStopIsSaidInOneSentence() {
+    server.startLab("sw-interrupted");
+    AtomicBoolean sent = new AtomicBoolean();
+    AtomicBoolean interrupted = new AtomicBoolean();
+    server.interceptCommands(next -> new WorkflowClientCallsInterceptorBase(next) {
+      @Override
+      public <R> WorkflowUpdateHandle<R> startUpdate(StartUpdateInput<R> input) {
+        sent.set(true);
+        return super.startUpdate(input);
+      }
+
+      @Override
+      public DescribeWorkflowOutput describe(DescribeWorkflowInput input) {
+        // Once the follow's first description is in: its next wait is interrupted.
+        DescribeWorkflowOutput described = super.describe(input);
+        if (sent.get() && interrupted.compareAndSet(false, true)) {
+          Thread.currentThread().interrupt();
+        }
+        return described;
+      }
+    });
+    try {
+      DoubleLabServer.Result r = server.labflow("switch-variant", "sw-interrupted", "read-write");
+
+      assertThat(r.code()).as(r.all()).isEqualTo(1);
+      assertThat(r.out()).as(r.all()).isEqualTo("Switching lab sw-interrupted to variant"
+          + " read-write...\n");
+      assertThat(r.err()).as(r.all()).isEqualTo("labflow: interrupted before the command"
+          + " finished; what it sent may still be under way (labflow list)\n");
+    } finally {
+      server.commandClient = server.client;
+      Thread.interrupted();
+    }
+  }
+
+  /**
+   * A switch done before the follow's first read: its step is a follow line, once, and no step
+   * done before the switch is (before: the step showed only in the final table, the follower
+   * taking the steps of its first read as not news). Again the other way: its step, done anew
+   * with another policy version, is news again.
+   */
+  @Test
+  void aSwitchDoneBeforeTheFirstReadIsFollowedStepByStep() {
+    server.startLab("quick-switch-1");
+
+    DoubleLabServer.Result there =
+        server.labflow("switch-variant", "quick-switch-1", "read-write");
+    DoubleLabServer.Result back = server.labflow("switch-variant", "quick-switch-1", "default");
+
+    assertThat(there.code()).as(there.all()).isZero();
+    assertThat(there.out()).as(there.all()).startsWith("Switching lab quick-switch-1 to variant"
+        + " read-write...\n  DONE         update-policy (CreatePolicyVersion) versionId=v2\n"
+        + "lab quick-switch-1: LIVE\n\n");
+    assertThat(back.code()).as(back.all()).isZero();
+    assertThat(back.out()).as(back.all()).startsWith("Switching lab quick-switch-1 to variant"
+        + " default...\n  DONE         update-policy (CreatePolicyVersion) versionId=v3\n"
+        + "lab quick-switch-1: LIVE\n\n");
+    assertThat(there.out() + back.out()).as(there.all() + back.all())
+        .doesNotContain("stack (CreateStack)");
   }
 
   /**

@@ -1,21 +1,28 @@
 package io.labflow.worker.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.grpc.Status;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.LabState;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowUpdateHandle;
 import io.temporal.common.interceptors.WorkflowClientCallsInterceptorBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -156,6 +163,73 @@ class LabTestCommandTest {
       server.commandClient = server.client;
       server.client.newWorkflowStub(LabWorkflow.class, "unreachable-1").requestTeardown();
     }
+  }
+
+  /**
+   * A SIGTERM as the lab's start is sent: the hook is in place already, waits for the start and
+   * asks the lab to tear down (before: the hook was added after the start, so a JVM shutting down
+   * in between halted with the lab live, without the sentence or the request).
+   */
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  void aSignalAsTheLabStartsFindsTheHookInPlaceAndAsksTheLabToTearDown() throws Exception {
+    List<Thread> hooks = new CopyOnWriteArrayList<>();
+    List<Thread> atStart = new ArrayList<>();
+    server.hook = hooks::add;
+    server.unhook = hooks::remove;
+    server.interceptCommands(next -> new WorkflowClientCallsInterceptorBase(next) {
+      @Override
+      public WorkflowStartOutput start(WorkflowStartInput input) {
+        // The JVM runs its hooks on their own threads while the command's goes on.
+        for (Thread hook : hooks) {
+          hook.start();
+          atStart.add(hook);
+        }
+        return super.start(input);
+      }
+    });
+    DoubleLabServer.Result r;
+    try {
+      r = test("sigterm-1", LearnerLabDouble.Script.CLEAN);
+      for (Thread hook : atStart) {
+        hook.join();
+      }
+    } finally {
+      server.commandClient = server.client;
+      server.hook = null;
+      server.unhook = null;
+    }
+
+    assertThat(atStart).as(r.all()).hasSize(1);
+    assertThat(r.out().split("\nStopped; asked lab sigterm-1 to tear down: labflow status"
+        + " sigterm-1\n", -1)).as(r.all()).hasSize(2);
+    assertThat(server.client.fetchHistory("sigterm-1").getEvents().stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)
+        .map(e -> e.getWorkflowExecutionSignaledEventAttributes().getSignalName()))
+        .as(r.all()).contains("requestTeardown");
+  }
+
+  /**
+   * A SIGTERM before the start (the JVM already shutting down when the hook is added): nothing is
+   * started and nothing said of a lab (before: the lab was started, then asked to tear down).
+   */
+  @Test
+  void aStopBeforeTheStartStartsNothingAndSaysNothingOfALab() {
+    server.hook = hook -> {
+      throw new IllegalStateException("Shutdown in progress");
+    };
+    DoubleLabServer.Result r;
+    try {
+      r = test("sigterm-early-1", LearnerLabDouble.Script.CLEAN);
+    } finally {
+      server.hook = null;
+    }
+
+    assertThat(r.code()).as(r.all()).isEqualTo(1);
+    assertThat(r.out() + r.err()).isEmpty();
+    assertThat(catchThrowable(
+        () -> server.client.newUntypedWorkflowStub("sigterm-early-1").describe()))
+        .as(r.all()).isInstanceOf(WorkflowNotFoundException.class);
   }
 
   @Test

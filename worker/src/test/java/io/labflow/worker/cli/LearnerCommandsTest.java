@@ -165,7 +165,7 @@ class LearnerCommandsTest {
     new LabFollower(
         new TemporalConnection(ClientConfigProfile.getDefaultInstance(), server.client, false),
         new PrintWriter(followed, true), Duration.ofMillis(50))
-        .follow("broken-status-1", null, Duration.ofSeconds(1), LabFollower.LIVE_OR_PAUSED);
+        .follow("broken-status-1", null, null, Duration.ofSeconds(1), LabFollower.LIVE_OR_PAUSED);
 
     for (DoubleLabServer.Result r : List.of(status, json)) {
       assertThat(r.code()).as(r.all()).isEqualTo(1);

@@ -24,7 +24,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * A live lab with two learner tasks, as the learner Updates' contract describes it: {@code
  * create-role} (20 points, two conditions) and {@code create-policy} (30 points, one). What each
  * lab does is scripted by its lab id in {@link #SCRIPTS}; a lab whose id starts with {@code hang}
- * never answers a check. It is also the live lab a reset tears
+ * never answers a check, one whose id starts with {@code quick-switch} switches within its
+ * Update's workflow task (its step {@code update-policy} done anew, each time with another
+ * {@code versionId}), any other never ends its switch. It is also the live lab a reset tears
  * down ({@code TeardownOutcomeTest}).
  */
 public class LearnerLabDouble implements LabWorkflow {
@@ -48,6 +50,8 @@ public class LearnerLabDouble implements LabWorkflow {
   private final Map<String, LearnerProgress.TaskState> states = new LinkedHashMap<>();
   private final Set<String> solved = new HashSet<>();
   private LabState state = LabState.LIVE;
+  private String variant = "default";
+  private int policyVersions = 1;
   private int current;
   private int score;
   private CheckAnswer last;
@@ -69,9 +73,13 @@ public class LearnerLabDouble implements LabWorkflow {
       tasks.add(new LearnerProgress.Task(t.id(), t.title(), t.points(),
           states.getOrDefault(t.id(), LearnerProgress.TaskState.OPEN)));
     }
-    return new LabStatus(labId, "learner-lab", "default", state, List.of(new StepStatus("stack",
-        "CreateStack", state == LabState.TORN_DOWN ? StepState.COMPENSATED : StepState.DONE, 1,
-        Map.of(), null)), null, null, notice,
+    List<StepStatus> steps = new ArrayList<>(List.of(new StepStatus("stack", "CreateStack",
+        state == LabState.TORN_DOWN ? StepState.COMPENSATED : StepState.DONE, 1, Map.of(), null)));
+    if (policyVersions > 1) {
+      steps.add(new StepStatus("update-policy", "CreatePolicyVersion", StepState.DONE, 1,
+          Map.of("versionId", "v" + policyVersions), null));
+    }
+    return new LabStatus(labId, "learner-lab", variant, state, steps, null, null, notice,
         new LearnerProgress(tasks, currentTask(), score, 50, last));
   }
 
@@ -191,9 +199,15 @@ public class LearnerLabDouble implements LabWorkflow {
   @Override
   public void decide(RawValue decision) {}
 
-  /** A switch whose steps take longer than any command follows it. */
+  /** A quick switch, or one whose steps take longer than any command follows it. */
   @Override
-  public LabStatus switchVariant(RawValue variant) {
+  public LabStatus switchVariant(RawValue requested) {
+    if (labId.startsWith("quick-switch")) {
+      variant = DefaultDataConverter.STANDARD_INSTANCE
+          .fromPayload(requested.getPayload(), String.class, String.class);
+      policyVersions++;
+      return status();
+    }
     state = LabState.SWITCHING;
     Workflow.await(() -> false);
     return status();

@@ -18,21 +18,35 @@ class PlanQuotasOnMotoTest {
 
   /**
    * Credentials IAM does not know: AWS answers, and refuses them. Before, the line said the account
-   * "could not be reached". (The emulator's 403 carries no error code the SDK reads, so the
-   * sentence is the one for a missing permission; AWS's carries InvalidClientTokenId.)
+   * "could not be reached"; then, the emulator's 403 carried no error code the SDK reads (moto's
+   * {@code <ErrorResponse><Errors>} shape), so the sentence was the one for a missing permission.
    */
   @Test
   void aRefusalIsSaidAsWhatAwsAnsweredNotAsAnAccountNotReached() throws Exception {
     MotoServer.enforceIamWithAdmin();
     MotoServer.useCredentials("AKIA" + "EXAMPLEBADKEY000", "not-a-secret");
 
+    assertRefusedAs("InvalidClientTokenId");
+  }
+
+  /** A known key with a wrong secret: refused credentials too (before: a missing permission). */
+  @Test
+  void aWrongSecretIsSaidAsRefusedCredentials() throws Exception {
+    MotoServer.enforceIamWithAdmin();
+    MotoServer.useCredentials(System.getProperty("aws.accessKeyId"), "not-its-secret");
+
+    assertRefusedAs("SignatureDoesNotMatch");
+  }
+
+  private static void assertRefusedAs(String code) {
     CliRun r = CliRun.run("plan", Labs.file("iam-mini").toString(), "--lab-id", "lab-1",
         "-p", "bucket=lab-1-bucket", "--quotas");
 
     assertThat(r.code()).as(r.out() + r.err()).isZero();
     assertThat(r.out()).as(r.out())
         .contains("  not checked against the AWS account: preflight: cannot read the quota usage:"
-            + " iam:GetAccountSummary answered ")
-        .doesNotContain("could not be reached");
+            + " iam:GetAccountSummary answered " + code + "; AWS refused the worker's credentials")
+        .doesNotContain("could not be reached")
+        .doesNotContain("the worker needs that permission");
   }
 }

@@ -4,6 +4,7 @@ import io.labflow.activities.testing.Tools;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -30,6 +31,8 @@ public final class Jvm {
   private static final String MAIN = "io.labflow.worker.cli.Main";
   private static final Path CDS = Tools.repoRoot().resolve("worker/target/cds");
   private static final Path ARCHIVE = CDS.resolve("cli.jsa");
+  /** Where the training run's Temporal and AWS are: refused for the test JVM's life. */
+  private static final Socket NOWHERE = Tools.refusedPort();
   private static String classPath;
   private static Process dump;
 
@@ -45,8 +48,9 @@ public final class Jvm {
             .redirectOutput(CDS.resolve("training.log").toFile());
         // Addresses nothing answers: doctor loads the definitions, the AWS and Temporal clients, and
         // fails. The keys are moto's dummy ones.
-        pb.environment().putAll(Map.of("TEMPORAL_ADDRESS", "127.0.0.1:" + Tools.freePort(),
-            "AWS_ENDPOINT_URL", "http://127.0.0.1:" + Tools.freePort(), "AWS_REGION", "us-east-1",
+        int nowhere = NOWHERE.getLocalPort();
+        pb.environment().putAll(Map.of("TEMPORAL_ADDRESS", "127.0.0.1:" + nowhere,
+            "AWS_ENDPOINT_URL", "http://127.0.0.1:" + nowhere, "AWS_REGION", "us-east-1",
             "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing",
             "LABFLOW_DEFINITIONS_DIR", Tools.repoRoot().resolve("definitions").toString()));
         dump = pb.start();

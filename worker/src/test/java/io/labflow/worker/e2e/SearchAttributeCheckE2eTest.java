@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.labflow.activities.testing.ManagedProcess;
 import io.labflow.activities.testing.TemporalDevServer;
 import io.labflow.activities.testing.Tools;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,12 +30,14 @@ class SearchAttributeCheckE2eTest {
 
   @Test
   void workerRefusesANamespaceWithoutTheSearchAttributesThenStartsOnceTheyAreAdded() throws Exception {
-    try (TemporalDevServer bare = TemporalDevServer.start(LOGS, List.of())) {
+    try (TemporalDevServer bare = TemporalDevServer.start(LOGS, List.of());
+        Socket nowhere = Tools.refusedPort()) {
       Map<String, String> env = Map.of(
           "TEMPORAL_ADDRESS", bare.address(), "TEMPORAL_NAMESPACE", "default",
           "LABFLOW_TASK_QUEUE", "e2e-search-attributes",
-          // Nothing listens there; the worker only builds its AWS clients before the check.
-          "AWS_ENDPOINT_URL", "http://127.0.0.1:" + Tools.freePort(), "AWS_REGION", "us-east-1",
+          // Refused there; the worker only builds its AWS clients before the check.
+          "AWS_ENDPOINT_URL", "http://127.0.0.1:" + nowhere.getLocalPort(),
+          "AWS_REGION", "us-east-1",
           "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing",
           "LABFLOW_DEFINITIONS_DIR", Labs.definitionsDir().toString());
       String expected = "labflow: Temporal namespace 'default' at " + bare.address()

@@ -6,8 +6,10 @@ import com.sun.net.httpserver.HttpServer;
 import io.labflow.activities.testing.Tools;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -81,11 +83,18 @@ class StackRestartE2eTest {
   /**
    * A process this stack did not start answers on the worker's metrics port (another checkout's
    * stack, say): {@code up} refuses before it starts anything. Before, the worker exited on the
-   * taken port while that process answered the readiness check, and {@code up} succeeded.
+   * taken port while that process answered the readiness check, and {@code up} succeeded. The
+   * ports {@code up} checks first are held refused by the test, so that none is taken (and
+   * refused instead) in the meantime.
    */
   @Test
   void stackUpRefusesAPortAnotherProcessHoldsBeforeStartingAnything() throws Exception {
     Map<String, String> env = stackEnv();
+    List<Socket> held = new ArrayList<>();
+    for (String variable : List.of("TEMPORAL_PORT", "TEMPORAL_UI_PORT", "MOTO_PORT")) {
+      held.add(Tools.refusedPort());
+      env.put(variable, String.valueOf(held.get(held.size() - 1).getLocalPort()));
+    }
     HttpServer other = HttpServer.create(new InetSocketAddress(0), 0);
     int port = other.getAddress().getPort();
     env.put("LABFLOW_METRICS_PORT", String.valueOf(port));
@@ -103,6 +112,9 @@ class StackRestartE2eTest {
       assertThat(STATE.resolve("moto.pid")).as(up.all()).doesNotExist();
     } finally {
       other.stop(0);
+      for (Socket refused : held) {
+        refused.close();
+      }
     }
   }
 
