@@ -20,9 +20,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -98,17 +100,23 @@ public final class LabNeeds {
     List<Step> steps = new ArrayList<>(definition.steps());
     definition.tasks().stream().map(Task::solve).forEach(steps::addAll);
     Map<Quota, Integer> need = new EnumMap<>(Quota.class);
+    // A name counts once, however many steps give it (one creates it, another is given it); a
+    // step that gives no value counts for itself.
+    Map<Quota, Set<Object>> named = new EnumMap<>(Quota.class);
     for (ActionStep s : Step.actions(steps)) {
       List<Name> names = names(s);
       String body = templates.apply(s);
       for (Quota q : Quota.values()) {
-        int n = (int) names.stream().filter(x -> q.nameKinds.contains(x.what())).count()
-            + (body.isEmpty() ? 0 : TemplateFacts.count(body, q.stackType));
+        names.stream().filter(x -> q.nameKinds.contains(x.what()))
+            .forEach(x -> named.computeIfAbsent(q, k -> new HashSet<>())
+                .add(x.value() == null ? new Object() : x.value()));
+        int n = body.isEmpty() ? 0 : TemplateFacts.count(body, q.stackType);
         if (n > 0) {
           need.merge(q, n, Integer::sum);
         }
       }
     }
+    named.forEach((q, n) -> need.merge(q, n.size(), Integer::sum));
     return need;
   }
 

@@ -46,4 +46,33 @@ class LabNeedsTest {
     assertThat(needOf("iam-service-role-challenge")).isEqualTo(Map.of(Quota.VPCS, 1,
         Quota.INTERNET_GATEWAYS, 1, Quota.ROLES, 2, Quota.POLICIES, 3, Quota.INSTANCE_PROFILES, 1));
   }
+
+  private static final String SHARED_BOUNDARY = """
+      name: shared-boundary
+      description: The learner's boundary policy is made by a step of its own.
+      parameters:
+        trusted: {type: string, format: arn}
+      steps:
+        - id: boundary
+          action: CreatePolicy
+          with: {labId: "${lab.labId}", policyName: "labflow-${lab.labId}-boundary",
+            bucketName: "labflow-${lab.labId}-b", actions: [s3:ListBucket]}
+        - id: access
+          action: CreateLearnerAccess
+          with: {labId: "${lab.labId}", learnerRoleName: "labflow-${lab.labId}-learner",
+            boundaryPolicyName: "labflow-${lab.labId}-boundary",
+            trustedPrincipalArn: "${params.trusted}", bucketName: "labflow-${lab.labId}-b"}
+      """;
+
+  /**
+   * A name two steps give counts once: the boundary policy one step creates and the learner's
+   * access is given. Before, each step that named it counted it (3 policies).
+   */
+  @Test
+  void aNameTwoStepsGiveCountsOnce() {
+    Definition d = Composition.validate("shared-boundary.yaml", SHARED_BOUNDARY)
+        .definitionOrNull();
+
+    assertThat(LabNeeds.of(d, s -> "")).isEqualTo(Map.of(Quota.ROLES, 1, Quota.POLICIES, 2));
+  }
 }
