@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -101,15 +102,22 @@ public final class LabPlan {
         : "\nThe lab stays live for " + Durations.format(definition.keepAlive())
             + ", then tears itself down.\n");
 
-    // Every variant's document from the first step that builds a policy document.
-    definition.actionSteps().stream()
-        .filter(s -> Composition.CATALOG.takes(s.action(), PolicyPreview.POLICY_INPUTS))
-        .findFirst().filter(s -> definition.variants() != null)
-        .ifPresent(policy -> definition.variants().keySet().forEach(v -> sb
-            .append("\nPolicy document of variant ").append(v)
-            .append(v.equals(chosen) ? " (chosen)" : "").append(":\n")
-            .append(indent(PolicyPreview.policyDocument(
-                evaluateMap(policy.with(), scope(definition, v, params, labId))))).append('\n')));
+    // Every variant's document from the first step that builds a policy document the variant
+    // writes: its inputs read without a variant are not what they are with the chosen one.
+    Map<String, Object> noVariant = scope(definition, null, params, labId);
+    List<ActionStep> policies = definition.actionSteps().stream()
+        .filter(s -> Composition.CATALOG.takes(s.action(), PolicyPreview.POLICY_INPUTS)).toList();
+    Optional<ActionStep> byVariant = policies.stream()
+        .filter(s -> !evaluateMap(s.with(), noVariant).equals(evaluateMap(s.with(), scope)))
+        .findFirst();
+    if (definition.variants() != null && !policies.isEmpty()) {
+      byVariant.ifPresentOrElse(policy -> definition.variants().keySet().forEach(v -> sb
+          .append("\nPolicy document of variant ").append(v)
+          .append(v.equals(chosen) ? " (chosen)" : "").append(":\n")
+          .append(indent(PolicyPreview.policyDocument(
+              evaluateMap(policy.with(), scope(definition, v, params, labId))))).append('\n')),
+          () -> sb.append("\nNo step's policy document depends on the variant.\n"));
+    }
     sb.append(PolicyPreview.trustSection(definition, scope));
     return sb.toString();
   }

@@ -51,4 +51,52 @@ class LabPlanTest {
     assertThat(plan.substring(plan.indexOf(header)))
         .contains("\"Service\" : \"ec2.amazonaws.com\"");
   }
+
+  private static final String TWO_POLICIES = """
+      name: two-policies
+      description: A fixed policy first, then the one the variant writes.
+      variants:
+        read: {actions: [s3:GetObject]}
+        write: {actions: [s3:PutObject]}
+      defaultVariant: read
+      steps:
+        - id: fixed
+          action: CreatePolicy
+          with: {labId: "${lab.labId}", policyName: "labflow-${lab.labId}-fixed",
+            bucketName: "labflow-${lab.labId}-b", actions: [s3:ListBucket]}
+        - id: by-variant
+          action: CreatePolicy
+          with: {labId: "${lab.labId}", policyName: "labflow-${lab.labId}-s3",
+            bucketName: "labflow-${lab.labId}-b", actions: "${variant.actions}"}
+      """;
+
+  /**
+   * Every variant's document is the one of the step whose inputs read the variant; before, the
+   * first policy-building step's, which here is the same for both.
+   */
+  @Test
+  void everyVariantsDocumentIsTheOneOfTheStepThatReadsTheVariant() {
+    Definition d = Composition.validate("two-policies.yaml", TWO_POLICIES).definitionOrNull();
+
+    String plan = LabPlan.render(d, ParameterBinder.bind(d, null, null, Map.of(), "test"),
+        "lab-042", new LabPlan.Sources(Set.of(), Set.of(), null));
+
+    String write = plan.substring(plan.indexOf("Policy document of variant write"));
+    assertThat(write).contains("\"s3:PutObject\"").doesNotContain("s3:ListBucket");
+    assertThat(plan.substring(plan.indexOf("Policy document of variant read"),
+        plan.indexOf("Policy document of variant write"))).contains("\"s3:GetObject\"");
+  }
+
+  /** When no policy-building step reads the variant, the plan says so: no document per variant. */
+  @Test
+  void whenNoPolicyDependsOnTheVariantThePlanSaysSo() {
+    Definition d = Composition.validate("two-policies.yaml",
+        TWO_POLICIES.replace("\"${variant.actions}\"", "[s3:GetObject]")).definitionOrNull();
+
+    String plan = LabPlan.render(d, ParameterBinder.bind(d, null, null, Map.of(), "test"),
+        "lab-042", new LabPlan.Sources(Set.of(), Set.of(), null));
+
+    assertThat(plan).contains("\nNo step's policy document depends on the variant.\n")
+        .doesNotContain("Policy document of variant");
+  }
 }
