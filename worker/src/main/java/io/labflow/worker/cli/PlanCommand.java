@@ -66,9 +66,10 @@ final class PlanCommand extends BaseCommand {
     out().print(LabPlan.render(definition, bound, labId,
         new LabPlan.Sources(params.keySet(), merged.fromSite(), where)));
     out().println();
-    QuotaLines.print(out(), root().definitions, QuotaPlanner.needs(definition, root().definitions,
-        List.of(new FleetLab(labId, variant, new LinkedHashMap<>(params))), site), quotas,
-        QuotaPlanner.notCounted(definition, labId));
+    FleetLab lab = new FleetLab(labId, variant, new LinkedHashMap<>(params));
+    QuotaLines.print(out(), root().definitions,
+        QuotaPlanner.needs(definition, root().definitions, List.of(lab), site), quotas,
+        QuotaPlanner.notCounted(definition, lab, site));
     out().println("\nAccount guard: " + AccountPolicy.fromEnvironment().describe()
         + ", as configured in this shell; the worker checks its own before the first step.");
     return 0;

@@ -2,6 +2,7 @@ package io.labflow.worker.cli;
 
 import io.labflow.activities.permissions.WorkerPolicy;
 import io.labflow.worker.render.WorkerPolicyScope;
+import io.labflow.workflows.binding.SiteParameters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +65,7 @@ final class WorkerPolicyCommand extends BaseCommand {
     String from = "";
     if (definition != null) {
       DefinitionFiles.Source source = DefinitionFiles.valid(definition, root().definitions, err());
-      scope = WorkerPolicyScope.of(source.definition());
+      scope = WorkerPolicyScope.of(source.definition(), SiteParameters.NONE);
       from = source.path() + ": ";
       if (namePrefix == null && scope.namePrefix().isEmpty()) {
         throw new UsageException(source.path() + ": its role, policy, profile and stack names"

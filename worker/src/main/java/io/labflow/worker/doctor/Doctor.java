@@ -50,6 +50,9 @@ public record Doctor(Path definitionsDir, String taskQueue, String site, String 
     AccountGuard.Identity identity, List<Row> identityRows, String awsBlocked,
     Supplier<TemporalConnection> temporal) {
 
+  /** The lab the rows count: none has a lab id here, so a template the lab id names is unknown. */
+  static final FleetLab NO_LAB = new FleetLab(LabNeeds.NO_LAB_ID, null, Map.of());
+
   /**
    * The checks, in the order of the table. A check never throws for what it finds: a failure is a
    * FAIL row naming the fix, a question it cannot answer an UNKNOWN row saying why.
@@ -148,7 +151,7 @@ public record Doctor(Path definitionsDir, String taskQueue, String site, String 
   }
 
   /** The site parameters given; none when they cannot be read (the preflight rows say why). */
-  private SiteParameters siteOrNone() {
+  SiteParameters siteOrNone() {
     try {
       return SiteParameterSource.parse(site, siteSource);
     } catch (IllegalArgumentException bad) {
@@ -161,8 +164,9 @@ public record Doctor(Path definitionsDir, String taskQueue, String site, String 
    * definition counts against (its stack templates as the definition's defaults and the site
    * parameters name them), its need against the quota and usage as {@code plan --quotas} shows
    * it ({@link QuotaPlanner#against}), a FAIL naming the preflight's fix; an UNKNOWN row for a
-   * stack whose template is named by the lab id ({@link QuotaPlanner#notCounted}): no lab has one
-   * here. With {@code LABFLOW_QUOTAS=off} one OK row says the worker checks no quota.
+   * stack whose template is known only at run time ({@link QuotaPlanner#notCounted}): named by the
+   * lab id (no lab has one here), a parameter with no value or a step's output. With {@code
+   * LABFLOW_QUOTAS=off} one OK row says the worker checks no quota.
    */
   List<Row> quotaRows() {
     if (QuotaPlanner.off()) {
@@ -170,11 +174,10 @@ public record Doctor(Path definitionsDir, String taskQueue, String site, String 
           + " lab or fleet night against AWS quotas (for an emulator that enforces none; unset"
           + " it on AWS, docs/real-aws.md section 5)"));
     }
-    List<FleetLab> lab = List.of(new FleetLab(LabNeeds.NO_LAB_ID, null, Map.of()));
     SiteParameters values = siteOrNone();
     return eachDefinition("quotas", (name, d) -> Stream.concat(
-        against(name, QuotaPlanner.needs(d, definitionsDir, lab, values)).stream(),
-        QuotaPlanner.notCounted(d, LabNeeds.NO_LAB_ID).stream()
+        against(name, QuotaPlanner.needs(d, definitionsDir, List.of(NO_LAB), values)).stream(),
+        QuotaPlanner.notCounted(d, NO_LAB, values).stream()
             .map(l -> Row.unknown("quotas " + name, l))).toList());
   }
 

@@ -44,7 +44,7 @@ final class PermissionCheck {
           + ", so no lab's needs are known"));
     }
     return s.eachDefinition("permissions", (name, d) -> {
-      WorkerPolicyScope scope = WorkerPolicyScope.of(d);
+      WorkerPolicyScope scope = WorkerPolicyScope.of(d, s.siteOrNone());
       String check = "permissions " + name;
       return Stream.concat(Stream.of(check(s, check, name, scope)),
           scope.lacks().stream().map(l -> Row.unknown(check, l))).toList();

@@ -2,9 +2,10 @@ package io.labflow.worker.doctor;
 
 import io.labflow.activities.preflight.AwsPreflight;
 import io.labflow.worker.preflight.AwsLabPreflight;
+import io.labflow.worker.quotas.LabNeeds;
+import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.runtime.Composition;
 import io.labflow.worker.runtime.DirectoryDefinitionSource;
-import io.labflow.worker.runtime.LabWorker;
 import io.labflow.worker.runtime.SiteParameterSource;
 import io.labflow.workflows.binding.SiteParameters;
 import io.labflow.workflows.lab.DefinitionActivities;
@@ -15,12 +16,14 @@ import io.labflow.workflows.lab.ResolvedLab;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Whether a lab of each definition would pass the worker's preflight here, its verification
  * method included: the worker's own resolve (the site parameters given, by default this
  * environment's; the definition's defaults) and its own preflight checks, run for a lab that is
- * never started. Nothing is created.
+ * never started: a stack template its lab id names is known only at run time, said in a row of
+ * its own, not read as this lab id's. Nothing is created.
  */
 final class PreflightCheck {
 
@@ -36,12 +39,18 @@ final class PreflightCheck {
     } catch (IllegalArgumentException bad) {
       return List.of(Row.fail("site parameters", bad.getMessage(), "correct " + s.siteSource()));
     }
+    // The account guard's row has asked it already (awsBlocked when it refused).
+    AwsLabPreflight aws = s.awsBlocked() == null
+        ? new AwsLabPreflight(s.aws(), s.definitionsDir()) : null;
     DefinitionActivities resolver = Composition.definitionActivities(
-        new DirectoryDefinitionSource(s.definitionsDir()),
-        s.awsBlocked() == null ? LabWorker.preflight(s.aws(), s.definitionsDir()) : Preflight.NONE,
-        site);
-    return s.eachDefinition("preflight",
-        (name, d) -> List.of(check(resolver, "preflight " + name, name, site)));
+        new DirectoryDefinitionSource(s.definitionsDir()), aws == null ? Preflight.NONE
+            : (labId, lab) -> aws.check(labId, lab, LabNeeds.NO_LAB_ID), site);
+    return s.eachDefinition("preflight", (name, d) -> Stream.concat(
+        Stream.of(check(resolver, "preflight " + name, name, site)),
+        LabNeeds.runTimeTemplates(LabNeeds.NO_LAB_ID, QuotaPlanner.bound(d, Doctor.NO_LAB, site))
+            .values().stream().map(t -> Row.unknown("preflight " + name, t
+                + ", so its template is known only at run time: a run's preflight reads it")))
+        .toList());
   }
 
   static Row check(DefinitionActivities resolver, String check, String name,

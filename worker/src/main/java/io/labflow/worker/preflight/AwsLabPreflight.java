@@ -44,8 +44,18 @@ public final class AwsLabPreflight implements Preflight {
 
   @Override
   public void check(String labId, ResolvedLab lab) {
+    check(labId, lab, labId);
+  }
+
+  /**
+   * As a run's preflight, its stack templates named by {@code named}'s lab id.
+   *
+   * @param named {@link LabNeeds#NO_LAB_ID} for a lab that is never started ({@code doctor}'s):
+   *     a template the lab id names is known only at run time, not read
+   */
+  public void check(String labId, ResolvedLab lab, String named) {
     List<String> problems = new ArrayList<>();
-    Map<ActionStep, String> templates = templates(definitionsDir, labId, lab, problems);
+    Map<ActionStep, String> templates = templates(definitionsDir, named, lab, problems);
     if (!problems.isEmpty()) {
       throw AwsPreflight.failed(String.join("\n", problems));
     }

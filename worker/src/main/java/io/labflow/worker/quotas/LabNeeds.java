@@ -10,6 +10,7 @@ import io.labflow.workflows.catalog.FieldSpec;
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.LabScope;
+import io.labflow.workflows.expr.Reference;
 import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.ActionStep;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -53,6 +55,25 @@ public final class LabNeeds {
       Object t = s.with().get("templateFile");
       if (!namesUnknownLabId(t, labId) && beforeRun(t, labId, lab) instanceof String file) {
         out.put(s, file);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Each stack step whose template is known only at run time ({@link #templateFiles} lacks it),
+   * as the start of a sentence: its templateFile and what names it.
+   */
+  public static Map<ActionStep, String> runTimeTemplates(String labId, ResolvedLab lab) {
+    Map<ActionStep, String> files = templateFiles(labId, lab);
+    Map<ActionStep, String> out = new LinkedHashMap<>();
+    for (ActionStep s : lab.definition().runnableSteps()) {
+      if (s.with().get("templateFile") instanceof String t && !files.containsKey(s)) {
+        out.put(s, "step '" + s.id() + "' templateFile '" + t + "' " + (namesUnknownLabId(t, labId)
+            ? "names the lab id" : Expressions.references(t).stream().map(Reference::parameter)
+                .filter(p -> p != null && lab.parameters().get(p) == null).findFirst()
+                .map(p -> "names parameter " + p + ", which has no value")
+                .orElse("names a step's output")));
       }
     }
     return out;

@@ -116,10 +116,8 @@ public record QuotaPlanner(AccountQuotas account, Path definitionsDir, SiteParam
       List<FleetLab> labs, SiteParameters site) {
     Map<String, Map<Quota, Integer>> needs = new LinkedHashMap<>();
     for (FleetLab lab : labs) {
-      ParameterBinder.BindResult bound = ParameterBinder.bind(definition, lab.labId(),
-          lab.variant(), site.merge(definition, lab.parameters()).parameters(), "request");
       Map<ActionStep, String> files = LabNeeds.templateFiles(lab.labId(),
-          new ResolvedLab(definition, "fleet", bound.variant(), bound.parameters()));
+          bound(definition, lab, site));
       needs.put(lab.labId(),
           LabNeeds.of(definition, s -> LabNeeds.template(definitionsDir, files.get(s))));
     }
@@ -127,15 +125,27 @@ public record QuotaPlanner(AccountQuotas account, Path definitionsDir, SiteParam
   }
 
   /**
-   * One sentence for each stack step whose {@code templateFile} names the lab id when there is none
-   * ({@code plan} without {@code --lab-id}, {@code doctor}): {@link #needs} cannot count its stack.
+   * A lab of a fleet (or a command's) as its run will be bound, before it: the site's values
+   * between the lab's and the definition's defaults; a parameter with none of them is left out.
    */
-  public static List<String> notCounted(Definition definition, String labId) {
-    return definition.runnableSteps().stream()
-        .filter(s -> LabNeeds.namesUnknownLabId(s.with().get("templateFile"), labId))
-        .map(s -> "not counted: step '" + s.id() + "' templateFile '"
-            + s.with().get("templateFile") + "' names the lab id, so what its stack counts is"
-            + " known only at run time (plan with --lab-id to count it)").toList();
+  public static ResolvedLab bound(Definition definition, FleetLab lab, SiteParameters site) {
+    return LabNeeds.knownBeforeRun(definition, "fleet", ParameterBinder.bind(definition,
+        lab.labId(), lab.variant(), site.merge(definition, lab.parameters()).parameters(),
+        "request"));
+  }
+
+  /**
+   * One sentence for each stack step of a lab whose template is known only at run time ({@link
+   * LabNeeds#runTimeTemplates}: named by the lab id when there is none, {@code plan} without
+   * {@code --lab-id} or {@code doctor}; by a parameter with no value; by a step's output): {@link
+   * #needs} cannot count its stack.
+   */
+  public static List<String> notCounted(Definition definition, FleetLab lab, SiteParameters site) {
+    return LabNeeds.runTimeTemplates(lab.labId(), bound(definition, lab, site)).entrySet()
+        .stream().map(e -> "not counted: " + e.getValue() + ", so what its stack counts is known"
+            + " only at run time" + (LabNeeds.namesUnknownLabId(
+                e.getKey().with().get("templateFile"), lab.labId())
+                ? " (plan with --lab-id to count it)" : "")).toList();
   }
 
   /**

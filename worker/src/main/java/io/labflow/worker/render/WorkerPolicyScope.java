@@ -8,6 +8,7 @@ import io.labflow.activities.permissions.PolicyScope;
 import io.labflow.activities.permissions.WorkerPolicy;
 import io.labflow.worker.quotas.LabNeeds;
 import io.labflow.workflows.binding.ParameterBinder;
+import io.labflow.workflows.binding.SiteParameters;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.lab.ResolvedLab;
@@ -34,25 +35,27 @@ import java.util.stream.Collectors;
  * @param policyActions the step actions the worker's policy must cover: every action the
  *     definition's steps and compensations name, and the sweep; null for the whole step library
  * @param templateFiles the {@code templateFile} of every CreateStack step, filled in with the
- *     parameters' defaults ({@link LabNeeds#templateFiles}); for the whole step library, every
- *     template in the definitions directory
+ *     site's values and the parameters' defaults ({@link LabNeeds#templateFiles}); for the whole
+ *     step library, every template in the definitions directory
  * @param namePrefix the common literal prefix of every role, policy, profile and stack name
- * @param bucketPrefix the literal prefix of every bucket name (parameters at their defaults)
+ * @param bucketPrefix the literal prefix of every bucket name (parameters at their site values or
+ *     defaults)
  * @param runTimeTemplates each CreateStack step whose {@code templateFile} is known only at run
- *     time (named by the lab id, a step's output or a parameter without a default), as written
+ *     time (named by the lab id, a step's output or a parameter without a value), as written
  */
 public record WorkerPolicyScope(
     Set<String> policyActions, List<String> templateFiles, Optional<String> namePrefix,
     Optional<String> bucketPrefix, Map<String, String> runTimeTemplates) {
 
-  public static WorkerPolicyScope of(Definition d) {
+  /** @param site the site's values, which the worker's runs bind before the defaults */
+  public static WorkerPolicyScope of(Definition d, SiteParameters site) {
     Set<String> actions = new LinkedHashSet<>();
     List<String> templates = new ArrayList<>();
     Map<String, String> runTime = new LinkedHashMap<>();
     List<String> names = new ArrayList<>();
     List<String> buckets = new ArrayList<>();
     ResolvedLab lab = LabNeeds.knownBeforeRun(d, "defaults",
-        ParameterBinder.bind(d, null, null, Map.of(), "defaults"));
+        ParameterBinder.bind(d, null, null, site.merge(d, Map.of()).parameters(), "defaults"));
     Map<String, Object> defaults = lab.parameters();
     Map<ActionStep, String> files = LabNeeds.templateFiles(null, lab);
     // A learner task's steps run on the worker too (labflow test solves, adopts and checks).

@@ -119,4 +119,22 @@ class PlanSourcesTest {
         + " 'templates/lab-2.yaml': cannot read " + dir.resolve("templates/lab-2.yaml") + "\n"
         + "A run with these values would fail before creating anything.\n");
   }
+
+  /**
+   * A stack template named by a parameter with no value is said not counted, as one named by the
+   * lab id is; before, plan counted nothing for it, in silence.
+   */
+  @Test
+  void aTemplateNamedByAParameterWithoutAValueIsSaidNotCounted(@TempDir Path dir)
+      throws Exception {
+    Path file = Lab.parameterisedTemplateDefinition(dir);
+
+    CliRun r = CliRun.run("--definitions", dir.toString(), "plan", file.toString(),
+        "--lab-id", "lab-1");
+
+    assertThat(r.code()).as(r.all()).isZero();
+    assertThat(r.out()).contains("\nAWS quotas:\n"
+        + "  not counted: step 'stack' templateFile 'templates/${params.template}' names parameter"
+        + " template, which has no value, so what its stack counts is known only at run time\n");
+  }
 }

@@ -3,6 +3,7 @@ package io.labflow.worker.render;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.worker.runtime.Composition;
+import io.labflow.workflows.binding.SiteParameters;
 import io.labflow.workflows.definition.DefinitionLoader;
 import io.labflow.workflows.model.Definition;
 import org.junit.jupiter.api.Tag;
@@ -34,7 +35,7 @@ class WorkerPolicyScopeTest {
     Definition d =
         new DefinitionLoader(Composition.CATALOG).load("dashed.yaml", LAB).definitionOrNull();
 
-    WorkerPolicyScope scope = WorkerPolicyScope.of(d);
+    WorkerPolicyScope scope = WorkerPolicyScope.of(d, SiteParameters.NONE);
 
     assertThat(scope.bucketPrefix()).contains("labflow-x-");
     assertThat(scope.namePrefix()).contains("team-");
@@ -72,7 +73,7 @@ class WorkerPolicyScopeTest {
     Definition d = new DefinitionLoader(Composition.CATALOG).load("learner.yaml", LEARNER)
         .definitionOrNull();
 
-    WorkerPolicyScope scope = WorkerPolicyScope.of(d);
+    WorkerPolicyScope scope = WorkerPolicyScope.of(d, SiteParameters.NONE);
 
     assertThat(scope.namePrefix()).contains("team-");
     assertThat(scope.bucketPrefix()).contains("team-bucket-");
