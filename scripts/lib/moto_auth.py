@@ -22,6 +22,7 @@ an unknown access key id (InvalidClientTokenId) and a wrong secret (SignatureDoe
 code, which reads as a missing permission. AWS answers the query APIs (IAM, STS, CloudFormation)
 in their own shape, EC2 with AuthFailure (401) in its own, and the JSON APIs (Service Quotas) with
 UnrecognizedClientException and InvalidSignatureException; S3's answers are already right.
+AwsError is that shape for every error the local stack answers itself (moto_iam's denials too).
 """
 import glob
 import inspect
@@ -84,37 +85,46 @@ def shipped_policy_role(endpoint, admin_arn, key_id, secret):
     return role_arn, creds
 
 
-class _Refused(_RESTError):
-    """Refused credentials in the shape of the request's protocol."""
+class AwsError(_RESTError):
+    """An error in the shape of the request's protocol, which the AWS SDKs read: the JSON APIs'
+    (Service Quotas: X-Amz-Target, HTTP 400, `json_code`), EC2's (`ec2`: code, message, status,
+    when it answers otherwise), the query APIs' (IAM, STS, CloudFormation: `code`, `status`)."""
 
-    def __init__(self, request, query_code, json_code, message):
-        super().__init__(query_code, message)
-        if request._service == "ec2":
-            self.code, self.error_type = 401, "AuthFailure"
-            self.description = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error>"
-                                "<Code>AuthFailure</Code><Message>AWS was not able to validate the provided"
-                                " access credentials</Message></Error></Errors>"
-                                "<RequestID>labflow-moto-auth</RequestID></Response>")
-        elif "X-Amz-Target" in request._headers:
-            self.code, self.error_type = 400, json_code
-            self.description = json.dumps({"__type": json_code, "message": message})
+    def __init__(self, request, code, message, status=403, json_code=None, ec2=None):
+        super().__init__(code, message)
+        if "X-Amz-Target" in request._headers:
+            self.code, self.error_type = 400, json_code or code
+            self.description = json.dumps({"__type": self.error_type, "message": message})
             self.content_type = "application/x-amz-json-1.1"
+        elif request._service == "ec2":
+            self.error_type, message, self.code = ec2 or (code, message, status)
+            self.description = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error>"
+                                f"<Code>{self.error_type}</Code><Message>{_xml(message)}</Message></Error>"
+                                "</Errors><RequestID>labflow-moto</RequestID></Response>")
         else:
-            self.code = 403
+            self.code = status
             self.description = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ErrorResponse><Error>"
-                                f"<Type>Sender</Type><Code>{query_code}</Code><Message>{message}</Message>"
-                                "</Error><RequestId>labflow-moto-auth</RequestId></ErrorResponse>")
+                                f"<Type>Sender</Type><Code>{code}</Code><Message>{_xml(message)}</Message>"
+                                "</Error><RequestId>labflow-moto</RequestId></ErrorResponse>")
+
+
+def _xml(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_EC2_REFUSED = ("AuthFailure", "AWS was not able to validate the provided access credentials", 401)
 
 
 def _unknown_key(request, _reason):
-    raise _Refused(request, "InvalidClientTokenId", "UnrecognizedClientException",
-                   "The security token included in the request is invalid.")
+    raise AwsError(request, "InvalidClientTokenId", "The security token included in the request is invalid.",
+                   json_code="UnrecognizedClientException", ec2=_EC2_REFUSED)
 
 
 def _wrong_signature(request):
-    raise _Refused(request, "SignatureDoesNotMatch", "InvalidSignatureException",
+    raise AwsError(request, "SignatureDoesNotMatch",
                    "The request signature we calculated does not match the signature you provided."
-                   " Check your AWS Secret Access Key and signing method.")
+                   " Check your AWS Secret Access Key and signing method.",
+                   json_code="InvalidSignatureException", ec2=_EC2_REFUSED)
 
 
 def install():

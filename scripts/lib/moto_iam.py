@@ -16,7 +16,9 @@ the time model, once the deletion has propagated: moto_time.deleted_role).
 session (role chaining), else at most the role's MaxSessionDuration (`ValidationError`, AWS's
 sentences).
 
-A denial answers AWS's code and message: `UnauthorizedOperation` for EC2, `AccessDenied` otherwise,
+A denial answers AWS's code and message in the request's protocol (moto_auth.AwsError):
+`UnauthorizedOperation` for EC2, `AccessDeniedException` (HTTP 400, JSON) for the JSON APIs
+(Service Quotas), `AccessDenied` otherwise,
 "User: ARN is not authorized to perform: ACTION on resource: ARN because no identity-based policy
 allows the ACTION action" (or "with an explicit deny in an identity-based policy").
 """
@@ -29,7 +31,6 @@ import sys
 import threading
 from pathlib import Path
 
-from moto.core.exceptions import _RESTError
 from moto.iam.access_control import (AssumedRoleAccessKey, IAMPolicy, IAMRequestBase, PermissionResult,
                                      S3IAMRequest)
 from moto.iam.utils import format_incoming_conditional_values
@@ -37,6 +38,7 @@ from moto.s3.exceptions import BucketAccessDeniedError, S3AccessDeniedError
 from moto.utilities.utils import get_partition
 
 import moto_iam_requests
+from moto_auth import AwsError
 import moto_time
 
 _ROOT = Path(__file__).resolve().parents[2]
@@ -134,31 +136,6 @@ def denial_message(principal, action, resource, decision):
     return f"User: {principal} is not authorized to perform: {action} on resource: {resource} {why}"
 
 
-class _Ec2Unauthorized(_RESTError):
-    code = 403
-
-    def __init__(self, message):
-        super().__init__("UnauthorizedOperation", message)
-        self.description = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error>"
-                            "<Code>UnauthorizedOperation</Code><Message>" + _xml(message)
-                            + "</Message></Error></Errors><RequestID>labflow-moto-iam</RequestID></Response>")
-
-
-class _QueryError(_RESTError):
-    """The query protocol's error shape (IAM, STS, CloudFormation), which the AWS SDKs parse."""
-
-    def __init__(self, error, message, status=403):
-        super().__init__(error, message)
-        self.code = status
-        self.description = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ErrorResponse><Error><Type>Sender</Type>"
-                            "<Code>" + error + "</Code><Message>" + _xml(message) + "</Message></Error>"
-                            "<RequestId>labflow-moto-iam</RequestId></ErrorResponse>")
-
-
-def _xml(text):
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _deny(iam_request, action, resource, decision):
     message = denial_message(iam_request._access_key.arn, action, resource, decision)
     if isinstance(iam_request, S3IAMRequest):
@@ -167,9 +144,8 @@ def _deny(iam_request, action, resource, decision):
         error.message = message
         error.args = (message,)
         raise error
-    if iam_request._service == "ec2":
-        raise _Ec2Unauthorized("You are not authorized to perform this operation. " + message)
-    raise _QueryError("AccessDenied", message)
+    raise AwsError(iam_request, "AccessDenied", message, json_code="AccessDeniedException",
+                   ec2=("UnauthorizedOperation", "You are not authorized to perform this operation. " + message, 403))
 
 
 def check_action_permitted(self, resource):
@@ -203,7 +179,7 @@ def check_action_permitted(self, resource):
     if self._action == "sts:AssumeRole":
         too_long = _session_too_long(self, resource)
         if too_long:
-            raise _QueryError("ValidationError", too_long, 400)
+            raise AwsError(self, "ValidationError", too_long, 400)
 
 
 def _session_too_long(iam_request, role_arn):

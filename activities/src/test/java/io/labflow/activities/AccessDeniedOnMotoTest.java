@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.labflow.activities.common.AwsClients;
+import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.iam.IamActivities;
 import io.labflow.activities.iam.roles.RoleActivities.CreateRoleInput;
 import io.labflow.activities.testing.CallCounter;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -36,8 +38,8 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 @Tag("moto")
 class AccessDeniedOnMotoTest {
 
-  @Test
-  void aUserWithoutPermissionsGetsAccessDeniedOnceAndNoRetry() throws Exception {
+  /** IAM enforced, the SDK pointed at the user {@code nobody}, who has no permission. */
+  private static void asNobody() throws Exception {
     MotoServer.enforceIamWithAdmin();
     String[] key;
     try (AwsClients admin = AwsClients.fromEnvironment()) {
@@ -46,6 +48,31 @@ class AccessDeniedOnMotoTest {
       key = new String[] {k.accessKeyId(), k.secretAccessKey()};
     }
     MotoServer.useCredentials(key[0], key[1]);
+  }
+
+  /**
+   * A JSON API's denial reads as AWS answers it, {@code AccessDeniedException} with HTTP 400
+   * (before: the query APIs' XML with HTTP 403, in which the SDK found no error code).
+   */
+  @Test
+  void aServiceQuotasDenialReadsAsAwsAnswersIt() throws Exception {
+    asNobody();
+    try (AwsClients clients = AwsClients.fromEnvironment()) {
+      AwsServiceException e = catchThrowableOfType(AwsServiceException.class,
+          () -> clients.serviceQuotas().getServiceQuota(b -> b.serviceCode("vpc")
+              .quotaCode("L-F678F1CE")));
+
+      assertThat(e).isNotNull();
+      assertThat(AwsFailures.errorCode(e)).as(e.getMessage()).isEqualTo("AccessDeniedException");
+      assertThat(e.statusCode()).as(e.getMessage()).isEqualTo(400);
+      assertThat(e.awsErrorDetails().errorMessage()).as(e.getMessage())
+          .contains("is not authorized to perform: servicequotas:GetServiceQuota");
+    }
+  }
+
+  @Test
+  void aUserWithoutPermissionsGetsAccessDeniedOnceAndNoRetry() throws Exception {
+    asNobody();
 
     AtomicInteger httpAttempts = new AtomicInteger();
     ExecutionInterceptor attempts =

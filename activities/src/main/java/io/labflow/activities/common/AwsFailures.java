@@ -242,6 +242,12 @@ public final class AwsFailures {
         : Objects.requireNonNullElse(e.awsErrorDetails().errorCode(), "");
   }
 
+  /** What AWS answered, for a sentence: its error code, or its HTTP status when it had none. */
+  public static String answered(AwsServiceException e) {
+    String code = errorCode(e);
+    return code.isEmpty() ? "HTTP " + e.statusCode() : code;
+  }
+
   public static boolean hasCode(AwsServiceException e, String... codes) {
     return Arrays.asList(codes).contains(errorCode(e));
   }

@@ -155,9 +155,8 @@ public final class AwsPreflight {
 
   /** The refusal when the worker may not make a call the preflight needs: {@code what} failed. */
   public static ApplicationFailure needs(String what, String action, AwsServiceException e) {
-    String code = AwsFailures.errorCode(e);
-    return failed(what + ": " + action + " answered " + (code.isEmpty() ? "HTTP " + e.statusCode()
-        : code) + (AwsFailures.refusedCredentials(e) ? "; AWS refused the worker's credentials, "
+    return failed(what + ": " + action + " answered " + AwsFailures.answered(e)
+        + (AwsFailures.refusedCredentials(e) ? "; AWS refused the worker's credentials, "
         + VALID_CREDENTIALS : "; the worker needs that permission"));
   }
 

@@ -81,7 +81,7 @@ public final class AccountQuotas {
       }
       answer = "no value";
     } catch (AwsServiceException e) {
-      answer = AwsFailures.errorCode(e);
+      answer = AwsFailures.answered(e);
     } catch (SdkException e) {
       answer = e.getClass().getSimpleName();
     }

@@ -12,6 +12,8 @@ import io.labflow.activities.testing.MotoServer;
 import io.labflow.activities.testing.NoSimulator;
 import io.labflow.activities.testing.Tools;
 import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -158,13 +160,17 @@ class AwsPreflightTest {
   }
 
   @Test
-  void anEndpointThatDoesNotAnswerNamesTheSetting() {
+  void anEndpointThatDoesNotAnswerNamesTheSetting() throws IOException {
     String saved = System.getProperty("aws.endpointUrl");
-    System.setProperty("aws.endpointUrl", "http://127.0.0.1:1");
-    try (AwsClients clients = AwsClients.fromEnvironment()) {
-      ApplicationFailure f = failure(preflight(clients), List.of());
+    try (Socket nowhere = Tools.refusedPort()) {
+      String endpoint = "http://127.0.0.1:" + nowhere.getLocalPort();
+      System.setProperty("aws.endpointUrl", endpoint);
+      ApplicationFailure f;
+      try (AwsClients clients = AwsClients.fromEnvironment()) {
+        f = failure(preflight(clients), List.of());
+      }
       assertThat(f.getOriginalMessage())
-          .startsWith("preflight: the AWS endpoint http://127.0.0.1:1 does not answer (")
+          .startsWith("preflight: the AWS endpoint " + endpoint + " does not answer (")
           .endsWith("); check AWS_ENDPOINT_URL and the network, then start the lab again");
     } finally {
       System.setProperty("aws.endpointUrl", saved);

@@ -133,14 +133,33 @@ abstract class BaseCommand implements Callable<Integer> {
       Predicate<LabStatus> done) throws InterruptedException {
     LabFollower.Outcome outcome;
     // Ctrl-C ends the command, not the lab, which a person could not tell from silence.
-    try (Hook stop = onStop(() -> out().printf("%nStopped following lab %s; it goes on: labflow"
-        + " status %1$s, or labflow teardown %1$s%n", labId))) {
+    try (Hook stop = onStop(() -> goesOn(labId))) {
       outcome =
           new LabFollower(connect(), out(), poll).follow(labId, runId, since, timeout, done);
     }
+    return printed(outcome);
+  }
+
+  /** The sentence of a command stopped while the lab it follows goes on. */
+  void goesOn(String labId) {
+    out().printf("%nStopped following lab %s; it goes on: labflow status %1$s, or labflow"
+        + " teardown %1$s%n", labId);
+  }
+
+  /** The outcome of a follow, its lab's status printed. */
+  LabFollower.Outcome printed(LabFollower.Outcome outcome) {
     out().println();
     outcome.status().ifPresent(s -> StatusPrinter.print(s, out()));
     return outcome;
+  }
+
+  /** The lab's status before a request, which its follow starts from; null when none answers. */
+  LabStatus before(String labId) {
+    try {
+      return LabFollower.query(connect(), labId, null).orElse(null);
+    } catch (IllegalStateException failedQuery) {
+      return null;
+    }
   }
 
   /** A JVM shutdown hook in place until closed. */

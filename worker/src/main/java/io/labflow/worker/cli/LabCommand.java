@@ -30,15 +30,6 @@ abstract class LabCommand extends BaseCommand {
             + " Web UI: " + connect().uiAddress(root().uiUrl, labId)));
   }
 
-  /** The lab's status before a request, which its follow starts from; null when none answers. */
-  LabStatus before() {
-    try {
-      return LabFollower.query(connect(), labId, null).orElse(null);
-    } catch (IllegalStateException failedQuery) {
-      return null;
-    }
-  }
-
   /** The lab's answer to its Update {@code name}, sent once a worker polls its task queue. */
   <T> T update(String name, Class<T> type, Object... args) throws InterruptedException {
     return answer(workerFor("nothing sent"), labId, name, type, args);

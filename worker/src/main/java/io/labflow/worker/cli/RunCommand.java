@@ -16,6 +16,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -112,16 +116,79 @@ final class RunCommand extends BaseCommand {
     }
   }
 
+  /** How long a stop waits in silence for a start under way before it says so. */
+  static final Duration QUIET = Duration.ofSeconds(1);
+
+  /** A lab's start with its stop hook, from {@link #start(BaseCommand, Start, Runnable)}. */
+  record Started(Hook hook, String runId) implements Hook {
+    @Override
+    public void close() throws InterruptedException {
+      hook.close();
+    }
+  }
+
+  /**
+   * Starts the lab under a stop hook in place before the start, so that no signal comes between
+   * the two: a stop before the start starts nothing and says nothing of a lab; one during it waits
+   * for it (saying so past {@link #QUIET}); once the lab is started, {@code stopped} says what
+   * becomes of it. Closing the result removes the hook.
+   */
+  static Started start(BaseCommand command, Start start, Runnable stopped)
+      throws InterruptedException {
+    // Whichever comes first, the stop or the start's sending, decides if the lab is started.
+    CompletableFuture<Boolean> sent = new CompletableFuture<>();
+    CompletableFuture<String> runId = new CompletableFuture<>();
+    Hook hook = command.onStop(() -> {
+      if (!sent.complete(false) && started(runId, start.starter().labId(), command.out())) {
+        stopped.run();
+      }
+    });
+    try {
+      if (!sent.complete(true)) {
+        throw new Stopped();
+      }
+      runId.complete(start(command.root(), start));
+      return new Started(hook, runId.join());
+    } catch (RuntimeException | InterruptedException e) {
+      runId.complete(null);
+      try {
+        hook.close();
+      } catch (Stopped shuttingDown) {
+        e.addSuppressed(shuttingDown); // what ended the start is e, which Main says
+      }
+      throw e;
+    }
+  }
+
+  /** Whether the start under way started the lab, waited for; a wait past QUIET is said. */
+  private static boolean started(CompletableFuture<String> runId, String labId, PrintWriter out) {
+    try {
+      return runId.get(QUIET.toMillis(), TimeUnit.MILLISECONDS) != null;
+    } catch (TimeoutException e) {
+      out.printf("%nStopping; waiting for Temporal to answer the start of lab %s...%n", labId)
+          .flush();
+      return runId.join() != null;
+    } catch (InterruptedException | ExecutionException e) {
+      return false;
+    }
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     Start start = prepare();
-    String runId = start(root(), start);
-    out().printf("Started lab %s (definition %s, variant %s, run %s) on task queue %s%n",
-        labId, start.starter().definition(), start.starter().variant(), runId, root().taskQueue);
-    printWebUi(labId);
-    if (detach) {
-      return 0;
+    LabFollower.Outcome outcome;
+    // Ctrl-C ends the command, not the lab: said from before the start, so no signal comes between.
+    try (Started started = start(this, start, () -> goesOn(labId))) {
+      String runId = started.runId();
+      out().printf("Started lab %s (definition %s, variant %s, run %s) on task queue %s%n",
+          labId, start.starter().definition(), start.starter().variant(), runId, root().taskQueue);
+      printWebUi(labId);
+      if (detach) {
+        return 0;
+      }
+      outcome = new LabFollower(connect(), out(), poll)
+          .follow(labId, runId, null, timeout, LabFollower.LIVE_OR_PAUSED);
     }
-    return summarize(follow(labId, runId, null, timeout, LabFollower.LIVE_OR_PAUSED), labId);
+    return summarize(printed(outcome), labId);
   }
 }

@@ -31,7 +31,7 @@ final class SwitchVariantCommand extends LabCommand {
     String queue = workerFor("nothing sent");
     out().println("Switching lab " + labId + " to variant " + variant + "...");
     // Followed while it runs: the Update answers only once the switch steps are done.
-    LabStatus before = before();
+    LabStatus before = before(labId);
     WorkflowUpdateHandle<LabStatus> switched =
         taken(queue, labId, "switchVariant", LabStatus.class, variant);
     Predicate<LabStatus> live = s -> s.state() == LabState.LIVE && variant.equals(s.variant());

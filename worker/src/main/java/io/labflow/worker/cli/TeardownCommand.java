@@ -39,7 +39,7 @@ final class TeardownCommand extends LabCommand {
     }
     out().println("Tearing lab " + labId + " down (following up to " + Durations.format(wait)
         + ")...");
-    LabStatus before = before();
+    LabStatus before = before(labId);
     if (sent(labId, "teardown", LabStatus.class) == null) {
       throw NoWorker.untaken(queue, "teardown", recorded());
     }

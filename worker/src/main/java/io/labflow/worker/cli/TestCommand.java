@@ -60,8 +60,6 @@ final class TestCommand extends BaseCommand {
   };
 
   private String runId;
-  /** Set by the hook: a test stopped before its start starts nothing. */
-  private boolean stopped;
   private int tasks;
   private int passed;
   private final List<String> deviations = new ArrayList<>();
@@ -74,15 +72,9 @@ final class TestCommand extends BaseCommand {
     RunCommand.Start start =
         RunCommand.prepare(root(), file, labId, options, null, err(), "with labflow test");
     String definition = start.starter().definition();
-    // Ctrl-C: the test promised a teardown, so it asks for one as it stops; in place before the
-    // start, which it waits for, so that no signal comes between the start and the hook.
-    try (Hook stop = onStop(this::askTeardown)) {
-      synchronized (this) {
-        if (stopped) {
-          return 1;
-        }
-        runId = RunCommand.start(root(), start);
-      }
+    // Ctrl-C: the test promised a teardown, so it asks for one as it stops.
+    try (RunCommand.Started started = RunCommand.start(this, start, this::askTeardown)) {
+      runId = started.runId();
       out().printf("Testing definition %s as lab %s (run %s) on task queue %s%n",
           definition, labId, runId, root().taskQueue);
       printWebUi(labId);
@@ -179,6 +171,8 @@ final class TestCommand extends BaseCommand {
     }
     out().println("Tearing lab " + labId + " down; waiting up to " + Durations.format(downWithin)
         + " for its run to end TORN_DOWN...");
+    // The follow's starting point: only what the teardown changes is news.
+    LabStatus before = before(labId);
     boolean taken = false;
     try {
       taken = sent(labId, "teardown", LabStatus.class) != null;
@@ -189,8 +183,8 @@ final class TestCommand extends BaseCommand {
     if (!taken) {
       recordTeardown(labId);
     }
-    LabFollower.Outcome o =
-        new LabFollower(connect(), out(), poll).follow(labId, runId, null, downWithin, s -> false);
+    LabFollower.Outcome o = new LabFollower(connect(), out(), poll)
+        .follow(labId, runId, before, downWithin, s -> false);
     if (!o.closed() || (o.state() != LabState.TORN_DOWN && o.state() != LabState.ROLLED_BACK)) {
       deviation("lab " + labId + " did not end TORN_DOWN within " + Durations.format(downWithin)
           + " (" + (o.closed() ? "its run closed " : "still ") + o.state() + ")");
@@ -199,14 +193,8 @@ final class TestCommand extends BaseCommand {
     }
   }
 
-  /** The requestTeardown signal, which the lab takes in any state; none to a lab never started. */
+  /** The requestTeardown signal, which the lab takes in any state. */
   private void askTeardown() {
-    synchronized (this) {
-      stopped = true;
-      if (runId == null) {
-        return;
-      }
-    }
     try {
       recordTeardown(labId);
       out().printf("%nStopped; asked lab %s to tear down: labflow status %1$s%n", labId);

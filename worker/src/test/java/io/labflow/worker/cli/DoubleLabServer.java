@@ -9,6 +9,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.interceptors.WorkflowClientCallsInterceptor;
+import io.temporal.common.interceptors.WorkflowClientCallsInterceptorBase;
 import io.temporal.common.interceptors.WorkflowClientInterceptorBase;
 import io.temporal.envconfig.ClientConfigProfile;
 import io.temporal.testing.TestEnvironmentOptions;
@@ -18,6 +19,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -56,6 +58,8 @@ final class DoubleLabServer implements AutoCloseable {
   /** How the command lines add and remove their shutdown hooks; null: the JVM's way. */
   Consumer<Thread> hook;
   Consumer<Thread> unhook;
+  /** The output of the command line running or last run, as far as it has written. */
+  volatile StringWriter out;
 
   DoubleLabServer() {
     for (var key : LabSearchAttributes.ALL) {
@@ -79,6 +83,37 @@ final class DoubleLabServer implements AutoCloseable {
                 return calls.apply(next);
               }
             }).build());
+  }
+
+  /**
+   * Makes the command lines' lab start meet a stop, as a SIGTERM when it is sent: the hooks in
+   * place then are started on their own threads, as the JVM runs them while the command's thread
+   * goes on, and are returned; then {@code meanwhile} runs, then the start. {@link #reset} ends it.
+   */
+  List<Thread> stopAtStart(Runnable meanwhile) {
+    List<Thread> hooks = new CopyOnWriteArrayList<>();
+    List<Thread> atStart = new CopyOnWriteArrayList<>();
+    hook = hooks::add;
+    unhook = hooks::remove;
+    interceptCommands(next -> new WorkflowClientCallsInterceptorBase(next) {
+      @Override
+      public WorkflowStartOutput start(WorkflowStartInput input) {
+        for (Thread h : hooks) {
+          h.start();
+          atStart.add(h);
+        }
+        meanwhile.run();
+        return super.start(input);
+      }
+    });
+    return atStart;
+  }
+
+  /** The command lines call the server directly again, with the JVM's shutdown hooks. */
+  void reset() {
+    commandClient = client;
+    hook = null;
+    unhook = null;
   }
 
   /** Starts a live double lab. */
@@ -114,7 +149,7 @@ final class DoubleLabServer implements AutoCloseable {
       }
     };
     CommandLine cli = Main.newCommandLine(root, factory);
-    StringWriter out = new StringWriter();
+    out = new StringWriter();
     StringWriter err = new StringWriter();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));

@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.temporal.client.WorkflowUpdateHandle;
 import io.temporal.common.interceptors.WorkflowClientCallsInterceptorBase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code labflow teardown} and {@code switch-variant} on a double lab: what they say while they
@@ -19,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
 class FollowCommandsTest {
 
   @AutoClose private static final DoubleLabServer server = new DoubleLabServer();
+  @TempDir static Path dir;
 
   /** Before, the wait was printed as Java writes it (`PT1M30S`), not as the flag takes it. */
   @Test
@@ -79,6 +84,33 @@ class FollowCommandsTest {
     } finally {
       server.unhook = null;
     }
+  }
+
+  /**
+   * A SIGTERM as `run` sends the lab's start: the hook is in place already and, once the lab has
+   * started, says it goes on (before: the hook was added after the start, so a JVM shutting down
+   * in between halted without a sentence, the lab started).
+   */
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  void aSignalAsRunStartsTheLabFindsTheHookInPlaceAndSaysTheLabGoesOn() throws Exception {
+    Path file = Files.writeString(dir.resolve("lab.yaml"), LabTestCommandTest.DEFINITION);
+    List<Thread> atStart = server.stopAtStart(() -> {});
+    DoubleLabServer.Result r;
+    try {
+      r = server.labflow("run", file.toString(), "--lab-id", "run-sigterm", "--detach");
+      for (Thread hook : atStart) {
+        hook.join();
+      }
+    } finally {
+      server.reset();
+    }
+    // As the JVM waits for its hooks: all the command wrote, the hook's sentence included.
+    String out = server.out.toString();
+
+    assertThat(atStart).as(r.all()).hasSize(1);
+    assertThat(out.split("\nStopped following lab run-sigterm; it goes on: labflow status"
+        + " run-sigterm, or labflow teardown run-sigterm\n", -1)).as(out).hasSize(2);
   }
 
   /**

@@ -10,14 +10,16 @@ import io.labflow.workflows.lab.LabState;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowUpdateHandle;
+import io.temporal.common.interceptors.WorkflowClientCallsInterceptor;
+import io.temporal.common.interceptors.WorkflowClientCallsInterceptor.WorkflowSignalInput;
 import io.temporal.common.interceptors.WorkflowClientCallsInterceptorBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -133,19 +135,26 @@ class LabTestCommandTest {
     assertThat(endOf("left-1")).isEqualTo(LabState.TORN_DOWN);
   }
 
+  /** Temporal's calls, but the teardown Update does not reach it (UNAVAILABLE). */
+  private static class TeardownUnreached extends WorkflowClientCallsInterceptorBase {
+    TeardownUnreached(WorkflowClientCallsInterceptor next) {
+      super(next);
+    }
+
+    @Override
+    public <R> WorkflowUpdateHandle<R> startUpdate(StartUpdateInput<R> input) {
+      if (input.getUpdateName().equals("teardown")) {
+        throw Status.UNAVAILABLE.asRuntimeException();
+      }
+      return super.startUpdate(input);
+    }
+  }
+
   @Test
   void aTeardownThatFailsIsADeviationAndWhatIsLeftIsStillCountedAndSummarized() {
     // Temporal stops answering once the tasks are tested: neither the teardown nor its record
     // reaches the lab.
-    server.interceptCommands(next -> new WorkflowClientCallsInterceptorBase(next) {
-      @Override
-      public <R> WorkflowUpdateHandle<R> startUpdate(StartUpdateInput<R> input) {
-        if (input.getUpdateName().equals("teardown")) {
-          throw Status.UNAVAILABLE.asRuntimeException();
-        }
-        return super.startUpdate(input);
-      }
-
+    server.interceptCommands(next -> new TeardownUnreached(next) {
       @Override
       public WorkflowSignalOutput signal(WorkflowSignalInput input) {
         throw Status.UNAVAILABLE.asRuntimeException();
@@ -173,21 +182,7 @@ class LabTestCommandTest {
   @Test
   @Timeout(value = 2, unit = TimeUnit.MINUTES)
   void aSignalAsTheLabStartsFindsTheHookInPlaceAndAsksTheLabToTearDown() throws Exception {
-    List<Thread> hooks = new CopyOnWriteArrayList<>();
-    List<Thread> atStart = new ArrayList<>();
-    server.hook = hooks::add;
-    server.unhook = hooks::remove;
-    server.interceptCommands(next -> new WorkflowClientCallsInterceptorBase(next) {
-      @Override
-      public WorkflowStartOutput start(WorkflowStartInput input) {
-        // The JVM runs its hooks on their own threads while the command's goes on.
-        for (Thread hook : hooks) {
-          hook.start();
-          atStart.add(hook);
-        }
-        return super.start(input);
-      }
-    });
+    List<Thread> atStart = server.stopAtStart(() -> {});
     DoubleLabServer.Result r;
     try {
       r = test("sigterm-1", LearnerLabDouble.Script.CLEAN);
@@ -195,9 +190,7 @@ class LabTestCommandTest {
         hook.join();
       }
     } finally {
-      server.commandClient = server.client;
-      server.hook = null;
-      server.unhook = null;
+      server.reset();
     }
 
     assertThat(atStart).as(r.all()).hasSize(1);
@@ -207,6 +200,75 @@ class LabTestCommandTest {
         .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)
         .map(e -> e.getWorkflowExecutionSignaledEventAttributes().getSignalName()))
         .as(r.all()).contains("requestTeardown");
+  }
+
+  /**
+   * A stop while Temporal has not answered the start: the hook says what it waits for (before: it
+   * waited in silence), then asks the lab to tear down.
+   */
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  void aStopWaitingForTheStartSaysWhatItWaitsFor() throws Exception {
+    String waiting = "\nStopping; waiting for Temporal to answer the start of lab sigterm-2...\n";
+    // The start is answered once the hook has said it waits, or after 30 s.
+    List<Thread> atStart = server.stopAtStart(() -> {
+      for (int i = 0; i < 300 && !server.out.toString().contains(waiting); i++) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+      }
+    });
+    try {
+      test("sigterm-2", LearnerLabDouble.Script.CLEAN);
+      for (Thread hook : atStart) {
+        hook.join();
+      }
+    } finally {
+      server.reset();
+    }
+    // As the JVM waits for its hooks: all the command wrote, the hook's sentences included.
+    String out = server.out.toString();
+
+    assertThat(out.split(waiting, -1)).as(out).hasSize(2);
+    assertThat(out.split("\nStopped; asked lab sigterm-2 to tear down: labflow status"
+        + " sigterm-2\n", -1)).as(out).hasSize(2);
+  }
+
+  /**
+   * The teardown's follow starts from the lab's status before it: the provisioning step is said
+   * DONE once, as the lab goes live (before: again at the teardown's first read). The teardown is
+   * refused now, and its record reaches the lab after the follow's first read.
+   */
+  @Test
+  void theTeardownSaysOnlyWhatItChanges() {
+    AtomicReference<WorkflowSignalInput> held = new AtomicReference<>();
+    server.interceptCommands(next -> new TeardownUnreached(next) {
+      @Override
+      public WorkflowSignalOutput signal(WorkflowSignalInput input) {
+        held.set(input);
+        return new WorkflowSignalOutput();
+      }
+
+      @Override
+      public <R> QueryOutput<R> query(QueryInput<R> input) {
+        QueryOutput<R> answer = super.query(input);
+        WorkflowSignalInput signal = held.getAndSet(null);
+        if (signal != null) {
+          super.signal(signal);
+        }
+        return answer;
+      }
+    });
+    DoubleLabServer.Result r;
+    try {
+      r = test("clean-2", LearnerLabDouble.Script.CLEAN);
+    } finally {
+      server.reset();
+    }
+
+    assertThat(r.code()).as(r.all()).isZero();
+    assertThat(r.out().lines().filter(l -> l.startsWith("  DONE         stack (CreateStack)")))
+        .as(r.all()).hasSize(1);
+    assertThat(r.out().lines().filter(l -> l.startsWith("  COMPENSATED  stack (CreateStack)")))
+        .as(r.all()).hasSize(1);
   }
 
   /**

@@ -16,6 +16,8 @@ import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
+import java.io.IOException;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -126,12 +128,15 @@ class LabE2eTest extends OnLocalStack {
   }
 
   @Test
-  void cliRunRejectsAnInvalidFileBeforeContactingTemporal() {
+  void cliRunRejectsAnInvalidFileBeforeContactingTemporal() throws IOException {
     Map<String, String> unreachable = new java.util.HashMap<>(env());
-    unreachable.put("TEMPORAL_ADDRESS", "127.0.0.1:1");
-    Cli.Result r = Cli.run(unreachable, "run",
-        Tools.repoRoot().resolve("worker/src/test/resources/bad/broken.yaml").toString(),
-        "--lab-id", "e2e-never");
+    Cli.Result r;
+    try (Socket nowhere = Tools.refusedPort()) {
+      unreachable.put("TEMPORAL_ADDRESS", "127.0.0.1:" + nowhere.getLocalPort());
+      r = Cli.run(unreachable, "run",
+          Tools.repoRoot().resolve("worker/src/test/resources/bad/broken.yaml").toString(),
+          "--lab-id", "e2e-never");
+    }
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.err()).contains("broken.yaml:4:13:", "is invalid").doesNotContain("cannot reach");
   }
