@@ -180,8 +180,10 @@ final class RunCommand extends BaseCommand {
     // Ctrl-C ends the command, not the lab: said from before the start, so no signal comes between.
     try (Started started = start(this, start, () -> goesOn(labId))) {
       String runId = started.runId();
-      out().printf("Started lab %s (definition %s, variant %s, run %s) on task queue %s%n",
-          labId, start.starter().definition(), start.starter().variant(), runId, root().taskQueue);
+      String variant = start.starter().variant();
+      out().printf("Started lab %s (definition %s, %srun %s) on task queue %s%n", labId,
+          start.starter().definition(), variant == null ? "" : "variant " + variant + ", ", runId,
+          root().taskQueue);
       printWebUi(labId);
       if (detach) {
         return 0;

@@ -87,6 +87,27 @@ class FollowCommandsTest {
   }
 
   /**
+   * `run` of a definition without variants names none (before: "variant null"); one with variants
+   * names the variant the lab runs.
+   */
+  @Test
+  void runNamesTheVariantOnlyWhenTheDefinitionHasVariants() throws Exception {
+    Path plain = Files.writeString(dir.resolve("plain.yaml"), LabTestCommandTest.DEFINITION);
+    Path variants = Files.writeString(dir.resolve("variants.yaml"), LabTestCommandTest.DEFINITION
+        + "variants:\n  small: {}\n  large: {}\ndefaultVariant: small\n");
+
+    DoubleLabServer.Result r = server.labflow("run", plain.toString(), "--lab-id", "run-plain",
+        "--detach");
+    DoubleLabServer.Result v = server.labflow("run", variants.toString(), "--lab-id",
+        "run-variant", "--detach");
+
+    assertThat(r.out()).as(r.all()).startsWith("Started lab run-plain (definition learner-lab, run ")
+        .doesNotContain("variant");
+    assertThat(v.out()).as(v.all())
+        .startsWith("Started lab run-variant (definition learner-lab, variant small, run ");
+  }
+
+  /**
    * A SIGTERM as `run` sends the lab's start: the hook is in place already and, once the lab has
    * started, says it goes on (before: the hook was added after the start, so a JVM shutting down
    * in between halted without a sentence, the lab started).
