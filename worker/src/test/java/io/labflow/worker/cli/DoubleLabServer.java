@@ -23,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 
@@ -83,6 +84,27 @@ final class DoubleLabServer implements AutoCloseable {
                 return calls.apply(next);
               }
             }).build());
+  }
+
+  /** A command a stop met as it sent its start: its result, its hooks, all it wrote by then. */
+  record Stopped(Result result, int hooks, String out) {}
+
+  /**
+   * Runs {@code command} with {@link #stopAtStart}, waits for the hooks to end, as the JVM does,
+   * so that {@code out} holds the hooks' sentences too, and {@link #reset}s.
+   */
+  Stopped stoppedAtStart(Runnable meanwhile, Supplier<Result> command)
+      throws InterruptedException {
+    List<Thread> atStart = stopAtStart(meanwhile);
+    try {
+      Result r = command.get();
+      for (Thread hook : atStart) {
+        hook.join();
+      }
+      return new Stopped(r, atStart.size(), out.toString());
+    } finally {
+      reset();
+    }
   }
 
   /**

@@ -6,7 +6,6 @@ import io.temporal.client.WorkflowUpdateHandle;
 import io.temporal.common.interceptors.WorkflowClientCallsInterceptorBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AutoClose;
@@ -116,20 +115,11 @@ class FollowCommandsTest {
   @Timeout(value = 2, unit = TimeUnit.MINUTES)
   void aSignalAsRunStartsTheLabFindsTheHookInPlaceAndSaysTheLabGoesOn() throws Exception {
     Path file = Files.writeString(dir.resolve("lab.yaml"), LabTestCommandTest.DEFINITION);
-    List<Thread> atStart = server.stopAtStart(() -> {});
-    DoubleLabServer.Result r;
-    try {
-      r = server.labflow("run", file.toString(), "--lab-id", "run-sigterm", "--detach");
-      for (Thread hook : atStart) {
-        hook.join();
-      }
-    } finally {
-      server.reset();
-    }
-    // As the JVM waits for its hooks: all the command wrote, the hook's sentence included.
-    String out = server.out.toString();
+    DoubleLabServer.Stopped s = server.stoppedAtStart(() -> {},
+        () -> server.labflow("run", file.toString(), "--lab-id", "run-sigterm", "--detach"));
+    String out = s.out();
 
-    assertThat(atStart).as(r.all()).hasSize(1);
+    assertThat(s.hooks()).as(out).isEqualTo(1);
     assertThat(out.split("\nStopped following lab run-sigterm; it goes on: labflow status"
         + " run-sigterm, or labflow teardown run-sigterm\n", -1)).as(out).hasSize(2);
   }

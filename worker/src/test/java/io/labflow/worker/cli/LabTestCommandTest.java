@@ -182,26 +182,17 @@ class LabTestCommandTest {
   @Test
   @Timeout(value = 2, unit = TimeUnit.MINUTES)
   void aSignalAsTheLabStartsFindsTheHookInPlaceAndAsksTheLabToTearDown() throws Exception {
-    List<Thread> atStart = server.stopAtStart(() -> {});
-    DoubleLabServer.Result r;
-    try {
-      r = test("sigterm-1", LearnerLabDouble.Script.CLEAN);
-      for (Thread hook : atStart) {
-        hook.join();
-      }
-    } finally {
-      server.reset();
-    }
-    // Read after the hook has ended: it may still write when the command returns.
-    String out = server.out.toString();
+    DoubleLabServer.Stopped s = server.stoppedAtStart(() -> {},
+        () -> test("sigterm-1", LearnerLabDouble.Script.CLEAN));
+    String out = s.out();
 
-    assertThat(atStart).as(r.all()).hasSize(1);
+    assertThat(s.hooks()).as(s.result().all()).isEqualTo(1);
     assertThat(out.split("\nStopped; asked lab sigterm-1 to tear down: labflow status"
         + " sigterm-1\n", -1)).as(out).hasSize(2);
     assertThat(server.client.fetchHistory("sigterm-1").getEvents().stream()
         .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)
         .map(e -> e.getWorkflowExecutionSignaledEventAttributes().getSignalName()))
-        .as(r.all()).contains("requestTeardown");
+        .as(s.result().all()).contains("requestTeardown");
   }
 
   /**
@@ -213,21 +204,11 @@ class LabTestCommandTest {
   void aStopWaitingForTheStartSaysWhatItWaitsFor() throws Exception {
     String waiting = "\nStopping; waiting for Temporal to answer the start of lab sigterm-2...\n";
     // The start is answered once the hook has said it waits, or after 30 s.
-    List<Thread> atStart = server.stopAtStart(() -> {
+    String out = server.stoppedAtStart(() -> {
       for (int i = 0; i < 300 && !server.out.toString().contains(waiting); i++) {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
       }
-    });
-    try {
-      test("sigterm-2", LearnerLabDouble.Script.CLEAN);
-      for (Thread hook : atStart) {
-        hook.join();
-      }
-    } finally {
-      server.reset();
-    }
-    // As the JVM waits for its hooks: all the command wrote, the hook's sentences included.
-    String out = server.out.toString();
+    }, () -> test("sigterm-2", LearnerLabDouble.Script.CLEAN)).out();
 
     assertThat(out.split(waiting, -1)).as(out).hasSize(2);
     assertThat(out.split("\nStopped; asked lab sigterm-2 to tear down: labflow status"
