@@ -2,7 +2,6 @@ package io.labflow.worker.cli;
 
 import io.labflow.activities.permissions.WorkerPolicy;
 import io.labflow.worker.render.WorkerPolicyScope;
-import io.labflow.workflows.binding.SiteParameters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -51,6 +51,9 @@ final class WorkerPolicyCommand extends BaseCommand {
           "characters in one); without it, the whole policy, and on stderr how many parts it has."})
   Integer part;
 
+  /** The values a worker's labs bind, as {@code doctor} and {@code plan} read a definition. */
+  @Mixin SiteParametersOption siteParameters;
+
   @Option(names = "--explain",
       description = "Print, instead of the policy, each action granted on \"*\" and why.")
   boolean explain;
@@ -65,7 +68,7 @@ final class WorkerPolicyCommand extends BaseCommand {
     String from = "";
     if (definition != null) {
       DefinitionFiles.Source source = DefinitionFiles.valid(definition, root().definitions, err());
-      scope = WorkerPolicyScope.of(source.definition(), SiteParameters.NONE);
+      scope = WorkerPolicyScope.of(source.definition(), siteParameters.parseOrRefuse());
       from = source.path() + ": ";
       if (namePrefix == null && scope.namePrefix().isEmpty()) {
         throw new UsageException(source.path() + ": its role, policy, profile and stack names"

@@ -136,6 +136,21 @@ class WorkerPolicyCommandTest {
   }
 
   /**
+   * A template named by a parameter the worker's site gives is read with the site's value, as
+   * doctor's permission row reads it; before, worker-policy took no site parameters and said the
+   * template was known only at run time.
+   */
+  @Test
+  void aTemplateNamedByASiteParameterIsReadWithTheSitesValue(@TempDir Path dir) throws Exception {
+    Path file = Lab.parameterisedTemplateDefinition(dir);
+    CliRun r = run("--definitions", dir.toString(), "worker-policy", "--definition",
+        file.toString(), "--site-parameters", "{\"template\": \"env.yaml\"}");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).doesNotContain("known only at run time");
+    assertThat(actions(r.out())).contains("ec2:CreateVpc", "ec2:RunInstances");
+  }
+
+  /**
    * A template named by the lab id is known only at run time: the policy is printed, and what it
    * lacks is said; before, the valid definition was refused.
    */
