@@ -10,6 +10,8 @@ import io.labflow.activities.testing.Tools;
 import io.labflow.worker.e2e.Labs;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Tag;
@@ -128,11 +130,7 @@ class WorkerPolicyCommandTest {
     Path file = Files.writeString(dir.resolve("env-default.yaml"), Files.readString(
         Lab.parameterisedTemplateDefinition(dir)).replace("name: param-template",
             "name: env-default").replace("{type: string}", "{type: string, default: env.yaml}"));
-    CliRun r = run("--definitions", dir.toString(), "worker-policy", "--definition",
-        file.toString());
-    assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.err()).doesNotContain("known only at run time");
-    assertThat(actions(r.out())).contains("ec2:CreateVpc", "ec2:RunInstances");
+    assertTheStacksTemplateIsRead(dir, file);
   }
 
   /**
@@ -143,8 +141,16 @@ class WorkerPolicyCommandTest {
   @Test
   void aTemplateNamedByASiteParameterIsReadWithTheSitesValue(@TempDir Path dir) throws Exception {
     Path file = Lab.parameterisedTemplateDefinition(dir);
-    CliRun r = run("--definitions", dir.toString(), "worker-policy", "--definition",
-        file.toString(), "--site-parameters", "{\"template\": \"env.yaml\"}");
+    assertTheStacksTemplateIsRead(dir, file, "--site-parameters", "{\"template\": \"env.yaml\"}");
+  }
+
+  /** worker-policy --definition FILE reads its stack's VPC template: its EC2 actions granted. */
+  private static void assertTheStacksTemplateIsRead(Path dir, Path file, String... more)
+      throws Exception {
+    List<String> args = new ArrayList<>(List.of("--definitions", dir.toString(), "worker-policy",
+        "--definition", file.toString()));
+    args.addAll(List.of(more));
+    CliRun r = run(args.toArray(String[]::new));
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.err()).doesNotContain("known only at run time");
     assertThat(actions(r.out())).contains("ec2:CreateVpc", "ec2:RunInstances");
