@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 
 /**
  * JUnit 5 extension running one {@link MotoProcess} for the whole test JVM.
@@ -13,19 +12,18 @@ import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
  * <p>It starts moto on first use; points the AWS SDK at it through the SDK's standard system
  * properties ({@code aws.endpointUrl}, {@code aws.region}, {@code aws.accessKeyId}, {@code
  * aws.secretAccessKey}); resets moto's state (and switches IAM enforcement off) before every test;
- * and stops the server when the JVM's tests are done.
+ * and stops the server when the JVM exits.
  */
 public final class MotoServer implements BeforeAllCallback, BeforeEachCallback {
 
-  private static volatile Running running;
+  private static volatile MotoProcess moto;
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     synchronized (MotoServer.class) {
-      if (running == null) {
-        running = new Running(MotoProcess.start("moto", Path.of("target", "test-logs")));
-        // The root store closes the server once, after the last test class of this JVM.
-        context.getRoot().getStore(Namespace.GLOBAL).put(MotoServer.class.getName(), running);
+      if (moto == null) {
+        moto = Tools.closedAtExit(
+            MotoProcess.start("moto", Tools.forkDir(Path.of("target", "test-logs"))));
       }
     }
     useDefaultCredentials();
@@ -33,13 +31,13 @@ public final class MotoServer implements BeforeAllCallback, BeforeEachCallback {
 
   @Override
   public void beforeEach(ExtensionContext context) throws Exception {
-    running.moto.reset();
+    moto.reset();
     useDefaultCredentials();
   }
 
   /** The endpoint URL of the running server. */
   public static String endpoint() {
-    return running.moto.endpoint();
+    return moto.endpoint();
   }
 
   /** Points the SDK's standard configuration at moto with the default test credentials. */
@@ -61,7 +59,7 @@ public final class MotoServer implements BeforeAllCallback, BeforeEachCallback {
    * next test's reset turns it off again.
    */
   public static void enforceIamAfter(int freeRequests) throws IOException {
-    running.moto.enforceIamAfter(freeRequests);
+    moto.enforceIamAfter(freeRequests);
   }
 
   /**
@@ -69,7 +67,7 @@ public final class MotoServer implements BeforeAllCallback, BeforeEachCallback {
    * standard configuration at the administrator's keys. Returns the administrator's ARN.
    */
   public static String enforceIamWithAdmin() throws IOException {
-    MotoProcess.Admin admin = running.moto.enforceIamWithAdmin("labflow-admin");
+    MotoProcess.Admin admin = moto.enforceIamWithAdmin("labflow-admin");
     useCredentials(admin.accessKeyId(), admin.secretAccessKey());
     return admin.arn();
   }
@@ -80,16 +78,9 @@ public final class MotoServer implements BeforeAllCallback, BeforeEachCallback {
    * points the SDK's standard configuration at that session. Returns the administrator.
    */
   public static MotoProcess.Admin enforceIamAsShippedPolicy() throws IOException {
-    MotoProcess.Principals worker = running.moto.enforceIam(MotoProcess.WorkerAs.POLICY);
+    MotoProcess.Principals worker = moto.enforceIam(MotoProcess.WorkerAs.POLICY);
     useCredentials(worker.accessKeyId(), worker.secretAccessKey());
     System.setProperty("aws.sessionToken", worker.sessionToken());
     return worker.admin();
-  }
-
-  private record Running(MotoProcess moto) implements ExtensionContext.Store.CloseableResource {
-    @Override
-    public void close() {
-      moto.close();
-    }
   }
 }

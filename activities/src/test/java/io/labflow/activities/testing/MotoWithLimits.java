@@ -39,7 +39,7 @@ public final class MotoWithLimits implements BeforeAllCallback, AfterAllCallback
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    moto = MotoProcess.start(name, Path.of("target", "test-logs"), limits);
+    moto = MotoProcess.start(name, Tools.forkDir(Path.of("target", "test-logs")), limits);
   }
 
   @Override

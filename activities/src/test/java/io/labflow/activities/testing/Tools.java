@@ -36,6 +36,32 @@ public final class Tools {
   }
 
   /**
+   * {@code dir}, or {@code dir/fork-N} in the N-th of the build's parallel test JVMs ({@code
+   * -Dlabflow.test.fork}): what one JVM writes there (logs, the class-data archive) no other
+   * overwrites or removes.
+   */
+  public static Path forkDir(Path dir) {
+    String fork = System.getProperty("labflow.test.fork");
+    return fork == null || fork.isBlank() ? dir : dir.resolve("fork-" + fork);
+  }
+
+  /**
+   * Closes {@code resource} when the test JVM exits: a server shared by every test class the JVM
+   * runs. (A parallel test JVM runs each class on its own, and JUnit's root store would close the
+   * server after each.)
+   */
+  public static <T extends AutoCloseable> T closedAtExit(T resource) {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        resource.close();
+      } catch (Exception atExit) {
+        // Best effort: the JVM is ending.
+      }
+    }));
+    return resource;
+  }
+
+  /**
    * A pinned tool ({@code temporal}, {@code python}) from {@code $LABFLOW_TOOLS_BIN}, else {@code
    * <repo>/.labflow/venv/bin}, else the PATH.
    */

@@ -29,7 +29,7 @@ import java.util.stream.Stream;
 public final class Jvm {
 
   private static final String MAIN = "io.labflow.worker.cli.Main";
-  private static final Path CDS = Tools.repoRoot().resolve("worker/target/cds");
+  private static final Path CDS = Tools.forkDir(Tools.repoRoot().resolve("worker/target/cds"));
   private static final Path ARCHIVE = CDS.resolve("cli.jsa");
   /** Where the training run's Temporal and AWS are: refused for the test JVM's life. */
   private static final Socket NOWHERE = Tools.refusedPort();

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * JUnit extension that starts a real Temporal dev server (ephemeral, headless, with the lab search
- * attributes) and a moto server on free loopback ports, once for the whole test run, and stops
- * them at its end. Test methods and constructors can take the {@link Stack} as a parameter.
+ * attributes) and a moto server on free loopback ports, once for the test JVM, and stops them
+ * when it exits. Test methods and constructors can take the {@link Stack} as a parameter.
  */
 public final class LocalStack implements BeforeAllCallback, ParameterResolver {
 
@@ -40,7 +40,7 @@ public final class LocalStack implements BeforeAllCallback, ParameterResolver {
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    stack(context);
+    stack();
   }
 
   @Override
@@ -50,12 +50,16 @@ public final class LocalStack implements BeforeAllCallback, ParameterResolver {
 
   @Override
   public Object resolveParameter(ParameterContext p, ExtensionContext e) {
-    return stack(e);
+    return stack();
   }
 
-  private static Stack stack(ExtensionContext context) {
-    return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-        .getOrComputeIfAbsent(Stack.class, k -> Stack.start(), Stack.class);
+  private static Stack stack;
+
+  private static synchronized Stack stack() {
+    if (stack == null) {
+      stack = Tools.closedAtExit(Stack.start());
+    }
+    return stack;
   }
 
   /**
@@ -75,7 +79,7 @@ public final class LocalStack implements BeforeAllCallback, ParameterResolver {
   }
 
   /** The running servers. */
-  public static final class Stack implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+  public static final class Stack implements AutoCloseable {
     private final TemporalDevServer temporal;
     private final MotoProcess moto;
     private final Path logDir;
@@ -89,7 +93,7 @@ public final class LocalStack implements BeforeAllCallback, ParameterResolver {
     }
 
     static Stack start() {
-      Path logDir = Tools.repoRoot().resolve("worker/target/e2e-logs");
+      Path logDir = Tools.forkDir(Tools.repoRoot().resolve("worker/target/e2e-logs"));
       // Neither server needs the other: moto starts while Temporal does.
       CompletableFuture<MotoProcess> moto =
           CompletableFuture.supplyAsync(() -> MotoProcess.start("moto", logDir));
