@@ -108,7 +108,9 @@ class LeastPrivilegeE2eTest {
     definitions = Tools.repoRoot().resolve("definitions");
     Map<String, String> env = env(QUEUE);
     env.putAll(moto.workerEnv());
-    worker = ManagedProcess.start("worker-shipped-policy", Jvm.command("worker"), env, s.logDir());
+    // No metrics port: the default one may be another worker's (the stack's, a parallel test JVM's).
+    worker = ManagedProcess.start("worker-shipped-policy",
+        Jvm.command("worker", "--metrics-port", "-1"), env, s.logDir());
     worker.awaitLog("polling", Duration.ofSeconds(60));
   }
 
