@@ -22,7 +22,7 @@ final class FleetReleaseCommand extends BaseCommand {
   String fleetName;
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() {
     TemporalConnection conn = connect();
     ScheduleDescription d = fleetName != null ? FleetCommand.describe(conn, fleetName) : findFleetOf(conn, lab);
     FleetRequest request = FleetSchedules.request(d);

@@ -119,14 +119,18 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
     return FleetDetails.columns(cells);
   }
 
-  /** The report of the most recent completed night (what the next night reads), or null. */
-  static FleetReport lastReport(TemporalConnection conn, ScheduleDescription d)
-      throws InterruptedException {
+  /**
+   * The report of the most recent completed night (what the next night reads), or null. A night
+   * that has not completed is not queried: it has no such report, and one no worker answers would
+   * hold the command for the query's bound.
+   */
+  static FleetReport lastReport(TemporalConnection conn, ScheduleDescription d) {
     List<String> ids = nightIds(d);
     for (int i = ids.size() - 1; i >= 0; i--) {
-      Night n = night(conn, ids.get(i));
-      if ("COMPLETED".equals(n.status())) {
-        return n.report();
+      WorkflowStub night = conn.client().newUntypedWorkflowStub(ids.get(i));
+      WorkflowExecutionStatus s = night.describe().getStatus();
+      if (s == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
+        return night.getResult(FleetReport.class);
       }
     }
     return null;

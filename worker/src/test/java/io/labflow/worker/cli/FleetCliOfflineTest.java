@@ -5,17 +5,36 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.worker.e2e.Labs;
 import io.labflow.activities.testing.Tools;
+import io.labflow.worker.client.TemporalConnection;
+import io.labflow.worker.fleet.FleetReport;
+import io.labflow.worker.fleet.FleetResetWorkflow;
 import io.labflow.worker.fleet.LabReport;
+import io.labflow.workflows.input.RawJson;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
+import io.temporal.client.schedules.ScheduleDescription;
+import io.temporal.client.schedules.ScheduleInfo;
+import io.temporal.common.SearchAttributes;
+import io.temporal.common.converter.DefaultDataConverter;
+import io.temporal.common.converter.RawValue;
+import io.temporal.envconfig.ClientConfigProfile;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.workflow.Workflow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code labflow fleet validate}, the fleet commands' help and {@code fleet status}'s table,
- * without Temporal or AWS.
+ * without Temporal or AWS; and how {@code fleet status} and {@code fleet release} read a fleet's
+ * nights, on Temporal's in-process test server (it keeps no schedules: the schedule's description
+ * is built here).
  */
 @Tag("fast")
 class FleetCliOfflineTest {
@@ -118,6 +137,76 @@ class FleetCliOfflineTest {
     r = run("--definitions", Labs.definitionsDir().toString(), "fleet", "validate", f.toString());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out()).startsWith(f + ":2:13: definition: no definition named 'nosuch'");
+  }
+
+  @Test
+  void aFleetOfAnInvalidDefinitionIsRefusedWithTheDefinitionsOwnProblems() throws Exception {
+    Path bad = Tools.repoRoot().resolve("worker/src/test/resources/bad");
+    Path f = Files.writeString(dir.resolve("f.yaml"),
+        "name: f\ndefinition: broken\nlabs: [a]\nschedule: {cron: '@daily'}\n");
+
+    CliRun r = run("--definitions", bad.toString(), "fleet", "validate", f.toString());
+
+    assertThat(r.code()).as(r.all()).isEqualTo(1);
+    assertThat(r.out()).startsWith(f + ":2:13: definition: definition 'broken' is not valid:\n"
+        + bad.resolve("broken.yaml") + ":4:13: steps[0].action: ")
+        .contains(bad.resolve("broken.yaml") + ":11:").doesNotContain("Exception");
+  }
+
+  /** A night that runs until the test ends, counting the report queries it answers. */
+  public static class RunningNight implements FleetResetWorkflow {
+    static final AtomicInteger QUERIES = new AtomicInteger();
+
+    @Override
+    public FleetReport run(RawValue request) {
+      Workflow.await(() -> false);
+      return null;
+    }
+
+    @Override
+    public FleetReport report() {
+      QUERIES.incrementAndGet();
+      return new FleetReport("f", 1, 0,
+          List.of(new LabReport("f-01", LabReport.Outcome.RUNNING, 0, null, null, 0, null)), null);
+    }
+  }
+
+  /**
+   * {@code fleet status} asks a running night for its report once, {@code fleet release} (which
+   * reads the last completed night) not at all. Before, both asked it again in looking for the
+   * last completed night: with no worker to answer, {@code status} waited twice the query's
+   * 10 s bound in silence, and {@code release} 10 s for nothing.
+   */
+  @Test
+  void aRunningNightIsAskedForItsReportOnceAndNotWhenTheLastCompletedNightIsLookedFor()
+      throws Exception {
+    TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
+    try {
+      env.newWorker("nights").registerWorkflowImplementationTypes(RunningNight.class);
+      env.start();
+      WorkflowClient client = env.getWorkflowClient();
+      FleetResetWorkflow night = client.newWorkflowStub(FleetResetWorkflow.class,
+          WorkflowOptions.newBuilder().setWorkflowId("fleet-f-1").setTaskQueue("nights").build());
+      String runId = WorkflowClient.start(night::run, RawJson.of(Map.of())).getRunId();
+      ScheduleDescription schedule = new ScheduleDescription("fleet-f", new ScheduleInfo(1, 0, 0,
+          List.of(new ScheduleActionExecutionStartWorkflow("fleet-f-1", runId)), List.of(),
+          List.of(), null, null), null, Map.of(), SearchAttributes.EMPTY, Map.of(),
+          DefaultDataConverter.STANDARD_INSTANCE);
+      TemporalConnection conn =
+          new TemporalConnection(ClientConfigProfile.getDefaultInstance(), client, false);
+      RunningNight.QUERIES.set(0);
+
+      FleetStatusCommand.Night latest = FleetStatusCommand.night(conn, "fleet-f-1");
+      FleetReport completed = FleetStatusCommand.lastReport(conn, schedule);
+
+      assertThat(latest.status()).isEqualTo("RUNNING");
+      assertThat(latest.report().labs()).extracting(LabReport::outcome)
+          .containsExactly(LabReport.Outcome.RUNNING);
+      assertThat(completed).isNull();
+      assertThat(RunningNight.QUERIES).hasValue(1);
+    } finally {
+      env.close();
+    }
   }
 
   @Test
