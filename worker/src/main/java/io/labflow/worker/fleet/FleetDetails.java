@@ -78,15 +78,17 @@ public final class FleetDetails {
   }
 
   /**
-   * One line of totals: ok, failed, quarantined, skipped, over quota (when any), and how many labs
-   * are in quarantine.
+   * One line of totals: ok, failed, quarantined, skipped, over quota and running (each when any),
+   * and how many labs are in quarantine.
    */
   public static String totals(FleetReport report) {
     Map<LabReport.Outcome, Integer> t = report.totals();
+    int overQuota = t.get(LabReport.Outcome.OVER_QUOTA);
+    int running = t.get(LabReport.Outcome.RUNNING);
     return "ok " + t.get(LabReport.Outcome.OK) + ", failed " + t.get(LabReport.Outcome.FAILED)
         + ", quarantined " + t.get(LabReport.Outcome.QUARANTINED) + ", skipped "
-        + t.get(LabReport.Outcome.SKIPPED)
-        + (t.get(LabReport.Outcome.OVER_QUOTA) > 0 ? ", over quota " + t.get(LabReport.Outcome.OVER_QUOTA) : "")
+        + t.get(LabReport.Outcome.SKIPPED) + (overQuota > 0 ? ", over quota " + overQuota : "")
+        + (running > 0 ? ", running " + running : "")
         + " (in quarantine now: " + report.inQuarantine() + ")";
   }
 

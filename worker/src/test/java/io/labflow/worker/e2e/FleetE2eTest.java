@@ -140,6 +140,12 @@ class FleetE2eTest extends OnLocalStack {
           .map(a -> ((ScheduleActionExecutionStartWorkflow) a).getWorkflowId()).toList();
     }
     assertThat(nights).as("the triggered night").hasSize(1);
+    // As when the worker stopped mid-night: no worker answers the night's report query.
+    Cli.Result status = cli(idle, "fleet", "status", "e2e-busy");
+    assertThat(status.out()).containsOnlyOnce("Latest night " + nights.get(0) + ": RUNNING: no"
+        + " answer to its report query within 10 s; is a worker polling task queue"
+        + " e2e-fleet-nobody?\n").doesNotContain("Totals");
+    assertThat(status.err()).isEmpty();
 
     Cli.Result refused = Cli.run(stack.env(QUEUE), "fleet", "delete", "e2e-busy", "--teardown-labs");
 

@@ -1,8 +1,13 @@
 package io.labflow.worker.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.activities.testing.ManagedProcess;
+import io.labflow.worker.client.LabStarter;
+import io.labflow.worker.fleet.FleetResetWorkflow;
 import io.labflow.worker.fleet.FleetReport;
 import io.labflow.worker.fleet.LabReport;
 import io.labflow.worker.reset.LabResetWorkflow;
@@ -13,9 +18,13 @@ import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowExecutionMetadata;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleDescription;
+import io.temporal.client.schedules.ScheduleState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -118,8 +127,76 @@ class FleetOfOneE2eTest extends OnLocalStack {
     Cli.Result paused = Cli.run(env, "fleet", "pause", labId);
     assertThat(paused.exitCode()).isZero();
     assertThat(Cli.run(env, "fleet", "status", labId).out()).contains("fleet-" + labId + ", paused");
+    Cli.Result unpaused = Cli.run(env, "fleet", "unpause", labId);
+    assertThat(unpaused.exitCode()).as(unpaused.all()).isZero();
+    assertThat(unpaused.all()).isEqualTo("Unpaused fleet-" + labId + "\n");
+    ScheduleState state = ScheduleClient.newInstance(stack.client().getWorkflowServiceStubs())
+        .getHandle("fleet-" + labId).describe().getSchedule().getState();
+    assertThat(state.isPaused()).isFalse();
+    assertThat(state.getNote()).isEqualTo("unpaused with labflow");
+    assertThat(Cli.run(env, "fleet", "status", labId).out()).contains("fleet-" + labId + ", active");
+    // A lab id the fleet does not hold: a sentence, and nothing started.
+    Cli.Result stranger = Cli.run(env, "fleet", "reset", labId, "--lab", "e2e-stranger");
+    assertThat(stranger.exitCode()).as(stranger.all()).isEqualTo(2);
+    assertThat(stranger.all())
+        .isEqualTo("labflow: lab 'e2e-stranger' is not in fleet " + labId + "\n");
+    assertThatThrownBy(() -> stack.client().newUntypedWorkflowStub("reset-e2e-stranger").describe())
+        .isInstanceOf(WorkflowNotFoundException.class);
     assertThat(Cli.run(env, "fleet", "delete", labId).exitCode()).isZero();
     assertThat(Cli.run(env, "teardown", labId).exitCode()).isZero();
     assertThat(iam.roles(labId)).isEmpty();
+  }
+
+  /**
+   * {@code fleet status}, text and {@code --json}, while a night runs: the night's worker answers
+   * its report query, and the lab being reset is listed as running and counted in the totals. The
+   * night is held at its lab's reset: the lab's open run is recorded on a task queue no worker
+   * polls, so the reset waits for it to close.
+   */
+  @Test
+  void statusWhileANightRunsListsTheLabBeingResetAsRunning(@TempDir Path dir) throws Exception {
+    String labId = "e2e-held";
+    Map<String, String> env = stack.env(QUEUE);
+    stack.client().newUntypedWorkflowStub(LabWorkflow.TYPE, WorkflowOptions.newBuilder()
+        .setWorkflowId(labId).setTaskQueue("e2e-schedule-nobody")
+        .setTypedSearchAttributes(LabStarter.searchAttributes(labId, "iam-mini", null))
+        .build()).start(Map.of("labId", labId, "definition", "iam-mini"));
+    Path file = dir.resolve("held.yaml");
+    Files.writeString(file, "name: " + labId + "\ndefinition: iam-mini\nlabs: [" + labId
+        + "]\nschedule: {cron: \"0 3 * * *\"}\n");
+    assertThat(Cli.run(env, "fleet", "apply", file.toString()).exitCode()).isZero();
+    assertThat(Cli.run(env, "fleet", "reset", labId).exitCode()).isZero();
+    ScheduleClient schedules = ScheduleClient.newInstance(stack.client().getWorkflowServiceStubs());
+    String night = null;
+    FleetReport report = null;
+    for (long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        (report == null || report.labs().isEmpty()) && System.nanoTime() < end; Thread.sleep(200)) {
+      List<String> running = schedules.getHandle("fleet-" + labId).describe().getInfo()
+          .getRunningActions().stream()
+          .map(a -> ((ScheduleActionExecutionStartWorkflow) a).getWorkflowId()).toList();
+      night = running.isEmpty() ? null : running.get(0);
+      report = night == null ? null
+          : stack.client().newWorkflowStub(FleetResetWorkflow.class, night).report();
+    }
+    assertThat(report).as("the night, resetting its lab\n" + worker.tail()).isNotNull();
+
+    Cli.Result text = Cli.run(env, "fleet", "status", labId);
+    Cli.Result json = Cli.run(env, "fleet", "status", labId, "--json");
+
+    assertThat(text.exitCode()).as(text.all()).isZero();
+    assertThat(text.err()).isEmpty();
+    assertThat(text.out()).contains("Latest night " + night + ": RUNNING\n", "Totals: ok 0,"
+        + " failed 0, quarantined 0, skipped 0, running 1 (in quarantine now: 0)\n")
+        .containsPattern("\n" + labId + " +running +");
+    assertThat(json.exitCode()).as(json.all()).isZero();
+    JsonNode status = new ObjectMapper().readTree(json.out());
+    assertThat(status.at("/latestNight/status").asText()).isEqualTo("RUNNING");
+    assertThat(status.at("/latestNight/failure").isTextual()).as(json.out()).isFalse();
+    assertThat(status.at("/totals/RUNNING").asInt()).isEqualTo(1);
+    assertThat(status.at("/labs/0/lastNight/outcome").asText()).isEqualTo("RUNNING");
+    for (String id : List.of(night, "reset-" + labId, labId)) {
+      stack.client().newUntypedWorkflowStub(id).terminate("test over");
+    }
+    assertThat(Cli.run(env, "fleet", "delete", labId).exitCode()).isZero();
   }
 }
