@@ -93,6 +93,28 @@ class RefusedSweepTest {
     return new String[] {vpc, subnet, igw};
   }
 
+  @Test
+  void aSubnetAwsRefusesToDeleteIsNamedOnceWithTheVpcItHolds() throws Exception {
+    MotoServer.enforceIamWithAdmin();
+    lab = new Lab();
+    String labId = "lab-held";
+    String[] ids = labVpc(labId);
+    deny("ec2:DeleteSubnet");
+
+    DeleteLabResourcesOutput out = lab.inventory.deleteLabResources(new LabInput(labId));
+
+    assertThat(out.blocked()).hasSize(2);
+    assertThat(out.blocked().get(0)).startsWith("subnet " + ids[1] + ": Ec2 DeleteSubnet failed: ")
+        .contains("explicit deny");
+    assertThat(out.blocked().get(1)).startsWith("VPC " + ids[0] + ": ")
+        .contains("DependencyViolation");
+    assertThat(out.deleted().get(ResourceKind.INTERNET_GATEWAYS)).containsExactly(ids[2]);
+    assertThat(out.deleted().get(ResourceKind.SUBNETS)).isEmpty();
+    assertThat(out.deleted().get(ResourceKind.VPCS)).isEmpty();
+    assertThat(out.remaining().listing())
+        .isEqualTo("vpcs=[" + ids[0] + "], subnets=[" + ids[1] + "]");
+  }
+
   /**
    * Someone else (the lab's stack still being deleted, a person) detaches the lab's gateway and
    * deletes its detached interface between the sweep's listing and its calls: AWS answers
