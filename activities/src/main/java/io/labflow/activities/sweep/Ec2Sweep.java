@@ -152,7 +152,7 @@ final class Ec2Sweep {
   private void deleteVpc(String labId, String vpc, Swept swept) {
     Function<ResourceKind, Filter> inVpc = kind ->
         Ec2Walk.filter(kind == INTERNET_GATEWAYS ? "attachment.vpc-id" : "vpc-id", vpc);
-    int refusals = swept.blocked.size();
+    int refusals = swept.refusals;
     String[] last = {null};
     Left[] seen = {null};
     Boolean gone;
@@ -168,7 +168,7 @@ final class Ec2Sweep {
         }
         seen[0] = clear(labId, IN_VPC, inVpc, swept);
         // Only the lab's own are waited for: what is someone else's, or was refused, stays.
-        return seen[0].foreign().isEmpty() && swept.blocked.size() == refusals
+        return seen[0].foreign().isEmpty() && swept.refusals == refusals
             ? null : Boolean.FALSE;
       });
     } catch (SdkException e) {
@@ -185,7 +185,7 @@ final class Ec2Sweep {
     } else if (seen[0] != null && !seen[0].foreign().isEmpty()) {
       swept.blocked.add("VPC " + vpc + ": " + last[0] + "; it holds " + seen[0].foreign()
           + ", not tagged for lab " + labId + ", left as they are");
-    } else if (swept.blocked.size() > refusals) {
+    } else if (swept.refusals > refusals) {
       swept.blocked.add("VPC " + vpc + ": " + last[0]);
     }
   }

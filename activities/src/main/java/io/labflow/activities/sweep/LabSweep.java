@@ -63,8 +63,6 @@ public final class LabSweep {
     LabResources found = inventory.apply(labId);
     Swept swept = new Swept(labId);
     deleteEach(ASSOCIATIONS, found.get(INSTANCES), labId, swept);
-    // As before: the instances freed of their profile (the stack then terminates them).
-    List.copyOf(swept.deleted.get(ASSOCIATIONS)).forEach(i -> swept.deleted.add(INSTANCES, i));
     for (ResourceKind kind : List.of(INSTANCE_PROFILES, ROLES, POLICIES)) {
       deleteEach(kind, found.get(kind), labId, swept);
     }
@@ -81,7 +79,7 @@ public final class LabSweep {
       inUse = ec2Sweep.delete(labId, swept);
     }
 
-    LabResources remaining = inventory.apply(labId);
+    LabResources remaining = stillThere(labId, swept);
     for (Map.Entry<String, String> e : inUse.entrySet()) {
       if (remaining.kinds().values().stream().anyMatch(ids -> ids.contains(e.getKey()))) {
         swept.blocked.add(e.getValue());
@@ -91,7 +89,7 @@ public final class LabSweep {
     deleteEach(BUCKETS, remaining.get(BUCKETS), swept,
         bucket -> deleteBucket(bucket, labStacks, labId));
     if (!swept.deleted.get(BUCKETS).isEmpty()) {
-      remaining = inventory.apply(labId);
+      remaining = stillThere(labId, swept);
     }
     swept.blocked.addAll(remaining.unreadable());
     if (!remaining.noneTagged()) {
@@ -107,7 +105,22 @@ public final class LabSweep {
               + String.join("; ", swept.blocked),
           transientFailure.getType());
     }
+    // As before: the instances freed of their profile (the stack then terminates them).
+    List.copyOf(swept.deleted.get(ASSOCIATIONS)).forEach(i -> swept.deleted.add(INSTANCES, i));
     return new DeleteLabResourcesOutput(swept.deleted.build(), remaining, swept.blocked);
+  }
+
+  /**
+   * The lab read again, but what this sweep deleted itself: a stack it could not delete still
+   * lists the resources the sweep deleted from under it.
+   */
+  private LabResources stillThere(String labId, Swept swept) {
+    LabResources read = inventory.apply(labId);
+    LabResources.Builder left = new LabResources.Builder(labId);
+    read.kinds().forEach((kind, ids) -> ids.stream()
+        .filter(id -> !swept.deleted.get(kind).contains(id)).forEach(id -> left.add(kind, id)));
+    read.unreadable().forEach(left::unreadable);
+    return left.build();
   }
 
   private List<String> deleteEach(ResourceKind kind, List<String> ids, String labId, Swept swept) {

@@ -13,6 +13,8 @@ final class Swept {
   final LabResources.Builder deleted;
   final List<String> blocked = new ArrayList<>();
   final List<ApplicationFailure> failures = new ArrayList<>();
+  /** How many calls failed so far, each time (blocked names a resource refused twice once). */
+  int refusals;
 
   Swept(String labId) {
     this.deleted = new LabResources.Builder(labId);
@@ -27,7 +29,7 @@ final class Swept {
       refused(what, e);
     } catch (ApplicationFailure f) {
       failures.add(f);
-      blocked.add(what + ": " + f.getType() + ": " + f.getOriginalMessage());
+      block(what, f.getType() + ": " + f.getOriginalMessage());
     }
     return false;
   }
@@ -36,6 +38,13 @@ final class Swept {
   void refused(String what, SdkException e) {
     ApplicationFailure f = AwsFailures.map(e);
     failures.add(f);
-    blocked.add(what + ": " + f.getOriginalMessage());
+    block(what, f.getOriginalMessage());
+  }
+
+  private void block(String what, String why) {
+    refusals++;
+    if (blocked.stream().noneMatch(b -> b.startsWith(what + ": "))) {
+      blocked.add(what + ": " + why);
+    }
   }
 }

@@ -13,6 +13,7 @@ import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityInfo;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
@@ -46,7 +47,7 @@ public record ResetActivitiesImpl(WorkflowClient client, String taskQueue)
     refuseOtherClaims(lab.labId());
     Optional<WorkflowExecutionDescription> open = openRun(client, lab.labId());
     if (open.isEmpty()) {
-      return new TeardownOutcome(null, null);
+      return closedSinceFirstAttempt(lab.labId());
     }
     String runId = open.get().getExecution().getRunId();
     WorkflowStub run = client.newUntypedWorkflowStub(lab.labId(), Optional.of(runId), Optional.empty());
@@ -66,9 +67,34 @@ public record ResetActivitiesImpl(WorkflowClient client, String taskQueue)
       log.info("Cancelling run {} of lab {} (state {})", runId, lab.labId(), state);
       run.cancel("reset");
     }
-    // A run that failed or was cancelled leaves what it left behind to the sweep by tag.
-    return new TeardownOutcome(runId, await("waiting for run " + runId + " of lab " + lab.labId()
-        + " to close", () -> end(run, lab.labId(), runId)));
+    return closed(lab.labId(), runId);
+  }
+
+  /**
+   * On a retry (a lost worker, a closed run's state not readable yet), the run an earlier attempt
+   * tore down has closed: the lab's last run, if it closed after this activity was first scheduled.
+   */
+  private TeardownOutcome closedSinceFirstAttempt(String labId) {
+    ActivityInfo info = Activity.getExecutionContext().getInfo();
+    if (info.getAttempt() > 1) {
+      try {
+        WorkflowExecutionDescription last = client.newUntypedWorkflowStub(labId).describe();
+        if (last.getCloseTime() != null
+            && last.getCloseTime().toEpochMilli() >= info.getScheduledTimestamp()) {
+          return closed(labId, last.getExecution().getRunId());
+        }
+      } catch (WorkflowNotFoundException e) {
+        // No run of the lab ever: nothing was torn down.
+      }
+    }
+    return new TeardownOutcome(null, null);
+  }
+
+  /** How the run ended once closed (one failed or cancelled leaves the rest to the sweep). */
+  private TeardownOutcome closed(String labId, String runId) {
+    WorkflowStub run = client.newUntypedWorkflowStub(labId, Optional.of(runId), Optional.empty());
+    return new TeardownOutcome(runId, await("waiting for run " + runId + " of lab " + labId
+        + " to close", () -> end(run, labId, runId)));
   }
 
   @Override

@@ -117,4 +117,33 @@ class ResetOnMotoTest {
         .contains("DependencyViolation")
         .contains("vpcs=[" + vpc + "]");
   }
+
+  /**
+   * The worker may not delete the lab's role (a permissions boundary or an SCP; here an explicit
+   * deny): the teardown and the sweep delete everything else, and the reset's failure names the
+   * refused role once, says the lab is down and that only the role is still there.
+   */
+  @Test
+  void aRoleAwsRefusesToDeleteIsNamedAndAllElseOfTheLabIsGone() throws Exception {
+    moto = LabOnMoto.start();
+    LabOnMoto.awaitLive(moto.startLab("lab-deny", "read-only"));
+    moto.clients.iam().putUserPolicy(b -> b.userName("labflow-admin").policyName("scp")
+        .policyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\","
+            + "\"Action\":\"iam:DeleteRole\",\"Resource\":\"*\"}]}"));
+
+    WorkflowFailedException failed =
+        catchThrowableOfType(WorkflowFailedException.class, () -> reset("lab-deny"));
+
+    assertThat(failed).isNotNull();
+    ApplicationFailure cause = (ApplicationFailure) failed.getCause();
+    assertThat(cause.getType()).isEqualTo("ResetIncomplete");
+    String role = "role labflow-lab-deny-role: Iam DeleteRole failed: AccessDenied";
+    assertThat(cause.getOriginalMessage())
+        .contains("no fresh lab was started")
+        .contains("so the lab is DOWN")
+        .contains("Blocked by: " + role)
+        .contains("Still there: roles=[labflow-lab-deny-role]. Remove or fix these");
+    assertThat(cause.getOriginalMessage().split(role, -1)).as("the role named once").hasSize(2);
+    assertThat(LabOnMoto.tagged("lab-deny").listing()).isEqualTo("roles=[labflow-lab-deny-role]");
+  }
 }
