@@ -1,7 +1,6 @@
 package io.labflow.worker.cli;
 
 import io.labflow.worker.client.TemporalConnection;
-import io.labflow.worker.fleet.FleetReport;
 import io.labflow.worker.fleet.FleetRequest;
 import io.labflow.worker.fleet.LabReport;
 import io.labflow.worker.fleet.Quarantine;
@@ -29,16 +28,18 @@ final class FleetReleaseCommand extends BaseCommand {
     if (request.labs().stream().noneMatch(l -> l.labId().equals(lab))) {
       throw new UsageException("lab '" + lab + "' is not in fleet " + request.fleet());
     }
-    FleetReport last = FleetStatusCommand.lastReport(conn, d);
-    LabReport report = last == null ? null : last.lab(lab);
-    if (report == null || !report.quarantined()) {
+    FleetStatusCommand.Night last = FleetStatusCommand.lastCompleted(conn, d);
+    // Past retention, the night the next one reads is unknown here: a release lifts what it holds.
+    boolean unknown = last != null && last.report() == null;
+    LabReport report = last == null || unknown ? null : last.report().lab(lab);
+    if (!unknown && (report == null || !report.quarantined())) {
       out().println("Lab " + lab + " is not quarantined in fleet " + request.fleet() + "; nothing to release");
       return 1;
     }
     String next = ": the next night resets it (now: labflow fleet reset " + request.fleet()
         + " --lab " + lab + ")";
     // As the night and fleet status read it: a release written after the quarantine lifted it.
-    if (!Quarantine.before(report, request.releases().get(lab)).quarantined()) {
+    if (!unknown && !Quarantine.before(report, request.releases().get(lab)).quarantined()) {
       out().println("Lab " + lab + " of fleet " + request.fleet() + " is already released" + next);
       return 0;
     }
@@ -46,6 +47,10 @@ final class FleetReleaseCommand extends BaseCommand {
     FleetSchedules.update(conn.schedules().getHandle(d.getId()), cur -> new FleetSchedules.Content(
         cur.when(), cur.request().withRelease(lab, now), cur.taskQueue()));
     out().println("Released lab " + lab + " of fleet " + request.fleet() + next);
+    if (unknown) {
+      out().println("  Night " + last.workflowId() + " is " + last.failure()
+          + ": whether it quarantined the lab is unknown here; the release lifts it if so");
+    }
     return 0;
   }
 

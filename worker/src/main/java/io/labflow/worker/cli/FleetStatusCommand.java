@@ -16,6 +16,7 @@ import io.labflow.workflows.lab.LabWorkflow;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowExecutionMetadata;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
 import io.temporal.client.schedules.ScheduleActionResult;
@@ -39,16 +40,23 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
   @Option(names = "--json", description = "Print JSON for scripts.") boolean json;
 
   /** A night as found: its workflow id, status, report (null while unknown) and failure. */
-  record Night(String workflowId, String status, FleetReport report, String failure) {}
+  record Night(String workflowId, String status, FleetReport report, String failure) {
+    /** A night the schedule lists that its namespace no longer holds. */
+    static Night pastRetention(String workflowId) {
+      return new Night(workflowId, "NOT FOUND", null,
+          "no longer on the server (past its namespace's retention)");
+    }
+  }
 
   /** The schedule as {@code --json} shows it; {@code next} is empty when no night is due. */
   record When(String id, boolean paused, String cron, String timeZone, String next) {}
 
   /**
    * A lab's row: the latest night's entry (null when none), whether it is in quarantine after
-   * the last completed night and not released, and its state now.
+   * the last completed night and not released (null when that night is past retention), and its
+   * state now.
    */
-  record Row(String labId, LabReport lastNight, boolean quarantined, String state) {}
+  record Row(String labId, LabReport lastNight, Boolean quarantined, String state) {}
 
   /** What {@code --json} prints; totals and quota only once a night has a report. */
   record Json(String fleet, When schedule, String definition, int concurrency, int quarantineAfter,
@@ -64,15 +72,17 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
     FleetSchedule when = FleetSchedules.when(d);
     List<String> nights = nightIds(d);
     Night latest = nights.isEmpty() ? null : night(conn, nights.get(nights.size() - 1));
-    FleetReport completed = latest != null && "COMPLETED".equals(latest.status())
-        ? latest.report() : lastReport(conn, d);
+    Night last = latest != null && "COMPLETED".equals(latest.status())
+        ? latest : lastCompleted(conn, d);
+    FleetReport completed = last == null ? null : last.report();
+    boolean unknown = last != null && completed == null;
     Map<String, String> states = labStates(conn, request);
     boolean paused = d.getSchedule().getState().isPaused();
     Instant next = d.getInfo().getNextActionTimes().isEmpty() ? null : d.getInfo().getNextActionTimes().get(0);
     FleetReport shown = latest == null ? null : latest.report();
     List<Row> rows = request.labs().stream().map(FleetLab::labId).map(lab -> new Row(lab,
         shown == null ? null : shown.lab(lab),
-        Quarantine.before(completed == null ? null : completed.lab(lab),
+        unknown ? null : Quarantine.before(completed == null ? null : completed.lab(lab),
             request.releases().get(lab)).quarantined(),
         states.getOrDefault(lab, "NOT_RUNNING"))).toList();
     if (json) {
@@ -101,6 +111,10 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
         out().println("Quotas: " + shown.quota());
       }
     }
+    if (unknown) {
+      out().println("Quarantine unknown: night " + last.workflowId() + ", the latest that may have"
+          + " completed, is " + last.failure() + "; the next night still reads its report");
+    }
     table(rows).forEach(out()::println);
     return 0;
   }
@@ -120,17 +134,23 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
   }
 
   /**
-   * The report of the most recent completed night (what the next night reads), or null. A night
-   * that has not completed is not queried: it has no such report, and one no worker answers would
-   * hold the command for the query's bound.
+   * The most recent completed night (its report is what the next night reads); a night past
+   * retention, when one is met first (with every older one gone too, which completed is unknown);
+   * or null. A night that has not completed is not queried: it has no such report, and one no
+   * worker answers would hold the command for the query's bound.
    */
-  static FleetReport lastReport(TemporalConnection conn, ScheduleDescription d) {
+  static Night lastCompleted(TemporalConnection conn, ScheduleDescription d) {
     List<String> ids = nightIds(d);
     for (int i = ids.size() - 1; i >= 0; i--) {
       WorkflowStub night = conn.client().newUntypedWorkflowStub(ids.get(i));
-      WorkflowExecutionStatus s = night.describe().getStatus();
+      WorkflowExecutionStatus s;
+      try {
+        s = night.describe().getStatus();
+      } catch (WorkflowNotFoundException e) {
+        return Night.pastRetention(ids.get(i));
+      }
       if (s == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
-        return night.getResult(FleetReport.class);
+        return new Night(ids.get(i), "COMPLETED", night.getResult(FleetReport.class), null);
       }
     }
     return null;
@@ -149,7 +169,12 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
 
   static Night night(TemporalConnection conn, String workflowId) throws InterruptedException {
     WorkflowStub stub = conn.client().newUntypedWorkflowStub(workflowId);
-    WorkflowExecutionDescription desc = stub.describe();
+    WorkflowExecutionDescription desc;
+    try {
+      desc = stub.describe();
+    } catch (WorkflowNotFoundException e) {
+      return Night.pastRetention(workflowId);
+    }
     WorkflowExecutionStatus s = desc.getStatus();
     String status = StatusPrinter.name(s);
     try {

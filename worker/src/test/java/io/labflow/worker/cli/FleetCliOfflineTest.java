@@ -13,6 +13,7 @@ import io.labflow.workflows.input.RawJson;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
+import io.temporal.client.schedules.ScheduleActionResult;
 import io.temporal.client.schedules.ScheduleDescription;
 import io.temporal.client.schedules.ScheduleInfo;
 import io.temporal.common.SearchAttributes;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -188,16 +190,14 @@ class FleetCliOfflineTest {
       FleetResetWorkflow night = client.newWorkflowStub(FleetResetWorkflow.class,
           WorkflowOptions.newBuilder().setWorkflowId("fleet-f-1").setTaskQueue("nights").build());
       String runId = WorkflowClient.start(night::run, RawJson.of(Map.of())).getRunId();
-      ScheduleDescription schedule = new ScheduleDescription("fleet-f", new ScheduleInfo(1, 0, 0,
-          List.of(new ScheduleActionExecutionStartWorkflow("fleet-f-1", runId)), List.of(),
-          List.of(), null, null), null, Map.of(), SearchAttributes.EMPTY, Map.of(),
-          DefaultDataConverter.STANDARD_INSTANCE);
+      ScheduleDescription schedule =
+          listing(new ScheduleActionExecutionStartWorkflow("fleet-f-1", runId));
       TemporalConnection conn =
           new TemporalConnection(ClientConfigProfile.getDefaultInstance(), client, false);
       RunningNight.QUERIES.set(0);
 
       FleetStatusCommand.Night latest = FleetStatusCommand.night(conn, "fleet-f-1");
-      FleetReport completed = FleetStatusCommand.lastReport(conn, schedule);
+      FleetStatusCommand.Night completed = FleetStatusCommand.lastCompleted(conn, schedule);
 
       assertThat(latest.status()).isEqualTo("RUNNING");
       assertThat(latest.report().labs()).extracting(LabReport::outcome)
@@ -207,6 +207,48 @@ class FleetCliOfflineTest {
     } finally {
       env.close();
     }
+  }
+
+  /**
+   * A night the schedule still lists (its last ten) but the namespace's retention removed is said,
+   * not thrown: as the latest night, and as the first met in looking for the last completed one
+   * (every older night is gone too). Before, describe's NOT_FOUND failed {@code fleet status} and
+   * {@code fleet release}: with a retention of days, after a few nights that did not complete.
+   */
+  @Test
+  void aNightPastRetentionIsSaidAsSuchAndEndsTheLookForTheLastCompletedOne() throws Exception {
+    TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
+    try {
+      env.newWorker("nights").registerWorkflowImplementationTypes(RunningNight.class);
+      env.start();
+      WorkflowClient client = env.getWorkflowClient();
+      FleetResetWorkflow night = client.newWorkflowStub(FleetResetWorkflow.class,
+          WorkflowOptions.newBuilder().setWorkflowId("fleet-f-2").setTaskQueue("nights").build());
+      String runId = WorkflowClient.start(night::run, RawJson.of(Map.of())).getRunId();
+      ScheduleDescription schedule = listing(
+          new ScheduleActionExecutionStartWorkflow("fleet-f-1", "a-run-past-retention"),
+          new ScheduleActionExecutionStartWorkflow("fleet-f-2", runId));
+      TemporalConnection conn =
+          new TemporalConnection(ClientConfigProfile.getDefaultInstance(), client, false);
+
+      FleetStatusCommand.Night last = FleetStatusCommand.lastCompleted(conn, schedule);
+      FleetStatusCommand.Night gone = FleetStatusCommand.night(conn, "fleet-f-1");
+
+      assertThat(last).isEqualTo(new FleetStatusCommand.Night("fleet-f-1", "NOT FOUND", null,
+          "no longer on the server (past its namespace's retention)"));
+      assertThat(gone).isEqualTo(last);
+    } finally {
+      env.close();
+    }
+  }
+
+  /** A fleet's schedule description whose recent actions started these nights, oldest first. */
+  private static ScheduleDescription listing(ScheduleActionExecutionStartWorkflow... nights) {
+    List<ScheduleActionResult> recent =
+        Stream.of(nights).map(n -> new ScheduleActionResult(null, null, n)).toList();
+    return new ScheduleDescription("fleet-f", new ScheduleInfo(nights.length, 0, 0, List.of(),
+        recent, List.of(), null, null), null, Map.of(), SearchAttributes.EMPTY, Map.of(),
+        DefaultDataConverter.STANDARD_INSTANCE);
   }
 
   @Test
