@@ -1,5 +1,7 @@
 package io.labflow.worker.cli;
 
+import static io.labflow.worker.client.LabFollower.QUERY_TIMEOUT;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.StatusPrinter;
@@ -21,6 +23,7 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
 import io.temporal.client.schedules.ScheduleActionResult;
 import io.temporal.client.schedules.ScheduleDescription;
+import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -71,7 +74,7 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
     FleetRequest request = FleetSchedules.request(d);
     FleetSchedule when = FleetSchedules.when(d);
     List<String> nights = nightIds(d);
-    Night latest = nights.isEmpty() ? null : night(conn, nights.get(nights.size() - 1));
+    Night latest = nights.isEmpty() ? null : night(conn, nights.get(nights.size() - 1), err());
     Night last = latest != null && "COMPLETED".equals(latest.status())
         ? latest : lastCompleted(conn, d);
     FleetReport completed = last == null ? null : last.report();
@@ -167,7 +170,9 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
         .toList();
   }
 
-  static Night night(TemporalConnection conn, String workflowId) throws InterruptedException {
+  /** The night as found; a running night's report query not answered at once is said on err. */
+  static Night night(TemporalConnection conn, String workflowId, PrintWriter err)
+      throws InterruptedException {
     WorkflowStub stub = conn.client().newUntypedWorkflowStub(workflowId);
     WorkflowExecutionDescription desc;
     try {
@@ -181,13 +186,17 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
       // A night that did not complete has no result: waiting for it throws its failure.
       // A query no worker takes would wait a minute, then read as an unreachable Temporal.
       FleetReport report = s == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
-          ? LabFollower.within(LabFollower.QUERY_TIMEOUT,
-              () -> stub.query("report", FleetReport.class))
+          ? LabFollower.within(QUERY_TIMEOUT, TemporalConnection.FIRST_ANSWER, () -> {
+            err.println("Asking night " + workflowId + " for its report (a worker polling task"
+                + " queue " + desc.getTaskQueue() + " answers it; up to "
+                + QUERY_TIMEOUT.toSeconds() + " s)...");
+            err.flush();
+          }, () -> stub.query("report", FleetReport.class))
           : stub.getResult(FleetReport.class);
       return new Night(workflowId, status, report, null);
     } catch (TimeoutException e) {
       return new Night(workflowId, status, null, "no answer to its report query within "
-          + LabFollower.QUERY_TIMEOUT.toSeconds() + " s; is a worker polling task queue "
+          + QUERY_TIMEOUT.toSeconds() + " s; is a worker polling task queue "
           + desc.getTaskQueue() + "?");
     } catch (RuntimeException e) {
       return new Night(workflowId, status, null, Main.describe(e));

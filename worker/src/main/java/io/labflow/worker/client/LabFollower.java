@@ -174,9 +174,23 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
    */
   public static <T> T within(Duration limit, Callable<T> call)
       throws InterruptedException, TimeoutException {
+    return within(limit, limit, () -> { }, call);
+  }
+
+  /**
+   * {@link #within(Duration, Callable)}, running {@code say} once when no answer came within
+   * {@code sayAfter}: a wait longer than a moment says what it waits for.
+   */
+  public static <T> T within(Duration limit, Duration sayAfter, Runnable say, Callable<T> call)
+      throws InterruptedException, TimeoutException {
     Future<T> result = CALLS.submit(call);
     try {
-      return result.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+      try {
+        return result.get(sayAfter.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException slow) {
+        say.run();
+        return result.get(limit.minus(sayAfter).toMillis(), TimeUnit.MILLISECONDS);
+      }
     } catch (ExecutionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
     } finally {

@@ -183,12 +183,16 @@ class LearnerCommandsTest {
     server.client.newUntypedWorkflowStub("FleetResetWorkflow", WorkflowOptions.newBuilder()
         .setWorkflowId("night-1").setTaskQueue("nobody").build()).start();
 
+    StringWriter err = new StringWriter();
     FleetStatusCommand.Night night = FleetStatusCommand.night(
         new TemporalConnection(ClientConfigProfile.getDefaultInstance(), server.client, false),
-        "night-1");
+        "night-1", new PrintWriter(err, true));
 
     assertThat(night.failure()).isEqualTo(
         "no answer to its report query within 10 s; is a worker polling task queue nobody?");
+    // Said while it waits, not only at its end.
+    assertThat(err.toString()).isEqualTo("Asking night night-1 for its report (a worker polling"
+        + " task queue nobody answers it; up to 10 s)...\n");
   }
 
   @Test
