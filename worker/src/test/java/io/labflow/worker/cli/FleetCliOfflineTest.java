@@ -186,16 +186,10 @@ class FleetCliOfflineTest {
       throws Exception {
     TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
     try {
-      env.newWorker("nights").registerWorkflowImplementationTypes(RunningNight.class);
-      env.start();
-      WorkflowClient client = env.getWorkflowClient();
-      FleetResetWorkflow night = client.newWorkflowStub(FleetResetWorkflow.class,
-          WorkflowOptions.newBuilder().setWorkflowId("fleet-f-1").setTaskQueue("nights").build());
-      String runId = WorkflowClient.start(night::run, RawJson.of(Map.of())).getRunId();
+      String runId = startRunningNight(env, "fleet-f-1");
       ScheduleDescription schedule =
           listing(new ScheduleActionExecutionStartWorkflow("fleet-f-1", runId));
-      TemporalConnection conn =
-          new TemporalConnection(ClientConfigProfile.getDefaultInstance(), client, false);
+      TemporalConnection conn = connection(env);
       RunningNight.QUERIES.set(0);
 
       StringWriter err = new StringWriter();
@@ -224,17 +218,11 @@ class FleetCliOfflineTest {
   void aNightPastRetentionIsSaidAsSuchAndEndsTheLookForTheLastCompletedOne() throws Exception {
     TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
     try {
-      env.newWorker("nights").registerWorkflowImplementationTypes(RunningNight.class);
-      env.start();
-      WorkflowClient client = env.getWorkflowClient();
-      FleetResetWorkflow night = client.newWorkflowStub(FleetResetWorkflow.class,
-          WorkflowOptions.newBuilder().setWorkflowId("fleet-f-2").setTaskQueue("nights").build());
-      String runId = WorkflowClient.start(night::run, RawJson.of(Map.of())).getRunId();
+      String runId = startRunningNight(env, "fleet-f-2");
       ScheduleDescription schedule = listing(
           new ScheduleActionExecutionStartWorkflow("fleet-f-1", "a-run-past-retention"),
           new ScheduleActionExecutionStartWorkflow("fleet-f-2", runId));
-      TemporalConnection conn =
-          new TemporalConnection(ClientConfigProfile.getDefaultInstance(), client, false);
+      TemporalConnection conn = connection(env);
 
       FleetStatusCommand.Night last = FleetStatusCommand.lastCompleted(conn, schedule);
       FleetStatusCommand.Night gone =
@@ -246,6 +234,20 @@ class FleetCliOfflineTest {
     } finally {
       env.close();
     }
+  }
+
+  /** Starts a {@link RunningNight} with this id on the test server; returns its run id. */
+  private static String startRunningNight(TestWorkflowEnvironment env, String workflowId) {
+    env.newWorker("nights").registerWorkflowImplementationTypes(RunningNight.class);
+    env.start();
+    FleetResetWorkflow night = env.getWorkflowClient().newWorkflowStub(FleetResetWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(workflowId).setTaskQueue("nights").build());
+    return WorkflowClient.start(night::run, RawJson.of(Map.of())).getRunId();
+  }
+
+  private static TemporalConnection connection(TestWorkflowEnvironment env) {
+    return new TemporalConnection(ClientConfigProfile.getDefaultInstance(),
+        env.getWorkflowClient(), false);
   }
 
   /** A fleet's schedule description whose recent actions started these nights, oldest first. */
