@@ -61,7 +61,7 @@ class NoWorkerE2eTest extends OnLocalStack {
   @Order(2)
   void withNoWorkerCommandsAnswerAtOnceAndARecordedTeardownRunsWhenAWorkerIsBack() throws Exception {
     Map<String, String> env = stack.env(QUEUE);
-    awaitNoPoller(QUEUE);
+    awaitPolled(QUEUE, false);
 
     Cli.Result run = timed(env, "run", Labs.file("iam-mini").toString(), "--lab-id", "e2e-never");
     assertThat(run.exitCode()).as(run.all()).isEqualTo(4);
@@ -186,7 +186,10 @@ class NoWorkerE2eTest extends OnLocalStack {
    */
   private static String endedBySignal(String queue, String shown, String... args)
       throws Exception {
-    stack.startWorker(queue + "-worker", queue).awaitLog("polling", READY).kill9();
+    ManagedProcess worker = stack.startWorker(queue + "-worker", queue).awaitLog("polling", READY);
+    // The command reads the pollers the server lists: the worker's polls must have reached it.
+    awaitPolled(queue, true);
+    worker.kill9();
     ManagedProcess cli =
         ManagedProcess.start(queue + "-cli", Jvm.command(args), stack.env(queue), stack.logDir());
     cli.awaitLog(shown, READY);
@@ -209,12 +212,15 @@ class NoWorkerE2eTest extends OnLocalStack {
     }
   }
 
-  /** The server keeps a stopped worker's pollers for minutes; waits until they count as gone. */
-  private static void awaitNoPoller(String queue) throws InterruptedException {
+  /**
+   * Waits until the server counts a worker polling {@code queue}, or ({@code polled} false) no
+   * longer does: it lists a worker once its polls reach it, and a stopped one's for minutes.
+   */
+  private static void awaitPolled(String queue, boolean polled) throws InterruptedException {
     try (TemporalConnection conn = TemporalConnection.open(
         b -> b.setTarget(stack.temporalAddress()))) {
-      while (Pollers.polled(conn, queue)) {
-        Thread.sleep(1000);
+      while (Pollers.polled(conn, queue) != polled) {
+        Thread.sleep(polled ? 200 : 1000);
       }
     }
   }
