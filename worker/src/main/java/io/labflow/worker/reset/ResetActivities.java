@@ -10,7 +10,9 @@ public interface ResetActivities {
 
   /**
    * Tears down the open run of a lab, if any, through its {@code teardown} update (cancelling it
-   * when it is neither live nor paused), and waits for it to close, heartbeating.
+   * when it is neither live nor paused), and waits for it to close, heartbeating; a run still open
+   * one heartbeat timeout before the activity's StartToClose timeout fails it {@code
+   * ResetIncomplete}, saying what it waited for and how long.
    */
   TeardownOutcome tearDownOpenRun(LabRef lab);
 
@@ -20,7 +22,10 @@ public interface ResetActivities {
    */
   StartedLab startLab(StartLab start);
 
-  /** Waits, heartbeating, until the run is live or closed; fails if it did not come up. */
+  /**
+   * Waits, heartbeating, until the run is live or closed; fails {@code LabDidNotComeUp} if it did
+   * not come up, or is not up one heartbeat timeout before the activity's StartToClose timeout.
+   */
   LabState awaitLive(StartedLab lab);
 
   record LabRef(String labId) {}

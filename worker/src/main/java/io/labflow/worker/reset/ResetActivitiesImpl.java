@@ -27,6 +27,8 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -94,7 +96,7 @@ public record ResetActivitiesImpl(WorkflowClient client, String taskQueue)
   private TeardownOutcome closed(String labId, String runId) {
     WorkflowStub run = client.newUntypedWorkflowStub(labId, Optional.of(runId), Optional.empty());
     return new TeardownOutcome(runId, await("waiting for run " + runId + " of lab " + labId
-        + " to close", () -> end(run, labId, runId)));
+        + " to close", FailureTypes.RESET_INCOMPLETE, () -> end(run, labId, runId)));
   }
 
   @Override
@@ -128,7 +130,7 @@ public record ResetActivitiesImpl(WorkflowClient client, String taskQueue)
     WorkflowStub run =
         client.newUntypedWorkflowStub(lab.labId(), Optional.of(lab.runId()), Optional.empty());
     return await("waiting for lab " + lab.labId() + " (run " + lab.runId() + ") to come up",
-        () -> live(lab, run));
+        FailureTypes.LAB_DID_NOT_COME_UP, () -> live(lab, run));
   }
 
   /** LIVE or COMPLETED once the lab is up, empty while it is still coming up; else it fails. */
@@ -167,13 +169,19 @@ public record ResetActivitiesImpl(WorkflowClient client, String taskQueue)
 
   /**
    * The one poll loop of the reset: reads until {@code read} gives a value, saying what it waits
-   * for in every heartbeat and in the log ({@link Waiting}), bounded by the activity's own timeout.
+   * for in every heartbeat and in the log ({@link Waiting}). It gives up one heartbeat timeout
+   * before the attempt's StartToClose timeout (a poll and its pause fit in a heartbeat timeout),
+   * so that the reset ends with its own sentence of what it waited for, as a non-retryable {@code
+   * type}, instead of Temporal's bare timeout and a retry cut short by the reset's run timeout.
    */
-  private static <T> T await(String what, Supplier<Optional<T>> read) {
+  private static <T> T await(String what, String type, Supplier<Optional<T>> read) {
+    ActivityInfo info = Activity.getExecutionContext().getInfo();
+    Instant giveUp = Instant.ofEpochMilli(info.getStartedTimestamp())
+        .plus(info.getStartToCloseTimeout()).minus(info.getHeartbeatTimeout());
     Waiting wait =
-        new Waiting(what, Activity.getExecutionContext().getInfo().getStartToCloseTimeout());
+        new Waiting(what, Duration.between(Instant.now(), giveUp).truncatedTo(ChronoUnit.SECONDS));
     return wait.until(read.get(), read, Optional::isPresent, v -> null, n -> POLL)
-        .orElseThrow(() -> new IllegalStateException(wait.gaveUp(null)));
+        .orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(wait.gaveUp(null), type));
   }
 
   /**

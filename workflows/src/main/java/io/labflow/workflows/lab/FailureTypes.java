@@ -71,7 +71,10 @@ public final class FailureTypes {
 
   /** The reset could not read all of the lab's resources, so it touched nothing. */
   public static final String RESET_REFUSED = "ResetRefused";
-  /** The sweep left resources carrying the lab's tag; no fresh lab was started. */
+  /**
+   * The old lab's run did not close, or the sweep left resources carrying the lab's tag; no fresh
+   * lab was started.
+   */
   public static final String RESET_INCOMPLETE = "ResetIncomplete";
   /** The fresh lab paused, failed or ended before it was live. */
   public static final String LAB_DID_NOT_COME_UP = "LabDidNotComeUp";
