@@ -11,6 +11,7 @@ import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Waiting;
 import io.labflow.activities.ec2.Ec2Walk;
 import io.labflow.activities.model.ResourceKind;
+import io.labflow.workflows.definition.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,7 +42,8 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 final class Ec2Sweep {
 
   private static final String DEPENDENCY_VIOLATION = "DependencyViolation";
-  private static final Duration TERMINATION = Duration.ofMinutes(10);
+  /** How long the lab's instances may take to terminate (tests shorten it). */
+  static final Duration TERMINATION = Duration.ofMinutes(10);
   /** How long a VPC's own dependants may take to go away before Temporal retries the sweep. */
   private static final Duration VPC_BUDGET = Duration.ofMinutes(2);
   /** What a VPC holds, in dependency order: every kind but VPCs, the last. */
@@ -53,10 +55,12 @@ final class Ec2Sweep {
 
   private final Ec2Client ec2;
   private final Ec2Walk walk;
+  private final Duration termination;
 
-  Ec2Sweep(Ec2Client ec2) {
+  Ec2Sweep(Ec2Client ec2, Duration termination) {
     this.ec2 = ec2;
     this.walk = new Ec2Walk(ec2);
+    this.termination = termination;
   }
 
   /**
@@ -131,18 +135,35 @@ final class Ec2Sweep {
     return left;
   }
 
-  /** Terminates the lab's instances and waits until they are gone. */
+  /**
+   * Terminates the lab's instances and waits until they are gone, each once a sweep: one still
+   * there after the wait (AWS can keep an instance shutting down for long) is not deleted but in
+   * use, and a later pass (a VPC's) finds it in use again without asking or waiting again.
+   */
   private void terminate(List<String> ids, Left left, Swept swept) {
-    Waiting.beat("terminating " + ids);
     Filter those = Ec2Walk.filter("instance-id", ids.toArray(String[]::new));
+    List<String> fresh = ids.stream().filter(swept.terminated::add).toList();
     swept.run("instances " + ids, () -> {
-      if (AwsErrors.doneUnless(
-          () -> ec2.terminateInstances(b -> b.instanceIds(ids)), Ec2Sweep::isNotFound)) {
-        ids.forEach(i -> swept.deleted.add(INSTANCES, i));
-        if (Waiting.untilPresent("waiting for " + ids + " to terminate", TERMINATION,
-            () -> walk.list(INSTANCES, those).isEmpty() ? Boolean.TRUE : null) == null) {
-          ids.forEach(i -> left.pending().put(i,
-              "instance " + i + ": still not terminated after " + TERMINATION));
+      Boolean gone = null;
+      if (!fresh.isEmpty()) {
+        Waiting.beat("terminating " + fresh);
+        if (!AwsErrors.doneUnless(
+            () -> ec2.terminateInstances(b -> b.instanceIds(fresh)), Ec2Sweep::isNotFound)) {
+          return;
+        }
+        gone = Waiting.untilPresent("waiting for " + fresh + " to terminate", termination,
+            () -> walk.list(INSTANCES, those).isEmpty() ? Boolean.TRUE : null);
+      }
+      Map<String, String> still = new LinkedHashMap<>();
+      if (gone == null) {
+        walk.list(INSTANCES, those).forEach(i -> still.put(i.id(), i.state()));
+      }
+      for (String i : ids) {
+        if (still.containsKey(i)) {
+          left.pending().put(i, "instance " + i + " (" + still.get(i)
+              + "): still not terminated after " + Durations.format(termination));
+        } else {
+          swept.deleted.add(INSTANCES, i);
         }
       }
     });

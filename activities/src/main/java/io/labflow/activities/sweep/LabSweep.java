@@ -18,6 +18,7 @@ import io.labflow.activities.model.LabResources;
 import io.labflow.activities.model.ResourceKind;
 import io.labflow.activities.s3.S3Buckets;
 import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,11 +52,17 @@ public final class LabSweep {
    */
   public LabSweep(AwsClients clients, Function<String, LabResources> inventory,
       Map<ResourceKind, BiFunction<String, String, DeleteOutput>> deletes) {
+    this(clients, inventory, deletes, Ec2Sweep.TERMINATION);
+  }
+
+  /** The same, waiting at most {@code termination} for the lab's instances to terminate. */
+  LabSweep(AwsClients clients, Function<String, LabResources> inventory,
+      Map<ResourceKind, BiFunction<String, String, DeleteOutput>> deletes, Duration termination) {
     this.inventory = inventory;
     this.stacks = new Stacks(clients.cloudFormation());
     this.deletes = Map.copyOf(deletes);
     this.buckets = new S3Buckets(clients.s3());
-    this.ec2Sweep = new Ec2Sweep(clients.ec2());
+    this.ec2Sweep = new Ec2Sweep(clients.ec2(), termination);
   }
 
   /** Sweeps the lab; a transient failure while some of it is left fails it retryably. */

@@ -4,7 +4,9 @@ import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.model.LabResources;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /** What one sweep has done so far: what it deleted, what blocked it, and the failures behind. */
@@ -13,6 +15,8 @@ final class Swept {
   final LabResources.Builder deleted;
   final List<String> blocked = new ArrayList<>();
   final List<ApplicationFailure> failures = new ArrayList<>();
+  /** The instances this sweep asked to terminate (and waited for). */
+  final Set<String> terminated = new HashSet<>();
   /** How many calls failed so far, each time (blocked names a resource refused twice once). */
   int refusals;
 
