@@ -170,9 +170,10 @@ public record ResetActivitiesImpl(WorkflowClient client, String taskQueue)
   /**
    * The one poll loop of the reset: reads until {@code read} gives a value, saying what it waits
    * for in every heartbeat and in the log ({@link Waiting}). It gives up one heartbeat timeout
-   * before the attempt's StartToClose timeout (a poll and its pause fit in a heartbeat timeout),
-   * so that the reset ends with its own sentence of what it waited for, as a non-retryable {@code
-   * type}, instead of Temporal's bare timeout and a retry cut short by the reset's run timeout.
+   * before the attempt's StartToClose timeout (it passes its bound by one poll at most, shorter
+   * than a heartbeat timeout, which would fire first otherwise), so that the reset ends with its
+   * own sentence of what it waited for, as a non-retryable {@code type}, instead of Temporal's
+   * bare timeout and a retry cut short by the reset's run timeout.
    */
   private static <T> T await(String what, String type, Supplier<Optional<T>> read) {
     ActivityInfo info = Activity.getExecutionContext().getInfo();
