@@ -59,22 +59,21 @@ abstract class BaseCommand implements Callable<Integer> {
   }
 
   /**
-   * Sends the lab's Update {@code name} and returns its answer once the lab has given it: a
-   * worker that polls {@code queue} but does not accept it within {@link #ACCEPT}, or no worker
-   * polling it any more while its answer is awaited, is a {@link NoWorker}; a refusal, or a lab
-   * whose run has ended, is thrown at once.
+   * Sends the lab's Update {@code name} and returns its answer once the lab has given it, saying
+   * after {@link TemporalConnection#FIRST_ANSWER} what it waits for: a worker that polls {@code
+   * queue} but does not accept it within {@link #ACCEPT}, or no worker polling it any more while
+   * its answer is awaited, is a {@link NoWorker}; a refusal, or a lab whose run has ended, is
+   * thrown at once.
    */
   <T> T answer(String queue, String labId, String name, Class<T> type, Object... args)
       throws InterruptedException {
     WorkflowUpdateHandle<T> handle = taken(queue, labId, name, type, args);
-    for (boolean told = false; ; told = true) {
+    Runnable say = () -> err().println("Waiting for lab " + labId + " to answer its " + name
+        + " (taken by a worker on task queue " + queue + ")...");
+    for (Runnable once = say; ; once = () -> { }) {
       try {
-        return LabFollower.within(ACCEPT, handle::getResult);
+        return LabFollower.within(ACCEPT, TemporalConnection.FIRST_ANSWER, once, handle::getResult);
       } catch (TimeoutException e) {
-        if (!told) {
-          err().println("Waiting for lab " + labId + " to answer its " + name
-              + " (taken by a worker on task queue " + queue + ")...");
-        }
         if (!root().polled.test(connect(), queue)) {
           throw new NoWorker(queue, "the worker that took the " + name + " is gone; the server"
               + " keeps it for a worker that comes back (labflow status " + labId + ")");
