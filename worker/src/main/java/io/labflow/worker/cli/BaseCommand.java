@@ -85,7 +85,7 @@ abstract class BaseCommand implements Callable<Integer> {
   /** The lab's Update {@code name}'s handle once a worker took it; none is a {@link NoWorker}. */
   <T> WorkflowUpdateHandle<T> taken(String queue, String labId, String name, Class<T> type,
       Object... args) throws InterruptedException {
-    WorkflowUpdateHandle<T> handle = sent(labId, name, type, args);
+    WorkflowUpdateHandle<T> handle = sent(queue, labId, name, type, args);
     if (handle == null) {
       throw NoWorker.untaken(queue, name, "the server keeps it for a worker that comes back"
           + " (labflow status " + labId + ")");
@@ -94,17 +94,21 @@ abstract class BaseCommand implements Callable<Integer> {
   }
 
   /**
-   * Sends the lab's Update {@code name}: its handle once a worker accepted it, null when none did
-   * within {@link #ACCEPT}. A refusal, or a lab whose run has ended, is thrown at once.
+   * Sends the lab's Update {@code name}: its handle once a worker polling {@code queue} accepted
+   * it, null when none did within {@link #ACCEPT} (said after {@link
+   * TemporalConnection#FIRST_ANSWER}). A refusal, or a lab whose run has ended, is thrown at once.
    */
-  <T> WorkflowUpdateHandle<T> sent(String labId, String name, Class<T> type, Object... args)
-      throws InterruptedException {
+  <T> WorkflowUpdateHandle<T> sent(String queue, String labId, String name, Class<T> type,
+      Object... args) throws InterruptedException {
     WorkflowClient client = connect().client();
+    Runnable say = () -> err().println("Waiting up to " + ACCEPT.toSeconds() + " s for a worker"
+        + " polling task queue " + queue + " to take the " + name + "...");
     WorkflowUpdateHandle<T> handle;
     try {
-      handle = LabFollower.within(ACCEPT, () -> ClosedLab.guard(client, labId,
-          () -> client.newUntypedWorkflowStub(labId).startUpdate(UpdateOptions.newBuilder(type)
-              .setUpdateName(name).setWaitForStage(WorkflowUpdateStage.ACCEPTED).build(), args)));
+      handle = LabFollower.within(ACCEPT, TemporalConnection.FIRST_ANSWER, say,
+          () -> ClosedLab.guard(client, labId, () -> client.newUntypedWorkflowStub(labId)
+              .startUpdate(UpdateOptions.newBuilder(type).setUpdateName(name)
+                  .setWaitForStage(WorkflowUpdateStage.ACCEPTED).build(), args)));
     } catch (TimeoutException e) {
       return null;
     }

@@ -233,8 +233,9 @@ class FollowCommandsTest {
   }
 
   /**
-   * A worker polled within the last 70 s but none takes the teardown: recorded, said as it is
-   * (before: `no worker polls task queue Q (none in the last 70 s)`, which was not so).
+   * A worker polled within the last 70 s but none takes the teardown: the wait for one said after
+   * 3 s, then recorded, said as it is (before: `no worker polls task queue Q (none in the last 70
+   * s)`, which was not so).
    */
   @Test
   void aTeardownNoWorkerTakesThoughOnePolledIsRecordedAndSaidAsItIs() {
@@ -243,7 +244,9 @@ class FollowCommandsTest {
     DoubleLabServer.Result r = server.labflow("teardown", "td-untaken");
 
     assertThat(r.code()).as(r.all()).isEqualTo(4);
-    assertThat(r.err()).as(r.all()).isEqualTo("labflow: no worker took the teardown within 15 s,"
+    assertThat(r.err()).as(r.all()).isEqualTo("Waiting up to 15 s for a worker polling task"
+        + " queue stopped-worker to take the teardown...\n"
+        + "labflow: no worker took the teardown within 15 s,"
         + " though one polled task queue stopped-worker in the last 70 s: start one with"
         + " ./labflow worker, or the local stack with ./scripts/stack up; teardown of lab"
         + " td-untaken recorded; will run when a worker polls (labflow status td-untaken shows"
