@@ -150,10 +150,20 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
    * IllegalStateException} saying so.
    */
   public static Optional<LabStatus> query(TemporalConnection conn, String labId, String runId) {
+    return query(conn, labId, runId, () -> { });
+  }
+
+  /**
+   * {@link #query(TemporalConnection, String, String)}, running {@code say} once when no answer
+   * came within {@link TemporalConnection#FIRST_ANSWER}.
+   */
+  public static Optional<LabStatus> query(TemporalConnection conn, String labId, String runId,
+      Runnable say) {
     LabWorkflow stub =
         conn.client().newWorkflowStub(LabWorkflow.class, labId, Optional.ofNullable(runId));
     try {
-      return Optional.ofNullable(within(QUERY_TIMEOUT, stub::status));
+      return Optional.ofNullable(
+          within(QUERY_TIMEOUT, TemporalConnection.FIRST_ANSWER, say, stub::status));
     } catch (TimeoutException | WorkflowQueryRejectedException | WorkflowServiceException e) {
       return Optional.empty();
     } catch (RuntimeException e) {
@@ -166,6 +176,18 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
       Thread.currentThread().interrupt();
       return Optional.empty();
     }
+  }
+
+  /**
+   * What a query of {@code what} ("lab L for its status") waits for, said on {@code err}: the
+   * {@code say} of a query not answered at once.
+   */
+  public static Runnable asking(PrintWriter err, String what, String queue) {
+    return () -> {
+      err.println("Asking " + what + " (a worker polling task queue " + queue + " answers it; up"
+          + " to " + QUERY_TIMEOUT.toSeconds() + " s)...");
+      err.flush();
+    };
   }
 
   /**

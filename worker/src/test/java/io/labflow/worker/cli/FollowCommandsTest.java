@@ -253,4 +253,27 @@ class FollowCommandsTest {
         + " it)\n");
     assertThat(server.labflow("status", "td-untaken").out()).contains("Teardown: recorded");
   }
+
+  /**
+   * A worker polled within the last 70 s but none answers the status query: said after 3 s, then
+   * the server's record, saying why (before: 10 s of silence first); with --json, one sentence.
+   */
+  @Test
+  void aStatusQueryNoWorkerAnswersSaysWhatItWaitsForThenShowsTheRecord() {
+    server.startLab("st-unanswered", "stopped-worker");
+
+    DoubleLabServer.Result text = server.labflow("status", "st-unanswered");
+    DoubleLabServer.Result json = server.labflow("status", "--json", "st-unanswered");
+
+    String asking = "Asking lab st-unanswered for its status (a worker polling task queue"
+        + " stopped-worker answers it; up to 10 s)...\n";
+    assertThat(text.code()).as(text.all()).isZero();
+    assertThat(text.err()).as(text.all()).isEqualTo(asking);
+    assertThat(text.out()).as(text.all()).contains("\n(the lab did not answer its status query"
+        + " within seconds: this is the server's record)\n");
+    assertThat(json.code()).as(json.all()).isEqualTo(1);
+    assertThat(json.err()).as(json.all()).startsWith(asking + "labflow: lab st-unanswered did not"
+        + " answer its status query within seconds; try again, or see the Web UI: ");
+    assertThat(json.out()).as(json.all()).isEmpty();
+  }
 }
