@@ -191,17 +191,10 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
   }
 
   /**
-   * A blocking client call's result within {@code limit}: what it throws is thrown; one still
-   * waiting then is cancelled, its thread a daemon that never holds the command's exit.
-   */
-  public static <T> T within(Duration limit, Callable<T> call)
-      throws InterruptedException, TimeoutException {
-    return within(limit, limit, () -> { }, call);
-  }
-
-  /**
-   * {@link #within(Duration, Callable)}, running {@code say} once when no answer came within
-   * {@code sayAfter}: a wait longer than a moment says what it waits for.
+   * A blocking client call's result within {@code limit}, running {@code say} once when no answer
+   * came within {@code sayAfter}: a wait longer than a moment says what it waits for. What the
+   * call throws is thrown; one still waiting then is cancelled, its thread a daemon that never
+   * holds the command's exit.
    */
   public static <T> T within(Duration limit, Duration sayAfter, Runnable say, Callable<T> call)
       throws InterruptedException, TimeoutException {
