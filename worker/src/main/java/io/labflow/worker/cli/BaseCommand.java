@@ -59,22 +59,21 @@ abstract class BaseCommand implements Callable<Integer> {
   }
 
   /**
-   * Sends the lab's Update {@code name} and returns its answer once the lab has given it: a
-   * worker that polls {@code queue} but does not accept it within {@link #ACCEPT}, or no worker
-   * polling it any more while its answer is awaited, is a {@link NoWorker}; a refusal, or a lab
-   * whose run has ended, is thrown at once.
+   * Sends the lab's Update {@code name} and returns its answer once the lab has given it, saying
+   * after {@link TemporalConnection#FIRST_ANSWER} what it waits for: a worker that polls {@code
+   * queue} but does not accept it within {@link #ACCEPT}, or no worker polling it any more while
+   * its answer is awaited, is a {@link NoWorker}; a refusal, or a lab whose run has ended, is
+   * thrown at once.
    */
   <T> T answer(String queue, String labId, String name, Class<T> type, Object... args)
       throws InterruptedException {
     WorkflowUpdateHandle<T> handle = taken(queue, labId, name, type, args);
-    for (boolean told = false; ; told = true) {
+    Runnable say = () -> err().println("Waiting for lab " + labId + " to answer its " + name
+        + " (taken by a worker on task queue " + queue + ")...");
+    for (Runnable once = say; ; once = () -> { }) {
       try {
-        return LabFollower.within(ACCEPT, handle::getResult);
+        return LabFollower.within(ACCEPT, TemporalConnection.FIRST_ANSWER, once, handle::getResult);
       } catch (TimeoutException e) {
-        if (!told) {
-          err().println("Waiting for lab " + labId + " to answer its " + name
-              + " (taken by a worker on task queue " + queue + ")...");
-        }
         if (!root().polled.test(connect(), queue)) {
           throw new NoWorker(queue, "the worker that took the " + name + " is gone; the server"
               + " keeps it for a worker that comes back (labflow status " + labId + ")");
@@ -86,7 +85,7 @@ abstract class BaseCommand implements Callable<Integer> {
   /** The lab's Update {@code name}'s handle once a worker took it; none is a {@link NoWorker}. */
   <T> WorkflowUpdateHandle<T> taken(String queue, String labId, String name, Class<T> type,
       Object... args) throws InterruptedException {
-    WorkflowUpdateHandle<T> handle = sent(labId, name, type, args);
+    WorkflowUpdateHandle<T> handle = sent(queue, labId, name, type, args);
     if (handle == null) {
       throw NoWorker.untaken(queue, name, "the server keeps it for a worker that comes back"
           + " (labflow status " + labId + ")");
@@ -95,17 +94,21 @@ abstract class BaseCommand implements Callable<Integer> {
   }
 
   /**
-   * Sends the lab's Update {@code name}: its handle once a worker accepted it, null when none did
-   * within {@link #ACCEPT}. A refusal, or a lab whose run has ended, is thrown at once.
+   * Sends the lab's Update {@code name}: its handle once a worker polling {@code queue} accepted
+   * it, null when none did within {@link #ACCEPT} (said after {@link
+   * TemporalConnection#FIRST_ANSWER}). A refusal, or a lab whose run has ended, is thrown at once.
    */
-  <T> WorkflowUpdateHandle<T> sent(String labId, String name, Class<T> type, Object... args)
-      throws InterruptedException {
+  <T> WorkflowUpdateHandle<T> sent(String queue, String labId, String name, Class<T> type,
+      Object... args) throws InterruptedException {
     WorkflowClient client = connect().client();
+    Runnable say = () -> err().println("Waiting up to " + ACCEPT.toSeconds() + " s for a worker"
+        + " polling task queue " + queue + " to take the " + name + "...");
     WorkflowUpdateHandle<T> handle;
     try {
-      handle = LabFollower.within(ACCEPT, () -> ClosedLab.guard(client, labId,
-          () -> client.newUntypedWorkflowStub(labId).startUpdate(UpdateOptions.newBuilder(type)
-              .setUpdateName(name).setWaitForStage(WorkflowUpdateStage.ACCEPTED).build(), args)));
+      handle = LabFollower.within(ACCEPT, TemporalConnection.FIRST_ANSWER, say,
+          () -> ClosedLab.guard(client, labId, () -> client.newUntypedWorkflowStub(labId)
+              .startUpdate(UpdateOptions.newBuilder(type).setUpdateName(name)
+                  .setWaitForStage(WorkflowUpdateStage.ACCEPTED).build(), args)));
     } catch (TimeoutException e) {
       return null;
     }

@@ -50,8 +50,8 @@ final class CredentialsCommand extends LabCommand {
       throw new UsageException("--duration must be between 15m and 12h (the learner role's"
           + " longest session), got " + Durations.format(duration));
     }
-    workerFor("no credentials issued: the learner role is read from the lab's status");
-    String roleArn = learnerRoleArn(status());
+    String roleArn = learnerRoleArn(status(
+        workerFor("no credentials issued: the learner role is read from the lab's status")));
     String endpoint = AccountPolicy.fromEnvironment().endpoint();
     Credentials c;
     String region;

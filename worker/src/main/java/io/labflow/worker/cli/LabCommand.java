@@ -2,6 +2,7 @@ package io.labflow.worker.cli;
 
 import io.labflow.worker.client.LabFollower;
 import io.labflow.workflows.lab.LabStatus;
+import java.util.Optional;
 import picocli.CommandLine.Parameters;
 
 /** A command about one lab, named by its id first. */
@@ -23,9 +24,18 @@ abstract class LabCommand extends BaseCommand {
     return queue;
   }
 
-  /** The lab's status query answer; one not given within seconds fails the command. */
-  LabStatus status() {
-    return LabFollower.query(connect(), labId, null).orElseThrow(() -> new IllegalStateException(
+  /**
+   * The lab's status query answer, its worker polling {@code queue}, said after a moment; empty
+   * when none came within seconds.
+   */
+  Optional<LabStatus> query(String queue) {
+    return LabFollower.query(connect(), labId, null,
+        LabFollower.asking(err(), "lab " + labId + " for its status", queue));
+  }
+
+  /** {@link #query}'s answer; one not given within seconds fails the command. */
+  LabStatus status(String queue) {
+    return query(queue).orElseThrow(() -> new IllegalStateException(
         "lab " + labId + " did not answer its status query within seconds; try again, or see the"
             + " Web UI: " + connect().uiAddress(root().uiUrl, labId)));
   }

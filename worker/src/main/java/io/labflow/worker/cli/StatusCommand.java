@@ -1,6 +1,5 @@
 package io.labflow.worker.cli;
 
-import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.Pollers;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
@@ -33,10 +32,10 @@ final class StatusCommand extends LabCommand {
     if (json && !polled) {
       throw new NoWorker(queue, "no status answer (without --json, the server's record is shown)");
     } else if (json) {
-      StatusPrinter.printJson(status(), out());
+      StatusPrinter.printJson(status(queue), out());
       return 0;
     }
-    Optional<LabStatus> status = polled ? LabFollower.query(conn, labId, null) : Optional.empty();
+    Optional<LabStatus> status = polled ? query(queue) : Optional.empty();
     out().println("Workflow " + labId + " run " + d.getExecution().getRunId() + ": "
         + StatusPrinter.name(d.getStatus()));
     status.ifPresentOrElse(s -> StatusPrinter.print(s, out()), () -> printRecord(d, polled));

@@ -40,7 +40,7 @@ final class TeardownCommand extends LabCommand {
     out().println("Tearing lab " + labId + " down (following up to " + Durations.format(wait)
         + ")...");
     LabStatus before = before(labId);
-    if (sent(labId, "teardown", LabStatus.class) == null) {
+    if (sent(queue, labId, "teardown", LabStatus.class) == null) {
       throw NoWorker.untaken(queue, "teardown", recorded());
     }
     LabFollower.Outcome outcome = follow(labId, null, before, wait, s -> false);

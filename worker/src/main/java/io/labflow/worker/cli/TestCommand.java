@@ -175,7 +175,7 @@ final class TestCommand extends BaseCommand {
     LabStatus before = before(labId);
     boolean taken = false;
     try {
-      taken = sent(labId, "teardown", LabStatus.class) != null;
+      taken = sent(root().taskQueue, labId, "teardown", LabStatus.class) != null;
     } catch (RuntimeException refused) {
       out().println("  teardown refused now (" + Main.describe(refused)
           + "); recording it for when the lab can take it");

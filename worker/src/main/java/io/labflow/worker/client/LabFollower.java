@@ -150,10 +150,20 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
    * IllegalStateException} saying so.
    */
   public static Optional<LabStatus> query(TemporalConnection conn, String labId, String runId) {
+    return query(conn, labId, runId, () -> { });
+  }
+
+  /**
+   * {@link #query(TemporalConnection, String, String)}, running {@code say} once when no answer
+   * came within {@link TemporalConnection#FIRST_ANSWER}.
+   */
+  public static Optional<LabStatus> query(TemporalConnection conn, String labId, String runId,
+      Runnable say) {
     LabWorkflow stub =
         conn.client().newWorkflowStub(LabWorkflow.class, labId, Optional.ofNullable(runId));
     try {
-      return Optional.ofNullable(within(QUERY_TIMEOUT, stub::status));
+      return Optional.ofNullable(
+          within(QUERY_TIMEOUT, TemporalConnection.FIRST_ANSWER, say, stub::status));
     } catch (TimeoutException | WorkflowQueryRejectedException | WorkflowServiceException e) {
       return Optional.empty();
     } catch (RuntimeException e) {
@@ -169,17 +179,22 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
   }
 
   /**
-   * A blocking client call's result within {@code limit}: what it throws is thrown; one still
-   * waiting then is cancelled, its thread a daemon that never holds the command's exit.
+   * What a query of {@code what} ("lab L for its status") waits for, said on {@code err}: the
+   * {@code say} of a query not answered at once.
    */
-  public static <T> T within(Duration limit, Callable<T> call)
-      throws InterruptedException, TimeoutException {
-    return within(limit, limit, () -> { }, call);
+  public static Runnable asking(PrintWriter err, String what, String queue) {
+    return () -> {
+      err.println("Asking " + what + " (a worker polling task queue " + queue + " answers it; up"
+          + " to " + QUERY_TIMEOUT.toSeconds() + " s)...");
+      err.flush();
+    };
   }
 
   /**
-   * {@link #within(Duration, Callable)}, running {@code say} once when no answer came within
-   * {@code sayAfter}: a wait longer than a moment says what it waits for.
+   * A blocking client call's result within {@code limit}, running {@code say} once when no answer
+   * came within {@code sayAfter}: a wait longer than a moment says what it waits for. What the
+   * call throws is thrown; one still waiting then is cancelled, its thread a daemon that never
+   * holds the command's exit.
    */
   public static <T> T within(Duration limit, Duration sayAfter, Runnable say, Callable<T> call)
       throws InterruptedException, TimeoutException {

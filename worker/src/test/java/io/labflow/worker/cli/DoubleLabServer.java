@@ -59,8 +59,9 @@ final class DoubleLabServer implements AutoCloseable {
   /** How the command lines add and remove their shutdown hooks; null: the JVM's way. */
   Consumer<Thread> hook;
   Consumer<Thread> unhook;
-  /** The output of the command line running or last run, as far as it has written. */
+  /** The output and errors of the command line running or last run, as far as it has written. */
   volatile StringWriter out;
+  volatile StringWriter err;
 
   DoubleLabServer() {
     for (var key : LabSearchAttributes.ALL) {
@@ -172,7 +173,7 @@ final class DoubleLabServer implements AutoCloseable {
     };
     CommandLine cli = Main.newCommandLine(root, factory);
     out = new StringWriter();
-    StringWriter err = new StringWriter();
+    err = new StringWriter();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     int code = cli.execute(args);

@@ -233,8 +233,9 @@ class FollowCommandsTest {
   }
 
   /**
-   * A worker polled within the last 70 s but none takes the teardown: recorded, said as it is
-   * (before: `no worker polls task queue Q (none in the last 70 s)`, which was not so).
+   * A worker polled within the last 70 s but none takes the teardown: the wait for one said after
+   * 3 s, then recorded, said as it is (before: `no worker polls task queue Q (none in the last 70
+   * s)`, which was not so).
    */
   @Test
   void aTeardownNoWorkerTakesThoughOnePolledIsRecordedAndSaidAsItIs() {
@@ -243,11 +244,36 @@ class FollowCommandsTest {
     DoubleLabServer.Result r = server.labflow("teardown", "td-untaken");
 
     assertThat(r.code()).as(r.all()).isEqualTo(4);
-    assertThat(r.err()).as(r.all()).isEqualTo("labflow: no worker took the teardown within 15 s,"
+    assertThat(r.err()).as(r.all()).isEqualTo("Waiting up to 15 s for a worker polling task"
+        + " queue stopped-worker to take the teardown...\n"
+        + "labflow: no worker took the teardown within 15 s,"
         + " though one polled task queue stopped-worker in the last 70 s: start one with"
         + " ./labflow worker, or the local stack with ./scripts/stack up; teardown of lab"
         + " td-untaken recorded; will run when a worker polls (labflow status td-untaken shows"
         + " it)\n");
     assertThat(server.labflow("status", "td-untaken").out()).contains("Teardown: recorded");
+  }
+
+  /**
+   * A worker polled within the last 70 s but none answers the status query: said after 3 s, then
+   * the server's record, saying why (before: 10 s of silence first); with --json, one sentence.
+   */
+  @Test
+  void aStatusQueryNoWorkerAnswersSaysWhatItWaitsForThenShowsTheRecord() {
+    server.startLab("st-unanswered", "stopped-worker");
+
+    DoubleLabServer.Result text = server.labflow("status", "st-unanswered");
+    DoubleLabServer.Result json = server.labflow("status", "--json", "st-unanswered");
+
+    String asking = "Asking lab st-unanswered for its status (a worker polling task queue"
+        + " stopped-worker answers it; up to 10 s)...\n";
+    assertThat(text.code()).as(text.all()).isZero();
+    assertThat(text.err()).as(text.all()).isEqualTo(asking);
+    assertThat(text.out()).as(text.all()).contains("\n(the lab did not answer its status query"
+        + " within seconds: this is the server's record)\n");
+    assertThat(json.code()).as(json.all()).isEqualTo(1);
+    assertThat(json.err()).as(json.all()).startsWith(asking + "labflow: lab st-unanswered did not"
+        + " answer its status query within seconds; try again, or see the Web UI: ");
+    assertThat(json.out()).as(json.all()).isEmpty();
   }
 }

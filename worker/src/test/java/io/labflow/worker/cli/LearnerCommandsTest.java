@@ -6,6 +6,7 @@ import io.grpc.Status;
 import io.labflow.worker.client.LabFollower;
 import io.labflow.activities.testing.Tools;
 import io.labflow.worker.client.TemporalConnection;
+import io.labflow.workflows.lab.LabWorkflow;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.api.errordetails.v1.NamespaceNotFoundFailure;
 import io.temporal.common.interceptors.WorkflowClientCallsInterceptorBase;
@@ -16,6 +17,9 @@ import java.io.StringWriter;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -245,6 +249,37 @@ class LearnerCommandsTest {
           .endsWith("; the worker that took the check is gone; the server keeps it for a worker"
               + " that comes back (labflow status hang-1)\n");
     } finally {
+      server.polled = () -> true;
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void aCheckNotAnsweredAtOnceSaysWhatItWaitsForBeforeTheWorkerIsAskedAfter()
+      throws Exception {
+    server.startLab("slow-1");
+    // A worker polls when the check is sent; asked again, none does: the command would end.
+    Iterator<Boolean> polls = List.of(true, false).iterator();
+    server.polled = polls::next;
+    ExecutorService command = Executors.newSingleThreadExecutor();
+    try {
+      Future<DoubleLabServer.Result> check = command.submit(() -> server.labflow("check", "slow-1"));
+      // The lab answers once the command has said what it waits for, before it asks for a worker.
+      String waiting = "Waiting for lab slow-1 to answer its check (taken by a worker on task queue"
+          + " labflow)...\n";
+      while (server.err == null || !server.err.toString().contains(waiting)) {
+        assertThat(check.isDone()).as("ended before saying what it waits for").isFalse();
+        Thread.sleep(50);
+      }
+      server.client.newWorkflowStub(LabWorkflow.class, "slow-1").decide(null);
+      DoubleLabServer.Result r = check.get();
+
+      assertThat(r.code()).as(r.all()).isEqualTo(1);
+      assertThat(r.err()).as(r.all()).isEqualTo(waiting);
+      assertThat(r.out()).as(r.all()).contains("create-role");
+      assertThat(polls).as("the worker was asked for only once").hasNext();
+    } finally {
+      command.shutdownNow();
       server.polled = () -> true;
     }
   }

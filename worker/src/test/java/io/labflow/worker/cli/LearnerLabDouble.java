@@ -24,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * A live lab with two learner tasks, as the learner Updates' contract describes it: {@code
  * create-role} (20 points, two conditions) and {@code create-policy} (30 points, one). What each
  * lab does is scripted by its lab id in {@link #SCRIPTS}; a lab whose id starts with {@code hang}
- * never answers a check, one whose id starts with {@code quick-switch} switches within its
+ * never answers a check, one whose id starts with {@code slow} answers one once signalled {@link
+ * #decide}, one whose id starts with {@code quick-switch} switches within its
  * Update's workflow task (its step {@code update-policy} done anew, each time with another
  * {@code versionId}), any other never ends its switch. It is also the live lab a reset tears
  * down ({@code TeardownOutcomeTest}).
@@ -56,6 +57,7 @@ public class LearnerLabDouble implements LabWorkflow {
   private int score;
   private CheckAnswer last;
   private String notice;
+  private boolean decided;
 
   @Override
   public LabResult run(RawValue request) {
@@ -92,6 +94,9 @@ public class LearnerLabDouble implements LabWorkflow {
     if (labId.startsWith("hang")) {
       // As when its worker dies after taking the check: no answer comes.
       Workflow.await(() -> false);
+    }
+    if (labId.startsWith("slow")) {
+      Workflow.await(() -> decided);
     }
     LearnerProgress.Task task = TASKS.get(current);
     boolean passes = solved.contains(task.id())
@@ -197,7 +202,9 @@ public class LearnerLabDouble implements LabWorkflow {
   }
 
   @Override
-  public void decide(RawValue decision) {}
+  public void decide(RawValue decision) {
+    decided = true;
+  }
 
   /** A quick switch, or one whose steps take longer than any command follows it. */
   @Override
