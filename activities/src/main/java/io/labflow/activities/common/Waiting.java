@@ -3,6 +3,7 @@ package io.labflow.activities.common;
 import io.labflow.workflows.definition.Durations;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.activity.ActivityInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -55,10 +56,31 @@ public final class Waiting {
   /**
    * @param what what the wait is doing, as a phrase: "waiting for stack s to be created",
    *     "associating profile p with instance i"
-   * @param bound how long at most
+   * @param bound how long at most, and no longer than the activity's attempt has left ({@link
+   *     #left})
    */
   public Waiting(String what, Duration bound) {
-    this(what, bound, Waiting::beat, maxPause());
+    this(what, left(bound), Waiting::beat, maxPause());
+  }
+
+  /**
+   * {@code bound}, or what is left of the activity attempt's StartToClose timeout less a margin
+   * when that is less: a wait passes its bound by one read at most, which a heartbeat timeout
+   * bounds (a tenth of the StartToClose timeout without one), so it ends with its own sentence of
+   * what it waited for rather than Temporal's bare timeout.
+   */
+  private static Duration left(Duration bound) {
+    ActivityInfo info = Activity.getExecutionContext().getInfo();
+    Duration timeout = info.getStartToCloseTimeout();
+    if (timeout == null || timeout.isZero()) {
+      return bound;
+    }
+    Duration margin =
+        info.getHeartbeatTimeout().isZero() ? timeout.dividedBy(10) : info.getHeartbeatTimeout();
+    Duration left = Duration.between(Instant.now(),
+        Instant.ofEpochMilli(info.getStartedTimestamp()).plus(timeout).minus(margin));
+    return left.compareTo(bound) >= 0 ? bound
+        : left.isNegative() ? Duration.ZERO : left.truncatedTo(ChronoUnit.SECONDS);
   }
 
   /** @param maxPause the longest pause between two polls (below the heartbeat timeout) */

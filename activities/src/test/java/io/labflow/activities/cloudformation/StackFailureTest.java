@@ -186,8 +186,10 @@ class StackFailureTest {
                   .doesNotContain("Resource creation cancelled");
             });
     assertThat(cfn.creates).hasValue(1);
-    // The wait polled while in progress and said so, with its bound, between polls.
+    // The wait polled while in progress and said so, with its bound, between polls: the create's
+    // 30 minutes cut to what the 2-minute attempt has left less a tenth of it (Waiting.left).
     assertThat(beats).anyMatch(b -> b.startsWith(
-        "waiting for stack s to be created (now CREATE_IN_PROGRESS): ") && b.contains(" of at most 30m, poll "));
+        "waiting for stack s to be created (now CREATE_IN_PROGRESS): ")
+        && b.matches(".* of at most 1m4[78]s, poll \\d+"));
   }
 }

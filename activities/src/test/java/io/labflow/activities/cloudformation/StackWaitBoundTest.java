@@ -110,4 +110,34 @@ class StackWaitBoundTest {
         .startsWith("waiting for stack s to settle before deleting it (now CREATE_IN_PROGRESS): ")
         .endsWith(" of at most 300ms, poll 1"));
   }
+
+  /**
+   * A deletion bound longer than the activity's StartToClose timeout ends at what the attempt has
+   * left, less a heartbeat timeout, with the wait's sentence (before: Temporal's bare timeout).
+   */
+  @Test
+  void aWaitLongerThanTheActivityEndsWithItsSentenceBeforeTheActivityTimesOut() {
+    StuckCloudFormation cfn = new StuckCloudFormation();
+    StackWaits waits =
+        new StackWaits(Duration.ofMillis(20), Duration.ofMillis(300), Duration.ofMinutes(1));
+    env.registerActivitiesImplementations(AwsFailures.around(
+        new CloudFormationActivitiesImpl(cfn, null, Lab.definitionsDir(), waits)));
+    CloudFormationActivities stub = env.newActivityStub(CloudFormationActivities.class,
+        ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofSeconds(6))
+            .setHeartbeatTimeout(Duration.ofSeconds(2))
+            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+            .build());
+
+    assertThatThrownBy(() -> stub.deleteStack(new DeleteStackInput("lab-w", "s")))
+        .isInstanceOf(ActivityFailure.class)
+        .cause()
+        .isInstanceOfSatisfying(ApplicationFailure.class, f -> {
+          assertThat(f.getType()).isEqualTo("StackWaitTimeout");
+          assertThat(f.getOriginalMessage())
+              .startsWith("gave up waiting for stack s to be deleted after ")
+              .matches(".* \\(its bound is [34]s\\); it is still DELETE_IN_PROGRESS");
+        });
+    assertThat(cfn.deletes).hasValue(1);
+  }
 }

@@ -27,8 +27,6 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -169,18 +167,14 @@ public record ResetActivitiesImpl(WorkflowClient client, String taskQueue)
 
   /**
    * The one poll loop of the reset: reads until {@code read} gives a value, saying what it waits
-   * for in every heartbeat and in the log ({@link Waiting}). It gives up one heartbeat timeout
-   * before the attempt's StartToClose timeout (it passes its bound by one poll at most, shorter
-   * than a heartbeat timeout, which would fire first otherwise), so that the reset ends with its
-   * own sentence of what it waited for, as a non-retryable {@code type}, instead of Temporal's
-   * bare timeout and a retry cut short by the reset's run timeout.
+   * for in every heartbeat and in the log ({@link Waiting}), bounded by the activity's own timeout
+   * (which {@link Waiting} ends it before); giving up fails it non-retryable {@code type} with its
+   * own sentence of what it waited for, instead of Temporal's bare timeout and a retry cut short by
+   * the reset's run timeout.
    */
   private static <T> T await(String what, String type, Supplier<Optional<T>> read) {
-    ActivityInfo info = Activity.getExecutionContext().getInfo();
-    Instant giveUp = Instant.ofEpochMilli(info.getStartedTimestamp())
-        .plus(info.getStartToCloseTimeout()).minus(info.getHeartbeatTimeout());
     Waiting wait =
-        new Waiting(what, Duration.between(Instant.now(), giveUp).truncatedTo(ChronoUnit.SECONDS));
+        new Waiting(what, Activity.getExecutionContext().getInfo().getStartToCloseTimeout());
     return wait.until(read.get(), read, Optional::isPresent, v -> null, n -> POLL)
         .orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(wait.gaveUp(null), type));
   }
