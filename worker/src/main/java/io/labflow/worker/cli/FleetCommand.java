@@ -94,11 +94,19 @@ final class FleetCommand extends BaseCommand {
   abstract static class OnFleet extends BaseCommand {
     @Parameters(index = "0", paramLabel = "FLEET", description = "The fleet's name.") String name;
 
-    /** Does {@code what} to the fleet's schedule, then says it is {@code done}. */
-    int onSchedule(String done, Consumer<ScheduleHandle> what) {
+    /**
+     * Does {@code what} to the fleet's schedule, then says it is {@code done}; one already
+     * {@code paused} (or not) is left as it is, saying so: its note says why it was paused.
+     */
+    int onSchedule(boolean paused, String done, Consumer<ScheduleHandle> what) {
       TemporalConnection conn = connect();
-      what.accept(conn.schedules().getHandle(describe(conn, name).getId()));
-      out().println(done + " " + Fleet.scheduleId(name));
+      ScheduleDescription d = describe(conn, name);
+      if (d.getSchedule().getState().isPaused() == paused) {
+        out().println(d.getId() + " is already " + FleetSchedules.state(d) + "; nothing changed");
+        return 0;
+      }
+      what.accept(conn.schedules().getHandle(d.getId()));
+      out().println(done + " " + d.getId());
       return 0;
     }
   }
@@ -152,21 +160,24 @@ final class FleetCommand extends BaseCommand {
     }
   }
 
-  @Command(name = "pause", description = "Pauses the fleet's schedule (no nights run until unpause).")
+  @Command(name = "pause", description = {
+      "Pauses the fleet's schedule (no nights run until unpause; fleet reset still runs one).",
+      "A paused schedule is left as it is, with the note that says why."})
   static final class Pause extends OnFleet {
     @Option(names = "--note", defaultValue = "paused with labflow", description = "Why.") String note;
 
     @Override
     public Integer call() {
-      return onSchedule("Paused", schedule -> schedule.pause(note));
+      return onSchedule(true, "Paused", schedule -> schedule.pause(note));
     }
   }
 
-  @Command(name = "unpause", description = "Resumes the fleet's paused schedule.")
+  @Command(name = "unpause", description = {
+      "Resumes the fleet's paused schedule; an active one is left as it is."})
   static final class Unpause extends OnFleet {
     @Override
     public Integer call() {
-      return onSchedule("Unpaused", schedule -> schedule.unpause("unpaused with labflow"));
+      return onSchedule(false, "Unpaused", schedule -> schedule.unpause("unpaused with labflow"));
     }
   }
 

@@ -132,6 +132,14 @@ final class FleetSchedules {
     }
   }
 
+  /** The schedule's state as people read it: active, or paused with its note (why). */
+  static String state(ScheduleDescription d) {
+    ScheduleState s = d.getSchedule().getState();
+    String note = s.getNote();
+    return !s.isPaused() ? "active"
+        : note == null || note.isEmpty() ? "paused" : "paused (note: " + note + ")";
+  }
+
   static FleetSchedule when(ScheduleDescription d) {
     Schedule s = d.getSchedule();
     String cron = memo(d, CRON_MEMO);

@@ -24,6 +24,7 @@ import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleDescription;
+import io.temporal.client.schedules.ScheduleHandle;
 import io.temporal.client.schedules.ScheduleState;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,8 +90,9 @@ class FleetOfOneE2eTest extends OnLocalStack {
     assertThat(created.exitCode()).as(created.all()).isZero();
     Cli.Result described = Cli.run(env, "fleet", "status", labId);
     assertThat(described.out()).contains("fleet-" + labId, "0 3 * * *", "Europe/Paris", "catch-up PT1H");
-    ScheduleDescription schedule = ScheduleClient.newInstance(stack.client().getWorkflowServiceStubs())
-        .getHandle("fleet-" + labId).describe();
+    ScheduleHandle handle = ScheduleClient.newInstance(stack.client().getWorkflowServiceStubs())
+        .getHandle("fleet-" + labId);
+    ScheduleDescription schedule = handle.describe();
     assertThat(schedule.getSchedule().getPolicy().getOverlap())
         .isEqualTo(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP);
 
@@ -124,14 +126,28 @@ class FleetOfOneE2eTest extends OnLocalStack {
     assertThat(second.state()).isEqualTo(LabState.LIVE);
     assertThat(iam.roles(labId)).extracting(r -> r.roleName()).containsExactly(labId + "-role");
 
-    Cli.Result paused = Cli.run(env, "fleet", "pause", labId);
-    assertThat(paused.exitCode()).isZero();
-    assertThat(Cli.run(env, "fleet", "status", labId).out()).contains("fleet-" + labId + ", paused");
+    // Pausing a paused fleet, or unpausing an active one, changes nothing and says so: before,
+    // each wrote its own note over the one that said why the fleet was paused.
+    Cli.Result active = Cli.run(env, "fleet", "unpause", labId);
+    assertThat(active.exitCode()).as(active.all()).isZero();
+    assertThat(active.all()).isEqualTo("fleet-" + labId + " is already active; nothing changed\n");
+    assertThat(handle.describe().getSchedule().getState().getNote()).isEmpty();
+    Cli.Result paused = Cli.run(env, "fleet", "pause", labId, "--note", "AWS incident");
+    assertThat(paused.exitCode()).as(paused.all()).isZero();
+    assertThat(paused.all()).isEqualTo("Paused fleet-" + labId + "\n");
+    Cli.Result again = Cli.run(env, "fleet", "pause", labId);
+    assertThat(again.exitCode()).as(again.all()).isZero();
+    assertThat(again.all()).isEqualTo("fleet-" + labId
+        + " is already paused (note: AWS incident); nothing changed\n");
+    ScheduleState state = handle.describe().getSchedule().getState();
+    assertThat(state.isPaused()).isTrue();
+    assertThat(state.getNote()).isEqualTo("AWS incident");
+    assertThat(Cli.run(env, "fleet", "status", labId).out())
+        .contains("fleet-" + labId + ", paused (note: AWS incident); next night -");
     Cli.Result unpaused = Cli.run(env, "fleet", "unpause", labId);
     assertThat(unpaused.exitCode()).as(unpaused.all()).isZero();
     assertThat(unpaused.all()).isEqualTo("Unpaused fleet-" + labId + "\n");
-    ScheduleState state = ScheduleClient.newInstance(stack.client().getWorkflowServiceStubs())
-        .getHandle("fleet-" + labId).describe().getSchedule().getState();
+    state = handle.describe().getSchedule().getState();
     assertThat(state.isPaused()).isFalse();
     assertThat(state.getNote()).isEqualTo("unpaused with labflow");
     assertThat(Cli.run(env, "fleet", "status", labId).out()).contains("fleet-" + labId + ", active");
