@@ -41,10 +41,14 @@ import picocli.CommandLine.Parameters;
     })
 final class FleetCommand extends BaseCommand {
 
-  /** The schedule of a fleet named on the command line, described; a sentence when it is missing. */
+  /**
+   * The schedule of a fleet named on the command line, described; a sentence when it is missing
+   * or not a fleet's (labflow changes no schedule it did not make).
+   */
   static ScheduleDescription describe(TemporalConnection conn, String name) {
+    ScheduleDescription d;
     try {
-      return conn.schedules().getHandle(Fleet.scheduleId(name)).describe();
+      d = conn.schedules().getHandle(Fleet.scheduleId(name)).describe();
     } catch (RuntimeException e) {
       if (Main.notFound(e)) {
         throw new IllegalArgumentException("no fleet '" + name + "' (no schedule "
@@ -52,6 +56,8 @@ final class FleetCommand extends BaseCommand {
       }
       throw e;
     }
+    FleetSchedules.action(d);
+    return d;
   }
 
   @Command(name = "validate", description = {

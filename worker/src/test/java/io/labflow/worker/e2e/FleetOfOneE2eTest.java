@@ -21,10 +21,14 @@ import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.schedules.Schedule;
 import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
+import io.temporal.client.schedules.ScheduleActionStartWorkflow;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleDescription;
 import io.temporal.client.schedules.ScheduleHandle;
+import io.temporal.client.schedules.ScheduleOptions;
+import io.temporal.client.schedules.ScheduleSpec;
 import io.temporal.client.schedules.ScheduleState;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,8 +94,8 @@ class FleetOfOneE2eTest extends OnLocalStack {
     assertThat(created.exitCode()).as(created.all()).isZero();
     Cli.Result described = Cli.run(env, "fleet", "status", labId);
     assertThat(described.out()).contains("fleet-" + labId, "0 3 * * *", "Europe/Paris", "catch-up PT1H");
-    ScheduleHandle handle = ScheduleClient.newInstance(stack.client().getWorkflowServiceStubs())
-        .getHandle("fleet-" + labId);
+    ScheduleClient schedules = ScheduleClient.newInstance(stack.client().getWorkflowServiceStubs());
+    ScheduleHandle handle = schedules.getHandle("fleet-" + labId);
     ScheduleDescription schedule = handle.describe();
     assertThat(schedule.getSchedule().getPolicy().getOverlap())
         .isEqualTo(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP);
@@ -151,6 +155,23 @@ class FleetOfOneE2eTest extends OnLocalStack {
     assertThat(state.isPaused()).isFalse();
     assertThat(state.getNote()).isEqualTo("unpaused with labflow");
     assertThat(Cli.run(env, "fleet", "status", labId).out()).contains("fleet-" + labId + ", active");
+    // A schedule named like a fleet that labflow did not make: neither paused nor triggered
+    // (before, both were done to it, as they did not read what it starts).
+    ScheduleHandle foreign = schedules.createSchedule("fleet-e2e-foreign", Schedule.newBuilder()
+        .setAction(ScheduleActionStartWorkflow.newBuilder().setWorkflowType("SomeoneElses")
+            .setOptions(WorkflowOptions.newBuilder().setWorkflowId("someone-elses")
+                .setTaskQueue("e2e-schedule-nobody").build()).build())
+        .setSpec(ScheduleSpec.newBuilder().setCronExpressions(List.of("0 4 * * *")).build())
+        .build(), ScheduleOptions.newBuilder().build());
+    for (String command : List.of("pause", "reset")) {
+      Cli.Result refused = Cli.run(env, "fleet", command, "e2e-foreign");
+      assertThat(refused.exitCode()).as(refused.all()).isEqualTo(2);
+      assertThat(refused.all()).isEqualTo("labflow: schedule fleet-e2e-foreign is not a fleet"
+          + " schedule (it does not start FleetResetWorkflow); left as it is\n");
+    }
+    assertThat(foreign.describe().getSchedule().getState().isPaused()).isFalse();
+    assertThat(foreign.describe().getInfo().getNumActions()).isZero();
+    foreign.delete();
     // A lab id the fleet does not hold: a sentence, and nothing started.
     Cli.Result stranger = Cli.run(env, "fleet", "reset", labId, "--lab", "e2e-stranger");
     assertThat(stranger.exitCode()).as(stranger.all()).isEqualTo(2);
