@@ -96,7 +96,14 @@ class FleetOfOneE2eTest extends OnLocalStack {
     assertThat(described.out()).contains("fleet-" + labId, "0 3 * * *", "Europe/Paris", "catch-up PT1H");
     ScheduleClient schedules = ScheduleClient.newInstance(stack.client().getWorkflowServiceStubs());
     ScheduleHandle handle = schedules.getHandle("fleet-" + labId);
+    // --paused on a fleet that exists: said, not silently ignored.
+    Cli.Result reapplied = Cli.run(env, "fleet", "apply", file.toString(), "--paused");
+    assertThat(reapplied.exitCode()).as(reapplied.all()).isZero();
+    assertThat(reapplied.out()).startsWith("Unchanged schedule fleet-" + labId).endsWith("; its pause"
+        + " state is kept (--paused pauses a new schedule only; to pause this one: labflow fleet"
+        + " pause " + labId + ")\n");
     ScheduleDescription schedule = handle.describe();
+    assertThat(schedule.getSchedule().getState().isPaused()).isFalse();
     assertThat(schedule.getSchedule().getPolicy().getOverlap())
         .isEqualTo(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP);
 
