@@ -45,7 +45,9 @@ final class FleetApplyCommand extends BaseCommand {
     boolean updated = FleetSchedules.update(conn.schedules().getHandle(id),
         now -> new FleetSchedules.Content(fleet.schedule(),
             FleetRequest.of(fleet, now.request().releases()), root().taskQueue));
-    out().println((updated ? "Updated" : "Unchanged") + " schedule " + id + ": " + what);
+    out().println((updated ? "Updated" : "Unchanged") + " schedule " + id + ": " + what + (paused
+        ? "; its pause state is kept (--paused pauses a new schedule only; to pause this one:"
+        + " labflow fleet pause " + fleet.name() + ")" : ""));
     return 0;
   }
 }

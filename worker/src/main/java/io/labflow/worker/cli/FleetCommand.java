@@ -41,10 +41,14 @@ import picocli.CommandLine.Parameters;
     })
 final class FleetCommand extends BaseCommand {
 
-  /** The schedule of a fleet named on the command line, described; a sentence when it is missing. */
+  /**
+   * The schedule of a fleet named on the command line, described; a sentence when it is missing
+   * or not a fleet's (labflow changes no schedule it did not make).
+   */
   static ScheduleDescription describe(TemporalConnection conn, String name) {
+    ScheduleDescription d;
     try {
-      return conn.schedules().getHandle(Fleet.scheduleId(name)).describe();
+      d = conn.schedules().getHandle(Fleet.scheduleId(name)).describe();
     } catch (RuntimeException e) {
       if (Main.notFound(e)) {
         throw new IllegalArgumentException("no fleet '" + name + "' (no schedule "
@@ -52,6 +56,8 @@ final class FleetCommand extends BaseCommand {
       }
       throw e;
     }
+    FleetSchedules.action(d);
+    return d;
   }
 
   @Command(name = "validate", description = {
@@ -94,11 +100,19 @@ final class FleetCommand extends BaseCommand {
   abstract static class OnFleet extends BaseCommand {
     @Parameters(index = "0", paramLabel = "FLEET", description = "The fleet's name.") String name;
 
-    /** Does {@code what} to the fleet's schedule, then says it is {@code done}. */
-    int onSchedule(String done, Consumer<ScheduleHandle> what) {
+    /**
+     * Does {@code what} to the fleet's schedule, then says it is {@code done}; one already
+     * {@code paused} (or not) is left as it is, saying so: its note says why it was paused.
+     */
+    int onSchedule(boolean paused, String done, Consumer<ScheduleHandle> what) {
       TemporalConnection conn = connect();
-      what.accept(conn.schedules().getHandle(describe(conn, name).getId()));
-      out().println(done + " " + Fleet.scheduleId(name));
+      ScheduleDescription d = describe(conn, name);
+      if (d.getSchedule().getState().isPaused() == paused) {
+        out().println(d.getId() + " is already " + FleetSchedules.state(d) + "; nothing changed");
+        return 0;
+      }
+      what.accept(conn.schedules().getHandle(d.getId()));
+      out().println(done + " " + d.getId());
       return 0;
     }
   }
@@ -152,21 +166,24 @@ final class FleetCommand extends BaseCommand {
     }
   }
 
-  @Command(name = "pause", description = "Pauses the fleet's schedule (no nights run until unpause).")
+  @Command(name = "pause", description = {
+      "Pauses the fleet's schedule (no nights run until unpause; fleet reset still runs one).",
+      "A paused schedule is left as it is, with the note that says why."})
   static final class Pause extends OnFleet {
     @Option(names = "--note", defaultValue = "paused with labflow", description = "Why.") String note;
 
     @Override
     public Integer call() {
-      return onSchedule("Paused", schedule -> schedule.pause(note));
+      return onSchedule(true, "Paused", schedule -> schedule.pause(note));
     }
   }
 
-  @Command(name = "unpause", description = "Resumes the fleet's paused schedule.")
+  @Command(name = "unpause", description = {
+      "Resumes the fleet's paused schedule; an active one is left as it is."})
   static final class Unpause extends OnFleet {
     @Override
     public Integer call() {
-      return onSchedule("Unpaused", schedule -> schedule.unpause("unpaused with labflow"));
+      return onSchedule(false, "Unpaused", schedule -> schedule.unpause("unpaused with labflow"));
     }
   }
 

@@ -132,6 +132,14 @@ final class FleetSchedules {
     }
   }
 
+  /** The schedule's state as people read it: active, or paused with its note (why). */
+  static String state(ScheduleDescription d) {
+    ScheduleState s = d.getSchedule().getState();
+    String note = s.getNote();
+    return !s.isPaused() ? "active"
+        : note == null || note.isEmpty() ? "paused" : "paused (note: " + note + ")";
+  }
+
   static FleetSchedule when(ScheduleDescription d) {
     Schedule s = d.getSchedule();
     String cron = memo(d, CRON_MEMO);
@@ -142,12 +150,19 @@ final class FleetSchedules {
         s.getSpec().getJitter() == null ? Duration.ZERO : s.getSpec().getJitter());
   }
 
-  /** The fleet request the schedule passes, or a usage error when it is not a fleet schedule. */
-  static FleetRequest request(ScheduleDescription d) {
+  /** The schedule's action, or a usage error when it is not a fleet schedule. */
+  static ScheduleActionStartWorkflow action(ScheduleDescription d) {
     if (!(d.getSchedule().getAction() instanceof ScheduleActionStartWorkflow a)
         || !FleetResetWorkflow.TYPE.equals(a.getWorkflowType())) {
-      throw new UsageException("schedule " + d.getId() + " is not a fleet schedule");
+      throw new UsageException("schedule " + d.getId() + " is not a fleet schedule (it does"
+          + " not start " + FleetResetWorkflow.TYPE + "); left as it is");
     }
+    return a;
+  }
+
+  /** The fleet request the schedule passes, or a usage error when it is not a fleet schedule. */
+  static FleetRequest request(ScheduleDescription d) {
+    ScheduleActionStartWorkflow a = action(d);
     try {
       return FleetRequest.parse(a.getArguments().get(0, JsonNode.class));
     } catch (RuntimeException e) {
@@ -157,13 +172,12 @@ final class FleetSchedules {
   }
 
   static String taskQueue(ScheduleDescription d) {
-    return ((ScheduleActionStartWorkflow) d.getSchedule().getAction()).getOptions().getTaskQueue();
+    return action(d).getOptions().getTaskQueue();
   }
 
   /** A memo of the schedule's action; a described schedule holds each as encoded values. */
   static String memo(ScheduleDescription d, String key) {
-    Map<String, Object> memo =
-        ((ScheduleActionStartWorkflow) d.getSchedule().getAction()).getOptions().getMemo();
+    Map<String, Object> memo = action(d).getOptions().getMemo();
     return memo != null && memo.get(key) instanceof EncodedValues v ? v.get(0, String.class) : null;
   }
 }

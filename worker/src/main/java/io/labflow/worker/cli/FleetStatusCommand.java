@@ -81,7 +81,9 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
     boolean unknown = last != null && completed == null;
     Map<String, String> states = labStates(conn, request);
     boolean paused = d.getSchedule().getState().isPaused();
-    Instant next = d.getInfo().getNextActionTimes().isEmpty() ? null : d.getInfo().getNextActionTimes().get(0);
+    // A paused schedule still lists the times its spec gives: none of them runs.
+    Instant next = paused || d.getInfo().getNextActionTimes().isEmpty() ? null
+        : d.getInfo().getNextActionTimes().get(0);
     FleetReport shown = latest == null ? null : latest.report();
     List<Row> rows = request.labs().stream().map(FleetLab::labId).map(lab -> new Row(lab,
         shown == null ? null : shown.lab(lab),
@@ -97,7 +99,7 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
       return 0;
     }
     out().printf("Fleet %s: schedule %s, %s; next night %s%n", request.fleet(), d.getId(),
-        paused ? "paused" : "active", next == null ? "-" : next);
+        FleetSchedules.state(d), next == null ? "-" : next);
     out().printf("  \"%s\" %s (catch-up %s, jitter %s); %d labs of %s, %d at a time, quarantine after %d%n",
         when.cron(), when.timeZone(), when.catchupWindow(), when.jitter(), request.labs().size(),
         request.definition(), request.concurrency(), request.quarantineAfter());

@@ -21,9 +21,14 @@ import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.schedules.Schedule;
 import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
+import io.temporal.client.schedules.ScheduleActionStartWorkflow;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleDescription;
+import io.temporal.client.schedules.ScheduleHandle;
+import io.temporal.client.schedules.ScheduleOptions;
+import io.temporal.client.schedules.ScheduleSpec;
 import io.temporal.client.schedules.ScheduleState;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,8 +94,16 @@ class FleetOfOneE2eTest extends OnLocalStack {
     assertThat(created.exitCode()).as(created.all()).isZero();
     Cli.Result described = Cli.run(env, "fleet", "status", labId);
     assertThat(described.out()).contains("fleet-" + labId, "0 3 * * *", "Europe/Paris", "catch-up PT1H");
-    ScheduleDescription schedule = ScheduleClient.newInstance(stack.client().getWorkflowServiceStubs())
-        .getHandle("fleet-" + labId).describe();
+    ScheduleClient schedules = ScheduleClient.newInstance(stack.client().getWorkflowServiceStubs());
+    ScheduleHandle handle = schedules.getHandle("fleet-" + labId);
+    // --paused on a fleet that exists: said, not silently ignored.
+    Cli.Result reapplied = Cli.run(env, "fleet", "apply", file.toString(), "--paused");
+    assertThat(reapplied.exitCode()).as(reapplied.all()).isZero();
+    assertThat(reapplied.out()).startsWith("Unchanged schedule fleet-" + labId).endsWith("; its pause"
+        + " state is kept (--paused pauses a new schedule only; to pause this one: labflow fleet"
+        + " pause " + labId + ")\n");
+    ScheduleDescription schedule = handle.describe();
+    assertThat(schedule.getSchedule().getState().isPaused()).isFalse();
     assertThat(schedule.getSchedule().getPolicy().getOverlap())
         .isEqualTo(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP);
 
@@ -124,17 +137,48 @@ class FleetOfOneE2eTest extends OnLocalStack {
     assertThat(second.state()).isEqualTo(LabState.LIVE);
     assertThat(iam.roles(labId)).extracting(r -> r.roleName()).containsExactly(labId + "-role");
 
-    Cli.Result paused = Cli.run(env, "fleet", "pause", labId);
-    assertThat(paused.exitCode()).isZero();
-    assertThat(Cli.run(env, "fleet", "status", labId).out()).contains("fleet-" + labId + ", paused");
+    // Pausing a paused fleet, or unpausing an active one, changes nothing and says so: before,
+    // each wrote its own note over the one that said why the fleet was paused.
+    Cli.Result active = Cli.run(env, "fleet", "unpause", labId);
+    assertThat(active.exitCode()).as(active.all()).isZero();
+    assertThat(active.all()).isEqualTo("fleet-" + labId + " is already active; nothing changed\n");
+    assertThat(handle.describe().getSchedule().getState().getNote()).isEmpty();
+    Cli.Result paused = Cli.run(env, "fleet", "pause", labId, "--note", "AWS incident");
+    assertThat(paused.exitCode()).as(paused.all()).isZero();
+    assertThat(paused.all()).isEqualTo("Paused fleet-" + labId + "\n");
+    Cli.Result again = Cli.run(env, "fleet", "pause", labId);
+    assertThat(again.exitCode()).as(again.all()).isZero();
+    assertThat(again.all()).isEqualTo("fleet-" + labId
+        + " is already paused (note: AWS incident); nothing changed\n");
+    ScheduleState state = handle.describe().getSchedule().getState();
+    assertThat(state.isPaused()).isTrue();
+    assertThat(state.getNote()).isEqualTo("AWS incident");
+    assertThat(Cli.run(env, "fleet", "status", labId).out())
+        .contains("fleet-" + labId + ", paused (note: AWS incident); next night -");
     Cli.Result unpaused = Cli.run(env, "fleet", "unpause", labId);
     assertThat(unpaused.exitCode()).as(unpaused.all()).isZero();
     assertThat(unpaused.all()).isEqualTo("Unpaused fleet-" + labId + "\n");
-    ScheduleState state = ScheduleClient.newInstance(stack.client().getWorkflowServiceStubs())
-        .getHandle("fleet-" + labId).describe().getSchedule().getState();
+    state = handle.describe().getSchedule().getState();
     assertThat(state.isPaused()).isFalse();
     assertThat(state.getNote()).isEqualTo("unpaused with labflow");
     assertThat(Cli.run(env, "fleet", "status", labId).out()).contains("fleet-" + labId + ", active");
+    // A schedule named like a fleet that labflow did not make: neither paused nor triggered
+    // (before, both were done to it, as they did not read what it starts).
+    ScheduleHandle foreign = schedules.createSchedule("fleet-e2e-foreign", Schedule.newBuilder()
+        .setAction(ScheduleActionStartWorkflow.newBuilder().setWorkflowType("SomeoneElses")
+            .setOptions(WorkflowOptions.newBuilder().setWorkflowId("someone-elses")
+                .setTaskQueue("e2e-schedule-nobody").build()).build())
+        .setSpec(ScheduleSpec.newBuilder().setCronExpressions(List.of("0 4 * * *")).build())
+        .build(), ScheduleOptions.newBuilder().build());
+    for (String command : List.of("pause", "reset")) {
+      Cli.Result refused = Cli.run(env, "fleet", command, "e2e-foreign");
+      assertThat(refused.exitCode()).as(refused.all()).isEqualTo(2);
+      assertThat(refused.all()).isEqualTo("labflow: schedule fleet-e2e-foreign is not a fleet"
+          + " schedule (it does not start FleetResetWorkflow); left as it is\n");
+    }
+    assertThat(foreign.describe().getSchedule().getState().isPaused()).isFalse();
+    assertThat(foreign.describe().getInfo().getNumActions()).isZero();
+    foreign.delete();
     // A lab id the fleet does not hold: a sentence, and nothing started.
     Cli.Result stranger = Cli.run(env, "fleet", "reset", labId, "--lab", "e2e-stranger");
     assertThat(stranger.exitCode()).as(stranger.all()).isEqualTo(2);
