@@ -72,7 +72,7 @@ abstract class BaseCommand implements Callable<Integer> {
         + " (taken by a worker on task queue " + queue + ")...");
     for (Runnable once = say; ; once = () -> { }) {
       try {
-        return LabFollower.within(ACCEPT, TemporalConnection.FIRST_ANSWER, once, handle::getResult);
+        return LabFollower.within(ACCEPT, once, handle::getResult);
       } catch (TimeoutException e) {
         if (!root().polled.test(connect(), queue)) {
           throw new NoWorker(queue, "the worker that took the " + name + " is gone; the server"
@@ -105,7 +105,7 @@ abstract class BaseCommand implements Callable<Integer> {
         + " polling task queue " + queue + " to take the " + name + "...");
     WorkflowUpdateHandle<T> handle;
     try {
-      handle = LabFollower.within(ACCEPT, TemporalConnection.FIRST_ANSWER, say,
+      handle = LabFollower.within(ACCEPT, say,
           () -> ClosedLab.guard(client, labId, () -> client.newUntypedWorkflowStub(labId)
               .startUpdate(UpdateOptions.newBuilder(type).setUpdateName(name)
                   .setWaitForStage(WorkflowUpdateStage.ACCEPTED).build(), args)));

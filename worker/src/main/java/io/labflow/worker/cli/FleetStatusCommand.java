@@ -188,12 +188,9 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
       // A night that did not complete has no result: waiting for it throws its failure.
       // A query no worker takes would wait a minute, then read as an unreachable Temporal.
       FleetReport report = s == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
-          ? LabFollower.within(QUERY_TIMEOUT, TemporalConnection.FIRST_ANSWER, () -> {
-            err.println("Asking night " + workflowId + " for its report (a worker polling task"
-                + " queue " + desc.getTaskQueue() + " answers it; up to "
-                + QUERY_TIMEOUT.toSeconds() + " s)...");
-            err.flush();
-          }, () -> stub.query("report", FleetReport.class))
+          ? LabFollower.within(QUERY_TIMEOUT, LabFollower.asking(err, "night " + workflowId
+              + " for its report", desc.getTaskQueue()),
+              () -> stub.query("report", FleetReport.class))
           : stub.getResult(FleetReport.class);
       return new Night(workflowId, status, report, null);
     } catch (TimeoutException e) {

@@ -162,8 +162,7 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
     LabWorkflow stub =
         conn.client().newWorkflowStub(LabWorkflow.class, labId, Optional.ofNullable(runId));
     try {
-      return Optional.ofNullable(
-          within(QUERY_TIMEOUT, TemporalConnection.FIRST_ANSWER, say, stub::status));
+      return Optional.ofNullable(within(QUERY_TIMEOUT, say, stub::status));
     } catch (TimeoutException | WorkflowQueryRejectedException | WorkflowServiceException e) {
       return Optional.empty();
     } catch (RuntimeException e) {
@@ -192,12 +191,13 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
 
   /**
    * A blocking client call's result within {@code limit}, running {@code say} once when no answer
-   * came within {@code sayAfter}: a wait longer than a moment says what it waits for. What the
-   * call throws is thrown; one still waiting then is cancelled, its thread a daemon that never
-   * holds the command's exit.
+   * came within {@link TemporalConnection#FIRST_ANSWER}: a wait longer than a moment says what it
+   * waits for. What the call throws is thrown; one still waiting then is cancelled, its thread a
+   * daemon that never holds the command's exit.
    */
-  public static <T> T within(Duration limit, Duration sayAfter, Runnable say, Callable<T> call)
+  public static <T> T within(Duration limit, Runnable say, Callable<T> call)
       throws InterruptedException, TimeoutException {
+    Duration sayAfter = TemporalConnection.FIRST_ANSWER;
     Future<T> result = CALLS.submit(call);
     try {
       try {
