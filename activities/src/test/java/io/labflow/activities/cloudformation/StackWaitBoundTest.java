@@ -1,7 +1,7 @@
 package io.labflow.activities.cloudformation;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.labflow.activities.cloudformation.CloudFormationActivities.DeleteStackInput;
 import io.labflow.activities.common.AwsFailures;
@@ -81,28 +81,16 @@ class StackWaitBoundTest {
   @Test
   void aStackThatNeverSettlesNorDeletesEndsAtTheBoundsWithASentence() {
     StuckCloudFormation cfn = new StuckCloudFormation();
-    StackWaits waits =
-        new StackWaits(Duration.ofMillis(20), Duration.ofMillis(300), Duration.ofMillis(400));
-    env.registerActivitiesImplementations(AwsFailures.around(
-        new CloudFormationActivitiesImpl(cfn, null, Lab.definitionsDir(), waits)));
     List<String> beats = new CopyOnWriteArrayList<>();
     env.setActivityHeartbeatListener(String.class, beats::add);
-    CloudFormationActivities stub = env.newActivityStub(CloudFormationActivities.class,
-        ActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofMinutes(1))
-            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-            .build());
 
-    assertThatThrownBy(() -> stub.deleteStack(new DeleteStackInput("lab-w", "s")))
-        .isInstanceOf(ActivityFailure.class)
-        .cause()
-        .isInstanceOfSatisfying(ApplicationFailure.class, f -> {
-          assertThat(f.getType()).isEqualTo("StackWaitTimeout");
-          assertThat(f.isNonRetryable()).isFalse();
-          assertThat(f.getOriginalMessage())
-              .startsWith("gave up waiting for stack s to be deleted after ")
-              .endsWith(" (its bound is 400ms); it is still DELETE_IN_PROGRESS");
-        });
+    ApplicationFailure f = deleteFails(cfn, Duration.ofMillis(400),
+        ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(1)));
+
+    assertThat(f.isNonRetryable()).isFalse();
+    assertThat(f.getOriginalMessage())
+        .startsWith("gave up waiting for stack s to be deleted after ")
+        .endsWith(" (its bound is 400ms); it is still DELETE_IN_PROGRESS");
     // The settle wait reached its bound and the stack was deleted anyway, once. (Temporal
     // throttles heartbeats: the test sees the first.)
     assertThat(cfn.deletes).hasValue(1);
@@ -118,26 +106,33 @@ class StackWaitBoundTest {
   @Test
   void aWaitLongerThanTheActivityEndsWithItsSentenceBeforeTheActivityTimesOut() {
     StuckCloudFormation cfn = new StuckCloudFormation();
-    StackWaits waits =
-        new StackWaits(Duration.ofMillis(20), Duration.ofMillis(300), Duration.ofMinutes(1));
+
+    ApplicationFailure f = deleteFails(cfn, Duration.ofMinutes(1), ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofSeconds(6)).setHeartbeatTimeout(Duration.ofSeconds(2)));
+
+    assertThat(f.getOriginalMessage())
+        .startsWith("gave up waiting for stack s to be deleted after ")
+        .matches(".* \\(its bound is [34]s\\); it is still DELETE_IN_PROGRESS");
+    assertThat(cfn.deletes).hasValue(1);
+  }
+
+  /**
+   * The failure of deleting lab-w's stack s on {@code cfn} (settling for at most 300 ms, deleting
+   * for at most {@code delete}) in one attempt of an activity with {@code options}: a
+   * StackWaitTimeout.
+   */
+  private ApplicationFailure deleteFails(StuckCloudFormation cfn, Duration delete,
+      ActivityOptions.Builder options) {
+    StackWaits waits = new StackWaits(Duration.ofMillis(20), Duration.ofMillis(300), delete);
     env.registerActivitiesImplementations(AwsFailures.around(
         new CloudFormationActivitiesImpl(cfn, null, Lab.definitionsDir(), waits)));
-    CloudFormationActivities stub = env.newActivityStub(CloudFormationActivities.class,
-        ActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofSeconds(6))
-            .setHeartbeatTimeout(Duration.ofSeconds(2))
-            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-            .build());
-
-    assertThatThrownBy(() -> stub.deleteStack(new DeleteStackInput("lab-w", "s")))
-        .isInstanceOf(ActivityFailure.class)
-        .cause()
-        .isInstanceOfSatisfying(ApplicationFailure.class, f -> {
-          assertThat(f.getType()).isEqualTo("StackWaitTimeout");
-          assertThat(f.getOriginalMessage())
-              .startsWith("gave up waiting for stack s to be deleted after ")
-              .matches(".* \\(its bound is [34]s\\); it is still DELETE_IN_PROGRESS");
-        });
-    assertThat(cfn.deletes).hasValue(1);
+    CloudFormationActivities stub = env.newActivityStub(CloudFormationActivities.class, options
+        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
+    Throwable thrown = catchThrowable(() -> stub.deleteStack(new DeleteStackInput("lab-w", "s")));
+    assertThat(thrown).isInstanceOf(ActivityFailure.class)
+        .cause().isInstanceOf(ApplicationFailure.class);
+    ApplicationFailure f = (ApplicationFailure) thrown.getCause();
+    assertThat(f.getType()).isEqualTo("StackWaitTimeout");
+    return f;
   }
 }
