@@ -208,9 +208,12 @@ public final class Waiting {
     return Instant.now().plus(next).isAfter(start.plus(bound));
   }
 
+  /** How the sentence of a wait that reached its bound begins. */
+  public static final String GAVE_UP = "gave up ";
+
   /** The sentence for a wait that reached its bound; also logged. */
   public String gaveUp(String state) {
-    String s = "gave up " + what + " after " + Durations.format(elapsed()) + " (its bound is "
+    String s = GAVE_UP + what + " after " + Durations.format(elapsed()) + " (its bound is "
         + Durations.format(bound) + ")" + (state == null ? "" : "; it is still " + state);
     log.warn("{}", s);
     return s;

@@ -1,6 +1,7 @@
 package io.labflow.worker.fleet;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.labflow.activities.common.Waiting;
 import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.worker.reset.ResetRequest;
@@ -189,8 +190,10 @@ public class FleetResetWorkflowImpl implements FleetResetWorkflow {
       FleetActivities.FailedStep fs = fleet.failedStep(lab.labId());
       step = fs.step();
       if (fs.error() != null && !fs.error().isBlank()) {
-        // The lab's own failure says what went wrong; the reset's only says that it ended.
-        message = fs.error();
+        // The lab's own failure says what went wrong, the reset's only that it ended; but a reset
+        // that gave up on a lab still coming up says how long it waited, the lab's error why.
+        message = message.startsWith(Waiting.GAVE_UP)
+            ? message + "; the lab's last error: " + fs.error() : fs.error();
       }
     }
     Quarantine after =

@@ -57,6 +57,8 @@ class FleetResetWorkflowTest {
     static final AtomicInteger MAX = new AtomicInteger();
     static final Map<String, Integer> RESETS = new ConcurrentHashMap<>();
     static final Map<String, String> FAILING = new ConcurrentHashMap<>();
+    /** The failure's message of a lab in {@link #FAILING}, when not "lab L did not come up". */
+    static final Map<String, String> MESSAGES = new ConcurrentHashMap<>();
 
     @Override
     public ResetResult reset(RawValue raw) {
@@ -71,7 +73,8 @@ class FleetResetWorkflowTest {
       }
       String type = FAILING.get(request.labId());
       if (type != null) {
-        throw ApplicationFailure.newNonRetryableFailure("lab " + request.labId() + " did not come up", type);
+        throw ApplicationFailure.newNonRetryableFailure(MESSAGES.getOrDefault(request.labId(),
+            "lab " + request.labId() + " did not come up"), type);
       }
       return new ResetResult(request.labId(), "DELETED_BY_TAG", "nothing", null, "run", LabState.LIVE);
     }
@@ -148,6 +151,7 @@ class FleetResetWorkflowTest {
     StubReset.MAX.set(0);
     StubReset.RESETS.clear();
     StubReset.FAILING.clear();
+    StubReset.MESSAGES.clear();
     TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
     env.registerSearchAttribute("LabId", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     env.registerSearchAttribute("LabDefinition", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
@@ -231,6 +235,24 @@ class FleetResetWorkflowTest {
     assertThat(four.lab("lab-002").consecutiveFailures()).isZero();
     // An old release does not lift a newer quarantine.
     assertThat(Quarantine.before(two.lab("lab-002"), two.lab("lab-002").quarantinedAt() - 1).quarantined()).isTrue();
+  }
+
+  /**
+   * A reset that gave up waiting on a lab still coming up is reported with its sentence (how long
+   * it waited) and the lab's last error (why); before, the lab's error alone.
+   */
+  @Test
+  void aLabThatNeverCameUpIsReportedWithHowLongTheResetWaitedAndTheLabsLastError() {
+    StubReset.FAILING.put("lab-002", "LabDidNotComeUp");
+    String gaveUp = "gave up waiting for lab lab-002 (run r) to come up after 1h59m28s (its bound"
+        + " is 1h59m29s)";
+    StubReset.MESSAGES.put("lab-002", gaveUp);
+
+    LabReport failed = night("n1", request(3, 3)).lab("lab-002");
+
+    assertThat(failed.outcome()).isEqualTo(LabReport.Outcome.FAILED);
+    assertThat(failed.error()).isEqualTo(gaveUp + "; the lab's last error: EntityAlreadyExists:"
+        + " Role with name lab-002-role already exists");
   }
 
   @Test
