@@ -16,6 +16,7 @@ import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
@@ -64,23 +65,31 @@ public final class Waiting {
   }
 
   /**
-   * {@code bound}, or what is left of the activity attempt's StartToClose timeout less a margin
-   * when that is less: a wait passes its bound by one read at most, which a heartbeat timeout
-   * bounds (a tenth of the StartToClose timeout without one), so it ends with its own sentence of
-   * what it waited for rather than Temporal's bare timeout.
+   * {@code bound}, or what is left of the activity attempt before its StartToClose or
+   * ScheduleToClose timeout, less a margin, when that is less: a wait passes its bound by one read
+   * at most, which a heartbeat timeout bounds (a tenth of the attempt's time without one), so it
+   * ends with its own sentence of what it waited for rather than Temporal's bare timeout.
    */
   private static Duration left(Duration bound) {
     ActivityInfo info = Activity.getExecutionContext().getInfo();
-    Duration timeout = info.getStartToCloseTimeout();
-    if (timeout == null || timeout.isZero()) {
+    Instant started = Instant.ofEpochMilli(info.getStartedTimestamp());
+    Instant end = Stream.of(
+            timedOut(started, info.getStartToCloseTimeout()),
+            timedOut(Instant.ofEpochMilli(info.getScheduledTimestamp()),
+                info.getScheduleToCloseTimeout()))
+        .flatMap(Optional::stream).min(Instant::compareTo).orElse(null);
+    if (end == null) {
       return bound;
     }
-    Duration margin =
-        info.getHeartbeatTimeout().isZero() ? timeout.dividedBy(10) : info.getHeartbeatTimeout();
-    Duration left = Duration.between(Instant.now(),
-        Instant.ofEpochMilli(info.getStartedTimestamp()).plus(timeout).minus(margin));
+    Duration margin = info.getHeartbeatTimeout().isZero()
+        ? Duration.between(started, end).dividedBy(10) : info.getHeartbeatTimeout();
+    Duration left = Duration.between(Instant.now(), end.minus(margin));
     return left.compareTo(bound) >= 0 ? bound
         : left.isNegative() ? Duration.ZERO : left.truncatedTo(ChronoUnit.SECONDS);
+  }
+
+  private static Optional<Instant> timedOut(Instant from, Duration timeout) {
+    return timeout == null || timeout.isZero() ? Optional.empty() : Optional.of(from.plus(timeout));
   }
 
   /** @param maxPause the longest pause between two polls (below the heartbeat timeout) */

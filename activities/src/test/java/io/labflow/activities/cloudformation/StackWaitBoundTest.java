@@ -17,6 +17,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.DeleteStackRequest;
 import software.amazon.awssdk.services.cloudformation.model.DeleteStackResponse;
@@ -100,15 +102,20 @@ class StackWaitBoundTest {
   }
 
   /**
-   * A deletion bound longer than the activity's StartToClose timeout ends at what the attempt has
-   * left, less a heartbeat timeout, with the wait's sentence (before: Temporal's bare timeout).
+   * A deletion bound longer than the activity's StartToClose (or ScheduleToClose) timeout ends at
+   * what the attempt has left, less a heartbeat timeout, with the wait's sentence (before:
+   * Temporal's bare timeout).
    */
-  @Test
-  void aWaitLongerThanTheActivityEndsWithItsSentenceBeforeTheActivityTimesOut() {
+  @ParameterizedTest
+  @ValueSource(strings = {"StartToClose", "ScheduleToClose"})
+  void aWaitLongerThanTheActivityEndsWithItsSentenceBeforeTheActivityTimesOut(String timeout) {
     StuckCloudFormation cfn = new StuckCloudFormation();
+    ActivityOptions.Builder options =
+        ActivityOptions.newBuilder().setHeartbeatTimeout(Duration.ofSeconds(2));
 
-    ApplicationFailure f = deleteFails(cfn, Duration.ofMinutes(1), ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(Duration.ofSeconds(6)).setHeartbeatTimeout(Duration.ofSeconds(2)));
+    ApplicationFailure f = deleteFails(cfn, Duration.ofMinutes(1), timeout.equals("StartToClose")
+        ? options.setStartToCloseTimeout(Duration.ofSeconds(6))
+        : options.setScheduleToCloseTimeout(Duration.ofSeconds(6)));
 
     assertThat(f.getOriginalMessage())
         .startsWith("gave up waiting for stack s to be deleted after ")

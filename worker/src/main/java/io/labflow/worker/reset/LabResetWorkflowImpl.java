@@ -42,21 +42,24 @@ public class LabResetWorkflowImpl implements LabResetWorkflow {
           .build());
 
   // Teardown and provisioning take minutes on real AWS; heartbeats detect a lost worker quickly.
-  private final ResetActivities waiting = Workflow.newActivityStub(ResetActivities.class,
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofHours(2))
-          .setHeartbeatTimeout(Duration.ofSeconds(30))
-          .setRetryOptions(RetryOptions.newBuilder().setMaximumInterval(Duration.ofMinutes(1))
-              .setDoNotRetry(FailureTypes.LAB_DID_NOT_COME_UP).build())
-          .build());
+  private static final ActivityOptions WAITING = ActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofHours(2))
+      .setHeartbeatTimeout(Duration.ofSeconds(30))
+      .setRetryOptions(RetryOptions.newBuilder().setMaximumInterval(Duration.ofMinutes(1))
+          .setDoNotRetry(FailureTypes.LAB_DID_NOT_COME_UP).build())
+      .build();
 
-  private final ActivityStub stepLibrary = Workflow.newUntypedActivityStub(
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofMinutes(30))
-          .setHeartbeatTimeout(Duration.ofMinutes(2))
-          .setRetryOptions(
-              RetryOptions.newBuilder().setMaximumInterval(Duration.ofMinutes(1)).build())
-          .build());
+  private static final ActivityOptions STEP_LIBRARY = ActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofMinutes(30))
+      .setHeartbeatTimeout(Duration.ofMinutes(2))
+      .setRetryOptions(
+          RetryOptions.newBuilder().setMaximumInterval(Duration.ofMinutes(1)).build())
+      .build();
+
+  /** How long before the run's timeout its activities end, so that it ends with their sentence. */
+  private static final Duration RUN_MARGIN = Duration.ofMinutes(1);
+
+  private final ActivityStub stepLibrary = Workflow.newUntypedActivityStub(STEP_LIBRARY);
 
   @Override
   public ResetResult reset(RawValue input) {
@@ -83,6 +86,29 @@ public class LabResetWorkflowImpl implements LabResetWorkflow {
         : failure;
   }
 
+  /**
+   * The waiting activities, their StartToClose timeout cut to end {@link #RUN_MARGIN} before the
+   * run's: their waits (which end before it, {@code Waiting}) then end the reset with their own
+   * sentence of what they waited for, not the run's bare timeout.
+   */
+  private static ResetActivities waiting() {
+    return Workflow.newActivityStub(ResetActivities.class, ActivityOptions.newBuilder(WAITING)
+        .setStartToCloseTimeout(beforeTheRunEnds(WAITING.getStartToCloseTimeout())).build());
+  }
+
+  /** {@code most}, or less: what is left of the run until {@link #RUN_MARGIN} before its end. */
+  static Duration beforeTheRunEnds(Duration most) {
+    WorkflowInfo info = Workflow.getInfo();
+    Duration run = info.getWorkflowRunTimeout();
+    if (run == null || run.isZero()) {
+      return most;
+    }
+    Duration left = Duration.ofMillis(info.getRunStartedTimestampMillis() + run.toMillis()
+        - Workflow.currentTimeMillis()).minus(RUN_MARGIN);
+    return left.compareTo(most) >= 0 ? most : left.compareTo(Duration.ofSeconds(1)) < 0
+        ? Duration.ofSeconds(1) : left;
+  }
+
   private ResetResult rebuild(RawValue input) {
     ResetRequest request = ResetRequest.parse(input);
     String labId = request.labId();
@@ -103,7 +129,8 @@ public class LabResetWorkflowImpl implements LabResetWorkflow {
             FailureTypes.RESET_REFUSED);
       }
     }
-    ResetActivities.TeardownOutcome old = waiting.tearDownOpenRun(new ResetActivities.LabRef(labId));
+    ResetActivities.TeardownOutcome old =
+        waiting().tearDownOpenRun(new ResetActivities.LabRef(labId));
     String cleanup;
     if (old.runId() == null) {
       log.info("No open run of lab {}: deleting its resources by tag", labId);
@@ -115,9 +142,11 @@ public class LabResetWorkflowImpl implements LabResetWorkflow {
     }
     // The sweep also runs after a clean teardown: anything still tagged with the lab (left by a
     // lost run, a failed compensation or a person) would otherwise leak or collide with the fresh
-    // lab's names.
-    DeleteLabResourcesOutput swept = stepLibrary.execute(
-        "DeleteLabResources", DeleteLabResourcesOutput.class, Map.of("labId", labId));
+    // lab's names. Its retries, too, end before the run does.
+    DeleteLabResourcesOutput swept = Workflow.newUntypedActivityStub(
+            ActivityOptions.newBuilder(STEP_LIBRARY)
+                .setScheduleToCloseTimeout(beforeTheRunEnds(ResetRequest.RUN_TIMEOUT)).build())
+        .execute("DeleteLabResources", DeleteLabResourcesOutput.class, Map.of("labId", labId));
     if (!swept.complete()) {
       String down =
           old.runId() == null
@@ -137,7 +166,7 @@ public class LabResetWorkflowImpl implements LabResetWorkflow {
     ResetActivities.StartedLab started =
         quick.startLab(new ResetActivities.StartLab(
             labId, request.definition(), request.variant(), request.parameters(), requestId));
-    LabState state = waiting.awaitLive(started);
+    LabState state = waiting().awaitLive(started);
     return new ResetResult(labId, cleanup, swept.deleted().listing(), old.runId(),
         started.runId(), state);
   }

@@ -35,7 +35,7 @@ public record ResetRequest(
    */
   public static final int FLEET_PRIORITY = 4;
 
-  private static final Duration RUN_TIMEOUT = Duration.ofHours(3);
+  static final Duration RUN_TIMEOUT = Duration.ofHours(3);
 
   /** The start by a person, on the workers' task queue; refused while a reset of the lab runs. */
   public WorkflowOptions options(String taskQueue, String startedBy) {
