@@ -6,18 +6,13 @@ import io.labflow.activities.inventory.LabInventoryActivities;
 import io.labflow.activities.model.DeleteLabResourcesOutput;
 import io.labflow.activities.model.LabInput;
 import io.labflow.activities.model.LabResources;
-import io.labflow.worker.runtime.Composition;
-import io.labflow.worker.runtime.DirectoryDefinitionSource;
-import io.labflow.workflows.binding.SiteParameters;
 import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabState;
-import io.labflow.workflows.lab.Preflight;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityInfo;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -88,17 +83,9 @@ class ResetBudgetTest {
 
   @Test
   void aRunOfTenMinutesGivesItsWaitsAndItsSweepNineAtMost(@TempDir Path dir) throws Exception {
-    Files.writeString(dir.resolve("mini.yaml"), """
-        name: mini
-        steps:
-          - id: role
-            action: CreateRole
-            with: {labId: "${lab.labId}", roleName: "${lab.labId}-role"}
-        """);
     Worker worker = env.newWorker(QUEUE);
     worker.registerWorkflowImplementationTypes(LabResetWorkflowImpl.class);
-    worker.registerActivitiesImplementations(new Recorded(), Composition.definitionActivities(
-        new DirectoryDefinitionSource(dir), Preflight.NONE, SiteParameters.NONE));
+    worker.registerActivitiesImplementations(new Recorded(), TeardownOutcomeTest.mini(dir));
     env.start();
     TIMEOUTS.clear();
 

@@ -30,6 +30,7 @@ import io.temporal.common.interceptors.WorkflowClientInterceptorBase;
 import io.temporal.testing.TestActivityEnvironment;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -135,13 +136,6 @@ class TeardownOutcomeTest {
   @Test
   void aRetryOfTheTeardownAfterTheRunClosedStillReportsThatRun(@TempDir Path dir)
       throws Exception {
-    Files.writeString(dir.resolve("mini.yaml"), """
-        name: mini
-        steps:
-          - id: role
-            action: CreateRole
-            with: {labId: "${lab.labId}", roleName: "${lab.labId}-role"}
-        """);
     for (var key : LabSearchAttributes.ALL) {
       env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
     }
@@ -153,8 +147,7 @@ class TeardownOutcomeTest {
     Worker worker = env.newWorker(QUEUE);
     worker.registerWorkflowImplementationTypes(LearnerLabDouble.class, LabResetWorkflowImpl.class);
     worker.registerActivitiesImplementations(new ResetActivitiesImpl(client, QUEUE),
-        new NothingLeft(), Composition.definitionActivities(
-            new DirectoryDefinitionSource(dir), Preflight.NONE, SiteParameters.NONE));
+        new NothingLeft(), mini(dir));
     env.start();
     String old = WorkflowClient.start(env.getWorkflowClient().newWorkflowStub(LabWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId("lab-2").setTaskQueue(QUEUE).build())::run,
@@ -168,6 +161,19 @@ class TeardownOutcomeTest {
     assertThat(result.previousRunId()).isEqualTo(old);
     assertThat(result.cleanup()).isEqualTo("TORN_DOWN(TORN_DOWN)+SWEPT");
     assertThat(result.newRunId()).isNotEqualTo(old);
+  }
+
+  /** The definition activities of a directory holding {@code mini}, a lab of one role. */
+  static Object mini(Path dir) throws IOException {
+    Files.writeString(dir.resolve("mini.yaml"), """
+        name: mini
+        steps:
+          - id: role
+            action: CreateRole
+            with: {labId: "${lab.labId}", roleName: "${lab.labId}-role"}
+        """);
+    return Composition.definitionActivities(
+        new DirectoryDefinitionSource(dir), Preflight.NONE, SiteParameters.NONE);
   }
 
   /** The step library's inventory of a lab that holds nothing. */
