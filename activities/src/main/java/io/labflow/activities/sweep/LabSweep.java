@@ -112,8 +112,11 @@ public final class LabSweep {
               + String.join("; ", swept.blocked),
           transientFailure.getType());
     }
-    // As before: the instances freed of their profile (the stack then terminates them).
-    List.copyOf(swept.deleted.get(ASSOCIATIONS)).forEach(i -> swept.deleted.add(INSTANCES, i));
+    // As before: the instances freed of their profile (the stack then terminates them), unless
+    // one is still there.
+    List<String> left = remaining.get(INSTANCES);
+    swept.deleted.get(ASSOCIATIONS).stream().filter(i -> !left.contains(i))
+        .forEach(i -> swept.deleted.add(INSTANCES, i));
     return new DeleteLabResourcesOutput(swept.deleted.build(), remaining, swept.blocked);
   }
 

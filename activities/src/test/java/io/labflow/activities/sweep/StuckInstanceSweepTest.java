@@ -160,4 +160,24 @@ class StuckInstanceSweepTest {
     assertThat(out.deleted().get(ResourceKind.INSTANCES)).isEmpty();
     assertThat(out.remaining().get(ResourceKind.INSTANCES)).containsExactly(instance);
   }
+
+  /**
+   * A stuck instance the sweep freed of its instance profile is still there: it is named as such,
+   * not also as deleted (before: every instance freed of its profile was reported deleted).
+   */
+  @Test
+  void aStuckInstanceFreedOfItsProfileIsNotClaimedDeleted() {
+    lab = new Lab(List.of(new ShuttingDown()));
+    String instance = instance("lab-stuck-profile", null);
+    String profile = lab.clients.iam().createInstanceProfile(b -> b
+        .instanceProfileName("labflow-lab-stuck-profile-profile")).instanceProfile().arn();
+    lab.clients.ec2().associateIamInstanceProfile(b -> b.instanceId(instance)
+        .iamInstanceProfile(p -> p.arn(profile)));
+
+    DeleteLabResourcesOutput out = sweep("lab-stuck-profile");
+
+    assertThat(out.deleted().get(ResourceKind.ASSOCIATIONS)).containsExactly(instance);
+    assertThat(out.deleted().get(ResourceKind.INSTANCES)).isEmpty();
+    assertThat(out.remaining().get(ResourceKind.INSTANCES)).containsExactly(instance);
+  }
 }
