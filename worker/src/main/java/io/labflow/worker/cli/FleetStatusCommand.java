@@ -51,8 +51,12 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
     }
   }
 
-  /** The schedule as {@code --json} shows it; {@code next} is empty when no night is due. */
-  record When(String id, boolean paused, String cron, String timeZone, String next) {}
+  /**
+   * The schedule as {@code --json} shows it; {@code note} says why a paused one is (none when
+   * active), {@code next} is empty when no night is due.
+   */
+  record When(String id, boolean paused, @JsonInclude(JsonInclude.Include.NON_NULL) String note,
+      String cron, String timeZone, String next) {}
 
   /**
    * A lab's row: the latest night's entry (null when none), whether it is in quarantine after
@@ -91,7 +95,8 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
             request.releases().get(lab)).quarantined(),
         states.getOrDefault(lab, "NOT_RUNNING"))).toList();
     if (json) {
-      When schedule = new When(d.getId(), paused, when.cron(), when.timeZone(),
+      When schedule = new When(d.getId(), paused,
+          paused ? d.getSchedule().getState().getNote() : null, when.cron(), when.timeZone(),
           next == null ? "" : next.toString());
       StatusPrinter.printJson(new Json(request.fleet(), schedule, request.definition(),
           request.concurrency(), request.quarantineAfter(), latest, rows,

@@ -155,6 +155,9 @@ class FleetOfOneE2eTest extends OnLocalStack {
     assertThat(state.getNote()).isEqualTo("AWS incident");
     assertThat(Cli.run(env, "fleet", "status", labId).out())
         .contains("fleet-" + labId + ", paused (note: AWS incident); next night -");
+    JsonNode pausedJson = new ObjectMapper().readTree(Cli.run(env, "fleet", "status", labId, "--json").out());
+    assertThat(pausedJson.at("/schedule/note").asText()).isEqualTo("AWS incident");
+    assertThat(pausedJson.at("/schedule/next").asText()).isEmpty();
     Cli.Result unpaused = Cli.run(env, "fleet", "unpause", labId);
     assertThat(unpaused.exitCode()).as(unpaused.all()).isZero();
     assertThat(unpaused.all()).isEqualTo("Unpaused fleet-" + labId + "\n");
