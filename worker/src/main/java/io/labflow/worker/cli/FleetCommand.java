@@ -104,14 +104,13 @@ final class FleetCommand extends BaseCommand {
      * Does {@code what} to the fleet's schedule, then says it is {@code done}; one already
      * {@code paused} (or not) is left as it is, saying so: its note says why it was paused.
      */
-    int onSchedule(boolean paused, String done, Consumer<ScheduleHandle> what) {
-      TemporalConnection conn = connect();
-      ScheduleDescription d = describe(conn, name);
+    int onSchedule(ScheduleDescription d, boolean paused, String done,
+        Consumer<ScheduleHandle> what) {
       if (d.getSchedule().getState().isPaused() == paused) {
         out().println(d.getId() + " is already " + FleetSchedules.state(d) + "; nothing changed");
         return 0;
       }
-      what.accept(conn.schedules().getHandle(d.getId()));
+      what.accept(connect().schedules().getHandle(d.getId()));
       out().println(done + " " + d.getId());
       return 0;
     }
@@ -168,13 +167,23 @@ final class FleetCommand extends BaseCommand {
 
   @Command(name = "pause", description = {
       "Pauses the fleet's schedule (no nights run until unpause; fleet reset still runs one).",
-      "A paused schedule is left as it is, with the note that says why."})
+      "A paused schedule keeps the note that says why, unless --note replaces it."})
   static final class Pause extends OnFleet {
-    @Option(names = "--note", defaultValue = "paused with labflow", description = "Why.") String note;
+    @Option(names = "--note", description = "Why (default: paused with labflow); on a paused"
+        + " fleet, it replaces the note.") String note;
 
     @Override
     public Integer call() {
-      return onSchedule(true, "Paused", schedule -> schedule.pause(note));
+      ScheduleDescription d = describe(connect(), name);
+      String was = d.getSchedule().getState().getNote();
+      if (note == null || !d.getSchedule().getState().isPaused() || note.equals(was)) {
+        return onSchedule(d, true, "Paused",
+            schedule -> schedule.pause(note == null ? "paused with labflow" : note));
+      }
+      connect().schedules().getHandle(d.getId()).pause(note);
+      out().println(d.getId() + " was already paused; its note is now: " + note + " (was: " + was
+          + ")");
+      return 0;
     }
   }
 
@@ -183,7 +192,8 @@ final class FleetCommand extends BaseCommand {
   static final class Unpause extends OnFleet {
     @Override
     public Integer call() {
-      return onSchedule(false, "Unpaused", schedule -> schedule.unpause("unpaused with labflow"));
+      return onSchedule(describe(connect(), name), false, "Unpaused",
+          schedule -> schedule.unpause("unpaused with labflow"));
     }
   }
 

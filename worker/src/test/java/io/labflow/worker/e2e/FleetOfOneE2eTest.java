@@ -153,10 +153,18 @@ class FleetOfOneE2eTest extends OnLocalStack {
     ScheduleState state = handle.describe().getSchedule().getState();
     assertThat(state.isPaused()).isTrue();
     assertThat(state.getNote()).isEqualTo("AWS incident");
+    // A new --note on a paused fleet replaces its note (a person says more of why), nothing else.
+    Cli.Result noted = Cli.run(env, "fleet", "pause", labId, "--note", "AWS incident, until 14:00");
+    assertThat(noted.all()).isEqualTo("fleet-" + labId + " was already paused; its note is now:"
+        + " AWS incident, until 14:00 (was: AWS incident)\n");
+    state = handle.describe().getSchedule().getState();
+    assertThat(state.isPaused()).isTrue();
+    assertThat(state.getNote()).isEqualTo("AWS incident, until 14:00");
     assertThat(Cli.run(env, "fleet", "status", labId).out())
-        .contains("fleet-" + labId + ", paused (note: AWS incident); next night -");
-    JsonNode pausedJson = new ObjectMapper().readTree(Cli.run(env, "fleet", "status", labId, "--json").out());
-    assertThat(pausedJson.at("/schedule/note").asText()).isEqualTo("AWS incident");
+        .contains("fleet-" + labId + ", paused (note: AWS incident, until 14:00); next night -");
+    JsonNode pausedJson =
+        new ObjectMapper().readTree(Cli.run(env, "fleet", "status", labId, "--json").out());
+    assertThat(pausedJson.at("/schedule/note").asText()).isEqualTo("AWS incident, until 14:00");
     assertThat(pausedJson.at("/schedule/next").asText()).isEmpty();
     Cli.Result unpaused = Cli.run(env, "fleet", "unpause", labId);
     assertThat(unpaused.exitCode()).as(unpaused.all()).isZero();
