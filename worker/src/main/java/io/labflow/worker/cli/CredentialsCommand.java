@@ -118,11 +118,14 @@ final class CredentialsCommand extends LabCommand {
     return name.length() > 64 ? name.substring(0, 64) : name;
   }
 
-  /** One line of shell exports; region and endpoint only when configured. */
+  /**
+   * One line of shell exports; region and endpoint only when configured. The region twice: the
+   * AWS CLI v1 a learner may use reads only AWS_DEFAULT_REGION, the SDKs and CLI v2 AWS_REGION.
+   */
   static String exports(Credentials c, String region, String endpoint) {
     return "export AWS_ACCESS_KEY_ID=" + c.accessKeyId() + " AWS_SECRET_ACCESS_KEY="
         + c.secretAccessKey() + " AWS_SESSION_TOKEN=" + c.sessionToken()
-        + (region == null ? "" : " AWS_REGION=" + region)
+        + (region == null ? "" : " AWS_DEFAULT_REGION=" + region + " AWS_REGION=" + region)
         + (endpoint == null ? "" : " AWS_ENDPOINT_URL=" + endpoint);
   }
 

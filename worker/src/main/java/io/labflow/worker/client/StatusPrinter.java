@@ -31,8 +31,9 @@ public final class StatusPrinter {
 
   /** The first line of a lab's status, from its status query or from the server's record. */
   public static String header(String labId, String definition, String variant, Object state) {
-    return "Lab " + labId + "  definition=" + definition + "  variant=" + variant
-        + "  state=" + state;
+    // "-" as `labflow list` writes it: a run refused before it resolved its definition has none.
+    return "Lab " + labId + "  definition=" + Objects.toString(definition, "-")
+        + "  variant=" + Objects.toString(variant, "-") + "  state=" + state;
   }
 
   public static void print(LabStatus s, PrintWriter out) {
@@ -83,16 +84,20 @@ public final class StatusPrinter {
     }
   }
 
-  /** The task, each condition with its message, hint and finding, the score and what is next. */
-  public static void printAnswer(CheckAnswer a, PrintWriter out) {
-    printCheck("Task", a, out);
+  /**
+   * The task, each condition with its message, hint and finding, the score and what is next;
+   * {@code skipped}: the answer of a skip, whose task did not pass and was not checked.
+   */
+  public static void printAnswer(CheckAnswer a, boolean skipped, PrintWriter out) {
+    printCheck("Task", a, skipped, out);
     out.println("Score " + score(a.score(), a.maxScore()));
     out.println(a.nextTask() == null ? "Every task is done." : "Next task: " + a.nextTask());
   }
 
   /** {@code LEAD TASK: verdict}; each condition, a failed one's message and hint, its finding. */
-  private static void printCheck(String lead, CheckAnswer a, PrintWriter out) {
-    out.println(lead + " " + a.taskId() + ": " + (a.passed() ? "passed" : "not passed"));
+  private static void printCheck(String lead, CheckAnswer a, boolean skipped, PrintWriter out) {
+    String verdict = skipped ? "skipped (no points)" : a.passed() ? "passed" : "not passed";
+    out.println(lead + " " + a.taskId() + ": " + verdict);
     for (CheckAnswer.Condition c : a.conditions()) {
       out.printf("  %-6s %s%s%n", c.passed() ? "passed" : "FAILED", c.id(),
           c.passed() || c.message() == null ? "" : ": " + oneLine(c.message()));
@@ -115,7 +120,9 @@ public final class StatusPrinter {
       out.println("Every task is done.");
     }
     if (p.lastCheck() != null) {
-      printCheck("Last check of task", p.lastCheck(), out);
+      boolean skipped = p.tasks().stream().anyMatch(t -> t.id().equals(p.lastCheck().taskId())
+          && t.state() == LearnerProgress.TaskState.SKIPPED);
+      printCheck("Last check of task", p.lastCheck(), skipped, out);
     }
   }
 

@@ -82,6 +82,13 @@ class CredentialsCommandTest {
         .endsWith(" AWS_REGION=us-east-1 AWS_ENDPOINT_URL=http://127.0.0.1:5000");
   }
 
+  /** Before, only AWS_REGION: the learner's AWS CLI v1 answered "You must specify a region". */
+  @Test
+  void theExportsGiveTheRegionToTheAwsCliV1Too() {
+    assertThat(CredentialsCommand.exports(CREDS, "eu-west-1", null))
+        .endsWith(" AWS_SESSION_TOKEN=tok=en AWS_DEFAULT_REGION=eu-west-1 AWS_REGION=eu-west-1");
+  }
+
   @Test
   void theConsoleUrlGoesThroughTheFederationEndpoint() {
     String token = CredentialsCommand.signinTokenRequest(CREDS).toString();

@@ -106,6 +106,7 @@ class LearnerCommandsTest {
         .contains("Task create-role: passed", "Score 20/50 (40%)", "Next task: create-policy");
   }
 
+  /** Before, the skip and the status both said the skipped task was "not passed". */
   @Test
   void skipExits0AndStatusShowsTheProgressAndTheLastCheck() {
     server.startLab("skip-1");
@@ -116,13 +117,14 @@ class LearnerCommandsTest {
 
     assertThat(skipped.code()).as(skipped.all()).isZero();
     assertThat(skipped.out()).as(skipped.all())
-        .isEqualTo("Task create-role: not passed\nScore 0/50 (0%)\nNext task: create-policy\n");
+        .isEqualTo("Task create-role: skipped (no points)\nScore 0/50 (0%)\n"
+            + "Next task: create-policy\n");
     assertThat(status.code()).as(status.all()).isZero();
     assertThat(status.out()).as(status.all()).contains("""
         Learner tasks, score 0/50 (0%):
           SKIPPED create-role           20 points  Create a role EC2 may assume
           OPEN    create-policy         30 points  Write a policy scoped to the bucket  <- current
-        Last check of task create-role: not passed
+        Last check of task create-role: skipped (no points)
         """);
   }
 

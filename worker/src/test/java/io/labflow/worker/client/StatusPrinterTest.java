@@ -70,6 +70,19 @@ class StatusPrinterTest {
         "  DONE                 attach  AttachRolePolicy  attempt 3");
   }
 
+  /** Before, {@code definition=null  variant=null}: a run refused in its preflight has neither. */
+  @Test
+  void aLabWithNoDefinitionYetShowsADashAsTheListDoes() {
+    LabStatus status = new LabStatus("lab-1", null, null, LabState.FAILED, List.of(),
+        null, null, null, null);
+    StringWriter text = new StringWriter();
+
+    StatusPrinter.print(status, new PrintWriter(text, true));
+
+    assertThat(text.toString().lines()).containsExactly(
+        "Lab lab-1  definition=-  variant=-  state=FAILED");
+  }
+
   private static Map<String, Object> cell(String action, String resource, boolean expected, boolean allowed) {
     return Map.of("action", action, "resource", resource, "expectedAllowed", expected, "allowed", allowed);
   }
