@@ -208,8 +208,9 @@ abstract class BaseCommand implements Callable<Integer> {
   int summarize(LabFollower.Outcome outcome, String labId) {
     LabState state = outcome.state();
     if (outcome.closed()) {
-      out().println("Lab " + labId + " run closed: " + StatusPrinter.name(outcome.executionStatus())
-          + (state == null ? "" : " (" + state + ")"));
+      String closed = StatusPrinter.name(outcome.executionStatus());
+      out().println("Lab " + labId + " run closed: " + closed
+          + (state == null || state.name().equals(closed) ? "" : " (" + state + ")"));
     } else if (state == LabState.LIVE) {
       boolean learner = outcome.status().map(LabStatus::learner).isPresent();
       out().println("Lab " + labId + " is LIVE. Next: " + (learner ? "labflow credentials " + labId

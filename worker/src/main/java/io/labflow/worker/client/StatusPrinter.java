@@ -132,8 +132,9 @@ public final class StatusPrinter {
   }
 
   /** A one-line summary of a step's outputs, for progress lines: text as is, the rest as JSON. */
+  /** A step's outputs as {@code key=value} pairs, leaving out one without a value. */
   public static String outputs(Map<String, Object> outputs) {
-    String s = outputs.entrySet().stream()
+    String s = outputs.entrySet().stream().filter(e -> e.getValue() != null)
         .map(e -> e.getKey() + "=" + (e.getValue() instanceof Map || e.getValue() instanceof List
             ? JSON.valueToTree(e.getValue()) : e.getValue()))
         .collect(Collectors.joining(" "));

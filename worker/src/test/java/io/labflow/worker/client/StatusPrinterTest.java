@@ -86,4 +86,14 @@ class StatusPrinterTest {
   private static Map<String, Object> cell(String action, String resource, boolean expected, boolean allowed) {
     return Map.of("action", action, "resource", resource, "expectedAllowed", expected, "allowed", allowed);
   }
+
+  /** An output without a value (an AdoptPolicy that adopted nothing) is left out, not "null". */
+  @Test
+  void anOutputWithoutAValueIsLeftOut() {
+    Map<String, Object> outputs = new java.util.LinkedHashMap<>();
+    outputs.put("arn", null);
+    outputs.put("tagged", false);
+
+    assertThat(StatusPrinter.outputs(outputs)).isEqualTo("tagged=false");
+  }
 }

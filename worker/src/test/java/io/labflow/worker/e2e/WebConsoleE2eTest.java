@@ -229,7 +229,7 @@ class WebConsoleE2eTest {
     assertThat(run.exitCode()).as(run.all()).isEqualTo(1);
     // The local stack now answers the simulator: an instance type no region offers fails instead.
     assertThat(run.all()).contains("preflight: parameter instanceType: instance type 'x9.nonexistent'"
-            + " is not offered in region us-east-1")
+            + " is not offered in region us-east-1", "Lab " + labId + " run closed: FAILED\n")
         .doesNotContain("at io.", "message='");
     assertThat(stack.client().newUntypedWorkflowStub(labId).describe().getStaticSummary())
         .isEqualTo("lab " + labId + ": iam-service-role-lab, started read-only with labflow run");

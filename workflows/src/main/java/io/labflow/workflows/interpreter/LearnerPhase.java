@@ -62,7 +62,8 @@ final class LearnerPhase {
     Task task = current();
     if (task == null) {
       throw Failures.reject(FailureTypes.NO_OPEN_TASK, update + ": every task of lab " + run.labId()
-          + " is done; tear it down with the Update teardown");
+          + " is done; tear it down (labflow teardown " + run.labId()
+          + ", or the Update teardown)");
     }
     if (update.equals("solve") && task.solve().isEmpty()) {
       throw Failures.reject(FailureTypes.NO_OPEN_TASK,

@@ -133,7 +133,8 @@ class LabWorkflowLearnerTest {
     assertThat(skipped).isEqualTo(new CheckAnswer("make-profile", false, List.of(), 10, 60, null));
     assertThat(lab.status().learner().tasks()).extracting(LearnerProgress.Task::state)
         .containsExactly(TaskState.PASSED, TaskState.SOLVED, TaskState.SKIPPED);
-    assertThat(rejection(() -> lab.check(null))).isEqualTo("check: every task of lab lab-learn is done; tear it down with the Update teardown");
+    assertThat(rejection(() -> lab.check(null))).isEqualTo("check: every task of lab lab-learn"
+        + " is done; tear it down (labflow teardown lab-learn, or the Update teardown)");
     assertThat(lab.status().state()).isEqualTo(LabState.LIVE);
 
     lab.teardown(null);
