@@ -91,9 +91,12 @@ public final class LabPlan {
     sb.append("Steps, in order:\n");
     List<String> resources = new ArrayList<>();
     appendSteps(sb, definition.steps(), scope, resources);
-    if (!definition.onVariantChange().isEmpty()) {
-      sb.append("\nOn variant change (switch-variant):\n");
-      appendSteps(sb, definition.onVariantChange(), scope, null);
+    // A switch runs these steps with the variant switched to, not the one the lab started with.
+    List<String> switchTo = definition.variants() == null ? List.of(chosen)
+        : definition.variants().keySet().stream().filter(v -> !v.equals(chosen)).toList();
+    for (String v : definition.onVariantChange().isEmpty() ? List.<String>of() : switchTo) {
+      sb.append("\nOn switch-variant to ").append(v).append(":\n");
+      appendSteps(sb, definition.onVariantChange(), scope(definition, v, params, labId), null);
     }
     sb.append("\nResources the run creates (all tagged labflow:lab=").append(labId).append("):\n")
         .append(resources.isEmpty() ? "  (none)\n" : "");

@@ -38,6 +38,23 @@ class LabPlanTest {
             "[step create-instance-profile]");
   }
 
+  /**
+   * The steps a switch runs are shown with the variant switched to (before: with the variant the
+   * lab starts with, so a read-only lab's switch read List/Get, not the Put it writes).
+   */
+  @Test
+  void theSwitchStepsAreShownWithTheVariantSwitchedTo() throws Exception {
+    Definition d = shipped("iam-service-role-lab");
+
+    String plan = LabPlan.render(d, ParameterBinder.bind(d, null, "read-only", Map.of(), "test"),
+        "lab-042", new LabPlan.Sources(Set.of(), Set.of(), null));
+
+    assertThat(plan).contains("\nOn switch-variant to read-write:\n");
+    String toReadWrite = plan.substring(plan.indexOf("\nOn switch-variant to read-write:\n"),
+        plan.indexOf("Resources the run creates"));
+    assertThat(toReadWrite).contains("s3:PutObject").doesNotContain("On switch-variant to read-only");
+  }
+
   /** Every role a run may create has its trust shown: a task's solve step creates one too. */
   @Test
   void theTrustPolicyOfTheRoleATasksSolveCreatesIsShown() throws Exception {
