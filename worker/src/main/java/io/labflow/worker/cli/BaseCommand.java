@@ -159,7 +159,7 @@ abstract class BaseCommand implements Callable<Integer> {
   /** The lab's status before a request, which its follow starts from; null when none answers. */
   LabStatus before(String labId) {
     try {
-      return LabFollower.query(connect(), labId, null).orElse(null);
+      return LabFollower.query(connect(), labId, null, () -> { }).orElse(null);
     } catch (IllegalStateException failedQuery) {
       return null;
     }

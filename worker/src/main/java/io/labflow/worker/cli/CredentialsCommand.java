@@ -61,12 +61,8 @@ final class CredentialsCommand extends LabCommand {
     }
     out().println(exports(c, region, endpoint));
     out().println("# expires " + c.expiration() + " (" + roleArn + ")");
-    if (endpoint != null) {
-      out().println("# console: none with an endpoint override (" + endpoint + "); the AWS"
-          + " console is AWS's only");
-    } else {
-      out().println("# console: " + loginUrl(signinToken(c)));
-    }
+    out().println("# console: " + (endpoint != null ? "none with an endpoint override ("
+        + endpoint + "); the AWS console is AWS's only" : loginUrl(signinToken(c))));
     return 0;
   }
 

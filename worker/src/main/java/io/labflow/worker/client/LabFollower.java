@@ -120,7 +120,7 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
   /** The status query's answer; a failure is said once ({@code told}) and followed past. */
   private Optional<LabStatus> ask(String labId, String runId, Set<String> told) {
     try {
-      return query(connection, labId, runId);
+      return query(connection, labId, runId, () -> { });
     } catch (IllegalStateException failed) {
       if (told.add(failed.getMessage())) {
         out.println("  " + failed.getMessage());
@@ -147,15 +147,8 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
    * The lab's status query, empty when the run cannot answer within {@link #QUERY_TIMEOUT} (no
    * worker, first task): a query no worker takes would otherwise wait about a minute. A lab whose
    * worker answers with a failure (its replay or its handler failed) is an {@link
-   * IllegalStateException} saying so.
-   */
-  public static Optional<LabStatus> query(TemporalConnection conn, String labId, String runId) {
-    return query(conn, labId, runId, () -> { });
-  }
-
-  /**
-   * {@link #query(TemporalConnection, String, String)}, running {@code say} once when no answer
-   * came within {@link TemporalConnection#FIRST_ANSWER}.
+   * IllegalStateException} saying so. {@code say} runs once when no answer came within {@link
+   * TemporalConnection#FIRST_ANSWER}.
    */
   public static Optional<LabStatus> query(TemporalConnection conn, String labId, String runId,
       Runnable say) {

@@ -131,7 +131,6 @@ public final class StatusPrinter {
     return score + "/" + max + (max > 0 ? " (" + (score * 100 / max) + "%)" : "");
   }
 
-  /** A one-line summary of a step's outputs, for progress lines: text as is, the rest as JSON. */
   /** A step's outputs as {@code key=value} pairs, leaving out one without a value. */
   public static String outputs(Map<String, Object> outputs) {
     String s = outputs.entrySet().stream().filter(e -> e.getValue() != null)
