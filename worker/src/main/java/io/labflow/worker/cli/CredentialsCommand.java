@@ -51,7 +51,7 @@ final class CredentialsCommand extends LabCommand {
           + " longest session), got " + Durations.format(duration));
     }
     String roleArn = learnerRoleArn(status(
-        workerFor("no credentials issued: the learner role is read from the lab's status")));
+        workerFor(() -> "no credentials issued: the learner role is read from the lab's status")));
     String endpoint = AccountPolicy.fromEnvironment().endpoint();
     Credentials c;
     String region;

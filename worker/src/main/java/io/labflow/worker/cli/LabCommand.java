@@ -3,6 +3,7 @@ package io.labflow.worker.cli;
 import io.labflow.worker.client.LabFollower;
 import io.labflow.workflows.lab.LabStatus;
 import java.util.Optional;
+import java.util.function.Supplier;
 import picocli.CommandLine.Parameters;
 
 /** A command about one lab, named by its id first. */
@@ -14,12 +15,12 @@ abstract class LabCommand extends BaseCommand {
   /**
    * The task queue of the lab's open run, once a worker is seen polling it: a lab without an open
    * run is a {@link ClosedLab}, a queue no worker polls a {@link NoWorker} saying {@code
-   * unsent}, both within seconds.
+   * unsent} (asked for only then: a teardown records itself), both within seconds.
    */
-  String workerFor(String unsent) {
+  String workerFor(Supplier<String> unsent) {
     String queue = ClosedLab.openRunQueue(connect().client(), labId);
     if (!root().polled.test(connect(), queue)) {
-      throw new NoWorker(queue, unsent);
+      throw new NoWorker(queue, unsent.get());
     }
     return queue;
   }
@@ -42,6 +43,6 @@ abstract class LabCommand extends BaseCommand {
 
   /** The lab's answer to its Update {@code name}, sent once a worker polls its task queue. */
   <T> T update(String name, Class<T> type, Object... args) throws InterruptedException {
-    return answer(workerFor("nothing sent"), labId, name, type, args);
+    return answer(workerFor(() -> "nothing sent"), labId, name, type, args);
   }
 }

@@ -28,7 +28,7 @@ final class SwitchVariantCommand extends LabCommand {
 
   @Override
   public Integer call() throws InterruptedException {
-    String queue = workerFor("nothing sent");
+    String queue = workerFor(() -> "nothing sent");
     out().println("Switching lab " + labId + " to variant " + variant + "...");
     // Followed while it runs: the Update answers only once the switch steps are done.
     LabStatus before = before(labId);

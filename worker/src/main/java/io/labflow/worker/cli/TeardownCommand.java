@@ -25,7 +25,7 @@ final class TeardownCommand extends LabCommand {
   public Integer call() throws InterruptedException {
     String queue;
     try {
-      queue = ClosedLab.openRunQueue(connect().client(), labId);
+      queue = workerFor(this::recorded);
     } catch (ClosedLab e) {
       String state = e.state;
       if (LabState.TORN_DOWN.name().equals(state) || LabState.ROLLED_BACK.name().equals(state)) {
@@ -33,9 +33,6 @@ final class TeardownCommand extends LabCommand {
         return 0;
       }
       throw e;
-    }
-    if (!root().polled.test(connect(), queue)) {
-      throw new NoWorker(queue, recorded());
     }
     out().println("Tearing lab " + labId + " down (following up to " + Durations.format(wait)
         + ")...");
