@@ -118,6 +118,9 @@ public final class StatusPrinter {
     }
     if (p.currentTask() == null) {
       out.println("Every task is done.");
+    } else if (p.instructions() != null && !p.instructions().isBlank()) {
+      out.println("What " + p.currentTask() + " asks:");
+      p.instructions().strip().lines().forEach(l -> out.println(("  " + l).stripTrailing()));
     }
     if (p.lastCheck() != null) {
       boolean skipped = p.tasks().stream().anyMatch(t -> t.id().equals(p.lastCheck().taskId())

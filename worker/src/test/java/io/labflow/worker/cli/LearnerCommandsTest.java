@@ -124,6 +124,10 @@ class LearnerCommandsTest {
         Learner tasks, score 0/50 (0%):
           SKIPPED create-role           20 points  Create a role EC2 may assume
           OPEN    create-policy         30 points  Write a policy scoped to the bucket  <- current
+        What create-policy asks:
+          Do **create-policy**:
+
+            with the CLI, or the console.
         Last check of task create-role: skipped (no points)
         """);
   }

@@ -82,7 +82,8 @@ public class LearnerLabDouble implements LabWorkflow {
           Map.of("versionId", "v" + policyVersions), null));
     }
     return new LabStatus(labId, "learner-lab", variant, state, steps, null, null, notice,
-        new LearnerProgress(tasks, currentTask(), score, 50, last));
+        new LearnerProgress(tasks, currentTask(), currentTask() == null ? null
+            : "Do **" + currentTask() + "**:\n\n  with the CLI, or the console.\n", score, 50, last));
   }
 
   private String currentTask() {

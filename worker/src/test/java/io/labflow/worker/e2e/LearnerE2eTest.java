@@ -74,7 +74,8 @@ class LearnerE2eTest {
     run.addAll(stack.params());
     Cli.Result live = stack.labflow(run.toArray(String[]::new));
     assertThat(live.exitCode()).as(live.all() + stack.worker.tail()).isZero();
-    assertThat(live.out()).contains("Learner tasks", "<- current");
+    assertThat(live.out()).contains("Learner tasks", "<- current", "What create-role asks:\n"
+        + "  > Because we're creating a service role,", "the IAM role **labflow-" + LAB + "-role**");
 
     String bucket = output("bucketName");
     String instanceId = output("instanceId");

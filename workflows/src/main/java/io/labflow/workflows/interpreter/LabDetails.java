@@ -133,9 +133,8 @@ final class LabDetails {
    * The learner's part.
    *
    * @param title the current task's title, filled in; null when every task is done
-   * @param instructions the current task's instructions, filled in; may be null
    */
-  static String learner(LearnerProgress p, String title, String instructions) {
+  static String learner(LearnerProgress p, String title) {
     StringBuilder md = new StringBuilder("Tasks: score **" + p.score() + "/" + p.maxScore()
         + "**\n\n");
     for (LearnerProgress.Task t : p.tasks()) {
@@ -147,8 +146,8 @@ final class LabDetails {
       md.append("**Every task is done.**\n\n");
     } else {
       md.append("**Current task:** ").append(plain(title)).append("\n\n");
-      if (instructions != null && !instructions.isBlank()) {
-        md.append(instructions.strip()).append("\n\n");
+      if (p.instructions() != null && !p.instructions().isBlank()) {
+        md.append(p.instructions().strip()).append("\n\n");
       }
     }
     CheckAnswer last = p.lastCheck();

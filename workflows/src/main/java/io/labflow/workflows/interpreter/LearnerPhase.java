@@ -106,8 +106,8 @@ final class LearnerPhase {
         .map(t -> new LearnerProgress.Task(t.id(), text(t.title()), t.points(), state(t)))
         .toList();
     Task current = current();
-    return new LearnerProgress(
-        tasks, current == null ? null : current.id(), score, maxScore(), last);
+    return new LearnerProgress(tasks, current == null ? null : current.id(),
+        current == null ? null : text(current.instructions()), score, maxScore(), last);
   }
 
   /** The task the learner works on; null when every task is done. */
@@ -203,8 +203,7 @@ final class LearnerPhase {
       return "";
     }
     Task current = current();
-    return LabDetails.learner(progress(), current == null ? null : text(current.title()),
-        current == null ? null : text(current.instructions()));
+    return LabDetails.learner(progress(), current == null ? null : text(current.title()));
   }
 
   private int maxScore() {

@@ -4,11 +4,12 @@ import java.util.List;
 
 /**
  * Where the learner of a lab with tasks stands (null in the status of a lab without tasks): every
- * task in order, the current one (null when every task is done), the score, and the answer of the
- * last check, solve or skip (null before the first).
+ * task in order, the current one and what it asks (its instructions, Markdown as evaluated for
+ * the lab; both null when every task is done), the score, and the answer of the last check, solve
+ * or skip (null before the first).
  */
-public record LearnerProgress(
-    List<Task> tasks, String currentTask, int score, int maxScore, CheckAnswer lastCheck) {
+public record LearnerProgress(List<Task> tasks, String currentTask, String instructions, int score,
+    int maxScore, CheckAnswer lastCheck) {
 
   /** How a task ended: checked by the learner, or solved or skipped by an instructor (no points). */
   public enum TaskState {

@@ -101,7 +101,7 @@ class LabWorkflowLearnerTest {
                 new LearnerProgress.Task("make-role", "Title of make-role", 10, TaskState.OPEN),
                 new LearnerProgress.Task("make-policy", "Title of make-policy", 20, TaskState.OPEN),
                 new LearnerProgress.Task("make-profile", "Title of make-profile", 30, TaskState.OPEN)),
-            "make-role", 0, 60, null));
+            "make-role", "Do **make-role**.", 0, 60, null));
 
     LEARNER.made.add("role");
     CheckAnswer first = lab.check(null);

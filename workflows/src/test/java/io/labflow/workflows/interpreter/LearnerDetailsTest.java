@@ -28,11 +28,12 @@ class LearnerDetailsTest {
         new LearnerProgress(
             List.of(new LearnerProgress.Task("t", "Write `the` policy", 5, TaskState.OPEN)),
             "t",
+            "Use **JSON**.",
             0,
             5,
             new CheckAnswer("t", false, List.of(c), 0, 5, "t"));
 
-    String md = LabDetails.learner(p, "Write `the` policy", "Use **JSON**.");
+    String md = LabDetails.learner(p, "Write `the` policy");
 
     assertThat(md)
         .contains("- t: Write \\`the\\` policy (5 points): **OPEN** ← current")
