@@ -42,7 +42,7 @@ public record DefinitionActivitiesImpl(
     String labId = request.labId();
     // The lab id first: a bad one is the whole answer, whatever else the request holds.
     ParameterBinder.labIdProblem(labId, "request").ifPresent(d -> {
-      throw invalidRequest(List.of(d.toString()), List.of());
+      throw invalidRequest(d.toString());
     });
     DefinitionSource.SourceFile file = sourceOf(request);
     LoadResult loaded = loader.load(file.fileName(), file.text());
@@ -132,16 +132,15 @@ public record DefinitionActivitiesImpl(
       return new DefinitionSource.SourceFile("inline:" + label, request.definitionYaml());
     }
     if (name == null || name.isBlank()) {
-      throw invalidRequest(List.of(
-          "request: definition: name a definition, or send its YAML as definitionYaml"), List.of());
+      throw invalidRequest(
+          "request: definition: name a definition, or send its YAML as definitionYaml");
     }
     if (!DefinitionKeys.ID.matcher(name).matches()) {
-      throw invalidRequest(List.of(
-          "request: definition: definition name '" + name + "' must be " + DefinitionKeys.ID_RULE),
-          List.of());
+      throw invalidRequest(
+          "request: definition: definition name '" + name + "' must be " + DefinitionKeys.ID_RULE);
     }
-    return source.find(name).orElseThrow(() -> invalidRequest(
-        List.of("request: definition: no definition named '" + name + "' was found"), List.of()));
+    return source.find(name).orElseThrow(
+        () -> invalidRequest("request: definition: no definition named '" + name + "' was found"));
   }
 
   /**
@@ -153,5 +152,9 @@ public record DefinitionActivitiesImpl(
       List<String> messages, Collection<String> missing) {
     return ApplicationFailure.newNonRetryableFailure(
         String.join("\n", messages), FailureTypes.INVALID_REQUEST, missing.toArray());
+  }
+
+  private static ApplicationFailure invalidRequest(String message) {
+    return invalidRequest(List.of(message), List.of());
   }
 }

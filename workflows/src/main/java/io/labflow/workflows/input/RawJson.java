@@ -23,15 +23,10 @@ public final class RawJson {
 
   private static final String ENCODING = "encoding";
 
-  static final ObjectMapper JSON =
-      JsonMapper.builder(
-              JsonFactory.builder()
-                  .streamReadConstraints(
-                      StreamReadConstraints.builder()
-                          .maxNestingDepth(InputLimits.MAX_DEPTH)
-                          .build())
-                  .build())
-          .build();
+  static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+      .streamReadConstraints(
+          StreamReadConstraints.builder().maxNestingDepth(InputLimits.MAX_DEPTH).build())
+      .build()).build();
 
   private RawJson() {}
 
@@ -68,13 +63,8 @@ public final class RawJson {
     }
     int size = payload.getData().size();
     if (size > maxBytes) {
-      throw new IllegalArgumentException(
-          what
-              + " is "
-              + InputLimits.bytes(size)
-              + "; at most "
-              + InputLimits.bytes(maxBytes)
-              + " are allowed");
+      throw new IllegalArgumentException(what + " is " + InputLimits.bytes(size) + "; at most "
+          + InputLimits.bytes(maxBytes) + " are allowed");
     }
     try {
       return JSON.readValue(payload.getData().toByteArray(), Object.class);
@@ -84,10 +74,8 @@ public final class RawJson {
     } catch (JsonProcessingException bad) {
       String reason = String.valueOf(bad.getOriginalMessage());
       int cut = reason.indexOf('\n');
-      throw new IllegalArgumentException(
-          what
-              + " is not valid JSON: "
-              + InputLimits.clip(cut < 0 ? reason : reason.substring(0, cut)));
+      throw new IllegalArgumentException(what + " is not valid JSON: "
+          + InputLimits.clip(cut < 0 ? reason : reason.substring(0, cut)));
     } catch (IOException e) {
       throw new IllegalArgumentException(what + " cannot be read: " + e.getMessage());
     }

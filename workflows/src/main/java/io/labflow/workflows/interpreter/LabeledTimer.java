@@ -28,11 +28,7 @@ final class LabeledTimer {
   static boolean cancellable(Duration timeout, String summary, Supplier<Boolean> condition) {
     List<Promise<Void>> timer = new ArrayList<>(1);
     CancellationScope scope =
-        Workflow.newCancellationScope(
-            () ->
-                timer.add(
-                    Workflow.newTimer(
-                        timeout, TimerOptions.newBuilder().setSummary(summary).build())));
+        Workflow.newCancellationScope(() -> timer.add(labeled(timeout, summary)));
     scope.run();
     Workflow.await(() -> timer.get(0).isCompleted() || condition.get());
     boolean held = !timer.get(0).isCompleted();
@@ -44,9 +40,12 @@ final class LabeledTimer {
 
   /** Waits until the condition holds or the duration passes; true when the condition held. */
   static boolean await(Duration timeout, String summary, Supplier<Boolean> condition) {
-    Promise<Void> timer =
-        Workflow.newTimer(timeout, TimerOptions.newBuilder().setSummary(summary).build());
+    Promise<Void> timer = labeled(timeout, summary);
     Workflow.await(() -> timer.isCompleted() || condition.get());
     return !timer.isCompleted();
+  }
+
+  private static Promise<Void> labeled(Duration timeout, String summary) {
+    return Workflow.newTimer(timeout, TimerOptions.newBuilder().setSummary(summary).build());
   }
 }

@@ -84,30 +84,28 @@ final class Rollback {
    * started, unless the lab already ended.
    */
   void afterCancel(WorkflowLock lock, Supplier<Boolean> branchesSettled) {
-    Workflow.newDetachedCancellationScope(
-            () -> {
-              // A switch runs in an Update, which the cancellation does not reach: paused, or once
-              // it pauses, it rolls back on this decision (runs from before version 1 decided only
-              // for a paused one).
-              if (run.state() == LabState.PAUSED || run.state() == LabState.SWITCHING
-                  && Workflow.getVersion("cancelled-lab-rolls-back-a-pause",
-                      Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION) {
-                run.decide(Decision.ROLLBACK);
-              }
-              Workflow.await(branchesSettled);
-              lock.lock();
-              try {
-                if (!run.state().isFinal()) {
-                  RollbackReport report = undoAll(false);
-                  String summary = "lab cancelled; " + report.describe("rolled back");
-                  run.undone(LabState.ROLLED_BACK, report.clean(), summary, null);
-                }
-              } finally {
-                lock.unlock();
-              }
-              Workflow.await(Workflow::isEveryHandlerFinished);
-            })
-        .run();
+    Workflow.newDetachedCancellationScope(() -> {
+      // A switch runs in an Update, which the cancellation does not reach: paused, or once it
+      // pauses, it rolls back on this decision (runs from before version 1 decided only for a
+      // paused one).
+      if (run.state() == LabState.PAUSED || run.state() == LabState.SWITCHING
+          && Workflow.getVersion("cancelled-lab-rolls-back-a-pause", Workflow.DEFAULT_VERSION, 1)
+              != Workflow.DEFAULT_VERSION) {
+        run.decide(Decision.ROLLBACK);
+      }
+      Workflow.await(branchesSettled);
+      lock.lock();
+      try {
+        if (!run.state().isFinal()) {
+          RollbackReport report = undoAll(false);
+          String summary = "lab cancelled; " + report.describe("rolled back");
+          run.undone(LabState.ROLLED_BACK, report.clean(), summary, null);
+        }
+      } finally {
+        lock.unlock();
+      }
+      Workflow.await(Workflow::isEveryHandlerFinished);
+    }).run();
   }
 
   /**
@@ -148,13 +146,11 @@ final class Rollback {
     run.rollingBack(teardown);
     RollbackReport report =
         new RollbackReport(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-    Workflow.newDetachedCancellationScope(
-            () -> {
-              while (!compensations.isEmpty()) {
-                compensate(compensations.remove(compensations.size() - 1), report);
-              }
-            })
-        .run();
+    Workflow.newDetachedCancellationScope(() -> {
+      while (!compensations.isEmpty()) {
+        compensate(compensations.remove(compensations.size() - 1), report);
+      }
+    }).run();
     return report;
   }
 

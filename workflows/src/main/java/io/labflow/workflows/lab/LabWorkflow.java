@@ -40,10 +40,8 @@ public interface LabWorkflow {
   @WorkflowMethod(name = TYPE)
   LabResult run(RawValue request);
 
-  @QueryMethod(
-      description =
-          "Every step's state, attempt, outputs (policy documents as JSON) and last error; the"
-              + " paused step; the last request the lab could not apply. No input.")
+  @QueryMethod(description = "Every step's state, attempt, outputs (policy documents as JSON) and"
+      + " last error; the paused step; the last request the lab could not apply. No input.")
   LabStatus status();
 
   /*
@@ -54,30 +52,24 @@ public interface LabWorkflow {
    */
 
   /** Returns the status right after the decision is taken. */
-  @UpdateMethod(
-      description =
-          "Decide for a paused lab. Input: \"RETRY\" (run the failed step again), \"SKIP\" or"
-              + " \"ROLLBACK\". Rejected at once, with the reason, unless the lab is paused.")
+  @UpdateMethod(description = "Decide for a paused lab. Input: \"RETRY\" (run the failed step"
+      + " again), \"SKIP\" or \"ROLLBACK\". Rejected at once, with the reason, unless the lab is"
+      + " paused.")
   LabStatus resume(RawValue decision);
 
-  @SignalMethod(
-      description =
-          "The resume decision as a signal (\"RETRY\", \"SKIP\" or \"ROLLBACK\"). Prefer the"
-              + " Update resume: a signal that cannot apply is only noted in the status.")
+  @SignalMethod(description = "The resume decision as a signal (\"RETRY\", \"SKIP\" or"
+      + " \"ROLLBACK\"). Prefer the Update resume: a signal that cannot apply is only noted in the"
+      + " status.")
   void decide(RawValue decision);
 
   /** Runs the definition's {@code onVariantChange} steps; returns the status once they are done. */
-  @UpdateMethod(
-      description =
-          "Switch a live lab to another variant and verify it again. Input: the variant's name in"
-              + " quotes, e.g. \"read-write\".")
+  @UpdateMethod(description = "Switch a live lab to another variant and verify it again. Input:"
+      + " the variant's name in quotes, e.g. \"read-write\".")
   LabStatus switchVariant(RawValue variant);
 
   /** @param none no input (null): an input is refused, so that nothing is torn down by mistake */
-  @UpdateMethod(
-      description =
-          "Tear a live or paused lab down: every created resource is deleted, newest first. No"
-              + " input (an input is refused).")
+  @UpdateMethod(description = "Tear a live or paused lab down: every created resource is deleted,"
+      + " newest first. No input (an input is refused).")
   LabStatus teardown(RawValue none);
 
   /**
@@ -86,10 +78,9 @@ public interface LabWorkflow {
    * until the lab is live, paused or ended, then takes the Update's path; a teardown that cannot
    * apply is noted in the status and the log, never thrown.
    */
-  @SignalMethod(
-      description =
-          "A teardown that waits for a worker: once the lab is live or paused it is torn down as by"
-              + " the Update teardown; otherwise it is only noted in the status. No input.")
+  @SignalMethod(description = "A teardown that waits for a worker: once the lab is live or paused"
+      + " it is torn down as by the Update teardown; otherwise it is only noted in the status. No"
+      + " input.")
   void requestTeardown();
 
   @UpdateValidatorMethod(updateName = "resume")
@@ -112,28 +103,22 @@ public interface LabWorkflow {
    * Runs each check of the current task (they read, never change, the learner's resources); when
    * all pass, the task's points are earned and what it made is adopted by the lab.
    */
-  @UpdateMethod(
-      description =
-          "Check the learner's current task: every condition passed or failed, with its message"
-              + " and hint; the lab advances when all pass. No input.")
+  @UpdateMethod(description = "Check the learner's current task: every condition passed or failed,"
+      + " with its message and hint; the lab advances when all pass. No input.")
   CheckAnswer check(RawValue none);
 
   /** The solve steps' undos are registered as for any step. */
-  @UpdateMethod(
-      description =
-          "Instructor: do the current task with its solve steps, then check it (no points). No"
-              + " input.")
+  @UpdateMethod(description = "Instructor: do the current task with its solve steps, then check it"
+      + " (no points). No input.")
   CheckAnswer solve(RawValue none);
 
-  @UpdateMethod(
-      description = "Instructor: skip the current task (no points); the next becomes current. No input.")
+  @UpdateMethod(description = "Instructor: skip the current task (no points); the next becomes"
+      + " current. No input.")
   CheckAnswer skip(RawValue none);
 
   /** Returns the status once extended; the maximum lifetime is the definition's. */
-  @UpdateMethod(
-      description =
-          "Keep a live lab longer. Input: a duration in quotes, e.g. \"2h\"; refused past the"
-              + " lab's maximum lifetime.")
+  @UpdateMethod(description = "Keep a live lab longer. Input: a duration in quotes, e.g. \"2h\";"
+      + " refused past the lab's maximum lifetime.")
   LabStatus extend(RawValue duration);
 
   @UpdateValidatorMethod(updateName = "check")
