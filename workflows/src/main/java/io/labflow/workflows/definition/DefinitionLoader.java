@@ -76,9 +76,8 @@ public record DefinitionLoader(ActionCatalog catalog) {
     StepDefaults defaults = options.readDefaults(top.get("defaults"));
 
     List<RawStep> steps = stepReader.readSteps(top, "steps", "", defaults);
-    if (!top.containsKey("steps")) {
-      nodes.error(root, "", "missing required key 'steps'");
-    } else if (steps.isEmpty() && top.get("steps").value() instanceof SequenceNode list) {
+    if (nodes.requireKey(top, "steps", root, "") && steps.isEmpty()
+        && top.get("steps").value() instanceof SequenceNode list) {
       nodes.error(list, "steps", "steps must hold at least one step");
     }
     List<RawStep> onChange = stepReader.readSteps(top, "onVariantChange", "", defaults);

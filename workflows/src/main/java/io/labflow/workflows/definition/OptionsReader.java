@@ -1,5 +1,7 @@
 package io.labflow.workflows.definition;
 
+import static java.util.Objects.requireNonNullElse;
+
 import io.labflow.workflows.catalog.ActionSpec;
 import io.labflow.workflows.model.OnFailure;
 import io.labflow.workflows.model.RetrySpec;
@@ -40,13 +42,11 @@ record OptionsReader(YamlNodes nodes) {
       return BUILT_IN_DEFAULTS;
     }
     StepDefaults own = read(m, "defaults", BUILT_IN_DEFAULTS, null);
-    return new StepDefaults(
-        RetrySpec.orNone(own.retry()).over(BUILT_IN_DEFAULTS.retry()),
-        own.timeout() == null ? BUILT_IN_DEFAULTS.timeout() : own.timeout(),
-        own.scheduleToClose(),
-        own.heartbeat(),
-        own.onFailure() == null ? BUILT_IN_DEFAULTS.onFailure() : own.onFailure(),
-        own.pauseTimeout() == null ? BUILT_IN_DEFAULTS.pauseTimeout() : own.pauseTimeout());
+    StepDefaults built = BUILT_IN_DEFAULTS;
+    return new StepDefaults(RetrySpec.orNone(own.retry()).over(built.retry()),
+        requireNonNullElse(own.timeout(), built.timeout()), own.scheduleToClose(), own.heartbeat(),
+        requireNonNullElse(own.onFailure(), built.onFailure()),
+        requireNonNullElse(own.pauseTimeout(), built.pauseTimeout()));
   }
 
   /** The options a step, an undo or the defaults give themselves (null where they give none). */

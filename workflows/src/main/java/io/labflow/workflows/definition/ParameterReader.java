@@ -31,11 +31,16 @@ record ParameterReader(YamlNodes nodes) {
           DefinitionKeys.checkKey(nodes, "parameter name", p.key(), p.keyNode(), path);
           return readParameter(p.value(), path);
         });
-    if (out == null) {
+    return withoutNulls(out);
+  }
+
+  /** What was read, without the values that could not be (they are reported); absent is empty. */
+  private static <T> Map<String, T> withoutNulls(Map<String, T> read) {
+    if (read == null) {
       return new LinkedHashMap<>();
     }
-    out.values().removeIf(Objects::isNull);
-    return out;
+    read.values().removeIf(Objects::isNull);
+    return read;
   }
 
   private ParameterDef readParameter(Node node, String path) {
@@ -139,14 +144,10 @@ record ParameterReader(YamlNodes nodes) {
           });
           return keys == null ? null : Collections.unmodifiableMap(keys);
         });
-    if (out == null) {
-      return new LinkedHashMap<>();
-    }
-    if (out.isEmpty()) {
+    if (out != null && out.isEmpty()) {
       nodes.error(entry.value(), "variants", "variants must declare at least one variant");
     }
-    out.values().removeIf(Objects::isNull);
-    return out;
+    return withoutNulls(out);
   }
 
   /** The {@code defaultVariant} of the document, which must name one of its variants. */

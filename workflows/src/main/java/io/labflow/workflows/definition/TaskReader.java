@@ -89,8 +89,7 @@ record TaskReader(YamlNodes nodes, StepReader steps) {
   }
 
   private int points(Map<String, Entry> m, Node node, String path) {
-    if (!m.containsKey("points")) {
-      nodes.error(node, path, "missing required key 'points'");
+    if (!nodes.requireKey(m, "points", node, path)) {
       return 0;
     }
     Integer n = nodes.wholeNumber(m.get("points").value(), path + ".points", MAX_POINTS,

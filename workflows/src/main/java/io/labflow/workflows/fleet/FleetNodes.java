@@ -47,11 +47,10 @@ final class FleetNodes {
     return out;
   }
 
-  /** {@link #string}, or null after {@link YamlNodes#requiredString} reported it missing. */
+  /** {@link #string}, or null after {@link YamlNodes#requireKey} reported it missing. */
   String required(
       Map<String, Entry> m, String key, Node at, String path, Pattern form, String rule) {
-    return m.containsKey(key)
-        ? string(m, key, path, form, rule) : yaml.requiredString(m, key, at, path);
+    return yaml.requireKey(m, key, at, path) ? string(m, key, path, form, rule) : null;
   }
 
   /** The string at {@code key}, or null (absent, or reported); it must match {@code form}. */
@@ -139,12 +138,8 @@ final class FleetNodes {
       return List.of();
     }
     String prefix = yaml.requiredString(m, "prefix", node, "labs");
-    Integer count = null;
-    if (!m.containsKey("count")) {
-      error(node, "labs", "missing required key 'count'");
-    } else {
-      count = integer(m.get("count").value(), "labs.count", FleetKeys.MAX_LABS);
-    }
+    Integer count = !yaml.requireKey(m, "count", node, "labs") ? null
+        : integer(m.get("count").value(), "labs.count", FleetKeys.MAX_LABS);
     if (prefix == null || count == null) {
       return List.of();
     }

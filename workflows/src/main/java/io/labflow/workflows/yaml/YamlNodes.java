@@ -107,12 +107,16 @@ public final class YamlNodes {
     return entries(map, path, allowed);
   }
 
-  public String requiredString(Map<String, Entry> m, String key, Node at, String path) {
+  /** Whether the mapping has {@code key}; when not, reports it missing at {@code at}. */
+  public boolean requireKey(Map<String, Entry> m, String key, Node at, String path) {
     if (!m.containsKey(key)) {
       error(at, path, "missing required key '" + key + "'");
-      return null;
     }
-    return string(m.get(key).value(), join(path, key));
+    return m.containsKey(key);
+  }
+
+  public String requiredString(Map<String, Entry> m, String key, Node at, String path) {
+    return requireKey(m, key, at, path) ? string(m.get(key).value(), join(path, key)) : null;
   }
 
   public String optionalString(Map<String, Entry> m, String key, String path) {
