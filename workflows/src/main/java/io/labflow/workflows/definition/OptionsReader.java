@@ -57,11 +57,11 @@ record OptionsReader(YamlNodes nodes) {
     }
     return new StepDefaults(optionalRetry(m, path, base), optionalDuration(m, "timeout", path),
         optionalDuration(m, "scheduleToClose", path), heartbeat,
-        optionalOnFailure(m, path), optionalDuration(m, "pauseTimeout", path));
+        nodes.optional(m, "onFailure", path, this::onFailure),
+        optionalDuration(m, "pauseTimeout", path));
   }
 
-  private Double backoff(Entry e, String path) {
-    Node at = e == null ? null : e.value();
+  private Double backoff(Node at, String path) {
     Object v = at instanceof ScalarNode s ? nodes.plain(s, path) : null;
     if (v instanceof Number n) {
       if (n.doubleValue() < 1.0) {
@@ -70,18 +70,14 @@ record OptionsReader(YamlNodes nodes) {
       }
       return n.doubleValue();
     }
-    if (at != null && !(at instanceof ScalarNode s
+    if (!(at instanceof ScalarNode s
         && (YamlNodes.isBadTag(s) || s.getTag().equals(Tag.FLOAT) || s.getTag().equals(Tag.INT)))) {
       nodes.error(at, path, "backoffCoefficient must be a number, got " + YamlNodes.describe(at));
     }
     return null;
   }
 
-  private Integer attempts(Entry e, String path) {
-    if (e == null) {
-      return null;
-    }
-    Node at = e.value();
+  private Integer attempts(Node at, String path) {
     Object v = at instanceof ScalarNode s ? nodes.plain(s, path) : null;
     if (!(v instanceof Integer i)) {
       nodes.error(at, path, "maximumAttempts must be an integer, got " + YamlNodes.describe(at));
@@ -104,12 +100,11 @@ record OptionsReader(YamlNodes nodes) {
     if (m == null) {
       return null;
     }
-    Entry codes = m.get("nonRetryable");
     RetrySpec retry = new RetrySpec(optionalDuration(m, "initialInterval", path),
-        backoff(m.get("backoffCoefficient"), path + ".backoffCoefficient"),
+        nodes.optional(m, "backoffCoefficient", path, this::backoff),
         optionalDuration(m, "maximumInterval", path),
-        attempts(m.get("maximumAttempts"), path + ".maximumAttempts"),
-        codes == null ? null : nodes.stringList(codes.value(), path + ".nonRetryable"));
+        nodes.optional(m, "maximumAttempts", path, this::attempts),
+        nodes.optional(m, "nonRetryable", path, nodes::stringList));
     RetrySpec effective = retry.over(defaults.retry());
     // Temporal refuses a maximum interval below the initial one, so catch it before a run starts.
     if ((retry.initialInterval() != null || retry.maximumInterval() != null)
@@ -123,12 +118,10 @@ record OptionsReader(YamlNodes nodes) {
   }
 
   Duration optionalDuration(Map<String, Entry> m, String key, String path) {
-    Entry e = m.get(key);
-    if (e == null) {
-      return null;
-    }
-    String keyPath = YamlNodes.join(path, key);
-    Node node = e.value();
+    return nodes.optional(m, key, path, (node, keyPath) -> duration(node, keyPath, key));
+  }
+
+  private Duration duration(Node node, String keyPath, String key) {
     if (!(node instanceof ScalarNode s && YamlNodes.isPlainScalar(s))) {
       nodes.error(node, keyPath,
           key + " must be a duration, got " + YamlNodes.describe(node) + "; " + Durations.FORMS);
@@ -146,13 +139,7 @@ record OptionsReader(YamlNodes nodes) {
     return d.get();
   }
 
-  private OnFailure optionalOnFailure(Map<String, Entry> m, String path) {
-    Entry e = m.get("onFailure");
-    if (e == null) {
-      return null;
-    }
-    Node node = e.value();
-    String keyPath = YamlNodes.join(path, "onFailure");
+  private OnFailure onFailure(Node node, String keyPath) {
     String written =
         node instanceof ScalarNode s && s.getTag().equals(Tag.STR) ? s.getValue() : null;
     Optional<OnFailure> value = OnFailure.of(written);

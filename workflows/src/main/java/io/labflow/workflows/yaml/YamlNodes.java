@@ -120,8 +120,14 @@ public final class YamlNodes {
   }
 
   public String optionalString(Map<String, Entry> m, String key, String path) {
+    return optional(m, key, path, this::string);
+  }
+
+  /** The value at {@code key}, read by {@code read} at {@code path.key}; null when absent. */
+  public <T> T optional(
+      Map<String, Entry> m, String key, String path, BiFunction<Node, String, T> read) {
     Entry e = m.get(key);
-    return e == null ? null : string(e.value(), join(path, key));
+    return e == null ? null : read.apply(e.value(), join(path, key));
   }
 
   /** A string value, or null after reporting why not. */
@@ -138,15 +144,13 @@ public final class YamlNodes {
   }
 
   public Boolean optionalBoolean(Map<String, Entry> m, String key, String path) {
-    Entry e = m.get(key);
-    if (e == null) {
-      return null;
-    }
-    Boolean b = e.value() instanceof ScalarNode s ? bool(s) : null;
-    if (b == null) {
-      error(e.value(), path + "." + key, "expected true or false, got " + describe(e.value()));
-    }
-    return b;
+    return optional(m, key, path, (node, at) -> {
+      Boolean b = node instanceof ScalarNode s ? bool(s) : null;
+      if (b == null) {
+        error(node, at, "expected true or false, got " + describe(node));
+      }
+      return b;
+    });
   }
 
   /** A whole number from 1 to {@code max}, or null after reporting {@code expected, got ...}. */
