@@ -61,15 +61,13 @@ public record DefinitionLoader(ActionCatalog catalog) {
       DefinitionKeys.checkId(nodes, "name", name, top.get("name").value(), "name");
     }
     String description = nodes.optionalString(top, "description", "");
-    String version = null;
-    if (top.containsKey("version")) {
-      Node v = top.get("version").value();
+    String version = nodes.optional(top, "version", "", (v, at) -> {
       if (v instanceof ScalarNode s && YamlNodes.isPlainScalar(s)) {
-        version = s.getValue();
-      } else {
-        nodes.error(v, "version", "version must be a string, got " + YamlNodes.describe(v));
+        return s.getValue();
       }
-    }
+      nodes.error(v, at, "version must be a string, got " + YamlNodes.describe(v));
+      return null;
+    });
     Map<String, ParameterDef> parameters = parameterReader.readParameters(top.get("parameters"));
     Map<String, Map<String, Object>> variants = parameterReader.readVariants(top.get("variants"));
     String defaultVariant = parameterReader.readDefaultVariant(top, variants);
