@@ -57,9 +57,8 @@ public final class InputLimits {
 
   /** The text, cut to {@link #QUOTE_CHARS} characters (with the full length) for messages. */
   public static String quote(String s) {
-    return s.length() <= QUOTE_CHARS
-        ? "'" + s + "'"
-        : "'" + clip(s) + "' (" + s.length() + " characters)";
+    return "'" + clip(s) + "'"
+        + (s.length() <= QUOTE_CHARS ? "" : " (" + s.length() + " characters)");
   }
 
   /** The text cut to {@link #QUOTE_CHARS} characters, without quotes. */

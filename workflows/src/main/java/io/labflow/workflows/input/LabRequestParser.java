@@ -131,10 +131,7 @@ public final class LabRequestParser {
     if (!problems.isEmpty() && !onlyIdentity) {
       return new Result(null, problems);
     }
-    return new Result(
-        new LabRequest(
-            definition, variant, claimed == null ? workflowId : claimed, parameters,
-            definitionYaml, onFailure),
-        problems);
+    return new Result(new LabRequest(definition, variant, claimed == null ? workflowId : claimed,
+        parameters, definitionYaml, onFailure), problems);
   }
 }
