@@ -29,9 +29,6 @@ public final class FleetKeys {
 
   public static final List<String> SCHEDULE = List.of("cron", "timeZone", "catchupWindow", "jitter");
 
-  /** A fleet's name: it becomes the schedule id {@code fleet-<name>}. */
-  public static final String NAME_PATTERN = "^[a-z][a-z0-9-]{0,40}$";
-
   /** Bounds and defaults, in one place for the loader, the schema and the workflow. */
   public static final int MAX_LABS = 10_000;
 

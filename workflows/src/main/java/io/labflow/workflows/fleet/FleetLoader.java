@@ -27,7 +27,8 @@ public final class FleetLoader {
   /** Fleet files are small; a megabyte is plenty. */
   public static final int MAX_CHARS = 1 << 20;
 
-  private static final Pattern NAME = Pattern.compile(FleetKeys.NAME_PATTERN);
+  /** A fleet's name follows the lab-id rule: it becomes the schedule id {@code fleet-<name>}. */
+  private static final Pattern NAME = Pattern.compile(LabIds.PATTERN);
   private static final Pattern QUOTA_SHORTFALL =
       Pattern.compile(String.join("|", FleetKeys.QUOTA_SHORTFALL));
   private static final Pattern CRON_MACRO =

@@ -49,7 +49,7 @@ class FleetSchemaTest {
   @Test
   void patternsAndBoundsAreTheLoaders() throws Exception {
     JsonNode s = schemaJson();
-    assertThat(s.at("/properties/name/pattern").asText()).isEqualTo(FleetKeys.NAME_PATTERN);
+    assertThat(s.at("/properties/name/pattern").asText()).isEqualTo(LabIds.PATTERN);
     assertThat(s.at("/$defs/labId/pattern").asText()).isEqualTo(LabIds.PATTERN);
     assertThat(s.at("/$defs/duration/pattern").asText()).isEqualTo(Durations.PATTERN);
     assertThat(s.at("/properties/concurrency/maximum").asInt()).isEqualTo(FleetKeys.MAX_CONCURRENCY);
