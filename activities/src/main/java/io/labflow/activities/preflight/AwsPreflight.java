@@ -117,8 +117,7 @@ public final class AwsPreflight {
         // GetCallerIdentity needs no permission: a 401/403 can only mean the credentials.
         throw failed(AwsFailures.refusedCredentials(refused) || status == 403
             ? "the worker's AWS credentials were refused by " + endpoint + " ("
-                + (code.isEmpty() ? "HTTP " + status : code) + " on sts:GetCallerIdentity); "
-                + VALID_CREDENTIALS
+                + AwsFailures.answered(refused) + " on sts:GetCallerIdentity); " + VALID_CREDENTIALS
             : "sts:GetCallerIdentity failed at " + endpoint + " (" + code + ", HTTP " + status
                 + "); check the worker's AWS configuration");
       }

@@ -22,11 +22,7 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
-import software.amazon.awssdk.services.ec2.model.InternetGateway;
-import software.amazon.awssdk.services.ec2.model.InternetGatewayAttachment;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
-import software.amazon.awssdk.services.ec2.model.RouteTable;
-import software.amazon.awssdk.services.ec2.model.RouteTableAssociation;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 
 /**
@@ -218,24 +214,16 @@ final class Ec2Sweep {
   private void deleteOne(ResourceKind kind, String id) {
     switch (kind) {
       case ROUTE_TABLES -> {
-        for (RouteTable t : ec2.describeRouteTables(b -> b.routeTableIds(id)).routeTables()) {
-          for (RouteTableAssociation a : t.associations()) {
-            if (!Boolean.TRUE.equals(a.main())) {
-              ignoreNotFound(() -> ec2.disassociateRouteTable(
-                  b -> b.associationId(a.routeTableAssociationId())));
-            }
-          }
-        }
+        ec2.describeRouteTables(b -> b.routeTableIds(id)).routeTables().stream()
+            .flatMap(t -> t.associations().stream()).filter(a -> !Boolean.TRUE.equals(a.main()))
+            .forEach(a -> ignoreNotFound(() -> ec2.disassociateRouteTable(
+                b -> b.associationId(a.routeTableAssociationId()))));
         ec2.deleteRouteTable(b -> b.routeTableId(id));
       }
       case INTERNET_GATEWAYS -> {
-        for (InternetGateway g :
-            ec2.describeInternetGateways(b -> b.internetGatewayIds(id)).internetGateways()) {
-          for (InternetGatewayAttachment a : g.attachments()) {
-            ignoreNotFound(
-                () -> ec2.detachInternetGateway(b -> b.internetGatewayId(id).vpcId(a.vpcId())));
-          }
-        }
+        ec2.describeInternetGateways(b -> b.internetGatewayIds(id)).internetGateways().stream()
+            .flatMap(g -> g.attachments().stream()).forEach(a -> ignoreNotFound(
+                () -> ec2.detachInternetGateway(b -> b.internetGatewayId(id).vpcId(a.vpcId()))));
         ec2.deleteInternetGateway(b -> b.internetGatewayId(id));
       }
       case SECURITY_GROUPS -> ec2.deleteSecurityGroup(b -> b.groupId(id));
