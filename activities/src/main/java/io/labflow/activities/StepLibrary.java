@@ -69,8 +69,8 @@ public final class StepLibrary {
     RoleActivitiesImpl roles = new RoleActivitiesImpl(iam);
     PolicyActivitiesImpl policies = new PolicyActivitiesImpl(iam);
     InstanceProfileActivitiesImpl profiles = new InstanceProfileActivitiesImpl(iam);
-    CloudFormationActivitiesImpl stacks =
-        new CloudFormationActivitiesImpl(clients, definitionsDir, waits);
+    CloudFormationActivitiesImpl stacks = new CloudFormationActivitiesImpl(
+        clients.cloudFormation(), clients.s3(), definitionsDir, waits);
     Ec2ActivitiesImpl instances = new Ec2ActivitiesImpl(clients);
     LabInventoryActivitiesImpl inventory = new LabInventoryActivitiesImpl(clients, iam, Map.of(
         ResourceKind.ASSOCIATIONS,

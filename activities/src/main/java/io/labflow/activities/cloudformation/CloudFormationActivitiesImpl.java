@@ -1,6 +1,5 @@
 package io.labflow.activities.cloudformation;
 
-import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsErrors;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Tags;
@@ -42,11 +41,7 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
   private final StackWaits waits;
 
   /** Template paths are relative to {@code definitionsDir}; tests shorten the {@code waits}. */
-  public CloudFormationActivitiesImpl(AwsClients clients, Path definitionsDir, StackWaits waits) {
-    this(clients.cloudFormation(), clients.s3(), definitionsDir, waits);
-  }
-
-  CloudFormationActivitiesImpl(
+  public CloudFormationActivitiesImpl(
       CloudFormationClient cfn, S3Client s3, Path definitionsDir, StackWaits waits) {
     this.waits = waits;
     this.cfn = cfn;

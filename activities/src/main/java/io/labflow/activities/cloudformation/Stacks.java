@@ -20,13 +20,7 @@ import software.amazon.awssdk.services.cloudformation.model.Tag;
  * Reading one stack: whether it exists, whether it is the lab's, why it failed, and the bounded,
  * heartbeating waits on it.
  */
-public final class Stacks {
-
-  private final CloudFormationClient cfn;
-
-  public Stacks(CloudFormationClient cfn) {
-    this.cfn = cfn;
-  }
+public record Stacks(CloudFormationClient cfn) {
 
   /** The stack of this name or id; empty when CloudFormation says it does not exist. */
   public Optional<Stack> describe(String nameOrId) {

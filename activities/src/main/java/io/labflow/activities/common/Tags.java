@@ -164,11 +164,7 @@ public final class Tags {
   static <T> Map<String, String> asMap(
       Collection<T> tags, Function<T, String> key, Function<T, String> value) {
     Map<String, String> m = new LinkedHashMap<>();
-    if (tags != null) {
-      for (T t : tags) {
-        m.put(key.apply(t), value.apply(t));
-      }
-    }
+    (tags == null ? List.<T>of() : tags).forEach(t -> m.put(key.apply(t), value.apply(t)));
     return m;
   }
 }

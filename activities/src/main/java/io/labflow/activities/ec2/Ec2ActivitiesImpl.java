@@ -14,25 +14,18 @@ import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.IamInstanceProfileAssociation;
 import software.amazon.awssdk.services.iam.model.InstanceProfile;
 
-public final class Ec2ActivitiesImpl implements Ec2Activities {
+public record Ec2ActivitiesImpl(Ec2Walk walk, IamEntities entities) implements Ec2Activities {
 
   private static final Logger log = LoggerFactory.getLogger(Ec2ActivitiesImpl.class);
 
   /** How long "Invalid IAM Instance Profile" is retried in one attempt. */
   private static final Duration PROPAGATION_BUDGET = Duration.ofMinutes(2);
 
-  private final Ec2Client ec2;
-  private final Ec2Walk walk;
-  private final IamEntities entities;
-
   public Ec2ActivitiesImpl(AwsClients clients) {
-    this.ec2 = clients.ec2();
-    this.walk = new Ec2Walk(ec2);
-    this.entities = new IamEntities(clients);
+    this(new Ec2Walk(clients.ec2()), new IamEntities(clients));
   }
 
   @Override
@@ -82,10 +75,10 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
   private IamInstanceProfileAssociation associate(
       String instanceId, Optional<IamInstanceProfileAssociation> current, String profile) {
     return current.isPresent()
-        ? ec2.replaceIamInstanceProfileAssociation(b -> b.associationId(
+        ? walk.ec2().replaceIamInstanceProfileAssociation(b -> b.associationId(
             current.get().associationId()).iamInstanceProfile(p -> p.name(profile))
             .overrideConfiguration(AwsClients::sentOnce)).iamInstanceProfileAssociation()
-        : ec2.associateIamInstanceProfile(b -> b.instanceId(instanceId)
+        : walk.ec2().associateIamInstanceProfile(b -> b.instanceId(instanceId)
             .iamInstanceProfile(p -> p.name(profile)).overrideConfiguration(AwsClients::sentOnce))
             .iamInstanceProfileAssociation();
   }
@@ -109,7 +102,7 @@ public final class Ec2ActivitiesImpl implements Ec2Activities {
           labId, instanceId, current.get().iamInstanceProfile().arn(), profileName);
       return new DeleteOutput(resource, false);
     }
-    if (!AwsErrors.doneUnless(() -> ec2.disassociateIamInstanceProfile(
+    if (!AwsErrors.doneUnless(() -> walk.ec2().disassociateIamInstanceProfile(
         b -> b.associationId(current.get().associationId())), "InvalidAssociationID.NotFound")) {
       return new DeleteOutput(resource, false);
     }

@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.ec2.model.Tag;
  * a VPC's contents by {@code vpc-id} and instances by id until they are terminated. Each comes
  * with its tags, so {@link Found#ours} decides ownership by {@link Tags#owned}.
  */
-public final class Ec2Walk {
+public record Ec2Walk(Ec2Client ec2) {
 
   /**
    * One EC2 resource.
@@ -35,12 +35,6 @@ public final class Ec2Walk {
   public static final List<ResourceKind> KINDS = List.of(ResourceKind.INSTANCES,
       ResourceKind.NETWORK_INTERFACES, ResourceKind.ROUTE_TABLES, ResourceKind.INTERNET_GATEWAYS,
       ResourceKind.SECURITY_GROUPS, ResourceKind.SUBNETS, ResourceKind.VPCS);
-
-  private final Ec2Client ec2;
-
-  public Ec2Walk(Ec2Client ec2) {
-    this.ec2 = ec2;
-  }
 
   /** The filter on the lab's tag (it finds the lab id in every namespace: check {@code ours}). */
   public static Filter labTag(String labId) {

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.InstanceProfile;
 import software.amazon.awssdk.services.iam.model.Policy;
 import software.amazon.awssdk.services.iam.model.PolicyScopeType;
@@ -24,39 +23,25 @@ import software.amazon.awssdk.services.s3.model.Bucket;
  * profile and bucket of the account is listed and checked by its tag, each on its own (so one that
  * cannot be read is reported, not fatal), through the worker's {@link TagCache}.
  */
-final class AccountScan {
+record AccountScan(S3Client s3, IamEntities entities, TagCache cache) {
 
   private static final int OBJECTS_LISTED = 100;
 
-  private final IamClient iam;
-  private final S3Client s3;
-  private final S3Buckets buckets;
-  private final IamEntities entities;
-  private final TagCache cache;
-
-  AccountScan(IamClient iam, S3Client s3, IamEntities entities, TagCache cache) {
-    this.iam = iam;
-    this.s3 = s3;
-    this.buckets = new S3Buckets(s3);
-    this.entities = entities;
-    this.cache = cache;
-  }
-
   void iamResources(FoundResources f) {
-    keepLabs(f, "roles", ResourceKind.ROLES, iam.listRolesPaginator(b -> {}).roles(),
+    keepLabs(f, "roles", ResourceKind.ROLES, entities.client().listRolesPaginator(b -> {}).roles(),
         r -> "role:" + r.roleId(), Role::roleName, Role::roleName, Role::createDate,
         r -> entities.roleTags(r.roleName()), r -> f.add(ResourceKind.ROLES, r.roleName()));
     keepLabs(f, "policies", ResourceKind.POLICIES,
-        iam.listPoliciesPaginator(b -> b.scope(PolicyScopeType.LOCAL)).policies(),
+        entities.client().listPoliciesPaginator(b -> b.scope(PolicyScopeType.LOCAL)).policies(),
         p -> "policy:" + p.policyId(), Policy::arn, Policy::policyName, Policy::createDate,
         p -> entities.policyTags(p.arn()), p -> {
           f.add(ResourceKind.POLICIES, p.arn());
-          iam.listPolicyVersionsPaginator(b -> b.policyArn(p.arn())).versions()
+          entities.client().listPolicyVersionsPaginator(b -> b.policyArn(p.arn())).versions()
               .forEach(v -> f.add(ResourceKind.POLICY_VERSIONS, p.arn() + "#" + v.versionId()));
         });
     // GetInstanceProfile returns the tags (and moto lacks ListInstanceProfileTags).
     keepLabs(f, "instance profiles", ResourceKind.INSTANCE_PROFILES,
-        iam.listInstanceProfilesPaginator(b -> {}).instanceProfiles(),
+        entities.client().listInstanceProfilesPaginator(b -> {}).instanceProfiles(),
         p -> "profile:" + p.instanceProfileId(), InstanceProfile::instanceProfileName,
         InstanceProfile::instanceProfileName, InstanceProfile::createDate,
         p -> entities.profile(p.instanceProfileName()).map(InstanceProfile::tags).orElse(null),
@@ -102,7 +87,7 @@ final class AccountScan {
       boolean inStack = stackBuckets.contains(name);
       String key = TagCache.bucket(name, bucket.getValue());
       f.check("bucket " + name, inStack || f.namedAfterLab(name, "buckets " + name), () -> {
-        if (inStack || cache.owned(key, bucket.getValue(), () -> buckets.tags(name),
+        if (inStack || cache.owned(key, bucket.getValue(), () -> new S3Buckets(s3).tags(name),
             software.amazon.awssdk.services.s3.model.Tag::key,
             software.amazon.awssdk.services.s3.model.Tag::value, f.labId())) {
           f.add(ResourceKind.BUCKETS, name);

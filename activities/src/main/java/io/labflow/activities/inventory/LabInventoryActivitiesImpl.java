@@ -70,7 +70,7 @@ public final class LabInventoryActivitiesImpl implements LabInventoryActivities 
     this.cfn = clients.cloudFormation();
     this.stacks = new Stacks(cfn);
     this.ec2Walk = new Ec2Walk(clients.ec2());
-    this.accountScan = new AccountScan(clients.iam(), clients.s3(), entities, cache);
+    this.accountScan = new AccountScan(clients.s3(), entities, cache);
     this.sweep = new LabSweep(clients, labId -> walk(labId).build(), deletes);
   }
 

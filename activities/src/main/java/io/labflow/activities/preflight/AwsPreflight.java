@@ -10,6 +10,7 @@ import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -29,8 +30,10 @@ import software.amazon.awssdk.regions.Region;
  * sts:GetCallerIdentity} per worker). It costs one {@code iam:SimulatePrincipalPolicy} (on the
  * lab's role, which does not exist yet) when a verification uses the policy simulator, and the
  * calls of {@link LabValues} for the lab's instance types and trusted principals.
+ *
+ * @param guard the account guard on {@code clients}, whose identity the preflight reads
  */
-public final class AwsPreflight {
+public record AwsPreflight(AwsClients clients, AccountGuard guard) {
 
   private static final Logger log = LoggerFactory.getLogger(AwsPreflight.class);
   private static final String VALID_CREDENTIALS = "give the worker valid credentials"
@@ -73,15 +76,9 @@ public final class AwsPreflight {
   public record LabSettings(
       List<Setting> instanceTypes, List<Setting> trustedPrincipals, List<Pattern> labRoleNames) {}
 
-  private final AwsClients clients;
-  private final AccountGuard guard;
-  private final String endpoint;
-
-  /** @param guard the account guard on {@code clients}, whose identity the preflight reads */
-  public AwsPreflight(AwsClients clients, AccountGuard guard) {
-    this.clients = clients;
-    this.guard = guard;
-    this.endpoint = guard.policy().endpoint() == null ? "AWS" : guard.policy().endpoint();
+  /** Where the worker's calls go, for sentences: the endpoint override, or AWS. */
+  private String endpoint() {
+    return Objects.requireNonNullElse(guard.policy().endpoint(), "AWS");
   }
 
   /**
@@ -95,12 +92,12 @@ public final class AwsPreflight {
       throw failed("no AWS region is set for the worker; set AWS_REGION (or a profile's region)");
     }
     Identity who = identity();
-    LabValues values = new LabValues(clients, endpoint);
+    LabValues values = new LabValues(clients, endpoint());
     values.principalsUsable(labId, who, settings.trustedPrincipals(), settings.labRoleNames());
     verifications.forEach(v -> values.available(who, v));
     settings.instanceTypes().forEach(t -> values.instanceTypeOffered(region.id(), t));
     log.info("lab {}: preflight passed: account {}, region {}, principal {}, endpoint {}",
-        labId, who.account(), region.id(), who.arn(), endpoint);
+        labId, who.account(), region.id(), who.arn(), endpoint());
     return who;
   }
 
@@ -116,14 +113,13 @@ public final class AwsPreflight {
         int status = refused.statusCode();
         // GetCallerIdentity needs no permission: a 401/403 can only mean the credentials.
         throw failed(AwsFailures.refusedCredentials(refused) || status == 403
-            ? "the worker's AWS credentials were refused by " + endpoint + " ("
-                + (code.isEmpty() ? "HTTP " + status : code) + " on sts:GetCallerIdentity); "
-                + VALID_CREDENTIALS
-            : "sts:GetCallerIdentity failed at " + endpoint + " (" + code + ", HTTP " + status
+            ? "the worker's AWS credentials were refused by " + endpoint() + " ("
+                + AwsFailures.answered(refused) + " on sts:GetCallerIdentity); " + VALID_CREDENTIALS
+            : "sts:GetCallerIdentity failed at " + endpoint() + " (" + code + ", HTTP " + status
                 + "); check the worker's AWS configuration");
       }
       if (e instanceof ApiCallTimeoutException) {
-        throw AwsFailures.retryable("preflight: sts:GetCallerIdentity at " + endpoint
+        throw AwsFailures.retryable("preflight: sts:GetCallerIdentity at " + endpoint()
             + " did not complete within " + CALL_TIMEOUT.toSeconds() + " s (AWS throttled it"
             + " throughout, or the endpoint is slow); tried again", FailureTypes.AWS_CLIENT_ERROR);
       }
@@ -132,7 +128,7 @@ public final class AwsPreflight {
         throw failed("the worker has no AWS credentials; set AWS_PROFILE, or AWS_ACCESS_KEY_ID and"
             + " AWS_SECRET_ACCESS_KEY, in the worker's environment");
       }
-      throw failed("the AWS endpoint " + endpoint + " does not answer (" + firstLine(message)
+      throw failed("the AWS endpoint " + endpoint() + " does not answer (" + firstLine(message)
           + "); check AWS_ENDPOINT_URL and the network, then start the lab again");
     }
   }

@@ -31,15 +31,7 @@ import software.amazon.awssdk.services.iam.model.Tag;
  * a verification method that cannot run there would otherwise be found only after resources were
  * created.
  */
-final class LabValues {
-
-  private final AwsClients clients;
-  private final String endpoint;
-
-  LabValues(AwsClients clients, String endpoint) {
-    this.clients = clients;
-    this.endpoint = endpoint;
-  }
+record LabValues(AwsClients clients, String endpoint) {
 
   /** ec2:DescribeInstanceTypeOfferings in the region names the type. */
   void instanceTypeOffered(String region, Setting type) {

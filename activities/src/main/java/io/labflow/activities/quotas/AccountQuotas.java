@@ -31,17 +31,11 @@ import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
  * iam:GetAccountSummary}; a usage that cannot be read fails the preflight, naming the permission
  * (throttling or a server fault fails it retryably, as the preflight's other reads).
  */
-public final class AccountQuotas {
+public record AccountQuotas(AwsClients clients) {
 
   /** Where {@code iam:GetAccountSummary} counts the IAM quotas' usage. */
   private static final Map<Quota, String> SUMMARY_KEYS = Map.of(Quota.ROLES, "Roles",
       Quota.POLICIES, "Policies", Quota.INSTANCE_PROFILES, "InstanceProfiles");
-
-  private final AwsClients clients;
-
-  public AccountQuotas(AwsClients clients) {
-    this.clients = clients;
-  }
 
   public Map<Quota, Reading> read(Set<Quota> quotas) {
     Map<Quota, Reading> out = new EnumMap<>(Quota.class);

@@ -13,15 +13,9 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.Tag;
 
 /** Bucket helpers: a bucket's tags, whose it is, and emptying it before its deletion. */
-public final class S3Buckets {
+public record S3Buckets(S3Client s3) {
 
   public static final String NO_SUCH_BUCKET = "NoSuchBucket";
-
-  private final S3Client s3;
-
-  public S3Buckets(S3Client s3) {
-    this.s3 = s3;
-  }
 
   /** The bucket's tags, empty when it has none; null when the bucket does not exist. */
   public List<Tag> tags(String bucket) {

@@ -22,11 +22,7 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
-import software.amazon.awssdk.services.ec2.model.InternetGateway;
-import software.amazon.awssdk.services.ec2.model.InternetGatewayAttachment;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
-import software.amazon.awssdk.services.ec2.model.RouteTable;
-import software.amazon.awssdk.services.ec2.model.RouteTableAssociation;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 
 /**
@@ -39,7 +35,7 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroup;
  * budget, the failure is retryable. Why and in what order: docs/aws.md, "ListLabResources /
  * DeleteLabResources".
  */
-final class Ec2Sweep {
+record Ec2Sweep(Ec2Client ec2, Duration termination) {
 
   private static final String DEPENDENCY_VIOLATION = "DependencyViolation";
   /** How long the lab's instances may take to terminate (tests shorten it). */
@@ -52,16 +48,6 @@ final class Ec2Sweep {
 
   /** What a pass left: what is not the lab's, and the lab's still in use, by id with why. */
   private record Left(List<String> foreign, Map<String, String> pending) {}
-
-  private final Ec2Client ec2;
-  private final Ec2Walk walk;
-  private final Duration termination;
-
-  Ec2Sweep(Ec2Client ec2, Duration termination) {
-    this.ec2 = ec2;
-    this.walk = new Ec2Walk(ec2);
-    this.termination = termination;
-  }
 
   /**
    * Deletes what carries the lab's tag in EC2. Returns what of the lab's was still in use, by id
@@ -83,7 +69,7 @@ final class Ec2Sweep {
     for (ResourceKind kind : kinds) {
       List<Ec2Walk.Found> found;
       try {
-        found = walk.list(kind, by.apply(kind));
+        found = new Ec2Walk(ec2).list(kind, by.apply(kind));
       } catch (SdkException e) {
         swept.refused(kind.what() + "s", e);
         continue;
@@ -152,11 +138,11 @@ final class Ec2Sweep {
           return;
         }
         gone = Waiting.untilPresent("waiting for " + fresh + " to terminate", termination,
-            () -> walk.list(INSTANCES, those).isEmpty() ? Boolean.TRUE : null);
+            () -> new Ec2Walk(ec2).list(INSTANCES, those).isEmpty() ? Boolean.TRUE : null);
       }
       Map<String, String> still = new LinkedHashMap<>();
       if (gone == null) {
-        walk.list(INSTANCES, those).forEach(i -> still.put(i.id(), i.state()));
+        new Ec2Walk(ec2).list(INSTANCES, those).forEach(i -> still.put(i.id(), i.state()));
       }
       for (String i : ids) {
         if (still.containsKey(i)) {
@@ -218,24 +204,16 @@ final class Ec2Sweep {
   private void deleteOne(ResourceKind kind, String id) {
     switch (kind) {
       case ROUTE_TABLES -> {
-        for (RouteTable t : ec2.describeRouteTables(b -> b.routeTableIds(id)).routeTables()) {
-          for (RouteTableAssociation a : t.associations()) {
-            if (!Boolean.TRUE.equals(a.main())) {
-              ignoreNotFound(() -> ec2.disassociateRouteTable(
-                  b -> b.associationId(a.routeTableAssociationId())));
-            }
-          }
-        }
+        ec2.describeRouteTables(b -> b.routeTableIds(id)).routeTables().stream()
+            .flatMap(t -> t.associations().stream()).filter(a -> !Boolean.TRUE.equals(a.main()))
+            .forEach(a -> ignoreNotFound(() -> ec2.disassociateRouteTable(
+                b -> b.associationId(a.routeTableAssociationId()))));
         ec2.deleteRouteTable(b -> b.routeTableId(id));
       }
       case INTERNET_GATEWAYS -> {
-        for (InternetGateway g :
-            ec2.describeInternetGateways(b -> b.internetGatewayIds(id)).internetGateways()) {
-          for (InternetGatewayAttachment a : g.attachments()) {
-            ignoreNotFound(
-                () -> ec2.detachInternetGateway(b -> b.internetGatewayId(id).vpcId(a.vpcId())));
-          }
-        }
+        ec2.describeInternetGateways(b -> b.internetGatewayIds(id)).internetGateways().stream()
+            .flatMap(g -> g.attachments().stream()).forEach(a -> ignoreNotFound(
+                () -> ec2.detachInternetGateway(b -> b.internetGatewayId(id).vpcId(a.vpcId()))));
         ec2.deleteInternetGateway(b -> b.internetGatewayId(id));
       }
       case SECURITY_GROUPS -> ec2.deleteSecurityGroup(b -> b.groupId(id));

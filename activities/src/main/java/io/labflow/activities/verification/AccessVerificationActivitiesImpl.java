@@ -34,22 +34,13 @@ import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.Credentials;
 
 /** {@link AccessVerificationActivities} over the AWS SDK. */
-public final class AccessVerificationActivitiesImpl implements AccessVerificationActivities {
+public record AccessVerificationActivitiesImpl(AwsClients clients)
+    implements AccessVerificationActivities {
 
   private static final Logger log = LoggerFactory.getLogger(AccessVerificationActivitiesImpl.class);
   static final Set<String> PROBE_ACTIONS =
       Set.of("s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject");
   private static final Duration DEFAULT_BUDGET = Duration.ofSeconds(120);
-
-  private final AwsClients clients;
-  private final IamClient iam;
-  private final S3Buckets buckets;
-
-  public AccessVerificationActivitiesImpl(AwsClients clients) {
-    this.clients = clients;
-    this.iam = clients.iam();
-    this.buckets = new S3Buckets(clients.s3());
-  }
 
   @Override
   public VerifyAccessOutput verifyAccess(VerifyAccessInput in) {
@@ -69,14 +60,14 @@ public final class AccessVerificationActivitiesImpl implements AccessVerificatio
     Duration budget =
         in.budgetSeconds() == null ? DEFAULT_BUDGET : Duration.ofSeconds(in.budgetSeconds());
     String roleArn = Inputs.orDefault(in.roleArn(), null) != null ? in.roleArn()
-        : iam.getRole(b -> b.roleName(Inputs.require(in.roleName(), "roleName (or roleArn)",
-            "VerifyAccess"))).role().arn();
-    if (method.equals("probe") && !buckets.ownedBy(bucket, labId)) {
+        : clients.iam().getRole(b -> b.roleName(
+            Inputs.require(in.roleName(), "roleName (or roleArn)", "VerifyAccess"))).role().arn();
+    if (method.equals("probe") && !new S3Buckets(clients.s3()).ownedBy(bucket, labId)) {
       throw AwsFailures.notOwned("bucket " + bucket, labId);
     }
     Matrix m = untilMatching("verifying access of " + roleArn, budget,
         () -> method.equals("simulate")
-        ? simulate(iam, roleArn, bucket, labId, expected)
+        ? simulate(clients.iam(), roleArn, bucket, labId, expected)
         : probe(roleArn, bucket, labId, expected));
     if (!m.matches()) {
       // Mismatches first: a long matrix is cut to the failure size bound from the end.

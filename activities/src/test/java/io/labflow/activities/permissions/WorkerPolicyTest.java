@@ -285,9 +285,12 @@ class WorkerPolicyTest {
       Pattern.compile(TYPE + "\\s+([a-z]\\w*)\\s*(?:=\\s*([^;]*?))?\\s*[;,)]");
   /** A method call, {@code .createRole(}; its receiver is what the text before the dot ends in. */
   private static final Pattern CALL = Pattern.compile("\\.\\s*([a-z]\\w*)\\s*\\(");
-  /** A receiver: a variable ({@code iam}, {@code this.iam}) or an accessor's call ({@code .iam()}). */
-  private static final Pattern RECEIVER = Pattern.compile(
-      "(?:(?:^|[^\\w.])(?:this\\s*\\.\\s*)?([a-z]\\w*)|\\.\\s*([a-z]\\w*)\\s*\\(\\s*\\))\\s*$");
+  /**
+   * A receiver: a variable ({@code iam}, {@code this.iam}) or an accessor's call ({@code .iam()},
+   * or {@code iam()} of the class itself).
+   */
+  private static final Pattern RECEIVER = Pattern.compile("(?:(?:^|[^\\w.])(?:this\\s*\\.\\s*)?"
+      + "([a-z]\\w*)|(?:^|[^\\w])([a-z]\\w*)\\s*\\(\\s*\\))\\s*$");
 
   /**
    * The AWS operations the activities' source calls on the worker's SDK clients, each with the

@@ -15,17 +15,13 @@ import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.Policy;
 import software.amazon.awssdk.services.iam.model.PolicyVersion;
 
-public final class PolicyActivitiesImpl implements PolicyActivities {
+public record PolicyActivitiesImpl(IamEntities entities) implements PolicyActivities {
 
   private static final Logger log = LoggerFactory.getLogger(PolicyActivitiesImpl.class);
   private static final int MAX_POLICY_VERSIONS = 5;
 
-  private final IamClient iam;
-  private final IamEntities entities;
-
-  public PolicyActivitiesImpl(IamEntities entities) {
-    this.iam = entities.client();
-    this.entities = entities;
+  private IamClient iam() {
+    return entities.client();
   }
 
   @Override
@@ -43,7 +39,7 @@ public final class PolicyActivitiesImpl implements PolicyActivities {
   public PolicyOutput ensure(String labId, String name, String doc, String description) {
     String arn = entities.policyArn(name);
     if (entities.policy(arn).isEmpty()) {
-      Optional<Policy> created = AwsErrors.emptyOn(() -> iam.createPolicy(b -> b.policyName(name)
+      Optional<Policy> created = AwsErrors.emptyOn(() -> iam().createPolicy(b -> b.policyName(name)
           .policyDocument(doc).description(description).tags(IamEntities.tagsForCreate(labId)))
           .policy(), "EntityAlreadyExists");
       if (created.isPresent()) {
@@ -88,17 +84,17 @@ public final class PolicyActivitiesImpl implements PolicyActivities {
       return new DeleteOutput(arn, false);
     }
     IamEntities.requireOwned(entities.policyTags(arn), "policy " + arn, labId);
-    var holders = iam.listEntitiesForPolicyPaginator(b -> b.policyArn(arn));
+    var holders = iam().listEntitiesForPolicyPaginator(b -> b.policyArn(arn));
     holders.policyRoles().forEach(r -> IamEntities.unlessMissing(
-        () -> iam.detachRolePolicy(b -> b.roleName(r.roleName()).policyArn(arn))));
+        () -> iam().detachRolePolicy(b -> b.roleName(r.roleName()).policyArn(arn))));
     holders.policyUsers().forEach(u -> IamEntities.unlessMissing(
-        () -> iam.detachUserPolicy(b -> b.userName(u.userName()).policyArn(arn))));
+        () -> iam().detachUserPolicy(b -> b.userName(u.userName()).policyArn(arn))));
     holders.policyGroups().forEach(g -> IamEntities.unlessMissing(
-        () -> iam.detachGroupPolicy(b -> b.groupName(g.groupName()).policyArn(arn))));
+        () -> iam().detachGroupPolicy(b -> b.groupName(g.groupName()).policyArn(arn))));
     // Every version but the default one (IAM deletes that with the policy).
-    iam.listPolicyVersionsPaginator(b -> b.policyArn(arn)).versions().stream()
+    iam().listPolicyVersionsPaginator(b -> b.policyArn(arn)).versions().stream()
         .filter(v -> !v.isDefaultVersion()).forEach(v -> deleteVersion(arn, v));
-    boolean deleted = IamEntities.unlessMissing(() -> iam.deletePolicy(b -> b.policyArn(arn)));
+    boolean deleted = IamEntities.unlessMissing(() -> iam().deletePolicy(b -> b.policyArn(arn)));
     log.info("lab {}: deleted policy {}", labId, arn);
     return new DeleteOutput(arn, deleted);
   }
@@ -108,11 +104,11 @@ public final class PolicyActivitiesImpl implements PolicyActivities {
     String role = in.roleName();
     String arn = entities.resolvePolicyArn(in.policyArn(), in.policyName(), "AttachRolePolicy");
     entities.requireRoleExistsAndOwned(role, in.labId());
-    if (iam.listAttachedRolePoliciesPaginator(b -> b.roleName(role)).attachedPolicies().stream()
+    if (iam().listAttachedRolePoliciesPaginator(b -> b.roleName(role)).attachedPolicies().stream()
         .anyMatch(p -> arn.equals(p.policyArn()))) {
       return new RolePolicyOutput(role, arn, true, false);
     }
-    iam.attachRolePolicy(b -> b.roleName(role).policyArn(arn));
+    iam().attachRolePolicy(b -> b.roleName(role).policyArn(arn));
     log.info("lab {}: attached {} to role {}", in.labId(), arn, role);
     return new RolePolicyOutput(role, arn, true, true);
   }
@@ -125,8 +121,8 @@ public final class PolicyActivitiesImpl implements PolicyActivities {
       return new RolePolicyOutput(role, arn, false, false);
     }
     IamEntities.requireOwned(entities.roleTags(role), "role " + role, in.labId());
-    boolean changed =
-        IamEntities.unlessMissing(() -> iam.detachRolePolicy(b -> b.roleName(role).policyArn(arn)));
+    boolean changed = IamEntities.unlessMissing(
+        () -> iam().detachRolePolicy(b -> b.roleName(role).policyArn(arn)));
     if (changed) {
       log.info("lab {}: detached {} from role {}", in.labId(), arn, role);
     }
@@ -136,10 +132,10 @@ public final class PolicyActivitiesImpl implements PolicyActivities {
   /** Makes {@code doc} the default version unless it already is, within IAM's five versions. */
   private PolicyVersionOutput ensureDefaultDocument(String arn, String doc, String labId) {
     List<PolicyVersion> versions =
-        iam.listPolicyVersionsPaginator(b -> b.policyArn(arn)).versions().stream().toList();
+        iam().listPolicyVersionsPaginator(b -> b.policyArn(arn)).versions().stream().toList();
     Optional<PolicyVersion> current =
         versions.stream().filter(PolicyVersion::isDefaultVersion).findFirst();
-    if (current.isPresent() && PolicyDocuments.sameDocument(doc, iam.getPolicyVersion(
+    if (current.isPresent() && PolicyDocuments.sameDocument(doc, iam().getPolicyVersion(
         b -> b.policyArn(arn).versionId(current.get().versionId())).policyVersion().document())) {
       return new PolicyVersionOutput(arn, current.get().versionId(), doc, false);
     }
@@ -150,7 +146,7 @@ public final class PolicyActivitiesImpl implements PolicyActivities {
       log.info("lab {}: deleted oldest version {} of {}", labId, oldest.versionId(), arn);
     }
     // Neither idempotent nor with a client token: sent once; the activity's retry reads first.
-    PolicyVersion created = iam.createPolicyVersion(b -> b.policyArn(arn).policyDocument(doc)
+    PolicyVersion created = iam().createPolicyVersion(b -> b.policyArn(arn).policyDocument(doc)
         .setAsDefault(true).overrideConfiguration(AwsClients::sentOnce)).policyVersion();
     log.info("lab {}: policy {} has new default version {}", labId, arn, created.versionId());
     return new PolicyVersionOutput(arn, created.versionId(), doc, true);
@@ -158,6 +154,6 @@ public final class PolicyActivitiesImpl implements PolicyActivities {
 
   private void deleteVersion(String arn, PolicyVersion v) {
     IamEntities.unlessMissing(
-        () -> iam.deletePolicyVersion(b -> b.policyArn(arn).versionId(v.versionId())));
+        () -> iam().deletePolicyVersion(b -> b.policyArn(arn).versionId(v.versionId())));
   }
 }

@@ -13,16 +13,13 @@ import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.InstanceProfile;
 import software.amazon.awssdk.services.iam.model.Role;
 
-public final class InstanceProfileActivitiesImpl implements InstanceProfileActivities {
+public record InstanceProfileActivitiesImpl(IamEntities entities)
+    implements InstanceProfileActivities {
 
   private static final Logger log = LoggerFactory.getLogger(InstanceProfileActivitiesImpl.class);
 
-  private final IamClient iam;
-  private final IamEntities entities;
-
-  public InstanceProfileActivitiesImpl(IamEntities entities) {
-    this.iam = entities.client();
-    this.entities = entities;
+  private IamClient iam() {
+    return entities.client();
   }
 
   @Override
@@ -33,7 +30,7 @@ public final class InstanceProfileActivitiesImpl implements InstanceProfileActiv
     entities.requireRoleExistsAndOwned(role, labId);
     Optional<InstanceProfile> found = entities.profile(name);
     boolean created = found.isEmpty()
-        && AwsErrors.doneUnless(() -> iam.createInstanceProfile(b -> b.instanceProfileName(name)
+        && AwsErrors.doneUnless(() -> iam().createInstanceProfile(b -> b.instanceProfileName(name)
             .path(Inputs.orDefault(in.path(), "/")).tags(IamEntities.tagsForCreate(labId))),
             "EntityAlreadyExists");
     InstanceProfile p = (found.isPresent() ? found : entities.profile(name)).orElseThrow(() ->
@@ -47,7 +44,7 @@ public final class InstanceProfileActivitiesImpl implements InstanceProfileActiv
     // A profile holds one role; an owned profile holding another gets ours instead.
     p.roles().stream().filter(r -> !r.roleName().equals(role)).forEach(r -> removeRole(name, r));
     if (p.roles().stream().noneMatch(r -> r.roleName().equals(role))) {
-      iam.addRoleToInstanceProfile(b -> b.instanceProfileName(name).roleName(role)
+      iam().addRoleToInstanceProfile(b -> b.instanceProfileName(name).roleName(role)
           .overrideConfiguration(AwsClients::sentOnce));
     }
     return new InstanceProfileOutput(name, p.arn(), role, !created);
@@ -67,13 +64,13 @@ public final class InstanceProfileActivitiesImpl implements InstanceProfileActiv
     IamEntities.requireOwned(existing.get().tags(), "instance profile " + name, labId);
     existing.get().roles().forEach(r -> removeRole(name, r));
     boolean deleted = IamEntities.unlessMissing(
-        () -> iam.deleteInstanceProfile(b -> b.instanceProfileName(name)));
+        () -> iam().deleteInstanceProfile(b -> b.instanceProfileName(name)));
     log.info("lab {}: deleted instance profile {}", labId, name);
     return new DeleteOutput("instance-profile/" + name, deleted);
   }
 
   private void removeRole(String profile, Role r) {
-    IamEntities.unlessMissing(() -> iam.removeRoleFromInstanceProfile(
+    IamEntities.unlessMissing(() -> iam().removeRoleFromInstanceProfile(
         b -> b.instanceProfileName(profile).roleName(r.roleName())));
   }
 }

@@ -17,17 +17,13 @@ import software.amazon.awssdk.services.iam.model.CreateRoleRequest;
 import software.amazon.awssdk.services.iam.model.InstanceProfile;
 import software.amazon.awssdk.services.iam.model.Role;
 
-public final class RoleActivitiesImpl implements RoleActivities {
+public record RoleActivitiesImpl(IamEntities entities) implements RoleActivities {
 
   private static final Logger log = LoggerFactory.getLogger(RoleActivitiesImpl.class);
   public static final String DEFAULT_SERVICE_PRINCIPAL = "ec2.amazonaws.com";
 
-  private final IamClient iam;
-  private final IamEntities entities;
-
-  public RoleActivitiesImpl(IamEntities entities) {
-    this.iam = entities.client();
-    this.entities = entities;
+  private IamClient iam() {
+    return entities.client();
   }
 
   @Override
@@ -48,7 +44,7 @@ public final class RoleActivitiesImpl implements RoleActivities {
       Consumer<CreateRoleRequest.Builder> settings) {
     Optional<Role> existing = entities.role(name);
     if (existing.isEmpty()) {
-      Optional<Role> created = AwsErrors.emptyOn(() -> iam.createRole(b -> settings.accept(
+      Optional<Role> created = AwsErrors.emptyOn(() -> iam().createRole(b -> settings.accept(
           b.roleName(name).assumeRolePolicyDocument(trust).tags(IamEntities.tagsForCreate(labId))))
           .role(), "EntityAlreadyExists");
       if (created.isPresent()) {
@@ -63,7 +59,7 @@ public final class RoleActivitiesImpl implements RoleActivities {
     IamEntities.requireCreatedHere(entities.roleTags(name), "role " + name, labId);
     if (r.assumeRolePolicyDocument() == null
         || !PolicyDocuments.sameDocument(r.assumeRolePolicyDocument(), trust)) {
-      iam.updateAssumeRolePolicy(b -> b.roleName(name).policyDocument(trust));
+      iam().updateAssumeRolePolicy(b -> b.roleName(name).policyDocument(trust));
       log.info("lab {}: adopted role {} and updated its trust policy", labId, name);
     }
     return new RoleOutput(r.roleName(), r.arn(), true);
@@ -81,7 +77,7 @@ public final class RoleActivitiesImpl implements RoleActivities {
     }
     IamEntities.requireOwned(entities.roleTags(name), "role " + name, labId);
     // Check every instance profile before changing anything, so a refusal touches nothing.
-    List<InstanceProfile> profiles = iam.listInstanceProfilesForRolePaginator(
+    List<InstanceProfile> profiles = iam().listInstanceProfilesForRolePaginator(
         b -> b.roleName(name)).instanceProfiles().stream().toList();
     for (InstanceProfile p : profiles) {
       if (!entities.profile(p.instanceProfileName())
@@ -91,15 +87,15 @@ public final class RoleActivitiesImpl implements RoleActivities {
             + " in this namespace; labflow will not change it", FailureTypes.DELETE_CONFLICT);
       }
     }
-    iam.listAttachedRolePoliciesPaginator(b -> b.roleName(name)).attachedPolicies()
+    iam().listAttachedRolePoliciesPaginator(b -> b.roleName(name)).attachedPolicies()
         .forEach(p -> IamEntities.unlessMissing(
-            () -> iam.detachRolePolicy(b -> b.roleName(name).policyArn(p.policyArn()))));
-    iam.listRolePoliciesPaginator(b -> b.roleName(name)).policyNames()
+            () -> iam().detachRolePolicy(b -> b.roleName(name).policyArn(p.policyArn()))));
+    iam().listRolePoliciesPaginator(b -> b.roleName(name)).policyNames()
         .forEach(inline -> IamEntities.unlessMissing(
-            () -> iam.deleteRolePolicy(b -> b.roleName(name).policyName(inline))));
-    profiles.forEach(p -> IamEntities.unlessMissing(() -> iam.removeRoleFromInstanceProfile(
+            () -> iam().deleteRolePolicy(b -> b.roleName(name).policyName(inline))));
+    profiles.forEach(p -> IamEntities.unlessMissing(() -> iam().removeRoleFromInstanceProfile(
         b -> b.roleName(name).instanceProfileName(p.instanceProfileName()))));
-    boolean deleted = IamEntities.unlessMissing(() -> iam.deleteRole(b -> b.roleName(name)));
+    boolean deleted = IamEntities.unlessMissing(() -> iam().deleteRole(b -> b.roleName(name)));
     log.info("lab {}: deleted role {}", labId, name);
     return new DeleteOutput("role/" + name, deleted);
   }
