@@ -115,7 +115,8 @@ public record AwsPreflight(AwsClients clients, AccountGuard guard) {
         throw failed(AwsFailures.refusedCredentials(refused) || status == 403
             ? "the worker's AWS credentials were refused by " + endpoint() + " ("
                 + AwsFailures.answered(refused) + " on sts:GetCallerIdentity); " + VALID_CREDENTIALS
-            : "sts:GetCallerIdentity failed at " + endpoint() + " (" + code + ", HTTP " + status
+            : "sts:GetCallerIdentity failed at " + endpoint() + " ("
+                + (code.isEmpty() ? "" : code + ", ") + "HTTP " + status
                 + "); check the worker's AWS configuration");
       }
       if (e instanceof ApiCallTimeoutException) {

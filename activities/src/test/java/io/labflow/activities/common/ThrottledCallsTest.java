@@ -102,6 +102,25 @@ class ThrottledCallsTest {
     assertThat(requests).hasValue(THROTTLED + 1);
   }
 
+  /** Before, the sentence read "(, HTTP 400)": an answer without an error code. */
+  @Test
+  void aPreflightRefusedWithoutAnErrorCodeSaysTheHttpStatusAlone() {
+    throttledAttempts = Integer.MAX_VALUE;
+    status = 400;
+    throttled = "<ErrorResponse><Error><Type>Sender</Type></Error></ErrorResponse>";
+    try (AwsClients clients = AwsClients.fromEnvironment()) {
+      ApplicationFailure f = catchThrowableOfType(
+          () -> new AwsPreflight(clients, new AccountGuard(AccountPolicy.fromEnvironment())
+              .bind(clients.sts(), clients.iam())).identity(),
+          ApplicationFailure.class);
+      assertThat(f).isNotNull();
+      assertThat(f.isNonRetryable()).isTrue();
+      assertThat(f.getOriginalMessage()).isEqualTo("preflight: sts:GetCallerIdentity failed at "
+          + System.getProperty("aws.endpointUrl") + " (HTTP 400); check the worker's AWS"
+          + " configuration");
+    }
+  }
+
   @Test
   void aPreflightThrottledThroughoutFailsRetryableNamingTheThrottling() {
     throttledAttempts = Integer.MAX_VALUE;
