@@ -190,6 +190,10 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
    */
   public static <T> T within(Duration limit, Runnable say, Callable<T> call)
       throws InterruptedException, TimeoutException {
+    if (Thread.interrupted()) {
+      // Not started: a call that answers at once would otherwise beat the interrupt to get().
+      throw new InterruptedException();
+    }
     Duration sayAfter = TemporalConnection.FIRST_ANSWER;
     Future<T> result = CALLS.submit(call);
     try {
