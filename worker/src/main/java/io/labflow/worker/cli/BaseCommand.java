@@ -14,6 +14,7 @@ import io.temporal.client.WorkflowUpdateHandle;
 import io.temporal.client.WorkflowUpdateStage;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -213,9 +214,11 @@ abstract class BaseCommand implements Callable<Integer> {
           + (state == null || state.name().equals(closed) ? "" : " (" + state + ")"));
     } else if (state == LabState.LIVE) {
       boolean learner = outcome.status().map(LabStatus::learner).isPresent();
+      List<String> to = outcome.status().map(LabStatus::switchTo).orElse(List.of());
       out().println("Lab " + labId + " is LIVE. Next: " + (learner ? "labflow credentials " + labId
-          + " | labflow check " + labId + " | " : "") + "labflow switch-variant " + labId
-          + " VARIANT | labflow teardown " + labId);
+          + " | labflow check " + labId + " | " : "") + (to.isEmpty() ? ""
+          : "labflow switch-variant " + labId + " " + String.join("|", to) + " | ")
+          + "labflow teardown " + labId);
     } else if (state == LabState.PAUSED) {
       out().println("Lab " + labId + " is PAUSED. Decide: labflow resume " + labId
           + " --retry|--skip|--rollback");

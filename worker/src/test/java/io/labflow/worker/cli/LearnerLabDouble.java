@@ -83,7 +83,8 @@ public class LearnerLabDouble implements LabWorkflow {
     }
     return new LabStatus(labId, "learner-lab", variant, state, steps, null, null, notice,
         new LearnerProgress(tasks, currentTask(), currentTask() == null ? null
-            : "Do **" + currentTask() + "**:\n\n  with the CLI, or the console.\n", score, 50, last));
+            : "Do **" + currentTask() + "**:\n\n  with the CLI, or the console.\n", score, 50, last),
+        List.of()); // as the challenge's: no steps run on a variant change
   }
 
   private String currentTask() {

@@ -38,7 +38,8 @@ class StatusPrinterTest {
             null,
             null,
             null,
-            null);
+            null,
+            List.of("read-write"));
     StringWriter text = new StringWriter();
 
     StatusPrinter.print(status, new PrintWriter(text, true));
@@ -59,7 +60,7 @@ class StatusPrinterTest {
     LabStatus status = new LabStatus("lab-1", "iam-mini", "default", LabState.LIVE, List.of(
         new StepStatus("policy", "CreatePolicy", StepState.DONE, 1, Map.of(), null),
         new StepStatus("attach", "AttachRolePolicy", StepState.DONE, 3, Map.of(), null)),
-        null, null, null, null);
+        null, null, null, null, List.of());
     StringWriter text = new StringWriter();
 
     StatusPrinter.print(status, new PrintWriter(text, true));
@@ -74,7 +75,7 @@ class StatusPrinterTest {
   @Test
   void aLabWithNoDefinitionYetShowsADashAsTheListDoes() {
     LabStatus status = new LabStatus("lab-1", null, null, LabState.FAILED, List.of(),
-        null, null, null, null);
+        null, null, null, null, List.of());
     StringWriter text = new StringWriter();
 
     StatusPrinter.print(status, new PrintWriter(text, true));

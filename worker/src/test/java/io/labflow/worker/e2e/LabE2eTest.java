@@ -114,7 +114,9 @@ class LabE2eTest extends OnLocalStack {
         "-p", "bucket=e2e-cli-bucket");
     assertThat(run.exitCode()).as(run.all()).isZero();
     assertThat(run.out()).contains("Started lab " + labId, "DONE         role (CreateRole)",
-        "DONE         attach (AttachRolePolicy)", "is LIVE", "Web UI: http://127.0.0.1:");
+        "DONE         attach (AttachRolePolicy)", "Lab " + labId + " is LIVE. Next: labflow"
+            + " switch-variant " + labId + " read-write | labflow teardown " + labId + "\n",
+        "Web UI: http://127.0.0.1:");
     assertThat(run.out().indexOf("role (CreateRole)"))
         .isLessThan(run.out().indexOf("attach (AttachRolePolicy)"));
 

@@ -234,7 +234,8 @@ class WholeLabOnMotoTest {
   }
 
   private static LabStatus statusOf(LabResult r) {
-    return new LabStatus(r.labId(), null, null, r.state(), r.steps(), null, null, null, null);
+    return new LabStatus(r.labId(), null, null, r.state(), r.steps(), null, null, null, null,
+        List.of());
   }
 
   private String defaultVersion(String policyArn) {

@@ -5,7 +5,6 @@ import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LearnerProgress;
 import io.labflow.workflows.lab.StepStatus;
-import io.labflow.workflows.model.Definition;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -30,11 +29,9 @@ final class LabDetails {
    * @param s the lab's status
    * @param until when a live lab's keep-alive or a paused lab's pause runs out ({@code
    *     2026-12-02T07:20Z}), or null
-   * @param definition the lab's definition (its variants are what a live lab may switch to); null
-   *     before it is resolved
    * @param learner the learner's tasks and the time left ({@link #learner}); empty for none
    */
-  static String render(LabStatus s, String until, Definition definition, String learner) {
+  static String render(LabStatus s, String until, String learner) {
     // The lab id first: a run started from the Web UI has no static summary to name it.
     StringBuilder md = new StringBuilder("lab **" + s.labId() + "**"
         + (s.definition() == null ? "" : " · **" + s.definition() + "**")
@@ -60,7 +57,7 @@ final class LabDetails {
     if (s.notice() != null) {
       md.append("**Notice:** ").append(oneLine(s.notice())).append("\n\n");
     }
-    return md.append(learner).append("**Next:** ").append(next(s, definition, until)).toString();
+    return md.append(learner).append("**Next:** ").append(next(s, until)).toString();
   }
 
   /** The access matrix of the last step that returned one (a verification). */
@@ -86,7 +83,7 @@ final class LabDetails {
     }
   }
 
-  private static String next(LabStatus s, Definition definition, String until) {
+  private static String next(LabStatus s, String until) {
     return switch (s.state()) {
       case RESOLVING, PROVISIONING -> "wait: the lab is being built.";
       case PAUSED ->
@@ -97,8 +94,7 @@ final class LabDetails {
       case LIVE -> {
         String learner = s.learner() == null || s.learner().currentTask() == null ? ""
             : "check your work with the Update **check** (no input); ";
-        List<String> others = definition.variants() == null ? List.of()
-            : definition.variants().keySet().stream().filter(v -> !v.equals(s.variant())).toList();
+        List<String> others = s.switchTo() == null ? List.of() : s.switchTo();
         yield learner + (others.isEmpty() ? "" : "switch with the Update **switchVariant**, input `\""
                 + others.get(0) + "\"`; ")
             + "tear down with the Update **teardown** (no input).";

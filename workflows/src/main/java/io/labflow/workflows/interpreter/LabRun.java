@@ -19,6 +19,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -267,13 +268,15 @@ final class LabRun {
 
   LabStatus status() {
     return new LabStatus(labId, definitionName, variant, state, ledger.snapshot(true), pausedStep,
-        lastError, notice, learner.get());
+        lastError, notice, learner.get(), definition == null || definition.variants() == null
+            || definition.onVariantChange().isEmpty() ? List.of()
+            : definition.variants().keySet().stream().filter(v -> !v.equals(variant)).toList());
   }
 
   /** Keeps the Web UI's current details in step with the lab (no history event). */
   void publishDetails() {
     Workflow.setCurrentDetails(LabDetails.render(status(),
-        state == LabState.PAUSED ? pausedUntil : liveUntil, definition, learnerDetails.get()));
+        state == LabState.PAUSED ? pausedUntil : liveUntil, learnerDetails.get()));
   }
 
   /** A step's {@code with} (or an undo's) evaluated over the lab's scope as it is now. */

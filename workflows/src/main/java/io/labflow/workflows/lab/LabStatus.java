@@ -6,6 +6,8 @@ import java.util.List;
  * The answer of the status query: every step in order ({@code onVariantChange} steps once they
  * ran), the step waiting for an operator, the last failure, the last request the lab could not
  * apply (a {@code decide} signal while not paused) and the learner's tasks; each null if none.
+ * {@code switchTo}: the variants a {@code switchVariant} can go to, the lab's other variants when
+ * its definition has {@code onVariantChange} steps, else none (a switch would run nothing).
  */
 public record LabStatus(
     String labId,
@@ -16,4 +18,5 @@ public record LabStatus(
     String pausedStep,
     String lastError,
     String notice,
-    LearnerProgress learner) {}
+    LearnerProgress learner,
+    List<String> switchTo) {}

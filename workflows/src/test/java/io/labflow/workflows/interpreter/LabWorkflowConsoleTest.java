@@ -63,6 +63,7 @@ class LabWorkflowConsoleTest {
         .variant("read-write", map("actions", "s3:GetObject,s3:PutObject"))
         .keepAlive(Duration.ofHours(24))
         .steps(create("role").input("name", "labflow-${lab.labId}-role"), create("policy"))
+        .onVariantChange(create("policy-version"))
         .build();
   }
 
@@ -99,6 +100,7 @@ class LabWorkflowConsoleTest {
         .startsWith("lab **lab-042** · **console** · variant **read-only** · **LIVE** until ")
         .contains("- role (Create): **DONE**", "- policy (Create): **DONE**")
         .contains("Update **switchVariant**, input `\"read-write\"`", "Update **teardown**");
+    assertThat(lab.status().switchTo()).containsExactly("read-write");
     Map<String, String> descriptions = new java.util.HashMap<>();
     meta.getDefinition().getQueryDefinitionsList().forEach(q -> descriptions.put(q.getName(), q.getDescription()));
     meta.getDefinition().getUpdateDefinitionsList().forEach(u -> descriptions.put(u.getName(), u.getDescription()));
@@ -112,6 +114,22 @@ class LabWorkflowConsoleTest {
     assertThat(summaries(client, "lab-042", EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED))
         .containsExactly(
             "role: labflow-lab-042-role", "policy: policy", "undo policy: policy", "undo role: role");
+  }
+
+  /** Before, a lab with variants but no steps on a change (the challenge) was told to switch. */
+  @Test
+  void aLabThatRunsNothingOnAVariantChangeIsNotToldToSwitch(WorkflowClient client, Worker worker) {
+    Definition def = definition("no-switch")
+        .variant("read-only", map("actions", "s3:GetObject"))
+        .variant("read-write", map("actions", "s3:GetObject,s3:PutObject"))
+        .keepAlive(Duration.ofHours(24)).steps(create("role")).build();
+    LabWorkflow lab = LabTestEnv.start(client, worker, "lab-no-switch", def, "read-only");
+
+    assertThat(awaitState(lab, LabState.LIVE).switchTo()).isEmpty();
+    assertThat(WorkflowStub.fromTyped(lab).query("__temporal_workflow_metadata",
+            WorkflowMetadata.class).getCurrentDetails())
+        .contains("**Next:** tear down with the Update **teardown** (no input).")
+        .doesNotContain("switchVariant");
   }
 
   @Test
