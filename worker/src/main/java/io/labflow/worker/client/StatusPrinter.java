@@ -85,13 +85,15 @@ public final class StatusPrinter {
   }
 
   /**
-   * The task, each condition with its message, hint and finding, the score and what is next;
-   * {@code skipped}: the answer of a skip, whose task did not pass and was not checked.
+   * The task, each condition with its message, hint and finding, the score and what is next (a
+   * new task with where its instructions are); {@code skipped}: the answer of a skip, whose task
+   * did not pass and was not checked.
    */
-  public static void printAnswer(CheckAnswer a, boolean skipped, PrintWriter out) {
+  public static void printAnswer(CheckAnswer a, boolean skipped, String labId, PrintWriter out) {
     printCheck("Task", a, skipped, out);
     out.println("Score " + score(a.score(), a.maxScore()));
-    out.println(a.nextTask() == null ? "Every task is done." : "Next task: " + a.nextTask());
+    out.println(a.nextTask() == null ? "Every task is done." : "Next task: " + a.nextTask()
+        + (a.nextTask().equals(a.taskId()) ? "" : " (what it asks: labflow status " + labId + ")"));
   }
 
   /** {@code LEAD TASK: verdict}; each condition, a failed one's message and hint, its finding. */

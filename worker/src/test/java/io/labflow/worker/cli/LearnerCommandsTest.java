@@ -92,7 +92,7 @@ class LearnerCommandsTest {
                  found: only ec2.amazonaws.com may assume labflow-solve-1-role
           passed has-boundary
         Score 0/50 (0%)
-        Next task: create-policy
+        Next task: create-policy (what it asks: labflow status solve-1)
         """);
   }
 
@@ -121,7 +121,7 @@ class LearnerCommandsTest {
     assertThat(skipped.code()).as(skipped.all()).isZero();
     assertThat(skipped.out()).as(skipped.all())
         .isEqualTo("Task create-role: skipped (no points)\nScore 0/50 (0%)\n"
-            + "Next task: create-policy\n");
+            + "Next task: create-policy (what it asks: labflow status skip-1)\n");
     assertThat(status.code()).as(status.all()).isZero();
     assertThat(status.out()).as(status.all()).contains("""
         Learner tasks, score 0/50 (0%):
