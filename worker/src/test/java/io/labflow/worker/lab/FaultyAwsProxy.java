@@ -56,15 +56,15 @@ final class FaultyAwsProxy implements AutoCloseable {
   private final AwsProxy proxy;
   private final Map<String, Integer> succeeded = new TreeMap<>();
   private final Map<String, Integer> injected = new TreeMap<>();
-  // Propagation state: when each thing changed (System.nanoTime), by name.
-  private final Map<String, Long> profiles = new HashMap<>();
-  private final Map<String, Long> roles = new HashMap<>();
-  private final Map<String, Long> attached = new HashMap<>();
-  private final Map<String, Long> versions = new HashMap<>();
+  // Propagation state: what changed, by name.
+  private final Changes profiles = new Changes();
+  private final Changes roles = new Changes();
+  private final Changes attached = new Changes();
+  private final Changes versions = new Changes();
   private final Map<String, List<String>> rolesOfPolicy = new HashMap<>();
   private final Map<String, String> roleOfSession = new HashMap<>();
-  private final Map<String, Long> stacksCreated = new HashMap<>();
-  private final Map<String, Long> stacksDeleted = new HashMap<>();
+  private final Changes stacksCreated = new Changes();
+  private final Changes stacksDeleted = new Changes();
   private final Map<String, String> lastDescribe = new HashMap<>();
   private final java.util.Set<String> justFaulted = new java.util.HashSet<>();
   private final java.util.Set<String> lost = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -128,33 +128,33 @@ final class FaultyAwsProxy implements AutoCloseable {
           "Service is unavailable, try again");
     }
     if ((action.equals("AssociateIamInstanceProfile") || action.equals("ReplaceIamInstanceProfileAssociation"))
-        && within(profiles, form.get("IamInstanceProfile.Name"), lags.profile())) {
+        && profiles.lagging(form.get("IamInstanceProfile.Name"), lags.profile())) {
       String name = form.get("IamInstanceProfile.Name");
       return fault("profile-not-yet-visible", service, 400, "InvalidParameterValue",
           "Value (" + name + ") for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name");
     }
     if (action.equals("AssumeRole")) {
       String roleName = afterLast(form.getOrDefault("RoleArn", ""), "/");
-      if (within(roles, roleName, lags.role())) {
+      if (roles.lagging(roleName, lags.role())) {
         return fault("role-not-yet-assumable", service, 403, "AccessDenied",
             "User is not authorized to perform: sts:AssumeRole on resource: " + form.get("RoleArn"));
       }
     }
     String sessionRole = roleOfSession.get(accessKey);
     if (service.equals("s3") && sessionRole != null) {
-      if (within(attached, sessionRole, lags.attach())) {
+      if (attached.lagging(sessionRole, lags.attach())) {
         return fault("policy-not-yet-in-effect", service, 403, "AccessDenied", "Access Denied");
       }
+      // Only a PutObject looks at the new version (and so is the first to see it).
       boolean put = ex.method().equals("PUT") && ex.uri().getPath().split("/").length > 2;
-      boolean newVersion = rolesOfPolicy.entrySet().stream()
-          .anyMatch(p -> p.getValue().contains(sessionRole) && within(versions, p.getKey(), lags.version()));
-      if (put && newVersion) {
+      if (put && rolesOfPolicy.entrySet().stream().anyMatch(p -> p.getValue().contains(sessionRole)
+          && versions.lagging(p.getKey(), lags.version()))) {
         return fault("policy-version-not-yet-in-effect", service, 403, "AccessDenied", "Access Denied");
       }
     }
     if (action.equals("DescribeStacks")) {
       String name = stackName(form.getOrDefault("StackName", ""));
-      if (within(stacksDeleted, name, lags.stackDelete()) && lastDescribe.containsKey(name)) {
+      if (lastDescribe.containsKey(name) && stacksDeleted.lagging(name, lags.stackDelete())) {
         count("stack-delete-in-progress");
         String cached = lastDescribe.get(name).replaceAll("<StackStatus>[A-Z_]+</StackStatus>",
             "<StackStatus>DELETE_IN_PROGRESS</StackStatus>");
@@ -192,8 +192,8 @@ final class FaultyAwsProxy implements AutoCloseable {
         Matcher name = STACK_NAME.matcher(r.text());
         if (name.find()) {
           lastDescribe.put(name.group(1), r.text());
-          if (within(stacksCreated, name.group(1), lags.stackCreate())
-              && r.text().contains("<StackStatus>CREATE_COMPLETE</StackStatus>")) {
+          if (r.text().contains("<StackStatus>CREATE_COMPLETE</StackStatus>")
+              && stacksCreated.lagging(name.group(1), lags.stackCreate())) {
             count("stack-create-in-progress");
             return r.withBody(r.text()
                 .replace("<StackStatus>CREATE_COMPLETE</StackStatus>", "<StackStatus>CREATE_IN_PROGRESS</StackStatus>")
@@ -225,9 +225,25 @@ final class FaultyAwsProxy implements AutoCloseable {
     injected.merge(kind, 1, Integer::sum);
   }
 
-  private static boolean within(Map<String, Long> changed, String name, Duration lag) {
-    Long at = name == null ? null : changed.get(name);
-    return at != null && System.nanoTime() - at < lag.toNanos();
+  /**
+   * When each thing changed, by name. A change lags for its lag and, however slow the machine,
+   * for the first request that looks at it: every run meets every kind of lag (before, a run on a
+   * loaded machine could reach the role's first S3 request after the attached policy's lag).
+   */
+  private static final class Changes {
+    private final Map<String, Long> at = new HashMap<>();
+    private final java.util.Set<String> unseen = new java.util.HashSet<>();
+
+    void put(String name, long now) {
+      at.put(name, now);
+      unseen.add(name);
+    }
+
+    boolean lagging(String name, Duration lag) {
+      Long changed = name == null ? null : at.get(name);
+      boolean first = name != null && unseen.remove(name);
+      return changed != null && (first || System.nanoTime() - changed < lag.toNanos());
+    }
   }
 
   /** The stack name of a name or stack id ({@code arn:...:stack/NAME/uuid}). */
