@@ -5,24 +5,20 @@ import io.labflow.worker.fleet.FleetActivitiesImpl;
 import io.labflow.worker.fleet.FleetRequest;
 import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.reset.LabResetWorkflow;
-import io.labflow.worker.reset.ResetActivitiesImpl;
 import io.labflow.worker.reset.ResetRequest;
 import io.labflow.workflows.binding.SiteParameters;
 import io.labflow.workflows.fleet.Fleet;
 import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.workflows.input.RawJson;
-import io.labflow.workflows.lab.LabIds;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
 import io.temporal.client.schedules.ScheduleDescription;
 import io.temporal.client.schedules.ScheduleHandle;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,7 +33,7 @@ import picocli.CommandLine.Parameters;
     subcommands = {
       FleetCommand.Validate.class, FleetApplyCommand.class, FleetStatusCommand.class,
       FleetCommand.Reset.class, FleetCommand.Pause.class, FleetCommand.Unpause.class,
-      FleetReleaseCommand.class, FleetCommand.Delete.class
+      FleetReleaseCommand.class, FleetDeleteCommand.class
     })
 final class FleetCommand extends BaseCommand {
 
@@ -194,87 +190,6 @@ final class FleetCommand extends BaseCommand {
     public Integer call() {
       return onSchedule(describe(connect(), name), false, "Unpaused",
           schedule -> schedule.unpause("unpaused with labflow"));
-    }
-  }
-
-  @Command(name = "delete", description = {
-      "Deletes the fleet's schedule. The labs are left as they are unless --teardown-labs is given.",
-      "With --teardown-labs, one line per lab; a lab already torn down or rolled back counts as done;",
-      "refused, changing nothing, while a night of the fleet or a reset of one of its labs runs.",
-      "Exit code: 0 done, 1 refused or a lab's teardown failed, 4 no worker polls (teardowns recorded)."})
-  static final class Delete extends OnFleet {
-    @Option(names = "--teardown-labs", description = "Also tear every lab of the fleet down.") boolean teardown;
-
-    @Override
-    public Integer call() {
-      TemporalConnection conn = connect();
-      ScheduleDescription d = describe(conn, name);
-      FleetRequest request = FleetSchedules.request(d);
-      ScheduleHandle schedule = conn.schedules().getHandle(d.getId());
-      List<String> running;
-      if (teardown) {
-        // Checked with the schedule paused: no night starts between the check and the delete.
-        running = FleetSchedules.deleteUnlessRunning(schedule, paused -> running(conn, paused, request));
-        if (!running.isEmpty()) {
-          throw new IllegalStateException("fleet " + name + " is not deleted and no lab is torn"
-              + " down: still running: " + String.join(", ", running) + " (a reset that ends after"
-              + " its lab's teardown starts the lab again); wait until they end (labflow fleet"
-              + " status " + name + "), then delete again");
-        }
-      } else {
-        running = running(conn, d, request);
-        schedule.delete();
-      }
-      out().println("Deleted " + d.getId() + (teardown ? "" : "; its " + request.labs().size()
-          + " labs are left as they are" + (running.isEmpty() ? "" : "; the delete does not stop"
-          + " what still runs: " + String.join(", ", running))));
-      if (!teardown) {
-        return 0;
-      }
-      int failed = 0;
-      int recorded = 0;
-      for (FleetLab l : request.labs()) {
-        java.io.StringWriter said = new java.io.StringWriter();
-        picocli.CommandLine one = Main.newCommandLine();
-        one.setOut(new java.io.PrintWriter(said, true));
-        one.setErr(one.getOut());
-        int code = one.execute("--task-queue", root().taskQueue, "--definitions",
-            root().definitions.toString(), "teardown", l.labId());
-        failed += code == 0 || code == NoWorker.EXIT_CODE ? 0 : 1;
-        recorded += code == NoWorker.EXIT_CODE ? 1 : 0;
-        out().println("  " + l.labId() + ": " + oneLine(code, said.toString()));
-        out().flush();
-      }
-      out().println("Tore down " + (request.labs().size() - failed - recorded) + " of "
-          + request.labs().size() + " labs" + (recorded == 0 ? "" : "; " + recorded + " recorded"));
-      return failed > 0 ? 1 : recorded > 0 ? NoWorker.EXIT_CODE : 0;
-    }
-
-    /**
-     * The fleet's night and the resets of its labs that run now: deleting the schedule stops
-     * neither, and a reset that tears its lab down after the lab's own teardown starts it afresh,
-     * a live lab no fleet owns. A fleet's resets all have the id {@code reset-<labId>}, read as
-     * they are now (visibility can lag behind a reset started a moment ago).
-     */
-    private static List<String> running(TemporalConnection conn, ScheduleDescription d,
-        FleetRequest request) {
-      return Stream.concat(
-          d.getInfo().getRunningActions().stream()
-              .filter(ScheduleActionExecutionStartWorkflow.class::isInstance)
-              .map(a -> ((ScheduleActionExecutionStartWorkflow) a).getWorkflowId()),
-          request.labs().stream().map(l -> LabIds.resetId(l.labId()))
-              .filter(id -> ResetActivitiesImpl.openRun(conn.client(), id).isPresent())).toList();
-    }
-
-    /** The one line that says what a lab's teardown did: its last words. */
-    static String oneLine(int code, String said) {
-      java.util.List<String> lines = said.lines().map(String::strip)
-          .filter(x -> !x.isEmpty() && !x.startsWith("Web UI:")).toList();
-      String last = lines.isEmpty() ? "exit code " + code : lines.get(lines.size() - 1);
-      if (code == 0 && !last.contains("already")) {
-        return "torn down";
-      }
-      return last.startsWith("labflow: ") ? last.substring("labflow: ".length()) : last;
     }
   }
 }

@@ -59,7 +59,8 @@ public final class Main {
         return new CommandLine.RunLast().execute(parsed);
       } finally {
         log.setLevel(level);
-        if (root.connection != null) {
+        // A command that runs another (fleet delete's teardowns) keeps the connection for itself.
+        if (parsed.commandSpec().parent() == null && root.connection != null) {
           root.connection.close();
         }
       }

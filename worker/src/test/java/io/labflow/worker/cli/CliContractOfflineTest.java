@@ -219,15 +219,19 @@ class CliContractOfflineTest {
 
   @Test
   void fleetDeleteSaysOneLinePerLab() {
-    assertThat(FleetCommand.Delete.oneLine(0, "Tearing lab a down...\n  DONE x\nLab a state=TORN_DOWN\n"
+    assertThat(FleetDeleteCommand.oneLine(0, "Tearing lab a down...\n  DONE x\nLab a state=TORN_DOWN\n"
         + "Web UI: http://x\n")).isEqualTo("torn down");
-    assertThat(FleetCommand.Delete.oneLine(0,
+    assertThat(FleetDeleteCommand.oneLine(0,
         "lab b already ended: it was rolled back (run 1); nothing left to tear down\n"))
         .isEqualTo("lab b already ended: it was rolled back (run 1); nothing left to tear down");
-    assertThat(FleetCommand.Delete.oneLine(4, "labflow: no worker polls task queue q ...; teardown"
+    assertThat(FleetDeleteCommand.oneLine(4, "labflow: no worker polls task queue q ...; teardown"
         + " of lab c recorded; will run when a worker polls\n"))
         .isEqualTo("no worker polls task queue q ...; teardown of lab c recorded; will run when a"
             + " worker polls");
+    // With --debug the failure's stack trace follows its sentence.
+    assertThat(FleetDeleteCommand.oneLine(1, "Tearing lab d down...\nlabflow: lab d failed\n"
+        + "java.lang.IllegalStateException: lab d failed\n\tat io.labflow.X.call(X.java:1)\n"))
+        .isEqualTo("lab d failed");
   }
 
   /** Before, doctor's stderr carried the INFO lines of what it ran (`preflight passed`). */
