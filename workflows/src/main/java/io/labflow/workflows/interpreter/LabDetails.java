@@ -94,9 +94,8 @@ final class LabDetails {
       case LIVE -> {
         String learner = s.learner() == null || s.learner().currentTask() == null ? ""
             : "check your work with the Update **check** (no input); ";
-        List<String> others = s.switchTo() == null ? List.of() : s.switchTo();
-        yield learner + (others.isEmpty() ? "" : "switch with the Update **switchVariant**, input `\""
-                + others.get(0) + "\"`; ")
+        yield learner + (s.switchTo().isEmpty() ? "" : "switch with the Update **switchVariant**,"
+                + " input `\"" + s.switchTo().get(0) + "\"`; ")
             + "tear down with the Update **teardown** (no input).";
       }
       case SWITCHING -> "wait: the new variant is being applied and verified.";
