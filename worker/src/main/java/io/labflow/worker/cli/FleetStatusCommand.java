@@ -11,6 +11,7 @@ import io.labflow.worker.fleet.FleetReport;
 import io.labflow.worker.fleet.FleetRequest;
 import io.labflow.worker.fleet.LabReport;
 import io.labflow.worker.fleet.Quarantine;
+import io.labflow.workflows.definition.Durations;
 import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.workflows.fleet.FleetSchedule;
 import io.labflow.workflows.lab.LabSearchAttributes;
@@ -105,9 +106,12 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
     }
     out().printf("Fleet %s: schedule %s, %s; next night %s%n", request.fleet(), d.getId(),
         FleetSchedules.state(d), next == null ? "-" : next);
-    out().printf("  \"%s\" %s (catch-up %s, jitter %s); %d labs of %s, %d at a time, quarantine after %d%n",
-        when.cron(), when.timeZone(), when.catchupWindow(), when.jitter(), request.labs().size(),
-        request.definition(), request.concurrency(), request.quarantineAfter());
+    // The fleet file's duration syntax (3h, 5m), not ISO-8601.
+    out().printf("  \"%s\" %s (catch-up %s, %s); %d labs of %s, %d at a time, quarantine after %d%n",
+        when.cron(), when.timeZone(), Durations.format(when.catchupWindow()),
+        when.jitter().isZero() ? "no jitter" : "jitter " + Durations.format(when.jitter()),
+        request.labs().size(), request.definition(), request.concurrency(),
+        request.quarantineAfter());
     if (latest == null) {
       out().println("No night has run yet (run one now: labflow fleet reset " + request.fleet() + ")");
     } else {

@@ -93,7 +93,7 @@ class FleetOfOneE2eTest extends OnLocalStack {
     Cli.Result created = Cli.run(env, "fleet", "apply", file.toString());
     assertThat(created.exitCode()).as(created.all()).isZero();
     Cli.Result described = Cli.run(env, "fleet", "status", labId);
-    assertThat(described.out()).contains("fleet-" + labId, "0 3 * * *", "Europe/Paris", "catch-up PT1H");
+    assertThat(described.out()).contains("fleet-" + labId, "0 3 * * *", "Europe/Paris", "(catch-up 1h, no jitter)");
     ScheduleClient schedules = ScheduleClient.newInstance(stack.client().getWorkflowServiceStubs());
     ScheduleHandle handle = schedules.getHandle("fleet-" + labId);
     // --paused on a fleet that exists: said, not silently ignored.
