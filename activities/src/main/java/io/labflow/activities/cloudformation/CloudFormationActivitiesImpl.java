@@ -6,6 +6,7 @@ import io.labflow.activities.common.Tags;
 import io.labflow.activities.common.Waiting;
 import io.labflow.activities.model.DeleteOutput;
 import io.labflow.activities.s3.S3Buckets;
+import io.labflow.workflows.definition.Durations;
 import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabIds;
 import io.temporal.activity.ActivityExecutionContext;
@@ -221,7 +222,8 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
           // CloudFormation refuses to delete some busy stacks (an update in progress): later.
           throw AwsFailures.retryable(
               "stack " + name + " of lab " + labId + " is still " + status + " after waiting "
-                  + waits.settle() + " and cannot be deleted yet: " + AwsErrors.message(e),
+                  + Durations.format(waits.settle()) + " and cannot be deleted yet: "
+                  + AwsErrors.message(e),
               FailureTypes.STACK_BUSY);
         }
         throw e;

@@ -185,7 +185,8 @@ record Ec2Sweep(Ec2Client ec2, Duration termination) {
     if (Boolean.TRUE.equals(gone)) {
       swept.deleted.add(VPCS, vpc);
     } else if (gone == null) {
-      String why = "VPC " + vpc + ": " + last[0] + "; still in it after " + VPC_BUDGET + ": "
+      String why = "VPC " + vpc + ": " + last[0] + "; still in it after "
+          + Durations.format(VPC_BUDGET) + ": "
           + (seen[0] == null ? List.of() : seen[0].pending().values());
       swept.blocked.add(why);
       swept.failures.add(AwsFailures.retryable(why, DEPENDENCY_VIOLATION));

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 import software.amazon.awssdk.services.cloudformation.model.DeleteStackRequest;
 import software.amazon.awssdk.services.cloudformation.model.DeleteStackResponse;
 import software.amazon.awssdk.services.cloudformation.model.DescribeStacksRequest;
@@ -46,7 +48,7 @@ class StackWaitBoundTest {
   }
 
   /** A stack of lab-w that stays CREATE_IN_PROGRESS, and DELETE_IN_PROGRESS once deleted. */
-  static final class StuckCloudFormation implements CloudFormationClient {
+  static class StuckCloudFormation implements CloudFormationClient {
     final AtomicInteger deletes = new AtomicInteger();
 
     @Override
@@ -87,7 +89,8 @@ class StackWaitBoundTest {
     env.setActivityHeartbeatListener(String.class, beats::add);
 
     ApplicationFailure f = deleteFails(cfn, Duration.ofMillis(400),
-        ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(1)));
+        ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(1)),
+        "StackWaitTimeout");
 
     assertThat(f.isNonRetryable()).isFalse();
     assertThat(f.getOriginalMessage())
@@ -99,6 +102,35 @@ class StackWaitBoundTest {
     assertThat(beats).anySatisfy(b -> assertThat(b)
         .startsWith("waiting for stack s to settle before deleting it (now CREATE_IN_PROGRESS): ")
         .endsWith(" of at most 300ms, poll 1"));
+  }
+
+  /**
+   * A stack still busy after the settle wait whose DeleteStack CloudFormation refuses (as it does
+   * during an update) fails the attempt retryably, saying the wait in the step files' syntax.
+   */
+  @Test
+  void aBusyStackWhoseDeleteIsRefusedIsTriedAgainLater() {
+    StuckCloudFormation cfn = new StuckCloudFormation() {
+      @Override
+      public DeleteStackResponse deleteStack(DeleteStackRequest request) {
+        deletes.incrementAndGet();
+        throw (CloudFormationException) CloudFormationException.builder()
+            .message("Stack s is in CREATE_IN_PROGRESS state and can not be deleted")
+            .awsErrorDetails(AwsErrorDetails.builder().errorCode("ValidationError")
+                .errorMessage("Stack s is in CREATE_IN_PROGRESS state and can not be deleted")
+                .build())
+            .statusCode(400).build();
+      }
+    };
+
+    ApplicationFailure f = deleteFails(cfn, Duration.ofMillis(400),
+        ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(1)), "StackBusy");
+
+    assertThat(f.isNonRetryable()).isFalse();
+    assertThat(f.getOriginalMessage()).isEqualTo("stack s of lab lab-w is still CREATE_IN_PROGRESS"
+        + " after waiting 300ms and cannot be deleted yet: Stack s is in CREATE_IN_PROGRESS state"
+        + " and can not be deleted");
+    assertThat(cfn.deletes).hasValue(1);
   }
 
   /**
@@ -115,7 +147,7 @@ class StackWaitBoundTest {
 
     ApplicationFailure f = deleteFails(cfn, Duration.ofMinutes(1), timeout.equals("StartToClose")
         ? options.setStartToCloseTimeout(Duration.ofSeconds(6))
-        : options.setScheduleToCloseTimeout(Duration.ofSeconds(6)));
+        : options.setScheduleToCloseTimeout(Duration.ofSeconds(6)), "StackWaitTimeout");
 
     assertThat(f.getOriginalMessage())
         .startsWith("gave up waiting for stack s to be deleted after ")
@@ -125,11 +157,11 @@ class StackWaitBoundTest {
 
   /**
    * The failure of deleting lab-w's stack s on {@code cfn} (settling for at most 300 ms, deleting
-   * for at most {@code delete}) in one attempt of an activity with {@code options}: a
-   * StackWaitTimeout.
+   * for at most {@code delete}) in one attempt of an activity with {@code options}, of {@code
+   * type}.
    */
   private ApplicationFailure deleteFails(StuckCloudFormation cfn, Duration delete,
-      ActivityOptions.Builder options) {
+      ActivityOptions.Builder options, String type) {
     StackWaits waits = new StackWaits(Duration.ofMillis(20), Duration.ofMillis(300), delete);
     env.registerActivitiesImplementations(AwsFailures.around(
         new CloudFormationActivitiesImpl(cfn, null, Lab.definitionsDir(), waits)));
@@ -139,7 +171,7 @@ class StackWaitBoundTest {
     assertThat(thrown).isInstanceOf(ActivityFailure.class)
         .cause().isInstanceOf(ApplicationFailure.class);
     ApplicationFailure f = (ApplicationFailure) thrown.getCause();
-    assertThat(f.getType()).isEqualTo("StackWaitTimeout");
+    assertThat(f.getType()).isEqualTo(type);
     return f;
   }
 }

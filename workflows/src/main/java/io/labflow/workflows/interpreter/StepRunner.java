@@ -1,5 +1,6 @@
 package io.labflow.workflows.interpreter;
 
+import io.labflow.workflows.definition.Durations;
 import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.lab.Decision;
 import io.labflow.workflows.lab.LabState;
@@ -79,7 +80,7 @@ final class StepRunner {
         if (next == null) {
           next = Decision.ROLLBACK;
           note = " (no decision within the pause timeout of "
-              + run.definition().defaults().pauseTimeout() + ")";
+              + Durations.format(run.definition().defaults().pauseTimeout()) + ")";
         }
       }
       switch (next) {

@@ -112,7 +112,7 @@ class LabWorkflowPauseTest {
     assertThat(failure.getOriginalMessage())
         .isEqualTo(
             "step 'b' (Create) failed: Throttling: throttling on b (no decision within the pause"
-                + " timeout of PT2H); rolled back: b, a; could not roll back: none");
+                + " timeout of 2h); rolled back: b, a; could not roll back: none");
     assertThat(RESOURCES.log()).containsExactly("Create a", "Create b", "Delete b", "Delete a");
   }
 
