@@ -27,7 +27,7 @@ final class LearnerCommands {
     @Override
     public Integer call() throws InterruptedException {
       CheckAnswer answer = update(spec.name(), CheckAnswer.class);
-      StatusPrinter.printAnswer(answer, this instanceof Skip, labId, out());
+      StatusPrinter.printAnswer(answer, this instanceof Skip, out());
       return answer.passed() || this instanceof Skip ? 0 : 1;
     }
   }

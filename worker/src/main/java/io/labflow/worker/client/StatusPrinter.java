@@ -86,14 +86,22 @@ public final class StatusPrinter {
 
   /**
    * The task, each condition with its message, hint and finding, the score and what is next (a
-   * new task with where its instructions are); {@code skipped}: the answer of a skip, whose task
-   * did not pass and was not checked.
+   * new task with what it asks); {@code skipped}: the answer of a skip, whose task did not pass
+   * and was not checked.
    */
-  public static void printAnswer(CheckAnswer a, boolean skipped, String labId, PrintWriter out) {
+  public static void printAnswer(CheckAnswer a, boolean skipped, PrintWriter out) {
     printCheck("Task", a, skipped, out);
     out.println("Score " + score(a.score(), a.maxScore()));
-    out.println(a.nextTask() == null ? "Every task is done." : "Next task: " + a.nextTask()
-        + (a.nextTask().equals(a.taskId()) ? "" : " (what it asks: labflow status " + labId + ")"));
+    out.println(a.nextTask() == null ? "Every task is done." : "Next task: " + a.nextTask());
+    printInstructions(a.nextTask(), a.nextInstructions(), out);
+  }
+
+  /** {@code What TASK asks:} and its instructions, indented; nothing when it has none. */
+  private static void printInstructions(String task, String instructions, PrintWriter out) {
+    if (instructions != null && !instructions.isBlank()) {
+      out.println("What " + task + " asks:");
+      instructions.strip().lines().forEach(l -> out.println(("  " + l).stripTrailing()));
+    }
   }
 
   /** {@code LEAD TASK: verdict}; each condition, a failed one's message and hint, its finding. */
@@ -120,10 +128,8 @@ public final class StatusPrinter {
     }
     if (p.currentTask() == null) {
       out.println("Every task is done.");
-    } else if (p.instructions() != null && !p.instructions().isBlank()) {
-      out.println("What " + p.currentTask() + " asks:");
-      p.instructions().strip().lines().forEach(l -> out.println(("  " + l).stripTrailing()));
     }
+    printInstructions(p.currentTask(), p.instructions(), out);
     if (p.lastCheck() != null) {
       boolean skipped = p.tasks().stream().anyMatch(t -> t.id().equals(p.lastCheck().taskId())
           && t.state() == LearnerProgress.TaskState.SKIPPED);

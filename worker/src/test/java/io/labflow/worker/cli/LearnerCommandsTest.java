@@ -92,7 +92,11 @@ class LearnerCommandsTest {
                  found: only ec2.amazonaws.com may assume labflow-solve-1-role
           passed has-boundary
         Score 0/50 (0%)
-        Next task: create-policy (what it asks: labflow status solve-1)
+        Next task: create-policy
+        What create-policy asks:
+          Do **create-policy**:
+
+            with the CLI, or the console.
         """);
   }
 
@@ -121,7 +125,8 @@ class LearnerCommandsTest {
     assertThat(skipped.code()).as(skipped.all()).isZero();
     assertThat(skipped.out()).as(skipped.all())
         .isEqualTo("Task create-role: skipped (no points)\nScore 0/50 (0%)\n"
-            + "Next task: create-policy (what it asks: labflow status skip-1)\n");
+            + "Next task: create-policy\nWhat create-policy asks:\n  Do **create-policy**:\n\n"
+            + "    with the CLI, or the console.\n");
     assertThat(status.code()).as(status.all()).isZero();
     assertThat(status.out()).as(status.all()).contains("""
         Learner tasks, score 0/50 (0%):

@@ -82,13 +82,18 @@ public class LearnerLabDouble implements LabWorkflow {
           Map.of("versionId", "v" + policyVersions), null));
     }
     return new LabStatus(labId, "learner-lab", variant, state, steps, null, null, notice,
-        new LearnerProgress(tasks, currentTask(), currentTask() == null ? null
-            : "Do **" + currentTask() + "**:\n\n  with the CLI, or the console.\n", score, 50, last),
+        new LearnerProgress(tasks, currentTask(), instructions(), score, 50, last),
         List.of()); // as the challenge's: no steps run on a variant change
   }
 
   private String currentTask() {
     return current < TASKS.size() ? TASKS.get(current).id() : null;
+  }
+
+  /** What the current task asks. */
+  private String instructions() {
+    return currentTask() == null ? null
+        : "Do **" + currentTask() + "**:\n\n  with the CLI, or the console.\n";
   }
 
   @Override
@@ -125,7 +130,8 @@ public class LearnerLabDouble implements LabWorkflow {
       score += wasSolved ? 0 : task.points();
       current++;
     }
-    last = new CheckAnswer(task.id(), passes, conditions, score, 50, currentTask());
+    last = new CheckAnswer(task.id(), passes, conditions, score, 50, currentTask(),
+        passes ? instructions() : null);
     return last;
   }
 
@@ -140,7 +146,7 @@ public class LearnerLabDouble implements LabWorkflow {
     String task = TASKS.get(current).id();
     states.put(task, LearnerProgress.TaskState.SKIPPED);
     current++;
-    last = new CheckAnswer(task, false, List.of(), score, 50, currentTask());
+    last = new CheckAnswer(task, false, List.of(), score, 50, currentTask(), instructions());
     return last;
   }
 

@@ -103,7 +103,10 @@ class LearnerE2eTest {
       fails("create-role", "trust *");
       iam.updateAssumeRolePolicy(b -> b.roleName(ROLE)
           .policyDocument(trust("{\"Service\":\"ec2.amazonaws.com\"}")));
-      passes("create-role");
+      // The next task's instructions come with the answer, evaluated for this lab.
+      assertThat(passes("create-role").out()).contains("Next task: create-policy\n"
+          + "What create-policy asks:\n", "**labflow-" + LAB + "-s3**",
+          "**" + output("bucketName") + "**");
 
       // Task create-policy: 4. Resource *, 5. Put too early, 6. only the objects.
       iam.createPolicy(b -> b.policyName(POLICY).policyDocument(policy(

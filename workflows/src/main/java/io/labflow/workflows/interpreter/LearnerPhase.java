@@ -192,7 +192,8 @@ final class LearnerPhase {
   private CheckAnswer answer(Task task, boolean passed, List<Condition> conditions) {
     Task next = current();
     last = new CheckAnswer(task.id(), passed, List.copyOf(conditions), score, maxScore(),
-        next == null ? null : next.id());
+        next == null ? null : next.id(), next == null || next == task ? null
+            : text(next.instructions()));
     run.publishDetails();
     return last;
   }

@@ -5,7 +5,9 @@ import java.util.List;
 /**
  * The answer of the learner Updates {@code check}, {@code solve} and {@code skip}: the task, each
  * of its conditions in the definition's order, whether all passed (the task is then done), the
- * score and the task now current ({@code nextTask}: null when every task is done).
+ * score and the task now current ({@code nextTask}: null when every task is done) with, when the
+ * answer moved the learner on to it, what it asks ({@code nextInstructions}, as evaluated for the
+ * lab; null otherwise).
  */
 public record CheckAnswer(
     String taskId,
@@ -13,7 +15,8 @@ public record CheckAnswer(
     List<Condition> conditions,
     int score,
     int maxScore,
-    String nextTask) {
+    String nextTask,
+    String nextInstructions) {
 
   /**
    * One condition as last checked: the definition's message and hint (if written) when it failed,

@@ -108,7 +108,7 @@ class LabWorkflowLearnerTest {
 
     assertThat(first).isEqualTo(new CheckAnswer("make-role", false,
         List.of(passed("role-exists", "role"), failed("boundary-exists", "boundary", "lab-learn")),
-        0, 60, "make-role"));
+        0, 60, "make-role", null));
     assertThat(RESOURCES.log()).containsExactly("Create stack");
 
     LEARNER.made.add("boundary");
@@ -116,7 +116,7 @@ class LabWorkflowLearnerTest {
 
     assertThat(second).isEqualTo(new CheckAnswer("make-role", true,
         List.of(passed("role-exists", "role"), passed("boundary-exists", "boundary")),
-        10, 60, "make-policy"));
+        10, 60, "make-policy", "Do **make-policy**."));
     LabStatus status = lab.status();
     assertThat(status.state()).isEqualTo(LabState.LIVE);
     assertThat(status.learner().lastCheck()).isEqualTo(second);
@@ -127,10 +127,10 @@ class LabWorkflowLearnerTest {
 
     CheckAnswer solved = lab.solve(null);
     assertThat(solved).isEqualTo(new CheckAnswer("make-policy", true,
-        List.of(passed("policy-exists", "policy")), 10, 60, "make-profile"));
+        List.of(passed("policy-exists", "policy")), 10, 60, "make-profile", "Do **make-profile**."));
 
     CheckAnswer skipped = lab.skip(null);
-    assertThat(skipped).isEqualTo(new CheckAnswer("make-profile", false, List.of(), 10, 60, null));
+    assertThat(skipped).isEqualTo(new CheckAnswer("make-profile", false, List.of(), 10, 60, null, null));
     assertThat(lab.status().learner().tasks()).extracting(LearnerProgress.Task::state)
         .containsExactly(TaskState.PASSED, TaskState.SOLVED, TaskState.SKIPPED);
     assertThat(rejection(() -> lab.check(null))).isEqualTo("check: every task of lab lab-learn"
@@ -205,7 +205,7 @@ class LabWorkflowLearnerTest {
         List.of(passed("role-exists", "role"), passed("boundary-exists", "boundary"),
             new Condition("make-role", false, "step 'adopt-boundary' (AdoptThing) refused:"
                 + " NotOwned: boundary was made before the lab started", null, null)),
-        0, 60, "make-role"));
+        0, 60, "make-role", null));
     LabStatus status = lab.status();
     assertThat(status.state()).isEqualTo(LabState.LIVE);
     assertThat(status.learner().currentTask()).isEqualTo("make-role");

@@ -31,7 +31,7 @@ class LearnerDetailsTest {
             "Use **JSON**.",
             0,
             5,
-            new CheckAnswer("t", false, List.of(c), 0, 5, "t"));
+            new CheckAnswer("t", false, List.of(c), 0, 5, "t", null));
 
     String md = LabDetails.learner(p, "Write `the` policy");
 
