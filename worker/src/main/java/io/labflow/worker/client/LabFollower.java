@@ -13,8 +13,12 @@ import io.temporal.client.WorkflowQueryRejectedException;
 import io.temporal.client.WorkflowServiceException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -41,6 +45,10 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
 
   /** How long a status query may take before following goes on without its answer. */
   public static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
+
+  /** The states of a step being, or done being, undone. */
+  private static final Set<StepState> UNDOING = EnumSet.of(StepState.COMPENSATING,
+      StepState.COMPENSATED, StepState.COMPENSATION_FAILED, StepState.REFUSED);
 
   private static final ExecutorService CALLS = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "labflow-call");
@@ -90,13 +98,7 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
       LabState before = last == null ? null : last.state();
       boolean news = runId != null || since != null || last != null;
       last = status.orElse(last);
-      status.ifPresent(s -> s.steps().forEach(st -> {
-        StepStatus prev = steps.put(st.id(), st);
-        printChange(st, news ? prev : st);
-      }));
-      if (last != null && last.state() != before) {
-        out.println("lab " + labId + ": " + last.state());
-      }
+      status.ifPresent(s -> printChanges(labId, s, before, news, steps));
       for (PendingActivityInfo pa : d.getRawDescription().getPendingActivitiesList()) {
         Integer prev = attempts.put(pa.getActivityId(), pa.getAttempt());
         if (pa.getAttempt() > 1 && (prev == null || prev != pa.getAttempt())) {
@@ -130,17 +132,49 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
   }
 
   /**
-   * A step's new state with its outputs or error; a step first seen pending is not news, a step
-   * done again (a switch's, run anew) with other outputs is.
+   * What changed since the steps last seen ({@code news}: whether the first read is news), in the
+   * order it happened however many changes one read sees: steps run in the status's order and are
+   * undone newest first, and the lab's new state comes before the steps of a phase it begins
+   * (provisioning, a switch), between the failure and the undos of a rollback or teardown, and
+   * after the steps that end one.
    */
-  private void printChange(StepStatus st, StepStatus prev) {
-    if (prev == null ? st.state() != StepState.PENDING : prev.state() != st.state()
-        || st.state() == StepState.DONE && !Objects.equals(prev.outputs(), st.outputs())) {
-      out.printf("  %-12s %s (%s)%s%s%n", st.state(), st.id(), st.action(),
-          st.attempt() > 1 ? " attempt " + st.attempt() : "",
-          st.state() == StepState.DONE ? " " + StatusPrinter.outputs(st.outputs())
-              : st.lastError() != null ? " error: " + StatusPrinter.oneLine(st.lastError()) : "");
+  private void printChanges(String labId, LabStatus s, LabState before, boolean news,
+      Map<String, StepStatus> steps) {
+    List<StepStatus> forward = new ArrayList<>();
+    List<StepStatus> undos = new ArrayList<>();
+    for (StepStatus st : s.steps()) {
+      StepStatus prev = news ? steps.get(st.id()) : st;
+      steps.put(st.id(), st);
+      if (prev == null ? st.state() != StepState.PENDING : prev.state() != st.state()
+          || st.state() == StepState.DONE && !Objects.equals(prev.outputs(), st.outputs())) {
+        // A step first seen pending is not news; one done again with other outputs (a switch's) is.
+        (UNDOING.contains(st.state()) ? undos : forward).add(st);
+      }
     }
+    Collections.reverse(undos);
+    String state = s.state() == before ? null : "lab " + labId + ": " + s.state();
+    boolean begins = EnumSet.of(LabState.RESOLVING, LabState.PROVISIONING, LabState.SWITCHING)
+        .contains(s.state());
+    boolean undoes = s.state() == LabState.ROLLING_BACK || s.state() == LabState.TEARING_DOWN;
+    if (state != null && begins) {
+      out.println(state);
+    }
+    forward.forEach(this::printChange);
+    if (state != null && undoes) {
+      out.println(state);
+    }
+    undos.forEach(this::printChange);
+    if (state != null && !begins && !undoes) {
+      out.println(state);
+    }
+  }
+
+  /** A step's new state with its outputs or error. */
+  private void printChange(StepStatus st) {
+    out.printf("  %-12s %s (%s)%s%s%n", st.state(), st.id(), st.action(),
+        st.attempt() > 1 ? " attempt " + st.attempt() : "",
+        st.state() == StepState.DONE ? " " + StatusPrinter.outputs(st.outputs())
+            : st.lastError() != null ? " error: " + StatusPrinter.oneLine(st.lastError()) : "");
   }
 
   /**

@@ -167,6 +167,22 @@ class FollowCommandsTest {
   }
 
   /**
+   * Undos one read sees together are said in the order they ran, newest first, then the state
+   * they end in (before: in the order the steps ran, the stack undone before the role on it).
+   */
+  @Test
+  void aTeardownSaysTheUndosOneReadSeesNewestFirst() {
+    server.startLab("three-steps-1");
+
+    DoubleLabServer.Result r = server.labflow("teardown", "three-steps-1");
+
+    assertThat(r.code()).as(r.all()).isZero();
+    assertThat(r.out()).as(r.all()).startsWith("Tearing lab three-steps-1 down (following up to"
+        + " 1h)...\n  COMPENSATED  policy (CreatePolicy)\n  COMPENSATED  role (CreateRole)\n"
+        + "  COMPENSATED  stack (CreateStack)\nlab three-steps-1: TORN_DOWN\n");
+  }
+
+  /**
    * The command's thread interrupted while it follows, by no Ctrl-C or stop (no hook ran): one
    * sentence says so (before: exit 1 in silence, as if a hook had said its sentence).
    */

@@ -27,7 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * never answers a check, one whose id starts with {@code slow} answers one once signalled {@link
  * #decide}, one whose id starts with {@code quick-switch} switches within its
  * Update's workflow task (its step {@code update-policy} done anew, each time with another
- * {@code versionId}), any other never ends its switch. It is also the live lab a reset tears
+ * {@code versionId}), any other never ends its switch; one whose id starts with {@code
+ * three-steps} has the steps {@code stack}, {@code role} and {@code policy}, all undone at once. It is also the live lab a reset tears
  * down ({@code TeardownOutcomeTest}).
  */
 public class LearnerLabDouble implements LabWorkflow {
@@ -75,8 +76,13 @@ public class LearnerLabDouble implements LabWorkflow {
       tasks.add(new LearnerProgress.Task(t.id(), t.title(), t.points(),
           states.getOrDefault(t.id(), LearnerProgress.TaskState.OPEN)));
     }
-    List<StepStatus> steps = new ArrayList<>(List.of(new StepStatus("stack", "CreateStack",
-        state == LabState.TORN_DOWN ? StepState.COMPENSATED : StepState.DONE, 1, Map.of(), null)));
+    StepState done = state == LabState.TORN_DOWN ? StepState.COMPENSATED : StepState.DONE;
+    List<StepStatus> steps = new ArrayList<>(List.of(
+        new StepStatus("stack", "CreateStack", done, 1, Map.of(), null)));
+    if (labId.startsWith("three-steps")) {
+      steps.add(new StepStatus("role", "CreateRole", done, 1, Map.of(), null));
+      steps.add(new StepStatus("policy", "CreatePolicy", done, 1, Map.of(), null));
+    }
     if (policyVersions > 1) {
       steps.add(new StepStatus("update-policy", "CreatePolicyVersion", StepState.DONE, 1,
           Map.of("versionId", "v" + policyVersions), null));
