@@ -23,6 +23,10 @@ import picocli.CommandLine.Option;
     "refused, changing nothing, while a night of the fleet or a reset of one of its labs runs.",
     "Exit code: 0 done, 1 refused or a lab's teardown failed, 4 no worker polls (teardowns recorded)."})
 final class FleetDeleteCommand extends FleetCommand.OnFleet {
+
+  /** The line of a lab this command tore down. */
+  private static final String TORN_DOWN = "torn down";
+
   @Option(names = "--teardown-labs", description = "Also tear every lab of the fleet down.") boolean teardown;
 
   @Override
@@ -51,6 +55,7 @@ final class FleetDeleteCommand extends FleetCommand.OnFleet {
     if (!teardown) {
       return 0;
     }
+    int tornDown = 0;
     int failed = 0;
     int recorded = 0;
     // The command's own teardown, over this command line's connection and options.
@@ -71,14 +76,18 @@ final class FleetDeleteCommand extends FleetCommand.OnFleet {
       }
       // A fleet deleted before its first night has labs that never ran: nothing to tear down.
       boolean neverRan = code == 1 && neverRan(conn.client(), l.labId());
+      String line = neverRan ? "never ran; nothing to tear down" : oneLine(code, said.toString());
+      tornDown += code == 0 && line.equals(TORN_DOWN) ? 1 : 0;
       failed += code == 0 || code == NoWorker.EXIT_CODE || neverRan ? 0 : 1;
       recorded += code == NoWorker.EXIT_CODE ? 1 : 0;
-      out().println("  " + l.labId() + ": " + (neverRan ? "never ran; nothing to tear down"
-          : oneLine(code, said.toString())));
+      out().println("  " + l.labId() + ": " + line);
       out().flush();
     }
-    out().println("Tore down " + (request.labs().size() - failed - recorded) + " of "
-        + request.labs().size() + " labs" + (recorded == 0 ? "" : "; " + recorded + " recorded"));
+    int down = request.labs().size() - failed - recorded - tornDown;
+    out().println("Tore down " + tornDown + " of " + request.labs().size() + " labs"
+        + (down == 0 ? "" : "; " + down + " had nothing left to tear down")
+        + (recorded == 0 ? "" : "; " + recorded + " recorded")
+        + (failed == 0 ? "" : "; " + failed + " failed"));
     return failed > 0 ? 1 : recorded > 0 ? NoWorker.EXIT_CODE : 0;
   }
 
@@ -117,7 +126,7 @@ final class FleetDeleteCommand extends FleetCommand.OnFleet {
         .filter(x -> !x.isEmpty() && !x.startsWith("Web UI:")).toList();
     String last = lines.isEmpty() ? "exit code " + code : lines.get(lines.size() - 1);
     if (code == 0 && !last.contains("already")) {
-      return "torn down";
+      return TORN_DOWN;
     }
     return lines.stream().filter(x -> x.startsWith("labflow: ")).reduce((a, b) -> b)
         .map(x -> x.substring("labflow: ".length())).orElse(last);
