@@ -9,6 +9,7 @@ import io.labflow.activities.common.Inputs;
 import io.labflow.activities.common.Waiting;
 import io.labflow.activities.iam.PolicyDocuments;
 import io.labflow.activities.s3.S3Buckets;
+import io.labflow.workflows.definition.Durations;
 import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabIds;
 import java.time.Duration;
@@ -80,7 +81,7 @@ public record AccessVerificationActivitiesImpl(AwsClients clients)
       throw AwsFailures.nonRetryable(String.format(
               "access of %s on bucket %s differs from the expectation after %d attempts over %s"
                   + " (%s):\n%s",
-              roleArn, bucket, m.attempts(), budget, method, matrix),
+              roleArn, bucket, m.attempts(), Durations.format(budget), method, matrix),
           FailureTypes.ACCESS_MISMATCH);
     }
     log.info("lab {}: access of {} verified by {} in {} attempts",

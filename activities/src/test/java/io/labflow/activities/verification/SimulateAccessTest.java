@@ -166,6 +166,7 @@ public class SimulateAccessTest {
                             List.of("s3:ListBucket", "s3:GetObject"), List.of("s3:PutObject"), 1)),
             "AccessMismatch");
     assertThat(mismatch.getOriginalMessage())
+        .contains(" attempts over 1s (simulate):\n")
         .contains("MISMATCH s3:PutObject")
         .contains("expected deny, got allow (allowed)");
   }

@@ -16,6 +16,7 @@ import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.reset.LabResetWorkflowImpl;
 import io.labflow.worker.reset.ResetActivitiesImpl;
 import io.labflow.workflows.binding.SiteParameters;
+import io.labflow.workflows.definition.Durations;
 import io.labflow.workflows.interpreter.LabWorkflowImpl;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.Preflight;
@@ -239,12 +240,13 @@ public final class LabWorker implements AutoCloseable {
     }
     labGauges.close();
     if (factory.isStarted()) {
-      log.info("Shutting down: draining in-flight tasks (up to {})", settings.drainTimeout());
+      String drain = Durations.format(settings.drainTimeout());
+      log.info("Shutting down: draining in-flight tasks (up to {})", drain);
       factory.shutdown();
       factory.awaitTermination(settings.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
       if (!factory.isTerminated()) {
         log.warn("Tasks still running after {}; stopping them (Temporal will retry them elsewhere)",
-            settings.drainTimeout());
+            drain);
         factory.shutdownNow();
       }
     }

@@ -129,7 +129,9 @@ class WorkerRuntimeE2eTest {
         .awaitLog("polling", Duration.ofSeconds(60));
     assertThat(Cli.run(env, "teardown", "e2e-fl-01").exitCode()).isZero();
     next.close();
-    assertThat(log).contains("Shutting down: draining in-flight tasks", "labflow worker stopped");
+    // The drain in the step files' duration syntax (before: PT30S).
+    assertThat(log).contains("Shutting down: draining in-flight tasks (up to 30s)",
+        "labflow worker stopped");
     assertThat(log.lines().filter(l -> l.contains("created role " + labId)))
         .isNotEmpty()
         .allSatisfy(l -> assertThat(l).contains("[lab=" + labId + " wf=" + labId + " act="));

@@ -96,7 +96,8 @@ final class LabLifetime {
     moveDeadline(deadline + extra.toMillis());
     long warning = run.definition().warningBeforeExpiry().toMillis();
     warned &= Workflow.currentTimeMillis() >= deadline - warning;
-    log.info("lab {}: extended by {}, live until {}", run.labId(), extra, run.liveUntil());
+    log.info("lab {}: extended by {}, live until {}", run.labId(), Durations.format(extra),
+        run.liveUntil());
     run.publishDetails();
   }
 
