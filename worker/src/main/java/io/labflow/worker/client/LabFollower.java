@@ -46,6 +46,10 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
   /** How long a status query may take before following goes on without its answer. */
   public static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
 
+  /** The lab states that begin a phase of steps: said before the steps they run. */
+  private static final Set<LabState> BEGINS =
+      EnumSet.of(LabState.RESOLVING, LabState.PROVISIONING, LabState.SWITCHING);
+
   /** The states of a step being, or done being, undone. */
   private static final Set<StepState> UNDOING = EnumSet.of(StepState.COMPENSATING,
       StepState.COMPENSATED, StepState.COMPENSATION_FAILED, StepState.REFUSED);
@@ -153,8 +157,7 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
     }
     Collections.reverse(undos);
     String state = s.state() == before ? null : "lab " + labId + ": " + s.state();
-    boolean begins = EnumSet.of(LabState.RESOLVING, LabState.PROVISIONING, LabState.SWITCHING)
-        .contains(s.state());
+    boolean begins = BEGINS.contains(s.state());
     boolean undoes = s.state() == LabState.ROLLING_BACK || s.state() == LabState.TEARING_DOWN;
     if (state != null && begins) {
       out.println(state);
