@@ -2,6 +2,7 @@ package io.labflow.activities.learner;
 
 import io.labflow.activities.LongRunning;
 import io.labflow.activities.model.Limit;
+import io.labflow.activities.model.Opposite;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 import jakarta.annotation.Nullable;
@@ -83,7 +84,7 @@ public interface LearnerCheckActivities {
       String roleName,
       String bucketName,
       List<String> allow,
-      List<String> deny,
+      @Opposite("allow") List<String> deny,
       @Nullable @Limit(what = Limit.BUDGET, min = 0, max = Limit.MAX_BUDGET)
           Integer budgetSeconds) {}
 

@@ -2,6 +2,7 @@ package io.labflow.activities.verification;
 
 import io.labflow.activities.LongRunning;
 import io.labflow.activities.model.Limit;
+import io.labflow.activities.model.Opposite;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 import jakarta.annotation.Nullable;
@@ -33,7 +34,7 @@ public interface AccessVerificationActivities {
       @Nullable String roleName,
       String bucketName,
       List<String> allow,
-      List<String> deny,
+      @Opposite("allow") List<String> deny,
       @Nullable String method,
       @Nullable @Limit(what = Limit.BUDGET, min = 0, max = Limit.MAX_BUDGET)
           Integer budgetSeconds) {}

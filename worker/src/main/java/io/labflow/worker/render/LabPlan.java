@@ -147,7 +147,7 @@ public final class LabPlan {
    */
   public static List<String> problems(
       Definition definition, ParameterBinder.BindResult bound, String labId) {
-    return Composition.CATALOG.nameProblems(definition,
+    return Composition.CATALOG.inputProblems(definition,
         scope(definition, bound.variant(), withPlaceholders(definition, bound), labId));
   }
 

@@ -10,12 +10,14 @@ import io.labflow.workflows.binding.DefinitionActivitiesImpl;
 import io.labflow.workflows.binding.SiteParameters;
 import io.labflow.workflows.definition.DefinitionSource;
 import io.labflow.workflows.lab.DefinitionActivities;
+import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.Preflight;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Tag;
@@ -145,6 +147,65 @@ class InputSafetyOfflineTest {
         .contains("steps[1].with.roleName: field 'roleName': IAM role name 'rrrr")
         .contains("65 characters long; the limit is 64 characters (action 'CreateRole')")
         .contains("parameters.trustedPrincipalArn.default: default '*' contains a wildcard");
+  }
+
+  @Test
+  void aVariantThatAllowsAndDeniesOneActionIsRefusedBeforeAnythingIsCreated(@TempDir Path dir)
+      throws IOException {
+    // Once, the walk of such a lab created its stack, role, policy and profile, then failed
+    // verify-access ('s3:GetObject is both allowed and denied') and rolled them back.
+    String text = Files.readString(LAB)
+        .replace("    deny: [s3:PutObject]\n", "    deny: [s3:PutObject, s3:GetObject]\n");
+    Path file = dir.resolve("lab.yaml");
+    Files.writeString(file, text);
+    String refused = "steps[7].with.deny: variant 'read-only': field 'deny': 's3:GetObject' is in"
+        + " both 'allow' and 'deny' (action 'VerifyAccess')";
+    CliRun validate = run("validate", file.toString());
+    assertThat(validate.code()).isEqualTo(1);
+    // verify-after-switch reads the variant's lists too: a switch to read-only would fail there.
+    assertThat(validate.out()).isEqualTo(file + ":185:13: " + refused + "\n" + file + ":207:13: "
+        + refused.replace("steps[7]", "onVariantChange[1]") + "\n");
+    CliRun plan = run("plan", file.toString(), "--variant", "read-write");
+    assertThat(plan.code()).isEqualTo(1);
+    assertThat(plan.err()).contains(refused);
+    // labflow run refuses the file before it contacts Temporal (no server is running here).
+    CliRun cliRun = run("run", file.toString(), "--lab-id", "lab-1");
+    assertThat(cliRun.code()).isEqualTo(1);
+    assertThat(cliRun.err()).contains(refused);
+    assertThatThrownBy(() -> resolver(Preflight.NONE).resolve(
+            new LabRequest(null, null, "lab-1", Map.of(), text)))
+        .isInstanceOf(ApplicationFailure.class)
+        .hasMessageContaining(refused)
+        .satisfies(e -> assertThat(((ApplicationFailure) e).getType())
+            .isEqualTo(FailureTypes.INVALID_DEFINITION));
+  }
+
+  @Test
+  void listsKnownOnlyFromTheRunsParametersAreCheckedByPlanAndTheResolver(@TempDir Path dir)
+      throws IOException {
+    String text = Files.readString(LAB)
+        .replaceFirst("(?m)^parameters:\n", "parameters:\n  denied:\n    type: list\n"
+            + "    default: [s3:PutObject]\n")
+        .replaceFirst("(id: verify-access\n(.*\n){6}      deny: )\\$\\{variant.deny}",
+            "$1\\${params.denied}");
+    assertThat(text).contains("deny: ${params.denied}");
+    Path file = dir.resolve("iam-service-role-lab.yaml");
+    Files.writeString(file, text);
+    CliRun validate = run("--definitions", DEFINITIONS, "validate", file.toString());
+    assertThat(validate.out()).isEqualTo(file + ": valid\n");
+    String refused = "step 'verify-access' (VerifyAccess): field 'deny': 's3:GetObject' is in"
+        + " both 'allow' and 'deny'";
+    CliRun plan = run("plan", file.toString(), "-p", "denied=s3:PutObject,s3:GetObject");
+    assertThat(plan.code()).isEqualTo(1);
+    assertThat(plan.err()).contains(refused);
+    DefinitionActivities resolver = resolver(Preflight.NONE);
+    assertThatThrownBy(() -> resolver.resolve(new LabRequest(null, null, "lab-1",
+            Map.of("denied", List.of("s3:GetObject")), text)))
+        .isInstanceOf(ApplicationFailure.class)
+        .hasMessageContaining("request: " + refused)
+        .satisfies(e -> assertThat(((ApplicationFailure) e).isNonRetryable()).isTrue());
+    assertThat(resolver.resolve(new LabRequest(null, null, "lab-1", Map.of(), text)).variant())
+        .isEqualTo("read-only");
   }
 
   private static DefinitionActivities resolver(Preflight preflight) {

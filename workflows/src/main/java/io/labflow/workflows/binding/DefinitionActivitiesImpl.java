@@ -71,8 +71,8 @@ public record DefinitionActivitiesImpl(
     Set<String> unset = unsetInputs(resolved, problems);
     Map<String, Object> scope = LabScope.of(
         definition, labId, runId(), null, bound.variant(), bound.parameters(), Map.of());
-    for (String name : loader.catalog().nameProblems(definition, scope)) {
-      problems.add("request: " + name);
+    for (String problem : loader.catalog().inputProblems(definition, scope)) {
+      problems.add("request: " + problem);
     }
     if (!problems.isEmpty()) {
       throw invalidRequest(problems, unset);

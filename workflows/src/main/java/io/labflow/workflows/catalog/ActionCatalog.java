@@ -58,7 +58,9 @@ public final class ActionCatalog {
    * optional; every other component is required. A method annotated with an annotation whose
    * simple name is {@code LongRunning} declares a {@linkplain ActionSpec#longRunning long-running}
    * action. A component mapping an enum to values stands for one required field per constant,
-   * named by the constant's {@code key()} (how the step library writes resources by kind).
+   * named by the constant's {@code key()} (how the step library writes resources by kind). A
+   * component annotated {@code Limit} or {@code Opposite} declares its {@link FieldSpec#limit} or
+   * {@link FieldSpec#opposite}.
    */
   public static ActionCatalog fromActivityInterfaces(Class<?>... interfaces) {
     List<ActionSpec> specs = new ArrayList<>();
@@ -87,11 +89,12 @@ public final class ActionCatalog {
           && p.getActualTypeArguments()[0] instanceof Class<?> k && k.isEnum()) {
         for (Object constant : k.getEnumConstants()) {
           String key = (String) call(constant.getClass(), constant, "key"); // its name in JSON
-          out.add(new FieldSpec(key, typeName(p.getActualTypeArguments()[1]), true, null));
+          out.add(new FieldSpec(key, typeName(p.getActualTypeArguments()[1]), true, null, null));
         }
         continue;
       }
-      out.add(new FieldSpec(rc.getName(), typeName(rc.getGenericType()), required(rc), limit(rc)));
+      out.add(new FieldSpec(rc.getName(), typeName(rc.getGenericType()), required(rc), limit(rc),
+          annotation(rc, "Opposite").map(a -> (String) attribute(a, "value")).orElse(null)));
     }
     return List.copyOf(out);
   }
@@ -169,27 +172,49 @@ public final class ActionCatalog {
   }
 
   /**
-   * Every name of every step (and {@code onVariantChange} step) that breaks its limit, one sentence
-   * each naming the step, the field and the limit: the names steps would give AWS, checked once
-   * their values are known, by {@code plan} and at the start of a run (the loader checks literal
-   * names). A value that cannot be evaluated yet (it reads a step's output) or still holds a plan
-   * placeholder ({@code <...>}) is not checked.
+   * Every input of every step (and {@code onVariantChange} step) that a run would be refused for,
+   * one sentence each naming the step and the field: a name over its limit (the names steps would
+   * give AWS) and two {@linkplain FieldSpec#opposite opposite} lists that cannot both hold, checked
+   * once their values are known, by {@code plan} and at the start of a run (the loader checks
+   * literal values and those of each variant). A value that cannot be evaluated yet (it reads a
+   * step's output) or still holds a plan placeholder ({@code <...>}) is not checked.
    */
-  public List<String> nameProblems(Definition definition, Map<String, Object> scope) {
+  public List<String> inputProblems(Definition definition, Map<String, Object> scope) {
     List<String> problems = new ArrayList<>();
     for (ActionStep step : definition.actionSteps()) {
+      String at = "step '" + step.id() + "' (" + step.action() + "): ";
       for (FieldSpec field : find(step.action()).map(ActionSpec::inputs).orElse(List.of())) {
-        Object value;
-        try {
-          value = Expressions.evaluate(limited(field, step.with().get(field.name())), scope);
-        } catch (ExpressionException notYetKnown) {
-          continue;
-        }
-        nameProblem(field, value, s -> s.contains("<") && s.contains(">")).ifPresent(
-            p -> problems.add("step '" + step.id() + "' (" + step.action() + "): " + p));
+        known(limited(field, step.with().get(field.name())), scope)
+            .flatMap(v -> nameProblem(field, v, s -> s.contains("<") && s.contains(">")))
+            .ifPresent(p -> problems.add(at + p));
+        oppositeProblem(field, step.with(), scope).ifPresent(p -> problems.add(at + p));
       }
     }
     return problems;
+  }
+
+  /**
+   * {@code field 'F': why} the field's value and its opposite's, evaluated in {@code scope},
+   * cannot both hold; empty when they can, or either cannot be evaluated in it.
+   */
+  public static Optional<String> oppositeProblem(
+      FieldSpec field, Map<String, Object> with, Map<String, ?> scope) {
+    if (field.opposite() == null) {
+      return Optional.empty();
+    }
+    Optional<Object> theirs = known(with.get(field.opposite()), scope);
+    return known(with.get(field.name()), scope)
+        .flatMap(mine -> theirs.flatMap(other -> field.oppositeProblem(mine, other)))
+        .map(p -> "field '" + field.name() + "': " + p);
+  }
+
+  /** The value evaluated in the scope; empty when null or not known in it. */
+  private static Optional<Object> known(Object value, Map<String, ?> scope) {
+    try {
+      return Optional.ofNullable(Expressions.evaluate(value, scope));
+    } catch (ExpressionException notYetKnown) {
+      return Optional.empty();
+    }
   }
 
   /** Why a literal value (no expression) of a field breaks the field's limit, or empty. */

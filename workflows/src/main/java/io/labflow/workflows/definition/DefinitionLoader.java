@@ -49,7 +49,6 @@ public record DefinitionLoader(ActionCatalog catalog) {
   private LoadResult read(YamlNodes nodes, Node root) {
     ParameterReader parameterReader = new ParameterReader(nodes);
     OptionsReader options = new OptionsReader(nodes);
-    StepReader stepReader = new StepReader(nodes, options, catalog);
     if (!(root instanceof MappingNode rootMap)) {
       nodes.error(root, "", "a definition must be a mapping of keys such as name and steps, got "
           + YamlNodes.describe(root));
@@ -72,6 +71,7 @@ public record DefinitionLoader(ActionCatalog catalog) {
     Map<String, Map<String, Object>> variants = parameterReader.readVariants(top.get("variants"));
     String defaultVariant = parameterReader.readDefaultVariant(top, variants);
     StepDefaults defaults = options.readDefaults(top.get("defaults"));
+    StepReader stepReader = new StepReader(nodes, options, catalog, variants);
 
     List<RawStep> steps = stepReader.readSteps(top, "steps", "", defaults);
     if (nodes.requireKey(top, "steps", root, "") && steps.isEmpty()

@@ -12,6 +12,7 @@ import io.labflow.workflows.model.StepDefaults;
 import io.labflow.workflows.yaml.Suggestions;
 import io.labflow.workflows.yaml.YamlNodes.Entry;
 import io.labflow.workflows.yaml.YamlNodes;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,9 +28,11 @@ import org.yaml.snakeyaml.nodes.Tag;
  * Reads the {@code steps} (and {@code onVariantChange}) of a step file: action steps with their
  * {@code with} and {@code compensate}, and parallel groups of them; a step's (or undo's, or
  * check's) action is looked up in the catalog and its {@code with} checked against the action's
- * inputs.
+ * inputs, literal values and each of the {@code variants}' values where the action declares
+ * {@linkplain FieldSpec#opposite opposite} lists.
  */
-record StepReader(YamlNodes nodes, OptionsReader options, ActionCatalog catalog) {
+record StepReader(YamlNodes nodes, OptionsReader options, ActionCatalog catalog,
+    Map<String, Map<String, Object>> variants) {
 
   private static final List<String> STEP_KEYS =
       Stream.concat(DefinitionKeys.ACTION_STEP.stream(), Stream.of("parallel")).toList();
@@ -169,8 +172,30 @@ record StepReader(YamlNodes nodes, OptionsReader options, ActionCatalog catalog)
       if (f.required() && !with.containsKey(f.name())) {
         nodes.error(at, path,
             "missing required field '" + f.name() + "' of action '" + action.name() + "'");
+      } else if (f.opposite() != null && with.containsKey(f.name())) {
+        checkOpposite(action, f, with.get(f.name()).value(), read, path + "." + f.name());
       }
     }
+  }
+
+  /**
+   * A list and its opposite that cannot both hold (an item in both, both empty) as written, or
+   * with a variant's values: one error at the list, naming the variants that break it.
+   */
+  private void checkOpposite(
+      ActionSpec action, FieldSpec field, Node node, Map<String, Object> read, String path) {
+    String suffix = " (action '" + action.name() + "')";
+    Optional<String> literal = ActionCatalog.oppositeProblem(field, read, Map.of());
+    if (literal.isPresent()) {
+      nodes.error(node, path, literal.get() + suffix);
+      return;
+    }
+    Map<String, List<String>> variantsBy = new LinkedHashMap<>();
+    variants.forEach((name, keys) -> ActionCatalog.oppositeProblem(field, read,
+        Map.of("variant", keys)).ifPresent(
+            p -> variantsBy.computeIfAbsent(p, k -> new ArrayList<>()).add(name)));
+    variantsBy.forEach((problem, in) -> nodes.error(node, path, "variant"
+        + (in.size() == 1 ? " '" : "s '") + String.join("', '", in) + "': " + problem + suffix));
   }
 
   private void checkFieldValue(

@@ -134,6 +134,12 @@ class BrokenDefinitionsTest {
             "on-variant-change.yaml",
             "10:17: steps[0].with.roleName: '${steps.switch-b.roleName}': step 'switch-b' is defined later; a step can only reference earlier steps",
             "16:17: onVariantChange[0].with.roleName: '${steps.switch-b.roleName}': step 'switch-b' is defined later; a step can only reference earlier steps"),
+        // A parameter's list is known only when a run binds it: the start of the run checks it.
+        expect(
+            "opposite-lists.yaml",
+            "24:13: steps[0].with.deny: variant 'read-only': field 'deny': 's3:GetObject' is in both 'allow' and 'deny' (action 'VerifyAccess')",
+            "24:13: steps[0].with.deny: variant 'none': field 'deny': 'allow' and 'deny' are both empty: nothing to check (action 'VerifyAccess')",
+            "33:9: steps[1].with.deny: field 'deny': 's3:PutObject' is in both 'allow' and 'deny' (action 'VerifyAccess')"),
         expect(
             "parallel-with-action.yaml",
             "4:5: steps[0].action: a parallel group takes only 'id' and 'parallel'; put 'action' on its branches",

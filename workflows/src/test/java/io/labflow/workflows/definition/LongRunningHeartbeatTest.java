@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 @Tag("fast")
 class LongRunningHeartbeatTest {
 
-  private static final List<FieldSpec> IN = List.of(new FieldSpec("name", "string", true, null));
+  private static final List<FieldSpec> IN = List.of(new FieldSpec("name", "string", true, null, null));
 
   private final DefinitionLoader loader =
       new DefinitionLoader(
