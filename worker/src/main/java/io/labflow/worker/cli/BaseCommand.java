@@ -220,8 +220,10 @@ abstract class BaseCommand implements Callable<Integer> {
           : "labflow switch-variant " + labId + " " + String.join("|", to) + " | ")
           + "labflow teardown " + labId);
     } else if (state == LabState.PAUSED) {
-      out().println("Lab " + labId + " is PAUSED. Decide: labflow resume " + labId
-          + " --retry|--skip|--rollback");
+      // The status printed above says how to decide, and by when.
+      out().println("Lab " + labId + " is PAUSED" + outcome.status().map(LabStatus::pausedStep)
+          .map(step -> " at step " + step + "; it waits for the decision above").orElse(
+              ". Decide: labflow resume " + labId + " --retry|--skip|--rollback"));
     } else {
       out().println("Lab " + labId + " is still " + state + " (stopped following).");
     }

@@ -2,6 +2,7 @@ package io.labflow.worker.client;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.workflows.lab.CheckAnswer;
+import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LearnerProgress;
 import io.labflow.workflows.lab.StepStatus;
@@ -51,8 +52,12 @@ public final class StatusPrinter {
       printAccessMatrix(st.outputs(), out);
     }
     if (s.pausedStep() != null) {
-      out.printf("Paused at step %s. Decide with: labflow resume %s --retry|--skip|--rollback%n",
-          s.pausedStep(), s.labId());
+      out.printf("Paused at step %s. Decide with: labflow resume %s --retry|--skip|--rollback%s%n",
+          s.pausedStep(), s.labId(), s.until() == null ? ""
+              : "; without a decision by " + s.until() + " it rolls back");
+    } else if (s.state() == LabState.LIVE && s.until() != null) {
+      out.printf("Live until %s, then it tears itself down (labflow extend %s keeps it longer)%n",
+          s.until(), s.labId());
     }
     if (s.lastError() != null) {
       out.println("Last error: " + oneLine(s.lastError()));

@@ -28,7 +28,7 @@ class CredentialsCommandTest {
 
   static LabStatus status(StepStatus... steps) {
     return new LabStatus("lab-1", "iam-service-role-challenge", "read-only", LabState.LIVE,
-        List.of(steps), null, null, null, null, List.of());
+        List.of(steps), null, null, null, null, List.of(), null);
   }
 
   static StepStatus access(StepState state, Map<String, Object> outputs) {

@@ -89,7 +89,7 @@ public class LearnerLabDouble implements LabWorkflow {
     }
     return new LabStatus(labId, "learner-lab", variant, state, steps, null, null, notice,
         new LearnerProgress(tasks, currentTask(), instructions(), score, 50, last),
-        List.of()); // as the challenge's: no steps run on a variant change
+        List.of(), null); // as the challenge's: no steps run on a variant change
   }
 
   private String currentTask() {

@@ -39,7 +39,8 @@ class StatusPrinterTest {
             null,
             null,
             null,
-            List.of("read-write"));
+            List.of("read-write"),
+            null);
     StringWriter text = new StringWriter();
 
     StatusPrinter.print(status, new PrintWriter(text, true));
@@ -60,7 +61,7 @@ class StatusPrinterTest {
     LabStatus status = new LabStatus("lab-1", "iam-mini", "default", LabState.LIVE, List.of(
         new StepStatus("policy", "CreatePolicy", StepState.DONE, 1, Map.of(), null),
         new StepStatus("attach", "AttachRolePolicy", StepState.DONE, 3, Map.of(), null)),
-        null, null, null, null, List.of());
+        null, null, null, null, List.of(), null);
     StringWriter text = new StringWriter();
 
     StatusPrinter.print(status, new PrintWriter(text, true));
@@ -75,13 +76,39 @@ class StatusPrinterTest {
   @Test
   void aLabWithNoDefinitionYetShowsADashAsTheListDoes() {
     LabStatus status = new LabStatus("lab-1", null, null, LabState.FAILED, List.of(),
-        null, null, null, null, List.of());
+        null, null, null, null, List.of(), null);
     StringWriter text = new StringWriter();
 
     StatusPrinter.print(status, new PrintWriter(text, true));
 
     assertThat(text.toString().lines()).containsExactly(
         "Lab lab-1  definition=-  variant=-  state=FAILED");
+  }
+
+  /**
+   * When a paused lab rolls back and a live one tears itself down: before, only the Web UI's details
+   * said it; `labflow status` and a follow left the operator to guess.
+   */
+  @Test
+  void aPausedOrLiveLabSaysUntilWhen() {
+    List<StepStatus> steps = List.of(
+        new StepStatus("attach", "AttachRolePolicy", StepState.FAILED, 1, Map.of(), "NoSuchEntity"));
+    StringWriter paused = new StringWriter();
+    StatusPrinter.print(new LabStatus("lab-1", "pause-lab", null, LabState.PAUSED, steps, "attach",
+        null, null, null, List.of(), "2026-12-08T02:05Z"), new PrintWriter(paused, true));
+    StringWriter live = new StringWriter();
+    StatusPrinter.print(new LabStatus("lab-2", "pause-lab", null, LabState.LIVE, List.of(), null,
+        null, null, null, List.of(), "2026-12-08T03:00Z"), new PrintWriter(live, true));
+
+    assertThat(paused.toString().lines()).containsExactly(
+        "Lab lab-1  definition=pause-lab  variant=-  state=PAUSED",
+        "  FAILED               attach  AttachRolePolicy  error: NoSuchEntity",
+        "Paused at step attach. Decide with: labflow resume lab-1 --retry|--skip|--rollback;"
+            + " without a decision by 2026-12-08T02:05Z it rolls back");
+    assertThat(live.toString().lines()).containsExactly(
+        "Lab lab-2  definition=pause-lab  variant=-  state=LIVE",
+        "Live until 2026-12-08T03:00Z, then it tears itself down (labflow extend lab-2 keeps it"
+            + " longer)");
   }
 
   private static Map<String, Object> cell(String action, String resource, boolean expected, boolean allowed) {

@@ -150,9 +150,14 @@ class LabE2eTest extends OnLocalStack {
     Cli.Result run = Cli.run(env(), "run", Labs.file("pause-lab").toString(), "--lab-id", labId,
         "-p", "policyName=" + policy);
     assertThat(run.exitCode()).as(run.all()).isEqualTo(3);
-    assertThat(run.out()).contains("is PAUSED", "labflow resume " + labId);
     LabStatus paused = status(labId).orElseThrow();
     assertThat(paused.pausedStep()).isEqualTo("attach");
+    // How to decide and by when (pauseTimeout 1h) once, in the status; then the summary.
+    assertThat(run.out()).containsOnlyOnce("labflow resume " + labId)
+        .contains("Paused at step attach. Decide with: labflow resume " + labId
+            + " --retry|--skip|--rollback; without a decision by " + paused.until()
+            + " it rolls back\n")
+        .contains("Lab " + labId + " is PAUSED at step attach; it waits for the decision above\n");
 
     // The operator fixes the cause: the policy the step attaches now exists.
     iam.client().createPolicy(b -> b.policyName(policy).policyDocument(

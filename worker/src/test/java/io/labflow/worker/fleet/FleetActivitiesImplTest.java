@@ -39,7 +39,7 @@ class FleetActivitiesImplTest {
     // The lab answers its status query (no failed step: its rollback failed too), but Temporal
     // does not give its run's result.
     LabStatus status = new LabStatus("lab-01", "iam-mini", null, LabState.FAILED, List.of(), null,
-        "rollback failed", null, null, List.of());
+        "rollback failed", null, null, List.of(), null);
     LabWorkflow lab = proxy(LabWorkflow.class, "status", status);
     WorkflowStub run = proxy(WorkflowStub.class, "getResult", null);
     WorkflowClient client = proxy(WorkflowClient.class, "newWorkflowStub", lab);

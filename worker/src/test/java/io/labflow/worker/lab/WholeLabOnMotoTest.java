@@ -235,7 +235,7 @@ class WholeLabOnMotoTest {
 
   private static LabStatus statusOf(LabResult r) {
     return new LabStatus(r.labId(), null, null, r.state(), r.steps(), null, null, null, null,
-        List.of());
+        List.of(), null);
   }
 
   private String defaultVersion(String policyArn) {

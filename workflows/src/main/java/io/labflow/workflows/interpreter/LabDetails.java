@@ -27,18 +27,15 @@ final class LabDetails {
 
   /**
    * @param s the lab's status
-   * @param until when a live lab's keep-alive or a paused lab's pause runs out ({@code
-   *     2026-12-02T07:20Z}), or null
    * @param learner the learner's tasks and the time left ({@link #learner}); empty for none
    */
-  static String render(LabStatus s, String until, String learner) {
+  static String render(LabStatus s, String learner) {
     // The lab id first: a run started from the Web UI has no static summary to name it.
     StringBuilder md = new StringBuilder("lab **" + s.labId() + "**"
         + (s.definition() == null ? "" : " · **" + s.definition() + "**")
         + (s.variant() == null ? "" : " · variant **" + s.variant() + "**")
         + " · **" + s.state() + "**"
-        + (until != null && (s.state() == LabState.LIVE || s.state() == LabState.PAUSED)
-            ? " until " + until : "") + "\n\n");
+        + (s.until() != null ? " until " + s.until() : "") + "\n\n");
     if (!s.steps().isEmpty()) {
       // Lists, not tables: the Web UI renders Markdown tables without cell padding.
       md.append("Steps:\n\n");
@@ -57,7 +54,7 @@ final class LabDetails {
     if (s.notice() != null) {
       md.append("**Notice:** ").append(oneLine(s.notice())).append("\n\n");
     }
-    return md.append(learner).append("**Next:** ").append(next(s, until)).toString();
+    return md.append(learner).append("**Next:** ").append(next(s)).toString();
   }
 
   /** The access matrix of the last step that returned one (a verification). */
@@ -83,13 +80,13 @@ final class LabDetails {
     }
   }
 
-  private static String next(LabStatus s, String until) {
+  private static String next(LabStatus s) {
     return switch (s.state()) {
       case RESOLVING, PROVISIONING -> "wait: the lab is being built.";
       case PAUSED ->
           "step " + s.pausedStep() + " failed. Fix the cause, then send the Update **resume** with"
               + " input `\"RETRY\"` (run it again), `\"SKIP\"` or `\"ROLLBACK\"`; or the Update"
-              + " **teardown**." + (until == null ? "" : " Without a decision by " + until
+              + " **teardown**." + (s.until() == null ? "" : " Without a decision by " + s.until()
               + " the lab rolls back.");
       case LIVE -> {
         String learner = s.learner() == null || s.learner().currentTask() == null ? ""

@@ -270,13 +270,13 @@ final class LabRun {
     return new LabStatus(labId, definitionName, variant, state, ledger.snapshot(true), pausedStep,
         lastError, notice, learner.get(), definition == null || definition.variants() == null
             || definition.onVariantChange().isEmpty() ? List.of()
-            : definition.variants().keySet().stream().filter(v -> !v.equals(variant)).toList());
+            : definition.variants().keySet().stream().filter(v -> !v.equals(variant)).toList(),
+        state == LabState.PAUSED ? pausedUntil : state == LabState.LIVE ? liveUntil : null);
   }
 
   /** Keeps the Web UI's current details in step with the lab (no history event). */
   void publishDetails() {
-    Workflow.setCurrentDetails(LabDetails.render(status(),
-        state == LabState.PAUSED ? pausedUntil : liveUntil, learnerDetails.get()));
+    Workflow.setCurrentDetails(LabDetails.render(status(), learnerDetails.get()));
   }
 
   /** A step's {@code with} (or an undo's) evaluated over the lab's scope as it is now. */

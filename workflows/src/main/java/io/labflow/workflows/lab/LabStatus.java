@@ -8,6 +8,9 @@ import java.util.List;
  * apply (a {@code decide} signal while not paused) and the learner's tasks; each null if none.
  * {@code switchTo}: the variants a {@code switchVariant} can go to, the lab's other variants when
  * its definition has {@code onVariantChange} steps, else none (a switch would run nothing).
+ * {@code until}: when a live lab's keep-alive or a paused lab's pause runs out ({@code
+ * 2026-12-02T07:20Z}), after which it tears itself down or rolls back; null in other states, or
+ * when it has none.
  */
 public record LabStatus(
     String labId,
@@ -19,4 +22,5 @@ public record LabStatus(
     String lastError,
     String notice,
     LearnerProgress learner,
-    List<String> switchTo) {}
+    List<String> switchTo,
+    String until) {}

@@ -27,17 +27,17 @@ class LabDetailsTest {
     StepStatus skipped = new StepStatus("stack", "CreateStack", StepState.COMPENSATED, 3, Map.of(),
         "StartToCloseTimeout (" + Rollback.NO_OUTPUTS + ")");
     for (LabState ended : List.of(LabState.ROLLED_BACK, LabState.TORN_DOWN)) {
-      String md = LabDetails.render(status(ended, List.of(UNDONE, skipped)), null, "");
+      String md = LabDetails.render(status(ended, List.of(UNDONE, skipped)), "");
 
       assertThat(md).as(md).doesNotContain("nothing is left").contains("**Next:** the undo of stack"
           + " was skipped, the step producing no outputs: what it may have created in AWS is not"
           + " known (look for the tag labflow:lab=lab-1); ");
     }
-    assertThat(LabDetails.render(status(LabState.TORN_DOWN, List.of(UNDONE)), null, ""))
+    assertThat(LabDetails.render(status(LabState.TORN_DOWN, List.of(UNDONE)), ""))
         .endsWith("**Next:** nothing is left in AWS; start the lab again to get a new one.");
   }
 
   private static LabStatus status(LabState state, List<StepStatus> steps) {
-    return new LabStatus("lab-1", "d", null, state, steps, null, null, null, null, List.of());
+    return new LabStatus("lab-1", "d", null, state, steps, null, null, null, null, List.of(), null);
   }
 }

@@ -20,6 +20,7 @@ import com.uber.m3.tally.StatsReporter;
 import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabResult;
 import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.model.Definition;
 import io.temporal.api.enums.v1.EventType;
@@ -33,6 +34,7 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Tag;
@@ -69,11 +71,16 @@ class LabWorkflowLifetimeTest {
             .steps(create("a"))
             .build();
     LabWorkflow lab = start(client, worker, "lab-lifetime", d, null);
-    awaitState(lab, LabState.LIVE);
-    assertThat(details(lab)).contains("**Time left:** 1h 0m (until ").doesNotContain("Expires soon");
+    String until = awaitState(lab, LabState.LIVE).until();
+    assertThat(details(lab)).contains("**Time left:** 1h 0m (until " + until + ")")
+        .doesNotContain("Expires soon");
 
-    assertThat(lab.extend(RawJson.of("2h")).state()).isEqualTo(LabState.LIVE);
-    assertThat(details(lab)).contains("**Time left:** 3h 0m (until ");
+    LabStatus extended = lab.extend(RawJson.of("2h"));
+    assertThat(extended.state()).isEqualTo(LabState.LIVE);
+    // The status says when, as the details do: `labflow status` prints it.
+    assertThat(Duration.between(OffsetDateTime.parse(until), OffsetDateTime.parse(extended.until())))
+        .isEqualTo(Duration.ofHours(2));
+    assertThat(details(lab)).contains("**Time left:** 3h 0m (until " + extended.until() + ")");
     Throwable tooLong = catchThrowable(() -> lab.extend(RawJson.of("1m")));
     assertThat(tooLong).isInstanceOf(WorkflowUpdateException.class);
     assertThat(((ApplicationFailure) tooLong.getCause()).getOriginalMessage())

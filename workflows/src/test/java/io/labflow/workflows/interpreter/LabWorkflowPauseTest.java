@@ -20,6 +20,7 @@ import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.StepState;
 import io.labflow.workflows.model.Definition;
 import io.labflow.workflows.model.OnFailure;
+import io.temporal.api.sdk.v1.WorkflowMetadata;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
@@ -58,6 +59,12 @@ class LabWorkflowPauseTest {
   private static LabStatus pausedAtB(LabWorkflow lab) {
     LabStatus paused = awaitState(lab, LabState.PAUSED);
     assertThat(paused.pausedStep()).isEqualTo("b");
+    // When it rolls back without a decision (pauseTimeout 2h), as the Web UI's details say.
+    assertThat(paused.until()).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}Z");
+    assertThat(WorkflowStub.fromTyped(lab).query("__temporal_workflow_metadata",
+            WorkflowMetadata.class).getCurrentDetails())
+        .contains("**PAUSED** until " + paused.until(),
+            "Without a decision by " + paused.until() + " the lab rolls back.");
     assertThat(paused.steps().get(1).state()).isEqualTo(StepState.FAILED);
     assertThat(paused.steps().get(1).lastError()).isEqualTo("Throttling: throttling on b");
     assertThat(paused.lastError()).startsWith("step 'b' (Create) failed: Throttling");
@@ -80,6 +87,7 @@ class LabWorkflowPauseTest {
     LabStatus afterDecision = lab.resume(RawJson.of(Decision.RETRY));
     assertThat(afterDecision.state()).isEqualTo(LabState.PROVISIONING);
     assertThat(afterDecision.pausedStep()).isNull();
+    assertThat(afterDecision.until()).isNull();
 
     LabResult result = WorkflowStub.fromTyped(lab).getResult(LabResult.class);
     assertThat(result.state()).isEqualTo(LabState.COMPLETED);

@@ -52,9 +52,10 @@ class LearnerDetailsTest {
         + " AccessDenied: not authorized on arn:aws:s3:::b/*)";
     LabStatus s = new LabStatus("lab-1", "d", "v", LabState.FAILED, List.of(), null, error,
         "teardown (signal requestTeardown): teardown of lab lab-1 incomplete; torn down: none;"
-            + " could not tear down: put (DeleteObject: AccessDenied: on arn:aws:s3:::b/*)", null, List.of());
+            + " could not tear down: put (DeleteObject: AccessDenied: on arn:aws:s3:::b/*)", null, List.of(),
+        null);
 
-    String md = LabDetails.render(s, null, "");
+    String md = LabDetails.render(s, "");
 
     assertThat(md)
         .contains("**Last error:** step 'grant' (AttachRolePolicy) failed: AccessDenied: not"
