@@ -17,7 +17,6 @@ import java.util.stream.Stream;
 public final class PolicyDocuments {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern S3_ACTION = Pattern.compile("s3:[A-Za-z*]+");
 
   /** What a step input's {@code @Limit} names a bucket (the lab template's BucketName too). */
   public static final String S3_BUCKET = "S3 bucket name";
@@ -35,18 +34,6 @@ public final class PolicyDocuments {
 
   private static final Pattern BUCKET = Pattern.compile(BUCKET_PATTERN);
 
-  /** S3 actions that act on the bucket itself rather than on its objects. */
-  public static final Set<String> BUCKET_ACTIONS =
-      Set.of(
-          "s3:ListBucket",
-          "s3:ListBucketVersions",
-          "s3:ListBucketMultipartUploads",
-          "s3:GetBucketLocation",
-          "s3:GetBucketTagging",
-          "s3:GetBucketPolicy",
-          "s3:GetBucketAcl",
-          "s3:GetBucketVersioning");
-
   private PolicyDocuments() {}
 
   public static String bucketArn(String bucket) {
@@ -63,7 +50,7 @@ public final class PolicyDocuments {
    * resourceWildcard} is true.
    *
    * @throws io.temporal.failure.ApplicationFailure {@code InvalidInput} for a bad bucket name, an
-   *     empty action list or an action that is not an S3 action
+   *     empty action list or an action that cannot be scoped to a bucket ({@link S3Actions})
    */
   public static String forBucket(String bucket, List<String> actions, boolean resourceWildcard) {
     if (bucket == null || bucket.length() < 3 || bucket.length() > 63
@@ -75,10 +62,9 @@ public final class PolicyDocuments {
     }
     Set<String> unique = new LinkedHashSet<>();
     for (String a : actions) {
-      if (a == null || !S3_ACTION.matcher(a).matches()) {
-        throw AwsFailures.invalidInput(
-            "only S3 actions (s3:Name) can be scoped to a bucket, got: " + a);
-      }
+      S3Actions.problem(a).ifPresent(p -> {
+        throw AwsFailures.invalidInput(p);
+      });
       unique.add(a);
     }
     if (resourceWildcard) {
@@ -88,10 +74,10 @@ public final class PolicyDocuments {
     // A wildcard action may match both kinds, so it gets both resources; no action, no statement.
     return document(Stream.of(
             statement("LabflowBucket", "Allow", unique.stream()
-                .filter(a -> a.contains("*") || BUCKET_ACTIONS.contains(a)).toList(),
+                .filter(a -> a.contains("*") || S3Actions.onBucket(a)).toList(),
                 List.of(bucketArn(bucket)), null),
             statement("LabflowObjects", "Allow", unique.stream()
-                .filter(a -> a.contains("*") || !BUCKET_ACTIONS.contains(a)).toList(),
+                .filter(a -> a.contains("*") || !S3Actions.onBucket(a)).toList(),
                 List.of(objectsArn(bucket)), null))
         .filter(st -> !st.get("Action").isEmpty()).toList(), false);
   }

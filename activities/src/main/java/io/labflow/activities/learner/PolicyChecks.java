@@ -2,6 +2,7 @@ package io.labflow.activities.learner;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.labflow.activities.iam.PolicyDocuments;
+import io.labflow.activities.iam.S3Actions;
 import io.labflow.activities.learner.LearnerCheckActivities.CheckOutput;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -146,7 +147,7 @@ final class PolicyChecks {
       if (on == null) {
         return CheckOutput.fail(p + " does not allow " + a + ", which this task needs");
       }
-      boolean onBucket = PolicyDocuments.BUCKET_ACTIONS.contains(a);
+      boolean onBucket = S3Actions.onBucket(a);
       String needed = onBucket ? bucketArn : objectsArn;
       if (!on.contains(needed)) {
         return CheckOutput.fail(p + " allows " + a + " only on " + String.join(", ", on)

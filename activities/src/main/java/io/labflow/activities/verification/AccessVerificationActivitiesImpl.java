@@ -8,6 +8,7 @@ import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Inputs;
 import io.labflow.activities.common.Waiting;
 import io.labflow.activities.iam.PolicyDocuments;
+import io.labflow.activities.iam.S3Actions;
 import io.labflow.activities.s3.S3Buckets;
 import io.labflow.workflows.definition.Durations;
 import io.labflow.workflows.lab.FailureTypes;
@@ -166,7 +167,7 @@ public record AccessVerificationActivitiesImpl(AwsClients clients)
 
   /** The ARN an action is checked on: the bucket, or the probe's object in it. */
   private static String resourceFor(String action, String bucket, String labId) {
-    return PolicyDocuments.BUCKET_ACTIONS.contains(action)
+    return S3Actions.onBucket(action)
         ? PolicyDocuments.bucketArn(bucket)
         : PolicyDocuments.bucketArn(bucket) + "/" + key(labId, "probe.txt");
   }

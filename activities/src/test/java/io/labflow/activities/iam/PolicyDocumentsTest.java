@@ -75,6 +75,39 @@ class PolicyDocumentsTest {
     }
   }
 
+  /**
+   * Which resource an action acts on is IAM's service reference's, not a list of eight: before,
+   * s3:GetBucketPolicyStatus went on bucket/* (which AWS never matches for it) and a typo such as
+   * s3:ListBuckets into the policy, found only when the verification failed.
+   */
+  @Test
+  void everyBucketActionIsScopedToTheBucketAndNoUnknownActionGetsIn() {
+    JsonNode st = PolicyDocuments.parse(PolicyDocuments.forBucket("lab-bucket",
+        List.of("s3:GetBucketPolicyStatus", "s3:getobjecttagging"), false)).get("Statement");
+    assertThat(st.get(0).get("Action").toString()).isEqualTo("[\"s3:GetBucketPolicyStatus\"]");
+    assertThat(st.get(0).get("Resource").toString()).isEqualTo("[\"arn:aws:s3:::lab-bucket\"]");
+    assertThat(st.get(1).get("Action").toString()).isEqualTo("[\"s3:getobjecttagging\"]");
+    assertThat(st.get(1).get("Resource").toString()).isEqualTo("[\"arn:aws:s3:::lab-bucket/*\"]");
+    assertThat(invalid(List.of("s3:ListBuckets")))
+        .isEqualTo("s3:ListBuckets is not an S3 action; did you mean 's3:ListBucket'?");
+    assertThat(invalid(List.of("s3:ListAllMyBuckets"))).isEqualTo("s3:ListAllMyBuckets acts on"
+        + " no bucket or object, so a policy scoped to the lab's bucket cannot allow it");
+    assertThat(invalid(List.of("s3:Gett*")))
+        .isEqualTo("s3:Gett* matches no S3 action on a bucket or its objects");
+    assertThat(invalid(List.of("iam:PassRole")))
+        .isEqualTo("only S3 actions (s3:Name) can be scoped to a bucket, got: iam:PassRole");
+  }
+
+  private static String invalid(List<String> actions) {
+    try {
+      PolicyDocuments.forBucket("lab-bucket", actions, false);
+    } catch (ApplicationFailure f) {
+      assertThat(f.getType()).isEqualTo("InvalidInput");
+      return f.getOriginalMessage();
+    }
+    throw new AssertionError("accepted " + actions);
+  }
+
   @Test
   void comparesUrlEncodedDocumentsAsIamReturnsThem() {
     String doc = PolicyDocuments.forBucket("lab-bucket", List.of("s3:GetObject"), false);

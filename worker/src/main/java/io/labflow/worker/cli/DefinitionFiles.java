@@ -90,14 +90,14 @@ final class DefinitionFiles {
   }
 
   /**
-   * The stack templates a run would be refused for, in its preflight's sentences, each templateFile
-   * filled in with the definition's defaults and the site's values (one named by a parameter
-   * without either, by the lab id or by a step's output, is known only at run time): {@code
-   * validate}'s.
+   * What a run's preflight would refuse, found without AWS, in its sentences: the stack templates
+   * (each templateFile filled in with the definition's defaults and the site's values; one named by
+   * a parameter without either, by the lab id or by a step's output, is known only at run time)
+   * and the S3 actions of its policies and verifications: {@code validate}'s.
    */
-  static List<String> templateProblems(
+  static List<String> preflightProblems(
       Path definitionsDir, Path file, Definition definition, SiteParameters site) {
-    return templateProblems(definitionsDir, file, null,
+    return preflightProblems(definitionsDir, file, null,
         LabNeeds.knownBeforeRun(definition, file.toString(),
             bind(definition, null, null, site.merge(definition, Map.of()).parameters())));
   }
@@ -109,7 +109,7 @@ final class DefinitionFiles {
    *
    * @param labId the lab id; null or none ({@link LabNeeds#NO_LAB_ID}) reads no template it names
    */
-  static List<String> templateProblems(Path definitionsDir, Path file, String labId,
+  static List<String> preflightProblems(Path definitionsDir, Path file, String labId,
       ResolvedLab lab) {
     List<String> problems = new ArrayList<>();
     AwsLabPreflight.templates(definitionsDir, labId, lab, problems);
@@ -118,6 +118,7 @@ final class DefinitionFiles {
           + " to read templates from: set --definitions (env LABFLOW_DEFINITIONS_DIR) to the"
           + " directory the worker reads them from");
     }
+    problems.addAll(AwsLabPreflight.s3ActionProblems(lab));
     return problems;
   }
 

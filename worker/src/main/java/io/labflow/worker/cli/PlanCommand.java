@@ -54,7 +54,7 @@ final class PlanCommand extends BaseCommand {
     ParameterBinder.BindResult bound = DefinitionFiles.bind(
         definition, labId.equals(LabNeeds.NO_LAB_ID) ? null : labId, variant, merged.parameters());
     List<String> problems = new ArrayList<>(DefinitionFiles.refused(definition, bound, labId));
-    problems.addAll(DefinitionFiles.templateProblems(root().definitions, source.path(), labId,
+    problems.addAll(DefinitionFiles.preflightProblems(root().definitions, source.path(), labId,
         LabNeeds.knownBeforeRun(definition, source.path().toString(), bound)));
     if (!problems.isEmpty()) {
       problems.forEach(err()::println);

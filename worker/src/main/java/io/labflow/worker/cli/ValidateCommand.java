@@ -40,7 +40,7 @@ final class ValidateCommand extends BaseCommand {
         continue;
       }
       LoadResult v = Composition.validate(file.toString(), text);
-      List<?> problems = v.ok() ? DefinitionFiles.templateProblems(
+      List<?> problems = v.ok() ? DefinitionFiles.preflightProblems(
           root().definitions, file, v.definitionOrNull(), site) : v.errors();
       if (problems.isEmpty()) {
         out().println(file + ": valid");

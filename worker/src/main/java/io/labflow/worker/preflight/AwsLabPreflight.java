@@ -1,16 +1,22 @@
 package io.labflow.worker.preflight;
 
 import io.labflow.activities.cloudformation.TemplateFacts;
+import io.labflow.activities.iam.S3Actions;
 import io.labflow.activities.preflight.AwsPreflight;
 import io.labflow.worker.quotas.LabNeeds;
 import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.runtime.Composition;
+import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
+import io.labflow.workflows.expr.LabScope;
 import io.labflow.workflows.lab.Preflight;
 import io.labflow.workflows.lab.ResolvedLab;
 import io.labflow.workflows.model.ActionStep;
+import io.labflow.workflows.model.Check;
+import io.labflow.workflows.model.Definition;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +62,7 @@ public final class AwsLabPreflight implements Preflight {
   public void check(String labId, ResolvedLab lab, String named) {
     List<String> problems = new ArrayList<>();
     Map<ActionStep, String> templates = templates(definitionsDir, named, lab, problems);
+    problems.addAll(s3ActionProblems(lab));
     if (!problems.isEmpty()) {
       throw AwsPreflight.failed(String.join("\n", problems));
     }
@@ -94,6 +101,53 @@ public final class AwsLabPreflight implements Preflight {
   }
 
   /**
+   * Every S3 action a step would put in a policy ({@code actions} beside a {@code bucketName}) or
+   * verify ({@code allow}, {@code deny}) that a policy scoped to the lab's bucket cannot allow
+   * ({@link S3Actions}: a typo, an action on no bucket), one sentence each naming the step, the
+   * field and, when the value is a variant's, the variants: every variant, since a switch runs
+   * the steps with another. The tasks' checks and solve steps too. Refused before the first step,
+   * not by CreatePolicy after the stack, nor as a verification's mismatch.
+   */
+  public static List<String> s3ActionProblems(ResolvedLab lab) {
+    Definition d = lab.definition();
+    List<Check> steps = new ArrayList<>(d.runnableSteps().stream()
+        .map(s -> new Check(s.id(), s.action(), s.with(), null, null, s.line())).toList());
+    d.tasks().forEach(t -> steps.addAll(t.checks()));
+    Map<String, List<String>> variantsBy = new LinkedHashMap<>();
+    List<String> variants = d.variants() == null || d.variants().isEmpty()
+        ? Collections.singletonList(lab.variant()) : List.copyOf(d.variants().keySet());
+    for (Check s : steps) {
+      // A policy's actions, a verification's lists, as the catalog declares them.
+      for (String field : takes(s.action(), "actions", "bucketName") ? List.of("actions")
+          : takes(s.action(), "allow", "deny") ? List.of("allow", "deny") : List.<String>of()) {
+        Object value = s.with().get(field);
+        String at = lab.source() + ":" + s.line() + ": step '" + s.id() + "' (" + s.action()
+            + ") with." + field + (String.valueOf(value).contains("${variant.")
+                ? " of variant %s: " : ": ");
+        for (String variant : variants) {
+          for (Object action : evaluated(value, LabScope.of(
+              d, "", null, null, variant, lab.parameters(), Map.of()))) {
+            S3Actions.problem(String.valueOf(action)).ifPresent(p -> variantsBy.computeIfAbsent(
+                at + p, k -> new ArrayList<>()).add(variant));
+          }
+        }
+      }
+    }
+    return variantsBy.entrySet().stream().map(e -> e.getKey().replace("variant %s",
+        (e.getValue().size() == 1 ? "variant '" : "variants '") + String.join("', '", e.getValue())
+            + "'")).toList();
+  }
+
+  /** The list a value evaluates to in the scope; empty when it is no list or not known yet. */
+  private static List<?> evaluated(Object value, Map<String, Object> scope) {
+    try {
+      return Expressions.evaluate(value, scope) instanceof List<?> l ? l : List.of();
+    } catch (ExpressionException notKnownBeforeTheRun) {
+      return List.of();
+    }
+  }
+
+  /**
    * The instance types of the lab's stacks (from their templates' {@code InstanceType} and the
    * step's stack parameters), the principals it names, and how its roles are named.
    */
@@ -114,7 +168,7 @@ public final class AwsLabPreflight implements Preflight {
         setting(given, lab, "steps." + s.id() + ".with.parameters." + v.parameter())
             .ifPresent(types::add);
       }
-      if (takes(s, TRUST)) {
+      if (takes(s.action(), TRUST)) {
         setting(s.with().get("trustedPrincipalArn"), lab,
             "steps." + s.id() + ".with.trustedPrincipalArn")
             .ifPresent(p -> principals.putIfAbsent(p.source(), p));
@@ -151,19 +205,19 @@ public final class AwsLabPreflight implements Preflight {
     return Pattern.compile(Expressions.fill(template, Pattern::quote, r -> ".+"));
   }
 
-  /** Whether the step's action takes all these inputs, as the catalog declares it. */
-  private static boolean takes(ActionStep s, String... inputs) {
-    return Composition.CATALOG.takes(s.action(), inputs);
+  /** Whether the action takes all these inputs, as the catalog declares it. */
+  private static boolean takes(String action, String... inputs) {
+    return Composition.CATALOG.takes(action, inputs);
   }
 
   /** The verifications the lab's steps will run (the steps that take a {@code method}). */
   public static List<AwsPreflight.Verification> verifications(String labId, ResolvedLab lab) {
-    List<Object> trust = lab.definition().actionSteps().stream().filter(s -> takes(s, TRUST))
-        .map(s -> s.with().get("trustedPrincipalArn")).toList();
+    List<Object> trust = lab.definition().actionSteps().stream()
+        .filter(s -> takes(s.action(), TRUST)).map(s -> s.with().get("trustedPrincipalArn")).toList();
     boolean trusted = trust.stream().anyMatch(t -> bound(t, lab) instanceof String v && !v.isBlank());
     String trustedParameter = trust.stream().map(Expressions::parameterOf)
         .filter(Objects::nonNull).reduce((first, last) -> last).orElse(null);
-    return lab.definition().actionSteps().stream().filter(s -> takes(s, "method")).map(s -> {
+    return lab.definition().actionSteps().stream().filter(s -> takes(s.action(), "method")).map(s -> {
       Object m = s.with().get("method");
       return new AwsPreflight.Verification(
           bound(m, lab) instanceof String v && !v.isBlank() ? v : "simulate",

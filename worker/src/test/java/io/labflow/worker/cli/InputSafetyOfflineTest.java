@@ -208,6 +208,23 @@ class InputSafetyOfflineTest {
         .isEqualTo("read-only");
   }
 
+  @Test
+  void validateAndPlanRefuseAMisspeltS3Action(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("iam-service-role-lab.yaml");
+    Files.writeString(file, Files.readString(LAB).replace(
+        "actions: [s3:ListBucket, s3:GetObject]\n", "actions: [s3:ListBuckets, s3:GetObject]\n"));
+    String refused = ": step 'create-policy' (CreatePolicy) with.actions of variant 'read-only':"
+        + " s3:ListBuckets is not an S3 action; did you mean 's3:ListBucket'?";
+    CliRun validate = run("--definitions", DEFINITIONS, "validate", file.toString());
+    assertThat(validate.code()).isEqualTo(1);
+    assertThat(validate.out()).isEqualTo(file + ":124" + refused + "\n" + file + ":192"
+        + refused.replace("'create-policy' (CreatePolicy)", "'update-policy' (CreatePolicyVersion)")
+        + "\n");
+    CliRun plan = run("--definitions", DEFINITIONS, "plan", file.toString(), "--lab-id", "lab-1");
+    assertThat(plan.code()).isEqualTo(1);
+    assertThat(plan.err()).contains(refused);
+  }
+
   private static DefinitionActivities resolver(Preflight preflight) {
     DefinitionSource source =
         name -> {

@@ -17,12 +17,19 @@ import org.junit.jupiter.api.Test;
 @Tag("fast")
 class AwsLabPreflightTest {
 
+  private static final String LAB = "definitions/iam-service-role-lab.yaml";
+
+  private static Definition load(String file, String text) {
+    return new DefinitionLoader(Composition.CATALOG).load(file, text).definitionOrNull();
+  }
+
+  private static String read(String file) throws Exception {
+    return Files.readString(Tools.repoRoot().resolve(file));
+  }
+
   @Test
   void theSimulatorIsCheckedOnTheLabsOwnRoleAsItsVerificationsNameIt() throws Exception {
-    Definition d = new DefinitionLoader(Composition.CATALOG).load(
-        "definitions/iam-service-role-lab.yaml",
-        Files.readString(Tools.repoRoot().resolve("definitions/iam-service-role-lab.yaml")))
-        .definitionOrNull();
+    Definition d = load(LAB, read(LAB));
     ResolvedLab lab = new ResolvedLab(d, "iam-service-role-lab.yaml", "read-only",
         Map.of("verifyMethod", "simulate", "bucketPrefix", "labflow", "verifyBudgetSeconds", 120,
             "instanceType", "t3.micro"));
@@ -30,5 +37,37 @@ class AwsLabPreflightTest {
     assertThat(AwsLabPreflight.verifications("lab-042", lab)).containsExactly(
         new Verification("simulate", "verifyMethod", false, "trustedPrincipalArn",
             "labflow-lab-042-role"));
+  }
+
+  /**
+   * A misspelt S3 action, or one that acts on no bucket, is refused before the first step: before,
+   * s3:ListBuckets went into the policy and the lab failed its verification minutes later.
+   */
+  @Test
+  void everyS3ActionOfEveryVariantIsOneAPolicyScopedToTheBucketCanAllow() throws Exception {
+    for (String shipped : new String[] {LAB, "definitions/iam-service-role-challenge.yaml"}) {
+      ResolvedLab ok = new ResolvedLab(load(shipped, read(shipped)), shipped, null, Map.of());
+      assertThat(AwsLabPreflight.s3ActionProblems(ok)).as(shipped).isEmpty();
+    }
+    String text = read(LAB)
+        .replace("actions: [s3:ListBucket, s3:GetObject]\n", "actions: [s3:ListBuckets, s3:GetObject]\n")
+        .replace("allow: [s3:ListBucket, s3:GetObject, s3:PutObject]",
+            "allow: [s3:ListBucket, s3:GetObject, s3:PutObject, s3:ListAllMyBuckets]")
+        .replace("allow: []\n", "allow: [s3:GetObjekt]\n");
+    ResolvedLab lab = new ResolvedLab(load("lab.yaml", text), "lab.yaml", "read-write", Map.of());
+
+    assertThat(AwsLabPreflight.s3ActionProblems(lab)).containsExactly(
+        "lab.yaml:111: step 'verify-no-access' (VerifyAccess) with.allow: s3:GetObjekt is not an S3"
+            + " action; did you mean 's3:GetObject'?",
+        "lab.yaml:124: step 'create-policy' (CreatePolicy) with.actions of variant 'read-only':"
+            + " s3:ListBuckets is not an S3 action; did you mean 's3:ListBucket'?",
+        "lab.yaml:178: step 'verify-access' (VerifyAccess) with.allow of variant 'read-write':"
+            + " s3:ListAllMyBuckets acts on no bucket or object, so a policy scoped to the lab's"
+            + " bucket cannot allow it",
+        "lab.yaml:192: step 'update-policy' (CreatePolicyVersion) with.actions of variant 'read-only':"
+            + " s3:ListBuckets is not an S3 action; did you mean 's3:ListBucket'?",
+        "lab.yaml:200: step 'verify-after-switch' (VerifyAccess) with.allow of variant 'read-write':"
+            + " s3:ListAllMyBuckets acts on no bucket or object, so a policy scoped to the lab's"
+            + " bucket cannot allow it");
   }
 }
