@@ -3,6 +3,8 @@ package io.labflow.worker.cli;
 import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.LabStarter;
 import io.labflow.worker.client.TemporalConnection;
+import io.labflow.worker.preflight.AwsLabPreflight;
+import io.labflow.worker.quotas.LabNeeds;
 import io.labflow.workflows.binding.ParameterBinder;
 import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabRequest;
@@ -13,6 +15,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +85,10 @@ final class RunCommand extends BaseCommand {
     Definition definition = source.definition();
     ParameterBinder.BindResult bound =
         DefinitionFiles.bind(definition, labId, given.variant, given.params);
-    List<String> problems = DefinitionFiles.refused(definition, bound, labId);
+    List<String> problems = new ArrayList<>(DefinitionFiles.refused(definition, bound, labId));
+    // What the worker's preflight would refuse that needs neither AWS nor its templates.
+    problems.addAll(AwsLabPreflight.s3ActionProblems(
+        LabNeeds.knownBeforeRun(definition, source.path().toString(), bound)));
     if (!problems.isEmpty()) {
       throw new UsageException(String.join("\n", problems));
     }

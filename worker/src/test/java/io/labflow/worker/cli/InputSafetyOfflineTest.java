@@ -223,6 +223,10 @@ class InputSafetyOfflineTest {
     CliRun plan = run("--definitions", DEFINITIONS, "plan", file.toString(), "--lab-id", "lab-1");
     assertThat(plan.code()).isEqualTo(1);
     assertThat(plan.err()).contains(refused);
+    // labflow run refuses it before it contacts Temporal (no server is running here).
+    CliRun cliRun = run("run", file.toString(), "--lab-id", "lab-1");
+    assertThat(cliRun.code()).isEqualTo(2);
+    assertThat(cliRun.err()).contains(refused);
   }
 
   private static DefinitionActivities resolver(Preflight preflight) {
