@@ -1,5 +1,7 @@
 package io.labflow.worker.cli;
 
+import io.labflow.worker.quotas.LabNeeds;
+import io.labflow.worker.render.LabPlan;
 import io.labflow.worker.runtime.Composition;
 import io.labflow.workflows.binding.ParameterBinder;
 import io.labflow.workflows.definition.LoadResult;
@@ -18,8 +20,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Loads a fleet file and checks it against its step file: the definition exists and is valid, and
- * every lab's variant and parameters bind. Problems point at the fleet file's lines.
+ * Loads a fleet file and checks it against its step file: the definition exists and is valid,
+ * every lab's variant and parameters bind, and no lab would be refused at the start of its run (a
+ * name its lab id makes too long for AWS, what the preflight finds without AWS). Problems point at
+ * the fleet file's lines, or at the step file's for what all labs share.
  */
 final class FleetFiles {
 
@@ -75,6 +79,12 @@ final class FleetFiles {
             at.startsWith("labs[") ? "lab " + lab.labId() + ": " + d.message() : d.message();
         problems.add(loaded.at(name, at, message).toString());
       }
+      String at = loaded.places().containsKey("labs[" + i + "]") ? "labs[" + i + "]" : "labs";
+      LabPlan.problems(def, bound, lab.labId()).forEach(p -> problems.add(
+          loaded.at(name, at, "lab " + lab.labId() + ": " + p).toString()));
+      // Each lab's, the same for all but a template its lab id names: said once.
+      problems.addAll(DefinitionFiles.preflightProblems(definitionsDir, defFile, lab.labId(),
+          LabNeeds.knownBeforeRun(def, defFile.toString(), bound)));
     }
     return problems.isEmpty() ? new Checked(fleet, def, List.of()) : failed(List.copyOf(problems));
   }

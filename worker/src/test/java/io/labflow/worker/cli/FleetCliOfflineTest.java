@@ -143,6 +143,52 @@ class FleetCliOfflineTest {
     assertThat(r.out()).startsWith(f + ":2:13: definition: no definition named 'nosuch'");
   }
 
+  /**
+   * What would refuse every lab at the start of its run is refused by validate and apply, before a
+   * Schedule exists: before, such a fleet validated, and each night each lab failed to start.
+   */
+  @Test
+  void aFleetWhoseLabsWouldBeRefusedAtTheStartOfTheirRunsIsInvalid() throws Exception {
+    Path defs = Tools.repoRoot().resolve("definitions");
+    Files.createDirectories(dir.resolve("templates"));
+    Files.copy(defs.resolve("templates/lab-environment.yaml"),
+        dir.resolve("templates/lab-environment.yaml"));
+    Files.writeString(dir.resolve("iam-service-role-lab.yaml"),
+        Files.readString(defs.resolve("iam-service-role-lab.yaml")).replace(
+            "actions: [s3:ListBucket, s3:GetObject]\n", "actions: [s3:ListBuckets, s3:GetObject]\n"));
+    // 31 + 1 + 39 characters: a 71-character bucket name for each lab.
+    Path f = Files.writeString(dir.resolve("f.yaml"), """
+        name: f
+        definition: iam-service-role-lab
+        parameters: {bucketPrefix: ppppppppppppppppppppppppppppppp}
+        labs:
+          prefix: a-very-long-fleet-prefix-for-a-class-
+          count: 2
+        schedule: {cron: "0 3 * * *"}
+        """);
+
+    CliRun r = run("--definitions", dir.toString(), "fleet", "validate", f.toString());
+
+    assertThat(r.code()).as(r.all()).isEqualTo(1);
+    String lab = dir.resolve("iam-service-role-lab.yaml").toString();
+    String action = " (CreatePolicy) with.actions of variant 'read-only': s3:ListBuckets is not an"
+        + " S3 action; did you mean 's3:ListBucket'?";
+    assertThat(r.out().lines()).containsExactly(
+        f + ":5:3: labs: lab a-very-long-fleet-prefix-for-a-class-01: step 'create-stack'"
+            + " (CreateStack): field 'parameters.BucketName': S3 bucket name"
+            + " 'ppppppppppppppppppppppppppppppp-a-very-long-fleet-prefix-for-a-c...' (71 characters)"
+            + " is 71 characters long; the limit is 3 to 63 characters",
+        lab + ":124: step 'create-policy'" + action,
+        lab + ":192: step 'update-policy'" + action.replace("CreatePolicy", "CreatePolicyVersion"),
+        f + ":5:3: labs: lab a-very-long-fleet-prefix-for-a-class-02: step 'create-stack'"
+            + " (CreateStack): field 'parameters.BucketName': S3 bucket name"
+            + " 'ppppppppppppppppppppppppppppppp-a-very-long-fleet-prefix-for-a-c...' (71 characters)"
+            + " is 71 characters long; the limit is 3 to 63 characters");
+    CliRun apply = run("--definitions", dir.toString(), "fleet", "apply", f.toString());
+    assertThat(apply.code()).as(apply.all()).isEqualTo(1);
+    assertThat(apply.err()).contains("s3:ListBuckets is not an S3 action");
+  }
+
   @Test
   void aFleetOfAnInvalidDefinitionIsRefusedWithTheDefinitionsOwnProblems() throws Exception {
     Path bad = Tools.repoRoot().resolve("worker/src/test/resources/bad");
