@@ -40,8 +40,9 @@ public record AccessVerificationActivitiesImpl(AwsClients clients)
     implements AccessVerificationActivities {
 
   private static final Logger log = LoggerFactory.getLogger(AccessVerificationActivitiesImpl.class);
-  static final Set<String> PROBE_ACTIONS =
-      Set.of("s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject");
+  /** What a probe does as the role: list the bucket, put, get and delete an object. */
+  private static final List<String> PROBE_ACTIONS =
+      List.of("s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject");
   private static final Duration DEFAULT_BUDGET = Duration.ofSeconds(120);
 
   @Override
@@ -53,11 +54,10 @@ public record AccessVerificationActivitiesImpl(AwsClients clients)
     if (!method.equals("simulate") && !method.equals("probe")) {
       throw AwsFailures.invalidInput("VerifyAccess: method must be simulate or probe: " + method);
     }
-    for (String a : expected.keySet()) {
-      if (method.equals("probe") && !PROBE_ACTIONS.contains(a)) {
-        throw AwsFailures.invalidInput(
-            "VerifyAccess: probe can check only " + PROBE_ACTIONS + ", not " + a);
-      }
+    for (String a : method.equals("probe") ? expected.keySet() : Set.<String>of()) {
+      probeProblem(a).ifPresent(p -> {
+        throw AwsFailures.invalidInput("VerifyAccess: " + p);
+      });
     }
     Duration budget =
         in.budgetSeconds() == null ? DEFAULT_BUDGET : Duration.ofSeconds(in.budgetSeconds());
@@ -88,6 +88,12 @@ public record AccessVerificationActivitiesImpl(AwsClients clients)
     log.info("lab {}: access of {} verified by {} in {} attempts",
         labId, roleArn, method, m.attempts());
     return new VerifyAccessOutput(method, roleArn, bucket, m.cells(), m.attempts(), true);
+  }
+
+  /** Why a probe cannot verify the action; empty when it can. */
+  public static Optional<String> probeProblem(String action) {
+    return PROBE_ACTIONS.contains(action) ? Optional.empty() : Optional.of("probe can check only "
+        + String.join(", ", PROBE_ACTIONS) + ", not " + action);
   }
 
   /**

@@ -68,6 +68,7 @@ final class FleetFiles {
     }
     Definition def = v.definitionOrNull();
     Set<String> problems = new LinkedHashSet<>();
+    Set<String> shared = new LinkedHashSet<>();
     for (int i = 0; i < fleet.labs().size(); i++) {
       FleetLab lab = fleet.labs().get(i);
       ParameterBinder.BindResult bound =
@@ -82,10 +83,11 @@ final class FleetFiles {
       String at = loaded.places().containsKey("labs[" + i + "]") ? "labs[" + i + "]" : "labs";
       LabPlan.problems(def, bound, lab.labId()).forEach(p -> problems.add(
           loaded.at(name, at, "lab " + lab.labId() + ": " + p).toString()));
-      // Each lab's, the same for all but a template its lab id names: said once.
-      problems.addAll(DefinitionFiles.preflightProblems(definitionsDir, defFile, lab.labId(),
+      // Each lab's, the same for all but a template its lab id names: said once, after the labs'.
+      shared.addAll(DefinitionFiles.preflightProblems(definitionsDir, defFile, lab.labId(),
           LabNeeds.knownBeforeRun(def, defFile.toString(), bound)));
     }
+    problems.addAll(shared);
     return problems.isEmpty() ? new Checked(fleet, def, List.of()) : failed(List.copyOf(problems));
   }
 

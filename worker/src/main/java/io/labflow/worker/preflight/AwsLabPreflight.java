@@ -3,6 +3,7 @@ package io.labflow.worker.preflight;
 import io.labflow.activities.cloudformation.TemplateFacts;
 import io.labflow.activities.iam.S3Actions;
 import io.labflow.activities.preflight.AwsPreflight;
+import io.labflow.activities.verification.AccessVerificationActivitiesImpl;
 import io.labflow.worker.quotas.LabNeeds;
 import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.runtime.Composition;
@@ -103,7 +104,8 @@ public final class AwsLabPreflight implements Preflight {
   /**
    * Every S3 action a step would put in a policy ({@code actions} beside a {@code bucketName}) or
    * verify ({@code allow}, {@code deny}) that a policy scoped to the lab's bucket cannot allow
-   * ({@link S3Actions}: a typo, an action on no bucket), one sentence each naming the step, the
+   * ({@link S3Actions}: a typo, an action on no bucket) or, for a verification by probe, that the
+   * probe cannot check, one sentence each naming the step, the
    * field and, when the value is a variant's, the variants: every variant, since a switch runs
    * the steps with another. The tasks' checks and solve steps too. Refused before the first step,
    * not by CreatePolicy after the stack, nor as a verification's mismatch.
@@ -125,10 +127,15 @@ public final class AwsLabPreflight implements Preflight {
             + ") with." + field + (String.valueOf(value).contains("${variant.")
                 ? " of variant %s: " : ": ");
         for (String variant : variants) {
-          for (Object action : evaluated(value, LabScope.of(
-              d, "", null, null, variant, lab.parameters(), Map.of()))) {
-            S3Actions.problem(String.valueOf(action)).ifPresent(p -> variantsBy.computeIfAbsent(
-                at + p, k -> new ArrayList<>()).add(variant));
+          Map<String, Object> scope =
+              LabScope.of(d, "", null, null, variant, lab.parameters(), Map.of());
+          boolean probe = takes(s.action(), "method")
+              && "probe".equals(evaluated(s.with().get("method"), scope));
+          for (Object action : evaluated(value, scope) instanceof List<?> l ? l : List.of()) {
+            String a = String.valueOf(action);
+            S3Actions.problem(a).or(() -> probe ? AccessVerificationActivitiesImpl.probeProblem(a)
+                : Optional.empty()).ifPresent(p -> variantsBy.computeIfAbsent(
+                    at + p, k -> new ArrayList<>()).add(variant));
           }
         }
       }
@@ -138,12 +145,12 @@ public final class AwsLabPreflight implements Preflight {
             + "'")).toList();
   }
 
-  /** The list a value evaluates to in the scope; empty when it is no list or not known yet. */
-  private static List<?> evaluated(Object value, Map<String, Object> scope) {
+  /** The value evaluated in the scope; null when it is not known before the run. */
+  private static Object evaluated(Object value, Map<String, Object> scope) {
     try {
-      return Expressions.evaluate(value, scope) instanceof List<?> l ? l : List.of();
+      return Expressions.evaluate(value, scope);
     } catch (ExpressionException notKnownBeforeTheRun) {
-      return List.of();
+      return null;
     }
   }
 

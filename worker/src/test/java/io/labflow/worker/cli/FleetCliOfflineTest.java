@@ -178,12 +178,12 @@ class FleetCliOfflineTest {
             + " (CreateStack): field 'parameters.BucketName': S3 bucket name"
             + " 'ppppppppppppppppppppppppppppppp-a-very-long-fleet-prefix-for-a-c...' (71 characters)"
             + " is 71 characters long; the limit is 3 to 63 characters",
-        lab + ":124: step 'create-policy'" + action,
-        lab + ":192: step 'update-policy'" + action.replace("CreatePolicy", "CreatePolicyVersion"),
         f + ":5:3: labs: lab a-very-long-fleet-prefix-for-a-class-02: step 'create-stack'"
             + " (CreateStack): field 'parameters.BucketName': S3 bucket name"
             + " 'ppppppppppppppppppppppppppppppp-a-very-long-fleet-prefix-for-a-c...' (71 characters)"
-            + " is 71 characters long; the limit is 3 to 63 characters");
+            + " is 71 characters long; the limit is 3 to 63 characters",
+        lab + ":124: step 'create-policy'" + action,
+        lab + ":192: step 'update-policy'" + action.replace("CreatePolicy", "CreatePolicyVersion"));
     CliRun apply = run("--definitions", dir.toString(), "fleet", "apply", f.toString());
     assertThat(apply.code()).as(apply.all()).isEqualTo(1);
     assertThat(apply.err()).contains("s3:ListBuckets is not an S3 action");

@@ -70,4 +70,21 @@ class AwsLabPreflightTest {
             + " s3:ListAllMyBuckets acts on no bucket or object, so a policy scoped to the lab's"
             + " bucket cannot allow it");
   }
+
+  /** What a probe cannot check is refused before the first step too, not by the verification. */
+  @Test
+  void aVerificationByProbeMayAskOnlyWhatTheProbeDoes() throws Exception {
+    String text = read(LAB).replace("allow: [s3:ListBucket, s3:GetObject, s3:PutObject]",
+        "allow: [s3:ListBucket, s3:GetObject, s3:PutObject, s3:GetBucketTagging]");
+    Definition d = load("lab.yaml", text);
+    String probe = " (VerifyAccess) with.allow of variant 'read-write': probe can check only"
+        + " s3:ListBucket, s3:GetObject, s3:PutObject, s3:DeleteObject, not s3:GetBucketTagging";
+
+    assertThat(AwsLabPreflight.s3ActionProblems(new ResolvedLab(d, "lab.yaml", "read-only",
+        Map.of("verifyMethod", "probe")))).containsExactly(
+            "lab.yaml:178: step 'verify-access'" + probe,
+            "lab.yaml:200: step 'verify-after-switch'" + probe);
+    assertThat(AwsLabPreflight.s3ActionProblems(new ResolvedLab(d, "lab.yaml", "read-only",
+        Map.of("verifyMethod", "simulate")))).isEmpty();
+  }
 }
