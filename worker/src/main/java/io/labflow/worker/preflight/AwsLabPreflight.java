@@ -7,7 +7,6 @@ import io.labflow.activities.verification.AccessVerificationActivitiesImpl;
 import io.labflow.worker.quotas.LabNeeds;
 import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.runtime.Composition;
-import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.LabScope;
 import io.labflow.workflows.lab.Preflight;
@@ -130,8 +129,9 @@ public final class AwsLabPreflight implements Preflight {
           Map<String, Object> scope =
               LabScope.of(d, "", null, null, variant, lab.parameters(), Map.of());
           boolean probe = takes(s.action(), "method")
-              && "probe".equals(evaluated(s.with().get("method"), scope));
-          for (Object action : evaluated(value, scope) instanceof List<?> l ? l : List.of()) {
+              && Expressions.evaluateIfKnown(s.with().get("method"), scope).equals(Optional.of("probe"));
+          for (Object action : Expressions.evaluateIfKnown(value, scope).orElse(null)
+              instanceof List<?> l ? l : List.of()) {
             String a = String.valueOf(action);
             S3Actions.problem(a).or(() -> probe ? AccessVerificationActivitiesImpl.probeProblem(a)
                 : Optional.empty()).ifPresent(p -> variantsBy.computeIfAbsent(
@@ -143,15 +143,6 @@ public final class AwsLabPreflight implements Preflight {
     return variantsBy.entrySet().stream().map(e -> e.getKey().replace("variant %s",
         (e.getValue().size() == 1 ? "variant '" : "variants '") + String.join("', '", e.getValue())
             + "'")).toList();
-  }
-
-  /** The value evaluated in the scope; null when it is not known before the run. */
-  private static Object evaluated(Object value, Map<String, Object> scope) {
-    try {
-      return Expressions.evaluate(value, scope);
-    } catch (ExpressionException notKnownBeforeTheRun) {
-      return null;
-    }
   }
 
   /**

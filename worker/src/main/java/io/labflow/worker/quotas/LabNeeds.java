@@ -7,7 +7,6 @@ import io.labflow.workflows.binding.ParameterBinder;
 import io.labflow.workflows.catalog.ActionSpec;
 import io.labflow.workflows.catalog.FieldLimit;
 import io.labflow.workflows.catalog.FieldSpec;
-import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.LabScope;
 import io.labflow.workflows.expr.Reference;
@@ -101,15 +100,10 @@ public final class LabNeeds {
 
   /** A step's input before the run (lab id and parameters filled in); null when it has none. */
   public static Object beforeRun(Object input, String labId, ResolvedLab lab) {
-    if (!(input instanceof String template)) {
-      return null;
-    }
-    try {
-      return Expressions.evaluate(template, LabScope.of(lab.definition(), labId, null, null,
-          lab.variant(), lab.parameters(), Map.of()));
-    } catch (ExpressionException e) {
-      return null; // Named from a step's output: known only at run time.
-    }
+    // Named from a step's output, it is known only at run time.
+    return !(input instanceof String template) ? null
+        : Expressions.evaluateIfKnown(template, LabScope.of(lab.definition(), labId, null, null,
+            lab.variant(), lab.parameters(), Map.of())).orElse(null);
   }
 
   /**

@@ -8,7 +8,6 @@ import io.labflow.worker.runtime.Composition;
 import io.labflow.workflows.binding.ParameterBinder;
 import io.labflow.workflows.catalog.ActionSpec;
 import io.labflow.workflows.definition.Durations;
-import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.expr.LabScope;
 import io.labflow.workflows.lab.ResolvedLab;
@@ -205,13 +204,7 @@ public final class LabPlan {
   /** A step's inputs evaluated; an input that reads what the scope lacks stays as written. */
   static Map<String, Object> evaluateMap(Map<String, Object> with, Map<String, Object> scope) {
     Map<String, Object> out = new LinkedHashMap<>();
-    with.forEach((k, v) -> {
-      try {
-        out.put(k, Expressions.evaluate(v, scope));
-      } catch (ExpressionException notKnownBeforeTheRun) {
-        out.put(k, v);
-      }
-    });
+    with.forEach((k, v) -> out.put(k, Expressions.evaluateIfKnown(v, scope).orElse(v)));
     return out;
   }
 

@@ -1,6 +1,5 @@
 package io.labflow.workflows.catalog;
 
-import io.labflow.workflows.expr.ExpressionException;
 import io.labflow.workflows.expr.Expressions;
 import io.labflow.workflows.model.ActionStep;
 import io.labflow.workflows.model.Definition;
@@ -184,7 +183,7 @@ public final class ActionCatalog {
     for (ActionStep step : definition.actionSteps()) {
       String at = "step '" + step.id() + "' (" + step.action() + "): ";
       for (FieldSpec field : find(step.action()).map(ActionSpec::inputs).orElse(List.of())) {
-        known(limited(field, step.with().get(field.name())), scope)
+        Expressions.evaluateIfKnown(limited(field, step.with().get(field.name())), scope)
             .flatMap(v -> nameProblem(field, v, s -> s.contains("<") && s.contains(">")))
             .ifPresent(p -> problems.add(at + p));
         oppositeProblem(field, step.with(), scope).ifPresent(p -> problems.add(at + p));
@@ -202,19 +201,10 @@ public final class ActionCatalog {
     if (field.opposite() == null) {
       return Optional.empty();
     }
-    Optional<Object> theirs = known(with.get(field.opposite()), scope);
-    return known(with.get(field.name()), scope)
+    Optional<Object> theirs = Expressions.evaluateIfKnown(with.get(field.opposite()), scope);
+    return Expressions.evaluateIfKnown(with.get(field.name()), scope)
         .flatMap(mine -> theirs.flatMap(other -> field.oppositeProblem(mine, other)))
         .map(p -> "field '" + field.name() + "': " + p);
-  }
-
-  /** The value evaluated in the scope; empty when null or not known in it. */
-  private static Optional<Object> known(Object value, Map<String, ?> scope) {
-    try {
-      return Optional.ofNullable(Expressions.evaluate(value, scope));
-    } catch (ExpressionException notYetKnown) {
-      return Optional.empty();
-    }
   }
 
   /** Why a literal value (no expression) of a field breaks the field's limit, or empty. */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -75,6 +76,18 @@ public final class Expressions {
       return out;
     }
     return value;
+  }
+
+  /**
+   * {@link #evaluate}, or empty when a reference names what the scope lacks (a step's output, a
+   * parameter known only at run time) or the value is null: what a check before the run can know.
+   */
+  public static Optional<Object> evaluateIfKnown(Object value, Map<String, ?> scope) {
+    try {
+      return Optional.ofNullable(evaluate(value, scope));
+    } catch (ExpressionException notYetKnown) {
+      return Optional.empty();
+    }
   }
 
   /**
