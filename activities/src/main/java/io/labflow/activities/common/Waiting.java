@@ -45,6 +45,8 @@ public final class Waiting {
   static final Duration MAX_PAUSE = Duration.ofMinutes(1);
   /** The waits of this worker now pausing between two polls. */
   private static final AtomicInteger PAUSED = new AtomicInteger();
+  /** What this thread's heartbeats carry to the activity's next attempt, made from their detail. */
+  private static final ThreadLocal<Function<String, Object>> CARRY = new ThreadLocal<>();
 
   private final String what;
   private final Duration bound;
@@ -102,7 +104,33 @@ public final class Waiting {
 
   /** Records a heartbeat with this detail on the current activity; outside an activity, nothing. */
   public static void beat(String detail) {
-    current().ifPresent(c -> c.heartbeat(detail));
+    Function<String, Object> carry = CARRY.get();
+    current().ifPresent(c -> c.heartbeat(carry == null ? detail : carry.apply(detail)));
+  }
+
+  /**
+   * Runs {@code body} with each heartbeat's details made by {@code carry} from what it says: what
+   * the activity hands its next attempt (Temporal keeps the last heartbeat's details, and the SDK
+   * sends them with a failure), shown by the Web UI as the pending activity's details.
+   */
+  public static <T> T carrying(Function<String, Object> carry, Supplier<T> body) {
+    CARRY.set(carry);
+    try {
+      return body.get();
+    } finally {
+      CARRY.remove();
+    }
+  }
+
+  /** What the previous attempt's last heartbeat carried, when it is of this type. */
+  public static <T> Optional<T> carried(Class<T> type) {
+    return current().flatMap(c -> {
+      try {
+        return c.getHeartbeatDetails(type);
+      } catch (RuntimeException notOfThisType) {
+        return Optional.empty(); // A detail alone, as every other activity's heartbeat.
+      }
+    });
   }
 
   /**

@@ -102,7 +102,7 @@ record Ec2Sweep(Ec2Client ec2, Duration termination) {
           Waiting.beat("deleting " + what);
           try {
             if (AwsErrors.doneUnless(() -> deleteOne(kind, r.id()), Ec2Sweep::isNotFound)) {
-              swept.deleted.add(kind, r.id());
+              swept.deleted(kind, r.id());
             }
           } catch (SdkException e) {
             if (e instanceof AwsServiceException a
@@ -149,7 +149,7 @@ record Ec2Sweep(Ec2Client ec2, Duration termination) {
           left.pending().put(i, "instance " + i + " (" + still.get(i)
               + "): still not terminated after " + Durations.format(termination));
         } else {
-          swept.deleted.add(INSTANCES, i);
+          swept.deleted(INSTANCES, i);
         }
       }
     });
@@ -183,7 +183,7 @@ record Ec2Sweep(Ec2Client ec2, Duration termination) {
       return;
     }
     if (Boolean.TRUE.equals(gone)) {
-      swept.deleted.add(VPCS, vpc);
+      swept.deleted(VPCS, vpc);
     } else if (gone == null) {
       String why = "VPC " + vpc + ": " + last[0] + "; still in it after "
           + Durations.format(VPC_BUDGET) + ": "

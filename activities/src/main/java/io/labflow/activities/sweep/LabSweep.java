@@ -65,10 +65,21 @@ public final class LabSweep {
     this.ec2Sweep = new Ec2Sweep(clients.ec2(), termination);
   }
 
+  /**
+   * What each heartbeat of a sweep carries: what it is doing, and what it deleted so far, its
+   * earlier attempts' included, so that a sweep Temporal tries again reports all it deleted.
+   */
+  public record Progress(String doing, LabResources deleted) {}
+
   /** Sweeps the lab; a transient failure while some of it is left fails it retryably. */
   public DeleteLabResourcesOutput delete(String labId) {
+    Swept swept = new Swept(labId, Waiting.carried(Progress.class).map(Progress::deleted));
+    return Waiting.carrying(doing -> new Progress(doing, swept.deleted.build()),
+        () -> sweep(labId, swept));
+  }
+
+  private DeleteLabResourcesOutput sweep(String labId, Swept swept) {
     LabResources found = inventory.apply(labId);
-    Swept swept = new Swept(labId);
     deleteEach(ASSOCIATIONS, found.get(INSTANCES), labId, swept);
     for (ResourceKind kind : List.of(INSTANCE_PROFILES, ROLES, POLICIES)) {
       deleteEach(kind, found.get(kind), labId, swept);
@@ -145,7 +156,7 @@ public final class LabSweep {
       Waiting.beat("deleting " + kind.what() + " " + id);
       if (!swept.run(kind.what() + " " + id, () -> {
         if (delete.apply(id).deleted()) {
-          swept.deleted.add(kind, id);
+          swept.deleted(kind, id);
         }
       })) {
         stuck.add(id);

@@ -1,11 +1,14 @@
 package io.labflow.activities.sweep;
 
 import io.labflow.activities.common.AwsFailures;
+import io.labflow.activities.common.Waiting;
 import io.labflow.activities.model.LabResources;
+import io.labflow.activities.model.ResourceKind;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -20,8 +23,16 @@ final class Swept {
   /** How many calls failed so far, each time (blocked names a resource refused twice once). */
   int refusals;
 
-  Swept(String labId) {
+  /** @param before what earlier attempts of the sweep deleted, as their last heartbeat said */
+  Swept(String labId, Optional<LabResources> before) {
     this.deleted = new LabResources.Builder(labId);
+    before.ifPresent(b -> b.kinds().forEach((kind, ids) -> ids.forEach(id -> deleted.add(kind, id))));
+  }
+
+  /** Records a deletion, and heartbeats it: a next attempt then knows it too. */
+  void deleted(ResourceKind kind, String id) {
+    deleted.add(kind, id);
+    Waiting.beat("deleted " + kind.what() + " " + id);
   }
 
   /** Runs one delete; a failure is recorded as blocking and the sweep goes on. */

@@ -130,6 +130,33 @@ class LabSweepTest {
   }
 
   /**
+   * A sweep Temporal tries again reports what its earlier attempts deleted too: each heartbeat
+   * carries what the sweep deleted so far, and the next attempt starts from the last one's. Before,
+   * the reset reported only the last attempt's deletions.
+   */
+  @Test
+  void aSweepTriedAgainReportsWhatItsEarlierAttemptsDeleted() {
+    String labId = "lab-again";
+    String igw = lab.clients.ec2().createInternetGateway(b -> b.tagSpecifications(
+        tags(ResourceType.INTERNET_GATEWAY, labId))).internetGateway().internetGatewayId();
+    LabResources.Builder earlier = new LabResources.Builder(labId);
+    earlier.add(ResourceKind.ROLES, "labflow-lab-again-role");
+    lab.previousAttemptHeartbeat(
+        new LabSweep.Progress("deleted role labflow-lab-again-role", earlier.build()));
+    List<LabSweep.Progress> beats = lab.recordHeartbeats(LabSweep.Progress.class);
+
+    DeleteLabResourcesOutput out = lab.inventory.deleteLabResources(new LabInput(labId));
+
+    assertThat(out.remaining().noneTagged()).as("remaining %s", out.remaining()).isTrue();
+    assertThat(out.deleted().get(ResourceKind.ROLES)).containsExactly("labflow-lab-again-role");
+    assertThat(out.deleted().get(ResourceKind.INTERNET_GATEWAYS)).containsExactly(igw);
+    // Every heartbeat carries what the sweep deleted so far (the SDK sends one, then throttles).
+    assertThat(beats).isNotEmpty().allSatisfy(b -> assertThat(b.deleted().get(ResourceKind.ROLES))
+        .containsExactly("labflow-lab-again-role"));
+    System.out.println("[figures] sweep heartbeats sent: " + beats);
+  }
+
+  /**
    * A detached network interface in the lab's subnet, tagged {@code labflow:lab} but in no
    * namespace, is not the lab's: the sweep lists it (it is in the lab's subnet) but leaves it.
    */

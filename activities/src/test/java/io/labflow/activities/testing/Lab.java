@@ -76,9 +76,19 @@ public final class Lab implements AutoCloseable {
 
   /** Collects the details of every heartbeat the activities record. */
   public List<String> recordHeartbeats() {
-    List<String> beats = new java.util.concurrent.CopyOnWriteArrayList<>();
-    env.setActivityHeartbeatListener(String.class, beats::add);
+    return recordHeartbeats(String.class);
+  }
+
+  /** The same, for details of this type (what an activity carries to its next attempt). */
+  public <T> List<T> recordHeartbeats(Class<T> type) {
+    List<T> beats = new java.util.concurrent.CopyOnWriteArrayList<>();
+    env.setActivityHeartbeatListener(type, beats::add);
     return beats;
+  }
+
+  /** The details of the last heartbeat of the previous attempt, as the next call reads them. */
+  public void previousAttemptHeartbeat(Object details) {
+    env.setHeartbeatDetails(details);
   }
 
   public static Path definitionsDir() {
