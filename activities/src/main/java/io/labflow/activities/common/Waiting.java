@@ -4,6 +4,7 @@ import io.labflow.workflows.definition.Durations;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.activity.ActivityInfo;
+import io.temporal.common.converter.DataConverterException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -127,7 +128,7 @@ public final class Waiting {
     return current().flatMap(c -> {
       try {
         return c.getHeartbeatDetails(type);
-      } catch (RuntimeException notOfThisType) {
+      } catch (DataConverterException notOfThisType) {
         return Optional.empty(); // A detail alone, as every other activity's heartbeat.
       }
     });

@@ -15,8 +15,9 @@ import java.util.stream.Collectors;
 
 /**
  * S3's actions and what each acts on (a bucket, the objects in it, or neither), as IAM's Service
- * Authorization Reference lists them ({@code s3-actions.txt}, generated from a kept copy of it): the
- * one rule of which actions a policy scoped to a lab's bucket can allow, and on which resource.
+ * Authorization Reference lists them ({@code s3-actions.txt}, generated from a kept copy of it):
+ * the one rule of which actions a policy scoped to a lab's bucket can allow, and on which
+ * resource.
  */
 public final class S3Actions {
 

@@ -26,7 +26,7 @@ final class Swept {
   /** @param before what earlier attempts of the sweep deleted, as their last heartbeat said */
   Swept(String labId, Optional<LabResources> before) {
     this.deleted = new LabResources.Builder(labId);
-    before.ifPresent(b -> b.kinds().forEach((kind, ids) -> ids.forEach(id -> deleted.add(kind, id))));
+    before.ifPresent(b -> b.kinds().forEach((kind, ids) -> ids.forEach(i -> deleted.add(kind, i))));
   }
 
   /** Records a deletion, and heartbeats it: a next attempt then knows it too. */

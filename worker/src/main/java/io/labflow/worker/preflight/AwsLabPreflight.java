@@ -128,8 +128,8 @@ public final class AwsLabPreflight implements Preflight {
         for (String variant : variants) {
           Map<String, Object> scope =
               LabScope.of(d, "", null, null, variant, lab.parameters(), Map.of());
-          boolean probe = takes(s.action(), "method")
-              && Expressions.evaluateIfKnown(s.with().get("method"), scope).equals(Optional.of("probe"));
+          boolean probe = takes(s.action(), "method") && Expressions.evaluateIfKnown(
+              s.with().get("method"), scope).equals(Optional.of("probe"));
           for (Object action : Expressions.evaluateIfKnown(value, scope).orElse(null)
               instanceof List<?> l ? l : List.of()) {
             String a = String.valueOf(action);
@@ -211,11 +211,13 @@ public final class AwsLabPreflight implements Preflight {
   /** The verifications the lab's steps will run (the steps that take a {@code method}). */
   public static List<AwsPreflight.Verification> verifications(String labId, ResolvedLab lab) {
     List<Object> trust = lab.definition().actionSteps().stream()
-        .filter(s -> takes(s.action(), TRUST)).map(s -> s.with().get("trustedPrincipalArn")).toList();
+        .filter(s -> takes(s.action(), TRUST)).map(s -> s.with().get("trustedPrincipalArn"))
+        .toList();
     boolean trusted = trust.stream().anyMatch(t -> bound(t, lab) instanceof String v && !v.isBlank());
     String trustedParameter = trust.stream().map(Expressions::parameterOf)
         .filter(Objects::nonNull).reduce((first, last) -> last).orElse(null);
-    return lab.definition().actionSteps().stream().filter(s -> takes(s.action(), "method")).map(s -> {
+    return lab.definition().actionSteps().stream()
+        .filter(s -> takes(s.action(), "method")).map(s -> {
       Object m = s.with().get("method");
       return new AwsPreflight.Verification(
           bound(m, lab) instanceof String v && !v.isBlank() ? v : "simulate",
