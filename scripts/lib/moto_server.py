@@ -59,6 +59,7 @@ It changes nothing else; arguments are moto_server's. Each patch refuses to run 
 own fix or has changed what it replaces.
 """
 import inspect
+import os
 import sys
 import threading
 
@@ -317,6 +318,10 @@ _replace(DomainDispatcherApplication, "__call__", _one_at_a_time, "return backen
 def _self_check():
     """--self-check: the patched tag read answers as moto's own does, and requests never overlap."""
     import time
+
+    # In-process moto only: a shell with the local stack's AWS_ENDPOINT_URL (scripts/stack env)
+    # would send these calls to a server that may not be running.
+    os.environ.pop("AWS_ENDPOINT_URL", None)
 
     import boto3
     from moto import mock_aws
