@@ -12,9 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code s3-actions.txt} is what the local stack's IAM evaluator knows of S3: every action of the
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * by scripts/tools with the moto server it serves), with what it acts on. Tagged moto: it reads
  * that install. {@code -Dlabflow.s3actions.update=true} rewrites the file from it.
  */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 @Tag("moto")
 class S3ActionsTest {
 
