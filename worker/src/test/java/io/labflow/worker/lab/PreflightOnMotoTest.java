@@ -135,6 +135,36 @@ class PreflightOnMotoTest {
         + "/templates/missing.yaml");
   }
 
+  /**
+   * An S3 action S3 does not have, in a policy a later step makes: IAM accepts it, so before, the
+   * role step created its role, the policy step its policy, and only the verification failed,
+   * after its budget. A lab started from the Web UI reaches the worker without the CLI's checks.
+   */
+  @Test
+  void anS3ActionS3DoesNotHaveIsRefusedBeforeTheFirstStep() {
+    String yaml = """
+        name: role-then-policy
+        steps:
+          - id: role
+            action: CreateRole
+            with: {labId: "${lab.labId}", roleName: "labflow-${lab.labId}-role",
+              servicePrincipal: ec2.amazonaws.com}
+            compensate:
+              action: DeleteRole
+              with: {labId: "${lab.labId}", roleName: "labflow-${lab.labId}-role"}
+          - id: policy
+            action: CreatePolicy
+            with: {labId: "${lab.labId}", policyName: "labflow-${lab.labId}-policy",
+              bucketName: "labflow-${lab.labId}-bucket", actions: [s3:ListBuckets]}
+        """;
+
+    ApplicationFailure f = refused(() -> moto.startInline("lab-s3typo", yaml, Map.of()));
+
+    assertThat(f.getOriginalMessage()).isEqualTo("preflight: inline:definition:10: step 'policy'"
+        + " (CreatePolicy) with.actions: s3:ListBuckets is not an S3 action; did you mean"
+        + " 's3:ListBucket'?");
+  }
+
   @Test
   void theWorkerItselfAndAnOfferedTypePass() throws Exception {
 
