@@ -1,5 +1,6 @@
 package io.labflow.worker.cli;
 
+import io.labflow.worker.client.ActivityProgress;
 import io.labflow.worker.client.Pollers;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
@@ -8,6 +9,7 @@ import io.labflow.workflows.lab.LabStatus;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowExecutionDescription;
+import java.time.Instant;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,7 +42,10 @@ final class StatusCommand extends LabCommand {
         + StatusPrinter.name(d.getStatus()));
     status.ifPresentOrElse(s -> StatusPrinter.print(s, out()), () -> printRecord(d, polled));
     d.getRawDescription().getPendingActivitiesList().forEach(pa -> out().printf(
-        "  pending activity %s attempt %d%s%n", pa.getActivityType().getName(), pa.getAttempt(),
+        "  pending activity %s attempt %d%s%s%n", pa.getActivityType().getName(), pa.getAttempt(),
+        ActivityProgress.doing(conn.client().getOptions().getDataConverter(), pa)
+            .map(doing -> ": " + doing + " (as of " + Instant.ofEpochSecond(
+                pa.getLastHeartbeatTime().getSeconds()) + ")").orElse(""),
         pa.hasLastFailure() ? " last failure: " + pa.getLastFailure().getMessage() : ""));
     printWebUi(labId);
     return 0;

@@ -27,8 +27,11 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(LocalStack.class)
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 @Tag("e2e")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FleetUnderAwsLimitsE2eTest {
 
   private static final String QUEUE = "e2e-limits";
@@ -97,6 +101,7 @@ class FleetUnderAwsLimitsE2eTest {
   }
 
   @Test
+  @Order(1)
   void sixLabsResetThroughQuotasRateLimitsAndAwsTimeAreAllLiveWithoutLeaksWithinTheBound()
       throws Exception {
     Path file = dir.resolve(FLEET + ".yaml");
@@ -159,6 +164,36 @@ class FleetUnderAwsLimitsE2eTest {
     System.out.println("fleet of " + LABS + ", concurrency " + CONCURRENCY + ": at most " + max
         + " resets at once");
     assertThat(max).isLessThanOrEqualTo(CONCURRENCY).isGreaterThan(1);
+  }
+
+  /**
+   * A stack takes AWS's time here, so a follow waits on it: before, `run` printed the stack step
+   * RUNNING and then nothing until it was DONE (minutes on AWS), and `teardown` the same for the
+   * stack's deletion; now each says what its step waits for, from the activity's heartbeat. After
+   * the fleet's test, so that its inventory counts only its labs (the VPC quota has one to spare).
+   */
+  @Test
+  @Order(2)
+  void aFollowSaysWhatALongStepWaitsFor() {
+    Cli.Result run = Cli.run(env, "run", "iam-service-role-lab", "--lab-id", "lim-follow");
+    assertThat(run.exitCode()).as(run.all() + "\n" + worker.tail()).isZero();
+    Cli.Result down = Cli.run(env, "teardown", "lim-follow");
+    assertThat(down.exitCode()).as(down.all() + "\n" + worker.tail()).isZero();
+
+    List<String> lines = run.out().lines().toList();
+    int running = lines.indexOf("  RUNNING      create-stack (CreateStack)");
+    int waiting = indexOf(lines, "  in progress  CreateStack: waiting for stack labflow-lim-follow"
+        + " to be created (now CREATE_IN_PROGRESS): ");
+    int done = indexOf(lines, "  DONE         create-stack (CreateStack) ");
+    assertThat(running).as(run.out()).isNotNegative();
+    assertThat(waiting).as(run.out()).isGreaterThan(running).isLessThan(done);
+    assertThat(down.out()).as(down.out()).containsPattern(
+        "\n  in progress  DeleteStack: [^\n]+\n(.*\n)*  COMPENSATED  create-stack \\(CreateStack\\)");
+  }
+
+  private static int indexOf(List<String> lines, String prefix) {
+    return lines.stream().filter(l -> l.startsWith(prefix)).findFirst().map(lines::indexOf)
+        .orElse(-1);
   }
 
   private static Instant instant(HistoryEvent e) {

@@ -1,0 +1,59 @@
+package io.labflow.worker.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labflow.activities.model.LabResources;
+import io.labflow.activities.sweep.LabSweep;
+import io.temporal.api.common.v1.Payload;
+import io.temporal.api.common.v1.Payloads;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.common.converter.DataConverter;
+import io.temporal.common.converter.DefaultDataConverter;
+import java.util.Optional;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** What the command line reads from a pending activity's last heartbeat. */
+@Tag("fast")
+class ActivityProgressTest {
+
+  private static final DataConverter CONVERTER = DefaultDataConverter.newDefaultInstance();
+
+  private static PendingActivityInfo beat(Object details) {
+    PendingActivityInfo.Builder pa = PendingActivityInfo.newBuilder();
+    CONVERTER.toPayloads(details).ifPresent(pa::setHeartbeatDetails);
+    return pa.build();
+  }
+
+  @Test
+  void aWaitsSentenceIsWhatItIsDoing() {
+    String doing = "waiting for stack labflow-l1 to be created (now CREATE_IN_PROGRESS): 45s of at"
+        + " most 30m, poll 10";
+
+    assertThat(ActivityProgress.doing(CONVERTER, beat(doing))).contains(doing);
+    assertThat(ActivityProgress.subject(doing))
+        .isEqualTo("waiting for stack labflow-l1 to be created (now CREATE_IN_PROGRESS)");
+    assertThat(ActivityProgress.subject("emptying bucket b")).isEqualTo("emptying bucket b");
+  }
+
+  @Test
+  void aSweepCarryingWhatItDeletedSaysWhatItIsDoing() {
+    LabSweep.Progress carried =
+        new LabSweep.Progress("deleting vpc vpc-1", new LabResources.Builder("lab-1").build());
+
+    assertThat(ActivityProgress.doing(CONVERTER, beat(carried))).contains("deleting vpc vpc-1");
+  }
+
+  @Test
+  void noHeartbeatOrDetailsOfAnotherShapeSayNothing() {
+    Payloads binary = Payloads.newBuilder().addPayloads(Payload.newBuilder()
+        .putMetadata("encoding", com.google.protobuf.ByteString.copyFromUtf8("binary/plain"))
+        .setData(com.google.protobuf.ByteString.copyFromUtf8("x"))).build();
+
+    assertThat(ActivityProgress.doing(CONVERTER, PendingActivityInfo.getDefaultInstance()))
+        .isEmpty();
+    assertThat(ActivityProgress.doing(CONVERTER, beat(42))).isEqualTo(Optional.empty());
+    assertThat(ActivityProgress.doing(CONVERTER,
+        PendingActivityInfo.newBuilder().setHeartbeatDetails(binary).build())).isEmpty();
+  }
+}
