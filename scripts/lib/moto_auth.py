@@ -30,9 +30,11 @@ import json
 import os
 import re
 import sys
+import time
 import urllib.request
 
 import boto3
+import botocore.exceptions
 from moto.core.exceptions import _RESTError
 from moto.iam.access_control import IAMRequest
 
@@ -80,9 +82,45 @@ def shipped_policy_role(endpoint, admin_arn, key_id, secret):
     for name, document in shipped_policies():
         policy_arn = iam.create_policy(PolicyName=name, PolicyDocument=document)["Policy"]["Arn"]
         iam.attach_role_policy(RoleName="worker-labflow", PolicyArn=policy_arn)
-    creds = session.client("sts", endpoint_url=endpoint).assume_role(
-        RoleArn=role_arn, RoleSessionName="labflow-worker", DurationSeconds=43200)["Credentials"]
+    # With LABFLOW_AWS_TIME_SCALE, as on AWS, a new role is not assumable and an attachment not
+    # in effect for some seconds: wait for both, as an operator's setup script would.
+    for _name, document in shipped_policies():
+        statement = next(s for s in json.loads(document)["Statement"]
+                         if s["Effect"] == "Allow" and "Condition" not in s)
+        action, resource = (_first(statement["Action"]), _first(statement["Resource"]))
+        _until_allowed(f"role worker-labflow to be allowed {action}",
+                       lambda: iam.simulate_principal_policy(
+                           PolicySourceArn=role_arn, ActionNames=[action],
+                           ResourceArns=[resource.replace("*", "x")],
+                       )["EvaluationResults"][0]["EvalDecision"] == "allowed")
+    creds = _until_allowed("role worker-labflow to be assumable", lambda: session.client(
+        "sts", endpoint_url=endpoint).assume_role(RoleArn=role_arn, RoleSessionName="labflow-worker",
+                                                 DurationSeconds=43200)["Credentials"])
     return role_arn, creds
+
+
+def _first(value):
+    return value[0] if isinstance(value, list) else value
+
+
+def _until_allowed(what, call, seconds=300):
+    """call()'s truthy answer, once IAM has propagated: AccessDenied or a falsy answer is tried again
+    each second (said once on stderr) until `seconds` have passed."""
+    deadline, said = time.monotonic() + seconds, False
+    while True:
+        try:
+            answer = call()
+            if answer:
+                return answer
+        except botocore.exceptions.ClientError as e:
+            if e.response["Error"]["Code"] != "AccessDenied" or time.monotonic() > deadline:
+                raise
+        if time.monotonic() > deadline:
+            sys.exit(f"moto: IAM did not propagate in {seconds} s: still waiting for {what}")
+        if not said:
+            print(f"moto: waiting for {what} (IAM propagates changes in seconds)", file=sys.stderr)
+            said = True
+        time.sleep(1)
 
 
 class AwsError(_RESTError):
