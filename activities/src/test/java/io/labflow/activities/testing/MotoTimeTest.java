@@ -64,6 +64,25 @@ class MotoTimeTest {
     }
   }
 
+  /**
+   * {@code scripts/stack up} with {@code LABFLOW_WORKER_AS=policy} under AWS's time: before,
+   * moto_auth.py assumed the worker's role right after creating it and failed AccessDenied, so the
+   * stack did not start. Now it waits for the role and its policies, and the session it gives
+   * acts at once: a read the shipped policy allows is answered, not refused.
+   */
+  @Test
+  void theWorkerAsTheShippedPolicyIsMadeUnderAwsTimeAndActsAtOnce() throws Exception {
+    MotoProcess.Principals worker = moto.process().enforceIam(MotoProcess.WorkerAs.POLICY);
+
+    var keys = AwsSessionCredentials.create(
+        worker.accessKeyId(), worker.secretAccessKey(), worker.sessionToken());
+    try (IamClient iam = moto.noRetry(IamClient.builder().region(Region.AWS_GLOBAL), keys)) {
+      AwsServiceException answer = catchThrowableOfType(AwsServiceException.class,
+          () -> iam.getRole(b -> b.roleName("labflow-nobody-role")));
+      assertThat(answer.awsErrorDetails().errorCode()).isEqualTo("NoSuchEntity");
+    }
+  }
+
   @Test
   void aPolicyAttachedOrSwitchedToANewDefaultVersionIsSeenAfterItsPropagation() throws Exception {
     MotoProcess.Admin admin = moto.process().enforceIamWithAdmin("admin");
