@@ -3,6 +3,7 @@ package io.labflow.worker.cli;
 import static io.labflow.worker.client.LabFollower.QUERY_TIMEOUT;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.labflow.worker.client.ActivityProgress;
 import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
@@ -14,9 +15,12 @@ import io.labflow.worker.fleet.Quarantine;
 import io.labflow.workflows.definition.Durations;
 import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.workflows.fleet.FleetSchedule;
+import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.lab.LabSearchAttributes;
+import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.client.WorkflowNotFoundException;
@@ -30,7 +34,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,10 +67,11 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
 
   /**
    * A lab's row: the latest night's entry (null when none), whether it is in quarantine after
-   * the last completed night and not released (null when that night is past retention), and its
-   * state now.
+   * the last completed night and not released (null when that night is past retention), its
+   * state now, and, while a reset or its run is busy, what it is doing (null otherwise).
    */
-  record Row(String labId, LabReport lastNight, Boolean quarantined, String state) {}
+  record Row(String labId, LabReport lastNight, Boolean quarantined, String state,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String doing) {}
 
   /** What {@code --json} prints; totals and quota only once a night has a report. */
   record Json(String fleet, When schedule, String definition, int concurrency, int quarantineAfter,
@@ -94,7 +101,9 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
         shown == null ? null : shown.lab(lab),
         unknown ? null : Quarantine.before(completed == null ? null : completed.lab(lab),
             request.releases().get(lab)).quarantined(),
-        states.getOrDefault(lab, "NOT_RUNNING"))).toList();
+        states.getOrDefault(lab, "NOT_RUNNING"), shown != null && shown.lab(lab) != null
+            && shown.lab(lab).outcome() == LabReport.Outcome.RUNNING
+            || BUSY.contains(states.get(lab)) ? doing(conn, lab) : null)).toList();
     if (json) {
       When schedule = new When(d.getId(), paused,
           paused ? d.getSchedule().getState().getNote() : null, when.cron(), when.timeZone(),
@@ -142,7 +151,7 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
       cells.add(new String[] {row.labId(), r == null ? "-" : FleetDetails.outcome(r),
           r == null || r.durationMs() == 0 ? "" : FleetDetails.seconds(r.durationMs()),
           r == null || r.step() == null ? "" : r.step(), row.state(),
-          r == null || r.error() == null ? "" : r.error()});
+          r != null && r.error() != null ? r.error() : row.doing() == null ? "" : row.doing()});
     }
     return FleetDetails.columns(cells);
   }
@@ -209,6 +218,33 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
     } catch (RuntimeException e) {
       return new Night(workflowId, status, null, Main.describe(e));
     }
+  }
+
+  /** The lab states in which a lab's run or reset does something (a reset of one lab too). */
+  private static final Set<String> BUSY = Stream.of(LabState.values())
+      .filter(s -> !s.isFinal() && s != LabState.LIVE && s != LabState.PAUSED)
+      .map(LabState::name).collect(Collectors.toSet());
+
+  /**
+   * What a lab a reset is resetting does now: the pending activity of its run (provisioning, or
+   * the teardown before the sweep), else of its reset (the sweep), with what its heartbeat says it
+   * waits for, as {@code labflow status} shows it; "" when neither has one.
+   */
+  private static String doing(TemporalConnection conn, String labId) {
+    for (String id : List.of(labId, LabIds.resetId(labId))) {
+      WorkflowExecutionDescription d;
+      try {
+        d = conn.client().newUntypedWorkflowStub(id).describe();
+      } catch (WorkflowNotFoundException e) {
+        continue;
+      }
+      for (PendingActivityInfo pa : d.getRawDescription().getPendingActivitiesList()) {
+        return pa.getActivityType().getName() + (pa.getAttempt() > 1 ? " attempt "
+            + pa.getAttempt() : "") + ActivityProgress.said(
+                conn.client().getOptions().getDataConverter(), pa).map(w -> ": " + w).orElse("");
+      }
+    }
+    return "";
   }
 
   /** Each lab's state from visibility: the LabState of its latest run. */

@@ -9,7 +9,6 @@ import io.labflow.workflows.lab.LabStatus;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowExecutionDescription;
-import java.time.Instant;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,9 +42,8 @@ final class StatusCommand extends LabCommand {
     status.ifPresentOrElse(s -> StatusPrinter.print(s, out()), () -> printRecord(d, polled));
     d.getRawDescription().getPendingActivitiesList().forEach(pa -> out().printf(
         "  pending activity %s attempt %d%s%s%n", pa.getActivityType().getName(), pa.getAttempt(),
-        ActivityProgress.doing(conn.client().getOptions().getDataConverter(), pa)
-            .map(doing -> ": " + doing + " (as of " + Instant.ofEpochSecond(
-                pa.getLastHeartbeatTime().getSeconds()) + ")").orElse(""),
+        ActivityProgress.said(conn.client().getOptions().getDataConverter(), pa)
+            .map(said -> ": " + said).orElse(""),
         pa.hasLastFailure() ? " last failure: " + pa.getLastFailure().getMessage() : ""));
     printWebUi(labId);
     return 0;

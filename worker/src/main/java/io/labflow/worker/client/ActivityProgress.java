@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.common.converter.DataConverterException;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -30,6 +31,16 @@ public final class ActivityProgress {
     } catch (DataConverterException notJson) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * The sentence and when the activity heartbeated it, for a reader who looks at it later than
+   * that: the SDK sends a heartbeat at most every 0.8 x the activity's heartbeat timeout (30 s
+   * without one), so its figures are that much older than the reading.
+   */
+  public static Optional<String> said(DataConverter converter, PendingActivityInfo pa) {
+    return doing(converter, pa).map(doing -> doing + " (as of "
+        + Instant.ofEpochSecond(pa.getLastHeartbeatTime().getSeconds()) + ")");
   }
 
   /**

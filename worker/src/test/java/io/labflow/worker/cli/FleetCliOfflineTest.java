@@ -350,6 +350,6 @@ class FleetCliOfflineTest {
 
   private static FleetStatusCommand.Row row(String labId, LabReport.Outcome outcome, String step) {
     return new FleetStatusCommand.Row(labId,
-        new LabReport(labId, outcome, 61_000, step, "AccessDenied", 1, null), false, "LIVE");
+        new LabReport(labId, outcome, 61_000, step, "AccessDenied", 1, null), false, "LIVE", null);
   }
 }

@@ -30,7 +30,12 @@ class ActivityProgressTest {
     String doing = "waiting for stack labflow-l1 to be created (now CREATE_IN_PROGRESS): 45s of at"
         + " most 30m, poll 10";
 
-    assertThat(ActivityProgress.doing(CONVERTER, beat(doing))).contains(doing);
+    PendingActivityInfo pa = beat(doing).toBuilder().setLastHeartbeatTime(
+        com.google.protobuf.Timestamp.newBuilder().setSeconds(1_796_620_720).setNanos(5)).build();
+
+    assertThat(ActivityProgress.doing(CONVERTER, pa)).contains(doing);
+    assertThat(ActivityProgress.said(CONVERTER, pa)).contains(doing
+        + " (as of 2026-12-07T05:18:40Z)");
     assertThat(ActivityProgress.subject(doing))
         .isEqualTo("waiting for stack labflow-l1 to be created (now CREATE_IN_PROGRESS)");
     assertThat(ActivityProgress.subject("emptying bucket b")).isEqualTo("emptying bucket b");

@@ -10,8 +10,10 @@ import io.labflow.activities.testing.Tools;
 import io.labflow.worker.fleet.FleetReport;
 import io.labflow.worker.fleet.LabReport;
 import io.labflow.worker.reset.LabResetWorkflow;
+import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabWorkflow;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowExecutionMetadata;
 import java.nio.file.Files;
@@ -189,6 +191,44 @@ class FleetUnderAwsLimitsE2eTest {
     assertThat(waiting).as(run.out()).isGreaterThan(running).isLessThan(done);
     assertThat(down.out()).as(down.out()).containsPattern(
         "\n  in progress  DeleteStack: [^\n]+\n(.*\n)*  COMPENSATED  create-stack \\(CreateStack\\)");
+  }
+
+  /**
+   * While a reset of one of the fleet's labs waits on AWS, {@code status} and {@code fleet status}
+   * say what it waits for and as of when (before: the pending activity's name and attempt, and an
+   * empty DETAIL). A reset that ends before both were read is started again.
+   */
+  @Test
+  @Order(3)
+  void statusAndFleetStatusSayWhatABusyLabWaitsFor() throws Exception {
+    String lab = "lim-01";
+    String busy = "(DeleteStack|CreateStack|AssociateInstanceProfile)( attempt \\d+)?: .+ \\(as of"
+        + " \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\)";
+    String fleetSaid = null;
+    String statusSaid = null;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+    while ((fleetSaid == null || statusSaid == null) && System.nanoTime() < deadline) {
+      if (stack.client().newUntypedWorkflowStub(LabIds.resetId(lab)).describe().getStatus()
+          != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+        Cli.Result reset = Cli.run(env, "fleet", "reset", FLEET, "--lab", lab);
+        assertThat(reset.exitCode()).as(reset.all() + "\n" + worker.tail()).isZero();
+      }
+      fleetSaid = fleetSaid != null ? fleetSaid : first(Cli.run(env, "fleet", "status", FLEET),
+          lab + " .* (TEARING_DOWN|PROVISIONING) +" + busy);
+      statusSaid = statusSaid != null ? statusSaid : first(Cli.run(env, "status", lab),
+          "  pending activity " + busy.replace("( attempt \\d+)?", " attempt \\d+"));
+    }
+    assertThat(fleetSaid).as("fleet status while the lab was busy").isNotNull();
+    assertThat(statusSaid).as("status while the lab was busy").isNotNull();
+    // Nothing of this class's runs outlives it: the reset ends before the worker stops.
+    stack.client().newUntypedWorkflowStub(LabIds.resetId(lab))
+        .getResult(3, TimeUnit.MINUTES, Object.class);
+  }
+
+  /** The first line of the command's output that matches {@code regex}; null when none does. */
+  private static String first(Cli.Result r, String regex) {
+    assertThat(r.exitCode()).as(r.all()).isZero();
+    return r.out().lines().filter(l -> l.matches(regex)).findFirst().orElse(null);
   }
 
   private static int indexOf(List<String> lines, String prefix) {
