@@ -212,6 +212,17 @@ final class LabOnMoto implements AutoCloseable {
     return start(new LabRequest(null, null, labId, parameters, yaml));
   }
 
+  /** A step file's first step (lines 3 to 9 after {@code name} and {@code steps}): a role. */
+  static final String ROLE_STEP = """
+        - id: role
+          action: CreateRole
+          with: {labId: "${lab.labId}", roleName: "labflow-${lab.labId}-role",
+            servicePrincipal: ec2.amazonaws.com}
+          compensate:
+            action: DeleteRole
+            with: {labId: "${lab.labId}", roleName: "labflow-${lab.labId}-role"}
+      """;
+
   /**
    * An inline definition that creates a role, then a stack whose template the parameter {@code
    * template} names ({@code templates/${params.template}}, by default {@code defaultTemplate}).
@@ -222,19 +233,13 @@ final class LabOnMoto implements AutoCloseable {
         parameters:
           template: {type: string, default: %s}
         steps:
-          - id: role
-            action: CreateRole
-            with: {labId: "${lab.labId}", roleName: "labflow-${lab.labId}-role",
-              servicePrincipal: ec2.amazonaws.com}
-            compensate:
-              action: DeleteRole
-              with: {labId: "${lab.labId}", roleName: "labflow-${lab.labId}-role"}
+        """.formatted(defaultTemplate) + ROLE_STEP + """
           - id: stack
             action: CreateStack
             with: {labId: "${lab.labId}", stackName: "labflow-${lab.labId}",
               templateFile: "templates/${params.template}",
               parameters: {BucketName: "labflow-${lab.labId}-bucket"}}
-        """.formatted(defaultTemplate);
+        """;
   }
 
   private LabWorkflow start(

@@ -145,13 +145,7 @@ class PreflightOnMotoTest {
     String yaml = """
         name: role-then-policy
         steps:
-          - id: role
-            action: CreateRole
-            with: {labId: "${lab.labId}", roleName: "labflow-${lab.labId}-role",
-              servicePrincipal: ec2.amazonaws.com}
-            compensate:
-              action: DeleteRole
-              with: {labId: "${lab.labId}", roleName: "labflow-${lab.labId}-role"}
+        """ + LabOnMoto.ROLE_STEP + """
           - id: policy
             action: CreatePolicy
             with: {labId: "${lab.labId}", policyName: "labflow-${lab.labId}-policy",
