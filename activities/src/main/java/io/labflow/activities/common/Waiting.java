@@ -155,11 +155,21 @@ public final class Waiting {
    * @param detail what is being done, as a phrase ("associating p with i")
    */
   public static <T> T untilPresent(String detail, Duration budget, Supplier<T> attempt) {
+    return untilPresent(detail, budget, attempt, () -> null);
+  }
+
+  /**
+   * {@link #untilPresent(String, Duration, Supplier)}, saying in each heartbeat what the last
+   * attempt found ({@code state}: "s3:PutObject denied, expected allowed"; null for nothing).
+   */
+  public static <T> T untilPresent(String detail, Duration budget, Supplier<T> attempt,
+      Supplier<String> state) {
     Waiting wait = new Waiting(detail, budget);
     BackoffStrategy backoff = BackoffStrategy.exponentialDelayWithoutJitter(
         Duration.ofSeconds(1), Duration.ofSeconds(10));
     T value =
-        wait.until(attempt.get(), attempt, Objects::nonNull, v -> null, backoff::computeDelay);
+        wait.until(attempt.get(), attempt, Objects::nonNull, v -> state.get(),
+            backoff::computeDelay);
     if (value == null) {
       wait.gaveUp(null);
     }

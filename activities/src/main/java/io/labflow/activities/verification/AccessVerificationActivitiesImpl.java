@@ -122,8 +122,13 @@ public record AccessVerificationActivitiesImpl(AwsClients clients)
       Matrix m = new Matrix(ask.get(), last.get().attempts() + 1);
       last.set(m);
       return m.matches() ? m : null;
-    });
+    }, () -> last.get().mismatch().map(c -> c.action() + " " + decision(c.allowed())
+        + ", expected " + decision(c.expectedAllowed())).orElse(null));
     return last.get();
+  }
+
+  private static String decision(boolean allowed) {
+    return allowed ? "allowed" : "denied";
   }
 
   /**

@@ -84,9 +84,14 @@ class CheckAccessPropagationOnMotoTest {
   void aCheckRightAfterTheRightPolicyIsAttachedPassesOnceItIsInEffect() {
     attach(READ);
     assertThat(simulatorAllowsList()).as("the simulator right after AttachRolePolicy").isFalse();
+    List<String> beats = lab.recordHeartbeats();
     assertThat(checks.checkAccess(new CheckAccessInput(LAB, ROLE, BUCKET, READ, PUT, null)))
         .isEqualTo(CheckOutput.pass("role " + ROLE + " is allowed s3:ListBucket, s3:GetObject"
             + " and denied s3:PutObject on bucket " + BUCKET + ", as the task expects"));
+    // What a person waiting for the check reads (labflow check, the Web UI): why it still waits.
+    assertThat(beats.get(0)).matches("checking the access of role " + ROLE + " while IAM"
+        + " propagates a change \\(now s3:ListBucket denied, expected allowed\\): .+ of at most"
+        + " 15s, poll 1");
   }
 
   @Test

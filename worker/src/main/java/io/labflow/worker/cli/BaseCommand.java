@@ -1,5 +1,6 @@
 package io.labflow.worker.cli;
 
+import io.labflow.worker.client.ActivityProgress;
 import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
@@ -69,8 +70,14 @@ abstract class BaseCommand implements Callable<Integer> {
   <T> T answer(String queue, String labId, String name, Class<T> type, Object... args)
       throws InterruptedException {
     WorkflowUpdateHandle<T> handle = taken(queue, labId, name, type, args);
-    Runnable say = () -> err().println("Waiting for lab " + labId + " to answer its " + name
-        + " (taken by a worker on task queue " + queue + ")...");
+    WorkflowClient client = connect().client();
+    ActivityProgress progress =
+        new ActivityProgress(client.getOptions().getDataConverter(), err());
+    Runnable say = () -> {
+      err().println("Waiting for lab " + labId + " to answer its " + name
+          + " (taken by a worker on task queue " + queue + ")...");
+      progress.printFor(client, labId);
+    };
     for (Runnable once = say; ; once = () -> { }) {
       try {
         return LabFollower.within(ACCEPT, once, handle::getResult);
@@ -79,6 +86,7 @@ abstract class BaseCommand implements Callable<Integer> {
           throw new NoWorker(queue, "the worker that took the " + name + " is gone; the server"
               + " keeps it for a worker that comes back (labflow status " + labId + ")");
         }
+        progress.printFor(client, labId);
       }
     }
   }

@@ -2,9 +2,14 @@ package io.labflow.worker.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.client.WorkflowClient;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.common.converter.DataConverterException;
+import java.io.PrintWriter;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -15,7 +20,51 @@ import java.util.Optional;
  */
 public final class ActivityProgress {
 
-  private ActivityProgress() {}
+  private static final long MINUTE_NANOS = Duration.ofMinutes(1).toNanos();
+
+  /** What was last said of an activity's progress, and when. */
+  private record Said(String doing, long at) {}
+
+  private final DataConverter converter;
+  private final PrintWriter out;
+  private final Map<String, Said> said = new HashMap<>();
+
+  /** Prints on {@code out} what pending activities say, each time it is news ({@link #print}). */
+  public ActivityProgress(DataConverter converter, PrintWriter out) {
+    this.converter = converter;
+    this.out = out;
+  }
+
+  /**
+   * Prints what a pending activity waits for, from its heartbeat: when first seen, when what it
+   * waits for changes (a stack's status), and with its figures at most once a minute meanwhile,
+   * so that a long wait (a stack takes minutes on AWS) is never silent.
+   */
+  public void print(PendingActivityInfo pa) {
+    doing(converter, pa).ifPresent(doing -> {
+      Said last = said.get(pa.getActivityId());
+      long now = System.nanoTime();
+      if (last == null || !last.doing().equals(doing) && (now - last.at() >= MINUTE_NANOS
+          || !subject(last.doing()).equals(subject(doing)))) {
+        said.put(pa.getActivityId(), new Said(doing, now));
+        out.printf("  in progress  %s: %s%n", pa.getActivityType().getName(), doing);
+      }
+    });
+  }
+
+  /**
+   * {@link #print} for each pending activity of the workflow: for a command that waits for the
+   * answer of an Update whose handler runs activities (a learner's check of access while IAM
+   * propagates a change).
+   */
+  public void printFor(WorkflowClient client, String workflowId) {
+    try {
+      client.newUntypedWorkflowStub(workflowId).describe().getRawDescription()
+          .getPendingActivitiesList().forEach(this::print);
+    } catch (RuntimeException e) {
+      // Only a progress line lost: the wait for the answer says what went wrong.
+    }
+  }
 
   /** The sentence, on one line; empty when the activity has not heartbeated one. */
   public static Optional<String> doing(DataConverter converter, PendingActivityInfo pa) {

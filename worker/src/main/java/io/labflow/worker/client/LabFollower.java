@@ -85,7 +85,8 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
       since.steps().forEach(st -> steps.put(st.id(), st));
     }
     Map<String, Integer> attempts = new HashMap<>();
-    Map<String, Said> said = new HashMap<>();
+    ActivityProgress progress =
+        new ActivityProgress(connection.client().getOptions().getDataConverter(), out);
     boolean toldUnanswered = false;
     Set<String> toldFailures = new HashSet<>();
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -111,7 +112,7 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
               pa.getAttempt(), pa.hasLastFailure()
                   ? " after: " + StatusPrinter.oneLine(pa.getLastFailure().getMessage()) : "");
         }
-        printProgress(pa, said);
+        progress.print(pa);
       }
       if (d.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
         // One last query: a closed run still answers it while a worker is around.
@@ -173,29 +174,6 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
       out.println(state);
     }
   }
-
-  /** What was last said of an activity's progress, and when. */
-  private record Said(String doing, long at) {}
-
-  /**
-   * What a pending activity waits for, from its heartbeat: said when first seen and when what it
-   * waits for changes (a stack's status), and with its figures at most once a minute meanwhile,
-   * so a long wait (a stack takes minutes on AWS) is never silent.
-   */
-  private void printProgress(PendingActivityInfo pa, Map<String, Said> said) {
-    ActivityProgress.doing(connection.client().getOptions().getDataConverter(), pa).ifPresent(
-        doing -> {
-          Said last = said.get(pa.getActivityId());
-          long now = System.nanoTime();
-          if (last == null || !last.doing().equals(doing) && (now - last.at() >= MINUTE_NANOS
-              || !ActivityProgress.subject(last.doing()).equals(ActivityProgress.subject(doing)))) {
-            said.put(pa.getActivityId(), new Said(doing, now));
-            out.printf("  in progress  %s: %s%n", pa.getActivityType().getName(), doing);
-          }
-        });
-  }
-
-  private static final long MINUTE_NANOS = Duration.ofMinutes(1).toNanos();
 
   /** A step's new state with its outputs or error. */
   private void printChange(StepStatus st) {

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.model.LabResources;
 import io.labflow.activities.sweep.LabSweep;
+import io.temporal.api.common.v1.ActivityType;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.common.converter.DefaultDataConverter;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.Optional;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -47,6 +50,34 @@ class ActivityProgressTest {
         new LabSweep.Progress("deleting vpc vpc-1", new LabResources.Builder("lab-1").build());
 
     assertThat(ActivityProgress.doing(CONVERTER, beat(carried))).contains("deleting vpc vpc-1");
+  }
+
+  /** A follow's lines: what is news, not every heartbeat's new figures. */
+  @Test
+  void printsAnActivitysWaitWhenFirstSeenAndWhenWhatItWaitsForChanges() {
+    StringWriter text = new StringWriter();
+    ActivityProgress progress = new ActivityProgress(CONVERTER, new PrintWriter(text, true));
+    PendingActivityInfo.Builder stack = PendingActivityInfo.newBuilder().setActivityId("7")
+        .setActivityType(ActivityType.newBuilder().setName("CreateStack"));
+    String waiting = "waiting for stack s to be created (now CREATE_IN_PROGRESS): ";
+
+    progress.print(stack.build()); // no heartbeat yet
+    progress.print(stack.setHeartbeatDetails(details(waiting + "1s of at most 30m, poll 1"))
+        .build());
+    progress.print(stack.setHeartbeatDetails(details(waiting + "30s of at most 30m, poll 6"))
+        .build());
+    progress.print(stack.setHeartbeatDetails(details(
+        "waiting for stack s to be created (now ROLLBACK_IN_PROGRESS): 40s of at most 30m, poll 8"))
+        .build());
+
+    assertThat(text.toString().lines()).containsExactly(
+        "  in progress  CreateStack: " + waiting + "1s of at most 30m, poll 1",
+        "  in progress  CreateStack: waiting for stack s to be created (now ROLLBACK_IN_PROGRESS):"
+            + " 40s of at most 30m, poll 8");
+  }
+
+  private static Payloads details(String doing) {
+    return CONVERTER.toPayloads(doing).orElseThrow();
   }
 
   @Test
