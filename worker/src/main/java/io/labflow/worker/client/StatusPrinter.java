@@ -114,10 +114,11 @@ public final class StatusPrinter {
     String verdict = skipped ? "skipped (no points)" : a.passed() ? "passed" : "not passed";
     out.println(lead + " " + a.taskId() + ": " + verdict);
     for (CheckAnswer.Condition c : a.conditions()) {
+      // The step file's message and hint whole: what a learner needs is often at their end.
       out.printf("  %-6s %s%s%n", c.passed() ? "passed" : "FAILED", c.id(),
-          c.passed() || c.message() == null ? "" : ": " + oneLine(c.message()));
+          c.passed() || c.message() == null ? "" : ": " + c.message().replace('\n', ' '));
       if (!c.passed() && c.hint() != null) {
-        out.println("         hint: " + oneLine(c.hint()));
+        out.println("         hint: " + c.hint().replace('\n', ' '));
       }
       if (c.detail() != null) {
         out.println("         found: " + oneLine(c.detail()));

@@ -2,6 +2,7 @@ package io.labflow.worker.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labflow.workflows.lab.CheckAnswer;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.StepState;
@@ -116,6 +117,25 @@ class StatusPrinterTest {
   }
 
   /** An output without a value (an AdoptPolicy that adopted nothing) is left out, not "null". */
+  /** Before, both were cut at 300 characters: the challenge's hint lost its last sentence. */
+  @Test
+  void aFailedConditionsMessageAndHintArePrintedWhole() {
+    String hint = "In the EC2 console ... ".repeat(14) + "Right after the profile is created EC2"
+        + " may answer \"Invalid IAM Instance Profile name\" for some seconds: try again.";
+    String message = "The lab's instance must use the profile; ".repeat(8) + "the end.";
+    CheckAnswer a = new CheckAnswer("instance-profile", false, List.of(new CheckAnswer.Condition(
+        "profile-on-instance", false, message, hint, "instance i-1 has no instance profile")),
+        60, 100, "instance-profile", null);
+    StringWriter text = new StringWriter();
+
+    StatusPrinter.printAnswer(a, false, new PrintWriter(text, true));
+
+    assertThat(text.toString().lines()).contains(
+        "  FAILED profile-on-instance: " + message, "         hint: " + hint);
+    assertThat(hint.length()).isGreaterThan(300);
+    assertThat(message.length()).isGreaterThan(300);
+  }
+
   @Test
   void anOutputWithoutAValueIsLeftOut() {
     Map<String, Object> outputs = new java.util.LinkedHashMap<>();
