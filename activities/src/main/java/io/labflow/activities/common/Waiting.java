@@ -183,8 +183,11 @@ public final class Waiting {
   }
 
   /**
-   * Reads again until {@code done} holds for the last value read or another pause would pass the
-   * bound, saying before each pause where the wait stands. Returns the last value read.
+   * Reads again until {@code done} holds for the last value read or the bound is reached, saying
+   * before each pause where the wait stands. A pause that would pass the bound ends at it, for a
+   * last read there: a change that lands late in the bound (IAM propagating, with pauses grown to
+   * seconds) is still seen, rather than the wait ending up to half its bound early. Returns the
+   * last value read.
    *
    * @param first the value read before the wait
    * @param state what a value says of the wait (a stack status), or null
@@ -194,10 +197,13 @@ public final class Waiting {
       IntFunction<Duration> base) {
     T last = first;
     for (int n = 1; !done.test(last); n++) {
-      Duration pause = interval(base.apply(n));
-      if (wouldPassBound(pause)) {
+      long left = remaining().toMillis();
+      if (left <= 0) {
         break;
       }
+      Duration pause = interval(base.apply(n));
+      // Whole milliseconds, as sleep takes them, rounded up: the last read is at the bound.
+      pause = pause.toMillis() > left ? Duration.ofMillis(left + 1) : pause;
       poll(state.apply(last));
       sleep(pause);
       last = read.get();
@@ -252,8 +258,9 @@ public final class Waiting {
     return PAUSED.get();
   }
 
-  boolean wouldPassBound(Duration next) {
-    return Instant.now().plus(next).isAfter(start.plus(bound));
+  /** What is left of the bound; zero or negative once it is reached (less than 1 ms: reached). */
+  Duration remaining() {
+    return Duration.between(Instant.now(), start.plus(bound));
   }
 
   /** How the sentence of a wait that reached its bound begins. */

@@ -31,7 +31,7 @@ class WaitingTest {
         "waiting for stack s to be created \\(now CREATE_IN_PROGRESS\\): [0-9hms ]+ of at most 30m, poll 1");
     assertThat(beats.get(1)).matches(
         "waiting for stack s to be created: [0-9hms ]+ of at most 30m, poll 2");
-    assertThat(wait.wouldPassBound(Duration.ofMinutes(31))).isTrue();
+    assertThat(wait.remaining()).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(30));
     assertThat(wait.gaveUp("CREATE_IN_PROGRESS")).matches(
         "gave up waiting for stack s to be created after [0-9hms ]+ \\(its bound is 30m\\);"
             + " it is still CREATE_IN_PROGRESS");
@@ -51,8 +51,32 @@ class WaitingTest {
     assertThat(reads.hasNext()).isFalse();
   }
 
+  /**
+   * Before, a wait whose next pause would pass its bound ended there: a 15 s check of IAM access,
+   * its pauses grown to 4 and 8 s, gave up after 6 s, before the change propagated at 10 s.
+   */
   @Test
-  void untilStopsBeforeAPauseThatWouldPassTheBoundWithTheLastValue() {
+  void aPauseThatWouldPassTheBoundEndsAtItForALastRead() {
+    List<String> beats = new ArrayList<>();
+    Waiting wait =
+        new Waiting("waiting for x", Duration.ofMillis(300), beats::add, Duration.ofMinutes(1));
+    List<String> reads = new ArrayList<>();
+    long started = System.nanoTime();
+
+    String last = wait.until("A", () -> {
+      reads.add("read");
+      return "B";
+    }, "DONE"::equals, s -> s, n -> Duration.ofSeconds(10));
+
+    assertThat(last).isEqualTo("B");
+    assertThat(reads).as("one read, at the bound").hasSize(1);
+    assertThat(beats).hasSize(1);
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .isBetween(Duration.ofMillis(250), Duration.ofSeconds(5));
+  }
+
+  @Test
+  void untilWithItsBoundSpentReadsNoMoreAndKeepsTheLastValue() {
     List<String> beats = new ArrayList<>();
     Waiting wait = new Waiting("waiting for x", Duration.ZERO, beats::add, Duration.ofMillis(5));
 

@@ -98,10 +98,9 @@ class CheckAccessPropagationOnMotoTest {
   void aWrongPolicyFailsWithWhatIsInEffectWhenTheBudgetEnds() {
     attach(List.of("s3:ListBucket", "s3:GetObject", "s3:PutObject"));
     assertThat(simulatorAllowsList()).as("the simulator right after AttachRolePolicy").isFalse();
-    // Attempts at 0 s and after pauses of 1, 2 and 4 s, each jittered by +/-25 % (Waiting): the
-    // fourth comes between 5.25 s and about 10 s (the attempts' own calls included), after the
-    // policy is in effect (5 s); a 12 s budget always leaves room for it. With 8 s, a long third
-    // pause sometimes passed the bound first and the check ended on the pre-propagation answer.
+    // Attempts at 0 s and after pauses of 1, 2 and 4 s, each jittered by +/-25 %, and a last one
+    // at the budget's end (Waiting): the policy is in effect after 5 s, so the check ends on the
+    // answer after propagation, which is wrong.
     assertThat(checks.checkAccess(new CheckAccessInput(LAB, ROLE, BUCKET, READ, PUT, 12)))
         .isEqualTo(CheckOutput.fail("role " + ROLE + " is allowed s3:PutObject on arn:aws:s3:::"
             + BUCKET + "/labflow-probe/" + LAB + "/probe.txt; it should be denied"));
