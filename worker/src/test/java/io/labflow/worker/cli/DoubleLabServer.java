@@ -69,6 +69,7 @@ final class DoubleLabServer implements AutoCloseable {
     }
     Worker worker = env.newWorker(QUEUE);
     worker.registerWorkflowImplementationTypes(LearnerLabDouble.class);
+    worker.registerActivitiesImplementations(new LearnerLabDouble.ProbeImpl());
     env.start();
     client = env.getWorkflowClient();
     commandClient = client;

@@ -267,6 +267,23 @@ class LearnerCommandsTest {
     }
   }
 
+  /**
+   * A check that waits on AWS (an access check while IAM propagates a change) says what it waits
+   * for; before, only that the lab had not answered.
+   */
+  @Test
+  @Timeout(60)
+  void aCheckWaitingOnAnAccessCheckSaysWhatThatWaitsFor() {
+    server.startLab("probing-1");
+
+    DoubleLabServer.Result r = server.labflow("check", "probing-1");
+
+    assertThat(r.code()).as(r.all()).isEqualTo(1);
+    assertThat(r.err()).as(r.all()).isEqualTo("Waiting for lab probing-1 to answer its check"
+        + " (taken by a worker on task queue labflow)...\n  in progress  CheckAccess: "
+        + LearnerLabDouble.ProbeImpl.SAID.formatted("probing-1") + "\n");
+  }
+
   @Test
   @Timeout(60)
   void aCheckNotAnsweredAtOnceSaysWhatItWaitsForBeforeTheWorkerIsAskedAfter()

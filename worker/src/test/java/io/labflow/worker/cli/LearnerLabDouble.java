@@ -8,10 +8,15 @@ import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.LearnerProgress;
 import io.labflow.workflows.lab.StepState;
 import io.labflow.workflows.lab.StepStatus;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+import io.temporal.activity.ActivityOptions;
 import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.common.converter.RawValue;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -25,13 +30,36 @@ import java.util.concurrent.ConcurrentHashMap;
  * create-role} (20 points, two conditions) and {@code create-policy} (30 points, one). What each
  * lab does is scripted by its lab id in {@link #SCRIPTS}; a lab whose id starts with {@code hang}
  * never answers a check, one whose id starts with {@code slow} answers one once signalled {@link
- * #decide}, one whose id starts with {@code quick-switch} switches within its
+ * #decide}, one whose id starts with {@code probing} after 4 s of an access check ({@link Probe}), one whose id starts with {@code quick-switch} switches within its
  * Update's workflow task (its step {@code update-policy} done anew, each time with another
  * {@code versionId}), any other never ends its switch; one whose id starts with {@code
  * three-steps} has the steps {@code stack}, {@code role} and {@code policy}, all undone at once. It is also the live lab a reset tears
  * down ({@code TeardownOutcomeTest}).
  */
 public class LearnerLabDouble implements LabWorkflow {
+
+  /** A check's access check while IAM propagates: its heartbeat, then 4 s of real time. */
+  @ActivityInterface
+  public interface Probe {
+    @ActivityMethod(name = "CheckAccess")
+    void checkAccess(String labId);
+  }
+
+  /** The one implementation: what {@code Waiting} says on the first poll. */
+  static final class ProbeImpl implements Probe {
+    static final String SAID = "checking the access of role labflow-%s-role while IAM propagates"
+        + " a change (now s3:PutObject denied, expected allowed): 30ms of at most 15s, poll 1";
+
+    @Override
+    public void checkAccess(String labId) {
+      Activity.getExecutionContext().heartbeat(SAID.formatted(labId));
+      try {
+        Thread.sleep(4_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
 
   /**
    * @param passEarly tasks whose checks pass before their solve
@@ -110,6 +138,10 @@ public class LearnerLabDouble implements LabWorkflow {
     }
     if (labId.startsWith("slow")) {
       Workflow.await(() -> decided);
+    }
+    if (labId.startsWith("probing")) {
+      Workflow.newActivityStub(Probe.class, ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(1)).build()).checkAccess(labId);
     }
     LearnerProgress.Task task = TASKS.get(current);
     boolean passes = solved.contains(task.id())
