@@ -30,7 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * create-role} (20 points, two conditions) and {@code create-policy} (30 points, one). What each
  * lab does is scripted by its lab id in {@link #SCRIPTS}; a lab whose id starts with {@code hang}
  * never answers a check, one whose id starts with {@code slow} answers one once signalled {@link
- * #decide}, one whose id starts with {@code probing} after 4 s of an access check ({@link Probe}), one whose id starts with {@code quick-switch} switches within its
+ * #decide}, one whose id starts with {@code probing} after 4 s of an access check ({@link
+ * Probe}), one whose id starts with {@code quick-switch} switches within its
  * Update's workflow task (its step {@code update-policy} done anew, each time with another
  * {@code versionId}), any other never ends its switch; one whose id starts with {@code
  * three-steps} has the steps {@code stack}, {@code role} and {@code policy}, all undone at once. It is also the live lab a reset tears

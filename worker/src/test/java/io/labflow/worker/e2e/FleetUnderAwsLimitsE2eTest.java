@@ -190,7 +190,8 @@ class FleetUnderAwsLimitsE2eTest {
     assertThat(running).as(run.out()).isNotNegative();
     assertThat(waiting).as(run.out()).isGreaterThan(running).isLessThan(done);
     assertThat(down.out()).as(down.out()).containsPattern(
-        "\n  in progress  DeleteStack: [^\n]+\n(.*\n)*  COMPENSATED  create-stack \\(CreateStack\\)");
+        "\n  in progress  DeleteStack: [^\n]+\n(.*\n)*"
+            + "  COMPENSATED  create-stack \\(CreateStack\\)");
   }
 
   /**
