@@ -60,7 +60,8 @@ public final class StatusPrinter {
           s.until(), s.labId());
     }
     if (s.lastError() != null) {
-      out.println("Last error: " + oneLine(s.lastError()));
+      out.println((s.state().isFailing() ? "Last error: "
+          : "Earlier error (the lab went on past it): ") + oneLine(s.lastError()));
     }
     if (s.notice() != null) {
       out.println("Notice: " + oneLine(s.notice()));

@@ -116,7 +116,6 @@ class StatusPrinterTest {
     return Map.of("action", action, "resource", resource, "expectedAllowed", expected, "allowed", allowed);
   }
 
-  /** An output without a value (an AdoptPolicy that adopted nothing) is left out, not "null". */
   /** Before, both were cut at 300 characters: the challenge's hint lost its last sentence. */
   @Test
   void aFailedConditionsMessageAndHintArePrintedWhole() {
@@ -136,6 +135,27 @@ class StatusPrinterTest {
     assertThat(message.length()).isGreaterThan(300);
   }
 
+  /**
+   * A lab a retry got past its failure (LIVE again) printed that failure as its "Last error", as
+   * if it were its present; the Web UI's details leave it out then.
+   */
+  @Test
+  void anErrorALabWentOnPastIsSaidToBeEarlier() {
+    String error = "step 'verify-after-switch' (VerifyAccess) failed: AccessMismatch: ...";
+    StringWriter live = new StringWriter();
+    StatusPrinter.print(new LabStatus("lab-1", "d", "v", LabState.LIVE, List.of(), null, error,
+        null, null, List.of(), null), new PrintWriter(live, true));
+    StringWriter paused = new StringWriter();
+    StatusPrinter.print(new LabStatus("lab-1", "d", "v", LabState.PAUSED, List.of(), null, error,
+        null, null, List.of(), null), new PrintWriter(paused, true));
+
+    assertThat(live.toString().lines())
+        .contains("Earlier error (the lab went on past it): " + error)
+        .noneMatch(l -> l.startsWith("Last error"));
+    assertThat(paused.toString().lines()).contains("Last error: " + error);
+  }
+
+  /** An output without a value (an AdoptPolicy that adopted nothing) is left out, not "null". */
   @Test
   void anOutputWithoutAValueIsLeftOut() {
     Map<String, Object> outputs = new java.util.LinkedHashMap<>();

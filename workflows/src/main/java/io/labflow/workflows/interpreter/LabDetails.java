@@ -6,10 +6,8 @@ import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LearnerProgress;
 import io.labflow.workflows.lab.StepStatus;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The lab's current details as the Temporal Web UI shows them: Markdown, set with {@code
@@ -19,9 +17,6 @@ import java.util.Set;
 final class LabDetails {
 
   private static final int MAX_ERROR = 300;
-
-  private static final Set<LabState> FAILING = EnumSet.of(LabState.PAUSED, LabState.ROLLING_BACK,
-      LabState.ROLLED_BACK, LabState.FAILED, LabState.RESOLVING);
 
   private LabDetails() {}
 
@@ -48,7 +43,7 @@ final class LabDetails {
     matrix(s.steps(), md);
     // A failure that a retry or skip got past is history (the status keeps it); here it would
     // read as the lab's present.
-    if (s.lastError() != null && FAILING.contains(s.state())) {
+    if (s.lastError() != null && s.state().isFailing()) {
       md.append("**Last error:** ").append(oneLine(s.lastError())).append("\n\n");
     }
     if (s.notice() != null) {

@@ -19,6 +19,16 @@ public enum LabState {
   /** Failed, and some compensation failed too: resources may be left; see the status. */
   FAILED;
 
+  /**
+   * Whether the lab's last error is its present: it is resolving or paused on it, undoing because
+   * of it, or ended by it. In any other state a retry or a skip got past it (or it was asked to
+   * tear down), and the error is history.
+   */
+  public boolean isFailing() {
+    return this == RESOLVING || this == PAUSED || this == ROLLING_BACK || this == ROLLED_BACK
+        || this == FAILED;
+  }
+
   /** Whether nothing more runs in this state. */
   public boolean isFinal() {
     return this == COMPLETED || this == ROLLED_BACK || this == TORN_DOWN || this == FAILED;
