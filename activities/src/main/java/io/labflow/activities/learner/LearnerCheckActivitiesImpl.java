@@ -131,9 +131,10 @@ public record LearnerCheckActivitiesImpl(IamEntities entities, Ec2ActivitiesImpl
           .mismatch();
       if (wrong.isPresent()) {
         AccessCheck c = wrong.get();
-        return CheckOutput.fail("role " + name + " is " + (c.allowed() ? "allowed " : "denied ")
-            + c.action() + " on " + c.resource() + "; it should be "
-            + (c.expectedAllowed() ? "allowed" : "denied"));
+        return CheckOutput.fail("role " + name + " is "
+            + AccessVerificationActivitiesImpl.decision(c.allowed()) + " " + c.action() + " on "
+            + c.resource() + "; it should be "
+            + AccessVerificationActivitiesImpl.decision(c.expectedAllowed()));
       }
       String said = Stream.of(Map.entry("allowed ", in.allow()), Map.entry("denied ", in.deny()))
           .filter(e -> !e.getValue().isEmpty())

@@ -127,7 +127,8 @@ public record AccessVerificationActivitiesImpl(AwsClients clients)
     return last.get();
   }
 
-  private static String decision(boolean allowed) {
+  /** An access decision as the step library says it: allowed or denied. */
+  public static String decision(boolean allowed) {
     return allowed ? "allowed" : "denied";
   }
 

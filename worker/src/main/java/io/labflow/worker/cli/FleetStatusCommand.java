@@ -239,9 +239,7 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
         continue;
       }
       for (PendingActivityInfo pa : d.getRawDescription().getPendingActivitiesList()) {
-        return pa.getActivityType().getName() + (pa.getAttempt() > 1 ? " attempt "
-            + pa.getAttempt() : "") + ActivityProgress.said(
-                conn.client().getOptions().getDataConverter(), pa).map(w -> ": " + w).orElse("");
+        return ActivityProgress.line(conn.client().getOptions().getDataConverter(), pa);
       }
     }
     return "";

@@ -40,11 +40,10 @@ final class StatusCommand extends LabCommand {
     out().println("Workflow " + labId + " run " + d.getExecution().getRunId() + ": "
         + StatusPrinter.name(d.getStatus()));
     status.ifPresentOrElse(s -> StatusPrinter.print(s, out()), () -> printRecord(d, polled));
-    d.getRawDescription().getPendingActivitiesList().forEach(pa -> out().printf(
-        "  pending activity %s attempt %d%s%s%n", pa.getActivityType().getName(), pa.getAttempt(),
-        ActivityProgress.said(conn.client().getOptions().getDataConverter(), pa)
-            .map(said -> ": " + said).orElse(""),
-        pa.hasLastFailure() ? " last failure: " + pa.getLastFailure().getMessage() : ""));
+    d.getRawDescription().getPendingActivitiesList().forEach(pa -> out().println(
+        "  pending activity " + ActivityProgress.line(conn.client().getOptions()
+            .getDataConverter(), pa) + (pa.hasLastFailure()
+                ? " last failure: " + pa.getLastFailure().getMessage() : "")));
     printWebUi(labId);
     return 0;
   }

@@ -66,6 +66,15 @@ public final class ActivityProgress {
     }
   }
 
+  /**
+   * A pending activity on one line, as {@code status} and {@code fleet status} show it: its type,
+   * its attempt, and what its heartbeat said and when ({@link #said}).
+   */
+  public static String line(DataConverter converter, PendingActivityInfo pa) {
+    return pa.getActivityType().getName() + " attempt " + pa.getAttempt()
+        + said(converter, pa).map(said -> ": " + said).orElse("");
+  }
+
   /** The sentence, on one line; empty when the activity has not heartbeated one. */
   public static Optional<String> doing(DataConverter converter, PendingActivityInfo pa) {
     if (!pa.hasHeartbeatDetails()) {
@@ -87,7 +96,7 @@ public final class ActivityProgress {
    * that: the SDK sends a heartbeat at most every 0.8 x the activity's heartbeat timeout (30 s
    * without one), so its figures are that much older than the reading.
    */
-  public static Optional<String> said(DataConverter converter, PendingActivityInfo pa) {
+  static Optional<String> said(DataConverter converter, PendingActivityInfo pa) {
     return doing(converter, pa).map(doing -> doing + " (as of "
         + Instant.ofEpochSecond(pa.getLastHeartbeatTime().getSeconds()) + ")");
   }

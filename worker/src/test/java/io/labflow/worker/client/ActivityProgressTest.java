@@ -39,6 +39,9 @@ class ActivityProgressTest {
     assertThat(ActivityProgress.doing(CONVERTER, pa)).contains(doing);
     assertThat(ActivityProgress.said(CONVERTER, pa)).contains(doing
         + " (as of 2026-12-07T05:18:40Z)");
+    assertThat(ActivityProgress.line(CONVERTER, pa.toBuilder().setAttempt(2).setActivityType(
+        ActivityType.newBuilder().setName("CreateStack")).build()))
+        .isEqualTo("CreateStack attempt 2: " + doing + " (as of 2026-12-07T05:18:40Z)");
     assertThat(ActivityProgress.subject(doing))
         .isEqualTo("waiting for stack labflow-l1 to be created (now CREATE_IN_PROGRESS)");
     assertThat(ActivityProgress.subject("emptying bucket b")).isEqualTo("emptying bucket b");
