@@ -3,10 +3,12 @@ package io.labflow.activities;
 import io.labflow.activities.cloudformation.CloudFormationActivities;
 import io.labflow.activities.cloudformation.CloudFormationActivitiesImpl;
 import io.labflow.activities.cloudformation.StackWaits;
+import io.labflow.activities.cloudformation.Stacks;
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.ec2.Ec2Activities;
 import io.labflow.activities.ec2.Ec2ActivitiesImpl;
+import io.labflow.activities.ec2.Ec2Walk;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.iam.policies.PolicyActivities;
 import io.labflow.activities.iam.policies.PolicyActivitiesImpl;
@@ -21,6 +23,7 @@ import io.labflow.activities.learner.LearnerAccessActivitiesImpl;
 import io.labflow.activities.learner.LearnerCheckActivities;
 import io.labflow.activities.learner.LearnerCheckActivitiesImpl;
 import io.labflow.activities.model.ResourceKind;
+import io.labflow.activities.s3.S3Buckets;
 import io.labflow.activities.verification.AccessVerificationActivities;
 import io.labflow.activities.verification.AccessVerificationActivitiesImpl;
 import java.nio.file.Path;
@@ -70,8 +73,8 @@ public final class StepLibrary {
     PolicyActivitiesImpl policies = new PolicyActivitiesImpl(iam);
     InstanceProfileActivitiesImpl profiles = new InstanceProfileActivitiesImpl(iam);
     CloudFormationActivitiesImpl stacks = new CloudFormationActivitiesImpl(
-        clients.cloudFormation(), clients.s3(), definitionsDir, waits);
-    Ec2ActivitiesImpl instances = new Ec2ActivitiesImpl(clients);
+        new Stacks(clients.cloudFormation()), new S3Buckets(clients.s3()), definitionsDir, waits);
+    Ec2ActivitiesImpl instances = new Ec2ActivitiesImpl(new Ec2Walk(clients.ec2()), iam);
     LabInventoryActivitiesImpl inventory = new LabInventoryActivitiesImpl(clients, iam, Map.of(
         ResourceKind.ASSOCIATIONS,
         (instance, labId) -> instances.disassociate(instance, null, labId),

@@ -8,6 +8,8 @@ import io.labflow.activities.common.FailureSizeTest;
 import io.labflow.activities.ec2.Ec2Activities.AssociateInstanceProfileInput;
 import io.labflow.activities.ec2.Ec2Activities;
 import io.labflow.activities.ec2.Ec2ActivitiesImpl;
+import io.labflow.activities.ec2.Ec2Walk;
+import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.testing.FaultInjector;
 import io.labflow.activities.testing.MotoServer;
 import io.labflow.activities.testing.NoSimulator;
@@ -110,7 +112,8 @@ class FailureSizeOnTemporalTest {
     worker.registerWorkflowImplementationTypes(StepWorkflowImpl.class);
     worker.registerActivitiesImplementations(
         AwsFailures.around(new AccessVerificationActivitiesImpl(clients)),
-        AwsFailures.around(new Ec2ActivitiesImpl(clients)));
+        AwsFailures.around(
+            new Ec2ActivitiesImpl(new Ec2Walk(clients.ec2()), new IamEntities(clients))));
     factory.start();
   }
 

@@ -22,34 +22,19 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.cloudformation.model.Tag;
-import software.amazon.awssdk.services.s3.S3Client;
 
-public final class CloudFormationActivitiesImpl implements CloudFormationActivities {
+/** Template paths are relative to {@code definitionsDir}; tests shorten the {@code waits}. */
+public record CloudFormationActivitiesImpl(
+    Stacks stacks, S3Buckets buckets, Path definitionsDir, StackWaits waits)
+    implements CloudFormationActivities {
 
   private static final Logger log = LoggerFactory.getLogger(CloudFormationActivitiesImpl.class);
   private static final Duration DEFAULT_WAIT = Duration.ofMinutes(30);
-
-  private final CloudFormationClient cfn;
-  private final Stacks stacks;
-  private final Path definitionsDir;
-  private final S3Buckets buckets;
-  private final StackWaits waits;
-
-  /** Template paths are relative to {@code definitionsDir}; tests shorten the {@code waits}. */
-  public CloudFormationActivitiesImpl(
-      CloudFormationClient cfn, S3Client s3, Path definitionsDir, StackWaits waits) {
-    this.waits = waits;
-    this.cfn = cfn;
-    this.stacks = new Stacks(cfn);
-    this.definitionsDir = definitionsDir;
-    this.buckets = new S3Buckets(s3);
-  }
 
   @Override
   public CreateStackOutput createStack(CreateStackInput in) {
@@ -86,7 +71,7 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
         .map(p -> Parameter.builder().parameterKey(p.getKey()).parameterValue(p.getValue()).build())
         .toList();
     requireBucketsFree(body, in.parameters() == null ? Map.of() : in.parameters(), labId, name);
-    boolean created = AwsErrors.doneUnless(() -> cfn.createStack(b -> b.stackName(name)
+    boolean created = AwsErrors.doneUnless(() -> stacks.cfn().createStack(b -> b.stackName(name)
         .templateBody(body)
         .parameters(params)
         .capabilitiesWithStrings(in.capabilities())
@@ -216,7 +201,7 @@ public final class CloudFormationActivitiesImpl implements CloudFormationActivit
     String status = stack.stackStatusAsString();
     if (!"DELETE_IN_PROGRESS".equals(status)) {
       try {
-        cfn.deleteStack(b -> b.stackName(stackId));
+        stacks.cfn().deleteStack(b -> b.stackName(stackId));
       } catch (AwsServiceException e) {
         if (Stacks.isBusy(status) && AwsFailures.hasCode(e, "ValidationError")) {
           // CloudFormation refuses to delete some busy stacks (an update in progress): later.

@@ -24,10 +24,6 @@ public record Ec2ActivitiesImpl(Ec2Walk walk, IamEntities entities) implements E
   /** How long "Invalid IAM Instance Profile" is retried in one attempt. */
   private static final Duration PROPAGATION_BUDGET = Duration.ofMinutes(2);
 
-  public Ec2ActivitiesImpl(AwsClients clients) {
-    this(new Ec2Walk(clients.ec2()), new IamEntities(clients));
-  }
-
   @Override
   public AssociationOutput associateInstanceProfile(AssociateInstanceProfileInput in) {
     String labId = in.labId();

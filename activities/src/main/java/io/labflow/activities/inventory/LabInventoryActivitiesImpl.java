@@ -15,6 +15,7 @@ import io.labflow.activities.model.LabInput;
 import io.labflow.activities.model.LabResources;
 import io.labflow.activities.model.ResourceKind;
 import io.labflow.activities.sweep.LabSweep;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -61,7 +62,7 @@ public final class LabInventoryActivitiesImpl implements LabInventoryActivities 
   /** @param deletes the step library's delete of each kind (see {@link LabSweep#LabSweep}) */
   public LabInventoryActivitiesImpl(AwsClients clients, IamEntities iam,
       Map<ResourceKind, BiFunction<String, String, DeleteOutput>> deletes) {
-    this(clients, iam, deletes, new TagCache());
+    this(clients, iam, deletes, new TagCache(Clock.systemUTC()));
   }
 
   /** The same, with this cache of other resources' tags (tests give it a clock). */

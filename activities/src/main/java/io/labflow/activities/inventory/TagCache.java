@@ -41,10 +41,6 @@ final class TagCache {
   private final Map<String, CompletableFuture<Map<String, String>>> reading =
       new ConcurrentHashMap<>();
 
-  TagCache() {
-    this(Clock.systemUTC());
-  }
-
   TagCache(Clock clock) {
     this.clock = clock;
   }

@@ -6,6 +6,7 @@ import io.labflow.activities.common.Tags;
 import io.labflow.workflows.lab.FailureTypes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
@@ -19,17 +20,10 @@ public record S3Buckets(S3Client s3) {
 
   /** The bucket's tags, empty when it has none; null when the bucket does not exist. */
   public List<Tag> tags(String bucket) {
-    try {
-      return s3.getBucketTagging(b -> b.bucket(bucket)).tagSet();
-    } catch (AwsServiceException e) {
-      if (AwsFailures.hasCode(e, "NoSuchTagSet")) {
-        return List.of();
-      }
-      if (AwsFailures.hasCode(e, NO_SUCH_BUCKET)) {
-        return null;
-      }
-      throw e;
-    }
+    Supplier<List<Tag>> tagSet = () -> AwsErrors.emptyOn(
+        () -> s3.getBucketTagging(b -> b.bucket(bucket)).tagSet(), "NoSuchTagSet")
+        .orElse(List.of());
+    return AwsErrors.emptyOn(tagSet, NO_SUCH_BUCKET).orElse(null);
   }
 
   /** Whether the bucket exists and carries this lab's tag. */

@@ -1,5 +1,6 @@
 package io.labflow.activities.cloudformation;
 
+import io.labflow.activities.s3.S3Buckets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -150,7 +151,8 @@ class StackFailureTest {
     ScriptedCloudFormation cfn = new ScriptedCloudFormation();
     env.registerActivitiesImplementations(
         AwsFailures.around(
-            new CloudFormationActivitiesImpl(cfn, NO_BUCKETS, Lab.definitionsDir(),
+            new CloudFormationActivitiesImpl(new Stacks(cfn), new S3Buckets(NO_BUCKETS),
+                Lab.definitionsDir(),
                 new StackWaits(Duration.ofMillis(50), StackWaits.defaults().settle(),
                     StackWaits.defaults().delete()))));
     List<String> beats = new java.util.concurrent.CopyOnWriteArrayList<>();

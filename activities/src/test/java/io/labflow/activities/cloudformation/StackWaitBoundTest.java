@@ -1,5 +1,6 @@
 package io.labflow.activities.cloudformation;
 
+import io.labflow.activities.s3.S3Buckets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -164,7 +165,8 @@ class StackWaitBoundTest {
       ActivityOptions.Builder options, String type) {
     StackWaits waits = new StackWaits(Duration.ofMillis(20), Duration.ofMillis(300), delete);
     env.registerActivitiesImplementations(AwsFailures.around(
-        new CloudFormationActivitiesImpl(cfn, null, Lab.definitionsDir(), waits)));
+        new CloudFormationActivitiesImpl(new Stacks(cfn), new S3Buckets(null), Lab.definitionsDir(),
+            waits)));
     CloudFormationActivities stub = env.newActivityStub(CloudFormationActivities.class, options
         .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build());
     Throwable thrown = catchThrowable(() -> stub.deleteStack(new DeleteStackInput("lab-w", "s")));

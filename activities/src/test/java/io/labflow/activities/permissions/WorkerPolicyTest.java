@@ -59,12 +59,12 @@ class WorkerPolicyTest {
 
   /** The whole step library's policy, as shipped in definitions/worker-policy.json. */
   static String libraryPolicy() throws IOException {
-    return WorkerPolicy.document(null, templateTypes(), LIBRARY);
+    return new WorkerPolicy.Policy(null, templateTypes(), LIBRARY).document();
   }
 
   /** The same as managed policies, as shipped in definitions/worker-policy-N.json. */
   static List<String> libraryParts() throws IOException {
-    return WorkerPolicy.documents(null, templateTypes(), LIBRARY);
+    return new WorkerPolicy.Policy(null, templateTypes(), LIBRARY).documents();
   }
 
   static List<JsonNode> statements(String doc) throws IOException {
@@ -233,8 +233,8 @@ class WorkerPolicyTest {
 
   @Test
   void aDefinitionGetsOnlyWhatItsStepsCall() throws IOException {
-    String iamOnly = WorkerPolicy.document(Set.of("CreateRole", "DeleteRole"), Set.of(),
-        new PolicyScope.Names("111122223333", "eu-west-1", "reader-", "data-"));
+    String iamOnly = new WorkerPolicy.Policy(Set.of("CreateRole", "DeleteRole"), Set.of(),
+        new PolicyScope.Names("111122223333", "eu-west-1", "reader-", "data-")).document();
     Set<String> actions = new TreeSet<>();
     statements(iamOnly).forEach(st -> actions.addAll(strings(st.get("Action"))));
     assertThat(actions).containsExactlyInAnyOrder(
@@ -280,6 +280,8 @@ class WorkerPolicyTest {
   private static final String TYPE = "\\b(" + String.join("|", CLIENTS.keySet()) + ")";
   /** A method without parameters that returns a client: {@code IamClient client()}. */
   private static final Pattern ACCESSOR = Pattern.compile(TYPE + "\\s+([a-z]\\w*)\\s*\\(\\s*\\)");
+  /** A record's components, whose accessors may return a client: {@code Stacks(... cfn)}. */
+  private static final Pattern RECORD = Pattern.compile("\\brecord\\s+\\w+\\s*\\(([^)]*)\\)");
   /** A field, parameter or variable of a client type, with its initializer if any. */
   private static final Pattern VARIABLE =
       Pattern.compile(TYPE + "\\s+([a-z]\\w*)\\s*(?:=\\s*([^;]*?))?\\s*[;,)]");
@@ -312,6 +314,9 @@ class WorkerPolicyTest {
       accessors.put(c.getName(), c.getType());
     }
     sources.values().forEach(text -> ACCESSOR.matcher(text).results()
+        .forEach(m -> accessors.put(m.group(2), CLIENTS.get(m.group(1)))));
+    sources.values().forEach(text -> RECORD.matcher(text).results()
+        .flatMap(r -> VARIABLE.matcher(r.group(1) + ")").results())
         .forEach(m -> accessors.put(m.group(2), CLIENTS.get(m.group(1)))));
     Map<String, String> found = new java.util.TreeMap<>();
     sources.forEach((file, text) -> {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.common.AwsClients;
 import io.labflow.activities.ec2.Ec2ActivitiesImpl;
+import io.labflow.activities.ec2.Ec2Walk;
 import io.labflow.activities.iam.IamEntities;
 import io.labflow.activities.inventory.LabInventoryActivities;
 import io.labflow.activities.inventory.LabInventoryActivitiesImpl;
@@ -78,7 +79,8 @@ class StuckInstanceSweepTest {
 
     ShortTermination(AwsClients clients) {
       inventory = new LabInventoryActivitiesImpl(clients, new IamEntities(clients), Map.of());
-      Ec2ActivitiesImpl ec2 = new Ec2ActivitiesImpl(clients);
+      Ec2ActivitiesImpl ec2 =
+          new Ec2ActivitiesImpl(new Ec2Walk(clients.ec2()), new IamEntities(clients));
       sweep = new LabSweep(clients, id -> inventory.listLabResources(new LabInput(id)),
           Map.of(ResourceKind.ASSOCIATIONS, (i, labId) -> ec2.disassociate(i, null, labId)),
           TERMINATION);
