@@ -87,37 +87,42 @@ public final class WorkerPolicy {
   public static final int MANAGED_POLICY_LIMIT = 6144;
 
   /**
-   * The policy document, whole.
+   * A worker policy: its document whole, or as managed policies.
    *
    * @param stepActions the step actions to cover; null for the whole step library
    * @param stackTypes the resource types of the CloudFormation templates the stacks are built from
    * @param names what the ARN patterns are filled with
-   * @throws IllegalArgumentException for a template resource type the table does not know
    */
-  public static String document(
-      Set<String> stepActions, Set<String> stackTypes, PolicyScope.Names names) {
-    return render(statements(stepActions, stackTypes, names));
-  }
+  public record Policy(Set<String> stepActions, Set<String> stackTypes, PolicyScope.Names names) {
 
-  /**
-   * The same policy as managed policies: its statements in order, in as few documents as hold
-   * them within {@link #MANAGED_POLICY_LIMIT} each. Together they grant exactly what {@link
-   * #document} grants.
-   */
-  public static List<String> documents(
-      Set<String> stepActions, Set<String> stackTypes, PolicyScope.Names names) {
-    List<String> out = new ArrayList<>();
-    List<ObjectNode> part = new ArrayList<>();
-    for (ObjectNode st : statements(stepActions, stackTypes, names)) {
-      part.add(st);
-      if (part.size() > 1 && size(render(part)) > MANAGED_POLICY_LIMIT) {
-        part.remove(part.size() - 1);
-        out.add(render(part));
-        part = new ArrayList<>(List.of(st));
-      }
+    /**
+     * The policy document, whole.
+     *
+     * @throws IllegalArgumentException for a template resource type the table does not know
+     */
+    public String document() {
+      return render(statements(stepActions, stackTypes, names));
     }
-    out.add(render(part));
-    return out;
+
+    /**
+     * The same policy as managed policies: its statements in order, in as few documents as hold
+     * them within {@link #MANAGED_POLICY_LIMIT} each. Together they grant exactly what {@link
+     * #document} grants.
+     */
+    public List<String> documents() {
+      List<String> out = new ArrayList<>();
+      List<ObjectNode> part = new ArrayList<>();
+      for (ObjectNode st : statements(stepActions, stackTypes, names)) {
+        part.add(st);
+        if (part.size() > 1 && size(render(part)) > MANAGED_POLICY_LIMIT) {
+          part.remove(part.size() - 1);
+          out.add(render(part));
+          part = new ArrayList<>(List.of(st));
+        }
+      }
+      out.add(render(part));
+      return out;
+    }
   }
 
   /** A document's size as IAM counts it against its limits: whitespace does not count. */

@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.regions.Region;
 
 /**
  * What would certainly make a lab fail later on AWS, checked before its first resource: who the
@@ -87,17 +86,15 @@ public record AwsPreflight(AwsClients clients, AccountGuard guard) {
    * @throws ApplicationFailure {@code PreflightFailed}, non-retryable, naming the fix
    */
   public Identity check(String labId, List<Verification> verifications, LabSettings settings) {
-    Region region = clients.sts().serviceClientConfiguration().region();
-    if (region == null || region.id().isBlank()) {
-      throw failed("no AWS region is set for the worker; set AWS_REGION (or a profile's region)");
-    }
+    // The SDK's client builders refuse to build without a region.
+    String region = clients.sts().serviceClientConfiguration().region().id();
     Identity who = identity();
     LabValues values = new LabValues(clients, endpoint());
     values.principalsUsable(labId, who, settings.trustedPrincipals(), settings.labRoleNames());
     verifications.forEach(v -> values.available(who, v));
-    settings.instanceTypes().forEach(t -> values.instanceTypeOffered(region.id(), t));
+    settings.instanceTypes().forEach(t -> values.instanceTypeOffered(region, t));
     log.info("lab {}: preflight passed: account {}, region {}, principal {}, endpoint {}",
-        labId, who.account(), region.id(), who.arn(), endpoint());
+        labId, who.account(), region, who.arn(), endpoint());
     return who;
   }
 
@@ -150,13 +147,6 @@ public record AwsPreflight(AwsClients clients, AccountGuard guard) {
     return one.length() > 200 ? one.substring(0, 197) + "..." : one;
   }
 
-  /** The refusal when the worker may not make a call the preflight needs: {@code what} failed. */
-  public static ApplicationFailure needs(String what, String action, AwsServiceException e) {
-    return failed(what + ": " + action + " answered " + AwsFailures.answered(e)
-        + (AwsFailures.refusedCredentials(e) ? "; AWS refused the worker's credentials, "
-        + VALID_CREDENTIALS : "; the worker needs that permission"));
-  }
-
   /**
    * What {@code call} reads for the preflight: throttled or a server fault, the caller's retry
    * reads again; refused, the failure that says {@code what} failed and the permission it needs.
@@ -166,7 +156,9 @@ public record AwsPreflight(AwsClients clients, AccountGuard guard) {
       return call.get();
     } catch (AwsServiceException e) {
       AwsFailures.rethrowIfAwsTransient(e);
-      throw needs(what, action, e);
+      throw failed(what + ": " + action + " answered " + AwsFailures.answered(e)
+          + (AwsFailures.refusedCredentials(e) ? "; AWS refused the worker's credentials, "
+          + VALID_CREDENTIALS : "; the worker needs that permission"));
     }
   }
 

@@ -41,8 +41,7 @@ class LearnerPermissionsTest {
       for (String op : operations) {
         assertThat(usedBy(op)).as(op).contains(action);
       }
-      String policy = WorkerPolicy.document(Set.of(action), Set.of(),
-          LIBRARY);
+      String policy = new WorkerPolicy.Policy(Set.of(action), Set.of(), LIBRARY).document();
       for (String op : operations) {
         String iamAction = op.substring(0, op.indexOf('.')).toLowerCase() + ":"
             + op.substring(op.indexOf('.') + 1);
@@ -64,9 +63,8 @@ class LearnerPermissionsTest {
 
   @Test
   void adoptingTagsOnlyWithTheLabTagInTheRequest() {
-    String policy = WorkerPolicy.document(
-        Set.of("AdoptRole", "AdoptPolicy", "AdoptInstanceProfile"), Set.of(),
-        LIBRARY);
+    String policy = new WorkerPolicy.Policy(
+        Set.of("AdoptRole", "AdoptPolicy", "AdoptInstanceProfile"), Set.of(), LIBRARY).document();
     assertThat(policy).doesNotContain("iam:Create", "iam:Delete", "iam:Put", "iam:Update",
         "iam:Attach", "iam:Detach");
     assertThat(policy).contains("\"aws:RequestTag/labflow:lab\" : \"false\"");

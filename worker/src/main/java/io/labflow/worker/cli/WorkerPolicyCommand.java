@@ -85,7 +85,7 @@ final class WorkerPolicyCommand extends BaseCommand {
       scope = new WorkerPolicyScope(
           null, templates, Optional.empty(), Optional.empty(), Map.of());
     }
-    WorkerPolicyScope.Policy policy;
+    WorkerPolicy.Policy policy;
     try {
       policy = scope.policy(root().definitions, account, region, namePrefix, bucketPrefix);
     } catch (IllegalArgumentException e) {
@@ -94,7 +94,7 @@ final class WorkerPolicyCommand extends BaseCommand {
     for (String lacks : scope.lacks()) {
       err().println(from + lacks + ".");
     }
-    List<String> parts = policy.parts();
+    List<String> parts = policy.documents();
     if (part != null) {
       if (part < 1 || part > parts.size()) {
         throw new UsageException("--part " + part + ": this policy has " + parts.size()

@@ -24,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -52,14 +51,6 @@ public record Doctor(Path definitionsDir, String taskQueue, String site, String 
 
   /** The lab the rows count: none has a lab id here, so a template the lab id names is unknown. */
   static final FleetLab NO_LAB = new FleetLab(LabNeeds.NO_LAB_ID, null, Map.of());
-
-  /**
-   * The checks, in the order of the table. A check never throws for what it finds: a failure is a
-   * FAIL row naming the fix, a question it cannot answer an UNKNOWN row saying why.
-   */
-  private static final List<Function<Doctor, List<Row>>> CHECKS = List.of(
-      Doctor::identityRows, PermissionCheck::rows, Doctor::quotaRows, PreflightCheck::rows,
-      Doctor::temporalRows);
 
   /**
    * Runs every check with this process's AWS and Temporal configuration.
@@ -114,8 +105,13 @@ public record Doctor(Path definitionsDir, String taskQueue, String site, String 
     }
   }
 
+  /**
+   * The checks, in the order of the table. A check never throws for what it finds: a failure is a
+   * FAIL row naming the fix, a question it cannot answer an UNKNOWN row saying why.
+   */
   private List<Row> rows() {
-    return CHECKS.stream().flatMap(c -> c.apply(this).stream()).toList();
+    return Stream.of(identityRows(), PermissionCheck.rows(this), quotaRows(),
+        PreflightCheck.rows(this), temporalRows()).flatMap(List::stream).toList();
   }
 
   /** The table, one row a line: the verdict, the check, what was found. */

@@ -171,7 +171,8 @@ public final class AwsLabPreflight implements Preflight {
             "steps." + s.id() + ".with.trustedPrincipalArn")
             .ifPresent(p -> principals.putIfAbsent(p.source(), p));
         if (s.with().get("roleName") instanceof String name && name.contains("${lab.labId}")) {
-          roleNames.add(namePattern(name));
+          // labflow-${lab.labId}-role is labflow-.+-role
+          roleNames.add(Pattern.compile(Expressions.fill(name, Pattern::quote, r -> ".+")));
         }
       }
     }
@@ -196,11 +197,6 @@ public final class AwsLabPreflight implements Preflight {
   private static Object bound(Object input, ResolvedLab lab) {
     String p = Expressions.parameterOf(input);
     return p == null ? input : lab.parameters().get(p);
-  }
-
-  /** A name template as a pattern: {@code labflow-${lab.labId}-role} is {@code labflow-.+-role}. */
-  static Pattern namePattern(String template) {
-    return Pattern.compile(Expressions.fill(template, Pattern::quote, r -> ".+"));
   }
 
   /** Whether the action takes all these inputs, as the catalog declares it. */

@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
  *
  * @param site the worker's site parameters, which a night's labs bind as their runs will
  */
-public record QuotaPlanner(AccountQuotas account, Path definitionsDir, SiteParameters site) {
+public record QuotaPlanner(AwsClients clients, Path definitionsDir, SiteParameters site) {
 
   /**
    * Which labs of a night are left out, and why.
@@ -43,10 +43,6 @@ public record QuotaPlanner(AccountQuotas account, Path definitionsDir, SiteParam
 
   public QuotaPlanner(AwsClients clients, Path definitionsDir) {
     this(clients, definitionsDir, SiteParameters.NONE);
-  }
-
-  public QuotaPlanner(AwsClients clients, Path definitionsDir, SiteParameters site) {
-    this(new AccountQuotas(clients), definitionsDir, site);
   }
 
   /**
@@ -103,7 +99,7 @@ public record QuotaPlanner(AccountQuotas account, Path definitionsDir, SiteParam
   private QuotaFit fit(Map<String, Map<Quota, Integer>> needs, boolean allOrNone) {
     Set<Quota> quotas = quotas(needs);
     return off() || quotas.isEmpty() ? null
-        : QuotaFit.of(needs, account.read(quotas), allOrNone);
+        : QuotaFit.of(needs, new AccountQuotas(clients).read(quotas), allOrNone);
   }
 
   /**
@@ -166,7 +162,7 @@ public record QuotaPlanner(AccountQuotas account, Path definitionsDir, SiteParam
 
   /** Each quota the labs count against, against the account's quota and usage. */
   public List<QuotaFit.Shortfall> against(Map<String, Map<Quota, Integer>> needs) {
-    return QuotaFit.of(needs, account.read(quotas(needs)), false).quotas();
+    return QuotaFit.of(needs, new AccountQuotas(clients).read(quotas(needs)), false).quotas();
   }
 
   private static Set<Quota> quotas(Map<String, Map<Quota, Integer>> needs) {

@@ -101,28 +101,16 @@ public record WorkerPolicyScope(
    * @throws IllegalArgumentException naming a template that leaves the directory, cannot be read
    *     or is no YAML or JSON
    */
-  public Policy policy(Path definitionsDir, String account, String region, String namePrefix,
-      String bucketPrefix) {
+  public WorkerPolicy.Policy policy(Path definitionsDir, String account, String region,
+      String namePrefix, String bucketPrefix) {
     Set<String> stackTypes = templateFiles.stream()
         .map(t -> TemplateFacts.read(definitionsDir, t))
         .flatMap(text -> WorkerPolicy.stackResourceTypes(text).stream())
         .collect(Collectors.toCollection(LinkedHashSet::new));
-    return new Policy(policyActions, stackTypes,
+    return new WorkerPolicy.Policy(policyActions, stackTypes,
         new PolicyScope.Names(account, region,
             requireNonNullElse(namePrefix, this.namePrefix.orElse(LabIds.NAME_PREFIX)),
             requireNonNullElse(bucketPrefix, this.bucketPrefix.orElse(LabIds.NAME_PREFIX))));
-  }
-
-  /** A worker policy's inputs: {@link WorkerPolicy}'s document of them, whole or in parts. */
-  public record Policy(Set<String> actions, Set<String> stackTypes, PolicyScope.Names names) {
-
-    public String document() {
-      return WorkerPolicy.document(actions, stackTypes, names);
-    }
-
-    public List<String> parts() {
-      return WorkerPolicy.documents(actions, stackTypes, names);
-    }
   }
 
   /** The text before the first expression, parameters replaced by their bound defaults. */
