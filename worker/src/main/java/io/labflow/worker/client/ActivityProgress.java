@@ -68,11 +68,14 @@ public final class ActivityProgress {
 
   /**
    * A pending activity on one line, as {@code status} and {@code fleet status} show it: its type,
-   * its attempt, and what its heartbeat said and when ({@link #said}).
+   * its attempt, and what its heartbeat said and when, for a reader who looks at it later than
+   * that: the SDK sends a heartbeat at most every 0.8 x the activity's heartbeat timeout (30 s
+   * without one), so its figures are that much older than the reading.
    */
   public static String line(DataConverter converter, PendingActivityInfo pa) {
     return pa.getActivityType().getName() + " attempt " + pa.getAttempt()
-        + said(converter, pa).map(said -> ": " + said).orElse("");
+        + doing(converter, pa).map(doing -> ": " + doing + " (as of "
+            + Instant.ofEpochSecond(pa.getLastHeartbeatTime().getSeconds()) + ")").orElse("");
   }
 
   /** The sentence, on one line; empty when the activity has not heartbeated one. */
@@ -89,16 +92,6 @@ public final class ActivityProgress {
     } catch (DataConverterException notJson) {
       return Optional.empty();
     }
-  }
-
-  /**
-   * The sentence and when the activity heartbeated it, for a reader who looks at it later than
-   * that: the SDK sends a heartbeat at most every 0.8 x the activity's heartbeat timeout (30 s
-   * without one), so its figures are that much older than the reading.
-   */
-  static Optional<String> said(DataConverter converter, PendingActivityInfo pa) {
-    return doing(converter, pa).map(doing -> doing + " (as of "
-        + Instant.ofEpochSecond(pa.getLastHeartbeatTime().getSeconds()) + ")");
   }
 
   /**

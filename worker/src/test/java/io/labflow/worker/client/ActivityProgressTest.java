@@ -37,8 +37,6 @@ class ActivityProgressTest {
         com.google.protobuf.Timestamp.newBuilder().setSeconds(1_796_620_720).setNanos(5)).build();
 
     assertThat(ActivityProgress.doing(CONVERTER, pa)).contains(doing);
-    assertThat(ActivityProgress.said(CONVERTER, pa)).contains(doing
-        + " (as of 2026-12-07T05:18:40Z)");
     assertThat(ActivityProgress.line(CONVERTER, pa.toBuilder().setAttempt(2).setActivityType(
         ActivityType.newBuilder().setName("CreateStack")).build()))
         .isEqualTo("CreateStack attempt 2: " + doing + " (as of 2026-12-07T05:18:40Z)");
