@@ -31,7 +31,7 @@ public record DefinitionLoader(ActionCatalog catalog) {
   /** Loads a step file's text, named in messages by {@code fileName} ({@code inline:my-lab}). */
   public LoadResult load(String fileName, String text) {
     YamlNodes nodes = new YamlNodes(fileName);
-    Node root = text.length() > MAX_BYTES ? null : YamlDocument.parse(text, MAX_BYTES + 1, nodes);
+    Node root = text.length() > MAX_BYTES ? null : YamlDocument.parse(text, nodes);
     if (text.length() > MAX_BYTES) {
       nodes.error(1, 1, "the file is " + text.length()
           + " characters; step files may be at most " + MAX_BYTES + " bytes (1 MiB)");

@@ -7,7 +7,6 @@ import java.util.List;
  * A class of labs reset together every night by one Temporal Schedule ({@code fleet-<name>}), as
  * {@link FleetLoader} read it: every rule below is checked there, with the file's line.
  *
- * @param description free text, may be null
  * @param definition the step file every lab runs (a name in the worker's definitions directory)
  * @param labs every lab, shared variant and parameters applied; ids unique
  * @param concurrency how many labs reset at once
@@ -17,7 +16,6 @@ import java.util.List;
  */
 public record Fleet(
     String name,
-    String description,
     String definition,
     List<FleetLab> labs,
     FleetSchedule schedule,

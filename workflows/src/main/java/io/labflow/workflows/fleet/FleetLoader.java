@@ -42,7 +42,7 @@ public final class FleetLoader {
       nodes.error(null, "", "the file is larger than " + MAX_CHARS + " characters");
       return result(nodes, null);
     }
-    Node root = YamlDocument.parse(text, MAX_CHARS + 1, nodes.yaml);
+    Node root = YamlDocument.parse(text, nodes.yaml);
     if (root == null && !nodes.yaml.hasErrors()) {
       nodes.error(null, "", "the file is empty; a fleet needs name, definition, labs and schedule");
     }
@@ -60,7 +60,7 @@ public final class FleetLoader {
       return null;
     }
     String name = nodes.required(top, "name", root, "", NAME, "must be " + LabIds.RULE);
-    String description = nodes.yaml.optionalString(top, "description", "");
+    nodes.yaml.optionalString(top, "description", ""); // free text, read for its type only
     String definition = nodes.required(top, "definition", root, "", DefinitionKeys.ID,
         "must be a definition name (" + DefinitionKeys.ID_RULE + ")");
     String variant = nodes.string(top, "variant", "", DefinitionKeys.ID, "must be a variant name");
@@ -76,7 +76,7 @@ public final class FleetLoader {
     if (nodes.yaml.hasErrors()) {
       return null;
     }
-    return new Fleet(name, description, definition, labs, schedule, concurrency, quarantineAfter,
+    return new Fleet(name, definition, labs, schedule, concurrency, quarantineAfter,
         quotaShortfall == null ? FleetKeys.AS_MANY_AS_FIT : quotaShortfall);
   }
 

@@ -28,11 +28,9 @@ final class Failures {
 
   /** The failure an activity call ended with, without Temporal's wrapping. */
   static Throwable root(Throwable failure) {
-    Throwable current = failure;
-    while (current instanceof ActivityFailure && current.getCause() != null) {
-      current = current.getCause();
-    }
-    return current;
+    // The SDK wraps an activity's failure once.
+    return failure instanceof ActivityFailure && failure.getCause() != null
+        ? failure.getCause() : failure;
   }
 
   /** Whether an activity call ended in a refusal ({@link FailureTypes#NOT_OWNED}). */

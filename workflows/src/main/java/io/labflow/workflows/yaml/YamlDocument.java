@@ -34,14 +34,10 @@ public final class YamlDocument {
    * The root node, or null for an empty document or after reporting to {@code nodes} the problem
    * that stopped parsing.
    */
-  public static Node parse(String text, int codePointLimit, YamlNodes nodes) {
+  public static Node parse(String text, YamlNodes nodes) {
     LoaderOptions options = new LoaderOptions();
-    options.setAllowDuplicateKeys(false);
     options.setMaxAliasesForCollections(Integer.MAX_VALUE); // Counted by Limits, which knows where.
     options.setNestingDepthLimit(Integer.MAX_VALUE);
-    options.setCodePointLimit(codePointLimit);
-    options.setAllowRecursiveKeys(false);
-    options.setProcessComments(false);
     try {
       return new Composer(new Limits(text, options), new CoreResolver(), options).getSingleNode();
     } catch (Breach e) {
@@ -134,7 +130,6 @@ public final class YamlDocument {
                   + "|^[-+]?\\.(?:inf|Inf|INF)$|^\\.(?:nan|NaN|NAN)$"),
           "-+0123456789.");
       addImplicitResolver(Tag.NULL, Pattern.compile("^(?:~|null|Null|NULL|)$"), "~nN\0");
-      addImplicitResolver(Tag.NULL, Pattern.compile("^$"), null);
     }
   }
 }
