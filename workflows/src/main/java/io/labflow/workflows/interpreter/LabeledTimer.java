@@ -33,6 +33,9 @@ final class LabeledTimer {
     Workflow.await(() -> timer.get(0).isCompleted() || condition.get());
     boolean held = !timer.get(0).isCompleted();
     if (held) {
+      // Read the timer's CanceledFailure: unread, the SDK logs it with a stack trace at each close
+      // of a run whose handlers still run (a teardown by Update).
+      timer.get(0).exceptionally(canceled -> null);
       scope.cancel("the wait is over");
     }
     return held;

@@ -2,6 +2,9 @@ package io.labflow.workflows.interpreter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabRequest;
 import io.labflow.workflows.lab.LabSearchAttributes;
@@ -19,8 +22,10 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.slf4j.LoggerFactory;
 
 /** The shared fixture of the interpreter tests: fakes, the extension and small helpers. */
 final class LabTestEnv {
@@ -115,5 +120,25 @@ final class LabTestEnv {
 
   static String attribute(LabWorkflow lab, io.temporal.common.SearchAttributeKey<String> key) {
     return WorkflowStub.fromTyped(lab).describe().getTypedSearchAttributes().get(key);
+  }
+
+  /**
+   * The SDK's warnings, while {@code run} runs, of a workflow promise that failed and that the
+   * workflow never read: each close of such a run (its end, every query that replays it) writes
+   * one to the worker's log, with a stack trace.
+   */
+  static List<String> unreadFailures(Runnable run) {
+    Logger logger =
+        (Logger) LoggerFactory.getLogger("io.temporal.internal.sync.DeterministicRunnerImpl");
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    try {
+      run.run();
+    } finally {
+      logger.detachAppender(lines);
+    }
+    return lines.list.stream().map(ILoggingEvent::getFormattedMessage)
+        .filter(m -> m.contains("never accessed")).toList();
   }
 }

@@ -28,6 +28,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -93,6 +94,33 @@ class LabWorkflowPauseTest {
     assertThat(result.state()).isEqualTo(LabState.COMPLETED);
     assertThat(RESOURCES.log()).containsExactly("Create a", "Create b", "Create b", "Use c");
     assertThat(RESOURCES.input("Use c").id()).isEqualTo("id-b");
+  }
+
+  @Test
+  void theTimersALabCancelsLeaveNoWarningInTheWorkersLog(WorkflowClient client, Worker worker) {
+    RESOURCES.failRetryable("Create b", "Throttling", 1);
+    Definition d = definition("pausing-live")
+        .pauseTimeout(Duration.ofHours(2))
+        .keepAlive(Duration.ofHours(1))
+        .steps(create("a"), create("b").maxAttempts(1).onFailure(OnFailure.PAUSE))
+        .build();
+    LabWorkflow lab = start(client, worker, "lab-quiet", d, null);
+    pausedAtB(lab);
+
+    List<String> warned = LabTestEnv.unreadFailures(() -> {
+      // The decision cancels the pause's timer, the teardown the keep-alive's.
+      lab.resume(RawJson.of(Decision.RETRY));
+      awaitState(lab, LabState.LIVE);
+      lab.teardown(null);
+      assertThat(WorkflowStub.fromTyped(lab).getResult(LabResult.class).state())
+          .isEqualTo(LabState.TORN_DOWN);
+      // A query of the closed run replays it, and closes it again.
+      assertThat(lab.status().state()).isEqualTo(LabState.TORN_DOWN);
+    });
+
+    // Before: "Promise completed with exception and was never accessed", a CanceledFailure's
+    // stack trace, at every close of the run, after a teardown that went well.
+    assertThat(warned).isEmpty();
   }
 
   @Test
