@@ -19,7 +19,8 @@ import org.slf4j.Marker;
  *       the SDK's own lines name their lab like labflow's;
  *   <li>writes a failure labflow raised on purpose (an {@link ApplicationFailure} such as {@code
  *       NotOwned}, an invalid request, a rejected update) as one line with its type and message
- *       instead of a Java stack trace. Anything else (a bug) keeps its trace.
+ *       instead of a Java stack trace, and an Update's as an Update's, not the workflow's
+ *       ({@link #updateWording}). Anything else (a bug) keeps its trace.
  * </ul>
  */
 public final class LabLogFilter extends TurboFilter {
@@ -31,6 +32,8 @@ public final class LabLogFilter extends TurboFilter {
   private static final String WORKFLOW_TYPE = "WorkflowType";
   /** Set by {@link #aboutLab}: the lab a line of a fleet's workflow is about. */
   private static final String ABOUT_LAB = "AboutLab";
+  /** How the SDK begins the line of a failure of a workflow task's code. */
+  private static final String SDK_FAILURE = "Workflow execution failure";
 
   @Override
   public FilterReply decide(
@@ -61,7 +64,8 @@ public final class LabLogFilter extends TurboFilter {
           : inParams ? Arrays.copyOf(params, params.length - 1) : params;
       Object[] args = Arrays.copyOf(rest, rest.length + 1);
       args[rest.length] = refusal;
-      logger.log(marker, FQCN, Level.toLocationAwareLoggerInteger(level), format + ": {}", args, null);
+      logger.log(marker, FQCN, Level.toLocationAwareLoggerInteger(level),
+          updateWording(format) + ": {}", args, null);
     }
     return FilterReply.DENY;
   }
@@ -86,6 +90,22 @@ public final class LabLogFilter extends TurboFilter {
       return null;
     }
     return failure.getType() + ": " + failure.getOriginalMessage();
+  }
+
+  /**
+   * The SDK says "Workflow execution failure" of an Update its validator rejected or its handler
+   * failed too, where the workflow goes on: said as what it is, from the frame that logs it.
+   */
+  static String updateWording(String format) {
+    if (!format.startsWith(SDK_FAILURE)) {
+      return format;
+    }
+    String update = StackWalker.getInstance().walk(frames -> frames
+        .map(StackWalker.StackFrame::getMethodName)
+        .filter(m -> m.equals("handleValidateUpdate") || m.equals("handleExecuteUpdate"))
+        .findFirst().orElse(null));
+    return update == null ? format : (update.equals("handleValidateUpdate") ? "Update rejected"
+        : "Update failed") + " (the workflow goes on)" + format.substring(SDK_FAILURE.length());
   }
 
   /**

@@ -315,6 +315,11 @@ class InputSafetyE2eTest extends OnLocalStack {
         .contains("unknown decision 'RETYR'; did you mean 'RETRY'?");
     assertThat(updateError(untyped, "resume", Map.of("decision", "RETRY")))
         .contains("the decision must be a string");
+    // The worker's log says so: Updates refused, not lab dup-a failing (the SDK's own words).
+    List<String> refusals = Files.readAllLines(worker.log()).stream()
+        .filter(l -> l.contains("WorkflowId='dup-a'")).toList();
+    assertThat(refusals).hasSize(4).allSatisfy(l -> assertThat(l)
+        .contains("Update rejected (the workflow goes on) WorkflowId='dup-a'", "InvalidArgument: "));
     untyped.signal("decide", List.of(1, 2));
     assertThat(dupA.status().state()).isEqualTo(LabState.LIVE);
     assertThat(history("dup-a"))

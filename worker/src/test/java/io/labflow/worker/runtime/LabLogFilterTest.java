@@ -63,6 +63,37 @@ class LabLogFilterTest {
   }
 
   @Test
+  void anUpdateTheSdkCallsAWorkflowFailureIsSaidToBeAnUpdates() {
+    MDC.put("WorkflowId", "lab-7");
+    ApplicationFailure refused = ApplicationFailure.newNonRetryableFailure(
+        "unknown variant 'read-wrte'", "InvalidArgument");
+    String sdk = "Workflow execution failure WorkflowId='{}', RunId={}, WorkflowType='{}'";
+    Object[] args = {"lab-7", "r1", "LabWorkflow", refused};
+
+    handleValidateUpdate(() -> logger.warn(sdk, args));
+    handleExecuteUpdate(() -> logger.warn(sdk, args));
+    logger.warn(sdk, args);
+
+    assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
+        "Update rejected (the workflow goes on) WorkflowId='lab-7', RunId=r1,"
+            + " WorkflowType='LabWorkflow': InvalidArgument: unknown variant 'read-wrte'",
+        "Update failed (the workflow goes on) WorkflowId='lab-7', RunId=r1,"
+            + " WorkflowType='LabWorkflow': InvalidArgument: unknown variant 'read-wrte'",
+        "Workflow execution failure WorkflowId='lab-7', RunId=r1,"
+            + " WorkflowType='LabWorkflow': InvalidArgument: unknown variant 'read-wrte'");
+  }
+
+  /** Named as the SDK's WorkflowExecutionHandler method that logs a validator's rejection. */
+  private static void handleValidateUpdate(Runnable log) {
+    log.run();
+  }
+
+  /** Named as the SDK's WorkflowExecutionHandler method that logs an Update handler's failure. */
+  private static void handleExecuteUpdate(Runnable log) {
+    log.run();
+  }
+
+  @Test
   void aFleetNightsLineNamesTheLabItIsAboutOrNone() {
     MDC.put("WorkflowId", "fleet-class-a-2026-12-04T03:00:00Z");
     MDC.put("WorkflowType", "FleetResetWorkflow");
