@@ -318,8 +318,8 @@ class InputSafetyE2eTest extends OnLocalStack {
     // The worker's log says so: Updates refused, not lab dup-a failing (the SDK's own words).
     List<String> refusals = Files.readAllLines(worker.log()).stream()
         .filter(l -> l.contains("WorkflowId='dup-a'")).toList();
-    assertThat(refusals).hasSize(4).allSatisfy(l -> assertThat(l)
-        .contains("Update rejected (the workflow goes on) WorkflowId='dup-a'", "InvalidArgument: "));
+    assertThat(refusals).hasSize(4).allSatisfy(l -> assertThat(l).contains(
+        "Update rejected (the workflow goes on) WorkflowId='dup-a'", "InvalidArgument: "));
     untyped.signal("decide", List.of(1, 2));
     assertThat(dupA.status().state()).isEqualTo(LabState.LIVE);
     assertThat(history("dup-a"))
