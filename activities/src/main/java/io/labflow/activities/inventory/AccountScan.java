@@ -85,8 +85,10 @@ record AccountScan(S3Client s3, IamEntities entities, TagCache cache) {
       String name = bucket.getKey();
       // A bucket of the lab's own stack is the lab's even without the tag; others need the tag.
       boolean inStack = stackBuckets.contains(name);
-      String key = TagCache.bucket(name, bucket.getValue());
-      f.check("bucket " + name, inStack || f.namedAfterLab(name, "buckets " + name), () -> {
+      boolean named = f.namedAfterLab(name, "buckets " + name);
+      // One named after the lab is always read, as IAM entities are (a denial is reported).
+      String key = named ? null : TagCache.bucket(name, bucket.getValue());
+      f.check("bucket " + name, inStack || named, () -> {
         if (inStack || cache.owned(key, bucket.getValue(), () -> new S3Buckets(s3).tags(name),
             software.amazon.awssdk.services.s3.model.Tag::key,
             software.amazon.awssdk.services.s3.model.Tag::value, f.labId())) {

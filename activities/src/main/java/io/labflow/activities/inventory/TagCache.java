@@ -1,6 +1,8 @@
 package io.labflow.activities.inventory;
 
+import io.labflow.activities.common.AwsFailures;
 import io.labflow.activities.common.Tags;
+import io.labflow.workflows.lab.FailureTypes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +15,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * The labflow tags of IAM entities and buckets, read once per worker process and keyed by a
@@ -62,12 +65,25 @@ final class TagCache {
    * Whether the resource's tags give it to the lab: false without a read when {@link
    * #knownNotOwned}, else read with {@code read} (null: the resource is gone) and remembered; a
    * read of the same identity already in flight is waited for instead of made again. A failed read
-   * fails only its own caller: the others read for themselves.
+   * fails only its own caller: the others read for themselves. A read AWS denies is thrown, and
+   * remembered as tags that give the resource to nobody: callers pass a null {@code identity}
+   * (never kept) for a resource that may be the lab's, which they report when unreadable.
    */
   <T> boolean owned(String identity, Instant created, Supplier<List<T>> read,
       Function<T, String> key, Function<T, String> value, String labId) {
     Supplier<Map<String, String>> readTags = () -> {
-      List<T> tags = read.get();
+      List<T> tags;
+      try {
+        tags = read.get();
+      } catch (AwsServiceException e) {
+        if (identity != null && AwsFailures.hasCode(e, FailureTypes.ACCESS_DENIED)) {
+          // Left alone by the caller, which may not delete it either: under a least-privilege
+          // policy every other entity of the account is one, and reading it again each time
+          // would add a denial to the account's CloudTrail and a line to the worker's log.
+          keep(identity, Map.of(), clock.instant());
+        }
+        throw e;
+      }
       return tags == null ? null : remember(identity, created, tags, key, value);
     };
     if (identity == null) {
@@ -82,7 +98,7 @@ final class TagCache {
       try {
         return ownedBy(running.join(), labId);
       } catch (CompletionException failed) {
-        return ownedBy(readTags.get(), labId);
+        return !knownNotOwned(identity, labId) && ownedBy(readTags.get(), labId);
       }
     }
     try {
@@ -116,12 +132,16 @@ final class TagCache {
     Instant now = clock.instant();
     boolean settled = created != null && created.plus(SETTLE).isBefore(now);
     if (identity != null && (labflow.containsKey(Tags.LAB_TAG) || settled)) {
-      if (entries.size() >= MAX_ENTRIES) {
-        entries.clear();
-      }
-      entries.put(identity, new Entry(Map.copyOf(labflow), now));
+      keep(identity, Map.copyOf(labflow), now);
     }
     return labflow;
+  }
+
+  private void keep(String identity, Map<String, String> labflow, Instant now) {
+    if (entries.size() >= MAX_ENTRIES) {
+      entries.clear();
+    }
+    entries.put(identity, new Entry(labflow, now));
   }
 
   /** Entries held (for tests and logs). */

@@ -1,6 +1,7 @@
 package io.labflow.activities.inventory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -9,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 @Tag("fast")
 class TagCacheTest {
@@ -160,6 +163,42 @@ class TagCacheTest {
     second.join(10_000);
     assertThat(reads).hasValue(2);
     assertThat(answers).containsExactlyInAnyOrder("throttled", true);
+  }
+
+  @Test
+  void aReadAwsDeniesIsRememberedLikeAnUntaggedResourceAndOtherFailuresAreNot() {
+    TagCache c = at(NOW);
+    var reads = new java.util.concurrent.atomic.AtomicInteger();
+    Instant settled = NOW.minus(TagCache.SETTLE).minusSeconds(1);
+    java.util.function.BiFunction<String, Instant, Boolean> ask = (code, created) ->
+        c.<Map.Entry<String, String>>owned("role:" + code + created, created, () -> {
+          reads.incrementAndGet();
+          throw AwsServiceException.builder().statusCode(403)
+              .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).build()).build();
+        }, Map.Entry::getKey, Map.Entry::getValue, "lab-a");
+
+    assertThatThrownBy(() -> ask.apply("AccessDenied", settled))
+        .isInstanceOf(AwsServiceException.class);
+    // Not read again: no second denial in the account's CloudTrail, no second line in the log.
+    assertThat(ask.apply("AccessDenied", settled)).isFalse();
+    assertThat(reads).hasValue(1);
+    // Nor when it is young: a denial does not change as tags do after a creation.
+    Instant young = NOW.minusSeconds(1);
+    assertThatThrownBy(() -> ask.apply("AccessDenied", young))
+        .isInstanceOf(AwsServiceException.class);
+    assertThat(ask.apply("AccessDenied", young)).isFalse();
+    assertThat(reads).hasValue(2);
+    // A throttled read is read again, and a resource the caller passes no identity for.
+    for (int i = 0; i < 2; i++) {
+      assertThatThrownBy(() -> ask.apply("Throttling", settled))
+          .isInstanceOf(AwsServiceException.class);
+      assertThatThrownBy(() -> c.<Map.Entry<String, String>>owned(null, settled, () -> {
+        reads.incrementAndGet();
+        throw AwsServiceException.builder().statusCode(403)
+            .awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDenied").build()).build();
+      }, Map.Entry::getKey, Map.Entry::getValue, "lab-a")).isInstanceOf(AwsServiceException.class);
+    }
+    assertThat(reads).hasValue(6);
   }
 
   @Test

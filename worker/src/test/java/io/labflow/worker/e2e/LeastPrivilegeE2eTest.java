@@ -45,6 +45,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -293,6 +294,16 @@ class LeastPrivilegeE2eTest {
     assertThat(cli("fleet", "delete", "lp-fleet", "--teardown-labs").out())
         .contains("Tore down 3 of 3 labs");
     assertThat(moto.completeInventory()).as("left after the fleet's labs were torn down").isEmpty();
+
+    // The shipped policy may not read the tags of the worker's own role and policies (not
+    // labflow-*): each was read, denied and logged once, however many inventories ran since
+    // (before: once per inventory, each a denial in the account's CloudTrail).
+    Map<String, Long> denied = Files.readAllLines(worker.log()).stream()
+        .map(Pattern.compile("cannot read the tags of (\\S+ \\S+) ")::matcher)
+        .filter(Matcher::find)
+        .collect(Collectors.groupingBy(m -> m.group(1), Collectors.counting()));
+    assertThat(denied).containsKey("role worker-labflow")
+        .allSatisfy((entity, lines) -> assertThat(lines).as(entity).isEqualTo(1L));
   }
 
   @Test
