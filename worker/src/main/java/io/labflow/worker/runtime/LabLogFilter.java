@@ -4,6 +4,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.labflow.workflows.lab.LabIds;
 import io.temporal.failure.ApplicationFailure;
 import java.util.Arrays;
@@ -74,9 +76,15 @@ public final class LabLogFilter extends TurboFilter {
    * {@code Type: message} of a failure labflow raised on purpose, or null for anything else. The
    * SDK wraps a Java exception an activity threw in an ApplicationFailure typed with the class's
    * full name; labflow's own types are plain words ({@code NotOwned}), and a chain that ends in a
-   * Java exception is a bug whose trace is wanted.
+   * Java exception is a bug whose trace is wanted. The server's answer to an activity's result
+   * when its run has closed meanwhile (terminated, timed out) is one line too.
    */
   static String refusal(Throwable thrown) {
+    if (thrown instanceof StatusRuntimeException closed
+        && closed.getStatus().getCode() == Status.Code.NOT_FOUND) {
+      return closed.getMessage()
+          + " (the run closed while the activity ran; its result is dropped)";
+    }
     ApplicationFailure failure = null;
     for (Throwable c = thrown; c != null; c = c.getCause()) {
       if (c instanceof ApplicationFailure af) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.temporal.failure.ApplicationFailure;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -81,6 +83,22 @@ class LabLogFilterTest {
             + " WorkflowType='LabWorkflow': InvalidArgument: unknown variant 'read-wrte'",
         "Workflow execution failure WorkflowId='lab-7', RunId=r1,"
             + " WorkflowType='LabWorkflow': InvalidArgument: unknown variant 'read-wrte'");
+  }
+
+  @Test
+  void anActivityResultForARunThatClosedMeanwhileIsOneLine() {
+    MDC.put("WorkflowId", "reset-lab-7");
+    logger.warn("Failure during reporting of activity result to the server. ActivityId = {},"
+        + " ActivityType = {}", "a1", "labflow.Reset.TearDownOpenRun", new StatusRuntimeException(
+            Status.NOT_FOUND.withDescription("workflow execution already completed")));
+
+    assertThat(lines.list).singleElement().satisfies(e -> {
+      assertThat(e.getThrowableProxy()).isNull();
+      assertThat(e.getFormattedMessage()).isEqualTo("Failure during reporting of activity result"
+          + " to the server. ActivityId = a1, ActivityType = labflow.Reset.TearDownOpenRun:"
+          + " NOT_FOUND: workflow execution already completed (the run closed while the activity"
+          + " ran; its result is dropped)");
+    });
   }
 
   /** Named as the SDK's WorkflowExecutionHandler method that logs a validator's rejection. */
