@@ -80,13 +80,12 @@ public record AccessVerificationActivitiesImpl(AwsClients clients)
               c.expectedAllowed() ? "allow" : "deny", c.allowed() ? "allow" : "deny", c.detail()))
           .collect(joining());
       throw AwsFailures.nonRetryable(String.format(
-              "access of %s on bucket %s differs from the expectation after %d attempts over %s"
-                  + " (%s):\n%s",
-              roleArn, bucket, m.attempts(), Durations.format(budget), method, matrix),
+              "access of %s on bucket %s differs from the expectation after %s over %s (%s):\n%s",
+              roleArn, bucket, attempts(m.attempts()), Durations.format(budget), method, matrix),
           FailureTypes.ACCESS_MISMATCH);
     }
-    log.info("lab {}: access of {} verified by {} in {} attempts",
-        labId, roleArn, method, m.attempts());
+    log.info("lab {}: access of {} verified by {} in {}",
+        labId, roleArn, method, attempts(m.attempts()));
     return new VerifyAccessOutput(method, roleArn, bucket, m.cells(), m.attempts(), true);
   }
 
@@ -237,5 +236,9 @@ public record AccessVerificationActivitiesImpl(AwsClients clients)
       s3.deleteObject(b -> b.bucket(bucket).key(seed));
     }
     return List.copyOf(results.values());
+  }
+
+  private static String attempts(int n) {
+    return n + (n == 1 ? " attempt" : " attempts");
   }
 }
