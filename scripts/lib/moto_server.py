@@ -50,7 +50,8 @@ Two more patches keep the emulator from distorting what runs against it at scale
   is the same.
 
 Every request moto authorizes is decided by a kept IAM policy evaluator, which also answers
-iam:SimulatePrincipalPolicy (scripts/lib/moto_iam.py, activated below). On request it also behaves
+iam:SimulatePrincipalPolicy (scripts/lib/moto_iam.py, activated below). A request for a bucket of
+another Region is answered 301 PermanentRedirect, as S3 does (moto_s3_regions.py). On request it also behaves
 as an AWS account does, each part off unless its variable is set:
 AWS's default quotas (LABFLOW_AWS_QUOTAS, moto_quotas.py), API rate limits (LABFLOW_AWS_RATES,
 moto_rates.py) and durations (LABFLOW_AWS_TIME_SCALE, moto_time.py); docs/aws.md.
@@ -83,6 +84,7 @@ import moto_auth
 import moto_iam
 import moto_quotas
 import moto_rates
+import moto_s3_regions
 import moto_time
 
 
@@ -433,6 +435,7 @@ if __name__ == "__main__":
     moto_quotas.install()
     moto_time.install(_requests)
     moto_rates.install()
+    moto_s3_regions.install()
     if sys.argv[1:] == ["--self-check"]:
         _self_check()
         sys.exit(0)

@@ -197,7 +197,7 @@ public final class AwsFailures {
           transientError ? "HttpStatus" + status : FailureTypes.AWS_UNKNOWN, true, info);
     }
     // Any other 4xx code is a client mistake far more often than a transient condition.
-    return failure(message, code, transientError || status < 400, info);
+    return failure(message, code, transientError || status < 400 && status != 301, info);
   }
 
   /**

@@ -75,7 +75,10 @@ record AccountScan(S3Client s3, IamEntities entities, TagCache cache) {
     Map<String, Instant> names = new LinkedHashMap<>();
     f.get(ResourceKind.BUCKETS).forEach(name -> names.put(name, null));
     f.read("buckets", () -> {
-      for (Bucket b : s3.listBucketsPaginator(r -> {}).buckets()) {
+      // A lab's stack makes its bucket in the worker's Region; S3 answers a read of a bucket of
+      // another Region from here 301 PermanentRedirect (never the lab's, read for nothing).
+      String region = s3.serviceClientConfiguration().region().id();
+      for (Bucket b : s3.listBucketsPaginator(r -> r.bucketRegion(region)).buckets()) {
         names.put(b.name(), b.creationDate());
       }
     });

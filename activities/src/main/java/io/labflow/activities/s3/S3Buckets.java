@@ -33,8 +33,8 @@ public record S3Buckets(S3Client s3) {
   }
 
   /**
-   * Whether the bucket exists without this lab's tag (someone else's, or nobody's labflow knows),
-   * so that a stack of the lab cannot create it. S3 answers AccessDenied for another account's
+   * Whether the bucket exists without this lab's tag (someone else's, nobody's labflow knows, or
+   * in another Region), so that a stack of the lab cannot create it. S3 answers AccessDenied for another account's
    * bucket, as for one of the worker's account it may not read; only ListBuckets (the account's
    * own buckets) tells them apart, and the second stays a failure the operator must see.
    */
@@ -43,6 +43,9 @@ public record S3Buckets(S3Client s3) {
     try {
       tags = tags(bucket);
     } catch (AwsServiceException e) {
+      if (e.statusCode() == 301) {
+        return true; // PermanentRedirect: it lives in another Region, whoever's it is.
+      }
       if (AwsFailures.hasCode(e, FailureTypes.ACCESS_DENIED)
           && s3.listBuckets(b -> b.prefix(bucket)).buckets().stream()
               .noneMatch(b -> b.name().equals(bucket))) {

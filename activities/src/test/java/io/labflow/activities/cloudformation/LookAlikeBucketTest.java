@@ -18,6 +18,9 @@ import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketLocationConstraint;
 import software.amazon.awssdk.services.s3.model.GetBucketTaggingRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -42,9 +45,9 @@ class LookAlikeBucketTest extends MotoLabTest {
 
     assertThat(f.isNonRetryable()).isTrue();
     assertThat(f.getOriginalMessage()).isEqualTo("bucket labflow-lab-look already exists and is not"
-        + " labflow's (it is another AWS account's or not tagged labflow:lab=lab-look), so stack labflow-lab-look cannot"
-        + " create it and was not started; labflow leaves the bucket untouched: choose another"
-        + " bucket name");
+        + " labflow's (it is another AWS account's, in another Region, or not tagged"
+        + " labflow:lab=lab-look), so stack labflow-lab-look cannot create it and was not started;"
+        + " labflow leaves the bucket untouched: choose another bucket name");
     assertThat(lab.calls.count("CloudFormation", "CreateStack")).isZero();
     assertThat(undo.deleted()).isFalse();
     assertThat(lab.inventory.listLabResources(new LabInput("lab-look")).noneTagged()).isTrue();
@@ -103,8 +106,26 @@ class LookAlikeBucketTest extends MotoLabTest {
         labStack("lab-theirs", "labflow-lab-theirs", "labflow-lab-theirs")), "NotOwned");
 
     assertThat(f.getOriginalMessage()).startsWith("bucket labflow-lab-theirs already exists and is"
-        + " not labflow's (it is another AWS account's or not tagged");
+        + " not labflow's (it is another AWS account's, in another Region, or not tagged");
     assertThat(lab.calls.count("CloudFormation", "CreateStack")).isZero();
+  }
+
+  @Test
+  void aBucketNameTakenInAnotherRegionIsRefusedAsTakenNotRetried() {
+    // S3 answers a read of it from the worker's Region 301 PermanentRedirect (the local stack as
+    // AWS); before, that was a retryable failure of CreateStack, tried again for good.
+    try (S3Client eu = S3Client.builder().region(Region.EU_WEST_1).forcePathStyle(true).build()) {
+      eu.createBucket(b -> b.bucket("labflow-lab-eu").createBucketConfiguration(
+          c -> c.locationConstraint(BucketLocationConstraint.EU_WEST_1)));
+
+      ApplicationFailure f = failureOf(() -> lab.cfn.createStack(
+          labStack("lab-eu", "labflow-lab-eu", "labflow-lab-eu")), "NotOwned");
+
+      assertThat(f.isNonRetryable()).isTrue();
+      assertThat(f.getOriginalMessage()).startsWith("bucket labflow-lab-eu already exists and is"
+          + " not labflow's (it is another AWS account's, in another Region, or not tagged");
+      assertThat(lab.calls.count("CloudFormation", "CreateStack")).isZero();
+    }
   }
 
   @Test

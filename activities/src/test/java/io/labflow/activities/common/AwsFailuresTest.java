@@ -77,7 +77,11 @@ class AwsFailuresTest {
     "IncorrectInstanceState, 400, false",
     "InvalidAssociationID.NotFound, 400, false",
     "NoSuchBucket, 404, false",
-    "UnknownClientMistake, 400, false"
+    "UnknownClientMistake, 400, false",
+    // non-retryable: S3's bucket of another Region (a retry goes to the same Region)
+    "PermanentRedirect, 301, false",
+    // retryable: S3's redirect while a new bucket's DNS settles
+    "TemporaryRedirect, 307, true"
   })
   void mapsErrorCodeToTypedFailure(String code, int status, boolean retryable) {
     ApplicationFailure f = AwsFailures.map(error(code, status, "boom"));

@@ -1,6 +1,7 @@
 package io.labflow.activities.inventory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.labflow.activities.MotoLabTest;
 import io.labflow.activities.iam.PolicyDocuments;
@@ -12,6 +13,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketLocationConstraint;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * What {@code labflow test} counts after a teardown, outside any activity: the lab's resources by
@@ -42,6 +47,33 @@ class LabLeftoversTest extends MotoLabTest {
         "policies " + policy,
         "instanceProfiles labflow-lab-a-profile");
     assertThat(LabInventoryActivitiesImpl.leftovers(lab.clients, "lab-c")).isEmpty();
+  }
+
+  /**
+   * A bucket of another Region (ListBuckets lists the account's buckets of every Region) is not
+   * the lab's, whose stack makes its bucket in the worker's Region: S3 answers a read of it from
+   * this Region 301 PermanentRedirect (the local stack as AWS), so it is not listed, not read, and
+   * not counted unreadable.
+   */
+  @Test
+  void aBucketOfAnotherRegionIsNeitherTheLabsNorUnreadable() {
+    try (S3Client eu = S3Client.builder().region(Region.EU_WEST_1).forcePathStyle(true).build()) {
+      eu.createBucket(b -> b.bucket("labflow-lab-a-eu").createBucketConfiguration(
+          c -> c.locationConstraint(BucketLocationConstraint.EU_WEST_1)));
+      assertThatThrownBy(() -> lab.clients.s3().getBucketTagging(b -> b.bucket("labflow-lab-a-eu")))
+          .isInstanceOfSatisfying(S3Exception.class, e -> {
+            assertThat(e.statusCode()).isEqualTo(301);
+            assertThat(e.awsErrorDetails().errorCode()).isEqualTo("PermanentRedirect");
+            assertThat(e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader(
+                "x-amz-bucket-region")).contains("eu-west-1");
+          });
+      assertThatThrownBy(() -> eu.getBucketTagging(b -> b.bucket("labflow-lab-a-eu")))
+          .isInstanceOfSatisfying(S3Exception.class,
+              e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("NoSuchTagSet"));
+
+      // Before: "unreadable buckets labflow-lab-a-eu (... PermanentRedirect ...)", every time.
+      assertThat(LabInventoryActivitiesImpl.leftovers(lab.clients, "lab-a")).isEmpty();
+    }
   }
 
   /** What the inventory cannot read is said, never taken for "nothing left". */
