@@ -17,8 +17,8 @@ from moto.s3.models import s3_backends
 
 _SCOPE = re.compile(r"Credential=[^/]+/[^/]+/([^/]+)/s3/aws4_request")
 _QUERY_SCOPE = re.compile(r"X-Amz-Credential=[^&]*?(?:/|%2F)([a-z0-9-]+)(?:/|%2F)s3(?:/|%2F)")
-_MESSAGE = ("The bucket you are attempting to access must be addressed using the specified endpoint."
-            " Please send all future requests to this endpoint.")
+_MESSAGE = ("The bucket you are attempting to access must be addressed using the specified"
+            " endpoint. Please send all future requests to this endpoint.")
 
 
 def _signed_region(environ):

@@ -51,8 +51,8 @@ Two more patches keep the emulator from distorting what runs against it at scale
 
 Every request moto authorizes is decided by a kept IAM policy evaluator, which also answers
 iam:SimulatePrincipalPolicy (scripts/lib/moto_iam.py, activated below). A request for a bucket of
-another Region is answered 301 PermanentRedirect, as S3 does (moto_s3_regions.py). On request it also behaves
-as an AWS account does, each part off unless its variable is set:
+another Region is answered 301 PermanentRedirect, as S3 does (moto_s3_regions.py). On request it
+also behaves as an AWS account does, each part off unless its variable is set:
 AWS's default quotas (LABFLOW_AWS_QUOTAS, moto_quotas.py), API rate limits (LABFLOW_AWS_RATES,
 moto_rates.py) and durations (LABFLOW_AWS_TIME_SCALE, moto_time.py); docs/aws.md.
 

@@ -133,9 +133,9 @@ public record CloudFormationActivitiesImpl(
       String bucket = v.resolve(params);
       if (bucket != null && !bucket.isBlank() && buckets.takenFrom(bucket, labId)) {
         throw AwsFailures.nonRetryable(
-            "bucket " + bucket + " already exists and is not labflow's (it is another AWS account's,"
-                + " in another Region, or not tagged " + Tags.LAB_TAG + "=" + labId + "), so stack "
-                + name
+            "bucket " + bucket + " already exists and is not labflow's (it is another AWS"
+                + " account's, in another Region, or not tagged " + Tags.LAB_TAG + "=" + labId
+                + "), so stack " + name
                 + " cannot create it and was not started; labflow leaves the bucket untouched:"
                 + " choose another bucket name",
             FailureTypes.NOT_OWNED);

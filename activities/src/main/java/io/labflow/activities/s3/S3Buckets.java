@@ -34,9 +34,10 @@ public record S3Buckets(S3Client s3) {
 
   /**
    * Whether the bucket exists without this lab's tag (someone else's, nobody's labflow knows, or
-   * in another Region), so that a stack of the lab cannot create it. S3 answers AccessDenied for another account's
-   * bucket, as for one of the worker's account it may not read; only ListBuckets (the account's
-   * own buckets) tells them apart, and the second stays a failure the operator must see.
+   * in another Region), so that a stack of the lab cannot create it. S3 answers AccessDenied for
+   * another account's bucket, as for one of the worker's account it may not read; only ListBuckets
+   * (the account's own buckets) tells them apart, and the second stays a failure the operator must
+   * see.
    */
   public boolean takenFrom(String bucket, String labId) {
     List<Tag> tags;
