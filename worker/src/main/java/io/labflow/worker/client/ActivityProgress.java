@@ -69,8 +69,8 @@ public final class ActivityProgress {
   /**
    * A pending activity on one line, as {@code status} and {@code fleet status} show it: its type,
    * its attempt, and what its heartbeat said and when, for a reader who looks at it later than
-   * that: the SDK sends a heartbeat at most every 0.8 x the activity's heartbeat timeout (30 s
-   * without one), so its figures are that much older than the reading.
+   * that: a changed heartbeat reaches the server within 10 s ({@code LabWorker.WORKER_OPTIONS}),
+   * so its figures are up to that much older than the reading.
    */
   public static String line(DataConverter converter, PendingActivityInfo pa) {
     return pa.getActivityType().getName() + " attempt " + pa.getAttempt()

@@ -32,6 +32,7 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
+import io.temporal.worker.WorkerOptions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;
@@ -56,6 +57,15 @@ import software.amazon.awssdk.core.exception.SdkException;
 public final class LabWorker implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(LabWorker.class);
+
+  /**
+   * Heartbeats reach the server at least every 10 s when they change: the SDK otherwise holds one
+   * for 0.8 x the activity's heartbeat timeout (48 s for a stack's deletion), so a follow, status
+   * and fleet status said a step waited for what it had finished with (one heartbeat call each
+   * 10 s per long step, no history event).
+   */
+  public static final WorkerOptions WORKER_OPTIONS = WorkerOptions.newBuilder()
+      .setMaxHeartbeatThrottleInterval(Duration.ofSeconds(10)).build();
 
   /**
    * How the worker is set up.
@@ -99,7 +109,7 @@ public final class LabWorker implements AutoCloseable {
             .build());
     this.access = Composition.awsAccess(List.of(new AwsCalls(registry, settings.maxAwsCalls())));
     log.info("{}", access.guard().policy().describe());
-    Worker worker = factory.newWorker(settings.taskQueue());
+    Worker worker = factory.newWorker(settings.taskQueue(), WORKER_OPTIONS);
     worker.registerWorkflowImplementationTypes(
         LabWorkflowImpl.class, LabResetWorkflowImpl.class, FleetResetWorkflowImpl.class);
     Path dir = settings.definitionsDir();
