@@ -180,7 +180,7 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
     out.printf("  %-12s %s (%s)%s%s%n", st.state(), st.id(), st.action(),
         st.attempt() > 1 ? " attempt " + st.attempt() : "",
         st.state() == StepState.DONE ? " " + StatusPrinter.outputs(st.outputs())
-            : st.lastError() != null ? " error: " + StatusPrinter.oneLine(st.lastError()) : "");
+            : st.lastError() != null ? " " + StatusPrinter.stepError(st) : "");
   }
 
   /**

@@ -5,6 +5,7 @@ import io.labflow.workflows.lab.CheckAnswer;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LearnerProgress;
+import io.labflow.workflows.lab.StepState;
 import io.labflow.workflows.lab.StepStatus;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.common.converter.JacksonJsonPayloadConverter;
@@ -48,7 +49,7 @@ public final class StatusPrinter {
       out.println(String.format("  %-20s %-" + width + "s  %-" + actionWidth + "s%s%s",
           st.state(), st.id(), Objects.toString(st.action(), ""),
           st.attempt() > 1 ? "  attempt " + st.attempt() : "",
-          st.lastError() == null ? "" : "  error: " + oneLine(st.lastError())).stripTrailing());
+          st.lastError() == null ? "" : "  " + stepError(st)).stripTrailing());
       printAccessMatrix(st.outputs(), out);
     }
     if (s.pausedStep() != null) {
@@ -150,6 +151,16 @@ public final class StatusPrinter {
   }
 
   /** A step's outputs as {@code key=value} pairs, leaving out one without a value. */
+  /**
+   * A step's error, as its present ({@code error: }: failed, its undo failed, or refused) or as
+   * what it went past ({@code failed before: }: a retry running or done, a skip, an undo done).
+   */
+  static String stepError(StepStatus st) {
+    boolean present = st.state() == StepState.FAILED || st.state() == StepState.REFUSED
+        || st.state() == StepState.COMPENSATION_FAILED;
+    return (present ? "error: " : "failed before: ") + oneLine(st.lastError());
+  }
+
   public static String outputs(Map<String, Object> outputs) {
     String s = outputs.entrySet().stream().filter(e -> e.getValue() != null)
         .map(e -> e.getKey() + "=" + (e.getValue() instanceof Map || e.getValue() instanceof List

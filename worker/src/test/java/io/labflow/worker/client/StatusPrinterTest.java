@@ -93,7 +93,10 @@ class StatusPrinterTest {
   @Test
   void aPausedOrLiveLabSaysUntilWhen() {
     List<StepStatus> steps = List.of(
-        new StepStatus("attach", "AttachRolePolicy", StepState.FAILED, 1, Map.of(), "NoSuchEntity"));
+        new StepStatus("attach", "AttachRolePolicy", StepState.FAILED, 1, Map.of(), "NoSuchEntity"),
+        // Its error is what it went past: the step failed, then its undo was done.
+        new StepStatus("stack", "CreateStack", StepState.COMPENSATED, 1, Map.of(), "StackFailed"),
+        new StepStatus("role", "CreateRole", StepState.RUNNING, 2, Map.of(), "Throttling"));
     StringWriter paused = new StringWriter();
     StatusPrinter.print(new LabStatus("lab-1", "pause-lab", null, LabState.PAUSED, steps, "attach",
         null, null, null, List.of(), "2026-12-08T02:05Z"), new PrintWriter(paused, true));
@@ -104,6 +107,8 @@ class StatusPrinterTest {
     assertThat(paused.toString().lines()).containsExactly(
         "Lab lab-1  definition=pause-lab  variant=-  state=PAUSED",
         "  FAILED               attach  AttachRolePolicy  error: NoSuchEntity",
+        "  COMPENSATED          stack   CreateStack       failed before: StackFailed",
+        "  RUNNING              role    CreateRole        attempt 2  failed before: Throttling",
         "Paused at step attach. Decide with: labflow resume lab-1 --retry|--skip|--rollback;"
             + " without a decision by 2026-12-08T02:05Z it rolls back");
     assertThat(live.toString().lines()).containsExactly(
