@@ -180,6 +180,7 @@ def check_action_permitted(self, resource):
         too_long = _session_too_long(self, resource)
         if too_long:
             raise AwsError(self, "ValidationError", too_long, 400)
+        moto_time.caller(self._access_key.arn)
 
 
 def _session_too_long(iam_request, role_arn):

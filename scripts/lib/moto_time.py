@@ -48,6 +48,7 @@ _settings = {"scale": 0.0}
 _stalls = {"p": 0.1, "rng": random.Random(1)}
 _deleting = {}  # stack id -> (its backend, moto's delete_stack, when its deletion is done)
 _deleted_roles = {}  # (account, partition, role name) -> (the deleted role, until when its sessions act)
+_caller = {"arn": None}  # who calls the AssumeRole being answered, when moto_iam authorized it
 _IN_CREATION = ("CREATE_COMPLETE", "ROLLBACK_IN_PROGRESS", "ROLLBACK_COMPLETE", "ROLLBACK_FAILED")
 
 
@@ -153,6 +154,11 @@ class _NotAssumableYet(AccessDeniedError):
                             f"</Message></Error><RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>")
 
 
+def caller(arn):
+    """Who calls the AssumeRole being answered (moto_iam knows; moto's STS backend is not told)."""
+    _caller["arn"] = arn
+
+
 def _young(entity):
     return entity is not None and (utcnow() - entity.create_date).total_seconds() < _seconds(PROPAGATION_S)
 
@@ -161,8 +167,12 @@ def _assume_role(original):
     def assume_role(self, region_name, role_session_name, role_arn, *args, **kwargs):
         account = role_arn.split(":")[4] if role_arn.count(":") >= 5 else self.account_id
         roles = list(iam_backends[account][self.partition].roles.values())
+        who, _caller["arn"] = _caller["arn"], None
         if _young(next((r for r in roles if r.arn == role_arn), None)):
-            raise _NotAssumableYet(f"arn:{self.partition}:iam::{self.account_id}:user/caller", role_arn)
+            # Without IAM enforcement nobody is authenticated: moto's own identity, as
+            # GetCallerIdentity answers it then.
+            raise _NotAssumableYet(who or f"arn:{self.partition}:sts::{self.account_id}:user/moto",
+                                   role_arn)
         return original(self, region_name, role_session_name, role_arn, *args, **kwargs)
     return assume_role
 

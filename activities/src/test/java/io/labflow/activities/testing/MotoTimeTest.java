@@ -91,6 +91,11 @@ class MotoTimeTest {
         StsClient sts = moto.noRetry(StsClient.builder(), adminKeys)) {
       Made made = roleWithPolicy(iam, admin, "switching", "ec2:DescribeVpcs");
       String role = made.role();
+      // AWS's sentence names the caller (before: arn:aws:iam::ACCOUNT:user/caller, whoever called).
+      assertThat(catchThrowableOfType(AwsServiceException.class,
+          () -> sts.assumeRole(b -> b.roleArn(role).roleSessionName("young")))
+          .awsErrorDetails().errorMessage()).isEqualTo("User: " + admin.arn()
+              + " is not authorized to perform: sts:AssumeRole on resource: " + role);
       String policy = made.policy();
       Supplier<String> vpcs = () -> simulated(iam, role, "ec2:DescribeVpcs");
       Supplier<String> subnets = () -> simulated(iam, role, "ec2:DescribeSubnets");
