@@ -18,9 +18,7 @@ import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.BucketLocationConstraint;
 import software.amazon.awssdk.services.s3.model.GetBucketTaggingRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -114,10 +112,7 @@ class LookAlikeBucketTest extends MotoLabTest {
   void aBucketNameTakenInAnotherRegionIsRefusedAsTakenNotRetried() {
     // S3 answers a read of it from the worker's Region 301 PermanentRedirect (the local stack as
     // AWS); before, that was a retryable failure of CreateStack, tried again for good.
-    try (S3Client eu = S3Client.builder().region(Region.EU_WEST_1).forcePathStyle(true).build()) {
-      eu.createBucket(b -> b.bucket("labflow-lab-eu").createBucketConfiguration(
-          c -> c.locationConstraint(BucketLocationConstraint.EU_WEST_1)));
-
+    try (S3Client eu = Lab.s3WithBucketInIreland("labflow-lab-eu")) {
       ApplicationFailure f = failureOf(() -> lab.cfn.createStack(
           labStack("lab-eu", "labflow-lab-eu", "labflow-lab-eu")), "NotOwned");
 

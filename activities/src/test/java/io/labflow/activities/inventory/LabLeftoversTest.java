@@ -13,9 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.BucketLocationConstraint;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
@@ -57,9 +55,7 @@ class LabLeftoversTest extends MotoLabTest {
    */
   @Test
   void aBucketOfAnotherRegionIsNeitherTheLabsNorUnreadable() {
-    try (S3Client eu = S3Client.builder().region(Region.EU_WEST_1).forcePathStyle(true).build()) {
-      eu.createBucket(b -> b.bucket("labflow-lab-a-eu").createBucketConfiguration(
-          c -> c.locationConstraint(BucketLocationConstraint.EU_WEST_1)));
+    try (S3Client eu = Lab.s3WithBucketInIreland("labflow-lab-a-eu")) {
       assertThatThrownBy(() -> lab.clients.s3().getBucketTagging(b -> b.bucket("labflow-lab-a-eu")))
           .isInstanceOfSatisfying(S3Exception.class, e -> {
             assertThat(e.statusCode()).isEqualTo(301);

@@ -173,8 +173,7 @@ class TagCacheTest {
     java.util.function.BiFunction<String, Instant, Boolean> ask = (code, created) ->
         c.<Map.Entry<String, String>>owned("role:" + code + created, created, () -> {
           reads.incrementAndGet();
-          throw AwsServiceException.builder().statusCode(403)
-              .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).build()).build();
+          throw denied(code);
         }, Map.Entry::getKey, Map.Entry::getValue, "lab-a");
 
     assertThatThrownBy(() -> ask.apply("AccessDenied", settled))
@@ -194,11 +193,15 @@ class TagCacheTest {
           .isInstanceOf(AwsServiceException.class);
       assertThatThrownBy(() -> c.<Map.Entry<String, String>>owned(null, settled, () -> {
         reads.incrementAndGet();
-        throw AwsServiceException.builder().statusCode(403)
-            .awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDenied").build()).build();
+        throw denied("AccessDenied");
       }, Map.Entry::getKey, Map.Entry::getValue, "lab-a")).isInstanceOf(AwsServiceException.class);
     }
     assertThat(reads).hasValue(6);
+  }
+
+  private static AwsServiceException denied(String code) {
+    return AwsServiceException.builder().statusCode(403)
+        .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).build()).build();
   }
 
   @Test

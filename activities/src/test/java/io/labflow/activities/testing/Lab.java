@@ -15,6 +15,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketLocationConstraint;
 
 /**
  * A step library wired to moto, called through Temporal's {@link TestActivityEnvironment} so the
@@ -89,6 +92,18 @@ public final class Lab implements AutoCloseable {
   /** The details of the last heartbeat of the previous attempt, as the next call reads them. */
   public void previousAttemptHeartbeat(Object details) {
     env.setHeartbeatDetails(details);
+  }
+
+  /**
+   * An S3 client of eu-west-1 at the emulator (the SDK's standard configuration, path-style as the
+   * local stack's clients), with {@code bucket} made there: a bucket of another Region than the
+   * labs'. The caller closes it.
+   */
+  public static S3Client s3WithBucketInIreland(String bucket) {
+    S3Client eu = S3Client.builder().region(Region.EU_WEST_1).forcePathStyle(true).build();
+    eu.createBucket(b -> b.bucket(bucket).createBucketConfiguration(
+        c -> c.locationConstraint(BucketLocationConstraint.EU_WEST_1)));
+    return eu;
   }
 
   public static Path definitionsDir() {
