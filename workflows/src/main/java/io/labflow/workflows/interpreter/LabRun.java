@@ -128,10 +128,8 @@ final class LabRun {
     }
     labId = request.labId();
     runOnFailure = request.onFailure();
-    definitionName = request.definition();
-    variant = request.variant();
-    attributes.set(LabSearchAttributes.DEFINITION, definitionName);
-    attributes.set(LabSearchAttributes.VARIANT, variant);
+    definitionName = attributes.setOrKeep(LabSearchAttributes.DEFINITION, request.definition());
+    variant = attributes.setOrKeep(LabSearchAttributes.VARIANT, request.variant());
     attributes.set(LabSearchAttributes.STATE, state.name());
     attributes.flush();
     return request;

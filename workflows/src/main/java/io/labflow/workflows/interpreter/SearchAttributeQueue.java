@@ -19,6 +19,18 @@ final class SearchAttributeQueue {
     queued.add(value == null ? key.valueUnset() : key.valueSet(value));
   }
 
+  /**
+   * Queues a value the request names; null keeps the one the run started with and returns it (the
+   * command line and the reset name an inline definition's name and variant at start).
+   */
+  String setOrKeep(SearchAttributeKey<String> key, String value) {
+    if (value == null) {
+      return Workflow.getTypedSearchAttributes().get(key);
+    }
+    set(key, value);
+    return value;
+  }
+
   /** Sends what is queued, if anything, in one upsert. */
   void flush() {
     if (!queued.isEmpty()) {

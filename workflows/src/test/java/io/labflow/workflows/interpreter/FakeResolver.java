@@ -34,10 +34,11 @@ public final class FakeResolver implements DefinitionActivities {
 
   @Override
   public ResolvedLab resolve(LabRequest request) {
-    Definition d = definitions.get(request.definition());
+    Definition d = request.definition() == null ? null : definitions.get(request.definition());
     if (d == null) {
       throw ApplicationFailure.newNonRetryableFailure(
-          request.definition() + ".yaml:1:1: no such definition", "InvalidDefinition");
+          (request.definition() == null ? "definitionYaml" : request.definition() + ".yaml")
+              + ":1:1: no such definition", "InvalidDefinition");
     }
     List<String> problems = new ArrayList<>();
     checkActions(d.steps(), problems);

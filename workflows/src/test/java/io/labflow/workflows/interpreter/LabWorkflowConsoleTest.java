@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.Decision;
 import io.labflow.workflows.lab.LabRequest;
+import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
@@ -26,6 +27,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
+import io.temporal.common.SearchAttributes;
 import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowExtension;
@@ -205,6 +207,30 @@ class LabWorkflowConsoleTest {
     assertThat(stub.query("__temporal_workflow_metadata", WorkflowMetadata.class).getCurrentDetails())
         .startsWith("lab **lab-typo** · **FAILED**")
         .contains("**Last error:** request: labID: unknown field 'labID'");
+  }
+
+  @Test
+  void aLabRefusedBeforeItResolvedKeepsTheDefinitionAndVariantItsStartNamed(
+      WorkflowClient client, Worker worker) {
+    // As `labflow run FILE` starts one: the definition inline, its name and default variant as
+    // search attributes; refused here as a preflight refuses one (nothing created).
+    WorkflowStub stub = client.newUntypedWorkflowStub(LabWorkflow.TYPE,
+        WorkflowOptions.newBuilder().setWorkflowId("lab-refused").setTaskQueue(worker.getTaskQueue())
+            .setTypedSearchAttributes(SearchAttributes.newBuilder()
+                .set(LabSearchAttributes.DEFINITION, "inline")
+                .set(LabSearchAttributes.VARIANT, "read-only").build())
+            .build());
+    stub.start(RawJson.of(new LabRequest(null, null, "lab-refused", null, "name: inline\n")));
+    assertThatThrownBy(() -> stub.getResult(Object.class))
+        .isInstanceOf(io.temporal.client.WorkflowFailedException.class);
+
+    SearchAttributes kept = stub.describe().getTypedSearchAttributes();
+    assertThat(kept.get(LabSearchAttributes.STATE)).isEqualTo("FAILED");
+    assertThat(kept.get(LabSearchAttributes.DEFINITION)).isEqualTo("inline");
+    assertThat(kept.get(LabSearchAttributes.VARIANT)).isEqualTo("read-only");
+    LabStatus status = stub.query("status", LabStatus.class);
+    assertThat(status.definition()).isEqualTo("inline");
+    assertThat(status.variant()).isEqualTo("read-only");
   }
 
   /** A frame of the worker's side: a failure whose stack trace was sent along shows them. */
