@@ -137,7 +137,8 @@ public record CloudFormationActivitiesImpl(
                 + " account's, in another Region, or not tagged " + Tags.LAB_TAG + "=" + labId
                 + "), so stack " + name
                 + " cannot create it and was not started; labflow leaves the bucket untouched:"
-                + " choose another bucket name",
+                + " choose another bucket name"
+                + (v.parameter() == null ? "" : " (stack parameter " + v.parameter() + ")"),
             FailureTypes.NOT_OWNED);
       }
     }

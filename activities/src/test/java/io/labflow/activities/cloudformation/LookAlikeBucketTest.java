@@ -45,7 +45,8 @@ class LookAlikeBucketTest extends MotoLabTest {
     assertThat(f.getOriginalMessage()).isEqualTo("bucket labflow-lab-look already exists and is not"
         + " labflow's (it is another AWS account's, in another Region, or not tagged"
         + " labflow:lab=lab-look), so stack labflow-lab-look cannot create it and was not started;"
-        + " labflow leaves the bucket untouched: choose another bucket name");
+        + " labflow leaves the bucket untouched: choose another bucket name (stack parameter"
+        + " BucketName)");
     assertThat(lab.calls.count("CloudFormation", "CreateStack")).isZero();
     assertThat(undo.deleted()).isFalse();
     assertThat(lab.inventory.listLabResources(new LabInput("lab-look")).noneTagged()).isTrue();
