@@ -77,13 +77,20 @@ public final class LabLogFilter extends TurboFilter {
    * SDK wraps a Java exception an activity threw in an ApplicationFailure typed with the class's
    * full name; labflow's own types are plain words ({@code NotOwned}), and a chain that ends in a
    * Java exception is a bug whose trace is wanted. The server's answer to an activity's result
-   * when its run has closed meanwhile (terminated, timed out) is one line too.
+   * when the attempt timed out or its run closed meanwhile is one line too, and so is Temporal not
+   * answering, which the SDK's pollers and heartbeats log as often as they retry.
    */
   static String refusal(Throwable thrown) {
     if (thrown instanceof StatusRuntimeException closed
         && closed.getStatus().getCode() == Status.Code.NOT_FOUND) {
-      return closed.getMessage()
-          + " (the run closed while the activity ran; its result is dropped)";
+      return closed.getMessage() + " (the attempt timed out, or its run closed, while it ran;"
+          + " its result is dropped)";
+    }
+    if (thrown instanceof StatusRuntimeException away
+        && (away.getStatus().getCode() == Status.Code.UNAVAILABLE
+            || away.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED)) {
+      return away.getMessage() + (away.getCause() == null ? "" : ": " + away.getCause().getMessage())
+          + " (Temporal does not answer; the SDK tries again)";
     }
     ApplicationFailure failure = null;
     for (Throwable c = thrown; c != null; c = c.getCause()) {

@@ -96,8 +96,24 @@ class LabLogFilterTest {
       assertThat(e.getThrowableProxy()).isNull();
       assertThat(e.getFormattedMessage()).isEqualTo("Failure during reporting of activity result"
           + " to the server. ActivityId = a1, ActivityType = labflow.Reset.TearDownOpenRun:"
-          + " NOT_FOUND: workflow execution already completed (the run closed while the activity"
-          + " ran; its result is dropped)");
+          + " NOT_FOUND: workflow execution already completed (the attempt timed out, or its run"
+          + " closed, while it ran; its result is dropped)");
+    });
+  }
+
+  @Test
+  void temporalNotAnsweringIsOneLineNotATrace() {
+    // As the SDK's pollers log it, once per retry of each poller while the server is away.
+    logger.warn("Failure in poller thread Activity Poller taskQueue=\"labflow\","
+        + " namespace=\"default\"", new StatusRuntimeException(Status.UNAVAILABLE
+            .withDescription("io exception")
+            .withCause(new java.net.ConnectException("Connection refused: /127.0.0.1:7233"))));
+
+    assertThat(lines.list).singleElement().satisfies(e -> {
+      assertThat(e.getThrowableProxy()).isNull();
+      assertThat(e.getFormattedMessage()).isEqualTo("Failure in poller thread Activity Poller"
+          + " taskQueue=\"labflow\", namespace=\"default\": UNAVAILABLE: io exception:"
+          + " Connection refused: /127.0.0.1:7233 (Temporal does not answer; the SDK tries again)");
     });
   }
 
