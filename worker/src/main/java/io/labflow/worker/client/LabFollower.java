@@ -1,5 +1,6 @@
 package io.labflow.worker.client;
 
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
@@ -24,12 +25,14 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 /**
@@ -92,8 +95,7 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
     long deadline = System.nanoTime() + timeout.toNanos();
     LabStatus last = null;
     while (true) {
-      WorkflowExecutionDescription d = connection.client()
-          .newUntypedWorkflowStub(labId, Optional.ofNullable(runId), Optional.empty()).describe();
+      WorkflowExecutionDescription d = described(labId, runId);
       long asked = System.nanoTime();
       Optional<LabStatus> status = ask(labId, runId, toldFailures);
       if (status.isEmpty() && !toldUnanswered
@@ -123,6 +125,39 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
         return new Outcome(d.getStatus(), Optional.ofNullable(last));
       }
       Thread.sleep(pollInterval.toMillis());
+    }
+  }
+
+  /**
+   * The run's description, asked on this thread (an interrupt stops the follow). Temporal not
+   * answering (the SDK retries a call for about a minute) is said after a moment, and then ends
+   * the follow saying that the lab goes on without it.
+   */
+  private WorkflowExecutionDescription described(String labId, String runId) {
+    String at = connection.service().getOptions().getTarget();
+    AtomicBoolean answered = new AtomicBoolean();
+    CompletableFuture.runAsync(() -> {
+      if (!answered.get()) {
+        out.println("  Temporal at " + at + " has not answered for "
+            + TemporalConnection.FIRST_ANSWER.toSeconds() + " s; waiting for it (the lab goes on"
+            + " without this command)");
+        out.flush();
+      }
+    }, CompletableFuture.delayedExecutor(
+        TemporalConnection.FIRST_ANSWER.toMillis(), TimeUnit.MILLISECONDS, CALLS));
+    try {
+      return connection.client()
+          .newUntypedWorkflowStub(labId, Optional.ofNullable(runId), Optional.empty()).describe();
+    } catch (WorkflowServiceException e) {
+      Status.Code code = Status.fromThrowable(e).getCode();
+      if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED) {
+        throw e;
+      }
+      throw new IllegalStateException("Temporal at " + at + " stopped answering (" + code
+          + ") while this command followed lab " + labId + "; the lab goes on without it:"
+          + " labflow status " + labId + " once Temporal answers");
+    } finally {
+      answered.set(true);
     }
   }
 

@@ -2,6 +2,8 @@ package io.labflow.worker.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowUpdateHandle;
 import io.temporal.common.interceptors.WorkflowClientCallsInterceptorBase;
 import java.nio.file.Files;
@@ -219,6 +221,54 @@ class FollowCommandsTest {
     } finally {
       server.commandClient = server.client;
       Thread.interrupted();
+    }
+  }
+
+  /**
+   * Temporal going away while a switch is followed: the wait is said after 3 s, then the follow
+   * ends saying the lab goes on (before: silent for as long as the SDK retried, about a minute,
+   * then `cannot reach Temporal ...; start the local stack`, as if nothing had been sent).
+   */
+  @Test
+  @Timeout(value = 1, unit = TimeUnit.MINUTES)
+  void temporalGoingAwayWhileFollowingIsSaidAndTheLabGoesOn() {
+    server.startLab("sw-away");
+    AtomicBoolean sent = new AtomicBoolean();
+    server.interceptCommands(next -> new WorkflowClientCallsInterceptorBase(next) {
+      @Override
+      public <R> WorkflowUpdateHandle<R> startUpdate(StartUpdateInput<R> input) {
+        WorkflowUpdateHandle<R> handle = super.startUpdate(input);
+        sent.set(true);
+        return handle;
+      }
+
+      @Override
+      public DescribeWorkflowOutput describe(DescribeWorkflowInput input) {
+        if (!sent.get()) {
+          return super.describe(input);
+        }
+        // As the SDK's own retries of a server that refuses connections, then their end.
+        try {
+          Thread.sleep(4_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        throw new StatusRuntimeException(Status.UNAVAILABLE.withDescription("io exception"));
+      }
+    });
+    try {
+      DoubleLabServer.Result r = server.labflow("switch-variant", "sw-away", "read-write");
+
+      assertThat(r.code()).as(r.all()).isEqualTo(1);
+      assertThat(r.out()).as(r.all()).isEqualTo("Switching lab sw-away to variant read-write...\n"
+          + "  Temporal at " + server.client.getWorkflowServiceStubs().getOptions().getTarget()
+          + " has not answered for 3 s; waiting for it (the lab goes on without this command)\n");
+      assertThat(r.err()).as(r.all()).isEqualTo("labflow: Temporal at "
+          + server.client.getWorkflowServiceStubs().getOptions().getTarget() + " stopped"
+          + " answering (UNAVAILABLE) while this command followed lab sw-away; the lab goes on"
+          + " without it: labflow status sw-away once Temporal answers\n");
+    } finally {
+      server.commandClient = server.client;
     }
   }
 
