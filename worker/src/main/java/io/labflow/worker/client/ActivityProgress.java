@@ -1,6 +1,7 @@
 package io.labflow.worker.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.converter.DataConverter;
@@ -70,12 +71,20 @@ public final class ActivityProgress {
    * A pending activity on one line, as {@code status} and {@code fleet status} show it: its type,
    * its attempt, and what its heartbeat said and when, for a reader who looks at it later than
    * that: a changed heartbeat reaches the server within 10 s ({@code LabWorker.WORKER_OPTIONS}),
-   * so its figures are up to that much older than the reading.
+   * so its figures are up to that much older than the reading. An attempt not started yet says
+   * what it waits for (its retry's backoff, or a worker), and a heartbeat then is an earlier one's.
    */
   public static String line(DataConverter converter, PendingActivityInfo pa) {
-    return pa.getActivityType().getName() + " attempt " + pa.getAttempt()
-        + doing(converter, pa).map(doing -> ": " + doing + " (as of "
-            + Instant.ofEpochSecond(pa.getLastHeartbeatTime().getSeconds()) + ")").orElse("");
+    String attempt = pa.getActivityType().getName() + " attempt " + pa.getAttempt();
+    Optional<String> said = doing(converter, pa).map(doing -> doing + " (as of "
+        + Instant.ofEpochSecond(pa.getLastHeartbeatTime().getSeconds()) + ")");
+    if (pa.getState() != PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED) {
+      return attempt + said.map(doing -> ": " + doing).orElse("");
+    }
+    return attempt + (pa.hasNextAttemptScheduleTime() ? " due at "
+        + Instant.ofEpochSecond(pa.getNextAttemptScheduleTime().getSeconds()) + " (retry backoff)"
+        : ", waiting for a worker to take it")
+        + said.map(doing -> "; an earlier attempt said: " + doing).orElse("");
   }
 
   /** The sentence, on one line; empty when the activity has not heartbeated one. */

@@ -7,6 +7,7 @@ import io.labflow.activities.sweep.LabSweep;
 import io.temporal.api.common.v1.ActivityType;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.common.v1.Payloads;
+import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.common.converter.DefaultDataConverter;
@@ -43,6 +44,33 @@ class ActivityProgressTest {
     assertThat(ActivityProgress.subject(doing))
         .isEqualTo("waiting for stack labflow-l1 to be created (now CREATE_IN_PROGRESS)");
     assertThat(ActivityProgress.subject("emptying bucket b")).isEqualTo("emptying bucket b");
+  }
+
+  /**
+   * An attempt not started says what it waits for, and its heartbeat as an earlier attempt's
+   * (before: `CreateStack attempt 2: waiting for stack ...` while no worker ran it; walked: a worker
+   * killed during CreateStack).
+   */
+  @Test
+  void anAttemptNotStartedSaysWhatItWaitsForAndWhoseHeartbeatItShows() {
+    String doing = "waiting for stack labflow-l1 to be created (now CREATE_IN_PROGRESS): 9s of at"
+        + " most 30m, poll 3";
+    PendingActivityInfo pa = beat(doing).toBuilder().setAttempt(2)
+        .setState(PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED)
+        .setActivityType(ActivityType.newBuilder().setName("CreateStack"))
+        .setLastHeartbeatTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(1_796_620_720))
+        .build();
+
+    assertThat(ActivityProgress.line(CONVERTER, pa)).isEqualTo("CreateStack attempt 2, waiting"
+        + " for a worker to take it; an earlier attempt said: " + doing
+        + " (as of 2026-12-07T05:18:40Z)");
+    assertThat(ActivityProgress.line(CONVERTER, pa.toBuilder().clearHeartbeatDetails()
+            .setNextAttemptScheduleTime(com.google.protobuf.Timestamp.newBuilder()
+                .setSeconds(1_796_620_780)).build()))
+        .isEqualTo("CreateStack attempt 2 due at 2026-12-07T05:19:40Z (retry backoff)");
+    assertThat(ActivityProgress.line(CONVERTER, pa.toBuilder()
+            .setState(PendingActivityState.PENDING_ACTIVITY_STATE_STARTED).build()))
+        .isEqualTo("CreateStack attempt 2: " + doing + " (as of 2026-12-07T05:18:40Z)");
   }
 
   @Test
