@@ -4,8 +4,11 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The action that undoes a step. Resolved by its {@link Definition} as a step is: the whole retry
- * policy, and the defaults' timeouts and heartbeat where the undo gives none.
+ * The action that undoes a step. Resolved by its {@link Definition} as a step is: the retry policy,
+ * and the defaults' timeouts and heartbeat where the undo gives none; but not the defaults' number
+ * of attempts: an undo is retried until it is done or fails for good (a refusal, a non-retryable
+ * error), unless its own {@code retry} bounds it, so that AWS not answering for a while (an
+ * outage, throttling) does not end a rollback or teardown with the lab's resources left behind.
  *
  * @param with its input; may reference the step's own outputs when the step completed
  * @param heartbeat the loader fills it in for a long-running action when neither the undo nor the
@@ -26,8 +29,9 @@ public record Compensation(
 
   /** This undo resolved against a definition's defaults (idempotent). */
   Compensation resolvedBy(StepDefaults d) {
-    ActionStep s = new ActionStep(null, action, with, retry, timeout, scheduleToClose, heartbeat,
-        null, null, 0).resolvedBy(d);
+    RetrySpec untilDone = RetrySpec.orNone(retry).over(new RetrySpec(null, null, null, 0, null));
+    ActionStep s = new ActionStep(null, action, with, untilDone, timeout, scheduleToClose,
+        heartbeat, null, null, 0).resolvedBy(d);
     return new Compensation(
         action, with, s.retry(), s.timeout(), s.heartbeat(), s.scheduleToClose());
   }

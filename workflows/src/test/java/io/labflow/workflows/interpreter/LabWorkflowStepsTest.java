@@ -199,6 +199,27 @@ class LabWorkflowStepsTest {
     assertThat(RESOURCES.log().indexOf("Delete b")).isLessThan(RESOURCES.log().indexOf("Delete a"));
   }
 
+  /**
+   * An undo failing for a while (AWS throttling it, or not answering) is retried past the
+   * defaults' 3 attempts until it is done, and the lab rolls back leaving nothing (before: its
+   * third failure made it COMPENSATION_FAILED and the lab FAILED with the resource left in AWS).
+   */
+  @Test
+  void anUndoFailingForAWhileIsRetriedUntilDone(WorkflowClient client, Worker worker) {
+    RESOURCES.failNonRetryable("Create s2", "AccessDenied");
+    RESOURCES.failRetryable("Delete s1", "Throttling", 6);
+    Definition d = definition("slowundo").steps(Defs.creates(2)).build();
+
+    LabWorkflow lab = start(client, worker, "lab-slowundo", d, null);
+    ApplicationFailure failure = labFailure(lab);
+
+    assertThat(RESOURCES.calls("Delete s1")).isEqualTo(7);
+    assertThat(failure.getOriginalMessage()).isEqualTo("step 's2' (Create) failed: AccessDenied:"
+        + " accessdenied on s2; rolled back: s2, s1; could not roll back: none");
+    assertThat(lab.status().state()).isEqualTo(LabState.ROLLED_BACK);
+    assertThat(stateAttribute(lab)).isEqualTo("ROLLED_BACK");
+  }
+
   @Test
   void failingCompensationDoesNotStopTheOthers(WorkflowClient client, Worker worker) {
     RESOURCES.failNonRetryable("Create s3", "AccessDenied");

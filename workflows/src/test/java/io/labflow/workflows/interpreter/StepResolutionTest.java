@@ -91,7 +91,8 @@ class StepResolutionTest {
                 new Compensation(
                     "Delete",
                     Map.of("name", "role"),
-                    inherited,
+                    // An undo keeps trying until done: the defaults' attempts bound steps only.
+                    new RetrySpec(Duration.ofMillis(100), 2.0, Duration.ofSeconds(1), 0, List.of()),
                     Duration.ofSeconds(10),
                     null,
                     null),
