@@ -54,8 +54,10 @@ final class Failures {
     if (root instanceof TimeoutFailure tf) {
       String kind =
           tf.getTimeoutType().name().replace("TIMEOUT_TYPE_", "").replace('_', '-').toLowerCase();
-      Throwable last = tf.getCause();
-      return "timed out (" + kind + ")" + (last == null ? "" : " after " + describe(last));
+      String said = "timed out (" + kind + ")";
+      // The failure of the attempt before: said unless it is the same timeout again.
+      String before = tf.getCause() == null ? said : describe(tf.getCause());
+      return before.equals(said) ? said : said + " after " + before;
     }
     if (root instanceof CanceledFailure) {
       return "cancelled";
