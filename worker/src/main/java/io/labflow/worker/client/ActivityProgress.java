@@ -72,14 +72,19 @@ public final class ActivityProgress {
    * its attempt, and what its heartbeat said and when, for a reader who looks at it later than
    * that: a changed heartbeat reaches the server within 10 s ({@code LabWorker.WORKER_OPTIONS}),
    * so its figures are up to that much older than the reading. An attempt not started yet says
-   * what it waits for (its retry's backoff, or a worker), and a heartbeat then is an earlier one's.
+   * what it waits for (its retry's backoff, or a worker), and a heartbeat older than the attempt
+   * is said to be an earlier attempt's.
    */
   public static String line(DataConverter converter, PendingActivityInfo pa) {
     String attempt = pa.getActivityType().getName() + " attempt " + pa.getAttempt();
     Optional<String> said = doing(converter, pa).map(doing -> doing + " (as of "
         + Instant.ofEpochSecond(pa.getLastHeartbeatTime().getSeconds()) + ")");
     if (pa.getState() != PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED) {
-      return attempt + said.map(doing -> ": " + doing).orElse("");
+      boolean earlier = pa.hasLastStartedTime() && pa.getLastHeartbeatTime().getSeconds()
+          < pa.getLastStartedTime().getSeconds();
+      return attempt + (earlier ? " running since " + Instant.ofEpochSecond(
+          pa.getLastStartedTime().getSeconds()) + said.map(d -> "; an earlier attempt said: " + d)
+          .orElse("") : said.map(doing -> ": " + doing).orElse(""));
     }
     return attempt + (pa.hasNextAttemptScheduleTime() ? " due at "
         + Instant.ofEpochSecond(pa.getNextAttemptScheduleTime().getSeconds()) + " (retry backoff)"

@@ -71,6 +71,13 @@ class ActivityProgressTest {
     assertThat(ActivityProgress.line(CONVERTER, pa.toBuilder()
             .setState(PendingActivityState.PENDING_ACTIVITY_STATE_STARTED).build()))
         .isEqualTo("CreateStack attempt 2: " + doing + " (as of 2026-12-07T05:18:40Z)");
+    // Started after the heartbeat (an attempt stuck in a call that AWS does not answer).
+    assertThat(ActivityProgress.line(CONVERTER, pa.toBuilder()
+            .setState(PendingActivityState.PENDING_ACTIVITY_STATE_STARTED)
+            .setLastStartedTime(com.google.protobuf.Timestamp.newBuilder()
+                .setSeconds(1_796_621_020)).build()))
+        .isEqualTo("CreateStack attempt 2 running since 2026-12-07T05:23:40Z; an earlier attempt"
+            + " said: " + doing + " (as of 2026-12-07T05:18:40Z)");
   }
 
   @Test
