@@ -50,7 +50,12 @@ class LauncherBuildTest {
     writeProbeJar(root.resolve("probe.jar"));
 
     Process first = launch(root, "first");
-    Thread.sleep(300);
+    // The second starts once the first's build is under way (the stand-in's mark), not after a
+    // guessed delay.
+    for (int i = 0; i < 200 && !Files.isDirectory(root.resolve("building")); i++) {
+      Thread.sleep(50);
+    }
+    assertThat(root.resolve("building")).as("the first launch's build began").isDirectory();
     Process second = launch(root, "second");
 
     assertThat(first.waitFor(30, TimeUnit.SECONDS) && second.waitFor(30, TimeUnit.SECONDS)).isTrue();
