@@ -149,11 +149,11 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
       return connection.client()
           .newUntypedWorkflowStub(labId, Optional.ofNullable(runId), Optional.empty()).describe();
     } catch (WorkflowServiceException e) {
-      Status.Code code = Status.fromThrowable(e).getCode();
-      if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED) {
+      if (!TemporalConnection.notAnswering(e)) {
         throw e;
       }
-      throw new IllegalStateException("Temporal at " + at + " stopped answering (" + code
+      throw new IllegalStateException("Temporal at " + at + " stopped answering ("
+          + Status.fromThrowable(e).getCode()
           + ") while this command followed lab " + labId + "; the lab goes on without it:"
           + " labflow status " + labId + " once Temporal answers");
     } finally {

@@ -97,6 +97,12 @@ public record TemporalConnection(ClientConfigProfile profile, WorkflowClient cli
         service(), ScheduleClientOptions.newBuilder().setNamespace(namespace()).build());
   }
 
+  /** Whether {@code e} is Temporal not answering (the one rule the CLI and the worker's log use). */
+  public static boolean notAnswering(Throwable e) {
+    Status.Code code = Status.fromThrowable(e).getCode();
+    return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
+  }
+
   /** Whether the server said that the namespace asked in does not exist. */
   public static boolean namespaceMissing(Throwable e) {
     return Stream.iterate(e, Objects::nonNull, Throwable::getCause)

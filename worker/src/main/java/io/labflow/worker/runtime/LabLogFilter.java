@@ -6,6 +6,7 @@ import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.LabIds;
 import io.temporal.failure.ApplicationFailure;
 import java.util.Arrays;
@@ -86,9 +87,7 @@ public final class LabLogFilter extends TurboFilter {
       return closed.getMessage() + " (the attempt timed out, or its run closed, while it ran;"
           + " its result is dropped)";
     }
-    if (thrown instanceof StatusRuntimeException away
-        && (away.getStatus().getCode() == Status.Code.UNAVAILABLE
-            || away.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED)) {
+    if (thrown instanceof StatusRuntimeException away && TemporalConnection.notAnswering(away)) {
       return away.getMessage() + (away.getCause() == null ? "" : ": " + away.getCause().getMessage())
           + " (Temporal does not answer; the SDK tries again)";
     }
