@@ -11,9 +11,12 @@ Value: comma separated items, `default` and `FAMILY=SIZE/REFILL` (tokens, tokens
 FAMILY is one API (`ec2.DescribeVpcs`, `cloudformation.DescribeStacks`), one of EC2's categories
 (`ec2.mutating`, `ec2.non-mutating`, `ec2.unfiltered`, `ec2.uncategorized`), EC2's resource buckets
 (`ec2.resource.RunInstances`, `ec2.resource.TerminateInstances`: tokens per instance) or a service
-(`iam`, `sts`, `cloudformation`, `servicequotas`). GET /moto-api/labflow/throttled answers the
-throttled requests counted since moto started or was reset, by API, as JSON. Figures and sources:
-docs/aws.md, "Quotas, rate limits and time in the local stack".
+(`iam`, `sts`, `cloudformation`, `servicequotas`); a bucket of 0 tokens (`iam.DetachRolePolicy=0/0`)
+throttles every request, as AWS throttling an API for as long as it lasts. GET
+/moto-api/labflow/throttled answers the throttled requests counted since moto started or was reset,
+by API, as JSON; POST /moto-api/labflow/rates replaces the rates with its body's (same syntax, empty
+for none), so a test can throttle an API for a while. Figures and sources: docs/aws.md, "Quotas,
+rate limits and time in the local stack".
 """
 import io
 import json
@@ -56,17 +59,17 @@ _lock = threading.Lock()
 
 
 def parse(setting):
-    """The rates LABFLOW_AWS_RATES asks for; exits with one sentence when it is wrong."""
+    """The rates a setting asks for; a ValueError with one sentence when it is wrong."""
     rates = {}
-    for item in (i.strip() for i in setting.split(",")):
+    for item in (i.strip() for i in setting.split(",") if i.strip()):
         if item == "default":
             rates.update(DEFAULTS)
             continue
         family, _, value = item.partition("=")
         match = re.fullmatch(r"(\d+)/(\d+(?:\.\d+)?)", value.strip())
-        if not family.strip() or not match or int(match.group(1)) < 1:
-            sys.exit(f"LABFLOW_AWS_RATES: '{item}' is neither 'default' nor FAMILY=SIZE/REFILL"
-                     " (e.g. ec2.DescribeVpcs=100/20, a bucket of at least 1 token)")
+        if not family.strip() or not match:
+            raise ValueError(f"'{item}' is neither 'default' nor FAMILY=SIZE/REFILL"
+                             " (e.g. ec2.DescribeVpcs=100/20)")
         rates[family.strip()] = (int(match.group(1)), float(match.group(2)))
     return rates
 
@@ -160,19 +163,39 @@ def _counts():
         return {"throttled": sum(_throttled.values()), "byApi": dict(sorted(_throttled.items()))}
 
 
+def _json(start_response, status, value):
+    data = json.dumps(value).encode("utf-8")
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+    return [data]
+
+
+def _set_rates(environ, start_response):
+    """POST /moto-api/labflow/rates: its body's rates replace the ones in force, every bucket full."""
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    setting = environ["wsgi.input"].read(length).decode("utf-8") if length else ""
+    try:
+        rates = parse(setting)
+    except ValueError as e:
+        return _json(start_response, "400 Bad Request", {"error": str(e)})
+    with _lock:
+        _rates.clear()
+        _rates.update(rates)
+        _buckets.clear()
+    return _json(start_response, "200 OK", {k: list(v) for k, v in sorted(rates.items())})
+
+
 def _metered(dispatch):
     def metered(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
         if path == "/moto-api/labflow/throttled":
-            data = json.dumps(_counts()).encode("utf-8")
-            start_response("200 OK", [("Content-Type", "application/json"),
-                                      ("Content-Length", str(len(data)))])
-            return [data]
+            return _json(start_response, "200 OK", _counts())
+        if path == "/moto-api/labflow/rates" and environ.get("REQUEST_METHOD") == "POST":
+            return _set_rates(environ, start_response)
         if path == "/moto-api/reset":
             with _lock:
                 _buckets.clear()
                 _throttled.clear()
-        request = _request(environ)
+        request = _request(environ) if _rates else None
         if request:
             service, region, action, params = request
             draws = _rate(service, action, params)
@@ -188,11 +211,13 @@ def _metered(dispatch):
 
 
 def install(setting=None):
-    """Meters requests as LABFLOW_AWS_RATES asks; does nothing when it is unset or empty."""
+    """Meters requests as LABFLOW_AWS_RATES asks (none when it is unset or empty) until a POST to
+    /moto-api/labflow/rates changes them; exits with one sentence when the variable is wrong."""
     setting = os.environ.get("LABFLOW_AWS_RATES", "") if setting is None else setting
-    if not setting.strip():
-        return None
-    _rates.update(parse(setting))
+    try:
+        _rates.update(parse(setting))
+    except ValueError as e:
+        sys.exit(f"LABFLOW_AWS_RATES: {e}")
     # Outside moto_server.py's one-request-at-a-time lock: a throttled request never waits for it.
     DomainDispatcherApplication.__call__ = _metered(DomainDispatcherApplication.__call__)
     return dict(_rates)

@@ -188,6 +188,15 @@ public final class MotoProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Replaces the rate limits in force with {@code setting}'s ({@code LABFLOW_AWS_RATES}'s syntax,
+   * empty for none), every bucket full: {@code iam.DetachRolePolicy=0/0} throttles that API until
+   * the next call.
+   */
+  public void rates(String setting) throws IOException {
+    post("/moto-api/labflow/rates", setting);
+  }
+
   /** Forgets every resource and switches IAM enforcement off. */
   public void reset() throws IOException {
     post("/moto-api/reset-auth", "inf");

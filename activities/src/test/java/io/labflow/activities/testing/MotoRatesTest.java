@@ -1,7 +1,9 @@
 package io.labflow.activities.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -25,8 +27,9 @@ import software.amazon.awssdk.services.iam.IamClient;
 /**
  * AWS's API rate limits in the local stack ({@code LABFLOW_AWS_RATES}, scripts/lib/moto_rates.py):
  * once an API's token bucket is empty, EC2 answers {@code RequestLimitExceeded} (HTTP 503) and IAM
- * {@code Throttling} (HTTP 400), the SDK's own retry gets through once the bucket refills, and the
- * control API counts exactly the throttled answers the clients saw.
+ * {@code Throttling} (HTTP 400), the SDK's own retry gets through once the bucket refills, the
+ * control API counts exactly the throttled answers the clients saw, and changes the rates while
+ * moto runs.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 @Tag("moto")
@@ -110,5 +113,23 @@ class MotoRatesTest {
     assertThat(moto.process().throttled()).isEqualTo(Map.of(
         "ec2.DescribeVpcs", ec2Attempts.throttled.get(),
         "iam.ListRoles", iamAttempts.throttled.get() + retried.throttled.get()));
+
+    // The rates changed while moto runs: a bucket of 0 tokens throttles every call until they
+    // change again; a wrong setting is refused and changes nothing; none at all meters nothing.
+    Attempts later = new Attempts();
+    try (IamClient iam = client(IamClient.builder().region(Region.AWS_GLOBAL), AwsRetryStrategy.doNotRetry(),
+        later)) {
+      moto.process().rates("iam.ListRoles=0/0");
+      AwsServiceException refused = firstRefusal(iam::listRoles);
+      assertThat(later.sent.get()).as("throttled from the first call on").isEqualTo(1);
+      assertThat(refused.awsErrorDetails().errorCode()).isEqualTo("Throttling");
+      assertThatThrownBy(() -> moto.process().rates("iam.ListRoles=fast"))
+          .isInstanceOf(IOException.class).hasMessageContaining("400");
+      assertThat(firstRefusal(iam::listRoles).isThrottlingException()).isTrue();
+      moto.process().rates("");
+      for (int i = 0; i < 10; i++) {
+        iam.listRoles();
+      }
+    }
   }
 }

@@ -14,6 +14,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,20 +25,25 @@ import org.slf4j.LoggerFactory;
 /**
  * Open labs by state, read from Temporal's visibility (the {@code LabState} search attribute every
  * lab keeps current) at start and every {@link #EVERY}: {@code labflow_labs{state}} for every
- * {@link LabState} (0 included), and {@code labflow_lab_paused{lab}} = 1 for each paused lab, so an alert
- * can say which lab has waited for an operator too long. Visibility, not the worker's memory, so
- * the figures survive a worker restart and are the same on every worker.
+ * {@link LabState} (0 included), {@code labflow_lab_paused{lab}} = 1 for each paused lab and {@code
+ * labflow_lab_undoing{lab}} = 1 for each lab rolling back or tearing down, so an alert can say
+ * which lab has waited for an operator, or kept undoing (its undos retry while AWS does not
+ * answer), too long. Visibility, not the worker's memory, so the figures survive a worker restart
+ * and are the same on every worker.
  */
 final class LabStateGauges implements AutoCloseable {
 
   static final Duration EVERY = Duration.ofSeconds(15);
   private static final String QUERY =
       "WorkflowType='" + LabWorkflow.TYPE + "' AND ExecutionStatus='Running'";
+  private static final Set<String> UNDOING =
+      Set.of(LabState.ROLLING_BACK.name(), LabState.TEARING_DOWN.name());
   private static final Logger log = LoggerFactory.getLogger(LabStateGauges.class);
 
   private final WorkflowClient client;
   private final MultiGauge byState;
   private final MultiGauge paused;
+  private final MultiGauge undoing;
   private boolean failing;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "labflow-lab-gauges");
@@ -48,6 +55,7 @@ final class LabStateGauges implements AutoCloseable {
     this.client = client;
     this.byState = MultiGauge.builder(LabflowMeters.LABS).register(registry);
     this.paused = MultiGauge.builder(LabflowMeters.LAB_PAUSED).register(registry);
+    this.undoing = MultiGauge.builder(LabflowMeters.LAB_UNDOING).register(registry);
   }
 
   void start() {
@@ -58,19 +66,25 @@ final class LabStateGauges implements AutoCloseable {
     Map<String, Integer> counts = new LinkedHashMap<>();
     Arrays.stream(LabState.values()).forEach(s -> counts.put(s.name(), 0));
     List<MultiGauge.Row<Number>> pausedRows = new ArrayList<>();
+    List<MultiGauge.Row<Number>> undoingRows = new ArrayList<>();
     try {
       for (WorkflowExecutionMetadata m : client.listExecutions(QUERY).toList()) {
-        String state = m.getTypedSearchAttributes().get(LabSearchAttributes.STATE);
-        counts.merge(state == null ? LabState.RESOLVING.name() : state, 1, Integer::sum);
+        String state = Objects.requireNonNullElse(
+            m.getTypedSearchAttributes().get(LabSearchAttributes.STATE), LabState.RESOLVING.name());
+        counts.merge(state, 1, Integer::sum);
+        var lab = MultiGauge.Row.of(Tags.of("lab", m.getExecution().getWorkflowId()), (Number) 1);
         if (LabState.PAUSED.name().equals(state)) {
-          pausedRows.add(MultiGauge.Row.of(Tags.of("lab", m.getExecution().getWorkflowId()), 1));
+          pausedRows.add(lab);
+        } else if (UNDOING.contains(state)) {
+          undoingRows.add(lab);
         }
       }
     } catch (RuntimeException e) {
       // Said once per outage: an alert on these gauges is silent while they keep the last figures.
       if (!failing) {
-        log.warn("Cannot count labs by state; the labflow_labs and labflow_lab_paused gauges keep"
-            + " their last figures until Temporal's visibility answers: {}", e.toString());
+        log.warn("Cannot count labs by state; the labflow_labs, labflow_lab_paused and"
+            + " labflow_lab_undoing gauges keep their last figures until Temporal's visibility"
+            + " answers: {}", e.toString());
       }
       failing = true;
       return;
@@ -79,6 +93,7 @@ final class LabStateGauges implements AutoCloseable {
     byState.register(counts.entrySet().stream()
         .map(c -> MultiGauge.Row.of(Tags.of("state", c.getKey()), c.getValue())).toList(), true);
     paused.register(pausedRows, true);
+    undoing.register(undoingRows, true);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.labflow.worker.runtime;
 
+import static java.util.Map.entry;
+
 import io.labflow.workflows.lab.LabMeters;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -24,18 +26,23 @@ public final class LabflowMeters implements MeterFilter {
   static final String LABS = "labflow.labs";
   /** 1 for each paused lab, {@code labflow_lab_paused{lab}} ({@link LabStateGauges}). */
   static final String LAB_PAUSED = "labflow.lab.paused";
+  /** 1 for each lab rolling back or tearing down, {@code labflow_lab_undoing{lab}}. */
+  static final String LAB_UNDOING = "labflow.lab.undoing";
 
-  private static final Map<String, String> HELP = Map.of(
-      AWS_CALLS, "AWS API calls made by activities, by outcome (ok or the AWS error code)",
-      LABS, "Open labs by LabState, from Temporal visibility",
-      LAB_PAUSED, "1 for each paused lab, from Temporal visibility",
-      LabMeters.TRANSITIONS, "Lab state changes, counted by the lab's workflow",
-      LabMeters.TIME_IN_STATE, "Time a lab spent in a state, recorded when it leaves it",
-      LabMeters.EXPIRY_WARNINGS, "Warnings that a live lab's keep-alive runs out (one a deadline)",
-      LabMeters.FLEET_NIGHT, "Length of a fleet night, start to report",
-      LabMeters.FLEET_NIGHT_LABS, "Labs of the fleet's last night by outcome",
-      LabMeters.FLEET_QUARANTINED, "Labs of the fleet in quarantine after its last night",
-      LabMeters.FLEET_NIGHT_END, "When the fleet's last night on this worker ended, epoch seconds");
+  private static final Map<String, String> HELP = Map.ofEntries(
+      entry(AWS_CALLS, "AWS API calls made by activities, by outcome (ok or the AWS error code)"),
+      entry(LABS, "Open labs by LabState, from Temporal visibility"),
+      entry(LAB_PAUSED, "1 for each paused lab, from Temporal visibility"),
+      entry(LAB_UNDOING, "1 for each lab rolling back or tearing down, from Temporal visibility"),
+      entry(LabMeters.TRANSITIONS, "Lab state changes, counted by the lab's workflow"),
+      entry(LabMeters.TIME_IN_STATE, "Time a lab spent in a state, recorded when it leaves it"),
+      entry(LabMeters.EXPIRY_WARNINGS,
+          "Warnings that a live lab's keep-alive runs out (one a deadline)"),
+      entry(LabMeters.FLEET_NIGHT, "Length of a fleet night, start to report"),
+      entry(LabMeters.FLEET_NIGHT_LABS, "Labs of the fleet's last night by outcome"),
+      entry(LabMeters.FLEET_QUARANTINED, "Labs of the fleet in quarantine after its last night"),
+      entry(LabMeters.FLEET_NIGHT_END,
+          "When the fleet's last night on this worker ended, epoch seconds"));
 
   @Override
   public Meter.Id map(Meter.Id id) {

@@ -124,6 +124,10 @@ public final class LocalStack implements BeforeAllCallback, ParameterResolver {
       return moto.endpoint();
     }
 
+    public MotoProcess moto() {
+      return moto;
+    }
+
     public WorkflowClient client() {
       return temporal.client();
     }

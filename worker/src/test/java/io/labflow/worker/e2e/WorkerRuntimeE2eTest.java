@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,8 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The worker process itself: Prometheus metrics (AWS calls by outcome, labs by state, paused labs,
- * transitions, time in state, a fleet night), a log an operator can grep (the lab on every line
- * about a lab, a line per state change, refusals without stack traces), graceful SIGTERM. The
+ * a lab whose teardown AWS throttles, transitions, time in state, a fleet night), a log an
+ * operator can grep (the lab on every line about a lab, a line per state change, refusals without
+ * stack traces), graceful SIGTERM. The
  * scrape it takes is kept as {@code worker/target/e2e-logs/worker-runtime.metrics}: the source of
  * {@code definitions/monitoring/tests/worker-scrape.prom} (docs/worker.md, Metrics and logs).
  */
@@ -40,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WorkerRuntimeE2eTest {
 
   private static final List<String> LABS =
-      List.of("e2e-metrics", "e2e-paused", "e2e-badinput", "e2e-fl-01", "e2e-fl-02");
+      List.of("e2e-metrics", "e2e-paused", "e2e-badinput", "e2e-fl-01", "e2e-fl-02", "e2e-undoing");
 
   @TempDir
   Path dir;
@@ -89,14 +91,23 @@ class WorkerRuntimeE2eTest {
     assertThat(Cli.run(env, "fleet", "apply", fleet.toString()).exitCode()).isZero();
     assertThat(Cli.run(env, "fleet", "reset", "e2e-obs").exitCode()).isZero();
     worker.awaitLog("night done", Duration.ofSeconds(180));
+    // A teardown AWS throttles for as long as it lasts (DetachRolePolicy, its first undo): the undo
+    // retries, the lab stays TEARING_DOWN, its own series of labflow_lab_undoing, until AWS answers.
+    Cli.Result undoingRun = Cli.run(env, "run", Labs.file("iam-mini").toString(), "--lab-id", "e2e-undoing");
+    assertThat(undoingRun.exitCode()).as(undoingRun.all()).isZero();
+    stack.moto().rates("iam.DetachRolePolicy=0/0");
+    CompletableFuture<Cli.Result> undoing =
+        CompletableFuture.supplyAsync(() -> Cli.run(env, "teardown", "e2e-undoing"));
 
     // Visibility is read every 15 s and the SDK reports workflow metrics every 5 s: wait for both.
     List<String> expected = List.of(
         "labflow_lab_paused{lab=\"e2e-paused\"} 1.0",
         "labflow_labs{state=\"PAUSED\"} 1.0",
+        "labflow_lab_undoing{lab=\"e2e-undoing\"} 1.0",
+        "labflow_labs{state=\"TEARING_DOWN\"} 1.0",
         "labflow_lab_transitions_total{*definition=\"iam-mini\"*from=\"SWITCHING\"*to=\"LIVE\"*} 1.0",
         "labflow_lab_transitions_total{*definition=\"pause-lab\"*from=\"PROVISIONING\"*to=\"PAUSED\"*} 1.0",
-        "labflow_lab_state_seconds_count{*definition=\"iam-mini\"*state=\"PROVISIONING\"*} 3",
+        "labflow_lab_state_seconds_count{*definition=\"iam-mini\"*state=\"PROVISIONING\"*} 4",
         "labflow_fleet_night_labs{*fleet=\"e2e-obs\"*outcome=\"failed\"*} 1.0",
         "labflow_fleet_night_labs{*fleet=\"e2e-obs\"*outcome=\"ok\"*} 1.0",
         "labflow_fleet_quarantined_labs{*fleet=\"e2e-obs\"*} 1.0",
@@ -105,16 +116,25 @@ class WorkerRuntimeE2eTest {
         "labflow_aws_calls_total{operation=\"AttachRolePolicy\",outcome=\"NoSuchEntity\",service=\"Iam\"} 2.0");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     String scraped = scrape(port);
-    // Two live labs at least: e2e-metrics and the fleet's e2e-fl-01.
-    while (!(hasAll(scraped, expected) && gauge(scraped, "labflow_labs{state=\"LIVE\"}") >= 2)
-        && System.nanoTime() < deadline) {
-      Thread.sleep(500);
-      scraped = scrape(port);
+    try {
+      // Two live labs at least: e2e-metrics and the fleet's e2e-fl-01.
+      while (!(hasAll(scraped, expected) && gauge(scraped, "labflow_labs{state=\"LIVE\"}") >= 2)
+          && System.nanoTime() < deadline) {
+        Thread.sleep(500);
+        scraped = scrape(port);
+      }
+    } finally {
+      stack.moto().rates("");
     }
     Files.writeString(stack.logDir().resolve("worker-runtime.metrics"), scraped);
     String last = scraped;
     assertThat(expected).allSatisfy(e -> assertThat(has(last, e)).as(e + " in\n" + last).isTrue());
     assertThat(gauge(last, "labflow_labs{state=\"LIVE\"}")).isGreaterThanOrEqualTo(2.0);
+    assertThat(count(last, "DetachRolePolicy", "Throttling")).isPositive();
+    assertThat(stack.moto().throttled()).containsKey("iam.DetachRolePolicy");
+    // AWS answers again: the same undo goes on and the teardown ends.
+    Cli.Result tornDown = undoing.get(2, TimeUnit.MINUTES);
+    assertThat(tornDown.exitCode()).as(tornDown.all()).isZero();
     // Every metric the shipped alert rules read is one the worker serves.
     assertThat(metricsOf(Files.readString(Tools.repoRoot().resolve("definitions/monitoring/labflow-alerts.yml"))))
         .isNotEmpty().allSatisfy(name -> assertThat(last).contains(name));
@@ -156,7 +176,7 @@ class WorkerRuntimeE2eTest {
         "lab e2e-metrics: SWITCHING -> LIVE (switched to variant read-write)",
         "lab e2e-metrics: LIVE -> TEARING_DOWN (teardown requested)", "lab e2e-metrics: TEARING_DOWN -> TORN_DOWN",
         "lab e2e-paused: PROVISIONING -> PAUSED (step attach failed", "lab e2e-paused: ROLLING_BACK -> ROLLED_BACK",
-        "lab e2e-fl-02: ROLLING_BACK -> ROLLED_BACK",
+        "lab e2e-fl-02: ROLLING_BACK -> ROLLED_BACK", "lab e2e-undoing: TEARING_DOWN -> TORN_DOWN",
         "fleet e2e-obs: night done in ");
     assertThat(lines).as("the NotOwned refusal, one line").anySatisfy(l -> assertThat(l)
         .contains("[lab=e2e-fl-02 ", "NotOwned: "));
