@@ -46,7 +46,10 @@ public record TemporalDevServer(
                 "--ip", "127.0.0.1", "--port", String.valueOf(port),
                 "--http-port", String.valueOf(Tools.freePort()),
                 "--metrics-port", String.valueOf(Tools.freePort()),
-                "--log-level", "warn"));
+                "--log-level", "warn",
+                // TemporalReportedProblems on a run whose workflow task failed twice in a row.
+                "--dynamic-config-value",
+                "system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute=2"));
     for (String name : keywordAttributes) {
       command.addAll(List.of("--search-attribute", name + "=Keyword"));
     }

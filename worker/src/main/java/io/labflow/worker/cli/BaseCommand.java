@@ -1,6 +1,9 @@
 package io.labflow.worker.cli;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.labflow.worker.client.ActivityProgress;
+import io.labflow.worker.client.FailingTask;
 import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
@@ -120,6 +123,18 @@ abstract class BaseCommand implements Callable<Integer> {
                   .setWaitForStage(WorkflowUpdateStage.ACCEPTED).build(), args)));
     } catch (TimeoutException e) {
       return null;
+    } catch (RuntimeException e) {
+      // The server refuses an Update while the lab's workflow task keeps failing: say why.
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        if (c instanceof StatusRuntimeException s
+            && s.getStatus().getCode() == Status.Code.FAILED_PRECONDITION) {
+          FailingTask.of(client, labId).ifPresent(failing -> {
+            throw new IllegalStateException("lab " + labId + " cannot take the " + name + ". "
+                + failing);
+          });
+        }
+      }
+      throw e;
     }
     if (handle.getResultAsync().isCompletedExceptionally()) {
       // A rejected Update comes back as a handle whose result is the rejection.

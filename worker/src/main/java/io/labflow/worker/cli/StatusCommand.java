@@ -1,6 +1,7 @@
 package io.labflow.worker.cli;
 
 import io.labflow.worker.client.ActivityProgress;
+import io.labflow.worker.client.FailingTask;
 import io.labflow.worker.client.Pollers;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
@@ -9,6 +10,7 @@ import io.labflow.workflows.lab.LabStatus;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowExecutionDescription;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,7 +50,11 @@ final class StatusCommand extends LabCommand {
     return 0;
   }
 
-  /** What the server holds without a worker: the search attributes and the summary. */
+  /**
+   * What the server holds when the lab does not answer (no worker, or a workflow task that keeps
+   * failing, while which the server refuses queries): the search attributes, the summary, a
+   * teardown no task has taken yet, and the failing task's cause.
+   */
   private void printRecord(WorkflowExecutionDescription d, boolean polled) {
     var sa = d.getTypedSearchAttributes();
     out().println(StatusPrinter.header(labId, sa.get(LabSearchAttributes.DEFINITION),
@@ -57,20 +63,28 @@ final class StatusCommand extends LabCommand {
     if (d.getStaticSummary() != null) {
       out().println("Summary: " + d.getStaticSummary());
     }
-    if (teardownRecorded()) {
+    List<HistoryEvent> events = connect().client().fetchHistory(labId).getEvents();
+    if (teardownRecorded(events)) {
       out().println("Teardown: recorded, not taken yet (signal requestTeardown); it runs when a"
           + " worker polls task queue " + d.getTaskQueue());
     }
-    out().println(polled
+    int failures = FailingTask.failures(d.getRawDescription());
+    if (failures > 0) {
+      out().println(FailingTask.sentence(failures, events));
+    }
+    out().println(failures > 0
+        ? "(the server refuses the lab's status query while its workflow task fails: this is its"
+            + " record)"
+        : polled
         ? "(the lab did not answer its status query within seconds: this is the server's record)"
         : "(" + Pollers.none(d.getTaskQueue())
             + ". This is the server's record; the steps need a worker)");
   }
 
   /** Whether the history holds a teardown signal no workflow task has taken since. */
-  private boolean teardownRecorded() {
+  private static boolean teardownRecorded(List<HistoryEvent> events) {
     boolean waiting = false;
-    for (HistoryEvent e : connect().client().fetchHistory(labId).getEvents()) {
+    for (HistoryEvent e : events) {
       waiting = e.getEventType() != EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED && (waiting
           || "requestTeardown".equals(
               e.getWorkflowExecutionSignaledEventAttributes().getSignalName()));

@@ -91,6 +91,7 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
     ActivityProgress progress =
         new ActivityProgress(connection.client().getOptions().getDataConverter(), out);
     boolean toldUnanswered = false;
+    boolean toldTaskFailing = false;
     Set<String> toldFailures = new HashSet<>();
     long deadline = System.nanoTime() + timeout.toNanos();
     LabStatus last = null;
@@ -102,6 +103,11 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
           && System.nanoTime() - asked >= QUERY_TIMEOUT.toNanos()) {
         toldUnanswered = true;
         out.println("  waiting for a worker on task queue " + d.getTaskQueue() + " to answer...");
+      }
+      if (FailingTask.failures(d.getRawDescription()) > 0 && !toldTaskFailing) {
+        // Said once: the lab does nothing until a worker can run its history.
+        toldTaskFailing = true;
+        FailingTask.of(connection.client(), labId).ifPresent(s -> out.println("  " + s));
       }
       LabState before = last == null ? null : last.state();
       boolean news = runId != null || since != null || last != null;

@@ -10,6 +10,8 @@ import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.LabIds;
 import io.temporal.failure.ApplicationFailure;
 import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.MDC;
 import org.slf4j.Marker;
 
@@ -23,7 +25,9 @@ import org.slf4j.Marker;
  *   <li>writes a failure labflow raised on purpose (an {@link ApplicationFailure} such as {@code
  *       NotOwned}, an invalid request, a rejected update) as one line with its type and message
  *       instead of a Java stack trace, and an Update's as an Update's, not the workflow's
- *       ({@link #updateWording}). Anything else (a bug) keeps its trace.
+ *       ({@link #updateWording}), and the poller's report of a failed workflow task, whose cause
+ *       the SDK has just logged with its trace, as one line naming the lab and the attempt.
+ *       Anything else (a bug) keeps its trace.
  * </ul>
  */
 public final class LabLogFilter extends TurboFilter {
@@ -35,16 +39,29 @@ public final class LabLogFilter extends TurboFilter {
   private static final String WORKFLOW_TYPE = "WorkflowType";
   /** Set by {@link #aboutLab}: the lab a line of a fleet's workflow is about. */
   private static final String ABOUT_LAB = "AboutLab";
+  /** Set while this filter logs its own line, which it has decided already (and its lab). */
+  private static final ThreadLocal<Boolean> REWRITING = ThreadLocal.withInitial(() -> false);
+  /** How the SDK's poller begins the exception of a workflow task that failed. */
+  private static final Pattern TASK_FAILED =
+      Pattern.compile("^Failure processing workflow task\\. WorkflowId=([^,]+),");
   /** How the SDK begins the line of a failure of a workflow task's code. */
   private static final String SDK_FAILURE = "Workflow execution failure";
 
   @Override
   public FilterReply decide(
       Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
-    if (format == null) {
+    if (format == null || REWRITING.get()) {
       return FilterReply.NEUTRAL;
     }
     String workflowId = MDC.get(WORKFLOW_ID);
+    boolean inParams = t == null && params != null && params.length > 0
+        && params[params.length - 1] instanceof Throwable;
+    Throwable thrown = inParams ? (Throwable) params[params.length - 1] : t;
+    Matcher task = TASK_FAILED.matcher(thrown == null ? "" : String.valueOf(thrown.getMessage()));
+    if (workflowId == null && task.find()) {
+      // The poller's line of a failed workflow task names the workflow only in its message.
+      workflowId = task.group(1);
+    }
     String lab = MDC.get(ABOUT_LAB);
     if (lab == null && workflowId != null
         && !io.labflow.worker.fleet.FleetResetWorkflow.TYPE.equals(MDC.get(WORKFLOW_TYPE))) {
@@ -55,9 +72,6 @@ public final class LabLogFilter extends TurboFilter {
     } else {
       MDC.put(LAB_ID, lab);
     }
-    boolean inParams = t == null && params != null && params.length > 0
-        && params[params.length - 1] instanceof Throwable;
-    Throwable thrown = inParams ? (Throwable) params[params.length - 1] : t;
     String refusal = thrown == null ? null : refusal(thrown);
     if (refusal == null) {
       return FilterReply.NEUTRAL;
@@ -67,8 +81,13 @@ public final class LabLogFilter extends TurboFilter {
           : inParams ? Arrays.copyOf(params, params.length - 1) : params;
       Object[] args = Arrays.copyOf(rest, rest.length + 1);
       args[rest.length] = refusal;
-      logger.log(marker, FQCN, Level.toLocationAwareLoggerInteger(level),
-          updateWording(format) + ": {}", args, null);
+      REWRITING.set(true);
+      try {
+        logger.log(marker, FQCN, Level.toLocationAwareLoggerInteger(level),
+            updateWording(format) + ": {}", args, null);
+      } finally {
+        REWRITING.set(false);
+      }
     }
     return FilterReply.DENY;
   }
@@ -90,6 +109,10 @@ public final class LabLogFilter extends TurboFilter {
     if (thrown instanceof StatusRuntimeException away && TemporalConnection.notAnswering(away)) {
       return away.getMessage() + (away.getCause() == null ? "" : ": " + away.getCause().getMessage())
           + " (Temporal does not answer; the SDK tries again)";
+    }
+    if (TASK_FAILED.matcher(String.valueOf(thrown.getMessage())).find()) {
+      return thrown.getMessage() + " (its cause is the line before, with its trace; Temporal"
+          + " retries the task until a worker can run the lab's history)";
     }
     ApplicationFailure failure = null;
     for (Throwable c = thrown; c != null; c = c.getCause()) {

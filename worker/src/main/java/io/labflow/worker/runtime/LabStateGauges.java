@@ -8,9 +8,12 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionMetadata;
+import io.temporal.common.SearchAttributeKey;
+import io.temporal.common.SearchAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,21 +22,27 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Open labs by state, read from Temporal's visibility (the {@code LabState} search attribute every
  * lab keeps current) at start and every {@link #EVERY}: {@code labflow_labs{state}} for every
- * {@link LabState} (0 included), {@code labflow_lab_paused{lab}} = 1 for each paused lab and {@code
- * labflow_lab_undoing{lab}} = 1 for each lab rolling back or tearing down, so an alert can say
- * which lab has waited for an operator, or kept undoing (its undos retry while AWS does not
- * answer), too long. Visibility, not the worker's memory, so the figures survive a worker restart
- * and are the same on every worker.
+ * {@link LabState} (0 included), and a series of value 1 for each lab that waits on someone, so an
+ * alert can say which lab waited too long: {@code labflow_lab_paused{lab}} (for an operator),
+ * {@code labflow_lab_undoing{lab}} (rolling back or tearing down: its undos retry while AWS does
+ * not answer) and {@code labflow_lab_task_failing{lab}} (its workflow task keeps failing, which
+ * Temporal reports in {@code TemporalReportedProblems}: a bug, or a version that cannot replay
+ * it). Visibility, not the worker's memory, so the figures survive a worker restart and are the
+ * same on every worker.
  */
 final class LabStateGauges implements AutoCloseable {
 
   static final Duration EVERY = Duration.ofSeconds(15);
+  /** Set by Temporal (server 1.30 on) while a run's workflow task keeps failing or timing out. */
+  static final SearchAttributeKey<List<String>> REPORTED_PROBLEMS =
+      SearchAttributeKey.forKeywordList("TemporalReportedProblems");
   private static final String QUERY =
       "WorkflowType='" + LabWorkflow.TYPE + "' AND ExecutionStatus='Running'";
   private static final Set<String> UNDOING =
@@ -42,8 +51,9 @@ final class LabStateGauges implements AutoCloseable {
 
   private final WorkflowClient client;
   private final MultiGauge byState;
-  private final MultiGauge paused;
-  private final MultiGauge undoing;
+  /** Each per-lab gauge, with the test a lab's state and search attributes pass to be in it. */
+  private final Map<MultiGauge, BiPredicate<String, SearchAttributes>> perLab =
+      new LinkedHashMap<>();
   private boolean failing;
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "labflow-lab-gauges");
@@ -54,8 +64,12 @@ final class LabStateGauges implements AutoCloseable {
   LabStateGauges(WorkflowClient client, MeterRegistry registry) {
     this.client = client;
     this.byState = MultiGauge.builder(LabflowMeters.LABS).register(registry);
-    this.paused = MultiGauge.builder(LabflowMeters.LAB_PAUSED).register(registry);
-    this.undoing = MultiGauge.builder(LabflowMeters.LAB_UNDOING).register(registry);
+    perLab.put(MultiGauge.builder(LabflowMeters.LAB_PAUSED).register(registry),
+        (state, sa) -> LabState.PAUSED.name().equals(state));
+    perLab.put(MultiGauge.builder(LabflowMeters.LAB_UNDOING).register(registry),
+        (state, sa) -> UNDOING.contains(state));
+    perLab.put(MultiGauge.builder(LabflowMeters.LAB_TASK_FAILING).register(registry),
+        (state, sa) -> sa.containsKey(REPORTED_PROBLEMS));
   }
 
   void start() {
@@ -65,26 +79,27 @@ final class LabStateGauges implements AutoCloseable {
   void refresh() {
     Map<String, Integer> counts = new LinkedHashMap<>();
     Arrays.stream(LabState.values()).forEach(s -> counts.put(s.name(), 0));
-    List<MultiGauge.Row<Number>> pausedRows = new ArrayList<>();
-    List<MultiGauge.Row<Number>> undoingRows = new ArrayList<>();
+    Map<MultiGauge, List<MultiGauge.Row<Number>>> rows = new HashMap<>();
+    perLab.keySet().forEach(g -> rows.put(g, new ArrayList<>()));
     try {
       for (WorkflowExecutionMetadata m : client.listExecutions(QUERY).toList()) {
+        SearchAttributes sa = m.getTypedSearchAttributes();
         String state = Objects.requireNonNullElse(
-            m.getTypedSearchAttributes().get(LabSearchAttributes.STATE), LabState.RESOLVING.name());
+            sa.get(LabSearchAttributes.STATE), LabState.RESOLVING.name());
         counts.merge(state, 1, Integer::sum);
         var lab = MultiGauge.Row.of(Tags.of("lab", m.getExecution().getWorkflowId()), (Number) 1);
-        if (LabState.PAUSED.name().equals(state)) {
-          pausedRows.add(lab);
-        } else if (UNDOING.contains(state)) {
-          undoingRows.add(lab);
-        }
+        perLab.forEach((gauge, test) -> {
+          if (test.test(state, sa)) {
+            rows.get(gauge).add(lab);
+          }
+        });
       }
     } catch (RuntimeException e) {
       // Said once per outage: an alert on these gauges is silent while they keep the last figures.
       if (!failing) {
-        log.warn("Cannot count labs by state; the labflow_labs, labflow_lab_paused and"
-            + " labflow_lab_undoing gauges keep their last figures until Temporal's visibility"
-            + " answers: {}", e.toString());
+        log.warn("Cannot count labs by state; the labflow_labs, labflow_lab_paused,"
+            + " labflow_lab_undoing and labflow_lab_task_failing gauges keep their last figures"
+            + " until Temporal's visibility answers: {}", e.toString());
       }
       failing = true;
       return;
@@ -92,8 +107,7 @@ final class LabStateGauges implements AutoCloseable {
     failing = false;
     byState.register(counts.entrySet().stream()
         .map(c -> MultiGauge.Row.of(Tags.of("state", c.getKey()), c.getValue())).toList(), true);
-    paused.register(pausedRows, true);
-    undoing.register(undoingRows, true);
+    rows.forEach((gauge, labs) -> gauge.register(labs, true));
   }
 
   @Override

@@ -28,12 +28,16 @@ public final class LabflowMeters implements MeterFilter {
   static final String LAB_PAUSED = "labflow.lab.paused";
   /** 1 for each lab rolling back or tearing down, {@code labflow_lab_undoing{lab}}. */
   static final String LAB_UNDOING = "labflow.lab.undoing";
+  /** 1 for each lab whose workflow task keeps failing, {@code labflow_lab_task_failing{lab}}. */
+  static final String LAB_TASK_FAILING = "labflow.lab.task.failing";
 
   private static final Map<String, String> HELP = Map.ofEntries(
       entry(AWS_CALLS, "AWS API calls made by activities, by outcome (ok or the AWS error code)"),
       entry(LABS, "Open labs by LabState, from Temporal visibility"),
       entry(LAB_PAUSED, "1 for each paused lab, from Temporal visibility"),
       entry(LAB_UNDOING, "1 for each lab rolling back or tearing down, from Temporal visibility"),
+      entry(LAB_TASK_FAILING,
+          "1 for each lab whose workflow task keeps failing (Temporal's TemporalReportedProblems)"),
       entry(LabMeters.TRANSITIONS, "Lab state changes, counted by the lab's workflow"),
       entry(LabMeters.TIME_IN_STATE, "Time a lab spent in a state, recorded when it leaves it"),
       entry(LabMeters.EXPIRY_WARNINGS,

@@ -91,6 +91,24 @@ class WorkerRuntimeE2eTest {
     assertThat(Cli.run(env, "fleet", "apply", fleet.toString()).exitCode()).isZero();
     assertThat(Cli.run(env, "fleet", "reset", "e2e-obs").exitCode()).isZero();
     worker.awaitLog("night done", Duration.ofSeconds(180));
+    // A lab this labflow cannot replay (its history written by other code): its worker fails the
+    // workflow task on every attempt, Temporal reports it, and status says so and why.
+    UnreplayableLab.start(stack.client(), "e2e-stuck", queue + "-stuck");
+    ManagedProcess stuckWorker = stack.startWorker("worker-runtime-stuck", queue + "-stuck", -1)
+        .awaitLog("polling", Duration.ofSeconds(60));
+    stack.client().newUntypedWorkflowStub("e2e-stuck").signal("requestTeardown");
+    long failing = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (UnreplayableLab.taskAttempt(stack.client(), "e2e-stuck") < 3 && System.nanoTime() < failing) {
+      Thread.sleep(500);
+    }
+    Cli.Result stuck = Cli.run(env, "status", "e2e-stuck");
+    assertThat(stuck.exitCode()).as(stuck.all()).isZero();
+    assertThat(stuck.out()).as(stuck.all()).contains("Workflow task: failed ", " times in a row since ",
+        " (non deterministic error): ", "Teardown: recorded, not taken yet",
+        "(the server refuses the lab's status query while its workflow task fails");
+    Cli.Result untaken = Cli.run(env, "teardown", "e2e-stuck");
+    assertThat(untaken.exitCode()).as(untaken.all()).isEqualTo(1);
+    assertThat(untaken.all()).contains("lab e2e-stuck cannot take the teardown. Workflow task: failed ");
     // A teardown AWS throttles for as long as it lasts (DetachRolePolicy, its first undo): the undo
     // retries, the lab stays TEARING_DOWN, its own series of labflow_lab_undoing, until AWS answers.
     Cli.Result undoingRun = Cli.run(env, "run", Labs.file("iam-mini").toString(), "--lab-id", "e2e-undoing");
@@ -104,6 +122,7 @@ class WorkerRuntimeE2eTest {
         "labflow_lab_paused{lab=\"e2e-paused\"} 1.0",
         "labflow_labs{state=\"PAUSED\"} 1.0",
         "labflow_lab_undoing{lab=\"e2e-undoing\"} 1.0",
+        "labflow_lab_task_failing{lab=\"e2e-stuck\"} 1.0",
         "labflow_labs{state=\"TEARING_DOWN\"} 1.0",
         "labflow_lab_transitions_total{*definition=\"iam-mini\"*from=\"SWITCHING\"*to=\"LIVE\"*} 1.0",
         "labflow_lab_transitions_total{*definition=\"pause-lab\"*from=\"PROVISIONING\"*to=\"PAUSED\"*} 1.0",
@@ -117,9 +136,10 @@ class WorkerRuntimeE2eTest {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     String scraped = scrape(port);
     try {
-      // Two live labs at least: e2e-metrics and the fleet's e2e-fl-01.
-      while (!(hasAll(scraped, expected) && gauge(scraped, "labflow_labs{state=\"LIVE\"}") >= 2)
-          && System.nanoTime() < deadline) {
+      // Two live labs at least: e2e-metrics and the fleet's e2e-fl-01; a throttled call is counted
+      // once the SDK's own retries are over.
+      while (!(hasAll(scraped, expected) && gauge(scraped, "labflow_labs{state=\"LIVE\"}") >= 2
+          && count(scraped, "DetachRolePolicy", "Throttling") > 0) && System.nanoTime() < deadline) {
         Thread.sleep(500);
         scraped = scrape(port);
       }
@@ -132,6 +152,14 @@ class WorkerRuntimeE2eTest {
     assertThat(gauge(last, "labflow_labs{state=\"LIVE\"}")).isGreaterThanOrEqualTo(2.0);
     assertThat(count(last, "DetachRolePolicy", "Throttling")).isPositive();
     assertThat(stack.moto().throttled()).containsKey("iam.DetachRolePolicy");
+    stack.client().newUntypedWorkflowStub("e2e-stuck").terminate("the test is over");
+    stuckWorker.close();
+    // Its worker's log: the SDK's failure with its trace, then the poller's report in one line.
+    String stuckLog = Files.readString(stuckWorker.log());
+    assertThat(stuckLog).contains("NonDeterministicException: [TMPRL1100]");
+    assertThat(stuckLog.lines().filter(l -> l.contains("Failure processing workflow task")))
+        .isNotEmpty().allSatisfy(l -> assertThat(l).contains("[lab=e2e-stuck ", ", Attempt=",
+            "(its cause is the line before, with its trace; Temporal retries the task"));
     // AWS answers again: the same undo goes on and the teardown ends.
     Cli.Result tornDown = undoing.get(2, TimeUnit.MINUTES);
     assertThat(tornDown.exitCode()).as(tornDown.all()).isZero();

@@ -65,6 +65,22 @@ class LabLogFilterTest {
   }
 
   @Test
+  void thePollersReportOfAFailedWorkflowTaskIsOneLineNamingTheLab() {
+    // The SDK's poller thread has no WorkflowId in its MDC; the cause was logged just before.
+    RuntimeException failed = new RuntimeException("Failure processing workflow task. WorkflowId=lab-7,"
+        + " RunId=r1, Attempt=4", new IllegalStateException("[TMPRL1100] Failure handling event 5"));
+    logger.error("uncaught exception", failed);
+
+    assertThat(lines.list).singleElement().satisfies(e -> {
+      assertThat(e.getMDCPropertyMap()).containsEntry("LabId", "lab-7");
+      assertThat(e.getThrowableProxy()).isNull();
+      assertThat(e.getFormattedMessage()).isEqualTo("uncaught exception: Failure processing workflow"
+          + " task. WorkflowId=lab-7, RunId=r1, Attempt=4 (its cause is the line before, with its"
+          + " trace; Temporal retries the task until a worker can run the lab's history)");
+    });
+  }
+
+  @Test
   void anUpdateTheSdkCallsAWorkflowFailureIsSaidToBeAnUpdates() {
     MDC.put("WorkflowId", "lab-7");
     ApplicationFailure refused = ApplicationFailure.newNonRetryableFailure(

@@ -30,14 +30,16 @@ import org.slf4j.LoggerFactory;
 class LabStateGaugesTest {
 
   @Test
-  void eachPausedAndEachUndoingLabIsItsOwnSeriesBesideTheCountsByState() {
-    // A lab with no LabState yet is counted as resolving.
+  void eachPausedUndoingOrTaskFailingLabIsItsOwnSeriesBesideTheCountsByState() {
+    // A lab with no LabState yet is counted as resolving; one whose workflow task keeps failing is
+    // counted in its state too.
     Map<String, String> labs = new LinkedHashMap<>();
     labs.put("l-paused", "PAUSED");
     labs.put("l-rolling", "ROLLING_BACK");
     labs.put("l-tearing", "TEARING_DOWN");
     labs.put("l-live", "LIVE");
     labs.put("l-new", null);
+    labs.put("l-stuck", "LIVE|WorkflowTaskFailed");
     WorkflowClient client = (WorkflowClient) Proxy.newProxyInstance(
         getClass().getClassLoader(), new Class<?>[] {WorkflowClient.class}, (p, m, args) ->
             labs.entrySet().stream().map(e -> execution(e.getKey(), e.getValue())));
@@ -46,6 +48,8 @@ class LabStateGaugesTest {
       gauges.refresh();
       assertThat(labsOf(registry, LabflowMeters.LAB_PAUSED)).containsExactly("l-paused");
       assertThat(labsOf(registry, LabflowMeters.LAB_UNDOING)).containsExactly("l-rolling", "l-tearing");
+      assertThat(labsOf(registry, LabflowMeters.LAB_TASK_FAILING)).containsExactly("l-stuck");
+      assertThat(registry.get(LabflowMeters.LABS).tag("state", "LIVE").gauge().value()).isEqualTo(2);
       assertThat(registry.get(LabflowMeters.LABS).tag("state", "RESOLVING").gauge().value()).isEqualTo(1);
       assertThat(registry.get(LabflowMeters.LABS).tag("state", "TEARING_DOWN").gauge().value()).isEqualTo(1);
       assertThat(registry.get(LabflowMeters.LABS).gauges()).hasSize(LabState.values().length);
@@ -60,9 +64,15 @@ class LabStateGaugesTest {
   private static WorkflowExecutionMetadata execution(String id, String state) {
     WorkflowExecutionInfo.Builder info = WorkflowExecutionInfo.newBuilder()
         .setExecution(WorkflowExecution.newBuilder().setWorkflowId(id));
+    // STATE|PROBLEM: a lab Temporal reports a problem of (TemporalReportedProblems).
     if (state != null) {
-      info.setSearchAttributes(SearchAttributesUtil.encodeTyped(
-          SearchAttributes.newBuilder().set(LabSearchAttributes.STATE, state).build()));
+      SearchAttributes.Builder sa = SearchAttributes.newBuilder()
+          .set(LabSearchAttributes.STATE, state.replaceFirst("\\|.*", ""));
+      if (state.contains("|")) {
+        sa.set(LabStateGauges.REPORTED_PROBLEMS,
+            List.of("category=" + state.replaceFirst(".*\\|", ""), "cause=WorkflowTaskFailedCauseNonDeterministicError"));
+      }
+      info.setSearchAttributes(SearchAttributesUtil.encodeTyped(sa.build()));
     }
     return new WorkflowExecutionMetadata(info.build(), DefaultDataConverter.STANDARD_INSTANCE);
   }
@@ -91,6 +101,7 @@ class LabStateGaugesTest {
     }
     assertThat(lines.list).filteredOn(e -> e.getLevel() == Level.WARN).singleElement()
         .satisfies(e -> assertThat(e.getFormattedMessage())
-            .contains("labflow_labs", "labflow_lab_paused", "labflow_lab_undoing", "UNIMPLEMENTED"));
+            .contains("labflow_labs", "labflow_lab_paused", "labflow_lab_undoing",
+                "labflow_lab_task_failing", "UNIMPLEMENTED"));
   }
 }

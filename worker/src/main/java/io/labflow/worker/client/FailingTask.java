@@ -1,0 +1,58 @@
+package io.labflow.worker.client;
+
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
+import io.temporal.client.WorkflowClient;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * A lab whose workflow task keeps failing (a bug in workflow code, or a labflow version that
+ * cannot replay the lab's history), as the server records it: while it does, the lab does
+ * nothing, the server refuses its queries, and no Update is taken.
+ */
+public final class FailingTask {
+
+  private FailingTask() {}
+
+  /** The attempt of the run's pending workflow task past its first, 0 when none is failing. */
+  public static int failures(DescribeWorkflowExecutionResponse run) {
+    return Math.max(0, run.getPendingWorkflowTask().getAttempt() - 1);
+  }
+
+  /** What {@link #sentence} says of the lab's current run; empty when its task is not failing. */
+  public static Optional<String> of(WorkflowClient client, String labId) {
+    int failures = failures(client.newUntypedWorkflowStub(labId).describe().getRawDescription());
+    return failures == 0 ? Optional.empty()
+        : Optional.of(sentence(failures, client.fetchHistory(labId).getEvents()));
+  }
+
+  /**
+   * A workflow task that failed (or timed out) {@code failures} times in a row, with the cause and
+   * message of the first (the only one in the history: the server records no retry of a task).
+   */
+  public static String sentence(int failures, List<HistoryEvent> events) {
+    HistoryEvent first = null;
+    for (HistoryEvent e : events) {
+      first = e.hasWorkflowTaskFailedEventAttributes() || e.hasWorkflowTaskTimedOutEventAttributes()
+          ? e : first;
+    }
+    String why = "";
+    if (first != null && first.hasWorkflowTaskTimedOutEventAttributes()) {
+      why = " (timed out: a worker took it and did not answer in time)";
+    } else if (first != null) {
+      var failed = first.getWorkflowTaskFailedEventAttributes();
+      why = " (" + failed.getCause().name().replace("WORKFLOW_TASK_FAILED_CAUSE_", "")
+          .toLowerCase(Locale.ROOT).replace('_', ' ') + "): "
+          + failed.getFailure().getMessage().lines().findFirst().orElse("")
+              .replaceFirst("\\.+$", "");
+    }
+    return "Workflow task: failed " + failures + (failures == 1 ? " time" : " times")
+        + " in a row" + (first == null ? "" : " since "
+            + Instant.ofEpochSecond(first.getEventTime().getSeconds())) + why + ". The lab does"
+        + " nothing until a worker can run its history: the worker's log has the trace; after an"
+        + " upgrade, run the version that started the lab (docs/worker.md, Restarts and upgrades)";
+  }
+}
