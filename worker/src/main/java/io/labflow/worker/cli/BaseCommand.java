@@ -122,16 +122,18 @@ abstract class BaseCommand implements Callable<Integer> {
               .startUpdate(UpdateOptions.newBuilder(type).setUpdateName(name)
                   .setWaitForStage(WorkflowUpdateStage.ACCEPTED).build(), args)));
     } catch (TimeoutException e) {
+      // Walked: one such Update was applied once a worker could run the history, another dropped.
+      unlessTaskFailing(labId, "has not taken the " + name + ", and may take it or not once a"
+          + " worker can run its history (the server keeps an Update not yet taken in memory"
+          + " only): then see labflow status " + labId + ", and send it again if it did not");
       return null;
     } catch (RuntimeException e) {
-      // The server refuses an Update while the lab's workflow task keeps failing: say why.
+      // The server refuses an Update while the lab's workflow task keeps failing.
       for (Throwable c = e; c != null; c = c.getCause()) {
         if (c instanceof StatusRuntimeException s
             && s.getStatus().getCode() == Status.Code.FAILED_PRECONDITION) {
-          FailingTask.of(client, labId).ifPresent(failing -> {
-            throw new IllegalStateException("lab " + labId + " cannot take the " + name + ". "
-                + failing);
-          });
+          unlessTaskFailing(labId, "refused the " + name + ": the server takes no Update while"
+              + " the lab's workflow task keeps failing");
         }
       }
       throw e;
@@ -141,6 +143,16 @@ abstract class BaseCommand implements Callable<Integer> {
       handle.getResult();
     }
     return handle;
+  }
+
+  /**
+   * Throws, saying what became of the Update ({@code outcome}) and why, when the lab's workflow
+   * task keeps failing: its worker polls, but takes no Update until it can run the lab's history.
+   */
+  private void unlessTaskFailing(String labId, String outcome) {
+    FailingTask.of(connect().client(), labId).ifPresent(failing -> {
+      throw new IllegalStateException("lab " + labId + " " + outcome + ". " + failing);
+    });
   }
 
   /** Records a teardown as a signal the lab acts on once a worker polls it. */

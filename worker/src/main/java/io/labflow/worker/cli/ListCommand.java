@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNullElse;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.labflow.worker.client.FailingTask;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.fleet.FleetDetails;
 import io.labflow.workflows.lab.LabSearchAttributes;
@@ -43,9 +44,12 @@ final class ListCommand extends BaseCommand {
     }
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"LAB ID", "RUN", "LAB STATE", "DEFINITION", "VARIANT", "STARTED"});
+    boolean failing = false;
     for (WorkflowExecutionMetadata m : runs) {
       SearchAttributes sa = m.getTypedSearchAttributes();
-      rows.add(new String[] {m.getExecution().getWorkflowId(), StatusPrinter.name(m.getStatus()),
+      failing |= sa.containsKey(FailingTask.REPORTED_PROBLEMS);
+      rows.add(new String[] {m.getExecution().getWorkflowId(), StatusPrinter.name(m.getStatus())
+          + (sa.containsKey(FailingTask.REPORTED_PROBLEMS) ? ", TASK FAILING" : ""),
           requireNonNullElse(sa.get(LabSearchAttributes.STATE), "-"),
           requireNonNullElse(sa.get(LabSearchAttributes.DEFINITION), "-"),
           requireNonNullElse(sa.get(LabSearchAttributes.VARIANT), "-"),
@@ -54,6 +58,10 @@ final class ListCommand extends BaseCommand {
     FleetDetails.columns(rows).forEach(out()::println);
     if (runs.isEmpty()) {
       out().println("(no lab runs)");
+    }
+    if (failing) {
+      out().println("TASK FAILING: the lab's workflow task keeps failing, and it does nothing;"
+          + " labflow status ID says why");
     }
     return 0;
   }

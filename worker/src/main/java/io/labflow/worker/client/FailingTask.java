@@ -3,6 +3,7 @@ package io.labflow.worker.client;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
+import io.temporal.common.SearchAttributeKey;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +15,16 @@ import java.util.Optional;
  * nothing, the server refuses its queries, and no Update is taken.
  */
 public final class FailingTask {
+
+  /**
+   * Set by Temporal (server 1.30 on) while a run's workflow task keeps failing or timing out,
+   * after {@code system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute} in a row.
+   */
+  public static final SearchAttributeKey<List<String>> REPORTED_PROBLEMS =
+      SearchAttributeKey.forKeywordList("TemporalReportedProblems");
+  /** What to do about a worker that cannot run a lab's history. */
+  public static final String WHAT_TO_DO = "the worker's log has the trace; after an upgrade, run"
+      + " the version that started the lab (docs/worker.md, Restarts and upgrades)";
 
   private FailingTask() {}
 
@@ -52,7 +63,6 @@ public final class FailingTask {
     return "Workflow task: failed " + failures + (failures == 1 ? " time" : " times")
         + " in a row" + (first == null ? "" : " since "
             + Instant.ofEpochSecond(first.getEventTime().getSeconds())) + why + ". The lab does"
-        + " nothing until a worker can run its history: the worker's log has the trace; after an"
-        + " upgrade, run the version that started the lab (docs/worker.md, Restarts and upgrades)";
+        + " nothing until a worker can run its history: " + WHAT_TO_DO;
   }
 }

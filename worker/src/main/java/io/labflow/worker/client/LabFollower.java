@@ -242,9 +242,11 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
     } catch (RuntimeException e) {
       // The first line: the worker's failure comes with its stack trace.
       Throwable why = e.getCause() != null ? e.getCause() : e;
-      throw new IllegalStateException("lab " + labId + " failed its status query: "
-          + String.valueOf(why instanceof StatusRuntimeException s ? s.getStatus().getDescription()
-              : why.getMessage()).lines().findFirst().orElse(""));
+      String said = String.valueOf(why instanceof StatusRuntimeException s
+          ? s.getStatus().getDescription() : why.getMessage()).lines().findFirst().orElse("");
+      throw new IllegalStateException("lab " + labId + " failed its status query: " + said
+          + (said.contains("NonDeterministicException") ? "; the worker cannot replay the lab's"
+              + " history: " + FailingTask.WHAT_TO_DO : ""));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.empty();

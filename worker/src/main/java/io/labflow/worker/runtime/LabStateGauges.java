@@ -1,5 +1,6 @@
 package io.labflow.worker.runtime;
 
+import io.labflow.worker.client.FailingTask;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabWorkflow;
@@ -8,7 +9,6 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionMetadata;
-import io.temporal.common.SearchAttributeKey;
 import io.temporal.common.SearchAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,9 +40,6 @@ import org.slf4j.LoggerFactory;
 final class LabStateGauges implements AutoCloseable {
 
   static final Duration EVERY = Duration.ofSeconds(15);
-  /** Set by Temporal (server 1.30 on) while a run's workflow task keeps failing or timing out. */
-  static final SearchAttributeKey<List<String>> REPORTED_PROBLEMS =
-      SearchAttributeKey.forKeywordList("TemporalReportedProblems");
   private static final String QUERY =
       "WorkflowType='" + LabWorkflow.TYPE + "' AND ExecutionStatus='Running'";
   private static final Set<String> UNDOING =
@@ -69,7 +66,7 @@ final class LabStateGauges implements AutoCloseable {
     perLab.put(MultiGauge.builder(LabflowMeters.LAB_UNDOING).register(registry),
         (state, sa) -> UNDOING.contains(state));
     perLab.put(MultiGauge.builder(LabflowMeters.LAB_TASK_FAILING).register(registry),
-        (state, sa) -> sa.containsKey(REPORTED_PROBLEMS));
+        (state, sa) -> sa.containsKey(FailingTask.REPORTED_PROBLEMS));
   }
 
   void start() {

@@ -196,6 +196,21 @@ class LearnerCommandsTest {
   }
 
   @Test
+  void aWorkerThatCannotReplayTheLabSaysWhatToDo() throws InterruptedException {
+    server.startLab("unreplayable-1");
+
+    DoubleLabServer.Result status = server.labflow("status", "unreplayable-1");
+
+    assertThat(status.code()).as(status.all()).isEqualTo(1);
+    assertThat(status.err()).as(status.all())
+        .startsWith("labflow: lab unreplayable-1 failed its status query: ")
+        .contains("NonDeterministicException", "[TMPRL1100]", "; the worker cannot replay the lab's"
+            + " history: the worker's log has the trace; after an upgrade, run the version that"
+            + " started the lab (docs/worker.md, Restarts and upgrades)")
+        .hasLineCount(1);
+  }
+
+  @Test
   void aRunningFleetNightNoWorkerAnswersIsToldWithinTheQueryBound() throws InterruptedException {
     // As when the worker went down mid-night: no worker takes the night's report query.
     server.client.newUntypedWorkflowStub("FleetResetWorkflow", WorkflowOptions.newBuilder()

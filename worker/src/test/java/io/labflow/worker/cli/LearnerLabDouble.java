@@ -100,6 +100,11 @@ public class LearnerLabDouble implements LabWorkflow {
     if (labId.startsWith("broken-status")) {
       throw new IllegalStateException("the status handler failed");
     }
+    if (labId.startsWith("unreplayable")) {
+      // What the SDK throws where this worker's code does not match the lab's history.
+      throw new io.temporal.worker.NonDeterministicException("[TMPRL1100] Failure handling event 5"
+          + " of type 'EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES' during replay.");
+    }
     List<LearnerProgress.Task> tasks = new ArrayList<>();
     for (LearnerProgress.Task t : TASKS) {
       tasks.add(new LearnerProgress.Task(t.id(), t.title(), t.points(),

@@ -108,7 +108,8 @@ class WorkerRuntimeE2eTest {
         "(the server refuses the lab's status query while its workflow task fails");
     Cli.Result untaken = Cli.run(env, "teardown", "e2e-stuck");
     assertThat(untaken.exitCode()).as(untaken.all()).isEqualTo(1);
-    assertThat(untaken.all()).contains("lab e2e-stuck cannot take the teardown. Workflow task: failed ");
+    assertThat(untaken.all()).contains("lab e2e-stuck refused the teardown: the server takes no Update"
+        + " while the lab's workflow task keeps failing. Workflow task: failed ");
     // A teardown AWS throttles for as long as it lasts (DetachRolePolicy, its first undo): the undo
     // retries, the lab stays TEARING_DOWN, its own series of labflow_lab_undoing, until AWS answers.
     Cli.Result undoingRun = Cli.run(env, "run", Labs.file("iam-mini").toString(), "--lab-id", "e2e-undoing");
@@ -152,6 +153,10 @@ class WorkerRuntimeE2eTest {
     assertThat(gauge(last, "labflow_labs{state=\"LIVE\"}")).isGreaterThanOrEqualTo(2.0);
     assertThat(count(last, "DetachRolePolicy", "Throttling")).isPositive();
     assertThat(stack.moto().throttled()).containsKey("iam.DetachRolePolicy");
+    // Flagged in visibility (the scrape saw it): list says so.
+    Cli.Result listed = Cli.run(env, "list", "--query", "WorkflowId='e2e-stuck'");
+    assertThat(listed.out()).as(listed.all()).contains("e2e-stuck", "RUNNING, TASK FAILING",
+        "TASK FAILING: the lab's workflow task keeps failing, and it does nothing");
     stack.client().newUntypedWorkflowStub("e2e-stuck").terminate("the test is over");
     stuckWorker.close();
     // Its worker's log: the SDK's failure with its trace, then the poller's report in one line.

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.grpc.Status;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.labflow.worker.client.FailingTask;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabState;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -69,7 +70,7 @@ class LabStateGaugesTest {
       SearchAttributes.Builder sa = SearchAttributes.newBuilder()
           .set(LabSearchAttributes.STATE, state.replaceFirst("\\|.*", ""));
       if (state.contains("|")) {
-        sa.set(LabStateGauges.REPORTED_PROBLEMS,
+        sa.set(FailingTask.REPORTED_PROBLEMS,
             List.of("category=" + state.replaceFirst(".*\\|", ""), "cause=WorkflowTaskFailedCauseNonDeterministicError"));
       }
       info.setSearchAttributes(SearchAttributesUtil.encodeTyped(sa.build()));
