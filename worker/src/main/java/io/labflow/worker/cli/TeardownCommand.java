@@ -1,5 +1,6 @@
 package io.labflow.worker.cli;
 
+import io.labflow.worker.client.FailingTask;
 import io.labflow.worker.client.LabFollower;
 import io.labflow.workflows.definition.Durations;
 import io.labflow.workflows.lab.LabState;
@@ -34,6 +35,14 @@ final class TeardownCommand extends LabCommand {
       }
       throw e;
     }
+    // No Update is taken while the lab's workflow task keeps failing; a signal is kept for when
+    // a worker can run the lab again.
+    FailingTask.of(connect().client(), labId).ifPresent(failing -> {
+      recordTeardown(labId);
+      throw new IllegalStateException("lab " + labId + " takes no Update while its workflow task"
+          + " keeps failing; the teardown is recorded (signal requestTeardown) and runs once a"
+          + " worker can run the lab's history. " + failing);
+    });
     out().println("Tearing lab " + labId + " down (following up to " + Durations.format(wait)
         + ")...");
     LabStatus before = before(labId);

@@ -108,8 +108,14 @@ class WorkerRuntimeE2eTest {
         "(the server refuses the lab's status query while its workflow task fails");
     Cli.Result untaken = Cli.run(env, "teardown", "e2e-stuck");
     assertThat(untaken.exitCode()).as(untaken.all()).isEqualTo(1);
-    assertThat(untaken.all()).contains("lab e2e-stuck refused the teardown: the server takes no Update"
-        + " while the lab's workflow task keeps failing. Workflow task: failed ");
+    assertThat(untaken.all()).contains("lab e2e-stuck takes no Update while its workflow task keeps"
+        + " failing; the teardown is recorded (signal requestTeardown) and runs once a worker can run"
+        + " the lab's history. Workflow task: failed ");
+    // Any other Update is refused by the server, and said so.
+    Cli.Result refusedSwitch = Cli.run(env, "switch-variant", "e2e-stuck", "read-write");
+    assertThat(refusedSwitch.exitCode()).as(refusedSwitch.all()).isEqualTo(1);
+    assertThat(refusedSwitch.all()).contains("lab e2e-stuck refused the switchVariant: the server takes no"
+        + " Update while the lab's workflow task keeps failing. Workflow task: failed ");
     // A teardown AWS throttles for as long as it lasts (DetachRolePolicy, its first undo): the undo
     // retries, the lab stays TEARING_DOWN, its own series of labflow_lab_undoing, until AWS answers.
     Cli.Result undoingRun = Cli.run(env, "run", Labs.file("iam-mini").toString(), "--lab-id", "e2e-undoing");
