@@ -202,7 +202,7 @@ public record LabFollower(TemporalConnection connection, PrintWriter out, Durati
     Collections.reverse(undos);
     String state = s.state() == before ? null : "lab " + labId + ": " + s.state();
     boolean begins = BEGINS.contains(s.state());
-    boolean undoes = s.state() == LabState.ROLLING_BACK || s.state() == LabState.TEARING_DOWN;
+    boolean undoes = s.state() != null && s.state().isUndoing();
     if (state != null && begins) {
       out.println(state);
     }

@@ -61,7 +61,7 @@ public record ResetActivitiesImpl(WorkflowClient client, String taskQueue)
         // down); waiting for it to close below is still right.
         log.info("Teardown update of lab {} not accepted: {}", lab.labId(), e.getMessage());
       }
-    } else if (state != LabState.TEARING_DOWN && state != LabState.ROLLING_BACK) {
+    } else if (state == null || !state.isUndoing()) {
       // Provisioning or switching: the teardown update is not allowed there, so the run is
       // cancelled and its compensations undo what it created.
       log.info("Cancelling run {} of lab {} (state {})", runId, lab.labId(), state);

@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +43,8 @@ final class LabStateGauges implements AutoCloseable {
   static final Duration EVERY = Duration.ofSeconds(15);
   private static final String QUERY =
       "WorkflowType='" + LabWorkflow.TYPE + "' AND ExecutionStatus='Running'";
-  private static final Set<String> UNDOING =
-      Set.of(LabState.ROLLING_BACK.name(), LabState.TEARING_DOWN.name());
+  private static final Set<String> UNDOING = Arrays.stream(LabState.values())
+      .filter(LabState::isUndoing).map(LabState::name).collect(Collectors.toSet());
   private static final Logger log = LoggerFactory.getLogger(LabStateGauges.class);
 
   private final WorkflowClient client;

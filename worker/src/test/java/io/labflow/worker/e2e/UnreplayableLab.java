@@ -1,5 +1,6 @@
 package io.labflow.worker.e2e;
 
+import io.labflow.worker.client.FailingTask;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.temporal.api.enums.v1.EventType;
@@ -61,9 +62,8 @@ final class UnreplayableLab {
     }
   }
 
-  /** The attempt of the lab's pending workflow task (0 when none is pending). */
-  static int taskAttempt(WorkflowClient client, String labId) {
-    return client.newUntypedWorkflowStub(labId).describe().getRawDescription()
-        .getPendingWorkflowTask().getAttempt();
+  /** How many times in a row the lab's workflow task has failed. */
+  static int taskFailures(WorkflowClient client, String labId) {
+    return FailingTask.failures(client.newUntypedWorkflowStub(labId).describe().getRawDescription());
   }
 }

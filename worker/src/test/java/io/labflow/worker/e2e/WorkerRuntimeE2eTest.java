@@ -98,7 +98,7 @@ class WorkerRuntimeE2eTest {
         .awaitLog("polling", Duration.ofSeconds(60));
     stack.client().newUntypedWorkflowStub("e2e-stuck").signal("requestTeardown");
     long failing = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (UnreplayableLab.taskAttempt(stack.client(), "e2e-stuck") < 3 && System.nanoTime() < failing) {
+    while (UnreplayableLab.taskFailures(stack.client(), "e2e-stuck") < 2 && System.nanoTime() < failing) {
       Thread.sleep(500);
     }
     Cli.Result stuck = Cli.run(env, "status", "e2e-stuck");

@@ -29,6 +29,11 @@ public enum LabState {
         || this == FAILED;
   }
 
+  /** Whether the lab deletes what it created: rolling back a failure, or tearing down. */
+  public boolean isUndoing() {
+    return this == ROLLING_BACK || this == TEARING_DOWN;
+  }
+
   /** Whether nothing more runs in this state. */
   public boolean isFinal() {
     return this == COMPLETED || this == ROLLED_BACK || this == TORN_DOWN || this == FAILED;
