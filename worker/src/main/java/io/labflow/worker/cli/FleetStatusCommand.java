@@ -4,6 +4,7 @@ import static io.labflow.worker.client.LabFollower.QUERY_TIMEOUT;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.labflow.worker.client.ActivityProgress;
+import io.labflow.worker.client.FailingTask;
 import io.labflow.worker.client.LabFollower;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
@@ -34,6 +35,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -202,6 +204,11 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
     }
     WorkflowExecutionStatus s = desc.getStatus();
     String status = StatusPrinter.name(s);
+    // The server refuses the report query of a night whose workflow task keeps failing.
+    Optional<String> failing = FailingTask.of(conn.client(), workflowId, desc.getRawDescription());
+    if (failing.isPresent()) {
+      return new Night(workflowId, status, null, failing.get());
+    }
     try {
       // A night that did not complete has no result: waiting for it throws its failure.
       // A query no worker takes would wait a minute, then read as an unreachable Temporal.

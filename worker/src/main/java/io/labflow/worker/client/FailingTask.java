@@ -10,9 +10,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * A lab whose workflow task keeps failing (a bug in workflow code, or a labflow version that
- * cannot replay the lab's history), as the server records it: while it does, the lab does
- * nothing, the server refuses its queries, and no Update is taken.
+ * A lab, reset or fleet night whose workflow task keeps failing (a bug in workflow code, or a
+ * labflow version that cannot replay its history), as the server records it: while it does, the
+ * run does nothing, the server refuses its queries, and no Update is taken.
  */
 public final class FailingTask {
 
@@ -22,9 +22,9 @@ public final class FailingTask {
    */
   public static final SearchAttributeKey<List<String>> REPORTED_PROBLEMS =
       SearchAttributeKey.forKeywordList("TemporalReportedProblems");
-  /** What to do about a worker that cannot run a lab's history. */
+  /** What to do about a worker that cannot run a workflow's history. */
   public static final String WHAT_TO_DO = "the worker's log has the trace; after an upgrade, run"
-      + " the version that started the lab (docs/worker.md, Restarts and upgrades)";
+      + " the version that started it (docs/worker.md, Restarts and upgrades)";
 
   private FailingTask() {}
 
@@ -33,11 +33,18 @@ public final class FailingTask {
     return Math.max(0, run.getPendingWorkflowTask().getAttempt() - 1);
   }
 
-  /** What {@link #sentence} says of the lab's current run; empty when its task is not failing. */
-  public static Optional<String> of(WorkflowClient client, String labId) {
-    int failures = failures(client.newUntypedWorkflowStub(labId).describe().getRawDescription());
+  /** What {@link #sentence} says of a workflow's current run; empty when its task does not fail. */
+  public static Optional<String> of(WorkflowClient client, String workflowId) {
+    return of(client, workflowId,
+        client.newUntypedWorkflowStub(workflowId).describe().getRawDescription());
+  }
+
+  /** {@link #of(WorkflowClient, String)} when the run is described already. */
+  public static Optional<String> of(
+      WorkflowClient client, String workflowId, DescribeWorkflowExecutionResponse run) {
+    int failures = failures(run);
     return failures == 0 ? Optional.empty()
-        : Optional.of(sentence(failures, client.fetchHistory(labId).getEvents()));
+        : Optional.of(sentence(failures, client.fetchHistory(workflowId).getEvents()));
   }
 
   /**
@@ -62,7 +69,7 @@ public final class FailingTask {
     }
     return "Workflow task: failed " + failures + (failures == 1 ? " time" : " times")
         + " in a row" + (first == null ? "" : " since "
-            + Instant.ofEpochSecond(first.getEventTime().getSeconds())) + why + ". The lab does"
-        + " nothing until a worker can run its history: " + WHAT_TO_DO;
+            + Instant.ofEpochSecond(first.getEventTime().getSeconds())) + why + ". It does nothing"
+        + " until a worker can run its history: " + WHAT_TO_DO;
   }
 }

@@ -44,6 +44,8 @@ public final class LabLogFilter extends TurboFilter {
   /** How the SDK's poller begins the exception of a workflow task that failed. */
   private static final Pattern TASK_FAILED =
       Pattern.compile("^Failure processing workflow task\\. WorkflowId=([^,]+),");
+  /** What a Schedule appends to the workflow id of each workflow it starts. */
+  private static final Pattern SCHEDULED = Pattern.compile("-\\d{4}-\\d{2}-\\d{2}T[^/]*$");
   /** How the SDK begins the line of a failure of a workflow task's code. */
   private static final String SDK_FAILURE = "Workflow execution failure";
 
@@ -112,7 +114,7 @@ public final class LabLogFilter extends TurboFilter {
     }
     if (TASK_FAILED.matcher(String.valueOf(thrown.getMessage())).find()) {
       return thrown.getMessage() + " (its cause is the line before, with its trace; Temporal"
-          + " retries the task until a worker can run the lab's history)";
+          + " retries the task until a worker can run its history)";
     }
     ApplicationFailure failure = null;
     for (Throwable c = thrown; c != null; c = c.getCause()) {
@@ -155,14 +157,15 @@ public final class LabLogFilter extends TurboFilter {
 
   /**
    * The lab id of a lab's or a reset's workflow id: itself, or the lab of a {@code
-   * reset-<labId>-...} run. (A fleet's night is about many labs: none.)
+   * reset-<labId>-...} run; null for a fleet's night ({@code fleet-<name>-<time>}: many labs).
    */
   static String labIdOf(String workflowId) {
-    if (workflowId.startsWith(LabIds.RESET_PREFIX)) {
-      String rest = workflowId.substring(LabIds.RESET_PREFIX.length());
-      // Schedules append "-<ISO timestamp>" to the workflow id of each action.
-      return rest.replaceFirst("-\\d{4}-\\d{2}-\\d{2}T[^/]*$", "");
+    // Schedules append "-<ISO timestamp>" to the workflow id of each action.
+    Matcher scheduled = SCHEDULED.matcher(workflowId);
+    String id = scheduled.find() ? workflowId.substring(0, scheduled.start()) : workflowId;
+    if (id.startsWith(LabIds.RESET_PREFIX)) {
+      return id.substring(LabIds.RESET_PREFIX.length());
     }
-    return workflowId;
+    return id.equals(workflowId) || !id.startsWith(LabIds.FLEET_PREFIX) ? id : null;
   }
 }

@@ -1,6 +1,8 @@
 package io.labflow.worker.runtime;
 
 import io.labflow.worker.client.FailingTask;
+import io.labflow.worker.fleet.FleetResetWorkflow;
+import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabWorkflow;
@@ -35,20 +37,24 @@ import org.slf4j.LoggerFactory;
  * {@code labflow_lab_undoing{lab}} (rolling back or tearing down: its undos retry while AWS does
  * not answer) and {@code labflow_lab_task_failing{lab}} (its workflow task keeps failing, which
  * Temporal reports in {@code TemporalReportedProblems}: a bug, or a version that cannot replay
- * it). Visibility, not the worker's memory, so the figures survive a worker restart and are the
- * same on every worker.
+ * it); and {@code labflow_reset_task_failing{workflow}} for a lab's reset or a fleet's night whose
+ * workflow task keeps failing (it resets nothing, and a night that runs skips the fleet's next).
+ * Visibility, not the worker's memory, so the figures survive a worker restart and are the same on
+ * every worker.
  */
 final class LabStateGauges implements AutoCloseable {
 
   static final Duration EVERY = Duration.ofSeconds(15);
-  private static final String QUERY =
-      "WorkflowType='" + LabWorkflow.TYPE + "' AND ExecutionStatus='Running'";
+  private static final String QUERY = "WorkflowType IN ('" + LabWorkflow.TYPE + "','"
+      + LabResetWorkflow.TYPE + "','" + FleetResetWorkflow.TYPE + "')"
+      + " AND ExecutionStatus='Running'";
   private static final Set<String> UNDOING = Arrays.stream(LabState.values())
       .filter(LabState::isUndoing).map(LabState::name).collect(Collectors.toSet());
   private static final Logger log = LoggerFactory.getLogger(LabStateGauges.class);
 
   private final WorkflowClient client;
   private final MultiGauge byState;
+  private final MultiGauge resetsFailing;
   /** Each per-lab gauge, with the test a lab's state and search attributes pass to be in it. */
   private final Map<MultiGauge, BiPredicate<String, SearchAttributes>> perLab =
       new LinkedHashMap<>();
@@ -62,6 +68,7 @@ final class LabStateGauges implements AutoCloseable {
   LabStateGauges(WorkflowClient client, MeterRegistry registry) {
     this.client = client;
     this.byState = MultiGauge.builder(LabflowMeters.LABS).register(registry);
+    this.resetsFailing = MultiGauge.builder(LabflowMeters.RESET_TASK_FAILING).register(registry);
     perLab.put(MultiGauge.builder(LabflowMeters.LAB_PAUSED).register(registry),
         (state, sa) -> LabState.PAUSED.name().equals(state));
     perLab.put(MultiGauge.builder(LabflowMeters.LAB_UNDOING).register(registry),
@@ -79,9 +86,17 @@ final class LabStateGauges implements AutoCloseable {
     Arrays.stream(LabState.values()).forEach(s -> counts.put(s.name(), 0));
     Map<MultiGauge, List<MultiGauge.Row<Number>>> rows = new HashMap<>();
     perLab.keySet().forEach(g -> rows.put(g, new ArrayList<>()));
+    rows.put(resetsFailing, new ArrayList<>());
     try {
       for (WorkflowExecutionMetadata m : client.listExecutions(QUERY).toList()) {
         SearchAttributes sa = m.getTypedSearchAttributes();
+        if (!LabWorkflow.TYPE.equals(m.getWorkflowType())) {
+          if (sa.containsKey(FailingTask.REPORTED_PROBLEMS)) {
+            rows.get(resetsFailing).add(MultiGauge.Row.of(
+                Tags.of("workflow", m.getExecution().getWorkflowId()), (Number) 1));
+          }
+          continue;
+        }
         String state = Objects.requireNonNullElse(
             sa.get(LabSearchAttributes.STATE), LabState.RESOLVING.name());
         counts.merge(state, 1, Integer::sum);
@@ -96,8 +111,9 @@ final class LabStateGauges implements AutoCloseable {
       // Said once per outage: an alert on these gauges is silent while they keep the last figures.
       if (!failing) {
         log.warn("Cannot count labs by state; the labflow_labs, labflow_lab_paused,"
-            + " labflow_lab_undoing and labflow_lab_task_failing gauges keep their last figures"
-            + " until Temporal's visibility answers: {}", e.toString());
+            + " labflow_lab_undoing, labflow_lab_task_failing and labflow_reset_task_failing"
+            + " gauges keep their last figures until Temporal's visibility answers: {}",
+            e.toString());
       }
       failing = true;
       return;

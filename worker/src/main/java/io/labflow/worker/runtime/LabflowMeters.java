@@ -30,6 +30,11 @@ public final class LabflowMeters implements MeterFilter {
   static final String LAB_UNDOING = "labflow.lab.undoing";
   /** 1 for each lab whose workflow task keeps failing, {@code labflow_lab_task_failing{lab}}. */
   static final String LAB_TASK_FAILING = "labflow.lab.task.failing";
+  /**
+   * 1 for each lab's reset or fleet's night whose workflow task keeps failing, {@code
+   * labflow_reset_task_failing{workflow}}.
+   */
+  static final String RESET_TASK_FAILING = "labflow.reset.task.failing";
 
   private static final Map<String, String> HELP = Map.ofEntries(
       entry(AWS_CALLS, "AWS API calls made by activities, by outcome (ok or the AWS error code)"),
@@ -38,6 +43,8 @@ public final class LabflowMeters implements MeterFilter {
       entry(LAB_UNDOING, "1 for each lab rolling back or tearing down, from Temporal visibility"),
       entry(LAB_TASK_FAILING,
           "1 for each lab whose workflow task keeps failing (Temporal's TemporalReportedProblems)"),
+      entry(RESET_TASK_FAILING, "1 for each lab's reset or fleet's night whose workflow task keeps"
+          + " failing (Temporal's TemporalReportedProblems)"),
       entry(LabMeters.TRANSITIONS, "Lab state changes, counted by the lab's workflow"),
       entry(LabMeters.TIME_IN_STATE, "Time a lab spent in a state, recorded when it leaves it"),
       entry(LabMeters.EXPIRY_WARNINGS,

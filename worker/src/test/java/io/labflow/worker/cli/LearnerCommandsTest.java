@@ -206,7 +206,7 @@ class LearnerCommandsTest {
         .startsWith("labflow: lab unreplayable-1 failed its status query: ")
         .contains("NonDeterministicException", "[TMPRL1100]", "; the worker cannot replay the lab's"
             + " history: the worker's log has the trace; after an upgrade, run the version that"
-            + " started the lab (docs/worker.md, Restarts and upgrades)")
+            + " started it (docs/worker.md, Restarts and upgrades)")
         .hasLineCount(1);
   }
 

@@ -29,9 +29,9 @@ class FailingTaskTest {
     assertThat(FailingTask.sentence(3, List.of(older, COMPLETED, first)))
         .isEqualTo("Workflow task: failed 3 times in a row since 2026-12-07T13:26:42Z (non"
             + " deterministic error): [TMPRL1100] Failure handling event 5 of type"
-            + " 'EVENT_TYPE_TIMER_STARTED' during replay. The lab does nothing until a worker can"
-            + " run its history: the worker's log has the trace; after an upgrade, run the version"
-            + " that started the lab (docs/worker.md, Restarts and upgrades)");
+            + " 'EVENT_TYPE_TIMER_STARTED' during replay. It does nothing until a worker can run"
+            + " its history: the worker's log has the trace; after an upgrade, run the version"
+            + " that started it (docs/worker.md, Restarts and upgrades)");
   }
 
   @Test
@@ -43,7 +43,7 @@ class FailingTaskTest {
         .build();
     assertThat(FailingTask.sentence(1, List.of(COMPLETED, timedOut)))
         .startsWith("Workflow task: failed 1 time in a row since 2026-12-07T13:26:42Z (timed out:"
-            + " a worker took it and did not answer in time). The lab does nothing");
+            + " a worker took it and did not answer in time). It does nothing");
   }
 
   private static HistoryEvent failed(long seconds, String message) {

@@ -1,31 +1,36 @@
 package io.labflow.worker.e2e;
 
 import io.labflow.worker.client.FailingTask;
+import io.labflow.workflows.fleet.Fleet;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
+import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.common.SearchAttributes;
 import io.temporal.common.converter.EncodedValues;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.workflow.DynamicWorkflow;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A lab whose history other code wrote, as a labflow version that cannot replay it meets it (an
- * upgrade without {@code Workflow.getVersion}, or a bug): an impostor {@code LabWorkflow} in this
- * JVM takes its first workflow task and only starts a timer, then stops. The labflow worker that
- * polls the lab's task queue next fails every workflow task of it (non-determinism) once a signal
- * wakes it.
+ * Labs and fleet nights whose history other code wrote, as a labflow version that cannot replay
+ * them meets them (an upgrade without {@code Workflow.getVersion}, or a bug): an impostor in this
+ * JVM takes the first workflow task of each and only starts a timer, then stops. The labflow
+ * worker that polls their task queue next fails every workflow task of each (non-determinism)
+ * once a signal wakes it.
  */
 final class UnreplayableLab {
 
-  /** The impostor: a timer where labflow would resolve its definition. */
+  /** The impostor: a timer where labflow would resolve its definition or read its fleet. */
   public static final class Impostor implements DynamicWorkflow {
     @Override
     public Object execute(EncodedValues args) {
@@ -36,34 +41,61 @@ final class UnreplayableLab {
 
   private UnreplayableLab() {}
 
-  /** Starts lab {@code labId} on {@code queue} and returns once its history holds the timer. */
-  static void start(WorkflowClient client, String labId, String queue) throws Exception {
+  /**
+   * Runs {@code start} while the impostor polls {@code queue}, and returns the workflow ids it
+   * returns once the history of each holds the timer.
+   */
+  static List<String> start(WorkflowClient client, String queue, Callable<List<String>> start)
+      throws Exception {
     WorkerFactory factory = WorkerFactory.newInstance(client);
     factory.newWorker(queue).registerWorkflowImplementationTypes(Impostor.class);
     factory.start();
     try {
-      WorkflowStub lab = client.newUntypedWorkflowStub(LabWorkflow.TYPE, WorkflowOptions.newBuilder()
-          .setWorkflowId(labId).setTaskQueue(queue)
-          .setTypedSearchAttributes(SearchAttributes.newBuilder()
-              .set(LabSearchAttributes.LAB_ID, labId).build())
-          .build());
-      lab.start(Map.of("definition", "iam-mini", "labId", labId));
+      List<String> ids = start.call();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (client.fetchHistory(labId).getEvents().stream()
-          .noneMatch(e -> e.getEventType() == EventType.EVENT_TYPE_TIMER_STARTED)) {
+      while (!ids.stream().allMatch(id -> client.fetchHistory(id).getEvents().stream()
+          .anyMatch(e -> e.getEventType() == EventType.EVENT_TYPE_TIMER_STARTED))) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("the impostor did not start its timer within 30 s");
+          throw new IllegalStateException("the impostor did not start its timers within 30 s");
         }
         Thread.sleep(200);
       }
+      return ids;
     } finally {
       factory.shutdownNow();
       factory.awaitTermination(10, TimeUnit.SECONDS);
     }
   }
 
-  /** How many times in a row the lab's workflow task has failed. */
-  static int taskFailures(WorkflowClient client, String labId) {
-    return FailingTask.failures(client.newUntypedWorkflowStub(labId).describe().getRawDescription());
+  /** Starts lab {@code labId} on {@code queue}, as the Web UI would. */
+  static String lab(WorkflowClient client, String labId, String queue) {
+    WorkflowStub lab = client.newUntypedWorkflowStub(LabWorkflow.TYPE, WorkflowOptions.newBuilder()
+        .setWorkflowId(labId).setTaskQueue(queue)
+        .setTypedSearchAttributes(SearchAttributes.newBuilder()
+            .set(LabSearchAttributes.LAB_ID, labId).build())
+        .build());
+    lab.start(Map.of("definition", "iam-mini", "labId", labId));
+    return labId;
+  }
+
+  /** The workflow id of the night fleet {@code name}'s schedule runs now. */
+  static String runningNight(WorkflowClient client, String name) throws InterruptedException {
+    var schedule = ScheduleClient.newInstance(client.getWorkflowServiceStubs())
+        .getHandle(Fleet.scheduleId(name));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      var running = schedule.describe().getInfo().getRunningActions();
+      if (!running.isEmpty()) {
+        return ((ScheduleActionExecutionStartWorkflow) running.get(0)).getWorkflowId();
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("fleet " + name + " runs no night after 30 s");
+  }
+
+  /** How many times in a row the workflow's task has failed. */
+  static int taskFailures(WorkflowClient client, String workflowId) {
+    return FailingTask.failures(
+        client.newUntypedWorkflowStub(workflowId).describe().getRawDescription());
   }
 }

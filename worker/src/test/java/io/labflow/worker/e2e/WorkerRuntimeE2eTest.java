@@ -91,16 +91,36 @@ class WorkerRuntimeE2eTest {
     assertThat(Cli.run(env, "fleet", "apply", fleet.toString()).exitCode()).isZero();
     assertThat(Cli.run(env, "fleet", "reset", "e2e-obs").exitCode()).isZero();
     worker.awaitLog("night done", Duration.ofSeconds(180));
-    // A lab this labflow cannot replay (its history written by other code): its worker fails the
-    // workflow task on every attempt, Temporal reports it, and status says so and why.
-    UnreplayableLab.start(stack.client(), "e2e-stuck", queue + "-stuck");
-    ManagedProcess stuckWorker = stack.startWorker("worker-runtime-stuck", queue + "-stuck", -1)
+    // A lab and a fleet's night this labflow cannot replay (their history written by other code):
+    // its worker fails their workflow task on every attempt, Temporal reports it, and status and
+    // fleet status say so and why.
+    String stuckQueue = queue + "-stuck";
+    Map<String, String> stuckEnv = stack.env(stuckQueue);
+    Path stuckFleet = dir.resolve("e2e-night.yaml");
+    Files.writeString(stuckFleet, "name: e2e-night\ndefinition: iam-mini\nlabs: [e2e-nl-01]\n"
+        + "schedule:\n  cron: \"0 3 * * *\"\n");
+    String night = UnreplayableLab.start(stack.client(), stuckQueue, () -> {
+      assertThat(Cli.run(stuckEnv, "fleet", "apply", stuckFleet.toString()).exitCode()).isZero();
+      // Exit 4: the impostor polls no activity task queue; the Schedule starts the night anyway.
+      assertThat(Cli.run(stuckEnv, "fleet", "reset", "e2e-night").out())
+          .contains("Triggered fleet-e2e-night");
+      return List.of(UnreplayableLab.lab(stack.client(), "e2e-stuck", stuckQueue),
+          UnreplayableLab.runningNight(stack.client(), "e2e-night"));
+    }).get(1);
+    ManagedProcess stuckWorker = stack.startWorker("worker-runtime-stuck", stuckQueue, -1)
         .awaitLog("polling", Duration.ofSeconds(60));
     stack.client().newUntypedWorkflowStub("e2e-stuck").signal("requestTeardown");
+    stack.client().newUntypedWorkflowStub(night).signal("wake");
     long failing = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (UnreplayableLab.taskFailures(stack.client(), "e2e-stuck") < 2 && System.nanoTime() < failing) {
+    while ((UnreplayableLab.taskFailures(stack.client(), "e2e-stuck") < 2
+        || UnreplayableLab.taskFailures(stack.client(), night) < 2) && System.nanoTime() < failing) {
       Thread.sleep(500);
     }
+    Cli.Result stuckNight = Cli.run(env, "fleet", "status", "e2e-night");
+    assertThat(stuckNight.exitCode()).as(stuckNight.all()).isZero();
+    assertThat(stuckNight.out()).as(stuckNight.all()).contains("Latest night " + night
+        + ": RUNNING: Workflow task: failed ", " (non deterministic error): [TMPRL1100] ",
+        "It does nothing until a worker can run its history");
     Cli.Result stuck = Cli.run(env, "status", "e2e-stuck");
     assertThat(stuck.exitCode()).as(stuck.all()).isZero();
     assertThat(stuck.out()).as(stuck.all()).contains("Workflow task: failed ", " times in a row since ",
@@ -130,6 +150,7 @@ class WorkerRuntimeE2eTest {
         "labflow_labs{state=\"PAUSED\"} 1.0",
         "labflow_lab_undoing{lab=\"e2e-undoing\"} 1.0",
         "labflow_lab_task_failing{lab=\"e2e-stuck\"} 1.0",
+        "labflow_reset_task_failing{workflow=\"" + night + "\"} 1.0",
         "labflow_labs{state=\"TEARING_DOWN\"} 1.0",
         "labflow_lab_transitions_total{*definition=\"iam-mini\"*from=\"SWITCHING\"*to=\"LIVE\"*} 1.0",
         "labflow_lab_transitions_total{*definition=\"pause-lab\"*from=\"PROVISIONING\"*to=\"PAUSED\"*} 1.0",
@@ -164,13 +185,20 @@ class WorkerRuntimeE2eTest {
     assertThat(listed.out()).as(listed.all()).contains("e2e-stuck", "RUNNING, TASK FAILING",
         "TASK FAILING: the lab's workflow task keeps failing, and it does nothing");
     stack.client().newUntypedWorkflowStub("e2e-stuck").terminate("the test is over");
+    stack.client().newUntypedWorkflowStub(night).terminate("the test is over");
+    assertThat(Cli.run(env, "fleet", "delete", "e2e-night").exitCode()).isZero();
     stuckWorker.close();
-    // Its worker's log: the SDK's failure with its trace, then the poller's report in one line.
+    // Its worker's log: the SDK's failure with its trace, then the poller's report in one line,
+    // naming the lab (a night is about many labs: none).
     String stuckLog = Files.readString(stuckWorker.log());
     assertThat(stuckLog).contains("NonDeterministicException: [TMPRL1100]");
     assertThat(stuckLog.lines().filter(l -> l.contains("Failure processing workflow task")))
-        .isNotEmpty().allSatisfy(l -> assertThat(l).contains("[lab=e2e-stuck ", ", Attempt=",
-            "(its cause is the line before, with its trace; Temporal retries the task"));
+        .isNotEmpty().allSatisfy(l -> assertThat(l).contains(", Attempt=",
+            "(its cause is the line before, with its trace; Temporal retries the task"))
+        .anySatisfy(l -> assertThat(l).contains("[lab=e2e-stuck ", "WorkflowId=e2e-stuck,"))
+        .anySatisfy(l -> assertThat(l).contains("[lab=- ", "WorkflowId=" + night + ","))
+        .allSatisfy(l -> assertThat(l.contains("[lab=e2e-stuck ")).isEqualTo(
+            l.contains("WorkflowId=e2e-stuck,")));
     // AWS answers again: the same undo goes on and the teardown ends.
     Cli.Result tornDown = undoing.get(2, TimeUnit.MINUTES);
     assertThat(tornDown.exitCode()).as(tornDown.all()).isZero();

@@ -43,6 +43,9 @@ class LabLogFilterTest {
   @Test
   void labIdOfALabRunIsItsWorkflowIdAndOfAScheduledResetIsTheLabInIt() {
     assertThat(LabLogFilter.labIdOf("lab-042")).isEqualTo("lab-042");
+    // A fleet's night is about many labs; a lab may be called fleet-something.
+    assertThat(LabLogFilter.labIdOf("fleet-class-a-2026-11-28T03:00:00Z")).isNull();
+    assertThat(LabLogFilter.labIdOf("fleet-a-01")).isEqualTo("fleet-a-01");
     assertThat(LabLogFilter.labIdOf("reset-lab-042-2026-11-28T03:00:00Z")).isEqualTo("lab-042");
     assertThat(LabLogFilter.labIdOf("reset-lab-2026")).isEqualTo("lab-2026");
     assertThat(LabLogFilter.labIdOf("reset-lab-042")).isEqualTo("lab-042");
@@ -70,14 +73,19 @@ class LabLogFilterTest {
     RuntimeException failed = new RuntimeException("Failure processing workflow task. WorkflowId=lab-7,"
         + " RunId=r1, Attempt=4", new IllegalStateException("[TMPRL1100] Failure handling event 5"));
     logger.error("uncaught exception", failed);
+    // A fleet's night is about many labs: its line names none.
+    logger.error("uncaught exception", new RuntimeException("Failure processing workflow task."
+        + " WorkflowId=fleet-class-a-2026-12-07T03:00:00Z, RunId=r2, Attempt=2"));
 
-    assertThat(lines.list).singleElement().satisfies(e -> {
+    assertThat(lines.list).hasSize(2).first().satisfies(e -> {
       assertThat(e.getMDCPropertyMap()).containsEntry("LabId", "lab-7");
       assertThat(e.getThrowableProxy()).isNull();
       assertThat(e.getFormattedMessage()).isEqualTo("uncaught exception: Failure processing workflow"
           + " task. WorkflowId=lab-7, RunId=r1, Attempt=4 (its cause is the line before, with its"
-          + " trace; Temporal retries the task until a worker can run the lab's history)");
+          + " trace; Temporal retries the task until a worker can run its history)");
     });
+    assertThat(lines.list.get(1).getMDCPropertyMap()).doesNotContainKey("LabId");
+    assertThat(lines.list.get(1).getThrowableProxy()).isNull();
   }
 
   @Test
