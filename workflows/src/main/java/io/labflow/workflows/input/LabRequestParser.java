@@ -123,7 +123,7 @@ public final class LabRequestParser {
           + " differs from the workflow id " + InputLimits.quote(workflowId) + ": a lab's id is its"
           + " workflow id; leave labId out, or start the workflow with workflow id "
           + InputLimits.quote(labId));
-    } else if (!LabIds.isValid(workflowId)) {
+    } else if (!LabIds.hasShape(workflowId)) {
       RequestFields.problem(problems, "labId", "the workflow id " + InputLimits.quote(workflowId)
           + " is the lab id, which must be " + LabIds.RULE);
     }

@@ -72,7 +72,7 @@ public final class RequestFields {
   public static FleetLab lab(Map<?, ?> map, List<String> problems) {
     String labId = required(map, "labId", " (the lab to rebuild)", problems);
     String variant = name(map, "variant", problems);
-    if (labId != null && !LabIds.isValid(labId)) {
+    if (labId != null && !LabIds.hasShape(labId)) {
       problem(problems, "labId", "labId " + InputLimits.quote(labId) + " must be " + LabIds.RULE);
     }
     return new FleetLab(labId, variant, parameters(map.get("parameters"), false, problems));

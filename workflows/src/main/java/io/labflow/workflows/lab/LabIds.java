@@ -13,18 +13,18 @@ import java.util.regex.Pattern;
  */
 public final class LabIds {
 
-  /** The rule as a regular expression, for schemas and other languages. */
-  public static final String PATTERN = "^[a-z][a-z0-9-]{0,40}$";
-
-  /** The rule in words, for messages: the one sentence about lab ids. */
-  public static final String RULE =
-      DefinitionKeys.ID_RULE + ", at most 41 characters (e.g. lab-042)";
-
-  /** The prefix of the workflow id of a lab's reset run. */
+  /** The prefix of the workflow id of a lab's reset run: no lab's id begins with it. */
   public static final String RESET_PREFIX = "reset-";
 
   /** The prefix of the id of a fleet's Schedule, and of its nights' workflow ids. */
   public static final String FLEET_PREFIX = "fleet-";
+
+  /** The rule as a regular expression, for schemas and other languages. */
+  public static final String PATTERN = "^(?!" + RESET_PREFIX + ")[a-z][a-z0-9-]{0,40}$";
+
+  /** The rule in words, for messages: the one sentence about lab ids. */
+  public static final String RULE = DefinitionKeys.ID_RULE + ", at most 41 characters, not"
+      + " beginning with " + RESET_PREFIX + " (a lab's reset's workflow id; e.g. lab-042)";
 
   /**
    * The prefix of the AWS names labflow gives (the shipped lab's {@code labflow-<labId>-role}, the
@@ -33,6 +33,8 @@ public final class LabIds {
   public static final String NAME_PREFIX = "labflow-";
 
   private static final Pattern COMPILED = Pattern.compile(PATTERN);
+  /** The rule before {@link #RESET_PREFIX} was kept out, as lab runs' workflow code checks it. */
+  private static final Pattern SHAPE = Pattern.compile("^[a-z][a-z0-9-]{0,40}$");
 
   private LabIds() {}
 
@@ -43,6 +45,15 @@ public final class LabIds {
 
   public static boolean isValid(String labId) {
     return labId != null && COMPILED.matcher(labId).matches();
+  }
+
+  /**
+   * {@link #isValid} without the reset prefix: what workflow code checks, where a rule added later
+   * would not replay a run started before it (a lab so named is refused by its first activity,
+   * which applies the whole rule, before anything is created).
+   */
+  public static boolean hasShape(String labId) {
+    return labId != null && SHAPE.matcher(labId).matches();
   }
 
   /**

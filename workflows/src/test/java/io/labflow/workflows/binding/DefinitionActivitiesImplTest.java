@@ -98,7 +98,9 @@ class DefinitionActivitiesImplTest {
 
   @Test
   void rejectsBadLabIds() {
-    for (String bad : new String[] {"Lab-1", "1lab", "lab_1", "lab-" + "x".repeat(40)}) {
+    // reset-lab-1 has a lab id's shape, which the run's workflow code checks, but is the workflow
+    // id of lab-1's reset: refused here, the run's first activity, before anything is created.
+    for (String bad : new String[] {"Lab-1", "1lab", "lab_1", "lab-" + "x".repeat(40), "reset-lab-1"}) {
       ApplicationFailure f = fail(new LabRequest("iam-service-role-lab", null, bad, null, null));
       assertThat(f.getType()).isEqualTo("InvalidRequest");
       assertThat(f.isNonRetryable()).isTrue();
@@ -107,13 +109,14 @@ class DefinitionActivitiesImplTest {
               "request: labId: labId '"
                   + bad
                   + "' must be lowercase letters, digits and dashes, starting with a letter, at"
-                  + " most 41 characters (e.g. lab-042)");
+                  + " most 41 characters, not beginning with reset- (a lab's reset's workflow id;"
+                  + " e.g. lab-042)");
     }
     ApplicationFailure missing = fail(new LabRequest("iam-service-role-lab", null, null, null, null));
     assertThat(missing.getOriginalMessage())
         .isEqualTo(
             "request: labId: labId is required: lowercase letters, digits and dashes, starting"
-                + " with a letter, at most 41 characters (e.g. lab-042)");
+                + " with a letter, at most 41 characters, not beginning with reset- (a lab's reset's workflow id; e.g. lab-042)");
   }
 
   @Test

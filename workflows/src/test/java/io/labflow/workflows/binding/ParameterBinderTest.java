@@ -111,7 +111,7 @@ class ParameterBinderTest {
         .extracting(Diagnostic::toString)
         .containsExactly(
             "request: labId: labId '9lab' must be lowercase letters, digits and dashes, starting"
-                + " with a letter, at most 41 characters (e.g. lab-042)");
+                + " with a letter, at most 41 characters, not beginning with reset- (a lab's reset's workflow id; e.g. lab-042)");
     assertThat(ParameterBinder.bind(full, "lab-9", null, Map.of("owner", "ada"), "request").ok())
         .isTrue();
   }

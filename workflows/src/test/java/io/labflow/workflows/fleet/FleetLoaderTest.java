@@ -65,6 +65,20 @@ class FleetLoaderTest {
   }
 
   @Test
+  void aLabIdThatIsAResetsWorkflowIdIsRefused() {
+    FleetLoadResult r = load("""
+        name: class-a
+        definition: iam-mini
+        labs: [lab-a, reset-lab-a]
+        schedule: {cron: "0 3 * * *"}
+        """);
+    assertThat(r.errors()).extracting(Object::toString).containsExactly(
+        "f.yaml:3:15: labs[1]: lab id 'reset-lab-a' must be lowercase letters, digits and dashes,"
+            + " starting with a letter, at most 41 characters, not beginning with reset- (a lab's"
+            + " reset's workflow id; e.g. lab-042)");
+  }
+
+  @Test
   void everyErrorIsReportedAtOnceWithItsPlace() {
     FleetLoadResult r = load("""
         name: Bad_Name
@@ -85,10 +99,10 @@ class FleetLoaderTest {
     assertThat(r.ok()).isFalse();
     assertThat(r.errors()).extracting(Object::toString).containsExactly(
         "f.yaml:1:1: missing required key 'definition'",
-        "f.yaml:1:7: name: name 'Bad_Name' must be lowercase letters, digits and dashes, starting with a letter, at most 41 characters (e.g. lab-042)",
+        "f.yaml:1:7: name: name 'Bad_Name' must be lowercase letters, digits and dashes, starting with a letter, at most 41 characters, not beginning with reset- (a lab's reset's workflow id; e.g. lab-042)",
         "f.yaml:2:1: definiton: unknown key 'definiton'; did you mean 'definition'?",
         "f.yaml:5:5: labs[1]: lab 'lab-a' is already listed at labs[0]",
-        "f.yaml:6:5: labs[2]: lab id '9lab' must be lowercase letters, digits and dashes, starting with a letter, at most 41 characters (e.g. lab-042)",
+        "f.yaml:6:5: labs[2]: lab id '9lab' must be lowercase letters, digits and dashes, starting with a letter, at most 41 characters, not beginning with reset- (a lab's reset's workflow id; e.g. lab-042)",
         "f.yaml:7:17: labs[3].varient: unknown key 'varient'; did you mean 'variant'?",
         "f.yaml:9:9: schedule.cron: cron '0 3 * *' must be five fields (minute hour day-of-month month day-of-week, e.g. \"0 3 * * *\") or a macro such as @daily",
         "f.yaml:10:13: schedule.timeZone: unknown time zone 'Europe/Pariss'; did you mean 'Europe/Paris'?",
@@ -123,7 +137,7 @@ class FleetLoaderTest {
         schedule: {cron: "0 3 * * *"}
         """);
     assertThat(text(r)).isEqualTo("f.yaml:3:16: labs.prefix: prefix 'Class-' makes lab ids such as "
-        + "'Class-03', which must be lowercase letters, digits and dashes, starting with a letter, at most 41 characters (e.g. lab-042)");
+        + "'Class-03', which must be lowercase letters, digits and dashes, starting with a letter, at most 41 characters, not beginning with reset- (a lab's reset's workflow id; e.g. lab-042)");
   }
 
   @Test

@@ -123,6 +123,9 @@ class LabRequestParserTest {
         .contains("labId 'dup-a' differs from the workflow id 'dup-impostor'");
     assertThat(message(parse("{\"definition\":\"d\"}", "Bad_Id")))
         .contains("the workflow id 'Bad_Id' is the lab id, which must be lowercase");
+    // A reset's workflow id has a lab id's shape: a lab run started so before the prefix was kept
+    // out replays as it ran; its first activity refuses a new one (DefinitionActivitiesImplTest).
+    assertThat(parse("{\"definition\":\"d\"}", "reset-lab-1").ok()).isTrue();
   }
 
   @Test
