@@ -62,10 +62,11 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
 
   /**
    * The schedule as {@code --json} shows it; {@code note} says why a paused one is (none when
-   * active), {@code next} is empty when no night is due.
+   * active), {@code next} is empty when no night is due; the nights it did not start since it was
+   * created, {@code skipped} because one still ran and {@code missed} past the catch-up window.
    */
   record When(String id, boolean paused, @JsonInclude(JsonInclude.Include.NON_NULL) String note,
-      String cron, String timeZone, String next) {}
+      String cron, String timeZone, String next, long skipped, long missed) {}
 
   /**
    * A lab's row: the latest night's entry (null when none), whether it is in quarantine after
@@ -109,7 +110,8 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
     if (json) {
       When schedule = new When(d.getId(), paused,
           paused ? d.getSchedule().getState().getNote() : null, when.cron(), when.timeZone(),
-          next == null ? "" : next.toString());
+          next == null ? "" : next.toString(), d.getInfo().getNumActionsSkippedOverlap(),
+          d.getInfo().getNumActionsMissedCatchupWindow());
       StatusPrinter.printJson(new Json(request.fleet(), schedule, request.definition(),
           request.concurrency(), request.quarantineAfter(), latest, rows,
           shown == null ? null : shown.totals(), shown == null ? null : shown.quota()), out());
@@ -123,6 +125,12 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
         when.jitter().isZero() ? "no jitter" : "jitter " + Durations.format(when.jitter()),
         request.labs().size(), request.definition(), request.concurrency(),
         request.quarantineAfter());
+    long skipped = d.getInfo().getNumActionsSkippedOverlap();
+    long missed = d.getInfo().getNumActionsMissedCatchupWindow();
+    if (skipped + missed > 0) {
+      out().printf("  Nights not started since the schedule was created: %d skipped (one still"
+          + " ran), %d missed (not started within the catch-up window)%n", skipped, missed);
+    }
     if (latest == null) {
       out().println("No night has run yet (run one now: labflow fleet reset " + request.fleet() + ")");
     } else {

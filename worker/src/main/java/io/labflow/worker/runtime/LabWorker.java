@@ -87,7 +87,7 @@ public final class LabWorker implements AutoCloseable {
   private final WorkerFactory factory;
   private final Composition.AwsAccess access;
   private final HttpServer metrics;
-  private final LabStateGauges labGauges;
+  private final ServerGauges serverGauges;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   /** A worker with more interceptors after labflow's own (tests use it to halt at a chosen point). */
@@ -121,7 +121,8 @@ public final class LabWorker implements AutoCloseable {
             new QuotaPlanner(access.clients(), dir, settings.site())));
     worker.registerActivitiesImplementations(
         StepLibrary.implementations(access.clients(), dir).toArray());
-    this.labGauges = new LabStateGauges(connection.client(), registry);
+    this.serverGauges =
+        new ServerGauges(connection.client(), connection.schedules(), registry);
   }
 
   /**
@@ -178,7 +179,7 @@ public final class LabWorker implements AutoCloseable {
           notYet.toString());
     }
     factory.start();
-    labGauges.start();
+    serverGauges.start();
     // Served once the worker polls: an endpoint that answers means a worker that takes work
     // (scripts/stack waits for it before a lab is started).
     if (metrics != null) {
@@ -248,7 +249,7 @@ public final class LabWorker implements AutoCloseable {
     if (stopped.getCount() == 0) {
       return;
     }
-    labGauges.close();
+    serverGauges.close();
     if (factory.isStarted()) {
       String drain = Durations.format(settings.drainTimeout());
       log.info("Shutting down: draining in-flight tasks (up to {})", drain);

@@ -22,9 +22,9 @@ public final class LabflowMeters implements MeterFilter {
 
   /** AWS API calls, {@code labflow_aws_calls_total{service,operation,outcome}} ({@link AwsCalls}). */
   public static final String AWS_CALLS = "labflow.aws.calls";
-  /** Open labs by state, {@code labflow_labs{state}} ({@link LabStateGauges}). */
+  /** Open labs by state, {@code labflow_labs{state}} ({@link ServerGauges}). */
   static final String LABS = "labflow.labs";
-  /** 1 for each paused lab, {@code labflow_lab_paused{lab}} ({@link LabStateGauges}). */
+  /** 1 for each paused lab, {@code labflow_lab_paused{lab}} ({@link ServerGauges}). */
   static final String LAB_PAUSED = "labflow.lab.paused";
   /** 1 for each lab rolling back or tearing down, {@code labflow_lab_undoing{lab}}. */
   static final String LAB_UNDOING = "labflow.lab.undoing";
@@ -35,6 +35,10 @@ public final class LabflowMeters implements MeterFilter {
    * labflow_reset_task_failing{workflow}}.
    */
   static final String RESET_TASK_FAILING = "labflow.reset.task.failing";
+  /** Nights a fleet's Schedule did not start, {@code labflow_fleet_nights_skipped{fleet,why}}. */
+  static final String FLEET_NIGHTS_SKIPPED = "labflow.fleet.nights.skipped";
+  /** 1 for the status of a fleet's newest closed night, {@code labflow_fleet_last_night}. */
+  static final String FLEET_LAST_NIGHT = "labflow.fleet.last.night";
 
   private static final Map<String, String> HELP = Map.ofEntries(
       entry(AWS_CALLS, "AWS API calls made by activities, by outcome (ok or the AWS error code)"),
@@ -45,6 +49,9 @@ public final class LabflowMeters implements MeterFilter {
           "1 for each lab whose workflow task keeps failing (Temporal's TemporalReportedProblems)"),
       entry(RESET_TASK_FAILING, "1 for each lab's reset or fleet's night whose workflow task keeps"
           + " failing (Temporal's TemporalReportedProblems)"),
+      entry(FLEET_NIGHTS_SKIPPED, "Nights the fleet's Schedule did not start since it was created"
+          + " (overlap: one still ran; catchup: not started within the catch-up window)"),
+      entry(FLEET_LAST_NIGHT, "1 for the status of the fleet's newest night that closed"),
       entry(LabMeters.TRANSITIONS, "Lab state changes, counted by the lab's workflow"),
       entry(LabMeters.TIME_IN_STATE, "Time a lab spent in a state, recorded when it leaves it"),
       entry(LabMeters.EXPIRY_WARNINGS,

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The worker process itself: Prometheus metrics (AWS calls by outcome, labs by state, paused labs,
- * a lab whose teardown AWS throttles, transitions, time in state, a fleet night), a log an
+ * a lab whose teardown AWS throttles, a lab and a night no worker can replay, transitions, time in
+ * state, fleet nights: their report, a night skipped, one terminated), a log an
  * operator can grep (the lab on every line about a lab, a line per state change, refusals without
  * stack traces), graceful SIGTERM. The
  * scrape it takes is kept as {@code worker/target/e2e-logs/worker-runtime.metrics}: the source of
@@ -116,6 +117,9 @@ class WorkerRuntimeE2eTest {
         || UnreplayableLab.taskFailures(stack.client(), night) < 2) && System.nanoTime() < failing) {
       Thread.sleep(500);
     }
+    // A night asked for while one runs is skipped, and the Schedule counts it.
+    Cli.Result skipped = Cli.run(stuckEnv, "fleet", "reset", "e2e-night");
+    assertThat(skipped.exitCode()).as(skipped.all()).isZero();
     Cli.Result stuckNight = Cli.run(env, "fleet", "status", "e2e-night");
     assertThat(stuckNight.exitCode()).as(stuckNight.all()).isZero();
     assertThat(stuckNight.out()).as(stuckNight.all()).contains("Latest night " + night
@@ -151,6 +155,9 @@ class WorkerRuntimeE2eTest {
         "labflow_lab_undoing{lab=\"e2e-undoing\"} 1.0",
         "labflow_lab_task_failing{lab=\"e2e-stuck\"} 1.0",
         "labflow_reset_task_failing{workflow=\"" + night + "\"} 1.0",
+        "labflow_fleet_nights_skipped{fleet=\"e2e-night\",why=\"overlap\"} 1.0",
+        "labflow_fleet_nights_skipped{fleet=\"e2e-night\",why=\"catchup\"} 0.0",
+        "labflow_fleet_last_night{fleet=\"e2e-obs\",status=\"COMPLETED\"} 1.0",
         "labflow_labs{state=\"TEARING_DOWN\"} 1.0",
         "labflow_lab_transitions_total{*definition=\"iam-mini\"*from=\"SWITCHING\"*to=\"LIVE\"*} 1.0",
         "labflow_lab_transitions_total{*definition=\"pause-lab\"*from=\"PROVISIONING\"*to=\"PAUSED\"*} 1.0",
@@ -180,12 +187,23 @@ class WorkerRuntimeE2eTest {
     assertThat(gauge(last, "labflow_labs{state=\"LIVE\"}")).isGreaterThanOrEqualTo(2.0);
     assertThat(count(last, "DetachRolePolicy", "Throttling")).isPositive();
     assertThat(stack.moto().throttled()).containsKey("iam.DetachRolePolicy");
+    // The skipped night (the scrape saw the Schedule count it): fleet status says so too.
+    Cli.Result counted = Cli.run(env, "fleet", "status", "e2e-night");
+    assertThat(counted.out()).as(counted.all()).contains("Nights not started since the schedule"
+        + " was created: 1 skipped (one still ran), 0 missed (not started within the catch-up window)");
     // Flagged in visibility (the scrape saw it): list says so.
     Cli.Result listed = Cli.run(env, "list", "--query", "WorkflowId='e2e-stuck'");
     assertThat(listed.out()).as(listed.all()).contains("e2e-stuck", "RUNNING, TASK FAILING",
         "TASK FAILING: the lab's workflow task keeps failing, and it does nothing");
     stack.client().newUntypedWorkflowStub("e2e-stuck").terminate("the test is over");
     stack.client().newUntypedWorkflowStub(night).terminate("the test is over");
+    // The fleet's newest closed night is that one now, which left no report.
+    String terminated = "labflow_fleet_last_night{fleet=\"e2e-night\",status=\"TERMINATED\"} 1.0";
+    long told = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!has(scrape(port), terminated) && System.nanoTime() < told) {
+      Thread.sleep(500);
+    }
+    assertThat(has(scrape(port), terminated)).as(terminated).isTrue();
     assertThat(Cli.run(env, "fleet", "delete", "e2e-night").exitCode()).isZero();
     stuckWorker.close();
     // Its worker's log: the SDK's failure with its trace, then the poller's report in one line,

@@ -10,27 +10,110 @@ import ch.qos.logback.core.read.ListAppender;
 import io.grpc.Status;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.labflow.worker.client.FailingTask;
+import io.labflow.worker.fleet.FleetResetWorkflow;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabState;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.common.v1.WorkflowType;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowExecutionMetadata;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.schedules.Schedule;
+import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
+import io.temporal.client.schedules.ScheduleActionResult;
+import io.temporal.client.schedules.ScheduleActionStartWorkflow;
+import io.temporal.client.schedules.ScheduleClient;
+import io.temporal.client.schedules.ScheduleDescription;
+import io.temporal.client.schedules.ScheduleHandle;
+import io.temporal.client.schedules.ScheduleInfo;
+import io.temporal.client.schedules.ScheduleListDescription;
+import io.temporal.client.schedules.ScheduleSpec;
 import io.temporal.common.SearchAttributes;
 import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.internal.common.SearchAttributesUtil;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** The lab gauges from what Temporal's visibility lists, and when it does not answer. */
+/** The gauges from what Temporal's visibility and the fleets' Schedules hold, and when it does not answer. */
 @Tag("fast")
-class LabStateGaugesTest {
+class ServerGaugesTest {
+
+  private static final ScheduleClient NO_FLEETS = fake(ScheduleClient.class, (m, args) -> Stream.of());
+
+  @SuppressWarnings("unchecked")
+  private static <T> T fake(Class<T> type, BiFunction<Method, Object[], Object> answer) {
+    return (T) Proxy.newProxyInstance(ServerGaugesTest.class.getClassLoader(),
+        new Class<?>[] {type}, (p, m, args) -> answer.apply(m, args));
+  }
+
+  @Test
+  void eachFleetsSkippedNightsAndTheStatusOfItsNewestClosedNight() {
+    // fleet-a: n1 completed, n2 terminated, n3 runs; fleet-b: m1 completed; fleet-c starts
+    // another workflow type and "nightly" is not a fleet's: neither is read.
+    Map<String, String> status = Map.of("n1", "COMPLETED", "n2", "TERMINATED", "n3", "RUNNING",
+        "m1", "COMPLETED");
+    Map<String, ScheduleDescription> schedules = new LinkedHashMap<>();
+    schedules.put("fleet-a", schedule("fleet-a", FleetResetWorkflow.TYPE,
+        new ScheduleInfo(5, 1, 2, List.of(night("n3")), List.of(done("n1"), done("n2"), done("n3")),
+            List.of(), null, null)));
+    schedules.put("fleet-b", schedule("fleet-b", FleetResetWorkflow.TYPE,
+        new ScheduleInfo(1, 0, 0, List.of(), List.of(done("m1")), List.of(), null, null)));
+    schedules.put("fleet-c", schedule("fleet-c", "SomethingElse",
+        new ScheduleInfo(1, 3, 3, List.of(), List.of(done("m1")), List.of(), null, null)));
+    schedules.put("nightly", schedule("nightly", FleetResetWorkflow.TYPE,
+        new ScheduleInfo(1, 3, 3, List.of(), List.of(done("m1")), List.of(), null, null)));
+    ScheduleClient fleets = fake(ScheduleClient.class, (m, args) -> m.getName().equals("listSchedules")
+        ? schedules.keySet().stream().map(id -> new ScheduleListDescription(id, null, null, Map.of(),
+            DefaultDataConverter.STANDARD_INSTANCE, Map.of()))
+        : fake(ScheduleHandle.class, (hm, hargs) -> schedules.get((String) args[0])));
+    WorkflowClient client = fake(WorkflowClient.class, (m, args) -> m.getName().equals("listExecutions")
+        ? Stream.of() : fake(WorkflowStub.class, (wm, wargs) -> new WorkflowExecutionDescription(
+            DescribeWorkflowExecutionResponse.newBuilder().setWorkflowExecutionInfo(
+                WorkflowExecutionInfo.newBuilder().setStatus(WorkflowExecutionStatus.valueOf(
+                    "WORKFLOW_EXECUTION_STATUS_" + status.get((String) args[0])))).build(),
+            DefaultDataConverter.STANDARD_INSTANCE)));
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (ServerGauges gauges = new ServerGauges(client, fleets, registry)) {
+      gauges.refresh();
+    }
+    assertThat(registry.find(LabflowMeters.FLEET_NIGHTS_SKIPPED).gauges())
+        .extracting(g -> g.getId().getTag("fleet"), g -> g.getId().getTag("why"), g -> g.value())
+        .containsExactlyInAnyOrder(tuple("a", "overlap", 2.0), tuple("a", "catchup", 1.0),
+            tuple("b", "overlap", 0.0), tuple("b", "catchup", 0.0));
+    assertThat(registry.find(LabflowMeters.FLEET_LAST_NIGHT).gauges())
+        .extracting(g -> g.getId().getTag("fleet"), g -> g.getId().getTag("status"), g -> g.value())
+        .containsExactlyInAnyOrder(tuple("a", "TERMINATED", 1.0), tuple("b", "COMPLETED", 1.0));
+  }
+
+  private static ScheduleDescription schedule(String id, String type, ScheduleInfo info) {
+    return new ScheduleDescription(id, info, Schedule.newBuilder()
+        .setAction(ScheduleActionStartWorkflow.newBuilder().setWorkflowType(type)
+            .setOptions(WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue("q").build())
+            .build())
+        .setSpec(ScheduleSpec.newBuilder().build()).build(),
+        Map.of(), SearchAttributes.EMPTY, Map.of(), DefaultDataConverter.STANDARD_INSTANCE);
+  }
+
+  private static ScheduleActionExecutionStartWorkflow night(String id) {
+    return new ScheduleActionExecutionStartWorkflow(id, "run-" + id);
+  }
+
+  private static ScheduleActionResult done(String id) {
+    return new ScheduleActionResult(null, null, night(id));
+  }
 
   @Test
   void eachPausedUndoingOrTaskFailingLabIsItsOwnSeriesBesideTheCountsByState() {
@@ -54,7 +137,7 @@ class LabStateGaugesTest {
           return labs.entrySet().stream().map(e -> execution(e.getKey(), e.getValue()));
         });
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    try (LabStateGauges gauges = new LabStateGauges(client, registry)) {
+    try (ServerGauges gauges = new ServerGauges(client, NO_FLEETS, registry)) {
       gauges.refresh();
       assertThat(labsOf(registry, LabflowMeters.LAB_PAUSED)).containsExactly("l-paused");
       assertThat(labsOf(registry, LabflowMeters.LAB_UNDOING)).containsExactly("l-rolling", "l-tearing");
@@ -111,11 +194,11 @@ class LabStateGaugesTest {
         getClass().getClassLoader(), new Class<?>[] {WorkflowClient.class}, (p, m, args) -> {
           throw Status.UNIMPLEMENTED.withDescription("no visibility").asRuntimeException();
         });
-    Logger logger = (Logger) LoggerFactory.getLogger(LabStateGauges.class);
+    Logger logger = (Logger) LoggerFactory.getLogger(ServerGauges.class);
     ListAppender<ILoggingEvent> lines = new ListAppender<>();
     lines.start();
     logger.addAppender(lines);
-    try (LabStateGauges gauges = new LabStateGauges(client, new SimpleMeterRegistry())) {
+    try (ServerGauges gauges = new ServerGauges(client, NO_FLEETS, new SimpleMeterRegistry())) {
       gauges.refresh();
       gauges.refresh();
     } finally {
