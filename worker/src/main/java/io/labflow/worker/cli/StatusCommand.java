@@ -5,18 +5,22 @@ import io.labflow.worker.client.FailingTask;
 import io.labflow.worker.client.Pollers;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
+import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabStatus;
 import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowExecutionDescription;
+import io.temporal.client.WorkflowNotFoundException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "status", description = {
-    "Prints a lab's steps, states, attempts and errors.",
+    "Prints a lab's steps, states, attempts and errors, and a reset of the lab that runs.",
     "When no worker polls the lab's task queue, prints the server's record instead (workflow",
     "status, LabState, summary, pending activities) and says so. Exit code: 0 answered,",
     "1 no such lab or the lab failed its status query, 4 --json with no worker polling."})
@@ -46,6 +50,7 @@ final class StatusCommand extends LabCommand {
         "  pending activity " + ActivityProgress.line(conn.client().getOptions()
             .getDataConverter(), pa) + (pa.hasLastFailure()
                 ? " last failure: " + pa.getLastFailure().getMessage() : "")));
+    printReset(conn);
     printWebUi(labId);
     return 0;
   }
@@ -79,6 +84,24 @@ final class StatusCommand extends LabCommand {
         ? "(the lab did not answer its status query within seconds: this is the server's record)"
         : "(" + Pollers.none(d.getTaskQueue())
             + ". This is the server's record; the steps need a worker)");
+  }
+
+  /** A reset of the lab that runs now (it tears the lab down and starts it afresh), and its task. */
+  private void printReset(TemporalConnection conn) {
+    String id = LabIds.resetId(labId);
+    WorkflowExecutionDescription r;
+    try {
+      r = conn.client().newUntypedWorkflowStub(id).describe();
+    } catch (WorkflowNotFoundException e) {
+      return;
+    }
+    if (r.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      out().println("Reset " + id + " runs since " + Instant.ofEpochSecond(r.getRawDescription()
+          .getWorkflowExecutionInfo().getStartTime().getSeconds())
+          + (r.getStaticSummary() == null ? "" : " (" + r.getStaticSummary() + ")"));
+      FailingTask.of(conn.client(), id, r.getRawDescription())
+          .ifPresent(s -> out().println("  " + s));
+    }
   }
 
   /** Whether the history holds a teardown signal no workflow task has taken since. */

@@ -1,7 +1,9 @@
 package io.labflow.worker.e2e;
 
 import io.labflow.worker.client.FailingTask;
+import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.workflows.fleet.Fleet;
+import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.temporal.api.enums.v1.EventType;
@@ -22,7 +24,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Labs and fleet nights whose history other code wrote, as a labflow version that cannot replay
+ * Labs, resets and fleet nights whose history other code wrote, as a labflow version that cannot replay
  * them meets them (an upgrade without {@code Workflow.getVersion}, or a bug): an impostor in this
  * JVM takes the first workflow task of each and only starts a timer, then stops. The labflow
  * worker that polls their task queue next fails every workflow task of each (non-determinism)
@@ -76,6 +78,15 @@ final class UnreplayableLab {
         .build());
     lab.start(Map.of("definition", "iam-mini", "labId", labId));
     return labId;
+  }
+
+  /** Starts a reset of lab {@code labId} on {@code queue}, as a fleet's night would. */
+  static String reset(WorkflowClient client, String labId, String queue) {
+    client.newUntypedWorkflowStub(LabResetWorkflow.TYPE, WorkflowOptions.newBuilder()
+        .setWorkflowId(LabIds.resetId(labId)).setTaskQueue(queue)
+        .setStaticSummary("Reset lab " + labId + " (the test)").build())
+        .start(Map.of("labId", labId, "definition", "iam-mini"));
+    return LabIds.resetId(labId);
   }
 
   /** The workflow id of the night fleet {@code name}'s schedule runs now. */

@@ -106,17 +106,25 @@ class WorkerRuntimeE2eTest {
       assertThat(Cli.run(stuckEnv, "fleet", "reset", "e2e-night").out())
           .contains("Triggered fleet-e2e-night");
       return List.of(UnreplayableLab.lab(stack.client(), "e2e-stuck", stuckQueue),
-          UnreplayableLab.runningNight(stack.client(), "e2e-night"));
+          UnreplayableLab.runningNight(stack.client(), "e2e-night"),
+          UnreplayableLab.reset(stack.client(), labId, stuckQueue));
     }).get(1);
+    String reset = "reset-" + labId;
     ManagedProcess stuckWorker = stack.startWorker("worker-runtime-stuck", stuckQueue, -1)
         .awaitLog("polling", Duration.ofSeconds(60));
     stack.client().newUntypedWorkflowStub("e2e-stuck").signal("requestTeardown");
     stack.client().newUntypedWorkflowStub(night).signal("wake");
+    stack.client().newUntypedWorkflowStub(reset).signal("wake");
     long failing = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while ((UnreplayableLab.taskFailures(stack.client(), "e2e-stuck") < 2
-        || UnreplayableLab.taskFailures(stack.client(), night) < 2) && System.nanoTime() < failing) {
+    while (List.of("e2e-stuck", night, reset).stream()
+        .anyMatch(id -> UnreplayableLab.taskFailures(stack.client(), id) < 2)
+        && System.nanoTime() < failing) {
       Thread.sleep(500);
     }
+    // The live lab's status says the reset that runs, and that its task keeps failing.
+    Cli.Result resetting = Cli.run(env, "status", labId);
+    assertThat(resetting.out()).as(resetting.all()).contains("Reset " + reset + " runs since ",
+        " (Reset lab e2e-metrics (the test))\n  Workflow task: failed ", "It does nothing until");
     // A night asked for while one runs is skipped, and the Schedule counts it.
     Cli.Result skipped = Cli.run(stuckEnv, "fleet", "reset", "e2e-night");
     assertThat(skipped.exitCode()).as(skipped.all()).isZero();
@@ -155,6 +163,7 @@ class WorkerRuntimeE2eTest {
         "labflow_lab_undoing{lab=\"e2e-undoing\"} 1.0",
         "labflow_lab_task_failing{lab=\"e2e-stuck\"} 1.0",
         "labflow_reset_task_failing{workflow=\"" + night + "\"} 1.0",
+        "labflow_reset_task_failing{workflow=\"" + reset + "\"} 1.0",
         "labflow_fleet_nights_skipped{fleet=\"e2e-night\",why=\"overlap\"} 1.0",
         "labflow_fleet_nights_skipped{fleet=\"e2e-night\",why=\"catchup\"} 0.0",
         "labflow_fleet_last_night{fleet=\"e2e-obs\",status=\"COMPLETED\"} 1.0",
@@ -197,6 +206,7 @@ class WorkerRuntimeE2eTest {
         "TASK FAILING: the lab's workflow task keeps failing, and it does nothing");
     stack.client().newUntypedWorkflowStub("e2e-stuck").terminate("the test is over");
     stack.client().newUntypedWorkflowStub(night).terminate("the test is over");
+    stack.client().newUntypedWorkflowStub(reset).terminate("the test is over");
     // The fleet's newest closed night is that one now, which left no report.
     String terminated = "labflow_fleet_last_night{fleet=\"e2e-night\",status=\"TERMINATED\"} 1.0";
     long told = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -215,6 +225,7 @@ class WorkerRuntimeE2eTest {
             "(its cause is the line before, with its trace; Temporal retries the task"))
         .anySatisfy(l -> assertThat(l).contains("[lab=e2e-stuck ", "WorkflowId=e2e-stuck,"))
         .anySatisfy(l -> assertThat(l).contains("[lab=- ", "WorkflowId=" + night + ","))
+        .anySatisfy(l -> assertThat(l).contains("[lab=" + labId + " ", "WorkflowId=" + reset + ","))
         .allSatisfy(l -> assertThat(l.contains("[lab=e2e-stuck ")).isEqualTo(
             l.contains("WorkflowId=e2e-stuck,")));
     // AWS answers again: the same undo goes on and the teardown ends.
