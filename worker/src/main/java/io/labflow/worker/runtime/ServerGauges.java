@@ -42,7 +42,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the Temporal server holds of labs and fleets, read at start and every {@link #EVERY}.
+ * What the Temporal server holds of labs and fleets, read at start, then the labs every {@link
+ * #EVERY} and the fleets every {@link #FLEETS_EVERY} (a describe per fleet: nights are nightly).
  * From visibility (the {@code LabState} search attribute every lab keeps current): open labs by
  * state, {@code labflow_labs{state}} for every {@link LabState} (0 included), and a series of
  * value 1 for each lab that waits on someone, so an alert can say which lab waited too long:
@@ -60,6 +61,7 @@ import org.slf4j.LoggerFactory;
 final class ServerGauges implements AutoCloseable {
 
   static final Duration EVERY = Duration.ofSeconds(15);
+  static final Duration FLEETS_EVERY = Duration.ofMinutes(1);
   private static final String QUERY = "WorkflowType IN ('" + LabWorkflow.TYPE + "','"
       + LabResetWorkflow.TYPE + "','" + FleetResetWorkflow.TYPE + "')"
       + " AND ExecutionStatus='Running'";
@@ -76,6 +78,8 @@ final class ServerGauges implements AutoCloseable {
       new LinkedHashMap<>();
   private final MultiGauge nightsSkipped;
   private final MultiGauge lastNight;
+  /** The status of each closed night the Schedules list: a closed run's never changes. */
+  private final Map<String, String> closed = new HashMap<>();
   /** What could not be read at the last refresh: said once per outage. */
   private final Set<String> failing = new HashSet<>();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -100,13 +104,23 @@ final class ServerGauges implements AutoCloseable {
   }
 
   void start() {
-    timer.scheduleWithFixedDelay(this::refresh, 0, EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(this::refreshLabs, 0, EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(
+        this::refreshFleets, 0, FLEETS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   void refresh() {
+    refreshLabs();
+    refreshFleets();
+  }
+
+  private void refreshLabs() {
     read("labs from Temporal's visibility", "labflow_labs, labflow_lab_paused,"
         + " labflow_lab_undoing, labflow_lab_task_failing and labflow_reset_task_failing",
         this::readLabs);
+  }
+
+  private void refreshFleets() {
     read("the fleets' Schedules", "labflow_fleet_nights_skipped and labflow_fleet_last_night",
         this::readFleets);
   }
@@ -156,6 +170,7 @@ final class ServerGauges implements AutoCloseable {
   private void readFleets() {
     List<MultiGauge.Row<Number>> skipped = new ArrayList<>();
     List<MultiGauge.Row<Number>> last = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
     for (ScheduleListDescription s : schedules.listSchedules().toList()) {
       if (!s.getScheduleId().startsWith(LabIds.FLEET_PREFIX)) {
         continue;
@@ -171,21 +186,27 @@ final class ServerGauges implements AutoCloseable {
           info.getNumActionsSkippedOverlap()));
       skipped.add(MultiGauge.Row.of(Tags.of("fleet", fleet, "why", "catchup"),
           info.getNumActionsMissedCatchupWindow()));
-      lastClosed(info).map(st -> one(Tags.of("fleet", fleet, "status", st))).ifPresent(last::add);
+      lastClosed(info, seen).map(st -> one(Tags.of("fleet", fleet, "status", st)))
+          .ifPresent(last::add);
     }
+    closed.keySet().retainAll(seen);
     nightsSkipped.register(skipped, true);
     lastNight.register(last, true);
   }
 
   /** The status of the newest night that closed, of those the Schedule keeps (its last ten). */
-  private Optional<String> lastClosed(ScheduleInfo info) {
+  private Optional<String> lastClosed(ScheduleInfo info, Set<String> seen) {
     Set<String> running = info.getRunningActions().stream()
         .map(r -> ((ScheduleActionExecutionStartWorkflow) r).getWorkflowId())
         .collect(Collectors.toSet());
     List<String> nights = info.getRecentActions().stream()
         .map(r -> ((ScheduleActionExecutionStartWorkflow) r.getAction()).getWorkflowId())
         .filter(id -> !running.contains(id)).toList();
+    seen.addAll(nights);
     for (int i = nights.size() - 1; i >= 0; i--) {
+      if (closed.containsKey(nights.get(i))) {
+        return Optional.of(closed.get(nights.get(i)));
+      }
       WorkflowExecutionStatus status;
       try {
         status = client.newUntypedWorkflowStub(nights.get(i)).describe().getStatus();
@@ -193,7 +214,8 @@ final class ServerGauges implements AutoCloseable {
         return Optional.empty();
       }
       if (status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-        return Optional.of(StatusPrinter.name(status));
+        closed.put(nights.get(i), StatusPrinter.name(status));
+        return Optional.of(closed.get(nights.get(i)));
       }
     }
     return Optional.empty();

@@ -156,7 +156,8 @@ class WorkerRuntimeE2eTest {
     CompletableFuture<Cli.Result> undoing =
         CompletableFuture.supplyAsync(() -> Cli.run(env, "teardown", "e2e-undoing"));
 
-    // Visibility is read every 15 s and the SDK reports workflow metrics every 5 s: wait for both.
+    // Visibility is read every 15 s, the Schedules every minute, and the SDK reports workflow
+    // metrics every 5 s: wait for all.
     List<String> expected = List.of(
         "labflow_lab_paused{lab=\"e2e-paused\"} 1.0",
         "labflow_labs{state=\"PAUSED\"} 1.0",
@@ -177,7 +178,7 @@ class WorkerRuntimeE2eTest {
         "labflow_fleet_night_seconds_count{*fleet=\"e2e-obs\"*} 1",
         // The paused lab's step: two attempts, both refused by IAM.
         "labflow_aws_calls_total{operation=\"AttachRolePolicy\",outcome=\"NoSuchEntity\",service=\"Iam\"} 2.0");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     String scraped = scrape(port);
     try {
       // Two live labs at least: e2e-metrics and the fleet's e2e-fl-01; a throttled call is counted
@@ -209,7 +210,7 @@ class WorkerRuntimeE2eTest {
     stack.client().newUntypedWorkflowStub(reset).terminate("the test is over");
     // The fleet's newest closed night is that one now, which left no report.
     String terminated = "labflow_fleet_last_night{fleet=\"e2e-night\",status=\"TERMINATED\"} 1.0";
-    long told = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    long told = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (!has(scrape(port), terminated) && System.nanoTime() < told) {
       Thread.sleep(500);
     }

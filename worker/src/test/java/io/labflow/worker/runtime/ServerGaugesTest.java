@@ -41,6 +41,7 @@ import java.lang.reflect.Proxy;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
@@ -79,15 +80,22 @@ class ServerGaugesTest {
         ? schedules.keySet().stream().map(id -> new ScheduleListDescription(id, null, null, Map.of(),
             DefaultDataConverter.STANDARD_INSTANCE, Map.of()))
         : fake(ScheduleHandle.class, (hm, hargs) -> schedules.get((String) args[0])));
+    AtomicInteger described = new AtomicInteger();
     WorkflowClient client = fake(WorkflowClient.class, (m, args) -> m.getName().equals("listExecutions")
-        ? Stream.of() : fake(WorkflowStub.class, (wm, wargs) -> new WorkflowExecutionDescription(
-            DescribeWorkflowExecutionResponse.newBuilder().setWorkflowExecutionInfo(
-                WorkflowExecutionInfo.newBuilder().setStatus(WorkflowExecutionStatus.valueOf(
-                    "WORKFLOW_EXECUTION_STATUS_" + status.get((String) args[0])))).build(),
-            DefaultDataConverter.STANDARD_INSTANCE)));
+        ? Stream.of() : fake(WorkflowStub.class, (wm, wargs) -> {
+          described.incrementAndGet();
+          return new WorkflowExecutionDescription(DescribeWorkflowExecutionResponse.newBuilder()
+              .setWorkflowExecutionInfo(WorkflowExecutionInfo.newBuilder().setStatus(
+                  WorkflowExecutionStatus.valueOf("WORKFLOW_EXECUTION_STATUS_" + status.get((String) args[0]))))
+              .build(), DefaultDataConverter.STANDARD_INSTANCE);
+        }));
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     try (ServerGauges gauges = new ServerGauges(client, fleets, registry)) {
       gauges.refresh();
+      // One describe of each fleet's newest closed night (n2, m1), then none: it stays closed.
+      assertThat(described).hasValue(2);
+      gauges.refresh();
+      assertThat(described).hasValue(2);
     }
     assertThat(registry.find(LabflowMeters.FLEET_NIGHTS_SKIPPED).gauges())
         .extracting(g -> g.getId().getTag("fleet"), g -> g.getId().getTag("why"), g -> g.value())
