@@ -37,7 +37,7 @@ final class ClosedLab extends RuntimeException {
     try {
       return call.get();
     } catch (RuntimeException e) {
-      throw Main.notFound(e) ? of(client, labId) : e;
+      throw TemporalConnection.notFound(e) ? of(client, labId) : e;
     }
   }
 

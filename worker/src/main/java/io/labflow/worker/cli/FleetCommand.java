@@ -46,7 +46,7 @@ final class FleetCommand extends BaseCommand {
     try {
       d = conn.schedules().getHandle(Fleet.scheduleId(name)).describe();
     } catch (RuntimeException e) {
-      if (Main.notFound(e)) {
+      if (TemporalConnection.notFound(e)) {
         throw new IllegalArgumentException("no fleet '" + name + "' (no schedule "
             + Fleet.scheduleId(name) + "); create it with labflow fleet apply FILE");
       }

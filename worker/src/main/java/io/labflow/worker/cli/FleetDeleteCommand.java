@@ -113,7 +113,7 @@ final class FleetDeleteCommand extends FleetCommand.OnFleet {
       client.newUntypedWorkflowStub(labId).describe();
       return false;
     } catch (RuntimeException e) {
-      return Main.notFound(e);
+      return TemporalConnection.notFound(e);
     }
   }
 

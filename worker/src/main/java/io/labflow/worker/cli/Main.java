@@ -2,7 +2,6 @@ package io.labflow.worker.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.labflow.workflows.definition.Durations;
 import io.labflow.workflows.lab.FailureTypes;
@@ -104,13 +103,6 @@ public final class Main {
     boolean refused = Stream.iterate((Throwable) e, Objects::nonNull, Throwable::getCause)
         .anyMatch(t -> t instanceof ApplicationFailure af && REJECTIONS.contains(af.getType()));
     return e instanceof UsageException || refused ? 2 : 1;
-  }
-
-  /** Whether the server said that what was asked about does not exist (a lab run, a schedule). */
-  static boolean notFound(Throwable e) {
-    return Stream.iterate(e, Objects::nonNull, Throwable::getCause)
-        .anyMatch(t -> t instanceof WorkflowNotFoundException || t instanceof StatusRuntimeException s
-            && s.getStatus().getCode() == Status.Code.NOT_FOUND);
   }
 
   static String describe(Throwable e) {

@@ -7,6 +7,7 @@ import io.temporal.api.errordetails.v1.NamespaceNotFoundFailure;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleClientOptions;
 import io.temporal.envconfig.ClientConfigProfile;
@@ -101,6 +102,13 @@ public record TemporalConnection(ClientConfigProfile profile, WorkflowClient cli
   public static boolean notAnswering(Throwable e) {
     Status.Code code = Status.fromThrowable(e).getCode();
     return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
+  }
+
+  /** Whether the server said that what was asked about does not exist (a lab run, a schedule). */
+  public static boolean notFound(Throwable e) {
+    return Stream.iterate(e, Objects::nonNull, Throwable::getCause)
+        .anyMatch(t -> t instanceof WorkflowNotFoundException || t instanceof StatusRuntimeException s
+            && s.getStatus().getCode() == Status.Code.NOT_FOUND);
   }
 
   /** Whether the server said that the namespace asked in does not exist. */

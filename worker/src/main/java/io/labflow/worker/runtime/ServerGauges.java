@@ -2,6 +2,7 @@ package io.labflow.worker.runtime;
 
 import io.labflow.worker.client.FailingTask;
 import io.labflow.worker.client.StatusPrinter;
+import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetResetWorkflow;
 import io.labflow.worker.reset.LabResetWorkflow;
 import io.labflow.workflows.lab.LabIds;
@@ -175,7 +176,15 @@ final class ServerGauges implements AutoCloseable {
       if (!s.getScheduleId().startsWith(LabIds.FLEET_PREFIX)) {
         continue;
       }
-      ScheduleDescription d = schedules.getHandle(s.getScheduleId()).describe();
+      ScheduleDescription d;
+      try {
+        d = schedules.getHandle(s.getScheduleId()).describe();
+      } catch (RuntimeException e) {
+        if (TemporalConnection.notFound(e)) {
+          continue; // Deleted since the listing, which visibility may still show for a while.
+        }
+        throw e;
+      }
       if (!(d.getSchedule().getAction() instanceof ScheduleActionStartWorkflow a)
           || !FleetResetWorkflow.TYPE.equals(a.getWorkflowType())) {
         continue;

@@ -75,7 +75,7 @@ class FleetDeleteE2eTest {
       return List.of();
     })).isEmpty();
     assertThat(pausedAtSecondCheck).containsExactly(true);
-    assertThatThrownBy(handle::describe).satisfies(e -> assertThat(Main.notFound(e)).isTrue());
+    assertThatThrownBy(handle::describe).satisfies(e -> assertThat(TemporalConnection.notFound(e)).isTrue());
   }
 
   @Test

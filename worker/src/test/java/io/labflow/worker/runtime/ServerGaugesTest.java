@@ -29,6 +29,7 @@ import io.temporal.client.schedules.ScheduleActionResult;
 import io.temporal.client.schedules.ScheduleActionStartWorkflow;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleDescription;
+import io.temporal.client.schedules.ScheduleException;
 import io.temporal.client.schedules.ScheduleHandle;
 import io.temporal.client.schedules.ScheduleInfo;
 import io.temporal.client.schedules.ScheduleListDescription;
@@ -76,10 +77,18 @@ class ServerGaugesTest {
         new ScheduleInfo(1, 3, 3, List.of(), List.of(done("m1")), List.of(), null, null)));
     schedules.put("nightly", schedule("nightly", FleetResetWorkflow.TYPE,
         new ScheduleInfo(1, 3, 3, List.of(), List.of(done("m1")), List.of(), null, null)));
+    // Deleted since the listing (visibility may list it a while longer): passed over, the others
+    // read.
+    schedules.put("fleet-gone", null);
     ScheduleClient fleets = fake(ScheduleClient.class, (m, args) -> m.getName().equals("listSchedules")
         ? schedules.keySet().stream().map(id -> new ScheduleListDescription(id, null, null, Map.of(),
             DefaultDataConverter.STANDARD_INSTANCE, Map.of()))
-        : fake(ScheduleHandle.class, (hm, hargs) -> schedules.get((String) args[0])));
+        : fake(ScheduleHandle.class, (hm, hargs) -> {
+          if (schedules.get((String) args[0]) == null) {
+            throw new ScheduleException(Status.NOT_FOUND.asRuntimeException());
+          }
+          return schedules.get((String) args[0]);
+        }));
     AtomicInteger described = new AtomicInteger();
     WorkflowClient client = fake(WorkflowClient.class, (m, args) -> m.getName().equals("listExecutions")
         ? Stream.of() : fake(WorkflowStub.class, (wm, wargs) -> {
