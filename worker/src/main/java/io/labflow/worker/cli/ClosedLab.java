@@ -57,9 +57,12 @@ final class ClosedLab extends RuntimeException {
         throw new IllegalStateException(TemporalConnection.noNamespace(
             client.getWorkflowServiceStubs(), client.getOptions().getNamespace()));
       }
-      return new ClosedLab("no lab `" + labId + "` in namespace `"
-          + client.getOptions().getNamespace() + "` (no run with that workflow id); start it with"
-          + " `labflow run` or from the Web UI", null);
+      // A fleet's first night resets a lab before it has run: the reset starts it.
+      return new ClosedLab(StatusCommand.runningReset(client, labId)
+          .map(reset -> "lab " + labId + " has not run yet; its reset starts it. " + reset)
+          .orElse("no lab `" + labId + "` in namespace `" + client.getOptions().getNamespace()
+              + "` (no run with that workflow id); start it with `labflow run` or from the Web UI"),
+          null);
     }
     String run = " (run " + d.getExecution().getRunId() + ")";
     String state = d.getTypedSearchAttributes().get(LabSearchAttributes.STATE);

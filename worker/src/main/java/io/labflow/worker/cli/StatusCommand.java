@@ -11,6 +11,7 @@ import io.labflow.workflows.lab.LabStatus;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowNotFoundException;
 import java.time.Instant;
@@ -50,7 +51,7 @@ final class StatusCommand extends LabCommand {
         "  pending activity " + ActivityProgress.line(conn.client().getOptions()
             .getDataConverter(), pa) + (pa.hasLastFailure()
                 ? " last failure: " + pa.getLastFailure().getMessage() : "")));
-    printReset(conn);
+    runningReset(conn.client(), labId).ifPresent(out()::println);
     printWebUi(labId);
     return 0;
   }
@@ -86,22 +87,25 @@ final class StatusCommand extends LabCommand {
             + ". This is the server's record; the steps need a worker)");
   }
 
-  /** A reset of the lab that runs now (it tears the lab down and starts it afresh), and its task. */
-  private void printReset(TemporalConnection conn) {
+  /**
+   * A reset of the lab that runs now (it tears the lab down and starts it afresh), with its
+   * workflow task's failure on a second line when it keeps failing; empty when none runs.
+   */
+  static Optional<String> runningReset(WorkflowClient client, String labId) {
     String id = LabIds.resetId(labId);
     WorkflowExecutionDescription r;
     try {
-      r = conn.client().newUntypedWorkflowStub(id).describe();
+      r = client.newUntypedWorkflowStub(id).describe();
     } catch (WorkflowNotFoundException e) {
-      return;
+      return Optional.empty();
     }
-    if (r.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-      out().println("Reset " + id + " runs since " + Instant.ofEpochSecond(r.getRawDescription()
-          .getWorkflowExecutionInfo().getStartTime().getSeconds())
-          + (r.getStaticSummary() == null ? "" : " (" + r.getStaticSummary() + ")"));
-      FailingTask.of(conn.client(), id, r.getRawDescription())
-          .ifPresent(s -> out().println("  " + s));
+    if (r.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      return Optional.empty();
     }
+    return Optional.of("Reset " + id + " runs since " + Instant.ofEpochSecond(r.getRawDescription()
+        .getWorkflowExecutionInfo().getStartTime().getSeconds())
+        + (r.getStaticSummary() == null ? "" : " (" + r.getStaticSummary() + ")")
+        + FailingTask.of(client, id, r.getRawDescription()).map(s -> "\n  " + s).orElse(""));
   }
 
   /** Whether the history holds a teardown signal no workflow task has taken since. */

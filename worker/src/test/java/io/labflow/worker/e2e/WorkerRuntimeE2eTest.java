@@ -107,7 +107,8 @@ class WorkerRuntimeE2eTest {
           .contains("Triggered fleet-e2e-night");
       return List.of(UnreplayableLab.lab(stack.client(), "e2e-stuck", stuckQueue),
           UnreplayableLab.runningNight(stack.client(), "e2e-night"),
-          UnreplayableLab.reset(stack.client(), labId, stuckQueue));
+          UnreplayableLab.reset(stack.client(), labId, stuckQueue),
+          UnreplayableLab.reset(stack.client(), "e2e-new", stuckQueue));
     }).get(1);
     String reset = "reset-" + labId;
     ManagedProcess stuckWorker = stack.startWorker("worker-runtime-stuck", stuckQueue, -1)
@@ -125,6 +126,11 @@ class WorkerRuntimeE2eTest {
     Cli.Result resetting = Cli.run(env, "status", labId);
     assertThat(resetting.out()).as(resetting.all()).contains("Reset " + reset + " runs since ",
         " (Reset lab e2e-metrics (the test))\n  Workflow task: failed ", "It does nothing until");
+    // A lab a fleet's first night resets before it ever ran: its reset is what status can say.
+    Cli.Result firstReset = Cli.run(env, "status", "e2e-new");
+    assertThat(firstReset.exitCode()).as(firstReset.all()).isEqualTo(1);
+    assertThat(firstReset.all()).contains("lab e2e-new has not run yet; its reset starts it. Reset"
+        + " reset-e2e-new runs since ", " (Reset lab e2e-new (the test))");
     // A night asked for while one runs is skipped, and the Schedule counts it.
     Cli.Result skipped = Cli.run(stuckEnv, "fleet", "reset", "e2e-night");
     assertThat(skipped.exitCode()).as(skipped.all()).isZero();
@@ -208,6 +214,7 @@ class WorkerRuntimeE2eTest {
     stack.client().newUntypedWorkflowStub("e2e-stuck").terminate("the test is over");
     stack.client().newUntypedWorkflowStub(night).terminate("the test is over");
     stack.client().newUntypedWorkflowStub(reset).terminate("the test is over");
+    stack.client().newUntypedWorkflowStub("reset-e2e-new").terminate("the test is over");
     // The fleet's newest closed night is that one now, which left no report.
     String terminated = "labflow_fleet_last_night{fleet=\"e2e-night\",status=\"TERMINATED\"} 1.0";
     long told = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
