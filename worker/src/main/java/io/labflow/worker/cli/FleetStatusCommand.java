@@ -107,11 +107,12 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
         states.getOrDefault(lab, "NOT_RUNNING"), shown != null && shown.lab(lab) != null
             && shown.lab(lab).outcome() == LabReport.Outcome.RUNNING
             || BUSY.contains(states.get(lab)) ? doing(conn, lab) : null)).toList();
+    long skipped = d.getInfo().getNumActionsSkippedOverlap();
+    long missed = d.getInfo().getNumActionsMissedCatchupWindow();
     if (json) {
       When schedule = new When(d.getId(), paused,
           paused ? d.getSchedule().getState().getNote() : null, when.cron(), when.timeZone(),
-          next == null ? "" : next.toString(), d.getInfo().getNumActionsSkippedOverlap(),
-          d.getInfo().getNumActionsMissedCatchupWindow());
+          next == null ? "" : next.toString(), skipped, missed);
       StatusPrinter.printJson(new Json(request.fleet(), schedule, request.definition(),
           request.concurrency(), request.quarantineAfter(), latest, rows,
           shown == null ? null : shown.totals(), shown == null ? null : shown.quota()), out());
@@ -125,8 +126,6 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
         when.jitter().isZero() ? "no jitter" : "jitter " + Durations.format(when.jitter()),
         request.labs().size(), request.definition(), request.concurrency(),
         request.quarantineAfter());
-    long skipped = d.getInfo().getNumActionsSkippedOverlap();
-    long missed = d.getInfo().getNumActionsMissedCatchupWindow();
     if (skipped + missed > 0) {
       out().printf("  Nights not started since the schedule was created: %d skipped (one still"
           + " ran), %d missed (not started within the catch-up window)%n", skipped, missed);
