@@ -31,7 +31,8 @@ import picocli.CommandLine.Parameters;
       "4 no worker polls the task queue (a reset or teardown is recorded and runs when one does)."
     },
     subcommands = {
-      FleetCommand.Validate.class, FleetApplyCommand.class, FleetStatusCommand.class,
+      FleetCommand.Validate.class, FleetApplyCommand.class, FleetListCommand.class,
+      FleetStatusCommand.class,
       FleetCommand.Reset.class, FleetCommand.Pause.class, FleetCommand.Unpause.class,
       FleetReleaseCommand.class, FleetDeleteCommand.class
     })

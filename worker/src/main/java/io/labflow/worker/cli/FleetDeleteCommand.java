@@ -2,11 +2,11 @@ package io.labflow.worker.cli;
 
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetRequest;
+import io.labflow.worker.fleet.Fleets;
 import io.labflow.worker.reset.ResetActivitiesImpl;
 import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.workflows.lab.LabIds;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
 import io.temporal.client.schedules.ScheduleDescription;
 import io.temporal.client.schedules.ScheduleHandle;
 import java.io.PrintWriter;
@@ -100,9 +100,7 @@ final class FleetDeleteCommand extends FleetCommand.OnFleet {
   private static List<String> running(TemporalConnection conn, ScheduleDescription d,
       FleetRequest request) {
     return Stream.concat(
-        d.getInfo().getRunningActions().stream()
-            .filter(ScheduleActionExecutionStartWorkflow.class::isInstance)
-            .map(a -> ((ScheduleActionExecutionStartWorkflow) a).getWorkflowId()),
+        Fleets.running(d).stream(),
         request.labs().stream().map(l -> LabIds.resetId(l.labId()))
             .filter(id -> ResetActivitiesImpl.openRun(conn.client(), id).isPresent())).toList();
   }

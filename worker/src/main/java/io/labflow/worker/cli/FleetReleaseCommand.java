@@ -2,9 +2,9 @@ package io.labflow.worker.cli;
 
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetRequest;
+import io.labflow.worker.fleet.Fleets;
 import io.labflow.worker.fleet.LabReport;
 import io.labflow.worker.fleet.Quarantine;
-import io.labflow.workflows.lab.LabIds;
 import io.temporal.client.schedules.ScheduleDescription;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -55,16 +55,13 @@ final class FleetReleaseCommand extends BaseCommand {
   }
 
   private static ScheduleDescription findFleetOf(TemporalConnection conn, String lab) {
-    List<ScheduleDescription> holding = conn.schedules().listSchedules().toList().stream()
-        .filter(s -> s.getScheduleId().startsWith(LabIds.FLEET_PREFIX))
-        .map(s -> conn.schedules().getHandle(s.getScheduleId()).describe())
-        .filter(d -> {
-          try {
-            return FleetSchedules.request(d).labs().stream().anyMatch(l -> l.labId().equals(lab));
-          } catch (UsageException e) {
-            return false;
-          }
-        }).toList();
+    List<ScheduleDescription> holding = Fleets.all(conn.schedules()).stream().filter(d -> {
+      try {
+        return FleetSchedules.request(d).labs().stream().anyMatch(l -> l.labId().equals(lab));
+      } catch (UsageException unreadable) {
+        return false;
+      }
+    }).toList();
     if (holding.isEmpty()) {
       throw new IllegalArgumentException("lab '" + lab + "' is in no fleet");
     }

@@ -3,6 +3,7 @@ package io.labflow.worker.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.labflow.worker.fleet.FleetRequest;
 import io.labflow.worker.fleet.FleetResetWorkflow;
+import io.labflow.worker.fleet.Fleets;
 import io.labflow.workflows.fleet.Fleet;
 import io.labflow.workflows.fleet.FleetKeys;
 import io.labflow.workflows.fleet.FleetSchedule;
@@ -21,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -135,9 +137,19 @@ final class FleetSchedules {
   /** The schedule's state as people read it: active, or paused with its note (why). */
   static String state(ScheduleDescription d) {
     ScheduleState s = d.getSchedule().getState();
-    String note = s.getNote();
-    return !s.isPaused() ? "active"
+    return state(s.isPaused(), s.getNote());
+  }
+
+  static String state(boolean paused, String note) {
+    return !paused ? "active"
         : note == null || note.isEmpty() ? "paused" : "paused (note: " + note + ")";
+  }
+
+  /** When the next night starts, or null when none will (a paused schedule). */
+  static Instant next(ScheduleDescription d) {
+    // A paused schedule still lists the times its spec gives: none of them runs.
+    List<Instant> times = d.getInfo().getNextActionTimes();
+    return d.getSchedule().getState().isPaused() || times.isEmpty() ? null : times.get(0);
   }
 
   static FleetSchedule when(ScheduleDescription d) {
@@ -152,12 +164,11 @@ final class FleetSchedules {
 
   /** The schedule's action, or a usage error when it is not a fleet schedule. */
   static ScheduleActionStartWorkflow action(ScheduleDescription d) {
-    if (!(d.getSchedule().getAction() instanceof ScheduleActionStartWorkflow a)
-        || !FleetResetWorkflow.TYPE.equals(a.getWorkflowType())) {
+    if (!Fleets.isFleet(d)) {
       throw new UsageException("schedule " + d.getId() + " is not a fleet schedule (it does"
           + " not start " + FleetResetWorkflow.TYPE + "); left as it is");
     }
-    return a;
+    return (ScheduleActionStartWorkflow) d.getSchedule().getAction();
   }
 
   /** The fleet request the schedule passes, or a usage error when it is not a fleet schedule. */

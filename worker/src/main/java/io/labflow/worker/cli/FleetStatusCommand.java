@@ -11,6 +11,7 @@ import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetDetails;
 import io.labflow.worker.fleet.FleetReport;
 import io.labflow.worker.fleet.FleetRequest;
+import io.labflow.worker.fleet.Fleets;
 import io.labflow.worker.fleet.LabReport;
 import io.labflow.worker.fleet.Quarantine;
 import io.labflow.workflows.definition.Durations;
@@ -26,8 +27,6 @@ import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
-import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
-import io.temporal.client.schedules.ScheduleActionResult;
 import io.temporal.client.schedules.ScheduleDescription;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -66,7 +65,22 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
    * created, {@code skipped} because one still ran and {@code missed} past the catch-up window.
    */
   record When(String id, boolean paused, @JsonInclude(JsonInclude.Include.NON_NULL) String note,
-      String cron, String timeZone, String next, long skipped, long missed) {}
+      String cron, String timeZone, String next, long skipped, long missed) {
+    static When of(ScheduleDescription d) {
+      boolean paused = d.getSchedule().getState().isPaused();
+      FleetSchedule when = FleetSchedules.when(d);
+      Instant next = FleetSchedules.next(d);
+      return new When(d.getId(), paused, paused ? d.getSchedule().getState().getNote() : null,
+          when.cron(), when.timeZone(), next == null ? "" : next.toString(),
+          d.getInfo().getNumActionsSkippedOverlap(), d.getInfo().getNumActionsMissedCatchupWindow());
+    }
+
+    /** The nights not started, when there are any, as the text output says them. */
+    String notStarted() {
+      return skipped + missed == 0 ? "" : skipped + " skipped (one still ran), " + missed
+          + " missed (not started within the catch-up window)";
+    }
+  }
 
   /**
    * A lab's row: the latest night's entry (null when none), whether it is in quarantine after
@@ -88,17 +102,14 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
     ScheduleDescription d = FleetCommand.describe(conn, name);
     FleetRequest request = FleetSchedules.request(d);
     FleetSchedule when = FleetSchedules.when(d);
-    List<String> nights = nightIds(d);
+    List<String> nights = Fleets.nights(d);
     Night latest = nights.isEmpty() ? null : night(conn, nights.get(nights.size() - 1), err());
     Night last = latest != null && "COMPLETED".equals(latest.status())
         ? latest : lastCompleted(conn, d);
     FleetReport completed = last == null ? null : last.report();
     boolean unknown = last != null && completed == null;
     Map<String, String> states = labStates(conn, request);
-    boolean paused = d.getSchedule().getState().isPaused();
-    // A paused schedule still lists the times its spec gives: none of them runs.
-    Instant next = paused || d.getInfo().getNextActionTimes().isEmpty() ? null
-        : d.getInfo().getNextActionTimes().get(0);
+    When schedule = When.of(d);
     FleetReport shown = latest == null ? null : latest.report();
     List<Row> rows = request.labs().stream().map(FleetLab::labId).map(lab -> new Row(lab,
         shown == null ? null : shown.lab(lab),
@@ -107,28 +118,23 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
         states.getOrDefault(lab, "NOT_RUNNING"), shown != null && shown.lab(lab) != null
             && shown.lab(lab).outcome() == LabReport.Outcome.RUNNING
             || BUSY.contains(states.get(lab)) ? doing(conn, lab) : null)).toList();
-    long skipped = d.getInfo().getNumActionsSkippedOverlap();
-    long missed = d.getInfo().getNumActionsMissedCatchupWindow();
     if (json) {
-      When schedule = new When(d.getId(), paused,
-          paused ? d.getSchedule().getState().getNote() : null, when.cron(), when.timeZone(),
-          next == null ? "" : next.toString(), skipped, missed);
       StatusPrinter.printJson(new Json(request.fleet(), schedule, request.definition(),
           request.concurrency(), request.quarantineAfter(), latest, rows,
           shown == null ? null : shown.totals(), shown == null ? null : shown.quota()), out());
       return 0;
     }
     out().printf("Fleet %s: schedule %s, %s; next night %s%n", request.fleet(), d.getId(),
-        FleetSchedules.state(d), next == null ? "-" : next);
+        FleetSchedules.state(d), schedule.next().isEmpty() ? "-" : schedule.next());
     // The fleet file's duration syntax (3h, 5m), not ISO-8601.
     out().printf("  \"%s\" %s (catch-up %s, %s); %d labs of %s, %d at a time, quarantine after %d%n",
         when.cron(), when.timeZone(), Durations.format(when.catchupWindow()),
         when.jitter().isZero() ? "no jitter" : "jitter " + Durations.format(when.jitter()),
         request.labs().size(), request.definition(), request.concurrency(),
         request.quarantineAfter());
-    if (skipped + missed > 0) {
-      out().printf("  Nights not started since the schedule was created: %d skipped (one still"
-          + " ran), %d missed (not started within the catch-up window)%n", skipped, missed);
+    if (!schedule.notStarted().isEmpty()) {
+      out().println("  Nights not started since the schedule was created: "
+          + schedule.notStarted());
     }
     if (latest == null) {
       out().println("No night has run yet (run one now: labflow fleet reset " + request.fleet() + ")");
@@ -172,7 +178,7 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
    * worker answers would hold the command for the query's bound.
    */
   static Night lastCompleted(TemporalConnection conn, ScheduleDescription d) {
-    List<String> ids = nightIds(d);
+    List<String> ids = Fleets.nights(d);
     for (int i = ids.size() - 1; i >= 0; i--) {
       WorkflowStub night = conn.client().newUntypedWorkflowStub(ids.get(i));
       WorkflowExecutionStatus s;
@@ -186,17 +192,6 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
       }
     }
     return null;
-  }
-
-  /** The nights the schedule started, oldest first: its recent actions, then the running ones. */
-  private static List<String> nightIds(ScheduleDescription d) {
-    return Stream.concat(
-            d.getInfo().getRecentActions().stream().map(ScheduleActionResult::getAction),
-            d.getInfo().getRunningActions().stream())
-        .filter(ScheduleActionExecutionStartWorkflow.class::isInstance)
-        .map(e -> ((ScheduleActionExecutionStartWorkflow) e).getWorkflowId())
-        .distinct()
-        .toList();
   }
 
   /** The night as found; a running night's report query not answered at once is said on err. */

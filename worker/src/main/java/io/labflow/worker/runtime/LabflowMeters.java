@@ -39,6 +39,8 @@ public final class LabflowMeters implements MeterFilter {
   static final String FLEET_NIGHTS_SKIPPED = "labflow.fleet.nights.skipped";
   /** 1 for the status of a fleet's newest closed night, {@code labflow_fleet_last_night}. */
   static final String FLEET_LAST_NIGHT = "labflow.fleet.last.night";
+  /** 1 while a fleet's Schedule is paused, 0 while active, {@code labflow_fleet_paused{fleet}}. */
+  static final String FLEET_PAUSED = "labflow.fleet.paused";
 
   private static final Map<String, String> HELP = Map.ofEntries(
       entry(AWS_CALLS, "AWS API calls made by activities, by outcome (ok or the AWS error code)"),
@@ -52,6 +54,8 @@ public final class LabflowMeters implements MeterFilter {
       entry(FLEET_NIGHTS_SKIPPED, "Nights the fleet's Schedule did not start since it was created"
           + " (overlap: one still ran; catchup: not started within the catch-up window)"),
       entry(FLEET_LAST_NIGHT, "1 for the status of the fleet's newest night that closed"),
+      entry(FLEET_PAUSED,
+          "1 while the fleet's Schedule is paused (no night starts), 0 while active"),
       entry(LabMeters.TRANSITIONS, "Lab state changes, counted by the lab's workflow"),
       entry(LabMeters.TIME_IN_STATE, "Time a lab spent in a state, recorded when it leaves it"),
       entry(LabMeters.EXPIRY_WARNINGS,

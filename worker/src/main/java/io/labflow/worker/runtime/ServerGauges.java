@@ -2,10 +2,9 @@ package io.labflow.worker.runtime;
 
 import io.labflow.worker.client.FailingTask;
 import io.labflow.worker.client.StatusPrinter;
-import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetResetWorkflow;
+import io.labflow.worker.fleet.Fleets;
 import io.labflow.worker.reset.LabResetWorkflow;
-import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabWorkflow;
@@ -16,12 +15,9 @@ import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.client.WorkflowNotFoundException;
-import io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow;
-import io.temporal.client.schedules.ScheduleActionStartWorkflow;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleDescription;
 import io.temporal.client.schedules.ScheduleInfo;
-import io.temporal.client.schedules.ScheduleListDescription;
 import io.temporal.common.SearchAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,8 +52,10 @@ import org.slf4j.LoggerFactory;
  * fleet's Schedule: {@code labflow_fleet_nights_skipped{fleet,why}}, the nights it did not start
  * ({@code overlap}: one still ran; {@code catchup}: the server could not start it within the
  * catch-up window), and {@code labflow_fleet_last_night{fleet,status}}, 1 for the status of the
- * newest night that closed (one that did not complete left no report). The server, not the
- * worker's memory, so the figures survive a worker restart and are the same on every worker.
+ * newest night that closed (one that did not complete left no report), and {@code
+ * labflow_fleet_paused{fleet}} (1 paused, 0 active: the server keeps no time of a pause, so an
+ * alert reads how long from the series). The server, not the worker's memory, so the figures
+ * survive a worker restart and are the same on every worker.
  */
 final class ServerGauges implements AutoCloseable {
 
@@ -79,6 +77,7 @@ final class ServerGauges implements AutoCloseable {
       new LinkedHashMap<>();
   private final MultiGauge nightsSkipped;
   private final MultiGauge lastNight;
+  private final MultiGauge paused;
   /** The status of each closed night the Schedules list: a closed run's never changes. */
   private final Map<String, String> closed = new HashMap<>();
   /** What could not be read at the last refresh: said once per outage. */
@@ -102,6 +101,7 @@ final class ServerGauges implements AutoCloseable {
         (state, sa) -> sa.containsKey(FailingTask.REPORTED_PROBLEMS));
     this.nightsSkipped = MultiGauge.builder(LabflowMeters.FLEET_NIGHTS_SKIPPED).register(registry);
     this.lastNight = MultiGauge.builder(LabflowMeters.FLEET_LAST_NIGHT).register(registry);
+    this.paused = MultiGauge.builder(LabflowMeters.FLEET_PAUSED).register(registry);
   }
 
   void start() {
@@ -122,8 +122,8 @@ final class ServerGauges implements AutoCloseable {
   }
 
   private void refreshFleets() {
-    read("the fleets' Schedules", "labflow_fleet_nights_skipped and labflow_fleet_last_night",
-        this::readFleets);
+    read("the fleets' Schedules", "labflow_fleet_nights_skipped, labflow_fleet_last_night and"
+        + " labflow_fleet_paused", this::readFleets);
   }
 
   private void read(String what, String gauges, Runnable reading) {
@@ -171,46 +171,30 @@ final class ServerGauges implements AutoCloseable {
   private void readFleets() {
     List<MultiGauge.Row<Number>> skipped = new ArrayList<>();
     List<MultiGauge.Row<Number>> last = new ArrayList<>();
+    List<MultiGauge.Row<Number>> pausedNow = new ArrayList<>();
     Set<String> seen = new HashSet<>();
-    for (ScheduleListDescription s : schedules.listSchedules().toList()) {
-      if (!s.getScheduleId().startsWith(LabIds.FLEET_PREFIX)) {
-        continue;
-      }
-      ScheduleDescription d;
-      try {
-        d = schedules.getHandle(s.getScheduleId()).describe();
-      } catch (RuntimeException e) {
-        if (TemporalConnection.notFound(e)) {
-          continue; // Deleted since the listing, which visibility may still show for a while.
-        }
-        throw e;
-      }
-      if (!(d.getSchedule().getAction() instanceof ScheduleActionStartWorkflow a)
-          || !FleetResetWorkflow.TYPE.equals(a.getWorkflowType())) {
-        continue;
-      }
-      String fleet = s.getScheduleId().substring(LabIds.FLEET_PREFIX.length());
+    for (ScheduleDescription d : Fleets.all(schedules)) {
+      String fleet = Fleets.name(d);
       ScheduleInfo info = d.getInfo();
       skipped.add(MultiGauge.Row.of(Tags.of("fleet", fleet, "why", "overlap"),
           info.getNumActionsSkippedOverlap()));
       skipped.add(MultiGauge.Row.of(Tags.of("fleet", fleet, "why", "catchup"),
           info.getNumActionsMissedCatchupWindow()));
-      lastClosed(info, seen).map(st -> one(Tags.of("fleet", fleet, "status", st)))
+      pausedNow.add(MultiGauge.Row.of(Tags.of("fleet", fleet),
+          d.getSchedule().getState().isPaused() ? 1 : 0));
+      lastClosed(d, seen).map(st -> one(Tags.of("fleet", fleet, "status", st)))
           .ifPresent(last::add);
     }
     closed.keySet().retainAll(seen);
     nightsSkipped.register(skipped, true);
     lastNight.register(last, true);
+    paused.register(pausedNow, true);
   }
 
   /** The status of the newest night that closed, of those the Schedule keeps (its last ten). */
-  private Optional<String> lastClosed(ScheduleInfo info, Set<String> seen) {
-    Set<String> running = info.getRunningActions().stream()
-        .map(r -> ((ScheduleActionExecutionStartWorkflow) r).getWorkflowId())
-        .collect(Collectors.toSet());
-    List<String> nights = info.getRecentActions().stream()
-        .map(r -> ((ScheduleActionExecutionStartWorkflow) r.getAction()).getWorkflowId())
-        .filter(id -> !running.contains(id)).toList();
+  private Optional<String> lastClosed(ScheduleDescription d, Set<String> seen) {
+    List<String> running = Fleets.running(d);
+    List<String> nights = Fleets.nights(d).stream().filter(id -> !running.contains(id)).toList();
     seen.addAll(nights);
     for (int i = nights.size() - 1; i >= 0; i--) {
       if (closed.containsKey(nights.get(i))) {

@@ -316,7 +316,7 @@ class FleetCliOfflineTest {
 
   @Test
   void everySubcommandHasHelp() {
-    for (String sub : new String[] {"validate", "apply", "status", "reset", "pause", "unpause", "release", "delete"}) {
+    for (String sub : new String[] {"validate", "apply", "list", "status", "reset", "pause", "unpause", "release", "delete"}) {
       CliRun r = run("fleet", sub, "--help");
       assertThat(r.code()).as(sub).isZero();
       assertThat(r.out()).as(sub).contains("Usage: labflow fleet " + sub);

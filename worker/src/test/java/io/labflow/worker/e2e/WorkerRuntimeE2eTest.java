@@ -92,6 +92,10 @@ class WorkerRuntimeE2eTest {
     assertThat(Cli.run(env, "fleet", "apply", fleet.toString()).exitCode()).isZero();
     assertThat(Cli.run(env, "fleet", "reset", "e2e-obs").exitCode()).isZero();
     worker.awaitLog("night done", Duration.ofSeconds(180));
+    // Paused after its night (labflow_fleet_paused 1, e2e-night's 0: no time of a pause is kept,
+    // so LabflowFleetPaused reads how long from the series).
+    assertThat(Cli.run(env, "fleet", "pause", "e2e-obs", "--note", "AWS incident").exitCode())
+        .isZero();
     // A lab and a fleet's night this labflow cannot replay (their history written by other code):
     // its worker fails their workflow task on every attempt, Temporal reports it, and status and
     // fleet status say so and why.
@@ -174,6 +178,8 @@ class WorkerRuntimeE2eTest {
         "labflow_fleet_nights_skipped{fleet=\"e2e-night\",why=\"overlap\"} 1.0",
         "labflow_fleet_nights_skipped{fleet=\"e2e-night\",why=\"catchup\"} 0.0",
         "labflow_fleet_last_night{fleet=\"e2e-obs\",status=\"COMPLETED\"} 1.0",
+        "labflow_fleet_paused{fleet=\"e2e-obs\"} 1.0",
+        "labflow_fleet_paused{fleet=\"e2e-night\"} 0.0",
         "labflow_labs{state=\"TEARING_DOWN\"} 1.0",
         "labflow_lab_transitions_total{*definition=\"iam-mini\"*from=\"SWITCHING\"*to=\"LIVE\"*} 1.0",
         "labflow_lab_transitions_total{*definition=\"pause-lab\"*from=\"PROVISIONING\"*to=\"PAUSED\"*} 1.0",
@@ -207,6 +213,27 @@ class WorkerRuntimeE2eTest {
     Cli.Result counted = Cli.run(env, "fleet", "status", "e2e-night");
     assertThat(counted.out()).as(counted.all()).contains("Nights not started since the schedule"
         + " was created: 1 skipped (one still ran), 0 missed (not started within the catch-up window)");
+    // Every fleet, a line each: e2e-obs paused after its completed night; e2e-night active, its
+    // night running with a failing task, the night asked for meanwhile skipped.
+    Cli.Result fleets = Cli.run(env, "fleet", "list");
+    assertThat(fleets.exitCode()).as(fleets.all()).isZero();
+    assertThat(fleets.out().lines()).as(fleets.all())
+        .anySatisfy(l -> assertThat(l).startsWith("e2e-obs ").contains(
+            " paused (note: AWS incident) ", " - ", " 2 of iam-mini ", " COMPLETED"))
+        .anySatisfy(l -> assertThat(l).startsWith("e2e-night ").contains(" active ",
+            " 1 of iam-mini ", " " + night + " ", " RUNNING, TASK FAILING ",
+            " 1 skipped (one still ran), 0 missed (not started within the catch-up window)"));
+    assertThat(fleets.out()).contains("TASK FAILING: the night's workflow task keeps failing, and"
+        + " it resets nothing; labflow fleet status FLEET says why");
+    var fleetsJson = new ObjectMapper().readTree(Cli.run(env, "fleet", "list", "--json").out());
+    assertThat(fleetsJson.findParents("fleet")).as(fleetsJson.toPrettyString())
+        .anySatisfy(f -> assertThat(f.toString()).startsWith("{\"fleet\":\"e2e-night\",")
+            .contains("\"paused\":false", "\"skipped\":1", "\"missed\":0", "\"labs\":1",
+                "\"latestNight\":{\"workflowId\":\"" + night
+                    + "\",\"status\":\"RUNNING\",\"taskFailing\":true}"))
+        .anySatisfy(f -> assertThat(f.toString()).startsWith("{\"fleet\":\"e2e-obs\",")
+            .contains("\"paused\":true", "\"note\":\"AWS incident\"", "\"next\":\"\"",
+                "\"status\":\"COMPLETED\""));
     // Flagged in visibility (the scrape saw it): list says so.
     Cli.Result listed = Cli.run(env, "list", "--query", "WorkflowId='e2e-stuck'");
     assertThat(listed.out()).as(listed.all()).contains("e2e-stuck", "RUNNING, TASK FAILING",

@@ -34,6 +34,7 @@ import io.temporal.client.schedules.ScheduleHandle;
 import io.temporal.client.schedules.ScheduleInfo;
 import io.temporal.client.schedules.ScheduleListDescription;
 import io.temporal.client.schedules.ScheduleSpec;
+import io.temporal.client.schedules.ScheduleState;
 import io.temporal.common.SearchAttributes;
 import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.internal.common.SearchAttributesUtil;
@@ -68,15 +69,16 @@ class ServerGaugesTest {
     Map<String, String> status = Map.of("n1", "COMPLETED", "n2", "TERMINATED", "n3", "RUNNING",
         "m1", "COMPLETED");
     Map<String, ScheduleDescription> schedules = new LinkedHashMap<>();
+    // fleet-a is paused (a night still runs: `fleet reset` runs one while paused).
     schedules.put("fleet-a", schedule("fleet-a", FleetResetWorkflow.TYPE,
         new ScheduleInfo(5, 1, 2, List.of(night("n3")), List.of(done("n1"), done("n2"), done("n3")),
-            List.of(), null, null)));
+            List.of(), null, null), true));
     schedules.put("fleet-b", schedule("fleet-b", FleetResetWorkflow.TYPE,
-        new ScheduleInfo(1, 0, 0, List.of(), List.of(done("m1")), List.of(), null, null)));
+        new ScheduleInfo(1, 0, 0, List.of(), List.of(done("m1")), List.of(), null, null), false));
     schedules.put("fleet-c", schedule("fleet-c", "SomethingElse",
-        new ScheduleInfo(1, 3, 3, List.of(), List.of(done("m1")), List.of(), null, null)));
+        new ScheduleInfo(1, 3, 3, List.of(), List.of(done("m1")), List.of(), null, null), false));
     schedules.put("nightly", schedule("nightly", FleetResetWorkflow.TYPE,
-        new ScheduleInfo(1, 3, 3, List.of(), List.of(done("m1")), List.of(), null, null)));
+        new ScheduleInfo(1, 3, 3, List.of(), List.of(done("m1")), List.of(), null, null), false));
     // Deleted since the listing (visibility may list it a while longer): passed over, the others
     // read.
     schedules.put("fleet-gone", null);
@@ -113,14 +115,20 @@ class ServerGaugesTest {
     assertThat(registry.find(LabflowMeters.FLEET_LAST_NIGHT).gauges())
         .extracting(g -> g.getId().getTag("fleet"), g -> g.getId().getTag("status"), g -> g.value())
         .containsExactlyInAnyOrder(tuple("a", "TERMINATED", 1.0), tuple("b", "COMPLETED", 1.0));
+    assertThat(registry.find(LabflowMeters.FLEET_PAUSED).gauges())
+        .extracting(g -> g.getId().getTag("fleet"), g -> g.value())
+        .containsExactlyInAnyOrder(tuple("a", 1.0), tuple("b", 0.0));
   }
 
-  private static ScheduleDescription schedule(String id, String type, ScheduleInfo info) {
+  private static ScheduleDescription schedule(String id, String type, ScheduleInfo info,
+      boolean paused) {
     return new ScheduleDescription(id, info, Schedule.newBuilder()
         .setAction(ScheduleActionStartWorkflow.newBuilder().setWorkflowType(type)
             .setOptions(WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue("q").build())
             .build())
-        .setSpec(ScheduleSpec.newBuilder().build()).build(),
+        .setSpec(ScheduleSpec.newBuilder().build())
+        .setState(ScheduleState.newBuilder().setPaused(paused).setNote(paused ? "AWS incident" : "")
+            .build()).build(),
         Map.of(), SearchAttributes.EMPTY, Map.of(), DefaultDataConverter.STANDARD_INSTANCE);
   }
 
