@@ -17,6 +17,7 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.schedules.ScheduleDescription;
 import io.temporal.client.schedules.ScheduleHandle;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
@@ -118,8 +119,16 @@ final class FleetCommand extends BaseCommand {
   static final class Reset extends OnFleet {
     @Option(names = "--lab", paramLabel = "LAB_ID", description = "Reset only this lab.") String lab;
 
+    @Option(names = "--wait", paramLabel = "DURATION", description = "With --lab: follow the reset"
+        + " until it ends, at most this long (e.g. 30m), saying what it waits for; exit 0 the lab"
+        + " is up again, 1 the reset failed or still runs.")
+    Duration wait;
+
     @Override
     public Integer call() {
+      if (wait != null && lab == null) {
+        throw new UsageException("--wait follows the reset of one lab: give --lab too");
+      }
       TemporalConnection conn = connect();
       ScheduleDescription d = describe(conn, name);
       String queue = FleetSchedules.taskQueue(d);
@@ -158,7 +167,7 @@ final class FleetCommand extends BaseCommand {
       if (!polled) {
         throw new NoWorker(root().taskQueue, "the reset is recorded (its workflow is started) and runs when a worker polls");
       }
-      return 0;
+      return wait == null ? 0 : ResetFollow.follow(conn, id, lab, wait, out());
     }
   }
 

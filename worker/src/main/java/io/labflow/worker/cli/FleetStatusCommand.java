@@ -239,7 +239,7 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
    * the teardown before the sweep), else of its reset (the sweep), with what its heartbeat says it
    * waits for, as {@code labflow status} shows it; "" when neither has one.
    */
-  private static String doing(TemporalConnection conn, String labId) {
+  static String doing(TemporalConnection conn, String labId) {
     for (String id : List.of(labId, LabIds.resetId(labId))) {
       WorkflowExecutionDescription d;
       try {

@@ -315,6 +315,13 @@ class FleetCliOfflineTest {
   }
 
   @Test
+  void waitWithoutALabIsRefusedBeforeContactingTemporal() {
+    CliRun r = run("--task-queue", "q", "fleet", "reset", "f", "--wait", "1m");
+    assertThat(r.code()).as(r.out() + r.err()).isEqualTo(2);
+    assertThat(r.err()).contains("--wait follows the reset of one lab: give --lab too");
+  }
+
+  @Test
   void everySubcommandHasHelp() {
     for (String sub : new String[] {"validate", "apply", "list", "status", "reset", "pause", "unpause", "release", "delete"}) {
       CliRun r = run("fleet", sub, "--help");

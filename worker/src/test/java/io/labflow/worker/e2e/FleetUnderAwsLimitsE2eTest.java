@@ -226,6 +226,34 @@ class FleetUnderAwsLimitsE2eTest {
         .getResult(3, TimeUnit.MINUTES, Object.class);
   }
 
+  /**
+   * {@code fleet reset --lab --wait} follows the reset: what it waits for as it changes, then how
+   * it ended; one whose wait is over says it goes on, and exits 1.
+   */
+  @Test
+  @Order(4)
+  void aResetOfOneLabIsFollowedUntilItEnds() throws Exception {
+    String lab = "lim-02";
+    Cli.Result cut = Cli.run(env, "fleet", "reset", FLEET, "--lab", lab, "--wait", "2s");
+    assertThat(cut.exitCode()).as(cut.all()).isEqualTo(1);
+    assertThat(cut.out()).as(cut.all()).contains("Started reset-lim-02: lab lim-02 is torn down"
+        + " and provisioned afresh", "Following reset-lim-02 until it ends (at most 2s; it goes on"
+        + " after that)", "Reset reset-lim-02 still runs after 2s; it goes on (labflow status"
+        + " lim-02)");
+    stack.client().newUntypedWorkflowStub(LabIds.resetId(lab))
+        .getResult(3, TimeUnit.MINUTES, Object.class);
+    Cli.Result followed = Cli.run(env, "fleet", "reset", FLEET, "--lab", lab, "--wait", "4m");
+    assertThat(followed.exitCode()).as(followed.all() + "\n" + worker.tail()).isZero();
+    List<String> lines = followed.out().lines().toList();
+    // What it waits for: the lab's own steps (its teardown, then its provisioning) or the
+    // reset's (the sweep), each as fleet status says it; the stack's waits last several polls.
+    assertThat(lines).as(followed.all()).anyMatch(l -> l.matches("  [A-Z][A-Za-z]+ attempt \\d+.*"))
+        .anyMatch(l -> l.matches("  CreateStack attempt \\d+: waiting for stack .*"));
+    assertThat(lines.get(lines.size() - 1)).as(followed.all()).matches("Reset reset-lim-02"
+        + " completed: lab lim-02 is LIVE \\(run [-0-9a-f]+\\); its run [-0-9a-f]+ was torn down"
+        + " first \\(TORN_DOWN\\(TORN_DOWN\\)\\+SWEPT; deleted by the lab's tag: nothing\\)");
+  }
+
   /** The first line of the command's output that matches {@code regex}; null when none does. */
   private static String first(Cli.Result r, String regex) {
     assertThat(r.exitCode()).as(r.all()).isZero();
