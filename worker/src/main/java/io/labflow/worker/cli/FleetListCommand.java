@@ -1,14 +1,18 @@
 package io.labflow.worker.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.labflow.worker.cli.FleetStatusCommand.When;
 import io.labflow.worker.client.FailingTask;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetDetails;
+import io.labflow.worker.fleet.FleetReport;
 import io.labflow.worker.fleet.FleetRequest;
 import io.labflow.worker.fleet.Fleets;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowStub;
 import io.temporal.client.schedules.ScheduleDescription;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,12 +34,14 @@ final class FleetListCommand extends BaseCommand {
   record Line(String fleet, When schedule, String definition, int labs, Latest latestNight) {}
 
   /**
-   * A night's status as the server has it ({@code NOT FOUND} past its namespace's retention), and
-   * whether its workflow task is failing (as {@code fleet status} tells it).
+   * A night's status as the server has it ({@code NOT FOUND} past its namespace's retention),
+   * whether its workflow task is failing (as {@code fleet status} tells it), and the totals of its
+   * report once it completed (null before).
    */
-  record Latest(String workflowId, String status, boolean taskFailing) {
+  record Latest(String workflowId, String status, boolean taskFailing,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String totals) {
     String said() {
-      return status + (taskFailing ? ", TASK FAILING" : "");
+      return status + (taskFailing ? ", TASK FAILING" : "") + (totals == null ? "" : ": " + totals);
     }
   }
 
@@ -87,11 +93,15 @@ final class FleetListCommand extends BaseCommand {
 
   private static Latest latest(TemporalConnection conn, String workflowId) {
     try {
-      WorkflowExecutionDescription d = conn.client().newUntypedWorkflowStub(workflowId).describe();
+      WorkflowStub night = conn.client().newUntypedWorkflowStub(workflowId);
+      WorkflowExecutionDescription d = night.describe();
+      boolean completed =
+          d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED;
       return new Latest(workflowId, StatusPrinter.name(d.getStatus()),
-          FailingTask.failures(d.getRawDescription()) > 0);
+          FailingTask.failures(d.getRawDescription()) > 0,
+          completed ? FleetDetails.totals(night.getResult(FleetReport.class)) : null);
     } catch (WorkflowNotFoundException pastRetention) {
-      return new Latest(workflowId, "NOT FOUND", false);
+      return new Latest(workflowId, "NOT FOUND", false, null);
     }
   }
 }

@@ -219,7 +219,8 @@ class WorkerRuntimeE2eTest {
     assertThat(fleets.exitCode()).as(fleets.all()).isZero();
     assertThat(fleets.out().lines()).as(fleets.all())
         .anySatisfy(l -> assertThat(l).startsWith("e2e-obs ").contains(
-            " paused (note: AWS incident) ", " - ", " 2 of iam-mini ", " COMPLETED"))
+            " paused (note: AWS incident) ", " - ", " 2 of iam-mini ",
+            " COMPLETED: ok 1, failed 1, quarantined 0, skipped 0 (in quarantine now: 1)"))
         .anySatisfy(l -> assertThat(l).startsWith("e2e-night ").contains(" active ",
             " 1 of iam-mini ", " " + night + " ", " RUNNING, TASK FAILING ",
             " 1 skipped (one still ran), 0 missed (not started within the catch-up window)"));
@@ -233,7 +234,7 @@ class WorkerRuntimeE2eTest {
                     + "\",\"status\":\"RUNNING\",\"taskFailing\":true}"))
         .anySatisfy(f -> assertThat(f.toString()).startsWith("{\"fleet\":\"e2e-obs\",")
             .contains("\"paused\":true", "\"note\":\"AWS incident\"", "\"next\":\"\"",
-                "\"status\":\"COMPLETED\""));
+                "\"status\":\"COMPLETED\",\"taskFailing\":false,\"totals\":\"ok 1, failed 1, "));
     // Flagged in visibility (the scrape saw it): list says so.
     Cli.Result listed = Cli.run(env, "list", "--query", "WorkflowId='e2e-stuck'");
     assertThat(listed.out()).as(listed.all()).contains("e2e-stuck", "RUNNING, TASK FAILING",
