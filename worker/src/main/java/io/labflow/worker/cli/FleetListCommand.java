@@ -74,6 +74,9 @@ final class FleetListCommand extends BaseCommand {
       out().println("TASK FAILING: the night's workflow task keeps failing, and it resets"
           + " nothing; labflow fleet status FLEET says why");
     }
+    if (lines.stream().anyMatch(l -> l.schedule().paused())) {
+      out().println(FleetStatusCommand.WHILE_PAUSED + "FLEET");
+    }
     out().println("Each fleet's nights and labs: labflow fleet status FLEET");
     return 0;
   }

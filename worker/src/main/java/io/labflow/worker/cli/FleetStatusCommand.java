@@ -50,6 +50,11 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
 
   @Option(names = "--json", description = "Print JSON for scripts.") boolean json;
 
+  /** What a paused fleet does, said by {@code fleet status} and {@code fleet list}. */
+  static final String WHILE_PAUSED = "Paused: no night starts until it is unpaused, and its labs"
+      + " are not reset meanwhile (LabflowFleetPaused fires after a day). Unpause: labflow fleet"
+      + " unpause ";
+
   /** A night as found: its workflow id, status, report (null while unknown) and failure. */
   record Night(String workflowId, String status, FleetReport report, String failure) {
     /** A night the schedule lists that its namespace no longer holds. */
@@ -132,6 +137,10 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
         when.jitter().isZero() ? "no jitter" : "jitter " + Durations.format(when.jitter()),
         request.labs().size(), request.definition(), request.concurrency(),
         request.quarantineAfter());
+    if (schedule.paused()) {
+      out().println("  " + WHILE_PAUSED + request.fleet() + "; a night now: labflow fleet reset "
+          + request.fleet());
+    }
     if (!schedule.notStarted().isEmpty()) {
       out().println("  Nights not started since the schedule was created: "
           + schedule.notStarted());

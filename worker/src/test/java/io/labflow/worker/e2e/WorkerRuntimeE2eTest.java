@@ -225,7 +225,15 @@ class WorkerRuntimeE2eTest {
             " 1 of iam-mini ", " " + night + " ", " RUNNING, TASK FAILING ",
             " 1 skipped (one still ran), 0 missed (not started within the catch-up window)"));
     assertThat(fleets.out()).contains("TASK FAILING: the night's workflow task keeps failing, and"
-        + " it resets nothing; labflow fleet status FLEET says why");
+        + " it resets nothing; labflow fleet status FLEET says why", "Paused: no night starts"
+        + " until it is unpaused, and its labs are not reset meanwhile (LabflowFleetPaused fires"
+        + " after a day). Unpause: labflow fleet unpause FLEET\n");
+    Cli.Result pausedStatus = Cli.run(env, "fleet", "status", "e2e-obs");
+    assertThat(pausedStatus.out()).as(pausedStatus.all()).contains("Fleet e2e-obs: schedule"
+        + " fleet-e2e-obs, paused (note: AWS incident); next night -\n", "\n  Paused: no night starts until it"
+        + " is unpaused, and its labs are not reset meanwhile (LabflowFleetPaused fires after a"
+        + " day). Unpause: labflow fleet unpause e2e-obs; a night now: labflow fleet reset"
+        + " e2e-obs\n");
     var fleetsJson = new ObjectMapper().readTree(Cli.run(env, "fleet", "list", "--json").out());
     assertThat(fleetsJson.findParents("fleet")).as(fleetsJson.toPrettyString())
         .anySatisfy(f -> assertThat(f.toString()).startsWith("{\"fleet\":\"e2e-night\",")
