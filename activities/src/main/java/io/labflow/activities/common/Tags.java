@@ -161,7 +161,8 @@ public final class Tags {
         .map(t -> tag.apply(t.getKey(), t.getValue())).toList();
   }
 
-  static <T> Map<String, String> asMap(
+  /** A resource's tags as a map of key to value. */
+  public static <T> Map<String, String> asMap(
       Collection<T> tags, Function<T, String> key, Function<T, String> value) {
     Map<String, String> m = new LinkedHashMap<>();
     (tags == null ? List.<T>of() : tags).forEach(t -> m.put(key.apply(t), value.apply(t)));
