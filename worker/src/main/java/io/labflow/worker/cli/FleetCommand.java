@@ -132,8 +132,8 @@ final class FleetCommand extends BaseCommand {
       TemporalConnection conn = connect();
       ScheduleDescription d = describe(conn, name);
       String queue = FleetSchedules.taskQueue(d);
-      boolean polled = root().polled.test(conn, lab == null ? queue : root().taskQueue);
       if (lab == null) {
+        boolean polled = root().polled.test(conn, queue);
         conn.schedules().getHandle(d.getId()).trigger(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP);
         out().println("Triggered " + d.getId() + " (skipped if a night is already running)");
         if (!polled) {
@@ -145,29 +145,8 @@ final class FleetCommand extends BaseCommand {
       FleetRequest fleet = FleetSchedules.request(d);
       FleetLab l = fleet.labs().stream().filter(x -> x.labId().equals(lab)).findFirst()
           .orElseThrow(() -> new UsageException("lab '" + lab + "' is not in fleet " + name));
-      ResetRequest request = fleet.resetOf(l);
-      WorkflowOptions options = request.options(root().taskQueue, "labflow fleet reset --lab");
-      String id = options.getWorkflowId();
-      // The night's check: a reset of the lab under another id (a per-lab Schedule's) counts too.
-      String other = new FleetActivitiesImpl(conn.client(), null).runningReset(lab);
-      try {
-        if (other == null) {
-          WorkflowClient.start(conn.client().newWorkflowStub(LabResetWorkflow.class, options)::reset,
-              RawJson.of(request));
-        }
-      } catch (WorkflowExecutionAlreadyStarted e) {
-        other = id;
-      }
-      if (other != null) {
-        out().println("A reset of lab " + lab + " is already running (" + other + "); not starting another");
-        return 1;
-      }
-      out().println("Started " + id + ": lab " + lab + " is torn down and provisioned afresh");
-      printWebUi(id);
-      if (!polled) {
-        throw new NoWorker(root().taskQueue, "the reset is recorded (its workflow is started) and runs when a worker polls");
-      }
-      return wait == null ? 0 : ResetFollow.follow(conn, id, lab, wait, out());
+      return ResetFollow.start(this, fleet.resetOf(l), "labflow fleet reset --lab",
+          "is torn down and provisioned afresh", wait);
     }
   }
 

@@ -34,6 +34,7 @@ import picocli.CommandLine.ScopeType;
       TeardownCommand.class,
       CredentialsCommand.class,
       ListCommand.class,
+      LeaksCommand.class,
       FleetCommand.class,
       WorkerCommand.class,
       WorkerPolicyCommand.class,

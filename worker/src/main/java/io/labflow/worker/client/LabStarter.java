@@ -29,8 +29,11 @@ public record LabStarter(String labId, String definition, String variant, String
    * its resets (they start with no variant).
    */
   public static SearchAttributes searchAttributes(String labId, String definition, String variant) {
-    SearchAttributes.Builder attrs = SearchAttributes.newBuilder()
-        .set(LabSearchAttributes.LAB_ID, labId).set(LabSearchAttributes.DEFINITION, definition);
+    SearchAttributes.Builder attrs =
+        SearchAttributes.newBuilder().set(LabSearchAttributes.LAB_ID, labId);
+    if (definition != null) {
+      attrs.set(LabSearchAttributes.DEFINITION, definition);
+    }
     if (variant != null) {
       attrs.set(LabSearchAttributes.VARIANT, variant);
     }

@@ -13,7 +13,8 @@ import io.temporal.workflow.WorkflowMethod;
  * interpreter's compensations do the deleting; then (and when no run was open) whatever still
  * carries the lab's {@code labflow:lab} tag is deleted by tag. Then a fresh
  * {@code LabWorkflow} run is started with workflow id = lab id (not a child: the lab outlives the
- * reset) and awaited until it is live.
+ * reset) and awaited until it is live. A sweep ({@link ResetRequest#sweepOnly}) stops after the
+ * deleting: it removes what a lab no run owns any more left behind.
  */
 @WorkflowInterface
 public interface LabResetWorkflow {

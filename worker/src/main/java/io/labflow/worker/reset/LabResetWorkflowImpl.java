@@ -112,7 +112,10 @@ public class LabResetWorkflowImpl implements LabResetWorkflow {
   private ResetResult rebuild(RawValue input) {
     ResetRequest request = ResetRequest.parse(input);
     String labId = request.labId();
-    if (Workflow.getVersion(BIND_BEFORE_TEARDOWN, Workflow.DEFAULT_VERSION, 1) >= 1) {
+    String what = request.sweepOnly() ? "sweep" : "reset";
+    // A sweep starts no lab, so it has no request to bind.
+    if (Workflow.getVersion(BIND_BEFORE_TEARDOWN, Workflow.DEFAULT_VERSION, 1) >= 1
+        && !request.sweepOnly()) {
       resolver.resolve(new LabRequest(
           request.definition(), request.variant(), labId, request.parameters(), null));
     }
@@ -123,7 +126,7 @@ public class LabResetWorkflowImpl implements LabResetWorkflow {
           stepLibrary.execute("ListLabResources", LabResources.class, Map.of("labId", labId));
       if (!before.unreadable().isEmpty()) {
         throw ApplicationFailure.newNonRetryableFailure(
-            "reset of lab " + labId + " refused before touching the lab, which is untouched (still"
+            what + " of lab " + labId + " refused before touching the lab, which is untouched (still"
                 + " up if it was): its resources cannot all be read: "
                 + String.join("; ", before.unreadable()),
             FailureTypes.RESET_REFUSED);
@@ -154,12 +157,15 @@ public class LabResetWorkflowImpl implements LabResetWorkflow {
               : "its run " + old.runId() + " was torn down (" + old.finalState()
                   + "), so the lab is DOWN";
       throw ApplicationFailure.newNonRetryableFailure(
-          "reset of lab " + labId + " stopped: the sweep could not finish and no fresh lab was"
+          what + " of lab " + labId + " stopped: the sweep could not finish and no fresh lab was"
               + " started; " + down + ". Blocked by: "
               + (swept.blocked().isEmpty() ? "nothing reported" : String.join("; ", swept.blocked()))
               + ". Still there: " + swept.remaining().listing()
-              + ". Remove or fix these and run the reset again.",
+              + ". Remove or fix these and run the " + what + " again.",
           FailureTypes.RESET_INCOMPLETE);
+    }
+    if (request.sweepOnly()) {
+      return new ResetResult(labId, cleanup, swept.deleted().listing(), old.runId(), null, null);
     }
     WorkflowInfo info = Workflow.getInfo();
     String requestId = info.getWorkflowId() + "/" + info.getRunId();

@@ -1,5 +1,7 @@
 package io.labflow.worker.reset;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonInclude.Include;
 import io.labflow.worker.client.LabStarter;
 import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.workflows.input.InputLimits;
@@ -25,9 +27,23 @@ import java.util.Map;
  * @param definition the definition's name in the worker's definitions directory
  * @param variant the variant of the fresh lab; null takes the definition's default
  * @param parameters run parameters; null means none
+ * @param sweepOnly true for a sweep ({@code labflow leaks --sweep}): the lab's resources are
+ *     deleted by its tag (a run opened since is torn down first) and no fresh lab is started; it
+ *     needs no definition. Left out of the JSON when false, as requests made before it were.
  */
-public record ResetRequest(
-    String labId, String definition, String variant, Map<String, Object> parameters) {
+public record ResetRequest(String labId, String definition, String variant,
+    Map<String, Object> parameters, @JsonInclude(Include.NON_DEFAULT) boolean sweepOnly) {
+
+  /** A reset: the lab is rebuilt. */
+  public ResetRequest(
+      String labId, String definition, String variant, Map<String, Object> parameters) {
+    this(labId, definition, variant, parameters, false);
+  }
+
+  /** A sweep of a lab no run owns any more: what carries its tag is deleted, nothing started. */
+  public static ResetRequest sweep(String labId) {
+    return new ResetRequest(labId, null, null, Map.of(), true);
+  }
 
   /**
    * Task priority of a fleet's resets (1 is highest, 3 the default): a learner's lab started
@@ -64,10 +80,10 @@ public record ResetRequest(
   }
 
   private String summary(String by) {
-    return "Reset lab " + labId + " (" + by + ")";
+    return (sweepOnly ? "Sweep" : "Reset") + " lab " + labId + " (" + by + ")";
   }
 
-  private static final List<String> FIELDS = List.of("labId", "definition", "variant", "parameters");
+  private static final List<String> FIELDS = List.of("labId", "definition", "variant", "parameters", "sweepOnly");
 
   private static final String EXAMPLE =
       "{\"labId\":\"lab-042\",\"definition\":\"iam-service-role-lab\",\"variant\":\"read-only\"}";
@@ -82,12 +98,17 @@ public record ResetRequest(
         RequestFields.object(payload, "the reset request", InputLimits.MAX_REQUEST_BYTES, EXAMPLE);
     List<String> problems = new ArrayList<>();
     RequestFields.unknown(map, FIELDS, Map.of(), problems);
-    String definition =
-        RequestFields.required(map, "definition", " (a definition's name)", problems);
+    Object sweep = map.get("sweepOnly");
+    if (sweep != null && !(sweep instanceof Boolean)) {
+      RequestFields.problem(problems, "sweepOnly", "sweepOnly must be true or false");
+    }
+    boolean sweepOnly = Boolean.TRUE.equals(sweep);
+    String definition = sweepOnly ? RequestFields.name(map, "definition", problems)
+        : RequestFields.required(map, "definition", " (a definition's name)", problems);
     FleetLab lab = RequestFields.lab(map, problems);
     if (!problems.isEmpty()) {
       throw RequestFields.invalid(problems);
     }
-    return new ResetRequest(lab.labId(), definition, lab.variant(), lab.parameters());
+    return new ResetRequest(lab.labId(), definition, lab.variant(), lab.parameters(), sweepOnly);
   }
 }

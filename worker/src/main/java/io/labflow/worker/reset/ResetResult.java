@@ -10,9 +10,9 @@ import io.labflow.workflows.lab.LabState;
  *     run was open and the lab's resources were deleted by their tag
  * @param sweptByTag what the tag sweep deleted ({@code nothing} after a clean teardown)
  * @param previousRunId the run torn down, or null
- * @param newRunId the fresh lab's run id
+ * @param newRunId the fresh lab's run id; null after a sweep ({@link ResetRequest#sweepOnly})
  * @param state the fresh lab's state when the reset finished (LIVE, or COMPLETED when the
- *     definition keeps nothing alive)
+ *     definition keeps nothing alive); null after a sweep
  */
 public record ResetResult(
     String labId,

@@ -315,6 +315,16 @@ class FleetCliOfflineTest {
   }
 
   @Test
+  void aSweepOfNoLabOrOfAWrongIdIsRefusedBeforeContactingTemporal() {
+    CliRun waitAlone = run("--task-queue", "q", "leaks", "--wait", "1m");
+    assertThat(waitAlone.code()).as(waitAlone.all()).isEqualTo(2);
+    assertThat(waitAlone.err()).contains("--wait follows a sweep: give --sweep LAB_ID too");
+    CliRun wrongId = run("--task-queue", "q", "leaks", "--sweep", "Lab 1");
+    assertThat(wrongId.code()).as(wrongId.all()).isEqualTo(2);
+    assertThat(wrongId.err()).contains("--sweep Lab 1: a lab id must be ");
+  }
+
+  @Test
   void waitWithoutALabIsRefusedBeforeContactingTemporal() {
     CliRun r = run("--task-queue", "q", "fleet", "reset", "f", "--wait", "1m");
     assertThat(r.code()).as(r.out() + r.err()).isEqualTo(2);

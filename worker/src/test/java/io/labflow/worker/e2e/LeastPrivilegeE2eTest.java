@@ -267,6 +267,18 @@ class LeastPrivilegeE2eTest {
         .assumeRolePolicyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[]}")
         .tags(Tag.builder().key("labflow:lab").value(labId).build(),
             Tag.builder().key("labflow:namespace").value(NAMESPACE).build()));
+    // labflow leaks as the worker itself, the shipped policy: the stray, tagged for a lab no run
+    // owns any more, is LEAKED; the tags it may not read are its own role's and policies' only.
+    Map<String, String> asWorker = env(QUEUE);
+    asWorker.putAll(moto.workerEnv());
+    Cli.Result leaks = Cli.run(asWorker, "leaks");
+    assertThat(leaks.exitCode()).as(leaks.all()).isEqualTo(1);
+    assertThat(leaks.out()).containsPattern("(?m)^lp-full +roles=1 +LEAKED: none open; its last"
+            + " run \\S+ ended COMPLETED \\(last LabState TORN_DOWN\\) at ")
+        .containsPattern("Tags these credentials may not read \\(AccessDenied\\), so a lab's"
+            + " resource among them would not show: 1 role \\(worker-labflow\\), [0-9]+"
+            + " polic(y|ies) \\(arn:aws:iam::123456789012:policy/worker-labflow[^)]*\\)\\. ")
+        .doesNotContain("Not read,");
     LabResetWorkflow reset = client.newWorkflowStub(LabResetWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId("reset-" + labId).setTaskQueue(QUEUE).build());
     ResetResult result = reset.reset(RawJson.of(new ResetRequest(labId, DEFINITION, "read-only", Map.of(

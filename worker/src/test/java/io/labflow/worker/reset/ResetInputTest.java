@@ -99,6 +99,10 @@ class ResetInputTest {
         "request: labId: labId 'Lab 1' must be " + LabIds.RULE,
         "request: parameters: parameters must be a JSON object of name to value, such as"
             + " {\"bucketPrefix\":\"acme\"}, got a list"));
+    assertThat(failure("reset-sweep", "{\"labId\":\"lab-1\",\"sweepOnly\":\"yes\"}")
+        .getOriginalMessage()).isEqualTo(String.join("\n",
+            "request: sweepOnly: sweepOnly must be true or false",
+            "request: definition: definition is required (a definition's name)"));
     assertThat(failure("reset-string", "\"lab-1\"").getOriginalMessage()).isEqualTo(
         "request: a reset request must be a JSON object such as {\"labId\":\"lab-042\","
             + "\"definition\":\"iam-service-role-lab\",\"variant\":\"read-only\"}, got a string");

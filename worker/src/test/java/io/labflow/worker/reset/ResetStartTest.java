@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.labflow.worker.client.LabStarter;
 import io.labflow.worker.fleet.FleetRequest;
 import io.labflow.workflows.fleet.FleetLab;
+import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.workflow.ChildWorkflowOptions;
@@ -46,5 +47,27 @@ class ResetStartTest {
   @Test
   void theResetCarriesTheLabsRequest() {
     assertThat(reset).isEqualTo(new ResetRequest("lab-7", "iam-mini", "read-only", Map.of("n", 1L)));
+  }
+
+  /**
+   * A sweep ({@code labflow leaks --sweep}) is a reset that needs no definition; a reset's JSON is
+   * as before it (no {@code sweepOnly}), so the fleet nights' recorded child inputs are unchanged.
+   */
+  @Test
+  void aSweepNeedsNoDefinitionAndAResetsJsonIsAsBefore() {
+    ResetRequest sweep = ResetRequest.sweep("lab-7");
+    WorkflowOptions options = sweep.options("q", "labflow leaks --sweep");
+    assertThat(options.getWorkflowId()).isEqualTo("reset-lab-7");
+    assertThat(options.getStaticSummary()).isEqualTo("Sweep lab lab-7 (labflow leaks --sweep)");
+    assertThat(options.getTypedSearchAttributes().get(LabSearchAttributes.LAB_ID)).isEqualTo("lab-7");
+    assertThat(options.getTypedSearchAttributes().size()).isEqualTo(1);
+
+    String resetJson = RawJson.of(reset).getPayload().getData().toStringUtf8();
+    assertThat(resetJson).isEqualTo("{\"labId\":\"lab-7\",\"definition\":\"iam-mini\","
+        + "\"variant\":\"read-only\",\"parameters\":{\"n\":1}}");
+    assertThat(RawJson.of(sweep).getPayload().getData().toStringUtf8()).contains("\"sweepOnly\":true");
+    assertThat(ResetRequest.parse(RawJson.of(sweep))).isEqualTo(sweep);
+    ResetRequest text = new ResetRequest("lab-7", "iam-mini", null, Map.of("s", "x"));
+    assertThat(ResetRequest.parse(RawJson.of(text))).isEqualTo(text);
   }
 }
