@@ -6,7 +6,9 @@ import io.labflow.worker.client.Pollers;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.LabIds;
+import io.labflow.worker.runtime.LeftLabs;
 import io.labflow.workflows.lab.LabSearchAttributes;
+import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabStatus;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -23,7 +25,8 @@ import picocli.CommandLine.Option;
 @Command(name = "status", description = {
     "Prints a lab's steps, states, attempts and errors, and a reset of the lab that runs.",
     "When no worker polls the lab's task queue, prints the server's record instead (workflow",
-    "status, LabState, summary, pending activities) and says so. Exit code: 0 answered,",
+    "status, LabState, summary, pending activities) and says so, as for a closed run it cannot",
+    "replay. A run that ended before its undos says what it left. Exit code: 0 answered,",
     "1 no such lab or the lab failed its status query, 4 --json with no worker polling."})
 final class StatusCommand extends LabCommand {
 
@@ -43,10 +46,28 @@ final class StatusCommand extends LabCommand {
       StatusPrinter.printJson(status(queue), out());
       return 0;
     }
-    Optional<LabStatus> status = polled ? query(queue) : Optional.empty();
+    boolean closed = d.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+    Optional<LabStatus> status = Optional.empty();
+    String failed = null;
+    try {
+      status = polled ? query(queue) : Optional.empty();
+    } catch (IllegalStateException e) {
+      if (!closed) {
+        throw e;
+      }
+      // A closed run the SDK cannot replay for a query (one terminated as its workflow task ran:
+      // temporalio/sdk-java#1457): the server's record says what is known.
+      failed = "the worker cannot replay this closed run to answer its status query: "
+          + e.getMessage().replaceFirst(".*failed its status query: ([\\w.]+Exception: )?", "");
+    }
     out().println("Workflow " + labId + " run " + d.getExecution().getRunId() + ": "
         + StatusPrinter.name(d.getStatus()));
-    status.ifPresentOrElse(s -> StatusPrinter.print(s, out()), () -> printRecord(d, polled));
+    String unanswered = failed;
+    status.ifPresentOrElse(s -> StatusPrinter.print(s, out()),
+        () -> printRecord(d, polled, unanswered));
+    if (closed) {
+      leftBehind(conn.client(), d).ifPresent(out()::println);
+    }
     d.getRawDescription().getPendingActivitiesList().forEach(pa -> out().println(
         "  pending activity " + ActivityProgress.line(conn.client().getOptions()
             .getDataConverter(), pa) + (pa.hasLastFailure()
@@ -61,7 +82,7 @@ final class StatusCommand extends LabCommand {
    * failing, while which the server refuses queries): the search attributes, the summary, a
    * teardown no task has taken yet, and the failing task's cause.
    */
-  private void printRecord(WorkflowExecutionDescription d, boolean polled) {
+  private void printRecord(WorkflowExecutionDescription d, boolean polled, String failed) {
     var sa = d.getTypedSearchAttributes();
     out().println(StatusPrinter.header(labId, sa.get(LabSearchAttributes.DEFINITION),
         sa.get(LabSearchAttributes.VARIANT), sa.get(LabSearchAttributes.STATE))
@@ -78,13 +99,39 @@ final class StatusCommand extends LabCommand {
     if (failures > 0) {
       out().println(FailingTask.sentence(failures, events));
     }
-    out().println(failures > 0
+    out().println(failed != null ? "(" + failed + "; this is the server's record)"
+        : failures > 0
         ? "(the server refuses the lab's status query while its workflow task fails: this is its"
             + " record)"
         : polled
         ? "(the lab did not answer its status query within seconds: this is the server's record)"
         : "(" + Pollers.none(d.getTaskQueue())
             + ". This is the server's record; the steps need a worker)");
+  }
+
+  /**
+   * What a closed run that ended before its undos (terminated or timed out while it held what it
+   * created) left, and how to delete it; or that a sweep or reset of the lab did since.
+   */
+  private Optional<String> leftBehind(WorkflowClient client, WorkflowExecutionDescription d) {
+    String state = d.getTypedSearchAttributes().get(LabSearchAttributes.STATE);
+    if (state == null || !LabState.valueOf(state).mayHoldResources()
+        || LabState.valueOf(state).isFinal()) {
+      return Optional.empty();
+    }
+    String ended = "The run ended " + StatusPrinter.name(d.getStatus()) + " while " + state;
+    try {
+      WorkflowExecutionDescription r = client.newUntypedWorkflowStub(LabIds.resetId(labId)).describe();
+      if (LeftLabs.sweptAfter(r, d.getCloseTime())) {
+        return Optional.of(ended + "; " + r.getExecution().getWorkflowId() + " deleted what it"
+            + " left (" + (r.getStaticSummary() == null ? "completed" : r.getStaticSummary())
+            + ", " + r.getCloseTime() + ")");
+      }
+    } catch (WorkflowNotFoundException none) {
+      // Neither a reset nor a sweep of the lab ran.
+    }
+    return Optional.of(ended + ": no undo ran, so what it created is left in AWS until a sweep"
+        + " deletes it: labflow leaks --sweep " + labId + " (labflow leaks lists it)");
   }
 
   /**

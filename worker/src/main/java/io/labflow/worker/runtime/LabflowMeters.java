@@ -41,6 +41,8 @@ public final class LabflowMeters implements MeterFilter {
   static final String FLEET_LAST_NIGHT = "labflow.fleet.last.night";
   /** 1 while a fleet's Schedule is paused, 0 while active, {@code labflow_fleet_paused{fleet}}. */
   static final String FLEET_PAUSED = "labflow.fleet.paused";
+  /** 1 for each lab whose newest run ended holding what it made, {@code labflow_lab_left}. */
+  static final String LAB_LEFT = "labflow.lab.left";
 
   private static final Map<String, String> HELP = Map.ofEntries(
       entry(AWS_CALLS, "AWS API calls made by activities, by outcome (ok or the AWS error code)"),
@@ -56,6 +58,8 @@ public final class LabflowMeters implements MeterFilter {
       entry(FLEET_LAST_NIGHT, "1 for the status of the fleet's newest night that closed"),
       entry(FLEET_PAUSED,
           "1 while the fleet's Schedule is paused (no night starts), 0 while active"),
+      entry(LAB_LEFT, "1 for each lab whose newest run ended holding what it created (terminated,"
+          + " timed out, or FAILED in an undo) with no reset or sweep of it completed since"),
       entry(LabMeters.TRANSITIONS, "Lab state changes, counted by the lab's workflow"),
       entry(LabMeters.TIME_IN_STATE, "Time a lab spent in a state, recorded when it leaves it"),
       entry(LabMeters.EXPIRY_WARNINGS,

@@ -54,7 +54,9 @@ import org.slf4j.LoggerFactory;
  * catch-up window), and {@code labflow_fleet_last_night{fleet,status}}, 1 for the status of the
  * newest night that closed (one that did not complete left no report), and {@code
  * labflow_fleet_paused{fleet}} (1 paused, 0 active: the server keeps no time of a pause, so an
- * alert reads how long from the series). The server, not the worker's memory, so the figures
+ * alert reads how long from the series). Every {@link #FLEETS_EVERY} too, {@code
+ * labflow_lab_left{lab,state}}: the labs whose newest run ended holding what it created
+ * ({@link LeftLabs}). The server, not the worker's memory, so the figures
  * survive a worker restart and are the same on every worker.
  */
 final class ServerGauges implements AutoCloseable {
@@ -78,6 +80,8 @@ final class ServerGauges implements AutoCloseable {
   private final MultiGauge nightsSkipped;
   private final MultiGauge lastNight;
   private final MultiGauge paused;
+  private final LeftLabs leftLabs;
+  private final MultiGauge left;
   /** The status of each closed night the Schedules list: a closed run's never changes. */
   private final Map<String, String> closed = new HashMap<>();
   /** What could not be read at the last refresh: said once per outage. */
@@ -102,17 +106,28 @@ final class ServerGauges implements AutoCloseable {
     this.nightsSkipped = MultiGauge.builder(LabflowMeters.FLEET_NIGHTS_SKIPPED).register(registry);
     this.lastNight = MultiGauge.builder(LabflowMeters.FLEET_LAST_NIGHT).register(registry);
     this.paused = MultiGauge.builder(LabflowMeters.FLEET_PAUSED).register(registry);
+    this.leftLabs = new LeftLabs(client);
+    this.left = MultiGauge.builder(LabflowMeters.LAB_LEFT).register(registry);
   }
 
   void start() {
     timer.scheduleWithFixedDelay(this::refreshLabs, 0, EVERY.toMillis(), TimeUnit.MILLISECONDS);
     timer.scheduleWithFixedDelay(
         this::refreshFleets, 0, FLEETS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(
+        this::refreshLeft, 0, FLEETS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   void refresh() {
     refreshLabs();
     refreshFleets();
+    refreshLeft();
+  }
+
+  private void refreshLeft() {
+    read("the labs that ended holding resources", "labflow_lab_left", () -> left.register(
+        leftLabs.read().entrySet().stream()
+            .map(l -> one(Tags.of("lab", l.getKey(), "state", l.getValue()))).toList(), true));
   }
 
   private void refreshLabs() {

@@ -43,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 class WorkerRuntimeE2eTest {
 
   private static final List<String> LABS =
-      List.of("e2e-metrics", "e2e-paused", "e2e-badinput", "e2e-fl-01", "e2e-fl-02", "e2e-undoing");
+      List.of("e2e-metrics", "e2e-paused", "e2e-badinput", "e2e-fl-01", "e2e-fl-02", "e2e-undoing",
+          "e2e-left");
 
   @TempDir
   Path dir;
@@ -166,6 +167,16 @@ class WorkerRuntimeE2eTest {
     CompletableFuture<Cli.Result> undoing =
         CompletableFuture.supplyAsync(() -> Cli.run(env, "teardown", "e2e-undoing"));
 
+    // A live lab terminated (as from the Web UI): no undo ran, its role and policy are left.
+    Cli.Result leftRun = Cli.run(env, "run", Labs.file("iam-mini").toString(), "--lab-id", "e2e-left");
+    assertThat(leftRun.exitCode()).as(leftRun.all()).isZero();
+    stack.client().newUntypedWorkflowStub("e2e-left").terminate("terminated by mistake");
+    Cli.Result leftStatus = Cli.run(env, "status", "e2e-left");
+    assertThat(leftStatus.exitCode()).as(leftStatus.all()).isZero();
+    assertThat(leftStatus.out()).contains("Workflow e2e-left run ", ": TERMINATED\n",
+        "The run ended TERMINATED while LIVE: no undo ran, so what it created is left in AWS until"
+            + " a sweep deletes it: labflow leaks --sweep e2e-left (labflow leaks lists it)\n");
+
     // Visibility is read every 15 s, the Schedules every minute, and the SDK reports workflow
     // metrics every 5 s: wait for all.
     List<String> expected = List.of(
@@ -180,10 +191,11 @@ class WorkerRuntimeE2eTest {
         "labflow_fleet_last_night{fleet=\"e2e-obs\",status=\"COMPLETED\"} 1.0",
         "labflow_fleet_paused{fleet=\"e2e-obs\"} 1.0",
         "labflow_fleet_paused{fleet=\"e2e-night\"} 0.0",
+        "labflow_lab_left{lab=\"e2e-left\",state=\"LIVE\"} 1.0",
         "labflow_labs{state=\"TEARING_DOWN\"} 1.0",
         "labflow_lab_transitions_total{*definition=\"iam-mini\"*from=\"SWITCHING\"*to=\"LIVE\"*} 1.0",
         "labflow_lab_transitions_total{*definition=\"pause-lab\"*from=\"PROVISIONING\"*to=\"PAUSED\"*} 1.0",
-        "labflow_lab_state_seconds_count{*definition=\"iam-mini\"*state=\"PROVISIONING\"*} 4",
+        "labflow_lab_state_seconds_count{*definition=\"iam-mini\"*state=\"PROVISIONING\"*} 5",
         "labflow_fleet_night_labs{*fleet=\"e2e-obs\"*outcome=\"failed\"*} 1.0",
         "labflow_fleet_night_labs{*fleet=\"e2e-obs\"*outcome=\"ok\"*} 1.0",
         "labflow_fleet_quarantined_labs{*fleet=\"e2e-obs\"*} 1.0",
@@ -207,12 +219,22 @@ class WorkerRuntimeE2eTest {
     String last = scraped;
     assertThat(expected).allSatisfy(e -> assertThat(has(last, e)).as(e + " in\n" + last).isTrue());
     assertThat(gauge(last, "labflow_labs{state=\"LIVE\"}")).isGreaterThanOrEqualTo(2.0);
+    // The lab refused as it resolved ended FAILED too, having made nothing: not left.
+    assertThat(last).doesNotContain("labflow_lab_left{lab=\"e2e-badinput\"");
     assertThat(count(last, "DetachRolePolicy", "Throttling")).isPositive();
     assertThat(stack.moto().throttled()).containsKey("iam.DetachRolePolicy");
     // The skipped night (the scrape saw the Schedule count it): fleet status says so too.
     Cli.Result counted = Cli.run(env, "fleet", "status", "e2e-night");
     assertThat(counted.out()).as(counted.all()).contains("Nights not started since the schedule"
         + " was created: 1 skipped (one still ran), 0 missed (not started within the catch-up window)");
+    // The terminated lab's sweep, followed to its end, deletes what it left; its series goes below.
+    Cli.Result sweep = Cli.run(env, "leaks", "--sweep", "e2e-left", "--wait", "2m");
+    assertThat(sweep.exitCode()).as(sweep.all()).isZero();
+    assertThat(sweep.out()).contains("Sweep reset-e2e-left completed: lab e2e-left has nothing left"
+        + " that carries its tag; no run of it was open (DELETED_BY_TAG; deleted by the lab's tag:"
+        + " roles=[e2e-left-role], policies=[");
+    assertThat(Cli.run(env, "status", "e2e-left").out()).contains("The run ended TERMINATED while"
+        + " LIVE; reset-e2e-left deleted what it left (Sweep lab e2e-left (labflow leaks --sweep), ");
     // Every fleet, a line each: e2e-obs paused after its completed night; e2e-night active, its
     // night running with a failing task, the night asked for meanwhile skipped.
     Cli.Result fleets = Cli.run(env, "fleet", "list");
@@ -254,10 +276,13 @@ class WorkerRuntimeE2eTest {
     // The fleet's newest closed night is that one now, which left no report.
     String terminated = "labflow_fleet_last_night{fleet=\"e2e-night\",status=\"TERMINATED\"} 1.0";
     long told = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (!has(scrape(port), terminated) && System.nanoTime() < told) {
+    String swept = "labflow_lab_left{lab=\"e2e-left\"";
+    while (!(has(scrape(port), terminated) && !scrape(port).contains(swept))
+        && System.nanoTime() < told) {
       Thread.sleep(500);
     }
     assertThat(has(scrape(port), terminated)).as(terminated).isTrue();
+    assertThat(scrape(port)).as("e2e-left swept").doesNotContain(swept);
     assertThat(Cli.run(env, "fleet", "delete", "e2e-night").exitCode()).isZero();
     stuckWorker.close();
     // Its worker's log: the SDK's failure with its trace, then the poller's report in one line,

@@ -43,7 +43,7 @@ class MonitoringRulesTest {
 
   @Test
   void promtoolChecksAndTestsTheAlertRules() throws Exception {
-    assertThat(promtool("check", "rules", "labflow-alerts.yml")).contains("SUCCESS: 10 rules found");
+    assertThat(promtool("check", "rules", "labflow-alerts.yml")).contains("SUCCESS: 11 rules found");
     assertThat(promtool("test", "rules", "tests/labflow-alerts.test.yml")).contains("SUCCESS");
   }
 

@@ -34,6 +34,15 @@ public enum LabState {
     return this == ROLLING_BACK || this == TEARING_DOWN;
   }
 
+  /**
+   * Whether a lab in this state may hold what it created: it made something and has not undone it
+   * all (RESOLVING has made nothing; FAILED: an undo failed). A run that ends in such a state
+   * without its undos (terminated, timed out) leaves its resources.
+   */
+  public boolean mayHoldResources() {
+    return this != RESOLVING && this != COMPLETED && this != ROLLED_BACK && this != TORN_DOWN;
+  }
+
   /** Whether nothing more runs in this state. */
   public boolean isFinal() {
     return this == COMPLETED || this == ROLLED_BACK || this == TORN_DOWN || this == FAILED;
