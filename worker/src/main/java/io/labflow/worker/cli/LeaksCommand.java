@@ -66,7 +66,7 @@ final class LeaksCommand extends BaseCommand {
   record Lab(String labId, LabResources resources, String run, boolean leaked) {}
 
   record Report(String namespace, List<Lab> labs, Map<String, List<String>> otherNamespaces,
-      Map<String, LabResources> unnamespaced, Map<ResourceKind, List<String>> denied,
+      Map<String, LabResources> unnamespaced, Map<String, List<String>> denied,
       List<String> unreadable) {}
 
   /** How many names of each kind the text says (JSON has them all). */
@@ -89,13 +89,14 @@ final class LeaksCommand extends BaseCommand {
         .filter(e -> !e.getKey().isEmpty() && !e.getKey().equals(ns))
         .collect(Collectors.toMap(Map.Entry::getKey, e -> List.copyOf(e.getValue().keySet())));
     Report report =
-        new Report(ns, labs, others, found.of(""), found.denied(), found.unreadable());
+        new Report(ns, labs, others, found.of(""), found.denied().entrySet().stream().collect(
+            Collectors.toMap(e -> e.getKey().key(), Map.Entry::getValue)), found.unreadable());
     boolean clean = labs.stream().noneMatch(Lab::leaked) && found.denied().isEmpty()
         && found.unreadable().isEmpty();
     if (json) {
       StatusPrinter.printJson(report, out());
     } else {
-      print(report);
+      print(report, found.denied());
     }
     return clean ? 0 : 1;
   }
@@ -141,7 +142,7 @@ final class LeaksCommand extends BaseCommand {
         + " at " + d.getCloseTime(), true);
   }
 
-  private void print(Report r) {
+  private void print(Report r, Map<ResourceKind, List<String>> denied) {
     if (r.labs().isEmpty()) {
       out().println("No lab of namespace " + r.namespace() + " has a resource carrying "
           + Tags.LAB_TAG + " in this account's Region.");
@@ -164,9 +165,9 @@ final class LeaksCommand extends BaseCommand {
           + r.unnamespaced().values().stream().map(l -> l.labId() + " (" + l.counts() + ")")
               .collect(Collectors.joining(", ")));
     }
-    if (!r.denied().isEmpty()) {
+    if (!denied.isEmpty()) {
       out().println("Tags these credentials may not read (AccessDenied), so a lab's resource among"
-          + " them would not show: " + r.denied().entrySet().stream().map(e -> e.getValue().size()
+          + " them would not show: " + denied.entrySet().stream().map(e -> e.getValue().size()
               + " " + (e.getValue().size() == 1 ? e.getKey().what() : plural(e.getKey())) + " ("
               + named(e.getValue()) + ")")
               .collect(Collectors.joining(", ")) + ". The worker's own policy reads only those"

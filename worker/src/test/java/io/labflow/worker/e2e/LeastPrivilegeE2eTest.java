@@ -4,6 +4,7 @@ import static io.labflow.workflows.testing.Failures.rootApplicationFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -279,6 +280,9 @@ class LeastPrivilegeE2eTest {
             + " resource among them would not show: 1 role \\(worker-labflow\\), [0-9]+"
             + " polic(y|ies) \\(arn:aws:iam::123456789012:policy/worker-labflow[^)]*\\)\\. ")
         .doesNotContain("Not read,");
+    JsonNode deniedJson = JSON.readTree(Cli.run(asWorker, "leaks", "--json").out()).get("denied");
+    assertThat(deniedJson.get("roles").toString()).isEqualTo("[\"worker-labflow\"]");
+    assertThat(deniedJson.get("policies").get(0).asText()).contains(":policy/worker-labflow");
     LabResetWorkflow reset = client.newWorkflowStub(LabResetWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId("reset-" + labId).setTaskQueue(QUEUE).build());
     ResetResult result = reset.reset(RawJson.of(new ResetRequest(labId, DEFINITION, "read-only", Map.of(
