@@ -61,8 +61,18 @@ class AccountLabsTest extends MotoLabTest {
     role("someone-elses-role", "team", "data");
     lab.clients.s3().createBucket(b -> b.bucket("someone-elses-bucket"));
 
+    int roles = lab.clients.iam().listRoles().roles().size();
+    int buckets = lab.clients.s3().listBuckets().buckets().size();
+    lab.calls.reset();
     AccountLabs found = AccountLabs.scan(lab.clients);
 
+    // Counted on the wire: a listing of each kind (seven EC2 ones by the tag key), then one read
+    // of each IAM entity's and bucket's tags, whatever lab it is (IAM and S3 have no lookup by tag).
+    assertThat(lab.calls.count("Iam", "ListRoleTags")).isEqualTo(roles).isEqualTo(4);
+    assertThat(lab.calls.count("Iam", "ListPolicyTags")).isEqualTo(1);
+    assertThat(lab.calls.count("S3", "GetBucketTagging")).isEqualTo(buckets).isEqualTo(2);
+    assertThat(lab.calls.total()).as(lab.calls.toString())
+        .isEqualTo(7 + 1 + 1 + roles + 1 + 1 + 1 + 1 + buckets);
     assertThat(found.unreadable()).isEmpty();
     assertThat(found.denied()).isEmpty();
     assertThat(found.labs().keySet()).containsExactly("", "default", "other");
