@@ -16,7 +16,11 @@ public enum LabState {
   ROLLED_BACK,
   /** Torn down on request or at the end of its keep-alive. */
   TORN_DOWN,
-  /** Failed, and some compensation failed too: resources may be left; see the status. */
+  /**
+   * Failed: either some compensation failed too, so resources may be left (the run ends {@code
+   * LabFailed}; see the status), or the request was refused as it resolved, before anything was
+   * made (the run ends with the refusal's type, such as {@code InvalidRequest}).
+   */
   FAILED;
 
   /**
@@ -36,7 +40,7 @@ public enum LabState {
 
   /**
    * Whether a lab in this state may hold what it created: it made something and has not undone it
-   * all (RESOLVING has made nothing; FAILED: an undo failed). A run that ends in such a state
+   * all (RESOLVING has made nothing; FAILED: an undo may have failed). A run that ends in such a state
    * without its undos (terminated, timed out) leaves its resources.
    */
   public boolean mayHoldResources() {
