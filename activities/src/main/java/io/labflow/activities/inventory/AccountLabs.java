@@ -16,11 +16,18 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
+import software.amazon.awssdk.services.cloudformation.model.StackSummary;
 import software.amazon.awssdk.services.iam.model.InstanceProfile;
+import software.amazon.awssdk.services.iam.model.Policy;
+import software.amazon.awssdk.services.iam.model.Role;
+import software.amazon.awssdk.services.iam.model.Tag;
+import software.amazon.awssdk.services.s3.model.Bucket;
 import software.amazon.awssdk.services.iam.model.PolicyScopeType;
 
 /**
@@ -40,39 +47,40 @@ import software.amazon.awssdk.services.iam.model.PolicyScopeType;
 public record AccountLabs(Map<String, Map<String, LabResources>> labs,
     Map<ResourceKind, List<String>> denied, List<String> unreadable) {
 
-  /** Reads the account through {@code clients}. */
-  public static AccountLabs scan(AwsClients clients) {
-    Scan s = new Scan();
+  /**
+   * Reads the account through {@code clients}; {@code said} hears, before each kind's tag reads,
+   * how many there are (one call each: an account of many roles takes a while).
+   */
+  public static AccountLabs scan(AwsClients clients, Consumer<String> said) {
+    Scan s = new Scan(said);
     Ec2Walk ec2 = new Ec2Walk(clients.ec2());
     for (ResourceKind kind : Ec2Walk.KINDS) {
-      s.read("EC2 " + kind.what() + "s", () -> ec2.list(kind, Ec2Walk.filter("tag-key", Tags.LAB_TAG))
+      s.read("EC2 " + kind.plural(), () -> ec2.list(kind, Ec2Walk.filter("tag-key", Tags.LAB_TAG))
           .stream().filter(Ec2Walk.Found::own)
           .forEach(r -> s.file(kind, r.id(), r.tags(), t -> t.key(), t -> t.value())));
     }
     Stacks stacks = new Stacks(clients.cloudFormation());
-    s.read("stacks", () -> clients.cloudFormation()
-        .listStacksPaginator(b -> b.stackStatusFilters(LabInventoryActivitiesImpl.LIVE_STATUSES))
-        .stackSummaries().forEach(summary -> s.tags(ResourceKind.STACKS, summary.stackName(),
-            () -> stacks.describe(summary.stackId()).map(st -> st.tags()).orElse(null),
-            t -> t.key(), t -> t.value())));
+    s.each(ResourceKind.STACKS, () -> clients.cloudFormation()
+            .listStacksPaginator(b -> b.stackStatusFilters(LabInventoryActivitiesImpl.LIVE_STATUSES))
+            .stackSummaries().stream().toList(), StackSummary::stackName,
+        st -> stacks.describe(st.stackId()).map(Stack::tags).orElse(null),
+        t -> t.key(), t -> t.value());
     IamEntities iam = new IamEntities(clients);
-    s.read("roles", () -> iam.client().listRolesPaginator(b -> {}).roles().forEach(r -> s.tags(
-        ResourceKind.ROLES, r.roleName(), () -> iam.roleTags(r.roleName()), t -> t.key(),
-        t -> t.value())));
-    s.read("policies", () -> iam.client()
-        .listPoliciesPaginator(b -> b.scope(PolicyScopeType.LOCAL)).policies().forEach(p -> s.tags(
-            ResourceKind.POLICIES, p.arn(), () -> iam.policyTags(p.arn()), t -> t.key(),
-            t -> t.value())));
-    s.read("instance profiles", () -> iam.client().listInstanceProfilesPaginator(b -> {})
-        .instanceProfiles().forEach(p -> s.tags(ResourceKind.INSTANCE_PROFILES,
-            p.instanceProfileName(), () -> iam.profile(p.instanceProfileName())
-                .map(InstanceProfile::tags).orElse(null), t -> t.key(), t -> t.value())));
+    s.each(ResourceKind.ROLES, () -> iam.client().listRolesPaginator(b -> {}).roles().stream()
+        .toList(), Role::roleName, r -> iam.roleTags(r.roleName()), Tag::key, Tag::value);
+    s.each(ResourceKind.POLICIES, () -> iam.client()
+            .listPoliciesPaginator(b -> b.scope(PolicyScopeType.LOCAL)).policies().stream().toList(),
+        Policy::arn, p -> iam.policyTags(p.arn()), Tag::key, Tag::value);
+    s.each(ResourceKind.INSTANCE_PROFILES, () -> iam.client().listInstanceProfilesPaginator(b -> {})
+            .instanceProfiles().stream().toList(), InstanceProfile::instanceProfileName,
+        p -> iam.profile(p.instanceProfileName()).map(InstanceProfile::tags).orElse(null),
+        Tag::key, Tag::value);
     S3Buckets buckets = new S3Buckets(clients.s3());
     // A lab's bucket is in the worker's Region; one of another Region cannot be read from here.
     String region = clients.s3().serviceClientConfiguration().region().id();
-    s.read("buckets", () -> clients.s3().listBucketsPaginator(b -> b.bucketRegion(region))
-        .buckets().forEach(b -> s.tags(ResourceKind.BUCKETS, b.name(),
-            () -> buckets.tags(b.name()), t -> t.key(), t -> t.value())));
+    s.each(ResourceKind.BUCKETS, () -> clients.s3().listBucketsPaginator(b -> b.bucketRegion(region))
+            .buckets().stream().toList(), Bucket::name, b -> buckets.tags(b.name()),
+        t -> t.key(), t -> t.value());
     return s.result();
   }
 
@@ -82,9 +90,25 @@ public record AccountLabs(Map<String, Map<String, LabResources>> labs,
   }
 
   private static final class Scan {
+    private final Consumer<String> said;
     private final Map<String, Map<String, LabResources.Builder>> labs = new TreeMap<>();
     private final Map<ResourceKind, List<String>> denied = new EnumMap<>(ResourceKind.class);
     private final List<String> unreadable = new ArrayList<>();
+
+    Scan(Consumer<String> said) {
+      this.said = said;
+    }
+
+    /** Lists one kind, says how many tag reads follow, then files each resource by its tags. */
+    <E, T> void each(ResourceKind kind, Supplier<List<E>> listing, Function<E, String> id,
+        Function<E, Collection<T>> tags, Function<T, String> key, Function<T, String> value) {
+      read(kind.plural(), () -> {
+        List<E> all = listing.get();
+        said.accept("reading the tags of " + all.size() + " "
+            + (all.size() == 1 ? kind.what() : kind.plural()) + " (one call each)");
+        all.forEach(e -> tags(kind, id.apply(e), () -> tags.apply(e), key, value));
+      });
+    }
 
     void read(String what, Runnable listing) {
       try {

@@ -58,6 +58,11 @@ public enum ResourceKind {
     return what;
   }
 
+  /** More than one resource of the kind in a sentence, such as {@code policies}. */
+  public String plural() {
+    return what.endsWith("y") ? what.substring(0, what.length() - 1) + "ies" : what + "s";
+  }
+
   /** The kind's name in JSON, such as {@code instanceProfiles}. */
   public String key() {
     StringBuilder key = new StringBuilder();

@@ -64,8 +64,14 @@ class AccountLabsTest extends MotoLabTest {
     int roles = lab.clients.iam().listRoles().roles().size();
     int buckets = lab.clients.s3().listBuckets().buckets().size();
     lab.calls.reset();
-    AccountLabs found = AccountLabs.scan(lab.clients);
+    List<String> said = new java.util.ArrayList<>();
+    AccountLabs found = AccountLabs.scan(lab.clients, said::add);
 
+    assertThat(said).containsExactly("reading the tags of 0 stacks (one call each)",
+        "reading the tags of " + roles + " roles (one call each)",
+        "reading the tags of 1 policy (one call each)",
+        "reading the tags of 0 instance profiles (one call each)",
+        "reading the tags of " + buckets + " buckets (one call each)");
     // Counted on the wire: a listing of each kind (seven EC2 ones by the tag key), then one read
     // of each IAM entity's and bucket's tags, whatever lab it is (IAM and S3 have no lookup by tag).
     assertThat(lab.calls.count("Iam", "ListRoleTags")).isEqualTo(roles).isEqualTo(4);
@@ -103,7 +109,7 @@ class AccountLabsTest extends MotoLabTest {
           .policyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
               + "\"Action\":\"s3:ListBucket\",\"Resource\":\"arn:aws:s3:::b\"}]}")
           .tags(iamTags("labflow:lab", "lab-a", "labflow:namespace", "default")));
-      AccountLabs found = AccountLabs.scan(denied.clients);
+      AccountLabs found = AccountLabs.scan(denied.clients, said -> { });
       assertThat(found.unreadable()).singleElement().satisfies(u ->
           assertThat(u).startsWith("EC2 VPCs (").contains("not allowed"));
       assertThat(found.denied()).isEqualTo(

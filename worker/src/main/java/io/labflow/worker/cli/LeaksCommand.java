@@ -53,7 +53,10 @@ final class LeaksCommand extends BaseCommand {
     Composition.AwsAccess aws = Composition.awsAccess(List.of());
     try (AwsClients clients = aws.clients()) {
       aws.guard().verify();
-      return AccountLabs.scan(clients);
+      return AccountLabs.scan(clients, line -> {
+        err().println("labflow leaks: " + line);
+        err().flush();
+      });
     }
   };
 
@@ -168,7 +171,7 @@ final class LeaksCommand extends BaseCommand {
     if (!denied.isEmpty()) {
       out().println("Tags these credentials may not read (AccessDenied), so a lab's resource among"
           + " them would not show: " + denied.entrySet().stream().map(e -> e.getValue().size()
-              + " " + (e.getValue().size() == 1 ? e.getKey().what() : plural(e.getKey())) + " ("
+              + " " + (e.getValue().size() == 1 ? e.getKey().what() : e.getKey().plural()) + " ("
               + named(e.getValue()) + ")")
               .collect(Collectors.joining(", ")) + ". The worker's own policy reads only those"
           + " under its lab name prefixes; credentials that may read every role's, policy's,"
@@ -183,10 +186,5 @@ final class LeaksCommand extends BaseCommand {
   private static String named(List<String> all) {
     return String.join(", ", all.subList(0, Math.min(NAMED, all.size())))
         + (all.size() > NAMED ? " and " + (all.size() - NAMED) + " more" : "");
-  }
-
-  private static String plural(ResourceKind kind) {
-    String one = kind.what();
-    return one.endsWith("y") ? one.substring(0, one.length() - 1) + "ies" : one + "s";
   }
 }

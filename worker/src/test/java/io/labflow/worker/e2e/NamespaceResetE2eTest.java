@@ -207,6 +207,9 @@ class NamespaceResetE2eTest {
 
       Cli.Result leaks = Cli.run(cliEnv(), "leaks");
       assertThat(leaks.exitCode()).as(leaks.all()).isEqualTo(1);
+      // The account's tags are read one call each: said before, on stderr.
+      assertThat(leaks.err()).containsPattern(
+          "labflow leaks: reading the tags of [0-9]+ roles \\(one call each\\)\n");
       assertThat(leaks.out()).containsPattern(
           "(?m)^gone-1 +buckets=1, roles=1, policies=1 +LEAKED: no run in namespace default ")
           .containsPattern("(?m)^r2-open +stacks=1, .*roles=1, policies=1.* +open: LIVE \\(run ")
