@@ -83,8 +83,9 @@ final class LeaksCommand extends BaseCommand {
     if (sweep != null) {
       return sweep();
     }
-    AccountLabs found = scan.get();
+    // Temporal first: the account's scan takes a while, and is for nothing if Temporal is not there.
     TemporalConnection conn = connect();
+    AccountLabs found = scan.get();
     String ns = conn.namespace();
     List<Lab> labs = found.of(ns).entrySet().stream()
         .map(e -> lab(conn, e.getKey(), e.getValue())).toList();

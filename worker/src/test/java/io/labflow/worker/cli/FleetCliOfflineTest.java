@@ -314,6 +314,22 @@ class FleetCliOfflineTest {
     assertThat(r.err()).startsWith(f + ":4:18: schedule.cron: cron '0 3 * *' must be five fields");
   }
 
+  /** Temporal first: the account's scan takes a while, and is for nothing without Temporal. */
+  @Test
+  void leaksAsksTemporalBeforeItScansTheAccount() throws Exception {
+    String address = TemporalCalls.refusing();
+    picocli.CommandLine cli = new TemporalCalls().commandLine(address, null);
+    AtomicInteger scanned = new AtomicInteger();
+    ((LeaksCommand) cli.getSubcommands().get("leaks").getCommand()).scan = () -> {
+      scanned.incrementAndGet();
+      throw new IllegalStateException("scanned");
+    };
+    CliRun r = CliRun.run(cli, "leaks");
+    assertThat(r.code()).as(r.all()).isEqualTo(1);
+    assertThat(r.err()).startsWith("labflow: cannot reach Temporal at " + address);
+    assertThat(scanned).hasValue(0);
+  }
+
   @Test
   void aSweepOfNoLabOrOfAWrongIdIsRefusedBeforeContactingTemporal() {
     CliRun waitAlone = run("--task-queue", "q", "leaks", "--wait", "1m");
