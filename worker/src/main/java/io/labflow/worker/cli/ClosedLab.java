@@ -1,8 +1,8 @@
 package io.labflow.worker.cli;
 
+import io.labflow.worker.client.Runs;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
-import io.labflow.worker.reset.ResetActivitiesImpl;
 import io.labflow.workflows.lab.LabSearchAttributes;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
@@ -43,7 +43,7 @@ final class ClosedLab extends RuntimeException {
 
   /** The task queue of the lab's open run; a lab without one is a {@link ClosedLab}. */
   static String openRunQueue(WorkflowClient client, String labId) {
-    return ResetActivitiesImpl.openRun(client, labId).orElseThrow(() -> of(client, labId))
+    return Runs.open(client, labId).orElseThrow(() -> of(client, labId))
         .getTaskQueue();
   }
 

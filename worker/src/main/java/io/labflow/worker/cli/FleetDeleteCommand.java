@@ -1,9 +1,9 @@
 package io.labflow.worker.cli;
 
+import io.labflow.worker.client.Runs;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetRequest;
 import io.labflow.worker.fleet.Fleets;
-import io.labflow.worker.reset.ResetActivitiesImpl;
 import io.labflow.workflows.fleet.FleetLab;
 import io.labflow.workflows.lab.LabIds;
 import io.temporal.client.WorkflowClient;
@@ -102,7 +102,7 @@ final class FleetDeleteCommand extends FleetCommand.OnFleet {
     return Stream.concat(
         Fleets.running(d).stream(),
         request.labs().stream().map(l -> LabIds.resetId(l.labId()))
-            .filter(id -> ResetActivitiesImpl.openRun(conn.client(), id).isPresent())).toList();
+            .filter(id -> Runs.open(conn.client(), id).isPresent())).toList();
   }
 
   /** Whether the lab has no run at all, not even one past (a describe says not found). */

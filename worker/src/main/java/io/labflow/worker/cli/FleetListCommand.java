@@ -3,6 +3,7 @@ package io.labflow.worker.cli;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.labflow.worker.cli.FleetStatusCommand.When;
 import io.labflow.worker.client.FailingTask;
+import io.labflow.worker.client.Runs;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetDetails;
@@ -10,9 +11,6 @@ import io.labflow.worker.fleet.FleetReport;
 import io.labflow.worker.fleet.FleetRequest;
 import io.labflow.worker.fleet.Fleets;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.client.WorkflowExecutionDescription;
-import io.temporal.client.WorkflowNotFoundException;
-import io.temporal.client.WorkflowStub;
 import io.temporal.client.schedules.ScheduleDescription;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,16 +93,11 @@ final class FleetListCommand extends BaseCommand {
   }
 
   private static Latest latest(TemporalConnection conn, String workflowId) {
-    try {
-      WorkflowStub night = conn.client().newUntypedWorkflowStub(workflowId);
-      WorkflowExecutionDescription d = night.describe();
-      boolean completed =
-          d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED;
-      return new Latest(workflowId, StatusPrinter.name(d.getStatus()),
-          FailingTask.failures(d.getRawDescription()) > 0,
-          completed ? FleetDetails.totals(night.getResult(FleetReport.class)) : null);
-    } catch (WorkflowNotFoundException pastRetention) {
-      return new Latest(workflowId, "NOT FOUND", false, null);
-    }
+    return Runs.newest(conn.client(), workflowId).map(d -> new Latest(workflowId,
+        StatusPrinter.name(d.getStatus()), FailingTask.failures(d.getRawDescription()) > 0,
+        d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED
+            ? FleetDetails.totals(conn.client().newUntypedWorkflowStub(workflowId)
+                .getResult(FleetReport.class)) : null))
+        .orElseGet(() -> new Latest(workflowId, "NOT FOUND", false, null)); // past retention
   }
 }

@@ -1,5 +1,6 @@
 package io.labflow.worker.cli;
 
+import io.labflow.worker.client.Runs;
 import static io.labflow.worker.client.LabFollower.QUERY_TIMEOUT;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -25,7 +26,6 @@ import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowExecutionMetadata;
-import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.schedules.ScheduleDescription;
 import java.io.PrintWriter;
@@ -189,15 +189,13 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
   static Night lastCompleted(TemporalConnection conn, ScheduleDescription d) {
     List<String> ids = Fleets.nights(d);
     for (int i = ids.size() - 1; i >= 0; i--) {
-      WorkflowStub night = conn.client().newUntypedWorkflowStub(ids.get(i));
-      WorkflowExecutionStatus s;
-      try {
-        s = night.describe().getStatus();
-      } catch (WorkflowNotFoundException e) {
+      Optional<WorkflowExecutionDescription> night = Runs.newest(conn.client(), ids.get(i));
+      if (night.isEmpty()) {
         return Night.pastRetention(ids.get(i));
       }
-      if (s == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
-        return new Night(ids.get(i), "COMPLETED", night.getResult(FleetReport.class), null);
+      if (night.get().getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
+        return new Night(ids.get(i), "COMPLETED", conn.client().newUntypedWorkflowStub(ids.get(i))
+            .getResult(FleetReport.class), null);
       }
     }
     return null;
@@ -207,10 +205,8 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
   static Night night(TemporalConnection conn, String workflowId, PrintWriter err)
       throws InterruptedException {
     WorkflowStub stub = conn.client().newUntypedWorkflowStub(workflowId);
-    WorkflowExecutionDescription desc;
-    try {
-      desc = stub.describe();
-    } catch (WorkflowNotFoundException e) {
+    WorkflowExecutionDescription desc = Runs.newest(conn.client(), workflowId).orElse(null);
+    if (desc == null) {
       return Night.pastRetention(workflowId);
     }
     WorkflowExecutionStatus s = desc.getStatus();
@@ -250,13 +246,8 @@ final class FleetStatusCommand extends FleetCommand.OnFleet {
    */
   static String doing(TemporalConnection conn, String labId) {
     for (String id : List.of(labId, LabIds.resetId(labId))) {
-      WorkflowExecutionDescription d;
-      try {
-        d = conn.client().newUntypedWorkflowStub(id).describe();
-      } catch (WorkflowNotFoundException e) {
-        continue;
-      }
-      for (PendingActivityInfo pa : d.getRawDescription().getPendingActivitiesList()) {
+      for (PendingActivityInfo pa : Runs.newest(conn.client(), id).map(d -> d.getRawDescription()
+          .getPendingActivitiesList()).orElse(List.of())) {
         return ActivityProgress.line(conn.client().getOptions().getDataConverter(), pa);
       }
     }

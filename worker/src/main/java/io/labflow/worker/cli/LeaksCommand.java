@@ -5,6 +5,7 @@ import io.labflow.activities.common.Tags;
 import io.labflow.activities.inventory.AccountLabs;
 import io.labflow.activities.model.LabResources;
 import io.labflow.activities.model.ResourceKind;
+import io.labflow.worker.client.Runs;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetActivitiesImpl;
@@ -13,9 +14,7 @@ import io.labflow.worker.reset.ResetRequest;
 import io.labflow.worker.runtime.Composition;
 import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.lab.LabSearchAttributes;
-import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowExecutionDescription;
-import io.temporal.client.WorkflowNotFoundException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,13 +120,8 @@ final class LeaksCommand extends BaseCommand {
   /** The lab's run or reset, and whether neither is open. */
   private static Lab lab(TemporalConnection conn, String labId, LabResources resources) {
     String reset = new FleetActivitiesImpl(conn.client(), null).runningReset(labId);
-    WorkflowExecutionDescription d;
-    try {
-      d = conn.client().newUntypedWorkflowStub(labId).describe();
-    } catch (WorkflowNotFoundException e) {
-      d = null;
-    }
-    if (d != null && d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+    WorkflowExecutionDescription d = Runs.newest(conn.client(), labId).orElse(null);
+    if (d != null && Runs.running(d)) {
       String state = d.getTypedSearchAttributes().get(LabSearchAttributes.STATE);
       return new Lab(labId, resources, "open: " + (state == null ? "RUNNING" : state)
           + " (run " + d.getExecution().getRunId() + ")", false);

@@ -3,6 +3,7 @@ package io.labflow.worker.cli;
 import io.labflow.worker.client.ActivityProgress;
 import io.labflow.worker.client.FailingTask;
 import io.labflow.worker.client.Pollers;
+import io.labflow.worker.client.Runs;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.workflows.lab.LabIds;
@@ -15,7 +16,6 @@ import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;
-import io.temporal.client.WorkflowNotFoundException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -120,15 +120,13 @@ final class StatusCommand extends LabCommand {
       return Optional.empty();
     }
     String ended = "The run ended " + StatusPrinter.name(d.getStatus()) + " while " + state;
-    try {
-      WorkflowExecutionDescription r = client.newUntypedWorkflowStub(LabIds.resetId(labId)).describe();
-      if (LeftLabs.sweptAfter(r, d.getCloseTime())) {
-        return Optional.of(ended + "; " + r.getExecution().getWorkflowId() + " deleted what it"
-            + " left (" + (r.getStaticSummary() == null ? "completed" : r.getStaticSummary())
-            + ", " + r.getCloseTime() + ")");
-      }
-    } catch (WorkflowNotFoundException none) {
-      // Neither a reset nor a sweep of the lab ran.
+    Optional<WorkflowExecutionDescription> swept = Runs.newest(client, LabIds.resetId(labId))
+        .filter(r -> LeftLabs.sweptAfter(r, d.getCloseTime()));
+    if (swept.isPresent()) {
+      WorkflowExecutionDescription r = swept.get();
+      return Optional.of(ended + "; " + r.getExecution().getWorkflowId() + " deleted what it"
+          + " left (" + (r.getStaticSummary() == null ? "completed" : r.getStaticSummary())
+          + ", " + r.getCloseTime() + ")");
     }
     return Optional.of(ended + ": no undo ran, so what it created is left in AWS until a sweep"
         + " deletes it: labflow leaks --sweep " + labId + " (labflow leaks lists it)");
@@ -140,17 +138,8 @@ final class StatusCommand extends LabCommand {
    */
   static Optional<String> runningReset(WorkflowClient client, String labId) {
     String id = LabIds.resetId(labId);
-    WorkflowExecutionDescription r;
-    try {
-      r = client.newUntypedWorkflowStub(id).describe();
-    } catch (WorkflowNotFoundException e) {
-      return Optional.empty();
-    }
-    if (r.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-      return Optional.empty();
-    }
-    return Optional.of("Reset " + id + " runs since " + Instant.ofEpochSecond(r.getRawDescription()
-        .getWorkflowExecutionInfo().getStartTime().getSeconds())
+    return Runs.open(client, id).map(r -> "Reset " + id + " runs since " + Instant.ofEpochSecond(
+        r.getRawDescription().getWorkflowExecutionInfo().getStartTime().getSeconds())
         + (r.getStaticSummary() == null ? "" : " (" + r.getStaticSummary() + ")")
         + FailingTask.of(client, id, r.getRawDescription()).map(s -> "\n  " + s).orElse(""));
   }

@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.labflow.activities.common.Waiting;
 import io.labflow.worker.client.LabStarter;
+import io.labflow.worker.client.Runs;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabRequest;
@@ -21,7 +22,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowExecutionDescription;
-import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateStage;
@@ -45,7 +45,7 @@ public record ResetActivitiesImpl(WorkflowClient client, String taskQueue)
   @Override
   public TeardownOutcome tearDownOpenRun(LabRef lab) {
     refuseOtherClaims(lab.labId());
-    Optional<WorkflowExecutionDescription> open = openRun(client, lab.labId());
+    Optional<WorkflowExecutionDescription> open = Runs.open(client, lab.labId());
     if (open.isEmpty()) {
       return closedSinceFirstAttempt(lab.labId());
     }
@@ -77,14 +77,11 @@ public record ResetActivitiesImpl(WorkflowClient client, String taskQueue)
   private TeardownOutcome closedSinceFirstAttempt(String labId) {
     ActivityInfo info = Activity.getExecutionContext().getInfo();
     if (info.getAttempt() > 1) {
-      try {
-        WorkflowExecutionDescription last = client.newUntypedWorkflowStub(labId).describe();
-        if (last.getCloseTime() != null
-            && last.getCloseTime().toEpochMilli() >= info.getScheduledTimestamp()) {
-          return closed(labId, last.getExecution().getRunId());
-        }
-      } catch (WorkflowNotFoundException e) {
-        // No run of the lab ever: nothing was torn down.
+      Optional<WorkflowExecutionDescription> last = Runs.newest(client, labId)
+          .filter(d -> d.getCloseTime() != null
+              && d.getCloseTime().toEpochMilli() >= info.getScheduledTimestamp());
+      if (last.isPresent()) {
+        return closed(labId, last.get().getExecution().getRunId());
       }
     }
     return new TeardownOutcome(null, null);
@@ -266,17 +263,6 @@ public record ResetActivitiesImpl(WorkflowClient client, String taskQueue)
     }
     return page.getExecutionsCount() == 0
         ? null : page.getExecutions(0).getExecution().getWorkflowId();
-  }
-
-  /** The running execution of a workflow id, read as it is now; empty when none runs. */
-  public static Optional<WorkflowExecutionDescription> openRun(WorkflowClient client, String id) {
-    try {
-      return Optional.of(client.newUntypedWorkflowStub(id).describe())
-          .filter(d -> d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING);
-    } catch (WorkflowNotFoundException e) {
-      // The SDK's describe reports NOT_FOUND so, and wraps any other gRPC status.
-      return Optional.empty();
-    }
   }
 
   private Optional<LabStatus> query(String labId, String runId) {

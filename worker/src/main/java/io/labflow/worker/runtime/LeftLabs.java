@@ -1,5 +1,6 @@
 package io.labflow.worker.runtime;
 
+import io.labflow.worker.client.Runs;
 import io.labflow.workflows.lab.FailureTypes;
 import io.labflow.workflows.lab.LabIds;
 import io.labflow.workflows.lab.LabSearchAttributes;
@@ -10,7 +11,6 @@ import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowExecutionMetadata;
-import io.temporal.client.WorkflowNotFoundException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -58,14 +58,13 @@ public final class LeftLabs {
         continue;
       }
       String state = m.getTypedSearchAttributes().get(LabSearchAttributes.STATE);
-      Optional<WorkflowExecutionDescription> newest = describe(lab);
-      Optional<WorkflowExecutionDescription> reset = describe(LabIds.resetId(lab));
+      Optional<WorkflowExecutionDescription> newest = Runs.newest(client, lab);
+      Optional<WorkflowExecutionDescription> reset = Runs.newest(client, LabIds.resetId(lab));
       if (newest.map(d -> !d.getExecution().getRunId().equals(run)).orElse(true)
           || reset.map(r -> sweptAfter(r, m.getCloseTime())).orElse(false)
           || (LabState.FAILED.name().equals(state) && refused(lab, run))) {
         resolved.add(run);
-      } else if (reset.map(r -> r.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING)
-          .orElse(true)) {
+      } else if (reset.filter(Runs::running).isEmpty()) {
         left.put(lab, state);
       }
     }
@@ -96,13 +95,5 @@ public final class LeftLabs {
   public static boolean sweptAfter(WorkflowExecutionDescription reset, Instant closed) {
     return reset.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED
         && closed != null && reset.getCloseTime() != null && reset.getCloseTime().isAfter(closed);
-  }
-
-  private Optional<WorkflowExecutionDescription> describe(String workflowId) {
-    try {
-      return Optional.of(client.newUntypedWorkflowStub(workflowId).describe());
-    } catch (WorkflowNotFoundException e) {
-      return Optional.empty();
-    }
   }
 }

@@ -1,6 +1,7 @@
 package io.labflow.worker.runtime;
 
 import io.labflow.worker.client.FailingTask;
+import io.labflow.worker.client.Runs;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.fleet.FleetResetWorkflow;
 import io.labflow.worker.fleet.Fleets;
@@ -11,10 +12,9 @@ import io.labflow.workflows.lab.LabWorkflow;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
-import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowExecutionMetadata;
-import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleDescription;
 import io.temporal.client.schedules.ScheduleInfo;
@@ -215,14 +215,12 @@ final class ServerGauges implements AutoCloseable {
       if (closed.containsKey(nights.get(i))) {
         return Optional.of(closed.get(nights.get(i)));
       }
-      WorkflowExecutionStatus status;
-      try {
-        status = client.newUntypedWorkflowStub(nights.get(i)).describe().getStatus();
-      } catch (WorkflowNotFoundException pastRetention) {
-        return Optional.empty();
+      Optional<WorkflowExecutionDescription> night = Runs.newest(client, nights.get(i));
+      if (night.isEmpty()) {
+        return Optional.empty(); // past retention
       }
-      if (status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-        closed.put(nights.get(i), StatusPrinter.name(status));
+      if (!Runs.running(night.get())) {
+        closed.put(nights.get(i), StatusPrinter.name(night.get().getStatus()));
         return Optional.of(closed.get(nights.get(i)));
       }
     }

@@ -1,0 +1,34 @@
+package io.labflow.worker.client;
+
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionDescription;
+import io.temporal.client.WorkflowNotFoundException;
+import java.util.Optional;
+
+/** What the server holds of a workflow id, read with one describe. */
+public final class Runs {
+  private Runs() {}
+
+  /**
+   * The newest run of a workflow id as it is now; empty when the server has none (never started,
+   * or closed past the namespace's retention). The SDK reports NOT_FOUND so and wraps any other
+   * gRPC status, which is thrown.
+   */
+  public static Optional<WorkflowExecutionDescription> newest(WorkflowClient client, String id) {
+    try {
+      return Optional.of(client.newUntypedWorkflowStub(id).describe());
+    } catch (WorkflowNotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The running run of a workflow id; empty when none runs. */
+  public static Optional<WorkflowExecutionDescription> open(WorkflowClient client, String id) {
+    return newest(client, id).filter(Runs::running);
+  }
+
+  public static boolean running(WorkflowExecutionDescription d) {
+    return d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+  }
+}
