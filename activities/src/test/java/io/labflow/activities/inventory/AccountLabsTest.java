@@ -11,6 +11,7 @@ import io.labflow.activities.testing.Lab;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.services.s3.S3Client;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -115,6 +116,24 @@ class AccountLabsTest extends MotoLabTest {
       assertThat(found.denied()).isEqualTo(
           Map.of(ResourceKind.ROLES, List.of("labflow-lab-a-role")));
       assertThat(found.of("default")).isEmpty();
+    }
+  }
+
+  /**
+   * A lab's bucket of another Region is not read from this one: AWS leaves it out of {@code
+   * ListBuckets} by {@code BucketRegion} and answers its tag read 301; it is neither filed nor said
+   * to be unread (labs live in the worker's Region; docs/worker.md says the scan reads one).
+   */
+  @Test
+  void aBucketOfAnotherRegionIsNeitherFiledNorUnread() {
+    try (S3Client eu = Lab.s3WithBucketInIreland("labflow-lab-e-eu")) {
+      eu.putBucketTagging(b -> b.bucket("labflow-lab-e-eu").tagging(t -> t.tagSet(
+          s -> s.key("labflow:lab").value("lab-e"), s -> s.key("labflow:namespace").value("default"))));
+      lab.calls.reset();
+      AccountLabs found = AccountLabs.scan(lab.clients, said -> { });
+      assertThat(found.unreadable()).isEmpty();
+      assertThat(found.labs()).isEmpty();
+      assertThat(lab.calls.count("S3", "GetBucketTagging")).as("listed by BucketRegion").isZero();
     }
   }
 }
