@@ -72,6 +72,7 @@ final class StatusCommand extends LabCommand {
         "  pending activity " + ActivityProgress.line(conn.client().getOptions()
             .getDataConverter(), pa) + (pa.hasLastFailure()
                 ? " last failure: " + pa.getLastFailure().getMessage() : "")));
+    unfinishedReset(conn.client(), d).ifPresent(out()::println);
     runningReset(conn.client(), labId).ifPresent(out()::println);
     printWebUi(labId);
     return 0;
@@ -130,6 +131,22 @@ final class StatusCommand extends LabCommand {
     }
     return Optional.of(ended + ": no undo ran, so what it created is left in AWS until a sweep"
         + " deletes it: labflow leaks --sweep " + labId + " (labflow leaks lists it)");
+  }
+
+  /**
+   * The lab's newest reset or sweep when it ended unfinished since this run started, with its
+   * failure's sentence (what blocked its sweep, what is still there).
+   */
+  private static Optional<String> unfinishedReset(WorkflowClient client,
+      WorkflowExecutionDescription run) {
+    String id = LabIds.resetId(run.getExecution().getWorkflowId());
+    return Runs.newest(client, id).filter(r -> r.getCloseTime() != null
+            && r.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED
+            && r.getCloseTime().isAfter(run.getStartTime()))
+        .map(r -> "Reset " + id + " ended " + StatusPrinter.name(r.getStatus()) + " at "
+            + r.getCloseTime() + (r.getStaticSummary() == null ? "" : " (" + r.getStaticSummary()
+            + ")") + Runs.failure(client, id, r.getExecution().getRunId())
+                .map(f -> ": " + f.getOriginalMessage()).orElse(""));
   }
 
   /**

@@ -4,7 +4,11 @@ import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.failure.TemporalFailure;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** What the server holds of a workflow id, read with one describe. */
 public final class Runs {
@@ -30,5 +34,21 @@ public final class Runs {
 
   public static boolean running(WorkflowExecutionDescription d) {
     return d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+  }
+
+  /**
+   * The failure a run of a workflow id failed with (its closing event, as the SDK reads a result);
+   * empty when it has not failed, or is still open. {@code runId} null: the newest run.
+   */
+  public static Optional<TemporalFailure> failure(WorkflowClient client, String id, String runId) {
+    try {
+      client.newUntypedWorkflowStub(id, Optional.ofNullable(runId), Optional.empty())
+          .getResult(1, TimeUnit.SECONDS, Object.class);
+    } catch (TimeoutException stillOpen) {
+      return Optional.empty();
+    } catch (WorkflowFailedException e) {
+      return Optional.ofNullable(e.getCause() instanceof TemporalFailure f ? f : null);
+    }
+    return Optional.empty();
   }
 }

@@ -1,5 +1,6 @@
 package io.labflow.worker.fleet;
 
+import io.labflow.worker.client.Runs;
 import io.labflow.worker.quotas.QuotaPlanner;
 import io.labflow.worker.quotas.QuotaPlanner.NightPlan;
 import io.labflow.worker.reset.LabResetWorkflow;
@@ -10,11 +11,8 @@ import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.StepState;
 import io.labflow.workflows.lab.StepStatus;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowFailedException;
 import io.temporal.failure.TemporalFailure;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,15 +54,9 @@ public record FleetActivitiesImpl(WorkflowClient client, QuotaPlanner quotas)
    * none yet); what keeps Temporal from saying is thrown, for the caller to log.
    */
   private String runFailure(String labId) {
-    try {
-      client.newUntypedWorkflowStub(labId).getResult(1, TimeUnit.SECONDS, Object.class);
-      return null;
-    } catch (TimeoutException stillOpen) {
-      return null;
-    } catch (WorkflowFailedException e) {
-      return e.getCause() instanceof TemporalFailure tf ? tf.getOriginalMessage() : null;
-    }
+    return Runs.failure(client, labId, null).map(TemporalFailure::getOriginalMessage).orElse(null);
   }
+
 
   @Override
   public FailedStep failedStep(String labId) {

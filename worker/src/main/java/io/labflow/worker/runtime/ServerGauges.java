@@ -55,8 +55,8 @@ import org.slf4j.LoggerFactory;
  * newest night that closed (one that did not complete left no report), and {@code
  * labflow_fleet_paused{fleet}} (1 paused, 0 active: the server keeps no time of a pause, so an
  * alert reads how long from the series). Every {@link #FLEETS_EVERY} too, {@code
- * labflow_lab_left{lab,state}}: the labs whose newest run ended holding what it created
- * ({@link LeftLabs}). The server, not the worker's memory, so the figures
+ * labflow_lab_left{lab,state}}: the labs whose newest run ended holding what it created, or
+ * whose newest reset ended before its sweep finished ({@link LeftLabs}). The server, not the worker's memory, so the figures
  * survive a worker restart and are the same on every worker.
  */
 final class ServerGauges implements AutoCloseable {

@@ -7,23 +7,19 @@ import io.labflow.workflows.lab.LabSearchAttributes;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.common.v1.WorkflowType;
 import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.enums.v1.RetryState;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.failure.v1.ApplicationFailureInfo;
-import io.temporal.api.failure.v1.Failure;
-import io.temporal.api.history.v1.History;
-import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.api.history.v1.WorkflowExecutionFailedEventAttributes;
-import io.temporal.api.history.v1.WorkflowExecutionStartedEventAttributes;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowExecutionMetadata;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
-import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.common.SearchAttributes;
 import io.temporal.common.converter.DefaultDataConverter;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.internal.common.SearchAttributesUtil;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
@@ -40,7 +36,9 @@ class LeftLabsTest {
 
   /** The closed runs visibility lists: lab, run, LabState, close second. */
   private final List<String[]> closed = new ArrayList<>();
-  /** What describe says of the newest run of a workflow id: run, status, close second. */
+  /** The closed resets visibility lists: reset id, run, status, start second, close second. */
+  private final List<String[]> resets = new ArrayList<>();
+  /** What describe says of the newest run of a workflow id: run, status, close, start second. */
   private final Map<String, String[]> newest = new HashMap<>();
   private final AtomicInteger described = new AtomicInteger();
   /** The failure type a FAILED lab's run ended with. */
@@ -49,6 +47,14 @@ class LeftLabsTest {
 
   private final WorkflowClient client = (WorkflowClient) Proxy.newProxyInstance(
       getClass().getClassLoader(), new Class<?>[] {WorkflowClient.class}, (p, m, args) -> {
+        if (m.getName().equals("listExecutions") && args[0].toString().contains("LabResetWorkflow")) {
+          assertThat(args[0]).isEqualTo("WorkflowType='LabResetWorkflow' AND ExecutionStatus IN"
+              + " ('Failed','Terminated','TimedOut','Canceled')");
+          return resets.stream().map(r -> new WorkflowExecutionMetadata(
+              info(r[0], r[1], r[2], r[4], null).toBuilder()
+                  .setStartTime(Timestamp.newBuilder().setSeconds(Long.parseLong(r[3]))).build(),
+              DefaultDataConverter.STANDARD_INSTANCE));
+        }
         if (m.getName().equals("listExecutions")) {
           assertThat(args[0]).isEqualTo("WorkflowType='LabWorkflow' AND ExecutionStatus !="
               + " 'Running' AND LabState IN ('PROVISIONING','PAUSED','LIVE','SWITCHING',"
@@ -56,22 +62,15 @@ class LeftLabsTest {
           return closed.stream().map(c -> metadata(c[0], c[1], "COMPLETED", c[3], c[2]));
         }
         String id = (String) args[0];
-        if (m.getName().equals("fetchHistory")) {
-          fetched.incrementAndGet();
-          return new WorkflowExecutionHistory(History.newBuilder().addEvents(HistoryEvent.newBuilder()
-              .setEventType(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED)
-              .setWorkflowExecutionStartedEventAttributes(
-                  WorkflowExecutionStartedEventAttributes.getDefaultInstance()))
-              .addEvents(HistoryEvent.newBuilder()
-              .setEventType(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED)
-              .setWorkflowExecutionFailedEventAttributes(
-                  WorkflowExecutionFailedEventAttributes.newBuilder().setFailure(Failure.newBuilder()
-                      .setApplicationFailureInfo(ApplicationFailureInfo.newBuilder()
-                          .setType(failedWith.get(id))))))
-              .build(), id);
-        }
         return Proxy.newProxyInstance(getClass().getClassLoader(),
             new Class<?>[] {WorkflowStub.class}, (sp, sm, sargs) -> {
+              if (sm.getName().equals("getResult")) { // the closing event, as the SDK reads it
+                fetched.incrementAndGet();
+                throw new WorkflowFailedException(WorkflowExecution.newBuilder().setWorkflowId(id)
+                    .build(), "LabWorkflow", EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED, 0,
+                    RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE,
+                    ApplicationFailure.newFailure("failed", failedWith.get(id)));
+              }
               described.incrementAndGet();
               String[] d = newest.get(id);
               if (d == null) {
@@ -79,7 +78,9 @@ class LeftLabsTest {
                     WorkflowExecution.newBuilder().setWorkflowId(id).build(), null, null);
               }
               return new WorkflowExecutionDescription(DescribeWorkflowExecutionResponse.newBuilder()
-                  .setWorkflowExecutionInfo(info(id, d[0], d[1], d[2], null)).build(),
+                  .setWorkflowExecutionInfo(info(id, d[0], d[1], d[2], null).toBuilder()
+                      .setStartTime(Timestamp.newBuilder().setSeconds(
+                          d.length > 3 ? Long.parseLong(d[3]) : 0))).build(),
                   DefaultDataConverter.STANDARD_INSTANCE);
             });
       });
@@ -145,6 +146,49 @@ class LeftLabsTest {
     assertThat(left.read()).containsOnlyKeys("l-failed");
     // A sweep of the failed lab completes after it failed.
     newest.put("reset-l-failed", new String[] {"x7", "COMPLETED", "400"});
+    assertThat(left.read()).isEmpty();
+  }
+
+  private void reset(String lab, String run, String status, long started, long closed,
+      String failure) {
+    resets.add(new String[] {"reset-" + lab, run, status, String.valueOf(started),
+        String.valueOf(closed)});
+    newest.put("reset-" + lab, new String[] {run, status, String.valueOf(closed)});
+    failedWith.put("reset-" + lab, failure);
+  }
+
+  /**
+   * A lab whose newest reset or sweep ended unfinished after its run had closed is left: one
+   * whose sweep could not finish (ResetIncomplete), or terminated with no run since. Not one
+   * refused before it touched the lab, one whose lab still runs or ran again since, nor one
+   * a later sweep followed; each of those is not read again.
+   */
+  @Test
+  void aLabIsLeftByAResetThatEndedUnfinishedAfterItsRunClosed() {
+    newest.put("l-inc", new String[] {"r1", "COMPLETED", "100", "10"}); // torn down by the reset
+    reset("l-inc", "x1", "FAILED", 90, 120, "ResetIncomplete");
+    newest.put("l-ref", new String[] {"r2", "COMPLETED", "100", "10"});
+    reset("l-ref", "x2", "FAILED", 90, 120, "ResetRefused");
+    newest.put("l-term", new String[] {"r3", "RUNNING", null, "5"}); // terminated before teardown
+    reset("l-term", "x3", "TERMINATED", 90, 120, null);
+    reset("l-gone", "x4", "TIMED_OUT", 90, 120, null); // no run of the lab in retention
+    newest.put("l-new", new String[] {"r5", "FAILED", "140", "130"}); // a run started since
+    reset("l-new", "x5", "FAILED", 90, 120, "ResetIncomplete");
+    reset("l-old", "x6", "FAILED", 90, 120, "ResetIncomplete");
+    newest.put("reset-l-old", new String[] {"x7", "COMPLETED", "200"}); // a later sweep
+    LeftLabs left = new LeftLabs(client);
+
+    assertThat(left.read()).containsExactlyEntriesOf(new java.util.TreeMap<>(
+        Map.of("l-inc", "RESET_FAILED", "l-gone", "RESET_TIMED_OUT")));
+    assertThat(described).hasValue(10);
+    assertThat(fetched).hasValue(3);
+    described.set(0);
+    assertThat(left.read()).containsOnlyKeys("l-inc", "l-gone");
+    assertThat(described).as("the two left, again; the four settled, not").hasValue(4);
+    assertThat(fetched).hasValue(3);
+
+    newest.put("reset-l-inc", new String[] {"x8", "COMPLETED", "300"});
+    newest.put("l-gone", new String[] {"r9", "RUNNING", null, "300"});
     assertThat(left.read()).isEmpty();
   }
 }

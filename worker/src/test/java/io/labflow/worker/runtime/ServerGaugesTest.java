@@ -157,7 +157,7 @@ class ServerGaugesTest {
     labs.put("fleet-a-2026-12-07T03:00:00Z", "FleetResetWorkflow|WorkflowTaskTimedOut");
     WorkflowClient client = (WorkflowClient) Proxy.newProxyInstance(
         getClass().getClassLoader(), new Class<?>[] {WorkflowClient.class}, (p, m, args) -> {
-          if (args[0].equals(LeftLabs.QUERY)) {
+          if (args[0].equals(LeftLabs.QUERY) || args[0].equals(LeftLabs.RESETS_QUERY)) {
             return Stream.of(); // LeftLabsTest
           }
           assertThat(args[0]).isEqualTo("WorkflowType IN ('LabWorkflow','LabResetWorkflow',"
