@@ -1,5 +1,6 @@
 package io.labflow.worker.cli;
 
+import io.grpc.Status;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetActivitiesImpl;
 import io.labflow.worker.reset.LabResetWorkflow;
@@ -11,6 +12,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowServiceException;
 import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -93,7 +95,14 @@ final class ResetFollow {
                 ? "no run of it was open" : "its run " + r.previousRunId() + " was torn down first")
             + " (" + r.cleanup() + "; deleted by the lab's tag: " + r.sweptByTag() + ")");
         return 0;
-      } catch (TimeoutException stillRuns) {
+      } catch (TimeoutException | WorkflowServiceException stillRuns) {
+        // The server busy with the workflow (RESOURCE_EXHAUSTED "Workflow is busy") or slow: the
+        // SDK's retries of a poll end with it, and the next poll asks again within the wait.
+        if (stillRuns instanceof WorkflowServiceException e
+            && Status.fromThrowable(e).getCode() != Status.Code.RESOURCE_EXHAUSTED
+            && !TemporalConnection.notAnswering(e)) {
+          throw e;
+        }
         if (left <= POLL_MS) {
           out.println(what + " " + resetId + " still runs after " + Durations.format(wait)
               + "; it goes on (labflow status " + labId + ")");
