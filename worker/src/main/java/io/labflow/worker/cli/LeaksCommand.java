@@ -129,15 +129,20 @@ final class LeaksCommand extends BaseCommand {
     if (reset != null) {
       return new Lab(labId, resources, "a reset runs (" + reset + ")", false);
     }
+    // A sweep or reset tried since, which ended before it deleted it all.
+    String tried = Runs.endedUnfinished(conn.client(), LabIds.resetId(labId),
+        d == null ? null : d.getStartTime()).map(r -> "; " + r.getExecution().getWorkflowId()
+            + " ended " + StatusPrinter.name(r.getStatus()) + " at " + r.getCloseTime()
+            + (d == null ? "" : " (labflow status " + labId + " says why)")).orElse("");
     if (d == null) {
       return new Lab(labId, resources, "no run in namespace " + conn.namespace()
-          + " (never run here, or closed past its retention)", true);
+          + " (never run here, or closed past its retention)" + tried, true);
     }
     String state = d.getTypedSearchAttributes().get(LabSearchAttributes.STATE);
     return new Lab(labId, resources, "none open; its last run " + d.getExecution().getRunId()
         + " ended " + StatusPrinter.name(d.getStatus())
         + (state == null ? "" : " (last LabState " + state + ")")
-        + " at " + d.getCloseTime(), true);
+        + " at " + d.getCloseTime() + tried, true);
   }
 
   private void print(Report r, Map<ResourceKind, List<String>> denied) {

@@ -6,6 +6,7 @@ import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.failure.TemporalFailure;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -30,6 +31,17 @@ public final class Runs {
   /** The running run of a workflow id; empty when none runs. */
   public static Optional<WorkflowExecutionDescription> open(WorkflowClient client, String id) {
     return newest(client, id).filter(Runs::running);
+  }
+
+  /**
+   * The newest run of a workflow id when it ended other than completed (failed, terminated, timed
+   * out, canceled) after {@code since} (null: whenever); a lab's reset or sweep left unfinished.
+   */
+  public static Optional<WorkflowExecutionDescription> endedUnfinished(WorkflowClient client,
+      String id, Instant since) {
+    return newest(client, id).filter(r -> r.getCloseTime() != null
+        && r.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED
+        && (since == null || r.getCloseTime().isAfter(since)));
   }
 
   public static boolean running(WorkflowExecutionDescription d) {

@@ -253,6 +253,12 @@ class WorkerRuntimeE2eTest {
       assertThat(Cli.run(env, "status", "e2e-left").out()).contains("Reset reset-e2e-left ended"
           + " FAILED at ", " (Sweep lab e2e-left (labflow leaks --sweep)): sweep of lab e2e-left"
           + " stopped: ", "Still there: vpcs=[" + vpc + "]");
+      Cli.Result leaks = Cli.run(env, "leaks");
+      assertThat(leaks.exitCode()).as(leaks.all()).isEqualTo(1);
+      assertThat(leaks.out().lines()).as(leaks.all()).anySatisfy(l -> assertThat(l)
+          .startsWith("e2e-left ").contains(" vpcs=1 ", " LEAKED: none open; its last run ",
+              " ended TERMINATED (last LabState LIVE) at ", "; reset-e2e-left ended FAILED at ")
+          .endsWith(" (labflow status e2e-left says why)"));
       String resetLeft = "labflow_lab_left{lab=\"e2e-left\",state=\"RESET_FAILED\"} 1.0";
       long seen = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
       while (!has(scrape(port), resetLeft) && System.nanoTime() < seen) {
