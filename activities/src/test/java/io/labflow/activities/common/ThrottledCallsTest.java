@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.sun.net.httpserver.HttpServer;
 import io.labflow.activities.preflight.AwsPreflight;
+import io.labflow.activities.testing.SdkSettings;
 import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,11 +29,9 @@ class ThrottledCallsTest {
 
   private static final int THROTTLED = 3;
   private int throttledAttempts = THROTTLED;
-  private static final String[] PROPERTIES =
-      {"aws.endpointUrl", "aws.region", "aws.accessKeyId", "aws.secretAccessKey"};
 
   private final AtomicInteger requests = new AtomicInteger();
-  private final Map<String, String> saved = new LinkedHashMap<>();
+  private SdkSettings sdk;
   private HttpServer server;
   private int status;
   private String throttled;
@@ -53,25 +50,13 @@ class ThrottledCallsTest {
       exchange.close();
     });
     server.start();
-    for (String p : PROPERTIES) {
-      saved.put(p, System.getProperty(p));
-    }
-    System.setProperty("aws.endpointUrl", "http://127.0.0.1:" + server.getAddress().getPort());
-    System.setProperty("aws.region", "us-east-1");
-    System.setProperty("aws.accessKeyId", "testing");
-    System.setProperty("aws.secretAccessKey", "testing");
+    sdk = SdkSettings.pointingAt("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
   @AfterEach
   void stop() {
     server.stop(0);
-    saved.forEach((k, v) -> {
-      if (v == null) {
-        System.clearProperty(k);
-      } else {
-        System.setProperty(k, v);
-      }
-    });
+    sdk.close();
   }
 
   @Test

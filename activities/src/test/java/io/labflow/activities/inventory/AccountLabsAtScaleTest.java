@@ -7,8 +7,8 @@ import io.labflow.activities.model.ResourceKind;
 import io.labflow.activities.testing.Lab;
 import io.labflow.activities.testing.MotoProcess;
 import io.labflow.activities.testing.MotoWithLimits;
+import io.labflow.activities.testing.SdkSettings;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,30 +33,16 @@ class AccountLabsAtScaleTest {
   @RegisterExtension
   static final MotoWithLimits moto = new MotoWithLimits("moto-account-scan", MotoProcess.Limits.NONE);
 
-  private static final String[] SETTINGS =
-      {"aws.endpointUrl", "aws.region", "aws.accessKeyId", "aws.secretAccessKey"};
-  private final Map<String, String> saved = new HashMap<>();
+  private SdkSettings sdk;
 
   @BeforeEach
   void pointAtThisMoto() {
-    for (String s : SETTINGS) {
-      saved.put(s, System.getProperty(s));
-    }
-    System.setProperty("aws.endpointUrl", moto.process().endpoint());
-    System.setProperty("aws.region", MotoProcess.REGION);
-    System.setProperty("aws.accessKeyId", MotoProcess.ACCESS_KEY);
-    System.setProperty("aws.secretAccessKey", MotoProcess.SECRET_KEY);
+    sdk = SdkSettings.pointingAt(moto.process().endpoint());
   }
 
   @AfterEach
   void restore() {
-    saved.forEach((k, v) -> {
-      if (v == null) {
-        System.clearProperty(k);
-      } else {
-        System.setProperty(k, v);
-      }
-    });
+    sdk.close();
   }
 
   @Test
