@@ -1,12 +1,12 @@
 package io.labflow.worker.cli;
 
-import io.labflow.worker.client.Runs;
 import static io.labflow.worker.client.LabFollower.QUERY_TIMEOUT;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.labflow.worker.client.ActivityProgress;
 import io.labflow.worker.client.FailingTask;
 import io.labflow.worker.client.LabFollower;
+import io.labflow.worker.client.Runs;
 import io.labflow.worker.client.StatusPrinter;
 import io.labflow.worker.client.TemporalConnection;
 import io.labflow.worker.fleet.FleetDetails;

@@ -140,10 +140,11 @@ final class StatusCommand extends LabCommand {
   private static Optional<String> unfinishedReset(WorkflowClient client,
       WorkflowExecutionDescription run) {
     String id = LabIds.resetId(run.getExecution().getWorkflowId());
-    return Runs.endedUnfinished(client, id, run.getStartTime()).map(r -> "Reset " + id + " ended " + StatusPrinter.name(r.getStatus()) + " at "
-            + r.getCloseTime() + (r.getStaticSummary() == null ? "" : " (" + r.getStaticSummary()
-            + ")") + Runs.failure(client, id, r.getExecution().getRunId())
-                .map(f -> ": " + f.getOriginalMessage()).orElse(""));
+    return Runs.endedUnfinished(client, id, run.getStartTime()).map(r -> "Reset " + id
+        + " ended " + StatusPrinter.name(r.getStatus()) + " at " + r.getCloseTime()
+        + (r.getStaticSummary() == null ? "" : " (" + r.getStaticSummary() + ")")
+        + Runs.failure(client, id, r.getExecution().getRunId())
+            .map(f -> ": " + f.getOriginalMessage()).orElse(""));
   }
 
   /**

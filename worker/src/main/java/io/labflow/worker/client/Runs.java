@@ -3,15 +3,18 @@ package io.labflow.worker.client;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;
-import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.failure.TemporalFailure;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** What the server holds of a workflow id, read with one describe. */
+/**
+ * What the server holds of a workflow id: its newest run (one describe), and how a run ended (its
+ * closing event).
+ */
 public final class Runs {
   private Runs() {}
 

@@ -57,7 +57,6 @@ public record FleetActivitiesImpl(WorkflowClient client, QuotaPlanner quotas)
     return Runs.failure(client, labId, null).map(TemporalFailure::getOriginalMessage).orElse(null);
   }
 
-
   @Override
   public FailedStep failedStep(String labId) {
     try {

@@ -86,7 +86,8 @@ public final class LeftLabs {
       }
       String lab = id.substring(LabIds.RESET_PREFIX.length());
       boolean failed = m.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED;
-      // Refused before touching the lab, or failed on a fresh lab that is a run of its own.
+      // Settled: a newer reset or sweep; a failure other than ResetIncomplete (refused before it
+      // touched the lab, or failed on the fresh lab, a run of its own); a run of the lab since.
       if (!Runs.newest(client, id).map(r -> r.getExecution().getRunId().equals(run)).orElse(false)
           || failed && !FailureTypes.RESET_INCOMPLETE.equals(failureType(id, run))
           || Runs.newest(client, lab).map(d -> Runs.running(d)
@@ -108,7 +109,6 @@ public final class LeftLabs {
         .filter(ApplicationFailure.class::isInstance)
         .map(f -> ((ApplicationFailure) f).getType()).orElse(""));
   }
-
 
   /** Whether this reset or sweep of a lab completed after the lab's run closed at {@code closed}. */
   public static boolean sweptAfter(WorkflowExecutionDescription reset, Instant closed) {
