@@ -202,7 +202,8 @@ public final class AwsFailures {
 
   /**
    * Every failure of the step library is built here: message bounded and scrubbed of anything that
-   * looks like a credential, stack trimmed to labflow's own frames.
+   * looks like a credential, stack trimmed to labflow's own frames (which the worker's failure
+   * converter sends only with a Java exception's type: an unexpected one, a bug to find).
    */
   public static ApplicationFailure failure(
       String message, String type, boolean retryable, Object... details) {

@@ -3,9 +3,9 @@ package io.labflow.activities.common;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labflow.activities.common.AwsFailures.AwsErrorInfo;
+import io.labflow.workflows.interpreter.RejectionFailureConverter;
 import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.api.failure.v1.Failure;
-import io.temporal.common.converter.GlobalDataConverter;
 import io.temporal.failure.ApplicationFailure;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -242,7 +242,9 @@ class AwsFailuresTest {
     assertThat(f.getStackTrace()).allMatch(frame -> frame.getClassName().startsWith("io.labflow."));
     assertThat(f.getDetails().get(AwsErrorInfo.class))
         .isEqualTo(new AwsErrorInfo("CloudFormation", null, "ValidationError", 400, "8f2c-req"));
-    Failure proto = GlobalDataConverter.get().exceptionToFailure(f);
+    // As the worker sends it: the sentence, no stack trace.
+    Failure proto = RejectionFailureConverter.dataConverter().exceptionToFailure(f);
+    assertThat(proto.getStackTrace()).isEmpty();
     assertThat(proto.hasCause()).isFalse();
     assertThat(proto.getSerializedSize()).isLessThan(FailureSizeTest.WARN_LIMIT);
   }

@@ -11,11 +11,11 @@ import io.labflow.activities.verification.AccessVerificationActivities.VerifyAcc
 import io.labflow.activities.verification.AccessVerificationActivities;
 import io.labflow.activities.verification.AccessVerificationActivitiesImpl;
 import io.labflow.activities.verification.SimulateAccessTest;
+import io.labflow.workflows.interpreter.RejectionFailureConverter;
 import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.api.failure.v1.Failure;
 import io.temporal.common.RetryOptions;
-import io.temporal.common.converter.GlobalDataConverter;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
@@ -66,7 +66,7 @@ public class FailureSizeTest {
 
   /** The encoded size of a failure as the worker sends it to Temporal. */
   static int encodedSize(Throwable failure) {
-    Failure proto = GlobalDataConverter.get().exceptionToFailure(failure);
+    Failure proto = RejectionFailureConverter.dataConverter().exceptionToFailure(failure);
     return proto.getSerializedSize();
   }
 

@@ -31,8 +31,10 @@ import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.Preflight;
 import io.labflow.workflows.lab.StepStatus;
 import io.labflow.workflows.testing.LabPolling;
+import io.labflow.workflows.interpreter.RejectionFailureConverter;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestEnvironmentOptions;
@@ -112,6 +114,9 @@ final class LabOnMoto implements AutoCloseable {
     env =
         TestWorkflowEnvironment.newInstance(
             TestEnvironmentOptions.newBuilder()
+                // The worker's and the CLI's data converter, as in production.
+                .setWorkflowClientOptions(WorkflowClientOptions.newBuilder()
+                    .setDataConverter(RejectionFailureConverter.dataConverter()).build())
                 .setWorkerFactoryOptions(
                     WorkerFactoryOptions.newBuilder()
                         .setWorkerInterceptors(interceptor, new BoundedActivityInterceptor())

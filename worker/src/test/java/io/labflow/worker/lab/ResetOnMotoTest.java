@@ -12,6 +12,7 @@ import io.labflow.worker.reset.ResetResult;
 import io.labflow.workflows.input.RawJson;
 import io.labflow.workflows.lab.LabState;
 import io.labflow.workflows.lab.LabWorkflow;
+import io.temporal.api.failure.v1.Failure;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
@@ -116,6 +117,13 @@ class ResetOnMotoTest {
         .contains("Blocked by: VPC " + vpc + ": ")
         .contains("DependencyViolation")
         .contains("vpcs=[" + vpc + "]");
+    // What the Web UI's Result panel shows: the sentences, down to the AWS error, no stack trace.
+    Failure shown = moto.client.fetchHistory("reset-lab-blk").getLastEvent()
+        .getWorkflowExecutionFailedEventAttributes().getFailure();
+    assertThat(shown.getMessage()).isEqualTo(cause.getOriginalMessage());
+    for (Failure f = shown; f != null; f = f.hasCause() ? f.getCause() : null) {
+      assertThat(f.getStackTrace()).as(f.getMessage()).isEmpty();
+    }
   }
 
   /**

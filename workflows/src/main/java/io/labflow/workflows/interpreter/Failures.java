@@ -17,13 +17,11 @@ final class Failures {
 
   /**
    * A failure a person reads in the Web UI or the command line (an update's rejection, the failure
-   * a lab's run ends with): a type and one sentence, with no Java stack trace (the failure
-   * converter sends a throwable's stack trace along; an empty one shows as nothing).
+   * a lab's run ends with): a type and one sentence ({@link RejectionFailureConverter} sends it
+   * without a stack trace).
    */
   static ApplicationFailure reject(String type, String sentence) {
-    ApplicationFailure f = ApplicationFailure.newNonRetryableFailure(sentence, type);
-    f.setStackTrace(new StackTraceElement[0]);
-    return f;
+    return ApplicationFailure.newNonRetryableFailure(sentence, type);
   }
 
   /** The failure an activity call ended with, without Temporal's wrapping. */

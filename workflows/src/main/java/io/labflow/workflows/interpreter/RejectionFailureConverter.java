@@ -1,20 +1,20 @@
 package io.labflow.workflows.interpreter;
 
-import io.labflow.workflows.lab.FailureTypes;
 import io.temporal.api.failure.v1.Failure;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.common.converter.FailureConverter;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.DefaultFailureConverter;
 import io.temporal.internal.worker.WorkflowExecutionException;
 
 /**
  * The default failure converter with two fixes: an update validator's {@code ApplicationFailure}
- * reaches the caller as itself (its type, its one-line message, no stack trace), and a rejected
- * input ({@code InvalidRequest}, wherever it is thrown: a lab's or a reset's input, a resolve or a
- * preflight) is sent without the Java stack trace of the code that refused it, which the Web UI
- * would show in the run's Result panel under the sentence.
+ * reaches the caller as itself (its type, its one-line message), and a failure labflow raises on
+ * purpose is sent as its sentence alone, without the Java stack trace of the code that raised it,
+ * which the Web UI would show under the sentence in a run's Result panel or an activity's last
+ * failure. That is every failure in the chain whose type is labflow's ({@code FailureTypes}) or an
+ * AWS error code: a type without a dot. A Java exception (its type is its class name) is a bug,
+ * and keeps its stack trace for whoever looks for it.
  *
  * <p>Java SDK 1.38.0 wraps a validator's {@code ApplicationFailure} in a {@code
  * WorkflowExecutionException} that already holds the converted failure, then converts that wrapper
@@ -36,14 +36,18 @@ public final class RejectionFailureConverter implements FailureConverter {
 
   @Override
   public Failure exceptionToFailure(Throwable throwable, DataConverter dataConverter) {
-    if (throwable instanceof WorkflowExecutionException wrapped) {
-      return wrapped.getFailure();
+    return sentences(throwable instanceof WorkflowExecutionException wrapped
+        ? wrapped.getFailure()
+        : delegate.exceptionToFailure(throwable, dataConverter));
+  }
+
+  private static Failure sentences(Failure failure) {
+    Failure.Builder sent = failure.toBuilder();
+    if (failure.hasApplicationFailureInfo()
+        && !failure.getApplicationFailureInfo().getType().contains(".")) {
+      sent.clearStackTrace();
     }
-    Failure failure = delegate.exceptionToFailure(throwable, dataConverter);
-    return throwable instanceof ApplicationFailure refused
-            && FailureTypes.INVALID_REQUEST.equals(refused.getType())
-        ? failure.toBuilder().clearStackTrace().build()
-        : failure;
+    return failure.hasCause() ? sent.setCause(sentences(failure.getCause())).build() : sent.build();
   }
 
   @Override

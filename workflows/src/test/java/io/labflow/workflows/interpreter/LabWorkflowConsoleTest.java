@@ -249,6 +249,24 @@ class LabWorkflowConsoleTest {
     assertThat(sent.getApplicationFailureInfo().getType()).isEqualTo("NotPaused");
   }
 
+  /** A reset's failure, as the Web UI shows it: sentences down the chain; a bug keeps its trace. */
+  @Test
+  void everyOwnFailureInAChainIsSentWithoutAStackTraceAndABugKeepsIt() {
+    ApplicationFailure aws = ApplicationFailure.newFailure("Ec2 DeleteVpc failed", "DependencyViolation");
+    io.temporal.api.failure.v1.Failure sent = RejectionFailureConverter.dataConverter()
+        .exceptionToFailure(ApplicationFailure.newNonRetryableFailureWithCause(
+            "sweep of lab x stopped", "ResetIncomplete", aws));
+    assertThat(aws.getStackTrace()).isNotEmpty();
+    assertThat(sent.getStackTrace()).isEmpty();
+    assertThat(sent.getCause().getMessage()).isEqualTo("Ec2 DeleteVpc failed");
+    assertThat(sent.getCause().getStackTrace()).isEmpty();
+
+    io.temporal.api.failure.v1.Failure bug = RejectionFailureConverter.dataConverter()
+        .exceptionToFailure(new IllegalStateException("a bug"));
+    assertThat(bug.getApplicationFailureInfo().getType()).isEqualTo("java.lang.IllegalStateException");
+    assertThat(bug.getStackTrace()).contains("LabWorkflowConsoleTest");
+  }
+
   @Test
   void statusShowsPolicyDocumentsAsJsonObjects() {
     Map<String, Object> shown =
