@@ -57,6 +57,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.Tag;
 import org.junit.jupiter.api.Timeout;
@@ -96,6 +97,7 @@ class LeastPrivilegeE2eTest {
   static CloudFormationClient adminCfn;
   /** The worker as the shipped policy. */
   static ManagedProcess worker;
+  static int metricsPort;
 
   @BeforeAll
   static void setUp(LocalStack.Stack s) throws Exception {
@@ -110,10 +112,11 @@ class LeastPrivilegeE2eTest {
     definitions = Tools.repoRoot().resolve("definitions");
     Map<String, String> env = env(QUEUE);
     env.putAll(moto.workerEnv());
-    // No metrics port: the default one may be another worker's (the stack's, a parallel test JVM's).
+    // A free metrics port: the default one may be another worker's (the stack's, a parallel JVM's).
     worker = ManagedProcess.start("worker-shipped-policy",
-        Jvm.command("worker", "--metrics-port", "-1"), env, s.logDir());
+        Jvm.command("worker", "--metrics-port", "0"), env, s.logDir());
     worker.awaitLog("polling", Duration.ofSeconds(60));
+    metricsPort = LocalStack.metricsPort(worker);
   }
 
   @AfterAll
@@ -320,6 +323,52 @@ class LeastPrivilegeE2eTest {
         .collect(Collectors.groupingBy(m -> m.group(1), Collectors.counting()));
     assertThat(denied).containsKey("role worker-labflow")
         .allSatisfy((entity, lines) -> assertThat(lines).as(entity).isEqualTo(1L));
+  }
+
+  /**
+   * A sweep the shipped policy runs into a VPC of the lab that holds a subnet not the lab's: AWS's
+   * DependencyViolation, not AccessDenied, stops it; status, leaks and the worker's gauge say so;
+   * once the subnet is gone the sweep deletes the VPC. It follows lp-full's last run (test 1).
+   */
+  @Test
+  @Order(2)
+  void aSweepBlockedByASubnetNotTheLabsSaysWhatBlocksItAndEndsOnceItIsGone() throws Exception {
+    String labId = "lp-full";
+    String vpc;
+    String subnet;
+    try (var ec2 = moto.ec2()) {
+      vpc = ec2.createVpc(b -> b.cidrBlock("10.78.0.0/16").tagSpecifications(t -> t
+          .resourceType(ResourceType.VPC).tags(g -> g.key("labflow:lab").value(labId),
+              g -> g.key("labflow:namespace").value(NAMESPACE)))).vpc().vpcId();
+      subnet = ec2.createSubnet(b -> b.vpcId(vpc).cidrBlock("10.78.1.0/24")).subnet().subnetId();
+      Cli.Result blocked = Cli.run(env(QUEUE), "leaks", "--sweep", labId, "--wait", "2m");
+      assertThat(blocked.exitCode()).as(blocked.all()).isEqualTo(1);
+      assertThat(blocked.all()).contains("sweep of lab " + labId + " stopped: the sweep could not"
+          + " finish and no fresh lab was started", "VPC " + vpc + ": ", "DependencyViolation",
+          "it holds [subnet " + subnet + "], not tagged for lab " + labId + ", left as they are")
+          .doesNotContain("AccessDenied");
+      assertThat(cli("status", labId).out()).contains("Reset reset-" + labId + " ended FAILED at ",
+          " (Sweep lab " + labId + " (labflow leaks --sweep)): sweep of lab " + labId + " stopped: ",
+          "Still there: vpcs=[" + vpc + "]");
+      Map<String, String> asWorker = env(QUEUE);
+      asWorker.putAll(moto.workerEnv());
+      Cli.Result leaks = Cli.run(asWorker, "leaks");
+      assertThat(leaks.out().lines()).as(leaks.all()).anySatisfy(l -> assertThat(l)
+          .startsWith(labId + " ").contains(" vpcs=1 ", " LEAKED: none open; its last run ",
+              "; reset-" + labId + " ended FAILED at ")
+          .endsWith(" (labflow status " + labId + " says why)"));
+      String left = "labflow_lab_left{lab=\"" + labId + "\",state=\"RESET_FAILED\"} 1.0";
+      long seen = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      while (!WorkerRuntimeE2eTest.scrape(metricsPort).contains(left) && System.nanoTime() < seen) {
+        Thread.sleep(500);
+      }
+      assertThat(WorkerRuntimeE2eTest.scrape(metricsPort)).contains(left);
+      ec2.deleteSubnet(b -> b.subnetId(subnet));
+    }
+    Cli.Result sweep = cli("leaks", "--sweep", labId, "--wait", "2m");
+    assertThat(sweep.out()).contains("Sweep reset-" + labId + " completed: lab " + labId
+        + " has nothing left that carries its tag", "vpcs=[" + vpc + "]");
+    assertThat(moto.completeInventory()).as("left after the sweep").isEmpty();
   }
 
   @Test
