@@ -12,15 +12,17 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The one launcher of a real {@code temporal server start-dev} (in memory, headless) on free
+ * The one launcher of a real {@code temporal server start-dev} (in memory, with its Web UI) on free
  * loopback ports, for tests that need what only the server does: its size limits, visibility
- * queries, Schedules, a worker process killed mid-step.
+ * queries, Schedules, a worker process killed mid-step, the Web UI an operator reads.
  *
  * @param port the frontend's port
+ * @param uiPort the Web UI's port
  * @param client a client of the {@code default} namespace
  */
 public record TemporalDevServer(
-    ManagedProcess process, int port, WorkflowServiceStubs service, WorkflowClient client)
+    ManagedProcess process, int port, int uiPort, WorkflowServiceStubs service,
+    WorkflowClient client)
     implements AutoCloseable {
 
   /** Starts a server without search attributes, logging to a temporary directory. */
@@ -39,11 +41,13 @@ public record TemporalDevServer(
 
   private static TemporalDevServer startOn(Path logDir, List<String> keywordAttributes) {
     int port = Tools.freePort();
+    int uiPort = Tools.freePort();
     List<String> command =
         new ArrayList<>(
             List.of(
-                Tools.tool("temporal").toString(), "server", "start-dev", "--headless",
+                Tools.tool("temporal").toString(), "server", "start-dev",
                 "--ip", "127.0.0.1", "--port", String.valueOf(port),
+                "--ui-port", String.valueOf(uiPort),
                 "--http-port", String.valueOf(Tools.freePort()),
                 "--metrics-port", String.valueOf(Tools.freePort()),
                 "--log-level", "warn",
@@ -58,7 +62,7 @@ public record TemporalDevServer(
         WorkflowServiceStubs.newServiceStubs(
             WorkflowServiceStubsOptions.newBuilder().setTarget("127.0.0.1:" + port).build());
     TemporalDevServer server =
-        new TemporalDevServer(process, port, service, WorkflowClient.newInstance(
+        new TemporalDevServer(process, port, uiPort, service, WorkflowClient.newInstance(
             service, WorkflowClientOptions.newBuilder().setNamespace("default").build()));
     try {
       process.awaitReady("Temporal on :" + port, Duration.ofSeconds(90), () -> {
@@ -90,6 +94,11 @@ public record TemporalDevServer(
   /** host:port of the frontend. */
   public String address() {
     return "127.0.0.1:" + port;
+  }
+
+  /** The Web UI's address. */
+  public String uiUrl() {
+    return "http://127.0.0.1:" + uiPort;
   }
 
   @Override

@@ -124,6 +124,11 @@ public final class LocalStack implements BeforeAllCallback, ParameterResolver {
       return moto.endpoint();
     }
 
+    /** The Temporal Web UI of this server. */
+    public String uiUrl() {
+      return temporal.uiUrl();
+    }
+
     public MotoProcess moto() {
       return moto;
     }

@@ -1,7 +1,9 @@
-// What an operator sees of labs in the Temporal Web UI (2.54), checked in a real browser and kept as
-// screenshots; optional, never run by CI or the tests (needs chromium and puppeteer-core, see ui_shot.js).
-//   NODE_PATH=/tmp/ui-tools/node_modules node scripts/lib/ui_check.js UI_URL OUT_DIR \
-//     --lab lab-042 --paused lab-paused --rejected lab-typo --fleet fleet-iam-class-2026-...
+// What an operator sees of labs in the Temporal Web UI (2.54), checked in a real browser (Debian's
+// chromium, puppeteer-core; scripts/tools installs both) and kept as screenshots. WebUiE2eTest runs
+// it on every build; by hand, against the local stack:
+//   NODE_PATH=.labflow/ui/node_modules node scripts/lib/ui/ui_check.js UI_URL OUT_DIR \
+//     --lab lab-042 --paused lab-paused --rejected lab-typo --fleet fleet-iam-class-2026-... \
+//     --reset reset-lab-gone
 // Each page gets OUT_DIR/<name>.png and <name>.txt (its text); every check prints "ok" or "FAIL"
 // and the exit code is the number of failures.
 //   list         the workflow list with the columns LabState, LabVariant and LabId added through
@@ -11,8 +13,10 @@
 //   lab, paused  a lab's page, tab "User Metadata": Summary, Details and Current Details
 //   rejected     a run whose input was refused: its Result panel, without a Java stack trace
 //   fleet        a fleet night's page, tab "User Metadata": the morning report
-const puppeteer = require('puppeteer-core');
+//   reset        a reset or sweep that could not finish: its Result panel, the sentence down to
+//                its type, without a Java stack trace
 const fs = require('fs');
+const { launch } = require('./browser');
 const path = require('path');
 
 const [base, out, ...rest] = process.argv.slice(2);
@@ -49,38 +53,49 @@ async function frameText(page, selector) {
   return parts.join('\n');
 }
 
-async function shot(page, name) {
+// The page's text once it has what `ready` looks for, or after 20 s (a busy machine renders slowly).
+async function until(page, ready, ms = 20000) {
+  let text = await frameText(page, 'body');
+  for (const end = Date.now() + ms; !ready(text) && Date.now() < end; text = await frameText(page, 'body')) {
+    await sleep(500);
+  }
+  return text;
+}
+
+// The page once ready, kept as OUT_DIR/<name>.png and .txt; its text, for the checks.
+async function shot(page, name, ready = () => true) {
+  const text = await until(page, ready);
   await page.screenshot({ path: path.join(out, `${name}.png`), fullPage: true });
-  const text = await frameText(page, 'body');
   fs.writeFileSync(path.join(out, `${name}.txt`), text);
   return text;
 }
 
-async function metadata(page, id, name) {
+async function metadata(page, id, name, ready) {
   await page.goto(`${ns}/${encodeURIComponent(id)}`, { waitUntil: 'networkidle2', timeout: 60000 });
-  await sleep(2000);
-  check(`${name}: tab "User Metadata" found`, await clickText(page, 'User Metadata'));
-  await sleep(2500);
-  return shot(page, name);
+  // A click while the page still loads is lost: clicked again until the tab shows what it holds.
+  let found = false;
+  for (let i = 0; i < 4 && !ready(await frameText(page, 'body')); i++) {
+    await until(page, (t) => t.includes('User Metadata'));
+    found = (await clickText(page, 'User Metadata')) || found;
+    await until(page, ready, 5000);
+  }
+  check(`${name}: tab "User Metadata" found`, found);
+  return shot(page, name, ready);
 }
 
 (async () => {
   fs.mkdirSync(out, { recursive: true });
-  const browser = await puppeteer.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      `--user-data-dir=${fs.mkdtempSync('/tmp/chrome-profile-')}`],
-  });
+  const browser = await launch();
   const page = await browser.newPage();
   // Wide enough for the added columns beside the default ones.
   await page.setViewport({ width: 1800, height: 1000 });
 
   // The list: LabState, LabVariant and LabId as columns (the UI keeps them in the browser).
   await page.goto(ns, { waitUntil: 'networkidle2', timeout: 60000 });
-  await sleep(2000);
-  await page.click('[data-testid=workflows-summary-table-configuration-button]');
-  await sleep(1000);
+  const visible = { visible: true, timeout: 20000 };
+  await (await page.waitForSelector('[data-testid=workflows-summary-table-configuration-button]', visible)).click();
+  await page.waitForSelector('[data-testid=drawer-close-button]', visible);
+  await sleep(500);
   for (const attr of ['LabState', 'LabVariant', 'LabId']) {
     const add = await page.$(`[data-testid="orderable-list-item-${attr}-add-button"]`);
     check(`list: column ${attr} can be added`, !!add);
@@ -89,44 +104,52 @@ async function metadata(page, id, name) {
   const runId = await page.$('[data-testid="orderable-list-item-Run ID-remove-button"]');
   if (runId) { await runId.click(); await sleep(500); }
   await page.click('[data-testid=drawer-close-button]');
-  await sleep(1500);
-  let text = await shot(page, 'list');
+  let text = await shot(page, 'list', (t) => /LabState/.test(t)
+    && (!opt.lab || t.includes(`${opt.lab}\t`)) && (!opt.paused || t.includes(opt.paused)));
   check('list: LabState is a column', /LabState/.test(text));
+  // The row's text as list-paused looks for it below, so that its absence there means something.
+  if (opt.lab) check('list: the live lab is listed', text.includes(`${opt.lab}\t`));
   if (opt.paused) {
     check('list: the paused lab shows PAUSED', new RegExp(`${opt.paused}[^\\n]*\\n?[^\\n]*PAUSED`).test(text)
       || text.split('\n').some((l) => l.includes(opt.paused) && l.includes('PAUSED')));
   }
   await page.goto(`${ns}?query=${encodeURIComponent('LabState="PAUSED"')}`, { waitUntil: 'networkidle2', timeout: 60000 });
-  await sleep(2500);
+  await until(page, (t) => t.includes('Save as New'));
   // Kept as a saved view (in the browser's storage): Saved Views lists it from then on.
   check('list-paused: "Save as New" offered', await clickText(page, 'Save as New'));
-  await sleep(1000);
+  await page.waitForSelector('[data-testid=workflow-save-view-modal-input]', visible);
   await page.type('[data-testid=workflow-save-view-modal-input]', 'Paused labs');
   await page.click('dialog[open] [data-testid=confirm-modal-button]');
-  await sleep(2000);
-  text = await shot(page, 'list-paused');
+  text = await shot(page, 'list-paused', (t) => t.includes('Paused labs')
+    && (!opt.paused || t.includes(opt.paused)));
   check('list-paused: saved as the view "Paused labs"', text.includes('Paused labs'));
   if (opt.paused) check('list-paused: the paused lab is listed', text.includes(opt.paused));
   if (opt.lab) check('list-paused: the live lab is not', !text.includes(`${opt.lab}\t`));
 
   if (opt.lab) {
-    text = await metadata(page, opt.lab, 'lab');
+    text = await metadata(page, opt.lab, 'lab', (t) => t.includes(`lab ${opt.lab} ·`));
     check('lab: Summary names the lab', text.includes(`lab ${opt.lab}:`));
     check('lab: Current Details name the lab and its state', text.includes(`lab ${opt.lab} ·`));
   }
   if (opt.paused) {
-    text = await metadata(page, opt.paused, 'paused');
-    check('paused: Current Details say PAUSED and what to do', text.includes('PAUSED') && text.includes('resume'));
+    const paused = (t) => new RegExp(`lab ${opt.paused} ·[^\\n]*PAUSED`).test(t)
+      && t.includes('Fix the cause, then send the Update resume');
+    text = await metadata(page, opt.paused, 'paused', paused);
+    check('paused: Current Details say PAUSED and what to do', paused(text));
   }
-  if (opt.rejected) {
-    await page.goto(`${ns}/${encodeURIComponent(opt.rejected)}`, { waitUntil: 'networkidle2', timeout: 60000 });
-    await sleep(2500);
-    text = await shot(page, 'rejected');
-    check('rejected: the Result panel names the field', /unknown field/.test(text));
-    check('rejected: no Java stack trace in it', !/stackTrace|\.java:\d+/.test(text));
+  // A failure's Result panel: its sentence, and its type, which the failure's JSON holds after the
+  // stack trace, so the panel shown that far would have shown a stack trace too.
+  async function result(id, name, sentence, type) {
+    await page.goto(`${ns}/${encodeURIComponent(id)}`, { waitUntil: 'networkidle2', timeout: 60000 });
+    const shown = await shot(page, name, (t) => t.includes(sentence) && t.includes(type));
+    check(`${name}: the Result panel says ${sentence}`, shown.includes(sentence));
+    check(`${name}: ... down to its type ${type}`, shown.includes(type));
+    check(`${name}: no Java stack trace in it`, !/stackTrace|\.java:\d+/.test(shown));
   }
+  if (opt.rejected) await result(opt.rejected, 'rejected', 'unknown field', 'InvalidRequest');
+  if (opt.reset) await result(opt.reset, 'reset', 'the sweep could not finish', 'ResetIncomplete');
   if (opt.fleet) {
-    text = await metadata(page, opt.fleet, 'fleet');
+    text = await metadata(page, opt.fleet, 'fleet', (t) => /lab\s+result\s+duration/.test(t));
     const report = await frameText(page, 'pre');
     check('fleet: the report is an aligned block with a header row', /^lab\s+result\s+duration\s+step/m.test(report));
     check('fleet: lab ids are not wrapped', !/-\n/.test(report));

@@ -1,28 +1,21 @@
-// Screenshots of the Temporal Web UI as a person sees it; optional, never run by CI or the tests.
-// Needs Debian's chromium and puppeteer-core installed outside the repository, for example:
-//   apt-get install -y chromium; mkdir -p /tmp/ui-tools && (cd /tmp/ui-tools && npm install puppeteer-core)
-//   NODE_PATH=/tmp/ui-tools/node_modules node scripts/lib/ui_shot.js URL out.png [waitMs] [step...]
+// A screenshot of the Temporal Web UI as a person sees it, after the steps given; a tool for looking
+// at a page by hand (WebUiE2eTest runs ui_check.js). scripts/tools installs Debian's chromium and
+// puppeteer-core (into .labflow/ui):
+//   NODE_PATH=.labflow/ui/node_modules node scripts/lib/ui/ui_shot.js URL out.png [waitMs] [step...]
 // Steps: click=TEXT (visible element whose text is TEXT), button=TEXT, sel=CSS, type=CSS|TEXT,
 // key=KEY, wait=MS, html=CSS (print matching elements). POST requests and answers are printed, so
 // a run shows exactly what the UI sent (for example an update's name and JSON payload).
 // DUMP=1 also writes the page's text next to the PNG.
 // HEIGHT=2400 makes the window taller (a long Current Details panel scrolls within the page).
 // Example: a rejected update, as in docs/worker.md:
-//   node scripts/lib/ui_shot.js http://127.0.0.1:8233/namespaces/default/workflows/lab-042 reject.png 3000 \
+//   node scripts/lib/ui/ui_shot.js http://127.0.0.1:8233/namespaces/default/workflows/lab-042 reject.png 3000 \
 //     "click=More Actions" "click=Send an Update" "sel=dialog[open] #update-select" "click=resume" \
 //     'type=dialog[open] .cm-content|"RETRY"' "sel=dialog[open] [data-testid=confirm-modal-button]" wait=2500
-const puppeteer = require('puppeteer-core');
 const fs = require('fs');
+const { launch } = require('./browser');
 (async () => {
   const [url, out, waitMs = '4000', ...clicks] = process.argv.slice(2);
-  const dir = fs.mkdtempSync('/tmp/chrome-profile-');
-  const browser = await puppeteer.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      `--user-data-dir=${dir}`],
-  });
+  const browser = await launch();
   const page = await browser.newPage();
   await page.setViewport({ width: 1400, height: +(process.env.HEIGHT || 1000) });
   page.on('request', r => { if (r.method() === 'POST') console.log('POST', r.url(), (r.postData() || '').slice(0, 400)); });

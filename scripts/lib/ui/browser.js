@@ -1,0 +1,12 @@
+// Debian's chromium, headless, as this machine lets it run: no sandbox (root), no GPU, and none of
+// its background connections (this network refuses them, many at a time), a fresh profile each.
+const puppeteer = require('puppeteer-core');
+const fs = require('fs');
+
+exports.launch = () => puppeteer.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    `--user-data-dir=${fs.mkdtempSync('/tmp/chrome-profile-')}`],
+});
