@@ -15,6 +15,9 @@
 //   fleet        a fleet night's page, tab "User Metadata": the morning report
 //   reset        a reset or sweep that could not finish: its Result panel, the sentence down to
 //                its type, without a Java stack trace
+// and then, as a person acts (the test checks what the lab does):
+//   start        the Start Workflow form: LabWorkflow, --start ID on --queue Q, input --input JSON
+//   resume       the paused lab's More Actions, Send an Update: resume with "RETRY"
 const fs = require('fs');
 const { launch } = require('./browser');
 const path = require('path');
@@ -25,14 +28,15 @@ for (let i = 0; i < rest.length; i += 2) opt[rest[i].replace(/^--/, '')] = rest[
 const ns = `${base}/namespaces/${opt.namespace || 'default'}/workflows`;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let failures = 0;
+const visible = { visible: true, timeout: 20000 };
 
 function check(what, ok) {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
   if (!ok) failures++;
 }
 
-async function clickText(page, text) {
-  for (const h of await page.$$('button, a, [role=tab]')) {
+async function clickText(page, text, among = 'button, a, [role=tab]') {
+  for (const h of await page.$$(among)) {
     const t = await h.evaluate((e) => (e.innerText || '').trim());
     if (t === text && (await h.evaluate((e) => !!(e.offsetWidth || e.offsetHeight)))) {
       await h.click();
@@ -92,7 +96,6 @@ async function metadata(page, id, name, ready) {
 
   // The list: LabState, LabVariant and LabId as columns (the UI keeps them in the browser).
   await page.goto(ns, { waitUntil: 'networkidle2', timeout: 60000 });
-  const visible = { visible: true, timeout: 20000 };
   await (await page.waitForSelector('[data-testid=workflows-summary-table-configuration-button]', visible)).click();
   await page.waitForSelector('[data-testid=drawer-close-button]', visible);
   await sleep(500);
@@ -153,6 +156,46 @@ async function metadata(page, id, name, ready) {
     const report = await frameText(page, 'pre');
     check('fleet: the report is an aligned block with a header row', /^lab\s+result\s+duration\s+step/m.test(report));
     check('fleet: lab ids are not wrapped', !/-\n/.test(report));
+  }
+
+  // The editor formats its JSON when it loses the focus, which moves what is below it: a click on
+  // the button that also takes the focus from it lands where the button was (seen: the form did
+  // nothing). So the focus leaves first, as when a person clicks beside the editor.
+  async function typeJson(editor, json) {
+    await page.click(editor);
+    await page.keyboard.type(json);
+    await page.evaluate(() => document.activeElement.blur());
+    await sleep(500);
+  }
+  if (opt.start) {
+    await page.goto(`${ns}/start-workflow`, { waitUntil: 'networkidle2', timeout: 60000 });
+    for (const [field, value] of [['#workflowId', opt.start], ['#taskQueue', opt.queue], ['#workflowType', 'LabWorkflow']]) {
+      await (await page.waitForSelector(field, visible)).click({ clickCount: 3 });
+      await page.keyboard.type(value);
+    }
+    await typeJson('main .cm-content', opt.input);
+    await page.click('[data-testid=start-workflow-button]');
+    text = await shot(page, 'start', (t) => t.includes('Workflow started successfully') || t.includes('Error starting'));
+    check(`start: the form started ${opt.start}`, text.includes('Workflow started successfully'));
+  }
+  if (opt.resume) {
+    await page.goto(`${ns}/${encodeURIComponent(opt.resume)}`, { waitUntil: 'networkidle2', timeout: 60000 });
+    await until(page, (t) => t.includes('More Actions'));
+    const menu = 'button, [role=menuitem], li';
+    check('resume: "More Actions" offered', await clickText(page, 'More Actions'));
+    await until(page, (t) => t.includes('Send an Update'), 5000);
+    check('resume: "Send an Update" offered', await clickText(page, 'Send an Update', menu));
+    await (await page.waitForSelector('dialog[open] #update-select', visible)).click();
+    // Each of the lab's Updates is listed with its description: the name is a span of its own.
+    let listed = false;
+    for (const end = Date.now() + 5000; !listed && Date.now() < end; await sleep(250)) {
+      listed = await clickText(page, 'resume', 'dialog[open] span');
+    }
+    check('resume: the Update resume is listed', listed);
+    await typeJson('dialog[open] .cm-content', '"RETRY"');
+    await page.click('dialog[open] [data-testid=confirm-modal-button]');
+    text = await shot(page, 'resume', (t) => t.includes('Update successful') || /rror/.test(t));
+    check('resume: the UI says the Update succeeded', text.includes('Update successful'));
   }
   await browser.close();
   process.exit(failures);

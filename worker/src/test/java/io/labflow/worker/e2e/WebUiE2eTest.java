@@ -7,7 +7,11 @@ import io.labflow.activities.testing.ManagedProcess;
 import io.labflow.activities.testing.MotoProcess;
 import io.labflow.activities.testing.Tools;
 import io.labflow.worker.fleet.FleetResetWorkflow;
+import io.labflow.workflows.lab.LabState;
+import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
+import io.labflow.workflows.lab.StepState;
+import io.labflow.workflows.lab.StepStatus;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -29,12 +33,13 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 
 /**
- * The Temporal Web UI (the dev server's, 2.54) as an operator reads it, in Debian's chromium driven
- * by puppeteer-core ({@code scripts/lib/ui/ui_check.js}): the workflow list with the lab's search
- * attributes as columns and a saved view of paused labs, a live and a paused lab's User Metadata,
- * a refused input's and an unfinished sweep's Result panels as sentences without a Java stack
- * trace, a fleet night's morning report. The screenshots and each page's text are kept in
- * {@code worker/target/e2e-logs/.../web-ui} for a person to look at.
+ * The Temporal Web UI (the dev server's, 2.54) as an operator reads it and acts in it, in Debian's
+ * chromium driven by puppeteer-core ({@code scripts/lib/ui/ui_check.js}): the workflow list with
+ * the lab's search attributes as columns and a saved view of paused labs, a live and a paused lab's
+ * User Metadata, a refused input's and an unfinished sweep's Result panels as sentences without a
+ * Java stack trace, a fleet night's morning report; then a lab started with the Start Workflow
+ * form going LIVE, and the paused lab resumed with the Update form finishing. The screenshots and each
+ * page's text are kept in {@code worker/target/e2e-logs/.../web-ui} for a person to look at.
  */
 @ExtendWith(LocalStack.class)
 @Tag("e2e")
@@ -42,7 +47,7 @@ import software.amazon.awssdk.services.ec2.model.ResourceType;
 class WebUiE2eTest {
 
   /** The checks ui_check.js makes with every option given; each prints one "ok" line. */
-  static final int CHECKS = 24;
+  static final int CHECKS = 29;
 
   @Test
   void anOperatorReadsLabsTheirStatesAndFailuresAsSentencesInTheWebUi(LocalStack.Stack stack)
@@ -55,8 +60,12 @@ class WebUiE2eTest {
     Cli.Result live = Cli.run(env, "run", Labs.file("iam-mini").toString(), "--lab-id", "ui-live");
     assertThat(live.exitCode()).as(live.all()).isZero();
     Cli.Result paused = Cli.run(env, "run", Labs.file("pause-lab").toString(), "--lab-id",
-        "ui-paused", "-p", "policyName=ui-paused-never-created");
+        "ui-paused", "-p", "policyName=ui-paused-policy");
     assertThat(paused.exitCode()).as(paused.all()).isEqualTo(3);
+    // The operator fixes the cause; the lab stays paused until resumed (in the browser, below).
+    stack.iam().client().createPolicy(b -> b.policyName("ui-paused-policy").policyDocument(
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":"
+            + "\"s3:ListBucket\",\"Resource\":\"*\"}]}"));
     WorkflowStub typo = stack.client().newUntypedWorkflowStub(LabWorkflow.TYPE,
         WorkflowOptions.newBuilder().setWorkflowId("ui-typo").setTaskQueue(queue).build());
     typo.start(new ObjectMapper().readTree("{\"definition\":\"iam-mini\",\"labID\":\"ui-typo\"}"));
@@ -90,12 +99,35 @@ class WebUiE2eTest {
     Path root = Tools.repoRoot();
     Cli.Result checked = Cli.exec(List.of("node", root.resolve("scripts/lib/ui/ui_check.js").toString(),
         stack.uiUrl(), shots.toString(), "--lab", "ui-live", "--paused", "ui-paused",
-        "--rejected", "ui-typo", "--fleet", night, "--reset", "reset-ui-gone"),
+        "--rejected", "ui-typo", "--fleet", night, "--reset", "reset-ui-gone",
+        "--start", "ui-started", "--queue", queue,
+        "--input", "{\"definition\":\"iam-mini\",\"labId\":\"ui-started\"}",
+        "--resume", "ui-paused"),
         Map.of("NODE_PATH", root.resolve(".labflow/ui/node_modules").toString()));
     System.out.println(checked.all());
     assertThat(checked.exitCode()).as(checked.all()).isZero();
     assertThat(checked.out().lines().filter(l -> l.startsWith("ok ")))
         .as(checked.all()).hasSize(CHECKS);
     assertThat(shots.resolve("reset.png")).isNotEmptyFile();
+    // What the two forms did: the lab the form started is LIVE; the resumed lab ran its step again
+    // and finished (pause-lab has no live time).
+    assertThat(awaitSettled(stack, "ui-started").state()).as(worker.tail()).isEqualTo(LabState.LIVE);
+    LabStatus resumed = awaitSettled(stack, "ui-paused");
+    assertThat(resumed.state()).as(resumed.lastError()).isEqualTo(LabState.COMPLETED);
+    assertThat(resumed.steps()).extracting(StepStatus::state)
+        .containsExactly(StepState.DONE, StepState.DONE);
+  }
+
+  /** The lab's status once it is LIVE or ended (at most a minute). */
+  static LabStatus awaitSettled(LocalStack.Stack stack, String labId) throws InterruptedException {
+    LabWorkflow lab = stack.client().newWorkflowStub(LabWorkflow.class, labId);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    LabStatus status = lab.status();
+    while (status.state() != LabState.LIVE && !status.state().isFinal()
+        && System.nanoTime() < deadline) {
+      Thread.sleep(250);
+      status = lab.status();
+    }
+    return status;
   }
 }
