@@ -19,7 +19,7 @@
 //   start        the Start Workflow form: LabWorkflow, --start ID on --queue Q, input --input JSON
 //   resume       the paused lab's More Actions, Send an Update: resume with "RETRY"
 const fs = require('fs');
-const { launch } = require('./browser');
+const { launch, clickText } = require('./browser');
 const path = require('path');
 
 const [base, out, ...rest] = process.argv.slice(2);
@@ -33,17 +33,6 @@ const visible = { visible: true, timeout: 20000 };
 function check(what, ok) {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
   if (!ok) failures++;
-}
-
-async function clickText(page, text, among = 'button, a, [role=tab]') {
-  for (const h of await page.$$(among)) {
-    const t = await h.evaluate((e) => (e.innerText || '').trim());
-    if (t === text && (await h.evaluate((e) => !!(e.offsetWidth || e.offsetHeight)))) {
-      await h.click();
-      return true;
-    }
-  }
-  return false;
 }
 
 // The page's text and that of its frames: the UI renders Markdown (summary, details) in iframes.

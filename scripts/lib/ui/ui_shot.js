@@ -12,7 +12,7 @@
 //     "click=More Actions" "click=Send an Update" "sel=dialog[open] #update-select" "click=resume" \
 //     'type=dialog[open] .cm-content|"RETRY"' "sel=dialog[open] [data-testid=confirm-modal-button]" wait=2500
 const fs = require('fs');
-const { launch } = require('./browser');
+const { launch, clickText } = require('./browser');
 (async () => {
   const [url, out, waitMs = '4000', ...clicks] = process.argv.slice(2);
   const browser = await launch();
@@ -24,31 +24,16 @@ const { launch } = require('./browser');
   await new Promise(r => setTimeout(r, +waitMs));
   for (const c of clicks) {
     const i = c.indexOf('='); const kind = c.slice(0, i); const text = c.slice(i + 1);
-    if (kind === 'click') {
-      const handles = await page.$$('button, a, [role=tab], [role=button], [role=menuitem], li, label, span, div');
-      let ok = false;
-      for (const h of handles) {
-        const t = await h.evaluate(e => (e.innerText || '').trim());
-        const visible = await h.evaluate(e => !!(e.offsetWidth || e.offsetHeight));
-        if (t === text && visible) { await h.click(); ok = true; break; }
-      }
-      console.log('click', text, ok);
+    if (kind === 'click' || kind === 'button') {
+      const among = kind === 'button' ? 'button'
+        : 'button, a, [role=tab], [role=button], [role=menuitem], li, label, span, div';
+      console.log(kind, text, await clickText(page, text, among));
       await new Promise(r => setTimeout(r, 1500));
     } else if (kind === 'type') {
       const j = text.indexOf('|'); const sel = text.slice(0, j); const value = text.slice(j + 1);
       await page.click(sel, { clickCount: 3 });
       await page.keyboard.type(value);
       await new Promise(r => setTimeout(r, 500));
-    } else if (kind === 'button') {
-      const hs = await page.$$('button');
-      let ok = false;
-      for (const h of hs) {
-        const t = await h.evaluate(e => (e.innerText || '').trim());
-        const vis = await h.evaluate(e => !!(e.offsetWidth || e.offsetHeight));
-        if (t === text && vis) { await h.click(); ok = true; break; }
-      }
-      console.log('button', text, ok);
-      await new Promise(r => setTimeout(r, 1500));
     } else if (kind === 'sel') {
       await page.click(text);
       await new Promise(r => setTimeout(r, 1000));
