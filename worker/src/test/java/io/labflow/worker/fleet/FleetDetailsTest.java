@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The morning report as the Web UI 2.54 renders it: its Markdown tables have no cell padding, so
  * the rows are an aligned code block and the errors a list (seen in a real browser, see
- * scripts/lib/ui_check.js).
+ * scripts/lib/ui/ui_check.js).
  */
 @Tag("fast")
 class FleetDetailsTest {
