@@ -202,8 +202,7 @@ public final class AwsFailures {
 
   /**
    * Every failure of the step library is built here: message bounded and scrubbed of anything that
-   * looks like a credential, stack trimmed to labflow's own frames (which the worker's failure
-   * converter sends only with a Java exception's type: an unexpected one, a bug to find).
+   * looks like a credential, stack trimmed to labflow's own frames (sent only for a bug's type).
    */
   public static ApplicationFailure failure(
       String message, String type, boolean retryable, Object... details) {

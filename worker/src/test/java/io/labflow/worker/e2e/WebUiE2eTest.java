@@ -2,7 +2,6 @@ package io.labflow.worker.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.activities.testing.ManagedProcess;
 import io.labflow.activities.testing.MotoProcess;
 import io.labflow.activities.testing.Tools;
@@ -12,9 +11,6 @@ import io.labflow.workflows.lab.LabStatus;
 import io.labflow.workflows.lab.LabWorkflow;
 import io.labflow.workflows.lab.StepState;
 import io.labflow.workflows.lab.StepStatus;
-import io.temporal.client.WorkflowFailedException;
-import io.temporal.client.WorkflowOptions;
-import io.temporal.client.WorkflowStub;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,14 +62,7 @@ class WebUiE2eTest {
     stack.iam().client().createPolicy(b -> b.policyName("ui-paused-policy").policyDocument(
         "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":"
             + "\"s3:ListBucket\",\"Resource\":\"*\"}]}"));
-    WorkflowStub typo = stack.client().newUntypedWorkflowStub(LabWorkflow.TYPE,
-        WorkflowOptions.newBuilder().setWorkflowId("ui-typo").setTaskQueue(queue).build());
-    typo.start(new ObjectMapper().readTree("{\"definition\":\"iam-mini\",\"labID\":\"ui-typo\"}"));
-    try {
-      typo.getResult(60, TimeUnit.SECONDS, Object.class);
-    } catch (WorkflowFailedException expected) {
-      // Refused: unknown field 'labID'.
-    }
+    Labs.startRefused(stack.client(), "ui-typo", queue);
     Path fleet = Files.createTempFile("ui-class", ".yaml");
     Files.writeString(fleet, "name: ui-class\ndefinition: iam-mini\nlabs: [ui-fl-01]\n"
         + "schedule:\n  cron: \"0 3 * * *\"\n");

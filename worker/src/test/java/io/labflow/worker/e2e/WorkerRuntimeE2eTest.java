@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labflow.activities.testing.ManagedProcess;
 import io.labflow.activities.testing.Tools;
-import io.labflow.workflows.lab.LabWorkflow;
-import io.temporal.client.WorkflowFailedException;
-import io.temporal.client.WorkflowOptions;
-import io.temporal.client.WorkflowStub;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -71,14 +67,7 @@ class WorkerRuntimeE2eTest {
     Cli.Result refused = Cli.run(env, "switch-variant", labId, "no-such-variant");
     assertThat(refused.exitCode()).as(refused.all()).isEqualTo(2);
     assertThat(Cli.run(env, "switch-variant", labId, "read-write").exitCode()).isZero();
-    WorkflowStub bad = stack.client().newUntypedWorkflowStub(LabWorkflow.TYPE,
-        WorkflowOptions.newBuilder().setWorkflowId("e2e-badinput").setTaskQueue(queue).build());
-    bad.start(new ObjectMapper().readTree("{\"definition\":\"iam-mini\",\"labID\":\"e2e-badinput\"}"));
-    try {
-      bad.getResult(60, TimeUnit.SECONDS, Object.class);
-    } catch (WorkflowFailedException expected) {
-      // Refused: unknown field 'labID'.
-    }
+    Labs.startRefused(stack.client(), "e2e-badinput", queue);
     Cli.Result paused = Cli.run(env, "run", Labs.file("pause-lab").toString(), "--lab-id", "e2e-paused",
         "-p", "policyName=e2e-paused-never-created");
     assertThat(paused.exitCode()).as(paused.all()).isEqualTo(3);
